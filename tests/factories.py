@@ -1,0 +1,85 @@
+"""Small builders for test data; each flushes so ids exist, none commits."""
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+
+from tracker.extensions import db
+from tracker.models import (
+    Community,
+    Member,
+    ResourceItem,
+    Role,
+    Task,
+    TaskStatus,
+    Unit,
+    Zone,
+)
+from tracker.reference import ensure_categories
+from tracker.services.tasks import new_checkin_token
+from tracker.timeutil import local_date, utcnow
+
+PASSWORD = "Gongjian-2026"
+_seq = itertools.count(1)
+
+
+def unit(name: str | None = None) -> Unit:
+    u = Unit(name=name or f"单位{next(_seq)}")
+    db.session.add(u)
+    db.session.flush()
+    return u
+
+
+def community(name: str | None = None) -> Community:
+    c = Community(name=name or f"社区{next(_seq)}")
+    db.session.add(c)
+    db.session.flush()
+    return c
+
+
+def zone(community: Community, name: str | None = None, unit: Unit | None = None) -> Zone:
+    z = Zone(community=community, name=name or f"责任区{next(_seq)}", unit_id=unit.id if unit else None)
+    db.session.add(z)
+    db.session.flush()
+    return z
+
+
+def member(unit: Unit, role: Role = Role.member, name: str | None = None,
+           communities: list[Community] | None = None, phone: str | None = None,
+           active: bool = True) -> Member:
+    n = next(_seq)
+    m = Member(name=name or f"党员{n}", phone=phone or f"139{n:08d}", unit=unit, role=role,
+               active=active)
+    m.set_password(PASSWORD)
+    m.communities = list(communities or [])
+    db.session.add(m)
+    db.session.flush()
+    return m
+
+
+def item(unit: Unit, community: Community, code: str = "environment_cleanup",
+         year: int | None = None, target: int = 10, zone: Zone | None = None) -> ResourceItem:
+    cats = ensure_categories()
+    it = ResourceItem(unit=unit, community=community, category=cats[code], zone=zone,
+                      year=year or utcnow().year, target=target)
+    db.session.add(it)
+    db.session.flush()
+    return it
+
+
+def task(item: ResourceItem, creator: Member, *, starts_in: timedelta = timedelta(days=2),
+         duration: timedelta = timedelta(hours=2), slots: int = 5, leader: Member | None = None,
+         title: str | None = None, status: TaskStatus = TaskStatus.open,
+         starts_at: datetime | None = None) -> Task:
+    start = starts_at or (utcnow() + starts_in).replace(microsecond=0)
+    t = Task(
+        resource_item_id=item.id, unit_id=item.unit_id, community_id=item.community_id,
+        zone_id=item.zone_id, category_id=item.category_id,
+        title=title or f"活动{next(_seq)}", place="社区活动中心", beneficiary="社区居民",
+        starts_at=start, ends_at=start + duration, service_date=local_date(start),
+        slots=slots, taken=0, leader_id=leader.id if leader else None, status=status,
+        checkin_token=new_checkin_token(), created_by_id=creator.id,
+    )
+    db.session.add(t)
+    db.session.flush()
+    return t

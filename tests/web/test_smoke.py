@@ -1,0 +1,11 @@
+def test_login_page_renders_in_chinese(client):
+    response = client.get("/auth/login")
+    assert response.status_code == 200
+    assert "登录" in response.get_data(as_text=True)
+
+
+def test_member_logs_in_and_lands_on_open_tasks(client, world, login):
+    login(world.member)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/tasks/")

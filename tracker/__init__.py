@@ -1,0 +1,79 @@
+"""社区共建任务台账 — the application factory."""
+from __future__ import annotations
+
+from flask import Flask
+
+from .config import INSTANCE, ROOT, load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(INSTANCE),
+    )
+    app.config.update(load_config(config))
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (tables known to the metadata)
+    from .db_setup import configure_engine
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .i18n import select_locale
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page says what to do
+    login_manager.session_protection = "basic"  # mobile IPs change; "strong" would log people out
+
+    @login_manager.user_loader
+    def load_member(member_id: str):
+        from .models import Member
+
+        return db.session.get(Member, int(member_id))
+
+
+def register_blueprints(app: Flask) -> None:
+    from .blueprints import ALL
+
+    for blueprint, prefix in ALL:
+        app.register_blueprint(blueprint, url_prefix=prefix)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .templating import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from .security import add_security_headers
+
+    app.after_request(add_security_headers)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

@@ -1,0 +1,36 @@
+"""All models, importable from one place (Alembic autogenerate needs them loaded)."""
+from .audit import AuditEvent
+from .people import Member, Role, Unit, liaison_community
+from .places import Community, Zone
+from .work import (
+    HOLDING,
+    Assignment,
+    AssignmentStatus,
+    Category,
+    ReportStatus,
+    ResourceItem,
+    Section,
+    Task,
+    TaskReport,
+    TaskStatus,
+)
+
+__all__ = [
+    "HOLDING",
+    "Assignment",
+    "AssignmentStatus",
+    "AuditEvent",
+    "Category",
+    "Community",
+    "Member",
+    "ReportStatus",
+    "ResourceItem",
+    "Role",
+    "Section",
+    "Task",
+    "TaskReport",
+    "TaskStatus",
+    "Unit",
+    "Zone",
+    "liaison_community",
+]

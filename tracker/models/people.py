@@ -1,0 +1,85 @@
+"""Units and their members (who log in)."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Column, Enum, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..timeutil import utcnow
+from .types import UTCDateTime
+
+
+class Role(str, enum.Enum):
+    member = "member"
+    liaison = "liaison"
+    admin = "admin"
+
+
+liaison_community = Table(
+    "liaison_community",
+    db.metadata,
+    Column("member_id", ForeignKey("member.id"), primary_key=True),
+    Column("community_id", ForeignKey("community.id"), primary_key=True),
+)
+
+
+class Unit(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    members: Mapped[list["Member"]] = relationship(back_populates="unit")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Member(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    phone: Mapped[str] = mapped_column(String(11), unique=True)
+    # Nullable: an account made by an admin or import has no password until the
+    # member sets one through an invitation link; there is no default password.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    branch: Mapped[str | None] = mapped_column(String(80))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=16), default=Role.member
+    )
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    unit: Mapped[Unit] = relationship(back_populates="members")
+    communities: Mapped[list["Community"]] = relationship(  # noqa: F821
+        secondary=liaison_community, order_by="Community.name"
+    )
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.admin
+
+    @property
+    def is_liaison(self) -> bool:
+        return self.role == Role.liaison
+
+    @property
+    def masked_phone(self) -> str:
+        return f"{self.phone[:3]}****{self.phone[-4:]}"
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,213 @@
+"""The work itself: categories, the resource checklist, tasks, participation, reports.
+
+Task copies unit, community, zone and category from its resource item when it is
+created. The copy never changes (an item's dimensions are frozen once it has tasks)
+and lets every rollup GROUP BY straight on the task table with plain indexes.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utcnow
+from .types import UTCDateTime
+
+
+def _enum(cls):
+    return Enum(cls, native_enum=False, length=16, validate_strings=True)
+
+
+class Section(str, enum.Enum):
+    pairing = "pairing"  # 结对共建
+    volunteer = "volunteer"  # 志愿服务
+    double = "double"  # "双创"
+
+
+class Category(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    section: Mapped[Section] = mapped_column(_enum(Section))
+    measure: Mapped[str] = mapped_column(String(8))  # 人次, 户, 元, 处 …
+    sort_order: Mapped[int] = mapped_column(Integer, default=100)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResourceItem(db.Model):
+    """What a unit commits to a community (or one zone of it) for a year."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    target: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    unit: Mapped["Unit"] = relationship()  # noqa: F821
+    community: Mapped["Community"] = relationship()  # noqa: F821
+    zone: Mapped["Zone | None"] = relationship()  # noqa: F821
+    category: Mapped[Category] = relationship()
+
+    def __str__(self) -> str:
+        where = self.community.name + (f"·{self.zone.name}" if self.zone else "")
+        return f"{self.year} {where} {self.category.name}"
+
+
+class TaskStatus(str, enum.Enum):
+    open = "open"
+    closed = "closed"
+    cancelled = "cancelled"
+
+
+class Task(db.Model):
+    __table_args__ = (
+        CheckConstraint("taken >= 0 AND taken <= slots", name="taken_within_slots"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        # open-task list: WHERE status='open' AND starts_at > now ORDER BY starts_at
+        Index("ix_task_status_starts", "status", "starts_at"),
+        # rollups: filter by community/unit and a range of local service dates
+        Index("ix_task_community_date", "community_id", "service_date"),
+        Index("ix_task_unit_date", "unit_id", "service_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_item_id: Mapped[int] = mapped_column(ForeignKey("resource_item.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"))
+    title: Mapped[str] = mapped_column(String(120))
+    beneficiary: Mapped[str | None] = mapped_column(String(120))  # 服务对象
+    place: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str | None] = mapped_column(Text)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    service_date: Mapped[date] = mapped_column(Date)  # local (Asia/Shanghai) date of starts_at
+    slots: Mapped[int] = mapped_column(Integer)
+    taken: Mapped[int] = mapped_column(Integer, default=0)
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus), default=TaskStatus.open)
+    checkin_token: Mapped[str] = mapped_column(String(64), unique=True)
+    series_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    resource_item: Mapped[ResourceItem] = relationship()
+    unit: Mapped["Unit"] = relationship()  # noqa: F821
+    community: Mapped["Community"] = relationship()  # noqa: F821
+    zone: Mapped["Zone | None"] = relationship()  # noqa: F821
+    category: Mapped[Category] = relationship()
+    leader: Mapped["Member | None"] = relationship(foreign_keys=[leader_id])  # noqa: F821
+    report: Mapped["TaskReport | None"] = relationship(back_populates="task", uselist=False)
+    assignments: Mapped[list["Assignment"]] = relationship(
+        back_populates="task", order_by="Assignment.id"
+    )
+
+    @property
+    def slots_left(self) -> int:
+        return self.slots - self.taken
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AssignmentStatus(str, enum.Enum):
+    claimed = "claimed"
+    assigned = "assigned"
+    checked_in = "checked_in"
+    done = "done"  # hours confirmed
+    absent = "absent"
+    withdrawn = "withdrawn"
+
+
+# A participation holding a slot: everything except withdrawn.
+HOLDING = (
+    AssignmentStatus.claimed,
+    AssignmentStatus.assigned,
+    AssignmentStatus.checked_in,
+    AssignmentStatus.done,
+    AssignmentStatus.absent,
+)
+
+
+class Assignment(db.Model):
+    """One member's participation in one task."""
+
+    __table_args__ = (
+        UniqueConstraint("task_id", "member_id"),
+        Index("ix_assignment_member_status", "member_id", "status"),
+        CheckConstraint("minutes IS NULL OR (minutes > 0 AND minutes <= 1440)", name="minutes_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    status: Mapped[AssignmentStatus] = mapped_column(_enum(AssignmentStatus))
+    # Hours are kept as whole minutes (never float); the UI offers 0.5 h steps.
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+
+    task: Mapped[Task] = relationship(back_populates="assignments")
+    member: Mapped["Member"] = relationship(foreign_keys=[member_id])  # noqa: F821
+
+    @property
+    def hours(self):
+        from decimal import Decimal
+
+        return None if self.minutes is None else Decimal(self.minutes) / 60
+
+
+class ReportStatus(str, enum.Enum):
+    submitted = "submitted"  # 待审核
+    approved = "approved"  # 已通过
+    returned = "returned"  # 已退回
+
+
+class TaskReport(db.Model):
+    """The result of a task, reported once by its leader or liaison and reviewed once."""
+
+    __table_args__ = (
+        CheckConstraint("quantity >= 0", name="quantity_nonneg"),
+        CheckConstraint("people_served >= 0", name="people_nonneg"),
+        Index("ix_task_report_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), unique=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    people_served: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text)
+    status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus))
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    task: Mapped[Task] = relationship(back_populates="report")
+    submitted_by: Mapped["Member"] = relationship(foreign_keys=[submitted_by_id])  # noqa: F821
+    reviewed_by: Mapped["Member | None"] = relationship(foreign_keys=[reviewed_by_id])  # noqa: F821

@@ -1,0 +1,52 @@
+"""Who may see and change what. Views call these; services call them again."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from .models import Member, Role, Task
+
+
+def managed_community_ids(member: Member) -> set[int] | None:
+    """Communities a member manages: None means all (admin), empty means none."""
+    if member.role == Role.admin:
+        return None
+    if member.role == Role.liaison:
+        return {c.id for c in member.communities}
+    return set()
+
+
+def manages_community(member: Member, community_id: int) -> bool:
+    ids = managed_community_ids(member)
+    return ids is None or community_id in ids
+
+
+def manages_task(member: Member, task: Task) -> bool:
+    return manages_community(member, task.community_id)
+
+
+def may_report(member: Member, task: Task) -> bool:
+    """The leader (组长) or whoever manages the task's community."""
+    return task.leader_id == member.id or manages_task(member, task)
+
+
+def roles_required(*roles: Role):
+    """Login required, and the current member holds one of ``roles`` (else 403)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+staff_required = roles_required(Role.liaison, Role.admin)
+admin_required = roles_required(Role.admin)

@@ -1,0 +1,44 @@
+"""State changes, one module per job.
+
+Every function takes the acting member, checks what only the domain can check,
+writes an AuditEvent and flushes. The caller owns the transaction: views wrap a
+call in ``unit_of_work()`` so a refused change leaves nothing half-written.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from ..extensions import db
+
+
+class ServiceError(Exception):
+    """A change the rules refuse; ``message`` is shown to the user as is."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field  # the form field the message belongs to, if any
+
+
+class PermissionDenied(ServiceError):
+    """The actor may not do this to this record (→ 403)."""
+
+
+def attach_error(form, error: ServiceError) -> None:
+    """Show a refused change on the form: under its field, or at the top."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@contextmanager
+def unit_of_work():
+    """Commit when the block succeeds, roll everything back when it raises."""
+    try:
+        yield db.session
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise

@@ -1,0 +1,159 @@
+"""Claiming, withdrawing, assigning and confirming participation.
+
+A slot is taken by one conditional UPDATE (``taken < slots``) in the same
+transaction as the participation row, under a unique (task, member) key. On
+SQLite the transaction starts with BEGIN IMMEDIATE (see db_setup.py), on
+PostgreSQL the UPDATE's row lock serialises racers: either way no over-booking.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Assignment, AssignmentStatus, Member, ReportStatus, Task, TaskStatus
+from ..permissions import manages_task
+from ..timeutil import utcnow
+from . import PermissionDenied, ServiceError
+from .audit import record
+
+MAX_MINUTES = 24 * 60
+MINUTE_STEP = 30
+
+
+def _take_slot(task: Task, *, require_future: bool) -> None:
+    conditions = [Task.id == task.id, Task.taken < Task.slots, Task.status == TaskStatus.open]
+    if require_future:
+        conditions.append(Task.starts_at > utcnow())
+    result = db.session.execute(
+        update(Task).where(*conditions).values(taken=Task.taken + 1),
+        execution_options={"synchronize_session": False},
+    )
+    if result.rowcount == 1:
+        db.session.refresh(task, ["taken"])
+        return
+    db.session.refresh(task)
+    if task.status == TaskStatus.cancelled:
+        raise ServiceError(_l("该任务已取消。"))
+    if task.status == TaskStatus.closed:
+        raise ServiceError(_l("该任务已结束，不能再认领。"))
+    if require_future and task.starts_at <= utcnow():
+        raise ServiceError(_l("该任务已开始，不能再认领。"))
+    raise ServiceError(_l("名额已满。"))
+
+
+def _release_slot(task: Task) -> None:
+    db.session.execute(
+        update(Task).where(Task.id == task.id, Task.taken > 0).values(taken=Task.taken - 1),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.refresh(task, ["taken"])
+
+
+def _existing(task: Task, member: Member) -> Assignment | None:
+    return db.session.scalar(
+        select(Assignment).where(Assignment.task_id == task.id, Assignment.member_id == member.id)
+    )
+
+
+def _join(task: Task, member: Member, status: AssignmentStatus, actor: Member,
+          *, require_future: bool) -> Assignment:
+    existing = _existing(task, member)
+    if existing is not None and existing.status != AssignmentStatus.withdrawn:
+        if actor.id == member.id:
+            raise ServiceError(_l("您已认领该任务。"))
+        raise ServiceError(_l("%(name)s 已在该任务中。", name=member.name))
+    _take_slot(task, require_future=require_future)
+    if existing is None:
+        existing = Assignment(task_id=task.id, member_id=member.id, status=status)
+        db.session.add(existing)
+    existing.status = status
+    existing.claimed_at = utcnow()
+    existing.minutes = None
+    existing.confirmed_at = None
+    existing.checked_in_at = None
+    existing.assigned_by_id = actor.id if status == AssignmentStatus.assigned else None
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # A concurrent request by the same member won the unique key.
+        db.session.rollback()
+        raise ServiceError(_l("您已认领该任务。")) from None
+    return existing
+
+
+def claim_slot(task: Task, member: Member) -> Assignment:
+    """A member takes a free slot of an open task that has not started."""
+    assignment = _join(task, member, AssignmentStatus.claimed, member, require_future=True)
+    record(member, "claim", assignment, task_id=task.id)
+    return assignment
+
+
+def withdraw(assignment: Assignment, actor: Member) -> None:
+    """Give a slot back before the task starts (the member, or a liaison un-assigning)."""
+    task = assignment.task
+    if actor.id != assignment.member_id and not manages_task(actor, task):
+        raise PermissionDenied(_l("无权操作。"))
+    if assignment.status not in (AssignmentStatus.claimed, AssignmentStatus.assigned):
+        raise ServiceError(_l("当前状态不能取消认领。"))
+    if task.starts_at <= utcnow():
+        raise ServiceError(_l("任务已开始，不能取消认领。"))
+    assignment.status = AssignmentStatus.withdrawn
+    _release_slot(task)
+    record(actor, "withdraw", assignment, task_id=task.id)
+
+
+def assign_member(task: Task, member: Member, actor: Member) -> Assignment:
+    """A liaison puts a member on a task; slots are respected as for a claim."""
+    if not manages_task(actor, task):
+        raise PermissionDenied(_l("无权操作。"))
+    if not member.active:
+        raise ServiceError(_l("该党员账号已停用。"))
+    if task.report is not None and task.report.status == ReportStatus.approved:
+        raise ServiceError(_l("该任务的完成情况已审核通过，不能再指派。"))
+    assignment = _join(task, member, AssignmentStatus.assigned, actor, require_future=False)
+    record(actor, "assign", assignment, task_id=task.id, member_id=member.id)
+    return assignment
+
+
+def confirm_participation(assignment: Assignment, member: Member, minutes: int) -> None:
+    """A member confirms own service hours once the task has ended."""
+    task = assignment.task
+    if assignment.member_id != member.id:
+        raise PermissionDenied(_l("无权操作。"))
+    if task.status == TaskStatus.cancelled:
+        raise ServiceError(_l("该任务已取消。"))
+    if task.ends_at > utcnow():
+        raise ServiceError(_l("任务结束后才能确认参与。"))
+    if assignment.status == AssignmentStatus.withdrawn:
+        raise ServiceError(_l("您已取消认领该任务。"))
+    if assignment.status == AssignmentStatus.absent:
+        raise ServiceError(_l("组长已登记您缺席；如有误，请联系组长修改后再确认。"))
+    if task.report is not None and task.report.status == ReportStatus.approved:
+        raise ServiceError(_l("该任务已审核通过，服务时长不能再修改。"))
+    check_minutes(minutes, task)
+    assignment.minutes = minutes
+    assignment.status = AssignmentStatus.done
+    assignment.confirmed_at = utcnow()
+    record(member, "confirm", assignment, minutes=minutes)
+
+
+def task_span_minutes(task: Task) -> int:
+    """The task's length rounded up to the next half hour: the most one can serve."""
+    span = int((task.ends_at - task.starts_at).total_seconds() // 60)
+    return min(MAX_MINUTES, -(-span // MINUTE_STEP) * MINUTE_STEP)
+
+
+def check_minutes(minutes: int, task: Task) -> None:
+    if minutes <= 0 or minutes % MINUTE_STEP:
+        raise ServiceError(_l("服务时长须为0.5小时的整数倍，且大于0。"))
+    limit = task_span_minutes(task)
+    if minutes > limit:
+        raise ServiceError(
+            _l("服务时长不能超过活动时长（%(hours)s小时）。", hours=_fmt_hours(limit))
+        )
+
+
+def _fmt_hours(minutes: int) -> str:
+    return f"{minutes / 60:g}"

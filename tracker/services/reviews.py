@@ -1,0 +1,113 @@
+"""Reporting a task's result and reviewing it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..models import (
+    AssignmentStatus,
+    Member,
+    ReportStatus,
+    Task,
+    TaskReport,
+    TaskStatus,
+)
+from ..permissions import manages_task, may_report
+from ..timeutil import utcnow
+from . import PermissionDenied, ServiceError
+from .audit import record
+from .tasks import participants
+
+
+@dataclass
+class ReportData:
+    quantity: int
+    people_served: int
+    note: str
+    absent_ids: set[int] = field(default_factory=set)
+
+
+def submit_report(task: Task, actor: Member, data: ReportData) -> TaskReport:
+    """The leader (or liaison) reports the result; a returned report is corrected here too."""
+    if not may_report(actor, task):
+        raise PermissionDenied(_l("只有组长或联络员可以提交完成情况。"))
+    if task.status == TaskStatus.cancelled:
+        raise ServiceError(_l("该任务已取消。"))
+    if task.starts_at > utcnow():
+        raise ServiceError(_l("任务开始后才能提交完成情况。"))
+    report = task.report
+    if report is not None and report.status == ReportStatus.approved:
+        raise ServiceError(_l("该任务已审核通过，不能再修改。"))
+    holders = {a.member_id: a for a in participants(task)}
+    unknown = data.absent_ids - holders.keys()
+    if unknown:
+        raise ServiceError(_l("缺席名单中有不在该任务中的党员。"))
+    _mark_absences(holders, data.absent_ids)
+
+    action = "submit" if report is None else "resubmit"
+    if report is None:
+        report = TaskReport(task_id=task.id)
+        db.session.add(report)
+    report.quantity = data.quantity
+    report.people_served = data.people_served
+    report.note = data.note
+    report.status = ReportStatus.submitted
+    report.submitted_by_id = actor.id
+    report.submitted_at = utcnow()
+    report.reviewed_by_id = None
+    report.reviewed_at = None
+    db.session.flush()
+    task.report = report
+    record(actor, action, report, task_id=task.id, quantity=data.quantity,
+           people_served=data.people_served, absent=sorted(data.absent_ids))
+    return report
+
+
+def _mark_absences(holders, absent_ids: set[int]) -> None:
+    for member_id, assignment in holders.items():
+        if member_id in absent_ids:
+            assignment.status = AssignmentStatus.absent
+        elif assignment.status == AssignmentStatus.absent:
+            # Taken off the absent list: back to what the member had reached.
+            if assignment.minutes:
+                assignment.status = AssignmentStatus.done
+            elif assignment.checked_in_at:
+                assignment.status = AssignmentStatus.checked_in
+            elif assignment.assigned_by_id:
+                assignment.status = AssignmentStatus.assigned
+            else:
+                assignment.status = AssignmentStatus.claimed
+
+
+def _require_reviewer(report: TaskReport, actor: Member) -> None:
+    if not manages_task(actor, report.task):
+        raise PermissionDenied(_l("无权审核该社区的任务。"))
+    if report.status != ReportStatus.submitted:
+        raise ServiceError(_l("该完成情况不在待审核状态。"))
+
+
+def approve_report(report: TaskReport, actor: Member) -> None:
+    """通过: the report's figures become official; the task is closed."""
+    _require_reviewer(report, actor)
+    report.status = ReportStatus.approved
+    report.return_reason = None
+    report.reviewed_by_id = actor.id
+    report.reviewed_at = utcnow()
+    if report.task.status == TaskStatus.open:
+        report.task.status = TaskStatus.closed
+    record(actor, "approve", report, task_id=report.task_id)
+
+
+def return_report(report: TaskReport, actor: Member, reason: str) -> None:
+    """退回 with a reason; the report keeps its content for correction."""
+    _require_reviewer(report, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("请填写退回原因。"))
+    report.status = ReportStatus.returned
+    report.return_reason = reason
+    report.reviewed_by_id = actor.id
+    report.reviewed_at = utcnow()
+    record(actor, "return", report, task_id=report.task_id, reason=reason)

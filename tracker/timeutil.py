@@ -1,0 +1,41 @@
+"""Time zone rules: store UTC, show Asia/Shanghai, group by the local service date."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(LOCAL_TZ)
+
+
+def local_to_utc(value: datetime) -> datetime:
+    """A naive wall-clock time typed in China → aware UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=LOCAL_TZ)
+    return value.astimezone(timezone.utc)
+
+
+def local_today() -> date:
+    return utcnow().astimezone(LOCAL_TZ).date()
+
+
+def local_date(value: datetime) -> date:
+    return to_local(value).date()
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    """First day of the month and first day of the next (half-open range)."""
+    start = date(year, month, 1)
+    end = date(year + (month == 12), month % 12 + 1, 1)
+    return start, end
