@@ -4,6 +4,8 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta
 
+from werkzeug.security import generate_password_hash
+
 from tracker.extensions import db
 from tracker.models import (
     Community,
@@ -20,6 +22,8 @@ from tracker.services.tasks import new_checkin_token
 from tracker.timeutil import local_date, utcnow
 
 PASSWORD = "Gongjian-2026"
+# Hashed once: scrypt per factory call would dominate the run time.
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")
 _seq = itertools.count(1)
 
 
@@ -50,7 +54,7 @@ def member(unit: Unit, role: Role = Role.member, name: str | None = None,
     n = next(_seq)
     m = Member(name=name or f"党员{n}", phone=phone or f"139{n:08d}", unit=unit, role=role,
                active=active)
-    m.set_password(PASSWORD)
+    m.password_hash = _PASSWORD_HASH
     m.communities = list(communities or [])
     db.session.add(m)
     db.session.flush()

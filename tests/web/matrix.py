@@ -1,0 +1,78 @@
+"""The permission matrix: every route × every kind of visitor → what must happen.
+
+Each area of the app keeps its rows in ``tests/web/test_permissions_<area>.py`` as a
+list ``CASES`` of ``Route``; ``test_permission_coverage.py`` fails when a route of
+the app appears in no list, so a new route must join the matrix.
+
+Expectations per actor:
+    OK      the page answers (2xx, or a redirect that is not to the login page)
+    DENIED  403 or 404, and nothing changed
+    LOGIN   a redirect to the login page
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+ACTORS = ("anonymous", "member", "other_member", "leader", "liaison", "other_liaison", "admin")
+OK, DENIED, LOGIN = "ok", "denied", "login"
+
+
+@dataclass
+class Route:
+    endpoint: str  # the Flask endpoint this row covers, e.g. "tasks.claim"
+    method: str
+    url: Callable  # world -> url
+    expect: dict  # actor -> OK | DENIED | LOGIN ; actors left out default to `default`
+    default: str = DENIED
+    data: Callable | dict | None = None  # world -> form data, for POST
+    id: str = ""
+    setup: Callable | None = None  # world -> None, run before the request
+    extra: dict = field(default_factory=dict)
+
+    def expectation(self, actor: str) -> str:
+        if actor == "anonymous":
+            return self.expect.get("anonymous", LOGIN)
+        return self.expect.get(actor, self.default)
+
+
+def everyone(expect=OK, **overrides) -> dict:
+    """All logged-in actors get `expect`; anonymous is sent to log in."""
+    table = {actor: expect for actor in ACTORS if actor != "anonymous"}
+    table.update(overrides)
+    return table
+
+
+STAFF_OF_COMMUNITY = {"liaison": OK, "admin": OK}
+STAFF_ANY = {"liaison": OK, "other_liaison": OK, "admin": OK}
+ADMIN_ONLY = {"admin": OK}
+
+
+def cases_for(module_cases: list[Route]):
+    """pytest parametrize arguments: one test per (route, actor)."""
+    params, ids = [], []
+    for route in module_cases:
+        for actor in ACTORS:
+            params.append((route, actor))
+            ids.append(f"{route.id or route.endpoint}-{route.method}-{actor}")
+    return {"argnames": "route,actor", "argvalues": params, "ids": ids}
+
+
+def check(client, login, world, route: Route, actor: str) -> None:
+    if route.setup:
+        route.setup(world)
+    if actor != "anonymous":
+        login(getattr(world, actor))
+    url = route.url(world)
+    data = route.data(world) if callable(route.data) else route.data
+    response = client.open(url, method=route.method, data=data or {})
+    expected = route.expectation(actor)
+    status = response.status_code
+    location = response.headers.get("Location", "")
+    detail = f"{route.method} {url} as {actor}: {status} {location}"
+    if expected == LOGIN:
+        assert status == 302 and "/auth/login" in location, detail
+    elif expected == DENIED:
+        assert status in (403, 404), detail
+    else:
+        assert status < 400 and "/auth/login" not in location, detail
