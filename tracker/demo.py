@@ -1,12 +1,282 @@
-"""`flask seed-demo`: the world of the source document, always current."""
+"""`flask seed-demo`: the world of the source document, always current.
+
+县商务局 with about 30 members pairs with 解放路社区 (resource checklist: 电子商务培训,
+招商引资政策宣讲, 困难群众结对帮扶, 共建活动经费, plus volunteer work) and helps 建设路社区
+with "双创" in three responsibility zones. Activities in every state are spread over
+the three months up to today, plus some upcoming, so the demo always looks current.
+Everything goes through the services, as a liaison's and members' clicks would.
+The command is idempotent: a second run changes nothing.
+"""
 from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Community, Member, ResourceItem, Role, TaskStatus, Unit, Zone
+from .reference import ensure_categories
+from .services.claims import assign_member, claim_slot, confirm_participation
+from .services.reviews import ReportData, approve_report, return_report, submit_report
+from .services.tasks import TaskData, cancel_task, create_tasks
+from .timeutil import local_today
+
+DEMO_PASSWORD = "demo1234"
+ADMIN_PHONE, LIAISON_PHONE = "13800000000", "13800000001"
+UNIT = "县商务局"
+PAIRED, DOUBLE = "解放路社区", "建设路社区"
+ZONES = ("一区", "二区", "三区")
+
+NAMES = [
+    "周建国", "陈丽华", "刘志强", "王秀英", "李明", "张伟", "赵敏", "孙海燕", "吴俊", "郑红梅",
+    "冯磊", "何静", "许文涛", "朱晓燕", "曹勇", "彭丽", "邓超", "罗婷", "梁斌", "宋佳",
+    "唐军", "韩雪", "谢飞", "董芳", "萧然", "程刚", "袁莉", "蒋涛", "沈洁", "魏东",
+]
+
+# category code → (title, place, 服务对象, yearly target, quantity range, people per unit)
+PAIRED_WORK = {
+    "ecommerce_training": ("电子商务培训：农产品网店运营", "解放路社区党群服务中心", "社区居民", 240, (20, 38)),
+    "policy_briefing": ("招商引资政策宣讲", "解放路社区会议室", "社区商户、居民", 160, (25, 45)),
+    "household_assistance": ("困难群众结对帮扶走访", "解放路社区", "困难群众", 12, (2, 5)),
+    "environment_cleanup": ("环境整治：背街小巷清理", "解放路社区背街小巷", "社区居民", 24, (1, 1)),
+    "epidemic_duty": ("疫情防控值守：小区卡口", "解放路社区小区卡口", "进出居民", 200, (8, 16)),
+    "elderly_visit": ("慰问“空巢”老人", "解放路社区", "“空巢”老人", 60, (3, 7)),
+}
+DOUBLE_WORK = {
+    "ad_removal": ("清除牛皮癣", "建设路社区", "社区居民", 300, (30, 70)),
+    "stairwell_painting": ("楼道粉刷", "建设路社区老旧小区", "社区居民", 30, (2, 5)),
+    "facility_survey": ("下水道、人行道及破损道路摸排", "建设路社区", "社区居民", 60, (4, 9)),
+}
+FUND_BUDGET_YUAN = 10_000
+
+
+@dataclass
+class DemoWorld:
+    unit: Unit
+    admin: Member
+    liaison: Member
+    members: list[Member]
+    items: dict  # (community name, zone name | None, code) → ResourceItem
 
 
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command():
-    """Load demo data (idempotent)."""
-    raise click.ClickException("not yet")
+    """Load the demo world (idempotent; prints the demo accounts)."""
+    if db.session.scalar(select(Member).where(Member.phone == ADMIN_PHONE)):
+        click.echo("Demo data already present; nothing changed.")
+    else:
+        seed_demo(today=local_today())
+        db.session.commit()
+        click.echo("Demo data loaded.")
+    click.echo(f"Accounts (password {DEMO_PASSWORD}):")
+    click.echo(f"  admin    {ADMIN_PHONE}")
+    click.echo(f"  liaison  {LIAISON_PHONE} ({PAIRED}, {DOUBLE})")
+    click.echo("  members  13800000002 … 13800000029")
+
+
+def seed_demo(today: date) -> DemoWorld:
+    rng = random.Random(2022)
+    world = _people_and_places(today.year)
+    _activities(world, today, rng)
+    _seed_extras(world, today, rng)
+    return world
+
+
+def _people_and_places(year: int) -> DemoWorld:
+    cats = ensure_categories()
+    unit = Unit(name=UNIT)
+    paired, double = Community(name=PAIRED), Community(name=DOUBLE)
+    db.session.add_all([unit, paired, double])
+    db.session.flush()
+    zones = [Zone(community=double, name=name, unit_id=unit.id) for name in ZONES]
+    db.session.add_all(zones)
+
+    hasher = Member(name="", phone="")
+    hasher.set_password(DEMO_PASSWORD)  # one scrypt hash for every demo account
+
+    def person(phone, name, role, branch="机关党支部"):
+        m = Member(name=name, phone=phone, unit=unit, role=role, branch=branch,
+                   password_hash=hasher.password_hash)
+        db.session.add(m)
+        return m
+
+    admin = person(ADMIN_PHONE, "局办公室管理员", Role.admin)
+    liaison = person(LIAISON_PHONE, "社区联络员林芳", Role.liaison)
+    liaison.communities = [paired, double]
+    members = [person(f"138000000{i:02d}", NAMES[i - 2], Role.member) for i in range(2, 30)]
+    db.session.flush()
+
+    items = {}
+    for code, (*_, target, _q) in PAIRED_WORK.items():
+        items[(PAIRED, None, code)] = ResourceItem(unit=unit, community=paired, category=cats[code],
+                                                   year=year, target=target)
+    items[(PAIRED, None, "cobuild_funding")] = ResourceItem(
+        unit=unit, community=paired, category=cats["cobuild_funding"], year=year,
+        target=FUND_BUDGET_YUAN, description="共建活动经费（元）")
+    for zone in zones:
+        for code, (*_, target, _q) in DOUBLE_WORK.items():
+            items[(DOUBLE, zone.name, code)] = ResourceItem(
+                unit=unit, community=double, zone=zone, category=cats[code], year=year,
+                target=target // len(zones))
+    db.session.add_all(items.values())
+    db.session.flush()
+    return DemoWorld(unit, admin, liaison, members, items)
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute))
+
+
+def _new_task(world: DemoWorld, key, day: date, *, slots: int, leader: Member,
+              start_hour: int = 9, hours: int = 2):
+    community, zone, code = key
+    table = PAIRED_WORK if community == PAIRED else DOUBLE_WORK
+    title, place, beneficiary, *_ = table[code]
+    if zone:
+        title, place = f"{title}（{zone}）", f"{place}{zone}"
+    (task,) = create_tasks(world.liaison, world.items[key], TaskData(
+        title=title, place=place, beneficiary=beneficiary,
+        starts_local=_at(day, start_hour), ends_local=_at(day, start_hour + hours),
+        slots=slots, leader=leader,
+        description=f"按照单位资源清单，组织党员干部到{community}开展{title}。",
+    ))
+    return task
+
+
+def _activities(world: DemoWorld, today: date, rng: random.Random) -> None:
+    """Past activities in every state, and upcoming ones to claim."""
+    keys = list(world.items)
+    keys.remove((PAIRED, None, "cobuild_funding"))
+    demo_member, demo_leader = world.members[0], world.members[1]
+    month = today.month - 2
+    first_day = date(today.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+    days, day = [], first_day
+    while True:
+        day += timedelta(days=rng.choice((1, 2, 2, 3)))
+        if day >= today:
+            break
+        days.append(day)
+    for n, day in enumerate(days, start=1):
+        key = keys[n % len(keys)]
+        leader = demo_leader if n % 3 == 0 else rng.choice(world.members[2:])
+        crew = [leader, *rng.sample([m for m in world.members if m is not leader], rng.randint(2, 5))]
+        if n % 4 == 0 and demo_member not in crew:
+            crew.append(demo_member)
+        task = _new_task(world, key, day, slots=len(crew) + rng.randint(0, 3), leader=leader,
+                         start_hour=rng.choice((9, 14)), hours=rng.choice((2, 3)))
+        for m in crew:
+            assign_member(task, m, world.liaison)
+        state = _past_state(n, len(days) - n, (today - day).days)
+        if state == "cancelled":
+            # A called-off activity: nobody took part.
+            for a in list(task.assignments):
+                a.status = a.status.withdrawn
+            task.taken = 0
+            cancel_task(task, world.liaison, "天气原因取消")
+            continue
+        absent = {crew[-1].id} if n % 5 == 0 else set()
+        for a in task.assignments:
+            if a.member_id in absent or (state == "stale" and rng.random() < 0.5):
+                continue
+            if a.member_id == demo_member.id and state in ("stale", "submitted"):
+                continue  # leaves something for the demo member to confirm
+            span = int((task.ends_at - task.starts_at).total_seconds() // 60)
+            confirm_participation(a, a.member, rng.choice([m for m in (60, 90, 120, 150, 180) if m <= span]))
+        if state == "stale":
+            continue
+        low, high = _quantity_range(key)
+        quantity = rng.randint(low, high)
+        report = submit_report(task, leader, ReportData(
+            quantity=quantity, people_served=_served(key, quantity, rng),
+            note=_note(key, quantity), absent_ids=absent))
+        if state == "approved":
+            approve_report(report, world.liaison)
+        elif state == "returned":
+            return_report(report, world.liaison, "完成数量与现场照片不符，请核实后重新提交。")
+        elif state == "resubmitted_then_approved":
+            return_report(report, world.liaison, "请补充情况说明。")
+            submit_report(task, leader, ReportData(
+                quantity=quantity, people_served=report.people_served,
+                note=_note(key, quantity) + "已补充参与人员名单。", absent_ids=absent))
+            approve_report(report, world.liaison)
+    _upcoming(world, today, rng)
+
+
+def _past_state(n: int, from_last: int, age_days: int) -> str:
+    """A spread of states: the latest activities wait for reports and reviews."""
+    if from_last < 4:
+        return ("submitted", "stale", "submitted", "returned")[from_last]
+    if 8 <= age_days <= 20 and n % 5 == 0:
+        return "submitted"  # waiting for review for more than 7 days
+    if n % 11 == 0:
+        return "returned"
+    if n % 13 == 0:
+        return "cancelled"
+    if n % 9 == 0:
+        return "stale"
+    if n % 7 == 0:
+        return "resubmitted_then_approved"
+    return "approved"
+
+
+def _quantity_range(key) -> tuple[int, int]:
+    community, _zone, code = key
+    table = PAIRED_WORK if community == PAIRED else DOUBLE_WORK
+    return table[code][4]
+
+
+def _served(key, quantity: int, rng: random.Random) -> int:
+    code = key[2]
+    if code in ("ecommerce_training", "policy_briefing", "elderly_visit"):
+        return quantity
+    if code == "household_assistance":
+        return quantity * rng.randint(2, 4)
+    return rng.randint(40, 160)
+
+
+def _note(key, quantity: int) -> str:
+    code = key[2]
+    table = PAIRED_WORK if key[0] == PAIRED else DOUBLE_WORK
+    measure = {"ecommerce_training": "人次", "policy_briefing": "人次", "household_assistance": "户",
+               "environment_cleanup": "次", "epidemic_duty": "小时", "elderly_visit": "人",
+               "ad_removal": "处", "stairwell_painting": "个", "facility_survey": "处"}[code]
+    return f"{table[code][0]}顺利完成，完成{quantity}{measure}，群众反映良好。"
+
+
+def _upcoming(world: DemoWorld, today: date, rng: random.Random) -> None:
+    keys = [(PAIRED, None, "ecommerce_training"), (PAIRED, None, "elderly_visit"),
+            (DOUBLE, "一区", "ad_removal"), (PAIRED, None, "environment_cleanup"),
+            (DOUBLE, "二区", "stairwell_painting"), (PAIRED, None, "policy_briefing"),
+            (DOUBLE, "三区", "facility_survey"), (PAIRED, None, "epidemic_duty")]
+    demo_member = world.members[0]
+    for i, key in enumerate(keys):
+        day = today + timedelta(days=2 + i * 2)
+        task = _new_task(world, key, day, slots=(3 if i == 2 else 6 + i), leader=world.members[1 + i],
+                         start_hour=rng.choice((9, 14)))
+        if i == 2:  # a full task
+            for m in world.members[10:13]:
+                claim_slot(task, m)
+        elif i in (0, 3):
+            claim_slot(task, demo_member)
+        elif i % 2:
+            claim_slot(task, world.members[15 + i])
+    # A weekly series of epidemic-prevention duty.
+    key = (PAIRED, None, "epidemic_duty")
+    title, place, beneficiary, *_ = PAIRED_WORK["epidemic_duty"]
+    start = today + timedelta(days=5)
+    create_tasks(world.liaison, world.items[key], TaskData(
+        title="疫情防控周末值守", place=place, beneficiary=beneficiary,
+        starts_local=_at(start, 8), ends_local=_at(start, 12), slots=4,
+        leader=world.members[5], repeat_until=start + timedelta(weeks=3),
+        description="每周一次，小区卡口值守，协助核验健康码。"))
+
+
+def _seed_extras(world: DemoWorld, today: date, rng: random.Random) -> None:
+    """Funds, findings, residents: added as those parts of the app exist."""
+    return None
+
