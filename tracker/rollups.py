@@ -17,7 +17,15 @@ from datetime import date
 from sqlalchemy import distinct, func, select
 
 from .extensions import db
-from .models import Assignment, AssignmentStatus, ReportStatus, Task, TaskReport
+from .models import (
+    Assignment,
+    AssignmentStatus,
+    FundBudget,
+    FundEntry,
+    ReportStatus,
+    Task,
+    TaskReport,
+)
 
 
 @dataclass(frozen=True)
@@ -104,3 +112,46 @@ def member_totals(member_id: int, date_from: date, date_to: date) -> tuple[int, 
         )
     ).one()
     return int(row[0]), int(row[1])
+
+
+@dataclass(frozen=True)
+class FundFigures:
+    spent_fen: int  # in the scope's period
+    year_to_date_fen: int  # from 1 January of the period's year to the period's end
+    budget_fen: int  # the year's budget (0 when none is set)
+
+
+def fund_figures(scope: Scope, year: int) -> FundFigures:
+    """Funds spent in the scope's period, year to date, and the year's budget.
+
+    Reversing entries are negative, so plain sums are already net of corrections.
+    """
+    def where(entry_from, entry_to):
+        conditions = []
+        if entry_from is not None:
+            conditions.append(FundEntry.entry_date >= entry_from)
+        if entry_to is not None:
+            conditions.append(FundEntry.entry_date < entry_to)
+        if scope.unit_id is not None:
+            conditions.append(FundEntry.unit_id == scope.unit_id)
+        if scope.community_ids is not None:
+            conditions.append(FundEntry.community_id.in_(scope.community_ids))
+        return conditions
+
+    year_start = date(year, 1, 1)
+    year_end = scope.date_to or date(year + 1, 1, 1)
+    spent, ytd = db.session.execute(
+        select(
+            func.coalesce(func.sum(FundEntry.amount_fen).filter(*where(scope.date_from, scope.date_to)), 0),
+            func.coalesce(func.sum(FundEntry.amount_fen).filter(*where(year_start, year_end)), 0),
+        ).where(*where(None, None))
+    ).one()
+    budget_conditions = [FundBudget.year == year]
+    if scope.unit_id is not None:
+        budget_conditions.append(FundBudget.unit_id == scope.unit_id)
+    if scope.community_ids is not None:
+        budget_conditions.append(FundBudget.community_id.in_(scope.community_ids))
+    budget = db.session.scalar(
+        select(func.coalesce(func.sum(FundBudget.amount_fen), 0)).where(*budget_conditions)
+    )
+    return FundFigures(int(spent), int(ytd), int(budget))

@@ -1,5 +1,6 @@
 """All models, importable from one place (Alembic autogenerate needs them loaded)."""
 from .audit import AuditEvent
+from .funds import FundBudget, FundEntry
 from .people import Member, Role, Unit, liaison_community
 from .places import Community, Zone
 from .work import (
@@ -22,6 +23,8 @@ __all__ = [
     "AuditEvent",
     "Category",
     "Community",
+    "FundBudget",
+    "FundEntry",
     "Member",
     "ReportStatus",
     "ResourceItem",
