@@ -119,24 +119,33 @@ def assign_member(task: Task, member: Member, actor: Member) -> Assignment:
 
 def confirm_participation(assignment: Assignment, member: Member, minutes: int) -> None:
     """A member confirms own service hours once the task has ended."""
-    task = assignment.task
     if assignment.member_id != member.id:
         raise PermissionDenied(_l("无权操作。"))
-    if task.status == TaskStatus.cancelled:
-        raise ServiceError(_l("该任务已取消。"))
-    if task.ends_at > utcnow():
-        raise ServiceError(_l("任务结束后才能确认参与。"))
-    if assignment.status == AssignmentStatus.withdrawn:
-        raise ServiceError(_l("您已取消认领该任务。"))
-    if assignment.status == AssignmentStatus.absent:
-        raise ServiceError(_l("组长已登记您缺席；如有误，请联系组长修改后再确认。"))
-    if task.report is not None and task.report.status == ReportStatus.approved:
-        raise ServiceError(_l("该任务已审核通过，服务时长不能再修改。"))
+    refusal = confirm_refusal(assignment)
+    if refusal is not None:
+        raise ServiceError(refusal)
+    task = assignment.task
     check_minutes(minutes, task)
     assignment.minutes = minutes
     assignment.status = AssignmentStatus.done
     assignment.confirmed_at = utcnow()
     record(member, "confirm", assignment, minutes=minutes)
+
+
+def confirm_refusal(assignment: Assignment):
+    """Why this participation cannot be confirmed now, or None when it can."""
+    task = assignment.task
+    if task.status == TaskStatus.cancelled:
+        return _l("该任务已取消。")
+    if task.ends_at > utcnow():
+        return _l("任务结束后才能确认参与。")
+    if assignment.status == AssignmentStatus.withdrawn:
+        return _l("您已取消认领该任务。")
+    if assignment.status == AssignmentStatus.absent:
+        return _l("组长已登记您缺席；如有误，请联系组长修改后再确认。")
+    if task.report is not None and task.report.status == ReportStatus.approved:
+        return _l("该任务已审核通过，服务时长不能再修改。")
+    return None
 
 
 def task_span_minutes(task: Task) -> int:
@@ -147,11 +156,12 @@ def task_span_minutes(task: Task) -> int:
 
 def check_minutes(minutes: int, task: Task) -> None:
     if minutes <= 0 or minutes % MINUTE_STEP:
-        raise ServiceError(_l("服务时长须为0.5小时的整数倍，且大于0。"))
+        raise ServiceError(_l("服务时长须为0.5小时的整数倍，且大于0。"), field="hours")
     limit = task_span_minutes(task)
     if minutes > limit:
         raise ServiceError(
-            _l("服务时长不能超过活动时长（%(hours)s小时）。", hours=_fmt_hours(limit))
+            _l("服务时长不能超过活动时长（%(hours)s小时）。", hours=_fmt_hours(limit)),
+            field="hours",
         )
 
 

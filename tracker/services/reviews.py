@@ -33,13 +33,10 @@ def submit_report(task: Task, actor: Member, data: ReportData) -> TaskReport:
     """The leader (or liaison) reports the result; a returned report is corrected here too."""
     if not may_report(actor, task):
         raise PermissionDenied(_l("只有组长或联络员可以提交完成情况。"))
-    if task.status == TaskStatus.cancelled:
-        raise ServiceError(_l("该任务已取消。"))
-    if task.starts_at > utcnow():
-        raise ServiceError(_l("任务开始后才能提交完成情况。"))
+    refusal = report_refusal(task)
+    if refusal is not None:
+        raise ServiceError(refusal)
     report = task.report
-    if report is not None and report.status == ReportStatus.approved:
-        raise ServiceError(_l("该任务已审核通过，不能再修改。"))
     holders = {a.member_id: a for a in participants(task)}
     unknown = data.absent_ids - holders.keys()
     if unknown:
@@ -63,6 +60,17 @@ def submit_report(task: Task, actor: Member, data: ReportData) -> TaskReport:
     record(actor, action, report, task_id=task.id, quantity=data.quantity,
            people_served=data.people_served, absent=sorted(data.absent_ids))
     return report
+
+
+def report_refusal(task: Task):
+    """Why the task's result cannot be (re)submitted now, or None when it can."""
+    if task.status == TaskStatus.cancelled:
+        return _l("该任务已取消。")
+    if task.starts_at > utcnow():
+        return _l("任务开始后才能提交完成情况。")
+    if task.report is not None and task.report.status == ReportStatus.approved:
+        return _l("该任务已审核通过，不能再修改。")
+    return None
 
 
 def _mark_absences(holders, absent_ids: set[int]) -> None:

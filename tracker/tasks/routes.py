@@ -1,19 +1,438 @@
-"""Member pages: open tasks, claiming, 我的任务, confirming hours, the leader's report."""
+"""Member pages: open tasks, claiming, 我的任务, confirming hours, the leader's report.
+
+Who sees what (404 otherwise): any open task; a task one is on or leads; any task
+of a community one manages. Acting on something visible but not one's own to act
+on (a participant opening the leader's report form) is 403.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from ..extensions import db
+from ..models import (
+    HOLDING,
+    Assignment,
+    AssignmentStatus,
+    Category,
+    Community,
+    ReportStatus,
+    Task,
+    TaskReport,
+    TaskStatus,
+)
+from ..permissions import manages_task, may_report
+from ..rollups import member_totals
+from ..security import is_safe_next
+from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
+from ..services.claims import (
+    claim_slot,
+    confirm_participation,
+    confirm_refusal,
+    task_span_minutes,
+    withdraw,
+)
+from ..services.reviews import ReportData, report_refusal, submit_report
+from ..templating import hours as fmt_hours
+from ..timeutil import local_today, utcnow
+from .forms import ConfirmForm, ReportForm, TaskFilterForm
 
 bp = Blueprint("tasks", __name__)
+
+# A participation whose hours are still to be confirmed once the task has ended.
+TO_CONFIRM = (AssignmentStatus.claimed, AssignmentStatus.assigned, AssignmentStatus.checked_in)
+WITHDRAWABLE = (AssignmentStatus.claimed, AssignmentStatus.assigned)
+TABS = ("upcoming", "confirm", "returned", "history", "lead")
+# Ids and page numbers beyond what the database's INTEGER holds are "not found", not a 500.
+ID = "int(max=2147483647)"
+MAX_PAGE = 100_000
+
+
+def _task_card_loads(path=None):
+    """Eager loads for what a task card shows (one SELECT with LEFT JOINs)."""
+    path = path or (lambda rel: joinedload(rel))
+    return [path(Task.community), path(Task.zone), path(Task.category)]
+
+
+def _paginate(stmt):
+    size = current_app.config["PAGE_SIZE"]
+    page = request.args.get("page", 1, type=int) or 1
+    return db.paginate(stmt, page=min(max(page, 1), MAX_PAGE), per_page=size,
+                       max_per_page=size, error_out=False)
+
+
+def _next_or(default: str) -> str:
+    target = request.args.get("next") or request.form.get("next")
+    return target if is_safe_next(target) else default
+
+
+def _posted():
+    """The submitted fields on POST, even when empty (Flask-WTF would then fall back
+    to the defaults and accept a request that typed nothing)."""
+    return request.form if request.method == "POST" else None
+
+
+def _visible_task(task_id: int, *options) -> tuple[Task, Assignment | None]:
+    """The task and my participation row in it (any status), or 404."""
+    task = db.session.get(Task, task_id, options=options) or abort(404)
+    mine = db.session.scalar(
+        select(Assignment).where(Assignment.task_id == task.id,
+                                 Assignment.member_id == current_user.id)
+    )
+    holding = mine is not None and mine.status in HOLDING
+    if not (task.status == TaskStatus.open or holding or task.leader_id == current_user.id
+            or manages_task(current_user, task)):
+        abort(404)
+    return task, mine
+
+
+def _participants(task: Task) -> list[Assignment]:
+    """Members holding a slot, with their names, in the order they joined."""
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.task_id == task.id, Assignment.status.in_(HOLDING))
+            .options(joinedload(Assignment.member))
+            .order_by(Assignment.claimed_at, Assignment.id)
+        )
+    )
+
+
+# ---------------------------------------------------------------- open tasks
 
 
 @bp.get("/")
 @login_required
 def open_tasks():
-    return render_template("tasks/open.html")
+    communities = db.session.scalars(
+        select(Community).where(Community.active.is_(True)).order_by(Community.name)
+    ).all()
+    categories = db.session.scalars(
+        select(Category).where(Category.active.is_(True))
+        .order_by(Category.sort_order, Category.id)
+    ).all()
+    form = TaskFilterForm(formdata=request.args)
+    form.set_choices(communities, categories)
+    form.validate()
+
+    stmt = (
+        select(Task)
+        .where(Task.status == TaskStatus.open, Task.starts_at > utcnow())
+        .options(*_task_card_loads())
+        .order_by(Task.starts_at, Task.id)
+    )
+    if form.community.data is not None:
+        stmt = stmt.where(Task.community_id == form.community.data)
+    if form.category.data is not None:
+        stmt = stmt.where(Task.category_id == form.category.data)
+    if form.day.data is not None and not form.day.errors:
+        stmt = stmt.where(Task.service_date == form.day.data)
+    page = _paginate(stmt)
+
+    # "Already claimed by me" for the whole page in one query.
+    ids = [task.id for task in page.items]
+    mine = {}
+    if ids:
+        mine = dict(db.session.execute(
+            select(Assignment.task_id, Assignment.status).where(
+                Assignment.member_id == current_user.id,
+                Assignment.task_id.in_(ids),
+                Assignment.status.in_(HOLDING),
+            )
+        ).all())
+    filtered = any(f.data is not None for f in (form.community, form.category, form.day))
+    return render_template("tasks/open.html", form=form, page=page, mine=mine,
+                           filtered=filtered, next_url=request.full_path.rstrip("?"))
+
+
+# ---------------------------------------------------------------- one task
+
+
+@bp.get(f"/<{ID}:task_id>")
+@login_required
+def detail(task_id: int):
+    task, mine = _visible_task(
+        task_id, *_task_card_loads(), joinedload(Task.leader), joinedload(Task.report)
+    )
+    people = _participants(task)
+    now = utcnow()
+    holding = mine is not None and mine.status in HOLDING
+    future = task.starts_at > now
+    is_open = task.status == TaskStatus.open
+    refusal = confirm_refusal(mine) if holding else None
+    state = {
+        "holding": holding,
+        "started": not future,
+        "ended": task.ends_at <= now,
+        "can_claim": is_open and future and not holding and task.slots_left > 0,
+        "full": is_open and future and not holding and task.slots_left <= 0,
+        "can_withdraw": (holding and future and mine.status in WITHDRAWABLE
+                         and task.status != TaskStatus.cancelled),
+        "can_confirm": holding and refusal is None,
+        "confirm_refusal": refusal if holding and task.ends_at <= now else None,
+        "may_report": may_report(current_user, task),
+        "can_report": may_report(current_user, task) and report_refusal(task) is None,
+    }
+    return render_template("tasks/detail.html", task=task, people=people, mine=mine,
+                           state=state, next_url=request.full_path.rstrip("?"))
+
+
+@bp.post(f"/<{ID}:task_id>/claim")
+@login_required
+def claim(task_id: int):
+    task, _mine = _visible_task(task_id)
+    title = task.title
+    try:
+        with unit_of_work():
+            claim_slot(task, current_user)
+    except PermissionDenied:
+        abort(403)
+    except ServiceError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("认领成功：%(title)s。", title=title), "success")
+    return redirect(_next_or(url_for("tasks.detail", task_id=task_id)))
+
+
+@bp.post(f"/<{ID}:task_id>/withdraw", endpoint="withdraw")
+@login_required
+def withdraw_claim(task_id: int):
+    task, mine = _visible_task(task_id)
+    title = task.title
+    if mine is None or mine.status not in HOLDING:
+        flash(_("您没有认领该任务。"), "error")
+    else:
+        try:
+            with unit_of_work():
+                withdraw(mine, current_user)
+        except PermissionDenied:
+            abort(403)
+        except ServiceError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("已取消认领：%(title)s。", title=title), "success")
+    return redirect(_next_or(url_for("tasks.detail", task_id=task_id)))
+
+
+# ---------------------------------------------------------------- 我的任务
+
+
+@dataclass
+class MineRow:
+    task: Task
+    assignment: Assignment | None = None
+    can_withdraw: bool = False
+    can_confirm: bool = False
+    can_report: bool = False
+
+
+def _not_approved():
+    return or_(TaskReport.id.is_(None), TaskReport.status != ReportStatus.approved)
+
+
+def _to_confirm_conditions(member_id: int, now) -> list:
+    return [
+        Assignment.member_id == member_id,
+        Assignment.status.in_(TO_CONFIRM),
+        Task.ends_at <= now,
+        Task.status != TaskStatus.cancelled,
+        _not_approved(),
+    ]
+
+
+def _to_report_conditions(member_id: int, now) -> list:
+    """Tasks I lead that have started and wait for my report (none yet, or returned)."""
+    return [
+        Task.leader_id == member_id,
+        Task.starts_at <= now,
+        Task.status != TaskStatus.cancelled,
+        or_(TaskReport.id.is_(None), TaskReport.status == ReportStatus.returned),
+    ]
+
+
+def _my_assignments(member_id: int):
+    return (
+        select(Assignment)
+        .join(Assignment.task)
+        .outerjoin(Task.report)
+        .where(Assignment.member_id == member_id, Assignment.status.in_(HOLDING))
+        .options(
+            *_task_card_loads(lambda rel: contains_eager(Assignment.task).joinedload(rel)),
+            contains_eager(Assignment.task).contains_eager(Task.report),
+        )
+    )
+
+
+def _my_led_tasks(member_id: int):
+    return (
+        select(Task)
+        .outerjoin(Task.report)
+        .where(Task.leader_id == member_id)
+        .options(*_task_card_loads(), contains_eager(Task.report))
+    )
+
+
+def _tab_query(tab: str, member_id: int, now):
+    if tab == "upcoming":
+        return (_my_assignments(member_id).where(Task.ends_at > now)
+                .order_by(Task.starts_at, Task.id))
+    if tab == "confirm":
+        return (_my_assignments(member_id).where(*_to_confirm_conditions(member_id, now))
+                .order_by(Task.starts_at.desc(), Task.id.desc()))
+    if tab == "history":
+        return (
+            _my_assignments(member_id)
+            .where(
+                Task.ends_at <= now,
+                or_(
+                    Task.status == TaskStatus.cancelled,
+                    Assignment.status.in_((AssignmentStatus.done, AssignmentStatus.absent)),
+                    TaskReport.status == ReportStatus.approved,
+                ),
+            )
+            .order_by(Task.starts_at.desc(), Task.id.desc())
+        )
+    if tab == "returned":
+        return (_my_led_tasks(member_id).where(TaskReport.status == ReportStatus.returned)
+                .order_by(TaskReport.reviewed_at.desc(), Task.id.desc()))
+    # lead: what waits for my report first, then the rest, newest first
+    waiting = case((and_(*_to_report_conditions(member_id, now)), 0), else_=1)
+    return _my_led_tasks(member_id).order_by(waiting, Task.starts_at.desc(), Task.id.desc())
+
+
+def _rows(tab: str, items, now) -> list[MineRow]:
+    rows = []
+    for item in items:
+        if isinstance(item, Assignment):
+            task = item.task
+            rows.append(MineRow(
+                task=task,
+                assignment=item,
+                can_withdraw=(item.status in WITHDRAWABLE and task.starts_at > now
+                              and task.status != TaskStatus.cancelled),
+                can_confirm=confirm_refusal(item) is None,
+            ))
+        else:
+            rows.append(MineRow(task=item, can_report=report_refusal(item) is None))
+    return rows
 
 
 @bp.get("/mine")
 @login_required
 def mine():
-    return render_template("tasks/open.html")
+    tab = request.args.get("tab", "upcoming")
+    if tab not in TABS:
+        tab = "upcoming"
+    me, now = current_user.id, utcnow()
+    year = local_today().year
+    activities, minutes = member_totals(me, date(year, 1, 1), date(year + 1, 1, 1))
+
+    # The badges on the tabs that ask for action, in one statement.
+    to_confirm = (select(func.count(Assignment.id)).select_from(Assignment)
+                  .join(Assignment.task).outerjoin(Task.report)
+                  .where(*_to_confirm_conditions(me, now)).scalar_subquery())
+    returned = (select(func.count(Task.id)).select_from(Task).join(Task.report)
+                .where(Task.leader_id == me, TaskReport.status == ReportStatus.returned)
+                .scalar_subquery())
+    to_report = (select(func.count(Task.id)).select_from(Task).outerjoin(Task.report)
+                 .where(*_to_report_conditions(me, now)).scalar_subquery())
+    counts = db.session.execute(select(to_confirm, returned, to_report)).one()
+
+    page = _paginate(_tab_query(tab, me, now))
+    return render_template(
+        "tasks/mine.html", tab=tab, page=page, rows=_rows(tab, page.items, now),
+        year=year, activities=activities, minutes=minutes,
+        counts={"confirm": counts[0], "returned": counts[1], "lead": counts[2]},
+    )
+
+
+# ---------------------------------------------------------------- 确认参与
+
+
+@bp.route(f"/assignments/<{ID}:assignment_id>/confirm", methods=["GET", "POST"])
+@login_required
+def confirm(assignment_id: int):
+    assignment = db.session.get(
+        Assignment, assignment_id,
+        options=[joinedload(Assignment.task).joinedload(Task.report)],
+    )
+    if assignment is None or assignment.member_id != current_user.id:
+        abort(404)
+    task = assignment.task
+    refusal = confirm_refusal(assignment)
+    suggested = (Decimal(assignment.minutes) if assignment.minutes
+                 else Decimal(task_span_minutes(task))) / 60
+    form = ConfirmForm(formdata=_posted(), hours=suggested)
+    if form.validate_on_submit():
+        minutes = form.hours.minutes
+        try:
+            with unit_of_work():
+                confirm_participation(assignment, current_user, minutes)
+        except PermissionDenied:
+            abort(403)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(_("已确认参与：%(title)s，服务时长%(hours)s小时。",
+                    title=task.title, hours=fmt_hours(minutes)), "success")
+            return redirect(_next_or(url_for("tasks.mine", tab="history")))
+    return render_template("tasks/confirm.html", form=form, assignment=assignment, task=task,
+                           refusal=refusal, span=task_span_minutes(task))
+
+
+# ---------------------------------------------------------------- 提交完成
+
+
+@bp.route(f"/<{ID}:task_id>/report", methods=["GET", "POST"])
+@login_required
+def report(task_id: int):
+    task, _mine = _visible_task(
+        task_id, *_task_card_loads(), joinedload(Task.leader), joinedload(Task.report)
+    )
+    if not may_report(current_user, task):
+        abort(403)
+    people = _participants(task)
+    existing = task.report
+    refusal = report_refusal(task)
+    if existing is not None:
+        form = ReportForm(formdata=_posted(), data={
+            "quantity": existing.quantity,
+            "people_served": existing.people_served,
+            "note": existing.note,
+            "absent": [a.member_id for a in people if a.status == AssignmentStatus.absent],
+        })
+    else:
+        form = ReportForm(formdata=_posted())
+    form.quantity.label.text = _("完成数量（%(unit)s）", unit=task.category.measure)
+    form.absent.choices = [(a.member_id, a.member.name) for a in people]
+
+    if request.method == "POST" and refusal is not None:
+        form.form_errors.append(refusal)
+    elif form.validate_on_submit():
+        data = ReportData(
+            quantity=form.quantity.data,
+            people_served=form.people_served.data,
+            note=form.note.data,
+            absent_ids=set(form.absent.data or []),
+        )
+        resubmit = existing is not None
+        try:
+            with unit_of_work():
+                submit_report(task, current_user, data)
+        except PermissionDenied:
+            abort(403)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(_("已重新提交完成情况，等待联络员审核。") if resubmit
+                  else _("已提交完成情况，等待联络员审核。"), "success")
+            return redirect(_next_or(url_for("tasks.report", task_id=task_id)))
+    return render_template("tasks/report.html", form=form, task=task, people=people,
+                           report=task.report, refusal=refusal)

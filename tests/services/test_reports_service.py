@@ -1,0 +1,222 @@
+"""Reporting a task's result and reviewing it, without HTTP."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from tests import factories as f
+from tests.services.test_claims import assignment_of, audits, refused
+from tracker.extensions import db
+from tracker.models import AssignmentStatus, ReportStatus, TaskReport, TaskStatus
+from tracker.services import PermissionDenied, unit_of_work
+from tracker.services.claims import confirm_participation
+from tracker.services.reviews import (
+    ReportData,
+    approve_report,
+    report_refusal,
+    return_report,
+    submit_report,
+)
+from tracker.services.tasks import cancel_task
+
+
+def data(**overrides) -> ReportData:
+    values = {"quantity": 12, "people_served": 40, "note": "清理楼道杂物。"}
+    values.update(overrides)
+    return ReportData(**values)
+
+
+def report_count(task) -> int:
+    return db.session.scalar(select(func.count(TaskReport.id)).where(TaskReport.task_id == task.id))
+
+
+def submitted(world, **overrides) -> TaskReport:
+    with unit_of_work():
+        return submit_report(world.past_task, world.leader, data(**overrides))
+
+
+# ------------------------------------------------------------------ submit
+
+
+def test_leader_submits_a_report(world):
+    report = submitted(world)
+    db.session.expire_all()
+    assert report.status == ReportStatus.submitted
+    assert (report.quantity, report.people_served, report.note) == (12, 40, "清理楼道杂物。")
+    assert report.submitted_by_id == world.leader.id
+    [event] = audits("submit", report)
+    assert event.actor_id == world.leader.id
+    assert event.detail["quantity"] == 12
+
+
+@pytest.mark.parametrize("actor", ["liaison", "admin"])
+def test_staff_of_the_community_may_report(world, actor):
+    with unit_of_work():
+        report = submit_report(world.past_task, getattr(world, actor), data())
+    assert report.submitted_by_id == getattr(world, actor).id
+
+
+@pytest.mark.parametrize("actor", ["member", "other_member", "other_liaison"])
+def test_others_may_not_report(world, actor):
+    refused(submit_report, world.past_task, getattr(world, actor), data(), error=PermissionDenied)
+    assert report_count(world.past_task) == 0
+
+
+def test_report_before_start_is_refused(world):
+    assert report_refusal(world.task) is not None
+    refused(submit_report, world.task, world.leader, data(), message="任务开始后")
+    assert report_count(world.task) == 0
+
+
+def test_report_on_a_cancelled_task_is_refused(world):
+    with unit_of_work():
+        cancel_task(world.past_task, world.liaison, "下雨")
+    refused(submit_report, world.past_task, world.leader, data(), message="已取消")
+    assert report_count(world.past_task) == 0
+
+
+def test_report_marks_absent_members(world):
+    submitted(world, absent_ids={world.member.id})
+    db.session.expire_all()
+    assert assignment_of(world.past_task, world.member).status == AssignmentStatus.absent
+    assert assignment_of(world.past_task, world.leader).status == AssignmentStatus.claimed
+
+
+def test_absent_list_must_name_participants(world):
+    refused(submit_report, world.past_task, world.leader,
+            data(absent_ids={world.other_member.id}), message="缺席名单")
+    assert report_count(world.past_task) == 0
+
+
+def test_taking_someone_off_the_absent_list_restores_their_status(world):
+    assignment = assignment_of(world.past_task, world.member)
+    with unit_of_work():
+        confirm_participation(assignment, world.member, 60)
+    report = submitted(world, absent_ids={world.member.id})
+    with unit_of_work():
+        return_report(report, world.liaison, "张三其实到场了")
+    with unit_of_work():
+        submit_report(world.past_task, world.leader, data(absent_ids=set()))
+    db.session.expire_all()
+    assert assignment.status == AssignmentStatus.done
+    assert assignment.minutes == 60
+
+
+# ------------------------------------------------------------------ review
+
+
+def test_approve_makes_the_report_official_and_closes_the_task(world):
+    report = submitted(world)
+    with unit_of_work():
+        approve_report(report, world.liaison)
+    db.session.expire_all()
+    assert report.status == ReportStatus.approved
+    assert report.reviewed_by_id == world.liaison.id
+    assert world.past_task.status == TaskStatus.closed
+    [event] = audits("approve", report)
+    assert event.actor_id == world.liaison.id
+
+
+def test_approve_twice_is_refused(world):
+    report = submitted(world)
+    with unit_of_work():
+        approve_report(report, world.liaison)
+    refused(approve_report, report, world.admin, message="不在待审核状态")
+    db.session.expire_all()
+    assert report.reviewed_by_id == world.liaison.id
+    assert len(audits("approve", report)) == 1
+
+
+@pytest.mark.parametrize("actor", ["leader", "member", "other_liaison"])
+def test_only_staff_of_the_community_may_review(world, actor):
+    report = submitted(world)
+    refused(approve_report, report, getattr(world, actor), error=PermissionDenied)
+    refused(return_report, report, getattr(world, actor), "不对", error=PermissionDenied)
+    db.session.expire_all()
+    assert report.status == ReportStatus.submitted
+
+
+def test_return_needs_a_reason(world):
+    report = submitted(world)
+    for reason in ("", "   ", None):
+        refused(return_report, report, world.liaison, reason, message="退回原因")
+    db.session.expire_all()
+    assert report.status == ReportStatus.submitted
+    assert audits("return", report) == []
+
+
+def test_return_keeps_the_content_and_the_reason(world):
+    report = submitted(world)
+    with unit_of_work():
+        return_report(report, world.liaison, "  数量与照片不符  ")
+    db.session.expire_all()
+    assert report.status == ReportStatus.returned
+    assert report.return_reason == "数量与照片不符"
+    assert report.quantity == 12
+    [event] = audits("return", report)
+    assert event.detail["reason"] == "数量与照片不符"
+
+
+def test_return_of_an_approved_report_is_refused(world):
+    report = submitted(world)
+    with unit_of_work():
+        approve_report(report, world.liaison)
+    refused(return_report, report, world.liaison, "改一下", message="不在待审核状态")
+    db.session.expire_all()
+    assert report.status == ReportStatus.approved
+
+
+def test_approve_of_a_returned_report_is_refused(world):
+    report = submitted(world)
+    with unit_of_work():
+        return_report(report, world.liaison, "缺少说明")
+    refused(approve_report, report, world.liaison)
+    db.session.expire_all()
+    assert report.status == ReportStatus.returned
+
+
+def test_resubmit_after_return(world):
+    report = submitted(world)
+    with unit_of_work():
+        return_report(report, world.liaison, "数量有误")
+    with unit_of_work():
+        again = submit_report(world.past_task, world.leader, data(quantity=10, note="已更正"))
+    db.session.expire_all()
+    assert again.id == report.id
+    assert report_count(world.past_task) == 1
+    assert report.status == ReportStatus.submitted
+    assert (report.quantity, report.note) == (10, "已更正")
+    assert len(audits("resubmit", report)) == 1
+    with unit_of_work():
+        approve_report(report, world.liaison)
+    db.session.expire_all()
+    assert report.status == ReportStatus.approved
+    assert report.return_reason is None
+
+
+def test_report_after_approval_is_refused(world):
+    report = submitted(world)
+    with unit_of_work():
+        approve_report(report, world.liaison)
+    refused(submit_report, world.past_task, world.leader, data(quantity=99), message="审核通过")
+    db.session.expire_all()
+    assert report.quantity == 12
+    assert audits("resubmit", report) == []
+
+
+def test_a_task_with_a_report_cannot_be_cancelled(world):
+    submitted(world)
+    refused(cancel_task, world.past_task, world.liaison, "x", message="不能取消")
+    db.session.expire_all()
+    assert world.past_task.status == TaskStatus.open
+
+
+def test_report_on_a_task_that_started_but_has_not_ended(world):
+    running = f.task(world.item, world.liaison, leader=world.leader,
+                     starts_in=-timedelta(minutes=30))
+    db.session.commit()
+    with unit_of_work():
+        report = submit_report(running, world.leader, data())
+    assert report.status == ReportStatus.submitted

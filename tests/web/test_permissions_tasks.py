@@ -1,0 +1,100 @@
+"""Permission matrix rows for the member pages (blueprint ``tasks``).
+
+404 when the record is outside the actor's reach (a closed task one is not on,
+someone else's assignment); 403 when it is visible but not one's to act on (the
+report form for a participant who is not the leader).
+"""
+import pytest
+from sqlalchemy import select
+
+from tests.web.matrix import OK, Route, cases_for, check, everyone
+from tracker.extensions import db
+from tracker.models import Assignment, TaskStatus
+
+
+def _assignment_id(task, member) -> int:
+    return db.session.scalar(
+        select(Assignment.id).where(Assignment.task_id == task.id,
+                                    Assignment.member_id == member.id)
+    )
+
+
+def _close_past_task(w):
+    w.past_task.status = TaskStatus.closed
+    db.session.commit()
+
+
+def _cancel_other_task(w):
+    w.other_task.status = TaskStatus.cancelled
+    db.session.commit()
+
+
+def _confirm_url(w):
+    return f"/tasks/assignments/{_assignment_id(w.past_task, w.member)}/confirm"
+
+
+# Who may see a closed task: those on it (member, leader) and staff of its community.
+ON_PAST_TASK = {"member": OK, "leader": OK, "liaison": OK, "admin": OK}
+REPORTERS = {"leader": OK, "liaison": OK, "admin": OK}
+REPORT_DATA = {"quantity": "3", "people_served": "12", "note": "清理完毕"}
+
+CASES = [
+    Route("tasks.open_tasks", "GET", lambda w: "/tasks/", everyone(), id="open-list"),
+    Route("tasks.open_tasks", "GET", lambda w: "/tasks/?community=abc&category=-1&day=x&page=zz",
+          everyone(), id="open-list-bad-filters"),
+    Route("tasks.mine", "GET", lambda w: "/tasks/mine", everyone(), id="mine"),
+    Route("tasks.mine", "GET", lambda w: "/tasks/mine?tab=lead&page=3", everyone(), id="mine-lead"),
+    # Detail: an open task is visible to everyone logged in …
+    Route("tasks.detail", "GET", lambda w: f"/tasks/{w.task.id}", everyone(), id="detail-open"),
+    # … a closed one only to those on it and staff of its community.
+    Route("tasks.detail", "GET", lambda w: f"/tasks/{w.past_task.id}", ON_PAST_TASK,
+          setup=_close_past_task, id="detail-closed"),
+    Route("tasks.detail", "GET", lambda w: "/tasks/999999", {}, id="detail-missing"),
+    # Claim: anyone may try an open task (a refusal is a flash, not an error) …
+    Route("tasks.claim", "POST", lambda w: f"/tasks/{w.task.id}/claim", everyone(),
+          id="claim-open"),
+    # … but a cancelled task in B is out of reach for all but B's staff.
+    Route("tasks.claim", "POST", lambda w: f"/tasks/{w.other_task.id}/claim",
+          {"other_liaison": OK, "admin": OK}, setup=_cancel_other_task, id="claim-cancelled"),
+    Route("tasks.withdraw", "POST", lambda w: f"/tasks/{w.task.id}/withdraw", everyone(),
+          id="withdraw-open"),
+    Route("tasks.withdraw", "POST", lambda w: f"/tasks/{w.past_task.id}/withdraw", ON_PAST_TASK,
+          setup=_close_past_task, id="withdraw-closed"),
+    # 确认参与: only the member's own assignment; everybody else (admin too) gets 404.
+    Route("tasks.confirm", "GET", _confirm_url, {"member": OK}, id="confirm"),
+    Route("tasks.confirm", "POST", _confirm_url, {"member": OK}, data={"hours": "1.5"},
+          id="confirm"),
+    Route("tasks.confirm", "GET", lambda w: "/tasks/assignments/999999/confirm", {},
+          id="confirm-missing"),
+    # 提交完成: the leader, or staff of the task's community.
+    Route("tasks.report", "GET", lambda w: f"/tasks/{w.past_task.id}/report", REPORTERS,
+          id="report"),
+    Route("tasks.report", "POST", lambda w: f"/tasks/{w.past_task.id}/report", REPORTERS,
+          data=REPORT_DATA, id="report"),
+    Route("tasks.report", "POST", lambda w: f"/tasks/{w.other_task.id}/report",
+          {"other_liaison": OK, "admin": OK}, data=REPORT_DATA, id="report-other-community"),
+]
+
+
+@pytest.mark.parametrize(**cases_for(CASES))
+def test_tasks_permissions(client, login, world, route, actor):
+    check(client, login, world, route, actor)
+
+
+def test_denied_actions_change_nothing(client, login, world):
+    """Acting on someone else's assignment or report writes nothing."""
+    from tracker.models import AuditEvent, TaskReport
+
+    login(world.other_member)
+    assert client.post(_confirm_url(world), data={"hours": "1"}).status_code == 404
+    assert client.post(f"/tasks/{world.past_task.id}/report",
+                       data=REPORT_DATA).status_code == 403
+    login(world.other_liaison)
+    assert client.post(f"/tasks/{world.past_task.id}/report",
+                       data=REPORT_DATA).status_code == 403
+    db.session.expire_all()
+    assignment = db.session.get(Assignment, _assignment_id(world.past_task, world.member))
+    assert assignment.minutes is None
+    assert db.session.scalar(select(TaskReport)) is None
+    assert db.session.scalar(select(AuditEvent)) is None
+

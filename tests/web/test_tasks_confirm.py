@@ -1,0 +1,135 @@
+"""确认参与 over HTTP: hours in 0.5 h steps, bad input kept and explained in Chinese."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from tracker.extensions import db
+from tracker.models import Assignment, AssignmentStatus, AuditEvent, ReportStatus, TaskReport
+
+
+def own(world, member=None) -> Assignment:
+    member = member or world.member
+    return db.session.scalar(select(Assignment).where(
+        Assignment.task_id == world.past_task.id, Assignment.member_id == member.id))
+
+
+def url(assignment) -> str:
+    return f"/tasks/assignments/{assignment.id}/confirm"
+
+
+def test_form_suggests_the_task_span(client, world, login):
+    login(world.member)
+    html = client.get(url(own(world))).get_data(as_text=True)
+    assert "确认参与" in html and "服务时长（小时）" in html
+    assert 'step="0.5"' in html
+    assert 'name="hours"' in html and 'value="2"' in html
+
+
+@pytest.mark.parametrize("typed", ["1.5", "2", " 0.5 ", "1.50"])
+def test_confirm_records_whole_minutes(client, world, login, typed):
+    login(world.member)
+    assignment = own(world)
+    response = client.post(url(assignment), data={"hours": typed})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/tasks/mine?tab=history"
+    db.session.expire_all()
+    assert assignment.status == AssignmentStatus.done
+    assert assignment.minutes == int(float(typed.strip()) * 60)
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "已确认参与：楼道清理" in html
+
+
+@pytest.mark.parametrize("typed,message", [
+    ("", "请填写服务时长"),
+    ("   ", "请填写服务时长"),
+    ("abc", "服务时长须为数字"),
+    ("2小时", "服务时长须为数字"),
+    ("NaN", "服务时长须为数字"),
+    ("Infinity", "服务时长须为数字"),
+    ("0", "服务时长须大于0"),
+    ("-1", "服务时长须大于0"),
+    ("0.3", "0.5小时的整数倍"),
+    ("1.25", "0.5小时的整数倍"),
+    ("25", "服务时长不能超过24小时"),
+    ("99999999999999999999", "服务时长不能超过24小时"),
+    ("3", "不能超过活动时长（2小时）"),  # the task lasted two hours
+])
+def test_bad_hours_are_refused_on_the_same_form(client, world, login, typed, message):
+    login(world.member)
+    assignment = own(world)
+    response = client.post(url(assignment), data={"hours": typed})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert f'value="{typed}"' in html  # what was typed is kept
+    assert "Not a valid" not in html
+    db.session.expire_all()
+    assert assignment.minutes is None and assignment.status == AssignmentStatus.claimed
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == 0
+
+
+def test_missing_field_is_required(client, world, login):
+    login(world.member)
+    html = client.post(url(own(world)), data={}).get_data(as_text=True)
+    assert "请填写服务时长" in html
+
+
+def test_before_the_end_the_page_explains_and_refuses(client, world, login):
+    login(world.member)
+    client.post(f"/tasks/{world.task.id}/claim")
+    assignment = db.session.scalar(select(Assignment).where(
+        Assignment.task_id == world.task.id, Assignment.member_id == world.member.id))
+    html = client.get(url(assignment)).get_data(as_text=True)
+    assert "任务结束后才能确认参与" in html
+    assert 'name="hours"' not in html
+    html = client.post(url(assignment), data={"hours": "1"}).get_data(as_text=True)
+    assert "任务结束后才能确认参与" in html
+    db.session.expire_all()
+    assert assignment.minutes is None
+
+
+def test_absent_member_cannot_confirm(client, world, login):
+    assignment = own(world)
+    assignment.status = AssignmentStatus.absent
+    db.session.commit()
+    login(world.member)
+    html = client.post(url(assignment), data={"hours": "1"}).get_data(as_text=True)
+    assert "组长已登记您缺席" in html
+    db.session.expire_all()
+    assert assignment.minutes is None
+
+
+def test_after_approval_hours_are_read_only(client, world, login):
+    assignment = own(world)
+    assignment.status, assignment.minutes = AssignmentStatus.done, 60
+    db.session.add(TaskReport(task_id=world.past_task.id, quantity=1, people_served=1, note="x",
+                              status=ReportStatus.approved, submitted_by_id=world.leader.id))
+    db.session.commit()
+    login(world.member)
+    html = client.get(url(assignment)).get_data(as_text=True)
+    assert "该任务已审核通过" in html and "已确认的服务时长：1 小时" in html
+    client.post(url(assignment), data={"hours": "2"})
+    db.session.expire_all()
+    assert assignment.minutes == 60
+
+
+def test_someone_elses_assignment_is_404(client, world, login):
+    assignment = own(world, world.leader)
+    for actor in (world.member, world.other_member, world.liaison, world.admin):
+        login(actor)
+        assert client.get(url(assignment)).status_code == 404
+        assert client.post(url(assignment), data={"hours": "1"}).status_code == 404
+    db.session.expire_all()
+    assert assignment.minutes is None
+
+
+def test_confirmed_hours_can_be_corrected_before_approval(client, world, login):
+    login(world.member)
+    assignment = own(world)
+    client.post(url(assignment), data={"hours": "1"})
+    html = client.get(url(assignment)).get_data(as_text=True)
+    assert 'value="1"' in html
+    client.post(url(assignment), data={"hours": "1.5"})
+    db.session.expire_all()
+    assert assignment.minutes == 90

@@ -1,0 +1,161 @@
+"""我的任务: the tabs, the leader's reports, and the member's own official totals."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from tests import factories as f
+from tracker.extensions import db
+from tracker.models import Assignment, AssignmentStatus, ReportStatus, TaskReport, TaskStatus
+from tracker.timeutil import local_to_utc, local_today, utcnow
+
+
+def tab(client, name: str | None = None) -> str:
+    response = client.get("/tasks/mine" + (f"?tab={name}" if name else ""))
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def titles(html: str) -> list[str]:
+    return re.findall(r'<h3><a href="/tasks/\d+">(.*?)</a></h3>', html)
+
+
+def on(task, member, status=AssignmentStatus.claimed, minutes=None) -> Assignment:
+    a = Assignment(task_id=task.id, member_id=member.id, status=status, minutes=minutes)
+    db.session.add(a)
+    task.taken += 1
+    db.session.flush()
+    return a
+
+
+def report(task, by, status, reason=None, quantity=5) -> TaskReport:
+    r = TaskReport(task_id=task.id, quantity=quantity, people_served=9, note="说明",
+                   status=status, return_reason=reason, submitted_by_id=by.id)
+    db.session.add(r)
+    db.session.flush()
+    return r
+
+
+def past(world, title, days=3, **kw):
+    return f.task(world.item, world.liaison, starts_in=-timedelta(days=days), title=title, **kw)
+
+
+def test_upcoming_lists_my_future_tasks_with_withdraw(client, world, login):
+    on(world.task, world.member)
+    later = f.task(world.item, world.liaison, starts_in=timedelta(days=6), title="下周活动")
+    on(later, world.member, AssignmentStatus.assigned)
+    withdrawn = f.task(world.item, world.liaison, title="取消认领的")
+    on(withdrawn, world.member, AssignmentStatus.withdrawn)
+    db.session.commit()
+    login(world.member)
+    html = tab(client)
+    assert titles(html) == ["环境整治", "下周活动"]
+    assert f'action="/tasks/{world.task.id}/withdraw?next=/tasks/mine?tab%3Dupcoming"' in html
+    assert "已指派" in html
+
+
+def test_cancelled_task_shows_as_cancelled(client, world, login):
+    on(world.task, world.member)
+    world.task.status = TaskStatus.cancelled
+    gone = past(world, "取消的往期活动", status=TaskStatus.cancelled)
+    on(gone, world.member)
+    db.session.commit()
+    login(world.member)
+    html = tab(client, "upcoming")
+    assert titles(html) == ["环境整治"] and "已取消" in html
+    assert f"/tasks/{world.task.id}/withdraw" not in html
+    html = tab(client, "history")
+    assert "取消的往期活动" in titles(html) and "已取消" in html
+    assert "取消的往期活动" not in titles(tab(client, "confirm"))
+
+
+def test_to_confirm_lists_ended_tasks_without_hours(client, world, login):
+    done = past(world, "已确认的")
+    on(done, world.member, AssignmentStatus.done, minutes=60)
+    approved = past(world, "已通过但未确认")
+    on(approved, world.member)
+    report(approved, world.leader, ReportStatus.approved)
+    db.session.commit()
+    login(world.member)
+    html = tab(client, "confirm")
+    assert titles(html) == [world.past_task.title]
+    assert "/tasks/assignments/" in html and "确认参与" in html
+    assert "待确认 (1)" in html
+
+
+def test_history_shows_status_and_hours(client, world, login):
+    done = past(world, "已确认的", days=2)
+    on(done, world.member, AssignmentStatus.done, minutes=90)
+    report(done, world.leader, ReportStatus.approved)
+    absent = past(world, "缺席的", days=4)
+    on(absent, world.member, AssignmentStatus.absent)
+    db.session.commit()
+    login(world.member)
+    html = tab(client, "history")
+    assert titles(html) == ["已确认的", "缺席的"]
+    assert "服务时长 1.5 小时" in html and "已通过" in html and "缺席" in html
+
+
+def test_returned_reports_show_the_reason_and_link_to_correction(client, world, login):
+    report(world.past_task, world.leader, ReportStatus.returned, reason="受益人数与照片不符")
+    db.session.commit()
+    login(world.leader)
+    html = tab(client, "returned")
+    assert titles(html) == [world.past_task.title]
+    assert "受益人数与照片不符" in html
+    assert f'href="/tasks/{world.past_task.id}/report"' in html and "修改后重新提交" in html
+    assert "已退回 (1)" in html
+    # Not the leader: nothing returned to correct.
+    login(world.member)
+    assert titles(tab(client, "returned")) == []
+
+
+def test_lead_tab_shows_report_status_waiting_first(client, world, login):
+    pending = past(world, "待审核的", days=5, leader=world.leader)
+    report(pending, world.leader, ReportStatus.submitted)
+    approved = past(world, "已通过的", days=6, leader=world.leader)
+    report(approved, world.leader, ReportStatus.approved)
+    db.session.commit()
+    login(world.leader)
+    html = tab(client, "lead")
+    # past_task (ended, no report yet) waits for the leader, so it comes first.
+    assert titles(html)[0] == world.past_task.title
+    assert set(titles(html)) == {world.past_task.title, world.task.title, "待审核的", "已通过的"}
+    assert "未提交" in html and "待审核" in html and "已通过" in html
+    assert "我带领的任务 (1)" in html
+
+
+def test_totals_count_approved_participations_of_this_year_only(client, world, login):
+    year_start = local_to_utc(datetime(local_today().year, 1, 1, 0, 1))
+    this_year = max(year_start, utcnow() - timedelta(days=1)).replace(microsecond=0)
+    counted = f.task(world.item, world.liaison, starts_at=this_year, title="已通过")
+    on(counted, world.member, AssignmentStatus.done, minutes=150)
+    report(counted, world.leader, ReportStatus.approved)
+    last_year = f.task(world.item, world.liaison, starts_at=year_start - timedelta(days=2),
+                       title="去年的")
+    on(last_year, world.member, AssignmentStatus.done, minutes=120)
+    report(last_year, world.leader, ReportStatus.approved)
+    pending = f.task(world.item, world.liaison, starts_at=this_year, title="待审核")
+    on(pending, world.member, AssignmentStatus.done, minutes=600)
+    report(pending, world.leader, ReportStatus.submitted)
+    db.session.commit()
+    login(world.member)
+    html = tab(client)
+    stats = html[html.index('class="stats"'):html.index("只统计已审核通过的活动")]
+    assert re.findall(r"<b>(.*?)</b>", stats) == ["2.5", "1"]
+
+
+def test_a_new_member_sees_empty_tabs(client, world, login):
+    login(world.other_member)
+    html = tab(client)
+    assert "没有即将开始的任务" in html
+    assert re.findall(r"<b>(.*?)</b>", html[html.index('class="stats"'):])[:2] == ["0", "0"]
+    for name, text in [("confirm", "没有需要确认参与的任务"), ("returned", "没有被退回的完成情况"),
+                       ("history", "还没有参加过的任务"), ("lead", "您还没有担任组长的任务")]:
+        assert text in tab(client, name)
+
+
+def test_unknown_tab_falls_back_to_upcoming(client, world, login):
+    login(world.member)
+    html = tab(client, "nonsense")
+    assert 'href="/tasks/mine?tab=upcoming" aria-current="page"' in html

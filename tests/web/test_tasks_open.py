@@ -1,0 +1,149 @@
+"""可认领任务: the open-task list, its filters, paging and the claim button on each card."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from tests import factories as f
+from tracker.extensions import db
+from tracker.models import Assignment, AssignmentStatus, TaskStatus
+from tracker.timeutil import local_date
+
+
+def page(client, url="/tasks/") -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def titles(html: str) -> list[str]:
+    """Task titles of the cards on a list page, in order."""
+    return re.findall(r'<article class="card task-card">\s*<div class="card-head">\s*'
+                      r'<h2><a href="/tasks/\d+">(.*?)</a>', html)
+
+
+def test_anonymous_is_sent_to_login(client, world):
+    response = client.get("/tasks/")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_card_shows_what_a_member_needs_and_a_claim_button(client, world, login):
+    zone = f.zone(world.community, "一号责任区")
+    item = f.item(world.unit, world.community, "stairwell_painting", zone=zone)
+    task = f.task(item, world.liaison, slots=4, title="粉刷三单元楼道")
+    db.session.add(Assignment(task_id=task.id, member_id=world.other_member.id,
+                              status=AssignmentStatus.claimed))
+    task.taken = 1
+    db.session.commit()
+    login(world.member)
+    html = page(client)
+    assert "粉刷三单元楼道" in html
+    assert "楼道粉刷" in html  # category
+    assert "解放路社区 · 一号责任区" in html
+    assert "社区活动中心" in html  # place
+    assert "剩余名额" in html and "<b>3</b> / 4" in html
+    assert f'action="/tasks/{task.id}/claim?next=/tasks/"' in html
+    assert ">认领</button>" in html
+    assert world.other_member.phone not in html
+
+
+def test_only_open_tasks_that_have_not_started_soonest_first(client, world, login):
+    later = f.task(world.item, world.liaison, starts_in=timedelta(days=9), title="九天后")
+    sooner = f.task(world.item, world.liaison, starts_in=timedelta(hours=3), title="三小时后")
+    f.task(world.item, world.liaison, starts_in=-timedelta(minutes=5), title="刚开始的")
+    f.task(world.item, world.liaison, status=TaskStatus.cancelled, title="取消的活动")
+    f.task(world.item, world.liaison, status=TaskStatus.closed, title="关闭的活动")
+    db.session.commit()
+    login(world.member)
+    shown = titles(page(client))
+    assert shown == [sooner.title, world.task.title, world.other_task.title, later.title]
+
+
+def test_full_task_says_so_and_has_no_claim_button(client, world, login):
+    full = f.task(world.item, world.liaison, slots=1, title="满员的活动")
+    full.taken = 1
+    db.session.commit()
+    login(world.member)
+    html = page(client)
+    card = html[html.index("满员的活动"):]
+    card = card[:card.index("</article>")]
+    assert "已满" in card
+    assert "/claim" not in card  # the card only: its own links
+
+
+def test_claimed_task_shows_claimed_instead_of_the_button(client, world, login):
+    db.session.add(Assignment(task_id=world.task.id, member_id=world.member.id,
+                              status=AssignmentStatus.claimed))
+    world.task.taken = 1
+    db.session.commit()
+    login(world.member)
+    html = page(client)
+    card = html[html.index(world.task.title):]
+    card = card[:card.index("</article>")]
+    assert "已认领" in card and "/claim" not in card
+    # Another member still sees the button.
+    login(world.other_member)
+    assert f"/tasks/{world.task.id}/claim" in page(client)
+
+
+def test_filter_by_community(client, world, login):
+    login(world.member)
+    html = page(client, f"/tasks/?community={world.other_community.id}")
+    assert titles(html) == [world.other_task.title]
+    assert "清除筛选" in html
+
+
+def test_filter_by_category(client, world, login):
+    login(world.member)
+    category_id = world.other_item.category_id
+    html = page(client, f"/tasks/?category={category_id}")
+    assert titles(html) == [world.other_task.title]
+
+
+def test_filter_by_date(client, world, login):
+    later = f.task(world.item, world.liaison, starts_in=timedelta(days=5), title="五天后")
+    db.session.commit()
+    login(world.member)
+    day = local_date(later.starts_at).isoformat()
+    html = page(client, f"/tasks/?day={day}")
+    assert titles(html) == ["五天后"]
+    assert f'value="{day}"' in html  # the filter keeps what was chosen
+
+
+def test_nothing_matches_says_so(client, world, login):
+    login(world.member)
+    html = page(client, "/tasks/?day=2001-01-01")
+    assert "没有符合条件的可认领任务" in html
+
+
+def test_bad_filters_are_ignored_with_a_chinese_message(client, world, login):
+    login(world.member)
+    html = page(client, "/tasks/?community=abc&category=99999&day=2024-13-45&page=-3")
+    assert "日期格式不正确" in html
+    assert 'value="2024-13-45"' in html
+    assert titles(html) == [world.task.title, world.other_task.title]
+    assert "Not a valid" not in html
+
+
+def test_paging(client, world, login, app):
+    size = app.config["PAGE_SIZE"]
+    for n in range(size + 3):
+        f.task(world.item, world.liaison, starts_in=timedelta(days=10, hours=n), title=f"批量{n:03d}")
+    db.session.commit()
+    login(world.member)
+    first = page(client)
+    assert "第 1 / 2 页" in first and "下一页" in first
+    assert "批量000" in first and f"批量{size + 2:03d}" not in first
+    second = page(client, "/tasks/?page=2")
+    assert f"批量{size + 2:03d}" in second and "批量000" not in second
+    # Out of range: an empty page, not an error.
+    assert "暂时没有可认领的任务" in page(client, "/tasks/?page=99")
+
+
+def test_paging_keeps_the_filters(client, world, login, app):
+    for n in range(app.config["PAGE_SIZE"] + 1):
+        f.task(world.item, world.liaison, starts_in=timedelta(days=3, hours=n))
+    db.session.commit()
+    login(world.member)
+    html = page(client, f"/tasks/?community={world.community.id}")
+    assert f"community={world.community.id}" in html[html.index('class="pager"'):]

@@ -1,0 +1,209 @@
+"""提交完成 over HTTP: the leader's report, its status, correction and resubmission."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from tests import factories as f
+from tracker.extensions import db
+from tracker.models import (
+    Assignment,
+    AssignmentStatus,
+    AuditEvent,
+    ReportStatus,
+    TaskReport,
+    TaskStatus,
+)
+from tracker.services import unit_of_work
+from tracker.services.reviews import approve_report, return_report
+
+GOOD = {"quantity": "12", "people_served": "40", "note": "清理楼道杂物，张贴文明提示。"}
+
+
+def url(task) -> str:
+    return f"/tasks/{task.id}/report"
+
+
+def the_report(task) -> TaskReport | None:
+    db.session.expire_all()
+    return db.session.scalar(select(TaskReport).where(TaskReport.task_id == task.id))
+
+
+def status_of(task, member) -> AssignmentStatus:
+    db.session.expire_all()
+    return db.session.scalar(select(Assignment.status).where(
+        Assignment.task_id == task.id, Assignment.member_id == member.id))
+
+
+def test_form_shows_the_unit_and_the_participants(client, world, login):
+    login(world.leader)
+    html = client.get(url(world.past_task)).get_data(as_text=True)
+    assert "完成数量（次）" in html  # environment_cleanup is measured in 次
+    assert "受益人数" in html and "情况说明" in html and "缺席人员" in html
+    assert 'type="checkbox"' in html and f'value="{world.member.id}"' in html
+    assert "张三" in html and "未提交" in html
+    assert world.member.phone not in html
+
+
+def test_leader_submits_and_sees_pending(client, world, login):
+    login(world.leader)
+    response = client.post(url(world.past_task), data={**GOOD, "absent": [str(world.member.id)]})
+    assert response.status_code == 302
+    assert response.headers["Location"] == url(world.past_task)
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "已提交完成情况，等待联络员审核" in html
+    assert "待审核" in html
+    report = the_report(world.past_task)
+    assert (report.quantity, report.people_served, report.note) == (12, 40, GOOD["note"])
+    assert report.status == ReportStatus.submitted
+    assert status_of(world.past_task, world.member) == AssignmentStatus.absent
+    assert status_of(world.past_task, world.leader) == AssignmentStatus.claimed
+
+
+def test_liaison_of_the_community_may_report(client, world, login):
+    login(world.liaison)
+    assert client.post(url(world.past_task), data=GOOD).status_code == 302
+    assert the_report(world.past_task).submitted_by_id == world.liaison.id
+
+
+def test_participant_who_is_not_the_leader_gets_403(client, world, login):
+    login(world.member)
+    assert client.get(url(world.past_task)).status_code == 403
+    assert client.post(url(world.past_task), data=GOOD).status_code == 403
+    assert the_report(world.past_task) is None
+
+
+NUMBER_CASES = [
+    ("", "请填写"),
+    ("   ", "请填写"),
+    ("abc", "请输入整数（只能填写数字）"),
+    ("3.5", "请输入整数（只能填写数字）"),
+    ("十二", "请输入整数（只能填写数字）"),
+    ("-1", "请输入0到1000000之间的整数"),
+    ("1000001", "请输入0到1000000之间的整数"),
+    ("99999999999999999999999", "请输入整数（只能填写数字）"),
+]
+
+
+@pytest.mark.parametrize("field", ["quantity", "people_served"])
+@pytest.mark.parametrize("typed,message", NUMBER_CASES)
+def test_bad_numbers_are_refused_on_the_same_form(client, world, login, field, typed, message):
+    login(world.leader)
+    data = {**GOOD, field: typed}
+    response = client.post(url(world.past_task), data=data)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert f'value="{typed}"' in html
+    assert GOOD["note"] in html  # the other fields are kept too
+    assert "Not a valid" not in html
+    assert the_report(world.past_task) is None
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == 0
+
+
+@pytest.mark.parametrize("field", ["quantity", "people_served"])
+def test_zero_and_the_maximum_are_accepted(client, world, login, field):
+    login(world.leader)
+    assert client.post(url(world.past_task), data={**GOOD, field: "0"}).status_code == 302
+    assert getattr(the_report(world.past_task), field) == 0
+
+
+@pytest.mark.parametrize("typed,message", [
+    ("", "请填写情况说明"),
+    ("  \n ", "请填写情况说明"),
+    ("长" * 2001, "情况说明不能超过2000个字"),
+])
+def test_bad_note_is_refused(client, world, login, typed, message):
+    login(world.leader)
+    response = client.post(url(world.past_task), data={**GOOD, "note": typed})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and message in html
+    if typed.strip():
+        assert typed in html
+    assert 'value="12"' in html and 'value="40"' in html
+    assert the_report(world.past_task) is None
+
+
+def test_a_note_of_exactly_2000_characters_is_accepted(client, world, login):
+    login(world.leader)
+    assert client.post(url(world.past_task), data={**GOOD, "note": "长" * 2000}).status_code == 302
+
+
+def test_absent_must_be_a_participant(client, world, login):
+    login(world.leader)
+    for bad in ([str(world.other_member.id)], ["abc"]):
+        response = client.post(url(world.past_task), data={**GOOD, "absent": bad})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and "所选内容无效" in html
+        assert "Invalid" not in html and "not a valid" not in html
+    assert the_report(world.past_task) is None
+
+
+def test_empty_post_is_refused(client, world, login):
+    login(world.leader)
+    html = client.post(url(world.past_task), data={}).get_data(as_text=True)
+    assert "请填写完成数量" in html and "请填写受益人数" in html and "请填写情况说明" in html
+    assert the_report(world.past_task) is None
+
+
+def test_before_start_the_page_explains(client, world, login):
+    login(world.leader)
+    html = client.get(url(world.task)).get_data(as_text=True)
+    assert "任务开始后才能提交完成情况" in html and 'name="quantity"' not in html
+    html = client.post(url(world.task), data=GOOD).get_data(as_text=True)
+    assert "任务开始后才能提交完成情况" in html
+    assert the_report(world.task) is None
+
+
+def test_cancelled_task_cannot_be_reported(client, world, login):
+    world.past_task.status = TaskStatus.cancelled
+    db.session.commit()
+    login(world.leader)
+    html = client.post(url(world.past_task), data=GOOD).get_data(as_text=True)
+    assert "该任务已取消" in html
+    assert the_report(world.past_task) is None
+
+
+def test_returned_report_is_prefilled_and_resubmitted(client, world, login):
+    login(world.leader)
+    client.post(url(world.past_task), data={**GOOD, "absent": [str(world.member.id)]})
+    with unit_of_work():
+        return_report(the_report(world.past_task), world.liaison, "张三其实到场了，请更正")
+    html = client.get(url(world.past_task)).get_data(as_text=True)
+    assert "已退回" in html and "张三其实到场了，请更正" in html
+    assert 'value="12"' in html and 'value="40"' in html and GOOD["note"] in html
+    assert f'<input checked id="absent-0" name="absent" type="checkbox" value="{world.member.id}">' in html
+    assert f'<input id="absent-1" name="absent" type="checkbox" value="{world.leader.id}">' in html
+    response = client.post(url(world.past_task), data={**GOOD, "quantity": "13"})
+    assert response.status_code == 302
+    html = client.get(url(world.past_task)).get_data(as_text=True)
+    assert "已重新提交完成情况" in html and "待审核" in html
+    report = the_report(world.past_task)
+    assert report.status == ReportStatus.submitted and report.quantity == 13
+    assert status_of(world.past_task, world.member) == AssignmentStatus.claimed
+    actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+    assert actions == ["submit", "return", "resubmit"]
+
+
+def test_approved_report_is_read_only(client, world, login):
+    login(world.leader)
+    client.post(url(world.past_task), data=GOOD)
+    with unit_of_work():
+        approve_report(the_report(world.past_task), world.liaison)
+    html = client.get(url(world.past_task)).get_data(as_text=True)
+    assert "已通过" in html and "已审核通过，不能再修改" in html
+    assert 'name="quantity"' not in html
+    assert "12 次" in html
+    client.post(url(world.past_task), data={**GOOD, "quantity": "99"})
+    assert the_report(world.past_task).quantity == 12
+
+
+def test_a_single_person_task_with_no_participants(client, world, login):
+    task = f.task(world.item, world.liaison, leader=world.leader, starts_in=-timedelta(hours=3))
+    db.session.commit()
+    login(world.leader)
+    html = client.get(url(task)).get_data(as_text=True)
+    assert "（无）" in html  # the absent list is empty
+    assert client.post(url(task), data=GOOD).status_code == 302
