@@ -1,14 +1,236 @@
-"""Admin pages: units, communities, zones, categories, resource checklist, members."""
+"""Admin pages: units, communities, zones, categories, resource checklist, members.
+
+Every route is admin-only. Each section has a list, a create form, an edit form
+and a 停用 / 重新启用 button; the shared flow lives in ``crud.py``.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
 
+from ..extensions import db
+from ..models import Category, Community, Member, ResourceItem, Unit, Zone
 from ..permissions import admin_required
+from ..services import directory as d
+from . import queries as q
+from .crud import Entity, create_view, edit_view, toggle_view
+from .forms import (
+    CategoryForm,
+    CommunityForm,
+    ItemFilterForm,
+    MemberFilterForm,
+    MemberForm,
+    SECTION,
+    ResourceItemForm,
+    UnitForm,
+    ZoneFilterForm,
+    ZoneForm,
+)
 
 bp = Blueprint("admin", __name__)
+PER_PAGE = 50
+
+UNITS = Entity("unit", "units", Unit, UnitForm, d.create_unit, d.update_unit,
+               title=_l("单位"), heading=_l("单位"))
+COMMUNITIES = Entity("community", "communities", Community, CommunityForm,
+                     d.create_community, d.update_community,
+                     title=_l("社区"), heading=_l("社区"))
+ZONES = Entity("zone", "zones", Zone, ZoneForm, d.create_zone, d.update_zone,
+               title=_l("责任区"), heading=_l("责任区"), frozen=d.zone_frozen_fields,
+               frozen_note=_l("该责任区已用于资源清单，所属社区不能修改。"))
+CATEGORIES = Entity("category", "categories", Category, CategoryForm,
+                    d.create_category, d.update_category,
+                    title=_l("类别"), heading=_l("类别"), frozen=d.category_frozen_fields,
+                    frozen_note=_l("编码创建后不能修改；内置类别和已用于资源清单的类别，"
+                                   "板块和计量单位也不能修改。"))
+ITEMS = Entity("item", "items", ResourceItem, ResourceItemForm,
+               d.create_resource_item, d.update_resource_item,
+               title=_l("资源清单项目"), heading=_l("资源清单"), frozen=d.item_frozen_fields,
+               frozen_note=_l("该项目已有任务，单位、社区、责任区、类别和年度不能修改。"))
+MEMBERS = Entity("member", "members", Member, MemberForm, d.create_member, d.update_member,
+                 title=_l("党员干部"), heading=_l("党员干部"),
+                 note=_l("新账号没有密码：党员通过邀请链接激活账号并设置自己的密码。"),
+                 template="admin/member_form.html")
+
+
+def _page_number() -> int:
+    return request.args.get("page", 1, type=int)
+
+
+def _int_arg(value) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _list(template: str, entity: Entity, query, **context):
+    page = q.Page(db.session, query, _page_number(), PER_PAGE)
+    return render_template(template, entity=entity, page=page, **context)
 
 
 @bp.get("/")
 @admin_required
 def index():
-    return render_template("tasks/open.html")
+    return render_template("admin/index.html", counts=q.section_counts(db.session))
+
+
+# --- 单位 -------------------------------------------------------------------------------
+
+@bp.get("/units")
+@admin_required
+def units():
+    return _list("admin/units.html", UNITS, q.units_query())
+
+
+@bp.route("/units/new", methods=["GET", "POST"])
+@admin_required
+def unit_new():
+    return create_view(UNITS)
+
+
+@bp.route("/units/<int:record_id>/edit", methods=["GET", "POST"])
+@admin_required
+def unit_edit(record_id: int):
+    return edit_view(UNITS, record_id)
+
+
+@bp.post("/units/<int:record_id>/active")
+@admin_required
+def unit_toggle(record_id: int):
+    return toggle_view(UNITS, record_id)
+
+
+# --- 社区 -------------------------------------------------------------------------------
+
+@bp.get("/communities")
+@admin_required
+def communities():
+    return _list("admin/communities.html", COMMUNITIES, q.communities_query())
+
+
+@bp.route("/communities/new", methods=["GET", "POST"])
+@admin_required
+def community_new():
+    return create_view(COMMUNITIES)
+
+
+@bp.route("/communities/<int:record_id>/edit", methods=["GET", "POST"])
+@admin_required
+def community_edit(record_id: int):
+    return edit_view(COMMUNITIES, record_id)
+
+
+@bp.post("/communities/<int:record_id>/active")
+@admin_required
+def community_toggle(record_id: int):
+    return toggle_view(COMMUNITIES, record_id)
+
+
+# --- 责任区 -----------------------------------------------------------------------------
+
+@bp.get("/zones")
+@admin_required
+def zones():
+    filters = ZoneFilterForm()
+    query = q.zones_query(_int_arg(filters.community.data))
+    return _list("admin/zones.html", ZONES, query, filters=filters)
+
+
+@bp.route("/zones/new", methods=["GET", "POST"])
+@admin_required
+def zone_new():
+    return create_view(ZONES)
+
+
+@bp.route("/zones/<int:record_id>/edit", methods=["GET", "POST"])
+@admin_required
+def zone_edit(record_id: int):
+    return edit_view(ZONES, record_id)
+
+
+@bp.post("/zones/<int:record_id>/active")
+@admin_required
+def zone_toggle(record_id: int):
+    return toggle_view(ZONES, record_id)
+
+
+# --- 类别 -------------------------------------------------------------------------------
+
+@bp.get("/categories")
+@admin_required
+def categories():
+    return _list("admin/categories.html", CATEGORIES, q.categories_query(), SECTION=SECTION)
+
+
+@bp.route("/categories/new", methods=["GET", "POST"])
+@admin_required
+def category_new():
+    return create_view(CATEGORIES)
+
+
+@bp.route("/categories/<int:record_id>/edit", methods=["GET", "POST"])
+@admin_required
+def category_edit(record_id: int):
+    return edit_view(CATEGORIES, record_id)
+
+
+@bp.post("/categories/<int:record_id>/active")
+@admin_required
+def category_toggle(record_id: int):
+    return toggle_view(CATEGORIES, record_id)
+
+
+# --- 资源清单 ---------------------------------------------------------------------------
+
+@bp.get("/items")
+@admin_required
+def items():
+    filters = ItemFilterForm()
+    query = q.items_query(_int_arg(filters.community.data), _int_arg(filters.year.data))
+    return _list("admin/items.html", ITEMS, query, filters=filters)
+
+
+@bp.route("/items/new", methods=["GET", "POST"])
+@admin_required
+def item_new():
+    return create_view(ITEMS)
+
+
+@bp.route("/items/<int:record_id>/edit", methods=["GET", "POST"])
+@admin_required
+def item_edit(record_id: int):
+    return edit_view(ITEMS, record_id)
+
+
+@bp.post("/items/<int:record_id>/active")
+@admin_required
+def item_toggle(record_id: int):
+    return toggle_view(ITEMS, record_id)
+
+
+# --- 党员干部 ---------------------------------------------------------------------------
+
+@bp.get("/members")
+@admin_required
+def members():
+    filters = MemberFilterForm()
+    search = (filters.q.data or "")[:40] or None
+    query = q.members_query(search, filters.role.data, filters.status.data)
+    return _list("admin/members.html", MEMBERS, query, filters=filters)
+
+
+@bp.route("/members/new", methods=["GET", "POST"])
+@admin_required
+def member_new():
+    return create_view(MEMBERS)
+
+
+@bp.route("/members/<int:record_id>/edit", methods=["GET", "POST"])
+@admin_required
+def member_edit(record_id: int):
+    return edit_view(MEMBERS, record_id)
+
+
+@bp.post("/members/<int:record_id>/active")
+@admin_required
+def member_toggle(record_id: int):
+    return toggle_view(MEMBERS, record_id)

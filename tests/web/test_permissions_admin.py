@@ -1,0 +1,129 @@
+"""Permission matrix rows for the admin pages: only an admin gets in."""
+import pytest
+from sqlalchemy import select
+
+from tests import factories as f
+from tests.web.matrix import ACTORS, ADMIN_ONLY, Route, cases_for, check
+from tracker.extensions import db
+from tracker.models import AuditEvent, Category, Community, Member, ResourceItem, Unit, Zone
+
+
+def _with_zone(w):
+    if not hasattr(w, "zone"):
+        w.zone = f.zone(w.community, "一号责任区", w.unit)
+        db.session.commit()
+
+
+def _category_id(w):
+    return w.item.category_id
+
+
+SECTIONS = {
+    # key: (list URL, record id, valid form data for create, valid form data for edit, setup)
+    "unit": ("/admin/units", lambda w: w.unit.id,
+             lambda w: {"name": "县财政局"}, lambda w: {"name": "县商务局（改）"}, None),
+    "community": ("/admin/communities", lambda w: w.community.id,
+                  lambda w: {"name": "人民路社区"}, lambda w: {"name": "解放路社区（改）"}, None),
+    "zone": ("/admin/zones", lambda w: w.zone.id,
+             lambda w: {"community_id": w.community.id, "name": "二号责任区", "unit_id": w.unit.id},
+             lambda w: {"community_id": w.community.id, "name": "一区", "unit_id": w.unit.id},
+             _with_zone),
+    "category": ("/admin/categories", _category_id,
+                 lambda w: {"code": "tree_planting", "name": "义务植树", "section": "volunteer",
+                            "measure": "棵"},
+                 lambda w: {"name": "环境卫生整治"}, None),
+    "item": ("/admin/items", lambda w: w.other_item.id,
+             lambda w: {"unit_id": w.unit.id, "community_id": w.community.id, "zone_id": "",
+                        "category_id": w.other_item.category_id, "year": "2026", "target": "5"},
+             lambda w: {"target": "99", "description": "全年"}, None),
+    "member": ("/admin/members", lambda w: w.other_member.id,
+               lambda w: {"name": "新党员", "phone": "13712345678", "unit_id": w.unit.id,
+                          "role": "member"},
+               lambda w: {"name": "李四四", "phone": w.other_member.phone, "unit_id": w.unit.id,
+                          "role": "member"}, None),
+}
+PLURAL = {"unit": "units", "community": "communities", "zone": "zones", "category": "categories",
+          "item": "items", "member": "members"}
+
+
+def _rows():
+    rows = [Route("admin.index", "GET", lambda w: "/admin/", ADMIN_ONLY)]
+    for key, (base, rid, new_data, edit_data, setup) in SECTIONS.items():
+        def edit_url(w, base=base, rid=rid):
+            return f"{base}/{rid(w)}/edit"
+
+        def toggle_url(w, base=base, rid=rid):
+            return f"{base}/{rid(w)}/active"
+
+        rows += [
+            Route(f"admin.{PLURAL[key]}", "GET", lambda w, base=base: base, ADMIN_ONLY, setup=setup),
+            Route(f"admin.{key}_new", "GET", lambda w, base=base: f"{base}/new", ADMIN_ONLY,
+                  setup=setup),
+            Route(f"admin.{key}_new", "POST", lambda w, base=base: f"{base}/new", ADMIN_ONLY,
+                  data=new_data, setup=setup),
+            Route(f"admin.{key}_edit", "GET", edit_url, ADMIN_ONLY, setup=setup),
+            Route(f"admin.{key}_edit", "POST", edit_url, ADMIN_ONLY, data=edit_data, setup=setup),
+            Route(f"admin.{key}_toggle", "POST", toggle_url, ADMIN_ONLY, data={"active": "0"},
+                  setup=setup),
+        ]
+    return rows
+
+
+CASES = _rows()
+
+
+@pytest.mark.parametrize(**cases_for(CASES))
+def test_admin_permissions(client, login, world, route, actor):
+    check(client, login, world, route, actor)
+
+
+def _fingerprint():
+    """Everything the admin pages can change."""
+    return (
+        db.session.execute(select(Unit.id, Unit.name, Unit.active).order_by(Unit.id)).all(),
+        db.session.execute(select(Community.id, Community.name, Community.active)
+                           .order_by(Community.id)).all(),
+        db.session.execute(select(Zone.id, Zone.name, Zone.community_id, Zone.unit_id, Zone.active)
+                           .order_by(Zone.id)).all(),
+        db.session.execute(select(Category.id, Category.name, Category.section, Category.measure,
+                                  Category.active).order_by(Category.id)).all(),
+        db.session.execute(select(ResourceItem.id, ResourceItem.target, ResourceItem.description,
+                                  ResourceItem.active).order_by(ResourceItem.id)).all(),
+        db.session.execute(select(Member.id, Member.name, Member.phone, Member.role, Member.active)
+                           .order_by(Member.id)).all(),
+        db.session.scalars(select(AuditEvent.id)).all(),
+    )
+
+
+POSTS = [r for r in CASES if r.method == "POST"]
+DENIED_ACTORS = [a for a in ACTORS if a not in ("admin",)]
+
+
+@pytest.mark.parametrize("route", POSTS, ids=[f"{r.endpoint}" for r in POSTS])
+def test_refused_posts_change_nothing(client, login, world, route):
+    if route.setup:
+        route.setup(world)
+    before = _fingerprint()
+    for actor in DENIED_ACTORS:
+        if actor == "anonymous":
+            client.post("/auth/logout")
+        else:
+            login(getattr(world, actor))
+        data = route.data(world) if callable(route.data) else route.data
+        response = client.post(route.url(world), data=data)
+        assert response.status_code in (302, 403, 404), actor
+        db.session.expire_all()
+        assert _fingerprint() == before, actor
+
+
+@pytest.mark.parametrize("route", POSTS, ids=[f"{r.endpoint}" for r in POSTS])
+def test_admin_posts_do_change_something(client, login, world, route):
+    """The other side of the test above: the same request as admin is not a no-op."""
+    if route.setup:
+        route.setup(world)
+    login(world.admin)
+    before = _fingerprint()
+    response = client.post(route.url(world), data=route.data(world) if callable(route.data) else route.data)
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    db.session.expire_all()
+    assert _fingerprint() != before

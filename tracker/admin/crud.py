@@ -1,0 +1,108 @@
+"""The create / edit / 停用 flow shared by every admin section.
+
+Each section is described once by an ``Entity``; the explicit view functions in
+``routes.py`` call ``create_view``, ``edit_view`` and ``toggle_view`` with it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db
+from ..security import is_safe_next
+from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
+from ..services.directory import set_active
+from .forms import ActiveForm, AdminForm
+
+
+@dataclass(frozen=True)
+class Entity:
+    key: str  # endpoint stem: "unit" → admin.units, admin.unit_new, admin.unit_edit, admin.unit_toggle
+    list_key: str  # "units"
+    model: type
+    form: type[AdminForm]
+    create: Callable  # service(actor, data) -> record
+    update: Callable  # service(record, actor, data) -> None
+    title: object  # what one record is called, e.g. 资源清单项目
+    heading: object  # the list page's heading, e.g. 资源清单
+    frozen: Callable = lambda record: ()  # fields fixed on this record: shown, not editable
+    note: object = None  # a line shown above the form
+    frozen_note: object = None  # why some fields are fixed
+    template: str = "admin/form.html"
+
+    @property
+    def list_endpoint(self) -> str:
+        return f"admin.{self.list_key}"
+
+
+def _field_text(field) -> str:
+    """What a field currently shows, as text (the chosen option's label for a select)."""
+    choices = getattr(field, "choices", None)
+    if choices is not None:
+        for value, label, selected, *_ in field.iter_choices():
+            if selected:
+                return str(label)
+        return ""
+    return "" if field.data is None else str(field.data)
+
+
+def _save(entity: Entity, form, record, fixed, change, done_message):
+    """Validate, run ``change`` (a service call) in one transaction, then go back to the list."""
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                record = change(form.to_data()) or record
+        except PermissionDenied:
+            abort(403)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(done_message(record), "success")
+            return redirect(url_for(entity.list_endpoint))
+    return render_template(entity.template, entity=entity, form=form, record=record, fixed=fixed)
+
+
+def create_view(entity: Entity):
+    return _save(entity, entity.form(), None, [],
+                 lambda data: entity.create(current_user, data),
+                 lambda record: _("已添加%(kind)s：%(name)s", kind=entity.title, name=record))
+
+
+def edit_view(entity: Entity, record_id: int):
+    record = db.get_or_404(entity.model, record_id)
+    form = entity.form(obj=record, record=record, **entity.form.initial(record))
+    fixed = []  # (label, value) of fields this record no longer lets change
+    for name in entity.frozen(record):
+        if name in form:
+            fixed.append((form[name].label.text, _field_text(form[name])))
+            del form[name]
+    return _save(entity, form, record, fixed,
+                 lambda data: entity.update(record, current_user, data),
+                 lambda record: _("已保存%(kind)s：%(name)s", kind=entity.title, name=record))
+
+
+def toggle_view(entity: Entity, record_id: int):
+    """POST active=0 (停用) or active=1 (重新启用); back to where the button was."""
+    record = db.get_or_404(entity.model, record_id)
+    form = ActiveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    active = form.active.data == "1"
+    try:
+        with unit_of_work():
+            set_active(record, current_user, active)
+    except PermissionDenied:
+        abort(403)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        if active:
+            flash(_("已重新启用：%(name)s", name=record), "success")
+        else:
+            flash(_("已停用：%(name)s", name=record), "success")
+    target = request.args.get("next")
+    return redirect(target if is_safe_next(target) else url_for(entity.list_endpoint))

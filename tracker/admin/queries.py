@@ -1,0 +1,120 @@
+"""Read-only queries behind the admin lists and the index counts."""
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..models import Category, Community, Member, ResourceItem, Role, Task, Unit, Zone
+from ..timeutil import local_today
+
+
+def _count(model, *where):
+    return select(func.count()).select_from(model).where(*where).scalar_subquery()
+
+
+def section_counts(session) -> dict:
+    """Active records per section (one statement), plus a few useful extras."""
+    year = local_today().year
+    row = session.execute(
+        select(
+            _count(Unit, Unit.active).label("units"),
+            _count(Community, Community.active).label("communities"),
+            _count(Zone, Zone.active).label("zones"),
+            _count(Category, Category.active).label("categories"),
+            _count(ResourceItem, ResourceItem.active, ResourceItem.year == year).label("items"),
+            _count(Member, Member.active).label("members"),
+            _count(Member, Member.active, Member.password_hash.is_(None)).label("not_activated"),
+        )
+    ).one()
+    return {**row._asdict(), "year": year}
+
+
+def _status(query, model, status: str | None):
+    if status == "active":
+        return query.where(model.active.is_(True))
+    if status == "inactive":
+        return query.where(model.active.is_(False))
+    return query
+
+
+def units_query():
+    members = (select(Member.unit_id, func.count().label("n")).where(Member.active)
+               .group_by(Member.unit_id).subquery())
+    return (select(Unit, func.coalesce(members.c.n, 0))
+            .outerjoin(members, members.c.unit_id == Unit.id)
+            .order_by(Unit.active.desc(), Unit.name))
+
+
+def communities_query():
+    zones = (select(Zone.community_id, func.count().label("n")).where(Zone.active)
+             .group_by(Zone.community_id).subquery())
+    return (select(Community, func.coalesce(zones.c.n, 0))
+            .outerjoin(zones, zones.c.community_id == Community.id)
+            .order_by(Community.active.desc(), Community.name))
+
+
+def zones_query(community_id: int | None):
+    query = (select(Zone).join(Zone.community)
+             .options(joinedload(Zone.community), joinedload(Zone.unit))
+             .order_by(Community.name, Zone.active.desc(), Zone.name))
+    if community_id:
+        query = query.where(Zone.community_id == community_id)
+    return query
+
+
+def categories_query():
+    return select(Category).order_by(Category.active.desc(), Category.sort_order, Category.id)
+
+
+def items_query(community_id: int | None, year: int | None):
+    has_tasks = select(Task.id).where(Task.resource_item_id == ResourceItem.id).exists()
+    query = (select(ResourceItem, has_tasks)
+             .join(ResourceItem.community).join(ResourceItem.unit).join(ResourceItem.category)
+             .options(joinedload(ResourceItem.unit), joinedload(ResourceItem.community),
+                      joinedload(ResourceItem.zone), joinedload(ResourceItem.category))
+             .order_by(ResourceItem.year.desc(), ResourceItem.active.desc(), Community.name,
+                       Unit.name, Category.sort_order, ResourceItem.id))
+    if community_id:
+        query = query.where(ResourceItem.community_id == community_id)
+    if year:
+        query = query.where(ResourceItem.year == year)
+    return query
+
+
+def members_query(q: str | None, role: str | None, status: str | None):
+    query = (select(Member).options(joinedload(Member.unit), selectinload(Member.communities))
+             .order_by(Member.active.desc(), Member.name, Member.id))
+    if q:
+        query = query.where(or_(Member.name.contains(q, autoescape=True),
+                                Member.phone.contains(q, autoescape=True)))
+    if role in {r.value for r in Role}:
+        query = query.where(Member.role == Role(role))
+    return _status(query, Member, status)
+
+
+class Page:
+    """One page of rows (entities or tuples), with what the ``pager`` macro needs."""
+
+    def __init__(self, session, query, page: int, per_page: int):
+        self.total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        self.per_page = per_page
+        self.pages = max(1, -(-self.total // per_page))
+        self.page = min(max(1, page), self.pages)
+        result = session.execute(query.limit(per_page).offset((self.page - 1) * per_page))
+        self.items = result.all() if len(result.keys()) > 1 else result.scalars().all()
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1

@@ -1,0 +1,447 @@
+"""The admin's reference data: units, communities, zones, categories, the resource
+checklist and members.
+
+Every function takes the acting admin, validates what it is given (the forms do
+too, but a service must hold on its own), writes an AuditEvent and flushes.
+Records are never deleted here: anything that may have history is deactivated.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Category, Community, Member, ResourceItem, Role, Section, Task, Unit, Zone
+from ..reference import CATEGORIES
+from . import PermissionDenied, ServiceError
+from .audit import record as audit
+
+PHONE_RE = re.compile(r"^1\d{10}$")
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+YEAR_MIN, YEAR_MAX = 2000, 2100
+TARGET_MAX = 100_000_000
+REFERENCE_CODES = frozenset(code for code, *_ in CATEGORIES)
+
+# Task copies these from its resource item, so they are fixed once tasks exist.
+ITEM_FROZEN = ("unit_id", "community_id", "zone_id", "category_id", "year")
+
+MSG_REQUIRED = _l("此项必填。")
+MSG_CHOOSE = _l("请从列表中选择。")
+MSG_INACTIVE = _l("所选项目已停用，请选择其他项目。")
+
+
+# --- what an admin types in ---------------------------------------------------------
+
+@dataclass
+class UnitData:
+    name: str
+
+
+@dataclass
+class CommunityData:
+    name: str
+
+
+@dataclass
+class ZoneData:
+    community_id: int | None
+    name: str
+    unit_id: int | None
+
+
+@dataclass
+class CategoryData:
+    code: str
+    name: str
+    section: Section | None
+    measure: str
+
+
+@dataclass
+class ResourceItemData:
+    unit_id: int | None
+    community_id: int | None
+    category_id: int | None
+    year: int | None
+    target: int | None
+    zone_id: int | None = None
+    description: str | None = None
+
+
+@dataclass
+class MemberData:
+    name: str
+    phone: str
+    unit_id: int | None
+    role: Role | None
+    branch: str | None = None
+    community_ids: list[int] = field(default_factory=list)
+
+
+# --- shared checks --------------------------------------------------------------------
+
+def _require_admin(actor: Member) -> None:
+    if actor is None or not actor.is_admin or not actor.active:
+        raise PermissionDenied(_l("只有单位管理员可以管理基础数据。"))
+
+
+def _text(value: str | None, field_name: str, max_len: int, *, required: bool = True) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise ServiceError(MSG_REQUIRED, field=field_name)
+        return None
+    if len(value) > max_len:
+        raise ServiceError(_l("不能超过%(max)d个字。", max=max_len), field=field_name)
+    return value
+
+
+def _ref(model, record_id: int | None, field_name: str, current_id: int | None = None):
+    """The referenced record; it must be active unless it is the one already linked."""
+    obj = db.session.get(model, record_id) if record_id else None
+    if obj is None:
+        raise ServiceError(MSG_CHOOSE, field=field_name)
+    if not obj.active and obj.id != current_id:
+        raise ServiceError(MSG_INACTIVE, field=field_name)
+    return obj
+
+
+def _int_in(value, field_name: str, low: int, high: int, message) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ServiceError(_l("请输入整数。"), field=field_name)
+    if not low <= value <= high:
+        raise ServiceError(message, field=field_name)
+    return value
+
+
+def _taken(stmt) -> bool:
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
+def _flush(field_name: str | None = None, message=None) -> None:
+    """Flush; a unique constraint that a concurrent request beat us to is a form error."""
+    if message is None:
+        db.session.flush()
+        return
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise ServiceError(message, field=field_name) from exc
+
+
+def _apply(obj, values: dict) -> dict:
+    """Set attributes; return {name: [old, new]} for those that changed."""
+    changes = {}
+    for name, new in values.items():
+        old = getattr(obj, name)
+        if old != new:
+            changes[name] = [_plain(old), _plain(new)]
+            setattr(obj, name, new)
+    return changes
+
+
+def _plain(value):
+    return value.value if hasattr(value, "value") else value
+
+
+def _insert(actor: Member, model, values: dict, field_name: str | None = None, taken=None):
+    """Add an active record built from checked ``values`` and audit it."""
+    obj = model(active=True, **values)
+    db.session.add(obj)
+    _flush(field_name, taken)
+    audit(actor, "create", obj, **values)
+    return obj
+
+
+def _change(obj, actor: Member, values: dict, field_name: str | None = None, taken=None) -> None:
+    """Apply checked ``values``; audit what changed (nothing changed: no row)."""
+    changes = _apply(obj, values)
+    if changes:
+        _flush(field_name, taken)
+        audit(actor, "update", obj, **changes)
+
+
+def set_active(obj, actor: Member, active: bool) -> None:
+    """停用 / 重新启用 any managed record. An admin cannot switch themselves off."""
+    _require_admin(actor)
+    if isinstance(obj, Member) and obj.id == actor.id and not active:
+        raise ServiceError(_l("不能停用自己的账号。"))
+    if obj.active == active:
+        return  # a repeated click changes nothing
+    obj.active = active
+    db.session.flush()
+    audit(actor, "reactivate" if active else "deactivate", obj)
+
+
+# --- units and communities ------------------------------------------------------------
+
+def _named(model, actor: Member, obj, name: str | None, message):
+    _require_admin(actor)
+    name = _text(name, "name", 80)
+    query = select(model.id).where(model.name == name)
+    if obj is not None:
+        query = query.where(model.id != obj.id)
+    if _taken(query):
+        raise ServiceError(message, field="name")
+    if obj is None:
+        return _insert(actor, model, {"name": name}, "name", message)
+    _change(obj, actor, {"name": name}, "name", message)
+    return obj
+
+
+UNIT_TAKEN = _l("已有同名的单位。")
+COMMUNITY_TAKEN = _l("已有同名的社区。")
+
+
+def create_unit(actor: Member, data: UnitData) -> Unit:
+    return _named(Unit, actor, None, data.name, UNIT_TAKEN)
+
+
+def update_unit(unit: Unit, actor: Member, data: UnitData) -> None:
+    _named(Unit, actor, unit, data.name, UNIT_TAKEN)
+
+
+def create_community(actor: Member, data: CommunityData) -> Community:
+    return _named(Community, actor, None, data.name, COMMUNITY_TAKEN)
+
+
+def update_community(community: Community, actor: Member, data: CommunityData) -> None:
+    _named(Community, actor, community, data.name, COMMUNITY_TAKEN)
+
+
+# --- responsibility zones -------------------------------------------------------------
+
+ZONE_TAKEN = _l("该社区已有同名的责任区。")
+
+
+def zone_frozen_fields(zone: Zone | None) -> tuple[str, ...]:
+    """A zone used by the resource checklist stays in its community."""
+    if zone is None or zone.id is None:
+        return ()
+    used = _taken(select(ResourceItem.id).where(ResourceItem.zone_id == zone.id))
+    return ("community_id",) if used else ()
+
+
+def _zone_values(data: ZoneData, zone: Zone | None) -> dict:
+    if zone is not None and "community_id" in zone_frozen_fields(zone) \
+            and data.community_id != zone.community_id:
+        raise ServiceError(_l("该责任区已用于资源清单，不能改到其他社区。"), field="community_id")
+    community = _ref(Community, data.community_id, "community_id",
+                     zone.community_id if zone else None)
+    name = _text(data.name, "name", 80)
+    unit = _ref(Unit, data.unit_id, "unit_id", zone.unit_id if zone else None)
+    query = select(Zone.id).where(Zone.community_id == community.id, Zone.name == name)
+    if zone is not None:
+        query = query.where(Zone.id != zone.id)
+    if _taken(query):
+        raise ServiceError(ZONE_TAKEN, field="name")
+    return {"community_id": community.id, "name": name, "unit_id": unit.id}
+
+
+def create_zone(actor: Member, data: ZoneData) -> Zone:
+    _require_admin(actor)
+    return _insert(actor, Zone, _zone_values(data, None), "name", ZONE_TAKEN)
+
+
+def update_zone(zone: Zone, actor: Member, data: ZoneData) -> None:
+    _require_admin(actor)
+    _change(zone, actor, _zone_values(data, zone), "name", ZONE_TAKEN)
+
+
+# --- categories -----------------------------------------------------------------------
+
+CODE_TAKEN = _l("该类别编码已存在。")
+
+
+def category_frozen_fields(category: Category | None) -> tuple[str, ...]:
+    """The code never changes; section and measure are fixed for the reference
+    categories and for any category the resource checklist already uses."""
+    if category is None or category.id is None:
+        return ()
+    if category.code in REFERENCE_CODES or _taken(
+        select(ResourceItem.id).where(ResourceItem.category_id == category.id)
+    ):
+        return ("code", "section", "measure")
+    return ("code",)
+
+
+def _category_values(data: CategoryData) -> dict:
+    name = _text(data.name, "name", 80)
+    if not isinstance(data.section, Section):
+        raise ServiceError(MSG_CHOOSE, field="section")
+    measure = _text(data.measure, "measure", 8)
+    return {"name": name, "section": data.section, "measure": measure}
+
+
+def create_category(actor: Member, data: CategoryData) -> Category:
+    _require_admin(actor)
+    code = (data.code or "").strip()
+    if not code:
+        raise ServiceError(MSG_REQUIRED, field="code")
+    if not CODE_RE.match(code):
+        raise ServiceError(_l("编码须以小写字母开头，只含小写字母、数字和下划线，2到40位。"),
+                           field="code")
+    if _taken(select(Category.id).where(Category.code == code)):
+        raise ServiceError(CODE_TAKEN, field="code")
+    values = _category_values(data)
+    last = db.session.scalar(select(func.max(Category.sort_order))) or 0
+    return _insert(actor, Category, {"code": code, "sort_order": last + 10, **values},
+                   "code", CODE_TAKEN)
+
+
+def update_category(category: Category, actor: Member, data: CategoryData) -> None:
+    _require_admin(actor)
+    if (data.code or "").strip() != category.code:
+        raise ServiceError(_l("类别编码创建后不能修改。"), field="code")
+    values = _category_values(data)
+    frozen = category_frozen_fields(category)
+    for name in ("section", "measure"):
+        if name in frozen and values[name] != getattr(category, name):
+            raise ServiceError(_l("该类别已在使用，板块和计量单位不能修改。"), field=name)
+    _change(category, actor, values)
+
+
+# --- resource checklist ---------------------------------------------------------------
+
+ITEM_TAKEN = _l("该单位在此社区（责任区）已有该类别的同年度资源清单项目。")
+ITEM_TAKEN_INACTIVE = _l("该单位在此社区（责任区）已有该类别的同年度资源清单项目（已停用，可在列表中重新启用）。")
+
+
+def item_has_tasks(item: ResourceItem | None) -> bool:
+    if item is None or item.id is None:
+        return False
+    return _taken(select(Task.id).where(Task.resource_item_id == item.id))
+
+
+def item_frozen_fields(item: ResourceItem | None) -> tuple[str, ...]:
+    return ITEM_FROZEN if item_has_tasks(item) else ()
+
+
+def _item_values(data: ResourceItemData, item: ResourceItem | None) -> dict:
+    if item is not None and item_has_tasks(item):
+        for name in ITEM_FROZEN:
+            if getattr(data, name) != getattr(item, name):
+                raise ServiceError(
+                    _l("该项目已有任务，单位、社区、责任区、类别和年度不能修改。"), field=name)
+    def current(name):
+        return getattr(item, name) if item is not None else None
+
+    unit = _ref(Unit, data.unit_id, "unit_id", current("unit_id"))
+    community = _ref(Community, data.community_id, "community_id", current("community_id"))
+    zone = None
+    if data.zone_id:
+        zone = _ref(Zone, data.zone_id, "zone_id", current("zone_id"))
+        if zone.community_id != community.id:
+            raise ServiceError(_l("该责任区不属于所选社区。"), field="zone_id")
+    category = _ref(Category, data.category_id, "category_id", current("category_id"))
+    year = _int_in(data.year, "year", YEAR_MIN, YEAR_MAX,
+                   _l("年度须在%(low)d到%(high)d之间。", low=YEAR_MIN, high=YEAR_MAX))
+    target = _int_in(data.target, "target", 0, TARGET_MAX,
+                     _l("年度目标须在0到%(high)d之间。", high=TARGET_MAX))
+    description = _text(data.description, "description", 1000, required=False)
+    values = {"unit_id": unit.id, "community_id": community.id,
+              "zone_id": zone.id if zone else None, "category_id": category.id,
+              "year": year, "target": target, "description": description}
+    query = select(ResourceItem.active).where(
+        ResourceItem.unit_id == unit.id,
+        ResourceItem.community_id == community.id,
+        ResourceItem.zone_id.is_(None) if zone is None else ResourceItem.zone_id == zone.id,
+        ResourceItem.category_id == category.id,
+        ResourceItem.year == year,
+    )
+    if item is not None:
+        query = query.where(ResourceItem.id != item.id)
+    existing = db.session.scalar(query.limit(1))
+    if existing is not None:
+        raise ServiceError(ITEM_TAKEN if existing else ITEM_TAKEN_INACTIVE, field="category_id")
+    return values
+
+
+def create_resource_item(actor: Member, data: ResourceItemData) -> ResourceItem:
+    _require_admin(actor)
+    return _insert(actor, ResourceItem, _item_values(data, None))
+
+
+def update_resource_item(item: ResourceItem, actor: Member, data: ResourceItemData) -> None:
+    _require_admin(actor)
+    _change(item, actor, _item_values(data, item))
+
+
+# --- members --------------------------------------------------------------------------
+
+PHONE_TAKEN = _l("该手机号已被其他党员使用。")
+
+
+def _member_values(data: MemberData, member: Member | None) -> dict:
+    name = _text(data.name, "name", 40)
+    phone = (data.phone or "").strip()
+    if not phone:
+        raise ServiceError(MSG_REQUIRED, field="phone")
+    if not PHONE_RE.match(phone):
+        raise ServiceError(_l("请输入11位手机号。"), field="phone")
+    query = select(Member.id).where(Member.phone == phone)
+    if member is not None:
+        query = query.where(Member.id != member.id)
+    if _taken(query):
+        raise ServiceError(PHONE_TAKEN, field="phone")
+    unit = _ref(Unit, data.unit_id, "unit_id", member.unit_id if member else None)
+    branch = _text(data.branch, "branch", 80, required=False)
+    if not isinstance(data.role, Role):
+        raise ServiceError(MSG_CHOOSE, field="role")
+    communities = []
+    if data.role == Role.liaison:
+        current = {c.id for c in member.communities} if member else set()
+        for community_id in dict.fromkeys(data.community_ids or []):
+            communities.append(_ref(Community, community_id, "community_ids",
+                                    community_id if community_id in current else None))
+        if not communities:
+            raise ServiceError(_l("社区联络员至少要负责一个社区。"), field="community_ids")
+    return {"name": name, "phone": phone, "unit_id": unit.id, "branch": branch,
+            "role": data.role, "communities": communities}
+
+
+def _community_change(member: Member, communities: list[Community]) -> dict:
+    before = sorted(c.id for c in member.communities)
+    after = sorted(c.id for c in communities)
+    if before == after:
+        return {}
+    member.communities = communities
+    return {"community_ids": [before, after]}
+
+
+def _masked(changes: dict) -> dict:
+    """Audit rows keep phone numbers masked (personal data)."""
+    if "phone" in changes:
+        changes["phone"] = [f"{p[:3]}****{p[-4:]}" if p else p for p in changes["phone"]]
+    return changes
+
+
+def create_member(actor: Member, data: MemberData) -> Member:
+    """A new account with no password: the member activates it via an invitation link."""
+    _require_admin(actor)
+    values = _member_values(data, None)
+    communities = values.pop("communities")
+    member = Member(password_hash=None, active=True, **values)
+    member.communities = communities
+    db.session.add(member)
+    _flush("phone", PHONE_TAKEN)
+    audit(actor, "create", member, role=member.role, unit_id=member.unit_id,
+          community_ids=[c.id for c in communities])
+    return member
+
+
+def update_member(member: Member, actor: Member, data: MemberData) -> None:
+    _require_admin(actor)
+    if member.id == actor.id and data.role != Role.admin:
+        raise ServiceError(_l("不能取消自己的管理员角色。"), field="role")
+    values = _member_values(data, member)
+    communities = values.pop("communities")
+    changes = _apply(member, values)
+    changes.update(_community_change(member, communities))
+    if changes:
+        _flush("phone", PHONE_TAKEN)
+        audit(actor, "update", member, **_masked(changes))
