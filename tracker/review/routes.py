@@ -1,20 +1,401 @@
-"""Liaison pages: home, managing tasks, the review queue, stale tasks."""
+"""Liaison pages: 工作台, managing tasks, the review queue (待审核), stale tasks.
+
+Every route needs a liaison or an admin; a record outside the actor's communities
+answers 404, as if it did not exist, and nothing changes.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from datetime import timedelta
 
-from ..permissions import staff_required
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..permissions import manages_community, manages_task, staff_required
+from ..rollups import home_figures
+from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
+from ..services.claims import assign_member, withdraw
+from ..services.reviews import approve_report, return_report
+from ..services.tasks import cancel_task, change_leader, close_task, create_tasks, update_task
+from ..timeutil import to_local, utcnow
+from . import queries as q
+from .forms import (
+    AssignForm,
+    CancelForm,
+    LeaderForm,
+    ReturnForm,
+    TaskEditForm,
+    TaskFilterForm,
+    TaskForm,
+    member_label,
+)
 
 bp = Blueprint("review", __name__)
 
+HOME_LIST = 5  # rows of each short list on the home page
+UPCOMING_DAYS = 7
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _page() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+def _per_page() -> int:
+    return current_app.config["PAGE_SIZE"]
+
+
+def _stale_days() -> int:
+    return current_app.config["STALE_REVIEW_DAYS"]
+
+
+def _managed_task(task_id: int):
+    task = q.load_task(task_id)
+    if task is None or not manages_task(current_user, task):
+        abort(404)
+    return task
+
+
+def _managed_report(report_id: int):
+    report = q.load_report(report_id)
+    if report is None or not manages_task(current_user, report.task):
+        abort(404)
+    return report
+
+
+# --- 工作台 ------------------------------------------------------------------------------
 
 @bp.get("/")
 @staff_required
 def home():
-    return render_template("tasks/open.html")
+    actor, now = _actor(), utcnow()
+    return render_template(
+        "review/home.html",
+        pending=q.pending_reports(actor, 1, HOME_LIST),
+        overdue=q.overdue_reports(actor, now, _stale_days(), 1, HOME_LIST),
+        stale=q.stale_tasks(actor, now, 1, HOME_LIST),
+        upcoming=q.upcoming_tasks(actor, now, UPCOMING_DAYS, 1, HOME_LIST),
+        upcoming_days=UPCOMING_DAYS,
+        stale_days=_stale_days(),
+        scope=q.scope_for(actor),  # for the figures block
+        home_figures=home_figures(q.scope_for(actor).community_ids, now=now, queues=False),
+    )
 
+
+# --- tasks -------------------------------------------------------------------------------
+
+@bp.get("/tasks")
+@staff_required
+def tasks():
+    actor = _actor()
+    form = TaskFilterForm(request.args)
+    form.set_choices(q.managed_communities(actor), q.categories())
+    form.validate()  # bad values are shown and left out of the filter
+    flt = q.TaskFilter(
+        community_id=form.community.data,
+        status=form.status_value(),
+        category_id=form.category.data,
+        date_from=None if form.date_from.errors else form.date_from.data,
+        date_to=None if form.date_to.errors else form.date_to.data,
+    )
+    page = q.tasks_page(actor, flt, utcnow(), _page(), _per_page())
+    return render_template("review/tasks.html", form=form, page=page)
+
+
+def _task_form_choices(form: TaskForm, actor, items) -> None:
+    """Leaders are picked among the members of the chosen item's unit."""
+    chosen = form.resource_item.data
+    units = {item.unit_id for item in items if chosen is None or item.id == chosen}
+    form.set_choices(items, q.member_candidates(units))
+
+
+def _refuse_foreign_item(actor, item_id, items) -> None:
+    """An item of a community the actor does not manage answers 404, like any record."""
+    if item_id is None or any(item.id == item_id for item in items):
+        return
+    item = q.load_item(item_id)
+    if item is not None and not manages_community(actor, item.community_id):
+        abort(404)
+
+
+@bp.route("/tasks/new", methods=["GET", "POST"])
+@staff_required
+def new_task():
+    actor = _actor()
+    items = q.active_items(actor)
+    form = TaskForm()
+    if request.method == "GET":
+        form.resource_item.data = request.args.get("item", type=int)
+    _task_form_choices(form, actor, items)
+    if request.method == "POST":
+        _refuse_foreign_item(actor, form.resource_item.data, items)
+    if form.validate_on_submit():
+        item = next(i for i in items if i.id == form.resource_item.data)
+        leader = q.active_member(form.leader.data)
+        try:
+            with unit_of_work():
+                created = create_tasks(actor, item, form.task_data(leader))
+        except PermissionDenied:
+            abort(404)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            if len(created) == 1:
+                flash(_("任务已创建。"), "success")
+            else:
+                flash(_("已创建每周重复的 %(n)d 个任务。", n=len(created)), "success")
+            return redirect(url_for("review.task", task_id=created[0].id))
+    return render_template("review/task_form.html", form=form, task=None, items=items)
+
+
+@bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_task(task_id: int):
+    task = _managed_task(task_id)
+    saved_start = to_local(task.starts_at).replace(tzinfo=None, second=0, microsecond=0)
+    form = TaskEditForm(data={
+        "title": task.title, "beneficiary": task.beneficiary, "place": task.place,
+        "description": task.description, "slots": task.slots, "starts_at": saved_start,
+        "ends_at": to_local(task.ends_at).replace(tzinfo=None, second=0, microsecond=0),
+    })
+    form.saved_start = saved_start
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                changes = update_task(task, _actor(), form.details())
+        except PermissionDenied:
+            abort(404)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(_("任务已修改。") if changes else _("没有需要保存的修改。"), "success")
+            return redirect(url_for("review.task", task_id=task.id))
+    return render_template("review/task_form.html", form=form, task=task)
+
+
+def _task_page(task, *, assign=None, leader=None, cancel=None) -> dict:
+    """The manage-task page's context; a submitted form is passed in to keep its input."""
+    search = (request.args.get("q") or "").strip()[:40]
+    holders = q.participants_by_task([task.id])[task.id]
+    on_task = {a.member_id for a in holders}
+    candidates = [m for m in q.member_candidates([task.unit_id], search)
+                  if m.id not in on_task]
+    assign = assign or AssignForm(formdata=None)
+    assign.member.choices = [("", _("请选择"))] + [(m.id, member_label(m)) for m in candidates]
+    leader = leader or LeaderForm(formdata=None, data={"leader": task.leader_id})
+    leader.leader.choices = _leader_choices(task, holders, candidates)
+    cancel = cancel or CancelForm(formdata=None)
+    return dict(task=task, participants=holders, search=search, assign_form=assign,
+                leader_form=leader, cancel_form=cancel)
+
+
+def _render_task(context: dict):
+    task = context["task"]
+    return render_template(
+        "review/task.html", **context, report_url=url_for("tasks.report", task_id=task.id),
+        cancel_reason=q.cancel_reason(task), now=utcnow(),
+    )
+
+
+def _leader_choices(task, holders, candidates):
+    """Participants first, then the current leader, then other candidates."""
+    people = [a.member for a in holders]
+    if task.leader is not None:
+        people.append(task.leader)
+    people += candidates
+    seen, choices = set(), [("", _("不设组长"))]
+    for member in people:
+        if member.id not in seen and (member.active or member.id == task.leader_id):
+            seen.add(member.id)
+            choices.append((member.id, member_label(member)))
+    return choices
+
+
+@bp.get("/tasks/<int:task_id>")
+@staff_required
+def task(task_id: int):
+    return _render_task(_task_page(_managed_task(task_id)))
+
+
+def _refused(task, form, error: ServiceError, context: dict):
+    """A refusal about what was typed goes under the field; one about the task's
+    state (full, cancelled, already reported …) is flashed on the task page."""
+    if error.field and getattr(form, error.field, None) is not None:
+        attach_error(form, error)
+        return _render_task(context)
+    return _back_to_task(task, error.message, "error")
+
+
+def _back_to_task(task, message, category="success"):
+    flash(message, category)
+    return redirect(url_for("review.task", task_id=task.id))
+
+
+@bp.post("/tasks/<int:task_id>/assign")
+@staff_required
+def assign(task_id: int):
+    task = _managed_task(task_id)
+    # The search text travels in the form's URL, so the same members are offered.
+    form = AssignForm()
+    context = _task_page(task, assign=form)  # the choices the form is checked against
+    if not form.validate():
+        return _render_task(context)
+    member = q.active_member(form.member.data)
+    try:
+        with unit_of_work():
+            assign_member(task, member, _actor())
+    except PermissionDenied:
+        abort(404)
+    except ServiceError as error:
+        return _refused(task, form, error, context)
+    return _back_to_task(task, _("已指派 %(name)s。", name=member.name))
+
+
+@bp.post("/assignments/<int:assignment_id>/remove")
+@staff_required
+def remove_assignment(assignment_id: int):
+    assignment = q.load_assignment(assignment_id)
+    if assignment is None or not manages_task(current_user, assignment.task):
+        abort(404)
+    task, name = assignment.task, assignment.member.name
+    try:
+        with unit_of_work():
+            withdraw(assignment, _actor())
+    except PermissionDenied:
+        abort(404)
+    except ServiceError as error:
+        return _back_to_task(task, error.message, "error")
+    return _back_to_task(task, _("已将 %(name)s 移出该任务。", name=name))
+
+
+@bp.post("/tasks/<int:task_id>/leader")
+@staff_required
+def leader(task_id: int):
+    task = _managed_task(task_id)
+    form = LeaderForm()
+    context = _task_page(task, leader=form)
+    if not form.validate():
+        return _render_task(context)
+    # Any chosen member: the service refuses an inactive one with a message.
+    new_leader = q.load_member(form.leader.data)
+    try:
+        with unit_of_work():
+            change_leader(task, new_leader, _actor())
+    except PermissionDenied:
+        abort(404)
+    except ServiceError as error:
+        return _refused(task, form, error, context)
+    if new_leader is None:
+        return _back_to_task(task, _("已取消组长。"))
+    return _back_to_task(task, _("组长已改为 %(name)s。", name=new_leader.name))
+
+
+@bp.post("/tasks/<int:task_id>/close")
+@staff_required
+def close(task_id: int):
+    task = _managed_task(task_id)
+    try:
+        with unit_of_work():
+            close_task(task, _actor())
+    except PermissionDenied:
+        abort(404)
+    except ServiceError as error:
+        return _back_to_task(task, error.message, "error")
+    return _back_to_task(task, _("任务已关闭，不能再认领。"))
+
+
+@bp.post("/tasks/<int:task_id>/cancel")
+@staff_required
+def cancel(task_id: int):
+    task = _managed_task(task_id)
+    form = CancelForm()
+    context = _task_page(task, cancel=form)
+    if not form.validate():
+        return _render_task(context)
+    try:
+        with unit_of_work():
+            cancel_task(task, _actor(), form.reason.data)
+    except PermissionDenied:
+        abort(404)
+    except ServiceError as error:
+        return _refused(task, form, error, context)
+    return _back_to_task(task, _("任务已取消，参与的党员会在“我的任务”中看到。"))
+
+
+# --- 待审核 ------------------------------------------------------------------------------
 
 @bp.get("/reviews")
 @staff_required
 def queue():
-    return render_template("tasks/open.html")
+    page = q.pending_reports(_actor(), _page(), _per_page())
+    people = q.participants_by_task([r.task_id for r in page.items])
+    return render_template("review/queue.html", page=page, people=people,
+                           stale_days=_stale_days(),
+                           overdue_before=utcnow() - timedelta(days=_stale_days()))
+
+
+def _render_report(report, form=None):
+    people = q.participants_by_task([report.task_id])[report.task_id]
+    return render_template("review/report.html", report=report, task=report.task,
+                           participants=people, form=form or ReturnForm(formdata=None))
+
+
+@bp.get("/reports/<int:report_id>")
+@staff_required
+def report(report_id: int):
+    return _render_report(_managed_report(report_id))
+
+
+@bp.post("/reports/<int:report_id>/approve")
+@staff_required
+def approve(report_id: int):
+    report = _managed_report(report_id)
+    try:
+        with unit_of_work():
+            approve_report(report, _actor())
+    except PermissionDenied:
+        abort(404)
+    except ServiceError as error:
+        flash(error.message, "error")
+        return redirect(url_for("review.report", report_id=report.id))
+    flash(_("已通过：%(title)s。", title=report.task.title), "success")
+    return redirect(url_for("review.queue"))
+
+
+@bp.post("/reports/<int:report_id>/return", endpoint="return_report")
+@staff_required
+def return_view(report_id: int):
+    report = _managed_report(report_id)
+    form = ReturnForm()
+    if form.validate():
+        try:
+            with unit_of_work():
+                return_report(report, _actor(), form.reason.data)
+        except PermissionDenied:
+            abort(404)
+        except ServiceError as error:
+            if error.field is None:  # the report's state, not the reason, is the problem
+                flash(error.message, "error")
+                return redirect(url_for("review.report", report_id=report.id))
+            attach_error(form, error)
+        else:
+            flash(_("已退回：%(title)s，组长会看到退回原因。", title=report.task.title), "success")
+            return redirect(url_for("review.queue"))
+    return _render_report(report, form)
+
+
+# --- stale ---------------------------------------------------------------------------------
+
+@bp.get("/stale")
+@staff_required
+def stale():
+    actor, now = _actor(), utcnow()
+    return render_template(
+        "review/stale.html",
+        tasks=q.stale_tasks(actor, now, _page(), _per_page()),
+        overdue=q.overdue_reports(actor, now, _stale_days(), 1, _per_page()),
+        stale_days=_stale_days(),
+    )

@@ -6,21 +6,28 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..extensions import db
-from ..models import HOLDING, Assignment, Member, ResourceItem, Task, TaskStatus
+from ..models import HOLDING, Assignment, Member, ReportStatus, ResourceItem, Task, TaskStatus
 from ..permissions import manages_community, manages_task
-from ..timeutil import local_date, local_to_utc
+from ..timeutil import local_date, local_to_utc, to_local, utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
 
-MAX_SERIES = 52  # one year of weekly tasks
+MAX_SLOTS = 500
+TITLE_MAX = PLACE_MAX = BENEFICIARY_MAX = 120
+DESCRIPTION_MAX = 2000
+REASON_MAX = 500
+MAX_DURATION = timedelta(hours=24)  # one activity; longer work is several tasks
+START_WINDOW = timedelta(days=366)  # a start more than a year away is a typo
+REPEAT_WINDOW = timedelta(days=365)  # a weekly series covers one year at most
+MAX_SERIES = 53  # weekly starts within REPEAT_WINDOW, the first included
 
 
 @dataclass
-class TaskData:
-    """What a liaison types in; times are local wall-clock (Asia/Shanghai)."""
+class TaskDetails:
+    """The editable part of a task; times are local wall-clock (Asia/Shanghai)."""
 
     title: str
     place: str
@@ -29,6 +36,12 @@ class TaskData:
     slots: int
     beneficiary: str | None = None
     description: str | None = None
+
+
+@dataclass
+class TaskData(TaskDetails):
+    """What a liaison types in to create a task (or a weekly series)."""
+
     leader: Member | None = None
     repeat_until: date | None = None
 
@@ -42,8 +55,11 @@ def weekly_starts(first: datetime, until: date | None) -> list[datetime]:
     starts = [first]
     if until is None:
         return starts
-    if until < first.date():
-        raise ServiceError(_l("重复截止日期不能早于首次活动日期。"))
+    if until <= first.date():
+        raise ServiceError(_l("重复截止日期须晚于首次活动日期。"), field="repeat_until")
+    if until - first.date() > REPEAT_WINDOW:
+        raise ServiceError(_l("每周重复最长一年，截止日期请设在开始后一年之内。"),
+                           field="repeat_until")
     while len(starts) < MAX_SERIES:
         nxt = starts[-1] + timedelta(weeks=1)
         if nxt.date() > until:
@@ -52,14 +68,53 @@ def weekly_starts(first: datetime, until: date | None) -> list[datetime]:
     return starts
 
 
+def check_start_window(starts_local: datetime) -> None:
+    """A start more than about a year before or after today is refused as a typo."""
+    now_local = to_local(utcnow()).replace(tzinfo=None)
+    if abs(starts_local - now_local) > START_WINDOW:
+        raise ServiceError(_l("开始时间须在今天前后一年之内，请检查年份。"), field="starts_at")
+
+
+def check_times(starts_local: datetime, ends_local: datetime) -> None:
+    if ends_local <= starts_local:
+        raise ServiceError(_l("结束时间必须晚于开始时间。"), field="ends_at")
+    if ends_local - starts_local > MAX_DURATION:
+        raise ServiceError(_l("一次活动不能超过24小时；持续多天的工作请分成多个任务。"),
+                           field="ends_at")
+
+
+def _check_details(data: TaskDetails) -> None:
+    """The rules every task obeys, whichever form (or script) sets them."""
+    for name, value, limit in (("title", data.title, TITLE_MAX), ("place", data.place, PLACE_MAX)):
+        if not (value or "").strip():
+            raise ServiceError(_l("此项必填。"), field=name)
+        if len(value.strip()) > limit:
+            raise ServiceError(_l("不能超过%(max)d个字。", max=limit), field=name)
+    if len((data.beneficiary or "").strip()) > BENEFICIARY_MAX:
+        raise ServiceError(_l("不能超过%(max)d个字。", max=BENEFICIARY_MAX), field="beneficiary")
+    if len((data.description or "").strip()) > DESCRIPTION_MAX:
+        raise ServiceError(_l("不能超过%(max)d个字。", max=DESCRIPTION_MAX), field="description")
+    check_times(data.starts_local, data.ends_local)
+    if isinstance(data.slots, bool) or not isinstance(data.slots, int) \
+            or not 1 <= data.slots <= MAX_SLOTS:
+        raise ServiceError(_l("名额须为1到%(max)d之间的整数。", max=MAX_SLOTS), field="slots")
+
+
+def _clean(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
 def create_tasks(actor: Member, item: ResourceItem, data: TaskData) -> list[Task]:
     """Create a task (or a weekly series) from a resource checklist item."""
     if not manages_community(actor, item.community_id):
         raise PermissionDenied(_l("无权在该社区创建任务。"))
     if not item.active:
-        raise ServiceError(_l("该资源清单项目已停用。"))
-    if data.ends_local <= data.starts_local:
-        raise ServiceError(_l("结束时间必须晚于开始时间。"))
+        raise ServiceError(_l("该资源清单项目已停用。"), field="resource_item")
+    _check_details(data)
+    check_start_window(data.starts_local)
+    if data.leader is not None and not data.leader.active:
+        raise ServiceError(_l("该党员账号已停用。"), field="leader")
     duration = data.ends_local - data.starts_local
     series_id = secrets.token_hex(8) if data.repeat_until else None
     tasks = []
@@ -71,10 +126,10 @@ def create_tasks(actor: Member, item: ResourceItem, data: TaskData) -> list[Task
             community_id=item.community_id,
             zone_id=item.zone_id,
             category_id=item.category_id,
-            title=data.title,
-            beneficiary=data.beneficiary or None,
-            place=data.place,
-            description=data.description or None,
+            title=data.title.strip(),
+            beneficiary=_clean(data.beneficiary),
+            place=data.place.strip(),
+            description=_clean(data.description),
             starts_at=starts_at,
             ends_at=local_to_utc(start_local + duration),
             service_date=local_date(starts_at),
@@ -99,11 +154,74 @@ def _require_manager(actor: Member, task: Task) -> None:
         raise PermissionDenied(_l("无权操作。"))
 
 
+def update_task(task: Task, actor: Member, data: TaskDetails) -> dict:
+    """Edit one task's details; returns {field: [old, new]} of what changed.
+
+    Slots never drop below the slots already taken: the new count is written by one
+    conditional UPDATE, so a claim racing this edit cannot over-book the task.
+    """
+    _require_manager(actor, task)
+    if task.status == TaskStatus.cancelled:
+        raise ServiceError(_l("该任务已取消，不能修改。"))
+    if task.report is not None and task.report.status == ReportStatus.approved:
+        raise ServiceError(_l("该任务的完成情况已审核通过，不能修改。"))
+    _check_details(data)
+    starts_at = _same_minute(task.starts_at, local_to_utc(data.starts_local))
+    ends_at = _same_minute(task.ends_at, local_to_utc(data.ends_local))
+    if starts_at != task.starts_at:
+        check_start_window(data.starts_local)
+    changes: dict = {}
+    if data.slots != task.slots:
+        result = db.session.execute(
+            update(Task)
+            .where(Task.id == task.id, Task.taken <= data.slots)
+            .values(slots=data.slots),
+            execution_options={"synchronize_session": False},
+        )
+        old = task.slots
+        db.session.refresh(task, ["slots", "taken"])
+        if result.rowcount != 1:
+            raise ServiceError(
+                _l("名额不能少于已认领的人数（%(n)d人）。", n=task.taken), field="slots"
+            )
+        changes["slots"] = [old, data.slots]
+    values = {
+        "title": data.title.strip(),
+        "beneficiary": _clean(data.beneficiary),
+        "place": data.place.strip(),
+        "description": _clean(data.description),
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "service_date": local_date(starts_at),
+    }
+    for name, new in values.items():
+        old = getattr(task, name)
+        if old != new:
+            changes[name] = [old, new]
+            setattr(task, name, new)
+    if changes:
+        db.session.flush()
+        record(actor, "update", task, **{k: [_plain(v) for v in pair] for k, pair in changes.items()})
+    return changes
+
+
+def _same_minute(old: datetime, new: datetime) -> datetime:
+    """Forms show minutes: a time typed back unchanged keeps its stored seconds."""
+    return old if old.replace(second=0, microsecond=0) == new else new
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 def change_leader(task: Task, leader: Member | None, actor: Member) -> None:
     _require_manager(actor, task)
+    if task.status == TaskStatus.cancelled:
+        raise ServiceError(_l("该任务已取消。"))
     if leader is not None and not leader.active:
-        raise ServiceError(_l("该党员账号已停用。"))
+        raise ServiceError(_l("该党员账号已停用。"), field="leader")
     task.leader_id = leader.id if leader else None
+    task.leader = leader
     record(actor, "change_leader", task, leader_id=task.leader_id)
 
 
@@ -117,12 +235,17 @@ def close_task(task: Task, actor: Member) -> None:
 
 
 def cancel_task(task: Task, actor: Member, reason: str) -> None:
-    """Call the task off; members on it see it as 已取消 in 我的任务."""
+    """Call the task off, with a reason; members on it see it as 已取消 in 我的任务."""
     _require_manager(actor, task)
     if task.status == TaskStatus.cancelled:
         raise ServiceError(_l("该任务已取消。"))
     if task.report is not None:
         raise ServiceError(_l("该任务已提交完成情况，不能取消。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("请填写取消原因。"), field="reason")
+    if len(reason) > REASON_MAX:
+        raise ServiceError(_l("不能超过%(max)d个字。", max=REASON_MAX), field="reason")
     task.status = TaskStatus.cancelled
     record(actor, "cancel", task, reason=reason)
 

@@ -1,0 +1,319 @@
+"""Creating, editing, closing and cancelling tasks, without HTTP."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories as f
+from tracker.extensions import db
+from tracker.models import (
+    Assignment,
+    AssignmentStatus,
+    AuditEvent,
+    ReportStatus,
+    Task,
+    TaskReport,
+    TaskStatus,
+)
+from tracker.services import PermissionDenied, ServiceError
+from tracker.services.claims import claim_slot
+from tracker.services.tasks import (
+    TaskData,
+    TaskDetails,
+    cancel_task,
+    change_leader,
+    close_task,
+    create_tasks,
+    update_task,
+)
+from tracker.timeutil import LOCAL_TZ, to_local, utcnow
+
+
+def _local(days: int, hour: int, minute: int = 0) -> datetime:
+    """A naive Asia/Shanghai wall-clock time ``days`` from today."""
+    today = to_local(utcnow()).date() + timedelta(days=days)
+    return datetime(today.year, today.month, today.day, hour, minute)
+
+
+def _data(**changes) -> TaskData:
+    values = dict(title="环境整治", place="解放路12号", starts_local=_local(3, 9),
+                  ends_local=_local(3, 11, 30), slots=8, beneficiary="社区居民",
+                  description="清理楼道杂物")
+    values.update(changes)
+    return TaskData(**values)
+
+
+def _events(action: str) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def _task_count() -> int:
+    return len(db.session.scalars(select(Task.id)).all())
+
+
+# --- create_tasks -------------------------------------------------------------------------
+
+def test_create_single_task_copies_the_item_and_stores_utc(world):
+    [task] = create_tasks(world.liaison, world.item, _data(leader=world.leader))
+    assert task.community_id == world.community.id
+    assert task.unit_id == world.unit.id
+    assert task.category_id == world.item.category_id
+    assert task.resource_item_id == world.item.id
+    # 09:00 in Shanghai is 01:00 UTC, and the service date is the local date.
+    assert task.starts_at.utcoffset() == timedelta(0)
+    assert to_local(task.starts_at).hour == 9
+    assert (task.starts_at.hour, task.starts_at.minute) == (1, 0)
+    assert to_local(task.ends_at).strftime("%H:%M") == "11:30"
+    assert task.service_date == _local(3, 9).date()
+    assert task.slots == 8 and task.taken == 0
+    assert task.status == TaskStatus.open
+    assert task.leader_id == world.leader.id
+    assert task.series_id is None
+    assert len(_events("create")) == 1
+
+
+def test_service_date_is_the_local_date_when_utc_is_still_the_day_before(world):
+    # 07:00 in Shanghai is 23:00 UTC of the previous day.
+    [task] = create_tasks(world.liaison, world.item,
+                          _data(starts_local=_local(5, 7), ends_local=_local(5, 8)))
+    assert task.starts_at.date() == _local(4, 7).date()
+    assert task.service_date == _local(5, 7).date()
+
+
+def test_weekly_series_creates_every_week_until_the_date(world):
+    first = _local(2, 19)
+    until = (first + timedelta(weeks=3, days=2)).date()
+    tasks = create_tasks(world.liaison, world.item,
+                         _data(starts_local=first, ends_local=first + timedelta(hours=2),
+                               repeat_until=until))
+    assert len(tasks) == 4
+    assert [t.service_date for t in tasks] == [
+        (first + timedelta(weeks=n)).date() for n in range(4)
+    ]
+    for n, task in enumerate(tasks):
+        local = to_local(task.starts_at)
+        assert local.tzinfo is not None and local.utcoffset() == timedelta(hours=8)
+        assert local.replace(tzinfo=None) == first + timedelta(weeks=n)
+        assert task.ends_at - task.starts_at == timedelta(hours=2)
+    assert len({t.series_id for t in tasks}) == 1 and tasks[0].series_id
+    assert len({t.checkin_token for t in tasks}) == 4
+    assert len(_events("create")) == 4
+
+
+def test_series_ending_on_a_start_day_includes_that_day(world):
+    first = _local(1, 9)
+    tasks = create_tasks(world.liaison, world.item,
+                         _data(starts_local=first, ends_local=first + timedelta(hours=1),
+                               repeat_until=(first + timedelta(weeks=2)).date()))
+    assert len(tasks) == 3
+
+
+def test_a_late_evening_series_keeps_local_dates(world):
+    first = _local(1, 23, 30)  # 15:30 UTC, same date; local date is what counts
+    tasks = create_tasks(world.liaison, world.item,
+                         _data(starts_local=first, ends_local=first + timedelta(minutes=30),
+                               repeat_until=(first + timedelta(weeks=1)).date()))
+    assert [t.service_date for t in tasks] == [first.date(), (first + timedelta(weeks=1)).date()]
+
+
+def test_liaison_of_another_community_may_not_create(world):
+    before = _task_count()
+    with pytest.raises(PermissionDenied):
+        create_tasks(world.other_liaison, world.item, _data())
+    assert _task_count() == before
+
+
+def test_member_may_not_create(world):
+    with pytest.raises(PermissionDenied):
+        create_tasks(world.member, world.item, _data())
+
+
+def test_admin_may_create_anywhere(world):
+    [task] = create_tasks(world.admin, world.other_item, _data())
+    assert task.community_id == world.other_community.id
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"title": "  "}, "title"),
+    ({"title": "长" * 121}, "title"),
+    ({"place": ""}, "place"),
+    ({"beneficiary": "人" * 121}, "beneficiary"),
+    ({"slots": 0}, "slots"),
+    ({"slots": -1}, "slots"),
+    ({"slots": 501}, "slots"),
+    ({"ends_local": _local(3, 9)}, "ends_at"),
+    ({"ends_local": _local(3, 8)}, "ends_at"),
+    ({"ends_local": _local(4, 10)}, "ends_at"),
+    ({"starts_local": _local(800, 9), "ends_local": _local(800, 10)}, "starts_at"),
+    ({"repeat_until": _local(3, 9).date()}, "repeat_until"),
+    ({"repeat_until": _local(1, 9).date()}, "repeat_until"),
+    ({"repeat_until": _local(400, 9).date()}, "repeat_until"),
+])
+def test_create_refuses_bad_details(world, changes, field):
+    before = _task_count()
+    with pytest.raises(ServiceError) as caught:
+        create_tasks(world.liaison, world.item, _data(**changes))
+    assert caught.value.field == field
+    assert _task_count() == before
+
+
+def test_create_refuses_an_inactive_item_or_leader(world):
+    world.leader.active = False
+    with pytest.raises(ServiceError):
+        create_tasks(world.liaison, world.item, _data(leader=world.leader))
+    world.item.active = False
+    with pytest.raises(ServiceError):
+        create_tasks(world.liaison, world.item, _data())
+
+
+# --- update_task --------------------------------------------------------------------------
+
+def _details(task: Task, **changes) -> TaskDetails:
+    values = dict(title=task.title, place=task.place,
+                  starts_local=to_local(task.starts_at).replace(tzinfo=None),
+                  ends_local=to_local(task.ends_at).replace(tzinfo=None), slots=task.slots,
+                  beneficiary=task.beneficiary, description=task.description)
+    values.update(changes)
+    return TaskDetails(**values)
+
+
+def test_update_changes_details_and_recomputes_the_service_date(world):
+    task = world.task
+    start = _local(10, 7)  # 23:00 UTC the day before
+    changes = update_task(task, world.liaison, _details(
+        task, title="楼道清理", place="建设路3号", starts_local=start,
+        ends_local=start + timedelta(hours=3), slots=12))
+    db.session.expire_all()
+    task = db.session.get(Task, world.task.id)
+    assert task.title == "楼道清理" and task.place == "建设路3号" and task.slots == 12
+    assert to_local(task.starts_at).replace(tzinfo=None) == start
+    assert task.service_date == start.date()
+    assert set(changes) >= {"title", "place", "starts_at", "ends_at", "service_date", "slots"}
+    [event] = _events("update")
+    assert event.detail["title"] == ["环境整治", "楼道清理"]
+    assert event.actor_id == world.liaison.id
+
+
+def test_update_without_changes_writes_no_audit(world):
+    assert update_task(world.task, world.liaison, _details(world.task)) == {}
+    assert _events("update") == []
+
+
+def test_slots_may_not_drop_below_the_number_taken(world):
+    task = world.task
+    for m in (world.member, world.other_member, world.leader):
+        claim_slot(task, m)
+    with pytest.raises(ServiceError) as caught:
+        update_task(task, world.liaison, _details(task, slots=2))
+    assert caught.value.field == "slots"
+    db.session.refresh(task)
+    assert task.slots == 5 and task.taken == 3
+    update_task(task, world.liaison, _details(task, slots=3))
+    db.session.refresh(task)
+    assert task.slots == 3
+
+
+def test_update_refused_for_other_community_and_cancelled_or_approved(world):
+    with pytest.raises(PermissionDenied):
+        update_task(world.task, world.other_liaison, _details(world.task, title="x"))
+    past = world.past_task
+    db.session.add(TaskReport(task_id=past.id, quantity=1, people_served=1, note="好",
+                              status=ReportStatus.approved, submitted_by_id=world.leader.id))
+    db.session.flush()
+    db.session.refresh(past)
+    with pytest.raises(ServiceError):
+        update_task(past, world.liaison, _details(past, title="x"))
+    cancel_task(world.task, world.liaison, "下雨")
+    with pytest.raises(ServiceError):
+        update_task(world.task, world.liaison, _details(world.task, title="x"))
+    assert db.session.get(Task, world.task.id).title == "环境整治"
+
+
+def test_an_old_start_may_stay_but_not_be_moved_far_away(world):
+    old_start = datetime.now(LOCAL_TZ).replace(tzinfo=None, microsecond=0) - timedelta(days=500)
+    old = f.task(world.item, world.liaison, starts_at=(old_start.replace(tzinfo=LOCAL_TZ)))
+    update_task(old, world.liaison, _details(old, title="补录"))
+    assert old.title == "补录"
+    with pytest.raises(ServiceError) as caught:
+        update_task(old, world.liaison, _details(old, starts_local=old_start - timedelta(days=1),
+                                                 ends_local=old_start))
+    assert caught.value.field == "starts_at"
+
+
+# --- change_leader, close, cancel ---------------------------------------------------------
+
+def test_change_leader_sets_and_clears_with_audit(world):
+    change_leader(world.task, world.member, world.liaison)
+    assert world.task.leader_id == world.member.id
+    change_leader(world.task, None, world.admin)
+    assert world.task.leader_id is None
+    assert [e.detail["leader_id"] for e in _events("change_leader")] == [world.member.id, None]
+
+
+def test_change_leader_refuses_other_community_and_inactive_members(world):
+    with pytest.raises(PermissionDenied):
+        change_leader(world.task, world.member, world.other_liaison)
+    world.other_member.active = False
+    with pytest.raises(ServiceError):
+        change_leader(world.task, world.other_member, world.liaison)
+    assert world.task.leader_id == world.leader.id
+
+
+def test_close_only_an_open_task(world):
+    close_task(world.task, world.liaison)
+    assert world.task.status == TaskStatus.closed
+    with pytest.raises(ServiceError):
+        close_task(world.task, world.liaison)
+    with pytest.raises(PermissionDenied):
+        close_task(world.other_task, world.liaison)
+    assert world.other_task.status == TaskStatus.open
+
+
+def test_a_closed_task_cannot_be_claimed(world):
+    close_task(world.task, world.liaison)
+    with pytest.raises(ServiceError):
+        claim_slot(world.task, world.member)
+
+
+def test_cancel_needs_a_reason_and_keeps_it_in_the_audit(world):
+    with pytest.raises(ServiceError) as caught:
+        cancel_task(world.task, world.liaison, "   ")
+    assert caught.value.field == "reason"
+    assert world.task.status == TaskStatus.open
+    cancel_task(world.task, world.liaison, "  暴雨预警  ")
+    assert world.task.status == TaskStatus.cancelled
+    [event] = _events("cancel")
+    assert event.detail == {"reason": "暴雨预警"}
+    with pytest.raises(ServiceError):
+        cancel_task(world.task, world.liaison, "再次")
+
+
+def test_cancel_refused_after_a_report_and_for_other_community(world):
+    past = world.past_task
+    db.session.add(TaskReport(task_id=past.id, quantity=1, people_served=1, note="好",
+                              status=ReportStatus.submitted, submitted_by_id=world.leader.id))
+    db.session.flush()
+    db.session.refresh(past)
+    with pytest.raises(ServiceError):
+        cancel_task(past, world.liaison, "原因")
+    with pytest.raises(PermissionDenied):
+        cancel_task(world.task, world.other_liaison, "原因")
+    assert past.status == TaskStatus.open and world.task.status == TaskStatus.open
+
+
+def test_members_on_a_cancelled_task_keep_their_participation(world):
+    claim_slot(world.task, world.member)
+    cancel_task(world.task, world.liaison, "场地临时占用")
+    assignment = db.session.scalar(select(Assignment).where(Assignment.task_id == world.task.id))
+    assert assignment.status == AssignmentStatus.claimed
+    assert assignment.task.status == TaskStatus.cancelled
+
+
+def test_weekly_series_refuses_until_before_start_date(world):
+    first = _local(5, 9)
+    with pytest.raises(ServiceError):
+        create_tasks(world.liaison, world.item,
+                     _data(starts_local=first, ends_local=first + timedelta(hours=1),
+                           repeat_until=date(first.year - 1, 1, 1)))

@@ -1,0 +1,223 @@
+"""The review queue (待审核), one report, 通过 / 退回, and the stale list."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories as f
+from tests.web.review_support import assignment, audit_count, fresh, submitted_report, text
+from tracker.extensions import db
+from tracker.models import (
+    AssignmentStatus,
+    AuditEvent,
+    ReportStatus,
+    Task,
+    TaskReport,
+    TaskStatus,
+)
+from tracker.services.reviews import ReportData, submit_report
+
+
+def _ended(world, title, days=2, item=None, **kw):
+    task = f.task(item or world.item, world.liaison, starts_in=-timedelta(days=days),
+                  title=title, **kw)
+    db.session.commit()
+    return task
+
+
+# --- 待审核 ---------------------------------------------------------------------------------
+
+def test_queue_lists_submitted_reports_oldest_first_with_participants(client, login, world):
+    newer = _ended(world, "新近的活动", days=3)
+    submitted_report(newer, world.liaison, days_ago=1)
+    submitted_report(world.past_task, world.leader, days_ago=3)
+    done = assignment(world.past_task, world.member)
+    done.status, done.minutes = AssignmentStatus.done, 120
+    db.session.commit()
+    approved = _ended(world, "已通过的活动")
+    submitted_report(approved, world.leader, status=ReportStatus.approved)
+    other = _ended(world, "别社区的活动", item=world.other_item)
+    submitted_report(other, world.other_liaison)
+
+    login(world.liaison)
+    page = text(client.get("/manage/reviews"))
+    titles = re.findall(r'<h2><a href="/manage/reports/\d+">([^<]+)</a></h2>', page)
+    assert titles == ["楼道清理", "新近的活动"]
+    assert "共 2 条" in page
+    # Participants with their confirmed hours; who has not confirmed is flagged.
+    assert "张三" in page and "2 小时" in page
+    assert "王组长" in page and "未确认参与" in page
+    assert "12 次" in page and "30" in page  # quantity in the category's unit, people served
+
+
+def test_queue_flags_reports_waiting_too_long(client, login, world):
+    submitted_report(world.past_task, world.leader, days_ago=8)
+    login(world.liaison)
+    assert "等待超过7天" in text(client.get("/manage/reviews"))
+
+
+def test_empty_queue_says_so(client, login, world):
+    login(world.liaison)
+    assert "没有待审核的完成情况" in text(client.get("/manage/reviews"))
+
+
+def test_report_page_shows_the_report_and_review_forms(client, login, world):
+    report = submitted_report(world.past_task, world.leader)
+    login(world.liaison)
+    page = text(client.get(f"/manage/reports/{report.id}"))
+    assert "清理楼道杂物12处" in page and "12 次" in page
+    assert f"/manage/reports/{report.id}/approve" in page
+    assert f"/manage/reports/{report.id}/return" in page
+    assert 'name="reason"' in page
+
+
+# --- 通过 / 退回 -------------------------------------------------------------------------------
+
+def test_approve_closes_the_task(client, login, world):
+    report = submitted_report(world.past_task, world.leader)
+    login(world.liaison)
+    response = client.post(f"/manage/reports/{report.id}/approve")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/manage/reviews")
+    report = fresh(TaskReport, report.id)
+    assert report.status == ReportStatus.approved and report.reviewed_by_id == world.liaison.id
+    assert report.task.status == TaskStatus.closed
+    assert "已通过：楼道清理" in text(client.get("/manage/reviews"))
+    again = client.post(f"/manage/reports/{report.id}/approve", follow_redirects=True)
+    assert "该完成情况不在待审核状态" in text(again)
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "approve")).all()
+    assert len(events) == 1
+
+
+@pytest.mark.parametrize("reason, message", [
+    ("", "请填写退回原因"),
+    ("    ", "请填写退回原因"),
+    ("长" * 501, "不能超过500个字"),
+])
+def test_return_needs_a_reason(client, login, world, reason, message):
+    report = submitted_report(world.past_task, world.leader)
+    login(world.liaison)
+    events = audit_count()
+    response = client.post(f"/manage/reports/{report.id}/return", data={"reason": reason})
+    assert response.status_code == 200
+    page = text(response)
+    assert message in page
+    assert "清理楼道杂物12处" in page  # the same report page
+    if reason.strip():
+        assert reason in page  # what was typed is kept
+    assert fresh(TaskReport, report.id).status == ReportStatus.submitted
+    assert audit_count() == events
+
+
+def test_return_with_a_reason_and_resubmit(client, login, world):
+    report = submitted_report(world.past_task, world.leader)
+    login(world.liaison)
+    response = client.post(f"/manage/reports/{report.id}/return",
+                           data={"reason": "  请补充受益人数的依据  "})
+    assert response.status_code == 302
+    report = fresh(TaskReport, report.id)
+    assert report.status == ReportStatus.returned
+    assert report.return_reason == "请补充受益人数的依据"
+    assert "已退回：楼道清理" in text(client.get("/manage/reviews"))
+    # Returned and not yet resubmitted: on the stale list, off the queue.
+    assert "楼道清理" in text(client.get("/manage/stale"))
+    assert "楼道清理" not in text(client.get("/manage/reviews"))
+    # The leader corrects it; it comes back to the queue and leaves the stale list.
+    submit_report(report.task, world.leader, ReportData(quantity=12, people_served=28,
+                                                        note="已补充"))
+    db.session.commit()
+    assert "楼道清理" in text(client.get("/manage/reviews"))
+    assert "楼道清理" not in _stale_titles(text(client.get("/manage/stale")))
+
+
+def test_return_of_an_approved_report_is_refused(client, login, world):
+    report = submitted_report(world.past_task, world.leader, status=ReportStatus.approved)
+    login(world.liaison)
+    response = client.post(f"/manage/reports/{report.id}/return", data={"reason": "晚了"},
+                           follow_redirects=True)
+    assert "该完成情况不在待审核状态" in text(response)
+    assert fresh(TaskReport, report.id).status == ReportStatus.approved
+
+
+@pytest.mark.parametrize("action, data", [("approve", {}), ("return", {"reason": "越权"})])
+def test_other_liaison_cannot_review(client, login, world, action, data):
+    report = submitted_report(world.past_task, world.leader)
+    login(world.other_liaison)
+    events = audit_count()
+    assert client.get(f"/manage/reports/{report.id}").status_code == 404
+    assert client.post(f"/manage/reports/{report.id}/{action}", data=data).status_code == 404
+    assert fresh(TaskReport, report.id).status == ReportStatus.submitted
+    assert audit_count() == events
+
+
+def test_missing_report_is_404(client, login, world):
+    login(world.admin)
+    assert client.get("/manage/reports/999999").status_code == 404
+
+
+# --- stale ---------------------------------------------------------------------------------
+
+def _stale_titles(page: str) -> list[str]:
+    section = page.split('id="unreported"', 1)[1]
+    return re.findall(r'<h3><a href="/manage/tasks/\d+">([^<]+)</a></h3>', section)
+
+
+def _overdue_titles(page: str) -> list[str]:
+    section = page.split('id="overdue"', 1)[1].split('id="unreported"', 1)[0]
+    return re.findall(r'<h3><a href="/manage/reports/\d+">([^<]+)</a></h3>', section)
+
+
+def test_stale_list_contents(client, login, world):
+    # past_task (ended yesterday, no report) is stale.
+    returned = _ended(world, "退回未改", days=4)
+    submitted_report(returned, world.leader, status=ReportStatus.returned, reason="缺照片")
+    fresh = _ended(world, "刚提交", days=3)
+    submitted_report(fresh, world.leader, days_ago=2)
+    old = _ended(world, "久未审核", days=12)
+    submitted_report(old, world.leader, days_ago=8)
+    approved = _ended(world, "早已通过", days=5)
+    submitted_report(approved, world.leader, status=ReportStatus.approved)
+    _ended(world, "已取消的", days=5, status=TaskStatus.cancelled)
+    _ended(world, "别社区未报", item=world.other_item)
+    running = f.task(world.item, world.liaison, starts_in=-timedelta(hours=1),
+                     duration=timedelta(hours=3), title="正在进行")
+    db.session.commit()
+
+    login(world.liaison)
+    page = text(client.get("/manage/stale"))
+    assert _stale_titles(page) == ["退回未改", "楼道清理"]  # the longest overdue first
+    assert _overdue_titles(page) == ["久未审核"]
+    for absent in ("刚提交", "早已通过", "已取消的", "别社区未报", running.title):
+        assert absent not in page
+
+
+def test_stale_review_days_is_configurable(app, client, login, world):
+    app.config["STALE_REVIEW_DAYS"] = 1
+    submitted_report(world.past_task, world.leader, days_ago=2)
+    login(world.liaison)
+    assert _overdue_titles(text(client.get("/manage/stale"))) == ["楼道清理"]
+
+
+def test_admin_sees_stale_tasks_of_every_community(client, login, world):
+    _ended(world, "别社区未报", item=world.other_item)
+    login(world.admin)
+    assert set(_stale_titles(text(client.get("/manage/stale")))) == {"楼道清理", "别社区未报"}
+
+
+def test_home_counts_match_the_lists(client, login, world):
+    submitted_report(world.past_task, world.leader, days_ago=9)
+    _ended(world, "未报一")
+    _ended(world, "未报二")
+    login(world.liaison)
+    page = text(client.get("/manage/"))
+    stats = dict((label, int(n)) for n, label in re.findall(
+        r'<a class="stat" href="[^"]+"><b>(\d+)</b><span>([^<]+)</span>', page))
+    assert stats["待审核"] == 1
+    assert stats["等待审核超过7天"] == 1
+    assert stats["已结束未提交完成"] == 2
+    assert stats["未来7天的任务"] == 1
+    stale_page = text(client.get("/manage/stale"))
+    assert len(_stale_titles(stale_page)) == 2
+    assert db.session.get(Task, world.past_task.id).report is not None

@@ -1,0 +1,228 @@
+"""Forms of the liaison pages: a task, assigning, the leader, cancelling, returning a report.
+
+Every refusal is a Chinese message under its field, and every field shows again what
+was typed. The time rules are the service's own (tracker.services.tasks), called here
+so the form can name every problem at once.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+
+from ..models import TaskStatus
+from ..services import ServiceError
+from ..services.tasks import (
+    BENEFICIARY_MAX,
+    DESCRIPTION_MAX,
+    MAX_SLOTS,
+    PLACE_MAX,
+    REASON_MAX,
+    TITLE_MAX,
+    TaskData,
+    TaskDetails,
+    check_start_window,
+    check_times,
+    weekly_starts,
+)
+from ..tasks.forms import LenientSelectField, LocalDateField, WholeNumberField
+from ..templating import TASK_STATUS
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _id_or_none(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _text(label, required_message, limit, *, area=False, required=True):
+    validators = [DataRequired(message=required_message)] if required else [Optional()]
+    validators.append(Length(max=limit, message=_l("不能超过%(max)d个字。", max=limit)))
+    field_class = TextAreaField if area else StringField
+    render_kw = {"maxlength": limit} | ({"rows": 4} if area else {})
+    return field_class(label, validators=validators, filters=[_strip], render_kw=render_kw)
+
+
+class ChoiceField(SelectField):
+    """A select of record ids; anything not offered gets one Chinese message."""
+
+    def __init__(self, label=None, *, message, required=True, **kwargs):
+        super().__init__(label, coerce=_id_or_none, validate_choice=False, **kwargs)
+        self.message = message
+        self.required = required
+        self.flags.required = required
+
+    def process_formdata(self, valuelist):
+        raw = (valuelist[0] or "").strip() if valuelist else ""
+        self.data = _id_or_none(raw)
+        self.garbled = bool(raw) and self.data is None
+
+    def pre_validate(self, form):
+        if getattr(self, "garbled", False):
+            raise StopValidation(self.message)
+        if self.data is None:
+            if self.required:
+                raise StopValidation(self.message)
+            return
+        offered = {_id_or_none(choice[0]) for choice in self.iter_choices()}
+        if self.data not in offered:
+            raise StopValidation(self.message)
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A datetime-local input read as Asia/Shanghai wall-clock time (naive)."""
+
+    def __init__(self, label=None, *, required_message, **kwargs):
+        super().__init__(label, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S",
+                                        "%Y-%m-%d %H:%M"], **kwargs)
+        self.required_message = required_message
+        self.flags.required = True
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        raw = (valuelist[0] or "").strip() if valuelist else ""
+        if not raw:
+            return
+        try:
+            super().process_formdata([raw])
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("时间格式不正确，请按“年-月-日 时:分”填写。")) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+        if self.data is None:
+            raise StopValidation(self.required_message)
+
+
+def member_label(member) -> str:
+    return f"{member.name}（{member.masked_phone}）"
+
+
+class TaskForm(FlaskForm):
+    """创建任务 from a resource checklist item; the edit form drops the first-time fields."""
+
+    resource_item = ChoiceField(_l("资源清单项目"), message=_l("请选择资源清单项目。"))
+    title = _text(_l("任务名称"), _l("请填写任务名称。"), TITLE_MAX)
+    beneficiary = _text(_l("服务对象"), None, BENEFICIARY_MAX, required=False)
+    place = _text(_l("地点"), _l("请填写地点。"), PLACE_MAX)
+    starts_at = LocalDateTimeField(_l("开始时间"), required_message=_l("请填写开始时间。"))
+    ends_at = LocalDateTimeField(_l("结束时间"), required_message=_l("请填写结束时间。"))
+    slots = WholeNumberField(_l("名额"), minimum=1, maximum=MAX_SLOTS,
+                             required_message=_l("请填写名额。"))
+    description = _text(_l("任务说明"), None, DESCRIPTION_MAX, area=True, required=False)
+    leader = ChoiceField(_l("组长"), message=_l("请从列表中选择组长。"), required=False,
+                         description=_l("可不填，也可以以后在任务页面指定。"))
+    repeat_until = LocalDateField(
+        _l("每周重复，直到"), validators=[],
+        description=_l("可不填；填写后每周同一时间各建一个任务，最长一年。"),
+    )
+
+    # The edit form sets the saved start: an unchanged old start is not re-checked.
+    saved_start: datetime | None = None
+
+    def set_choices(self, items, members) -> None:
+        if self.resource_item is not None:
+            self.resource_item.choices = [("", _l("请选择"))] + [
+                (item.id, f"{item}（{item.unit.name}）") for item in items
+            ]
+        if self.leader is not None:
+            self.leader.choices = [("", _l("不设组长"))] + [
+                (m.id, member_label(m)) for m in members
+            ]
+
+    def validate_starts_at(self, field):
+        if field.data is None or field.data == self.saved_start:
+            return
+        _as_validation(check_start_window, field.data)
+
+    def validate_ends_at(self, field):
+        if field.data is None or self.starts_at.data is None:
+            return
+        _as_validation(check_times, self.starts_at.data, field.data)
+
+    def validate_repeat_until(self, field):
+        if field.data is None or self.starts_at.data is None:
+            return
+        _as_validation(weekly_starts, self.starts_at.data, field.data)
+
+    def details(self) -> TaskDetails:
+        return TaskDetails(**self._detail_values())
+
+    def task_data(self, leader) -> TaskData:
+        return TaskData(**self._detail_values(), leader=leader,
+                        repeat_until=self.repeat_until.data)
+
+    def _detail_values(self) -> dict:
+        return dict(title=self.title.data, place=self.place.data,
+                    starts_local=self.starts_at.data, ends_local=self.ends_at.data,
+                    slots=self.slots.data, beneficiary=self.beneficiary.data,
+                    description=self.description.data)
+
+
+class TaskEditForm(TaskForm):
+    resource_item = None
+    leader = None
+    repeat_until = None
+
+
+def _as_validation(check, *args) -> None:
+    try:
+        check(*args)
+    except ServiceError as error:
+        raise ValidationError(error.message) from None
+
+
+class AssignForm(FlaskForm):
+    member = ChoiceField(_l("党员"), message=_l("请从列表中选择要指派的党员。"))
+
+
+class LeaderForm(FlaskForm):
+    leader = ChoiceField(_l("组长"), message=_l("请从列表中选择组长。"), required=False)
+
+
+class CancelForm(FlaskForm):
+    reason = _text(_l("取消原因"), _l("请填写取消原因。"), REASON_MAX, area=True)
+
+
+class ReturnForm(FlaskForm):
+    reason = _text(_l("退回原因"), _l("请填写退回原因。"), REASON_MAX, area=True)
+
+
+STATUS_CHOICES = [("", _l("全部状态"))] + [
+    (status.value, label) for status, label in TASK_STATUS.items()
+]
+
+
+class TaskFilterForm(FlaskForm):
+    """The GET filter of the task list (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    community = LenientSelectField(_l("社区"), coerce=_id_or_none, validate_choice=False)
+    status = LenientSelectField(_l("状态"), choices=STATUS_CHOICES, validate_choice=False,
+                                coerce=lambda v: v or None)
+    category = LenientSelectField(_l("类别"), coerce=_id_or_none, validate_choice=False)
+    date_from = LocalDateField(_l("从"), validators=[])
+    date_to = LocalDateField(_l("到"), validators=[])
+
+    def set_choices(self, communities, categories) -> None:
+        self.community.choices = [("", _l("全部社区"))] + [(c.id, c.name) for c in communities]
+        self.category.choices = [("", _l("全部类别"))] + [(c.id, c.name) for c in categories]
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("结束日期不能早于开始日期。"))
+
+    def status_value(self) -> TaskStatus | None:
+        return TaskStatus(self.status.data) if self.status.data else None

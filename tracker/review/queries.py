@@ -1,0 +1,260 @@
+"""Read-only lists for the liaison pages, always limited to the actor's communities.
+
+Each list is one SELECT with its many-to-one neighbours joined in, plus a COUNT when
+it is paged, so a page runs the same few statements at 10 rows or 10,000.
+Counts shown next to a list are the length of that list, not a rollup figure.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import case, false, or_, select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import (
+    HOLDING,
+    Assignment,
+    AuditEvent,
+    Category,
+    Community,
+    Member,
+    ReportStatus,
+    ResourceItem,
+    Task,
+    TaskReport,
+    TaskStatus,
+)
+from ..permissions import managed_community_ids
+from ..rollups import Scope
+
+MEMBER_CHOICES_MAX = 300  # a select longer than this is a search, not a list
+SEARCH_MAX = 30
+
+
+def community_condition(actor: Member, column=Task.community_id) -> list:
+    """WHERE conditions limiting ``column`` to the actor's communities."""
+    ids = managed_community_ids(actor)
+    if ids is None:
+        return []
+    if not ids:
+        return [false()]
+    return [column.in_(sorted(ids))]
+
+
+def scope_for(actor: Member) -> Scope:
+    """The rollup scope of the actor's communities (for figures on the home page)."""
+    ids = managed_community_ids(actor)
+    return Scope(community_ids=None if ids is None else tuple(sorted(ids)))
+
+
+def _task_options():
+    return (
+        joinedload(Task.community),
+        joinedload(Task.zone),
+        joinedload(Task.category),
+        joinedload(Task.leader),
+        joinedload(Task.report),
+    )
+
+
+def _paginate(stmt, page: int, per_page: int):
+    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=per_page,
+                       error_out=False)
+
+
+def managed_communities(actor: Member) -> list[Community]:
+    stmt = select(Community).where(Community.active.is_(True),
+                                   *community_condition(actor, Community.id))
+    return list(db.session.scalars(stmt.order_by(Community.name)))
+
+
+def categories() -> list[Category]:
+    return list(db.session.scalars(
+        select(Category).where(Category.active.is_(True)).order_by(Category.sort_order)
+    ))
+
+
+def active_items(actor: Member) -> list[ResourceItem]:
+    """Resource checklist items a task may be created from, by community and year."""
+    stmt = (
+        select(ResourceItem)
+        .join(Community, Community.id == ResourceItem.community_id)
+        .join(Category, Category.id == ResourceItem.category_id)
+        .where(ResourceItem.active.is_(True), Community.active.is_(True),
+               *community_condition(actor, ResourceItem.community_id))
+        .options(joinedload(ResourceItem.community), joinedload(ResourceItem.zone),
+                 joinedload(ResourceItem.category), joinedload(ResourceItem.unit))
+        .order_by(Community.name, ResourceItem.year.desc(), Category.sort_order, ResourceItem.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+@dataclass
+class TaskFilter:
+    community_id: int | None = None
+    status: TaskStatus | None = None
+    category_id: int | None = None
+    date_from: date | None = None  # local service date, inclusive
+    date_to: date | None = None  # inclusive
+
+
+def tasks_page(actor: Member, flt: TaskFilter, now: datetime, page: int, per_page: int):
+    """All tasks of the actor's communities: upcoming soonest first, then past, latest first."""
+    conditions = community_condition(actor)
+    if flt.community_id is not None:
+        conditions.append(Task.community_id == flt.community_id)
+    if flt.status is not None:
+        conditions.append(Task.status == flt.status)
+    if flt.category_id is not None:
+        conditions.append(Task.category_id == flt.category_id)
+    if flt.date_from is not None:
+        conditions.append(Task.service_date >= flt.date_from)
+    if flt.date_to is not None:
+        conditions.append(Task.service_date <= flt.date_to)
+    past = Task.ends_at < now
+    stmt = (
+        select(Task)
+        .where(*conditions)
+        .options(*_task_options())
+        .order_by(case((past, 1), else_=0), case((past, None), else_=Task.starts_at),
+                  Task.starts_at.desc(), Task.id.desc())
+    )
+    return _paginate(stmt, page, per_page)
+
+
+def upcoming_tasks(actor: Member, now: datetime, days: int, page: int, per_page: int):
+    """Open tasks starting within the next ``days`` days, soonest first."""
+    stmt = (
+        select(Task)
+        .where(Task.status == TaskStatus.open, Task.starts_at >= now,
+               Task.starts_at < now + timedelta(days=days), *community_condition(actor))
+        .options(*_task_options())
+        .order_by(Task.starts_at, Task.id)
+    )
+    return _paginate(stmt, page, per_page)
+
+
+def _reports(actor: Member, *conditions):
+    return (
+        select(TaskReport)
+        .join(Task, Task.id == TaskReport.task_id)
+        .where(TaskReport.status == ReportStatus.submitted, *conditions,
+               *community_condition(actor))
+        .options(joinedload(TaskReport.task).options(*_task_options()),
+                 joinedload(TaskReport.submitted_by))
+        .order_by(TaskReport.submitted_at, TaskReport.id)
+    )
+
+
+def pending_reports(actor: Member, page: int, per_page: int):
+    """待审核: submitted reports, oldest first."""
+    return _paginate(_reports(actor), page, per_page)
+
+
+def overdue_reports(actor: Member, now: datetime, days: int, page: int, per_page: int):
+    """Submitted reports that have waited longer than ``days`` days."""
+    return _paginate(_reports(actor, TaskReport.submitted_at < now - timedelta(days=days)),
+                     page, per_page)
+
+
+def stale_tasks(actor: Member, now: datetime, page: int, per_page: int):
+    """Ended, not cancelled, and not reported — or returned and not yet resubmitted."""
+    stmt = (
+        select(Task)
+        .outerjoin(TaskReport, TaskReport.task_id == Task.id)
+        .where(
+            Task.ends_at < now,
+            Task.status != TaskStatus.cancelled,
+            or_(TaskReport.id.is_(None), TaskReport.status == ReportStatus.returned),
+            *community_condition(actor),
+        )
+        .options(*_task_options())
+        .order_by(Task.ends_at, Task.id)
+    )
+    return _paginate(stmt, page, per_page)
+
+
+def participants_by_task(task_ids) -> dict[int, list[Assignment]]:
+    """Members holding a slot on each task, with the member loaded: one query."""
+    grouped: dict[int, list[Assignment]] = defaultdict(list)
+    if not task_ids:
+        return grouped
+    stmt = (
+        select(Assignment)
+        .where(Assignment.task_id.in_(list(task_ids)), Assignment.status.in_(HOLDING))
+        .options(joinedload(Assignment.member))
+        .order_by(Assignment.task_id, Assignment.claimed_at, Assignment.id)
+    )
+    for assignment in db.session.scalars(stmt):
+        grouped[assignment.task_id].append(assignment)
+    return grouped
+
+
+def load_task(task_id: int) -> Task | None:
+    return db.session.scalar(
+        select(Task).where(Task.id == task_id)
+        .options(*_task_options(), joinedload(Task.resource_item), joinedload(Task.unit))
+    )
+
+
+def load_report(report_id: int) -> TaskReport | None:
+    return db.session.scalar(
+        select(TaskReport).where(TaskReport.id == report_id)
+        .options(joinedload(TaskReport.task).options(*_task_options()),
+                 joinedload(TaskReport.submitted_by), joinedload(TaskReport.reviewed_by))
+    )
+
+
+def load_item(item_id: int) -> ResourceItem | None:
+    return db.session.get(ResourceItem, item_id)
+
+
+def load_assignment(assignment_id: int) -> Assignment | None:
+    return db.session.scalar(
+        select(Assignment).where(Assignment.id == assignment_id)
+        .options(joinedload(Assignment.task), joinedload(Assignment.member))
+    )
+
+
+def member_candidates(unit_ids, query: str | None = None,
+                      limit: int = MEMBER_CHOICES_MAX) -> list[Member]:
+    """Active members to pick from: those of ``unit_ids``, or, with a search text,
+    anyone whose name contains it or whose phone starts with it."""
+    stmt = select(Member).where(Member.active.is_(True))
+    query = (query or "").strip()
+    if query:
+        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(or_(Member.name.like(f"%{escaped}%", escape="\\"),
+                              Member.phone.like(f"{escaped}%", escape="\\")))
+        limit = min(limit, SEARCH_MAX)
+    else:
+        stmt = stmt.where(Member.unit_id.in_(list(unit_ids)))
+    stmt = stmt.options(joinedload(Member.unit)).order_by(Member.name, Member.id).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+def load_member(member_id: int | None) -> Member | None:
+    return None if member_id is None else db.session.get(Member, member_id)
+
+
+def active_member(member_id: int | None) -> Member | None:
+    if member_id is None:
+        return None
+    member = db.session.get(Member, member_id)
+    return member if member is not None and member.active else None
+
+
+def cancel_reason(task: Task) -> str | None:
+    """The reason given when the task was cancelled (kept in the audit trail)."""
+    if task.status != TaskStatus.cancelled:
+        return None
+    event = db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.entity_type == "task", AuditEvent.entity_id == task.id,
+               AuditEvent.action == "cancel")
+        .order_by(AuditEvent.id.desc()).limit(1)
+    )
+    return (event.detail or {}).get("reason") if event else None
