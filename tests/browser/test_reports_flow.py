@@ -1,0 +1,117 @@
+"""A liaison opens the monthly summary of a month in Chromium and downloads the
+Word and Excel files; what they hold is what the page shows."""
+import io
+
+from docx import Document
+from openpyxl import load_workbook
+
+from tests.browser.conftest import Person, sign_in
+from tests.factories import PASSWORD
+from tests.reports import dataset
+
+TITLE = "县商务局2022年10月社区共建工作情况"
+
+
+def test_liaison_opens_and_downloads_the_monthly_summary(new_context, live_server, shot):
+    with live_server.db():
+        october = dataset.build()
+        liaison = Person(october.liaison.name, october.liaison.phone, october.liaison.id)
+
+    context = new_context(accept_downloads=True)
+    page = context.new_page()
+    sign_in(page, live_server, liaison, PASSWORD)
+    page.get_by_role("link", name="月报").first.click()
+    page.get_by_label("月份").fill("2022-10")
+    page.get_by_role("button", name="查看").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name=TITLE).is_visible()
+    text = page.inner_text("article.report")
+    assert "开展共建活动14次，参与党员干部48人次（13人），累计志愿服务126.5小时" in text
+    assert "清除牛皮癣132处（一区47处、二区85处）" in text
+    assert "另有1份完成情况待审核，未计入以上数据。" in text
+    shot(page, "monthly-summary")
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="下载 Word").click()
+    download = info.value
+    assert download.suggested_filename == f"{TITLE}.docx"
+    document = Document(io.BytesIO(open(download.path(), "rb").read()))
+    assert document.paragraphs[0].text == TITLE
+    assert any("参与率86.7%" in p.text for p in document.paragraphs)
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="下载 Excel 台账").click()
+    download = info.value
+    assert download.suggested_filename == f"{TITLE}.xlsx"
+    book = load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    assert book["汇总"]["A1"].value == TITLE
+    assert sum(sheet.max_row - 1 for sheet in (book["结对共建"], book["志愿服务"], book["“双创”"])) == 14
+
+    page.emulate_media(media="print")
+    assert not page.get_by_role("button", name="查看").is_visible()  # controls hidden in print
+    shot(page, "print-view")
+
+
+def test_liaison_keeps_the_funds_ledger(new_context, live_server, shot):
+    """Budget, an entry typed in yuan, a bad amount kept on the form, 冲销, excess shown."""
+    with live_server.db():
+        october = dataset.build()
+        liaison = Person(october.liaison.name, october.liaison.phone, october.liaison.id)
+        url = live_server.url(f"/funds/{october.unit.id}/{october.jiefang.id}/2022")
+
+    page = new_context().new_page()
+    sign_in(page, live_server, liaison, PASSWORD)
+    page.goto(url)
+    assert "84.0%" in page.inner_text("main")
+    entry = page.locator("form", has=page.get_by_role("button", name="登记"))
+    entry.get_by_label("日期").fill("2022-10-30")
+    entry.get_by_label("金额（元）").fill("1,600.5")
+    entry.get_by_label("用途").fill("=购买工具")
+    page.get_by_role("button", name="登记").click()
+    assert "支出已登记。" in page.inner_text("main")
+    assert "已超出年度预算" in page.inner_text("main") and "超出 0.50 元" in page.inner_text("main")
+    shot(page, "over-budget")
+
+    page.locator("form", has=page.get_by_role("button", name="登记")).get_by_label("金额（元）").fill("1e3")
+    page.get_by_role("button", name="登记").click()
+    assert "金额格式不正确" in page.inner_text("main")
+    assert page.locator("form", has=page.get_by_role("button", name="登记")).get_by_label(
+        "金额（元）").input_value() == "1e3"
+
+    row = page.locator("tr", has_text="=购买工具")
+    row.get_by_placeholder("冲销原因（可不填）").fill("录入有误")
+    row.get_by_role("button", name="冲销").click()
+    text = page.inner_text("main")
+    assert "已冲销。" in text and "冲销：=购买工具（录入有误）" in text
+    assert "已超出年度预算" not in text
+    shot(page, "reversed")
+
+
+def test_admin_imports_members_from_excel(new_context, live_server, shot, tmp_path):
+    from tests.imports.helpers import xlsx_bytes
+
+    with live_server.db():
+        october = dataset.build()
+        admin = Person(october.admin.name, october.admin.phone, october.admin.id)
+    bad = tmp_path / "名单.xlsx"
+    bad.write_bytes(xlsx_bytes([("钱七", "13700000001", "县商务局", "", "", ""),
+                                ("", "137", "县水利局", "", "书记", "")]))
+    good = tmp_path / "名单2.xlsx"
+    good.write_bytes(xlsx_bytes([("钱七", "13700000001", "县商务局", "机关一支部", "", "")]))
+
+    page = new_context().new_page()
+    sign_in(page, live_server, admin, PASSWORD)
+    page.get_by_role("link", name="导入党员").click()
+    page.set_input_files("input[type=file]", str(bad))
+    page.get_by_role("button", name="上传并预览").click()
+    text = page.inner_text("main")
+    assert "缺少姓名。" in text and "单位“县水利局”不存在" in text and "角色“书记”无法识别" in text
+    assert page.get_by_role("button", name="确认导入").count() == 0
+    shot(page, "preview-with-errors")
+
+    page.get_by_role("link", name="重新上传").click()
+    page.set_input_files("input[type=file]", str(good))
+    page.get_by_role("button", name="上传并预览").click()
+    page.get_by_role("button", name="确认导入").click()
+    assert "导入完成：新增1人，更新0人，0人无变化。" in page.inner_text("main")
+    shot(page, "imported")

@@ -1,0 +1,101 @@
+"""The ledger pages: forms keep what was typed, amounts are exact, excess is shown."""
+from datetime import date
+
+from sqlalchemy import func, select
+
+from tracker.extensions import db
+from tracker.rollups import Scope, fund_figures
+from tracker.models import FundBudget, FundEntry
+from tracker.timeutil import local_today
+
+YEAR = local_today().year
+TODAY = local_today().isoformat()
+
+
+def url(world, suffix=""):
+    return f"/funds/{world.unit.id}/{world.community.id}/{YEAR}{suffix}"
+
+
+def entry_count():
+    return db.session.scalar(select(func.count()).select_from(FundEntry))
+
+
+def test_add_entries_exactly_and_reverse(client, login, world):
+    login(world.liaison)
+    for amount in ("0.1", "0.2"):
+        response = client.post(url(world, "/entries"),
+                               data={"entry_date": TODAY, "amount": amount, "purpose": "打印"})
+        assert response.status_code == 302
+    amounts = db.session.scalars(select(FundEntry.amount_fen).order_by(FundEntry.id)).all()
+    assert amounts == [10, 20]
+    total = fund_figures(Scope(unit_id=world.unit.id, community_ids=(world.community.id,),
+                               date_from=date(YEAR, 1, 1), date_to=date(YEAR + 1, 1, 1)), YEAR)
+    assert total.year_to_date_fen == 30 and isinstance(total.year_to_date_fen, int)
+    page = client.get(url(world)).get_data(as_text=True)
+    assert "0.30" in page and "支出明细" in page
+
+    first = db.session.scalar(select(FundEntry).order_by(FundEntry.id))
+    response = client.post(f"/funds/entries/{first.id}/reverse", data={"reason": "重复登记"},
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "已冲销。" in page and "冲销：打印（重复登记）" in page and "-0.10" in page
+    # A second 冲销 of the same entry is refused on the page, nothing written.
+    response = client.post(f"/funds/entries/{first.id}/reverse", data={})
+    assert response.status_code == 200
+    assert "该记录已冲销，不能重复冲销。" in response.get_data(as_text=True)
+    assert entry_count() == 3
+
+
+def test_bad_amount_keeps_what_was_typed(client, login, world):
+    login(world.liaison)
+    for typed, message in [("1e3", "金额格式不正确"), ("abc", "金额格式不正确"),
+                           ("-5", "不能为负数"), ("3.333", "两位小数"), ("", "请输入金额")]:
+        response = client.post(url(world, "/entries"),
+                               data={"entry_date": TODAY, "amount": typed, "purpose": "横幅制作"})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert message in page
+        assert 'value="横幅制作"' in page
+        if typed:
+            assert f'value="{typed}"' in page
+    assert entry_count() == 0
+
+
+def test_bad_date_and_task_in_chinese(client, login, world):
+    login(world.liaison)
+    response = client.post(url(world, "/entries"),
+                           data={"entry_date": "2022-13-45", "amount": "10", "purpose": "x",
+                                 "task_id": "abc"})
+    page = response.get_data(as_text=True)
+    assert "日期格式不正确" in page and "请从列表中选择" in page
+    assert "Not a valid" not in page
+    assert entry_count() == 0
+
+
+def test_budget_exceeded_is_shown(client, login, world):
+    login(world.admin)
+    assert client.post(url(world, "/budget"), data={"amount": "1,000"}).status_code == 302
+    client.post(url(world, "/entries"), data={"entry_date": TODAY, "amount": "800", "purpose": "a"})
+    page = client.get(url(world)).get_data(as_text=True)
+    assert "已超出年度预算" not in page and "预算剩余 200.00 元" in page
+    client.post(url(world, "/entries"), data={"entry_date": TODAY, "amount": "300.5", "purpose": "b"})
+    page = client.get(url(world)).get_data(as_text=True)
+    assert "over-budget" in page and "已超出年度预算" in page and "超出 100.50 元" in page
+    assert "110.1%" in page
+    index = client.get(f"/funds/?year={YEAR}").get_data(as_text=True)
+    assert "已超出预算" in index and "1,100.50" in index
+
+
+def test_budget_form_refuses_bad_input(client, login, world):
+    login(world.liaison)
+    response = client.post(url(world, "/budget"), data={"amount": "十万"})
+    assert "金额格式不正确" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(FundBudget)) == 0
+
+
+def test_index_opens_a_ledger(client, login, world):
+    login(world.liaison)
+    response = client.get(f"/funds/?year={YEAR}&unit={world.unit.id}&community={world.community.id}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(url(world))
+    page = client.get("/funds/").get_data(as_text=True)
+    assert world.community.name in page and world.other_community.name not in page.split("<table")[-1]

@@ -1,0 +1,65 @@
+"""Amounts typed in yuan become integer fen exactly; bad input is refused in Chinese."""
+import pytest
+
+from tracker.money import MoneyError, fen_to_input, format_yuan, parse_yuan
+
+
+@pytest.mark.parametrize("text,fen", [
+    ("3200", 320000),
+    ("3,200.50", 320050),
+    ("3200.5", 320050),
+    ("0.29", 29),  # 0.29 * 100 in float is 28.999999999999996
+    ("1.15", 115),
+    ("9999999.99", 999999999),
+    ("1,234,567.01", 123456701),
+    (" 88 ", 8800),
+    ("88元", 8800),
+    ("３２００", 320000),
+])
+def test_parses_yuan_to_exact_fen(text, fen):
+    assert parse_yuan(text) == fen
+    assert isinstance(parse_yuan(text), int)
+
+
+def test_point_one_plus_point_two_is_exactly_thirty_fen():
+    assert parse_yuan("0.1") + parse_yuan("0.2") == 30
+
+
+@pytest.mark.parametrize("text,message", [
+    ("1e3", "金额格式不正确"),
+    ("abc", "金额格式不正确"),
+    ("-5", "不能为负数"),
+    ("3.333", "两位小数"),
+    ("", "请输入金额"),
+    ("   ", "请输入金额"),
+    ("1,00", "金额格式不正确"),
+    ("32,00.5", "金额格式不正确"),
+    ("NaN", "金额格式不正确"),
+    ("inf", "金额格式不正确"),
+    (".5", "金额格式不正确"),
+    ("0", "必须大于0"),
+    ("0.00", "必须大于0"),
+    ("10000000.01", "金额过大"),
+    ("+5", "金额格式不正确"),
+])
+def test_refuses_bad_amounts_in_chinese(text, message):
+    with pytest.raises(MoneyError) as caught:
+        parse_yuan(text)
+    assert message in str(caught.value.message)
+
+
+def test_zero_allowed_for_a_budget():
+    assert parse_yuan("0", allow_zero=True) == 0
+
+
+@pytest.mark.parametrize("fen,text", [
+    (0, "0.00"), (5, "0.05"), (320050, "3,200.50"), (-320050, "-3,200.50"),
+    (100000000, "1,000,000.00"),
+])
+def test_formats_fen(fen, text):
+    assert format_yuan(fen) == text
+
+
+def test_form_value_round_trips():
+    for fen in (1, 30, 320000, 320050, 123456701):
+        assert parse_yuan(fen_to_input(fen)) == fen

@@ -1,0 +1,44 @@
+"""`flask monthly-report`."""
+import csv
+import io
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "csv", "html"])
+def test_monthly_report_command(runner, october, tmp_path, fmt):
+    out = tmp_path / f"report.{fmt}"
+    result = runner.invoke(args=["monthly-report", "--unit", "县商务局", "--month", "2022-10",
+                                 "--format", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    title = "县商务局2022年10月社区共建工作情况"
+    if fmt == "docx":
+        assert Document(str(out)).paragraphs[0].text == title
+    elif fmt == "xlsx":
+        assert load_workbook(out)["汇总"]["A1"].value == title
+    elif fmt == "csv":
+        assert next(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig")))) == [title]
+    else:
+        html = out.read_text("utf-8")
+        assert f"<title>{title}</title>" in html and "本月活动台账" in html
+        assert "<script" not in html
+
+
+def test_community_report_default_name(runner, october, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(args=["monthly-report", "--community", "解放路社区", "--month", "2022-10"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "解放路社区2022年10月社区共建工作情况.docx").exists()
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--month", "2022-10"], "--unit"),
+    (["--unit", "县商务局", "--month", "2022-13"], "月份格式不正确"),
+    (["--unit", "县水利局", "--month", "2022-10"], "不存在"),
+])
+def test_bad_arguments(runner, october, args, message):
+    result = runner.invoke(args=["monthly-report", *args])
+    assert result.exit_code != 0
+    assert message in result.output

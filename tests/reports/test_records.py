@@ -1,0 +1,67 @@
+"""服务记录: rows and yearly totals, the .xlsx, and who may open whose record."""
+import io
+from datetime import date
+from decimal import Decimal
+
+from openpyxl import load_workbook
+
+from tests import factories as f
+from tracker import rollups
+from tracker.extensions import db
+from tracker.models import Role
+from tracker.reports.records import may_see_record, service_record, visible_members
+
+
+def test_record_rows_and_totals(october):
+    zhang = october.members["张伟"]
+    record = service_record(zhang, 2022)
+    activities, minutes = rollups.member_totals(zhang.id, date(2022, 1, 1), date(2023, 1, 1))
+    assert (record.activities, record.minutes) == (activities, minutes) == (6, 840)
+    assert len(record.rows) == activities
+    assert sum(r.minutes for r in record.rows) == minutes
+    first = record.rows[0]
+    assert (first.service_date, first.title, first.place, first.beneficiary, first.content,
+            first.minutes, first.leader, first.reviewer) == (
+        date(2022, 9, 28), "九月培训", "解放路社区党群服务中心", "社区居民", "九月培训，情况良好。",
+        120, "张伟", "钱联络")
+    assert "待审核整治" not in [r.title for r in record.rows]
+    assert record.years == [2022]
+
+
+def test_record_xlsx(client, login, october):
+    zhang = october.members["张伟"]
+    login(zhang)
+    response = client.get(f"/reports/records/{zhang.id}.xlsx?year=2022")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data))["服务记录"]
+    assert sheet["A1"].value == "张伟 2022年志愿服务记录"
+    assert sheet["A3"].value == "全年参加活动6次，服务时长14小时"
+    rows = list(sheet.iter_rows(min_row=6, values_only=True))
+    assert len(rows) == 6 and sum(r[8] for r in rows) == Decimal(14)
+    assert sheet.freeze_panes == "A6"
+
+
+def test_record_page_is_printable(client, login, october):
+    zhang = october.members["张伟"]
+    login(zhang)
+    page = client.get(f"/reports/records/{zhang.id}?year=2022").get_data(as_text=True)
+    assert "张伟 2022年志愿服务记录" in page and "report-page" in page
+    assert "九月培训" in page and "十一月整治" in page
+    assert client.get("/reports/records").headers["Location"].endswith(f"/reports/records/{zhang.id}")
+
+
+def test_who_sees_whose_record(october):
+    zhang, idle = october.members["张伟"], october.members["冯某某"]
+    outsider = f.member(october.unit, name="外社区联络员", role=Role.liaison,
+                        communities=[f.community("幸福路社区")])
+    db.session.commit()
+    assert may_see_record(zhang, zhang)
+    assert not may_see_record(zhang, october.members["王芳"])
+    assert may_see_record(october.liaison, zhang)
+    assert may_see_record(october.admin, idle)
+    assert not may_see_record(outsider, zhang)
+    # 冯某某 only withdrew from a task in 解放路社区: still "active in" the community? No.
+    assert not may_see_record(october.liaison, idle)
+    listed = {m.name for m in db.session.scalars(visible_members(october.liaison))}
+    assert "张伟" in listed and "冯某某" not in listed and "郑某某" in listed  # 郑: absent, on a task
+    assert {m.name for m in db.session.scalars(visible_members(outsider))} == {"外社区联络员"}

@@ -1,0 +1,78 @@
+"""The 月报 page and its downloads, as a liaison and an admin see them."""
+import csv
+import io
+
+from docx import Document
+from openpyxl import load_workbook
+
+from tracker.reports.summary import build_summary
+
+
+def page_of(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def test_page_shows_the_summary_and_links_the_downloads(client, login, october):
+    login(october.admin)
+    page = page_of(client, f"/reports/?unit={october.unit.id}&month=2022-10")
+    summary = build_summary(2022, 10, unit=october.unit)
+    assert summary.title in page
+    for p in summary.paragraphs:
+        assert p.heading + p.text in page.replace('<strong class="report-heading">', "").replace(
+            "</strong>", "")
+    for fmt in ("docx", "xlsx", "csv"):
+        assert f"/reports/monthly.{fmt}?unit={october.unit.id}&amp;month=2022-10" in page
+    assert "已超出年度预算" not in page and "84.0%" in page
+
+
+def test_liaison_default_is_their_unit_limited_to_their_communities(client, login, october):
+    october.liaison.communities = [october.jianshe]
+    from tracker.extensions import db
+
+    db.session.commit()
+    login(october.liaison)
+    page = page_of(client, "/reports/?month=2022-10")
+    assert "统计范围：建设路社区" in page
+    assert "开展共建活动4次" in page
+    assert "落实结对共建责任" not in page  # 解放路社区's pairing work is not theirs
+    data = client.get(f"/reports/monthly.xlsx?unit={october.unit.id}&month=2022-10").data
+    book = load_workbook(io.BytesIO(data))
+    assert book["结对共建"].max_row == 1 and book["“双创”"].max_row == 5
+
+
+def test_downloads_have_the_title_as_name(client, login, october):
+    login(october.liaison)
+    response = client.get(f"/reports/monthly.docx?community={october.jiefang.id}&month=2022-10")
+    assert response.status_code == 200
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    document = Document(io.BytesIO(response.data))
+    assert document.paragraphs[0].text == "解放路社区2022年10月社区共建工作情况"
+    response = client.get(f"/reports/monthly.csv?community={october.jiefang.id}&month=2022-10")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0] == ["解放路社区2022年10月社区共建工作情况"]
+
+
+def test_bad_month_on_the_page_and_on_downloads(client, login, october):
+    login(october.admin)
+    page = page_of(client, "/reports/?month=2022-13")
+    assert "月份格式不正确" in page
+    assert client.get("/reports/monthly.docx?month=abc").status_code == 400
+    assert client.get("/reports/?unit=abc").status_code == 404
+
+
+def test_the_empty_month_page(client, login, october):
+    login(october.admin)
+    page = page_of(client, "/reports/?month=2021-01")
+    assert "本月暂无已审核的共建活动。" in page and "（无）" in page
+
+
+def test_print_stylesheet_is_a4():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "app.css").read_text("utf-8")
+    assert "@page { size: A4" in css
+    block = css[css.index("/* == reports, funds, imports == */"):]
+    assert "@media print" in block and "table-header-group" in block

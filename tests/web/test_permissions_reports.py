@@ -1,0 +1,43 @@
+"""Permission matrix rows for the monthly summary and service records.
+
+Summaries: staff only (members 403); a community outside a liaison's reach, or
+another unit, answers 404. Service records: own, or a liaison's members active
+in their communities (``member`` is on ``past_task`` in community A), or admin.
+"""
+import pytest
+
+from tests.web.matrix import DENIED, OK, STAFF_ANY, STAFF_OF_COMMUNITY, Route, cases_for, check, everyone
+
+MONTH = "2022-10"
+RECORD_OF_MEMBER = {"member": OK, "liaison": OK, "admin": OK}
+
+CASES = [
+    Route("reports.monthly", "GET", lambda w: "/reports/", STAFF_ANY),
+    Route("reports.monthly", "GET", lambda w: f"/reports/?unit={w.unit.id}&month={MONTH}", STAFF_ANY,
+          id="monthly-unit"),
+    Route("reports.monthly", "GET", lambda w: f"/reports/?community={w.community.id}&month={MONTH}",
+          STAFF_OF_COMMUNITY, id="monthly-community"),
+    Route("reports.monthly", "GET", lambda w: f"/reports/?unit=999&month={MONTH}", {},
+          id="monthly-unknown-unit"),
+    Route("reports.monthly_export", "GET",
+          lambda w: f"/reports/monthly.docx?unit={w.unit.id}&month={MONTH}", STAFF_ANY, id="docx"),
+    Route("reports.monthly_export", "GET",
+          lambda w: f"/reports/monthly.xlsx?community={w.community.id}&month={MONTH}",
+          STAFF_OF_COMMUNITY, id="xlsx-community"),
+    Route("reports.monthly_export", "GET",
+          lambda w: f"/reports/monthly.csv?community={w.other_community.id}&month={MONTH}",
+          {"other_liaison": OK, "admin": OK}, id="csv-other-community"),
+    Route("reports.records", "GET", lambda w: "/reports/records", everyone()),
+    Route("reports.record", "GET", lambda w: f"/reports/records/{w.member.id}", RECORD_OF_MEMBER),
+    Route("reports.record", "GET", lambda w: f"/reports/records/{w.other_liaison.id}?year=2022",
+          {"other_liaison": OK, "admin": OK}, id="record-of-a-liaison"),
+    Route("reports.record_xlsx", "GET", lambda w: f"/reports/records/{w.member.id}.xlsx",
+          RECORD_OF_MEMBER),
+    Route("reports.record_xlsx", "GET", lambda w: "/reports/records/9999.xlsx", {}, default=DENIED,
+          id="record-unknown"),
+]
+
+
+@pytest.mark.parametrize(**cases_for(CASES))
+def test_reports_permissions(client, login, world, route, actor):
+    check(client, login, world, route, actor)

@@ -1,0 +1,72 @@
+"""Forms of the funds ledger. Amounts are typed in yuan and held as integer fen."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
+
+from ..admin.forms import ChoiceField
+from ..money import MoneyError, fen_to_input, parse_yuan
+from ..services.funds import PURPOSE_MAX
+from ..tasks.forms import LocalDateField
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class MoneyField(StringField):
+    """An amount in yuan ("3200", "3,200.50"); ``data`` is integer fen, never float."""
+
+    def __init__(self, label=None, validators=None, *, allow_zero: bool = False, **kwargs):
+        render_kw = {"inputmode": "decimal", "autocomplete": "off", **kwargs.pop("render_kw", {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+        self.allow_zero = allow_zero
+        self.flags.required = True
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist:
+            return
+        try:
+            self.data = parse_yuan(valuelist[0], allow_zero=self.allow_zero)
+        except MoneyError as error:
+            raise ValueError(error.message) from None
+
+    def process_data(self, value):
+        self.data = value
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return fen_to_input(self.data)
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+
+class EntryForm(FlaskForm):
+    entry_date = LocalDateField(_l("日期"), validators=[InputRequired(_l("请填写日期。"))])
+    amount = MoneyField(_l("金额（元）"), description=_l("如 3200 或 3,200.50"))
+    purpose = StringField(_l("用途"), filters=[_strip], validators=[
+        DataRequired(_l("请填写用途。")),
+        Length(max=PURPOSE_MAX, message=_l("用途不能超过%(max)d个字。", max=PURPOSE_MAX)),
+    ])
+    task_id = ChoiceField(_l("关联任务（可不选）"))
+
+    def set_tasks(self, tasks) -> None:
+        self.task_id.choices = [("", _l("（不关联任务）"))] + [
+            (t.id, f"{t.service_date:%Y-%m-%d} {t.title}") for t in tasks
+        ]
+
+
+class BudgetForm(FlaskForm):
+    amount = MoneyField(_l("年度预算（元）"), allow_zero=True)
+
+
+class ReverseForm(FlaskForm):
+    reason = StringField(_l("冲销原因"), filters=[_strip], validators=[
+        Optional(), Length(max=100, message=_l("冲销原因不能超过%(max)d个字。", max=100)),
+    ])

@@ -1,0 +1,137 @@
+"""共建活动经费: ledgers per unit × community × year, kept by the community's
+liaison or an admin. Out-of-reach ledgers answer 403, unknown ones 404."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import Community, FundEntry, Task, Unit
+from ..permissions import managed_community_ids, manages_community, staff_required
+from ..rollups import Scope, fund_figures, fund_ledgers
+from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
+from ..services import funds as service
+from ..timeutil import local_today
+from .forms import BudgetForm, EntryForm, ReverseForm
+
+bp = Blueprint("funds", __name__)
+
+YEAR_MIN = service.FIRST_YEAR
+
+
+def _year_arg() -> int:
+    year = request.args.get("year", type=int)
+    this_year = local_today().year
+    return year if year and YEAR_MIN <= year <= this_year + 1 else this_year
+
+
+@bp.get("/")
+@staff_required
+def index():
+    year = _year_arg()
+    unit_id = request.args.get("unit", type=int)
+    community_id = request.args.get("community", type=int)
+    if unit_id and community_id:
+        return redirect(url_for(".ledger", unit_id=unit_id, community_id=community_id, year=year))
+    reach = managed_community_ids(current_user)
+    ledgers = fund_ledgers(year, None if reach is None else tuple(sorted(reach)))
+    units, communities = service.ledger_names(ledgers.keys())
+    return render_template(
+        "funds/index.html", year=year, ledgers=ledgers, units=units, communities=communities,
+        pick_units=service.active_units(), pick_communities=service.communities_in_reach(reach),
+        years=range(local_today().year + 1, YEAR_MIN - 1, -1),
+    )
+
+
+def _ledger_parts(unit_id: int, community_id: int, year: int):
+    unit = db.session.get(Unit, unit_id)
+    community = db.session.get(Community, community_id)
+    if unit is None or community is None or not YEAR_MIN <= year <= local_today().year + 1:
+        abort(404)
+    if not manages_community(current_user, community.id):
+        abort(403)
+    return unit, community
+
+
+def _render_ledger(unit, community, year, *, entry_form=None, budget_form=None,
+                   reverse_form=None, reverse_id=None):
+    figures = fund_figures(
+        Scope(date_from=date(year, 1, 1), date_to=date(year + 1, 1, 1), unit_id=unit.id,
+              community_ids=(community.id,)),
+        year,
+    )
+    if entry_form is None:
+        entry_form = EntryForm(formdata=None, entry_date=min(local_today(), date(year, 12, 31)))
+    entry_form.set_tasks(service.linkable_tasks(unit.id, community.id, year))
+    if budget_form is None:
+        budget_form = BudgetForm(formdata=None, amount=figures.budget_fen or None)
+    return render_template(
+        "funds/ledger.html", unit=unit, community=community, year=year, fund=figures,
+        entries=service.ledger_entries(unit.id, community.id, year),
+        entry_form=entry_form, budget_form=budget_form,
+        reverse_form=reverse_form or ReverseForm(formdata=None), reverse_id=reverse_id,
+    )
+
+
+@bp.get("/<int:unit_id>/<int:community_id>/<int:year>")
+@staff_required
+def ledger(unit_id: int, community_id: int, year: int):
+    unit, community = _ledger_parts(unit_id, community_id, year)
+    return _render_ledger(unit, community, year)
+
+
+def _submit(form, change, success: str, unit, community, year, **page):
+    """Validate, run the change in one transaction, and go back to the ledger;
+    a refused change is shown on the same form (what was typed stays)."""
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                change()
+        except PermissionDenied:
+            abort(403)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(success, "success")
+            return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year))
+    return _render_ledger(unit, community, year, **page)
+
+
+@bp.post("/<int:unit_id>/<int:community_id>/<int:year>/budget")
+@staff_required
+def set_budget(unit_id: int, community_id: int, year: int):
+    unit, community = _ledger_parts(unit_id, community_id, year)
+    form = BudgetForm()
+    return _submit(
+        form, lambda: service.set_budget(current_user, unit, community, year, form.amount.data),
+        _("年度预算已保存。"), unit, community, year, budget_form=form)
+
+
+@bp.post("/<int:unit_id>/<int:community_id>/<int:year>/entries")
+@staff_required
+def add_entry(unit_id: int, community_id: int, year: int):
+    unit, community = _ledger_parts(unit_id, community_id, year)
+    form = EntryForm()
+    form.set_tasks(service.linkable_tasks(unit.id, community.id, year))
+
+    def change():
+        task = db.session.get(Task, form.task_id.data) if form.task_id.data else None
+        service.add_entry(current_user, unit, community, year, entry_date=form.entry_date.data,
+                          amount_fen=form.amount.data, purpose=form.purpose.data, task=task)
+
+    return _submit(form, change, _("支出已登记。"), unit, community, year, entry_form=form)
+
+
+@bp.post("/entries/<int:entry_id>/reverse")
+@staff_required
+def reverse(entry_id: int):
+    entry = db.session.get(FundEntry, entry_id) or abort(404)
+    if not manages_community(current_user, entry.community_id):
+        abort(403)
+    unit, community, year = entry.unit, entry.community, entry.entry_date.year
+    form = ReverseForm()
+    return _submit(form, lambda: service.reverse_entry(current_user, entry, form.reason.data),
+                   _("已冲销。"), unit, community, year, reverse_form=form, reverse_id=entry.id)

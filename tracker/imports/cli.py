@@ -1,0 +1,40 @@
+"""`flask --app wsgi import-members FILE [--dry-run]`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+
+from ..services import ServiceError, unit_of_work
+from ..services import member_import as service
+
+
+@click.command("import-members")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and print what would change; write nothing.")
+@with_appcontext
+def import_members_command(path: Path, dry_run: bool):
+    """Import members from an .xlsx or .csv file (all or nothing; matched by phone)."""
+    try:
+        preview = service.parse_rows(service.read_table(path.name, path.read_bytes()))
+    except ServiceError as error:
+        raise click.ClickException(str(error.message)) from None
+    for message in preview.file_errors:
+        raise click.ClickException(message)
+    preview = service.check_rows(preview.rows)
+    for row in preview.error_rows:
+        click.echo(_("第%(line)d行：", line=row.line) + "；".join(row.errors), err=True)
+    if not preview.ok:
+        raise click.ClickException(
+            _("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。", n=len(preview.error_rows)))
+    if dry_run:
+        click.echo(_("检查通过（未写入）：将新增%(created)d人，更新%(updated)d人，%(same)d人无变化。",
+                     created=preview.count("create"), updated=preview.count("update"),
+                     same=preview.count("same")))
+        return
+    with unit_of_work():
+        result = service.import_members(None, preview.rows)
+    click.echo(_("导入完成：新增%(created)d人，更新%(updated)d人，%(same)d人无变化。",
+                 created=result.created, updated=result.updated, same=result.unchanged))

@@ -1,0 +1,13 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+
+
+class MemberUploadForm(FlaskForm):
+    file = FileField(_l("党员名单文件（.xlsx 或 .csv）"),
+                     validators=[FileRequired(_l("请选择要上传的文件。"))],
+                     render_kw={"accept": ".xlsx,.csv"})
+
+
+class ConfirmImportForm(FlaskForm):
+    """Only the CSRF token: the rows were kept on the server at upload."""

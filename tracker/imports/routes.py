@@ -1,0 +1,127 @@
+"""Member import (admin): upload → preview with row errors → import all or nothing.
+
+The parsed rows stay on the server between the two steps, in a JSON file under
+``UPLOAD_FOLDER/member-imports`` (instance/uploads by default; never served)
+named by a random token that only this admin's session holds; the cookie
+carries the token, never the rows.
+"""
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import time
+from pathlib import Path
+
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   session, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..permissions import admin_required
+from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
+from ..services import member_import as service
+from ..services.funds import active_units
+from .forms import ConfirmImportForm, MemberUploadForm
+
+bp = Blueprint("imports", __name__)
+
+SESSION_KEY = "member_import"
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+KEEP_SECONDS = 24 * 3600
+PREVIEW_OK_ROWS = 100  # a preview lists every wrong row, and the first valid ones
+
+
+def _folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "member-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _store(filename: str, rows) -> str:
+    folder = _folder()
+    now = time.time()
+    for old in folder.glob("*.json"):  # forget abandoned previews
+        if now - old.stat().st_mtime > KEEP_SECONDS:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    payload = {"actor_id": current_user.id, "filename": filename,
+               "rows": [row.raw() for row in rows]}
+    (folder / f"{token}.json").write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
+    return token
+
+
+def _load(token: str) -> dict:
+    """The stored upload, only for the admin (and session) that made it; else 404."""
+    if not TOKEN_RE.match(token) or session.get(SESSION_KEY) != token:
+        abort(404)
+    path = _folder() / f"{token}.json"
+    if not path.exists():
+        abort(404)
+    payload = json.loads(path.read_text("utf-8"))
+    if payload.get("actor_id") != current_user.id:
+        abort(404)
+    return payload
+
+
+@bp.get("/members/template.xlsx")
+@admin_required
+def member_template():
+    data = service.template_xlsx([u.name for u in active_units()])
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": "attachment; filename*=UTF-8''"
+                             "%E5%85%9A%E5%91%98%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"})
+
+
+@bp.route("/members", methods=["GET", "POST"])
+@admin_required
+def members():
+    form = MemberUploadForm()
+    file_errors = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            table = service.read_table(upload.filename or "", upload.read())
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            preview = service.parse_rows(table)
+            file_errors = preview.file_errors
+            if not file_errors:
+                token = _store(upload.filename or "", preview.rows)
+                session[SESSION_KEY] = token
+                return redirect(url_for(".preview", token=token))
+    return render_template("imports/members.html", form=form, file_errors=file_errors)
+
+
+@bp.get("/members/<token>")
+@admin_required
+def preview(token: str):
+    payload = _load(token)
+    result = service.check_rows(service.rows_from_raw(payload["rows"]), current_user)
+    shown = result.error_rows + [r for r in result.rows if not r.errors][:PREVIEW_OK_ROWS]
+    return render_template("imports/preview.html", token=token, preview=result, shown=shown,
+                           filename=payload["filename"], form=ConfirmImportForm(),
+                           ok_rows_cut=PREVIEW_OK_ROWS)
+
+
+@bp.post("/members/<token>")
+@admin_required
+def confirm(token: str):
+    payload = _load(token)
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        with unit_of_work():
+            result = service.import_members(current_user, service.rows_from_raw(payload["rows"]))
+    except PermissionDenied:
+        abort(403)
+    except ServiceError as error:
+        flash(error.message, "error")
+        return redirect(url_for(".preview", token=token))
+    (_folder() / f"{token}.json").unlink(missing_ok=True)
+    session.pop(SESSION_KEY, None)
+    flash(_("导入完成：新增%(created)d人，更新%(updated)d人，%(same)d人无变化。",
+            created=result.created, updated=result.updated, same=result.unchanged), "success")
+    return redirect(url_for(".members"))

@@ -1,0 +1,65 @@
+"""Money as integer fen: parse what people type in yuan, format fen for people.
+
+Never float: "0.1" + "0.2" yuan must be exactly 30 fen. Parsing goes through
+Decimal on a strictly checked string, so "1e3", "abc", "-5" or "3.333" are
+refused with a message in Chinese instead of being guessed at.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+
+# Ten million yuan: far above any co-building budget, well inside BIGINT.
+MAX_FEN = 10_000_000 * 100
+
+# Digits with optional thousands separators (all or nothing), then up to 2 decimals.
+_AMOUNT = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+
+
+class MoneyError(ValueError):
+    """An amount that cannot be read; ``message`` is shown to the user."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def parse_yuan(text: str | None, *, allow_zero: bool = False) -> int:
+    """'3,200.50' yuan → 320050 fen. Raises MoneyError with a Chinese message."""
+    raw = (text or "").strip().translate(_FULL_WIDTH)
+    raw = raw.removesuffix("元").strip().replace("，", ",")
+    if not raw:
+        raise MoneyError(_l("请输入金额。"))
+    if raw.startswith("-"):
+        raise MoneyError(_l("金额不能为负数；更正已记的支出请使用“冲销”。"))
+    if re.fullmatch(r"[\d,]*\.\d{3,}", raw):
+        raise MoneyError(_l("金额最多保留两位小数（到分）。"))
+    if not _AMOUNT.fullmatch(raw):
+        raise MoneyError(_l("金额格式不正确，请输入数字，如 3200 或 3,200.50。"))
+    fen = int(Decimal(raw.replace(",", "")) * 100)
+    if fen == 0 and not allow_zero:
+        raise MoneyError(_l("金额必须大于0。"))
+    if fen > MAX_FEN:
+        raise MoneyError(_l("金额过大，请检查后重新输入。"))
+    return fen
+
+
+def format_yuan(fen) -> str:
+    """Integer fen → '3,200.50' (two decimals, thousands separators)."""
+    if fen is None:
+        return ""
+    fen = int(fen)
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{sign}{whole:,}.{cents:02d}"
+
+
+def fen_to_input(fen: int | None) -> str:
+    """Fen → the plain text a form field shows again ('3200.50', no separators)."""
+    if fen is None:
+        return ""
+    whole, cents = divmod(int(fen), 100)
+    return f"{whole}.{cents:02d}" if cents else str(whole)

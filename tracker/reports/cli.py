@@ -1,0 +1,63 @@
+"""`flask --app wsgi monthly-report --unit 县商务局 --month 2022-10 --format docx -o report.docx`."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app, render_template
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Community, Unit
+from .csv_export import render_csv
+from .docx_export import render_docx
+from .forms import parse_month
+from .summary import build_summary
+from .xlsx_export import render_xlsx
+
+
+def _html(summary) -> bytes:
+    with current_app.test_request_context():
+        return render_template("reports/standalone.html", summary=summary).encode("utf-8")
+
+
+RENDERERS = {"docx": render_docx, "xlsx": render_xlsx, "csv": render_csv, "html": _html}
+
+
+def _named(model, name: str):
+    record = db.session.scalar(select(model).where(model.name == name.strip()))
+    if record is None:
+        raise click.BadParameter(_("“%(name)s”不存在。", name=name))
+    return record
+
+
+@click.command("monthly-report")
+@click.option("--unit", "unit_name", help="Unit name, e.g. 县商务局.")
+@click.option("--community", "community_name", help="Community name, e.g. 解放路社区.")
+@click.option("--month", required=True, help="The month, YYYY-MM.")
+@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="docx",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: the summary's title in this folder; - for stdout).")
+@with_appcontext
+def monthly_report_command(unit_name, community_name, month, fmt, output):
+    """Write a unit's or a community's monthly summary (月报) as docx, xlsx, csv or html."""
+    if not unit_name and not community_name:
+        raise click.UsageError(_("请指定 --unit 或 --community。"))
+    parsed = parse_month(month)
+    if parsed is None:
+        raise click.BadParameter(_("月份格式不正确，请按“年-月”填写，如 2022-10。"),
+                                 param_hint="--month")
+    unit = _named(Unit, unit_name) if unit_name else None
+    community = _named(Community, community_name) if community_name else None
+    summary = build_summary(*parsed, unit=unit, community=community)
+    data = RENDERERS[fmt](summary)
+    if str(output) == "-":
+        sys.stdout.buffer.write(data)
+        return
+    path = output or Path(summary.filename(fmt))
+    path.write_bytes(data)
+    click.echo(_("已生成：%(path)s", path=str(path)))

@@ -1,0 +1,42 @@
+"""The monthly summary as CSV: UTF-8 with a BOM (so Excel reads the Chinese), the
+text first, then each table under its title.
+
+Text typed by people (activity titles, notes, names) may begin with = + - @ or a
+tab/CR, which a spreadsheet would run as a formula: such cells get a leading
+apostrophe. Numbers we format ourselves are written as they are.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from .tables import Table, cell_text
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _cell(value) -> str:
+    return neutralise(value) if isinstance(value, str) else cell_text(value)
+
+
+def write_table(writer, table: Table) -> None:
+    writer.writerow([neutralise(table.title)])
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow([_cell(v) for v in row])
+
+
+def render_csv(summary) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise(summary.title)])
+    for paragraph in summary.paragraphs:
+        writer.writerow([neutralise(paragraph.heading + paragraph.text)])
+    for table in summary.tables():
+        writer.writerow([])
+        write_table(writer, table)
+    return buffer.getvalue().encode("utf-8-sig")

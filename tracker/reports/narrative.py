@@ -1,0 +1,262 @@
+"""The text of the monthly summary, written from its figures in the voice of the
+source report's section （六） (开展社区共建，助力城市“双创”).
+
+Rules (see the example summary the readers expect):
+- every number comes from the summary's rollup figures; integers as they are,
+  money with two decimals and thousands separators, rates to one decimal with %;
+- a clause whose figure is zero is left out, and a section with nothing to say
+  is left out; sections are numbered 一、二、三… in the order they appear;
+- Chinese punctuation, no spaces around numbers;
+- an empty month is one plain sentence; pending reports are mentioned apart.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..models import FindingKind, Section
+from ..money import format_yuan
+from ..rollups import FUNDING_CODE
+from ..templating import hours, percent
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..rollups import CategoryFigures
+    from .summary import MonthlySummary
+
+NUMERALS = "一二三四五六七八九十"
+MAX_PLACES = 5  # communities named in one sentence before "等N个社区"
+MAX_NAMES = 30  # names of 未参与 members in the text; the table lists all
+# How the unit speaks of itself in its report: 县商务局 → 我局.
+SELF_SUFFIXES = ("局", "委", "办", "院", "部", "署", "厅", "处", "科", "中心", "所", "站", "会")
+
+
+@dataclass
+class Paragraph:
+    text: str
+    heading: str = ""  # "一、落实结对共建责任。" — printed before the text, in heading type
+
+
+def join(items, sep="、") -> str:
+    return sep.join(str(i) for i in items if i)
+
+
+def places(names: list[str]) -> str:
+    names = list(dict.fromkeys(names))
+    if len(names) <= MAX_PLACES:
+        return join(names)
+    return _("%(names)s等%(n)s个社区", names=join(names[:MAX_PLACES]), n=len(names))
+
+
+def we(summary: MonthlySummary) -> str:
+    """'我局' for 县商务局, '我单位' when the name gives no hint."""
+    name = summary.unit.name if summary.unit else ""
+    for suffix in SELF_SUFFIXES:
+        if name.endswith(suffix):
+            return _("我") + suffix
+    return _("我单位")
+
+
+# --- clauses per category ------------------------------------------------------------------
+
+def _pairing(c: CategoryFigures) -> str:
+    a, q = c.official.activities, c.official.quantity
+    if c.code == "ecommerce_training":
+        return _("开展电子商务培训%(a)s场", a=a) + (_("，培训社区居民%(q)s人次", q=q) if q else "")
+    if c.code == "policy_briefing":
+        return _("开展招商引资政策宣讲%(a)s场", a=a) + (_("，覆盖群众%(q)s人", q=q) if q else "")
+    if c.code == "household_assistance":
+        return _("结对帮扶困难群众%(q)s户", q=q) if q else _("开展困难群众结对帮扶%(a)s次", a=a)
+    return _generic(c)
+
+
+def _volunteer(c: CategoryFigures) -> str:
+    a, q, pt = c.official.activities, c.official.quantity, c.official.person_times
+    if c.code == "environment_cleanup":
+        return _("开展环境整治%(a)s次", a=a) + (_("（%(pt)s人次）", pt=pt) if pt else "")
+    if c.code == "epidemic_duty":
+        detail = join([_("%(pt)s人次", pt=pt) if pt else "", _("%(q)s小时", q=q) if q else ""], "，")
+        return _("疫情防控值守%(a)s次", a=a) + (f"（{detail}）" if detail else "")
+    if c.code == "elderly_visit":
+        return _("慰问“空巢”老人%(q)s人", q=q) if q else _("开展慰问“空巢”老人活动%(a)s次", a=a)
+    return _generic(c, with_person_times=True)
+
+
+def _double(c: CategoryFigures, summary: MonthlySummary) -> str:
+    q = c.official.quantity
+    if c.code == "ad_removal":
+        if not q:
+            return _generic(c)
+        zones = [z for z in summary.zones if z.ads]
+        detail = ""
+        if len(zones) > 1:
+            several = len({z.community_name for z in zones}) > 1
+            detail = "（" + join(_("%(zone)s%(q)s处", zone=_zone_label(z, several), q=z.ads)
+                                for z in zones) + "）"
+        return _("清除牛皮癣%(q)s处", q=q) + detail
+    if c.code == "stairwell_painting":
+        return _("粉刷楼道%(q)s个", q=q) if q else _generic(c)
+    if c.code == "facility_survey":
+        return ""  # told from the findings register, see _survey()
+    return _generic(c)
+
+
+def _zone_label(zone, with_community: bool) -> str:
+    name = zone.name or _("未分责任区")
+    return f"{zone.community_name}{name}" if with_community and zone.community_name else name
+
+
+FINDING_WORDS = {
+    FindingKind.sewer: _l("下水道"),
+    FindingKind.sidewalk: _l("人行道"),
+    FindingKind.road: _l("破损道路"),
+    FindingKind.other: _l("其他"),
+}
+
+
+def _survey(summary: MonthlySummary) -> str:
+    """摸排: the findings register when findings were recorded, else the reported quantity."""
+    found = summary.findings
+    if found.total:
+        kinds = join(_("%(kind)s%(n)s处", kind=FINDING_WORDS[kind], n=n)
+                     for kind, n in found.by_kind.items() if n)
+        text = _("摸排统计下水道、人行道及其他破损道路问题%(n)s处", n=found.total) + f"（{kinds}）"
+        if found.handed_over:
+            text += _("，已移交相关部门%(n)s处", n=found.handed_over)
+        if found.fixed:
+            text += _("，已整改%(n)s处", n=found.fixed)
+        return text
+    survey = summary.category("facility_survey")
+    if survey and survey.official.quantity:
+        return _("摸排统计下水道、人行道及其他破损道路问题%(n)s处", n=survey.official.quantity)
+    if survey:
+        return _generic(survey)
+    return ""
+
+
+def _generic(c: CategoryFigures, with_person_times: bool = False) -> str:
+    a, q, pt = c.official.activities, c.official.quantity, c.official.person_times
+    text = _("开展%(name)s%(a)s次", name=c.name, a=a)
+    if with_person_times and pt:
+        text += _("（%(pt)s人次）", pt=pt)
+    if q and c.measure:
+        text += _("，完成%(q)s%(measure)s", q=q, measure=c.measure)
+    return text
+
+
+# --- sentences --------------------------------------------------------------------------
+
+def _lead(summary: MonthlySummary) -> str:
+    t = summary.totals
+    month = _("%(m)s月份，", m=summary.month)
+    if summary.unit is not None:
+        where = [summary.community.name] if summary.community else summary.communities
+        text = month + _("%(we)s组织党员干部深入%(places)s开展共建活动%(a)s次",
+                         we=we(summary), places=places(where), a=t.activities)
+    else:
+        text = month + _("各共建单位组织党员干部在%(place)s开展共建活动%(a)s次",
+                         place=summary.community.name, a=t.activities)
+    if t.person_times:
+        text += _("，参与党员干部%(pt)s人次（%(m)s人）", pt=t.person_times, m=t.members)
+    if t.minutes:
+        text += _("，累计志愿服务%(h)s小时", h=hours(t.minutes))
+    if summary.section_categories(Section.double) or summary.findings.total:
+        text += _("，扎实推进社区共建和城市“双创”工作。")
+    else:
+        text += _("，扎实推进社区共建工作。")
+    return text + _("现将有关情况汇报如下：")
+
+
+def funds_sentence(summary: MonthlySummary) -> str:
+    f = summary.funds
+    if f.spent_fen <= 0:
+        return ""
+    text = _("本月使用共建活动经费%(x)s元", x=format_yuan(f.spent_fen))
+    if f.year_to_date_fen != f.spent_fen:
+        text += _("，年度累计%(x)s元", x=format_yuan(f.year_to_date_fen))
+    if f.budget_fen:
+        text += _("，占年度预算（%(b)s元）的%(p)s", b=format_yuan(f.budget_fen),
+                  p=percent(f.year_to_date_fen, f.budget_fen))
+        if f.over_budget:
+            text += _("，超出预算%(x)s元", x=format_yuan(-f.remaining_fen))
+    return text + "。"
+
+
+def _section_pairing(summary: MonthlySummary) -> str:
+    clauses = [_pairing(c) for c in summary.section_categories(Section.pairing)
+               if c.code != FUNDING_CODE]
+    text = ""
+    if clauses:
+        where = places(summary.community_sections[Section.pairing])
+        intro = _("针对%(places)s实际困难，按照单位资源清单落实帮扶措施：", places=where) \
+            if summary.unit is not None else \
+            _("针对%(places)s实际困难，各共建单位按照资源清单落实帮扶措施：", places=where)
+        text = intro + join(clauses, "；") + "。"
+    return text + funds_sentence(summary)
+
+
+def _section_volunteer(summary: MonthlySummary) -> str:
+    clauses = [_volunteer(c) for c in summary.section_categories(Section.volunteer)]
+    if not clauses:
+        return ""
+    return (_("组织党员干部前往%(places)s报到，",
+              places=places(summary.community_sections[Section.volunteer]))
+            + join(clauses, "，") + _("，增强社区居民幸福感、安全感、获得感。"))
+
+
+def _section_double(summary: MonthlySummary) -> str:
+    clauses = [_double(c, summary) for c in summary.section_categories(Section.double)]
+    clauses.append(_survey(summary))
+    clauses = [c for c in clauses if c]
+    if not clauses:
+        return ""
+    where = summary.community_sections[Section.double] or summary.communities
+    intro = _("按照“双创”工作安排，组织党员干部分组前往%(places)s责任区，", places=places(where)) \
+        if where else _("按照“双创”工作安排，组织党员干部分组前往责任区，")
+    return intro + join(clauses, "，") + "。"
+
+
+def _section_coverage(summary: MonthlySummary) -> str:
+    cov = summary.coverage
+    if cov is None or cov.on_roll <= 0:
+        return ""
+    text = _("%(we)s在册党员干部%(n)s人，本月参与%(k)s人，参与率%(rate)s。",
+             we=we(summary), n=cov.on_roll, k=cov.took_part, rate=cov.rate_text)
+    names = [p.name for p in cov.not_yet]
+    if names:
+        listed = join(names[:MAX_NAMES])
+        if len(names) > MAX_NAMES:
+            listed = _("%(names)s等%(n)s人（名单见附表）", names=listed, n=len(names))
+        text += _("未参与：%(names)s。", names=listed)
+    return text
+
+
+SECTIONS = [
+    (_l("落实结对共建责任。"), _section_pairing),
+    (_l("组织党员志愿服务。"), _section_volunteer),
+    (_l("协同推进“双创”工作。"), _section_double),
+    (_l("参与情况。"), _section_coverage),
+]
+
+
+def paragraphs(summary: MonthlySummary) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    if summary.is_empty:
+        out.append(Paragraph(_("本月暂无已审核的共建活动。")))
+        if funds_sentence(summary):
+            out.append(Paragraph(funds_sentence(summary)))
+    else:
+        out.append(Paragraph(_lead(summary)))
+        said = [(heading, build(summary)) for heading, build in SECTIONS]
+        said = [(heading, text) for heading, text in said if text]
+        for number, (heading, text) in zip(NUMERALS, said):
+            out.append(Paragraph(text, heading=f"{number}、{heading}"))
+    if summary.pending_reports:
+        out.append(Paragraph(_("另有%(n)s份完成情况待审核，未计入以上数据。",
+                               n=summary.pending_reports)))
+    if not summary.is_empty:
+        titles = [t.title for t in summary.tables()]
+        out.append(Paragraph(_("附表：") + "  ".join(f"{i}. {t}" for i, t in enumerate(titles, 1))))
+    return out

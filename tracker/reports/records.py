@@ -1,0 +1,140 @@
+"""服务记录: a member's record of volunteer service, with the fields of the
+volunteer-service record rules (activity, date, place, 服务对象, content, hours,
+负责人, 记录人), one row per approved participation, and the year's totals.
+
+Who sees whose record: a member their own; a liaison the members active in
+their communities (any participation, past or present, in a task there); an
+admin everyone. The totals are ``rollups.member_totals``; the rows are a listing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import exists, extract, or_, select
+from sqlalchemy.orm import aliased
+
+from .. import rollups
+from ..extensions import db
+from ..models import (
+    Assignment,
+    AssignmentStatus,
+    Category,
+    Community,
+    Member,
+    ReportStatus,
+    Role,
+    Task,
+    TaskReport,
+)
+from ..permissions import managed_community_ids
+from .tables import DOCUMENT_LOCALE, Hours, Table
+
+
+def _active_in(community_ids, member_col=Member.id):
+    return exists(
+        select(Assignment.id)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(Assignment.member_id == member_col,
+               Assignment.status != AssignmentStatus.withdrawn,
+               Task.community_id.in_(community_ids))
+    )
+
+
+def may_see_record(actor: Member, member: Member) -> bool:
+    if actor.id == member.id or actor.role == Role.admin:
+        return True
+    if actor.role != Role.liaison:
+        return False
+    ids = managed_community_ids(actor)
+    return bool(ids) and bool(db.session.scalar(select(_active_in(tuple(ids), member.id))))
+
+
+def visible_members(actor: Member, search: str = ""):
+    """A select of the members whose records ``actor`` may open, by name."""
+    query = select(Member).order_by(Member.name, Member.id)
+    ids = managed_community_ids(actor)
+    if ids is not None:
+        query = query.where(or_(Member.id == actor.id, _active_in(tuple(ids))))
+    search = search.strip()
+    if search:
+        query = query.where(or_(Member.name.contains(search), Member.phone.contains(search)))
+    return query
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    service_date: date
+    title: str
+    community: str
+    category: str
+    place: str
+    beneficiary: str
+    content: str
+    minutes: int
+    leader: str
+    reviewer: str
+
+
+@dataclass
+class ServiceRecord:
+    member: Member
+    year: int
+    activities: int
+    minutes: int
+    rows: list[RecordRow]
+    years: list[int]
+
+    def table(self) -> Table:
+        with force_locale(DOCUMENT_LOCALE):
+            table = Table("record", _("服务记录"), [
+                _("序号"), _("日期"), _("活动名称"), _("社区"), _("类别"), _("地点"), _("服务对象"),
+                _("服务内容"), _("服务时长（小时）"), _("负责人"), _("记录人"),
+            ], widths=[6, 12, 22, 14, 16, 20, 14, 40, 12, 10, 10])
+        for number, r in enumerate(self.rows, 1):
+            table.rows.append([number, r.service_date, r.title, r.community, r.category, r.place,
+                               r.beneficiary, r.content, Hours(r.minutes), r.leader, r.reviewer])
+        return table
+
+
+def _approved_done(member_id: int) -> list:
+    return [Assignment.member_id == member_id, Assignment.status == AssignmentStatus.done,
+            TaskReport.status == ReportStatus.approved]
+
+
+def service_record(member: Member, year: int) -> ServiceRecord:
+    """The member's approved participations of ``year`` and the year's totals."""
+    date_from, date_to = date(year, 1, 1), date(year + 1, 1, 1)
+    activities, minutes = rollups.member_totals(member.id, date_from, date_to)
+    leader, reviewer = aliased(Member), aliased(Member)
+    rows = db.session.execute(
+        select(Task.service_date, Task.title, Community.name, Category.name, Task.place,
+               Task.beneficiary, TaskReport.note, Assignment.minutes, leader.name, reviewer.name)
+        .select_from(Assignment)
+        .join(Task, Task.id == Assignment.task_id)
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .join(Community, Community.id == Task.community_id)
+        .join(Category, Category.id == Task.category_id)
+        .outerjoin(leader, leader.id == Task.leader_id)
+        .outerjoin(reviewer, reviewer.id == TaskReport.reviewed_by_id)
+        .where(*_approved_done(member.id), Task.service_date >= date_from,
+               Task.service_date < date_to)
+        .order_by(Task.service_date, Task.starts_at, Task.id)
+    ).all()
+    year_col = extract("year", Task.service_date)
+    years = sorted({int(y) for (y,) in db.session.execute(
+        select(year_col).select_from(Assignment)
+        .join(Task, Task.id == Assignment.task_id)
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .where(*_approved_done(member.id)).group_by(year_col)
+    )} | {year}, reverse=True)
+    return ServiceRecord(
+        member, year, activities, minutes,
+        [RecordRow(d, title, com, cat, place, beneficiary or "", note or "", mins or 0,
+                   leader_name or "", reviewer_name or "")
+         for d, title, com, cat, place, beneficiary, note, mins, leader_name, reviewer_name in rows],
+        years,
+    )
+

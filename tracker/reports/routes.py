@@ -1,0 +1,172 @@
+"""月报 (monthly summary) in HTML/.docx/.xlsx/.csv, and 服务记录 (service records).
+
+Who sees which summary:
+- admins: any unit's or community's summary;
+- liaisons: their own unit's summary, limited to the communities they manage
+  (its 参与情况 is their unit's, as on the coverage page), and the summary of any
+  community they manage;
+- members: no summaries (403); they have their own service record.
+A unit, community or member outside the actor's reach answers 404.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..models import Community, Member, Role, Unit
+from ..permissions import managed_community_ids, manages_community, staff_required
+from ..services.funds import active_units, communities_in_reach
+from ..timeutil import local_today
+from .csv_export import render_csv
+from .docx_export import render_docx
+from .forms import MonthlyForm, parse_month
+from .records import may_see_record, service_record, visible_members
+from .summary import build_summary
+from .tables import cell_text
+from .xlsx_export import render_record_xlsx, render_xlsx
+
+bp = Blueprint("reports", __name__)
+bp.add_app_template_global(cell_text, "cell_text")
+
+FORMATS = {
+    "docx": (render_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": (render_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": (render_csv, "text/csv; charset=utf-8"),
+}
+XLSX = FORMATS["xlsx"][1]
+
+
+@dataclass
+class Selection:
+    unit: Unit | None
+    community: Community | None
+    community_ids: tuple[int, ...] | None  # a liaison's part of their unit
+
+
+def default_month() -> str:
+    """Last month: a summary is written once the month is over."""
+    today = local_today()
+    year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+    return f"{year}-{month:02d}"
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name, "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        abort(404)
+    return int(raw)
+
+
+def _selection() -> Selection:
+    """The unit and/or community asked for, within the actor's reach (else 404)."""
+    actor = current_user
+    unit_id, community_id = _int_arg("unit"), _int_arg("community")
+    community = None
+    if community_id is not None:
+        community = db.session.get(Community, community_id)
+        if community is None or not manages_community(actor, community.id):
+            abort(404)
+    unit = None
+    if unit_id is not None:
+        unit = db.session.get(Unit, unit_id)
+        if unit is None or (actor.role != Role.admin and unit.id != actor.unit_id):
+            abort(404)
+    elif community is None:
+        unit = actor.unit
+    ids = None
+    if unit is not None and community is None and actor.role != Role.admin:
+        ids = tuple(sorted(managed_community_ids(actor)))
+    return Selection(unit, community, ids)
+
+
+def _summary(selection: Selection, year: int, month: int):
+    return build_summary(year, month, unit=selection.unit, community=selection.community,
+                         community_ids=selection.community_ids)
+
+
+@bp.get("/")
+@staff_required
+def monthly():
+    selection = _selection()
+    args = request.args.to_dict()
+    args.setdefault("month", default_month())
+    form = MonthlyForm(data={
+        "unit": str(selection.unit.id) if selection.unit else "",
+        "community": str(selection.community.id) if selection.community else "",
+        "month": args["month"],
+    })
+    reach = managed_community_ids(current_user)
+    units = active_units() if current_user.role == Role.admin else [current_user.unit]
+    form.unit.choices = [("", "—")] + [(str(u.id), u.name) for u in units]
+    form.community.choices = [("", "—")] + [(str(c.id), c.name) for c in communities_in_reach(reach)]
+    summary = None
+    if form.validate():
+        year, month = parse_month(form.month.data)
+        summary = _summary(selection, year, month)
+    query = {k: v for k, v in {
+        "unit": selection.unit.id if selection.unit else None,
+        "community": selection.community.id if selection.community else None,
+        "month": form.month.data,
+    }.items() if v}
+    return render_template("reports/monthly.html", form=form, summary=summary, query=query,
+                           fund=summary.funds if summary else None)
+
+
+@bp.get("/monthly.<any(docx, xlsx, csv):fmt>")
+@staff_required
+def monthly_export(fmt: str):
+    selection = _selection()
+    parsed = parse_month(request.args.get("month"))
+    if parsed is None:
+        abort(400)
+    summary = _summary(selection, *parsed)
+    render, mimetype = FORMATS[fmt]
+    return send_file(io.BytesIO(render(summary)), mimetype=mimetype, as_attachment=True,
+                     download_name=summary.filename(fmt))
+
+
+# --- 服务记录 ---------------------------------------------------------------------------
+
+@bp.get("/records")
+@login_required
+def records():
+    if current_user.role == Role.member:
+        return redirect(url_for(".record", member_id=current_user.id))
+    search = request.args.get("q", "")[:40]
+    page = db.paginate(visible_members(current_user, search), per_page=30, error_out=False)
+    return render_template("reports/records.html", page=page, search=search)
+
+
+def _record_member(member_id: int) -> Member:
+    member = db.session.get(Member, member_id)
+    if member is None or not may_see_record(current_user, member):
+        abort(404)
+    return member
+
+
+def _year_arg() -> int:
+    year = request.args.get("year", type=int)
+    this_year = local_today().year
+    return year if year and 2000 <= year <= this_year else this_year
+
+
+@bp.get("/records/<int:member_id>")
+@login_required
+def record(member_id: int):
+    member = _record_member(member_id)
+    return render_template("reports/record.html", record=service_record(member, _year_arg()))
+
+
+@bp.get("/records/<int:member_id>.xlsx")
+@login_required
+def record_xlsx(member_id: int):
+    member = _record_member(member_id)
+    record = service_record(member, _year_arg())
+    return send_file(io.BytesIO(render_record_xlsx(record)), mimetype=XLSX, as_attachment=True,
+                     download_name=f"{member.name}{record.year}年服务记录.xlsx")

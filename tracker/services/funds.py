@@ -1,0 +1,174 @@
+"""Co-building funds (共建活动经费): budgets, entries, reversing entries.
+
+A ledger is one unit × one community × one year. Whoever manages the community
+(its liaison, or an admin) keeps it. Entries are never edited or deleted: a
+mistake is put right by 冲销, a negative entry on the same date that points at
+the entry it cancels; an entry is reversed at most once (a unique key on
+``reverses_id`` holds that even against two clicks at once).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased, joinedload
+
+from ..extensions import db
+from ..models import Community, FundBudget, FundEntry, Member, Task, TaskStatus, Unit
+from ..money import MAX_FEN
+from ..permissions import manages_community
+from ..timeutil import local_today
+from . import PermissionDenied, ServiceError
+from .audit import record
+
+PURPOSE_MAX = 200
+FIRST_YEAR = 2000
+
+
+def require_keeper(actor: Member, community_id: int) -> None:
+    """Only an admin or the community's liaison keeps its ledgers."""
+    if not manages_community(actor, community_id):
+        raise PermissionDenied(_l("无权管理该社区的共建活动经费。"))
+
+
+def check_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= local_today().year + 1:
+        raise ServiceError(_l("年度不正确。"), field="year")
+
+
+def set_budget(actor: Member, unit: Unit, community: Community, year: int,
+               amount_fen: int) -> FundBudget:
+    """Set or change the year's budget; the old and new amounts are audited."""
+    require_keeper(actor, community.id)
+    check_year(year)
+    if not 0 <= amount_fen <= MAX_FEN:
+        raise ServiceError(_l("预算金额不正确。"), field="amount")
+    budget = db.session.scalar(
+        select(FundBudget).where(FundBudget.unit_id == unit.id,
+                                 FundBudget.community_id == community.id,
+                                 FundBudget.year == year)
+    )
+    old = None if budget is None else budget.amount_fen
+    if budget is None:
+        budget = FundBudget(unit_id=unit.id, community_id=community.id, year=year,
+                            amount_fen=amount_fen)
+        db.session.add(budget)
+    budget.amount_fen = amount_fen
+    db.session.flush()
+    record(actor, "set_budget", budget, old_fen=old, new_fen=amount_fen)
+    return budget
+
+
+def add_entry(actor: Member, unit: Unit, community: Community, year: int, *,
+              entry_date: date, amount_fen: int, purpose: str,
+              task: Task | None = None) -> FundEntry:
+    """Record money spent (a positive amount) in this ledger's year."""
+    require_keeper(actor, community.id)
+    check_year(year)
+    if entry_date.year != year:
+        raise ServiceError(_l("日期须在%(year)s年内。", year=year), field="entry_date")
+    if entry_date > local_today():
+        raise ServiceError(_l("日期不能晚于今天。"), field="entry_date")
+    if not 0 < amount_fen <= MAX_FEN:
+        raise ServiceError(_l("金额必须大于0。"), field="amount")
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise ServiceError(_l("请填写用途。"), field="purpose")
+    if len(purpose) > PURPOSE_MAX:
+        raise ServiceError(_l("用途不能超过%(n)s个字。", n=PURPOSE_MAX), field="purpose")
+    if task is not None and (task.unit_id != unit.id or task.community_id != community.id):
+        raise ServiceError(_l("所选任务不属于该单位和社区。"), field="task_id")
+    entry = FundEntry(unit_id=unit.id, community_id=community.id, entry_date=entry_date,
+                      amount_fen=amount_fen, purpose=purpose,
+                      task_id=task.id if task else None, created_by_id=actor.id)
+    db.session.add(entry)
+    db.session.flush()
+    record(actor, "add_fund_entry", entry, amount_fen=amount_fen, entry_date=entry_date,
+           task_id=entry.task_id)
+    return entry
+
+
+def reverse_entry(actor: Member, entry: FundEntry, reason: str = "") -> FundEntry:
+    """冲销: a negative entry on the original's date, pointing at it; once only."""
+    require_keeper(actor, entry.community_id)
+    if entry.reverses_id is not None:
+        raise ServiceError(_l("冲销记录本身不能再冲销。"))
+    if entry.amount_fen <= 0:
+        raise ServiceError(_l("该记录不能冲销。"))
+    if reversal_of(entry) is not None:
+        raise ServiceError(_l("该记录已冲销，不能重复冲销。"))
+    reason = (reason or "").strip()
+    if len(reason) > 100:
+        raise ServiceError(_l("冲销原因不能超过100个字。"), field="reason")
+    purpose = f"{_l('冲销')}：{entry.purpose}" + (f"（{reason}）" if reason else "")
+    reversal = FundEntry(unit_id=entry.unit_id, community_id=entry.community_id,
+                         entry_date=entry.entry_date, amount_fen=-entry.amount_fen,
+                         purpose=purpose[:PURPOSE_MAX], task_id=entry.task_id,
+                         reverses_id=entry.id, created_by_id=actor.id)
+    db.session.add(reversal)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Someone else reversed it between our check and our write.
+        db.session.rollback()
+        raise ServiceError(_l("该记录已冲销，不能重复冲销。")) from None
+    record(actor, "reverse_fund_entry", reversal, reverses_id=entry.id,
+           amount_fen=reversal.amount_fen, reason=reason or None)
+    return reversal
+
+
+def reversal_of(entry: FundEntry) -> FundEntry | None:
+    return db.session.scalar(select(FundEntry).where(FundEntry.reverses_id == entry.id))
+
+
+# --- reading a ledger (listings, not figures: the figures come from rollups) ---
+
+def ledger_entries(unit_id: int, community_id: int, year: int) -> list[tuple[FundEntry, int | None]]:
+    """The year's entries, oldest first, each with the id of its reversal (if any)."""
+    reversal = aliased(FundEntry)
+    rows = db.session.execute(
+        select(FundEntry, reversal.id)
+        .outerjoin(reversal, reversal.reverses_id == FundEntry.id)
+        .options(joinedload(FundEntry.created_by), joinedload(FundEntry.task))
+        .where(FundEntry.unit_id == unit_id, FundEntry.community_id == community_id,
+               FundEntry.entry_date >= date(year, 1, 1),
+               FundEntry.entry_date < date(year + 1, 1, 1))
+        .order_by(FundEntry.entry_date, FundEntry.id)
+    ).all()
+    return [(entry, reversed_by) for entry, reversed_by in rows]
+
+
+def linkable_tasks(unit_id: int, community_id: int, year: int) -> list[Task]:
+    """Tasks of this ledger's year an entry may point at (not cancelled)."""
+    return list(db.session.scalars(
+        select(Task)
+        .where(Task.unit_id == unit_id, Task.community_id == community_id,
+               Task.status != TaskStatus.cancelled,
+               Task.service_date >= date(year, 1, 1), Task.service_date < date(year + 1, 1, 1))
+        .order_by(Task.service_date.desc(), Task.id.desc())
+    ))
+
+
+def ledger_names(keys) -> tuple[dict[int, Unit], dict[int, Community]]:
+    """Units and communities of a list of (unit_id, community_id) ledger keys."""
+    keys = list(keys)
+    unit_ids = {u for u, _ in keys}
+    community_ids = {c for _, c in keys}
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+    communities = {c.id: c for c in db.session.scalars(
+        select(Community).where(Community.id.in_(community_ids)))}
+    return units, communities
+
+
+def active_units() -> list[Unit]:
+    return list(db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)))
+
+
+def communities_in_reach(reach: set[int] | None) -> list[Community]:
+    """Active communities a keeper may open a ledger for (``None``: all)."""
+    query = select(Community).where(Community.active.is_(True)).order_by(Community.name)
+    if reach is not None:
+        query = query.where(Community.id.in_(reach))
+    return list(db.session.scalars(query))
