@@ -18,12 +18,27 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .extensions import db
-from .models import Community, Member, ResourceItem, Role, TaskStatus, Unit, Zone
+from .models import (
+    Category,
+    Community,
+    FindingKind,
+    Member,
+    ResidentCategory,
+    ResourceItem,
+    Role,
+    Task,
+    TaskStatus,
+    Unit,
+    Zone,
+)
 from .reference import ensure_categories
 from .services.claims import assign_member, claim_slot, confirm_participation
+from .services.findings import FindingData, hand_over, mark_fixed, record_finding
+from .services.funds import add_entry, reverse_entry, set_budget
+from .services.residents import ResidentData, create_resident, set_task_residents
 from .services.reviews import ReportData, approve_report, return_report, submit_report
 from .services.tasks import TaskData, cancel_task, create_tasks
-from .timeutil import local_today
+from .timeutil import local_today, utcnow
 
 DEMO_PASSWORD = "demo1234"
 ADMIN_PHONE, LIAISON_PHONE = "13800000000", "13800000001"
@@ -277,6 +292,92 @@ def _upcoming(world: DemoWorld, today: date, rng: random.Random) -> None:
 
 
 def _seed_extras(world: DemoWorld, today: date, rng: random.Random) -> None:
-    """Funds, findings, residents: added as those parts of the app exist."""
-    return None
+    """Funds, findings and residents, through their services too."""
+    _funds(world, today, rng)
+    _findings(world, today, rng)
+    _residents(world, today)
+
+
+def _funds(world: DemoWorld, today: date, rng: random.Random) -> None:
+    paired = world.items[(PAIRED, None, "cobuild_funding")].community
+    set_budget(world.liaison, world.unit, paired, today.year, FUND_BUDGET_YUAN * 100)
+    purposes = ("电子商务培训场地及资料费", "慰问“空巢”老人慰问品", "环境整治工具采购",
+                "困难群众结对帮扶慰问金", "疫情防控值守物资")
+    entries = []
+    for months_back in (2, 1, 0):
+        month = today.month - months_back
+        year = today.year + (month - 1) // 12
+        if year != today.year:
+            continue  # a ledger holds one year; January's demo keeps to this year
+        month = (month - 1) % 12 + 1
+        for day in (6, 18):
+            spent_on = date(year, month, min(day, 28))
+            if spent_on > today:
+                continue
+            entries.append(add_entry(
+                world.liaison, world.unit, paired, year, entry_date=spent_on,
+                amount_fen=rng.choice((80_000, 120_000, 150_000, 96_050)),
+                purpose=rng.choice(purposes)))
+    if entries:  # one mistake put right by a reversing entry, as the ledger shows it
+        wrong = add_entry(world.liaison, world.unit, paired, today.year,
+                          entry_date=entries[-1].entry_date, amount_fen=50_000,
+                          purpose="重复录入的物资费用")
+        reverse_entry(world.liaison, wrong, "重复录入")
+
+
+def _findings(world: DemoWorld, today: date, rng: random.Random) -> None:
+    """One finding per spot the survey reports counted, some handed over and fixed."""
+    kinds = (FindingKind.sewer, FindingKind.sidewalk, FindingKind.road, FindingKind.other)
+    places = ("建设路12号门前", "建设路与人民路交叉口", "建设新村3栋旁", "建设路农贸市场北侧",
+              "建设路小学东门", "建设新村7栋后巷")
+    descriptions = {
+        FindingKind.sewer: "下水道井盖破损，存在安全隐患。",
+        FindingKind.sidewalk: "人行道地砖松动、缺失。",
+        FindingKind.road: "路面坑洼，雨天积水。",
+        FindingKind.other: "路灯不亮，夜间通行不便。",
+    }
+    surveys = db.session.scalars(
+        select(Task).join(Category).where(Category.code == "facility_survey",
+                                          Task.starts_at < utcnow())
+    ).all()
+    for task in surveys:
+        if task.report is None:
+            continue
+        for i in range(task.report.quantity):
+            kind = kinds[(task.id + i) % len(kinds)]
+            finding = record_finding(task, task.leader, FindingData(
+                kind=kind, place=rng.choice(places), description=descriptions[kind]))
+            age = (today - task.service_date).days
+            if age > 5 and i % 3 != 2:
+                handed = task.service_date + timedelta(days=2)
+                hand_over(finding, world.liaison, "县城市管理局", handed)
+                if age > 20 and i % 2 == 0:
+                    mark_fixed(finding, world.liaison, handed + timedelta(days=10))
+
+
+def _residents(world: DemoWorld, today: date) -> None:
+    paired = world.items[(PAIRED, None, "cobuild_funding")].community
+    people = [
+        ("刘桂兰", ResidentCategory.elderly, "解放路社区幸福里2栋101", "13907940001"),
+        ("陈水生", ResidentCategory.elderly, "解放路社区幸福里5栋302", "13907940002"),
+        ("黄金花", ResidentCategory.elderly, "解放路社区东风巷8号", None),
+        ("吴志明", ResidentCategory.needy, "解放路社区东风巷15号", "13907940004"),
+        ("杨春梅", ResidentCategory.needy, "解放路社区幸福里9栋201", "13907940005"),
+    ]
+    residents = []
+    for n, (name, category, address, phone) in enumerate(people):
+        residents.append(create_resident(world.liaison, ResidentData(
+            community_id=paired.id, name=name, category=category, address=address, phone=phone,
+            notes="独居，子女在外地工作。" if category == ResidentCategory.elderly else "家庭收入较低。",
+            consent_date=today - timedelta(days=80), consent_method="入户走访时本人口头同意，联络员记录",
+            paired_ids={world.members[n].id})))
+    visits = db.session.scalars(
+        select(Task).join(Category).where(
+            Category.code.in_(("elderly_visit", "household_assistance")),
+            Task.starts_at < utcnow(), Task.status != TaskStatus.cancelled)
+    ).all()
+    for task in visits:
+        wanted = ResidentCategory.elderly if task.category.code == "elderly_visit" else ResidentCategory.needy
+        chosen = {r.id for r in residents if r.category == wanted}
+        set_task_residents(task, world.liaison, chosen)
 
