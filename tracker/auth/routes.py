@@ -50,8 +50,12 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    lang = session.get("lang")
     session.clear()
+    if lang:
+        session["lang"] = lang
+    # After clearing: logout_user() leaves the flag that deletes the remember-me cookie.
+    logout_user()
     flash(_("您已退出登录。"), "info")
     return redirect(url_for("auth.login"))
 
