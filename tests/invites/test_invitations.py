@@ -1,0 +1,242 @@
+"""激活链接: one-time, hashed, 7 days, weak passwords refused, reset, who may issue."""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories as f
+from tracker.extensions import db
+from tracker.models import AuditEvent, Invitation, InvitationPurpose
+from tracker.services import PermissionDenied, ServiceError
+from tracker.services.accounts import authenticate
+from tracker.services.invitations import accept_invitation, issue_links, may_invite
+
+NEW_PASSWORD = "Hongqi-Piaopiao-88"
+
+
+def _new_member(world, **kwargs):
+    member = f.member(world.unit, name="新党员", **kwargs)
+    member.password_hash = None  # as created by an admin or an import
+    db.session.commit()
+    return member
+
+
+def _issue(actor, member) -> str:
+    [link] = issue_links(actor, [member])
+    db.session.commit()
+    return link.token
+
+
+def _set(client, token, password=NEW_PASSWORD, confirm=None):
+    return client.post(f"/invite/{token}",
+                       data={"new_password": password, "confirm": confirm or password})
+
+
+# --- the service ---------------------------------------------------------------------
+
+def test_tokens_are_random_and_stored_hashed(world):
+    member = _new_member(world)
+    token = _issue(world.admin, member)
+    invitation = db.session.scalar(select(Invitation))
+    assert len(token) >= 40
+    assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in invitation.token_hash
+    assert invitation.purpose == InvitationPurpose.activate
+    assert invitation.expires_at - invitation.created_at == timedelta(days=7)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "issue"))
+    assert token not in str(event.detail)
+
+
+def test_a_new_link_kills_the_older_one(world):
+    member = _new_member(world)
+    old = _issue(world.admin, member)
+    new = _issue(world.liaison, member)
+    with pytest.raises(ServiceError, match="已失效"):
+        accept_invitation(old, NEW_PASSWORD)
+    db.session.rollback()
+    assert accept_invitation(new, NEW_PASSWORD) == member
+
+
+def test_a_member_with_a_password_gets_a_reset_link(world):
+    [link] = issue_links(world.liaison, [world.member])
+    assert link.purpose == InvitationPurpose.reset
+
+
+def test_who_may_issue(world):
+    admin_of_other_unit = f.member(f.unit("县财政局"), name="外单位党员")
+    db.session.commit()
+    # A liaison: members of the units working in the liaison's communities …
+    assert may_invite(world.liaison, world.member)
+    assert may_invite(world.other_liaison, world.member)  # the unit works in B as well
+    # … but not members of unrelated units, other liaisons or admins.
+    assert not may_invite(world.liaison, admin_of_other_unit)
+    assert not may_invite(world.liaison, world.other_liaison)
+    assert not may_invite(world.liaison, world.admin)
+    # An admin: anyone. A member: no one.
+    assert may_invite(world.admin, admin_of_other_unit)
+    assert may_invite(world.admin, world.liaison)
+    assert not may_invite(world.member, world.other_member)
+    with pytest.raises(PermissionDenied):
+        issue_links(world.liaison, [admin_of_other_unit])
+    with pytest.raises(PermissionDenied):
+        issue_links(world.member, [world.other_member])
+
+
+def test_an_empty_selection_is_refused(world):
+    with pytest.raises(ServiceError, match="至少选择"):
+        issue_links(world.admin, [])
+
+
+# --- opening a link ------------------------------------------------------------------
+
+def test_a_member_opens_the_link_sets_a_password_and_is_logged_in(client, world):
+    member = _new_member(world)
+    token = _issue(world.liaison, member)
+    page = client.get(f"/invite/{token}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert member.name in text and member.masked_phone in text
+    assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+
+    response = _set(client, token)
+    assert response.status_code == 302
+    assert client.get("/tasks/").status_code == 200  # logged in
+    db.session.expire_all()
+    assert authenticate(member.phone, NEW_PASSWORD) == member
+    assert db.session.scalar(select(Invitation)).used_at is not None
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "accept"))
+
+
+def test_a_used_link_is_dead(client, world):
+    member = _new_member(world)
+    token = _issue(world.admin, member)
+    assert _set(client, token).status_code == 302
+    client.post("/auth/logout")
+    again = client.get(f"/invite/{token}")
+    assert again.status_code == 410
+    assert "已使用过" in again.get_data(as_text=True)
+    response = _set(client, token, "Another-Secret-77")
+    assert response.status_code == 410
+    db.session.expire_all()
+    assert authenticate(member.phone, "Another-Secret-77") is None
+    assert authenticate(member.phone, NEW_PASSWORD) == member
+
+
+def test_an_expired_link_is_dead(client, world):
+    member = _new_member(world)
+    token = _issue(world.admin, member)
+    invitation = db.session.scalar(select(Invitation))
+    invitation.expires_at = invitation.created_at - timedelta(seconds=1)
+    db.session.commit()
+    response = client.get(f"/invite/{token}")
+    assert response.status_code == 410
+    assert "已过期" in response.get_data(as_text=True)
+    assert _set(client, token).status_code == 410
+    db.session.expire_all()
+    assert member.password_hash is None
+
+
+def test_a_link_for_a_deactivated_account_is_dead(client, world):
+    member = _new_member(world)
+    token = _issue(world.admin, member)
+    member.active = False
+    db.session.commit()
+    assert client.get(f"/invite/{token}").status_code == 410
+
+
+def test_an_unknown_token_is_a_404_with_a_message(client, world):
+    response = client.get("/invite/made-up-token")
+    assert response.status_code == 404
+    assert "链接无效" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("password,confirm,message", [
+    ("", "", "请输入新密码"),
+    ("Ab1-x", "Ab1-x", "密码长度须为8到128个字符"),
+    ("12345678", "12345678", "密码太常见或太简单"),
+    ("password", "password", "密码太常见或太简单"),
+    ("aaaaaaaaaa", "aaaaaaaaaa", "密码太常见或太简单"),
+    (NEW_PASSWORD, "something-else-1", "两次输入的密码不一致"),
+])
+def test_weak_passwords_are_refused_and_the_link_stays_usable(client, world, password, confirm,
+                                                              message):
+    member = _new_member(world)
+    token = _issue(world.admin, member)
+    response = _set(client, token, password, confirm)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert member.password_hash is None
+    assert db.session.scalar(select(Invitation)).used_at is None
+    assert _set(client, token).status_code == 302  # still good for a proper password
+
+
+def test_reset_replaces_a_forgotten_password(client, login, world):
+    login(world.liaison)
+    response = client.post("/invite/manage?status=all", data={"members": [str(world.member.id)]})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and "重设密码链接" in text
+    assert response.headers["Cache-Control"] == "no-store"
+    token = re.search(r"/invite/([A-Za-z0-9_-]{40,})", text).group(1)
+    assert "<svg" in text  # a QR code for each link
+    client.post("/auth/logout")
+    assert _set(client, token).status_code == 302
+    db.session.expire_all()
+    assert authenticate(world.member.phone, f.PASSWORD) is None
+    assert authenticate(world.member.phone, NEW_PASSWORD) == world.member
+
+
+def test_setting_a_password_switches_the_session_to_the_member(client, login, world):
+    member = _new_member(world)
+    token = _issue(world.admin, member)
+    login(world.admin)
+    _set(client, token)
+    page = client.get("/tasks/").get_data(as_text=True)
+    assert member.name in page and "管理员" not in page.split("<footer")[1].split("</footer>")[0]
+
+
+# --- the management page -------------------------------------------------------------
+
+def test_the_list_shows_members_without_a_password(client, login, world):
+    member = _new_member(world)
+    login(world.liaison)
+    text = client.get("/invite/manage").get_data(as_text=True)
+    assert member.name in text
+    assert world.member.name not in text  # has a password: only under 全部党员
+    assert world.member.name in client.get("/invite/manage?status=all").get_data(as_text=True)
+
+
+def test_links_for_all_pending_members_at_once(client, login, world):
+    first, second = _new_member(world), _new_member(world, phone="13911112222")
+    login(world.liaison)
+    response = client.post("/invite/manage", data={"pending": "1"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert first.masked_phone in text and second.masked_phone in text
+    assert len(set(re.findall(r"/invite/([A-Za-z0-9_-]{40,})", text))) == 2
+    assert db.session.query(Invitation).count() == 2
+
+
+def test_a_liaison_cannot_post_ids_outside_reach(client, login, world):
+    login(world.liaison)
+    response = client.post("/invite/manage?status=all", data={"members": [str(world.admin.id)]})
+    assert response.status_code == 403
+    assert db.session.query(Invitation).count() == 0
+
+
+def test_nobody_gets_a_default_password(world):
+    member = _new_member(world)
+    _issue(world.admin, member)
+    assert member.password_hash is None  # until the member sets one
+
+
+def test_members_cannot_reach_the_management_page(client, login, world):
+    login(world.member)
+    assert client.get("/invite/manage").status_code == 403
+    assert client.post("/invite/manage", data={"pending": "1"}).status_code == 403
+    assert db.session.query(Invitation).count() == 0

@@ -1,0 +1,259 @@
+"""现场照片: the pipeline, the upload page, refusals, and who may fetch a photo."""
+from __future__ import annotations
+
+import http.client
+import io
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from tests import factories as f
+from tests.onsite import samples
+from tracker.extensions import db
+from tracker.images import ImageRejected, process_image
+from tracker.models import AuditEvent, Photo, ReportStatus, TaskReport
+from tracker.services import PermissionDenied, ServiceError
+from tracker.services.photos import MAX_PHOTOS_PER_TASK, add_task_photo, photo_path
+
+
+def _stored_files(app) -> list[Path]:
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def _photo_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Photo))
+
+
+def _upload(client, task, data: bytes, filename: str = "IMG_0001.JPG"):
+    return client.post(f"/onsite/tasks/{task.id}/photos",
+                       data={"photo": (io.BytesIO(data), filename)},
+                       content_type="multipart/form-data")
+
+
+# --- the pipeline --------------------------------------------------------------------
+
+def test_a_phone_photo_comes_out_upright_small_and_without_exif():
+    original = samples.phone_jpeg()
+    assert Image.open(io.BytesIO(original)).getexif()[0x0112] == 6  # the sample is honest
+    result = process_image(original)
+    image = Image.open(io.BytesIO(result.full))
+    assert image.format == "JPEG"
+    assert image.size == (1200, 1600)  # 4032×3024 turned upright, long side 1600
+    assert max(image.size) <= 1600
+    # The blue band (the sensor's top rows) is on the right once turned upright.
+    assert image.getpixel((image.width - 5, image.height // 2))[2] > 200
+    assert image.getpixel((5, image.height // 2))[0] > 150
+    assert len(image.getexif()) == 0
+    assert b"Exif" not in result.full and b"PhoneMaker" not in result.full
+    assert max(Image.open(io.BytesIO(result.thumb)).size) <= 320
+
+
+@pytest.mark.parametrize("data", [samples.svg(), samples.html(), samples.truncated_jpeg(),
+                                  samples.pixel_flood_png(), b""],
+                         ids=["svg", "html", "truncated", "pixel-flood", "empty"])
+def test_the_pipeline_refuses_what_is_not_a_clean_photo(data):
+    with pytest.raises(ImageRejected) as error:
+        process_image(data)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in str(error.value.message))
+
+
+def test_a_jpeg_with_html_glued_on_is_refused():
+    with pytest.raises(ImageRejected):
+        process_image(samples.phone_jpeg(400, 300) + b"<html><script>alert(1)</script>")
+
+
+def test_png_and_webp_are_accepted_and_become_jpeg():
+    webp = io.BytesIO()
+    Image.new("RGBA", (80, 60), (0, 0, 255, 128)).save(webp, "WEBP")
+    for data in (samples.small_png(), webp.getvalue()):
+        assert Image.open(io.BytesIO(process_image(data).full)).format == "JPEG"
+
+
+# --- the service ---------------------------------------------------------------------
+
+def test_leader_adds_a_photo_stored_under_a_generated_name(app, world):
+    photo = add_task_photo(world.past_task, world.leader, samples.phone_jpeg())
+    db.session.commit()
+    full, thumb = photo_path(photo), photo_path(photo, thumb=True)
+    assert full.is_file() and thumb.is_file()
+    assert str(full).startswith(app.config["UPLOAD_FOLDER"])
+    assert "IMG" not in full.name and len(photo.stored_name) == 32
+    assert Image.open(full).size == (1200, 1600)
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "add_photo"))
+
+
+def test_a_member_on_the_task_cannot_add_photos(world):
+    with pytest.raises(PermissionDenied):
+        add_task_photo(world.past_task, world.member, samples.small_png())
+
+
+def test_photos_wait_for_the_activity_and_stop_after_approval(world):
+    with pytest.raises(ServiceError, match="活动开始后"):
+        add_task_photo(world.task, world.leader, samples.small_png())  # starts in two days
+    db.session.add(TaskReport(task_id=world.past_task.id, quantity=1, people_served=1, note="好",
+                              status=ReportStatus.approved, submitted_by_id=world.leader.id))
+    db.session.commit()
+    db.session.refresh(world.past_task)
+    with pytest.raises(ServiceError, match="审核通过"):
+        add_task_photo(world.past_task, world.leader, samples.small_png())
+
+
+def test_there_is_a_cap_on_photos(world):
+    for _ in range(MAX_PHOTOS_PER_TASK):
+        add_task_photo(world.past_task, world.leader, samples.small_png())
+    with pytest.raises(ServiceError, match="最多"):
+        add_task_photo(world.past_task, world.leader, samples.small_png())
+
+
+# --- the upload page -----------------------------------------------------------------
+
+def test_leader_uploads_through_the_form(app, client, login, world):
+    login(world.leader)
+    page = client.get(f"/onsite/tasks/{world.past_task.id}/photos")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert 'enctype="multipart/form-data"' in text and 'type="file"' in text
+    assert "不是必需" in text
+    response = _upload(client, world.past_task, samples.phone_jpeg())
+    assert response.status_code == 302
+    assert _photo_count() == 1
+    assert len(_stored_files(app)) == 2
+    listing = client.get(f"/onsite/tasks/{world.past_task.id}/photos").get_data(as_text=True)
+    photo = db.session.scalar(select(Photo))
+    assert f"/onsite/photos/{photo.id}/thumb" in listing
+
+
+@pytest.mark.parametrize("data,filename", [
+    (samples.svg(), "photo.svg"),
+    (samples.html(), "photo.jpg"),  # HTML renamed .jpg
+    (samples.truncated_jpeg(), "photo.jpg"),
+    (samples.pixel_flood_png(), "huge.png"),
+], ids=["svg", "html-renamed-jpg", "truncated-jpeg", "20000x20000-png"])
+def test_bad_files_are_refused_with_a_message_and_nothing_is_stored(app, client, login, world,
+                                                                     data, filename):
+    login(world.leader)
+    response = _upload(client, world.past_task, data, filename)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert ("只能上传 JPEG、PNG 或 WebP" in text or "不完整或已损坏" in text
+            or "像素过大" in text), text[:2000]
+    assert _photo_count() == 0
+    assert _stored_files(app) == []
+
+
+def test_the_pixel_flood_gets_the_pixel_message(client, login, world):
+    login(world.leader)
+    text = _upload(client, world.past_task, samples.pixel_flood_png(), "huge.png") \
+        .get_data(as_text=True)
+    assert "像素过大" in text
+
+
+def test_an_empty_form_says_choose_a_photo(client, login, world):
+    login(world.leader)
+    response = client.post(f"/onsite/tasks/{world.past_task.id}/photos", data={},
+                           content_type="multipart/form-data")
+    assert "请选择一张照片" in response.get_data(as_text=True)
+
+
+def test_an_11_mb_upload_gets_the_chinese_413_page(app, client, login, world):
+    login(world.leader)
+    big = b"\xff\xd8\xff\xe0" + b"\0" * (11 * 1024 * 1024)
+    response = _upload(client, world.past_task, big)
+    assert response.status_code == 413
+    assert "文件太大" in response.get_data(as_text=True)
+    assert _photo_count() == 0 and _stored_files(app) == []
+
+
+def test_over_a_real_socket_the_client_reads_the_413_page(app, world):
+    """A real server must answer 413 with the page, not reset the connection."""
+    phone, task_id = world.leader.phone, world.past_task.id
+    db.session.commit()  # end this thread's transaction: the server thread writes
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
+        conn.request("POST", "/auth/login",
+                     body=f"phone={phone}&password={f.PASSWORD}",
+                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+        login = conn.getresponse()
+        login.read()
+        cookie = "; ".join(h.split(";")[0] for k, h in login.getheaders()
+                           if k.lower() == "set-cookie")
+        assert login.status == 302 and cookie
+
+        boundary = "----upload"
+        head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; "
+                f"filename=\"big.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").encode()
+        body = head + b"\xff\xd8\xff" + b"\0" * (11 * 1024 * 1024) \
+            + f"\r\n--{boundary}--\r\n".encode()
+        conn = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
+        conn.request("POST", f"/onsite/tasks/{task_id}/photos", body=body,
+                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
+                              "Cookie": cookie})
+        response = conn.getresponse()
+        text = response.read().decode()
+        assert response.status == 413
+        assert "文件太大" in text
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# --- who may fetch a photo -----------------------------------------------------------
+
+@pytest.fixture
+def photo(world):
+    stored = add_task_photo(world.past_task, world.leader, samples.phone_jpeg(800, 600))
+    db.session.commit()
+    return stored
+
+
+@pytest.mark.parametrize("who,status", [
+    ("member", 200),  # on the task
+    ("leader", 200),
+    ("liaison", 200),
+    ("admin", 200),
+    ("other_member", 404),  # not on the task
+    ("other_liaison", 404),  # another community
+])
+def test_only_people_of_the_report_fetch_the_photo(client, login, world, photo, who, status):
+    login(getattr(world, who))
+    for url in (f"/onsite/photos/{photo.id}", f"/onsite/photos/{photo.id}/thumb"):
+        response = client.get(url)
+        assert response.status_code == status, (who, url)
+        if status == 200:
+            assert response.mimetype == "image/jpeg"
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert "private" in response.headers["Cache-Control"]
+            assert "public" not in response.headers["Cache-Control"]
+            assert response.data.startswith(b"\xff\xd8")
+
+
+def test_anonymous_is_sent_to_login_for_a_photo(client, world, photo):
+    response = client.get(f"/onsite/photos/{photo.id}")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_a_removed_photo_is_no_longer_served(client, login, world, photo):
+    login(world.leader)
+    assert client.post(f"/onsite/photos/{photo.id}/remove").status_code == 302
+    login(world.member)
+    assert client.get(f"/onsite/photos/{photo.id}").status_code == 404
+
+
+def test_a_member_of_another_community_cannot_fetch_it_even_when_on_other_tasks(client, login,
+                                                                               world, photo):
+    other = f.task(world.other_item, world.other_liaison, leader=world.other_member,
+                   starts_in=-timedelta(days=1))
+    db.session.commit()
+    add_task_photo(other, world.other_member, samples.small_png())
+    db.session.commit()
+    login(world.other_member)
+    assert client.get(f"/onsite/photos/{photo.id}").status_code == 404

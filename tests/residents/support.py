@@ -1,0 +1,46 @@
+"""Building residents and visit tasks for the resident tests and matrix."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from tests import factories as f
+from tracker.extensions import db
+from tracker.models import Resident, ResidentCategory, ResourceItem, Task
+
+
+def resident(community, creator, *, name="赵奶奶", phone="13800000001", paired=(),
+             category=ResidentCategory.elderly, active=True) -> Resident:
+    r = Resident(community_id=community.id, name=name, category=category,
+                 address="解放路12号3单元201", phone=phone, notes="独居，腿脚不便",
+                 consent_date=date.today() - timedelta(days=30), consent_method="本人书面签字",
+                 created_by_id=creator.id, active=active)
+    r.paired_members = list(paired)
+    db.session.add(r)
+    db.session.flush()
+    return r
+
+
+def world_resident(w) -> Resident:
+    """The matrix's resident: in community A, paired with ``member``."""
+    found = db.session.scalar(select(Resident).where(Resident.community_id == w.community.id,
+                                                     Resident.name == "赵奶奶"))
+    if found is None:
+        found = resident(w.community, w.liaison, paired=[w.member])
+        db.session.commit()
+    return found
+
+
+def visit_task(w) -> Task:
+    """An elderly_visit task in A, led by ``leader``, started yesterday."""
+    item = db.session.scalar(select(ResourceItem).where(ResourceItem.community_id == w.community.id,
+                                                        ResourceItem.category.has(code="elderly_visit")))
+    if item is None:
+        item = f.item(w.unit, w.community, "elderly_visit")
+    task = db.session.scalar(select(Task).where(Task.resource_item_id == item.id))
+    if task is None:
+        task = f.task(item, w.liaison, leader=w.leader, starts_in=-timedelta(days=1),
+                      title="慰问空巢老人")
+        db.session.commit()
+    return task

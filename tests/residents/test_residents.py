@@ -1,0 +1,317 @@
+"""服务对象 under PIPL: who sees what, masked phones, no-store, audit rows, retention."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.residents.support import resident, visit_task, world_resident
+from tracker.extensions import db
+from tracker.models import AuditEvent, Resident, ResidentCategory, mask_phone, task_resident
+from tracker.services import PermissionDenied, ServiceError
+from tracker.services.residents import (
+    ResidentData,
+    create_resident,
+    delete_resident,
+    set_task_residents,
+    update_resident,
+)
+from tracker.timeutil import local_today
+
+FORM = {"name": "钱爷爷", "category": "elderly", "address": "建设路8号2单元",
+        "phone": "13912345678", "notes": "", "consent_date": "2024-03-05",
+        "consent_method": "本人书面签字"}
+
+
+def _audits(action: str, resident_id: int | None = None) -> list[AuditEvent]:
+    query = select(AuditEvent).where(AuditEvent.entity_type == "resident",
+                                     AuditEvent.action == action)
+    if resident_id is not None:
+        query = query.where(AuditEvent.entity_id == resident_id)
+    return list(db.session.scalars(query))
+
+
+def test_mask_phone():
+    assert mask_phone("13800000001") == "138****0001"
+    assert mask_phone("0571-87654321") == "****4321"
+    assert mask_phone(None) == ""
+
+
+# --- lists ---------------------------------------------------------------------------
+
+def test_the_liaisons_list_shows_masked_phones_only(client, login, world):
+    r = world_resident(world)
+    login(world.liaison)
+    response = client.get("/residents/")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert r.name in text
+    assert "138****0001" in text
+    assert "13800000001" not in text
+    assert r.address not in text  # the address is on the record only
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_paired_member_lists_own_residents_only(client, login, world):
+    mine = world_resident(world)
+    other = resident(world.community, world.liaison, name="孙大爷", phone="13700000002")
+    db.session.commit()
+    login(world.member)
+    text = client.get("/residents/").get_data(as_text=True)
+    assert mine.name in text and other.name not in text
+    assert "138****0001" in text and "13800000001" not in text
+
+
+def test_an_unpaired_member_and_another_liaison_see_no_one(client, login, world):
+    r = world_resident(world)
+    for who in (world.other_member, world.leader, world.other_liaison):
+        login(who)
+        assert r.name not in client.get("/residents/").get_data(as_text=True)
+
+
+def test_the_list_filters_archived_residents_out(client, login, world):
+    r = world_resident(world)
+    r.active = False
+    db.session.commit()
+    login(world.liaison)
+    assert r.name not in client.get("/residents/").get_data(as_text=True)
+    assert r.name in client.get("/residents/?archived=1").get_data(as_text=True)
+
+
+# --- the record ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("who", ["member", "liaison", "admin"])
+def test_the_record_page_holds_back_the_sensitive_fields_and_changes_nothing(client, login,
+                                                                             world, who):
+    r = world_resident(world)
+    login(getattr(world, who))
+    response = client.get(f"/residents/{r.id}")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert r.name in text and "138****0001" in text
+    assert "13800000001" not in text and r.address not in text and r.notes not in text
+    assert response.headers["Cache-Control"] == "no-store"
+    assert _audits("view", r.id) == []  # GET changes nothing
+
+
+@pytest.mark.parametrize("who", ["member", "liaison", "admin"])
+def test_every_view_of_the_full_record_is_audited_and_not_cached(client, login, world, who):
+    r = world_resident(world)
+    viewer = getattr(world, who)
+    login(viewer)
+    response = client.post(f"/residents/{r.id}/full")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "13800000001" in text and r.address in text and r.notes in text
+    assert response.headers["Cache-Control"] == "no-store"
+    events = _audits("view", r.id)
+    assert [e.actor_id for e in events] == [viewer.id]
+    assert events[0].detail is None  # nothing personal in the trail
+    client.post(f"/residents/{r.id}/full")
+    assert len(_audits("view", r.id)) == 2  # every view
+
+
+@pytest.mark.parametrize("who", ["other_member", "leader", "other_liaison"])
+def test_others_get_404_and_leave_no_view_row(client, login, world, who):
+    r = world_resident(world)
+    login(getattr(world, who))
+    assert client.get(f"/residents/{r.id}").status_code == 404
+    assert client.post(f"/residents/{r.id}/full").status_code == 404
+    assert _audits("view", r.id) == []
+
+
+def test_no_page_of_the_register_is_cacheable(client, login, world):
+    r = world_resident(world)
+    login(world.liaison)
+    for url in ("/residents/", f"/residents/{r.id}", f"/residents/{r.id}/edit",
+                f"/residents/new?community={world.community.id}",
+                f"/residents/task/{visit_task(world).id}"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store", url
+    assert client.post(f"/residents/{r.id}/full").headers["Cache-Control"] == "no-store"
+
+
+# --- the register: creating and editing ----------------------------------------------
+
+def test_a_liaison_registers_a_resident_with_a_paired_member(client, login, world):
+    login(world.liaison)
+    data = dict(FORM, paired_ids=[str(world.member.id)])
+    response = client.post(f"/residents/new?community={world.community.id}", data=data)
+    assert response.status_code == 302
+    r = db.session.scalar(select(Resident).where(Resident.name == "钱爷爷"))
+    assert r.community_id == world.community.id and r.category == ResidentCategory.elderly
+    assert [m.id for m in r.paired_members] == [world.member.id]
+    assert r.consent_method == "本人书面签字"
+    # The location is an id, never personal data.
+    assert response.headers["Location"].endswith(f"/residents/{r.id}")
+    event = _audits("create", r.id)[0]
+    assert "钱爷爷" not in json.dumps(event.detail, ensure_ascii=False)
+    assert "13912345678" not in json.dumps(event.detail, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"name": ""}, "请填写姓名"),
+    ({"category": ""}, "请选择类别"),
+    ({"category": "rich"}, "请选择类别"),
+    ({"address": ""}, "请填写住址"),
+    ({"phone": "12345"}, "请输入11位手机号或带区号的固定电话"),
+    ({"consent_date": ""}, "请填写本人同意登记的日期"),
+    ({"consent_date": "昨天"}, "日期格式不正确"),
+    ({"consent_date": "2999-01-01"}, "同意日期不能晚于今天"),
+    ({"consent_method": ""}, "请填写取得同意的方式"),
+    ({"name": "张" * 41}, "不能超过40个字"),
+    ({"paired_ids": ["999999"]}, "所选内容无效"),
+])
+def test_bad_input_gets_a_chinese_message_and_keeps_what_was_typed(client, login, world, change,
+                                                                  message):
+    login(world.liaison)
+    data = dict(FORM, **change)
+    response = client.post(f"/residents/new?community={world.community.id}", data=data)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert message in text
+    assert "建设路8号2单元" in text or change.get("address") == ""
+    assert db.session.scalar(select(func.count()).select_from(Resident)) == 0
+
+
+def test_a_member_of_no_partner_unit_cannot_be_paired(world):
+    from tests import factories as f
+
+    stranger = f.member(f.unit("县财政局"), name="外单位党员")
+    data = ResidentData(community_id=world.community.id, name="周阿姨",
+                        category=ResidentCategory.needy, address="解放路1号", phone=None,
+                        notes=None, consent_date=local_today(), consent_method="口头同意",
+                        paired_ids={stranger.id})
+    with pytest.raises(ServiceError, match="结对党员"):
+        create_resident(world.liaison, data)
+
+
+def test_a_liaison_cannot_register_in_another_community(world):
+    data = ResidentData(community_id=world.other_community.id, name="周阿姨",
+                        category=ResidentCategory.needy, address="建设路1号", phone=None,
+                        notes=None, consent_date=local_today(), consent_method="口头同意")
+    with pytest.raises(PermissionDenied):
+        create_resident(world.liaison, data)
+    with pytest.raises(PermissionDenied):
+        create_resident(world.member, data)
+
+
+def test_editing_records_which_fields_changed_not_their_values(client, login, world):
+    r = world_resident(world)
+    login(world.liaison)
+    data = dict(FORM, name=r.name, address="新地址9号", paired_ids=[str(world.member.id)])
+    assert client.post(f"/residents/{r.id}/edit", data=data).status_code == 302
+    db.session.refresh(r)
+    assert r.address == "新地址9号"
+    event = _audits("update", r.id)[0]
+    assert "address" in event.detail["fields"]
+    assert "新地址9号" not in json.dumps(event.detail, ensure_ascii=False)
+
+
+def test_a_paired_member_cannot_edit(world):
+    r = world_resident(world)
+    data = ResidentData(community_id=None, name="x", category=ResidentCategory.needy,
+                        address="y", phone=None, notes=None, consent_date=local_today(),
+                        consent_method="z")
+    with pytest.raises(PermissionDenied):
+        update_resident(r, world.member, data)
+
+
+# --- retention -----------------------------------------------------------------------
+
+def test_a_resident_with_visits_is_archived_not_deleted(client, login, world):
+    r = world_resident(world)
+    task = visit_task(world)
+    set_task_residents(task, world.leader, {r.id})
+    db.session.commit()
+    login(world.liaison)
+    response = client.post(f"/residents/{r.id}/delete", follow_redirects=True)
+    assert "只能归档" in response.get_data(as_text=True)
+    assert db.session.get(Resident, r.id) is not None
+    assert client.post(f"/residents/{r.id}/archive").status_code == 302
+    db.session.refresh(r)
+    assert r.active is False and r.archived_at is not None
+    assert _audits("archive", r.id)
+    # History still names the archived resident.
+    page = client.get(f"/residents/{r.id}").get_data(as_text=True)
+    assert task.title in page
+    assert client.post(f"/residents/{r.id}/restore").status_code == 302
+    db.session.refresh(r)
+    assert r.active is True
+
+
+def test_a_resident_without_history_can_be_erased(world):
+    r = world_resident(world)
+    rid = r.id
+    delete_resident(r, world.liaison)
+    db.session.commit()
+    assert db.session.get(Resident, rid) is None
+    assert _audits("delete", rid)
+
+
+# --- tasks that served residents -----------------------------------------------------
+
+def test_the_leader_names_the_residents_served_and_the_record_shows_the_visit(client, login,
+                                                                              world):
+    r = world_resident(world)
+    task = visit_task(world)
+    login(world.leader)
+    page = client.get(f"/residents/task/{task.id}").get_data(as_text=True)
+    assert r.name in page and "138****0001" in page
+    assert "13800000001" not in page and r.address not in page
+    assert client.post(f"/residents/task/{task.id}",
+                       data={"residents": [str(r.id)]}).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(task_resident)) == 1
+    login(world.member)  # the paired member sees the visit on the record
+    record = client.get(f"/residents/{r.id}").get_data(as_text=True)
+    assert task.title in record and "走访记录（1）" in record
+
+
+def test_residents_of_another_community_cannot_be_named(world):
+    other = resident(world.other_community, world.other_liaison, name="吴奶奶")
+    task = visit_task(world)
+    with pytest.raises(ServiceError, match="不属于"):
+        set_task_residents(task, world.leader, {other.id})
+
+
+def test_a_participant_who_is_not_the_leader_cannot_name_residents(world):
+    task = visit_task(world)
+    with pytest.raises(PermissionDenied):
+        set_task_residents(task, world.member, set())
+
+
+def test_archived_residents_are_not_offered_for_new_visits(client, login, world):
+    r = world_resident(world)
+    gone = resident(world.community, world.liaison, name="郑爷爷", active=False)
+    db.session.commit()
+    task = visit_task(world)
+    login(world.leader)
+    page = client.get(f"/residents/task/{task.id}").get_data(as_text=True)
+    assert r.name in page and gone.name not in page
+
+
+def test_other_categories_have_no_resident_page(client, login, world):
+    login(world.liaison)
+    assert client.get(f"/residents/task/{world.task.id}").status_code == 404
+
+
+def test_no_personal_data_in_any_url(client, login, world):
+    r = world_resident(world)
+    login(world.liaison)
+    text = client.get("/residents/").get_data(as_text=True)
+    import re
+
+    for href in re.findall(r'href="([^"]+)"', text):
+        assert r.name not in href and "138" not in href
+
+
+def test_visit_task_in_the_future_can_also_name_residents(world):
+    task = visit_task(world)
+    task.starts_at, task.ends_at = (task.starts_at + timedelta(days=5),
+                                    task.ends_at + timedelta(days=5))
+    r = world_resident(world)
+    set_task_residents(task, world.liaison, {r.id})
+    assert db.session.scalar(select(func.count()).select_from(task_resident)) == 1

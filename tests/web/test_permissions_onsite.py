@@ -1,0 +1,78 @@
+"""Permission matrix rows for check-in and photos (blueprint ``onsite``).
+
+404 when the task, finding or photo is outside the actor's reach; 403 when it is
+visible but not theirs to change (a participant posting a photo).
+"""
+import pytest
+from sqlalchemy import select
+
+from tests.onsite import samples
+from tests.web.matrix import OK, Route, cases_for, check, everyone
+from tracker.extensions import db
+from tracker.models import Finding, FindingKind, Photo
+from tracker.services.photos import add_task_photo
+
+ON_PAST_TASK = {"member": OK, "leader": OK, "liaison": OK, "admin": OK}
+REPORTERS = {"leader": OK, "liaison": OK, "admin": OK}
+OTHER_STAFF = {"other_liaison": OK, "admin": OK}
+
+
+def _finding(w) -> Finding:
+    finding = db.session.scalar(select(Finding).where(Finding.task_id == w.past_task.id))
+    if finding is None:
+        t = w.past_task
+        finding = Finding(task_id=t.id, unit_id=t.unit_id, community_id=t.community_id,
+                          found_on=t.service_date, kind=FindingKind.sewer, place="3号楼北侧",
+                          created_by_id=w.leader.id)
+        db.session.add(finding)
+        db.session.commit()
+    return finding
+
+
+def _photo(w) -> Photo:
+    photo = db.session.scalar(select(Photo).where(Photo.task_id == w.past_task.id))
+    if photo is None:
+        photo = add_task_photo(w.past_task, w.leader, samples.small_png())
+        db.session.commit()
+    return photo
+
+
+CASES = [
+    Route("onsite.checkin_landing", "GET", lambda w: f"/c/{w.task.checkin_token}", everyone(),
+          id="landing"),
+    Route("onsite.checkin_landing", "GET", lambda w: "/c/not-a-current-token", {},
+          id="landing-bad-token"),
+    # Outside the window the refusal is a flash on the landing page, not an error.
+    Route("onsite.checkin", "POST", lambda w: f"/c/{w.task.checkin_token}", everyone(),
+          id="checkin"),
+    Route("onsite.checkin", "POST", lambda w: "/c/not-a-current-token", {},
+          id="checkin-bad-token"),
+    Route("onsite.qr", "GET", lambda w: f"/onsite/tasks/{w.task.id}/qr", REPORTERS, id="qr"),
+    Route("onsite.qr", "GET", lambda w: f"/onsite/tasks/{w.other_task.id}/qr", OTHER_STAFF,
+          id="qr-other-community"),
+    Route("onsite.qr", "GET", lambda w: "/onsite/tasks/999999/qr", {}, id="qr-missing"),
+    Route("onsite.rotate", "POST", lambda w: f"/onsite/tasks/{w.task.id}/qr/rotate", REPORTERS,
+          id="rotate"),
+    Route("onsite.photos", "GET", lambda w: f"/onsite/tasks/{w.past_task.id}/photos",
+          ON_PAST_TASK, id="photos"),
+    Route("onsite.photos", "GET", lambda w: f"/onsite/tasks/{w.other_task.id}/photos",
+          OTHER_STAFF, id="photos-other-community"),
+    Route("onsite.photos", "POST", lambda w: f"/onsite/tasks/{w.past_task.id}/photos",
+          REPORTERS, data={}, id="photos-upload"),
+    Route("onsite.finding_photo_page", "GET",
+          lambda w: f"/onsite/findings/{_finding(w).id}/photo", ON_PAST_TASK, id="finding-photo"),
+    Route("onsite.finding_photo_page", "POST",
+          lambda w: f"/onsite/findings/{_finding(w).id}/photo", REPORTERS, data={},
+          id="finding-photo-upload"),
+    Route("onsite.photo_file", "GET", lambda w: f"/onsite/photos/{_photo(w).id}", ON_PAST_TASK,
+          id="photo-full"),
+    Route("onsite.photo_file", "GET", lambda w: f"/onsite/photos/{_photo(w).id}/thumb",
+          ON_PAST_TASK, id="photo-thumb"),
+    Route("onsite.remove", "POST", lambda w: f"/onsite/photos/{_photo(w).id}/remove", REPORTERS,
+          id="photo-remove"),
+]
+
+
+@pytest.mark.parametrize(**cases_for(CASES))
+def test_onsite_permissions(client, login, world, route, actor):
+    check(client, login, world, route, actor)

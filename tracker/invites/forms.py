@@ -1,0 +1,14 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+
+from ..auth.forms import confirm_field, new_password_field
+from ..tasks.forms import MultiCheckboxField
+
+
+class SetPasswordForm(FlaskForm):
+    new_password = new_password_field()
+    confirm = confirm_field()
+
+
+class IssueForm(FlaskForm):
+    members = MultiCheckboxField(_l("党员"), coerce=int)

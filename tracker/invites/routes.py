@@ -1,0 +1,137 @@
+"""激活链接: making one-time links (admins, liaisons) and opening one (anyone with it).
+
+The raw links exist only in the response that makes them: they are stored hashed,
+so the page that lists them is rendered straight from the POST (and not cached).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Member, Unit
+from ..permissions import staff_required
+from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
+from ..services.invitations import (
+    LIFETIME,
+    MAX_BATCH,
+    accept_invitation,
+    find_invitation,
+    invitable_members_query,
+    issue_links,
+    latest_invitations,
+    why_dead,
+)
+from ..onsite.qr import qr_svg
+from .forms import IssueForm, SetPasswordForm
+
+bp = Blueprint("invites", __name__)
+PER_PAGE = 100
+
+
+@bp.after_request
+def no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"  # the link itself is a secret
+    return response
+
+
+def _filters():
+    unit_id = request.values.get("unit", "")
+    unit_id = int(unit_id) if unit_id.isdigit() else None
+    status = request.values.get("status", "pending")
+    status = status if status in ("pending", "all") else "pending"
+    return unit_id, status
+
+
+def _members_query(unit_id, status):
+    query = invitable_members_query(current_user)
+    if unit_id is not None:
+        query = query.where(Member.unit_id == unit_id)
+    if status == "pending":
+        query = query.where(Member.password_hash.is_(None))
+    return query.order_by(Member.unit_id, Member.name, Member.id)
+
+
+@bp.route("/manage", methods=["GET", "POST"])
+@staff_required
+def manage():
+    """Members in reach, those without a password first; tick some, get their links."""
+    unit_id, status = _filters()
+    page = db.paginate(_members_query(unit_id, status).options(selectinload(Member.unit)),
+                       per_page=PER_PAGE, error_out=False)
+    form = IssueForm()
+    form.members.choices = [(m.id, m.name) for m in page.items]
+    if request.method == "POST":
+        members = None
+        if request.form.get("pending") == "1":
+            members = list(db.session.scalars(
+                _members_query(unit_id, "pending").limit(MAX_BATCH + 1)))
+            if not members:
+                form.form_errors.append(_("没有未激活的党员。"))
+                members = None
+        else:
+            ids = {int(v) for v in request.form.getlist("members") if v.isdigit()}
+            members = list(db.session.scalars(
+                select(Member).where(Member.id.in_(ids)).order_by(Member.name))) if ids else []
+        if members is not None:
+            try:
+                with unit_of_work():
+                    issued = issue_links(current_user, members)
+                    rows = [(link, url_for(".accept", token=link.token, _external=True))
+                            for link in issued]
+            except PermissionDenied:
+                return render_template("errors/error.html", code=403, title=_("无权访问"),
+                                       message=_("无权为所选党员生成激活链接。")), 403
+            except ServiceError as error:
+                attach_error(form, error)
+            else:
+                return render_template(
+                    "invites/issued.html",
+                    rows=[(link, url, qr_svg(url)) for link, url in rows],
+                    days=LIFETIME.days,
+                )
+    units = _units_in_reach()
+    latest = latest_invitations([m.id for m in page.items])
+    pending_total = db.session.scalar(
+        _members_query(unit_id, "pending").order_by(None)
+        .with_only_columns(func.count(Member.id)))
+    return render_template("invites/manage.html", page=page, form=form, units=units,
+                           unit_id=unit_id, status=status, latest=latest,
+                           pending_total=pending_total, max_batch=MAX_BATCH)
+
+
+def _units_in_reach() -> list[Unit]:
+    ids = invitable_members_query(current_user).with_only_columns(Member.unit_id).distinct()
+    return list(db.session.scalars(
+        select(Unit).where(Unit.id.in_(ids)).order_by(Unit.name)))
+
+
+@bp.route("/<token>", methods=["GET", "POST"])
+def accept(token: str):
+    """The member opens the link, sets a password, and is logged in."""
+    invitation = find_invitation(token)
+    reason = why_dead(invitation)
+    if reason is not None:
+        status = 404 if invitation is None else 410
+        return render_template("invites/dead.html", reason=reason), status
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                member = accept_invitation(token, form.new_password.data)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            lang = session.get("lang")
+            session.clear()  # a fresh session for the member: nothing of whoever was here
+            if lang:
+                session["lang"] = lang
+            login_user(member, remember=True, fresh=True)
+            flash(_("密码已设置，您已登录。以后请用手机号和这个密码登录。"), "success")
+            return redirect(url_for("main.index"))
+    return render_template("invites/accept.html", form=form, invitation=invitation,
+                           member=invitation.member)

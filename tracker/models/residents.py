@@ -1,0 +1,80 @@
+"""Residents served (服务对象): 困难群众 and 空巢老人 of a community — personal data.
+
+Only the community's liaison, admins and the paired members (结对党员) may see a
+resident's record (see ``tracker.services.residents.may_view``). A resident that
+tasks refer to is archived, never deleted.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Column, Date, Enum, ForeignKey, Index, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utcnow
+from .types import UTCDateTime
+
+
+class ResidentCategory(str, enum.Enum):
+    needy = "needy"  # 困难群众
+    elderly = "elderly"  # 空巢老人
+
+
+# 结对党员: the members paired with a resident.
+resident_member = Table(
+    "resident_member",
+    db.metadata,
+    Column("resident_id", ForeignKey("resident.id"), primary_key=True),
+    Column("member_id", ForeignKey("member.id"), primary_key=True, index=True),
+)
+
+# The residents a visit or assistance task served.
+task_resident = Table(
+    "task_resident",
+    db.metadata,
+    Column("task_id", ForeignKey("task.id"), primary_key=True),
+    Column("resident_id", ForeignKey("resident.id"), primary_key=True, index=True),
+)
+
+
+class Resident(db.Model):
+    __table_args__ = (Index("ix_resident_community_active", "community_id", "active"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
+    name: Mapped[str] = mapped_column(String(40))
+    category: Mapped[ResidentCategory] = mapped_column(
+        Enum(ResidentCategory, native_enum=False, length=16, validate_strings=True)
+    )
+    address: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    notes: Mapped[str | None] = mapped_column(Text)
+    consent_date: Mapped[date] = mapped_column(Date)  # when the resident agreed to be recorded
+    consent_method: Mapped[str] = mapped_column(String(80))  # how: 书面签字, 口头（家属在场）…
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # False = archived
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    community: Mapped["Community"] = relationship()  # noqa: F821
+    paired_members: Mapped[list["Member"]] = relationship(  # noqa: F821
+        secondary=resident_member, order_by="Member.name"
+    )
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def mask_phone(phone: str | None) -> str:
+    """138****0001 for a mobile number; a landline keeps only its last four digits."""
+    if not phone:
+        return ""
+    if len(phone) == 11 and phone.isdigit():
+        return f"{phone[:3]}****{phone[-4:]}"
+    return "****" + phone[-4:] if len(phone) > 4 else "****"

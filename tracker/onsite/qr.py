@@ -1,0 +1,13 @@
+"""QR codes drawn on the server (segno, SVG): no outside service, no script."""
+from __future__ import annotations
+
+import segno
+from markupsafe import Markup
+
+
+def qr_svg(data: str, css_class: str = "qr") -> Markup:
+    """Inline SVG markup for ``data``; it scales with its box (no fixed size, no style)."""
+    code = segno.make(data, error="m", micro=False)
+    return Markup(code.svg_inline(scale=4, border=4, dark="#000", light="#fff",
+                                  omitsize=True, svgclass=css_class, lineclass=None,
+                                  title=None))

@@ -1,0 +1,292 @@
+"""On site: the check-in QR code and landing page (签到), and report photos (现场照片).
+
+Records outside the visitor's reach answer 404, like a record that does not exist.
+"""
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..errors import _page
+from ..extensions import db
+from ..models import Photo, Task, TaskStatus
+from ..models.findings import Finding
+from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
+from ..services.checkin import (
+    check_in,
+    checked_in_count,
+    checkin_state,
+    may_show_code,
+    rotate_token,
+    task_for_token,
+    window_opens,
+)
+from ..services.photos import (
+    MAX_PHOTOS_PER_TASK,
+    add_task_photo,
+    finding_photo,
+    may_add_finding_photo,
+    may_add_photos,
+    may_view_photos,
+    photo_path,
+    remove_photo,
+    set_finding_photo,
+    task_photos,
+)
+from ..services.residents import may_pick_residents
+from ..timeutil import utcnow
+from .forms import PhotoForm
+from .qr import qr_svg
+
+bp = Blueprint("onsite", __name__)
+
+# A request body over the limit is read and thrown away (up to this much) before the
+# 413 page is sent: a server that closes a socket with unread data resets the
+# connection, and the phone would show a network error instead of the page.
+DRAIN_LIMIT = 64 * 1024 * 1024
+
+
+@bp.errorhandler(413)
+def too_large(_error):
+    _drain_request_body()
+    return _page(413)
+
+
+def _drain_request_body() -> None:
+    length = request.content_length or 0
+    if not length or length > DRAIN_LIMIT:
+        return
+    stream = request.environ.get("wsgi.input")
+    remaining = length
+    try:
+        while remaining > 0 and stream is not None:
+            chunk = stream.read(min(remaining, 64 * 1024))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+    except OSError:
+        pass
+
+
+def _private(body, *, no_store: bool = False):
+    response = make_response(body)
+    if no_store:
+        response.headers["Cache-Control"] = "no-store"
+    else:
+        response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _task_or_404(task_id: int) -> Task:
+    task = db.session.get(Task, task_id)
+    if task is None:
+        abort(404)
+    return task
+
+
+def _max_mb() -> int:
+    return int(current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
+
+
+@bp.app_context_processor
+def onsite_helpers():
+    return {"onsite_task_links": task_links, "onsite_report_photos": report_photos}
+
+
+def task_links(task: Task) -> list[tuple[str, str]]:
+    """The on-site pages of a task the current member may open (for task pages)."""
+    if not current_user.is_authenticated:
+        return []
+    links = []
+    reporter = may_show_code(current_user, task)
+    if reporter and task.status == TaskStatus.open and task.ends_at > utcnow():
+        links.append((_("签到二维码"), url_for("onsite.qr", task_id=task.id)))
+    if reporter and task.status != TaskStatus.cancelled and utcnow() >= window_opens(task):
+        links.append((_("现场照片"), url_for("onsite.photos", task_id=task.id)))
+    elif not reporter and task_photos(task) and may_view_photos(current_user, task):
+        links.append((_("现场照片"), url_for("onsite.photos", task_id=task.id)))
+    if may_pick_residents(current_user, task):
+        links.append((_("服务对象"), url_for("residents.for_task", task_id=task.id)))
+    return links
+
+
+def report_photos(task: Task) -> dict:
+    """Thumbnails for a report page, and whether the viewer may add more."""
+    if not current_user.is_authenticated or not may_view_photos(current_user, task):
+        return {"photos": [], "can_add": False, "url": None}
+    return {"photos": task_photos(task),
+            "can_add": may_add_photos(current_user, task) and task.status != TaskStatus.cancelled,
+            "url": url_for("onsite.photos", task_id=task.id)}
+
+
+# --- check-in ------------------------------------------------------------------------
+
+def _invalid_code():
+    return render_template("onsite/checkin_invalid.html"), 404
+
+
+@bp.get("/c/<token>")
+@login_required
+def checkin_landing(token: str):
+    """What the QR code opens: the task and one big 签到 button (GET changes nothing)."""
+    task = task_for_token(token)
+    if task is None:
+        return _invalid_code()
+    state = checkin_state(task, current_user)
+    return _private(render_template("onsite/checkin.html", task=task, token=token, state=state))
+
+
+@bp.post("/c/<token>")
+@login_required
+def checkin(token: str):
+    task = task_for_token(token)
+    if task is None:
+        return _invalid_code()
+    try:
+        with unit_of_work():
+            check_in(task, current_user, token)
+    except ServiceError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("签到成功。"), "success")
+    return redirect(url_for(".checkin_landing", token=token))
+
+
+@bp.get("/onsite/tasks/<int:task_id>/qr")
+@login_required
+def qr(task_id: int):
+    """The code the leader or liaison shows on their phone."""
+    task = _task_or_404(task_id)
+    if not may_show_code(current_user, task):
+        abort(404)
+    link = url_for(".checkin_landing", token=task.checkin_token, _external=True)
+    return _private(render_template(
+        "onsite/qr.html", task=task, link=link, svg=qr_svg(link),
+        checked_in=checked_in_count(task), opens_at=window_opens(task),
+    ), no_store=True)
+
+
+@bp.post("/onsite/tasks/<int:task_id>/qr/rotate")
+@login_required
+def rotate(task_id: int):
+    task = _task_or_404(task_id)
+    if not may_show_code(current_user, task):
+        abort(404)
+    try:
+        with unit_of_work():
+            rotate_token(task, current_user)
+    except PermissionDenied:
+        abort(404)
+    flash(_("签到码已更换，旧的签到码不能再使用。"), "success")
+    return redirect(url_for(".qr", task_id=task.id))
+
+
+# --- photos --------------------------------------------------------------------------
+
+@bp.route("/onsite/tasks/<int:task_id>/photos", methods=["GET", "POST"])
+@login_required
+def photos(task_id: int):
+    """The report's photos; the leader or liaison may add some (never required)."""
+    task = _task_or_404(task_id)
+    if not may_view_photos(current_user, task):
+        abort(404)
+    can_add = may_add_photos(current_user, task)
+    if request.method == "POST" and not can_add:
+        abort(403)
+    form = PhotoForm() if can_add else None
+    if form is not None and form.validate_on_submit():
+        data = form.photo.data.read()
+        try:
+            with unit_of_work():
+                add_task_photo(task, current_user, data)
+        except PermissionDenied:
+            abort(403)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(_("照片已上传。"), "success")
+            return redirect(url_for(".photos", task_id=task.id))
+    return _private(render_template(
+        "onsite/photos.html", task=task, photos=task_photos(task), form=form,
+        max_photos=MAX_PHOTOS_PER_TASK, max_mb=_max_mb(),
+    ))
+
+
+@bp.route("/onsite/findings/<int:finding_id>/photo", methods=["GET", "POST"])
+@login_required
+def finding_photo_page(finding_id: int):
+    """A finding's one photo: see it, or add/replace it."""
+    finding = db.session.get(Finding, finding_id)
+    if finding is None or not may_view_photos(current_user, finding.task):
+        abort(404)
+    can_add = may_add_finding_photo(current_user, finding)
+    if request.method == "POST" and not can_add:
+        abort(403)
+    form = PhotoForm() if can_add else None
+    if form is not None and form.validate_on_submit():
+        data = form.photo.data.read()
+        try:
+            with unit_of_work():
+                set_finding_photo(finding, current_user, data)
+        except PermissionDenied:
+            abort(403)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(_("照片已上传。"), "success")
+            return redirect(url_for(".finding_photo_page", finding_id=finding.id))
+    return _private(render_template(
+        "onsite/finding_photo.html", finding=finding, photo=finding_photo(finding),
+        form=form, max_mb=_max_mb(),
+    ))
+
+
+@bp.get("/onsite/photos/<int:photo_id>", defaults={"size": "full"})
+@bp.get("/onsite/photos/<int:photo_id>/thumb", defaults={"size": "thumb"})
+@login_required
+def photo_file(photo_id: int, size: str):
+    """The stored JPEG, only for those who may see the report or finding."""
+    photo = db.session.get(Photo, photo_id)
+    if photo is None or not photo.active or not may_view_photos(current_user, photo.task):
+        abort(404)
+    path = photo_path(photo, thumb=size == "thumb")
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", conditional=True, etag=True,
+                         max_age=0, download_name=f"photo-{photo.id}.jpg")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = f"inline; filename=photo-{photo.id}.jpg"
+    return response
+
+
+@bp.post("/onsite/photos/<int:photo_id>/remove")
+@login_required
+def remove(photo_id: int):
+    photo = db.session.get(Photo, photo_id)
+    if photo is None or not may_view_photos(current_user, photo.task):
+        abort(404)
+    try:
+        with unit_of_work():
+            remove_photo(photo, current_user)
+    except PermissionDenied:
+        abort(403)
+    except ServiceError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("照片已删除。"), "success")
+    if photo.finding_id:
+        return redirect(url_for(".finding_photo_page", finding_id=photo.finding_id))
+    return redirect(url_for(".photos", task_id=photo.task_id))

@@ -1,0 +1,72 @@
+"""Forms of the resident register. Every refusal is Chinese and keeps what was typed."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
+
+from ..models import ResidentCategory
+from ..services.residents import PHONE_RE
+from ..tasks.forms import LocalDateField, MultiCheckboxField
+
+CATEGORY_LABELS = {
+    ResidentCategory.needy: _l("困难群众"),
+    ResidentCategory.elderly: _l("空巢老人"),
+}
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _text(label, required_message, limit, **kwargs):
+    return StringField(label, validators=[
+        DataRequired(message=required_message),
+        Length(max=limit, message=_l("不能超过%(max)d个字。", max=limit)),
+    ], filters=[_strip], render_kw={"maxlength": limit, **kwargs.pop("render_kw", {})}, **kwargs)
+
+
+class ResidentForm(FlaskForm):
+    name = _text(_l("姓名"), _l("请填写姓名。"), 40)
+    category = SelectField(
+        _l("类别"),
+        choices=[("", _l("请选择"))] + [(c.value, label) for c, label in CATEGORY_LABELS.items()],
+        validate_choice=False,
+        validators=[DataRequired(message=_l("请选择类别。")),
+                    AnyOf([c.value for c in ResidentCategory], message=_l("请选择类别。"))],
+    )
+    address = _text(_l("住址"), _l("请填写住址。"), 120)
+    phone = StringField(
+        _l("联系电话"),
+        validators=[Optional(), Regexp(PHONE_RE, message=_l("请输入11位手机号或带区号的固定电话。"))],
+        filters=[_strip, lambda v: v.replace(" ", "") if isinstance(v, str) else v],
+        render_kw={"inputmode": "tel", "maxlength": 20, "autocomplete": "off"},
+    )
+    notes = TextAreaField(
+        _l("备注"),
+        validators=[Optional(), Length(max=2000, message=_l("不能超过%(max)d个字。", max=2000))],
+        filters=[_strip], render_kw={"rows": 3, "maxlength": 2000},
+    )
+    consent_date = LocalDateField(_l("本人同意登记的日期"))
+    consent_method = _text(
+        _l("取得同意的方式"), _l("请填写取得同意的方式。"), 80,
+        description=_l("例如：本人书面签字；口头同意（社区工作人员在场）。"),
+    )
+    paired_ids = MultiCheckboxField(_l("结对党员"), coerce=int)
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consent_date.flags.required = True
+        self.paired_ids.choices = [(m.id, f"{m.name}（{m.unit.name}）") for m in candidates]
+
+    @property
+    def category_value(self) -> ResidentCategory | None:
+        try:
+            return ResidentCategory(self.category.data)
+        except ValueError:
+            return None
+
+
+class TaskResidentsForm(FlaskForm):
+    residents = MultiCheckboxField(_l("本次服务的对象"), coerce=int)

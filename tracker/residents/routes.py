@@ -1,0 +1,264 @@
+"""服务对象: the register (liaisons, admins), own pairings (members), and the residents a
+visit or assistance task served.
+
+Every response of this blueprint carries ``Cache-Control: no-store`` (personal data);
+URLs carry record ids only; a resident outside the visitor's reach answers 404.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Community, Member, Resident, ResidentCategory, Task
+from ..permissions import managed_community_ids, manages_community
+from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
+from ..services.residents import (
+    ResidentData,
+    archive_resident,
+    create_resident,
+    delete_resident,
+    has_history,
+    may_manage,
+    may_pick_residents,
+    may_view,
+    pairing_candidates,
+    pickable_residents,
+    record_view,
+    restore_resident,
+    set_task_residents,
+    task_residents,
+    update_resident,
+    visible_residents_query,
+    visit_history,
+)
+from .forms import CATEGORY_LABELS, ResidentForm, TaskResidentsForm
+
+bp = Blueprint("residents", __name__)
+
+
+@bp.after_request
+def no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
+@bp.context_processor
+def labels():
+    return {"RESIDENT_CATEGORY": CATEGORY_LABELS}
+
+
+def _resident_or_404(resident_id: int, *, manage: bool = False) -> Resident:
+    resident = db.session.get(Resident, resident_id)
+    if resident is None:
+        abort(404)
+    allowed = may_manage(current_user, resident) if manage else may_view(current_user, resident)
+    if not allowed:
+        abort(404)
+    return resident
+
+
+def _managed_communities() -> list[Community]:
+    ids = managed_community_ids(current_user)
+    query = select(Community).where(Community.active.is_(True)).order_by(Community.name)
+    if ids is not None:
+        query = query.where(Community.id.in_(ids or [-1]))
+    return list(db.session.scalars(query))
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.get("/")
+@login_required
+def index():
+    """Residents the visitor may see: a liaison's communities, or a member's pairings."""
+    communities = _managed_communities()
+    community_id = _int_arg("community")
+    if community_id not in {c.id for c in communities}:
+        community_id = None
+    category = request.args.get("category")
+    category = ResidentCategory(category) if category in {c.value for c in ResidentCategory} \
+        else None
+    archived = request.args.get("archived") == "1"
+    query = visible_residents_query(current_user, community_id=community_id,
+                                    category=category, archived=archived)
+    page = db.paginate(query.options(selectinload(Resident.paired_members),
+                                     selectinload(Resident.community)),
+                       per_page=50, error_out=False)
+    return render_template(
+        "residents/index.html", page=page, communities=communities,
+        community_id=community_id, category=category, archived=archived,
+        manages=bool(communities),
+    )
+
+
+def _data(form: ResidentForm, community_id: int | None) -> ResidentData:
+    return ResidentData(
+        community_id=community_id, name=form.name.data or "", category=form.category_value,
+        address=form.address.data or "", phone=form.phone.data, notes=form.notes.data,
+        consent_date=form.consent_date.data, consent_method=form.consent_method.data or "",
+        paired_ids=set(form.paired_ids.data or []),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    communities = _managed_communities()
+    if not communities or current_user.role.value == "member":
+        abort(403)
+    community_id = _int_arg("community")
+    if community_id is None and len(communities) == 1:
+        community_id = communities[0].id
+    community = next((c for c in communities if c.id == community_id), None)
+    if community is None:
+        return render_template("residents/choose_community.html", communities=communities)
+    candidates = list(db.session.scalars(pairing_candidates(community.id)
+                                         .options(selectinload(Member.unit))))
+    form = ResidentForm(candidates=candidates)
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                resident = create_resident(current_user, _data(form, community.id))
+        except PermissionDenied:
+            abort(403)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(_("服务对象已登记。"), "success")
+            return redirect(url_for(".detail", resident_id=resident.id))
+    return render_template("residents/form.html", form=form, community=community, resident=None)
+
+
+def _detail_page(resident: Resident, *, full: bool):
+    return render_template(
+        "residents/detail.html", resident=resident, visits=visit_history(resident),
+        manages=may_manage(current_user, resident), deletable=not has_history(resident),
+        full=full,
+    )
+
+
+@bp.get("/<int:resident_id>")
+@login_required
+def detail(resident_id: int):
+    """The record with the sensitive fields (address, phone, notes) held back.
+
+    GET changes nothing; seeing the full record is a deliberate POST (``full``),
+    and each such view is written to the audit trail.
+    """
+    return _detail_page(_resident_or_404(resident_id), full=False)
+
+
+@bp.post("/<int:resident_id>/full")
+@login_required
+def full(resident_id: int):
+    """The full record, shown once per request and logged (PIPL access record)."""
+    resident = _resident_or_404(resident_id)
+    try:
+        with unit_of_work():
+            record_view(resident, current_user)
+    except PermissionDenied:
+        abort(404)
+    return _detail_page(resident, full=True)
+
+
+@bp.route("/<int:resident_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(resident_id: int):
+    resident = _resident_or_404(resident_id, manage=True)
+    candidates = list(db.session.scalars(pairing_candidates(resident.community_id)
+                                         .options(selectinload(Member.unit))))
+    # Paired members who have since left the candidates stay listed, so an edit keeps them.
+    known = {m.id for m in candidates}
+    candidates += [m for m in resident.paired_members if m.id not in known]
+    form = ResidentForm(obj=resident, candidates=candidates)
+    if request.method == "GET":
+        form.category.data = resident.category.value
+        form.paired_ids.data = [m.id for m in resident.paired_members]
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                update_resident(resident, current_user, _data(form, resident.community_id))
+        except PermissionDenied:
+            abort(403)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(_("已保存。"), "success")
+            return redirect(url_for(".detail", resident_id=resident.id))
+    return render_template("residents/form.html", form=form, community=resident.community,
+                           resident=resident)
+
+
+def _state_change(resident_id: int, service, message: str, done_endpoint: str = ".detail"):
+    resident = _resident_or_404(resident_id, manage=True)
+    try:
+        with unit_of_work():
+            service(resident, current_user)
+    except PermissionDenied:
+        abort(403)
+    except ServiceError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for(".detail", resident_id=resident_id))
+    flash(message, "success")
+    if done_endpoint == ".index":
+        return redirect(url_for(".index"))
+    return redirect(url_for(done_endpoint, resident_id=resident_id))
+
+
+@bp.post("/<int:resident_id>/archive")
+@login_required
+def archive(resident_id: int):
+    return _state_change(resident_id, archive_resident,
+                         _("已归档。归档后不再出现在名单中，走访记录保留。"))
+
+
+@bp.post("/<int:resident_id>/restore")
+@login_required
+def restore(resident_id: int):
+    return _state_change(resident_id, restore_resident, _("已恢复。"))
+
+
+@bp.post("/<int:resident_id>/delete")
+@login_required
+def delete(resident_id: int):
+    return _state_change(resident_id, delete_resident, _("登记信息已删除。"), ".index")
+
+
+@bp.route("/task/<int:task_id>", methods=["GET", "POST"])
+@login_required
+def for_task(task_id: int):
+    """The leader or liaison names the residents a visit or assistance task served."""
+    task = db.session.get(Task, task_id)
+    if task is None or not may_pick_residents(current_user, task):
+        abort(404)
+    options = pickable_residents(task)
+    form = TaskResidentsForm()
+    form.residents.choices = [
+        (r.id, f"{r.name}（{CATEGORY_LABELS[r.category]}{'' if r.active else '，' + _('已归档')}）"
+               + (f" {r.masked_phone}" if r.phone else ""))
+        for r in options
+    ]
+    if request.method == "GET":
+        form.residents.data = [r.id for r in task_residents(task)]
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                set_task_residents(task, current_user, set(form.residents.data or []))
+        except PermissionDenied:
+            abort(403)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(_("服务对象已保存。"), "success")
+            return redirect(url_for(".for_task", task_id=task.id))
+    return render_template("residents/task.html", task=task, form=form,
+                           served=task_residents(task),
+                           manages=manages_community(current_user, task.community_id))

@@ -1,0 +1,159 @@
+"""激活链接: one-time links to set a password — the first one, or after forgetting it.
+
+Who may make links for whom:
+- an admin: for any active member;
+- a liaison: for active ordinary members (role 党员干部) of their own unit and of the
+  units that have a resource checklist item in one of the liaison's communities —
+  the people the liaison actually works with. Liaison and admin accounts get their
+  links from an admin.
+
+A token is ``secrets.token_urlsafe(32)``; only its SHA-256 is stored. A link expires
+after 7 days, dies when used, and dies when a newer link is made for the same member.
+No account ever gets a default password.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import false, or_, select, update
+
+from ..extensions import db
+from ..models import Invitation, InvitationPurpose, Member, ResourceItem, Role
+from ..timeutil import utcnow
+from . import PermissionDenied, ServiceError
+from .audit import record
+
+LIFETIME = timedelta(days=7)
+MAX_BATCH = 200  # links made in one go (each shown with a QR code)
+
+
+@dataclass
+class IssuedLink:
+    member: Member
+    token: str  # the raw token: shown once, never stored
+    purpose: InvitationPurpose
+    invitation: Invitation
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def invitable_members_query(actor: Member):
+    """Active members ``actor`` may make links for (see the module docstring)."""
+    query = select(Member).where(Member.active.is_(True))
+    if actor.role == Role.admin:
+        return query
+    if actor.role != Role.liaison:
+        return query.where(false())
+    community_ids = [c.id for c in actor.communities]
+    units = select(ResourceItem.unit_id).where(ResourceItem.community_id.in_(community_ids))
+    return query.where(Member.role == Role.member,
+                       or_(Member.unit_id == actor.unit_id, Member.unit_id.in_(units)))
+
+
+def may_invite(actor: Member, member: Member) -> bool:
+    return db.session.scalar(
+        invitable_members_query(actor).where(Member.id == member.id).with_only_columns(Member.id)
+    ) is not None
+
+
+def issue_links(actor: Member, members: list[Member]) -> list[IssuedLink]:
+    """One new link per member; older live links of theirs die. A member without a
+    password gets an activation link, one with a password a reset link."""
+    if not members:
+        raise ServiceError(_l("请至少选择一名党员。"), field="members")
+    if len(members) > MAX_BATCH:
+        raise ServiceError(_l("一次最多生成%(n)s个链接，请分批生成。", n=MAX_BATCH),
+                           field="members")
+    allowed = set(db.session.scalars(
+        invitable_members_query(actor).where(Member.id.in_([m.id for m in members]))
+        .with_only_columns(Member.id)))
+    if any(m.id not in allowed for m in members):
+        raise PermissionDenied(_l("无权为所选党员生成激活链接。"))
+    now = utcnow()
+    ids = [m.id for m in members]
+    db.session.execute(
+        update(Invitation)
+        .where(Invitation.member_id.in_(ids), Invitation.used_at.is_(None),
+               Invitation.revoked_at.is_(None))
+        .values(revoked_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    issued = []
+    for member in members:
+        token = secrets.token_urlsafe(32)
+        purpose = InvitationPurpose.reset if member.password_hash else InvitationPurpose.activate
+        invitation = Invitation(member_id=member.id, token_hash=hash_token(token),
+                                purpose=purpose, created_by_id=actor.id, created_at=now,
+                                expires_at=now + LIFETIME)
+        db.session.add(invitation)
+        issued.append(IssuedLink(member, token, purpose, invitation))
+    db.session.flush()
+    for link in issued:
+        record(actor, "issue", link.invitation, member_id=link.member.id,
+               purpose=link.purpose)
+    return issued
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """The invitation this token belongs to, whatever its state (None: unknown token)."""
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+
+
+def why_dead(invitation: Invitation | None):
+    """None when the link can be used, else what to tell the person who opened it."""
+    if invitation is None:
+        return _l("链接无效。请核对链接是否完整，或向联络员索取新的激活链接。")
+    if invitation.used_at is not None:
+        return _l("该链接已使用过，不能再次使用。忘记密码请向联络员索取新的链接。")
+    if invitation.revoked_at is not None:
+        return _l("该链接已失效：已为您生成了更新的链接，请使用最新收到的链接。")
+    if invitation.expires_at <= utcnow():
+        return _l("该链接已过期（有效期7天），请向联络员索取新的激活链接。")
+    if not invitation.member.active:
+        return _l("该账号已停用，请联系单位管理员。")
+    return None
+
+
+def accept_invitation(token: str, password: str) -> Member:
+    """Set the member's password through a live link; the link dies with it."""
+    if len(password or "") < 8:
+        raise ServiceError(_l("密码长度须为8到128个字符。"), field="new_password")
+    invitation = find_invitation(token)
+    reason = why_dead(invitation)
+    if reason is not None:
+        raise ServiceError(reason)
+    # Use it once even if two requests race: only one UPDATE finds it unused.
+    result = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None),
+               Invitation.revoked_at.is_(None))
+        .values(used_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+    if result.rowcount != 1:
+        raise ServiceError(_l("该链接已使用过，不能再次使用。忘记密码请向联络员索取新的链接。"))
+    db.session.refresh(invitation)
+    member = invitation.member
+    member.set_password(password)
+    record(member, "accept", invitation, purpose=invitation.purpose)
+    return member
+
+
+def latest_invitations(member_ids: list[int]) -> dict[int, Invitation]:
+    """The newest link of each member (for the management list)."""
+    if not member_ids:
+        return {}
+    newest = (
+        select(Invitation.member_id, db.func.max(Invitation.id).label("id"))
+        .where(Invitation.member_id.in_(member_ids)).group_by(Invitation.member_id).subquery()
+    )
+    rows = db.session.scalars(select(Invitation).join(newest, newest.c.id == Invitation.id))
+    return {inv.member_id: inv for inv in rows}

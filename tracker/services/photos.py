@@ -1,0 +1,155 @@
+"""现场照片: optional photos on a task's report (a few) and on a finding (one).
+
+Photos are never required (DESIGN.md invariant 6): one good group photo is enough,
+and the cap keeps the report from turning into a screenshot album.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..images import ImageRejected, process_image
+from ..models import HOLDING, Assignment, Member, Photo, ReportStatus, Task, TaskStatus
+from ..models.findings import Finding
+from ..permissions import may_report
+from ..timeutil import utcnow
+from . import PermissionDenied, ServiceError
+from .audit import record
+from .checkin import window_opens
+
+MAX_PHOTOS_PER_TASK = 9
+_NAME = re.compile(r"^[0-9a-f]{32}$")
+
+
+def may_view_photos(member: Member, task: Task) -> bool:
+    """Who may see a task's report photos: its participants, leader, liaison, admins."""
+    if may_report(member, task):
+        return True
+    return db.session.scalar(
+        select(Assignment.id).where(Assignment.task_id == task.id,
+                                    Assignment.member_id == member.id,
+                                    Assignment.status.in_(HOLDING))
+    ) is not None
+
+
+def may_add_photos(member: Member, task: Task) -> bool:
+    return may_report(member, task)
+
+
+def task_photos(task: Task) -> list[Photo]:
+    """The report's live photos (finding photos are shown with their finding)."""
+    return list(db.session.scalars(
+        select(Photo).where(Photo.task_id == task.id, Photo.active.is_(True),
+                            Photo.finding_id.is_(None)).order_by(Photo.id)
+    ))
+
+
+def finding_photo(finding: Finding) -> Photo | None:
+    return db.session.scalar(
+        select(Photo).where(Photo.finding_id == finding.id, Photo.active.is_(True))
+    )
+
+
+def photo_path(photo: Photo, thumb: bool = False) -> Path:
+    if not _NAME.match(photo.stored_name):  # never build a path from anything else
+        raise ValueError("bad stored name")
+    suffix = "_t.jpg" if thumb else ".jpg"
+    return _folder() / f"{photo.stored_name}{suffix}"
+
+
+def _folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "photos"
+
+
+def _check_task_open_for_photos(task: Task) -> None:
+    if task.status == TaskStatus.cancelled:
+        raise ServiceError(_l("该任务已取消，不能上传照片。"))
+    if utcnow() < window_opens(task):
+        raise ServiceError(_l("活动开始后才能上传现场照片。"))
+    if task.report is not None and task.report.status == ReportStatus.approved:
+        raise ServiceError(_l("该任务的完成情况已审核通过，不能再修改照片。"))
+
+
+def add_task_photo(task: Task, actor: Member, data: bytes) -> Photo:
+    """Attach one photo to the task's report (the leader or the liaison)."""
+    if not may_add_photos(actor, task):
+        raise PermissionDenied(_l("只有组长或联络员可以上传现场照片。"))
+    _check_task_open_for_photos(task)
+    count = db.session.scalar(
+        select(func.count()).select_from(Photo).where(
+            Photo.task_id == task.id, Photo.active.is_(True), Photo.finding_id.is_(None))
+    )
+    if count >= MAX_PHOTOS_PER_TASK:
+        raise ServiceError(
+            _l("每个任务最多%(n)s张照片；一张合影就够了，不必多传。", n=MAX_PHOTOS_PER_TASK),
+            field="photo",
+        )
+    photo = _store(task, actor, data, finding_id=None)
+    record(actor, "add_photo", photo, task_id=task.id)
+    return photo
+
+
+def may_add_finding_photo(member: Member, finding: Finding) -> bool:
+    return finding.created_by_id == member.id or may_report(member, finding.task)
+
+
+def set_finding_photo(finding: Finding, actor: Member, data: bytes) -> Photo:
+    """A finding has at most one photo; a new one replaces the old."""
+    if not may_add_finding_photo(actor, finding):
+        raise PermissionDenied(_l("无权操作。"))
+    if not finding.active:
+        raise ServiceError(_l("该摸排问题已作废。"))
+    old = finding_photo(finding)
+    photo = _store(finding.task, actor, data, finding_id=finding.id)
+    if old is not None:
+        old.active = False
+    record(actor, "add_photo", photo, task_id=finding.task_id, finding_id=finding.id,
+           replaces=old.id if old else None)
+    return photo
+
+
+def remove_photo(photo: Photo, actor: Member) -> None:
+    """Take a photo off the report (hidden, kept on disk like every record with history)."""
+    task = photo.task
+    if not (may_report(actor, task) or photo.uploaded_by_id == actor.id):
+        raise PermissionDenied(_l("无权操作。"))
+    if not photo.active:
+        raise ServiceError(_l("该照片已删除。"))
+    if photo.finding_id is None and task.report is not None \
+            and task.report.status == ReportStatus.approved:
+        raise ServiceError(_l("该任务的完成情况已审核通过，不能再修改照片。"))
+    photo.active = False
+    record(actor, "remove_photo", photo, task_id=task.id)
+
+
+def _store(task: Task, actor: Member, data: bytes, *, finding_id: int | None) -> Photo:
+    try:
+        processed = process_image(data)
+    except ImageRejected as rejected:
+        raise ServiceError(rejected.message, field="photo") from None
+    folder = _folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = secrets.token_hex(16)
+    photo = Photo(task_id=task.id, finding_id=finding_id, stored_name=name,
+                  width=processed.width, height=processed.height,
+                  size_bytes=len(processed.full), uploaded_by_id=actor.id)
+    written = []
+    try:
+        for path, content in ((photo_path(photo), processed.full),
+                              (photo_path(photo, thumb=True), processed.thumb)):
+            with open(path, "xb") as out:  # "x": a name is never reused
+                written.append(path)
+                out.write(content)
+        db.session.add(photo)
+        db.session.flush()
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return photo

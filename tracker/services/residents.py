@@ -1,0 +1,279 @@
+"""服务对象: the register of 困难群众 and 空巢老人, under PIPL rules.
+
+Who sees a resident's record: the liaison of the resident's community, admins, and
+the members paired with the resident (结对党员) — nobody else, not even the leader of
+a task that served them (they see the name only, on the task's page). Every view of
+a full record leaves an AuditEvent. Audit details never carry personal data: field
+names, not values. A resident that a task refers to is archived, never deleted.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select
+
+from ..extensions import db
+from ..models import (
+    Member,
+    Resident,
+    ResidentCategory,
+    ResourceItem,
+    Task,
+    resident_member,
+    task_resident,
+)
+from ..permissions import managed_community_ids, manages_community, may_report
+from ..timeutil import local_today, utcnow
+from . import PermissionDenied, ServiceError
+from .audit import record
+
+# Categories whose tasks can name the residents they served.
+VISIT_CATEGORIES = ("elderly_visit", "household_assistance")
+PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+EDITABLE = ("name", "category", "address", "phone", "notes", "consent_date", "consent_method")
+
+
+@dataclass
+class ResidentData:
+    community_id: int | None
+    name: str
+    category: ResidentCategory | None
+    address: str
+    phone: str | None
+    notes: str | None
+    consent_date: date | None
+    consent_method: str
+    paired_ids: set[int] = field(default_factory=set)
+
+
+# --- who may see what ---------------------------------------------------------------
+
+def may_manage(member: Member, resident: Resident) -> bool:
+    return manages_community(member, resident.community_id)
+
+
+def is_paired(member: Member, resident: Resident) -> bool:
+    return db.session.scalar(
+        select(resident_member.c.member_id).where(
+            resident_member.c.resident_id == resident.id,
+            resident_member.c.member_id == member.id)
+    ) is not None
+
+
+def may_view(member: Member, resident: Resident) -> bool:
+    """The community's liaison, admins, and the paired members."""
+    return may_manage(member, resident) or is_paired(member, resident)
+
+
+def visible_residents_query(member: Member, *, community_id: int | None = None,
+                            category: ResidentCategory | None = None,
+                            archived: bool = False):
+    """Residents a member may see in a list: managed communities, or own pairings."""
+    query = select(Resident).where(Resident.active.is_(not archived))
+    managed = managed_community_ids(member)
+    if managed is None:
+        pass
+    elif managed:
+        query = query.where(
+            Resident.community_id.in_(managed)
+            | exists().where(resident_member.c.resident_id == Resident.id,
+                             resident_member.c.member_id == member.id))
+    else:
+        query = query.where(exists().where(resident_member.c.resident_id == Resident.id,
+                                           resident_member.c.member_id == member.id))
+    if community_id is not None:
+        query = query.where(Resident.community_id == community_id)
+    if category is not None:
+        query = query.where(Resident.category == category)
+    return query.order_by(Resident.community_id, Resident.name, Resident.id)
+
+
+def pairing_candidates(community_id: int):
+    """Members who may be paired in a community: active members of the units that
+    have a resource checklist item there (the units working with that community)."""
+    units = select(ResourceItem.unit_id).where(ResourceItem.community_id == community_id)
+    return select(Member).where(Member.active.is_(True), Member.unit_id.in_(units)) \
+        .order_by(Member.name, Member.id)
+
+
+# --- the register -------------------------------------------------------------------
+
+def _clean(data: ResidentData) -> ResidentData:
+    data.name = (data.name or "").strip()
+    data.address = (data.address or "").strip()
+    data.phone = (data.phone or "").strip().replace(" ", "") or None
+    data.notes = (data.notes or "").strip() or None
+    data.consent_method = (data.consent_method or "").strip()
+    if not data.name:
+        raise ServiceError(_l("请填写姓名。"), field="name")
+    if len(data.name) > 40:
+        raise ServiceError(_l("姓名不能超过40个字。"), field="name")
+    if data.category is None:
+        raise ServiceError(_l("请选择类别。"), field="category")
+    if not data.address:
+        raise ServiceError(_l("请填写住址。"), field="address")
+    if len(data.address) > 120:
+        raise ServiceError(_l("住址不能超过120个字。"), field="address")
+    if data.phone is not None and not PHONE_RE.match(data.phone):
+        raise ServiceError(_l("请输入11位手机号或带区号的固定电话。"), field="phone")
+    if data.notes is not None and len(data.notes) > 2000:
+        raise ServiceError(_l("备注不能超过2000个字。"), field="notes")
+    if data.consent_date is None:
+        raise ServiceError(_l("请填写本人同意登记的日期。"), field="consent_date")
+    if data.consent_date > local_today():
+        raise ServiceError(_l("同意日期不能晚于今天。"), field="consent_date")
+    if not data.consent_method:
+        raise ServiceError(_l("请填写取得同意的方式。"), field="consent_method")
+    if len(data.consent_method) > 80:
+        raise ServiceError(_l("同意方式不能超过80个字。"), field="consent_method")
+    return data
+
+
+def _paired_members(community_id: int, ids: set[int]) -> list[Member]:
+    if not ids:
+        return []
+    members = list(db.session.scalars(
+        pairing_candidates(community_id).where(Member.id.in_(ids))))
+    if len(members) != len(ids):
+        raise ServiceError(_l("结对党员须是在该社区共建单位的在册党员。"), field="paired_ids")
+    return members
+
+
+def create_resident(actor: Member, data: ResidentData) -> Resident:
+    if data.community_id is None:
+        raise ServiceError(_l("请选择社区。"), field="community_id")
+    if not manages_community(actor, data.community_id):
+        raise PermissionDenied(_l("无权在该社区登记服务对象。"))
+    data = _clean(data)
+    resident = Resident(community_id=data.community_id, created_by_id=actor.id, active=True)
+    for name in EDITABLE:
+        setattr(resident, name, getattr(data, name))
+    resident.paired_members = _paired_members(data.community_id, data.paired_ids)
+    db.session.add(resident)
+    db.session.flush()
+    record(actor, "create", resident, paired=sorted(m.id for m in resident.paired_members))
+    return resident
+
+
+def update_resident(resident: Resident, actor: Member, data: ResidentData) -> None:
+    if not may_manage(actor, resident):
+        raise PermissionDenied(_l("无权操作。"))
+    data = _clean(data)
+    changed = [name for name in EDITABLE if getattr(resident, name) != getattr(data, name)]
+    for name in changed:
+        setattr(resident, name, getattr(data, name))
+    before = {m.id for m in resident.paired_members}
+    resident.paired_members = _paired_members(resident.community_id, data.paired_ids)
+    after = {m.id for m in resident.paired_members}
+    # Which fields changed, never their values: the audit trail holds no personal data.
+    record(actor, "update", resident, fields=changed,
+           paired_added=sorted(after - before), paired_removed=sorted(before - after))
+
+
+def archive_resident(resident: Resident, actor: Member) -> None:
+    """Retention: hidden from lists and pickers, kept for the history that names them."""
+    if not may_manage(actor, resident):
+        raise PermissionDenied(_l("无权操作。"))
+    if not resident.active:
+        raise ServiceError(_l("该服务对象已归档。"))
+    resident.active = False
+    resident.archived_at = utcnow()
+    record(actor, "archive", resident)
+
+
+def restore_resident(resident: Resident, actor: Member) -> None:
+    if not may_manage(actor, resident):
+        raise PermissionDenied(_l("无权操作。"))
+    if resident.active:
+        raise ServiceError(_l("该服务对象未归档。"))
+    resident.active = True
+    resident.archived_at = None
+    record(actor, "restore", resident)
+
+
+def has_history(resident: Resident) -> bool:
+    return db.session.scalar(
+        select(task_resident.c.task_id).where(task_resident.c.resident_id == resident.id)
+        .limit(1)
+    ) is not None
+
+
+def delete_resident(resident: Resident, actor: Member) -> None:
+    """Erase a record nobody's history refers to (e.g. registered by mistake, or the
+    person withdrew consent before any visit). With history: archive instead."""
+    if not may_manage(actor, resident):
+        raise PermissionDenied(_l("无权操作。"))
+    if has_history(resident):
+        raise ServiceError(_l("该服务对象已有走访记录，不能删除，只能归档。"))
+    record(actor, "delete", resident)
+    resident.paired_members = []
+    db.session.flush()
+    db.session.delete(resident)
+    db.session.flush()
+
+
+def record_view(resident: Resident, viewer: Member) -> None:
+    """Every look at a full record is on the audit trail (PIPL)."""
+    if not may_view(viewer, resident):
+        raise PermissionDenied(_l("无权查看。"))
+    record(viewer, "view", resident)
+
+
+# --- tasks that served residents ----------------------------------------------------
+
+def serves_residents(task: Task) -> bool:
+    return task.category.code in VISIT_CATEGORIES
+
+
+def may_pick_residents(member: Member, task: Task) -> bool:
+    return serves_residents(task) and may_report(member, task)
+
+
+def task_residents(task: Task) -> list[Resident]:
+    return list(db.session.scalars(
+        select(Resident).join(task_resident, task_resident.c.resident_id == Resident.id)
+        .where(task_resident.c.task_id == task.id).order_by(Resident.name, Resident.id)
+    ))
+
+
+def pickable_residents(task: Task) -> list[Resident]:
+    """Active residents of the task's community, plus any already named (even archived)."""
+    named = select(task_resident.c.resident_id).where(task_resident.c.task_id == task.id)
+    return list(db.session.scalars(
+        select(Resident).where(Resident.community_id == task.community_id,
+                               Resident.active.is_(True) | Resident.id.in_(named))
+        .order_by(Resident.category, Resident.name, Resident.id)
+    ))
+
+
+def set_task_residents(task: Task, actor: Member, resident_ids: set[int]) -> None:
+    """The leader or liaison names the residents a visit/assistance task served."""
+    if not may_report(actor, task):
+        raise PermissionDenied(_l("只有组长或联络员可以填写服务对象。"))
+    if not serves_residents(task):
+        raise ServiceError(_l("只有走访慰问和结对帮扶类任务需要填写服务对象。"))
+    allowed = {r.id for r in pickable_residents(task)}
+    if resident_ids - allowed:
+        raise ServiceError(_l("所选服务对象不属于该任务的社区。"), field="residents")
+    current = {r.id for r in task_residents(task)}
+    added, removed = resident_ids - current, current - resident_ids
+    if removed:
+        db.session.execute(task_resident.delete().where(
+            task_resident.c.task_id == task.id, task_resident.c.resident_id.in_(removed)))
+    if added:
+        db.session.execute(task_resident.insert(),
+                           [{"task_id": task.id, "resident_id": rid} for rid in sorted(added)])
+    db.session.flush()
+    record(actor, "set_residents", task, added=sorted(added), removed=sorted(removed))
+
+
+def visit_history(resident: Resident) -> list[Task]:
+    """The tasks that served this resident, newest first."""
+    return list(db.session.scalars(
+        select(Task).join(task_resident, task_resident.c.task_id == Task.id)
+        .where(task_resident.c.resident_id == resident.id)
+        .order_by(Task.starts_at.desc(), Task.id.desc())
+    ))
