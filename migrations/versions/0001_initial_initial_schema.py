@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-28 00:37:59.987335
+Create Date: 2026-11-28 02:21:26.961628
 
 """
 from alembic import op
@@ -99,6 +99,24 @@ def upgrade():
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.create_index('ix_audit_event_entity', ['entity_type', 'entity_id'], unique=False)
 
+    op.create_table('invitation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('purpose', sa.Enum('activate', 'reset', name='invitationpurpose', native_enum=False, length=16), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.Column('used_at', sa.DateTime(), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['member.id'], name=op.f('fk_invitation_created_by_id_member')),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_invitation_member_id_member')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_invitation')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_invitation_token_hash'))
+    )
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.create_index('ix_invitation_member_created', ['member_id', 'created_at'], unique=False)
+
     op.create_table('liaison_community',
     sa.Column('member_id', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
@@ -106,6 +124,27 @@ def upgrade():
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_liaison_community_member_id_member')),
     sa.PrimaryKeyConstraint('member_id', 'community_id', name=op.f('pk_liaison_community'))
     )
+    op.create_table('resident',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('category', sa.Enum('needy', 'elderly', name='residentcategory', native_enum=False, length=16), nullable=False),
+    sa.Column('address', sa.String(length=120), nullable=False),
+    sa.Column('phone', sa.String(length=20), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('consent_date', sa.Date(), nullable=False),
+    sa.Column('consent_method', sa.String(length=80), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('archived_at', sa.DateTime(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_resident_community_id_community')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['member.id'], name=op.f('fk_resident_created_by_id_member')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_resident'))
+    )
+    with op.batch_alter_table('resident', schema=None) as batch_op:
+        batch_op.create_index('ix_resident_community_active', ['community_id', 'active'], unique=False)
+
     op.create_table('resource_item',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
@@ -125,6 +164,16 @@ def upgrade():
     with op.batch_alter_table('resource_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_resource_item_community_id'), ['community_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_resource_item_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('resident_member',
+    sa.Column('resident_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_resident_member_member_id_member')),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_resident_member_resident_id_resident')),
+    sa.PrimaryKeyConstraint('resident_id', 'member_id', name=op.f('pk_resident_member'))
+    )
+    with op.batch_alter_table('resident_member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_resident_member_member_id'), ['member_id'], unique=False)
 
     op.create_table('task',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -161,9 +210,10 @@ def upgrade():
     sa.UniqueConstraint('checkin_token', name=op.f('uq_task_checkin_token'))
     )
     with op.batch_alter_table('task', schema=None) as batch_op:
-        batch_op.create_index('ix_task_community_date', ['community_id', 'service_date'], unique=False)
+        batch_op.create_index('ix_task_community_date', ['community_id', 'service_date', 'category_id', 'zone_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_task_resource_item_id'), ['resource_item_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_task_series_id'), ['series_id'], unique=False)
+        batch_op.create_index('ix_task_service_date', ['service_date', 'category_id', 'community_id', 'zone_id'], unique=False)
         batch_op.create_index('ix_task_status_starts', ['status', 'starts_at'], unique=False)
         batch_op.create_index('ix_task_unit_date', ['unit_id', 'service_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_task_zone_id'), ['zone_id'], unique=False)
@@ -186,7 +236,41 @@ def upgrade():
     sa.UniqueConstraint('task_id', 'member_id', name=op.f('uq_assignment_task_id'))
     )
     with op.batch_alter_table('assignment', schema=None) as batch_op:
-        batch_op.create_index('ix_assignment_member_status', ['member_id', 'status'], unique=False)
+        batch_op.create_index('ix_assignment_member_status', ['member_id', 'status', 'task_id'], unique=False)
+        batch_op.create_index('ix_assignment_task_rollup', ['task_id', 'status', 'member_id', 'minutes'], unique=False)
+
+    op.create_table('finding',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('task_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=True),
+    sa.Column('found_on', sa.Date(), nullable=False),
+    sa.Column('kind', sa.Enum('sewer', 'sidewalk', 'road', 'other', name='findingkind', native_enum=False, length=16), nullable=False),
+    sa.Column('place', sa.String(length=120), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('status', sa.Enum('found', 'handed_over', 'fixed', name='findingstatus', native_enum=False, length=16), nullable=False),
+    sa.Column('handed_to', sa.String(length=120), nullable=True),
+    sa.Column('handed_over_on', sa.Date(), nullable=True),
+    sa.Column('fixed_on', sa.Date(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.CheckConstraint('fixed_on IS NULL OR handed_over_on IS NULL OR fixed_on >= handed_over_on', name=op.f('ck_finding_fixed_after_handed')),
+    sa.CheckConstraint('handed_over_on IS NULL OR handed_over_on >= found_on', name=op.f('ck_finding_handed_after_found')),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_finding_community_id_community')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['member.id'], name=op.f('fk_finding_created_by_id_member')),
+    sa.ForeignKeyConstraint(['task_id'], ['task.id'], name=op.f('fk_finding_task_id_task')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_finding_unit_id_unit')),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_finding_zone_id_zone')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_finding'))
+    )
+    with op.batch_alter_table('finding', schema=None) as batch_op:
+        batch_op.create_index('ix_finding_community_found', ['community_id', 'found_on'], unique=False)
+        batch_op.create_index('ix_finding_community_status', ['community_id', 'status'], unique=False)
+        batch_op.create_index('ix_finding_found', ['found_on', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_finding_task_id'), ['task_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_finding_zone_id'), ['zone_id'], unique=False)
 
     op.create_table('fund_entry',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -232,13 +316,55 @@ def upgrade():
     )
     with op.batch_alter_table('task_report', schema=None) as batch_op:
         batch_op.create_index('ix_task_report_status', ['status'], unique=False)
+        batch_op.create_index('ix_task_report_task_figures', ['task_id', 'status', 'quantity', 'people_served'], unique=False)
+
+    op.create_table('task_resident',
+    sa.Column('task_id', sa.Integer(), nullable=False),
+    sa.Column('resident_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_task_resident_resident_id_resident')),
+    sa.ForeignKeyConstraint(['task_id'], ['task.id'], name=op.f('fk_task_resident_task_id_task')),
+    sa.PrimaryKeyConstraint('task_id', 'resident_id', name=op.f('pk_task_resident'))
+    )
+    with op.batch_alter_table('task_resident', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_task_resident_resident_id'), ['resident_id'], unique=False)
+
+    op.create_table('photo',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('task_id', sa.Integer(), nullable=False),
+    sa.Column('finding_id', sa.Integer(), nullable=True),
+    sa.Column('stored_name', sa.String(length=40), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=False),
+    sa.Column('height', sa.Integer(), nullable=False),
+    sa.Column('size_bytes', sa.Integer(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['finding_id'], ['finding.id'], name=op.f('fk_photo_finding_id_finding')),
+    sa.ForeignKeyConstraint(['task_id'], ['task.id'], name=op.f('fk_photo_task_id_task')),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['member.id'], name=op.f('fk_photo_uploaded_by_id_member')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_photo')),
+    sa.UniqueConstraint('stored_name', name=op.f('uq_photo_stored_name'))
+    )
+    with op.batch_alter_table('photo', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_photo_finding_id'), ['finding_id'], unique=False)
+        batch_op.create_index('ix_photo_task_active', ['task_id', 'active'], unique=False)
 
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('photo', schema=None) as batch_op:
+        batch_op.drop_index('ix_photo_task_active')
+        batch_op.drop_index(batch_op.f('ix_photo_finding_id'))
+
+    op.drop_table('photo')
+    with op.batch_alter_table('task_resident', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_task_resident_resident_id'))
+
+    op.drop_table('task_resident')
     with op.batch_alter_table('task_report', schema=None) as batch_op:
+        batch_op.drop_index('ix_task_report_task_figures')
         batch_op.drop_index('ix_task_report_status')
 
     op.drop_table('task_report')
@@ -246,7 +372,16 @@ def downgrade():
         batch_op.drop_index('ix_fund_entry_unit_community_date')
 
     op.drop_table('fund_entry')
+    with op.batch_alter_table('finding', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_finding_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_finding_task_id'))
+        batch_op.drop_index('ix_finding_found')
+        batch_op.drop_index('ix_finding_community_status')
+        batch_op.drop_index('ix_finding_community_found')
+
+    op.drop_table('finding')
     with op.batch_alter_table('assignment', schema=None) as batch_op:
+        batch_op.drop_index('ix_assignment_task_rollup')
         batch_op.drop_index('ix_assignment_member_status')
 
     op.drop_table('assignment')
@@ -254,17 +389,30 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_task_zone_id'))
         batch_op.drop_index('ix_task_unit_date')
         batch_op.drop_index('ix_task_status_starts')
+        batch_op.drop_index('ix_task_service_date')
         batch_op.drop_index(batch_op.f('ix_task_series_id'))
         batch_op.drop_index(batch_op.f('ix_task_resource_item_id'))
         batch_op.drop_index('ix_task_community_date')
 
     op.drop_table('task')
+    with op.batch_alter_table('resident_member', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_resident_member_member_id'))
+
+    op.drop_table('resident_member')
     with op.batch_alter_table('resource_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_resource_item_unit_id'))
         batch_op.drop_index(batch_op.f('ix_resource_item_community_id'))
 
     op.drop_table('resource_item')
+    with op.batch_alter_table('resident', schema=None) as batch_op:
+        batch_op.drop_index('ix_resident_community_active')
+
+    op.drop_table('resident')
     op.drop_table('liaison_community')
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.drop_index('ix_invitation_member_created')
+
+    op.drop_table('invitation')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_event_entity')
 
