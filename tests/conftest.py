@@ -19,6 +19,26 @@ from tracker.reference import ensure_categories
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
+def pytest_configure(config):
+    """Under pytest-xdist each worker gets its own PostgreSQL database, so the
+    per-test TRUNCATE of one worker never empties another worker's tables."""
+    global PG_URL
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not PG_URL or not worker:
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(PG_URL)
+    name = f"{url.database}_{worker}"
+    with psycopg.connect(host=url.host, port=url.port, user=url.username,
+                         password=url.password, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    PG_URL = url.set(database=name).render_as_string(hide_password=False)
+    os.environ["TEST_DATABASE_URL"] = PG_URL
+
+
 def _reset_postgres(app) -> None:
     tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
     db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))

@@ -22,8 +22,10 @@ from tracker.services.tasks import new_checkin_token
 from tracker.timeutil import local_date, utcnow
 
 PASSWORD = "Gongjian-2026"
-# Hashed once: scrypt per factory call would dominate the run time.
-_PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")
+# Hashed once, with cheap scrypt parameters (n=2**10 instead of 2**15): every test
+# login verifies this hash, and the default cost (~0.3 s each) would make the
+# permission matrix take minutes. Production hashes keep the default factor.
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
 _seq = itertools.count(1)
 
 

@@ -1,13 +1,14 @@
 """Jinja filters and globals: local times, hours, money, labels."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .models import AssignmentStatus, ReportStatus, Role, TaskStatus
+from .money import format_yuan
 from .timeutil import to_local
 
 TASK_STATUS = {
@@ -55,13 +56,16 @@ def hours(minutes) -> str:
 
 
 def yuan(fen) -> str:
-    """Integer fen → '3,200.50'."""
-    if fen is None:
-        return ""
-    fen = int(fen)
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), 100)
-    return f"{sign}{whole:,}.{cents:02d}"
+    """Integer fen → '3,200.50' (one formatter for pages and reports: tracker.money)."""
+    return format_yuan(fen)
+
+
+def percent(part, whole) -> str:
+    """part/whole → '86.7%' (one decimal, half up, exact); '—' when whole is 0."""
+    if not whole:
+        return "—"
+    value = (Decimal(int(part)) * 100 / Decimal(int(whole))).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return f"{value}%"
 
 
 def url_with(**changes) -> str:
@@ -70,11 +74,16 @@ def url_with(**changes) -> str:
     args.update({k: v for k, v in changes.items() if v is not None})
     for key in [k for k, v in changes.items() if v is None]:
         args.pop(key, None)
+    if request.endpoint is None:  # error page for a URL no route matched (404, 405)
+        from urllib.parse import urlencode
+
+        return request.path + (f"?{urlencode(args)}" if args else "")
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
 def register(app) -> None:
-    app.jinja_env.filters.update(local_dt=local_dt, time_range=time_range, hours=hours, yuan=yuan)
+    app.jinja_env.filters.update(local_dt=local_dt, time_range=time_range, hours=hours, yuan=yuan,
+                               percent=percent)
     app.jinja_env.globals.update(
         TASK_STATUS=TASK_STATUS,
         ASSIGNMENT_STATUS=ASSIGNMENT_STATUS,

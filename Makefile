@@ -1,0 +1,95 @@
+# 社区共建任务台账 — the two commands that matter: `make run` and `make test`.
+#
+#   make run           venv + dependencies, compile translations, migrate, demo data,
+#                      serve on http://127.0.0.1:5000 (TRACKER_ENV=development)
+#   make test          the whole suite on SQLite, then again on a throw-away PostgreSQL 15
+#   make test-sqlite   the whole suite on SQLite (unit, integration, browser)
+#   make test-pg       the whole suite on PostgreSQL 15 (started and stopped by scripts/pg.sh)
+#   make test-browser  only the real-browser tests (Playwright + /usr/bin/chromium)
+#   make messages      extract msgids and update the catalogs (tracker/translations)
+#   make translations  compile the catalogs (.po → .mo; the .mo files are committed)
+#   make lint          byte-compile everything (and run ruff if it is installed)
+#   make clean         remove the venv, caches and test artifacts
+#
+# Extra pytest arguments: make test-sqlite PYTEST_ARGS="-k claim -x"
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(PY) -m flask --app wsgi
+STAMP := $(VENV)/.requirements-installed
+ARTIFACTS := test-artifacts
+PYTEST_ARGS ?=
+PYTEST := $(PY) -m pytest --durations=15 $(PYTEST_ARGS)
+
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: help run serve test test-sqlite test-pg test-browser messages translations lint clean
+
+help:
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when a requirements file changed since the last install.
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+# ---------------------------------------------------------------- run
+
+run: $(STAMP) translations
+	mkdir -p instance
+	TRACKER_ENV=development $(FLASK) db upgrade
+	TRACKER_ENV=development $(FLASK) seed-demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	TRACKER_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
+
+# ---------------------------------------------------------------- tests
+# Each run writes JUnit XML to $(ARTIFACTS)/ (.ci/run checks that tests really ran);
+# pytest exits non-zero when a test fails and when no test was collected.
+
+test: $(STAMP)
+	@status=0; \
+	$(MAKE) --no-print-directory test-sqlite || status=1; \
+	$(MAKE) --no-print-directory test-pg || status=1; \
+	if [ $$status -ne 0 ]; then echo "make test: FAILED (see the runs above)" >&2; fi; \
+	exit $$status
+
+test-sqlite: $(STAMP)
+	@mkdir -p $(ARTIFACTS)
+	@echo "== tests on SQLite =="
+	env -u TEST_DATABASE_URL $(PYTEST) --junitxml=$(ARTIFACTS)/junit-sqlite.xml
+
+test-pg: $(STAMP)
+	@mkdir -p $(ARTIFACTS)
+	@echo "== tests on PostgreSQL 15 =="
+	scripts/pg.sh run $(PYTEST) --junitxml=$(ARTIFACTS)/junit-postgresql.xml
+
+test-browser: $(STAMP)
+	@mkdir -p $(ARTIFACTS)
+	env -u TEST_DATABASE_URL $(PYTEST) -m browser tests/browser
+
+# ---------------------------------------------------------------- translations
+
+messages: $(STAMP)
+	$(PY) scripts/messages.py update
+
+translations: $(STAMP)
+	$(PY) scripts/messages.py compile
+
+# ---------------------------------------------------------------- housekeeping
+
+lint: $(STAMP)
+	$(PY) -m compileall -q tracker tests scripts bench wsgi.py
+	@if [ -x $(VENV)/bin/ruff ]; then $(VENV)/bin/ruff check .; else echo "(ruff not installed: byte-compiled only)"; fi
+
+clean:
+	rm -rf $(VENV) $(ARTIFACTS) build .pytest_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,260 @@
+"""Real-browser tests: Playwright for Python driving Debian's /usr/bin/chromium, headless,
+at phone size (390×844, zh-CN), against the app served by a real HTTP server.
+
+Fixtures:
+    live_server   the app (CSRF on, rate limits off) on a fresh database — a SQLite file,
+                  or a new PostgreSQL database when TEST_DATABASE_URL is set — served by
+                  werkzeug in a background thread on 127.0.0.1:<free port>.
+                  ``live_server.url("/auth/login")``; ``with live_server.db(): …`` for
+                  direct database work (setup, moving time forward).
+    world         a small seeded world in that database (plain values, see BrowserWorld).
+    user_page     ``user_page(world.member)`` → a Page in its own browser context,
+                  already logged in as that member.
+    shot          ``shot(page, "claimed")`` saves a full-page screenshot as
+                  test-artifacts/screenshots/<db>/<test>/<NN>-claimed.png.
+
+Every test in this folder gets the ``browser`` marker automatically.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import got_request_exception
+from werkzeug.serving import make_server
+
+from tests.scratch_db import PG_URL, fresh_database
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots" / ("postgresql" if PG_URL else "sqlite")
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+# ---------------------------------------------------------------- Playwright settings
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-wqy-microhei")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "viewport": {"width": 390, "height": 844},
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+    }
+
+
+# ---------------------------------------------------------------- the live server
+
+class LiveServer:
+    def __init__(self, app):
+        self.app = app
+        self.errors: list[BaseException] = []
+        got_request_exception.connect(self._record_error, app)
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.port = self._server.server_port
+        self._thread = threading.Thread(target=self._server.serve_forever, name="live-server",
+                                        daemon=True)
+
+    def _record_error(self, _sender, exception, **_extra):
+        self.errors.append(exception)
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    @contextmanager
+    def db(self):
+        """An app context on the server's database; commit what you change."""
+        from tracker.extensions import db
+
+        with self.app.app_context():
+            try:
+                yield db.session
+            finally:
+                db.session.remove()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+        got_request_exception.disconnect(self._record_error, self.app)
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    from tracker import create_app
+    from tracker.extensions import db
+    from tracker.reference import ensure_categories
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    backend = "postgresql" if PG_URL else "sqlite"
+    with fresh_database(backend, tmp_path, "browser") as url:
+        app = create_app({
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": True,
+            "RATELIMIT_ENABLED": False,
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        })
+        with app.app_context():
+            db.create_all()
+            ensure_categories()
+            db.session.commit()
+            db.session.remove()
+        server = LiveServer(app)
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+            with app.app_context():
+                db.engine.dispose()
+        assert not server.errors, f"the server raised: {server.errors!r}"
+
+
+# ---------------------------------------------------------------- a small world
+
+@dataclass
+class Person:
+    name: str
+    phone: str
+    id: int
+
+
+@dataclass
+class BrowserWorld:
+    community: str
+    other_community: str
+    category: str
+    admin: Person
+    liaison: Person
+    member: Person
+    leader: Person
+    task_id: int  # open, starts in two days, five slots, led by `leader`
+    task_title: str
+
+
+@pytest.fixture
+def world(live_server) -> BrowserWorld:
+    from tests import factories as f
+    from tracker.models import Role
+
+    with live_server.db() as session:
+        unit = f.unit("县商务局")
+        community = f.community("解放路社区")
+        other = f.community("建设路社区")
+        item = f.item(unit, community, "environment_cleanup")
+        admin = f.member(unit, Role.admin, "管理员")
+        liaison = f.member(unit, Role.liaison, "联络员甲", communities=[community])
+        member = f.member(unit, name="张三")
+        leader = f.member(unit, name="王组长")
+        task = f.task(item, liaison, leader=leader, title="环境整治：清理楼道杂物",
+                      starts_in=timedelta(days=2), slots=5)
+        session.commit()
+
+        def person(m) -> Person:
+            return Person(m.name, m.phone, m.id)
+
+        return BrowserWorld(
+            community=community.name, other_community=other.name, category=item.category.name,
+            admin=person(admin), liaison=person(liaison), member=person(member),
+            leader=person(leader), task_id=task.id, task_title=task.title,
+        )
+
+
+# ---------------------------------------------------------------- helpers
+
+def sign_in(page, live_server, person: Person, password: str | None = None) -> None:
+    from tests.factories import PASSWORD
+
+    response = page.goto(live_server.url("/auth/login"))
+    if response is None or not response.ok:
+        raise AssertionError(f"login page: {response and response.status} "
+                             f"{page.inner_text('body')[:300]}")
+    page.get_by_label("手机号").fill(person.phone)
+    page.get_by_label("密码", exact=True).fill(password or PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_load_state()
+    if "/auth/login" in page.url:
+        raise AssertionError(f"login as {person.name} failed: {page.inner_text('main')[:300]}")
+
+
+@pytest.fixture
+def user_page(new_context, live_server):
+    """user_page(person) → a logged-in Page in a browser context of its own."""
+
+    def _open(person: Person):
+        page = new_context().new_page()
+        sign_in(page, live_server, person)
+        return page
+
+    return _open
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", text, flags=re.UNICODE).strip("_")[:80] or "step"
+
+
+@pytest.fixture
+def shot(request):
+    """shot(page, "step name"): keep a full-page screenshot of this step."""
+    folder = ARTIFACTS / _slug(request.node.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    counter = iter(range(1, 1000))
+    pages = []
+
+    def _shot(page, name: str) -> Path:
+        if page not in pages:
+            pages.append(page)
+        path = folder / f"{next(counter):02d}-{_slug(name)}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    yield _shot
+    # On failure, keep what each page showed at that moment.
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        for index, page in enumerate(pages, start=1):
+            try:
+                if not page.is_closed():
+                    page.screenshot(path=str(folder / f"failed-page{index}.png"), full_page=True)
+            except Exception:  # noqa: BLE001 — best effort only
+                pass

@@ -1,0 +1,52 @@
+"""Brand-new, empty databases for tests that need their own (migrations, races, the
+browser's live server): a SQLite file in a temp dir, or — when TEST_DATABASE_URL points
+at a PostgreSQL server — a fresh database created on that server and dropped afterwards.
+
+The shared test database of conftest.py is left alone: it is truncated between tests,
+and a test here must not depend on or disturb it.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def _admin_connection():
+    import psycopg
+
+    url = make_url(PG_URL)
+    return psycopg.connect(
+        host=url.host, port=url.port, user=url.username, password=url.password,
+        dbname="postgres", autocommit=True, connect_timeout=10,
+    )
+
+
+@contextmanager
+def fresh_database(backend: str, tmp_dir: Path, name: str = "scratch"):
+    """Yield the SQLAlchemy URL of an empty database; drop it afterwards."""
+    if backend == "sqlite":
+        path = Path(tmp_dir) / f"{name}.sqlite3"
+        if path.exists():
+            path.unlink()
+        yield f"sqlite:///{path}"
+        return
+    if backend != "postgresql":
+        raise ValueError(backend)
+    if not PG_URL:
+        raise RuntimeError("TEST_DATABASE_URL is not set")
+    db_name = f"tracker_{name}_{uuid.uuid4().hex[:10]}"
+    with _admin_connection() as conn:
+        conn.execute(f'CREATE DATABASE "{db_name}"')
+    try:
+        yield make_url(PG_URL).set(database=db_name).render_as_string(hide_password=False)
+    finally:
+        with _admin_connection() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')

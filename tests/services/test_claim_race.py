@@ -1,0 +1,159 @@
+"""Many processes race for the last slots of one task: exactly that many claims succeed,
+nobody over-books, and the losers get the polite "名额已满" refusal — never
+"database is locked" or any other error.
+
+Each process has its own app, engine and connections (spawned, not forked), as
+separate gunicorn workers would. SQLite runs on a real file (WAL + BEGIN IMMEDIATE);
+PostgreSQL runs too when TEST_DATABASE_URL is set.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import traceback
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.scratch_db import BACKENDS, fresh_database
+
+PROCESSES = 8
+MEMBERS_PER_PROCESS = 12
+SLOTS = 8
+ALREADY_TAKEN = 3  # so the race is for the last SLOTS - ALREADY_TAKEN = 5 slots
+FULL = "名额已满。"
+
+pytestmark = pytest.mark.slow
+
+
+def _app(url: str):
+    from tracker import create_app
+
+    return create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "RATELIMIT_ENABLED": False,
+        "WTF_CSRF_ENABLED": False,
+    })
+
+
+def _claimer(url: str, task_id: int, member_ids: list[int], barrier, results) -> None:
+    """Child process: claim the task once for each member, as fast as possible."""
+    outcome = {"ok": 0, "full": 0, "errors": []}
+    try:
+        from tracker.extensions import db
+        from tracker.models import Member, Task
+        from tracker.services import ServiceError, unit_of_work
+        from tracker.services.claims import claim_slot
+
+        app = _app(url)
+        # A request context, as in a view: messages are translated per request.
+        with app.test_request_context("/"):
+            db.session.execute(select(1))  # connect before the start signal
+            db.session.rollback()
+            barrier.wait(timeout=120)
+            for member_id in member_ids:
+                try:
+                    with unit_of_work():
+                        task = db.session.get(Task, task_id)
+                        member = db.session.get(Member, member_id)
+                        claim_slot(task, member)
+                except ServiceError as error:
+                    message = str(error.message)
+                    if message == FULL:
+                        outcome["full"] += 1
+                    else:
+                        outcome["errors"].append(f"ServiceError: {message}")
+                except Exception as error:  # noqa: BLE001 — every other failure is reported
+                    outcome["errors"].append(f"{type(error).__name__}: {error}")
+                else:
+                    outcome["ok"] += 1
+            db.session.remove()
+            db.engine.dispose()
+    except Exception:  # noqa: BLE001
+        outcome["errors"].append(traceback.format_exc())
+    results.put(outcome)
+
+
+def _build_world(url: str):
+    """A task with SLOTS slots, ALREADY_TAKEN of them claimed, and the racing members."""
+    from tests import factories as f
+    from tracker.extensions import db
+    from tracker.reference import ensure_categories
+    from tracker.services import unit_of_work
+    from tracker.services.claims import claim_slot
+
+    app = _app(url)
+    with app.test_request_context("/"):
+        db.create_all()
+        ensure_categories()
+        unit = f.unit("县商务局")
+        community = f.community("解放路社区")
+        item = f.item(unit, community)
+        liaison = f.member(unit, name="联络员")
+        task = f.task(item, liaison, slots=SLOTS, title="抢名额")
+        early = [f.member(unit) for _ in range(ALREADY_TAKEN)]
+        racers = [[f.member(unit).id for _ in range(MEMBERS_PER_PROCESS)]
+                  for _ in range(PROCESSES)]
+        db.session.commit()
+        for member in early:
+            with unit_of_work():
+                claim_slot(task, member)
+        task_id = task.id
+        db.session.remove()
+        db.engine.dispose()
+    return app, task_id, racers
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_racing_claims_fill_exactly_the_free_slots(backend, tmp_path):
+    from tracker.extensions import db
+    from tracker.models import Assignment, AssignmentStatus, AuditEvent, Task
+
+    with fresh_database(backend, tmp_path, "race") as url:
+        app, task_id, racers = _build_world(url)
+
+        ctx = multiprocessing.get_context("spawn")
+        barrier = ctx.Barrier(PROCESSES)
+        results = ctx.Queue()
+        workers = [ctx.Process(target=_claimer, args=(url, task_id, ids, barrier, results))
+                   for ids in racers]
+        for worker in workers:
+            worker.start()
+        outcomes = []
+        try:
+            for _ in workers:
+                outcomes.append(results.get(timeout=300))
+        except queue.Empty:
+            pytest.fail(f"only {len(outcomes)} of {PROCESSES} claimers reported back")
+        finally:
+            for worker in workers:
+                worker.join(timeout=60)
+                if worker.is_alive():
+                    worker.kill()
+
+        errors = [e for o in outcomes for e in o["errors"]]
+        ok = sum(o["ok"] for o in outcomes)
+        full = sum(o["full"] for o in outcomes)
+        free = SLOTS - ALREADY_TAKEN
+
+        assert errors == []
+        assert ok == free
+        assert full == PROCESSES * MEMBERS_PER_PROCESS - free
+
+        with app.app_context():
+            task = db.session.get(Task, task_id)
+            holding = db.session.scalar(
+                select(func.count()).select_from(Assignment).where(
+                    Assignment.task_id == task_id,
+                    Assignment.status == AssignmentStatus.claimed,
+                )
+            )
+            claims_audited = db.session.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "claim")
+            )
+            assert task.taken == SLOTS
+            assert holding == SLOTS
+            assert claims_audited == SLOTS
+            db.session.remove()
+            db.engine.dispose()

@@ -1,0 +1,89 @@
+"""Settings come from the environment; production refuses to start without a secret."""
+import pytest
+from sqlalchemy import text
+
+from tracker import create_app
+from tracker.config import INSTANCE, ConfigError, load_config
+from tracker.extensions import db
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for name in ("TRACKER_ENV", "SECRET_KEY", "DATABASE_URL", "SECURE_COOKIES"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_production_is_the_default_and_needs_a_secret_key(clean_env):
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_explicit_production_without_secret_key_refuses_to_start(clean_env):
+    clean_env.setenv("TRACKER_ENV", "production")
+    with pytest.raises(ConfigError):
+        create_app()
+
+
+def test_empty_secret_key_counts_as_missing(clean_env):
+    clean_env.setenv("SECRET_KEY", "")
+    with pytest.raises(ConfigError):
+        create_app()
+
+
+def test_production_with_secret_key_starts(clean_env, tmp_path):
+    clean_env.setenv("SECRET_KEY", "a-long-random-production-secret")
+    clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "a-long-random-production-secret"
+    assert app.config["ENV_MODE"] == "production"
+    assert not app.testing
+    assert not app.debug
+
+
+@pytest.mark.parametrize("mode", ["development", "testing"])
+def test_development_and_testing_run_without_a_secret(clean_env, mode):
+    clean_env.setenv("TRACKER_ENV", mode)
+    config = load_config()
+    assert config["SECRET_KEY"]
+
+
+def test_database_url_selects_the_database(clean_env, tmp_path):
+    path = tmp_path / "chosen.sqlite3"
+    clean_env.setenv("TRACKER_ENV", "development")
+    clean_env.setenv("DATABASE_URL", f"sqlite:///{path}")
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{path}"
+    with app.app_context():
+        assert db.engine.url.database == str(path)
+        db.session.execute(text("SELECT 1"))
+        db.session.remove()
+        db.engine.dispose()
+    assert path.exists()
+
+
+def test_database_url_can_select_postgresql(clean_env):
+    clean_env.setenv("TRACKER_ENV", "development")
+    clean_env.setenv("DATABASE_URL", "postgresql+psycopg://tracker@db.example/tracker")
+    app = create_app()
+    with app.app_context():
+        assert db.engine.dialect.name == "postgresql"
+        assert db.engine.url.host == "db.example"
+
+
+def test_default_database_is_a_sqlite_file_in_instance(clean_env):
+    config = load_config({"ENV_MODE": "development"})
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{INSTANCE / 'tracker.sqlite3'}"
+
+
+def test_cookies_are_httponly_lax_and_secure_on_request(clean_env):
+    clean_env.setenv("TRACKER_ENV", "development")
+    config = load_config()
+    for prefix in ("SESSION_COOKIE", "REMEMBER_COOKIE"):
+        assert config[f"{prefix}_HTTPONLY"] is True
+        assert config[f"{prefix}_SAMESITE"] == "Lax"
+        assert config[f"{prefix}_SECURE"] is False
+    clean_env.setenv("SECURE_COOKIES", "1")
+    config = load_config()
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["REMEMBER_COOKIE_SECURE"] is True
