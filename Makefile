@@ -24,7 +24,10 @@ FLASK := $(PY) -m flask --app wsgi
 STAMP := $(VENV)/.requirements-installed
 ARTIFACTS := test-artifacts
 PYTEST_ARGS ?=
-PYTEST := $(PY) -m pytest --durations=15 $(PYTEST_ARGS)
+# Two workers (pytest-xdist): the machines have two cores. Each worker gets its own
+# PostgreSQL database (tests/conftest.py); SQLite databases are per test anyway.
+JOBS ?= 2
+PYTEST := $(PY) -m pytest -n $(JOBS) --durations=15 $(PYTEST_ARGS)
 
 HOST ?= 127.0.0.1
 PORT ?= 5000
