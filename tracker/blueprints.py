@@ -1,7 +1,14 @@
 """Every blueprint with its URL prefix, in one list the factory walks."""
 from .admin.routes import bp as admin
 from .auth.routes import bp as auth
+from .funds.routes import bp as funds
+from .imports.routes import bp as imports
+from .invites.routes import bp as invites
 from .main.routes import bp as main
+from .onsite.routes import bp as onsite
+from .progress.routes import bp as progress
+from .residents.routes import bp as residents
+from .reports.routes import bp as reports
 from .review.routes import bp as review
 from .tasks.routes import bp as tasks
 
@@ -10,5 +17,12 @@ ALL = [
     (auth, "/auth"),
     (tasks, "/tasks"),
     (review, "/manage"),
+    (progress, "/progress"),
     (admin, "/admin"),
+    (funds, "/funds"),
+    (imports, "/imports"),
+    (reports, "/reports"),
+    (onsite, None),  # /c/<token> and /onsite/...
+    (residents, "/residents"),
+    (invites, "/invite"),
 ]

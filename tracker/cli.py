@@ -6,3 +6,9 @@ def register(app) -> None:
     from .demo import seed_demo_command
 
     app.cli.add_command(seed_demo_command)
+    from .imports.cli import import_members_command
+    app.cli.add_command(import_members_command)
+    from .reports.cli import monthly_report_command
+    app.cli.add_command(monthly_report_command)
+    from .datagen import generate_data_command
+    app.cli.add_command(generate_data_command)

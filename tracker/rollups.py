@@ -11,21 +11,47 @@ and shown apart. Periods are half-open ranges of the local service date
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import (
+    and_,
+    case,
+    distinct,
+    exists,
+    extract,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    true,
+)
 
 from .extensions import db
 from .models import (
+    OPEN_FINDING,
     Assignment,
     AssignmentStatus,
+    Category,
+    Community,
+    Finding,
+    FindingKind,
+    FindingStatus,
     FundBudget,
     FundEntry,
+    Member,
     ReportStatus,
+    ResourceItem,
+    Section,
     Task,
     TaskReport,
+    TaskStatus,
+    Unit,
+    Zone,
 )
+from .timeutil import LOCAL_TZ, local_today, utcnow
 
 
 @dataclass(frozen=True)
@@ -72,7 +98,7 @@ def totals(scope: Scope, status: ReportStatus = ReportStatus.approved) -> Totals
     """Activities, results and participation for tasks whose report has ``status``."""
     reports = db.session.execute(
         select(
-            func.count(TaskReport.id),
+            func.count(),
             func.coalesce(func.sum(TaskReport.quantity), 0),
             func.coalesce(func.sum(TaskReport.people_served), 0),
         )
@@ -81,7 +107,7 @@ def totals(scope: Scope, status: ReportStatus = ReportStatus.approved) -> Totals
     ).one()
     people = db.session.execute(
         select(
-            func.count(Assignment.id),
+            func.count(),
             func.count(distinct(Assignment.member_id)),
             func.coalesce(func.sum(Assignment.minutes), 0),
         )
@@ -100,7 +126,7 @@ def totals(scope: Scope, status: ReportStatus = ReportStatus.approved) -> Totals
 def member_totals(member_id: int, date_from: date, date_to: date) -> tuple[int, int]:
     """A member's own official activities and minutes in a period."""
     row = db.session.execute(
-        select(func.count(Assignment.id), func.coalesce(func.sum(Assignment.minutes), 0))
+        select(func.count(), func.coalesce(func.sum(Assignment.minutes), 0))
         .join(Task, Task.id == Assignment.task_id)
         .join(TaskReport, TaskReport.task_id == Task.id)
         .where(
@@ -119,6 +145,14 @@ class FundFigures:
     spent_fen: int  # in the scope's period
     year_to_date_fen: int  # from 1 January of the period's year to the period's end
     budget_fen: int  # the year's budget (0 when none is set)
+
+    @property
+    def remaining_fen(self) -> int:
+        return self.budget_fen - self.year_to_date_fen
+
+    @property
+    def over_budget(self) -> bool:
+        return self.budget_fen > 0 and self.year_to_date_fen > self.budget_fen
 
 
 def fund_figures(scope: Scope, year: int) -> FundFigures:
@@ -155,3 +189,978 @@ def fund_figures(scope: Scope, year: int) -> FundFigures:
         select(func.coalesce(func.sum(FundBudget.amount_fen), 0)).where(*budget_conditions)
     )
     return FundFigures(int(spent), int(ytd), int(budget))
+
+
+# ---------------------------------------------------------------------------
+# Official and pending side by side, grouped (issue #3: progress views).
+#
+# Each helper below runs ONE statement whatever the data size: the official
+# (approved) and pending (submitted, 待审核) figures come out of the same GROUP BY
+# through CASE expressions, so the two can never be computed differently.
+# Returned reports are neither: they are back with the leader for correction.
+# ---------------------------------------------------------------------------
+
+_COUNTED = (ReportStatus.approved, ReportStatus.submitted)
+DOUBLE_CODES = ("ad_removal", "stairwell_painting", "facility_survey")
+FUNDING_CODE = "cobuild_funding"
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The same totals for approved reports (official) and submitted ones (待审核)."""
+
+    official: Totals = Totals()
+    pending: Totals = Totals()
+
+
+# Counted rows are marked with a constant, not an id: the covering indexes hold no
+# ids, and PostgreSQL reads an index alone only when every column used is in it.
+ONE = literal_column("1")
+
+
+def _approved(value):
+    return case((TaskReport.status == ReportStatus.approved, value))
+
+
+def _submitted(value):
+    return case((TaskReport.status == ReportStatus.submitted, value))
+
+
+def _report_rows(scope: Scope, *group) -> dict:
+    """{group key: (activities, quantity, people) official + the same pending}."""
+    query = (
+        select(
+            *group,
+            func.count(_approved(ONE)),
+            func.coalesce(func.sum(_approved(TaskReport.quantity)), 0),
+            func.coalesce(func.sum(_approved(TaskReport.people_served)), 0),
+            func.count(_submitted(ONE)),
+            func.coalesce(func.sum(_submitted(TaskReport.quantity)), 0),
+            func.coalesce(func.sum(_submitted(TaskReport.people_served)), 0),
+        )
+        .select_from(Task)
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .where(TaskReport.status.in_(_COUNTED), *task_conditions(scope))
+    )
+    if group:
+        query = query.group_by(*group)
+    n = len(group)
+    return {tuple(_key(v) for v in row[:n]): tuple(int(v) for v in row[n:])
+            for row in db.session.execute(query)}
+
+
+def _participation_rows(scope: Scope, *group, extra: Sequence = ()) -> dict:
+    """{group key: (人次, distinct members, minutes) official + the same pending}."""
+    query = (
+        select(
+            *group,
+            func.count(_approved(ONE)),
+            func.count(distinct(_approved(Assignment.member_id))),
+            func.coalesce(func.sum(_approved(Assignment.minutes)), 0),
+            func.count(_submitted(ONE)),
+            func.count(distinct(_submitted(Assignment.member_id))),
+            func.coalesce(func.sum(_submitted(Assignment.minutes)), 0),
+        )
+        .select_from(Task)
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .join(Assignment, Assignment.task_id == Task.id)
+        .where(
+            TaskReport.status.in_(_COUNTED),
+            Assignment.status == AssignmentStatus.done,
+            *task_conditions(scope),
+            *extra,
+        )
+    )
+    if group:
+        query = query.group_by(*group)
+    n = len(group)
+    return {tuple(_key(v) for v in row[:n]): tuple(int(v) for v in row[n:])
+            for row in db.session.execute(query)}
+
+
+def _key(value):
+    # PostgreSQL's EXTRACT returns numeric; make month keys plain ints on both databases.
+    return int(value) if value is not None and not isinstance(value, (int, str)) else value
+
+
+def _figures(report: tuple | None, people: tuple | None) -> Figures:
+    r = report or (0,) * 6
+    p = people or (0,) * 6
+    return Figures(
+        official=Totals(r[0], r[1], r[2], p[0], p[1], p[2]),
+        pending=Totals(r[3], r[4], r[5], p[3], p[4], p[5]),
+    )
+
+
+def _merge(reports: dict, people: dict) -> dict:
+    return {key: _figures(reports.get(key), people.get(key)) for key in reports.keys() | people.keys()}
+
+
+def figures(scope: Scope) -> Figures:
+    """Official and pending totals for a scope (two statements)."""
+    return _merge(_report_rows(scope), _participation_rows(scope)).get((), Figures())
+
+
+@dataclass(frozen=True)
+class CategoryFigures:
+    category_id: int
+    code: str
+    name: str
+    measure: str
+    section: Section
+    official: Totals
+    pending: Totals
+
+
+def categories() -> list[Category]:
+    """All categories in display order (one statement)."""
+    return list(db.session.scalars(select(Category).order_by(Category.sort_order, Category.id)))
+
+
+def figures_by_category(scope: Scope, *, include_empty: bool = True) -> list[CategoryFigures]:
+    """Official and pending totals per category, in category order (three statements).
+
+    Categories without any figure are listed with zeros when ``include_empty`` (and
+    when active), so a page always shows the same rows.
+    """
+    merged = _merge(_report_rows(scope, Task.category_id), _participation_rows(scope, Task.category_id))
+    rows = []
+    for cat in categories():
+        figs = merged.get((cat.id,))
+        if figs is None and not (include_empty and cat.active):
+            continue
+        figs = figs or Figures()
+        rows.append(CategoryFigures(cat.id, cat.code, cat.name, cat.measure, cat.section,
+                                    figs.official, figs.pending))
+    return rows
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    year: int
+    month: int
+    official: Totals
+    pending: Totals
+
+    @property
+    def start(self) -> date:
+        return date(self.year, self.month, 1)
+
+
+def months_between(date_from: date, date_to: date) -> list[tuple[int, int]]:
+    """(year, month) of every month that overlaps the half-open range."""
+    months = []
+    y, m = date_from.year, date_from.month
+    while date(y, m, 1) < date_to:
+        months.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return months
+
+
+def trend_window(date_from: date, date_to: date, months: int = 12) -> tuple[date, date]:
+    """The whole months of a period, widened to at least ``months`` months ending
+    with the period's last month (a month view still shows a year's trend)."""
+    last = date_to - timedelta(days=1)
+    end = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+    y, m = end.year, end.month
+    for _ in range(months):
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    start = min(date(y, m, 1), date(date_from.year, date_from.month, 1))
+    return start, end
+
+
+def figures_by_month(scope: Scope) -> list[MonthFigures]:
+    """Official and pending totals per local month of ``Task.service_date``, every
+    month of the scope listed (zeros included). The scope needs both dates."""
+    if scope.date_from is None or scope.date_to is None:
+        raise ValueError("figures_by_month needs a bounded period")
+    year = extract("year", Task.service_date)
+    month = extract("month", Task.service_date)
+    merged = _merge(_report_rows(scope, year, month), _participation_rows(scope, year, month))
+    return [
+        MonthFigures(y, m, *(lambda f: (f.official, f.pending))(merged.get((y, m), Figures())))
+        for y, m in months_between(scope.date_from, scope.date_to)
+    ]
+
+
+@dataclass(frozen=True)
+class MonthTrend:
+    """One month of the trend chart: additive figures only (no distinct members,
+    which would need a second pass over the participations)."""
+
+    year: int
+    month: int
+    activities: int
+    person_times: int
+    minutes: int
+    pending_activities: int
+    pending_person_times: int
+
+    @property
+    def start(self) -> date:
+        return date(self.year, self.month, 1)
+
+
+def trend(scope: Scope) -> list[MonthTrend]:
+    """Activities, 人次 and minutes per local month, official and pending, every month
+    of the (bounded) scope listed. Two statements, no COUNT(DISTINCT): the cheap form
+    of ``figures_by_month`` for a chart over many months."""
+    if scope.date_from is None or scope.date_to is None:
+        raise ValueError("trend needs a bounded period")
+    # Grouped by day first (rows arrive in service-date order from the index, so no
+    # sort), then the few hundred days by month: far cheaper than grouping every
+    # participation by a month expression.
+    daily_reports = (
+        select(Task.service_date.label("day"),
+               func.count(_approved(ONE)).label("a"),
+               func.count(_submitted(ONE)).label("p"))
+        .select_from(Task).join(TaskReport, TaskReport.task_id == Task.id)
+        .where(TaskReport.status.in_(_COUNTED), *task_conditions(scope))
+        .group_by(Task.service_date)
+        .subquery()
+    )
+    daily_people = (
+        select(Task.service_date.label("day"),
+               func.count(_approved(ONE)).label("pt"),
+               func.sum(_approved(Assignment.minutes)).label("minutes"),
+               func.count(_submitted(ONE)).label("ppt"))
+        .select_from(Task)
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .join(Assignment, Assignment.task_id == Task.id)
+        .where(TaskReport.status.in_(_COUNTED), Assignment.status == AssignmentStatus.done,
+               *task_conditions(scope))
+        .group_by(Task.service_date)
+        .subquery()
+    )
+
+    def by_month(daily, *columns):
+        year, month = extract("year", daily.c.day), extract("month", daily.c.day)
+        return db.session.execute(
+            select(year, month, *(func.coalesce(func.sum(c), 0) for c in columns))
+            .group_by(year, month)
+        )
+
+    activities = {(_key(y), _key(m)): (int(a), int(p))
+                  for y, m, a, p in by_month(daily_reports, daily_reports.c.a, daily_reports.c.p)}
+    people = {(_key(y), _key(m)): (int(pt), int(mins), int(ppt))
+              for y, m, pt, mins, ppt in by_month(daily_people, daily_people.c.pt,
+                                                  daily_people.c.minutes, daily_people.c.ppt)}
+    rows = []
+    for key in months_between(scope.date_from, scope.date_to):
+        a, pa = activities.get(key, (0, 0))
+        pt, mins, ppt = people.get(key, (0, 0, 0))
+        rows.append(MonthTrend(key[0], key[1], a, pt, mins, pa, ppt))
+    return rows
+
+
+def year_of(scope: Scope) -> int:
+    """The year a period belongs to: the year of its last day (today when unbounded)."""
+    if scope.date_to is not None:
+        return (scope.date_to - timedelta(days=1)).year
+    return local_today().year
+
+
+# --- Resource checklist progress -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemProgress:
+    item_id: int
+    year: int
+    unit_name: str
+    community_id: int
+    community_name: str
+    zone_name: str | None
+    category_code: str
+    category_name: str
+    measure: str
+    target: int
+    done: int  # in the category's measure; for funds: whole yuan spent in the year
+    pending: int  # quantity of submitted reports (always 0 for funds)
+    done_fen: int | None = None  # funds only: exact amount spent in the year
+
+    @property
+    def is_funds(self) -> bool:
+        return self.category_code == FUNDING_CODE
+
+    @property
+    def percent(self) -> int:
+        """Whole percent of the target reached (capped at 100 for the bar)."""
+        if self.target <= 0:
+            return 0
+        return min(100, self.done * 100 // self.target)
+
+
+def resource_progress(year: int, community_ids: Sequence[int] | None = None,
+                      unit_id: int | None = None) -> list[ItemProgress]:
+    """Each active resource item of ``year``: yearly target and what is done so far.
+
+    done = approved quantity of the item's tasks with a service date in that year;
+    for 共建活动经费 items, the funds spent in that year by the item's unit in its
+    community (FundEntry ledger, net of reversals — the figure ``fund_figures``
+    gives), in whole yuan. Two statements.
+    """
+    year_from, year_to = date(year, 1, 1), date(year + 1, 1, 1)
+    done = (
+        select(
+            Task.resource_item_id.label("item_id"),
+            func.coalesce(func.sum(_approved(TaskReport.quantity)), 0).label("done"),
+            func.coalesce(func.sum(_submitted(TaskReport.quantity)), 0).label("pending"),
+        )
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .where(
+            TaskReport.status.in_(_COUNTED),
+            Task.service_date >= year_from,
+            Task.service_date < year_to,
+            *([Task.community_id.in_(community_ids)] if community_ids is not None else []),
+            *([Task.unit_id == unit_id] if unit_id is not None else []),
+        )
+        .group_by(Task.resource_item_id)
+        .subquery()
+    )
+    conditions = [ResourceItem.year == year, ResourceItem.active.is_(True)]
+    if community_ids is not None:
+        conditions.append(ResourceItem.community_id.in_(community_ids))
+    if unit_id is not None:
+        conditions.append(ResourceItem.unit_id == unit_id)
+    rows = db.session.execute(
+        select(
+            ResourceItem.id, ResourceItem.year, ResourceItem.unit_id, Unit.name,
+            ResourceItem.community_id, Community.name, Zone.name,
+            Category.code, Category.name, Category.measure, ResourceItem.target,
+            func.coalesce(done.c.done, 0), func.coalesce(done.c.pending, 0),
+        )
+        .join(Unit, Unit.id == ResourceItem.unit_id)
+        .join(Community, Community.id == ResourceItem.community_id)
+        .join(Category, Category.id == ResourceItem.category_id)
+        .outerjoin(Zone, Zone.id == ResourceItem.zone_id)
+        .outerjoin(done, done.c.item_id == ResourceItem.id)
+        .where(*conditions)
+        .order_by(Community.name, Category.sort_order, Zone.name, Unit.name, ResourceItem.id)
+    ).all()
+    funds = {}
+    if any(row[7] == FUNDING_CODE for row in rows):
+        funds = funds_by_unit_community(year_from, year_to, community_ids, unit_id)
+    result = []
+    for (item_id, item_year, item_unit, unit_name, com_id, com_name, zone_name, code,
+         cat_name, measure, target, item_done, item_pending) in rows:
+        if code == FUNDING_CODE:
+            fen = funds.get((item_unit, com_id), 0)
+            result.append(ItemProgress(item_id, item_year, unit_name, com_id, com_name, zone_name,
+                                       code, cat_name, measure, int(target), fen // 100, 0, fen))
+        else:
+            result.append(ItemProgress(item_id, item_year, unit_name, com_id, com_name, zone_name,
+                                       code, cat_name, measure, int(target), int(item_done),
+                                       int(item_pending)))
+    return result
+
+
+@dataclass(frozen=True)
+class CategoryProgress:
+    """The resource items of one category added up (several communities at once)."""
+
+    category_code: str
+    category_name: str
+    measure: str
+    items: int
+    target: int
+    done: int
+    pending: int
+    done_fen: int | None = None
+
+    @property
+    def is_funds(self) -> bool:
+        return self.category_code == FUNDING_CODE
+
+    @property
+    def percent(self) -> int:
+        if self.target <= 0:
+            return 0
+        return min(100, self.done * 100 // self.target)
+
+
+def resource_progress_by_category(year: int, community_ids: Sequence[int] | None = None,
+                                  unit_id: int | None = None) -> list[CategoryProgress]:
+    """``resource_progress`` added up per category, in the database (three statements):
+    the sum of targets, of what the items' tasks achieved in the year, and, for
+    共建活动经费, of the funds spent by the (unit, community) pairs holding such an item."""
+    year_from, year_to = date(year, 1, 1), date(year + 1, 1, 1)
+    item_conds = [ResourceItem.year == year, ResourceItem.active.is_(True)]
+    if community_ids is not None:
+        item_conds.append(ResourceItem.community_id.in_(community_ids))
+    if unit_id is not None:
+        item_conds.append(ResourceItem.unit_id == unit_id)
+    targets = db.session.execute(
+        select(Category.id, Category.code, Category.name, Category.measure,
+               func.count(ResourceItem.id), func.coalesce(func.sum(ResourceItem.target), 0))
+        .join(ResourceItem, ResourceItem.category_id == Category.id)
+        .where(*item_conds)
+        .group_by(Category.id, Category.code, Category.name, Category.measure,
+                  Category.sort_order)
+        .order_by(Category.sort_order, Category.id)
+    ).all()
+    done = {
+        cat_id: (int(d), int(p)) for cat_id, d, p in db.session.execute(
+            select(ResourceItem.category_id,
+                   func.coalesce(func.sum(_approved(TaskReport.quantity)), 0),
+                   func.coalesce(func.sum(_submitted(TaskReport.quantity)), 0))
+            .select_from(Task)
+            .join(TaskReport, TaskReport.task_id == Task.id)
+            .join(ResourceItem, ResourceItem.id == Task.resource_item_id)
+            .where(TaskReport.status.in_(_COUNTED), Task.service_date >= year_from,
+                   Task.service_date < year_to, *item_conds)
+            .group_by(ResourceItem.category_id)
+        )
+    }
+    fund_fen = 0
+    if any(code == FUNDING_CODE for _i, code, *_rest in targets):
+        fund_fen = int(db.session.scalar(
+            select(func.coalesce(func.sum(FundEntry.amount_fen), 0)).where(
+                FundEntry.entry_date >= year_from,
+                FundEntry.entry_date < year_to,
+                exists(
+                    select(ResourceItem.id)
+                    .join(Category, Category.id == ResourceItem.category_id)
+                    .where(ResourceItem.unit_id == FundEntry.unit_id,
+                           ResourceItem.community_id == FundEntry.community_id,
+                           Category.code == FUNDING_CODE, *item_conds)
+                ),
+            )
+        ))
+    result = []
+    for cat_id, code, name, measure, items, target in targets:
+        if code == FUNDING_CODE:
+            result.append(CategoryProgress(code, name, measure, int(items), int(target),
+                                           fund_fen // 100, 0, fund_fen))
+        else:
+            d, p = done.get(cat_id, (0, 0))
+            result.append(CategoryProgress(code, name, measure, int(items), int(target), d, p))
+    return result
+
+
+def funds_by_unit_community(date_from: date, date_to: date,
+                            community_ids: Sequence[int] | None = None,
+                            unit_id: int | None = None) -> dict[tuple[int, int], int]:
+    """Funds spent (fen, net of reversals) per (unit, community) in a period: the
+    grouped form of ``fund_figures(...).spent_fen`` (one statement)."""
+    conditions = [FundEntry.entry_date >= date_from, FundEntry.entry_date < date_to]
+    if community_ids is not None:
+        conditions.append(FundEntry.community_id.in_(community_ids))
+    if unit_id is not None:
+        conditions.append(FundEntry.unit_id == unit_id)
+    rows = db.session.execute(
+        select(FundEntry.unit_id, FundEntry.community_id, func.sum(FundEntry.amount_fen))
+        .where(*conditions)
+        .group_by(FundEntry.unit_id, FundEntry.community_id)
+    )
+    return {(u, c): int(total) for u, c, total in rows}
+
+
+# --- Findings (摸排问题) -----------------------------------------------------------
+
+
+def finding_conditions(scope: Scope) -> list:
+    """WHERE conditions on Finding for a scope: the survey's date, unit, community,
+    zone. A finding is counted from the day it was found, with its status today;
+    the category filter does not apply (every finding comes from a survey)."""
+    conditions = [Finding.active.is_(True)]
+    if scope.date_from is not None:
+        conditions.append(Finding.found_on >= scope.date_from)
+    if scope.date_to is not None:
+        conditions.append(Finding.found_on < scope.date_to)
+    if scope.unit_id is not None:
+        conditions.append(Finding.unit_id == scope.unit_id)
+    if scope.community_ids is not None:
+        conditions.append(Finding.community_id.in_(scope.community_ids))
+    if scope.zone_id is not None:
+        conditions.append(Finding.zone_id == scope.zone_id)
+    return conditions
+
+
+@dataclass(frozen=True)
+class FindingCounts:
+    """Findings found in a period, by kind and by status today.
+
+    ``handed_over`` counts every finding that has been handed over, including
+    those since fixed (已移交); ``fixed`` those fixed (已整改); ``open`` = not fixed.
+    """
+
+    total: int = 0
+    by_kind: dict = None  # FindingKind -> int (every kind present, zeros included)
+    by_status: dict = None  # FindingStatus -> int
+
+    @property
+    def handed_over(self) -> int:
+        return self.by_status[FindingStatus.handed_over] + self.by_status[FindingStatus.fixed]
+
+    @property
+    def fixed(self) -> int:
+        return self.by_status[FindingStatus.fixed]
+
+    @property
+    def open(self) -> int:
+        return self.total - self.fixed
+
+
+def findings_counts(scope: Scope) -> FindingCounts:
+    """Counts of active findings by kind and status (one statement)."""
+    by_kind = {kind: 0 for kind in FindingKind}
+    by_status = {status: 0 for status in FindingStatus}
+    total = 0
+    rows = db.session.execute(
+        select(Finding.kind, Finding.status, func.count(Finding.id))
+        .where(*finding_conditions(scope))
+        .group_by(Finding.kind, Finding.status)
+    )
+    for kind, status, count in rows:
+        by_kind[kind] += count
+        by_status[status] += count
+        total += count
+    return FindingCounts(total, by_kind, by_status)
+
+
+# --- "双创" progress by zone (or by community) -------------------------------------
+
+
+@dataclass
+class DoubleRow:
+    """One zone (or community) of the "双创" view. Period figures are official
+    unless named pending; ``*_year`` is the year to date up to the period's end."""
+
+    key: int | None
+    name: str
+    community_name: str = ""
+    ads: int = 0
+    ads_pending: int = 0
+    ads_year: int = 0
+    ads_target: int = 0
+    stairs: int = 0
+    stairs_pending: int = 0
+    stairs_year: int = 0
+    stairs_target: int = 0
+    found: int = 0
+    handed_over: int = 0
+    fixed: int = 0
+    found_year: int = 0
+    survey_target: int = 0
+    activities: int = 0
+    person_times: int = 0
+    members: int = 0
+    minutes: int = 0
+    pending_person_times: int = 0
+
+    @staticmethod
+    def percent(done: int, target: int) -> int:
+        return 0 if target <= 0 else min(100, done * 100 // target)
+
+
+@dataclass(frozen=True)
+class DoubleView:
+    by: str  # "zone" or "community"
+    year: int
+    rows: list
+    total: DoubleRow
+
+
+def double_progress(scope: Scope, by: str = "zone") -> DoubleView:
+    """"双创" figures per responsibility zone (``by="zone"``) or per community.
+
+    In the period: ads cleared (牛皮癣清除, 处) and stairwells painted (楼道粉刷, 个)
+    from approved reports, with pending apart; findings found / handed over / fixed;
+    participation (人次, distinct members, hours) in the "双创" categories. Against
+    the zone's targets: the resource items of those categories of the period's
+    year, and the year to date up to the period's end. Eight statements.
+
+    Every zone (community) in the scope is listed, zeros included; work recorded
+    without a zone is listed under ``key=None``. The distinct members of the total
+    row are counted across rows (one member in two zones counts once).
+    """
+    if by not in ("zone", "community"):
+        raise ValueError(by)
+    year = year_of(scope)
+    year_from = date(year, 1, 1)
+    wide_from = min(year_from, scope.date_from) if scope.date_from else None
+    cats = {c.code: c.id for c in db.session.scalars(
+        select(Category).where(Category.code.in_(DOUBLE_CODES)))}
+    double_ids = tuple(cats.values())
+    ad_id, stair_id, survey_id = (cats.get(code) for code in DOUBLE_CODES)
+
+    group = Task.zone_id if by == "zone" else Task.community_id
+    base = Scope(scope.date_from, scope.date_to, scope.unit_id, scope.community_ids,
+                 scope.zone_id, None)
+    wide = Scope(wide_from, scope.date_to, scope.unit_id, scope.community_ids, scope.zone_id, None)
+
+    def in_period(col):
+        conds = []
+        if scope.date_from is not None:
+            conds.append(col >= scope.date_from)
+        return and_(*conds) if conds else true()
+
+    # 1. Quantities per group and category: period official / pending, year to date.
+    period = in_period(Task.service_date)
+    quantities = db.session.execute(
+        select(
+            group, Task.category_id,
+            func.coalesce(func.sum(case((and_(period, TaskReport.status == ReportStatus.approved),
+                                             TaskReport.quantity))), 0),
+            func.coalesce(func.sum(case((and_(period, TaskReport.status == ReportStatus.submitted),
+                                             TaskReport.quantity))), 0),
+            func.coalesce(func.sum(case((and_(Task.service_date >= year_from,
+                                              TaskReport.status == ReportStatus.approved),
+                                         TaskReport.quantity))), 0),
+            func.count(case((and_(period, TaskReport.status == ReportStatus.approved), 1))),
+        )
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .where(TaskReport.status.in_(_COUNTED), Task.category_id.in_(double_ids),
+               *task_conditions(wide))
+        .group_by(group, Task.category_id)
+    ).all()
+    # 2. Participation per group in the "双创" categories.
+    only_double = [Task.category_id.in_(double_ids)]
+    people = _participation_rows(base, group, extra=only_double)
+    # 2b. Distinct members over all groups (a member in two zones counts once).
+    overall = _participation_rows(base, extra=only_double).get((), (0,) * 6)
+    # 3. Findings per group and status: in the period, and found in the year to date.
+    fgroup = Finding.zone_id if by == "zone" else Finding.community_id
+    fperiod = in_period(Finding.found_on)
+    findings = db.session.execute(
+        select(
+            fgroup,
+            func.count(case((fperiod, 1))),
+            func.count(case((and_(fperiod, Finding.status.in_(
+                (FindingStatus.handed_over, FindingStatus.fixed))), 1))),
+            func.count(case((and_(fperiod, Finding.status == FindingStatus.fixed), 1))),
+            func.count(case((Finding.found_on >= year_from, 1))),
+        )
+        .where(*finding_conditions(wide))
+        .group_by(fgroup)
+    ).all()
+    # 4. Targets of the year's "双创" resource items.
+    tgroup = ResourceItem.zone_id if by == "zone" else ResourceItem.community_id
+    tconds = [ResourceItem.year == year, ResourceItem.active.is_(True),
+              ResourceItem.category_id.in_(double_ids)]
+    if scope.unit_id is not None:
+        tconds.append(ResourceItem.unit_id == scope.unit_id)
+    if scope.community_ids is not None:
+        tconds.append(ResourceItem.community_id.in_(scope.community_ids))
+    if scope.zone_id is not None:
+        tconds.append(ResourceItem.zone_id == scope.zone_id)
+    targets = db.session.execute(
+        select(tgroup, ResourceItem.category_id, func.sum(ResourceItem.target))
+        .where(*tconds).group_by(tgroup, ResourceItem.category_id)
+    ).all()
+    # 5. The groups themselves (every zone / community in the scope, zeros included).
+    if by == "zone":
+        zconds = [Zone.active.is_(True)]
+        if scope.community_ids is not None:
+            zconds.append(Zone.community_id.in_(scope.community_ids))
+        if scope.zone_id is not None:
+            zconds.append(Zone.id == scope.zone_id)
+        groups = db.session.execute(
+            select(Zone.id, Zone.name, Community.name)
+            .join(Community, Community.id == Zone.community_id)
+            .where(*zconds).order_by(Community.name, Zone.name, Zone.id)
+        ).all()
+    else:
+        cconds = [Community.active.is_(True)]
+        if scope.community_ids is not None:
+            cconds.append(Community.id.in_(scope.community_ids))
+        groups = db.session.execute(
+            select(Community.id, Community.name, literal(""))
+            .where(*cconds).order_by(Community.name, Community.id)
+        ).all()
+
+    rows: dict = {key: DoubleRow(key, name, com) for key, name, com in groups}
+
+    def row(key):
+        if key not in rows:
+            rows[key] = DoubleRow(key, "")  # work without a zone, or an inactive zone
+        return rows[key]
+
+    for key, cat_id, qty, pending, qty_year, activities in quantities:
+        r = row(key)
+        r.activities += int(activities)
+        if cat_id == ad_id:
+            r.ads, r.ads_pending, r.ads_year = int(qty), int(pending), int(qty_year)
+        elif cat_id == stair_id:
+            r.stairs, r.stairs_pending, r.stairs_year = int(qty), int(pending), int(qty_year)
+    for key, (pt, members, minutes, pending_pt, _pm, _pmin) in people.items():
+        r = row(key[0])
+        r.person_times, r.members, r.minutes = pt, members, minutes
+        r.pending_person_times = pending_pt
+    for key, found, handed, fixed, found_year in findings:
+        r = row(key)
+        r.found, r.handed_over, r.fixed, r.found_year = int(found), int(handed), int(fixed), int(found_year)
+    for key, cat_id, target in targets:
+        r = row(key)
+        if cat_id == ad_id:
+            r.ads_target = int(target or 0)
+        elif cat_id == stair_id:
+            r.stairs_target = int(target or 0)
+        elif cat_id == survey_id:
+            r.survey_target = int(target or 0)
+
+    ordered = [rows[key] for key, _n, _c in groups]
+    if None in rows:
+        ordered.append(rows[None])
+    ordered += [r for key, r in rows.items() if key is not None and r not in ordered]
+    total = DoubleRow(None, "")
+    for r in ordered:
+        for name in ("ads", "ads_pending", "ads_year", "ads_target", "stairs", "stairs_pending",
+                     "stairs_year", "stairs_target", "found", "handed_over", "fixed",
+                     "found_year", "survey_target", "activities", "person_times", "minutes",
+                     "pending_person_times"):
+            setattr(total, name, getattr(total, name) + getattr(r, name))
+    total.members = overall[1]
+    return DoubleView(by, year, ordered, total)
+
+
+# --- Coverage (参与情况 / 不漏一人) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NotYet:
+    """A member on roll who has not taken part (listed by name, never ranked)."""
+
+    member_id: int
+    name: str
+    has_pending: bool  # took part in an activity still 待审核
+
+
+@dataclass(frozen=True)
+class Coverage:
+    on_roll: int  # active members of the unit
+    took_part: int  # of those, with a done participation in an approved task
+    person_times: int  # 人次 of the unit's members (approved tasks)
+    minutes: int
+    pending_person_times: int  # 人次 in tasks still 待审核
+    not_yet: list  # NotYet, ordered by name
+
+    @property
+    def rate_permille(self) -> int:
+        """参与率 in tenths of a percent (867 → 86.7%), integer arithmetic."""
+        if self.on_roll <= 0:
+            return 0
+        return (self.took_part * 1000 * 2 + self.on_roll) // (self.on_roll * 2)
+
+    @property
+    def rate_text(self) -> str:
+        return f"{self.rate_permille // 10}.{self.rate_permille % 10}%"
+
+
+def _took_part(member_col, date_from: date, date_to: date, status: ReportStatus):
+    """EXISTS a done participation of ``member_col`` in a task of the period whose
+    report has ``status``."""
+    return exists(
+        select(Assignment.id)
+        .join(Task, Task.id == Assignment.task_id)
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .where(
+            Assignment.member_id == member_col,
+            Assignment.status == AssignmentStatus.done,
+            TaskReport.status == status,
+            Task.service_date >= date_from,
+            Task.service_date < date_to,
+        )
+    )
+
+
+def coverage(unit_id: int, date_from: date, date_to: date) -> Coverage:
+    """Who of a unit took part in a period: on roll, took part, 参与率, and the
+    named list of those who did not (by name). Three statements.
+
+    Any approved task counts, whichever unit's checklist it came from: the question
+    is whether the member took part. 人次 counts every participation by the unit's
+    members (also those since deactivated); "took part" counts members on roll.
+    """
+    on_roll = db.session.scalar(
+        select(func.count(Member.id)).where(Member.unit_id == unit_id, Member.active.is_(True))
+    )
+    pt, took_part, minutes, pending_pt = db.session.execute(
+        select(
+            func.count(_approved(ONE)),
+            func.count(distinct(case((and_(TaskReport.status == ReportStatus.approved,
+                                           Member.active.is_(True)), Assignment.member_id)))),
+            func.coalesce(func.sum(_approved(Assignment.minutes)), 0),
+            func.count(_submitted(ONE)),
+        )
+        .select_from(Assignment)
+        .join(Member, Member.id == Assignment.member_id)
+        .join(Task, Task.id == Assignment.task_id)
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .where(
+            Member.unit_id == unit_id,
+            Assignment.status == AssignmentStatus.done,
+            TaskReport.status.in_(_COUNTED),
+            Task.service_date >= date_from,
+            Task.service_date < date_to,
+        )
+    ).one()
+    not_yet = [
+        NotYet(member_id, name, bool(pending))
+        for member_id, name, pending in db.session.execute(
+            select(
+                Member.id,
+                Member.name,
+                _took_part(Member.id, date_from, date_to, ReportStatus.submitted),
+            )
+            .where(
+                Member.unit_id == unit_id,
+                Member.active.is_(True),
+                ~_took_part(Member.id, date_from, date_to, ReportStatus.approved),
+            )
+            .order_by(Member.name, Member.id)
+        )
+    ]
+    return Coverage(int(on_roll), int(took_part), int(pt), int(minutes), int(pending_pt), not_yet)
+
+
+@dataclass(frozen=True)
+class MemberStatus:
+    """A member's own participation in a period (nobody else's, no comparison)."""
+
+    activities: int  # done participations in approved tasks
+    minutes: int
+    pending: int  # done participations in tasks still 待审核
+
+
+def member_status(member_id: int, date_from: date, date_to: date) -> MemberStatus:
+    """A member's own official activities and hours, and those still 待审核 (one statement)."""
+    activities, minutes, pending = db.session.execute(
+        select(
+            func.count(_approved(ONE)),
+            func.coalesce(func.sum(_approved(Assignment.minutes)), 0),
+            func.count(_submitted(ONE)),
+        )
+        .select_from(Assignment)
+        .join(Task, Task.id == Assignment.task_id)
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .where(
+            Assignment.member_id == member_id,
+            Assignment.status == AssignmentStatus.done,
+            TaskReport.status.in_(_COUNTED),
+            Task.service_date >= date_from,
+            Task.service_date < date_to,
+        )
+    ).one()
+    return MemberStatus(int(activities), int(minutes), int(pending))
+
+
+# --- The liaison's home page ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomeFigures:
+    pending_reviews: int | None  # reports 待审核 in the liaison's communities
+    stale_reviews: int | None  # of those, waiting longer than ``stale_days``
+    stale_tasks: int | None  # ended, not cancelled, not reported (or returned, not resubmitted)
+    open_findings: int  # found or handed over, not yet fixed
+    month_from: date
+    month_to: date
+    month: Figures  # this month's official and pending totals
+
+
+def home_figures(community_ids: Sequence[int] | None, *, stale_days: int = 7,
+                 now=None, queues: bool = True) -> HomeFigures:
+    """What a liaison sees first, for the communities they manage (``None`` = all,
+    for an admin). Five statements; three with ``queues=False``, which leaves out the
+    review queue counts (pending, stale: ``None``) for a page that counts them itself."""
+    now = now or utcnow()
+    today = now.astimezone(LOCAL_TZ).date()
+    month_from = today.replace(day=1)
+    month_to = date(month_from.year + (month_from.month == 12), month_from.month % 12 + 1, 1)
+    ids = tuple(community_ids) if community_ids is not None else None
+    in_reach = [] if ids is None else [Task.community_id.in_(ids)]
+
+    pending = stale_reviews = stale_tasks = None
+    if queues:
+        pending, stale_reviews, stale_tasks = _queue_counts(in_reach, stale_days, now)
+    open_findings = db.session.scalar(
+        select(func.count(Finding.id)).where(
+            Finding.active.is_(True),
+            Finding.status.in_(OPEN_FINDING),
+            *([] if ids is None else [Finding.community_id.in_(ids)]),
+        )
+    )
+    month = figures(Scope(date_from=month_from, date_to=month_to, community_ids=ids))
+    return HomeFigures(pending, stale_reviews, stale_tasks, int(open_findings),
+                       month_from, month_to, month)
+
+
+def _queue_counts(in_reach: list, stale_days: int, now) -> tuple[int, int, int]:
+    pending, stale_reviews = db.session.execute(
+        select(
+            func.count(),
+            func.count(case((TaskReport.submitted_at < now - timedelta(days=stale_days), 1))),
+        )
+        .join(Task, Task.id == TaskReport.task_id)
+        .where(TaskReport.status == ReportStatus.submitted, *in_reach)
+    ).one()
+    # The liaison's stale list (review.stale): ended, not cancelled, and not
+    # reported — or returned and not yet resubmitted.
+    stale_tasks = db.session.scalar(
+        select(func.count(Task.id))
+        .outerjoin(TaskReport, TaskReport.task_id == Task.id)
+        .where(
+            Task.status != TaskStatus.cancelled,
+            Task.ends_at < now,
+            or_(TaskReport.id.is_(None), TaskReport.status == ReportStatus.returned),
+            *in_reach,
+        )
+    )
+    return int(pending), int(stale_reviews), int(stale_tasks)
+
+
+# --- figures for the monthly summary (reports) ---
+
+
+def fund_ledgers(year: int, community_ids: Sequence[int] | None = None
+                 ) -> dict[tuple[int, int], FundFigures]:
+    """Every unit × community ledger of a year: spent in the year and the budget.
+
+    A ledger exists once it has a budget, an entry, or a resource checklist item
+    that year, so a liaison can open it before the first yuan is spent. Three
+    statements (the spending is ``funds_by_unit_community``).
+    """
+    def in_reach(column):
+        return [] if community_ids is None else [column.in_(community_ids)]
+
+    spent = funds_by_unit_community(date(year, 1, 1), date(year + 1, 1, 1), community_ids)
+    budgets = {
+        (u, c): int(amount) for u, c, amount in db.session.execute(
+            select(FundBudget.unit_id, FundBudget.community_id, FundBudget.amount_fen)
+            .where(FundBudget.year == year, *in_reach(FundBudget.community_id))
+        )
+    }
+    committed = set(db.session.execute(
+        select(ResourceItem.unit_id, ResourceItem.community_id)
+        .where(ResourceItem.year == year, ResourceItem.active.is_(True),
+               *in_reach(ResourceItem.community_id))
+        .group_by(ResourceItem.unit_id, ResourceItem.community_id)
+    ).tuples())
+    keys = committed | spent.keys() | budgets.keys()
+    return {key: FundFigures(spent.get(key, 0), spent.get(key, 0), budgets.get(key, 0))
+            for key in sorted(keys)}
+
+
+@dataclass(frozen=True)
+class CommunitySection:
+    community_id: int
+    community_name: str
+    section: Section
+    activities: int  # approved reports
+
+
+def activities_by_community_section(scope: Scope) -> list[CommunitySection]:
+    """Where each section's official work took place: approved activities per
+    community and category section, by community name (one statement)."""
+    rows = db.session.execute(
+        select(Task.community_id, Community.name, Category.section, func.count(TaskReport.id))
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .join(Category, Category.id == Task.category_id)
+        .join(Community, Community.id == Task.community_id)
+        .where(TaskReport.status == ReportStatus.approved, *task_conditions(scope))
+        .group_by(Task.community_id, Community.name, Category.section)
+        .order_by(Community.name, Task.community_id)
+    )
+    return [CommunitySection(cid, name, Section(section), int(n)) for cid, name, section, n in rows]

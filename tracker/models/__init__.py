@@ -1,8 +1,12 @@
 """All models, importable from one place (Alembic autogenerate needs them loaded)."""
 from .audit import AuditEvent
+from .findings import OPEN_FINDING, Finding, FindingKind, FindingStatus
 from .funds import FundBudget, FundEntry
+from .invitations import Invitation, InvitationPurpose
+from .onsite import Photo
 from .people import Member, Role, Unit, liaison_community
 from .places import Community, Zone
+from .residents import Resident, ResidentCategory, mask_phone, resident_member, task_resident
 from .work import (
     HOLDING,
     Assignment,

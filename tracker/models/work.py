@@ -87,8 +87,12 @@ class Task(db.Model):
         # open-task list: WHERE status='open' AND starts_at > now ORDER BY starts_at
         Index("ix_task_status_starts", "status", "starts_at"),
         # rollups: filter by community/unit and a range of local service dates
-        Index("ix_task_community_date", "community_id", "service_date"),
+        Index("ix_task_community_date", "community_id", "service_date", "category_id", "zone_id"),
         Index("ix_task_unit_date", "unit_id", "service_date"),
+        # rollups over every community (admin, county): a range of service dates,
+        # read in date order; this and the community index above carry the columns
+        # the rollups group by, so they are read alone (see docs/performance.md)
+        Index("ix_task_service_date", "service_date", "category_id", "community_id", "zone_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -156,7 +160,12 @@ class Assignment(db.Model):
 
     __table_args__ = (
         UniqueConstraint("task_id", "member_id"),
-        Index("ix_assignment_member_status", "member_id", "status"),
+        # 我的任务, and coverage (参与率): a member's done participations, their
+        # tasks and minutes, read from the index alone (task_id, minutes: rollups)
+        Index("ix_assignment_member_status", "member_id", "status", "task_id", "minutes"),
+        # rollups: 人次 / distinct members / minutes of a set of tasks are read from
+        # this index alone (no table lookups), see docs/performance.md.
+        Index("ix_assignment_task_rollup", "task_id", "status", "member_id", "minutes"),
         CheckConstraint("minutes IS NULL OR (minutes > 0 AND minutes <= 1440)", name="minutes_range"),
     )
 
@@ -194,6 +203,8 @@ class TaskReport(db.Model):
         CheckConstraint("quantity >= 0", name="quantity_nonneg"),
         CheckConstraint("people_served >= 0", name="people_nonneg"),
         Index("ix_task_report_status", "status"),
+        # rollups: a task's report status and figures without reading the row
+        Index("ix_task_report_task_figures", "task_id", "status", "quantity", "people_served"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

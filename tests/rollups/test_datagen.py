@@ -1,0 +1,66 @@
+"""`flask generate-data` builds a consistent history in every state, in bulk."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tracker import rollups
+from tracker.extensions import db
+from tracker.models import (
+    Assignment,
+    AssignmentStatus,
+    Finding,
+    FindingStatus,
+    Member,
+    ReportStatus,
+    Role,
+    Task,
+    TaskReport,
+    TaskStatus,
+    Unit,
+)
+
+ARGS = ["generate-data", "--members", "120", "--communities", "3", "--zones", "6",
+        "--tasks", "400", "--assignments", "2400", "--years", "2", "--seed", "7", "--batch", "500"]
+
+
+def count(model, *where) -> int:
+    return db.session.scalar(select(func.count(model.id)).where(*where))
+
+
+def test_generate_data_builds_every_state(app, runner):
+    result = runner.invoke(args=ARGS)
+    assert result.exit_code == 0, result.output
+    assert "task: 400" in result.output and "assignment: 2400" in result.output
+    assert count(Task) == 400 and count(Assignment) == 2400 and count(Member) == 120
+    for status in TaskStatus:
+        assert count(Task, Task.status == status), status
+    for status in AssignmentStatus:
+        assert count(Assignment, Assignment.status == status), status
+    for status in ReportStatus:
+        assert count(TaskReport, TaskReport.status == status), status
+    for status in FindingStatus:
+        assert count(Finding, Finding.status == status), status
+    assert count(Member, Member.role == Role.admin) == 1
+    assert count(Member, Member.role == Role.liaison) == 3
+    # Slots are never over-booked and every holding participation is counted.
+    holding = select(func.count(Assignment.id)).where(
+        Assignment.task_id == Task.id, Assignment.status != AssignmentStatus.withdrawn
+    ).scalar_subquery()
+    assert count(Task, Task.taken != holding) == 0
+    assert count(Task, Task.taken > Task.slots) == 0
+    # The official figures are those of the approved reports.
+    figures = rollups.figures(rollups.Scope())
+    assert figures.official.activities == count(TaskReport, TaskReport.status == ReportStatus.approved)
+    assert figures.pending.activities == count(TaskReport, TaskReport.status == ReportStatus.submitted)
+
+
+def test_generate_data_adds_to_what_is_there(app, runner):
+    assert runner.invoke(args=ARGS).exit_code == 0
+    assert runner.invoke(args=ARGS).exit_code == 0
+    assert count(Task) == 800
+    assert db.session.scalar(select(func.count(func.distinct(Member.phone)))) == 240
+    # New rows after a bulk load get fresh ids (PostgreSQL sequences were moved on).
+    unit = Unit(name="县新单位")
+    db.session.add(unit)
+    db.session.commit()
+    assert unit.id > 2

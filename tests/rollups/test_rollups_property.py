@@ -1,0 +1,389 @@
+"""Property test: random histories → every rollup figure equals a brute-force recount.
+
+Hypothesis draws tasks (any category, date, status), participations in every state,
+reports in every state (or none), findings and fund entries; the test writes them,
+asks ``tracker.rollups`` and recounts the same figure in plain Python from what it
+drew. Finally every submitted report is returned: official figures must not move
+(pending never leaks into official figures) and pending ones must drop to zero.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests import factories as f
+from tests.rollups import builders as b
+from tracker import rollups as r
+from tracker.extensions import db
+from tracker.models import (
+    AssignmentStatus,
+    FindingKind,
+    FindingStatus,
+    ReportStatus,
+    Role,
+    TaskReport,
+    TaskStatus,
+)
+from tracker.reference import ensure_categories
+from tracker.timeutil import local_today
+
+TODAY = local_today()
+NOW = datetime.now(timezone.utc)
+CODES = ["ecommerce_training", "cobuild_funding", "environment_cleanup", "ad_removal",
+         "stairwell_painting", "facility_survey"]
+DOUBLE = {"ad_removal", "stairwell_painting", "facility_survey"}
+N_MEMBERS = 6
+
+participation = st.tuples(
+    st.integers(0, N_MEMBERS - 1),
+    st.sampled_from(list(AssignmentStatus)),
+    st.integers(1, 8).map(lambda n: n * 30),
+)
+task_spec = st.fixed_dictionaries({
+    "item": st.integers(0, 100),  # index into the drawn world's items (mod len)
+    "day": st.integers(-400, 20),  # days from today
+    "status": st.sampled_from(list(TaskStatus)),
+    "report": st.sampled_from([None, *ReportStatus]),
+    "quantity": st.integers(0, 60),
+    "people": st.integers(0, 40),
+    "submitted_days_ago": st.integers(0, 20),
+    "people_on_it": st.lists(participation, max_size=5, unique_by=lambda p: p[0]),
+    "findings": st.lists(st.tuples(st.sampled_from(list(FindingKind)),
+                                   st.sampled_from(list(FindingStatus)), st.booleans()),
+                         max_size=3),
+})
+fund_spec = st.tuples(st.integers(0, 1), st.integers(0, 1), st.integers(-400, 0),
+                      st.integers(-50_000, 500_000))
+
+
+@dataclass
+class Drawn:
+    """What was written, in plain Python, for the brute-force recount."""
+
+    members: list = field(default_factory=list)  # (id, unit_id, active)
+    items: list = field(default_factory=list)  # dict
+    tasks: list = field(default_factory=list)  # dict
+    assignments: list = field(default_factory=list)  # dict
+    findings: list = field(default_factory=list)  # dict
+    funds: list = field(default_factory=list)  # (unit_id, community_id, day, fen)
+
+
+def wipe() -> None:
+    db.session.rollback()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+    db.session.expunge_all()  # ids are reused: forget the objects of the last example
+    ensure_categories()
+    db.session.commit()
+
+
+def build(tasks, funds, range_start, range_len) -> tuple[Drawn, dict]:
+    d = Drawn()
+    units = [f.unit("甲单位"), f.unit("乙单位")]
+    coms = [f.community("一社区"), f.community("二社区")]
+    zones = [f.zone(coms[0], "一区", units[0]), f.zone(coms[0], "二区", units[0])]
+    admin = f.member(units[0], Role.admin, "admin")
+    d.members.append((admin.id, admin.unit_id, True))  # on roll, never takes part
+    for i in range(N_MEMBERS):
+        m = f.member(units[i % 2], name=f"m{i}", active=i != 5)
+        d.members.append((m.id, m.unit_id, m.active))
+    members = [db.session.get(type(admin), mid) for mid, _u, _a in d.members[1:]]
+    for year in (TODAY.year - 1, TODAY.year):
+        for ci, com in enumerate(coms):
+            for code in CODES:
+                for zone in ([None] if code not in DOUBLE or ci == 1 else [None, *zones]):
+                    it = f.item(units[ci], com, code, year=year, target=10 + len(d.items),
+                                zone=zone)
+                    d.items.append({"id": it.id, "obj": it, "unit": it.unit_id, "community": com.id,
+                                    "zone": zone.id if zone else None, "code": code, "year": year,
+                                    "target": it.target, "active": True})
+    d.items[-1]["obj"].active = False  # an inactive item is left out
+    d.items[-1]["active"] = False
+    for spec in tasks:
+        item = d.items[spec["item"] % len(d.items)]
+        day = TODAY + timedelta(days=spec["day"])
+        t = b.task_on(item["obj"], admin, day, status=spec["status"], leader=members[0])
+        row = {"id": t.id, "item": item["id"], "unit": item["unit"], "community": item["community"],
+               "zone": item["zone"], "code": item["code"], "category": t.category_id,
+               "day": day, "status": spec["status"], "ends_at": t.ends_at, "report": spec["report"],
+               "quantity": spec["quantity"], "people": spec["people"]}
+        d.tasks.append(row)
+        for index, status, minutes in spec["people_on_it"]:
+            mid = members[index].id
+            b.join(t, members[index], status, minutes)
+            d.assignments.append({"task": t.id, "member": mid, "status": status,
+                                  "minutes": minutes if status == AssignmentStatus.done else None})
+        if spec["report"] is not None:
+            rep = b.report(t, admin, spec["report"], spec["quantity"], spec["people"])
+            rep.submitted_at = NOW - timedelta(days=spec["submitted_days_ago"], hours=1)
+            row["submitted_at"] = rep.submitted_at
+        if item["code"] == "facility_survey":
+            for kind, status, active in spec["findings"]:
+                b.finding(t, admin, kind, status, active)
+                d.findings.append({"community": item["community"], "zone": item["zone"],
+                                   "unit": item["unit"], "day": day, "kind": kind,
+                                   "status": status, "active": active})
+    for ui, ci, day_offset, fen in funds:
+        day = TODAY + timedelta(days=day_offset)
+        b.fund(units[ui], coms[ci], admin, day, fen)
+        d.funds.append((units[ui].id, coms[ci].id, day, fen))
+    db.session.commit()
+    ids = {"units": [u.id for u in units], "coms": [c.id for c in coms],
+           "zones": [z.id for z in zones], "range": (TODAY + timedelta(days=range_start),
+                                                     TODAY + timedelta(days=range_start + range_len))}
+    return d, ids
+
+
+# --- brute force -------------------------------------------------------------------
+
+
+def in_scope(t, s: r.Scope) -> bool:
+    return ((s.date_from is None or t["day"] >= s.date_from)
+            and (s.date_to is None or t["day"] < s.date_to)
+            and (s.unit_id is None or t["unit"] == s.unit_id)
+            and (s.community_ids is None or t["community"] in s.community_ids)
+            and (s.zone_id is None or t["zone"] == s.zone_id)
+            and (s.category_id is None or t["category"] == s.category_id))
+
+
+def recount(d: Drawn, s: r.Scope, status: ReportStatus, extra=lambda t: True) -> r.Totals:
+    tasks = {t["id"]: t for t in d.tasks if in_scope(t, s) and t["report"] == status and extra(t)}
+    done = [a for a in d.assignments if a["task"] in tasks and a["status"] == AssignmentStatus.done]
+    return r.Totals(
+        activities=len(tasks),
+        quantity=sum(t["quantity"] for t in tasks.values()),
+        people_served=sum(t["people"] for t in tasks.values()),
+        person_times=len(done),
+        members=len({a["member"] for a in done}),
+        minutes=sum(a["minutes"] for a in done),
+    )
+
+
+def recount_findings(d: Drawn, s: r.Scope, extra=lambda x: True) -> list:
+    return [x for x in d.findings if x["active"]
+            and (s.date_from is None or x["day"] >= s.date_from)
+            and (s.date_to is None or x["day"] < s.date_to)
+            and (s.unit_id is None or x["unit"] == s.unit_id)
+            and (s.community_ids is None or x["community"] in s.community_ids)
+            and (s.zone_id is None or x["zone"] == s.zone_id) and extra(x)]
+
+
+def check_all(d: Drawn, ids: dict) -> None:
+    cats = {c.code: c.id for c in r.categories()}
+    lo, hi = ids["range"]
+    month_from = TODAY.replace(day=1)
+    month_to = date(month_from.year + (month_from.month == 12), month_from.month % 12 + 1, 1)
+    year_from, year_to = date(TODAY.year, 1, 1), date(TODAY.year + 1, 1, 1)
+    scopes = [
+        r.Scope(),
+        r.Scope(lo, hi),
+        r.Scope(month_from, month_to),
+        r.Scope(year_from, year_to, community_ids=(ids["coms"][0],)),
+        r.Scope(lo, hi, unit_id=ids["units"][1]),
+        r.Scope(None, hi, zone_id=ids["zones"][0]),
+        r.Scope(lo, None, category_id=cats["ad_removal"]),
+        r.Scope(lo, hi, community_ids=()),
+    ]
+    for s in scopes:
+        official, pending = recount(d, s, ReportStatus.approved), recount(d, s, ReportStatus.submitted)
+        assert r.totals(s) == official, s
+        assert r.totals(s, ReportStatus.submitted) == pending, s
+        assert r.figures(s) == r.Figures(official, pending), s
+        by_cat = {row.category_id: row for row in r.figures_by_category(s)}
+        for code, cat_id in cats.items():
+            extra = (lambda t, c=cat_id: t["category"] == c)
+            expected = r.Figures(recount(d, s, ReportStatus.approved, extra),
+                                 recount(d, s, ReportStatus.submitted, extra))
+            got = by_cat.get(cat_id)
+            assert (r.Figures(got.official, got.pending) if got else r.Figures()) == expected, code
+        found = recount_findings(d, s)
+        counts = r.findings_counts(s)
+        assert counts.total == len(found)
+        assert counts.by_kind == {k: sum(x["kind"] == k for x in found) for k in FindingKind}
+        assert counts.by_status == {k: sum(x["status"] == k for x in found) for k in FindingStatus}
+        assert counts.handed_over == sum(x["status"] != FindingStatus.found for x in found)
+
+    # month by month
+    for s in (r.Scope(lo, hi), r.Scope(year_from, year_to, community_ids=(ids["coms"][1],))):
+        months = r.figures_by_month(s)
+        assert [(m.year, m.month) for m in months] == r.months_between(s.date_from, s.date_to)
+        for m in months:
+            start = date(m.year, m.month, 1)
+            end = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+            ms = r.Scope(max(start, s.date_from), min(end, s.date_to), community_ids=s.community_ids)
+            assert (m.official, m.pending) == (recount(d, ms, ReportStatus.approved),
+                                               recount(d, ms, ReportStatus.submitted))
+        for m, t in zip(months, r.trend(s)):
+            assert (t.year, t.month, t.activities, t.person_times, t.minutes,
+                    t.pending_activities, t.pending_person_times) == (
+                m.year, m.month, m.official.activities, m.official.person_times,
+                m.official.minutes, m.pending.activities, m.pending.person_times)
+
+    check_double(d, ids, cats, r.Scope(lo, hi, community_ids=(ids["coms"][0],)), "zone")
+    check_double(d, ids, cats, r.Scope(lo, hi), "community")
+    check_double(d, ids, cats, r.Scope(month_from, month_to, unit_id=ids["units"][0]), "zone")
+    check_resources(d, ids)
+    check_coverage(d, ids, lo, hi)
+    check_coverage(d, ids, month_from, month_to)
+    check_home(d, ids, month_from, month_to)
+
+
+def check_double(d: Drawn, ids, cats, s: r.Scope, by: str) -> None:
+    view = r.double_progress(s, by=by)
+    year = r.year_of(s)
+    year_from = date(year, 1, 1)
+    key = "zone" if by == "zone" else "community"
+    wide = r.Scope(min(year_from, s.date_from) if s.date_from else None, s.date_to,
+                   s.unit_id, s.community_ids)
+    rows = {row.key: row for row in view.rows}
+    keys = set(rows)
+    expected_keys = set(ids["zones"] if by == "zone" else ids["coms"])
+    if s.community_ids is not None and by == "community":
+        expected_keys &= set(s.community_ids)
+    assert expected_keys <= keys
+    for k in keys:
+        def mine(t, k=k):
+            return t[key] == k and t["code"] in DOUBLE
+
+        def qty(code, sc, status=ReportStatus.approved, k=k):
+            return recount(d, sc, status, lambda t: t[key] == k and t["code"] == code).quantity
+
+        row = rows[k]
+        assert row.ads == qty("ad_removal", s)
+        assert row.ads_pending == qty("ad_removal", s, ReportStatus.submitted)
+        ytd = r.Scope(year_from, s.date_to, s.unit_id, s.community_ids)
+        assert row.ads_year == qty("ad_removal", ytd)
+        assert row.stairs == qty("stairwell_painting", s)
+        assert row.stairs_year == qty("stairwell_painting", ytd)
+        people = recount(d, s, ReportStatus.approved, mine)
+        assert (row.person_times, row.members, row.minutes) == (
+            people.person_times, people.members, people.minutes)
+        assert row.pending_person_times == recount(d, s, ReportStatus.submitted, mine).person_times
+        assert row.activities == people.activities
+        found = recount_findings(d, s, lambda x, k=k: x[key] == k)
+        assert (row.found, row.handed_over, row.fixed) == (
+            len(found), sum(x["status"] != FindingStatus.found for x in found),
+            sum(x["status"] == FindingStatus.fixed for x in found))
+        assert row.found_year == len(recount_findings(d, wide, lambda x, k=k: x[key] == k
+                                                      and x["day"] >= year_from))
+        targets = Counter()
+        for it in d.items:
+            if (it["active"] and it["year"] == year and it[key] == k and it["code"] in DOUBLE
+                    and (s.unit_id is None or it["unit"] == s.unit_id)
+                    and (s.community_ids is None or it["community"] in s.community_ids)):
+                targets[it["code"]] += it["target"]
+        assert (row.ads_target, row.stairs_target, row.survey_target) == (
+            targets["ad_removal"], targets["stairwell_painting"], targets["facility_survey"])
+    everyone = recount(d, s, ReportStatus.approved, lambda t: t["code"] in DOUBLE)
+    assert view.total.person_times == everyone.person_times
+    assert view.total.members == everyone.members
+    assert view.total.ads == sum(row.ads for row in view.rows)
+
+
+def check_resources(d: Drawn, ids) -> None:
+    for year in (TODAY.year - 1, TODAY.year):
+        for com_ids in (None, (ids["coms"][0],)):
+            got = {p.item_id: p for p in r.resource_progress(year, community_ids=com_ids)}
+            expected_items = [it for it in d.items if it["active"] and it["year"] == year
+                              and (com_ids is None or it["community"] in com_ids)]
+            assert set(got) == {it["id"] for it in expected_items}
+            for it in expected_items:
+                p = got[it["id"]]
+                assert p.target == it["target"]
+                if it["code"] == "cobuild_funding":
+                    fen = sum(x[3] for x in d.funds if x[0] == it["unit"] and x[1] == it["community"]
+                              and x[2].year == year)
+                    assert (p.done_fen, p.done) == (fen, fen // 100)
+                    spent = r.fund_figures(r.Scope(date(year, 1, 1), date(year + 1, 1, 1),
+                                                   unit_id=it["unit"],
+                                                   community_ids=(it["community"],)), year)
+                    assert spent.spent_fen == fen
+                else:
+                    tasks = [t for t in d.tasks if t["item"] == it["id"] and t["day"].year == year]
+                    assert p.done == sum(t["quantity"] for t in tasks
+                                         if t["report"] == ReportStatus.approved)
+                    assert p.pending == sum(t["quantity"] for t in tasks
+                                            if t["report"] == ReportStatus.submitted)
+            by_cat = {c.category_code: c for c in r.resource_progress_by_category(year, com_ids)}
+            for code in CODES:
+                items = [p for p in got.values() if p.category_code == code]
+                if not items:
+                    assert code not in by_cat
+                    continue
+                c = by_cat[code]
+                assert (c.items, c.target, c.done, c.pending) == (
+                    len(items), sum(p.target for p in items),
+                    sum(p.done_fen for p in items) // 100 if code == "cobuild_funding"
+                    else sum(p.done for p in items), sum(p.pending for p in items))
+
+
+def check_coverage(d: Drawn, ids, lo, hi) -> None:
+    approved = {t["id"] for t in d.tasks if lo <= t["day"] < hi and t["report"] == ReportStatus.approved}
+    submitted = {t["id"] for t in d.tasks
+                 if lo <= t["day"] < hi and t["report"] == ReportStatus.submitted}
+    for unit_id in ids["units"]:
+        mine = {mid: active for mid, uid, active in d.members if uid == unit_id}
+        done = [a for a in d.assignments if a["member"] in mine and a["status"] == AssignmentStatus.done]
+        took = {a["member"] for a in done if a["task"] in approved}
+        cov = r.coverage(unit_id, lo, hi)
+        assert cov.on_roll == sum(mine.values())
+        assert cov.took_part == len({m for m in took if mine[m]})
+        assert cov.person_times == sum(a["task"] in approved for a in done)
+        assert cov.minutes == sum(a["minutes"] for a in done if a["task"] in approved)
+        assert cov.pending_person_times == sum(a["task"] in submitted for a in done)
+        not_yet = [m for m, active in mine.items() if active and m not in took]
+        assert [n.member_id for n in cov.not_yet] == sorted(not_yet)  # names m0…m5 sort like ids
+        pending_members = {a["member"] for a in done if a["task"] in submitted}
+        assert {n.member_id for n in cov.not_yet if n.has_pending} == set(not_yet) & pending_members
+        for mid in mine:
+            status = r.member_status(mid, lo, hi)
+            assert status.activities == sum(a["member"] == mid and a["task"] in approved for a in done)
+            assert status.pending == sum(a["member"] == mid and a["task"] in submitted for a in done)
+            assert r.member_totals(mid, lo, hi) == (status.activities, status.minutes)
+
+
+def check_home(d: Drawn, ids, month_from, month_to) -> None:
+    for com_ids in (None, (ids["coms"][0],), ()):
+        home = r.home_figures(com_ids, now=NOW)
+        reach = [t for t in d.tasks if com_ids is None or t["community"] in com_ids]
+        pending = [t for t in reach if t["report"] == ReportStatus.submitted]
+        assert home.pending_reviews == len(pending)
+        assert home.stale_reviews == sum(t["submitted_at"] < NOW - timedelta(days=7) for t in pending)
+        assert home.stale_tasks == sum(
+            t["status"] != TaskStatus.cancelled and t["ends_at"] < NOW
+            and t["report"] in (None, ReportStatus.returned) for t in reach)
+        assert home.open_findings == sum(
+            x["active"] and x["status"] != FindingStatus.fixed
+            and (com_ids is None or x["community"] in com_ids) for x in d.findings)
+        s = r.Scope(month_from, month_to, community_ids=com_ids)
+        assert home.month == r.Figures(recount(d, s, ReportStatus.approved),
+                                       recount(d, s, ReportStatus.submitted))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.data_too_large])
+@given(tasks=st.lists(task_spec, max_size=14), funds=st.lists(fund_spec, max_size=4),
+       range_start=st.integers(-420, 0), range_len=st.integers(1, 500))
+def test_every_figure_equals_a_recount(app, tasks, funds, range_start, range_len):
+    wipe()
+    try:
+        d, ids = build(tasks, funds, range_start, range_len)
+        check_all(d, ids)
+
+        # Pending never leaks: returning every submitted report changes no official figure.
+        before = [r.figures(s).official for s in (r.Scope(), r.Scope(*ids["range"]))]
+        for report in db.session.scalars(db.select(TaskReport).where(
+                TaskReport.status == ReportStatus.submitted)):
+            report.status = ReportStatus.returned
+        db.session.commit()
+        after = [r.figures(s) for s in (r.Scope(), r.Scope(*ids["range"]))]
+        assert [a.official for a in after] == before
+        assert all(a.pending == r.Totals() for a in after)
+    finally:
+        wipe()

@@ -1,0 +1,188 @@
+"""Bad input on the progress forms: a Chinese message on the same form, what was typed
+kept, nothing changed, never a 500. And the findings flow found → 已移交 → 已整改."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.web.progress_setup import build_double
+from tracker.extensions import db
+from tracker.models import AuditEvent, Finding, FindingKind, FindingStatus
+from tracker.timeutil import local_today
+
+TODAY = local_today()
+TOMORROW = (TODAY + timedelta(days=1)).isoformat()
+
+
+@pytest.mark.parametrize("query, message", [
+    ("period=month&month=abc", "请选择月份，例如“2025-10”。"),
+    ("period=month&month=2025-13", "请选择月份，例如“2025-10”。"),
+    ("period=month&month=", "请选择月份，例如“2025-10”。"),
+    ("period=year&year=二〇二五", "年份须为2000到2100之间的整数。"),
+    ("period=year&year=-5", "年份须为2000到2100之间的整数。"),
+    ("period=year&year=99999999999999999999", "年份须为2000到2100之间的整数。"),
+    ("period=quarter&year=2025&quarter=5", "请选择季度。"),
+    ("period=range&start=&end=2025-10-01", "请填写开始日期。"),
+    ("period=range&start=2025-10-01&end=", "请填写结束日期。"),
+    ("period=range&start=2025-02-30&end=2025-03-01", "日期格式不正确"),
+    ("period=range&start=yesterday&end=2025-03-01", "日期格式不正确"),
+    ("period=range&start=2025-10-10&end=2025-10-01", "结束日期不能早于开始日期。"),
+    ("period=range&start=2020-01-01&end=2025-10-01", "时间范围不能超过3年。"),
+    ("period=decade", "请选择统计周期。"),
+    ("community=abc", "请选择社区。"),
+    ("community=-1", "请选择社区。"),
+])
+@pytest.mark.parametrize("path", ["/progress/community", "/progress/double"])
+def test_bad_period_input_gets_a_chinese_message(client, login, world, path, query, message):
+    login(world.liaison)
+    response = client.get(f"{path}?{query}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert "Not a valid" not in html and "Invalid" not in html
+    assert 'data-figure="person_times"' not in html  # no figures for a period that is not one
+
+
+def test_bad_input_keeps_what_was_typed(client, login, world):
+    login(world.liaison)
+    html = client.get("/progress/community?period=range&start=2025-10-10&end=2025-10-01"
+                      ).get_data(as_text=True)
+    assert 'value="2025-10-10"' in html and 'value="2025-10-01"' in html
+    assert '<option selected value="range">' in html or 'value="range" selected' in html
+
+
+@pytest.mark.parametrize("query, message", [
+    ("unit=abc", "请选择单位。"),
+    ("period=year&year=1", "年份须为2000到2100之间的整数。"),
+])
+def test_bad_coverage_input(client, login, world, query, message):
+    login(world.admin)
+    html = client.get(f"/progress/coverage?{query}").get_data(as_text=True)
+    assert message in html
+    assert 'data-figure="on_roll"' not in html
+
+
+# --- findings --------------------------------------------------------------------
+
+
+def _count_findings() -> int:
+    return db.session.scalar(db.select(db.func.count(Finding.id)))
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"kind": "road", "place": ""}, "请填写问题位置。"),
+    ({"kind": "road", "place": "   "}, "请填写问题位置。"),
+    ({"kind": "road", "place": "路" * 121}, "位置不能超过120个字。"),
+    ({"kind": "volcano", "place": "建设路口"}, "请选择问题类型。"),
+    ({"kind": "", "place": "建设路口"}, "请选择问题类型。"),
+    ({"kind": "road", "place": "建设路口", "description": "长" * 2001}, "问题描述不能超过2000个字。"),
+])
+def test_recording_a_finding_refuses_bad_input(client, login, world, data, message):
+    double = build_double(world)
+    before = _count_findings()
+    login(world.leader)
+    response = client.post(f"/progress/tasks/{double.survey.id}/findings", data=data)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert message in html
+    if data.get("place", "").strip() and len(data["place"]) <= 120:
+        assert f'value="{data["place"]}"' in html  # kept
+    db.session.expire_all()
+    assert _count_findings() == before
+
+
+def test_leader_records_a_finding(client, login, world):
+    double = build_double(world)
+    login(world.leader)
+    response = client.post(f"/progress/tasks/{double.survey.id}/findings",
+                           data={"kind": "sidewalk", "place": "建设路12号门前", "description": "地砖松动"})
+    assert response.status_code == 302
+    assert "已登记摸排问题。" in client.get(response.headers["Location"]).get_data(as_text=True)
+    finding = db.session.scalar(db.select(Finding).where(Finding.place == "建设路12号门前"))
+    assert finding.kind == FindingKind.sidewalk and finding.status == FindingStatus.found
+    assert finding.zone_id == double.zone2.id and finding.found_on == double.survey.service_date
+    assert finding.created_by_id == world.leader.id
+    assert db.session.scalar(db.select(AuditEvent).where(
+        AuditEvent.action == "record_finding", AuditEvent.entity_id == finding.id)) is not None
+
+
+def test_findings_only_from_a_survey_that_has_started(client, login, world):
+    from tests import factories as f
+
+    login(world.leader)
+    # Not a survey: the page does not exist for it.
+    assert client.get(f"/progress/tasks/{world.task.id}/findings").status_code == 404
+    survey_item = f.item(world.unit, world.community, "facility_survey")
+    future = f.task(survey_item, world.liaison, leader=world.leader)
+    db.session.commit()
+    response = client.post(f"/progress/tasks/{future.id}/findings",
+                           data={"kind": "road", "place": "建设路口"})
+    assert "任务开始后才能登记摸排问题。" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"handed_to": "", "handed_over_on": TODAY.isoformat()}, "请填写移交给哪个部门或单位。"),
+    ({"handed_to": "局" * 121, "handed_over_on": TODAY.isoformat()}, "移交对象不能超过120个字。"),
+    ({"handed_to": "县住建局", "handed_over_on": ""}, "请填写移交日期。"),
+    ({"handed_to": "县住建局", "handed_over_on": "明天"}, "日期格式不正确"),
+    ({"handed_to": "县住建局", "handed_over_on": TOMORROW}, "日期不能晚于今天。"),
+    ({"handed_to": "县住建局", "handed_over_on": "2000-01-01"}, "移交日期不能早于发现日期"),
+])
+def test_hand_over_refuses_bad_input(client, login, world, data, message):
+    double = build_double(world)
+    login(world.liaison)
+    response = client.post(f"/progress/findings/{double.finding.id}/hand-over", data=data)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert message in html
+    if data["handed_to"] and len(data["handed_to"]) < 50:
+        assert f'value="{data["handed_to"]}"' in html
+    db.session.expire_all()
+    assert double.finding.status == FindingStatus.found and double.finding.handed_to is None
+
+
+def test_the_finding_moves_found_handed_over_fixed(client, login, world):
+    double = build_double(world)
+    finding = double.finding
+    login(world.liaison)
+    response = client.post(f"/progress/findings/{finding.id}/hand-over",
+                           data={"handed_to": "县住建局市政所", "handed_over_on": TODAY.isoformat()})
+    assert response.status_code == 302
+    assert "已登记移交。" in client.get(response.headers["Location"]).get_data(as_text=True)
+    db.session.expire_all()
+    assert finding.status == FindingStatus.handed_over and finding.handed_to == "县住建局市政所"
+    # Handing over twice is refused with a message.
+    html = client.post(f"/progress/findings/{finding.id}/hand-over",
+                       data={"handed_to": "别处", "handed_over_on": TODAY.isoformat()}).get_data(as_text=True)
+    assert "只有“已发现”的问题可以移交。" in html
+    # Fixed: not in the future, not before the hand-over.
+    html = client.post(f"/progress/findings/{finding.id}/fix", data={"fixed_on": TOMORROW}).get_data(as_text=True)
+    assert "日期不能晚于今天。" in html
+    html = client.post(f"/progress/findings/{finding.id}/fix",
+                       data={"fixed_on": (TODAY - timedelta(days=1)).isoformat()}).get_data(as_text=True)
+    assert "整改日期不能早于移交日期" in html
+    assert client.post(f"/progress/findings/{finding.id}/fix", data={"fixed_on": ""}).status_code == 200
+    response = client.post(f"/progress/findings/{finding.id}/fix", data={"fixed_on": TODAY.isoformat()})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert finding.status == FindingStatus.fixed and finding.fixed_on == TODAY
+    actions = db.session.scalars(db.select(AuditEvent.action).where(
+        AuditEvent.entity_type == "finding", AuditEvent.entity_id == finding.id)).all()
+    assert actions == ["hand_over_finding", "fix_finding"]
+
+
+def test_a_finding_recorded_by_mistake_is_deactivated_not_deleted(client, login, world):
+    double = build_double(world)
+    login(world.liaison)
+    response = client.post(f"/progress/findings/{double.finding.id}/deactivate",
+                           data={"reason": "重复登记"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Finding, double.finding.id).active is False
+    html = client.get("/progress/findings").get_data(as_text=True)
+    assert "共 2 处" in html
+    # A deactivated finding cannot be moved on.
+    html = client.post(f"/progress/findings/{double.finding.id}/hand-over",
+                       data={"handed_to": "县住建局", "handed_over_on": TODAY.isoformat()}).get_data(as_text=True)
+    assert "该摸排问题已删除。" in html

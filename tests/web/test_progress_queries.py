@@ -1,0 +1,106 @@
+"""Each progress page runs the same small number of SQL statements whatever the data:
+measured with a small history and with ten times as much."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests import factories as f
+from tests.rollups import builders as b
+from tracker import rollups
+from tracker.extensions import db
+from tracker.models import AssignmentStatus, FindingKind, FindingStatus, ReportStatus
+from tracker.timeutil import local_today
+
+
+def grow(w, n: int) -> dict:
+    """n zones with items, 3n tasks in every state, members, findings, funds."""
+    today = local_today()
+    made = {}
+    members = [f.member(w.unit) for _ in range(n)]
+    for i in range(n):
+        zone = f.zone(w.community, unit=w.unit)
+        ads = f.item(w.unit, w.community, "ad_removal", zone=zone, target=100)
+        survey = f.item(w.unit, w.community, "facility_survey", zone=zone, target=20)
+        cobuild = f.item(w.unit, w.community, "cobuild_funding", target=5000)
+        for k, (status, item) in enumerate([(ReportStatus.approved, ads),
+                                            (ReportStatus.submitted, survey),
+                                            (ReportStatus.returned, ads)]):
+            day = today - timedelta(days=(i * 3 + k) % 200)
+            t = b.task_on(item, w.liaison, day, leader=w.leader)
+            for m in (members[i], w.member):
+                b.join(t, m, AssignmentStatus.done if k != 2 else AssignmentStatus.absent)
+            b.report(t, w.leader, status, quantity=5, people=3)
+            if item is survey:
+                made["survey"] = t
+                made["finding"] = b.finding(t, w.leader, FindingKind.road, FindingStatus.found)
+                b.finding(t, w.leader, FindingKind.sewer, FindingStatus.fixed)
+        b.fund(w.unit, w.community, w.admin, today, 10000 + i)
+        made.setdefault("cobuild", cobuild)
+    db.session.commit()
+    return made
+
+
+def pages(w, made) -> list[tuple[str, str]]:
+    c = w.community.id
+    return [
+        ("liaison", f"/progress/community?community={c}"),
+        ("liaison", f"/progress/community?community={c}&period=year"),
+        ("admin", "/progress/community?community=all&period=year"),
+        ("liaison", f"/progress/double?community={c}&sort=found&dir=desc"),
+        ("admin", "/progress/double?community=all&period=year"),
+        ("liaison", "/progress/coverage?period=year"),
+        ("member", "/progress/mine"),
+        ("liaison", "/progress/findings"),
+        ("liaison", "/progress/findings?status=open&kind=road"),
+        ("leader", f"/progress/tasks/{made['survey'].id}/findings"),
+        ("liaison", f"/progress/findings/{made['finding'].id}"),
+    ]
+
+
+def measure(client, login, w, made, count_queries) -> list:
+    counts = []
+    for actor, url in pages(w, made):
+        login(getattr(w, actor))
+        client.get(url)  # warm: first-request work is not the page's
+        with count_queries() as q:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts.append((url, q.count))
+    return counts
+
+
+def test_statement_counts_do_not_grow_with_the_data(client, login, world, count_queries):
+    made = grow(world, 2)
+    small = measure(client, login, world, made, count_queries)
+    made = grow(world, 20)  # ten times as much
+    large = measure(client, login, world, made, count_queries)
+    for (url, n), (_same_page, m) in zip(small, large):
+        assert m == n, (url, n, m)
+    assert max(n for _url, n in small) <= 25, small
+
+
+@pytest.mark.parametrize("function, args, limit", [
+    ("figures", lambda w: (rollups.Scope(),), 2),
+    ("figures_by_category", lambda w: (rollups.Scope(),), 3),
+    ("figures_by_month", lambda w: (rollups.Scope(local_today() - timedelta(days=365), local_today()),), 2),
+    ("double_progress", lambda w: (rollups.Scope(community_ids=(w.community.id,)),), 8),
+    ("trend", lambda w: (rollups.Scope(local_today() - timedelta(days=365), local_today()),), 2),
+    ("resource_progress", lambda w: (local_today().year,), 2),
+    ("resource_progress_by_category", lambda w: (local_today().year,), 3),
+    ("coverage", lambda w: (w.unit.id, local_today() - timedelta(days=365), local_today()), 3),
+    ("findings_counts", lambda w: (rollups.Scope(),), 1),
+    ("home_figures", lambda w: (None,), 5),
+    ("member_status", lambda w: (w.member.id, local_today() - timedelta(days=365), local_today()), 1),
+])
+def test_each_rollup_runs_a_fixed_number_of_statements(world, count_queries, function, args, limit):
+    fn = getattr(rollups, function)
+    counts = []
+    for n in (1, 10):
+        grow(world, n)
+        arguments = args(world)  # (loading the world's ids is not the rollup's work)
+        with count_queries() as q:
+            fn(*arguments)
+        counts.append(q.count)
+    assert counts[0] == counts[1] <= limit, counts

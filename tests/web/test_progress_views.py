@@ -1,0 +1,203 @@
+"""The progress pages show the rollup figures: community, "双创", coverage, my status,
+and the liaison home — and the same figure is the same number on each of them."""
+from __future__ import annotations
+
+import re
+
+from tests import factories as f
+from tests.rollups import builders as b
+from tests.web.progress_setup import build_double
+from tracker.extensions import db
+from tracker.models import AssignmentStatus, ReportStatus, Role
+from tracker.timeutil import local_today
+
+
+def figure(html: str, name: str) -> str:
+    match = re.search(rf'data-figure="{name}">([^<]*)<', html)
+    assert match, f"figure {name} not on the page"
+    return match.group(1).strip()
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def test_person_times_agree_on_every_view(client, login, world):
+    """人次 of community A this month: community view = "双创" view = coverage = home."""
+    build_double(world)
+    login(world.liaison)
+    a = world.community.id
+    community = page(client, f"/progress/community?community={a}")
+    double = page(client, f"/progress/double?community={a}")
+    coverage = page(client, "/progress/coverage")
+    home = page(client, "/manage/")
+    values = {
+        "community": figure(community, "person_times"),
+        "community table": figure(community, "person_times_total"),
+        "double": figure(double, "person_times"),
+        "double table": figure(double, "person_times_total"),
+        "coverage": figure(coverage, "person_times"),
+        "home": figure(home, "home_person_times"),
+    }
+    # member + leader on the approved ad removal, leader on the survey; the pending
+    # task's participant and the absent member are not counted.
+    assert set(values.values()) == {"3"}, values
+    assert figure(community, "members") == figure(double, "members") == figure(home, "home_members") == "2"
+
+
+def test_community_view_shows_items_categories_pending_and_trend(client, login, world):
+    build_double(world)
+    login(world.liaison)
+    html = page(client, f"/progress/community?community={world.community.id}")
+    assert figure(html, "activities") == "2"  # approved ad removal + approved survey
+    assert figure(html, "hours") == "4.5"  # 90 + 120 + 60 minutes
+    assert "另有1项活动（1人次）待审核" in html  # pending shown apart
+    assert "年度目标 200 处，已完成 56 处" in html  # the 一区 ad-removal item
+    assert '<progress max="200" value="56">' in html
+    assert "另有 20 处 待审核" in html
+    assert '<svg class="chart trend-chart"' in html and "逐月趋势" in html
+    assert 'style="' not in html and "<script" not in html
+
+
+def test_double_view_by_zone_with_targets_and_findings(client, login, world):
+    double = build_double(world)
+    login(world.liaison)
+    html = page(client, f"/progress/double?community={world.community.id}")
+    assert figure(html, "ads") == "56"
+    assert (figure(html, "found"), figure(html, "handed_over"), figure(html, "fixed")) == ("3", "2", "1")
+    row1 = re.search(rf'<tr data-key="{double.zone1.id}">(.*?)</tr>', html, re.S).group(1)
+    assert "56/200" in row1
+    row2 = re.search(rf'<tr data-key="{double.zone2.id}">(.*?)</tr>', html, re.S).group(1)
+    assert "0/100" in row2
+    assert "另有待审核：清除牛皮癣20处" in html
+    assert '<svg class="chart bar-chart"' in html and "图表数据" in html
+
+
+def test_double_view_sorts_by_a_column_without_javascript(client, login, world):
+    double = build_double(world)
+    login(world.liaison)
+    base = f"/progress/double?community={world.community.id}"
+    keys = lambda html: re.findall(r'<tr data-key="(\w+)">', html)  # noqa: E731
+    by_ads = keys(page(client, base + "&sort=ads&dir=desc"))
+    assert by_ads[0] == str(double.zone1.id)
+    by_found = keys(page(client, base + "&sort=found&dir=desc"))
+    assert by_found[0] == str(double.zone2.id)
+    assert keys(page(client, base + "&sort=found&dir=asc"))[0] == str(double.zone1.id)
+    # An unknown sort key falls back to the name order.
+    assert keys(page(client, base + "&sort=__class__"))[0] == str(double.zone1.id)
+
+
+def test_admin_sees_all_communities_by_community(client, login, world):
+    build_double(world)
+    login(world.admin)
+    html = page(client, "/progress/double?community=all")
+    assert f'<tr data-key="{world.community.id}">' in html
+    assert f'<tr data-key="{world.other_community.id}">' in html
+    assert figure(html, "ads") == "56"
+
+
+def test_coverage_names_who_has_not_taken_part_without_ranking(client, login, world):
+    build_double(world)
+    f.member(world.unit, name="赵停用", active=False)
+    login(world.liaison)
+    html = page(client, "/progress/coverage")
+    # On roll: admin, two liaisons, member, other_member, leader (active only) = 6.
+    assert figure(html, "on_roll") == "6"
+    assert figure(html, "took_part") == "2"
+    assert figure(html, "rate") == "33.3%"
+    names = re.findall(r"<li>([^<]+)(?:<span|</li>)", html.split('class="people not-yet"')[1])
+    assert sorted(names) == sorted(["管理员", "联络员甲", "联络员乙", "李四"])
+    assert "赵停用" not in html
+    # 李四 was on the pending task: marked, still on the list until it is approved.
+    assert "李四<span" in html and "有待审核的活动" in html
+    assert "名次" not in html and "第1名" not in html
+
+
+def test_member_sees_only_their_own_status(client, login, world):
+    build_double(world)
+    login(world.member)
+    html = page(client, "/progress/mine")
+    assert figure(html, "my_month") == "本月您已参与 1 次"
+    assert "王组长" not in html and "李四" not in html  # nobody else
+    login(world.other_member)
+    html = page(client, "/progress/mine")
+    assert figure(html, "my_month") == "本月您尚未参与"
+    assert "另有 1 次活动待审核" in html
+    assert client.get("/progress/").headers["Location"].endswith("/progress/mine")
+    assert client.get("/progress/coverage").status_code == 403
+
+
+def test_pending_becomes_official_when_approved(client, login, world):
+    double = build_double(world)
+    login(world.liaison)
+    url = f"/progress/community?community={world.community.id}"
+    assert figure(page(client, url), "person_times") == "3"
+    double.pending.report.status = ReportStatus.approved
+    db.session.commit()
+    html = page(client, url)
+    assert figure(html, "person_times") == "4"
+    assert "待审核，未计入" not in html
+
+
+def test_period_choices(client, login, world):
+    """Month, quarter, year and a custom range each select their own tasks."""
+    today = local_today()
+    item = f.item(world.unit, world.community, "elderly_visit")
+    last_year = b.task_on(item, world.liaison, today.replace(year=today.year - 1, day=1))
+    b.join(last_year, world.member)
+    b.report(last_year, world.liaison, ReportStatus.approved, quantity=4)
+    db.session.commit()
+    login(world.liaison)
+    base = f"/progress/community?community={world.community.id}"
+    y = today.year - 1
+    assert figure(page(client, base), "person_times") == "0"
+    assert figure(page(client, base + f"&period=year&year={y}"), "person_times") == "1"
+    q = (today.month - 1) // 3 + 1
+    assert figure(page(client, base + f"&period=quarter&year={y}&quarter={q}"), "person_times") == "1"
+    assert figure(page(client, base + f"&period=month&month={y}-{today.month:02d}"), "person_times") == "1"
+    start = today.replace(year=y, day=1).isoformat()
+    assert figure(page(client, base + f"&period=range&start={start}&end={start}"), "person_times") == "1"
+    html = page(client, base + f"&period=range&start={today.isoformat()}&end={today.isoformat()}")
+    assert figure(html, "person_times") == "0"
+
+
+def test_findings_register_filters(client, login, world):
+    double = build_double(world)
+    login(world.liaison)
+    html = page(client, "/progress/findings")
+    assert figure(html, "findings_total") == "共 3 处"
+    assert figure(page(client, "/progress/findings?kind=sewer"), "findings_total") == "共 1 处"
+    assert figure(page(client, "/progress/findings?status=open"), "findings_total") == "共 2 处"
+    assert figure(page(client, "/progress/findings?status=fixed"), "findings_total") == "共 1 处"
+    assert figure(page(client, f"/progress/findings?zone={double.zone1.id}"), "findings_total") == "共 0 处"
+    html = page(client, "/progress/findings?kind=volcano&zone=abc")
+    assert "请选择问题类型。" in html and "请选择责任区。" in html
+
+
+def test_unmanaged_community_is_not_found(client, login, world):
+    login(world.liaison)
+    assert client.get(f"/progress/community?community={world.other_community.id}").status_code == 404
+    assert client.get(f"/progress/double?community={world.other_community.id}").status_code == 404
+    assert client.get(f"/progress/findings?community={world.other_community.id}").status_code == 404
+
+
+def test_liaison_without_communities_gets_a_hint(client, login, world):
+    lonely = f.member(world.unit, Role.liaison, "联络员丙")
+    db.session.commit()
+    login(lonely)
+    html = page(client, "/progress/community")
+    assert "您还没有负责的社区" in html
+
+
+def test_done_participation_in_unapproved_task_is_not_official(client, login, world):
+    """A returned report's participants count nowhere (neither official nor pending)."""
+    double = build_double(world)
+    double.pending.report.status = ReportStatus.returned
+    db.session.commit()
+    login(world.liaison)
+    html = page(client, f"/progress/community?community={world.community.id}")
+    assert figure(html, "person_times") == "3"
+    assert "待审核，未计入" not in html
+    assert AssignmentStatus.done  # (the participant's own status stays done)

@@ -1,0 +1,1 @@
+"""Progress pages: community progress, "双创" progress, coverage, findings."""

@@ -1,0 +1,50 @@
+"""Reporting periods as half-open ranges of local dates (the rollups' Scope dates)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+
+from ..timeutil import month_bounds
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # month | quarter | year | range
+    date_from: date  # inclusive
+    date_to: date  # exclusive
+    label: str
+
+    @property
+    def last_day(self) -> date:
+        return self.date_to - timedelta(days=1)
+
+    @property
+    def year(self) -> int:
+        return self.last_day.year
+
+
+def month_period(year: int, month: int) -> Period:
+    start, end = month_bounds(year, month)
+    return Period("month", start, end, _("%(y)s年%(m)s月", y=year, m=month))
+
+
+def quarter_period(year: int, quarter: int) -> Period:
+    start = date(year, 3 * quarter - 2, 1)
+    end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return Period("quarter", start, end, _("%(y)s年第%(q)s季度", y=year, q=quarter))
+
+
+def year_period(year: int) -> Period:
+    return Period("year", date(year, 1, 1), date(year + 1, 1, 1), _("%(y)s年", y=year))
+
+
+def range_period(first: date, last: date) -> Period:
+    """From ``first`` to ``last``, both days included."""
+    return Period("range", first, last + timedelta(days=1),
+                  _("%(a)s 至 %(b)s", a=first.isoformat(), b=last.isoformat()))
+
+
+def previous_month(day: date) -> tuple[int, int]:
+    return (day.year - 1, 12) if day.month == 1 else (day.year, day.month - 1)

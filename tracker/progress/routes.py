@@ -1,0 +1,419 @@
+"""Progress pages: 社区共建进展, "双创"进展, 参与情况 (不漏一人), 摸排问题.
+
+Every figure comes from ``tracker.rollups``; views only pick the scope. Liaisons
+see their communities (and their own unit's coverage), admins everything, members
+only their own status. A record outside the actor's reach answers 404.
+"""
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.routing import BuildError
+
+from .. import rollups
+from ..charts import bar_chart, trend_chart
+from ..extensions import db
+from ..models import Community, Finding, FindingKind, FindingStatus, Member, Role, Task, Unit, Zone
+from ..permissions import managed_community_ids, manages_community, staff_required
+from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
+from ..services import findings as finding_service
+from ..timeutil import local_today
+from .forms import (
+    FINDING_KIND,
+    FINDING_STATUS,
+    CoverageForm,
+    DeactivateFindingForm,
+    FindingFilterForm,
+    FindingForm,
+    FixForm,
+    HandOverForm,
+    PeriodForm,
+)
+from .periods import Period, month_period, previous_month, quarter_period, year_period
+
+bp = Blueprint("progress", __name__)
+
+ALL = "all"
+SORT_KEYS = ("name", "ads", "stairs", "found", "handed_over", "fixed", "person_times",
+             "members", "minutes")
+
+
+@bp.record_once
+def _register_labels(state) -> None:
+    state.app.jinja_env.globals.update(
+        FINDING_KIND=FINDING_KIND, FINDING_STATUS=FINDING_STATUS, progress_link=progress_link
+    )
+
+
+def progress_link(endpoint: str, **values) -> str | None:
+    """url_for, or None when the endpoint does not exist (yet) in this app."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def _actor() -> Member:
+    return current_user._get_current_object()
+
+
+def _reachable_communities(actor: Member) -> list[tuple[int, str]]:
+    ids = managed_community_ids(actor)
+    query = select(Community.id, Community.name).where(Community.active.is_(True))
+    if ids is not None:
+        query = query.where(Community.id.in_(ids))
+    return [tuple(row) for row in db.session.execute(query.order_by(Community.name, Community.id))]
+
+
+def _community_choices(communities) -> list[tuple[str, str]]:
+    choices = [(str(cid), name) for cid, name in communities]
+    if communities:
+        choices.insert(0, (ALL, _("全部社区")))
+    return choices
+
+
+def _period_form(actor: Member):
+    """The period form with the actor's communities; the first one by default."""
+    communities = _reachable_communities(actor)
+    default = str(communities[0][0]) if communities else ""
+    form = PeriodForm(communities=_community_choices(communities), community=default)
+    if not communities:
+        return form, communities, None, None
+    raw = request.args.get("community")
+    if raw and raw != ALL and raw.isdigit() and int(raw) not in {c for c, _n in communities}:
+        # A real community the actor does not manage: as if it did not exist.
+        abort(404)
+    if not form.validate():
+        return form, communities, None, None
+    if form.community.data == ALL:
+        ids = managed_community_ids(actor)
+        selected = None if ids is None else tuple(sorted(c for c, _n in communities))
+        name = _("全部社区")
+    else:
+        cid = int(form.community.data)
+        selected = (cid,)
+        name = dict(communities)[cid]
+    return form, communities, form.result, (selected, name)
+
+
+def quick_periods(period: Period | None) -> list[tuple[str, dict, bool]]:
+    """Tabs for the usual choices: this month, last month, this quarter, this year."""
+    today = local_today()
+    last_y, last_m = previous_month(today)
+    quarter = (today.month - 1) // 3 + 1
+    choices = [
+        (_("本月"), {"period": "month", "month": f"{today.year}-{today.month:02d}"},
+         month_period(today.year, today.month)),
+        (_("上月"), {"period": "month", "month": f"{last_y}-{last_m:02d}"},
+         month_period(last_y, last_m)),
+        (_("本季度"), {"period": "quarter", "year": str(today.year), "quarter": str(quarter)},
+         quarter_period(today.year, quarter)),
+        (_("本年"), {"period": "year", "year": str(today.year)}, year_period(today.year)),
+    ]
+    return [
+        (label, params, period is not None
+         and (period.date_from, period.date_to) == (p.date_from, p.date_to))
+        for label, params, p in choices
+    ]
+
+
+@bp.get("/")
+@login_required
+def index():
+    if current_user.role == Role.member:
+        return redirect(url_for(".mine"))
+    return render_template("progress/index.html")
+
+
+@bp.get("/community")
+@staff_required
+def community():
+    form, communities, period, selection = _period_form(_actor())
+    context = dict(form=form, communities=communities, period=period,
+                   quick=quick_periods(period))
+    if period is not None:
+        ids, name = selection
+        scope = rollups.Scope(date_from=period.date_from, date_to=period.date_to,
+                              community_ids=ids)
+        single = ids is not None and len(ids) == 1
+        trend_from, trend_to = rollups.trend_window(period.date_from, period.date_to)
+        months = rollups.trend(
+            rollups.Scope(date_from=trend_from, date_to=trend_to, community_ids=ids))
+        overall = rollups.figures(scope)
+        context.update(
+            name=name,
+            single=single,
+            community_id=ids[0] if single else None,
+            overall=overall,
+            by_category=rollups.figures_by_category(scope),
+            items=rollups.resource_progress(period.year, community_ids=ids) if single else None,
+            item_totals=None if single else rollups.resource_progress_by_category(
+                period.year, community_ids=ids),
+            funds=rollups.fund_figures(scope, period.year),
+            findings=rollups.findings_counts(scope),
+            months=months,
+            trend=trend_chart(
+                [(_("%(m)s月", m=m.month), m.person_times) for m in months],
+                pending=[m.pending_person_times for m in months],
+                title=_("每月参与人次（%(a)s—%(b)s）", a=months[0].start.strftime("%Y-%m"),
+                        b=months[-1].start.strftime("%Y-%m")),
+            ),
+        )
+    return render_template("progress/community.html", **context)
+
+
+@bp.get("/double")
+@staff_required
+def double():
+    form, communities, period, selection = _period_form(_actor())
+    sort = request.args.get("sort", "name")
+    if sort not in SORT_KEYS:
+        sort = "name"
+    descending = request.args.get("dir") == "desc"
+    context = dict(form=form, communities=communities, period=period, sort=sort,
+                   descending=descending, quick=quick_periods(period))
+    if period is not None:
+        ids, name = selection
+        by = "zone" if ids is not None and len(ids) == 1 else "community"
+        view = rollups.double_progress(
+            rollups.Scope(date_from=period.date_from, date_to=period.date_to, community_ids=ids),
+            by=by,
+        )
+        rows = sorted(view.rows, key=lambda r: _sort_key(r, sort), reverse=descending)
+        context.update(
+            name=name,
+            view=view,
+            rows=rows,
+            chart=bar_chart(
+                [(r.name or _("未分责任区"), r.ads) for r in view.rows],
+                title=_("%(p)s 清除牛皮癣（处）", p=period.label),
+            ),
+            stairs_chart=bar_chart(
+                [(r.name or _("未分责任区"), r.stairs) for r in view.rows],
+                title=_("%(p)s 粉刷楼道（个）", p=period.label),
+            ),
+        )
+    return render_template("progress/double.html", **context)
+
+
+def _sort_key(row, sort: str):
+    if sort == "name":
+        return (row.community_name, row.name or "\uffff")
+    return (getattr(row, sort), row.community_name, row.name)
+
+
+def _unit_choices(actor: Member) -> list[tuple[str, str]]:
+    if actor.role == Role.admin:
+        rows = db.session.execute(
+            select(Unit.id, Unit.name).where(Unit.active.is_(True)).order_by(Unit.name, Unit.id))
+        return [(str(uid), name) for uid, name in rows]
+    return [(str(actor.unit_id), actor.unit.name)]
+
+
+@bp.get("/coverage")
+@staff_required
+def coverage():
+    actor = _actor()
+    units = _unit_choices(actor)
+    raw = request.args.get("unit")
+    if raw and raw.isdigit() and raw not in {u for u, _n in units}:
+        abort(404)
+    form = CoverageForm(units=units, unit=str(actor.unit_id))
+    context = dict(form=form, period=None, quick=quick_periods(None))
+    if form.validate():
+        period = form.result
+        context["quick"] = quick_periods(period)
+        unit_id = int(form.unit.data)
+        context.update(
+            period=period,
+            unit_name=dict(units)[form.unit.data],
+            figures=rollups.coverage(unit_id, period.date_from, period.date_to),
+        )
+    return render_template("progress/coverage.html", **context)
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    today = local_today()
+    month = month_period(today.year, today.month)
+    year_from = today.replace(month=1, day=1)
+    return render_template(
+        "progress/mine.html",
+        month=month,
+        status=rollups.member_status(current_user.id, month.date_from, month.date_to),
+        year_status=rollups.member_status(current_user.id, year_from, month.date_to),
+        year=today.year,
+    )
+
+
+# --- 摸排问题 ----------------------------------------------------------------------
+
+
+@bp.get("/findings")
+@staff_required
+def findings():
+    actor = _actor()
+    communities = _reachable_communities(actor)
+    reach = {cid for cid, _n in communities}
+    raw = request.args.get("community")
+    if raw and raw.isdigit() and int(raw) not in reach:
+        abort(404)
+    form = FindingFilterForm(community="", zone="", kind="", status="")
+    form.community.choices = [("", _("全部社区"))] + [(str(c), n) for c, n in communities]
+    community_id = int(raw) if raw and raw.isdigit() else None
+    # Zones to pick from: the chosen community's, or all of a few communities' (a
+    # county has a thousand: pick a community first).
+    zone_communities = [community_id] if community_id else (reach if len(reach) <= 5 else [])
+    zones = db.session.execute(
+        select(Zone.id, Zone.name, Community.name).join(Community)
+        .where(Zone.community_id.in_(zone_communities), Zone.active.is_(True))
+        .order_by(Community.name, Zone.name)
+    ).all()
+    form.zone.choices = [("", _("全部责任区"))] + [
+        (str(z), n if community_id else f"{c}·{n}") for z, n, c in zones]
+    conditions = [Finding.active.is_(True)]
+    if managed_community_ids(actor) is not None:  # an admin's reach is everything
+        conditions.append(Finding.community_id.in_(reach))
+    if form.validate():
+        if form.community.data:
+            conditions.append(Finding.community_id == int(form.community.data))
+        if form.zone.data:
+            conditions.append(Finding.zone_id == int(form.zone.data))
+        if form.kind.data:
+            conditions.append(Finding.kind == FindingKind(form.kind.data))
+        if form.status.data == "open":
+            conditions.append(Finding.status.in_(rollups.OPEN_FINDING))
+        elif form.status.data:
+            conditions.append(Finding.status == FindingStatus(form.status.data))
+    page = db.paginate(
+        select(Finding).where(*conditions)
+        .options(joinedload(Finding.community), joinedload(Finding.zone))
+        .order_by(Finding.found_on.desc(), Finding.id.desc()),
+        page=max(request.args.get("page", 1, type=int) or 1, 1),
+        per_page=current_app.config["PAGE_SIZE"], error_out=False,
+    )
+    return render_template("progress/findings.html", form=form, page=page)
+
+
+def _task_or_404(task_id: int) -> Task:
+    task = db.session.scalar(
+        select(Task).where(Task.id == task_id)
+        .options(joinedload(Task.category), joinedload(Task.community), joinedload(Task.zone)))
+    if task is None or task.category.code != finding_service.SURVEY_CODE:
+        abort(404)
+    if not finding_service.may_record_finding(current_user, task):
+        abort(404)
+    return task
+
+
+@bp.route("/tasks/<int:task_id>/findings", methods=["GET", "POST"])
+@login_required
+def task_findings(task_id: int):
+    """The survey's findings, and the form the leader records a new one with."""
+    task = _task_or_404(task_id)
+    form = FindingForm()
+    if form.validate_on_submit():
+        data = finding_service.FindingData(
+            kind=FindingKind(form.kind.data), place=form.place.data,
+            description=form.description.data)
+        try:
+            with unit_of_work():
+                finding_service.record_finding(task, _actor(), data)
+        except PermissionDenied:
+            abort(403)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(_("已登记摸排问题。"), "success")
+            return redirect(url_for(".task_findings", task_id=task.id))
+    items = db.session.scalars(
+        select(Finding).where(Finding.task_id == task.id, Finding.active.is_(True))
+        .order_by(Finding.id)
+    ).all()
+    return render_template("progress/task_findings.html", task=task, form=form, items=items)
+
+
+def _finding_or_404(finding_id: int) -> Finding:
+    finding = db.session.scalar(
+        select(Finding).where(Finding.id == finding_id)
+        .options(joinedload(Finding.task), joinedload(Finding.community),
+                 joinedload(Finding.zone), joinedload(Finding.created_by)))
+    if finding is None or not manages_community(current_user, finding.community_id):
+        abort(404)
+    return finding
+
+
+def _finding_page(finding, hand_over=None, fix=None, remove=None, status=200):
+    return render_template(
+        "progress/finding.html", finding=finding,
+        hand_over_form=hand_over or HandOverForm(formdata=None, handed_over_on=local_today().isoformat()),
+        fix_form=fix or FixForm(formdata=None, fixed_on=local_today().isoformat()),
+        remove_form=remove or DeactivateFindingForm(formdata=None),
+    ), status
+
+
+@bp.get("/findings/<int:finding_id>")
+@staff_required
+def finding(finding_id: int):
+    return _finding_page(_finding_or_404(finding_id))
+
+
+def _finding_action(finding_id: int, form, action, success: str, form_name: str):
+    finding = _finding_or_404(finding_id)
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                action(finding, form)
+        except PermissionDenied:
+            abort(403)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(success, "success")
+            return redirect(url_for(".finding", finding_id=finding.id))
+    db.session.refresh(finding)
+    return _finding_page(finding, **{form_name: form})
+
+
+@bp.post("/findings/<int:finding_id>/hand-over")
+@staff_required
+def hand_over(finding_id: int):
+    form = HandOverForm()
+    return _finding_action(
+        finding_id, form,
+        lambda f, fm: finding_service.hand_over(f, _actor(), fm.handed_to.data,
+                                                fm.handed_over_on.date),
+        _("已登记移交。"), "hand_over")
+
+
+@bp.post("/findings/<int:finding_id>/fix")
+@staff_required
+def fix(finding_id: int):
+    form = FixForm()
+    return _finding_action(
+        finding_id, form,
+        lambda f, fm: finding_service.mark_fixed(f, _actor(), fm.fixed_on.date),
+        _("已登记整改。"), "fix")
+
+
+@bp.post("/findings/<int:finding_id>/deactivate")
+@staff_required
+def deactivate_finding(finding_id: int):
+    form = DeactivateFindingForm()
+    return _finding_action(
+        finding_id, form,
+        lambda f, fm: finding_service.deactivate(f, _actor(), fm.reason.data),
+        _("已删除该摸排问题。"), "remove")

@@ -1,0 +1,126 @@
+"""Findings (摸排问题): recorded from a survey task, moved found → 已移交 → 已整改."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..models import Finding, FindingKind, FindingStatus, Member, Task, TaskStatus
+from ..permissions import manages_community, may_report
+from ..timeutil import local_today, utcnow
+from . import PermissionDenied, ServiceError
+from .audit import record
+
+SURVEY_CODE = "facility_survey"
+MAX_PLACE = 120
+MAX_DESCRIPTION = 2000
+MAX_HANDED_TO = 120
+
+
+@dataclass
+class FindingData:
+    kind: FindingKind
+    place: str
+    description: str | None = None
+
+
+def may_record_finding(member: Member, task: Task) -> bool:
+    """The survey's leader (组长) or a liaison/admin of its community."""
+    return may_report(member, task)
+
+
+def record_finding(task: Task, actor: Member, data: FindingData) -> Finding:
+    """The leader (or liaison) records one defect found by a facility survey."""
+    if not may_record_finding(actor, task):
+        raise PermissionDenied(_l("只有组长或联络员可以登记摸排问题。"))
+    if task.category.code != SURVEY_CODE:
+        raise ServiceError(_l("只有摸排任务可以登记摸排问题。"))
+    if task.status == TaskStatus.cancelled:
+        raise ServiceError(_l("该任务已取消。"))
+    if task.starts_at > utcnow():
+        raise ServiceError(_l("任务开始后才能登记摸排问题。"))
+    place = (data.place or "").strip()
+    if not place:
+        raise ServiceError(_l("请填写问题位置。"), field="place")
+    if len(place) > MAX_PLACE:
+        raise ServiceError(_l("位置不能超过%(n)s个字。", n=MAX_PLACE), field="place")
+    description = (data.description or "").strip() or None
+    if description and len(description) > MAX_DESCRIPTION:
+        raise ServiceError(_l("问题描述不能超过%(n)s个字。", n=MAX_DESCRIPTION), field="description")
+    finding = Finding(
+        task_id=task.id,
+        unit_id=task.unit_id,
+        community_id=task.community_id,
+        zone_id=task.zone_id,
+        found_on=task.service_date,
+        kind=FindingKind(data.kind),
+        place=place,
+        description=description,
+        status=FindingStatus.found,
+        created_by_id=actor.id,
+        active=True,
+    )
+    db.session.add(finding)
+    db.session.flush()
+    record(actor, "record_finding", finding, task_id=task.id, kind=finding.kind, place=place)
+    return finding
+
+
+def _require_manager(finding: Finding, actor: Member) -> None:
+    if not manages_community(actor, finding.community_id):
+        raise PermissionDenied(_l("无权处理该社区的摸排问题。"))
+    if not finding.active:
+        raise ServiceError(_l("该摸排问题已删除。"))
+
+
+def _check_date(value: date | None, field: str) -> date:
+    if value is None:
+        raise ServiceError(_l("请填写日期。"), field=field)
+    if value > local_today():
+        raise ServiceError(_l("日期不能晚于今天。"), field=field)
+    return value
+
+
+def hand_over(finding: Finding, actor: Member, handed_to: str, on: date | None) -> None:
+    """已移交: the liaison hands the finding to the department that will fix it."""
+    _require_manager(finding, actor)
+    if finding.status != FindingStatus.found:
+        raise ServiceError(_l("只有“已发现”的问题可以移交。"))
+    handed_to = (handed_to or "").strip()
+    if not handed_to:
+        raise ServiceError(_l("请填写移交给哪个部门或单位。"), field="handed_to")
+    if len(handed_to) > MAX_HANDED_TO:
+        raise ServiceError(_l("移交对象不能超过%(n)s个字。", n=MAX_HANDED_TO), field="handed_to")
+    on = _check_date(on, "handed_over_on")
+    if on < finding.found_on:
+        raise ServiceError(_l("移交日期不能早于发现日期（%(d)s）。", d=finding.found_on.isoformat()),
+                           field="handed_over_on")
+    finding.status = FindingStatus.handed_over
+    finding.handed_to = handed_to
+    finding.handed_over_on = on
+    record(actor, "hand_over_finding", finding, handed_to=handed_to, on=on)
+
+
+def mark_fixed(finding: Finding, actor: Member, on: date | None) -> None:
+    """已整改: the department has fixed it."""
+    _require_manager(finding, actor)
+    if finding.status != FindingStatus.handed_over:
+        raise ServiceError(_l("只有“已移交”的问题可以登记整改。"))
+    on = _check_date(on, "fixed_on")
+    if on < finding.handed_over_on:
+        raise ServiceError(
+            _l("整改日期不能早于移交日期（%(d)s）。", d=finding.handed_over_on.isoformat()),
+            field="fixed_on",
+        )
+    finding.status = FindingStatus.fixed
+    finding.fixed_on = on
+    record(actor, "fix_finding", finding, on=on)
+
+
+def deactivate(finding: Finding, actor: Member, reason: str = "") -> None:
+    """Take a finding recorded by mistake off the register (kept, not deleted)."""
+    _require_manager(finding, actor)
+    finding.active = False
+    record(actor, "deactivate_finding", finding, reason=(reason or "").strip()[:200])
