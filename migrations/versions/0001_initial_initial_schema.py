@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-28 02:21:26.961628
+Create Date: 2026-11-28 02:35:54.365616
 
 """
 from alembic import op
@@ -236,7 +236,7 @@ def upgrade():
     sa.UniqueConstraint('task_id', 'member_id', name=op.f('uq_assignment_task_id'))
     )
     with op.batch_alter_table('assignment', schema=None) as batch_op:
-        batch_op.create_index('ix_assignment_member_status', ['member_id', 'status', 'task_id'], unique=False)
+        batch_op.create_index('ix_assignment_member_status', ['member_id', 'status', 'task_id', 'minutes'], unique=False)
         batch_op.create_index('ix_assignment_task_rollup', ['task_id', 'status', 'member_id', 'minutes'], unique=False)
 
     op.create_table('finding',

@@ -22,7 +22,7 @@ from wtforms.validators import (
 from ..extensions import db
 from ..models import Category, Community, Member, Role, Section, Unit, Zone
 from ..services import directory as d
-from ..tasks.forms import MultiCheckboxField, WholeNumberField
+from ..fields import MultiCheckboxField, WholeNumberField, strip_text
 from ..templating import ROLE
 from ..timeutil import local_today
 
@@ -32,8 +32,6 @@ ROLE_CHOICES = list(ROLE.items())
 CHOOSE = _l("请从列表中选择。")
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def max_len(n: int) -> Length:
@@ -129,7 +127,7 @@ class AdminForm(FlaskForm):
 
 
 def _name_field(label, n=80):
-    return StringField(label, filters=[_strip], validators=[
+    return StringField(label, filters=[strip_text], validators=[
         DataRequired(_l("请填写名称。")), max_len(n)])
 
 
@@ -158,7 +156,7 @@ class ZoneForm(AdminForm):
 class CategoryForm(AdminForm):
     data_class = d.CategoryData
     code = StringField(
-        _l("编码"), filters=[_strip],
+        _l("编码"), filters=[strip_text],
         validators=[DataRequired(_l("请填写编码。")), max_len(40),
                     Regexp(d.CODE_RE.pattern,
                            message=_l("编码须以小写字母开头，只含小写字母、数字和下划线，2到40位。"))],
@@ -167,7 +165,7 @@ class CategoryForm(AdminForm):
     section = EnumField(_l("板块"), enum_cls=Section,
                         validators=[DataRequired(_l("请选择板块。"))],
                         choices=_placeholder() + [(s.value, label) for s, label in SECTION.items()])
-    measure = StringField(_l("计量单位"), filters=[_strip],
+    measure = StringField(_l("计量单位"), filters=[strip_text],
                           validators=[DataRequired(_l("请填写计量单位。")), max_len(8)],
                           description=_l("如 人次、户、处、个"))
 
@@ -184,7 +182,7 @@ class ResourceItemForm(AdminForm):
     target = WholeNumberField(_l("年度目标"), minimum=0, maximum=d.TARGET_MAX,
                               required_message=_l("请填写年度目标。"),
                               description=_l("以类别的计量单位计，整数。"))
-    description = TextAreaField(_l("说明"), filters=[_strip], validators=[Optional(), max_len(1000)])
+    description = TextAreaField(_l("说明"), filters=[strip_text], validators=[Optional(), max_len(1000)])
 
     def load_choices(self, record):
         cur = (lambda name: getattr(record, name, None))
@@ -204,15 +202,15 @@ class ResourceItemForm(AdminForm):
 
 class MemberForm(AdminForm):
     data_class = d.MemberData
-    name = StringField(_l("姓名"), filters=[_strip],
+    name = StringField(_l("姓名"), filters=[strip_text],
                        validators=[DataRequired(_l("请填写姓名。")), max_len(40)])
-    phone = StringField(_l("手机号"), filters=[_strip],
+    phone = StringField(_l("手机号"), filters=[strip_text],
                         validators=[DataRequired(_l("请填写手机号。")),
                                     Regexp(d.PHONE_RE.pattern, message=_l("请输入11位手机号。"))],
                         render_kw={"inputmode": "numeric", "autocomplete": "off"},
                         description=_l("用于登录，不能与他人重复。"))
     unit_id = ChoiceField(_l("单位"), validators=[DataRequired(_l("请选择单位。"))])
-    branch = StringField(_l("党支部"), filters=[_strip], validators=[Optional(), max_len(80)])
+    branch = StringField(_l("党支部"), filters=[strip_text], validators=[Optional(), max_len(80)])
     role = EnumField(_l("角色"), enum_cls=Role, default=Role.member.value,
                      validators=[DataRequired(_l("请选择角色。"))],
                      choices=[(r.value, label) for r, label in ROLE_CHOICES])
@@ -250,7 +248,7 @@ def _status_choices():
 
 
 class MemberFilterForm(FilterForm):
-    q = StringField(_l("姓名或手机号"), filters=[_strip], validators=[Optional(), max_len(40)],
+    q = StringField(_l("姓名或手机号"), filters=[strip_text], validators=[Optional(), max_len(40)],
                     render_kw={"type": "search"})
     role = SelectField(_l("角色"), choices=[("", _l("全部角色"))] + [
         (r.value, label) for r, label in ROLE_CHOICES], validate_choice=False)
@@ -267,4 +265,4 @@ class ZoneFilterForm(FilterForm):
 
 
 class ItemFilterForm(ZoneFilterForm):
-    year = StringField(_l("年度"), filters=[_strip], render_kw={"inputmode": "numeric"})
+    year = StringField(_l("年度"), filters=[strip_text], render_kw={"inputmode": "numeric"})

@@ -9,11 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, St
 from ..admin.forms import ChoiceField
 from ..money import MoneyError, fen_to_input, parse_yuan
 from ..services.funds import PURPOSE_MAX
-from ..tasks.forms import LocalDateField
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from ..fields import LocalDateField, strip_text
 
 
 class MoneyField(StringField):
@@ -50,7 +46,7 @@ class MoneyField(StringField):
 class EntryForm(FlaskForm):
     entry_date = LocalDateField(_l("日期"), validators=[InputRequired(_l("请填写日期。"))])
     amount = MoneyField(_l("金额（元）"), description=_l("如 3200 或 3,200.50"))
-    purpose = StringField(_l("用途"), filters=[_strip], validators=[
+    purpose = StringField(_l("用途"), filters=[strip_text], validators=[
         DataRequired(_l("请填写用途。")),
         Length(max=PURPOSE_MAX, message=_l("用途不能超过%(max)d个字。", max=PURPOSE_MAX)),
     ])
@@ -67,6 +63,6 @@ class BudgetForm(FlaskForm):
 
 
 class ReverseForm(FlaskForm):
-    reason = StringField(_l("冲销原因"), filters=[_strip], validators=[
+    reason = StringField(_l("冲销原因"), filters=[strip_text], validators=[
         Optional(), Length(max=100, message=_l("冲销原因不能超过%(max)d个字。", max=100)),
     ])

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from ..auth.forms import confirm_field, new_password_field
-from ..tasks.forms import MultiCheckboxField
+from ..fields import MultiCheckboxField
 
 
 class SetPasswordForm(FlaskForm):

@@ -8,7 +8,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 
 from ..models import ResidentCategory
 from ..services.residents import PHONE_RE
-from ..tasks.forms import LocalDateField, MultiCheckboxField
+from ..fields import LocalDateField, MultiCheckboxField, strip_text
 
 CATEGORY_LABELS = {
     ResidentCategory.needy: _l("困难群众"),
@@ -16,15 +16,11 @@ CATEGORY_LABELS = {
 }
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _text(label, required_message, limit, **kwargs):
     return StringField(label, validators=[
         DataRequired(message=required_message),
         Length(max=limit, message=_l("不能超过%(max)d个字。", max=limit)),
-    ], filters=[_strip], render_kw={"maxlength": limit, **kwargs.pop("render_kw", {})}, **kwargs)
+    ], filters=[strip_text], render_kw={"maxlength": limit, **kwargs.pop("render_kw", {})}, **kwargs)
 
 
 class ResidentForm(FlaskForm):
@@ -40,13 +36,13 @@ class ResidentForm(FlaskForm):
     phone = StringField(
         _l("联系电话"),
         validators=[Optional(), Regexp(PHONE_RE, message=_l("请输入11位手机号或带区号的固定电话。"))],
-        filters=[_strip, lambda v: v.replace(" ", "") if isinstance(v, str) else v],
+        filters=[strip_text, lambda v: v.replace(" ", "") if isinstance(v, str) else v],
         render_kw={"inputmode": "tel", "maxlength": 20, "autocomplete": "off"},
     )
     notes = TextAreaField(
         _l("备注"),
         validators=[Optional(), Length(max=2000, message=_l("不能超过%(max)d个字。", max=2000))],
-        filters=[_strip], render_kw={"rows": 3, "maxlength": 2000},
+        filters=[strip_text], render_kw={"rows": 3, "maxlength": 2000},
     )
     consent_date = LocalDateField(_l("本人同意登记的日期"))
     consent_method = _text(

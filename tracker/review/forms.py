@@ -28,12 +28,8 @@ from ..services.tasks import (
     check_times,
     weekly_starts,
 )
-from ..tasks.forms import LenientSelectField, LocalDateField, WholeNumberField
+from ..fields import LenientSelectField, LocalDateField, WholeNumberField, strip_text
 from ..templating import TASK_STATUS
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _id_or_none(value):
@@ -48,7 +44,7 @@ def _text(label, required_message, limit, *, area=False, required=True):
     validators.append(Length(max=limit, message=_l("不能超过%(max)d个字。", max=limit)))
     field_class = TextAreaField if area else StringField
     render_kw = {"maxlength": limit} | ({"rows": 4} if area else {})
-    return field_class(label, validators=validators, filters=[_strip], render_kw=render_kw)
+    return field_class(label, validators=validators, filters=[strip_text], render_kw=render_kw)
 
 
 class ChoiceField(SelectField):

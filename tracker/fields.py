@@ -1,0 +1,169 @@
+"""Form fields shared by every area's forms.
+
+Number and date fields parse their own input so that every refusal is a Chinese
+message (WTForms' built-in "Not a valid integer" must not reach a user), and keep
+what was typed so the page can show it again.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+MAX_COUNT = 1_000_000
+MAX_HOURS = Decimal(24)
+HALF_HOUR = Decimal("0.5")
+NOTE_MAX = 2000
+_INTEGER = re.compile(r"[+-]?\d{1,12}")
+
+
+def strip_text(value):
+    """A WTForms filter: surrounding blanks are not part of what was meant."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (rendered by the forms macro) with Chinese refusals."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def process_formdata(self, valuelist):
+        try:
+            self.data = [self.coerce(x) for x in valuelist]
+        except (TypeError, ValueError):
+            self.data = []
+            raise ValueError(_l("所选内容无效，请重新选择。")) from None
+
+    def pre_validate(self, form):
+        if not self.data:
+            return
+        acceptable = {self.coerce(choice[0]) for choice in self.iter_choices()}
+        if any(value not in acceptable for value in self.data):
+            raise ValidationError(_l("所选内容无效，请重新选择。"))
+
+
+class WholeNumberField(StringField):
+    """A required whole number in [minimum, maximum]; text is refused in Chinese."""
+
+    def __init__(self, label=None, *, minimum: int = 0, maximum: int = MAX_COUNT,
+                 required_message=None, **kwargs):
+        render_kw = {"type": "number", "inputmode": "numeric", "min": minimum,
+                     "max": maximum, "step": 1, **kwargs.pop("render_kw", {})}
+        super().__init__(label, render_kw=render_kw, **kwargs)
+        self.minimum, self.maximum = minimum, maximum
+        self.required_message = required_message or _l("请填写此项。")
+        self.flags.required = True
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist:
+            return
+        raw = (valuelist[0] or "").strip()
+        if not raw:
+            return
+        if not _INTEGER.fullmatch(raw):
+            raise ValueError(_l("请输入整数（只能填写数字）。"))
+        self.data = int(raw)
+
+    def process_data(self, value):
+        self.data = value
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+        if self.data is None:
+            raise StopValidation(self.required_message)
+        if not self.minimum <= self.data <= self.maximum:
+            raise StopValidation(
+                _l("请输入%(low)s到%(high)s之间的整数。", low=self.minimum, high=self.maximum)
+            )
+
+
+class HoursField(StringField):
+    """服务时长 in hours, 0.5 h steps; ``data`` is a Decimal, never a float."""
+
+    def __init__(self, label=None, **kwargs):
+        render_kw = {"type": "number", "inputmode": "decimal", "min": "0.5",
+                     "max": "24", "step": "0.5", **kwargs.pop("render_kw", {})}
+        super().__init__(label, render_kw=render_kw, **kwargs)
+        self.flags.required = True
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist:
+            return
+        raw = (valuelist[0] or "").strip()
+        for dot in ("，", "。", "．"):  # a Chinese keyboard may type these for "."
+            raw = raw.replace(dot, ".")
+        if not raw:
+            return
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            raise ValueError(_l("服务时长须为数字，例如 2 或 2.5。")) from None
+        if not value.is_finite():
+            raise ValueError(_l("服务时长须为数字，例如 2 或 2.5。"))
+        self.data = value
+
+    def process_data(self, value):
+        self.data = value
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data.normalize():f}"
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+        if self.data is None:
+            raise StopValidation(_l("请填写服务时长。"))
+        if self.data <= 0:
+            raise StopValidation(_l("服务时长须大于0。"))
+        if self.data > MAX_HOURS:
+            raise StopValidation(_l("服务时长不能超过24小时。"))
+        if self.data % HALF_HOUR != 0:
+            raise StopValidation(_l("服务时长须为0.5小时的整数倍，例如 1.5 或 2。"))
+
+    @property
+    def minutes(self) -> int | None:
+        """Whole minutes, computed exactly with Decimal."""
+        if self.data is None:
+            return None
+        return int((self.data * 60).to_integral_value())
+
+
+class LenientSelectField(SelectField):
+    """A filter select: an unknown or malformed value means "no filter", silently."""
+
+    def process_formdata(self, valuelist):
+        try:
+            self.data = self.coerce(valuelist[0]) if valuelist and valuelist[0] else None
+        except (TypeError, ValueError):
+            self.data = None
+
+    def pre_validate(self, form):
+        if self.data is not None and self.data not in {c[0] for c in self.choices or []}:
+            self.data = None
+
+
+class LocalDateField(DateField):
+    def process_formdata(self, valuelist):
+        if not valuelist or not (valuelist[0] or "").strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata([valuelist[0].strip()])
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("日期格式不正确，请按“年-月-日”填写。")) from None
