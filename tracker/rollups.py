@@ -463,8 +463,23 @@ def year_of(scope: Scope) -> int:
 # --- Resource checklist progress -------------------------------------------------
 
 
+class _TargetProgress:
+    """What a yearly target and the amount done so far say, for items and categories."""
+
+    @property
+    def is_funds(self) -> bool:
+        return self.category_code == FUNDING_CODE
+
+    @property
+    def percent(self) -> int:
+        """Whole percent of the target reached (capped at 100 for the bar)."""
+        if self.target <= 0:
+            return 0
+        return min(100, self.done * 100 // self.target)
+
+
 @dataclass(frozen=True)
-class ItemProgress:
+class ItemProgress(_TargetProgress):
     item_id: int
     year: int
     unit_name: str
@@ -478,17 +493,6 @@ class ItemProgress:
     done: int  # in the category's measure; for funds: whole yuan spent in the year
     pending: int  # quantity of submitted reports (always 0 for funds)
     done_fen: int | None = None  # funds only: exact amount spent in the year
-
-    @property
-    def is_funds(self) -> bool:
-        return self.category_code == FUNDING_CODE
-
-    @property
-    def percent(self) -> int:
-        """Whole percent of the target reached (capped at 100 for the bar)."""
-        if self.target <= 0:
-            return 0
-        return min(100, self.done * 100 // self.target)
 
 
 def resource_progress(year: int, community_ids: Sequence[int] | None = None,
@@ -556,7 +560,7 @@ def resource_progress(year: int, community_ids: Sequence[int] | None = None,
 
 
 @dataclass(frozen=True)
-class CategoryProgress:
+class CategoryProgress(_TargetProgress):
     """The resource items of one category added up (several communities at once)."""
 
     category_code: str
@@ -567,16 +571,6 @@ class CategoryProgress:
     done: int
     pending: int
     done_fen: int | None = None
-
-    @property
-    def is_funds(self) -> bool:
-        return self.category_code == FUNDING_CODE
-
-    @property
-    def percent(self) -> int:
-        if self.target <= 0:
-            return 0
-        return min(100, self.done * 100 // self.target)
 
 
 def resource_progress_by_category(year: int, community_ids: Sequence[int] | None = None,

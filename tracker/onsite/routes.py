@@ -195,6 +195,25 @@ def rotate(task_id: int):
 
 # --- photos --------------------------------------------------------------------------
 
+def _uploaded(form, save) -> bool:
+    """Validate the photo form and store its file with ``save(data)``; True when stored.
+
+    A refusal (bad type, too many pixels …) is put on the form, nothing is kept."""
+    if form is None or not form.validate_on_submit():
+        return False
+    data = form.photo.data.read()
+    try:
+        with unit_of_work():
+            save(data)
+    except PermissionDenied:
+        abort(403)
+    except ServiceError as error:
+        attach_error(form, error)
+        return False
+    flash(_("照片已上传。"), "success")
+    return True
+
+
 @bp.route("/onsite/tasks/<int:task_id>/photos", methods=["GET", "POST"])
 @login_required
 def photos(task_id: int):
@@ -206,18 +225,8 @@ def photos(task_id: int):
     if request.method == "POST" and not can_add:
         abort(403)
     form = PhotoForm() if can_add else None
-    if form is not None and form.validate_on_submit():
-        data = form.photo.data.read()
-        try:
-            with unit_of_work():
-                add_task_photo(task, current_user, data)
-        except PermissionDenied:
-            abort(403)
-        except ServiceError as error:
-            attach_error(form, error)
-        else:
-            flash(_("照片已上传。"), "success")
-            return redirect(url_for(".photos", task_id=task.id))
+    if _uploaded(form, lambda data: add_task_photo(task, current_user, data)):
+        return redirect(url_for(".photos", task_id=task.id))
     return _private(render_template(
         "onsite/photos.html", task=task, photos=task_photos(task), form=form,
         max_photos=MAX_PHOTOS_PER_TASK, max_mb=_max_mb(),
@@ -235,18 +244,8 @@ def finding_photo_page(finding_id: int):
     if request.method == "POST" and not can_add:
         abort(403)
     form = PhotoForm() if can_add else None
-    if form is not None and form.validate_on_submit():
-        data = form.photo.data.read()
-        try:
-            with unit_of_work():
-                set_finding_photo(finding, current_user, data)
-        except PermissionDenied:
-            abort(403)
-        except ServiceError as error:
-            attach_error(form, error)
-        else:
-            flash(_("照片已上传。"), "success")
-            return redirect(url_for(".finding_photo_page", finding_id=finding.id))
+    if _uploaded(form, lambda data: set_finding_photo(finding, current_user, data)):
+        return redirect(url_for(".finding_photo_page", finding_id=finding.id))
     return _private(render_template(
         "onsite/finding_photo.html", finding=finding, photo=finding_photo(finding),
         form=form, max_mb=_max_mb(),
