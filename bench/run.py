@@ -32,14 +32,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import event, func, select, text  # noqa: E402
+from sqlalchemy import event, func, inspect, select, text  # noqa: E402
 
 from tracker import create_app  # noqa: E402
 from tracker.datagen import PASSWORD, Plan, generate  # noqa: E402
 from tracker.extensions import db  # noqa: E402
+from tracker.participation import rebuild as rebuild_counted  # noqa: E402
 from tracker.models import (  # noqa: E402
     Assignment,
     AssignmentStatus,
+    CountedTask,
     Member,
     Role,
     Task,
@@ -73,7 +75,7 @@ def ensure_data(app, plan: Plan, reuse: bool) -> float | None:
             try:
                 if db.session.scalar(select(func.count(Task.id))):
                     db.session.commit()
-                    _add_missing_indexes()
+                    _sync_schema()
                     return None
             except Exception:  # noqa: BLE001 — no schema yet
                 db.session.rollback()
@@ -94,14 +96,25 @@ def ensure_data(app, plan: Plan, reuse: bool) -> float | None:
         return seconds
 
 
-def _add_missing_indexes() -> None:
-    """A reused data set gets the indexes the models gained since it was generated."""
+def _sync_schema() -> None:
+    """A reused data set gets the tables and indexes the models gained since it was
+    generated (and loses the indexes they dropped); derived tables are filled."""
     engine = db.engine
-    for table in db.metadata.sorted_tables:
-        for index in table.indexes:
-            index.create(engine, checkfirst=True)
+    db.metadata.create_all(engine)  # only what is missing
+    inspector = inspect(engine)
     with engine.begin() as conn:
-        conn.execute(text("ANALYZE"))
+        for table in db.metadata.sorted_tables:
+            wanted = {index.name for index in table.indexes}
+            for index in inspector.get_indexes(table.name):
+                if index["name"] not in wanted and index["name"].startswith("ix_"):
+                    conn.execute(text(f'DROP INDEX "{index["name"]}"'))
+            for index in table.indexes:
+                index.create(conn, checkfirst=True)
+        if not conn.scalar(select(func.count()).select_from(CountedTask)):
+            print("  deriving the counted tasks and participations …", flush=True)
+            rebuild_counted(conn)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
 
 
 def pick_actors(app) -> dict:

@@ -28,8 +28,10 @@ def register_extensions(app: Flask) -> None:
     from .db_setup import configure_engine
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale
+    from .participation import install as keep_counted_participation
 
     db.init_app(app)
+    keep_counted_participation()
     with app.app_context():
         configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

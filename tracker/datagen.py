@@ -29,6 +29,7 @@ from .models import (
     Assignment,
     AssignmentStatus,
     Community,
+    CountedParticipation,
     Finding,
     FindingKind,
     FindingStatus,
@@ -45,6 +46,7 @@ from .models import (
     Zone,
     liaison_community,
 )
+from .participation import rebuild as rebuild_counted
 from .reference import ensure_categories
 from .timeutil import LOCAL_TZ, local_today
 
@@ -291,6 +293,10 @@ def generate(plan: Plan, progress=None) -> dict:
         if progress:
             progress(min(plan.tasks, first + chunk) - first)
 
+    db.session.commit()
+    # The rows above bypassed the ORM, so the hook that keeps the counted
+    # participations did not see them: derive the table once, in bulk.
+    writer.counts[CountedParticipation.__tablename__] = rebuild_counted(db.session.connection())
     db.session.commit()
     _reset_sequences()
     return writer.counts

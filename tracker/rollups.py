@@ -5,6 +5,12 @@ Official figures count approved reports only (DESIGN.md invariant 2):
   TaskReports — one row per task, so a group's result is counted once;
 - 人次, distinct members and hours come from the ``done`` participations of tasks
   whose report is approved.
+The figures are read from two derived tables kept by ``tracker/participation.py``:
+``CountedTask`` (one row per reported task: the report's status and figures, the
+task's date and dimensions, its 人次 and minutes) for everything that adds up, and
+``CountedParticipation`` (one row per done participation of a reported task) for
+distinct members and a member's own figures — each an index range instead of a
+join per task and per participation.
 Pending (待审核) figures are computed by the same functions with ``status=submitted``
 and shown apart. Periods are half-open ranges of the local service date
 (Asia/Shanghai), a plain indexed column, so the SQL is identical on SQLite and PostgreSQL.
@@ -12,7 +18,7 @@ and shown apart. Periods are half-open ranges of the local service date
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import (
@@ -32,10 +38,10 @@ from sqlalchemy import (
 from .extensions import db
 from .models import (
     OPEN_FINDING,
-    Assignment,
-    AssignmentStatus,
     Category,
     Community,
+    CountedParticipation,
+    CountedTask,
     Finding,
     FindingKind,
     FindingStatus,
@@ -76,65 +82,83 @@ class Totals:
     minutes: int = 0
 
 
-def task_conditions(scope: Scope) -> list:
-    """WHERE conditions on Task for a scope (shared by every rollup)."""
+# The rows the figures are read from (see the module docstring).
+Counted = CountedParticipation
+CTask = CountedTask
+
+
+def scope_conditions(scope: Scope, *, date, unit, community, zone=None, category=None) -> list:
+    """WHERE conditions for a scope over one table's columns: the period as a
+    half-open range of a local date, then unit, communities, zone, category. The one
+    place the scope rules are written; a filter the table has no column for (a
+    finding's category, a fund entry's zone) does not apply to it."""
     conditions = []
     if scope.date_from is not None:
-        conditions.append(Task.service_date >= scope.date_from)
+        conditions.append(date >= scope.date_from)
     if scope.date_to is not None:
-        conditions.append(Task.service_date < scope.date_to)
+        conditions.append(date < scope.date_to)
     if scope.unit_id is not None:
-        conditions.append(Task.unit_id == scope.unit_id)
+        conditions.append(unit == scope.unit_id)
     if scope.community_ids is not None:
-        conditions.append(Task.community_id.in_(scope.community_ids))
-    if scope.zone_id is not None:
-        conditions.append(Task.zone_id == scope.zone_id)
-    if scope.category_id is not None:
-        conditions.append(Task.category_id == scope.category_id)
+        conditions.append(community.in_(scope.community_ids))
+    if scope.zone_id is not None and zone is not None:
+        conditions.append(zone == scope.zone_id)
+    if scope.category_id is not None and category is not None:
+        conditions.append(category == scope.category_id)
     return conditions
+
+
+def _work_conditions(scope: Scope, model) -> list:
+    # Task and CountedParticipation share the column names.
+    return scope_conditions(scope, date=model.service_date, unit=model.unit_id,
+                            community=model.community_id, zone=model.zone_id,
+                            category=model.category_id)
+
+
+def task_conditions(scope: Scope) -> list:
+    """WHERE conditions on Task for a scope."""
+    return _work_conditions(scope, Task)
+
+
+def participation_conditions(scope: Scope) -> list:
+    """WHERE conditions on CountedParticipation for a scope."""
+    return _work_conditions(scope, Counted)
+
+
+def counted_task_conditions(scope: Scope) -> list:
+    """WHERE conditions on CountedTask for a scope."""
+    return _work_conditions(scope, CTask)
 
 
 def totals(scope: Scope, status: ReportStatus = ReportStatus.approved) -> Totals:
     """Activities, results and participation for tasks whose report has ``status``."""
-    reports = db.session.execute(
+    activities, quantity, people, person_times, minutes = db.session.execute(
         select(
             func.count(),
-            func.coalesce(func.sum(TaskReport.quantity), 0),
-            func.coalesce(func.sum(TaskReport.people_served), 0),
+            func.coalesce(func.sum(CTask.quantity), 0),
+            func.coalesce(func.sum(CTask.people_served), 0),
+            func.coalesce(func.sum(CTask.person_times), 0),
+            func.coalesce(func.sum(CTask.minutes), 0),
         )
-        .join(Task, Task.id == TaskReport.task_id)
-        .where(TaskReport.status == status, *task_conditions(scope))
+        .where(CTask.report_status == status, *counted_task_conditions(scope))
     ).one()
-    people = db.session.execute(
-        select(
-            func.count(),
-            func.count(distinct(Assignment.member_id)),
-            func.coalesce(func.sum(Assignment.minutes), 0),
-        )
-        .join(Task, Task.id == Assignment.task_id)
-        .join(TaskReport, TaskReport.task_id == Task.id)
-        .where(
-            TaskReport.status == status,
-            Assignment.status == AssignmentStatus.done,
-            *task_conditions(scope),
-        )
-    ).one()
-    return Totals(int(reports[0]), int(reports[1]), int(reports[2]),
-                  int(people[0]), int(people[1]), int(people[2]))
+    members = db.session.scalar(
+        select(func.count(distinct(Counted.member_id)))
+        .where(Counted.report_status == status, *participation_conditions(scope))
+    )
+    return Totals(int(activities), int(quantity), int(people), int(person_times), int(members),
+                  int(minutes))
 
 
 def member_totals(member_id: int, date_from: date, date_to: date) -> tuple[int, int]:
     """A member's own official activities and minutes in a period."""
     row = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Assignment.minutes), 0))
-        .join(Task, Task.id == Assignment.task_id)
-        .join(TaskReport, TaskReport.task_id == Task.id)
+        select(func.count(), func.coalesce(func.sum(Counted.minutes), 0))
         .where(
-            Assignment.member_id == member_id,
-            Assignment.status == AssignmentStatus.done,
-            TaskReport.status == ReportStatus.approved,
-            Task.service_date >= date_from,
-            Task.service_date < date_to,
+            Counted.member_id == member_id,
+            Counted.report_status == ReportStatus.approved,
+            Counted.service_date >= date_from,
+            Counted.service_date < date_to,
         )
     ).one()
     return int(row[0]), int(row[1])
@@ -161,16 +185,9 @@ def fund_figures(scope: Scope, year: int) -> FundFigures:
     Reversing entries are negative, so plain sums are already net of corrections.
     """
     def where(entry_from, entry_to):
-        conditions = []
-        if entry_from is not None:
-            conditions.append(FundEntry.entry_date >= entry_from)
-        if entry_to is not None:
-            conditions.append(FundEntry.entry_date < entry_to)
-        if scope.unit_id is not None:
-            conditions.append(FundEntry.unit_id == scope.unit_id)
-        if scope.community_ids is not None:
-            conditions.append(FundEntry.community_id.in_(scope.community_ids))
-        return conditions
+        return scope_conditions(replace(scope, date_from=entry_from, date_to=entry_to),
+                                date=FundEntry.entry_date, unit=FundEntry.unit_id,
+                                community=FundEntry.community_id)
 
     year_start = date(year, 1, 1)
     year_end = scope.date_to or date(year + 1, 1, 1)
@@ -197,10 +214,10 @@ def fund_figures(scope: Scope, year: int) -> FundFigures:
 # Each helper below runs ONE statement whatever the data size: the official
 # (approved) and pending (submitted, 待审核) figures come out of the same GROUP BY
 # through CASE expressions, so the two can never be computed differently.
-# Returned reports are neither: they are back with the leader for correction.
+# Returned reports are neither: they are back with the leader for correction (and
+# have no counted rows).
 # ---------------------------------------------------------------------------
 
-_COUNTED = (ReportStatus.approved, ReportStatus.submitted)
 DOUBLE_CODES = ("ad_removal", "stairwell_painting", "facility_survey")
 FUNDING_CODE = "cobuild_funding"
 
@@ -218,30 +235,27 @@ class Figures:
 ONE = literal_column("1")
 
 
-def _approved(value):
-    return case((TaskReport.status == ReportStatus.approved, value))
+def _approved(value, status=CTask.report_status):
+    return case((status == ReportStatus.approved, value))
 
 
-def _submitted(value):
-    return case((TaskReport.status == ReportStatus.submitted, value))
+def _submitted(value, status=CTask.report_status):
+    return case((status == ReportStatus.submitted, value))
 
 
-def _report_rows(scope: Scope, *group) -> dict:
-    """{group key: (activities, quantity, people) official + the same pending}."""
-    query = (
-        select(
-            *group,
-            func.count(_approved(ONE)),
-            func.coalesce(func.sum(_approved(TaskReport.quantity)), 0),
-            func.coalesce(func.sum(_approved(TaskReport.people_served)), 0),
-            func.count(_submitted(ONE)),
-            func.coalesce(func.sum(_submitted(TaskReport.quantity)), 0),
-            func.coalesce(func.sum(_submitted(TaskReport.people_served)), 0),
-        )
-        .select_from(Task)
-        .join(TaskReport, TaskReport.task_id == Task.id)
-        .where(TaskReport.status.in_(_COUNTED), *task_conditions(scope))
-    )
+def _no_group(_model) -> tuple:
+    return ()
+
+
+def _by_category(model) -> tuple:
+    return (model.category_id,)
+
+
+def _by_month(model) -> tuple:
+    return extract("year", model.service_date), extract("month", model.service_date)
+
+
+def _grouped(query, group) -> dict:
     if group:
         query = query.group_by(*group)
     n = len(group)
@@ -249,33 +263,36 @@ def _report_rows(scope: Scope, *group) -> dict:
             for row in db.session.execute(query)}
 
 
-def _participation_rows(scope: Scope, *group, extra: Sequence = ()) -> dict:
-    """{group key: (人次, distinct members, minutes) official + the same pending}."""
-    query = (
-        select(
-            *group,
-            func.count(_approved(ONE)),
-            func.count(distinct(_approved(Assignment.member_id))),
-            func.coalesce(func.sum(_approved(Assignment.minutes)), 0),
-            func.count(_submitted(ONE)),
-            func.count(distinct(_submitted(Assignment.member_id))),
-            func.coalesce(func.sum(_submitted(Assignment.minutes)), 0),
-        )
-        .select_from(Task)
-        .join(TaskReport, TaskReport.task_id == Task.id)
-        .join(Assignment, Assignment.task_id == Task.id)
-        .where(
-            TaskReport.status.in_(_COUNTED),
-            Assignment.status == AssignmentStatus.done,
-            *task_conditions(scope),
-            *extra,
-        )
-    )
-    if group:
-        query = query.group_by(*group)
-    n = len(group)
-    return {tuple(_key(v) for v in row[:n]): tuple(int(v) for v in row[n:])
-            for row in db.session.execute(query)}
+def _task_rows(scope: Scope, by=_no_group, extra=_no_group) -> dict:
+    """{group key: (activities, quantity, people served, 人次, minutes) official, then
+    the same pending} from CountedTask (one statement).
+
+    ``by(model)`` gives the GROUP BY columns and ``extra(model)`` more WHERE
+    conditions, written against the task's column names, which CountedTask and
+    CountedParticipation share."""
+    group = by(CTask)
+    sums = (CTask.quantity, CTask.people_served, CTask.person_times, CTask.minutes)
+    query = select(
+        *group,
+        func.count(_approved(ONE)),
+        *(func.coalesce(func.sum(_approved(column)), 0) for column in sums),
+        func.count(_submitted(ONE)),
+        *(func.coalesce(func.sum(_submitted(column)), 0) for column in sums),
+    ).where(*counted_task_conditions(scope), *extra(CTask))
+    return _grouped(query, group)
+
+
+def _member_rows(scope: Scope, by=_no_group, extra=_no_group) -> dict:
+    """{group key: (distinct members official, distinct members pending)} from
+    CountedParticipation (one statement; the one figure that does not add up)."""
+    group = by(Counted)
+    status = Counted.report_status
+    query = select(
+        *group,
+        func.count(distinct(_approved(Counted.member_id, status))),
+        func.count(distinct(_submitted(Counted.member_id, status))),
+    ).where(*participation_conditions(scope), *extra(Counted))
+    return _grouped(query, group)
 
 
 def _key(value):
@@ -283,22 +300,22 @@ def _key(value):
     return int(value) if value is not None and not isinstance(value, (int, str)) else value
 
 
-def _figures(report: tuple | None, people: tuple | None) -> Figures:
-    r = report or (0,) * 6
-    p = people or (0,) * 6
+def _figures(tasks: tuple | None, members: tuple | None) -> Figures:
+    t = tasks or (0,) * 10
+    m = members or (0, 0)
     return Figures(
-        official=Totals(r[0], r[1], r[2], p[0], p[1], p[2]),
-        pending=Totals(r[3], r[4], r[5], p[3], p[4], p[5]),
+        official=Totals(t[0], t[1], t[2], t[3], m[0], t[4]),
+        pending=Totals(t[5], t[6], t[7], t[8], m[1], t[9]),
     )
 
 
-def _merge(reports: dict, people: dict) -> dict:
-    return {key: _figures(reports.get(key), people.get(key)) for key in reports.keys() | people.keys()}
+def _merge(tasks: dict, members: dict) -> dict:
+    return {key: _figures(tasks.get(key), members.get(key)) for key in tasks.keys() | members.keys()}
 
 
 def figures(scope: Scope) -> Figures:
     """Official and pending totals for a scope (two statements)."""
-    return _merge(_report_rows(scope), _participation_rows(scope)).get((), Figures())
+    return _merge(_task_rows(scope), _member_rows(scope)).get((), Figures())
 
 
 @dataclass(frozen=True)
@@ -323,7 +340,7 @@ def figures_by_category(scope: Scope, *, include_empty: bool = True) -> list[Cat
     Categories without any figure are listed with zeros when ``include_empty`` (and
     when active), so a page always shows the same rows.
     """
-    merged = _merge(_report_rows(scope, Task.category_id), _participation_rows(scope, Task.category_id))
+    merged = _merge(_task_rows(scope, _by_category), _member_rows(scope, _by_category))
     rows = []
     for cat in categories():
         figs = merged.get((cat.id,))
@@ -374,9 +391,7 @@ def figures_by_month(scope: Scope) -> list[MonthFigures]:
     month of the scope listed (zeros included). The scope needs both dates."""
     if scope.date_from is None or scope.date_to is None:
         raise ValueError("figures_by_month needs a bounded period")
-    year = extract("year", Task.service_date)
-    month = extract("month", Task.service_date)
-    merged = _merge(_report_rows(scope, year, month), _participation_rows(scope, year, month))
+    merged = _merge(_task_rows(scope, _by_month), _member_rows(scope, _by_month))
     return [
         MonthFigures(y, m, *(lambda f: (f.official, f.pending))(merged.get((y, m), Figures())))
         for y, m in months_between(scope.date_from, scope.date_to)
@@ -403,54 +418,34 @@ class MonthTrend:
 
 def trend(scope: Scope) -> list[MonthTrend]:
     """Activities, 人次 and minutes per local month, official and pending, every month
-    of the (bounded) scope listed. Two statements, no COUNT(DISTINCT): the cheap form
+    of the (bounded) scope listed. One statement, no COUNT(DISTINCT): the cheap form
     of ``figures_by_month`` for a chart over many months."""
     if scope.date_from is None or scope.date_to is None:
         raise ValueError("trend needs a bounded period")
     # Grouped by day first (rows arrive in service-date order from the index, so no
     # sort), then the few hundred days by month: far cheaper than grouping every
-    # participation by a month expression.
-    daily_reports = (
-        select(Task.service_date.label("day"),
+    # row by a month expression.
+    daily = (
+        select(CTask.service_date.label("day"),
                func.count(_approved(ONE)).label("a"),
-               func.count(_submitted(ONE)).label("p"))
-        .select_from(Task).join(TaskReport, TaskReport.task_id == Task.id)
-        .where(TaskReport.status.in_(_COUNTED), *task_conditions(scope))
-        .group_by(Task.service_date)
+               func.sum(_approved(CTask.person_times)).label("pt"),
+               func.sum(_approved(CTask.minutes)).label("minutes"),
+               func.count(_submitted(ONE)).label("pa"),
+               func.sum(_submitted(CTask.person_times)).label("ppt"))
+        .where(*counted_task_conditions(scope))
+        .group_by(CTask.service_date)
         .subquery()
     )
-    daily_people = (
-        select(Task.service_date.label("day"),
-               func.count(_approved(ONE)).label("pt"),
-               func.sum(_approved(Assignment.minutes)).label("minutes"),
-               func.count(_submitted(ONE)).label("ppt"))
-        .select_from(Task)
-        .join(TaskReport, TaskReport.task_id == Task.id)
-        .join(Assignment, Assignment.task_id == Task.id)
-        .where(TaskReport.status.in_(_COUNTED), Assignment.status == AssignmentStatus.done,
-               *task_conditions(scope))
-        .group_by(Task.service_date)
-        .subquery()
+    year, month = extract("year", daily.c.day), extract("month", daily.c.day)
+    rows = db.session.execute(
+        select(year, month, *(func.coalesce(func.sum(c), 0)
+                              for c in (daily.c.a, daily.c.pt, daily.c.minutes, daily.c.pa,
+                                        daily.c.ppt)))
+        .group_by(year, month)
     )
-
-    def by_month(daily, *columns):
-        year, month = extract("year", daily.c.day), extract("month", daily.c.day)
-        return db.session.execute(
-            select(year, month, *(func.coalesce(func.sum(c), 0) for c in columns))
-            .group_by(year, month)
-        )
-
-    activities = {(_key(y), _key(m)): (int(a), int(p))
-                  for y, m, a, p in by_month(daily_reports, daily_reports.c.a, daily_reports.c.p)}
-    people = {(_key(y), _key(m)): (int(pt), int(mins), int(ppt))
-              for y, m, pt, mins, ppt in by_month(daily_people, daily_people.c.pt,
-                                                  daily_people.c.minutes, daily_people.c.ppt)}
-    rows = []
-    for key in months_between(scope.date_from, scope.date_to):
-        a, pa = activities.get(key, (0, 0))
-        pt, mins, ppt = people.get(key, (0, 0, 0))
-        rows.append(MonthTrend(key[0], key[1], a, pt, mins, pa, ppt))
-    return rows
+    months = {(_key(y), _key(m)): tuple(int(v) for v in values) for y, m, *values in rows}
+    return [MonthTrend(y, m, *months.get((y, m), (0,) * 5))
+            for y, m in months_between(scope.date_from, scope.date_to)]
 
 
 def year_of(scope: Scope) -> int:
@@ -507,19 +502,14 @@ def resource_progress(year: int, community_ids: Sequence[int] | None = None,
     year_from, year_to = date(year, 1, 1), date(year + 1, 1, 1)
     done = (
         select(
-            Task.resource_item_id.label("item_id"),
-            func.coalesce(func.sum(_approved(TaskReport.quantity)), 0).label("done"),
-            func.coalesce(func.sum(_submitted(TaskReport.quantity)), 0).label("pending"),
+            CTask.resource_item_id.label("item_id"),
+            func.coalesce(func.sum(_approved(CTask.quantity)), 0).label("done"),
+            func.coalesce(func.sum(_submitted(CTask.quantity)), 0).label("pending"),
         )
-        .join(TaskReport, TaskReport.task_id == Task.id)
-        .where(
-            TaskReport.status.in_(_COUNTED),
-            Task.service_date >= year_from,
-            Task.service_date < year_to,
-            *([Task.community_id.in_(community_ids)] if community_ids is not None else []),
-            *([Task.unit_id == unit_id] if unit_id is not None else []),
-        )
-        .group_by(Task.resource_item_id)
+        .where(*counted_task_conditions(Scope(
+            year_from, year_to, unit_id,
+            tuple(community_ids) if community_ids is not None else None)))
+        .group_by(CTask.resource_item_id)
         .subquery()
     )
     conditions = [ResourceItem.year == year, ResourceItem.active.is_(True)]
@@ -596,13 +586,11 @@ def resource_progress_by_category(year: int, community_ids: Sequence[int] | None
     done = {
         cat_id: (int(d), int(p)) for cat_id, d, p in db.session.execute(
             select(ResourceItem.category_id,
-                   func.coalesce(func.sum(_approved(TaskReport.quantity)), 0),
-                   func.coalesce(func.sum(_submitted(TaskReport.quantity)), 0))
-            .select_from(Task)
-            .join(TaskReport, TaskReport.task_id == Task.id)
-            .join(ResourceItem, ResourceItem.id == Task.resource_item_id)
-            .where(TaskReport.status.in_(_COUNTED), Task.service_date >= year_from,
-                   Task.service_date < year_to, *item_conds)
+                   func.coalesce(func.sum(_approved(CTask.quantity)), 0),
+                   func.coalesce(func.sum(_submitted(CTask.quantity)), 0))
+            .select_from(CTask)
+            .join(ResourceItem, ResourceItem.id == CTask.resource_item_id)
+            .where(CTask.service_date >= year_from, CTask.service_date < year_to, *item_conds)
             .group_by(ResourceItem.category_id)
         )
     }
@@ -657,18 +645,9 @@ def finding_conditions(scope: Scope) -> list:
     """WHERE conditions on Finding for a scope: the survey's date, unit, community,
     zone. A finding is counted from the day it was found, with its status today;
     the category filter does not apply (every finding comes from a survey)."""
-    conditions = [Finding.active.is_(True)]
-    if scope.date_from is not None:
-        conditions.append(Finding.found_on >= scope.date_from)
-    if scope.date_to is not None:
-        conditions.append(Finding.found_on < scope.date_to)
-    if scope.unit_id is not None:
-        conditions.append(Finding.unit_id == scope.unit_id)
-    if scope.community_ids is not None:
-        conditions.append(Finding.community_id.in_(scope.community_ids))
-    if scope.zone_id is not None:
-        conditions.append(Finding.zone_id == scope.zone_id)
-    return conditions
+    return [Finding.active.is_(True),
+            *scope_conditions(scope, date=Finding.found_on, unit=Finding.unit_id,
+                              community=Finding.community_id, zone=Finding.zone_id)]
 
 
 @dataclass(frozen=True)
@@ -779,7 +758,8 @@ def double_progress(scope: Scope, by: str = "zone") -> DoubleView:
     double_ids = tuple(cats.values())
     ad_id, stair_id, survey_id = (cats.get(code) for code in DOUBLE_CODES)
 
-    group = Task.zone_id if by == "zone" else Task.community_id
+    dim = "zone_id" if by == "zone" else "community_id"
+    group = getattr(CTask, dim)
     base = Scope(scope.date_from, scope.date_to, scope.unit_id, scope.community_ids,
                  scope.zone_id, None)
     wide = Scope(wide_from, scope.date_to, scope.unit_id, scope.community_ids, scope.zone_id, None)
@@ -790,30 +770,38 @@ def double_progress(scope: Scope, by: str = "zone") -> DoubleView:
             conds.append(col >= scope.date_from)
         return and_(*conds) if conds else true()
 
-    # 1. Quantities per group and category: period official / pending, year to date.
-    period = in_period(Task.service_date)
+    # 1. Quantities and participation per group and category: period official /
+    #    pending, and the year to date.
+    period = in_period(CTask.service_date)
+    approved = and_(period, CTask.report_status == ReportStatus.approved)
+    submitted = and_(period, CTask.report_status == ReportStatus.submitted)
+
+    def sum_if(condition, column):
+        return func.coalesce(func.sum(case((condition, column))), 0)
+
     quantities = db.session.execute(
         select(
-            group, Task.category_id,
-            func.coalesce(func.sum(case((and_(period, TaskReport.status == ReportStatus.approved),
-                                             TaskReport.quantity))), 0),
-            func.coalesce(func.sum(case((and_(period, TaskReport.status == ReportStatus.submitted),
-                                             TaskReport.quantity))), 0),
-            func.coalesce(func.sum(case((and_(Task.service_date >= year_from,
-                                              TaskReport.status == ReportStatus.approved),
-                                         TaskReport.quantity))), 0),
-            func.count(case((and_(period, TaskReport.status == ReportStatus.approved), 1))),
+            group, CTask.category_id,
+            sum_if(approved, CTask.quantity),
+            sum_if(submitted, CTask.quantity),
+            sum_if(and_(CTask.service_date >= year_from,
+                       CTask.report_status == ReportStatus.approved), CTask.quantity),
+            func.count(case((approved, ONE))),
+            sum_if(approved, CTask.person_times),
+            sum_if(approved, CTask.minutes),
+            sum_if(submitted, CTask.person_times),
         )
-        .join(TaskReport, TaskReport.task_id == Task.id)
-        .where(TaskReport.status.in_(_COUNTED), Task.category_id.in_(double_ids),
-               *task_conditions(wide))
-        .group_by(group, Task.category_id)
+        .where(CTask.category_id.in_(double_ids), *counted_task_conditions(wide))
+        .group_by(group, CTask.category_id)
     ).all()
-    # 2. Participation per group in the "双创" categories.
-    only_double = [Task.category_id.in_(double_ids)]
-    people = _participation_rows(base, group, extra=only_double)
-    # 2b. Distinct members over all groups (a member in two zones counts once).
-    overall = _participation_rows(base, extra=only_double).get((), (0,) * 6)
+
+    # 2. Distinct members per group in the "双创" categories, and over all groups
+    #    (a member in two zones counts once).
+    def only_double(model):
+        return (model.category_id.in_(double_ids),)
+
+    members = _member_rows(base, lambda model: (getattr(model, dim),), only_double)
+    overall = _member_rows(base, extra=only_double).get((), (0, 0))
     # 3. Findings per group and status: in the period, and found in the year to date.
     fgroup = Finding.zone_id if by == "zone" else Finding.community_id
     fperiod = in_period(Finding.found_on)
@@ -871,17 +859,18 @@ def double_progress(scope: Scope, by: str = "zone") -> DoubleView:
             rows[key] = DoubleRow(key, "")  # work without a zone, or an inactive zone
         return rows[key]
 
-    for key, cat_id, qty, pending, qty_year, activities in quantities:
+    for key, cat_id, qty, pending, qty_year, activities, pt, minutes, pending_pt in quantities:
         r = row(key)
         r.activities += int(activities)
+        r.person_times += int(pt)
+        r.minutes += int(minutes)
+        r.pending_person_times += int(pending_pt)
         if cat_id == ad_id:
             r.ads, r.ads_pending, r.ads_year = int(qty), int(pending), int(qty_year)
         elif cat_id == stair_id:
             r.stairs, r.stairs_pending, r.stairs_year = int(qty), int(pending), int(qty_year)
-    for key, (pt, members, minutes, pending_pt, _pm, _pmin) in people.items():
-        r = row(key[0])
-        r.person_times, r.members, r.minutes = pt, members, minutes
-        r.pending_person_times = pending_pt
+    for (key,), (official_members, _pending_members) in members.items():
+        row(key).members = official_members
     for key, found, handed, fixed, found_year in findings:
         r = row(key)
         r.found, r.handed_over, r.fixed, r.found_year = int(found), int(handed), int(fixed), int(found_year)
@@ -905,7 +894,7 @@ def double_progress(scope: Scope, by: str = "zone") -> DoubleView:
                      "found_year", "survey_target", "activities", "person_times", "minutes",
                      "pending_person_times"):
             setattr(total, name, getattr(total, name) + getattr(r, name))
-    total.members = overall[1]
+    total.members = overall[0]
     return DoubleView(by, year, ordered, total)
 
 
@@ -946,15 +935,11 @@ def _took_part(member_col, date_from: date, date_to: date, status: ReportStatus)
     """EXISTS a done participation of ``member_col`` in a task of the period whose
     report has ``status``."""
     return exists(
-        select(Assignment.id)
-        .join(Task, Task.id == Assignment.task_id)
-        .join(TaskReport, TaskReport.task_id == Task.id)
-        .where(
-            Assignment.member_id == member_col,
-            Assignment.status == AssignmentStatus.done,
-            TaskReport.status == status,
-            Task.service_date >= date_from,
-            Task.service_date < date_to,
+        select(ONE).where(
+            Counted.member_id == member_col,
+            Counted.service_date >= date_from,
+            Counted.service_date < date_to,
+            Counted.report_status == status,
         )
     )
 
@@ -970,24 +955,21 @@ def coverage(unit_id: int, date_from: date, date_to: date) -> Coverage:
     on_roll = db.session.scalar(
         select(func.count(Member.id)).where(Member.unit_id == unit_id, Member.active.is_(True))
     )
+    status = Counted.report_status
     pt, took_part, minutes, pending_pt = db.session.execute(
         select(
-            func.count(_approved(ONE)),
-            func.count(distinct(case((and_(TaskReport.status == ReportStatus.approved,
-                                           Member.active.is_(True)), Assignment.member_id)))),
-            func.coalesce(func.sum(_approved(Assignment.minutes)), 0),
-            func.count(_submitted(ONE)),
+            func.count(_approved(ONE, status)),
+            func.count(distinct(case((and_(status == ReportStatus.approved,
+                                           Member.active.is_(True)), Counted.member_id)))),
+            func.coalesce(func.sum(_approved(Counted.minutes, status)), 0),
+            func.count(_submitted(ONE, status)),
         )
-        .select_from(Assignment)
-        .join(Member, Member.id == Assignment.member_id)
-        .join(Task, Task.id == Assignment.task_id)
-        .join(TaskReport, TaskReport.task_id == Task.id)
+        .select_from(Counted)
+        .join(Member, Member.id == Counted.member_id)
         .where(
             Member.unit_id == unit_id,
-            Assignment.status == AssignmentStatus.done,
-            TaskReport.status.in_(_COUNTED),
-            Task.service_date >= date_from,
-            Task.service_date < date_to,
+            Counted.service_date >= date_from,
+            Counted.service_date < date_to,
         )
     ).one()
     not_yet = [
@@ -1020,21 +1002,17 @@ class MemberStatus:
 
 def member_status(member_id: int, date_from: date, date_to: date) -> MemberStatus:
     """A member's own official activities and hours, and those still 待审核 (one statement)."""
+    status = Counted.report_status
     activities, minutes, pending = db.session.execute(
         select(
-            func.count(_approved(ONE)),
-            func.coalesce(func.sum(_approved(Assignment.minutes)), 0),
-            func.count(_submitted(ONE)),
+            func.count(_approved(ONE, status)),
+            func.coalesce(func.sum(_approved(Counted.minutes, status)), 0),
+            func.count(_submitted(ONE, status)),
         )
-        .select_from(Assignment)
-        .join(Task, Task.id == Assignment.task_id)
-        .join(TaskReport, TaskReport.task_id == Task.id)
         .where(
-            Assignment.member_id == member_id,
-            Assignment.status == AssignmentStatus.done,
-            TaskReport.status.in_(_COUNTED),
-            Task.service_date >= date_from,
-            Task.service_date < date_to,
+            Counted.member_id == member_id,
+            Counted.service_date >= date_from,
+            Counted.service_date < date_to,
         )
     ).one()
     return MemberStatus(int(activities), int(minutes), int(pending))
@@ -1149,12 +1127,11 @@ def activities_by_community_section(scope: Scope) -> list[CommunitySection]:
     """Where each section's official work took place: approved activities per
     community and category section, by community name (one statement)."""
     rows = db.session.execute(
-        select(Task.community_id, Community.name, Category.section, func.count(TaskReport.id))
-        .join(TaskReport, TaskReport.task_id == Task.id)
-        .join(Category, Category.id == Task.category_id)
-        .join(Community, Community.id == Task.community_id)
-        .where(TaskReport.status == ReportStatus.approved, *task_conditions(scope))
-        .group_by(Task.community_id, Community.name, Category.section)
-        .order_by(Community.name, Task.community_id)
+        select(CTask.community_id, Community.name, Category.section, func.count())
+        .join(Category, Category.id == CTask.category_id)
+        .join(Community, Community.id == CTask.community_id)
+        .where(CTask.report_status == ReportStatus.approved, *counted_task_conditions(scope))
+        .group_by(CTask.community_id, Community.name, Category.section)
+        .order_by(Community.name, CTask.community_id)
     )
     return [CommunitySection(cid, name, Section(section), int(n)) for cid, name, section, n in rows]

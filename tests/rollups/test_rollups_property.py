@@ -38,10 +38,23 @@ CODES = ["ecommerce_training", "cobuild_funding", "environment_cleanup", "ad_rem
 DOUBLE = {"ad_removal", "stairwell_painting", "facility_survey"}
 N_MEMBERS = 6
 
+# Named functions, not lambdas, in strategies: Hypothesis describes a lambda by
+# parsing this file's source, which on CPython 3.11 can fail at random with
+# "AST constructor recursion depth mismatch" under pytest-xdist.
+
+
+def half_hours(n: int) -> int:
+    return n * 30
+
+
+def member_index(p: tuple) -> int:
+    return p[0]
+
+
 participation = st.tuples(
     st.integers(0, N_MEMBERS - 1),
     st.sampled_from(list(AssignmentStatus)),
-    st.integers(1, 8).map(lambda n: n * 30),
+    st.integers(1, 8).map(half_hours),
 )
 task_spec = st.fixed_dictionaries({
     "item": st.integers(0, 100),  # index into the drawn world's items (mod len)
@@ -51,7 +64,7 @@ task_spec = st.fixed_dictionaries({
     "quantity": st.integers(0, 60),
     "people": st.integers(0, 40),
     "submitted_days_ago": st.integers(0, 20),
-    "people_on_it": st.lists(participation, max_size=5, unique_by=lambda p: p[0]),
+    "people_on_it": st.lists(participation, max_size=5, unique_by=member_index),
     "findings": st.lists(st.tuples(st.sampled_from(list(FindingKind)),
                                    st.sampled_from(list(FindingStatus)), st.booleans()),
                          max_size=3),

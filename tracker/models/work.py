@@ -163,9 +163,6 @@ class Assignment(db.Model):
         # 我的任务, and coverage (参与率): a member's done participations, their
         # tasks and minutes, read from the index alone (task_id, minutes: rollups)
         Index("ix_assignment_member_status", "member_id", "status", "task_id", "minutes"),
-        # rollups: 人次 / distinct members / minutes of a set of tasks are read from
-        # this index alone (no table lookups), see docs/performance.md.
-        Index("ix_assignment_task_rollup", "task_id", "status", "member_id", "minutes"),
         CheckConstraint("minutes IS NULL OR (minutes > 0 AND minutes <= 1440)", name="minutes_range"),
     )
 
@@ -222,3 +219,75 @@ class TaskReport(db.Model):
     task: Mapped[Task] = relationship(back_populates="report")
     submitted_by: Mapped["Member"] = relationship(foreign_keys=[submitted_by_id])  # noqa: F821
     reviewed_by: Mapped["Member | None"] = relationship(foreign_keys=[reviewed_by_id])  # noqa: F821
+
+
+class _CountedRow:
+    """What a derived row copies: the report's status, and the task's local date and
+    where it belongs — the columns every scope filters on (``rollups.Scope``)."""
+
+    report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus))
+    service_date: Mapped[date] = mapped_column(Date)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    community_id: Mapped[int] = mapped_column(Integer)
+    zone_id: Mapped[int | None] = mapped_column(Integer)
+    category_id: Mapped[int] = mapped_column(Integer)
+
+
+class CountedTask(_CountedRow, db.Model):
+    """A task whose report is 待审核 or approved, with the report's figures and the
+    totals of its done participations: the row every additive figure (activities,
+    quantity, people served, 人次, hours) is summed from.
+
+    Derived, never written by hand: ``tracker/participation.py`` refreshes a task's
+    row whenever a flush touches its report, a done participation or its date, so
+    it always matches task × report × assignment (the property test recounts from
+    those). One narrow row per reported task, read from one index range, instead of
+    a join per task and per participation — see docs/performance.md.
+    """
+
+    __table_args__ = (
+        # every county-wide figure: one range of dates, read from the index alone
+        Index("ix_counted_task_date", "service_date", "category_id", "community_id", "zone_id",
+              "unit_id", "report_status", "quantity", "people_served", "person_times",
+              "minutes"),
+        # the same for one community (a liaison's views) and its zones
+        Index("ix_counted_task_community", "community_id", "service_date", "category_id",
+              "zone_id", "unit_id", "report_status", "quantity", "people_served",
+              "person_times", "minutes"),
+        # resource checklist progress: what each item's tasks achieved
+        Index("ix_counted_task_item", "resource_item_id", "service_date", "report_status",
+              "quantity"),
+    )
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), primary_key=True)
+    resource_item_id: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(Integer)
+    people_served: Mapped[int] = mapped_column(Integer)
+    person_times: Mapped[int] = mapped_column(Integer)  # done participations (人次)
+    minutes: Mapped[int] = mapped_column(Integer)  # their confirmed minutes
+
+
+class CountedParticipation(_CountedRow, db.Model):
+    """A ``done`` participation in a task whose report is 待审核 or approved: the row
+    distinct members (参与党员) and a member's own figures are counted from.
+
+    Derived like ``CountedTask`` and refreshed with it; it carries the task's local
+    date and dimensions and the report's status, so a distinct count reads one
+    index range instead of joining three tables per participation.
+    """
+
+    __table_args__ = (
+        # every county-wide figure: one range of dates, read from the index alone
+        Index("ix_counted_participation_date", "service_date", "category_id", "community_id",
+              "zone_id", "unit_id", "report_status", "member_id"),
+        # the same for one community (a liaison's views) and its zones
+        Index("ix_counted_participation_community", "community_id", "service_date",
+              "category_id", "zone_id", "unit_id", "report_status", "member_id"),
+        # coverage (参与率, 未参与名单) and a member's own figures
+        Index("ix_counted_participation_member", "member_id", "service_date", "report_status",
+              "minutes"),
+    )
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), primary_key=True)
+    minutes: Mapped[int] = mapped_column(Integer)

@@ -16,7 +16,7 @@ from datetime import date
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from .. import rollups
@@ -85,18 +85,16 @@ def ledger_rows(scope: rollups.Scope) -> list[LedgerRow]:
     ).all()
     if not tasks:
         return []
-    done = [Assignment.status == AssignmentStatus.done, *conditions]
+    counted = rollups.CTask
     per_task = {
         task_id: (int(count), int(minutes))
         for task_id, count, minutes in db.session.execute(
-            select(Assignment.task_id, func.count(Assignment.id),
-                   func.coalesce(func.sum(Assignment.minutes), 0))
-            .join(Task, Task.id == Assignment.task_id)
-            .join(TaskReport, TaskReport.task_id == Task.id)
-            .where(*done)
-            .group_by(Assignment.task_id)
+            select(counted.task_id, counted.person_times, counted.minutes)
+            .where(counted.report_status == ReportStatus.approved,
+                   *rollups.counted_task_conditions(scope))
         )
     }
+    done = [Assignment.status == AssignmentStatus.done, *conditions]
     names: dict[int, list[str]] = {}
     for task_id, name in db.session.execute(
         select(Assignment.task_id, Member.name)
