@@ -343,6 +343,22 @@ def test_assign_respects_slots(client, login, world):
     assert fresh(Task, full.id).taken == 1
 
 
+def test_a_flashed_refusal_is_plain_text(app, world):
+    """A lazy message would reach the session as Markup and skip escaping; refusals
+    can carry names people typed, so they are flashed as plain text."""
+    from flask import get_flashed_messages
+    from flask_babel import lazy_gettext
+
+    from tracker.review.routes import _back_to_task
+
+    with app.test_request_context():
+        _back_to_task(world.task, lazy_gettext("%(name)s 已在该任务中。", name="<b>李四</b>"),
+                      "error")
+        [(category, message)] = get_flashed_messages(with_categories=True)
+    assert category == "error"
+    assert type(message) is str and not hasattr(message, "__html__")
+
+
 @pytest.mark.parametrize("value", ["", "abc", "999999"])
 def test_assign_bad_member_is_explained(client, login, world, value):
     login(world.liaison)

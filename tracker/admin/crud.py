@@ -14,8 +14,8 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..security import is_safe_next
-from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
 from ..services.directory import set_active
+from ..view_support import run_service
 from .forms import ActiveForm, AdminForm
 
 
@@ -53,14 +53,9 @@ def _field_text(field) -> str:
 def _save(entity: Entity, form, record, fixed, change, done_message):
     """Validate, run ``change`` (a service call) in one transaction, then go back to the list."""
     if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                record = change(form.to_data()) or record
-        except PermissionDenied:
-            abort(403)
-        except ServiceError as error:
-            attach_error(form, error)
-        else:
+        done = run_service(form, change, form.to_data())
+        if done:
+            record = done.value or record
             flash(done_message(record), "success")
             return redirect(url_for(entity.list_endpoint))
     return render_template(entity.template, entity=entity, form=form, record=record, fixed=fixed)
@@ -92,14 +87,7 @@ def toggle_view(entity: Entity, record_id: int):
     if not form.validate_on_submit():
         abort(400)
     active = form.active.data == "1"
-    try:
-        with unit_of_work():
-            set_active(record, current_user, active)
-    except PermissionDenied:
-        abort(403)
-    except ServiceError as error:
-        flash(error.message, "error")
-    else:
+    if run_service(None, set_active, record, current_user, active):
         if active:
             flash(_("已重新启用：%(name)s", name=record), "success")
         else:

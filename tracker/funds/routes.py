@@ -12,9 +12,9 @@ from ..extensions import db
 from ..models import Community, FundEntry, Task, Unit
 from ..permissions import managed_community_ids, manages_community, staff_required
 from ..rollups import Scope, fund_figures, fund_ledgers
-from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
 from ..services import funds as service
 from ..timeutil import local_today
+from ..view_support import run_service
 from .forms import BudgetForm, EntryForm, ReverseForm
 
 bp = Blueprint("funds", __name__)
@@ -86,17 +86,9 @@ def ledger(unit_id: int, community_id: int, year: int):
 def _submit(form, change, success: str, unit, community, year, **page):
     """Validate, run the change in one transaction, and go back to the ledger;
     a refused change is shown on the same form (what was typed stays)."""
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                change()
-        except PermissionDenied:
-            abort(403)
-        except ServiceError as error:
-            attach_error(form, error)
-        else:
-            flash(success, "success")
-            return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year))
+    if form.validate_on_submit() and run_service(form, change):
+        flash(success, "success")
+        return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year))
     return _render_ledger(unit, community, year, **page)
 
 

@@ -19,9 +19,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..permissions import admin_required
-from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
+from ..services import ServiceError, attach_error
 from ..services import member_import as service
 from ..services.funds import active_units
+from ..view_support import run_service
 from .forms import ConfirmImportForm, MemberUploadForm
 
 bp = Blueprint("imports", __name__)
@@ -112,14 +113,11 @@ def confirm(token: str):
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        with unit_of_work():
-            result = service.import_members(current_user, service.rows_from_raw(payload["rows"]))
-    except PermissionDenied:
-        abort(403)
-    except ServiceError as error:
-        flash(error.message, "error")
+    done = run_service(None, service.import_members, current_user,
+                       service.rows_from_raw(payload["rows"]))
+    if not done:
         return redirect(url_for(".preview", token=token))
+    result = done.value
     (_folder() / f"{token}.json").unlink(missing_ok=True)
     session.pop(SESSION_KEY, None)
     flash(_("导入完成：新增%(created)d人，更新%(updated)d人，%(same)d人无变化。",

@@ -23,7 +23,7 @@ from ..errors import _page
 from ..extensions import db
 from ..models import Photo, Task, TaskStatus
 from ..models.findings import Finding
-from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
+from ..services import PermissionDenied, ServiceError, unit_of_work
 from ..services.checkin import (
     check_in,
     checked_in_count,
@@ -47,6 +47,7 @@ from ..services.photos import (
 )
 from ..services.residents import may_pick_residents
 from ..timeutil import utcnow
+from ..view_support import run_service
 from .forms import PhotoForm
 from .qr import qr_svg
 
@@ -202,13 +203,7 @@ def _uploaded(form, save) -> bool:
     if form is None or not form.validate_on_submit():
         return False
     data = form.photo.data.read()
-    try:
-        with unit_of_work():
-            save(data)
-    except PermissionDenied:
-        abort(403)
-    except ServiceError as error:
-        attach_error(form, error)
+    if not run_service(form, save, data):
         return False
     flash(_("照片已上传。"), "success")
     return True
@@ -277,14 +272,7 @@ def remove(photo_id: int):
     photo = db.session.get(Photo, photo_id)
     if photo is None or not may_view_photos(current_user, photo.task):
         abort(404)
-    try:
-        with unit_of_work():
-            remove_photo(photo, current_user)
-    except PermissionDenied:
-        abort(403)
-    except ServiceError as error:
-        flash(str(error.message), "error")
-    else:
+    if run_service(None, remove_photo, photo, current_user):
         flash(_("照片已删除。"), "success")
     if photo.finding_id:
         return redirect(url_for(".finding_photo_page", finding_id=photo.finding_id))

@@ -27,9 +27,9 @@ from ..charts import bar_chart, trend_chart
 from ..extensions import db
 from ..models import Community, Finding, FindingKind, FindingStatus, Member, Role, Task, Unit, Zone
 from ..permissions import managed_community_ids, manages_community, staff_required
-from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
 from ..services import findings as finding_service
 from ..timeutil import local_today
+from ..view_support import run_service
 from .forms import (
     FINDING_KIND,
     FINDING_STATUS,
@@ -329,14 +329,7 @@ def task_findings(task_id: int):
         data = finding_service.FindingData(
             kind=FindingKind(form.kind.data), place=form.place.data,
             description=form.description.data)
-        try:
-            with unit_of_work():
-                finding_service.record_finding(task, _actor(), data)
-        except PermissionDenied:
-            abort(403)
-        except ServiceError as error:
-            attach_error(form, error)
-        else:
+        if run_service(form, finding_service.record_finding, task, _actor(), data):
             flash(_("已登记摸排问题。"), "success")
             return redirect(url_for(".task_findings", task_id=task.id))
     items = db.session.scalars(
@@ -373,17 +366,9 @@ def finding(finding_id: int):
 
 def _finding_action(finding_id: int, form, action, success: str, form_name: str):
     finding = _finding_or_404(finding_id)
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                action(finding, form)
-        except PermissionDenied:
-            abort(403)
-        except ServiceError as error:
-            attach_error(form, error)
-        else:
-            flash(success, "success")
-            return redirect(url_for(".finding", finding_id=finding.id))
+    if form.validate_on_submit() and run_service(form, action, finding, form):
+        flash(success, "success")
+        return redirect(url_for(".finding", finding_id=finding.id))
     db.session.refresh(finding)
     return _finding_page(finding, **{form_name: form})
 

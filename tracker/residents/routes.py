@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import Community, Member, Resident, ResidentCategory, Task
 from ..permissions import managed_community_ids, manages_community
-from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
+from ..services import PermissionDenied, unit_of_work
 from ..services.residents import (
     ResidentData,
     archive_resident,
@@ -35,6 +35,7 @@ from ..services.residents import (
     visible_residents_query,
     visit_history,
 )
+from ..view_support import run_service
 from .forms import CATEGORY_LABELS, ResidentForm, TaskResidentsForm
 
 bp = Blueprint("residents", __name__)
@@ -124,16 +125,10 @@ def new():
                                          .options(selectinload(Member.unit))))
     form = ResidentForm(candidates=candidates)
     if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                resident = create_resident(current_user, _data(form, community.id))
-        except PermissionDenied:
-            abort(403)
-        except ServiceError as error:
-            attach_error(form, error)
-        else:
+        done = run_service(form, create_resident, current_user, _data(form, community.id))
+        if done:
             flash(_("服务对象已登记。"), "success")
-            return redirect(url_for(".detail", resident_id=resident.id))
+            return redirect(url_for(".detail", resident_id=done.value.id))
     return render_template("residents/form.html", form=form, community=community, resident=None)
 
 
@@ -183,14 +178,8 @@ def edit(resident_id: int):
         form.category.data = resident.category.value
         form.paired_ids.data = [m.id for m in resident.paired_members]
     if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                update_resident(resident, current_user, _data(form, resident.community_id))
-        except PermissionDenied:
-            abort(403)
-        except ServiceError as error:
-            attach_error(form, error)
-        else:
+        data = _data(form, resident.community_id)
+        if run_service(form, update_resident, resident, current_user, data):
             flash(_("已保存。"), "success")
             return redirect(url_for(".detail", resident_id=resident.id))
     return render_template("residents/form.html", form=form, community=resident.community,
@@ -199,13 +188,7 @@ def edit(resident_id: int):
 
 def _state_change(resident_id: int, service, message: str, done_endpoint: str = ".detail"):
     resident = _resident_or_404(resident_id, manage=True)
-    try:
-        with unit_of_work():
-            service(resident, current_user)
-    except PermissionDenied:
-        abort(403)
-    except ServiceError as error:
-        flash(str(error.message), "error")
+    if not run_service(None, service, resident, current_user):
         return redirect(url_for(".detail", resident_id=resident_id))
     flash(message, "success")
     if done_endpoint == ".index":
@@ -249,14 +232,8 @@ def for_task(task_id: int):
     if request.method == "GET":
         form.residents.data = [r.id for r in task_residents(task)]
     if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                set_task_residents(task, current_user, set(form.residents.data or []))
-        except PermissionDenied:
-            abort(403)
-        except ServiceError as error:
-            attach_error(form, error)
-        else:
+        picked = set(form.residents.data or [])
+        if run_service(form, set_task_residents, task, current_user, picked):
             flash(_("服务对象已保存。"), "success")
             return redirect(url_for(".for_task", task_id=task.id))
     return render_template("residents/task.html", task=task, form=form,

@@ -18,6 +18,7 @@ from ..services.claims import assign_member, withdraw
 from ..services.reviews import approve_report, return_report
 from ..services.tasks import cancel_task, change_leader, close_task, create_tasks, update_task
 from ..timeutil import to_local, utcnow
+from ..view_support import run_service
 from . import queries as q
 from .forms import (
     AssignForm,
@@ -135,14 +136,9 @@ def new_task():
     if form.validate_on_submit():
         item = next(i for i in items if i.id == form.resource_item.data)
         leader = q.active_member(form.leader.data)
-        try:
-            with unit_of_work():
-                created = create_tasks(actor, item, form.task_data(leader))
-        except PermissionDenied:
-            abort(404)
-        except ServiceError as error:
-            attach_error(form, error)
-        else:
+        done = run_service(form, create_tasks, actor, item, form.task_data(leader), denied=404)
+        if done:
+            created = done.value
             if len(created) == 1:
                 flash(_("任务已创建。"), "success")
             else:
@@ -163,15 +159,9 @@ def edit_task(task_id: int):
     })
     form.saved_start = saved_start
     if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                changes = update_task(task, _actor(), form.details())
-        except PermissionDenied:
-            abort(404)
-        except ServiceError as error:
-            attach_error(form, error)
-        else:
-            flash(_("任务已修改。") if changes else _("没有需要保存的修改。"), "success")
+        done = run_service(form, update_task, task, _actor(), form.details(), denied=404)
+        if done:
+            flash(_("任务已修改。") if done.value else _("没有需要保存的修改。"), "success")
             return redirect(url_for("review.task", task_id=task.id))
     return render_template("review/task_form.html", form=form, task=task)
 
@@ -229,8 +219,13 @@ def _refused(task, form, error: ServiceError, context: dict):
     return _back_to_task(task, error.message, "error")
 
 
-def _back_to_task(task, message, category="success"):
-    flash(message, category)
+def _back_to_task(task, message=None, category="success"):
+    """Back to the task page, flashing ``message`` if given (``run_service`` flashes
+    a refusal itself)."""
+    if message is not None:
+        # str(): a lazy message would reach the session as Markup and skip escaping,
+        # and refusals can carry names people typed.
+        flash(str(message), category)
     return redirect(url_for("review.task", task_id=task.id))
 
 
@@ -261,14 +256,9 @@ def remove_assignment(assignment_id: int):
     if assignment is None or not manages_task(current_user, assignment.task):
         abort(404)
     task, name = assignment.task, assignment.member.name
-    try:
-        with unit_of_work():
-            withdraw(assignment, _actor())
-    except PermissionDenied:
-        abort(404)
-    except ServiceError as error:
-        return _back_to_task(task, error.message, "error")
-    return _back_to_task(task, _("已将 %(name)s 移出该任务。", name=name))
+    if run_service(None, withdraw, assignment, _actor(), denied=404):
+        return _back_to_task(task, _("已将 %(name)s 移出该任务。", name=name))
+    return _back_to_task(task)
 
 
 @bp.post("/tasks/<int:task_id>/leader")
@@ -297,14 +287,9 @@ def leader(task_id: int):
 @staff_required
 def close(task_id: int):
     task = _managed_task(task_id)
-    try:
-        with unit_of_work():
-            close_task(task, _actor())
-    except PermissionDenied:
-        abort(404)
-    except ServiceError as error:
-        return _back_to_task(task, error.message, "error")
-    return _back_to_task(task, _("任务已关闭，不能再认领。"))
+    if run_service(None, close_task, task, _actor(), denied=404):
+        return _back_to_task(task, _("任务已关闭，不能再认领。"))
+    return _back_to_task(task)
 
 
 @bp.post("/tasks/<int:task_id>/cancel")
@@ -353,13 +338,7 @@ def report(report_id: int):
 @staff_required
 def approve(report_id: int):
     report = _managed_report(report_id)
-    try:
-        with unit_of_work():
-            approve_report(report, _actor())
-    except PermissionDenied:
-        abort(404)
-    except ServiceError as error:
-        flash(error.message, "error")
+    if not run_service(None, approve_report, report, _actor(), denied=404):
         return redirect(url_for("review.report", report_id=report.id))
     flash(_("已通过：%(title)s。", title=report.task.title), "success")
     return redirect(url_for("review.queue"))
@@ -378,7 +357,7 @@ def return_view(report_id: int):
             abort(404)
         except ServiceError as error:
             if error.field is None:  # the report's state, not the reason, is the problem
-                flash(error.message, "error")
+                flash(str(error.message), "error")
                 return redirect(url_for("review.report", report_id=report.id))
             attach_error(form, error)
         else:

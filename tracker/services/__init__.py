@@ -2,7 +2,9 @@
 
 Every function takes the acting member, checks what only the domain can check,
 writes an AuditEvent and flushes. The caller owns the transaction: views wrap a
-call in ``unit_of_work()`` so a refused change leaves nothing half-written.
+call in ``unit_of_work()`` so a refused change leaves nothing half-written
+(``tracker.view_support.run_service`` does that, and shows the refusal, for
+the usual view).
 """
 from __future__ import annotations
 

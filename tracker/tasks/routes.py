@@ -31,7 +31,6 @@ from ..models import (
 from ..permissions import manages_task, may_report
 from ..rollups import member_totals
 from ..security import is_safe_next
-from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
 from ..services.claims import (
     claim_slot,
     confirm_participation,
@@ -42,6 +41,7 @@ from ..services.claims import (
 from ..services.reviews import ReportData, report_refusal, submit_report
 from ..templating import hours as fmt_hours
 from ..timeutil import local_today, utcnow
+from ..view_support import run_service
 from .forms import ConfirmForm, ReportForm, TaskFilterForm
 
 bp = Blueprint("tasks", __name__)
@@ -189,14 +189,7 @@ def detail(task_id: int):
 def claim(task_id: int):
     task, _mine = _visible_task(task_id)
     title = task.title
-    try:
-        with unit_of_work():
-            claim_slot(task, current_user)
-    except PermissionDenied:
-        abort(403)
-    except ServiceError as error:
-        flash(str(error.message), "error")
-    else:
+    if run_service(None, claim_slot, task, current_user):
         flash(_("认领成功：%(title)s。", title=title), "success")
     return redirect(_next_or(url_for("tasks.detail", task_id=task_id)))
 
@@ -208,16 +201,8 @@ def withdraw_claim(task_id: int):
     title = task.title
     if mine is None or mine.status not in HOLDING:
         flash(_("您没有认领该任务。"), "error")
-    else:
-        try:
-            with unit_of_work():
-                withdraw(mine, current_user)
-        except PermissionDenied:
-            abort(403)
-        except ServiceError as error:
-            flash(str(error.message), "error")
-        else:
-            flash(_("已取消认领：%(title)s。", title=title), "success")
+    elif run_service(None, withdraw, mine, current_user):
+        flash(_("已取消认领：%(title)s。", title=title), "success")
     return redirect(_next_or(url_for("tasks.detail", task_id=task_id)))
 
 
@@ -372,14 +357,7 @@ def confirm(assignment_id: int):
     form = ConfirmForm(formdata=_posted(), hours=suggested)
     if form.validate_on_submit():
         minutes = form.hours.minutes
-        try:
-            with unit_of_work():
-                confirm_participation(assignment, current_user, minutes)
-        except PermissionDenied:
-            abort(403)
-        except ServiceError as error:
-            attach_error(form, error)
-        else:
+        if run_service(form, confirm_participation, assignment, current_user, minutes):
             flash(_("已确认参与：%(title)s，服务时长%(hours)s小时。",
                     title=task.title, hours=fmt_hours(minutes)), "success")
             return redirect(_next_or(url_for("tasks.mine", tab="history")))
@@ -423,14 +401,7 @@ def report(task_id: int):
             absent_ids=set(form.absent.data or []),
         )
         resubmit = existing is not None
-        try:
-            with unit_of_work():
-                submit_report(task, current_user, data)
-        except PermissionDenied:
-            abort(403)
-        except ServiceError as error:
-            attach_error(form, error)
-        else:
+        if run_service(form, submit_report, task, current_user, data):
             flash(_("已重新提交完成情况，等待联络员审核。") if resubmit
                   else _("已提交完成情况，等待联络员审核。"), "success")
             return redirect(_next_or(url_for("tasks.report", task_id=task_id)))

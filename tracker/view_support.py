@@ -1,0 +1,56 @@
+"""What every form view does around a service call (the web side of ``services``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from flask import abort, flash
+
+from .services import PermissionDenied, ServiceError, attach_error, unit_of_work
+
+
+@dataclass(frozen=True)
+class Done:
+    """A service call that went through; ``value`` is what the service returned.
+
+    Always truthy, even when ``value`` is None or empty, so a view can test the
+    outcome with ``if run_service(...):`` and still read the result."""
+
+    value: Any = None
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def run_service(form, service: Callable[..., Any], /, *args,
+                denied: int = 403, **kwargs) -> Done | None:
+    """Run ``service(*args, **kwargs)`` in its own unit of work, as a view does.
+
+    - ``PermissionDenied``: the request is aborted with ``denied`` (403, or 404
+      where a record out of reach must look like one that does not exist);
+    - any other ``ServiceError``: nothing is committed and the message is shown
+      on ``form`` (under its field, or at the top: see ``attach_error``), or
+      flashed as an ``"error"`` when ``form`` is None; returns None, and the
+      view goes on as after any failure (renders the form again, or redirects);
+    - otherwise the change is committed and a ``Done`` holding the service's
+      return value comes back: the view flashes its own success and redirects.
+
+    Typical use::
+
+        if form.validate_on_submit() and run_service(form, update_x, record, current_user, data):
+            flash(_("已保存。"), "success")
+            return redirect(url_for(".detail", x_id=record.id))
+        return render_template("x/form.html", form=form)
+    """
+    try:
+        with unit_of_work():
+            value = service(*args, **kwargs)
+    except PermissionDenied:
+        abort(denied)
+    except ServiceError as error:
+        if form is None:
+            flash(str(error.message), "error")  # plain text, so the page escapes it
+        else:
+            attach_error(form, error)
+        return None
+    return Done(value)
