@@ -43,11 +43,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = None  # the login page says what to do
     login_manager.session_protection = "basic"  # mobile IPs change; "strong" would log people out
 
-    @login_manager.user_loader
-    def load_member(member_id: str):
-        from .models import Member
+    from .login_ids import load_member
 
-        return db.session.get(Member, int(member_id))
+    login_manager.user_loader(load_member)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -240,3 +240,21 @@ def test_members_cannot_reach_the_management_page(client, login, world):
     assert client.get("/invite/manage").status_code == 403
     assert client.post("/invite/manage", data={"pending": "1"}).status_code == 403
     assert db.session.query(Invitation).count() == 0
+
+
+def test_a_reset_ends_the_sessions_opened_with_the_old_password(app, client, world):
+    """Someone who got hold of a phone that is still logged in is put out by a reset."""
+    from flask import g
+
+    stolen = app.test_client()
+    assert stolen.post("/auth/login", data={"phone": world.member.phone,
+                                            "password": f.PASSWORD}).status_code == 302
+    g.pop("_login_user", None)  # requests share the test's app context: reload the user
+    assert stolen.get("/tasks/mine").status_code == 200
+    token = _issue(world.liaison, world.member)
+    g.pop("_login_user", None)
+    assert _set(client, token).status_code == 302
+    g.pop("_login_user", None)
+    assert client.get("/tasks/mine").status_code == 200  # the member, with the new password
+    g.pop("_login_user", None)
+    assert stolen.get("/tasks/mine").headers["Location"].startswith("/auth/login")

@@ -1,4 +1,7 @@
 """Login, remember-me and logout as a phone browser sees them."""
+import pytest
+from flask import g
+
 
 
 def test_remember_me_cookie_is_set_at_login_and_deleted_at_logout(client, world):
@@ -48,3 +51,60 @@ def test_change_password_refuses_a_common_one(client, world, login):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "密码太常见或太简单" in page
+
+
+def _fresh_request(client, url: str = "/tasks/mine"):
+    """A request that loads the user from its cookies: the test's app context is
+    shared by every request, and Flask-Login caches the user in ``g`` otherwise."""
+    g.pop("_login_user", None)
+    return client.get(url)
+
+
+def _signed_in(client) -> bool:
+    return _fresh_request(client).status_code == 200
+
+
+def _sent_to_login(client) -> bool:
+    return _fresh_request(client).headers.get("Location", "").startswith("/auth/login")
+
+
+def test_changing_the_password_ends_the_other_sessions(app, client, world, login):
+    login(world.member)
+    other = app.test_client()  # the same member on another phone
+    g.pop("_login_user", None)
+    assert other.post("/auth/login", data={"phone": world.member.phone,
+                                           "password": "Gongjian-2026"}).status_code == 302
+    assert _signed_in(other)
+    g.pop("_login_user", None)
+    response = client.post("/auth/password", data={
+        "current": "Gongjian-2026", "new_password": "Qingshan-River-9", "confirm": "Qingshan-River-9"})
+    assert response.status_code == 302
+    assert _signed_in(client)  # this session carries on
+    assert _sent_to_login(other)
+
+
+def test_a_remembered_login_survives_its_own_password_change(client, world):
+    client.post("/auth/login", data={"phone": world.member.phone, "password": "Gongjian-2026",
+                                     "remember": "y"})
+    client.post("/auth/password", data={
+        "current": "Gongjian-2026", "new_password": "Qingshan-River-9", "confirm": "Qingshan-River-9"})
+    client.delete_cookie("session", domain="localhost")  # the browser session ends …
+    assert _signed_in(client)  # … and the renewed remember-me cookie logs back in
+
+
+def test_the_session_does_not_carry_the_password_hash(client, world, login):
+    login(world.member)
+    with client.session_transaction() as session:
+        user_id = session["_user_id"]
+    member_id, _sep, fingerprint = user_id.partition(":")
+    assert member_id == str(world.member.id) and len(fingerprint) == 32
+    assert fingerprint not in world.member.password_hash
+
+
+@pytest.mark.parametrize("value", ["{id}", "{id}:", "{id}:0123456789abcdef0123456789abcdef",
+                                   "x:y", ""])
+def test_a_session_id_that_does_not_match_is_logged_out(client, world, login, value):
+    login(world.member)
+    with client.session_transaction() as session:
+        session["_user_id"] = value.format(id=world.member.id)
+    assert _sent_to_login(client)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from ..extensions import limiter
 from ..security import is_safe_next
@@ -71,6 +72,11 @@ def password():
         except ServiceError as error:
             attach_error(form, error)
         else:
+            # The new password ends every other session of this member; this one
+            # carries on under the new login id.
+            cookie = current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE)
+            remembered = cookie in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered, fresh=True)
             flash(_("密码已修改。"), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form)

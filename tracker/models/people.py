@@ -65,6 +65,13 @@ class Member(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
+    def get_id(self) -> str:
+        """What Flask-Login stores in the session: ends when the password changes
+        (see ``tracker/login_ids.py``)."""
+        from ..login_ids import login_id
+
+        return login_id(self.id, self.password_hash)
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
