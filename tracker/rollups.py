@@ -742,7 +742,7 @@ def double_progress(scope: Scope, by: str = "zone") -> DoubleView:
     from approved reports, with pending apart; findings found / handed over / fixed;
     participation (人次, distinct members, hours) in the "双创" categories. Against
     the zone's targets: the resource items of those categories of the period's
-    year, and the year to date up to the period's end. Eight statements.
+    year, and the year to date up to the period's end. Seven statements.
 
     Every zone (community) in the scope is listed, zeros included; work recorded
     without a zone is listed under ``key=None``. The distinct members of the total
