@@ -33,8 +33,10 @@ from .models import (
 
 COUNTED_REPORTS = (ReportStatus.approved, ReportStatus.submitted)
 
-_TASK_FIELDS = ("service_date", "unit_id", "community_id", "zone_id", "category_id")
+_TASK_FIELDS = ("service_date", "unit_id", "community_id", "zone_id", "category_id",
+                "resource_item_id")
 _ASSIGNMENT_FIELDS = ("status", "minutes", "member_id", "task_id")
+_REPORT_FIELDS = ("status", "quantity", "people_served", "task_id")
 
 
 def _participation_rows(where):
@@ -108,7 +110,8 @@ def _changed(obj, names) -> bool:
 
 def _was_or_is_done(obj: Assignment) -> bool:
     history = inspect(obj).attrs.status.history
-    return AssignmentStatus.done in (*history.added, *history.deleted, *history.unchanged)
+    known = (*history.added, *history.deleted, *history.unchanged)
+    return not known or AssignmentStatus.done in known  # not loaded: cannot rule it out
 
 
 def touched_tasks(session: Session) -> set[int]:
@@ -119,7 +122,7 @@ def touched_tasks(session: Session) -> set[int]:
                 isinstance(obj, Assignment) and obj.status == AssignmentStatus.done):
             ids.add(obj.task_id)
     for obj in session.dirty:
-        if isinstance(obj, TaskReport) and _changed(obj, ("status", "task_id")):
+        if isinstance(obj, TaskReport) and _changed(obj, _REPORT_FIELDS):
             ids.add(obj.task_id)
         elif isinstance(obj, Assignment) and _changed(obj, _ASSIGNMENT_FIELDS) \
                 and _was_or_is_done(obj):

@@ -104,6 +104,30 @@ def test_a_submitted_report_counts_as_pending(staffed):
     assert_in_sync()
 
 
+def test_a_pending_report_corrected_before_review_is_counted_as_corrected(staffed):
+    world, _third = staffed
+    report(world)
+    with unit_of_work():
+        submit_report(world.past_task, world.leader,
+                      ReportData(quantity=9, people_served=35, note="更正数量。"))
+    row = row_of(world.past_task)
+    assert (row.report_status, row.quantity, row.people_served) == (ReportStatus.submitted, 9, 35)
+    assert_in_sync()
+
+
+def test_minutes_changed_without_loading_the_status_are_counted(staffed):
+    world, _third = staffed
+    report(world)
+    assignment = db.session.scalar(select(Assignment).where(
+        Assignment.task_id == world.past_task.id, Assignment.member_id == world.member.id))
+    db.session.expire(assignment, ["status"])  # the hook cannot see that it is done
+    with unit_of_work():
+        assignment.minutes = 120
+    assert people_of(world.past_task)[world.member.id] == 120
+    assert row_of(world.past_task).minutes == 210
+    assert_in_sync()
+
+
 def test_hours_confirmed_while_pending_are_counted(staffed):
     world, third = staffed
     report(world)
