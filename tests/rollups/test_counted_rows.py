@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.rollups.counted import assert_in_sync, stored
 from tracker import participation
 from tracker.extensions import db
 from tracker.models import (
@@ -26,30 +27,6 @@ from tracker.services.claims import confirm_participation
 from tracker.services.reviews import ReportData, approve_report, return_report, submit_report
 from tracker.services.tasks import TaskDetails, update_task
 from tracker.timeutil import to_local
-
-
-def _rows(conn) -> tuple[set, set]:
-    return (set(conn.execute(select(CountedTask.__table__)).tuples()),
-            set(conn.execute(select(CountedParticipation.__table__)).tuples()))
-
-
-def stored() -> tuple[set, set]:
-    return _rows(db.session.connection())
-
-
-def derived() -> tuple[set, set]:
-    """The same rows computed from scratch, in a savepoint that is thrown away."""
-    savepoint = db.session.begin_nested()
-    conn = db.session.connection()
-    participation.rebuild(conn)
-    rows = _rows(conn)
-    savepoint.rollback()
-    return rows
-
-
-def assert_in_sync():
-    db.session.expire_all()
-    assert stored() == derived()
 
 
 def row_of(task):

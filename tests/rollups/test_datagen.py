@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from tests.rollups.test_counted_rows import assert_in_sync
+from tests.rollups.counted import assert_in_sync
 from tracker import rollups
 from tracker.extensions import db
 from tracker.models import (
