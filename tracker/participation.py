@@ -89,10 +89,19 @@ def _rewrite(connection: Connection, where) -> None:
 
 
 def refresh(connection: Connection, task_ids: Iterable[int]) -> None:
-    """Rewrite the counted rows of these tasks from the live rows."""
+    """Rewrite the counted rows of these tasks from the live rows.
+
+    The task rows are locked first, in id order: two PostgreSQL transactions
+    refreshing one task (two members confirming their hours at once) would otherwise
+    both insert its rows and deadlock or collide on the key. The second now waits
+    and rewrites after the first has committed. (SQLite serialises writers anyway;
+    it ignores FOR UPDATE.)
+    """
     ids = sorted(set(task_ids))
     for start in range(0, len(ids), 500):  # keep IN lists short
         chunk = ids[start:start + 500]
+        connection.execute(select(Task.id).where(Task.id.in_(chunk)).order_by(Task.id)
+                           .with_for_update())
         _rewrite(connection, lambda column, chunk=chunk: column.in_(chunk))
 
 

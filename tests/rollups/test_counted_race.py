@@ -1,0 +1,139 @@
+"""Members of one task confirm their hours at the same moment while its report waits
+for review: every confirmation succeeds and the derived rows end up complete.
+
+Each confirmation rewrites the task's counted rows (DELETE, then INSERT … SELECT).
+Without the row lock ``tracker.participation.refresh`` takes on the task first, two
+PostgreSQL transactions could both insert the rows of the same (task, member) and
+one would fail on the primary key. Separate processes, as separate gunicorn workers
+would be; SQLite on a real file, PostgreSQL too when TEST_DATABASE_URL is set.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import traceback
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.scratch_db import BACKENDS, fresh_database
+
+PROCESSES = 6
+MEMBERS_PER_PROCESS = 5
+MINUTES = 90
+
+pytestmark = pytest.mark.slow
+
+
+def _app(url: str):
+    from tracker import create_app
+
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                       "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
+
+
+def _confirmer(url: str, assignment_ids: list[int], barrier, results) -> None:
+    """Child process: each member of ``assignment_ids`` confirms their hours."""
+    outcome = {"ok": 0, "errors": []}
+    try:
+        from tracker.extensions import db
+        from tracker.models import Assignment
+        from tracker.services import unit_of_work
+        from tracker.services.claims import confirm_participation
+
+        app = _app(url)
+        with app.test_request_context("/"):
+            db.session.execute(select(1))  # connect before the start signal
+            db.session.rollback()
+            barrier.wait(timeout=120)
+            for assignment_id in assignment_ids:
+                try:
+                    with unit_of_work():
+                        assignment = db.session.get(Assignment, assignment_id)
+                        confirm_participation(assignment, assignment.member, MINUTES)
+                except Exception as error:  # noqa: BLE001 — every failure is reported
+                    outcome["errors"].append(f"{type(error).__name__}: {error}")
+                else:
+                    outcome["ok"] += 1
+            db.session.remove()
+            db.engine.dispose()
+    except Exception:  # noqa: BLE001
+        outcome["errors"].append(traceback.format_exc())
+    results.put(outcome)
+
+
+def _build_world(url: str):
+    """A task that has ended, its members on it, its report submitted (待审核)."""
+    from tests import factories as f
+    from tracker.extensions import db
+    from tracker.models import Assignment, AssignmentStatus
+    from tracker.reference import ensure_categories
+    from tracker.services import unit_of_work
+    from tracker.services.reviews import ReportData, submit_report
+
+    app = _app(url)
+    with app.test_request_context("/"):
+        db.create_all()
+        ensure_categories()
+        unit = f.unit("县商务局")
+        community = f.community("解放路社区")
+        item = f.item(unit, community)
+        liaison = f.member(unit, name="联络员")
+        members = [f.member(unit) for _ in range(PROCESSES * MEMBERS_PER_PROCESS)]
+        task = f.task(item, liaison, starts_in=-timedelta(days=1), leader=members[0],
+                      slots=len(members), title="同时确认")
+        for member in members:
+            db.session.add(Assignment(task_id=task.id, member_id=member.id,
+                                      status=AssignmentStatus.claimed))
+        task.taken = len(members)
+        db.session.commit()
+        with unit_of_work():
+            submit_report(task, members[0], ReportData(quantity=3, people_served=20, note=""))
+        ids = list(db.session.scalars(select(Assignment.id).where(Assignment.task_id == task.id)
+                                      .order_by(Assignment.id)))
+        task_id = task.id
+        db.session.remove()
+        db.engine.dispose()
+    batches = [ids[i::PROCESSES] for i in range(PROCESSES)]
+    return app, task_id, batches
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_simultaneous_confirmations_all_land_in_the_counted_rows(backend, tmp_path):
+    from tests.rollups.counted import assert_in_sync
+    from tracker.extensions import db
+    from tracker.models import CountedParticipation, CountedTask
+
+    with fresh_database(backend, tmp_path, "counted_race") as url:
+        app, task_id, batches = _build_world(url)
+        ctx = multiprocessing.get_context("spawn")
+        barrier = ctx.Barrier(PROCESSES)
+        results = ctx.Queue()
+        workers = [ctx.Process(target=_confirmer, args=(url, ids, barrier, results))
+                   for ids in batches]
+        for worker in workers:
+            worker.start()
+        outcomes = []
+        try:
+            for _ in workers:
+                outcomes.append(results.get(timeout=300))
+        except queue.Empty:
+            pytest.fail(f"only {len(outcomes)} of {PROCESSES} processes reported back")
+        finally:
+            for worker in workers:
+                worker.join(timeout=60)
+                if worker.is_alive():
+                    worker.kill()
+
+        assert [e for o in outcomes for e in o["errors"]] == []
+        everyone = PROCESSES * MEMBERS_PER_PROCESS
+        assert sum(o["ok"] for o in outcomes) == everyone
+        with app.test_request_context("/"):
+            row = db.session.get(CountedTask, task_id)
+            assert (row.person_times, row.minutes) == (everyone, everyone * MINUTES)
+            assert db.session.scalar(select(func.count()).select_from(CountedParticipation)) \
+                == everyone
+            assert_in_sync()
+            db.session.remove()
+            db.engine.dispose()
