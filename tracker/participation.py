@@ -124,7 +124,7 @@ def _was_or_is_done(obj: Assignment) -> bool:
 
 
 def touched_tasks(session: Session) -> set[int]:
-    """The tasks whose counted participations a flush may have changed."""
+    """The tasks whose counted rows a flush may have changed."""
     ids: set[int] = set()
     for obj in session.new:
         if isinstance(obj, TaskReport) or (
