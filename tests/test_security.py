@@ -266,7 +266,8 @@ def test_login_starts_a_fresh_session(client, world):
     assert after != before
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session.get("_user_id") == str(world.member.id)
+        assert session.get("_user_id") == world.member.get_id()
+        assert session["_user_id"].startswith(f"{world.member.id}:")  # id, then fingerprint
 
 
 def test_logout_ends_the_session(client, world, login):
