@@ -82,11 +82,6 @@ class Totals:
     minutes: int = 0
 
 
-# The rows the figures are read from (see the module docstring).
-Counted = CountedParticipation
-CTask = CountedTask
-
-
 def scope_conditions(scope: Scope, *, date, unit, community, zone=None, category=None) -> list:
     """WHERE conditions for a scope over one table's columns: the period as a
     half-open range of a local date, then unit, communities, zone, category. The one
@@ -122,12 +117,12 @@ def task_conditions(scope: Scope) -> list:
 
 def participation_conditions(scope: Scope) -> list:
     """WHERE conditions on CountedParticipation for a scope."""
-    return _work_conditions(scope, Counted)
+    return _work_conditions(scope, CountedParticipation)
 
 
 def counted_task_conditions(scope: Scope) -> list:
     """WHERE conditions on CountedTask for a scope."""
-    return _work_conditions(scope, CTask)
+    return _work_conditions(scope, CountedTask)
 
 
 def totals(scope: Scope, status: ReportStatus = ReportStatus.approved) -> Totals:
@@ -135,16 +130,16 @@ def totals(scope: Scope, status: ReportStatus = ReportStatus.approved) -> Totals
     activities, quantity, people, person_times, minutes = db.session.execute(
         select(
             func.count(),
-            func.coalesce(func.sum(CTask.quantity), 0),
-            func.coalesce(func.sum(CTask.people_served), 0),
-            func.coalesce(func.sum(CTask.person_times), 0),
-            func.coalesce(func.sum(CTask.minutes), 0),
+            func.coalesce(func.sum(CountedTask.quantity), 0),
+            func.coalesce(func.sum(CountedTask.people_served), 0),
+            func.coalesce(func.sum(CountedTask.person_times), 0),
+            func.coalesce(func.sum(CountedTask.minutes), 0),
         )
-        .where(CTask.report_status == status, *counted_task_conditions(scope))
+        .where(CountedTask.report_status == status, *counted_task_conditions(scope))
     ).one()
     members = db.session.scalar(
-        select(func.count(distinct(Counted.member_id)))
-        .where(Counted.report_status == status, *participation_conditions(scope))
+        select(func.count(distinct(CountedParticipation.member_id)))
+        .where(CountedParticipation.report_status == status, *participation_conditions(scope))
     )
     return Totals(int(activities), int(quantity), int(people), int(person_times), int(members),
                   int(minutes))
@@ -153,12 +148,12 @@ def totals(scope: Scope, status: ReportStatus = ReportStatus.approved) -> Totals
 def member_totals(member_id: int, date_from: date, date_to: date) -> tuple[int, int]:
     """A member's own official activities and minutes in a period."""
     row = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Counted.minutes), 0))
+        select(func.count(), func.coalesce(func.sum(CountedParticipation.minutes), 0))
         .where(
-            Counted.member_id == member_id,
-            Counted.report_status == ReportStatus.approved,
-            Counted.service_date >= date_from,
-            Counted.service_date < date_to,
+            CountedParticipation.member_id == member_id,
+            CountedParticipation.report_status == ReportStatus.approved,
+            CountedParticipation.service_date >= date_from,
+            CountedParticipation.service_date < date_to,
         )
     ).one()
     return int(row[0]), int(row[1])
@@ -230,16 +225,16 @@ class Figures:
     pending: Totals = Totals()
 
 
-# Counted rows are marked with a constant, not an id: the covering indexes hold no
+# CountedParticipation rows are marked with a constant, not an id: the covering indexes hold no
 # ids, and PostgreSQL reads an index alone only when every column used is in it.
 ONE = literal_column("1")
 
 
-def _approved(value, status=CTask.report_status):
+def _approved(value, status=CountedTask.report_status):
     return case((status == ReportStatus.approved, value))
 
 
-def _submitted(value, status=CTask.report_status):
+def _submitted(value, status=CountedTask.report_status):
     return case((status == ReportStatus.submitted, value))
 
 
@@ -270,28 +265,29 @@ def _task_rows(scope: Scope, by=_no_group, extra=_no_group) -> dict:
     ``by(model)`` gives the GROUP BY columns and ``extra(model)`` more WHERE
     conditions, written against the task's column names, which CountedTask and
     CountedParticipation share."""
-    group = by(CTask)
-    sums = (CTask.quantity, CTask.people_served, CTask.person_times, CTask.minutes)
+    group = by(CountedTask)
+    sums = (CountedTask.quantity, CountedTask.people_served, CountedTask.person_times,
+            CountedTask.minutes)
     query = select(
         *group,
         func.count(_approved(ONE)),
         *(func.coalesce(func.sum(_approved(column)), 0) for column in sums),
         func.count(_submitted(ONE)),
         *(func.coalesce(func.sum(_submitted(column)), 0) for column in sums),
-    ).where(*counted_task_conditions(scope), *extra(CTask))
+    ).where(*counted_task_conditions(scope), *extra(CountedTask))
     return _grouped(query, group)
 
 
 def _member_rows(scope: Scope, by=_no_group, extra=_no_group) -> dict:
     """{group key: (distinct members official, distinct members pending)} from
     CountedParticipation (one statement; the one figure that does not add up)."""
-    group = by(Counted)
-    status = Counted.report_status
+    group = by(CountedParticipation)
+    status = CountedParticipation.report_status
     query = select(
         *group,
-        func.count(distinct(_approved(Counted.member_id, status))),
-        func.count(distinct(_submitted(Counted.member_id, status))),
-    ).where(*participation_conditions(scope), *extra(Counted))
+        func.count(distinct(_approved(CountedParticipation.member_id, status))),
+        func.count(distinct(_submitted(CountedParticipation.member_id, status))),
+    ).where(*participation_conditions(scope), *extra(CountedParticipation))
     return _grouped(query, group)
 
 
@@ -426,14 +422,14 @@ def trend(scope: Scope) -> list[MonthTrend]:
     # sort), then the few hundred days by month: far cheaper than grouping every
     # row by a month expression.
     daily = (
-        select(CTask.service_date.label("day"),
+        select(CountedTask.service_date.label("day"),
                func.count(_approved(ONE)).label("a"),
-               func.sum(_approved(CTask.person_times)).label("pt"),
-               func.sum(_approved(CTask.minutes)).label("minutes"),
+               func.sum(_approved(CountedTask.person_times)).label("pt"),
+               func.sum(_approved(CountedTask.minutes)).label("minutes"),
                func.count(_submitted(ONE)).label("pa"),
-               func.sum(_submitted(CTask.person_times)).label("ppt"))
+               func.sum(_submitted(CountedTask.person_times)).label("ppt"))
         .where(*counted_task_conditions(scope))
-        .group_by(CTask.service_date)
+        .group_by(CountedTask.service_date)
         .subquery()
     )
     year, month = extract("year", daily.c.day), extract("month", daily.c.day)
@@ -502,14 +498,14 @@ def resource_progress(year: int, community_ids: Sequence[int] | None = None,
     year_from, year_to = date(year, 1, 1), date(year + 1, 1, 1)
     done = (
         select(
-            CTask.resource_item_id.label("item_id"),
-            func.coalesce(func.sum(_approved(CTask.quantity)), 0).label("done"),
-            func.coalesce(func.sum(_submitted(CTask.quantity)), 0).label("pending"),
+            CountedTask.resource_item_id.label("item_id"),
+            func.coalesce(func.sum(_approved(CountedTask.quantity)), 0).label("done"),
+            func.coalesce(func.sum(_submitted(CountedTask.quantity)), 0).label("pending"),
         )
         .where(*counted_task_conditions(Scope(
             year_from, year_to, unit_id,
             tuple(community_ids) if community_ids is not None else None)))
-        .group_by(CTask.resource_item_id)
+        .group_by(CountedTask.resource_item_id)
         .subquery()
     )
     conditions = [ResourceItem.year == year, ResourceItem.active.is_(True)]
@@ -586,11 +582,12 @@ def resource_progress_by_category(year: int, community_ids: Sequence[int] | None
     done = {
         cat_id: (int(d), int(p)) for cat_id, d, p in db.session.execute(
             select(ResourceItem.category_id,
-                   func.coalesce(func.sum(_approved(CTask.quantity)), 0),
-                   func.coalesce(func.sum(_submitted(CTask.quantity)), 0))
-            .select_from(CTask)
-            .join(ResourceItem, ResourceItem.id == CTask.resource_item_id)
-            .where(CTask.service_date >= year_from, CTask.service_date < year_to, *item_conds)
+                   func.coalesce(func.sum(_approved(CountedTask.quantity)), 0),
+                   func.coalesce(func.sum(_submitted(CountedTask.quantity)), 0))
+            .select_from(CountedTask)
+            .join(ResourceItem, ResourceItem.id == CountedTask.resource_item_id)
+            .where(CountedTask.service_date >= year_from, CountedTask.service_date < year_to,
+                   *item_conds)
             .group_by(ResourceItem.category_id)
         )
     }
@@ -759,7 +756,7 @@ def double_progress(scope: Scope, by: str = "zone") -> DoubleView:
     ad_id, stair_id, survey_id = (cats.get(code) for code in DOUBLE_CODES)
 
     dim = "zone_id" if by == "zone" else "community_id"
-    group = getattr(CTask, dim)
+    group = getattr(CountedTask, dim)
     base = Scope(scope.date_from, scope.date_to, scope.unit_id, scope.community_ids,
                  scope.zone_id, None)
     wide = Scope(wide_from, scope.date_to, scope.unit_id, scope.community_ids, scope.zone_id, None)
@@ -772,27 +769,27 @@ def double_progress(scope: Scope, by: str = "zone") -> DoubleView:
 
     # 1. Quantities and participation per group and category: period official /
     #    pending, and the year to date.
-    period = in_period(CTask.service_date)
-    approved = and_(period, CTask.report_status == ReportStatus.approved)
-    submitted = and_(period, CTask.report_status == ReportStatus.submitted)
+    period = in_period(CountedTask.service_date)
+    approved = and_(period, CountedTask.report_status == ReportStatus.approved)
+    submitted = and_(period, CountedTask.report_status == ReportStatus.submitted)
 
     def sum_if(condition, column):
         return func.coalesce(func.sum(case((condition, column))), 0)
 
     quantities = db.session.execute(
         select(
-            group, CTask.category_id,
-            sum_if(approved, CTask.quantity),
-            sum_if(submitted, CTask.quantity),
-            sum_if(and_(CTask.service_date >= year_from,
-                       CTask.report_status == ReportStatus.approved), CTask.quantity),
+            group, CountedTask.category_id,
+            sum_if(approved, CountedTask.quantity),
+            sum_if(submitted, CountedTask.quantity),
+            sum_if(and_(CountedTask.service_date >= year_from,
+                       CountedTask.report_status == ReportStatus.approved), CountedTask.quantity),
             func.count(case((approved, ONE))),
-            sum_if(approved, CTask.person_times),
-            sum_if(approved, CTask.minutes),
-            sum_if(submitted, CTask.person_times),
+            sum_if(approved, CountedTask.person_times),
+            sum_if(approved, CountedTask.minutes),
+            sum_if(submitted, CountedTask.person_times),
         )
-        .where(CTask.category_id.in_(double_ids), *counted_task_conditions(wide))
-        .group_by(group, CTask.category_id)
+        .where(CountedTask.category_id.in_(double_ids), *counted_task_conditions(wide))
+        .group_by(group, CountedTask.category_id)
     ).all()
 
     # 2. Distinct members per group in the "双创" categories, and over all groups
@@ -936,10 +933,10 @@ def _took_part(member_col, date_from: date, date_to: date, status: ReportStatus)
     report has ``status``."""
     return exists(
         select(ONE).where(
-            Counted.member_id == member_col,
-            Counted.service_date >= date_from,
-            Counted.service_date < date_to,
-            Counted.report_status == status,
+            CountedParticipation.member_id == member_col,
+            CountedParticipation.service_date >= date_from,
+            CountedParticipation.service_date < date_to,
+            CountedParticipation.report_status == status,
         )
     )
 
@@ -955,21 +952,22 @@ def coverage(unit_id: int, date_from: date, date_to: date) -> Coverage:
     on_roll = db.session.scalar(
         select(func.count(Member.id)).where(Member.unit_id == unit_id, Member.active.is_(True))
     )
-    status = Counted.report_status
+    status = CountedParticipation.report_status
     pt, took_part, minutes, pending_pt = db.session.execute(
         select(
             func.count(_approved(ONE, status)),
             func.count(distinct(case((and_(status == ReportStatus.approved,
-                                           Member.active.is_(True)), Counted.member_id)))),
-            func.coalesce(func.sum(_approved(Counted.minutes, status)), 0),
+                                           Member.active.is_(True)),
+                                      CountedParticipation.member_id)))),
+            func.coalesce(func.sum(_approved(CountedParticipation.minutes, status)), 0),
             func.count(_submitted(ONE, status)),
         )
-        .select_from(Counted)
-        .join(Member, Member.id == Counted.member_id)
+        .select_from(CountedParticipation)
+        .join(Member, Member.id == CountedParticipation.member_id)
         .where(
             Member.unit_id == unit_id,
-            Counted.service_date >= date_from,
-            Counted.service_date < date_to,
+            CountedParticipation.service_date >= date_from,
+            CountedParticipation.service_date < date_to,
         )
     ).one()
     not_yet = [
@@ -1002,17 +1000,17 @@ class MemberStatus:
 
 def member_status(member_id: int, date_from: date, date_to: date) -> MemberStatus:
     """A member's own official activities and hours, and those still 待审核 (one statement)."""
-    status = Counted.report_status
+    status = CountedParticipation.report_status
     activities, minutes, pending = db.session.execute(
         select(
             func.count(_approved(ONE, status)),
-            func.coalesce(func.sum(_approved(Counted.minutes, status)), 0),
+            func.coalesce(func.sum(_approved(CountedParticipation.minutes, status)), 0),
             func.count(_submitted(ONE, status)),
         )
         .where(
-            Counted.member_id == member_id,
-            Counted.service_date >= date_from,
-            Counted.service_date < date_to,
+            CountedParticipation.member_id == member_id,
+            CountedParticipation.service_date >= date_from,
+            CountedParticipation.service_date < date_to,
         )
     ).one()
     return MemberStatus(int(activities), int(minutes), int(pending))
@@ -1127,11 +1125,11 @@ def activities_by_community_section(scope: Scope) -> list[CommunitySection]:
     """Where each section's official work took place: approved activities per
     community and category section, by community name (one statement)."""
     rows = db.session.execute(
-        select(CTask.community_id, Community.name, Category.section, func.count())
-        .join(Category, Category.id == CTask.category_id)
-        .join(Community, Community.id == CTask.community_id)
-        .where(CTask.report_status == ReportStatus.approved, *counted_task_conditions(scope))
-        .group_by(CTask.community_id, Community.name, Category.section)
-        .order_by(Community.name, CTask.community_id)
+        select(CountedTask.community_id, Community.name, Category.section, func.count())
+        .join(Category, Category.id == CountedTask.category_id)
+        .join(Community, Community.id == CountedTask.community_id)
+        .where(CountedTask.report_status == ReportStatus.approved, *counted_task_conditions(scope))
+        .group_by(CountedTask.community_id, Community.name, Category.section)
+        .order_by(Community.name, CountedTask.community_id)
     )
     return [CommunitySection(cid, name, Section(section), int(n)) for cid, name, section, n in rows]

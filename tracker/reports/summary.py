@@ -85,7 +85,7 @@ def ledger_rows(scope: rollups.Scope) -> list[LedgerRow]:
     ).all()
     if not tasks:
         return []
-    counted = rollups.CTask
+    counted = rollups.CountedTask
     per_task = {
         task_id: (int(count), int(minutes))
         for task_id, count, minutes in db.session.execute(
