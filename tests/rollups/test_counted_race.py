@@ -9,14 +9,13 @@ would be; SQLite on a real file, PostgreSQL too when TEST_DATABASE_URL is set.
 """
 from __future__ import annotations
 
-import multiprocessing
-import queue
 import traceback
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.races import connect_then_wait, race_app, run_racers
 from tests.scratch_db import BACKENDS, fresh_database
 
 PROCESSES = 6
@@ -24,13 +23,6 @@ MEMBERS_PER_PROCESS = 5
 MINUTES = 90
 
 pytestmark = pytest.mark.slow
-
-
-def _app(url: str):
-    from tracker import create_app
-
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
-                       "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
 
 
 def _confirmer(url: str, assignment_ids: list[int], barrier, results) -> None:
@@ -42,11 +34,9 @@ def _confirmer(url: str, assignment_ids: list[int], barrier, results) -> None:
         from tracker.services import unit_of_work
         from tracker.services.claims import confirm_participation
 
-        app = _app(url)
+        app = race_app(url)
         with app.test_request_context("/"):
-            db.session.execute(select(1))  # connect before the start signal
-            db.session.rollback()
-            barrier.wait(timeout=120)
+            connect_then_wait(barrier)
             for assignment_id in assignment_ids:
                 try:
                     with unit_of_work():
@@ -72,7 +62,7 @@ def _build_world(url: str):
     from tracker.services import unit_of_work
     from tracker.services.reviews import ReportData, submit_report
 
-    app = _app(url)
+    app = race_app(url)
     with app.test_request_context("/"):
         db.create_all()
         ensure_categories()
@@ -107,24 +97,7 @@ def test_simultaneous_confirmations_all_land_in_the_counted_rows(backend, tmp_pa
 
     with fresh_database(backend, tmp_path, "counted_race") as url:
         app, task_id, batches = _build_world(url)
-        ctx = multiprocessing.get_context("spawn")
-        barrier = ctx.Barrier(PROCESSES)
-        results = ctx.Queue()
-        workers = [ctx.Process(target=_confirmer, args=(url, ids, barrier, results))
-                   for ids in batches]
-        for worker in workers:
-            worker.start()
-        outcomes = []
-        try:
-            for _ in workers:
-                outcomes.append(results.get(timeout=300))
-        except queue.Empty:
-            pytest.fail(f"only {len(outcomes)} of {PROCESSES} processes reported back")
-        finally:
-            for worker in workers:
-                worker.join(timeout=60)
-                if worker.is_alive():
-                    worker.kill()
+        outcomes = run_racers(_confirmer, [(url, ids) for ids in batches])
 
         assert [e for o in outcomes for e in o["errors"]] == []
         everyone = PROCESSES * MEMBERS_PER_PROCESS

@@ -8,13 +8,12 @@ PostgreSQL runs too when TEST_DATABASE_URL is set.
 """
 from __future__ import annotations
 
-import multiprocessing
-import queue
 import traceback
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.races import connect_then_wait, race_app, run_racers
 from tests.scratch_db import BACKENDS, fresh_database
 
 PROCESSES = 8
@@ -26,17 +25,6 @@ FULL = "名额已满。"
 pytestmark = pytest.mark.slow
 
 
-def _app(url: str):
-    from tracker import create_app
-
-    return create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "RATELIMIT_ENABLED": False,
-        "WTF_CSRF_ENABLED": False,
-    })
-
-
 def _claimer(url: str, task_id: int, member_ids: list[int], barrier, results) -> None:
     """Child process: claim the task once for each member, as fast as possible."""
     outcome = {"ok": 0, "full": 0, "errors": []}
@@ -46,12 +34,10 @@ def _claimer(url: str, task_id: int, member_ids: list[int], barrier, results) ->
         from tracker.services import ServiceError, unit_of_work
         from tracker.services.claims import claim_slot
 
-        app = _app(url)
+        app = race_app(url)
         # A request context, as in a view: messages are translated per request.
         with app.test_request_context("/"):
-            db.session.execute(select(1))  # connect before the start signal
-            db.session.rollback()
-            barrier.wait(timeout=120)
+            connect_then_wait(barrier)
             for member_id in member_ids:
                 try:
                     with unit_of_work():
@@ -83,7 +69,7 @@ def _build_world(url: str):
     from tracker.services import unit_of_work
     from tracker.services.claims import claim_slot
 
-    app = _app(url)
+    app = race_app(url)
     with app.test_request_context("/"):
         db.create_all()
         ensure_categories()
@@ -113,24 +99,7 @@ def test_racing_claims_fill_exactly_the_free_slots(backend, tmp_path):
     with fresh_database(backend, tmp_path, "race") as url:
         app, task_id, racers = _build_world(url)
 
-        ctx = multiprocessing.get_context("spawn")
-        barrier = ctx.Barrier(PROCESSES)
-        results = ctx.Queue()
-        workers = [ctx.Process(target=_claimer, args=(url, task_id, ids, barrier, results))
-                   for ids in racers]
-        for worker in workers:
-            worker.start()
-        outcomes = []
-        try:
-            for _ in workers:
-                outcomes.append(results.get(timeout=300))
-        except queue.Empty:
-            pytest.fail(f"only {len(outcomes)} of {PROCESSES} claimers reported back")
-        finally:
-            for worker in workers:
-                worker.join(timeout=60)
-                if worker.is_alive():
-                    worker.kill()
+        outcomes = run_racers(_claimer, [(url, task_id, ids) for ids in racers])
 
         errors = [e for o in outcomes for e in o["errors"]]
         ok = sum(o["ok"] for o in outcomes)
