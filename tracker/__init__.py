@@ -43,7 +43,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = None  # the login page says what to do
     login_manager.session_protection = "basic"  # mobile IPs change; "strong" would log people out
 
-    from .login_ids import load_member
+    from .auth.loader import load_member
 
     login_manager.user_loader(load_member)
 

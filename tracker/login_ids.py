@@ -6,6 +6,9 @@ HMAC of the password hash (Flask-Login's "alternative token"; Django does the
 same): changing or resetting a password changes it, so every other session and
 remember-me cookie of that member ends at its next request. The HMAC is keyed with
 SECRET_KEY, so the cookie (signed, not encrypted) tells nothing about the hash.
+
+Only the formula lives here, so the model (``Member.get_id``) can use it without an
+import cycle; the user loader that looks the member up is ``tracker/auth/loader.py``.
 """
 from __future__ import annotations
 
@@ -13,8 +16,6 @@ import hashlib
 import hmac
 
 from flask import current_app
-
-from .extensions import db
 
 _SEPARATOR = ":"
 
@@ -30,15 +31,15 @@ def login_id(member_id: int, password_hash: str | None) -> str:
     return f"{member_id}{_SEPARATOR}{_fingerprint(password_hash)}"
 
 
-def load_member(value: str):
-    """The member a session's id names, or None when the id is malformed, the member
-    is gone, or the password has changed since the session began."""
-    from .models import Member
-
+def member_id_of(value: str) -> int | None:
+    """The member id a session's id names, or None when the id is malformed."""
     member_id, _sep, fingerprint = value.partition(_SEPARATOR)
     if not member_id.isdigit() or not fingerprint:
         return None
-    member = db.session.get(Member, int(member_id))
-    if member is None or not hmac.compare_digest(fingerprint, _fingerprint(member.password_hash)):
-        return None
-    return member
+    return int(member_id)
+
+
+def still_valid(value: str, password_hash: str | None) -> bool:
+    """Whether a session's id was issued for this password hash (constant time)."""
+    _member_id, _sep, fingerprint = value.partition(_SEPARATOR)
+    return hmac.compare_digest(fingerprint, _fingerprint(password_hash))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..login_ids import login_id
 from ..timeutil import utcnow
 from .types import UTCDateTime
 
@@ -68,8 +69,6 @@ class Member(UserMixin, db.Model):
     def get_id(self) -> str:
         """What Flask-Login stores in the session: ends when the password changes
         (see ``tracker/login_ids.py``)."""
-        from ..login_ids import login_id
-
         return login_id(self.id, self.password_hash)
 
     @property

@@ -1,0 +1,186 @@
+"""The monthly summary's figures (月报的数据): everything the text and the tables say,
+asked of ``tracker.rollups`` (nothing is counted here), and the month's approved
+activities for the ledger (a listing, one row per activity).
+
+The first step of the report's one-way flow — figures → tables (``tables.py``) →
+narrative (``narrative.py``) → the summary every format renders (``summary.py``) →
+exports — so nothing here knows how the figures are worded or laid out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from .. import rollups
+from ..extensions import db
+from ..models import (
+    Assignment,
+    AssignmentStatus,
+    Category,
+    Community,
+    Member,
+    ReportStatus,
+    Section,
+    Task,
+    TaskReport,
+    Unit,
+    Zone,
+)
+from ..timeutil import month_bounds
+
+SECTION_ORDER = (Section.pairing, Section.volunteer, Section.double)
+
+
+# --- the ledger: one row per approved activity --------------------------------------------
+
+@dataclass(frozen=True)
+class LedgerRow:
+    task_id: int
+    service_date: date
+    community: str
+    zone: str | None
+    title: str
+    place: str
+    category: str
+    section: Section
+    beneficiary: str
+    content: str  # 情况说明 of the approved report
+    participants: tuple[str, ...]
+    person_times: int
+    minutes: int
+    quantity: int
+    measure: str
+    people_served: int
+    leader: str
+    reviewer: str
+
+
+def ledger_rows(scope: rollups.Scope) -> list[LedgerRow]:
+    """The approved activities of a scope, oldest first (four statements)."""
+    leader, reviewer = aliased(Member), aliased(Member)
+    conditions = [TaskReport.status == ReportStatus.approved, *rollups.task_conditions(scope)]
+    tasks = db.session.execute(
+        select(Task.id, Task.service_date, Community.name, Zone.name, Task.title, Task.place,
+               Category.name, Category.section, Category.measure, Task.beneficiary,
+               TaskReport.note, TaskReport.quantity, TaskReport.people_served,
+               leader.name, reviewer.name)
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .join(Category, Category.id == Task.category_id)
+        .join(Community, Community.id == Task.community_id)
+        .outerjoin(Zone, Zone.id == Task.zone_id)
+        .outerjoin(leader, leader.id == Task.leader_id)
+        .outerjoin(reviewer, reviewer.id == TaskReport.reviewed_by_id)
+        .where(*conditions)
+        .order_by(Task.service_date, Task.starts_at, Task.id)
+    ).all()
+    if not tasks:
+        return []
+    counted = rollups.CountedTask
+    per_task = {
+        task_id: (int(count), int(minutes))
+        for task_id, count, minutes in db.session.execute(
+            select(counted.task_id, counted.person_times, counted.minutes)
+            .where(counted.report_status == ReportStatus.approved,
+                   *rollups.counted_task_conditions(scope))
+        )
+    }
+    done = [Assignment.status == AssignmentStatus.done, *conditions]
+    names: dict[int, list[str]] = {}
+    for task_id, name in db.session.execute(
+        select(Assignment.task_id, Member.name)
+        .join(Member, Member.id == Assignment.member_id)
+        .join(Task, Task.id == Assignment.task_id)
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .where(*done)
+        .order_by(Assignment.task_id, Assignment.claimed_at, Assignment.id)
+    ):
+        names.setdefault(task_id, []).append(name)
+    return [
+        LedgerRow(task_id, day, community, zone, title, place, category,
+                  section, beneficiary or "", note or "", tuple(names.get(task_id, ())),
+                  *per_task.get(task_id, (0, 0)), quantity, measure,
+                  people_served, leader_name or "", reviewer_name or "")
+        for (task_id, day, community, zone, title, place, category, section, measure,
+             beneficiary, note, quantity, people_served, leader_name, reviewer_name) in tasks
+    ]
+
+
+@dataclass
+class MonthlyFigures:
+    """What the month's summary is about and every figure it gives."""
+
+    year: int
+    month: int
+    unit: Unit | None
+    community: Community | None
+    scope: rollups.Scope
+    restricted_to: list[str] | None  # community names when a liaison sees part of a unit
+    totals: rollups.Totals  # official (approved)
+    pending_reports: int  # reports 待审核 in the scope, not counted above
+    categories: list[rollups.CategoryFigures]  # with approved activities, in category order
+    community_sections: dict[Section, list[str]]  # where each section's work took place
+    communities: list[str]  # every community with approved work
+    zones: list[rollups.DoubleRow]  # "双创" rows with something to show
+    zones_total: rollups.DoubleRow
+    findings: rollups.FindingCounts
+    coverage: rollups.Coverage | None  # a unit's 参与情况 (None for a community summary)
+    funds: rollups.FundFigures
+    ledger: list[LedgerRow]
+
+    @property
+    def is_empty(self) -> bool:
+        return self.totals.activities == 0
+
+    def category(self, code: str) -> rollups.CategoryFigures | None:
+        return next((c for c in self.categories if c.code == code), None)
+
+    def section_categories(self, section: Section) -> list[rollups.CategoryFigures]:
+        return [c for c in self.categories if c.section == section]
+
+    def ledger_of(self, section: Section) -> list[LedgerRow]:
+        return [row for row in self.ledger if row.section == section]
+
+
+def monthly_figures(year: int, month: int, *, unit: Unit | None = None,
+                    community: Community | None = None,
+                    community_ids: tuple[int, ...] | None = None) -> MonthlyFigures:
+    """Every figure of the month's summary, for a unit, a community, or both.
+
+    ``community_ids`` narrows a unit's summary to some communities (a liaison's).
+    """
+    if unit is None and community is None:
+        raise ValueError("a summary is about a unit or a community")
+    date_from, date_to = month_bounds(year, month)
+    if community is not None:
+        ids = (community.id,)
+    else:
+        ids = tuple(sorted(community_ids)) if community_ids is not None else None
+    scope = rollups.Scope(date_from=date_from, date_to=date_to,
+                          unit_id=unit.id if unit else None, community_ids=ids)
+    overall = rollups.figures(scope)
+    by_category = [c for c in rollups.figures_by_category(scope, include_empty=False)
+                   if c.official.activities]
+    where = rollups.activities_by_community_section(scope)
+    sections = {s: [w.community_name for w in where if w.section == s] for s in SECTION_ORDER}
+    communities = list(dict.fromkeys(name for s in SECTION_ORDER for name in sections[s]))
+    double = rollups.double_progress(scope, by="zone")
+    zones = [r for r in double.rows
+             if r.ads or r.stairs or r.found or r.activities or r.person_times]
+    restricted = None
+    if unit is not None and community is None and ids is not None:
+        restricted = list(db.session.scalars(
+            select(Community.name).where(Community.id.in_(ids)).order_by(Community.name)))
+    return MonthlyFigures(
+        year=year, month=month, unit=unit, community=community, scope=scope,
+        restricted_to=restricted,
+        totals=overall.official, pending_reports=overall.pending.activities,
+        categories=by_category, community_sections=sections, communities=communities,
+        zones=zones, zones_total=double.total,
+        findings=rollups.findings_counts(scope),
+        coverage=rollups.coverage(unit.id, date_from, date_to) if unit is not None else None,
+        funds=rollups.fund_figures(scope, year),
+        ledger=ledger_rows(scope),
+    )
