@@ -2,29 +2,27 @@
 source report's section （六） (开展社区共建，助力城市“双创”).
 
 Rules (see the example summary the readers expect):
-- every number comes from the summary's rollup figures; integers as they are,
-  money with two decimals and thousands separators, rates to one decimal with %;
+- every number comes from the month's figures (``figures.py``); integers as they
+  are, money with two decimals and thousands separators, rates to one decimal with %;
 - a clause whose figure is zero is left out, and a section with nothing to say
   is left out; sections are numbered 一、二、三… in the order they appear;
 - Chinese punctuation, no spaces around numbers;
-- an empty month is one plain sentence; pending reports are mentioned apart.
+- an empty month is one plain sentence; pending reports are mentioned apart;
+- the last paragraph names the tables (附表) as ``tables.py`` titles them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..models import FindingKind, Section
 from ..money import format_yuan
-from ..rollups import FUNDING_CODE
+from ..rollups import FUNDING_CODE, CategoryFigures
 from ..templating import hours, percent
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..rollups import CategoryFigures
-    from .summary import MonthlySummary
+from .figures import MonthlyFigures
+from .tables import Table
 
 NUMERALS = "一二三四五六七八九十"
 MAX_PLACES = 5  # communities named in one sentence before "等N个社区"
@@ -50,7 +48,7 @@ def places(names: list[str]) -> str:
     return _("%(names)s等%(n)s个社区", names=join(names[:MAX_PLACES]), n=len(names))
 
 
-def we(summary: MonthlySummary) -> str:
+def we(summary: MonthlyFigures) -> str:
     """'我局' for 县商务局, '我单位' when the name gives no hint."""
     name = summary.unit.name if summary.unit else ""
     for suffix in SELF_SUFFIXES:
@@ -84,7 +82,7 @@ def _volunteer(c: CategoryFigures) -> str:
     return _generic(c, with_person_times=True)
 
 
-def _double(c: CategoryFigures, summary: MonthlySummary) -> str:
+def _double(c: CategoryFigures, summary: MonthlyFigures) -> str:
     q = c.official.quantity
     if c.code == "ad_removal":
         if not q:
@@ -116,7 +114,7 @@ FINDING_WORDS = {
 }
 
 
-def _survey(summary: MonthlySummary) -> str:
+def _survey(summary: MonthlyFigures) -> str:
     """摸排: the findings register when findings were recorded, else the reported quantity."""
     found = summary.findings
     if found.total:
@@ -148,7 +146,7 @@ def _generic(c: CategoryFigures, with_person_times: bool = False) -> str:
 
 # --- sentences --------------------------------------------------------------------------
 
-def _lead(summary: MonthlySummary) -> str:
+def _lead(summary: MonthlyFigures) -> str:
     t = summary.totals
     month = _("%(m)s月份，", m=summary.month)
     if summary.unit is not None:
@@ -169,7 +167,7 @@ def _lead(summary: MonthlySummary) -> str:
     return text + _("现将有关情况汇报如下：")
 
 
-def funds_sentence(summary: MonthlySummary) -> str:
+def funds_sentence(summary: MonthlyFigures) -> str:
     f = summary.funds
     if f.spent_fen <= 0:
         return ""
@@ -184,7 +182,7 @@ def funds_sentence(summary: MonthlySummary) -> str:
     return text + "。"
 
 
-def _section_pairing(summary: MonthlySummary) -> str:
+def _section_pairing(summary: MonthlyFigures) -> str:
     clauses = [_pairing(c) for c in summary.section_categories(Section.pairing)
                if c.code != FUNDING_CODE]
     text = ""
@@ -197,7 +195,7 @@ def _section_pairing(summary: MonthlySummary) -> str:
     return text + funds_sentence(summary)
 
 
-def _section_volunteer(summary: MonthlySummary) -> str:
+def _section_volunteer(summary: MonthlyFigures) -> str:
     clauses = [_volunteer(c) for c in summary.section_categories(Section.volunteer)]
     if not clauses:
         return ""
@@ -206,7 +204,7 @@ def _section_volunteer(summary: MonthlySummary) -> str:
             + join(clauses, "，") + _("，增强社区居民幸福感、安全感、获得感。"))
 
 
-def _section_double(summary: MonthlySummary) -> str:
+def _section_double(summary: MonthlyFigures) -> str:
     clauses = [_double(c, summary) for c in summary.section_categories(Section.double)]
     clauses.append(_survey(summary))
     clauses = [c for c in clauses if c]
@@ -218,7 +216,7 @@ def _section_double(summary: MonthlySummary) -> str:
     return intro + join(clauses, "，") + "。"
 
 
-def _section_coverage(summary: MonthlySummary) -> str:
+def _section_coverage(summary: MonthlyFigures) -> str:
     cov = summary.coverage
     if cov is None or cov.on_roll <= 0:
         return ""
@@ -241,7 +239,8 @@ SECTIONS = [
 ]
 
 
-def paragraphs(summary: MonthlySummary) -> list[Paragraph]:
+def paragraphs(summary: MonthlyFigures, tables: list[Table]) -> list[Paragraph]:
+    """The summary's text, from its figures; the last paragraph lists the tables."""
     out: list[Paragraph] = []
     if summary.is_empty:
         out.append(Paragraph(_("本月暂无已审核的共建活动。")))
@@ -257,6 +256,6 @@ def paragraphs(summary: MonthlySummary) -> list[Paragraph]:
         out.append(Paragraph(_("另有%(n)s份完成情况待审核，未计入以上数据。",
                                n=summary.pending_reports)))
     if not summary.is_empty:
-        titles = [t.title for t in summary.tables()]
+        titles = [t.title for t in tables]
         out.append(Paragraph(_("附表：") + "  ".join(f"{i}. {t}" for i, t in enumerate(titles, 1))))
     return out

@@ -1,10 +1,9 @@
-"""The monthly summary (月报) as one data object that every format renders.
+"""The monthly summary (月报) as one object that every format renders.
 
-``build_summary`` asks ``tracker.rollups`` for every figure (nothing is counted
-here), lists the month's approved activities for the ledger (a listing, one row
-per activity), and has ``narrative`` write the text. The web page, the .docx,
-the .xlsx and the .csv all render the same ``MonthlySummary`` — its paragraphs
-and its ``tables()`` — so they cannot disagree.
+``build_summary`` takes the month's figures (``figures.py``), lays them out as the
+tables behind the text (``tables.py``) and has ``narrative`` write the text from
+both. The web page, the .docx, the .xlsx and the .csv all render the same
+``MonthlySummary`` — its paragraphs and its ``tables()`` — so they cannot disagree.
 
 The document is always written in Chinese (it goes to the county's offices),
 whatever language the person downloading it reads the site in.
@@ -12,149 +11,27 @@ whatever language the person downloading it reads the site in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
 
-from .. import rollups
-from ..extensions import db
-from ..models import (
-    Assignment,
-    AssignmentStatus,
-    Category,
-    Community,
-    Member,
-    ReportStatus,
-    Section,
-    Task,
-    TaskReport,
-    Unit,
-    Zone,
-)
-from ..timeutil import month_bounds
+from ..models import Community, Unit
+from .figures import MonthlyFigures, monthly_figures
 from .narrative import Paragraph, paragraphs
 from .tables import DOCUMENT_LOCALE, Table, summary_tables
 
-SECTION_ORDER = (Section.pairing, Section.volunteer, Section.double)
-
-
-# --- the ledger: one row per approved activity --------------------------------------------
-
-@dataclass(frozen=True)
-class LedgerRow:
-    task_id: int
-    service_date: date
-    community: str
-    zone: str | None
-    title: str
-    place: str
-    category: str
-    section: Section
-    beneficiary: str
-    content: str  # 情况说明 of the approved report
-    participants: tuple[str, ...]
-    person_times: int
-    minutes: int
-    quantity: int
-    measure: str
-    people_served: int
-    leader: str
-    reviewer: str
-
-
-def ledger_rows(scope: rollups.Scope) -> list[LedgerRow]:
-    """The approved activities of a scope, oldest first (four statements)."""
-    leader, reviewer = aliased(Member), aliased(Member)
-    conditions = [TaskReport.status == ReportStatus.approved, *rollups.task_conditions(scope)]
-    tasks = db.session.execute(
-        select(Task.id, Task.service_date, Community.name, Zone.name, Task.title, Task.place,
-               Category.name, Category.section, Category.measure, Task.beneficiary,
-               TaskReport.note, TaskReport.quantity, TaskReport.people_served,
-               leader.name, reviewer.name)
-        .join(TaskReport, TaskReport.task_id == Task.id)
-        .join(Category, Category.id == Task.category_id)
-        .join(Community, Community.id == Task.community_id)
-        .outerjoin(Zone, Zone.id == Task.zone_id)
-        .outerjoin(leader, leader.id == Task.leader_id)
-        .outerjoin(reviewer, reviewer.id == TaskReport.reviewed_by_id)
-        .where(*conditions)
-        .order_by(Task.service_date, Task.starts_at, Task.id)
-    ).all()
-    if not tasks:
-        return []
-    counted = rollups.CountedTask
-    per_task = {
-        task_id: (int(count), int(minutes))
-        for task_id, count, minutes in db.session.execute(
-            select(counted.task_id, counted.person_times, counted.minutes)
-            .where(counted.report_status == ReportStatus.approved,
-                   *rollups.counted_task_conditions(scope))
-        )
-    }
-    done = [Assignment.status == AssignmentStatus.done, *conditions]
-    names: dict[int, list[str]] = {}
-    for task_id, name in db.session.execute(
-        select(Assignment.task_id, Member.name)
-        .join(Member, Member.id == Assignment.member_id)
-        .join(Task, Task.id == Assignment.task_id)
-        .join(TaskReport, TaskReport.task_id == Task.id)
-        .where(*done)
-        .order_by(Assignment.task_id, Assignment.claimed_at, Assignment.id)
-    ):
-        names.setdefault(task_id, []).append(name)
-    return [
-        LedgerRow(task_id, day, community, zone, title, place, category,
-                  section, beneficiary or "", note or "", tuple(names.get(task_id, ())),
-                  *per_task.get(task_id, (0, 0)), quantity, measure,
-                  people_served, leader_name or "", reviewer_name or "")
-        for (task_id, day, community, zone, title, place, category, section, measure,
-             beneficiary, note, quantity, people_served, leader_name, reviewer_name) in tasks
-    ]
-
 
 @dataclass
-class MonthlySummary:
+class MonthlySummary(MonthlyFigures):
+    """The month's figures with the title, the tables and the text written from them."""
+
     title: str
-    year: int
-    month: int
-    unit: Unit | None
-    community: Community | None
-    scope: rollups.Scope
-    restricted_to: list[str] | None  # community names when a liaison sees part of a unit
-    totals: rollups.Totals  # official (approved)
-    pending_reports: int  # reports 待审核 in the scope, not counted above
-    categories: list[rollups.CategoryFigures]  # with approved activities, in category order
-    community_sections: dict[Section, list[str]]  # where each section's work took place
-    communities: list[str]  # every community with approved work
-    zones: list[rollups.DoubleRow]  # "双创" rows with something to show
-    zones_total: rollups.DoubleRow
-    findings: rollups.FindingCounts
-    coverage: rollups.Coverage | None  # a unit's 参与情况 (None for a community summary)
-    funds: rollups.FundFigures
-    ledger: list[LedgerRow]
+    attached: list[Table] = field(default_factory=list)  # 附表, in order
     paragraphs: list[Paragraph] = field(default_factory=list)
 
-    @property
-    def is_empty(self) -> bool:
-        return self.totals.activities == 0
-
-    def category(self, code: str) -> rollups.CategoryFigures | None:
-        return next((c for c in self.categories if c.code == code), None)
-
-    def section_categories(self, section: Section) -> list[rollups.CategoryFigures]:
-        return [c for c in self.categories if c.section == section]
-
-    def ledger_of(self, section: Section) -> list[LedgerRow]:
-        return [row for row in self.ledger if row.section == section]
-
     def tables(self) -> list[Table]:
-        """The tables attached to the text: all of them in an empty month (they stay
-        empty), otherwise those with rows."""
-        tables = summary_tables(self)
-        return tables if self.is_empty else [t for t in tables if t.rows]
+        """The tables attached to the text (see ``tables.summary_tables``)."""
+        return self.attached
 
     def filename(self, ext: str) -> str:
         return f"{self.title}.{ext}"
@@ -167,42 +44,12 @@ def build_summary(year: int, month: int, *, unit: Unit | None = None,
 
     ``community_ids`` narrows a unit's summary to some communities (a liaison's).
     """
-    if unit is None and community is None:
-        raise ValueError("a summary is about a unit or a community")
-    date_from, date_to = month_bounds(year, month)
-    if community is not None:
-        ids = (community.id,)
-    else:
-        ids = tuple(sorted(community_ids)) if community_ids is not None else None
-    scope = rollups.Scope(date_from=date_from, date_to=date_to,
-                          unit_id=unit.id if unit else None, community_ids=ids)
     with force_locale(DOCUMENT_LOCALE):
-        overall = rollups.figures(scope)
-        by_category = [c for c in rollups.figures_by_category(scope, include_empty=False)
-                       if c.official.activities]
-        where = rollups.activities_by_community_section(scope)
-        sections = {s: [w.community_name for w in where if w.section == s] for s in SECTION_ORDER}
-        communities = list(dict.fromkeys(name for s in SECTION_ORDER for name in sections[s]))
-        double = rollups.double_progress(scope, by="zone")
-        zones = [r for r in double.rows
-                 if r.ads or r.stairs or r.found or r.activities or r.person_times]
-        restricted = None
-        if unit is not None and community is None and ids is not None:
-            restricted = list(db.session.scalars(
-                select(Community.name).where(Community.id.in_(ids)).order_by(Community.name)))
-        summary = MonthlySummary(
-            title=_title(unit, community, year, month), year=year, month=month, unit=unit, community=community, scope=scope,
-            restricted_to=restricted,
-            totals=overall.official, pending_reports=overall.pending.activities,
-            categories=by_category, community_sections=sections, communities=communities,
-            zones=zones, zones_total=double.total,
-            findings=rollups.findings_counts(scope),
-            coverage=rollups.coverage(unit.id, date_from, date_to) if unit is not None else None,
-            funds=rollups.fund_figures(scope, year),
-            ledger=ledger_rows(scope),
-        )
-        summary.paragraphs = paragraphs(summary)
-    return summary
+        figures = monthly_figures(year, month, unit=unit, community=community,
+                                  community_ids=community_ids)
+        tables = summary_tables(figures)
+        return MonthlySummary(**vars(figures), title=_title(unit, community, year, month),
+                              attached=tables, paragraphs=paragraphs(figures, tables))
 
 
 def _title(unit, community, year, month) -> str:
@@ -211,4 +58,3 @@ def _title(unit, community, year, month) -> str:
     else:
         who = (unit or community).name
     return _("%(who)s%(year)s年%(month)s月社区共建工作情况", who=who, year=year, month=month)
-

@@ -3,23 +3,20 @@
 Cells are plain ``int``/``str`` or one of the typed values below, so each format
 shows them its own way (text with the ``yuan``/``hours``/``percent`` formatters on
 the page, in Word and in CSV; numbers with a number format in Excel). Every
-number is a figure of the summary, which has it from the rollups.
+number is a figure of the month (``figures.py``), which has it from the rollups;
+the narrative is written after the tables, and names them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
-
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..money import format_yuan
 from ..templating import hours, percent
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .summary import LedgerRow, MonthlySummary
+from .figures import LedgerRow, MonthlyFigures
 
 DOCUMENT_LOCALE = "zh_CN"
 
@@ -104,12 +101,15 @@ def ledger_table(rows: list[LedgerRow], title: str, key: str = "ledger") -> Tabl
     return table
 
 
-def summary_tables(summary: MonthlySummary) -> list[Table]:
+def summary_tables(figures: MonthlyFigures) -> list[Table]:
+    """The tables attached to the summary's text (附表): all of them in an empty month
+    (they stay empty), otherwise those with rows."""
     with force_locale(DOCUMENT_LOCALE):
-        return _tables(summary)
+        tables = _tables(figures)
+    return tables if figures.is_empty else [t for t in tables if t.rows]
 
 
-def _tables(s: MonthlySummary) -> list[Table]:
+def _tables(s: MonthlyFigures) -> list[Table]:
     tables = [ledger_table(s.ledger, _("本月活动台账"))]
 
     by_category = Table("categories", _("分类统计"), [
