@@ -1,0 +1,152 @@
+"""Imports inside ``tracker`` flow one way: no module imports, however indirectly,
+a module that imports it (figures → tables → narrative → exports; models never
+import what imports them).
+
+The graph is read from the source, not from ``sys.modules``: every ``import`` and
+``from … import`` anywhere in a file counts — at module level, inside a function,
+under ``if TYPE_CHECKING`` — because each of them is a dependency a reader has to
+follow, and a function-level import is how a cycle hides until it bites.
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = "tracker"
+
+
+def module_files() -> dict[str, Path]:
+    """{dotted module name: file} for every module of the package."""
+    modules = {}
+    for path in sorted((ROOT / PACKAGE).rglob("*.py")):
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        modules[".".join(parts)] = path
+    return modules
+
+
+def _absolute(module: str, is_package: bool, node: ast.ImportFrom) -> str:
+    if node.level == 0:
+        return node.module or ""
+    base = module.split(".")
+    if not is_package:
+        base.pop()  # a module's relative imports start from its package
+    base = base[:len(base) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def imports_of(module: str, path: Path, known: set[str]) -> set[str]:
+    """The package's modules that ``module`` imports, wherever in the file."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            target = _absolute(module, path.name == "__init__.py", node)
+            # ``from pkg import name``: the submodule ``pkg.name`` if there is one,
+            # else a name defined in ``pkg`` itself.
+            names = [f"{target}.{alias.name}" if f"{target}.{alias.name}" in known else target
+                     for alias in node.names]
+        else:
+            continue
+        for name in names:
+            while name and name not in known:  # ``import a.b.c`` of a non-module attribute
+                name = name.rpartition(".")[0]
+            if name and name != module:
+                found.add(name)
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    files = module_files()
+    return {module: imports_of(module, path, set(files)) for module, path in files.items()}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One cycle (as a path a → … → a) for each group of modules that import each
+    other (strongly connected components, Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[set[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = set()
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.add(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                groups.append(group)
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return [_a_cycle_in(graph, group) for group in groups]
+
+
+def _a_cycle_in(graph: dict[str, set[str]], group: set[str]) -> list[str]:
+    """The shortest way from the group's first module back to itself, inside the group."""
+    start = min(group)
+    paths = {start: [start]}
+    frontier = [start]
+    while frontier:
+        following = []
+        for node in frontier:
+            for nxt in sorted(graph[node] & group):
+                if nxt == start:
+                    return paths[node] + [start]
+                if nxt not in paths:
+                    paths[nxt] = paths[node] + [nxt]
+                    following.append(nxt)
+        frontier = following
+    raise AssertionError(f"no cycle in {sorted(group)}")  # pragma: no cover
+
+
+def test_the_graph_sees_every_kind_of_import(tmp_path):
+    source = tmp_path / "views.py"
+    source.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "import pkg.models\n"
+        "from . import forms\n"
+        "from .queries import listing\n"
+        "from ..figures import totals\n"
+        "if TYPE_CHECKING:\n"
+        "    from ..figures.scope import Scope\n"
+        "def view():\n"
+        "    from pkg.area.services import claim\n",
+        encoding="utf-8",
+    )
+    known = {"pkg", "pkg.models", "pkg.area", "pkg.area.forms", "pkg.area.queries",
+             "pkg.area.services", "pkg.area.views", "pkg.figures", "pkg.figures.scope"}
+    assert imports_of("pkg.area.views", source, known) == {
+        "pkg.models", "pkg.area.forms", "pkg.area.queries", "pkg.figures",
+        "pkg.figures.scope", "pkg.area.services"}
+    graph = import_graph()
+    assert "tracker.models.people" in graph["tracker.models"]
+    assert "tracker.blueprints" in graph["tracker"]  # imported inside create_app's steps
+
+
+def test_the_cycle_finder_names_a_cycle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"e2"}, "e2": {"e"}}
+    assert sorted(cycles(graph)) == [["a", "b", "c", "a"], ["e", "e2", "e"]]
+
+
+def test_no_import_cycle_in_tracker():
+    found = cycles(import_graph())
+    assert not found, "import cycles in tracker:\n" + "\n".join(" → ".join(c) for c in found)
