@@ -150,3 +150,12 @@ def test_the_cycle_finder_names_a_cycle():
 def test_no_import_cycle_in_tracker():
     found = cycles(import_graph())
     assert not found, "import cycles in tracker:\n" + "\n".join(" → ".join(c) for c in found)
+
+
+def test_each_rollup_module_reads_in_one_sitting():
+    """tracker/rollups/ is a module per page family, none of them a god module."""
+    sizes = {path.name: len(path.read_text(encoding="utf-8").splitlines())
+             for path in (ROOT / PACKAGE / "rollups").glob("*.py")}
+    assert {"scope.py", "figures.py", "checklist.py", "double.py", "coverage.py",
+            "findings.py", "funds.py", "home.py"} <= sizes.keys()
+    assert max(sizes.values()) <= 400, sizes

@@ -23,6 +23,10 @@ CATEGORIES = [
     ("stairwell_painting", "楼道粉刷", Section.double, "个"),
     ("facility_survey", "下水道、人行道及破损道路摸排", Section.double, "处"),
 ]
+# The category whose progress is the funds ledger, not reported quantities.
+FUNDING_CODE = "cobuild_funding"
+# The "双创" categories the zone view (双创进展) tracks: ads, stairwells, the survey.
+DOUBLE_CODES = ("ad_removal", "stairwell_painting", "facility_survey")
 
 
 def ensure_categories() -> dict[str, Category]:

@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.models import AuditEvent, FundEntry
-from tracker.rollups import Scope, fund_figures, fund_ledgers
+from tracker.rollups import Scope
+from tracker.rollups.funds import fund_figures, fund_ledgers
 from tracker.services import PermissionDenied, ServiceError
 from tracker.services import funds as service
 from tracker.timeutil import local_today

@@ -4,7 +4,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.rollups import Scope, fund_figures
+from tracker.rollups import Scope
+from tracker.rollups.funds import fund_figures
 from tracker.models import FundBudget, FundEntry
 from tracker.timeutil import local_today
 

@@ -12,13 +12,18 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from tests import factories as f
-from tracker import rollups
 from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, ReportStatus, TaskReport
 from tracker.reports.csv_export import neutralise, render_csv
 from tracker.reports.docx_export import render_docx
 from tracker.reports.summary import build_summary
 from tracker.reports.xlsx_export import render_xlsx
+from tracker.rollups import Scope
+from tracker.rollups.coverage import coverage as unit_coverage
+from tracker.rollups.double import double_progress
+from tracker.rollups.figures import figures, figures_by_category
+from tracker.rollups.findings import findings_counts
+from tracker.rollups.funds import fund_figures
 from tracker.templating import hours
 
 OCT = (date(2022, 10, 1), date(2022, 11, 1))
@@ -26,7 +31,7 @@ OCT = (date(2022, 10, 1), date(2022, 11, 1))
 
 @pytest.fixture
 def scope(october):
-    return rollups.Scope(*OCT, unit_id=october.unit.id)
+    return Scope(*OCT, unit_id=october.unit.id)
 
 
 @pytest.fixture
@@ -78,7 +83,7 @@ def test_docx_layout_a4_and_chinese_fonts(docx):
 def test_docx_figures_are_rollup_figures(docx, october, scope):
     rows = docx_table(docx, "分类统计")
     assert rows[0][:3] == ["类别", "活动次数", "完成数量"]
-    expected = {c.name: c.official for c in rollups.figures_by_category(scope, include_empty=False)
+    expected = {c.name: c.official for c in figures_by_category(scope, include_empty=False)
                 if c.official.activities}
     body = {row[0]: row for row in rows[1:-1]}
     assert body.keys() == expected.keys()
@@ -87,7 +92,7 @@ def test_docx_figures_are_rollup_figures(docx, october, scope):
         assert [int(row[1]), int(row[2]), int(row[4]), int(row[5]), int(row[6])] == \
                [o.activities, o.quantity, o.people_served, o.person_times, o.members]
         assert row[7] == hours(o.minutes)
-    total = rollups.figures(scope).official
+    total = figures(scope).official
     assert rows[-1][0] == "合计"
     assert [int(rows[-1][1]), int(rows[-1][5]), int(rows[-1][6])] == \
            [total.activities, total.person_times, total.members]
@@ -98,21 +103,21 @@ def test_docx_figures_are_rollup_figures(docx, october, scope):
     assert sum(int(r[9]) for r in ledger[1:]) == total.person_times
 
     zones = docx_table(docx, "责任区进展")
-    double = rollups.double_progress(scope, by="zone")
+    double = double_progress(scope, by="zone")
     by_zone = {r.name: r for r in double.rows}
     for row in zones[1:-1]:
         z = by_zone[row[1]]
         assert [int(v) for v in row[2:8]] == [z.ads, z.stairs, z.found, z.handed_over, z.fixed,
                                               z.person_times]
-    findings = rollups.findings_counts(scope)
+    findings = findings_counts(scope)
     assert [int(v) for v in zones[-1][4:7]] == [findings.total, findings.handed_over, findings.fixed]
 
-    coverage = rollups.coverage(october.unit.id, *OCT)
+    coverage = unit_coverage(october.unit.id, *OCT)
     assert docx_table(docx, "参与情况")[1] == [str(coverage.on_roll), str(coverage.took_part),
                                               coverage.rate_text, str(len(coverage.not_yet))]
     assert [r[1] for r in docx_table(docx, "未参与名单")[1:]] == [p.name for p in coverage.not_yet]
 
-    funds = rollups.fund_figures(scope, 2022)
+    funds = fund_figures(scope, 2022)
     assert docx_table(docx, "共建活动经费")[1] == [
         "2,800.00", "8,400.00", "10,000.00", "84.0%", "1,600.00"]
     assert (funds.spent_fen, funds.year_to_date_fen, funds.budget_fen) == (280_000, 840_000, 1_000_000)
@@ -147,12 +152,12 @@ def test_xlsx_section_sheets_are_the_ledger(book, october, scope):
         assert sheet.freeze_panes == "A2"
         assert sheet.column_dimensions["H"].width >= 40  # 活动内容 is wide
         rows += sheet_rows(sheet, first=2)
-    total = rollups.figures(scope).official
+    total = figures(scope).official
     assert len(rows) == total.activities
     assert sum(r[9] for r in rows) == total.person_times
     assert sum(r[10] for r in rows) == Decimal(total.minutes) / 60
     assert {type(r[1]) for r in rows} == {datetime}  # real dates, not text
-    for c in rollups.figures_by_category(scope, include_empty=False):
+    for c in figures_by_category(scope, include_empty=False):
         mine = [r for r in rows if r[5] == c.name]
         assert len(mine) == c.official.activities
         assert sum(r[11] for r in mine) == c.official.quantity
@@ -165,15 +170,15 @@ def test_xlsx_section_sheets_are_the_ledger(book, october, scope):
 
 def test_xlsx_other_sheets_are_rollup_figures(book, october, scope):
     categories = {r[0]: r for r in sheet_rows(book["分类统计"], first=2)}
-    for c in rollups.figures_by_category(scope, include_empty=False):
+    for c in figures_by_category(scope, include_empty=False):
         o = c.official
         assert categories[c.name][1:8] == [o.activities, o.quantity, c.measure, o.people_served,
                                            o.person_times, o.members, Decimal(hours(o.minutes))]
-    coverage = rollups.coverage(october.unit.id, *OCT)
+    coverage = unit_coverage(october.unit.id, *OCT)
     on_roll, took_part, rate, idle = sheet_rows(book["参与情况"], first=2)[0]
     assert (on_roll, took_part, idle) == (coverage.on_roll, coverage.took_part, len(coverage.not_yet))
     assert f"{rate:.1%}" == coverage.rate_text
-    funds = rollups.fund_figures(scope, 2022)
+    funds = fund_figures(scope, 2022)
     spent, ytd, budget, used, remaining = sheet_rows(book["共建活动经费"], first=2)[0]
     assert (spent * 100, ytd * 100, budget * 100) == (funds.spent_fen, funds.year_to_date_fen,
                                                      funds.budget_fen)

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from tests import factories as f
-from tracker import rollups
 from tracker.extensions import db
 from tracker.models import FundEntry, ReportStatus, TaskReport
 from tracker.reports.summary import build_summary
+from tracker.rollups import Scope
+from tracker.rollups.coverage import coverage as unit_coverage
+from tracker.rollups.figures import figures
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -34,13 +36,13 @@ def test_golden_text(october, who, golden):
 
 def test_the_figures_in_the_text_are_rollup_figures(october):
     """Spot-check the golden text's numbers against the rollups, asked directly."""
-    scope = rollups.Scope(date(2022, 10, 1), date(2022, 11, 1), unit_id=october.unit.id)
-    official = rollups.figures(scope).official
+    scope = Scope(date(2022, 10, 1), date(2022, 11, 1), unit_id=october.unit.id)
+    official = figures(scope).official
     lead = build_summary(2022, 10, unit=october.unit).paragraphs[0].text
     assert f"开展共建活动{official.activities}次" in lead
     assert f"参与党员干部{official.person_times}人次（{official.members}人）" in lead
     assert official.minutes == 7590 and "累计志愿服务126.5小时" in lead
-    coverage = rollups.coverage(october.unit.id, date(2022, 10, 1), date(2022, 11, 1))
+    coverage = unit_coverage(october.unit.id, date(2022, 10, 1), date(2022, 11, 1))
     assert (coverage.on_roll, coverage.took_part, coverage.rate_text) == (15, 13, "86.7%")
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from openpyxl import load_workbook
 
 from tests import factories as f
-from tracker import rollups
+from tracker.rollups.coverage import member_totals
 from tracker.extensions import db
 from tracker.models import Role
 from tracker.reports.records import may_see_record, service_record, visible_members
@@ -15,7 +15,7 @@ from tracker.reports.records import may_see_record, service_record, visible_memb
 def test_record_rows_and_totals(october):
     zhang = october.members["张伟"]
     record = service_record(zhang, 2022)
-    activities, minutes = rollups.member_totals(zhang.id, date(2022, 1, 1), date(2023, 1, 1))
+    activities, minutes = member_totals(zhang.id, date(2022, 1, 1), date(2023, 1, 1))
     assert (record.activities, record.minutes) == (activities, minutes) == (6, 840)
     assert len(record.rows) == activities
     assert sum(r.minutes for r in record.rows) == minutes

@@ -4,7 +4,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from tests.rollups.counted import assert_in_sync
-from tracker import rollups
+from tracker.rollups import Scope
+from tracker.rollups.figures import figures as scope_figures
 from tracker.extensions import db
 from tracker.models import (
     Assignment,
@@ -50,7 +51,7 @@ def test_generate_data_builds_every_state(app, runner):
     assert count(Task, Task.taken != holding) == 0
     assert count(Task, Task.taken > Task.slots) == 0
     # The official figures are those of the approved reports.
-    figures = rollups.figures(rollups.Scope())
+    figures = scope_figures(Scope())
     assert figures.official.activities == count(TaskReport, TaskReport.status == ReportStatus.approved)
     assert figures.pending.activities == count(TaskReport, TaskReport.status == ReportStatus.submitted)
     done_and_counted = count(Assignment, Assignment.status == AssignmentStatus.done,

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from tests import factories as f
 from tests.rollups import builders as b
 from tests.rollups.counted import assert_in_sync
-from tracker import rollups as r
 from tracker.extensions import db
 from tracker.models import (
     AssignmentStatus,
@@ -30,6 +29,22 @@ from tracker.models import (
     TaskStatus,
 )
 from tracker.reference import ensure_categories
+from tracker.rollups import Figures, Scope, Totals
+from tracker.rollups.checklist import resource_progress, resource_progress_by_category
+from tracker.rollups.coverage import coverage, member_status, member_totals
+from tracker.rollups.double import double_progress
+from tracker.rollups.figures import (
+    categories,
+    figures,
+    figures_by_category,
+    figures_by_month,
+    totals,
+    trend,
+)
+from tracker.rollups.findings import findings_counts
+from tracker.rollups.funds import fund_figures
+from tracker.rollups.home import home_figures
+from tracker.rollups.scope import months_between, year_of
 from tracker.timeutil import local_today
 
 TODAY = local_today()
@@ -156,7 +171,7 @@ def build(tasks, funds, range_start, range_len) -> tuple[Drawn, dict]:
 # --- brute force -------------------------------------------------------------------
 
 
-def in_scope(t, s: r.Scope) -> bool:
+def in_scope(t, s: Scope) -> bool:
     return ((s.date_from is None or t["day"] >= s.date_from)
             and (s.date_to is None or t["day"] < s.date_to)
             and (s.unit_id is None or t["unit"] == s.unit_id)
@@ -165,10 +180,10 @@ def in_scope(t, s: r.Scope) -> bool:
             and (s.category_id is None or t["category"] == s.category_id))
 
 
-def recount(d: Drawn, s: r.Scope, status: ReportStatus, extra=lambda t: True) -> r.Totals:
+def recount(d: Drawn, s: Scope, status: ReportStatus, extra=lambda t: True) -> Totals:
     tasks = {t["id"]: t for t in d.tasks if in_scope(t, s) and t["report"] == status and extra(t)}
     done = [a for a in d.assignments if a["task"] in tasks and a["status"] == AssignmentStatus.done]
-    return r.Totals(
+    return Totals(
         activities=len(tasks),
         quantity=sum(t["quantity"] for t in tasks.values()),
         people_served=sum(t["people"] for t in tasks.values()),
@@ -178,7 +193,7 @@ def recount(d: Drawn, s: r.Scope, status: ReportStatus, extra=lambda t: True) ->
     )
 
 
-def recount_findings(d: Drawn, s: r.Scope, extra=lambda x: True) -> list:
+def recount_findings(d: Drawn, s: Scope, extra=lambda x: True) -> list:
     return [x for x in d.findings if x["active"]
             and (s.date_from is None or x["day"] >= s.date_from)
             and (s.date_to is None or x["day"] < s.date_to)
@@ -188,72 +203,72 @@ def recount_findings(d: Drawn, s: r.Scope, extra=lambda x: True) -> list:
 
 
 def check_all(d: Drawn, ids: dict) -> None:
-    cats = {c.code: c.id for c in r.categories()}
+    cats = {c.code: c.id for c in categories()}
     lo, hi = ids["range"]
     month_from = TODAY.replace(day=1)
     month_to = date(month_from.year + (month_from.month == 12), month_from.month % 12 + 1, 1)
     year_from, year_to = date(TODAY.year, 1, 1), date(TODAY.year + 1, 1, 1)
     scopes = [
-        r.Scope(),
-        r.Scope(lo, hi),
-        r.Scope(month_from, month_to),
-        r.Scope(year_from, year_to, community_ids=(ids["coms"][0],)),
-        r.Scope(lo, hi, unit_id=ids["units"][1]),
-        r.Scope(None, hi, zone_id=ids["zones"][0]),
-        r.Scope(lo, None, category_id=cats["ad_removal"]),
-        r.Scope(lo, hi, community_ids=()),
+        Scope(),
+        Scope(lo, hi),
+        Scope(month_from, month_to),
+        Scope(year_from, year_to, community_ids=(ids["coms"][0],)),
+        Scope(lo, hi, unit_id=ids["units"][1]),
+        Scope(None, hi, zone_id=ids["zones"][0]),
+        Scope(lo, None, category_id=cats["ad_removal"]),
+        Scope(lo, hi, community_ids=()),
     ]
     for s in scopes:
         official, pending = recount(d, s, ReportStatus.approved), recount(d, s, ReportStatus.submitted)
-        assert r.totals(s) == official, s
-        assert r.totals(s, ReportStatus.submitted) == pending, s
-        assert r.figures(s) == r.Figures(official, pending), s
-        by_cat = {row.category_id: row for row in r.figures_by_category(s)}
+        assert totals(s) == official, s
+        assert totals(s, ReportStatus.submitted) == pending, s
+        assert figures(s) == Figures(official, pending), s
+        by_cat = {row.category_id: row for row in figures_by_category(s)}
         for code, cat_id in cats.items():
             extra = (lambda t, c=cat_id: t["category"] == c)
-            expected = r.Figures(recount(d, s, ReportStatus.approved, extra),
-                                 recount(d, s, ReportStatus.submitted, extra))
+            expected = Figures(recount(d, s, ReportStatus.approved, extra),
+                               recount(d, s, ReportStatus.submitted, extra))
             got = by_cat.get(cat_id)
-            assert (r.Figures(got.official, got.pending) if got else r.Figures()) == expected, code
+            assert (Figures(got.official, got.pending) if got else Figures()) == expected, code
         found = recount_findings(d, s)
-        counts = r.findings_counts(s)
+        counts = findings_counts(s)
         assert counts.total == len(found)
         assert counts.by_kind == {k: sum(x["kind"] == k for x in found) for k in FindingKind}
         assert counts.by_status == {k: sum(x["status"] == k for x in found) for k in FindingStatus}
         assert counts.handed_over == sum(x["status"] != FindingStatus.found for x in found)
 
     # month by month
-    for s in (r.Scope(lo, hi), r.Scope(year_from, year_to, community_ids=(ids["coms"][1],))):
-        months = r.figures_by_month(s)
-        assert [(m.year, m.month) for m in months] == r.months_between(s.date_from, s.date_to)
+    for s in (Scope(lo, hi), Scope(year_from, year_to, community_ids=(ids["coms"][1],))):
+        months = figures_by_month(s)
+        assert [(m.year, m.month) for m in months] == months_between(s.date_from, s.date_to)
         for m in months:
             start = date(m.year, m.month, 1)
             end = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
-            ms = r.Scope(max(start, s.date_from), min(end, s.date_to), community_ids=s.community_ids)
+            ms = Scope(max(start, s.date_from), min(end, s.date_to), community_ids=s.community_ids)
             assert (m.official, m.pending) == (recount(d, ms, ReportStatus.approved),
                                                recount(d, ms, ReportStatus.submitted))
-        for m, t in zip(months, r.trend(s)):
+        for m, t in zip(months, trend(s)):
             assert (t.year, t.month, t.activities, t.person_times, t.minutes,
                     t.pending_activities, t.pending_person_times) == (
                 m.year, m.month, m.official.activities, m.official.person_times,
                 m.official.minutes, m.pending.activities, m.pending.person_times)
 
-    check_double(d, ids, cats, r.Scope(lo, hi, community_ids=(ids["coms"][0],)), "zone")
-    check_double(d, ids, cats, r.Scope(lo, hi), "community")
-    check_double(d, ids, cats, r.Scope(month_from, month_to, unit_id=ids["units"][0]), "zone")
+    check_double(d, ids, cats, Scope(lo, hi, community_ids=(ids["coms"][0],)), "zone")
+    check_double(d, ids, cats, Scope(lo, hi), "community")
+    check_double(d, ids, cats, Scope(month_from, month_to, unit_id=ids["units"][0]), "zone")
     check_resources(d, ids)
     check_coverage(d, ids, lo, hi)
     check_coverage(d, ids, month_from, month_to)
     check_home(d, ids, month_from, month_to)
 
 
-def check_double(d: Drawn, ids, cats, s: r.Scope, by: str) -> None:
-    view = r.double_progress(s, by=by)
-    year = r.year_of(s)
+def check_double(d: Drawn, ids, cats, s: Scope, by: str) -> None:
+    view = double_progress(s, by=by)
+    year = year_of(s)
     year_from = date(year, 1, 1)
     key = "zone" if by == "zone" else "community"
-    wide = r.Scope(min(year_from, s.date_from) if s.date_from else None, s.date_to,
-                   s.unit_id, s.community_ids)
+    wide = Scope(min(year_from, s.date_from) if s.date_from else None, s.date_to,
+                 s.unit_id, s.community_ids)
     rows = {row.key: row for row in view.rows}
     keys = set(rows)
     expected_keys = set(ids["zones"] if by == "zone" else ids["coms"])
@@ -270,7 +285,7 @@ def check_double(d: Drawn, ids, cats, s: r.Scope, by: str) -> None:
         row = rows[k]
         assert row.ads == qty("ad_removal", s)
         assert row.ads_pending == qty("ad_removal", s, ReportStatus.submitted)
-        ytd = r.Scope(year_from, s.date_to, s.unit_id, s.community_ids)
+        ytd = Scope(year_from, s.date_to, s.unit_id, s.community_ids)
         assert row.ads_year == qty("ad_removal", ytd)
         assert row.stairs == qty("stairwell_painting", s)
         assert row.stairs_year == qty("stairwell_painting", ytd)
@@ -302,7 +317,7 @@ def check_double(d: Drawn, ids, cats, s: r.Scope, by: str) -> None:
 def check_resources(d: Drawn, ids) -> None:
     for year in (TODAY.year - 1, TODAY.year):
         for com_ids in (None, (ids["coms"][0],)):
-            got = {p.item_id: p for p in r.resource_progress(year, community_ids=com_ids)}
+            got = {p.item_id: p for p in resource_progress(year, community_ids=com_ids)}
             expected_items = [it for it in d.items if it["active"] and it["year"] == year
                               and (com_ids is None or it["community"] in com_ids)]
             assert set(got) == {it["id"] for it in expected_items}
@@ -313,9 +328,9 @@ def check_resources(d: Drawn, ids) -> None:
                     fen = sum(x[3] for x in d.funds if x[0] == it["unit"] and x[1] == it["community"]
                               and x[2].year == year)
                     assert (p.done_fen, p.done) == (fen, fen // 100)
-                    spent = r.fund_figures(r.Scope(date(year, 1, 1), date(year + 1, 1, 1),
-                                                   unit_id=it["unit"],
-                                                   community_ids=(it["community"],)), year)
+                    spent = fund_figures(Scope(date(year, 1, 1), date(year + 1, 1, 1),
+                                               unit_id=it["unit"],
+                                               community_ids=(it["community"],)), year)
                     assert spent.spent_fen == fen
                 else:
                     tasks = [t for t in d.tasks if t["item"] == it["id"] and t["day"].year == year]
@@ -323,7 +338,7 @@ def check_resources(d: Drawn, ids) -> None:
                                          if t["report"] == ReportStatus.approved)
                     assert p.pending == sum(t["quantity"] for t in tasks
                                             if t["report"] == ReportStatus.submitted)
-            by_cat = {c.category_code: c for c in r.resource_progress_by_category(year, com_ids)}
+            by_cat = {c.category_code: c for c in resource_progress_by_category(year, com_ids)}
             for code in CODES:
                 items = [p for p in got.values() if p.category_code == code]
                 if not items:
@@ -344,7 +359,7 @@ def check_coverage(d: Drawn, ids, lo, hi) -> None:
         mine = {mid: active for mid, uid, active in d.members if uid == unit_id}
         done = [a for a in d.assignments if a["member"] in mine and a["status"] == AssignmentStatus.done]
         took = {a["member"] for a in done if a["task"] in approved}
-        cov = r.coverage(unit_id, lo, hi)
+        cov = coverage(unit_id, lo, hi)
         assert cov.on_roll == sum(mine.values())
         assert cov.took_part == len({m for m in took if mine[m]})
         assert cov.person_times == sum(a["task"] in approved for a in done)
@@ -355,15 +370,15 @@ def check_coverage(d: Drawn, ids, lo, hi) -> None:
         pending_members = {a["member"] for a in done if a["task"] in submitted}
         assert {n.member_id for n in cov.not_yet if n.has_pending} == set(not_yet) & pending_members
         for mid in mine:
-            status = r.member_status(mid, lo, hi)
+            status = member_status(mid, lo, hi)
             assert status.activities == sum(a["member"] == mid and a["task"] in approved for a in done)
             assert status.pending == sum(a["member"] == mid and a["task"] in submitted for a in done)
-            assert r.member_totals(mid, lo, hi) == (status.activities, status.minutes)
+            assert member_totals(mid, lo, hi) == (status.activities, status.minutes)
 
 
 def check_home(d: Drawn, ids, month_from, month_to) -> None:
     for com_ids in (None, (ids["coms"][0],), ()):
-        home = r.home_figures(com_ids, now=NOW)
+        home = home_figures(com_ids, now=NOW)
         reach = [t for t in d.tasks if com_ids is None or t["community"] in com_ids]
         pending = [t for t in reach if t["report"] == ReportStatus.submitted]
         assert home.pending_reviews == len(pending)
@@ -374,9 +389,9 @@ def check_home(d: Drawn, ids, month_from, month_to) -> None:
         assert home.open_findings == sum(
             x["active"] and x["status"] != FindingStatus.fixed
             and (com_ids is None or x["community"] in com_ids) for x in d.findings)
-        s = r.Scope(month_from, month_to, community_ids=com_ids)
-        assert home.month == r.Figures(recount(d, s, ReportStatus.approved),
-                                       recount(d, s, ReportStatus.submitted))
+        s = Scope(month_from, month_to, community_ids=com_ids)
+        assert home.month == Figures(recount(d, s, ReportStatus.approved),
+                                     recount(d, s, ReportStatus.submitted))
 
 
 @settings(max_examples=40, deadline=None,
@@ -392,14 +407,14 @@ def test_every_figure_equals_a_recount(app, tasks, funds, range_start, range_len
         check_all(d, ids)
 
         # Pending never leaks: returning every submitted report changes no official figure.
-        before = [r.figures(s).official for s in (r.Scope(), r.Scope(*ids["range"]))]
+        before = [figures(s).official for s in (Scope(), Scope(*ids["range"]))]
         for report in db.session.scalars(db.select(TaskReport).where(
                 TaskReport.status == ReportStatus.submitted)):
             report.status = ReportStatus.returned
         db.session.commit()
         assert_in_sync()
-        after = [r.figures(s) for s in (r.Scope(), r.Scope(*ids["range"]))]
+        after = [figures(s) for s in (Scope(), Scope(*ids["range"]))]
         assert [a.official for a in after] == before
-        assert all(a.pending == r.Totals() for a in after)
+        assert all(a.pending == Totals() for a in after)
     finally:
         wipe()

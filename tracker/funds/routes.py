@@ -11,7 +11,8 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Community, FundEntry, Task, Unit
 from ..permissions import managed_community_ids, manages_community, staff_required
-from ..rollups import Scope, fund_figures, fund_ledgers
+from ..rollups import Scope
+from ..rollups.funds import fund_figures, fund_ledgers
 from ..services import funds as service
 from ..timeutil import local_today
 from ..view_support import run_service

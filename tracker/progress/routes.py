@@ -22,11 +22,30 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
 
-from .. import rollups
 from ..charts import bar_chart, trend_chart
 from ..extensions import db
-from ..models import Community, Finding, FindingKind, FindingStatus, Member, Role, Task, Unit, Zone
+from ..models import (
+    OPEN_FINDING,
+    Community,
+    Finding,
+    FindingKind,
+    FindingStatus,
+    Member,
+    Role,
+    Task,
+    Unit,
+    Zone,
+)
 from ..permissions import managed_community_ids, manages_community, staff_required
+from ..rollups import Scope
+from ..rollups.checklist import resource_progress, resource_progress_by_category
+from ..rollups.coverage import coverage as unit_coverage
+from ..rollups.coverage import member_status
+from ..rollups.double import double_progress
+from ..rollups.figures import figures, figures_by_category, trend
+from ..rollups.findings import findings_counts
+from ..rollups.funds import fund_figures
+from ..rollups.scope import trend_window
 from ..services import findings as finding_service
 from ..timeutil import local_today
 from ..view_support import run_service
@@ -145,24 +164,22 @@ def community():
                    quick=quick_periods(period))
     if period is not None:
         ids, name = selection
-        scope = rollups.Scope(date_from=period.date_from, date_to=period.date_to,
-                              community_ids=ids)
+        scope = Scope(date_from=period.date_from, date_to=period.date_to, community_ids=ids)
         single = ids is not None and len(ids) == 1
-        trend_from, trend_to = rollups.trend_window(period.date_from, period.date_to)
-        months = rollups.trend(
-            rollups.Scope(date_from=trend_from, date_to=trend_to, community_ids=ids))
-        overall = rollups.figures(scope)
+        trend_from, trend_to = trend_window(period.date_from, period.date_to)
+        months = trend(Scope(date_from=trend_from, date_to=trend_to, community_ids=ids))
+        overall = figures(scope)
         context.update(
             name=name,
             single=single,
             community_id=ids[0] if single else None,
             overall=overall,
-            by_category=rollups.figures_by_category(scope),
-            items=rollups.resource_progress(period.year, community_ids=ids) if single else None,
-            item_totals=None if single else rollups.resource_progress_by_category(
+            by_category=figures_by_category(scope),
+            items=resource_progress(period.year, community_ids=ids) if single else None,
+            item_totals=None if single else resource_progress_by_category(
                 period.year, community_ids=ids),
-            funds=rollups.fund_figures(scope, period.year),
-            findings=rollups.findings_counts(scope),
+            funds=fund_figures(scope, period.year),
+            findings=findings_counts(scope),
             months=months,
             trend=trend_chart(
                 [(_("%(m)s月", m=m.month), m.person_times) for m in months],
@@ -187,10 +204,8 @@ def double():
     if period is not None:
         ids, name = selection
         by = "zone" if ids is not None and len(ids) == 1 else "community"
-        view = rollups.double_progress(
-            rollups.Scope(date_from=period.date_from, date_to=period.date_to, community_ids=ids),
-            by=by,
-        )
+        view = double_progress(
+            Scope(date_from=period.date_from, date_to=period.date_to, community_ids=ids), by=by)
         rows = sorted(view.rows, key=lambda r: _sort_key(r, sort), reverse=descending)
         context.update(
             name=name,
@@ -239,7 +254,7 @@ def coverage():
         context.update(
             period=period,
             unit_name=dict(units)[form.unit.data],
-            figures=rollups.coverage(unit_id, period.date_from, period.date_to),
+            figures=unit_coverage(unit_id, period.date_from, period.date_to),
         )
     return render_template("progress/coverage.html", **context)
 
@@ -253,8 +268,8 @@ def mine():
     return render_template(
         "progress/mine.html",
         month=month,
-        status=rollups.member_status(current_user.id, month.date_from, month.date_to),
-        year_status=rollups.member_status(current_user.id, year_from, month.date_to),
+        status=member_status(current_user.id, month.date_from, month.date_to),
+        year_status=member_status(current_user.id, year_from, month.date_to),
         year=today.year,
     )
 
@@ -295,7 +310,7 @@ def findings():
         if form.kind.data:
             conditions.append(Finding.kind == FindingKind(form.kind.data))
         if form.status.data == "open":
-            conditions.append(Finding.status.in_(rollups.OPEN_FINDING))
+            conditions.append(Finding.status.in_(OPEN_FINDING))
         elif form.status.data:
             conditions.append(Finding.status == FindingStatus(form.status.data))
     page = db.paginate(

@@ -14,13 +14,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from .. import rollups
 from ..extensions import db
 from ..models import (
     Assignment,
     AssignmentStatus,
     Category,
     Community,
+    CountedTask,
     Member,
     ReportStatus,
     Section,
@@ -29,6 +29,18 @@ from ..models import (
     Unit,
     Zone,
 )
+from ..rollups import Scope, Totals
+from ..rollups.coverage import Coverage, coverage
+from ..rollups.double import DoubleRow, double_progress
+from ..rollups.figures import (
+    CategoryFigures,
+    activities_by_community_section,
+    figures,
+    figures_by_category,
+)
+from ..rollups.findings import FindingCounts, findings_counts
+from ..rollups.funds import FundFigures, fund_figures
+from ..rollups.scope import counted_task_conditions, task_conditions
 from ..timeutil import month_bounds
 
 SECTION_ORDER = (Section.pairing, Section.volunteer, Section.double)
@@ -58,10 +70,10 @@ class LedgerRow:
     reviewer: str
 
 
-def ledger_rows(scope: rollups.Scope) -> list[LedgerRow]:
+def ledger_rows(scope: Scope) -> list[LedgerRow]:
     """The approved activities of a scope, oldest first (four statements)."""
     leader, reviewer = aliased(Member), aliased(Member)
-    conditions = [TaskReport.status == ReportStatus.approved, *rollups.task_conditions(scope)]
+    conditions = [TaskReport.status == ReportStatus.approved, *task_conditions(scope)]
     tasks = db.session.execute(
         select(Task.id, Task.service_date, Community.name, Zone.name, Task.title, Task.place,
                Category.name, Category.section, Category.measure, Task.beneficiary,
@@ -78,13 +90,12 @@ def ledger_rows(scope: rollups.Scope) -> list[LedgerRow]:
     ).all()
     if not tasks:
         return []
-    counted = rollups.CountedTask
     per_task = {
         task_id: (int(count), int(minutes))
         for task_id, count, minutes in db.session.execute(
-            select(counted.task_id, counted.person_times, counted.minutes)
-            .where(counted.report_status == ReportStatus.approved,
-                   *rollups.counted_task_conditions(scope))
+            select(CountedTask.task_id, CountedTask.person_times, CountedTask.minutes)
+            .where(CountedTask.report_status == ReportStatus.approved,
+                   *counted_task_conditions(scope))
         )
     }
     done = [Assignment.status == AssignmentStatus.done, *conditions]
@@ -116,28 +127,28 @@ class MonthlyFigures:
     month: int
     unit: Unit | None
     community: Community | None
-    scope: rollups.Scope
+    scope: Scope
     restricted_to: list[str] | None  # community names when a liaison sees part of a unit
-    totals: rollups.Totals  # official (approved)
+    totals: Totals  # official (approved)
     pending_reports: int  # reports 待审核 in the scope, not counted above
-    categories: list[rollups.CategoryFigures]  # with approved activities, in category order
+    categories: list[CategoryFigures]  # with approved activities, in category order
     community_sections: dict[Section, list[str]]  # where each section's work took place
     communities: list[str]  # every community with approved work
-    zones: list[rollups.DoubleRow]  # "双创" rows with something to show
-    zones_total: rollups.DoubleRow
-    findings: rollups.FindingCounts
-    coverage: rollups.Coverage | None  # a unit's 参与情况 (None for a community summary)
-    funds: rollups.FundFigures
+    zones: list[DoubleRow]  # "双创" rows with something to show
+    zones_total: DoubleRow
+    findings: FindingCounts
+    coverage: Coverage | None  # a unit's 参与情况 (None for a community summary)
+    funds: FundFigures
     ledger: list[LedgerRow]
 
     @property
     def is_empty(self) -> bool:
         return self.totals.activities == 0
 
-    def category(self, code: str) -> rollups.CategoryFigures | None:
+    def category(self, code: str) -> CategoryFigures | None:
         return next((c for c in self.categories if c.code == code), None)
 
-    def section_categories(self, section: Section) -> list[rollups.CategoryFigures]:
+    def section_categories(self, section: Section) -> list[CategoryFigures]:
         return [c for c in self.categories if c.section == section]
 
     def ledger_of(self, section: Section) -> list[LedgerRow]:
@@ -158,15 +169,15 @@ def monthly_figures(year: int, month: int, *, unit: Unit | None = None,
         ids = (community.id,)
     else:
         ids = tuple(sorted(community_ids)) if community_ids is not None else None
-    scope = rollups.Scope(date_from=date_from, date_to=date_to,
-                          unit_id=unit.id if unit else None, community_ids=ids)
-    overall = rollups.figures(scope)
-    by_category = [c for c in rollups.figures_by_category(scope, include_empty=False)
+    scope = Scope(date_from=date_from, date_to=date_to,
+                  unit_id=unit.id if unit else None, community_ids=ids)
+    overall = figures(scope)
+    by_category = [c for c in figures_by_category(scope, include_empty=False)
                    if c.official.activities]
-    where = rollups.activities_by_community_section(scope)
+    where = activities_by_community_section(scope)
     sections = {s: [w.community_name for w in where if w.section == s] for s in SECTION_ORDER}
     communities = list(dict.fromkeys(name for s in SECTION_ORDER for name in sections[s]))
-    double = rollups.double_progress(scope, by="zone")
+    double = double_progress(scope, by="zone")
     zones = [r for r in double.rows
              if r.ads or r.stairs or r.found or r.activities or r.person_times]
     restricted = None
@@ -179,8 +190,8 @@ def monthly_figures(year: int, month: int, *, unit: Unit | None = None,
         totals=overall.official, pending_reports=overall.pending.activities,
         categories=by_category, community_sections=sections, communities=communities,
         zones=zones, zones_total=double.total,
-        findings=rollups.findings_counts(scope),
-        coverage=rollups.coverage(unit.id, date_from, date_to) if unit is not None else None,
-        funds=rollups.fund_figures(scope, year),
+        findings=findings_counts(scope),
+        coverage=coverage(unit.id, date_from, date_to) if unit is not None else None,
+        funds=fund_figures(scope, year),
         ledger=ledger_rows(scope),
     )

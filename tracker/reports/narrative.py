@@ -19,7 +19,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..models import FindingKind, Section
 from ..money import format_yuan
-from ..rollups import FUNDING_CODE, CategoryFigures
+from ..reference import FUNDING_CODE
+from ..rollups.figures import CategoryFigures
 from ..templating import hours, percent
 from .figures import MonthlyFigures
 from .tables import Table

@@ -4,7 +4,7 @@ volunteer-service record rules (activity, date, place, 服务对象, content, ho
 
 Who sees whose record: a member their own; a liaison the members active in
 their communities (any participation, past or present, in a task there); an
-admin everyone. The totals are ``rollups.member_totals``; the rows are a listing.
+admin everyone. The totals are ``rollups.coverage.member_totals``; the rows are a listing.
 """
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, extract, or_, select
 from sqlalchemy.orm import aliased
 
-from .. import rollups
 from ..extensions import db
 from ..models import (
     Assignment,
@@ -30,6 +29,7 @@ from ..models import (
     TaskReport,
 )
 from ..permissions import managed_community_ids
+from ..rollups.coverage import member_totals
 from .tables import DOCUMENT_LOCALE, Hours, Table
 
 
@@ -107,7 +107,7 @@ def _approved_done(member_id: int) -> list:
 def service_record(member: Member, year: int) -> ServiceRecord:
     """The member's approved participations of ``year`` and the year's totals."""
     date_from, date_to = date(year, 1, 1), date(year + 1, 1, 1)
-    activities, minutes = rollups.member_totals(member.id, date_from, date_to)
+    activities, minutes = member_totals(member.id, date_from, date_to)
     leader, reviewer = aliased(Member), aliased(Member)
     rows = db.session.execute(
         select(Task.service_date, Task.title, Community.name, Category.name, Task.place,

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..permissions import manages_community, manages_task, staff_required
-from ..rollups import home_figures
+from ..rollups.home import home_figures
 from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
 from ..services.claims import assign_member, withdraw
 from ..services.reviews import approve_report, return_report

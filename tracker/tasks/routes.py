@@ -29,7 +29,7 @@ from ..models import (
     TaskStatus,
 )
 from ..permissions import manages_task, may_report
-from ..rollups import member_totals
+from ..rollups.coverage import member_totals
 from ..security import is_safe_next
 from ..services.claims import (
     claim_slot,

@@ -1,0 +1,136 @@
+"""Coverage (参与情况 / 不漏一人): who of a unit took part, and a member's own figures.
+
+What the coverage page, 我的参与情况 (progress/mine), 我的任务 and the service
+record show. Members on roll are listed by name, never ranked; a member sees their
+own figures and nobody else's.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, case, distinct, exists, func, select
+
+from ..extensions import db
+from ..models import CountedParticipation, Member, ReportStatus
+from .figures import ONE, if_approved, if_submitted
+from .scope import Scope, participation_conditions
+
+
+@dataclass(frozen=True)
+class NotYet:
+    """A member on roll who has not taken part (listed by name, never ranked)."""
+
+    member_id: int
+    name: str
+    has_pending: bool  # took part in an activity still 待审核
+
+
+@dataclass(frozen=True)
+class Coverage:
+    on_roll: int  # active members of the unit
+    took_part: int  # of those, with a done participation in an approved task
+    person_times: int  # 人次 of the unit's members (approved tasks)
+    minutes: int
+    pending_person_times: int  # 人次 in tasks still 待审核
+    not_yet: list  # NotYet, ordered by name
+
+    @property
+    def rate_permille(self) -> int:
+        """参与率 in tenths of a percent (867 → 86.7%), integer arithmetic."""
+        if self.on_roll <= 0:
+            return 0
+        return (self.took_part * 1000 * 2 + self.on_roll) // (self.on_roll * 2)
+
+    @property
+    def rate_text(self) -> str:
+        return f"{self.rate_permille // 10}.{self.rate_permille % 10}%"
+
+
+def _in_period(date_from: date, date_to: date) -> list:
+    return participation_conditions(Scope(date_from, date_to))
+
+
+def _took_part(member_col, date_from: date, date_to: date, status: ReportStatus):
+    """EXISTS a done participation of ``member_col`` in a task of the period whose
+    report has ``status``."""
+    return exists(
+        select(ONE).where(
+            CountedParticipation.member_id == member_col,
+            *_in_period(date_from, date_to),
+            CountedParticipation.report_status == status,
+        )
+    )
+
+
+def coverage(unit_id: int, date_from: date, date_to: date) -> Coverage:
+    """Who of a unit took part in a period: on roll, took part, 参与率, and the
+    named list of those who did not (by name). Three statements.
+
+    Any approved task counts, whichever unit's checklist it came from: the question
+    is whether the member took part. 人次 counts every participation by the unit's
+    members (also those since deactivated); "took part" counts members on roll.
+    """
+    on_roll = db.session.scalar(
+        select(func.count(Member.id)).where(Member.unit_id == unit_id, Member.active.is_(True))
+    )
+    status = CountedParticipation.report_status
+    pt, took_part, minutes, pending_pt = db.session.execute(
+        select(
+            func.count(if_approved(ONE, status)),
+            func.count(distinct(case((and_(status == ReportStatus.approved,
+                                           Member.active.is_(True)),
+                                      CountedParticipation.member_id)))),
+            func.coalesce(func.sum(if_approved(CountedParticipation.minutes, status)), 0),
+            func.count(if_submitted(ONE, status)),
+        )
+        .select_from(CountedParticipation)
+        .join(Member, Member.id == CountedParticipation.member_id)
+        .where(Member.unit_id == unit_id, *_in_period(date_from, date_to))
+    ).one()
+    not_yet = [
+        NotYet(member_id, name, bool(pending))
+        for member_id, name, pending in db.session.execute(
+            select(
+                Member.id,
+                Member.name,
+                _took_part(Member.id, date_from, date_to, ReportStatus.submitted),
+            )
+            .where(
+                Member.unit_id == unit_id,
+                Member.active.is_(True),
+                ~_took_part(Member.id, date_from, date_to, ReportStatus.approved),
+            )
+            .order_by(Member.name, Member.id)
+        )
+    ]
+    return Coverage(int(on_roll), int(took_part), int(pt), int(minutes), int(pending_pt), not_yet)
+
+
+@dataclass(frozen=True)
+class MemberStatus:
+    """A member's own participation in a period (nobody else's, no comparison)."""
+
+    activities: int  # done participations in approved tasks
+    minutes: int
+    pending: int  # done participations in tasks still 待审核
+
+
+def member_status(member_id: int, date_from: date, date_to: date) -> MemberStatus:
+    """A member's own official activities and hours, and those still 待审核 (one statement)."""
+    status = CountedParticipation.report_status
+    activities, minutes, pending = db.session.execute(
+        select(
+            func.count(if_approved(ONE, status)),
+            func.coalesce(func.sum(if_approved(CountedParticipation.minutes, status)), 0),
+            func.count(if_submitted(ONE, status)),
+        )
+        .where(CountedParticipation.member_id == member_id, *_in_period(date_from, date_to))
+    ).one()
+    return MemberStatus(int(activities), int(minutes), int(pending))
+
+
+def member_totals(member_id: int, date_from: date, date_to: date) -> tuple[int, int]:
+    """A member's own official activities and minutes in a period (one statement)."""
+    status = member_status(member_id, date_from, date_to)
+    return status.activities, status.minutes

@@ -1,0 +1,263 @@
+""""双创" progress (“双创”进展) by responsibility zone, or by community.
+
+In the period: ads cleared (牛皮癣清除, 处) and stairwells painted (楼道粉刷, 个)
+from approved reports, with pending apart; findings found / handed over / fixed;
+participation (人次, distinct members, hours) in the "双创" categories. Against the
+zone's targets: the resource items of those categories of the period's year, and
+the year to date up to the period's end. The monthly summary's zone table is the
+same view.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+from sqlalchemy import and_, case, func, literal, select, true
+
+from ..extensions import db
+from ..models import (
+    Category,
+    Community,
+    CountedTask,
+    Finding,
+    FindingStatus,
+    ReportStatus,
+    ResourceItem,
+    Zone,
+)
+from ..reference import DOUBLE_CODES
+from .figures import ONE, member_rows
+from .scope import (
+    Scope,
+    counted_task_conditions,
+    finding_conditions,
+    item_conditions,
+    scope_conditions,
+    year_of,
+)
+
+
+@dataclass
+class DoubleRow:
+    """One zone (or community) of the "双创" view. Period figures are official
+    unless named pending; ``*_year`` is the year to date up to the period's end."""
+
+    key: int | None
+    name: str
+    community_name: str = ""
+    ads: int = 0
+    ads_pending: int = 0
+    ads_year: int = 0
+    ads_target: int = 0
+    stairs: int = 0
+    stairs_pending: int = 0
+    stairs_year: int = 0
+    stairs_target: int = 0
+    found: int = 0
+    handed_over: int = 0
+    fixed: int = 0
+    found_year: int = 0
+    survey_target: int = 0
+    activities: int = 0
+    person_times: int = 0
+    members: int = 0
+    minutes: int = 0
+    pending_person_times: int = 0
+
+    @staticmethod
+    def percent(done: int, target: int) -> int:
+        return 0 if target <= 0 else min(100, done * 100 // target)
+
+
+# The figures of a row that add up across rows (distinct members do not).
+ADDITIVE = tuple(f.name for f in fields(DoubleRow)
+                 if f.name not in ("key", "name", "community_name", "members"))
+
+
+@dataclass(frozen=True)
+class DoubleView:
+    by: str  # "zone" or "community"
+    year: int
+    rows: list
+    total: DoubleRow
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """What one "双创" view asks for, shared by its statements."""
+
+    scope: Scope  # the period and reach, without a category
+    wide: Scope  # the same, from 1 January of the year when the period starts later
+    by: str
+    year: int
+    ad_id: int | None
+    stair_id: int | None
+    survey_id: int | None
+
+    @property
+    def double_ids(self) -> tuple:
+        return tuple(i for i in (self.ad_id, self.stair_id, self.survey_id) if i is not None)
+
+    @property
+    def year_from(self) -> date:
+        return date(self.year, 1, 1)
+
+    def in_period(self, column):
+        """Within the period: ``wide`` already ends where the period ends."""
+        return column >= self.scope.date_from if self.scope.date_from is not None else true()
+
+    def group(self, model):
+        return model.zone_id if self.by == "zone" else model.community_id
+
+
+def double_progress(scope: Scope, by: str = "zone") -> DoubleView:
+    """"双创" figures per responsibility zone (``by="zone"``) or per community.
+    Seven statements.
+
+    Every zone (community) in the scope is listed, zeros included; work recorded
+    without a zone is listed under ``key=None``. The distinct members of the total
+    row are counted across rows (one member in two zones counts once).
+    """
+    if by not in ("zone", "community"):
+        raise ValueError(by)
+    year = year_of(scope)
+    year_from = date(year, 1, 1)
+    base = Scope(scope.date_from, scope.date_to, scope.unit_id, scope.community_ids,
+                 scope.zone_id, None)
+    wide = Scope(min(year_from, scope.date_from) if scope.date_from else None, scope.date_to,
+                 scope.unit_id, scope.community_ids, scope.zone_id, None)
+    cats = {c.code: c.id for c in db.session.scalars(
+        select(Category).where(Category.code.in_(DOUBLE_CODES)))}
+    ask = _Ask(base, wide, by, year, *(cats.get(code) for code in DOUBLE_CODES))
+
+    groups = _groups(ask)
+    rows: dict = {key: DoubleRow(key, name, com) for key, name, com in groups}
+
+    def row(key):
+        if key not in rows:
+            rows[key] = DoubleRow(key, "")  # work without a zone, or an inactive zone
+        return rows[key]
+
+    _add_work(ask, row)
+    overall = _add_members(ask, row)
+    _add_findings(ask, row)
+    _add_targets(ask, row)
+
+    ordered = [rows[key] for key, _n, _c in groups]
+    if None in rows:
+        ordered.append(rows[None])
+    ordered += [r for key, r in rows.items() if key is not None and r not in ordered]
+    total = DoubleRow(None, "")
+    for r in ordered:
+        for name in ADDITIVE:
+            setattr(total, name, getattr(total, name) + getattr(r, name))
+    total.members = overall
+    return DoubleView(by, year, ordered, total)
+
+
+def _groups(ask: _Ask) -> list:
+    """(key, name, community name) of every active zone (community) in the scope."""
+    if ask.by == "zone":
+        return db.session.execute(
+            select(Zone.id, Zone.name, Community.name)
+            .join(Community, Community.id == Zone.community_id)
+            .where(Zone.active.is_(True),
+                   *scope_conditions(ask.scope, community=Zone.community_id, zone=Zone.id))
+            .order_by(Community.name, Zone.name, Zone.id)
+        ).all()
+    return db.session.execute(
+        select(Community.id, Community.name, literal(""))
+        .where(Community.active.is_(True), *scope_conditions(ask.scope, community=Community.id))
+        .order_by(Community.name, Community.id)
+    ).all()
+
+
+def _add_work(ask: _Ask, row) -> None:
+    """Quantities and participation per group and category: the period's official
+    and pending, and the year to date (one statement)."""
+    period = ask.in_period(CountedTask.service_date)
+    approved = and_(period, CountedTask.report_status == ReportStatus.approved)
+    submitted = and_(period, CountedTask.report_status == ReportStatus.submitted)
+    this_year = and_(CountedTask.service_date >= ask.year_from,
+                     CountedTask.report_status == ReportStatus.approved)
+
+    def sum_if(condition, column):
+        return func.coalesce(func.sum(case((condition, column))), 0)
+
+    group = ask.group(CountedTask)
+    rows = db.session.execute(
+        select(
+            group, CountedTask.category_id,
+            sum_if(approved, CountedTask.quantity),
+            sum_if(submitted, CountedTask.quantity),
+            sum_if(this_year, CountedTask.quantity),
+            func.count(case((approved, ONE))),
+            sum_if(approved, CountedTask.person_times),
+            sum_if(approved, CountedTask.minutes),
+            sum_if(submitted, CountedTask.person_times),
+        )
+        .where(CountedTask.category_id.in_(ask.double_ids), *counted_task_conditions(ask.wide))
+        .group_by(group, CountedTask.category_id)
+    )
+    for key, cat_id, qty, pending, qty_year, activities, pt, minutes, pending_pt in rows:
+        r = row(key)
+        r.activities += int(activities)
+        r.person_times += int(pt)
+        r.minutes += int(minutes)
+        r.pending_person_times += int(pending_pt)
+        if cat_id == ask.ad_id:
+            r.ads, r.ads_pending, r.ads_year = int(qty), int(pending), int(qty_year)
+        elif cat_id == ask.stair_id:
+            r.stairs, r.stairs_pending, r.stairs_year = int(qty), int(pending), int(qty_year)
+
+
+def _add_members(ask: _Ask, row) -> int:
+    """Distinct members per group in the "双创" categories (one statement); returns
+    those over all groups (another), where a member in two zones counts once."""
+    def only_double(model):
+        return (model.category_id.in_(ask.double_ids),)
+
+    per_group = member_rows(ask.scope, lambda model: (ask.group(model),), only_double)
+    for (key,), (official_members, _pending_members) in per_group.items():
+        row(key).members = official_members
+    return member_rows(ask.scope, extra=only_double).get((), (0, 0))[0]
+
+
+def _add_findings(ask: _Ask, row) -> None:
+    """Findings per group: found, handed over and fixed in the period, and found in
+    the year to date (one statement)."""
+    period = ask.in_period(Finding.found_on)
+    group = ask.group(Finding)
+    for key, found, handed, fixed, found_year in db.session.execute(
+        select(
+            group,
+            func.count(case((period, 1))),
+            func.count(case((and_(period, Finding.status.in_(
+                (FindingStatus.handed_over, FindingStatus.fixed))), 1))),
+            func.count(case((and_(period, Finding.status == FindingStatus.fixed), 1))),
+            func.count(case((Finding.found_on >= ask.year_from, 1))),
+        )
+        .where(*finding_conditions(ask.wide))
+        .group_by(group)
+    ):
+        r = row(key)
+        r.found, r.handed_over, r.fixed = int(found), int(handed), int(fixed)
+        r.found_year = int(found_year)
+
+
+def _add_targets(ask: _Ask, row) -> None:
+    """The year's targets of the "双创" resource items per group (one statement)."""
+    group = ask.group(ResourceItem)
+    for key, cat_id, target in db.session.execute(
+        select(group, ResourceItem.category_id, func.sum(ResourceItem.target))
+        .where(*item_conditions(ask.scope, ask.year),
+               ResourceItem.category_id.in_(ask.double_ids))
+        .group_by(group, ResourceItem.category_id)
+    ):
+        r = row(key)
+        if cat_id == ask.ad_id:
+            r.ads_target = int(target or 0)
+        elif cat_id == ask.stair_id:
+            r.stairs_target = int(target or 0)
+        elif cat_id == ask.survey_id:
+            r.survey_target = int(target or 0)

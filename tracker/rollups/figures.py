@@ -1,0 +1,296 @@
+"""Totals and figures: activities, results and participation, official and pending.
+
+What the community progress page (社区共建进展) shows — the totals, the rows per
+category, the trend per month — and what the monthly summary is written from.
+
+Each grouped helper runs ONE statement whatever the data size: the official
+(approved) and pending (submitted, 待审核) figures come out of the same GROUP BY
+through CASE expressions, so the two can never be computed differently. Returned
+reports are neither: they are back with the leader for correction (and have no
+counted rows).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, distinct, extract, func, literal_column, select
+
+from ..extensions import db
+from ..models import (
+    Category,
+    Community,
+    CountedParticipation,
+    CountedTask,
+    ReportStatus,
+    Section,
+)
+from .scope import Scope, counted_task_conditions, months_between, participation_conditions
+
+
+@dataclass(frozen=True)
+class Totals:
+    activities: int = 0
+    quantity: int = 0
+    people_served: int = 0
+    person_times: int = 0  # 人次
+    members: int = 0  # distinct members
+    minutes: int = 0
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The same totals for approved reports (official) and submitted ones (待审核)."""
+
+    official: Totals = Totals()
+    pending: Totals = Totals()
+
+
+# Counted rows are marked with a constant, not an id: the covering indexes hold no
+# ids, and PostgreSQL reads an index alone only when every column used is in it.
+ONE = literal_column("1")
+
+
+def if_approved(value, status=CountedTask.report_status):
+    """``value`` for a row whose report is approved (official), else NULL."""
+    return case((status == ReportStatus.approved, value))
+
+
+def if_submitted(value, status=CountedTask.report_status):
+    """``value`` for a row whose report is 待审核 (pending), else NULL."""
+    return case((status == ReportStatus.submitted, value))
+
+
+def totals(scope: Scope, status: ReportStatus = ReportStatus.approved) -> Totals:
+    """Activities, results and participation for tasks whose report has ``status``."""
+    activities, quantity, people, person_times, minutes = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(CountedTask.quantity), 0),
+            func.coalesce(func.sum(CountedTask.people_served), 0),
+            func.coalesce(func.sum(CountedTask.person_times), 0),
+            func.coalesce(func.sum(CountedTask.minutes), 0),
+        )
+        .where(CountedTask.report_status == status, *counted_task_conditions(scope))
+    ).one()
+    members = db.session.scalar(
+        select(func.count(distinct(CountedParticipation.member_id)))
+        .where(CountedParticipation.report_status == status, *participation_conditions(scope))
+    )
+    return Totals(int(activities), int(quantity), int(people), int(person_times), int(members),
+                  int(minutes))
+
+
+# --- official and pending side by side, grouped ----------------------------------
+
+
+def _no_group(_model) -> tuple:
+    return ()
+
+
+def _by_category(model) -> tuple:
+    return (model.category_id,)
+
+
+def _by_month(model) -> tuple:
+    return extract("year", model.service_date), extract("month", model.service_date)
+
+
+def _key(value):
+    # PostgreSQL's EXTRACT returns numeric; make month keys plain ints on both databases.
+    return int(value) if value is not None and not isinstance(value, (int, str)) else value
+
+
+def _grouped(query, group) -> dict:
+    if group:
+        query = query.group_by(*group)
+    n = len(group)
+    return {tuple(_key(v) for v in row[:n]): tuple(int(v) for v in row[n:])
+            for row in db.session.execute(query)}
+
+
+def task_rows(scope: Scope, by=_no_group, extra=_no_group) -> dict:
+    """{group key: (activities, quantity, people served, 人次, minutes) official, then
+    the same pending} from CountedTask (one statement).
+
+    ``by(model)`` gives the GROUP BY columns and ``extra(model)`` more WHERE
+    conditions, written against the task's column names, which CountedTask and
+    CountedParticipation share."""
+    group = by(CountedTask)
+    sums = (CountedTask.quantity, CountedTask.people_served, CountedTask.person_times,
+            CountedTask.minutes)
+    query = select(
+        *group,
+        func.count(if_approved(ONE)),
+        *(func.coalesce(func.sum(if_approved(column)), 0) for column in sums),
+        func.count(if_submitted(ONE)),
+        *(func.coalesce(func.sum(if_submitted(column)), 0) for column in sums),
+    ).where(*counted_task_conditions(scope), *extra(CountedTask))
+    return _grouped(query, group)
+
+
+def member_rows(scope: Scope, by=_no_group, extra=_no_group) -> dict:
+    """{group key: (distinct members official, distinct members pending)} from
+    CountedParticipation (one statement; the one figure that does not add up)."""
+    group = by(CountedParticipation)
+    status = CountedParticipation.report_status
+    query = select(
+        *group,
+        func.count(distinct(if_approved(CountedParticipation.member_id, status))),
+        func.count(distinct(if_submitted(CountedParticipation.member_id, status))),
+    ).where(*participation_conditions(scope), *extra(CountedParticipation))
+    return _grouped(query, group)
+
+
+def _figures(tasks: tuple | None, members: tuple | None) -> Figures:
+    t = tasks or (0,) * 10
+    m = members or (0, 0)
+    return Figures(
+        official=Totals(t[0], t[1], t[2], t[3], m[0], t[4]),
+        pending=Totals(t[5], t[6], t[7], t[8], m[1], t[9]),
+    )
+
+
+def _merge(tasks: dict, members: dict) -> dict:
+    return {key: _figures(tasks.get(key), members.get(key)) for key in tasks.keys() | members.keys()}
+
+
+def figures(scope: Scope) -> Figures:
+    """Official and pending totals for a scope (two statements)."""
+    return _merge(task_rows(scope), member_rows(scope)).get((), Figures())
+
+
+# --- per category ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryFigures:
+    category_id: int
+    code: str
+    name: str
+    measure: str
+    section: Section
+    official: Totals
+    pending: Totals
+
+
+def categories() -> list[Category]:
+    """All categories in display order (one statement)."""
+    return list(db.session.scalars(select(Category).order_by(Category.sort_order, Category.id)))
+
+
+def figures_by_category(scope: Scope, *, include_empty: bool = True) -> list[CategoryFigures]:
+    """Official and pending totals per category, in category order (three statements).
+
+    Categories without any figure are listed with zeros when ``include_empty`` (and
+    when active), so a page always shows the same rows.
+    """
+    merged = _merge(task_rows(scope, _by_category), member_rows(scope, _by_category))
+    rows = []
+    for cat in categories():
+        figs = merged.get((cat.id,))
+        if figs is None and not (include_empty and cat.active):
+            continue
+        figs = figs or Figures()
+        rows.append(CategoryFigures(cat.id, cat.code, cat.name, cat.measure, cat.section,
+                                    figs.official, figs.pending))
+    return rows
+
+
+@dataclass(frozen=True)
+class CommunitySection:
+    community_id: int
+    community_name: str
+    section: Section
+    activities: int  # approved reports
+
+
+def activities_by_community_section(scope: Scope) -> list[CommunitySection]:
+    """Where each section's official work took place: approved activities per
+    community and category section, by community name (one statement)."""
+    rows = db.session.execute(
+        select(CountedTask.community_id, Community.name, Category.section, func.count())
+        .join(Category, Category.id == CountedTask.category_id)
+        .join(Community, Community.id == CountedTask.community_id)
+        .where(CountedTask.report_status == ReportStatus.approved, *counted_task_conditions(scope))
+        .group_by(CountedTask.community_id, Community.name, Category.section)
+        .order_by(Community.name, CountedTask.community_id)
+    )
+    return [CommunitySection(cid, name, Section(section), int(n)) for cid, name, section, n in rows]
+
+
+# --- per month -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    year: int
+    month: int
+    official: Totals
+    pending: Totals
+
+    @property
+    def start(self) -> date:
+        return date(self.year, self.month, 1)
+
+
+def figures_by_month(scope: Scope) -> list[MonthFigures]:
+    """Official and pending totals per local month of ``Task.service_date``, every
+    month of the scope listed (zeros included). The scope needs both dates."""
+    if scope.date_from is None or scope.date_to is None:
+        raise ValueError("figures_by_month needs a bounded period")
+    merged = _merge(task_rows(scope, _by_month), member_rows(scope, _by_month))
+    return [
+        MonthFigures(y, m, *(lambda f: (f.official, f.pending))(merged.get((y, m), Figures())))
+        for y, m in months_between(scope.date_from, scope.date_to)
+    ]
+
+
+@dataclass(frozen=True)
+class MonthTrend:
+    """One month of the trend chart: additive figures only (no distinct members,
+    which would need a second pass over the participations)."""
+
+    year: int
+    month: int
+    activities: int
+    person_times: int
+    minutes: int
+    pending_activities: int
+    pending_person_times: int
+
+    @property
+    def start(self) -> date:
+        return date(self.year, self.month, 1)
+
+
+def trend(scope: Scope) -> list[MonthTrend]:
+    """Activities, 人次 and minutes per local month, official and pending, every month
+    of the (bounded) scope listed. One statement, no COUNT(DISTINCT): the cheap form
+    of ``figures_by_month`` for a chart over many months."""
+    if scope.date_from is None or scope.date_to is None:
+        raise ValueError("trend needs a bounded period")
+    # Grouped by day first (rows arrive in service-date order from the index, so no
+    # sort), then the few hundred days by month: far cheaper than grouping every
+    # row by a month expression.
+    daily = (
+        select(CountedTask.service_date.label("day"),
+               func.count(if_approved(ONE)).label("a"),
+               func.sum(if_approved(CountedTask.person_times)).label("pt"),
+               func.sum(if_approved(CountedTask.minutes)).label("minutes"),
+               func.count(if_submitted(ONE)).label("pa"),
+               func.sum(if_submitted(CountedTask.person_times)).label("ppt"))
+        .where(*counted_task_conditions(scope))
+        .group_by(CountedTask.service_date)
+        .subquery()
+    )
+    year, month = extract("year", daily.c.day), extract("month", daily.c.day)
+    rows = db.session.execute(
+        select(year, month, *(func.coalesce(func.sum(c), 0)
+                              for c in (daily.c.a, daily.c.pt, daily.c.minutes, daily.c.pa,
+                                        daily.c.ppt)))
+        .group_by(year, month)
+    )
+    months = {(_key(y), _key(m)): tuple(int(v) for v in values) for y, m, *values in rows}
+    return [MonthTrend(y, m, *months.get((y, m), (0,) * 5))
+            for y, m in months_between(scope.date_from, scope.date_to)]

@@ -1,0 +1,104 @@
+"""Funds: 共建活动经费 spent, year to date and against the year's budget.
+
+What the funds pages (经费台账) and the community progress page show, and the
+monthly summary's funds sentence. Reversing entries are negative, so plain sums are
+already net of corrections.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import FundBudget, FundEntry, ResourceItem
+from .scope import Scope, as_ids, item_conditions, scope_conditions, year_range
+
+
+@dataclass(frozen=True)
+class FundFigures:
+    spent_fen: int  # in the scope's period
+    year_to_date_fen: int  # from 1 January of the period's year to the period's end
+    budget_fen: int  # the year's budget (0 when none is set)
+
+    @property
+    def remaining_fen(self) -> int:
+        return self.budget_fen - self.year_to_date_fen
+
+    @property
+    def over_budget(self) -> bool:
+        return self.budget_fen > 0 and self.year_to_date_fen > self.budget_fen
+
+
+def entry_conditions(scope: Scope) -> list:
+    """WHERE conditions on FundEntry for a scope: the entry's date, unit, community
+    (an entry has no zone or category)."""
+    return scope_conditions(scope, date=FundEntry.entry_date, unit=FundEntry.unit_id,
+                            community=FundEntry.community_id)
+
+
+def _budget_conditions(scope: Scope, year: int) -> list:
+    return [FundBudget.year == year,
+            *scope_conditions(scope, unit=FundBudget.unit_id, community=FundBudget.community_id)]
+
+
+def fund_figures(scope: Scope, year: int) -> FundFigures:
+    """Funds spent in the scope's period, year to date, and the year's budget
+    (two statements)."""
+    year_start = date(year, 1, 1)
+    year_end = scope.date_to or date(year + 1, 1, 1)
+    period = entry_conditions(scope)
+    to_date = entry_conditions(replace(scope, date_from=year_start, date_to=year_end))
+    spent, ytd = db.session.execute(
+        select(
+            func.coalesce(func.sum(FundEntry.amount_fen).filter(*period), 0),
+            func.coalesce(func.sum(FundEntry.amount_fen).filter(*to_date), 0),
+        ).where(*entry_conditions(replace(scope, date_from=None, date_to=None)))
+    ).one()
+    budget = db.session.scalar(
+        select(func.coalesce(func.sum(FundBudget.amount_fen), 0))
+        .where(*_budget_conditions(scope, year))
+    )
+    return FundFigures(int(spent), int(ytd), int(budget))
+
+
+def funds_by_unit_community(date_from: date, date_to: date,
+                            community_ids: Sequence[int] | None = None,
+                            unit_id: int | None = None) -> dict[tuple[int, int], int]:
+    """Funds spent (fen, net of reversals) per (unit, community) in a period: the
+    grouped form of ``fund_figures(...).spent_fen`` (one statement)."""
+    scope = Scope(date_from, date_to, unit_id, as_ids(community_ids))
+    rows = db.session.execute(
+        select(FundEntry.unit_id, FundEntry.community_id, func.sum(FundEntry.amount_fen))
+        .where(*entry_conditions(scope))
+        .group_by(FundEntry.unit_id, FundEntry.community_id)
+    )
+    return {(u, c): int(total) for u, c, total in rows}
+
+
+def fund_ledgers(year: int, community_ids: Sequence[int] | None = None
+                 ) -> dict[tuple[int, int], FundFigures]:
+    """Every unit × community ledger of a year: spent in the year and the budget.
+
+    A ledger exists once it has a budget, an entry, or a resource checklist item
+    that year, so a liaison can open it before the first yuan is spent. Three
+    statements (the spending is ``funds_by_unit_community``).
+    """
+    scope = Scope(community_ids=as_ids(community_ids))
+    spent = funds_by_unit_community(*year_range(year), community_ids)
+    budgets = {
+        (u, c): int(amount) for u, c, amount in db.session.execute(
+            select(FundBudget.unit_id, FundBudget.community_id, FundBudget.amount_fen)
+            .where(*_budget_conditions(scope, year))
+        )
+    }
+    committed = set(db.session.execute(
+        select(ResourceItem.unit_id, ResourceItem.community_id)
+        .where(*item_conditions(scope, year))
+        .group_by(ResourceItem.unit_id, ResourceItem.community_id)
+    ).tuples())
+    keys = committed | spent.keys() | budgets.keys()
+    return {key: FundFigures(spent.get(key, 0), spent.get(key, 0), budgets.get(key, 0))
+            for key in sorted(keys)}

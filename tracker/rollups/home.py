@@ -1,0 +1,76 @@
+"""The liaison's home (工作台): what is waiting, and this month's key figures."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import case, func, or_, select
+
+from ..extensions import db
+from ..models import OPEN_FINDING, Finding, ReportStatus, Task, TaskReport, TaskStatus
+from ..timeutil import LOCAL_TZ, month_bounds, utcnow
+from .figures import Figures, figures
+from .scope import Scope, as_ids, scope_conditions
+
+
+@dataclass(frozen=True)
+class HomeFigures:
+    pending_reviews: int | None  # reports 待审核 in the liaison's communities
+    stale_reviews: int | None  # of those, waiting longer than ``stale_days``
+    stale_tasks: int | None  # ended, not cancelled, not reported (or returned, not resubmitted)
+    open_findings: int  # found or handed over, not yet fixed
+    month_from: date
+    month_to: date
+    month: Figures  # this month's official and pending totals
+
+
+def home_figures(community_ids: Sequence[int] | None, *, stale_days: int = 7,
+                 now=None, queues: bool = True) -> HomeFigures:
+    """What a liaison sees first, for the communities they manage (``None`` = all,
+    for an admin). Five statements; three with ``queues=False``, which leaves out the
+    review queue counts (pending, stale: ``None``) for a page that counts them itself."""
+    now = now or utcnow()
+    today = now.astimezone(LOCAL_TZ).date()
+    month_from, month_to = month_bounds(today.year, today.month)
+    reach = Scope(community_ids=as_ids(community_ids))
+
+    pending = stale_reviews = stale_tasks = None
+    if queues:
+        pending, stale_reviews, stale_tasks = _queue_counts(reach, stale_days, now)
+    open_findings = db.session.scalar(
+        select(func.count(Finding.id)).where(
+            Finding.active.is_(True),
+            Finding.status.in_(OPEN_FINDING),
+            *scope_conditions(reach, community=Finding.community_id),
+        )
+    )
+    month = figures(Scope(date_from=month_from, date_to=month_to,
+                          community_ids=reach.community_ids))
+    return HomeFigures(pending, stale_reviews, stale_tasks, int(open_findings),
+                       month_from, month_to, month)
+
+
+def _queue_counts(reach: Scope, stale_days: int, now) -> tuple[int, int, int]:
+    in_reach = scope_conditions(reach, community=Task.community_id)
+    pending, stale_reviews = db.session.execute(
+        select(
+            func.count(),
+            func.count(case((TaskReport.submitted_at < now - timedelta(days=stale_days), 1))),
+        )
+        .join(Task, Task.id == TaskReport.task_id)
+        .where(TaskReport.status == ReportStatus.submitted, *in_reach)
+    ).one()
+    # The liaison's stale list (review.stale): ended, not cancelled, and not
+    # reported — or returned and not yet resubmitted.
+    stale_tasks = db.session.scalar(
+        select(func.count(Task.id))
+        .outerjoin(TaskReport, TaskReport.task_id == Task.id)
+        .where(
+            Task.status != TaskStatus.cancelled,
+            Task.ends_at < now,
+            or_(TaskReport.id.is_(None), TaskReport.status == ReportStatus.returned),
+            *in_reach,
+        )
+    )
+    return int(pending), int(stale_reviews), int(stale_tasks)
