@@ -5,18 +5,18 @@ from .funds.routes import bp as funds
 from .imports.routes import bp as imports
 from .invites.routes import bp as invites
 from .main.routes import bp as main
+from .manage.routes import bp as manage
 from .onsite.routes import bp as onsite
 from .progress.routes import bp as progress
 from .residents.routes import bp as residents
 from .reports.routes import bp as reports
-from .review.routes import bp as review
 from .tasks.routes import bp as tasks
 
 ALL = [
     (main, None),
     (auth, "/auth"),
     (tasks, "/tasks"),
-    (review, "/manage"),
+    (manage, "/manage"),  # 工作台: tasks, the review queue, stale work
     (progress, "/progress"),
     (admin, "/admin"),
     (funds, "/funds"),

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
-from tests.web.review_support import assignment, audit_count, fresh, submitted_report, text
+from tests.web.manage_support import assignment, audit_count, fresh, submitted_report, text
 from tracker.extensions import db
 from tracker.models import (
     AssignmentStatus,

@@ -15,7 +15,7 @@ def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     if current_user.role.value in ("liaison", "admin"):
-        return redirect(url_for("review.home"))
+        return redirect(url_for("manage.home"))
     return redirect(url_for("tasks.open_tasks"))
 
 

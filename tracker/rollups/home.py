@@ -61,7 +61,7 @@ def _queue_counts(reach: Scope, stale_days: int, now) -> tuple[int, int, int]:
         .join(Task, Task.id == TaskReport.task_id)
         .where(TaskReport.status == ReportStatus.submitted, *in_reach)
     ).one()
-    # The liaison's stale list (review.stale): ended, not cancelled, and not
+    # The liaison's stale list (manage.stale): ended, not cancelled, and not
     # reported — or returned and not yet resubmitted.
     stale_tasks = db.session.scalar(
         select(func.count(Task.id))

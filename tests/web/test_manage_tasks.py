@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
-from tests.web.review_support import (
+from tests.web.manage_support import (
     FMT,
     assignment,
     audit_count,
@@ -349,7 +349,7 @@ def test_a_flashed_refusal_is_plain_text(app, world):
     from flask import get_flashed_messages
     from flask_babel import lazy_gettext
 
-    from tracker.review.routes import _back_to_task
+    from tracker.manage.routes import _back_to_task
 
     with app.test_request_context():
         _back_to_task(world.task, lazy_gettext("%(name)s 已在该任务中。", name="<b>李四</b>"),

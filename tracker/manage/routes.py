@@ -1,4 +1,5 @@
-"""Liaison pages: 工作台, managing tasks, the review queue (待审核), stale tasks.
+"""工作台 (/manage), the liaison's blueprint: the home page, creating, editing and
+managing tasks, the review queue (待审核) and stale tasks.
 
 Every route needs a liaison or an admin; a record outside the actor's communities
 answers 404, as if it did not exist, and nothing changes.
@@ -31,7 +32,7 @@ from .forms import (
     member_label,
 )
 
-bp = Blueprint("review", __name__)
+bp = Blueprint("manage", __name__)
 
 HOME_LIST = 5  # rows of each short list on the home page
 UPCOMING_DAYS = 7
@@ -74,7 +75,7 @@ def _managed_report(report_id: int):
 def home():
     actor, now = _actor(), utcnow()
     return render_template(
-        "review/home.html",
+        "manage/home.html",
         pending=q.pending_reports(actor, 1, HOME_LIST),
         overdue=q.overdue_reports(actor, now, _stale_days(), 1, HOME_LIST),
         stale=q.stale_tasks(actor, now, 1, HOME_LIST),
@@ -103,7 +104,7 @@ def tasks():
         date_to=None if form.date_to.errors else form.date_to.data,
     )
     page = q.tasks_page(actor, flt, utcnow(), _page(), _per_page())
-    return render_template("review/tasks.html", form=form, page=page)
+    return render_template("manage/tasks.html", form=form, page=page)
 
 
 def _task_form_choices(form: TaskForm, actor, items) -> None:
@@ -143,8 +144,8 @@ def new_task():
                 flash(_("任务已创建。"), "success")
             else:
                 flash(_("已创建每周重复的 %(n)d 个任务。", n=len(created)), "success")
-            return redirect(url_for("review.task", task_id=created[0].id))
-    return render_template("review/task_form.html", form=form, task=None, items=items)
+            return redirect(url_for("manage.task", task_id=created[0].id))
+    return render_template("manage/task_form.html", form=form, task=None, items=items)
 
 
 @bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
@@ -162,8 +163,8 @@ def edit_task(task_id: int):
         done = run_service(form, update_task, task, _actor(), form.details(), denied=404)
         if done:
             flash(_("任务已修改。") if done.value else _("没有需要保存的修改。"), "success")
-            return redirect(url_for("review.task", task_id=task.id))
-    return render_template("review/task_form.html", form=form, task=task)
+            return redirect(url_for("manage.task", task_id=task.id))
+    return render_template("manage/task_form.html", form=form, task=task)
 
 
 def _task_page(task, *, assign=None, leader=None, cancel=None) -> dict:
@@ -185,7 +186,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None) -> dict:
 def _render_task(context: dict):
     task = context["task"]
     return render_template(
-        "review/task.html", **context, report_url=url_for("tasks.report", task_id=task.id),
+        "manage/task.html", **context, report_url=url_for("tasks.report", task_id=task.id),
         cancel_reason=q.cancel_reason(task), now=utcnow(),
     )
 
@@ -226,7 +227,7 @@ def _back_to_task(task, message=None, category="success"):
         # str(): a lazy message would reach the session as Markup and skip escaping,
         # and refusals can carry names people typed.
         flash(str(message), category)
-    return redirect(url_for("review.task", task_id=task.id))
+    return redirect(url_for("manage.task", task_id=task.id))
 
 
 @bp.post("/tasks/<int:task_id>/assign")
@@ -317,14 +318,14 @@ def cancel(task_id: int):
 def queue():
     page = q.pending_reports(_actor(), _page(), _per_page())
     people = q.participants_by_task([r.task_id for r in page.items])
-    return render_template("review/queue.html", page=page, people=people,
+    return render_template("manage/queue.html", page=page, people=people,
                            stale_days=_stale_days(),
                            overdue_before=utcnow() - timedelta(days=_stale_days()))
 
 
 def _render_report(report, form=None):
     people = q.participants_by_task([report.task_id])[report.task_id]
-    return render_template("review/report.html", report=report, task=report.task,
+    return render_template("manage/report.html", report=report, task=report.task,
                            participants=people, form=form or ReturnForm(formdata=None))
 
 
@@ -339,9 +340,9 @@ def report(report_id: int):
 def approve(report_id: int):
     report = _managed_report(report_id)
     if not run_service(None, approve_report, report, _actor(), denied=404):
-        return redirect(url_for("review.report", report_id=report.id))
+        return redirect(url_for("manage.report", report_id=report.id))
     flash(_("已通过：%(title)s。", title=report.task.title), "success")
-    return redirect(url_for("review.queue"))
+    return redirect(url_for("manage.queue"))
 
 
 @bp.post("/reports/<int:report_id>/return", endpoint="return_report")
@@ -358,11 +359,11 @@ def return_view(report_id: int):
         except ServiceError as error:
             if error.field is None:  # the report's state, not the reason, is the problem
                 flash(str(error.message), "error")
-                return redirect(url_for("review.report", report_id=report.id))
+                return redirect(url_for("manage.report", report_id=report.id))
             attach_error(form, error)
         else:
             flash(_("已退回：%(title)s，组长会看到退回原因。", title=report.task.title), "success")
-            return redirect(url_for("review.queue"))
+            return redirect(url_for("manage.queue"))
     return _render_report(report, form)
 
 
@@ -373,7 +374,7 @@ def return_view(report_id: int):
 def stale():
     actor, now = _actor(), utcnow()
     return render_template(
-        "review/stale.html",
+        "manage/stale.html",
         tasks=q.stale_tasks(actor, now, _page(), _per_page()),
         overdue=q.overdue_reports(actor, now, _stale_days(), 1, _per_page()),
         stale_days=_stale_days(),

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from tests import factories as f
-from tests.web.review_support import assignment, submitted_report
+from tests.web.manage_support import assignment, submitted_report
 from tracker.extensions import db
 from tracker.models import AssignmentStatus
 

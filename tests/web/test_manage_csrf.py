@@ -8,7 +8,7 @@ import pytest
 from flask import g
 
 from tests import factories as f
-from tests.web.review_support import audit_count, text
+from tests.web.manage_support import audit_count, text
 from tracker.extensions import db
 from tracker.models import Task, TaskStatus
 

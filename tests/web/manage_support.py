@@ -1,4 +1,4 @@
-"""Helpers shared by the liaison-page tests (tests/web/test_review_*.py)."""
+"""Helpers shared by the liaison-page tests (tests/web/test_manage_*.py, test_review_reports.py)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta

@@ -1,0 +1,58 @@
+"""Permission matrix rows for the liaison pages (blueprint ``manage``, /manage).
+
+Members are refused (403); a liaison of another community gets 404 on any record of
+community A; list pages answer every liaison, each with their own communities.
+"""
+import pytest
+
+from tests.web.matrix import STAFF_ANY, STAFF_OF_COMMUNITY, Route, cases_for, check
+from tests.web.manage_support import assignment, edit_form, submitted_report, task_form
+
+
+def _report(w):
+    return submitted_report(w.past_task, w.leader)
+
+
+def _claim(w):
+    return assignment(w.task, w.member)
+
+
+CASES = [
+    Route("manage.home", "GET", lambda w: "/manage/", STAFF_ANY),
+    Route("manage.tasks", "GET", lambda w: "/manage/tasks", STAFF_ANY),
+    Route("manage.tasks", "GET", lambda w: f"/manage/tasks?community={w.community.id}",
+          STAFF_ANY, id="tasks-filtered"),
+    Route("manage.new_task", "GET", lambda w: f"/manage/tasks/new?item={w.item.id}", STAFF_ANY),
+    Route("manage.new_task", "POST", lambda w: "/manage/tasks/new", STAFF_OF_COMMUNITY,
+          data=lambda w: task_form(resource_item=w.item.id)),
+    Route("manage.edit_task", "GET", lambda w: f"/manage/tasks/{w.task.id}/edit",
+          STAFF_OF_COMMUNITY),
+    Route("manage.edit_task", "POST", lambda w: f"/manage/tasks/{w.task.id}/edit",
+          STAFF_OF_COMMUNITY, data=lambda w: edit_form(w.task, title="改名")),
+    Route("manage.task", "GET", lambda w: f"/manage/tasks/{w.task.id}", STAFF_OF_COMMUNITY),
+    Route("manage.task", "GET", lambda w: f"/manage/tasks/{w.other_task.id}",
+          {"other_liaison": "ok", "admin": "ok"}, id="other-task"),
+    Route("manage.assign", "POST", lambda w: f"/manage/tasks/{w.task.id}/assign",
+          STAFF_OF_COMMUNITY, data=lambda w: {"member": w.other_member.id}),
+    Route("manage.remove_assignment", "POST",
+          lambda w: f"/manage/assignments/{_claim(w).id}/remove", STAFF_OF_COMMUNITY),
+    Route("manage.leader", "POST", lambda w: f"/manage/tasks/{w.task.id}/leader",
+          STAFF_OF_COMMUNITY, data=lambda w: {"leader": w.member.id}),
+    Route("manage.close", "POST", lambda w: f"/manage/tasks/{w.task.id}/close",
+          STAFF_OF_COMMUNITY),
+    Route("manage.cancel", "POST", lambda w: f"/manage/tasks/{w.task.id}/cancel",
+          STAFF_OF_COMMUNITY, data={"reason": "暴雨预警"}),
+    Route("manage.queue", "GET", lambda w: "/manage/reviews", STAFF_ANY, setup=_report),
+    Route("manage.report", "GET", lambda w: f"/manage/reports/{_report(w).id}",
+          STAFF_OF_COMMUNITY),
+    Route("manage.approve", "POST", lambda w: f"/manage/reports/{_report(w).id}/approve",
+          STAFF_OF_COMMUNITY),
+    Route("manage.return_report", "POST", lambda w: f"/manage/reports/{_report(w).id}/return",
+          STAFF_OF_COMMUNITY, data={"reason": "照片不清楚"}),
+    Route("manage.stale", "GET", lambda w: "/manage/stale", STAFF_ANY),
+]
+
+
+@pytest.mark.parametrize(**cases_for(CASES))
+def test_review_permissions(client, login, world, route, actor):
+    check(client, login, world, route, actor)
