@@ -13,21 +13,8 @@ from decimal import Decimal
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload
 
-from ..extensions import db
-from ..models import (
-    HOLDING,
-    Assignment,
-    AssignmentStatus,
-    Category,
-    Community,
-    ReportStatus,
-    Task,
-    TaskReport,
-    TaskStatus,
-)
+from ..models import HOLDING, Assignment, AssignmentStatus, Task, TaskStatus
 from ..permissions import manages_task, may_report
 from ..rollups.coverage import member_totals
 from ..security import is_safe_next
@@ -42,12 +29,11 @@ from ..services.reviews import ReportData, report_refusal, submit_report
 from ..templating import hours as fmt_hours
 from ..timeutil import local_today, utcnow
 from ..view_support import run_service
+from . import queries as q
 from .forms import ConfirmForm, ReportForm, TaskFilterForm
 
 bp = Blueprint("tasks", __name__)
 
-# A participation whose hours are still to be confirmed once the task has ended.
-TO_CONFIRM = (AssignmentStatus.claimed, AssignmentStatus.assigned, AssignmentStatus.checked_in)
 WITHDRAWABLE = (AssignmentStatus.claimed, AssignmentStatus.assigned)
 TABS = ("upcoming", "confirm", "returned", "history", "lead")
 # Ids and page numbers beyond what the database's INTEGER holds are "not found", not a 500.
@@ -55,17 +41,12 @@ ID = "int(max=2147483647)"
 MAX_PAGE = 100_000
 
 
-def _task_card_loads(path=None):
-    """Eager loads for what a task card shows (one SELECT with LEFT JOINs)."""
-    path = path or (lambda rel: joinedload(rel))
-    return [path(Task.community), path(Task.zone), path(Task.category)]
+def _page() -> int:
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
 
 
-def _paginate(stmt):
-    size = current_app.config["PAGE_SIZE"]
-    page = request.args.get("page", 1, type=int) or 1
-    return db.paginate(stmt, page=min(max(page, 1), MAX_PAGE), per_page=size,
-                       max_per_page=size, error_out=False)
+def _per_page() -> int:
+    return current_app.config["PAGE_SIZE"]
 
 
 def _next_or(default: str) -> str:
@@ -79,30 +60,15 @@ def _posted():
     return request.form if request.method == "POST" else None
 
 
-def _visible_task(task_id: int, *options) -> tuple[Task, Assignment | None]:
+def _visible_task(task_id: int, *, for_page: bool = False) -> tuple[Task, Assignment | None]:
     """The task and my participation row in it (any status), or 404."""
-    task = db.session.get(Task, task_id, options=options) or abort(404)
-    mine = db.session.scalar(
-        select(Assignment).where(Assignment.task_id == task.id,
-                                 Assignment.member_id == current_user.id)
-    )
+    task = q.load_task(task_id, for_page=for_page) or abort(404)
+    mine = q.my_assignment(task.id, current_user.id)
     holding = mine is not None and mine.status in HOLDING
     if not (task.status == TaskStatus.open or holding or task.leader_id == current_user.id
             or manages_task(current_user, task)):
         abort(404)
     return task, mine
-
-
-def _participants(task: Task) -> list[Assignment]:
-    """Members holding a slot, with their names, in the order they joined."""
-    return list(
-        db.session.scalars(
-            select(Assignment)
-            .where(Assignment.task_id == task.id, Assignment.status.in_(HOLDING))
-            .options(joinedload(Assignment.member))
-            .order_by(Assignment.claimed_at, Assignment.id)
-        )
-    )
 
 
 # ---------------------------------------------------------------- open tasks
@@ -111,42 +77,17 @@ def _participants(task: Task) -> list[Assignment]:
 @bp.get("/")
 @login_required
 def open_tasks():
-    communities = db.session.scalars(
-        select(Community).where(Community.active.is_(True)).order_by(Community.name)
-    ).all()
-    categories = db.session.scalars(
-        select(Category).where(Category.active.is_(True))
-        .order_by(Category.sort_order, Category.id)
-    ).all()
     form = TaskFilterForm(formdata=request.args)
-    form.set_choices(communities, categories)
+    form.set_choices(q.active_communities(), q.active_categories())
     form.validate()
-
-    stmt = (
-        select(Task)
-        .where(Task.status == TaskStatus.open, Task.starts_at > utcnow())
-        .options(*_task_card_loads())
-        .order_by(Task.starts_at, Task.id)
+    flt = q.OpenFilter(
+        community_id=form.community.data,
+        category_id=form.category.data,
+        day=None if form.day.errors else form.day.data,
     )
-    if form.community.data is not None:
-        stmt = stmt.where(Task.community_id == form.community.data)
-    if form.category.data is not None:
-        stmt = stmt.where(Task.category_id == form.category.data)
-    if form.day.data is not None and not form.day.errors:
-        stmt = stmt.where(Task.service_date == form.day.data)
-    page = _paginate(stmt)
-
+    page = q.open_tasks_page(flt, utcnow(), _page(), _per_page())
     # "Already claimed by me" for the whole page in one query.
-    ids = [task.id for task in page.items]
-    mine = {}
-    if ids:
-        mine = dict(db.session.execute(
-            select(Assignment.task_id, Assignment.status).where(
-                Assignment.member_id == current_user.id,
-                Assignment.task_id.in_(ids),
-                Assignment.status.in_(HOLDING),
-            )
-        ).all())
+    mine = q.holding_statuses(current_user.id, [task.id for task in page.items])
     filtered = any(f.data is not None for f in (form.community, form.category, form.day))
     return render_template("tasks/open.html", form=form, page=page, mine=mine,
                            filtered=filtered, next_url=request.full_path.rstrip("?"))
@@ -158,10 +99,8 @@ def open_tasks():
 @bp.get(f"/<{ID}:task_id>")
 @login_required
 def detail(task_id: int):
-    task, mine = _visible_task(
-        task_id, *_task_card_loads(), joinedload(Task.leader), joinedload(Task.report)
-    )
-    people = _participants(task)
+    task, mine = _visible_task(task_id, for_page=True)
+    people = q.participants(task)
     now = utcnow()
     holding = mine is not None and mine.status in HOLDING
     future = task.starts_at > now
@@ -218,80 +157,6 @@ class MineRow:
     can_report: bool = False
 
 
-def _not_approved():
-    return or_(TaskReport.id.is_(None), TaskReport.status != ReportStatus.approved)
-
-
-def _to_confirm_conditions(member_id: int, now) -> list:
-    return [
-        Assignment.member_id == member_id,
-        Assignment.status.in_(TO_CONFIRM),
-        Task.ends_at <= now,
-        Task.status != TaskStatus.cancelled,
-        _not_approved(),
-    ]
-
-
-def _to_report_conditions(member_id: int, now) -> list:
-    """Tasks I lead that have started and wait for my report (none yet, or returned)."""
-    return [
-        Task.leader_id == member_id,
-        Task.starts_at <= now,
-        Task.status != TaskStatus.cancelled,
-        or_(TaskReport.id.is_(None), TaskReport.status == ReportStatus.returned),
-    ]
-
-
-def _my_assignments(member_id: int):
-    return (
-        select(Assignment)
-        .join(Assignment.task)
-        .outerjoin(Task.report)
-        .where(Assignment.member_id == member_id, Assignment.status.in_(HOLDING))
-        .options(
-            *_task_card_loads(lambda rel: contains_eager(Assignment.task).joinedload(rel)),
-            contains_eager(Assignment.task).contains_eager(Task.report),
-        )
-    )
-
-
-def _my_led_tasks(member_id: int):
-    return (
-        select(Task)
-        .outerjoin(Task.report)
-        .where(Task.leader_id == member_id)
-        .options(*_task_card_loads(), contains_eager(Task.report))
-    )
-
-
-def _tab_query(tab: str, member_id: int, now):
-    if tab == "upcoming":
-        return (_my_assignments(member_id).where(Task.ends_at > now)
-                .order_by(Task.starts_at, Task.id))
-    if tab == "confirm":
-        return (_my_assignments(member_id).where(*_to_confirm_conditions(member_id, now))
-                .order_by(Task.starts_at.desc(), Task.id.desc()))
-    if tab == "history":
-        return (
-            _my_assignments(member_id)
-            .where(
-                Task.ends_at <= now,
-                or_(
-                    Task.status == TaskStatus.cancelled,
-                    Assignment.status.in_((AssignmentStatus.done, AssignmentStatus.absent)),
-                    TaskReport.status == ReportStatus.approved,
-                ),
-            )
-            .order_by(Task.starts_at.desc(), Task.id.desc())
-        )
-    if tab == "returned":
-        return (_my_led_tasks(member_id).where(TaskReport.status == ReportStatus.returned)
-                .order_by(TaskReport.reviewed_at.desc(), Task.id.desc()))
-    # lead: what waits for my report first, then the rest, newest first
-    waiting = case((and_(*_to_report_conditions(member_id, now)), 0), else_=1)
-    return _my_led_tasks(member_id).order_by(waiting, Task.starts_at.desc(), Task.id.desc())
-
-
 def _rows(tab: str, items, now) -> list[MineRow]:
     rows = []
     for item in items:
@@ -318,23 +183,11 @@ def mine():
     me, now = current_user.id, utcnow()
     year = local_today().year
     activities, minutes = member_totals(me, date(year, 1, 1), date(year + 1, 1, 1))
-
-    # The badges on the tabs that ask for action, in one statement.
-    to_confirm = (select(func.count(Assignment.id)).select_from(Assignment)
-                  .join(Assignment.task).outerjoin(Task.report)
-                  .where(*_to_confirm_conditions(me, now)).scalar_subquery())
-    returned = (select(func.count(Task.id)).select_from(Task).join(Task.report)
-                .where(Task.leader_id == me, TaskReport.status == ReportStatus.returned)
-                .scalar_subquery())
-    to_report = (select(func.count(Task.id)).select_from(Task).outerjoin(Task.report)
-                 .where(*_to_report_conditions(me, now)).scalar_subquery())
-    counts = db.session.execute(select(to_confirm, returned, to_report)).one()
-
-    page = _paginate(_tab_query(tab, me, now))
+    counts = q.mine_badges(me, now)
+    page = q.mine_page(tab, me, now, _page(), _per_page())
     return render_template(
         "tasks/mine.html", tab=tab, page=page, rows=_rows(tab, page.items, now),
-        year=year, activities=activities, minutes=minutes,
-        counts={"confirm": counts[0], "returned": counts[1], "lead": counts[2]},
+        year=year, activities=activities, minutes=minutes, counts=counts,
     )
 
 
@@ -344,10 +197,7 @@ def mine():
 @bp.route(f"/assignments/<{ID}:assignment_id>/confirm", methods=["GET", "POST"])
 @login_required
 def confirm(assignment_id: int):
-    assignment = db.session.get(
-        Assignment, assignment_id,
-        options=[joinedload(Assignment.task).joinedload(Task.report)],
-    )
+    assignment = q.load_assignment(assignment_id)
     if assignment is None or assignment.member_id != current_user.id:
         abort(404)
     task = assignment.task
@@ -371,12 +221,10 @@ def confirm(assignment_id: int):
 @bp.route(f"/<{ID}:task_id>/report", methods=["GET", "POST"])
 @login_required
 def report(task_id: int):
-    task, _mine = _visible_task(
-        task_id, *_task_card_loads(), joinedload(Task.leader), joinedload(Task.report)
-    )
+    task, _mine = _visible_task(task_id, for_page=True)
     if not may_report(current_user, task):
         abort(403)
-    people = _participants(task)
+    people = q.participants(task)
     existing = task.report
     refusal = report_refusal(task)
     if existing is not None:

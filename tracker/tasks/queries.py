@@ -1,0 +1,229 @@
+"""Read-only lists and lookups for the member pages: open tasks, one task, 我的任务.
+
+Each list is one SELECT with the task card's neighbours (community, zone, category)
+joined in, plus a COUNT when it is paged, so a page runs the same few statements at
+10 rows or 10,000 (tests/web/test_tasks_queries.py). Who may see a task is the
+views' rule; these functions only read.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from ..extensions import db
+from ..models import (
+    HOLDING,
+    Assignment,
+    AssignmentStatus,
+    Category,
+    Community,
+    ReportStatus,
+    Task,
+    TaskReport,
+    TaskStatus,
+)
+
+# A participation whose hours are still to be confirmed once the task has ended.
+TO_CONFIRM = (AssignmentStatus.claimed, AssignmentStatus.assigned, AssignmentStatus.checked_in)
+
+
+def task_card_loads(path=None) -> list:
+    """Eager loads for what a task card shows (one SELECT with LEFT JOINs)."""
+    path = path or (lambda rel: joinedload(rel))
+    return [path(Task.community), path(Task.zone), path(Task.category)]
+
+
+def paginate(stmt, page: int, per_page: int):
+    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=per_page,
+                       error_out=False)
+
+
+# --- open tasks ------------------------------------------------------------------
+
+
+def active_communities() -> list[Community]:
+    return list(db.session.scalars(
+        select(Community).where(Community.active.is_(True)).order_by(Community.name)))
+
+
+def active_categories() -> list[Category]:
+    return list(db.session.scalars(
+        select(Category).where(Category.active.is_(True))
+        .order_by(Category.sort_order, Category.id)))
+
+
+@dataclass(frozen=True)
+class OpenFilter:
+    community_id: int | None = None
+    category_id: int | None = None
+    day: date | None = None  # local service date
+
+
+def open_tasks_page(flt: OpenFilter, now: datetime, page: int, per_page: int):
+    """Open tasks that have not started yet, soonest first."""
+    stmt = (
+        select(Task)
+        .where(Task.status == TaskStatus.open, Task.starts_at > now)
+        .options(*task_card_loads())
+        .order_by(Task.starts_at, Task.id)
+    )
+    if flt.community_id is not None:
+        stmt = stmt.where(Task.community_id == flt.community_id)
+    if flt.category_id is not None:
+        stmt = stmt.where(Task.category_id == flt.category_id)
+    if flt.day is not None:
+        stmt = stmt.where(Task.service_date == flt.day)
+    return paginate(stmt, page, per_page)
+
+
+def holding_statuses(member_id: int, task_ids: list[int]) -> dict[int, AssignmentStatus]:
+    """{task id: my status} for the tasks of a page I hold a slot in (one statement,
+    none for an empty page)."""
+    if not task_ids:
+        return {}
+    return dict(db.session.execute(
+        select(Assignment.task_id, Assignment.status).where(
+            Assignment.member_id == member_id,
+            Assignment.task_id.in_(task_ids),
+            Assignment.status.in_(HOLDING),
+        )
+    ).all())
+
+
+# --- one task --------------------------------------------------------------------
+
+
+def load_task(task_id: int, *, for_page: bool = False) -> Task | None:
+    """A task; ``for_page``: with what its page shows (the card's neighbours, the
+    leader and the report) in the same SELECT."""
+    options = ([*task_card_loads(), joinedload(Task.leader), joinedload(Task.report)]
+               if for_page else [])
+    return db.session.get(Task, task_id, options=options)
+
+
+def my_assignment(task_id: int, member_id: int) -> Assignment | None:
+    """My participation row in a task, whatever its status."""
+    return db.session.scalar(
+        select(Assignment).where(Assignment.task_id == task_id, Assignment.member_id == member_id)
+    )
+
+
+def participants(task: Task) -> list[Assignment]:
+    """Members holding a slot, with their names, in the order they joined."""
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.task_id == task.id, Assignment.status.in_(HOLDING))
+            .options(joinedload(Assignment.member))
+            .order_by(Assignment.claimed_at, Assignment.id)
+        )
+    )
+
+
+def load_assignment(assignment_id: int) -> Assignment | None:
+    """A participation with its task and the task's report."""
+    return db.session.get(
+        Assignment, assignment_id,
+        options=[joinedload(Assignment.task).joinedload(Task.report)],
+    )
+
+
+# --- 我的任务 ----------------------------------------------------------------------
+
+
+def _not_approved():
+    return or_(TaskReport.id.is_(None), TaskReport.status != ReportStatus.approved)
+
+
+def _to_confirm_conditions(member_id: int, now: datetime) -> list:
+    return [
+        Assignment.member_id == member_id,
+        Assignment.status.in_(TO_CONFIRM),
+        Task.ends_at <= now,
+        Task.status != TaskStatus.cancelled,
+        _not_approved(),
+    ]
+
+
+def _to_report_conditions(member_id: int, now: datetime) -> list:
+    """Tasks I lead that have started and wait for my report (none yet, or returned)."""
+    return [
+        Task.leader_id == member_id,
+        Task.starts_at <= now,
+        Task.status != TaskStatus.cancelled,
+        or_(TaskReport.id.is_(None), TaskReport.status == ReportStatus.returned),
+    ]
+
+
+def _my_assignments(member_id: int):
+    return (
+        select(Assignment)
+        .join(Assignment.task)
+        .outerjoin(Task.report)
+        .where(Assignment.member_id == member_id, Assignment.status.in_(HOLDING))
+        .options(
+            *task_card_loads(lambda rel: contains_eager(Assignment.task).joinedload(rel)),
+            contains_eager(Assignment.task).contains_eager(Task.report),
+        )
+    )
+
+
+def _my_led_tasks(member_id: int):
+    return (
+        select(Task)
+        .outerjoin(Task.report)
+        .where(Task.leader_id == member_id)
+        .options(*task_card_loads(), contains_eager(Task.report))
+    )
+
+
+def _tab_query(tab: str, member_id: int, now: datetime):
+    if tab == "upcoming":
+        return (_my_assignments(member_id).where(Task.ends_at > now)
+                .order_by(Task.starts_at, Task.id))
+    if tab == "confirm":
+        return (_my_assignments(member_id).where(*_to_confirm_conditions(member_id, now))
+                .order_by(Task.starts_at.desc(), Task.id.desc()))
+    if tab == "history":
+        return (
+            _my_assignments(member_id)
+            .where(
+                Task.ends_at <= now,
+                or_(
+                    Task.status == TaskStatus.cancelled,
+                    Assignment.status.in_((AssignmentStatus.done, AssignmentStatus.absent)),
+                    TaskReport.status == ReportStatus.approved,
+                ),
+            )
+            .order_by(Task.starts_at.desc(), Task.id.desc())
+        )
+    if tab == "returned":
+        return (_my_led_tasks(member_id).where(TaskReport.status == ReportStatus.returned)
+                .order_by(TaskReport.reviewed_at.desc(), Task.id.desc()))
+    # lead: what waits for my report first, then the rest, newest first
+    waiting = case((and_(*_to_report_conditions(member_id, now)), 0), else_=1)
+    return _my_led_tasks(member_id).order_by(waiting, Task.starts_at.desc(), Task.id.desc())
+
+
+def mine_page(tab: str, member_id: int, now: datetime, page: int, per_page: int):
+    """One tab of 我的任务: my participations (upcoming, to confirm, history) or the
+    tasks I lead (returned, lead). Items are Assignments or Tasks accordingly."""
+    return paginate(_tab_query(tab, member_id, now), page, per_page)
+
+
+def mine_badges(member_id: int, now: datetime) -> dict[str, int]:
+    """The counts on the tabs that ask for action, in one statement."""
+    to_confirm = (select(func.count(Assignment.id)).select_from(Assignment)
+                  .join(Assignment.task).outerjoin(Task.report)
+                  .where(*_to_confirm_conditions(member_id, now)).scalar_subquery())
+    returned = (select(func.count(Task.id)).select_from(Task).join(Task.report)
+                .where(Task.leader_id == member_id, TaskReport.status == ReportStatus.returned)
+                .scalar_subquery())
+    to_report = (select(func.count(Task.id)).select_from(Task).outerjoin(Task.report)
+                 .where(*_to_report_conditions(member_id, now)).scalar_subquery())
+    confirm, returned_count, lead = db.session.execute(
+        select(to_confirm, returned, to_report)).one()
+    return {"confirm": confirm, "returned": returned_count, "lead": lead}
