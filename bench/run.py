@@ -4,9 +4,9 @@
     .venv/bin/python bench/run.py --db sqlite --scale small
     .venv/bin/python bench/run.py --db sqlite --reuse # time again, keep the generated data
 
-Full scale is the county of DESIGN.md: 20,000 members, 200 communities, 1,000 zones,
-100,000 tasks and 1,000,000 participations over three years (``flask generate-data``
-builds the same set). The SQLite file is kept in ``bench/out/`` (git-ignored) (``--reuse`` times it
+Full scale is the county of docs/design.md (Budgets): 20,000 members, 200
+communities, 1,000 zones, 100,000 tasks and 1,000,000 participations over three years
+(``flask generate-data`` builds the same set). The SQLite file is kept in ``bench/out/`` (git-ignored) (``--reuse`` times it
 again without regenerating); PostgreSQL runs in a throw-away cluster started with
 ``scripts/pg.sh`` (or pass ``--pg-url`` to use a running server).
 

@@ -10,6 +10,7 @@ follow, and a function-level import is how a cycle hides until it bites.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,3 +160,21 @@ def test_each_rollup_module_reads_in_one_sitting():
     assert {"scope.py", "figures.py", "checklist.py", "double.py", "coverage.py",
             "findings.py", "funds.py", "home.py"} <= sizes.keys()
     assert max(sizes.values()) <= 400, sizes
+
+
+def test_every_cited_document_is_in_the_repo():
+    """Code and docs cite docs/*.md by path; each must exist in a clone, and nothing
+    may point at design notes kept outside the repo."""
+    cited, outside = set(), []
+    for folder in ("tracker", "templates", "migrations", "bench", "scripts", "docs", "tests"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.suffix not in (".py", ".html", ".md") or "__pycache__" in path.parts:
+                continue
+            text = path.read_text(encoding="utf-8")
+            cited |= set(re.findall(r"\bdocs/[\w.-]+\.md\b", text))
+            if "DESIGN.md" in text and path.name != "test_architecture.py":
+                outside.append(path.relative_to(ROOT).as_posix())
+    cited |= set(re.findall(r"\bdocs/[\w.-]+\.md\b", (ROOT / "README.md").read_text("utf-8")))
+    assert "docs/design.md" in cited
+    assert not [doc for doc in sorted(cited) if not (ROOT / doc).is_file()]
+    assert not outside, f"cite docs/design.md instead of DESIGN.md: {outside}"

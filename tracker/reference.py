@@ -1,4 +1,4 @@
-"""Reference data the app ships with: the ten categories of DESIGN.md.
+"""Reference data the app ships with: the ten categories of docs/design.md.
 
 The first data migration inserts a frozen copy of this list; tests and
 ``seed-demo`` call ``ensure_categories`` so a test database matches a migrated one.

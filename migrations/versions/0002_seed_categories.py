@@ -1,4 +1,4 @@
-"""Seed the ten reference categories of DESIGN.md.
+"""Seed the ten reference categories of docs/design.md.
 
 A frozen copy, on purpose: a migration must build the same database in five years,
 whatever `tracker/reference.py` says by then. `tests/test_migrations.py` checks

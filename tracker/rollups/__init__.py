@@ -1,10 +1,10 @@
 """Every figure the app shows, as SQL aggregates: one package, one source of truth.
 
-Official figures count approved reports only (official = approved, see
-docs/design.md): activities, quantity (完成数量) and people served (受益人数) come
-from approved TaskReports — one row per task, so a group's result is counted once;
-人次, distinct members and hours come from the ``done`` participations of tasks
-whose report is approved. Pending (待审核) figures are computed by the same
+Official figures count approved reports only (docs/design.md, invariant 2):
+activities, quantity (完成数量) and people served (受益人数) come from approved
+TaskReports — one row per task, so a group's result is counted once; 人次, distinct
+members and hours come from the ``done`` participations of tasks whose report is
+approved. Pending (待审核) figures are computed by the same
 statements and shown apart.
 
 The figures are read from two derived tables kept by ``tracker/participation.py``:

@@ -1,6 +1,6 @@
 """现场照片: optional photos on a task's report (a few) and on a finding (one).
 
-Photos are never required (DESIGN.md invariant 6): one good group photo is enough,
+Photos are never required (docs/design.md, invariant 6): one good group photo is enough,
 and the cap keeps the report from turning into a screenshot album.
 """
 from __future__ import annotations
