@@ -27,6 +27,7 @@ from ..models import (
     TaskReport,
     TaskStatus,
 )
+from ..paging import paginate
 from ..permissions import managed_community_ids
 from ..rollups import Scope
 
@@ -58,11 +59,6 @@ def _task_options():
         joinedload(Task.leader),
         joinedload(Task.report),
     )
-
-
-def _paginate(stmt, page: int, per_page: int):
-    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=per_page,
-                       error_out=False)
 
 
 def managed_communities(actor: Member) -> list[Community]:
@@ -122,7 +118,7 @@ def tasks_page(actor: Member, flt: TaskFilter, now: datetime, page: int, per_pag
         .order_by(case((past, 1), else_=0), case((past, None), else_=Task.starts_at),
                   Task.starts_at.desc(), Task.id.desc())
     )
-    return _paginate(stmt, page, per_page)
+    return paginate(stmt, page, per_page)
 
 
 def upcoming_tasks(actor: Member, now: datetime, days: int, page: int, per_page: int):
@@ -134,7 +130,7 @@ def upcoming_tasks(actor: Member, now: datetime, days: int, page: int, per_page:
         .options(*_task_options())
         .order_by(Task.starts_at, Task.id)
     )
-    return _paginate(stmt, page, per_page)
+    return paginate(stmt, page, per_page)
 
 
 def _reports(actor: Member, *conditions):
@@ -151,12 +147,12 @@ def _reports(actor: Member, *conditions):
 
 def pending_reports(actor: Member, page: int, per_page: int):
     """待审核: submitted reports, oldest first."""
-    return _paginate(_reports(actor), page, per_page)
+    return paginate(_reports(actor), page, per_page)
 
 
 def overdue_reports(actor: Member, now: datetime, days: int, page: int, per_page: int):
     """Submitted reports that have waited longer than ``days`` days."""
-    return _paginate(_reports(actor, TaskReport.submitted_at < now - timedelta(days=days)),
+    return paginate(_reports(actor, TaskReport.submitted_at < now - timedelta(days=days)),
                      page, per_page)
 
 
@@ -174,7 +170,7 @@ def stale_tasks(actor: Member, now: datetime, page: int, per_page: int):
         .options(*_task_options())
         .order_by(Task.ends_at, Task.id)
     )
-    return _paginate(stmt, page, per_page)
+    return paginate(stmt, page, per_page)
 
 
 def participants_by_task(task_ids) -> dict[int, list[Assignment]]:

@@ -25,6 +25,7 @@ from ..models import (
     TaskReport,
     TaskStatus,
 )
+from ..paging import paginate
 
 # A participation whose hours are still to be confirmed once the task has ended.
 TO_CONFIRM = (AssignmentStatus.claimed, AssignmentStatus.assigned, AssignmentStatus.checked_in)
@@ -34,11 +35,6 @@ def task_card_loads(path=None) -> list:
     """Eager loads for what a task card shows (one SELECT with LEFT JOINs)."""
     path = path or (lambda rel: joinedload(rel))
     return [path(Task.community), path(Task.zone), path(Task.category)]
-
-
-def paginate(stmt, page: int, per_page: int):
-    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=per_page,
-                       error_out=False)
 
 
 # --- open tasks ------------------------------------------------------------------
