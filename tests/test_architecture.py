@@ -65,9 +65,9 @@ def import_graph() -> dict[str, set[str]]:
     return {module: imports_of(module, path, set(files)) for module, path in files.items()}
 
 
-def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """One cycle (as a path a → … → a) for each group of modules that import each
-    other (strongly connected components, Tarjan's algorithm)."""
+def cycles(graph: dict[str, set[str]]) -> list[tuple[list[str], list[str]]]:
+    """For each group of modules that import each other (a strongly connected
+    component, Tarjan's algorithm): one cycle as a path a → … → a, and the group."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -98,7 +98,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     for node in sorted(graph):
         if node not in index:
             visit(node)
-    return [_a_cycle_in(graph, group) for group in groups]
+    return [(_a_cycle_in(graph, group), sorted(group)) for group in groups]
 
 
 def _a_cycle_in(graph: dict[str, set[str]], group: set[str]) -> list[str]:
@@ -145,12 +145,14 @@ def test_the_graph_sees_every_kind_of_import(tmp_path):
 
 def test_the_cycle_finder_names_a_cycle():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"e2"}, "e2": {"e"}}
-    assert sorted(cycles(graph)) == [["a", "b", "c", "a"], ["e", "e2", "e"]]
+    assert sorted(cycles(graph)) == [(["a", "b", "c", "a"], ["a", "b", "c"]),
+                                     (["e", "e2", "e"], ["e", "e2"])]
 
 
 def test_no_import_cycle_in_tracker():
     found = cycles(import_graph())
-    assert not found, "import cycles in tracker:\n" + "\n".join(" → ".join(c) for c in found)
+    assert not found, "import cycles in tracker:\n" + "\n".join(
+        " → ".join(path) + f"  (the knot: {', '.join(group)})" for path, group in found)
 
 
 def test_each_rollup_module_reads_in_one_sitting():
