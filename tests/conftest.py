@@ -1,6 +1,12 @@
-"""Fixtures: an app per test on an isolated database (SQLite file, or PostgreSQL
-when TEST_DATABASE_URL is set), a client, a login helper, a small world, and a
-SQL statement counter."""
+"""Fixtures: an app on an isolated database (SQLite, or PostgreSQL when
+TEST_DATABASE_URL is set), a client, a login helper, a small world, and a SQL
+statement counter.
+
+Each test gets the database exactly as a fresh ``create_all`` + ``ensure_categories``
+leaves it (or, with ``world``, plus the small world), but not by building it: each
+xdist worker keeps one app per distinct configuration and puts a snapshot of the
+database back before each test — see tests/dbstate.py and docs/testing.md.
+"""
 from __future__ import annotations
 
 import os
@@ -8,20 +14,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event
 
 from tests import factories as f
-from tracker import create_app
+from tests.dbstate import WorkerDatabases, sync_limiter
 from tracker.extensions import db
 from tracker.models import Role
-from tracker.reference import ensure_categories
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
 def pytest_configure(config):
     """Under pytest-xdist each worker gets its own PostgreSQL database, so the
-    per-test TRUNCATE of one worker never empties another worker's tables."""
+    per-test restore of one worker never empties another worker's tables."""
     global PG_URL
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not PG_URL or not worker:
@@ -39,24 +44,12 @@ def pytest_configure(config):
     os.environ["TEST_DATABASE_URL"] = PG_URL
 
 
-def _reset_postgres(app) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    db.session.commit()
-
-
 @pytest.fixture(scope="session")
-def _pg_schema():
-    """On PostgreSQL, build the schema once per run; tests truncate between them."""
-    if not PG_URL:
-        yield
-        return
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": PG_URL})
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        db.session.commit()
-    yield
+def _databases():
+    """This worker's cached apps and database snapshots (tests/dbstate.py)."""
+    databases = WorkerDatabases(PG_URL)
+    yield databases
+    databases.close()
 
 
 @pytest.fixture
@@ -66,29 +59,24 @@ def app_config(tmp_path):
 
 
 @pytest.fixture
-def app(tmp_path, _pg_schema, app_config):
-    url = PG_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    config = {
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-        "SERVER_NAME": "localhost",
-    }
-    config.update(app_config)
-    app = create_app(config)
+def _cached_app(_databases, app_config):
+    if "SQLALCHEMY_DATABASE_URI" in app_config:
+        pytest.fail("app_config cannot choose the database: use "
+                    "tests.scratch_db.fresh_database and create_app for a database of your own")
+    return _databases.app_for(app_config)
+
+
+@pytest.fixture
+def app(tmp_path, _databases, _cached_app, app_config):
+    """The app for this test's configuration, on a database holding only the schema and
+    the reference categories; its own app context, config and upload folder."""
+    _databases.restore(_cached_app, "base")
+    app = _cached_app.app
+    _cached_app.restore_config(tmp_path, app_config)
+    sync_limiter(app)
     with app.app_context():
-        if PG_URL:
-            _reset_postgres(app)
-        else:
-            db.create_all()
-        ensure_categories()
-        db.session.commit()
         yield app
         db.session.remove()
-        if not PG_URL:
-            db.engine.dispose()
 
 
 @pytest.fixture
@@ -132,8 +120,7 @@ class World:
     other_task: object  # in the other community
 
 
-@pytest.fixture
-def world(app) -> World:
+def _build_world() -> World:
     unit = f.unit("县商务局")
     com = f.community("解放路社区")
     other = f.community("建设路社区")
@@ -156,6 +143,29 @@ def world(app) -> World:
     db.session.commit()
     return World(unit, com, other, item, other_item, admin, liaison, other_liaison, member,
                  other_member, leader, task, past, other_task)
+
+
+# The world's times are relative to when it was built ("starts in two days"): a
+# snapshot of it is used for at most this long, and never on another (local) day.
+WORLD_MAX_AGE = 30.0
+
+
+@pytest.fixture
+def world(app, _databases, _cached_app) -> World:
+    """A small world, committed. Built once, then put back from a snapshot for each test
+    (at most WORLD_MAX_AGE seconds old); the objects are loaded into this test's
+    session and expired, as the commit at the end of building them would leave them."""
+    snapshot = _databases.fresh("world", WORLD_MAX_AGE)
+    if snapshot is None:
+        built = _build_world()
+        ids = {name: (type(obj), obj.id) for name, obj in vars(built).items()}
+        db.session.expire_all()  # reading the ids loaded them; the commit had expired them
+        _databases.take(_cached_app, "world", data=ids)
+        return built
+    _databases.restore(_cached_app, "world")
+    built = World(**{name: db.session.get(cls, id_) for name, (cls, id_) in snapshot.data.items()})
+    db.session.expire_all()
+    return built
 
 
 class QueryCounter:

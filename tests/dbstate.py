@@ -1,0 +1,254 @@
+"""The mechanics behind the ``app`` and ``world`` fixtures of tests/conftest.py: one app
+per distinct configuration per worker, and database snapshots put back before each test.
+
+Why: building an app (URL rules, extensions) and a schema (109 statements) for every
+one of ~2,200 tests was most of the suite's time (docs/testing.md). Now, per xdist
+worker:
+
+* ``WorkerDatabases.app_for(overrides)`` returns the cached app for that configuration
+  (the key is the whole config create_app would see, environment included), building
+  it the first time. Before each test its config is put back to the state right after
+  create_app, so what one test writes into ``app.config`` never reaches the next.
+* A *snapshot* is a database state: ``base`` (the schema and the reference categories,
+  as ``create_all`` + ``ensure_categories`` leave it) and ``world`` (base plus the small
+  world of conftest.py). ``restore`` puts one back, whole, before a test:
+
+  - SQLite: the database of each cached app is a file on tmpfs (/dev/shm); a snapshot
+    is an in-memory copy, written back over the file with the sqlite3 backup API — in
+    place, under SQLite's own locks, so no connection is left pointing at a deleted
+    file. The pool is emptied first: every test starts on new connections.
+  - PostgreSQL: the worker has its own database; a snapshot is a schema of its own
+    (``snapshot_base``, ``snapshot_world``) holding a copy of each table that had
+    rows, plus the sequences' positions. ``restore`` is one round trip: DELETE from
+    every table (children first), INSERT … SELECT from the snapshot, setval.
+
+Nothing of a test survives into the next: every table is rewritten from a snapshot
+that no test can reach.
+"""
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import event, text
+
+from tracker import create_app
+from tracker.config import load_config
+from tracker.extensions import db, limiter
+from tracker.reference import ensure_categories
+from tracker.timeutil import local_today
+
+# Settings every test app gets; a module's ``app_config`` fixture overrides them.
+BASE_CONFIG = {
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+    "SERVER_NAME": "localhost",
+}
+# Read per request (never at create_app), so set per test instead of keying the app.
+PER_TEST_KEYS = ("UPLOAD_FOLDER",)
+
+
+def scratch_root() -> str:
+    """tmpfs when there is one: test databases are thrown away anyway."""
+    shm = "/dev/shm"
+    if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK):
+        return shm
+    return tempfile.gettempdir()
+
+
+def _no_fsync(dbapi_connection, _record) -> None:
+    """Test databases only (never the app's settings): no fsync on a tmpfs file."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=OFF")
+    cursor.close()
+
+
+@dataclass
+class CachedApp:
+    app: object
+    engine: object
+    config: dict  # app.config right after create_app
+
+    def restore_config(self, tmp_path: Path, overrides: dict) -> None:
+        self.app.config.clear()
+        self.app.config.update(copy.deepcopy(self.config))
+        self.app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+        for name in PER_TEST_KEYS:
+            if name in overrides:
+                self.app.config[name] = overrides[name]
+
+
+def sync_limiter(app) -> None:
+    """Flask-Limiter keeps ``enabled`` and its storage on the one global Limiter; a new
+    app per test used to set both afresh. Do the same for a cached app: its own
+    RATELIMIT_ENABLED, and an empty memory storage."""
+    limiter.enabled = app.config.get("RATELIMIT_ENABLED", True)
+    if limiter._storage is not None:
+        limiter.reset()
+
+
+@dataclass
+class Snapshot:
+    name: str
+    taken_at: float  # time.monotonic()
+    day: object  # local_today() when taken
+    sqlite: sqlite3.Connection | None = None
+    pg_restore_sql: str | None = None
+    data: object = None  # what the builder returned (e.g. the world's ids)
+
+
+class WorkerDatabases:
+    """Per worker: the cached apps and the snapshots."""
+
+    def __init__(self, pg_url: str | None):
+        self.pg_url = pg_url
+        self.apps: dict[str, CachedApp] = {}
+        self.snapshots: dict[str, Snapshot] = {}
+        self._folder: Path | None = None
+        self._pg_tables: list[str] = []
+        self._pg_sequences: list[str] = []
+
+    # ---------------------------------------------------------------- apps
+
+    def app_for(self, overrides: dict) -> CachedApp:
+        config = {**BASE_CONFIG, **overrides}
+        for name in PER_TEST_KEYS:
+            config.pop(name, None)
+        key = repr(sorted((name, repr(value)) for name, value in load_config(config).items()))
+        cached = self.apps.get(key)
+        if cached is None:
+            cached = self.apps[key] = self._build_app(config, len(self.apps))
+        return cached
+
+    def _build_app(self, config: dict, number: int) -> CachedApp:
+        if self.pg_url:
+            url = self.pg_url
+        else:
+            url = f"sqlite:///{self.folder() / f'app{number}.sqlite3'}"
+        app = create_app({**config, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            engine = db.engine
+        if not self.pg_url:
+            event.listen(engine, "connect", _no_fsync)
+        cached = CachedApp(app, engine, copy.deepcopy(dict(app.config)))
+        if "base" not in self.snapshots:
+            self._build_base(cached)
+        return cached
+
+    def folder(self) -> Path:
+        if self._folder is None:
+            worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+            self._folder = Path(tempfile.mkdtemp(prefix=f"tracker-tests-{worker}-",
+                                                 dir=scratch_root()))
+        return self._folder
+
+    # ---------------------------------------------------------------- snapshots
+
+    def _build_base(self, cached: CachedApp) -> None:
+        """The schema and the reference categories, built once with the app's own code."""
+        with cached.app.app_context():
+            if self.pg_url:
+                db.drop_all()
+            db.create_all()
+            ensure_categories()
+            db.session.commit()
+            if self.pg_url:
+                self._pg_tables = [table.name for table in db.metadata.sorted_tables]
+                self._pg_sequences = db.session.scalars(text(
+                    "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) "
+                    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE c.relkind = 'S' AND n.nspname = current_schema() ORDER BY 1")).all()
+            db.session.remove()
+        self.take(cached, "base")
+
+    def take(self, cached: CachedApp, name: str, data=None) -> Snapshot:
+        """Remember the database as it is now (committed state) under `name`."""
+        snapshot = Snapshot(name, time.monotonic(), local_today(), data=data)
+        if self.pg_url:
+            snapshot.pg_restore_sql = self._pg_take(cached, name)
+        else:
+            copied = sqlite3.connect(":memory:", check_same_thread=False)
+            source = sqlite3.connect(cached.engine.url.database)
+            try:
+                source.backup(copied)
+            finally:
+                source.close()
+            snapshot.sqlite = copied
+        old = self.snapshots.pop(name, None)
+        if old is not None and old.sqlite is not None:
+            old.sqlite.close()
+        self.snapshots[name] = snapshot
+        return snapshot
+
+    def fresh(self, name: str, max_age: float) -> Snapshot | None:
+        """The snapshot `name` if it is younger than `max_age` seconds and of today."""
+        snapshot = self.snapshots.get(name)
+        if snapshot is None or time.monotonic() - snapshot.taken_at > max_age \
+                or snapshot.day != local_today():
+            return None
+        return snapshot
+
+    def restore(self, cached: CachedApp, name: str) -> None:
+        snapshot = self.snapshots[name]
+        if self.pg_url:
+            raw = cached.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute(snapshot.pg_restore_sql)  # no parameters: one simple query
+                cursor.close()
+                raw.commit()
+            finally:
+                raw.close()
+        else:
+            cached.engine.dispose()  # every test starts on new connections
+            target = sqlite3.connect(cached.engine.url.database)
+            try:
+                snapshot.sqlite.backup(target)
+            finally:
+                target.close()
+
+    def _pg_take(self, cached: CachedApp, name: str) -> str:
+        schema = f'"snapshot_{name}"'
+        raw = cached.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+            copied = []
+            for table in self._pg_tables:
+                cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")')
+                if cursor.fetchone()[0]:
+                    cursor.execute(f'CREATE TABLE {schema}."{table}" AS TABLE "{table}"')
+                    copied.append(table)
+            positions = []
+            for sequence in self._pg_sequences:
+                cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
+                last_value, is_called = cursor.fetchone()
+                positions.append((sequence, int(last_value), bool(is_called)))
+            cursor.close()
+            raw.commit()
+        finally:
+            raw.close()
+        statements = [f'DELETE FROM "{table}"' for table in reversed(self._pg_tables)]
+        statements += [f'INSERT INTO "{table}" OVERRIDING SYSTEM VALUE '
+                       f'SELECT * FROM {schema}."{table}"' for table in copied]
+        statements += [f"SELECT setval('{sequence}', {value}, {str(called).lower()})"
+                       for sequence, value, called in positions]
+        return ";\n".join(statements)
+
+    # ---------------------------------------------------------------- the end
+
+    def close(self) -> None:
+        for cached in self.apps.values():
+            cached.engine.dispose()
+        for snapshot in self.snapshots.values():
+            if snapshot.sqlite is not None:
+                snapshot.sqlite.close()
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
