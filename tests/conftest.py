@@ -15,6 +15,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.orm import class_mapper, make_transient_to_detached
 
 from tests import factories as f
 from tests.dbstate import WorkerDatabases, sync_limiter
@@ -163,9 +164,19 @@ def world(app, _databases, _cached_app) -> World:
         _databases.take(_cached_app, "world", data=ids)
         return built
     _databases.restore(_cached_app, "world")
-    built = World(**{name: db.session.get(cls, id_) for name, (cls, id_) in snapshot.data.items()})
-    db.session.expire_all()
-    return built
+    return World(**{name: _expired(cls, id_) for name, (cls, id_) in snapshot.data.items()})
+
+
+def _expired(cls, id_):
+    """The row `id_` of `cls` as a persistent object of this session with every attribute
+    expired — as the commit at the end of building the world leaves it — without a
+    statement: it loads itself on first use, like the original did."""
+    obj = class_mapper(cls).class_manager.new_instance()
+    obj.id = id_
+    make_transient_to_detached(obj)
+    db.session.add(obj)
+    db.session.expire(obj)
+    return obj
 
 
 class QueryCounter:
