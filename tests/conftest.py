@@ -10,6 +10,7 @@ database back before each test — see tests/dbstate.py and docs/testing.md.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -54,7 +55,7 @@ def _databases():
 
 
 @pytest.fixture
-def app_config(tmp_path):
+def app_config():
     """Override per test module to change settings (e.g. enable CSRF)."""
     return {}
 
@@ -68,16 +69,18 @@ def _cached_app(_databases, app_config):
 
 
 @pytest.fixture
-def app(tmp_path, _databases, _cached_app, app_config):
+def app(_databases, _cached_app, app_config):
     """The app for this test's configuration, on a database holding only the schema and
     the reference categories; its own app context, config and upload folder."""
     _databases.restore(_cached_app, "base")
     app = _cached_app.app
-    _cached_app.restore_config(tmp_path, app_config)
+    folder = _databases.test_folder()
+    _cached_app.restore_config(folder / "uploads", app_config)
     sync_limiter(app)
     with app.app_context():
         yield app
         db.session.remove()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

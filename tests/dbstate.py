@@ -75,11 +75,15 @@ class CachedApp:
     app: object
     engine: object
     config: dict  # app.config right after create_app
+    # SQLite: a connection kept open on the app's database file, through which snapshots
+    # are written back (and taken). Being open, it also keeps SQLite from deleting and
+    # re-creating the WAL files each time the pool is emptied.
+    keeper: sqlite3.Connection | None = None
 
-    def restore_config(self, tmp_path: Path, overrides: dict) -> None:
+    def restore_config(self, upload_folder: Path, overrides: dict) -> None:
         self.app.config.clear()
         self.app.config.update(copy.deepcopy(self.config))
-        self.app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+        self.app.config["UPLOAD_FOLDER"] = str(upload_folder)
         for name in PER_TEST_KEYS:
             if name in overrides:
                 self.app.config[name] = overrides[name]
@@ -114,6 +118,7 @@ class WorkerDatabases:
         self._folder: Path | None = None
         self._pg_tables: list[str] = []
         self._pg_sequences: list[str] = []
+        self._tests = 0
 
     # ---------------------------------------------------------------- apps
 
@@ -135,9 +140,10 @@ class WorkerDatabases:
         app = create_app({**config, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             engine = db.engine
+        cached = CachedApp(app, engine, copy.deepcopy(dict(app.config)))
         if not self.pg_url:
             event.listen(engine, "connect", _no_fsync)
-        cached = CachedApp(app, engine, copy.deepcopy(dict(app.config)))
+            cached.keeper = sqlite3.connect(engine.url.database, check_same_thread=False)
         if "base" not in self.snapshots:
             self._build_base(cached)
         return cached
@@ -148,6 +154,15 @@ class WorkerDatabases:
             self._folder = Path(tempfile.mkdtemp(prefix=f"tracker-tests-{worker}-",
                                                  dir=scratch_root()))
         return self._folder
+
+    def test_folder(self) -> Path:
+        """A new, empty folder for one test (its uploads go in ``uploads/`` inside, which
+        the app creates when it stores a file). Removed after the test. Not pytest's
+        tmp_path: numbering one of those costs more than many a test does."""
+        self._tests += 1
+        path = self.folder() / "tests" / str(self._tests)
+        path.mkdir(parents=True)
+        return path
 
     # ---------------------------------------------------------------- snapshots
 
@@ -175,11 +190,7 @@ class WorkerDatabases:
             snapshot.pg_restore_sql = self._pg_take(cached, name)
         else:
             copied = sqlite3.connect(":memory:", check_same_thread=False)
-            source = sqlite3.connect(cached.engine.url.database)
-            try:
-                source.backup(copied)
-            finally:
-                source.close()
+            cached.keeper.backup(copied)
             snapshot.sqlite = copied
         old = self.snapshots.pop(name, None)
         if old is not None and old.sqlite is not None:
@@ -208,11 +219,7 @@ class WorkerDatabases:
                 raw.close()
         else:
             cached.engine.dispose()  # every test starts on new connections
-            target = sqlite3.connect(cached.engine.url.database)
-            try:
-                snapshot.sqlite.backup(target)
-            finally:
-                target.close()
+            snapshot.sqlite.backup(cached.keeper)
 
     def _pg_take(self, cached: CachedApp, name: str) -> str:
         schema = f'"snapshot_{name}"'
@@ -247,6 +254,8 @@ class WorkerDatabases:
     def close(self) -> None:
         for cached in self.apps.values():
             cached.engine.dispose()
+            if cached.keeper is not None:
+                cached.keeper.close()
         for snapshot in self.snapshots.values():
             if snapshot.sqlite is not None:
                 snapshot.sqlite.close()
