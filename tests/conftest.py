@@ -16,7 +16,6 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
-from sqlalchemy.orm import class_mapper, make_transient_to_detached
 
 from tests import factories as f
 from tests.dbstate import WorkerDatabases, sync_limiter
@@ -149,37 +148,13 @@ def _build_world() -> World:
                  other_member, leader, task, past, other_task)
 
 
-# The world's times are relative to when it was built ("starts in two days"): a
-# snapshot of it is used for at most this long, and never on another (local) day.
-WORLD_MAX_AGE = 30.0
-
-
 @pytest.fixture
 def world(app, _databases, _cached_app) -> World:
-    """A small world, committed. Built once, then put back from a snapshot for each test
-    (at most WORLD_MAX_AGE seconds old); the objects are loaded into this test's
-    session and expired, as the commit at the end of building them would leave them."""
-    snapshot = _databases.fresh("world", WORLD_MAX_AGE)
-    if snapshot is None:
-        built = _build_world()
-        ids = {name: (type(obj), obj.id) for name, obj in vars(built).items()}
-        db.session.expire_all()  # reading the ids loaded them; the commit had expired them
-        _databases.take(_cached_app, "world", data=ids)
-        return built
-    _databases.restore(_cached_app, "world")
-    return World(**{name: _expired(cls, id_) for name, (cls, id_) in snapshot.data.items()})
-
-
-def _expired(cls, id_):
-    """The row `id_` of `cls` as a persistent object of this session with every attribute
-    expired — as the commit at the end of building the world leaves it — without a
-    statement: it loads itself on first use, like the original did."""
-    obj = class_mapper(cls).class_manager.new_instance()
-    obj.id = id_
-    make_transient_to_detached(obj)
-    db.session.add(obj)
-    db.session.expire(obj)
-    return obj
+    """A small world, committed. Built once; for the next tests (for 30 s, see
+    ``WorkerDatabases.built``) the database is put back to the state right after building
+    it and the objects are attached to the test's session expired, as that commit left
+    them."""
+    return _databases.built(_cached_app, "world", _build_world)
 
 
 class QueryCounter:

@@ -29,14 +29,19 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, is_dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
+from sqlalchemy.orm import class_mapper, make_transient_to_detached
 
 from tracker import create_app
 from tracker.config import load_config
@@ -53,6 +58,10 @@ BASE_CONFIG = {
 }
 # Read per request (never at create_app), so set per test instead of keying the app.
 PER_TEST_KEYS = ("UPLOAD_FOLDER",)
+# Builds kept as snapshots (the world, the reports' October) are reused for at most this
+# long, and never on another (local) day: the world's times are relative to when it was
+# built ("starts in two days").
+SNAPSHOT_MAX_AGE = 30.0
 
 
 def scratch_root() -> str:
@@ -108,6 +117,9 @@ class Snapshot:
     data: object = None  # what the builder returned (e.g. the world's ids)
 
 
+WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|TRUNCATE|CREATE|DROP|ALTER)\b", re.I)
+
+
 class WorkerDatabases:
     """Per worker: the cached apps and the snapshots."""
 
@@ -115,6 +127,12 @@ class WorkerDatabases:
         self.pg_url = pg_url
         self.apps: dict[str, CachedApp] = {}
         self.snapshots: dict[str, Snapshot] = {}
+        # What the database holds: the name of the snapshot last put back (or taken),
+        # and whether anything was written through the app's engine since.
+        self.state: str | None = None
+        self.writes = 0  # write statements seen
+        self.writes_at_state = 0  # … when `state` was last exact
+        self.writes_committed = 0  # … when a transaction last committed
         self._folder: Path | None = None
         self._pg_tables: list[str] = []
         self._pg_sequences: list[str] = []
@@ -141,6 +159,8 @@ class WorkerDatabases:
         with app.app_context():
             engine = db.engine
         cached = CachedApp(app, engine, copy.deepcopy(dict(app.config)))
+        event.listen(engine, "before_cursor_execute", self._saw_statement)
+        event.listen(engine, "commit", self._saw_commit)
         if not self.pg_url:
             event.listen(engine, "connect", _no_fsync)
             cached.keeper = sqlite3.connect(engine.url.database, check_same_thread=False)
@@ -183,8 +203,20 @@ class WorkerDatabases:
             db.session.remove()
         self.take(cached, "base")
 
+    def _saw_statement(self, _conn, _cursor, statement, *_args) -> None:
+        if WRITE.match(statement):
+            self.writes += 1
+
+    def _saw_commit(self, _conn) -> None:
+        self.writes_committed = self.writes
+
+    def _set_state(self, name: str) -> None:
+        self.state = name
+        self.writes_at_state = self.writes_committed = self.writes
+
     def take(self, cached: CachedApp, name: str, data=None) -> Snapshot:
         """Remember the database as it is now (committed state) under `name`."""
+        self._set_state(name)
         snapshot = Snapshot(name, time.monotonic(), local_today(), data=data)
         if self.pg_url:
             snapshot.pg_restore_sql = self._pg_take(cached, name)
@@ -206,8 +238,29 @@ class WorkerDatabases:
             return None
         return snapshot
 
+    def built(self, cached: CachedApp, name: str, build, max_age: float = SNAPSHOT_MAX_AGE):
+        """``build()`` (which writes and commits some data and returns the objects a
+        test uses) — or, when the very same build on the very same database state was
+        done less than `max_age` seconds ago (and today), the database put back to what
+        it was right after that build and the returned objects re-made, expired, in
+        this test's session. Anything else written first: just ``build()``."""
+        if self.state is None or self.writes != self.writes_at_state:
+            return build()  # not on a known state: nothing to reuse, nothing to keep
+        key = f"{self.state}+{name}"
+        snapshot = self.fresh(key, max_age)
+        if snapshot is not None:
+            self.restore(cached, key)
+            return _thaw(snapshot.data, {})
+        result = build()
+        if self.writes != self.writes_committed or db.session.new or db.session.dirty \
+                or db.session.deleted:
+            return result  # the build left something uncommitted: no snapshot of it
+        self.take(cached, key, data=_freeze(result))
+        return result
+
     def restore(self, cached: CachedApp, name: str) -> None:
         snapshot = self.snapshots[name]
+        self._set_state(name)
         if self.pg_url:
             raw = cached.engine.raw_connection()
             try:
@@ -222,7 +275,7 @@ class WorkerDatabases:
             snapshot.sqlite.backup(cached.keeper)
 
     def _pg_take(self, cached: CachedApp, name: str) -> str:
-        schema = f'"snapshot_{name}"'
+        schema = '"snapshot_%s"' % re.sub(r"\W", "_", name)
         raw = cached.engine.raw_connection()
         try:
             cursor = raw.cursor()
@@ -261,3 +314,66 @@ class WorkerDatabases:
                 snapshot.sqlite.close()
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- objects of a snapshot
+
+@dataclass(frozen=True)
+class _Row:
+    cls: type
+    identity: tuple
+
+
+_PLAIN = (str, int, float, bool, type(None), date, datetime, timedelta, Decimal, Enum)
+
+
+def _freeze(value):
+    """What a builder returned, with each ORM object replaced by its class and primary
+    key (read from the identity map: no statement)."""
+    if hasattr(value, "_sa_instance_state"):
+        state = inspect(value)
+        if state.identity is None:
+            raise TypeError(f"{value!r} was never flushed: a builder must commit what it returns")
+        return _Row(state.mapper.class_, state.identity)
+    if is_dataclass(value) and not isinstance(value, type):
+        return ("dataclass", type(value), {k: _freeze(v) for k, v in vars(value).items()})
+    if isinstance(value, dict):
+        return ("dict", {k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, [_freeze(v) for v in value])
+    if isinstance(value, _PLAIN):
+        return ("plain", value)
+    raise TypeError(f"cannot keep a {type(value).__name__} in a snapshot")
+
+
+def _thaw(frozen, memo: dict):
+    if isinstance(frozen, _Row):
+        if frozen not in memo:
+            memo[frozen] = _expired(frozen.cls, frozen.identity)
+        return memo[frozen]
+    kind = frozen[0]
+    if kind == "dataclass":
+        obj = frozen[1].__new__(frozen[1])
+        obj.__dict__.update({k: _thaw(v, memo) for k, v in frozen[2].items()})
+        return obj
+    if kind == "dict":
+        return {k: _thaw(v, memo) for k, v in frozen[1].items()}
+    if kind == "list":
+        return [_thaw(v, memo) for v in frozen[1]]
+    if kind == "tuple":
+        return tuple(_thaw(v, memo) for v in frozen[1])
+    return frozen[1]
+
+
+def _expired(cls, identity: tuple):
+    """The row `identity` of `cls` as a persistent object of this test's session with
+    every attribute expired — as the commit at the end of a build leaves the objects it
+    made — without a statement: it loads itself when first used, as those did."""
+    mapper = class_mapper(cls)
+    obj = mapper.class_manager.new_instance()
+    for column, value in zip(mapper.primary_key, identity):
+        setattr(obj, mapper.get_property_by_column(column).key, value)
+    make_transient_to_detached(obj)
+    db.session.add(obj)
+    db.session.expire(obj)
+    return obj
