@@ -10,16 +10,17 @@ worker:
   it the first time. Before each test its config is put back to the state right after
   create_app, so what one test writes into ``app.config`` never reaches the next.
 * A *snapshot* is a database state: ``base`` (the schema and the reference categories,
-  as ``create_all`` + ``ensure_categories`` leave it) and ``world`` (base plus the small
-  world of conftest.py). ``restore`` puts one back, whole, before a test:
+  as ``create_all`` + ``ensure_categories`` leave it), ``base+world`` (plus the small
+  world of conftest.py), ``base+october`` (plus the reports' dataset) — see ``built``.
+  ``restore`` puts one back, whole, before a test:
 
   - SQLite: the database of each cached app is a file on tmpfs (/dev/shm); a snapshot
     is an in-memory copy, written back over the file with the sqlite3 backup API — in
     place, under SQLite's own locks, so no connection is left pointing at a deleted
     file. The pool is emptied first: every test starts on new connections.
   - PostgreSQL: the worker has its own database; a snapshot is a schema of its own
-    (``snapshot_base``, ``snapshot_world``) holding a copy of each table that had
-    rows, plus the sequences' positions. ``restore`` is one round trip: DELETE from
+    (``snapshot_base``, ``snapshot_base_world``, …) holding a copy of each table that
+    had rows, plus the sequences' positions. ``restore`` is one round trip: DELETE from
     every table (children first), INSERT … SELECT from the snapshot, setval.
 
 Nothing of a test survives into the next: every table is rewritten from a snapshot
@@ -117,7 +118,15 @@ class Snapshot:
     data: object = None  # what the builder returned (e.g. the world's ids)
 
 
-WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|TRUNCATE|CREATE|DROP|ALTER)\b", re.I)
+# Statements that cannot change the data; anything else counts as a write (a CTE that
+# might insert, DDL, …). Erring on "write" only costs a real build instead of a snapshot.
+READ_ONLY = re.compile(r"\s*(SELECT|PRAGMA|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SHOW|EXPLAIN)\b",
+                       re.I)
+SEQUENCE_CALL = re.compile(r"\b(nextval|setval)\s*\(", re.I)
+
+
+def _writes(statement: str) -> bool:
+    return not READ_ONLY.match(statement) or bool(SEQUENCE_CALL.search(statement))
 
 
 class WorkerDatabases:
@@ -204,7 +213,7 @@ class WorkerDatabases:
         self.take(cached, "base")
 
     def _saw_statement(self, _conn, _cursor, statement, *_args) -> None:
-        if WRITE.match(statement):
+        if _writes(statement):
             self.writes += 1
 
     def _saw_commit(self, _conn) -> None:
