@@ -154,12 +154,23 @@ def _build_world() -> World:
 
 
 @pytest.fixture
-def world(app, _databases, _cached_app) -> World:
-    """A small world, committed. Built once; for the next tests (for 30 s, see
-    ``WorkerDatabases.built``) the database is put back to the state right after building
-    it and the objects are attached to the test's session expired, as that commit left
-    them."""
-    return _databases.built(_cached_app, "world", _build_world)
+def cached_build(app, _databases, _cached_app):
+    """cached_build(name, build) → what ``build()`` returns; ``build`` writes data and
+    commits. The first time, it runs; for the next tests (up to 30 s, the same local
+    day, starting from the same database state) the database is put back to the state
+    right after it ran and the objects it returned (ORM objects, in dataclasses, dicts,
+    lists) are re-made in this test's session, expired. See WorkerDatabases.built."""
+
+    def _cached_build(name: str, build):
+        return _databases.built(_cached_app, name, build)
+
+    return _cached_build
+
+
+@pytest.fixture
+def world(cached_build) -> World:
+    """A small world, committed (built once per 30 s, see ``cached_build``)."""
+    return cached_build("world", _build_world)
 
 
 class QueryCounter:
