@@ -24,10 +24,13 @@ FLASK := $(PY) -m flask --app wsgi
 STAMP := $(VENV)/.requirements-installed
 ARTIFACTS := test-artifacts
 PYTEST_ARGS ?=
-# Two workers (pytest-xdist): the machines have two cores. Each worker gets its own
-# PostgreSQL database (tests/conftest.py); SQLite databases are per test anyway.
+# Two workers (pytest-xdist): the machines have two cores. Each worker builds its apps
+# and its database once (its own PostgreSQL database, or SQLite files on /dev/shm) and
+# puts a snapshot back before each test (tests/dbstate.py, docs/testing.md).
+# worksteal: an idle worker takes tests queued on the other, so a long test (the
+# property test, a race) does not leave one core idle at the end. JOBS=0: one process.
 JOBS ?= 2
-PYTEST := $(PY) -m pytest -n $(JOBS) --durations=15 $(PYTEST_ARGS)
+PYTEST := $(PY) -m pytest -n $(JOBS) --dist worksteal --durations=15 $(PYTEST_ARGS)
 
 HOST ?= 127.0.0.1
 PORT ?= 5000

@@ -1,27 +1,33 @@
-"""Fixtures: an app per test on an isolated database (SQLite file, or PostgreSQL
-when TEST_DATABASE_URL is set), a client, a login helper, a small world, and a
-SQL statement counter."""
+"""Fixtures: an app on an isolated database (SQLite, or PostgreSQL when
+TEST_DATABASE_URL is set), a client, a login helper, a small world, and a SQL
+statement counter.
+
+Each test gets the database exactly as a fresh ``create_all`` + ``ensure_categories``
+leaves it (or, with ``world``, plus the small world), but not by building it: each
+xdist worker keeps one app per distinct configuration and puts a snapshot of the
+database back before each test — see tests/dbstate.py and docs/testing.md.
+"""
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event
 
 from tests import factories as f
-from tracker import create_app
+from tests.dbstate import WorkerDatabases, sync_limiter
 from tracker.extensions import db
 from tracker.models import Role
-from tracker.reference import ensure_categories
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
 def pytest_configure(config):
     """Under pytest-xdist each worker gets its own PostgreSQL database, so the
-    per-test TRUNCATE of one worker never empties another worker's tables."""
+    per-test restore of one worker never empties another worker's tables."""
     global PG_URL
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not PG_URL or not worker:
@@ -39,56 +45,41 @@ def pytest_configure(config):
     os.environ["TEST_DATABASE_URL"] = PG_URL
 
 
-def _reset_postgres(app) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    db.session.commit()
-
-
 @pytest.fixture(scope="session")
-def _pg_schema():
-    """On PostgreSQL, build the schema once per run; tests truncate between them."""
-    if not PG_URL:
-        yield
-        return
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": PG_URL})
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        db.session.commit()
-    yield
+def _databases():
+    """This worker's cached apps and database snapshots (tests/dbstate.py)."""
+    databases = WorkerDatabases(PG_URL)
+    yield databases
+    databases.close()
 
 
 @pytest.fixture
-def app_config(tmp_path):
+def app_config():
     """Override per test module to change settings (e.g. enable CSRF)."""
     return {}
 
 
 @pytest.fixture
-def app(tmp_path, _pg_schema, app_config):
-    url = PG_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    config = {
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-        "SERVER_NAME": "localhost",
-    }
-    config.update(app_config)
-    app = create_app(config)
+def _cached_app(_databases, app_config):
+    if "SQLALCHEMY_DATABASE_URI" in app_config:
+        pytest.fail("app_config cannot choose the database: use "
+                    "tests.scratch_db.fresh_database and create_app for a database of your own")
+    return _databases.app_for(app_config)
+
+
+@pytest.fixture
+def app(_databases, _cached_app, app_config):
+    """The app for this test's configuration, on a database holding only the schema and
+    the reference categories; its own app context, config and upload folder."""
+    _databases.restore(_cached_app, "base")
+    app = _cached_app.app
+    folder = _databases.test_folder()
+    _cached_app.restore_config(folder / "uploads", app_config)
+    sync_limiter(app)
     with app.app_context():
-        if PG_URL:
-            _reset_postgres(app)
-        else:
-            db.create_all()
-        ensure_categories()
-        db.session.commit()
         yield app
         db.session.remove()
-        if not PG_URL:
-            db.engine.dispose()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
@@ -102,11 +93,16 @@ def runner(app):
 
 
 @pytest.fixture
-def login(client):
+def login(client, app):
     """login(member) signs the test client in as that member."""
+    cookies = (app.config["SESSION_COOKIE_NAME"],
+               app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
 
     def _login(member, password: str = f.PASSWORD):
-        client.post("/auth/logout")
+        # Log out whoever is in. A client without a cookie yet has nobody to log out
+        # (the POST would only be redirected to the login page): skip that request.
+        if any(client.get_cookie(name) is not None for name in cookies):
+            client.post("/auth/logout")
         response = client.post("/auth/login", data={"phone": member.phone, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return member
@@ -132,8 +128,7 @@ class World:
     other_task: object  # in the other community
 
 
-@pytest.fixture
-def world(app) -> World:
+def _build_world() -> World:
     unit = f.unit("县商务局")
     com = f.community("解放路社区")
     other = f.community("建设路社区")
@@ -156,6 +151,26 @@ def world(app) -> World:
     db.session.commit()
     return World(unit, com, other, item, other_item, admin, liaison, other_liaison, member,
                  other_member, leader, task, past, other_task)
+
+
+@pytest.fixture
+def cached_build(app, _databases, _cached_app):
+    """cached_build(name, build) → what ``build()`` returns; ``build`` writes data and
+    commits. The first time, it runs; for the next tests (up to 30 s, the same local
+    day, starting from the same database state) the database is put back to the state
+    right after it ran and the objects it returned (ORM objects, in dataclasses, dicts,
+    lists) are re-made in this test's session, expired. See WorkerDatabases.built."""
+
+    def _cached_build(name: str, build):
+        return _databases.built(_cached_app, name, build)
+
+    return _cached_build
+
+
+@pytest.fixture
+def world(cached_build) -> World:
+    """A small world, committed (built once per 30 s, see ``cached_build``)."""
+    return cached_build("world", _build_world)
 
 
 class QueryCounter:

@@ -4,5 +4,7 @@ from tests.reports import dataset
 
 
 @pytest.fixture
-def october(app):
-    return dataset.build()
+def october(cached_build):
+    """The October 2022 dataset, committed (built once, then put back from a snapshot:
+    see ``cached_build`` in tests/conftest.py)."""
+    return cached_build("october", dataset.build)

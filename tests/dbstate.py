@@ -1,0 +1,392 @@
+"""The mechanics behind the ``app`` and ``world`` fixtures of tests/conftest.py: one app
+per distinct configuration per worker, and database snapshots put back before each test.
+
+Why: building an app (URL rules, extensions) and a schema (109 statements) for every
+one of ~2,200 tests was most of the suite's time (docs/testing.md). Now, per xdist
+worker:
+
+* ``WorkerDatabases.app_for(overrides)`` returns the cached app for that configuration
+  (the key is the whole config create_app would see, environment included), building
+  it the first time. Before each test its config is put back to the state right after
+  create_app, so what one test writes into ``app.config`` never reaches the next.
+* A *snapshot* is a database state: ``base`` (the schema and the reference categories,
+  as ``create_all`` + ``ensure_categories`` leave it), ``base+world`` (plus the small
+  world of conftest.py), ``base+october`` (plus the reports' dataset) — see ``built``.
+  ``restore`` puts one back, whole, before a test:
+
+  - SQLite: the database of each cached app is a file on tmpfs (/dev/shm); a snapshot
+    is an in-memory copy, written back over the file with the sqlite3 backup API — in
+    place, under SQLite's own locks, so no connection is left pointing at a deleted
+    file. The pool is emptied first: every test starts on new connections.
+  - PostgreSQL: the worker has its own database; a snapshot is a schema of its own
+    (``snapshot_base``, ``snapshot_base_world``, …) holding a copy of each table that
+    had rows, plus the sequences' positions. ``restore`` is one round trip: DELETE from
+    every table (children first), INSERT … SELECT from the snapshot, setval.
+
+Nothing of a test survives into the next: every table is rewritten from a snapshot
+that no test can reach.
+"""
+from __future__ import annotations
+
+import copy
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import time
+from dataclasses import dataclass, is_dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+
+from sqlalchemy import event, inspect, text
+from sqlalchemy.orm import class_mapper, make_transient_to_detached
+
+from tracker import create_app
+from tracker.config import load_config
+from tracker.extensions import db, limiter
+from tracker.reference import ensure_categories
+from tracker.timeutil import local_today
+
+# Settings every test app gets; a module's ``app_config`` fixture overrides them.
+BASE_CONFIG = {
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+    "SERVER_NAME": "localhost",
+}
+# Read per request (never at create_app), so set per test instead of keying the app.
+PER_TEST_KEYS = ("UPLOAD_FOLDER",)
+# Builds kept as snapshots (the world, the reports' October) are reused for at most this
+# long, and never on another (local) day: the world's times are relative to when it was
+# built ("starts in two days").
+SNAPSHOT_MAX_AGE = 30.0
+
+
+def scratch_root() -> str:
+    """tmpfs when there is a roomy one (a container's may have 64 MB): test databases
+    are thrown away anyway. Otherwise the usual temp folder."""
+    shm = "/dev/shm"
+    try:
+        if os.access(shm, os.W_OK | os.X_OK) and shutil.disk_usage(shm).free > 512 * 2**20:
+            return shm
+    except OSError:
+        pass
+    return tempfile.gettempdir()
+
+
+def _no_fsync(dbapi_connection, _record) -> None:
+    """Test databases only (never the app's settings): no fsync on a tmpfs file."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=OFF")
+    cursor.close()
+
+
+@dataclass
+class CachedApp:
+    app: object
+    engine: object
+    config: dict  # app.config right after create_app
+    # SQLite: a connection kept open on the app's database file, through which snapshots
+    # are written back (and taken). Being open, it also keeps SQLite from deleting and
+    # re-creating the WAL files each time the pool is emptied.
+    keeper: sqlite3.Connection | None = None
+
+    def restore_config(self, upload_folder: Path, overrides: dict) -> None:
+        self.app.config.clear()
+        self.app.config.update(copy.deepcopy(self.config))
+        self.app.config["UPLOAD_FOLDER"] = str(upload_folder)
+        for name in PER_TEST_KEYS:
+            if name in overrides:
+                self.app.config[name] = overrides[name]
+
+
+def sync_limiter(app) -> None:
+    """Flask-Limiter keeps ``enabled`` and its storage on the one global Limiter; a new
+    app per test used to set both afresh. Do the same for a cached app: its own
+    RATELIMIT_ENABLED, and an empty memory storage."""
+    limiter.enabled = app.config.get("RATELIMIT_ENABLED", True)
+    if limiter._storage is not None:
+        limiter.reset()
+
+
+@dataclass
+class Snapshot:
+    name: str
+    taken_at: float  # time.monotonic()
+    day: object  # local_today() when taken
+    sqlite: sqlite3.Connection | None = None
+    pg_restore_sql: str | None = None
+    data: object = None  # what the builder returned (e.g. the world's ids)
+
+
+# Statements that cannot change the data; anything else counts as a write (a CTE that
+# might insert, DDL, …). Erring on "write" only costs a real build instead of a snapshot.
+READ_ONLY = re.compile(r"\s*(SELECT|PRAGMA|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SHOW|EXPLAIN)\b",
+                       re.I)
+SEQUENCE_CALL = re.compile(r"\b(nextval|setval)\s*\(", re.I)
+
+
+def _writes(statement: str) -> bool:
+    return not READ_ONLY.match(statement) or bool(SEQUENCE_CALL.search(statement))
+
+
+class WorkerDatabases:
+    """Per worker: the cached apps and the snapshots."""
+
+    def __init__(self, pg_url: str | None):
+        self.pg_url = pg_url
+        self.apps: dict[str, CachedApp] = {}
+        self.snapshots: dict[str, Snapshot] = {}
+        # What the database holds: the name of the snapshot last put back (or taken),
+        # and whether anything was written through the app's engine since.
+        self.state: str | None = None
+        self.writes = 0  # write statements seen
+        self.writes_at_state = 0  # … when `state` was last exact
+        self.writes_committed = 0  # … when a transaction last committed
+        self._folder: Path | None = None
+        self._pg_tables: list[str] = []
+        self._pg_sequences: list[str] = []
+        self._tests = 0
+
+    # ---------------------------------------------------------------- apps
+
+    def app_for(self, overrides: dict) -> CachedApp:
+        config = {**BASE_CONFIG, **overrides}
+        for name in PER_TEST_KEYS:
+            config.pop(name, None)
+        key = repr(sorted((name, repr(value)) for name, value in load_config(config).items()))
+        cached = self.apps.get(key)
+        if cached is None:
+            cached = self.apps[key] = self._build_app(config, len(self.apps))
+        return cached
+
+    def _build_app(self, config: dict, number: int) -> CachedApp:
+        if self.pg_url:
+            url = self.pg_url
+        else:
+            url = f"sqlite:///{self.folder() / f'app{number}.sqlite3'}"
+        app = create_app({**config, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            engine = db.engine
+        cached = CachedApp(app, engine, copy.deepcopy(dict(app.config)))
+        event.listen(engine, "before_cursor_execute", self._saw_statement)
+        event.listen(engine, "commit", self._saw_commit)
+        if not self.pg_url:
+            event.listen(engine, "connect", _no_fsync)
+            cached.keeper = sqlite3.connect(engine.url.database, check_same_thread=False)
+        if "base" not in self.snapshots:
+            self._build_base(cached)
+        return cached
+
+    def folder(self) -> Path:
+        if self._folder is None:
+            worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+            self._folder = Path(tempfile.mkdtemp(prefix=f"tracker-tests-{worker}-",
+                                                 dir=scratch_root()))
+        return self._folder
+
+    def test_folder(self) -> Path:
+        """A new, empty folder for one test (its uploads go in ``uploads/`` inside, which
+        the app creates when it stores a file). Removed after the test. Not pytest's
+        tmp_path: numbering one of those costs more than many a test does."""
+        self._tests += 1
+        path = self.folder() / "tests" / str(self._tests)
+        path.mkdir(parents=True)
+        return path
+
+    # ---------------------------------------------------------------- snapshots
+
+    def _build_base(self, cached: CachedApp) -> None:
+        """The schema and the reference categories, built once with the app's own code."""
+        with cached.app.app_context():
+            if self.pg_url:
+                db.drop_all()
+            db.create_all()
+            ensure_categories()
+            db.session.commit()
+            if self.pg_url:
+                self._pg_tables = [table.name for table in db.metadata.sorted_tables]
+                self._pg_sequences = db.session.scalars(text(
+                    "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) "
+                    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE c.relkind = 'S' AND n.nspname = current_schema() ORDER BY 1")).all()
+            db.session.remove()
+        self.take(cached, "base")
+
+    def _saw_statement(self, _conn, _cursor, statement, *_args) -> None:
+        if _writes(statement):
+            self.writes += 1
+
+    def _saw_commit(self, _conn) -> None:
+        self.writes_committed = self.writes
+
+    def _set_state(self, name: str) -> None:
+        self.state = name
+        self.writes_at_state = self.writes_committed = self.writes
+
+    def take(self, cached: CachedApp, name: str, data=None) -> Snapshot:
+        """Remember the database as it is now (committed state) under `name`."""
+        self._set_state(name)
+        snapshot = Snapshot(name, time.monotonic(), local_today(), data=data)
+        if self.pg_url:
+            snapshot.pg_restore_sql = self._pg_take(cached, name)
+        else:
+            copied = sqlite3.connect(":memory:", check_same_thread=False)
+            cached.keeper.backup(copied)
+            snapshot.sqlite = copied
+        old = self.snapshots.pop(name, None)
+        if old is not None and old.sqlite is not None:
+            old.sqlite.close()
+        self.snapshots[name] = snapshot
+        return snapshot
+
+    def fresh(self, name: str, max_age: float) -> Snapshot | None:
+        """The snapshot `name` if it is younger than `max_age` seconds and of today."""
+        snapshot = self.snapshots.get(name)
+        if snapshot is None or time.monotonic() - snapshot.taken_at > max_age \
+                or snapshot.day != local_today():
+            return None
+        return snapshot
+
+    def built(self, cached: CachedApp, name: str, build, max_age: float = SNAPSHOT_MAX_AGE):
+        """``build()`` (which writes and commits some data and returns the objects a
+        test uses) — or, when the very same build on the very same database state was
+        done less than `max_age` seconds ago (and today), the database put back to what
+        it was right after that build and the returned objects re-made, expired, in
+        this test's session. Anything else written first: just ``build()``."""
+        if self.state is None or self.writes != self.writes_at_state:
+            return build()  # not on a known state: nothing to reuse, nothing to keep
+        key = f"{self.state}+{name}"
+        snapshot = self.fresh(key, max_age)
+        if snapshot is not None:
+            self.restore(cached, key)
+            return _thaw(snapshot.data, {})
+        result = build()
+        if self.writes != self.writes_committed or db.session.new or db.session.dirty \
+                or db.session.deleted:
+            return result  # the build left something uncommitted: no snapshot of it
+        self.take(cached, key, data=_freeze(result))
+        return result
+
+    def restore(self, cached: CachedApp, name: str) -> None:
+        snapshot = self.snapshots[name]
+        self._set_state(name)
+        if self.pg_url:
+            raw = cached.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute(snapshot.pg_restore_sql)  # no parameters: one simple query
+                cursor.close()
+                raw.commit()
+            finally:
+                raw.close()
+        else:
+            cached.engine.dispose()  # every test starts on new connections
+            snapshot.sqlite.backup(cached.keeper)
+
+    def _pg_take(self, cached: CachedApp, name: str) -> str:
+        schema = '"snapshot_%s"' % re.sub(r"\W", "_", name)
+        raw = cached.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+            copied = []
+            for table in self._pg_tables:
+                cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")')
+                if cursor.fetchone()[0]:
+                    cursor.execute(f'CREATE TABLE {schema}."{table}" AS TABLE "{table}"')
+                    copied.append(table)
+            positions = []
+            for sequence in self._pg_sequences:
+                cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
+                last_value, is_called = cursor.fetchone()
+                positions.append((sequence, int(last_value), bool(is_called)))
+            cursor.close()
+            raw.commit()
+        finally:
+            raw.close()
+        statements = [f'DELETE FROM "{table}"' for table in reversed(self._pg_tables)]
+        statements += [f'INSERT INTO "{table}" OVERRIDING SYSTEM VALUE '
+                       f'SELECT * FROM {schema}."{table}"' for table in copied]
+        statements += [f"SELECT setval('{sequence}', {value}, {str(called).lower()})"
+                       for sequence, value, called in positions]
+        return ";\n".join(statements)
+
+    # ---------------------------------------------------------------- the end
+
+    def close(self) -> None:
+        for cached in self.apps.values():
+            cached.engine.dispose()
+            if cached.keeper is not None:
+                cached.keeper.close()
+        for snapshot in self.snapshots.values():
+            if snapshot.sqlite is not None:
+                snapshot.sqlite.close()
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- objects of a snapshot
+
+@dataclass(frozen=True)
+class _Row:
+    cls: type
+    identity: tuple
+
+
+_PLAIN = (str, int, float, bool, type(None), date, datetime, timedelta, Decimal, Enum)
+
+
+def _freeze(value):
+    """What a builder returned, with each ORM object replaced by its class and primary
+    key (read from the identity map: no statement)."""
+    if hasattr(value, "_sa_instance_state"):
+        state = inspect(value)
+        if state.identity is None:
+            raise TypeError(f"{value!r} was never flushed: a builder must commit what it returns")
+        return _Row(state.mapper.class_, state.identity)
+    if is_dataclass(value) and not isinstance(value, type):
+        return ("dataclass", type(value), {k: _freeze(v) for k, v in vars(value).items()})
+    if isinstance(value, dict):
+        return ("dict", {k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, [_freeze(v) for v in value])
+    if isinstance(value, _PLAIN):
+        return ("plain", value)
+    raise TypeError(f"cannot keep a {type(value).__name__} in a snapshot")
+
+
+def _thaw(frozen, memo: dict):
+    if isinstance(frozen, _Row):
+        if frozen not in memo:
+            memo[frozen] = _expired(frozen.cls, frozen.identity)
+        return memo[frozen]
+    kind = frozen[0]
+    if kind == "dataclass":
+        obj = frozen[1].__new__(frozen[1])
+        obj.__dict__.update({k: _thaw(v, memo) for k, v in frozen[2].items()})
+        return obj
+    if kind == "dict":
+        return {k: _thaw(v, memo) for k, v in frozen[1].items()}
+    if kind == "list":
+        return [_thaw(v, memo) for v in frozen[1]]
+    if kind == "tuple":
+        return tuple(_thaw(v, memo) for v in frozen[1])
+    return frozen[1]
+
+
+def _expired(cls, identity: tuple):
+    """The row `identity` of `cls` as a persistent object of this test's session with
+    every attribute expired — as the commit at the end of a build leaves the objects it
+    made — without a statement: it loads itself when first used, as those did."""
+    mapper = class_mapper(cls)
+    obj = mapper.class_manager.new_instance()
+    for column, value in zip(mapper.primary_key, identity):
+        setattr(obj, mapper.get_property_by_column(column).key, value)
+    make_transient_to_detached(obj)
+    db.session.add(obj)
+    db.session.expire(obj)
+    return obj
