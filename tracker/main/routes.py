@@ -1,4 +1,4 @@
-"""Landing redirect and the health check."""
+"""Landing redirect, liveness (/healthz) and readiness (/readyz)."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, url_for
@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from ..extensions import csrf, db, limiter
+from ..ops.schema import current_revisions, head_revisions
 
 bp = Blueprint("main", __name__)
 
@@ -31,3 +32,25 @@ def healthz():
         database = "unreachable"
     status = 200 if database == "ok" else 503
     return jsonify(status="ok" if status == 200 else "degraded", database=database), status
+
+
+@bp.get("/readyz")
+@limiter.exempt
+@csrf.exempt
+def readyz():
+    """Ready for traffic: the database answers and its schema is at the migrations' head
+    (a server started before ``flask db upgrade`` finished is not). Always JSON: a page
+    rendered from the database could not be shown when it is the database that fails."""
+    head = head_revisions()
+    try:
+        current = current_revisions(db.session.connection())
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 — any failure means "not reachable"
+        db.session.rollback()
+        return jsonify(status="not ready", database="unreachable"), 503
+    if current == head:
+        return jsonify(status="ready", database="ok", schema="current",
+                       revision=sorted(current)), 200
+    return jsonify(status="not ready", database="ok",
+                   schema="missing" if not current else "not at head",
+                   revision=sorted(current), head=sorted(head)), 503
