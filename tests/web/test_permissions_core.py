@@ -24,6 +24,7 @@ CASES = [
     Route("main.healthz", "GET", lambda w: "/healthz", everyone(anonymous=OK)),
     Route("main.readyz", "GET", lambda w: "/readyz", everyone(anonymous=OK),
           setup=_schema_at_head),
+    Route("main.too_large", "GET", lambda w: "/errors/too-large", everyone(anonymous=OK)),
     Route("auth.login", "GET", lambda w: "/auth/login", everyone(anonymous=OK)),
     Route("auth.login", "POST", lambda w: "/auth/login", everyone(anonymous=OK),
           data={"phone": "13900000000", "password": "wrong-password"}),

@@ -1,10 +1,11 @@
 """Landing redirect, liveness (/healthz) and readiness (/readyz)."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, url_for
+from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
+from ..errors import MESSAGES
 from ..extensions import csrf, db, limiter
 from ..ops.schema import current_revisions, head_revisions
 
@@ -54,3 +55,13 @@ def readyz():
     return jsonify(status="not ready", database="ok",
                    schema="missing" if not current else "not at head",
                    revision=sorted(current), head=sorted(head)), 503
+
+
+@bp.get("/errors/too-large")
+@limiter.exempt
+def too_large():
+    """The page nginx shows when it refuses an upload itself (``error_page 413`` in
+    deploy/nginx.conf): the app's own Chinese "file too large" page. nginx keeps its
+    413 status; opened directly, the page is only an explanation (200)."""
+    title, message = MESSAGES[413]()
+    return render_template("errors/error.html", code=413, title=title, message=message)
