@@ -1,6 +1,8 @@
 """Read-only queries behind the admin lists and the index counts."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -118,3 +120,47 @@ class Page:
     @property
     def next_num(self) -> int:
         return self.page + 1
+
+
+@dataclass(frozen=True)
+class SetupStep:
+    key: str  # units, communities, zones, items, members
+    count: int  # what exists now (active records; the checklist: this year's items)
+    required: bool  # zones are needed only for “双创” work
+
+    @property
+    def done(self) -> bool:
+        return self.count > 0
+
+
+@dataclass(frozen=True)
+class SetupProgress:
+    steps: list[SetupStep]
+    year: int
+    not_activated: int  # members without a password yet
+
+    @property
+    def complete(self) -> bool:
+        return all(step.done for step in self.steps if step.required)
+
+
+def setup_progress(session) -> SetupProgress:
+    """How far a new installation is set up, counted from the data (one statement)."""
+    year = local_today().year
+    row = session.execute(
+        select(
+            _count(Unit, Unit.active).label("units"),
+            _count(Community, Community.active).label("communities"),
+            _count(Zone, Zone.active).label("zones"),
+            _count(ResourceItem, ResourceItem.active, ResourceItem.year == year).label("items"),
+            _count(Member, Member.active, Member.role != Role.admin).label("members"),
+            _count(Member, Member.active, Member.role != Role.admin,
+                   Member.password_hash.is_(None)).label("not_activated"),
+        )
+    ).one()
+    steps = [SetupStep("units", row.units, True),
+             SetupStep("communities", row.communities, True),
+             SetupStep("zones", row.zones, False),
+             SetupStep("items", row.items, True),
+             SetupStep("members", row.members, True)]
+    return SetupProgress(steps, year, row.not_activated)

@@ -5,6 +5,7 @@ from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
+from ..admin.queries import setup_progress
 from ..errors import MESSAGES
 from ..extensions import csrf, db, limiter
 from ..ops.schema import current_revisions, head_revisions
@@ -16,6 +17,8 @@ bp = Blueprint("main", __name__)
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
+    if current_user.is_admin and not setup_progress(db.session).complete:
+        return redirect(url_for("admin.setup"))  # a new installation: what to set up next
     if current_user.role.value in ("liaison", "admin"):
         return redirect(url_for("manage.home"))
     return redirect(url_for("tasks.open_tasks"))
