@@ -13,6 +13,8 @@ from flask_babel import gettext as _
 from ..services import ServiceError, unit_of_work
 from ..services.installation import FirstAdmin, check_may_create, create_first_admin
 from ..services.invitations import LIFETIME, issue_links
+from .backup import BackupError, backup, restore
+from .schema import head_revisions
 
 
 def public_url(path: str) -> str | None:
@@ -67,3 +69,41 @@ def create_admin_command(phone, name, unit_name, invite, force):
         else:
             click.echo(_("激活链接（%(days)s天内有效，只能使用一次）：", days=LIFETIME.days))
             click.echo(url)
+
+
+@click.command("backup")
+@click.option("-o", "--output", required=True,
+              type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="The archive to write, e.g. /var/backups/tracker/tracker-2026-11-30.tar.gz.")
+@click.option("--snapshot", "pg_snapshot", metavar="ID",
+              help="PostgreSQL only: dump the state of this exported snapshot "
+                   "(SELECT pg_export_snapshot() in a session that stays open).")
+@with_appcontext
+def backup_command(output, pg_snapshot):
+    """Write one archive: a consistent copy of the database and the uploads folder."""
+    try:
+        manifest = backup(output, pg_snapshot=pg_snapshot)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(_("已备份到 %(path)s：数据库（%(db)s，版本 %(rev)s）和 %(n)s 个上传文件。",
+                 path=str(output), db=manifest["database"],
+                 rev=", ".join(manifest["revision"]) or "-", n=len(manifest["files"])))
+    if manifest["missing_files"]:
+        click.echo(_("警告：有 %(n)s 个照片文件在上传目录中找不到，未能备份。",
+                     n=len(manifest["missing_files"])), err=True)
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(archive):
+    """Restore a backup archive into an empty database and an empty uploads folder."""
+    try:
+        manifest = restore(archive)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(_("已恢复 %(created)s 的备份（数据库版本 %(rev)s，%(n)s 个上传文件）。",
+                 created=manifest["created_at"], rev=", ".join(manifest["revision"]) or "-",
+                 n=len(manifest["files"])))
+    if set(manifest["revision"]) != head_revisions():
+        click.echo(_("备份来自较早的版本：请运行 flask --app wsgi db upgrade。"))
