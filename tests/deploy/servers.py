@@ -166,12 +166,13 @@ def render_site(*, port: int, upstreams: list[int], logs: Path, tls: dict | None
     site = _replace(site, r"/srv/tracker/app/static/", f"{ROOT}/static/")
     site = _replace(site, r"/var/log/nginx/", f"{logs}/")
     if tls:
-        site = _replace(site, r"^    # HTTPS: listen 443 ssl http2;$",
+        # The same edit docs/deploy.md tells an operator to make, then the test's values.
+        site = _replace(site, r"^(\s*)# HTTPS: ", r"\1", re.M)
+        site = _replace(site, r"^    listen 443 ssl http2;$",
                         f"    listen 127.0.0.1:{tls['port']} ssl http2;", re.M)
-        site = _replace(site, r"^    # HTTPS: listen \[::\]:443 ssl http2;\n", "", re.M)
+        site = _replace(site, r"^    listen \[::\]:443 ssl http2;\n", "", re.M)
         site = _replace(site, r"/etc/ssl/tracker/fullchain.pem", str(tls["cert"]))
         site = _replace(site, r"/etc/ssl/tracker/privkey.pem", str(tls["key"]))
-        site = _replace(site, r"^    # HTTPS: ", "    ", re.M)
     return site
 
 
