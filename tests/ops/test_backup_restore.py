@@ -325,12 +325,12 @@ def test_restore_refuses_a_database_or_folder_that_holds_anything(backend, tmp_p
         (tmp_path / "busy").mkdir()
         (tmp_path / "busy" / "x.jpg").write_bytes(b"x")
         busy = run_flask(target, "restore", str(archive), env={"UPLOAD_FOLDER": str(tmp_path / "busy")})
-        assert busy.returncode != 0 and "not empty" in busy.stderr
+        assert busy.returncode != 0 and "上传目录不是空的" in busy.stderr
 
         assert run_flask(target, "db", "upgrade").returncode == 0
         again = run_flask(target, "restore", str(archive),
                           env={"UPLOAD_FOLDER": str(tmp_path / "fresh")})
-        assert again.returncode != 0 and "database is not empty" in again.stderr
+        assert again.returncode != 0 and "数据库不是空的" in again.stderr
         assert not (tmp_path / "fresh").exists() or not any((tmp_path / "fresh").iterdir())
 
 
@@ -354,7 +354,7 @@ def test_a_damaged_archive_is_refused_before_anything_is_written(tmp_path):
                 new.addfile(member, io.BytesIO(data))
         result = run_flask(target, "restore", str(tampered),
                            env={"UPLOAD_FOLDER": str(tmp_path / "restored")})
-        assert result.returncode != 0 and "damaged" in result.stderr
+        assert result.returncode != 0 and "备份文件已损坏" in result.stderr
         # Nothing was written: the untouched archive still restores into the same places.
         good = run_flask(target, "restore", str(archive),
                          env={"UPLOAD_FOLDER": str(tmp_path / "restored")})

@@ -32,6 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import create_engine, func, inspect, select, table, text
 from sqlalchemy.engine import Connection, Engine
 
@@ -112,7 +113,7 @@ def pg_tool(name: str) -> str:
             return str(candidate)
     found = shutil.which(name)
     if found is None:
-        raise BackupError(f"{name} not found (apt-get install postgresql-client-15)")
+        raise BackupError(_("找不到 %(name)s（请安装 postgresql-client-15）。", name=name))
     return found
 
 
@@ -130,7 +131,8 @@ def _libpq(engine: Engine) -> tuple[str, dict]:
 def _run(command: list[str], env: dict) -> None:
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
-        raise BackupError(f"{Path(command[0]).name} failed: {done.stderr.strip()[-2000:]}")
+        raise BackupError(_("%(tool)s 出错：%(error)s", tool=Path(command[0]).name,
+                            error=done.stderr.strip()[-2000:]))
 
 
 # --- backup --------------------------------------------------------------------------------
@@ -142,9 +144,9 @@ def backup(output: Path, *, pg_snapshot: str | None = None) -> dict:
     engine = db.engine
     backend = engine.dialect.name
     if backend not in DATABASE_FILE:
-        raise BackupError(f"unsupported database: {backend}")
+        raise BackupError(_("不支持的数据库：%(name)s", name=backend))
     if pg_snapshot is not None and (backend != "postgresql" or not _SNAPSHOT_ID.match(pg_snapshot)):
-        raise BackupError("--snapshot takes a PostgreSQL snapshot id (pg_export_snapshot())")
+        raise BackupError(_("--snapshot 只用于 PostgreSQL，值为 pg_export_snapshot() 给出的快照编号。"))
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     folder = Path(current_app.config["UPLOAD_FOLDER"])
@@ -223,19 +225,19 @@ def restore(archive: Path) -> dict:
     try:
         tar = tarfile.open(archive, "r:*")
     except (OSError, tarfile.TarError) as error:
-        raise BackupError(f"not a backup archive: {error}") from None
+        raise BackupError(_("这不是备份文件：%(error)s", error=str(error))) from None
     with tar, tempfile.TemporaryDirectory(prefix=".restore-",
                                           dir=_existing_parent(folder)) as tmp:
         manifest = _read_manifest(tar)
         if manifest["database"] != backend:
-            raise BackupError(f"the archive holds a {manifest['database']} database; "
-                              f"DATABASE_URL is {backend}")
+            raise BackupError(_("备份中是 %(archive)s 数据库，而 DATABASE_URL 指向 %(target)s。",
+                                archive=manifest["database"], target=backend))
         tables = inspect(engine).get_table_names()
         if tables:
-            raise BackupError(f"the database is not empty ({len(tables)} tables): "
-                              "restore only into a new, empty database")
+            raise BackupError(_("数据库不是空的（已有%(n)s张表）：只能恢复到新建的空数据库。",
+                                n=len(tables)))
         if folder.exists() and any(folder.iterdir()):
-            raise BackupError(f"the uploads folder is not empty: {folder}")
+            raise BackupError(_("上传目录不是空的：%(path)s", path=str(folder)))
         staged = _extract(tar, manifest, Path(tmp))
         dump = staged / DATABASE_FILE[backend]
         engine.dispose()
@@ -266,9 +268,9 @@ def _read_manifest(tar: tarfile.TarFile) -> dict:
         member = tar.getmember(MANIFEST)
         manifest = json.loads(tar.extractfile(member).read().decode("utf-8"))
     except (KeyError, ValueError, AttributeError):
-        raise BackupError("not a backup archive: no manifest") from None
+        raise BackupError(_("这不是备份文件：没有 manifest.json。")) from None
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"unknown archive format: {manifest.get('format')}")
+        raise BackupError(_("无法识别的备份格式：%(format)s", format=manifest.get("format")))
     return manifest
 
 
@@ -282,7 +284,7 @@ def _extract(tar: tarfile.TarFile, manifest: dict, into: Path) -> Path:
         if name == MANIFEST:
             continue
         if not member.isfile() or (name != dump_name and name not in expected):
-            raise BackupError(f"unexpected entry in the archive: {name}")
+            raise BackupError(_("备份文件中有不应有的内容：%(name)s", name=name))
         target = into / name
         target.parent.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
@@ -291,11 +293,11 @@ def _extract(tar: tarfile.TarFile, manifest: dict, into: Path) -> Path:
                 digest.update(block)
                 out.write(block)
         if name in expected and digest.hexdigest() != expected.pop(name)["sha256"]:
-            raise BackupError(f"damaged file in the archive: {name}")
+            raise BackupError(_("备份文件已损坏：%(name)s 与记录的校验值不符。", name=name))
     if expected:
-        raise BackupError(f"files missing from the archive: {sorted(expected)[:5]}")
+        raise BackupError(_("备份文件不完整，缺少：%(names)s", names=", ".join(sorted(expected)[:5])))
     if not (into / dump_name).is_file():
-        raise BackupError("the archive holds no database")
+        raise BackupError(_("备份文件中没有数据库。"))
     return into
 
 
@@ -317,4 +319,4 @@ def _check_counts(engine: Engine, manifest: dict) -> None:
     if restored != manifest["counts"]:
         wrong = sorted(name for name in set(restored) | set(manifest["counts"])
                        if restored.get(name) != manifest["counts"].get(name))
-        raise BackupError(f"restored row counts differ from the archive's: {wrong}")
+        raise BackupError(_("恢复后这些表的行数与备份记录不符：%(tables)s", tables=", ".join(wrong)))
