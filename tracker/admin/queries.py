@@ -26,6 +26,10 @@ def section_counts(session) -> dict:
             _count(ResourceItem, ResourceItem.active, ResourceItem.year == year).label("items"),
             _count(Member, Member.active).label("members"),
             _count(Member, Member.active, Member.password_hash.is_(None)).label("not_activated"),
+            # The people an admin sets up: liaisons and members, not the admins themselves.
+            _count(Member, Member.active, Member.role != Role.admin).label("people"),
+            _count(Member, Member.active, Member.role != Role.admin,
+                   Member.password_hash.is_(None)).label("people_not_activated"),
         )
     ).one()
     return {**row._asdict(), "year": year}
@@ -146,21 +150,10 @@ class SetupProgress:
 
 def setup_progress(session) -> SetupProgress:
     """How far a new installation is set up, counted from the data (one statement)."""
-    year = local_today().year
-    row = session.execute(
-        select(
-            _count(Unit, Unit.active).label("units"),
-            _count(Community, Community.active).label("communities"),
-            _count(Zone, Zone.active).label("zones"),
-            _count(ResourceItem, ResourceItem.active, ResourceItem.year == year).label("items"),
-            _count(Member, Member.active, Member.role != Role.admin).label("members"),
-            _count(Member, Member.active, Member.role != Role.admin,
-                   Member.password_hash.is_(None)).label("not_activated"),
-        )
-    ).one()
-    steps = [SetupStep("units", row.units, True),
-             SetupStep("communities", row.communities, True),
-             SetupStep("zones", row.zones, False),
-             SetupStep("items", row.items, True),
-             SetupStep("members", row.members, True)]
-    return SetupProgress(steps, year, row.not_activated)
+    counts = section_counts(session)
+    steps = [SetupStep("units", counts["units"], True),
+             SetupStep("communities", counts["communities"], True),
+             SetupStep("zones", counts["zones"], False),
+             SetupStep("items", counts["items"], True),
+             SetupStep("members", counts["people"], True)]
+    return SetupProgress(steps, counts["year"], counts["people_not_activated"])

@@ -181,16 +181,20 @@ def backup(output: Path, *, pg_snapshot: str | None = None) -> dict:
     return manifest
 
 
-def _backup_sqlite(engine: Engine, dump: Path) -> Snapshot:
-    source = sqlite3.connect(engine.url.database, timeout=30)
-    target = sqlite3.connect(dump)
+def _sqlite_copy(source_path: str | Path, target_path: str | Path) -> None:
+    """SQLite's online backup. pages=-1: the whole database in one step, under one read
+    transaction; in WAL mode writers go on meanwhile and the copy is one moment."""
+    source = sqlite3.connect(source_path, timeout=30)
+    target = sqlite3.connect(target_path)
     try:
-        # pages=-1: the whole database in one step, under one read transaction. In WAL
-        # mode writers go on meanwhile and the copy is the database at one moment.
         source.backup(target, pages=-1)
     finally:
         target.close()
         source.close()
+
+
+def _backup_sqlite(engine: Engine, dump: Path) -> Snapshot:
+    _sqlite_copy(engine.url.database, dump)
     copy = create_engine(f"sqlite:///{dump}")
     try:
         with copy.connect() as conn:
@@ -304,13 +308,7 @@ def _extract(tar: tarfile.TarFile, manifest: dict, into: Path) -> Path:
 def _restore_sqlite(engine: Engine, dump: Path) -> None:
     path = Path(engine.url.database)
     path.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(dump)
-    target = sqlite3.connect(path)
-    try:
-        source.backup(target, pages=-1)
-    finally:
-        target.close()
-        source.close()
+    _sqlite_copy(dump, path)
 
 
 def _check_counts(engine: Engine, manifest: dict) -> None:
