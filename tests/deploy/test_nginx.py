@@ -48,7 +48,7 @@ def test_the_upload_limit_is_the_apps_and_nginx_shows_the_apps_413_page(stack, v
 
     phone = visitor()
     body = b"x" * ((app_limit_mb + 1) * 1024 * 1024)
-    response = phone.post("/tasks/1/photos", data=body,
+    response = phone.post("/onsite/tasks/1/photos", data=body,
                           headers={"Content-Type": "application/octet-stream"})
     assert response.status_code == 413
     text = response.content.decode("utf-8")

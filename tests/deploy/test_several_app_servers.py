@@ -6,9 +6,10 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, text
 
 from tests.deploy.conftest import PASSWORD
+from tests.deploy.servers import wait_until
 
 # The tests' certificate is self-signed (and not checked: see conftest.Visitor).
 pytestmark = [pytest.mark.deploy,
@@ -126,5 +127,8 @@ def test_with_redis_down_the_right_password_still_logs_in(stack, visitor):
         for name in ("a", "b"):
             answer = visitor(stack.direct(name)).login(stack.world["members"][33])
             assert answer.status_code == 302, (name, answer.status_code, answer.text[:300])
+            server = stack.instances[name][0]
+            wait_until(lambda: "Swallowing error" in server.log.read_text(errors="replace"),
+                       f"the warning in instance {name}'s log")
     finally:
         stack.start_redis()

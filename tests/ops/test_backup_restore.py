@@ -23,11 +23,11 @@ import queue
 import tarfile
 import time
 import traceback
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, select, text
 
 from tests.flask_cli import run_flask
 from tests.scratch_db import BACKENDS, fresh_database
