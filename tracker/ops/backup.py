@@ -236,6 +236,8 @@ def restore(archive: Path) -> dict:
         if manifest["database"] != backend:
             raise BackupError(_("备份中是 %(archive)s 数据库，而 DATABASE_URL 指向 %(target)s。",
                                 archive=manifest["database"], target=backend))
+        if backend == "sqlite":  # a new database file's folder may not exist yet
+            Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
         tables = inspect(engine).get_table_names()
         if tables:
             raise BackupError(_("数据库不是空的（已有%(n)s张表）：只能恢复到新建的空数据库。",
@@ -246,7 +248,7 @@ def restore(archive: Path) -> dict:
         dump = staged / DATABASE_FILE[backend]
         engine.dispose()
         if backend == "sqlite":
-            _restore_sqlite(engine, dump)
+            _sqlite_copy(dump, engine.url.database)
         else:
             conninfo, env = _libpq(engine)
             _run([pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error",
@@ -303,12 +305,6 @@ def _extract(tar: tarfile.TarFile, manifest: dict, into: Path) -> Path:
     if not (into / dump_name).is_file():
         raise BackupError(_("备份文件中没有数据库。"))
     return into
-
-
-def _restore_sqlite(engine: Engine, dump: Path) -> None:
-    path = Path(engine.url.database)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _sqlite_copy(dump, path)
 
 
 def _check_counts(engine: Engine, manifest: dict) -> None:
