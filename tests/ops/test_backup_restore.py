@@ -27,7 +27,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, inspect, select, text
 
 from tests.flask_cli import run_flask
 from tests.scratch_db import BACKENDS, fresh_database
@@ -324,11 +324,16 @@ def test_restore_refuses_a_database_or_folder_that_holds_anything(backend, tmp_p
 
         (tmp_path / "busy").mkdir()
         (tmp_path / "busy" / "x.jpg").write_bytes(b"x")
-        busy = run_flask(target, "restore", str(archive), env={"UPLOAD_FOLDER": str(tmp_path / "busy")})
+        busy = run_flask(target, "restore", str(archive),
+                         env={"UPLOAD_FOLDER": str(tmp_path / "busy")})
         assert busy.returncode != 0 and "上传目录不是空的" in busy.stderr
+        engine = create_engine(target)
+        try:
+            assert inspect(engine).get_table_names() == []  # nothing was written
+        finally:
+            engine.dispose()
 
-        assert run_flask(target, "db", "upgrade").returncode == 0
-        again = run_flask(target, "restore", str(archive),
+        again = run_flask(source, "restore", str(archive),  # a database with its schema
                           env={"UPLOAD_FOLDER": str(tmp_path / "fresh")})
         assert again.returncode != 0 and "数据库不是空的" in again.stderr
         assert not (tmp_path / "fresh").exists() or not any((tmp_path / "fresh").iterdir())
