@@ -118,3 +118,18 @@ def test_the_page_for_nginx_413_is_the_apps_chinese_page(client):
     response = client.get("/errors/too-large")
     text = response.get_data(as_text=True)
     assert "文件太大" in text and "上传的文件超过了大小限制" in text
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True,
+                                         "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"}])
+def test_a_dead_limit_storage_lets_logins_through_and_says_so(client, people, caplog):
+    """Nothing listens on port 1: Redis is "down". The right password still logs in,
+    and the failure is logged (where the app's lines go: see ops/web.py)."""
+    from flask.logging import default_handler as handler
+
+    admin, _member = people
+    with caplog.at_level(logging.WARNING, logger="flask-limiter"):
+        response = client.post("/auth/login", data={"phone": admin.phone, "password": f.PASSWORD})
+    assert response.status_code == 302
+    assert any("Swallowing error" in r.getMessage() for r in caplog.records)
+    assert handler in logging.getLogger("flask-limiter").handlers
