@@ -33,7 +33,10 @@ from tests.flask_cli import run_flask
 from tests.scratch_db import BACKENDS, fresh_database
 
 WRITERS = 3
-TASKS_PER_WRITER = 40
+# Enough work that the writers are still busy when the backup (a separate, slowly
+# starting process) has finished: they are stopped by the test, not by running out.
+TASKS_PER_WRITER = 120
+PACE = 0.005  # seconds between two transactions of a writer: the same reason
 GROUP = 3  # members per task
 FUTURE_SLOTS = 12  # the task members race to claim meanwhile
 
@@ -104,6 +107,7 @@ def _writer(url: str, uploads: str, world: dict, plan: dict, stop, results) -> N
                 with unit_of_work():
                     action(*ids)
                 done += 1
+                time.sleep(PACE)
 
             def get(model, id_):
                 return db.session.get(model, id_)
@@ -142,25 +146,28 @@ def _writer(url: str, uploads: str, world: dict, plan: dict, stop, results) -> N
     results.put({"done": done, "errors": errors})
 
 
-def _audit_count(url: str) -> int:
+AUDITED = "SELECT count(*) FROM audit_event"
+APPROVED = "SELECT count(*) FROM task_report WHERE status = 'approved'"
+
+
+def _count(url: str, sql: str) -> int:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return conn.scalar(text("SELECT count(*) FROM audit_event"))
+            return conn.scalar(text(sql))
     finally:
         engine.dispose()
 
 
-def _wait_for_more_writes(url: str, than: int, writers) -> int:
-    """Poll until the writers have committed more changes (not a timing assertion:
-    the deadline only stops a hung test)."""
+def _wait_for_approvals(url: str, at_least: int, writers) -> int:
+    """Poll until the writers have approved ``at_least`` reports in all (not a timing
+    assertion: the deadline only stops a hung test). Returns the audit rows then."""
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
-        count = _audit_count(url)
-        if count >= than + 25:
-            return count
+        if _count(url, APPROVED) >= at_least:
+            return _count(url, AUDITED)
         if not any(w.is_alive() for w in writers):
-            pytest.fail("the writers stopped before the backup was taken")
+            pytest.fail("the writers stopped (or ran out of work) too early")
         time.sleep(0.1)
     pytest.fail("the writers made no progress")
 
@@ -235,7 +242,6 @@ def test_a_backup_under_load_restores_the_moment_it_was_taken(backend, tmp_path)
             fresh_database(backend, tmp_path, "restored") as target:
         assert run_flask(source, "db", "upgrade").returncode == 0
         world = _build_world(source, source_uploads)
-        start = _audit_count(source)
 
         ctx = multiprocessing.get_context("spawn")
         stop, results = ctx.Event(), ctx.Queue()
@@ -245,14 +251,14 @@ def test_a_backup_under_load_restores_the_moment_it_was_taken(backend, tmp_path)
         for writer in writers:
             writer.start()
         try:
-            before = _wait_for_more_writes(source, start, writers)
+            before = _wait_for_approvals(source, 2, writers)
             if backend == "postgresql":
                 moment, backup = _backup_in_a_pg_snapshot(source, source_uploads, world, archive)
             else:
                 backup = run_flask(source, "backup", "-o", str(archive),
                                    env={"UPLOAD_FOLDER": str(source_uploads)})
             assert backup.returncode == 0, backup.stderr[-3000:]
-            _wait_for_more_writes(source, _audit_count(source), writers)
+            _wait_for_approvals(source, _count(source, APPROVED) + 2, writers)
         finally:
             stop.set()
             outcomes = []
