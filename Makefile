@@ -6,6 +6,7 @@
 #   make test-sqlite   the whole suite on SQLite (unit, integration, browser)
 #   make test-pg       the whole suite on PostgreSQL 15 (started and stopped by scripts/pg.sh)
 #   make test-browser  only the real-browser tests (Playwright + /usr/bin/chromium)
+#   make test-deploy   nginx + two gunicorn + PostgreSQL + Redis, started for real
 #   make messages      extract msgids and update the catalogs (tracker/translations)
 #   make translations  compile the catalogs (.po → .mo; the .mo files are committed)
 #   make lint          byte-compile everything (and run ruff if it is installed)
@@ -35,10 +36,10 @@ PYTEST := $(PY) -m pytest -n $(JOBS) --dist worksteal --durations=15 $(PYTEST_AR
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help run serve test test-sqlite test-pg test-browser messages translations lint clean
+.PHONY: help run serve test test-sqlite test-pg test-browser test-deploy messages translations lint clean
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -65,22 +66,31 @@ test: $(STAMP)
 	@status=0; \
 	$(MAKE) --no-print-directory test-sqlite || status=1; \
 	$(MAKE) --no-print-directory test-pg || status=1; \
+	$(MAKE) --no-print-directory test-deploy || status=1; \
 	if [ $$status -ne 0 ]; then echo "make test: FAILED (see the runs above)" >&2; fi; \
 	exit $$status
 
 test-sqlite: $(STAMP)
 	@mkdir -p $(ARTIFACTS)
 	@echo "== tests on SQLite =="
-	env -u TEST_DATABASE_URL $(PYTEST) --junitxml=$(ARTIFACTS)/junit-sqlite.xml
+	env -u TEST_DATABASE_URL $(PYTEST) -m "not deploy" --junitxml=$(ARTIFACTS)/junit-sqlite.xml
 
 test-pg: $(STAMP)
 	@mkdir -p $(ARTIFACTS)
 	@echo "== tests on PostgreSQL 15 =="
-	scripts/pg.sh run $(PYTEST) --junitxml=$(ARTIFACTS)/junit-postgresql.xml
+	scripts/pg.sh run $(PYTEST) -m "not deploy" --junitxml=$(ARTIFACTS)/junit-postgresql.xml
 
 test-browser: $(STAMP)
 	@mkdir -p $(ARTIFACTS)
 	env -u TEST_DATABASE_URL $(PYTEST) -m browser tests/browser
+
+# One set of servers for the whole run (tests/deploy/conftest.py starts and stops them),
+# so one pytest worker; they start their own PostgreSQL cluster.
+test-deploy: $(STAMP)
+	@mkdir -p $(ARTIFACTS)
+	@echo "== deployment tests: nginx, gunicorn, PostgreSQL, Redis =="
+	env -u TEST_DATABASE_URL $(PY) -m pytest -p no:xdist --durations=10 $(PYTEST_ARGS) \
+		-m deploy tests/deploy --junitxml=$(ARTIFACTS)/junit-deploy.xml
 
 # ---------------------------------------------------------------- translations
 

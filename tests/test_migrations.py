@@ -4,16 +4,13 @@ exactly what the models describe (Alembic's autogenerate finds nothing to add).
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select
 
 from tests import factories as f
+from tests.flask_cli import ROOT, run_flask
 from tests.scratch_db import BACKENDS, fresh_database
 from tracker import create_app
 from tracker.extensions import db
@@ -29,28 +26,12 @@ from tracker.models import (
 )
 from tracker.reference import CATEGORIES
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _flask(url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "TRACKER_ENV": "production",
-        "SECRET_KEY": "migration-test-secret",
-        "DATABASE_URL": url,
-    }
-    env.pop("TEST_DATABASE_URL", None)
-    return subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-    )
-
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_upgrade_from_nothing_matches_the_models(backend, tmp_path):
     assert (ROOT / "migrations" / "env.py").exists(), "no Alembic migrations yet (migrations/)"
     with fresh_database(backend, tmp_path, "migrations") as url:
-        upgrade = _flask(url, "db", "upgrade")
+        upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
 
         engine = create_engine(url)
@@ -62,7 +43,7 @@ def test_upgrade_from_nothing_matches_the_models(backend, tmp_path):
         assert sorted(rows) == sorted((code, name) for code, name, *_ in CATEGORIES)
 
         # Nothing left for autogenerate to add or change: migrations == models.
-        check = _flask(url, "db", "check")
+        check = run_flask(url, "db", "check")
         output = check.stdout + check.stderr
         detected = [line for line in output.splitlines() if "Detected" in line]
         assert check.returncode == 0, (
@@ -71,7 +52,7 @@ def test_upgrade_from_nothing_matches_the_models(backend, tmp_path):
         )
 
         # A second upgrade is a no-op, not an error.
-        again = _flask(url, "db", "upgrade")
+        again = run_flask(url, "db", "upgrade")
         assert again.returncode == 0, again.stderr[-3000:]
 
 
@@ -92,7 +73,7 @@ def test_the_counted_rows_migration_derives_them_from_existing_work(backend, tmp
     """0003 creates the derived tables on a database that already holds work: what it
     fills in must be exactly what the application keeps up to date afterwards."""
     with fresh_database(backend, tmp_path, "counted") as url:
-        assert _flask(url, "db", "upgrade").returncode == 0
+        assert run_flask(url, "db", "upgrade").returncode == 0
         app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             unit = f.unit("县商务局")
@@ -119,7 +100,7 @@ def test_the_counted_rows_migration_derives_them_from_existing_work(backend, tmp
         kept = _counted_rows(url)
         assert len(kept[0]) == 2 and len(kept[1]) == 6  # approved + submitted, 3 done each
 
-        assert _flask(url, "db", "downgrade", "0002_seed_categories").returncode == 0
-        upgrade = _flask(url, "db", "upgrade")
+        assert run_flask(url, "db", "downgrade", "0002_seed_categories").returncode == 0
+        upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         assert _counted_rows(url) == kept

@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_security_headers(app)
     register_commands(app)
+    register_operations(app)
     return app
 
 
@@ -75,5 +76,11 @@ def register_security_headers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .cli import register
+
+    register(app)
+
+
+def register_operations(app: Flask) -> None:
+    from .ops.web import register
 
     register(app)

@@ -12,3 +12,7 @@ def register(app) -> None:
     app.cli.add_command(monthly_report_command)
     from .datagen import generate_data_command
     app.cli.add_command(generate_data_command)
+    from .ops.cli import backup_command, create_admin_command, restore_command
+    app.cli.add_command(create_admin_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -47,7 +47,8 @@ PLURAL = {"unit": "units", "community": "communities", "zone": "zones", "categor
 
 
 def _rows():
-    rows = [Route("admin.index", "GET", lambda w: "/admin/", ADMIN_ONLY)]
+    rows = [Route("admin.index", "GET", lambda w: "/admin/", ADMIN_ONLY),
+            Route("admin.setup", "GET", lambda w: "/admin/setup", ADMIN_ONLY)]
     for key, (base, rid, new_data, edit_data, setup) in SECTIONS.items():
         def edit_url(w, base=base, rid=rid):
             return f"{base}/{rid(w)}/edit"

@@ -1,6 +1,8 @@
 """Read-only queries behind the admin lists and the index counts."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -24,6 +26,10 @@ def section_counts(session) -> dict:
             _count(ResourceItem, ResourceItem.active, ResourceItem.year == year).label("items"),
             _count(Member, Member.active).label("members"),
             _count(Member, Member.active, Member.password_hash.is_(None)).label("not_activated"),
+            # The people an admin sets up: liaisons and members, not the admins themselves.
+            _count(Member, Member.active, Member.role != Role.admin).label("people"),
+            _count(Member, Member.active, Member.role != Role.admin,
+                   Member.password_hash.is_(None)).label("people_not_activated"),
         )
     ).one()
     return {**row._asdict(), "year": year}
@@ -118,3 +124,36 @@ class Page:
     @property
     def next_num(self) -> int:
         return self.page + 1
+
+
+@dataclass(frozen=True)
+class SetupStep:
+    key: str  # units, communities, zones, items, members
+    count: int  # what exists now (active records; the checklist: this year's items)
+    required: bool  # zones are needed only for “双创” work
+
+    @property
+    def done(self) -> bool:
+        return self.count > 0
+
+
+@dataclass(frozen=True)
+class SetupProgress:
+    steps: list[SetupStep]
+    year: int
+    not_activated: int  # members without a password yet
+
+    @property
+    def complete(self) -> bool:
+        return all(step.done for step in self.steps if step.required)
+
+
+def setup_progress(session) -> SetupProgress:
+    """How far a new installation is set up, counted from the data (one statement)."""
+    counts = section_counts(session)
+    steps = [SetupStep("units", counts["units"], True),
+             SetupStep("communities", counts["communities"], True),
+             SetupStep("zones", counts["zones"], False),
+             SetupStep("items", counts["items"], True),
+             SetupStep("members", counts["people"], True)]
+    return SetupProgress(steps, counts["year"], counts["people_not_activated"])

@@ -70,7 +70,15 @@ def _list(template: str, entity: Entity, query, **context):
 @bp.get("/")
 @admin_required
 def index():
-    return render_template("admin/index.html", counts=q.section_counts(db.session))
+    return render_template("admin/index.html", counts=q.section_counts(db.session),
+                           setup=q.setup_progress(db.session))
+
+
+@bp.get("/setup")
+@admin_required
+def setup():
+    """开始使用: what a new installation still needs, in order, each step a link."""
+    return render_template("admin/setup.html", progress=q.setup_progress(db.session))
 
 
 # --- 单位 -------------------------------------------------------------------------------

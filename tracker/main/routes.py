@@ -1,11 +1,14 @@
-"""Landing redirect and the health check."""
+"""Landing redirect, liveness (/healthz) and readiness (/readyz)."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, url_for
+from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
+from ..admin.queries import setup_progress
+from ..errors import MESSAGES
 from ..extensions import csrf, db, limiter
+from ..ops.schema import current_revisions, head_revisions
 
 bp = Blueprint("main", __name__)
 
@@ -14,6 +17,8 @@ bp = Blueprint("main", __name__)
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
+    if current_user.is_admin and not setup_progress(db.session).complete:
+        return redirect(url_for("admin.setup"))  # a new installation: what to set up next
     if current_user.role.value in ("liaison", "admin"):
         return redirect(url_for("manage.home"))
     return redirect(url_for("tasks.open_tasks"))
@@ -31,3 +36,35 @@ def healthz():
         database = "unreachable"
     status = 200 if database == "ok" else 503
     return jsonify(status="ok" if status == 200 else "degraded", database=database), status
+
+
+@bp.get("/readyz")
+@limiter.exempt
+@csrf.exempt
+def readyz():
+    """Ready for traffic: the database answers and its schema is at the migrations' head
+    (a server started before ``flask db upgrade`` finished is not). Always JSON: a page
+    rendered from the database could not be shown when it is the database that fails."""
+    head = head_revisions()
+    try:
+        current = current_revisions(db.session.connection())
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 — any failure means "not reachable"
+        db.session.rollback()
+        return jsonify(status="not ready", database="unreachable"), 503
+    if current == head:
+        return jsonify(status="ready", database="ok", schema="current",
+                       revision=sorted(current)), 200
+    return jsonify(status="not ready", database="ok",
+                   schema="missing" if not current else "not at head",
+                   revision=sorted(current), head=sorted(head)), 503
+
+
+@bp.get("/errors/too-large")
+@limiter.exempt
+def too_large():
+    """The page nginx shows when it refuses an upload itself (``error_page 413`` in
+    deploy/nginx.conf): the app's own Chinese "file too large" page. nginx keeps its
+    413 status; opened directly, the page is only an explanation (200)."""
+    title, message = MESSAGES[413]()
+    return render_template("errors/error.html", code=413, title=title, message=message)

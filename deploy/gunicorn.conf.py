@@ -1,0 +1,66 @@
+"""gunicorn for 社区共建任务台账: ``gunicorn -c deploy/gunicorn.conf.py wsgi:app``.
+
+Read by tracker.service (deploy/), with the app's settings in /etc/tracker/tracker.env.
+A value given on the command line wins over this file; the GUNICORN_* variables below
+let one file serve a server with other needs (docs/deploy.md).
+"""
+import multiprocessing
+import os
+
+# nginx on the same host talks to this address (deploy/nginx.conf, upstream tracker_app).
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+# Sync workers: each request holds one process, and the work is the database's. Two per
+# core plus one keeps the cores busy while some workers wait on PostgreSQL.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+
+# A monthly report for a whole county takes a few seconds; nothing takes a minute. A
+# worker stuck longer is killed and replaced. On stop or reload, requests under way
+# get graceful_timeout to finish.
+timeout = 60
+graceful_timeout = 30
+keepalive = 2
+# Replace each worker now and then (jitter: not all at once), so a slow leak in any
+# library never grows for weeks.
+max_requests = 2000
+max_requests_jitter = 200
+# The workers' heartbeat files on tmpfs: a slow disk must not make them look dead.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+# Logs to stdout/stderr: systemd's journal keeps them (journalctl -u tracker).
+# Each access line names the request id (the app sends back nginx's X-Request-ID, or
+# the one it made) and the time taken in milliseconds.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = ('%(h)s "%(r)s" %(s)s %(B)s %(M)sms rid=%({x-request-id}o)s '
+                     'for=%({x-forwarded-for}i)s "%(a)s"')
+
+# Proxy headers are believed only when the app is told it sits behind a proxy
+# (TRUSTED_PROXIES, read by the app for X-Forwarded-For/Host/Port/Proto); gunicorn's
+# own reading of X-Forwarded-Proto follows the same switch, from nginx on this host
+# only (or the addresses in GUNICORN_FORWARDED_ALLOW_IPS).
+_behind_proxy = os.environ.get("TRUSTED_PROXIES", "0").strip() not in ("", "0")
+forwarded_allow_ips = (os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+                       if _behind_proxy else "")
+
+proc_name = os.environ.get("GUNICORN_PROC_NAME", "tracker")
+# No control socket (gunicornc): nothing here uses it, and several instances on one
+# host would otherwise fight over the same default path.
+control_socket_disable = True
+
+
+def on_starting(server):
+    """Runs once, in the master process, before any worker starts.
+
+    ---- CONFIGURATION CHECKS: call them here. ----------------------------------------
+    A check that finds the settings unsafe for this server (e.g. several workers with
+    a rate-limit storage that each process keeps for itself) logs why and raises
+    SystemExit, so the service fails to start instead of running wrongly.
+    -------------------------------------------------------------------------------------
+    """
+    server.log.info("tracker: %s workers on %s; proxy headers %s", server.cfg.workers,
+                    ", ".join(server.cfg.bind),
+                    "trusted from " + ",".join(server.cfg.forwarded_allow_ips)
+                    if server.cfg.forwarded_allow_ips else "ignored")

@@ -1,0 +1,105 @@
+"""The real nginx (deploy/nginx.conf as shipped, only addresses and folders changed) in
+front of real gunicorn: static files cached for a year under versioned URLs, gzip,
+the app's Chinese page for nginx's own 413, and the public scheme and host reaching
+the links the app prints — only when the app trusts its proxy (TRUSTED_PROXIES=1)."""
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+
+from tests.deploy.conftest import HOST
+from tests.deploy.servers import ROOT, SITE, wait_until
+from tracker.config import load_config
+
+# The tests' certificate is self-signed (and not checked: see conftest.Visitor).
+pytestmark = [pytest.mark.deploy,
+              pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")]
+
+
+def test_static_files_have_versioned_urls_and_are_cached_for_a_year(stack, visitor):
+    page = visitor().get("/auth/login").text
+    digest = hashlib.sha256((ROOT / "static/css/app.css").read_bytes()).hexdigest()[:12]
+    found = re.search(r'href="(/static/css/app\.css\?v=([0-9a-f]+))"', page)
+    assert found and found.group(2) == digest, page[:800]
+
+    css = visitor().get(found.group(1), headers={"Accept-Encoding": "identity"})
+    assert css.status_code == 200
+    assert css.content == (ROOT / "static/css/app.css").read_bytes()
+    cache = css.headers["Cache-Control"]
+    assert "max-age=31536000" in cache and "immutable" in cache
+    # Served by nginx from disk: the app puts a request id on everything it answers.
+    assert "X-Request-ID" not in css.headers
+
+
+def test_text_is_gzipped(stack, visitor):
+    for path in ("/auth/login", "/static/css/app.css"):
+        response = visitor().get(path, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200
+        assert response.headers.get("Content-Encoding") == "gzip", path
+        assert "Accept-Encoding" in response.headers.get("Vary", "")
+
+
+def test_the_upload_limit_is_the_apps_and_nginx_shows_the_apps_413_page(stack, visitor):
+    limit = re.search(r"^\s*client_max_body_size (\d+)m;", SITE.read_text(), re.M)
+    app_limit_mb = load_config({"TESTING": True})["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+    assert limit and int(limit.group(1)) == app_limit_mb
+
+    phone = visitor()
+    body = b"x" * ((app_limit_mb + 1) * 1024 * 1024)
+    response = phone.post("/onsite/tasks/1/photos", data=body,
+                          headers={"Content-Type": "application/octet-stream"})
+    assert response.status_code == 413
+    text = response.content.decode("utf-8")
+    assert "文件太大" in text and "上传的文件超过了大小限制" in text
+    assert 'href="/static/css/app.css?v=' in text  # the app's page, styled
+
+
+def _issue_link(v, member_id: int) -> str:
+    """As the admin: make an invitation link for a member, return the printed link."""
+    assert v.login("13700000000").status_code == 302
+    token = v.csrf(path="/invite/manage?status=all")
+    page = v.post("/invite/manage?status=all", {"csrf_token": token, "members": [member_id]})
+    assert page.status_code == 200, page.text[:500]
+    found = re.search(r'(https?://[^"<\s]*/invite/[A-Za-z0-9_-]{20,})', page.text)
+    assert found, page.text[:2000]
+    return found.group(1)
+
+
+def test_with_a_trusted_proxy_links_carry_the_public_scheme_and_host(stack, visitor):
+    tls_port = stack.https.rsplit(":", 1)[1]
+    member = stack.world["member_ids"][0]
+    link = _issue_link(visitor(stack.https), member)
+    assert link.startswith(f"https://{HOST}:{tls_port}/invite/")
+    http_port = stack.http.rsplit(":", 1)[1]
+    assert _issue_link(visitor(stack.http), member).startswith(f"http://{HOST}:{http_port}/invite/")
+
+
+def test_without_trusting_the_proxy_its_headers_are_ignored(stack, visitor):
+    link = _issue_link(visitor(stack.untrusted), stack.world["member_ids"][0])
+    assert HOST not in link and not link.startswith("https://")
+
+
+def test_the_qr_code_of_a_task_names_the_public_address(stack, visitor):
+    from tests.deploy.test_several_app_servers import new_task
+
+    task_id = new_task(stack, slots=3)
+    v = visitor(stack.https)
+    assert v.login("13700000001").status_code == 302
+    page = v.get(f"/onsite/tasks/{task_id}/qr")
+    assert page.status_code == 200
+    assert re.search(rf"https://{re.escape(HOST)}:\d+/c/[A-Za-z0-9_-]+", page.text), page.text[:1500]
+
+
+def test_each_request_has_one_id_in_nginx_and_in_the_apps_log(stack, visitor):
+    response = visitor().get("/auth/login", headers={"X-Request-ID": "client-chosen-id-123"})
+    rid = response.headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", rid)  # nginx's own, not what the client sent
+    line = re.compile(rf'"GET /auth/login HTTP/1\.[01]" 200 \d+ \d+ms rid={rid} ')
+
+    def logged() -> bool:  # gunicorn writes the line once the response has gone out
+        return any(line.search(server.log.read_text(errors="replace"))
+                   for server, _port in stack.instances.values())
+
+    wait_until(logged, "the access log line")

@@ -1,0 +1,373 @@
+"""`flask backup` while members claim, confirm, report and upload photos in other
+processes; `flask restore` of that archive into an empty database and folder gives back
+every figure of the month and every photo file exactly as they were at the backup's
+moment — on SQLite and on PostgreSQL.
+
+How the test knows "the state at the backup's moment" without trusting the backup:
+- PostgreSQL: the test itself opens a REPEATABLE READ transaction, exports its
+  snapshot and computes the figures in it through the app's own reports; `flask
+  backup --snapshot` dumps that same snapshot. Restored figures must equal those.
+- SQLite: the online backup API's copy is the moment. The test reads the copy straight
+  out of the archive (not through `restore`), and checks that it is a real moment of
+  the source: SQLite commits one writer at a time and every change writes an audit
+  row, so the copy's audit rows must be exactly the source's first N.
+On both, writes are shown to have happened before and after the snapshot, so the
+backup ran under load, not in a quiet moment.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import multiprocessing
+import queue
+import tarfile
+import time
+import traceback
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect, select, text
+
+from tests.flask_cli import run_flask
+from tests.scratch_db import BACKENDS, fresh_database
+
+WRITERS = 3
+# Enough work that the writers are still busy when the backup (a separate, slowly
+# starting process) has finished: they are stopped by the test, not by running out.
+TASKS_PER_WRITER = 120
+PACE = 0.005  # seconds between two transactions of a writer: the same reason
+GROUP = 3  # members per task
+FUTURE_SLOTS = 12  # the task members race to claim meanwhile
+
+pytestmark = pytest.mark.slow
+
+
+def _app(url: str, uploads: Path, **extra):
+    from tracker import create_app
+
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                       "UPLOAD_FOLDER": str(uploads), "RATELIMIT_ENABLED": False, **extra})
+
+
+def _build_world(url: str, uploads: Path) -> dict:
+    """One unit working in two communities; per writer, tasks of last month's same day
+    with a leader and a group, and one upcoming task everybody claims."""
+    from tests import factories as f
+    from tracker.extensions import db
+    from tracker.models import Role
+    from tracker.timeutil import utcnow
+
+    app = _app(url, uploads)
+    with app.test_request_context("/"):
+        start = (utcnow() - timedelta(days=35)).replace(hour=1, minute=0, second=0, microsecond=0)
+        unit = f.unit("县商务局")
+        paired, double = f.community("解放路社区"), f.community("建设路社区")
+        items = [f.item(unit, paired, "environment_cleanup", year=start.year),
+                 f.item(unit, double, "ad_removal", year=start.year)]
+        liaison = f.member(unit, Role.liaison, "联络员", communities=[paired, double])
+        people = [f.member(unit, name=f"党员{i:02d}") for i in range(24)]
+        future = f.task(items[0], liaison, slots=FUTURE_SLOTS, title="下周环境整治")
+        plans = []
+        for w in range(WRITERS):
+            tasks = []
+            for i in range(TASKS_PER_WRITER):
+                group = [people[(w * 7 + i + k) % len(people)] for k in range(GROUP + 1)]
+                task = f.task(items[i % 2], liaison, starts_at=start + timedelta(minutes=i),
+                              leader=group[0], slots=GROUP, title=f"活动{w}-{i}")
+                tasks.append((task.id, group[0].id, [m.id for m in group[1:]]))
+            plans.append({"tasks": tasks, "claimers": [p.id for p in people[w::WRITERS]]})
+        db.session.commit()
+        world = {"liaison": liaison.id, "future": future.id, "plans": plans,
+                 "year": start.year, "month": start.month}
+        db.session.remove()
+        db.engine.dispose()
+    return world
+
+
+def _writer(url: str, uploads: str, world: dict, plan: dict, stop, results) -> None:
+    """Child process: work through the plan one transaction at a time until told to stop."""
+    done, errors = 0, []
+    try:
+        from tests.onsite.samples import phone_jpeg
+        from tracker.extensions import db
+        from tracker.models import Assignment, Member, Task
+        from tracker.services import ServiceError, unit_of_work
+        from tracker.services.claims import assign_member, claim_slot, confirm_participation
+        from tracker.services.photos import add_task_photo
+        from tracker.services.reviews import ReportData, approve_report, submit_report
+
+        photo = phone_jpeg(320, 240)
+        app = _app(url, Path(uploads))
+        with app.test_request_context("/"):
+            def step(action, *ids):
+                nonlocal done
+                if stop.is_set():
+                    raise StopIteration
+                with unit_of_work():
+                    action(*ids)
+                done += 1
+                time.sleep(PACE)
+
+            def get(model, id_):
+                return db.session.get(model, id_)
+
+            liaison = lambda: get(Member, world["liaison"])  # noqa: E731
+            claimers = iter(plan["claimers"])
+            try:
+                for task_id, leader_id, member_ids in plan["tasks"]:
+                    for member_id in member_ids:
+                        step(lambda m=member_id: assign_member(get(Task, task_id), get(Member, m),
+                                                               liaison()))
+                    for member_id in member_ids:
+                        step(lambda m=member_id: confirm_participation(
+                            db.session.scalar(select(Assignment).where(
+                                Assignment.task_id == task_id, Assignment.member_id == m)),
+                            get(Member, m), 60))
+                    step(lambda: add_task_photo(get(Task, task_id), get(Member, leader_id), photo))
+                    step(lambda: submit_report(get(Task, task_id), get(Member, leader_id),
+                                               ReportData(quantity=2, people_served=10,
+                                                          note="清理完毕")))
+                    step(lambda: approve_report(get(Task, task_id).report, liaison()))
+                    claimer = next(claimers, None)
+                    if claimer is not None:
+                        try:
+                            step(lambda c=claimer: claim_slot(get(Task, world["future"]),
+                                                              get(Member, c)))
+                        except ServiceError as error:  # full: the polite refusal is fine
+                            if "名额已满" not in str(error.message):
+                                raise
+            except StopIteration:
+                pass
+            db.session.remove()
+            db.engine.dispose()
+    except Exception:  # noqa: BLE001 — every failure is reported to the test
+        errors.append(traceback.format_exc())
+    results.put({"done": done, "errors": errors})
+
+
+AUDITED = "SELECT count(*) FROM audit_event"
+APPROVED = "SELECT count(*) FROM task_report WHERE status = 'approved'"
+
+
+def _count(url: str, sql: str) -> int:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(text(sql))
+    finally:
+        engine.dispose()
+
+
+def _wait_for_approvals(url: str, at_least: int, writers) -> int:
+    """Poll until the writers have approved ``at_least`` reports in all (not a timing
+    assertion: the deadline only stops a hung test). Returns the audit rows then."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if _count(url, APPROVED) >= at_least:
+            return _count(url, AUDITED)
+        if not any(w.is_alive() for w in writers):
+            pytest.fail("the writers stopped (or ran out of work) too early")
+        time.sleep(0.1)
+    pytest.fail("the writers made no progress")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _state(world: dict, *, snapshot_of=None) -> dict:
+    """Every figure of the month, as the monthly summaries say it (each unit's and each
+    community's CSV), every table's row count, and each photo's file hash — read in
+    one transaction (the app's session; ``snapshot_of`` sets its snapshot first)."""
+    from tracker.extensions import db
+    from tracker.models import Community, Photo, Unit
+    from tracker.ops.backup import _count_rows
+    from tracker.reports.csv_export import render_csv
+    from tracker.reports.summary import build_summary
+
+    if snapshot_of is not None:
+        snapshot_of()
+    year, month = world["year"], world["month"]
+    summaries = {}
+    for unit in db.session.scalars(select(Unit).order_by(Unit.name)):
+        summaries[unit.name] = render_csv(build_summary(year, month, unit=unit))
+    for community in db.session.scalars(select(Community).order_by(Community.name)):
+        summaries[community.name] = render_csv(build_summary(year, month, community=community))
+    counts = _count_rows(db.session.connection())
+    names = sorted(db.session.scalars(select(Photo.stored_name)))
+    approved = db.session.scalar(text("SELECT count(*) FROM task_report WHERE status = 'approved'"))
+    return {"summaries": summaries, "counts": counts, "photos": names, "approved": approved}
+
+
+def _read_state(url: str, uploads: Path, world: dict) -> dict:
+    app = _app(url, uploads, SQLALCHEMY_ENGINE_OPTIONS={})
+    with app.test_request_context("/"):
+        from tracker.extensions import db
+
+        state = _state(world)
+        db.session.rollback()
+        db.session.remove()
+        db.engine.dispose()
+    return state
+
+
+def _photo_hashes(uploads: Path, names: list[str]) -> dict[str, str]:
+    return {f"{n}{suffix}": _sha256(uploads / "photos" / f"{n}{suffix}")
+            for n in names for suffix in (".jpg", "_t.jpg")}
+
+
+def _backup_in_a_pg_snapshot(url: str, uploads: Path, world: dict, archive: Path):
+    """Export a snapshot, compute the state in it, back it up with --snapshot."""
+    from tracker.extensions import db
+
+    app = _app(url, uploads, SQLALCHEMY_ENGINE_OPTIONS={})
+    with app.test_request_context("/"):
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        snapshot_id = db.session.scalar(text("SELECT pg_export_snapshot()"))
+        state = _state(world)
+        result = run_flask(url, "backup", "-o", str(archive), "--snapshot", snapshot_id,
+                           env={"UPLOAD_FOLDER": str(uploads)})
+        db.session.rollback()
+        db.session.remove()
+        db.engine.dispose()
+    return state, result
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_backup_under_load_restores_the_moment_it_was_taken(backend, tmp_path):
+    source_uploads, restored_uploads = tmp_path / "uploads", tmp_path / "restored-uploads"
+    archive = tmp_path / "backups" / "tracker.tar.gz"
+    with fresh_database(backend, tmp_path, "source") as source, \
+            fresh_database(backend, tmp_path, "restored") as target:
+        assert run_flask(source, "db", "upgrade").returncode == 0
+        world = _build_world(source, source_uploads)
+
+        ctx = multiprocessing.get_context("spawn")
+        stop, results = ctx.Event(), ctx.Queue()
+        writers = [ctx.Process(target=_writer, args=(source, str(source_uploads), world, plan,
+                                                     stop, results))
+                   for plan in world["plans"]]
+        for writer in writers:
+            writer.start()
+        try:
+            before = _wait_for_approvals(source, 2, writers)
+            if backend == "postgresql":
+                moment, backup = _backup_in_a_pg_snapshot(source, source_uploads, world, archive)
+            else:
+                backup = run_flask(source, "backup", "-o", str(archive),
+                                   env={"UPLOAD_FOLDER": str(source_uploads)})
+            assert backup.returncode == 0, backup.stderr[-3000:]
+            _wait_for_approvals(source, _count(source, APPROVED) + 2, writers)
+        finally:
+            stop.set()
+            outcomes = []
+            for _ in writers:
+                try:
+                    outcomes.append(results.get(timeout=120))
+                except queue.Empty:
+                    break
+            for writer in writers:
+                writer.join(timeout=60)
+                if writer.is_alive():
+                    writer.kill()
+        assert [e for o in outcomes for e in o["errors"]] == []
+        assert len(outcomes) == WRITERS
+
+        if backend == "sqlite":
+            copy = tmp_path / "copy"
+            with tarfile.open(archive) as tar:
+                tar.extract("database.sqlite3", copy, filter="data")
+            copy_url = f"sqlite:///{copy / 'database.sqlite3'}"
+            moment = _read_state(copy_url, source_uploads, world)
+            _assert_audit_prefix(copy_url, source)
+
+        restore = run_flask(target, "restore", str(archive),
+                            env={"UPLOAD_FOLDER": str(restored_uploads)})
+        assert restore.returncode == 0, restore.stderr[-3000:]
+        restored = _read_state(target, restored_uploads, world)
+        final = _read_state(source, source_uploads, world)
+
+    # The backup ran under load: changes committed before its moment and after it.
+    assert before <= moment["counts"]["audit_event"] < final["counts"]["audit_event"]
+    assert 0 < moment["approved"] < final["approved"]
+    assert moment["summaries"] != final["summaries"]
+
+    # Every figure of the month, and every row count, as at the backup's moment.
+    assert restored["summaries"] == moment["summaries"]
+    assert restored["counts"] == moment["counts"]
+    # Every photo of that moment, byte for byte, and none from after it.
+    assert restored["photos"] == moment["photos"] != []
+    assert _photo_hashes(restored_uploads, restored["photos"]) == \
+        _photo_hashes(source_uploads, moment["photos"])
+    assert sorted(p.name for p in (restored_uploads / "photos").iterdir()) == \
+        sorted(_photo_hashes(source_uploads, moment["photos"]))
+
+
+def _assert_audit_prefix(copy_url: str, source_url: str) -> None:
+    """SQLite: the copy's audit rows are exactly the source's first N (one moment)."""
+    def ids(url):
+        engine = create_engine(url)
+        try:
+            with engine.connect() as conn:
+                return list(conn.scalars(text("SELECT id FROM audit_event ORDER BY id")))
+        finally:
+            engine.dispose()
+
+    copied, everything = ids(copy_url), ids(source_url)
+    assert copied == everything[:len(copied)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_restore_refuses_a_database_or_folder_that_holds_anything(backend, tmp_path):
+    uploads = tmp_path / "uploads"
+    archive = tmp_path / "a.tar.gz"
+    with fresh_database(backend, tmp_path, "src") as source, \
+            fresh_database(backend, tmp_path, "dst") as target:
+        assert run_flask(source, "db", "upgrade").returncode == 0
+        assert run_flask(source, "backup", "-o", str(archive),
+                         env={"UPLOAD_FOLDER": str(uploads)}).returncode == 0
+
+        (tmp_path / "busy").mkdir()
+        (tmp_path / "busy" / "x.jpg").write_bytes(b"x")
+        busy = run_flask(target, "restore", str(archive),
+                         env={"UPLOAD_FOLDER": str(tmp_path / "busy")})
+        assert busy.returncode != 0 and "上传目录不是空的" in busy.stderr
+        engine = create_engine(target)
+        try:
+            assert inspect(engine).get_table_names() == []  # nothing was written
+        finally:
+            engine.dispose()
+
+        again = run_flask(source, "restore", str(archive),  # a database with its schema
+                          env={"UPLOAD_FOLDER": str(tmp_path / "fresh")})
+        assert again.returncode != 0 and "数据库不是空的" in again.stderr
+        assert not (tmp_path / "fresh").exists() or not any((tmp_path / "fresh").iterdir())
+
+
+def test_a_damaged_archive_is_refused_before_anything_is_written(tmp_path):
+    uploads = tmp_path / "uploads"
+    (uploads / "photos").mkdir(parents=True)
+    archive = tmp_path / "a.tar.gz"
+    with fresh_database("sqlite", tmp_path, "src") as source, \
+            fresh_database("sqlite", tmp_path, "dst") as target:
+        assert run_flask(source, "db", "upgrade").returncode == 0
+        (uploads / "member-imports").mkdir()
+        (uploads / "member-imports" / "note.json").write_text("{}")
+        assert run_flask(source, "backup", "-o", str(archive),
+                         env={"UPLOAD_FOLDER": str(uploads)}).returncode == 0
+        tampered = tmp_path / "tampered.tar.gz"
+        with tarfile.open(archive) as old, tarfile.open(tampered, "w:gz") as new:
+            for member in old:
+                data = old.extractfile(member).read()
+                if member.name.endswith("note.json"):
+                    data, member.size = b"[]", 2
+                new.addfile(member, io.BytesIO(data))
+        result = run_flask(target, "restore", str(tampered),
+                           env={"UPLOAD_FOLDER": str(tmp_path / "restored")})
+        assert result.returncode != 0 and "备份文件已损坏" in result.stderr
+        # Nothing was written: the untouched archive still restores into the same places.
+        good = run_flask(target, "restore", str(archive),
+                         env={"UPLOAD_FOLDER": str(tmp_path / "restored")})
+        assert good.returncode == 0, good.stderr[-2000:]
+        assert (tmp_path / "restored" / "member-imports" / "note.json").read_text() == "{}"

@@ -1,0 +1,183 @@
+"""`flask db upgrade` on a database that the previous release filled: build the schema
+of that release from its migration, fill it through plain SQL as that release's code
+would have, upgrade to the head, and check that the data means the same — on SQLite
+and on PostgreSQL.
+
+PREVIOUS_RELEASE is the one place that names the release upgraded from. The SQL below
+is written against that release's schema and must not follow later changes: that is
+the point. When a release is cut, move the constant and rewrite the fill for it.
+"""
+from __future__ import annotations
+
+import importlib.util
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import create_engine, select, text
+from werkzeug.security import generate_password_hash
+
+from tests.flask_cli import ROOT, run_flask
+from tests.scratch_db import BACKENDS, fresh_database
+
+PREVIOUS_RELEASE = "0003_counted_rows"
+PASSWORD = "Shengji-2026-ok"
+DAY = date(2025, 10, 11)  # a Saturday of a closed month
+
+
+def _frozen_fill_sql() -> list[str]:
+    """How the previous release fills its derived tables (its own migration's SQL)."""
+    path = ROOT / "migrations" / "versions" / f"{PREVIOUS_RELEASE}.py"
+    spec = importlib.util.spec_from_file_location("previous_release", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return [module.FILL_PARTICIPATIONS, module.FILL_TASKS]
+
+
+def _at(day: date, hour: int) -> str:
+    """A naive UTC timestamp, as the schema stores them (hour in Asia/Shanghai)."""
+    local = datetime(day.year, day.month, day.day, hour, tzinfo=timezone(timedelta(hours=8)))
+    return local.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
+
+
+def _fill(url: str) -> None:
+    pw = generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
+    later = date.today() + timedelta(days=10)
+    rows = [
+        ("INSERT INTO unit (id, name, active) VALUES (1, '县商务局', :t), (2, '县财政局', :t)", {}),
+        ("INSERT INTO community (id, name, active) VALUES (1, '解放路社区', :t), (2, '建设路社区', :t)", {}),
+        ("INSERT INTO zone (id, community_id, name, unit_id, active) VALUES (1, 2, '一区', 1, :t)", {}),
+        ("INSERT INTO member (id, name, phone, password_hash, unit_id, branch, role, active, created_at) VALUES "
+         "(1, '王管理', '13900000001', :pw, 1, NULL, 'admin', :t, :c),"
+         "(2, '李联络', '13900000002', :pw, 1, '第一支部', 'liaison', :t, :c),"
+         "(3, '张三', '13900000003', :pw, 1, '第一支部', 'member', :t, :c),"
+         "(4, '李四', '13900000004', :pw, 1, '第一支部', 'member', :t, :c),"
+         "(5, '王五', '13900000005', NULL, 1, '第二支部', 'member', :t, :c),"
+         "(6, '赵六', '13900000006', :pw, 2, NULL, 'member', :t, :c)",
+         {"pw": pw, "c": _at(DAY, 8)}),
+        ("INSERT INTO liaison_community (member_id, community_id) VALUES (2, 1), (2, 2)", {}),
+        ("INSERT INTO resource_item (id, unit_id, community_id, zone_id, category_id, year, target, description, active) VALUES "
+         "(1, 1, 1, NULL, (SELECT id FROM category WHERE code = 'environment_cleanup'), 2025, 24, '背街小巷', :t),"
+         "(2, 1, 2, 1, (SELECT id FROM category WHERE code = 'ad_removal'), 2025, 300, NULL, :t)", {}),
+    ]
+    tasks = [  # id, item, title, day, leader, status
+        (1, 1, '环境整治：背街小巷清理', DAY, 3, 'closed'),
+        (2, 2, '清除牛皮癣', DAY + timedelta(days=7), 4, 'closed'),
+        (3, 1, '环境整治：楼道清理', DAY + timedelta(days=14), 3, 'closed'),
+        (4, 1, '环境整治：下周活动', later, 3, 'open'),
+    ]
+    for tid, item, title, day, leader, status in tasks:
+        rows.append((
+            "INSERT INTO task (id, resource_item_id, unit_id, community_id, zone_id, category_id, title, "
+            "beneficiary, place, description, starts_at, ends_at, service_date, slots, taken, leader_id, "
+            "status, checkin_token, series_id, created_by_id, created_at) "
+            "SELECT :id, i.id, i.unit_id, i.community_id, i.zone_id, i.category_id, :title, '社区居民', "
+            "'解放路社区', NULL, :s, :e, :d, 5, :taken, :leader, :status, :token, NULL, 2, :c "
+            "FROM resource_item i WHERE i.id = :item",
+            {"id": tid, "item": item, "title": title, "s": _at(day, 9), "e": _at(day, 11),
+             "d": day.isoformat(), "taken": 4 if tid == 1 else 2, "leader": leader,
+             "status": status, "token": f"token-{tid}", "c": _at(DAY, 8)}))
+    # task 1: three done (2 h each) and one absent; 2 and 3: two done (1 h); 4: two claims
+    assignments = [(1, 3, 'done', 120), (1, 4, 'done', 120), (1, 5, 'done', 120),
+                   (1, 6, 'absent', None), (2, 3, 'done', 60), (2, 4, 'done', 60),
+                   (3, 4, 'done', 60), (3, 5, 'done', 60), (4, 3, 'claimed', None),
+                   (4, 4, 'claimed', None)]
+    for n, (tid, mid, status, minutes) in enumerate(assignments, 1):
+        rows.append(("INSERT INTO assignment (id, task_id, member_id, status, minutes, claimed_at, "
+                     "checked_in_at, confirmed_at, assigned_by_id) VALUES (:id, :task, :m, :st, :min, "
+                     ":c, NULL, :conf, NULL)",
+                     {"id": n, "task": tid, "m": mid, "st": status, "min": minutes,
+                      "c": _at(DAY, 8), "conf": _at(DAY, 12) if minutes else None}))
+    reports = [(1, 1, 56, 120, 'approved'), (2, 2, 30, 0, 'submitted'), (3, 3, 4, 20, 'returned')]
+    for rid, tid, qty, people, status in reports:
+        rows.append(("INSERT INTO task_report (id, task_id, quantity, people_served, note, status, "
+                     "return_reason, submitted_by_id, submitted_at, reviewed_by_id, reviewed_at) VALUES "
+                     "(:id, :task, :q, :p, '完成情况', :st, :reason, 3, :at, :rev, :rat)",
+                     {"id": rid, "task": tid, "q": qty, "p": people, "st": status,
+                      "reason": "请补充照片说明" if status == 'returned' else None,
+                      "at": _at(DAY, 12), "rev": None if status == 'submitted' else 2,
+                      "rat": None if status == 'submitted' else _at(DAY, 18)}))
+    rows += [
+        ("INSERT INTO photo (id, task_id, finding_id, stored_name, width, height, size_bytes, "
+         "uploaded_by_id, created_at, active) VALUES (1, 1, NULL, '0123456789abcdef0123456789abcdef', "
+         "1600, 1200, 240000, 3, :c, :t)", {"c": _at(DAY, 12)}),
+        ("INSERT INTO fund_budget (id, unit_id, community_id, year, amount_fen) VALUES (1, 1, 1, 2025, 1000000)", {}),
+        ("INSERT INTO fund_entry (id, unit_id, community_id, entry_date, amount_fen, purpose, task_id, "
+         "reverses_id, created_by_id, created_at) VALUES (1, 1, 1, :d, 320000, '购买清洁工具', 1, NULL, 1, :c)",
+         {"d": DAY.isoformat(), "c": _at(DAY, 15)}),
+        ("INSERT INTO audit_event (id, actor_id, action, entity_type, entity_id, detail, created_at) VALUES "
+         "(1, 2, 'approve', 'task_report', 1, :detail, :c)",
+         {"detail": '{"task_id": 1}', "c": _at(DAY, 18)}),
+    ]
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            for sql, params in rows:
+                conn.execute(text(sql), {"t": True, **params})
+            for sql in _frozen_fill_sql():
+                conn.execute(text(sql))
+            if engine.dialect.name == "postgresql":  # ids were given: move the sequences on
+                for table in ("unit", "community", "zone", "member", "resource_item", "task",
+                              "assignment", "task_report", "photo", "fund_budget", "fund_entry",
+                              "audit_event"):
+                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                      f"(SELECT max(id) FROM {table}))"))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_upgrading_a_database_of_the_previous_release_keeps_its_meaning(backend, tmp_path):
+    from tracker import create_app
+    from tracker.extensions import db
+    from tracker.models import Assignment, AssignmentStatus, AuditEvent, Member, Task
+    from tracker.rollups import Scope
+    from tracker.rollups.figures import Totals, figures
+    from tracker.rollups.funds import fund_figures
+    from tracker.services.accounts import authenticate
+    from tracker.timeutil import month_bounds
+
+    with fresh_database(backend, tmp_path, "upgrade") as url:
+        old = run_flask(url, "db", "upgrade", PREVIOUS_RELEASE)
+        assert old.returncode == 0, old.stderr[-3000:]
+        _fill(url)
+
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                          "UPLOAD_FOLDER": str(tmp_path / "uploads"), "WTF_CSRF_ENABLED": False})
+        client = app.test_client()
+        assert client.get("/readyz").status_code == 200
+        with app.test_request_context("/"):
+            # Accounts: the same people log in with the same passwords.
+            assert authenticate("13900000001", PASSWORD).name == "王管理"
+            assert authenticate("13900000005", PASSWORD) is None  # never activated
+            liaison = db.session.get(Member, 2)
+            assert [c.name for c in liaison.communities] == ["建设路社区", "解放路社区"]
+
+            # The month's figures: official = the approved report only (task 1: one
+            # activity, 56 done, 120 served, 3 people × 2 h); pending = task 2's report;
+            # the returned one counts nowhere.
+            start, end = month_bounds(DAY.year, DAY.month)
+            month = figures(Scope(date_from=start, date_to=end, unit_id=1))
+            assert month.official == Totals(activities=1, quantity=56, people_served=120,
+                                            person_times=3, members=3, minutes=360)
+            assert month.pending == Totals(activities=1, quantity=30, people_served=0,
+                                           person_times=2, members=2, minutes=120)
+            funds = fund_figures(Scope(date_from=start, date_to=end, unit_id=1), DAY.year)
+            assert (funds.spent_fen, funds.year_to_date_fen, funds.budget_fen) == \
+                (320000, 320000, 1000000)
+
+            # Work in progress carries on: the open task keeps its two claims.
+            upcoming = db.session.get(Task, 4)
+            assert upcoming.taken == 2
+            holding = db.session.scalars(select(Assignment.status).where(Assignment.task_id == 4))
+            assert list(holding) == [AssignmentStatus.claimed, AssignmentStatus.claimed]
+            assert db.session.get(AuditEvent, 1).detail == {"task_id": 1}
+            db.session.remove()
+            db.engine.dispose()
+
+        # And the upgraded database goes on working: log in and see the open task.
+        response = client.post("/auth/login", data={"phone": "13900000004", "password": PASSWORD})
+        assert response.status_code == 302
+        assert "环境整治：下周活动" in client.get("/tasks/mine").get_data(as_text=True)

@@ -1,0 +1,109 @@
+"""Commands for whoever runs the server: ``create-admin``, ``backup``, ``restore``."""
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+import click
+from flask import current_app, url_for
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+
+from ..services import ServiceError, unit_of_work
+from ..services.installation import FirstAdmin, check_may_create, create_first_admin
+from ..services.invitations import LIFETIME, issue_links
+from .backup import BackupError, backup, restore
+from .schema import head_revisions
+
+
+def public_url(path: str) -> str | None:
+    """``path`` on the site's public address, or None when the address is not known
+    (no PUBLIC_URL): a shell has no request to take the host from."""
+    base = current_app.config.get("PUBLIC_URL") or os.environ.get("PUBLIC_URL")
+    return base.rstrip("/") + path if base else None
+
+
+def _os_user() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a container user without a passwd entry
+        return None
+
+
+@click.command("create-admin")
+@click.option("--phone", required=True, help="The admin's mobile number (11 digits): the login.")
+@click.option("--name", required=True, help="The admin's name.")
+@click.option("--unit", "unit_name", required=True,
+              help="The admin's unit, e.g. 县商务局 (created when there is none of that name).")
+@click.option("--invite", is_flag=True,
+              help="Print an invitation link instead of asking for a password.")
+@click.option("--force", is_flag=True,
+              help="Create another admin although one exists (audited).")
+@with_appcontext
+def create_admin_command(phone, name, unit_name, invite, force):
+    """Create the first admin (单位管理员) of an empty installation, and their unit."""
+    try:
+        check_may_create(phone, force=force)
+        password = None
+        if not invite:
+            password = click.prompt(_("密码"), hide_input=True,
+                                    confirmation_prompt=_("再次输入密码"))
+        with unit_of_work():
+            admin = create_first_admin(FirstAdmin(phone, name, unit_name), password,
+                                       force=force, by=_os_user())
+            links = issue_links(admin, [admin]) if invite else []
+            summary = _("已创建单位管理员：%(name)s（%(phone)s），单位：%(unit)s。",
+                        name=admin.name, phone=admin.phone, unit=admin.unit.name)
+    except ServiceError as error:
+        raise click.ClickException(str(error.message)) from None
+    click.echo(summary)
+    for link in links:
+        with current_app.test_request_context():  # a path needs no host
+            path = url_for("invites.accept", token=link.token)
+        url = public_url(path)
+        if url is None:
+            click.echo(_("未设置 PUBLIC_URL。请在浏览器中打开本系统的网址，后接以下路径（%(days)s天内有效，只能使用一次）：",
+                         days=LIFETIME.days))
+            click.echo(path)
+        else:
+            click.echo(_("激活链接（%(days)s天内有效，只能使用一次）：", days=LIFETIME.days))
+            click.echo(url)
+
+
+@click.command("backup")
+@click.option("-o", "--output", required=True,
+              type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="The archive to write, e.g. /var/backups/tracker/tracker-2026-11-30.tar.gz.")
+@click.option("--snapshot", "pg_snapshot", metavar="ID",
+              help="PostgreSQL only: dump the state of this exported snapshot "
+                   "(SELECT pg_export_snapshot() in a session that stays open).")
+@with_appcontext
+def backup_command(output, pg_snapshot):
+    """Write one archive: a consistent copy of the database and the uploads folder."""
+    try:
+        manifest = backup(output, pg_snapshot=pg_snapshot)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(_("已备份到 %(path)s：数据库（%(db)s，版本 %(rev)s）和 %(n)s 个上传文件。",
+                 path=str(output), db=manifest["database"],
+                 rev=", ".join(manifest["revision"]) or "-", n=len(manifest["files"])))
+    if manifest["missing_files"]:
+        click.echo(_("警告：有 %(n)s 个照片文件在上传目录中找不到，未能备份。",
+                     n=len(manifest["missing_files"])), err=True)
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(archive):
+    """Restore a backup archive into an empty database and an empty uploads folder."""
+    try:
+        manifest = restore(archive)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(_("已恢复 %(created)s 的备份（数据库版本 %(rev)s，%(n)s 个上传文件）。",
+                 created=manifest["created_at"], rev=", ".join(manifest["revision"]) or "-",
+                 n=len(manifest["files"])))
+    if set(manifest["revision"]) != head_revisions():
+        click.echo(_("备份来自较早的版本：请运行 flask --app wsgi db upgrade。"))
