@@ -17,6 +17,12 @@ from .figures import ONE, if_approved, if_submitted
 from .scope import Scope, participation_conditions
 
 
+def on_roll(unit_id: int) -> list:
+    """WHERE conditions for a unit's roll (在册): its active members counted in
+    participation (``Member.on_roll``, 计入参与统计)."""
+    return [Member.unit_id == unit_id, Member.active.is_(True), Member.on_roll.is_(True)]
+
+
 @dataclass(frozen=True)
 class NotYet:
     """A member on roll who has not taken part (listed by name, never ranked)."""
@@ -28,7 +34,7 @@ class NotYet:
 
 @dataclass(frozen=True)
 class Coverage:
-    on_roll: int  # active members of the unit
+    on_roll: int  # the unit's roll: active members counted in participation
     took_part: int  # of those, with a done participation in an approved task
     person_times: int  # 人次 of the unit's members (approved tasks)
     minutes: int
@@ -69,17 +75,16 @@ def coverage(unit_id: int, date_from: date, date_to: date) -> Coverage:
 
     Any approved task counts, whichever unit's checklist it came from: the question
     is whether the member took part. 人次 counts every participation by the unit's
-    members (also those since deactivated); "took part" counts members on roll.
+    members (also those since deactivated, or off the roll: work done is work done);
+    "took part" counts members on roll.
     """
-    on_roll = db.session.scalar(
-        select(func.count(Member.id)).where(Member.unit_id == unit_id, Member.active.is_(True))
-    )
+    roll = on_roll(unit_id)
+    on_roll_count = db.session.scalar(select(func.count(Member.id)).where(*roll))
     status = CountedParticipation.report_status
     pt, took_part, minutes, pending_pt = db.session.execute(
         select(
             func.count(if_approved(ONE, status)),
-            func.count(distinct(case((and_(status == ReportStatus.approved,
-                                           Member.active.is_(True)),
+            func.count(distinct(case((and_(status == ReportStatus.approved, *roll[1:]),
                                       CountedParticipation.member_id)))),
             func.coalesce(func.sum(if_approved(CountedParticipation.minutes, status)), 0),
             func.count(if_submitted(ONE, status)),
@@ -96,15 +101,12 @@ def coverage(unit_id: int, date_from: date, date_to: date) -> Coverage:
                 Member.name,
                 _took_part(Member.id, date_from, date_to, ReportStatus.submitted),
             )
-            .where(
-                Member.unit_id == unit_id,
-                Member.active.is_(True),
-                ~_took_part(Member.id, date_from, date_to, ReportStatus.approved),
-            )
+            .where(*roll, ~_took_part(Member.id, date_from, date_to, ReportStatus.approved))
             .order_by(Member.name, Member.id)
         )
     ]
-    return Coverage(int(on_roll), int(took_part), int(pt), int(minutes), int(pending_pt), not_yet)
+    return Coverage(int(on_roll_count), int(took_part), int(pt), int(minutes), int(pending_pt),
+                    not_yet)
 
 
 @dataclass(frozen=True)
