@@ -409,3 +409,37 @@ def test_admin_cannot_remove_own_admin_role(client, world, admin):
     assert_refused(response, "不能取消自己的管理员角色。")
     db.session.expire_all()
     assert db.session.get(Member, admin.id).role == Role.admin
+
+
+# --- 计入参与统计 (the roll) ------------------------------------------------------------------
+
+@pytest.mark.parametrize("role, expected", [("member", True), ("liaison", False),
+                                            ("admin", False)])
+def test_a_new_account_is_on_the_roll_by_its_role(client, world, admin, role, expected):
+    data = member_form(world, role=role, on_roll="")
+    if role == "liaison":
+        data["community_ids"] = [world.community.id]
+    assert client.post("/admin/members/new", data=data).status_code == 302
+    assert db.session.scalar(select(Member.on_roll).where(Member.phone == "13712345678")) is expected
+
+
+def test_an_admin_puts_a_volunteering_liaison_on_the_roll(client, world, admin):
+    page = client.get(f"/admin/members/{world.liaison.id}/edit").get_data(as_text=True)
+    assert "计入参与统计" in page and '<option selected value="0">不计入</option>' in page
+    data = member_form(world, name=world.liaison.name, phone=world.liaison.phone, role="liaison",
+                       on_roll="1")
+    data["community_ids"] = [world.community.id]
+    assert client.post(f"/admin/members/{world.liaison.id}/edit", data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Member, world.liaison.id).on_roll is True
+    event = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "update", AuditEvent.entity_id == world.liaison.id,
+        AuditEvent.entity_type == "member"))
+    assert event.detail["on_roll"] == [False, True]
+    listing = client.get("/admin/members").get_data(as_text=True)
+    assert listing.count("不计入参与统计") == 2  # the admin and the other liaison
+
+
+def test_a_bad_roll_choice_is_refused_in_chinese(client, world, admin):
+    response = client.post("/admin/members/new", data=member_form(world, on_roll="maybe"))
+    assert_refused(response, "请从列表中选择。", "赵六")

@@ -24,18 +24,7 @@ from werkzeug.routing import BuildError
 
 from ..charts import bar_chart, trend_chart
 from ..extensions import db
-from ..models import (
-    OPEN_FINDING,
-    Community,
-    Finding,
-    FindingKind,
-    FindingStatus,
-    Member,
-    Role,
-    Task,
-    Unit,
-    Zone,
-)
+from ..models import Finding, FindingKind, Member, Role, Task, Unit
 from ..natural import sort_key as natural_key
 from ..permissions import managed_community_ids, manages_community, staff_required
 from ..rollups import Scope
@@ -108,7 +97,8 @@ def _period_form(actor: Member):
     communities = _reachable_communities(actor)
     default = ""
     if communities:
-        default = ALL if actor.role == Role.liaison else str(communities[0][0])
+        together = actor.role == Role.liaison and len(communities) > 1
+        default = ALL if together else str(communities[0][0])
     form = PeriodForm(communities=_community_choices(communities), community=default)
     if not communities:
         return form, communities, None, None

@@ -33,11 +33,14 @@ HEADING_FONT = "黑体"
 SUBHEADING_FONT = "楷体_GB2312"
 TABLE_STYLE = "报表正文"
 SMALL_TABLE_STYLE = "报表正文（小）"
-WIDE_TABLE = 10  # columns from which a table is set in 小五 (9 pt) instead of 五号
+LEDGER_STYLE = "报表正文（台账）"
+WIDE_TABLE = 10  # columns from which a table is set in 小五 (9 pt) instead of 五号 …
+LEDGER_TABLE = 13  # … and from which in 8 pt (the ledger: one row per activity)
 CELL_MARGIN = Mm(1)
-MIN_CAP = 4  # no text column narrower than two Chinese characters
+MIN_TEXT = 8  # a text column shrinks to no fewer characters than this (four Chinese)
 LATIN_EM = 0.6  # a digit or Latin letter of the fallback CJK fonts, in em
-LANDSCAPE_TEXT_WIDTH = Mm(297 - 2 * 20)
+LANDSCAPE_MARGIN = Mm(15)
+LANDSCAPE_TEXT_WIDTH = Mm(297) - 2 * LANDSCAPE_MARGIN
 
 
 def set_font(target, name: str, size: float | None = None, bold: bool | None = None) -> None:
@@ -65,7 +68,7 @@ def _page(section, landscape: bool = False) -> None:
     section.footer_distance = Mm(20)
     if landscape:
         section.top_margin = section.bottom_margin = Mm(20)
-        section.left_margin = section.right_margin = Mm(20)
+        section.left_margin = section.right_margin = LANDSCAPE_MARGIN
         section.footer_distance = Mm(8)
 
 
@@ -105,7 +108,7 @@ def _styles(document) -> None:
         heading.paragraph_format.space_before = Pt(12)
         heading.paragraph_format.space_after = Pt(6)
 
-    for style_name, size in ((TABLE_STYLE, 10.5), (SMALL_TABLE_STYLE, 9)):
+    for style_name, size in ((TABLE_STYLE, 10.5), (SMALL_TABLE_STYLE, 9), (LEDGER_STYLE, 8)):
         cell = styles.add_style(style_name, WD_STYLE_TYPE.PARAGRAPH)
         cell.base_style = normal
         set_font(cell, BODY_FONT, size)
@@ -171,10 +174,10 @@ def _cell_margins(grid) -> None:
 
 def column_widths(table: Table, text_width: int, char_width: int) -> list[int]:
     """Column widths (EMU) for ``text_width``: each column as wide as its fitted
-    content. When that is too wide, the widest text columns give up room first (all
-    cut to one common width, so short words — a community, a name — stay whole and
-    long text wraps); numbers and dates never wrap. When it is narrower, every column grows
-    alike, up to half as wide again."""
+    content. When that is too wide, the text columns give up room in proportion to
+    their width (long text such as 活动内容 keeps the most, and wraps), none below a
+    few characters; numbers and dates never wrap. When it is narrower, every column
+    grows alike, up to half as wide again."""
     padding = 2 * CELL_MARGIN
     fitted = table.fitted_widths()
     room = (text_width - padding * len(fitted)) // char_width  # characters
@@ -183,18 +186,23 @@ def column_widths(table: Table, text_width: int, char_width: int) -> list[int]:
         return [int(w * char_width * scale) + padding for w in fitted]
     whole = table.unbroken
     kept = sum(w for w, keep in zip(fitted, whole) if keep)
-    texts = [w for w, keep in zip(fitted, whole) if not keep]
-    cap = max(texts, default=MIN_CAP)
-    while cap > MIN_CAP and kept + sum(min(w, cap) for w in texts) > room:
-        cap -= 1
-    return [(w if keep else min(w, cap)) * char_width + padding
-            for w, keep in zip(fitted, whole)]
+
+    def shrunk(scale):
+        return [w if keep else max(min(w, MIN_TEXT), w * scale) for w, keep in zip(fitted, whole)]
+
+    low, high = 0.0, 1.0
+    for _ in range(30):  # the largest scale that fits (bisection)
+        middle = (low + high) / 2
+        low, high = (middle, high) if sum(shrunk(middle)) <= max(room, kept) else (low, middle)
+    return [int(w * char_width) + padding for w in shrunk(low)]
 
 
 def add_table(document, table: Table, text_width: int = LANDSCAPE_TEXT_WIDTH) -> None:
     """A bordered table ("Table Grid"); header row bold and repeated on each page;
     columns fitted to their content."""
-    style = SMALL_TABLE_STYLE if len(table.headers) >= WIDE_TABLE else TABLE_STYLE
+    columns = len(table.headers)
+    style = (LEDGER_STYLE if columns >= LEDGER_TABLE else
+             SMALL_TABLE_STYLE if columns >= WIDE_TABLE else TABLE_STYLE)
     size = document.styles[style].font.size
     numeric = table.numeric
     grid = document.add_table(rows=1, cols=len(table.headers))

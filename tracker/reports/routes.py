@@ -130,7 +130,7 @@ def monthly():
     return _monthly_page(_selection())
 
 
-def _monthly_page(selection: Selection, notes_form: NotesForm | None = None, status: int = 200):
+def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
     args = request.args.to_dict()
     args.setdefault("month", default_month())
     form = MonthlyForm(data={
@@ -157,7 +157,7 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None, sta
         confirm_form=ConfirmForm(formdata=None), communities=communities,
         month_over=summary is not None and (summary.year, summary.month) < (
             local_today().year, local_today().month),
-    ), status
+    )
 
 
 @bp.get("/monthly.<any(docx, xlsx, csv):fmt>")
@@ -187,31 +187,29 @@ def save_notes():
             form.problems.data, form.plans.data):
         flash(_("已保存存在问题和下步打算。"), "success")
         return _back(selection)
-    return _monthly_page(selection, notes_form=form, status=400)
+    return _monthly_page(selection, notes_form=form)
+
+
+def _mark(service, done: str):
+    """定稿 or 重新打开: a one-button POST, then back to the summary."""
+    selection = _selection()
+    year, month = _month_arg()
+    if ConfirmForm().validate_on_submit() and run_service(
+            None, service, current_user, selection.scope, year, month):
+        flash(done, "success")
+    return _back(selection)
 
 
 @bp.post("/finalize")
 @staff_required
 def finalize():
-    selection = _selection()
-    year, month = _month_arg()
-    form = ConfirmForm()
-    if form.validate_on_submit() and run_service(
-            None, summary_notes.finalize, current_user, selection.scope, year, month):
-        flash(_("本月月报已定稿。"), "success")
-    return _back(selection)
+    return _mark(summary_notes.finalize, _("本月月报已定稿。"))
 
 
 @bp.post("/reopen")
 @staff_required
 def reopen():
-    selection = _selection()
-    year, month = _month_arg()
-    form = ConfirmForm()
-    if form.validate_on_submit() and run_service(
-            None, summary_notes.reopen, current_user, selection.scope, year, month):
-        flash(_("已重新打开本月月报，可以修改。"), "success")
-    return _back(selection)
+    return _mark(summary_notes.reopen, _("已重新打开本月月报，可以修改。"))
 
 
 # --- 服务记录 ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import and_, case, distinct, exists, func, select
 
 from ..extensions import db
+from ..formatting import percent
 from ..models import CountedParticipation, Member, ReportStatus
 from .figures import ONE, if_approved, if_submitted
 from .scope import Scope, participation_conditions
@@ -42,15 +43,9 @@ class Coverage:
     not_yet: list  # NotYet, ordered by name
 
     @property
-    def rate_permille(self) -> int:
-        """参与率 in tenths of a percent (867 → 86.7%), integer arithmetic."""
-        if self.on_roll <= 0:
-            return 0
-        return (self.took_part * 1000 * 2 + self.on_roll) // (self.on_roll * 2)
-
-    @property
     def rate_text(self) -> str:
-        return f"{self.rate_permille // 10}.{self.rate_permille % 10}%"
+        """参与率, as every rate is written ('86.7%'; '—' with nobody on the roll)."""
+        return percent(self.took_part, self.on_roll)
 
 
 def _in_period(date_from: date, date_to: date) -> list:
