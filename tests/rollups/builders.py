@@ -29,8 +29,8 @@ def at_local(day: date, hour: int = 9) -> datetime:
 
 
 def task_on(item, creator, day: date, *, status: TaskStatus = TaskStatus.closed, hours: int = 2,
-            leader=None, slots: int = 30, title: str | None = None) -> Task:
-    return f.task(item, creator, starts_at=at_local(day), duration=timedelta(hours=hours),
+            leader=None, slots: int = 30, title: str | None = None, hour: int = 9) -> Task:
+    return f.task(item, creator, starts_at=at_local(day, hour), duration=timedelta(hours=hours),
                   status=status, slots=slots, leader=leader, title=title)
 
 
