@@ -154,7 +154,7 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
     return render_template(
         "reports/monthly.html", form=form, summary=summary, query=selection.query(form.month.data),
         fund=summary.funds if summary else None, notes_form=notes_form, writable=writable,
-        confirm_form=ConfirmForm(formdata=None), communities=communities,
+        communities=communities,
         month_over=summary is not None and (summary.year, summary.month) < (
             local_today().year, local_today().month),
     )
