@@ -8,10 +8,13 @@ from werkzeug.security import generate_password_hash
 
 from tracker.extensions import db
 from tracker.models import (
+    Category,
     Community,
     Member,
     ResourceItem,
     Role,
+    Section,
+    TargetMeasure,
     Task,
     TaskStatus,
     Unit,
@@ -53,10 +56,12 @@ def zone(community: Community, name: str | None = None, unit: Unit | None = None
 
 def member(unit: Unit, role: Role = Role.member, name: str | None = None,
            communities: list[Community] | None = None, phone: str | None = None,
-           active: bool = True) -> Member:
+           active: bool = True, on_roll: bool | None = None) -> Member:
     n = next(_seq)
     m = Member(name=name or f"党员{n}", phone=phone or f"139{n:08d}", unit=unit, role=role,
                active=active)
+    if on_roll is not None:  # else the role's default (members on, staff off)
+        m.on_roll = on_roll
     m.password_hash = _PASSWORD_HASH
     m.communities = list(communities or [])
     db.session.add(m)
@@ -64,11 +69,28 @@ def member(unit: Unit, role: Role = Role.member, name: str | None = None,
     return m
 
 
-def item(unit: Unit, community: Community, code: str = "environment_cleanup",
-         year: int | None = None, target: int = 10, zone: Zone | None = None) -> ResourceItem:
-    cats = ensure_categories()
-    it = ResourceItem(unit=unit, community=community, category=cats[code], zone=zone,
-                      year=year or utcnow().year, target=target)
+def category(code: str = "tree_planting", name: str = "义务植树", *, quantity: str | None = "棵",
+             beneficiary: str | None = "人", activity: str = "次",
+             section: Section = Section.volunteer) -> Category:
+    """An admin's own category; by default it counts both a 完成数量 and a 受益 (none of
+    the reference categories does), so a report asks for both."""
+    c = Category(code=code, name=name, section=section, activity_unit=activity,
+                 quantity_unit=quantity, beneficiary_unit=beneficiary, sort_order=500)
+    db.session.add(c)
+    db.session.flush()
+    return c
+
+
+def item(unit: Unit, community: Community, code: str | Category = "environment_cleanup",
+         year: int | None = None, target: int = 10, zone: Zone | None = None,
+         measure: TargetMeasure | None = None) -> ResourceItem:
+    """A checklist item (``code``: a reference category's, or a Category); its target
+    counts ``measure``, by default the category's own result (完成数量, else 受益, else
+    money — in fen —, else activities)."""
+    cat = code if isinstance(code, Category) else ensure_categories()[code]
+    it = ResourceItem(unit=unit, community=community, category=cat, zone=zone,
+                      year=year or utcnow().year, target=target,
+                      target_measure=measure or cat.default_measure)
     db.session.add(it)
     db.session.flush()
     return it

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, inspect, select
 
 from tests import factories as f
 from tests.flask_cli import ROOT, run_flask
@@ -104,3 +104,85 @@ def test_the_counted_rows_migration_derives_them_from_existing_work(backend, tmp
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         assert _counted_rows(url) == kept
+
+
+OLD_WORK = [  # rows as they stood before 0004, written in that schema
+    "INSERT INTO unit (id, name, active) VALUES (1, '县商务局', TRUE)",
+    "INSERT INTO community (id, name, active) VALUES (1, '解放路社区', TRUE)",
+    "INSERT INTO zone (id, community_id, name, unit_id, active) VALUES (1, 1, '十区', 1, TRUE),"
+    " (2, 1, '二区', 1, TRUE)",
+    "INSERT INTO member (id, name, phone, unit_id, role, active, created_at) VALUES"
+    " (1, '管理员', '13800000000', 1, 'admin', TRUE, '2022-01-01 00:00:00'),"
+    " (2, '联络员', '13800000001', 1, 'liaison', TRUE, '2022-01-01 00:00:00'),"
+    " (3, '党员', '13800000002', 1, 'member', TRUE, '2022-01-01 00:00:00')",
+    "INSERT INTO resource_item (id, unit_id, community_id, category_id, year, target, active)"
+    " SELECT 1, 1, 1, id, 2022, 240, TRUE FROM category WHERE code = 'ecommerce_training'",
+    "INSERT INTO resource_item (id, unit_id, community_id, category_id, year, target, active)"
+    " SELECT 2, 1, 1, id, 2022, 5000, TRUE FROM category WHERE code = 'cobuild_funding'",
+    "INSERT INTO resource_item (id, unit_id, community_id, category_id, year, target, active)"
+    " SELECT 3, 1, 1, id, 2022, 200, TRUE FROM category WHERE code = 'epidemic_duty'",
+    "INSERT INTO fund_budget (unit_id, community_id, year, amount_fen) VALUES"
+    " (1, 1, 2022, 1000000), (1, 1, 2021, 800000)",
+    "INSERT INTO task (id, resource_item_id, unit_id, community_id, category_id, title, place,"
+    " starts_at, ends_at, service_date, slots, taken, status, checkin_token, created_by_id,"
+    " created_at) SELECT 1, 1, 1, 1, id, '培训', '中心', '2022-10-08 01:00:00',"
+    " '2022-10-08 03:00:00', '2022-10-08', 5, 0, 'closed', 'tok1', 2, '2022-10-01 00:00:00'"
+    " FROM category WHERE code = 'ecommerce_training'",
+    "INSERT INTO task_report (id, task_id, quantity, people_served, note, status,"
+    " submitted_by_id, submitted_at) VALUES (1, 1, 30, 45, '培训', 'approved', 2,"
+    " '2022-10-08 05:00:00')",
+    "INSERT INTO counted_task (task_id, report_status, service_date, unit_id, community_id,"
+    " category_id, resource_item_id, quantity, people_served, person_times, minutes)"
+    " SELECT 1, 'approved', '2022-10-08', 1, 1, id, 1, 30, 45, 0, 0 FROM category"
+    " WHERE code = 'ecommerce_training'",
+]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_0004_carries_the_old_figures_forward(backend, tmp_path):
+    """The training's 完成数量 (人次) becomes its 受益, the old unit-less figure kept in
+    an audit row; the budgets move onto the 共建活动经费 items; staff leave the roll;
+    names get their natural-order key; 疫情防控's hour target is flagged."""
+    from sqlalchemy import text
+
+    with fresh_database(backend, tmp_path, "carry") as url:
+        assert _flask(url, "db", "upgrade", "0003_counted_rows").returncode == 0
+        engine = create_engine(url)
+        try:
+            with engine.begin() as conn:
+                for statement in OLD_WORK:
+                    conn.execute(text(statement))
+        finally:
+            engine.dispose()
+        upgrade = _flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        engine = create_engine(url)
+        try:
+            with engine.connect() as conn:
+                report = conn.execute(text(
+                    "SELECT quantity, people_served FROM task_report WHERE id = 1")).one()
+                counted = conn.execute(text(
+                    "SELECT quantity, people_served FROM counted_task WHERE task_id = 1")).one()
+                audit = conn.execute(text(
+                    "SELECT action, entity_id FROM audit_event")).all()
+                items = conn.execute(text(
+                    "SELECT id, year, target, target_measure, description FROM resource_item"
+                    " ORDER BY id")).all()
+                roll = conn.execute(text("SELECT id, on_roll FROM member ORDER BY id")).all()
+                zones = conn.execute(text("SELECT name FROM zone ORDER BY sort_key")).all()
+                tables = set(inspect(conn).get_table_names())
+        finally:
+            engine.dispose()
+    assert tuple(report) == (30, 30)  # the 人次 trained, now its 受益
+    assert tuple(counted) == (0, 30)  # training has no 完成数量: it counts nowhere
+    assert [tuple(a) for a in audit] == [("migrate_report_figures", 1)]
+    by_id = {row[0]: row for row in items}
+    assert by_id[1][2:4] == (240, "beneficiaries")
+    assert by_id[2][2:4] == (1_000_000, "money")  # the ledger's budget, in fen
+    assert "5000元" in by_id[2][4]  # the item's own old target, kept
+    assert by_id[3][3] == "activities" and "200小时" in by_id[3][4]
+    added = [row for row in items if row[0] not in (1, 2, 3)]
+    assert [(row[1], row[2], row[3]) for row in added] == [(2021, 800_000, "money")]
+    assert [tuple(r) for r in roll] == [(1, False), (2, False), (3, True)]
+    assert [name for (name,) in zones] == ["二区", "十区"]
+    assert "fund_budget" not in tables

@@ -33,12 +33,12 @@ from .models import (
     Finding,
     FindingKind,
     FindingStatus,
-    FundBudget,
     FundEntry,
     Member,
-    ResourceItem,
     ReportStatus,
+    ResourceItem,
     Role,
+    TargetMeasure,
     Task,
     TaskReport,
     TaskStatus,
@@ -46,6 +46,7 @@ from .models import (
     Zone,
     liaison_community,
 )
+from .natural import sort_key
 from .participation import rebuild as rebuild_counted
 from .reference import ensure_categories
 from .timeutil import LOCAL_TZ, local_today
@@ -73,7 +74,9 @@ ROADS = [
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英霞平刚桂兰华建国红梅玉文斌辉鹏飞宇浩然晨阳欣怡思雨子涵佳琪博文志强海燕凤春晓东丹萍慧颖健波林峰亮宁婷"
 
-# code: (target range, quantity per task range, people served per task range)
+# code: (target range in the category's default measure (yuan for the funds' budget),
+# quantity per task range, people served per task range); the counted figures keep
+# only those the category has a unit for (tracker/participation.py)
 MEASURES = {
     "ecommerce_training": ((60, 200), (8, 40), (8, 40)),
     "policy_briefing": ((50, 300), (10, 60), (10, 60)),
@@ -120,7 +123,7 @@ class _Ids:
 
 
 TABLES = [Unit, Community, Zone, Member, ResourceItem, Task, Assignment, TaskReport, Finding,
-          FundEntry, FundBudget]
+          FundEntry]
 
 
 class Writer:
@@ -177,7 +180,8 @@ def generate(plan: Plan, progress=None) -> dict:
         taken_units.add(name)
         uid = ids.take("unit")
         unit_ids.append(uid)
-        writer.add(_table(Unit), {"id": uid, "name": name, "active": True})
+        writer.add(_table(Unit), {"id": uid, "name": name, "sort_key": sort_key(name),
+                                  "active": True})
     com_ids, com_unit = [], {}
     for i in range(plan.communities):
         base = ROADS[i % len(ROADS)]
@@ -188,14 +192,16 @@ def generate(plan: Plan, progress=None) -> dict:
         cid = ids.take("community")
         com_ids.append(cid)
         com_unit[cid] = unit_ids[i % n_units]
-        writer.add(_table(Community), {"id": cid, "name": name, "active": True})
+        writer.add(_table(Community), {"id": cid, "name": name, "sort_key": sort_key(name),
+                                       "active": True})
     zones_of: dict[int, list[int]] = {cid: [] for cid in com_ids}
     for i in range(plan.zones):
         cid = com_ids[i % len(com_ids)]
         zid = ids.take("zone")
         zones_of[cid].append(zid)
         writer.add(_table(Zone), {"id": zid, "community_id": cid, "unit_id": com_unit[cid],
-                                  "name": f"第{len(zones_of[cid])}责任区", "active": True})
+                                  "name": (zone := f"第{len(zones_of[cid])}责任区"),
+                                  "sort_key": sort_key(zone), "active": True})
     writer.flush(_table(Unit), _table(Community), _table(Zone))
 
     # --- members ------------------------------------------------------------------
@@ -213,7 +219,7 @@ def generate(plan: Plan, progress=None) -> dict:
         writer.add(_table(Member), {
             "id": mid, "name": rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2)))),
             "phone": f"{phone + i:011d}", "password_hash": password_hash, "unit_id": uid,
-            "branch": None, "role": role, "active": active,
+            "branch": None, "role": role, "active": active, "on_roll": role == Role.member,
             "created_at": now - timedelta(days=plan.years * 366),
         })
         if active:
@@ -225,7 +231,7 @@ def generate(plan: Plan, progress=None) -> dict:
     liaison_ids = set(liaison_of.values())
     for row in writer.buffers[_table(Member)]:
         if row["id"] in liaison_ids:
-            row["role"] = Role.liaison
+            row["role"], row["on_roll"] = Role.liaison, False
     writer.flush(_table(Member))
     for cid, mid in liaison_of.items():
         writer.add(liaison_community, {"member_id": mid, "community_id": cid})
@@ -241,16 +247,14 @@ def generate(plan: Plan, progress=None) -> dict:
             for code in COMMUNITY_CODES:
                 lo, hi = MEASURES[code][0]
                 target = rng.randint(lo, hi)
+                measure = cats[code].default_measure  # the funds' is money: the budget
                 iid = ids.take("resource_item")
                 writer.add(_table(ResourceItem), {
                     "id": iid, "unit_id": uid, "community_id": cid, "zone_id": None,
-                    "category_id": cats[code].id, "year": year, "target": target,
-                    "description": None, "active": True})
+                    "category_id": cats[code].id, "year": year,
+                    "target": target * 100 if measure == TargetMeasure.money else target,
+                    "target_measure": measure, "description": None, "active": True})
                 items.append((iid, uid, cid, None, code))
-                if code == "cobuild_funding":
-                    writer.add(_table(FundBudget), {
-                        "id": ids.take("fund_budget"), "unit_id": uid, "community_id": cid,
-                        "year": year, "amount_fen": target * 100})
             for zid in zones_of[cid]:
                 for code in ZONE_CODES:
                     lo, hi = MEASURES[code][0]
@@ -258,9 +262,10 @@ def generate(plan: Plan, progress=None) -> dict:
                     writer.add(_table(ResourceItem), {
                         "id": iid, "unit_id": uid, "community_id": cid, "zone_id": zid,
                         "category_id": cats[code].id, "year": year, "target": rng.randint(lo, hi),
-                        "description": None, "active": True})
+                        "target_measure": cats[code].default_measure, "description": None,
+                        "active": True})
                     items.append((iid, uid, cid, zid, code))
-    writer.flush(_table(ResourceItem), _table(FundBudget))
+    writer.flush(_table(ResourceItem))
 
     # --- tasks and everything under them, in chunks ------------------------------------
     start = date(first_year, 1, 1)

@@ -4,7 +4,12 @@
 招商引资政策宣讲, 困难群众结对帮扶, 共建活动经费, plus volunteer work) and helps 建设路社区
 with "双创" in three responsibility zones. Activities in every state are spread over
 the three months up to today, plus some upcoming, so the demo always looks current.
-Everything goes through the services, as a liaison's and members' clicks would.
+Everything goes through the services, as a liaison's and members' clicks would:
+reports carry the figures their category counts (场 / 次, 完成数量, 受益 in their
+units), a survey's findings are recorded before its report, the checklist's targets
+each name their measure (the training's in 场, the funds' is the budget), the
+admin's and the liaison's accounts are off the roll (计入参与统计), and last month's
+summary has its 存在问题 and 下步打算 and is marked 已定稿.
 The command is idempotent: a second run changes nothing.
 """
 from __future__ import annotations
@@ -21,12 +26,17 @@ from .extensions import db
 from .models import (
     Category,
     Community,
+    Finding,
     FindingKind,
     Member,
+    ReportStatus,
     ResidentCategory,
     ResourceItem,
     Role,
+    SummaryScope,
+    TargetMeasure,
     Task,
+    TaskReport,
     TaskStatus,
     Unit,
     Zone,
@@ -34,9 +44,10 @@ from .models import (
 from .reference import ensure_categories
 from .services.claims import assign_member, claim_slot, confirm_participation
 from .services.findings import FindingData, hand_over, mark_fixed, record_finding
-from .services.funds import add_entry, reverse_entry, set_budget
+from .services.funds import add_entry, reverse_entry
 from .services.residents import ResidentData, create_resident, set_task_residents
 from .services.reviews import ReportData, approve_report, return_report, submit_report
+from .services.summary_notes import finalize, save_notes
 from .services.tasks import TaskData, cancel_task, create_tasks
 from .timeutil import local_today, utcnow
 
@@ -52,19 +63,29 @@ NAMES = [
     "唐军", "韩雪", "谢飞", "董芳", "萧然", "程刚", "袁莉", "蒋涛", "沈洁", "魏东",
 ]
 
-# category code → (title, place, 服务对象, yearly target, quantity range, people per unit)
+# category code → (title, place, 服务对象, yearly target and what it counts, the range
+# of the figure a report gives: 受益 or 完成数量 as the category counts, or None)
 PAIRED_WORK = {
-    "ecommerce_training": ("电子商务培训：农产品网店运营", "解放路社区党群服务中心", "社区居民", 240, (20, 38)),
-    "policy_briefing": ("招商引资政策宣讲", "解放路社区会议室", "社区商户、居民", 160, (25, 45)),
-    "household_assistance": ("困难群众结对帮扶走访", "解放路社区", "困难群众", 12, (2, 5)),
-    "environment_cleanup": ("环境整治：背街小巷清理", "解放路社区背街小巷", "社区居民", 24, (1, 1)),
-    "epidemic_duty": ("疫情防控值守：小区卡口", "解放路社区小区卡口", "进出居民", 200, (8, 16)),
-    "elderly_visit": ("慰问“空巢”老人", "解放路社区", "“空巢”老人", 60, (3, 7)),
+    "ecommerce_training": ("电子商务培训：农产品网店运营", "解放路社区党群服务中心", "社区居民",
+                           (12, TargetMeasure.activities), (20, 38)),
+    "policy_briefing": ("招商引资政策宣讲", "解放路社区会议室", "社区商户、居民",
+                        (160, TargetMeasure.beneficiaries), (25, 45)),
+    "household_assistance": ("困难群众结对帮扶走访", "解放路社区", "困难群众",
+                             (12, TargetMeasure.beneficiaries), (2, 5)),
+    "environment_cleanup": ("环境整治：背街小巷清理", "解放路社区背街小巷", "社区居民",
+                            (24, TargetMeasure.activities), None),
+    "epidemic_duty": ("疫情防控值守：小区卡口", "解放路社区小区卡口", "进出居民",
+                      (48, TargetMeasure.activities), None),
+    "elderly_visit": ("慰问“空巢”老人", "解放路社区", "“空巢”老人",
+                      (60, TargetMeasure.beneficiaries), (3, 7)),
 }
 DOUBLE_WORK = {
-    "ad_removal": ("清除牛皮癣", "建设路社区", "社区居民", 300, (30, 70)),
-    "stairwell_painting": ("楼道粉刷", "建设路社区老旧小区", "社区居民", 30, (2, 5)),
-    "facility_survey": ("下水道、人行道及破损道路摸排", "建设路社区", "社区居民", 60, (4, 9)),
+    "ad_removal": ("清除牛皮癣", "建设路社区", "社区居民", (300, TargetMeasure.quantity), (30, 70)),
+    "stairwell_painting": ("楼道粉刷", "建设路社区老旧小区", "社区居民",
+                           (30, TargetMeasure.quantity), (2, 5)),
+    # the survey's 完成数量 is the findings recorded (see _record_findings)
+    "facility_survey": ("下水道、人行道及破损道路摸排", "建设路社区", "社区居民",
+                        (60, TargetMeasure.quantity), (3, 7)),
 }
 FUND_BUDGET_YUAN = 10_000
 
@@ -127,17 +148,20 @@ def _people_and_places(year: int) -> DemoWorld:
     db.session.flush()
 
     items = {}
-    for code, (*_, target, _q) in PAIRED_WORK.items():
+    for code, (*_, (target, measure), _q) in PAIRED_WORK.items():
         items[(PAIRED, None, code)] = ResourceItem(unit=unit, community=paired, category=cats[code],
-                                                   year=year, target=target)
+                                                   year=year, target=target,
+                                                   target_measure=measure)
+    # The budget is the funds item's money target: entered once, here.
     items[(PAIRED, None, "cobuild_funding")] = ResourceItem(
         unit=unit, community=paired, category=cats["cobuild_funding"], year=year,
-        target=FUND_BUDGET_YUAN, description="共建活动经费（元）")
+        target=FUND_BUDGET_YUAN * 100, target_measure=TargetMeasure.money,
+        description="共建活动经费年度预算")
     for zone in zones:
-        for code, (*_, target, _q) in DOUBLE_WORK.items():
+        for code, (*_, (target, measure), _q) in DOUBLE_WORK.items():
             items[(DOUBLE, zone.name, code)] = ResourceItem(
                 unit=unit, community=double, zone=zone, category=cats[code], year=year,
-                target=target // len(zones))
+                target=target // len(zones), target_measure=measure)
     db.session.add_all(items.values())
     db.session.flush()
     return DemoWorld(unit, admin, liaison, members, items)
@@ -202,22 +226,20 @@ def _activities(world: DemoWorld, today: date, rng: random.Random) -> None:
                 continue  # leaves something for the demo member to confirm
             span = int((task.ends_at - task.starts_at).total_seconds() // 60)
             confirm_participation(a, a.member, rng.choice([m for m in (60, 90, 120, 150, 180) if m <= span]))
+        if key[2] == "facility_survey" and state != "stale":
+            _record_findings(task, leader, rng)
         if state == "stale":
             continue
-        low, high = _quantity_range(key)
-        quantity = rng.randint(low, high)
-        report = submit_report(task, leader, ReportData(
-            quantity=quantity, people_served=_served(key, quantity, rng),
-            note=_note(key, quantity), absent_ids=absent))
+        figure = _figure(key, rng)
+        report = submit_report(task, leader, _report(task, figure, _note(task, figure), absent))
         if state == "approved":
             approve_report(report, world.liaison)
         elif state == "returned":
             return_report(report, world.liaison, "完成数量与现场照片不符，请核实后重新提交。")
         elif state == "resubmitted_then_approved":
             return_report(report, world.liaison, "请补充情况说明。")
-            submit_report(task, leader, ReportData(
-                quantity=quantity, people_served=report.people_served,
-                note=_note(key, quantity) + "已补充参与人员名单。", absent_ids=absent))
+            submit_report(task, leader, _report(task, figure,
+                                                _note(task, figure) + "已补充参与人员名单。", absent))
             approve_report(report, world.liaison)
     _upcoming(world, today, rng)
 
@@ -239,28 +261,32 @@ def _past_state(n: int, from_last: int, age_days: int) -> str:
     return "approved"
 
 
-def _quantity_range(key) -> tuple[int, int]:
+def _figure(key, rng: random.Random) -> int | None:
     community, _zone, code = key
-    table = PAIRED_WORK if community == PAIRED else DOUBLE_WORK
-    return table[code][4]
+    span = (PAIRED_WORK if community == PAIRED else DOUBLE_WORK)[code][4]
+    return rng.randint(*span) if span else None
 
 
-def _served(key, quantity: int, rng: random.Random) -> int:
-    code = key[2]
-    if code in ("ecommerce_training", "policy_briefing", "elderly_visit"):
-        return quantity
-    if code == "household_assistance":
-        return quantity * rng.randint(2, 4)
-    return rng.randint(40, 160)
+def _report(task: Task, figure: int | None, note: str, absent: set[int]) -> ReportData:
+    """The figure where the category counts it: 完成数量 or 受益 (a survey's 完成数量
+    is its findings, recorded before)."""
+    category = task.category
+    quantity = figure if category.quantity_unit and not category.is_survey else None
+    people = figure if category.beneficiary_unit else None
+    return ReportData(quantity=quantity, people_served=people, note=note, absent_ids=absent)
 
 
-def _note(key, quantity: int) -> str:
-    code = key[2]
-    table = PAIRED_WORK if key[0] == PAIRED else DOUBLE_WORK
-    measure = {"ecommerce_training": "人次", "policy_briefing": "人次", "household_assistance": "户",
-               "environment_cleanup": "次", "epidemic_duty": "小时", "elderly_visit": "人",
-               "ad_removal": "处", "stairwell_painting": "个", "facility_survey": "处"}[code]
-    return f"{table[code][0]}顺利完成，完成{quantity}{measure}，群众反映良好。"
+def _note(task: Task, figure: int | None) -> str:
+    category = task.category
+    title = task.title.split("（")[0]
+    if category.is_survey:
+        found = len(task_findings(task))
+        return f"{title}顺利完成，登记问题{found}处，已拍照留存。"
+    unit = category.quantity_unit or category.beneficiary_unit
+    if figure is not None and unit:
+        done = "完成" if category.quantity_unit else "服务群众"
+        return f"{title}顺利完成，{done}{figure}{unit}，群众反映良好。"
+    return f"{title}顺利完成，群众反映良好。"
 
 
 def _upcoming(world: DemoWorld, today: date, rng: random.Random) -> None:
@@ -294,13 +320,13 @@ def _upcoming(world: DemoWorld, today: date, rng: random.Random) -> None:
 def _seed_extras(world: DemoWorld, today: date, rng: random.Random) -> None:
     """Funds, findings and residents, through their services too."""
     _funds(world, today, rng)
-    _findings(world, today, rng)
+    _findings(world, today)
     _residents(world, today)
+    _summary_words(world, today)
 
 
 def _funds(world: DemoWorld, today: date, rng: random.Random) -> None:
     paired = world.items[(PAIRED, None, "cobuild_funding")].community
-    set_budget(world.liaison, world.unit, paired, today.year, FUND_BUDGET_YUAN * 100)
     purposes = ("电子商务培训场地及资料费", "慰问“空巢”老人慰问品", "环境整治工具采购",
                 "困难群众结对帮扶慰问金", "疫情防控值守物资")
     entries = []
@@ -325,34 +351,62 @@ def _funds(world: DemoWorld, today: date, rng: random.Random) -> None:
         reverse_entry(world.liaison, wrong, "重复录入")
 
 
-def _findings(world: DemoWorld, today: date, rng: random.Random) -> None:
-    """One finding per spot the survey reports counted, some handed over and fixed."""
-    kinds = (FindingKind.sewer, FindingKind.sidewalk, FindingKind.road, FindingKind.other)
-    places = ("建设路12号门前", "建设路与人民路交叉口", "建设新村3栋旁", "建设路农贸市场北侧",
-              "建设路小学东门", "建设新村7栋后巷")
-    descriptions = {
-        FindingKind.sewer: "下水道井盖破损，存在安全隐患。",
-        FindingKind.sidewalk: "人行道地砖松动、缺失。",
-        FindingKind.road: "路面坑洼，雨天积水。",
-        FindingKind.other: "路灯不亮，夜间通行不便。",
-    }
+FINDING_KINDS = (FindingKind.sewer, FindingKind.sidewalk, FindingKind.road, FindingKind.other)
+FINDING_PLACES = ("建设路12号门前", "建设路与人民路交叉口", "建设新村3栋旁", "建设路农贸市场北侧",
+                  "建设路小学东门", "建设新村7栋后巷")
+FINDING_DESCRIPTIONS = {
+    FindingKind.sewer: "下水道井盖破损，存在安全隐患。",
+    FindingKind.sidewalk: "人行道地砖松动、缺失。",
+    FindingKind.road: "路面坑洼，雨天积水。",
+    FindingKind.other: "路灯不亮，夜间通行不便。",
+}
+
+
+def _record_findings(task: Task, leader: Member, rng: random.Random) -> None:
+    """The survey group records each spot it found (its 完成数量), before reporting."""
+    for i in range(rng.randint(*DOUBLE_WORK["facility_survey"][4])):
+        kind = FINDING_KINDS[(task.id + i) % len(FINDING_KINDS)]
+        record_finding(task, leader, FindingData(
+            kind=kind, place=rng.choice(FINDING_PLACES), description=FINDING_DESCRIPTIONS[kind]))
+
+
+def task_findings(task: Task) -> list[Finding]:
+    return list(db.session.scalars(select(Finding).where(
+        Finding.task_id == task.id, Finding.active.is_(True)).order_by(Finding.id)))
+
+
+def _findings(world: DemoWorld, today: date) -> None:
+    """The liaison hands the findings of approved surveys over, and some are fixed
+    (those of surveys still waiting for review, or returned, wait too)."""
     surveys = db.session.scalars(
-        select(Task).join(Category).where(Category.code == "facility_survey",
-                                          Task.starts_at < utcnow())
+        select(Task).join(Category).join(TaskReport, TaskReport.task_id == Task.id)
+        .where(Category.code == "facility_survey", TaskReport.status == ReportStatus.approved)
+        .order_by(Task.id)
     ).all()
     for task in surveys:
-        if task.report is None:
-            continue
-        for i in range(task.report.quantity):
-            kind = kinds[(task.id + i) % len(kinds)]
-            finding = record_finding(task, task.leader, FindingData(
-                kind=kind, place=rng.choice(places), description=descriptions[kind]))
-            age = (today - task.service_date).days
+        age = (today - task.service_date).days
+        for i, finding in enumerate(task_findings(task)):
             if age > 5 and i % 3 != 2:
                 handed = task.service_date + timedelta(days=2)
                 hand_over(finding, world.liaison, "县城市管理局", handed)
                 if age > 20 and i % 2 == 0:
                     mark_fixed(finding, world.liaison, handed + timedelta(days=10))
+
+
+def _summary_words(world: DemoWorld, today: date) -> None:
+    """Last month's 月报: the liaison writes 存在问题 and 下步打算 and marks it 已定稿;
+    this month's words are a draft."""
+    unit = SummaryScope(unit_id=world.unit.id)
+    last_year, last_month = (today.year - 1, 12) if today.month == 1 else (
+        today.year, today.month - 1)
+    save_notes(world.liaison, unit, last_year, last_month,
+               "部分党员干部工作日参与时间不足，周末活动参与人数较多。\n"
+               "建设路社区部分责任区牛皮癣反弹较快，需要反复清理。",
+               "结合“双创”迎检安排周末分组清理，重点巩固一区、二区成果。\n"
+               "继续做好“空巢”老人结对慰问和困难群众结对帮扶。")
+    finalize(world.liaison, unit, last_year, last_month, today=today)
+    save_notes(world.liaison, unit, today.year, today.month,
+               "摸排发现的部分问题移交后整改较慢。", "")
 
 
 def _residents(world: DemoWorld, today: date) -> None:

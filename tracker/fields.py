@@ -18,7 +18,7 @@ MAX_COUNT = 1_000_000
 MAX_HOURS = Decimal(24)
 HALF_HOUR = Decimal("0.5")
 NOTE_MAX = 2000
-_INTEGER = re.compile(r"[+-]?\d{1,12}")
+WHOLE_NUMBER = re.compile(r"[+-]?\d{1,12}")  # what a whole-number field accepts
 
 
 def strip_text(value):
@@ -66,7 +66,7 @@ class WholeNumberField(StringField):
         raw = (valuelist[0] or "").strip()
         if not raw:
             return
-        if not _INTEGER.fullmatch(raw):
+        if not WHOLE_NUMBER.fullmatch(raw):
             raise ValueError(_l("请输入整数（只能填写数字）。"))
         self.data = int(raw)
 

@@ -2,7 +2,12 @@
 
 A counted task is a task whose report is 待审核 or approved, with the report's figures
 and its done participations' totals; a counted participation is one of those done
-participations. Rather than trusting every service to remember the copies, an
+participations. The report's figures are counted as the task's category counts
+them (docs/design.md, "Categories"): 完成数量 only where the category has a unit for
+it — for the survey (摸排), the findings recorded on the task — and 受益 only where
+it has a beneficiary unit. A figure stored on a report of a category without that
+unit (an older report, from before the category said so) stays on the report and
+counts nowhere. Rather than trusting every service to remember the copies, an
 ``after_flush`` hook looks at what the flush wrote — reports, done participations,
 task dates — and refreshes the rows of exactly those tasks (DELETE, then INSERT …
 SELECT, inside the same transaction, so a rollback takes the copies with it).
@@ -17,15 +22,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, event, func, insert, inspect, select, true
+from sqlalchemy import case, delete, event, func, insert, inspect, select, true
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from .models import (
+    SURVEY_CODE,
     Assignment,
     AssignmentStatus,
+    Category,
     CountedParticipation,
     CountedTask,
+    Finding,
     ReportStatus,
     Task,
     TaskReport,
@@ -37,6 +45,7 @@ _TASK_FIELDS = ("service_date", "unit_id", "community_id", "zone_id", "category_
                 "resource_item_id")
 _ASSIGNMENT_FIELDS = ("status", "minutes", "member_id", "task_id")
 _REPORT_FIELDS = ("status", "quantity", "people_served", "task_id")
+_FINDING_FIELDS = ("active", "task_id")
 
 
 def _participation_rows(where):
@@ -62,12 +71,21 @@ def _task_rows(where):
         .group_by(CountedParticipation.task_id)
         .subquery()
     )
+    findings = (
+        select(func.count()).where(Finding.task_id == Task.id, Finding.active.is_(True))
+        .scalar_subquery()
+    )
+    quantity = case((Category.code == SURVEY_CODE, findings),
+                    (Category.quantity_unit.is_(None), 0),
+                    else_=TaskReport.quantity)
+    people_served = case((Category.beneficiary_unit.is_(None), 0),
+                         else_=TaskReport.people_served)
     return (
         select(Task.id, TaskReport.status, Task.service_date, Task.unit_id, Task.community_id,
-               Task.zone_id, Task.category_id, Task.resource_item_id, TaskReport.quantity,
-               TaskReport.people_served, func.coalesce(people.c.person_times, 0),
-               func.coalesce(people.c.minutes, 0))
+               Task.zone_id, Task.category_id, Task.resource_item_id, quantity, people_served,
+               func.coalesce(people.c.person_times, 0), func.coalesce(people.c.minutes, 0))
         .join(TaskReport, TaskReport.task_id == Task.id)
+        .join(Category, Category.id == Task.category_id)
         .outerjoin(people, people.c.task_id == Task.id)
         .where(TaskReport.status.in_(COUNTED_REPORTS), where(Task.id))
     )
@@ -127,7 +145,7 @@ def touched_tasks(session: Session) -> set[int]:
     """The tasks whose counted rows a flush may have changed."""
     ids: set[int] = set()
     for obj in session.new:
-        if isinstance(obj, TaskReport) or (
+        if isinstance(obj, (TaskReport, Finding)) or (
                 isinstance(obj, Assignment) and obj.status == AssignmentStatus.done):
             ids.add(obj.task_id)
     for obj in session.dirty:
@@ -140,9 +158,12 @@ def touched_tasks(session: Session) -> set[int]:
             ids.update(old_task)
         elif isinstance(obj, Task) and _changed(obj, _TASK_FIELDS):
             ids.add(obj.id)
+        elif isinstance(obj, Finding) and _changed(obj, _FINDING_FIELDS):
+            ids.add(obj.task_id)
+            ids.update(inspect(obj).attrs.task_id.history.deleted)
     for obj in session.deleted:
         # (Tasks are never deleted: the foreign key makes trying to a loud error.)
-        if isinstance(obj, (TaskReport, Assignment)):
+        if isinstance(obj, (TaskReport, Assignment, Finding)):
             ids.add(obj.task_id)
     ids.discard(None)
     return ids

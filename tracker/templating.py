@@ -1,14 +1,20 @@
 """Jinja filters and globals: local times, hours, money, labels."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from flask import request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from .formatting import (
+    amount,
+    beneficiary_label,
+    hours,
+    pending_sentence,
+    per_unit,
+    percent,
+    yuan,
+)
 from .models import AssignmentStatus, ReportStatus, Role, TaskStatus
-from .money import format_yuan
 from .timeutil import to_local
 
 TASK_STATUS = {
@@ -47,27 +53,6 @@ def time_range(task) -> str:
     return f"{day} {start:%H:%M} – {end:%Y-%m-%d %H:%M}"
 
 
-def hours(minutes) -> str:
-    """Minutes → '2.5' (hours, no trailing zeros)."""
-    if minutes is None:
-        return ""
-    value = Decimal(int(minutes)) / 60
-    return f"{value.quantize(Decimal('0.1')):f}".rstrip("0").rstrip(".")
-
-
-def yuan(fen) -> str:
-    """Integer fen → '3,200.50' (one formatter for pages and reports: tracker.money)."""
-    return format_yuan(fen)
-
-
-def percent(part, whole) -> str:
-    """part/whole → '86.7%' (one decimal, half up, exact); '—' when whole is 0."""
-    if not whole:
-        return "—"
-    value = (Decimal(int(part)) * 100 / Decimal(int(whole))).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return f"{value}%"
-
-
 def url_with(**changes) -> str:
     """The current URL with some query arguments replaced (for paging and filters)."""
     args = request.args.to_dict()
@@ -83,13 +68,15 @@ def url_with(**changes) -> str:
 
 def register(app) -> None:
     app.jinja_env.filters.update(local_dt=local_dt, time_range=time_range, hours=hours, yuan=yuan,
-                               percent=percent)
+                                 percent=percent, amount=amount, per_unit=per_unit)
     app.jinja_env.globals.update(
         TASK_STATUS=TASK_STATUS,
         ASSIGNMENT_STATUS=ASSIGNMENT_STATUS,
         REPORT_STATUS=REPORT_STATUS,
         ROLE=ROLE,
         url_with=url_with,
+        pending_sentence=pending_sentence,
+        beneficiary_label=beneficiary_label,
         get_locale=get_locale,
     )
     app.jinja_env.trim_blocks = True

@@ -28,7 +28,14 @@ def test_liaison_opens_and_downloads_the_monthly_summary(new_context, live_serve
     text = page.inner_text("article.report")
     assert "开展共建活动14次，参与党员干部48人次（13人），累计志愿服务126.5小时" in text
     assert "清除牛皮癣132处（一区47处、二区85处）" in text
-    assert "另有1份完成情况待审核，未计入以上数据。" in text
+    assert "另有1份完成情况待审核（参与2人次，服务时长4.0小时），未计入以上数据。" in text
+    signature = page.locator(".report-signature")
+    assert signature.inner_text().startswith("县商务局")
+    box, article = signature.bounding_box(), page.locator("article.report").bounding_box()
+    text_right = page.locator(".report-signature p").first.evaluate(
+        "p => { const r = document.createRange(); r.selectNodeContents(p);"
+        " const b = r.getBoundingClientRect(); return b.right; }")
+    assert text_right > article["x"] + article["width"] * 0.6  # 落款 on the right
     shot(page, "monthly-summary")
 
     with page.expect_download() as info:
@@ -45,7 +52,8 @@ def test_liaison_opens_and_downloads_the_monthly_summary(new_context, live_serve
     assert download.suggested_filename == f"{TITLE}.xlsx"
     book = load_workbook(io.BytesIO(open(download.path(), "rb").read()))
     assert book["汇总"]["A1"].value == TITLE
-    assert sum(sheet.max_row - 1 for sheet in (book["结对共建"], book["志愿服务"], book["“双创”"])) == 14
+    # three rows above each table: the title, the unit and period, the header
+    assert sum(sheet.max_row - 3 for sheet in (book["结对共建"], book["志愿服务"], book["“双创”"])) == 14
 
     page.emulate_media(media="print")
     assert not page.get_by_role("button", name="查看").is_visible()  # controls hidden in print

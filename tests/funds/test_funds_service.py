@@ -1,11 +1,13 @@
-"""Budgets, entries and reversing entries, without HTTP."""
+"""Budgets, entries and reversing entries, without HTTP. The year's budget is the
+money target of the 共建活动经费 checklist item (one budget, one place to enter it)."""
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from tests import factories as f
 from tracker.extensions import db
-from tracker.models import AuditEvent, FundEntry
+from tracker.models import AuditEvent, FundEntry, TargetMeasure
 from tracker.rollups import Scope
 from tracker.rollups.funds import fund_figures, fund_ledgers
 from tracker.services import PermissionDenied, ServiceError
@@ -21,13 +23,19 @@ def year_figures(world, year=YEAR):
                               unit_id=world.unit.id, community_ids=(world.community.id,)), year)
 
 
+def budget(world, fen, community=None):
+    """The 共建活动经费 item of the unit in the community: its money target is the budget."""
+    return f.item(world.unit, community or world.community, "cobuild_funding", year=YEAR,
+                  target=fen, measure=TargetMeasure.money)
+
+
 def spend(world, fen, actor=None, day=None, purpose="购买宣传资料"):
     return service.add_entry(actor or world.liaison, world.unit, world.community, YEAR,
                              entry_date=day or TODAY, amount_fen=fen, purpose=purpose)
 
 
 def test_entry_and_budget_figures(world):
-    service.set_budget(world.liaison, world.unit, world.community, YEAR, 1_000_000)
+    budget(world, 1_000_000)
     spend(world, 280_000)
     spend(world, 560_000)
     db.session.commit()
@@ -39,16 +47,21 @@ def test_entry_and_budget_figures(world):
                              .where(AuditEvent.action == "add_fund_entry")) == 2
 
 
-def test_budget_change_is_audited_with_old_and_new(world):
-    budget = service.set_budget(world.admin, world.unit, world.community, YEAR, 500_000)
-    service.set_budget(world.liaison, world.unit, world.community, YEAR, 800_000)
+def test_the_budget_is_the_funds_item_money_target_and_its_change_is_audited(world):
+    from tracker.services import directory
+
+    item = budget(world, 500_000)
+    data = directory.ResourceItemData(
+        unit_id=world.unit.id, community_id=world.community.id, category_id=item.category_id,
+        year=YEAR, target=800_000, target_measure=TargetMeasure.money)
+    directory.update_resource_item(item, world.admin, data)
     db.session.commit()
     events = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.action == "set_budget", AuditEvent.entity_id == budget.id)
-        .order_by(AuditEvent.id)).all()
-    assert [e.detail for e in events] == [{"old_fen": None, "new_fen": 500_000},
-                                          {"old_fen": 500_000, "new_fen": 800_000}]
+        AuditEvent.action == "update", AuditEvent.entity_type == "resource_item",
+        AuditEvent.entity_id == item.id)).all()
+    assert [e.detail for e in events] == [{"target": [500_000, 800_000]}]
     assert year_figures(world).budget_fen == 800_000
+    assert service.budget_items(world.unit.id, world.community.id, YEAR) == [item]
 
 
 def test_reversal_is_negative_points_at_original_and_nets_out(world):
@@ -95,7 +108,7 @@ def test_unique_key_holds_when_the_check_is_raced(world, monkeypatch):
 
 
 def test_budget_exceeded(world):
-    service.set_budget(world.liaison, world.unit, world.community, YEAR, 100_000)
+    budget(world, 100_000)
     spend(world, 100_000)
     assert not year_figures(world).over_budget  # exactly on budget is not over
     spend(world, 1)
@@ -127,8 +140,6 @@ def test_task_of_another_community_refused(world):
 def test_only_keepers(world, actor):
     with pytest.raises(PermissionDenied):
         spend(world, 100, actor=getattr(world, actor))
-    with pytest.raises(PermissionDenied):
-        service.set_budget(getattr(world, actor), world.unit, world.community, YEAR, 1)
     entry = spend(world, 100)
     with pytest.raises(PermissionDenied):
         service.reverse_entry(getattr(world, actor), entry)
@@ -136,7 +147,7 @@ def test_only_keepers(world, actor):
 
 def test_ledger_list_in_reach(world):
     spend(world, 500)
-    service.set_budget(world.other_liaison, world.unit, world.other_community, YEAR, 9_900)
+    budget(world, 9_900, community=world.other_community)
     db.session.commit()
     everything = fund_ledgers(YEAR)
     assert everything[(world.unit.id, world.community.id)].year_to_date_fen == 500

@@ -3,10 +3,11 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from tests import factories as f
 from tracker.extensions import db
 from tracker.rollups import Scope
 from tracker.rollups.funds import fund_figures
-from tracker.models import FundBudget, FundEntry
+from tracker.models import FundEntry, TargetMeasure
 from tracker.timeutil import local_today
 
 YEAR = local_today().year
@@ -75,7 +76,8 @@ def test_bad_date_and_task_in_chinese(client, login, world):
 
 def test_budget_exceeded_is_shown(client, login, world):
     login(world.admin)
-    assert client.post(url(world, "/budget"), data={"amount": "1,000"}).status_code == 302
+    assert client.post(f"/admin/items/{budget_item(world).id}/edit", data=item_form(
+        world, "1,000")).status_code == 302
     client.post(url(world, "/entries"), data={"entry_date": TODAY, "amount": "800", "purpose": "a"})
     page = client.get(url(world)).get_data(as_text=True)
     assert "已超出年度预算" not in page and "预算剩余 200.00 元" in page
@@ -88,10 +90,42 @@ def test_budget_exceeded_is_shown(client, login, world):
 
 
 def test_budget_form_refuses_bad_input(client, login, world):
-    login(world.liaison)
-    response = client.post(url(world, "/budget"), data={"amount": "十万"})
+    item = budget_item(world)
+    login(world.admin)
+    response = client.post(f"/admin/items/{item.id}/edit", data=item_form(world, "十万"))
     assert "金额格式不正确" in response.get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(FundBudget)) == 0
+    db.session.refresh(item)
+    assert item.target == 0
+
+
+def test_the_ledger_shows_the_budget_and_where_it_is_set(client, login, world):
+    """One budget, one place: the ledger shows the funds item's target and links to it
+    (an admin), or says who sets it; there is no second budget form."""
+    item = budget_item(world, 1_234_500)
+    login(world.admin)
+    page = client.get(url(world)).get_data(as_text=True)
+    assert "12,345.00" in page and f"/admin/items/{item.id}/edit" in page
+    assert "/budget" not in page
+    login(world.liaison)
+    page = client.get(url(world)).get_data(as_text=True)
+    assert "12,345.00" in page and "/admin/items/" not in page
+    assert client.post(url(world, "/budget"), data={"amount": "1"}).status_code == 404
+
+
+def budget_item(world, fen=0):
+    item = f.item(world.unit, world.community, "cobuild_funding", year=YEAR, target=fen,
+                  measure=TargetMeasure.money)
+    db.session.commit()
+    return item
+
+
+def item_form(world, target: str) -> dict:
+    from tracker.reference import ensure_categories
+
+    funding = ensure_categories()["cobuild_funding"]
+    return {"unit_id": world.unit.id, "community_id": world.community.id, "zone_id": "",
+            "category_id": f"{funding.id}:money", "year": YEAR, "target": target,
+            "description": ""}
 
 
 def test_index_opens_a_ledger(client, login, world):

@@ -3,7 +3,7 @@ import io
 
 from openpyxl import Workbook
 
-HEADER = ["姓名*", "手机号*", "单位*", "党支部", "角色", "负责社区"]
+HEADER = ["姓名*", "手机号*", "单位*", "党支部", "角色", "负责社区", "计入参与统计"]
 
 
 def xlsx_bytes(rows, header=HEADER) -> bytes:

@@ -149,3 +149,22 @@ def test_five_thousand_rows_twice(world, count_queries):
     db.session.commit()
     assert (result.created, result.updated, result.unchanged) == (0, 0, 5000)
     assert members_count() == before + 5000
+
+
+def test_the_roll_column_and_its_default(world):
+    """计入参与统计: 是/否 as written; empty: by the role for a new member, unchanged
+    for an existing one."""
+    rows = [("甲", "13700000001", "县商务局", "", "", "", ""),
+            ("乙", "13700000002", "县商务局", "", "社区联络员", "解放路社区", ""),
+            ("丙", "13700000003", "县商务局", "", "社区联络员", "解放路社区", "是"),
+            ("丁", "13700000004", "县商务局", "", "", "", "否"),
+            (world.member.name, world.member.phone, "县商务局", "", "", "", "")]
+    preview = preview_of(xlsx_bytes(rows))
+    assert preview.ok, [r.errors for r in preview.error_rows]
+    mi.import_members(world.admin, preview.rows)
+    db.session.commit()
+    roll = dict(db.session.execute(select(Member.name, Member.on_roll)).all())
+    assert (roll["甲"], roll["乙"], roll["丙"], roll["丁"], roll[world.member.name]) == (
+        True, False, True, False, True)
+    bad = preview_of(xlsx_bytes([("戊", "13700000005", "县商务局", "", "", "", "也许")]))
+    assert "“计入参与统计”应填“是”或“否”" in bad.error_rows[0].errors[0]

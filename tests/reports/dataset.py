@@ -1,10 +1,11 @@
 """A fixed, deterministic world for October 2022 (independent of today's date).
 
 县商务局 pairs with 解放路社区 and works in 建设路社区's zones 一区 and 二区 for
-"双创". Fifteen members on roll, thirteen take part. Around the month: an
-activity in September and one in November, a pending report, a returned one,
-another unit's activity in the same community, a withdrawn and an absent
-participant, and the funds ledger with a reversal.
+"双创". Fifteen members on roll (the branch secretary and the liaison volunteer, so
+they are on it too), thirteen take part. Around the month: an activity in September
+and one in November, a pending report, a returned one, another unit's activity in
+the same community, a withdrawn and an absent participant, and the funds ledger with
+a reversal; the year's budget is the 共建活动经费 item's money target.
 """
 from __future__ import annotations
 
@@ -19,10 +20,10 @@ from tracker.models import (
     Finding,
     FindingKind,
     FindingStatus,
-    FundBudget,
     FundEntry,
     ReportStatus,
     Role,
+    TargetMeasure,
     TaskReport,
     TaskStatus,
 )
@@ -60,9 +61,9 @@ def build() -> October:
     zone1 = f.zone(jianshe, "一区", unit)
     zone2 = f.zone(jianshe, "二区", unit)
     # The admin and the liaison are on the roll too (15 in all) and take part.
-    admin = f.member(unit, Role.admin, "孙书记", phone="13800000000")
+    admin = f.member(unit, Role.admin, "孙书记", phone="13800000000", on_roll=True)
     liaison = f.member(unit, Role.liaison, "钱联络", communities=[jiefang, jianshe],
-                       phone="13800000001")
+                       phone="13800000001", on_roll=True)
     world = October(unit, other_unit, jiefang, jianshe, zone1, zone2, admin, liaison)
     for n, name in enumerate(NAMES + IDLE, start=2):
         world.members[name] = f.member(unit, name=name, phone=f"138000000{n:02d}")
@@ -109,7 +110,7 @@ def build() -> October:
              note="讲解网店开设和直播带货。")
     activity("电商培训二", "ecommerce_training", jiefang, 22, m[3:5], 120, 36, 36)
     activity("政策宣讲", "policy_briefing", jiefang, 15, m[5:8], 90, 40, 40)
-    activity("结对帮扶", "household_assistance", jiefang, 20, m[8:10], 180, 5, 12)
+    activity("结对帮扶", "household_assistance", jiefang, 20, m[8:10], 180, 0, 5)
     # 志愿服务 in 解放路社区
     activity("环境整治一", "environment_cleanup", jiefang, 9, m[0:6], 120, 1, 200,
              extra=[(world.members[IDLE[0]], AssignmentStatus.absent),
@@ -151,8 +152,8 @@ def build() -> October:
 
     # Funds: budget 10,000.00; 3,000 + 2,600 before October, 2,800 in October, and a
     # mistaken 500 in October reversed the next day.
-    db.session.add(FundBudget(unit_id=unit.id, community_id=jiefang.id, year=YEAR,
-                              amount_fen=1_000_000))
+    f.item(unit, jiefang, "cobuild_funding", year=YEAR, target=1_000_000,
+           measure=TargetMeasure.money)
     for day, fen, purpose in [(date(YEAR, 3, 10), 300_000, "电商培训场地和资料"),
                               (date(YEAR, 7, 5), 260_000, "困难群众慰问品"),
                               (date(YEAR, 10, 18), 280_000, "环境整治工具")]:

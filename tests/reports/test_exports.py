@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
@@ -16,6 +17,7 @@ from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, ReportStatus, TaskReport
 from tracker.reports.csv_export import neutralise, render_csv
 from tracker.reports.docx_export import render_docx
+from tracker.reports.figures import ledger_rows
 from tracker.reports.summary import build_summary
 from tracker.reports.xlsx_export import render_xlsx
 from tracker.rollups import Scope
@@ -60,8 +62,16 @@ def docx_table(document, title):
 def test_docx_text_is_the_summary(docx, summary):
     paragraphs = [p.text for p in docx.paragraphs if p.text]
     assert paragraphs[0] == summary.title == "县商务局2022年10月社区共建工作情况"
-    assert paragraphs[1:1 + len(summary.paragraphs)] == lines(summary)
+    head = 1 + len(summary.subtitle)
+    assert paragraphs[1:head] == summary.subtitle
+    body = paragraphs[head:head + len(summary.paragraphs)]
+    assert body == lines(summary)
+    signer, signed_on, appendix = paragraphs[head + len(body):head + 3 + len(body)]
+    assert (signer, signed_on) == ("县商务局", summary.signed_on)
+    assert appendix == summary.appendix
     assert docx.paragraphs[0].style.name == "Title"
+    right = [p for p in docx.paragraphs if p.text in (signer, signed_on)]
+    assert [p.alignment for p in right] == [WD_ALIGN_PARAGRAPH.RIGHT] * 2
 
 
 def test_docx_layout_a4_and_chinese_fonts(docx):
@@ -82,21 +92,30 @@ def test_docx_layout_a4_and_chinese_fonts(docx):
 
 def test_docx_figures_are_rollup_figures(docx, october, scope):
     rows = docx_table(docx, "分类统计")
-    assert rows[0][:3] == ["类别", "活动次数", "完成数量"]
-    expected = {c.name: c.official for c in figures_by_category(scope, include_empty=False)
+    assert rows[0] == ["类别", "活动", "完成数量", "受益", "人次", "参与人数", "服务时长（小时）"]
+    expected = {c.name: c for c in figures_by_category(scope, include_empty=False)
                 if c.official.activities}
     body = {row[0]: row for row in rows[1:-1]}
     assert body.keys() == expected.keys()
-    for name, o in expected.items():
+    for name, c in expected.items():
+        o = c.official
         row = body[name]
-        assert [int(row[1]), int(row[2]), int(row[4]), int(row[5]), int(row[6])] == \
-               [o.activities, o.quantity, o.people_served, o.person_times, o.members]
-        assert row[7] == hours(o.minutes)
+        # each figure in its category's unit, "—" where the category has none
+        assert row[1] == f"{o.activities}{c.activity_unit}"
+        assert row[2] == (f"{o.quantity}{c.quantity_unit}" if c.quantity_unit else "—")
+        assert row[3] == (f"{o.people_served}{c.beneficiary_unit}" if c.beneficiary_unit
+                          else "—")
+        assert [int(row[4]), int(row[5])] == [o.person_times, o.members]
+        assert row[6] == hours(o.minutes)
     total = figures(scope).official
     assert rows[-1][0] == "合计"
-    assert [int(rows[-1][1]), int(rows[-1][5]), int(rows[-1][6])] == \
-           [total.activities, total.person_times, total.members]
-    assert rows[-1][7] == hours(total.minutes) == "126.5"
+    assert rows[-1][1] == f"{total.activities}次"
+    # never one sum of different units: 受益 one figure per unit, 完成数量 (different
+    # things in each category) none
+    assert rows[-1][2] == "—"
+    assert rows[-1][3] == "111人次、5户、9人"
+    assert [int(rows[-1][4]), int(rows[-1][5])] == [total.person_times, total.members]
+    assert rows[-1][6] == hours(total.minutes) == "126.5"
 
     ledger = docx_table(docx, "本月活动台账")
     assert len(ledger) - 1 == total.activities
@@ -109,7 +128,7 @@ def test_docx_figures_are_rollup_figures(docx, october, scope):
         z = by_zone[row[1]]
         assert [int(v) for v in row[2:8]] == [z.ads, z.stairs, z.found, z.handed_over, z.fixed,
                                               z.person_times]
-    findings = findings_counts(scope)
+    findings = findings_counts(scope).official
     assert [int(v) for v in zones[-1][4:7]] == [findings.total, findings.handed_over, findings.fixed]
 
     coverage = unit_coverage(october.unit.id, *OCT)
@@ -137,53 +156,89 @@ def sheet_rows(sheet, first=1):
 def test_xlsx_summary_sheet_has_the_same_text(book, summary):
     front = book["汇总"]
     texts = [r[0] for r in sheet_rows(front) if r and r[0]]
-    assert texts == [summary.title] + lines(summary)
+    assert texts == [summary.title, *summary.subtitle, *lines(summary), summary.signer,
+                     summary.signed_on, summary.appendix]
+    signer = next(c for c in front["A"] if c.value == summary.signer)
+    assert signer.alignment.horizontal == "right"
     assert book.sheetnames == ["汇总", "结对共建", "志愿服务", "“双创”", "分类统计", "责任区进展",
                                "参与情况", "未参与名单", "共建活动经费"]
 
 
+HEADER = 3  # row 1 the title, row 2 the unit and period, then the header
+
+
+def test_xlsx_sheets_have_title_rows_print_setup_and_frozen_header(book, summary):
+    for sheet in book.worksheets[1:]:
+        title, subtitle = sheet["A1"].value, sheet["A2"].value
+        assert title.startswith(summary.title + "　"), sheet.title
+        assert subtitle.startswith("单位：县商务局　统计时间：2022年10月1日至10月31日"), sheet.title
+        assert sheet.freeze_panes == f"A{HEADER + 1}"
+        setup = sheet.page_setup
+        assert (setup.orientation, int(setup.paperSize), setup.fitToWidth, setup.fitToHeight) == (
+            "landscape", int(sheet.PAPERSIZE_A4), 1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows == f"${HEADER}:${HEADER}"
+    front = book["汇总"]
+    assert int(front.page_setup.paperSize) == int(front.PAPERSIZE_A4)
+
+
 def test_xlsx_section_sheets_are_the_ledger(book, october, scope):
-    header = ["序号", "日期", "社区（责任区）", "活动", "地点", "类别", "服务对象", "活动内容",
-              "参与人员", "人次", "服务时长（小时）", "完成数量", "计量单位", "受益人数", "组长", "审核人"]
+    header = ["序号", "日期", "社区（责任区）", "活动", "类别", "地点", "服务对象", "活动内容",
+              "参与人员", "人次", "服务时长（小时）", "完成数量", "受益", "组长", "审核人"]
     rows = []
     for name in ("结对共建", "志愿服务", "“双创”"):
         sheet = book[name]
-        assert sheet_rows(sheet)[0] == header
-        assert sheet.freeze_panes == "A2"
-        assert sheet.column_dimensions["H"].width >= 40  # 活动内容 is wide
-        rows += sheet_rows(sheet, first=2)
+        assert sheet_rows(sheet)[HEADER - 1] == header
+        widths = {col: sheet.column_dimensions[col].width for col in "ABHJK"}
+        content = [len(r[7]) for r in sheet_rows(sheet, first=HEADER + 1)]
+        # 活动内容 as wide as its text (up to a cap, then it wraps) …
+        assert widths["H"] >= min(44, 2 * max(content, default=2)), sheet.title
+        assert max(widths["A"], widths["J"], widths["K"]) <= 12  # … numbers narrow
+        rows += sheet_rows(sheet, first=HEADER + 1)
     total = figures(scope).official
     assert len(rows) == total.activities
     assert sum(r[9] for r in rows) == total.person_times
-    assert sum(r[10] for r in rows) == Decimal(total.minutes) / 60
+    assert sum(r[10] for r in rows) == sum(Decimal(hours(r.minutes)) for r in
+                                           ledger_rows(scope))
     assert {type(r[1]) for r in rows} == {datetime}  # real dates, not text
     for c in figures_by_category(scope, include_empty=False):
-        mine = [r for r in rows if r[5] == c.name]
+        mine = [r for r in rows if r[4] == c.name]
         assert len(mine) == c.official.activities
-        assert sum(r[11] for r in mine) == c.official.quantity
-        assert sum(r[13] for r in mine) == c.official.people_served
+        if c.quantity_unit:
+            assert sum(r[11] for r in mine) == c.official.quantity
+        else:
+            assert {r[11] for r in mine} <= {None, ""}  # no 完成数量 in this category
+        if c.beneficiary_unit:
+            assert sum(r[12] for r in mine) == c.official.people_served
     first = next(r for r in rows if r[3] == "电商培训一")
-    assert first[1:9] == [datetime(2022, 10, 8), "解放路社区", "电商培训一", "解放路社区党群服务中心",
-                          "电子商务培训", "社区居民", "讲解网店开设和直播带货。", "张伟、王芳、李娜"]
-    assert first[14:] == ["张伟", "钱联络"]
+    assert first[1:9] == [datetime(2022, 10, 8), "解放路社区", "电商培训一", "电子商务培训",
+                          "解放路社区党群服务中心", "社区居民", "讲解网店开设和直播带货。",
+                          "张伟、王芳、李娜"]
+    assert first[12:] == [35, "张伟", "钱联络"]
+    training = book["结对共建"].cell(row=HEADER + 1, column=13)
+    assert training.number_format == '0"人次"'  # a number, shown with its unit
+    assert book["结对共建"].cell(row=HEADER + 1, column=11).number_format == "0.0"
 
 
 def test_xlsx_other_sheets_are_rollup_figures(book, october, scope):
-    categories = {r[0]: r for r in sheet_rows(book["分类统计"], first=2)}
+    categories = {r[0]: r for r in sheet_rows(book["分类统计"], first=HEADER + 1)}
     for c in figures_by_category(scope, include_empty=False):
         o = c.official
-        assert categories[c.name][1:8] == [o.activities, o.quantity, c.measure, o.people_served,
-                                           o.person_times, o.members, Decimal(hours(o.minutes))]
+        assert categories[c.name][1:7] == [
+            o.activities, o.quantity if c.quantity_unit else "—",
+            o.people_served if c.beneficiary_unit else "—", o.person_times, o.members,
+            Decimal(hours(o.minutes))]
     coverage = unit_coverage(october.unit.id, *OCT)
-    on_roll, took_part, rate, idle = sheet_rows(book["参与情况"], first=2)[0]
+    on_roll, took_part, rate, idle = sheet_rows(book["参与情况"], first=HEADER + 1)[0]
     assert (on_roll, took_part, idle) == (coverage.on_roll, coverage.took_part, len(coverage.not_yet))
     assert f"{rate:.1%}" == coverage.rate_text
     funds = fund_figures(scope, 2022)
-    spent, ytd, budget, used, remaining = sheet_rows(book["共建活动经费"], first=2)[0]
+    spent, ytd, budget, used, remaining = sheet_rows(book["共建活动经费"], first=HEADER + 1)[0]
     assert (spent * 100, ytd * 100, budget * 100) == (funds.spent_fen, funds.year_to_date_fen,
                                                      funds.budget_fen)
     assert remaining * 100 == funds.remaining_fen
-    assert book["共建活动经费"]["A2"].number_format == "#,##0.00"
+    assert book["共建活动经费"][f"A{HEADER + 1}"].number_format == "#,##0.00"
+    assert book["共建活动经费"][f"D{HEADER + 1}"].number_format == "0.0%"
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -193,7 +248,10 @@ def test_csv_utf8_bom_and_same_content(summary):
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == [summary.title]
-    assert [r[0] for r in rows[1:1 + len(summary.paragraphs)]] == lines(summary)
+    head = 1 + len(summary.subtitle)
+    assert [r[0] for r in rows[1:head]] == summary.subtitle
+    text = [r[0] for r in rows[head:head + len(summary.paragraphs) + 3]]
+    assert text == [*lines(summary), summary.signer, summary.signed_on, summary.appendix]
     ledger_at = rows.index(["本月活动台账"])
     assert rows[ledger_at + 1][:3] == ["序号", "日期", "社区（责任区）"]
     assert rows[ledger_at + 2][:4] == ["1", "2022-10-08", "解放路社区", "电商培训一"]
@@ -226,7 +284,7 @@ def test_typed_text_cannot_become_a_formula(october):
     rows = list(csv.reader(io.StringIO(render_csv(summary).decode("utf-8-sig"))))
     row = next(r for r in rows if len(r) > 3 and evil_title in r[3])
     assert row[3] == "'" + evil_title
-    assert row[4] == "'+cmd|' /C calc'!A0"
+    assert row[5] == "'+cmd|' /C calc'!A0"
     assert row[6] == "'@SUM(1+1)"
     assert row[7] == "'\t=1+1"
     assert row[8] == "'-2+3"
@@ -234,6 +292,7 @@ def test_typed_text_cannot_become_a_formula(october):
 
     book = load_workbook(io.BytesIO(render_xlsx(summary)))
     sheet = book["志愿服务"]
-    cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value == evil_title]
+    cells = [c for row in sheet.iter_rows(min_row=HEADER + 1) for c in row
+             if c.value == evil_title]
     assert cells and all(c.data_type == "s" for c in cells)  # text, not a formula
     assert all(c.data_type != "f" for ws in book.worksheets for row in ws.iter_rows() for c in row)

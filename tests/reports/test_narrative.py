@@ -1,7 +1,9 @@
 """The text of the monthly summary for a fixed month of a fixed dataset.
 
 The expected texts are golden files, reviewed by reading them: they must read
-like section （六） of the source report and agree with the figures below.
+like section （六） of the source report and agree with the figures below — the
+whole document: title block, numbered sections, the pending note, 存在问题 and
+下步打算 when written, the 落款 and the list of tables.
 """
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -19,18 +21,22 @@ from tracker.rollups.figures import figures
 GOLDEN = Path(__file__).parent / "golden"
 
 
+SIGNED = date(2022, 11, 3)  # the day the summary is written (not yet 已定稿)
+
+
 def text_of(summary) -> str:
-    lines = [summary.title] + [p.heading + p.text for p in summary.paragraphs]
-    return "\n".join(lines) + "\n"
+    lines = [summary.title, *summary.subtitle, *(p.heading + p.text for p in summary.paragraphs),
+             summary.signer, summary.signed_on, summary.appendix]
+    return "\n".join(line for line in lines if line) + "\n"
 
 
 @pytest.mark.parametrize("who,golden", [("unit", "县商务局-2022-10.txt"),
                                         ("jiefang", "解放路社区-2022-10.txt")])
 def test_golden_text(october, who, golden):
     if who == "unit":
-        summary = build_summary(2022, 10, unit=october.unit)
+        summary = build_summary(2022, 10, unit=october.unit, today=SIGNED)
     else:
-        summary = build_summary(2022, 10, community=october.jiefang)
+        summary = build_summary(2022, 10, community=october.jiefang, today=SIGNED)
     assert text_of(summary) == (GOLDEN / golden).read_text("utf-8")
 
 
@@ -47,8 +53,9 @@ def test_the_figures_in_the_text_are_rollup_figures(october):
 
 
 def test_empty_month(october):
-    summary = build_summary(2022, 8, unit=october.unit)
-    assert text_of(summary) == "县商务局2022年8月社区共建工作情况\n本月暂无已审核的共建活动。\n"
+    summary = build_summary(2022, 8, unit=october.unit, today=SIGNED)
+    assert [p.text for p in summary.paragraphs] == ["本月暂无已审核的共建活动。"]
+    assert (summary.signer, summary.signed_on) == ("县商务局", "2022年11月3日")
     tables = {t.key: t for t in summary.tables()}
     # The tables are attached and stay empty.
     assert tables["ledger"].rows == [] and tables["categories"].rows == []
@@ -63,7 +70,7 @@ def test_month_with_only_pending_reports(october):
     db.session.commit()
     summary = build_summary(2022, 12, unit=october.unit)
     assert [p.text for p in summary.paragraphs] == [
-        "本月暂无已审核的共建活动。", "另有1份完成情况待审核，未计入以上数据。"]
+        "本月暂无已审核的共建活动。", "另有1份完成情况待审核（受益3人），未计入以上数据。"]
     assert summary.ledger == [] and summary.totals.activities == 0
 
 
@@ -79,7 +86,7 @@ def test_unit_with_no_members(october):
     db.session.commit()
     summary = build_summary(2022, 10, unit=empty_unit)
     assert summary.coverage.on_roll == 0
-    assert text_of(summary) == "县档案馆2022年10月社区共建工作情况\n本月暂无已审核的共建活动。\n"
+    assert [p.text for p in summary.paragraphs] == ["本月暂无已审核的共建活动。"]
     # Its activities are done by others' members: the text has no 参与情况 section.
     item = f.item(empty_unit, october.jiefang, "environment_cleanup", year=2022)
     task = f.task(item, october.liaison, starts_at=datetime(2022, 10, 5, 1, tzinfo=timezone.utc))

@@ -35,10 +35,12 @@ def test_record_xlsx(client, login, october):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data))["服务记录"]
     assert sheet["A1"].value == "张伟 2022年志愿服务记录"
-    assert sheet["A3"].value == "全年参加活动6次，服务时长14小时"
-    rows = list(sheet.iter_rows(min_row=6, values_only=True))
+    assert sheet["A2"].value == "单位：县商务局　党支部：—　全年参加活动6次，服务时长14.0小时"
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
     assert len(rows) == 6 and sum(r[8] for r in rows) == Decimal(14)
-    assert sheet.freeze_panes == "A6"
+    assert sheet.cell(row=4, column=9).number_format == "0.0"
+    assert sheet.freeze_panes == "A4"
+    assert sheet.page_setup.orientation == "landscape"
 
 
 def test_record_page_is_printable(client, login, october):

@@ -41,7 +41,10 @@ def people_of(task):
 
 @pytest.fixture
 def staffed(world):
-    """The past task with three members on it; two have confirmed their hours."""
+    """The past task, in a category counting a 完成数量 and a 受益, with three members
+    on it; two have confirmed their hours."""
+    item = f.item(world.unit, world.community, f.category())
+    world.past_task.category_id, world.past_task.resource_item_id = item.category_id, item.id
     third = f.member(world.unit, name="赵六")
     db.session.add(Assignment(task_id=world.past_task.id, member_id=third.id,
                               status=AssignmentStatus.claimed))
@@ -76,7 +79,7 @@ def test_a_submitted_report_counts_as_pending(staffed):
     assert row.report_status == ReportStatus.submitted
     assert (row.quantity, row.people_served, row.person_times, row.minutes) == (7, 30, 2, 150)
     assert (row.community_id, row.category_id, row.service_date) == (
-        world.community.id, world.item.category_id, world.past_task.service_date)
+        world.community.id, world.past_task.category_id, world.past_task.service_date)
     assert people_of(world.past_task) == {world.member.id: 60, world.leader.id: 90}
     assert_in_sync()
 
@@ -188,3 +191,35 @@ def test_rebuild_equals_the_rows_kept_one_flush_at_a_time(staffed):
     db.session.expire_all()
     assert stored() == kept
     assert count == 2
+
+
+def test_figures_count_only_where_the_category_has_a_unit(world):
+    """A 完成数量 or 受益 typed for a category that has no unit for it (an older report)
+    stays on the report and counts nowhere; hours are the confirmed minutes."""
+    from tests.rollups import builders as b
+
+    task = b.task_on(world.item, world.liaison, world.past_task.service_date)  # 环境整治
+    b.join(task, world.member, minutes=90)
+    b.report(task, world.leader, ReportStatus.approved, quantity=14, people=300)
+    db.session.commit()
+    row = row_of(task)
+    assert (row.quantity, row.people_served, row.minutes) == (0, 0, 90)
+    assert (task.report.quantity, task.report.people_served) == (14, 300)  # kept
+    assert_in_sync()
+
+
+def test_a_surveys_quantity_is_its_findings(world):
+    from tests.rollups import builders as b
+    from tracker.services.findings import deactivate
+
+    survey = b.task_on(f.item(world.unit, world.community, "facility_survey"), world.liaison,
+                       world.past_task.service_date)
+    b.report(survey, world.leader, ReportStatus.submitted, quantity=9)  # typed: not counted
+    first = b.finding(survey, world.leader)
+    b.finding(survey, world.leader)
+    db.session.commit()
+    assert row_of(survey).quantity == 2
+    with unit_of_work():
+        deactivate(first, world.liaison, "登记重复")
+    assert row_of(survey).quantity == 1
+    assert_in_sync()

@@ -1,9 +1,20 @@
 """Property test: random histories → every rollup figure equals a brute-force recount.
 
 Hypothesis draws tasks (any category, date, status), participations in every state,
-reports in every state (or none), findings and fund entries; the test writes them,
+reports in every state (or none), findings (active or not) on surveys in every
+report state, members on the roll or off it, and fund entries; the test writes them,
 asks ``tracker.rollups`` and recounts the same figure in plain Python from what it
-drew. Finally every submitted report is returned: official figures must not move
+drew, by the rules of docs/design.md stated here in their own terms:
+
+- a report's 完成数量 counts only for a category with a unit for it (牛皮癣清除 处,
+  楼道粉刷 个), and a survey's is its active findings; its 受益 only for a category
+  with a beneficiary unit (电子商务培训 人次);
+- findings count once their survey is approved, apart as pending while it is 待审核,
+  and nowhere when it is returned or not reported;
+- the roll is the unit's active members counted in participation (on_roll);
+- a target counts its own measure (activities, 受益, 完成数量 or money).
+
+Finally every submitted report is returned: official figures must not move
 (pending never leaks into official figures) and pending ones must drop to zero.
 """
 from __future__ import annotations
@@ -25,6 +36,7 @@ from tracker.models import (
     FindingStatus,
     ReportStatus,
     Role,
+    TargetMeasure,
     TaskReport,
     TaskStatus,
 )
@@ -52,6 +64,17 @@ NOW = datetime.now(timezone.utc)
 CODES = ["ecommerce_training", "cobuild_funding", "environment_cleanup", "ad_removal",
          "stairwell_painting", "facility_survey"]
 DOUBLE = {"ad_removal", "stairwell_painting", "facility_survey"}
+# The design's table (docs/design.md, "Categories"), for the categories drawn here.
+QUANTITY_CODES = {"ad_removal", "stairwell_painting"}  # 处, 个 (the survey's: its findings)
+BENEFICIARY_CODES = {"ecommerce_training"}  # 人次
+MEASURES = {  # the measures a target of each may count
+    "ecommerce_training": ("activities", "beneficiaries"),
+    "cobuild_funding": ("money",),
+    "environment_cleanup": ("activities",),
+    "ad_removal": ("activities", "quantity"),
+    "stairwell_painting": ("activities", "quantity"),
+    "facility_survey": ("activities", "quantity"),
+}
 N_MEMBERS = 6
 
 # Named functions, not lambdas, in strategies: Hypothesis describes a lambda by
@@ -117,20 +140,25 @@ def build(tasks, funds, range_start, range_len) -> tuple[Drawn, dict]:
     coms = [f.community("一社区"), f.community("二社区")]
     zones = [f.zone(coms[0], "一区", units[0]), f.zone(coms[0], "二区", units[0])]
     admin = f.member(units[0], Role.admin, "admin")
-    d.members.append((admin.id, admin.unit_id, True))  # on roll, never takes part
+    d.members.append((admin.id, admin.unit_id, True, False))  # an admin's account: off the roll
     for i in range(N_MEMBERS):
-        m = f.member(units[i % 2], name=f"m{i}", active=i != 5)
-        d.members.append((m.id, m.unit_id, m.active))
-    members = [db.session.get(type(admin), mid) for mid, _u, _a in d.members[1:]]
+        # m3 is a liaison who volunteers (on the roll); m4 a member taken off it
+        m = f.member(units[i % 2], Role.liaison if i == 3 else Role.member, name=f"m{i}",
+                     active=i != 5, on_roll={3: True, 4: False}.get(i))
+        d.members.append((m.id, m.unit_id, m.active, m.on_roll))
+    members = [db.session.get(type(admin), mid) for mid, *_rest in d.members[1:]]
     for year in (TODAY.year - 1, TODAY.year):
         for ci, com in enumerate(coms):
             for code in CODES:
                 for zone in ([None] if code not in DOUBLE or ci == 1 else [None, *zones]):
+                    measure = MEASURES[code][len(d.items) % len(MEASURES[code])]
+                    if code == "cobuild_funding" and zone is not None:
+                        continue
                     it = f.item(units[ci], com, code, year=year, target=10 + len(d.items),
-                                zone=zone)
+                                zone=zone, measure=TargetMeasure(measure))
                     d.items.append({"id": it.id, "obj": it, "unit": it.unit_id, "community": com.id,
                                     "zone": zone.id if zone else None, "code": code, "year": year,
-                                    "target": it.target, "active": True})
+                                    "target": it.target, "measure": measure, "active": True})
     d.items[-1]["obj"].active = False  # an inactive item is left out
     d.items[-1]["active"] = False
     for spec in tasks:
@@ -154,9 +182,11 @@ def build(tasks, funds, range_start, range_len) -> tuple[Drawn, dict]:
         if item["code"] == "facility_survey":
             for kind, status, active in spec["findings"]:
                 b.finding(t, admin, kind, status, active)
-                d.findings.append({"community": item["community"], "zone": item["zone"],
-                                   "unit": item["unit"], "day": day, "kind": kind,
-                                   "status": status, "active": active})
+                d.findings.append({"task": t.id, "community": item["community"],
+                                   "zone": item["zone"], "unit": item["unit"], "day": day,
+                                   "kind": kind, "status": status, "active": active,
+                                   "report": spec["report"]})
+            row["findings"] = sum(active for _k, _s, active in spec["findings"])
     for ui, ci, day_offset, fen in funds:
         day = TODAY + timedelta(days=day_offset)
         b.fund(units[ui], coms[ci], admin, day, fen)
@@ -180,21 +210,35 @@ def in_scope(t, s: Scope) -> bool:
             and (s.category_id is None or t["category"] == s.category_id))
 
 
+def counted_quantity(t) -> int:
+    """完成数量 as the category counts it: a survey's findings, else the report's
+    figure where the category has a unit for it, else nothing."""
+    if t["code"] == "facility_survey":
+        return t.get("findings", 0)
+    return t["quantity"] if t["code"] in QUANTITY_CODES else 0
+
+
+def counted_people(t) -> int:
+    return t["people"] if t["code"] in BENEFICIARY_CODES else 0
+
+
 def recount(d: Drawn, s: Scope, status: ReportStatus, extra=lambda t: True) -> Totals:
     tasks = {t["id"]: t for t in d.tasks if in_scope(t, s) and t["report"] == status and extra(t)}
     done = [a for a in d.assignments if a["task"] in tasks and a["status"] == AssignmentStatus.done]
     return Totals(
         activities=len(tasks),
-        quantity=sum(t["quantity"] for t in tasks.values()),
-        people_served=sum(t["people"] for t in tasks.values()),
+        quantity=sum(counted_quantity(t) for t in tasks.values()),
+        people_served=sum(counted_people(t) for t in tasks.values()),
         person_times=len(done),
         members=len({a["member"] for a in done}),
         minutes=sum(a["minutes"] for a in done),
     )
 
 
-def recount_findings(d: Drawn, s: Scope, extra=lambda x: True) -> list:
-    return [x for x in d.findings if x["active"]
+def recount_findings(d: Drawn, s: Scope, extra=lambda x: True,
+                     report: ReportStatus = ReportStatus.approved) -> list:
+    """Active findings of surveys whose report has ``report`` (approved: official)."""
+    return [x for x in d.findings if x["active"] and x["report"] == report
             and (s.date_from is None or x["day"] >= s.date_from)
             and (s.date_to is None or x["day"] < s.date_to)
             and (s.unit_id is None or x["unit"] == s.unit_id)
@@ -230,12 +274,18 @@ def check_all(d: Drawn, ids: dict) -> None:
                                recount(d, s, ReportStatus.submitted, extra))
             got = by_cat.get(cat_id)
             assert (Figures(got.official, got.pending) if got else Figures()) == expected, code
-        found = recount_findings(d, s)
-        counts = findings_counts(s)
-        assert counts.total == len(found)
-        assert counts.by_kind == {k: sum(x["kind"] == k for x in found) for k in FindingKind}
-        assert counts.by_status == {k: sum(x["status"] == k for x in found) for k in FindingStatus}
-        assert counts.handed_over == sum(x["status"] != FindingStatus.found for x in found)
+        counted = findings_counts(s)
+        for counts, report in ((counted.official, ReportStatus.approved),
+                               (counted.pending, ReportStatus.submitted)):
+            found = recount_findings(d, s, report=report)
+            assert counts.total == len(found)
+            assert counts.by_kind == {k: sum(x["kind"] == k for x in found) for k in FindingKind}
+            assert counts.by_status == {k: sum(x["status"] == k for x in found)
+                                        for k in FindingStatus}
+            assert counts.handed_over == sum(x["status"] != FindingStatus.found for x in found)
+        # the official findings are the approved surveys' 完成数量, by construction
+        survey = recount(d, s, ReportStatus.approved, lambda t: t["code"] == "facility_survey")
+        assert counted.official.total == survey.quantity
 
     # month by month
     for s in (Scope(lo, hi), Scope(year_from, year_to, community_ids=(ids["coms"][1],))):
@@ -298,11 +348,17 @@ def check_double(d: Drawn, ids, cats, s: Scope, by: str) -> None:
         assert (row.found, row.handed_over, row.fixed) == (
             len(found), sum(x["status"] != FindingStatus.found for x in found),
             sum(x["status"] == FindingStatus.fixed for x in found))
+        assert row.found_pending == len(recount_findings(
+            d, s, lambda x, k=k: x[key] == k, report=ReportStatus.submitted))
+        pending = recount(d, s, ReportStatus.submitted, mine)
+        assert (row.pending_activities, row.pending_minutes) == (pending.activities,
+                                                                 pending.minutes)
         assert row.found_year == len(recount_findings(d, wide, lambda x, k=k: x[key] == k
                                                       and x["day"] >= year_from))
         targets = Counter()
         for it in d.items:
             if (it["active"] and it["year"] == year and it[key] == k and it["code"] in DOUBLE
+                    and it["measure"] == "quantity"  # the view's targets are in 完成数量
                     and (s.unit_id is None or it["unit"] == s.unit_id)
                     and (s.community_ids is None or it["community"] in s.community_ids)):
                 targets[it["code"]] += it["target"]
@@ -323,32 +379,43 @@ def check_resources(d: Drawn, ids) -> None:
             assert set(got) == {it["id"] for it in expected_items}
             for it in expected_items:
                 p = got[it["id"]]
-                assert p.target == it["target"]
-                if it["code"] == "cobuild_funding":
+                assert (p.target, p.measure.value) == (it["target"], it["measure"])
+                if it["measure"] == "money":  # the budget: fen spent that year
                     fen = sum(x[3] for x in d.funds if x[0] == it["unit"] and x[1] == it["community"]
                               and x[2].year == year)
-                    assert (p.done_fen, p.done) == (fen, fen // 100)
+                    assert (p.done, p.pending) == (fen, 0)
                     spent = fund_figures(Scope(date(year, 1, 1), date(year + 1, 1, 1),
                                                unit_id=it["unit"],
                                                community_ids=(it["community"],)), year)
-                    assert spent.spent_fen == fen
-                else:
-                    tasks = [t for t in d.tasks if t["item"] == it["id"] and t["day"].year == year]
-                    assert p.done == sum(t["quantity"] for t in tasks
-                                         if t["report"] == ReportStatus.approved)
-                    assert p.pending == sum(t["quantity"] for t in tasks
-                                            if t["report"] == ReportStatus.submitted)
-            by_cat = {c.category_code: c for c in resource_progress_by_category(year, com_ids)}
-            for code in CODES:
-                items = [p for p in got.values() if p.category_code == code]
-                if not items:
-                    assert code not in by_cat
+                    assert (spent.spent_fen, spent.budget_fen) == (fen, it["target"])
                     continue
-                c = by_cat[code]
-                assert (c.items, c.target, c.done, c.pending) == (
-                    len(items), sum(p.target for p in items),
-                    sum(p.done_fen for p in items) // 100 if code == "cobuild_funding"
-                    else sum(p.done for p in items), sum(p.pending for p in items))
+                tasks = [t for t in d.tasks if t["item"] == it["id"] and t["day"].year == year]
+                measured = {"activities": lambda t: 1, "beneficiaries": counted_people,
+                            "quantity": counted_quantity}[it["measure"]]
+                assert p.done == sum(measured(t) for t in tasks
+                                     if t["report"] == ReportStatus.approved)
+                assert p.pending == sum(measured(t) for t in tasks
+                                        if t["report"] == ReportStatus.submitted)
+            by_cat = {(c.category_code, c.measure.value): c
+                      for c in resource_progress_by_category(year, com_ids)}
+            for code in CODES:
+                for measure in MEASURES[code]:
+                    items = [p for p in got.values()
+                             if p.category_code == code and p.measure.value == measure]
+                    if not items:
+                        assert (code, measure) not in by_cat
+                        continue
+                    c = by_cat[(code, measure)]
+                    if measure == "money":  # each (unit, community) ledger counted once
+                        pairs = {(it["unit"], it["community"]) for it in expected_items
+                                 if it["id"] in {p.item_id for p in items}}
+                        done = sum(x[3] for x in d.funds if (x[0], x[1]) in pairs
+                                   and x[2].year == year)
+                    else:
+                        done = sum(p.done for p in items)
+                    assert (c.items, c.target, c.done, c.pending) == (
+                        len(items), sum(p.target for p in items), done,
+                        sum(p.pending for p in items))
 
 
 def check_coverage(d: Drawn, ids, lo, hi) -> None:
@@ -356,7 +423,9 @@ def check_coverage(d: Drawn, ids, lo, hi) -> None:
     submitted = {t["id"] for t in d.tasks
                  if lo <= t["day"] < hi and t["report"] == ReportStatus.submitted}
     for unit_id in ids["units"]:
-        mine = {mid: active for mid, uid, active in d.members if uid == unit_id}
+        # on the roll: active, and counted in participation
+        mine = {mid: active and on_roll for mid, uid, active, on_roll in d.members
+                if uid == unit_id}
         done = [a for a in d.assignments if a["member"] in mine and a["status"] == AssignmentStatus.done]
         took = {a["member"] for a in done if a["task"] in approved}
         cov = coverage(unit_id, lo, hi)
@@ -408,6 +477,7 @@ def test_every_figure_equals_a_recount(app, tasks, funds, range_start, range_len
 
         # Pending never leaks: returning every submitted report changes no official figure.
         before = [figures(s).official for s in (Scope(), Scope(*ids["range"]))]
+        findings_before = findings_counts(Scope()).official
         for report in db.session.scalars(db.select(TaskReport).where(
                 TaskReport.status == ReportStatus.submitted)):
             report.status = ReportStatus.returned
@@ -416,5 +486,7 @@ def test_every_figure_equals_a_recount(app, tasks, funds, range_start, range_len
         after = [figures(s) for s in (Scope(), Scope(*ids["range"]))]
         assert [a.official for a in after] == before
         assert all(a.pending == Totals() for a in after)
+        findings_after = findings_counts(Scope())  # a returned survey's findings: nowhere
+        assert (findings_after.official, findings_after.pending.total) == (findings_before, 0)
     finally:
         wipe()

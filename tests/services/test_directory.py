@@ -138,20 +138,30 @@ def test_zone_used_by_the_checklist_stays_in_its_community(world):
 # --- categories -------------------------------------------------------------------------
 
 def test_category_create_and_code_rules(world):
-    cat = d.create_category(world.admin, d.CategoryData("tree_planting", "义务植树", Section.volunteer, "棵"))
+    cat = d.create_category(world.admin, d.CategoryData("tree_planting", "义务植树",
+                                                        Section.volunteer, "次", "棵"))
     assert cat.sort_order > 100 and audits(cat, "create")
     refused(lambda: d.create_category(world.admin, d.CategoryData("tree_planting", "植树",
                                                                  Section.volunteer, "棵")), "code", "已存在")
     for bad in ("Tree", "1abc", "树", "a", "x" * 41, "a-b"):
         refused(lambda: d.create_category(world.admin, d.CategoryData(bad, "植树", Section.volunteer,
-                                                                     "棵")), "code")
-    refused(lambda: d.create_category(world.admin, d.CategoryData("abc", "植树", None, "棵")), "section")
+                                                                     "次", "棵")), "code")
+    refused(lambda: d.create_category(world.admin, d.CategoryData("abc", "植树", None, "次", "棵")), "section")
     refused(lambda: d.create_category(world.admin, d.CategoryData("abc", "植树", Section.double,
-                                                                 "九个字的计量单位啊")), "measure")
+                                                                 "次", "九个字的计量单位啊")),
+            "quantity_unit")
+    refused(lambda: d.create_category(world.admin, d.CategoryData("abc", "植树", Section.double,
+                                                                 "次", "小时")), "quantity_unit")
+    refused(lambda: d.create_category(world.admin, d.CategoryData("abc", "植树", Section.double,
+                                                                 "天", "棵")), "activity_unit")
+    refused(lambda: d.create_category(world.admin, d.CategoryData("abc", "植树", Section.double,
+                                                                 "次", "棵", "斤")),
+            "beneficiary_unit")
 
 
 def test_category_code_is_immutable(world):
-    cat = d.create_category(world.admin, d.CategoryData("tree_planting", "义务植树", Section.volunteer, "棵"))
+    cat = d.create_category(world.admin, d.CategoryData("tree_planting", "义务植树",
+                                                        Section.volunteer, "次", "棵"))
     refused(lambda: d.update_category(cat, world.admin, d.CategoryData("trees", "义务植树",
                                                                       Section.volunteer, "棵")), "code")
     assert cat.code == "tree_planting"
@@ -159,22 +169,23 @@ def test_category_code_is_immutable(world):
 
 def test_reference_category_name_editable_section_and_measure_not(world):
     cat = db.session.scalar(select(Category).where(Category.code == "ad_removal"))
-    d.update_category(cat, world.admin, d.CategoryData("ad_removal", "小广告清除", Section.double, "处"))
+    d.update_category(cat, world.admin, d.CategoryData("ad_removal", "小广告清除", Section.double, "次", "处"))
     assert cat.name == "小广告清除"
     assert audits(cat, "update")[0].detail == {"name": ["牛皮癣清除", "小广告清除"]}
     refused(lambda: d.update_category(cat, world.admin, d.CategoryData(
-        "ad_removal", "小广告清除", Section.volunteer, "处")), "section")
+        "ad_removal", "小广告清除", Section.volunteer, "次", "处")), "section")
     refused(lambda: d.update_category(cat, world.admin, d.CategoryData(
-        "ad_removal", "小广告清除", Section.double, "个")), "measure")
+        "ad_removal", "小广告清除", Section.double, "次", "个")), "quantity_unit")
 
 
 def test_new_category_section_fixed_once_used(world):
-    cat = d.create_category(world.admin, d.CategoryData("tree_planting", "义务植树", Section.volunteer, "棵"))
-    d.update_category(cat, world.admin, d.CategoryData("tree_planting", "义务植树", Section.double, "株"))
-    assert (cat.section, cat.measure) == (Section.double, "株")
+    cat = d.create_category(world.admin, d.CategoryData("tree_planting", "义务植树",
+                                                        Section.volunteer, "次", "棵"))
+    d.update_category(cat, world.admin, d.CategoryData("tree_planting", "义务植树", Section.double, "次", "株"))
+    assert (cat.section, cat.quantity_unit) == (Section.double, "株")
     d.create_resource_item(world.admin, item_data(world, category_id=cat.id))
     refused(lambda: d.update_category(cat, world.admin, d.CategoryData(
-        "tree_planting", "义务植树", Section.volunteer, "株")), "section")
+        "tree_planting", "义务植树", Section.volunteer, "次", "株")), "section")
 
 
 # --- resource checklist -----------------------------------------------------------------

@@ -22,6 +22,14 @@ from tracker.services.reviews import (
 from tracker.services.tasks import cancel_task
 
 
+@pytest.fixture(autouse=True)
+def both_figures(world):
+    """The past task in a category that counts both a 完成数量 and a 受益."""
+    item = f.item(world.unit, world.community, f.category())
+    world.past_task.category_id, world.past_task.resource_item_id = item.category_id, item.id
+    db.session.commit()
+
+
 def data(**overrides) -> ReportData:
     values = {"quantity": 12, "people_served": 40, "note": "清理楼道杂物。"}
     values.update(overrides)

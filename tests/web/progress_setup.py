@@ -34,15 +34,13 @@ def build_double(w) -> Double:
     ads = f.item(w.unit, w.community, "ad_removal", zone=z1, target=200)
     f.item(w.unit, w.community, "ad_removal", zone=z2, target=100)
     survey_item = f.item(w.unit, w.community, "facility_survey", zone=z2, target=30)
-    # Midnight of the 1st: on the 1st itself (local time) a 09:00 start would still be in
-    # the future, and a survey that has not started takes no findings.
-    day = today.replace(day=1)
-    approved = b.task_on(ads, w.liaison, day, leader=w.leader, title="清除牛皮癣（一区）")
+    day = today.replace(day=1)  # at midnight: begun even early on the 1st of a month
+    approved = b.task_on(ads, w.liaison, day, leader=w.leader, title="清除牛皮癣（一区）", hour=0)
     b.join(approved, w.member, minutes=90)
     b.join(approved, w.leader, minutes=120)
     b.join(approved, w.other_member, AssignmentStatus.absent)
     b.report(approved, w.leader, ReportStatus.approved, quantity=56, people=0)
-    pending = b.task_on(ads, w.liaison, day, leader=w.leader, title="清除牛皮癣（待审核）")
+    pending = b.task_on(ads, w.liaison, day, leader=w.leader, title="清除牛皮癣（待审核）", hour=0)
     b.join(pending, w.other_member, minutes=60)
     b.report(pending, w.leader, ReportStatus.submitted, quantity=20)
     survey = b.task_on(survey_item, w.liaison, day, leader=w.leader, title="下水道摸排", hour=0)

@@ -156,7 +156,8 @@ def test_zone_used_by_item_shows_its_community_as_fixed(client, world, admin):
 # --- categories -------------------------------------------------------------------------
 
 def category_form(**changes):
-    data = {"code": "tree_planting", "name": "义务植树", "section": "volunteer", "measure": "棵"}
+    data = {"code": "tree_planting", "name": "义务植树", "section": "volunteer",
+            "activity_unit": "次", "quantity_unit": "棵", "beneficiary_unit": ""}
     data.update(changes)
     return data
 
@@ -164,7 +165,8 @@ def category_form(**changes):
 def test_category_create(client, world, admin):
     assert client.post("/admin/categories/new", data=category_form()).status_code == 302
     cat = db.session.scalar(select(Category).where(Category.code == "tree_planting"))
-    assert (cat.name, cat.section.value, cat.measure) == ("义务植树", "volunteer", "棵")
+    assert (cat.name, cat.section.value, cat.activity_unit, cat.quantity_unit,
+            cat.beneficiary_unit) == ("义务植树", "volunteer", "次", "棵", None)
 
 
 @pytest.mark.parametrize("changes,message,kept", [
@@ -177,8 +179,10 @@ def test_category_create(client, world, admin):
     ({"name": "类" * 81}, "不能超过80个字。", "类" * 81),
     ({"section": ""}, "请选择板块。", "tree_planting"),
     ({"section": "sports"}, "请从列表中选择。", "tree_planting"),
-    ({"measure": ""}, "请填写计量单位。", "tree_planting"),
-    ({"measure": "计" * 9}, "不能超过8个字。", "计" * 9),
+    ({"quantity_unit": "计" * 9}, "不能超过8个字。", "计" * 9),
+    ({"quantity_unit": "小时"}, "服务时长按党员确认的时长统计，不能作为完成数量的单位。", "小时"),
+    ({"activity_unit": "天"}, "请从列表中选择。", "tree_planting"),
+    ({"beneficiary_unit": "斤"}, "请从列表中选择。", "tree_planting"),
 ])
 def test_category_bad_input(client, world, admin, changes, message, kept):
     before = count(Category)
@@ -193,12 +197,12 @@ def test_reference_category_edit_renames_only(client, world, admin):
     assert "ad_removal" in page and 'name="code"' not in page and 'name="section"' not in page
     response = client.post(f"/admin/categories/{cat.id}/edit",
                            data={"code": "hacked", "name": "小广告清除", "section": "volunteer",
-                                 "measure": "个"})
+                                 "quantity_unit": "个", "activity_unit": "场"})
     assert response.status_code == 302
     db.session.expire_all()
     cat = db.session.get(Category, cat.id)
-    assert (cat.code, cat.name, cat.section.value, cat.measure) == (
-        "ad_removal", "小广告清除", "double", "处")
+    assert (cat.code, cat.name, cat.section.value, cat.activity_unit, cat.quantity_unit) == (
+        "ad_removal", "小广告清除", "double", "次", "处")
 
 
 def test_unused_new_category_may_change_section(client, world, admin):
@@ -207,7 +211,8 @@ def test_unused_new_category_may_change_section(client, world, admin):
     page = client.get(f"/admin/categories/{cat.id}/edit").get_data(as_text=True)
     assert 'name="section"' in page and 'name="code"' not in page
     response = client.post(f"/admin/categories/{cat.id}/edit",
-                           data={"name": "植树", "section": "double", "measure": "株"})
+                           data={"name": "植树", "section": "double", "activity_unit": "次",
+                                 "quantity_unit": "株", "beneficiary_unit": ""})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Category, cat.id).section.value == "double"
@@ -218,7 +223,8 @@ def test_unused_new_category_may_change_section(client, world, admin):
 def item_form(world, **changes):
     cat = db.session.scalar(select(Category).where(Category.code == "elderly_visit"))
     data = {"unit_id": world.unit.id, "community_id": world.community.id, "zone_id": "",
-            "category_id": cat.id, "year": "2026", "target": "12", "description": "每月一次"}
+            "category_id": f"{cat.id}:beneficiaries", "year": "2026", "target": "12",
+            "description": "每月一次"}
     data.update(changes)
     return data
 
@@ -229,7 +235,38 @@ def test_item_create(client, world, admin):
     response = client.post("/admin/items/new", data=item_form(world, zone_id=zone.id))
     assert response.status_code == 302
     item = db.session.scalar(select(ResourceItem).where(ResourceItem.zone_id == zone.id))
-    assert (item.year, item.target, item.description) == (2026, 12, "每月一次")
+    assert (item.year, item.target, item.target_measure.value, item.description) == (
+        2026, 12, "beneficiaries", "每月一次")
+
+
+def test_item_target_measures_offered_are_the_categorys(client, world, admin):
+    """A target names its measure, chosen with the category: only those it has."""
+    page = client.get("/admin/items/new").get_data(as_text=True)
+    cats = {c.code: c.id for c in db.session.scalars(select(Category))}
+    offered = set(re.findall(r'<option value="(\d+:\w+)"', page))
+    assert f"{cats['ecommerce_training']}:activities" in offered  # 6 场 a year …
+    assert f"{cats['ecommerce_training']}:beneficiaries" in offered  # … or 240 人次
+    assert f"{cats['ecommerce_training']}:quantity" not in offered  # it has no 完成数量
+    assert f"{cats['cobuild_funding']}:money" in offered
+    assert f"{cats['cobuild_funding']}:activities" not in offered
+    assert f"{cats['ad_removal']}:quantity" in offered
+    assert f"{cats['ad_removal']}:beneficiaries" not in offered
+    assert not any(value.endswith(":money") for value in offered
+                   if value != f"{cats['cobuild_funding']}:money")
+    refused = client.post("/admin/items/new", data=item_form(
+        world, category_id=f"{cats['ecommerce_training']}:quantity"))
+    assert_refused(refused, "请从列表中选择。", "每月一次")
+
+
+def test_item_money_target_is_the_budget_in_yuan(client, world, admin):
+    cat = db.session.scalar(select(Category).where(Category.code == "cobuild_funding"))
+    response = client.post("/admin/items/new", data=item_form(
+        world, category_id=f"{cat.id}:money", target="10,000.50"))
+    assert response.status_code == 302
+    item = db.session.scalar(select(ResourceItem).where(ResourceItem.category_id == cat.id))
+    assert (item.target, item.target_measure.value) == (1_000_050, "money")
+    page = client.get(f"/admin/items/{item.id}/edit").get_data(as_text=True)
+    assert 'value="10000.50"' in page
 
 
 @pytest.mark.parametrize("changes,message,kept", [
@@ -239,6 +276,7 @@ def test_item_create(client, world, admin):
     ({"community_id": "9999"}, "请从列表中选择。", "每月一次"),
     ({"zone_id": "abc"}, "请从列表中选择。", "每月一次"),
     ({"category_id": ""}, "请选择类别。", "每月一次"),
+    ({"category_id": "9999:quantity"}, "请从列表中选择。", "每月一次"),
     ({"category_id": "9999"}, "请从列表中选择。", "每月一次"),
     ({"year": ""}, "请填写年度。", "每月一次"),
     ({"year": "明年"}, "请输入整数（只能填写数字）。", "明年"),
@@ -371,3 +409,37 @@ def test_admin_cannot_remove_own_admin_role(client, world, admin):
     assert_refused(response, "不能取消自己的管理员角色。")
     db.session.expire_all()
     assert db.session.get(Member, admin.id).role == Role.admin
+
+
+# --- 计入参与统计 (the roll) ------------------------------------------------------------------
+
+@pytest.mark.parametrize("role, expected", [("member", True), ("liaison", False),
+                                            ("admin", False)])
+def test_a_new_account_is_on_the_roll_by_its_role(client, world, admin, role, expected):
+    data = member_form(world, role=role, on_roll="")
+    if role == "liaison":
+        data["community_ids"] = [world.community.id]
+    assert client.post("/admin/members/new", data=data).status_code == 302
+    assert db.session.scalar(select(Member.on_roll).where(Member.phone == "13712345678")) is expected
+
+
+def test_an_admin_puts_a_volunteering_liaison_on_the_roll(client, world, admin):
+    page = client.get(f"/admin/members/{world.liaison.id}/edit").get_data(as_text=True)
+    assert "计入参与统计" in page and '<option selected value="0">不计入</option>' in page
+    data = member_form(world, name=world.liaison.name, phone=world.liaison.phone, role="liaison",
+                       on_roll="1")
+    data["community_ids"] = [world.community.id]
+    assert client.post(f"/admin/members/{world.liaison.id}/edit", data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Member, world.liaison.id).on_roll is True
+    event = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "update", AuditEvent.entity_id == world.liaison.id,
+        AuditEvent.entity_type == "member"))
+    assert event.detail["on_roll"] == [False, True]
+    listing = client.get("/admin/members").get_data(as_text=True)
+    assert listing.count("不计入参与统计") == 2  # the admin and the other liaison
+
+
+def test_a_bad_roll_choice_is_refused_in_chinese(client, world, admin):
+    response = client.post("/admin/members/new", data=member_form(world, on_roll="maybe"))
+    assert_refused(response, "请从列表中选择。", "赵六")

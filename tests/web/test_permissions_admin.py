@@ -30,11 +30,12 @@ SECTIONS = {
              _with_zone),
     "category": ("/admin/categories", _category_id,
                  lambda w: {"code": "tree_planting", "name": "义务植树", "section": "volunteer",
-                            "measure": "棵"},
+                            "activity_unit": "次", "quantity_unit": "棵", "beneficiary_unit": ""},
                  lambda w: {"name": "环境卫生整治"}, None),
     "item": ("/admin/items", lambda w: w.other_item.id,
              lambda w: {"unit_id": w.unit.id, "community_id": w.community.id, "zone_id": "",
-                        "category_id": w.other_item.category_id, "year": "2026", "target": "5"},
+                        "category_id": f"{w.other_item.category_id}:quantity", "year": "2026",
+                        "target": "5"},
              lambda w: {"target": "99", "description": "全年"}, None),
     "member": ("/admin/members", lambda w: w.other_member.id,
                lambda w: {"name": "新党员", "phone": "13712345678", "unit_id": w.unit.id,
@@ -86,12 +87,15 @@ def _fingerprint():
                            .order_by(Community.id)).all(),
         db.session.execute(select(Zone.id, Zone.name, Zone.community_id, Zone.unit_id, Zone.active)
                            .order_by(Zone.id)).all(),
-        db.session.execute(select(Category.id, Category.name, Category.section, Category.measure,
-                                  Category.active).order_by(Category.id)).all(),
-        db.session.execute(select(ResourceItem.id, ResourceItem.target, ResourceItem.description,
-                                  ResourceItem.active).order_by(ResourceItem.id)).all(),
-        db.session.execute(select(Member.id, Member.name, Member.phone, Member.role, Member.active)
-                           .order_by(Member.id)).all(),
+        db.session.execute(select(Category.id, Category.name, Category.section,
+                                  Category.activity_unit, Category.quantity_unit,
+                                  Category.beneficiary_unit, Category.active)
+                           .order_by(Category.id)).all(),
+        db.session.execute(select(ResourceItem.id, ResourceItem.target, ResourceItem.target_measure,
+                                  ResourceItem.description, ResourceItem.active)
+                           .order_by(ResourceItem.id)).all(),
+        db.session.execute(select(Member.id, Member.name, Member.phone, Member.role, Member.active,
+                                  Member.on_roll).order_by(Member.id)).all(),
         db.session.scalars(select(AuditEvent.id)).all(),
     )
 

@@ -29,8 +29,6 @@ CASES = [
           {"other_liaison": OK, "admin": OK}, id="ledger-other-community"),
     Route("funds.ledger", "GET", lambda w: f"/funds/999/{w.community.id}/{YEAR}", {},
           id="ledger-unknown-unit"),
-    Route("funds.set_budget", "POST", lambda w: ledger_url(w, "/budget"), STAFF_OF_COMMUNITY,
-          data={"amount": "10000"}),
     Route("funds.add_entry", "POST", lambda w: ledger_url(w, "/entries"), STAFF_OF_COMMUNITY,
           data={"entry_date": local_today().isoformat(), "amount": "12.50", "purpose": "购买"}),
     Route("funds.reverse", "POST", lambda w: f"/funds/entries/{w.fund_entry_id}/reverse",

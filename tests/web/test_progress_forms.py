@@ -8,7 +8,7 @@ import pytest
 
 from tests.web.progress_setup import build_double
 from tracker.extensions import db
-from tracker.models import AuditEvent, Finding, FindingKind, FindingStatus
+from tracker.models import AuditEvent, Finding, FindingKind, FindingStatus, ReportStatus
 from tracker.timeutil import local_today
 
 TODAY = local_today()
@@ -94,6 +94,8 @@ def test_recording_a_finding_refuses_bad_input(client, login, world, data, messa
 
 def test_leader_records_a_finding(client, login, world):
     double = build_double(world)
+    double.survey.report.status = ReportStatus.submitted  # still 待审核: findings may be added
+    db.session.commit()
     login(world.leader)
     response = client.post(f"/progress/tasks/{double.survey.id}/findings",
                            data={"kind": "sidewalk", "place": "建设路12号门前", "description": "地砖松动"})
@@ -186,3 +188,15 @@ def test_a_finding_recorded_by_mistake_is_deactivated_not_deleted(client, login,
     html = client.post(f"/progress/findings/{double.finding.id}/hand-over",
                        data={"handed_to": "县住建局", "handed_over_on": TODAY.isoformat()}).get_data(as_text=True)
     assert "该摸排问题已删除。" in html
+
+
+def test_an_approved_survey_takes_no_more_findings(client, login, world):
+    """A survey's findings are its 完成数量: once its report is approved, that is final."""
+    double = build_double(world)
+    login(world.leader)
+    before = _count_findings()
+    response = client.post(f"/progress/tasks/{double.survey.id}/findings",
+                           data={"kind": "road", "place": "建设路5号", "description": ""})
+    assert response.status_code == 200
+    assert "该摸排任务的完成情况已审核通过，不能再登记问题。" in response.get_data(as_text=True)
+    assert _count_findings() == before

@@ -53,10 +53,12 @@ def test_community_view_shows_items_categories_pending_and_trend(client, login, 
     html = page(client, f"/progress/community?community={world.community.id}")
     assert figure(html, "activities") == "2"  # approved ad removal + approved survey
     assert figure(html, "hours") == "4.5"  # 90 + 120 + 60 minutes
-    assert "另有1项活动（1人次）待审核" in html  # pending shown apart
-    assert "年度目标 200 处，已完成 56 处" in html  # the 一区 ad-removal item
-    assert '<progress max="200" value="56">' in html
-    assert "另有 20 处 待审核" in html
+    # pending shown apart, as on every view: how many reports, and what they would add
+    assert figure(html, "pending") == (
+        "另有1份完成情况待审核（参与1人次，服务时长1.0小时，牛皮癣清除20处），未计入以上数据。")
+    assert "年度目标 200处，已完成 56处" in html  # the 一区 ad-removal item, in 处
+    assert '<progress max="200" value="56">28.0%</progress>' in html
+    assert "另有 20处 待审核" in html
     assert '<svg class="chart trend-chart"' in html and "逐月趋势" in html
     assert 'style="' not in html and "<script" not in html
 
@@ -71,7 +73,8 @@ def test_double_view_by_zone_with_targets_and_findings(client, login, world):
     assert "56/200" in row1
     row2 = re.search(rf'<tr data-key="{double.zone2.id}">(.*?)</tr>', html, re.S).group(1)
     assert "0/100" in row2
-    assert "另有待审核：清除牛皮癣20处" in html
+    assert figure(html, "pending") == (
+        "另有1份完成情况待审核（参与1人次，服务时长1.0小时，牛皮癣清除20处），未计入以上数据。")
     assert '<svg class="chart bar-chart"' in html and "图表数据" in html
 
 
@@ -103,12 +106,13 @@ def test_coverage_names_who_has_not_taken_part_without_ranking(client, login, wo
     f.member(world.unit, name="赵停用", active=False)
     login(world.liaison)
     html = page(client, "/progress/coverage")
-    # On roll: admin, two liaisons, member, other_member, leader (active only) = 6.
-    assert figure(html, "on_roll") == "6"
+    # On roll: the members (计入参与统计), not the admin's and liaisons' accounts:
+    # member, other_member, leader (active only) = 3.
+    assert figure(html, "on_roll") == "3"
     assert figure(html, "took_part") == "2"
-    assert figure(html, "rate") == "33.3%"
+    assert figure(html, "rate") == "66.7%"
     names = re.findall(r"<li>([^<]+)(?:<span|</li>)", html.split('class="people not-yet"')[1])
-    assert sorted(names) == sorted(["管理员", "联络员甲", "联络员乙", "李四"])
+    assert sorted(names) == ["李四"]
     assert "赵停用" not in html
     # 李四 was on the pending task: marked, still on the list until it is approved.
     assert "李四<span" in html and "有待审核的活动" in html

@@ -21,6 +21,14 @@ from tracker.models import (
 from tracker.services.reviews import ReportData, submit_report
 
 
+@pytest.fixture(autouse=True)
+def both_figures(world):
+    """The past task in a category that counts both a 完成数量 (棵) and a 受益 (人)."""
+    item = f.item(world.unit, world.community, f.category())
+    world.past_task.category_id, world.past_task.resource_item_id = item.category_id, item.id
+    db.session.commit()
+
+
 def _ended(world, title, days=2, item=None, **kw):
     task = f.task(item or world.item, world.liaison, starts_in=-timedelta(days=days),
                   title=title, **kw)
@@ -48,9 +56,9 @@ def test_queue_lists_submitted_reports_oldest_first_with_participants(client, lo
     assert titles == ["楼道清理", "新近的活动"]
     assert "共 2 条" in page
     # Participants with their confirmed hours; who has not confirmed is flagged.
-    assert "张三" in page and "2 小时" in page
+    assert "张三" in page and "2.0 小时" in page
     assert "王组长" in page and "未确认参与" in page
-    assert "12 次" in page and "30" in page  # quantity in the category's unit, people served
+    assert "12棵" in page and "30人" in page  # 完成数量 and 受益, each in the category's unit
 
 
 def test_queue_flags_reports_waiting_too_long(client, login, world):
@@ -68,7 +76,7 @@ def test_report_page_shows_the_report_and_review_forms(client, login, world):
     report = submitted_report(world.past_task, world.leader)
     login(world.liaison)
     page = text(client.get(f"/manage/reports/{report.id}"))
-    assert "清理楼道杂物12处" in page and "12 次" in page
+    assert "清理楼道杂物12处" in page and "12棵" in page and "30人" in page
     assert f"/manage/reports/{report.id}/approve" in page
     assert f"/manage/reports/{report.id}/return" in page
     assert 'name="reason"' in page

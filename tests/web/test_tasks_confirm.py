@@ -53,7 +53,7 @@ def test_confirm_records_whole_minutes(client, world, login, typed):
     ("1.25", "0.5小时的整数倍"),
     ("25", "服务时长不能超过24小时"),
     ("99999999999999999999", "服务时长不能超过24小时"),
-    ("3", "不能超过活动时长（2小时）"),  # the task lasted two hours
+    ("3", "不能超过活动时长（2.0小时）"),  # the task lasted two hours
 ])
 def test_bad_hours_are_refused_on_the_same_form(client, world, login, typed, message):
     login(world.member)
@@ -108,7 +108,7 @@ def test_after_approval_hours_are_read_only(client, world, login):
     db.session.commit()
     login(world.member)
     html = client.get(url(assignment)).get_data(as_text=True)
-    assert "该任务已审核通过" in html and "已确认的服务时长：1 小时" in html
+    assert "该任务已审核通过" in html and "已确认的服务时长：1.0 小时" in html
     client.post(url(assignment), data={"hours": "2"})
     db.session.expire_all()
     assert assignment.minutes == 60

@@ -149,7 +149,7 @@ def test_a_new_member_sees_empty_tabs(client, world, login):
     login(world.other_member)
     html = tab(client)
     assert "没有即将开始的任务" in html
-    assert re.findall(r"<b>(.*?)</b>", html[html.index('class="stats"'):])[:2] == ["0", "0"]
+    assert re.findall(r"<b>(.*?)</b>", html[html.index('class="stats"'):])[:2] == ["0.0", "0"]
     for name, text in [("confirm", "没有需要确认参与的任务"), ("returned", "没有被退回的完成情况"),
                        ("history", "还没有参加过的任务"), ("lead", "您还没有担任组长的任务")]:
         assert text in tab(client, name)

@@ -22,6 +22,15 @@ from tracker.services.reviews import approve_report, return_report
 GOOD = {"quantity": "12", "people_served": "40", "note": "清理楼道杂物，张贴文明提示。"}
 
 
+@pytest.fixture(autouse=True)
+def both_figures(world):
+    """The past task in a category that counts a 完成数量 (棵) and a 受益 (人), so both
+    fields are asked; the categories that count one or none are tested below."""
+    item = f.item(world.unit, world.community, f.category())
+    world.past_task.category_id, world.past_task.resource_item_id = item.category_id, item.id
+    db.session.commit()
+
+
 def url(task) -> str:
     return f"/tasks/{task.id}/report"
 
@@ -40,8 +49,8 @@ def status_of(task, member) -> AssignmentStatus:
 def test_form_shows_the_unit_and_the_participants(client, world, login):
     login(world.leader)
     html = client.get(url(world.past_task)).get_data(as_text=True)
-    assert "完成数量（次）" in html  # environment_cleanup is measured in 次
-    assert "受益人数" in html and "情况说明" in html and "缺席人员" in html
+    assert "完成数量（棵）" in html and "受益人数（人）" in html  # each with its unit
+    assert "情况说明" in html and "缺席人员" in html
     assert 'type="checkbox"' in html and f'value="{world.member.id}"' in html
     assert "张三" in html and "未提交" in html
     assert world.member.phone not in html
@@ -195,7 +204,7 @@ def test_approved_report_is_read_only(client, world, login):
     html = client.get(url(world.past_task)).get_data(as_text=True)
     assert "已通过" in html and "已审核通过，不能再修改" in html
     assert 'name="quantity"' not in html
-    assert "12 次" in html
+    assert "12棵" in html and "40人" in html
     client.post(url(world.past_task), data={**GOOD, "quantity": "99"})
     assert the_report(world.past_task).quantity == 12
 
@@ -207,3 +216,45 @@ def test_a_single_person_task_with_no_participants(client, world, login):
     html = client.get(url(task)).get_data(as_text=True)
     assert "（无）" in html  # the absent list is empty
     assert client.post(url(task), data=GOOD).status_code == 302
+
+
+def past_task_of(world, code):
+    task = f.task(f.item(world.unit, world.community, code), world.liaison, leader=world.leader,
+                  starts_in=-timedelta(days=1))
+    db.session.commit()
+    return task
+
+
+def test_a_category_without_figures_asks_for_none(client, world, login):
+    """环境整治 counts activities only: neither 完成数量 nor 受益 is asked, and hours
+    come from the members' confirmed minutes, never from a typed figure."""
+    task = past_task_of(world, "environment_cleanup")
+    login(world.leader)
+    html = client.get(url(task)).get_data(as_text=True)
+    assert 'name="quantity"' not in html and 'name="people_served"' not in html
+    assert client.post(url(task), data={"note": "清理完毕"}).status_code == 302
+    report = the_report(task)
+    assert (report.quantity, report.people_served) == (0, 0)
+
+
+def test_households_are_asked_in_households(client, world, login):
+    task = past_task_of(world, "household_assistance")
+    login(world.leader)
+    html = client.get(url(task)).get_data(as_text=True)
+    assert "受益户数（户）" in html and 'name="quantity"' not in html
+    assert client.post(url(task), data={"people_served": "3", "note": "走访"}).status_code == 302
+    assert the_report(task).people_served == 3
+
+
+def test_a_survey_counts_its_findings_not_a_typed_number(client, world, login):
+    from tests.rollups import builders as b
+
+    task = past_task_of(world, "facility_survey")
+    for _ in range(2):
+        b.finding(task, world.leader)
+    db.session.commit()
+    login(world.leader)
+    html = client.get(url(task)).get_data(as_text=True)
+    assert 'name="quantity"' not in html and 'data-figure="findings">2处<' in html
+    assert client.post(url(task), data={"quantity": "9", "note": "摸排"}).status_code == 302
+    assert the_report(task).quantity == 2

@@ -20,9 +20,10 @@ from wtforms.validators import (
 )
 
 from ..extensions import db
-from ..models import Category, Community, Member, Role, Section, Unit, Zone
+from ..models import Category, Community, Member, Role, Section, TargetMeasure, Unit, Zone
+from ..money import MoneyError, fen_to_input, parse_yuan
 from ..services import directory as d
-from ..fields import MultiCheckboxField, WholeNumberField, strip_text
+from ..fields import WHOLE_NUMBER, MultiCheckboxField, WholeNumberField, strip_text
 from ..templating import ROLE
 from ..timeutil import local_today
 
@@ -87,7 +88,8 @@ def _options(model, current_ids=(), order=None, label=str):
     condition = model.active
     if current_ids:
         condition = or_(model.active, model.id.in_(current_ids))
-    rows = db.session.scalars(select(model).where(condition).order_by(*(order or [model.name])))
+    natural = [model.sort_key, model.id] if hasattr(model, "sort_key") else [model.name]
+    rows = db.session.scalars(select(model).where(condition).order_by(*(order or natural)))
     return [(row.id, label(row)) for row in rows]
 
 
@@ -165,9 +167,16 @@ class CategoryForm(AdminForm):
     section = EnumField(_l("板块"), enum_cls=Section,
                         validators=[DataRequired(_l("请选择板块。"))],
                         choices=_placeholder() + [(s.value, label) for s, label in SECTION.items()])
-    measure = StringField(_l("计量单位"), filters=[strip_text],
-                          validators=[DataRequired(_l("请填写计量单位。")), max_len(8)],
-                          description=_l("如 人次、户、处、个"))
+    activity_unit = SelectField(
+        _l("活动的计量单位"), choices=[(u, u) for u in d.ACTIVITY_UNITS], default="次",
+        validate_choice=False, description=_l("培训、宣讲按“场”计，走访、值守、清理等按“次”计。"))
+    quantity_unit = StringField(
+        _l("完成数量的单位"), filters=[strip_text], validators=[Optional(), max_len(8)],
+        description=_l("如 处、个、棵；没有完成数量就不填。服务时长另按党员确认的时长统计，不能填“小时”。"))
+    beneficiary_unit = SelectField(
+        _l("受益的单位"),
+        choices=[("", _l("（不统计受益）"))] + [(u, u) for u in d.BENEFICIARY_UNITS],
+        validate_choice=False, description=_l("培训人次、帮扶户数、走访人数等。"))
 
 
 class ResourceItemForm(AdminForm):
@@ -175,14 +184,73 @@ class ResourceItemForm(AdminForm):
     unit_id = ChoiceField(_l("单位"), validators=[DataRequired(_l("请选择单位。"))])
     community_id = ChoiceField(_l("社区"), validators=[DataRequired(_l("请选择社区。"))])
     zone_id = ChoiceField(_l("责任区"), description=_l("可不选；选择时须属于上面的社区。"))
-    category_id = ChoiceField(_l("类别"), validators=[DataRequired(_l("请选择类别。"))])
+    category_id = SelectField(
+        _l("类别和年度目标的计量"), validate_choice=False,
+        description=_l("年度目标按所选方式计：活动场次/次数、受益、完成数量，"
+                       "或经费（元，即该单位在该社区的年度预算）。"))
     year = WholeNumberField(_l("年度"), minimum=d.YEAR_MIN, maximum=d.YEAR_MAX,
                             required_message=_l("请填写年度。"),
                             default=lambda: local_today().year)
-    target = WholeNumberField(_l("年度目标"), minimum=0, maximum=d.TARGET_MAX,
-                              required_message=_l("请填写年度目标。"),
-                              description=_l("以类别的计量单位计，整数。"))
+    target = StringField(_l("年度目标"), filters=[strip_text],
+                         render_kw={"inputmode": "decimal", "autocomplete": "off"},
+                         description=_l("整数；经费填金额（元），如 10000 或 10,000.00。"))
     description = TextAreaField(_l("说明"), filters=[strip_text], validators=[Optional(), max_len(1000)])
+
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, record=record, **kwargs)
+        self.target_value: int | None = None
+        if record is not None and not self.is_submitted():
+            # the record's category and measure as one choice, money back in yuan
+            measure = TargetMeasure(record.target_measure)
+            self.category_id.data = f"{record.category_id}:{measure.value}"
+            self.target.data = (fen_to_input(record.target) if measure == TargetMeasure.money
+                                else str(record.target))
+
+    def _measure(self) -> TargetMeasure | None:
+        if self.category_id is not None:
+            _category, measure = _category_measure(self.category_id.data)
+            return measure
+        return TargetMeasure(self.record.target_measure) if self.record is not None else None
+
+    def validate_category_id(self, field):
+        if not field.data:
+            raise ValidationError(_l("请选择类别。"))
+        if not any(str(value) == field.data for value, _label in (field.choices or [])):
+            raise ValidationError(CHOOSE)
+
+    def validate_target(self, field):
+        """A whole number, or for money an amount in yuan (kept in fen)."""
+        text = (field.data or "").strip()
+        if not text:
+            raise ValidationError(_l("请填写年度目标。"))
+        if self._measure() == TargetMeasure.money:
+            try:
+                self.target_value = parse_yuan(text, allow_zero=True)
+            except MoneyError as error:
+                raise ValidationError(error.message) from None
+            return
+        if not WHOLE_NUMBER.fullmatch(text):
+            raise ValidationError(_l("请输入整数（只能填写数字）。"))
+        value = int(text)
+        if not 0 <= value <= d.TARGET_MAX:
+            raise ValidationError(_l("请输入%(low)s到%(high)s之间的整数。", low=0,
+                                     high=d.TARGET_MAX))
+        self.target_value = value
+
+    def to_data(self):
+        """The category and the target's measure come from the one choice (or stay the
+        record's once it has tasks); the target is in the measure (fen for money)."""
+        def value(name):
+            return self[name].data if name in self._fields else getattr(self.record, name)
+
+        if self.category_id is not None:
+            category_id, measure = _category_measure(self.category_id.data)
+        else:
+            category_id, measure = self.record.category_id, self.record.target_measure
+        return d.ResourceItemData(
+            unit_id=value("unit_id"), community_id=value("community_id"),
+            category_id=category_id, year=value("year"), target=self.target_value,
+            zone_id=value("zone_id"), description=value("description"), target_measure=measure)
 
     def load_choices(self, record):
         cur = (lambda name: getattr(record, name, None))
@@ -191,13 +259,66 @@ class ResourceItemForm(AdminForm):
         zones = db.session.execute(
             select(Zone.id, Zone.name, Community.name).join(Zone.community)
             .where(or_(Zone.active, Zone.id == cur("zone_id")) if cur("zone_id") else Zone.active)
-            .order_by(Community.name, Zone.name)
+            .order_by(Community.sort_key, Zone.sort_key, Zone.id)
         )
         self.zone_id.choices = _placeholder(_l("（整个社区）")) + [
             (zid, f"{cname} · {zname}") for zid, zname, cname in zones]
-        self.category_id.choices = _placeholder() + _options(
-            Category, [cur("category_id")], order=[Category.sort_order, Category.id],
-            label=lambda c: f"{c.name}（{c.measure}）")
+        # One choice per category and measure: only the measures the category has.
+        categories = db.session.scalars(
+            select(Category).where(or_(Category.active, Category.id == cur("category_id")))
+            .order_by(Category.sort_order, Category.id))
+        self.category_id.choices = _placeholder() + [
+            (f"{c.id}:{m.value}", _l("%(category)s · 按%(measure)s计", category=c.name,
+                                     measure=measure_label(c, m)))
+            for c in categories for m in c.measures]
+
+
+def measure_label(category: Category, measure: TargetMeasure):
+    """'活动（场）', '受益（人次）', '完成数量（处）', '经费（元）'."""
+    unit = category.unit_of(measure)
+    return {TargetMeasure.activities: _l("活动（%(u)s）", u=unit),
+            TargetMeasure.beneficiaries: _l("受益（%(u)s）", u=unit),
+            TargetMeasure.quantity: _l("完成数量（%(u)s）", u=unit),
+            TargetMeasure.money: _l("经费（元）")}[measure]
+
+
+def _category_measure(value) -> tuple[int | None, TargetMeasure | None]:
+    """'3:quantity' → (3, TargetMeasure.quantity); (None, None) when unreadable."""
+    category_id, _sep, measure = str(value or "").partition(":")
+    try:
+        return int(category_id), TargetMeasure(measure)
+    except ValueError:
+        return None, None
+
+
+def _roll_choice(value):
+    if isinstance(value, bool) or value is None:
+        return value
+    return {"": None, "1": True, "0": False}[value]  # KeyError → "请从列表中选择。"
+
+
+ROLL_BY_ROLE = ("", _l("按角色（党员干部计入，社区联络员和单位管理员不计入）"))
+ROLL_CHOICES = [("1", _l("计入")), ("0", _l("不计入"))]
+
+
+class RollField(SelectField):
+    """计入参与统计: yes, no, or (on a new account) the role's default."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, coerce=_roll_choice, choices=ROLL_CHOICES,
+                         validate_choice=False, **kwargs)
+
+    def pre_validate(self, form):
+        if not self.process_errors and not any(c[2] for c in self.iter_choices()):
+            raise ValidationError(CHOOSE)
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            try:
+                self.data = self.coerce(valuelist[0])
+            except KeyError:
+                self.data = None
+                raise ValueError(CHOOSE) from None
 
 
 class MemberForm(AdminForm):
@@ -216,8 +337,12 @@ class MemberForm(AdminForm):
                      choices=[(r.value, label) for r, label in ROLE_CHOICES])
     community_ids = MultiCheckboxField(_l("负责的社区（仅社区联络员）"), coerce=int,
                                        description=_l("社区联络员至少选择一个社区。"))
+    on_roll = RollField(_l("计入参与统计"), description=_l(
+        "计入本单位在册人数（参与率的分母）和未参与名单。参加志愿服务的联络员、管理员也可计入。"))
 
     def load_choices(self, record):
+        if record is None:
+            self.on_roll.choices = [ROLL_BY_ROLE, *ROLL_CHOICES]
         self.unit_id.choices = _placeholder() + _options(Unit, [getattr(record, "unit_id", None)])
         current = [c.id for c in record.communities] if record is not None else []
         self.community_ids.choices = _options(Community, current)
@@ -260,7 +385,7 @@ class ZoneFilterForm(FilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        communities = db.session.execute(select(Community.id, Community.name).order_by(Community.name))
+        communities = db.session.execute(select(Community.id, Community.name).order_by(Community.sort_key, Community.id))
         self.community.choices = [("", _l("全部社区"))] + [(str(i), name) for i, name in communities]
 
 

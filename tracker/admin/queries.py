@@ -48,7 +48,7 @@ def units_query():
                .group_by(Member.unit_id).subquery())
     return (select(Unit, func.coalesce(members.c.n, 0))
             .outerjoin(members, members.c.unit_id == Unit.id)
-            .order_by(Unit.active.desc(), Unit.name))
+            .order_by(Unit.active.desc(), Unit.sort_key, Unit.id))
 
 
 def communities_query():
@@ -56,13 +56,13 @@ def communities_query():
              .group_by(Zone.community_id).subquery())
     return (select(Community, func.coalesce(zones.c.n, 0))
             .outerjoin(zones, zones.c.community_id == Community.id)
-            .order_by(Community.active.desc(), Community.name))
+            .order_by(Community.active.desc(), Community.sort_key, Community.id))
 
 
 def zones_query(community_id: int | None):
     query = (select(Zone).join(Zone.community)
              .options(joinedload(Zone.community), joinedload(Zone.unit))
-             .order_by(Community.name, Zone.active.desc(), Zone.name))
+             .order_by(Community.sort_key, Zone.active.desc(), Zone.sort_key, Zone.id))
     if community_id:
         query = query.where(Zone.community_id == community_id)
     return query
@@ -78,8 +78,8 @@ def items_query(community_id: int | None, year: int | None):
              .join(ResourceItem.community).join(ResourceItem.unit).join(ResourceItem.category)
              .options(joinedload(ResourceItem.unit), joinedload(ResourceItem.community),
                       joinedload(ResourceItem.zone), joinedload(ResourceItem.category))
-             .order_by(ResourceItem.year.desc(), ResourceItem.active.desc(), Community.name,
-                       Unit.name, Category.sort_order, ResourceItem.id))
+             .order_by(ResourceItem.year.desc(), ResourceItem.active.desc(), Community.sort_key,
+                       Unit.sort_key, Category.sort_order, ResourceItem.id))
     if community_id:
         query = query.where(ResourceItem.community_id == community_id)
     if year:

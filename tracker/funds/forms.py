@@ -58,10 +58,6 @@ class EntryForm(FlaskForm):
         ]
 
 
-class BudgetForm(FlaskForm):
-    amount = MoneyField(_l("年度预算（元）"), allow_zero=True)
-
-
 class ReverseForm(FlaskForm):
     reason = StringField(_l("冲销原因"), filters=[strip_text], validators=[
         Optional(), Length(max=100, message=_l("冲销原因不能超过%(max)d个字。", max=100)),

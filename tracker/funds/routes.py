@@ -16,7 +16,7 @@ from ..rollups.funds import fund_figures, fund_ledgers
 from ..services import funds as service
 from ..timeutil import local_today
 from ..view_support import run_service
-from .forms import BudgetForm, EntryForm, ReverseForm
+from .forms import EntryForm, ReverseForm
 
 bp = Blueprint("funds", __name__)
 
@@ -40,8 +40,10 @@ def index():
     reach = managed_community_ids(current_user)
     ledgers = fund_ledgers(year, None if reach is None else tuple(sorted(reach)))
     units, communities = service.ledger_names(ledgers.keys())
+    ordered = sorted(ledgers.items(), key=lambda pair: (units[pair[0][0]].sort_key,
+                                                        communities[pair[0][1]].sort_key))
     return render_template(
-        "funds/index.html", year=year, ledgers=ledgers, units=units, communities=communities,
+        "funds/index.html", year=year, ledgers=ordered, units=units, communities=communities,
         pick_units=service.active_units(), pick_communities=service.communities_in_reach(reach),
         years=range(local_today().year + 1, YEAR_MIN - 1, -1),
     )
@@ -57,8 +59,8 @@ def _ledger_parts(unit_id: int, community_id: int, year: int):
     return unit, community
 
 
-def _render_ledger(unit, community, year, *, entry_form=None, budget_form=None,
-                   reverse_form=None, reverse_id=None):
+def _render_ledger(unit, community, year, *, entry_form=None, reverse_form=None,
+                   reverse_id=None):
     figures = fund_figures(
         Scope(date_from=date(year, 1, 1), date_to=date(year + 1, 1, 1), unit_id=unit.id,
               community_ids=(community.id,)),
@@ -67,12 +69,10 @@ def _render_ledger(unit, community, year, *, entry_form=None, budget_form=None,
     if entry_form is None:
         entry_form = EntryForm(formdata=None, entry_date=min(local_today(), date(year, 12, 31)))
     entry_form.set_tasks(service.linkable_tasks(unit.id, community.id, year))
-    if budget_form is None:
-        budget_form = BudgetForm(formdata=None, amount=figures.budget_fen or None)
     return render_template(
         "funds/ledger.html", unit=unit, community=community, year=year, fund=figures,
         entries=service.ledger_entries(unit.id, community.id, year),
-        entry_form=entry_form, budget_form=budget_form,
+        budget_items=service.budget_items(unit.id, community.id, year), entry_form=entry_form,
         reverse_form=reverse_form or ReverseForm(formdata=None), reverse_id=reverse_id,
     )
 
@@ -91,16 +91,6 @@ def _submit(form, change, success: str, unit, community, year, **page):
         flash(success, "success")
         return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year))
     return _render_ledger(unit, community, year, **page)
-
-
-@bp.post("/<int:unit_id>/<int:community_id>/<int:year>/budget")
-@staff_required
-def set_budget(unit_id: int, community_id: int, year: int):
-    unit, community = _ledger_parts(unit_id, community_id, year)
-    form = BudgetForm()
-    return _submit(
-        form, lambda: service.set_budget(current_user, unit, community, year, form.amount.data),
-        _("年度预算已保存。"), unit, community, year, budget_form=form)
 
 
 @bp.post("/<int:unit_id>/<int:community_id>/<int:year>/entries")

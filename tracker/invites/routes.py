@@ -107,7 +107,7 @@ def manage():
 def _units_in_reach() -> list[Unit]:
     ids = invitable_members_query(current_user).with_only_columns(Member.unit_id).distinct()
     return list(db.session.scalars(
-        select(Unit).where(Unit.id.in_(ids)).order_by(Unit.name)))
+        select(Unit).where(Unit.id.in_(ids)).order_by(Unit.sort_key, Unit.id)))
 
 
 @bp.route("/<token>", methods=["GET", "POST"])

@@ -26,6 +26,7 @@ from ..models import (
     Task,
     TaskReport,
     TaskStatus,
+    Zone,
 )
 from ..paging import paginate
 from ..permissions import managed_community_ids
@@ -64,7 +65,7 @@ def _task_options():
 def managed_communities(actor: Member) -> list[Community]:
     stmt = select(Community).where(Community.active.is_(True),
                                    *community_condition(actor, Community.id))
-    return list(db.session.scalars(stmt.order_by(Community.name)))
+    return list(db.session.scalars(stmt.order_by(Community.sort_key, Community.id)))
 
 
 def categories() -> list[Category]:
@@ -79,11 +80,13 @@ def active_items(actor: Member) -> list[ResourceItem]:
         select(ResourceItem)
         .join(Community, Community.id == ResourceItem.community_id)
         .join(Category, Category.id == ResourceItem.category_id)
+        .outerjoin(Zone, Zone.id == ResourceItem.zone_id)
         .where(ResourceItem.active.is_(True), Community.active.is_(True),
                *community_condition(actor, ResourceItem.community_id))
         .options(joinedload(ResourceItem.community), joinedload(ResourceItem.zone),
                  joinedload(ResourceItem.category), joinedload(ResourceItem.unit))
-        .order_by(Community.name, ResourceItem.year.desc(), Category.sort_order, ResourceItem.id)
+        .order_by(Community.sort_key, ResourceItem.year.desc(), Category.sort_order, Zone.sort_key,
+                  ResourceItem.id)
     )
     return list(db.session.scalars(stmt))
 

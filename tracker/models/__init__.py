@@ -1,14 +1,17 @@
 """All models, importable from one place (Alembic autogenerate needs them loaded)."""
 from .audit import AuditEvent
 from .findings import OPEN_FINDING, Finding, FindingKind, FindingStatus
-from .funds import FundBudget, FundEntry
+from .funds import FundEntry
 from .invitations import Invitation, InvitationPurpose
 from .onsite import Photo
 from .people import Member, Role, Unit, liaison_community
 from .places import Community, Zone
 from .residents import Resident, ResidentCategory, mask_phone, resident_member, task_resident
+from .summaries import SummaryNote, SummaryScope
 from .work import (
+    FUNDING_CODE,
     HOLDING,
+    SURVEY_CODE,
     Assignment,
     AssignmentStatus,
     Category,
@@ -17,6 +20,7 @@ from .work import (
     ReportStatus,
     ResourceItem,
     Section,
+    TargetMeasure,
     Task,
     TaskReport,
     TaskStatus,
@@ -31,13 +35,15 @@ __all__ = [
     "Community",
     "CountedParticipation",
     "CountedTask",
-    "FundBudget",
     "FundEntry",
     "Member",
     "ReportStatus",
     "ResourceItem",
     "Role",
     "Section",
+    "SummaryNote",
+    "SummaryScope",
+    "TargetMeasure",
     "Task",
     "TaskReport",
     "TaskStatus",

@@ -1,31 +1,20 @@
-"""Co-building funds (共建活动经费): a yearly budget and an append-only ledger.
+"""Co-building funds (共建活动经费): an append-only ledger per unit × community.
 
-Amounts are integer fen. Entries are never edited or deleted: a mistake is put
-right by a reversing entry that points at the entry it cancels.
+The year's budget is the money target of the unit's 共建活动经费 resource item in
+that community (``ResourceItem.target``), entered once, there. Amounts are integer
+fen. Entries are never edited or deleted: a mistake is put right by a reversing
+entry that points at the entry it cancels.
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..timeutil import utcnow
 from .types import UTCDateTime
-
-
-class FundBudget(db.Model):
-    __table_args__ = (UniqueConstraint("unit_id", "community_id", "year"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
-    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
-    year: Mapped[int] = mapped_column(Integer)
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
-
-    unit: Mapped["Unit"] = relationship()  # noqa: F821
-    community: Mapped["Community"] = relationship()  # noqa: F821
 
 
 class FundEntry(db.Model):

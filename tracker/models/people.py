@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db
 from ..login_ids import login_id
 from ..timeutil import utcnow
+from .places import NaturallyNamed
 from .types import UTCDateTime
 
 
@@ -29,7 +30,7 @@ liaison_community = Table(
 )
 
 
-class Unit(db.Model):
+class Unit(NaturallyNamed, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -38,6 +39,13 @@ class Unit(db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def default_on_roll(context) -> bool:
+    """计入参与统计 unless said otherwise: yes for a member, no for an account created
+    as an admin or a liaison (a column default, so every way of creating one agrees)."""
+    role = context.get_current_parameters().get("role")
+    return role in (Role.member, Role.member.value)
 
 
 class Member(UserMixin, db.Model):
@@ -53,11 +61,15 @@ class Member(UserMixin, db.Model):
         Enum(Role, native_enum=False, length=16), default=Role.member
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 计入参与统计: on the unit's roll (在册), the denominator of 参与率 and the
+    # 未参与名单. Admin and liaison accounts are off it unless they also volunteer;
+    # an admin may change it on the member form or by import.
+    on_roll: Mapped[bool] = mapped_column(Boolean, default=default_on_roll)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     unit: Mapped[Unit] = relationship(back_populates="members")
     communities: Mapped[list["Community"]] = relationship(  # noqa: F821
-        secondary=liaison_community, order_by="Community.name"
+        secondary=liaison_community, order_by="Community.sort_key"
     )
 
     def set_password(self, password: str) -> None:

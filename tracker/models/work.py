@@ -38,14 +38,76 @@ class Section(str, enum.Enum):
     double = "double"  # "双创"
 
 
+# The category whose progress is money from the funds ledger, never a reported figure.
+FUNDING_CODE = "cobuild_funding"
+# The survey whose outcome is the findings register (摸排问题): its 完成数量 is the
+# number of findings recorded on the task.
+SURVEY_CODE = "facility_survey"
+
+
+class TargetMeasure(str, enum.Enum):
+    """What a resource item's yearly target counts (docs/design.md, "Categories")."""
+
+    activities = "activities"  # approved activities, in the category's word (场 / 次)
+    beneficiaries = "beneficiaries"  # 受益, in the category's beneficiary unit (人次, 户, 人)
+    quantity = "quantity"  # 完成数量, in the category's unit (处, 个 …)
+    money = "money"  # 元 (kept in fen): 共建活动经费, the target is the year's budget
+
+
+def measure_unit(measure, activity_unit, beneficiary_unit, quantity_unit) -> str:
+    """The unit a target of ``measure`` counts in, given a category's units."""
+    return {TargetMeasure.activities: activity_unit,
+            TargetMeasure.beneficiaries: beneficiary_unit,
+            TargetMeasure.quantity: quantity_unit,
+            TargetMeasure.money: "元"}[TargetMeasure(measure)] or ""
+
+
 class Category(db.Model):
+    """A kind of work, and how it counts — data, not code: the word an activity
+    counts in, the unit of its 完成数量 and of its beneficiary figure (each may be
+    absent). Hours are never a category's figure: 服务时长 is always the members'
+    confirmed minutes."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(80))
     section: Mapped[Section] = mapped_column(_enum(Section))
-    measure: Mapped[str] = mapped_column(String(8))  # 人次, 户, 元, 处 …
+    activity_unit: Mapped[str | None] = mapped_column(String(4))  # 场, 次; None: no activities
+    quantity_unit: Mapped[str | None] = mapped_column(String(8))  # 处, 个 …; None: no 完成数量
+    beneficiary_unit: Mapped[str | None] = mapped_column(String(8))  # 人次, 户, 人; None
     sort_order: Mapped[int] = mapped_column(Integer, default=100)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def is_funds(self) -> bool:
+        return self.code == FUNDING_CODE
+
+    @property
+    def is_survey(self) -> bool:
+        return self.code == SURVEY_CODE
+
+    @property
+    def measures(self) -> list[TargetMeasure]:
+        """The measures a yearly target of this category may count, in form order."""
+        found = [TargetMeasure.activities if self.activity_unit else None,
+                 TargetMeasure.beneficiaries if self.beneficiary_unit else None,
+                 TargetMeasure.quantity if self.quantity_unit else None,
+                 TargetMeasure.money if self.is_funds else None]
+        return [m for m in found if m is not None]
+
+    @property
+    def default_measure(self) -> TargetMeasure:
+        """What a target counts unless the admin picks otherwise: the category's own
+        result (完成数量, else 受益, else money), else its activities."""
+        for measure in (TargetMeasure.quantity, TargetMeasure.beneficiaries,
+                        TargetMeasure.money, TargetMeasure.activities):
+            if measure in self.measures:
+                return measure
+        return TargetMeasure.activities
+
+    def unit_of(self, measure: TargetMeasure) -> str:
+        return measure_unit(measure, self.activity_unit, self.beneficiary_unit,
+                            self.quantity_unit)
 
     def __str__(self) -> str:
         return self.name
@@ -60,7 +122,10 @@ class ResourceItem(db.Model):
     zone_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id"))
     category_id: Mapped[int] = mapped_column(ForeignKey("category.id"))
     year: Mapped[int] = mapped_column(Integer)
+    # The yearly target, in ``target_measure`` (fen when it is money: for 共建活动经费
+    # the target is the year's budget, the one place it is kept; money.MAX_FEN fits).
     target: Mapped[int] = mapped_column(Integer, default=0)
+    target_measure: Mapped[TargetMeasure] = mapped_column(_enum(TargetMeasure))
     description: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

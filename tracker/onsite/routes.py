@@ -247,11 +247,16 @@ def finding_photo_page(finding_id: int):
     ))
 
 
+# The thumbnail's rule needs ``size`` spelled out, so url_for(photo_id=…) alone can
+# only build the full image's URL (a rule with defaults would match either way, and
+# the first registered — the thumbnail — won: the link under each thumbnail opened
+# the 320 px copy).
+@bp.get("/onsite/photos/<int:photo_id>/<any(thumb):size>")
 @bp.get("/onsite/photos/<int:photo_id>", defaults={"size": "full"})
-@bp.get("/onsite/photos/<int:photo_id>/thumb", defaults={"size": "thumb"})
 @login_required
 def photo_file(photo_id: int, size: str):
-    """The stored JPEG, only for those who may see the report or finding."""
+    """The stored JPEG (full size, EXIF-free, or its thumbnail), only for those who
+    may see the report or finding."""
     photo = db.session.get(Photo, photo_id)
     if photo is None or not photo.active or not may_view_photos(current_user, photo.task):
         abort(404)

@@ -15,8 +15,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..models import FindingKind, FindingStatus
-from ..timeutil import local_today
+from ..models import FindingKind, FindingStatus, ReportStatus
+from ..timeutil import local_today, month_bounds
 from .periods import Period, month_period, quarter_period, range_period, year_period
 
 PERIOD_KINDS = [
@@ -181,6 +181,15 @@ class CoverageForm(PeriodForm):
         self.unit.choices = units or []
 
 
+REVIEW_CHOICES = [
+    ("", _l("全部")),
+    (ReportStatus.approved.value, _l("已通过（计入统计）")),
+    (ReportStatus.submitted.value, _l("待审核")),
+    (ReportStatus.returned.value, _l("已退回")),
+    ("none", _l("未提交完成情况")),
+]
+
+
 class FindingFilterForm(GetForm):
     community = Choice(_l("社区"), message=_l("请选择社区。"))
     zone = Choice(_l("责任区"), message=_l("请选择责任区。"))
@@ -189,6 +198,23 @@ class FindingFilterForm(GetForm):
     status = Choice(_l("状态"), message=_l("请选择状态。"),
                     choices=[("", _l("全部")), ("open", _l("未整改"))]
                     + [(k.value, v) for k, v in FINDING_STATUS.items()])
+    review = Choice(_l("摸排任务审核情况"), message=_l("请选择审核情况。"),
+                    choices=REVIEW_CHOICES)
+    month = StringField(_l("发现月份"), render_kw={"type": "month", "placeholder": "2025-10"})
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.month_range: tuple[date, date] | None = None
+
+    def validate_month(self, field):
+        text = (field.data or "").strip()
+        if not text:
+            return
+        match = _MONTH.match(text)
+        if not match or not (MIN_YEAR <= int(match.group(1)) <= MAX_YEAR
+                             and 1 <= int(match.group(2)) <= 12):
+            raise ValidationError(_l("请选择月份，例如“2025-10”。"))
+        self.month_range = month_bounds(int(match.group(1)), int(match.group(2)))
 
 
 class FindingForm(FlaskForm):

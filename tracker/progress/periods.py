@@ -24,6 +24,11 @@ class Period:
     def year(self) -> int:
         return self.last_day.year
 
+    @property
+    def month_arg(self) -> str | None:
+        """'2025-10' for a month (the findings register's month filter), else None."""
+        return f"{self.date_from:%Y-%m}" if self.kind == "month" else None
+
 
 def month_period(year: int, month: int) -> Period:
     start, end = month_bounds(year, month)

@@ -24,31 +24,22 @@ from werkzeug.routing import BuildError
 
 from ..charts import bar_chart, trend_chart
 from ..extensions import db
-from ..models import (
-    OPEN_FINDING,
-    Community,
-    Finding,
-    FindingKind,
-    FindingStatus,
-    Member,
-    Role,
-    Task,
-    Unit,
-    Zone,
-)
+from ..models import Finding, FindingKind, Member, Role, Task, Unit
+from ..natural import sort_key as natural_key
 from ..permissions import managed_community_ids, manages_community, staff_required
 from ..rollups import Scope
 from ..rollups.checklist import resource_progress, resource_progress_by_category
 from ..rollups.coverage import coverage as unit_coverage
 from ..rollups.coverage import member_status
 from ..rollups.double import double_progress
-from ..rollups.figures import figures, figures_by_category, trend
+from ..rollups.figures import figures, figures_by_category, pending_of, per_unit, trend
 from ..rollups.findings import findings_counts
 from ..rollups.funds import fund_figures
 from ..rollups.scope import trend_window
 from ..services import findings as finding_service
 from ..timeutil import local_today
 from ..view_support import run_service
+from . import queries as q
 from .forms import (
     FINDING_KIND,
     FINDING_STATUS,
@@ -89,11 +80,7 @@ def _actor() -> Member:
 
 
 def _reachable_communities(actor: Member) -> list[tuple[int, str]]:
-    ids = managed_community_ids(actor)
-    query = select(Community.id, Community.name).where(Community.active.is_(True))
-    if ids is not None:
-        query = query.where(Community.id.in_(ids))
-    return [tuple(row) for row in db.session.execute(query.order_by(Community.name, Community.id))]
+    return q.reachable_communities(managed_community_ids(actor))
 
 
 def _community_choices(communities) -> list[tuple[str, str]]:
@@ -104,9 +91,14 @@ def _community_choices(communities) -> list[tuple[str, str]]:
 
 
 def _period_form(actor: Member):
-    """The period form with the actor's communities; the first one by default."""
+    """The period form with the actor's communities: by default all of a liaison's
+    together (their work, wherever it was), the first one for an admin (whose "all"
+    is the whole county)."""
     communities = _reachable_communities(actor)
-    default = str(communities[0][0]) if communities else ""
+    default = ""
+    if communities:
+        together = actor.role == Role.liaison and len(communities) > 1
+        default = ALL if together else str(communities[0][0])
     form = PeriodForm(communities=_community_choices(communities), community=default)
     if not communities:
         return form, communities, None, None
@@ -169,17 +161,20 @@ def community():
         trend_from, trend_to = trend_window(period.date_from, period.date_to)
         months = trend(Scope(date_from=trend_from, date_to=trend_to, community_ids=ids))
         overall = figures(scope)
+        by_category = figures_by_category(scope)
         context.update(
             name=name,
             single=single,
             community_id=ids[0] if single else None,
             overall=overall,
-            by_category=figures_by_category(scope),
+            by_category=by_category,
+            pending=pending_of(by_category),
+            beneficiaries=per_unit(by_category, "people_served"),
             items=resource_progress(period.year, community_ids=ids) if single else None,
             item_totals=None if single else resource_progress_by_category(
                 period.year, community_ids=ids),
             funds=fund_figures(scope, period.year),
-            findings=findings_counts(scope),
+            findings=findings_counts(scope).official,
             months=months,
             trend=trend_chart(
                 [(_("%(m)s月", m=m.month), m.person_times) for m in months],
@@ -224,15 +219,16 @@ def double():
 
 
 def _sort_key(row, sort: str):
+    place = (natural_key(row.community_name), natural_key(row.name) if row.name else "\uffff")
     if sort == "name":
-        return (row.community_name, row.name or "\uffff")
-    return (getattr(row, sort), row.community_name, row.name)
+        return place
+    return (getattr(row, sort), *place)
 
 
 def _unit_choices(actor: Member) -> list[tuple[str, str]]:
     if actor.role == Role.admin:
         rows = db.session.execute(
-            select(Unit.id, Unit.name).where(Unit.active.is_(True)).order_by(Unit.name, Unit.id))
+            select(Unit.id, Unit.name).where(Unit.active.is_(True)).order_by(Unit.sort_key, Unit.id))
         return [(str(uid), name) for uid, name in rows]
     return [(str(actor.unit_id), actor.unit.name)]
 
@@ -280,46 +276,32 @@ def mine():
 @bp.get("/findings")
 @staff_required
 def findings():
+    """The register: every finding in reach, with its survey's review state, filtered
+    by community, zone, kind, status, review state and month."""
     actor = _actor()
     communities = _reachable_communities(actor)
     reach = {cid for cid, _n in communities}
     raw = request.args.get("community")
     if raw and raw.isdigit() and int(raw) not in reach:
         abort(404)
-    form = FindingFilterForm(community="", zone="", kind="", status="")
+    form = FindingFilterForm(community="", zone="", kind="", status="", review="", month="")
     form.community.choices = [("", _("全部社区"))] + [(str(c), n) for c, n in communities]
     community_id = int(raw) if raw and raw.isdigit() else None
     # Zones to pick from: the chosen community's, or all of a few communities' (a
     # county has a thousand: pick a community first).
     zone_communities = [community_id] if community_id else (reach if len(reach) <= 5 else [])
-    zones = db.session.execute(
-        select(Zone.id, Zone.name, Community.name).join(Community)
-        .where(Zone.community_id.in_(zone_communities), Zone.active.is_(True))
-        .order_by(Community.name, Zone.name)
-    ).all()
     form.zone.choices = [("", _("全部责任区"))] + [
-        (str(z), n if community_id else f"{c}·{n}") for z, n, c in zones]
-    conditions = [Finding.active.is_(True)]
-    if managed_community_ids(actor) is not None:  # an admin's reach is everything
-        conditions.append(Finding.community_id.in_(reach))
+        (str(z), n if community_id else f"{c}·{n}") for z, n, c in q.zone_choices(zone_communities)]
+    flt = q.FindingFilter(reach=None if managed_community_ids(actor) is None else reach)
     if form.validate():
-        if form.community.data:
-            conditions.append(Finding.community_id == int(form.community.data))
-        if form.zone.data:
-            conditions.append(Finding.zone_id == int(form.zone.data))
-        if form.kind.data:
-            conditions.append(Finding.kind == FindingKind(form.kind.data))
-        if form.status.data == "open":
-            conditions.append(Finding.status.in_(OPEN_FINDING))
-        elif form.status.data:
-            conditions.append(Finding.status == FindingStatus(form.status.data))
-    page = db.paginate(
-        select(Finding).where(*conditions)
-        .options(joinedload(Finding.community), joinedload(Finding.zone))
-        .order_by(Finding.found_on.desc(), Finding.id.desc()),
-        page=max(request.args.get("page", 1, type=int) or 1, 1),
-        per_page=current_app.config["PAGE_SIZE"], error_out=False,
-    )
+        flt.community_id = int(form.community.data) if form.community.data else None
+        flt.zone_id = int(form.zone.data) if form.zone.data else None
+        flt.kind = FindingKind(form.kind.data) if form.kind.data else None
+        flt.status = form.status.data or None
+        flt.review = form.review.data or None
+        flt.month = form.month_range
+    page = q.findings_page(flt, max(request.args.get("page", 1, type=int) or 1, 1),
+                           current_app.config["PAGE_SIZE"])
     return render_template("progress/findings.html", form=form, page=page)
 
 
@@ -327,7 +309,7 @@ def _task_or_404(task_id: int) -> Task:
     task = db.session.scalar(
         select(Task).where(Task.id == task_id)
         .options(joinedload(Task.category), joinedload(Task.community), joinedload(Task.zone)))
-    if task is None or task.category.code != finding_service.SURVEY_CODE:
+    if task is None or not task.category.is_survey:
         abort(404)
     if not finding_service.may_record_finding(current_user, task):
         abort(404)

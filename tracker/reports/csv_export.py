@@ -1,5 +1,6 @@
 """The monthly summary as CSV: UTF-8 with a BOM (so Excel reads the Chinese), the
-text first, then each table under its title.
+text first (title block, paragraphs, 落款, the list of tables), then each table
+under its title.
 
 Text typed by people (activity titles, notes, names) may begin with = + - @ or a
 tab/CR, which a spreadsheet would run as a formula: such cells get a leading
@@ -34,8 +35,14 @@ def render_csv(summary) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([neutralise(summary.title)])
+    for line in summary.subtitle:
+        writer.writerow([neutralise(line)])
     for paragraph in summary.paragraphs:
         writer.writerow([neutralise(paragraph.heading + paragraph.text)])
+    writer.writerow([neutralise(summary.signer)])
+    writer.writerow([neutralise(summary.signed_on)])
+    if summary.appendix:
+        writer.writerow([neutralise(summary.appendix)])
     for table in summary.tables():
         writer.writerow([])
         write_table(writer, table)

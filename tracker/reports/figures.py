@@ -34,9 +34,12 @@ from ..rollups.coverage import Coverage, coverage
 from ..rollups.double import DoubleRow, double_progress
 from ..rollups.figures import (
     CategoryFigures,
+    Pending,
     activities_by_community_section,
     figures,
     figures_by_category,
+    pending_of,
+    per_unit,
 )
 from ..rollups.findings import FindingCounts, findings_counts
 from ..rollups.funds import FundFigures, fund_figures
@@ -63,21 +66,23 @@ class LedgerRow:
     participants: tuple[str, ...]
     person_times: int
     minutes: int
-    quantity: int
-    measure: str
-    people_served: int
+    quantity: int  # 完成数量 as counted (0 where the category has no unit for it)
+    quantity_unit: str | None
+    people_served: int  # 受益 as counted
+    beneficiary_unit: str | None
     leader: str
     reviewer: str
 
 
 def ledger_rows(scope: Scope) -> list[LedgerRow]:
-    """The approved activities of a scope, oldest first (four statements)."""
+    """The approved activities of a scope, oldest first (four statements). Their
+    figures are the counted ones (``CountedTask``), as every total reads them."""
     leader, reviewer = aliased(Member), aliased(Member)
     conditions = [TaskReport.status == ReportStatus.approved, *task_conditions(scope)]
     tasks = db.session.execute(
         select(Task.id, Task.service_date, Community.name, Zone.name, Task.title, Task.place,
-               Category.name, Category.section, Category.measure, Task.beneficiary,
-               TaskReport.note, TaskReport.quantity, TaskReport.people_served,
+               Category.name, Category.section, Category.quantity_unit,
+               Category.beneficiary_unit, Task.beneficiary, TaskReport.note,
                leader.name, reviewer.name)
         .join(TaskReport, TaskReport.task_id == Task.id)
         .join(Category, Category.id == Task.category_id)
@@ -91,9 +96,10 @@ def ledger_rows(scope: Scope) -> list[LedgerRow]:
     if not tasks:
         return []
     per_task = {
-        task_id: (int(count), int(minutes))
-        for task_id, count, minutes in db.session.execute(
-            select(CountedTask.task_id, CountedTask.person_times, CountedTask.minutes)
+        task_id: (int(count), int(minutes), int(quantity), int(people))
+        for task_id, count, minutes, quantity, people in db.session.execute(
+            select(CountedTask.task_id, CountedTask.person_times, CountedTask.minutes,
+                   CountedTask.quantity, CountedTask.people_served)
             .where(CountedTask.report_status == ReportStatus.approved,
                    *counted_task_conditions(scope))
         )
@@ -109,14 +115,15 @@ def ledger_rows(scope: Scope) -> list[LedgerRow]:
         .order_by(Assignment.task_id, Assignment.claimed_at, Assignment.id)
     ):
         names.setdefault(task_id, []).append(name)
-    return [
-        LedgerRow(task_id, day, community, zone, title, place, category,
-                  section, beneficiary or "", note or "", tuple(names.get(task_id, ())),
-                  *per_task.get(task_id, (0, 0)), quantity, measure,
-                  people_served, leader_name or "", reviewer_name or "")
-        for (task_id, day, community, zone, title, place, category, section, measure,
-             beneficiary, note, quantity, people_served, leader_name, reviewer_name) in tasks
-    ]
+    rows = []
+    for (task_id, day, community, zone, title, place, category, section, quantity_unit,
+         beneficiary_unit, beneficiary, note, leader_name, reviewer_name) in tasks:
+        person_times, minutes, quantity, people = per_task.get(task_id, (0, 0, 0, 0))
+        rows.append(LedgerRow(task_id, day, community, zone, title, place, category, section,
+                              beneficiary or "", note or "", tuple(names.get(task_id, ())),
+                              person_times, minutes, quantity, quantity_unit, people,
+                              beneficiary_unit, leader_name or "", reviewer_name or ""))
+    return rows
 
 
 @dataclass
@@ -130,13 +137,13 @@ class MonthlyFigures:
     scope: Scope
     restricted_to: list[str] | None  # community names when a liaison sees part of a unit
     totals: Totals  # official (approved)
-    pending_reports: int  # reports 待审核 in the scope, not counted above
+    pending: Pending  # reports 待审核 in the scope and what they would add, not counted above
     categories: list[CategoryFigures]  # with approved activities, in category order
     community_sections: dict[Section, list[str]]  # where each section's work took place
     communities: list[str]  # every community with approved work
     zones: list[DoubleRow]  # "双创" rows with something to show
     zones_total: DoubleRow
-    findings: FindingCounts
+    findings: FindingCounts  # of approved surveys (those 待审核 are in ``pending``)
     coverage: Coverage | None  # a unit's 参与情况 (None for a community summary)
     funds: FundFigures
     ledger: list[LedgerRow]
@@ -144,6 +151,10 @@ class MonthlyFigures:
     @property
     def is_empty(self) -> bool:
         return self.totals.activities == 0
+
+    def per_unit(self, figure: str) -> list[tuple[int, str]]:
+        """The month's 完成数量 ("quantity") or 受益 ("people_served"), one per unit."""
+        return per_unit(self.categories, figure)
 
     def category(self, code: str) -> CategoryFigures | None:
         return next((c for c in self.categories if c.code == code), None)
@@ -172,8 +183,8 @@ def monthly_figures(year: int, month: int, *, unit: Unit | None = None,
     scope = Scope(date_from=date_from, date_to=date_to,
                   unit_id=unit.id if unit else None, community_ids=ids)
     overall = figures(scope)
-    by_category = [c for c in figures_by_category(scope, include_empty=False)
-                   if c.official.activities]
+    with_work = figures_by_category(scope, include_empty=False)
+    by_category = [c for c in with_work if c.official.activities]
     where = activities_by_community_section(scope)
     sections = {s: [w.community_name for w in where if w.section == s] for s in SECTION_ORDER}
     communities = list(dict.fromkeys(name for s in SECTION_ORDER for name in sections[s]))
@@ -183,14 +194,14 @@ def monthly_figures(year: int, month: int, *, unit: Unit | None = None,
     restricted = None
     if unit is not None and community is None and ids is not None:
         restricted = list(db.session.scalars(
-            select(Community.name).where(Community.id.in_(ids)).order_by(Community.name)))
+            select(Community.name).where(Community.id.in_(ids)).order_by(Community.sort_key, Community.id)))
     return MonthlyFigures(
         year=year, month=month, unit=unit, community=community, scope=scope,
         restricted_to=restricted,
-        totals=overall.official, pending_reports=overall.pending.activities,
+        totals=overall.official, pending=pending_of(with_work),
         categories=by_category, community_sections=sections, communities=communities,
         zones=zones, zones_total=double.total,
-        findings=findings_counts(scope),
+        findings=findings_counts(scope).official,
         coverage=coverage(unit.id, date_from, date_to) if unit is not None else None,
         funds=fund_figures(scope, year),
         ledger=ledger_rows(scope),

@@ -1,12 +1,16 @@
-"""The pickers of the reports pages (GET forms: they change nothing, so no CSRF)."""
+"""Forms of the reports pages: the pickers (GET forms: they change nothing, so no
+CSRF) and the 月报's own words (存在问题, 下步打算) and 定稿 buttons (POST)."""
 from __future__ import annotations
 
 import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from ..fields import strip_text
+from ..services.summary_notes import NOTE_MAX
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -31,3 +35,18 @@ class MonthlyForm(FlaskForm):
     def validate_month(self, field):
         if parse_month(field.data) is None:
             raise ValidationError(_l("月份格式不正确，请按“年-月”填写，如 2022-10。"))
+
+
+class NotesForm(FlaskForm):
+    """存在问题 and 下步打算: people's words for the month (empty: left out)."""
+
+    problems = TextAreaField(_l("存在问题"), filters=[strip_text], validators=[
+        Length(max=NOTE_MAX, message=_l("不能超过%(n)s个字。", n=NOTE_MAX))],
+        description=_l("每段一行。不填则月报中不出现此部分。"), render_kw={"rows": 5})
+    plans = TextAreaField(_l("下步打算"), filters=[strip_text], validators=[
+        Length(max=NOTE_MAX, message=_l("不能超过%(n)s个字。", n=NOTE_MAX))],
+        description=_l("每段一行。不填则月报中不出现此部分。"), render_kw={"rows": 5})
+
+
+class ConfirmForm(FlaskForm):
+    """A one-button POST (定稿, 重新打开): only the CSRF token."""

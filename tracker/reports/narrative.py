@@ -7,8 +7,10 @@ Rules (see the example summary the readers expect):
 - a clause whose figure is zero is left out, and a section with nothing to say
   is left out; sections are numbered 一、二、三… in the order they appear;
 - Chinese punctuation, no spaces around numbers;
-- an empty month is one plain sentence; pending reports are mentioned apart;
-- the last paragraph names the tables (附表) as ``tables.py`` titles them.
+- an empty month is one plain sentence; pending reports are mentioned apart, in the
+  one sentence every view uses (``formatting.pending_sentence``);
+- 存在问题 and 下步打算 are people's words, kept per summary and month
+  (``SummaryNote``), after the figures.
 """
 from __future__ import annotations
 
@@ -17,13 +19,10 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..models import FindingKind, Section
-from ..money import format_yuan
-from ..reference import FUNDING_CODE
+from ..formatting import amount, hours, pending_sentence, yuan
+from ..models import FUNDING_CODE, SURVEY_CODE, FindingKind, Section
 from ..rollups.figures import CategoryFigures
-from ..templating import hours, percent
 from .figures import MonthlyFigures
-from .tables import Table
 
 NUMERALS = "一二三四五六七八九十"
 MAX_PLACES = 5  # communities named in one sentence before "等N个社区"
@@ -59,27 +58,45 @@ def we(summary: MonthlyFigures) -> str:
 
 
 # --- clauses per category ------------------------------------------------------------------
+# Each figure in its category's own unit (docs/design.md, "Categories"): activities in
+# the category's word (场 / 次), 完成数量 and 受益 in theirs; hours only ever from the
+# members' confirmed minutes. The wording follows the source report for the
+# reference categories and is generic for any other.
+
+def _activities(c: CategoryFigures) -> str:
+    return amount(c.official.activities, c.activity_unit or _("次"))
+
+
+def _beneficiaries(c: CategoryFigures) -> str:
+    return amount(c.official.people_served, c.beneficiary_unit)
+
 
 def _pairing(c: CategoryFigures) -> str:
-    a, q = c.official.activities, c.official.quantity
+    b = c.official.people_served
     if c.code == "ecommerce_training":
-        return _("开展电子商务培训%(a)s场", a=a) + (_("，培训社区居民%(q)s人次", q=q) if q else "")
+        return _("开展电子商务培训%(a)s", a=_activities(c)) + (
+            _("，培训社区居民%(b)s", b=_beneficiaries(c)) if b else "")
     if c.code == "policy_briefing":
-        return _("开展招商引资政策宣讲%(a)s场", a=a) + (_("，覆盖群众%(q)s人", q=q) if q else "")
+        return _("开展招商引资政策宣讲%(a)s", a=_activities(c)) + (
+            _("，覆盖群众%(b)s", b=_beneficiaries(c)) if b else "")
     if c.code == "household_assistance":
-        return _("结对帮扶困难群众%(q)s户", q=q) if q else _("开展困难群众结对帮扶%(a)s次", a=a)
+        return (_("结对帮扶困难群众%(b)s", b=_beneficiaries(c)) if b
+                else _("开展困难群众结对帮扶%(a)s", a=_activities(c)))
     return _generic(c)
 
 
 def _volunteer(c: CategoryFigures) -> str:
-    a, q, pt = c.official.activities, c.official.quantity, c.official.person_times
+    pt, minutes = c.official.person_times, c.official.minutes
     if c.code == "environment_cleanup":
-        return _("开展环境整治%(a)s次", a=a) + (_("（%(pt)s人次）", pt=pt) if pt else "")
+        return _("开展环境整治%(a)s", a=_activities(c)) + (
+            _("（%(pt)s人次）", pt=pt) if pt else "")
     if c.code == "epidemic_duty":
-        detail = join([_("%(pt)s人次", pt=pt) if pt else "", _("%(q)s小时", q=q) if q else ""], "，")
-        return _("疫情防控值守%(a)s次", a=a) + (f"（{detail}）" if detail else "")
+        detail = join([_("%(pt)s人次", pt=pt) if pt else "",
+                       _("%(h)s小时", h=hours(minutes)) if minutes else ""], "，")
+        return _("疫情防控值守%(a)s", a=_activities(c)) + (f"（{detail}）" if detail else "")
     if c.code == "elderly_visit":
-        return _("慰问“空巢”老人%(q)s人", q=q) if q else _("开展慰问“空巢”老人活动%(a)s次", a=a)
+        return (_("慰问“空巢”老人%(b)s", b=_beneficiaries(c)) if c.official.people_served
+                else _("开展慰问“空巢”老人活动%(a)s", a=_activities(c)))
     return _generic(c, with_person_times=True)
 
 
@@ -92,12 +109,12 @@ def _double(c: CategoryFigures, summary: MonthlyFigures) -> str:
         detail = ""
         if len(zones) > 1:
             several = len({z.community_name for z in zones}) > 1
-            detail = "（" + join(_("%(zone)s%(q)s处", zone=_zone_label(z, several), q=z.ads)
-                                for z in zones) + "）"
-        return _("清除牛皮癣%(q)s处", q=q) + detail
+            detail = "（" + join(_("%(zone)s%(q)s", zone=_zone_label(z, several),
+                                   q=amount(z.ads, c.quantity_unit)) for z in zones) + "）"
+        return _("清除牛皮癣%(q)s", q=amount(q, c.quantity_unit)) + detail
     if c.code == "stairwell_painting":
-        return _("粉刷楼道%(q)s个", q=q) if q else _generic(c)
-    if c.code == "facility_survey":
+        return _("粉刷楼道%(q)s", q=amount(q, c.quantity_unit)) if q else _generic(c)
+    if c.code == SURVEY_CODE:
         return ""  # told from the findings register, see _survey()
     return _generic(c)
 
@@ -116,7 +133,7 @@ FINDING_WORDS = {
 
 
 def _survey(summary: MonthlyFigures) -> str:
-    """摸排: the findings register when findings were recorded, else the reported quantity."""
+    """摸排: the findings of approved surveys (a survey's 完成数量 is its findings)."""
     found = summary.findings
     if found.total:
         kinds = join(_("%(kind)s%(n)s处", kind=FINDING_WORDS[kind], n=n)
@@ -127,21 +144,19 @@ def _survey(summary: MonthlyFigures) -> str:
         if found.fixed:
             text += _("，已整改%(n)s处", n=found.fixed)
         return text
-    survey = summary.category("facility_survey")
-    if survey and survey.official.quantity:
-        return _("摸排统计下水道、人行道及其他破损道路问题%(n)s处", n=survey.official.quantity)
-    if survey:
-        return _generic(survey)
-    return ""
+    survey = summary.category(SURVEY_CODE)
+    return _generic(survey) if survey else ""
 
 
 def _generic(c: CategoryFigures, with_person_times: bool = False) -> str:
-    a, q, pt = c.official.activities, c.official.quantity, c.official.person_times
-    text = _("开展%(name)s%(a)s次", name=c.name, a=a)
-    if with_person_times and pt:
-        text += _("（%(pt)s人次）", pt=pt)
-    if q and c.measure:
-        text += _("，完成%(q)s%(measure)s", q=q, measure=c.measure)
+    o = c.official
+    text = _("开展%(name)s%(a)s", name=c.name, a=_activities(c))
+    if with_person_times and o.person_times:
+        text += _("（%(pt)s人次）", pt=o.person_times)
+    if o.quantity and c.quantity_unit:
+        text += _("，完成%(q)s", q=amount(o.quantity, c.quantity_unit))
+    if o.people_served and c.beneficiary_unit:
+        text += _("，受益%(b)s", b=_beneficiaries(c))
     return text
 
 
@@ -172,14 +187,13 @@ def funds_sentence(summary: MonthlyFigures) -> str:
     f = summary.funds
     if f.spent_fen <= 0:
         return ""
-    text = _("本月使用共建活动经费%(x)s元", x=format_yuan(f.spent_fen))
+    text = _("本月使用共建活动经费%(x)s元", x=yuan(f.spent_fen))
     if f.year_to_date_fen != f.spent_fen:
-        text += _("，年度累计%(x)s元", x=format_yuan(f.year_to_date_fen))
+        text += _("，年度累计%(x)s元", x=yuan(f.year_to_date_fen))
     if f.budget_fen:
-        text += _("，占年度预算（%(b)s元）的%(p)s", b=format_yuan(f.budget_fen),
-                  p=percent(f.year_to_date_fen, f.budget_fen))
+        text += _("，占年度预算（%(b)s元）的%(p)s", b=yuan(f.budget_fen), p=f.used)
         if f.over_budget:
-            text += _("，超出预算%(x)s元", x=format_yuan(-f.remaining_fen))
+            text += _("，超出预算%(x)s元", x=yuan(-f.remaining_fen))
     return text + "。"
 
 
@@ -240,8 +254,18 @@ SECTIONS = [
 ]
 
 
-def paragraphs(summary: MonthlyFigures, tables: list[Table]) -> list[Paragraph]:
-    """The summary's text, from its figures; the last paragraph lists the tables."""
+NOTE_SECTIONS = [
+    ("problems", _l("存在问题。")),
+    ("plans", _l("下步打算。")),
+]
+
+
+def paragraphs(summary: MonthlyFigures, notes=None) -> list[Paragraph]:
+    """The summary's text: the figures told section by section, the pending note,
+    then 存在问题 and 下步打算 — people's words (``notes``: anything with
+    ``problems`` and ``plans``), left out with their heading when empty. Sections are
+    numbered 一、二、三… in the order they appear."""
+    numbers = iter(NUMERALS)
     out: list[Paragraph] = []
     if summary.is_empty:
         out.append(Paragraph(_("本月暂无已审核的共建活动。")))
@@ -249,14 +273,21 @@ def paragraphs(summary: MonthlyFigures, tables: list[Table]) -> list[Paragraph]:
             out.append(Paragraph(funds_sentence(summary)))
     else:
         out.append(Paragraph(_lead(summary)))
-        said = [(heading, build(summary)) for heading, build in SECTIONS]
-        said = [(heading, text) for heading, text in said if text]
-        for number, (heading, text) in zip(NUMERALS, said):
-            out.append(Paragraph(text, heading=f"{number}、{heading}"))
-    if summary.pending_reports:
-        out.append(Paragraph(_("另有%(n)s份完成情况待审核，未计入以上数据。",
-                               n=summary.pending_reports)))
-    if not summary.is_empty:
-        titles = [t.title for t in tables]
-        out.append(Paragraph(_("附表：") + "  ".join(f"{i}. {t}" for i, t in enumerate(titles, 1))))
+        for heading, build in SECTIONS:
+            text = build(summary)
+            if text:
+                out.append(Paragraph(text, heading=f"{next(numbers)}、{heading}"))
+    pending = pending_sentence(summary.pending)
+    if pending:
+        out.append(Paragraph(pending))
+    for name, heading in NOTE_SECTIONS:
+        lines = note_lines(getattr(notes, name, None))
+        if lines:
+            out.append(Paragraph(lines[0], heading=f"{next(numbers)}、{heading}"))
+            out.extend(Paragraph(line) for line in lines[1:])
     return out
+
+
+def note_lines(text: str | None) -> list[str]:
+    """People's words as paragraphs: one per non-empty line, blanks trimmed."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]

@@ -2,28 +2,43 @@
 
 Who sees which summary:
 - admins: any unit's or community's summary;
-- liaisons: their own unit's summary, limited to the communities they manage
-  (its 参与情况 is their unit's, as on the coverage page), and the summary of any
-  community they manage;
+- liaisons: the summary of any community they manage (every unit's work there,
+  with the same exports), and their own unit's summary limited to the communities
+  they manage (its 参与情况 is their unit's, as on the coverage page);
 - members: no summaries (403); they have their own service record.
-A unit, community or member outside the actor's reach answers 404.
+A unit, community or member outside the actor's reach answers 404. Whoever may read
+a summary writes its 存在问题 and 下步打算 and marks the month 已定稿; an admin
+may re-open it.
 """
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..models import Community, Member, Role, Unit
+from ..models import Community, Member, Role, SummaryScope, Unit
 from ..permissions import managed_community_ids, manages_community, staff_required
+from ..services import summary_notes
 from ..services.funds import active_units, communities_in_reach
+from ..services.summary_notes import may_write
 from ..timeutil import local_today
+from ..view_support import run_service
 from .csv_export import render_csv
 from .docx_export import render_docx
-from .forms import MonthlyForm, parse_month
+from .forms import ConfirmForm, MonthlyForm, NotesForm, parse_month
 from .records import may_see_record, service_record, visible_members
 from .summary import build_summary
 from .tables import cell_text
@@ -45,6 +60,18 @@ class Selection:
     unit: Unit | None
     community: Community | None
     community_ids: tuple[int, ...] | None  # a liaison's part of their unit
+
+    @property
+    def scope(self) -> SummaryScope:
+        return SummaryScope(self.unit.id if self.unit else None,
+                            self.community.id if self.community else None,
+                            self.community_ids)
+
+    def query(self, month: str | None) -> dict:
+        """The query string that asks for this summary again."""
+        values = {"unit": self.unit.id if self.unit else None,
+                  "community": self.community.id if self.community else None, "month": month}
+        return {k: v for k, v in values.items() if v}
 
 
 def default_month() -> str:
@@ -90,10 +117,20 @@ def _summary(selection: Selection, year: int, month: int):
                          community_ids=selection.community_ids)
 
 
+def _month_arg() -> tuple[int, int]:
+    parsed = parse_month(request.args.get("month"))
+    if parsed is None:
+        abort(400)
+    return parsed
+
+
 @bp.get("/")
 @staff_required
 def monthly():
-    selection = _selection()
+    return _monthly_page(_selection())
+
+
+def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
     args = request.args.to_dict()
     args.setdefault("month", default_month())
     form = MonthlyForm(data={
@@ -103,32 +140,76 @@ def monthly():
     })
     reach = managed_community_ids(current_user)
     units = active_units() if current_user.role == Role.admin else [current_user.unit]
+    communities = communities_in_reach(reach)
     form.unit.choices = [("", "—")] + [(str(u.id), u.name) for u in units]
-    form.community.choices = [("", "—")] + [(str(c.id), c.name) for c in communities_in_reach(reach)]
+    form.community.choices = [("", "—")] + [(str(c.id), c.name) for c in communities]
     summary = None
     if form.validate():
-        year, month = parse_month(form.month.data)
-        summary = _summary(selection, year, month)
-    query = {k: v for k, v in {
-        "unit": selection.unit.id if selection.unit else None,
-        "community": selection.community.id if selection.community else None,
-        "month": form.month.data,
-    }.items() if v}
-    return render_template("reports/monthly.html", form=form, summary=summary, query=query,
-                           fund=summary.funds if summary else None)
+        summary = _summary(selection, *parse_month(form.month.data))
+    writable = summary is not None and may_write(current_user, selection.scope)
+    if summary is not None and notes_form is None and writable and not summary.final:
+        note = summary.note
+        notes_form = NotesForm(formdata=None, problems=note.problems if note else "",
+                               plans=note.plans if note else "")
+    return render_template(
+        "reports/monthly.html", form=form, summary=summary, query=selection.query(form.month.data),
+        fund=summary.funds if summary else None, notes_form=notes_form, writable=writable,
+        communities=communities,
+        month_over=summary is not None and (summary.year, summary.month) < (
+            local_today().year, local_today().month),
+    )
 
 
 @bp.get("/monthly.<any(docx, xlsx, csv):fmt>")
 @staff_required
 def monthly_export(fmt: str):
     selection = _selection()
-    parsed = parse_month(request.args.get("month"))
-    if parsed is None:
-        abort(400)
-    summary = _summary(selection, *parsed)
+    summary = _summary(selection, *_month_arg())
     render, mimetype = FORMATS[fmt]
     return send_file(io.BytesIO(render(summary)), mimetype=mimetype, as_attachment=True,
                      download_name=summary.filename(fmt))
+
+
+# --- 存在问题, 下步打算, 已定稿 ----------------------------------------------------------
+
+def _back(selection: Selection):
+    return redirect(url_for(".monthly", **selection.query(request.args.get("month"))))
+
+
+@bp.post("/notes")
+@staff_required
+def save_notes():
+    selection = _selection()
+    year, month = _month_arg()
+    form = NotesForm()
+    if form.validate_on_submit() and run_service(
+            form, summary_notes.save_notes, current_user, selection.scope, year, month,
+            form.problems.data, form.plans.data):
+        flash(_("已保存存在问题和下步打算。"), "success")
+        return _back(selection)
+    return _monthly_page(selection, notes_form=form)
+
+
+def _mark(service, done: str):
+    """定稿 or 重新打开: a one-button POST, then back to the summary."""
+    selection = _selection()
+    year, month = _month_arg()
+    if ConfirmForm().validate_on_submit() and run_service(
+            None, service, current_user, selection.scope, year, month):
+        flash(done, "success")
+    return _back(selection)
+
+
+@bp.post("/finalize")
+@staff_required
+def finalize():
+    return _mark(summary_notes.finalize, _("本月月报已定稿。"))
+
+
+@bp.post("/reopen")
+@staff_required
+def reopen():
+    return _mark(summary_notes.reopen, _("已重新打开本月月报，可以修改。"))
 
 
 # --- 服务记录 ---------------------------------------------------------------------------

@@ -2,20 +2,30 @@
 
 ``build_summary`` takes the month's figures (``figures.py``), lays them out as the
 tables behind the text (``tables.py``) and has ``narrative`` write the text from
-both. The web page, the .docx, the .xlsx and the .csv all render the same
-``MonthlySummary`` — its paragraphs and its ``tables()`` — so they cannot disagree.
+both, with the words people wrote for the month (存在问题, 下步打算: ``SummaryNote``).
+The web page, the .docx, the .xlsx and the .csv all render the same
+``MonthlySummary`` — its title block, paragraphs, 落款 and ``tables()`` — so they
+cannot disagree.
 
-The document is always written in Chinese (it goes to the county's offices),
-whatever language the person downloading it reads the site in.
+The document is in the shape such a report is handed up in: a title and a line
+saying what it covers; numbered sections that only appear when they have something
+to say; the pending note; 存在问题 and 下步打算; the 落款 (who, and the date: the
+day the month was marked 已定稿, else today); then the list of tables (附表), each
+on its own pages. It is always written in Chinese (it goes to the county's
+offices), whatever language the person downloading it reads the site in.
 """
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..models import Community, Unit
+from ..models import Community, SummaryNote, SummaryScope, Unit
+from ..services.summary_notes import find_note
+from ..timeutil import local_today, to_local
 from .figures import MonthlyFigures, monthly_figures
 from .narrative import Paragraph, paragraphs
 from .tables import DOCUMENT_LOCALE, Table, summary_tables
@@ -23,15 +33,25 @@ from .tables import DOCUMENT_LOCALE, Table, summary_tables
 
 @dataclass
 class MonthlySummary(MonthlyFigures):
-    """The month's figures with the title, the tables and the text written from them."""
+    """The month's figures with the title block, the text, the 落款 and the tables."""
 
-    title: str
-    attached: list[Table] = field(default_factory=list)  # 附表, in order
+    title: str = ""
+    subtitle: list[str] = field(default_factory=list)  # what it covers, under the title
     paragraphs: list[Paragraph] = field(default_factory=list)
+    signer: str = ""  # 落款: the unit (or community) handing it up …
+    signed_on: str = ""  # … and the date, e.g. 2022年11月3日
+    appendix: str = ""  # 附表：1. 本月活动台账  2. …
+    attached: list[Table] = field(default_factory=list)  # 附表, in order
+    note: SummaryNote | None = None  # the stored words and 已定稿, if any
+    summary_scope: SummaryScope = field(default_factory=SummaryScope)
 
     def tables(self) -> list[Table]:
         """The tables attached to the text (see ``tables.summary_tables``)."""
         return self.attached
+
+    @property
+    def final(self) -> bool:
+        return self.note is not None and self.note.final
 
     def filename(self, ext: str) -> str:
         return f"{self.title}.{ext}"
@@ -39,17 +59,28 @@ class MonthlySummary(MonthlyFigures):
 
 def build_summary(year: int, month: int, *, unit: Unit | None = None,
                   community: Community | None = None,
-                  community_ids: tuple[int, ...] | None = None) -> MonthlySummary:
+                  community_ids: tuple[int, ...] | None = None,
+                  today: date | None = None) -> MonthlySummary:
     """Everything the month's summary says, for a unit, a community, or both.
 
     ``community_ids`` narrows a unit's summary to some communities (a liaison's).
     """
+    scope = SummaryScope(unit.id if unit else None, community.id if community else None,
+                         tuple(sorted(community_ids)) if community_ids is not None
+                         and community is None else None)
+    note = find_note(scope, year, month)
     with force_locale(DOCUMENT_LOCALE):
         figures = monthly_figures(year, month, unit=unit, community=community,
                                   community_ids=community_ids)
         tables = summary_tables(figures)
-        return MonthlySummary(**vars(figures), title=_title(unit, community, year, month),
-                              attached=tables, paragraphs=paragraphs(figures, tables))
+        signed = to_local(note.finalized_at).date() if note and note.final else (
+            today or local_today())
+        return MonthlySummary(
+            **vars(figures), title=_title(unit, community, year, month),
+            subtitle=_subtitle(figures), paragraphs=paragraphs(figures, note),
+            signer=(unit or community).name,
+            signed_on=_("%(y)s年%(m)s月%(d)s日", y=signed.year, m=signed.month, d=signed.day),
+            appendix=_appendix(tables), attached=tables, note=note, summary_scope=scope)
 
 
 def _title(unit, community, year, month) -> str:
@@ -58,3 +89,18 @@ def _title(unit, community, year, month) -> str:
     else:
         who = (unit or community).name
     return _("%(who)s%(year)s年%(month)s月社区共建工作情况", who=who, year=year, month=month)
+
+
+def _subtitle(figures: MonthlyFigures) -> list[str]:
+    last = calendar.monthrange(figures.year, figures.month)[1]
+    lines = [_("统计时间：%(y)s年%(m)s月1日至%(m)s月%(d)s日", y=figures.year, m=figures.month,
+               d=last), _("（只计已审核通过的完成情况）")]
+    if figures.restricted_to:
+        lines.append(_("统计范围：%(names)s", names="、".join(figures.restricted_to)))
+    return lines
+
+
+def _appendix(tables: list[Table]) -> str:
+    if not tables:
+        return ""
+    return _("附表：") + "  ".join(f"{i}. {t.title}" for i, t in enumerate(tables, 1))

@@ -1,24 +1,42 @@
 """The tables behind the monthly summary's text (附表), format-neutral.
 
 Cells are plain ``int``/``str`` or one of the typed values below, so each format
-shows them its own way (text with the ``yuan``/``hours``/``percent`` formatters on
-the page, in Word and in CSV; numbers with a number format in Excel). Every
-number is a figure of the month (``figures.py``), which has it from the rollups;
-the narrative is written after the tables, and names them.
+shows them its own way: as text written by ``tracker.formatting`` on the page, in
+Word and in CSV; as numbers with the matching number format in Excel — the same
+digits everywhere. Every number is a figure of the month (``figures.py``), which
+has it from the rollups; the narrative is written after the tables, and names them.
+
+Figures of different units are never added: a total row lists them one per unit
+(``formatting.per_unit``). Column widths are fitted to what the columns hold
+(``Table.fitted_widths``): long text wide, numbers narrow.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..money import format_yuan
-from ..templating import hours, percent
+from ..formatting import (
+    HOURS_FORMAT,
+    RATE_FORMAT,
+    YUAN_FORMAT,
+    amount,
+    hours,
+    hours_value,
+    per_unit,
+    percent,
+    rate_value,
+    yuan,
+)
 from .figures import LedgerRow, MonthlyFigures
 
 DOCUMENT_LOCALE = "zh_CN"
+HEADER_WRAP = 10  # a header may wrap onto two lines of (about) five Chinese characters
+MIN_WIDTH = 4
 
 
 @dataclass(frozen=True)
@@ -26,11 +44,13 @@ class Hours:
     minutes: int
 
     def __str__(self) -> str:
-        return hours(self.minutes) or "0"
+        return hours(self.minutes)
 
     @property
     def number(self) -> Decimal:
-        return Decimal(self.minutes) / 60
+        return hours_value(self.minutes)
+
+    number_format = HOURS_FORMAT
 
 
 @dataclass(frozen=True)
@@ -38,11 +58,13 @@ class Yuan:
     fen: int
 
     def __str__(self) -> str:
-        return format_yuan(self.fen)
+        return yuan(self.fen)
 
     @property
     def number(self) -> Decimal:
         return Decimal(self.fen) / 100
+
+    number_format = YUAN_FORMAT
 
 
 @dataclass(frozen=True)
@@ -55,7 +77,36 @@ class Rate:
 
     @property
     def number(self) -> Decimal | None:
-        return None if not self.whole else Decimal(self.part) / Decimal(self.whole)
+        return rate_value(self.part, self.whole)
+
+    number_format = RATE_FORMAT
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count in its unit: '58人次' as text; in Excel the number 58 shown as 58人次."""
+
+    value: int
+    unit: str | None
+
+    def __str__(self) -> str:
+        return amount(self.value, self.unit)
+
+    @property
+    def number(self) -> int:
+        return self.value
+
+    @property
+    def number_format(self) -> str:
+        return f'0"{self.unit}"' if self.unit else "0"
+
+
+TYPED = (Hours, Yuan, Rate, Count)
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a monospaced grid: a Chinese character counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 @dataclass
@@ -64,16 +115,33 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list] = field(default_factory=list)
-    widths: list[int] = field(default_factory=list)  # column widths in characters (Excel)
+    widths: list[int] = field(default_factory=list)  # the widest each column may grow (chars)
     total_row: bool = False  # the last row adds up the others
+
+    def _columns_holding(self, kinds: tuple) -> list[bool]:
+        return [any(isinstance(row[col], kinds) and not isinstance(row[col], bool)
+                    for row in self.rows) for col in range(len(self.headers))]
 
     @property
     def numeric(self) -> list[bool]:
-        """Columns holding numbers (right-aligned), judged by the first row."""
-        if not self.rows:
-            return [False] * len(self.headers)
-        return [isinstance(v, (int, Hours, Yuan, Rate)) and not isinstance(v, bool)
-                for v in self.rows[0]]
+        """Columns holding numbers (right-aligned)."""
+        return self._columns_holding((int, *TYPED))
+
+    @property
+    def unbroken(self) -> list[bool]:
+        """Columns never wrapped: numbers and dates."""
+        return self._columns_holding((int, date, *TYPED))
+
+    def fitted_widths(self) -> list[int]:
+        """Each column as wide as its longest cell (a header may wrap), at most its
+        ``widths`` cap: long text gets the room, numbers stay narrow."""
+        caps = self.widths or [20] * len(self.headers)
+        fitted = []
+        for col, (header, cap) in enumerate(zip(self.headers, caps)):
+            cells = [display_width(cell_text(row[col])) for row in self.rows]
+            wanted = max([min(display_width(header), HEADER_WRAP), *cells])
+            fitted.append(max(MIN_WIDTH, min(cap, wanted)))
+        return fitted
 
 
 def cell_text(value) -> str:
@@ -85,18 +153,21 @@ def cell_text(value) -> str:
 
 
 def ledger_table(rows: list[LedgerRow], title: str, key: str = "ledger") -> Table:
-    """One row per approved activity: what an inspection asks to see (台账)."""
+    """One row per approved activity: what an inspection asks to see (台账). 完成数量
+    and 受益 are in their category's units (empty where it has none)."""
     table = Table(key, title, [
-        _("序号"), _("日期"), _("社区（责任区）"), _("活动"), _("地点"), _("类别"), _("服务对象"),
+        _("序号"), _("日期"), _("社区（责任区）"), _("活动"), _("类别"), _("地点"), _("服务对象"),
         _("活动内容"), _("参与人员"), _("人次"), _("服务时长（小时）"), _("完成数量"),
-        _("计量单位"), _("受益人数"), _("组长"), _("审核人"),
-    ], widths=[6, 12, 18, 20, 18, 14, 14, 40, 30, 8, 10, 10, 8, 10, 10, 10])
+        _("受益"), _("组长"), _("审核人"),
+    ], widths=[4, 10, 16, 20, 14, 16, 12, 44, 24, 4, 10, 8, 8, 8, 8])
     for number, r in enumerate(rows, 1):
         where = f"{r.community}·{r.zone}" if r.zone else r.community
         table.rows.append([
-            number, r.service_date, where, r.title, r.place, r.category,
-            r.beneficiary, r.content, "、".join(r.participants), r.person_times,
-            Hours(r.minutes), r.quantity, r.measure, r.people_served, r.leader, r.reviewer,
+            number, r.service_date, where, r.title, r.category, r.place, r.beneficiary,
+            r.content, "、".join(r.participants), r.person_times, Hours(r.minutes),
+            Count(r.quantity, r.quantity_unit) if r.quantity_unit else "",
+            Count(r.people_served, r.beneficiary_unit) if r.beneficiary_unit else "",
+            r.leader, r.reviewer,
         ])
     return table
 
@@ -113,24 +184,31 @@ def _tables(s: MonthlyFigures) -> list[Table]:
     tables = [ledger_table(s.ledger, _("本月活动台账"))]
 
     by_category = Table("categories", _("分类统计"), [
-        _("类别"), _("活动次数"), _("完成数量"), _("计量单位"), _("受益人数"), _("人次"),
-        _("参与人数"), _("服务时长（小时）"),
-    ], widths=[28, 10, 10, 10, 10, 10, 10, 14])
+        _("类别"), _("活动"), _("完成数量"), _("受益"), _("人次"), _("参与人数"),
+        _("服务时长（小时）"),
+    ], widths=[30, 8, 10, 20, 8, 8, 10])
     for c in s.categories:
         o = c.official
-        by_category.rows.append([c.name, o.activities, o.quantity, c.measure, o.people_served,
-                                 o.person_times, o.members, Hours(o.minutes)])
+        by_category.rows.append([
+            c.name, Count(o.activities, c.activity_unit),
+            Count(o.quantity, c.quantity_unit) if c.quantity_unit else "—",
+            Count(o.people_served, c.beneficiary_unit) if c.beneficiary_unit else "—",
+            o.person_times, o.members, Hours(o.minutes)])
     if s.categories:
         t = s.totals
-        by_category.rows.append([_("合计"), t.activities, "", "", t.people_served, t.person_times,
-                                 t.members, Hours(t.minutes)])
+        by_category.rows.append([
+            # 完成数量 of different categories are different things (ads cleared,
+            # problems found): no total; 受益 add up per unit
+            _("合计"), Count(t.activities, _("次")), "—",
+            per_unit(s.per_unit("people_served")) or "—", t.person_times, t.members,
+            Hours(t.minutes)])
         by_category.total_row = True
     tables.append(by_category)
 
     zones = Table("zones", _("责任区进展"), [
         _("社区"), _("责任区"), _("清除牛皮癣（处）"), _("粉刷楼道（个）"), _("摸排问题（处）"),
         _("已移交（处）"), _("已整改（处）"), _("人次"),
-    ], widths=[16, 14, 14, 14, 14, 12, 12, 8])
+    ], widths=[16, 12, 8, 8, 8, 8, 8, 6])
     for z in s.zones:
         zones.rows.append([z.community_name, z.name or _("未分责任区"), z.ads, z.stairs, z.found,
                            z.handed_over, z.fixed, z.person_times])
@@ -146,7 +224,7 @@ def _tables(s: MonthlyFigures) -> list[Table]:
         tables.append(Table("coverage", _("参与情况"), [
             _("在册党员干部"), _("本月参与"), _("参与率"), _("未参与"),
         ], [[cov.on_roll, cov.took_part, Rate(cov.took_part, cov.on_roll), len(cov.not_yet)]],
-            widths=[14, 12, 12, 12]))
+            widths=[12, 10, 10, 10]))
         absent = Table("not_yet", _("未参与名单"), [_("序号"), _("姓名"), _("备注")],
                        widths=[6, 14, 24])
         for number, person in enumerate(cov.not_yet, 1):
@@ -155,10 +233,13 @@ def _tables(s: MonthlyFigures) -> list[Table]:
         tables.append(absent)
 
     f = s.funds
-    tables.append(Table("funds", _("共建活动经费"), [
+    funds = Table("funds", _("共建活动经费"), [
         _("本月使用（元）"), _("年度累计（元）"), _("年度预算（元）"), _("预算使用率"),
         _("预算剩余（元）"),
-    ], [[Yuan(f.spent_fen), Yuan(f.year_to_date_fen), Yuan(f.budget_fen),
-         Rate(f.year_to_date_fen, f.budget_fen), Yuan(f.remaining_fen) if f.budget_fen else ""]],
-        widths=[16, 16, 16, 12, 16]))
+    ], widths=[14, 14, 14, 10, 14])
+    if f.spent_fen or f.year_to_date_fen or f.budget_fen:
+        funds.rows.append([Yuan(f.spent_fen), Yuan(f.year_to_date_fen), Yuan(f.budget_fen),
+                           Rate(f.year_to_date_fen, f.budget_fen),
+                           Yuan(f.remaining_fen) if f.budget_fen else "—"])
+    tables.append(funds)
     return tables

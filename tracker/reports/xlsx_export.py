@@ -1,15 +1,18 @@
-"""The monthly summary as an Excel 台账: a summary sheet with the same text, one
-sheet per section with one row per approved activity, and the other tables.
+"""The monthly summary as an Excel 台账: a summary sheet with the same text (and the
+落款), one sheet per section with one row per approved activity, and the other
+tables — each sheet with a title row and a unit/period row above its header, set up
+to print (A4 landscape, one page wide, header rows repeated), the header frozen.
 
-Numbers are written as numbers (money and hours as exact Decimals with a number
-format), so the sheet adds up in Excel. Text typed by people is always stored
-as text: openpyxl would otherwise store a string starting with "=" as a formula.
+Numbers are written as numbers with the number format that shows them as the page
+does (money "#,##0.00", hours "0.0", rates "0.0%", counts with their unit), so the
+sheet adds up in Excel and reads the same as the text. Text typed by people is
+always stored as text: openpyxl would otherwise store a string starting with "=" as
+a formula.
 """
 from __future__ import annotations
 
 import io
 from datetime import date
-from decimal import Decimal
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -17,9 +20,10 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..models import Section
-from .tables import DOCUMENT_LOCALE, Hours, Rate, Table, Yuan, ledger_table
+from .tables import DOCUMENT_LOCALE, TYPED, Table, display_width, ledger_table
 
 SECTION_SHEETS = {
     Section.pairing: _l("结对共建"),
@@ -31,32 +35,55 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="EEEEEE")
 WRAP = Alignment(wrap_text=True, vertical="top")
 INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+HEADER_ROW = 3  # under the title row and the unit/period row
+SUMMARY_WIDTH = 80  # characters of the summary sheet's one column: an A4 page's width
 
 
 def put(cell, value) -> None:
-    """Write one table cell: numbers as numbers, text always as text."""
-    if isinstance(value, Hours):
-        cell.value = Decimal(str(value))
-    elif isinstance(value, Yuan):
-        cell.value = value.number
-        cell.number_format = "#,##0.00"
-    elif isinstance(value, Rate):
-        if value.number is None:
+    """Write one table cell: numbers as numbers (with their format), text as text."""
+    if isinstance(value, TYPED):
+        number = value.number
+        if number is None:  # a rate of nothing: shown as the page shows it
             cell.value = str(value)
+            cell.data_type = "s"
         else:
-            cell.value = value.number
-            cell.number_format = "0.0%"
+            cell.value = number
+            cell.number_format = value.number_format
     elif isinstance(value, date):
         cell.value = value
         cell.number_format = "yyyy-mm-dd"
-    elif isinstance(value, int):
+    elif isinstance(value, int) and not isinstance(value, bool):
         cell.value = value
     else:
         cell.value = "" if value is None else str(value)
         cell.data_type = "s"  # never a formula
 
 
-def write_table(sheet, table: Table, first_row: int = 1, *, freeze: bool = True) -> int:
+def print_setup(sheet, header_rows: str | None = None) -> None:
+    """A4 landscape, one page wide (as many long as it takes), header rows repeated."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
+    if header_rows:
+        sheet.print_title_rows = header_rows
+
+
+def write_heading(sheet, title: str, subtitle: str, columns: int) -> None:
+    """Row 1 the title, row 2 who and when, each across the table's columns."""
+    for row, text, font in ((1, title, Font(bold=True, size=14)), (2, subtitle, Font(size=11))):
+        cell = sheet.cell(row=row, column=1)
+        put(cell, text)
+        cell.font = font
+        if columns > 1:
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    sheet.row_dimensions[1].height = 24
+
+
+def write_table(sheet, table: Table, first_row: int = HEADER_ROW, *, freeze: bool = True) -> int:
     """The table with a bold, bordered header at ``first_row``; returns the next free row."""
     for col, header in enumerate(table.headers, 1):
         cell = sheet.cell(row=first_row, column=col)
@@ -65,19 +92,19 @@ def write_table(sheet, table: Table, first_row: int = 1, *, freeze: bool = True)
         cell.fill = HEAD_FILL
         cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    numeric = table.numeric
     for r, values in enumerate(table.rows, first_row + 1):
-        for col, value in enumerate(values, 1):
+        total = table.total_row and r == first_row + len(table.rows)
+        for col, (value, is_number) in enumerate(zip(values, numeric), 1):
             cell = sheet.cell(row=r, column=col)
             put(cell, value)
             cell.border = BORDER
-            cell.alignment = WRAP
-        if table.total_row and r == first_row + len(table.rows):
-            for col in range(1, len(values) + 1):
-                sheet.cell(row=r, column=col).font = Font(bold=True)
-    for col, width in enumerate(table.widths, 1):
-        letter = get_column_letter(col)
-        current = sheet.column_dimensions[letter].width or 0
-        sheet.column_dimensions[letter].width = max(current, width + 2)
+            cell.alignment = Alignment(wrap_text=True, vertical="top",
+                                       horizontal="right" if is_number else None)
+            if total:
+                cell.font = Font(bold=True)
+    for col, width in enumerate(table.fitted_widths(), 1):
+        sheet.column_dimensions[get_column_letter(col)].width = width + 2
     if freeze:
         sheet.freeze_panes = sheet.cell(row=first_row + 1, column=1)
         if table.rows:
@@ -98,49 +125,83 @@ def render_xlsx(summary) -> bytes:
     return buffer.getvalue()
 
 
+def _table_sheet(book, summary, table: Table, name: str) -> None:
+    sheet = book.create_sheet(sheet_title(name))
+    write_heading(sheet, f"{summary.title}　{table.title}", _sheet_subtitle(summary),
+                  len(table.headers))
+    write_table(sheet, table)
+    print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
+
+
+def _sheet_subtitle(summary) -> str:
+    return "　".join([_("单位：%(who)s", who=summary.signer), *summary.subtitle])
+
+
+def _summary_sheet(front, summary) -> None:
+    front.title = _("汇总")
+    front.column_dimensions["A"].width = SUMMARY_WIDTH
+    row = 1
+
+    def line(text, *, font=None, align=None, height_chars=None):
+        nonlocal row
+        cell = front.cell(row=row, column=1)
+        put(cell, text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=align)
+        if font is not None:
+            cell.font = font
+        # Spreadsheets keep a row's height as written: make room for the wrapped text
+        # (a little more than it needs: the reader's font may be wider).
+        lines = max(1, -(-display_width(text) // int(SUMMARY_WIDTH * 0.8)))
+        front.row_dimensions[row].height = 18 * lines + 4
+        row += 1
+
+    line(summary.title, font=Font(bold=True, size=16), align="center")
+    for text in summary.subtitle:
+        line(text, align="center")
+    for paragraph in summary.paragraphs:
+        line(paragraph.heading + paragraph.text)
+    line("")
+    line(summary.signer, align="right")
+    line(summary.signed_on, align="right")
+    if summary.appendix:
+        line("")
+        line(summary.appendix)
+    print_setup(front)
+    front.page_setup.orientation = "portrait"
+
+
 def _workbook(summary) -> Workbook:
     book = Workbook()
-    front = book.active
-    front.title = _("汇总")
-    front.column_dimensions["A"].width = 110
-    title = front.cell(row=1, column=1)
-    put(title, summary.title)
-    title.font = Font(bold=True, size=16)
-    for row, paragraph in enumerate(summary.paragraphs, 2):
-        cell = front.cell(row=row, column=1)
-        put(cell, paragraph.heading + paragraph.text)
-        cell.alignment = WRAP
-        front.row_dimensions[row].height = 18 * max(1, -(-len(cell.value) // 52))
-
+    _summary_sheet(book.active, summary)
     for section, name in SECTION_SHEETS.items():
-        sheet = book.create_sheet(sheet_title(name))
-        write_table(sheet, ledger_table(summary.ledger_of(section), str(name)))
+        table = ledger_table(summary.ledger_of(section), _("本月活动台账（%(s)s）", s=name))
+        _table_sheet(book, summary, table, str(name))
     for table in summary.tables():
         if table.key == "ledger":
             continue  # split into the section sheets above
-        write_table(book.create_sheet(sheet_title(table.title)), table)
+        _table_sheet(book, summary, table, table.title)
     book.properties.title = summary.title
     return book
 
 
 def render_record_xlsx(record) -> bytes:
     """A member's 服务记录 of a year: who, the year's totals, one row per activity."""
-    from ..templating import hours
+    from ..formatting import hours
 
     with force_locale(DOCUMENT_LOCALE):
         book = Workbook()
         sheet = book.active
         sheet.title = _("服务记录")
         member = record.member
-        title = sheet.cell(row=1, column=1)
-        put(title, _("%(name)s %(year)s年志愿服务记录", name=member.name, year=record.year))
-        title.font = Font(bold=True, size=14)
-        put(sheet.cell(row=2, column=1), _("单位：%(unit)s　党支部：%(branch)s",
-                                           unit=member.unit.name, branch=member.branch or "—"))
-        put(sheet.cell(row=3, column=1), _("全年参加活动%(n)s次，服务时长%(h)s小时",
-                                           n=record.activities, h=hours(record.minutes) or "0"))
-        write_table(sheet, record.table(), first_row=5)
-        book.properties.title = str(title.value)
+        table = record.table()
+        write_heading(sheet, _("%(name)s %(year)s年志愿服务记录", name=member.name, year=record.year),
+                      _("单位：%(unit)s　党支部：%(branch)s　全年参加活动%(n)s次，服务时长%(h)s小时",
+                        unit=member.unit.name, branch=member.branch or "—",
+                        n=record.activities, h=hours(record.minutes)),
+                      len(table.headers))
+        write_table(sheet, table)
+        print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
+        book.properties.title = str(sheet.cell(row=1, column=1).value)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -65,7 +65,7 @@ def _resident_or_404(resident_id: int, *, manage: bool = False) -> Resident:
 
 def _managed_communities() -> list[Community]:
     ids = managed_community_ids(current_user)
-    query = select(Community).where(Community.active.is_(True)).order_by(Community.name)
+    query = select(Community).where(Community.active.is_(True)).order_by(Community.sort_key, Community.id)
     if ids is not None:
         query = query.where(Community.id.in_(ids or [-1]))
     return list(db.session.scalars(query))

@@ -1,26 +1,45 @@
 """Checklist progress (资源清单进展): each resource item's yearly target and what is
-done against it, item by item (one community) or added up per category (several).
+done against it, item by item (one community) or added up per category and measure
+(several communities).
 
-Both views read one query — the active items of the year in reach, each joined with
-what its tasks achieved in the year — and one funds statement, so the sum of the
-item rows is the category row by construction.
+An item's target names its own measure (``ResourceItem.target_measure``), chosen
+when the item was made, and progress counts that measure, from the item's tasks
+with a service date in the target's year:
 
-done = approved quantity of the item's tasks with a service date in that year
-(pending: the same for reports 待审核); for 共建活动经费 items, the funds spent in
-that year by the item's unit in its community (the FundEntry ledger, net of
-reversals — the figure ``funds.fund_figures`` gives), in whole yuan.
+- activities: approved activities (场 / 次);
+- beneficiaries: 受益 of approved reports, in the category's beneficiary unit;
+- quantity: 完成数量 of approved reports, in the category's unit;
+- money (共建活动经费): the funds spent that year by the item's unit in its
+  community (the FundEntry ledger, net of reversals — ``funds.fund_figures``), in
+  fen; the target is then the year's budget.
+
+Pending is the same measure for reports 待审核 (always 0 for money). Both views
+read one query — the active items of the year in reach, each joined with what its
+tasks achieved — and one funds statement, so the item rows add up to the category
+rows by construction. Targets of different measures are never added together.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import case, exists, func, select
 
 from ..extensions import db
-from ..models import Category, Community, CountedTask, FundEntry, ResourceItem, Unit, Zone
-from ..reference import FUNDING_CODE
-from .figures import if_approved, if_submitted
+from ..formatting import percent
+from ..models import (
+    FUNDING_CODE,
+    Category,
+    Community,
+    CountedTask,
+    FundEntry,
+    ResourceItem,
+    TargetMeasure,
+    Unit,
+    Zone,
+)
+from ..models.work import measure_unit
+from .figures import ONE, if_approved, if_submitted
 from .funds import entry_conditions
 from .scope import Scope, as_ids, item_conditions, scope_conditions, year_range
 
@@ -29,15 +48,18 @@ class _TargetProgress:
     """What a yearly target and the amount done so far say, for items and categories."""
 
     @property
-    def is_funds(self) -> bool:
-        return self.category_code == FUNDING_CODE
+    def is_money(self) -> bool:
+        return self.measure == TargetMeasure.money
 
     @property
-    def percent(self) -> int:
-        """Whole percent of the target reached (capped at 100 for the bar)."""
-        if self.target <= 0:
-            return 0
-        return min(100, self.done * 100 // self.target)
+    def percent(self) -> str:
+        """Share of the target reached, one decimal ('26.5%'), '—' without a target."""
+        return percent(self.done, self.target)
+
+    @property
+    def bar(self) -> int:
+        """What the progress bar shows: done, capped at the target."""
+        return min(self.done, self.target)
 
 
 @dataclass(frozen=True)
@@ -50,25 +72,36 @@ class ItemProgress(_TargetProgress):
     zone_name: str | None
     category_code: str
     category_name: str
-    measure: str
-    target: int
-    done: int  # in the category's measure; for funds: whole yuan spent in the year
-    pending: int  # quantity of submitted reports (always 0 for funds)
-    done_fen: int | None = None  # funds only: exact amount spent in the year
+    measure: TargetMeasure
+    unit: str  # the measure's unit: 场, 次, 人次, 户, 处 … or 元
+    target: int  # in the measure (fen for money)
+    done: int
+    pending: int  # reports 待审核, in the measure (0 for money)
 
 
 @dataclass(frozen=True)
 class CategoryProgress(_TargetProgress):
-    """The resource items of one category added up (several communities at once)."""
+    """The resource items of one category and one measure added up (several
+    communities at once)."""
 
     category_code: str
     category_name: str
-    measure: str
+    measure: TargetMeasure
+    unit: str
     items: int
     target: int
     done: int
     pending: int
-    done_fen: int | None = None
+
+
+def _measured(measure_col, activities, beneficiaries, quantity):
+    """The figure an item's target counts, by its measure (money comes from funds)."""
+    return case(
+        (measure_col == TargetMeasure.activities, activities),
+        (measure_col == TargetMeasure.beneficiaries, beneficiaries),
+        (measure_col == TargetMeasure.quantity, quantity),
+        else_=0,
+    )
 
 
 class _Checklist:
@@ -77,11 +110,19 @@ class _Checklist:
     def __init__(self, year: int, community_ids: Sequence[int] | None, unit_id: int | None):
         self.year = year
         self.scope = Scope(*year_range(year), unit_id, as_ids(community_ids))
+
+        def total(value):
+            return func.coalesce(func.sum(value), 0)
+
         achieved = (
             select(
                 CountedTask.resource_item_id.label("item_id"),
-                func.coalesce(func.sum(if_approved(CountedTask.quantity)), 0).label("done"),
-                func.coalesce(func.sum(if_submitted(CountedTask.quantity)), 0).label("pending"),
+                func.count(if_approved(ONE)).label("activities"),
+                total(if_approved(CountedTask.people_served)).label("beneficiaries"),
+                total(if_approved(CountedTask.quantity)).label("quantity"),
+                func.count(if_submitted(ONE)).label("p_activities"),
+                total(if_submitted(CountedTask.people_served)).label("p_beneficiaries"),
+                total(if_submitted(CountedTask.quantity)).label("p_quantity"),
             )
             .join(ResourceItem, ResourceItem.id == CountedTask.resource_item_id)
             .where(*scope_conditions(self.scope, date=CountedTask.service_date),
@@ -90,8 +131,11 @@ class _Checklist:
             .subquery()
         )
         self._achieved = achieved
-        self.done = func.coalesce(achieved.c.done, 0)
-        self.pending = func.coalesce(achieved.c.pending, 0)
+        c = achieved.c
+        measure = ResourceItem.target_measure
+        self.done = func.coalesce(_measured(measure, c.activities, c.beneficiaries, c.quantity), 0)
+        self.pending = func.coalesce(
+            _measured(measure, c.p_activities, c.p_beneficiaries, c.p_quantity), 0)
 
     def select(self, *columns):
         """``columns`` over the items in reach, joined with their category and with
@@ -105,21 +149,29 @@ class _Checklist:
         )
 
     def funds(self) -> dict[tuple[int, int], int]:
-        """Fen spent in the year per (unit, community) holding a 共建活动经费 item in
-        reach (one statement)."""
-        funding_item = (
+        """Fen spent in the year per (unit, community) holding a money target in reach
+        (one statement)."""
+        money_item = (
             select(ResourceItem.id)
             .join(Category, Category.id == ResourceItem.category_id)
             .where(ResourceItem.unit_id == FundEntry.unit_id,
                    ResourceItem.community_id == FundEntry.community_id,
+                   ResourceItem.target_measure == TargetMeasure.money,
                    Category.code == FUNDING_CODE, *item_conditions(self.scope, self.year))
         )
         rows = db.session.execute(
             select(FundEntry.unit_id, FundEntry.community_id, func.sum(FundEntry.amount_fen))
-            .where(*entry_conditions(self.scope), exists(funding_item))
+            .where(*entry_conditions(self.scope), exists(money_item))
             .group_by(FundEntry.unit_id, FundEntry.community_id)
         )
         return {(u, c): int(total) for u, c, total in rows}
+
+
+# The category's columns both views read: enough to name its units (Category.unit_of).
+_CATEGORY = (Category.code, Category.name, Category.activity_unit, Category.beneficiary_unit,
+             Category.quantity_unit)
+
+
 
 
 def resource_progress(year: int, community_ids: Sequence[int] | None = None,
@@ -130,57 +182,54 @@ def resource_progress(year: int, community_ids: Sequence[int] | None = None,
     rows = db.session.execute(
         checklist.select(
             ResourceItem.id, ResourceItem.year, ResourceItem.unit_id, Unit.name,
-            ResourceItem.community_id, Community.name, Zone.name,
-            Category.code, Category.name, Category.measure, ResourceItem.target,
-            checklist.done, checklist.pending,
+            ResourceItem.community_id, Community.name, Zone.name, *_CATEGORY,
+            ResourceItem.target_measure, ResourceItem.target, checklist.done, checklist.pending,
         )
         .join(Unit, Unit.id == ResourceItem.unit_id)
         .join(Community, Community.id == ResourceItem.community_id)
         .outerjoin(Zone, Zone.id == ResourceItem.zone_id)
-        .order_by(Community.name, Category.sort_order, Zone.name, Unit.name, ResourceItem.id)
+        .order_by(Community.sort_key, Category.sort_order, Zone.sort_key, Unit.sort_key,
+                  ResourceItem.id)
     ).all()
-    funds = checklist.funds() if any(row[7] == FUNDING_CODE for row in rows) else {}
+    money = any(row.target_measure == TargetMeasure.money for row in rows)
+    funds = checklist.funds() if money else {}
     result = []
-    for (item_id, item_year, item_unit, unit_name, com_id, com_name, zone_name, code,
-         cat_name, measure, target, item_done, item_pending) in rows:
-        if code == FUNDING_CODE:
-            fen = funds.get((item_unit, com_id), 0)
-            result.append(ItemProgress(item_id, item_year, unit_name, com_id, com_name, zone_name,
-                                       code, cat_name, measure, int(target), fen // 100, 0, fen))
-        else:
-            result.append(ItemProgress(item_id, item_year, unit_name, com_id, com_name, zone_name,
-                                       code, cat_name, measure, int(target), int(item_done),
-                                       int(item_pending)))
+    for (item_id, item_year, item_unit, unit_name, com_id, com_name, zone_name, code, cat_name,
+         *units, measure, target, item_done, item_pending) in rows:
+        if measure == TargetMeasure.money:
+            item_done, item_pending = funds.get((item_unit, com_id), 0), 0
+        result.append(ItemProgress(item_id, item_year, unit_name, com_id, com_name, zone_name,
+                                   code, cat_name, TargetMeasure(measure),
+                                   measure_unit(measure, *units), int(target), int(item_done),
+                                   int(item_pending)))
     return result
 
 
 def resource_progress_by_category(year: int, community_ids: Sequence[int] | None = None,
                                   unit_id: int | None = None) -> list[CategoryProgress]:
-    """``resource_progress`` added up per category, in the database (two statements):
-    the number of items, the sum of their targets and of what their tasks achieved in
-    the year; for 共建活动经费, the funds spent by the (unit, community) pairs holding
-    such an item, each pair counted once."""
+    """``resource_progress`` added up per category and measure, in the database (two
+    statements): the number of items, the sum of their targets and of what their
+    tasks achieved in the year; for money, the funds spent by the (unit, community)
+    pairs holding such an item, each pair counted once."""
     checklist = _Checklist(year, community_ids, unit_id)
     rows = db.session.execute(
         checklist.select(
-            Category.code, Category.name, Category.measure,
+            *_CATEGORY, ResourceItem.target_measure,
             func.count(ResourceItem.id), func.coalesce(func.sum(ResourceItem.target), 0),
             func.coalesce(func.sum(checklist.done), 0),
             func.coalesce(func.sum(checklist.pending), 0),
         )
-        .group_by(Category.id, Category.code, Category.name, Category.measure,
-                  Category.sort_order)
-        .order_by(Category.sort_order, Category.id)
+        .group_by(Category.id, *_CATEGORY, Category.sort_order, ResourceItem.target_measure)
+        .order_by(Category.sort_order, Category.id, ResourceItem.target_measure)
     ).all()
-    fund_fen = 0
-    if any(row[0] == FUNDING_CODE for row in rows):
-        fund_fen = sum(checklist.funds().values())
+    money_fen = 0
+    if any(row.target_measure == TargetMeasure.money for row in rows):
+        money_fen = sum(checklist.funds().values())
     result = []
-    for code, name, measure, items, target, done, pending in rows:
-        if code == FUNDING_CODE:
-            result.append(CategoryProgress(code, name, measure, int(items), int(target),
-                                           fund_fen // 100, 0, fund_fen))
-        else:
-            result.append(CategoryProgress(code, name, measure, int(items), int(target),
-                                           int(done), int(pending)))
+    for code, name, *units, measure, items, target, done, pending in rows:
+        if measure == TargetMeasure.money:
+            done, pending = money_fen, 0
+        result.append(CategoryProgress(code, name, TargetMeasure(measure),
+                                       measure_unit(measure, *units), int(items), int(target),
+                                       int(done), int(pending)))
     return result

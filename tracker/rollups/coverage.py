@@ -12,9 +12,16 @@ from datetime import date
 from sqlalchemy import and_, case, distinct, exists, func, select
 
 from ..extensions import db
+from ..formatting import percent
 from ..models import CountedParticipation, Member, ReportStatus
 from .figures import ONE, if_approved, if_submitted
 from .scope import Scope, participation_conditions
+
+
+def on_roll(unit_id: int) -> list:
+    """WHERE conditions for a unit's roll (在册): its active members counted in
+    participation (``Member.on_roll``, 计入参与统计)."""
+    return [Member.unit_id == unit_id, Member.active.is_(True), Member.on_roll.is_(True)]
 
 
 @dataclass(frozen=True)
@@ -28,7 +35,7 @@ class NotYet:
 
 @dataclass(frozen=True)
 class Coverage:
-    on_roll: int  # active members of the unit
+    on_roll: int  # the unit's roll: active members counted in participation
     took_part: int  # of those, with a done participation in an approved task
     person_times: int  # 人次 of the unit's members (approved tasks)
     minutes: int
@@ -36,15 +43,9 @@ class Coverage:
     not_yet: list  # NotYet, ordered by name
 
     @property
-    def rate_permille(self) -> int:
-        """参与率 in tenths of a percent (867 → 86.7%), integer arithmetic."""
-        if self.on_roll <= 0:
-            return 0
-        return (self.took_part * 1000 * 2 + self.on_roll) // (self.on_roll * 2)
-
-    @property
     def rate_text(self) -> str:
-        return f"{self.rate_permille // 10}.{self.rate_permille % 10}%"
+        """参与率, as every rate is written ('86.7%'; '—' with nobody on the roll)."""
+        return percent(self.took_part, self.on_roll)
 
 
 def _in_period(date_from: date, date_to: date) -> list:
@@ -69,17 +70,16 @@ def coverage(unit_id: int, date_from: date, date_to: date) -> Coverage:
 
     Any approved task counts, whichever unit's checklist it came from: the question
     is whether the member took part. 人次 counts every participation by the unit's
-    members (also those since deactivated); "took part" counts members on roll.
+    members (also those since deactivated, or off the roll: work done is work done);
+    "took part" counts members on roll.
     """
-    on_roll = db.session.scalar(
-        select(func.count(Member.id)).where(Member.unit_id == unit_id, Member.active.is_(True))
-    )
+    roll = on_roll(unit_id)
+    on_roll_count = db.session.scalar(select(func.count(Member.id)).where(*roll))
     status = CountedParticipation.report_status
     pt, took_part, minutes, pending_pt = db.session.execute(
         select(
             func.count(if_approved(ONE, status)),
-            func.count(distinct(case((and_(status == ReportStatus.approved,
-                                           Member.active.is_(True)),
+            func.count(distinct(case((and_(status == ReportStatus.approved, *roll[1:]),
                                       CountedParticipation.member_id)))),
             func.coalesce(func.sum(if_approved(CountedParticipation.minutes, status)), 0),
             func.count(if_submitted(ONE, status)),
@@ -96,15 +96,12 @@ def coverage(unit_id: int, date_from: date, date_to: date) -> Coverage:
                 Member.name,
                 _took_part(Member.id, date_from, date_to, ReportStatus.submitted),
             )
-            .where(
-                Member.unit_id == unit_id,
-                Member.active.is_(True),
-                ~_took_part(Member.id, date_from, date_to, ReportStatus.approved),
-            )
+            .where(*roll, ~_took_part(Member.id, date_from, date_to, ReportStatus.approved))
             .order_by(Member.name, Member.id)
         )
     ]
-    return Coverage(int(on_roll), int(took_part), int(pt), int(minutes), int(pending_pt), not_yet)
+    return Coverage(int(on_roll_count), int(took_part), int(pt), int(minutes), int(pending_pt),
+                    not_yet)
 
 
 @dataclass(frozen=True)

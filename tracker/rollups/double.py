@@ -1,8 +1,9 @@
 """"双创" progress (“双创”进展) by responsibility zone, or by community.
 
 In the period: ads cleared (牛皮癣清除, 处) and stairwells painted (楼道粉刷, 个)
-from approved reports, with pending apart; findings found / handed over / fixed;
-participation (人次, distinct members, hours) in the "双创" categories. Against the
+from approved reports, with pending apart; findings found / handed over / fixed of
+approved surveys (``rollups.findings``); participation (人次, distinct members,
+hours) in the "双创" categories. Against the
 zone's targets: the resource items of those categories of the period's year, and
 the year to date up to the period's end. The monthly summary's zone table is the
 same view.
@@ -23,10 +24,11 @@ from ..models import (
     FindingStatus,
     ReportStatus,
     ResourceItem,
+    TargetMeasure,
     Zone,
 )
-from ..reference import DOUBLE_CODES
-from .figures import ONE, member_rows
+from ..reference import DOUBLE_CODES, SURVEY_CODE
+from .figures import ONE, Pending, member_rows
 from .scope import (
     Scope,
     counted_task_conditions,
@@ -56,17 +58,16 @@ class DoubleRow:
     found: int = 0
     handed_over: int = 0
     fixed: int = 0
+    found_pending: int = 0  # findings of surveys 待审核
     found_year: int = 0
     survey_target: int = 0
     activities: int = 0
     person_times: int = 0
     members: int = 0
     minutes: int = 0
+    pending_activities: int = 0  # reports 待审核
     pending_person_times: int = 0
-
-    @staticmethod
-    def percent(done: int, target: int) -> int:
-        return 0 if target <= 0 else min(100, done * 100 // target)
+    pending_minutes: int = 0
 
 
 # The figures of a row that add up across rows (distinct members do not).
@@ -80,6 +81,18 @@ class DoubleView:
     year: int
     rows: list
     total: DoubleRow
+    pending: Pending  # what the "双创" reports 待审核 would add
+
+
+def _pending(total: DoubleRow, cats: dict) -> Pending:
+    results = tuple(
+        (cats[code].name, value, cats[code].quantity_unit)
+        for code, value in (("ad_removal", total.ads_pending),
+                            ("stairwell_painting", total.stairs_pending),
+                            (SURVEY_CODE, total.found_pending))
+        if value and code in cats)
+    return Pending(reports=total.pending_activities, person_times=total.pending_person_times,
+                   minutes=total.pending_minutes, results=results)
 
 
 @dataclass(frozen=True)
@@ -126,9 +139,10 @@ def double_progress(scope: Scope, by: str = "zone") -> DoubleView:
                  scope.zone_id, None)
     wide = Scope(min(year_from, scope.date_from) if scope.date_from else None, scope.date_to,
                  scope.unit_id, scope.community_ids, scope.zone_id, None)
-    cats = {c.code: c.id for c in db.session.scalars(
+    cats = {c.code: c for c in db.session.scalars(
         select(Category).where(Category.code.in_(DOUBLE_CODES)))}
-    ask = _Ask(base, wide, by, year, *(cats.get(code) for code in DOUBLE_CODES))
+    ask = _Ask(base, wide, by, year,
+               *(cats[code].id if code in cats else None for code in DOUBLE_CODES))
 
     groups = _groups(ask)
     rows: dict = {key: DoubleRow(key, name, com) for key, name, com in groups}
@@ -152,7 +166,7 @@ def double_progress(scope: Scope, by: str = "zone") -> DoubleView:
         for name in ADDITIVE:
             setattr(total, name, getattr(total, name) + getattr(r, name))
     total.members = overall
-    return DoubleView(by, year, ordered, total)
+    return DoubleView(by, year, ordered, total, _pending(total, cats))
 
 
 def _groups(ask: _Ask) -> list:
@@ -163,12 +177,12 @@ def _groups(ask: _Ask) -> list:
             .join(Community, Community.id == Zone.community_id)
             .where(Zone.active.is_(True),
                    *scope_conditions(ask.scope, community=Zone.community_id, zone=Zone.id))
-            .order_by(Community.name, Zone.name, Zone.id)
+            .order_by(Community.sort_key, Zone.sort_key, Zone.id)
         ).all()
     return db.session.execute(
         select(Community.id, Community.name, literal(""))
         .where(Community.active.is_(True), *scope_conditions(ask.scope, community=Community.id))
-        .order_by(Community.name, Community.id)
+        .order_by(Community.sort_key, Community.id)
     ).all()
 
 
@@ -194,21 +208,29 @@ def _add_work(ask: _Ask, row) -> None:
             func.count(case((approved, ONE))),
             sum_if(approved, CountedTask.person_times),
             sum_if(approved, CountedTask.minutes),
+            func.count(case((submitted, ONE))),
             sum_if(submitted, CountedTask.person_times),
+            sum_if(submitted, CountedTask.minutes),
         )
         .where(CountedTask.category_id.in_(ask.double_ids), *counted_task_conditions(ask.wide))
         .group_by(group, CountedTask.category_id)
     )
-    for key, cat_id, qty, pending, qty_year, activities, pt, minutes, pending_pt in rows:
+    for (key, cat_id, qty, pending, qty_year, activities, pt, minutes, pending_activities,
+         pending_pt, pending_minutes) in rows:
         r = row(key)
         r.activities += int(activities)
         r.person_times += int(pt)
         r.minutes += int(minutes)
+        r.pending_activities += int(pending_activities)
         r.pending_person_times += int(pending_pt)
+        r.pending_minutes += int(pending_minutes)
         if cat_id == ask.ad_id:
             r.ads, r.ads_pending, r.ads_year = int(qty), int(pending), int(qty_year)
         elif cat_id == ask.stair_id:
             r.stairs, r.stairs_pending, r.stairs_year = int(qty), int(pending), int(qty_year)
+        elif cat_id == ask.survey_id:
+            # a survey's 完成数量 is its findings (see rollups.findings)
+            r.found_pending = int(pending)
 
 
 def _add_members(ask: _Ask, row) -> int:
@@ -224,10 +246,12 @@ def _add_members(ask: _Ask, row) -> int:
 
 
 def _add_findings(ask: _Ask, row) -> None:
-    """Findings per group: found, handed over and fixed in the period, and found in
-    the year to date (one statement)."""
+    """Findings of approved surveys per group: found, handed over and fixed in the
+    period, and found in the year to date (one statement)."""
     period = ask.in_period(Finding.found_on)
     group = ask.group(Finding)
+    approved = and_(CountedTask.task_id == Finding.task_id,
+                    CountedTask.report_status == ReportStatus.approved)
     for key, found, handed, fixed, found_year in db.session.execute(
         select(
             group,
@@ -237,6 +261,7 @@ def _add_findings(ask: _Ask, row) -> None:
             func.count(case((and_(period, Finding.status == FindingStatus.fixed), 1))),
             func.count(case((Finding.found_on >= ask.year_from, 1))),
         )
+        .join(CountedTask, approved)
         .where(*finding_conditions(ask.wide))
         .group_by(group)
     ):
@@ -246,12 +271,15 @@ def _add_findings(ask: _Ask, row) -> None:
 
 
 def _add_targets(ask: _Ask, row) -> None:
-    """The year's targets of the "双创" resource items per group (one statement)."""
+    """The year's 完成数量 targets of the "双创" resource items per group (one
+    statement); targets counted in another measure are the checklist's to show."""
     group = ask.group(ResourceItem)
     for key, cat_id, target in db.session.execute(
         select(group, ResourceItem.category_id, func.sum(ResourceItem.target))
         .where(*item_conditions(ask.scope, ask.year),
-               ResourceItem.category_id.in_(ask.double_ids))
+               ResourceItem.category_id.in_(ask.double_ids),
+               # the view compares 完成数量 with targets counted in it
+               ResourceItem.target_measure == TargetMeasure.quantity)
         .group_by(group, ResourceItem.category_id)
     ):
         r = row(key)

@@ -30,6 +30,10 @@ from .scope import Scope, counted_task_conditions, months_between, participation
 
 @dataclass(frozen=True)
 class Totals:
+    """What tasks achieved. ``quantity`` (完成数量) and ``people_served`` (受益) are
+    in their category's units, so they add up within one category only: across
+    categories read them per unit (``per_unit``), never as one sum."""
+
     activities: int = 0
     quantity: int = 0
     people_served: int = 0
@@ -168,10 +172,52 @@ class CategoryFigures:
     category_id: int
     code: str
     name: str
-    measure: str
     section: Section
+    activity_unit: str | None  # 场 / 次 (None: the category has no activities)
+    quantity_unit: str | None  # 完成数量's unit, or None
+    beneficiary_unit: str | None  # 受益's unit, or None
     official: Totals
     pending: Totals
+
+
+def per_unit(rows: list[CategoryFigures], figure: str, which: str = "official"
+             ) -> list[tuple[int, str]]:
+    """The ``figure`` ("quantity" or "people_served") of category rows, summed per
+    unit, never across units: [(132, "处"), (9, "个")], units in category order,
+    zeros left out."""
+    unit_of = "quantity_unit" if figure == "quantity" else "beneficiary_unit"
+    sums: dict[str, int] = {}
+    for row in rows:
+        unit = getattr(row, unit_of)
+        value = getattr(getattr(row, which), figure)
+        if unit and value:
+            sums[unit] = sums.get(unit, 0) + value
+    return [(value, unit) for unit, value in sums.items()]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """Reports still 待审核 and what they would add to the official figures: the
+    one way every view and the 月报 speak of pending work
+    (``formatting.pending_sentence``)."""
+
+    reports: int = 0
+    person_times: int = 0
+    minutes: int = 0
+    results: tuple = ()  # (category name, 完成数量, unit) per category with a quantity
+    beneficiaries: tuple = ()  # (受益, unit), summed per unit
+
+
+def pending_of(rows: list[CategoryFigures]) -> Pending:
+    """What the category rows' pending reports would add (one report is one activity)."""
+    return Pending(
+        reports=sum(r.pending.activities for r in rows),
+        person_times=sum(r.pending.person_times for r in rows),
+        minutes=sum(r.pending.minutes for r in rows),
+        results=tuple((r.name, r.pending.quantity, r.quantity_unit) for r in rows
+                      if r.quantity_unit and r.pending.quantity),
+        beneficiaries=tuple(per_unit(rows, "people_served", "pending")),
+    )
 
 
 def categories() -> list[Category]:
@@ -192,8 +238,9 @@ def figures_by_category(scope: Scope, *, include_empty: bool = True) -> list[Cat
         if figs is None and not (include_empty and cat.active):
             continue
         figs = figs or Figures()
-        rows.append(CategoryFigures(cat.id, cat.code, cat.name, cat.measure, cat.section,
-                                    figs.official, figs.pending))
+        rows.append(CategoryFigures(cat.id, cat.code, cat.name, cat.section, cat.activity_unit,
+                                    cat.quantity_unit, cat.beneficiary_unit, figs.official,
+                                    figs.pending))
     return rows
 
 
@@ -213,8 +260,8 @@ def activities_by_community_section(scope: Scope) -> list[CommunitySection]:
         .join(Category, Category.id == CountedTask.category_id)
         .join(Community, Community.id == CountedTask.community_id)
         .where(CountedTask.report_status == ReportStatus.approved, *counted_task_conditions(scope))
-        .group_by(CountedTask.community_id, Community.name, Category.section)
-        .order_by(Community.name, CountedTask.community_id)
+        .group_by(CountedTask.community_id, Community.name, Community.sort_key, Category.section)
+        .order_by(Community.sort_key, CountedTask.community_id)
     )
     return [CommunitySection(cid, name, Section(section), int(n)) for cid, name, section, n in rows]
 

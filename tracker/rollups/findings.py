@@ -1,17 +1,28 @@
-"""Findings (摸排问题): what the facility surveys found, by kind and by status today.
+"""Findings (摸排问题) counts: found, 已移交, 已整改 — official and pending.
 
-What the community progress page and the monthly summary count; the findings
-register itself is a listing (``tracker/progress``), not a figure.
+Findings follow the rule of every official figure (docs/design.md, invariant 2):
+a finding counts once the survey it was recorded on has an approved report;
+those of a survey still 待审核 are counted apart as pending; those of a returned
+(or not yet reported) survey count nowhere. The register still lists them all,
+each with its survey's review state (``progress.queries``).
+
+The survey's report status is read from ``CountedTask`` (one row per task whose
+report is 待审核 or approved), whose 完成数量 for a survey is the number of its
+active findings: the findings counted here and the survey's 完成数量 are one figure.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Finding, FindingKind, FindingStatus
+from ..models import CountedTask, Finding, FindingKind, FindingStatus, ReportStatus
 from .scope import Scope, finding_conditions
+
+
+def _zeros(kinds) -> dict:
+    return {kind: 0 for kind in kinds}
 
 
 @dataclass(frozen=True)
@@ -23,8 +34,8 @@ class FindingCounts:
     """
 
     total: int = 0
-    by_kind: dict = None  # FindingKind -> int (every kind present, zeros included)
-    by_status: dict = None  # FindingStatus -> int
+    by_kind: dict = field(default_factory=lambda: _zeros(FindingKind))
+    by_status: dict = field(default_factory=lambda: _zeros(FindingStatus))
 
     @property
     def handed_over(self) -> int:
@@ -39,18 +50,30 @@ class FindingCounts:
         return self.total - self.fixed
 
 
-def findings_counts(scope: Scope) -> FindingCounts:
-    """Counts of active findings by kind and status (one statement)."""
-    by_kind = {kind: 0 for kind in FindingKind}
-    by_status = {status: 0 for status in FindingStatus}
-    total = 0
+@dataclass(frozen=True)
+class FindingFigures:
+    official: FindingCounts = field(default_factory=FindingCounts)  # approved surveys
+    pending: FindingCounts = field(default_factory=FindingCounts)  # surveys 待审核
+
+
+def findings_counts(scope: Scope) -> FindingFigures:
+    """Counts of active findings by kind and status, official and pending (one
+    statement)."""
+    counts = {status: (_zeros(FindingKind), _zeros(FindingStatus))
+              for status in (ReportStatus.approved, ReportStatus.submitted)}
     rows = db.session.execute(
-        select(Finding.kind, Finding.status, func.count(Finding.id))
+        select(CountedTask.report_status, Finding.kind, Finding.status, func.count(Finding.id))
+        .join(CountedTask, CountedTask.task_id == Finding.task_id)
         .where(*finding_conditions(scope))
-        .group_by(Finding.kind, Finding.status)
+        .group_by(CountedTask.report_status, Finding.kind, Finding.status)
     )
-    for kind, status, count in rows:
+    for report_status, kind, status, count in rows:
+        by_kind, by_status = counts[report_status]
         by_kind[kind] += count
         by_status[status] += count
-        total += count
-    return FindingCounts(total, by_kind, by_status)
+
+    def made(report_status) -> FindingCounts:
+        by_kind, by_status = counts[report_status]
+        return FindingCounts(sum(by_kind.values()), by_kind, by_status)
+
+    return FindingFigures(made(ReportStatus.approved), made(ReportStatus.submitted))

@@ -2,7 +2,8 @@
 
 What the funds pages (经费台账) and the community progress page show, and the
 monthly summary's funds sentence. Reversing entries are negative, so plain sums are
-already net of corrections.
+already net of corrections. The year's budget is the money target of the 共建活动经费
+resource items in scope (docs/design.md: one budget, entered once, on the item).
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import FundBudget, FundEntry, ResourceItem
+from ..formatting import percent
+from ..models import FUNDING_CODE, Category, FundEntry, ResourceItem, TargetMeasure
 from .scope import Scope, as_ids, item_conditions, scope_conditions, year_range
 
 
@@ -31,6 +33,11 @@ class FundFigures:
     def over_budget(self) -> bool:
         return self.budget_fen > 0 and self.year_to_date_fen > self.budget_fen
 
+    @property
+    def used(self) -> str:
+        """预算使用率, one decimal ('26.5%'), '—' without a budget."""
+        return percent(self.year_to_date_fen, self.budget_fen)
+
 
 def entry_conditions(scope: Scope) -> list:
     """WHERE conditions on FundEntry for a scope: the entry's date, unit, community
@@ -39,9 +46,19 @@ def entry_conditions(scope: Scope) -> list:
                             community=FundEntry.community_id)
 
 
-def _budget_conditions(scope: Scope, year: int) -> list:
-    return [FundBudget.year == year,
-            *scope_conditions(scope, unit=FundBudget.unit_id, community=FundBudget.community_id)]
+def budgets(scope: Scope, year: int):
+    """The money targets (budgets, fen) of the year's 共建活动经费 items in the scope's
+    unit and communities, per (unit, community): a select of (unit_id, community_id,
+    fen)."""
+    scope = Scope(unit_id=scope.unit_id, community_ids=scope.community_ids)
+    return (
+        select(ResourceItem.unit_id, ResourceItem.community_id,
+               func.sum(ResourceItem.target).label("fen"))
+        .join(Category, Category.id == ResourceItem.category_id)
+        .where(Category.code == FUNDING_CODE, ResourceItem.target_measure == TargetMeasure.money,
+               *item_conditions(scope, year))
+        .group_by(ResourceItem.unit_id, ResourceItem.community_id)
+    )
 
 
 def fund_figures(scope: Scope, year: int) -> FundFigures:
@@ -57,10 +74,8 @@ def fund_figures(scope: Scope, year: int) -> FundFigures:
             func.coalesce(func.sum(FundEntry.amount_fen).filter(*to_date), 0),
         ).where(*entry_conditions(replace(scope, date_from=None, date_to=None)))
     ).one()
-    budget = db.session.scalar(
-        select(func.coalesce(func.sum(FundBudget.amount_fen), 0))
-        .where(*_budget_conditions(scope, year))
-    )
+    per_ledger = budgets(scope, year).subquery()
+    budget = db.session.scalar(select(func.coalesce(func.sum(per_ledger.c.fen), 0)))
     return FundFigures(int(spent), int(ytd), int(budget))
 
 
@@ -88,17 +103,12 @@ def fund_ledgers(year: int, community_ids: Sequence[int] | None = None
     """
     scope = Scope(community_ids=as_ids(community_ids))
     spent = funds_by_unit_community(*year_range(year), community_ids)
-    budgets = {
-        (u, c): int(amount) for u, c, amount in db.session.execute(
-            select(FundBudget.unit_id, FundBudget.community_id, FundBudget.amount_fen)
-            .where(*_budget_conditions(scope, year))
-        )
-    }
+    budgeted = {(u, c): int(fen) for u, c, fen in db.session.execute(budgets(scope, year))}
     committed = set(db.session.execute(
         select(ResourceItem.unit_id, ResourceItem.community_id)
         .where(*item_conditions(scope, year))
         .group_by(ResourceItem.unit_id, ResourceItem.community_id)
     ).tuples())
-    keys = committed | spent.keys() | budgets.keys()
-    return {key: FundFigures(spent.get(key, 0), spent.get(key, 0), budgets.get(key, 0))
+    keys = committed | spent.keys() | budgeted.keys()
+    return {key: FundFigures(spent.get(key, 0), spent.get(key, 0), budgeted.get(key, 0))
             for key in sorted(keys)}

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..formatting import hours
 from ..models import Assignment, AssignmentStatus, Member, ReportStatus, Task, TaskStatus
 from ..permissions import manages_task
 from ..timeutil import utcnow
@@ -160,10 +161,7 @@ def check_minutes(minutes: int, task: Task) -> None:
     limit = task_span_minutes(task)
     if minutes > limit:
         raise ServiceError(
-            _l("服务时长不能超过活动时长（%(hours)s小时）。", hours=_fmt_hours(limit)),
+            _l("服务时长不能超过活动时长（%(hours)s小时）。", hours=hours(limit)),
             field="hours",
         )
 
-
-def _fmt_hours(minutes: int) -> str:
-    return f"{minutes / 60:g}"

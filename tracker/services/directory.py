@@ -7,6 +7,7 @@ Records are never deleted here: anything that may have history is deactivated.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -15,7 +16,19 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Category, Community, Member, ResourceItem, Role, Section, Task, Unit, Zone
+from ..models import (
+    Category,
+    Community,
+    Member,
+    ResourceItem,
+    Role,
+    Section,
+    TargetMeasure,
+    Task,
+    Unit,
+    Zone,
+)
+from ..money import MAX_FEN, format_yuan
 from ..reference import CATEGORIES
 from . import PermissionDenied, ServiceError
 from .audit import record as audit
@@ -26,8 +39,13 @@ YEAR_MIN, YEAR_MAX = 2000, 2100
 TARGET_MAX = 100_000_000
 REFERENCE_CODES = frozenset(code for code, *_ in CATEGORIES)
 
-# Task copies these from its resource item, so they are fixed once tasks exist.
-ITEM_FROZEN = ("unit_id", "community_id", "zone_id", "category_id", "year")
+# Task copies these from its resource item, so they are fixed once tasks exist; the
+# target's measure is chosen with the category and kept with it.
+ITEM_FROZEN = ("unit_id", "community_id", "zone_id", "category_id", "year", "target_measure")
+ACTIVITY_UNITS = ("场", "次")
+BENEFICIARY_UNITS = ("人次", "户", "人")
+# Hours are never a category's figure: 服务时长 is the members' confirmed minutes.
+HOUR_UNITS = frozenset({"小时", "时", "h", "hr", "hour", "hours", "分钟", "分", "工时"})
 
 MSG_REQUIRED = _l("此项必填。")
 MSG_CHOOSE = _l("请从列表中选择。")
@@ -58,7 +76,9 @@ class CategoryData:
     code: str
     name: str
     section: Section | None
-    measure: str
+    activity_unit: str | None = "次"  # 场 / 次; None: no activities
+    quantity_unit: str | None = None  # 完成数量's unit (处, 个 …); None: none
+    beneficiary_unit: str | None = None  # 人次 / 户 / 人; None: none
 
 
 @dataclass
@@ -67,9 +87,10 @@ class ResourceItemData:
     community_id: int | None
     category_id: int | None
     year: int | None
-    target: int | None
+    target: int | None  # in ``target_measure``: fen when it is money
     zone_id: int | None = None
     description: str | None = None
+    target_measure: TargetMeasure | None = None  # None: the category's default
 
 
 @dataclass
@@ -80,6 +101,7 @@ class MemberData:
     role: Role | None
     branch: str | None = None
     community_ids: list[int] = field(default_factory=list)
+    on_roll: bool | None = None  # 计入参与统计; None: the role's default (members yes)
 
 
 # --- shared checks --------------------------------------------------------------------
@@ -257,15 +279,19 @@ def update_zone(zone: Zone, actor: Member, data: ZoneData) -> None:
 CODE_TAKEN = _l("该类别编码已存在。")
 
 
+COUNTING = ("activity_unit", "quantity_unit", "beneficiary_unit")
+
+
 def category_frozen_fields(category: Category | None) -> tuple[str, ...]:
-    """The code never changes; section and measure are fixed for the reference
-    categories and for any category the resource checklist already uses."""
+    """The code never changes; section and how the category counts are fixed for the
+    reference categories and for any category the resource checklist already uses
+    (its figures and targets are in those units)."""
     if category is None or category.id is None:
         return ()
     if category.code in REFERENCE_CODES or _taken(
         select(ResourceItem.id).where(ResourceItem.category_id == category.id)
     ):
-        return ("code", "section", "measure")
+        return ("code", "section", *COUNTING)
     return ("code",)
 
 
@@ -273,8 +299,20 @@ def _category_values(data: CategoryData) -> dict:
     name = _text(data.name, "name", 80)
     if not isinstance(data.section, Section):
         raise ServiceError(MSG_CHOOSE, field="section")
-    measure = _text(data.measure, "measure", 8)
-    return {"name": name, "section": data.section, "measure": measure}
+    activity = (data.activity_unit or "").strip() or None
+    if activity is not None and activity not in ACTIVITY_UNITS:
+        raise ServiceError(MSG_CHOOSE, field="activity_unit")
+    beneficiary = (data.beneficiary_unit or "").strip() or None
+    if beneficiary is not None and beneficiary not in BENEFICIARY_UNITS:
+        raise ServiceError(MSG_CHOOSE, field="beneficiary_unit")
+    quantity = _text(data.quantity_unit, "quantity_unit", 8, required=False)
+    if quantity is not None and quantity.lower() in HOUR_UNITS:
+        raise ServiceError(_l("服务时长按党员确认的时长统计，不能作为完成数量的单位。"),
+                           field="quantity_unit")
+    if activity is None:
+        raise ServiceError(_l("请选择活动的计量单位（场或次）。"), field="activity_unit")
+    return {"name": name, "section": data.section, "activity_unit": activity,
+            "quantity_unit": quantity, "beneficiary_unit": beneficiary}
 
 
 def create_category(actor: Member, data: CategoryData) -> Category:
@@ -297,11 +335,15 @@ def update_category(category: Category, actor: Member, data: CategoryData) -> No
     _require_admin(actor)
     if (data.code or "").strip() != category.code:
         raise ServiceError(_l("类别编码创建后不能修改。"), field="code")
-    values = _category_values(data)
     frozen = category_frozen_fields(category)
-    for name in ("section", "measure"):
-        if name in frozen and values[name] != getattr(category, name):
-            raise ServiceError(_l("该类别已在使用，板块和计量单位不能修改。"), field=name)
+    if "activity_unit" in frozen:  # in use: only the name may change
+        values = {"name": _text(data.name, "name", 80), "section": data.section}
+        changed = [name for name in COUNTING if getattr(data, name) != getattr(category, name)]
+        if data.section != category.section or changed:
+            raise ServiceError(_l("该类别已在使用，板块和计量单位不能修改。"),
+                               field=changed[0] if changed else "section")
+    else:
+        values = _category_values(data)
     _change(category, actor, values)
 
 
@@ -322,6 +364,8 @@ def item_frozen_fields(item: ResourceItem | None) -> tuple[str, ...]:
 
 
 def _item_values(data: ResourceItemData, item: ResourceItem | None) -> dict:
+    if item is not None and data.target_measure is None:
+        data = dataclasses.replace(data, target_measure=item.target_measure)
     if item is not None and item_has_tasks(item):
         for name in ITEM_FROZEN:
             if getattr(data, name) != getattr(item, name):
@@ -338,14 +382,26 @@ def _item_values(data: ResourceItemData, item: ResourceItem | None) -> dict:
         if zone.community_id != community.id:
             raise ServiceError(_l("该责任区不属于所选社区。"), field="zone_id")
     category = _ref(Category, data.category_id, "category_id", current("category_id"))
+    measure = data.target_measure or category.default_measure
+    if measure not in category.measures:
+        raise ServiceError(_l("“%(category)s”的年度目标不能按这种方式计。", category=category.name),
+                           field="category_id")
     year = _int_in(data.year, "year", YEAR_MIN, YEAR_MAX,
                    _l("年度须在%(low)d到%(high)d之间。", low=YEAR_MIN, high=YEAR_MAX))
-    target = _int_in(data.target, "target", 0, TARGET_MAX,
-                     _l("年度目标须在0到%(high)d之间。", high=TARGET_MAX))
+    if measure == TargetMeasure.money:
+        target = _int_in(data.target, "target", 0, MAX_FEN,
+                         _l("年度预算须在0到%(high)s元之间。", high=format_yuan(MAX_FEN)))
+    else:
+        target = _int_in(data.target, "target", 0, TARGET_MAX,
+                         _l("年度目标须在0到%(high)d之间。", high=TARGET_MAX))
+    if category.is_funds and measure == TargetMeasure.money and zone is not None:
+        # the funds ledger is per unit and community: a budget has no zone
+        raise ServiceError(_l("共建活动经费按社区记账，年度预算不分责任区。"), field="zone_id")
     description = _text(data.description, "description", 1000, required=False)
     values = {"unit_id": unit.id, "community_id": community.id,
               "zone_id": zone.id if zone else None, "category_id": category.id,
-              "year": year, "target": target, "description": description}
+              "year": year, "target": target, "target_measure": measure,
+              "description": description}
     query = select(ResourceItem.active).where(
         ResourceItem.unit_id == unit.id,
         ResourceItem.community_id == community.id,
@@ -400,8 +456,13 @@ def _member_values(data: MemberData, member: Member | None) -> dict:
                                     community_id if community_id in current else None))
         if not communities:
             raise ServiceError(_l("社区联络员至少要负责一个社区。"), field="community_ids")
-    return {"name": name, "phone": phone, "unit_id": unit.id, "branch": branch,
-            "role": data.role, "communities": communities}
+    values = {"name": name, "phone": phone, "unit_id": unit.id, "branch": branch,
+              "role": data.role, "communities": communities}
+    if data.on_roll is not None:
+        values["on_roll"] = bool(data.on_roll)
+    elif member is None:
+        values["on_roll"] = data.role == Role.member
+    return values
 
 
 def _community_change(member: Member, communities: list[Community]) -> dict:
@@ -430,7 +491,7 @@ def create_member(actor: Member, data: MemberData) -> Member:
     db.session.add(member)
     _flush("phone", PHONE_TAKEN)
     audit(actor, "create", member, role=member.role, unit_id=member.unit_id,
-          community_ids=[c.id for c in communities])
+          community_ids=[c.id for c in communities], on_roll=member.on_roll)
     return member
 
 

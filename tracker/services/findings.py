@@ -1,4 +1,10 @@
-"""Findings (摸排问题): recorded from a survey task, moved found → 已移交 → 已整改."""
+"""Findings (摸排问题): recorded from a survey task, moved found → 已移交 → 已整改.
+
+The findings recorded on a survey are its 完成数量, and they count as official
+figures once its report is approved (``rollups.findings``): so they are recorded
+until then, and a finding recorded by mistake is taken off the register
+(deactivated, audited), never deleted.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,13 +13,21 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
-from ..models import Finding, FindingKind, FindingStatus, Member, Task, TaskStatus
+from ..models import (
+    SURVEY_CODE,
+    Finding,
+    FindingKind,
+    FindingStatus,
+    Member,
+    ReportStatus,
+    Task,
+    TaskStatus,
+)
 from ..permissions import manages_community, may_report
 from ..timeutil import local_today, utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
 
-SURVEY_CODE = "facility_survey"
 MAX_PLACE = 120
 MAX_DESCRIPTION = 2000
 MAX_HANDED_TO = 120
@@ -41,6 +55,9 @@ def record_finding(task: Task, actor: Member, data: FindingData) -> Finding:
         raise ServiceError(_l("该任务已取消。"))
     if task.starts_at > utcnow():
         raise ServiceError(_l("任务开始后才能登记摸排问题。"))
+    if task.report is not None and task.report.status == ReportStatus.approved:
+        # the findings are the approved survey's 完成数量: approval is final
+        raise ServiceError(_l("该摸排任务的完成情况已审核通过，不能再登记问题。"))
     place = (data.place or "").strip()
     if not place:
         raise ServiceError(_l("请填写问题位置。"), field="place")

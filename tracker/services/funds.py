@@ -1,7 +1,9 @@
-"""Co-building funds (共建活动经费): budgets, entries, reversing entries.
+"""Co-building funds (共建活动经费): entries and reversing entries.
 
 A ledger is one unit × one community × one year. Whoever manages the community
-(its liaison, or an admin) keeps it. Entries are never edited or deleted: a
+(its liaison, or an admin) keeps it. Its budget is not kept here: it is the money
+target of the unit's 共建活动经费 resource item in that community and year, set by
+an admin on the resource checklist (one budget, one place to enter it). Entries are never edited or deleted: a
 mistake is put right by 冲销, a negative entry on the same date that points at
 the entry it cancels; an entry is reversed at most once (a unique key on
 ``reverses_id`` holds that even against two clicks at once).
@@ -16,7 +18,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
-from ..models import Community, FundBudget, FundEntry, Member, Task, TaskStatus, Unit
+from ..models import (
+    FUNDING_CODE,
+    Category,
+    Community,
+    FundEntry,
+    Member,
+    ResourceItem,
+    Task,
+    TaskStatus,
+    Unit,
+)
 from ..money import MAX_FEN
 from ..permissions import manages_community
 from ..timeutil import local_today
@@ -36,29 +48,6 @@ def require_keeper(actor: Member, community_id: int) -> None:
 def check_year(year: int) -> None:
     if not FIRST_YEAR <= year <= local_today().year + 1:
         raise ServiceError(_l("年度不正确。"), field="year")
-
-
-def set_budget(actor: Member, unit: Unit, community: Community, year: int,
-               amount_fen: int) -> FundBudget:
-    """Set or change the year's budget; the old and new amounts are audited."""
-    require_keeper(actor, community.id)
-    check_year(year)
-    if not 0 <= amount_fen <= MAX_FEN:
-        raise ServiceError(_l("预算金额不正确。"), field="amount")
-    budget = db.session.scalar(
-        select(FundBudget).where(FundBudget.unit_id == unit.id,
-                                 FundBudget.community_id == community.id,
-                                 FundBudget.year == year)
-    )
-    old = None if budget is None else budget.amount_fen
-    if budget is None:
-        budget = FundBudget(unit_id=unit.id, community_id=community.id, year=year,
-                            amount_fen=amount_fen)
-        db.session.add(budget)
-    budget.amount_fen = amount_fen
-    db.session.flush()
-    record(actor, "set_budget", budget, old_fen=old, new_fen=amount_fen)
-    return budget
 
 
 def add_entry(actor: Member, unit: Unit, community: Community, year: int, *,
@@ -119,6 +108,17 @@ def reverse_entry(actor: Member, entry: FundEntry, reason: str = "") -> FundEntr
     return reversal
 
 
+def budget_items(unit_id: int, community_id: int, year: int) -> list[ResourceItem]:
+    """The 共建活动经费 items whose money target is this ledger's budget (where an
+    admin sets or changes it)."""
+    return list(db.session.scalars(
+        select(ResourceItem).join(Category, Category.id == ResourceItem.category_id)
+        .where(ResourceItem.unit_id == unit_id, ResourceItem.community_id == community_id,
+               ResourceItem.year == year, Category.code == FUNDING_CODE,
+               ResourceItem.active.is_(True))
+        .order_by(ResourceItem.id)))
+
+
 def reversal_of(entry: FundEntry) -> FundEntry | None:
     return db.session.scalar(select(FundEntry).where(FundEntry.reverses_id == entry.id))
 
@@ -163,12 +163,13 @@ def ledger_names(keys) -> tuple[dict[int, Unit], dict[int, Community]]:
 
 
 def active_units() -> list[Unit]:
-    return list(db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)))
+    return list(db.session.scalars(
+        select(Unit).where(Unit.active.is_(True)).order_by(Unit.sort_key, Unit.id)))
 
 
 def communities_in_reach(reach: set[int] | None) -> list[Community]:
     """Active communities a keeper may open a ledger for (``None``: all)."""
-    query = select(Community).where(Community.active.is_(True)).order_by(Community.name)
+    query = select(Community).where(Community.active.is_(True)).order_by(Community.sort_key, Community.id)
     if reach is not None:
         query = query.where(Community.id.in_(reach))
     return list(db.session.scalars(query))

@@ -40,9 +40,14 @@ COLUMNS = {
     "branch": ("党支部", "所在党支部", "支部"),
     "role": ("角色",),
     "communities": ("负责社区",),
+    "on_roll": ("计入参与统计", "在册", "计入统计"),
 }
 REQUIRED = ("name", "phone", "unit")
-TEMPLATE_HEADERS = ["姓名*", "手机号*", "单位*", "党支部", "角色", "负责社区"]
+TEMPLATE_HEADERS = ["姓名*", "手机号*", "单位*", "党支部", "角色", "负责社区", "计入参与统计"]
+# 计入参与统计 (Member.on_roll): empty keeps an existing member's value and gives a new
+# one the role's default (党员干部 yes, 联络员 and 管理员 no).
+ROLL_WORDS = {"是": True, "计入": True, "y": True, "yes": True, "1": True, "true": True,
+              "否": False, "不计入": False, "n": False, "no": False, "0": False, "false": False}
 ROLE_WORDS = {
     "党员干部": Role.member, "党员": Role.member, "member": Role.member,
     "社区联络员": Role.liaison, "联络员": Role.liaison, "liaison": Role.liaison,
@@ -61,6 +66,7 @@ class ImportRow:
     branch: str = ""
     role: str = ""
     communities: str = ""
+    on_roll: str = ""
     errors: list[str] = field(default_factory=list)
     action: str = ""  # create | update | same (set by check_rows)
 
@@ -182,7 +188,7 @@ def parse_rows(table: list[list]) -> ImportPreview:
 
         rows.append(ImportRow(line=number, name=get("name"), phone=normalise_phone(get("phone")),
                               unit=get("unit"), branch=get("branch"), role=get("role"),
-                              communities=get("communities")))
+                              communities=get("communities"), on_roll=get("on_roll")))
     return ImportPreview(rows)
 
 
@@ -214,6 +220,11 @@ def _lookups(rows: list[ImportRow]) -> _Lookups:
 
 def _role(text: str) -> Role | None:
     return ROLE_WORDS.get(text.strip().lower() if text.isascii() else text.strip())
+
+
+def _roll(text: str) -> bool | None:
+    """True/False from the 计入参与统计 cell; None when empty (or unreadable)."""
+    return ROLL_WORDS.get(text.strip().lower())
 
 
 def _community_names(text: str) -> list[str]:
@@ -252,6 +263,8 @@ def check_rows(rows: list[ImportRow], actor: Member | None = None,
         if role is None:
             errors.append(str(_l("角色“%(role)s”无法识别，可填：党员干部、社区联络员、单位管理员。",
                                  role=row.role)))
+        if row.on_roll and _roll(row.on_roll) is None:
+            errors.append(str(_l("“计入参与统计”应填“是”或“否”（不填：党员干部计入，联络员和管理员不计入）。")))
         existing = lookups.members.get(row.phone)
         names = _community_names(row.communities)
         unknown = [n for n in names if n not in lookups.communities]
@@ -267,14 +280,20 @@ def check_rows(rows: list[ImportRow], actor: Member | None = None,
     return ImportPreview(rows)
 
 
-def _values(row: ImportRow, unit: Unit, role: Role) -> dict:
-    return {"name": row.name, "unit_id": unit.id, "branch": row.branch or None, "role": role}
+def _values(row: ImportRow, unit: Unit, role: Role, existing: Member | None = None) -> dict:
+    values = {"name": row.name, "unit_id": unit.id, "branch": row.branch or None, "role": role}
+    on_roll = _roll(row.on_roll) if row.on_roll else None
+    if on_roll is not None:
+        values["on_roll"] = on_roll
+    elif existing is None:
+        values["on_roll"] = role == Role.member
+    return values
 
 
 def _action(row, existing, unit, role, community_names) -> str:
     if existing is None:
         return "create"
-    same = all(getattr(existing, k) == v for k, v in _values(row, unit, role).items())
+    same = all(getattr(existing, k) == v for k, v in _values(row, unit, role, existing).items())
     current = sorted(c.name for c in existing.communities)
     wanted = current if role == Role.liaison and not community_names else sorted(
         community_names if role == Role.liaison else [])
@@ -313,7 +332,7 @@ def import_members(actor: Member | None, rows: list[ImportRow]) -> ImportResult:
             db.session.add(member)
             created.append(member)
         else:
-            for key, value in _values(row, unit, role).items():
+            for key, value in _values(row, unit, role, member).items():
                 setattr(member, key, value)
             updated.append(member)
         if role != Role.liaison:
@@ -322,9 +341,11 @@ def import_members(actor: Member | None, rows: list[ImportRow]) -> ImportResult:
             member.communities = [lookups.communities[n] for n in names]
     db.session.flush()
     for member in created:
-        record(actor, "import_create", member, role=member.role, unit_id=member.unit_id)
+        record(actor, "import_create", member, role=member.role, unit_id=member.unit_id,
+               on_roll=member.on_roll)
     for member in updated:
-        record(actor, "import_update", member, role=member.role, unit_id=member.unit_id)
+        record(actor, "import_update", member, role=member.role, unit_id=member.unit_id,
+               on_roll=member.on_roll)
     db.session.flush()
     return ImportResult(len(created), len(updated), preview.count("same"))
 
@@ -343,13 +364,16 @@ def template_xlsx(unit_names: list[str]) -> bytes:
     sheet.append(TEMPLATE_HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEF", (12, 16, 20, 24, 14, 30)):
+    for letter, width in zip("ABCDEFG", (12, 16, 20, 24, 14, 30, 14)):
         sheet.column_dimensions[letter].width = width
     for row in range(2, 2001):
         sheet.cell(row=row, column=2).number_format = "@"  # keep phones as text
     roles = DataValidation(type="list", formula1='"党员干部,社区联络员,单位管理员"', allow_blank=True)
     sheet.add_data_validation(roles)
     roles.add("E2:E5000")
+    roll = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+    sheet.add_data_validation(roll)
+    roll.add("G2:G5000")
     sheet.freeze_panes = "A2"
 
     notes = book.create_sheet("填写说明")
@@ -360,6 +384,7 @@ def template_xlsx(unit_names: list[str]) -> bytes:
         ["3. 社区联络员须填写负责社区，多个社区用顿号“、”分隔。"],
         ["4. 按手机号识别党员：已有的党员会被更新，不会重复添加。"],
         ["5. 新导入的党员暂无密码，由管理员发送邀请后自行设置。"],
+        ["6. 计入参与统计可填：是、否；不填时新党员按角色（党员干部计入，联络员、管理员不计入），已有党员不变。"],
         [],
         ["系统中的单位"],
         *[[name] for name in unit_names],

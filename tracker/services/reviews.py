@@ -5,9 +5,13 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from sqlalchemy import func, select
+
 from ..extensions import db
+from ..formatting import beneficiary_label
 from ..models import (
     AssignmentStatus,
+    Finding,
     Member,
     ReportStatus,
     Task,
@@ -23,10 +27,35 @@ from .tasks import participants
 
 @dataclass
 class ReportData:
-    quantity: int
-    people_served: int
+    """The result as typed. ``quantity`` (完成数量) and ``people_served`` (受益) are
+    asked only where the task's category has a unit for them (None otherwise); a
+    survey's 完成数量 is the findings recorded on it, never typed."""
+
+    quantity: int | None
+    people_served: int | None
     note: str
     absent_ids: set[int] = field(default_factory=set)
+
+
+def _figures(task: Task, data: ReportData) -> tuple[int, int]:
+    """完成数量 and 受益 as the task's category counts them; 0 where it has no unit."""
+    category = task.category
+    if category.is_survey:
+        quantity = db.session.scalar(select(func.count(Finding.id)).where(
+            Finding.task_id == task.id, Finding.active.is_(True)))
+    elif category.quantity_unit:
+        quantity = data.quantity
+        if quantity is None:
+            raise ServiceError(_l("请填写完成数量。"), field="quantity")
+    else:
+        quantity = 0
+    people = data.people_served if category.beneficiary_unit else 0
+    if people is None:
+        raise ServiceError(_l("请填写%(what)s。", what=beneficiary_label(
+            category.beneficiary_unit)), field="people_served")
+    if quantity < 0 or people < 0:
+        raise ServiceError(_l("数量不能为负数。"))
+    return int(quantity), int(people)
 
 
 def submit_report(task: Task, actor: Member, data: ReportData) -> TaskReport:
@@ -41,14 +70,15 @@ def submit_report(task: Task, actor: Member, data: ReportData) -> TaskReport:
     unknown = data.absent_ids - holders.keys()
     if unknown:
         raise ServiceError(_l("缺席名单中有不在该任务中的党员。"))
+    quantity, people_served = _figures(task, data)
     _mark_absences(holders, data.absent_ids)
 
     action = "submit" if report is None else "resubmit"
     if report is None:
         report = TaskReport(task_id=task.id)
         db.session.add(report)
-    report.quantity = data.quantity
-    report.people_served = data.people_served
+    report.quantity = quantity
+    report.people_served = people_served
     report.note = data.note
     report.status = ReportStatus.submitted
     report.submitted_by_id = actor.id
@@ -57,8 +87,8 @@ def submit_report(task: Task, actor: Member, data: ReportData) -> TaskReport:
     report.reviewed_at = None
     db.session.flush()
     task.report = report
-    record(actor, action, report, task_id=task.id, quantity=data.quantity,
-           people_served=data.people_served, absent=sorted(data.absent_ids))
+    record(actor, action, report, task_id=task.id, quantity=quantity,
+           people_served=people_served, absent=sorted(data.absent_ids))
     return report
 
 

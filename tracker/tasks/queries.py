@@ -20,6 +20,7 @@ from ..models import (
     AssignmentStatus,
     Category,
     Community,
+    Finding,
     ReportStatus,
     Task,
     TaskReport,
@@ -42,7 +43,7 @@ def task_card_loads(path=None) -> list:
 
 def active_communities() -> list[Community]:
     return list(db.session.scalars(
-        select(Community).where(Community.active.is_(True)).order_by(Community.name)))
+        select(Community).where(Community.active.is_(True)).order_by(Community.sort_key, Community.id)))
 
 
 def active_categories() -> list[Category]:
@@ -117,6 +118,12 @@ def participants(task: Task) -> list[Assignment]:
             .order_by(Assignment.claimed_at, Assignment.id)
         )
     )
+
+
+def finding_count(task: Task) -> int:
+    """Findings recorded on a survey (its 完成数量)."""
+    return db.session.scalar(select(func.count(Finding.id)).where(
+        Finding.task_id == task.id, Finding.active.is_(True)))
 
 
 def load_assignment(assignment_id: int) -> Assignment | None:

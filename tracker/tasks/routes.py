@@ -14,6 +14,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..formatting import beneficiary_label
+from ..formatting import hours as fmt_hours
 from ..models import HOLDING, Assignment, AssignmentStatus, Task, TaskStatus
 from ..permissions import manages_task, may_report
 from ..rollups.coverage import member_totals
@@ -26,7 +28,6 @@ from ..services.claims import (
     withdraw,
 )
 from ..services.reviews import ReportData, report_refusal, submit_report
-from ..templating import hours as fmt_hours
 from ..timeutil import local_today, utcnow
 from ..view_support import run_service
 from . import queries as q
@@ -236,15 +237,27 @@ def report(task_id: int):
         })
     else:
         form = ReportForm(formdata=_posted())
-    form.quantity.label.text = _("完成数量（%(unit)s）", unit=task.category.measure)
+    category = task.category
+    # Only the figures the category counts, each labelled with its unit; a survey's
+    # 完成数量 is the findings recorded on it (see services.reviews).
+    if category.quantity_unit and not category.is_survey:
+        form.quantity.label.text = _("完成数量（%(unit)s）", unit=category.quantity_unit)
+    else:
+        del form.quantity
+    if category.beneficiary_unit:
+        form.people_served.label.text = _("%(what)s（%(unit)s）",
+                                          what=beneficiary_label(category.beneficiary_unit),
+                                          unit=category.beneficiary_unit)
+    else:
+        del form.people_served
     form.absent.choices = [(a.member_id, a.member.name) for a in people]
 
     if request.method == "POST" and refusal is not None:
         form.form_errors.append(refusal)
     elif form.validate_on_submit():
         data = ReportData(
-            quantity=form.quantity.data,
-            people_served=form.people_served.data,
+            quantity=form.quantity.data if "quantity" in form else None,
+            people_served=form.people_served.data if "people_served" in form else None,
             note=form.note.data,
             absent_ids=set(form.absent.data or []),
         )
@@ -254,4 +267,5 @@ def report(task_id: int):
                   else _("已提交完成情况，等待联络员审核。"), "success")
             return redirect(_next_or(url_for("tasks.report", task_id=task_id)))
     return render_template("tasks/report.html", form=form, task=task, people=people,
-                           report=task.report, refusal=refusal)
+                           report=task.report, refusal=refusal,
+                           findings=q.finding_count(task) if category.is_survey else None)

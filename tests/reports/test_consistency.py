@@ -1,0 +1,174 @@
+"""Every official figure that appears in more than one place is the same number in
+each: the community view, the “双创” view, the coverage page, and the 月报 as a web
+page, a .docx, an .xlsx and a .csv — for one community, for two communities
+together, and for the whole unit.
+
+The figures are read back from what a reader gets (the pages' ``data-figure``
+values, the documents' text), never from the objects that produced them, and
+compared with each other; the October dataset (tests/reports/dataset.py) has work
+in every state, findings, funds against a budget, two communities and another
+unit's activity in one of them.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+MONTH = "2022-10"
+PERIOD = f"period=month&month={MONTH}"
+
+
+def compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def figures_of(html: str) -> dict:
+    """Every data-figure of a page: {name: text}."""
+    return {name: value.strip() for name, value in
+            re.findall(r'data-figure="([^"]+)">([^<]*)<', html)}
+
+
+# --- what a 月报 says, read from its text ----------------------------------------------------
+
+SAYS = {
+    "activities": r"开展共建活动(\d+)次",
+    "person_times": r"参与党员干部(\d+)人次（\d+人）",
+    "members": r"参与党员干部\d+人次（(\d+)人）",
+    "hours": r"累计志愿服务([\d.]+)小时",
+    "found": r"破损道路问题(\d+)处",
+    "handed_over": r"已移交相关部门(\d+)处",
+    "fixed": r"已整改(\d+)处",
+    "fund_spent": r"本月使用共建活动经费([\d,.]+)元",
+    "fund_ytd": r"年度累计([\d,.]+)元",
+    "fund_budget": r"占年度预算（([\d,.]+)元）",
+    "fund_used": r"占年度预算（[\d,.]+元）的([\d.]+%)",
+    "pending": r"(另有\d+份完成情况待审核.*?未计入以上数据。)",
+    "on_roll": r"在册党员干部(\d+)人",
+    "took_part": r"本月参与(\d+)人",
+    "rate": r"参与率([\d.]+%)",
+}
+
+
+def said(text: str) -> dict:
+    text = compact(text)
+    found = {}
+    for name, pattern in SAYS.items():
+        match = re.search(pattern, text)
+        if match:
+            found[name] = match.group(1)
+    return found
+
+
+def summary_texts(client, query: str) -> dict:
+    """The 月报 of ``query`` as each format's reader gets it: {format: text}."""
+    texts = {"page": re.sub(r"<[^>]+>", "", page(client, f"/reports/?{query}"))}
+    docx = Document(io.BytesIO(client.get(f"/reports/monthly.docx?{query}").data))
+    texts["docx"] = "\n".join(p.text for p in docx.paragraphs)
+    book = load_workbook(io.BytesIO(client.get(f"/reports/monthly.xlsx?{query}").data))
+    texts["xlsx"] = "\n".join(str(c.value) for c in book["汇总"]["A"] if c.value)
+    data = client.get(f"/reports/monthly.csv?{query}").data.decode("utf-8-sig")
+    texts["csv"] = "\n".join(row[0] for row in csv.reader(io.StringIO(data)) if row)
+    return texts
+
+
+def the_same_in_every_format(client, query: str) -> dict:
+    texts = summary_texts(client, query)
+    readings = {fmt: said(text) for fmt, text in texts.items()}
+    first = readings["docx"]
+    for fmt, reading in readings.items():
+        assert reading == first, (fmt, reading, first)
+    return first
+
+
+# --- one community -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["jiefang", "jianshe"])
+def test_one_community_reads_the_same_on_every_page_and_export(client, login, october, name):
+    community = getattr(october, name)
+    login(october.liaison)
+    view = figures_of(page(client, f"/progress/community?community={community.id}&{PERIOD}"))
+    double = figures_of(page(client, f"/progress/double?community={community.id}&{PERIOD}"))
+    summary = the_same_in_every_format(client, f"community={community.id}&month={MONTH}")
+
+    assert (view["activities"], view["person_times"], view["members"], view["hours"]) == (
+        summary["activities"], summary["person_times"], summary["members"], summary["hours"])
+    assert view["person_times"] == view["person_times_total"]
+    # Findings: the community view, the “双创” view and the 月报 (approved surveys only).
+    if "found" in summary:
+        assert view["findings"] == double["found"] == summary["found"]
+        assert double["handed_over"] == summary["handed_over"]
+        assert double["fixed"] == summary["fixed"]
+    else:
+        assert view["findings"] == double["found"] == "0"
+    # Funds: spent, year to date, budget, the share used — one format everywhere.
+    if "fund_spent" in summary:
+        for key in ("fund_spent", "fund_ytd", "fund_budget", "fund_used"):
+            assert view[key] == summary[key], key
+    # Pending: the same sentence on both views and in the 月报.
+    assert view.get("pending") == summary.get("pending")
+    if name == "jianshe":
+        assert double.get("pending") == summary.get("pending")
+
+
+# --- two communities together ------------------------------------------------------------------
+
+def test_two_communities_together_are_the_sum_of_each(client, login, october):
+    """A liaison's views default to both communities; what adds up is the sum of the
+    two communities' 月报 (distinct members do not add up and are left out)."""
+    login(october.liaison)
+    both = figures_of(page(client, f"/progress/community?{PERIOD}"))
+    double = figures_of(page(client, f"/progress/double?{PERIOD}"))
+    each = [the_same_in_every_format(client, f"community={c.id}&month={MONTH}")
+            for c in (october.jiefang, october.jianshe)]
+    for key in ("activities", "person_times"):
+        assert int(both[key]) == sum(int(s.get(key, 0)) for s in each), key
+    assert float(both["hours"]) == sum(float(s.get("hours", 0)) for s in each)
+    assert int(both["findings"]) == int(double["found"]) == sum(int(s.get("found", 0))
+                                                               for s in each)
+    assert int(double["handed_over"]) == sum(int(s.get("handed_over", 0)) for s in each)
+    pending = [re.search(r"另有(\d+)份", s["pending"]) for s in each if "pending" in s]
+    assert re.search(r"另有(\d+)份", both["pending"]).group(1) == str(
+        sum(int(m.group(1)) for m in pending))
+
+
+# --- the whole unit ----------------------------------------------------------------------------
+
+def test_the_unit_reads_the_same_in_its_summary_and_on_the_coverage_page(client, login,
+                                                                          october):
+    login(october.admin)
+    summary = the_same_in_every_format(client, f"unit={october.unit.id}&month={MONTH}")
+    coverage = figures_of(page(client, f"/progress/coverage?unit={october.unit.id}&{PERIOD}"))
+    assert (coverage["on_roll"], coverage["took_part"], coverage["rate"]) == (
+        summary["on_roll"], summary["took_part"], summary["rate"])
+    assert coverage["person_times"] == summary["person_times"]
+    assert coverage["hours"] == summary["hours"]
+    # The unit's 月报 tables say what its text says.
+    docx = Document(io.BytesIO(client.get(
+        f"/reports/monthly.docx?unit={october.unit.id}&month={MONTH}").data))
+    cells = {compact(cell.text) for table in docx.tables for row in table.rows
+             for cell in row.cells}
+    for key in ("fund_spent", "fund_ytd", "fund_budget", "fund_used", "rate", "hours"):
+        assert summary[key] in cells, key
+    # The liaison's part of the unit (both communities) is the unit's own figures here.
+    login(october.liaison)
+    part = the_same_in_every_format(client, f"unit={october.unit.id}&month={MONTH}")
+    assert part == summary
+
+
+def test_the_reader_finds_every_figure_it_compares(client, login, october):
+    """(The comparisons above read something: the unit's 月报 says every figure.)"""
+    login(october.admin)
+    summary = the_same_in_every_format(client, f"unit={october.unit.id}&month={MONTH}")
+    assert set(summary) == set(SAYS)
+    assert (summary["found"], summary["fund_used"], summary["on_roll"]) == ("17", "84.0%", "15")

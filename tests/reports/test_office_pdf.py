@@ -1,0 +1,177 @@
+"""The .docx and .xlsx of a month, opened by real office software: LibreOffice
+(headless) prints each to PDF and poppler's pdftotext reads the PDF back, as a
+reader would see it on paper.
+
+Checked: every official figure of the month is there, in the same digits as the
+page; the 落款 (unit, date) is right-aligned at the end of the report, on the last
+page before the tables (附表, which follow it on their own pages, as attachments do
+in an official document); the page count is reasonable and the footer says
+"第 X 页 共 Y 页"; a spreadsheet's tables print one page wide; and the Chinese text
+is set in an installed CJK font, not in boxes.
+
+Needs Debian's libreoffice-writer-nogui, libreoffice-calc-nogui and poppler-utils
+(`.ci/run` installs them). Each conversion uses its own LibreOffice profile, so
+parallel runs do not collide. Selected with ``-m office``; ``make test`` runs them.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tracker.extensions import db
+from tracker.models import SummaryScope
+from tracker.reports.docx_export import render_docx
+from tracker.reports.summary import build_summary
+from tracker.reports.xlsx_export import render_xlsx
+from tracker.services.summary_notes import save_notes
+
+pytestmark = pytest.mark.office
+
+SIGNED = date(2022, 11, 3)
+PROBLEMS = "部分党员干部工作日参与时间不足。"
+PLANS = "结合“双创”迎检安排周末分组清理。"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is missing: install libreoffice-writer-nogui, "
+                    "libreoffice-calc-nogui and poppler-utils (.ci/run does)")
+    return path
+
+
+@dataclass
+class Pdf:
+    pages: list[str]  # pdftotext -layout, one string per page
+    fonts: str  # pdffonts' listing
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.pages)
+
+    def page_of(self, needle: str) -> int:
+        """Index of the first page holding ``needle`` (spaces of the layout ignored)."""
+        for index, page in enumerate(self.pages):
+            if needle in re.sub(r"[ \u3000]+", "", page):
+                return index
+        raise AssertionError(f"{needle!r} is not in the PDF")
+
+
+def to_pdf(data: bytes, suffix: str, tmp_path: Path) -> Pdf:
+    soffice, pdftotext, pdffonts = _tool("soffice"), _tool("pdftotext"), _tool("pdffonts")
+    source = tmp_path / f"report{suffix}"
+    source.write_bytes(data)
+    profile = tmp_path / "lo-profile"  # a private profile: parallel runs never share one
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=300)
+    pdf = tmp_path / "report.pdf"
+    assert pdf.exists(), f"LibreOffice wrote no PDF for {suffix}"
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    fonts = subprocess.run([pdffonts, str(pdf)], check=True, capture_output=True,
+                           text=True).stdout
+    pages = text.split("\f")
+    if pages and not pages[-1].strip():
+        pages.pop()
+    return Pdf(pages, fonts)
+
+
+def compact(text: str) -> str:
+    """The text without the layout's spaces, line breaks and page footers (a
+    sentence may wrap, even across a page)."""
+    return re.sub(r"第\d+页共\d+页", "", re.sub(r"[\s\u3000]+", "", text))
+
+
+def cjk_families() -> set[str]:
+    listed = subprocess.run([_tool("fc-list"), ":lang=zh", "family"], capture_output=True,
+                            text=True).stdout
+    return {name.replace(" ", "").lower() for line in listed.splitlines()
+            for name in line.split(",") if name.strip()}
+
+
+def assert_chinese_in_an_installed_font(pdf: Pdf) -> None:
+    assert CJK.search(pdf.text), "no Chinese text in the PDF"
+    embedded = pdf.fonts.replace(" ", "").lower()
+    families = cjk_families()
+    assert families, "no CJK font installed (fonts-wqy-microhei)"
+    assert any(family in embedded for family in families), pdf.fonts
+
+
+@pytest.fixture
+def summary(october):
+    scope = SummaryScope(unit_id=october.unit.id)
+    save_notes(october.liaison, scope, 2022, 10, PROBLEMS, PLANS)
+    db.session.commit()
+    return build_summary(2022, 10, unit=october.unit, today=SIGNED)
+
+
+def official_figures(summary) -> list[str]:
+    """The month's figures as every format writes them (tracker.formatting)."""
+    funds, cov = summary.funds, summary.coverage
+    return [
+        "开展共建活动14次", "参与党员干部48人次（13人）", "累计志愿服务126.5小时",
+        "培训社区居民71人次", "结对帮扶困难群众5户", "疫情防控值守3次（9人次，36.0小时）",
+        "清除牛皮癣132处", "摸排统计下水道、人行道及其他破损道路问题17处",
+        "已移交相关部门11处", "已整改3处",
+        f"在册党员干部{cov.on_roll}人", f"本月参与{cov.took_part}人", f"参与率{cov.rate_text}",
+        "本月使用共建活动经费2,800.00元", "年度累计8,400.00元", "（10,000.00元）的84.0%",
+        "另有1份完成情况待审核（参与2人次，服务时长4.0小时），未计入以上数据。",
+        PROBLEMS, PLANS,
+    ] + [f"{funds.used}"]
+
+
+def test_the_word_document_as_printed(summary, tmp_path):
+    pdf = to_pdf(render_docx(summary), ".docx", tmp_path)
+    text = compact(pdf.text)
+    assert compact(summary.title) in text
+    for figure in official_figures(summary):
+        assert compact(figure) in text, figure
+    # The 落款 ends the report: right-aligned, on the last page before the 附表.
+    signer_page, date_page = pdf.page_of("县商务局\n"), pdf.page_of("2022年11月3日")
+    first_table = pdf.page_of("附表1")
+    assert signer_page == date_page == first_table - 1
+    lines = pdf.pages[date_page].splitlines()
+    signed = next(line for line in lines if "2022年11月3日" in compact(line))
+    body = next(line for line in lines if line.strip().startswith(("五、", "六、", "四、")))
+    assert len(signed) - len(signed.lstrip()) > len(body) - len(body.lstrip()) + 20
+    # The tables follow, every 附表 there, each figure of the category table too.
+    for number, title in enumerate(("本月活动台账", "分类统计", "责任区进展", "参与情况",
+                                    "未参与名单", "共建活动经费"), 1):
+        assert pdf.page_of(f"附表{number}{title}") >= first_table, title
+    assert "111人次、5户、9人" in text and "2,800.00" in text and "1,600.00" in text
+    # A few pages, each numbered "第 X 页 共 Y 页".
+    assert 3 <= len(pdf.pages) <= 12, len(pdf.pages)
+    for number, page in enumerate(pdf.pages, 1):
+        assert f"第{number}页共{len(pdf.pages)}页" in re.sub(r"\s+", "", page), number
+    assert_chinese_in_an_installed_font(pdf)
+
+
+def test_the_workbook_as_printed(summary, tmp_path):
+    pdf = to_pdf(render_xlsx(summary), ".xlsx", tmp_path)
+    text = compact(pdf.text)
+    for figure in official_figures(summary):
+        assert compact(figure) in text, figure
+    # The summary sheet ends with the 落款, right-aligned.
+    signed = next(line for line in pdf.text.splitlines() if "2022年11月3日" in compact(line))
+    assert len(signed) - len(signed.lstrip()) > 40
+    # Each table sheet: its title and unit/period rows, and one page wide — the
+    # last column is on every page its first column is.
+    for page in pdf.pages:
+        flat = compact(page)
+        if "序号" in flat and "参与人员" in flat:  # a ledger page
+            assert "审核人" in flat
+            assert "单位：县商务局" in flat and "统计时间：2022年10月1日至10月31日" in flat
+    assert "本月活动台账（志愿服务）" in text
+    # Money with two decimals and separators, hours with one, rates with one.
+    assert "2,800.00" in text and "10,000.00" in text and "84.0%" in text
+    assert "36.0" in text or "12.0" in text
+    assert 3 <= len(pdf.pages) <= 20, len(pdf.pages)
+    assert_chinese_in_an_installed_font(pdf)

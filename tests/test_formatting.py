@@ -1,0 +1,52 @@
+"""Numbers read the same everywhere (tracker/formatting.py), and names sort the way
+people count (tracker/natural.py)."""
+from __future__ import annotations
+
+import pytest
+
+from tracker.formatting import amount, hours, pending_sentence, per_unit, percent, yuan
+from tracker.natural import chinese_number, sort_key
+from tracker.rollups.figures import Pending
+
+
+@pytest.mark.parametrize("minutes, text", [(0, "0.0"), (30, "0.5"), (90, "1.5"), (2160, "36.0"),
+                                           (7590, "126.5"), (20, "0.3"), (None, "")])
+def test_hours_always_one_decimal(minutes, text):
+    assert hours(minutes) == text
+
+
+@pytest.mark.parametrize("part, whole, text", [(265, 1000, "26.5%"), (2, 3, "66.7%"),
+                                               (13, 15, "86.7%"), (1, 1, "100.0%"),
+                                               (11, 10, "110.0%"), (5, 0, "—")])
+def test_rates_one_decimal_half_up(part, whole, text):
+    assert percent(part, whole) == text
+
+
+def test_money_and_counts():
+    assert yuan(1_000_000) == "10,000.00" and yuan(652_100) == "6,521.00"
+    assert amount(58, "人次") == "58人次" and amount(3, None) == "3"
+    assert per_unit([(132, "处"), (0, "个"), (5, "户")]) == "132处、5户"
+
+
+def test_the_pending_sentence():
+    assert pending_sentence(Pending()) == ""
+    pending = Pending(reports=2, person_times=8, minutes=720,
+                      results=(("牛皮癣清除", 20, "处"),), beneficiaries=((22, "人次"),))
+    assert pending_sentence(pending) == (
+        "另有2份完成情况待审核（参与8人次，服务时长12.0小时，牛皮癣清除20处，受益22人次），"
+        "未计入以上数据。")
+    assert pending_sentence(Pending(reports=1)) == "另有1份完成情况待审核，未计入以上数据。"
+
+
+@pytest.mark.parametrize("text, value", [("一", 1), ("十", 10), ("十一", 11), ("二十", 20),
+                                         ("二十三", 23), ("一百零五", 105), ("两千", 2000),
+                                         ("一二", 12)])
+def test_chinese_numbers(text, value):
+    assert chinese_number(text) == value
+
+
+def test_names_sort_naturally():
+    names = ["十区", "二区", "一区", "三区", "十一区", "10号楼", "2号楼", "１号楼", "二十区"]
+    assert sorted(names, key=sort_key) == ["一区", "１号楼", "二区", "2号楼", "三区", "十区",
+                                           "10号楼", "十一区", "二十区"]
+    assert sorted(["解放路社区", "建设路社区"], key=sort_key) == ["建设路社区", "解放路社区"]

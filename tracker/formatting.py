@@ -1,0 +1,101 @@
+"""How numbers are written, the same on every page and in every export.
+
+One helper per kind of number, used by the Jinja filters (``templating``), the
+monthly summary's text and tables (``reports``) and the spreadsheets' number
+formats, so a figure never reads "10000 元" in one place and "10,000.00 元" in
+another:
+
+- money: two decimals with thousands separators (10,000.00), from integer fen;
+- hours: one decimal (126.5, 36.0), from integer minutes;
+- rates: one decimal with % (26.5%), exact half-up;
+- counts: the integer with its unit, no space (58人次, 3场); figures of different
+  units are never added, they are listed one per unit (132处、9个).
+
+It also writes the one sentence every view and the 月报 use for work still waiting
+for review ("另有N份完成情况待审核（…），未计入以上数据。").
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from .money import format_yuan
+
+HOURS_FORMAT = "0.0"  # the spreadsheet's number format for hours
+YUAN_FORMAT = "#,##0.00"  # and for money
+RATE_FORMAT = "0.0%"
+
+
+def yuan(fen) -> str:
+    """Integer fen → '3,200.50'."""
+    return format_yuan(fen)
+
+
+def hours_value(minutes) -> Decimal:
+    """Minutes → hours rounded to one decimal (what every format shows)."""
+    return (Decimal(int(minutes)) / 60).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def hours(minutes) -> str:
+    """Minutes → '2.5' hours, always one decimal ('36.0'); '' for None."""
+    if minutes is None:
+        return ""
+    return f"{hours_value(minutes)}"
+
+
+def rate_value(part, whole) -> Decimal | None:
+    """part/whole to three decimals (0.265 → 26.5%); None when whole is 0."""
+    if not whole:
+        return None
+    return (Decimal(int(part)) / Decimal(int(whole))).quantize(Decimal("0.001"), ROUND_HALF_UP)
+
+
+def percent(part, whole) -> str:
+    """part/whole → '86.7%' (one decimal, half up, exact); '—' when whole is 0."""
+    value = rate_value(part, whole)
+    return "—" if value is None else f"{(value * 100).quantize(Decimal('0.1'))}%"
+
+
+def amount(value, unit: str | None) -> str:
+    """A count with its unit: '58人次', '3场' (a unit-less count is the bare number)."""
+    return f"{value}{unit or ''}"
+
+
+def per_unit(amounts: Iterable) -> str:
+    """Figures of different units side by side, never added: '132处、9个' ('' if none).
+    ``amounts`` are (value, unit) pairs, already summed per unit."""
+    return "、".join(amount(value, unit) for value, unit in amounts if value)
+
+
+BENEFICIARY_LABELS = {"人次": _l("受益人次"), "户": _l("受益户数"), "人": _l("受益人数")}
+
+
+def beneficiary_label(unit: str | None):
+    """What a category's beneficiary figure is called: 受益人次, 受益户数, 受益人数 …"""
+    return BENEFICIARY_LABELS.get(unit) or _l("受益（%(unit)s）", unit=unit or "")
+
+
+def pending_sentence(pending) -> str:
+    """'另有2份完成情况待审核（参与8人次，服务时长12.0小时，清除牛皮癣20处），未计入以上数据。'
+
+    ``pending`` is a ``rollups.figures.Pending``: how many reports wait for review and
+    what they would add to the figures above. '' when nothing waits."""
+    if not pending.reports:
+        return ""
+    adds = []
+    if pending.person_times:
+        adds.append(_("参与%(n)s人次", n=pending.person_times))
+    if pending.minutes:
+        adds.append(_("服务时长%(h)s小时", h=hours(pending.minutes)))
+    for name, value, unit in pending.results:
+        if value:
+            adds.append(_("%(what)s%(n)s", what=name, n=amount(value, unit)))
+    for value, unit in pending.beneficiaries:
+        if value:
+            adds.append(_("受益%(n)s", n=amount(value, unit)))
+    detail = _("（%(adds)s）", adds="，".join(adds)) if adds else ""
+    return _("另有%(n)s份完成情况待审核%(detail)s，未计入以上数据。",
+             n=pending.reports, detail=detail)

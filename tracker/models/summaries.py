@@ -1,0 +1,62 @@
+"""What people write into a monthly summary (月报): 存在问题 and 下步打算, and
+whether the month's summary is final (已定稿).
+
+A summary is about a unit, a community, or a unit in one community
+(``SummaryScope``); its words are kept per unit-or-community and month, under the
+summary's ``key``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime
+
+
+@dataclass(frozen=True)
+class SummaryScope:
+    """Which summary: a unit's, a community's, or a unit's in one community. A
+    liaison's part of their unit (``community_ids``) narrows the figures, not the
+    document: its words are the unit's."""
+
+    unit_id: int | None = None
+    community_id: int | None = None
+    community_ids: tuple[int, ...] | None = None  # a liaison's part of the unit
+
+    @property
+    def key(self) -> str:
+        parts = []
+        if self.unit_id is not None:
+            parts.append(f"unit:{self.unit_id}")
+        if self.community_id is not None:
+            parts.append(f"community:{self.community_id}")
+        return "/".join(parts)
+
+
+class SummaryNote(db.Model):
+    __table_args__ = (UniqueConstraint("scope_key", "year", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope_key: Mapped[str] = mapped_column(String(255))  # SummaryScope.key
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    problems: Mapped[str | None] = mapped_column(Text)  # 存在问题
+    plans: Mapped[str | None] = mapped_column(Text)  # 下步打算
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # 已定稿
+    finalized_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+
+    updated_by: Mapped["Member | None"] = relationship(foreign_keys=[updated_by_id])  # noqa: F821
+    finalized_by: Mapped["Member | None"] = relationship(  # noqa: F821
+        foreign_keys=[finalized_by_id])
+
+    @property
+    def final(self) -> bool:
+        return self.finalized_at is not None
