@@ -73,6 +73,8 @@ def app(tmp_path, _pg_schema, app_config):
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        # The factories' cheap hash (tests/factories.py): no rehash at every test login.
+        "PASSWORD_HASH_METHOD": f.PASSWORD_HASH_METHOD,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "SERVER_NAME": "localhost",
     }

@@ -25,7 +25,8 @@ PASSWORD = "Gongjian-2026"
 # Hashed once, with cheap scrypt parameters (n=2**10 instead of 2**15): every test
 # login verifies this hash, and the default cost (~0.3 s each) would make the
 # permission matrix take minutes. Production hashes keep the default factor.
-_PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
+PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method=PASSWORD_HASH_METHOD)
 _seq = itertools.count(1)
 
 

@@ -3,13 +3,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
+from ..services import ServiceError
+from ..services.passwords import check_policy
+
 PHONE = Regexp(r"^1\d{10}$", message=_l("请输入11位手机号。"))
-COMMON_PASSWORDS = {
-    "12345678", "123456789", "1234567890", "87654321", "11111111", "00000000",
-    "88888888", "66666666", "password", "password1", "qwertyui", "qwerty123",
-    "abcd1234", "a1234567", "aa123456", "1qaz2wsx", "iloveyou", "woaini1314",
-    "demo1234", "abc12345", "admin123", "12341234", "11223344", "asdfghjk",
-}
 
 
 class LoginForm(FlaskForm):
@@ -21,9 +18,11 @@ class LoginForm(FlaskForm):
 
 
 def strong_password(_form, field):
-    value = field.data or ""
-    if value.lower() in COMMON_PASSWORDS or len(set(value)) < 4:
-        raise ValidationError(_l("密码太常见或太简单，请换一个。"))
+    """The policy of ``services/passwords.py`` (the service checks the phone number too)."""
+    try:
+        check_policy(field.data or "", None)
+    except ServiceError as error:
+        raise ValidationError(error.message) from None
 
 
 def new_password_field():

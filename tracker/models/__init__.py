@@ -7,6 +7,7 @@ from .onsite import Photo
 from .people import Member, Role, Unit, liaison_community
 from .places import Community, Zone
 from .residents import Resident, ResidentCategory, mask_phone, resident_member, task_resident
+from .security import LoginSession, ThrottleHit
 from .work import (
     HOLDING,
     Assignment,
@@ -33,6 +34,7 @@ __all__ = [
     "CountedTask",
     "FundBudget",
     "FundEntry",
+    "LoginSession",
     "Member",
     "ReportStatus",
     "ResourceItem",
@@ -41,6 +43,7 @@ __all__ = [
     "Task",
     "TaskReport",
     "TaskStatus",
+    "ThrottleHit",
     "Unit",
     "Zone",
     "liaison_community",

@@ -1,13 +1,24 @@
 """Writing the audit trail."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..extensions import db
 from ..models import AuditEvent
 
 
+@dataclass(frozen=True)
+class Target:
+    """What an event is about when there may be no row for it (a failed login for a
+    phone nobody has: ``Target("member", None)``)."""
+
+    __tablename__: str
+    id: int | None
+
+
 def record(actor, action: str, entity, **detail) -> AuditEvent:
     """Add an AuditEvent for ``action`` on ``entity`` (flushed with the change)."""
-    if entity.id is None:
+    if entity.id is None and not isinstance(entity, Target):
         db.session.flush()
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),

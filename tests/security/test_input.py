@@ -1,0 +1,224 @@
+"""Input the app must not trust: ``next=`` (only plain local paths; CR/LF never turns
+saved work into an error), ids past the database's INTEGER on every route (404), CSRF
+on every POST, GET never on a POST-only URL, the password policy and hashing, and
+uploaded member lists that try to exhaust memory or read files (zip bomb, XXE, rows).
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import select
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+from tests import factories as f
+from tests.security.support import csrf_token, dummy_url, login_response, post_only_rules, writes
+from tracker.extensions import db
+from tracker.models import Assignment, AssignmentStatus, AuditEvent
+
+OVER_INT = ("2147483648", "99999999999999999999")
+
+
+# ---------------------------------------------------------------- next= (case 4)
+
+@pytest.mark.parametrize("target", [
+    "//evil.com", "//evil.com/tasks/", "http://evil.com", "https://evil.com/x", "/\\evil.com",
+    "\\\\evil.com", "javascript:alert(1)", "JavaScript:alert(1)", "http:/evil.com",
+    "/%5Cevil.com", " //evil.com", "evil.com",
+])
+def test_next_never_leaves_the_app(client, world, target):
+    response = login_response(client, world.member, next_url=target)
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    parts = urlsplit(location)
+    assert parts.netloc in ("", "localhost"), location
+    assert parts.scheme in ("", "http"), location
+    assert not location.startswith("//") and "evil" not in parts.netloc, location
+    assert "\\" not in location and not location.lower().startswith("javascript"), location
+
+
+def test_next_inside_the_app_is_followed(client, world):
+    response = login_response(client, world.member, next_url="/tasks/mine")
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path == "/tasks/mine"
+
+
+# As the server decodes them (the test client percent-encodes them on the way).
+INJECTED = ["/tasks/\r\nSet-Cookie: injected=1", "/tasks/\nSet-Cookie: injected=1",
+            "/tasks/\nLocation: //evil.com", "/tasks/\t/evil", "/tasks/ x", "/tasks/\x00"]
+
+
+@pytest.mark.parametrize("target", INJECTED)
+def test_next_with_control_characters_is_not_followed_at_login(client, world, target):
+    response = client.post("/auth/login", query_string={"next": target},
+                           data={"phone": world.member.phone, "password": f.PASSWORD})
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path == "/"
+    assert not any("injected" in header for header in response.headers.getlist("Set-Cookie"))
+
+
+@pytest.mark.parametrize("target", INJECTED[:2])
+def test_a_claim_with_a_bad_next_is_saved_and_says_so(client, world, login, target):
+    login(world.member)
+    response = client.post(f"/tasks/{world.task.id}/claim", query_string={"next": target})
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path == f"/tasks/{world.task.id}"
+    assert not any("injected" in header for header in response.headers.getlist("Set-Cookie"))
+    row = db.session.scalar(select(Assignment).where(Assignment.task_id == world.task.id,
+                                                     Assignment.member_id == world.member.id))
+    assert row is not None and row.status == AssignmentStatus.claimed
+    assert "认领成功" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", INJECTED[:2])
+def test_a_withdrawal_with_a_bad_next_is_saved_and_says_so(client, world, login, target):
+    login(world.member)
+    client.post(f"/tasks/{world.task.id}/claim")
+    response = client.post(f"/tasks/{world.task.id}/withdraw", query_string={"next": target})
+    assert response.status_code == 302
+    db.session.expire_all()
+    row = db.session.scalar(select(Assignment).where(Assignment.task_id == world.task.id,
+                                                     Assignment.member_id == world.member.id))
+    assert row.status == AssignmentStatus.withdrawn
+    assert "已取消认领" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_an_admin_toggle_with_a_bad_next_is_saved(client, world, login):
+    login(world.admin)
+    response = client.post(f"/admin/units/{world.unit.id}/active",
+                           query_string={"next": INJECTED[0]}, data={"active": "0"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert world.unit.active is False
+
+
+# ---------------------------------------------------------------- ids past the INTEGER (case 5)
+
+def _int_rules(app):
+    from werkzeug.routing import IntegerConverter
+
+    rules = []
+    for rule in app.url_map.iter_rules():
+        ints = [name for name, conv in rule._converters.items()
+                if isinstance(conv, IntegerConverter)]
+        for name in ints:
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                rules.append((rule, name, method))
+    return rules
+
+
+def test_every_route_with_an_id_is_covered(app):
+    """Derived from the URL map: a new route with an <int:…> joins automatically."""
+    endpoints = {rule.endpoint for rule, _name, _method in _int_rules(app)}
+    assert {"residents.detail", "manage.report", "funds.ledger", "onsite.qr",
+            "progress.finding", "tasks.claim"} <= endpoints
+
+
+@pytest.mark.parametrize("value", OVER_INT)
+def test_an_id_past_the_database_integer_is_not_found_on_every_route(app, client, world, login,
+                                                                      value):
+    login(world.admin)
+    wrong = []
+    for rule, name, method in _int_rules(app):
+        url = _url_with(app, rule, name, value)
+        with writes() as written:
+            response = client.open(url, method=method, data={})
+        if response.status_code != 404 or written:
+            wrong.append(f"{method} {url}: {response.status_code} {written}")
+    assert not wrong, "\n".join(wrong)
+
+
+def _url_with(app, rule, name: str, value: str) -> str:
+    """The rule's URL with 1 for every int, "x" for other arguments, ``value`` for ``name``."""
+    marker = 1234567
+    url = dummy_url(app, rule, **{name: marker})
+    return url.replace(str(marker), value, 1)
+
+
+def test_an_id_at_the_limit_is_still_an_id(client, world, login):
+    login(world.admin)
+    assert client.get("/residents/2147483647").status_code == 404  # looked up, not found
+
+
+# ---------------------------------------------------------------- CSRF and methods
+
+class TestCsrf:
+    @pytest.fixture
+    def app_config(self):
+        return {"WTF_CSRF_ENABLED": True}
+
+    def test_login_without_token_is_refused_in_chinese(self, client, world):
+        response = client.post("/auth/login",
+                               data={"phone": world.member.phone, "password": f.PASSWORD})
+        assert response.status_code == 400
+        assert "页面已过期" in response.get_data(as_text=True)
+        assert client.get("/tasks/mine").status_code == 302  # not logged in
+
+    def test_login_with_token_works(self, client, world):
+        token = csrf_token(client)
+        response = client.post("/auth/login", data={"phone": world.member.phone,
+                                                    "password": f.PASSWORD, "csrf_token": token})
+        assert response.status_code == 302
+
+    def test_every_post_route_needs_the_token(self, app, client, world):
+        token = csrf_token(client)
+        client.post("/auth/login", data={"phone": world.admin.phone, "password": f.PASSWORD,
+                                         "csrf_token": token})
+        assert client.get("/admin/").status_code == 200
+        rules = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods]
+        assert rules
+        refused = []
+        for rule in rules:
+            url = dummy_url(app, rule)
+            response = client.post(url, data={})
+            if response.status_code != 400:
+                refused.append(f"POST {url} ({rule.endpoint}) without token → {response.status_code}")
+        assert not refused, "\n".join(refused)
+
+    def test_claim_without_token_changes_nothing(self, client, world):
+        token = csrf_token(client)
+        client.post("/auth/login", data={"phone": world.member.phone, "password": f.PASSWORD,
+                                         "csrf_token": token})
+        response = client.post(f"/tasks/{world.task.id}/claim")
+        assert response.status_code == 400
+        assert db.session.scalar(select(Assignment).where(
+            Assignment.task_id == world.task.id, Assignment.member_id == world.member.id)) is None
+
+
+def test_get_on_post_only_urls_is_405(app, client, world, login):
+    login(world.admin)
+    adapter = app.url_map.bind("localhost")
+    checked = []
+    for rule in post_only_rules(app):
+        url = dummy_url(app, rule)
+        try:
+            adapter.match(url, method="GET")
+        except MethodNotAllowed:
+            pass
+        except NotFound:  # pragma: no cover — the dummy URL must route somewhere
+            pytest.fail(f"{url} does not route")
+        else:
+            continue  # the same path also has a GET page (e.g. a landing page)
+        with writes() as written:
+            response = client.get(url)
+        assert response.status_code == 405, f"GET {url}: {response.status_code}"
+        assert "操作方式不正确" in response.get_data(as_text=True)
+        assert not written, f"GET {url} wrote: {written}"
+        checked.append(url)
+    assert "/auth/logout" in checked
+    assert any(url.endswith("/claim") for url in checked)
+
+
+# ---------------------------------------------------------------- passwords
+
+def test_passwords_are_hashed_with_scrypt(app, world, client, login):
+    world.member.set_password("Ein-neues-Passwort-42")
+    assert world.member.password_hash.startswith("scrypt:")
+    db.session.commit()
+    login(world.other_member)
+    response = client.post("/auth/password", data={
+        "current": f.PASSWORD, "new_password": "Gongjian-Neu-2027", "confirm": "Gongjian-Neu-2027"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert world.other_member.password_hash.startswith("scrypt:")
+    assert "Gongjian-Neu-2027" not in world.other_member.password_hash
