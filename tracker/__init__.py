@@ -51,6 +51,19 @@ def register_extensions(app: Flask) -> None:
     from .auth.loader import load_member
 
     login_manager.user_loader(load_member)
+    _lazy_current_user_in_templates(app)
+
+
+def _lazy_current_user_in_templates(app: Flask) -> None:
+    """Flask-Login hands templates the loaded user, so rendering any page — an error page
+    too — would read the session from the database. Hand them the lazy proxy instead:
+    the member is loaded only by a template that asks (the error page never does)."""
+    from flask_login import current_user
+    from flask_login.utils import _user_context_processor
+
+    processors = app.template_context_processors[None]
+    processors[:] = [p for p in processors if p is not _user_context_processor]
+    app.context_processor(lambda: {"current_user": current_user})
 
 
 def register_url_converters(app: Flask) -> None:
