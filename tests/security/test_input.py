@@ -222,3 +222,120 @@ def test_passwords_are_hashed_with_scrypt(app, world, client, login):
     db.session.expire_all()
     assert world.other_member.password_hash.startswith("scrypt:")
     assert "Gongjian-Neu-2027" not in world.other_member.password_hash
+
+
+# ---------------------------------------------------------------- member lists that attack
+
+def _xlsx_with(replace: dict[str, bytes], rows=()) -> bytes:
+    """A real member-list workbook with some of its zip entries replaced."""
+    import io
+    import zipfile
+
+    from tests.imports.helpers import xlsx_bytes
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(rows or [("张三", "13700000001", "县商务局")])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            target.writestr(entry.filename, replace.get(entry.filename, source.read(entry)))
+        for name, content in replace.items():
+            if name not in source.namelist():
+                target.writestr(name, content)
+    return out.getvalue()
+
+
+def _upload(client, data: bytes, name: str):
+    import io
+
+    return client.post("/imports/members", data={"file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def _read_bounded(data: bytes, name: str):
+    """read_table's refusal and the most memory it took."""
+    import tracemalloc
+
+    from tracker.services import ServiceError
+    from tracker.services.member_import import read_table
+
+    tracemalloc.start()
+    try:
+        read_table(name, data)
+        refusal = None
+    except ServiceError as error:
+        refusal = str(error.message)
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return refusal, peak
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+XXE = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+       b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+       b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+       b'<row r="1"><c r="A1" t="inlineStr"><is><t>&xxe;</t></is></c></row>'
+       b'</sheetData></worksheet>')
+
+
+def test_a_zip_bomb_is_refused_in_chinese_within_bounded_memory(client, world, login):
+    # 200 MB of one byte, deflated to a few hundred KB: far past any member list.
+    bomb = _xlsx_with({SHEET: b'<?xml version="1.0"?><worksheet>' + b" " * (200 * 1024 * 1024)
+                       + b"</worksheet>"})
+    assert len(bomb) < 1024 * 1024
+    refusal, peak = _read_bounded(bomb, "名单.xlsx")
+    assert refusal and "解压后超过" in refusal
+    assert peak < 20 * 1024 * 1024, peak  # never unpacked
+    login(world.admin)
+    response = _upload(client, bomb, "名单.xlsx")
+    assert response.status_code == 200 and "解压后超过" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("entry", [SHEET, "xl/sharedStrings.xml"])
+def test_an_xlsx_with_an_external_entity_is_refused(client, world, login, entry):
+    evil = _xlsx_with({entry: XXE})
+    refusal, _peak = _read_bounded(evil, "名单.xlsx")
+    assert refusal and "实体声明" in refusal
+    login(world.admin)
+    page = _upload(client, evil, "名单.xlsx").get_data(as_text=True)
+    assert "实体声明" in page and "root:" not in page
+
+
+def test_entities_are_refused_by_the_parser_too():
+    """Defence in depth: openpyxl parses with defusedxml."""
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML is True
+
+
+def _sheet_xml(rows, dimension: bool) -> bytes:
+    """A worksheet of inline strings, written directly (openpyxl takes a minute for this)."""
+    from xml.sax.saxutils import escape
+
+    lines = []
+    for r, row in enumerate(rows, start=1):
+        cells = "".join(f'<c r="{chr(65 + c)}{r}" t="inlineStr"><is><t>{escape(str(v))}</t></is></c>'
+                        for c, v in enumerate(row))
+        lines.append(f'<row r="{r}">{cells}</row>')
+    size = f'<dimension ref="A1:F{len(rows)}"/>' if dimension else ""
+    return ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+            f'openxmlformats.org/spreadsheetml/2006/main">{size}<sheetData>{"".join(lines)}'
+            "</sheetData></worksheet>").encode("utf-8")
+
+
+@pytest.mark.parametrize("kind", ["xlsx-sized", "xlsx-unsized", "csv"])
+def test_a_hundred_thousand_rows_are_refused_in_bounded_memory(client, world, login, kind):
+    from tests.imports.helpers import HEADER, csv_bytes, many_rows
+
+    rows = many_rows(100_000)
+    if kind == "csv":
+        data = csv_bytes(rows)
+    else:
+        data = _xlsx_with({SHEET: _sheet_xml([HEADER, *rows], kind == "xlsx-sized")})
+    kind = kind.split("-")[0]
+    refusal, peak = _read_bounded(data, f"名单.{kind}")
+    assert refusal == "一次最多导入20000行，请分批导入。" or refusal is None
+    assert peak < 120 * 1024 * 1024, peak
+    login(world.admin)
+    page = _upload(client, data, f"名单.{kind}").get_data(as_text=True)
+    assert "一次最多导入20000行，请分批导入。" in page
