@@ -19,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.testing:
         require_shared_throttle(int(os.environ.get("WEB_CONCURRENCY") or 1),
                                 app.config["ENV_MODE"], app.config["RATELIMIT_STORAGE_URI"])
+    register_logging(app)
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)
@@ -29,15 +30,23 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+def register_logging(app: Flask) -> None:
+    from .privacy import install
+
+    install(app)
+
+
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (tables known to the metadata)
     from .db_setup import configure_engine
     from .extensions import babel, csrf, db, login_manager, migrate
     from .i18n import select_locale
     from .participation import install as keep_counted_participation
+    from .services.audit import protect as protect_audit_trail
 
     db.init_app(app)
     keep_counted_participation()
+    protect_audit_trail()
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

@@ -80,6 +80,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "PUBLIC_URL": env.get("PUBLIC_URL", ""),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024,
         "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER", str(INSTANCE / "uploads")),
+        # Archived residents' personal data is erased this long after archiving
+        # (flask purge-residents): PIPL Art. 19/47, the minimum time necessary.
+        "RESIDENT_RETENTION_DAYS": int(env.get("RESIDENT_RETENTION_DAYS", "1095")),
         "PAGE_SIZE": 20,
         "STALE_REVIEW_DAYS": 7,
     }

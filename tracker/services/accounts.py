@@ -154,7 +154,15 @@ def change_password(member: Member, current: str, new: str,
         raise ServiceError(_l("当前密码不正确。"), field="current", recorded=True)
     if current == new:
         raise ServiceError(_l("新密码不能与当前密码相同。"), field="new_password")
-    check_policy(new, member.phone)
-    member.set_password(new)
+    set_new_password(member, new, member, keep=session)
     record(member, "change_password", member)
-    end_other_sessions(member, member, "password_changed", keep=session)
+
+
+def set_new_password(member: Member, password: str, actor: Member | None, *,
+                     keep: LoginSession | None = None, reason: str = "password_changed") -> None:
+    """The one way a password is set (change, invitation link, command line): the policy
+    of ``passwords.py``, a hash with the current parameters, and every session of the
+    member but ``keep`` ended."""
+    check_policy(password, member.phone)
+    member.set_password(password)
+    end_other_sessions(member, actor, reason, keep=keep)

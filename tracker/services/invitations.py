@@ -24,10 +24,10 @@ from ..models import Invitation, InvitationPurpose, Member, ResourceItem, Role
 from ..timeutil import utcnow
 from ..tokens import hash_token, new_token
 from . import PermissionDenied, ServiceError
-from .accounts import LoggedIn
+from .accounts import LoggedIn, set_new_password
 from .audit import record
 from .passwords import check_policy
-from .sessions import begin_session, end_other_sessions
+from .sessions import begin_session
 
 LIFETIME = timedelta(days=7)
 MAX_BATCH = 200  # links made in one go (each shown with a QR code)
@@ -128,7 +128,7 @@ def accept_invitation(token: str, password: str, *, device: str = "",
     reason = why_dead(invitation)
     if reason is not None:
         raise ServiceError(reason)
-    check_policy(password, invitation.member.phone)
+    check_policy(password, invitation.member.phone)  # before the link is used up
     # Use it once even if two requests race: only one UPDATE finds it unused.
     result = db.session.execute(
         update(Invitation)
@@ -141,9 +141,8 @@ def accept_invitation(token: str, password: str, *, device: str = "",
         raise ServiceError(_l("该链接已使用过，不能再次使用。忘记密码请向联络员索取新的链接。"))
     db.session.refresh(invitation)
     member = invitation.member
-    member.set_password(password)
+    set_new_password(member, password, member, reason="password_reset")
     record(member, "accept", invitation, purpose=invitation.purpose)
-    end_other_sessions(member, member, "password_reset")
     token = begin_session(member, device=device, remembered=True, address=address)
     return LoggedIn(member, token)
 
