@@ -339,3 +339,64 @@ def test_a_hundred_thousand_rows_are_refused_in_bounded_memory(client, world, lo
     login(world.admin)
     page = _upload(client, data, f"名单.{kind}").get_data(as_text=True)
     assert "一次最多导入20000行，请分批导入。" in page
+
+
+@pytest.mark.parametrize("password,message", [
+    ("Ab3$x", "密码长度须为8到128个字符"),
+    ("x" * 129, "密码长度须为8到128个字符"),
+    ("{phone}", "密码不能包含手机号"),
+    ("a{phone}", "密码不能包含手机号"),
+    ("sunshine", "密码太常见或太简单"),      # from the shipped list
+    ("Password1", "密码太常见或太简单"),     # compared case-insensitively
+    ("woaini1314", "密码太常见或太简单"),
+    ("aaaa1111", "密码太常见或太简单"),      # fewer than 4 different characters
+])
+def test_the_password_policy_when_changing(client, world, login, password, message):
+    login(world.member)
+    password = password.format(phone=world.member.phone)
+    response = client.post("/auth/password", data={"current": f.PASSWORD,
+                                                   "new_password": password, "confirm": password})
+    assert response.status_code == 200 and message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert world.member.check_password(f.PASSWORD)
+
+
+def test_the_password_policy_on_an_invitation_link(client, world):
+    from tracker.services.invitations import issue_links
+
+    link = issue_links(world.admin, [world.member])[0]
+    db.session.commit()
+    phone = world.member.phone
+    response = client.post(f"/invite/{link.token}", data={"new_password": phone, "confirm": phone})
+    assert "密码不能包含手机号" in response.get_data(as_text=True)
+    assert client.get(f"/invite/{link.token}").status_code == 200  # the link still works
+
+
+def test_the_shipped_list_is_a_few_thousand_entries():
+    from tracker.services.passwords import COMMON_FILE, common_passwords
+
+    assert 2000 < len(common_passwords()) < 50000
+    assert "common" in COMMON_FILE.read_text(encoding="utf-8")[:400].lower()  # says its source
+
+
+class TestRehash:
+    @pytest.fixture
+    def app_config(self):
+        return {"PASSWORD_HASH_METHOD": "scrypt:2048:8:1"}  # newer than the factories' hash
+
+    def test_a_login_rehashes_with_the_current_parameters(self, client, world):
+        old = world.member.password_hash
+        assert old.startswith("scrypt:1024:8:1$")
+        assert login_response(client, world.member).status_code == 302
+        db.session.expire_all()
+        assert world.member.password_hash.startswith("scrypt:2048:8:1$")
+        assert world.member.check_password(f.PASSWORD)
+        rehashed = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "rehash_password")).all()
+        assert [e.entity_id for e in rehashed] == [world.member.id]
+
+    def test_a_failed_login_changes_no_hash(self, client, world):
+        old = world.member.password_hash
+        client.post("/auth/login", data={"phone": world.member.phone, "password": "wrong-1234"})
+        db.session.expire_all()
+        assert world.member.password_hash == old
