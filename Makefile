@@ -8,7 +8,8 @@
 #   make test-browser  only the real-browser tests (Playwright + /usr/bin/chromium)
 #   make messages      extract msgids and update the catalogs (tracker/translations)
 #   make translations  compile the catalogs (.po → .mo; the .mo files are committed)
-#   make lint          byte-compile everything (and run ruff if it is installed)
+#   make lint          byte-compile, bandit (security lint), pip-audit (when it can
+#                      reach its data), ruff if installed
 #   make clean         remove the venv, caches and test artifacts
 #
 # Extra pytest arguments: make test-sqlite PYTEST_ARGS="-k claim -x"
@@ -35,7 +36,7 @@ PORT ?= 5000
 .PHONY: help run serve test test-sqlite test-pg test-browser messages translations lint clean
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +92,8 @@ translations: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m compileall -q tracker tests scripts bench wsgi.py
+	$(VENV)/bin/bandit -c bandit.yaml -r tracker -q
+	$(PY) scripts/audit.py
 	@if [ -x $(VENV)/bin/ruff ]; then $(VENV)/bin/ruff check .; else echo "(ruff not installed: byte-compiled only)"; fi
 
 clean:
