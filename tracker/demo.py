@@ -22,6 +22,7 @@ from .models import (
     Category,
     Community,
     FindingKind,
+    LoginSession,
     Member,
     ResidentCategory,
     ResourceItem,
@@ -36,6 +37,7 @@ from .services.claims import assign_member, claim_slot, confirm_participation
 from .services.findings import FindingData, hand_over, mark_fixed, record_finding
 from .services.funds import add_entry, reverse_entry, set_budget
 from .services.residents import ResidentData, create_resident, set_task_residents
+from .services.sessions import begin_session
 from .services.reviews import ReportData, approve_report, return_report, submit_report
 from .services.tasks import TaskData, cancel_task, create_tasks
 from .timeutil import local_today, utcnow
@@ -294,10 +296,22 @@ def _upcoming(world: DemoWorld, today: date, rng: random.Random) -> None:
 
 
 def _seed_extras(world: DemoWorld, today: date, rng: random.Random) -> None:
-    """Funds, findings and residents, through their services too."""
+    """Funds, findings, residents and login devices, through their services too."""
     _funds(world, today, rng)
     _findings(world, today, rng)
     _residents(world, today)
+    _login_devices(world)
+
+
+def _login_devices(world: DemoWorld) -> None:
+    """The first member is also logged in on a phone and an office computer, so 登录设备
+    shows more than the browser one is looking from."""
+    member = world.members[0]
+    for device, days_ago in (("Android · 微信", 1), ("Windows · Chrome", 3)):
+        begin_session(member, device=device, remembered=True, address=None)
+        row = db.session.scalars(select(LoginSession).where(LoginSession.member_id == member.id)
+                                 .order_by(LoginSession.id.desc())).first()
+        row.created_at = row.last_seen_at = utcnow() - timedelta(days=days_ago)
 
 
 def _funds(world: DemoWorld, today: date, rng: random.Random) -> None:

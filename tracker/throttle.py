@@ -25,7 +25,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from sqlalchemy import delete, func, select
@@ -99,12 +99,10 @@ class DatabaseCounts:
 
 
 def _aware(value):
-    # func.min/max bypass the column type on SQLite and come back naive (UTC).
+    # MIN/MAX may come back without the column's type: as text (SQLite) or naive UTC.
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if value is not None and value.tzinfo is None:
-        from datetime import timezone
-
         value = value.replace(tzinfo=timezone.utc)
     return value
 
@@ -187,8 +185,6 @@ class RedisCounts:
 
 
 def _stamp(entries):
-    from datetime import timezone
-
     return datetime.fromtimestamp(entries[0][1], timezone.utc) if entries else None
 
 
@@ -225,13 +221,19 @@ def enabled() -> bool:
     return current_app.config.get("RATELIMIT_ENABLED", True)
 
 
+def _over(key_: str, limit: Rule, now: datetime | None) -> tuple[datetime, Count | None]:
+    """Now, and the count under ``key_`` when it has reached ``limit`` (else None)."""
+    now = now or utcnow()
+    if not enabled():
+        return now, None
+    seen = counts().count(key_, limit.seconds, now)
+    return now, (seen if seen.hits >= limit.amount else None)
+
+
 def wait_for(key_: str, limit: Rule, now: datetime | None = None) -> int:
     """Seconds until one more attempt under ``key_`` is allowed (0: now)."""
-    if not enabled():
-        return 0
-    now = now or utcnow()
-    seen = counts().count(key_, limit.seconds, now)
-    if seen.hits < limit.amount:
+    now, seen = _over(key_, limit, now)
+    if seen is None:
         return 0
     # The window frees a place when its oldest hit leaves it.
     return max(1, int((seen.first + timedelta(seconds=limit.seconds) - now).total_seconds()) + 1)
@@ -251,11 +253,8 @@ def growing_delay(key_: str, limit: Rule, max_seconds: int, now: datetime | None
     """Seconds still to wait under a growing delay: free below ``limit.amount`` hits in
     the window, then 1 s after the latest hit, 2 s, 4 s … up to ``max_seconds`` — never a
     lock longer than that, so nobody can shut an account for long by guessing at it."""
-    if not enabled():
-        return 0
-    now = now or utcnow()
-    seen = counts().count(key_, limit.seconds, now)
-    if seen.hits < limit.amount:
+    now, seen = _over(key_, limit, now)
+    if seen is None:
         return 0
     delay = min(max_seconds, 2 ** min(seen.hits - limit.amount, 16))
     remaining = (seen.last + timedelta(seconds=delay) - now).total_seconds()
