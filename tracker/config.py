@@ -92,6 +92,11 @@ def load_config(overrides: dict | None = None) -> dict:
     config.update(overrides)
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
                       _engine_options(config["SQLALCHEMY_DATABASE_URI"]))
+    storage = (config["RATELIMIT_STORAGE_URI"] or "").strip()
+    if storage not in ("", "database") and not storage.startswith(
+            ("redis://", "rediss://", "unix://", "memory://")):
+        raise ConfigError(f"RATELIMIT_STORAGE_URI must be 'database', 'redis://…' or "
+                          f"'memory://', not {storage!r}")
     if not config.get("SECRET_KEY"):
         raise ConfigError(
             "SECRET_KEY is not set. Set it in the environment "

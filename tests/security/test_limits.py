@@ -268,6 +268,11 @@ def test_the_app_refuses_memory_counters_under_several_workers(monkeypatch, tmp_
     assert create_app().config["RATELIMIT_STORAGE_URI"] == "database"
 
 
+def test_an_unknown_counter_storage_refuses_to_start():
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
+        create_app({"TESTING": True, "RATELIMIT_STORAGE_URI": "memcached://127.0.0.1"})
+
+
 # ---------------------------------------------------------------- Redis, and Redis down
 
 def _free_port() -> int:
