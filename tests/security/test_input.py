@@ -135,6 +135,19 @@ def _url_with(app, rule, name: str, value: str) -> str:
     return url.replace(str(marker), value, 1)
 
 
+@pytest.mark.parametrize("value", OVER_INT)
+def test_a_page_number_past_the_database_integer_is_no_error(app, client, world, login, value):
+    """Every GET page without arguments, derived from the URL map, with ?page=huge."""
+    login(world.admin)
+    wrong = []
+    for rule in app.url_map.iter_rules():
+        if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static":
+            response = client.get(f"{rule.rule}?page={value}")
+            if response.status_code >= 500:
+                wrong.append(f"{rule.rule}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_an_id_at_the_limit_is_still_an_id(client, world, login):
     login(world.admin)
     assert client.get("/residents/2147483647").status_code == 404  # looked up, not found

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from ..auth.devices import describe
 from ..errors import too_many_requests
 from ..extensions import db
+from ..paging import paginate
 from ..models import Member, Unit
 from ..permissions import staff_required
 from ..security import public_url_for
@@ -65,8 +66,8 @@ def _members_query(unit_id, status):
 def manage():
     """Members in reach, those without a password first; tick some, get their links."""
     unit_id, status = _filters()
-    page = db.paginate(_members_query(unit_id, status).options(selectinload(Member.unit)),
-                       per_page=PER_PAGE, error_out=False)
+    page = paginate(_members_query(unit_id, status).options(selectinload(Member.unit)),
+                    None, PER_PAGE)
     form = IssueForm()
     form.members.choices = [(m.id, m.name) for m in page.items]
     if request.method == "POST":

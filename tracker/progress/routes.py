@@ -24,6 +24,7 @@ from werkzeug.routing import BuildError
 
 from ..charts import bar_chart, trend_chart
 from ..extensions import db
+from ..paging import paginate
 from ..models import (
     OPEN_FINDING,
     Community,
@@ -313,12 +314,11 @@ def findings():
             conditions.append(Finding.status.in_(OPEN_FINDING))
         elif form.status.data:
             conditions.append(Finding.status == FindingStatus(form.status.data))
-    page = db.paginate(
+    page = paginate(
         select(Finding).where(*conditions)
         .options(joinedload(Finding.community), joinedload(Finding.zone))
         .order_by(Finding.found_on.desc(), Finding.id.desc()),
-        page=max(request.args.get("page", 1, type=int) or 1, 1),
-        per_page=current_app.config["PAGE_SIZE"], error_out=False,
+        None, current_app.config["PAGE_SIZE"],
     )
     return render_template("progress/findings.html", form=form, page=page)
 

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..paging import paginate
 from ..models import Community, Member, Resident, ResidentCategory, Task
 from ..permissions import managed_community_ids, manages_community
 from ..services import PermissionDenied, unit_of_work
@@ -103,9 +104,8 @@ def index():
     archived = request.args.get("archived") == "1"
     query = visible_residents_query(current_user, community_id=community_id,
                                     category=category, archived=archived)
-    page = db.paginate(query.options(selectinload(Resident.paired_members),
-                                     selectinload(Resident.community)),
-                       per_page=50, error_out=False)
+    page = paginate(query.options(selectinload(Resident.paired_members),
+                                  selectinload(Resident.community)), None, 50)
     return render_template(
         "residents/index.html", page=page, communities=communities,
         community_id=community_id, category=category, archived=archived,

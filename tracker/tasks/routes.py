@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..models import HOLDING, Assignment, AssignmentStatus, Task, TaskStatus
+from ..paging import page_number
 from ..permissions import manages_task, may_report
 from ..rollups.coverage import member_totals
 from ..security import safe_next
@@ -36,13 +37,6 @@ bp = Blueprint("tasks", __name__)
 
 WITHDRAWABLE = (AssignmentStatus.claimed, AssignmentStatus.assigned)
 TABS = ("upcoming", "confirm", "returned", "history", "lead")
-# Page numbers beyond what the database's INTEGER holds are capped, not a 500 (ids in
-# URLs are bounded app-wide: security.DatabaseInt).
-MAX_PAGE = 100_000
-
-
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
 
 
 def _per_page() -> int:
@@ -85,7 +79,7 @@ def open_tasks():
         category_id=form.category.data,
         day=None if form.day.errors else form.day.data,
     )
-    page = q.open_tasks_page(flt, utcnow(), _page(), _per_page())
+    page = q.open_tasks_page(flt, utcnow(), page_number(), _per_page())
     # "Already claimed by me" for the whole page in one query.
     mine = q.holding_statuses(current_user.id, [task.id for task in page.items])
     filtered = any(f.data is not None for f in (form.community, form.category, form.day))
@@ -184,7 +178,7 @@ def mine():
     year = local_today().year
     activities, minutes = member_totals(me, date(year, 1, 1), date(year + 1, 1, 1))
     counts = q.mine_badges(me, now)
-    page = q.mine_page(tab, me, now, _page(), _per_page())
+    page = q.mine_page(tab, me, now, page_number(), _per_page())
     return render_template(
         "tasks/mine.html", tab=tab, page=page, rows=_rows(tab, page.items, now),
         year=year, activities=activities, minutes=minutes, counts=counts,
