@@ -9,7 +9,8 @@
 #   make test-deploy   nginx + two gunicorn + PostgreSQL + Redis, started for real
 #   make messages      extract msgids and update the catalogs (tracker/translations)
 #   make translations  compile the catalogs (.po → .mo; the .mo files are committed)
-#   make lint          byte-compile everything (and run ruff if it is installed)
+#   make lint          byte-compile, bandit (security lint), pip-audit (when it can
+#                      reach its data), ruff if installed
 #   make clean         remove the venv, caches and test artifacts
 #
 # Extra pytest arguments: make test-sqlite PYTEST_ARGS="-k claim -x"
@@ -104,6 +105,8 @@ translations: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m compileall -q tracker tests scripts bench wsgi.py
+	$(VENV)/bin/bandit -c bandit.yaml -r tracker -q
+	$(PY) scripts/audit.py
 	@if [ -x $(VENV)/bin/ruff ]; then $(VENV)/bin/ruff check .; else echo "(ruff not installed: byte-compiled only)"; fi
 
 clean:

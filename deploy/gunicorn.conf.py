@@ -64,3 +64,20 @@ def on_starting(server):
                     ", ".join(server.cfg.bind),
                     "trusted from " + ",".join(server.cfg.forwarded_allow_ips)
                     if server.cfg.forwarded_allow_ips else "ignored")
+    _check_throttle_storage(server)
+
+
+def _check_throttle_storage(server):
+    """``RATELIMIT_STORAGE_URI=memory://`` counts in each worker apart: with several
+    workers the login limits would be several times looser than configured."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tracker.config import ConfigError, require_shared_throttle
+
+    try:
+        require_shared_throttle(server.cfg.workers)
+    except ConfigError as error:
+        server.log.error("tracker: %s", error)
+        raise SystemExit(1) from None

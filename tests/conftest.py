@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import event
 
 from tests import factories as f
-from tests.dbstate import WorkerDatabases, sync_limiter
+from tests.dbstate import WorkerDatabases, reset_throttle
 from tracker.extensions import db
 from tracker.models import Role
 
@@ -75,7 +75,7 @@ def app(_databases, _cached_app, app_config):
     app = _cached_app.app
     folder = _databases.test_folder()
     _cached_app.restore_config(folder / "uploads", app_config)
-    sync_limiter(app)
+    reset_throttle(app)
     with app.app_context():
         yield app
         db.session.remove()

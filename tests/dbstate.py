@@ -44,9 +44,10 @@ from pathlib import Path
 from sqlalchemy import event, inspect, text
 from sqlalchemy.orm import class_mapper, make_transient_to_detached
 
+from tests.factories import PASSWORD_HASH_METHOD
 from tracker import create_app
 from tracker.config import load_config
-from tracker.extensions import db, limiter
+from tracker.extensions import db
 from tracker.reference import ensure_categories
 from tracker.timeutil import local_today
 
@@ -55,6 +56,8 @@ BASE_CONFIG = {
     "TESTING": True,
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,
+    # The factories' cheap hash (tests/factories.py): no rehash at every test login.
+    "PASSWORD_HASH_METHOD": PASSWORD_HASH_METHOD,
     "SERVER_NAME": "localhost",
 }
 # Read per request (never at create_app), so set per test instead of keying the app.
@@ -103,13 +106,11 @@ class CachedApp:
                 self.app.config[name] = overrides[name]
 
 
-def sync_limiter(app) -> None:
-    """Flask-Limiter keeps ``enabled`` and its storage on the one global Limiter; a new
-    app per test used to set both afresh. Do the same for a cached app: its own
-    RATELIMIT_ENABLED, and an empty memory storage."""
-    limiter.enabled = app.config.get("RATELIMIT_ENABLED", True)
-    if limiter._storage is not None:
-        limiter.reset()
+def reset_throttle(app) -> None:
+    """The login throttle keeps its counter store on the app (tracker/throttle.py); a new
+    app per test used to start with none. Do the same for a cached app: the database
+    counts come back with the snapshot, a memory store is dropped here."""
+    app.extensions.pop("throttle", None)
 
 
 @dataclass

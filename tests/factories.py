@@ -28,8 +28,10 @@ PASSWORD = "Gongjian-2026"
 # Hashed once, with the cheapest scrypt parameters OpenSSL accepts at r=8 (n=2**7
 # instead of 2**15): every test login verifies this hash — a few thousand per run —
 # and the default cost (~0.1 s each) would make the permission matrix take minutes.
-# Production hashes keep the default factor.
-_PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt:128:8:1")
+# Production hashes keep the default factor; test apps hash with this method too, so a
+# login does not rehash (tests/dbstate.py BASE_CONFIG).
+PASSWORD_HASH_METHOD = "scrypt:128:8:1"
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method=PASSWORD_HASH_METHOD)
 _seq = itertools.count(1)
 
 

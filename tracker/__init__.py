@@ -1,9 +1,11 @@
 """社区共建任务台账 — the application factory."""
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 
-from .config import INSTANCE, ROOT, load_config
+from .config import INSTANCE, ROOT, load_config, require_shared_throttle
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -14,7 +16,12 @@ def create_app(config: dict | None = None) -> Flask:
         instance_path=str(INSTANCE),
     )
     app.config.update(load_config(config))
+    if not app.testing:
+        require_shared_throttle(int(os.environ.get("WEB_CONCURRENCY") or 1),
+                                app.config["ENV_MODE"], app.config["RATELIMIT_STORAGE_URI"])
+    register_logging(app)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -24,21 +31,28 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+def register_logging(app: Flask) -> None:
+    from .privacy import install
+
+    install(app)
+
+
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (tables known to the metadata)
     from .db_setup import configure_engine
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .extensions import babel, csrf, db, login_manager, migrate
     from .i18n import select_locale
     from .participation import install as keep_counted_participation
+    from .services.audit import protect as protect_audit_trail
 
     db.init_app(app)
     keep_counted_participation()
+    protect_audit_trail()
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai")
-    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page says what to do
@@ -47,6 +61,26 @@ def register_extensions(app: Flask) -> None:
     from .auth.loader import load_member
 
     login_manager.user_loader(load_member)
+    _lazy_current_user_in_templates(app)
+
+
+def _lazy_current_user_in_templates(app: Flask) -> None:
+    """Flask-Login hands templates the loaded user, so rendering any page — an error page
+    too — would read the session from the database. Hand them the lazy proxy instead:
+    the member is loaded only by a template that asks (the error page never does)."""
+    from flask_login import current_user
+    from flask_login.utils import _user_context_processor
+
+    processors = app.template_context_processors[None]
+    processors[:] = [p for p in processors if p is not _user_context_processor]
+    app.context_processor(lambda: {"current_user": current_user})
+
+
+def register_url_converters(app: Flask) -> None:
+    from .security import DatabaseInt
+
+    # Every <int:…> in every route: an id past the database's INTEGER is "not found".
+    app.url_map.converters["int"] = DatabaseInt
 
 
 def register_blueprints(app: Flask) -> None:

@@ -69,7 +69,8 @@ def bar_chart(rows: Sequence[tuple[str, int]], *, title: str,
         parts.append(f'<text x="{WIDTH / 2}" y="{top + 18}" text-anchor="middle" font-size="13" '
                      f'fill="{MUTED}" {FONT}>—</text>')
     parts.append("</svg>")
-    return Markup("".join(parts))
+    # bandit B704: every text in it was escaped above
+    return Markup("".join(parts))  # nosec B704
 
 
 def trend_chart(points: Sequence[tuple[str, int]], *, title: str,
@@ -116,4 +117,5 @@ def trend_chart(points: Sequence[tuple[str, int]], *, title: str,
                          f'font-size="12" fill="{MUTED}" {FONT}>{escape(label)}</text>')
         parts.append("</g>")
     parts.append("</svg>")
-    return Markup("".join(parts))
+    # bandit B704: every text in it was escaped above
+    return Markup("".join(parts))  # nosec B704

@@ -16,3 +16,5 @@ def register(app) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from .residents.cli import purge_residents_command
+    app.cli.add_command(purge_residents_command)

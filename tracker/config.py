@@ -29,6 +29,16 @@ def _count(value: str | None, name: str) -> int:
     return int(value)
 
 
+def _engine_options(url: str) -> dict:
+    # hide_parameters: a database error's message never carries the values of a
+    # statement (a resident's phone or address) into a log or an error report.
+    options = {"pool_pre_ping": True, "hide_parameters": True}
+    if url.startswith("postgresql"):
+        # An unreachable server is a 503 after a few seconds, not a hung worker.
+        options["connect_args"] = {"connect_timeout": int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))}
+    return options
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Build the Flask config dict from the environment, then apply overrides."""
     env = os.environ
@@ -43,7 +53,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": env.get(
             "DATABASE_URL", f"sqlite:///{INSTANCE / 'tracker.sqlite3'}"
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLITE_BUSY_TIMEOUT_MS": int(env.get("SQLITE_BUSY_TIMEOUT_MS", "15000")),
         "SECRET_KEY": env.get("SECRET_KEY"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -51,31 +61,70 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool(env.get("SECURE_COOKIES")),
-        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 90,
+        # Server-side login sessions (tracker/services/sessions.py); the remember-me
+        # cookie lasts as long as the longest session may.
+        "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "120")),
+        "SESSION_REMEMBERED_IDLE_DAYS": int(env.get("SESSION_REMEMBERED_IDLE_DAYS", "14")),
+        "SESSION_MAX_DAYS": int(env.get("SESSION_MAX_DAYS", "30")),
+        "SESSION_TOUCH_MINUTES": 5,
+        "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "tracker" / "translations"),
         "WTF_CSRF_TIME_LIMIT": None,  # a form left open on a phone all day still submits
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_HEADERS_ENABLED": False,
-        # Storage down (Redis): let the request through and log it, rather than lock
-        # everyone out of a county's ledger (README, "Several app servers").
-        "RATELIMIT_SWALLOW_ERRORS": True,
-        "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        # Where failed attempts are counted (tracker/throttle.py): "database" (default),
+        # "redis://…", or "memory://" (one process only).
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "database"),
+        "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS": env.get("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS",
+                                                   "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_DELAY_MAX_SECONDS": int(env.get("LOGIN_DELAY_MAX_SECONDS", "60")),
+        "PASSWORD_LIMIT": env.get("PASSWORD_LIMIT", "5 per 15 minutes"),
+        "LINK_LIMIT_PER_ADDRESS": env.get("LINK_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+        # Where members reach the app, e.g. https://gongjian.example.gov.cn: links and QR
+        # codes are built from it, never from a request's Host header.
+        "PUBLIC_URL": env.get("PUBLIC_URL", ""),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024,
         "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER", str(INSTANCE / "uploads")),
         # Proxies in front whose X-Forwarded-* headers are believed (0: none; see ops/web.py).
         "TRUSTED_PROXIES": _count(env.get("TRUSTED_PROXIES"), "TRUSTED_PROXIES"),
+        # Archived residents' personal data is erased this long after archiving
+        # (flask purge-residents): PIPL Art. 19/47, the minimum time necessary.
+        "RESIDENT_RETENTION_DAYS": int(env.get("RESIDENT_RETENTION_DAYS", "1095")),
         "PAGE_SIZE": 20,
         "STALE_REVIEW_DAYS": 7,
     }
     if development or testing:
         config["SECRET_KEY"] = config["SECRET_KEY"] or f"insecure-{mode}-key"
+    config["REMEMBER_COOKIE_DURATION"] = 60 * 60 * 24 * config["SESSION_MAX_DAYS"]
     config.update(overrides)
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
+                      _engine_options(config["SQLALCHEMY_DATABASE_URI"]))
+    storage = (config["RATELIMIT_STORAGE_URI"] or "").strip()
+    if storage not in ("", "database") and not storage.startswith(
+            ("redis://", "rediss://", "unix://", "memory://")):
+        raise ConfigError(f"RATELIMIT_STORAGE_URI must be 'database', 'redis://…' or "
+                          f"'memory://', not {storage!r}")
     if not config.get("SECRET_KEY"):
         raise ConfigError(
             "SECRET_KEY is not set. Set it in the environment "
             "(or TRACKER_ENV=development for a local run)."
         )
     return config
+
+
+def require_shared_throttle(workers: int, mode: str | None = None,
+                            storage: str | None = None) -> None:
+    """Refuse to serve production with per-process throttle counters and several workers.
+
+    ``memory://`` counts in each worker apart, so N workers allow N times the limit.
+    gunicorn's ``on_starting`` hook calls this with its worker count; ``create_app``
+    calls it with ``WEB_CONCURRENCY`` (gunicorn's default worker count)."""
+    mode = mode or os.environ.get("TRACKER_ENV", "production")
+    storage = (storage or os.environ.get("RATELIMIT_STORAGE_URI") or "database").strip()
+    if mode == "production" and storage.startswith("memory://") and workers > 1:
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI={storage} counts failed logins in each of the {workers} "
+            "workers apart. Leave it unset (the database counts) or use redis://…"
+        )

@@ -13,16 +13,19 @@ from sqlalchemy.engine import Engine
 BUSY_TIMEOUT_MS = 15000
 
 
-def configure_engine(engine: Engine) -> None:
+def configure_engine(engine: Engine, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    """``busy_timeout_ms``: how long a request waits for another writer's lock before
+    the database counts as busy (a 503 page, tracker/errors.py)."""
     if engine.dialect.name != "sqlite":
         return
+    busy_timeout_ms = int(busy_timeout_ms)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

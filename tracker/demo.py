@@ -28,6 +28,7 @@ from .models import (
     Community,
     Finding,
     FindingKind,
+    LoginSession,
     Member,
     ReportStatus,
     ResidentCategory,
@@ -46,12 +47,14 @@ from .services.claims import assign_member, claim_slot, confirm_participation
 from .services.findings import FindingData, hand_over, mark_fixed, record_finding
 from .services.funds import add_entry, reverse_entry
 from .services.residents import ResidentData, create_resident, set_task_residents
+from .services.sessions import begin_session
 from .services.reviews import ReportData, approve_report, return_report, submit_report
 from .services.summary_notes import finalize, save_notes
 from .services.tasks import TaskData, cancel_task, create_tasks
 from .timeutil import local_today, utcnow
 
-DEMO_PASSWORD = "demo1234"
+# bandit B105: the demo world only (seed-demo)
+DEMO_PASSWORD = "demo1234"  # nosec B105
 ADMIN_PHONE, LIAISON_PHONE = "13800000000", "13800000001"
 UNIT = "县商务局"
 PAIRED, DOUBLE = "解放路社区", "建设路社区"
@@ -116,7 +119,8 @@ def seed_demo_command():
 
 
 def seed_demo(today: date) -> DemoWorld:
-    rng = random.Random(2022)
+    # bandit B311: the same demo world every time, not a secret
+    rng = random.Random(2022)  # nosec B311
     world = _people_and_places(today.year)
     _activities(world, today, rng)
     _seed_extras(world, today, rng)
@@ -318,11 +322,23 @@ def _upcoming(world: DemoWorld, today: date, rng: random.Random) -> None:
 
 
 def _seed_extras(world: DemoWorld, today: date, rng: random.Random) -> None:
-    """Funds, findings and residents, through their services too."""
+    """Funds, findings, residents and login devices, through their services too."""
     _funds(world, today, rng)
     _findings(world, today)
     _residents(world, today)
     _summary_words(world, today)
+    _login_devices(world)
+
+
+def _login_devices(world: DemoWorld) -> None:
+    """The first member is also logged in on a phone and an office computer, so 登录设备
+    shows more than the browser one is looking from."""
+    member = world.members[0]
+    for device, days_ago in (("Android · 微信", 1), ("Windows · Chrome", 3)):
+        begin_session(member, device=device, remembered=True, address=None)
+        row = db.session.scalars(select(LoginSession).where(LoginSession.member_id == member.id)
+                                 .order_by(LoginSession.id.desc())).first()
+        row.created_at = row.last_seen_at = utcnow() - timedelta(days=days_ago)
 
 
 def _funds(world: DemoWorld, today: date, rng: random.Random) -> None:

@@ -1,11 +1,25 @@
-"""Error pages in the user's language; the 500 handler rolls the session back."""
+"""Error pages in the user's language, rendered without touching the database.
+
+The error template reads nothing from the database (not even who is logged in), so a
+page still comes back, quickly and in Chinese, when the database is the problem: a
+busy or unreachable database is a 503 "系统繁忙，请稍后再试" with ``Retry-After``, the
+session rolled back so nothing half-done is kept. Should rendering fail anyway, a
+fixed Chinese page is sent rather than the server's bare English one.
+"""
 from __future__ import annotations
+
+import logging
 
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 
 from .extensions import db
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 10
 
 MESSAGES = {
     400: lambda: (_("请求有误"), _("提交的内容无法处理，请返回重试。")),
@@ -15,7 +29,37 @@ MESSAGES = {
     413: lambda: (_("文件太大"), _("上传的文件超过了大小限制，请压缩后重试。")),
     429: lambda: (_("操作过于频繁"), _("尝试次数过多，请稍后再试。")),
     500: lambda: (_("系统出错了"), _("服务器遇到问题，请稍后重试。我们已记录此错误。")),
+    503: lambda: (_("系统繁忙，请稍后再试"), _("当前访问人数较多或系统正在维护，您的操作没有保存，请稍后重试。")),
 }
+
+# What a database says when it is busy or out of reach (as opposed to a bug in a query).
+_BUSY = (
+    "database is locked", "database is busy", "database table is locked",  # SQLite
+    "unable to open database file",
+    "connection refused", "could not connect", "connection timeout", "timeout expired",
+    "server closed the connection", "terminating connection", "connection is closed",
+    "the database system is starting up", "the database system is shutting down",
+    "canceling statement due to statement timeout", "canceling statement due to lock timeout",
+    "could not obtain lock", "too many connections", "remaining connection slots",
+    "no route to host", "name or service not known", "consuming input failed",
+)
+
+_FALLBACK = ("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+             "<title>系统繁忙，请稍后再试</title></head><body><h1>系统繁忙，请稍后再试</h1>"
+             "<p>您的操作没有保存，请稍后重试。</p><p><a href=\"/\">返回首页</a></p>"
+             "</body></html>")
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether a database error means "busy or unreachable" (→ 503) rather than a bug."""
+    if isinstance(error, sa_exc.TimeoutError):  # no connection free in the pool
+        return True
+    if not isinstance(error, sa_exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    text = str(error.orig if error.orig is not None else error).lower()
+    return any(marker in text for marker in _BUSY)
 
 
 def _page(code: int, detail: str | None = None):
@@ -26,6 +70,31 @@ def _page(code: int, detail: str | None = None):
                            message=detail or message), code
 
 
+def too_many_requests(seconds: int):
+    """The 429 page, with when to come back."""
+    body, code = _page(429)
+    return body, code, {"Retry-After": str(max(1, int(seconds)))}
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 — a dead connection cannot roll back; it is discarded
+        log.warning("rollback failed after a database error", exc_info=True)
+
+
+def _busy(error):
+    _rollback()
+    log.warning("database busy or unreachable on %s %s: %s", request.method, request.path,
+                type(getattr(error, "orig", error)).__name__)
+    try:
+        body, code = _page(503)
+    except Exception:  # noqa: BLE001 — whatever broke, the visitor still gets Chinese
+        log.exception("error page failed")
+        body, code = _FALLBACK, 503
+    return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def register(app) -> None:
     for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, lambda e, code=code: _page(code))
@@ -34,7 +103,21 @@ def register(app) -> None:
     def csrf_error(_e):
         return _page(400, _("页面已过期，请返回上一页刷新后重新提交。"))
 
+    @app.errorhandler(sa_exc.SQLAlchemyError)
+    def database_error(error):
+        if database_unavailable(error):
+            return _busy(error)
+        raise error  # a bug, not an outage: the usual 500 (and a traceback in tests)
+
     @app.errorhandler(500)
     def server_error(_e):
-        db.session.rollback()
+        _rollback()
+        return _server_error()
+
+
+def _server_error():
+    try:
         return _page(500)
+    except Exception:  # noqa: BLE001 — see _busy
+        log.exception("error page failed")
+        return _FALLBACK.replace("系统繁忙，请稍后再试", "系统出错了"), 500

@@ -31,6 +31,7 @@ import pytest
 from flask import got_request_exception
 from werkzeug.serving import make_server
 
+from tests.factories import PASSWORD_HASH_METHOD
 from tests.scratch_db import PG_URL, fresh_database
 
 CHROMIUM = "/usr/bin/chromium"
@@ -132,6 +133,7 @@ def live_server(tmp_path):
             "WTF_CSRF_ENABLED": True,
             "RATELIMIT_ENABLED": False,
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "PASSWORD_HASH_METHOD": PASSWORD_HASH_METHOD,  # the factories' (no rehash per login)
         })
         with app.app_context():
             db.create_all()

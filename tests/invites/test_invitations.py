@@ -58,7 +58,7 @@ def test_a_new_link_kills_the_older_one(world):
     with pytest.raises(ServiceError, match="已失效"):
         accept_invitation(old, NEW_PASSWORD)
     db.session.rollback()
-    assert accept_invitation(new, NEW_PASSWORD) == member
+    assert accept_invitation(new, NEW_PASSWORD).member == member
 
 
 def test_a_member_with_a_password_gets_a_reset_link(world):

@@ -92,17 +92,23 @@ def test_a_remembered_login_survives_its_own_password_change(client, world):
     assert _signed_in(client)  # … and the renewed remember-me cookie logs back in
 
 
-def test_the_session_does_not_carry_the_password_hash(client, world, login):
+def test_the_session_carries_a_random_token_stored_only_as_its_hash(client, world, login):
+    import hashlib
+
+    from tracker.extensions import db
+    from tracker.models import LoginSession
+
     login(world.member)
     with client.session_transaction() as session:
-        user_id = session["_user_id"]
-    member_id, _sep, fingerprint = user_id.partition(":")
-    assert member_id == str(world.member.id) and len(fingerprint) == 32
-    assert fingerprint not in world.member.password_hash
+        token = session["_user_id"]
+    assert len(token) >= 40  # secrets.token_urlsafe(32): nothing guessable in it
+    rows = db.session.scalars(db.select(LoginSession).where(
+        LoginSession.member_id == world.member.id)).all()
+    assert [row.token_hash for row in rows] == [hashlib.sha256(token.encode()).hexdigest()]
 
 
 @pytest.mark.parametrize("value", ["{id}", "{id}:", "{id}:0123456789abcdef0123456789abcdef",
-                                   "x:y", ""])
+                                   "x:y", "", "a" * 43, "x" * 500])
 def test_a_session_id_that_does_not_match_is_logged_out(client, world, login, value):
     login(world.member)
     with client.session_transaction() as session:

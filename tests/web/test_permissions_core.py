@@ -18,6 +18,20 @@ def _schema_at_head(_world) -> None:
         db.session.execute(text("INSERT INTO alembic_version VALUES (:r)"), {"r": revision})
     db.session.commit()
 
+def _member_session(w) -> int:
+    """A login session of ``member`` (from another phone), made once per world."""
+    if not hasattr(w, "_session_id"):
+        from tracker.extensions import db
+        from tracker.models import LoginSession
+        from tracker.services.sessions import begin_session
+        from tracker.tokens import hash_token
+
+        token = begin_session(w.member, device="Android · 微信", remembered=True, address=None)
+        db.session.commit()
+        w._session_id = db.session.scalar(db.select(LoginSession.id).where(
+            LoginSession.token_hash == hash_token(token)))
+    return w._session_id
+
 
 CASES = [
     Route("main.index", "GET", lambda w: "/", everyone(), id="index"),
@@ -30,6 +44,11 @@ CASES = [
           data={"phone": "13900000000", "password": "wrong-password"}),
     # Logging out sends everyone to the login page.
     Route("auth.logout", "POST", lambda w: "/auth/logout", everyone(LOGIN)),
+    Route("auth.logout_everywhere", "POST", lambda w: "/auth/logout-everywhere", everyone(LOGIN)),
+    Route("auth.sessions", "GET", lambda w: "/auth/sessions", everyone()),
+    # Only the member whose session it is may end it; for anyone else it does not exist.
+    Route("auth.end_session", "POST", lambda w: f"/auth/sessions/{_member_session(w)}/end",
+          {"member": OK}),
     Route("auth.password", "GET", lambda w: "/auth/password", everyone()),
     Route("auth.password", "POST", lambda w: "/auth/password", everyone(),
           data={"current": "x", "new_password": "y", "confirm": "z"}),

@@ -7,7 +7,7 @@ Naming the residents a visit task served: the task's leader, liaison and admins.
 import pytest
 
 from tests.residents.support import visit_task, world_resident
-from tests.web.matrix import OK, Route, cases_for, check, everyone
+from tests.web.matrix import ADMIN_ONLY, OK, Route, cases_for, check, everyone
 from tracker.models import ResidentCategory
 
 MAY_VIEW = {"member": OK, "liaison": OK, "admin": OK}
@@ -47,6 +47,11 @@ CASES = [
           id="restore"),
     Route("residents.delete", "POST", lambda w: f"/residents/{_rid(w)}/delete", MANAGERS,
           id="delete"),
+    # PIPL Art. 45/47: everything held about a resident, and erasing it — admins only.
+    Route("residents.export", "POST", lambda w: f"/residents/{_rid(w)}/export", ADMIN_ONLY,
+          id="export"),
+    Route("residents.erase", "POST", lambda w: f"/residents/{_rid(w)}/erase", ADMIN_ONLY,
+          data={"confirm": "y"}, id="erase"),
     Route("residents.for_task", "GET", lambda w: f"/residents/task/{visit_task(w).id}", PICKERS,
           id="task-residents"),
     Route("residents.for_task", "POST", lambda w: f"/residents/task/{visit_task(w).id}", PICKERS,

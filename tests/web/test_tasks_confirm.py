@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
+
+from tests.audit import work_event_count
 
 from tracker.extensions import db
-from tracker.models import Assignment, AssignmentStatus, AuditEvent, ReportStatus, TaskReport
+from tracker.models import Assignment, AssignmentStatus, ReportStatus, TaskReport
 
 
 def own(world, member=None) -> Assignment:
@@ -66,7 +68,7 @@ def test_bad_hours_are_refused_on_the_same_form(client, world, login, typed, mes
     assert "Not a valid" not in html
     db.session.expire_all()
     assert assignment.minutes is None and assignment.status == AssignmentStatus.claimed
-    assert db.session.scalar(select(func.count(AuditEvent.id))) == 0
+    assert work_event_count() == 0
 
 
 def test_missing_field_is_required(client, world, login):

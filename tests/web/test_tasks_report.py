@@ -4,14 +4,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests import factories as f
+from tests.audit import work_actions, work_event_count
 from tracker.extensions import db
 from tracker.models import (
     Assignment,
     AssignmentStatus,
-    AuditEvent,
     ReportStatus,
     TaskReport,
     TaskStatus,
@@ -109,7 +109,7 @@ def test_bad_numbers_are_refused_on_the_same_form(client, world, login, field, t
     assert GOOD["note"] in html  # the other fields are kept too
     assert "Not a valid" not in html
     assert the_report(world.past_task) is None
-    assert db.session.scalar(select(func.count(AuditEvent.id))) == 0
+    assert work_event_count() == 0
 
 
 @pytest.mark.parametrize("field", ["quantity", "people_served"])
@@ -192,8 +192,7 @@ def test_returned_report_is_prefilled_and_resubmitted(client, world, login):
     report = the_report(world.past_task)
     assert report.status == ReportStatus.submitted and report.quantity == 13
     assert status_of(world.past_task, world.member) == AssignmentStatus.claimed
-    actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
-    assert actions == ["submit", "return", "resubmit"]
+    assert work_actions() == ["submit", "return", "resubmit"]
 
 
 def test_approved_report_is_read_only(client, world, login):

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..security import is_safe_next
+from ..security import safe_next
 from ..services.directory import set_active
 from ..view_support import run_service
 from .forms import ActiveForm, AdminForm
@@ -87,10 +87,10 @@ def toggle_view(entity: Entity, record_id: int):
     if not form.validate_on_submit():
         abort(400)
     active = form.active.data == "1"
+    target = safe_next(request.args.get("next"), url_for(entity.list_endpoint))
     if run_service(None, set_active, record, current_user, active):
         if active:
             flash(_("已重新启用：%(name)s", name=record), "success")
         else:
             flash(_("已停用：%(name)s", name=record), "success")
-    target = request.args.get("next")
-    return redirect(target if is_safe_next(target) else url_for(entity.list_endpoint))
+    return redirect(target)

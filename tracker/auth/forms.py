@@ -3,7 +3,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Regexp, ValidationError
 
-from ..services.passwords import check_password_strength
+
+from ..services import ServiceError
+from ..services.passwords import check_policy
 
 PHONE = Regexp(r"^1\d{10}$", message=_l("请输入11位手机号。"))
 
@@ -17,9 +19,11 @@ class LoginForm(FlaskForm):
 
 
 def strong_password(_form, field):
-    problem = check_password_strength(field.data)
-    if problem is not None:
-        raise ValidationError(problem)
+    """The policy of ``services/passwords.py`` (the service checks the phone number too)."""
+    try:
+        check_policy(field.data or "", None)
+    except ServiceError as error:
+        raise ValidationError(error.message) from None
 
 
 def new_password_field():

@@ -1,18 +1,30 @@
-"""Flask-Login's user loader: the member a session's id names (``tracker/login_ids.py``)."""
+"""Flask-Login's user loader: the member whose live login session a cookie names.
+
+Both the session cookie and the remember-me cookie carry the token of a server-side
+``LoginSession`` (``tracker/services/sessions.py``). A token whose session has ended
+— logout, "退出所有设备", a new password, the idle or absolute timeout, a deactivated
+account — loads nobody, so a replayed cookie gets the login page.
+"""
 from __future__ import annotations
 
-from ..extensions import db
-from ..login_ids import member_id_of, still_valid
-from ..models import Member
+from ..models import LoginSession, Member
+from ..services.sessions import find_live, session_of, touch_if_due
 
 
-def load_member(value: str) -> Member | None:
-    """The member a session's id names, or None when the id is malformed, the member
-    is gone, or the password has changed since the session began."""
-    member_id = member_id_of(value)
-    if member_id is None:
+def load_member(token: str) -> Member | None:
+    row, _why = find_live(token)
+    if row is None:
         return None
-    member = db.session.get(Member, member_id)
-    if member is None or not still_valid(value, member.password_hash):
-        return None
+    touch_if_due(row)
+    member = row.member
+    member.session_token = token
     return member
+
+
+def current_session() -> LoginSession | None:
+    """The LoginSession of this request (None when nobody is logged in)."""
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return None
+    return session_of(current_user.session_token)

@@ -1,64 +1,105 @@
-"""Log in, log out, change password."""
+"""Log in, log out (here or everywhere), the member's login devices, change password."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
-from ..extensions import limiter
-from ..security import is_safe_next
+from ..security import safe_next
 from ..services import ServiceError, attach_error, unit_of_work
-from ..services.accounts import authenticate, change_password
+from ..services.accounts import LoginAttempt, TooManyAttempts, change_password, log_in
+from ..services.sessions import end_own_session, live_sessions, log_out, log_out_everywhere
+from ..view_support import run_service
+from . import devices
 from .forms import ChangePasswordForm, LoginForm
+from .loader import current_session
 
 bp = Blueprint("auth", __name__)
 
 
-def _failed(response) -> bool:
-    """Only failed attempts count against the limits (success redirects)."""
-    return response.status_code != 302
+def _fresh_session() -> None:
+    """A new session cookie (no fixation), keeping only the chosen language."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
 
 
-def _account_key() -> str:
-    return "login-account:" + (request.form.get("phone") or "").strip()
+def _too_many(template: str, form, refusal: TooManyAttempts):
+    attach_error(form, refusal)
+    return render_template(template, form=form), 429, {"Retry-After": str(refusal.retry_after)}
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
-               methods=["POST"], deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
-               deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        member = authenticate(form.phone.data, form.password.data)
-        if member is not None:
-            target = request.args.get("next")
-            lang = session.get("lang")
-            session.clear()  # a fresh session at login: no fixation
-            if lang:
-                session["lang"] = lang
-            login_user(member, remember=form.remember.data)
-            return redirect(target if is_safe_next(target) else url_for("main.index"))
-        # One message whether or not the account exists.
-        form.password.errors.append(_("手机号或密码不正确。"))
+        target = safe_next(request.args.get("next"), url_for("main.index"))
+        device_id, device_members = devices.read()
+        attempt = LoginAttempt(
+            phone=form.phone.data, password=form.password.data,
+            address=request.remote_addr or "",
+            device_name=devices.describe(request.headers.get("User-Agent", "")),
+            remember=bool(form.remember.data), device_id=device_id,
+            device_members=device_members)
+        try:
+            with unit_of_work():
+                started = log_in(attempt)
+        except TooManyAttempts as refusal:
+            return _too_many("auth/login.html", form, refusal)
+        except ServiceError as error:  # one message whether or not the account exists
+            attach_error(form, error)
+        else:
+            _fresh_session()
+            started.member.session_token = started.token
+            login_user(started.member, remember=attempt.remember)
+            response = redirect(target)
+            devices.remember(response, started.member.id)
+            return response
     return render_template("auth/login.html", form=form)
+
+
+def _logged_out(message: str):
+    _fresh_session()
+    # After clearing: logout_user() leaves the flag that deletes the remember-me cookie.
+    logout_user()
+    flash(message, "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-    # After clearing: logout_user() leaves the flag that deletes the remember-me cookie.
-    logout_user()
-    flash(_("您已退出登录。"), "info")
-    return redirect(url_for("auth.login"))
+    run_service(None, log_out, current_user, current_session())
+    return _logged_out(_("您已退出登录。"))
+
+
+@bp.post("/logout-everywhere")
+@login_required
+def logout_everywhere():
+    run_service(None, log_out_everywhere, current_user)
+    return _logged_out(_("已退出所有设备上的登录。"))
+
+
+@bp.get("/sessions")
+@login_required
+def sessions():
+    return render_template("auth/sessions.html", rows=live_sessions(current_user),
+                           current=current_session())
+
+
+@bp.post("/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    done = run_service(None, end_own_session, current_user, session_id, current_session(),
+                       denied=404)
+    if done and done.value:
+        return _logged_out(_("您已退出登录。"))
+    if done:
+        flash(_("已退出该设备上的登录。"), "success")
+    return redirect(url_for("auth.sessions"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -68,15 +109,13 @@ def password():
     if form.validate_on_submit():
         try:
             with unit_of_work():
-                change_password(current_user, form.current.data, form.new_password.data)
+                change_password(current_user, form.current.data, form.new_password.data,
+                                current_session())
+        except TooManyAttempts as refusal:
+            return _too_many("auth/password.html", form, refusal)
         except ServiceError as error:
             attach_error(form, error)
-        else:
-            # The new password ends every other session of this member; this one
-            # carries on under the new login id.
-            cookie = current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE)
-            remembered = cookie in request.cookies
-            login_user(current_user._get_current_object(), remember=remembered, fresh=True)
-            flash(_("密码已修改。"), "success")
+        else:  # this session carries on; every other one of this member has ended
+            flash(_("密码已修改，其他设备上的登录已退出。"), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form)

@@ -11,9 +11,14 @@ from flask_login import current_user, login_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..auth.devices import describe
+from ..errors import too_many_requests
 from ..extensions import db
+from ..paging import paginate
 from ..models import Member, Unit
 from ..permissions import staff_required
+from ..security import public_url_for
+from ..throttle import count_link_guess, link_guess_wait
 from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
 from ..services.invitations import (
     LIFETIME,
@@ -61,8 +66,8 @@ def _members_query(unit_id, status):
 def manage():
     """Members in reach, those without a password first; tick some, get their links."""
     unit_id, status = _filters()
-    page = db.paginate(_members_query(unit_id, status).options(selectinload(Member.unit)),
-                       per_page=PER_PAGE, error_out=False)
+    page = paginate(_members_query(unit_id, status).options(selectinload(Member.unit)),
+                    None, PER_PAGE)
     form = IssueForm()
     form.members.choices = [(m.id, m.name) for m in page.items]
     if request.method == "POST":
@@ -81,7 +86,7 @@ def manage():
             try:
                 with unit_of_work():
                     issued = issue_links(current_user, members)
-                    rows = [(link, url_for(".accept", token=link.token, _external=True))
+                    rows = [(link, public_url_for("invites.accept", token=link.token))
                             for link in issued]
             except PermissionDenied:
                 return render_template("errors/error.html", code=403, title=_("无权访问"),
@@ -113,16 +118,23 @@ def _units_in_reach() -> list[Unit]:
 @bp.route("/<token>", methods=["GET", "POST"])
 def accept(token: str):
     """The member opens the link, sets a password, and is logged in."""
+    wait = link_guess_wait(request.remote_addr or "")
+    if wait:
+        return too_many_requests(wait)
     invitation = find_invitation(token)
     reason = why_dead(invitation)
     if reason is not None:
+        if invitation is None:
+            count_link_guess(request.remote_addr or "")
         status = 404 if invitation is None else 410
         return render_template("invites/dead.html", reason=reason), status
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
             with unit_of_work():
-                member = accept_invitation(token, form.new_password.data)
+                started = accept_invitation(
+                    token, form.new_password.data, address=request.remote_addr,
+                    device=describe(request.headers.get("User-Agent", "")))
         except ServiceError as error:
             attach_error(form, error)
         else:
@@ -130,7 +142,8 @@ def accept(token: str):
             session.clear()  # a fresh session for the member: nothing of whoever was here
             if lang:
                 session["lang"] = lang
-            login_user(member, remember=True, fresh=True)
+            started.member.session_token = started.token
+            login_user(started.member, remember=True, fresh=True)
             flash(_("密码已设置，您已登录。以后请用手机号和这个密码登录。"), "success")
             return redirect(url_for("main.index"))
     return render_template("invites/accept.html", form=form, invitation=invitation,

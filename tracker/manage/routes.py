@@ -12,6 +12,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..paging import page_number
 from ..permissions import manages_community, manages_task, staff_required
 from ..rollups.home import home_figures
 from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
@@ -40,10 +41,6 @@ UPCOMING_DAYS = 7
 
 def _actor():
     return current_user._get_current_object()
-
-
-def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 def _per_page() -> int:
@@ -103,7 +100,7 @@ def tasks():
         date_from=None if form.date_from.errors else form.date_from.data,
         date_to=None if form.date_to.errors else form.date_to.data,
     )
-    page = q.tasks_page(actor, flt, utcnow(), _page(), _per_page())
+    page = q.tasks_page(actor, flt, utcnow(), page_number(), _per_page())
     return render_template("manage/tasks.html", form=form, page=page)
 
 
@@ -316,7 +313,7 @@ def cancel(task_id: int):
 @bp.get("/reviews")
 @staff_required
 def queue():
-    page = q.pending_reports(_actor(), _page(), _per_page())
+    page = q.pending_reports(_actor(), page_number(), _per_page())
     people = q.participants_by_task([r.task_id for r in page.items])
     return render_template("manage/queue.html", page=page, people=people,
                            stale_days=_stale_days(),
@@ -375,7 +372,7 @@ def stale():
     actor, now = _actor(), utcnow()
     return render_template(
         "manage/stale.html",
-        tasks=q.stale_tasks(actor, now, _page(), _per_page()),
+        tasks=q.stale_tasks(actor, now, page_number(), _per_page()),
         overdue=q.overdue_reports(actor, now, _stale_days(), 1, _per_page()),
         stale_days=_stale_days(),
     )

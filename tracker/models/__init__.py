@@ -8,6 +8,7 @@ from .people import Member, Role, Unit, liaison_community
 from .places import Community, Zone
 from .residents import Resident, ResidentCategory, mask_phone, resident_member, task_resident
 from .summaries import SummaryNote, SummaryScope
+from .security import LoginSession, ThrottleHit
 from .work import (
     FUNDING_CODE,
     HOLDING,
@@ -36,6 +37,7 @@ __all__ = [
     "CountedParticipation",
     "CountedTask",
     "FundEntry",
+    "LoginSession",
     "Member",
     "ReportStatus",
     "ResourceItem",
@@ -47,6 +49,7 @@ __all__ = [
     "Task",
     "TaskReport",
     "TaskStatus",
+    "ThrottleHit",
     "Unit",
     "Zone",
     "liaison_community",

@@ -18,7 +18,8 @@ class AuditEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
     action: Mapped[str] = mapped_column(String(40))
     entity_type: Mapped[str] = mapped_column(String(40))
-    entity_id: Mapped[int] = mapped_column(Integer)
+    # None when the thing acted on does not exist (a failed login for an unknown phone).
+    entity_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Column, Enum, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..login_ids import login_id
 from ..timeutil import utcnow
 from .places import NaturallyNamed
 from .types import UTCDateTime
@@ -72,16 +72,36 @@ class Member(UserMixin, db.Model):
         secondary=liaison_community, order_by="Community.sort_key"
     )
 
+    # The token of the login session this request runs in (``tracker/services/sessions.py``);
+    # set by the login and by the user loader, never stored on the member.
+    session_token = None
+
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        """Hash with the current parameters; the policy is ``services/passwords.py``'s."""
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
     def get_id(self) -> str:
-        """What Flask-Login stores in the session: ends when the password changes
-        (see ``tracker/login_ids.py``)."""
-        return login_id(self.id, self.password_hash)
+        """What Flask-Login keeps in the session and the remember-me cookie: the token of
+        a server-side login session, which ends on logout, timeout or a new password."""
+        if not self.session_token:
+            raise RuntimeError("log in through tracker.services.sessions.begin_session")
+        return self.session_token
+
+    # The same row is the same member (UserMixin would compare session tokens).
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        if isinstance(other, Member):
+            return self is other or (self.id is not None and self.id == other.id)
+        return NotImplemented
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

@@ -55,6 +55,9 @@ class Resident(db.Model):
     consent_method: Mapped[str] = mapped_column(String(80))  # how: 书面签字, 口头（家属在场）…
     active: Mapped[bool] = mapped_column(Boolean, default=True)  # False = archived
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Erased (PIPL Art. 47): the personal fields are blanked, the history that names
+    # the record (which tasks served it) stays, so activity counts do not change.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

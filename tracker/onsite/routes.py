@@ -19,7 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..errors import _page
+from ..errors import _page, too_many_requests
 from ..extensions import db
 from ..models import Photo, Task, TaskStatus
 from ..models.findings import Finding
@@ -45,6 +45,8 @@ from ..services.photos import (
     set_finding_photo,
     task_photos,
 )
+from ..security import public_url_for
+from ..throttle import count_link_guess, link_guess_wait
 from ..services.residents import may_pick_residents
 from ..timeutil import utcnow
 from ..view_support import run_service
@@ -135,13 +137,24 @@ def report_photos(task: Task) -> dict:
 # --- check-in ------------------------------------------------------------------------
 
 def _invalid_code():
+    count_link_guess(request.remote_addr or "")
     return render_template("onsite/checkin_invalid.html"), 404
+
+
+def _guessing():
+    """A 429 page for an address that tried too many unknown codes, else None."""
+    wait = link_guess_wait(request.remote_addr or "")
+    return too_many_requests(wait) if wait else None
 
 
 @bp.get("/c/<token>")
 @login_required
 def checkin_landing(token: str):
-    """What the QR code opens: the task and one big 签到 button (GET changes nothing)."""
+    """What the QR code opens: the task and one big 签到 button (GET changes nothing
+    but the count of unknown codes tried from this address)."""
+    refused = _guessing()
+    if refused:
+        return refused
     task = task_for_token(token)
     if task is None:
         return _invalid_code()
@@ -152,6 +165,9 @@ def checkin_landing(token: str):
 @bp.post("/c/<token>")
 @login_required
 def checkin(token: str):
+    refused = _guessing()
+    if refused:
+        return refused
     task = task_for_token(token)
     if task is None:
         return _invalid_code()
@@ -172,7 +188,7 @@ def qr(task_id: int):
     task = _task_or_404(task_id)
     if not may_show_code(current_user, task):
         abort(404)
-    link = url_for(".checkin_landing", token=task.checkin_token, _external=True)
+    link = public_url_for("onsite.checkin_landing", token=task.checkin_token)
     return _private(render_template(
         "onsite/qr.html", task=task, link=link, svg=qr_svg(link),
         checked_in=checked_in_count(task), opens_at=window_opens(task),

@@ -8,7 +8,8 @@ a request id in every log line, and static files under versioned URLs.
 - Each request has an id: nginx's ``X-Request-ID`` when it sent a sane one, else a new
   one. It is sent back in the response (gunicorn's access log prints it from there)
   and added to the app's log records, so one line in each log names the same request.
-  Flask-Limiter's warnings (its storage failing) go to the same log.
+  The login throttle's warnings (Redis failing) are on ``tracker.throttle``, a child of
+  the app's logger, so they go to the same log.
 - ``url_for('static', …)`` carries ``?v=<hash of the file>``: nginx may then let phones
   cache static files for a year, and a changed CSS has a new URL at once.
 """
@@ -41,12 +42,6 @@ def register(app) -> None:
     app.url_defaults(_static_version)
     default_handler.addFilter(_REQUEST_ID_FILTER)
     default_handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    # Flask-Limiter reports a failing storage (Redis down: the request goes through,
-    # RATELIMIT_SWALLOW_ERRORS) on its own logger, which only has a NullHandler: send
-    # it where the app's lines go, or nobody would know the limits are off.
-    limiter_log = logging.getLogger("flask-limiter")
-    if default_handler not in limiter_log.handlers:
-        limiter_log.addHandler(default_handler)
 
 
 def request_id() -> str | None:

@@ -77,7 +77,7 @@ def _conditions(flt: FindingFilter) -> list:
     return conditions
 
 
-def findings_page(flt: FindingFilter, page: int, per_page: int):
+def findings_page(flt: FindingFilter, page: int | None, per_page: int):
     """Every finding in reach matching the filter, newest first, each with its
     survey and the survey's report (its review state: 待审核, 已通过, 已退回, or none
     yet) — whether or not it counts in the official figures."""

@@ -300,8 +300,7 @@ def findings():
         flt.status = form.status.data or None
         flt.review = form.review.data or None
         flt.month = form.month_range
-    page = q.findings_page(flt, max(request.args.get("page", 1, type=int) or 1, 1),
-                           current_app.config["PAGE_SIZE"])
+    page = q.findings_page(flt, None, current_app.config["PAGE_SIZE"])
     return render_template("progress/findings.html", form=form, page=page)
 
 

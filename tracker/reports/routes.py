@@ -30,6 +30,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..models import Community, Member, Role, SummaryScope, Unit
+from ..paging import paginate
 from ..permissions import managed_community_ids, manages_community, staff_required
 from ..services import summary_notes
 from ..services.funds import active_units, communities_in_reach
@@ -220,7 +221,7 @@ def records():
     if current_user.role == Role.member:
         return redirect(url_for(".record", member_id=current_user.id))
     search = request.args.get("q", "")[:40]
-    page = db.paginate(visible_members(current_user, search), per_page=30, error_out=False)
+    page = paginate(visible_members(current_user, search), None, 30)
     return render_template("reports/records.html", page=page, search=search)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 
 from ..models import ResidentCategory
@@ -66,3 +66,10 @@ class ResidentForm(FlaskForm):
 
 class TaskResidentsForm(FlaskForm):
     residents = MultiCheckboxField(_l("本次服务的对象"), coerce=int)
+
+
+class EraseForm(FlaskForm):
+    """Erasing personal data cannot be undone: the admin ticks that they mean it."""
+
+    confirm = BooleanField(_l("我确认删除此人的姓名、住址、电话、备注和结对关系，且无法恢复"),
+                           validators=[DataRequired(message=_l("请勾选确认后再删除。"))])

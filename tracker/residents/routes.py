@@ -6,13 +6,25 @@ URLs carry record ids only; a resident outside the visitor's reach answers 404.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..paging import paginate
 from ..models import Community, Member, Resident, ResidentCategory, Task
 from ..permissions import managed_community_ids, manages_community
 from ..services import PermissionDenied, unit_of_work
@@ -21,6 +33,8 @@ from ..services.residents import (
     archive_resident,
     create_resident,
     delete_resident,
+    erase_resident,
+    export_resident,
     has_history,
     may_manage,
     may_pick_residents,
@@ -36,7 +50,7 @@ from ..services.residents import (
     visit_history,
 )
 from ..view_support import run_service
-from .forms import CATEGORY_LABELS, ResidentForm, TaskResidentsForm
+from .forms import CATEGORY_LABELS, EraseForm, ResidentForm, TaskResidentsForm
 
 bp = Blueprint("residents", __name__)
 
@@ -90,9 +104,8 @@ def index():
     archived = request.args.get("archived") == "1"
     query = visible_residents_query(current_user, community_id=community_id,
                                     category=category, archived=archived)
-    page = db.paginate(query.options(selectinload(Resident.paired_members),
-                                     selectinload(Resident.community)),
-                       per_page=50, error_out=False)
+    page = paginate(query.options(selectinload(Resident.paired_members),
+                                  selectinload(Resident.community)), None, 50)
     return render_template(
         "residents/index.html", page=page, communities=communities,
         community_id=community_id, category=category, archived=archived,
@@ -132,11 +145,11 @@ def new():
     return render_template("residents/form.html", form=form, community=community, resident=None)
 
 
-def _detail_page(resident: Resident, *, full: bool):
+def _detail_page(resident: Resident, *, full: bool, erase_form: EraseForm | None = None):
     return render_template(
         "residents/detail.html", resident=resident, visits=visit_history(resident),
         manages=may_manage(current_user, resident), deletable=not has_history(resident),
-        full=full,
+        full=full, erase_form=erase_form or EraseForm(formdata=None),
     )
 
 
@@ -213,6 +226,33 @@ def restore(resident_id: int):
 @login_required
 def delete(resident_id: int):
     return _state_change(resident_id, delete_resident, _("登记信息已删除。"), ".index")
+
+
+@bp.post("/<int:resident_id>/export")
+@login_required
+def export(resident_id: int):
+    """Everything held about this resident, as a JSON file (admins; audited)."""
+    resident = _resident_or_404(resident_id)
+    done = run_service(None, export_resident, resident, current_user)
+    if not done:
+        return redirect(url_for(".detail", resident_id=resident_id))
+    body = json.dumps(done.value, ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="resident-{resident_id}.json"'})
+
+
+@bp.post("/<int:resident_id>/erase")
+@login_required
+def erase(resident_id: int):
+    """Erase this resident's personal data (admins; audited); the history stays."""
+    resident = _resident_or_404(resident_id)
+    if not current_user.is_admin:
+        abort(403)
+    form = EraseForm()
+    if form.validate_on_submit() and run_service(form, erase_resident, resident, current_user):
+        flash(_("已删除该服务对象的个人信息，走访记录和统计保留。"), "success")
+        return redirect(url_for(".detail", resident_id=resident_id))
+    return _detail_page(resident, full=False, erase_form=form)
 
 
 @bp.route("/task/<int:task_id>", methods=["GET", "POST"])

@@ -16,10 +16,13 @@ from ..extensions import db
 class ServiceError(Exception):
     """A change the rules refuse; ``message`` is shown to the user as is."""
 
-    def __init__(self, message, field: str | None = None):
+    def __init__(self, message, field: str | None = None, recorded: bool = False):
         super().__init__(str(message))
         self.message = message
         self.field = field  # the form field the message belongs to, if any
+        # The refusal is itself on the record (a failed login's audit row and throttle
+        # count): ``unit_of_work`` commits what the service wrote before refusing.
+        self.recorded = recorded
 
 
 class PermissionDenied(ServiceError):
@@ -37,10 +40,17 @@ def attach_error(form, error: ServiceError) -> None:
 
 @contextmanager
 def unit_of_work():
-    """Commit when the block succeeds, roll everything back when it raises."""
+    """Commit when the block succeeds, roll everything back when it raises — except
+    the record of a refusal that must be kept (``ServiceError.recorded``)."""
     try:
         yield db.session
         db.session.commit()
+    except ServiceError as error:
+        if error.recorded:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        raise
     except BaseException:
         db.session.rollback()
         raise

@@ -1,17 +1,76 @@
-"""Passwords and sign-in checks."""
+"""Logging in, failed logins and their throttle, changing a password.
+
+How guessing is slowed down (``tracker/throttle.py`` keeps the counts, in the database
+or Redis, so every worker and app server sees them):
+
+- per account and address, strictly: ``LOGIN_LIMIT_PER_ACCOUNT_ADDRESS`` failures
+  (5 per 15 minutes) and that address may not try that phone again until the window
+  frees a place — whatever the password (429);
+- per address, strictly: ``LOGIN_LIMIT_PER_ADDRESS`` failures (30 per 15 minutes) for
+  any phones and the address waits (429);
+- per account from anywhere, a growing delay rather than a lock: past
+  ``LOGIN_LIMIT_PER_ACCOUNT`` failures (5 per 15 minutes) each further attempt must
+  wait 1 s, 2 s, 4 s … at most ``LOGIN_DELAY_MAX_SECONDS`` (60) after the latest one.
+  Someone guessing from elsewhere therefore slows the account down but cannot shut
+  its owner out for long;
+- a browser the account has logged in with before (the signed trusted-device cookie,
+  ``tracker/auth/devices.py``) skips the three rules above and is limited on its own
+  (``LOGIN_LIMIT_PER_ACCOUNT_ADDRESS`` failures per device): the owner's phone logs in
+  even while the account is under attack.
+
+Only failures count; a success clears its account-and-address and device counts.
+Every login and failed login writes an AuditEvent (a masked phone for an unknown
+account, never the password).
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import throttle
 from ..extensions import db
-from ..models import Member
+from ..models import LoginSession, Member, mask_phone
 from . import ServiceError
-from .audit import record
+from .audit import Target, record
+from .passwords import check_policy, needs_rehash
+from .sessions import begin_session, end_other_sessions
 
 # Checked against when the phone is unknown, so a miss costs as much as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+class TooManyAttempts(ServiceError):
+    """Refused before the password is even checked (→ 429 with Retry-After)."""
+
+    def __init__(self, seconds: int, field: str | None = None):
+        minutes = max(1, (seconds + 59) // 60)
+        if seconds < 60:
+            message = _l("尝试次数过多，请%(n)s秒后再试。", n=seconds)
+        else:
+            message = _l("尝试次数过多，请%(n)s分钟后再试。", n=minutes)
+        super().__init__(message, field=field)
+        self.retry_after = seconds
+
+
+@dataclass
+class LoginAttempt:
+    phone: str
+    password: str
+    address: str
+    device_name: str = ""
+    remember: bool = False
+    device_id: str | None = None  # from the trusted-device cookie
+    device_members: set[int] = field(default_factory=set)
+
+
+@dataclass
+class LoggedIn:
+    member: Member
+    token: str
 
 
 def authenticate(phone: str, password: str) -> Member | None:
@@ -25,10 +84,85 @@ def authenticate(phone: str, password: str) -> Member | None:
     return member
 
 
-def change_password(member: Member, current: str, new: str) -> None:
+def _keys(attempt: LoginAttempt, trusted: bool) -> dict:
+    phone = attempt.phone.strip()
+    rules = {}
+    if trusted:
+        rules["device"] = (throttle.key("login-device", attempt.device_id),
+                           throttle.rule("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"))
+    else:
+        rules["account_address"] = (throttle.key("login-acct-addr", phone, attempt.address),
+                                    throttle.rule("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"))
+        rules["address"] = (throttle.key("login-addr", attempt.address),
+                            throttle.rule("LOGIN_LIMIT_PER_ADDRESS"))
+    # Counted always (a trusted device's failures too), waited on only when untrusted.
+    rules["account"] = (throttle.key("login-acct", phone), throttle.rule("LOGIN_LIMIT_PER_ACCOUNT"))
+    return rules
+
+
+def _wait(rules: dict, trusted: bool) -> int:
+    waits = [throttle.wait_for(k, limit) for name, (k, limit) in rules.items() if name != "account"]
+    if not trusted:
+        k, limit = rules["account"]
+        waits.append(throttle.growing_delay(
+            k, limit, int(current_app.config["LOGIN_DELAY_MAX_SECONDS"])))
+    return max(waits, default=0)
+
+
+def log_in(attempt: LoginAttempt) -> LoggedIn:
+    """Check the throttle, then the password; begin a session or record the failure.
+
+    Raises ``TooManyAttempts`` (nothing written) or a ServiceError whose failure record
+    (audit row, throttle count) is committed all the same."""
+    phone = attempt.phone.strip()
+    known = db.session.scalar(select(Member.id).where(Member.phone == phone))
+    trusted = bool(attempt.device_id) and known is not None and known in attempt.device_members
+    rules = _keys(attempt, trusted)
+    wait = _wait(rules, trusted)
+    if wait:
+        raise TooManyAttempts(wait, field="password")
+    member = authenticate(phone, attempt.password)
+    if member is None:
+        for k, limit in rules.values():
+            throttle.hit(k, limit)
+        record(None, "login_failed", Target("member", known), phone=mask_phone(phone),
+               address=attempt.address, trusted_device=trusted)
+        raise ServiceError(_l("手机号或密码不正确。"), field="password", recorded=True)
+    for name in ("account_address", "device"):
+        if name in rules:
+            throttle.clear(rules[name][0])
+    if needs_rehash(member.password_hash):
+        member.set_password(attempt.password)
+        record(member, "rehash_password", member)
+    token = begin_session(member, device=attempt.device_name, remembered=attempt.remember,
+                          address=attempt.address)
+    return LoggedIn(member, token)
+
+
+def change_password(member: Member, current: str, new: str,
+                    session: LoginSession | None = None) -> None:
+    """A new password for ``member``; every other session of theirs ends.
+
+    Guessing the current password is limited per member (``PASSWORD_LIMIT``)."""
+    key, limit = throttle.key("password", str(member.id)), throttle.rule("PASSWORD_LIMIT")
+    wait = throttle.wait_for(key, limit)
+    if wait:
+        raise TooManyAttempts(wait, field="current")
     if not member.check_password(current):
-        raise ServiceError(_l("当前密码不正确。"), field="current")
+        throttle.hit(key, limit)
+        record(member, "change_password_failed", member)
+        raise ServiceError(_l("当前密码不正确。"), field="current", recorded=True)
     if current == new:
         raise ServiceError(_l("新密码不能与当前密码相同。"), field="new_password")
-    member.set_password(new)
+    set_new_password(member, new, member, keep=session)
     record(member, "change_password", member)
+
+
+def set_new_password(member: Member, password: str, actor: Member | None, *,
+                     keep: LoginSession | None = None, reason: str = "password_changed") -> None:
+    """The one way a password is set (change, invitation link, command line): the policy
+    of ``passwords.py``, a hash with the current parameters, and every session of the
+    member but ``keep`` ended."""
+    check_policy(password, member.phone)
+    member.set_password(password)
+    end_other_sessions(member, actor, reason, keep=keep)

@@ -1,13 +1,58 @@
-"""Writing the audit trail."""
+"""Writing the audit trail — and only ever adding to it.
+
+``protect()`` makes every ORM session refuse to change or delete an AuditEvent, by
+instance or by a bulk UPDATE/DELETE: through the app the trail can only grow
+(tests/security/test_data.py walks every route to prove no request rewrites it).
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import AuditEvent
 
 
+class AuditTrailIsAppendOnly(RuntimeError):
+    pass
+
+
+def _before_flush(session, _context, _instances) -> None:
+    for obj in session.deleted:
+        if isinstance(obj, AuditEvent):
+            raise AuditTrailIsAppendOnly("audit events are never deleted")
+    for obj in session.dirty:
+        if isinstance(obj, AuditEvent) and session.is_modified(obj):
+            raise AuditTrailIsAppendOnly("audit events are never changed")
+
+
+def _on_execute(state) -> None:
+    if (state.is_update or state.is_delete) and any(
+            mapper.class_ is AuditEvent for mapper in state.all_mappers):
+        raise AuditTrailIsAppendOnly("audit events are never changed or deleted")
+
+
+def protect() -> None:
+    """Listen on every ORM session (idempotent)."""
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "do_orm_execute", _on_execute)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an event is about when there may be no row for it (a failed login for a
+    phone nobody has: ``Target("member", None)``)."""
+
+    __tablename__: str
+    id: int | None
+
+
 def record(actor, action: str, entity, **detail) -> AuditEvent:
     """Add an AuditEvent for ``action`` on ``entity`` (flushed with the change)."""
-    if entity.id is None:
+    if entity.id is None and not isinstance(entity, Target):
         db.session.flush()
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),

@@ -13,8 +13,6 @@ No account ever gets a default password.
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,8 +22,12 @@ from sqlalchemy import false, or_, select, update
 from ..extensions import db
 from ..models import Invitation, InvitationPurpose, Member, ResourceItem, Role
 from ..timeutil import utcnow
+from ..tokens import hash_token, new_token
 from . import PermissionDenied, ServiceError
+from .accounts import LoggedIn, set_new_password
 from .audit import record
+from .passwords import check_policy
+from .sessions import begin_session
 
 LIFETIME = timedelta(days=7)
 MAX_BATCH = 200  # links made in one go (each shown with a QR code)
@@ -37,10 +39,6 @@ class IssuedLink:
     token: str  # the raw token: shown once, never stored
     purpose: InvitationPurpose
     invitation: Invitation
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def invitable_members_query(actor: Member):
@@ -86,7 +84,7 @@ def issue_links(actor: Member, members: list[Member]) -> list[IssuedLink]:
     )
     issued = []
     for member in members:
-        token = secrets.token_urlsafe(32)
+        token = new_token()
         purpose = InvitationPurpose.reset if member.password_hash else InvitationPurpose.activate
         invitation = Invitation(member_id=member.id, token_hash=hash_token(token),
                                 purpose=purpose, created_by_id=actor.id, created_at=now,
@@ -122,14 +120,15 @@ def why_dead(invitation: Invitation | None):
     return None
 
 
-def accept_invitation(token: str, password: str) -> Member:
-    """Set the member's password through a live link; the link dies with it."""
-    if len(password or "") < 8:
-        raise ServiceError(_l("密码长度须为8到128个字符。"), field="new_password")
+def accept_invitation(token: str, password: str, *, device: str = "",
+                      address: str | None = None) -> LoggedIn:
+    """Set the member's password through a live link, which dies with it; every session
+    the member had ends, and a new one begins on this phone."""
     invitation = find_invitation(token)
     reason = why_dead(invitation)
     if reason is not None:
         raise ServiceError(reason)
+    check_policy(password, invitation.member.phone)  # before the link is used up
     # Use it once even if two requests race: only one UPDATE finds it unused.
     result = db.session.execute(
         update(Invitation)
@@ -142,9 +141,10 @@ def accept_invitation(token: str, password: str) -> Member:
         raise ServiceError(_l("该链接已使用过，不能再次使用。忘记密码请向联络员索取新的链接。"))
     db.session.refresh(invitation)
     member = invitation.member
-    member.set_password(password)
+    set_new_password(member, password, member, reason="password_reset")
     record(member, "accept", invitation, purpose=invitation.purpose)
-    return member
+    token = begin_session(member, device=device, remembered=True, address=address)
+    return LoggedIn(member, token)
 
 
 def latest_invitations(member_ids: list[int]) -> dict[int, Invitation]:

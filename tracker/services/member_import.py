@@ -9,6 +9,12 @@ password: they are invited by an admin later.
 
 Lookups are bulk (one query per kind of record, phones in chunks), so a file of
 thousands of rows costs a handful of statements, not thousands.
+
+An uploaded file is read within bounds before anything parses it: an .xlsx (a zip of
+XML files) is refused when it would unpack to more than ``XLSX_MAX_UNPACKED`` bytes
+(a zip bomb) or when any of its XML declares a DOCTYPE or an entity (XXE, "billion
+laughs"); openpyxl parses through defusedxml as well. Rows are read one by one and
+reading stops past ``MAX_ROWS``.
 """
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ import csv
 import io
 import re
 import warnings
+import zipfile
 from dataclasses import asdict, dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -29,6 +36,10 @@ from .audit import record
 from .directory import PHONE_RE
 
 MAX_ROWS = 20_000
+XLSX_MAX_UNPACKED = 50 * 1024 * 1024  # a 20,000-row member list unpacks to a few MB
+XLSX_MAX_ENTRIES = 200
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 NAME_MAX, BRANCH_MAX = 40, 80
 PHONE_CHUNK = 500
 
@@ -108,16 +119,60 @@ def read_table(filename: str, data: bytes) -> list[list]:
     raise ServiceError(_l("只支持 .xlsx 或 .csv 文件。"), field="file")
 
 
+def _check_xlsx_archive(data: bytes) -> None:
+    """Refuse a workbook that would unpack too large or that declares XML entities,
+    before openpyxl opens it (zipfile never unpacks more than an entry declares)."""
+    unreadable = ServiceError(_l("无法读取该Excel文件，请确认文件未损坏，并使用导入模板。"),
+                              field="file")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise unreadable from None
+    if len(entries) > XLSX_MAX_ENTRIES or \
+            sum(entry.file_size for entry in entries) > XLSX_MAX_UNPACKED:
+        raise ServiceError(_l("文件解压后超过%(n)sMB，不像是党员名单，请检查文件或分批导入。",
+                              n=XLSX_MAX_UNPACKED // (1024 * 1024)), field="file")
+    try:
+        for entry in entries:
+            if not entry.filename.endswith((".xml", ".rels")):
+                continue
+            entities, rows = _scan(archive, entry)
+            if entities:
+                raise ServiceError(_l("文件包含不允许的内容（文档类型或实体声明），请在Excel中"
+                                      "另存为新的 .xlsx 文件后再上传。"), field="file")
+            if rows > MAX_ROWS + 1:
+                raise ServiceError(_l("一次最多导入%(n)d行，请分批导入。", n=MAX_ROWS), field="file")
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError):
+        raise unreadable from None
+
+
+def _scan(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> tuple[bool, int]:
+    """Stream one XML entry: does it declare a DOCTYPE or an entity, and how many rows
+    does it hold (counted without parsing, so a sheet of 100,000 rows costs no time)."""
+    tail, rows = b"", 0
+    with archive.open(entry) as stream:
+        while chunk := stream.read(64 * 1024):
+            window = tail + chunk
+            if _DTD.search(window):
+                return True, rows
+            rows += sum(1 for m in _ROW.finditer(window) if m.end() > len(tail))
+            tail = window[-16:]
+    return False, rows
+
+
 def _read_xlsx(data: bytes) -> list[list]:
     from openpyxl import load_workbook
 
+    _check_xlsx_archive(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. "no default style" from other tools
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             sheet = book.worksheets[0]
+            declared = sheet.max_row or 0  # from the sheet's <dimension>, before any row
             rows = []
-            for values in sheet.iter_rows(values_only=True):
+            for values in ([] if declared > MAX_ROWS + 1 else sheet.iter_rows(values_only=True)):
                 rows.append(list(values))
                 if len(rows) > MAX_ROWS + 1:
                     break
@@ -125,6 +180,8 @@ def _read_xlsx(data: bytes) -> list[list]:
     except Exception:  # noqa: BLE001 — any unreadable workbook gets the same message
         raise ServiceError(_l("无法读取该Excel文件，请确认文件未损坏，并使用导入模板。"),
                            field="file") from None
+    if declared > MAX_ROWS + 1:
+        raise ServiceError(_l("一次最多导入%(n)d行，请分批导入。", n=MAX_ROWS), field="file")
     return rows
 
 
@@ -137,8 +194,13 @@ def _read_csv(data: bytes) -> list[list]:
             continue
     else:  # pragma: no cover — gb18030 decodes any byte string
         raise ServiceError(_l("无法识别文件编码，请另存为UTF-8编码的CSV。"), field="file")
+    rows = []
     try:
-        return [row for row in csv.reader(io.StringIO(text))]
+        for row in csv.reader(io.StringIO(text)):
+            rows.append(row)
+            if len(rows) > MAX_ROWS + 1:
+                break
+        return rows
     except csv.Error:
         raise ServiceError(_l("CSV文件格式不正确。"), field="file") from None
 

@@ -277,3 +277,80 @@ def visit_history(resident: Resident) -> list[Task]:
         .where(task_resident.c.resident_id == resident.id)
         .order_by(Task.starts_at.desc(), Task.id.desc())
     ))
+
+
+# --- PIPL: what is held about one resident, erasure, retention ---------------------------
+
+ERASED_NAME = "（已删除）"
+
+
+def export_resident(resident: Resident, actor: Member) -> dict:
+    """Everything held about one resident (PIPL Art. 45): the record, who is paired with
+    them, the activities that served them, and who looked at or changed the record."""
+    from ..models import AuditEvent
+
+    if not actor.is_admin:
+        raise PermissionDenied(_l("只有单位管理员可以导出个人信息。"))
+    record(actor, "export", resident)
+    db.session.flush()
+    trail = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.entity_type == Resident.__tablename__,
+                                 AuditEvent.entity_id == resident.id)
+        .order_by(AuditEvent.created_at, AuditEvent.id))
+    return {
+        "resident": {
+            "id": resident.id, "community": resident.community.name, "name": resident.name,
+            "category": resident.category.value, "address": resident.address,
+            "phone": resident.phone, "notes": resident.notes,
+            "consent_date": resident.consent_date.isoformat(),
+            "consent_method": resident.consent_method, "active": resident.active,
+            "archived_at": _iso(resident.archived_at), "erased_at": _iso(resident.erased_at),
+            "created_at": _iso(resident.created_at),
+        },
+        "paired_members": [{"name": m.name, "unit": m.unit.name} for m in resident.paired_members],
+        "served_by_tasks": [{"title": t.title, "date": t.service_date.isoformat(),
+                             "community": t.community.name} for t in visit_history(resident)],
+        "access_and_changes": [{"action": e.action, "at": _iso(e.created_at),
+                                "by": e.actor.name if e.actor else None} for e in trail],
+        "exported_at": _iso(utcnow()),
+    }
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def erase_resident(resident: Resident, actor: Member | None, reason: str = "request") -> None:
+    """Erase a resident's personal data (PIPL Art. 47): name, address, phone, notes and
+    pairings go; the record stays, archived, so the activities that served the person —
+    and every figure counted from them — are unchanged. ``actor`` None: the retention job."""
+    if actor is not None and not actor.is_admin:
+        raise PermissionDenied(_l("只有单位管理员可以删除个人信息。"))
+    if resident.erased_at is not None:
+        raise ServiceError(_l("该服务对象的个人信息已删除。"))
+    now = utcnow()
+    resident.name, resident.address, resident.phone, resident.notes = ERASED_NAME, "", None, None
+    resident.consent_method = ""
+    resident.paired_members = []
+    resident.active = False
+    resident.archived_at = resident.archived_at or now
+    resident.erased_at = now
+    record(actor, "erase", resident, reason=reason)
+
+
+def expired_residents(retention_days: int, now=None) -> list[Resident]:
+    """Archived residents past the retention period whose data is still held."""
+    from datetime import timedelta
+
+    cutoff = (now or utcnow()) - timedelta(days=retention_days)
+    return list(db.session.scalars(
+        select(Resident).where(Resident.active.is_(False), Resident.erased_at.is_(None),
+                               Resident.archived_at < cutoff).order_by(Resident.id)))
+
+
+def purge_expired_residents(retention_days: int, now=None) -> int:
+    """Erase every archived resident past the retention period; how many."""
+    expired = expired_residents(retention_days, now)
+    for resident in expired:
+        erase_resident(resident, None, reason="retention")
+    return len(expired)

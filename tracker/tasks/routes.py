@@ -17,9 +17,10 @@ from flask_login import current_user, login_required
 from ..formatting import beneficiary_label
 from ..formatting import hours as fmt_hours
 from ..models import HOLDING, Assignment, AssignmentStatus, Task, TaskStatus
+from ..paging import page_number
 from ..permissions import manages_task, may_report
 from ..rollups.coverage import member_totals
-from ..security import is_safe_next
+from ..security import safe_next
 from ..services.claims import (
     claim_slot,
     confirm_participation,
@@ -37,13 +38,6 @@ bp = Blueprint("tasks", __name__)
 
 WITHDRAWABLE = (AssignmentStatus.claimed, AssignmentStatus.assigned)
 TABS = ("upcoming", "confirm", "returned", "history", "lead")
-# Ids and page numbers beyond what the database's INTEGER holds are "not found", not a 500.
-ID = "int(max=2147483647)"
-MAX_PAGE = 100_000
-
-
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
 
 
 def _per_page() -> int:
@@ -51,8 +45,8 @@ def _per_page() -> int:
 
 
 def _next_or(default: str) -> str:
-    target = request.args.get("next") or request.form.get("next")
-    return target if is_safe_next(target) else default
+    """Where to go after the form: worked out before the service commits anything."""
+    return safe_next(request.args.get("next") or request.form.get("next"), default)
 
 
 def _posted():
@@ -86,7 +80,7 @@ def open_tasks():
         category_id=form.category.data,
         day=None if form.day.errors else form.day.data,
     )
-    page = q.open_tasks_page(flt, utcnow(), _page(), _per_page())
+    page = q.open_tasks_page(flt, utcnow(), page_number(), _per_page())
     # "Already claimed by me" for the whole page in one query.
     mine = q.holding_statuses(current_user.id, [task.id for task in page.items])
     filtered = any(f.data is not None for f in (form.community, form.category, form.day))
@@ -97,7 +91,7 @@ def open_tasks():
 # ---------------------------------------------------------------- one task
 
 
-@bp.get(f"/<{ID}:task_id>")
+@bp.get("/<int:task_id>")
 @login_required
 def detail(task_id: int):
     task, mine = _visible_task(task_id, for_page=True)
@@ -124,26 +118,26 @@ def detail(task_id: int):
                            state=state, next_url=request.full_path.rstrip("?"))
 
 
-@bp.post(f"/<{ID}:task_id>/claim")
+@bp.post("/<int:task_id>/claim")
 @login_required
 def claim(task_id: int):
     task, _mine = _visible_task(task_id)
-    title = task.title
+    title, target = task.title, _next_or(url_for("tasks.detail", task_id=task_id))
     if run_service(None, claim_slot, task, current_user):
         flash(_("认领成功：%(title)s。", title=title), "success")
-    return redirect(_next_or(url_for("tasks.detail", task_id=task_id)))
+    return redirect(target)
 
 
-@bp.post(f"/<{ID}:task_id>/withdraw", endpoint="withdraw")
+@bp.post("/<int:task_id>/withdraw", endpoint="withdraw")
 @login_required
 def withdraw_claim(task_id: int):
     task, mine = _visible_task(task_id)
-    title = task.title
+    title, target = task.title, _next_or(url_for("tasks.detail", task_id=task_id))
     if mine is None or mine.status not in HOLDING:
         flash(_("您没有认领该任务。"), "error")
     elif run_service(None, withdraw, mine, current_user):
         flash(_("已取消认领：%(title)s。", title=title), "success")
-    return redirect(_next_or(url_for("tasks.detail", task_id=task_id)))
+    return redirect(target)
 
 
 # ---------------------------------------------------------------- 我的任务
@@ -185,7 +179,7 @@ def mine():
     year = local_today().year
     activities, minutes = member_totals(me, date(year, 1, 1), date(year + 1, 1, 1))
     counts = q.mine_badges(me, now)
-    page = q.mine_page(tab, me, now, _page(), _per_page())
+    page = q.mine_page(tab, me, now, page_number(), _per_page())
     return render_template(
         "tasks/mine.html", tab=tab, page=page, rows=_rows(tab, page.items, now),
         year=year, activities=activities, minutes=minutes, counts=counts,
@@ -195,7 +189,7 @@ def mine():
 # ---------------------------------------------------------------- 确认参与
 
 
-@bp.route(f"/assignments/<{ID}:assignment_id>/confirm", methods=["GET", "POST"])
+@bp.route("/assignments/<int:assignment_id>/confirm", methods=["GET", "POST"])
 @login_required
 def confirm(assignment_id: int):
     assignment = q.load_assignment(assignment_id)
@@ -207,11 +201,11 @@ def confirm(assignment_id: int):
                  else Decimal(task_span_minutes(task))) / 60
     form = ConfirmForm(formdata=_posted(), hours=suggested)
     if form.validate_on_submit():
-        minutes = form.hours.minutes
+        minutes, target = form.hours.minutes, _next_or(url_for("tasks.mine", tab="history"))
         if run_service(form, confirm_participation, assignment, current_user, minutes):
             flash(_("已确认参与：%(title)s，服务时长%(hours)s小时。",
                     title=task.title, hours=fmt_hours(minutes)), "success")
-            return redirect(_next_or(url_for("tasks.mine", tab="history")))
+            return redirect(target)
     return render_template("tasks/confirm.html", form=form, assignment=assignment, task=task,
                            refusal=refusal, span=task_span_minutes(task))
 
@@ -219,7 +213,7 @@ def confirm(assignment_id: int):
 # ---------------------------------------------------------------- 提交完成
 
 
-@bp.route(f"/<{ID}:task_id>/report", methods=["GET", "POST"])
+@bp.route("/<int:task_id>/report", methods=["GET", "POST"])
 @login_required
 def report(task_id: int):
     task, _mine = _visible_task(task_id, for_page=True)
@@ -262,10 +256,11 @@ def report(task_id: int):
             absent_ids=set(form.absent.data or []),
         )
         resubmit = existing is not None
+        target = _next_or(url_for("tasks.report", task_id=task_id))
         if run_service(form, submit_report, task, current_user, data):
             flash(_("已重新提交完成情况，等待联络员审核。") if resubmit
                   else _("已提交完成情况，等待联络员审核。"), "success")
-            return redirect(_next_or(url_for("tasks.report", task_id=task_id)))
+            return redirect(target)
     return render_template("tasks/report.html", form=form, task=task, people=people,
                            report=task.report, refusal=refusal,
                            findings=q.finding_count(task) if category.is_survey else None)

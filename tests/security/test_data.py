@@ -1,0 +1,278 @@
+"""Personal data and the audit trail: residents' details never reach a log; an admin
+exports everything held about a resident and erases it (PIPL Art. 45/47), audited, with
+the activity counts unchanged; archived residents past the retention period are erased
+by a command; invitation links and QR codes use PUBLIC_URL, never a forged Host; the
+audit trail only ever grows — no route updates or deletes an audit row.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, func, select
+
+from tests import factories as f
+from tests.residents.support import resident as make_resident
+from tests.residents.support import visit_task
+from tests.security.support import matrix_cases
+from tests.web.matrix import ACTORS, OK
+from tracker.extensions import db
+from tracker.models import AuditEvent, Resident, task_resident
+from tracker.timeutil import utcnow
+
+PHONE, ADDRESS, NAME = "13912345678", "解放路12号3单元201", "赵奶奶"
+
+
+@pytest.fixture
+def registered(world):
+    """A resident of community A, paired with ``member``, served by a visit task."""
+    person = make_resident(world.community, world.liaison, name=NAME, phone=PHONE,
+                           paired=[world.member])
+    task = visit_task(world)
+    db.session.execute(task_resident.insert().values(task_id=task.id, resident_id=person.id))
+    db.session.commit()
+    return person
+
+
+def resident_form(**changes) -> dict:
+    data = {"name": NAME, "category": "elderly", "address": ADDRESS, "phone": PHONE,
+            "notes": "独居", "consent_date": "2024-01-02", "consent_method": "本人书面签字"}
+    return {**data, **changes}
+
+
+# ---------------------------------------------------------------- logs
+
+class TestLogs:
+    @pytest.fixture
+    def app_config(self):
+        return {"PROPAGATE_EXCEPTIONS": False}  # as in production: log, then the 500 page
+
+    def test_a_database_error_on_a_resident_page_logs_no_personal_data(
+            self, app, client, world, login, registered, caplog):
+        def fail(conn, cursor, statement, parameters, context, executemany):
+            if statement.lstrip().upper().startswith("UPDATE RESIDENT"):
+                raise db.engine.dialect.loaded_dbapi.IntegrityError("simulated constraint")
+
+        login(world.liaison)
+        event.listen(db.engine, "before_cursor_execute", fail)
+        try:
+            with caplog.at_level(logging.INFO):
+                response = client.post(f"/residents/{registered.id}/edit",
+                                       data=resident_form(address="建设路99号", phone="13987654321"))
+        finally:
+            event.remove(db.engine, "before_cursor_execute", fail)
+        assert response.status_code == 500 and "系统出错了" in response.get_data(as_text=True)
+        logged = caplog.text
+        assert "simulated constraint" in logged  # the error is there …
+        for value in ("13987654321", "建设路99号", PHONE, ADDRESS):  # … the person is not
+            assert value not in logged
+
+    def test_a_phone_in_an_exception_message_is_masked(self, app, client, world, login,
+                                                       registered, caplog, monkeypatch):
+        import tracker.residents.routes as routes
+
+        def buggy(resident, actor, data):
+            raise ValueError(f"cannot save {data.phone} for resident {resident.id}")
+
+        monkeypatch.setattr(routes, "update_resident", buggy)
+        login(world.liaison)
+        with caplog.at_level(logging.INFO):
+            response = client.post(f"/residents/{registered.id}/edit",
+                                   data=resident_form(phone="13987654321"))
+        assert response.status_code == 500
+        assert "13987654321" not in caplog.text
+        assert "139****4321" in caplog.text  # masked, still useful to whoever reads the log
+
+    def test_request_lines_mask_phone_numbers(self, caplog, app):
+        with caplog.at_level(logging.INFO, logger="werkzeug"):
+            logging.getLogger("werkzeug").info('"GET /residents/?q=%s HTTP/1.1" 200', PHONE)
+        assert PHONE not in caplog.text and "139****5678" in caplog.text
+
+
+def test_the_filter_masks_identity_numbers_and_leaves_ids_alone():
+    from tracker.privacy import scrub
+
+    assert scrub("id 110101199003071234 and task 42") == "id [身份证号] and task 42"
+    assert scrub("2026113014302512345 13912345678") == "2026113014302512345 139****5678"
+
+
+# ---------------------------------------------------------------- export and erase
+
+def test_an_admin_exports_everything_held_about_a_resident(client, world, login, registered):
+    login(world.liaison)
+    client.post(f"/residents/{registered.id}/full")  # a view, on the trail
+    login(world.admin)
+    response = client.post(f"/residents/{registered.id}/export")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "no-store"
+    held = json.loads(response.get_data(as_text=True))
+    assert held["resident"]["name"] == NAME and held["resident"]["phone"] == PHONE
+    assert held["resident"]["address"] == ADDRESS
+    assert [m["name"] for m in held["paired_members"]] == [world.member.name]
+    assert len(held["served_by_tasks"]) == 1
+    actions = [(e["action"], e["by"]) for e in held["access_and_changes"]]
+    assert ("view", world.liaison.name) in actions and ("export", world.admin.name) in actions
+
+
+def test_only_admins_export(client, world, login, registered):
+    login(world.liaison)
+    assert client.post(f"/residents/{registered.id}/export").status_code == 403
+
+
+def _served_count(resident_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(task_resident).where(
+        task_resident.c.resident_id == resident_id))
+
+
+def test_erasing_keeps_the_history_and_removes_the_person(client, world, login, registered):
+    login(world.admin)
+    refused = client.post(f"/residents/{registered.id}/erase", data={})
+    assert "请勾选确认后再删除" in refused.get_data(as_text=True)
+    response = client.post(f"/residents/{registered.id}/erase", data={"confirm": "y"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    person = db.session.get(Resident, registered.id)
+    assert person.erased_at is not None and not person.active
+    assert NAME not in person.name and not person.address and person.phone is None
+    assert person.notes is None and person.paired_members == []
+    assert _served_count(person.id) == 1  # the visit still counts
+    erased = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "erase")).all()
+    assert [(e.actor_id, e.entity_id) for e in erased] == [(world.admin.id, person.id)]
+    page = client.get(f"/residents/{person.id}").get_data(as_text=True)
+    assert NAME not in page and "个人信息已于" in page
+
+
+def test_the_audit_trail_holds_no_personal_data_to_erase(client, world, login, registered):
+    """Erasure needs no edit of the trail: audit details never carried the values."""
+    login(world.liaison)
+    client.post(f"/residents/{registered.id}/edit",
+                data=resident_form(address="建设路99号", phone="13987654321"))
+    client.post(f"/residents/{registered.id}/full")
+    details = " ".join(json.dumps(e.detail, ensure_ascii=False)
+                       for e in db.session.scalars(select(AuditEvent)))
+    for value in (NAME, PHONE, ADDRESS, "建设路99号", "13987654321"):
+        assert value not in details
+
+
+def test_retention_erases_residents_archived_too_long_ago(app, runner, world, registered):
+    days = app.config["RESIDENT_RETENTION_DAYS"]
+    old = make_resident(world.community, world.liaison, name="钱爷爷", active=False)
+    old.archived_at = utcnow() - timedelta(days=days + 1)
+    recent = make_resident(world.community, world.liaison, name="孙奶奶", active=False)
+    recent.archived_at = utcnow() - timedelta(days=days - 1)
+    db.session.commit()
+    dry = runner.invoke(args=["purge-residents", "--dry-run"])
+    assert dry.exit_code == 0 and "1 archived" in dry.output
+    db.session.expire_all()
+    assert db.session.get(Resident, old.id).erased_at is None
+    result = runner.invoke(args=["purge-residents"])
+    assert result.exit_code == 0 and "1 archived" in result.output
+    db.session.expire_all()
+    assert db.session.get(Resident, old.id).erased_at is not None
+    assert db.session.get(Resident, recent.id).name == "孙奶奶"
+    assert db.session.get(Resident, registered.id).name == NAME  # active: kept
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "erase")).actor_id is None
+
+
+# ---------------------------------------------------------------- PUBLIC_URL, not the Host header
+
+EVIL = {"HTTP_HOST": "evil.example.com"}
+
+
+def _forged_host(client):
+    """The browser's session cookie, sent along with a forged Host header."""
+    client.set_cookie("session", client.get_cookie("session").value, domain="evil.example.com")
+
+
+class TestPublicUrl:
+    @pytest.fixture
+    def app_config(self):
+        # No SERVER_NAME, as in production: Flask would answer any Host.
+        return {"PUBLIC_URL": "https://gongjian.example.gov.cn/", "SERVER_NAME": None}
+
+    def test_invitation_links_use_the_public_url(self, client, world, login):
+        login(world.admin)
+        _forged_host(client)
+        page = client.post("/invite/manage", data={"members": [str(world.member.id)]},
+                           environ_overrides=EVIL).get_data(as_text=True)
+        links = re.findall(r"https?://[^\s\"<]+/invite/[\w-]+", page)
+        assert links and all(link.startswith("https://gongjian.example.gov.cn/invite/")
+                             for link in links), links
+        assert "evil.example.com" not in page
+
+    def test_check_in_codes_use_the_public_url(self, client, world, login):
+        login(world.liaison)
+        _forged_host(client)
+        page = client.get(f"/onsite/tasks/{world.task.id}/qr",
+                          environ_overrides=EVIL).get_data(as_text=True)
+        assert f"https://gongjian.example.gov.cn/c/{world.task.checkin_token}" in page
+        assert "evil.example.com" not in page
+
+
+def test_without_a_public_url_links_follow_the_request(client, world, login):
+    login(world.liaison)
+    page = client.get(f"/onsite/tasks/{world.task.id}/qr").get_data(as_text=True)
+    assert f"http://localhost/c/{world.task.checkin_token}" in page
+
+
+# ---------------------------------------------------------------- the audit trail only grows
+
+def test_the_audit_trail_refuses_edits_and_deletions(world):
+    from sqlalchemy import delete, update
+
+    from tracker.services.audit import AuditTrailIsAppendOnly, record
+
+    record(world.admin, "test", world.unit)
+    db.session.commit()
+    row = db.session.scalar(select(AuditEvent))
+    row.action = "forged"
+    with pytest.raises(AuditTrailIsAppendOnly):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(db.session.scalar(select(AuditEvent)))
+    with pytest.raises(AuditTrailIsAppendOnly):
+        db.session.flush()
+    db.session.rollback()
+    for statement in (update(AuditEvent).values(action="forged"), delete(AuditEvent)):
+        with pytest.raises(AuditTrailIsAppendOnly):
+            db.session.execute(statement)
+        db.session.rollback()
+
+
+AUDIT_CHANGE = re.compile(r"^\s*(UPDATE\s+\"?audit_event|DELETE\s+FROM\s+\"?audit_event)", re.I)
+ROUTES = matrix_cases()
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[f"{r.id or r.endpoint}-{r.method}" for r in ROUTES])
+def test_no_route_updates_or_deletes_audit_rows(client, world, login, route):
+    """Every route × method of the permission matrix (so every route of the app, see
+    test_permission_coverage), as a visitor who may use it, with its form data: audit
+    rows are only ever inserted."""
+    changed = []
+
+    def watch(conn, cursor, statement, *args):
+        if AUDIT_CHANGE.match(statement):
+            changed.append(statement[:80])
+
+    actor = next((a for a in ACTORS if route.expectation(a) == OK), "admin")
+    if route.setup:
+        route.setup(world)
+    if actor != "anonymous":
+        login(getattr(world, actor))
+    data = route.data(world) if callable(route.data) else route.data
+    event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        client.open(route.url(world), method=route.method, data=data or {})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", watch)
+    assert not changed
+
+
+def test_the_audit_change_detector_can_fail():
+    assert AUDIT_CHANGE.match('UPDATE audit_event SET action=? WHERE audit_event.id = ?')
+    assert AUDIT_CHANGE.match('DELETE FROM "audit_event" WHERE id = 1')
+    assert not AUDIT_CHANGE.match("INSERT INTO audit_event (actor_id) VALUES (?)")

@@ -1,0 +1,165 @@
+"""Login sessions kept on the server (``LoginSession``): begun at login, ended for good.
+
+A session is live while it is not ended, was seen within the idle timeout
+(``SESSION_IDLE_MINUTES``; ``SESSION_REMEMBERED_IDLE_DAYS`` for a phone that chose
+"保持登录") and began within the absolute lifetime (``SESSION_MAX_DAYS``, the same for
+both). Its last-seen time is written at most every ``SESSION_TOUCH_MINUTES``, not on
+every request. Every start and end is on the audit trail, never with the token.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import LoginSession, Member
+from ..timeutil import utcnow
+from ..tokens import hash_token, new_token
+from . import PermissionDenied
+from .audit import record
+
+DEVICE_MAX = 80
+
+
+@dataclass(frozen=True)
+class Lifetimes:
+    idle: timedelta
+    remembered_idle: timedelta
+    absolute: timedelta
+    touch: timedelta
+
+    @classmethod
+    def from_config(cls) -> Lifetimes:
+        config = current_app.config
+        return cls(idle=timedelta(minutes=int(config["SESSION_IDLE_MINUTES"])),
+                   remembered_idle=timedelta(days=int(config["SESSION_REMEMBERED_IDLE_DAYS"])),
+                   absolute=timedelta(days=int(config["SESSION_MAX_DAYS"])),
+                   touch=timedelta(minutes=int(config["SESSION_TOUCH_MINUTES"])))
+
+
+def why_over(row: LoginSession, now: datetime, limits: Lifetimes) -> str | None:
+    """None while the session is live, else why it is over."""
+    if row.ended_at is not None:
+        return row.end_reason or "ended"
+    if now - row.created_at >= limits.absolute:
+        return "expired"
+    idle = limits.remembered_idle if row.remembered else limits.idle
+    if now - row.last_seen_at >= idle:
+        return "idle"
+    return None
+
+
+def begin_session(member: Member, *, device: str, remembered: bool, address: str | None) -> str:
+    """A new session for ``member``; returns its token (stored only as a hash)."""
+    token = new_token()
+    now = utcnow()
+    row = LoginSession(token_hash=hash_token(token), member_id=member.id, created_at=now,
+                       last_seen_at=now, device=(device or "")[:DEVICE_MAX],
+                       remembered=bool(remembered))
+    db.session.add(row)
+    db.session.flush()
+    record(member, "login", row, device=row.device, remembered=row.remembered,
+           address=address)
+    return token
+
+
+def session_of(token: str | None) -> LoginSession | None:
+    if not token:
+        return None
+    return db.session.scalar(select(LoginSession).where(LoginSession.token_hash == hash_token(token)))
+
+
+def find_live(token: str) -> tuple[LoginSession | None, str | None]:
+    """The session a cookie's token names, if live; else (the row or None, why not).
+
+    One SELECT (the member comes with it). A row found over its time is ended here,
+    with its audit row, so the trail shows when it stopped counting."""
+    if not token or len(token) > 100:
+        return None, "unknown"
+    row = db.session.scalar(select(LoginSession).options(joinedload(LoginSession.member))
+                            .where(LoginSession.token_hash == hash_token(token)))
+    if row is None:
+        return None, "unknown"
+    now = utcnow()
+    reason = why_over(row, now, Lifetimes.from_config())
+    if reason is None and not row.member.active:
+        reason = "deactivated"
+    if reason is not None:
+        if row.ended_at is None and _nothing_pending():
+            end_session(row, None, reason)
+            db.session.commit()
+        return None, reason
+    return row, None
+
+
+def touch_if_due(row: LoginSession) -> None:
+    """Write the last-seen time when it is older than SESSION_TOUCH_MINUTES."""
+    now = utcnow()
+    if now - row.last_seen_at < Lifetimes.from_config().touch or not _nothing_pending():
+        return
+    row.last_seen_at = now
+    db.session.commit()
+
+
+def _nothing_pending() -> bool:
+    # The loader runs whenever a request first asks who is logged in; commit only if the
+    # request has not begun changes of its own, which must stay in its own unit of work.
+    session = db.session
+    return not (session.new or session.dirty or session.deleted)
+
+
+def end_session(row: LoginSession, actor: Member | None, reason: str) -> None:
+    if row.ended_at is not None:
+        return
+    row.ended_at = utcnow()
+    row.end_reason = reason
+    record(actor, "logout" if reason == "logout" else "session_end", row, reason=reason,
+           member_id=row.member_id)
+
+
+def live_sessions(member: Member) -> list[LoginSession]:
+    """The member's sessions that still count, most recently seen first."""
+    now = utcnow()
+    limits = Lifetimes.from_config()
+    rows = db.session.scalars(
+        select(LoginSession).where(LoginSession.member_id == member.id,
+                                   LoginSession.ended_at.is_(None),
+                                   LoginSession.created_at > now - limits.absolute)
+        .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc()))
+    return [row for row in rows if why_over(row, now, limits) is None]
+
+
+def end_other_sessions(member: Member, actor: Member | None, reason: str,
+                       keep: LoginSession | None = None) -> int:
+    """End every live session of ``member`` but ``keep``; how many were ended."""
+    rows = db.session.scalars(select(LoginSession).where(
+        LoginSession.member_id == member.id, LoginSession.ended_at.is_(None)))
+    ended = 0
+    for row in rows:
+        if keep is None or row.id != keep.id:
+            end_session(row, actor, reason)
+            ended += 1
+    return ended
+
+
+def end_own_session(member: Member, session_id: int, current: LoginSession | None) -> bool:
+    """"登录设备" → 结束: a member ends one of their own sessions; True if it was this one."""
+    row = db.session.get(LoginSession, session_id)
+    if row is None or row.member_id != member.id or row.ended_at is not None:
+        raise PermissionDenied(_l("该登录设备不存在或已退出。"))
+    end_session(row, member, "ended_by_member")
+    return current is not None and row.id == current.id
+
+
+def log_out(member: Member, current: LoginSession | None) -> None:
+    if current is not None:
+        end_session(current, member, "logout")
+
+
+def log_out_everywhere(member: Member) -> int:
+    return end_other_sessions(member, member, "logout_all")

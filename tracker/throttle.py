@@ -1,0 +1,276 @@
+"""Counting failed attempts where every worker sees them, and how long to make someone wait.
+
+Where the counts live (``RATELIMIT_STORAGE_URI``):
+
+- unset or ``database`` (the default): rows of ``throttle_hit`` in the app's own
+  database, so the counts hold for any number of workers and app servers sharing it;
+  a hit is written in the caller's unit of work (with the audit row that goes with it);
+- ``redis://…``: sorted sets in Redis. When Redis cannot be reached, the database
+  counts instead (a warning is logged, and Redis is tried again after a pause): a
+  Redis outage never stops anybody from logging in;
+- ``memory://``: in this process only — for a single-process development server.
+  ``tracker.config.require_shared_throttle`` refuses it in production with several
+  workers.
+
+Keys are HMACs of what they count (a phone, an address), so the counters hold no
+personal data. Every count is a moving window: the hits of the last ``seconds``.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from .extensions import db
+from .models import ThrottleHit
+from .timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+_RULE = re.compile(r"^\s*(\d+)\s*(?:per|/)\s*(\d+)?\s*(second|minute|hour|day)s?\s*$", re.I)
+# Rows older than the longest window anybody configures are of no use to any count.
+_KEEP = timedelta(days=1)
+REDIS_RETRY_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Rule:
+    amount: int
+    seconds: int
+
+
+def parse_rule(text: str) -> Rule:
+    """``"5 per 15 minutes"`` → Rule(5, 900)."""
+    match = _RULE.match(text or "")
+    if not match:
+        raise ValueError(f"not a limit like '5 per 15 minutes': {text!r}")
+    amount, count, unit = match.groups()
+    return Rule(int(amount), int(count or 1) * _UNITS[unit.lower()])
+
+
+def rule(setting: str) -> Rule:
+    return parse_rule(current_app.config[setting])
+
+
+def key(kind: str, *parts: str) -> str:
+    """``kind:`` and an HMAC of the parts: stable across workers, no personal data."""
+    secret = current_app.secret_key
+    secret = secret.encode() if isinstance(secret, str) else secret
+    digest = hmac.new(secret, "\x1f".join(parts).encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"{kind}:{digest[:40]}"
+
+
+@dataclass(frozen=True)
+class Count:
+    hits: int
+    first: datetime | None  # oldest hit still in the window
+    last: datetime | None  # newest hit
+
+
+# --- where the counts live --------------------------------------------------------------
+
+class DatabaseCounts:
+    name = "database"
+
+    def count(self, key: str, seconds: int, now: datetime) -> Count:
+        hits, first, last = db.session.execute(
+            select(func.count(ThrottleHit.id), func.min(ThrottleHit.at), func.max(ThrottleHit.at))
+            .where(ThrottleHit.key == key, ThrottleHit.at > now - timedelta(seconds=seconds))
+        ).one()
+        return Count(hits, _aware(first), _aware(last))
+
+    def add(self, key: str, seconds: int, now: datetime) -> None:
+        db.session.execute(delete(ThrottleHit).where(ThrottleHit.at < now - _KEEP))
+        db.session.add(ThrottleHit(key=key, at=now))
+        db.session.flush()
+
+    def clear(self, key: str) -> None:
+        db.session.execute(delete(ThrottleHit).where(ThrottleHit.key == key))
+
+
+def _aware(value):
+    # MIN/MAX may come back without the column's type: as text (SQLite) or naive UTC.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value
+
+
+class MemoryCounts:
+    """This process only: for ``flask run``; refused in production with several workers."""
+
+    name = "memory"
+
+    def __init__(self):
+        self._hits: dict[str, list[datetime]] = {}
+        self._lock = threading.Lock()
+
+    def count(self, key: str, seconds: int, now: datetime) -> Count:
+        with self._lock:
+            hits = [t for t in self._hits.get(key, []) if t > now - timedelta(seconds=seconds)]
+        return Count(len(hits), hits[0] if hits else None, hits[-1] if hits else None)
+
+    def add(self, key: str, seconds: int, now: datetime) -> None:
+        with self._lock:
+            hits = [t for t in self._hits.get(key, []) if t > now - _KEEP]
+            self._hits[key] = [*hits, now]
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._hits.pop(key, None)
+
+
+class RedisCounts:
+    """A sorted set per key (score = time); the database stands in while Redis is down."""
+
+    name = "redis"
+
+    def __init__(self, url: str, fallback: DatabaseCounts):
+        import redis
+
+        self._errors = (redis.RedisError, OSError)
+        # Short timeouts: a login waits at most a moment for a Redis that is gone.
+        self._redis = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+        self._fallback = fallback
+        self._down_until = 0.0
+
+    def _call(self, method: str, *args):
+        if time.monotonic() >= self._down_until:
+            try:
+                return getattr(self, f"_{method}")(*args)
+            except self._errors as error:
+                self._down_until = time.monotonic() + REDIS_RETRY_SECONDS
+                log.warning("Redis unreachable (%s): login throttling counts in the database "
+                            "for the next %d s", type(error).__name__, REDIS_RETRY_SECONDS)
+        return getattr(self._fallback, method)(*args)
+
+    def count(self, key: str, seconds: int, now: datetime) -> Count:
+        return self._call("count", key, seconds, now)
+
+    def add(self, key: str, seconds: int, now: datetime) -> None:
+        self._call("add", key, seconds, now)
+
+    def clear(self, key: str) -> None:
+        self._call("clear", key)
+
+    def _count(self, key, seconds, now) -> Count:
+        since = now.timestamp() - seconds
+        pipe = self._redis.pipeline()
+        pipe.zremrangebyscore(key, "-inf", since)
+        pipe.zrange(key, 0, 0, withscores=True)
+        pipe.zrange(key, -1, -1, withscores=True)
+        pipe.zcard(key)
+        _removed, first, last, hits = pipe.execute()
+        return Count(hits, _stamp(first), _stamp(last))
+
+    def _add(self, key, seconds, now) -> None:
+        pipe = self._redis.pipeline()
+        pipe.zadd(key, {uuid.uuid4().hex: now.timestamp()})
+        pipe.expire(key, max(seconds, int(_KEEP.total_seconds())))
+        pipe.execute()
+
+    def _clear(self, key) -> None:
+        self._redis.delete(key)
+
+
+def _stamp(entries):
+    return datetime.fromtimestamp(entries[0][1], timezone.utc) if entries else None
+
+
+def storage_kind(uri: str | None) -> str:
+    uri = (uri or "").strip()
+    if uri in ("", "database"):
+        return "database"
+    if uri.startswith(("redis://", "rediss://", "unix://")):
+        return "redis"
+    if uri.startswith("memory://"):
+        return "memory"
+    raise ValueError(f"RATELIMIT_STORAGE_URI must be 'database', 'redis://…' or 'memory://': {uri!r}")
+
+
+def counts():
+    """This app's counter storage (made once per app)."""
+    store = current_app.extensions.get("throttle")
+    if store is None:
+        uri = current_app.config.get("RATELIMIT_STORAGE_URI")
+        kind = storage_kind(uri)
+        if kind == "redis":
+            store = RedisCounts(uri, DatabaseCounts())
+        elif kind == "memory":
+            store = MemoryCounts()
+        else:
+            store = DatabaseCounts()
+        current_app.extensions["throttle"] = store
+    return store
+
+
+# --- what the views ask ------------------------------------------------------------------
+
+def enabled() -> bool:
+    return current_app.config.get("RATELIMIT_ENABLED", True)
+
+
+def _over(key_: str, limit: Rule, now: datetime | None) -> tuple[datetime, Count | None]:
+    """Now, and the count under ``key_`` when it has reached ``limit`` (else None)."""
+    now = now or utcnow()
+    if not enabled():
+        return now, None
+    seen = counts().count(key_, limit.seconds, now)
+    return now, (seen if seen.hits >= limit.amount else None)
+
+
+def wait_for(key_: str, limit: Rule, now: datetime | None = None) -> int:
+    """Seconds until one more attempt under ``key_`` is allowed (0: now)."""
+    now, seen = _over(key_, limit, now)
+    if seen is None:
+        return 0
+    # The window frees a place when its oldest hit leaves it.
+    return max(1, int((seen.first + timedelta(seconds=limit.seconds) - now).total_seconds()) + 1)
+
+
+def hit(key_: str, limit: Rule, now: datetime | None = None) -> None:
+    if enabled():
+        counts().add(key_, limit.seconds, now or utcnow())
+
+
+def clear(key_: str) -> None:
+    if enabled():
+        counts().clear(key_)
+
+
+def growing_delay(key_: str, limit: Rule, max_seconds: int, now: datetime | None = None) -> int:
+    """Seconds still to wait under a growing delay: free below ``limit.amount`` hits in
+    the window, then 1 s after the latest hit, 2 s, 4 s … up to ``max_seconds`` — never a
+    lock longer than that, so nobody can shut an account for long by guessing at it."""
+    now, seen = _over(key_, limit, now)
+    if seen is None:
+        return 0
+    delay = min(max_seconds, 2 ** min(seen.hits - limit.amount, 16))
+    remaining = (seen.last + timedelta(seconds=delay) - now).total_seconds()
+    return max(0, int(remaining + 0.999))
+
+
+# --- secret links (/invite/<token>, /c/<token>) -----------------------------------------
+
+def link_guess_wait(address: str) -> int:
+    """Seconds this address must wait after too many unknown link tokens (0: none)."""
+    return wait_for(key("link-addr", address), rule("LINK_LIMIT_PER_ADDRESS"))
+
+
+def count_link_guess(address: str) -> None:
+    """An unknown token was tried from ``address``: counted at once, in its own commit."""
+    from .services import unit_of_work
+
+    with unit_of_work():
+        hit(key("link-addr", address), rule("LINK_LIMIT_PER_ADDRESS"))
