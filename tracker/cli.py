@@ -12,3 +12,5 @@ def register(app) -> None:
     app.cli.add_command(monthly_report_command)
     from .datagen import generate_data_command
     app.cli.add_command(generate_data_command)
+    from .reminders.cli import send_reminders_command
+    app.cli.add_command(send_reminders_command)

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from ..extensions import csrf, db, limiter
+from ..menu import menu_counts
 
 bp = Blueprint("main", __name__)
 
@@ -16,6 +17,9 @@ def index():
         return redirect(url_for("auth.login"))
     if current_user.role.value in ("liaison", "admin"):
         return redirect(url_for("manage.home"))
+    # 我的待办 while the member owes something, else the tasks to claim.
+    if menu_counts().owes:
+        return redirect(url_for("tasks.todo"))
     return redirect(url_for("tasks.open_tasks"))
 
 
