@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -242,7 +242,8 @@ def _sent_today(member_id: int, channel: Channel, token: str, now: datetime, con
         .where(Outbox.member_id == member_id, Outbox.channel == channel,
                Outbox.status.in_((OutboxStatus.sent, OutboxStatus.sending)),
                Outbox.delivery_id.is_not(None),
-               Outbox.claimed_at >= _day_start(now, config), Outbox.claim_token != token)
+               Outbox.claimed_at >= _day_start(now, config),
+               or_(Outbox.claim_token.is_(None), Outbox.claim_token != token))
     ) or 0
 
 

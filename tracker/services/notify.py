@@ -184,5 +184,5 @@ def retry_message(actor: Member, message: Outbox) -> None:
     if message.status != OutboxStatus.failed:
         raise ServiceError(_l("只有发送失败的提醒可以重试。"))
     message.status, message.attempts = OutboxStatus.pending, 0
-    message.next_attempt_at = utcnow()
+    message.next_attempt_at = message.created_at  # due at the job's next run
     record(actor, "retry", message, channel=message.channel.value)
