@@ -66,16 +66,20 @@ def settings():
             **{f"kind_{kind.code}": kind.code not in off for kind in kinds}}
     form = settings_form(kinds, data=data,
                          formdata=request.form if request.method == "POST" else None)
+    push = configured(current_app.config)
     if form.validate_on_submit():
+        # A channel this installation has no settings for is not on the page: keep its values.
+        email_offered, sms_offered = "email" in push, "sms" in push
         chosen = NotifySettings(
             kinds_on={k.code for k in kinds if form[f"kind_{k.code}"].data},
-            offered={k.code for k in kinds}, email=form.email.data,
-            email_on=form.email_on.data, sms_on=form.sms_on.data)
+            offered={k.code for k in kinds},
+            email=form.email.data if email_offered else current.email,
+            email_on=form.email_on.data if email_offered else current.email_on,
+            sms_on=form.sms_on.data if sms_offered else current.sms_on)
         if run_service(form, save_settings, current_user, chosen):
             flash(_("提醒设置已保存。"), "success")
             return redirect(url_for("me.settings"))
-    return render_template("me/settings.html", form=form, kinds=kinds,
-                           push=configured(current_app.config))
+    return render_template("me/settings.html", form=form, kinds=kinds, push=push)
 
 
 @bp.get("/messages")
