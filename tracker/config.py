@@ -56,7 +56,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024,
         "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER", str(INSTANCE / "uploads")),
         "PAGE_SIZE": 20,
-        "STALE_REVIEW_DAYS": 7,
+        "STALE_REVIEW_DAYS": int(env.get("STALE_REVIEW_DAYS", "7")),
     }
     config.update(reminder_settings(env))
     if development or testing:
