@@ -10,6 +10,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import DateField, SearchField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -176,3 +177,7 @@ def keyword_field(label, description=None):
     """The keyword box of a list page's GET filter: trimmed, clipped, empty = no filter."""
     return SearchField(label, description=description,
                        filters=[lambda value: (value or "").strip()[:KEYWORD_MAX] or None])
+
+
+class EmptyForm(FlaskForm):
+    """A POST that carries only its CSRF token (mark read, retry, a new feed address)."""

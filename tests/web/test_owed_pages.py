@@ -304,3 +304,10 @@ def test_messages_read_one_and_all(client, login, world):
     assert menu_count(text(client.get("/me/messages")), "消息") == 2
     client.post("/me/messages/read-all")
     assert menu_count(text(client.get("/me/messages")), "消息") == 0
+
+
+def test_my_tasks_opens_on_what_asks_for_action(client, login, world):
+    login(world.member)  # hours to confirm on world.past_task
+    assert 'href="/tasks/mine?tab=confirm" aria-current="page"' in text(client.get("/tasks/mine"))
+    login(world.other_member)  # owes nothing
+    assert 'href="/tasks/mine?tab=upcoming" aria-current="page"' in text(client.get("/tasks/mine"))

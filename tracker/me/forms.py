@@ -23,7 +23,3 @@ def settings_form(kinds, data=None, formdata=None):
         setattr(SettingsForm, f"kind_{kind.code}",
                 BooleanField(kind.label, description=kind.explain))
     return SettingsForm(formdata=formdata, data=data)
-
-
-class EmptyForm(FlaskForm):
-    """A POST with only its CSRF token (mark read, new feed address)."""

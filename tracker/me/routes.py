@@ -31,7 +31,8 @@ from ..services.notify import (
 from ..timeutil import utcnow
 from ..view_support import run_service
 from . import queries as q
-from .forms import EmptyForm, settings_form
+from ..fields import EmptyForm
+from .forms import settings_form
 
 bp = Blueprint("me", __name__)
 ID = "int(max=2147483647)"

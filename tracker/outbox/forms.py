@@ -21,7 +21,3 @@ class WebhookForm(FlaskForm):
     secret = PasswordField(_l("加签密钥（钉钉，可选）"), filters=[strip_text],
                            validators=[Length(max=200)],
                            description=_l("钉钉机器人安全设置选择“加签”时填写，以 SEC 开头。"))
-
-
-class EmptyForm(FlaskForm):
-    """A POST with only its CSRF token."""

@@ -12,7 +12,8 @@ from ..reminders.channels import configured
 from ..services.notify import WebhookData, retry_message, save_webhook, stop_webhook
 from ..view_support import run_service
 from . import queries as q
-from .forms import EmptyForm, WebhookForm
+from ..fields import EmptyForm
+from .forms import WebhookForm
 
 bp = Blueprint("outbox", __name__)
 ID = "int(max=2147483647)"

@@ -216,13 +216,14 @@ def _rows(tab: str, items, now) -> list[MineRow]:
 @bp.get("/mine")
 @login_required
 def mine():
-    tab = request.args.get("tab", "upcoming")
-    if tab not in TABS:
-        tab = "upcoming"
+    owes = menu_counts()
+    tab = request.args.get("tab")
+    if tab not in TABS:  # open on what asks for action, if anything does
+        tab = ("confirm" if owes.confirm else "returned" if owes.returned
+               else "lead" if owes.report else "upcoming")
     me, now = current_user.id, utcnow()
     year = local_today().year
     activities, minutes = member_totals(me, date(year, 1, 1), date(year + 1, 1, 1))
-    owes = menu_counts()
     counts = {"confirm": owes.confirm, "returned": owes.returned,
               "lead": owes.report + owes.returned}
     page = q.mine_page(tab, me, now, _page(), _per_page())
