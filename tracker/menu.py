@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from flask import current_app, request
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import owed
+from .extensions import db
 from .permissions import managed_community_ids
 from .timeutil import utcnow
 
@@ -22,10 +24,17 @@ def menu_counts() -> owed.Counts | None:
     counts = getattr(request, "_menu_counts", None)
     if counts is None:
         member = current_user._get_current_object()
-        ids = managed_community_ids(member)
-        staff = ids is None or bool(ids)
-        counts = owed.counts(
-            member.id, utcnow(), community_ids=None if ids is None else sorted(ids), staff=staff,
-            stale_days=current_app.config["STALE_REVIEW_DAYS"])
+        try:
+            ids = managed_community_ids(member)
+            staff = ids is None or bool(ids)
+            counts = owed.counts(
+                member.id, utcnow(), community_ids=None if ids is None else sorted(ids),
+                staff=staff, stale_days=current_app.config["STALE_REVIEW_DAYS"])
+        except SQLAlchemyError:
+            # A badge must not turn a page (the 500 page of a database outage above all)
+            # into another error: no counts this time.
+            db.session.rollback()
+            current_app.logger.warning("menu counts unavailable", exc_info=True)
+            counts = owed.Counts()
         request._menu_counts = counts
     return counts
