@@ -93,6 +93,7 @@ def reminder_settings(env) -> dict:
         "SMTP_USER": env.get("SMTP_USER"),
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD"),
         "SMTP_FROM": env.get("SMTP_FROM"),
+        "SMTP_CA_FILE": env.get("SMTP_CA_FILE"),  # a CA bundle, e.g. the county's own CA
         "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL"),
         "SMS_GATEWAY_METHOD": env.get("SMS_GATEWAY_METHOD", "POST").upper(),
         "SMS_BODY_TEMPLATE": env.get("SMS_BODY_TEMPLATE", '{"phone": "{phone}", "text": "{text}"}'),

@@ -44,6 +44,11 @@ class EmailSender:
         self.user, self.password = config["SMTP_USER"], config["SMTP_PASSWORD"]
         self.sender = config["SMTP_FROM"] or config["SMTP_USER"]
         self.timeout = config["REMINDER_HTTP_TIMEOUT"]
+        self.ca_file = config.get("SMTP_CA_FILE")
+
+    def _tls(self) -> ssl.SSLContext:
+        """The server's certificate is always verified (against SMTP_CA_FILE if set)."""
+        return ssl.create_default_context(cafile=self.ca_file)
 
     def send(self, to_address: str, message: Message) -> None:
         mail = EmailMessage()
@@ -54,12 +59,12 @@ class EmailSender:
         try:
             if self.security == "ssl":
                 server = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                          context=ssl.create_default_context())
+                                          context=self._tls())
             else:
                 server = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
             with server:
                 if self.security == "starttls":
-                    server.starttls(context=ssl.create_default_context())
+                    server.starttls(context=self._tls())
                 if self.user:
                     server.login(self.user, self.password or "")
                 server.send_message(mail)
