@@ -1,6 +1,7 @@
 # 社区共建任务台账 — the two commands that matter: `make run` and `make test`.
 #
-#   make run           venv + dependencies, compile translations, migrate, demo data,
+#   make run           venv + dependencies, compile translations, migrate, demo data (and one
+#                      send-reminders run, so 消息 has the demo's reminders),
 #                      serve on http://127.0.0.1:5000 (TRACKER_ENV=development)
 #   make test          the whole suite on SQLite, then again on a throw-away PostgreSQL 15
 #   make test-sqlite   the whole suite on SQLite (unit, integration, browser)
@@ -56,6 +57,7 @@ run: $(STAMP) translations
 	mkdir -p instance
 	TRACKER_ENV=development $(FLASK) db upgrade
 	TRACKER_ENV=development $(FLASK) seed-demo
+	TRACKER_ENV=development $(FLASK) send-reminders
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	TRACKER_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -6,7 +6,9 @@ from .imports.routes import bp as imports
 from .invites.routes import bp as invites
 from .main.routes import bp as main
 from .manage.routes import bp as manage
+from .me.routes import bp as me
 from .onsite.routes import bp as onsite
+from .outbox.routes import bp as outbox
 from .progress.routes import bp as progress
 from .residents.routes import bp as residents
 from .reports.routes import bp as reports
@@ -25,4 +27,6 @@ ALL = [
     (onsite, None),  # /c/<token> and /onsite/...
     (residents, "/residents"),
     (invites, "/invite"),
+    (me, "/me"),  # a member's own: reminder settings, 消息, calendar feed
+    (outbox, "/outbox"),  # reminders: channel status (admin), work-group robots
 ]

@@ -18,3 +18,5 @@ def register(app) -> None:
     app.cli.add_command(restore_command)
     from .residents.cli import purge_residents_command
     app.cli.add_command(purge_residents_command)
+    from .reminders.cli import send_reminders_command
+    app.cli.add_command(send_reminders_command)

@@ -93,8 +93,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # (flask purge-residents): PIPL Art. 19/47, the minimum time necessary.
         "RESIDENT_RETENTION_DAYS": int(env.get("RESIDENT_RETENTION_DAYS", "1095")),
         "PAGE_SIZE": 20,
-        "STALE_REVIEW_DAYS": 7,
+        "STALE_REVIEW_DAYS": int(env.get("STALE_REVIEW_DAYS", "7")),
     }
+    config.update(reminder_settings(env))
     if development or testing:
         config["SECRET_KEY"] = config["SECRET_KEY"] or f"insecure-{mode}-key"
     config["REMEMBER_COOKIE_DURATION"] = 60 * 60 * 24 * config["SESSION_MAX_DAYS"]
@@ -128,3 +129,34 @@ def require_shared_throttle(workers: int, mode: str | None = None,
             f"RATELIMIT_STORAGE_URI={storage} counts failed logins in each of the {workers} "
             "workers apart. Leave it unset (the database counts) or use redis://…"
         )
+def reminder_settings(env) -> dict:
+    """Reminders (``flask send-reminders``) and their channels; README "Reminders"
+    lists each variable. A channel without its settings is simply not used."""
+    kinds = env.get("REMINDER_KINDS")
+    return {
+        # None: every kind; else the comma-separated kinds that are on
+        "REMINDER_KINDS": None if kinds is None else [k.strip() for k in kinds.split(",") if k.strip()],
+        "REMINDER_REPORT_DAYS": int(env.get("REMINDER_REPORT_DAYS", "2")),
+        "REMINDER_EVENING_HOUR": int(env.get("REMINDER_EVENING_HOUR", "18")),
+        "REMINDER_QUIET_HOURS": env.get("REMINDER_QUIET_HOURS", "22:00-08:00"),
+        "REMINDER_TIMEZONE": env.get("REMINDER_TIMEZONE", "Asia/Shanghai"),
+        "REMINDER_DAILY_CAP": int(env.get("REMINDER_DAILY_CAP", "3")),
+        "REMINDER_MAX_ATTEMPTS": int(env.get("REMINDER_MAX_ATTEMPTS", "5")),
+        "REMINDER_RETRY_SECONDS": int(env.get("REMINDER_RETRY_SECONDS", "300")),
+        "REMINDER_LOOKBACK_DAYS": int(env.get("REMINDER_LOOKBACK_DAYS", "14")),
+        "REMINDER_BASE_URL": (env.get("REMINDER_BASE_URL") or env.get("PUBLIC_URL", "")).rstrip("/"),
+        "REMINDER_HTTP_TIMEOUT": float(env.get("REMINDER_HTTP_TIMEOUT", "10")),
+        "SMTP_HOST": env.get("SMTP_HOST"),
+        "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
+        "SMTP_SECURITY": env.get("SMTP_SECURITY", "starttls"),  # starttls | ssl | plain
+        "SMTP_USER": env.get("SMTP_USER"),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD"),
+        "SMTP_FROM": env.get("SMTP_FROM"),
+        "SMTP_CA_FILE": env.get("SMTP_CA_FILE"),  # a CA bundle, e.g. the county's own CA
+        "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL"),
+        "SMS_GATEWAY_METHOD": env.get("SMS_GATEWAY_METHOD", "POST").upper(),
+        "SMS_BODY_TEMPLATE": env.get("SMS_BODY_TEMPLATE", '{"phone": "{phone}", "text": "{text}"}'),
+        "SMS_SIGNING_SECRET": env.get("SMS_SIGNING_SECRET"),
+        "SMS_SIGNATURE_HEADER": env.get("SMS_SIGNATURE_HEADER", "X-Signature"),
+        "SMS_TIMESTAMP_HEADER": env.get("SMS_TIMESTAMP_HEADER", "X-Timestamp"),
+    }

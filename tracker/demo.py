@@ -204,6 +204,9 @@ def _activities(world: DemoWorld, today: date, rng: random.Random) -> None:
         if day >= today:
             break
         days.append(day)
+    # One report always waits longer than the 7 days a review should take, so the
+    # 工作台 and the liaison's daily reminder digest have something to show.
+    overdue_n = next((n for n, d in enumerate(days, start=1) if 9 <= (today - d).days <= 15), None)
     for n, day in enumerate(days, start=1):
         key = keys[n % len(keys)]
         leader = demo_leader if n % 3 == 0 else rng.choice(world.members[2:])
@@ -214,7 +217,7 @@ def _activities(world: DemoWorld, today: date, rng: random.Random) -> None:
                          start_hour=rng.choice((9, 14)), hours=rng.choice((2, 3)))
         for m in crew:
             assign_member(task, m, world.liaison)
-        state = _past_state(n, len(days) - n, (today - day).days)
+        state = "submitted" if n == overdue_n else _past_state(n, len(days) - n, (today - day).days)
         if state == "cancelled":
             # A called-off activity: nobody took part.
             for a in list(task.assignments):
@@ -245,7 +248,17 @@ def _activities(world: DemoWorld, today: date, rng: random.Random) -> None:
             submit_report(task, leader, _report(task, figure,
                                                 _note(task, figure) + "已补充参与人员名单。", absent))
             approve_report(report, world.liaison)
+        _as_if_on_time(report, task)
     _upcoming(world, today, rng)
+
+
+def _as_if_on_time(report, task) -> None:
+    """Reports are written today but dated as if submitted the day after the activity
+    and reviewed a day later, so waiting times (等待审核超过7天) look as they would."""
+    now = utcnow()
+    report.submitted_at = min(task.ends_at + timedelta(hours=20), now)
+    if report.reviewed_at is not None:
+        report.reviewed_at = min(report.submitted_at + timedelta(days=1), now)
 
 
 def _past_state(n: int, from_last: int, age_days: int) -> str:

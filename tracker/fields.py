@@ -10,7 +10,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, SelectMultipleField, StringField
+from flask_wtf import FlaskForm
+from wtforms import DateField, SearchField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -167,3 +168,16 @@ class LocalDateField(DateField):
         except ValueError:
             self.data = None
             raise ValueError(_l("日期格式不正确，请按“年-月-日”填写。")) from None
+
+
+KEYWORD_MAX = 30  # a keyword longer than this is a paste, not a search
+
+
+def keyword_field(label, description=None):
+    """The keyword box of a list page's GET filter: trimmed, clipped, empty = no filter."""
+    return SearchField(label, description=description,
+                       filters=[lambda value: (value or "").strip()[:KEYWORD_MAX] or None])
+
+
+class EmptyForm(FlaskForm):
+    """A POST that carries only its CSRF token (mark read, retry, a new feed address)."""

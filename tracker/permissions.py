@@ -32,6 +32,15 @@ def may_report(member: Member, task: Task) -> bool:
     return task.leader_id == member.id or manages_task(member, task)
 
 
+def may_call_leader(member: Member, task: Task, *, participant: bool = False) -> bool:
+    """Who sees the leader's phone (a ``tel:`` link): the liaison of the task's
+    community, and the task's own participants (``participant``) — nobody else,
+    not even an admin, who has no reason to ring a volunteer."""
+    if participant:
+        return True
+    return member.role == Role.liaison and task.community_id in {c.id for c in member.communities}
+
+
 def roles_required(*roles: Role):
     """Login required, and the current member holds one of ``roles`` (else 403)."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from .formatting import (
     amount,
@@ -15,6 +16,8 @@ from .formatting import (
     yuan,
 )
 from .models import AssignmentStatus, ReportStatus, Role, TaskStatus
+from .menu import menu_counts
+from .permissions import may_call_leader
 from .timeutil import to_local
 
 TASK_STATUS = {
@@ -66,6 +69,11 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def may_call_leader_now(task, participant: bool = False) -> bool:
+    """May the signed-in person see the leader's phone (permissions.may_call_leader)?"""
+    return may_call_leader(current_user, task, participant=participant)
+
+
 def register(app) -> None:
     app.jinja_env.filters.update(local_dt=local_dt, time_range=time_range, hours=hours, yuan=yuan,
                                  percent=percent, amount=amount, per_unit=per_unit)
@@ -78,6 +86,8 @@ def register(app) -> None:
         pending_sentence=pending_sentence,
         beneficiary_label=beneficiary_label,
         get_locale=get_locale,
+        menu_counts=menu_counts,
+        may_call_leader=may_call_leader_now,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

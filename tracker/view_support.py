@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from flask import abort, flash
+from flask import abort, flash, request
 
 from .services import PermissionDenied, ServiceError, attach_error, unit_of_work
 
@@ -54,3 +54,10 @@ def run_service(form, service: Callable[..., Any], /, *args,
             attach_error(form, error)
         return None
     return Done(value)
+
+
+def confirmed() -> bool:
+    """Whether a destructive action's POST was confirmed (``confirmed=1``): by the
+    browser's confirm() (static/js/confirm.js) or, with JavaScript off, by the GET
+    confirmation page the view shows instead of acting."""
+    return request.form.get("confirmed") == "1"

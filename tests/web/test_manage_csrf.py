@@ -38,7 +38,7 @@ def test_task_page_forms_work_with_their_token(client, world):
     _login(client, world.liaison)
     page = text(client.get(f"/manage/tasks/{world.task.id}"))
     response = client.post(f"/manage/tasks/{world.task.id}/close",
-                           data={"csrf_token": _csrf(page)})
+                           data={"csrf_token": _csrf(page), "confirmed": "1"})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Task, world.task.id).status == TaskStatus.closed
@@ -47,7 +47,7 @@ def test_task_page_forms_work_with_their_token(client, world):
 def test_post_without_token_changes_nothing(client, world):
     _login(client, world.liaison)
     events = audit_count()
-    response = client.post(f"/manage/tasks/{world.task.id}/cancel", data={"reason": "无令牌"})
+    response = client.post(f"/manage/tasks/{world.task.id}/cancel", data={"reason": "无令牌", "confirmed": "1"})
     assert response.status_code == 400
     assert "页面已过期" in text(response)
     db.session.expire_all()

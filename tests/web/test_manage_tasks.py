@@ -52,7 +52,7 @@ def test_admin_home_sees_every_community(client, login, world):
 # --- the task list ----------------------------------------------------------------------
 
 def _titles(page: str) -> list[str]:
-    return re.findall(r'<h3><a href="/manage/tasks/\d+">([^<]+)</a></h3>', page)
+    return re.findall(r'<h3><a (?:class="stretch" )?href="/manage/tasks/\d+">([^<]+)</a></h3>', page)
 
 
 def test_task_list_shows_all_statuses_upcoming_first_then_latest_past(client, login, world):
@@ -435,10 +435,12 @@ def test_an_inactive_leader_is_refused_not_silently_cleared(client, login, world
 
 def test_close_a_task(client, login, world):
     login(world.liaison)
-    response = client.post(f"/manage/tasks/{world.task.id}/close", follow_redirects=True)
+    response = client.post(f"/manage/tasks/{world.task.id}/close", data={"confirmed": "1"},
+                           follow_redirects=True)
     assert "任务已关闭" in text(response)
     assert fresh(Task, world.task.id).status == TaskStatus.closed
-    again = client.post(f"/manage/tasks/{world.task.id}/close", follow_redirects=True)
+    again = client.post(f"/manage/tasks/{world.task.id}/close", data={"confirmed": "1"},
+                        follow_redirects=True)
     assert "只有进行中的任务可以关闭" in text(again)
 
 
@@ -447,7 +449,8 @@ def test_close_a_task(client, login, world):
 def test_cancel_needs_a_reason(client, login, world, reason, message):
     login(world.liaison)
     events = audit_count()
-    response = client.post(f"/manage/tasks/{world.task.id}/cancel", data={"reason": reason})
+    response = client.post(f"/manage/tasks/{world.task.id}/cancel",
+                           data={"reason": reason, "confirmed": "1"})
     assert response.status_code == 200
     page = text(response)
     assert message in page
@@ -460,7 +463,8 @@ def test_cancel_needs_a_reason(client, login, world, reason, message):
 def test_cancel_a_task_and_members_see_it(client, login, world):
     assignment(world.task, world.member)
     login(world.liaison)
-    response = client.post(f"/manage/tasks/{world.task.id}/cancel", data={"reason": "暴雨预警"})
+    response = client.post(f"/manage/tasks/{world.task.id}/cancel",
+                           data={"reason": "暴雨预警", "confirmed": "1"})
     assert response.status_code == 302
     assert fresh(Task, world.task.id).status == TaskStatus.cancelled
     page = text(client.get(response.headers["Location"]))
@@ -472,7 +476,7 @@ def test_cancel_a_task_and_members_see_it(client, login, world):
 def test_cancel_after_a_report_is_refused(client, login, world):
     submitted_report(world.past_task, world.leader)
     login(world.liaison)
-    response = client.post(f"/manage/tasks/{world.past_task.id}/cancel", data={"reason": "x"},
+    response = client.post(f"/manage/tasks/{world.past_task.id}/cancel", data={"reason": "x", "confirmed": "1"},
                            follow_redirects=True)
     assert "已提交完成情况，不能取消" in text(response)
     assert fresh(Task, world.past_task.id).status == TaskStatus.open
@@ -492,8 +496,9 @@ OTHER_COMMUNITY_POSTS = [
     ("assign", lambda w: f"/manage/tasks/{w.task.id}/assign", lambda w: {"member": w.other_member.id}),
     ("remove", lambda w: f"/manage/assignments/{assignment(w.task, w.member).id}/remove", lambda w: {}),
     ("leader", lambda w: f"/manage/tasks/{w.task.id}/leader", lambda w: {"leader": w.member.id}),
-    ("close", lambda w: f"/manage/tasks/{w.task.id}/close", lambda w: {}),
-    ("cancel", lambda w: f"/manage/tasks/{w.task.id}/cancel", lambda w: {"reason": "x"}),
+    ("close", lambda w: f"/manage/tasks/{w.task.id}/close", lambda w: {"confirmed": "1"}),
+    ("cancel", lambda w: f"/manage/tasks/{w.task.id}/cancel",
+     lambda w: {"reason": "x", "confirmed": "1"}),
     ("new", lambda w: "/manage/tasks/new", lambda w: task_form(resource_item=w.item.id)),
 ]
 

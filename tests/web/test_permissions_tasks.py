@@ -57,6 +57,8 @@ CASES = [
     # … but a cancelled task in B is out of reach for all but B's staff.
     Route("tasks.claim", "POST", lambda w: f"/tasks/{w.other_task.id}/claim",
           {"other_liaison": OK, "admin": OK}, setup=_cancel_other_task, id="claim-cancelled"),
+    Route("tasks.withdraw", "GET", lambda w: f"/tasks/{w.past_task.id}/withdraw", ON_PAST_TASK,
+          setup=_close_past_task, id="withdraw-confirmation"),
     Route("tasks.withdraw", "POST", lambda w: f"/tasks/{w.task.id}/withdraw", everyone(),
           id="withdraw-open"),
     Route("tasks.withdraw", "POST", lambda w: f"/tasks/{w.past_task.id}/withdraw", ON_PAST_TASK,

@@ -169,12 +169,12 @@ def test_missing_report_is_404(client, login, world):
 
 def _stale_titles(page: str) -> list[str]:
     section = page.split('id="unreported"', 1)[1]
-    return re.findall(r'<h3><a href="/manage/tasks/\d+">([^<]+)</a></h3>', section)
+    return re.findall(r'<h3><a (?:class="stretch" )?href="/manage/tasks/\d+">([^<]+)</a></h3>', section)
 
 
 def _overdue_titles(page: str) -> list[str]:
     section = page.split('id="overdue"', 1)[1].split('id="unreported"', 1)[0]
-    return re.findall(r'<h3><a href="/manage/reports/\d+">([^<]+)</a></h3>', section)
+    return re.findall(r'<h3><a (?:class="stretch" )?href="/manage/reports/\d+">([^<]+)</a></h3>', section)
 
 
 def test_stale_list_contents(client, login, world):
@@ -221,11 +221,13 @@ def test_home_counts_match_the_lists(client, login, world):
     login(world.liaison)
     page = text(client.get("/manage/"))
     stats = dict((label, int(n)) for n, label in re.findall(
-        r'<a class="stat" href="[^"]+"><b>(\d+)</b><span>([^<]+)</span>', page))
+        r'<a class="stat [a-z]+" href="[^"]+"><b>(\d+)</b><span>([^<]+)</span>', page))
     assert stats["待审核"] == 1
     assert stats["等待审核超过7天"] == 1
-    assert stats["已结束未提交完成"] == 2
-    assert stats["未来7天的任务"] == 1
+    assert stats["已结束未提交"] == 2
+    assert stats["已退回待修改"] == 0
+    # action first: the counts, then the lists, and the month's figures below them
+    assert page.index("等待审核超过7天") < page.index('id="pending"') < page.index("本月")
     stale_page = text(client.get("/manage/stale"))
     assert len(_stale_titles(stale_page)) == 2
     assert db.session.get(Task, world.past_task.id).report is not None

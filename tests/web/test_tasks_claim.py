@@ -10,6 +10,8 @@ from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, AuditEvent, TaskStatus
 from tracker.timeutil import utcnow
 
+CONFIRMED = {"confirmed": "1"}  # what the confirmation page (or confirm.js) posts
+
 
 def rows(task) -> list[Assignment]:
     db.session.expire_all()
@@ -97,7 +99,7 @@ def test_get_never_claims(client, world, login):
 def test_withdraw_before_start(client, world, login):
     login(world.member)
     client.post(f"/tasks/{world.task.id}/claim")
-    response = client.post(f"/tasks/{world.task.id}/withdraw?next=/tasks/mine")
+    response = client.post(f"/tasks/{world.task.id}/withdraw?next=/tasks/mine", data=CONFIRMED)
     assert response.headers["Location"] == "/tasks/mine"
     html = client.get("/tasks/mine").get_data(as_text=True)
     assert "已取消认领：环境整治" in html
@@ -115,7 +117,7 @@ def test_withdraw_after_start_is_refused(client, world, login):
     world.task.starts_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     before = audit_count()
-    html = client.post(f"/tasks/{world.task.id}/withdraw",
+    html = client.post(f"/tasks/{world.task.id}/withdraw", data=CONFIRMED,
                        follow_redirects=True).get_data(as_text=True)
     assert "任务已开始，不能取消认领" in html
     [row] = rows(world.task)
@@ -125,7 +127,7 @@ def test_withdraw_after_start_is_refused(client, world, login):
 
 def test_withdraw_without_a_claim_says_so(client, world, login):
     login(world.member)
-    html = client.post(f"/tasks/{world.task.id}/withdraw",
+    html = client.post(f"/tasks/{world.task.id}/withdraw", data=CONFIRMED,
                        follow_redirects=True).get_data(as_text=True)
     assert "您没有认领该任务" in html
     assert rows(world.task) == []
@@ -137,7 +139,7 @@ def test_withdraw_only_touches_my_own_claim(client, world, login):
     world.task.taken = 1
     db.session.commit()
     login(world.member)
-    client.post(f"/tasks/{world.task.id}/withdraw")
+    client.post(f"/tasks/{world.task.id}/withdraw", data=CONFIRMED)
     [row] = rows(world.task)
     assert row.member_id == world.other_member.id and row.status == AssignmentStatus.claimed
     assert world.task.taken == 1

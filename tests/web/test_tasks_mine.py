@@ -48,7 +48,7 @@ def test_upcoming_lists_my_future_tasks_with_withdraw(client, world, login):
     on(withdrawn, world.member, AssignmentStatus.withdrawn)
     db.session.commit()
     login(world.member)
-    html = tab(client)
+    html = tab(client, "upcoming")
     assert titles(html) == ["环境整治", "下周活动"]
     assert f'action="/tasks/{world.task.id}/withdraw?next=/tasks/mine?tab%3Dupcoming"' in html
     assert "已指派" in html
@@ -155,7 +155,10 @@ def test_a_new_member_sees_empty_tabs(client, world, login):
         assert text in tab(client, name)
 
 
-def test_unknown_tab_falls_back_to_upcoming(client, world, login):
-    login(world.member)
+def test_unknown_tab_falls_back_to_the_default(client, world, login):
+    login(world.other_member)  # owes nothing: 即将开始
     html = tab(client, "nonsense")
     assert 'href="/tasks/mine?tab=upcoming" aria-current="page"' in html
+    login(world.member)  # hours to confirm: 待确认 first
+    html = tab(client, "nonsense")
+    assert 'href="/tasks/mine?tab=confirm" aria-current="page"' in html

@@ -8,6 +8,7 @@ from sqlalchemy import text
 from ..admin.queries import setup_progress
 from ..errors import MESSAGES
 from ..extensions import csrf, db
+from ..menu import menu_counts
 from ..ops.schema import current_revisions, head_revisions
 
 bp = Blueprint("main", __name__)
@@ -21,6 +22,9 @@ def index():
         return redirect(url_for("admin.setup"))  # a new installation: what to set up next
     if current_user.role.value in ("liaison", "admin"):
         return redirect(url_for("manage.home"))
+    # 我的待办 while the member owes something, else the tasks to claim.
+    if menu_counts().owes:
+        return redirect(url_for("tasks.todo"))
     return redirect(url_for("tasks.open_tasks"))
 
 

@@ -28,7 +28,13 @@ from ..services.tasks import (
     check_times,
     weekly_starts,
 )
-from ..fields import LenientSelectField, LocalDateField, WholeNumberField, strip_text
+from ..fields import (
+    LenientSelectField,
+    LocalDateField,
+    WholeNumberField,
+    keyword_field,
+    strip_text,
+)
 from ..templating import TASK_STATUS
 
 
@@ -205,6 +211,7 @@ class TaskFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    q = keyword_field(_l("关键词"), description=_l("任务名称、地点或社区"))
     community = LenientSelectField(_l("社区"), coerce=_id_or_none, validate_choice=False)
     status = LenientSelectField(_l("状态"), choices=STATUS_CHOICES, validate_choice=False,
                                 coerce=lambda v: v or None)

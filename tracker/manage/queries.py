@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, false, or_, select
 from sqlalchemy.orm import joinedload
 
+from .. import owed
 from ..extensions import db
 from ..models import (
     HOLDING,
@@ -29,6 +30,7 @@ from ..models import (
     Zone,
 )
 from ..paging import paginate
+from ..search import matches
 from ..permissions import managed_community_ids
 from ..rollups import Scope
 
@@ -98,6 +100,7 @@ class TaskFilter:
     category_id: int | None = None
     date_from: date | None = None  # local service date, inclusive
     date_to: date | None = None  # inclusive
+    keyword: str | None = None  # in the title, the place or the community's name
 
 
 def tasks_page(actor: Member, flt: TaskFilter, now: datetime, page: int, per_page: int):
@@ -113,6 +116,10 @@ def tasks_page(actor: Member, flt: TaskFilter, now: datetime, page: int, per_pag
         conditions.append(Task.service_date >= flt.date_from)
     if flt.date_to is not None:
         conditions.append(Task.service_date <= flt.date_to)
+    if flt.keyword:
+        named = select(Community.id).where(matches(flt.keyword, Community.name))
+        conditions.append(or_(matches(flt.keyword, Task.title, Task.place),
+                              Task.community_id.in_(named)))
     past = Task.ends_at < now
     stmt = (
         select(Task)
@@ -124,16 +131,17 @@ def tasks_page(actor: Member, flt: TaskFilter, now: datetime, page: int, per_pag
     return paginate(stmt, page, per_page)
 
 
-def upcoming_tasks(actor: Member, now: datetime, days: int, page: int, per_page: int):
-    """Open tasks starting within the next ``days`` days, soonest first."""
+def upcoming_list(actor: Member, now: datetime, days: int, limit: int) -> list[Task]:
+    """The first ``limit`` open tasks starting within ``days`` days (no COUNT)."""
     stmt = (
         select(Task)
         .where(Task.status == TaskStatus.open, Task.starts_at >= now,
                Task.starts_at < now + timedelta(days=days), *community_condition(actor))
         .options(*_task_options())
         .order_by(Task.starts_at, Task.id)
+        .limit(limit)
     )
-    return paginate(stmt, page, per_page)
+    return list(db.session.scalars(stmt))
 
 
 def _reports(actor: Member, *conditions):
@@ -155,8 +163,7 @@ def pending_reports(actor: Member, page: int, per_page: int):
 
 def overdue_reports(actor: Member, now: datetime, days: int, page: int, per_page: int):
     """Submitted reports that have waited longer than ``days`` days."""
-    return paginate(_reports(actor, TaskReport.submitted_at < now - timedelta(days=days)),
-                     page, per_page)
+    return paginate(_reports(actor, *owed.overdue_review(now, days)), page, per_page)
 
 
 def stale_tasks(actor: Member, now: datetime, page: int, per_page: int):
@@ -164,16 +171,29 @@ def stale_tasks(actor: Member, now: datetime, page: int, per_page: int):
     stmt = (
         select(Task)
         .outerjoin(TaskReport, TaskReport.task_id == Task.id)
-        .where(
-            Task.ends_at < now,
-            Task.status != TaskStatus.cancelled,
-            or_(TaskReport.id.is_(None), TaskReport.status == ReportStatus.returned),
-            *community_condition(actor),
-        )
+        .where(*owed.stale(now), *community_condition(actor))
         .options(*_task_options())
         .order_by(Task.ends_at, Task.id)
     )
     return paginate(stmt, page, per_page)
+
+
+def action_tasks(actor: Member, conditions: list, limit: int) -> list[Task]:
+    """A short list of the 工作台's actions (tasks matching one ``owed`` rule),
+    the longest-waiting first; the count beside it comes from ``owed.counts``."""
+    return list(db.session.scalars(
+        select(Task)
+        .outerjoin(TaskReport, TaskReport.task_id == Task.id)
+        .where(*conditions, *community_condition(actor))
+        .options(*_task_options())
+        .order_by(Task.ends_at, Task.id)
+        .limit(limit)
+    ))
+
+
+def action_reports(actor: Member, limit: int) -> list[TaskReport]:
+    """待审核, the longest-waiting first (a short list; no COUNT)."""
+    return list(db.session.scalars(_reports(actor).limit(limit)))
 
 
 def participants_by_task(task_ids) -> dict[int, list[Assignment]]:
@@ -225,9 +245,8 @@ def member_candidates(unit_ids, query: str | None = None,
     stmt = select(Member).where(Member.active.is_(True))
     query = (query or "").strip()
     if query:
-        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(or_(Member.name.like(f"%{escaped}%", escape="\\"),
-                              Member.phone.like(f"{escaped}%", escape="\\")))
+        stmt = stmt.where(or_(matches(query, Member.name),
+                              Member.phone.startswith(query, autoescape=True)))
         limit = min(limit, SEARCH_MAX)
     else:
         stmt = stmt.where(Member.unit_id.in_(list(unit_ids)))

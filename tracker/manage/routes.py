@@ -13,14 +13,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..paging import page_number
+from .. import owed
+from ..menu import menu_counts
 from ..permissions import manages_community, manages_task, staff_required
+from ..security import is_safe_next
 from ..rollups.home import home_figures
 from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
 from ..services.claims import assign_member, withdraw
 from ..services.reviews import approve_report, return_report
 from ..services.tasks import cancel_task, change_leader, close_task, create_tasks, update_task
 from ..timeutil import to_local, utcnow
-from ..view_support import run_service
+from ..view_support import confirmed, run_service
 from . import queries as q
 from .forms import (
     AssignForm,
@@ -51,6 +54,12 @@ def _stale_days() -> int:
     return current_app.config["STALE_REVIEW_DAYS"]
 
 
+def _next_or(default: str) -> str:
+    """Back to the list an inline action was taken from (工作台, 待审核)."""
+    target = request.args.get("next")
+    return target if is_safe_next(target) else default
+
+
 def _managed_task(task_id: int):
     task = q.load_task(task_id)
     if task is None or not manages_task(current_user, task):
@@ -70,16 +79,22 @@ def _managed_report(report_id: int):
 @bp.get("/")
 @staff_required
 def home():
+    """Action first — 待审核, 已退回待修改, 已结束未提交, 等待审核超过N天 — then the
+    statistics. The counts are the menu's (one statement, ``tracker/owed.py``)."""
     actor, now = _actor(), utcnow()
+    pending = q.action_reports(actor, HOME_LIST)
     return render_template(
         "manage/home.html",
-        pending=q.pending_reports(actor, 1, HOME_LIST),
-        overdue=q.overdue_reports(actor, now, _stale_days(), 1, HOME_LIST),
-        stale=q.stale_tasks(actor, now, 1, HOME_LIST),
-        upcoming=q.upcoming_tasks(actor, now, UPCOMING_DAYS, 1, HOME_LIST),
+        counts=menu_counts(),
+        pending=pending,
+        people=q.participants_by_task([r.task_id for r in pending]),
+        uncorrected=q.action_tasks(actor, owed.returned_uncorrected(), HOME_LIST),
+        unreported=q.action_tasks(actor, owed.ended_unreported(now), HOME_LIST),
+        upcoming=q.upcoming_list(actor, now, UPCOMING_DAYS, HOME_LIST),
         upcoming_days=UPCOMING_DAYS,
         stale_days=_stale_days(),
-        scope=q.scope_for(actor),  # for the figures block
+        overdue_before=now - timedelta(days=_stale_days()),
+        return_form=ReturnForm(formdata=None),
         home_figures=home_figures(q.scope_for(actor).community_ids, now=now, queues=False),
     )
 
@@ -99,6 +114,7 @@ def tasks():
         category_id=form.category.data,
         date_from=None if form.date_from.errors else form.date_from.data,
         date_to=None if form.date_to.errors else form.date_to.data,
+        keyword=form.q.data,
     )
     page = q.tasks_page(actor, flt, utcnow(), page_number(), _per_page())
     return render_template("manage/tasks.html", form=form, page=page)
@@ -281,23 +297,43 @@ def leader(task_id: int):
     return _back_to_task(task, _("组长已改为 %(name)s。", name=new_leader.name))
 
 
-@bp.post("/tasks/<int:task_id>/close")
+@bp.route("/tasks/<int:task_id>/close", methods=["GET", "POST"])
 @staff_required
 def close(task_id: int):
+    """关闭任务, asked once: GET (or an unconfirmed POST) shows what will happen."""
     task = _managed_task(task_id)
+    if request.method == "GET":
+        return render_template(
+            "confirm.html", title=_("关闭任务"), task=task, submit=_("确认关闭"),
+            action=url_for("manage.close", task_id=task.id),
+            explain=_("关闭后不能再认领，已参与的党员和完成情况不受影响。"),
+            back=url_for("manage.task", task_id=task.id))
+    if not confirmed():
+        return redirect(url_for("manage.close", task_id=task.id), 303)
     if run_service(None, close_task, task, _actor(), denied=404):
         return _back_to_task(task, _("任务已关闭，不能再认领。"))
     return _back_to_task(task)
 
 
-@bp.post("/tasks/<int:task_id>/cancel")
+@bp.route("/tasks/<int:task_id>/cancel", methods=["GET", "POST"])
 @staff_required
 def cancel(task_id: int):
+    """取消任务 with a reason, asked once like 关闭任务."""
     task = _managed_task(task_id)
+    if request.method == "GET":
+        form = CancelForm(formdata=None, data={"reason": request.args.get("reason", "")[:500]})
+        return render_template(
+            "confirm.html", title=_("取消任务"), task=task, submit=_("确认取消任务"),
+            action=url_for("manage.cancel", task_id=task.id), form=form,
+            explain=_("取消后不能恢复；已参与的%(n)d名党员会在“我的任务”中看到取消原因。",
+                      n=task.taken),
+            back=url_for("manage.task", task_id=task.id))
     form = CancelForm()
     context = _task_page(task, cancel=form)
     if not form.validate():
         return _render_task(context)
+    if not confirmed():
+        return redirect(url_for("manage.cancel", task_id=task.id, reason=form.reason.data), 303)
     try:
         with unit_of_work():
             cancel_task(task, _actor(), form.reason.data)
@@ -339,7 +375,7 @@ def approve(report_id: int):
     if not run_service(None, approve_report, report, _actor(), denied=404):
         return redirect(url_for("manage.report", report_id=report.id))
     flash(_("已通过：%(title)s。", title=report.task.title), "success")
-    return redirect(url_for("manage.queue"))
+    return redirect(_next_or(url_for("manage.queue")))
 
 
 @bp.post("/reports/<int:report_id>/return", endpoint="return_report")
@@ -360,7 +396,7 @@ def return_view(report_id: int):
             attach_error(form, error)
         else:
             flash(_("已退回：%(title)s，组长会看到退回原因。", title=report.task.title), "success")
-            return redirect(url_for("manage.queue"))
+            return redirect(_next_or(url_for("manage.queue")))
     return _render_report(report, form)
 
 

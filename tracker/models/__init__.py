@@ -6,6 +6,15 @@ from .invitations import Invitation, InvitationPurpose
 from .onsite import Photo
 from .people import Member, Role, Unit, liaison_community
 from .places import Community, Zone
+from .reminders import (
+    WEBHOOK_CHANNELS,
+    Channel,
+    CommunityWebhook,
+    MemberNotify,
+    Outbox,
+    OutboxStatus,
+    ReminderOptOut,
+)
 from .residents import Resident, ResidentCategory, mask_phone, resident_member, task_resident
 from .summaries import SummaryNote, SummaryScope
 from .security import LoginSession, ThrottleHit
@@ -33,12 +42,18 @@ __all__ = [
     "AssignmentStatus",
     "AuditEvent",
     "Category",
+    "Channel",
+    "CommunityWebhook",
     "Community",
     "CountedParticipation",
     "CountedTask",
     "FundEntry",
     "LoginSession",
     "Member",
+    "MemberNotify",
+    "Outbox",
+    "OutboxStatus",
+    "ReminderOptOut",
     "ReportStatus",
     "ResourceItem",
     "Role",
@@ -51,6 +66,7 @@ __all__ = [
     "TaskStatus",
     "ThrottleHit",
     "Unit",
+    "WEBHOOK_CHANNELS",
     "Zone",
     "liaison_community",
 ]

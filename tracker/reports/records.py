@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..permissions import managed_community_ids
 from ..rollups.coverage import member_totals
+from ..search import matches
 from .tables import DOCUMENT_LOCALE, Hours, Table
 
 
@@ -62,7 +63,7 @@ def visible_members(actor: Member, search: str = ""):
         query = query.where(or_(Member.id == actor.id, _active_in(tuple(ids))))
     search = search.strip()
     if search:
-        query = query.where(or_(Member.name.contains(search), Member.phone.contains(search)))
+        query = query.where(matches(search, Member.name, Member.phone))
     return query
 
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, select
 
+from .. import owed
 from ..extensions import db
-from ..models import OPEN_FINDING, Finding, ReportStatus, Task, TaskReport, TaskStatus
+from ..models import OPEN_FINDING, Finding, Task, TaskReport
 from ..timeutil import LOCAL_TZ, month_bounds, utcnow
 from .figures import Figures, figures
 from .scope import Scope, as_ids, scope_conditions
@@ -52,25 +53,19 @@ def home_figures(community_ids: Sequence[int] | None, *, stale_days: int = 7,
 
 
 def _queue_counts(reach: Scope, stale_days: int, now) -> tuple[int, int, int]:
+    """The liaison's queues, by the rules every list of them uses (``tracker/owed.py``)."""
     in_reach = scope_conditions(reach, community=Task.community_id)
     pending, stale_reviews = db.session.execute(
         select(
             func.count(),
-            func.count(case((TaskReport.submitted_at < now - timedelta(days=stale_days), 1))),
+            func.count(case((and_(*owed.overdue_review(now, stale_days)), 1))),
         )
         .join(Task, Task.id == TaskReport.task_id)
-        .where(TaskReport.status == ReportStatus.submitted, *in_reach)
+        .where(*owed.pending_review(), *in_reach)
     ).one()
-    # The liaison's stale list (manage.stale): ended, not cancelled, and not
-    # reported — or returned and not yet resubmitted.
     stale_tasks = db.session.scalar(
         select(func.count(Task.id))
         .outerjoin(TaskReport, TaskReport.task_id == Task.id)
-        .where(
-            Task.status != TaskStatus.cancelled,
-            Task.ends_at < now,
-            or_(TaskReport.id.is_(None), TaskReport.status == ReportStatus.returned),
-            *in_reach,
-        )
+        .where(*owed.stale(now), *in_reach)
     )
     return int(pending), int(stale_reviews), int(stale_tasks)

@@ -13,6 +13,7 @@ from ..fields import (
     LocalDateField,
     MultiCheckboxField,
     WholeNumberField,
+    keyword_field,
     strip_text,
 )
 
@@ -27,6 +28,7 @@ class TaskFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    q = keyword_field(_l("关键词"), description=_l("任务名称、地点或社区"))
     community = LenientSelectField(_l("社区"), coerce=_int_or_none, validate_choice=False)
     category = LenientSelectField(_l("类别"), coerce=_int_or_none, validate_choice=False)
     day = LocalDateField(_l("日期"), validators=[])

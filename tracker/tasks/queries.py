@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import db
@@ -26,11 +26,9 @@ from ..models import (
     TaskReport,
     TaskStatus,
 )
+from .. import owed
 from ..paging import paginate
-
-# A participation whose hours are still to be confirmed once the task has ended.
-TO_CONFIRM = (AssignmentStatus.claimed, AssignmentStatus.assigned, AssignmentStatus.checked_in)
-
+from ..search import matches
 
 def task_card_loads(path=None) -> list:
     """Eager loads for what a task card shows (one SELECT with LEFT JOINs)."""
@@ -57,6 +55,7 @@ class OpenFilter:
     community_id: int | None = None
     category_id: int | None = None
     day: date | None = None  # local service date
+    keyword: str | None = None  # in the title, the place or the community's name
 
 
 def open_tasks_page(flt: OpenFilter, now: datetime, page: int, per_page: int):
@@ -73,6 +72,10 @@ def open_tasks_page(flt: OpenFilter, now: datetime, page: int, per_page: int):
         stmt = stmt.where(Task.category_id == flt.category_id)
     if flt.day is not None:
         stmt = stmt.where(Task.service_date == flt.day)
+    if flt.keyword:
+        named = select(Community.id).where(matches(flt.keyword, Community.name))
+        stmt = stmt.where(or_(matches(flt.keyword, Task.title, Task.place),
+                              Task.community_id.in_(named)))
     return paginate(stmt, page, per_page)
 
 
@@ -137,30 +140,6 @@ def load_assignment(assignment_id: int) -> Assignment | None:
 # --- 我的任务 ----------------------------------------------------------------------
 
 
-def _not_approved():
-    return or_(TaskReport.id.is_(None), TaskReport.status != ReportStatus.approved)
-
-
-def _to_confirm_conditions(member_id: int, now: datetime) -> list:
-    return [
-        Assignment.member_id == member_id,
-        Assignment.status.in_(TO_CONFIRM),
-        Task.ends_at <= now,
-        Task.status != TaskStatus.cancelled,
-        _not_approved(),
-    ]
-
-
-def _to_report_conditions(member_id: int, now: datetime) -> list:
-    """Tasks I lead that have started and wait for my report (none yet, or returned)."""
-    return [
-        Task.leader_id == member_id,
-        Task.starts_at <= now,
-        Task.status != TaskStatus.cancelled,
-        or_(TaskReport.id.is_(None), TaskReport.status == ReportStatus.returned),
-    ]
-
-
 def _my_assignments(member_id: int):
     return (
         select(Assignment)
@@ -188,7 +167,7 @@ def _tab_query(tab: str, member_id: int, now: datetime):
         return (_my_assignments(member_id).where(Task.ends_at > now)
                 .order_by(Task.starts_at, Task.id))
     if tab == "confirm":
-        return (_my_assignments(member_id).where(*_to_confirm_conditions(member_id, now))
+        return (_my_assignments(member_id).where(*owed.to_confirm(member_id, now))
                 .order_by(Task.starts_at.desc(), Task.id.desc()))
     if tab == "history":
         return (
@@ -207,7 +186,7 @@ def _tab_query(tab: str, member_id: int, now: datetime):
         return (_my_led_tasks(member_id).where(TaskReport.status == ReportStatus.returned)
                 .order_by(TaskReport.reviewed_at.desc(), Task.id.desc()))
     # lead: what waits for my report first, then the rest, newest first
-    waiting = case((and_(*_to_report_conditions(member_id, now)), 0), else_=1)
+    waiting = case((and_(*owed.waiting_for_my_report(member_id, now)), 0), else_=1)
     return _my_led_tasks(member_id).order_by(waiting, Task.starts_at.desc(), Task.id.desc())
 
 
@@ -215,18 +194,3 @@ def mine_page(tab: str, member_id: int, now: datetime, page: int, per_page: int)
     """One tab of 我的任务: my participations (upcoming, to confirm, history) or the
     tasks I lead (returned, lead). Items are Assignments or Tasks accordingly."""
     return paginate(_tab_query(tab, member_id, now), page, per_page)
-
-
-def mine_badges(member_id: int, now: datetime) -> dict[str, int]:
-    """The counts on the tabs that ask for action, in one statement."""
-    to_confirm = (select(func.count(Assignment.id)).select_from(Assignment)
-                  .join(Assignment.task).outerjoin(Task.report)
-                  .where(*_to_confirm_conditions(member_id, now)).scalar_subquery())
-    returned = (select(func.count(Task.id)).select_from(Task).join(Task.report)
-                .where(Task.leader_id == member_id, TaskReport.status == ReportStatus.returned)
-                .scalar_subquery())
-    to_report = (select(func.count(Task.id)).select_from(Task).outerjoin(Task.report)
-                 .where(*_to_report_conditions(member_id, now)).scalar_subquery())
-    confirm, returned_count, lead = db.session.execute(
-        select(to_confirm, returned, to_report)).one()
-    return {"confirm": confirm, "returned": returned_count, "lead": lead}

@@ -10,12 +10,25 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..formatting import beneficiary_label
 from ..formatting import hours as fmt_hours
+from .. import owed
+from ..calendar import ics
+from ..menu import menu_counts
 from ..models import HOLDING, Assignment, AssignmentStatus, Task, TaskStatus
 from ..paging import page_number
 from ..permissions import manages_task, may_report
@@ -30,7 +43,7 @@ from ..services.claims import (
 )
 from ..services.reviews import ReportData, report_refusal, submit_report
 from ..timeutil import local_today, utcnow
-from ..view_support import run_service
+from ..view_support import confirmed, run_service
 from . import queries as q
 from .forms import ConfirmForm, ReportForm, TaskFilterForm
 
@@ -79,11 +92,12 @@ def open_tasks():
         community_id=form.community.data,
         category_id=form.category.data,
         day=None if form.day.errors else form.day.data,
+        keyword=form.q.data,
     )
     page = q.open_tasks_page(flt, utcnow(), page_number(), _per_page())
     # "Already claimed by me" for the whole page in one query.
     mine = q.holding_statuses(current_user.id, [task.id for task in page.items])
-    filtered = any(f.data is not None for f in (form.community, form.category, form.day))
+    filtered = any(f.data is not None for f in (form.q, form.community, form.category, form.day))
     return render_template("tasks/open.html", form=form, page=page, mine=mine,
                            filtered=filtered, next_url=request.full_path.rstrip("?"))
 
@@ -115,7 +129,21 @@ def detail(task_id: int):
         "can_report": may_report(current_user, task) and report_refusal(task) is None,
     }
     return render_template("tasks/detail.html", task=task, people=people, mine=mine,
-                           state=state, next_url=request.full_path.rstrip("?"))
+                           state=state, next_url=request.full_path.rstrip("?"),
+                           share_url=url_for("tasks.detail", task_id=task.id, _external=True))
+
+
+@bp.get("/<int:task_id>/calendar.ics")
+@login_required
+def calendar(task_id: int):
+    """加入日历: this one task as an .ics file."""
+    task, _mine = _visible_task(task_id, for_page=True)
+    body = ics([(task, url_for("tasks.detail", task_id=task.id, _external=True))],
+               request.host, utcnow(), task.title)
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="task-{task.id}.ics"'
+    return response
 
 
 @bp.post("/<int:task_id>/claim")
@@ -128,16 +156,27 @@ def claim(task_id: int):
     return redirect(target)
 
 
-@bp.post("/<int:task_id>/withdraw", endpoint="withdraw")
+@bp.route("/<int:task_id>/withdraw", methods=["GET", "POST"], endpoint="withdraw")
 @login_required
 def withdraw_claim(task_id: int):
+    """取消认领, asked once: GET (or an unconfirmed POST) shows what will happen."""
     task, mine = _visible_task(task_id)
-    title, target = task.title, _next_or(url_for("tasks.detail", task_id=task_id))
+    title = task.title
+    back = _next_or(url_for("tasks.detail", task_id=task_id))
     if mine is None or mine.status not in HOLDING:
         flash(_("您没有认领该任务。"), "error")
-    elif run_service(None, withdraw, mine, current_user):
+        return redirect(back)
+    if request.method == "GET":
+        return render_template(
+            "confirm.html", title=_("取消认领"), task=task, submit=_("确认取消认领"),
+            action=url_for("tasks.withdraw", task_id=task_id, next=request.args.get("next")),
+            explain=_("取消后名额会留给其他党员；任务开始前可以重新认领。"), back=back)
+    if not confirmed():
+        return redirect(url_for("tasks.withdraw", task_id=task_id,
+                                next=request.args.get("next")), 303)
+    if run_service(None, withdraw, mine, current_user):
         flash(_("已取消认领：%(title)s。", title=title), "success")
-    return redirect(target)
+    return redirect(back)
 
 
 # ---------------------------------------------------------------- 我的任务
@@ -172,18 +211,32 @@ def _rows(tab: str, items, now) -> list[MineRow]:
 @bp.get("/mine")
 @login_required
 def mine():
-    tab = request.args.get("tab", "upcoming")
-    if tab not in TABS:
-        tab = "upcoming"
+    owes = menu_counts()
+    tab = request.args.get("tab")
+    if tab not in TABS:  # open on what asks for action, if anything does
+        tab = ("confirm" if owes.confirm else "returned" if owes.returned
+               else "lead" if owes.report else "upcoming")
     me, now = current_user.id, utcnow()
     year = local_today().year
     activities, minutes = member_totals(me, date(year, 1, 1), date(year + 1, 1, 1))
-    counts = q.mine_badges(me, now)
+    counts = {"confirm": owes.confirm, "returned": owes.returned,
+              "lead": owes.report + owes.returned}
     page = q.mine_page(tab, me, now, page_number(), _per_page())
     return render_template(
         "tasks/mine.html", tab=tab, page=page, rows=_rows(tab, page.items, now),
         year=year, activities=activities, minutes=minutes, counts=counts,
     )
+
+
+# ---------------------------------------------------------------- 我的待办
+
+
+@bp.get("/todo")
+@login_required
+def todo():
+    """What I owe, each one tap from its action; the home page while I owe anything."""
+    items = owed.member_todo(current_user.id, utcnow())
+    return render_template("tasks/todo.html", items=items, counts=menu_counts())
 
 
 # ---------------------------------------------------------------- 确认参与

@@ -1,0 +1,116 @@
+"""Real servers on loopback ports for the reminder tests: an SMTP server (aiosmtpd)
+and an HTTP server that records what the robots' webhooks and the SMS gateway are
+sent, and can be told to fail. Both run in threads of the test process; child
+processes of the race test reach them over the loopback, as a job would."""
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from dataclasses import dataclass
+from email import message_from_bytes, policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Mail:
+    to: list[str]
+    subject: str
+    body: str
+
+
+class SmtpServer:
+    """aiosmtpd in a thread; ``mails`` is everything it accepted."""
+
+    def __init__(self):
+        self.mails: list[Mail] = []
+        self.port = free_port()
+        self._lock = threading.Lock()
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        message = message_from_bytes(envelope.original_content or envelope.content,
+                                     policy=policy.default)
+        with self._lock:
+            self.mails.append(Mail(list(envelope.rcpt_tos), str(message["Subject"]),
+                                   message.get_content()))
+        return "250 OK"
+
+    def start(self):
+        self._controller.start()
+        return self
+
+    def stop(self):
+        self._controller.stop()
+
+
+@dataclass
+class Post:
+    path: str
+    query: dict
+    headers: dict
+    body: bytes
+
+    @property
+    def json(self):
+        return json.loads(self.body)
+
+
+class Recorder:
+    """An HTTP server recording every POST. ``fail[path] = "http"`` answers 500,
+    ``"robot"`` answers 200 with a robot's error code."""
+
+    def __init__(self):
+        self.posts: list[Post] = []
+        self.fail: dict[str, str] = {}
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                parts = urlsplit(self.path)
+                mode = recorder.fail.get(parts.path)
+                if mode == "http":
+                    self.send_response(500)
+                    self.end_headers()
+                    return
+                recorder.posts.append(Post(parts.path, parse_qs(parts.query),
+                                           dict(self.headers.items()), body))
+                answer = {"errcode": 310000, "errmsg": "keywords not in content"} \
+                    if mode == "robot" else {"errcode": 0, "errmsg": "ok"}
+                payload = json.dumps(answer).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):  # keep the test output quiet
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+
+    def to(self, path: str) -> list[Post]:
+        return [post for post in self.posts if post.path == path]
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server_close()

@@ -1,0 +1,49 @@
+"""加入日历: tasks as iCalendar (RFC 5545) events, written by the ``icalendar``
+library (escaping, CRLF line ends and line folding are its job).
+
+Times go out in UTC (``DTSTART:20261128T010000Z``), so every calendar shows them in
+its own zone; the UID is stable per task, so a re-imported or refreshed event
+updates the one already in the calendar instead of adding a copy.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from icalendar import Calendar, Event
+
+from .models import Task, TaskStatus
+
+PRODID = "-//社区共建任务台账//tracker//ZH"
+
+
+def _event(task: Task, host: str, url: str, now: datetime) -> Event:
+    event = Event()
+    event.add("uid", f"task-{task.id}@{host}")
+    event.add("dtstamp", now)
+    event.add("dtstart", task.starts_at)
+    event.add("dtend", task.ends_at)
+    event.add("summary", task.title)
+    event.add("location", task.place)
+    lines = [f"{task.community.name}" + (f" · {task.zone.name}" if task.zone else ""),
+             task.category.name]
+    if task.beneficiary:
+        lines.append(f"服务对象：{task.beneficiary}")
+    lines.append(url)
+    event.add("description", "\n".join(lines))
+    event.add("url", url)
+    if task.status == TaskStatus.cancelled:
+        event.add("status", "CANCELLED")
+    return event
+
+
+def ics(tasks: Iterable[tuple[Task, str]], host: str, now: datetime, name: str) -> bytes:
+    """A calendar of ``(task, its absolute URL)`` pairs."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    for task, url in tasks:
+        calendar.add_component(_event(task, host, url, now))
+    return calendar.to_ical()

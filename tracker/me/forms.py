@@ -1,0 +1,25 @@
+"""Forms of the member's own pages: reminder settings."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField
+from wtforms.validators import Length, Optional
+
+from ..fields import strip_text
+
+
+def settings_form(kinds, data=None, formdata=None):
+    """One switch per reminder kind offered to this member, and where push messages go."""
+
+    class SettingsForm(FlaskForm):
+        email = EmailField(_l("电子邮箱"), filters=[strip_text],
+                           validators=[Optional(), Length(max=120)],
+                           description=_l("只用于发送提醒，不会公开。"))
+        email_on = BooleanField(_l("用邮件提醒我"))
+        sms_on = BooleanField(_l("用短信提醒我"))
+
+    for kind in kinds:
+        setattr(SettingsForm, f"kind_{kind.code}",
+                BooleanField(kind.label, description=kind.explain))
+    return SettingsForm(formdata=formdata, data=data)

@@ -1,0 +1,155 @@
+"""The member's own pages (/me): settings, 消息, the calendar feed.
+
+Everything here is the signed-in member's own; another member's message answers
+404. The calendar feed needs no login: its secret address is the credential, it
+shows only its owner's tasks, and a new address revokes the old one.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..calendar import ics
+from ..errors import too_many_requests
+from ..permissions import managed_community_ids
+from ..reminders.channels import configured
+from ..reminders.kinds import KINDS
+from ..security import is_safe_next
+from ..throttle import count_link_guess, link_guess_wait
+from ..services.notify import (
+    NotifySettings,
+    mark_all_read,
+    mark_read,
+    new_calendar_token,
+    opted_out,
+    save_settings,
+    settings_of,
+    stop_calendar,
+    token_hash,
+)
+from ..timeutil import utcnow
+from ..view_support import run_service
+from . import queries as q
+from ..fields import EmptyForm
+from ..paging import page_number
+from .forms import settings_form
+
+bp = Blueprint("me", __name__)
+
+
+def _offered():
+    """The kinds a member is offered: a liaison's digests only to liaisons."""
+    staff = managed_community_ids(current_user) is None or bool(managed_community_ids(current_user))
+    return [kind for kind in KINDS if kind.audience == "member" or staff]
+
+
+# Account pages other areas add (issue 15's 登录设备): listed here when the app has them.
+ACCOUNT_PAGES = (("auth.devices", _l("登录设备")), ("auth.sessions", _l("登录设备")))
+
+
+@bp.get("/")
+@login_required
+def index():
+    """One place for a member's own settings: reminders, calendar, password, devices."""
+    links = [(endpoint, label) for endpoint, label in ACCOUNT_PAGES
+             if endpoint in current_app.view_functions]
+    return render_template("me/index.html", account_links=links[:1])
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    kinds = _offered()
+    current = settings_of(current_user)
+    off = opted_out(current_user)
+    data = {"email": current.email, "email_on": current.email_on, "sms_on": current.sms_on,
+            **{f"kind_{kind.code}": kind.code not in off for kind in kinds}}
+    form = settings_form(kinds, data=data,
+                         formdata=request.form if request.method == "POST" else None)
+    push = configured(current_app.config)
+    if form.validate_on_submit():
+        # A channel this installation has no settings for is not on the page: keep its values.
+        email_offered, sms_offered = "email" in push, "sms" in push
+        chosen = NotifySettings(
+            kinds_on={k.code for k in kinds if form[f"kind_{k.code}"].data},
+            offered={k.code for k in kinds},
+            email=form.email.data if email_offered else current.email,
+            email_on=form.email_on.data if email_offered else current.email_on,
+            sms_on=form.sms_on.data if sms_offered else current.sms_on)
+        if run_service(form, save_settings, current_user, chosen):
+            flash(_("提醒设置已保存。"), "success")
+            return redirect(url_for("me.settings"))
+    return render_template("me/settings.html", form=form, kinds=kinds, push=push)
+
+
+@bp.get("/messages")
+@login_required
+def messages():
+    return render_template("me/messages.html", page=q.messages_page(
+        current_user.id, page_number(), current_app.config["PAGE_SIZE"]), form=EmptyForm())
+
+
+@bp.post("/messages/<int:message_id>/read")
+@login_required
+def read(message_id: int):
+    """Mark one message read, then open what it is about (or stay on the list)."""
+    message = q.load_message(message_id)
+    if message is None or message.member_id != current_user.id:
+        abort(404)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        run_service(form, mark_read, message, current_user, denied=404)
+    target = message.link if request.form.get("open") and is_safe_next(message.link) else None
+    return redirect(target or url_for("me.messages"))
+
+
+@bp.post("/messages/read-all")
+@login_required
+def read_all():
+    if EmptyForm().validate_on_submit() and run_service(None, mark_all_read, current_user):
+        flash(_("已全部标为已读。"), "success")
+    return redirect(url_for("me.messages"))
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@login_required
+def calendar():
+    """The secret feed address: shown once when made; a new one revokes the old."""
+    form = EmptyForm()
+    feed_url = None
+    if form.validate_on_submit():
+        if request.form.get("stop"):
+            if run_service(form, stop_calendar, current_user):
+                flash(_("日历订阅已停用，旧地址不再有效。"), "success")
+                return redirect(url_for("me.calendar"))
+        else:
+            done = run_service(form, new_calendar_token, current_user)
+            if done:
+                feed_url = url_for("me.feed", token=done.value, _external=True)
+    active = settings_of(current_user).calendar_token_hash is not None or feed_url is not None
+    response = make_response(render_template("me/calendar.html", form=form, feed_url=feed_url,
+                                             active=active))
+    response.headers["Cache-Control"] = "no-store"  # the address is a secret
+    return response
+
+
+@bp.get("/feed/<token>.ics")
+def feed(token: str):
+    # A secret link like /invite/ and /c/: unknown tokens from one address are counted,
+    # and too many of them get a 429 (tracker/throttle.py, LINK_LIMIT_PER_ADDRESS).
+    wait = link_guess_wait(request.remote_addr or "")
+    if wait:
+        return too_many_requests(wait)
+    owner = q.feed_owner(token_hash(token)) if len(token) <= 64 else None
+    if owner is None:
+        count_link_guess(request.remote_addr or "")
+        abort(404)
+    tasks = q.feed_tasks(owner.member_id, utcnow())
+    body = ics(((task, url_for("tasks.detail", task_id=task.id, _external=True)) for task in tasks),
+               request.host, utcnow(), _("我的共建任务"))
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Cache-Control"] = "private, max-age=900"
+    return response

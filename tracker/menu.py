@@ -1,0 +1,40 @@
+"""The counts the menu shows (待办 3, 消息 2, 审核 4), once per request.
+
+One statement (``owed.counts``) for all of them; a page that shows the same
+counts (我的待办, 我的任务's tabs, the 工作台) reads them from here instead of
+counting again.
+"""
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import owed
+from .extensions import db
+from .permissions import managed_community_ids
+from .timeutil import utcnow
+
+
+def menu_counts() -> owed.Counts | None:
+    """The signed-in person's counts (None for a visitor), computed once per request."""
+    if not current_user.is_authenticated:
+        return None
+    # Kept on the request (not ``g``, which a test's app context shares between requests).
+    counts = getattr(request, "_menu_counts", None)
+    if counts is None:
+        member = current_user._get_current_object()
+        try:
+            ids = managed_community_ids(member)
+            staff = ids is None or bool(ids)
+            counts = owed.counts(
+                member.id, utcnow(), community_ids=None if ids is None else sorted(ids),
+                staff=staff, stale_days=current_app.config["STALE_REVIEW_DAYS"])
+        except SQLAlchemyError:
+            # A badge must not turn a page (the 500 page of a database outage above all)
+            # into another error: no counts this time.
+            db.session.rollback()
+            current_app.logger.warning("menu counts unavailable", exc_info=True)
+            counts = owed.Counts()
+        request._menu_counts = counts
+    return counts

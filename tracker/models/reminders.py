@@ -1,0 +1,122 @@
+"""Reminders: the outbox every message goes through, and each member's choices.
+
+The request path never sends anything: it (and the reminder job) only writes
+``Outbox`` rows; ``flask send-reminders`` sends them (tracker/reminders/). A row is
+one message to one recipient on one channel; its ``dedupe_key`` — kind, recipient,
+what it is about, channel — is unique, so the same reminder is written once however
+many jobs run at once (INSERT … ON CONFLICT DO NOTHING, never check-then-insert).
+"""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utcnow
+from .types import UTCDateTime
+
+
+class Channel(str, enum.Enum):
+    inapp = "inapp"  # 站内消息: always on
+    email = "email"
+    sms = "sms"
+    wecom = "wecom"  # 企业微信群机器人 (a community's work group)
+    dingtalk = "dingtalk"  # 钉钉群机器人
+
+
+WEBHOOK_CHANNELS = (Channel.wecom, Channel.dingtalk)
+
+
+class OutboxStatus(str, enum.Enum):
+    pending = "pending"  # waiting to be sent (or retried at next_attempt_at)
+    sending = "sending"  # claimed by a job
+    sent = "sent"
+    failed = "failed"  # gave up after the last try
+
+
+def _enum(cls):
+    return Enum(cls, native_enum=False, length=16, validate_strings=True)
+
+
+class Outbox(db.Model):
+    __table_args__ = (
+        # the job: what is due now, oldest first
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+        # a member's 消息 list and unread count; the daily cap
+        Index("ix_outbox_member_channel", "member_id", "channel", "status", "claimed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    # Who: a member, or (a webhook digest) a community's work group.
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(300))  # a path inside the app
+    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.pending)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Rows sent together as one bundled message share it (the daily cap counts these).
+    delivery_id: Mapped[str | None] = mapped_column(String(32))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # in-app messages
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    member: Mapped["Member | None"] = relationship()  # noqa: F821
+    community: Mapped["Community | None"] = relationship()  # noqa: F821
+
+    @classmethod
+    def inbox_of(cls, member_id: int) -> list:
+        """A member's in-app messages (消息): delivered ones only."""
+        return [cls.member_id == member_id, cls.channel == Channel.inapp,
+                cls.status == OutboxStatus.sent]
+
+    @classmethod
+    def unread_for(cls, member_id: int) -> list:
+        return [*cls.inbox_of(member_id), cls.read_at.is_(None)]
+
+
+class MemberNotify(db.Model):
+    """A member's own reminder settings: where push messages go, and the calendar
+    feed's secret (only its SHA-256 is kept; a new one revokes the old)."""
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(120))
+    email_on: Mapped[bool] = mapped_column(Boolean, default=False)
+    sms_on: Mapped[bool] = mapped_column(Boolean, default=True)
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReminderOptOut(db.Model):
+    """A reminder kind a member turned off (no row: on)."""
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class CommunityWebhook(db.Model):
+    """A community work group's robot (企业微信 or 钉钉): the URL (and DingTalk's
+    signing secret) are stored encrypted with a key derived from SECRET_KEY and only
+    ever shown masked (tracker/reminders/secrets.py)."""
+
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), primary_key=True)
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    url_encrypted: Mapped[str] = mapped_column(Text)
+    url_hint: Mapped[str] = mapped_column(String(80))  # the masked URL shown back
+    secret_encrypted: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    community: Mapped["Community"] = relationship()  # noqa: F821

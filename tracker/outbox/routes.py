@@ -1,0 +1,76 @@
+"""Reminder administration (/outbox): the admin's channel status page with the
+failed messages, and each community's work-group robot, set by its liaison or an
+admin (a community out of reach answers 404)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..permissions import admin_required, manages_community, staff_required
+from ..reminders.channels import configured
+from ..services.notify import WebhookData, retry_message, save_webhook, stop_webhook
+from ..view_support import run_service
+from . import queries as q
+from ..fields import EmptyForm
+from ..paging import page_number
+from .forms import WebhookForm
+
+bp = Blueprint("outbox", __name__)
+
+
+@bp.get("/")
+@admin_required
+def status():
+    return render_template("outbox/status.html", channels=q.channel_status(),
+                           configured=configured(current_app.config),
+                           failed=q.failed_page(page_number(), current_app.config["PAGE_SIZE"]),
+                           form=EmptyForm())
+
+
+@bp.post("/messages/<int:message_id>/retry")
+@admin_required
+def retry(message_id: int):
+    message = q.load_message(message_id) or abort(404)
+    if EmptyForm().validate_on_submit() and run_service(None, retry_message, current_user, message):
+        flash(_("已重新排队，下次运行提醒任务时发送。"), "success")
+    return redirect(url_for("outbox.status"))
+
+
+@bp.get("/webhooks")
+@staff_required
+def webhooks():
+    return render_template("outbox/webhooks.html", rows=q.communities_for(current_user))
+
+
+def _community(community_id: int):
+    community = q.load_community(community_id)
+    if community is None or not manages_community(current_user, community.id):
+        abort(404)
+    return community
+
+
+@bp.route("/webhooks/<int:community_id>", methods=["GET", "POST"])
+@staff_required
+def webhook(community_id: int):
+    community = _community(community_id)
+    robot = q.load_webhook(community.id)
+    form = WebhookForm(data={"channel": robot.channel.value} if robot else None)
+    if form.validate_on_submit():
+        data = WebhookData(form.channel.data, form.url.data, form.secret.data)
+        if run_service(form, save_webhook, current_user, community, data, denied=404):
+            flash(_("已保存%(name)s的工作群机器人。", name=community.name), "success")
+            return redirect(url_for("outbox.webhooks"))
+    return render_template("outbox/webhook.html", form=form, community=community, robot=robot,
+                           stop_form=EmptyForm(formdata=None))
+
+
+@bp.post("/webhooks/<int:community_id>/stop")
+@staff_required
+def stop(community_id: int):
+    community = _community(community_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if run_service(None, stop_webhook, current_user, community, denied=404):
+        flash(_("已停用%(name)s的工作群机器人。", name=community.name), "success")
+    return redirect(url_for("outbox.webhooks"))

@@ -1,0 +1,233 @@
+"""What each person owes — one definition, read by the member's 我的待办, the liaison's
+工作台, the menu counts and the reminder job (``tracker/reminders``) alike.
+
+A member owes: hours to confirm (a task that has ended), a report to submit as
+组长 (a task that has started and has none), a returned report to correct, and
+turning up at a task today or tomorrow. A liaison owes, for their communities:
+reports to review (待审核), of which those waiting longer than ``stale_days``,
+returned reports not yet corrected (已退回待修改), and ended tasks with no report
+(已结束未提交).
+
+Each rule is a list of WHERE conditions over ``Assignment ⋈ Task ⟕ TaskReport``
+(member rules) or ``Task ⟕ TaskReport`` (liaison rules), so a list, a count and the
+job's scan are the same statement with a different SELECT. ``counts`` puts every
+count a person's menu shows into one statement.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from .extensions import db
+from .models import (
+    Assignment,
+    AssignmentStatus,
+    Outbox,
+    ReportStatus,
+    Task,
+    TaskReport,
+    TaskStatus,
+)
+from .timeutil import LOCAL_TZ
+
+# A participation whose hours are still to be confirmed once the task has ended
+# (and, before that, one that is expected to turn up).
+TO_CONFIRM = (AssignmentStatus.claimed, AssignmentStatus.assigned, AssignmentStatus.checked_in)
+
+
+def not_approved():
+    return or_(TaskReport.id.is_(None), TaskReport.status != ReportStatus.approved)
+
+
+# --- a member's 待办 (over Assignment ⋈ Task ⟕ TaskReport, or Task ⟕ TaskReport) ----------
+
+def _whose(column, member_id: int | None) -> list:
+    """One member's (the pages), or everyone's (``None``: the reminder job's scan)."""
+    return [] if member_id is None else [column == member_id]
+
+
+def to_confirm(member_id: int | None, now: datetime) -> list:
+    """My participations in ended tasks whose hours I have not confirmed."""
+    return [
+        *_whose(Assignment.member_id, member_id),
+        Assignment.status.in_(TO_CONFIRM),
+        Task.ends_at <= now,
+        Task.status != TaskStatus.cancelled,
+        not_approved(),
+    ]
+
+
+def to_report(member_id: int | None, now: datetime) -> list:
+    """Tasks I lead that have started and have no report yet."""
+    return [*_whose(Task.leader_id, member_id), Task.leader_id.is_not(None), Task.starts_at <= now,
+            Task.status != TaskStatus.cancelled, TaskReport.id.is_(None)]
+
+
+def to_correct(member_id: int | None) -> list:
+    """Tasks I lead whose report was returned and not yet resubmitted."""
+    return [*_whose(Task.leader_id, member_id), Task.leader_id.is_not(None), Task.status != TaskStatus.cancelled,
+            TaskReport.status == ReportStatus.returned]
+
+
+def waiting_for_my_report(member_id: int, now: datetime) -> list:
+    """Either of the two above: what the 组长 still has to (re)submit."""
+    return [Task.leader_id == member_id, Task.starts_at <= now,
+            Task.status != TaskStatus.cancelled,
+            or_(TaskReport.id.is_(None), TaskReport.status == ReportStatus.returned)]
+
+
+def tomorrow_ends(now: datetime) -> datetime:
+    """The end of tomorrow, local time, as UTC: "today or tomorrow" ends here."""
+    local = now.astimezone(LOCAL_TZ)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return (midnight + timedelta(days=2)).astimezone(now.tzinfo)
+
+
+def coming_soon(member_id: int | None, now: datetime) -> list:
+    """My tasks today or tomorrow (local) that have not ended."""
+    return [
+        *_whose(Assignment.member_id, member_id),
+        Assignment.status.in_(TO_CONFIRM),
+        Task.status != TaskStatus.cancelled,
+        Task.ends_at > now,
+        Task.starts_at < tomorrow_ends(now),
+    ]
+
+
+# --- a liaison's action list (over Task ⟕ TaskReport) ------------------------------------
+
+def in_communities(community_ids: Sequence[int] | None) -> list:
+    """``None`` is every community (an admin); an empty list is none."""
+    if community_ids is None:
+        return []
+    if not community_ids:
+        return [false()]
+    return [Task.community_id.in_(sorted(community_ids))]
+
+
+def pending_review() -> list:
+    return [TaskReport.status == ReportStatus.submitted]
+
+
+def overdue_review(now: datetime, stale_days: int) -> list:
+    return [TaskReport.status == ReportStatus.submitted,
+            TaskReport.submitted_at < now - timedelta(days=stale_days)]
+
+
+def returned_uncorrected() -> list:
+    return [TaskReport.status == ReportStatus.returned, Task.status != TaskStatus.cancelled]
+
+
+def ended_unreported(now: datetime, *, ended_before: datetime | None = None) -> list:
+    return [Task.ends_at < (ended_before or now), Task.status != TaskStatus.cancelled,
+            TaskReport.id.is_(None)]
+
+
+def stale(now: datetime) -> list:
+    """The liaison's 逾期事项 list: ended and unreported, or returned and uncorrected."""
+    return [Task.ends_at < now, Task.status != TaskStatus.cancelled,
+            or_(TaskReport.id.is_(None), TaskReport.status == ReportStatus.returned)]
+
+
+# --- counts in one statement ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Counts:
+    confirm: int = 0
+    report: int = 0
+    returned: int = 0
+    soon: int = 0
+    unread: int = 0
+    # a liaison's or admin's, for their communities (0 for a member)
+    pending: int = 0
+    overdue: int = 0
+    uncorrected: int = 0
+    unreported: int = 0
+
+    @property
+    def todo(self) -> int:
+        """What the member's 我的待办 lists (the menu's 待办 count)."""
+        return self.confirm + self.report + self.returned + self.soon
+
+    @property
+    def owes(self) -> bool:
+        return self.todo > 0
+
+
+def _count_assignments(conditions):
+    return (select(func.count(Assignment.id)).select_from(Assignment).join(Assignment.task)
+            .outerjoin(Task.report).where(*conditions).scalar_subquery())
+
+
+def _count_tasks(conditions):
+    return (select(func.count(Task.id)).select_from(Task).outerjoin(Task.report)
+            .where(*conditions).scalar_subquery())
+
+
+def counts(member_id: int, now: datetime, *, community_ids: Sequence[int] | None = (),
+           staff: bool = False, stale_days: int = 7) -> Counts:
+    """Every count a person's menu and home page show, in one statement.
+
+    ``staff``: also the action counts of ``community_ids`` (``None`` = all)."""
+    columns = [
+        _count_assignments(to_confirm(member_id, now)),
+        _count_tasks(to_report(member_id, now)),
+        _count_tasks(to_correct(member_id)),
+        _count_assignments(coming_soon(member_id, now)),
+        select(func.count(Outbox.id)).where(*Outbox.unread_for(member_id)).scalar_subquery(),
+    ]
+    if staff:
+        reach = in_communities(community_ids)
+        columns += [_count_tasks([*pending_review(), *reach]),
+                    _count_tasks([*overdue_review(now, stale_days), *reach]),
+                    _count_tasks([*returned_uncorrected(), *reach]),
+                    _count_tasks([*ended_unreported(now), *reach])]
+    row = db.session.execute(select(*columns)).one()
+    return Counts(*(int(value or 0) for value in row))
+
+
+# --- the member's 待办 list ----------------------------------------------------------------
+
+@dataclass
+class TodoItem:
+    kind: str  # soon | confirm | report | returned
+    task: Task
+    due: datetime  # what the item is sorted by
+    assignment: Assignment | None = None
+
+
+def member_todo(member_id: int, now: datetime, limit: int = 50) -> list[TodoItem]:
+    """我的待办: today's and tomorrow's tasks soonest first, then what I owe, newest
+    deadline first. Two statements: my participations, my led tasks."""
+    cards = (Task.community, Task.zone, Task.category)
+    task = contains_eager(Assignment.task)
+    mine = db.session.scalars(
+        select(Assignment).join(Assignment.task).outerjoin(Task.report)
+        .where(or_(and_(*to_confirm(member_id, now)), and_(*coming_soon(member_id, now))))
+        .options(task.contains_eager(Task.report), *[task.joinedload(rel) for rel in cards])
+        .order_by(Task.starts_at.desc(), Task.id.desc()).limit(limit)
+    ).unique().all()
+    led = db.session.scalars(
+        select(Task).outerjoin(Task.report)
+        .where(or_(and_(*to_report(member_id, now)), and_(*to_correct(member_id))))
+        .options(contains_eager(Task.report), *[joinedload(rel) for rel in cards])
+        .order_by(Task.starts_at.desc(), Task.id.desc()).limit(limit)
+    ).unique().all()
+    soon, owed = [], []
+    for a in mine:
+        if a.task.ends_at > now:
+            soon.append(TodoItem("soon", a.task, a.task.starts_at, a))
+        else:
+            owed.append(TodoItem("confirm", a.task, a.task.ends_at, a))
+    for task in led:
+        if task.report is None:
+            owed.append(TodoItem("report", task, task.ends_at))
+        else:
+            owed.append(TodoItem("returned", task, task.report.reviewed_at or task.ends_at))
+    soon.sort(key=lambda item: (item.due, item.task.id))
+    owed.sort(key=lambda item: (item.due, item.task.id), reverse=True)
+    return soon + owed

@@ -1,0 +1,194 @@
+"""How a message leaves: e-mail (SMTP), SMS (a county's HTTP gateway), and a
+community work group's robot (企业微信, 钉钉). Each sender raises ``ChannelError``
+when the message did not go out; the job then keeps the row, its error, and
+retries it later. In-app messages need no sender: the row is the message.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import smtplib
+import ssl
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from email.message import EmailMessage
+from urllib.parse import quote_plus
+
+
+class ChannelError(Exception):
+    """The message did not go out; ``str()`` is what the status page shows."""
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str  # plain text, lines
+    link: str | None = None  # absolute when REMINDER_BASE_URL is set
+
+
+def _text(message: Message) -> str:
+    return message.body + (f"\n{message.link}" if message.link else "")
+
+
+# --- e-mail ----------------------------------------------------------------------------
+
+class EmailSender:
+    def __init__(self, config: dict):
+        self.host = config["SMTP_HOST"]
+        self.port = config["SMTP_PORT"]
+        self.security = (config["SMTP_SECURITY"] or "plain").lower()
+        self.user, self.password = config["SMTP_USER"], config["SMTP_PASSWORD"]
+        self.sender = config["SMTP_FROM"] or config["SMTP_USER"]
+        self.timeout = config["REMINDER_HTTP_TIMEOUT"]
+        self.ca_file = config.get("SMTP_CA_FILE")
+
+    def _tls(self) -> ssl.SSLContext:
+        """The server's certificate is always verified (against SMTP_CA_FILE if set)."""
+        return ssl.create_default_context(cafile=self.ca_file)
+
+    def send(self, to_address: str, message: Message) -> None:
+        mail = EmailMessage()
+        mail["Subject"] = message.subject
+        mail["From"] = self.sender
+        mail["To"] = to_address
+        mail.set_content(_text(message))
+        try:
+            if self.security == "ssl":
+                server = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                                          context=self._tls())
+            else:
+                server = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            with server:
+                if self.security == "starttls":
+                    server.starttls(context=self._tls())
+                if self.user:
+                    server.login(self.user, self.password or "")
+                server.send_message(mail)
+        except (smtplib.SMTPException, OSError) as error:
+            raise ChannelError(f"SMTP: {error}") from None
+
+
+# --- HTTP ------------------------------------------------------------------------------
+
+def _post(url: str, body: bytes, headers: dict, timeout: float, method: str = "POST") -> bytes:
+    request = urllib.request.Request(url, data=body, method=method,
+                                     headers={"Content-Type": "application/json; charset=utf-8",
+                                              **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) only, checked on entry)
+            return response.read()
+    except urllib.error.HTTPError as error:
+        raise ChannelError(f"HTTP {error.code}") from None
+    except (urllib.error.URLError, OSError) as error:
+        raise ChannelError(f"{getattr(error, 'reason', error)}") from None
+
+
+def _robot_answer(raw: bytes) -> None:
+    """Both robots answer 200 with {"errcode": 0, "errmsg": "ok"}; anything else failed."""
+    try:
+        answer = json.loads(raw or b"{}")
+    except ValueError:
+        raise ChannelError("robot answered with something other than JSON") from None
+    if answer.get("errcode", 0) != 0:
+        raise ChannelError(f"robot errcode {answer.get('errcode')}: {answer.get('errmsg', '')}")
+
+
+def _markdown(message: Message) -> str:
+    text = f"### {message.subject}\n\n" + message.body.replace("\n", "\n\n")
+    return text + (f"\n\n[打开台账]({message.link})" if message.link else "")
+
+
+class WeComSender:
+    """企业微信群机器人: POST {"msgtype": "markdown", "markdown": {"content": …}}."""
+
+    def __init__(self, config: dict):
+        self.timeout = config["REMINDER_HTTP_TIMEOUT"]
+
+    def send(self, url: str, secret: str | None, message: Message) -> None:
+        payload = {"msgtype": "markdown", "markdown": {"content": _markdown(message)}}
+        _robot_answer(_post(url, json.dumps(payload, ensure_ascii=False).encode(), {},
+                            self.timeout))
+
+
+def dingtalk_signed(url: str, secret: str, now_ms: int | None = None) -> str:
+    """钉钉 加签: timestamp (ms) and sign = base64(HMAC-SHA256(secret, "timestamp\\nsecret"))."""
+    timestamp = str(now_ms if now_ms is not None else int(time.time() * 1000))
+    digest = hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}timestamp={timestamp}&sign={quote_plus(base64.b64encode(digest))}"
+
+
+class DingTalkSender:
+    """钉钉群机器人: POST {"msgtype": "markdown", "markdown": {"title", "text"}}, signed
+    when the robot has a secret (安全设置 → 加签)."""
+
+    def __init__(self, config: dict):
+        self.timeout = config["REMINDER_HTTP_TIMEOUT"]
+
+    def send(self, url: str, secret: str | None, message: Message) -> None:
+        payload = {"msgtype": "markdown",
+                   "markdown": {"title": message.subject, "text": _markdown(message)}}
+        target = dingtalk_signed(url, secret) if secret else url
+        _robot_answer(_post(target, json.dumps(payload, ensure_ascii=False).encode(), {},
+                            self.timeout))
+
+
+class SmsSender:
+    """A generic SMS gateway: the county's provider behind a URL template, a JSON body
+    template and an HMAC-SHA256 signature (of "timestamp\\nbody") in a header."""
+
+    def __init__(self, config: dict):
+        self.url = config["SMS_GATEWAY_URL"]
+        self.method = config["SMS_GATEWAY_METHOD"]
+        self.template = json.loads(config["SMS_BODY_TEMPLATE"])
+        self.secret = config["SMS_SIGNING_SECRET"]
+        self.signature_header = config["SMS_SIGNATURE_HEADER"]
+        self.timestamp_header = config["SMS_TIMESTAMP_HEADER"]
+        self.timeout = config["REMINDER_HTTP_TIMEOUT"]
+
+    def _fill(self, value, fields: dict):
+        if isinstance(value, str):
+            for name, text in fields.items():
+                value = value.replace("{" + name + "}", text)
+            return value
+        if isinstance(value, dict):
+            return {k: self._fill(v, fields) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._fill(v, fields) for v in value]
+        return value
+
+    def send(self, phone: str, message: Message) -> None:
+        fields = {"phone": phone, "subject": message.subject,
+                  "text": f"{message.subject}：{_text(message)}"}
+        body = json.dumps(self._fill(self.template, fields), ensure_ascii=False).encode()
+        headers = {}
+        if self.secret:
+            timestamp = str(int(time.time()))
+            headers[self.timestamp_header] = timestamp
+            headers[self.signature_header] = hmac.new(
+                self.secret.encode(), timestamp.encode() + b"\n" + body, hashlib.sha256).hexdigest()
+        _post(self.url.replace("{phone}", quote_plus(phone)), body, headers, self.timeout,
+              method=self.method)
+
+
+def configured(config: dict) -> set[str]:
+    """The push channels this installation has settings for (webhooks: per community)."""
+    found = {"wecom", "dingtalk"}
+    if config.get("SMTP_HOST"):
+        found.add("email")
+    if config.get("SMS_GATEWAY_URL"):
+        found.add("sms")
+    return found
+
+
+def senders(config: dict) -> dict:
+    made = {"wecom": WeComSender(config), "dingtalk": DingTalkSender(config)}
+    if config.get("SMTP_HOST"):
+        made["email"] = EmailSender(config)
+    if config.get("SMS_GATEWAY_URL"):
+        made["sms"] = SmsSender(config)
+    return made

@@ -1,0 +1,220 @@
+"""The reminder kinds, in one list. Each finds what is due now with one statement
+over the rules of ``tracker/owed.py`` (what each person owes), and words it.
+
+Adding a kind is a one-place change: write its ``find`` function below and add a
+``Kind`` to ``KINDS``. Its code is what ``REMINDER_KINDS`` lists and what a
+member's opt-out stores; the settings page offers it to the audience named. The
+waitlists issue will add 候补转正 (``waitlist_promoted``: the member whose waitlist
+place became a slot, at once) this way.
+
+No kind is ever about rankings, points, online time or check-in streaks
+(docs/design.md, invariant 6): only about a task the person is on or owes.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from .. import owed
+from ..extensions import db
+from ..models import Assignment, Member, Task, TaskReport, liaison_community
+from ..templating import time_range
+from ..timeutil import to_local
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder to write: for a member, or (``community_id``) a work group."""
+
+    kind: str
+    about: str  # what it is about, part of the dedupe key: "task:12", "day:2026-11-30"
+    subject: str
+    body: str
+    link: str | None = None
+    member_id: int | None = None
+    community_id: int | None = None
+    task_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: object  # lazy string shown on the settings page
+    explain: object
+    audience: str  # "member" (anyone on a task) or "liaison"
+    find: Callable[[datetime, dict], list[Due]]
+
+
+def _task_line(title: str, starts_at, ends_at, place: str | None = None) -> str:
+    when = time_range(_Span(starts_at, ends_at))
+    return f"{title}（{when}{'，' + place if place else ''}）"
+
+
+@dataclass
+class _Span:
+    starts_at: datetime
+    ends_at: datetime
+
+
+def _recent(config: dict, now: datetime) -> datetime:
+    """Nothing older than this is reminded of (a new installation does not flood)."""
+    return now - timedelta(days=config["REMINDER_LOOKBACK_DAYS"])
+
+
+def _active(member_column):
+    return member_column.in_(select(Member.id).where(Member.active.is_(True)))
+
+
+# --- 明天的任务: the participants, the evening before ---------------------------------------
+
+def find_tomorrow(now: datetime, config: dict) -> list[Due]:
+    local = to_local(now)
+    if local.hour < config["REMINDER_EVENING_HOUR"]:
+        return []
+    tomorrow = local.date() + timedelta(days=1)
+    rows = db.session.execute(
+        select(Assignment.member_id, Task.id, Task.title, Task.place, Task.starts_at, Task.ends_at)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(*owed.coming_soon(None, now), Task.service_date == tomorrow,
+               _active(Assignment.member_id))
+    ).all()
+    return [Due("tomorrow", f"task:{task_id}:{starts:%Y%m%d%H%M}",
+                _("明天的任务：%(title)s", title=title),
+                _("您认领的任务明天开始：%(task)s。如不能参加，请在开始前取消认领。",
+                  task=_task_line(title, starts, ends, place)),
+                f"/tasks/{task_id}", member_id=member_id, task_id=task_id)
+            for member_id, task_id, title, place, starts, ends in rows]
+
+
+# --- 请确认服务时长: a day after the end ------------------------------------------------------
+
+def find_confirm_hours(now: datetime, config: dict) -> list[Due]:
+    rows = db.session.execute(
+        select(Assignment.member_id, Assignment.id, Task.id, Task.title, Task.starts_at,
+               Task.ends_at)
+        .join(Task, Task.id == Assignment.task_id).outerjoin(Task.report)
+        .where(*owed.to_confirm(None, now - timedelta(days=1)),
+               Task.ends_at > _recent(config, now), _active(Assignment.member_id))
+    ).all()
+    return [Due("confirm_hours", f"task:{task_id}", _("请确认服务时长：%(title)s", title=title),
+                _("%(task)s 已结束，请确认您的参与和服务时长。",
+                  task=_task_line(title, starts, ends)),
+                f"/tasks/assignments/{assignment_id}/confirm", member_id=member_id,
+                task_id=task_id)
+            for member_id, assignment_id, task_id, title, starts, ends in rows]
+
+
+# --- 请提交完成情况: the leader after N days; the liaison copied after 2N ---------------------
+
+def find_submit_report(now: datetime, config: dict) -> list[Due]:
+    days = config["REMINDER_REPORT_DAYS"]
+    rows = db.session.execute(
+        select(Task.leader_id, Task.id, Task.title, Task.starts_at, Task.ends_at)
+        .outerjoin(Task.report)
+        .where(*owed.to_report(None, now), Task.ends_at <= now - timedelta(days=days),
+               Task.ends_at > _recent(config, now), _active(Task.leader_id))
+    ).all()
+    return [Due("submit_report", f"task:{task_id}",
+                _("请提交完成情况：%(title)s", title=title),
+                _("您是 %(task)s 的组长，活动已结束%(n)d天，请提交完成情况。",
+                  task=_task_line(title, starts, ends), n=days),
+                f"/tasks/{task_id}/report", member_id=leader_id, task_id=task_id)
+            for leader_id, task_id, title, starts, ends in rows]
+
+
+def find_report_overdue(now: datetime, config: dict) -> list[Due]:
+    days = 2 * config["REMINDER_REPORT_DAYS"]
+    leader = Member.__table__.alias("leader")
+    rows = db.session.execute(
+        select(liaison_community.c.member_id, Task.id, Task.title, Task.starts_at, Task.ends_at,
+               leader.c.name)
+        .select_from(Task).outerjoin(Task.report)
+        .join(liaison_community, liaison_community.c.community_id == Task.community_id)
+        .outerjoin(leader, leader.c.id == Task.leader_id)
+        .where(*owed.ended_unreported(now, ended_before=now - timedelta(days=days)),
+               Task.ends_at > _recent(config, now), _active(liaison_community.c.member_id))
+    ).all()
+    return [Due("report_overdue", f"task:{task_id}",
+                _("已结束%(n)d天未提交：%(title)s", n=days, title=title),
+                _("%(task)s 已结束%(n)d天，组长%(leader)s尚未提交完成情况。",
+                  task=_task_line(title, starts, ends), n=days, leader=name or _("（未指定）")),
+                f"/manage/tasks/{task_id}", member_id=liaison_id, task_id=task_id)
+            for liaison_id, task_id, title, starts, ends, name in rows]
+
+
+# --- 已退回请修改: the leader, at once (the next job run) --------------------------------------
+
+def find_returned(now: datetime, config: dict) -> list[Due]:
+    rows = db.session.execute(
+        select(Task.leader_id, Task.id, Task.title, TaskReport.reviewed_at,
+               TaskReport.return_reason)
+        .join(Task.report)
+        .where(*owed.to_correct(None), TaskReport.reviewed_at > _recent(config, now),
+               _active(Task.leader_id))
+    ).all()
+    # A second return of the same report is a new reminder: the review time is in the key.
+    return [Due("returned", f"task:{task_id}:{reviewed:%Y%m%d%H%M%S}",
+                _("已退回请修改：%(title)s", title=title),
+                _("%(title)s 的完成情况被退回，原因：%(reason)s。请修改后重新提交。",
+                  title=title, reason=reason or ""),
+                f"/tasks/{task_id}/report", member_id=leader_id, task_id=task_id)
+            for leader_id, task_id, title, reviewed, reason in rows]
+
+
+# --- 待审核已等待N天: the liaison's daily digest, and the community work group's --------------
+
+def find_review_waiting(now: datetime, config: dict) -> list[Due]:
+    days = config["STALE_REVIEW_DAYS"]
+    rows = db.session.execute(
+        select(liaison_community.c.member_id, Task.community_id, Task.id, Task.title,
+               TaskReport.submitted_at)
+        .select_from(Task).join(Task.report)
+        .join(liaison_community, liaison_community.c.community_id == Task.community_id)
+        .where(*owed.overdue_review(now, days), _active(liaison_community.c.member_id))
+        .order_by(TaskReport.submitted_at, Task.id)
+    ).all()
+    day = to_local(now).date().isoformat()
+    per_liaison, per_community = defaultdict(dict), defaultdict(dict)
+    for liaison_id, community_id, task_id, title, submitted in rows:
+        line = _("%(title)s（%(date)s 提交）", title=title, date=f"{to_local(submitted):%m-%d}")
+        per_liaison[liaison_id][task_id] = line
+        per_community[community_id][task_id] = line
+    subject = _("待审核已等待%(n)d天", n=days)
+
+    def digest(lines: dict) -> str:
+        return _("有%(n)d条完成情况提交已超过%(d)d天，等待审核：", n=len(lines), d=days) + "\n" + \
+            "\n".join(f"· {line}" for line in lines.values())
+
+    return ([Due("review_waiting", f"day:{day}", subject, digest(lines), "/manage/reviews",
+                 member_id=liaison_id) for liaison_id, lines in per_liaison.items()]
+            + [Due("review_waiting", f"day:{day}", subject, digest(lines), "/manage/reviews",
+                   community_id=community_id) for community_id, lines in per_community.items()])
+
+
+KINDS = [
+    Kind("tomorrow", _l("明天的任务"), _l("前一天晚上提醒您明天要参加的任务"), "member",
+         find_tomorrow),
+    Kind("confirm_hours", _l("请确认服务时长"), _l("任务结束一天后，提醒您确认服务时长"), "member",
+         find_confirm_hours),
+    Kind("submit_report", _l("请提交完成情况"), _l("您是组长、活动结束后仍未提交完成情况时提醒"),
+         "member", find_submit_report),
+    Kind("returned", _l("已退回请修改"), _l("您提交的完成情况被退回时立即提醒"), "member",
+         find_returned),
+    Kind("report_overdue", _l("已结束未提交（抄送联络员）"),
+         _l("组长逾期较久仍未提交完成情况时，提醒社区联络员"), "liaison", find_report_overdue),
+    Kind("review_waiting", _l("待审核已等待多日"), _l("每天汇总一次等待审核过久的完成情况"),
+         "liaison", find_review_waiting),
+]
+BY_CODE = {kind.code: kind for kind in KINDS}
+
+
+def enabled(config: dict) -> list[Kind]:
+    """The kinds this installation sends (REMINDER_KINDS; all when unset)."""
+    wanted = config.get("REMINDER_KINDS")
+    return [kind for kind in KINDS if wanted is None or kind.code in wanted]

@@ -1,0 +1,188 @@
+"""A member's reminder settings, in-app messages and calendar feed; a community's
+work-group robot. Plain state changes, each with its AuditEvent."""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select, update
+
+from ..extensions import db
+from ..models import (
+    Channel,
+    Community,
+    CommunityWebhook,
+    Member,
+    MemberNotify,
+    Outbox,
+    OutboxStatus,
+    ReminderOptOut,
+    WEBHOOK_CHANNELS,
+)
+from ..permissions import manages_community
+from ..reminders.kinds import BY_CODE
+from ..reminders.secrets import encrypt, mask_url
+from ..timeutil import utcnow
+from . import PermissionDenied, ServiceError
+from .audit import record
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def settings_of(member: Member) -> MemberNotify:
+    """The member's settings row (defaults when they never saved any; not added)."""
+    return db.session.get(MemberNotify, member.id) or MemberNotify(
+        member_id=member.id, email=None, email_on=False, sms_on=True)
+
+
+@dataclass
+class NotifySettings:
+    kinds_on: set[str] = field(default_factory=set)  # of the kinds offered to the member
+    offered: set[str] = field(default_factory=set)
+    email: str | None = None
+    email_on: bool = False
+    sms_on: bool = True
+
+
+def save_settings(member: Member, data: NotifySettings) -> None:
+    """Which kinds remind me, and where (in-app is always on)."""
+    email = (data.email or "").strip() or None
+    if email is not None and (len(email) > 120 or not EMAIL.match(email)):
+        raise ServiceError(_l("请输入正确的电子邮箱地址。"), field="email")
+    if data.email_on and email is None:
+        raise ServiceError(_l("要用邮件提醒，请先填写电子邮箱。"), field="email")
+    unknown = data.offered - BY_CODE.keys()
+    if unknown:
+        raise ServiceError(_l("未知的提醒类型。"))
+    row = db.session.get(MemberNotify, member.id)
+    if row is None:
+        row = MemberNotify(member_id=member.id)
+        db.session.add(row)
+    row.email, row.email_on, row.sms_on = email, data.email_on, data.sms_on
+    row.updated_at = utcnow()
+    off = data.offered - data.kinds_on
+    db.session.execute(delete(ReminderOptOut).where(ReminderOptOut.member_id == member.id,
+                                                    ReminderOptOut.kind.in_(data.offered)))
+    db.session.add_all(ReminderOptOut(member_id=member.id, kind=kind) for kind in sorted(off))
+    db.session.flush()
+    record(member, "reminder_settings", member, off=sorted(off), email_on=data.email_on,
+           sms_on=data.sms_on)
+
+
+def opted_out(member: Member) -> set[str]:
+    return set(db.session.scalars(
+        select(ReminderOptOut.kind).where(ReminderOptOut.member_id == member.id)))
+
+
+# --- 消息 ----------------------------------------------------------------------------------
+
+def mark_read(message: Outbox, member: Member) -> None:
+    if message.member_id != member.id or message.channel != Channel.inapp:
+        raise PermissionDenied(_l("无权操作。"))
+    if message.read_at is None:
+        message.read_at = utcnow()
+        record(member, "read", message)
+
+
+def mark_all_read(member: Member) -> int:
+    result = db.session.execute(
+        update(Outbox).where(*Outbox.unread_for(member.id)).values(read_at=utcnow()),
+        execution_options={"synchronize_session": False})
+    if result.rowcount:
+        record(member, "read_all", member, count=result.rowcount)
+    return result.rowcount
+
+
+# --- the personal calendar feed -----------------------------------------------------------
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_calendar_token(member: Member) -> str:
+    """A new secret feed address; the old one stops working (only the hash is kept)."""
+    token = secrets.token_urlsafe(24)
+    row = db.session.get(MemberNotify, member.id)
+    if row is None:
+        row = MemberNotify(member_id=member.id, email_on=False, sms_on=True)
+        db.session.add(row)
+    row.calendar_token_hash = token_hash(token)
+    row.updated_at = utcnow()
+    db.session.flush()
+    record(member, "calendar_token", member)
+    return token
+
+
+def stop_calendar(member: Member) -> None:
+    row = db.session.get(MemberNotify, member.id)
+    if row is not None and row.calendar_token_hash is not None:
+        row.calendar_token_hash = None
+        record(member, "calendar_stop", member)
+
+
+# --- a community's work-group robot -------------------------------------------------------
+
+@dataclass
+class WebhookData:
+    channel: str
+    url: str
+    secret: str | None = None
+
+
+def _may_configure(actor: Member, community: Community) -> None:
+    """The community's liaison, or an admin."""
+    if not actor.is_admin and not (actor.is_liaison and manages_community(actor, community.id)):
+        raise PermissionDenied(_l("无权操作。"))
+
+
+def save_webhook(actor: Member, community: Community, data: WebhookData) -> CommunityWebhook:
+    _may_configure(actor, community)
+    channel = Channel(data.channel)
+    if channel not in WEBHOOK_CHANNELS:
+        raise ServiceError(_l("请选择企业微信或钉钉。"), field="channel")
+    url = (data.url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.netloc or len(url) > 500:
+        raise ServiceError(_l("请粘贴机器人的完整 Webhook 地址（以 https:// 开头）。"), field="url")
+    secret = (data.secret or "").strip() or None
+    robot = db.session.get(CommunityWebhook, community.id)
+    if robot is None:
+        robot = CommunityWebhook(community_id=community.id)
+        db.session.add(robot)
+    robot.channel = channel
+    robot.url_encrypted = encrypt(url)
+    robot.url_hint = mask_url(url)[:80]
+    robot.secret_encrypted = encrypt(secret) if secret else None
+    robot.active = True
+    robot.updated_by_id = actor.id
+    robot.updated_at = utcnow()
+    db.session.flush()
+    # The URL is a credential: the audit row names the channel and the masked URL only.
+    record(actor, "webhook_save", community, channel=channel.value, url=robot.url_hint,
+           signed=secret is not None)
+    return robot
+
+
+def stop_webhook(actor: Member, community: Community) -> None:
+    _may_configure(actor, community)
+    robot = db.session.get(CommunityWebhook, community.id)
+    if robot is None or not robot.active:
+        raise ServiceError(_l("该社区没有在用的工作群机器人。"))
+    robot.active = False
+    robot.updated_by_id, robot.updated_at = actor.id, utcnow()
+    record(actor, "webhook_stop", community, channel=robot.channel.value)
+
+
+def retry_message(actor: Member, message: Outbox) -> None:
+    """An admin sends a failed row once more (after fixing the channel)."""
+    if not actor.is_admin:
+        raise PermissionDenied(_l("无权操作。"))
+    if message.status != OutboxStatus.failed:
+        raise ServiceError(_l("只有发送失败的提醒可以重试。"))
+    message.status, message.attempts = OutboxStatus.pending, 0
+    message.next_attempt_at = message.created_at  # due at the job's next run
+    record(actor, "retry", message, channel=message.channel.value)
