@@ -146,7 +146,7 @@ def test_0004_carries_the_old_figures_forward(backend, tmp_path):
     from sqlalchemy import text
 
     with fresh_database(backend, tmp_path, "carry") as url:
-        assert _flask(url, "db", "upgrade", "0003_counted_rows").returncode == 0
+        assert run_flask(url, "db", "upgrade", "0003_counted_rows").returncode == 0
         engine = create_engine(url)
         try:
             with engine.begin() as conn:
@@ -154,7 +154,7 @@ def test_0004_carries_the_old_figures_forward(backend, tmp_path):
                     conn.execute(text(statement))
         finally:
             engine.dispose()
-        upgrade = _flask(url, "db", "upgrade")
+        upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         engine = create_engine(url)
         try:

@@ -5,6 +5,7 @@ this one, and the other phone, reloading, is at the login page (its cookies repl
 def test_ending_the_other_phone_from_the_devices_page(user_page, world, live_server, shot):
     this_phone = user_page(world.member)
     other_phone = user_page(world.member)
+    this_phone.get_by_role("link", name="我的设置").click()
     this_phone.get_by_role("link", name="登录设备").click()
     rows = this_phone.locator("tbody tr")
     assert rows.count() == 2
@@ -23,6 +24,7 @@ def test_ending_the_other_phone_from_the_devices_page(user_page, world, live_ser
 def test_log_out_everywhere(user_page, world, live_server):
     this_phone = user_page(world.member)
     other_phone = user_page(world.member)
+    this_phone.get_by_role("link", name="我的设置").click()
     this_phone.get_by_role("link", name="登录设备").click()
     this_phone.get_by_role("button", name="退出所有设备").click()
     assert "/auth/login" in this_phone.url

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from sqlalchemy import event
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 import tests.web as web_tests
 from tests import factories as f
@@ -151,8 +151,10 @@ def login_response(client, member, remember=True, next_url=None, **kwargs):
 
 
 def dummy_url(app, rule, **values) -> str:
-    """A URL for ``rule``: 1 for every int, "x" for every other argument, unless given."""
-    filled = {name: 1 if isinstance(conv, IntegerConverter) else "x"
+    """A URL for ``rule``: 1 for every int, the first choice of an ``any(…)``, "x" for
+    every other argument, unless given."""
+    filled = {name: 1 if isinstance(conv, IntegerConverter)
+              else sorted(conv.items)[0] if isinstance(conv, AnyConverter) else "x"
               for name, conv in rule._converters.items()}
     filled.update(values)
     adapter = app.url_map.bind("localhost")

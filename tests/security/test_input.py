@@ -74,7 +74,8 @@ def test_a_claim_with_a_bad_next_is_saved_and_says_so(client, world, login, targ
 def test_a_withdrawal_with_a_bad_next_is_saved_and_says_so(client, world, login, target):
     login(world.member)
     client.post(f"/tasks/{world.task.id}/claim")
-    response = client.post(f"/tasks/{world.task.id}/withdraw", query_string={"next": target})
+    response = client.post(f"/tasks/{world.task.id}/withdraw", query_string={"next": target},
+                           data={"confirmed": "1"})
     assert response.status_code == 302
     db.session.expire_all()
     row = db.session.scalar(select(Assignment).where(Assignment.task_id == world.task.id,
@@ -141,7 +142,10 @@ def test_a_page_number_past_the_database_integer_is_no_error(app, client, world,
     login(world.admin)
     wrong = []
     for rule in app.url_map.iter_rules():
-        if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static":
+        if ("GET" in rule.methods and not rule.arguments
+                    # /readyz is 503 by design here: the suite's schema is not stamped by
+                    # `db upgrade` (tests/ops cover it); it takes no page argument anyway.
+                    and rule.endpoint not in ("static", "main.readyz")):
             response = client.get(f"{rule.rule}?page={value}")
             if response.status_code >= 500:
                 wrong.append(f"{rule.rule}: {response.status_code}")
@@ -399,7 +403,7 @@ class TestRehash:
 
     def test_a_login_rehashes_with_the_current_parameters(self, client, world):
         old = world.member.password_hash
-        assert old.startswith("scrypt:1024:8:1$")
+        assert old.startswith(f.PASSWORD_HASH_METHOD + "$")
         assert login_response(client, world.member).status_code == 302
         db.session.expire_all()
         assert world.member.password_hash.startswith("scrypt:2048:8:1$")

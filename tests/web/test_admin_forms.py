@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from tests import factories as f
 from tests.audit import work_event_count
 from tracker.extensions import db
-from tracker.models import Category, Community, Member, ResourceItem, Role, Unit, Zone
+from tracker.models import AuditEvent, Category, Community, Member, ResourceItem, Role, Unit, Zone
 
 ENGLISH_LEAKS = ("Not a valid", "Invalid Choice", "This field is required", "Field must be")
 

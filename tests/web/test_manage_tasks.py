@@ -152,6 +152,8 @@ def test_create_a_weekly_series(client, login, world):
 
 
 LONG = "长" * 121
+# Times are lambdas, worked out when the test runs: a value computed at import would be
+# "tomorrow" of the wrong day in a run that crosses midnight Asia/Shanghai.
 BAD_INPUT = [
     ({"resource_item": ""}, "请选择资源清单项目"),
     ({"resource_item": "abc"}, "请选择资源清单项目"),
@@ -168,12 +170,12 @@ BAD_INPUT = [
     ({"starts_at": "2026-13-45T25:00"}, "时间格式不正确"),
     ({"ends_at": ""}, "请填写结束时间"),
     ({"ends_at": "abc"}, "时间格式不正确"),
-    ({"ends_at": local(4, 8).strftime(FMT)}, "结束时间必须晚于开始时间"),
-    ({"ends_at": local(4, 9).strftime(FMT)}, "结束时间必须晚于开始时间"),
-    ({"ends_at": local(6, 9).strftime(FMT)}, "不能超过24小时"),
-    ({"starts_at": local(900, 9).strftime(FMT), "ends_at": local(900, 10).strftime(FMT)},
+    ({"ends_at": lambda: local(4, 8).strftime(FMT)}, "结束时间必须晚于开始时间"),
+    ({"ends_at": lambda: local(4, 9).strftime(FMT)}, "结束时间必须晚于开始时间"),
+    ({"ends_at": lambda: local(6, 9).strftime(FMT)}, "不能超过24小时"),
+    ({"starts_at": lambda: local(900, 9).strftime(FMT), "ends_at": lambda: local(900, 10).strftime(FMT)},
      "开始时间须在今天前后一年之内"),
-    ({"starts_at": local(-900, 9).strftime(FMT), "ends_at": local(-900, 10).strftime(FMT)},
+    ({"starts_at": lambda: local(-900, 9).strftime(FMT), "ends_at": lambda: local(-900, 10).strftime(FMT)},
      "开始时间须在今天前后一年之内"),
     ({"slots": ""}, "请填写名额"),
     ({"slots": "0"}, "请输入1到500之间的整数"),
@@ -183,9 +185,9 @@ BAD_INPUT = [
     ({"slots": "2.5"}, "请输入整数"),
     ({"leader": "abc"}, "请从列表中选择组长"),
     ({"leader": "999999"}, "请从列表中选择组长"),
-    ({"repeat_until": local(1, 9).date().isoformat()}, "重复截止日期须晚于首次活动日期"),
-    ({"repeat_until": local(4, 9).date().isoformat()}, "重复截止日期须晚于首次活动日期"),
-    ({"repeat_until": local(400, 9).date().isoformat()}, "每周重复最长一年"),
+    ({"repeat_until": lambda: local(1, 9).date().isoformat()}, "重复截止日期须晚于首次活动日期"),
+    ({"repeat_until": lambda: local(4, 9).date().isoformat()}, "重复截止日期须晚于首次活动日期"),
+    ({"repeat_until": lambda: local(400, 9).date().isoformat()}, "每周重复最长一年"),
     ({"repeat_until": "下个月"}, "日期格式不正确"),
 ]
 
@@ -197,7 +199,7 @@ def test_create_bad_input_is_explained_on_the_same_form(client, login, world, ch
     before, events = task_count(), audit_count()
     data = task_form(resource_item=world.item.id, title="我输入的标题", place="我输入的地点",
                      beneficiary="我输入的对象", description="我输入的说明")
-    data.update(changes)
+    data.update({name: value() if callable(value) else value for name, value in changes.items()})
     response = client.post("/manage/tasks/new", data=data)
     assert response.status_code == 200
     page = text(response)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..calendar import ics
@@ -46,16 +45,11 @@ def _offered():
 
 
 # Account pages other areas add (issue 15's 登录设备): listed here when the app has them.
-ACCOUNT_PAGES = (("auth.devices", _l("登录设备")), ("auth.sessions", _l("登录设备")))
-
-
 @bp.get("/")
 @login_required
 def index():
     """One place for a member's own settings: reminders, calendar, password, devices."""
-    links = [(endpoint, label) for endpoint, label in ACCOUNT_PAGES
-             if endpoint in current_app.view_functions]
-    return render_template("me/index.html", account_links=links[:1])
+    return render_template("me/index.html")
 
 
 @bp.route("/settings", methods=["GET", "POST"])
