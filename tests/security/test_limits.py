@@ -229,6 +229,21 @@ def test_guessing_check_in_codes_is_limited(client, world, login):
     assert refused.status_code == 429
 
 
+def test_guessing_calendar_feed_addresses_is_limited(client, world):
+    """The feed address is a secret link too (no login: a phone's calendar fetches it)."""
+    from tracker.services.notify import new_calendar_token
+
+    token = new_calendar_token(world.member)
+    db.session.commit()
+    for n in range(20):
+        response = client.get(f"/me/feed/guess-{n}.ics", environ_base={"REMOTE_ADDR": "10.3.2.1"})
+        assert response.status_code == 404
+    refused = client.get(f"/me/feed/{token}.ics", environ_base={"REMOTE_ADDR": "10.3.2.1"})
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    other = client.get(f"/me/feed/{token}.ics", environ_base={"REMOTE_ADDR": "10.3.2.2"})
+    assert other.status_code == 200 and other.data.startswith(b"BEGIN:VCALENDAR")
+
+
 # ---------------------------------------------------------------- per-process counters
 
 def test_per_process_counters_do_not_hold_across_processes(app, world):
