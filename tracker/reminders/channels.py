@@ -75,11 +75,13 @@ class EmailSender:
 # --- HTTP ------------------------------------------------------------------------------
 
 def _post(url: str, body: bytes, headers: dict, timeout: float, method: str = "POST") -> bytes:
+    if not url.lower().startswith(("http://", "https://")):
+        raise ChannelError("HTTP: only http(s) addresses are sent to")
     request = urllib.request.Request(url, data=body, method=method,
                                      headers={"Content-Type": "application/json; charset=utf-8",
                                               **headers})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) only, checked on entry)
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # nosec B310 - http(s) only (checked)
             return response.read()
     except urllib.error.HTTPError as error:
         raise ChannelError(f"HTTP {error.code}") from None
