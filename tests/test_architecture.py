@@ -180,3 +180,33 @@ def test_every_cited_document_is_in_the_repo():
     assert "docs/design.md" in cited
     assert not [doc for doc in sorted(cited) if not (ROOT / doc).is_file()]
     assert not outside, f"cite docs/design.md instead of DESIGN.md: {outside}"
+
+
+SENDING = {"smtplib", "urllib.request", "http.client", "requests", "tracker.reminders.channels",
+           "tracker.reminders.job"}
+
+
+def test_no_page_can_reach_the_code_that_sends():
+    """Reminders go out from ``flask send-reminders`` only: no module a blueprint's
+    routes import, however indirectly, sends mail or makes an HTTP request — a slow
+    SMTP server must never hold up a member's click."""
+    files = module_files()
+    graph = import_graph()
+    reached, todo = set(), [m for m in files if m.endswith(".routes")]
+    while todo:
+        module = todo.pop()
+        if module in reached:
+            continue
+        reached.add(module)
+        todo.extend(graph.get(module, ()))
+    bad = {}
+    for module in sorted(reached & set(files)):
+        tree = ast.parse(files[module].read_text(encoding="utf-8"))
+        names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names}
+        names |= {_absolute(module, files[module].name == "__init__.py", node)
+                  for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        if names & SENDING:
+            bad[module] = sorted(names & SENDING)
+    assert reached > {"tracker.me.routes", "tracker.outbox.routes"}
+    assert not bad, bad

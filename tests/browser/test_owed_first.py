@@ -128,3 +128,17 @@ def test_withdrawing_without_javascript_asks_on_a_page(live_server, world, brows
     page.wait_for_load_state()
     assert "已取消认领" in page.locator(".flash").inner_text()
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/manage/tasks", "/manage/stale", "/progress/findings",
+                                  "/reports/records"])
+def test_the_liaisons_lists_have_whole_cards_to_tap(demo, new_context, live_server, path, shot):
+    from tracker.demo import LIAISON_PHONE
+
+    page = _open(new_context, live_server, demo[LIAISON_PHONE])
+    page.goto(live_server.url(path))
+    card = page.locator(".tappable").first
+    link = card.locator("a.stretch").first.get_attribute("href")
+    _tap_corner(page, card)
+    assert page.url.endswith(link)
+    shot(page, path.strip("/").replace("/", "-"))

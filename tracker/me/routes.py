@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from ..calendar import ics
 from ..errors import too_many_requests
 from ..permissions import managed_community_ids
-from ..reminders.channels import configured
+from ..reminders.available import configured
 from ..reminders.kinds import KINDS
 from ..security import is_safe_next
 from ..throttle import count_link_guess, link_guess_wait

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..permissions import admin_required, manages_community, staff_required
-from ..reminders.channels import configured
+from ..reminders.available import configured
 from ..services.notify import WebhookData, retry_message, save_webhook, stop_webhook
 from ..view_support import run_service
 from . import queries as q

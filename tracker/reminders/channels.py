@@ -177,16 +177,6 @@ class SmsSender:
               method=self.method)
 
 
-def configured(config: dict) -> set[str]:
-    """The push channels this installation has settings for (webhooks: per community)."""
-    found = {"wecom", "dingtalk"}
-    if config.get("SMTP_HOST"):
-        found.add("email")
-    if config.get("SMS_GATEWAY_URL"):
-        found.add("sms")
-    return found
-
-
 def senders(config: dict) -> dict:
     made = {"wecom": WeComSender(config), "dingtalk": DingTalkSender(config)}
     if config.get("SMTP_HOST"):

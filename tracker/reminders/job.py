@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..timeutil import utcnow
 from . import channels, kinds
+from .available import configured
 from .secrets import UnreadableSecret, decrypt
 
 LEASE = timedelta(minutes=15)  # a claim older than this belonged to a job that died
@@ -100,7 +101,7 @@ def _insert_ignoring_duplicates(rows: list[dict]) -> int:
 
 def _channels_for(members: set[int], config) -> dict[int, list[Channel]]:
     """Each member's channels: in-app always; e-mail and SMS where set up and wanted."""
-    push = channels.configured(config)
+    push = configured(config)
     settings = {row.member_id: row for row in db.session.scalars(
         select(MemberNotify).where(MemberNotify.member_id.in_(members)))} if members else {}
     chosen = {}

@@ -1,0 +1,94 @@
+"""The pages issue 10 added, in a real browser at 390×844 on the demo world: 我的设置 and
+提醒设置 (a kind turned off stays off), 消息 after a reminder run, 日历订阅 (the address
+shown once), a task's 分享与日历, and the admin's 提醒发送状态 — each fits the phone's
+width (nothing scrolls sideways) and keeps a screenshot."""
+from __future__ import annotations
+
+from datetime import datetime, time, timezone
+
+import pytest
+
+from tests.browser.test_owed_first import DEMO_PASSWORD, _open, demo  # noqa: F401 (fixture)
+
+PHONE_WIDTH = 390
+
+
+def _fits(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_WIDTH, f"{page.url}: {width} px wide"
+
+
+@pytest.fixture
+def reminded(demo, live_server):
+    """One reminder run at 10:00 today (Asia/Shanghai, outside quiet hours)."""
+    from tracker.extensions import db
+    from tracker.reminders.job import run
+    from tracker.timeutil import LOCAL_TZ, local_today
+
+    ten = datetime.combine(local_today(), time(10), tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+    with live_server.app.test_request_context("/"):
+        report = run(ten)
+        db.session.commit()
+        db.session.remove()
+    assert report.written > 0
+    return demo
+
+
+def test_a_member_finds_messages_settings_and_the_calendar(reminded, new_context, live_server,
+                                                            shot):
+    page = _open(new_context, live_server, reminded["13800000002"])
+    page.get_by_role("link", name="我的设置").first.click()
+    assert page.locator("h1").inner_text() == "我的设置"
+    _fits(page)
+    shot(page, "my-settings")
+
+    page.get_by_role("link", name="提醒设置").click()
+    first_kind = page.locator("fieldset input[type=checkbox]").first
+    assert first_kind.is_checked()
+    first_kind.uncheck()
+    _fits(page)
+    page.get_by_role("button", name="保存").click()
+    assert "提醒设置已保存" in page.inner_text("main")
+    assert not page.locator("fieldset input[type=checkbox]").first.is_checked()
+    shot(page, "reminder-settings")
+
+    page.goto(live_server.url("/me/messages"))
+    assert page.locator("article.message").count() > 0
+    _fits(page)
+    shot(page, "messages")
+
+    page.goto(live_server.url("/me/calendar"))
+    page.get_by_role("button", name="生成订阅地址").click()
+    address = page.locator("#feed-url").input_value()
+    assert "/me/feed/" in address and address.endswith(".ics")
+    _fits(page)
+    shot(page, "calendar-feed")
+    page.goto(live_server.url("/me/calendar"))
+    assert page.locator("#feed-url").count() == 0  # shown once only
+    assert "日历订阅已开启" in page.inner_text("main")
+
+
+def test_a_task_page_offers_sharing_and_the_calendar(demo, new_context, live_server, shot):
+    page = _open(new_context, live_server, demo["13800000002"])
+    page.goto(live_server.url("/tasks/"))
+    page.locator("article.card a").first.click()
+    share = page.locator("section.share")
+    assert "复制链接，粘贴到微信群" in share.inner_text()
+    assert "/tasks/" in share.locator("textarea").input_value()
+    assert share.get_by_role("button", name="复制链接").is_visible()  # shown by copy.js
+    with page.expect_download() as download:
+        share.get_by_role("link", name="加入日历").click()
+    assert download.value.suggested_filename.endswith(".ics")
+    _fits(page)
+    shot(page, "share-and-calendar")
+
+
+def test_the_admin_sees_the_reminder_status(reminded, new_context, live_server, shot):
+    from tracker.demo import ADMIN_PHONE
+
+    page = _open(new_context, live_server, reminded[ADMIN_PHONE])
+    page.goto(live_server.url("/outbox/"))
+    assert page.locator("h1").inner_text() == "提醒发送状态"
+    assert "站内消息" in page.inner_text("main")
+    _fits(page)
+    shot(page, "outbox-status")
