@@ -67,3 +67,18 @@ def test_who_sees_whose_record(october):
     listed = {m.name for m in db.session.scalars(visible_members(october.liaison))}
     assert "张伟" in listed and "冯某某" not in listed and "郑某某" in listed  # 郑: absent, on a task
     assert {m.name for m in db.session.scalars(visible_members(outsider))} == {"外社区联络员"}
+
+
+def test_the_records_list_is_the_roll(client, login, october):
+    """服务记录 lists the members on the roll (计入参与统计); a staff account off the roll
+    is not listed for the admin — though it still sees its own record."""
+    off = f.member(october.unit, name="局办公室文员", on_roll=False)
+    on_staff = f.member(october.unit, name="志愿联络员", role=Role.liaison, on_roll=True)
+    db.session.commit()
+    listed = {m.name for m in db.session.scalars(visible_members(october.admin))}
+    assert "局办公室文员" not in listed and "志愿联络员" in listed and "张伟" in listed
+    login(october.admin)
+    page = client.get("/reports/records").get_data(as_text=True)
+    assert "局办公室文员" not in page
+    assert {m.name for m in db.session.scalars(visible_members(off))} == {"局办公室文员"}
+    assert on_staff.on_roll

@@ -6,8 +6,11 @@ they would catch the figure going wrong again.
 """
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, timedelta
+
+from docx import Document
 
 from tests import factories as f
 from tests.rollups import builders as b
@@ -163,7 +166,8 @@ def test_6_the_budget_is_the_funds_items_target_and_reads_the_same_everywhere(
 def test_7_zones_are_listed_in_natural_order(client, login, world):
     for name in ("三区", "十区", "一区", "二区"):
         zone = f.zone(world.community, name, world.unit)
-        f.item(world.unit, world.community, "ad_removal", zone=zone, target=10)
+        item = f.item(world.unit, world.community, "ad_removal", zone=zone, target=10)
+        approved(item, world.liaison, MONTH, people=(world.member,), quantity=3)
     db.session.commit()
     login(world.liaison)
     html = page(client, f"/progress/double?community={world.community.id}")
@@ -177,6 +181,28 @@ def test_7_zones_are_listed_in_natural_order(client, login, world):
     listed = [name for name in re.findall(r"<td>([^<]+)</td>", admin) if name.endswith("区")
               and name != world.community.name]
     assert listed == ["一区", "二区", "三区", "十区"]
+    # The checklist on 社区共建进展, and the 月报's tables, in the same order.
+    login(world.liaison)
+    zones = ("一区", "二区", "三区", "十区")
+
+    def order(text: str) -> list[str]:
+        seen = []
+        for name in re.findall("|".join(zones), text):
+            if name not in seen:
+                seen.append(name)
+        return seen
+
+    assert order(page(client, f"/progress/community?community={world.community.id}")) == list(zones)
+    month = MONTH.strftime("%Y-%m")
+    docx = Document(io.BytesIO(client.get(
+        f"/reports/monthly.docx?community={world.community.id}&month={month}").data))
+    with_zones = [" ".join(cell.text for row in table.rows for cell in row.cells)
+                  for table in docx.tables]
+    # The ledger (附表1) is in date order; the tables by zone follow the zones' order.
+    with_zones = [cells for cells in with_zones if "一区" in cells and "日期" not in cells]
+    assert with_zones
+    for cells in with_zones:
+        assert order(cells) == list(zones), cells[:300]
 
 
 # 8. Pending shown the same way everywhere ----------------------------------------------------

@@ -62,7 +62,7 @@ def communities_for(actor: Member) -> list[tuple[Community, CommunityWebhook | N
     ids = managed_community_ids(actor)
     stmt = (select(Community, CommunityWebhook)
             .outerjoin(CommunityWebhook, CommunityWebhook.community_id == Community.id)
-            .where(Community.active.is_(True)).order_by(Community.name))
+            .where(Community.active.is_(True)).order_by(Community.sort_key, Community.id))
     if ids is not None:
         stmt = stmt.where(Community.id.in_(sorted(ids)))
     return [tuple(row) for row in db.session.execute(stmt).all()]
