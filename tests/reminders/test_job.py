@@ -51,6 +51,8 @@ def test_confirm_reminder_goes_out_once_on_each_channel(town, smtp, recorder):
     assert sms.json["sign"] == "社区共建"
     inbox = rows(channel=Channel.inapp, kind="confirm_hours")
     assert {r.member_id for r in inbox} == {town.ann.id, town.bob.id}
+    # What the run says it wrote (the CLI prints it): two people, two channels each.
+    assert report.written == 4
     # Nothing is ever sent twice: a later run writes and sends nothing new.
     again = run(MORNING + timedelta(minutes=5))
     assert (again.written, again.sent) == (0, 0)

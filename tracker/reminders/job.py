@@ -92,10 +92,11 @@ def _insert_ignoring_duplicates(rows: list[dict]) -> int:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     written = 0
     for start in range(0, len(rows), 500):
-        result = db.session.execute(
+        # RETURNING, not rowcount: psycopg reports -1 for this multi-row statement.
+        written += len(db.session.execute(
             insert(Outbox).values(rows[start:start + 500])
-            .on_conflict_do_nothing(index_elements=["dedupe_key"]))
-        written += max(result.rowcount or 0, 0)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(Outbox.id)).all())
     return written
 
 
