@@ -82,3 +82,32 @@ def test_slots_left_are_red_only_when_full_and_amber_only_when_few(
     assert colours["下水道、人行道及破损道路摸排（一区）"] == ink  # 5 of 6 left
     assert colours["困难群众结对帮扶走访"] == "rgb(183, 28, 28)"  # full: --red
     assert colours["疫情防控值守：小区卡口"] != colours["困难群众结对帮扶走访"]
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_liaison_menu_is_one_row_with_more_behind_a_tap(new_context, live_server, world, shot,
+                                                       javascript):
+    from tests.browser.conftest import sign_in
+
+    page = new_context(java_script_enabled=javascript).new_page()
+    sign_in(page, live_server, world.liaison)
+    page.goto(live_server.url("/manage/"))
+    nav = page.locator("nav.nav")
+    bar = nav.locator(":scope > a, :scope > details > summary")
+    tops = {round(bar.nth(i).bounding_box()["y"]) for i in range(bar.count())}
+    assert [bar.nth(i).inner_text().strip() for i in range(bar.count())] == [
+        "工作台", "审核", "月报", "更多"]
+    assert len(tops) == 1  # one row
+    # The menu was 150 px (seven buttons on two rows under the name); now the name and one row.
+    assert page.locator("header.topbar").bounding_box()["height"] <= 110
+    funds = page.get_by_role("link", name="经费")
+    assert not funds.is_visible()
+    shot(page, f"liaison-menu-{'js' if javascript else 'nojs'}")
+    nav.get_by_text("更多").click()
+    assert funds.is_visible()
+    box = page.locator(".more-menu").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    shot(page, f"liaison-menu-open-{'js' if javascript else 'nojs'}")
+    funds.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/funds/")
