@@ -41,6 +41,7 @@ def october_people(live_server):
         october = dataset.build()
         person = lambda m: Person(m.name, m.phone, m.id)  # noqa: E731
         return {"liaison": person(october.liaison), "member": person(october.members["张伟"]),
+                "admin": person(october.admin),
                 "community": october.jiefang.id}
 
 
@@ -76,12 +77,15 @@ def test_service_record_rows_are_cards_with_dates_unbroken(new_context, live_ser
 
 MEMBER_PAGES = ["/tasks/", "/tasks/mine", "/tasks/todo", "/progress/mine",
                 "/reports/records/{member}?year=2022", "/me/"]
+ADMIN_PAGES = ["/admin/units", "/admin/communities", "/admin/zones", "/admin/categories",
+               "/admin/items", "/admin/members"]
 LIAISON_PAGES = ["/manage/", "/manage/reviews", "/manage/tasks", "/reports/?month=2022-10",
                  "/progress/community?community={community}&year=2022",
                  "/progress/coverage", "/invite/manage", "/reports/records"]
 
 
-@pytest.mark.parametrize("role, paths", [("member", MEMBER_PAGES), ("liaison", LIAISON_PAGES)])
+@pytest.mark.parametrize("role, paths", [("member", MEMBER_PAGES), ("liaison", LIAISON_PAGES),
+                                         ("admin", ADMIN_PAGES)])
 def test_no_date_or_number_is_broken_at_360_px(new_context, live_server, october_people,
                                                 shot, role, paths):
     page = _open(new_context, live_server, october_people[role])
