@@ -2,11 +2,23 @@
 people count (tracker/natural.py)."""
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
+
 import pytest
 
-from tracker.formatting import amount, hours, pending_sentence, per_unit, percent, yuan
+from tracker import timeutil
+from tracker.formatting import (
+    amount,
+    hours,
+    pending_sentence,
+    per_unit,
+    percent,
+    target_pace,
+    yuan,
+)
 from tracker.natural import chinese_number, sort_key
 from tracker.rollups.figures import Pending
+from tracker.timeutil import year_elapsed
 
 
 @pytest.mark.parametrize("minutes, text", [(0, "0.0"), (30, "0.5"), (90, "1.5"), (2160, "36.0"),
@@ -50,3 +62,40 @@ def test_names_sort_naturally():
     assert sorted(names, key=sort_key) == ["一区", "１号楼", "二区", "2号楼", "三区", "十区",
                                            "10号楼", "十一区", "二十区"]
     assert sorted(["解放路社区", "建设路社区"], key=sort_key) == ["建设路社区", "解放路社区"]
+
+
+# 时序进度: the share of the year passed, Asia/Shanghai days; 30 November is day 334 of
+# 365 in 2026 (91.5%), day 335 of 366 in a leap year (91.5%).
+@pytest.mark.parametrize("year, today, passed", [
+    (2026, date(2026, 11, 30), (334, 365)),
+    (2024, date(2024, 11, 30), (335, 366)),
+    (2026, date(2026, 1, 1), (1, 365)),
+    (2026, date(2026, 12, 31), (365, 365)),
+    (2025, date(2026, 3, 1), (365, 365)),  # a past year has passed whole
+    (2027, date(2026, 3, 1), (0, 365)),  # a coming one not at all
+])
+def test_share_of_the_year_passed(year, today, passed):
+    assert year_elapsed(year, today) == passed
+
+
+def test_year_elapsed_counts_days_in_asia_shanghai(monkeypatch):
+    # 31 Dec 2026 17:00 UTC is already 1 Jan 2027 in China: 2026 has passed whole.
+    monkeypatch.setattr(timeutil, "utcnow",
+                        lambda: datetime(2026, 12, 31, 17, 0, tzinfo=timezone.utc))
+    assert year_elapsed(2026) == (365, 365) and year_elapsed(2027) == (1, 365)
+
+
+@pytest.mark.parametrize("done, target, reading, behind", [
+    (46, 100, "慢于时序进度 45.5 个百分点", True),  # 46.0% done, 91.5% of the year gone
+    (95, 100, "快于时序进度 3.5 个百分点", False),
+    (183, 200, "与时序进度持平", False),  # 91.5% = 91.5%
+    (100, 100, "已完成全年目标", False),
+    (130, 100, "已完成全年目标", False),
+])
+def test_a_target_against_the_time_passed(done, target, reading, behind):
+    pace = target_pace(done, target, 2026, date(2026, 11, 30))
+    assert (pace.schedule, pace.reading, pace.behind) == ("91.5%", reading, behind)
+
+
+def test_no_target_no_pace():
+    assert target_pace(5, 0, 2026, date(2026, 11, 30)) is None

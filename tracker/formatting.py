@@ -11,18 +11,23 @@ another:
 - counts: the integer with its unit, no space (58人次, 3场); figures of different
   units are never added, they are listed one per unit (132处、9个).
 
+Beside a yearly target it writes 时序进度 (the share of the year passed, in
+Asia/Shanghai) and whether the target is ahead of it or behind (``target_pace``).
+
 It also writes the one sentence every view and the 月报 use for work still waiting
 for review ("另有N份完成情况待审核（…），未计入以上数据。").
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .money import format_yuan
+from .timeutil import year_elapsed
 
 HOURS_FORMAT = "0.0"  # the spreadsheet's number format for hours
 YUAN_FORMAT = "#,##0.00"  # and for money
@@ -99,3 +104,31 @@ def pending_sentence(pending) -> str:
     detail = _("（%(adds)s）", adds="，".join(adds)) if adds else ""
     return _("另有%(n)s份完成情况待审核%(detail)s，未计入以上数据。",
              n=pending.reports, detail=detail)
+
+
+@dataclass(frozen=True)
+class Pace:
+    """A yearly target against the share of the year passed (时序进度)."""
+
+    schedule: str  # 时序进度 as a percentage: '91.5%'
+    reading: str  # the plain reading: 快于 / 慢于时序进度 N 个百分点, 持平, 已完成
+    behind: bool
+
+
+def target_pace(done: int, target: int, year: int, today=None) -> Pace | None:
+    """How a target stands against time (None without a target): both shares rounded
+    as the page shows them, so the reading agrees with the two figures beside it."""
+    if not target:
+        return None
+    passed, days = year_elapsed(year, today)
+    reached, schedule = rate_value(done, target), rate_value(passed, days)
+    points = ((reached - schedule) * 100).quantize(Decimal("0.1"))
+    if done >= target:
+        reading = _("已完成全年目标")
+    elif points > 0:
+        reading = _("快于时序进度 %(n)s 个百分点", n=points)
+    elif points < 0:
+        reading = _("慢于时序进度 %(n)s 个百分点", n=-points)
+    else:
+        reading = _("与时序进度持平")
+    return Pace(percent(passed, days), reading, behind=done < target and points < 0)

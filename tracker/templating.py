@@ -13,6 +13,7 @@ from .formatting import (
     pending_sentence,
     per_unit,
     percent,
+    target_pace,
     yuan,
 )
 from .models import AssignmentStatus, ReportStatus, Role, TaskStatus
@@ -84,6 +85,7 @@ def register(app) -> None:
         ROLE=ROLE,
         url_with=url_with,
         pending_sentence=pending_sentence,
+        target_pace=target_pace,
         beneficiary_label=beneficiary_label,
         get_locale=get_locale,
         menu_counts=menu_counts,

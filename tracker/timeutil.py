@@ -39,3 +39,13 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
     start = date(year, month, 1)
     end = date(year + (month == 12), month % 12 + 1, 1)
     return start, end
+
+
+def year_elapsed(year: int, today: date | None = None) -> tuple[int, int]:
+    """时序进度 of ``year``: the days of it passed by the end of today in Asia/Shanghai,
+    and the number of its days (a past year has passed whole, a coming one not at all)."""
+    today = today or local_today()
+    days = (date(year + 1, 1, 1) - date(year, 1, 1)).days
+    if today.year != year:
+        return (days if today.year > year else 0), days
+    return today.timetuple().tm_yday, days

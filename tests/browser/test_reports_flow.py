@@ -109,6 +109,7 @@ def test_admin_imports_members_from_excel(new_context, live_server, shot, tmp_pa
 
     page = new_context().new_page()
     sign_in(page, live_server, admin, PASSWORD)
+    page.locator(".nav .more summary").click()  # 更多
     page.get_by_role("link", name="导入党员").click()
     page.set_input_files("input[type=file]", str(bad))
     page.get_by_role("button", name="上传并预览").click()

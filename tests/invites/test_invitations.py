@@ -211,6 +211,19 @@ def test_the_list_shows_members_without_a_password(client, login, world):
     assert world.member.name in client.get("/invite/manage?status=all").get_data(as_text=True)
 
 
+def test_with_everyone_activated_the_page_opens_on_everyone_in_reach(client, login, world):
+    # Nobody in the liaison's reach lacks a password: the list they need is everyone
+    # (to send a reset link), not an empty one.
+    login(world.liaison)
+    text = client.get("/invite/manage").get_data(as_text=True)
+    assert world.member.name in text and world.other_member.name in text
+    assert '<option value="all" selected>' in text
+    assert "没有符合条件的党员" not in text
+    # Asked for by name, the pending list is shown as asked, empty as it is.
+    asked = client.get("/invite/manage?status=pending").get_data(as_text=True)
+    assert world.member.name not in asked and "没有符合条件的党员" in asked
+
+
 def test_links_for_all_pending_members_at_once(client, login, world):
     first, second = _new_member(world), _new_member(world, phone="13911112222")
     login(world.liaison)

@@ -74,7 +74,7 @@ def test_member_list_is_paged(client, world, admin):
     assert "第 1 / 2 页" in first and "共 66 条" in first
     second = text(client.get("/admin/members?page=2"))
     assert "第 2 / 2 页" in second
-    names = lambda page: set(re.findall(r"<td>(甲\d\d)", page))  # noqa: E731
+    names = lambda page: set(re.findall(r'<td data-label="姓名">(甲\d\d)', page))  # noqa: E731
     assert names(first).isdisjoint(names(second))
     assert len(names(first) | names(second)) == 60
     assert client.get("/admin/members?page=99").status_code == 200
@@ -180,7 +180,7 @@ def test_admin_cannot_deactivate_themselves(client, world, admin):
     assert db.session.get(Member, admin.id).active is True
     # The list offers no 停用 button on one's own row; the edit page explains why.
     page = text(client.get("/admin/members"))
-    own_row = re.search(r"<tr>\s*<td>管理员.*?</tr>", page, re.S).group(0)
+    own_row = re.search(r'<tr>\s*<td data-label="姓名">管理员.*?</tr>', page, re.S).group(0)
     assert "停用" not in own_row.replace("已停用", "")
     assert "这是您自己的账号" in text(client.get(f"/admin/members/{admin.id}/edit"))
 

@@ -178,7 +178,8 @@ def test_7_zones_are_listed_in_natural_order(client, login, world):
     assert chart[:4] == ["一区", "二区", "三区", "十区"]
     login(world.admin)
     admin = page(client, f"/admin/zones?community={world.community.id}")
-    listed = [name for name in re.findall(r"<td>([^<]+)</td>", admin) if name.endswith("区")
+    listed = [name for name in re.findall(r'<td data-label="责任区名称">([^<]+)</td>', admin)
+              if name.endswith("区")
               and name != world.community.name]
     assert listed == ["一区", "二区", "三区", "十区"]
     # The checklist on 社区共建进展, and the 月报's tables, in the same order.

@@ -39,6 +39,9 @@ CASES = [
     Route("main.readyz", "GET", lambda w: "/readyz", everyone(anonymous=OK),
           setup=_schema_at_head),
     Route("main.too_large", "GET", lambda w: "/errors/too-large", everyone(anonymous=OK)),
+    # Asked for by the browser (and the home screen) before anyone has logged in.
+    Route("main.favicon", "GET", lambda w: "/favicon.ico", everyone(anonymous=OK)),
+    Route("main.manifest", "GET", lambda w: "/manifest.webmanifest", everyone(anonymous=OK)),
     Route("auth.login", "GET", lambda w: "/auth/login", everyone(anonymous=OK)),
     Route("auth.login", "POST", lambda w: "/auth/login", everyone(anonymous=OK),
           data={"phone": "13900000000", "password": "wrong-password"}),

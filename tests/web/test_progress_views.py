@@ -3,6 +3,8 @@ and the liaison home — and the same figure is the same number on each of them.
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from tests import factories as f
 from tests.rollups import builders as b
@@ -59,6 +61,17 @@ def test_community_view_shows_items_categories_pending_and_trend(client, login, 
     assert "年度目标 200处，已完成 56处" in html  # the 一区 ad-removal item, in 处
     assert '<progress max="200" value="56">28.0%</progress>' in html
     assert "另有 20处 待审核" in html
+    # 时序进度 beside the target: the share of this year's days gone by today (China),
+    # and 28.0% done read against it.
+    today = local_today()
+    first, next_first = date(today.year, 1, 1), date(today.year + 1, 1, 1)
+    gone = Decimal((today - first).days + 1) / (next_first - first).days
+    schedule = (gone * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    paces = re.findall(r'<p class="pace[^"]*" data-figure="pace-\d+">([^<]*)</p>', html)
+    gap = schedule - Decimal("28.0")
+    reading = (f"慢于时序进度 {gap} 个百分点" if gap > 0 else
+               f"快于时序进度 {-gap} 个百分点" if gap < 0 else "与时序进度持平")
+    assert f"时序进度 {schedule}% · {reading}" in paces
     assert '<svg class="chart trend-chart"' in html and "逐月趋势" in html
     assert 'style="' not in html and "<script" not in html
 

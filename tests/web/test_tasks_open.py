@@ -18,7 +18,7 @@ def page(client, url="/tasks/") -> str:
 
 def titles(html: str) -> list[str]:
     """Task titles of the cards on a list page, in order."""
-    return re.findall(r'<article class="card task-card">\s*<div class="card-head">\s*'
+    return re.findall(r'<article class="card task-card">\s*'
                       r'<h2><a href="/tasks/\d+">(.*?)</a>', html)
 
 
@@ -38,7 +38,6 @@ def test_card_shows_what_a_member_needs_and_a_claim_button(client, world, login)
     login(world.member)
     html = page(client)
     assert "粉刷三单元楼道" in html
-    assert "楼道粉刷" in html  # category
     assert "解放路社区 · 一号责任区" in html
     assert "社区活动中心" in html  # place
     assert "剩余名额" in html and "<b>3</b> / 4" in html
@@ -147,3 +146,28 @@ def test_paging_keeps_the_filters(client, world, login, app):
     login(world.member)
     html = page(client, f"/tasks/?community={world.community.id}")
     assert f"community={world.community.id}" in html[html.index('class="pager"'):]
+
+
+def _slots_class(html: str, title: str) -> str:
+    card = html[html.index(title):]
+    card = card[:card.index("</article>")]
+    return re.search(r'<p class="slots([^"]*)">', card).group(1).strip()
+
+
+def test_slots_left_are_coloured_only_when_few_are_left_or_full(client, world, login):
+    # (slots, taken) → how 剩余名额 reads: a warning only when few are left (at most 2,
+    # or at most a fifth of the slots) or none; never while every slot is free.
+    cases = {
+        "全部空闲": (10, 0, ""), "两个名额全空": (2, 0, ""), "一个名额全空": (1, 0, ""),
+        "过半空闲": (10, 4, ""), "剩三成": (10, 7, ""),
+        "剩两成": (20, 16, "is-few"), "剩两个": (20, 18, "is-few"), "剩一个": (5, 4, "is-few"),
+        "满员": (3, 3, "is-full"),
+    }
+    for title, (slots, taken, _) in cases.items():
+        task = f.task(world.item, world.liaison, slots=slots, title=title)
+        task.taken = taken
+    db.session.commit()
+    login(world.member)
+    html = page(client)
+    assert {title: _slots_class(html, title) for title in cases} == {
+        title: expected for title, (_, _, expected) in cases.items()}

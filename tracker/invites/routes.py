@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..auth.devices import describe
@@ -32,6 +32,7 @@ from ..services.invitations import (
 )
 from ..onsite.qr import qr_svg
 from .forms import IssueForm, SetPasswordForm
+from .queries import members_query, opening_status, pending_count
 
 bp = Blueprint("invites", __name__)
 PER_PAGE = 100
@@ -44,37 +45,27 @@ def no_store(response):
     return response
 
 
-def _filters():
+def _unit_filter() -> int | None:
     unit_id = request.values.get("unit", "")
-    unit_id = int(unit_id) if unit_id.isdigit() else None
-    status = request.values.get("status", "pending")
-    status = status if status in ("pending", "all") else "pending"
-    return unit_id, status
-
-
-def _members_query(unit_id, status):
-    query = invitable_members_query(current_user)
-    if unit_id is not None:
-        query = query.where(Member.unit_id == unit_id)
-    if status == "pending":
-        query = query.where(Member.password_hash.is_(None))
-    return query.order_by(Member.unit_id, Member.name, Member.id)
+    return int(unit_id) if unit_id.isdigit() else None
 
 
 @bp.route("/manage", methods=["GET", "POST"])
 @staff_required
 def manage():
     """Members in reach, those without a password first; tick some, get their links."""
-    unit_id, status = _filters()
-    page = paginate(_members_query(unit_id, status).options(selectinload(Member.unit)),
-                    None, PER_PAGE)
+    unit_id = _unit_filter()
+    pending_total = pending_count(current_user, unit_id)
+    status = opening_status(request.values.get("status"), pending_total)
+    page = paginate(members_query(current_user, unit_id, status)
+                    .options(selectinload(Member.unit)), None, PER_PAGE)
     form = IssueForm()
     form.members.choices = [(m.id, m.name) for m in page.items]
     if request.method == "POST":
         members = None
         if request.form.get("pending") == "1":
             members = list(db.session.scalars(
-                _members_query(unit_id, "pending").limit(MAX_BATCH + 1)))
+                members_query(current_user, unit_id, "pending").limit(MAX_BATCH + 1)))
             if not members:
                 form.form_errors.append(_("没有未激活的党员。"))
                 members = None
@@ -101,9 +92,6 @@ def manage():
                 )
     units = _units_in_reach()
     latest = latest_invitations([m.id for m in page.items])
-    pending_total = db.session.scalar(
-        _members_query(unit_id, "pending").order_by(None)
-        .with_only_columns(func.count(Member.id)))
     return render_template("invites/manage.html", page=page, form=form, units=units,
                            unit_id=unit_id, status=status, latest=latest,
                            pending_total=pending_total, max_batch=MAX_BATCH)

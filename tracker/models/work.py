@@ -197,6 +197,18 @@ class Task(db.Model):
     def slots_left(self) -> int:
         return self.slots - self.taken
 
+    @property
+    def slots_state(self) -> str:
+        """"full", "few" or "": 剩余名额 is coloured only as a warning worth reading —
+        full, or few left (at most 2, or at most a fifth of the slots), never while every
+        slot is still free."""
+        left = self.slots_left
+        if left <= 0:
+            return "full"
+        if left < self.slots and (left <= 2 or left * 5 <= self.slots):
+            return "few"
+        return ""
+
     def __str__(self) -> str:
         return self.title
 

@@ -28,6 +28,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..downloads import offer_download
 from ..extensions import db
 from ..models import Community, Member, Role, SummaryScope, Unit
 from ..paging import paginate
@@ -167,8 +168,10 @@ def monthly_export(fmt: str):
     selection = _selection()
     summary = _summary(selection, *_month_arg())
     render, mimetype = FORMATS[fmt]
-    return send_file(io.BytesIO(render(summary)), mimetype=mimetype, as_attachment=True,
-                     download_name=summary.filename(fmt))
+    return offer_download(
+        lambda: send_file(io.BytesIO(render(summary)), mimetype=mimetype, as_attachment=True,
+                          download_name=summary.filename(fmt)),
+        filename=summary.filename(fmt), preview="reports/_document.html", summary=summary)
 
 
 # --- 存在问题, 下步打算, 已定稿 ----------------------------------------------------------
@@ -250,5 +253,8 @@ def record(member_id: int):
 def record_xlsx(member_id: int):
     member = _record_member(member_id)
     record = service_record(member, _year_arg())
-    return send_file(io.BytesIO(render_record_xlsx(record)), mimetype=XLSX, as_attachment=True,
-                     download_name=f"{member.name}{record.year}年服务记录.xlsx")
+    filename = f"{member.name}{record.year}年服务记录.xlsx"
+    return offer_download(
+        lambda: send_file(io.BytesIO(render_record_xlsx(record)), mimetype=XLSX,
+                          as_attachment=True, download_name=filename),
+        filename=filename, preview="reports/_record_table.html", record=record)

@@ -28,6 +28,7 @@ from ..formatting import beneficiary_label
 from ..formatting import hours as fmt_hours
 from .. import owed
 from ..calendar import ics
+from ..downloads import offer_download
 from ..menu import menu_counts
 from ..models import HOLDING, Assignment, AssignmentStatus, Task, TaskStatus
 from ..paging import page_number
@@ -138,12 +139,18 @@ def detail(task_id: int):
 def calendar(task_id: int):
     """加入日历: this one task as an .ics file."""
     task, _mine = _visible_task(task_id, for_page=True)
-    body = ics([(task, url_for("tasks.detail", task_id=task.id, _external=True))],
-               request.host, utcnow(), task.title)
-    response = make_response(body)
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="task-{task.id}.ics"'
-    return response
+    filename = f"task-{task.id}.ics"
+
+    def ics_file():
+        body = ics([(task, url_for("tasks.detail", task_id=task.id, _external=True))],
+                   request.host, utcnow(), task.title)
+        response = make_response(body)
+        response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    return offer_download(ics_file, filename=filename, preview="tasks/_calendar_preview.html",
+                          task=task)
 
 
 @bp.post("/<int:task_id>/claim")

@@ -1,0 +1,105 @@
+"""At 360 px: rows of wide tables become cards, and no date, time or number is broken
+across two lines on the member's and the liaison's pages (measured from the boxes of
+the text itself in Chromium)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import Person, sign_in
+from tests.factories import PASSWORD
+from tests.reports import dataset
+
+NARROW = {"width": 360, "height": 780}
+
+# Every date (2022-10-09), time (09:00–11:30), figure (14.0, 84.0%, 1,200.00) in the
+# page's text, each checked to sit on one line: its client rects all share one top.
+BROKEN_FIGURES = r"""() => {
+  const pattern = /\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}(?:[–-]\d{1,2}:\d{2})?|\d[\d,]*(?:\.\d+)?%?/g;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const broken = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest('textarea, script, style, [hidden], option, svg')) continue;
+    if (!parent.getClientRects().length) continue;  // not shown
+    for (const match of node.data.matchAll(pattern)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].filter(r => r.width > 0)
+                           .map(r => Math.round(r.top)));
+      if (tops.size > 1) broken.push(match[0] + ' in ' + parent.tagName + ': '
+                                     + node.data.trim().slice(0, 40));
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.fixture
+def october_people(live_server):
+    with live_server.db():
+        october = dataset.build()
+        person = lambda m: Person(m.name, m.phone, m.id)  # noqa: E731
+        return {"liaison": person(october.liaison), "member": person(october.members["张伟"]),
+                "admin": person(october.admin),
+                "community": october.jiefang.id}
+
+
+def _open(new_context, live_server, who: Person):
+    page = new_context().new_page()
+    page.set_viewport_size(NARROW)
+    sign_in(page, live_server, who, PASSWORD)
+    return page
+
+
+def test_service_record_rows_are_cards_with_dates_unbroken(new_context, live_server,
+                                                          october_people, shot):
+    member = october_people["member"]
+    page = _open(new_context, live_server, member)
+    page.goto(live_server.url(f"/reports/records/{member.id}?year=2022"))
+    shot(page, "service-record-360")
+    rows = page.locator("table.cards tbody tr")
+    assert rows.count() == 6
+    for box in (rows.nth(i).bounding_box() for i in range(6)):
+        assert box["x"] >= 0 and box["x"] + box["width"] <= NARROW["width"]
+    # Each line of a card reads "label: value": the label is the column's header.
+    date_cell = rows.first.locator("td").nth(1)
+    assert date_cell.evaluate("td => getComputedStyle(td, '::before').content") == '"日期"'
+    assert date_cell.inner_text() == "2022-09-28"
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    assert page.evaluate(BROKEN_FIGURES) == []
+    # Wider screens (and print) keep the table.
+    page.set_viewport_size({"width": 1024, "height": 768})
+    assert page.locator("table.cards thead").is_visible()
+    assert page.locator("table.cards tr").first.evaluate("r => getComputedStyle(r).display") \
+        == "table-row"
+
+
+MEMBER_PAGES = ["/tasks/", "/tasks/mine", "/tasks/todo", "/progress/mine",
+                "/reports/records/{member}?year=2022", "/me/"]
+ADMIN_PAGES = ["/admin/units", "/admin/communities", "/admin/zones", "/admin/categories",
+               "/admin/items", "/admin/members"]
+LIAISON_PAGES = ["/manage/", "/manage/reviews", "/manage/tasks", "/reports/?month=2022-10",
+                 "/progress/community?community={community}&year=2022",
+                 "/progress/coverage", "/invite/manage", "/reports/records"]
+
+
+@pytest.mark.parametrize("role, paths", [("member", MEMBER_PAGES), ("liaison", LIAISON_PAGES),
+                                         ("admin", ADMIN_PAGES)])
+def test_no_date_or_number_is_broken_at_360_px(new_context, live_server, october_people,
+                                                shot, role, paths):
+    page = _open(new_context, live_server, october_people[role])
+    found = {}
+    for path in paths:
+        url = path.format(member=october_people["member"].id,
+                          community=october_people["community"])
+        response = page.goto(live_server.url(url))
+        assert response.ok, url
+        shot(page, url)
+        # Card rows fit the screen (nothing hidden in a sideways-scrolling table).
+        assert page.evaluate("[...document.querySelectorAll('table.cards tr')].every("
+                             "r => r.getBoundingClientRect().right <= innerWidth)"), url
+        broken = page.evaluate(BROKEN_FIGURES)
+        if broken:
+            found[url] = broken
+    assert found == {}

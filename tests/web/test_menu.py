@@ -1,0 +1,56 @@
+"""The menu: a liaison's (and an admin's) three daily places in one row and the rest under
+更多, a <details> that opens without JavaScript; a member's short menu as it was."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from tests import factories as f
+from tests.web.manage_support import assignment
+from tracker.extensions import db
+
+
+def nav(client) -> str:
+    page = client.get("/tasks/mine").get_data(as_text=True)
+    return re.search(r'<nav class="nav[^"]*" aria-label="主菜单">(.*?)</nav>', page, re.S).group(1)
+
+
+def labels(html: str) -> list[str]:
+    return [re.sub(r"<[^>]+>|\s|\d", "", a) for a in re.findall(r"<a [^>]*>(.*?)</a>", html, re.S)]
+
+
+def test_liaison_bar_and_more(client, login, world):
+    login(world.liaison)
+    menu = nav(client)
+    bar, more = menu.split('<details class="more">')
+    assert labels(bar) == ["工作台", "审核", "月报"]
+    assert "<summary>更多" in more
+    assert labels(more) == ["我的待办", "可认领任务", "我的任务", "进展", "经费", "消息"]
+
+
+def test_admin_finds_the_admin_places_under_more(client, login, world):
+    login(world.admin)
+    bar, more = nav(client).split('<details class="more">')
+    assert labels(bar) == ["工作台", "审核", "月报"]
+    assert {"管理", "导入党员", "提醒状态"} <= set(labels(more))
+
+
+def test_more_shows_the_counts_it_folds_away(client, login, world):
+    # The liaison has one task to go to (待办) on their own account: the count shows on
+    # 更多 too, or it would be hidden behind the closed menu.
+    task = f.task(world.item, world.liaison, starts_in=timedelta(hours=3), title="今天下午")
+    db.session.commit()
+    assignment(task, world.liaison)
+    login(world.liaison)
+    more = nav(client).split('<details class="more">')[1]
+    todo = int(re.search(r'我的待办 <span class="count">(\d+)</span>', more).group(1))
+    assert todo >= 1
+    summary = re.search(r"<summary>更多(?: <span class=\"count\">(\d+)</span>)?</summary>", more)
+    assert summary.group(1) == str(todo)  # no unread messages in this world
+
+
+def test_member_menu_is_unchanged(client, login, world):
+    login(world.member)
+    menu = nav(client)
+    assert "<details" not in menu
+    assert labels(menu) == ["我的待办", "可认领任务", "我的任务", "我的参与", "消息"]
