@@ -29,7 +29,7 @@ from ..models import (
     TaskStatus,
     Zone,
 )
-from ..paging import paginate
+from ..paging import paginate, paginate_counted
 from ..search import matches
 from ..permissions import managed_community_ids
 from ..rollups import Scope
@@ -163,7 +163,7 @@ def pending_reports(actor: Member, page: int, per_page: int):
 
 def overdue_reports(actor: Member, now: datetime, days: int, page: int, per_page: int):
     """Submitted reports that have waited longer than ``days`` days."""
-    return paginate(_reports(actor, *owed.overdue_review(now, days)), page, per_page)
+    return paginate_counted(_reports(actor, *owed.overdue_review(now, days)), page, per_page)
 
 
 def stale_tasks(actor: Member, now: datetime, page: int, per_page: int):
@@ -175,7 +175,7 @@ def stale_tasks(actor: Member, now: datetime, page: int, per_page: int):
         .options(*_task_options())
         .order_by(Task.ends_at, Task.id)
     )
-    return paginate(stmt, page, per_page)
+    return paginate_counted(stmt, page, per_page)
 
 
 def action_tasks(actor: Member, conditions: list, limit: int) -> list[Task]:
