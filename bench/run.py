@@ -103,8 +103,10 @@ def _sync_schema() -> None:
     generated (and loses the indexes they dropped); derived tables are filled."""
     engine = db.engine
     db.metadata.create_all(engine)  # only what is missing
-    inspector = inspect(engine)
     with engine.begin() as conn:
+        # the inspector on this connection: one of its own would wait for this one's
+        # write lock (SQLite begins every transaction here BEGIN IMMEDIATE)
+        inspector = inspect(conn)
         for table in db.metadata.sorted_tables:
             wanted = {index.name for index in table.indexes}
             for index in inspector.get_indexes(table.name):
