@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +77,9 @@ def ensure_data(app, plan: Plan, reuse: bool) -> float | None:
                     db.session.commit()
                     _sync_schema()
                     return None
-            except Exception:  # noqa: BLE001 — no schema yet
+            except Exception as error:  # noqa: BLE001 — no schema yet
+                print(f"  not reused ({type(error).__name__}: {error!s:.200}): generating",
+                      flush=True)
                 db.session.rollback()
         db.drop_all()
         db.create_all()
@@ -101,8 +103,10 @@ def _sync_schema() -> None:
     generated (and loses the indexes they dropped); derived tables are filled."""
     engine = db.engine
     db.metadata.create_all(engine)  # only what is missing
-    inspector = inspect(engine)
     with engine.begin() as conn:
+        # the inspector on this connection: one of its own would wait for this one's
+        # write lock (SQLite begins every transaction here BEGIN IMMEDIATE)
+        inspector = inspect(conn)
         for table in db.metadata.sorted_tables:
             wanted = {index.name for index in table.indexes}
             for index in inspector.get_indexes(table.name):
@@ -143,6 +147,8 @@ def pick_actors(app) -> dict:
 
 def pages(actors: dict, year: int) -> list[tuple[str, str, str]]:
     c, u = actors["community"], actors["unit"]
+    last = local_today().replace(day=1) - timedelta(days=1)
+    month = f"{last.year}-{last.month:02d}"  # the month a 月报 is written for
     return [
         ("可认领任务 open tasks", "member", "/tasks/"),
         ("我的任务 my tasks", "member", "/tasks/mine"),
@@ -161,6 +167,13 @@ def pages(actors: dict, year: int) -> list[tuple[str, str, str]]:
         ("参与情况, year", "admin", f"/progress/coverage?unit={u}&period=year&year={year}"),
         ("摸排问题 register", "liaison", "/progress/findings"),
         ("摸排问题, all communities, open", "admin", "/progress/findings?status=open"),
+        ("工作台 admin home", "admin", "/manage/"),
+        ("待审核 review queue", "liaison", "/manage/reviews"),
+        ("待审核, all communities", "admin", "/manage/reviews"),
+        ("逾期事项 stale, all communities", "admin", "/manage/stale"),
+        ("月报 page, unit", "admin", f"/reports/?unit={u}&month={month}"),
+        ("月报 .docx, unit", "admin", f"/reports/monthly.docx?unit={u}&month={month}"),
+        ("月报 .xlsx, unit", "admin", f"/reports/monthly.xlsx?unit={u}&month={month}"),
     ]
 
 
@@ -297,9 +310,13 @@ def main() -> int:
                 )).scalar()
                 counts = {"tasks": db.session.scalar(select(func.count(Task.id))),
                           "assignments": db.session.scalar(select(func.count(Assignment.id)))}
+            load_before = os.getloadavg()
             results = time_pages(app, args.runs)
+            # the machine is shared: each figure stands next to the load it was taken under
             report["databases"][backend] = {"version": version, "generate_seconds": seconds,
-                                            "rows": counts, "pages": results}
+                                            "rows": counts, "pages": results,
+                                            "load_average": [load_before, os.getloadavg()]}
+            print(f"  load average {load_before[0]:.1f} → {os.getloadavg()[0]:.1f}", flush=True)
             with app.app_context():
                 db.engine.dispose()
         finally:

@@ -44,6 +44,11 @@ def _context():
     return ctx
 
 
+def shared_event():
+    """An event the racers can wait on and set (pass it in their ``per_process`` args)."""
+    return _context().Event()
+
+
 def run_racers(target, per_process: list[tuple], timeout: int = 300) -> list:
     """Start ``target(*args, barrier, results)`` once per ``args`` in ``per_process``;
     each child puts one outcome on ``results``. Returns the outcomes."""

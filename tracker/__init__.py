@@ -39,7 +39,7 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (tables known to the metadata)
-    from .db_setup import configure_engine
+    from .db_setup import configure_engine, install as install_read_requests
     from .extensions import babel, csrf, db, login_manager, migrate
     from .i18n import select_locale
     from .participation import install as keep_counted_participation
@@ -50,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     protect_audit_trail()
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    install_read_requests(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai")

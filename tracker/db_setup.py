@@ -1,16 +1,33 @@
-"""Engine settings that make SQLite safe for concurrent claims.
+"""Engine settings that make SQLite safe for concurrent claims without making readers
+wait for writers.
 
 pysqlite's own transaction handling would start a deferred transaction and fail
 with "database is locked" when two writers meet. We take transactions over:
 autocommit in the driver, WAL, a busy timeout, and BEGIN IMMEDIATE so a writer
 waits for the lock up front instead of failing half-way.
+
+Readers need no lock under WAL, and holding the write lock through a page's queries
+and rendering made requests from different workers run one at a time. So a GET (or
+HEAD) request's transactions begin deferred and read-only (``PRAGMA query_only``: a
+write there fails loudly instead of racing), and every other transaction — a form
+POST, a command, a job — still begins IMMEDIATE. A GET that must write (a session's
+last-seen time, a counted link guess) does it in ``writing()``, which ends the read
+transaction first: a deferred read-then-write transaction would fail with "database
+is locked" when another writer commits in between (PITFALLS).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import Flask, g, has_app_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 BUSY_TIMEOUT_MS = 15000
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+_writing: ContextVar[bool] = ContextVar("tracker_writing", default=False)
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
@@ -31,4 +48,46 @@ def configure_engine(engine: Engine, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> 
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read = _reading()
+        if connection.info.get("query_only", False) != read:
+            connection.exec_driver_sql(f"PRAGMA query_only={int(read)}")
+            connection.info["query_only"] = read
+        connection.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
+
+
+def _reading() -> bool:
+    return not _writing.get() and has_app_context() and g.get("_read_request", False)
+
+
+def install(app: Flask) -> None:
+    """Mark the requests whose transactions only read (see the module's docstring)."""
+    from .extensions import db
+
+    @app.before_request
+    def _mark_read_request():
+        if request.method in READ_METHODS:
+            g._read_request = True
+
+    @app.teardown_request
+    def _end_read_request(_error):
+        # The app context (and its session) can outlive the request, as in tests: its
+        # read-only transaction must not be the one a later write finds open.
+        if g.pop("_read_request", False) and db.engine.dialect.name == "sqlite":
+            db.session.rollback()
+
+
+@contextmanager
+def writing():
+    """A block that writes, inside a request that otherwise only reads: it runs in a
+    transaction of its own that takes the write lock up front."""
+    from .extensions import db
+
+    if _writing.get() or not _reading():
+        yield
+        return
+    db.session.commit()  # ends the read transaction (it wrote nothing)
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)

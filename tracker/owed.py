@@ -142,11 +142,11 @@ class Counts:
     returned: int = 0
     soon: int = 0
     unread: int = 0
-    # a liaison's or admin's, for their communities (0 for a member)
+    # a liaison's or admin's, for their communities (0 for a member); the 工作台's
+    # 已退回待修改 and 已结束未提交 are counted with their lists, on that page only
+    # (``manage.queries.action_tasks``): not on every page, over all history
     pending: int = 0
     overdue: int = 0
-    uncorrected: int = 0
-    unreported: int = 0
 
     @property
     def todo(self) -> int:
@@ -183,9 +183,7 @@ def counts(member_id: int, now: datetime, *, community_ids: Sequence[int] | None
     if staff:
         reach = in_communities(community_ids)
         columns += [_count_tasks([*pending_review(), *reach]),
-                    _count_tasks([*overdue_review(now, stale_days), *reach]),
-                    _count_tasks([*returned_uncorrected(), *reach]),
-                    _count_tasks([*ended_unreported(now), *reach])]
+                    _count_tasks([*overdue_review(now, stale_days), *reach])]
     row = db.session.execute(select(*columns)).one()
     return Counts(*(int(value or 0) for value in row))
 

@@ -62,3 +62,29 @@ def test_task_and_report_pages_run_a_constant_number_of_statements(client, login
     for i in range(15):
         assignment(task, f.member(world.unit, name=f"补充{i}"))
     assert measure() == small
+
+
+def test_the_stale_page_reads_each_list_with_its_total(client, login, world, count_queries):
+    """逾期事项 finds its tasks by an anti-join over all history (issue 14): each list
+    and its total come from one statement, not a page and then a COUNT. Five in all:
+    the login session, the liaison's communities, the menu counts, the stale tasks,
+    the overdue reports."""
+    login(world.liaison)
+    _populate(world, 2)
+    with count_queries() as q:
+        page = client.get("/manage/stale")
+    assert page.status_code == 200
+    assert q.count == 5, [s[:90] for s in q.statements]
+
+
+def test_a_stale_page_past_the_end_still_knows_the_total(app, world):
+    from tracker.manage.queries import stale_tasks
+    from tracker.timeutil import utcnow
+
+    _populate(world, 3)
+    now = utcnow()
+    first = stale_tasks(world.liaison, now, 1, 2)
+    past = stale_tasks(world.liaison, now, 99, 2)
+    # three tasks ended two days ago, none reported (world's own stale tasks come too)
+    assert len(first.items) == 2 and first.total >= 3
+    assert (past.items, past.total) == ([], first.total)

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, false, or_, select
+from sqlalchemy import case, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from .. import owed
@@ -29,7 +29,7 @@ from ..models import (
     TaskStatus,
     Zone,
 )
-from ..paging import paginate
+from ..paging import paginate, paginate_counted
 from ..search import matches
 from ..permissions import managed_community_ids
 from ..rollups import Scope
@@ -163,7 +163,7 @@ def pending_reports(actor: Member, page: int, per_page: int):
 
 def overdue_reports(actor: Member, now: datetime, days: int, page: int, per_page: int):
     """Submitted reports that have waited longer than ``days`` days."""
-    return paginate(_reports(actor, *owed.overdue_review(now, days)), page, per_page)
+    return paginate_counted(_reports(actor, *owed.overdue_review(now, days)), page, per_page)
 
 
 def stale_tasks(actor: Member, now: datetime, page: int, per_page: int):
@@ -175,20 +175,23 @@ def stale_tasks(actor: Member, now: datetime, page: int, per_page: int):
         .options(*_task_options())
         .order_by(Task.ends_at, Task.id)
     )
-    return paginate(stmt, page, per_page)
+    return paginate_counted(stmt, page, per_page)
 
 
-def action_tasks(actor: Member, conditions: list, limit: int) -> list[Task]:
-    """A short list of the 工作台's actions (tasks matching one ``owed`` rule),
-    the longest-waiting first; the count beside it comes from ``owed.counts``."""
-    return list(db.session.scalars(
-        select(Task)
+def action_tasks(actor: Member, conditions: list, limit: int) -> tuple[list[Task], int]:
+    """A short list of the 工作台's actions (tasks matching one ``owed`` rule), the
+    longest-waiting first, and how many there are in all — one statement
+    (``COUNT(*) OVER ()``): a rule like "ended, no report" is an anti-join over all
+    history, so it is read once, for the list and its count together."""
+    rows = db.session.execute(
+        select(Task, func.count().over())
         .outerjoin(TaskReport, TaskReport.task_id == Task.id)
         .where(*conditions, *community_condition(actor))
         .options(*_task_options())
         .order_by(Task.ends_at, Task.id)
         .limit(limit)
-    ))
+    ).all()
+    return [task for task, _total in rows], (int(rows[0][1]) if rows else 0)
 
 
 def action_reports(actor: Member, limit: int) -> list[TaskReport]:

@@ -80,16 +80,21 @@ def _managed_report(report_id: int):
 @staff_required
 def home():
     """Action first — 待审核, 已退回待修改, 已结束未提交, 等待审核超过N天 — then the
-    statistics. The counts are the menu's (one statement, ``tracker/owed.py``)."""
+    statistics. 待审核's counts are the menu's (one statement, ``tracker/owed.py``); the
+    other two lists carry their own totals (``q.action_tasks``)."""
     actor, now = _actor(), utcnow()
     pending = q.action_reports(actor, HOME_LIST)
+    uncorrected, uncorrected_total = q.action_tasks(actor, owed.returned_uncorrected(), HOME_LIST)
+    unreported, unreported_total = q.action_tasks(actor, owed.ended_unreported(now), HOME_LIST)
     return render_template(
         "manage/home.html",
         counts=menu_counts(),
         pending=pending,
         people=q.participants_by_task([r.task_id for r in pending]),
-        uncorrected=q.action_tasks(actor, owed.returned_uncorrected(), HOME_LIST),
-        unreported=q.action_tasks(actor, owed.ended_unreported(now), HOME_LIST),
+        uncorrected=uncorrected,
+        uncorrected_total=uncorrected_total,
+        unreported=unreported,
+        unreported_total=unreported_total,
         upcoming=q.upcoming_list(actor, now, UPCOMING_DAYS, HOME_LIST),
         upcoming_days=UPCOMING_DAYS,
         stale_days=_stale_days(),

@@ -158,6 +158,9 @@ class Task(db.Model):
         # read in date order; this and the community index above carry the columns
         # the rollups group by, so they are read alone (see docs/performance.md)
         Index("ix_task_service_date", "service_date", "category_id", "community_id", "zone_id"),
+        # 我的任务's badge and 我的待办: the tasks a member leads that have started
+        # (``owed.to_report``, ``to_correct``), a range of one leader's tasks
+        Index("ix_task_leader_starts", "leader_id", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

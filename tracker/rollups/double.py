@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 
-from sqlalchemy import and_, case, func, literal, select, true
+from sqlalchemy import and_, case, func, literal, or_, select, true
 
 from ..extensions import db
 from ..models import (
@@ -127,7 +127,9 @@ def double_progress(scope: Scope, by: str = "zone") -> DoubleView:
     """"双创" figures per responsibility zone (``by="zone"``) or per community.
     Seven statements.
 
-    Every zone (community) in the scope is listed, zeros included; work recorded
+    Every zone (community) in the scope is listed, zeros included; in a unit's scope
+    the zones are the unit's own — those it is responsible for and those where its
+    work, findings or targets are recorded. Work recorded
     without a zone is listed under ``key=None``. The distinct members of the total
     row are counted across rows (one member in two zones counts once).
     """
@@ -157,10 +159,12 @@ def double_progress(scope: Scope, by: str = "zone") -> DoubleView:
     _add_findings(ask, row)
     _add_targets(ask, row)
 
+    listed = {key for key, _n, _c in groups}
     ordered = [rows[key] for key, _n, _c in groups]
     if None in rows:
         ordered.append(rows[None])
-    ordered += [r for key, r in rows.items() if key is not None and r not in ordered]
+    # by key, not by row: comparing dataclasses row by row was quadratic in the zones
+    ordered += [r for key, r in rows.items() if key is not None and key not in listed]
     total = DoubleRow(None, "")
     for r in ordered:
         for name in ADDITIVE:
@@ -172,10 +176,13 @@ def double_progress(scope: Scope, by: str = "zone") -> DoubleView:
 def _groups(ask: _Ask) -> list:
     """(key, name, community name) of every active zone (community) in the scope."""
     if ask.by == "zone":
+        listed = Zone.active.is_(True)
+        if ask.scope.unit_id is not None:
+            listed = or_(and_(listed, Zone.unit_id == ask.scope.unit_id), _zones_worked(ask))
         return db.session.execute(
             select(Zone.id, Zone.name, Community.name)
             .join(Community, Community.id == Zone.community_id)
-            .where(Zone.active.is_(True),
+            .where(listed,
                    *scope_conditions(ask.scope, community=Zone.community_id, zone=Zone.id))
             .order_by(Community.sort_key, Zone.sort_key, Zone.id)
         ).all()
@@ -184,6 +191,19 @@ def _groups(ask: _Ask) -> list:
         .where(Community.active.is_(True), *scope_conditions(ask.scope, community=Community.id))
         .order_by(Community.sort_key, Community.id)
     ).all()
+
+
+def _zones_worked(ask: _Ask):
+    """Zones where the scope's work, findings or targets are recorded: a unit's group
+    may work in a zone another unit answers for, and those figures need their zone's
+    name. Subqueries of the zones' statement, so the view keeps its statement count."""
+    return or_(
+        Zone.id.in_(select(CountedTask.zone_id).where(
+            CountedTask.category_id.in_(ask.double_ids), *counted_task_conditions(ask.wide))),
+        Zone.id.in_(select(Finding.zone_id).where(*finding_conditions(ask.wide))),
+        Zone.id.in_(select(ResourceItem.zone_id).where(
+            *item_conditions(ask.scope, ask.year), ResourceItem.category_id.in_(ask.double_ids))),
+    )
 
 
 def _add_work(ask: _Ask, row) -> None:

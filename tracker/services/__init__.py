@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from ..db_setup import writing
 from ..extensions import db
 
 
@@ -42,15 +43,16 @@ def attach_error(form, error: ServiceError) -> None:
 def unit_of_work():
     """Commit when the block succeeds, roll everything back when it raises — except
     the record of a refusal that must be kept (``ServiceError.recorded``)."""
-    try:
-        yield db.session
-        db.session.commit()
-    except ServiceError as error:
-        if error.recorded:
+    with writing():
+        try:
+            yield db.session
             db.session.commit()
-        else:
+        except ServiceError as error:
+            if error.recorded:
+                db.session.commit()
+            else:
+                db.session.rollback()
+            raise
+        except BaseException:
             db.session.rollback()
-        raise
-    except BaseException:
-        db.session.rollback()
-        raise
+            raise

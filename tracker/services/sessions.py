@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..db_setup import writing
 from ..extensions import db
 from ..models import LoginSession, Member
 from ..timeutil import utcnow
@@ -91,8 +92,9 @@ def find_live(token: str) -> tuple[LoginSession | None, str | None]:
         reason = "deactivated"
     if reason is not None:
         if row.ended_at is None and _nothing_pending():
-            end_session(row, None, reason)
-            db.session.commit()
+            with writing():
+                end_session(row, None, reason)
+                db.session.commit()
         return None, reason
     return row, None
 
@@ -102,8 +104,9 @@ def touch_if_due(row: LoginSession) -> None:
     now = utcnow()
     if now - row.last_seen_at < Lifetimes.from_config().touch or not _nothing_pending():
         return
-    row.last_seen_at = now
-    db.session.commit()
+    with writing():
+        row.last_seen_at = now
+        db.session.commit()
 
 
 def _nothing_pending() -> bool:

@@ -1,0 +1,57 @@
+"""A unit's 月报 lists its own responsibility zones only (issue 14): those the unit
+answers for, and those where its own group's work is recorded — never another unit's
+zones, whatever that unit did there."""
+from __future__ import annotations
+
+from datetime import date
+
+from tests import factories as f
+from tests.rollups import builders as b
+from tracker.extensions import db
+from tracker.models import ReportStatus, Role
+from tracker.reports.figures import monthly_figures
+from tracker.rollups import Scope
+from tracker.rollups.double import double_progress
+from tracker.timeutil import month_bounds
+
+DAY = date(2026, 3, 10)
+
+
+def _county():
+    ours, theirs = f.unit("县商务局"), f.unit("县财政局")
+    community = f.community("建设路社区")
+    liaison = f.member(ours, Role.liaison, communities=[community])
+    own = f.zone(community, "一区", ours)
+    quiet = f.zone(community, "二区", ours)  # ours, nothing done there this month
+    shared = f.zone(community, "三区")  # nobody answers for it; we worked there
+    other = f.zone(community, "四区", theirs)
+    for unit, zone, qty in ((ours, own, 5), (ours, shared, 3), (theirs, other, 7)):
+        item = f.item(unit, community, "ad_removal", year=DAY.year, zone=zone)
+        task = b.task_on(item, liaison, DAY)
+        b.join(task, liaison)
+        b.report(task, liaison, ReportStatus.approved, quantity=qty)
+    db.session.commit()
+    return ours, theirs, (own, quiet, shared, other)
+
+
+def test_a_units_zones_are_its_own(app):
+    ours, theirs, (own, quiet, shared, other) = _county()
+    date_from, date_to = month_bounds(DAY.year, DAY.month)
+
+    view = double_progress(Scope(date_from, date_to, unit_id=ours.id), by="zone")
+    assert [(r.name, r.ads) for r in view.rows] == [("一区", 5), ("二区", 0), ("三区", 3)]
+    assert view.total.ads == 8
+
+    summary = monthly_figures(DAY.year, DAY.month, unit=ours)
+    assert [(z.name, z.ads) for z in summary.zones] == [("一区", 5), ("三区", 3)]
+    theirs_summary = monthly_figures(DAY.year, DAY.month, unit=theirs)
+    assert [(z.name, z.ads) for z in theirs_summary.zones] == [("四区", 7)]
+
+
+def test_a_communitys_zones_are_all_of_its_zones(app):
+    _ours, _theirs, zones = _county()
+    date_from, date_to = month_bounds(DAY.year, DAY.month)
+    view = double_progress(Scope(date_from, date_to, community_ids=(zones[0].community_id,)),
+                           by="zone")
+    assert [(r.name, r.ads) for r in view.rows] == [("一区", 5), ("二区", 0), ("三区", 3),
+                                                   ("四区", 7)]

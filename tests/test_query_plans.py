@@ -1,0 +1,58 @@
+"""What the badge on every page costs must not grow with the county's history
+(issue 14): 我的任务's counts read one member's rows through indexes — never a scan of
+every task or report. Checked on SQLite's query plan (PostgreSQL's planner chooses by
+table sizes, so an empty test database says nothing there)."""
+from __future__ import annotations
+
+import pytest
+
+from tracker import owed
+from tracker.extensions import db
+from tracker.timeutil import utcnow
+
+
+def _plan(count_queries, call) -> list[str]:
+    with count_queries() as q:
+        call()
+    (statement,) = q.statements
+    connection = db.session.connection()
+    params = connection.info.get("_last_params")
+    assert params is not None
+    return [row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
+                                                         params)]
+
+
+def _counts_plan(count_queries, member_id: int, **kwargs) -> list[str]:
+    from sqlalchemy import event
+
+    def keep(conn, _cursor, _statement, params, _context, _many):
+        conn.info["_last_params"] = params
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        return _plan(count_queries, lambda: owed.counts(member_id, utcnow(), **kwargs))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+
+
+def _scans(plan: list[str]) -> list[str]:
+    return [step for step in plan if step.startswith("SCAN") and step != "SCAN CONSTANT ROW"]
+
+
+def test_the_member_badge_reads_only_the_members_own_rows(app, world, count_queries):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    plan = _counts_plan(count_queries, world.member.id)
+    assert _scans(plan) == [], plan
+    # "a report to submit as 组长": the tasks this member leads, through the leader index
+    assert any("ix_task_leader_starts" in step for step in plan), plan
+
+
+def test_a_staff_members_menu_counts_do_not_scan_the_history(app, world, count_queries):
+    """The menu's counts are on every page a liaison or an admin opens: the review
+    queue, through the report-status index — never every task ever held (已结束未提交
+    is counted on the 工作台 only, with its list)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    plan = _counts_plan(count_queries, world.admin.id, community_ids=None, staff=True)
+    assert _scans(plan) == [], plan
