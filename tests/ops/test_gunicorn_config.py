@@ -1,0 +1,55 @@
+"""deploy/gunicorn.conf.py, read by the real gunicorn: its start-up check refuses login
+counts kept per process when several workers would serve (README, "Security")."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(tmp_path, **env) -> subprocess.Popen:
+    environment = {**os.environ, "TRACKER_ENV": "production", "SECRET_KEY": "gunicorn-test",
+                   "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
+                   "GUNICORN_BIND": f"127.0.0.1:{_free_port()}", **env}
+    environment.pop("TEST_DATABASE_URL", None)
+    return subprocess.Popen([str(GUNICORN), "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
+                            cwd=ROOT, env=environment, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+
+
+def test_several_workers_with_per_process_counts_do_not_start(tmp_path):
+    server = _start(tmp_path, GUNICORN_WORKERS="2", RATELIMIT_STORAGE_URI="memory://")
+    try:
+        output, _ = server.communicate(timeout=60)
+    finally:
+        server.kill()
+    assert server.returncode != 0
+    assert "RATELIMIT_STORAGE_URI=memory://" in output and "2 workers" in output
+
+
+def test_one_worker_with_per_process_counts_passes_the_check(tmp_path):
+    """One process counting alone is still one count: the check lets it through (and
+    the server then starts; it is stopped here once it is past the check)."""
+    server = _start(tmp_path, GUNICORN_WORKERS="1", RATELIMIT_STORAGE_URI="memory://")
+    try:
+        lines = []
+        for line in server.stdout:
+            lines.append(line)
+            if "Booting worker" in line or "Listening at" in line:
+                break
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert any("Listening at" in line for line in lines), "".join(lines)
+    assert not any("RATELIMIT_STORAGE_URI" in line for line in lines)
