@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories as f
+from tests.audit import work_event_count
 from tracker.extensions import db
 from tracker.models import WaitStatus
 from tracker.services import unit_of_work
@@ -83,3 +84,20 @@ def test_the_liaison_sees_the_queue_and_promotes_by_hand(client, login, world, f
     assert "已将 赵候补 从候补转为正式参与" in page(client, response.headers["Location"])
     db.session.expire_all()
     assert tq.my_assignment(task.id, waiter.id) is not None and task.taken == 2
+
+
+def test_a_liaison_of_another_community_cannot_promote(client, login, world, full):
+    task, waiter = full
+    login(waiter)
+    client.post(f"/tasks/{task.id}/waitlist")
+    task.slots = 2
+    db.session.commit()
+    events = work_event_count()
+    entry = tq.my_wait_entry(task.id, waiter.id)
+    login(world.other_liaison)
+    assert client.post(f"/manage/waitlist/{entry.id}/promote").status_code == 404
+    login(world.member)
+    assert client.post(f"/manage/waitlist/{entry.id}/promote").status_code == 403
+    db.session.expire_all()
+    assert tq.my_wait_entry(task.id, waiter.id).status == WaitStatus.waiting
+    assert task.taken == 1 and work_event_count() == events
