@@ -33,9 +33,44 @@ def connect_then_wait(barrier) -> None:
     barrier.wait(timeout=120)
 
 
+def act_in_turn(url: str, barrier, items: list, act, refusal: str | None = None) -> dict:
+    """In a child: ``act(item)`` for each item, one unit of work each, in a request
+    context as a view would. Returns {"ok", "refused" (the ServiceError ``refusal``,
+    expected of losers), "errors" (anything else, with its text)}."""
+    import traceback
+
+    outcome = {"ok": 0, "refused": 0, "errors": []}
+    try:
+        from tracker.extensions import db
+        from tracker.services import ServiceError, unit_of_work
+
+        app = race_app(url)
+        with app.test_request_context("/"):
+            connect_then_wait(barrier)
+            for item in items:
+                try:
+                    with unit_of_work():
+                        act(item)
+                except ServiceError as error:
+                    if refusal is not None and str(error.message) == refusal:
+                        outcome["refused"] += 1
+                    else:
+                        outcome["errors"].append(f"ServiceError: {error.message}")
+                except Exception as error:  # noqa: BLE001 — every other failure is reported
+                    outcome["errors"].append(f"{type(error).__name__}: {error}")
+                else:
+                    outcome["ok"] += 1
+            db.session.remove()
+            db.engine.dispose()
+    except Exception:  # noqa: BLE001
+        outcome["errors"].append(traceback.format_exc())
+    return outcome
+
+
 # Imported once by the forkserver, before it forks any racer.
 PRELOAD = ["tests.races", "tests.factories", "tracker", "tracker.models", "tracker.blueprints",
-           "tracker.cli", "tracker.services.claims"]
+           "tracker.cli", "tracker.services.claims",
+           "tracker.services.waitlist"]
 
 
 def _context():

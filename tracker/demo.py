@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import (
+    Assignment,
     Category,
     Community,
     Finding,
@@ -43,7 +44,8 @@ from .models import (
     Zone,
 )
 from .reference import ensure_categories
-from .services.claims import assign_member, claim_slot, confirm_participation
+from .services.claims import assign_member, claim_slot, confirm_participation, withdraw
+from .services.waitlist import join_waitlist
 from .services.findings import FindingData, hand_over, mark_fixed, record_finding
 from .services.funds import add_entry, reverse_entry
 from .services.residents import ResidentData, create_resident, set_task_residents
@@ -316,9 +318,12 @@ def _upcoming(world: DemoWorld, today: date, rng: random.Random) -> None:
         day = today + timedelta(days=2 + i * 2)
         task = _new_task(world, key, day, slots=(3 if i == 2 else 6 + i), leader=world.members[1 + i],
                          start_hour=rng.choice((9, 14)))
-        if i == 2:  # a full task
+        if i == 2:  # a full task, with a 候补 line: one withdrawal already moved it on
             for m in world.members[10:13]:
                 claim_slot(task, m)
+            for m in (world.members[13], demo_member, world.members[14]):
+                join_waitlist(task, m)
+            withdraw(_holding(task, world.members[12]), world.members[12])
         elif i in (0, 3):
             claim_slot(task, demo_member)
         elif i % 2:
@@ -332,6 +337,11 @@ def _upcoming(world: DemoWorld, today: date, rng: random.Random) -> None:
         starts_local=_at(start, 8), ends_local=_at(start, 12), slots=4,
         leader=world.members[5], repeat_until=start + timedelta(weeks=3),
         description="每周一次，小区卡口值守，协助核验健康码。"))
+
+
+def _holding(task: Task, member: Member) -> Assignment:
+    return db.session.scalar(select(Assignment).where(Assignment.task_id == task.id,
+                                                      Assignment.member_id == member.id))
 
 
 def _seed_extras(world: DemoWorld, today: date, rng: random.Random) -> None:

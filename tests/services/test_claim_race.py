@@ -8,12 +8,12 @@ PostgreSQL runs too when TEST_DATABASE_URL is set.
 """
 from __future__ import annotations
 
-import traceback
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.races import connect_then_wait, race_app, run_racers
+from tests.races import act_in_turn, race_app, run_racers
 from tests.scratch_db import BACKENDS, fresh_database
 
 PROCESSES = 8
@@ -25,40 +25,17 @@ FULL = "名额已满。"
 pytestmark = pytest.mark.slow
 
 
+def _claim(task_id: int, member_id: int) -> None:
+    from tracker.extensions import db
+    from tracker.models import Member, Task
+    from tracker.services.claims import claim_slot
+
+    claim_slot(db.session.get(Task, task_id), db.session.get(Member, member_id))
+
+
 def _claimer(url: str, task_id: int, member_ids: list[int], barrier, results) -> None:
     """Child process: claim the task once for each member, as fast as possible."""
-    outcome = {"ok": 0, "full": 0, "errors": []}
-    try:
-        from tracker.extensions import db
-        from tracker.models import Member, Task
-        from tracker.services import ServiceError, unit_of_work
-        from tracker.services.claims import claim_slot
-
-        app = race_app(url)
-        # A request context, as in a view: messages are translated per request.
-        with app.test_request_context("/"):
-            connect_then_wait(barrier)
-            for member_id in member_ids:
-                try:
-                    with unit_of_work():
-                        task = db.session.get(Task, task_id)
-                        member = db.session.get(Member, member_id)
-                        claim_slot(task, member)
-                except ServiceError as error:
-                    message = str(error.message)
-                    if message == FULL:
-                        outcome["full"] += 1
-                    else:
-                        outcome["errors"].append(f"ServiceError: {message}")
-                except Exception as error:  # noqa: BLE001 — every other failure is reported
-                    outcome["errors"].append(f"{type(error).__name__}: {error}")
-                else:
-                    outcome["ok"] += 1
-            db.session.remove()
-            db.engine.dispose()
-    except Exception:  # noqa: BLE001
-        outcome["errors"].append(traceback.format_exc())
-    results.put(outcome)
+    results.put(act_in_turn(url, barrier, member_ids, partial(_claim, task_id), refusal=FULL))
 
 
 def _build_world(url: str):
@@ -103,7 +80,7 @@ def test_racing_claims_fill_exactly_the_free_slots(backend, tmp_path):
 
         errors = [e for o in outcomes for e in o["errors"]]
         ok = sum(o["ok"] for o in outcomes)
-        full = sum(o["full"] for o in outcomes)
+        full = sum(o["refused"] for o in outcomes)
         free = SLOTS - ALREADY_TAKEN
 
         assert errors == []

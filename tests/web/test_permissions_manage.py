@@ -17,6 +17,18 @@ def _claim(w):
     return assignment(w.task, w.member)
 
 
+def _waiting(w) -> int:
+    """李四 waits for a slot of the task, which has one free: the liaison may promote."""
+    from tracker.extensions import db
+    from tracker.models import WaitlistEntry
+
+    w.task.taken = w.task.slots - 1
+    entry = WaitlistEntry(task_id=w.task.id, member_id=w.other_member.id)
+    db.session.add(entry)
+    db.session.commit()
+    return entry.id
+
+
 CASES = [
     Route("manage.home", "GET", lambda w: "/manage/", STAFF_ANY),
     Route("manage.tasks", "GET", lambda w: "/manage/tasks", STAFF_ANY),
@@ -36,6 +48,10 @@ CASES = [
           STAFF_OF_COMMUNITY, data=lambda w: {"member": w.other_member.id}),
     Route("manage.remove_assignment", "POST",
           lambda w: f"/manage/assignments/{_claim(w).id}/remove", STAFF_OF_COMMUNITY),
+    Route("manage.promote_waiting", "POST",
+          lambda w: f"/manage/waitlist/{_waiting(w)}/promote", STAFF_OF_COMMUNITY),
+    Route("manage.promote_waiting", "POST", lambda w: "/manage/waitlist/999999/promote", {},
+          id="promote-missing"),
     Route("manage.leader", "POST", lambda w: f"/manage/tasks/{w.task.id}/leader",
           STAFF_OF_COMMUNITY, data=lambda w: {"leader": w.member.id}),
     Route("manage.close", "POST", lambda w: f"/manage/tasks/{w.task.id}/close",

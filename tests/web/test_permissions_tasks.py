@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.audit import work_event_count
 from tests.web.matrix import OK, Route, cases_for, check, everyone
 from tracker.extensions import db
-from tracker.models import Assignment, TaskStatus
+from tracker.models import Assignment, TaskStatus, WaitlistEntry
 
 
 def _assignment_id(task, member) -> int:
@@ -27,6 +27,17 @@ def _close_past_task(w):
 
 def _cancel_other_task(w):
     w.other_task.status = TaskStatus.cancelled
+    db.session.commit()
+
+
+def _fill_task(w):
+    w.task.taken = w.task.slots
+    db.session.commit()
+
+
+def _member_waiting(w):
+    _fill_task(w)
+    db.session.add(WaitlistEntry(task_id=w.task.id, member_id=w.member.id))
     db.session.commit()
 
 
@@ -63,6 +74,15 @@ CASES = [
           id="withdraw-open"),
     Route("tasks.withdraw", "POST", lambda w: f"/tasks/{w.past_task.id}/withdraw", ON_PAST_TASK,
           setup=_close_past_task, id="withdraw-closed"),
+    # 候补: anyone may queue for (or leave the queue of) a full open task; a refusal
+    # (not waiting, already waiting) is a flash. A cancelled task in B is out of reach.
+    Route("tasks.waitlist_join", "POST", lambda w: f"/tasks/{w.task.id}/waitlist", everyone(),
+          setup=_fill_task, id="waitlist-join"),
+    Route("tasks.waitlist_join", "POST", lambda w: f"/tasks/{w.other_task.id}/waitlist",
+          {"other_liaison": OK, "admin": OK}, setup=_cancel_other_task,
+          id="waitlist-join-cancelled"),
+    Route("tasks.waitlist_leave", "POST", lambda w: f"/tasks/{w.task.id}/waitlist/leave",
+          everyone(), setup=_member_waiting, id="waitlist-leave"),
     # 确认参与: only the member's own assignment; everybody else (admin too) gets 404.
     Route("tasks.confirm", "GET", _confirm_url, {"member": OK}, id="confirm"),
     Route("tasks.confirm", "POST", _confirm_url, {"member": OK}, data={"hours": "1.5"},

@@ -15,7 +15,9 @@ from sqlalchemy.orm import joinedload
 
 from .. import owed
 from ..extensions import db
+from ..tasks.queries import waitlist  # noqa: F401 — the manage page shows the same queue
 from ..models import (
+    WaitlistEntry,
     HOLDING,
     Assignment,
     AuditEvent,
@@ -232,6 +234,13 @@ def load_report(report_id: int) -> TaskReport | None:
 
 def load_item(item_id: int) -> ResourceItem | None:
     return db.session.get(ResourceItem, item_id)
+
+
+def load_wait_entry(entry_id: int) -> WaitlistEntry | None:
+    return db.session.scalar(
+        select(WaitlistEntry).where(WaitlistEntry.id == entry_id)
+        .options(joinedload(WaitlistEntry.task), joinedload(WaitlistEntry.member))
+    )
 
 
 def load_assignment(assignment_id: int) -> Assignment | None:

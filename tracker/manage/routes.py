@@ -21,6 +21,7 @@ from ..rollups.home import home_figures
 from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
 from ..services.claims import assign_member, withdraw
 from ..services.reviews import approve_report, return_report
+from ..services.waitlist import promote_by_hand
 from ..services.tasks import cancel_task, change_leader, close_task, create_tasks, update_task
 from ..timeutil import to_local, utcnow
 from ..view_support import confirmed, run_service
@@ -198,7 +199,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None) -> dict:
     leader.leader.choices = _leader_choices(task, holders, candidates)
     cancel = cancel or CancelForm(formdata=None)
     return dict(task=task, participants=holders, search=search, assign_form=assign,
-                leader_form=leader, cancel_form=cancel)
+                leader_form=leader, cancel_form=cancel, waitlist=q.waitlist(task.id))
 
 
 def _render_task(context: dict):
@@ -277,6 +278,19 @@ def remove_assignment(assignment_id: int):
     task, name = assignment.task, assignment.member.name
     if run_service(None, withdraw, assignment, _actor(), denied=404):
         return _back_to_task(task, _("已将 %(name)s 移出该任务。", name=name))
+    return _back_to_task(task)
+
+
+@bp.post("/waitlist/<int:entry_id>/promote")
+@staff_required
+def promote_waiting(entry_id: int):
+    """候补转正 by hand: a free slot to the waiting member the liaison picks."""
+    entry = q.load_wait_entry(entry_id)
+    if entry is None or not manages_task(current_user, entry.task):
+        abort(404)
+    task, name = entry.task, entry.member.name
+    if run_service(None, promote_by_hand, entry, _actor(), denied=404):
+        return _back_to_task(task, _("已将 %(name)s 从候补转为正式参与。", name=name))
     return _back_to_task(task)
 
 

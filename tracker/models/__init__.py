@@ -17,6 +17,7 @@ from .reminders import (
 )
 from .residents import Resident, ResidentCategory, mask_phone, resident_member, task_resident
 from .summaries import SummaryNote, SummaryScope
+from .waitlist import WaitlistEntry, WaitStatus
 from .security import LoginSession, ThrottleHit
 from .work import (
     FUNDING_CODE,
@@ -65,6 +66,8 @@ __all__ = [
     "TaskReport",
     "TaskStatus",
     "ThrottleHit",
+    "WaitStatus",
+    "WaitlistEntry",
     "Unit",
     "WEBHOOK_CHANNELS",
     "Zone",

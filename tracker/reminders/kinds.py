@@ -3,9 +3,8 @@ over the rules of ``tracker/owed.py`` (what each person owes), and words it.
 
 Adding a kind is a one-place change: write its ``find`` function below and add a
 ``Kind`` to ``KINDS``. Its code is what ``REMINDER_KINDS`` lists and what a
-member's opt-out stores; the settings page offers it to the audience named. The
-waitlists issue will add 候补转正 (``waitlist_promoted``: the member whose waitlist
-place became a slot, at once) this way.
+member's opt-out stores; the settings page offers it to the audience named. 候补转正
+(``waitlist_promoted``) was added this way.
 
 No kind is ever about rankings, points, online time or check-in streaks
 (docs/design.md, invariant 6): only about a task the person is on or owes.
@@ -23,7 +22,15 @@ from sqlalchemy import select
 
 from .. import owed
 from ..extensions import db
-from ..models import Assignment, Member, Task, TaskReport, liaison_community
+from ..models import (
+    Assignment,
+    Member,
+    Task,
+    TaskReport,
+    WaitlistEntry,
+    WaitStatus,
+    liaison_community,
+)
 from ..templating import time_range
 from ..timeutil import to_local
 
@@ -197,6 +204,26 @@ def find_review_waiting(now: datetime, config: dict) -> list[Due]:
                    community_id=community_id) for community_id, lines in per_community.items()])
 
 
+# --- 候补转正: the member whose waitlist place became a slot, at once (the next job run) ----
+
+def find_waitlist_promoted(now: datetime, config: dict) -> list[Due]:
+    rows = db.session.execute(
+        select(WaitlistEntry.member_id, WaitlistEntry.promoted_at, Task.id, Task.title,
+               Task.place, Task.starts_at, Task.ends_at)
+        .join(Task, Task.id == WaitlistEntry.task_id)
+        .where(WaitlistEntry.status == WaitStatus.promoted, Task.starts_at > now,
+               WaitlistEntry.promoted_at > _recent(config, now),
+               _active(WaitlistEntry.member_id))
+    ).all()
+    # Promoted again after leaving and waiting anew is a new message: the time is in the key.
+    return [Due("waitlist_promoted", f"task:{task_id}:{promoted:%Y%m%d%H%M%S}",
+                _("候补转正：%(title)s", title=title),
+                _("您候补的任务有了名额，已为您认领：%(task)s。如不能参加，请在开始前取消认领。",
+                  task=_task_line(title, starts, ends, place)),
+                f"/tasks/{task_id}", member_id=member_id, task_id=task_id)
+            for member_id, promoted, task_id, title, place, starts, ends in rows]
+
+
 KINDS = [
     Kind("tomorrow", _l("明天的任务"), _l("前一天晚上提醒您明天要参加的任务"), "member",
          find_tomorrow),
@@ -206,6 +233,8 @@ KINDS = [
          "member", find_submit_report),
     Kind("returned", _l("已退回请修改"), _l("您提交的完成情况被退回时立即提醒"), "member",
          find_returned),
+    Kind("waitlist_promoted", _l("候补转正"), _l("您候补的任务有人取消、名额转给您时立即提醒"),
+         "member", find_waitlist_promoted),
     Kind("report_overdue", _l("已结束未提交（抄送联络员）"),
          _l("组长逾期较久仍未提交完成情况时，提醒社区联络员"), "liaison", find_report_overdue),
     Kind("review_waiting", _l("待审核已等待多日"), _l("每天汇总一次等待审核过久的完成情况"),

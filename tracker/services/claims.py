@@ -4,6 +4,10 @@ A slot is taken by one conditional UPDATE (``taken < slots``) in the same
 transaction as the participation row, under a unique (task, member) key. On
 SQLite the transaction starts with BEGIN IMMEDIATE (see db_setup.py), on
 PostgreSQL the UPDATE's row lock serialises racers: either way no over-booking.
+
+候补: a slot given back before the start goes, in the same transaction, to the first
+member waiting (``promote_waiting``), so a free slot never shows while anyone
+waits; the waitlist's own services are in waitlist.py.
 """
 from __future__ import annotations
 
@@ -13,7 +17,16 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..formatting import hours
-from ..models import Assignment, AssignmentStatus, Member, ReportStatus, Task, TaskStatus
+from ..models import (
+    Assignment,
+    AssignmentStatus,
+    Member,
+    ReportStatus,
+    Task,
+    TaskStatus,
+    WaitlistEntry,
+    WaitStatus,
+)
 from ..permissions import manages_task
 from ..timeutil import utcnow
 from . import PermissionDenied, ServiceError
@@ -75,6 +88,14 @@ def _join(task: Task, member: Member, status: AssignmentStatus, actor: Member,
     existing.confirmed_at = None
     existing.checked_in_at = None
     existing.assigned_by_id = actor.id if status == AssignmentStatus.assigned else None
+    # A member who gets a slot another way stops waiting for one.
+    db.session.execute(
+        update(WaitlistEntry)
+        .where(WaitlistEntry.task_id == task.id, WaitlistEntry.member_id == member.id,
+               WaitlistEntry.status == WaitStatus.waiting)
+        .values(status=WaitStatus.left, left_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
     try:
         db.session.flush()
     except IntegrityError:
@@ -103,6 +124,41 @@ def withdraw(assignment: Assignment, actor: Member) -> None:
     assignment.status = AssignmentStatus.withdrawn
     _release_slot(task)
     record(actor, "withdraw", assignment, task_id=task.id)
+    promote_waiting(task, actor)
+
+
+def promote(entry: WaitlistEntry, actor: Member, *, by_hand: bool) -> Assignment:
+    """Give the waiting member of ``entry`` a slot (the usual claim rule: no over-booking)."""
+    task = entry.task
+    assignment = _join(task, entry.member, AssignmentStatus.claimed, entry.member,
+                       require_future=True)
+    entry.status = WaitStatus.promoted
+    entry.promoted_at = utcnow()
+    entry.promoted_by_id = actor.id if by_hand else None
+    record(actor, "waitlist_promote", entry, task_id=task.id, member_id=entry.member_id,
+           by_hand=by_hand)
+    return assignment
+
+
+def promote_waiting(task: Task, actor: Member) -> None:
+    """Fill the task's free slots from its waitlist, first in line first.
+
+    Runs after the slot was released, still holding the task row's lock (the
+    UPDATE), so concurrent withdrawals and joins queue behind it."""
+    if task.status != TaskStatus.open or task.starts_at <= utcnow():
+        return
+    while task.taken < task.slots:
+        entry = db.session.scalar(WaitlistEntry.queue(task.id).limit(1))
+        if entry is None:
+            return
+        holding = _existing(task, entry.member)
+        if not entry.member.active or (holding is not None
+                                       and holding.status != AssignmentStatus.withdrawn):
+            # Cannot take the slot (deactivated, or already on the task): out of line.
+            entry.status, entry.left_at = WaitStatus.left, utcnow()
+            db.session.flush()
+            continue
+        promote(entry, actor, by_hand=False)
 
 
 def assign_member(task: Task, member: Member, actor: Member) -> Assignment:

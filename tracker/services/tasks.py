@@ -14,6 +14,7 @@ from ..permissions import manages_community, manages_task
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
+from .claims import promote_waiting
 
 MAX_SLOTS = 500
 TITLE_MAX = PLACE_MAX = BENEFICIARY_MAX = 120
@@ -202,6 +203,8 @@ def update_task(task: Task, actor: Member, data: TaskDetails) -> dict:
     if changes:
         db.session.flush()
         record(actor, "update", task, **{k: [_plain(v) for v in pair] for k, pair in changes.items()})
+    if "slots" in changes:
+        promote_waiting(task, actor)  # more slots: the waitlist gets them first
     return changes
 
 

@@ -25,8 +25,11 @@ from ..models import (
     Task,
     TaskReport,
     TaskStatus,
+    WaitlistEntry,
+    WaitStatus,
 )
 from .. import owed
+from ..models.waitlist import waiting_before
 from ..paging import paginate
 from ..search import matches
 
@@ -194,3 +197,35 @@ def mine_page(tab: str, member_id: int, now: datetime, page: int, per_page: int)
     """One tab of 我的任务: my participations (upcoming, to confirm, history) or the
     tasks I lead (returned, lead). Items are Assignments or Tasks accordingly."""
     return paginate(_tab_query(tab, member_id, now), page, per_page)
+
+
+# ---------------------------------------------------------------- 候补
+
+
+def waitlist(task_id: int) -> list[WaitlistEntry]:
+    """The task's waiting members, first in line first."""
+    return list(db.session.scalars(
+        WaitlistEntry.queue(task_id).options(joinedload(WaitlistEntry.member))))
+
+
+def my_wait_entry(task_id: int, member_id: int) -> WaitlistEntry | None:
+    return db.session.scalar(select(WaitlistEntry).where(
+        WaitlistEntry.task_id == task_id, WaitlistEntry.member_id == member_id))
+
+
+def my_waiting(member_id: int, now: datetime) -> list[tuple[WaitlistEntry, int]]:
+    """A member's places in line, with the place (1 = next), for tasks not yet started:
+    at the start a waitlist closes."""
+    ahead = WaitlistEntry.__table__.alias("ahead")
+    place = (select(func.count()).select_from(ahead)
+             .where(*waiting_before(ahead.c, WaitlistEntry))
+             .scalar_subquery())
+    rows = db.session.execute(
+        select(WaitlistEntry, place + 1)
+        .join(Task, Task.id == WaitlistEntry.task_id)
+        .options(contains_eager(WaitlistEntry.task))
+        .where(WaitlistEntry.member_id == member_id, WaitlistEntry.status == WaitStatus.waiting,
+               Task.status == TaskStatus.open, Task.starts_at > now)
+        .order_by(Task.starts_at, Task.id)
+    ).all()
+    return [(entry, place) for entry, place in rows]

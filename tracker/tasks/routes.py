@@ -30,7 +30,7 @@ from .. import owed
 from ..calendar import ics
 from ..downloads import offer_download
 from ..menu import menu_counts
-from ..models import HOLDING, Assignment, AssignmentStatus, Task, TaskStatus
+from ..models import HOLDING, Assignment, AssignmentStatus, Task, TaskStatus, WaitStatus
 from ..paging import page_number
 from ..permissions import manages_task, may_report
 from ..rollups.coverage import member_totals
@@ -43,6 +43,7 @@ from ..services.claims import (
     withdraw,
 )
 from ..services.reviews import ReportData, report_refusal, submit_report
+from ..services.waitlist import join_waitlist, leave_waitlist
 from ..timeutil import local_today, utcnow
 from ..view_support import confirmed, run_service
 from . import queries as q
@@ -116,12 +117,17 @@ def detail(task_id: int):
     future = task.starts_at > now
     is_open = task.status == TaskStatus.open
     refusal = confirm_refusal(mine) if holding else None
+    queue = q.waitlist(task.id) if is_open and future else []
+    place = next((n for n, entry in enumerate(queue, 1) if entry.member_id == current_user.id),
+                 None)
     state = {
         "holding": holding,
         "started": not future,
         "ended": task.ends_at <= now,
         "can_claim": is_open and future and not holding and task.slots_left > 0,
         "full": is_open and future and not holding and task.slots_left <= 0,
+        "waiting": len(queue),
+        "place": place,  # my place in line (1 = next), or None
         "can_withdraw": (holding and future and mine.status in WITHDRAWABLE
                          and task.status != TaskStatus.cancelled),
         "can_confirm": holding and refusal is None,
@@ -186,6 +192,31 @@ def withdraw_claim(task_id: int):
     return redirect(back)
 
 
+@bp.post("/<int:task_id>/waitlist")
+@login_required
+def waitlist_join(task_id: int):
+    task, _mine = _visible_task(task_id)
+    title, target = task.title, _next_or(url_for("tasks.detail", task_id=task_id))
+    if run_service(None, join_waitlist, task, current_user):
+        flash(_("已加入候补：%(title)s。有人取消认领时，名额按候补顺序自动转给您。", title=title),
+              "success")
+    return redirect(target)
+
+
+@bp.post("/<int:task_id>/waitlist/leave")
+@login_required
+def waitlist_leave(task_id: int):
+    task, _mine = _visible_task(task_id)
+    title, target = task.title, _next_or(url_for("tasks.detail", task_id=task_id))
+    entry = q.my_wait_entry(task.id, current_user.id)
+    if entry is None or entry.status != WaitStatus.waiting:
+        flash(_("您不在该任务的候补名单中。"), "error")
+        return redirect(target)
+    if run_service(None, leave_waitlist, entry, current_user):
+        flash(_("已退出候补：%(title)s。", title=title), "success")
+    return redirect(target)
+
+
 # ---------------------------------------------------------------- 我的任务
 
 
@@ -229,8 +260,9 @@ def mine():
     counts = {"confirm": owes.confirm, "returned": owes.returned,
               "lead": owes.report + owes.returned}
     page = q.mine_page(tab, me, now, page_number(), _per_page())
+    waiting = q.my_waiting(me, now) if tab == "upcoming" else []
     return render_template(
-        "tasks/mine.html", tab=tab, page=page, rows=_rows(tab, page.items, now),
+        "tasks/mine.html", tab=tab, page=page, rows=_rows(tab, page.items, now), waiting=waiting,
         year=year, activities=activities, minutes=minutes, counts=counts,
     )
 

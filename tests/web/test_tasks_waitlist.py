@@ -1,0 +1,103 @@
+"""候补 over HTTP: the full task's page offers 候补 and shows one's place; 我的任务
+lists the places; the liaison's task page lists the queue and promotes by hand."""
+from __future__ import annotations
+
+import pytest
+
+from tests import factories as f
+from tests.audit import work_event_count
+from tracker.extensions import db
+from tracker.models import WaitStatus
+from tracker.services import unit_of_work
+from tracker.services.claims import claim_slot
+from tracker.tasks import queries as tq
+
+
+@pytest.fixture
+def full(world):
+    task = f.task(world.item, world.liaison, slots=1, title="助老理发")
+    waiter = f.member(world.unit, name="赵候补")
+    db.session.commit()
+    with unit_of_work():
+        claim_slot(task, world.other_member)
+    return task, waiter
+
+
+def page(client, url) -> str:
+    return client.get(url).get_data(as_text=True)
+
+
+def test_a_full_task_offers_the_waitlist_and_shows_the_place(client, login, world, full):
+    task, waiter = full
+    login(waiter)
+    html = page(client, f"/tasks/{task.id}")
+    assert "已满" in html and f'action="/tasks/{task.id}/waitlist' in html
+    response = client.post(f"/tasks/{task.id}/waitlist")
+    assert response.headers["Location"] == f"/tasks/{task.id}"
+    html = page(client, response.headers["Location"])
+    assert "已加入候补：助老理发" in html
+    assert "候补第1位" in html and "退出候补" in html
+    login(world.member)
+    html = page(client, f"/tasks/{task.id}")
+    assert "候补1人" in html and "候补第" not in html
+
+
+def test_mine_lists_waiting_places_and_leaving_works(client, login, world, full):
+    task, waiter = full
+    login(world.member)
+    client.post(f"/tasks/{task.id}/waitlist")
+    login(waiter)
+    client.post(f"/tasks/{task.id}/waitlist")
+    html = page(client, "/tasks/mine?tab=upcoming")
+    assert "助老理发" in html and "候补第2位" in html
+    response = client.post(f"/tasks/{task.id}/waitlist/leave?next=/tasks/mine")
+    assert response.headers["Location"] == "/tasks/mine"
+    html = page(client, "/tasks/mine?tab=upcoming")
+    assert "已退出候补：助老理发" in html and "候补第" not in html
+    db.session.expire_all()
+    assert tq.my_wait_entry(task.id, waiter.id).status == WaitStatus.left
+
+
+def test_a_refusal_is_a_chinese_flash(client, login, world):
+    login(world.member)
+    response = client.post(f"/tasks/{world.task.id}/waitlist")
+    assert "还有空余名额，请直接认领" in page(client, response.headers["Location"])
+    response = client.post(f"/tasks/{world.task.id}/waitlist/leave")
+    assert "您不在该任务的候补名单中" in page(client, response.headers["Location"])
+
+
+def test_the_liaison_sees_the_queue_and_promotes_by_hand(client, login, world, full):
+    task, waiter = full
+    login(waiter)
+    client.post(f"/tasks/{task.id}/waitlist")
+    login(world.liaison)
+    html = page(client, f"/manage/tasks/{task.id}")
+    assert "候补名单" in html and "赵候补" in html
+    entry = tq.my_wait_entry(task.id, waiter.id)
+    assert f"/manage/waitlist/{entry.id}/promote" not in html  # no free slot: nothing to give
+    response = client.post(f"/manage/waitlist/{entry.id}/promote")
+    assert "名额已满" in page(client, response.headers["Location"])
+    task.slots = 2
+    db.session.commit()
+    assert f"/manage/waitlist/{entry.id}/promote" in page(client, f"/manage/tasks/{task.id}")
+    response = client.post(f"/manage/waitlist/{entry.id}/promote")
+    assert "已将 赵候补 从候补转为正式参与" in page(client, response.headers["Location"])
+    db.session.expire_all()
+    assert tq.my_assignment(task.id, waiter.id) is not None and task.taken == 2
+
+
+def test_a_liaison_of_another_community_cannot_promote(client, login, world, full):
+    task, waiter = full
+    login(waiter)
+    client.post(f"/tasks/{task.id}/waitlist")
+    task.slots = 2
+    db.session.commit()
+    events = work_event_count()
+    entry = tq.my_wait_entry(task.id, waiter.id)
+    login(world.other_liaison)
+    assert client.post(f"/manage/waitlist/{entry.id}/promote").status_code == 404
+    login(world.member)
+    assert client.post(f"/manage/waitlist/{entry.id}/promote").status_code == 403
+    db.session.expire_all()
+    assert tq.my_wait_entry(task.id, waiter.id).status == WaitStatus.waiting
+    assert task.taken == 1 and work_event_count() == events
