@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import select
@@ -22,6 +23,26 @@ def race_app(url: str):
 
     return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
                        "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
+
+
+@contextmanager
+def race_world(url: str):
+    """Where every race starts: the schema and the categories, a unit, a community, a
+    checklist item and a liaison. Yields (app, unit, item, liaison) inside a request
+    context; its connections are closed on the way out, before any racer starts."""
+    from tests import factories as f
+    from tracker.extensions import db
+    from tracker.reference import ensure_categories
+
+    app = race_app(url)
+    with app.test_request_context("/"):
+        db.create_all()
+        ensure_categories()
+        unit = f.unit("县商务局")
+        item = f.item(unit, f.community("解放路社区"))
+        yield app, unit, item, f.member(unit, name="联络员")
+        db.session.remove()
+        db.engine.dispose()
 
 
 def connect_then_wait(barrier) -> None:

@@ -9,13 +9,12 @@ would be; SQLite on a real file, PostgreSQL too when TEST_DATABASE_URL is set.
 """
 from __future__ import annotations
 
-import traceback
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.races import connect_then_wait, race_app, run_racers
+from tests.races import act_in_turn, race_world, run_racers
 from tests.scratch_db import BACKENDS, fresh_database
 
 PROCESSES = 6
@@ -25,32 +24,18 @@ MINUTES = 90
 pytestmark = pytest.mark.slow
 
 
+def _confirm(assignment_id: int) -> None:
+    from tracker.extensions import db
+    from tracker.models import Assignment
+    from tracker.services.claims import confirm_participation
+
+    assignment = db.session.get(Assignment, assignment_id)
+    confirm_participation(assignment, assignment.member, MINUTES)
+
+
 def _confirmer(url: str, assignment_ids: list[int], barrier, results) -> None:
     """Child process: each member of ``assignment_ids`` confirms their hours."""
-    outcome = {"ok": 0, "errors": []}
-    try:
-        from tracker.extensions import db
-        from tracker.models import Assignment
-        from tracker.services import unit_of_work
-        from tracker.services.claims import confirm_participation
-
-        app = race_app(url)
-        with app.test_request_context("/"):
-            connect_then_wait(barrier)
-            for assignment_id in assignment_ids:
-                try:
-                    with unit_of_work():
-                        assignment = db.session.get(Assignment, assignment_id)
-                        confirm_participation(assignment, assignment.member, MINUTES)
-                except Exception as error:  # noqa: BLE001 — every failure is reported
-                    outcome["errors"].append(f"{type(error).__name__}: {error}")
-                else:
-                    outcome["ok"] += 1
-            db.session.remove()
-            db.engine.dispose()
-    except Exception:  # noqa: BLE001
-        outcome["errors"].append(traceback.format_exc())
-    results.put(outcome)
+    results.put(act_in_turn(url, barrier, assignment_ids, _confirm))
 
 
 def _build_world(url: str):
@@ -58,18 +43,10 @@ def _build_world(url: str):
     from tests import factories as f
     from tracker.extensions import db
     from tracker.models import Assignment, AssignmentStatus
-    from tracker.reference import ensure_categories
     from tracker.services import unit_of_work
     from tracker.services.reviews import ReportData, submit_report
 
-    app = race_app(url)
-    with app.test_request_context("/"):
-        db.create_all()
-        ensure_categories()
-        unit = f.unit("县商务局")
-        community = f.community("解放路社区")
-        item = f.item(unit, community)
-        liaison = f.member(unit, name="联络员")
+    with race_world(url) as (app, unit, item, liaison):
         members = [f.member(unit) for _ in range(PROCESSES * MEMBERS_PER_PROCESS)]
         task = f.task(item, liaison, starts_in=-timedelta(days=1), leader=members[0],
                       slots=len(members), title="同时确认")
@@ -83,8 +60,6 @@ def _build_world(url: str):
         ids = list(db.session.scalars(select(Assignment.id).where(Assignment.task_id == task.id)
                                       .order_by(Assignment.id)))
         task_id = task.id
-        db.session.remove()
-        db.engine.dispose()
     batches = [ids[i::PROCESSES] for i in range(PROCESSES)]
     return app, task_id, batches
 

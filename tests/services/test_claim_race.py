@@ -13,7 +13,7 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
-from tests.races import act_in_turn, race_app, run_racers
+from tests.races import act_in_turn, race_world, run_racers
 from tests.scratch_db import BACKENDS, fresh_database
 
 PROCESSES = 8
@@ -42,18 +42,10 @@ def _build_world(url: str):
     """A task with SLOTS slots, ALREADY_TAKEN of them claimed, and the racing members."""
     from tests import factories as f
     from tracker.extensions import db
-    from tracker.reference import ensure_categories
     from tracker.services import unit_of_work
     from tracker.services.claims import claim_slot
 
-    app = race_app(url)
-    with app.test_request_context("/"):
-        db.create_all()
-        ensure_categories()
-        unit = f.unit("县商务局")
-        community = f.community("解放路社区")
-        item = f.item(unit, community)
-        liaison = f.member(unit, name="联络员")
+    with race_world(url) as (app, unit, item, liaison):
         task = f.task(item, liaison, slots=SLOTS, title="抢名额")
         early = [f.member(unit) for _ in range(ALREADY_TAKEN)]
         racers = [[f.member(unit).id for _ in range(MEMBERS_PER_PROCESS)]
@@ -63,8 +55,6 @@ def _build_world(url: str):
             with unit_of_work():
                 claim_slot(task, member)
         task_id = task.id
-        db.session.remove()
-        db.engine.dispose()
     return app, task_id, racers
 
 

@@ -14,7 +14,7 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
-from tests.races import act_in_turn, race_app, run_racers
+from tests.races import act_in_turn, race_world, run_racers
 from tests.scratch_db import BACKENDS, fresh_database
 
 SLOTS = 5
@@ -50,21 +50,14 @@ def _racer(url: str, task_id: int, job: str, member_ids: list[int], barrier, res
 
 
 def _build_world(url: str):
+    """A full task with WAITING_BEFORE members in line, and the members who will join."""
     from tests import factories as f
     from tracker.extensions import db
-    from tracker.reference import ensure_categories
     from tracker.services import unit_of_work
     from tracker.services.claims import claim_slot
     from tracker.services.waitlist import join_waitlist
 
-    app = race_app(url)
-    with app.test_request_context("/"):
-        db.create_all()
-        ensure_categories()
-        unit = f.unit("县商务局")
-        community = f.community("解放路社区")
-        item = f.item(unit, community)
-        liaison = f.member(unit, name="联络员")
+    with race_world(url) as (app, unit, item, liaison):
         task = f.task(item, liaison, slots=SLOTS, title="候补抢名额")
         holders = [f.member(unit) for _ in range(SLOTS)]
         waiting = [f.member(unit) for _ in range(WAITING_BEFORE)]
@@ -77,8 +70,6 @@ def _build_world(url: str):
             with unit_of_work():
                 join_waitlist(task, member)
         ids = (task.id, [m.id for m in holders], [m.id for m in waiting], joiners)
-        db.session.remove()
-        db.engine.dispose()
     return app, ids
 
 
