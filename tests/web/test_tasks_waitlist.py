@@ -101,3 +101,30 @@ def test_a_liaison_of_another_community_cannot_promote(client, login, world, ful
     db.session.expire_all()
     assert tq.my_wait_entry(task.id, waiter.id).status == WaitStatus.waiting
     assert task.taken == 1 and work_event_count() == events
+
+
+def test_the_liaison_takes_a_member_off_the_waitlist(client, login, world, full):
+    """移出候补: the member is no longer waiting (not told they got a slot), the others
+    move up, the removal is audited; removing again says so in Chinese."""
+    from sqlalchemy import select
+
+    from tracker.models import AuditEvent
+
+    task, waiter = full
+    login(waiter)
+    client.post(f"/tasks/{task.id}/waitlist")
+    entry = tq.my_wait_entry(task.id, waiter.id)
+    login(world.liaison)
+    assert f"/manage/waitlist/{entry.id}/remove" in page(client, f"/manage/tasks/{task.id}")
+    response = client.post(f"/manage/waitlist/{entry.id}/remove")
+    assert "已将 赵候补 移出候补名单" in page(client, response.headers["Location"])
+    db.session.expire_all()
+    assert db.session.get(type(entry), entry.id).status == WaitStatus.left
+    assert 'id="waitlist"' not in page(client, f"/manage/tasks/{task.id}")  # nobody waits
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "waitlist_leave",
+                                                       AuditEvent.entity_id == entry.id))
+    assert event.actor_id == world.liaison.id
+    again = client.post(f"/manage/waitlist/{entry.id}/remove")
+    assert "赵候补 已不在候补名单中" in page(client, again.headers["Location"])
+    login(waiter)
+    assert "候补第" not in page(client, f"/tasks/{task.id}")

@@ -21,7 +21,7 @@ from ..rollups.home import home_figures
 from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
 from ..services.claims import assign_member, withdraw
 from ..services.reviews import approve_report, return_report
-from ..services.waitlist import promote_by_hand
+from ..services.waitlist import leave_waitlist, promote_by_hand
 from ..services.tasks import cancel_task, change_leader, close_task, create_tasks, update_task
 from ..timeutil import to_local, utcnow
 from ..view_support import confirmed, run_service
@@ -291,6 +291,19 @@ def promote_waiting(entry_id: int):
     task, name = entry.task, entry.member.name
     if run_service(None, promote_by_hand, entry, _actor(), denied=404):
         return _back_to_task(task, _("已将 %(name)s 从候补转为正式参与。", name=name))
+    return _back_to_task(task)
+
+
+@bp.post("/waitlist/<int:entry_id>/remove")
+@staff_required
+def remove_waiting(entry_id: int):
+    """移出候补: the liaison takes a member off the task's 候补名单."""
+    entry = q.load_wait_entry(entry_id)
+    if entry is None or not manages_task(current_user, entry.task):
+        abort(404)
+    task, name = entry.task, entry.member.name
+    if run_service(None, leave_waitlist, entry, _actor(), denied=404):
+        return _back_to_task(task, _("已将 %(name)s 移出候补名单。", name=name))
     return _back_to_task(task)
 
 

@@ -69,7 +69,9 @@ def leave_waitlist(entry: WaitlistEntry, actor: Member) -> None:
     if actor.id != entry.member_id and not manages_task(actor, entry.task):
         raise PermissionDenied(_l("无权操作。"))
     if entry.status != WaitStatus.waiting:
-        raise ServiceError(_l("您已不在候补名单中。"))
+        if actor.id == entry.member_id:
+            raise ServiceError(_l("您已不在候补名单中。"))
+        raise ServiceError(_l("%(name)s 已不在候补名单中。", name=entry.member.name))
     entry.status, entry.left_at = WaitStatus.left, utcnow()
     record(actor, "waitlist_leave", entry, task_id=entry.task_id, member_id=entry.member_id)
 
