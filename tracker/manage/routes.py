@@ -269,42 +269,38 @@ def assign(task_id: int):
     return _back_to_task(task, _("已指派 %(name)s。", name=member.name))
 
 
+def _act_on_person(row, service, done):
+    """One of the liaison's actions on a person of a task — an assignment or a 候补 entry
+    — then back to the task; ``done(name)`` is what is said when it worked."""
+    if row is None or not manages_task(current_user, row.task):
+        abort(404)
+    task, name = row.task, row.member.name
+    if run_service(None, service, row, _actor(), denied=404):
+        return _back_to_task(task, done(name))
+    return _back_to_task(task)
+
+
 @bp.post("/assignments/<int:assignment_id>/remove")
 @staff_required
 def remove_assignment(assignment_id: int):
-    assignment = q.load_assignment(assignment_id)
-    if assignment is None or not manages_task(current_user, assignment.task):
-        abort(404)
-    task, name = assignment.task, assignment.member.name
-    if run_service(None, withdraw, assignment, _actor(), denied=404):
-        return _back_to_task(task, _("已将 %(name)s 移出该任务。", name=name))
-    return _back_to_task(task)
+    return _act_on_person(q.load_assignment(assignment_id), withdraw,
+                          lambda name: _("已将 %(name)s 移出该任务。", name=name))
 
 
 @bp.post("/waitlist/<int:entry_id>/promote")
 @staff_required
 def promote_waiting(entry_id: int):
     """候补转正 by hand: a free slot to the waiting member the liaison picks."""
-    entry = q.load_wait_entry(entry_id)
-    if entry is None or not manages_task(current_user, entry.task):
-        abort(404)
-    task, name = entry.task, entry.member.name
-    if run_service(None, promote_by_hand, entry, _actor(), denied=404):
-        return _back_to_task(task, _("已将 %(name)s 从候补转为正式参与。", name=name))
-    return _back_to_task(task)
+    return _act_on_person(q.load_wait_entry(entry_id), promote_by_hand,
+                          lambda name: _("已将 %(name)s 从候补转为正式参与。", name=name))
 
 
 @bp.post("/waitlist/<int:entry_id>/remove")
 @staff_required
 def remove_waiting(entry_id: int):
     """移出候补: the liaison takes a member off the task's 候补名单."""
-    entry = q.load_wait_entry(entry_id)
-    if entry is None or not manages_task(current_user, entry.task):
-        abort(404)
-    task, name = entry.task, entry.member.name
-    if run_service(None, leave_waitlist, entry, _actor(), denied=404):
-        return _back_to_task(task, _("已将 %(name)s 移出候补名单。", name=name))
-    return _back_to_task(task)
+    return _act_on_person(q.load_wait_entry(entry_id), leave_waitlist,
+                          lambda name: _("已将 %(name)s 移出候补名单。", name=name))
 
 
 @bp.post("/tasks/<int:task_id>/leader")
