@@ -203,6 +203,18 @@ def world(live_server) -> BrowserWorld:
 
 # ---------------------------------------------------------------- helpers
 
+def follow(control) -> None:
+    """Click a link or a submit button and wait until the page it leads to has loaded.
+
+    Playwright's click returns once the click is dispatched, and wait_for_load_state
+    right after it is satisfied by the page still showing: a read that follows can see
+    the old page (a CI run read an empty flash that way). Every step of these tests
+    that leaves the page goes through here.
+    """
+    with control.page.expect_navigation():
+        control.click()
+
+
 def sign_in(page, live_server, person: Person, password: str | None = None) -> None:
     from tests.factories import PASSWORD
 
@@ -212,8 +224,7 @@ def sign_in(page, live_server, person: Person, password: str | None = None) -> N
                              f"{page.inner_text('body')[:300]}")
     page.get_by_label("手机号").fill(person.phone)
     page.get_by_label("密码", exact=True).fill(password or PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="登录", exact=True))
     if "/auth/login" in page.url:
         raise AssertionError(f"login as {person.name} failed: {page.inner_text('main')[:300]}")
 

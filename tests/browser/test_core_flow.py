@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.browser.conftest import follow
+
 REASON = "请补充受益人数的统计依据。"
 
 
@@ -39,7 +41,7 @@ def test_claim_confirm_report_return_resubmit_approve(live_server, world, user_p
     card = member.locator("article", has_text=title)
     assert "剩余名额 5 / 5" in " ".join(card.inner_text().split())
     shot(member, "member-open-tasks")
-    card.get_by_role("button", name="认领", exact=True).click()
+    follow(card.get_by_role("button", name="认领", exact=True))
     assert f"认领成功：{title}" in _flash(member)
     shot(member, "member-claimed")
 
@@ -52,9 +54,9 @@ def test_claim_confirm_report_return_resubmit_approve(live_server, world, user_p
     member.goto(live_server.url("/tasks/mine?tab=confirm"))
     card = member.locator("article", has_text=title)
     shot(member, "member-to-confirm")
-    card.get_by_role("link", name="确认参与").click()
+    follow(card.get_by_role("link", name="确认参与"))
     member.get_by_label("服务时长（小时）").fill("2")
-    member.get_by_role("button", name="确认参与", exact=True).click()
+    follow(member.get_by_role("button", name="确认参与", exact=True))
     assert "已确认参与" in _flash(member) and title in _flash(member)
     shot(member, "member-confirmed")
 
@@ -64,7 +66,7 @@ def test_claim_confirm_report_return_resubmit_approve(live_server, world, user_p
     card = leader.locator("article", has_text=title)
     assert "未提交" in card.inner_text()
     shot(leader, "leader-lead-tab")
-    card.get_by_role("link", name="提交完成").click()
+    follow(card.get_by_role("link", name="提交完成"))
     assert world.member.name in leader.locator("main").inner_text()  # the participant
     # 环境整治 counts its activities only: no 完成数量 or 受益 to type (hours are the
     # members' own confirmed minutes)
@@ -72,7 +74,7 @@ def test_claim_confirm_report_return_resubmit_approve(live_server, world, user_p
     assert leader.get_by_label("受益人数").count() == 0
     leader.get_by_label("情况说明").fill("清理楼道杂物3处，居民20人受益。")
     shot(leader, "leader-report-form")
-    leader.get_by_role("button", name="提交完成", exact=True).click()
+    follow(leader.get_by_role("button", name="提交完成", exact=True))
     assert _flash(leader), "no confirmation after submitting the report"
     leader.goto(live_server.url("/tasks/mine?tab=lead"))
     assert "待审核" in leader.locator("article", has_text=title).inner_text()
@@ -85,12 +87,12 @@ def test_claim_confirm_report_return_resubmit_approve(live_server, world, user_p
     text = card.inner_text()
     assert "清理楼道杂物3处" in text and world.member.name in text
     shot(liaison, "liaison-queue")
-    card.get_by_role("link", name="退回").click()
-    liaison.get_by_role("button", name="退回", exact=True).click()  # no reason yet
+    follow(card.get_by_role("link", name="退回"))
+    follow(liaison.get_by_role("button", name="退回", exact=True))  # no reason yet
     assert "请填写退回原因" in liaison.locator("main").inner_text()
     shot(liaison, "liaison-return-needs-reason")
     liaison.get_by_label("退回原因").fill(REASON)
-    liaison.get_by_role("button", name="退回", exact=True).click()
+    follow(liaison.get_by_role("button", name="退回", exact=True))
     assert f"已退回：{title}" in _flash(liaison)
     shot(liaison, "liaison-returned")
 
@@ -99,11 +101,11 @@ def test_claim_confirm_report_return_resubmit_approve(live_server, world, user_p
     card = leader.locator("article", has_text=title)
     assert REASON in card.inner_text()
     shot(leader, "leader-returned")
-    card.get_by_role("link", name="修改后重新提交").click()
+    follow(card.get_by_role("link", name="修改后重新提交"))
     assert REASON in leader.locator("main").inner_text()
     assert leader.get_by_label("情况说明").input_value() == "清理楼道杂物3处，居民20人受益。"
     leader.get_by_label("情况说明").fill("清理楼道杂物3处；按入户登记，25位居民受益。")
-    leader.get_by_role("button", name="重新提交", exact=True).click()
+    follow(leader.get_by_role("button", name="重新提交", exact=True))
     assert "已重新提交" in _flash(leader)
     shot(leader, "leader-resubmitted")
 
@@ -111,7 +113,7 @@ def test_claim_confirm_report_return_resubmit_approve(live_server, world, user_p
     liaison.goto(live_server.url("/manage/reviews"))
     card = liaison.locator("article", has_text=title)
     assert "25" in card.inner_text()
-    card.get_by_role("button", name="通过", exact=True).click()
+    follow(card.get_by_role("button", name="通过", exact=True))
     assert f"已通过：{title}" in _flash(liaison)
     assert liaison.locator("article", has_text=title).count() == 0  # left the queue
     shot(liaison, "liaison-approved")

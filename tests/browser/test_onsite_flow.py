@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.browser.conftest import follow
 from tests.onsite import samples
 
 NEW_PASSWORD = "Hongqi-Piaopiao-88"
@@ -17,8 +18,7 @@ def _signed_in(new_context, live_server, person, password=None):
     page.goto(live_server.url("/auth/login"))
     page.locator("#phone").fill(person.phone)
     page.locator("#password").fill(password or PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="登录", exact=True))
     assert "/auth/login" not in page.url, page.inner_text("main")[:300]
     return page
 
@@ -56,13 +56,12 @@ def test_invitation_check_in_and_photo_at_phone_size(new_context, live_server, w
     assert "139****9999" in page.inner_text("main")
     page.locator("#new_password").fill("12345678")
     page.locator("#confirm").fill("12345678")
-    page.get_by_role("button", name="设置密码并登录").click()
+    follow(page.get_by_role("button", name="设置密码并登录"))
     assert "密码太常见或太简单" in page.inner_text("main")
     shot(page, "weak-password-refused")
     page.locator("#new_password").fill(NEW_PASSWORD)
     page.locator("#confirm").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="设置密码并登录").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="设置密码并登录"))
     assert "密码已设置，您已登录" in page.inner_text("main")
     assert "新党员" in page.inner_text("footer")
     shot(page, "activated")
@@ -74,16 +73,14 @@ def test_invitation_check_in_and_photo_at_phone_size(new_context, live_server, w
     assert "/auth/login" in page.url
     page.locator("#phone").fill(phone)
     page.locator("#password").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="登录", exact=True))
     assert page.url.endswith(f"/c/{checkin}")
     assert soon_title in page.inner_text("main")
     shot(page, "check-in-landing")
     button = page.get_by_role("button", name="签到", exact=True)
     box = button.bounding_box()
     assert box["height"] >= 44 and box["width"] <= 390
-    button.click()
-    page.wait_for_load_state()
+    follow(button)
     assert "签到成功" in page.inner_text("main")
     assert "已签到" in page.inner_text("main")
     shot(page, "checked-in")
@@ -95,15 +92,13 @@ def test_invitation_check_in_and_photo_at_phone_size(new_context, live_server, w
     assert leader.locator("figure.qr-box svg").is_visible()
     shot(leader, "qr-code")
     leader.goto(live_server.url(f"/tasks/{running_id}/report"))
-    leader.get_by_role("link", name="添加现场照片（可选）").click()
-    leader.wait_for_load_state()
+    follow(leader.get_by_role("link", name="添加现场照片（可选）"))
     assert leader.url.endswith(f"/onsite/tasks/{running_id}/photos")
     leader.set_input_files("input[type=file]", files=[{
         "name": "IMG_20240305_093000.jpg", "mimeType": "image/jpeg",
         "buffer": samples.phone_jpeg(2016, 1512),
     }])
-    leader.get_by_role("button", name="上传照片").click()
-    leader.wait_for_load_state()
+    follow(leader.get_by_role("button", name="上传照片"))
     assert "照片已上传" in leader.inner_text("main")
     thumb = leader.locator("ul.photo-grid img").first
     thumb.wait_for()
@@ -128,8 +123,7 @@ def test_liaison_issues_links_and_registers_a_resident(new_context, live_server,
     page = _signed_in(new_context, live_server, world.liaison)
     page.goto(live_server.url("/invite/manage"))
     shot(page, "invite-list")
-    page.get_by_role("button", name="为全部未激活党员生成链接").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="为全部未激活党员生成链接"))
     assert "激活链接已生成" in page.inner_text("main")
     assert "139****8888" in page.locator("#all-links").input_value()
     assert page.locator("figure.qr-box svg").count() == 1
@@ -144,12 +138,10 @@ def test_liaison_issues_links_and_registers_a_resident(new_context, live_server,
     page.locator("#consent_date").fill("2024-03-05")
     page.locator("#consent_method").fill("本人书面签字")
     page.get_by_label(world.member.name, exact=False).check()
-    page.get_by_role("button", name="保存").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="保存"))
     assert "服务对象已登记" in page.inner_text("main")
     assert "13800000001" not in page.content()  # held back until asked for
-    page.get_by_role("button", name="查看住址、电话和备注").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="查看住址、电话和备注"))
     assert "13800000001" in page.inner_text("main")
     assert "解放路12号3单元201" in page.inner_text("main")
     shot(page, "resident-record")

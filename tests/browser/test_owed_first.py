@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import Person
+from tests.browser.conftest import Person, follow
 
 DEMO_PASSWORD = "demo1234"
 
@@ -70,8 +70,7 @@ def test_demo_member_lands_on_the_todo_list_with_the_right_counts(demo, new_cont
     assert "/confirm" in page.url and page.locator("h1").inner_text() == "确认参与"
     # An error turns the number input red, like a textarea.
     page.get_by_label("服务时长（小时）").fill("0.3")
-    page.get_by_role("button", name="确认参与").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="确认参与"))
     field = page.locator(".field.has-error input").first
     assert field.evaluate("e => getComputedStyle(e).borderTopColor") == "rgb(183, 28, 28)"
     shot(page, "member-confirm-error")
@@ -97,16 +96,14 @@ def test_liaison_workbench_leads_with_what_needs_action(demo, new_context, live_
 def test_withdrawing_asks_once_in_the_page(live_server, world, user_page, shot):
     member = user_page(world.member)
     member.goto(live_server.url(f"/tasks/{world.task_id}"))
-    member.get_by_role("button", name="认领", exact=True).click()
-    member.wait_for_load_state()
+    follow(member.get_by_role("button", name="认领", exact=True))
     asked = []
     member.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     member.get_by_role("button", name="取消认领").click()
     assert asked == ["确定取消认领这个任务吗？"]
     assert member.get_by_role("button", name="取消认领").is_visible()  # nothing happened
     member.once("dialog", lambda dialog: dialog.accept())
-    member.get_by_role("button", name="取消认领").click()
-    member.wait_for_load_state()
+    follow(member.get_by_role("button", name="取消认领"))
     assert "已取消认领" in member.locator(".flash").inner_text()
     shot(member, "member-withdrawn")
 
@@ -119,13 +116,11 @@ def test_withdrawing_without_javascript_asks_on_a_page(live_server, world, brows
     page = context.new_page()
     sign_in(page, live_server, world.member)
     page.goto(live_server.url(f"/tasks/{world.task_id}"))
-    page.get_by_role("button", name="认领", exact=True).click()
-    page.get_by_role("button", name="取消认领").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="认领", exact=True))
+    follow(page.get_by_role("button", name="取消认领"))
     assert page.locator("h1").inner_text() == "取消认领"
     shot(page, "no-js-confirmation")
-    page.get_by_role("button", name="确认取消认领").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="确认取消认领"))
     assert "已取消认领" in page.locator(".flash").inner_text()
     context.close()
 

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from tests.browser.conftest import follow
+
 # Titles and places as the demo world writes them (tracker/demo.py): long ones included.
 DEMO_LIKE = [
     ("电子商务培训：农产品网店运营", "解放路社区党群服务中心", 30, 0),
@@ -108,6 +110,5 @@ def test_liaison_menu_is_one_row_with_more_behind_a_tap(new_context, live_server
     box = page.locator(".more-menu").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     shot(page, f"liaison-menu-open-{'js' if javascript else 'nojs'}")
-    funds.click()
-    page.wait_for_load_state()
+    follow(funds)
     assert page.url.endswith("/funds/")

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests.browser.conftest import follow
+
 
 @pytest.fixture
 def double(live_server, world):
@@ -47,8 +49,7 @@ def _figure(page, name: str) -> str:
 def test_community_view_on_a_phone(user_page, world, double, live_server, shot):
     page = user_page(world.liaison)
     page.goto(live_server.url("/progress/"))
-    page.get_by_role("link", name="社区共建进展").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("link", name="社区共建进展"))
     assert page.get_by_role("heading", level=1).inner_text().startswith("社区共建进展")
     assert _figure(page, "person_times") == "3"
     assert _figure(page, "activities") == "2"
@@ -59,8 +60,7 @@ def test_community_view_on_a_phone(user_page, world, double, live_server, shot):
     _fits_the_screen(page)
     shot(page, "community-month")
     # The year tab: a plain link, no JavaScript needed.
-    page.get_by_role("link", name="本年", exact=True).click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("link", name="本年", exact=True))
     assert "period=year" in page.url
     assert _figure(page, "person_times") == "3"
     shot(page, "community-year")
@@ -73,8 +73,7 @@ def test_bad_period_shows_a_chinese_message(user_page, world, double, live_serve
     page.locator("details.period-more summary").click()
     page.get_by_label("开始日期").fill("2025-10-10")
     page.get_by_label("结束日期").fill("2025-10-01")
-    page.get_by_role("button", name="查看").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="查看"))
     assert page.get_by_text("结束日期不能早于开始日期。").is_visible()
     assert page.get_by_label("开始日期").input_value() == "2025-10-10"
     shot(page, "bad-range")
@@ -88,8 +87,7 @@ def test_double_view_sorts_and_draws(user_page, world, double, live_server, shot
     rows = lambda: page.locator("table.double-table tbody tr").evaluate_all(  # noqa: E731
         "rows => rows.map(r => r.dataset.key)")
     assert rows() == [str(double["zone1"]), str(double["zone2"])]
-    page.get_by_role("link", name=re.compile("^摸排")).click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("link", name=re.compile("^摸排")))
     assert "sort=found" in page.url
     assert rows()[0] == str(double["zone2"])  # most findings first
     assert page.locator("svg.bar-chart").first.is_visible()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import follow
 from tests.browser.test_owed_first import DEMO_PASSWORD, _open, demo  # noqa: F401 (fixture)
 
 PHONE_WIDTH = 390
@@ -34,17 +35,17 @@ def reminded(demo, live_server):
 def test_a_member_finds_messages_settings_and_the_calendar(reminded, new_context, live_server,
                                                             shot):
     page = _open(new_context, live_server, reminded["13800000002"])
-    page.get_by_role("link", name="我的设置").first.click()
+    follow(page.get_by_role("link", name="我的设置").first)
     assert page.locator("h1").inner_text() == "我的设置"
     _fits(page)
     shot(page, "my-settings")
 
-    page.get_by_role("link", name="提醒设置").click()
+    follow(page.get_by_role("link", name="提醒设置"))
     first_kind = page.locator("fieldset input[type=checkbox]").first
     assert first_kind.is_checked()
     first_kind.uncheck()
     _fits(page)
-    page.get_by_role("button", name="保存").click()
+    follow(page.get_by_role("button", name="保存"))
     assert "提醒设置已保存" in page.inner_text("main")
     assert not page.locator("fieldset input[type=checkbox]").first.is_checked()
     shot(page, "reminder-settings")
@@ -55,7 +56,7 @@ def test_a_member_finds_messages_settings_and_the_calendar(reminded, new_context
     shot(page, "messages")
 
     page.goto(live_server.url("/me/calendar"))
-    page.get_by_role("button", name="生成订阅地址").click()
+    follow(page.get_by_role("button", name="生成订阅地址"))
     address = page.locator("#feed-url").input_value()
     assert "/me/feed/" in address and address.endswith(".ics")
     _fits(page)
@@ -68,7 +69,7 @@ def test_a_member_finds_messages_settings_and_the_calendar(reminded, new_context
 def test_a_task_page_offers_sharing_and_the_calendar(demo, new_context, live_server, shot):
     page = _open(new_context, live_server, demo["13800000002"])
     page.goto(live_server.url("/tasks/"))
-    page.locator("article.card a").first.click()
+    follow(page.locator("article.card a").first)
     share = page.locator("section.share")
     assert "复制链接，粘贴到微信群" in share.inner_text()
     assert "/tasks/" in share.locator("textarea").input_value()

@@ -5,7 +5,7 @@ import io
 from docx import Document
 from openpyxl import load_workbook
 
-from tests.browser.conftest import Person, sign_in
+from tests.browser.conftest import Person, follow, sign_in
 from tests.factories import PASSWORD
 from tests.reports import dataset
 
@@ -20,10 +20,9 @@ def test_liaison_opens_and_downloads_the_monthly_summary(new_context, live_serve
     context = new_context(accept_downloads=True)
     page = context.new_page()
     sign_in(page, live_server, liaison, PASSWORD)
-    page.get_by_role("link", name="月报").first.click()
+    follow(page.get_by_role("link", name="月报").first)
     page.get_by_label("月份").fill("2022-10")
-    page.get_by_role("button", name="查看").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="查看"))
     assert page.get_by_role("heading", name=TITLE).is_visible()
     text = page.inner_text("article.report")
     assert "开展共建活动14次，参与党员干部48人次（13人），累计志愿服务126.5小时" in text
@@ -75,20 +74,20 @@ def test_liaison_keeps_the_funds_ledger(new_context, live_server, shot):
     entry.get_by_label("日期").fill("2022-10-30")
     entry.get_by_label("金额（元）").fill("1,600.5")
     entry.get_by_label("用途").fill("=购买工具")
-    page.get_by_role("button", name="登记").click()
+    follow(page.get_by_role("button", name="登记"))
     assert "支出已登记。" in page.inner_text("main")
     assert "已超出年度预算" in page.inner_text("main") and "超出 0.50 元" in page.inner_text("main")
     shot(page, "over-budget")
 
     page.locator("form", has=page.get_by_role("button", name="登记")).get_by_label("金额（元）").fill("1e3")
-    page.get_by_role("button", name="登记").click()
+    follow(page.get_by_role("button", name="登记"))
     assert "金额格式不正确" in page.inner_text("main")
     assert page.locator("form", has=page.get_by_role("button", name="登记")).get_by_label(
         "金额（元）").input_value() == "1e3"
 
     row = page.locator("tr", has_text="=购买工具")
     row.get_by_placeholder("冲销原因（可不填）").fill("录入有误")
-    row.get_by_role("button", name="冲销").click()
+    follow(row.get_by_role("button", name="冲销"))
     text = page.inner_text("main")
     assert "已冲销。" in text and "冲销：=购买工具（录入有误）" in text
     assert "已超出年度预算" not in text
@@ -110,17 +109,17 @@ def test_admin_imports_members_from_excel(new_context, live_server, shot, tmp_pa
     page = new_context().new_page()
     sign_in(page, live_server, admin, PASSWORD)
     page.locator(".nav .more summary").click()  # 更多
-    page.get_by_role("link", name="导入党员").click()
+    follow(page.get_by_role("link", name="导入党员"))
     page.set_input_files("input[type=file]", str(bad))
-    page.get_by_role("button", name="上传并预览").click()
+    follow(page.get_by_role("button", name="上传并预览"))
     text = page.inner_text("main")
     assert "缺少姓名。" in text and "单位“县水利局”不存在" in text and "角色“书记”无法识别" in text
     assert page.get_by_role("button", name="确认导入").count() == 0
     shot(page, "preview-with-errors")
 
-    page.get_by_role("link", name="重新上传").click()
+    follow(page.get_by_role("link", name="重新上传"))
     page.set_input_files("input[type=file]", str(good))
-    page.get_by_role("button", name="上传并预览").click()
-    page.get_by_role("button", name="确认导入").click()
+    follow(page.get_by_role("button", name="上传并预览"))
+    follow(page.get_by_role("button", name="确认导入"))
     assert "导入完成：新增1人，更新0人，0人无变化。" in page.inner_text("main")
     shot(page, "imported")

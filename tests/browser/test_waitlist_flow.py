@@ -3,7 +3,7 @@ who joins sees their place; when the one holding the slot withdraws, the slot is
 waiting member's at once, and the liaison's page shows who got it."""
 from __future__ import annotations
 
-from tests.browser.conftest import Person
+from tests.browser.conftest import Person, follow
 
 
 def _flash(page) -> str:
@@ -26,14 +26,14 @@ def test_a_full_tasks_waitlist_promotes_the_next_member_on_a_withdrawal(
 
     member = user_page(world.member)
     member.goto(url)
-    member.get_by_role("button", name="认领", exact=True).click()
+    follow(member.get_by_role("button", name="认领", exact=True))
     assert "认领成功" in _flash(member)
 
     # The task is full: the next member is offered 候补 and sees the place in line.
     other = user_page(waiter)
     other.goto(url)
     assert other.get_by_text("已满", exact=True).is_visible()
-    other.get_by_role("button", name="候补", exact=True).click()
+    follow(other.get_by_role("button", name="候补", exact=True))
     assert "已加入候补" in _flash(other)
     assert other.get_by_text("候补第1位").is_visible()
     shot(other, "waiter-in-line")
@@ -43,7 +43,7 @@ def test_a_full_tasks_waitlist_promotes_the_next_member_on_a_withdrawal(
     # The holder withdraws (confirm.js asks once): the slot goes to the waiter at once.
     member.goto(url)
     member.once("dialog", lambda dialog: dialog.accept())
-    member.get_by_role("button", name="取消认领").click()
+    follow(member.get_by_role("button", name="取消认领"))
     assert "已取消认领" in _flash(member)
     assert "剩余名额 0 / 1" in " ".join(member.locator("main").inner_text().split())
 

@@ -1,7 +1,7 @@
 """Inside WeChat (Chromium sending WeChat's User-Agent) a download link opens a page that
 says how to get the file, with the link to copy and the content readable; nothing is
 downloaded. The same click in an ordinary browser downloads the file."""
-from tests.browser.conftest import Person, sign_in
+from tests.browser.conftest import Person, follow, sign_in
 from tests.factories import PASSWORD
 from tests.reports import dataset
 
@@ -31,8 +31,7 @@ def test_downloads_inside_wechat_open_the_explaining_page(new_context, live_serv
     shot(page, "monthly-page")
     for label, extension in (("下载 Word", "docx"), ("下载 Excel 台账", "xlsx"),
                              ("下载 CSV", "csv")):
-        page.get_by_role("link", name=label).click()
-        page.wait_for_load_state()
+        follow(page.get_by_role("link", name=label))
         assert page.get_by_text(HINT).is_visible()
         assert page.get_by_text(f"{TITLE}.{extension}").is_visible()
         link = page.locator("#download-link").input_value()
@@ -49,8 +48,7 @@ def test_downloads_inside_wechat_open_the_explaining_page(new_context, live_serv
     member = member_context.new_page()
     sign_in(member, live_server, zhang, PASSWORD)
     member.goto(live_server.url(f"/reports/records/{zhang.id}?year=2022"))
-    member.get_by_role("link", name="下载 Excel").click()
-    member.wait_for_load_state()
+    follow(member.get_by_role("link", name="下载 Excel"))
     assert member.get_by_text(HINT).is_visible()
     assert "九月培训" in member.inner_text("main")
     assert member.get_by_role("button", name="复制链接").is_visible()  # JS on: one tap
