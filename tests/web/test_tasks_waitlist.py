@@ -128,3 +128,27 @@ def test_the_liaison_takes_a_member_off_the_waitlist(client, login, world, full)
     assert "赵候补 已不在候补名单中" in page(client, again.headers["Location"])
     login(waiter)
     assert "候补第" not in page(client, f"/tasks/{task.id}")
+
+
+def _card(html: str, title: str) -> str:
+    card = html[html.index(f">{title}</a>"):]
+    return card[:card.index("</article>")]
+
+
+def test_a_full_tasks_card_in_the_open_list_offers_the_waitlist_then_shows_the_place(
+        client, login, world, full):
+    task, waiter = full
+    login(waiter)
+    card = _card(page(client, "/tasks/"), "助老理发")
+    assert "已满" in card and f'action="/tasks/{task.id}/waitlist?next=' in card
+    assert "/claim" not in card
+    response = client.post(f"/tasks/{task.id}/waitlist?next=/tasks/")
+    assert response.headers["Location"] == "/tasks/"
+    html = page(client, "/tasks/")
+    assert "已加入候补：助老理发" in html
+    card = _card(html, "助老理发")
+    assert "候补第1位" in card and "/waitlist" not in card
+    # The one holding the slot sees 已认领, not an offer to queue for their own task.
+    login(world.other_member)
+    card = _card(page(client, "/tasks/"), "助老理发")
+    assert "已认领" in card and "/waitlist" not in card

@@ -213,15 +213,30 @@ def my_wait_entry(task_id: int, member_id: int) -> WaitlistEntry | None:
         WaitlistEntry.task_id == task_id, WaitlistEntry.member_id == member_id))
 
 
+def _place_in_line():
+    """An entry's place in its task's line (1 = next): those waiting before it, plus one."""
+    ahead = WaitlistEntry.__table__.alias("ahead")
+    return (select(func.count()).select_from(ahead)
+            .where(*waiting_before(ahead.c, WaitlistEntry))
+            .scalar_subquery()) + 1
+
+
+def waiting_places(member_id: int, task_ids: list[int]) -> dict[int, int]:
+    """task id → the member's place in its line, for the tasks of one list page."""
+    if not task_ids:
+        return {}
+    return dict(db.session.execute(
+        select(WaitlistEntry.task_id, _place_in_line())
+        .where(WaitlistEntry.member_id == member_id, WaitlistEntry.status == WaitStatus.waiting,
+               WaitlistEntry.task_id.in_(task_ids))
+    ).all())
+
+
 def my_waiting(member_id: int, now: datetime) -> list[tuple[WaitlistEntry, int]]:
     """A member's places in line, with the place (1 = next), for tasks not yet started:
     at the start a waitlist closes."""
-    ahead = WaitlistEntry.__table__.alias("ahead")
-    place = (select(func.count()).select_from(ahead)
-             .where(*waiting_before(ahead.c, WaitlistEntry))
-             .scalar_subquery())
     rows = db.session.execute(
-        select(WaitlistEntry, place + 1)
+        select(WaitlistEntry, _place_in_line())
         .join(Task, Task.id == WaitlistEntry.task_id)
         .options(contains_eager(WaitlistEntry.task))
         .where(WaitlistEntry.member_id == member_id, WaitlistEntry.status == WaitStatus.waiting,
