@@ -142,6 +142,31 @@ def test_docx_figures_are_rollup_figures(docx, october, scope):
     assert (funds.spent_fen, funds.year_to_date_fen, funds.budget_fen) == (280_000, 840_000, 1_000_000)
 
 
+def test_docx_an_empty_table_says_none_across_its_whole_width(october):
+    """A month without activities still prints its tables: one row reading （无） that
+    spans every column, in the table's own style, as wide as the header."""
+    document = Document(io.BytesIO(render_docx(build_summary(2021, 1, unit=october.unit))))
+    empty = [table for table in document.tables if table.rows[1].cells[0].text == "（无）"]
+    assert empty
+    for table in empty:
+        header, *body = table.rows
+        assert len(body) == 1
+        row = body[0]._tr
+        assert len(row.tc_lst) == 1 and row.tc_lst[0].grid_span == len(header.cells)
+        assert body[0].cells[0].text == "（无）"
+        assert body[0].cells[0].paragraphs[0].style.name.startswith("报表正文")
+        assert body[0].cells[0].width == sum(cell.width for cell in header.cells)
+
+
+def test_docx_table_cells_carry_the_table_style_and_the_column_width(docx):
+    for table in docx.tables:
+        widths = [column.width for column in table.columns]
+        for row in table.rows:
+            assert [cell.width for cell in row.cells] == widths
+            assert {cell.paragraphs[0].style.name for cell in row.cells} <= {
+                "报表正文", "报表正文（小）", "报表正文（台账）"}
+
+
 # --- Excel --------------------------------------------------------------------------------
 
 @pytest.fixture
