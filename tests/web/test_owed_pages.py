@@ -110,6 +110,23 @@ def test_complete_reports_are_approved_from_the_home_page(client, login, world):
     assert fresh(TaskReport, report.id).status == ReportStatus.approved
 
 
+def test_a_home_review_card_shows_only_what_the_category_counts(client, login, world):
+    """环境整治 counts activities and hours, not 完成数量 or 受益 (docs/design.md,
+    categories): a report that carries such numbers anyway shows none of them, and
+    "参加" counts those who took part, not the absentee holding a slot."""
+    _everyone_confirmed(world.past_task, world.member, world.leader)
+    absentee = f.member(world.unit, name="缺席者")
+    assignment(world.past_task, absentee, status=AssignmentStatus.absent)
+    db.session.commit()
+    submitted_report(world.past_task, world.leader)  # quantity 12, people_served 30
+    login(world.liaison)
+    page = text(client.get("/manage/"))
+    card = page[page.index(f">{world.past_task.title}</a>"):]
+    card = card[:card.index("</article>")]
+    assert "2 人参加" in card
+    assert "完成数量" not in card and "受益" not in card
+
+
 def test_incomplete_reports_send_the_liaison_to_the_review_page(client, login, world):
     report = submitted_report(world.past_task, world.leader)  # nobody has confirmed hours
     login(world.liaison)
