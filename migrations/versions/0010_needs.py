@@ -29,6 +29,7 @@ def upgrade():
     sa.Column('zone_id', sa.Integer(), nullable=True),
     sa.Column('resident_id', sa.Integer(), nullable=True),
     sa.Column('resource_item_id', sa.Integer(), nullable=True),
+    sa.Column('task_id', sa.Integer(), nullable=True),
     sa.Column('wanted_by', sa.Date(), nullable=False),
     sa.Column('people', sa.Integer(), nullable=True),
     sa.Column('quantity', sa.Integer(), nullable=True),
@@ -58,6 +59,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['fulfilled_by_id'], ['member.id'], name=op.f('fk_need_fulfilled_by_id_member')),
     sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_need_resident_id_resident')),
     sa.ForeignKeyConstraint(['resource_item_id'], ['resource_item.id'], name=op.f('fk_need_resource_item_id_resource_item')),
+    sa.ForeignKeyConstraint(['task_id'], ['task.id'], name=op.f('fk_need_task_id_task')),
     sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_need_zone_id_zone')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_need'))
     )
@@ -66,11 +68,13 @@ def upgrade():
         batch_op.create_index('ix_need_community_status', ['community_id', 'status', 'wanted_by'], unique=False)
         batch_op.create_index(batch_op.f('ix_need_resident_id'), ['resident_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_need_resource_item_id'), ['resource_item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_need_task_id'), ['task_id'], unique=False)
 
 
 
 def downgrade():
     with op.batch_alter_table('need', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_need_task_id'))
         batch_op.drop_index(batch_op.f('ix_need_resource_item_id'))
         batch_op.drop_index(batch_op.f('ix_need_resident_id'))
         batch_op.drop_index('ix_need_community_status')

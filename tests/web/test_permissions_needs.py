@@ -49,6 +49,11 @@ CASES = [
     Route("needs.edit", "GET", lambda w: f"/needs/{_nid(w)}/edit", STAFF_OF_COMMUNITY, id="edit"),
     Route("needs.edit", "POST", lambda w: f"/needs/{_nid(w)}/edit", STAFF_OF_COMMUNITY,
           data=_need_form, id="edit-post"),
+    # 转为任务: the task form filled from a need of the liaison's community
+    Route("manage.new_task", "GET", lambda w: f"/manage/tasks/new?need={_nid(w)}",
+          STAFF_OF_COMMUNITY, id="need-to-task"),
+    Route("manage.new_task", "GET", lambda w: "/manage/tasks/new?need=999999", {},
+          id="need-to-task-missing"),
     Route("needs.claim", "POST", lambda w: f"/needs/{_nid(w)}/claim", everyone(), id="claim"),
     Route("needs.claim", "POST", lambda w: "/needs/999999/claim", {}, id="claim-missing"),
     Route("needs.release", "POST", lambda w: f"/needs/{_nid(w, 'claimed')}/release",

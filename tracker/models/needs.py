@@ -57,6 +57,8 @@ class Need(db.Model):
     # The checklist item the need draws on (结对帮扶 …), of the same community.
     resource_item_id: Mapped[int | None] = mapped_column(ForeignKey("resource_item.id"),
                                                          index=True)
+    # The task made from the need (转为任务), if any; the task's pages link back.
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"), index=True)
     wanted_by: Mapped[date] = mapped_column(Date)  # local date; overdue after it, unless done
     people: Mapped[int | None] = mapped_column(Integer)  # how many people it takes
     quantity: Mapped[int | None] = mapped_column(Integer)  # in the category's quantity unit
@@ -83,6 +85,9 @@ class Need(db.Model):
     zone: Mapped["Zone | None"] = relationship()  # noqa: F821
     resident: Mapped["Resident | None"] = relationship()  # noqa: F821
     resource_item: Mapped["ResourceItem | None"] = relationship()  # noqa: F821
+    # ``Task.needs``: the needs a task was made from (a backref, so work.py need not
+    # know about needs).
+    task: Mapped["Task | None"] = relationship(backref="needs")  # noqa: F821
     claimed_by: Mapped["Member | None"] = relationship(foreign_keys=[claimed_by_id])  # noqa: F821
     claimed_unit: Mapped["Unit | None"] = relationship()  # noqa: F821
     created_by: Mapped["Member"] = relationship(foreign_keys=[created_by_id])  # noqa: F821

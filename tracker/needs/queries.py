@@ -74,3 +74,13 @@ def form_choices(community_id: int) -> dict:
         .order_by(ResourceItem.year.desc(), ResourceItem.id))
     return {"categories": categories(), "zones": list(zones), "residents": list(residents),
             "items": list(items)}
+
+
+def task_item_for(need: Need, items: list[ResourceItem]) -> int | None:
+    """The checklist item a task made from ``need`` is most likely of: the one the need
+    names, else the only item of its community and category (None: the liaison picks)."""
+    if need.resource_item_id is not None:
+        return need.resource_item_id
+    same = [i.id for i in items
+            if i.community_id == need.community_id and i.category_id == need.category_id]
+    return same[0] if len(same) == 1 else None

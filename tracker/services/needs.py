@@ -23,6 +23,7 @@ from ..models import (
     NeedStatus,
     Resident,
     ResourceItem,
+    Task,
     Zone,
 )
 from ..permissions import manages_community
@@ -30,6 +31,7 @@ from ..timeutil import local_date, local_today, utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
 from .residents import may_view
+from .tasks import TaskData, create_tasks
 
 TITLE_MAX = 120
 TEXT_MAX = 2000
@@ -218,3 +220,23 @@ def close_need(need: Need, actor: Member, reason: str) -> None:
     need.status = NeedStatus.closed
     need.closed_at, need.closed_by_id, need.close_reason = utcnow(), actor.id, reason
     record(actor, "need_close", need)
+
+
+# --- 转为任务 ----------------------------------------------------------------------------
+
+def create_task_from_need(actor: Member, need: Need, item: ResourceItem,
+                          data: TaskData) -> list[Task]:
+    """The liaison turns a need into a task (or a weekly series) of a checklist item of
+    the need's community; the need keeps the first task, which links back to it."""
+    if not may_manage(actor, need):
+        raise PermissionDenied(_l("无权操作。"))
+    if need.task_id is not None:
+        raise ServiceError(_l("该需求已转为任务。"))
+    if not need.is_live:
+        raise ServiceError(_l("该需求已完成或已关闭。"))
+    if item.community_id != need.community_id:
+        raise ServiceError(_l("请选择本社区的资源清单项目。"), field="resource_item")
+    tasks = create_tasks(actor, item, data)
+    need.task_id = tasks[0].id
+    record(actor, "need_to_task", need, task_id=tasks[0].id)
+    return tasks
