@@ -46,6 +46,7 @@ def upgrade():
     sa.Column('close_reason', sa.Text(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('posted_on', sa.Date(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint("(status NOT IN ('claimed', 'fulfilled') OR claimed_by_id IS NOT NULL) AND (status <> 'open' OR claimed_by_id IS NULL)", name=op.f('ck_need_claimer')),
     sa.CheckConstraint('people IS NULL OR people > 0', name=op.f('ck_need_people_positive')),
@@ -66,6 +67,8 @@ def upgrade():
     with op.batch_alter_table('need', schema=None) as batch_op:
         batch_op.create_index('ix_need_claimed_by', ['claimed_by_id', 'status'], unique=False)
         batch_op.create_index('ix_need_community_status', ['community_id', 'status', 'wanted_by'], unique=False)
+        batch_op.create_index('ix_need_fulfilled_on', ['fulfilled_on', 'community_id'], unique=False)
+        batch_op.create_index('ix_need_posted_on', ['posted_on', 'community_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_need_resident_id'), ['resident_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_need_resource_item_id'), ['resource_item_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_need_task_id'), ['task_id'], unique=False)
@@ -77,6 +80,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_need_task_id'))
         batch_op.drop_index(batch_op.f('ix_need_resource_item_id'))
         batch_op.drop_index(batch_op.f('ix_need_resident_id'))
+        batch_op.drop_index('ix_need_posted_on')
+        batch_op.drop_index('ix_need_fulfilled_on')
         batch_op.drop_index('ix_need_community_status')
         batch_op.drop_index('ix_need_claimed_by')
 

@@ -18,7 +18,8 @@ def need(community, creator, *, title="为独居老人修理轮椅", status=Need
     so a test can build a history in known states and dates)."""
     category = db.session.scalar(select(Category).where(Category.code == code))
     row = Need(kind=kind, title=title, category_id=category.id, community_id=community.id,
-               wanted_by=local_today() + timedelta(days=wanted_in), status=status,
+               wanted_by=fields.pop("wanted_by", local_today() + timedelta(days=wanted_in)),
+               status=status,
                created_by_id=creator.id, **fields)
     if claimer is not None:
         row.claimed_by_id, row.claimed_at = claimer.id, utcnow()

@@ -15,7 +15,7 @@ from sqlalchemy import CheckConstraint, Date, Enum, ForeignKey, Index, Integer, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..timeutil import utcnow
+from ..timeutil import local_today, utcnow
 from .types import UTCDateTime
 
 
@@ -42,6 +42,9 @@ class Need(db.Model):
         Index("ix_need_community_status", "community_id", "status", "wanted_by"),
         # 我认领的需求
         Index("ix_need_claimed_by", "claimed_by_id", "status"),
+        # the counts of a period: posted and fulfilled by local date
+        Index("ix_need_posted_on", "posted_on", "community_id"),
+        Index("ix_need_fulfilled_on", "fulfilled_on", "community_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,6 +81,7 @@ class Need(db.Model):
     close_reason: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    posted_on: Mapped[date] = mapped_column(Date, default=local_today)  # local date, for periods
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     category: Mapped["Category"] = relationship()  # noqa: F821
