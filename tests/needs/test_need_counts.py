@@ -7,11 +7,13 @@ in known states and dates, counted by hand with the rule:
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
 
 from tests.needs.support import need
 from tracker.extensions import db
-from tracker.models import NeedKind, NeedStatus
+from tracker.models import Need, NeedKind, NeedStatus
 from tracker.rollups import Scope
 from tracker.rollups.needs import NeedCounts, need_counts
 
@@ -81,8 +83,6 @@ def test_per_checklist_item(world):
 
 
 def test_the_community_view_counts_needs_beside_the_checklist(client, login, world):
-    from datetime import timedelta
-
     from tests.web.test_progress_views import figure, page
     from tracker.timeutil import local_today
 
@@ -98,3 +98,25 @@ def test_the_community_view_counts_needs_beside_the_checklist(client, login, wor
     assert [figure(html, f"needs_{name}") for name in
             ("posted", "fulfilled", "claimed", "overdue")] == ["2", "1", "1", "1"]
     assert "关联需求：发布2条，已完成1条，已认领1条，已逾期1条" in html
+
+
+def test_the_demo_world_has_needs_in_every_state(app):
+    """seed-demo shows the feature: needs fulfilled, claimed (for a unit, overdue), open
+    and closed, counted on its community like any others."""
+    from tracker.demo import seed_demo
+    from tracker.timeutil import local_today
+
+    today = local_today()
+    world = seed_demo(today)
+    db.session.commit()
+    paired = world.items[("解放路社区", None, "household_assistance")].community_id
+    this_month = Scope(date_from=today.replace(day=1), date_to=today + timedelta(days=1),
+                       community_ids=(paired,))
+    # 6 posted there (one of them twelve days ago: this month only after the 12th),
+    # 1 fulfilled (a 微心愿), 2 claimed of which 1 overdue; the seventh is in 建设路社区
+    posted_here = 6 if today.day > 12 else 5
+    assert need_counts(this_month, today) == NeedCounts(
+        posted=posted_here, claimed=2, fulfilled=1, overdue=1, wishes_fulfilled=1)
+    assert db.session.scalar(select(func.count(Need.id))) == 7
+    assert {n.status for n in db.session.scalars(select(Need))} == set(NeedStatus)
+    assert db.session.scalar(select(Need).where(Need.claimed_unit_id.is_not(None)))
