@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..permissions import staff_required
+from ..residents.routes import no_store
 from ..services.needs import (
     claim_need,
     close_need,
@@ -30,11 +31,8 @@ from .forms import KIND_LABELS, ClaimForm, CloseForm, FulfilForm, NeedForm
 bp = Blueprint("needs", __name__)
 
 
-@bp.after_request
-def no_store(response):
-    # a need may name a resident: personal data stays out of caches
-    response.headers["Cache-Control"] = "no-store"
-    return response
+# A need may name a resident: personal data stays out of caches, as on the register.
+bp.after_request(no_store)
 
 
 @bp.context_processor
