@@ -4,6 +4,7 @@ counts the needs its members claimed; a community's, every need of the community
 from __future__ import annotations
 
 import csv
+import re
 import io
 from datetime import date
 
@@ -85,3 +86,13 @@ def test_every_format_says_and_tables_it(october):
     assert any(sentence in line[0] for line in lines if line)
     at = lines.index(["需求清单和微心愿"])
     assert lines[at + 2] == ["4", "3", "2"]
+
+
+def test_the_page_says_and_tables_it(client, login, october):
+    _needs(october)
+    login(october.admin)
+    html = client.get(f"/reports/?unit={october.unit.id}&month=2022-10").get_data(as_text=True)
+    assert "认领社区需求清单，完成微心愿2个、社区需求1条。" in html
+    table = html.split('id="table-needs"', 1)[1].split("</section>", 1)[0]
+    assert "需求清单和微心愿" in table
+    assert [cell.strip() for cell in re.findall(r"<td[^>]*>([^<]*)</td>", table)] == ["4", "3", "2"]
