@@ -69,6 +69,8 @@ def test_a_member_claims_for_their_unit_and_sees_it_in_mine(client, login, world
     db.session.refresh(wish)
     assert (wish.status, wish.claimed_by_id, wish.claimed_unit_id) == (
         NeedStatus.claimed, world.member.id, world.unit.id)
+    # 我的任务 leads to 我认领的需求
+    assert 'href="/needs/mine"' in client.get("/tasks/mine").get_data(as_text=True)
     mine = client.get("/needs/mine").get_data(as_text=True)
     assert "为独居老人修理轮椅" in mine and "县商务局（联系人：张三）" in mine
     # the next member is told it is taken, on the need's page
