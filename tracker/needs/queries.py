@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..manage.queries import categories, community_condition, managed_communities  # noqa: F401
+from ..manage.queries import categories, managed_communities  # noqa: F401 — the routes use both
 from ..models import Community, Need, NeedStatus, Resident, ResourceItem, Zone
 from ..paging import paginate
 
