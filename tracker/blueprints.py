@@ -7,6 +7,7 @@ from .invites.routes import bp as invites
 from .main.routes import bp as main
 from .manage.routes import bp as manage
 from .me.routes import bp as me
+from .needs.routes import bp as needs
 from .onsite.routes import bp as onsite
 from .outbox.routes import bp as outbox
 from .progress.routes import bp as progress
@@ -27,6 +28,7 @@ ALL = [
     (onsite, None),  # /c/<token> and /onsite/...
     (residents, "/residents"),
     (invites, "/invite"),
+    (needs, "/needs"),  # 需求清单 / 微心愿: posted by liaisons, claimed by members or units
     (me, "/me"),  # a member's own: reminder settings, 消息, calendar feed
     (outbox, "/outbox"),  # reminders: channel status (admin), work-group robots
 ]

@@ -31,7 +31,9 @@ from .models import (
     FindingKind,
     LoginSession,
     Member,
+    NeedKind,
     ReportStatus,
+    Resident,
     ResidentCategory,
     ResourceItem,
     Role,
@@ -48,6 +50,7 @@ from .services.claims import assign_member, claim_slot, confirm_participation, w
 from .services.waitlist import join_waitlist
 from .services.findings import FindingData, hand_over, mark_fixed, record_finding
 from .services.funds import add_entry, reverse_entry
+from .services.needs import NeedData, claim_need, close_need, fulfil_need, post_need
 from .services.residents import ResidentData, create_resident, set_task_residents
 from .services.sessions import begin_session
 from .services.reviews import ReportData, approve_report, return_report, submit_report
@@ -349,6 +352,7 @@ def _seed_extras(world: DemoWorld, today: date, rng: random.Random) -> None:
     _funds(world, today, rng)
     _findings(world, today)
     _residents(world, today)
+    _needs(world, today)
     _summary_words(world, today)
     _login_devices(world)
 
@@ -474,3 +478,40 @@ def _residents(world: DemoWorld, today: date) -> None:
         chosen = {r.id for r in residents if r.category == wanted}
         set_task_residents(task, world.liaison, chosen)
 
+
+
+def _needs(world: DemoWorld, today: date) -> None:
+    """需求清单 / 微心愿 in every state: fulfilled, claimed (one for the unit, one
+    overdue), open, closed — posted by the liaison, through the services."""
+    paired = world.items[(PAIRED, None, "household_assistance")]
+    cleanup = world.items[(PAIRED, None, "environment_cleanup")]
+    ads = world.items[(DOUBLE, ZONES[1], "ad_removal")]
+    residents = {r.name: r.id for r in db.session.scalars(
+        select(Resident).where(Resident.community_id == paired.community_id))}
+
+    def post(item, title, kind, days, *, resident=None, people=None, quantity=None,
+             description=None):
+        return post_need(world.liaison, NeedData(
+            community_id=item.community_id, kind=kind, title=title, description=description,
+            category_id=item.category_id, zone_id=item.zone_id,
+            resident_id=residents.get(resident), resource_item_id=item.id,
+            wanted_by=today + timedelta(days=days), people=people, quantity=quantity))
+
+    glasses = post(paired, "为刘桂兰老人配一副老花镜", NeedKind.wish, 5, resident="刘桂兰",
+                   people=1, description="老人视力下降，看不清药盒上的字。")
+    claim_need(glasses, world.members[0])
+    fulfil_need(glasses, world.liaison, "已陪同老人验光配镜，老人很满意。")
+    wheelchair = post(paired, "帮陈水生老人修理轮椅", NeedKind.wish, 10, resident="陈水生",
+                      people=2, description="左轮松动，刹车失灵。")
+    claim_need(wheelchair, world.members[1], for_unit=True)
+    groceries = post(paired, "每周帮黄金花老人代购米面", NeedKind.wish, 0, resident="黄金花",
+                     people=1)
+    claim_need(groceries, world.members[2])
+    # posted a while ago and still not done: overdue
+    groceries.posted_on, groceries.wanted_by = today - timedelta(days=12), today - timedelta(days=2)
+    post(paired, "为吴志明家孩子捐赠学习用品", NeedKind.wish, 20, resident="吴志明")
+    post(cleanup, "幸福里小区楼道杂物清理", NeedKind.need, 14, people=6,
+         description="3栋、5栋楼道堆放杂物，存在消防隐患。")
+    sorting = post(cleanup, "垃圾分类入户宣传", NeedKind.need, 7, people=4)
+    close_need(sorting, world.liaison, "街道已统一组织宣传，本社区不再单独开展。")
+    post(ads, "二区背街小巷牛皮癣集中清理", NeedKind.need, 7, people=5, quantity=40)

@@ -25,7 +25,7 @@ def test_liaison_bar_and_more(client, login, world):
     bar, more = menu.split('<details class="more">')
     assert labels(bar) == ["工作台", "审核", "月报"]
     assert "<summary>更多" in more
-    assert labels(more) == ["我的待办", "可认领任务", "我的任务", "进展", "经费", "消息"]
+    assert labels(more) == ["我的待办", "可认领任务", "需求清单", "我的任务", "进展", "经费", "消息"]
 
 
 def test_admin_finds_the_admin_places_under_more(client, login, world):
@@ -53,4 +53,4 @@ def test_member_menu_is_unchanged(client, login, world):
     login(world.member)
     menu = nav(client)
     assert "<details" not in menu
-    assert labels(menu) == ["我的待办", "可认领任务", "我的任务", "我的参与", "消息"]
+    assert labels(menu) == ["我的待办", "可认领任务", "需求清单", "我的任务", "我的参与", "消息"]

@@ -93,6 +93,7 @@ def test_statement_counts_do_not_grow_with_the_data(client, login, world, count_
     ("checklist.resource_progress_by_category", lambda w: (local_today().year,), 3),
     ("coverage.coverage", lambda w: (w.unit.id, local_today() - timedelta(days=365), local_today()), 3),
     ("findings.findings_counts", lambda w: (rollups.Scope(),), 1),
+    ("needs.need_counts", lambda w: (rollups.Scope(), local_today()), 1),
     ("home.home_figures", lambda w: (None,), 5),
     ("coverage.member_status", lambda w: (w.member.id, local_today() - timedelta(days=365), local_today()), 1),
 ])

@@ -22,6 +22,8 @@ from ..services import PermissionDenied, ServiceError, attach_error, unit_of_wor
 from ..services.claims import assign_member, withdraw
 from ..services.reviews import approve_report, return_report
 from ..services.waitlist import leave_waitlist, promote_by_hand
+from ..services.needs import create_task_from_need
+from ..needs import queries as need_queries
 from ..services.tasks import cancel_task, change_leader, close_task, create_tasks, update_task
 from ..timeutil import to_local, utcnow
 from ..view_support import confirmed, run_service
@@ -147,16 +149,28 @@ def _refuse_foreign_item(actor, item_id, items) -> None:
 def new_task():
     actor = _actor()
     items = q.active_items(actor)
+    need = _need_to_convert()
+    if need is not None:  # 转为任务: the need's community only, the form filled from it
+        items = [i for i in items if i.community_id == need.community_id]
     form = TaskForm()
     if request.method == "GET":
         form.resource_item.data = request.args.get("item", type=int)
+        if need is not None:
+            form.resource_item.data = need_queries.task_item_for(need, items)
+            form.title.data, form.description.data = need.title, need.description
+            form.slots.data = need.people
     _task_form_choices(form, actor, items)
     if request.method == "POST":
         _refuse_foreign_item(actor, form.resource_item.data, items)
     if form.validate_on_submit():
         item = next(i for i in items if i.id == form.resource_item.data)
         leader = q.active_member(form.leader.data)
-        done = run_service(form, create_tasks, actor, item, form.task_data(leader), denied=404)
+        if need is None:
+            done = run_service(form, create_tasks, actor, item, form.task_data(leader),
+                               denied=404)
+        else:
+            done = run_service(form, create_task_from_need, actor, need, item,
+                               form.task_data(leader), denied=404)
         if done:
             created = done.value
             if len(created) == 1:
@@ -164,7 +178,19 @@ def new_task():
             else:
                 flash(_("已创建每周重复的 %(n)d 个任务。", n=len(created)), "success")
             return redirect(url_for("manage.task", task_id=created[0].id))
-    return render_template("manage/task_form.html", form=form, task=None, items=items)
+    return render_template("manage/task_form.html", form=form, task=None, items=items,
+                           need=need)
+
+
+def _need_to_convert():
+    """The need of ``?need=`` (转为任务), or None; one outside the actor's reach is a 404."""
+    need_id = request.args.get("need", type=int)
+    if need_id is None:
+        return None
+    need = need_queries.load_need(need_id)
+    if need is None or not manages_community(current_user, need.community_id):
+        abort(404)
+    return need
 
 
 @bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])

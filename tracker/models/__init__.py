@@ -2,6 +2,7 @@
 from .audit import AuditEvent
 from .findings import OPEN_FINDING, Finding, FindingKind, FindingStatus
 from .funds import FundEntry
+from .needs import Need, NeedKind, NeedStatus
 from .invitations import Invitation, InvitationPurpose
 from .onsite import Photo
 from .people import Member, Role, Unit, liaison_community
@@ -51,6 +52,9 @@ __all__ = [
     "FundEntry",
     "LoginSession",
     "Member",
+    "Need",
+    "NeedKind",
+    "NeedStatus",
     "MemberNotify",
     "Outbox",
     "OutboxStatus",

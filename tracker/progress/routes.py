@@ -35,6 +35,7 @@ from ..rollups.double import double_progress
 from ..rollups.figures import figures, figures_by_category, pending_of, per_unit, trend
 from ..rollups.findings import findings_counts
 from ..rollups.funds import fund_figures
+from ..rollups.needs import need_counts
 from ..rollups.scope import trend_window
 from ..services import findings as finding_service
 from ..timeutil import local_today
@@ -175,6 +176,8 @@ def community():
                 period.year, community_ids=ids),
             funds=fund_figures(scope, period.year),
             findings=findings_counts(scope).official,
+            needs=need_counts(scope, local_today()),
+            item_needs=need_counts(scope, local_today(), per="item") if single else {},
             months=months,
             trend=trend_chart(
                 [(_("%(m)s月", m=m.month), m.person_times) for m in months],

@@ -43,8 +43,9 @@ from ..rollups.figures import (
 )
 from ..rollups.findings import FindingCounts, findings_counts
 from ..rollups.funds import FundFigures, fund_figures
+from ..rollups.needs import NeedCounts, need_counts
 from ..rollups.scope import counted_task_conditions, task_conditions
-from ..timeutil import month_bounds
+from ..timeutil import local_today, month_bounds
 
 SECTION_ORDER = (Section.pairing, Section.volunteer, Section.double)
 
@@ -146,6 +147,7 @@ class MonthlyFigures:
     findings: FindingCounts  # of approved surveys (those 待审核 are in ``pending``)
     coverage: Coverage | None  # a unit's 参与情况 (None for a community summary)
     funds: FundFigures
+    needs: NeedCounts  # 需求清单 / 微心愿: posted and fulfilled in the month
     ledger: list[LedgerRow]
 
     @property
@@ -204,5 +206,6 @@ def monthly_figures(year: int, month: int, *, unit: Unit | None = None,
         findings=findings_counts(scope).official,
         coverage=coverage(unit.id, date_from, date_to) if unit is not None else None,
         funds=fund_figures(scope, year),
+        needs=need_counts(scope, local_today()),
         ledger=ledger_rows(scope),
     )

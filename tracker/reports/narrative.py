@@ -197,6 +197,19 @@ def funds_sentence(summary: MonthlyFigures) -> str:
     return text + "。"
 
 
+def needs_sentence(summary: MonthlyFigures) -> str:
+    """需求清单 / 微心愿 the liaisons confirmed fulfilled in the month."""
+    wishes = summary.needs.wishes_fulfilled
+    others = summary.needs.fulfilled - wishes
+    if wishes and others:
+        return _("认领社区需求清单，完成微心愿%(w)s个、社区需求%(n)s条。", w=wishes, n=others)
+    if wishes:
+        return _("认领社区需求清单，完成微心愿%(w)s个。", w=wishes)
+    if others:
+        return _("认领社区需求清单，完成社区需求%(n)s条。", n=others)
+    return ""
+
+
 def _section_pairing(summary: MonthlyFigures) -> str:
     clauses = [_pairing(c) for c in summary.section_categories(Section.pairing)
                if c.code != FUNDING_CODE]
@@ -207,7 +220,7 @@ def _section_pairing(summary: MonthlyFigures) -> str:
             if summary.unit is not None else \
             _("针对%(places)s实际困难，各共建单位按照资源清单落实帮扶措施：", places=where)
         text = intro + join(clauses, "；") + "。"
-    return text + funds_sentence(summary)
+    return text + needs_sentence(summary) + funds_sentence(summary)
 
 
 def _section_volunteer(summary: MonthlyFigures) -> str:
@@ -269,8 +282,9 @@ def paragraphs(summary: MonthlyFigures, notes=None) -> list[Paragraph]:
     out: list[Paragraph] = []
     if summary.is_empty:
         out.append(Paragraph(_("本月暂无已审核的共建活动。")))
-        if funds_sentence(summary):
-            out.append(Paragraph(funds_sentence(summary)))
+        for sentence in (needs_sentence(summary), funds_sentence(summary)):
+            if sentence:
+                out.append(Paragraph(sentence))
     else:
         out.append(Paragraph(_lead(summary)))
         for heading, build in SECTIONS:

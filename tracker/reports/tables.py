@@ -232,6 +232,13 @@ def _tables(s: MonthlyFigures) -> list[Table]:
                                 _("有活动待审核") if person.has_pending else ""])
         tables.append(absent)
 
+    needs = Table("needs", _("需求清单和微心愿"), [
+        _("本月发布（条）"), _("本月完成（条）"), _("其中微心愿（个）"),
+    ], widths=[14, 14, 14])
+    if s.needs.posted or s.needs.fulfilled:
+        needs.rows.append([s.needs.posted, s.needs.fulfilled, s.needs.wishes_fulfilled])
+    tables.append(needs)
+
     f = s.funds
     funds = Table("funds", _("共建活动经费"), [
         _("本月使用（元）"), _("年度累计（元）"), _("年度预算（元）"), _("预算使用率"),

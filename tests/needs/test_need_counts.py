@@ -1,0 +1,122 @@
+"""The counts of 需求清单 / 微心愿 (``rollups.needs.need_counts``), from a world of needs
+in known states and dates, counted by hand with the rule:
+
+- posted: posted in the period, whatever became of them;
+- fulfilled: confirmed fulfilled in the period, whenever posted (微心愿 apart);
+- claimed: held by a claimer today; overdue: still to be done today and wanted before today.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from tests.needs.support import need
+from tracker.extensions import db
+from tracker.models import Need, NeedKind, NeedStatus
+from tracker.rollups import Scope
+from tracker.rollups.needs import NeedCounts, need_counts
+
+OCTOBER = Scope(date_from=date(2026, 10, 1), date_to=date(2026, 11, 1))
+TODAY = date(2026, 11, 30)
+
+
+def _history(w):
+    a, b = w.community, w.other_community
+
+    def add(community, posted, status=NeedStatus.open, *, wanted, fulfilled=None,
+            kind=NeedKind.need, item=None):
+        need(community, w.liaison, posted_on=posted, status=status, kind=kind,
+             wanted_by=wanted, fulfilled_on=fulfilled,
+             claimer=w.member if status in (NeedStatus.claimed, NeedStatus.fulfilled) else None,
+             resource_item_id=item.id if item else None)
+
+    # in A
+    add(a, date(2026, 10, 5), NeedStatus.fulfilled, wanted=date(2026, 10, 25),
+        fulfilled=date(2026, 10, 20), kind=NeedKind.wish, item=w.item)  # posted, fulfilled, wish
+    add(a, date(2026, 10, 10), NeedStatus.claimed, wanted=date(2026, 11, 10),
+        item=w.item)  # posted, claimed, overdue
+    add(a, date(2026, 9, 20), NeedStatus.fulfilled, wanted=date(2026, 10, 5),
+        fulfilled=date(2026, 10, 2))  # fulfilled in October, posted in September
+    add(a, date(2026, 10, 15), wanted=date(2026, 12, 31))  # posted, open, not yet due
+    add(a, date(2026, 10, 16), NeedStatus.closed, wanted=date(2026, 10, 20))  # posted only
+    add(a, date(2026, 10, 1), NeedStatus.fulfilled, wanted=date(2026, 11, 5),
+        fulfilled=date(2026, 11, 2), kind=NeedKind.wish)  # posted; fulfilled in November
+    add(a, date(2026, 11, 3), wanted=date(2026, 11, 5))  # November's, overdue today
+    # in B
+    add(b, date(2026, 10, 3), NeedStatus.fulfilled, wanted=date(2026, 10, 9),
+        fulfilled=date(2026, 10, 4), kind=NeedKind.wish)
+    db.session.commit()
+
+
+def test_per_community(world):
+    _history(world)
+    assert need_counts(OCTOBER, TODAY, per="community") == {
+        world.community.id: NeedCounts(posted=5, claimed=1, fulfilled=2, overdue=2,
+                                       wishes_fulfilled=1),
+        world.other_community.id: NeedCounts(posted=1, fulfilled=1, wishes_fulfilled=1),
+    }
+
+
+def test_in_all_and_for_one_community(world):
+    _history(world)
+    assert need_counts(OCTOBER, TODAY) == NeedCounts(posted=6, claimed=1, fulfilled=3,
+                                                     overdue=2, wishes_fulfilled=2)
+    only_b = Scope(date_from=OCTOBER.date_from, date_to=OCTOBER.date_to,
+                   community_ids=(world.other_community.id,))
+    assert need_counts(only_b, TODAY) == NeedCounts(posted=1, fulfilled=1, wishes_fulfilled=1)
+
+
+def test_november_counts_what_november_saw(world):
+    _history(world)
+    november = Scope(date_from=date(2026, 11, 1), date_to=date(2026, 12, 1))
+    assert need_counts(november, TODAY, per="community") == {
+        world.community.id: NeedCounts(posted=1, claimed=1, fulfilled=1, overdue=2,
+                                       wishes_fulfilled=1)}
+
+
+def test_per_checklist_item(world):
+    _history(world)
+    assert need_counts(OCTOBER, TODAY, per="item") == {
+        world.item.id: NeedCounts(posted=2, claimed=1, fulfilled=1, overdue=1,
+                                  wishes_fulfilled=1)}
+
+
+def test_the_community_view_counts_needs_beside_the_checklist(client, login, world):
+    from tests.web.test_progress_views import figure, page
+    from tracker.timeutil import local_today
+
+    today = local_today()
+    need(world.community, world.liaison, status=NeedStatus.fulfilled, claimer=world.member,
+         fulfilled_on=today, resource_item_id=world.item.id)
+    need(world.community, world.liaison, status=NeedStatus.claimed, claimer=world.member,
+         wanted_by=today - timedelta(days=1), resource_item_id=world.item.id)
+    need(world.other_community, world.other_liaison)  # another community: not counted
+    db.session.commit()
+    login(world.liaison)
+    html = page(client, f"/progress/community?community={world.community.id}")
+    assert [figure(html, f"needs_{name}") for name in
+            ("posted", "fulfilled", "claimed", "overdue")] == ["2", "1", "1", "1"]
+    assert "关联需求：发布2条，已完成1条，已认领1条，已逾期1条" in html
+
+
+def test_the_demo_world_has_needs_in_every_state(app):
+    """seed-demo shows the feature: needs fulfilled, claimed (for a unit, overdue), open
+    and closed, counted on its community like any others."""
+    from tracker.demo import seed_demo
+    from tracker.timeutil import local_today
+
+    today = local_today()
+    world = seed_demo(today)
+    db.session.commit()
+    paired = world.items[("解放路社区", None, "household_assistance")].community_id
+    this_month = Scope(date_from=today.replace(day=1), date_to=today + timedelta(days=1),
+                       community_ids=(paired,))
+    # 6 posted there (one of them twelve days ago: this month only after the 12th),
+    # 1 fulfilled (a 微心愿), 2 claimed of which 1 overdue; the seventh is in 建设路社区
+    posted_here = 6 if today.day > 12 else 5
+    assert need_counts(this_month, today) == NeedCounts(
+        posted=posted_here, claimed=2, fulfilled=1, overdue=1, wishes_fulfilled=1)
+    assert db.session.scalar(select(func.count(Need.id))) == 7
+    assert {n.status for n in db.session.scalars(select(Need))} == set(NeedStatus)
+    assert db.session.scalar(select(Need).where(Need.claimed_unit_id.is_not(None)))

@@ -1,0 +1,112 @@
+"""需求清单 / 微心愿: what a community needs, posted by its liaison for members to take.
+
+The resource checklist is what a unit offers; a need is what the community asks for
+— a 需求 (help with a clean-up, a talk) or a resident's 微心愿 (a pair of reading
+glasses, a wheelchair repair). It moves 待认领 → 已认领 → 已完成, or is closed with a
+reason; a claim given back returns it to 待认领. One claimer at a time: a member, or
+a member on behalf of their unit (``claimed_unit_id``).
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import local_today, utcnow
+from .types import UTCDateTime
+
+
+class NeedKind(str, enum.Enum):
+    need = "need"  # 需求
+    wish = "wish"  # 微心愿
+
+
+class NeedStatus(str, enum.Enum):
+    open = "open"  # 待认领
+    claimed = "claimed"  # 已认领
+    fulfilled = "fulfilled"  # 已完成
+    closed = "closed"  # 已关闭
+
+
+class Need(db.Model):
+    __table_args__ = (
+        # a claimed or fulfilled need has its claimer; an open one has none
+        CheckConstraint("(status NOT IN ('claimed', 'fulfilled') OR claimed_by_id IS NOT NULL)"
+                        " AND (status <> 'open' OR claimed_by_id IS NULL)", name="claimer"),
+        CheckConstraint("people IS NULL OR people > 0", name="people_positive"),
+        CheckConstraint("quantity IS NULL OR quantity > 0", name="quantity_positive"),
+        # a community's needs by state (the list, the counts)
+        Index("ix_need_community_status", "community_id", "status", "wanted_by"),
+        # 我认领的需求
+        Index("ix_need_claimed_by", "claimed_by_id", "status"),
+        # the counts of a period: posted and fulfilled by local date
+        Index("ix_need_posted_on", "posted_on", "community_id"),
+        Index("ix_need_fulfilled_on", "fulfilled_on", "community_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[NeedKind] = mapped_column(
+        Enum(NeedKind, native_enum=False, length=16, validate_strings=True))
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str | None] = mapped_column(Text)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"))
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id"))
+    # The resident a 微心愿 is for (personal data: shown by the register's rules).
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"), index=True)
+    # The checklist item the need draws on (结对帮扶 …), of the same community.
+    resource_item_id: Mapped[int | None] = mapped_column(ForeignKey("resource_item.id"),
+                                                         index=True)
+    # The task made from the need (转为任务), if any; the task's pages link back.
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"), index=True)
+    wanted_by: Mapped[date] = mapped_column(Date)  # local date; overdue after it, unless done
+    people: Mapped[int | None] = mapped_column(Integer)  # how many people it takes
+    quantity: Mapped[int | None] = mapped_column(Integer)  # in the category's quantity unit
+    status: Mapped[NeedStatus] = mapped_column(
+        Enum(NeedStatus, native_enum=False, length=16, validate_strings=True),
+        default=NeedStatus.open)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    # Set when the member claimed for their unit as a whole (以单位名义认领).
+    claimed_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fulfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fulfilled_on: Mapped[date | None] = mapped_column(Date)  # local date, what periods count
+    fulfilled_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    fulfil_note: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    close_reason: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    posted_on: Mapped[date] = mapped_column(Date, default=local_today)  # local date, for periods
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    category: Mapped["Category"] = relationship()  # noqa: F821
+    community: Mapped["Community"] = relationship()  # noqa: F821
+    zone: Mapped["Zone | None"] = relationship()  # noqa: F821
+    resident: Mapped["Resident | None"] = relationship()  # noqa: F821
+    resource_item: Mapped["ResourceItem | None"] = relationship()  # noqa: F821
+    # ``Task.needs``: the needs a task was made from (a backref, so work.py need not
+    # know about needs).
+    task: Mapped["Task | None"] = relationship(backref="needs")  # noqa: F821
+    claimed_by: Mapped["Member | None"] = relationship(foreign_keys=[claimed_by_id])  # noqa: F821
+    claimed_unit: Mapped["Unit | None"] = relationship()  # noqa: F821
+    created_by: Mapped["Member"] = relationship(foreign_keys=[created_by_id])  # noqa: F821
+
+    @property
+    def is_wish(self) -> bool:
+        return self.kind == NeedKind.wish
+
+    @property
+    def is_live(self) -> bool:
+        """Still to be done: open or claimed."""
+        return self.status in (NeedStatus.open, NeedStatus.claimed)
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_live and self.wanted_by < today
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,97 @@
+"""Forms of 需求清单 / 微心愿. Every refusal is Chinese, under its field, with what was typed kept."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..fields import LocalDateField, WholeNumberField, strip_text
+from ..manage.forms import ChoiceField
+from ..models import NeedKind
+from ..services.needs import PEOPLE_MAX, QUANTITY_MAX, TEXT_MAX, TITLE_MAX, NeedData
+
+KIND_LABELS = {NeedKind.need: _l("需求"), NeedKind.wish: _l("微心愿")}
+
+
+class OptionalWholeNumberField(WholeNumberField):
+    """A whole number that may be left empty."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, **kwargs)
+        self.flags.required = False
+
+    def pre_validate(self, form):
+        if self.data is None and not self.process_errors:
+            return
+        super().pre_validate(form)
+
+
+def _area(label, limit, *, required_message=None):
+    validators = [DataRequired(message=required_message)] if required_message else [Optional()]
+    return TextAreaField(label, validators=[
+        *validators, Length(max=limit, message=_l("不能超过%(max)d个字。", max=limit))],
+        filters=[strip_text], render_kw={"rows": 3, "maxlength": limit})
+
+
+class NeedForm(FlaskForm):
+    kind = RadioField(_l("类型"), choices=[(k.value, label) for k, label in KIND_LABELS.items()],
+                      default=NeedKind.wish.value, validate_choice=False,
+                      validators=[DataRequired(message=_l("请选择类型。"))])
+    title = StringField(_l("标题"), validators=[
+        DataRequired(message=_l("请填写标题。")),
+        Length(max=TITLE_MAX, message=_l("不能超过%(max)d个字。", max=TITLE_MAX))],
+        filters=[strip_text], render_kw={"maxlength": TITLE_MAX},
+        description=_l("例如：为独居老人修理轮椅、购买一副老花镜。"))
+    description = _area(_l("说明"), TEXT_MAX)
+    category = ChoiceField(_l("类别"), message=_l("请选择类别。"))
+    zone = ChoiceField(_l("责任区"), message=_l("请选择本社区的责任区。"), required=False)
+    resident = ChoiceField(_l("服务对象"), message=_l("请选择本社区登记的服务对象。"),
+                           required=False,
+                           description=_l("可不填。服务对象的住址、电话只有社区联络员和结对党员能看到。"))
+    resource_item = ChoiceField(_l("关联资源清单项目"), message=_l("请选择本社区的资源清单项目。"),
+                                required=False, description=_l("可不填，例如“困难群众结对帮扶”。"))
+    wanted_by = LocalDateField(_l("需要完成的日期"))
+    people = OptionalWholeNumberField(_l("需要人数"), minimum=1, maximum=PEOPLE_MAX,
+                                      description=_l("可不填；转为任务时作为名额。"))
+    quantity = OptionalWholeNumberField(_l("需要数量"), minimum=1, maximum=QUANTITY_MAX,
+                                        description=_l("可不填；按类别的数量单位（处、个……）计。"))
+
+    def __init__(self, *args, categories=(), zones=(), residents=(), items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.wanted_by.flags.required = True
+        self.category.choices = [("", _l("请选择"))] + [
+            (c.id, f"{c.name}（{c.quantity_unit}）" if c.quantity_unit else c.name)
+            for c in categories]
+        self.zone.choices = [("", _l("不限责任区"))] + [(z.id, z.name) for z in zones]
+        self.resident.choices = [("", _l("不关联"))] + [(r.id, r.name) for r in residents]
+        self.resource_item.choices = [("", _l("不关联"))] + [
+            (i.id, f"{i.year} {i.category.name}（{i.unit.name}）") for i in items]
+
+    def validate_wanted_by(self, field):
+        if field.data is None and not field.errors:
+            raise ValueError(_l("请填写需要完成的日期。"))
+
+    def need_data(self, community_id: int) -> NeedData:
+        try:
+            kind = NeedKind(self.kind.data)
+        except ValueError:
+            kind = None
+        return NeedData(
+            community_id=community_id, kind=kind, title=self.title.data or "",
+            description=self.description.data, category_id=self.category.data,
+            zone_id=self.zone.data, resident_id=self.resident.data,
+            resource_item_id=self.resource_item.data, wanted_by=self.wanted_by.data,
+            people=self.people.data, quantity=self.quantity.data)
+
+
+class ClaimForm(FlaskForm):
+    for_unit = BooleanField(_l("以单位名义认领"))
+
+
+class FulfilForm(FlaskForm):
+    note = _area(_l("完成情况"), TEXT_MAX)
+
+
+class CloseForm(FlaskForm):
+    reason = _area(_l("关闭原因"), TEXT_MAX, required_message=_l("请填写关闭原因。"))

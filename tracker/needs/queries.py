@@ -1,0 +1,86 @@
+"""Read-only lists of 需求清单 / 微心愿: the board everyone sees, a member's own claims,
+and the choices of the posting form. Each list is one SELECT (plus a COUNT when paged)
+with its many-to-one neighbours joined in."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..manage.queries import categories, managed_communities  # noqa: F401 — the routes use both
+from ..models import Community, Need, NeedStatus, Resident, ResourceItem, Zone
+from ..paging import paginate
+
+# The board's tabs: what is still to be done first.
+STATUSES = ("open", "claimed", "overdue", "fulfilled", "closed")
+
+
+def _loads():
+    return (joinedload(Need.community), joinedload(Need.zone), joinedload(Need.category),
+            joinedload(Need.claimed_by), joinedload(Need.claimed_unit))
+
+
+def board_page(status: str, community_id: int | None, today: date, page: int | None,
+               per_page: int):
+    """Needs of every active community in one state (``overdue``: wanted-by date passed
+    and not done), the most urgent first."""
+    stmt = select(Need).join(Community, Community.id == Need.community_id) \
+        .where(Community.active.is_(True)).options(*_loads())
+    if status == "overdue":
+        stmt = stmt.where(Need.status.in_((NeedStatus.open, NeedStatus.claimed)),
+                          Need.wanted_by < today)
+    else:
+        stmt = stmt.where(Need.status == NeedStatus(status))
+    if community_id is not None:
+        stmt = stmt.where(Need.community_id == community_id)
+    if status in ("fulfilled", "closed"):
+        stmt = stmt.order_by(Need.updated_at.desc(), Need.id.desc())
+    else:
+        stmt = stmt.order_by(Need.wanted_by, Need.id)
+    return paginate(stmt, page, per_page)
+
+
+def my_claims(member_id: int) -> list[Need]:
+    """我认领的需求: what the member holds now, then what they did (latest first)."""
+    stmt = select(Need).where(Need.claimed_by_id == member_id,
+                              Need.status.in_((NeedStatus.claimed, NeedStatus.fulfilled))) \
+        .options(*_loads()).order_by(Need.status, Need.wanted_by.desc(), Need.id.desc())
+    return list(db.session.scalars(stmt))
+
+
+def load_need(need_id: int) -> Need | None:
+    return db.session.scalar(select(Need).where(Need.id == need_id).options(
+        *_loads(), joinedload(Need.resident), joinedload(Need.resource_item)))
+
+
+def active_communities() -> list[Community]:
+    return list(db.session.scalars(select(Community).where(Community.active.is_(True))
+                                   .order_by(Community.sort_key, Community.id)))
+
+
+def form_choices(community_id: int) -> dict:
+    """The posting form's lists for one community: categories, its zones, its registered
+    residents, its checklist items."""
+    zones = db.session.scalars(select(Zone).where(Zone.community_id == community_id,
+                                                  Zone.active.is_(True)).order_by(Zone.sort_key))
+    residents = db.session.scalars(select(Resident).where(
+        Resident.community_id == community_id, Resident.active.is_(True))
+        .order_by(Resident.name, Resident.id))
+    items = db.session.scalars(select(ResourceItem).where(
+        ResourceItem.community_id == community_id, ResourceItem.active.is_(True))
+        .options(joinedload(ResourceItem.category), joinedload(ResourceItem.unit))
+        .order_by(ResourceItem.year.desc(), ResourceItem.id))
+    return {"categories": categories(), "zones": list(zones), "residents": list(residents),
+            "items": list(items)}
+
+
+def task_item_for(need: Need, items: list[ResourceItem]) -> int | None:
+    """The checklist item a task made from ``need`` is most likely of: the one the need
+    names, else the only item of its community and category (None: the liaison picks)."""
+    if need.resource_item_id is not None:
+        return need.resource_item_id
+    same = [i.id for i in items
+            if i.community_id == need.community_id and i.category_id == need.category_id]
+    return same[0] if len(same) == 1 else None

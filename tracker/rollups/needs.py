@@ -1,0 +1,79 @@
+"""需求清单 / 微心愿 counts: posted, claimed, fulfilled, overdue — per community, per
+checklist item, or in all.
+
+The rule (one statement, ``GROUP BY`` in the database):
+
+- **posted** (发布): needs posted in the period (their local ``posted_on`` date), in
+  whatever state they are now;
+- **fulfilled** (已完成): needs the liaison confirmed fulfilled in the period (their
+  local ``fulfilled_on`` date), whenever they were posted; ``wishes_fulfilled`` is
+  the 微心愿 among them — the 月报's "完成微心愿N个";
+- **claimed** (已认领) and **overdue** (已逾期) are today's state, whatever the
+  period: needs held by a claimer and not yet confirmed, and needs still to be done
+  (待认领 or 已认领) whose wanted-by date is before ``today``.
+
+Closed needs (已关闭) count as posted only. The scope's communities, zone and
+category apply; a unit's needs (a unit's 月报) are those its members claimed, for
+themselves or for the unit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, case, func, select
+
+from ..extensions import db
+from ..models import Member, Need, NeedKind, NeedStatus
+from .scope import Scope, scope_conditions
+
+LIVE = (NeedStatus.open, NeedStatus.claimed)
+
+
+@dataclass(frozen=True)
+class NeedCounts:
+    posted: int = 0
+    claimed: int = 0
+    fulfilled: int = 0
+    overdue: int = 0
+    wishes_fulfilled: int = 0
+
+    def __bool__(self) -> bool:
+        return any((self.posted, self.claimed, self.fulfilled, self.overdue))
+
+
+def _in_period(column, scope: Scope):
+    conditions = scope_conditions(scope, date=column)
+    return and_(column.is_not(None), *conditions)
+
+
+def _count(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def need_counts(scope: Scope, today: date, *, per: str | None = None):
+    """The counts of the scope's needs: one ``NeedCounts`` in all (``per=None``), or a
+    dict of them by ``"community"`` id or checklist ``"item"`` id (needs linked to no
+    item are left out of the latter)."""
+    posted = _in_period(Need.posted_on, scope)
+    fulfilled = and_(Need.status == NeedStatus.fulfilled, _in_period(Need.fulfilled_on, scope))
+    columns = [
+        _count(posted),
+        _count(Need.status == NeedStatus.claimed),
+        _count(fulfilled),
+        _count(and_(Need.status.in_(LIVE), Need.wanted_by < today)),
+        _count(and_(fulfilled, Need.kind == NeedKind.wish)),
+    ]
+    where = scope_conditions(scope, community=Need.community_id, zone=Need.zone_id,
+                             category=Need.category_id)
+    if scope.unit_id is not None:
+        where.append(Need.claimed_by_id.in_(select(Member.id).where(
+            Member.unit_id == scope.unit_id)))
+    key = {None: None, "community": Need.community_id, "item": Need.resource_item_id}[per]
+    if key is None:
+        return NeedCounts(*(int(v) for v in db.session.execute(
+            select(*columns).where(*where)).one()))
+    rows = db.session.execute(select(key, *columns).where(*where, key.is_not(None))
+                              .group_by(key))
+    counts = {row[0]: NeedCounts(*(int(v) for v in row[1:])) for row in rows}
+    return {k: c for k, c in counts.items() if c}

@@ -1,0 +1,242 @@
+"""需求清单 / 微心愿: posting a community's needs, claiming, releasing, fulfilling, closing.
+
+A need is claimed by one conditional UPDATE (``status = 'open'``), as a slot is: of
+two members (or units) claiming at the same moment exactly one wins, on SQLite
+(BEGIN IMMEDIATE) and PostgreSQL (the row lock) alike; the loser is told who was
+faster. Every change writes an AuditEvent; audit details never carry a resident's
+personal data (ids, not names).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+
+from ..extensions import db
+from ..models import (
+    Category,
+    Member,
+    Need,
+    NeedKind,
+    NeedStatus,
+    Resident,
+    ResourceItem,
+    Task,
+    Zone,
+)
+from ..permissions import manages_community
+from ..timeutil import local_date, local_today, utcnow
+from . import PermissionDenied, ServiceError
+from .audit import record
+from .residents import may_view
+from .tasks import TaskData, create_tasks
+
+TITLE_MAX = 120
+TEXT_MAX = 2000
+PEOPLE_MAX = 500
+QUANTITY_MAX = 100_000
+EDITABLE = ("kind", "title", "description", "category_id", "zone_id", "resident_id",
+            "resource_item_id", "wanted_by", "people", "quantity")
+
+
+@dataclass
+class NeedData:
+    community_id: int
+    kind: NeedKind | None
+    title: str
+    description: str | None
+    category_id: int | None
+    zone_id: int | None
+    resident_id: int | None
+    resource_item_id: int | None
+    wanted_by: date | None
+    people: int | None
+    quantity: int | None
+
+
+# --- who may do what ------------------------------------------------------------------
+
+def may_manage(member: Member, need: Need) -> bool:
+    """The community's liaison and admins post, edit, fulfil and close."""
+    return manages_community(member, need.community_id)
+
+
+def may_see_resident(member: Member, need: Need) -> bool:
+    """The resident a need names is shown by the register's rules (the community's
+    liaison, admins, the paired members); everyone else sees only that there is one."""
+    return need.resident is not None and may_view(member, need.resident)
+
+
+def may_release(member: Member, need: Need) -> bool:
+    return need.claimed_by_id == member.id or may_manage(member, need)
+
+
+# --- posting and editing ----------------------------------------------------------------
+
+def _check(data: NeedData, *, saved_wanted_by: date | None = None) -> Category:
+    data.title = (data.title or "").strip()
+    data.description = (data.description or "").strip() or None
+    if data.kind is None:
+        raise ServiceError(_l("请选择类型。"), field="kind")
+    if not data.title:
+        raise ServiceError(_l("请填写标题。"), field="title")
+    if len(data.title) > TITLE_MAX:
+        raise ServiceError(_l("不能超过%(max)d个字。", max=TITLE_MAX), field="title")
+    if data.description and len(data.description) > TEXT_MAX:
+        raise ServiceError(_l("不能超过%(max)d个字。", max=TEXT_MAX), field="description")
+    category = db.session.get(Category, data.category_id) if data.category_id else None
+    if category is None or not category.active:
+        raise ServiceError(_l("请选择类别。"), field="category")
+    if data.zone_id is not None:
+        zone = db.session.get(Zone, data.zone_id)
+        if zone is None or zone.community_id != data.community_id or not zone.active:
+            raise ServiceError(_l("请选择本社区的责任区。"), field="zone")
+    if data.resident_id is not None:
+        resident = db.session.get(Resident, data.resident_id)
+        if resident is None or resident.community_id != data.community_id or not resident.active:
+            raise ServiceError(_l("请选择本社区登记的服务对象。"), field="resident")
+    if data.resource_item_id is not None:
+        item = db.session.get(ResourceItem, data.resource_item_id)
+        if item is None or item.community_id != data.community_id or not item.active:
+            raise ServiceError(_l("请选择本社区的资源清单项目。"), field="resource_item")
+    if data.wanted_by is None:
+        raise ServiceError(_l("请填写需要完成的日期。"), field="wanted_by")
+    if data.wanted_by != saved_wanted_by and data.wanted_by < local_today():
+        raise ServiceError(_l("需要完成的日期不能早于今天。"), field="wanted_by")
+    if data.people is not None and not 1 <= data.people <= PEOPLE_MAX:
+        raise ServiceError(_l("请输入%(low)s到%(high)s之间的整数。", low=1, high=PEOPLE_MAX),
+                           field="people")
+    if data.quantity is not None:
+        if not category.quantity_unit:
+            raise ServiceError(_l("该类别没有数量单位，请不填数量，或填写需要的人数。"),
+                               field="quantity")
+        if not 1 <= data.quantity <= QUANTITY_MAX:
+            raise ServiceError(_l("请输入%(low)s到%(high)s之间的整数。", low=1,
+                                  high=QUANTITY_MAX), field="quantity")
+    return category
+
+
+def post_need(actor: Member, data: NeedData) -> Need:
+    """The liaison (or an admin) publishes a need of a community in their reach."""
+    if not manages_community(actor, data.community_id):
+        raise PermissionDenied(_l("无权操作。"))
+    _check(data)
+    need = Need(community_id=data.community_id, created_by_id=actor.id,
+                status=NeedStatus.open, **{name: getattr(data, name) for name in EDITABLE})
+    db.session.add(need)
+    db.session.flush()
+    record(actor, "need_post", need, community_id=need.community_id, kind=need.kind)
+    return need
+
+
+def update_need(need: Need, actor: Member, data: NeedData) -> None:
+    """Edit a need that is still to be done; the audit names the fields changed."""
+    if not may_manage(actor, need):
+        raise PermissionDenied(_l("无权操作。"))
+    if not need.is_live:
+        raise ServiceError(_l("已完成或已关闭的需求不能再修改。"))
+    data.community_id = need.community_id
+    _check(data, saved_wanted_by=need.wanted_by)
+    changed = [name for name in EDITABLE if getattr(need, name) != getattr(data, name)]
+    for name in changed:
+        setattr(need, name, getattr(data, name))
+    record(actor, "need_edit", need, fields=changed)
+
+
+# --- claiming -----------------------------------------------------------------------------
+
+def claim_need(need: Need, member: Member, *, for_unit: bool = False) -> None:
+    """认领: the member takes the need, for themselves or for their unit as a whole.
+
+    One conditional UPDATE decides: whoever's statement finds the need open wins."""
+    if not member.active:
+        raise ServiceError(_l("该党员账号已停用。"))
+    now = utcnow()
+    result = db.session.execute(
+        update(Need)
+        .where(Need.id == need.id, Need.status == NeedStatus.open)
+        .values(status=NeedStatus.claimed, claimed_by_id=member.id, claimed_at=now,
+                claimed_unit_id=member.unit_id if for_unit else None, updated_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.refresh(need)
+    if result.rowcount != 1:
+        if need.status == NeedStatus.claimed and need.claimed_by_id == member.id:
+            raise ServiceError(_l("您已认领该需求。"))
+        if need.status == NeedStatus.claimed:
+            raise ServiceError(_l("该需求已被认领。"))
+        raise ServiceError(_l("该需求已完成或已关闭，不能认领。"))
+    record(member, "need_claim", need, for_unit=for_unit,
+           unit_id=member.unit_id if for_unit else None)
+
+
+def release_need(need: Need, actor: Member) -> None:
+    """取消认领: the claimer (or the liaison) gives the need back before it is fulfilled."""
+    if not may_release(actor, need):
+        raise PermissionDenied(_l("无权操作。"))
+    if need.status != NeedStatus.claimed:
+        raise ServiceError(_l("该需求当前没有被认领。"))
+    released = need.claimed_by_id
+    need.status = NeedStatus.open
+    need.claimed_by_id = need.claimed_unit_id = need.claimed_at = None
+    record(actor, "need_release", need, member_id=released)
+
+
+# --- the liaison's closing word ---------------------------------------------------------
+
+def fulfil_need(need: Need, actor: Member, note: str | None) -> None:
+    """The liaison confirms a claimed need fulfilled (counted on the local date)."""
+    if not may_manage(actor, need):
+        raise PermissionDenied(_l("无权操作。"))
+    note = (note or "").strip() or None
+    if note and len(note) > TEXT_MAX:
+        raise ServiceError(_l("不能超过%(max)d个字。", max=TEXT_MAX), field="note")
+    if need.status == NeedStatus.open:
+        raise ServiceError(_l("该需求还没有人认领，认领后才能确认完成。"))
+    if need.status != NeedStatus.claimed:
+        raise ServiceError(_l("该需求已完成或已关闭。"))
+    now = utcnow()
+    need.status = NeedStatus.fulfilled
+    need.fulfilled_at, need.fulfilled_on = now, local_date(now)
+    need.fulfilled_by_id, need.fulfil_note = actor.id, note
+    record(actor, "need_fulfil", need, member_id=need.claimed_by_id,
+           unit_id=need.claimed_unit_id)
+
+
+def close_need(need: Need, actor: Member, reason: str) -> None:
+    """The liaison closes a need that will not be done (no longer needed, done another
+    way), with the reason; a claimed one is closed with its claim kept on record."""
+    if not may_manage(actor, need):
+        raise PermissionDenied(_l("无权操作。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("请填写关闭原因。"), field="reason")
+    if len(reason) > TEXT_MAX:
+        raise ServiceError(_l("不能超过%(max)d个字。", max=TEXT_MAX), field="reason")
+    if not need.is_live:
+        raise ServiceError(_l("该需求已完成或已关闭。"))
+    need.status = NeedStatus.closed
+    need.closed_at, need.closed_by_id, need.close_reason = utcnow(), actor.id, reason
+    record(actor, "need_close", need)
+
+
+# --- 转为任务 ----------------------------------------------------------------------------
+
+def create_task_from_need(actor: Member, need: Need, item: ResourceItem,
+                          data: TaskData) -> list[Task]:
+    """The liaison turns a need into a task (or a weekly series) of a checklist item of
+    the need's community; the need keeps the first task, which links back to it."""
+    if not may_manage(actor, need):
+        raise PermissionDenied(_l("无权操作。"))
+    if need.task_id is not None:
+        raise ServiceError(_l("该需求已转为任务。"))
+    if not need.is_live:
+        raise ServiceError(_l("该需求已完成或已关闭。"))
+    if item.community_id != need.community_id:
+        raise ServiceError(_l("请选择本社区的资源清单项目。"), field="resource_item")
+    tasks = create_tasks(actor, item, data)
+    need.task_id = tasks[0].id
+    record(actor, "need_to_task", need, task_id=tasks[0].id)
+    return tasks
