@@ -51,6 +51,9 @@ from tracker.timeutil import local_today  # noqa: E402
 
 DATA = ROOT / "bench" / "out"  # git-ignored
 SCALES = {
+    # ten counties' worth (docs/scaling.md): the growth curve's last point, PostgreSQL only
+    "10m": Plan(members=200000, communities=2000, zones=10000, tasks=1000000,
+                assignments=10000000),
     "full": Plan(members=20000, communities=200, zones=1000, tasks=100000, assignments=1000000),
     "small": Plan(members=2000, communities=20, zones=100, tasks=10000, assignments=100000),
     "tiny": Plan(members=200, communities=4, zones=12, tasks=1000, assignments=10000),
