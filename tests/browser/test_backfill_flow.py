@@ -55,3 +55,9 @@ def test_the_liaison_records_a_past_activity_with_five_participants(
     for name in ("张三", "王组长", "赵六", "钱七", "孙八"):
         assert name in main
     shot(page, "backfilled-task")
+
+    # The month's 月报 lists it in its ledger, marked 补录 as its 来源.
+    page.goto(live_server.url(f"/reports/?month={day[:7]}"))
+    row = page.locator("tr", has_text="解放路12号")
+    assert "补录" in row.inner_text()
+    shot(page, "ledger-marked")

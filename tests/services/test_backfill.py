@@ -25,8 +25,8 @@ from tracker.services.backfill import (
     BackfillData,
     Participant,
     record_past_activity,
-    source_label,
 )
+from tracker.sources import source_label
 from tracker.timeutil import local_today, to_local, utcnow
 
 

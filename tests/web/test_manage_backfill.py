@@ -106,3 +106,56 @@ def test_the_form_lists_the_members_within_reach(client, login, world):
     page = text(client.get(f"/manage/backfill?item={world.item.id}"))
     assert "补录活动" in page and "张三" in page and "王组长" in page
     assert outsider.name not in page
+
+
+# --- 来源: the activity is marked 补录 wherever it is listed ------------------------------
+
+def _ledger_rows(book) -> list[list]:
+    rows = []
+    for name in ("结对共建", "志愿服务", "“双创”"):
+        sheet = book[name]
+        values = [list(r) for r in sheet.iter_rows(values_only=True)]
+        header = next(i for i, r in enumerate(values) if r and r[0] == "序号")
+        rows += [dict(zip(values[header], r)) for r in values[header + 1:] if r[0]]
+    return rows
+
+
+def test_a_backfilled_activity_is_marked_in_the_ledger_the_service_record_and_exports(
+        client, login, world, five):
+    import io
+
+    from openpyxl import load_workbook
+
+    login(world.liaison)
+    assert client.post("/manage/backfill", data=backfill_form(world, five)).status_code == 302
+    task = db.session.scalar(select(Task).where(Task.title == "楼道大扫除"))
+    month = task.service_date.strftime("%Y-%m")
+
+    # The 月报's ledger (page, .xlsx, .csv): the row's 来源 is 补录.
+    page = text(client.get(f"/reports/?month={month}"))
+    row = re.search(r"<tr>(?:(?!</tr>).)*楼道大扫除(?:(?!</tr>).)*</tr>", page, re.S).group(0)
+    assert '<td data-label="来源">补录</td>' in row
+    book = load_workbook(io.BytesIO(client.get(f"/reports/monthly.xlsx?month={month}").data))
+    [mine] = [r for r in _ledger_rows(book) if r["活动"] == "楼道大扫除"]
+    assert mine["来源"] == "补录" and mine["人次"] == 5
+    csv_text = client.get(f"/reports/monthly.csv?month={month}").data.decode("utf-8-sig")
+    [line] = [line for line in csv_text.splitlines() if "楼道大扫除" in line]
+    assert line.rstrip().endswith("补录")
+
+    # The member's 服务记录 (page and .xlsx).
+    login(world.member)
+    year = task.service_date.year
+    page = text(client.get(f"/reports/records/{world.member.id}?year={year}"))
+    row = re.search(r"<tr>(?:(?!</tr>).)*楼道大扫除(?:(?!</tr>).)*</tr>", page, re.S).group(0)
+    assert '<td data-label="来源">补录</td>' in row
+    book = load_workbook(io.BytesIO(
+        client.get(f"/reports/records/{world.member.id}.xlsx?year={year}").data))
+    values = [list(r) for r in book.active.iter_rows(values_only=True)]
+    header = next(r for r in values if r and r[0] == "序号")
+    [mine] = [dict(zip(header, r)) for r in values if r and "楼道大扫除" in r]
+    assert mine["来源"] == "补录"
+
+    # Task pages say so too.
+    login(world.liaison)
+    assert "补录" in text(client.get(f"/manage/tasks/{task.id}"))
+    assert "补录" in text(client.get(f"/manage/tasks?q=楼道大扫除"))

@@ -12,7 +12,7 @@ Absentees: a member who did not come is simply not picked. Nobody was assigned t
 a task that is written after the fact, so there is no one to mark absent.
 
 The task is marked ``backfilled``: every record that lists it says 补录 as its
-来源 (``source_of``).
+来源 (``tracker/sources.py``).
 """
 from __future__ import annotations
 
@@ -42,31 +42,6 @@ from .audit import record
 from .claims import check_minutes, task_span_minutes
 from .reviews import ReportData, approve_report, report_figures, submit_report
 from .tasks import TaskDetails, _check_details, _clean, new_checkin_token
-
-
-# --- 来源: where a record comes from ---------------------------------------------------
-
-SOURCE_CHECKIN = "checkin"  # 现场签到: the member scanned the task's code on site
-SOURCE_REPORT = "report"  # 组长提交: through the leader's (or liaison's) report
-SOURCE_BACKFILL = "backfill"  # 补录: recorded after the fact
-
-SOURCE_LABELS = {
-    SOURCE_CHECKIN: _l("现场签到"),
-    SOURCE_REPORT: _l("组长提交"),
-    SOURCE_BACKFILL: _l("补录"),
-}
-
-
-def source_of(backfilled: bool, checked_in: bool) -> str:
-    """The one rule deciding a record's 来源. For an activity (one ledger row),
-    ``checked_in`` says whether any of its participants checked in."""
-    if backfilled:
-        return SOURCE_BACKFILL
-    return SOURCE_CHECKIN if checked_in else SOURCE_REPORT
-
-
-def source_label(backfilled: bool, checked_in: bool) -> str:
-    return str(SOURCE_LABELS[source_of(backfilled, checked_in)])
 
 
 # --- recording a past activity -----------------------------------------------------------
