@@ -158,6 +158,15 @@ def test_hours_longer_than_the_activity_are_refused(world, people):
     refused_and_nothing_written(world, payload, "李四：服务时长不能超过活动时长")
 
 
+def test_a_survey_is_refused_it_would_count_no_findings(world, people):
+    item = f.item(world.unit, world.community, "facility_survey")
+    db.session.commit()
+    before = task_count()
+    refused(record_past_activity, world.liaison, item, data(people),
+            message="摸排类活动的完成数量是登记的问题，暂不能补录")
+    assert task_count() == before
+
+
 def test_a_liaison_of_another_community_may_not(world, people):
     refused_and_nothing_written(world, data(people), None, actor=world.other_liaison,
                                 error=PermissionDenied)

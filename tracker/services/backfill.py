@@ -115,6 +115,11 @@ def _check(actor: Member, item: ResourceItem, data: BackfillData) -> tuple[datet
         raise PermissionDenied(_l("无权在该社区补录活动。"))
     if not item.active:
         raise ServiceError(_l("该资源清单项目已停用。"), field="resource_item")
+    if item.category.is_survey:
+        # A survey's 完成数量 is the findings recorded on it, and none can be added
+        # once it is approved — which a 补录 is at once: it would count nothing.
+        raise ServiceError(_l("摸排类活动的完成数量是登记的问题，暂不能补录；请创建任务，登记问题后提交。"),
+                           field="resource_item")
     people = data.participants
     _check_details(TaskDetails(title=data.title, place=data.place,
                                starts_local=data.starts_local, ends_local=data.ends_local,
@@ -177,8 +182,7 @@ def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData) 
     )
     result = ReportData(quantity=data.quantity, people_served=data.people_served,
                         note=data.note.strip())
-    if not item.category.is_survey:  # a survey's 完成数量 is its findings, none yet
-        report_figures(task, result)
+    report_figures(task, result)
     span = task_span_minutes(task)
     hours = {}
     for p in data.participants:
