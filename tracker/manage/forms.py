@@ -321,6 +321,3 @@ class BackfillForm(FlaskForm):
     def validate_leader(self, field):
         if field.data is not None and field.data not in (self.participants.data or []):
             raise ValidationError(_l("组长须是参加人员之一。"))
-
-    def picked_hours(self, member_id: int) -> int | None:
-        return self.hours_of(member_id).minutes
