@@ -47,6 +47,7 @@ from .models import (
 )
 from .reference import ensure_categories
 from .services.claims import assign_member, claim_slot, confirm_participation, withdraw
+from .services.backfill import BackfillData, Participant, record_past_activity
 from .services.waitlist import join_waitlist
 from .services.findings import FindingData, hand_over, mark_fixed, record_finding
 from .services.funds import add_entry, reverse_entry
@@ -351,6 +352,7 @@ def _seed_extras(world: DemoWorld, today: date, rng: random.Random) -> None:
     """Funds, findings, residents and login devices, through their services too."""
     _funds(world, today, rng)
     _findings(world, today)
+    _backfilled(world, today)
     _residents(world, today)
     _needs(world, today)
     _summary_words(world, today)
@@ -434,6 +436,19 @@ def _findings(world: DemoWorld, today: date) -> None:
                 hand_over(finding, world.liaison, "县城市管理局", handed)
                 if age > 20 and i % 2 == 0:
                     mark_fixed(finding, world.liaison, handed + timedelta(days=10))
+
+
+def _backfilled(world: DemoWorld, today: date) -> None:
+    """An evening clean-up two days ago that nobody claimed in the app: the liaison
+    records it afterwards (补录), with the demo member among the five who came."""
+    crew = [world.members[0], *world.members[2:6]]
+    day = today - timedelta(days=2)
+    record_past_activity(world.liaison, world.items[(PAIRED, None, "environment_cleanup")],
+                         BackfillData(
+        title="环境整治：晚间清理小广告（补录）", place="解放路社区幸福里",
+        starts_local=_at(day, 19), ends_local=_at(day, 20, 30),
+        participants=[Participant(m) for m in crew], leader=crew[1],
+        beneficiary="社区居民", note="幸福里小区自发组织晚间清理，事后由联络员补录。"))
 
 
 def _summary_words(world: DemoWorld, today: date) -> None:

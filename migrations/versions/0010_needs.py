@@ -3,7 +3,7 @@
 A new table only: no existing row needs a value (nothing was a need before).
 
 Revision ID: 0010_needs
-Revises: 0008_waitlist
+Revises: 0009_backfill
 Create Date: 2026-11-30 21:14:06.621842
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_needs'
-down_revision = '0008_waitlist'
+down_revision = '0009_backfill'
 branch_labels = None
 depends_on = None
 

@@ -209,7 +209,7 @@ def test_xlsx_sheets_have_title_rows_print_setup_and_frozen_header(book, summary
 
 def test_xlsx_section_sheets_are_the_ledger(book, october, scope):
     header = ["序号", "日期", "社区（责任区）", "活动", "类别", "地点", "服务对象", "活动内容",
-              "参与人员", "人次", "服务时长（小时）", "完成数量", "受益", "组长", "审核人"]
+              "参与人员", "人次", "服务时长（小时）", "完成数量", "受益", "组长", "审核人", "来源"]
     rows = []
     for name in ("结对共建", "志愿服务", "“双创”"):
         sheet = book[name]
@@ -239,7 +239,7 @@ def test_xlsx_section_sheets_are_the_ledger(book, october, scope):
     assert first[1:9] == [datetime(2022, 10, 8), "解放路社区", "电商培训一", "电子商务培训",
                           "解放路社区党群服务中心", "社区居民", "讲解网店开设和直播带货。",
                           "张伟、王芳、李娜"]
-    assert first[12:] == [35, "张伟", "钱联络"]
+    assert first[12:] == [35, "张伟", "钱联络", "组长提交"]  # reported by its leader, nobody checked in
     training = book["结对共建"].cell(row=HEADER + 1, column=13)
     assert training.number_format == '0"人次"'  # a number, shown with its unit
     assert book["结对共建"].cell(row=HEADER + 1, column=11).number_format == "0.0"

@@ -6,7 +6,13 @@ community A; list pages answer every liaison, each with their own communities.
 import pytest
 
 from tests.web.matrix import STAFF_ANY, STAFF_OF_COMMUNITY, Route, cases_for, check
-from tests.web.manage_support import assignment, edit_form, submitted_report, task_form
+from tests.web.manage_support import (
+    assignment,
+    backfill_form,
+    edit_form,
+    submitted_report,
+    task_form,
+)
 
 
 def _report(w):
@@ -74,6 +80,13 @@ CASES = [
     Route("manage.return_report", "POST", lambda w: f"/manage/reports/{_report(w).id}/return",
           STAFF_OF_COMMUNITY, data={"reason": "照片不清楚"}),
     Route("manage.stale", "GET", lambda w: "/manage/stale", STAFF_ANY),
+    Route("manage.backfill", "GET", lambda w: f"/manage/backfill?item={w.item.id}", STAFF_ANY),
+    Route("manage.backfill", "GET", lambda w: "/manage/backfill?q=张", STAFF_ANY,
+          id="backfill-search"),
+    Route("manage.backfill", "POST", lambda w: "/manage/backfill", STAFF_OF_COMMUNITY,
+          data=backfill_form),
+    Route("manage.backfill", "POST", lambda w: "/manage/backfill", STAFF_OF_COMMUNITY,
+          data=lambda w: backfill_form(w, find="1", q="王"), id="backfill-find"),
 ]
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import DateTimeLocalField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from ..models import TaskStatus
@@ -29,7 +29,10 @@ from ..services.tasks import (
     weekly_starts,
 )
 from ..fields import (
+    NOTE_MAX,
+    HoursField,
     LenientSelectField,
+    MultiCheckboxField,
     LocalDateField,
     WholeNumberField,
     keyword_field,
@@ -229,3 +232,92 @@ class TaskFilterForm(FlaskForm):
 
     def status_value(self) -> TaskStatus | None:
         return TaskStatus(self.status.data) if self.status.data else None
+
+
+class _MayBeEmpty:
+    """A field of ``fields`` that may be left empty (its ``data`` is then None)."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, **kwargs)
+        self.flags.required = False
+
+    def pre_validate(self, form):
+        if self.data is None and not self.process_errors:
+            raise StopValidation()  # no message: empty is fine
+        super().pre_validate(form)
+
+
+class OptionalHoursField(_MayBeEmpty, HoursField):
+    """服务时长 that may be left empty: empty means the whole activity."""
+
+
+class OptionalNumberField(_MayBeEmpty, WholeNumberField):
+    """完成数量 / 受益 on the 补录 form: asked only where the category has it, which
+    the service knows (``reviews.report_figures``) and says when one is missing."""
+
+
+class BackfillPicks(FlaskForm):
+    """Who is picked and what is searched for, read before the 补录 form is built:
+    its rows (one hours field per member offered) depend on both."""
+
+    class Meta:
+        csrf = False
+
+    q = keyword_field(_l("查找党员"), description=_l("姓名或手机号"))
+    participants = MultiCheckboxField(_l("参加人员"), coerce=int, validate_choice=False)
+
+
+class BackfillForm(FlaskForm):
+    """补录一次活动: one form for what happened, who took part and what it achieved.
+    ``for_members`` adds one hours field per member offered (``hours_<id>``)."""
+
+    resource_item = ChoiceField(_l("资源清单项目"), message=_l("请选择资源清单项目。"),
+                                description=_l("决定社区、责任区和类别。"))
+    title = _text(_l("活动名称"), None, TITLE_MAX, required=False)
+    place = _text(_l("地点"), _l("请填写地点。"), PLACE_MAX)
+    beneficiary = _text(_l("服务对象"), None, BENEFICIARY_MAX, required=False)
+    starts_at = LocalDateTimeField(_l("开始时间"), required_message=_l("请填写开始时间。"))
+    ends_at = LocalDateTimeField(_l("结束时间"), required_message=_l("请填写结束时间。"))
+    q = BackfillPicks.q
+    find = SubmitField(_l("查找"))
+    participants = MultiCheckboxField(_l("参加人员"), coerce=int)
+    leader = ChoiceField(_l("组长"), message=_l("请从参加人员中选择组长。"))
+    quantity = OptionalNumberField(_l("完成数量"),
+                                   description=_l("该类别有完成数量时填写，单位见类别。"))
+    people_served = OptionalNumberField(_l("受益人数"),
+                                        description=_l("该类别有受益人数时填写。"))
+    note = TextAreaField(
+        _l("情况说明"), filters=[strip_text], render_kw={"rows": 4},
+        validators=[DataRequired(message=_l("请填写情况说明。")),
+                    Length(max=NOTE_MAX, message=_l("情况说明不能超过%(max)s个字。",
+                                                    max=NOTE_MAX))])
+
+    @classmethod
+    def for_members(cls, members):
+        form_class = type("BackfillFormRows", (cls,), {
+            f"hours_{m.id}": OptionalHoursField(
+                _l("服务时长（小时）"), render_kw={"placeholder": _l("默认为活动时长")})
+            for m in members})
+        return form_class
+
+    def set_choices(self, items, members) -> None:
+        self.resource_item.choices = [("", _l("请选择"))] + [
+            (item.id, f"{item}（{item.unit.name}）") for item in items]
+        self.participants.choices = [(m.id, f"{m.name}（{m.unit.name}）") for m in members]
+        self.leader.choices = [("", _l("请选择"))] + [(m.id, m.name) for m in members]
+
+    def hours_of(self, member_id: int):
+        return self[f"hours_{member_id}"]
+
+    def validate_ends_at(self, field):
+        if field.data is None or self.starts_at.data is None:
+            return
+        _as_validation(check_times, self.starts_at.data, field.data)
+
+    def validate_participants(self, field):
+        if not field.data:
+            raise ValidationError(_l("请至少选择一名参加人员。"))
+
+    def validate_leader(self, field):
+        if field.data is not None and field.data not in (self.participants.data or []):
+            raise ValidationError(_l("组长须是参加人员之一。"))

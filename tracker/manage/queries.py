@@ -35,6 +35,7 @@ from ..paging import paginate, paginate_counted
 from ..search import matches
 from ..permissions import managed_community_ids
 from ..rollups import Scope
+from ..services.backfill import working_units
 
 MEMBER_CHOICES_MAX = 300  # a select longer than this is a search, not a list
 SEARCH_MAX = 30
@@ -264,6 +265,24 @@ def member_candidates(unit_ids, query: str | None = None,
         stmt = stmt.where(Member.unit_id.in_(list(unit_ids)))
     stmt = stmt.options(joinedload(Member.unit)).order_by(Member.name, Member.id).limit(limit)
     return list(db.session.scalars(stmt))
+
+
+def backfill_candidates(actor: Member, search: str | None, picked: list[int],
+                        limit: int = SEARCH_MAX) -> list[Member]:
+    """Who a 补录 may name: active members of the units working in the actor's
+    communities — those ``picked`` already, then the first ``limit`` matching the
+    search, by name."""
+    reach = [Member.active.is_(True),
+             Member.unit_id.in_(working_units(managed_community_ids(actor)))]
+    chosen = list(db.session.scalars(
+        select(Member).where(Member.id.in_(picked or [0]), *reach)
+        .options(joinedload(Member.unit)).order_by(Member.name, Member.id)))
+    found = select(Member).where(*reach, Member.id.not_in([m.id for m in chosen] or [0]))
+    if search:
+        found = found.where(or_(matches(search, Member.name),
+                                Member.phone.startswith(search, autoescape=True)))
+    found = found.options(joinedload(Member.unit)).order_by(Member.name, Member.id).limit(limit)
+    return chosen + list(db.session.scalars(found))
 
 
 def load_member(member_id: int | None) -> Member | None:

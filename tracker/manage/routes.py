@@ -19,6 +19,7 @@ from ..permissions import manages_community, manages_task, staff_required
 from ..security import is_safe_next
 from ..rollups.home import home_figures
 from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
+from ..services.backfill import BackfillData, Participant, record_past_activity
 from ..services.claims import assign_member, withdraw
 from ..services.reviews import approve_report, return_report
 from ..services.waitlist import leave_waitlist, promote_by_hand
@@ -30,6 +31,8 @@ from ..view_support import confirmed, run_service
 from . import queries as q
 from .forms import (
     AssignForm,
+    BackfillForm,
+    BackfillPicks,
     CancelForm,
     LeaderForm,
     ReturnForm,
@@ -191,6 +194,42 @@ def _need_to_convert():
     if need is None or not manages_community(current_user, need.community_id):
         abort(404)
     return need
+
+
+# --- 补录 ----------------------------------------------------------------------------------
+
+@bp.route("/backfill", methods=["GET", "POST"])
+@staff_required
+def backfill():
+    """补录一次活动. 查找 re-shows the form with more members to pick (keeping what was
+    typed and picked); only 保存 writes."""
+    actor = _actor()
+    items = q.active_items(actor)
+    picks = BackfillPicks(request.form if request.method == "POST" else request.args)
+    candidates = q.backfill_candidates(actor, picks.q.data, picks.participants.data or [])
+    form = BackfillForm.for_members(candidates)()
+    if request.method == "GET":
+        form.resource_item.data = request.args.get("item", type=int)
+    form.set_choices(items, candidates)
+    if request.method == "POST":
+        _refuse_foreign_item(actor, form.resource_item.data, items)
+    if form.is_submitted() and not form.find.data and form.validate():
+        item = next(i for i in items if i.id == form.resource_item.data)
+        by_id = {m.id: m for m in candidates}
+        data = BackfillData(
+            title=form.title.data or item.category.name, place=form.place.data,
+            starts_local=form.starts_at.data, ends_local=form.ends_at.data,
+            participants=[Participant(by_id[i], form.hours_of(i).minutes)
+                          for i in form.participants.data],
+            leader=by_id[form.leader.data], note=form.note.data,
+            quantity=form.quantity.data, people_served=form.people_served.data,
+            beneficiary=form.beneficiary.data)
+        done = run_service(form, record_past_activity, actor, item, data, denied=404)
+        if done:
+            flash(_("已补录活动，已计入统计。"), "success")
+            return redirect(url_for("manage.task", task_id=done.value.id))
+    return render_template("manage/backfill.html", form=form, items=items,
+                           candidates=candidates)
 
 
 @bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])

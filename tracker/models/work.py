@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -182,6 +183,9 @@ class Task(db.Model):
     status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus), default=TaskStatus.open)
     checkin_token: Mapped[str] = mapped_column(String(64), unique=True)
     series_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    # 补录: recorded after the fact in one form (services/backfill.py), not claimed,
+    # checked in and reported as it happened; the 来源 every record shows follows it.
+    backfilled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -30,6 +30,7 @@ from ..models import (
     Zone,
 )
 from ..rollups import Scope, Totals
+from ..sources import source_label
 from ..rollups.coverage import Coverage, coverage
 from ..rollups.double import DoubleRow, double_progress
 from ..rollups.figures import (
@@ -73,6 +74,7 @@ class LedgerRow:
     beneficiary_unit: str | None
     leader: str
     reviewer: str
+    source: str = ""  # 来源: 现场签到 / 组长提交 / 补录 (services.backfill.source_label)
 
 
 def ledger_rows(scope: Scope) -> list[LedgerRow]:
@@ -84,7 +86,7 @@ def ledger_rows(scope: Scope) -> list[LedgerRow]:
         select(Task.id, Task.service_date, Community.name, Zone.name, Task.title, Task.place,
                Category.name, Category.section, Category.quantity_unit,
                Category.beneficiary_unit, Task.beneficiary, TaskReport.note,
-               leader.name, reviewer.name)
+               leader.name, reviewer.name, Task.backfilled, _anyone_checked_in())
         .join(TaskReport, TaskReport.task_id == Task.id)
         .join(Category, Category.id == Task.category_id)
         .join(Community, Community.id == Task.community_id)
@@ -118,13 +120,21 @@ def ledger_rows(scope: Scope) -> list[LedgerRow]:
         names.setdefault(task_id, []).append(name)
     rows = []
     for (task_id, day, community, zone, title, place, category, section, quantity_unit,
-         beneficiary_unit, beneficiary, note, leader_name, reviewer_name) in tasks:
+         beneficiary_unit, beneficiary, note, leader_name, reviewer_name, backfilled,
+         checked_in) in tasks:
         person_times, minutes, quantity, people = per_task.get(task_id, (0, 0, 0, 0))
         rows.append(LedgerRow(task_id, day, community, zone, title, place, category, section,
                               beneficiary or "", note or "", tuple(names.get(task_id, ())),
                               person_times, minutes, quantity, quantity_unit, people,
-                              beneficiary_unit, leader_name or "", reviewer_name or ""))
+                              beneficiary_unit, leader_name or "", reviewer_name or "",
+                              source_label(backfilled, bool(checked_in))))
     return rows
+
+
+def _anyone_checked_in():
+    """Whether any participant of the task checked in on site (its 来源 is 现场签到)."""
+    return exists(select(Assignment.id).where(Assignment.task_id == Task.id,
+                                              Assignment.checked_in_at.is_not(None)))
 
 
 @dataclass

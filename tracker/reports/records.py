@@ -31,6 +31,7 @@ from ..models import (
 from ..permissions import managed_community_ids
 from ..rollups.coverage import member_totals
 from ..search import matches
+from ..sources import source_label
 from .tables import DOCUMENT_LOCALE, Hours, Table
 
 
@@ -79,6 +80,7 @@ class RecordRow:
     minutes: int
     leader: str
     reviewer: str
+    source: str  # 来源 (tracker/sources.py)
 
 
 @dataclass
@@ -94,11 +96,12 @@ class ServiceRecord:
         with force_locale(DOCUMENT_LOCALE):
             table = Table("record", _("服务记录"), [
                 _("序号"), _("日期"), _("活动名称"), _("社区"), _("类别"), _("地点"), _("服务对象"),
-                _("服务内容"), _("服务时长（小时）"), _("负责人"), _("记录人"),
-            ], widths=[6, 12, 22, 14, 16, 20, 14, 40, 12, 10, 10])
+                _("服务内容"), _("服务时长（小时）"), _("负责人"), _("记录人"), _("来源"),
+            ], widths=[6, 12, 22, 14, 16, 20, 14, 40, 12, 10, 10, 8])
         for number, r in enumerate(self.rows, 1):
             table.rows.append([number, r.service_date, r.title, r.community, r.category, r.place,
-                               r.beneficiary, r.content, Hours(r.minutes), r.leader, r.reviewer])
+                               r.beneficiary, r.content, Hours(r.minutes), r.leader, r.reviewer,
+                               r.source])
         return table
 
 
@@ -114,7 +117,8 @@ def service_record(member: Member, year: int) -> ServiceRecord:
     leader, reviewer = aliased(Member), aliased(Member)
     rows = db.session.execute(
         select(Task.service_date, Task.title, Community.name, Category.name, Task.place,
-               Task.beneficiary, TaskReport.note, Assignment.minutes, leader.name, reviewer.name)
+               Task.beneficiary, TaskReport.note, Assignment.minutes, leader.name, reviewer.name,
+               Task.backfilled, Assignment.checked_in_at)
         .select_from(Assignment)
         .join(Task, Task.id == Assignment.task_id)
         .join(TaskReport, TaskReport.task_id == Task.id)
@@ -136,8 +140,10 @@ def service_record(member: Member, year: int) -> ServiceRecord:
     return ServiceRecord(
         member, year, activities, minutes,
         [RecordRow(d, title, com, cat, place, beneficiary or "", note or "", mins or 0,
-                   leader_name or "", reviewer_name or "")
-         for d, title, com, cat, place, beneficiary, note, mins, leader_name, reviewer_name in rows],
+                   leader_name or "", reviewer_name or "",
+                   source_label(backfilled, checked_in_at is not None))
+         for (d, title, com, cat, place, beneficiary, note, mins, leader_name, reviewer_name,
+              backfilled, checked_in_at) in rows],
         years,
     )
 

@@ -158,8 +158,8 @@ def ledger_table(rows: list[LedgerRow], title: str, key: str = "ledger") -> Tabl
     table = Table(key, title, [
         _("序号"), _("日期"), _("社区（责任区）"), _("活动"), _("类别"), _("地点"), _("服务对象"),
         _("活动内容"), _("参与人员"), _("人次"), _("服务时长（小时）"), _("完成数量"),
-        _("受益"), _("组长"), _("审核人"),
-    ], widths=[4, 10, 16, 20, 14, 16, 12, 44, 24, 4, 10, 8, 8, 8, 8])
+        _("受益"), _("组长"), _("审核人"), _("来源"),
+    ], widths=[4, 10, 16, 20, 14, 16, 12, 44, 24, 4, 10, 8, 8, 8, 8, 8])
     for number, r in enumerate(rows, 1):
         where = f"{r.community}·{r.zone}" if r.zone else r.community
         table.rows.append([
@@ -167,7 +167,7 @@ def ledger_table(rows: list[LedgerRow], title: str, key: str = "ledger") -> Tabl
             r.content, "、".join(r.participants), r.person_times, Hours(r.minutes),
             Count(r.quantity, r.quantity_unit) if r.quantity_unit else "",
             Count(r.people_served, r.beneficiary_unit) if r.beneficiary_unit else "",
-            r.leader, r.reviewer,
+            r.leader, r.reviewer, r.source,
         ])
     return table
 

@@ -37,7 +37,7 @@ class ReportData:
     absent_ids: set[int] = field(default_factory=set)
 
 
-def _figures(task: Task, data: ReportData) -> tuple[int, int]:
+def report_figures(task: Task, data: ReportData) -> tuple[int, int]:
     """完成数量 and 受益 as the task's category counts them; 0 where it has no unit."""
     category = task.category
     if category.is_survey:
@@ -70,7 +70,7 @@ def submit_report(task: Task, actor: Member, data: ReportData) -> TaskReport:
     unknown = data.absent_ids - holders.keys()
     if unknown:
         raise ServiceError(_l("缺席名单中有不在该任务中的党员。"))
-    quantity, people_served = _figures(task, data)
+    quantity, people_served = report_figures(task, data)
     _mark_absences(holders, data.absent_ids)
 
     action = "submit" if report is None else "resubmit"

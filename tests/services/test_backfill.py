@@ -1,0 +1,202 @@
+"""补录: recording a past activity in one call, without HTTP (issue 11)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from tests import factories as f
+from tests.audit import work_event_count
+from tests.services.test_claims import audits, refused
+from tracker.extensions import db
+from tracker.models import (
+    Assignment,
+    AssignmentStatus,
+    ReportStatus,
+    SummaryNote,
+    Task,
+    TaskStatus,
+)
+from tracker.rollups.figures import totals
+from tracker.rollups.scope import Scope
+from tracker.services import PermissionDenied, unit_of_work
+from tracker.services.backfill import (
+    BackfillData,
+    Participant,
+    record_past_activity,
+)
+from tracker.sources import source_label
+from tracker.timeutil import local_today, to_local, utcnow
+
+
+def three_days_ago_at(hour: int) -> datetime:
+    day = local_today() - timedelta(days=3)
+    return datetime(day.year, day.month, day.day, hour)
+
+
+@pytest.fixture
+def people(world):
+    """Five members of the unit working in the liaison's community."""
+    extra = [f.member(world.unit, name=name) for name in ("赵六", "钱七")]
+    db.session.commit()
+    return [world.member, world.other_member, world.leader, *extra]
+
+
+def data(people, **overrides) -> BackfillData:
+    values = dict(title="楼道清理（补录）", place="解放路12号", starts_local=three_days_ago_at(9),
+                  ends_local=three_days_ago_at(11),
+                  participants=[Participant(m) for m in people], leader=people[2],
+                  note="清理楼道杂物，张贴文明提示。")
+    values.update(overrides)
+    return BackfillData(**values)
+
+
+def recorded(world, payload, actor=None) -> Task:
+    with unit_of_work():
+        return record_past_activity(actor or world.liaison, world.item, payload)
+
+
+def task_count() -> int:
+    return db.session.scalar(select(func.count(Task.id)))
+
+
+def day_scope(world, day) -> Scope:
+    return Scope(date_from=day, date_to=day + timedelta(days=1),
+                 community_ids=(world.community.id,))
+
+
+def test_one_call_records_five_participants_as_an_approved_activity(world, people):
+    payload = data(people)
+    payload.participants[0].minutes = 90  # left early; the others served the whole 2 h
+    task = recorded(world, payload)
+    db.session.expire_all()
+
+    assert task.backfilled and task.status == TaskStatus.closed
+    assert task.leader_id == world.leader.id and task.created_by_id == world.liaison.id
+    assert to_local(task.starts_at).replace(tzinfo=None) == three_days_ago_at(9)
+    report = task.report
+    assert report.status == ReportStatus.approved
+    assert report.reviewed_by_id == world.liaison.id and report.reviewed_at is not None
+    assert report.note == "清理楼道杂物，张贴文明提示。"
+    minutes = {a.member_id: (a.status, a.minutes) for a in task.assignments}
+    assert minutes == {m.id: (AssignmentStatus.done, 90 if m is people[0] else 120)
+                       for m in people}
+
+    # Counted as any approved activity: one activity, 5 人次, 90 + 4 × 120 minutes.
+    official = totals(day_scope(world, task.service_date))
+    assert (official.activities, official.person_times, official.members,
+            official.minutes) == (1, 5, 5, 90 + 4 * 120)
+    [event] = audits("backfill", task)
+    assert event.actor_id == world.liaison.id and event.detail["recorded_at"]
+    assert event.detail["participants"][str(people[0].id)] == 90
+    assert [e.actor_id for e in audits("approve", report)] == [world.liaison.id]
+
+
+def test_the_result_is_asked_as_the_category_counts_it(world, people):
+    item = f.item(world.unit, world.community, f.category())  # counts 棵 and 人
+    db.session.commit()
+    with pytest.raises(Exception) as info:
+        with unit_of_work():
+            record_past_activity(world.liaison, item, data(people))
+    assert "请填写完成数量" in str(info.value)
+    with unit_of_work():
+        task = record_past_activity(world.liaison, item, data(people, quantity=30,
+                                                               people_served=12))
+    official = totals(day_scope(world, task.service_date))
+    assert (official.quantity, official.people_served) == (30, 12)
+
+
+def refused_and_nothing_written(world, payload, message, actor=None, error=None):
+    before_tasks, before_events = task_count(), work_event_count()
+    before_assignments = db.session.scalar(select(func.count(Assignment.id)))
+    kwargs = {"error": error} if error else {}
+    refused(record_past_activity, actor or world.liaison, world.item, payload,
+            message=message, **kwargs)
+    assert task_count() == before_tasks and work_event_count() == before_events
+    assert db.session.scalar(select(func.count(Assignment.id))) == before_assignments
+
+
+def test_a_time_in_the_future_is_refused(world, people):
+    later = to_local(utcnow()).replace(tzinfo=None) + timedelta(hours=1)
+    refused_and_nothing_written(world, data(people, starts_local=later - timedelta(hours=2),
+                                            ends_local=later), "时间不能晚于现在")
+
+
+def test_the_end_must_follow_the_start(world, people):
+    refused_and_nothing_written(world, data(people, ends_local=three_days_ago_at(8)),
+                                "结束时间必须晚于开始时间")
+
+
+def test_at_least_one_participant(world, people):
+    refused_and_nothing_written(world, data(people, participants=[]), "请至少选择一名参加人员")
+
+
+def test_the_leader_is_one_of_the_participants(world, people):
+    refused_and_nothing_written(world, data(people, participants=[Participant(people[0])]),
+                                "组长须是参加人员之一")
+
+
+def test_a_member_of_a_unit_not_working_in_the_community_is_refused(world, people):
+    outsider = f.member(f.unit("县林业局"), name="孙八")
+    db.session.commit()
+    refused_and_nothing_written(world, data([*people, outsider]),
+                                "孙八 所在单位不在该社区开展共建")
+
+
+def test_a_member_already_on_an_overlapping_activity_is_refused_by_name(world, people):
+    past = world.past_task  # yesterday, 王组长 and 张三 on it
+    start = to_local(past.starts_at).replace(tzinfo=None) + timedelta(minutes=30)
+    refused_and_nothing_written(
+        world, data(people, starts_local=start, ends_local=start + timedelta(hours=2)),
+        "在同一时间已参加“楼道清理”")
+
+
+def test_hours_longer_than_the_activity_are_refused(world, people):
+    payload = data(people)
+    payload.participants[1].minutes = 180
+    refused_and_nothing_written(world, payload, "李四：服务时长不能超过活动时长")
+
+
+def test_a_survey_is_refused_it_would_count_no_findings(world, people):
+    item = f.item(world.unit, world.community, "facility_survey")
+    db.session.commit()
+    before = task_count()
+    refused(record_past_activity, world.liaison, item, data(people),
+            message="摸排类活动的完成数量是登记的问题，暂不能补录")
+    assert task_count() == before
+
+
+def test_a_liaison_of_another_community_may_not(world, people):
+    refused_and_nothing_written(world, data(people), None, actor=world.other_liaison,
+                                error=PermissionDenied)
+
+
+def test_a_finalised_month_needs_an_admin(world, people):
+    day = three_days_ago_at(9)
+    db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                               year=day.year, month=day.month, finalized_at=utcnow(),
+                               finalized_by_id=world.admin.id))
+    db.session.commit()
+    refused_and_nothing_written(world, data(people), f"{day.year}年{day.month}月的月报已定稿")
+    task = recorded(world, data(people), actor=world.admin)
+    assert task.report.reviewed_by_id == world.admin.id
+
+
+@pytest.mark.parametrize("backfilled, checked_in, label", [
+    (True, True, "补录"), (True, False, "补录"), (False, True, "现场签到"),
+    (False, False, "组长提交")])
+def test_every_record_has_one_source(app, backfilled, checked_in, label):
+    assert source_label(backfilled, checked_in) == label
+
+
+def test_the_demo_world_has_a_backfilled_activity_with_five_participants(app):
+    from tracker.demo import seed_demo
+
+    world = seed_demo(local_today())
+    db.session.commit()
+    [task] = db.session.scalars(select(Task).where(Task.backfilled.is_(True))).all()
+    assert task.report.status == ReportStatus.approved
+    assert task.report.reviewed_by_id == world.liaison.id
+    assert world.members[0].id in {a.member_id for a in task.assignments}
+    assert len(task.assignments) == 5

@@ -1,0 +1,161 @@
+"""补录 through the liaison's one form (issue 11): five participants in one submission,
+refusals on the same page with what was typed kept, 查找 that writes nothing."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories as f
+from tests.web.manage_support import FMT, audit_count, backfill_form, task_count, text
+from tracker.extensions import db
+from tracker.models import AssignmentStatus, ReportStatus, Task
+from tracker.timeutil import to_local, utcnow
+
+
+@pytest.fixture
+def five(world):
+    extra = [f.member(world.unit, name=name) for name in ("赵六", "钱七")]
+    db.session.commit()
+    return [world.member, world.other_member, world.leader, *extra]
+
+
+def picked(page: str, member) -> bool:
+    return re.search(rf'<input checked[^>]*name="participants"[^>]*value="{member.id}"',
+                     page) is not None
+
+
+def _hours(members, **per_member) -> dict:
+    return {f"hours_{m.id}": per_member.get(m.name, "") for m in members}
+
+
+def test_the_liaison_records_a_past_activity_with_five_participants_in_one_form(
+        client, login, world, five):
+    login(world.liaison)
+    form = backfill_form(world, five) | _hours(five, 赵六="1.5")
+    response = client.post("/manage/backfill", data=form)
+    assert response.status_code == 302, text(response)[:2000]
+    task = db.session.scalar(select(Task).where(Task.title == "楼道大扫除"))
+    assert response.headers["Location"].endswith(f"/manage/tasks/{task.id}")
+    assert task.backfilled and task.report.status == ReportStatus.approved
+    assert task.report.reviewed_by_id == world.liaison.id
+    assert {a.member.name: (a.status, a.minutes) for a in task.assignments} == {
+        m.name: (AssignmentStatus.done, 90 if m.name == "赵六" else 120) for m in five}
+    page = text(client.get(response.headers["Location"]))
+    assert "已补录活动，已计入统计。" in page
+
+
+def test_a_refusal_is_shown_on_the_same_page_with_the_input_kept(client, login, world, five):
+    login(world.liaison)
+    before = (task_count(), audit_count())
+    now = to_local(utcnow()).replace(tzinfo=None)
+    response = client.post("/manage/backfill", data=backfill_form(
+        world, five, starts_at=(now - timedelta(hours=1)).strftime(FMT),
+        ends_at=(now + timedelta(minutes=30)).strftime(FMT)))
+    page = text(response)
+    assert response.status_code == 200
+    assert "补录的活动须已经结束：时间不能晚于现在。" in page
+    assert 'value="解放路12号"' in page and "清理楼道杂物。" in page
+    for m in five:  # still picked
+        assert picked(page, m)
+    assert (task_count(), audit_count()) == before
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"participants": []}, "请至少选择一名参加人员。"),
+    ({"leader": ""}, "请从参加人员中选择组长。"),
+    ({"note": ""}, "请填写情况说明。"),
+    ({"place": ""}, "请填写地点。"),
+])
+def test_missing_parts_are_named(client, login, world, change, message):
+    login(world.liaison)
+    before = task_count()
+    page = text(client.post("/manage/backfill", data=backfill_form(world, **change)))
+    assert message in page
+    assert task_count() == before
+
+
+def test_the_leader_must_be_picked(client, login, world):
+    login(world.liaison)
+    page = text(client.post("/manage/backfill",
+                            data=backfill_form(world, [world.member], leader=world.leader.id)))
+    assert "组长须是参加人员之一。" in page
+
+
+def test_find_offers_more_members_keeps_the_picks_and_writes_nothing(client, login, world):
+    f.member(world.unit, name="赵六")
+    outsider = f.member(f.unit("县林业局"), name="赵七")  # not working in the community
+    db.session.commit()
+    login(world.liaison)
+    before = (task_count(), audit_count())
+    page = text(client.post("/manage/backfill",
+                            data=backfill_form(world, [world.member], find="1", q="赵")))
+    assert "赵六" in page and picked(page, world.member)  # found, and still picked
+    assert outsider.name not in page
+    assert 'value="解放路12号"' in page
+    assert 'class="errors"' not in page and 'class="error"' not in page  # 查找 is no submission
+    assert (task_count(), audit_count()) == before
+
+
+def test_the_form_lists_the_members_within_reach(client, login, world):
+    outsider = f.member(f.unit("县林业局"), name="孙八")
+    db.session.commit()
+    login(world.liaison)
+    page = text(client.get(f"/manage/backfill?item={world.item.id}"))
+    assert "补录活动" in page and "张三" in page and "王组长" in page
+    assert outsider.name not in page
+
+
+# --- 来源: the activity is marked 补录 wherever it is listed ------------------------------
+
+def _ledger_rows(book) -> list[list]:
+    rows = []
+    for name in ("结对共建", "志愿服务", "“双创”"):
+        sheet = book[name]
+        values = [list(r) for r in sheet.iter_rows(values_only=True)]
+        header = next(i for i, r in enumerate(values) if r and r[0] == "序号")
+        rows += [dict(zip(values[header], r)) for r in values[header + 1:] if r[0]]
+    return rows
+
+
+def test_a_backfilled_activity_is_marked_in_the_ledger_the_service_record_and_exports(
+        client, login, world, five):
+    import io
+
+    from openpyxl import load_workbook
+
+    login(world.liaison)
+    assert client.post("/manage/backfill", data=backfill_form(world, five)).status_code == 302
+    task = db.session.scalar(select(Task).where(Task.title == "楼道大扫除"))
+    month = task.service_date.strftime("%Y-%m")
+
+    # The 月报's ledger (page, .xlsx, .csv): the row's 来源 is 补录.
+    page = text(client.get(f"/reports/?month={month}"))
+    row = re.search(r"<tr>(?:(?!</tr>).)*楼道大扫除(?:(?!</tr>).)*</tr>", page, re.S).group(0)
+    assert '<td data-label="来源">补录</td>' in row
+    book = load_workbook(io.BytesIO(client.get(f"/reports/monthly.xlsx?month={month}").data))
+    [mine] = [r for r in _ledger_rows(book) if r["活动"] == "楼道大扫除"]
+    assert mine["来源"] == "补录" and mine["人次"] == 5
+    csv_text = client.get(f"/reports/monthly.csv?month={month}").data.decode("utf-8-sig")
+    [line] = [line for line in csv_text.splitlines() if "楼道大扫除" in line]
+    assert line.rstrip().endswith("补录")
+
+    # The member's 服务记录 (page and .xlsx).
+    login(world.member)
+    year = task.service_date.year
+    page = text(client.get(f"/reports/records/{world.member.id}?year={year}"))
+    row = re.search(r"<tr>(?:(?!</tr>).)*楼道大扫除(?:(?!</tr>).)*</tr>", page, re.S).group(0)
+    assert '<td data-label="来源">补录</td>' in row
+    book = load_workbook(io.BytesIO(
+        client.get(f"/reports/records/{world.member.id}.xlsx?year={year}").data))
+    values = [list(r) for r in book.active.iter_rows(values_only=True)]
+    header = next(r for r in values if r and r[0] == "序号")
+    [mine] = [dict(zip(header, r)) for r in values if r and "楼道大扫除" in r]
+    assert mine["来源"] == "补录"
+
+    # Task pages say so too.
+    login(world.liaison)
+    assert "补录" in text(client.get(f"/manage/tasks/{task.id}"))
+    assert "补录" in text(client.get(f"/manage/tasks?q=楼道大扫除"))

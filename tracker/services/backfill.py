@@ -1,0 +1,207 @@
+"""补录: recording an activity that already happened, in one form.
+
+The liaison (or an admin) types what happened — when, where, from which checklist
+item, who took part and for how long, who led it and what it achieved — and one
+call writes the task, the participations (hours confirmed) and the report, and
+approves the report at once: the liaison is its reviewer. The report is submitted
+and approved by the same functions a leader's report and a liaison's 通过 go
+through (``reviews.submit_report``, ``reviews.approve_report``), so the counted rows
+and every figure see it exactly as they see any approved report.
+
+Absentees: a member who did not come is simply not picked. Nobody was assigned to
+a task that is written after the fact, so there is no one to mark absent.
+
+The task is marked ``backfilled``: every record that lists it says 补录 as its
+来源 (``tracker/sources.py``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_, select
+
+from ..extensions import db
+from ..fields import NOTE_MAX
+from ..models import (
+    Assignment,
+    AssignmentStatus,
+    Member,
+    ResourceItem,
+    Role,
+    SummaryNote,
+    Task,
+    TaskStatus,
+    Zone,
+)
+from ..permissions import manages_community
+from ..timeutil import local_date, local_to_utc, to_local, utcnow
+from . import PermissionDenied, ServiceError
+from .audit import record
+from .claims import check_minutes, task_span_minutes
+from .reviews import ReportData, approve_report, report_figures, submit_report
+from .tasks import TaskDetails, _check_details, _clean, new_checkin_token
+
+
+# --- recording a past activity -----------------------------------------------------------
+
+@dataclass
+class Participant:
+    member: Member
+    minutes: int | None = None  # None: the activity's length
+
+
+@dataclass
+class BackfillData:
+    """What the liaison types in; times are local wall-clock (Asia/Shanghai)."""
+
+    title: str
+    place: str
+    starts_local: datetime
+    ends_local: datetime
+    participants: list[Participant]
+    leader: Member | None
+    note: str
+    quantity: int | None = None
+    people_served: int | None = None
+    beneficiary: str | None = None
+    description: str | None = None
+
+
+def working_units(community_ids):
+    """A select of the units working in these communities (None: anywhere): those with
+    a checklist item there or responsible for one of their zones."""
+    items = select(ResourceItem.unit_id)
+    zones = select(Zone.unit_id).where(Zone.unit_id.is_not(None))
+    if community_ids is not None:
+        items = items.where(ResourceItem.community_id.in_(list(community_ids)))
+        zones = zones.where(Zone.community_id.in_(list(community_ids)))
+    return items.union(zones)
+
+
+def month_is_final(task_unit_id: int, community_id: int, year: int, month: int) -> bool:
+    """Whether a 月报 this activity counts in is 已定稿: the unit's, the community's or
+    the unit's in this community."""
+    return db.session.scalar(
+        select(SummaryNote.id).where(
+            SummaryNote.year == year, SummaryNote.month == month,
+            SummaryNote.finalized_at.is_not(None),
+            or_(and_(SummaryNote.unit_id == task_unit_id,
+                     or_(SummaryNote.community_id.is_(None),
+                         SummaryNote.community_id == community_id)),
+                and_(SummaryNote.unit_id.is_(None), SummaryNote.community_id == community_id)),
+        ).limit(1)
+    ) is not None
+
+
+def _overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime):
+    """(member, task) pairs where a member already holds a place on a task that is
+    not cancelled and overlaps [starts_at, ends_at)."""
+    return db.session.execute(
+        select(Member, Task)
+        .join(Assignment, Assignment.member_id == Member.id)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(Member.id.in_(member_ids),
+               Assignment.status.not_in((AssignmentStatus.withdrawn, AssignmentStatus.absent)),
+               Task.status != TaskStatus.cancelled,
+               Task.starts_at < ends_at, Task.ends_at > starts_at)
+        .order_by(Member.name, Task.starts_at)
+    ).all()
+
+
+def _check(actor: Member, item: ResourceItem, data: BackfillData) -> tuple[datetime, datetime]:
+    if not manages_community(actor, item.community_id):
+        raise PermissionDenied(_l("无权在该社区补录活动。"))
+    if not item.active:
+        raise ServiceError(_l("该资源清单项目已停用。"), field="resource_item")
+    if item.category.is_survey:
+        # A survey's 完成数量 is the findings recorded on it, and none can be added
+        # once it is approved — which a 补录 is at once: it would count nothing.
+        raise ServiceError(_l("摸排类活动的完成数量是登记的问题，暂不能补录；请创建任务，登记问题后提交。"),
+                           field="resource_item")
+    people = data.participants
+    _check_details(TaskDetails(title=data.title, place=data.place,
+                               starts_local=data.starts_local, ends_local=data.ends_local,
+                               slots=max(1, len(people)), beneficiary=data.beneficiary,
+                               description=data.description))
+    starts_at, ends_at = local_to_utc(data.starts_local), local_to_utc(data.ends_local)
+    if ends_at > utcnow():
+        raise ServiceError(_l("补录的活动须已经结束：时间不能晚于现在。"), field="ends_at")
+    day = data.starts_local.date()
+    if actor.role != Role.admin and month_is_final(item.unit_id, item.community_id,
+                                                   day.year, day.month):
+        raise ServiceError(_l("%(y)d年%(m)d月的月报已定稿，补录该月的活动须由单位管理员操作。",
+                              y=day.year, m=day.month), field="starts_at")
+    if not (data.note or "").strip():
+        raise ServiceError(_l("请填写情况说明。"), field="note")
+    if len(data.note.strip()) > NOTE_MAX:
+        raise ServiceError(_l("情况说明不能超过%(max)s个字。", max=NOTE_MAX), field="note")
+    if not people:
+        raise ServiceError(_l("请至少选择一名参加人员。"), field="participants")
+    ids = [p.member.id for p in people]
+    if len(set(ids)) != len(ids):
+        raise ServiceError(_l("参加人员中有重复的党员。"), field="participants")
+    working = set(db.session.scalars(working_units([item.community_id])))
+    for p in people:
+        if not p.member.active:
+            raise ServiceError(_l("%(name)s 的账号已停用。", name=p.member.name),
+                               field="participants")
+        if p.member.unit_id not in working:
+            raise ServiceError(_l("%(name)s 所在单位不在该社区开展共建，不能补录。",
+                                  name=p.member.name), field="participants")
+    if data.leader is None:
+        raise ServiceError(_l("请从参加人员中选择组长。"), field="leader")
+    if data.leader.id not in ids:
+        raise ServiceError(_l("组长须是参加人员之一。"), field="leader")
+    clash = _overlapping(ids, starts_at, ends_at)
+    if clash:
+        member, task = clash[0]
+        when = to_local(task.starts_at).strftime("%Y-%m-%d %H:%M")
+        raise ServiceError(_l("%(name)s 在同一时间已参加“%(task)s”（%(when)s），不能重复记录。",
+                              name=member.name, task=task.title, when=when),
+                           field="participants")
+    return starts_at, ends_at
+
+
+def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData) -> Task:
+    """补录 one past activity: task, participations and approved report, all or nothing
+    (the caller's unit of work). Everything is checked before the first write, so a
+    refusal leaves the session as it found it."""
+    starts_at, ends_at = _check(actor, item, data)
+    now = utcnow()
+    task = Task(
+        resource_item_id=item.id, unit_id=item.unit_id, community_id=item.community_id,
+        zone_id=item.zone_id, category_id=item.category_id, category=item.category,
+        title=data.title.strip(), beneficiary=_clean(data.beneficiary),
+        place=data.place.strip(), description=_clean(data.description),
+        starts_at=starts_at, ends_at=ends_at, service_date=local_date(starts_at),
+        slots=len(data.participants), taken=len(data.participants),
+        leader_id=data.leader.id, status=TaskStatus.open, checkin_token=new_checkin_token(),
+        created_by_id=actor.id, backfilled=True,
+    )
+    result = ReportData(quantity=data.quantity, people_served=data.people_served,
+                        note=data.note.strip())
+    report_figures(task, result)
+    span = task_span_minutes(task)
+    hours = {}
+    for p in data.participants:
+        minutes = span if p.minutes is None else p.minutes
+        try:
+            check_minutes(minutes, task)
+        except ServiceError as error:
+            raise ServiceError(_l("%(name)s：%(why)s", name=p.member.name, why=error.message),
+                               field="participants") from None
+        hours[p.member.id] = minutes
+    db.session.add(task)
+    db.session.flush()
+    for member_id, minutes in hours.items():
+        db.session.add(Assignment(task_id=task.id, member_id=member_id,
+                                  status=AssignmentStatus.done, minutes=minutes,
+                                  claimed_at=now, confirmed_at=now, assigned_by_id=actor.id))
+    db.session.flush()
+    record(actor, "backfill", task, recorded_at=now, community_id=item.community_id,
+           resource_item_id=item.id, leader_id=data.leader.id,
+           participants={str(k): v for k, v in hours.items()})
+    approve_report(submit_report(task, actor, result), actor)
+    return task

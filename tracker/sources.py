@@ -1,0 +1,32 @@
+"""来源: where a record of work comes from, decided in one place.
+
+Every listing of participations or activities (the ledger, a member's 服务记录, their
+exports, task pages) shows it: 补录 when the task was recorded after the fact
+(``Task.backfilled``, set by ``services/backfill.py``), else 现场签到 when the
+member (for an activity: any participant) checked in on site, else 组长提交 —
+recorded through the leader's report.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+SOURCE_CHECKIN = "checkin"
+SOURCE_REPORT = "report"
+SOURCE_BACKFILL = "backfill"
+
+SOURCE_LABELS = {
+    SOURCE_CHECKIN: _l("现场签到"),
+    SOURCE_REPORT: _l("组长提交"),
+    SOURCE_BACKFILL: _l("补录"),
+}
+
+
+def source_of(backfilled: bool, checked_in: bool) -> str:
+    """The one rule deciding a record's 来源."""
+    if backfilled:
+        return SOURCE_BACKFILL
+    return SOURCE_CHECKIN if checked_in else SOURCE_REPORT
+
+
+def source_label(backfilled: bool, checked_in: bool) -> str:
+    return str(SOURCE_LABELS[source_of(backfilled, checked_in)])
