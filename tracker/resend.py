@@ -18,7 +18,7 @@ import logging
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, g, redirect, request, url_for
+from flask import Flask, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -26,6 +26,7 @@ from .security import is_safe_next
 from .services import submissions, unit_of_work
 
 FIELD = "submission_token"
+ACCEPTED = "accepted_submission"  # the token of the send the next page answers
 log = logging.getLogger(__name__)
 
 
@@ -37,6 +38,7 @@ def new_token() -> str:
 def install(app: Flask) -> None:
     """Registered after CSRFProtect: a cross-site POST is refused before its token is read."""
     app.jinja_env.globals["submission_token"] = new_token
+    app.jinja_env.globals["accepted_submission"] = accepted_submission
     app.before_request(_take_token)
     app.after_request(_remember_where)
     app.teardown_request(_forget_token)
@@ -59,6 +61,7 @@ def _remember_where(response):
     current = submissions.pending()
     if current is None or not current.spent:
         return response
+    session[ACCEPTED] = current.token
     location = response.location if response.status_code in (301, 302, 303, 307, 308) else None
     try:
         with unit_of_work(once=False):
@@ -66,6 +69,12 @@ def _remember_where(response):
     except SQLAlchemyError:  # the change is committed; a retry then lands on the form's page
         log.warning("could not note where a submission went", exc_info=True)
     return response
+
+
+def accepted_submission() -> str:
+    """For the page after a send: the token the server accepted (once), so the device's
+    draft of that form can go (static/js/drafts.js)."""
+    return session.pop(ACCEPTED, "")
 
 
 def _forget_token(_error):
@@ -78,6 +87,7 @@ def _replay(token: str):
     """The answer to a send whose change was applied already: where the first one went."""
     row = submissions.spent(token)
     target = row.location if row is not None and row.location else _form_page()
+    session[ACCEPTED] = token
     flash(_("已提交，无需重复提交。"), "success")
     return redirect(target, 303)
 
