@@ -47,6 +47,12 @@ def participations(task, member) -> int:
         Assignment.task_id == task.id, Assignment.member_id == member.id))
 
 
+def my_place(world) -> Assignment:
+    """The member's participation in the task that ended yesterday (to confirm)."""
+    return db.session.scalar(select(Assignment).where(
+        Assignment.task_id == world.past_task.id, Assignment.member_id == world.member.id))
+
+
 def test_claim_sent_twice_claims_once(client, world, login):
     login(world.member)
     task = world.task
@@ -61,8 +67,7 @@ def test_claim_sent_twice_claims_once(client, world, login):
 
 def test_confirm_sent_twice_keeps_the_first_hours(client, world, login):
     login(world.member)
-    mine = db.session.scalar(select(Assignment).where(
-        Assignment.task_id == world.past_task.id, Assignment.member_id == world.member.id))
+    mine = my_place(world)
     action = f"/tasks/assignments/{mine.id}/confirm"
     first, again = send_twice(client, action, {"hours": "1.5"}, action, second={"hours": "2"})
     lands_where_the_first_went(client, first, again)
@@ -107,8 +112,7 @@ def test_approve_sent_twice_shows_no_refusal(client, world, login):
 
 def test_a_refused_send_can_be_sent_again_with_the_same_token(client, world, login):
     login(world.member)
-    mine = db.session.scalar(select(Assignment).where(
-        Assignment.task_id == world.past_task.id, Assignment.member_id == world.member.id))
+    mine = my_place(world)
     action = f"/tasks/assignments/{mine.id}/confirm"
     token = token_of(client.get(action).get_data(as_text=True), action)
     refused = client.post(action, data={"hours": "abc", "submission_token": token})
