@@ -7,7 +7,8 @@
    - The draft keeps the form's one-time submission token too: a form restored after a
      send whose answer was lost sends the same token again, and the server recognises it
      (「已提交，无需重复提交」) instead of applying it twice.
-   - Offline, 提交 sends nothing and says so; what was typed stays.
+   - Offline, 提交 sends nothing and says so; what was typed stays. A send that left but
+     got no answer (the browser's error page, then back to the form) says so too.
    - The page after an accepted send names its token (<body data-accepted>): that draft
      goes. The server stays the only source of truth: a draft never counts by itself.
    Without this script the forms post as they always did. */
@@ -95,16 +96,26 @@
     var target = new URL(form.getAttribute("action") || location.href, location.href);
     var key = PREFIX + target.pathname + target.search;
     var draft = read(key);
-    if (draft && restore(form, draft)) notice(form, body.getAttribute("data-draft-restored"), "info");
+    // A draft already sent, back on its form with no answer from the server (no error
+    // shown by it, no acceptance): the send was lost on the way, or its answer was.
+    var lost = draft && draft.sent && !form.querySelector(".error, .errors, [aria-invalid=true]");
+    if (draft && restore(form, draft) || lost) {
+      notice(form, body.getAttribute(lost ? "data-draft-offline" : "data-draft-restored"),
+             lost ? "error" : "info");
+    }
     var save = function () { write(key, snapshot(form)); };
     form.addEventListener("input", save);
     form.addEventListener("change", save);
     form.addEventListener("submit", function (event) {
-      save();
+      var current = snapshot(form);
       if (navigator.onLine === false) {
         event.preventDefault();
+        write(key, current);
         notice(form, body.getAttribute("data-draft-offline"), "error");
+        return;
       }
+      current.sent = true; // until the next page says it was accepted (or refused)
+      write(key, current);
     });
   });
 })();

@@ -76,6 +76,44 @@ def test_offline_send_keeps_the_draft_and_the_next_send_is_accepted_once(
     shot(leader, "accepted")
 
 
+def test_a_send_lost_on_the_way_says_so_on_the_form_and_goes_through_once_later(
+        live_server, world, user_page, past_task, shot):
+    """Online, but the send never reaches the server (a stairwell): the browser shows its
+    own error page; back on the form, what was typed is there and the page says what
+    happened. The next send is accepted once."""
+    leader = user_page(world.leader)
+    url = live_server.url(f"/tasks/{past_task}/report")
+    leader.goto(url)
+    leader.get_by_label("完成数量").fill("6")
+    leader.get_by_label("情况说明").fill(NOTE)
+    leader.route(f"**/tasks/{past_task}/report", lambda route: route.abort()
+                 if route.request.method == "POST" else route.continue_())
+    leader.get_by_role("button", name="提交完成", exact=True).click()
+    leader.wait_for_load_state()
+    leader.unroute(f"**/tasks/{past_task}/report")
+    assert reports(live_server, past_task) == []
+
+    leader.goto(url)
+    assert leader.locator(".draft-note").inner_text() == OFFLINE
+    assert leader.get_by_label("情况说明").input_value() == NOTE
+    shot(leader, "back-on-the-form-after-a-lost-send")
+    follow(leader.get_by_role("button", name="提交完成", exact=True))
+    assert reports(live_server, past_task) == [NOTE]
+    assert drafts(leader) == 0
+
+
+def test_a_send_the_server_refused_is_not_called_a_network_failure(
+        live_server, world, user_page, past_task):
+    leader = user_page(world.leader)
+    leader.goto(live_server.url(f"/tasks/{past_task}/report"))
+    leader.get_by_label("完成数量").fill("2000000")  # over the maximum: refused on the same form
+    leader.get_by_label("情况说明").fill(NOTE)
+    follow(leader.get_by_role("button", name="提交完成", exact=True))
+    assert leader.locator(".has-error").count() >= 1
+    assert OFFLINE not in leader.locator("main").inner_text()
+    assert reports(live_server, past_task) == []
+
+
 def tasks_titled(live_server, title: str) -> int:
     from tracker.models import Task
 
@@ -112,7 +150,7 @@ def test_a_send_whose_answer_was_lost_is_not_applied_twice(live_server, world, u
     assert tasks_titled(live_server, title) == 1
 
     liaison.goto(live_server.url("/manage/tasks/new"))
-    assert "已恢复本机保存的草稿" in liaison.locator(".draft-note").inner_text()
+    assert liaison.locator(".draft-note").inner_text() == OFFLINE  # no answer came back
     assert liaison.get_by_label("任务名称").input_value() == title
     shot(liaison, "draft-of-a-lost-answer")
     follow(liaison.get_by_role("button", name="创建任务", exact=True))
