@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 from ..db_setup import writing
 from ..extensions import db
+from . import submissions
 
 
 class ServiceError(Exception):
@@ -48,8 +49,6 @@ def unit_of_work(*, once: bool = True):
     written first, in the same transaction (``submissions``): a send already applied
     ends here in ``AlreadySubmitted``. False for a write that is not the form's change
     (a counter kept whatever the outcome)."""
-    from . import submissions
-
     with writing():
         wrote = False
         try:
