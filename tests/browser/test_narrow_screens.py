@@ -114,10 +114,11 @@ CARD_PAGES = [
     ("liaison", "/invite/manage"),  # the invitation list
     ("liaison", "/manage/tasks/{task}"),  # a task's participants
     ("liaison", "/progress/community?community={community}&year=2022"),  # progress tables
+    ("liaison", "/progress/double?year=2022"),  # 双创进展, sortable
     ("admin", "/outbox/"),  # outbox status
 ]
 UNLABELLED_CELLS = """() => [...document.querySelectorAll('table')]
-  .filter(t => t.getClientRects().length)
+  .filter(t => t.getClientRects().length && !t.closest('details:not([open])'))  // shown
   .flatMap(t => t.classList.contains('cards')
     ? [...t.querySelectorAll('tbody td, tfoot td')]
         .filter(td => !td.getAttribute('data-label') && !td.hasAttribute('colspan'))
@@ -138,6 +139,8 @@ def test_lists_and_figure_tables_read_as_cards_at_360_px(new_context, live_serve
                          "r => r.getBoundingClientRect().right <= innerWidth)"), url
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"], url
     assert page.evaluate(BROKEN_FIGURES) == []
+    sort_links = page.locator("table.cards.sortable thead a")  # sorting stays on a phone
+    assert all(sort_links.nth(i).is_visible() for i in range(sort_links.count()))
     page.set_viewport_size({"width": 1024, "height": 768})  # wider screens keep the table
     assert page.locator("table.cards tr").first.evaluate("r => getComputedStyle(r).display") \
         == "table-row"
