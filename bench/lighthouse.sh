@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lighthouse (mobile) on the pages issue 16 names: login, open tasks, 我的任务, 工作台, 月报.
 #
-# Serves the demo world (seed-demo) from a throw-away SQLite database on its own port,
+# Serves the demo world (seed-demo) from a throw-away SQLite database on a free port,
 # signs in through the real login form (curl, CSRF token and all) and hands Lighthouse
 # the session cookie as an extra header. Node is needed for this script only — never by
 # the app or by `make test`.
@@ -13,7 +13,9 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PORT=${LH_PORT:-5077}
+# A free port unless LH_PORT names one: a server someone else left on a fixed port would
+# answer in place of this checkout's.
+PORT=${LH_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 BASE="http://127.0.0.1:$PORT"
 OUT=${LH_OUT:-$ROOT/test-artifacts/lighthouse}
 read -r -a LIGHTHOUSE <<<"${LIGHTHOUSE:-npx --yes lighthouse@12}"
@@ -38,6 +40,7 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 curl -fs "$BASE/healthz" >/dev/null || { cat "$WORK/server.log"; exit 1; }
+kill -0 "$SERVER" 2>/dev/null || { echo "the server did not start (port $PORT taken?)"; cat "$WORK/server.log"; exit 1; }
 
 # A Cookie header for one demo account, signed in through the login form.
 cookie_for() {
