@@ -26,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_submission_tokens(app)
     register_commands(app)
     register_operations(app)
     return app
@@ -107,6 +108,12 @@ def register_security_headers(app: Flask) -> None:
     from .security import add_security_headers
 
     app.after_request(add_security_headers)
+
+
+def register_submission_tokens(app: Flask) -> None:
+    from .resend import install
+
+    install(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -272,5 +272,5 @@ def count_link_guess(address: str) -> None:
     """An unknown token was tried from ``address``: counted at once, in its own commit."""
     from .services import unit_of_work
 
-    with unit_of_work():
+    with unit_of_work(once=False):  # counted whatever the form's send comes to
         hit(key("link-addr", address), rule("LINK_LIMIT_PER_ADDRESS"))

@@ -42,7 +42,8 @@ def october_people(live_server):
         person = lambda m: Person(m.name, m.phone, m.id)  # noqa: E731
         return {"liaison": person(october.liaison), "member": person(october.members["张伟"]),
                 "admin": person(october.admin),
-                "community": october.jiefang.id}
+                "community": october.jiefang.id, "unit": october.unit.id,
+                "task": october.tasks["电商培训一"].id}
 
 
 def _open(new_context, live_server, who: Person):
@@ -103,3 +104,43 @@ def test_no_date_or_number_is_broken_at_360_px(new_context, live_server, october
         if broken:
             found[url] = broken
     assert found == {}
+
+
+# The lists and figure tables that read as cards below 600 px too (issue 16): every visible
+# table on these pages is table.cards, and every cell says which column it is.
+CARD_PAGES = [
+    ("member", "/auth/sessions"),  # 登录设备
+    ("liaison", "/funds/{unit}/{community}/2022"),  # the funds ledger
+    ("liaison", "/invite/manage"),  # the invitation list
+    ("liaison", "/manage/tasks/{task}"),  # a task's participants
+    ("liaison", "/progress/community?community={community}&year=2022"),  # progress tables
+    ("liaison", "/progress/double?year=2022"),  # 双创进展, sortable
+    ("admin", "/outbox/"),  # outbox status
+]
+UNLABELLED_CELLS = """() => [...document.querySelectorAll('table')]
+  .filter(t => t.getClientRects().length && !t.closest('details:not([open])'))  // shown
+  .flatMap(t => t.classList.contains('cards')
+    ? [...t.querySelectorAll('tbody td, tfoot td')]
+        .filter(td => !td.getAttribute('data-label') && !td.hasAttribute('colspan'))
+        .map(td => 'unlabelled cell: ' + td.textContent.trim().slice(0, 30))
+    : ['a table that stays a table: ' + t.className])"""
+
+
+@pytest.mark.parametrize("role, path", CARD_PAGES)
+def test_lists_and_figure_tables_read_as_cards_at_360_px(new_context, live_server, october_people,
+                                                         shot, role, path):
+    page = _open(new_context, live_server, october_people[role])
+    url = path.format(**october_people)
+    assert page.goto(live_server.url(url)).ok, url
+    shot(page, url)
+    assert page.locator("table.cards tbody tr").count() >= 1, url
+    assert page.evaluate(UNLABELLED_CELLS) == []
+    assert page.evaluate("[...document.querySelectorAll('table.cards tr')].every("
+                         "r => r.getBoundingClientRect().right <= innerWidth)"), url
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"], url
+    assert page.evaluate(BROKEN_FIGURES) == []
+    sort_links = page.locator("table.cards.sortable thead a")  # sorting stays on a phone
+    assert all(sort_links.nth(i).is_visible() for i in range(sort_links.count()))
+    page.set_viewport_size({"width": 1024, "height": 768})  # wider screens keep the table
+    assert page.locator("table.cards tr").first.evaluate("r => getComputedStyle(r).display") \
+        == "table-row"

@@ -53,3 +53,15 @@ def test_post_without_token_changes_nothing(client, world):
     db.session.expire_all()
     assert db.session.get(Task, world.task.id).status == TaskStatus.open
     assert audit_count() == events
+
+
+def test_a_cross_site_post_is_refused_before_its_submission_token_is_read(client, world):
+    """A forged POST carrying a spent token gets the CSRF refusal, not the page the token
+    once led to."""
+    from tracker.models import SubmissionToken
+
+    db.session.add(SubmissionToken(token="s" * 22, location=f"/manage/tasks/{world.task.id}"))
+    db.session.commit()
+    _login(client, world.liaison)
+    response = client.post(f"/manage/tasks/{world.task.id}/close", data={"submission_token": "s" * 22})
+    assert response.status_code == 400

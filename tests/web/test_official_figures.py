@@ -171,7 +171,7 @@ def test_7_zones_are_listed_in_natural_order(client, login, world):
     db.session.commit()
     login(world.liaison)
     html = page(client, f"/progress/double?community={world.community.id}")
-    table = html.split('class="figures double-table"')[1].split("<tfoot>")[0]
+    table = html.split('class="figures double-table')[1].split("<tfoot>")[0]
     rows = re.findall(r'<th scope="row">([^<]+)', table)
     assert rows == ["一区", "二区", "三区", "十区"]
     chart = re.findall(r"<title>([^：<]+)：", html)

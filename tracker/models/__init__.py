@@ -19,7 +19,7 @@ from .reminders import (
 from .residents import Resident, ResidentCategory, mask_phone, resident_member, task_resident
 from .summaries import SummaryNote, SummaryScope
 from .waitlist import WaitlistEntry, WaitStatus
-from .security import LoginSession, ThrottleHit
+from .security import LoginSession, SubmissionToken, ThrottleHit
 from .work import (
     FUNDING_CODE,
     HOLDING,
@@ -63,6 +63,7 @@ __all__ = [
     "ResourceItem",
     "Role",
     "Section",
+    "SubmissionToken",
     "SummaryNote",
     "SummaryScope",
     "TargetMeasure",

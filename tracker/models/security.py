@@ -47,3 +47,17 @@ class ThrottleHit(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(120))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SubmissionToken(db.Model):
+    """A form's one-time submission token, kept once the change it came with committed.
+
+    Written in the same transaction as that change (``tracker.services.unit_of_work``),
+    so a retried send of the same form finds it and is not applied twice, whichever
+    worker answers. ``location`` is where the first send was sent on, so the retry
+    lands there too. Rows older than a day are purged.
+    """
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    location: Mapped[str | None] = mapped_column(String(500))

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 from ..db_setup import writing
 from ..extensions import db
+from . import submissions
 
 
 class ServiceError(Exception):
@@ -40,19 +41,34 @@ def attach_error(form, error: ServiceError) -> None:
 
 
 @contextmanager
-def unit_of_work():
+def unit_of_work(*, once: bool = True):
     """Commit when the block succeeds, roll everything back when it raises — except
-    the record of a refusal that must be kept (``ServiceError.recorded``)."""
+    the record of a refusal that must be kept (``ServiceError.recorded``).
+
+    ``once``: the form's one-time submission token, if the request carries one, is
+    written first, in the same transaction (``submissions``): a send already applied
+    ends here in ``AlreadySubmitted``. False for a write that is not the form's change
+    (a counter kept whatever the outcome)."""
     with writing():
+        wrote = False
         try:
+            wrote = once and submissions.write_pending()
             yield db.session
             db.session.commit()
         except ServiceError as error:
             if error.recorded:
+                if wrote:
+                    submissions.unwrite()
                 db.session.commit()
             else:
                 db.session.rollback()
+            if wrote:
+                submissions.settle(committed=False)
             raise
         except BaseException:
             db.session.rollback()
+            if wrote:
+                submissions.settle(committed=False)
             raise
+        if wrote:
+            submissions.settle(committed=True)

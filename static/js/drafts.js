@@ -1,0 +1,121 @@
+/* Optional: what a member types into a form is kept on this device until the server has
+   accepted it, for a weak signal (a basement, a stairwell).
+
+   - Every form with a submission token and something to type (not a password form, not a
+     file upload) keeps a draft in localStorage as it is typed, keyed by the signed-in
+     member's id and the form's address; a reload restores it (「已恢复本机保存的草稿」).
+   - The draft keeps the form's one-time submission token too: a form restored after a
+     send whose answer was lost sends the same token again, and the server recognises it
+     (「已提交，无需重复提交」) instead of applying it twice.
+   - Offline, 提交 sends nothing and says so; what was typed stays. A send that left but
+     got no answer (the browser's error page, then back to the form) says so too.
+   - The page after an accepted send names its token (<body data-accepted>): that draft
+     goes. The server stays the only source of truth: a draft never counts by itself.
+   Without this script the forms post as they always did. */
+(function () {
+  "use strict";
+  var body = document.body;
+  var member = body.getAttribute("data-member");
+  if (!member || !window.localStorage) return;
+  var PREFIX = "draft:" + member + ":";
+  var KEEP_MS = 7 * 24 * 3600 * 1000; // a week-old draft is nobody's work in progress
+  var TYPED = "textarea, select, input:not([type]), input[type=text], input[type=number], " +
+    "input[type=search], input[type=tel], input[type=date], input[type=datetime-local], " +
+    "input[type=checkbox], input[type=radio]";
+
+  function read(key) {
+    try { return JSON.parse(localStorage.getItem(key)); } catch (e) { return null; }
+  }
+  function write(key, draft) {
+    try { localStorage.setItem(key, JSON.stringify(draft)); } catch (e) { /* full: no draft */ }
+  }
+
+  // The draft of the send the server has just accepted, and drafts nobody came back to.
+  var accepted = body.getAttribute("data-accepted");
+  for (var i = localStorage.length - 1; i >= 0; i--) {
+    var key = localStorage.key(i);
+    if (!key || key.indexOf("draft:") !== 0) continue;
+    var old = read(key);
+    if (!old || (accepted && old.token === accepted) || Date.now() - (old.at || 0) > KEEP_MS) {
+      localStorage.removeItem(key);
+    }
+  }
+
+  function draftable(form) {
+    // Only forms the server acknowledges by their token (so the draft can go when it does).
+    return form.querySelector("input[name=submission_token]") &&
+      !form.querySelector("input[type=password], input[type=file]") &&
+      form.querySelector("textarea, input:not([type]), input[type=text], input[type=number]");
+  }
+
+  function fields(form) {
+    return Array.prototype.filter.call(form.querySelectorAll(TYPED), function (el) {
+      return el.name && !el.disabled;
+    });
+  }
+
+  function snapshot(form) {
+    var values = {};
+    fields(form).forEach(function (el) {
+      var id = el.name + (el.type === "checkbox" || el.type === "radio" ? "=" + el.value : "");
+      values[id] = el.type === "checkbox" || el.type === "radio" ? el.checked : el.value;
+    });
+    var token = form.querySelector("input[name=submission_token]");
+    return { at: Date.now(), token: token ? token.value : null, values: values };
+  }
+
+  function restore(form, draft) {
+    var changed = false;
+    fields(form).forEach(function (el) {
+      var box = el.type === "checkbox" || el.type === "radio";
+      var id = el.name + (box ? "=" + el.value : "");
+      if (!(id in draft.values)) return;
+      if (box ? el.checked !== draft.values[id] : el.value !== draft.values[id]) {
+        if (box) el.checked = draft.values[id]; else el.value = draft.values[id];
+        changed = true;
+      }
+    });
+    var token = form.querySelector("input[name=submission_token]");
+    if (token && draft.token) token.value = draft.token;
+    return changed;
+  }
+
+  function notice(form, text, kind) {
+    var note = form.previousElementSibling;
+    if (!note || !note.classList.contains("draft-note")) {
+      note = document.createElement("p");
+      note.setAttribute("role", "status");
+      form.parentNode.insertBefore(note, form);
+    }
+    note.className = "flash draft-note flash-" + kind;
+    note.textContent = text;
+  }
+
+  Array.prototype.forEach.call(document.forms, function (form) {
+    if (!draftable(form)) return;
+    var target = new URL(form.getAttribute("action") || location.href, location.href);
+    var key = PREFIX + target.pathname + target.search;
+    var draft = read(key);
+    // A draft already sent, back on its form with no answer from the server (no error
+    // shown by it, no acceptance): the send was lost on the way, or its answer was.
+    var lost = draft && draft.sent && !form.querySelector(".error, .errors, [aria-invalid=true]");
+    if (draft && restore(form, draft) || lost) {
+      notice(form, body.getAttribute(lost ? "data-draft-offline" : "data-draft-restored"),
+             lost ? "error" : "info");
+    }
+    var save = function () { write(key, snapshot(form)); };
+    form.addEventListener("input", save);
+    form.addEventListener("change", save);
+    form.addEventListener("submit", function (event) {
+      var current = snapshot(form);
+      if (navigator.onLine === false) {
+        event.preventDefault();
+        write(key, current);
+        notice(form, body.getAttribute("data-draft-offline"), "error");
+        return;
+      }
+      current.sent = true; // until the next page says it was accepted (or refused)
+      write(key, current);
+    });
+  });
+})();

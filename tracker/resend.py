@@ -1,0 +1,109 @@
+"""The web side of one-time submission tokens (``tracker.services.submissions``).
+
+Each state-changing form rendered by ``templates/_macros/forms.html`` carries a fresh
+token in a hidden field. A POST that carries one:
+
+- whose token is already spent (a retry after a lost answer, a double tap, the back
+  button) is answered before the view runs: 「已提交，无需重复提交」 and a redirect to
+  where the first send went — never an error page, never a second change;
+- otherwise the token is handed to ``unit_of_work``, which writes it with the change;
+  a send racing the first on another worker ends in ``AlreadySubmitted`` there, and
+  gets the same answer.
+
+A POST without a token (an old page, a script) works as before, unguarded.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Flask, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
+
+from .security import is_safe_next
+from .services import submissions, unit_of_work
+
+FIELD = "submission_token"
+ACCEPTED = "accepted_submission"  # the token of the send the next page answers
+log = logging.getLogger(__name__)
+
+
+def new_token() -> str:
+    """A token for one rendering of one form."""
+    g._submission_forms = True
+    return secrets.token_urlsafe(16)
+
+
+def submission_forms_shown() -> bool:
+    """Whether the page rendered so far holds a form with a token (base.html asks at its end)."""
+    return g.get("_submission_forms", False)
+
+
+def install(app: Flask) -> None:
+    """Registered after CSRFProtect: a cross-site POST is refused before its token is read."""
+    app.jinja_env.globals["submission_token"] = new_token
+    app.jinja_env.globals["accepted_submission"] = accepted_submission
+    app.jinja_env.globals["submission_forms_shown"] = submission_forms_shown
+    app.before_request(_take_token)
+    app.after_request(_remember_where)
+    app.teardown_request(_forget_token)
+    app.register_error_handler(submissions.AlreadySubmitted, lambda error: _replay(error.token))
+
+
+def _take_token():
+    g.pop("_submission_forms", None)  # per page (a test's app context outlives its requests)
+    if request.method != "POST":
+        return None
+    token = request.form.get(FIELD)
+    if not submissions.is_token(token):
+        return None
+    if submissions.spent(token) is not None:
+        return _replay(token)
+    g._submission_handle = submissions.begin(token)
+    return None
+
+
+def _remember_where(response):
+    current = submissions.pending()
+    if current is None or not current.spent:
+        return response
+    session[ACCEPTED] = current.token
+    location = response.location if response.status_code in (301, 302, 303, 307, 308) else None
+    try:
+        with unit_of_work(once=False):
+            submissions.note_location(current.token, location if is_safe_next(location) else None)
+    except SQLAlchemyError:  # the change is committed; a retry then lands on the form's page
+        log.warning("could not note where a submission went", exc_info=True)
+    return response
+
+
+def accepted_submission() -> str:
+    """For the page after a send: the token the server accepted (once), so the device's
+    draft of that form can go (static/js/drafts.js)."""
+    return session.pop(ACCEPTED, "")
+
+
+def _forget_token(_error):
+    handle = g.pop("_submission_handle", None)
+    if handle is not None:
+        submissions.end(handle)
+
+
+def _replay(token: str):
+    """The answer to a send whose change was applied already: where the first one went."""
+    row = submissions.spent(token)
+    target = row.location if row is not None and row.location else _form_page()
+    session[ACCEPTED] = token
+    flash(_("已提交，无需重复提交。"), "success")
+    return redirect(target, 303)
+
+
+def _form_page() -> str:
+    """The page the form was on (its Referer, when it is this site), else the home page."""
+    parts = urlsplit(request.referrer or "")
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    if parts.netloc == request.host and is_safe_next(path):
+        return path
+    return url_for("main.index")
