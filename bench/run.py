@@ -341,6 +341,7 @@ def main() -> int:
         stmts = next(iter(report["databases"].values()))["pages"][i]["statements"]
         print(f"| {name} | {role} | " + " | ".join(cells) + f" | {stmts} |")
     if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str))
     return 0
 
