@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from ..paging import page_number
 from .. import owed
+from ..backfill_requests.queries import pending_count as pending_requests
 from ..menu import menu_counts
 from ..permissions import manages_community, manages_task, staff_required
 from ..security import is_safe_next
@@ -107,6 +108,7 @@ def home():
         overdue_before=now - timedelta(days=_stale_days()),
         return_form=ReturnForm(formdata=None),
         home_figures=home_figures(q.scope_for(actor).community_ids, now=now, queues=False),
+        backfill_requests=pending_requests(actor),
     )
 
 
