@@ -137,3 +137,32 @@ def test_declining_asks_a_reason_on_the_same_page(client, login, world):
     login(world.other_member)
     page = client.get("/backfill-requests/mine").get_data(as_text=True)
     assert "已拒绝" in page and "拒绝理由：当天没有签到记录" in page
+
+
+def test_the_backfill_form_comes_filled_from_a_request_and_saving_adopts_it(client, login, world):
+    request = asked(world.other_member, world.community, minutes=150, description="清理楼道杂物")
+    login(world.liaison)
+    assert f"/manage/backfill?request={request.id}" in client.get(
+        "/backfill-requests/").get_data(as_text=True)
+    html = client.get(f"/manage/backfill?request={request.id}").get_data(as_text=True)
+    member = world.other_member.id
+    assert f'name="from_request" value="{request.id}"' in html
+    assert re.search(rf'<input checked[^>]*value="{member}"|<input[^>]*value="{member}"[^>]*checked',
+                     html)
+    assert f'name="hours_{member}"' in html and 'value="2.5"' in html
+    assert f'<option selected value="{world.item.id}"' in html  # the community's one item
+    day = request.service_date.isoformat()
+    form = {"from_request": str(request.id), "resource_item": str(world.item.id),
+            "place": "解放路12号", "starts_at": f"{day}T09:00", "ends_at": f"{day}T11:30",
+            "participants": str(member), f"hours_{member}": "2.5", "leader": str(member),
+            "note": ""}
+    html = client.post("/manage/backfill", data=form).get_data(as_text=True)
+    assert "请填写情况说明。" in error_texts(html)
+    assert f'name="from_request" value="{request.id}"' in html  # still linked
+    db.session.expire_all()
+    assert request.status == RequestStatus.pending
+    response = client.post("/manage/backfill", data={**form, "note": "清理楼道杂物"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert request.status == RequestStatus.adopted and request.result_task_id is not None
+    assert "已采纳" in client.get(response.headers["Location"]).get_data(as_text=True)

@@ -204,3 +204,45 @@ def test_declining_needs_a_reason_and_is_final(world):
     refused_nothing_written(adopt_into_task, request, world.liaison, message="该申请已处理")
     refused_nothing_written(withdraw_request, request, world.other_member,
                             message="该申请已处理，不能撤回")
+
+
+def _backfill_of(world, request, participants, note="协助清理楼道"):
+    from datetime import datetime, time
+
+    from tracker.services.backfill import BackfillData, Participant
+
+    starts = datetime.combine(request.service_date, time(9))
+    return BackfillData(title="楼道清理（补录）", place="解放路12号", starts_local=starts,
+                        ends_local=starts + timedelta(hours=2),
+                        participants=[Participant(m, request.minutes) for m in participants],
+                        leader=participants[0], note=note)
+
+
+def test_through_the_backfill_form_the_request_is_adopted_only_when_it_saves(world):
+    from tracker.services.backfill_requests import adopt_through_backfill
+
+    request = asked(world.other_member, world.community, minutes=120)
+    # the member who asked is not ticked, or the 补录 itself is refused: still pending
+    refused_nothing_written(adopt_through_backfill, world.liaison, world.item,
+                            _backfill_of(world, request, [world.leader]), request,
+                            message=f"请勾选申请人 {world.other_member.name}")
+    refused_nothing_written(adopt_through_backfill, world.liaison, world.item,
+                            _backfill_of(world, request, [world.other_member], note=" "),
+                            request, message="请填写情况说明")
+    refused_nothing_written(adopt_through_backfill, world.liaison, world.other_item,
+                            _backfill_of(world, request, [world.other_member]), request,
+                            message="补录的社区须是申请的社区")
+    db.session.expire_all()
+    assert request.status == RequestStatus.pending
+
+    with unit_of_work():
+        task = adopt_through_backfill(world.liaison, world.item,
+                                      _backfill_of(world, request, [world.other_member]),
+                                      request)
+    db.session.expire_all()
+    assert task.backfilled and request.status == RequestStatus.adopted
+    assert request.result_task_id == task.id
+    added = db.session.get(Assignment, request.assignment_id)
+    assert (added.member_id, added.status, added.minutes) == (
+        world.other_member.id, AssignmentStatus.done, 120)
+    assert audits("backfill_request_adopt", request)[0].detail["through"] == "backfill"

@@ -44,6 +44,14 @@ CASES = [
     Route("backfill_requests.decline", "POST",
           lambda w: f"/backfill-requests/{_rid(w)}/decline", STAFF_OF_COMMUNITY,
           data={"reason": "当天没有签到记录"}, id="decline-post"),
+    # 补录并采纳: the 补录 form filled from a request of the liaison's community
+    Route("manage.backfill", "GET", lambda w: f"/manage/backfill?request={_rid(w)}",
+          STAFF_OF_COMMUNITY, id="backfill-from-request"),
+    Route("manage.backfill", "GET", lambda w: "/manage/backfill?request=999999", {},
+          id="backfill-from-request-missing"),
+    Route("manage.backfill", "POST", lambda w: "/manage/backfill", STAFF_OF_COMMUNITY,
+          data=lambda w: {"from_request": str(_rid(w)), "note": "x"},
+          id="backfill-from-request-post"),
 ]
 
 

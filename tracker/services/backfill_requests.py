@@ -26,6 +26,7 @@ from ..models import (
     Community,
     Member,
     ReportStatus,
+    ResourceItem,
     RequestStatus,
     Task,
     TaskStatus,
@@ -34,7 +35,7 @@ from ..permissions import manages_community
 from ..timeutil import local_today, to_local, utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
-from .backfill import _overlapping, working_units
+from .backfill import BackfillData, _overlapping, record_past_activity, working_units
 from .claims import MAX_MINUTES, MINUTE_STEP, add_past_participation, check_minutes
 
 # How far back a member may ask: older work is the liaison's own 补录 or an import.
@@ -197,3 +198,27 @@ def decline_request(request: BackfillRequest, actor: Member, reason: str) -> Non
     _decided(request, actor, RequestStatus.declined)
     request.decline_reason = reason
     record(actor, "backfill_request_decline", request, reason=reason)
+
+
+def adopt_through_backfill(actor: Member, item: ResourceItem, data: BackfillData,
+                           request: BackfillRequest) -> Task:
+    """采纳 through the 补录 form: the activity is recorded (``record_past_activity``,
+    every 补录 rule) with the member who asked among its participants, and the
+    request is 已采纳 in the same transaction — a refused 补录 leaves it pending."""
+    _deciding(request, actor)
+    if item.community_id != request.community_id:
+        raise ServiceError(_l("补录的社区须是申请的社区（%(name)s）。",
+                              name=request.community.name), field="resource_item")
+    if request.member_id not in {p.member.id for p in data.participants}:
+        raise ServiceError(_l("请勾选申请人 %(name)s。", name=request.member.name),
+                           field="participants")
+    task = record_past_activity(actor, item, data)
+    assignment = db.session.scalar(select(Assignment).where(
+        Assignment.task_id == task.id, Assignment.member_id == request.member_id))
+    _decided(request, actor, RequestStatus.adopted)
+    request.assignment_id = assignment.id
+    request.result_task_id = task.id
+    record(actor, "backfill_request_adopt", request, task_id=task.id,
+           assignment_id=assignment.id, member_id=request.member_id,
+           minutes=assignment.minutes, through="backfill")
+    return task
