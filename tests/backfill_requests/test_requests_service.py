@@ -30,7 +30,7 @@ from tracker.services.backfill_requests import (
     withdraw_request,
 )
 from tracker.services.reviews import ReportData, approve_report, submit_report
-from tracker.timeutil import local_today
+from tracker.timeutil import local_today, utcnow
 
 
 def request_count() -> int:
@@ -246,3 +246,27 @@ def test_through_the_backfill_form_the_request_is_adopted_only_when_it_saves(wor
     assert (added.member_id, added.status, added.minutes) == (
         world.other_member.id, AssignmentStatus.done, 120)
     assert audits("backfill_request_adopt", request)[0].detail["through"] == "backfill"
+
+
+def test_the_member_is_told_of_each_decision_by_the_reminder_job(app, world):
+    from tracker.models import Outbox
+    from tracker.reminders.job import write_due
+
+    adopted = asked_for_past_task(world)
+    declined = asked(world.other_member, world.community)
+    pending = asked(world.member, world.community)
+    with unit_of_work():
+        adopt_into_task(adopted, world.liaison)
+        decline_request(declined, world.liaison, "当天没有签到记录")
+    write_due(utcnow(), app.config)
+    db.session.commit()
+    rows = list(db.session.scalars(select(Outbox).where(Outbox.kind == "backfill_decided")))
+    assert {row.member_id for row in rows} == {world.other_member.id}  # not the pending one
+    assert pending.member_id not in {row.member_id for row in rows}
+    texts = " ".join(row.subject + row.body for row in rows)
+    assert "已采纳" in texts and "理由：当天没有签到记录" in texts
+    assert all(row.link == "/backfill-requests/mine" for row in rows)
+    write_due(utcnow(), app.config)  # again: nothing new
+    db.session.commit()
+    assert len(list(db.session.scalars(
+        select(Outbox).where(Outbox.kind == "backfill_decided")))) == len(rows)
