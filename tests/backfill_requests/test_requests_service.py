@@ -270,3 +270,14 @@ def test_the_member_is_told_of_each_decision_by_the_reminder_job(app, world):
     db.session.commit()
     assert len(list(db.session.scalars(
         select(Outbox).where(Outbox.kind == "backfill_decided")))) == len(rows)
+
+
+def test_the_demo_world_has_one_pending_request_for_the_liaison(app):
+    from tracker.backfill_requests.queries import pending_count
+    from tracker.demo import seed_demo
+
+    world = seed_demo(local_today())
+    db.session.commit()
+    [request] = db.session.scalars(select(BackfillRequest)).all()
+    assert request.status == RequestStatus.pending
+    assert pending_count(world.liaison) == 1
