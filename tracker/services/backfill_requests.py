@@ -32,10 +32,10 @@ from ..models import (
     TaskStatus,
 )
 from ..permissions import manages_community
-from ..timeutil import local_today, to_local, utcnow
+from ..timeutil import local_today, utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
-from .backfill import BackfillData, _overlapping, record_past_activity, working_units
+from .backfill import BackfillData, record_past_activity, refuse_overlap, working_units
 from .claims import MAX_MINUTES, MINUTE_STEP, add_past_participation, check_minutes
 
 # How far back a member may ask: older work is the liaison's own 补录 or an import.
@@ -169,13 +169,7 @@ def adopt_into_task(request: BackfillRequest, actor: Member) -> Assignment:
                               name=member.name))
     if not is_requestable(task, member):
         raise ServiceError(_l("%(name)s 已在该任务中。", name=member.name))
-    clash = [(m, t) for m, t in _overlapping([member.id], task.starts_at, task.ends_at)
-             if t.id != task.id]
-    if clash:
-        other = clash[0][1]
-        when = to_local(other.starts_at).strftime("%Y-%m-%d %H:%M")
-        raise ServiceError(_l("%(name)s 在同一时间已参加“%(task)s”（%(when)s），不能重复记录。",
-                              name=member.name, task=other.title, when=when))
+    refuse_overlap([member.id], task.starts_at, task.ends_at, other_than=task.id)
     slots = task.slots
     assignment = add_past_participation(task, member, actor, request.minutes)
     _decided(request, actor, RequestStatus.adopted)
