@@ -11,8 +11,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..fields import EmptyForm
-from ..models import Task
-from ..extensions import db
 from ..permissions import manages_community, staff_required
 from ..services.backfill_requests import (
     REQUEST_DAYS_BACK,
@@ -57,7 +55,7 @@ def new():
     form.set_choices(communities, tasks)
     if form.validate_on_submit():
         community = next(c for c in communities if c.id == form.community.data)
-        task = None if form.task.data is None else db.session.get(Task, form.task.data)
+        task = next((t for t in tasks if t.id == form.task.data), None)  # one offered
         data = RequestData(service_date=form.service_date.data, minutes=form.hours.minutes,
                            task=task, description=form.description.data, note=form.note.data)
         if run_service(form, ask_backfill, actor, community, data):
