@@ -1,6 +1,7 @@
 """Every blueprint with its URL prefix, in one list the factory walks."""
 from .admin.routes import bp as admin
 from .auth.routes import bp as auth
+from .backfill_requests.routes import bp as backfill_requests
 from .funds.routes import bp as funds
 from .imports.routes import bp as imports
 from .invites.routes import bp as invites
@@ -20,6 +21,7 @@ ALL = [
     (auth, "/auth"),
     (tasks, "/tasks"),
     (manage, "/manage"),  # 工作台: tasks, the review queue, stale work
+    (backfill_requests, "/backfill-requests"),  # 补录申请: a member asks, the liaison decides
     (progress, "/progress"),
     (admin, "/admin"),
     (funds, "/funds"),

@@ -45,9 +45,17 @@ from .models import (
     Unit,
     Zone,
 )
+from .backfill_requests.queries import requestable_tasks
 from .reference import ensure_categories
-from .services.claims import assign_member, claim_slot, confirm_participation, withdraw
+from .services.claims import (
+    assign_member,
+    claim_slot,
+    confirm_participation,
+    task_span_minutes,
+    withdraw,
+)
 from .services.backfill import BackfillData, Participant, record_past_activity
+from .services.backfill_requests import RequestData, ask_backfill
 from .services.waitlist import join_waitlist
 from .services.findings import FindingData, hand_over, mark_fixed, record_finding
 from .services.funds import add_entry, reverse_entry
@@ -353,6 +361,7 @@ def _seed_extras(world: DemoWorld, today: date, rng: random.Random) -> None:
     _funds(world, today, rng)
     _findings(world, today)
     _backfilled(world, today)
+    _backfill_request(world, today)
     _residents(world, today)
     _needs(world, today)
     _summary_words(world, today)
@@ -449,6 +458,23 @@ def _backfilled(world: DemoWorld, today: date) -> None:
         starts_local=_at(day, 19), ends_local=_at(day, 20, 30),
         participants=[Participant(m) for m in crew], leader=crew[1],
         beneficiary="社区居民", note="幸福里小区自发组织晚间清理，事后由联络员补录。"))
+
+
+def _backfill_request(world: DemoWorld, today: date) -> None:
+    """A member who came to a recent activity without claiming it asks to be recorded
+    (我参加了但没有记录): pending, so the 工作台 shows 补录申请 1."""
+    member = world.members[7]
+    community = world.items[(PAIRED, None, "environment_cleanup")].community
+    task = next((t for t in requestable_tasks(member, [community.id])
+                 if t.report is None or t.report.status != ReportStatus.approved), None)
+    if task is None:
+        ask_backfill(member, community, RequestData(
+            service_date=today - timedelta(days=1), minutes=120,
+            description="在幸福里小区协助清理楼道杂物。", note="当天忘记在手机上认领。"))
+    else:
+        ask_backfill(member, community, RequestData(
+            service_date=None, minutes=task_span_minutes(task), task=task,
+            note="当天忘记在手机上认领，跟着组长一起参加了。"))
 
 
 def _summary_words(world: DemoWorld, today: date) -> None:

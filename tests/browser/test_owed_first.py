@@ -83,7 +83,9 @@ def test_liaison_workbench_leads_with_what_needs_action(demo, new_context, live_
     headings = page.locator("main h2").all_inner_texts()
     assert [h.split("（")[0] for h in headings[:3]] == ["待审核", "已退回待修改", "已结束未提交"]
     labels = [t.strip() for t in page.locator(".stats.actions .stat span").all_inner_texts()]
-    assert labels == ["待审核", "等待审核超过7天", "已退回待修改", "已结束未提交"]
+    assert labels == ["待审核", "等待审核超过7天", "已退回待修改", "已结束未提交", "补录申请"]
+    requests = page.locator(".stats.actions .stat", has_text="补录申请")
+    assert _number(requests.inner_text()) == 1 and "act" in requests.get_attribute("class")
     overdue = page.locator(".stats.actions .stat", has_text="等待审核超过7天")
     assert _number(overdue.inner_text()) >= 1 and "late" in overdue.get_attribute("class")
     # The leader can be rung from an unreported task.

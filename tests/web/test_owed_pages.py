@@ -299,7 +299,8 @@ def test_settings_turn_a_kind_off_and_check_the_email(app, client, login, world)
     assert "请输入正确的电子邮箱地址" in page and "not-an-email" in page
     client.post("/me/settings", data={"kind_tomorrow": "y", "kind_returned": "y"})
     # every member kind left unticked is off
-    assert opted_out(world.member) == {"confirm_hours", "submit_report", "waitlist_promoted"}
+    assert opted_out(world.member) == {"confirm_hours", "submit_report", "waitlist_promoted",
+                                      "backfill_decided"}
     # a liaison's digests are not offered to a member
     assert "待审核已等待多日" not in text(client.get("/me/settings"))
 

@@ -6,7 +6,8 @@ so the form can name every problem at once.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -39,6 +40,7 @@ from ..fields import (
     strip_text,
 )
 from ..templating import TASK_STATUS
+from ..timeutil import to_local
 
 
 def _id_or_none(value):
@@ -308,6 +310,29 @@ class BackfillForm(FlaskForm):
 
     def hours_of(self, member_id: int):
         return self[f"hours_{member_id}"]
+
+    def fill_from_request(self, source, items) -> None:
+        """A member's 补录申请 to record: its community's item (when there is one
+        choice, or the named task's), the task's times or 09:00 on the day, the member
+        ticked as leader with the hours asked, the description as 情况说明."""
+        task = source.task
+        in_community = [i for i in items if i.community_id == source.community_id]
+        if task is not None and any(i.id == task.resource_item_id for i in in_community):
+            self.resource_item.data = task.resource_item_id
+        elif len(in_community) == 1:
+            self.resource_item.data = in_community[0].id
+        if task is not None:
+            self.title.data, self.place.data = task.title, task.place
+            starts = to_local(task.starts_at).replace(tzinfo=None)
+            ends = to_local(task.ends_at).replace(tzinfo=None)
+        else:
+            starts = datetime.combine(source.service_date, time(9))
+            ends = starts + timedelta(minutes=source.minutes)
+        self.starts_at.data, self.ends_at.data = starts, ends
+        self.participants.data = [source.member_id]
+        self.leader.data = source.member_id
+        self.hours_of(source.member_id).data = Decimal(source.minutes) / 60
+        self.note.data = source.description or source.note
 
     def validate_ends_at(self, field):
         if field.data is None or self.starts_at.data is None:

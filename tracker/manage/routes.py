@@ -14,12 +14,15 @@ from flask_login import current_user
 
 from ..paging import page_number
 from .. import owed
+from ..backfill_requests.queries import load_request
+from ..backfill_requests.queries import pending_count as pending_requests
 from ..menu import menu_counts
 from ..permissions import manages_community, manages_task, staff_required
 from ..security import is_safe_next
 from ..rollups.home import home_figures
 from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
 from ..services.backfill import BackfillData, Participant, record_past_activity
+from ..services.backfill_requests import adopt_through_backfill
 from ..services.claims import assign_member, withdraw
 from ..services.reviews import approve_report, return_report
 from ..services.waitlist import leave_waitlist, promote_by_hand
@@ -107,6 +110,7 @@ def home():
         overdue_before=now - timedelta(days=_stale_days()),
         return_form=ReturnForm(formdata=None),
         home_figures=home_figures(q.scope_for(actor).community_ids, now=now, queues=False),
+        backfill_requests=pending_requests(actor),
     )
 
 
@@ -198,18 +202,38 @@ def _need_to_convert():
 
 # --- 补录 ----------------------------------------------------------------------------------
 
+def _request_to_record():
+    """The 补录申请 a 补录 adopts (``?request=`` on the way in, ``from_request`` in the
+    form), or None; one outside the actor's reach is a 404."""
+    request_id = (request.form.get("from_request", type=int) if request.method == "POST"
+                  else request.args.get("request", type=int))
+    if request_id is None:
+        return None
+    source = load_request(request_id)
+    if source is None or not manages_community(current_user, source.community_id):
+        abort(404)
+    return source
+
+
 @bp.route("/backfill", methods=["GET", "POST"])
 @staff_required
 def backfill():
     """补录一次活动. 查找 re-shows the form with more members to pick (keeping what was
-    typed and picked); only 保存 writes."""
+    typed and picked); only 保存 writes. From a 补录申请 the form comes filled in and
+    saving it marks the request 已采纳."""
     actor = _actor()
     items = q.active_items(actor)
+    source = _request_to_record()
     picks = BackfillPicks(request.form if request.method == "POST" else request.args)
-    candidates = q.backfill_candidates(actor, picks.q.data, picks.participants.data or [])
+    picked = picks.participants.data or []
+    if request.method == "GET" and source is not None:
+        picked = [source.member_id]
+    candidates = q.backfill_candidates(actor, picks.q.data, picked)
     form = BackfillForm.for_members(candidates)()
     if request.method == "GET":
         form.resource_item.data = request.args.get("item", type=int)
+        if source is not None:
+            form.fill_from_request(source, items)
     form.set_choices(items, candidates)
     if request.method == "POST":
         _refuse_foreign_item(actor, form.resource_item.data, items)
@@ -224,12 +248,16 @@ def backfill():
             leader=by_id[form.leader.data], note=form.note.data,
             quantity=form.quantity.data, people_served=form.people_served.data,
             beneficiary=form.beneficiary.data)
-        done = run_service(form, record_past_activity, actor, item, data, denied=404)
+        done = (run_service(form, record_past_activity, actor, item, data, denied=404)
+                if source is None else
+                run_service(form, adopt_through_backfill, actor, item, data, source, denied=404))
         if done:
             flash(_("已补录活动，已计入统计。"), "success")
+            if source is not None:
+                flash(_("已采纳 %(name)s 的补录申请。", name=source.member.name), "success")
             return redirect(url_for("manage.task", task_id=done.value.id))
     return render_template("manage/backfill.html", form=form, items=items,
-                           candidates=candidates)
+                           candidates=candidates, source=source)
 
 
 @bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])

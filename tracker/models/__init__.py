@@ -1,5 +1,6 @@
 """All models, importable from one place (Alembic autogenerate needs them loaded)."""
 from .audit import AuditEvent
+from .backfill_requests import BackfillRequest, RequestStatus
 from .findings import OPEN_FINDING, Finding, FindingKind, FindingStatus
 from .funds import FundEntry
 from .needs import Need, NeedKind, NeedStatus
@@ -43,6 +44,7 @@ __all__ = [
     "Assignment",
     "AssignmentStatus",
     "AuditEvent",
+    "BackfillRequest",
     "Category",
     "Channel",
     "CommunityWebhook",
@@ -60,6 +62,7 @@ __all__ = [
     "OutboxStatus",
     "ReminderOptOut",
     "ReportStatus",
+    "RequestStatus",
     "ResourceItem",
     "Role",
     "Section",

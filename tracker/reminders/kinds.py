@@ -4,7 +4,7 @@ over the rules of ``tracker/owed.py`` (what each person owes), and words it.
 Adding a kind is a one-place change: write its ``find`` function below and add a
 ``Kind`` to ``KINDS``. Its code is what ``REMINDER_KINDS`` lists and what a
 member's opt-out stores; the settings page offers it to the audience named. 候补转正
-(``waitlist_promoted``) was added this way.
+(``waitlist_promoted``) and 补录申请结果 (``backfill_decided``) were added this way.
 
 No kind is ever about rankings, points, online time or check-in streaks
 (docs/design.md, invariant 6): only about a task the person is on or owes.
@@ -24,7 +24,9 @@ from .. import owed
 from ..extensions import db
 from ..models import (
     Assignment,
+    BackfillRequest,
     Member,
+    RequestStatus,
     Task,
     TaskReport,
     WaitlistEntry,
@@ -224,6 +226,30 @@ def find_waitlist_promoted(now: datetime, config: dict) -> list[Due]:
             for member_id, promoted, task_id, title, place, starts, ends in rows]
 
 
+# --- 补录申请已处理: the member who asked, once the liaison decided (the next job run) -------
+
+def find_backfill_decided(now: datetime, config: dict) -> list[Due]:
+    rows = db.session.execute(
+        select(BackfillRequest.id, BackfillRequest.member_id, BackfillRequest.status,
+               BackfillRequest.service_date, BackfillRequest.decline_reason)
+        .where(BackfillRequest.status.in_((RequestStatus.adopted, RequestStatus.declined)),
+               BackfillRequest.decided_at > _recent(config, now),
+               _active(BackfillRequest.member_id))
+    ).all()
+    dues = []
+    for request_id, member_id, status, day, reason in rows:
+        if status == RequestStatus.adopted:
+            subject = _("补录申请已采纳：%(date)s", date=day.isoformat())
+            body = _("您%(date)s的补录申请已采纳，计入您的服务记录。", date=day.isoformat())
+        else:
+            subject = _("补录申请未采纳：%(date)s", date=day.isoformat())
+            body = _("您%(date)s的补录申请未被采纳，理由：%(reason)s",
+                     date=day.isoformat(), reason=reason or "")
+        dues.append(Due("backfill_decided", f"request:{request_id}", subject, body,
+                        "/backfill-requests/mine", member_id=member_id))
+    return dues
+
+
 KINDS = [
     Kind("tomorrow", _l("明天的任务"), _l("前一天晚上提醒您明天要参加的任务"), "member",
          find_tomorrow),
@@ -235,6 +261,8 @@ KINDS = [
          find_returned),
     Kind("waitlist_promoted", _l("候补转正"), _l("您候补的任务有人取消、名额转给您时立即提醒"),
          "member", find_waitlist_promoted),
+    Kind("backfill_decided", _l("补录申请结果"), _l("您的补录申请被采纳或拒绝时立即提醒"),
+         "member", find_backfill_decided),
     Kind("report_overdue", _l("已结束未提交（抄送联络员）"),
          _l("组长逾期较久仍未提交完成情况时，提醒社区联络员"), "liaison", find_report_overdue),
     Kind("review_waiting", _l("待审核已等待多日"), _l("每天汇总一次等待审核过久的完成情况"),

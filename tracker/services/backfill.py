@@ -110,6 +110,19 @@ def _overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime):
     ).all()
 
 
+def refuse_overlap(member_ids: list[int], starts_at: datetime, ends_at: datetime, *,
+                   other_than: int | None = None, field: str | None = None) -> None:
+    """The same member on two overlapping activities is refused (``other_than``: the
+    task being added to, which does not clash with itself)."""
+    clash = [(m, t) for m, t in _overlapping(member_ids, starts_at, ends_at)
+             if t.id != other_than]
+    if clash:
+        member, task = clash[0]
+        when = to_local(task.starts_at).strftime("%Y-%m-%d %H:%M")
+        raise ServiceError(_l("%(name)s 在同一时间已参加“%(task)s”（%(when)s），不能重复记录。",
+                              name=member.name, task=task.title, when=when), field=field)
+
+
 def _check(actor: Member, item: ResourceItem, data: BackfillData) -> tuple[datetime, datetime]:
     if not manages_community(actor, item.community_id):
         raise PermissionDenied(_l("无权在该社区补录活动。"))
@@ -154,13 +167,7 @@ def _check(actor: Member, item: ResourceItem, data: BackfillData) -> tuple[datet
         raise ServiceError(_l("请从参加人员中选择组长。"), field="leader")
     if data.leader.id not in ids:
         raise ServiceError(_l("组长须是参加人员之一。"), field="leader")
-    clash = _overlapping(ids, starts_at, ends_at)
-    if clash:
-        member, task = clash[0]
-        when = to_local(task.starts_at).strftime("%Y-%m-%d %H:%M")
-        raise ServiceError(_l("%(name)s 在同一时间已参加“%(task)s”（%(when)s），不能重复记录。",
-                              name=member.name, task=task.title, when=when),
-                           field="participants")
+    refuse_overlap(ids, starts_at, ends_at, field="participants")
     return starts_at, ends_at
 
 

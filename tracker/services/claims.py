@@ -36,8 +36,10 @@ MAX_MINUTES = 24 * 60
 MINUTE_STEP = 30
 
 
-def _take_slot(task: Task, *, require_future: bool) -> None:
-    conditions = [Task.id == task.id, Task.taken < Task.slots, Task.status == TaskStatus.open]
+def _take_slot(task: Task, *, require_future: bool, open_only: bool = True) -> None:
+    conditions = [Task.id == task.id, Task.taken < Task.slots]
+    conditions.append(Task.status == TaskStatus.open if open_only
+                      else Task.status != TaskStatus.cancelled)
     if require_future:
         conditions.append(Task.starts_at > utcnow())
     result = db.session.execute(
@@ -72,13 +74,13 @@ def _existing(task: Task, member: Member) -> Assignment | None:
 
 
 def _join(task: Task, member: Member, status: AssignmentStatus, actor: Member,
-          *, require_future: bool) -> Assignment:
+          *, require_future: bool, open_only: bool = True) -> Assignment:
     existing = _existing(task, member)
     if existing is not None and existing.status != AssignmentStatus.withdrawn:
         if actor.id == member.id:
             raise ServiceError(_l("您已认领该任务。"))
         raise ServiceError(_l("%(name)s 已在该任务中。", name=member.name))
-    _take_slot(task, require_future=require_future)
+    _take_slot(task, require_future=require_future, open_only=open_only)
     if existing is None:
         existing = Assignment(task_id=task.id, member_id=member.id, status=status)
         db.session.add(existing)
@@ -171,6 +173,39 @@ def assign_member(task: Task, member: Member, actor: Member) -> Assignment:
         raise ServiceError(_l("该任务的完成情况已审核通过，不能再指派。"))
     assignment = _join(task, member, AssignmentStatus.assigned, actor, require_future=False)
     record(actor, "assign", assignment, task_id=task.id, member_id=member.id)
+    return assignment
+
+
+def add_past_participation(task: Task, member: Member, actor: Member,
+                           minutes: int) -> Assignment:
+    """A liaison records that ``member`` took part in a task that has ended, with
+    ``minutes`` confirmed (补录申请's 采纳). The slot is taken as for an assignment —
+    closed tasks included, since closing only stops claims — and a full task gets
+    one more slot first: what happened is recorded, and ``taken <= slots`` still holds.
+    Returns the done participation; the caller audits it."""
+    if not manages_task(actor, task):
+        raise PermissionDenied(_l("无权操作。"))
+    if task.status == TaskStatus.cancelled:
+        raise ServiceError(_l("该任务已取消。"))
+    if task.report is not None and task.report.status == ReportStatus.approved:
+        raise ServiceError(_l("该任务的完成情况已审核通过，不能再指派。"))
+    if task.ends_at > utcnow():
+        raise ServiceError(_l("任务结束后才能确认参与。"))
+    if not member.active:
+        raise ServiceError(_l("该党员账号已停用。"))
+    check_minutes(minutes, task)
+    db.session.execute(
+        update(Task).where(Task.id == task.id, Task.taken >= Task.slots)
+        .values(slots=Task.taken + 1),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.refresh(task, ["slots"])
+    assignment = _join(task, member, AssignmentStatus.assigned, actor,
+                       require_future=False, open_only=False)
+    assignment.status = AssignmentStatus.done
+    assignment.minutes = minutes
+    assignment.confirmed_at = utcnow()
+    db.session.flush()
     return assignment
 
 

@@ -7,7 +7,7 @@ on (a participant opening the leader's report form) is 403.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import (
@@ -42,6 +42,7 @@ from ..services.claims import (
     task_span_minutes,
     withdraw,
 )
+from ..services.backfill_requests import REQUEST_DAYS_BACK
 from ..services.reviews import ReportData, report_refusal, submit_report
 from ..services.waitlist import join_waitlist, leave_waitlist
 from ..timeutil import local_today, utcnow
@@ -136,6 +137,11 @@ def detail(task_id: int):
         "confirm_refusal": refusal if holding and task.ends_at <= now else None,
         "may_report": may_report(current_user, task),
         "can_report": may_report(current_user, task) and report_refusal(task) is None,
+        # 我参加了但没有记录: a recent ended task the member is not on
+        "can_ask_backfill": (task.ends_at <= now and task.status != TaskStatus.cancelled
+                             and (mine is None or mine.status == AssignmentStatus.withdrawn)
+                             and task.service_date
+                             >= local_today() - timedelta(days=REQUEST_DAYS_BACK)),
     }
     return render_template("tasks/detail.html", task=task, people=people, mine=mine,
                            state=state, next_url=request.full_path.rstrip("?"),

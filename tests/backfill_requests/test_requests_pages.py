@@ -1,0 +1,168 @@
+"""补录申请 through the pages: the member asks from a task page or 我的任务, bad input is
+explained on the same page and kept, the request waits in the liaison's queue (and is
+counted on the 工作台), 采纳 adds the member to the task, 拒绝 needs a reason, and the
+member sees the outcome."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from tests.audit import work_event_count
+from tests.backfill_requests.support import asked, asked_for_past_task
+from tests.security.support import error_texts
+from tracker.extensions import db
+from tracker.models import Assignment, AssignmentStatus, BackfillRequest, RequestStatus
+from tracker.timeutil import local_today
+
+
+def _count() -> int:
+    return db.session.scalar(select(func.count(BackfillRequest.id)))
+
+
+def _home_count(html: str) -> str:
+    """The 工作台's 补录申请 action item: its colour class and its number."""
+    found = re.search(r'<a class="stat (\w+)" href="/backfill-requests/"><b>(\d+)</b>', html)
+    return found and f"{found.group(1)} {found.group(2)}"
+
+
+def test_a_member_not_on_an_ended_task_is_offered_to_ask_from_its_page(client, login, world):
+    login(world.other_member)
+    page = client.get(f"/tasks/{world.past_task.id}").get_data(as_text=True)
+    assert f"/backfill-requests/new?task={world.past_task.id}" in page
+    form = client.get(f"/backfill-requests/new?task={world.past_task.id}").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{world.past_task.id}"|'
+                     rf'<option value="{world.past_task.id}" selected', form)
+    # a task that has not ended, and one the member is on, offer nothing
+    assert "/backfill-requests/new" not in client.get(f"/tasks/{world.task.id}").get_data(as_text=True)
+    client.get("/auth/logout")
+    login(world.member)
+    assert "/backfill-requests/new" not in client.get(
+        f"/tasks/{world.past_task.id}").get_data(as_text=True)
+
+
+def test_my_tasks_links_to_my_requests(client, login, world):
+    login(world.member)
+    assert "/backfill-requests/mine" in client.get("/tasks/mine").get_data(as_text=True)
+
+
+def test_bad_input_is_explained_on_the_same_form_and_kept(client, login, world):
+    login(world.other_member)
+    before = (_count(), work_event_count())
+    html = client.post("/backfill-requests/new", data={
+        "community": str(world.community.id), "hours": "1.2", "note": "记不清具体时间"}
+    ).get_data(as_text=True)
+    assert "服务时长须为0.5小时的整数倍，例如 1.5 或 2。" in error_texts(html)
+    assert 'value="1.2"' in html and "记不清具体时间" in html
+    # the rules only the service knows, under their fields
+    html = client.post("/backfill-requests/new", data={
+        "community": str(world.community.id), "hours": "2",
+        "service_date": (local_today() + timedelta(days=1)).isoformat()}).get_data(as_text=True)
+    assert "日期不能晚于今天。" in error_texts(html)
+    html = client.post("/backfill-requests/new", data={
+        "community": str(world.community.id), "hours": "2",
+        "service_date": local_today().isoformat()}).get_data(as_text=True)
+    assert "没有选择任务时，请说明参加了什么活动。" in error_texts(html)
+    assert (_count(), work_event_count()) == before
+
+
+def test_the_member_asks_sees_it_pending_and_withdraws_it(client, login, world):
+    login(world.other_member)
+    response = client.post("/backfill-requests/new", data={
+        "community": str(world.community.id), "task": str(world.past_task.id), "hours": "1.5"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        "/backfill-requests/mine")
+    request = db.session.scalar(select(BackfillRequest))
+    assert (request.member_id, request.task_id, request.minutes) == (
+        world.other_member.id, world.past_task.id, 90)
+    page = client.get("/backfill-requests/mine").get_data(as_text=True)
+    assert "补录申请已提交，等待社区联络员处理。" in page and "待处理" in page
+    assert world.past_task.title in page
+    client.post(f"/backfill-requests/{request.id}/withdraw")
+    db.session.expire_all()
+    assert request.status == RequestStatus.withdrawn
+    assert "已撤回" in client.get("/backfill-requests/mine").get_data(as_text=True)
+
+
+def test_the_workbench_counts_the_pending_requests_of_the_liaisons_communities(
+        client, login, world):
+    login(world.liaison)
+    assert _home_count(client.get("/manage/").get_data(as_text=True)) == "calm 0"
+    asked_for_past_task(world)
+    assert _home_count(client.get("/manage/").get_data(as_text=True)) == "act 1"
+    client.get("/auth/logout")
+    login(world.other_liaison)  # another community's request is not theirs
+    assert _home_count(client.get("/manage/").get_data(as_text=True)) == "calm 0"
+    client.get("/auth/logout")
+    login(world.admin)
+    assert _home_count(client.get("/manage/").get_data(as_text=True)) == "act 1"
+
+
+def test_the_liaison_adopts_into_the_task_and_the_member_sees_it(client, login, world):
+    request = asked_for_past_task(world, minutes=90)
+    login(world.liaison)
+    queue = client.get("/backfill-requests/").get_data(as_text=True)
+    assert world.other_member.name in queue and f"/backfill-requests/{request.id}/adopt" in queue
+    client.post(f"/backfill-requests/{request.id}/adopt")
+    page = client.get("/backfill-requests/").get_data(as_text=True)
+    assert f"已采纳 {world.other_member.name} 的补录申请" in page
+    assert "没有待处理的补录申请。" in page
+    added = db.session.scalar(select(Assignment).where(
+        Assignment.task_id == world.past_task.id, Assignment.member_id == world.other_member.id))
+    assert (added.status, added.minutes) == (AssignmentStatus.done, 90)
+    client.get("/auth/logout")
+    login(world.other_member)
+    assert "已采纳" in client.get("/backfill-requests/mine").get_data(as_text=True)
+
+
+def test_a_request_without_a_task_is_not_adopted_by_one_tap(client, login, world):
+    asked(world.other_member, world.community)
+    login(world.liaison)
+    queue = client.get("/backfill-requests/").get_data(as_text=True)
+    assert "帮助清理楼道杂物" in queue and "/adopt" not in queue
+    assert "请通过补录表单记录后采纳" in queue
+
+
+def test_declining_asks_a_reason_on_the_same_page(client, login, world):
+    request = asked_for_past_task(world)
+    login(world.liaison)
+    html = client.post(f"/backfill-requests/{request.id}/decline",
+                       data={"reason": " "}).get_data(as_text=True)
+    assert "请填写拒绝理由。" in error_texts(html)
+    db.session.expire_all()
+    assert request.status == RequestStatus.pending
+    client.post(f"/backfill-requests/{request.id}/decline", data={"reason": "当天没有签到记录"})
+    client.get("/auth/logout")
+    login(world.other_member)
+    page = client.get("/backfill-requests/mine").get_data(as_text=True)
+    assert "已拒绝" in page and "拒绝理由：当天没有签到记录" in page
+
+
+def test_the_backfill_form_comes_filled_from_a_request_and_saving_adopts_it(client, login, world):
+    request = asked(world.other_member, world.community, minutes=150, description="清理楼道杂物")
+    login(world.liaison)
+    assert f"/manage/backfill?request={request.id}" in client.get(
+        "/backfill-requests/").get_data(as_text=True)
+    html = client.get(f"/manage/backfill?request={request.id}").get_data(as_text=True)
+    member = world.other_member.id
+    assert f'name="from_request" value="{request.id}"' in html
+    assert re.search(rf'<input checked[^>]*value="{member}"|<input[^>]*value="{member}"[^>]*checked',
+                     html)
+    assert f'name="hours_{member}"' in html and 'value="2.5"' in html
+    assert f'<option selected value="{world.item.id}"' in html  # the community's one item
+    day = request.service_date.isoformat()
+    form = {"from_request": str(request.id), "resource_item": str(world.item.id),
+            "place": "解放路12号", "starts_at": f"{day}T09:00", "ends_at": f"{day}T11:30",
+            "participants": str(member), f"hours_{member}": "2.5", "leader": str(member),
+            "note": ""}
+    html = client.post("/manage/backfill", data=form).get_data(as_text=True)
+    assert "请填写情况说明。" in error_texts(html)
+    assert f'name="from_request" value="{request.id}"' in html  # still linked
+    db.session.expire_all()
+    assert request.status == RequestStatus.pending
+    response = client.post("/manage/backfill", data={**form, "note": "清理楼道杂物"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert request.status == RequestStatus.adopted and request.result_task_id is not None
+    assert "已采纳" in client.get(response.headers["Location"]).get_data(as_text=True)

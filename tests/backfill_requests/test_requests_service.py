@@ -1,0 +1,283 @@
+"""补录申请 without HTTP (issue 11): a member asks, the liaison 采纳 or 拒绝."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from tests import factories as f
+from tests.audit import work_event_count
+from tests.backfill_requests.support import asked, asked_for_past_task
+from tests.services.test_claims import audits, refused
+from tracker.extensions import db
+from tracker.models import (
+    Assignment,
+    AssignmentStatus,
+    BackfillRequest,
+    RequestStatus,
+    TaskStatus,
+)
+from tracker.rollups.figures import totals
+from tracker.rollups.scope import Scope
+from tracker.services import PermissionDenied, unit_of_work
+from tracker.services.backfill_requests import (
+    REQUEST_DAYS_BACK,
+    RequestData,
+    adopt_into_task,
+    ask_backfill,
+    decline_request,
+    withdraw_request,
+)
+from tracker.services.reviews import ReportData, approve_report, submit_report
+from tracker.timeutil import local_today, utcnow
+
+
+def request_count() -> int:
+    return db.session.scalar(select(func.count(BackfillRequest.id)))
+
+
+def refused_nothing_written(call, *args, message, error=None):
+    before = (request_count(), work_event_count(),
+              db.session.scalar(select(func.count(Assignment.id))))
+    refused(call, *args, message=message, **({"error": error} if error else {}))
+    db.session.expire_all()
+    assert (request_count(), work_event_count(),
+            db.session.scalar(select(func.count(Assignment.id)))) == before
+
+
+def ask(world, member=None, community=None, **values):
+    payload = dict(service_date=local_today() - timedelta(days=3), minutes=120,
+                   description="帮助清理楼道杂物")
+    payload.update(values)
+    return (ask_backfill, member or world.other_member, community or world.community,
+            RequestData(**payload))
+
+
+def test_a_member_asks_and_the_request_waits_in_the_queue(world):
+    request = asked_for_past_task(world)
+    db.session.expire_all()
+    assert request.status == RequestStatus.pending
+    assert request.service_date == world.past_task.service_date  # the task's day
+    assert (request.task_id, request.minutes) == (world.past_task.id, 90)
+    [event] = audits("backfill_request", request)
+    assert event.actor_id == world.other_member.id
+
+
+@pytest.mark.parametrize("values, message", [
+    (dict(service_date=local_today() + timedelta(days=1)), "日期不能晚于今天"),
+    (dict(service_date=local_today() - timedelta(days=REQUEST_DAYS_BACK + 1)),
+     f"只能申请{REQUEST_DAYS_BACK}天以内的补录"),
+    (dict(service_date=None), "请填写参加活动的日期"),
+    (dict(description="  "), "请说明参加了什么活动"),
+    (dict(minutes=0), "服务时长须为0.5小时的整数倍"),
+    (dict(minutes=45), "服务时长须为0.5小时的整数倍"),
+    (dict(minutes=24 * 60 + 30), "不超过24小时"),
+    (dict(minutes=None), "请填写服务时长"),
+], ids=["future", "too-old", "no-date", "no-description", "zero", "not-half-hour",
+        "over-a-day", "no-hours"])
+def test_what_is_typed_is_checked(world, values, message):
+    refused_nothing_written(*ask(world, **values), message=message)
+
+
+def test_the_members_unit_must_work_in_the_community(world):
+    elsewhere = f.community("和平路社区")
+    db.session.commit()
+    refused_nothing_written(*ask(world, community=elsewhere),
+                            message="您所在单位不在该社区开展共建")
+
+
+def test_a_named_task_is_checked(world):
+    past = world.past_task
+    refused_nothing_written(*ask(world, task=world.other_task), message="所选任务不属于该社区")
+    refused_nothing_written(*ask(world, task=world.task), message="结束后才能申请补录")
+    refused_nothing_written(*ask(world, member=world.member, task=past),
+                            message="您已在该任务中")
+    # no more than the activity's length (2 h)
+    refused_nothing_written(*ask(world, task=past, minutes=150),
+                            message="不能超过活动时长")
+    past.status = TaskStatus.cancelled
+    db.session.commit()
+    refused_nothing_written(*ask(world, task=past), message="该任务已取消")
+
+
+def test_one_open_request_per_member_per_task(world):
+    asked_for_past_task(world)
+    refused_nothing_written(*ask(world, task=world.past_task, minutes=60),
+                            message="您已为该任务提交过补录申请")
+
+
+def test_the_member_withdraws_a_pending_request_and_only_their_own(world):
+    request = asked_for_past_task(world)
+    refused(withdraw_request, request, world.member, error=PermissionDenied)
+    with unit_of_work():
+        withdraw_request(request, world.other_member)
+    assert request.status == RequestStatus.withdrawn
+    refused_nothing_written(withdraw_request, request, world.other_member,
+                            message="该申请已处理，不能撤回")
+    # withdrawn: the member may ask again for the same task
+    assert asked_for_past_task(world).status == RequestStatus.pending
+
+
+def test_adopting_adds_one_done_participation_counted_once_approved(world):
+    past = world.past_task
+    request = asked_for_past_task(world, minutes=90)
+    before = db.session.scalar(select(func.count(Assignment.id)).where(
+        Assignment.task_id == past.id))
+    with unit_of_work():
+        adopt_into_task(request, world.liaison)
+    db.session.expire_all()
+
+    mine = db.session.scalars(select(Assignment).where(
+        Assignment.task_id == past.id, Assignment.member_id == world.other_member.id)).all()
+    assert [(a.status, a.minutes) for a in mine] == [(AssignmentStatus.done, 90)]
+    assert db.session.scalar(select(func.count(Assignment.id)).where(
+        Assignment.task_id == past.id)) == before + 1
+    assert request.status == RequestStatus.adopted and request.assignment_id == mine[0].id
+    assert request.decided_by_id == world.liaison.id and request.decided_at is not None
+    assert [e.actor_id for e in audits("backfill_request_adopt", request)] == [world.liaison.id]
+
+    day = Scope(date_from=past.service_date, date_to=past.service_date + timedelta(days=1),
+                community_ids=(world.community.id,))
+    assert totals(day).minutes == 0  # nothing official before the report is approved
+    with unit_of_work():
+        # the two who claimed it did not come: only the member who asked took part
+        report = submit_report(past, world.liaison, ReportData(
+            quantity=None, people_served=None, note="清理完毕",
+            absent_ids={world.member.id, world.leader.id}))
+        approve_report(report, world.liaison)
+    official = totals(day)
+    assert (official.activities, official.person_times, official.minutes) == (1, 1, 90)
+
+
+def test_a_full_past_task_gets_one_more_slot(world):
+    past = world.past_task
+    past.slots = past.taken  # 2 of 2
+    db.session.commit()
+    request = asked_for_past_task(world)
+    with unit_of_work():
+        adopt_into_task(request, world.liaison)
+    db.session.expire_all()
+    assert (past.slots, past.taken) == (3, 3)
+    assert audits("backfill_request_adopt", request)[0].detail["slots_raised"] is True
+
+
+def test_adopting_follows_the_backfill_rules(world):
+    past = world.past_task
+    request = asked_for_past_task(world)
+    # the liaison of another community does not reach it
+    refused_nothing_written(adopt_into_task, request, world.other_liaison,
+                            message="无权操作", error=PermissionDenied)
+    # an overlapping activity of the member is refused
+    clash = f.task(world.item, world.liaison, starts_at=past.starts_at + timedelta(minutes=30))
+    db.session.add(Assignment(task_id=clash.id, member_id=world.other_member.id,
+                              status=AssignmentStatus.done, minutes=60))
+    clash.taken = 1
+    db.session.commit()
+    refused_nothing_written(adopt_into_task, request, world.liaison, message="在同一时间已参加")
+    assert request.status == RequestStatus.pending
+
+
+def test_a_task_approved_meanwhile_goes_through_the_backfill_form(world):
+    past = world.past_task
+    request = asked_for_past_task(world)
+    with unit_of_work():
+        approve_report(submit_report(past, world.liaison, ReportData(
+            quantity=None, people_served=None, note="清理完毕")), world.liaison)
+    refused_nothing_written(adopt_into_task, request, world.liaison,
+                            message="该申请需通过补录表单采纳")
+    without_task = asked(world.other_member, world.community)
+    refused_nothing_written(adopt_into_task, without_task, world.liaison,
+                            message="该申请需通过补录表单采纳")
+
+
+def test_declining_needs_a_reason_and_is_final(world):
+    request = asked_for_past_task(world)
+    refused_nothing_written(decline_request, request, world.liaison, " ",
+                            message="请填写拒绝理由")
+    with unit_of_work():
+        decline_request(request, world.liaison, "当天签到表上没有该同志")
+    db.session.expire_all()
+    assert (request.status, request.decline_reason) == (RequestStatus.declined,
+                                                        "当天签到表上没有该同志")
+    assert [e.actor_id for e in audits("backfill_request_decline", request)] == [world.liaison.id]
+    refused_nothing_written(adopt_into_task, request, world.liaison, message="该申请已处理")
+    refused_nothing_written(withdraw_request, request, world.other_member,
+                            message="该申请已处理，不能撤回")
+
+
+def _backfill_of(world, request, participants, note="协助清理楼道"):
+    from datetime import datetime, time
+
+    from tracker.services.backfill import BackfillData, Participant
+
+    starts = datetime.combine(request.service_date, time(9))
+    return BackfillData(title="楼道清理（补录）", place="解放路12号", starts_local=starts,
+                        ends_local=starts + timedelta(hours=2),
+                        participants=[Participant(m, request.minutes) for m in participants],
+                        leader=participants[0], note=note)
+
+
+def test_through_the_backfill_form_the_request_is_adopted_only_when_it_saves(world):
+    from tracker.services.backfill_requests import adopt_through_backfill
+
+    request = asked(world.other_member, world.community, minutes=120)
+    # the member who asked is not ticked, or the 补录 itself is refused: still pending
+    refused_nothing_written(adopt_through_backfill, world.liaison, world.item,
+                            _backfill_of(world, request, [world.leader]), request,
+                            message=f"请勾选申请人 {world.other_member.name}")
+    refused_nothing_written(adopt_through_backfill, world.liaison, world.item,
+                            _backfill_of(world, request, [world.other_member], note=" "),
+                            request, message="请填写情况说明")
+    refused_nothing_written(adopt_through_backfill, world.liaison, world.other_item,
+                            _backfill_of(world, request, [world.other_member]), request,
+                            message="补录的社区须是申请的社区")
+    db.session.expire_all()
+    assert request.status == RequestStatus.pending
+
+    with unit_of_work():
+        task = adopt_through_backfill(world.liaison, world.item,
+                                      _backfill_of(world, request, [world.other_member]),
+                                      request)
+    db.session.expire_all()
+    assert task.backfilled and request.status == RequestStatus.adopted
+    assert request.result_task_id == task.id
+    added = db.session.get(Assignment, request.assignment_id)
+    assert (added.member_id, added.status, added.minutes) == (
+        world.other_member.id, AssignmentStatus.done, 120)
+    assert audits("backfill_request_adopt", request)[0].detail["through"] == "backfill"
+
+
+def test_the_member_is_told_of_each_decision_by_the_reminder_job(app, world):
+    from tracker.models import Outbox
+    from tracker.reminders.job import write_due
+
+    adopted = asked_for_past_task(world)
+    declined = asked(world.other_member, world.community)
+    pending = asked(world.member, world.community)
+    with unit_of_work():
+        adopt_into_task(adopted, world.liaison)
+        decline_request(declined, world.liaison, "当天没有签到记录")
+    write_due(utcnow(), app.config)
+    db.session.commit()
+    rows = list(db.session.scalars(select(Outbox).where(Outbox.kind == "backfill_decided")))
+    assert {row.member_id for row in rows} == {world.other_member.id}  # not the pending one
+    assert pending.member_id not in {row.member_id for row in rows}
+    texts = " ".join(row.subject + row.body for row in rows)
+    assert "已采纳" in texts and "理由：当天没有签到记录" in texts
+    assert all(row.link == "/backfill-requests/mine" for row in rows)
+    write_due(utcnow(), app.config)  # again: nothing new
+    db.session.commit()
+    assert len(list(db.session.scalars(
+        select(Outbox).where(Outbox.kind == "backfill_decided")))) == len(rows)
+
+
+def test_the_demo_world_has_one_pending_request_for_the_liaison(app):
+    from tracker.backfill_requests.queries import pending_count
+    from tracker.demo import seed_demo
+
+    world = seed_demo(local_today())
+    db.session.commit()
+    [request] = db.session.scalars(select(BackfillRequest)).all()
+    assert request.status == RequestStatus.pending
+    assert pending_count(world.liaison) == 1

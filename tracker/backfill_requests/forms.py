@@ -1,0 +1,45 @@
+"""Forms of 补录申请. Every refusal is Chinese, under its field, with what was typed kept."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..fields import NOTE_MAX, HoursField, LocalDateField, strip_text
+from ..manage.forms import ChoiceField
+from ..services.backfill_requests import REASON_MAX
+from ..timeutil import to_local
+
+
+def _area(label, limit, *, required_message=None, description=None):
+    validators = [DataRequired(message=required_message)] if required_message else [Optional()]
+    return TextAreaField(label, description=description, validators=[
+        *validators, Length(max=limit, message=_l("不能超过%(max)d个字。", max=limit))],
+        filters=[strip_text], render_kw={"rows": 3, "maxlength": limit})
+
+
+class RequestForm(FlaskForm):
+    """我参加了但没有记录."""
+
+    community = ChoiceField(_l("社区"), message=_l("请选择您所在单位共建的社区。"))
+    task = ChoiceField(_l("参加的任务"), message=_l("请从列表中选择任务，或不选。"),
+                       required=False,
+                       description=_l("可不选：列表里没有的活动，请在下面说明。"))
+    service_date = LocalDateField(_l("活动日期"), validators=[Optional()],
+                                  description=_l("选择了任务时按任务的日期。"))
+    description = _area(_l("参加了什么活动"), NOTE_MAX,
+                        description=_l("没有选择任务时必填：时间、地点、做了什么。"))
+    hours = HoursField(_l("服务时长（小时）"))
+    note = _area(_l("备注"), NOTE_MAX)
+
+    def set_choices(self, communities, tasks) -> None:
+        self.community.choices = [("", _l("请选择"))] + [(c.id, c.name) for c in communities]
+        self.task.choices = [("", _l("不选"))] + [
+            (t.id, f"{to_local(t.starts_at):%m-%d} {t.title}（{t.community.name}）")
+            for t in tasks]
+
+
+class DeclineForm(FlaskForm):
+    reason = _area(_l("拒绝理由"), REASON_MAX, required_message=_l("请填写拒绝理由。"),
+                   description=_l("申请人会在“我的补录申请”中看到。"))

@@ -1,0 +1,82 @@
+"""Reads of 补录申请: the member's choices and list, the liaison's queue."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import (
+    Assignment,
+    AssignmentStatus,
+    BackfillRequest,
+    Community,
+    RequestStatus,
+    ResourceItem,
+    Task,
+    TaskStatus,
+    Zone,
+)
+from ..permissions import managed_community_ids
+from ..services.backfill_requests import REQUEST_DAYS_BACK
+from ..timeutil import local_today, utcnow
+
+TASK_CHOICES = 60  # the most recent tasks offered in the select
+
+
+def working_communities(member) -> list[Community]:
+    """The communities the member's unit works in (补录's rule: a checklist item there
+    or one of its zones), by name."""
+    ids = select(ResourceItem.community_id).where(ResourceItem.unit_id == member.unit_id).union(
+        select(Zone.community_id).where(Zone.unit_id == member.unit_id))
+    return list(db.session.scalars(
+        select(Community).where(Community.id.in_(ids)).order_by(Community.name)))
+
+
+def requestable_tasks(member, community_ids) -> list[Task]:
+    """Ended, not cancelled tasks of these communities within the request window that
+    the member is not on, latest first."""
+    if not community_ids:
+        return []
+    on_it = select(Assignment.task_id).where(Assignment.member_id == member.id,
+                                             Assignment.status != AssignmentStatus.withdrawn)
+    return list(db.session.scalars(
+        select(Task).where(Task.community_id.in_(list(community_ids)),
+                           Task.status != TaskStatus.cancelled, Task.ends_at <= utcnow(),
+                           Task.service_date >= local_today() - timedelta(days=REQUEST_DAYS_BACK),
+                           Task.id.not_in(on_it))
+        .options(selectinload(Task.community))
+        .order_by(Task.starts_at.desc()).limit(TASK_CHOICES)))
+
+
+def my_requests(member_id: int) -> list[BackfillRequest]:
+    return list(db.session.scalars(
+        select(BackfillRequest).where(BackfillRequest.member_id == member_id)
+        .options(selectinload(BackfillRequest.task), selectinload(BackfillRequest.community))
+        .order_by(BackfillRequest.created_at.desc(), BackfillRequest.id.desc())))
+
+
+def _in_reach(actor, statement):
+    ids = managed_community_ids(actor)
+    if ids is not None:
+        statement = statement.where(BackfillRequest.community_id.in_(sorted(ids) or [-1]))
+    return statement
+
+
+def pending_count(actor) -> int:
+    return db.session.scalar(_in_reach(actor, select(func.count(BackfillRequest.id)).where(
+        BackfillRequest.status == RequestStatus.pending)))
+
+
+def pending_queue(actor) -> list[BackfillRequest]:
+    """Pending requests in the actor's communities (admins: all), oldest first."""
+    return list(db.session.scalars(_in_reach(actor, select(BackfillRequest).where(
+        BackfillRequest.status == RequestStatus.pending))
+        .options(selectinload(BackfillRequest.member), selectinload(BackfillRequest.task),
+                 selectinload(BackfillRequest.community))
+        .order_by(BackfillRequest.created_at, BackfillRequest.id)))
+
+
+def load_request(request_id: int) -> BackfillRequest | None:
+    return db.session.get(BackfillRequest, request_id)

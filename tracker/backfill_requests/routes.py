@@ -1,0 +1,114 @@
+"""补录申请 (/backfill-requests): a member's 「我参加了但没有记录」, their list of
+requests, and the liaison's queue (采纳 / 拒绝).
+
+A request of a community outside the liaison's reach answers 404, as if it did not
+exist; a member sees only their own.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..fields import EmptyForm
+from ..permissions import manages_community, staff_required
+from ..services.backfill_requests import (
+    REQUEST_DAYS_BACK,
+    RequestData,
+    adopt_into_task,
+    ask_backfill,
+    decline_request,
+    needs_backfill_form,
+    withdraw_request,
+)
+from ..view_support import run_service
+from . import queries as q
+from .forms import DeclineForm, RequestForm
+
+bp = Blueprint("backfill_requests", __name__)
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _managed_request(request_id: int):
+    row = q.load_request(request_id)
+    if row is None or not manages_community(current_user, row.community_id):
+        abort(404)
+    return row
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """我参加了但没有记录; ``?task=`` (from a task page) picks the task."""
+    actor = _actor()
+    communities = q.working_communities(actor)
+    tasks = q.requestable_tasks(actor, [c.id for c in communities])
+    form = RequestForm()
+    if request.method == "GET":
+        chosen = next((t for t in tasks if t.id == request.args.get("task", type=int)), None)
+        if chosen is not None:
+            form.task.data, form.community.data = chosen.id, chosen.community_id
+            form.service_date.data = chosen.service_date
+    form.set_choices(communities, tasks)
+    if form.validate_on_submit():
+        community = next(c for c in communities if c.id == form.community.data)
+        task = next((t for t in tasks if t.id == form.task.data), None)  # one offered
+        data = RequestData(service_date=form.service_date.data, minutes=form.hours.minutes,
+                           task=task, description=form.description.data, note=form.note.data)
+        if run_service(form, ask_backfill, actor, community, data):
+            flash(_("补录申请已提交，等待社区联络员处理。"), "success")
+            return redirect(url_for(".mine"))
+    return render_template("backfill_requests/new.html", form=form,
+                           no_community=not communities, days_back=REQUEST_DAYS_BACK)
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    return render_template("backfill_requests/mine.html",
+                           requests=q.my_requests(current_user.id))
+
+
+@bp.post("/<int:request_id>/withdraw")
+@login_required
+def withdraw(request_id: int):
+    row = q.load_request(request_id)
+    if row is None or row.member_id != current_user.id:
+        abort(404)
+    if EmptyForm().validate_on_submit() and run_service(None, withdraw_request, row, _actor(),
+                                                         denied=404):
+        flash(_("已撤回补录申请。"), "success")
+    return redirect(url_for(".mine"))
+
+
+@bp.get("/")
+@staff_required
+def queue():
+    return render_template("backfill_requests/queue.html", requests=q.pending_queue(_actor()),
+                           needs_form=needs_backfill_form)
+
+
+@bp.post("/<int:request_id>/adopt")
+@staff_required
+def adopt(request_id: int):
+    row = _managed_request(request_id)
+    if EmptyForm().validate_on_submit() and run_service(None, adopt_into_task, row, _actor(),
+                                                         denied=404):
+        flash(_("已采纳 %(name)s 的补录申请，已加入任务“%(task)s”。",
+                name=row.member.name, task=row.task.title), "success")
+    return redirect(url_for(".queue"))
+
+
+@bp.route("/<int:request_id>/decline", methods=["GET", "POST"])
+@staff_required
+def decline(request_id: int):
+    row = _managed_request(request_id)
+    form = DeclineForm()
+    if form.validate_on_submit() and run_service(form, decline_request, row, _actor(),
+                                                 form.reason.data, denied=404):
+        flash(_("已拒绝 %(name)s 的补录申请。", name=row.member.name), "success")
+        return redirect(url_for(".queue"))
+    return render_template("backfill_requests/decline.html", form=form, row=row)

@@ -1,0 +1,218 @@
+"""补录申请: a member asks for a 补录 of something they did (「我参加了但没有记录」),
+and the liaison of the community 采纳 or 拒绝 it.
+
+采纳 into a task whose report is not yet approved adds the member's participation,
+done, with the hours asked for (``claims.add_past_participation``). A request that
+names no task, or a task whose report is approved (approval is final), is 采纳 through
+the 补录 form (``/manage/backfill``), which marks it when it saves
+(``adopt_through_backfill``). The rules are 补录's (``services.backfill``): the
+member's unit works in the community, no overlapping activity, hours in half hours
+within the activity's length.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..fields import NOTE_MAX
+from ..models import (
+    Assignment,
+    AssignmentStatus,
+    BackfillRequest,
+    Community,
+    Member,
+    ReportStatus,
+    ResourceItem,
+    RequestStatus,
+    Task,
+    TaskStatus,
+)
+from ..permissions import manages_community
+from ..timeutil import local_today, utcnow
+from . import PermissionDenied, ServiceError
+from .audit import record
+from .backfill import BackfillData, record_past_activity, refuse_overlap, working_units
+from .claims import MAX_MINUTES, MINUTE_STEP, add_past_participation, check_minutes
+
+# How far back a member may ask: older work is the liaison's own 补录 or an import.
+REQUEST_DAYS_BACK = 90
+REASON_MAX = 500
+
+
+@dataclass
+class RequestData:
+    service_date: date | None
+    minutes: int | None
+    task: Task | None = None
+    description: str | None = None
+    note: str | None = None
+
+
+def works_in(member: Member, community_id: int) -> bool:
+    """Whether the member's unit works in the community (补录's rule)."""
+    return member.unit_id in set(db.session.scalars(working_units([community_id])))
+
+
+def is_requestable(task: Task, member: Member) -> bool:
+    """A task a member may ask to be added to: ended, not cancelled, report not yet
+    approved or approved (the liaison decides how), and the member is not on it."""
+    if task.status == TaskStatus.cancelled or task.ends_at > utcnow():
+        return False
+    on_it = db.session.scalar(select(Assignment.id).where(
+        Assignment.task_id == task.id, Assignment.member_id == member.id,
+        Assignment.status != AssignmentStatus.withdrawn))
+    return on_it is None
+
+
+def _clean(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text or None
+
+
+def _check_request(member: Member, community: Community, data: RequestData) -> date:
+    if not works_in(member, community.id):
+        raise ServiceError(_l("您所在单位不在该社区开展共建，不能申请补录。"), field="community")
+    task = data.task
+    if task is not None:
+        if task.community_id != community.id:
+            raise ServiceError(_l("所选任务不属于该社区。"), field="task")
+        if task.status == TaskStatus.cancelled:
+            raise ServiceError(_l("该任务已取消。"), field="task")
+        if task.ends_at > utcnow():
+            raise ServiceError(_l("该任务还没有结束，结束后才能申请补录。"), field="task")
+        if not is_requestable(task, member):
+            raise ServiceError(_l("您已在该任务中，请在“我的任务”中确认参与。"), field="task")
+    day = task.service_date if task is not None else data.service_date
+    if day is None:
+        raise ServiceError(_l("请填写参加活动的日期。"), field="service_date")
+    today = local_today()
+    if day > today:
+        raise ServiceError(_l("日期不能晚于今天。"), field="service_date")
+    if day < today - timedelta(days=REQUEST_DAYS_BACK):
+        raise ServiceError(_l("只能申请%(days)d天以内的补录，更早的活动请联系社区联络员。",
+                              days=REQUEST_DAYS_BACK), field="service_date")
+    if task is None and not _clean(data.description):
+        raise ServiceError(_l("没有选择任务时，请说明参加了什么活动。"), field="description")
+    for text, field in ((data.description, "description"), (data.note, "note")):
+        if len((text or "").strip()) > NOTE_MAX:
+            raise ServiceError(_l("不能超过%(max)d个字。", max=NOTE_MAX), field=field)
+    if data.minutes is None:
+        raise ServiceError(_l("请填写服务时长。"), field="hours")
+    if task is not None:
+        check_minutes(data.minutes, task)
+    elif data.minutes <= 0 or data.minutes % MINUTE_STEP or data.minutes > MAX_MINUTES:
+        raise ServiceError(_l("服务时长须为0.5小时的整数倍，大于0且不超过24小时。"), field="hours")
+    if task is not None and db.session.scalar(select(BackfillRequest.id).where(
+            BackfillRequest.member_id == member.id, BackfillRequest.task_id == task.id,
+            BackfillRequest.status == RequestStatus.pending)) is not None:
+        raise ServiceError(_l("您已为该任务提交过补录申请，正在等待处理。"), field="task")
+    return day
+
+
+def ask_backfill(member: Member, community: Community, data: RequestData) -> BackfillRequest:
+    """The member's 「我参加了但没有记录」: a pending request in the liaison's queue."""
+    day = _check_request(member, community, data)
+    request = BackfillRequest(
+        member_id=member.id, community_id=community.id,
+        task_id=None if data.task is None else data.task.id, service_date=day,
+        description=_clean(data.description), minutes=data.minutes, note=_clean(data.note),
+        status=RequestStatus.pending, created_at=utcnow())
+    db.session.add(request)
+    db.session.flush()
+    record(member, "backfill_request", request, community_id=community.id,
+           task_id=request.task_id, service_date=day.isoformat(), minutes=data.minutes)
+    return request
+
+
+def withdraw_request(request: BackfillRequest, member: Member) -> None:
+    if request.member_id != member.id:
+        raise PermissionDenied(_l("无权操作。"))
+    if not request.is_pending:
+        raise ServiceError(_l("该申请已处理，不能撤回。"))
+    request.status = RequestStatus.withdrawn
+    request.decided_at = utcnow()
+    record(member, "backfill_request_withdraw", request)
+
+
+def _deciding(request: BackfillRequest, actor: Member) -> None:
+    if not manages_community(actor, request.community_id):
+        raise PermissionDenied(_l("无权操作。"))
+    if not request.is_pending:
+        raise ServiceError(_l("该申请已处理。"))
+
+
+def _decided(request: BackfillRequest, actor: Member, status: RequestStatus) -> None:
+    request.status = status
+    request.decided_by_id = actor.id
+    request.decided_at = utcnow()
+
+
+def needs_backfill_form(request: BackfillRequest) -> bool:
+    """采纳 goes through the 补录 form: no task named, or its report already approved."""
+    task = request.task
+    return task is None or (task.report is not None
+                            and task.report.status == ReportStatus.approved)
+
+
+def adopt_into_task(request: BackfillRequest, actor: Member) -> Assignment:
+    """采纳: the member's participation, done with the hours asked for, on the task."""
+    _deciding(request, actor)
+    if needs_backfill_form(request):
+        raise ServiceError(_l("该申请需通过补录表单采纳。"))
+    task, member = request.task, request.member
+    if not works_in(member, request.community_id):
+        raise ServiceError(_l("%(name)s 所在单位不在该社区开展共建，不能补录。",
+                              name=member.name))
+    if not is_requestable(task, member):
+        raise ServiceError(_l("%(name)s 已在该任务中。", name=member.name))
+    refuse_overlap([member.id], task.starts_at, task.ends_at, other_than=task.id)
+    slots = task.slots
+    assignment = add_past_participation(task, member, actor, request.minutes)
+    _decided(request, actor, RequestStatus.adopted)
+    request.assignment_id = assignment.id
+    request.result_task_id = task.id
+    record(actor, "backfill_request_adopt", request, task_id=task.id,
+           assignment_id=assignment.id, member_id=member.id, minutes=request.minutes,
+           slots_raised=task.slots != slots)
+    return assignment
+
+
+def decline_request(request: BackfillRequest, actor: Member, reason: str) -> None:
+    """拒绝, with a reason the member sees on their list."""
+    _deciding(request, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("请填写拒绝理由。"), field="reason")
+    if len(reason) > REASON_MAX:
+        raise ServiceError(_l("不能超过%(max)d个字。", max=REASON_MAX), field="reason")
+    _decided(request, actor, RequestStatus.declined)
+    request.decline_reason = reason
+    record(actor, "backfill_request_decline", request, reason=reason)
+
+
+def adopt_through_backfill(actor: Member, item: ResourceItem, data: BackfillData,
+                           request: BackfillRequest) -> Task:
+    """采纳 through the 补录 form: the activity is recorded (``record_past_activity``,
+    every 补录 rule) with the member who asked among its participants, and the
+    request is 已采纳 in the same transaction — a refused 补录 leaves it pending."""
+    _deciding(request, actor)
+    if item.community_id != request.community_id:
+        raise ServiceError(_l("补录的社区须是申请的社区（%(name)s）。",
+                              name=request.community.name), field="resource_item")
+    if request.member_id not in {p.member.id for p in data.participants}:
+        raise ServiceError(_l("请勾选申请人 %(name)s。", name=request.member.name),
+                           field="participants")
+    task = record_past_activity(actor, item, data)
+    assignment = db.session.scalar(select(Assignment).where(
+        Assignment.task_id == task.id, Assignment.member_id == request.member_id))
+    _decided(request, actor, RequestStatus.adopted)
+    request.assignment_id = assignment.id
+    request.result_task_id = task.id
+    record(actor, "backfill_request_adopt", request, task_id=task.id,
+           assignment_id=assignment.id, member_id=request.member_id,
+           minutes=assignment.minutes, through="backfill")
+    return task
