@@ -107,13 +107,14 @@ class ImportPreview:
 
 # --- reading a file -------------------------------------------------------------------
 
-def read_table(filename: str, data: bytes) -> list[list]:
-    """The cells of the first sheet (.xlsx) or of a .csv (UTF-8, with or without BOM, or GBK)."""
+def read_table(filename: str, data: bytes, sheet: str | None = None) -> list[list]:
+    """The cells of the first sheet (.xlsx; or of ``sheet`` when the workbook has one of
+    that name) or of a .csv (UTF-8, with or without BOM, or GBK)."""
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix == "xls":
         raise ServiceError(_l("不支持旧版 .xls 文件，请在Excel中另存为 .xlsx 后再上传。"), field="file")
     if suffix == "xlsx":
-        return _read_xlsx(data)
+        return _read_xlsx(data, sheet)
     if suffix == "csv":
         return _read_csv(data)
     raise ServiceError(_l("只支持 .xlsx 或 .csv 文件。"), field="file")
@@ -161,7 +162,7 @@ def _scan(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> tuple[bool, int]:
     return False, rows
 
 
-def _read_xlsx(data: bytes) -> list[list]:
+def _read_xlsx(data: bytes, name: str | None = None) -> list[list]:
     from openpyxl import load_workbook
 
     _check_xlsx_archive(data)
@@ -169,7 +170,7 @@ def _read_xlsx(data: bytes) -> list[list]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. "no default style" from other tools
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            sheet = book.worksheets[0]
+            sheet = book[name] if name in book.sheetnames else book.worksheets[0]
             declared = sheet.max_row or 0  # from the sheet's <dimension>, before any row
             rows = []
             for values in ([] if declared > MAX_ROWS + 1 else sheet.iter_rows(values_only=True)):
