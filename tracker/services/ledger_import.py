@@ -144,7 +144,7 @@ def _text(value) -> str:
 def read_ledger(filename: str, data: bytes) -> LedgerPreview:
     """The rows of the 「参与明细」 sheet (or of the first sheet, or of a .csv), under
     the first of its top rows that holds the headers; nothing is checked yet."""
-    table = read_table(filename, data, sheet=SHEET)
+    table = read_table(filename, data, sheet=SHEET, limit=MAX_ROWS)
     lines = [(n, [_text(v) for v in values]) for n, values in enumerate(table, start=1)]
     lines = [(n, cells) for n, cells in lines if any(cells)]
     if not lines:
