@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
@@ -43,7 +43,7 @@ from ..permissions import manages_community
 from ..timeutil import local_to_utc
 from . import ServiceError
 from .backfill import BackfillData, Participant, record_past_activity
-from .member_import import PHONE_CHUNK, normalise_phone, read_table
+from .member_import import PHONE_CHUNK, ImportPreview, ReadRow, normalise_phone, read_table
 
 SHEET = "参与明细"
 # (key, header): the export writes these headers, the import finds its columns by them.
@@ -68,7 +68,7 @@ _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$"
 
 
 @dataclass
-class LedgerRow:
+class LedgerRow(ReadRow):
     line: int  # the row number in the sheet
     day: str = ""
     starts: str = ""
@@ -91,28 +91,8 @@ class LedgerRow:
     errors: list[str] = field(default_factory=list)
     action: str = ""  # record | skip (set by the check)
 
-    def raw(self) -> dict:
-        values = asdict(self)
-        del values["errors"], values["action"]
-        return values
 
-
-@dataclass
-class LedgerPreview:
-    rows: list[LedgerRow]
-    file_errors: list[str] = field(default_factory=list)
-
-    @property
-    def error_rows(self) -> list[LedgerRow]:
-        return [row for row in self.rows if row.errors]
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.rows) and not self.file_errors and not self.error_rows
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action and not row.errors)
-
+class LedgerPreview(ImportPreview):
     @property
     def activities(self) -> int:
         """Activities the import records (not those already there)."""

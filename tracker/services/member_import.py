@@ -68,8 +68,18 @@ ROLE_LABELS = {Role.member: "党员干部", Role.liaison: "社区联络员", Rol
 _LIST_SPLIT = re.compile(r"[、,，;；/\s]+")
 
 
+class ReadRow:
+    """A row read from an uploaded file; a check fills its ``errors`` and ``action``."""
+
+    def raw(self) -> dict:
+        """What was read from the file (kept between preview and import)."""
+        values = asdict(self)
+        del values["errors"], values["action"]
+        return values
+
+
 @dataclass
-class ImportRow:
+class ImportRow(ReadRow):
     line: int  # the row number in the spreadsheet (the header is row 1)
     name: str = ""
     phone: str = ""
@@ -81,20 +91,16 @@ class ImportRow:
     errors: list[str] = field(default_factory=list)
     action: str = ""  # create | update | same (set by check_rows)
 
-    def raw(self) -> dict:
-        """What was read from the file (kept between preview and import)."""
-        values = asdict(self)
-        del values["errors"], values["action"]
-        return values
-
 
 @dataclass
 class ImportPreview:
-    rows: list[ImportRow]
+    """Rows with what their check found (member import, and 补录 from Excel)."""
+
+    rows: list
     file_errors: list[str] = field(default_factory=list)
 
     @property
-    def error_rows(self) -> list[ImportRow]:
+    def error_rows(self) -> list:
         return [row for row in self.rows if row.errors]
 
     @property
