@@ -116,7 +116,15 @@ def test_the_preview_of_the_exported_ledger_skips_every_row_and_writes_nothing(o
 
 
 def test_reimporting_the_exported_ledger_changes_nothing(october):
+    # One activity came from 现场签到 (someone checked in), the others from 组长提交.
+    scanned = db.session.scalars(select(Assignment).where(
+        Assignment.task_id == october.tasks["环境整治二"].id)).first()
+    scanned.checked_in_at = datetime(2022, 10, 23, 1, 5, tzinfo=timezone.utc)
+    db.session.commit()
     data = exported(october)
+    sources = {r[17] for r in load_workbook(io.BytesIO(data))["参与明细"].iter_rows(
+        min_row=4, values_only=True)}
+    assert sources == {"现场签到", "组长提交"}
     before, figures_before = counts(), month_figures(october)
     result = imported(october.liaison, data)
     assert (result.activities, result.participations) == (0, 0)
