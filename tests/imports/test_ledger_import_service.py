@@ -263,8 +263,17 @@ def test_the_rules_of_the_one_form_hold_row_by_row(october, cleanup_category):
         row(october, october.members["郑某某"], title="摸排补录", community="建设路社区",
             zone="二区", category=october.tasks["摸排"].category.name, leader="是"),
         row(october, october.members["冯某某"], title="无组长", category=cleanup_category),
+        row(october, october.members["冯某某"], title="无清单", leader="是",
+            category=october.tasks["楼道粉刷"].category.name),  # only in 建设路社区·一区
+        row(october, october.members["冯某某"], title="无类别", leader="是", category="打扫"),
+        row(october, october.members["冯某某"], title="无责任区", leader="是", zone="九区",
+            category=cleanup_category),
     ]
     errors = errors_by_line(preview(october.liaison, sheet(rows)))
+    painting = october.tasks["楼道粉刷"].category.name
+    assert errors[5] == [f"县商务局2022年在解放路社区没有“{painting}”资源清单项目。"]
+    assert errors[6] == ["类别“打扫”不存在。"]
+    assert errors[7] == ["责任区“九区”不在解放路社区。"]
     assert errors[2] == ["财政局党员 所在单位不在该社区开展共建，不能补录。"]
     assert errors[3][0].startswith("摸排类活动的完成数量是登记的问题，暂不能补录")
     assert errors[4] == ["请从参加人员中选择组长。"]
