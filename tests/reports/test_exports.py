@@ -186,7 +186,7 @@ def test_xlsx_summary_sheet_has_the_same_text(book, summary):
     signer = next(c for c in front["A"] if c.value == summary.signer)
     assert signer.alignment.horizontal == "right"
     assert book.sheetnames == ["汇总", "结对共建", "志愿服务", "“双创”", "分类统计", "责任区进展",
-                               "参与情况", "未参与名单", "共建活动经费"]
+                               "参与情况", "未参与名单", "共建活动经费", "参与明细"]
 
 
 HEADER = 3  # row 1 the title, row 2 the unit and period, then the header

@@ -417,3 +417,53 @@ class TestRehash:
         client.post("/auth/login", data={"phone": world.member.phone, "password": "wrong-1234"})
         db.session.expire_all()
         assert world.member.password_hash == old
+
+
+# ---------------------------------------------------------------- 台账 files (bulk 补录) that attack
+
+def _ledger_upload(client, data: bytes, name: str):
+    import io
+
+    return client.post("/imports/ledger", data={"file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize("kind", ["xlsx-sized", "xlsx-unsized", "csv"])
+def test_a_ledger_of_a_hundred_thousand_rows_is_refused_in_bounded_memory(client, world, login,
+                                                                        kind):
+    import tracemalloc
+
+    from tests.imports.helpers import csv_bytes
+    from tracker.services import ServiceError
+    from tracker.services.ledger_import import HEADERS, read_ledger
+
+    rows = [("2026-10-08", "09:00", "11:00", "县商务局", "解放路社区", "", "环境整治", f"活动{i}",
+             "党群服务中心", "", f"党员{i}", f"137{i:08d}", "2", "是", "1", "10", "清理。", "")
+            for i in range(100_000)]
+    data = csv_bytes(rows, header=HEADERS) if kind == "csv" else \
+        _xlsx_with({SHEET: _sheet_xml([HEADERS, *rows], kind == "xlsx-sized")})
+    kind = kind.split("-")[0]
+    tracemalloc.start()
+    try:
+        read = read_ledger(f"台账.{kind}", data)
+        refusal = read.file_errors[0] if read.file_errors else None
+    except ServiceError as error:
+        refusal = str(error.message)
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    # Refused for its rows, or (a wide sheet) already for its unpacked size.
+    assert refusal in ("一次最多导入5000行，请分批导入。", "文件解压后超过50MB，请检查文件或分批导入。")
+    assert peak < 120 * 1024 * 1024, peak
+    login(world.liaison)
+    response = _ledger_upload(client, data, f"台账.{kind}")
+    # (uncompressed, the CSV is past the upload limit before anything reads it)
+    assert response.status_code == 413 or refusal in response.get_data(as_text=True)
+
+
+def test_a_ledger_zip_bomb_is_refused_in_chinese(client, world, login):
+    bomb = _xlsx_with({SHEET: b'<?xml version="1.0"?><worksheet>' + b" " * (200 * 1024 * 1024)
+                       + b"</worksheet>"})
+    login(world.liaison)
+    page = _ledger_upload(client, bomb, "台账.xlsx").get_data(as_text=True)
+    assert "解压后超过" in page

@@ -9,5 +9,11 @@ class MemberUploadForm(FlaskForm):
                      render_kw={"accept": ".xlsx,.csv"})
 
 
+class LedgerUploadForm(FlaskForm):
+    file = FileField(_l("台账文件（.xlsx）"),
+                     validators=[FileRequired(_l("请选择要上传的文件。"))],
+                     render_kw={"accept": ".xlsx,.csv"})
+
+
 class ConfirmImportForm(FlaskForm):
     """Only the CSRF token: the rows were kept on the server at upload."""

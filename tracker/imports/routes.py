@@ -1,9 +1,10 @@
-"""Member import (admin): upload → preview with row errors → import all or nothing.
+"""Member import (admin) and bulk 补录 from the 台账 (liaison, admin): upload → preview
+with row errors → import all or nothing.
 
 The parsed rows stay on the server between the two steps, in a JSON file under
 ``UPLOAD_FOLDER/member-imports`` (instance/uploads by default; never served)
-named by a random token that only this admin's session holds; the cookie
-carries the token, never the rows.
+(``ledger-imports`` for 补录) named by a random token that only this session holds;
+the cookie carries the token, never the rows.
 """
 from __future__ import annotations
 
@@ -18,45 +19,51 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..permissions import admin_required
+from ..permissions import admin_required, staff_required
 from ..services import ServiceError, attach_error
+from ..services import ledger_import
 from ..services import member_import as service
 from ..services.funds import active_units
 from ..view_support import run_service
-from .forms import ConfirmImportForm, MemberUploadForm
+from .forms import ConfirmImportForm, LedgerUploadForm, MemberUploadForm
 
 bp = Blueprint("imports", __name__)
 
 SESSION_KEY = "member_import"
+LEDGER_KEY, LEDGER = "ledger_import", "ledger-imports"
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 KEEP_SECONDS = 24 * 3600
 PREVIEW_OK_ROWS = 100  # a preview lists every wrong row, and the first valid ones
 
 
-def _folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "member-imports"
+def _folder(kind: str = "member-imports") -> Path:
+    folder = Path(current_app.config["UPLOAD_FOLDER"]) / kind
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
-def _store(filename: str, rows) -> str:
-    folder = _folder()
+def _store(filename: str, rows, kind: str = "member-imports", **extra) -> str:
+    folder = _folder(kind)
     now = time.time()
     for old in folder.glob("*.json"):  # forget abandoned previews
         if now - old.stat().st_mtime > KEEP_SECONDS:
             old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(24)
     payload = {"actor_id": current_user.id, "filename": filename,
-               "rows": [row.raw() for row in rows]}
-    (folder / f"{token}.json").write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
+               "rows": [row.raw() for row in rows], **extra}
+    _save(token, payload, kind)
     return token
 
 
-def _load(token: str) -> dict:
-    """The stored upload, only for the admin (and session) that made it; else 404."""
-    if not TOKEN_RE.match(token) or session.get(SESSION_KEY) != token:
+def _save(token: str, payload: dict, kind: str) -> None:
+    (_folder(kind) / f"{token}.json").write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
+
+
+def _load(token: str, kind: str = "member-imports", key: str = SESSION_KEY) -> dict:
+    """The stored upload, only for the member (and session) that made it; else 404."""
+    if not TOKEN_RE.match(token) or session.get(key) != token:
         abort(404)
-    path = _folder() / f"{token}.json"
+    path = _folder(kind) / f"{token}.json"
     if not path.exists():
         abort(404)
     payload = json.loads(path.read_text("utf-8"))
@@ -123,3 +130,82 @@ def confirm(token: str):
     flash(_("导入完成：新增%(created)d人，更新%(updated)d人，%(same)d人无变化。",
             created=result.created, updated=result.updated, same=result.unchanged), "success")
     return redirect(url_for(".members"))
+
+
+# --- bulk 补录 from the 台账's 「参与明细」 sheet ------------------------------------------------
+
+def _checked(rows) -> list[dict]:
+    return [{"errors": row.errors, "action": row.action} for row in rows]
+
+
+def _ledger_rows(payload: dict):
+    """The stored rows with what their last check found."""
+    rows = ledger_import.rows_from_raw(payload["rows"])
+    for row, checked in zip(rows, payload["checked"]):
+        row.errors, row.action = checked["errors"], checked["action"]
+    return rows
+
+
+@bp.get("/ledger/template.xlsx")
+@staff_required
+def ledger_template():
+    return Response(ledger_import.template_xlsx(),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": "attachment; filename*=UTF-8''"
+                             "%E8%A1%A5%E5%BD%95%E6%A8%A1%E6%9D%BF.xlsx"})
+
+
+@bp.route("/ledger", methods=["GET", "POST"])
+@staff_required
+def ledger():
+    """Upload: the rows are read and checked (the check writes nothing), then kept
+    with what it found for the preview."""
+    form = LedgerUploadForm()
+    file_errors = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            read = ledger_import.read_ledger(upload.filename or "", upload.read())
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            file_errors = read.file_errors
+            checked = not file_errors and run_service(form, ledger_import.check_ledger,
+                                                      current_user, read.rows)
+            if checked:
+                token = _store(upload.filename or "", read.rows, LEDGER,
+                               checked=_checked(read.rows))
+                session[LEDGER_KEY] = token
+                return redirect(url_for(".ledger_preview", token=token))
+    return render_template("imports/ledger.html", form=form, file_errors=file_errors)
+
+
+@bp.get("/ledger/<token>")
+@staff_required
+def ledger_preview(token: str):
+    payload = _load(token, LEDGER, LEDGER_KEY)
+    result = ledger_import.LedgerPreview(_ledger_rows(payload))
+    shown = result.error_rows + [r for r in result.rows if not r.errors][:PREVIEW_OK_ROWS]
+    return render_template("imports/ledger_preview.html", token=token, preview=result,
+                           shown=shown, filename=payload["filename"], form=ConfirmImportForm(),
+                           ok_rows_cut=PREVIEW_OK_ROWS)
+
+
+@bp.post("/ledger/<token>")
+@staff_required
+def ledger_confirm(token: str):
+    payload = _load(token, LEDGER, LEDGER_KEY)
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    rows = ledger_import.rows_from_raw(payload["rows"])
+    done = run_service(None, ledger_import.import_ledger, current_user, rows)
+    if not done:  # the rows now say what is wrong today
+        _save(token, {**payload, "checked": _checked(rows)}, LEDGER)
+        return redirect(url_for(".ledger_preview", token=token))
+    result = done.value
+    (_folder(LEDGER) / f"{token}.json").unlink(missing_ok=True)
+    session.pop(LEDGER_KEY, None)
+    flash(_("导入完成：补录活动%(n)d次、参与记录%(p)d条；%(s)d条已存在，已跳过。",
+            n=result.activities, p=result.participations, s=result.skipped), "success")
+    return redirect(url_for(".ledger"))

@@ -9,9 +9,9 @@ exports — so nothing here knows how the figures are worded or laid out.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -129,6 +129,37 @@ def ledger_rows(scope: Scope) -> list[LedgerRow]:
                               beneficiary_unit, leader_name or "", reviewer_name or "",
                               source_label(backfilled, bool(checked_in))))
     return rows
+
+
+@dataclass(frozen=True)
+class ParticipationRow:
+    """One member's part in an approved activity of the ledger: what 补录 needs to
+    record it again (the 「参与明细」 sheet)."""
+
+    task_id: int
+    starts_at: datetime  # UTC
+    ends_at: datetime
+    unit: str
+    name: str
+    phone: str
+    minutes: int | None
+    leader: bool
+
+
+def participation_rows(scope: Scope) -> list[ParticipationRow]:
+    """The participations of the scope's approved activities, in the ledger's order."""
+    conditions = [TaskReport.status == ReportStatus.approved, *task_conditions(scope),
+                  Assignment.status == AssignmentStatus.done]
+    return [ParticipationRow(*values) for values in db.session.execute(
+        select(Task.id, Task.starts_at, Task.ends_at, Unit.name, Member.name, Member.phone,
+               Assignment.minutes, func.coalesce(Task.leader_id == Member.id, False))
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .join(Assignment, Assignment.task_id == Task.id)
+        .join(Member, Member.id == Assignment.member_id)
+        .join(Unit, Unit.id == Task.unit_id)
+        .where(*conditions)
+        .order_by(Task.service_date, Task.starts_at, Task.id, Assignment.claimed_at, Assignment.id)
+    )]
 
 
 def _anyone_checked_in():

@@ -32,7 +32,10 @@ from ..formatting import (
     rate_value,
     yuan,
 )
-from .figures import LedgerRow, MonthlyFigures
+from ..services.ledger_import import HEADERS as PARTICIPATION_HEADERS
+from ..services.ledger_import import LEADER_MARK
+from ..timeutil import to_local
+from .figures import LedgerRow, MonthlyFigures, ParticipationRow
 
 DOCUMENT_LOCALE = "zh_CN"
 HEADER_WRAP = 10  # a header may wrap onto two lines of (about) five Chinese characters
@@ -168,6 +171,26 @@ def ledger_table(rows: list[LedgerRow], title: str, key: str = "ledger") -> Tabl
             Count(r.quantity, r.quantity_unit) if r.quantity_unit else "",
             Count(r.people_served, r.beneficiary_unit) if r.beneficiary_unit else "",
             r.leader, r.reviewer, r.source,
+        ])
+    return table
+
+
+def participation_table(ledger: list[LedgerRow], rows: list[ParticipationRow],
+                        title: str) -> Table:
+    """One row per participation, in the columns bulk 补录 reads back
+    (``services/ledger_import.py``): an exported 台账 can be imported again."""
+    table = Table("participations", title, list(PARTICIPATION_HEADERS),
+                  widths=[10, 6, 6, 14, 12, 8, 14, 20, 16, 12, 8, 12, 8, 4, 8, 8, 44, 8])
+    activities = {r.task_id: r for r in ledger}
+    for p in rows:
+        a = activities[p.task_id]
+        table.rows.append([
+            a.service_date, to_local(p.starts_at).strftime("%H:%M"),
+            to_local(p.ends_at).strftime("%H:%M"), p.unit, a.community, a.zone or "",
+            a.category, a.title, a.place, a.beneficiary, p.name, p.phone,
+            Hours(p.minutes) if p.minutes is not None else "", LEADER_MARK if p.leader else "",
+            a.quantity if a.quantity_unit else "", a.people_served if a.beneficiary_unit else "",
+            a.content, a.source,
         ])
     return table
 

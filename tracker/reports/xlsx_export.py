@@ -23,7 +23,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..models import Section
-from .tables import DOCUMENT_LOCALE, TYPED, Table, display_width, ledger_table
+from ..services.ledger_import import SHEET as PARTICIPATION_SHEET
+from .figures import participation_rows
+from .tables import (
+    DOCUMENT_LOCALE,
+    TYPED,
+    Table,
+    display_width,
+    ledger_table,
+    participation_table,
+)
 
 SECTION_SHEETS = {
     Section.pairing: _l("结对共建"),
@@ -180,6 +189,12 @@ def _workbook(summary) -> Workbook:
         if table.key == "ledger":
             continue  # split into the section sheets above
         _table_sheet(book, summary, table, table.title)
+    # Last, after the printed tables: the ledger one row per participation, with the
+    # phone numbers that name each member (this workbook is a liaison's or an
+    # admin's download), so bulk 补录 can read it back.
+    details = participation_table(summary.ledger, participation_rows(summary.scope),
+                                  _("本月参与明细"))
+    _table_sheet(book, summary, details, PARTICIPATION_SHEET)
     book.properties.title = summary.title
     return book
 

@@ -68,8 +68,18 @@ ROLE_LABELS = {Role.member: "党员干部", Role.liaison: "社区联络员", Rol
 _LIST_SPLIT = re.compile(r"[、,，;；/\s]+")
 
 
+class ReadRow:
+    """A row read from an uploaded file; a check fills its ``errors`` and ``action``."""
+
+    def raw(self) -> dict:
+        """What was read from the file (kept between preview and import)."""
+        values = asdict(self)
+        del values["errors"], values["action"]
+        return values
+
+
 @dataclass
-class ImportRow:
+class ImportRow(ReadRow):
     line: int  # the row number in the spreadsheet (the header is row 1)
     name: str = ""
     phone: str = ""
@@ -81,20 +91,16 @@ class ImportRow:
     errors: list[str] = field(default_factory=list)
     action: str = ""  # create | update | same (set by check_rows)
 
-    def raw(self) -> dict:
-        """What was read from the file (kept between preview and import)."""
-        values = asdict(self)
-        del values["errors"], values["action"]
-        return values
-
 
 @dataclass
 class ImportPreview:
-    rows: list[ImportRow]
+    """Rows with what their check found (member import, and 补录 from Excel)."""
+
+    rows: list
     file_errors: list[str] = field(default_factory=list)
 
     @property
-    def error_rows(self) -> list[ImportRow]:
+    def error_rows(self) -> list:
         return [row for row in self.rows if row.errors]
 
     @property
@@ -107,19 +113,22 @@ class ImportPreview:
 
 # --- reading a file -------------------------------------------------------------------
 
-def read_table(filename: str, data: bytes) -> list[list]:
-    """The cells of the first sheet (.xlsx) or of a .csv (UTF-8, with or without BOM, or GBK)."""
+def read_table(filename: str, data: bytes, sheet: str | None = None,
+               limit: int = MAX_ROWS) -> list[list]:
+    """The cells of the first sheet (.xlsx; or of ``sheet`` when the workbook has one of
+    that name) or of a .csv (UTF-8, with or without BOM, or GBK); refused past ``limit``
+    rows under the header."""
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix == "xls":
         raise ServiceError(_l("不支持旧版 .xls 文件，请在Excel中另存为 .xlsx 后再上传。"), field="file")
     if suffix == "xlsx":
-        return _read_xlsx(data)
+        return _read_xlsx(data, sheet, limit)
     if suffix == "csv":
-        return _read_csv(data)
+        return _read_csv(data, limit)
     raise ServiceError(_l("只支持 .xlsx 或 .csv 文件。"), field="file")
 
 
-def _check_xlsx_archive(data: bytes) -> None:
+def _check_xlsx_archive(data: bytes, limit: int) -> None:
     """Refuse a workbook that would unpack too large or that declares XML entities,
     before openpyxl opens it (zipfile never unpacks more than an entry declares)."""
     unreadable = ServiceError(_l("无法读取该Excel文件，请确认文件未损坏，并使用导入模板。"),
@@ -131,7 +140,7 @@ def _check_xlsx_archive(data: bytes) -> None:
         raise unreadable from None
     if len(entries) > XLSX_MAX_ENTRIES or \
             sum(entry.file_size for entry in entries) > XLSX_MAX_UNPACKED:
-        raise ServiceError(_l("文件解压后超过%(n)sMB，不像是党员名单，请检查文件或分批导入。",
+        raise ServiceError(_l("文件解压后超过%(n)sMB，请检查文件或分批导入。",
                               n=XLSX_MAX_UNPACKED // (1024 * 1024)), field="file")
     try:
         for entry in entries:
@@ -141,8 +150,8 @@ def _check_xlsx_archive(data: bytes) -> None:
             if entities:
                 raise ServiceError(_l("文件包含不允许的内容（文档类型或实体声明），请在Excel中"
                                       "另存为新的 .xlsx 文件后再上传。"), field="file")
-            if rows > MAX_ROWS + 1:
-                raise ServiceError(_l("一次最多导入%(n)d行，请分批导入。", n=MAX_ROWS), field="file")
+            if rows > limit + 1:
+                raise ServiceError(_l("一次最多导入%(n)d行，请分批导入。", n=limit), field="file")
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError):
         raise unreadable from None
 
@@ -161,31 +170,31 @@ def _scan(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> tuple[bool, int]:
     return False, rows
 
 
-def _read_xlsx(data: bytes) -> list[list]:
+def _read_xlsx(data: bytes, name: str | None, limit: int) -> list[list]:
     from openpyxl import load_workbook
 
-    _check_xlsx_archive(data)
+    _check_xlsx_archive(data, limit)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. "no default style" from other tools
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            sheet = book.worksheets[0]
+            sheet = book[name] if name in book.sheetnames else book.worksheets[0]
             declared = sheet.max_row or 0  # from the sheet's <dimension>, before any row
             rows = []
-            for values in ([] if declared > MAX_ROWS + 1 else sheet.iter_rows(values_only=True)):
+            for values in ([] if declared > limit + 1 else sheet.iter_rows(values_only=True)):
                 rows.append(list(values))
-                if len(rows) > MAX_ROWS + 1:
+                if len(rows) > limit + 1:
                     break
             book.close()
     except Exception:  # noqa: BLE001 — any unreadable workbook gets the same message
         raise ServiceError(_l("无法读取该Excel文件，请确认文件未损坏，并使用导入模板。"),
                            field="file") from None
-    if declared > MAX_ROWS + 1:
-        raise ServiceError(_l("一次最多导入%(n)d行，请分批导入。", n=MAX_ROWS), field="file")
+    if declared > limit + 1:
+        raise ServiceError(_l("一次最多导入%(n)d行，请分批导入。", n=limit), field="file")
     return rows
 
 
-def _read_csv(data: bytes) -> list[list]:
+def _read_csv(data: bytes, limit: int) -> list[list]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -198,7 +207,7 @@ def _read_csv(data: bytes) -> list[list]:
     try:
         for row in csv.reader(io.StringIO(text)):
             rows.append(row)
-            if len(rows) > MAX_ROWS + 1:
+            if len(rows) > limit + 1:
                 break
         return rows
     except csv.Error:

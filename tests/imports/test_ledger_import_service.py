@@ -1,0 +1,311 @@
+"""Bulk 补录 from the 台账's 「参与明细」 sheet, without HTTP (issue 11): an exported
+ledger re-imported changes nothing, imported into a month without its activities
+gives the month's figures back, and one wrong row writes nothing."""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import delete, func, select
+
+from tests import factories as f
+from tracker.extensions import db
+from tracker.models import (
+    Assignment,
+    AuditEvent,
+    CountedParticipation,
+    CountedTask,
+    Finding,
+    Member,
+    ReportStatus,
+    SummaryNote,
+    Task,
+    TaskReport,
+)
+from tracker.participation import rebuild
+from tracker.reports.summary import build_summary
+from tracker.reports.xlsx_export import render_xlsx
+from tracker.rollups import Scope
+from tracker.rollups.figures import figures, figures_by_category
+from tracker.services import ServiceError, unit_of_work
+from tracker.services.ledger_import import HEADERS, check_ledger, import_ledger, read_ledger
+from tracker.sources import source_label
+from tracker.timeutil import local_today
+
+OCT = Scope(date(2022, 10, 1), date(2022, 11, 1))
+TABLES = (Task, Assignment, TaskReport, CountedTask, CountedParticipation, AuditEvent)
+
+
+def counts() -> dict:
+    return {t.__name__: db.session.scalar(select(func.count()).select_from(t)) for t in TABLES}
+
+
+def exported(october) -> bytes:
+    return render_xlsx(build_summary(2022, 10, unit=october.unit))
+
+
+def month_figures(october):
+    unit_id = october if isinstance(october, int) else october.unit.id
+    scope = Scope(OCT.date_from, OCT.date_to, unit_id=unit_id)
+    return figures(scope).official, [(c.code, c.official) for c in
+                                     figures_by_category(scope, include_empty=False)]
+
+
+def sheet(rows) -> bytes:
+    book = Workbook()
+    book.active.append(HEADERS)
+    for row in rows:
+        book.active.append([row.get(h, "") for h in HEADERS])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def row(october, member, *, day="2022-10-05", starts="09:00", ends="11:00", title="补录活动",
+        community="解放路社区", zone="", category="环境卫生整治", leader="", **more) -> dict:
+    values = {"日期": day, "开始": starts, "结束": ends, "单位": "县商务局", "社区": community,
+              "责任区": zone, "类别": category, "活动": title, "地点": "党群服务中心",
+              "姓名": member.name, "手机号": member.phone, "服务时长（小时）": "",
+              "组长": leader, "完成数量": "1", "受益": "20", "情况说明": "清理楼道杂物。"}
+    values.update(more)
+    return values
+
+
+def preview(actor, data: bytes, name="台账.xlsx"):
+    read = read_ledger(name, data)
+    assert not read.file_errors
+    return check_ledger(actor, read.rows)
+
+
+def imported(actor, data: bytes):
+    with unit_of_work():
+        return import_ledger(actor, read_ledger("台账.xlsx", data).rows)
+
+
+@pytest.fixture
+def cleanup_category(october):
+    return october.tasks["环境整治一"].category.name
+
+
+def test_the_export_has_one_row_per_participation_with_what_recording_needs(october):
+    book = load_workbook(io.BytesIO(exported(october)))
+    details = book["参与明细"]
+    rows = [[c.value for c in r] for r in details.iter_rows(min_row=3)]
+    assert rows[0] == HEADERS
+    body = rows[1:]
+    scope = Scope(OCT.date_from, OCT.date_to, unit_id=october.unit.id)
+    assert len(body) == figures(scope).official.person_times  # one row per 人次
+    first = body[:3]  # 电商培训一: 张伟 (its leader), 王芳, 李娜, 2 hours each, 09:00–13:00
+    assert [(r[10], r[11], r[12], r[13]) for r in first] == [
+        ("张伟", "13800000002", 2, "是"), ("王芳", "13800000003", 2, None),
+        ("李娜", "13800000004", 2, None)]
+    assert first[0][:10] == [datetime(2022, 10, 8), "09:00", "13:00", "县商务局", "解放路社区",
+                             None, "电子商务培训", "电商培训一", "解放路社区党群服务中心", "社区居民"]
+    # 电子商务培训 counts no 完成数量 (empty, as on the printed ledger), 受益 35 人次
+    assert first[0][14:] == [None, 35, "讲解网店开设和直播带货。", "组长提交"]
+
+
+def test_the_preview_of_the_exported_ledger_skips_every_row_and_writes_nothing(october):
+    before = counts()
+    result = preview(october.liaison, exported(october))
+    assert result.ok and result.rows
+    assert {r.action for r in result.rows} == {"skip"}
+    assert counts() == before
+
+
+def test_reimporting_the_exported_ledger_changes_nothing(october):
+    # One activity came from 现场签到 (someone checked in), the others from 组长提交.
+    scanned = db.session.scalars(select(Assignment).where(
+        Assignment.task_id == october.tasks["环境整治二"].id)).first()
+    scanned.checked_in_at = datetime(2022, 10, 23, 1, 5, tzinfo=timezone.utc)
+    db.session.commit()
+    data = exported(october)
+    sources = {r[17] for r in load_workbook(io.BytesIO(data))["参与明细"].iter_rows(
+        min_row=4, values_only=True)}
+    assert sources == {"现场签到", "组长提交"}
+    before, figures_before = counts(), month_figures(october)
+    result = imported(october.liaison, data)
+    assert (result.activities, result.participations) == (0, 0)
+    assert result.skipped == figures_before[0].person_times
+    db.session.expire_all()
+    assert counts() == before and month_figures(october) == figures_before
+
+
+def _remove_october_activities(october) -> None:
+    """What a bureau adopting the app has: members, communities and checklist items,
+    but the month's approved activities only on paper. (The survey stays: a 补录 cannot
+    record one, and its row is recognised as already there.)"""
+    survey = october.tasks["摸排"].id
+    ids = list(db.session.scalars(
+        select(Task.id).join(TaskReport, TaskReport.task_id == Task.id)
+        .where(TaskReport.status == ReportStatus.approved, Task.id != survey,
+               Task.service_date >= OCT.date_from, Task.service_date < OCT.date_to)))
+    assert not db.session.scalar(select(func.count(Finding.id)).where(Finding.task_id.in_(ids)))
+    for table, column in ((Assignment, Assignment.task_id), (TaskReport, TaskReport.task_id),
+                          (CountedTask, CountedTask.task_id),
+                          (CountedParticipation, CountedParticipation.task_id), (Task, Task.id)):
+        db.session.execute(delete(table).where(column.in_(ids)))
+    rebuild(db.session.connection())
+    db.session.commit()
+    db.session.expunge_all()  # the deleted tasks' objects must not meet their ids again
+
+
+def test_the_ledger_imported_into_a_month_without_its_activities_gives_its_figures(october):
+    data = exported(october)
+    unit_id, liaison_id = october.unit.id, october.liaison.id
+    original = month_figures(unit_id)
+    _remove_october_activities(october)
+    assert month_figures(unit_id) != original
+    liaison = db.session.get(Member, liaison_id)
+    result = imported(liaison, data)
+    assert result.activities == original[0].activities - 1  # all but the survey
+    db.session.expire_all()
+    assert month_figures(unit_id) == original
+    task = db.session.scalar(select(Task).where(Task.title == "电商培训一"))
+    assert task.backfilled and task.report.status == ReportStatus.approved
+    assert source_label(task.backfilled, False) == "补录"
+    # … and importing it once more changes nothing.
+    before = counts()
+    assert imported(liaison, data).activities == 0
+    assert counts() == before
+
+
+def test_new_activities_are_recorded_once_however_often_the_file_comes(october, cleanup_category):
+    m = october.members
+    data = sheet([row(october, m["郑某某"], leader="是", category=cleanup_category),
+                  row(october, m["冯某某"], category=cleanup_category, **{"服务时长（小时）": "1.5"})])
+    first = imported(october.liaison, data)
+    assert (first.activities, first.participations, first.skipped) == (1, 2, 0)
+    task = db.session.scalar(select(Task).where(Task.title == "补录活动"))
+    minutes = dict(db.session.execute(select(Assignment.member_id, Assignment.minutes)
+                                      .where(Assignment.task_id == task.id)).all())
+    assert minutes == {m["郑某某"].id: 120, m["冯某某"].id: 90}
+    assert task.leader_id == m["郑某某"].id and task.backfilled
+    before = counts()
+    again = imported(october.liaison, data)
+    assert (again.activities, again.participations, again.skipped) == (0, 0, 2)
+    assert counts() == before
+
+
+def errors_by_line(result) -> dict:
+    return {r.line: r.errors for r in result.rows if r.errors}
+
+
+def test_row_errors_name_the_row_and_nothing_is_written(october, cleanup_category):
+    m = october.members
+    idle, other = m["郑某某"], m["冯某某"]
+    tomorrow = local_today() + timedelta(days=1)
+    f.item(october.unit, october.jiefang, "environment_cleanup", year=tomorrow.year)
+    db.session.commit()
+    rows = [
+        row(october, idle, leader="是", category=cleanup_category),             # 2: fine
+        row(october, idle, title="未知", **{"手机号": "13712345678"},
+            category=cleanup_category),                                          # 3
+        row(october, idle, title="社区", community="不存在社区",
+            category=cleanup_category),                                          # 4
+        row(october, idle, title="将来", day=tomorrow.isoformat(), leader="是",
+            category=cleanup_category),                                          # 5
+        row(october, idle, title="颠倒", starts="11:00", ends="09:00", leader="是",
+            category=cleanup_category),                                          # 6
+        row(october, m["张伟"], title="重叠", day="2022-10-08", starts="10:00",
+            ends="12:00", leader="是", category=cleanup_category),               # 7
+        row(october, other, title="日期", day="十月五日", category=cleanup_category),  # 8
+    ]
+    before = counts()
+    result = preview(october.liaison, sheet(rows))
+    errors = errors_by_line(result)
+    assert not result.ok and 2 not in errors
+    assert errors[3] == ["手机号为13712345678的党员不存在。"]
+    assert errors[4] == ["社区“不存在社区”不存在。"]
+    assert errors[5] == ["补录的活动须已经结束：时间不能晚于现在。"]
+    assert "结束时间必须晚于开始时间" in errors[6][0]
+    assert errors[7][0].startswith("张伟 在同一时间已参加“电商培训一”（2022-10-08 09:00）")
+    assert errors[8] == ["日期“十月五日”无法识别，应为如2026-10-08的日期。"]
+    assert counts() == before
+    with pytest.raises(ServiceError, match="有6行存在错误，未导入任何数据"):
+        imported(october.liaison, sheet(rows))
+    db.session.expire_all()
+    assert counts() == before
+
+
+def test_one_bad_row_and_nothing_is_written(october, cleanup_category):
+    m = october.members
+    rows = [row(october, m["郑某某"], leader="是", category=cleanup_category),
+            row(october, m["冯某某"], title="第二次", day="2022-10-06", leader="是",
+                category=cleanup_category),
+            row(october, m["冯某某"], title="第三次", day="2022-10-07", leader="是",
+                category=cleanup_category, **{"服务时长（小时）": "两小时"})]
+    before = counts()
+    with pytest.raises(ServiceError, match="有1行存在错误"):
+        imported(october.liaison, sheet(rows))
+    db.session.expire_all()
+    assert counts() == before
+
+
+def test_rows_of_one_file_that_overlap_each_other_are_refused_in_the_preview(
+        october, cleanup_category):
+    idle = october.members["郑某某"]
+    rows = [row(october, idle, leader="是", category=cleanup_category),
+            row(october, idle, title="同时另一活动", starts="10:00", ends="12:00", leader="是",
+                category=cleanup_category)]
+    errors = errors_by_line(preview(october.liaison, sheet(rows)))
+    assert list(errors) == [3] and errors[3][0].startswith("郑某某 在同一时间已参加“补录活动”")
+
+
+def test_the_rules_of_the_one_form_hold_row_by_row(october, cleanup_category):
+    stranger = db.session.scalar(select(Assignment).join(Task).where(
+        Task.title == "财政局宣讲")).member  # 县财政局 works in 解放路社区, not in 建设路社区
+    rows = [
+        row(october, stranger, title="外单位", community="建设路社区", zone="一区",
+            category=october.tasks["楼道粉刷"].category.name, leader="是", **{"单位": "县商务局"}),
+        row(october, october.members["郑某某"], title="摸排补录", community="建设路社区",
+            zone="二区", category=october.tasks["摸排"].category.name, leader="是"),
+        row(october, october.members["冯某某"], title="无组长", category=cleanup_category),
+        row(october, october.members["冯某某"], title="无清单", leader="是",
+            category=october.tasks["楼道粉刷"].category.name),  # only in 建设路社区·一区
+        row(october, october.members["冯某某"], title="无类别", leader="是", category="打扫"),
+        row(october, october.members["冯某某"], title="无责任区", leader="是", zone="九区",
+            category=cleanup_category),
+    ]
+    errors = errors_by_line(preview(october.liaison, sheet(rows)))
+    painting = october.tasks["楼道粉刷"].category.name
+    assert errors[5] == [f"县商务局2022年在解放路社区没有“{painting}”资源清单项目。"]
+    assert errors[6] == ["类别“打扫”不存在。"]
+    assert errors[7] == ["责任区“九区”不在解放路社区。"]
+    assert errors[2] == ["财政局党员 所在单位不在该社区开展共建，不能补录。"]
+    assert errors[3][0].startswith("摸排类活动的完成数量是登记的问题，暂不能补录")
+    assert errors[4] == ["请从参加人员中选择组长。"]
+
+
+def test_a_final_month_needs_an_admin(october, cleanup_category):
+    db.session.add(SummaryNote(scope_key=f"unit:{october.unit.id}", unit_id=october.unit.id,
+                               year=2022, month=10,
+                               finalized_at=datetime(2022, 11, 2, tzinfo=timezone.utc),
+                               finalized_by_id=october.admin.id))
+    db.session.commit()
+    data = sheet([row(october, october.members["郑某某"], leader="是", category=cleanup_category)])
+    errors = errors_by_line(preview(october.liaison, data))
+    assert errors == {2: ["2022年10月的月报已定稿，补录该月的活动须由单位管理员操作。"]}
+    assert preview(october.admin, data).ok
+
+
+def test_a_liaison_cannot_record_in_a_community_they_do_not_manage(october, cleanup_category):
+    from tracker.models import Role
+
+    elsewhere = f.member(october.unit, Role.liaison, "别处联络员",
+                         communities=[f.community("别处社区")])
+    db.session.commit()
+    data = sheet([row(october, october.members["郑某某"], leader="是", category=cleanup_category)])
+    errors = errors_by_line(preview(elsewhere, data))
+    assert errors == {2: ["无权在该社区补录活动。"]}
+
+
+def test_a_file_without_the_headers_says_which_columns_it_needs():
+    book = Workbook()
+    book.active.append(["姓名", "手机号"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    read = read_ledger("a.xlsx", buffer.getvalue())
+    assert read.file_errors and "“日期”“开始”“结束”" in read.file_errors[0]

@@ -1,0 +1,82 @@
+"""The bulk 补录 pages: upload, preview with row errors, confirm all or nothing."""
+import io
+from datetime import datetime, timezone
+
+from openpyxl import load_workbook
+
+from tests.imports.test_ledger_import_service import counts, exported, row, sheet
+from tracker.extensions import db
+from tracker.models import SummaryNote
+from tracker.services.ledger_import import HEADERS, SHEET
+
+
+def upload(client, data: bytes, name="台账.xlsx"):
+    return client.post("/imports/ledger", data={"file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def confirm(client, preview_url: str):
+    return client.post(preview_url)
+
+
+def test_the_exported_ledger_uploaded_again_is_all_skipped(client, login, october):
+    login(october.liaison)
+    before = counts()
+    response = upload(client, exported(october))
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "检查通过，可以导入。" in page and "已存在，跳过" in page
+    done = confirm(client, response.headers["Location"])
+    assert done.status_code == 302
+    flashed = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "导入完成：补录活动0次、参与记录0条" in flashed
+    assert counts() == before
+
+
+def test_row_errors_are_shown_with_their_row_numbers_and_nothing_can_be_confirmed(
+        client, login, october):
+    login(october.liaison)
+    category = october.tasks["环境整治一"].category.name
+    bad = row(october, october.members["郑某某"], category=category, leader="是",
+              **{"手机号": "13712345678"})
+    response = upload(client, sheet([row(october, october.members["冯某某"], leader="是",
+                                         category=category, title="好的一行"), bad]))
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "有1行存在错误，未导入任何数据" in page
+    assert '<td class="num">3</td>' in page and "手机号为13712345678的党员不存在。" in page
+    assert "确认导入" not in page
+
+
+def test_a_confirm_that_meets_a_new_rule_writes_nothing_and_shows_why(client, login, october):
+    login(october.liaison)
+    category = october.tasks["环境整治一"].category.name
+    response = upload(client, sheet([row(october, october.members["郑某某"], leader="是",
+                                         category=category)]))
+    preview_url = response.headers["Location"]
+    assert "检查通过" in client.get(preview_url).get_data(as_text=True)
+    # Between the preview and the confirm, the month's 月报 is finalised.
+    db.session.add(SummaryNote(scope_key=f"unit:{october.unit.id}", unit_id=october.unit.id,
+                               year=2022, month=10,
+                               finalized_at=datetime(2022, 11, 2, tzinfo=timezone.utc)))
+    db.session.commit()
+    before = counts()
+    done = confirm(client, preview_url)
+    assert done.headers["Location"].endswith(preview_url.split("/imports")[-1])
+    page = client.get(preview_url).get_data(as_text=True)
+    assert "2022年10月的月报已定稿，补录该月的活动须由单位管理员操作。" in page
+    assert counts() == before
+
+
+def test_a_file_without_the_sheet_headers_is_refused_on_the_page(client, login, october):
+    login(october.liaison)
+    from tests.imports.helpers import xlsx_bytes
+
+    page = upload(client, xlsx_bytes([("张三", "13700000001", "县商务局")])).get_data(as_text=True)
+    assert "没有找到表头：“参与明细”表应有“日期”“开始”“结束”" in page
+
+
+def test_the_template_is_the_sheet_the_export_writes(client, login, october):
+    login(october.liaison)
+    response = client.get("/imports/ledger/template.xlsx")
+    book = load_workbook(io.BytesIO(response.data))
+    assert [c.value for c in book[SHEET][1]] == HEADERS

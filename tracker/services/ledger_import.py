@@ -1,0 +1,427 @@
+"""Bulk 补录 from Excel: the 台账's 「参与明细」 sheet read back, all or nothing.
+
+The sheet has one row per participation (``COLUMNS``; the .xlsx 月报 writes it, and
+``template_xlsx`` is the same sheet empty). Rows sharing a date, start, end, unit,
+community, zone, category and title are one activity. Each activity is recorded
+through ``backfill.record_past_activity`` — the one-form 补录 — so it is checked by
+the same rules (future, 已定稿, unit not working there, overlaps, surveys …),
+approved, audited and counted exactly as a 补录 typed in by hand.
+
+Checking without writing: the preview runs the very same recording inside a
+savepoint and rolls it back, so an activity that overlaps another row of the same
+file is refused in the preview too, and no rule is written twice.
+
+Importing the same file twice changes nothing: an activity already in the database
+(same checklist item, start, end and title, not cancelled) is recognised, and its
+rows are skipped when every member on them took part in it — whether it was
+recorded by 补录, 现场签到 or 组长提交.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import (
+    Assignment,
+    AssignmentStatus,
+    Category,
+    Community,
+    Member,
+    ResourceItem,
+    Task,
+    TaskStatus,
+    Unit,
+    Zone,
+)
+from ..permissions import manages_community
+from ..timeutil import local_to_utc
+from . import ServiceError
+from .backfill import BackfillData, Participant, record_past_activity
+from .member_import import PHONE_CHUNK, ImportPreview, ReadRow, normalise_phone, read_table
+
+SHEET = "参与明细"
+# (key, header): the export writes these headers, the import finds its columns by them.
+COLUMNS = [
+    ("day", "日期"), ("starts", "开始"), ("ends", "结束"), ("unit", "单位"),
+    ("community", "社区"), ("zone", "责任区"), ("category", "类别"), ("title", "活动"),
+    ("place", "地点"), ("beneficiary", "服务对象"), ("name", "姓名"), ("phone", "手机号"),
+    ("hours", "服务时长（小时）"), ("leader", "组长"), ("quantity", "完成数量"),
+    ("people_served", "受益"), ("note", "情况说明"), ("source", "来源"),
+]
+HEADERS = [header for _key, header in COLUMNS]
+REQUIRED = ("day", "starts", "ends", "unit", "community", "category", "title", "place",
+            "phone", "note")
+# Fields of the activity (not of one participation): every row of it must agree.
+ACTIVITY_FIELDS = ("place", "beneficiary", "quantity", "people_served", "note")
+MAX_ROWS = 5_000  # each activity is recorded with the one-form checks: a month, not a decade
+HEADER_SEARCH = 5  # the export puts a title and a unit/period row above the header
+LEADER_MARK = "是"  # what the export writes in 组长
+LEADER_WORDS = {LEADER_MARK, "组长", "y", "yes", "1", "√", "✓"}
+_TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?::\d{2})?$")
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$")
+
+
+@dataclass
+class LedgerRow(ReadRow):
+    line: int  # the row number in the sheet
+    day: str = ""
+    starts: str = ""
+    ends: str = ""
+    unit: str = ""
+    community: str = ""
+    zone: str = ""
+    category: str = ""
+    title: str = ""
+    place: str = ""
+    beneficiary: str = ""
+    name: str = ""
+    phone: str = ""
+    hours: str = ""
+    leader: str = ""
+    quantity: str = ""
+    people_served: str = ""
+    note: str = ""
+    source: str = ""
+    errors: list[str] = field(default_factory=list)
+    action: str = ""  # record | skip (set by the check)
+
+
+class LedgerPreview(ImportPreview):
+    @property
+    def activities(self) -> int:
+        """Activities the import records (not those already there)."""
+        return len({_key(row) for row in self.rows if row.action == "record" and not row.errors})
+
+
+def rows_from_raw(raw_rows: list[dict]) -> list[LedgerRow]:
+    return [LedgerRow(**raw) for raw in raw_rows]
+
+
+# --- reading ---------------------------------------------------------------------------
+
+def _text(value) -> str:
+    """A cell as text that survives the JSON kept between preview and import."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%H:%M") if value.date() == date(1899, 12, 30) else \
+            value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_ledger(filename: str, data: bytes) -> LedgerPreview:
+    """The rows of the 「参与明细」 sheet (or of the first sheet, or of a .csv), under
+    the first of its top rows that holds the headers; nothing is checked yet."""
+    table = read_table(filename, data, sheet=SHEET, limit=MAX_ROWS)
+    lines = [(n, [_text(v) for v in values]) for n, values in enumerate(table, start=1)]
+    lines = [(n, cells) for n, cells in lines if any(cells)]
+    if not lines:
+        return LedgerPreview([], [str(_l("文件中没有数据。"))])
+    positions = None
+    for at, (_n, cells) in enumerate(lines[:HEADER_SEARCH]):
+        found = {}
+        for index, text in enumerate(cells):
+            text = text.replace("*", "").replace(" ", "")
+            for key, header in COLUMNS:
+                if text == header and key not in found:
+                    found[key] = index
+        if all(key in found for key in REQUIRED):
+            positions, body = found, lines[at + 1:]
+            break
+    if positions is None:
+        missing = "”“".join(h for k, h in COLUMNS if k in REQUIRED)
+        return LedgerPreview([], [str(_l("没有找到表头：“参与明细”表应有“%(columns)s”列。"
+                                         "请使用导出的台账或补录模板。", columns=missing))])
+    if not body:
+        return LedgerPreview([], [str(_l("文件中只有表头，没有参与记录。"))])
+    if len(body) > MAX_ROWS:
+        return LedgerPreview([], [str(_l("一次最多导入%(n)d行，请分批导入。", n=MAX_ROWS))])
+    rows = []
+    for number, cells in body:
+        values = {key: cells[i] if i < len(cells) else "" for key, i in positions.items()}
+        values["phone"] = normalise_phone(values.get("phone", ""))
+        rows.append(LedgerRow(line=number, **values))
+    return LedgerPreview(rows)
+
+
+# --- checking and recording -----------------------------------------------------------------
+
+def _key(row: LedgerRow) -> tuple:
+    return (row.day, row.starts, row.ends, row.unit, row.community, row.zone, row.category,
+            row.title)
+
+
+def _date(text: str) -> date | None:
+    match = _DATE.match(text)
+    if not match:
+        return None
+    try:
+        return date(*(int(g) for g in match.groups()))
+    except ValueError:
+        return None
+
+
+def _time(text: str) -> time | None:
+    match = _TIME.match(text)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return time(int(match[1]), int(match[2]))
+
+
+def _count(text: str) -> int | None:
+    if not text:
+        return None
+    return int(text) if text.isdigit() else -1
+
+
+def _minutes(text: str) -> int | None:
+    if not text:
+        return None
+    try:
+        hours = float(text)
+    except ValueError:
+        return -1
+    return round(hours * 60) if hours >= 0 else -1
+
+
+@dataclass
+class _Lookups:
+    units: dict[str, Unit]
+    communities: dict[str, Community]
+    zones: dict[tuple[int, str], Zone]
+    categories: dict[str, Category]
+    items: dict[tuple, ResourceItem]
+    members: dict[str, Member]
+
+
+def _lookups(rows: list[LedgerRow]) -> _Lookups:
+    """Everything the rows name, a handful of statements for a file of thousands."""
+    phones = sorted({row.phone for row in rows if row.phone})
+    members = {}
+    for start in range(0, len(phones), PHONE_CHUNK):
+        members.update((m.phone, m) for m in db.session.scalars(
+            select(Member).where(Member.phone.in_(phones[start:start + PHONE_CHUNK]))))
+    items = {}
+    for item in db.session.scalars(select(ResourceItem)):
+        items.setdefault((item.unit_id, item.community_id, item.zone_id, item.category_id,
+                          item.year), item)
+    return _Lookups(
+        units={u.name: u for u in db.session.scalars(select(Unit))},
+        communities={c.name: c for c in db.session.scalars(select(Community))},
+        zones={(z.community_id, z.name): z for z in db.session.scalars(select(Zone))},
+        categories={c.name: c for c in db.session.scalars(select(Category))},
+        items=items, members=members)
+
+
+@dataclass
+class _Activity:
+    rows: list[LedgerRow]
+    item: ResourceItem | None = None
+    starts: datetime | None = None
+    ends: datetime | None = None
+
+
+def _read_row(row: LedgerRow, look: _Lookups, activity: _Activity) -> None:
+    """Row-level errors (what the cells say); the activity's item and times from its
+    first row."""
+    errors = row.errors
+    for key, header in COLUMNS:
+        if key in REQUIRED and not getattr(row, key):
+            errors.append(str(_l("缺少“%(column)s”。", column=header)))
+    if errors:
+        return
+    day, starts, ends = _date(row.day), _time(row.starts), _time(row.ends)
+    if day is None:
+        errors.append(str(_l("日期“%(v)s”无法识别，应为如2026-10-08的日期。", v=row.day)))
+    for text, value in ((row.starts, starts), (row.ends, ends)):
+        if value is None:
+            errors.append(str(_l("时间“%(v)s”无法识别，应为如09:00的时间。", v=text)))
+    unit, community = look.units.get(row.unit), look.communities.get(row.community)
+    category = look.categories.get(row.category)
+    if unit is None:
+        errors.append(str(_l("单位“%(v)s”不存在。", v=row.unit)))
+    if community is None:
+        errors.append(str(_l("社区“%(v)s”不存在。", v=row.community)))
+    if category is None:
+        errors.append(str(_l("类别“%(v)s”不存在。", v=row.category)))
+    zone = None
+    if row.zone and community is not None:
+        zone = look.zones.get((community.id, row.zone))
+        if zone is None:
+            errors.append(str(_l("责任区“%(v)s”不在%(c)s。", v=row.zone, c=row.community)))
+    member = look.members.get(row.phone)
+    if member is None:
+        errors.append(str(_l("手机号为%(phone)s的党员不存在。", phone=row.phone)))
+    elif row.name and row.name != member.name:
+        errors.append(str(_l("手机号%(phone)s是%(found)s的，与姓名“%(name)s”不符。",
+                             phone=row.phone, found=member.name, name=row.name)))
+    if _minutes(row.hours) == -1:
+        errors.append(str(_l("服务时长“%(v)s”应为小时数，如2或1.5。", v=row.hours)))
+    for text in (row.quantity, row.people_served):
+        if _count(text) == -1:
+            errors.append(str(_l("“%(v)s”应为不小于0的整数。", v=text)))
+    if errors or activity.item is not None:
+        return
+    item = look.items.get((unit.id, community.id, zone.id if zone else None, category.id,
+                           day.year))
+    if item is None:
+        where = row.community + (f"·{row.zone}" if row.zone else "")
+        errors.append(str(_l("%(unit)s%(y)d年在%(where)s没有“%(category)s”资源清单项目。",
+                             unit=row.unit, y=day.year, where=where, category=row.category)))
+        return
+    activity.item = item
+    activity.starts = datetime.combine(day, starts)
+    activity.ends = datetime.combine(day, ends)
+
+
+def _agrees(row: LedgerRow, first: LedgerRow) -> None:
+    for key in ACTIVITY_FIELDS:
+        if getattr(row, key) != getattr(first, key):
+            header = dict(COLUMNS)[key]
+            row.errors.append(str(_l("与第%(line)d行是同一活动，“%(column)s”却不同。",
+                                     line=first.line, column=header)))
+
+
+def _existing(actor: Member, activity: _Activity) -> Task | None:
+    """The activity already in the database, looked for only where the actor may
+    record (elsewhere the recording refuses, as the one form does)."""
+    item = activity.item
+    if not manages_community(actor, item.community_id):
+        return None
+    return db.session.scalar(select(Task).where(
+        Task.resource_item_id == item.id, Task.status != TaskStatus.cancelled,
+        Task.starts_at == local_to_utc(activity.starts), Task.ends_at == local_to_utc(activity.ends),
+        Task.title == activity.rows[0].title.strip()).order_by(Task.id).limit(1))
+
+
+def _skip(activity: _Activity, task: Task, look: _Lookups) -> None:
+    took_part = set(db.session.scalars(select(Assignment.member_id).where(
+        Assignment.task_id == task.id, Assignment.status == AssignmentStatus.done)))
+    for row in activity.rows:
+        if look.members[row.phone].id in took_part:
+            row.action = "skip"
+        else:
+            row.errors.append(str(_l("该活动已存在，但%(name)s不在其参加人员中；请在任务页面添加。",
+                                     name=look.members[row.phone].name)))
+
+
+def _record(actor: Member, activity: _Activity, look: _Lookups) -> None:
+    first = activity.rows[0]
+    leaders = [row for row in activity.rows if row.leader.strip().lower() in LEADER_WORDS]
+    for extra in leaders[1:]:
+        extra.errors.append(str(_l("同一活动只能有一名组长（第%(line)d行已是组长）。",
+                                   line=leaders[0].line)))
+    if any(row.errors for row in activity.rows):
+        return
+    data = BackfillData(
+        title=first.title, place=first.place, starts_local=activity.starts,
+        ends_local=activity.ends,
+        participants=[Participant(look.members[row.phone], _minutes(row.hours))
+                      for row in activity.rows],
+        leader=look.members[leaders[0].phone] if leaders else None, note=first.note,
+        quantity=_count(first.quantity), people_served=_count(first.people_served),
+        beneficiary=first.beneficiary or None)
+    savepoint = db.session.begin_nested()
+    try:
+        record_past_activity(actor, activity.item, data)
+    except ServiceError as error:  # PermissionDenied too: a row the actor may not record
+        savepoint.rollback()
+        first.errors.append(str(error.message))
+        return
+    savepoint.commit()
+    for row in activity.rows:
+        row.action = "record"
+
+
+def _apply(actor: Member, rows: list[LedgerRow]) -> LedgerPreview:
+    """Record every activity of the rows that reads right; fill each row's errors and
+    action. The caller keeps or rolls back what was written."""
+    look = _lookups(rows)
+    activities: dict[tuple, _Activity] = {}
+    for row in rows:
+        row.errors, row.action = [], ""
+        activity = activities.setdefault(_key(row), _Activity([]))
+        activity.rows.append(row)
+        _read_row(row, look, activity)
+        if len(activity.rows) > 1:
+            _agrees(row, activity.rows[0])
+    for activity in activities.values():
+        if activity.item is None or any(row.errors for row in activity.rows):
+            continue
+        task = _existing(actor, activity)
+        if task is not None:
+            _skip(activity, task, look)
+        else:
+            _record(actor, activity, look)
+    return LedgerPreview(rows)
+
+
+def check_ledger(actor: Member, rows: list[LedgerRow]) -> LedgerPreview:
+    """The preview: every row's errors and what importing it would do; writes nothing
+    (the recording runs inside a savepoint that is rolled back)."""
+    savepoint = db.session.begin_nested()
+    try:
+        return _apply(actor, rows)
+    finally:
+        savepoint.rollback()
+
+
+@dataclass
+class LedgerResult:
+    activities: int
+    participations: int
+    skipped: int
+
+
+def import_ledger(actor: Member, rows: list[LedgerRow]) -> LedgerResult:
+    """All or nothing (the caller's unit of work): one wrong row and nothing is kept."""
+    preview = _apply(actor, rows)
+    if not preview.ok:
+        raise ServiceError(_l("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
+                              n=len(preview.error_rows) or 1))
+    return LedgerResult(preview.activities, preview.count("record"), preview.count("skip"))
+
+
+# --- the sheet ----------------------------------------------------------------------------
+
+def template_xlsx() -> bytes:
+    """The 「参与明细」 sheet, empty, with a sheet of instructions."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    sheet.append(HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in range(2, 1001):
+        for col in (1, 2, 3, 12):  # dates, times and phones as typed
+            sheet.cell(row=row, column=col).number_format = "@"
+    sheet.freeze_panes = "A2"
+    notes = book.create_sheet("填写说明")
+    for line in [
+        ["填写说明"],
+        ["1. 每行是一名党员参加一次活动；日期、开始、结束、单位、社区、责任区、类别、活动相同的行是同一次活动。"],
+        ["2. 日期如2026-10-08，开始、结束如09:00；单位、社区、责任区、类别须与系统中的名称一致，责任区可不填。"],
+        ["3. 手机号识别党员；服务时长（小时）不填为活动时长；每次活动须有一行组长填“是”。"],
+        ["4. 完成数量、受益、地点、服务对象、情况说明每次活动填一样的内容。"],
+        ["5. 导出的月报台账（Excel）的“参与明细”表可直接导入；系统中已有的活动会跳过，不会重复。"],
+    ]:
+        notes.append(line)
+    notes.column_dimensions["A"].width = 100
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
