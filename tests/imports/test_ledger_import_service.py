@@ -135,8 +135,9 @@ def test_reimporting_the_exported_ledger_changes_nothing(october):
 
 def _remove_october_activities(october) -> None:
     """What a bureau adopting the app has: members, communities and checklist items,
-    but the month's approved activities only on paper. (The survey stays: a 补录 cannot
-    record one, and its row is recognised as already there.)"""
+    but the month's approved activities only on paper. (The survey stays: the ledger has
+    its count of findings, not the findings, so it cannot be imported; its row is
+    recognised as already there.)"""
     survey = october.tasks["摸排"].id
     ids = list(db.session.scalars(
         select(Task.id).join(TaskReport, TaskReport.task_id == Task.id)
@@ -275,7 +276,7 @@ def test_the_rules_of_the_one_form_hold_row_by_row(october, cleanup_category):
     assert errors[6] == ["类别“打扫”不存在。"]
     assert errors[7] == ["责任区“九区”不在解放路社区。"]
     assert errors[2] == ["财政局党员 所在单位不在该社区开展共建，不能补录。"]
-    assert errors[3][0].startswith("摸排类活动的完成数量是登记的问题，暂不能补录")
+    assert errors[3][0].startswith("摸排类活动须逐处登记问题，不能从台账导入")
     assert errors[4] == ["请从参加人员中选择组长。"]
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests import factories as f
 from tests.web.manage_support import FMT, audit_count, backfill_form, task_count, text
 from tracker.extensions import db
-from tracker.models import AssignmentStatus, ReportStatus, Task
+from tracker.models import AssignmentStatus, Finding, ReportStatus, Task
 from tracker.timeutil import to_local, utcnow
 
 
@@ -159,3 +159,25 @@ def test_a_backfilled_activity_is_marked_in_the_ledger_the_service_record_and_ex
     login(world.liaison)
     assert "补录" in text(client.get(f"/manage/tasks/{task.id}"))
     assert "补录" in text(client.get(f"/manage/tasks?q=楼道大扫除"))
+
+
+def test_a_survey_is_recorded_with_its_findings_typed_one_per_line(client, login, world):
+    """摸排: the findings typed in the form are the survey's 完成数量; a line that cannot
+    be read is named by its number, with everything typed kept and nothing written."""
+    survey = f.item(world.unit, world.community, "facility_survey")
+    db.session.commit()
+    login(world.liaison)
+    before = task_count()
+    typed = "下水道，解放路12号门前，井盖破损\r\n井盖，东门口"
+    page = text(client.post("/manage/backfill", data=backfill_form(
+        world, resource_item=survey.id, title="摸排补录", findings=typed)))
+    assert "摸排问题第2行：请按“类型，位置，情况”填写" in page
+    assert "井盖，东门口" in page and task_count() == before
+    response = client.post("/manage/backfill", data=backfill_form(
+        world, resource_item=survey.id, title="摸排补录",
+        findings="下水道，解放路12号门前，井盖破损\r\n人行道，东门口"))
+    assert response.status_code == 302
+    task = db.session.scalar(select(Task).where(Task.title == "摸排补录"))
+    assert task.report.status == ReportStatus.approved and task.report.quantity == 2
+    places = db.session.scalars(select(Finding.place).where(Finding.task_id == task.id))
+    assert sorted(places) == ["东门口", "解放路12号门前"]

@@ -293,6 +293,10 @@ class BackfillForm(FlaskForm):
         validators=[DataRequired(message=_l("请填写情况说明。")),
                     Length(max=NOTE_MAX, message=_l("情况说明不能超过%(max)s个字。",
                                                     max=NOTE_MAX))])
+    findings = TextAreaField(
+        _l("摸排问题"), filters=[strip_text], render_kw={"rows": 4},
+        description=_l("摸排类活动填写，每行一处：类型，位置，情况（类型为下水道、人行道、破损道路或其他）。"
+                       "完成数量即问题处数。"))
 
     @classmethod
     def for_members(cls, members):

@@ -21,7 +21,7 @@ from ..permissions import manages_community, manages_task, staff_required
 from ..security import is_safe_next
 from ..rollups.home import home_figures
 from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
-from ..services.backfill import BackfillData, Participant, record_past_activity
+from ..services.backfill import BackfillData, Participant, parse_findings, record_past_activity
 from ..services.backfill_requests import adopt_through_backfill
 from ..services.claims import assign_member, withdraw
 from ..services.reviews import approve_report, return_report
@@ -237,7 +237,13 @@ def backfill():
     form.set_choices(items, candidates)
     if request.method == "POST":
         _refuse_foreign_item(actor, form.resource_item.data, items)
+    findings = None
     if form.is_submitted() and not form.find.data and form.validate():
+        try:
+            findings = parse_findings(form.findings.data)
+        except ServiceError as error:
+            attach_error(form, error)
+    if findings is not None:
         item = next(i for i in items if i.id == form.resource_item.data)
         by_id = {m.id: m for m in candidates}
         data = BackfillData(
@@ -247,7 +253,7 @@ def backfill():
                           for i in form.participants.data],
             leader=by_id[form.leader.data], note=form.note.data,
             quantity=form.quantity.data, people_served=form.people_served.data,
-            beneficiary=form.beneficiary.data)
+            beneficiary=form.beneficiary.data, findings=findings)
         done = (run_service(form, record_past_activity, actor, item, data, denied=404)
                 if source is None else
                 run_service(form, adopt_through_backfill, actor, item, data, source, denied=404))

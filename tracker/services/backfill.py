@@ -16,7 +16,7 @@ The task is marked ``backfilled``: every record that lists it says 补录 as its
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -25,6 +25,7 @@ from sqlalchemy import and_, or_, select
 from ..extensions import db
 from ..fields import NOTE_MAX
 from ..models import (
+    FindingKind,
     Assignment,
     AssignmentStatus,
     Member,
@@ -40,6 +41,7 @@ from ..timeutil import local_date, local_to_utc, to_local, utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
 from .claims import check_minutes, task_span_minutes
+from .findings import MAX_DESCRIPTION, MAX_PLACE, FindingData, record_finding
 from .reviews import ReportData, approve_report, report_figures, submit_report
 from .tasks import TaskDetails, _check_details, _clean, new_checkin_token
 
@@ -67,6 +69,39 @@ class BackfillData:
     people_served: int | None = None
     beneficiary: str | None = None
     description: str | None = None
+    # a survey's defects (摸排问题): its 完成数量 is how many there are
+    findings: list[FindingData] = field(default_factory=list)
+
+
+# What a liaison types for a finding's kind: the words of the findings register, in
+# Chinese or (the English interface) English.
+FINDING_WORDS = {"下水道": FindingKind.sewer, "人行道": FindingKind.sidewalk,
+                 "破损道路": FindingKind.road, "道路": FindingKind.road, "其他": FindingKind.other,
+                 **{kind.value: kind for kind in FindingKind}}
+
+
+def parse_findings(text: str | None) -> list[FindingData]:
+    """摸排问题 typed one per line as 「类型，位置，情况」 (情况 may be left out):
+    类型 is 下水道, 人行道, 破损道路 or 其他. A wrong line is refused with its number."""
+    found = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        parts = [part.strip() for part in line.replace(",", "，").split("，", 2)]
+        kind = FINDING_WORDS.get(parts[0].lower())
+        if kind is None or len(parts) < 2 or not parts[1]:
+            raise ServiceError(_l("摸排问题第%(n)d行：请按“类型，位置，情况”填写，类型为下水道、人行道、破损道路或其他。",
+                                  n=number), field="findings")
+        if len(parts[1]) > MAX_PLACE:
+            raise ServiceError(_l("摸排问题第%(n)d行：位置不能超过%(max)s个字。", n=number,
+                                  max=MAX_PLACE), field="findings")
+        description = parts[2] if len(parts) > 2 and parts[2] else None
+        if description and len(description) > MAX_DESCRIPTION:
+            raise ServiceError(_l("摸排问题第%(n)d行：情况不能超过%(max)s个字。", n=number,
+                                  max=MAX_DESCRIPTION), field="findings")
+        found.append(FindingData(kind=kind, place=parts[1], description=description))
+    return found
 
 
 def working_units(community_ids):
@@ -128,11 +163,8 @@ def _check(actor: Member, item: ResourceItem, data: BackfillData) -> tuple[datet
         raise PermissionDenied(_l("无权在该社区补录活动。"))
     if not item.active:
         raise ServiceError(_l("该资源清单项目已停用。"), field="resource_item")
-    if item.category.is_survey:
-        # A survey's 完成数量 is the findings recorded on it, and none can be added
-        # once it is approved — which a 补录 is at once: it would count nothing.
-        raise ServiceError(_l("摸排类活动的完成数量是登记的问题，暂不能补录；请创建任务，登记问题后提交。"),
-                           field="resource_item")
+    if data.findings and not item.category.is_survey:
+        raise ServiceError(_l("只有摸排类活动可以登记摸排问题。"), field="findings")
     people = data.participants
     _check_details(TaskDetails(title=data.title, place=data.place,
                                starts_local=data.starts_local, ends_local=data.ends_local,
@@ -207,8 +239,12 @@ def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData) 
                                   status=AssignmentStatus.done, minutes=minutes,
                                   claimed_at=now, confirmed_at=now, assigned_by_id=actor.id))
     db.session.flush()
+    # before the report: a survey's 完成数量 is counted from its findings when it is
+    # submitted, and an approved survey takes no more
+    for finding in data.findings:
+        record_finding(task, actor, finding)
     record(actor, "backfill", task, recorded_at=now, community_id=item.community_id,
            resource_item_id=item.id, leader_id=data.leader.id,
-           participants={str(k): v for k, v in hours.items()})
+           participants={str(k): v for k, v in hours.items()}, findings=len(data.findings))
     approve_report(submit_report(task, actor, result), actor)
     return task

@@ -323,6 +323,10 @@ def _record(actor: Member, activity: _Activity, look: _Lookups) -> None:
     for extra in leaders[1:]:
         extra.errors.append(str(_l("同一活动只能有一名组长（第%(line)d行已是组长）。",
                                    line=leaders[0].line)))
+    if activity.item.category.is_survey:
+        # the ledger carries a survey's count of findings, not the findings themselves
+        # (kind and place of each): recorded from it, the survey would count none
+        first.errors.append(str(_l("摸排类活动须逐处登记问题，不能从台账导入；请在“补录活动”页面填写。")))
     if any(row.errors for row in activity.rows):
         return
     data = BackfillData(
