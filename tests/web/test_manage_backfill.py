@@ -2,16 +2,19 @@
 refusals on the same page with what was typed kept, 查找 that writes nothing."""
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests import factories as f
+from tests.onsite import samples
 from tests.web.manage_support import FMT, audit_count, backfill_form, task_count, text
 from tracker.extensions import db
-from tracker.models import AssignmentStatus, Finding, ReportStatus, Task
+from tracker.models import AssignmentStatus, Finding, Photo, ReportStatus, Task
 from tracker.timeutil import to_local, utcnow
 
 
@@ -181,3 +184,31 @@ def test_a_survey_is_recorded_with_its_findings_typed_one_per_line(client, login
     assert task.report.status == ReportStatus.approved and task.report.quantity == 2
     places = db.session.scalars(select(Finding.place).where(Finding.task_id == task.id))
     assert sorted(places) == ["东门口", "解放路12号门前"]
+
+
+def _photo_files(app) -> list:
+    return sorted(p.name for p in (Path(app.config["UPLOAD_FOLDER"]) / "photos").glob("*"))
+
+def test_photos_come_with_the_record_and_a_refused_one_leaves_no_file(app, client, login,
+                                                                     world):
+    """现场照片 are optional on the 补录 form: taken with the record (an approved report
+    takes no more), and a file that is not a photo refuses the whole record — no task,
+    no photo row, no file left in the upload folder."""
+    login(world.liaison)
+    before = task_count()
+    bad = client.post("/manage/backfill", content_type="multipart/form-data", data={
+        **backfill_form(world),
+        "photos": [(io.BytesIO(samples.phone_jpeg(800, 600)), "a.jpg"),
+                   (io.BytesIO(samples.html()), "b.jpg")]})
+    assert bad.status_code == 200 and "第2张照片" in text(bad)
+    assert task_count() == before and not db.session.scalar(select(func.count(Photo.id)))
+    assert _photo_files(app) == []
+    good = client.post("/manage/backfill", content_type="multipart/form-data", data={
+        **backfill_form(world),
+        "photos": [(io.BytesIO(samples.phone_jpeg(800, 600)), "a.jpg"),
+                   (io.BytesIO(samples.small_png()), "b.png")]})
+    assert good.status_code == 302, text(good)[:1500]
+    task = db.session.scalar(select(Task).where(Task.title == "楼道大扫除"))
+    photos = db.session.scalars(select(Photo).where(Photo.task_id == task.id)).all()
+    assert len(photos) == 2 and task.report.status == ReportStatus.approved
+    assert len(_photo_files(app)) == 4  # each photo and its thumbnail

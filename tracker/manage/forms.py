@@ -11,11 +11,14 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from wtforms import DateTimeLocalField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from ..models import TaskStatus
+from ..onsite.forms import ACCEPT
 from ..services import ServiceError
+from ..services.photos import MAX_PHOTOS_PER_TASK
 from ..services.tasks import (
     BENEFICIARY_MAX,
     DESCRIPTION_MAX,
@@ -293,6 +296,9 @@ class BackfillForm(FlaskForm):
         validators=[DataRequired(message=_l("请填写情况说明。")),
                     Length(max=NOTE_MAX, message=_l("情况说明不能超过%(max)s个字。",
                                                     max=NOTE_MAX))])
+    photos = MultipleFileField(
+        _l("现场照片（可选）"), render_kw={"accept": ACCEPT, "multiple": True},
+        description=_l("可一次选择多张，最多%(n)s张；点“查找”后需重新选择。", n=MAX_PHOTOS_PER_TASK))
     findings = TextAreaField(
         _l("摸排问题"), filters=[strip_text], render_kw={"rows": 4},
         description=_l("摸排类活动填写，每行一处：类型，位置，情况（类型为下水道、人行道、破损道路或其他）。"

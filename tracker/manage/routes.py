@@ -253,7 +253,9 @@ def backfill():
                           for i in form.participants.data],
             leader=by_id[form.leader.data], note=form.note.data,
             quantity=form.quantity.data, people_served=form.people_served.data,
-            beneficiary=form.beneficiary.data, findings=findings)
+            beneficiary=form.beneficiary.data, findings=findings,
+            photos=[upload.read() for upload in form.photos.data or []
+                    if upload and upload.filename])
         done = (run_service(form, record_past_activity, actor, item, data, denied=404)
                 if source is None else
                 run_service(form, adopt_through_backfill, actor, item, data, source, denied=404))

@@ -42,6 +42,7 @@ from . import PermissionDenied, ServiceError
 from .audit import record
 from .claims import check_minutes, task_span_minutes
 from .findings import MAX_DESCRIPTION, MAX_PLACE, FindingData, record_finding
+from .photos import MAX_PHOTOS_PER_TASK, add_task_photo, remove_files
 from .reviews import ReportData, approve_report, report_figures, submit_report
 from .tasks import TaskDetails, _check_details, _clean, new_checkin_token
 
@@ -71,6 +72,7 @@ class BackfillData:
     description: str | None = None
     # a survey's defects (摸排问题): its 完成数量 is how many there are
     findings: list[FindingData] = field(default_factory=list)
+    photos: list[bytes] = field(default_factory=list)  # 现场照片, as uploaded
 
 
 # What a liaison types for a finding's kind: the words of the findings register, in
@@ -165,6 +167,9 @@ def _check(actor: Member, item: ResourceItem, data: BackfillData) -> tuple[datet
         raise ServiceError(_l("该资源清单项目已停用。"), field="resource_item")
     if data.findings and not item.category.is_survey:
         raise ServiceError(_l("只有摸排类活动可以登记摸排问题。"), field="findings")
+    if len(data.photos) > MAX_PHOTOS_PER_TASK:
+        raise ServiceError(_l("每个任务最多%(n)s张照片；一张合影就够了，不必多传。",
+                              n=MAX_PHOTOS_PER_TASK), field="photos")
     people = data.participants
     _check_details(TaskDetails(title=data.title, place=data.place,
                                starts_local=data.starts_local, ends_local=data.ends_local,
@@ -246,5 +251,19 @@ def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData) 
     record(actor, "backfill", task, recorded_at=now, community_id=item.community_id,
            resource_item_id=item.id, leader_id=data.leader.id,
            participants={str(k): v for k, v in hours.items()}, findings=len(data.findings))
-    approve_report(submit_report(task, actor, result), actor)
+    stored = []
+    try:
+        # last before the report: an approved report takes no more photos, and a photo's
+        # files are written at once — the rollback of a refusal cannot take them back
+        for number, content in enumerate(data.photos, start=1):
+            try:
+                stored.append(add_task_photo(task, actor, content))
+            except ServiceError as error:
+                raise ServiceError(_l("第%(n)d张照片：%(why)s", n=number, why=error.message),
+                                   field="photos") from None
+        approve_report(submit_report(task, actor, result), actor)
+    except BaseException:
+        for photo in stored:
+            remove_files(photo)
+        raise
     return task

@@ -63,6 +63,12 @@ def photo_path(photo: Photo, thumb: bool = False) -> Path:
     return _folder() / f"{photo.stored_name}{suffix}"
 
 
+def remove_files(photo: Photo) -> None:
+    """Delete a photo's files: for a photo whose row is being rolled back."""
+    for path in (photo_path(photo), photo_path(photo, thumb=True)):
+        path.unlink(missing_ok=True)
+
+
 def _folder() -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"]) / "photos"
 
