@@ -27,6 +27,19 @@ def _nid(w, status="open"):
     return world_need(w, status).id
 
 
+def _photo_nid(w):
+    """A need ``member`` claimed, confirmed done with a photo."""
+    from tests.onsite import samples
+    from tracker.extensions import db
+    from tracker.services.photos import store_image
+
+    done = world_need(w, "fulfilled")
+    if done.fulfil_photo is None:
+        done.fulfil_photo, _processed = store_image(samples.small_png())
+        db.session.commit()
+    return done.id
+
+
 CASES = [
     # the board and 我认领的需求 with a card on them (``member`` holds the claimed need)
     Route("needs.index", "GET", lambda w: f"/needs/?_={_nid(w)}", everyone(), id="board"),
@@ -60,6 +73,13 @@ CASES = [
           {"member": OK, "liaison": OK, "admin": OK}, id="release"),
     Route("needs.fulfil", "POST", lambda w: f"/needs/{_nid(w, 'claimed')}/fulfil",
           STAFF_OF_COMMUNITY, data={"note": "已送达"}, id="fulfil"),
+    # the photo of a need done: its liaison, admins and whoever claimed it (``member``)
+    Route("needs.photo", "GET", lambda w: f"/needs/{_photo_nid(w)}/photo/full",
+          {"member": OK, "liaison": OK, "admin": OK}, id="fulfil-photo"),
+    Route("needs.photo", "GET", lambda w: f"/needs/{_photo_nid(w)}/photo/thumb",
+          {"member": OK, "liaison": OK, "admin": OK}, id="fulfil-photo-thumb"),
+    Route("needs.photo", "GET", lambda w: f"/needs/{_nid(w, 'claimed')}/photo/full", {},
+          id="no-photo"),
     Route("needs.close", "POST", lambda w: f"/needs/{_nid(w)}/close", STAFF_OF_COMMUNITY,
           data={"reason": "居民已自行解决"}, id="close"),
 ]

@@ -76,6 +76,8 @@ class Need(db.Model):
     fulfilled_on: Mapped[date | None] = mapped_column(Date)  # local date, what periods count
     fulfilled_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
     fulfil_note: Mapped[str | None] = mapped_column(Text)
+    # one photo of the need done (optional); the files are named as in services/photos
+    fulfil_photo: Mapped[str | None] = mapped_column(String(40))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
     close_reason: Mapped[str | None] = mapped_column(Text)

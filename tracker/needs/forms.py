@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..fields import LocalDateField, WholeNumberField, strip_text
 from ..manage.forms import ChoiceField
 from ..models import NeedKind
+from ..onsite.forms import ACCEPT
 from ..services.needs import PEOPLE_MAX, QUANTITY_MAX, TEXT_MAX, TITLE_MAX, NeedData
 
 KIND_LABELS = {NeedKind.need: _l("需求"), NeedKind.wish: _l("微心愿")}
@@ -91,6 +93,8 @@ class ClaimForm(FlaskForm):
 
 class FulfilForm(FlaskForm):
     note = _area(_l("完成情况"), TEXT_MAX)
+    photo = FileField(_l("照片（可选）"), render_kw={"accept": ACCEPT},
+                      description=_l("一张就够了，例如交到居民手中的物品。"))
 
 
 class CloseForm(FlaskForm):

@@ -6,7 +6,17 @@ as if it did not exist. A resident a need names is shown by the register's rules
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -19,10 +29,12 @@ from ..services.needs import (
     may_manage,
     may_release,
     may_see_resident,
+    may_view_fulfil_photo,
     post_need,
     release_need,
     update_need,
 )
+from ..services.photos import image_path
 from ..timeutil import local_today
 from ..view_support import run_service
 from . import queries as q
@@ -101,7 +113,8 @@ def _detail_page(need, **forms):
     return render_template(
         "needs/detail.html", need=need, today=local_today(),
         manages=may_manage(actor, need), shows_resident=may_see_resident(actor, need),
-        may_release=may_release(actor, need), claim_form=ClaimForm(formdata=None), **forms)
+        may_release=may_release(actor, need), shows_photo=may_view_fulfil_photo(actor, need),
+        claim_form=ClaimForm(formdata=None), **forms)
 
 
 @bp.get("/<int:need_id>")
@@ -149,11 +162,13 @@ def release(need_id: int):
     return redirect(url_for(".detail", need_id=need.id))
 
 
-def _liaison_step(need_id: int, form, service, field: str, message: str, form_name: str):
+def _liaison_step(need_id: int, form, service, field: str, message: str, form_name: str,
+                  **extra):
     """确认完成 / 关闭: a refusal is shown on the need's page, under the form's field."""
     need = _need_or_404(need_id, manage=True)
     if form.validate_on_submit() and run_service(form, service, need, _actor(),
-                                                 getattr(form, field).data, denied=404):
+                                                 getattr(form, field).data, denied=404,
+                                                 **{k: v() for k, v in extra.items()}):
         flash(message, "success")
         return redirect(url_for(".detail", need_id=need.id))
     return _detail_page(need, **{form_name: form})
@@ -162,8 +177,25 @@ def _liaison_step(need_id: int, form, service, field: str, message: str, form_na
 @bp.post("/<int:need_id>/fulfil")
 @staff_required
 def fulfil(need_id: int):
-    return _liaison_step(need_id, FulfilForm(), fulfil_need, "note", _("已确认完成。"),
-                         "fulfil_form")
+    form = FulfilForm()
+    return _liaison_step(need_id, form, fulfil_need, "note", _("已确认完成。"), "fulfil_form",
+                         photo=lambda: form.photo.data.read() if form.photo.data else None)
+
+
+@bp.get("/<int:need_id>/photo/<any(full, thumb):size>")
+@login_required
+def photo(need_id: int, size: str):
+    """The photo kept with a need done, for its liaison and whoever claimed it."""
+    need = _need_or_404(need_id)
+    if not need.fulfil_photo or not may_view_fulfil_photo(current_user, need):
+        abort(404)
+    path = image_path(need.fulfil_photo, thumb=size == "thumb")
+    if not path.is_file():
+        abort(404)
+    # the blueprint's no_store applies: the photo may show a resident
+    response = send_file(path, mimetype="image/jpeg", conditional=True, etag=True, max_age=0)
+    response.headers["Content-Disposition"] = f"inline; filename=need-{need.id}.jpg"
+    return response
 
 
 @bp.post("/<int:need_id>/close")

@@ -30,6 +30,7 @@ from ..permissions import manages_community
 from ..timeutil import local_date, local_today, utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
+from .photos import store_image
 from .residents import may_view
 from .tasks import TaskData, create_tasks
 
@@ -186,8 +187,18 @@ def release_need(need: Need, actor: Member) -> None:
 
 # --- the liaison's closing word ---------------------------------------------------------
 
-def fulfil_need(need: Need, actor: Member, note: str | None) -> None:
-    """The liaison confirms a claimed need fulfilled (counted on the local date)."""
+def may_view_fulfil_photo(member: Member, need: Need) -> bool:
+    """The photo of a need done: its liaison (and admins), and whoever claimed it — the
+    member, or the members of the unit that claimed it. It may show a resident."""
+    if may_manage(member, need) or need.claimed_by_id == member.id:
+        return True
+    return need.claimed_unit_id is not None and member.unit_id == need.claimed_unit_id
+
+
+def fulfil_need(need: Need, actor: Member, note: str | None,
+                photo: bytes | None = None) -> None:
+    """The liaison confirms a claimed need fulfilled (counted on the local date), with
+    an optional note and photo."""
     if not may_manage(actor, need):
         raise PermissionDenied(_l("无权操作。"))
     note = (note or "").strip() or None
@@ -201,8 +212,10 @@ def fulfil_need(need: Need, actor: Member, note: str | None) -> None:
     need.status = NeedStatus.fulfilled
     need.fulfilled_at, need.fulfilled_on = now, local_date(now)
     need.fulfilled_by_id, need.fulfil_note = actor.id, note
+    if photo:  # last: every refusal above leaves no file behind
+        need.fulfil_photo, _processed = store_image(photo)
     record(actor, "need_fulfil", need, member_id=need.claimed_by_id,
-           unit_id=need.claimed_unit_id)
+           unit_id=need.claimed_unit_id, photo=bool(photo))
 
 
 def close_need(need: Need, actor: Member, reason: str) -> None:

@@ -57,16 +57,12 @@ def finding_photo(finding: Finding) -> Photo | None:
 
 
 def photo_path(photo: Photo, thumb: bool = False) -> Path:
-    if not _NAME.match(photo.stored_name):  # never build a path from anything else
-        raise ValueError("bad stored name")
-    suffix = "_t.jpg" if thumb else ".jpg"
-    return _folder() / f"{photo.stored_name}{suffix}"
+    return image_path(photo.stored_name, thumb)
 
 
 def remove_files(photo: Photo) -> None:
     """Delete a photo's files: for a photo whose row is being rolled back."""
-    for path in (photo_path(photo), photo_path(photo, thumb=True)):
-        path.unlink(missing_ok=True)
+    remove_image(photo.stored_name)
 
 
 def _folder() -> Path:
@@ -134,28 +130,51 @@ def remove_photo(photo: Photo, actor: Member) -> None:
     record(actor, "remove_photo", photo, task_id=task.id)
 
 
-def _store(task: Task, actor: Member, data: bytes, *, finding_id: int | None) -> Photo:
+def store_image(data: bytes, field: str = "photo"):
+    """Check and shrink an uploaded photo (``images.process_image``) and write it and
+    its thumbnail under a new random name; returns (name, processed). Nothing is
+    written for a refused image."""
     try:
         processed = process_image(data)
     except ImageRejected as rejected:
-        raise ServiceError(rejected.message, field="photo") from None
+        raise ServiceError(rejected.message, field=field) from None
     folder = _folder()
     folder.mkdir(parents=True, exist_ok=True)
     name = secrets.token_hex(16)
-    photo = Photo(task_id=task.id, finding_id=finding_id, stored_name=name,
-                  width=processed.width, height=processed.height,
-                  size_bytes=len(processed.full), uploaded_by_id=actor.id)
     written = []
     try:
-        for path, content in ((photo_path(photo), processed.full),
-                              (photo_path(photo, thumb=True), processed.thumb)):
+        for path, content in ((image_path(name), processed.full),
+                              (image_path(name, thumb=True), processed.thumb)):
             with open(path, "xb") as out:  # "x": a name is never reused
                 written.append(path)
                 out.write(content)
-        db.session.add(photo)
-        db.session.flush()
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
+        raise
+    return name, processed
+
+
+def image_path(name: str, thumb: bool = False) -> Path:
+    if not _NAME.match(name or ""):  # never build a path from anything else
+        raise ValueError("bad stored name")
+    return _folder() / f"{name}{'_t.jpg' if thumb else '.jpg'}"
+
+
+def remove_image(name: str) -> None:
+    for path in (image_path(name), image_path(name, thumb=True)):
+        path.unlink(missing_ok=True)
+
+
+def _store(task: Task, actor: Member, data: bytes, *, finding_id: int | None) -> Photo:
+    name, processed = store_image(data)
+    photo = Photo(task_id=task.id, finding_id=finding_id, stored_name=name,
+                  width=processed.width, height=processed.height,
+                  size_bytes=len(processed.full), uploaded_by_id=actor.id)
+    try:
+        db.session.add(photo)
+        db.session.flush()
+    except BaseException:
+        remove_image(name)
         raise
     return photo
