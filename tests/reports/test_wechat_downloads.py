@@ -93,3 +93,39 @@ def test_download_links_are_plain_links_the_server_answers(client, login, octobe
     links = re.findall(r'<a [^>]*href="/reports/monthly\.(?:docx|xlsx|csv)[^>]*>', page)
     assert len(links) == 3
     assert not [link for link in links if " download" in link]
+
+
+@pytest.mark.parametrize("url, who, filename, header, note", [
+    ("/imports/members/template.xlsx", "admin", "党员导入模板.xlsx", "手机号*",
+     "按手机号识别党员"),
+    ("/imports/ledger/template.xlsx", "liaison", "补录模板.xlsx", "服务时长（小时）",
+     "系统中已有的活动会跳过"),
+])
+def test_an_import_template_in_wechat_shows_its_columns_and_notes(client, login, world, url,
+                                                                  who, filename, header, note):
+    login(getattr(world, who))
+    page = wechat_page(client, url)
+    assert filename in page and header in page and note in page
+    response = client.get(url, headers={"User-Agent": PHONE_BROWSER})
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    assert "attachment" in response.headers["Content-Disposition"]
+
+
+def test_a_residents_data_export_in_wechat_is_the_data_on_a_page(client, login, world):
+    """The export is a POST (it is audited): inside WeChat the page shows the data and
+    names the resident's page to open in the phone's browser instead of a dead file."""
+    from tests.residents.support import resident
+
+    held = resident(world.community, world.liaison, name="钱奶奶")
+    db.session.commit()
+    login(world.admin)
+    response = client.post(f"/residents/{held.id}/export",
+                           headers={"User-Agent": WECHAT_ANDROID})
+    page = response.get_data(as_text=True)
+    assert response.mimetype == "text/html" and HINT in page
+    assert "钱奶奶" in page and "解放路12号3单元201" in page  # the data itself
+    link = re.search(r'<textarea id="download-link"[^>]*>([^<]*)</textarea>', page).group(1)
+    assert html.unescape(link) == f"http://localhost/residents/{held.id}"
+    other = client.post(f"/residents/{held.id}/export", headers={"User-Agent": PHONE_BROWSER})
+    assert other.mimetype == "application/json" and "钱奶奶" in other.get_data(as_text=True)
+    assert "attachment" in other.headers["Content-Disposition"]

@@ -8,17 +8,19 @@ the cookie carries the token, never the rows.
 """
 from __future__ import annotations
 
+import io
 import json
 import re
 import secrets
 import time
 from pathlib import Path
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   session, url_for)
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template,
+                   send_file, session, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..downloads import offer_download
 from ..permissions import admin_required, staff_required
 from ..services import ServiceError, attach_error
 from ..services import ledger_import
@@ -26,6 +28,8 @@ from ..services import member_import as service
 from ..services.funds import active_units
 from ..view_support import run_service
 from .forms import ConfirmImportForm, LedgerUploadForm, MemberUploadForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 bp = Blueprint("imports", __name__)
 
@@ -72,13 +76,21 @@ def _load(token: str, kind: str = "member-imports", key: str = SESSION_KEY) -> d
     return payload
 
 
+def _template_download(make, filename: str, headers, notes):
+    """An empty import sheet; inside WeChat, its columns and notes on a page."""
+    return offer_download(
+        lambda: send_file(io.BytesIO(make()), mimetype=XLSX, as_attachment=True,
+                          download_name=filename),
+        filename=filename, preview="downloads/_template_preview.html", headers=headers,
+        notes=notes)
+
+
 @bp.get("/members/template.xlsx")
 @admin_required
 def member_template():
-    data = service.template_xlsx([u.name for u in active_units()])
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": "attachment; filename*=UTF-8''"
-                             "%E5%85%9A%E5%91%98%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"})
+    return _template_download(
+        lambda: service.template_xlsx([u.name for u in active_units()]), "党员导入模板.xlsx",
+        service.TEMPLATE_HEADERS, service.TEMPLATE_NOTES)
 
 
 @bp.route("/members", methods=["GET", "POST"])
@@ -149,10 +161,8 @@ def _ledger_rows(payload: dict):
 @bp.get("/ledger/template.xlsx")
 @staff_required
 def ledger_template():
-    return Response(ledger_import.template_xlsx(),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": "attachment; filename*=UTF-8''"
-                             "%E8%A1%A5%E5%BD%95%E6%A8%A1%E6%9D%BF.xlsx"})
+    return _template_download(ledger_import.template_xlsx, "补录模板.xlsx",
+                              ledger_import.HEADERS, ledger_import.TEMPLATE_NOTES)
 
 
 @bp.route("/ledger", methods=["GET", "POST"])

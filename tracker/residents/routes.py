@@ -23,6 +23,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..downloads import offer_download
+from ..security import public_url_for
 from ..extensions import db
 from ..paging import paginate
 from ..models import Community, Member, Resident, ResidentCategory, Task
@@ -237,8 +239,13 @@ def export(resident_id: int):
     if not done:
         return redirect(url_for(".detail", resident_id=resident_id))
     body = json.dumps(done.value, ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="resident-{resident_id}.json"'})
+    filename = f"resident-{resident_id}.json"
+    # a POST: inside WeChat the page to open in the browser is the resident's own
+    return offer_download(
+        lambda: Response(body, mimetype="application/json", headers={
+            "Content-Disposition": f'attachment; filename="{filename}"'}),
+        filename=filename, preview="downloads/_json_preview.html", body=body,
+        link=public_url_for("residents.detail", resident_id=resident_id))
 
 
 @bp.post("/<int:resident_id>/erase")

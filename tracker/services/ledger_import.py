@@ -55,6 +55,14 @@ COLUMNS = [
     ("people_served", "受益"), ("note", "情况说明"), ("source", "来源"),
 ]
 HEADERS = [header for _key, header in COLUMNS]
+# The template's 填写说明 sheet (and the WeChat download page, which shows it).
+TEMPLATE_NOTES = [
+    "1. 每行是一名党员参加一次活动；日期、开始、结束、单位、社区、责任区、类别、活动相同的行是同一次活动。",
+    "2. 日期如2026-10-08，开始、结束如09:00；单位、社区、责任区、类别须与系统中的名称一致，责任区可不填。",
+    "3. 手机号识别党员；服务时长（小时）不填为活动时长；每次活动须有一行组长填“是”。",
+    "4. 完成数量、受益、地点、服务对象、情况说明每次活动填一样的内容。",
+    "5. 导出的月报台账（Excel）的“参与明细”表可直接导入；系统中已有的活动会跳过，不会重复。",
+]
 REQUIRED = ("day", "starts", "ends", "unit", "community", "category", "title", "place",
             "phone", "note")
 # Fields of the activity (not of one participation): every row of it must agree.
@@ -416,14 +424,7 @@ def template_xlsx() -> bytes:
             sheet.cell(row=row, column=col).number_format = "@"
     sheet.freeze_panes = "A2"
     notes = book.create_sheet("填写说明")
-    for line in [
-        ["填写说明"],
-        ["1. 每行是一名党员参加一次活动；日期、开始、结束、单位、社区、责任区、类别、活动相同的行是同一次活动。"],
-        ["2. 日期如2026-10-08，开始、结束如09:00；单位、社区、责任区、类别须与系统中的名称一致，责任区可不填。"],
-        ["3. 手机号识别党员；服务时长（小时）不填为活动时长；每次活动须有一行组长填“是”。"],
-        ["4. 完成数量、受益、地点、服务对象、情况说明每次活动填一样的内容。"],
-        ["5. 导出的月报台账（Excel）的“参与明细”表可直接导入；系统中已有的活动会跳过，不会重复。"],
-    ]:
+    for line in [["填写说明"], *([note] for note in TEMPLATE_NOTES)]:
         notes.append(line)
     notes.column_dimensions["A"].width = 100
     buffer = io.BytesIO()

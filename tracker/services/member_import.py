@@ -55,6 +55,15 @@ COLUMNS = {
 }
 REQUIRED = ("name", "phone", "unit")
 TEMPLATE_HEADERS = ["姓名*", "手机号*", "单位*", "党支部", "角色", "负责社区", "计入参与统计"]
+# The template's 填写说明 sheet (and the WeChat download page, which shows it).
+TEMPLATE_NOTES = [
+    "1. 带*的列必填：姓名、手机号（11位，以1开头）、单位（须与系统中的单位名称一致）。",
+    "2. 角色可填：党员干部、社区联络员、单位管理员；不填为党员干部。",
+    "3. 社区联络员须填写负责社区，多个社区用顿号“、”分隔。",
+    "4. 按手机号识别党员：已有的党员会被更新，不会重复添加。",
+    "5. 新导入的党员暂无密码，由管理员发送邀请后自行设置。",
+    "6. 计入参与统计可填：是、否；不填时新党员按角色（党员干部计入，联络员、管理员不计入），已有党员不变。",
+]
 # 计入参与统计 (Member.on_roll): empty keeps an existing member's value and gives a new
 # one the role's default (党员干部 yes, 联络员 and 管理员 no).
 ROLL_WORDS = {"是": True, "计入": True, "y": True, "yes": True, "1": True, "true": True,
@@ -448,18 +457,8 @@ def template_xlsx(unit_names: list[str]) -> bytes:
     sheet.freeze_panes = "A2"
 
     notes = book.create_sheet("填写说明")
-    for line in [
-        ["填写说明"],
-        ["1. 带*的列必填：姓名、手机号（11位，以1开头）、单位（须与系统中的单位名称一致）。"],
-        ["2. 角色可填：党员干部、社区联络员、单位管理员；不填为党员干部。"],
-        ["3. 社区联络员须填写负责社区，多个社区用顿号“、”分隔。"],
-        ["4. 按手机号识别党员：已有的党员会被更新，不会重复添加。"],
-        ["5. 新导入的党员暂无密码，由管理员发送邀请后自行设置。"],
-        ["6. 计入参与统计可填：是、否；不填时新党员按角色（党员干部计入，联络员、管理员不计入），已有党员不变。"],
-        [],
-        ["系统中的单位"],
-        *[[name] for name in unit_names],
-    ]:
+    for line in [["填写说明"], *([note] for note in TEMPLATE_NOTES), [], ["系统中的单位"],
+                 *([name] for name in unit_names)]:
         notes.append(line)
     notes.column_dimensions["A"].width = 80
     buffer = io.BytesIO()
