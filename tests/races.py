@@ -91,7 +91,7 @@ def act_in_turn(url: str, barrier, items: list, act, refusal: str | None = None)
 # Imported once by the forkserver, before it forks any racer.
 PRELOAD = ["tests.races", "tests.factories", "tracker", "tracker.models", "tracker.blueprints",
            "tracker.cli", "tracker.services.claims",
-           "tracker.services.waitlist", "tracker.services.needs"]
+           "tracker.services.waitlist", "tracker.services.needs", "tracker.services.backfill"]
 
 
 def _context():

@@ -150,7 +150,15 @@ def _overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime):
 def refuse_overlap(member_ids: list[int], starts_at: datetime, ends_at: datetime, *,
                    other_than: int | None = None, field: str | None = None) -> None:
     """The same member on two overlapping activities is refused (``other_than``: the
-    task being added to, which does not clash with itself)."""
+    task being added to, which does not clash with itself).
+
+    The check is a read, so the members' rows are locked first (in id order, no
+    deadlock): two 补录 of the same member at once take turns, and the second one's read
+    sees the first one's task. ``FOR NO KEY UPDATE`` leaves the member's own claims
+    alone (their inserts only take a key-share lock). SQLite's writers take turns
+    anyway; it ignores the clause."""
+    db.session.execute(select(Member.id).where(Member.id.in_(member_ids))
+                       .order_by(Member.id).with_for_update(key_share=True))
     clash = [(m, t) for m, t in _overlapping(member_ids, starts_at, ends_at)
              if t.id != other_than]
     if clash:
