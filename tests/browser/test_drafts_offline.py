@@ -88,8 +88,9 @@ def test_a_send_lost_on_the_way_says_so_on_the_form_and_goes_through_once_later(
     leader.get_by_label("情况说明").fill(NOTE)
     leader.route(f"**/tasks/{past_task}/report", lambda route: route.abort()
                  if route.request.method == "POST" else route.continue_())
-    leader.get_by_role("button", name="提交完成", exact=True).click()
-    leader.wait_for_load_state()
+    # the click returns before the send is even made: wait until it has failed
+    with leader.expect_event("requestfailed"):
+        leader.get_by_role("button", name="提交完成", exact=True).click()
     leader.unroute(f"**/tasks/{past_task}/report")
     assert reports(live_server, past_task) == []
 
@@ -144,8 +145,9 @@ def test_a_send_whose_answer_was_lost_is_not_applied_twice(live_server, world, u
 
     liaison.route("**/manage/tasks/new", lambda route: lose_the_answer(route)
                   if route.request.method == "POST" else route.continue_())
-    liaison.get_by_role("button", name="创建任务", exact=True).click()
-    liaison.wait_for_load_state()
+    # wait until the send has reached the server and its answer has been dropped
+    with liaison.expect_event("requestfailed"):
+        liaison.get_by_role("button", name="创建任务", exact=True).click()
     liaison.unroute("**/manage/tasks/new")
     assert tasks_titled(live_server, title) == 1
 
