@@ -42,7 +42,7 @@ from . import PermissionDenied, ServiceError
 from .audit import record
 from .claims import check_minutes, task_span_minutes
 from .findings import MAX_DESCRIPTION, MAX_PLACE, FindingData, record_finding
-from .photos import MAX_PHOTOS_PER_TASK, add_task_photo, remove_files
+from .photos import MAX_PHOTOS_PER_TASK, add_task_photo, remove_image
 from .reviews import ReportData, approve_report, report_figures, submit_report
 from .tasks import TaskDetails, _check_details, _clean, new_checkin_token
 
@@ -218,8 +218,9 @@ def _check(actor: Member, item: ResourceItem, data: BackfillData) -> tuple[datet
 
 def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData) -> Task:
     """补录 one past activity: task, participations and approved report, all or nothing
-    (the caller's unit of work). Everything is checked before the first write, so a
-    refusal leaves the session as it found it."""
+    (the caller's unit of work). Everything but the photos' contents is checked before
+    the first write; a photo refused after that undoes the files already written, and
+    the caller's rollback the rest."""
     starts_at, ends_at = _check(actor, item, data)
     now = utcnow()
     task = Task(
@@ -272,6 +273,6 @@ def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData) 
         approve_report(submit_report(task, actor, result), actor)
     except BaseException:
         for photo in stored:
-            remove_files(photo)
+            remove_image(photo.stored_name)
         raise
     return task

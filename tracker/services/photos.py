@@ -60,11 +60,6 @@ def photo_path(photo: Photo, thumb: bool = False) -> Path:
     return image_path(photo.stored_name, thumb)
 
 
-def remove_files(photo: Photo) -> None:
-    """Delete a photo's files: for a photo whose row is being rolled back."""
-    remove_image(photo.stored_name)
-
-
 def _folder() -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"]) / "photos"
 

@@ -99,12 +99,15 @@ def open_tasks():
     )
     page = q.open_tasks_page(flt, utcnow(), page_number(), _per_page())
     # "Already claimed by me" for the whole page in one query.
-    shown = [task.id for task in page.items]
-    mine = q.holding_statuses(current_user.id, shown)
-    waiting = q.waiting_places(current_user.id, shown)
+    mine = q.holding_statuses(current_user.id, [task.id for task in page.items])
+    # Only a full task has a line (a freed slot goes to the first in line at once): a
+    # page without one asks nothing more.
+    waiting = q.waiting_places(current_user.id,
+                               [task.id for task in page.items if task.slots_left <= 0])
     filtered = any(f.data is not None for f in (form.q, form.community, form.category, form.day))
     return render_template("tasks/open.html", form=form, page=page, mine=mine,
-                           waiting=waiting, filtered=filtered, next_url=request.full_path.rstrip("?"))
+                           waiting=waiting, filtered=filtered,
+                           next_url=request.full_path.rstrip("?"))
 
 
 # ---------------------------------------------------------------- one task
