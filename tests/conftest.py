@@ -45,6 +45,20 @@ def pytest_configure(config):
     os.environ["TEST_DATABASE_URL"] = PG_URL
 
 
+def pytest_collection_modifyitems(config, items):
+    """A PostgreSQL run leaves out the tests marked ``sqlite_file``: they build SQLite
+    files of their own whatever TEST_DATABASE_URL says, so on PostgreSQL they would
+    repeat, unchanged, what `make test`'s SQLite run has just run (docs/testing.md)."""
+    if not PG_URL:
+        return
+    kept, left_out = [], []
+    for item in items:
+        (left_out if item.get_closest_marker("sqlite_file") else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
 @pytest.fixture(scope="session")
 def _databases():
     """This worker's cached apps and database snapshots (tests/dbstate.py)."""

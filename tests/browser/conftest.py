@@ -2,9 +2,11 @@
 at phone size (390×844, zh-CN), against the app served by a real HTTP server.
 
 Fixtures:
-    live_server   the app (CSRF on, rate limits off) on a fresh database — a SQLite file,
-                  or a new PostgreSQL database when TEST_DATABASE_URL is set — served by
-                  werkzeug in a background thread on 127.0.0.1:<free port>.
+    live_server   the app (CSRF on, rate limits off) on a database holding only the
+                  schema and the categories — the worker's SQLite file, or its PostgreSQL
+                  database when TEST_DATABASE_URL is set, put back to that state before
+                  each test — served by werkzeug in a background thread on
+                  127.0.0.1:<free port>.
                   ``live_server.url("/auth/login")``; ``with live_server.db(): …`` for
                   direct database work (setup, moving time forward).
     world         a small seeded world in that database (plain values, see BrowserWorld).
@@ -31,8 +33,8 @@ import pytest
 from flask import got_request_exception
 from werkzeug.serving import make_server
 
-from tests.factories import PASSWORD_HASH_METHOD
-from tests.scratch_db import PG_URL, fresh_database
+from tests.dbstate import reset_throttle
+from tests.scratch_db import PG_URL
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,8 +90,10 @@ class LiveServer:
         got_request_exception.connect(self._record_error, app)
         self._server = make_server("127.0.0.1", 0, app, threaded=True)
         self.port = self._server.server_port
-        self._thread = threading.Thread(target=self._server.serve_forever, name="live-server",
-                                        daemon=True)
+        # serve_forever notices shutdown() between polls: half a second by default, at
+        # the end of every test.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
+                                        name="live-server", daemon=True)
 
     def _record_error(self, _sender, exception, **_extra):
         self.errors.append(exception)
@@ -118,37 +122,36 @@ class LiveServer:
         got_request_exception.disconnect(self._record_error, self.app)
 
 
-@pytest.fixture
-def live_server(tmp_path):
-    from tracker import create_app
-    from tracker.extensions import db
-    from tracker.reference import ensure_categories
+# The app the live server runs: CSRF on (the pages are posted as a phone posts them), no
+# rate limits, and no SERVER_NAME (requests come to 127.0.0.1:<port>).
+LIVE_APP = {"WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False, "SERVER_NAME": None}
 
+
+@pytest.fixture
+def live_server(_databases):
+    """The app served over HTTP for one test, on a database holding only the schema and
+    the reference categories.
+
+    The app and its database are the worker's cached ones (tests/dbstate.py): built once
+    per worker, the database put back to its ``base`` snapshot before each test and the
+    config to what create_app left — the same isolation the ``app`` fixture gives, without
+    a new app, schema and PostgreSQL database per test (docs/testing.md). The HTTP server
+    itself is new for each test and stopped at its end, so no request of one test can
+    reach the next."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    backend = "postgresql" if PG_URL else "sqlite"
-    with fresh_database(backend, tmp_path, "browser") as url:
-        app = create_app({
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "WTF_CSRF_ENABLED": True,
-            "RATELIMIT_ENABLED": False,
-            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-            "PASSWORD_HASH_METHOD": PASSWORD_HASH_METHOD,  # the factories' (no rehash per login)
-        })
-        with app.app_context():
-            db.create_all()
-            ensure_categories()
-            db.session.commit()
-            db.session.remove()
-        server = LiveServer(app)
-        server.start()
-        try:
-            yield server
-        finally:
-            server.stop()
-            with app.app_context():
-                db.engine.dispose()
-        assert not server.errors, f"the server raised: {server.errors!r}"
+    cached = _databases.app_for(LIVE_APP)
+    _databases.restore(cached, "base")
+    folder = _databases.test_folder()
+    cached.restore_config(folder / "uploads", {})
+    reset_throttle(cached.app)
+    server = LiveServer(cached.app)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    assert not server.errors, f"the server raised: {server.errors!r}"
 
 
 # ---------------------------------------------------------------- a small world
@@ -215,18 +218,45 @@ def follow(control) -> None:
         control.click()
 
 
-def sign_in(page, live_server, person: Person, password: str | None = None) -> None:
+def sign_in(page, live_server, person: Person, password: str | None = None, *,
+            form: bool = False) -> None:
+    """Sign the page's browser context in as ``person`` and open the page they land on.
+
+    By default the login is posted by the context's own HTTP client (Playwright's
+    ``context.request``: same cookie jar, same user agent), then the landing page is
+    opened in the browser — the state the login form leaves, without rendering and
+    typing into the form each time. ``form=True`` types into the real form, as a person
+    does; the tests of the login itself do that (test_smoke.py, test_sessions_flow.py).
+    """
     from tests.factories import PASSWORD
 
-    response = page.goto(live_server.url("/auth/login"))
-    if response is None or not response.ok:
-        raise AssertionError(f"login page: {response and response.status} "
-                             f"{page.inner_text('body')[:300]}")
-    page.get_by_label("手机号").fill(person.phone)
-    page.get_by_label("密码", exact=True).fill(password or PASSWORD)
-    follow(page.get_by_role("button", name="登录", exact=True))
-    if "/auth/login" in page.url:
-        raise AssertionError(f"login as {person.name} failed: {page.inner_text('main')[:300]}")
+    password = password or PASSWORD
+    login = live_server.url("/auth/login")
+    if form:
+        response = page.goto(login)
+        if response is None or not response.ok:
+            raise AssertionError(f"login page: {response and response.status} "
+                                 f"{page.inner_text('body')[:300]}")
+        page.get_by_label("手机号").fill(person.phone)
+        page.get_by_label("密码", exact=True).fill(password)
+        follow(page.get_by_role("button", name="登录", exact=True))
+        if "/auth/login" in page.url:
+            raise AssertionError(f"login as {person.name} failed: {page.inner_text('main')[:300]}")
+        return
+    http = page.context.request
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', http.get(login).text())
+    if token is None:
+        raise AssertionError("the login page has no CSRF token")
+    response = http.post(login, form={"csrf_token": token.group(1), "phone": person.phone,
+                                      "password": password}, max_redirects=0)
+    landing = response.headers.get("location", "")
+    if response.status != 302 or "/auth/login" in landing:
+        raise AssertionError(f"login as {person.name} failed: {response.status} "
+                             f"{response.text()[:300]}")
+    follow_to = landing if landing.startswith("http") else live_server.url(landing)
+    opened = page.goto(follow_to)
+    if opened is None or not opened.ok:
+        raise AssertionError(f"landing page after login: {opened and opened.status}")
 
 
 @pytest.fixture

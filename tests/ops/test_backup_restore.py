@@ -345,6 +345,7 @@ def test_restore_refuses_a_database_or_folder_that_holds_anything(backend, tmp_p
         assert not (tmp_path / "fresh").exists() or not any((tmp_path / "fresh").iterdir())
 
 
+@pytest.mark.sqlite_file  # the archive check does not depend on the database
 def test_a_damaged_archive_is_refused_before_anything_is_written(tmp_path):
     uploads = tmp_path / "uploads"
     (uploads / "photos").mkdir(parents=True)

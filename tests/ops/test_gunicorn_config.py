@@ -8,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+pytestmark = pytest.mark.sqlite_file  # the server runs on a SQLite file of its own
 
 
 def _free_port() -> int:

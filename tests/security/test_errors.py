@@ -90,6 +90,7 @@ def sqlite_locked(path: Path):
         locker.wait(timeout=30)
 
 
+@pytest.mark.sqlite_file
 def test_a_claim_while_sqlite_is_locked_is_a_chinese_503_and_saves_nothing(tmp_path):
     path = tmp_path / "locked.sqlite3"
     with own_app(f"sqlite:///{path}", SQLITE_BUSY_TIMEOUT_MS=200) as (_app, client, ids):
