@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import false, func, literal_column, select
+from sqlalchemy import extract, false, func, literal_column, select
 
 from tests.rollups import builders as b
 from tracker.extensions import db
@@ -61,6 +61,10 @@ def test_mixed_column_types_come_back_as_each_statement_alone(reported, count_qu
             func.distinct(CountedParticipation.member_id))),
         # a timestamp and a nullable integer
         select(Task.starts_at, Task.zone_id).order_by(Task.id),
+        # EXTRACT is numeric on PostgreSQL where SQLAlchemy says integer: sharing a
+        # column with the integers above would turn them into Decimals
+        select(extract("month", CountedTask.service_date), CountedTask.task_id)
+        .order_by(CountedTask.task_id),
     ]
     with count_queries() as q:
         together = fetch(parts)
