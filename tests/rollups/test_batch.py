@@ -103,6 +103,16 @@ def test_a_column_without_a_type_is_refused(world):
         fetch([select(Member.id), select(literal_column("1"))])
 
 
+@pytest.mark.parametrize("odd", [
+    lambda: select(Member.name).distinct(),
+    lambda: select(Member.id).order_by(Member.id).limit(2),
+    lambda: select(Member.id).order_by(Member.id).offset(1),
+])
+def test_statements_whose_rows_a_row_number_would_change_are_refused(world, odd):
+    with pytest.raises(ValueError, match="cannot be batched"):
+        fetch([select(Member.id), odd()])
+
+
 def test_plans_run_together_give_each_its_figure_in_one_statement(reported, count_queries):
     members = plan(select(func.count()).select_from(Member), shape=lambda rows: rows[0][0])
     approved = plan(

@@ -105,8 +105,11 @@ def combined(parts: Sequence[Select]):
     where its columns are in a row of it."""
     keys, slots, places = [], [], []
     for i, part in enumerate(parts):
-        if part._limit_clause is not None or part._offset_clause is not None:
-            raise ValueError(f"part {i}: LIMIT/OFFSET cannot be batched")
+        # the row number would change what DISTINCT sees, and LIMIT would need a
+        # subquery per part: such statements run on their own
+        if (part._limit_clause is not None or part._offset_clause is not None
+                or part._distinct):
+            raise ValueError(f"part {i}: DISTINCT, LIMIT or OFFSET cannot be batched")
         used, place = set(), []
         for column in part.selected_columns:
             if isinstance(column.type, NullType):
