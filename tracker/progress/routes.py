@@ -28,14 +28,21 @@ from ..models import Finding, FindingKind, Member, Role, Task, Unit
 from ..natural import sort_key as natural_key
 from ..permissions import managed_community_ids, manages_community, staff_required
 from ..rollups import Scope
-from ..rollups.checklist import resource_progress, resource_progress_by_category
+from ..rollups.batch import constant, run_together
+from ..rollups.checklist import resource_progress_by_category_plan, resource_progress_plan
 from ..rollups.coverage import coverage as unit_coverage
 from ..rollups.coverage import member_status
 from ..rollups.double import double_progress
-from ..rollups.figures import figures, figures_by_category, pending_of, per_unit, trend
-from ..rollups.findings import findings_counts
-from ..rollups.funds import fund_figures
-from ..rollups.needs import need_counts
+from ..rollups.figures import (
+    figures_by_category_plan,
+    figures_plan,
+    pending_of,
+    per_unit,
+    trend_plan,
+)
+from ..rollups.findings import findings_counts_plan
+from ..rollups.funds import fund_figures_plan
+from ..rollups.needs import need_counts_plan
 from ..rollups.scope import trend_window
 from ..services import findings as finding_service
 from ..timeutil import local_today
@@ -160,9 +167,19 @@ def community():
         scope = Scope(date_from=period.date_from, date_to=period.date_to, community_ids=ids)
         single = ids is not None and len(ids) == 1
         trend_from, trend_to = trend_window(period.date_from, period.date_to)
-        months = trend(Scope(date_from=trend_from, date_to=trend_to, community_ids=ids))
-        overall = figures(scope)
-        by_category = figures_by_category(scope)
+        today = local_today()
+        # every figure of the page in one statement (rollups.batch)
+        months, overall, by_category, items, funds, findings, needs, item_needs = run_together(
+            trend_plan(Scope(date_from=trend_from, date_to=trend_to, community_ids=ids)),
+            figures_plan(scope),
+            figures_by_category_plan(scope),
+            resource_progress_plan(period.year, community_ids=ids) if single
+            else resource_progress_by_category_plan(period.year, community_ids=ids),
+            fund_figures_plan(scope, period.year),
+            findings_counts_plan(scope),
+            need_counts_plan(scope, today),
+            need_counts_plan(scope, today, per="item") if single else constant({}),
+        )
         context.update(
             name=name,
             single=single,
@@ -171,13 +188,12 @@ def community():
             by_category=by_category,
             pending=pending_of(by_category),
             beneficiaries=per_unit(by_category, "people_served"),
-            items=resource_progress(period.year, community_ids=ids) if single else None,
-            item_totals=None if single else resource_progress_by_category(
-                period.year, community_ids=ids),
-            funds=fund_figures(scope, period.year),
-            findings=findings_counts(scope).official,
-            needs=need_counts(scope, local_today()),
-            item_needs=need_counts(scope, local_today(), per="item") if single else {},
+            items=items if single else None,
+            item_totals=None if single else items,
+            funds=funds,
+            findings=findings.official,
+            needs=needs,
+            item_needs=item_needs,
             months=months,
             trend=trend_chart(
                 [(_("%(m)s月", m=m.month), m.person_times) for m in months],

@@ -31,20 +31,21 @@ from ..models import (
 )
 from ..rollups import Scope, Totals
 from ..sources import source_label
-from ..rollups.coverage import Coverage, coverage
-from ..rollups.double import DoubleRow, double_progress
+from ..rollups.batch import Plan, constant, gather, plan, run
+from ..rollups.coverage import Coverage, coverage_plan
+from ..rollups.double import DoubleRow, double_progress_plan
 from ..rollups.figures import (
     CategoryFigures,
     Pending,
-    activities_by_community_section,
-    figures,
-    figures_by_category,
+    activities_by_community_section_plan,
+    figures_by_category_plan,
+    figures_plan,
     pending_of,
     per_unit,
 )
-from ..rollups.findings import FindingCounts, findings_counts
-from ..rollups.funds import FundFigures, fund_figures
-from ..rollups.needs import NeedCounts, need_counts
+from ..rollups.findings import FindingCounts, findings_counts_plan
+from ..rollups.funds import FundFigures, fund_figures_plan
+from ..rollups.needs import NeedCounts, need_counts_plan
 from ..rollups.scope import counted_task_conditions, task_conditions
 from ..timeutil import local_today, month_bounds
 
@@ -78,11 +79,17 @@ class LedgerRow:
 
 
 def ledger_rows(scope: Scope) -> list[LedgerRow]:
-    """The approved activities of a scope, oldest first (four statements). Their
-    figures are the counted ones (``CountedTask``), as every total reads them."""
+    return run(ledger_plan(scope))
+
+
+def ledger_plan(scope: Scope) -> Plan:
+    """The approved activities of a scope, oldest first (three statements, run
+    together). Their figures are the counted ones (``CountedTask``), as every total
+    reads them."""
     leader, reviewer = aliased(Member), aliased(Member)
     conditions = [TaskReport.status == ReportStatus.approved, *task_conditions(scope)]
-    tasks = db.session.execute(
+    done = [Assignment.status == AssignmentStatus.done, *conditions]
+    return plan(
         select(Task.id, Task.service_date, Community.name, Zone.name, Task.title, Task.place,
                Category.name, Category.section, Category.quantity_unit,
                Category.beneficiary_unit, Task.beneficiary, TaskReport.note,
@@ -94,29 +101,25 @@ def ledger_rows(scope: Scope) -> list[LedgerRow]:
         .outerjoin(leader, leader.id == Task.leader_id)
         .outerjoin(reviewer, reviewer.id == TaskReport.reviewed_by_id)
         .where(*conditions)
-        .order_by(Task.service_date, Task.starts_at, Task.id)
-    ).all()
-    if not tasks:
-        return []
-    per_task = {
-        task_id: (int(count), int(minutes), int(quantity), int(people))
-        for task_id, count, minutes, quantity, people in db.session.execute(
-            select(CountedTask.task_id, CountedTask.person_times, CountedTask.minutes,
-                   CountedTask.quantity, CountedTask.people_served)
-            .where(CountedTask.report_status == ReportStatus.approved,
-                   *counted_task_conditions(scope))
-        )
-    }
-    done = [Assignment.status == AssignmentStatus.done, *conditions]
-    names: dict[int, list[str]] = {}
-    for task_id, name in db.session.execute(
+        .order_by(Task.service_date, Task.starts_at, Task.id),
+        select(CountedTask.task_id, CountedTask.person_times, CountedTask.minutes,
+               CountedTask.quantity, CountedTask.people_served)
+        .where(CountedTask.report_status == ReportStatus.approved,
+               *counted_task_conditions(scope)),
         select(Assignment.task_id, Member.name)
         .join(Member, Member.id == Assignment.member_id)
         .join(Task, Task.id == Assignment.task_id)
         .join(TaskReport, TaskReport.task_id == Task.id)
         .where(*done)
-        .order_by(Assignment.task_id, Assignment.claimed_at, Assignment.id)
-    ):
+        .order_by(Assignment.task_id, Assignment.claimed_at, Assignment.id),
+        shape=_ledger)
+
+
+def _ledger(tasks, counted, participants) -> list[LedgerRow]:
+    per_task = {task_id: (int(count), int(minutes), int(quantity), int(people))
+                for task_id, count, minutes, quantity, people in counted}
+    names: dict[int, list[str]] = {}
+    for task_id, name in participants:
         names.setdefault(task_id, []).append(name)
     rows = []
     for (task_id, day, community, zone, title, place, category, section, quantity_unit,
@@ -212,7 +215,15 @@ class MonthlyFigures:
 def monthly_figures(year: int, month: int, *, unit: Unit | None = None,
                     community: Community | None = None,
                     community_ids: tuple[int, ...] | None = None) -> MonthlyFigures:
-    """Every figure of the month's summary, for a unit, a community, or both.
+    return run(monthly_figures_plan(year, month, unit=unit, community=community,
+                                    community_ids=community_ids))
+
+
+def monthly_figures_plan(year: int, month: int, *, unit: Unit | None = None,
+                         community: Community | None = None,
+                         community_ids: tuple[int, ...] | None = None) -> Plan:
+    """Every figure of the month's summary, for a unit, a community, or both: the
+    rollups' statements and the ledger's, run together as one.
 
     ``community_ids`` narrows a unit's summary to some communities (a liaison's).
     """
@@ -225,28 +236,43 @@ def monthly_figures(year: int, month: int, *, unit: Unit | None = None,
         ids = tuple(sorted(community_ids)) if community_ids is not None else None
     scope = Scope(date_from=date_from, date_to=date_to,
                   unit_id=unit.id if unit else None, community_ids=ids)
-    overall = figures(scope)
-    with_work = figures_by_category(scope, include_empty=False)
-    by_category = [c for c in with_work if c.official.activities]
-    where = activities_by_community_section(scope)
-    sections = {s: [w.community_name for w in where if w.section == s] for s in SECTION_ORDER}
-    communities = list(dict.fromkeys(name for s in SECTION_ORDER for name in sections[s]))
-    double = double_progress(scope, by="zone")
-    zones = [r for r in double.rows
-             if r.ads or r.stairs or r.found or r.activities or r.person_times]
-    restricted = None
+    restricted = constant(None)
     if unit is not None and community is None and ids is not None:
-        restricted = list(db.session.scalars(
-            select(Community.name).where(Community.id.in_(ids)).order_by(Community.sort_key, Community.id)))
-    return MonthlyFigures(
-        year=year, month=month, unit=unit, community=community, scope=scope,
-        restricted_to=restricted,
-        totals=overall.official, pending=pending_of(with_work),
-        categories=by_category, community_sections=sections, communities=communities,
-        zones=zones, zones_total=double.total,
-        findings=findings_counts(scope).official,
-        coverage=coverage(unit.id, date_from, date_to) if unit is not None else None,
-        funds=fund_figures(scope, year),
-        needs=need_counts(scope, local_today()),
-        ledger=ledger_rows(scope),
-    )
+        restricted = plan(
+            select(Community.name).where(Community.id.in_(ids))
+            .order_by(Community.sort_key, Community.id),
+            shape=lambda rows: [name for (name,) in rows])
+
+    def shape(overall, with_work, where, double, restricted_to, findings, unit_coverage, funds,
+              needs, ledger):
+        sections = {s: [w.community_name for w in where if w.section == s]
+                    for s in SECTION_ORDER}
+        return MonthlyFigures(
+            year=year, month=month, unit=unit, community=community, scope=scope,
+            restricted_to=restricted_to,
+            totals=overall.official, pending=pending_of(with_work),
+            categories=[c for c in with_work if c.official.activities],
+            community_sections=sections,
+            communities=list(dict.fromkeys(name for s in SECTION_ORDER for name in sections[s])),
+            zones=[r for r in double.rows
+                   if r.ads or r.stairs or r.found or r.activities or r.person_times],
+            zones_total=double.total,
+            findings=findings.official,
+            coverage=unit_coverage,
+            funds=funds,
+            needs=needs,
+            ledger=ledger,
+        )
+
+    return gather(
+        figures_plan(scope),
+        figures_by_category_plan(scope, include_empty=False),
+        activities_by_community_section_plan(scope),
+        double_progress_plan(scope, by="zone"),
+        restricted,
+        findings_counts_plan(scope),
+        coverage_plan(unit.id, date_from, date_to) if unit is not None else constant(None),
+        fund_figures_plan(scope, year),
+        need_counts_plan(scope, local_today()),
+        ledger_plan(scope),
+        shape=shape)

@@ -33,8 +33,8 @@ from ..extensions import db
 from ..models import Community, Member, Role, SummaryScope, Unit
 from ..paging import paginate
 from ..permissions import managed_community_ids, manages_community, staff_required
+from ..rollups.batch import constant, run_together
 from ..services import summary_notes
-from ..services.funds import active_units, communities_in_reach
 from ..services.summary_notes import may_write
 from ..timeutil import local_today
 from ..view_support import run_service
@@ -42,7 +42,8 @@ from .csv_export import render_csv
 from .docx_export import render_docx
 from .forms import ConfirmForm, MonthlyForm, NotesForm, parse_month
 from .records import may_see_record, service_record, visible_members
-from .summary import build_summary
+from .queries import active_units_plan, communities_plan
+from .summary import build_summary, summary_plan
 from .tables import cell_text
 from .xlsx_export import render_record_xlsx, render_xlsx
 
@@ -141,13 +142,19 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
         "month": args["month"],
     })
     reach = managed_community_ids(current_user)
-    units = active_units() if current_user.role == Role.admin else [current_user.unit]
-    communities = communities_in_reach(reach)
+    # the pickers' lists and the whole summary in one statement (issue 14); the form
+    # checks only the month, so it is validated before its choices are known
+    summary = constant(None)
+    if form.validate():
+        summary = summary_plan(*parse_month(form.month.data), unit=selection.unit,
+                               community=selection.community,
+                               community_ids=selection.community_ids)
+    units, communities, summary = run_together(
+        active_units_plan() if current_user.role == Role.admin
+        else constant([current_user.unit]),
+        communities_plan(reach), summary)
     form.unit.choices = [("", "—")] + [(str(u.id), u.name) for u in units]
     form.community.choices = [("", "—")] + [(str(c.id), c.name) for c in communities]
-    summary = None
-    if form.validate():
-        summary = _summary(selection, *parse_month(form.month.data))
     writable = summary is not None and may_write(current_user, selection.scope)
     if summary is not None and notes_form is None and writable and not summary.final:
         note = summary.note

@@ -26,7 +26,8 @@ from flask_babel import gettext as _
 from ..models import Community, SummaryNote, SummaryScope, Unit
 from ..services.summary_notes import find_note
 from ..timeutil import local_today, to_local
-from .figures import MonthlyFigures, monthly_figures
+from ..rollups.batch import Plan, run
+from .figures import MonthlyFigures, monthly_figures_plan
 from .narrative import Paragraph, paragraphs
 from .tables import DOCUMENT_LOCALE, Table, summary_tables
 
@@ -65,22 +66,38 @@ def build_summary(year: int, month: int, *, unit: Unit | None = None,
 
     ``community_ids`` narrows a unit's summary to some communities (a liaison's).
     """
+    return run(summary_plan(year, month, unit=unit, community=community,
+                            community_ids=community_ids, today=today))
+
+
+def summary_plan(year: int, month: int, *, unit: Unit | None = None,
+                 community: Community | None = None,
+                 community_ids: tuple[int, ...] | None = None,
+                 today: date | None = None) -> Plan:
+    """``build_summary`` as a plan, for a page that reads more in the same statement.
+    The stored words (``SummaryNote``) are read now: they are an entity, not a figure."""
     scope = SummaryScope(unit.id if unit else None, community.id if community else None,
                          tuple(sorted(community_ids)) if community_ids is not None
                          and community is None else None)
     note = find_note(scope, year, month)
-    with force_locale(DOCUMENT_LOCALE):
-        figures = monthly_figures(year, month, unit=unit, community=community,
-                                  community_ids=community_ids)
-        tables = summary_tables(figures)
-        signed = to_local(note.finalized_at).date() if note and note.final else (
-            today or local_today())
-        return MonthlySummary(
-            **vars(figures), title=_title(unit, community, year, month),
-            subtitle=_subtitle(figures), paragraphs=paragraphs(figures, note),
-            signer=(unit or community).name,
-            signed_on=_("%(y)s年%(m)s月%(d)s日", y=signed.year, m=signed.month, d=signed.day),
-            appendix=_appendix(tables), attached=tables, note=note, summary_scope=scope)
+    monthly = monthly_figures_plan(year, month, unit=unit, community=community,
+                                   community_ids=community_ids)
+
+    def shape(*rowsets) -> MonthlySummary:
+        # the ledger's 来源 words too are the document's, whoever reads the page
+        with force_locale(DOCUMENT_LOCALE):
+            figures = monthly.shape(*rowsets)
+            tables = summary_tables(figures)
+            signed = to_local(note.finalized_at).date() if note and note.final else (
+                today or local_today())
+            return MonthlySummary(
+                **vars(figures), title=_title(unit, community, year, month),
+                subtitle=_subtitle(figures), paragraphs=paragraphs(figures, note),
+                signer=(unit or community).name,
+                signed_on=_("%(y)s年%(m)s月%(d)s日", y=signed.year, m=signed.month, d=signed.day),
+                appendix=_appendix(tables), attached=tables, note=note, summary_scope=scope)
+
+    return Plan(monthly.parts, shape)
 
 
 def _title(unit, community, year, month) -> str:

@@ -24,6 +24,9 @@ One module per page family, named as the page is:
 - ``findings``   摸排问题 counts
 - ``funds``      共建活动经费 spent and budgets
 - ``home``       the liaison's 工作台
+- ``batch``      how a page gets several figures in one statement: each rollup is
+  also a plan (``figures_plan`` …), and ``run_together`` sends their SELECTs as
+  one UNION ALL
 
 Callers import a figure from the module that owns it; the scope and the totals,
 which every page uses, are also importable from here.

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, exists, func, select
 
-from ..extensions import db
 from ..formatting import percent
 from ..models import (
     FUNDING_CODE,
@@ -39,6 +38,7 @@ from ..models import (
     Zone,
 )
 from ..models.work import measure_unit
+from .batch import Plan, plan, run
 from .figures import ONE, if_approved, if_submitted
 from .funds import entry_conditions
 from .scope import Scope, as_ids, item_conditions, scope_conditions, year_range
@@ -148,9 +148,9 @@ class _Checklist:
             .where(*item_conditions(self.scope, self.year))
         )
 
-    def funds(self) -> dict[tuple[int, int], int]:
+    def funds(self):
         """Fen spent in the year per (unit, community) holding a money target in reach
-        (one statement)."""
+        (one statement; ``_funds`` reads it)."""
         money_item = (
             select(ResourceItem.id)
             .join(Category, Category.id == ResourceItem.category_id)
@@ -159,12 +159,15 @@ class _Checklist:
                    ResourceItem.target_measure == TargetMeasure.money,
                    Category.code == FUNDING_CODE, *item_conditions(self.scope, self.year))
         )
-        rows = db.session.execute(
+        return (
             select(FundEntry.unit_id, FundEntry.community_id, func.sum(FundEntry.amount_fen))
             .where(*entry_conditions(self.scope), exists(money_item))
             .group_by(FundEntry.unit_id, FundEntry.community_id)
         )
-        return {(u, c): int(total) for u, c, total in rows}
+
+
+def _funds(rows) -> dict[tuple[int, int], int]:
+    return {(u, c): int(total) for u, c, total in rows}
 
 
 # The category's columns both views read: enough to name its units (Category.unit_of).
@@ -174,12 +177,13 @@ _CATEGORY = (Category.code, Category.name, Category.activity_unit, Category.bene
 
 
 
-def resource_progress(year: int, community_ids: Sequence[int] | None = None,
-                      unit_id: int | None = None) -> list[ItemProgress]:
+def resource_progress_plan(year: int, community_ids: Sequence[int] | None = None,
+                           unit_id: int | None = None) -> Plan:
     """Each active resource item of ``year``: yearly target and what is done so far
-    (two statements)."""
+    (two statements, run together: the funds are read whether or not an item counts
+    money, which costs less than a second round trip)."""
     checklist = _Checklist(year, community_ids, unit_id)
-    rows = db.session.execute(
+    items = (
         checklist.select(
             ResourceItem.id, ResourceItem.year, ResourceItem.unit_id, Unit.name,
             ResourceItem.community_id, Community.name, Zone.name, *_CATEGORY,
@@ -190,9 +194,17 @@ def resource_progress(year: int, community_ids: Sequence[int] | None = None,
         .outerjoin(Zone, Zone.id == ResourceItem.zone_id)
         .order_by(Community.sort_key, Category.sort_order, Zone.sort_key, Unit.sort_key,
                   ResourceItem.id)
-    ).all()
-    money = any(row.target_measure == TargetMeasure.money for row in rows)
-    funds = checklist.funds() if money else {}
+    )
+    return plan(items, checklist.funds(), shape=_items)
+
+
+def resource_progress(year: int, community_ids: Sequence[int] | None = None,
+                      unit_id: int | None = None) -> list[ItemProgress]:
+    return run(resource_progress_plan(year, community_ids, unit_id))
+
+
+def _items(rows, fund_rows) -> list[ItemProgress]:
+    funds = _funds(fund_rows)
     result = []
     for (item_id, item_year, item_unit, unit_name, com_id, com_name, zone_name, code, cat_name,
          *units, measure, target, item_done, item_pending) in rows:
@@ -205,14 +217,14 @@ def resource_progress(year: int, community_ids: Sequence[int] | None = None,
     return result
 
 
-def resource_progress_by_category(year: int, community_ids: Sequence[int] | None = None,
-                                  unit_id: int | None = None) -> list[CategoryProgress]:
+def resource_progress_by_category_plan(year: int, community_ids: Sequence[int] | None = None,
+                                       unit_id: int | None = None) -> Plan:
     """``resource_progress`` added up per category and measure, in the database (two
-    statements): the number of items, the sum of their targets and of what their
-    tasks achieved in the year; for money, the funds spent by the (unit, community)
-    pairs holding such an item, each pair counted once."""
+    statements, run together): the number of items, the sum of their targets and of
+    what their tasks achieved in the year; for money, the funds spent by the (unit,
+    community) pairs holding such an item, each pair counted once."""
     checklist = _Checklist(year, community_ids, unit_id)
-    rows = db.session.execute(
+    per_category = (
         checklist.select(
             *_CATEGORY, ResourceItem.target_measure,
             func.count(ResourceItem.id), func.coalesce(func.sum(ResourceItem.target), 0),
@@ -221,10 +233,17 @@ def resource_progress_by_category(year: int, community_ids: Sequence[int] | None
         )
         .group_by(Category.id, *_CATEGORY, Category.sort_order, ResourceItem.target_measure)
         .order_by(Category.sort_order, Category.id, ResourceItem.target_measure)
-    ).all()
-    money_fen = 0
-    if any(row.target_measure == TargetMeasure.money for row in rows):
-        money_fen = sum(checklist.funds().values())
+    )
+    return plan(per_category, checklist.funds(), shape=_categories)
+
+
+def resource_progress_by_category(year: int, community_ids: Sequence[int] | None = None,
+                                  unit_id: int | None = None) -> list[CategoryProgress]:
+    return run(resource_progress_by_category_plan(year, community_ids, unit_id))
+
+
+def _categories(rows, fund_rows) -> list[CategoryProgress]:
+    money_fen = sum(_funds(fund_rows).values())
     result = []
     for code, name, *units, measure, items, target, done, pending in rows:
         if measure == TargetMeasure.money:

@@ -14,6 +14,7 @@ from sqlalchemy import and_, case, distinct, exists, func, select
 from ..extensions import db
 from ..formatting import percent
 from ..models import CountedParticipation, Member, ReportStatus
+from .batch import Plan, plan, run
 from .figures import ONE, if_approved, if_submitted
 from .scope import Scope, participation_conditions
 
@@ -65,8 +66,12 @@ def _took_part(member_col, date_from: date, date_to: date, status: ReportStatus)
 
 
 def coverage(unit_id: int, date_from: date, date_to: date) -> Coverage:
+    return run(coverage_plan(unit_id, date_from, date_to))
+
+
+def coverage_plan(unit_id: int, date_from: date, date_to: date) -> Plan:
     """Who of a unit took part in a period: on roll, took part, 参与率, and the
-    named list of those who did not (by name). Three statements.
+    named list of those who did not (by name). Three statements, run together.
 
     Any approved task counts, whichever unit's checklist it came from: the question
     is whether the member took part. 人次 counts every participation by the unit's
@@ -74,9 +79,18 @@ def coverage(unit_id: int, date_from: date, date_to: date) -> Coverage:
     "took part" counts members on roll.
     """
     roll = on_roll(unit_id)
-    on_roll_count = db.session.scalar(select(func.count(Member.id)).where(*roll))
     status = CountedParticipation.report_status
-    pt, took_part, minutes, pending_pt = db.session.execute(
+
+    def shape(roll_rows, figure_rows, not_yet_rows):
+        (on_roll_count,), = roll_rows
+        (pt, took_part, minutes, pending_pt), = figure_rows
+        not_yet = [NotYet(member_id, name, bool(pending))
+                   for member_id, name, pending in not_yet_rows]
+        return Coverage(int(on_roll_count), int(took_part), int(pt), int(minutes),
+                        int(pending_pt), not_yet)
+
+    return plan(
+        select(func.count(Member.id)).where(*roll),
         select(
             func.count(if_approved(ONE, status)),
             func.count(distinct(case((and_(status == ReportStatus.approved, *roll[1:]),
@@ -86,22 +100,15 @@ def coverage(unit_id: int, date_from: date, date_to: date) -> Coverage:
         )
         .select_from(CountedParticipation)
         .join(Member, Member.id == CountedParticipation.member_id)
-        .where(Member.unit_id == unit_id, *_in_period(date_from, date_to))
-    ).one()
-    not_yet = [
-        NotYet(member_id, name, bool(pending))
-        for member_id, name, pending in db.session.execute(
-            select(
-                Member.id,
-                Member.name,
-                _took_part(Member.id, date_from, date_to, ReportStatus.submitted),
-            )
-            .where(*roll, ~_took_part(Member.id, date_from, date_to, ReportStatus.approved))
-            .order_by(Member.name, Member.id)
+        .where(Member.unit_id == unit_id, *_in_period(date_from, date_to)),
+        select(
+            Member.id,
+            Member.name,
+            _took_part(Member.id, date_from, date_to, ReportStatus.submitted),
         )
-    ]
-    return Coverage(int(on_roll_count), int(took_part), int(pt), int(minutes), int(pending_pt),
-                    not_yet)
+        .where(*roll, ~_took_part(Member.id, date_from, date_to, ReportStatus.approved))
+        .order_by(Member.name, Member.id),
+        shape=shape)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from datetime import date
 
 from sqlalchemy import and_, case, func, literal, or_, select, true
 
-from ..extensions import db
 from ..models import (
     Category,
     Community,
@@ -28,7 +27,8 @@ from ..models import (
     Zone,
 )
 from ..reference import DOUBLE_CODES, SURVEY_CODE
-from .figures import ONE, Pending, member_rows
+from .batch import Plan, gather, plan, run
+from .figures import ONE, Pending, categories_plan, member_rows
 from .scope import (
     Scope,
     counted_task_conditions,
@@ -103,13 +103,12 @@ class _Ask:
     wide: Scope  # the same, from 1 January of the year when the period starts later
     by: str
     year: int
-    ad_id: int | None
-    stair_id: int | None
-    survey_id: int | None
 
     @property
-    def double_ids(self) -> tuple:
-        return tuple(i for i in (self.ad_id, self.stair_id, self.survey_id) if i is not None)
+    def double_ids(self):
+        """The "双创" categories' ids, as a subquery: the view's statements go out
+        together, before any of them has been read."""
+        return select(Category.id).where(Category.code.in_(DOUBLE_CODES))
 
     @property
     def year_from(self) -> date:
@@ -123,9 +122,9 @@ class _Ask:
         return model.zone_id if self.by == "zone" else model.community_id
 
 
-def double_progress(scope: Scope, by: str = "zone") -> DoubleView:
+def double_progress_plan(scope: Scope, by: str = "zone") -> Plan:
     """"双创" figures per responsibility zone (``by="zone"``) or per community.
-    Seven statements.
+    Seven statements, run together.
 
     Every zone (community) in the scope is listed, zeros included; in a unit's scope
     the zones are the unit's own — those it is responsible for and those where its
@@ -141,56 +140,74 @@ def double_progress(scope: Scope, by: str = "zone") -> DoubleView:
                  scope.zone_id, None)
     wide = Scope(min(year_from, scope.date_from) if scope.date_from else None, scope.date_to,
                  scope.unit_id, scope.community_ids, scope.zone_id, None)
-    cats = {c.code: c for c in db.session.scalars(
-        select(Category).where(Category.code.in_(DOUBLE_CODES)))}
-    ask = _Ask(base, wide, by, year,
-               *(cats[code].id if code in cats else None for code in DOUBLE_CODES))
+    ask = _Ask(base, wide, by, year)
 
-    groups = _groups(ask)
-    rows: dict = {key: DoubleRow(key, name, com) for key, name, com in groups}
+    def only_double(model):
+        return (model.category_id.in_(ask.double_ids),)
 
-    def row(key):
-        if key not in rows:
-            rows[key] = DoubleRow(key, "")  # work without a zone, or an inactive zone
-        return rows[key]
+    def shape(all_cats, groups, work, members, overall, found, targets):
+        cats = {c.code: c for c in all_cats if c.code in DOUBLE_CODES}
+        ids = {cats[code].id: code for code in cats}
+        rows: dict = {key: DoubleRow(key, name, com) for key, name, com in groups}
 
-    _add_work(ask, row)
-    overall = _add_members(ask, row)
-    _add_findings(ask, row)
-    _add_targets(ask, row)
+        def row(key):
+            if key not in rows:
+                rows[key] = DoubleRow(key, "")  # work without a zone, or an inactive zone
+            return rows[key]
 
-    listed = {key for key, _n, _c in groups}
-    ordered = [rows[key] for key, _n, _c in groups]
-    if None in rows:
-        ordered.append(rows[None])
-    # by key, not by row: comparing dataclasses row by row was quadratic in the zones
-    ordered += [r for key, r in rows.items() if key is not None and key not in listed]
-    total = DoubleRow(None, "")
-    for r in ordered:
-        for name in ADDITIVE:
-            setattr(total, name, getattr(total, name) + getattr(r, name))
-    total.members = overall
-    return DoubleView(by, year, ordered, total, _pending(total, cats))
+        _add_work(work, ids, row)
+        for (key,), (official_members, _pending_members) in members.items():
+            row(key).members = official_members
+        _add_findings(found, row)
+        _add_targets(targets, ids, row)
+
+        listed = {key for key, _n, _c in groups}
+        ordered = [rows[key] for key, _n, _c in groups]
+        if None in rows:
+            ordered.append(rows[None])
+        # by key, not by row: comparing dataclasses row by row was quadratic in the zones
+        ordered += [r for key, r in rows.items() if key is not None and key not in listed]
+        total = DoubleRow(None, "")
+        for r in ordered:
+            for name in ADDITIVE:
+                setattr(total, name, getattr(total, name) + getattr(r, name))
+        # distinct members over all groups: a member in two zones counts once
+        total.members = overall.get((), (0, 0))[0]
+        return DoubleView(by, year, ordered, total, _pending(total, cats))
+
+    return gather(
+        categories_plan(),
+        plan(_groups(ask), shape=list),
+        plan(_work(ask), shape=list),
+        member_rows(ask.scope, lambda model: (ask.group(model),), only_double),
+        member_rows(ask.scope, extra=only_double),
+        plan(_findings(ask), shape=list),
+        plan(_targets(ask), shape=list),
+        shape=shape)
 
 
-def _groups(ask: _Ask) -> list:
+def double_progress(scope: Scope, by: str = "zone") -> DoubleView:
+    return run(double_progress_plan(scope, by))
+
+
+def _groups(ask: _Ask):
     """(key, name, community name) of every active zone (community) in the scope."""
     if ask.by == "zone":
         listed = Zone.active.is_(True)
         if ask.scope.unit_id is not None:
             listed = or_(and_(listed, Zone.unit_id == ask.scope.unit_id), _zones_worked(ask))
-        return db.session.execute(
+        return (
             select(Zone.id, Zone.name, Community.name)
             .join(Community, Community.id == Zone.community_id)
             .where(listed,
                    *scope_conditions(ask.scope, community=Zone.community_id, zone=Zone.id))
             .order_by(Community.sort_key, Zone.sort_key, Zone.id)
-        ).all()
-    return db.session.execute(
+        )
+    return (
         select(Community.id, Community.name, literal(""))
         .where(Community.active.is_(True), *scope_conditions(ask.scope, community=Community.id))
         .order_by(Community.sort_key, Community.id)
-    ).all()
+    )
 
 
 def _zones_worked(ask: _Ask):
@@ -206,7 +223,7 @@ def _zones_worked(ask: _Ask):
     )
 
 
-def _add_work(ask: _Ask, row) -> None:
+def _work(ask: _Ask):
     """Quantities and participation per group and category: the period's official
     and pending, and the year to date (one statement)."""
     period = ask.in_period(CountedTask.service_date)
@@ -219,7 +236,7 @@ def _add_work(ask: _Ask, row) -> None:
         return func.coalesce(func.sum(case((condition, column))), 0)
 
     group = ask.group(CountedTask)
-    rows = db.session.execute(
+    return (
         select(
             group, CountedTask.category_id,
             sum_if(approved, CountedTask.quantity),
@@ -235,6 +252,9 @@ def _add_work(ask: _Ask, row) -> None:
         .where(CountedTask.category_id.in_(ask.double_ids), *counted_task_conditions(ask.wide))
         .group_by(group, CountedTask.category_id)
     )
+
+
+def _add_work(rows, ids: dict, row) -> None:
     for (key, cat_id, qty, pending, qty_year, activities, pt, minutes, pending_activities,
          pending_pt, pending_minutes) in rows:
         r = row(key)
@@ -244,35 +264,24 @@ def _add_work(ask: _Ask, row) -> None:
         r.pending_activities += int(pending_activities)
         r.pending_person_times += int(pending_pt)
         r.pending_minutes += int(pending_minutes)
-        if cat_id == ask.ad_id:
+        code = ids.get(cat_id)
+        if code == "ad_removal":
             r.ads, r.ads_pending, r.ads_year = int(qty), int(pending), int(qty_year)
-        elif cat_id == ask.stair_id:
+        elif code == "stairwell_painting":
             r.stairs, r.stairs_pending, r.stairs_year = int(qty), int(pending), int(qty_year)
-        elif cat_id == ask.survey_id:
+        elif code == SURVEY_CODE:
             # a survey's 完成数量 is its findings (see rollups.findings)
             r.found_pending = int(pending)
 
 
-def _add_members(ask: _Ask, row) -> int:
-    """Distinct members per group in the "双创" categories (one statement); returns
-    those over all groups (another), where a member in two zones counts once."""
-    def only_double(model):
-        return (model.category_id.in_(ask.double_ids),)
-
-    per_group = member_rows(ask.scope, lambda model: (ask.group(model),), only_double)
-    for (key,), (official_members, _pending_members) in per_group.items():
-        row(key).members = official_members
-    return member_rows(ask.scope, extra=only_double).get((), (0, 0))[0]
-
-
-def _add_findings(ask: _Ask, row) -> None:
+def _findings(ask: _Ask):
     """Findings of approved surveys per group: found, handed over and fixed in the
     period, and found in the year to date (one statement)."""
     period = ask.in_period(Finding.found_on)
     group = ask.group(Finding)
     approved = and_(CountedTask.task_id == Finding.task_id,
                     CountedTask.report_status == ReportStatus.approved)
-    for key, found, handed, fixed, found_year in db.session.execute(
+    return (
         select(
             group,
             func.count(case((period, 1))),
@@ -284,28 +293,37 @@ def _add_findings(ask: _Ask, row) -> None:
         .join(CountedTask, approved)
         .where(*finding_conditions(ask.wide))
         .group_by(group)
-    ):
+    )
+
+
+def _add_findings(rows, row) -> None:
+    for key, found, handed, fixed, found_year in rows:
         r = row(key)
         r.found, r.handed_over, r.fixed = int(found), int(handed), int(fixed)
         r.found_year = int(found_year)
 
 
-def _add_targets(ask: _Ask, row) -> None:
+def _targets(ask: _Ask):
     """The year's 完成数量 targets of the "双创" resource items per group (one
     statement); targets counted in another measure are the checklist's to show."""
     group = ask.group(ResourceItem)
-    for key, cat_id, target in db.session.execute(
+    return (
         select(group, ResourceItem.category_id, func.sum(ResourceItem.target))
         .where(*item_conditions(ask.scope, ask.year),
                ResourceItem.category_id.in_(ask.double_ids),
                # the view compares 完成数量 with targets counted in it
                ResourceItem.target_measure == TargetMeasure.quantity)
         .group_by(group, ResourceItem.category_id)
-    ):
+    )
+
+
+def _add_targets(rows, ids: dict, row) -> None:
+    for key, cat_id, target in rows:
         r = row(key)
-        if cat_id == ask.ad_id:
+        code = ids.get(cat_id)
+        if code == "ad_removal":
             r.ads_target = int(target or 0)
-        elif cat_id == ask.stair_id:
+        elif code == "stairwell_painting":
             r.stairs_target = int(target or 0)
-        elif cat_id == ask.survey_id:
+        elif code == SURVEY_CODE:
             r.survey_target = int(target or 0)

@@ -11,12 +11,12 @@ counted rows).
 """
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case, distinct, extract, func, literal_column, select
 
-from ..extensions import db
 from ..models import (
     Category,
     Community,
@@ -25,6 +25,7 @@ from ..models import (
     ReportStatus,
     Section,
 )
+from .batch import Plan, gather, plan, run
 from .scope import Scope, counted_task_conditions, months_between, participation_conditions
 
 
@@ -67,7 +68,12 @@ def if_submitted(value, status=CountedTask.report_status):
 
 def totals(scope: Scope, status: ReportStatus = ReportStatus.approved) -> Totals:
     """Activities, results and participation for tasks whose report has ``status``."""
-    activities, quantity, people, person_times, minutes = db.session.execute(
+    def shape(tasks, members):
+        activities, quantity, people, person_times, minutes = tasks[0]
+        return Totals(int(activities), int(quantity), int(people), int(person_times),
+                      int(members[0][0]), int(minutes))
+
+    return run(plan(
         select(
             func.count(),
             func.coalesce(func.sum(CountedTask.quantity), 0),
@@ -75,14 +81,10 @@ def totals(scope: Scope, status: ReportStatus = ReportStatus.approved) -> Totals
             func.coalesce(func.sum(CountedTask.person_times), 0),
             func.coalesce(func.sum(CountedTask.minutes), 0),
         )
-        .where(CountedTask.report_status == status, *counted_task_conditions(scope))
-    ).one()
-    members = db.session.scalar(
+        .where(CountedTask.report_status == status, *counted_task_conditions(scope)),
         select(func.count(distinct(CountedParticipation.member_id)))
-        .where(CountedParticipation.report_status == status, *participation_conditions(scope))
-    )
-    return Totals(int(activities), int(quantity), int(people), int(person_times), int(members),
-                  int(minutes))
+        .where(CountedParticipation.report_status == status, *participation_conditions(scope)),
+        shape=shape))
 
 
 # --- official and pending side by side, grouped ----------------------------------
@@ -105,15 +107,15 @@ def _key(value):
     return int(value) if value is not None and not isinstance(value, (int, str)) else value
 
 
-def _grouped(query, group) -> dict:
+def _grouped(query, group) -> Plan:
     if group:
         query = query.group_by(*group)
     n = len(group)
-    return {tuple(_key(v) for v in row[:n]): tuple(int(v) for v in row[n:])
-            for row in db.session.execute(query)}
+    return plan(query, shape=lambda rows: {
+        tuple(_key(v) for v in row[:n]): tuple(int(v) for v in row[n:]) for row in rows})
 
 
-def task_rows(scope: Scope, by=_no_group, extra=_no_group) -> dict:
+def task_rows(scope: Scope, by=_no_group, extra=_no_group) -> Plan:
     """{group key: (activities, quantity, people served, 人次, minutes) official, then
     the same pending} from CountedTask (one statement).
 
@@ -133,7 +135,7 @@ def task_rows(scope: Scope, by=_no_group, extra=_no_group) -> dict:
     return _grouped(query, group)
 
 
-def member_rows(scope: Scope, by=_no_group, extra=_no_group) -> dict:
+def member_rows(scope: Scope, by=_no_group, extra=_no_group) -> Plan:
     """{group key: (distinct members official, distinct members pending)} from
     CountedParticipation (one statement; the one figure that does not add up)."""
     group = by(CountedParticipation)
@@ -159,9 +161,14 @@ def _merge(tasks: dict, members: dict) -> dict:
     return {key: _figures(tasks.get(key), members.get(key)) for key in tasks.keys() | members.keys()}
 
 
-def figures(scope: Scope) -> Figures:
+def figures_plan(scope: Scope) -> Plan:
     """Official and pending totals for a scope (two statements)."""
-    return _merge(task_rows(scope), member_rows(scope)).get((), Figures())
+    return gather(task_rows(scope), member_rows(scope),
+                  shape=lambda tasks, members: _merge(tasks, members).get((), Figures()))
+
+
+def figures(scope: Scope) -> Figures:
+    return run(figures_plan(scope))
 
 
 # --- per category ----------------------------------------------------------------
@@ -220,20 +227,45 @@ def pending_of(rows: list[CategoryFigures]) -> Pending:
     )
 
 
-def categories() -> list[Category]:
+# A category as the figures name it: a plain row, so it can come in a batch.
+CategoryRow = namedtuple("CategoryRow", "id code name section activity_unit quantity_unit "
+                                        "beneficiary_unit active")
+
+
+def categories_plan() -> Plan:
     """All categories in display order (one statement)."""
-    return list(db.session.scalars(select(Category).order_by(Category.sort_order, Category.id)))
+    return plan(
+        select(Category.id, Category.code, Category.name, Category.section,
+               Category.activity_unit, Category.quantity_unit, Category.beneficiary_unit,
+               Category.active)
+        .order_by(Category.sort_order, Category.id),
+        shape=lambda rows: [CategoryRow(*row) for row in rows])
 
 
-def figures_by_category(scope: Scope, *, include_empty: bool = True) -> list[CategoryFigures]:
+def categories() -> list[CategoryRow]:
+    return run(categories_plan())
+
+
+def figures_by_category_plan(scope: Scope, *, include_empty: bool = True) -> Plan:
     """Official and pending totals per category, in category order (three statements).
 
     Categories without any figure are listed with zeros when ``include_empty`` (and
     when active), so a page always shows the same rows.
     """
-    merged = _merge(task_rows(scope, _by_category), member_rows(scope, _by_category))
+    return gather(task_rows(scope, _by_category), member_rows(scope, _by_category),
+                  categories_plan(),
+                  shape=lambda tasks, members, cats: _category_rows(
+                      _merge(tasks, members), cats, include_empty))
+
+
+def figures_by_category(scope: Scope, *, include_empty: bool = True) -> list[CategoryFigures]:
+    return run(figures_by_category_plan(scope, include_empty=include_empty))
+
+
+def _category_rows(merged: dict, cats: list[CategoryRow], include_empty: bool
+                   ) -> list[CategoryFigures]:
     rows = []
-    for cat in categories():
+    for cat in cats:
         figs = merged.get((cat.id,))
         if figs is None and not (include_empty and cat.active):
             continue
@@ -252,18 +284,22 @@ class CommunitySection:
     activities: int  # approved reports
 
 
-def activities_by_community_section(scope: Scope) -> list[CommunitySection]:
+def activities_by_community_section_plan(scope: Scope) -> Plan:
     """Where each section's official work took place: approved activities per
     community and category section, by community name (one statement)."""
-    rows = db.session.execute(
+    return plan(
         select(CountedTask.community_id, Community.name, Category.section, func.count())
         .join(Category, Category.id == CountedTask.category_id)
         .join(Community, Community.id == CountedTask.community_id)
         .where(CountedTask.report_status == ReportStatus.approved, *counted_task_conditions(scope))
         .group_by(CountedTask.community_id, Community.name, Community.sort_key, Category.section)
-        .order_by(Community.sort_key, CountedTask.community_id)
-    )
-    return [CommunitySection(cid, name, Section(section), int(n)) for cid, name, section, n in rows]
+        .order_by(Community.sort_key, CountedTask.community_id),
+        shape=lambda rows: [CommunitySection(cid, name, Section(section), int(n))
+                            for cid, name, section, n in rows])
+
+
+def activities_by_community_section(scope: Scope) -> list[CommunitySection]:
+    return run(activities_by_community_section_plan(scope))
 
 
 # --- per month -------------------------------------------------------------------
@@ -281,16 +317,23 @@ class MonthFigures:
         return date(self.year, self.month, 1)
 
 
-def figures_by_month(scope: Scope) -> list[MonthFigures]:
+def figures_by_month_plan(scope: Scope) -> Plan:
     """Official and pending totals per local month of ``Task.service_date``, every
     month of the scope listed (zeros included). The scope needs both dates."""
     if scope.date_from is None or scope.date_to is None:
         raise ValueError("figures_by_month needs a bounded period")
-    merged = _merge(task_rows(scope, _by_month), member_rows(scope, _by_month))
-    return [
-        MonthFigures(y, m, *(lambda f: (f.official, f.pending))(merged.get((y, m), Figures())))
-        for y, m in months_between(scope.date_from, scope.date_to)
-    ]
+
+    def shape(tasks, members):
+        merged = _merge(tasks, members)
+        return [MonthFigures(y, m, *(lambda f: (f.official, f.pending))(
+                    merged.get((y, m), Figures())))
+                for y, m in months_between(scope.date_from, scope.date_to)]
+
+    return gather(task_rows(scope, _by_month), member_rows(scope, _by_month), shape=shape)
+
+
+def figures_by_month(scope: Scope) -> list[MonthFigures]:
+    return run(figures_by_month_plan(scope))
 
 
 @dataclass(frozen=True)
@@ -311,7 +354,7 @@ class MonthTrend:
         return date(self.year, self.month, 1)
 
 
-def trend(scope: Scope) -> list[MonthTrend]:
+def trend_plan(scope: Scope) -> Plan:
     """Activities, 人次 and minutes per local month, official and pending, every month
     of the (bounded) scope listed. One statement, no COUNT(DISTINCT): the cheap form
     of ``figures_by_month`` for a chart over many months."""
@@ -332,12 +375,21 @@ def trend(scope: Scope) -> list[MonthTrend]:
         .subquery()
     )
     year, month = extract("year", daily.c.day), extract("month", daily.c.day)
-    rows = db.session.execute(
+
+    def shape(rows):
+        months = {(_key(y), _key(m)): tuple(int(v) for v in values) for y, m, *values in rows}
+        return [MonthTrend(y, m, *months.get((y, m), (0,) * 5))
+                for y, m in months_between(scope.date_from, scope.date_to)]
+
+    return plan(
         select(year, month, *(func.coalesce(func.sum(c), 0)
                               for c in (daily.c.a, daily.c.pt, daily.c.minutes, daily.c.pa,
                                         daily.c.ppt)))
-        .group_by(year, month)
-    )
-    months = {(_key(y), _key(m)): tuple(int(v) for v in values) for y, m, *values in rows}
-    return [MonthTrend(y, m, *months.get((y, m), (0,) * 5))
-            for y, m in months_between(scope.date_from, scope.date_to)]
+        .group_by(year, month),
+        shape=shape)
+
+
+def trend(scope: Scope) -> list[MonthTrend]:
+    """Activities, 人次 and minutes per local month, official and pending, every month
+    of the (bounded) scope listed (one statement; see ``trend_plan``)."""
+    return run(trend_plan(scope))

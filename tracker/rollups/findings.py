@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from ..extensions import db
 from ..models import CountedTask, Finding, FindingKind, FindingStatus, ReportStatus
+from .batch import Plan, plan, run
 from .scope import Scope, finding_conditions
 
 
@@ -56,17 +56,24 @@ class FindingFigures:
     pending: FindingCounts = field(default_factory=FindingCounts)  # surveys 待审核
 
 
-def findings_counts(scope: Scope) -> FindingFigures:
+def findings_counts_plan(scope: Scope) -> Plan:
     """Counts of active findings by kind and status, official and pending (one
     statement)."""
-    counts = {status: (_zeros(FindingKind), _zeros(FindingStatus))
-              for status in (ReportStatus.approved, ReportStatus.submitted)}
-    rows = db.session.execute(
+    return plan(
         select(CountedTask.report_status, Finding.kind, Finding.status, func.count(Finding.id))
         .join(CountedTask, CountedTask.task_id == Finding.task_id)
         .where(*finding_conditions(scope))
-        .group_by(CountedTask.report_status, Finding.kind, Finding.status)
-    )
+        .group_by(CountedTask.report_status, Finding.kind, Finding.status),
+        shape=_counts)
+
+
+def findings_counts(scope: Scope) -> FindingFigures:
+    return run(findings_counts_plan(scope))
+
+
+def _counts(rows) -> FindingFigures:
+    counts = {status: (_zeros(FindingKind), _zeros(FindingStatus))
+              for status in (ReportStatus.approved, ReportStatus.submitted)}
     for report_status, kind, status, count in rows:
         by_kind, by_status = counts[report_status]
         by_kind[kind] += count

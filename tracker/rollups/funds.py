@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..formatting import percent
 from ..models import FUNDING_CODE, Category, FundEntry, ResourceItem, TargetMeasure
+from .batch import Plan, plan, run
 from .scope import Scope, as_ids, item_conditions, scope_conditions, year_range
 
 
@@ -61,22 +62,30 @@ def budgets(scope: Scope, year: int):
     )
 
 
-def fund_figures(scope: Scope, year: int) -> FundFigures:
+def fund_figures_plan(scope: Scope, year: int) -> Plan:
     """Funds spent in the scope's period, year to date, and the year's budget
     (two statements)."""
     year_start = date(year, 1, 1)
     year_end = scope.date_to or date(year + 1, 1, 1)
     period = entry_conditions(scope)
     to_date = entry_conditions(replace(scope, date_from=year_start, date_to=year_end))
-    spent, ytd = db.session.execute(
+    per_ledger = budgets(scope, year).subquery()
+
+    def shape(spending, budget):
+        (spent, ytd), = spending
+        return FundFigures(int(spent), int(ytd), int(budget[0][0]))
+
+    return plan(
         select(
             func.coalesce(func.sum(FundEntry.amount_fen).filter(*period), 0),
             func.coalesce(func.sum(FundEntry.amount_fen).filter(*to_date), 0),
-        ).where(*entry_conditions(replace(scope, date_from=None, date_to=None)))
-    ).one()
-    per_ledger = budgets(scope, year).subquery()
-    budget = db.session.scalar(select(func.coalesce(func.sum(per_ledger.c.fen), 0)))
-    return FundFigures(int(spent), int(ytd), int(budget))
+        ).where(*entry_conditions(replace(scope, date_from=None, date_to=None))),
+        select(func.coalesce(func.sum(per_ledger.c.fen), 0)),
+        shape=shape)
+
+
+def fund_figures(scope: Scope, year: int) -> FundFigures:
+    return run(fund_figures_plan(scope, year))
 
 
 def funds_by_unit_community(date_from: date, date_to: date,

@@ -23,8 +23,8 @@ from datetime import date
 
 from sqlalchemy import and_, case, func, select
 
-from ..extensions import db
 from ..models import Member, Need, NeedKind, NeedStatus
+from .batch import Plan, plan, run
 from .scope import Scope, scope_conditions
 
 LIVE = (NeedStatus.open, NeedStatus.claimed)
@@ -52,6 +52,10 @@ def _count(condition):
 
 
 def need_counts(scope: Scope, today: date, *, per: str | None = None):
+    return run(need_counts_plan(scope, today, per=per))
+
+
+def need_counts_plan(scope: Scope, today: date, *, per: str | None = None) -> Plan:
     """The counts of the scope's needs: one ``NeedCounts`` in all (``per=None``), or a
     dict of them by ``"community"`` id or checklist ``"item"`` id (needs linked to no
     item are left out of the latter)."""
@@ -71,9 +75,12 @@ def need_counts(scope: Scope, today: date, *, per: str | None = None):
             Member.unit_id == scope.unit_id)))
     key = {None: None, "community": Need.community_id, "item": Need.resource_item_id}[per]
     if key is None:
-        return NeedCounts(*(int(v) for v in db.session.execute(
-            select(*columns).where(*where)).one()))
-    rows = db.session.execute(select(key, *columns).where(*where, key.is_not(None))
-                              .group_by(key))
+        return plan(select(*columns).where(*where),
+                    shape=lambda rows: NeedCounts(*(int(v) for v in rows[0])))
+    return plan(select(key, *columns).where(*where, key.is_not(None)).group_by(key),
+                shape=_per_key)
+
+
+def _per_key(rows) -> dict:
     counts = {row[0]: NeedCounts(*(int(v) for v in row[1:])) for row in rows}
     return {k: c for k, c in counts.items() if c}

@@ -11,6 +11,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Member, Role, SummaryNote, SummaryScope
@@ -36,9 +37,11 @@ def may_write(actor: Member, scope: SummaryScope) -> bool:
 
 
 def find_note(scope: SummaryScope, year: int, month: int) -> SummaryNote | None:
+    # who finalised it comes along: the 月报 page names them (issue 14: no statement
+    # more while the page renders)
     return db.session.scalar(select(SummaryNote).where(
         SummaryNote.scope_key == scope.key, SummaryNote.year == year,
-        SummaryNote.month == month))
+        SummaryNote.month == month).options(joinedload(SummaryNote.finalized_by)))
 
 
 def _note(actor: Member, scope: SummaryScope, year: int, month: int) -> SummaryNote:

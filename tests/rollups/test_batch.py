@@ -1,0 +1,126 @@
+"""Several SELECTs as one statement (``tracker.rollups.batch``): each part's rows come
+back as if it had been run alone — the same values of the same Python types, in its
+own ORDER BY — whatever the other parts' columns are, on SQLite and on PostgreSQL."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import extract, false, func, literal_column, select
+
+from tests.rollups import builders as b
+from tracker.extensions import db
+from tracker.models import (
+    AssignmentStatus,
+    CountedParticipation,
+    CountedTask,
+    Member,
+    ReportStatus,
+    Task,
+)
+from tracker.rollups.batch import constant, fetch, gather, plan, run, run_together
+from tracker.timeutil import local_today
+
+
+@pytest.fixture
+def reported(world):
+    """Three reported tasks on three days (approved, approved, 待审核), two members on each."""
+    today = local_today()
+    for k, status in enumerate((ReportStatus.approved, ReportStatus.approved,
+                                ReportStatus.submitted)):
+        t = b.task_on(world.item, world.liaison, today - timedelta(days=10 + k),
+                      leader=world.leader)
+        for m in (world.member, world.leader):
+            b.join(t, m, AssignmentStatus.done)
+        b.report(t, world.leader, status, quantity=3 + k, people=7)
+    db.session.commit()
+    return world
+
+
+def alone(part) -> list[tuple]:
+    return [tuple(row) for row in db.session.execute(part)]
+
+
+def typed(rowsets):
+    """The rows with each value's type beside it: 3 and 3.0, or a date and its
+    ISO string, must not pass for one another."""
+    return [[tuple((type(v), v) for v in row) for row in rows] for rows in rowsets]
+
+
+def test_mixed_column_types_come_back_as_each_statement_alone(reported, count_queries):
+    parts = [
+        # integer, text, boolean
+        select(Member.id, Member.name, Member.active).order_by(Member.id),
+        # a date (text on SQLite until SQLAlchemy converts it), an enum, a count
+        select(CountedTask.service_date, CountedTask.report_status, func.count())
+        .group_by(CountedTask.service_date, CountedTask.report_status)
+        .order_by(CountedTask.service_date),
+        # SUM of an integer column: int on SQLite, Decimal or int on PostgreSQL as the
+        # server types it — the same either way
+        select(func.sum(CountedParticipation.minutes), func.count(
+            func.distinct(CountedParticipation.member_id))),
+        # a timestamp and a nullable integer
+        select(Task.starts_at, Task.zone_id).order_by(Task.id),
+        # EXTRACT is numeric on PostgreSQL where SQLAlchemy says integer: sharing a
+        # column with the integers above would turn them into Decimals
+        select(extract("month", CountedTask.service_date), CountedTask.task_id)
+        .order_by(CountedTask.task_id),
+    ]
+    with count_queries() as q:
+        together = fetch(parts)
+    assert q.count == 1
+    assert typed(together) == typed([alone(p) for p in parts])
+    dates = [row[0] for row in together[1]]
+    assert dates and all(type(d) is date for d in dates)
+    assert {row[1] for row in together[1]} == {ReportStatus.approved, ReportStatus.submitted}
+    assert all(type(row[2]) is bool for row in together[0])
+
+
+def test_empty_parts_stay_empty_and_keep_their_place(reported):
+    nothing = select(Member.id, Member.name).where(false())
+    some = select(Member.name).where(Member.id == reported.member.id)
+    rowsets = fetch([nothing, some, nothing, select(func.count()).select_from(Task)
+                     .where(false())])
+    assert rowsets == [[], [("张三",)], [], [(0,)]]
+
+
+def test_each_part_keeps_its_own_order(reported):
+    by_name_desc = select(Member.name, Member.id).order_by(Member.name.desc(), Member.id)
+    by_id_desc = select(Member.id).order_by(Member.id.desc())
+    grouped = (select(CountedTask.service_date, func.count())
+               .group_by(CountedTask.service_date)
+               .order_by(CountedTask.service_date.desc()))
+    rowsets = fetch([by_name_desc, by_id_desc, grouped])
+    assert rowsets == [alone(by_name_desc), alone(by_id_desc), alone(grouped)]
+    ids = [i for (i,) in rowsets[1]]
+    assert ids == sorted(ids, reverse=True) and len(ids) > 2
+    days = [d for d, _n in rowsets[2]]
+    assert days == sorted(days, reverse=True) and len(days) == 3
+
+
+def test_a_column_without_a_type_is_refused(world):
+    with pytest.raises(TypeError, match="no type"):
+        fetch([select(Member.id), select(literal_column("1"))])
+
+
+@pytest.mark.parametrize("odd", [
+    lambda: select(Member.name).distinct(),
+    lambda: select(Member.id).order_by(Member.id).limit(2),
+    lambda: select(Member.id).order_by(Member.id).offset(1),
+])
+def test_statements_whose_rows_a_row_number_would_change_are_refused(world, odd):
+    with pytest.raises(ValueError, match="cannot be batched"):
+        fetch([select(Member.id), odd()])
+
+
+def test_plans_run_together_give_each_its_figure_in_one_statement(reported, count_queries):
+    members = plan(select(func.count()).select_from(Member), shape=lambda rows: rows[0][0])
+    approved = plan(
+        select(func.count()).select_from(CountedTask)
+        .where(CountedTask.report_status == ReportStatus.approved),
+        shape=lambda rows: rows[0][0])
+    both = gather(members, approved, shape=lambda m, a: {"members": m, "approved": a})
+    with count_queries() as q:
+        figures = run_together(both, constant("no statement"), approved)
+    assert q.count == 1
+    assert figures == ({"members": run(members), "approved": 2}, "no statement", 2)

@@ -1,0 +1,143 @@
+"""Several independent SELECTs in one round trip: a page's aggregates as one statement.
+
+A rollup is written as a ``Plan``: the statement(s) it needs and a function that
+shapes their rows into the figure. ``run(plan)`` gives the figure (what the plain
+functions such as ``figures(scope)`` return); ``run_together(a, b, …)`` gives several
+at once, all their statements sent as ONE statement, so a page costs one round trip
+and one statement however many figures it shows (issue 14: ≤ 6 statements a page).
+
+How the statements become one: a ``UNION ALL`` of the parts. Each part's columns
+go into slots (a slot holds one type and kind of expression, shared by the parts
+that have such a column; a part fills the slots it does not use with NULL), with a
+tag (its index) and a row number that keeps its own ORDER BY; the rows come back
+ordered by tag and row number and are split by tag. Sharing keeps the statement
+narrow: a column per part and column would make the 月报's 23 parts 116 columns
+wide, and building, compiling and reading that cost more than the round trips it
+saves. The NULLs are cast to the column's type: PostgreSQL
+resolves the column types of a UNION pairwise, so two untyped NULLs become text
+and then clash with an integer; and the typed slot lets SQLAlchemy convert the
+values as before (dates on SQLite, enums). A part must therefore give every column
+a type; one it cannot know (``NullType``) is refused rather than guessed.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Integer, Select, cast, func, literal_column, null, union_all
+from sqlalchemy.sql.elements import Label
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import NullType
+
+from ..extensions import db
+
+PART, ROW = "batch_part", "batch_row"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The statements a figure needs and how to shape their rows: ``shape`` is
+    called with one list of row tuples per statement, in order."""
+
+    parts: tuple[Select, ...]
+    shape: Callable[..., Any]
+
+
+def plan(*parts: Select, shape: Callable[..., Any]) -> Plan:
+    return Plan(tuple(parts), shape)
+
+
+def constant(value) -> Plan:
+    """A plan that needs no statement: ``value`` where a page sometimes asks for less."""
+    return Plan((), lambda: value)
+
+
+def gather(*plans: Plan, shape: Callable[..., Any]) -> Plan:
+    """One plan of several: ``shape`` gets the figure of each, in order."""
+    def shaped(*rowsets):
+        figures, at = [], 0
+        for p in plans:
+            figures.append(p.shape(*rowsets[at:at + len(p.parts)]))
+            at += len(p.parts)
+        return shape(*figures)
+    return Plan(tuple(part for p in plans for part in p.parts), shaped)
+
+
+def run(p: Plan):
+    """The figure of one plan (its statements in one round trip)."""
+    return p.shape(*fetch(p.parts))
+
+
+def run_together(*plans: Plan) -> tuple:
+    """The figures of several plans, their statements run as one."""
+    return run(gather(*plans, shape=lambda *figures: figures))
+
+
+def fetch(parts: Sequence[Select]) -> list[list[tuple]]:
+    """The rows of each SELECT, in its own order, from one statement."""
+    if not parts:
+        return []
+    if len(parts) == 1:
+        return [[tuple(row) for row in db.session.execute(parts[0])]]
+    statement, places = combined(parts)
+    rowsets: list[list[tuple]] = [[] for _ in parts]
+    for row in db.session.execute(statement):
+        i = row[0]
+        rowsets[i].append(tuple(row[k] for k in places[i]))
+    return rowsets
+
+
+def _slot_key(column) -> tuple[str, str]:
+    """Columns of one type and one kind of expression can share a slot. The type
+    alone is not enough on PostgreSQL: SUM of a bigint and EXTRACT are numeric
+    where SQLAlchemy says integer, and a numeric in a slot would turn every other
+    part's integers in it into Decimals."""
+    element = column
+    while isinstance(element, Label):
+        element = element.element
+    kind = element.name if isinstance(element, FunctionElement) else type(element).__name__
+    return repr(column.type), kind
+
+
+def combined(parts: Sequence[Select]):
+    """The UNION ALL of ``parts`` (see the module's docstring) and, for each part,
+    where its columns are in a row of it."""
+    keys, slots, places = [], [], []
+    for i, part in enumerate(parts):
+        # the row number would change what DISTINCT sees, and LIMIT would need a
+        # subquery per part: such statements run on their own
+        if (part._limit_clause is not None or part._offset_clause is not None
+                or part._distinct):
+            raise ValueError(f"part {i}: DISTINCT, LIMIT or OFFSET cannot be batched")
+        used, place = set(), []
+        for column in part.selected_columns:
+            if isinstance(column.type, NullType):
+                raise TypeError(f"part {i}: column {column!r} has no type; give it one "
+                                "(type_coerce, literal(..., type_)) so the batch can pad it")
+            key = _slot_key(column)
+            k = next((k for k, other in enumerate(keys) if other == key and k not in used),
+                     None)
+            if k is None:
+                k = len(keys)
+                keys.append(key)
+                slots.append(cast(null(), column.type).label(f"c{k}"))
+            used.add(k)
+            place.append(k)
+        places.append(place)
+    selects = []
+    for i, (part, place) in enumerate(zip(parts, places)):
+        order = part._order_by_clauses
+        number = (func.row_number().over(order_by=order) if order
+                  else literal_column("0", Integer))
+        columns = list(slots)
+        for column, k in zip(part.selected_columns, place):
+            columns[k] = column.label(f"c{k}")
+        selects.append(
+            part.with_only_columns(
+                literal_column(str(i), Integer).label(PART), number.label(ROW), *columns,
+                maintain_column_froms=True)
+            .order_by(None))
+    # a row is (part, row number, slot 0, slot 1, …)
+    return (union_all(*selects).order_by(literal_column(PART), literal_column(ROW)),
+            [[k + 2 for k in place] for place in places])
