@@ -122,15 +122,19 @@ def returned_uncorrected() -> list:
     return [TaskReport.status == ReportStatus.returned, Task.status != TaskStatus.cancelled]
 
 
+# "Not cancelled, and no report or a returned one" is kept on the task as
+# ``report_owed_at`` (its end, else NULL: ``tracker/report_owed.py``), so "ended and
+# owing" is a range of an index holding only the tasks that owe, not an anti-join over
+# every task ever held.
+
 def ended_unreported(now: datetime, *, ended_before: datetime | None = None) -> list:
-    return [Task.ends_at < (ended_before or now), Task.status != TaskStatus.cancelled,
-            TaskReport.id.is_(None)]
+    """Ended, not cancelled, and no report at all (over ``Task ⟕ TaskReport``)."""
+    return [Task.report_owed_at < (ended_before or now), TaskReport.id.is_(None)]
 
 
 def stale(now: datetime) -> list:
     """The liaison's 逾期事项 list: ended and unreported, or returned and uncorrected."""
-    return [Task.ends_at < now, Task.status != TaskStatus.cancelled,
-            or_(TaskReport.id.is_(None), TaskReport.status == ReportStatus.returned)]
+    return [Task.report_owed_at < now]
 
 
 # --- counts in one statement ---------------------------------------------------------------
