@@ -79,3 +79,21 @@ def test_the_tasks_that_owe_a_report_are_read_from_their_own_index(app, world, c
     plan = _plan_of(count_queries, lambda: db.session.execute(statement).all())
     assert _scans(plan) == [], plan
     assert any("report_owed" in step for step in plan), plan
+
+
+@pytest.mark.parametrize("who", ["admin", "liaison"])
+def test_the_home_pages_statements_read_no_whole_table(app, world, count_queries, who):
+    """The 工作台's counts and its four short lists: index ranges only (the list of
+    picked ids is the only thing scanned, and it holds at most 4 × 5 rows)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    from tracker.manage import queries as q
+    from tracker.permissions import managed_community_ids
+
+    actor, now = getattr(world, who), utcnow()
+    managed_community_ids(actor)  # the liaison's communities, read once per request
+    counts = _plan_of(count_queries, lambda: db.session.execute(
+        select(*q.home_count_columns(actor, now).values())).all())
+    lists = _plan_of(count_queries, lambda: q.home_lists(actor, now, days=7, limit=5))
+    assert _scans(counts) == [], counts
+    assert [step for step in _scans(lists) if not step.startswith("SCAN anon")] == [], lists
