@@ -71,6 +71,14 @@ def _counted_rows(url: str) -> tuple[list, list]:
     return [tuple(r) for r in tasks], [tuple(r) for r in people]
 
 
+def _one_community():
+    """A unit working in a community with a checklist item and its liaison."""
+    unit = f.unit("县商务局")
+    com = f.community("解放路社区")
+    item = f.item(unit, com, "environment_cleanup")
+    return unit, item, f.member(unit, Role.liaison, "联络员", communities=[com])
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_the_counted_rows_migration_derives_them_from_existing_work(backend, tmp_path):
     """0003 creates the derived tables on a database that already holds work: what it
@@ -79,10 +87,7 @@ def test_the_counted_rows_migration_derives_them_from_existing_work(backend, tmp
         assert run_flask(url, "db", "upgrade").returncode == 0
         app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
-            unit = f.unit("县商务局")
-            com = f.community("解放路社区")
-            item = f.item(unit, com, "environment_cleanup")
-            liaison = f.member(unit, Role.liaison, "联络员", communities=[com])
+            unit, item, liaison = _one_community()
             people = [f.member(unit, name=f"党员{i}") for i in range(4)]
             statuses = (ReportStatus.approved, ReportStatus.submitted, ReportStatus.returned, None)
             for days, status in enumerate(statuses, 1):
@@ -126,10 +131,7 @@ def test_the_report_owed_migration_marks_the_tasks_that_owe(backend, tmp_path):
         assert run_flask(url, "db", "upgrade").returncode == 0
         app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
-            unit = f.unit("县商务局")
-            com = f.community("解放路社区")
-            item = f.item(unit, com, "environment_cleanup")
-            liaison = f.member(unit, Role.liaison, "联络员", communities=[com])
+            unit, item, liaison = _one_community()
             statuses = (ReportStatus.approved, ReportStatus.submitted, ReportStatus.returned, None)
             for days, status in enumerate(statuses, 1):
                 task = f.task(item, liaison, starts_in=-timedelta(days=days))

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, case, event, exists, inspect, select, true, update
+from sqlalchemy import and_, case, event, exists, inspect, true, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from .models import ReportStatus, Task, TaskReport, TaskStatus
+from .participation import changed, locked_tasks
 
 _TASK_FIELDS = ("status", "ends_at")
 _REPORT_FIELDS = ("status", "task_id")
@@ -41,25 +42,16 @@ def _rewrite(connection: Connection, where) -> None:
 
 
 def refresh(connection: Connection, task_ids: Iterable[int]) -> None:
-    """Recompute the mark of these tasks. The rows are locked in id order first, as
-    ``participation.refresh`` does, so two flushes touching the same tasks on
+    """Recompute the mark of these tasks. Their rows are locked in id order first
+    (``participation.locked_tasks``), so two flushes touching the same tasks on
     PostgreSQL take turns instead of deadlocking."""
-    ids = sorted(set(task_ids))
-    for start in range(0, len(ids), 500):  # keep IN lists short
-        chunk = ids[start:start + 500]
-        connection.execute(select(Task.id).where(Task.id.in_(chunk)).order_by(Task.id)
-                           .with_for_update())
+    for chunk in locked_tasks(connection, task_ids):
         _rewrite(connection, Task.id.in_(chunk))
 
 
 def rebuild(connection: Connection) -> None:
     """Recompute every task's mark (after bulk writes that bypass the ORM)."""
     _rewrite(connection, true())
-
-
-def _changed(obj, names) -> bool:
-    state = inspect(obj)
-    return any(state.attrs[name].history.has_changes() for name in names)
 
 
 def touched_tasks(session: Session) -> set[int]:
@@ -71,9 +63,9 @@ def touched_tasks(session: Session) -> set[int]:
         elif isinstance(obj, TaskReport):
             ids.add(obj.task_id)
     for obj in session.dirty:
-        if isinstance(obj, Task) and _changed(obj, _TASK_FIELDS):
+        if isinstance(obj, Task) and changed(obj, _TASK_FIELDS):
             ids.add(obj.id)
-        elif isinstance(obj, TaskReport) and _changed(obj, _REPORT_FIELDS):
+        elif isinstance(obj, TaskReport) and changed(obj, _REPORT_FIELDS):
             ids.add(obj.task_id)
             ids.update(inspect(obj).attrs.task_id.history.deleted)
     for obj in session.deleted:
