@@ -186,7 +186,8 @@ def home_lists(actor: Member, now: datetime, *, days: int, limit: int) -> HomeLi
     """The first ``limit`` of each list in one statement: each list picks its task ids
     by its own rule and order (a UNION ALL of four short, index-ordered ranges), then
     the tasks are read once with what their cards show — for the pending reports also
-    the members holding a slot."""
+    the members holding a slot (``people``; the other tasks' ``assignments`` are
+    loaded empty: read them from nowhere but ``people``)."""
     reach = community_condition(actor)
     firsts = {
         "pending": select(Task.id).join(TaskReport, TaskReport.task_id == Task.id)
@@ -205,7 +206,8 @@ def home_lists(actor: Member, now: datetime, *, days: int, limit: int) -> HomeLi
         select(first.c.id, literal(kind).label("kind"))
         for kind, statement in firsts.items() for first in [statement.limit(limit).subquery()]
     )).subquery()
-    holding = Task.assignments.and_(Assignment.status.in_(HOLDING))
+    # only the pending reports' tasks show who holds a slot: the others' rows stay unread
+    holding = Task.assignments.and_(Assignment.status.in_(HOLDING), picked.c.kind == "pending")
     rows = db.session.execute(
         select(Task, picked.c.kind).join(picked, picked.c.id == Task.id)
         .options(*_task_options(), joinedload(Task.report).joinedload(TaskReport.submitted_by),
