@@ -128,8 +128,11 @@ def returned_uncorrected() -> list:
 # every task ever held.
 
 def ended_unreported(now: datetime, *, ended_before: datetime | None = None) -> list:
-    """Ended, not cancelled, and no report at all (over ``Task ⟕ TaskReport``)."""
-    return [Task.report_owed_at < (ended_before or now), TaskReport.id.is_(None)]
+    """Ended, not cancelled, and no report at all. A task that owes a report has none
+    or a returned one, so "none" is "not among the few returned": no anti-join against
+    every report (PostgreSQL hashes the whole report table for that)."""
+    returned = select(TaskReport.task_id).where(TaskReport.status == ReportStatus.returned)
+    return [Task.report_owed_at < (ended_before or now), Task.id.not_in(returned)]
 
 
 def stale(now: datetime) -> list:

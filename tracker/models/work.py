@@ -296,6 +296,8 @@ class TaskReport(db.Model):
         CheckConstraint("quantity >= 0", name="quantity_nonneg"),
         CheckConstraint("people_served >= 0", name="people_nonneg"),
         Index("ix_task_report_status", "status"),
+        # the review queue (待审核), oldest first: the 工作台's first five without a sort
+        Index("ix_task_report_queue", "status", "submitted_at", "id"),
         # rollups: a task's report status and figures without reading the row
         Index("ix_task_report_task_figures", "task_id", "status", "quantity", "people_served"),
     )
