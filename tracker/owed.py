@@ -151,7 +151,7 @@ class Counts:
     unread: int = 0
     # a liaison's or admin's, for their communities (0 for a member); the 工作台's
     # 已退回待修改 and 已结束未提交 are counted on that page only (``counts_with``,
-    # ``manage.queries.home_counts``), not on every page
+    # ``manage.queries.home_count_columns``), not on every page
     pending: int = 0
     overdue: int = 0
 
