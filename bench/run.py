@@ -38,6 +38,7 @@ from tracker import create_app  # noqa: E402
 from tracker.datagen import PASSWORD, Plan, generate  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.participation import rebuild as rebuild_counted  # noqa: E402
+from tracker.report_owed import rebuild as rebuild_report_owed  # noqa: E402
 from tracker.models import (  # noqa: E402
     Assignment,
     AssignmentStatus,
@@ -110,6 +111,12 @@ def _sync_schema() -> None:
         # the inspector on this connection: one of its own would wait for this one's
         # write lock (SQLite begins every transaction here BEGIN IMMEDIATE)
         inspector = inspect(conn)
+        if "report_owed_at" not in {c["name"] for c in inspector.get_columns("task")}:
+            print("  marking the tasks that owe a report …", flush=True)
+            column = Task.__table__.c.report_owed_at
+            conn.execute(text(f"ALTER TABLE task ADD COLUMN report_owed_at "
+                              f"{column.type.compile(dialect=conn.dialect)}"))
+            rebuild_report_owed(conn)
         for table in db.metadata.sorted_tables:
             wanted = {index.name for index in table.indexes}
             for index in inspector.get_indexes(table.name):

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, inspect, select
 
 from tests import factories as f
 from tests.flask_cli import ROOT, run_flask
+from tests.owed_marks import assert_marks_follow_the_rule
 from tests.scratch_db import BACKENDS, fresh_database
 from tracker import create_app
 from tracker.extensions import db
@@ -22,7 +23,9 @@ from tracker.models import (
     CountedTask,
     ReportStatus,
     Role,
+    Task,
     TaskReport,
+    TaskStatus,
 )
 from tracker.reference import CATEGORIES
 
@@ -68,6 +71,14 @@ def _counted_rows(url: str) -> tuple[list, list]:
     return [tuple(r) for r in tasks], [tuple(r) for r in people]
 
 
+def _one_community():
+    """A unit working in a community with a checklist item and its liaison."""
+    unit = f.unit("县商务局")
+    com = f.community("解放路社区")
+    item = f.item(unit, com, "environment_cleanup")
+    return unit, item, f.member(unit, Role.liaison, "联络员", communities=[com])
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_the_counted_rows_migration_derives_them_from_existing_work(backend, tmp_path):
     """0003 creates the derived tables on a database that already holds work: what it
@@ -76,10 +87,7 @@ def test_the_counted_rows_migration_derives_them_from_existing_work(backend, tmp
         assert run_flask(url, "db", "upgrade").returncode == 0
         app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
-            unit = f.unit("县商务局")
-            com = f.community("解放路社区")
-            item = f.item(unit, com, "environment_cleanup")
-            liaison = f.member(unit, Role.liaison, "联络员", communities=[com])
+            unit, item, liaison = _one_community()
             people = [f.member(unit, name=f"党员{i}") for i in range(4)]
             statuses = (ReportStatus.approved, ReportStatus.submitted, ReportStatus.returned, None)
             for days, status in enumerate(statuses, 1):
@@ -104,6 +112,45 @@ def test_the_counted_rows_migration_derives_them_from_existing_work(backend, tmp
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         assert _counted_rows(url) == kept
+
+
+def _report_owed_marks(url: str) -> dict:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return dict(conn.execute(select(Task.id, Task.report_owed_at)).all())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_report_owed_migration_marks_the_tasks_that_owe(backend, tmp_path):
+    """0014 fills ``task.report_owed_at`` from the tasks and reports already there: what it
+    writes is what the application keeps afterwards, and what the rule says."""
+    with fresh_database(backend, tmp_path, "owed") as url:
+        assert run_flask(url, "db", "upgrade").returncode == 0
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            unit, item, liaison = _one_community()
+            statuses = (ReportStatus.approved, ReportStatus.submitted, ReportStatus.returned, None)
+            for days, status in enumerate(statuses, 1):
+                task = f.task(item, liaison, starts_in=-timedelta(days=days))
+                if status is not None:
+                    db.session.add(TaskReport(task_id=task.id, quantity=1, people_served=1,
+                                              note="", status=status, submitted_by_id=liaison.id))
+            f.task(item, liaison, starts_in=-timedelta(days=5), status=TaskStatus.cancelled)
+            f.task(item, liaison)  # still to come: owes from its end
+            db.session.commit()
+            assert_marks_follow_the_rule()
+            db.session.remove()
+            db.engine.dispose()
+        kept = _report_owed_marks(url)
+        assert sum(mark is not None for mark in kept.values()) == 3  # returned, none, to come
+
+        assert run_flask(url, "db", "downgrade", "0013_need_photo").returncode == 0
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        assert _report_owed_marks(url) == kept
 
 
 OLD_WORK = [  # rows as they stood before 0004, written in that schema

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from sqlalchemy import func, select
+
 from tracker import owed
 from tracker.extensions import db
+from tracker.models import Task, TaskReport
 from tracker.timeutil import utcnow
 
 
@@ -22,7 +25,7 @@ def _plan(count_queries, call) -> list[str]:
                                                          params)]
 
 
-def _counts_plan(count_queries, member_id: int, **kwargs) -> list[str]:
+def _plan_of(count_queries, call) -> list[str]:
     from sqlalchemy import event
 
     def keep(conn, _cursor, _statement, params, _context, _many):
@@ -30,9 +33,13 @@ def _counts_plan(count_queries, member_id: int, **kwargs) -> list[str]:
 
     event.listen(db.engine, "before_cursor_execute", keep)
     try:
-        return _plan(count_queries, lambda: owed.counts(member_id, utcnow(), **kwargs))
+        return _plan(count_queries, call)
     finally:
         event.remove(db.engine, "before_cursor_execute", keep)
+
+
+def _counts_plan(count_queries, member_id: int, **kwargs) -> list[str]:
+    return _plan_of(count_queries, lambda: owed.counts(member_id, utcnow(), **kwargs))
 
 
 def _scans(plan: list[str]) -> list[str]:
@@ -56,3 +63,37 @@ def test_a_staff_members_menu_counts_do_not_scan_the_history(app, world, count_q
         pytest.skip("SQLite's query plan")
     plan = _counts_plan(count_queries, world.admin.id, community_ids=None, staff=True)
     assert _scans(plan) == [], plan
+
+
+@pytest.mark.parametrize("rule", ["stale", "ended_unreported"])
+@pytest.mark.parametrize("who", ["admin", "liaison"])
+def test_the_tasks_that_owe_a_report_are_read_from_their_own_index(app, world, count_queries,
+                                                                     rule, who):
+    """逾期事项 and 已结束未提交 read only the tasks that owe a report (the partial index
+    on ``task.report_owed_at``), never every task ever held."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    reach = [] if who == "admin" else [Task.community_id.in_([world.community.id])]
+    statement = (select(func.count(Task.id)).outerjoin(TaskReport, TaskReport.task_id == Task.id)
+                 .where(*getattr(owed, rule)(utcnow()), *reach))
+    plan = _plan_of(count_queries, lambda: db.session.execute(statement).all())
+    assert _scans(plan) == [], plan
+    assert any("report_owed" in step for step in plan), plan
+
+
+@pytest.mark.parametrize("who", ["admin", "liaison"])
+def test_the_home_pages_statements_read_no_whole_table(app, world, count_queries, who):
+    """The 工作台's counts and its four short lists: index ranges only (the list of
+    picked ids is the only thing scanned, and it holds at most 4 × 5 rows)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    from tracker.manage import queries as q
+    from tracker.permissions import managed_community_ids
+
+    actor, now = getattr(world, who), utcnow()
+    managed_community_ids(actor)  # the liaison's communities, read once per request
+    counts = _plan_of(count_queries, lambda: db.session.execute(
+        select(*q.home_count_columns(actor, now).values())).all())
+    lists = _plan_of(count_queries, lambda: q.home_lists(actor, now, days=7, limit=5))
+    assert _scans(counts) == [], counts
+    assert [step for step in _scans(lists) if not step.startswith("SCAN anon")] == [], lists

@@ -44,10 +44,12 @@ def register_extensions(app: Flask) -> None:
     from .extensions import babel, csrf, db, login_manager, migrate
     from .i18n import select_locale
     from .participation import install as keep_counted_participation
+    from .report_owed import install as keep_report_owed_mark
     from .services.audit import protect as protect_audit_trail
 
     db.init_app(app)
     keep_counted_participation()
+    keep_report_owed_mark()
     protect_audit_trail()
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

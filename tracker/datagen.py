@@ -48,6 +48,7 @@ from .models import (
 )
 from .natural import sort_key
 from .participation import rebuild as rebuild_counted
+from .report_owed import rebuild as rebuild_report_owed
 from .reference import ensure_categories
 from .timeutil import LOCAL_TZ, local_today
 
@@ -304,6 +305,7 @@ def generate(plan: Plan, progress=None) -> dict:
     # The rows above bypassed the ORM, so the hook that keeps the counted
     # participations did not see them: derive the table once, in bulk.
     writer.counts[CountedParticipation.__tablename__] = rebuild_counted(db.session.connection())
+    rebuild_report_owed(db.session.connection())
     db.session.commit()
     _reset_sequences()
     return writer.counts

@@ -122,15 +122,22 @@ def returned_uncorrected() -> list:
     return [TaskReport.status == ReportStatus.returned, Task.status != TaskStatus.cancelled]
 
 
+# "Not cancelled, and no report or a returned one" is kept on the task as
+# ``report_owed_at`` (its end, else NULL: ``tracker/report_owed.py``), so "ended and
+# owing" is a range of an index holding only the tasks that owe, not an anti-join over
+# every task ever held.
+
 def ended_unreported(now: datetime, *, ended_before: datetime | None = None) -> list:
-    return [Task.ends_at < (ended_before or now), Task.status != TaskStatus.cancelled,
-            TaskReport.id.is_(None)]
+    """Ended, not cancelled, and no report at all. A task that owes a report has none
+    or a returned one, so "none" is "not among the few returned": no anti-join against
+    every report (PostgreSQL hashes the whole report table for that)."""
+    returned = select(TaskReport.task_id).where(TaskReport.status == ReportStatus.returned)
+    return [Task.report_owed_at < (ended_before or now), Task.id.not_in(returned)]
 
 
 def stale(now: datetime) -> list:
     """The liaison's 逾期事项 list: ended and unreported, or returned and uncorrected."""
-    return [Task.ends_at < now, Task.status != TaskStatus.cancelled,
-            or_(TaskReport.id.is_(None), TaskReport.status == ReportStatus.returned)]
+    return [Task.report_owed_at < now]
 
 
 # --- counts in one statement ---------------------------------------------------------------
@@ -143,8 +150,8 @@ class Counts:
     soon: int = 0
     unread: int = 0
     # a liaison's or admin's, for their communities (0 for a member); the 工作台's
-    # 已退回待修改 and 已结束未提交 are counted with their lists, on that page only
-    # (``manage.queries.action_tasks``): not on every page, over all history
+    # 已退回待修改 and 已结束未提交 are counted on that page only (``counts_with``,
+    # ``manage.queries.home_count_columns``), not on every page
     pending: int = 0
     overdue: int = 0
 
@@ -163,7 +170,9 @@ def _count_assignments(conditions):
             .outerjoin(Task.report).where(*conditions).scalar_subquery())
 
 
-def _count_tasks(conditions):
+def count_tasks(conditions):
+    """How many tasks match a rule over ``Task ⟕ TaskReport``, as a scalar subquery to
+    read along with other counts."""
     return (select(func.count(Task.id)).select_from(Task).outerjoin(Task.report)
             .where(*conditions).scalar_subquery())
 
@@ -173,19 +182,29 @@ def counts(member_id: int, now: datetime, *, community_ids: Sequence[int] | None
     """Every count a person's menu and home page show, in one statement.
 
     ``staff``: also the action counts of ``community_ids`` (``None`` = all)."""
+    return counts_with(member_id, now, {}, community_ids=community_ids, staff=staff,
+                       stale_days=stale_days)[0]
+
+
+def counts_with(member_id: int, now: datetime, extra: dict, *,
+                community_ids: Sequence[int] | None = (), staff: bool = False,
+                stale_days: int = 7) -> tuple[Counts, dict[str, int]]:
+    """``counts``, and in the same statement the ``extra`` counts a page shows beside
+    them ({name: scalar subquery} → {name: count})."""
     columns = [
         _count_assignments(to_confirm(member_id, now)),
-        _count_tasks(to_report(member_id, now)),
-        _count_tasks(to_correct(member_id)),
+        count_tasks(to_report(member_id, now)),
+        count_tasks(to_correct(member_id)),
         _count_assignments(coming_soon(member_id, now)),
         select(func.count(Outbox.id)).where(*Outbox.unread_for(member_id)).scalar_subquery(),
     ]
     if staff:
         reach = in_communities(community_ids)
-        columns += [_count_tasks([*pending_review(), *reach]),
-                    _count_tasks([*overdue_review(now, stale_days), *reach])]
-    row = db.session.execute(select(*columns)).one()
-    return Counts(*(int(value or 0) for value in row))
+        columns += [count_tasks([*pending_review(), *reach]),
+                    count_tasks([*overdue_review(now, stale_days), *reach])]
+    row = db.session.execute(select(*columns, *extra.values())).one()
+    values = [int(value or 0) for value in row]
+    return Counts(*values[:len(columns)]), dict(zip(extra, values[len(columns):]))
 
 
 # --- the member's 待办 list ----------------------------------------------------------------

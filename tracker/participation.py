@@ -115,12 +115,19 @@ def refresh(connection: Connection, task_ids: Iterable[int]) -> None:
     and rewrites after the first has committed. (SQLite serialises writers anyway;
     it ignores FOR UPDATE.)
     """
+    for chunk in locked_tasks(connection, task_ids):
+        _rewrite(connection, lambda column, chunk=chunk: column.in_(chunk))
+
+
+def locked_tasks(connection: Connection, task_ids: Iterable[int]):
+    """These task ids in short chunks (IN lists stay short), each chunk's task rows
+    locked in id order before it is yielded."""
     ids = sorted(set(task_ids))
-    for start in range(0, len(ids), 500):  # keep IN lists short
+    for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         connection.execute(select(Task.id).where(Task.id.in_(chunk)).order_by(Task.id)
                            .with_for_update())
-        _rewrite(connection, lambda column, chunk=chunk: column.in_(chunk))
+        yield chunk
 
 
 def rebuild(connection: Connection) -> int:
@@ -130,7 +137,8 @@ def rebuild(connection: Connection) -> int:
     return connection.scalar(select(func.count()).select_from(CountedParticipation))
 
 
-def _changed(obj, names) -> bool:
+def changed(obj, names) -> bool:
+    """Whether the flush changes any of these attributes of ``obj``."""
     state = inspect(obj)
     return any(state.attrs[name].history.has_changes() for name in names)
 
@@ -149,16 +157,16 @@ def touched_tasks(session: Session) -> set[int]:
                 isinstance(obj, Assignment) and obj.status == AssignmentStatus.done):
             ids.add(obj.task_id)
     for obj in session.dirty:
-        if isinstance(obj, TaskReport) and _changed(obj, _REPORT_FIELDS):
+        if isinstance(obj, TaskReport) and changed(obj, _REPORT_FIELDS):
             ids.add(obj.task_id)
-        elif isinstance(obj, Assignment) and _changed(obj, _ASSIGNMENT_FIELDS) \
+        elif isinstance(obj, Assignment) and changed(obj, _ASSIGNMENT_FIELDS) \
                 and _was_or_is_done(obj):
             ids.add(obj.task_id)
             old_task = inspect(obj).attrs.task_id.history.deleted
             ids.update(old_task)
-        elif isinstance(obj, Task) and _changed(obj, _TASK_FIELDS):
+        elif isinstance(obj, Task) and changed(obj, _TASK_FIELDS):
             ids.add(obj.id)
-        elif isinstance(obj, Finding) and _changed(obj, _FINDING_FIELDS):
+        elif isinstance(obj, Finding) and changed(obj, _FINDING_FIELDS):
             ids.add(obj.task_id)
             ids.update(inspect(obj).attrs.task_id.history.deleted)
     for obj in session.deleted:

@@ -30,6 +30,7 @@ from tracker.reports.xlsx_export import render_xlsx
 from tracker.rollups import Scope
 from tracker.rollups.figures import figures, figures_by_category
 from tracker.services import ServiceError, unit_of_work
+from tests.owed_marks import assert_marks_follow_the_rule
 from tracker.services.ledger_import import HEADERS, check_ledger, import_ledger, read_ledger
 from tracker.sources import source_label
 from tracker.timeutil import local_today
@@ -167,6 +168,7 @@ def test_the_ledger_imported_into_a_month_without_its_activities_gives_its_figur
     task = db.session.scalar(select(Task).where(Task.title == "电商培训一"))
     assert task.backfilled and task.report.status == ReportStatus.approved
     assert source_label(task.backfilled, False) == "补录"
+    assert_marks_follow_the_rule()  # recorded approved: owing nothing
     # … and importing it once more changes nothing.
     before = counts()
     assert imported(liaison, data).activities == 0

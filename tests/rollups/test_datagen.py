@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from tests.owed_marks import assert_marks_follow_the_rule
 from tests.rollups.counted import assert_in_sync
 from tracker.rollups import Scope
 from tracker.rollups.figures import figures as scope_figures
@@ -61,6 +62,8 @@ def test_generate_data_builds_every_state(app, runner):
     # The rows were written around the ORM, so the derived tables were built in bulk
     # afterwards: they are exactly what the after-flush hook would have kept.
     assert_in_sync()
+    # … and so was every task's "owes a report" mark.
+    assert_marks_follow_the_rule()
 
 
 def test_generate_data_adds_to_what_is_there(app, runner):

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from tests import factories as f
 from tests.audit import work_event_count
+from tests.owed_marks import assert_marks_follow_the_rule
 from tests.services.test_claims import audits, refused
 from tracker.extensions import db
 from tracker.models import (
@@ -84,6 +85,7 @@ def test_one_call_records_five_participants_as_an_approved_activity(world, peopl
     assert report.status == ReportStatus.approved
     assert report.reviewed_by_id == world.liaison.id and report.reviewed_at is not None
     assert report.note == "清理楼道杂物，张贴文明提示。"
+    assert_marks_follow_the_rule()  # recorded approved: it owes no report
     minutes = {a.member_id: (a.status, a.minutes) for a in task.assignments}
     assert minutes == {m.id: (AssignmentStatus.done, 90 if m is people[0] else 120)
                        for m in people}

@@ -64,9 +64,15 @@ def _in_reach(actor, statement):
     return statement
 
 
+def pending_count_column(actor):
+    """How many requests wait in the actor's communities, as a scalar subquery (the
+    工作台 reads it with its other counts)."""
+    return _in_reach(actor, select(func.count(BackfillRequest.id)).where(
+        BackfillRequest.status == RequestStatus.pending)).scalar_subquery()
+
+
 def pending_count(actor) -> int:
-    return db.session.scalar(_in_reach(actor, select(func.count(BackfillRequest.id)).where(
-        BackfillRequest.status == RequestStatus.pending)))
+    return db.session.scalar(select(pending_count_column(actor)))
 
 
 def pending_queue(actor) -> list[BackfillRequest]:

@@ -10,8 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, false, func, or_, select
+from sqlalchemy import case, false, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import owed
 from ..extensions import db
@@ -31,10 +32,12 @@ from ..models import (
     TaskStatus,
     Zone,
 )
+from ..backfill_requests.queries import pending_count_column
 from ..paging import paginate, paginate_counted
 from ..search import matches
 from ..permissions import managed_community_ids
 from ..rollups import Scope
+from ..rollups.home import open_findings_count
 from ..services.backfill import working_units
 
 MEMBER_CHOICES_MAX = 300  # a select longer than this is a search, not a list
@@ -134,19 +137,6 @@ def tasks_page(actor: Member, flt: TaskFilter, now: datetime, page: int, per_pag
     return paginate(stmt, page, per_page)
 
 
-def upcoming_list(actor: Member, now: datetime, days: int, limit: int) -> list[Task]:
-    """The first ``limit`` open tasks starting within ``days`` days (no COUNT)."""
-    stmt = (
-        select(Task)
-        .where(Task.status == TaskStatus.open, Task.starts_at >= now,
-               Task.starts_at < now + timedelta(days=days), *community_condition(actor))
-        .options(*_task_options())
-        .order_by(Task.starts_at, Task.id)
-        .limit(limit)
-    )
-    return list(db.session.scalars(stmt))
-
-
 def _reports(actor: Member, *conditions):
     return (
         select(TaskReport)
@@ -181,25 +171,77 @@ def stale_tasks(actor: Member, now: datetime, page: int, per_page: int):
     return paginate_counted(stmt, page, per_page)
 
 
-def action_tasks(actor: Member, conditions: list, limit: int) -> tuple[list[Task], int]:
-    """A short list of the 工作台's actions (tasks matching one ``owed`` rule), the
-    longest-waiting first, and how many there are in all — one statement
-    (``COUNT(*) OVER ()``): a rule like "ended, no report" is an anti-join over all
-    history, so it is read once, for the list and its count together."""
+@dataclass
+class HomeLists:
+    """The 工作台's short lists, each the longest-waiting (or soonest) first."""
+
+    pending: list[TaskReport]  # 待审核
+    uncorrected: list[Task]  # 已退回待修改
+    unreported: list[Task]  # 已结束未提交
+    upcoming: list[Task]  # open, starting within the next days
+    people: dict[int, list[Assignment]]  # who holds a slot on each pending report's task
+
+
+def home_lists(actor: Member, now: datetime, *, days: int, limit: int) -> HomeLists:
+    """The first ``limit`` of each list in one statement: each list picks its task ids
+    by its own rule and order (a UNION ALL of four short, index-ordered ranges), then
+    the tasks are read once with what their cards show — for the pending reports also
+    the members holding a slot (``people``; the other tasks' ``assignments`` are
+    loaded empty: read them from nowhere but ``people``)."""
+    reach = community_condition(actor)
+    firsts = {
+        "pending": select(Task.id).join(TaskReport, TaskReport.task_id == Task.id)
+        .where(*owed.pending_review(), *reach).order_by(TaskReport.submitted_at, TaskReport.id),
+        "uncorrected": select(Task.id).join(TaskReport, TaskReport.task_id == Task.id)
+        .where(*owed.returned_uncorrected(), *reach).order_by(Task.ends_at, Task.id),
+        # report_owed_at is the end of a task that owes: the partial index's own order
+        "unreported": select(Task.id).outerjoin(TaskReport, TaskReport.task_id == Task.id)
+        .where(*owed.ended_unreported(now), *reach).order_by(Task.report_owed_at, Task.id),
+        "upcoming": select(Task.id)
+        .where(Task.status == TaskStatus.open, Task.starts_at >= now,
+               Task.starts_at < now + timedelta(days=days), *reach)
+        .order_by(Task.starts_at, Task.id),
+    }
+    picked = union_all(*(
+        select(first.c.id, literal(kind).label("kind"))
+        for kind, statement in firsts.items() for first in [statement.limit(limit).subquery()]
+    )).subquery()
+    # only the pending reports' tasks show who holds a slot: the others' rows stay unread
+    holding = Task.assignments.and_(Assignment.status.in_(HOLDING), picked.c.kind == "pending")
     rows = db.session.execute(
-        select(Task, func.count().over())
-        .outerjoin(TaskReport, TaskReport.task_id == Task.id)
-        .where(*conditions, *community_condition(actor))
-        .options(*_task_options())
-        .order_by(Task.ends_at, Task.id)
-        .limit(limit)
-    ).all()
-    return [task for task, _total in rows], (int(rows[0][1]) if rows else 0)
+        select(Task, picked.c.kind).join(picked, picked.c.id == Task.id)
+        .options(*_task_options(), joinedload(Task.report).joinedload(TaskReport.submitted_by),
+                 joinedload(holding).joinedload(Assignment.member))
+    ).unique().all()
+    lists: dict[str, list[Task]] = defaultdict(list)
+    for task, kind in rows:
+        lists[kind].append(task)
+    by_end = lambda task: (task.ends_at, task.id)  # noqa: E731
+    pending = sorted(lists["pending"], key=lambda task: (task.report.submitted_at, task.report.id))
+    for task in pending:  # the page lists reports: each holds its task (else it is read again)
+        set_committed_value(task.report, "task", task)
+    return HomeLists(
+        pending=[task.report for task in pending],
+        uncorrected=sorted(lists["uncorrected"], key=by_end),
+        unreported=sorted(lists["unreported"], key=by_end),
+        upcoming=sorted(lists["upcoming"], key=lambda task: (task.starts_at, task.id)),
+        people={task.id: list(task.assignments) for task in pending},
+    )
 
 
-def action_reports(actor: Member, limit: int) -> list[TaskReport]:
-    """待审核, the longest-waiting first (a short list; no COUNT)."""
-    return list(db.session.scalars(_reports(actor).limit(limit)))
+def home_count_columns(actor: Member, now: datetime) -> dict:
+    """The counts the 工作台 shows beside the menu's, as scalar subqueries to read in the
+    menu's statement (``menu.menu_counts_with``): 已退回待修改 and 已结束未提交 (by the
+    rules their lists use), waiting 补录申请, and the open 摸排问题 of the statistics."""
+    ids = managed_community_ids(actor)
+    ids = None if ids is None else sorted(ids)
+    reach = owed.in_communities(ids)
+    return {
+        "uncorrected": owed.count_tasks([*owed.returned_uncorrected(), *reach]),
+        "unreported": owed.count_tasks([*owed.ended_unreported(now), *reach]),
+        "backfill_requests": pending_count_column(actor),
+        "open_findings": open_findings_count(ids),
+    }
 
 
 def participants_by_task(task_ids) -> dict[int, list[Assignment]]:

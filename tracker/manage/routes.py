@@ -13,10 +13,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..paging import page_number
-from .. import owed
 from ..backfill_requests.queries import load_request
-from ..backfill_requests.queries import pending_count as pending_requests
-from ..menu import menu_counts
+from ..menu import menu_counts_with
 from ..permissions import manages_community, manages_task, staff_required
 from ..security import is_safe_next
 from ..rollups.home import home_figures
@@ -89,28 +87,28 @@ def _managed_report(report_id: int):
 @staff_required
 def home():
     """Action first — 待审核, 已退回待修改, 已结束未提交, 等待审核超过N天 — then the
-    statistics. 待审核's counts are the menu's (one statement, ``tracker/owed.py``); the
-    other two lists carry their own totals (``q.action_tasks``)."""
+    statistics. Every count on the page, the menu's too, is one statement; the four
+    short lists another (``q.home_lists``)."""
     actor, now = _actor(), utcnow()
-    pending = q.action_reports(actor, HOME_LIST)
-    uncorrected, uncorrected_total = q.action_tasks(actor, owed.returned_uncorrected(), HOME_LIST)
-    unreported, unreported_total = q.action_tasks(actor, owed.ended_unreported(now), HOME_LIST)
+    counts, totals = menu_counts_with(actor, now, q.home_count_columns(actor, now))
+    lists = q.home_lists(actor, now, days=UPCOMING_DAYS, limit=HOME_LIST)
     return render_template(
         "manage/home.html",
-        counts=menu_counts(),
-        pending=pending,
-        people=q.participants_by_task([r.task_id for r in pending]),
-        uncorrected=uncorrected,
-        uncorrected_total=uncorrected_total,
-        unreported=unreported,
-        unreported_total=unreported_total,
-        upcoming=q.upcoming_list(actor, now, UPCOMING_DAYS, HOME_LIST),
+        counts=counts,
+        pending=lists.pending,
+        people=lists.people,
+        uncorrected=lists.uncorrected,
+        uncorrected_total=totals["uncorrected"],
+        unreported=lists.unreported,
+        unreported_total=totals["unreported"],
+        upcoming=lists.upcoming,
         upcoming_days=UPCOMING_DAYS,
         stale_days=_stale_days(),
         overdue_before=now - timedelta(days=_stale_days()),
         return_form=ReturnForm(formdata=None),
-        home_figures=home_figures(q.scope_for(actor).community_ids, now=now, queues=False),
-        backfill_requests=pending_requests(actor),
+        home_figures=home_figures(q.scope_for(actor).community_ids, now=now, queues=False,
+                                  open_findings=totals["open_findings"]),
+        backfill_requests=totals["backfill_requests"],
     )
 
 

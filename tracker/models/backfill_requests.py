@@ -32,6 +32,8 @@ class BackfillRequest(db.Model):
         Index("ix_backfill_request_queue", "community_id", "status", "created_at"),
         # a member's own list, and the one-open-request-per-task check
         Index("ix_backfill_request_member", "member_id", "status", "task_id"),
+        # the admin's 工作台 (every community): the pending ones, counted from this index
+        Index("ix_backfill_request_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

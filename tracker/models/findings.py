@@ -45,6 +45,9 @@ class Finding(db.Model):
         Index("ix_finding_community_found", "community_id", "found_on"),
         # The liaison home: open findings of the liaison's communities.
         Index("ix_finding_community_status", "community_id", "status"),
+        # The admin's home (every community): open findings counted from this index
+        # alone, not from the whole table.
+        Index("ix_finding_status_active", "status", "active"),
         # The register over every community (admin): newest first, a page at a time.
         Index("ix_finding_found", "found_on", "id"),
         CheckConstraint(

@@ -21,7 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy import false
+from sqlalchemy import false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -162,6 +162,15 @@ class Task(db.Model):
         # 我的任务's badge and 我的待办: the tasks a member leads that have started
         # (``owed.to_report``, ``to_correct``), a range of one leader's tasks
         Index("ix_task_leader_starts", "leader_id", "starts_at"),
+        # 已结束未提交 and 逾期事项 (``owed.ended_unreported``, ``owed.stale``): only the
+        # tasks that owe a report carry ``report_owed_at``, so these indexes hold just
+        # them and "owes one and has ended" is a range, however long the history
+        Index("ix_task_report_owed", "report_owed_at",
+              sqlite_where=text("report_owed_at IS NOT NULL"),
+              postgresql_where=text("report_owed_at IS NOT NULL")),
+        Index("ix_task_community_report_owed", "community_id", "report_owed_at",
+              sqlite_where=text("report_owed_at IS NOT NULL"),
+              postgresql_where=text("report_owed_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -188,6 +197,9 @@ class Task(db.Model):
     backfilled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The task's end while it owes a report (not cancelled; no report, or a returned
+    # one), else NULL. Derived, never set by hand: ``tracker/report_owed.py`` keeps it.
+    report_owed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, deferred=True)
 
     resource_item: Mapped[ResourceItem] = relationship()
     unit: Mapped["Unit"] = relationship()  # noqa: F821
@@ -284,6 +296,8 @@ class TaskReport(db.Model):
         CheckConstraint("quantity >= 0", name="quantity_nonneg"),
         CheckConstraint("people_served >= 0", name="people_nonneg"),
         Index("ix_task_report_status", "status"),
+        # the review queue (待审核), oldest first: the 工作台's first five without a sort
+        Index("ix_task_report_queue", "status", "submitted_at", "id"),
         # rollups: a task's report status and figures without reading the row
         Index("ix_task_report_task_figures", "task_id", "status", "quantity", "people_served"),
     )
