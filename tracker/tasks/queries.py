@@ -7,6 +7,7 @@ views' rule; these functions only read.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -213,8 +214,12 @@ def my_wait_entry(task_id: int, member_id: int) -> WaitlistEntry | None:
         WaitlistEntry.task_id == task_id, WaitlistEntry.member_id == member_id))
 
 
+@functools.cache
 def _place_in_line():
-    """An entry's place in its task's line (1 = next): those waiting before it, plus one."""
+    """An entry's place in its task's line (1 = next): those waiting before it, plus one.
+
+    Built once per process: the expression never changes, and building it (an alias,
+    a correlated subquery) cost as much as running the statement that uses it."""
     ahead = WaitlistEntry.__table__.alias("ahead")
     return (select(func.count()).select_from(ahead)
             .where(*waiting_before(ahead.c, WaitlistEntry))
