@@ -62,8 +62,37 @@ class OpenFilter:
     keyword: str | None = None  # in the title, the place or the community's name
 
 
+@dataclass(frozen=True)
+class OpenCard:
+    """What a card of the open-task list shows, and nothing more: the card is rendered
+    from this alone, so (with the member's own state) it is also the key under which
+    the rendered card is kept between requests (templates/tasks/open.html)."""
+
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    community_name: str
+    zone_name: str | None
+    slots: int
+    taken: int
+
+    # 剩余名额 and its colour by the task's own rule
+    slots_left = Task.slots_left
+    slots_state = Task.slots_state
+
+    @classmethod
+    def of(cls, task: Task) -> "OpenCard":
+        return cls(id=task.id, title=task.title, starts_at=task.starts_at,
+                   ends_at=task.ends_at, place=task.place, community_name=task.community.name,
+                   zone_name=task.zone.name if task.zone else None, slots=task.slots,
+                   taken=task.taken)
+
+
 def open_tasks_page(flt: OpenFilter, now: datetime, page: int, per_page: int):
-    """Open tasks that have not started yet, soonest first."""
+    """Open tasks that have not started yet, soonest first; the page's items are
+    OpenCards."""
     stmt = (
         select(Task)
         .where(Task.status == TaskStatus.open, Task.starts_at > now)
@@ -80,7 +109,9 @@ def open_tasks_page(flt: OpenFilter, now: datetime, page: int, per_page: int):
         named = select(Community.id).where(matches(flt.keyword, Community.name))
         stmt = stmt.where(or_(matches(flt.keyword, Task.title, Task.place),
                               Task.community_id.in_(named)))
-    return paginate(stmt, page, per_page)
+    result = paginate(stmt, page, per_page)
+    result.items = [OpenCard.of(task) for task in result.items]
+    return result
 
 
 def holding_statuses(member_id: int, task_ids: list[int]) -> dict[int, AssignmentStatus]:
