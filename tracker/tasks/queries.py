@@ -28,10 +28,11 @@ from ..models import (
     TaskStatus,
     WaitlistEntry,
     WaitStatus,
+    Zone,
 )
 from .. import owed
 from ..models.waitlist import waiting_before
-from ..paging import paginate
+from ..paging import paginate, paginate_rows
 from ..search import matches
 
 def task_card_loads(path=None) -> list:
@@ -83,20 +84,22 @@ class OpenCard:
     slots_state = Task.slots_state
 
     @classmethod
-    def of(cls, task: Task) -> "OpenCard":
-        return cls(id=task.id, title=task.title, starts_at=task.starts_at,
-                   ends_at=task.ends_at, place=task.place, community_name=task.community.name,
-                   zone_name=task.zone.name if task.zone else None, slots=task.slots,
-                   taken=task.taken)
+    def columns(cls) -> list:
+        """The SELECT list a card is made of, in the order of the fields."""
+        return [Task.id, Task.title, Task.starts_at, Task.ends_at, Task.place,
+                Community.name, Zone.name, Task.slots, Task.taken]
 
 
 def open_tasks_page(flt: OpenFilter, now: datetime, page: int, per_page: int):
     """Open tasks that have not started yet, soonest first; the page's items are
     OpenCards."""
+    # Columns, not ORM objects: a card only reads them (a third of the page's SQL work
+    # in Python was building and tracking the objects).
     stmt = (
-        select(Task)
+        select(*OpenCard.columns())
+        .join(Community, Community.id == Task.community_id)
+        .outerjoin(Zone, Zone.id == Task.zone_id)
         .where(Task.status == TaskStatus.open, Task.starts_at > now)
-        .options(*task_card_loads())
         .order_by(Task.starts_at, Task.id)
     )
     if flt.community_id is not None:
@@ -109,8 +112,8 @@ def open_tasks_page(flt: OpenFilter, now: datetime, page: int, per_page: int):
         named = select(Community.id).where(matches(flt.keyword, Community.name))
         stmt = stmt.where(or_(matches(flt.keyword, Task.title, Task.place),
                               Task.community_id.in_(named)))
-    result = paginate(stmt, page, per_page)
-    result.items = [OpenCard.of(task) for task in result.items]
+    result = paginate_rows(stmt, page, per_page)
+    result.items = [OpenCard(*row) for row in result.items]
     return result
 
 
