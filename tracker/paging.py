@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import request
-from flask_sqlalchemy.pagination import Pagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import func, select
 
 from .extensions import db
@@ -53,3 +53,18 @@ def paginate_counted(stmt, page: int | None, per_page: int) -> Pagination:
     page = page_number() if page is None else min(max(page, 1), MAX_PAGE)
     return _CountedPage(page=page, per_page=per_page, max_per_page=per_page, error_out=False,
                         select=stmt)
+
+
+class _RowPage(SelectPagination):
+    """A page of plain rows: a SELECT of columns, read without building ORM objects."""
+
+    def _query_items(self) -> list:
+        stmt = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(db.session.execute(stmt))
+
+
+def paginate_rows(stmt, page: int | None, per_page: int) -> Pagination:
+    """``paginate`` for a SELECT of columns (the page's items are its rows)."""
+    page = page_number() if page is None else min(max(page, 1), MAX_PAGE)
+    return _RowPage(page=page, per_page=per_page, max_per_page=per_page, error_out=False,
+                    select=stmt, session=db.session)
