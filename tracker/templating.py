@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .formatting import (
     amount,
@@ -149,7 +149,7 @@ _TOKEN_FIELD = re.compile(r'(<input type="hidden" name="(csrf_token|submission_t
 
 def _fresh_token(match: re.Match) -> str:
     value = generate_csrf() if match.group(2) == "csrf_token" else new_token()
-    return f'{match.group(1)}{value}"'
+    return f'{match.group(1)}{escape(value)}"'
 
 
 def cached_fragment(name: str, *key, caller) -> Markup:
@@ -167,10 +167,11 @@ def cached_fragment(name: str, *key, caller) -> Markup:
     full_key = (name, *key, str(get_locale()), request.script_root)
     html = FRAGMENTS.get(full_key)
     if html is None:
-        html = str(caller())
+        html = caller()  # Jinja's autoescaped output: already Markup
         FRAGMENTS.put(full_key, html)
-        return Markup(html)
-    return Markup(_TOKEN_FIELD.sub(_fresh_token, html))
+        return html
+    # What is kept is that same autoescaped output; only the tokens are new, escaped.
+    return Markup(_TOKEN_FIELD.sub(_fresh_token, html))  # nosec B704
 
 
 def may_call_leader_now(task, participant: bool = False) -> bool:
