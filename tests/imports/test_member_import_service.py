@@ -168,3 +168,41 @@ def test_the_roll_column_and_its_default(world):
         True, False, True, False, True)
     bad = preview_of(xlsx_bytes([("戊", "13700000005", "县商务局", "", "", "", "也许")]))
     assert "“计入参与统计”应填“是”或“否”" in bad.error_rows[0].errors[0]
+
+
+def _one_sheet(xml: bytes) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", xml)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("shift", [0, 3, 7, 12])
+def test_rows_are_counted_exactly_across_read_chunks(app, shift):
+    """A header and 40 rows; one row tag straddles the 64 KiB boundary between two
+    reads (each shift puts the boundary at another point of the tag). 40 rows is within
+    a limit of 40 and past a limit of 39, wherever the boundary falls."""
+    chunk = 64 * 1024
+    head = b'<?xml version="1.0"?><worksheet><sheetData>'
+    rows = [b'<row r="%d"><c><v>1</v></c></row>' % n for n in range(1, 42)]
+    # Fill after row 20 so that row 21's "<row " starts ``shift`` bytes before the boundary.
+    before = head + b"".join(rows[:20])
+    filler = b" " * (chunk - len(before) - shift)
+    xml = before + filler + b"".join(rows[20:]) + b"</sheetData></worksheet>"
+    assert xml[chunk - shift:chunk - shift + 4] == b"<row"
+    data = _one_sheet(xml)
+    mi._check_xlsx_archive(data, limit=40)
+    with pytest.raises(ServiceError, match="一次最多导入39行"):
+        mi._check_xlsx_archive(data, limit=39)
+
+
+def test_a_sheet_far_past_the_limit_is_refused_before_it_is_read_to_the_end(app):
+    """Counting stops at the first row past the limit: a declaration at the end of a
+    sheet with too many rows is never reached, and the refusal names the rows."""
+    rows = b"".join(b'<row r="%d"/>' % n for n in range(1, 30_000))
+    data = _one_sheet(b"<worksheet><sheetData>" + rows + b"</sheetData><!DOCTYPE x></worksheet>")
+    with pytest.raises(ServiceError, match="一次最多导入100行"):
+        mi._check_xlsx_archive(data, limit=100)

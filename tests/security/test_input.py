@@ -5,6 +5,7 @@ uploaded member lists that try to exhaust memory or read files (zip bomb, XXE, r
 """
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 import pytest
@@ -327,6 +328,16 @@ def test_entities_are_refused_by_the_parser_too():
 
 def _sheet_xml(rows, dimension: bool) -> bytes:
     """A worksheet of inline strings, written directly (openpyxl takes a minute for this)."""
+    rows = tuple(tuple(row) for row in rows)
+    size = f'<dimension ref="A1:F{len(rows)}"/>' if dimension else ""
+    return ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+            f'openxmlformats.org/spreadsheetml/2006/main">{size}<sheetData>').encode("utf-8") \
+        + _rows_xml(rows) + b"</sheetData></worksheet>"
+
+
+@functools.lru_cache(maxsize=2)
+def _rows_xml(rows: tuple[tuple, ...]) -> bytes:
+    """The <row> elements, kept: the sized and unsized sheets of a test share them."""
     from xml.sax.saxutils import escape
 
     lines = []
@@ -334,10 +345,7 @@ def _sheet_xml(rows, dimension: bool) -> bytes:
         cells = "".join(f'<c r="{chr(65 + c)}{r}" t="inlineStr"><is><t>{escape(str(v))}</t></is></c>'
                         for c, v in enumerate(row))
         lines.append(f'<row r="{r}">{cells}</row>')
-    size = f'<dimension ref="A1:F{len(rows)}"/>' if dimension else ""
-    return ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
-            f'openxmlformats.org/spreadsheetml/2006/main">{size}<sheetData>{"".join(lines)}'
-            "</sheetData></worksheet>").encode("utf-8")
+    return "".join(lines).encode("utf-8")
 
 
 @pytest.mark.parametrize("kind", ["xlsx-sized", "xlsx-unsized", "csv"])
