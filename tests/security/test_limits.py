@@ -66,6 +66,24 @@ def test_same_message_whether_or_not_the_account_exists(client, world):
     assert LOGIN_FAILED in known_errors
 
 
+def test_an_unknown_phone_costs_a_check_with_the_members_own_hash_parameters(
+        client, world, monkeypatch):
+    """A miss must cost what a wrong password costs: the password is checked against a
+    hash made with the same method and parameters as the members' hashes."""
+    from tracker.services import accounts
+
+    checked = []
+
+    def spy(pwhash, password):
+        checked.append(pwhash.split("$", 1)[0])
+        return real(pwhash, password)
+
+    real = accounts.check_password_hash
+    monkeypatch.setattr(accounts, "check_password_hash", spy)
+    attempt(client, "13712345678")
+    assert checked == [world.member.password_hash.split("$", 1)[0]]
+
+
 def test_inactive_account_gets_the_same_message(client, world):
     inactive = f.member(world.unit, active=False)
     db.session.commit()

@@ -25,6 +25,7 @@ account, never the password).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -39,8 +40,13 @@ from .audit import Target, record
 from .passwords import check_policy, needs_rehash
 from .sessions import begin_session, end_other_sessions
 
-# Checked against when the phone is unknown, so a miss costs as much as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """Checked against when the phone is unknown, so a miss costs as much as a wrong
+    password: made with the installation's own hash parameters (a stronger setting than
+    the default would otherwise make unknown phones answer faster), once per process."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 class TooManyAttempts(ServiceError):
@@ -77,7 +83,7 @@ def authenticate(phone: str, password: str) -> Member | None:
     """The active member with this phone and password, or None (same cost either way)."""
     member = db.session.scalar(select(Member).where(Member.phone == phone.strip()))
     if member is None or not member.password_hash:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     if not member.check_password(password) or not member.active:
         return None
