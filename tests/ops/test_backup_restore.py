@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import multiprocessing
 import queue
 import tarfile
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, select, text
 
+from tests import races
 from tests.flask_cli import run_flask
 from tests.scratch_db import BACKENDS, fresh_database
 
@@ -243,7 +243,7 @@ def test_a_backup_under_load_restores_the_moment_it_was_taken(backend, tmp_path)
         assert run_flask(source, "db", "upgrade").returncode == 0
         world = _build_world(source, source_uploads)
 
-        ctx = multiprocessing.get_context("spawn")
+        ctx = races.process_context()
         stop, results = ctx.Event(), ctx.Queue()
         writers = [ctx.Process(target=_writer, args=(source, str(source_uploads), world, plan,
                                                      stop, results))

@@ -2,10 +2,11 @@
 is: its own app, its own memory, the same database (and Redis, when configured)."""
 from __future__ import annotations
 
-import multiprocessing
 import queue
 
 import pytest
+
+from tests import races
 
 FORWARDED = ("SQLALCHEMY_DATABASE_URI", "WTF_CSRF_ENABLED", "SERVER_NAME",
              "PASSWORD_HASH_METHOD", "RATELIMIT_ENABLED", "RATELIMIT_STORAGE_URI")
@@ -30,7 +31,7 @@ def failed_logins_elsewhere(app, phone: str, address: str, times: int, **config)
 
     db.session.rollback()  # this process holds no lock while the other one writes
     settings = {**{key: app.config[key] for key in FORWARDED}, **config}
-    ctx = multiprocessing.get_context("spawn")
+    ctx = races.process_context()
     results = ctx.Queue()
     worker = ctx.Process(target=_failed_logins, args=(settings, phone, address, times, results))
     worker.start()
