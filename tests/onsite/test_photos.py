@@ -175,7 +175,7 @@ def test_over_a_real_socket_the_client_reads_the_413_page(app, world):
     phone, task_id = world.leader.phone, world.past_task.id
     db.session.commit()  # end this thread's transaction: the server thread writes
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         conn = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
