@@ -35,15 +35,18 @@ BROKEN_FIGURES = r"""() => {
 }"""
 
 
+def _october_people() -> dict:
+    october = dataset.build()
+    person = lambda m: Person(m.name, m.phone, m.id)  # noqa: E731
+    return {"liaison": person(october.liaison), "member": person(october.members["张伟"]),
+            "admin": person(october.admin),
+            "community": october.jiefang.id, "unit": october.unit.id,
+            "task": october.tasks["电商培训一"].id}
+
+
 @pytest.fixture
 def october_people(live_server):
-    with live_server.db():
-        october = dataset.build()
-        person = lambda m: Person(m.name, m.phone, m.id)  # noqa: E731
-        return {"liaison": person(october.liaison), "member": person(october.members["张伟"]),
-                "admin": person(october.admin),
-                "community": october.jiefang.id, "unit": october.unit.id,
-                "task": october.tasks["电商培训一"].id}
+    return live_server.built("october", _october_people)
 
 
 def _open(new_context, live_server, who: Person):

@@ -13,8 +13,7 @@ from tests.browser.conftest import Person, follow
 DEMO_PASSWORD = "demo1234"
 
 
-@pytest.fixture
-def demo(live_server):
+def _seed_demo() -> dict[str, Person]:
     from sqlalchemy import select
 
     from tracker.demo import seed_demo
@@ -22,13 +21,14 @@ def demo(live_server):
     from tracker.models import Member
     from tracker.timeutil import local_today
 
-    with live_server.app.test_request_context("/"):
-        seed_demo(today=local_today())
-        db.session.commit()
-        people = {m.phone: Person(m.name, m.phone, m.id)
-                  for m in db.session.scalars(select(Member))}
-        db.session.remove()
-    return people
+    seed_demo(today=local_today())
+    db.session.commit()
+    return {m.phone: Person(m.name, m.phone, m.id) for m in db.session.scalars(select(Member))}
+
+
+@pytest.fixture
+def demo(live_server):
+    return live_server.built("demo", _seed_demo)
 
 
 def _open(new_context, live_server, person):
