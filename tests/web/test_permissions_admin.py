@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from tests import factories as f
 from tests.audit import OF_WORK
-from tests.web.matrix import ACTORS, ADMIN_ONLY, Route, cases_for, check
+from tests.web.matrix import ACTORS, ADMIN_ONLY, Route, cases_for, check, set_up
 from tracker.extensions import db
 from tracker.models import AuditEvent, Category, Community, Member, ResourceItem, Unit, Zone
 
@@ -76,8 +76,8 @@ CASES = _rows()
 
 
 @pytest.mark.parametrize(**cases_for(CASES))
-def test_admin_permissions(client, login, world, route, actor):
-    check(client, login, world, route, actor)
+def test_admin_permissions(client, login, world, cached_build, route, actor):
+    check(client, login, world, route, actor, cached_build)
 
 
 def _fingerprint():
@@ -106,9 +106,8 @@ DENIED_ACTORS = [a for a in ACTORS if a not in ("admin",)]
 
 
 @pytest.mark.parametrize("route", POSTS, ids=[f"{r.endpoint}" for r in POSTS])
-def test_refused_posts_change_nothing(client, login, world, route):
-    if route.setup:
-        route.setup(world)
+def test_refused_posts_change_nothing(client, login, world, cached_build, route):
+    set_up(route, world, cached_build)
     before = _fingerprint()
     for actor in DENIED_ACTORS:
         if actor == "anonymous":
@@ -123,10 +122,9 @@ def test_refused_posts_change_nothing(client, login, world, route):
 
 
 @pytest.mark.parametrize("route", POSTS, ids=[f"{r.endpoint}" for r in POSTS])
-def test_admin_posts_do_change_something(client, login, world, route):
+def test_admin_posts_do_change_something(client, login, world, cached_build, route):
     """The other side of the test above: the same request as admin is not a no-op."""
-    if route.setup:
-        route.setup(world)
+    set_up(route, world, cached_build)
     login(world.admin)
     before = _fingerprint()
     response = client.post(route.url(world), data=route.data(world) if callable(route.data) else route.data)

@@ -56,5 +56,5 @@ CASES = [
 
 
 @pytest.mark.parametrize(**cases_for(CASES))
-def test_backfill_request_permissions(client, login, world, route, actor):
-    check(client, login, world, route, actor)
+def test_backfill_request_permissions(client, login, world, cached_build, route, actor):
+    check(client, login, world, route, actor, cached_build)

@@ -69,8 +69,8 @@ CASES = [
 
 
 @pytest.mark.parametrize(**cases_for(CASES))
-def test_progress_permissions(client, login, world, route, actor):
-    check(client, login, world, route, actor)
+def test_progress_permissions(client, login, world, cached_build, route, actor):
+    check(client, login, world, route, actor, cached_build)
 
 
 def test_nothing_changes_when_denied(client, login, world):
