@@ -266,6 +266,10 @@ class WorkerDatabases:
         key = f"{self.state}+{name}"
         snapshot = self.fresh(key, max_age)
         if snapshot is not None:
+            # Nothing was written since the known state: end the test's read transaction,
+            # which would otherwise hold the restore's write out (SQLite's backup and
+            # PostgreSQL's TRUNCATE both wait for it — forever, in the same thread).
+            db.session.rollback()
             self.restore(cached, key)
             return _thaw(snapshot.data, {})
         result = build()
