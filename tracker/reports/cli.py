@@ -13,10 +13,9 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Community, Unit
 from .csv_export import render_csv
-from .docx_export import render_docx
+from .exports import render_docx, render_xlsx
 from .forms import parse_month
 from .summary import build_summary
-from .xlsx_export import render_xlsx
 
 
 def _html(summary) -> bytes:

@@ -39,13 +39,12 @@ from ..services.summary_notes import may_write
 from ..timeutil import local_today
 from ..view_support import run_service
 from .csv_export import render_csv
-from .docx_export import render_docx
+from .exports import render_docx, render_record_xlsx, render_xlsx
 from .forms import ConfirmForm, MonthlyForm, NotesForm, parse_month
 from .records import may_see_record, service_record, visible_members
 from .queries import active_units_plan, communities_plan
 from .summary import build_summary, summary_plan
 from .tables import cell_text
-from .xlsx_export import render_record_xlsx, render_xlsx
 
 bp = Blueprint("reports", __name__)
 bp.add_app_template_global(cell_text, "cell_text")
