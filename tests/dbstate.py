@@ -19,7 +19,7 @@ worker:
     place, under SQLite's own locks, so no connection is left pointing at a deleted
     file. The pool is emptied first: every test starts on new connections.
   - PostgreSQL: the worker has its own database; a snapshot is a schema of its own
-    (``snapshot_base``, ``snapshot_base_world``, …) holding a copy of each table that
+    (``snapshot_<digest of its name>``) holding a copy of each table that
     had rows, plus the sequences' positions. ``restore`` is one round trip: DELETE from
     every table (children first), INSERT … SELECT from the snapshot, setval.
 
@@ -29,6 +29,7 @@ that no test can reach.
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 import re
 import shutil
@@ -263,7 +264,9 @@ class WorkerDatabases:
         this test's session. Anything else written first: just ``build()``."""
         if self.state is None or self.writes != self.writes_at_state:
             return build()  # not on a known state: nothing to reuse, nothing to keep
-        key = f"{self.state}+{name}"
+        # The builder is part of the key: two builds given the same name by different
+        # tests (the browser's and the imports' "october") never get each other's data.
+        key = f"{self.state}+{name}[{build.__module__}.{build.__qualname__}]"
         snapshot = self.fresh(key, max_age)
         if snapshot is not None:
             # Nothing was written since the known state: end the test's read transaction,
@@ -296,7 +299,9 @@ class WorkerDatabases:
             snapshot.sqlite.backup(cached.keeper)
 
     def _pg_take(self, cached: CachedApp, name: str) -> str:
-        schema = '"snapshot_%s"' % re.sub(r"\W", "_", name)
+        # A digest, not the name: PostgreSQL cuts identifiers at 63 bytes, and names
+        # of snapshots taken on top of others share long prefixes.
+        schema = '"snapshot_%s"' % hashlib.sha1(name.encode()).hexdigest()[:20]
         raw = cached.engine.raw_connection()
         try:
             cursor = raw.cursor()

@@ -46,7 +46,7 @@ def _october_people() -> dict:
 
 @pytest.fixture
 def october_people(live_server):
-    return live_server.built("october", _october_people)
+    return live_server.built("browser-october", _october_people)
 
 
 def _open(new_context, live_server, who: Person):

@@ -28,7 +28,7 @@ def _seed_demo() -> dict[str, Person]:
 
 @pytest.fixture
 def demo(live_server):
-    return live_server.built("demo", _seed_demo)
+    return live_server.built("browser-demo", _seed_demo)
 
 
 def _open(new_context, live_server, person):
