@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import db
@@ -44,15 +44,35 @@ def task_card_loads(path=None) -> list:
 # --- open tasks ------------------------------------------------------------------
 
 
-def active_communities() -> list[Community]:
-    return list(db.session.scalars(
-        select(Community).where(Community.active.is_(True)).order_by(Community.sort_key, Community.id)))
+@dataclass(frozen=True)
+class FilterChoices:
+    """The filter's drop-downs: (id, name) of the active communities and categories,
+    each in its own order. Read fresh on every request (one statement) and, being
+    frozen, the key under which the rendered filter is kept (templates/tasks/open.html):
+    a renamed or added community is another key, never a stale drop-down."""
+
+    communities: tuple[tuple[int, str], ...]
+    categories: tuple[tuple[int, str], ...]
 
 
-def active_categories() -> list[Category]:
-    return list(db.session.scalars(
-        select(Category).where(Category.active.is_(True))
-        .order_by(Category.sort_order, Category.id)))
+@functools.cache
+def _filter_choices_statement():
+    def ranked(kind: int, model, *order):
+        return select(literal(kind).label("kind"), model.id, model.name,
+                      func.row_number().over(order_by=order).label("place")
+                      ).where(model.active.is_(True))
+
+    both = union_all(ranked(0, Community, Community.sort_key, Community.id),
+                     ranked(1, Category, Category.sort_order, Category.id)).subquery()
+    return select(both.c.kind, both.c.id, both.c.name).order_by(both.c.kind, both.c.place)
+
+
+def filter_choices() -> FilterChoices:
+    """Both lists in one statement of plain rows (no ORM objects: only id and name)."""
+    lists = ([], [])
+    for kind, id_, name in db.session.execute(_filter_choices_statement()):
+        lists[kind].append((id_, name))
+    return FilterChoices(tuple(lists[0]), tuple(lists[1]))
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,8 @@ def _visible_task(task_id: int, *, for_page: bool = False) -> tuple[Task, Assign
 @login_required
 def open_tasks():
     form = TaskFilterForm(formdata=request.args)
-    form.set_choices(q.active_communities(), q.active_categories())
+    choices = q.filter_choices()
+    form.set_choices(choices.communities, choices.categories)
     form.validate()
     flt = q.OpenFilter(
         community_id=form.community.data,
@@ -105,7 +106,7 @@ def open_tasks():
     waiting = q.waiting_places(current_user.id,
                                [task.id for task in page.items if task.slots_left <= 0])
     filtered = any(f.data is not None for f in (form.q, form.community, form.category, form.day))
-    return render_template("tasks/open.html", form=form, page=page, mine=mine,
+    return render_template("tasks/open.html", form=form, choices=choices, page=page, mine=mine,
                            waiting=waiting, filtered=filtered,
                            next_url=request.full_path.rstrip("?"))
 
