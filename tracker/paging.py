@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import request
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, select
 
 from .extensions import db
 
@@ -68,3 +68,38 @@ def paginate_rows(stmt, page: int | None, per_page: int) -> Pagination:
     page = page_number() if page is None else min(max(page, 1), MAX_PAGE)
     return _RowPage(page=page, per_page=per_page, max_per_page=per_page, error_out=False,
                     select=stmt, session=db.session)
+
+
+def paged_with_total(stmt):
+    """``stmt`` (a SELECT of columns) as one page of rows each carrying the total
+    (``COUNT(*) OVER ()`` last), its LIMIT and OFFSET parameters: a statement to build
+    once and run with ``paginate_prepared``."""
+    return (stmt.add_columns(func.count().over())
+            .limit(bindparam("page_limit", type_=Integer))
+            .offset(bindparam("page_offset", type_=Integer)))
+
+
+class _PreparedPage(Pagination):
+    """A page of a statement built once (``paged_with_total``), run with parameters;
+    its rows made into items by ``make``."""
+
+    def _query_items(self) -> list:
+        stmt, params, make = (self._query_args[k] for k in ("select", "params", "make"))
+        rows = db.session.execute(stmt, {**params, "page_limit": self.per_page,
+                                         "page_offset": (self.page - 1) * self.per_page}).all()
+        if not rows and self.page > 1:  # past the end: no row carries the total
+            first = db.session.execute(stmt, {**params, "page_limit": 1, "page_offset": 0}).first()
+            self._total = int(first[-1]) if first else 0
+            return []
+        self._total = int(rows[0][-1]) if rows else 0
+        return [make(row[:-1]) for row in rows]
+
+    def _query_count(self) -> int:
+        return self._total
+
+
+def paginate_prepared(stmt, params: dict, make, page: int | None, per_page: int) -> Pagination:
+    """``paginate_counted`` for a statement built once by ``paged_with_total``."""
+    page = page_number() if page is None else min(max(page, 1), MAX_PAGE)
+    return _PreparedPage(page=page, per_page=per_page, max_per_page=per_page,
+                         error_out=False, select=stmt, params=params, make=make)

@@ -11,8 +11,8 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import (
@@ -32,7 +32,7 @@ from ..models import (
 )
 from .. import owed
 from ..models.waitlist import waiting_before
-from ..paging import paginate_counted, paginate_rows
+from ..paging import paged_with_total, paginate_prepared, paginate_rows
 from ..search import matches
 
 def task_card_loads(path=None) -> list:
@@ -198,29 +198,87 @@ def load_assignment(assignment_id: int) -> Assignment | None:
 # --- 我的任务 ----------------------------------------------------------------------
 
 
-def _my_assignments(member_id: int):
-    return (
-        select(Assignment)
-        .join(Assignment.task)
-        .outerjoin(Task.report)
-        .where(Assignment.member_id == member_id, Assignment.status.in_(HOLDING))
-        .options(
-            *task_card_loads(lambda rel: contains_eager(Assignment.task).joinedload(rel)),
-            contains_eager(Assignment.task).contains_eager(Task.report),
-        )
-    )
+@dataclass(frozen=True)
+class Named:
+    name: str
 
 
-def _my_led_tasks(member_id: int):
-    return (
-        select(Task)
-        .outerjoin(Task.report)
-        .where(Task.leader_id == member_id)
-        .options(*task_card_loads(), contains_eager(Task.report))
-    )
+@dataclass(frozen=True)
+class MineReport:
+    status: ReportStatus
+    return_reason: str | None
 
 
-def _tab_query(tab: str, member_id: int, now: datetime):
+@dataclass(frozen=True)
+class MineTask:
+    """What a card of 我的任务 shows of a task (and what the refusals to confirm or
+    report read), read as plain columns: no ORM objects for a read-only page."""
+
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    status: TaskStatus
+    backfilled: bool
+    community: Named
+    zone: Named | None
+    category: Named
+    report: MineReport | None
+
+    @classmethod
+    def columns(cls) -> list:
+        return [Task.id, Task.title, Task.starts_at, Task.ends_at, Task.place, Task.status,
+                Task.backfilled, Community.name, Zone.name, Category.name,
+                TaskReport.status, TaskReport.return_reason]
+
+    @classmethod
+    def of(cls, row) -> MineTask:
+        (id_, title, starts_at, ends_at, place, status, backfilled, community, zone,
+         category, report_status, return_reason) = row
+        return cls(id_, title, starts_at, ends_at, place, status, backfilled, Named(community),
+                   None if zone is None else Named(zone), Named(category),
+                   None if report_status is None else MineReport(report_status, return_reason))
+
+
+@dataclass(frozen=True)
+class MineAssignment:
+    """My participation on a card of 我的任务, with its task."""
+
+    id: int
+    status: AssignmentStatus
+    minutes: int | None
+    task: MineTask
+
+    @classmethod
+    def columns(cls) -> list:
+        return [Assignment.id, Assignment.status, Assignment.minutes, *MineTask.columns()]
+
+    @classmethod
+    def of(cls, row) -> MineAssignment:
+        return cls(row[0], row[1], row[2], MineTask.of(row[3:]))
+
+
+def _with_card_neighbours(stmt):
+    return (stmt.join(Community, Community.id == Task.community_id)
+            .outerjoin(Zone, Zone.id == Task.zone_id)
+            .join(Category, Category.id == Task.category_id)
+            .outerjoin(TaskReport, TaskReport.task_id == Task.id))
+
+
+def _my_assignments(member_id):
+    return _with_card_neighbours(
+        select(*MineAssignment.columns()).select_from(Assignment)
+        .join(Task, Task.id == Assignment.task_id)
+    ).where(Assignment.member_id == member_id, Assignment.status.in_(HOLDING))
+
+
+def _my_led_tasks(member_id):
+    return _with_card_neighbours(select(*MineTask.columns()).select_from(Task)).where(
+        Task.leader_id == member_id)
+
+
+def _tab_query(tab: str, member_id, now):
     if tab == "upcoming":
         return (_my_assignments(member_id).where(Task.ends_at > now)
                 .order_by(Task.starts_at, Task.id))
@@ -248,12 +306,24 @@ def _tab_query(tab: str, member_id: int, now: datetime):
     return _my_led_tasks(member_id).order_by(waiting, Task.starts_at.desc(), Task.id.desc())
 
 
+PARTICIPATION_TABS = ("upcoming", "confirm", "history")
+
+
+@functools.cache
+def _mine_statement(tab: str):
+    """A tab's page with its total, built once per process (the member, the time and
+    the page as parameters): building the statement cost about as much as running it."""
+    return paged_with_total(_tab_query(tab, bindparam("member_id"), bindparam("now")))
+
+
 def mine_page(tab: str, member_id: int, now: datetime, page: int, per_page: int):
-    """One tab of 我的任务: my participations (upcoming, to confirm, history) or the
-    tasks I lead (returned, lead). Items are Assignments or Tasks accordingly. The page
-    and its total are one statement: a member's own rows are few, so a second
-    statement just to count them costs more than counting them alongside."""
-    return paginate_counted(_tab_query(tab, member_id, now), page, per_page)
+    """One tab of 我的任务: my participations (upcoming, to confirm, history) as
+    MineAssignments or the tasks I lead (returned, lead) as MineTasks. The page and its
+    total are one statement: a member's own rows are few, so a second statement just
+    to count them costs more than counting them alongside."""
+    make = MineAssignment.of if tab in PARTICIPATION_TABS else MineTask.of
+    return paginate_prepared(_mine_statement(tab), {"member_id": member_id, "now": now},
+                             make, page, per_page)
 
 
 # ---------------------------------------------------------------- 候补
@@ -293,16 +363,19 @@ def waiting_places(member_id: int, task_ids: list[int]) -> dict[int, int]:
     ).all())
 
 
-def my_waiting(member_id: int, now: datetime) -> list[tuple[WaitlistEntry, int]]:
-    """A member's places in line, with the place (1 = next), for tasks not yet started:
-    at the start a waitlist closes."""
-    rows = db.session.execute(
-        select(WaitlistEntry, _place_in_line())
+def my_waiting(member_id: int, now: datetime) -> list[tuple[MineTask, int]]:
+    """A member's places in line, with the place (1 = next), for tasks not yet started
+    (at the start a waitlist closes): each waiting task's card and my place."""
+    rows = db.session.execute(_my_waiting_statement(), {"member_id": member_id, "now": now})
+    return [(MineTask.of(row[:-1]), row[-1]) for row in rows]
+
+
+@functools.cache
+def _my_waiting_statement():
+    return _with_card_neighbours(
+        select(*MineTask.columns(), _place_in_line()).select_from(WaitlistEntry)
         .join(Task, Task.id == WaitlistEntry.task_id)
-        .options(contains_eager(WaitlistEntry.task),  # with what its card shows
-                 *task_card_loads(lambda rel: contains_eager(WaitlistEntry.task).joinedload(rel)))
-        .where(WaitlistEntry.member_id == member_id, WaitlistEntry.status == WaitStatus.waiting,
-               Task.status == TaskStatus.open, Task.starts_at > now)
-        .order_by(Task.starts_at, Task.id)
-    ).all()
-    return [(entry, place) for entry, place in rows]
+    ).where(WaitlistEntry.member_id == bindparam("member_id"),
+            WaitlistEntry.status == WaitStatus.waiting,
+            Task.status == TaskStatus.open, Task.starts_at > bindparam("now")
+            ).order_by(Task.starts_at, Task.id)

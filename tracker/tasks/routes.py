@@ -234,8 +234,8 @@ def waitlist_leave(task_id: int):
 
 @dataclass
 class MineRow:
-    task: Task
-    assignment: Assignment | None = None
+    task: q.MineTask
+    assignment: q.MineAssignment | None = None
     can_withdraw: bool = False
     can_confirm: bool = False
     can_report: bool = False
@@ -244,7 +244,7 @@ class MineRow:
 def _rows(tab: str, items, now) -> list[MineRow]:
     rows = []
     for item in items:
-        if isinstance(item, Assignment):
+        if isinstance(item, q.MineAssignment):
             task = item.task
             rows.append(MineRow(
                 task=task,
