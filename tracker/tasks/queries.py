@@ -32,7 +32,7 @@ from ..models import (
 )
 from .. import owed
 from ..models.waitlist import waiting_before
-from ..paging import paged_with_total, paginate_prepared, paginate_rows
+from ..paging import paged, paged_with_total, paginate_prepared
 from ..search import matches
 
 def task_card_loads(path=None) -> list:
@@ -110,9 +110,9 @@ class OpenCard:
                 Community.name, Zone.name, Task.slots, Task.taken]
 
 
-def open_tasks_page(flt: OpenFilter, now: datetime, page: int, per_page: int):
-    """Open tasks that have not started yet, soonest first; the page's items are
-    OpenCards."""
+def _open_tasks(now, community_id=None, category_id=None, day=None, keyword=None):
+    """Open tasks that have not started yet, soonest first, as OpenCard columns; each
+    filter a value or a parameter (``None``: not filtered by it)."""
     # Columns, not ORM objects: a card only reads them (a third of the page's SQL work
     # in Python was building and tracking the objects).
     stmt = (
@@ -122,19 +122,50 @@ def open_tasks_page(flt: OpenFilter, now: datetime, page: int, per_page: int):
         .where(Task.status == TaskStatus.open, Task.starts_at > now)
         .order_by(Task.starts_at, Task.id)
     )
-    if flt.community_id is not None:
-        stmt = stmt.where(Task.community_id == flt.community_id)
-    if flt.category_id is not None:
-        stmt = stmt.where(Task.category_id == flt.category_id)
-    if flt.day is not None:
-        stmt = stmt.where(Task.service_date == flt.day)
-    if flt.keyword:
-        named = select(Community.id).where(matches(flt.keyword, Community.name))
-        stmt = stmt.where(or_(matches(flt.keyword, Task.title, Task.place),
+    if community_id is not None:
+        stmt = stmt.where(Task.community_id == community_id)
+    if category_id is not None:
+        stmt = stmt.where(Task.category_id == category_id)
+    if day is not None:
+        stmt = stmt.where(Task.service_date == day)
+    if keyword:
+        named = select(Community.id).where(matches(keyword, Community.name))
+        stmt = stmt.where(or_(matches(keyword, Task.title, Task.place),
                               Task.community_id.in_(named)))
-    result = paginate_rows(stmt, page, per_page)
-    result.items = [OpenCard(*row) for row in result.items]
-    return result
+    return stmt
+
+
+@functools.cache
+def _open_tasks_prepared(by_community: bool, by_category: bool, by_day: bool):
+    """The list's page and count for one combination of filters, built once per
+    process: building them (and their cache keys) cost more than running them."""
+    return paged(_open_tasks(bindparam("now"),
+                             bindparam("community_id") if by_community else None,
+                             bindparam("category_id") if by_category else None,
+                             bindparam("day") if by_day else None))
+
+
+def open_tasks_page(flt: OpenFilter, now: datetime, page: int, per_page: int):
+    """Open tasks that have not started yet, soonest first; the page's items are
+    OpenCards."""
+    if flt.keyword:
+        # the typed words are in the statement itself (LIKE, escaped): built anew
+        prepared, params = paged(_open_tasks(now, flt.community_id, flt.category_id, flt.day,
+                                             flt.keyword)), {}
+    else:
+        prepared = _open_tasks_prepared(flt.community_id is not None,
+                                        flt.category_id is not None, flt.day is not None)
+        params = {"now": now, "community_id": flt.community_id,
+                  "category_id": flt.category_id, "day": flt.day}
+    return paginate_prepared(prepared, params, lambda row: OpenCard(*row), page, per_page)
+
+
+@functools.cache
+def _holding_statement():
+    return select(Assignment.task_id, Assignment.status).where(
+        Assignment.member_id == bindparam("member_id"),
+        Assignment.task_id.in_(bindparam("task_ids", expanding=True)),
+        Assignment.status.in_(HOLDING))
 
 
 def holding_statuses(member_id: int, task_ids: list[int]) -> dict[int, AssignmentStatus]:
@@ -142,13 +173,8 @@ def holding_statuses(member_id: int, task_ids: list[int]) -> dict[int, Assignmen
     none for an empty page)."""
     if not task_ids:
         return {}
-    return dict(db.session.execute(
-        select(Assignment.task_id, Assignment.status).where(
-            Assignment.member_id == member_id,
-            Assignment.task_id.in_(task_ids),
-            Assignment.status.in_(HOLDING),
-        )
-    ).all())
+    return dict(db.session.execute(_holding_statement(),
+                                   {"member_id": member_id, "task_ids": task_ids}).all())
 
 
 # --- one task --------------------------------------------------------------------
@@ -352,15 +378,20 @@ def _place_in_line():
             .scalar_subquery()) + 1
 
 
+@functools.cache
+def _waiting_places_statement():
+    return select(WaitlistEntry.task_id, _place_in_line()).where(
+        WaitlistEntry.member_id == bindparam("member_id"),
+        WaitlistEntry.status == WaitStatus.waiting,
+        WaitlistEntry.task_id.in_(bindparam("task_ids", expanding=True)))
+
+
 def waiting_places(member_id: int, task_ids: list[int]) -> dict[int, int]:
     """task id → the member's place in its line, for the tasks of one list page."""
     if not task_ids:
         return {}
-    return dict(db.session.execute(
-        select(WaitlistEntry.task_id, _place_in_line())
-        .where(WaitlistEntry.member_id == member_id, WaitlistEntry.status == WaitStatus.waiting,
-               WaitlistEntry.task_id.in_(task_ids))
-    ).all())
+    return dict(db.session.execute(_waiting_places_statement(),
+                                   {"member_id": member_id, "task_ids": task_ids}).all())
 
 
 def my_waiting(member_id: int, now: datetime) -> list[tuple[MineTask, int]]:
