@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from tests import factories as f
-from tests.web.manage_support import assignment
+from tests.web.manage_support import assignment, submitted_report
 from tracker.extensions import db
 
 
@@ -84,3 +84,24 @@ def test_the_todo_count_drops_once_the_leader_submits_the_report(client, login, 
                            data={"quantity": "3", "people_served": "10", "note": "已完成"})
     assert response.status_code == 302
     assert todo_badge(client) == before - 1  # the hours are still to confirm
+
+
+def test_the_review_count_is_of_the_liaisons_own_communities(client, login, world):
+    """审核 counts the reports waiting for review in the communities one manages: a
+    liaison's own, every one for the admin; none for a member."""
+    elsewhere = f.task(world.other_item, world.other_liaison, starts_in=-timedelta(days=1),
+                       title="别处的活动")
+    db.session.commit()
+    submitted_report(world.past_task, world.leader)
+    submitted_report(elsewhere, world.other_liaison)
+
+    def review_badge() -> int:
+        found = re.search(r'审核 <span class="count">(\d+)</span>', nav(client))
+        return int(found.group(1)) if found else 0
+
+    login(world.liaison)
+    assert review_badge() == 1
+    login(world.other_liaison)
+    assert review_badge() == 1
+    login(world.admin)
+    assert review_badge() == 2
