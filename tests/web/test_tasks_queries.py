@@ -27,7 +27,7 @@ URLS = [
     "/tasks/mine?tab=history",
     "/tasks/mine?tab=lead",
 ]
-# the open list: session, menu counts, filter choices, page, its count, my held slots
+# the open list: session, menu counts, filter choices, page, its count, my state on it
 MAX_STATEMENTS = 6
 
 

@@ -161,20 +161,38 @@ def open_tasks_page(flt: OpenFilter, now: datetime, page: int, per_page: int):
 
 
 @functools.cache
-def _holding_statement():
-    return select(Assignment.task_id, Assignment.status).where(
-        Assignment.member_id == bindparam("member_id"),
-        Assignment.task_id.in_(bindparam("task_ids", expanding=True)),
-        Assignment.status.in_(HOLDING))
+def _member_state_statement():
+    """For each task of a page: my status if I hold a slot, my place in its line if I
+    wait — one statement for both (each a per-task index lookup)."""
+    member = bindparam("member_id")
+    held = (select(Assignment.status)
+            .where(Assignment.member_id == member, Assignment.task_id == Task.id,
+                   Assignment.status.in_(HOLDING))
+            .scalar_subquery())
+    place = (select(_place_in_line())
+             .where(WaitlistEntry.member_id == member, WaitlistEntry.task_id == Task.id,
+                    WaitlistEntry.status == WaitStatus.waiting)
+             .scalar_subquery())
+    return select(Task.id, held, place).where(Task.id.in_(bindparam("task_ids", expanding=True)))
 
 
-def holding_statuses(member_id: int, task_ids: list[int]) -> dict[int, AssignmentStatus]:
-    """{task id: my status} for the tasks of a page I hold a slot in (one statement,
-    none for an empty page)."""
-    if not task_ids:
-        return {}
-    return dict(db.session.execute(_holding_statement(),
-                                   {"member_id": member_id, "task_ids": task_ids}).all())
+def member_state(member_id: int, cards: list[OpenCard]) -> tuple[dict[int, AssignmentStatus],
+                                                                 dict[int, int]]:
+    """({task id: my status} for the tasks of a page I hold a slot in, {task id: my place
+    in line} for its full tasks I wait for): one statement, none for an empty page. Only
+    a full task has a line (a freed slot goes to the first in line at once)."""
+    if not cards:
+        return {}, {}
+    full = {card.id for card in cards if card.slots_left <= 0}
+    mine, waiting = {}, {}
+    for task_id, status, place in db.session.execute(
+            _member_state_statement(),
+            {"member_id": member_id, "task_ids": [card.id for card in cards]}):
+        if status is not None:
+            mine[task_id] = status
+        if place is not None and task_id in full:
+            waiting[task_id] = place
+    return mine, waiting
 
 
 # --- one task --------------------------------------------------------------------
@@ -376,22 +394,6 @@ def _place_in_line():
     return (select(func.count()).select_from(ahead)
             .where(*waiting_before(ahead.c, WaitlistEntry))
             .scalar_subquery()) + 1
-
-
-@functools.cache
-def _waiting_places_statement():
-    return select(WaitlistEntry.task_id, _place_in_line()).where(
-        WaitlistEntry.member_id == bindparam("member_id"),
-        WaitlistEntry.status == WaitStatus.waiting,
-        WaitlistEntry.task_id.in_(bindparam("task_ids", expanding=True)))
-
-
-def waiting_places(member_id: int, task_ids: list[int]) -> dict[int, int]:
-    """task id → the member's place in its line, for the tasks of one list page."""
-    if not task_ids:
-        return {}
-    return dict(db.session.execute(_waiting_places_statement(),
-                                   {"member_id": member_id, "task_ids": task_ids}).all())
 
 
 def my_waiting(member_id: int, now: datetime) -> list[tuple[MineTask, int]]:

@@ -99,12 +99,8 @@ def open_tasks():
         keyword=form.q.data,
     )
     page = q.open_tasks_page(flt, utcnow(), page_number(), _per_page())
-    # "Already claimed by me" for the whole page in one query.
-    mine = q.holding_statuses(current_user.id, [task.id for task in page.items])
-    # Only a full task has a line (a freed slot goes to the first in line at once): a
-    # page without one asks nothing more.
-    waiting = q.waiting_places(current_user.id,
-                               [task.id for task in page.items if task.slots_left <= 0])
+    # "Already claimed by me" and "my place in line" for the whole page in one query.
+    mine, waiting = q.member_state(current_user.id, page.items)
     filtered = any(f.data is not None for f in (form.q, form.community, form.category, form.day))
     return render_template("tasks/open.html", form=form, choices=choices, page=page, mine=mine,
                            waiting=waiting, filtered=filtered,
