@@ -15,11 +15,12 @@ count a person's menu shows into one statement.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, bindparam, false, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from .extensions import db
@@ -87,14 +88,15 @@ def tomorrow_ends(now: datetime) -> datetime:
     return (midnight + timedelta(days=2)).astimezone(now.tzinfo)
 
 
-def coming_soon(member_id: int | None, now: datetime) -> list:
-    """My tasks today or tomorrow (local) that have not ended."""
+def coming_soon(member_id: int | None, now: datetime, soon_ends=None) -> list:
+    """My tasks today or tomorrow (local) that have not ended (``soon_ends``: the end of
+    tomorrow given apart, for a statement whose ``now`` is a parameter)."""
     return [
         *_whose(Assignment.member_id, member_id),
         Assignment.status.in_(TO_CONFIRM),
         Task.status != TaskStatus.cancelled,
         Task.ends_at > now,
-        Task.starts_at < tomorrow_ends(now),
+        Task.starts_at < (tomorrow_ends(now) if soon_ends is None else soon_ends),
     ]
 
 
@@ -114,8 +116,12 @@ def pending_review() -> list:
 
 
 def overdue_review(now: datetime, stale_days: int) -> list:
-    return [TaskReport.status == ReportStatus.submitted,
-            TaskReport.submitted_at < now - timedelta(days=stale_days)]
+    return submitted_before(now - timedelta(days=stale_days))
+
+
+def submitted_before(cutoff) -> list:
+    """Waiting for review since before ``cutoff``."""
+    return [TaskReport.status == ReportStatus.submitted, TaskReport.submitted_at < cutoff]
 
 
 def returned_uncorrected() -> list:
@@ -186,25 +192,48 @@ def counts(member_id: int, now: datetime, *, community_ids: Sequence[int] | None
                        stale_days=stale_days)[0]
 
 
+@functools.cache
+def _counts_statement(reach: str):
+    """The counts' statement for a member (``reach`` "none"), a liaison ("some": the
+    communities an expanding parameter) or an admin ("all"), built once per process
+    with its values as parameters: the menu runs it on every page, and building the
+    seven subqueries (and their cache key) cost more than running them."""
+    member, now = bindparam("member_id"), bindparam("now")
+    columns = [
+        _count_assignments(to_confirm(member, now)),
+        count_tasks(to_report(member, now)),
+        count_tasks(to_correct(member)),
+        _count_assignments(coming_soon(member, now, bindparam("soon_ends"))),
+        select(func.count(Outbox.id)).where(*Outbox.unread_for(member)).scalar_subquery(),
+    ]
+    if reach != "none":
+        where = ([] if reach == "all"
+                 else [Task.community_id.in_(bindparam("community_ids", expanding=True))])
+        columns += [count_tasks([*pending_review(), *where]),
+                    count_tasks([*submitted_before(bindparam("stale_before")), *where])]
+    return select(*columns), len(columns)
+
+
 def counts_with(member_id: int, now: datetime, extra: dict, *,
                 community_ids: Sequence[int] | None = (), staff: bool = False,
                 stale_days: int = 7) -> tuple[Counts, dict[str, int]]:
     """``counts``, and in the same statement the ``extra`` counts a page shows beside
     them ({name: scalar subquery} → {name: count})."""
-    columns = [
-        _count_assignments(to_confirm(member_id, now)),
-        count_tasks(to_report(member_id, now)),
-        count_tasks(to_correct(member_id)),
-        _count_assignments(coming_soon(member_id, now)),
-        select(func.count(Outbox.id)).where(*Outbox.unread_for(member_id)).scalar_subquery(),
-    ]
-    if staff:
-        reach = in_communities(community_ids)
-        columns += [count_tasks([*pending_review(), *reach]),
-                    count_tasks([*overdue_review(now, stale_days), *reach])]
-    row = db.session.execute(select(*columns, *extra.values())).one()
+    params = {"member_id": member_id, "now": now, "soon_ends": tomorrow_ends(now)}
+    reach = "none"
+    if staff and community_ids is None:
+        reach = "all"
+    elif staff and community_ids:  # staff of no community counts none: the member's zeros
+        reach = "some"
+        params["community_ids"] = sorted(community_ids)
+    if reach != "none":
+        params["stale_before"] = now - timedelta(days=stale_days)
+    statement, width = _counts_statement(reach)
+    if extra:
+        statement = statement.add_columns(*extra.values())
+    row = db.session.execute(statement, params).one()
     values = [int(value or 0) for value in row]
-    return Counts(*values[:len(columns)]), dict(zip(extra, values[len(columns):]))
+    return Counts(*values[:width]), dict(zip(extra, values[width:]))
 
 
 # --- the member's 待办 list ----------------------------------------------------------------

@@ -1,9 +1,11 @@
 """One page of a listing, the same way on every blueprint's list pages."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import request
-from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import func, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Integer, Select, bindparam, func, select
 
 from .extensions import db
 
@@ -55,16 +57,62 @@ def paginate_counted(stmt, page: int | None, per_page: int) -> Pagination:
                         select=stmt)
 
 
-class _RowPage(SelectPagination):
-    """A page of plain rows: a SELECT of columns, read without building ORM objects."""
+@dataclass(frozen=True)
+class Prepared:
+    """A list's statements, built once and run with parameters (``paginate_prepared``):
+    the page, with LIMIT and OFFSET as the parameters ``page_limit`` and ``page_offset``,
+    and the COUNT of the whole list — or none, when every row carries the total."""
+
+    page: Select
+    count: Select | None = None
+
+
+def _limited(stmt):
+    return (stmt.limit(bindparam("page_limit", type_=Integer))
+            .offset(bindparam("page_offset", type_=Integer)))
+
+
+def paged(stmt) -> Prepared:
+    """``stmt`` (a SELECT of columns) as a page and a COUNT, as ``paginate`` runs them."""
+    return Prepared(_limited(stmt),
+                    select(func.count()).select_from(stmt.order_by(None).subquery()))
+
+
+def paged_with_total(stmt) -> Prepared:
+    """``stmt`` as one page of rows each carrying the total (``COUNT(*) OVER ()``
+    last), as ``paginate_counted`` runs it."""
+    return Prepared(_limited(stmt.add_columns(func.count().over())))
+
+
+class _PreparedPage(Pagination):
+    """A page of a ``Prepared`` list run with parameters, its rows made into items by
+    ``make``."""
 
     def _query_items(self) -> list:
-        stmt = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(db.session.execute(stmt))
+        prepared, params, make = (self._query_args[k] for k in ("prepared", "params", "make"))
+        rows = db.session.execute(prepared.page, {
+            **params, "page_limit": self.per_page,
+            "page_offset": (self.page - 1) * self.per_page}).all()
+        if prepared.count is not None:
+            return [make(row) for row in rows]
+        if not rows and self.page > 1:  # past the end: no row carries the total
+            first = db.session.execute(prepared.page, {**params, "page_limit": 1,
+                                                       "page_offset": 0}).first()
+            self._total = int(first[-1]) if first else 0
+            return []
+        self._total = int(rows[0][-1]) if rows else 0
+        return [make(row[:-1]) for row in rows]
+
+    def _query_count(self) -> int:
+        prepared = self._query_args["prepared"]
+        if prepared.count is None:
+            return self._total
+        return db.session.scalar(prepared.count, self._query_args["params"])
 
 
-def paginate_rows(stmt, page: int | None, per_page: int) -> Pagination:
-    """``paginate`` for a SELECT of columns (the page's items are its rows)."""
+def paginate_prepared(prepared: Prepared, params: dict, make, page: int | None,
+                      per_page: int) -> Pagination:
+    """``paginate`` (or ``paginate_counted``) for statements built once."""
     page = page_number() if page is None else min(max(page, 1), MAX_PAGE)
-    return _RowPage(page=page, per_page=per_page, max_per_page=per_page, error_out=False,
-                    select=stmt, session=db.session)
+    return _PreparedPage(page=page, per_page=per_page, max_per_page=per_page,
+                         error_out=False, prepared=prepared, params=params, make=make)

@@ -15,6 +15,7 @@ from tracker.models import (
     AssignmentStatus,
     AuditEvent,
     Outbox,
+    Task,
     WaitlistEntry,
     WaitStatus,
 )
@@ -246,9 +247,10 @@ def test_the_demo_world_has_a_full_task_with_a_waitlist(app):
 
     world = seed_demo(local_today())
     db.session.commit()
-    [(entry, place)] = tq.my_waiting(world.members[0].id, utcnow())
-    assert place == 1 and entry.task.taken == entry.task.slots
-    assert len(tq.waitlist(entry.task.id)) == 2
+    [(card, place)] = tq.my_waiting(world.members[0].id, utcnow())
+    task = db.session.get(Task, card.id)
+    assert place == 1 and task.taken == task.slots
+    assert len(tq.waitlist(task.id)) == 2
     promoted = db.session.scalar(select(WaitlistEntry).where(
-        WaitlistEntry.task_id == entry.task.id, WaitlistEntry.status == WaitStatus.promoted))
+        WaitlistEntry.task_id == task.id, WaitlistEntry.status == WaitStatus.promoted))
     assert promoted.member_id == world.members[13].id

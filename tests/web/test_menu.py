@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from tests import factories as f
-from tests.web.manage_support import assignment
+from tests.web.manage_support import assignment, submitted_report
 from tracker.extensions import db
 
 
@@ -54,3 +54,54 @@ def test_member_menu_is_unchanged(client, login, world):
     menu = nav(client)
     assert "<details" not in menu
     assert labels(menu) == ["我的待办", "可认领任务", "需求清单", "我的任务", "我的参与", "消息"]
+
+
+def todo_badge(client) -> int:
+    """The 待办 count the menu shows (none shown is 0)."""
+    found = re.search(r'我的待办 <span class="count">(\d+)</span>', nav(client))
+    return int(found.group(1)) if found else 0
+
+
+def test_the_todo_count_follows_a_claim_and_a_withdrawal_at_once(client, login, world):
+    """Claiming a task of today or tomorrow adds one to 待办 on the very next page;
+    withdrawing takes it off again (the counts are never kept from an earlier page)."""
+    soon = f.task(world.item, world.liaison, starts_in=timedelta(hours=5), title="今晚巡查")
+    db.session.commit()
+    login(world.member)
+    before = todo_badge(client)
+    assert client.post(f"/tasks/{soon.id}/claim").status_code == 302
+    assert todo_badge(client) == before + 1
+    assert client.post(f"/tasks/{soon.id}/withdraw", data={"confirmed": "1"}).status_code == 302
+    assert todo_badge(client) == before
+
+
+def test_the_todo_count_drops_once_the_leader_submits_the_report(client, login, world):
+    login(world.leader)
+    # the ended task waits for the leader's report and for the leader's hours
+    before = todo_badge(client)
+    assert before == 2
+    response = client.post(f"/tasks/{world.past_task.id}/report",
+                           data={"quantity": "3", "people_served": "10", "note": "已完成"})
+    assert response.status_code == 302
+    assert todo_badge(client) == before - 1  # the hours are still to confirm
+
+
+def test_the_review_count_is_of_the_liaisons_own_communities(client, login, world):
+    """审核 counts the reports waiting for review in the communities one manages: a
+    liaison's own, every one for the admin; none for a member."""
+    elsewhere = f.task(world.other_item, world.other_liaison, starts_in=-timedelta(days=1),
+                       title="别处的活动")
+    db.session.commit()
+    submitted_report(world.past_task, world.leader)
+    submitted_report(elsewhere, world.other_liaison)
+
+    def review_badge() -> int:
+        found = re.search(r'审核 <span class="count">(\d+)</span>', nav(client))
+        return int(found.group(1)) if found else 0
+
+    login(world.liaison)
+    assert review_badge() == 1
+    login(world.other_liaison)
+    assert review_badge() == 1
+    login(world.admin)
+    assert review_badge() == 2

@@ -163,3 +163,49 @@ def test_a_kept_card_is_in_the_pages_language(client, world, login):
     english = card_of(client.get("/tasks/").get_data(as_text=True), world.task.title)
     assert "剩余名额" in chinese and ">认领<" in chinese
     assert "剩余名额" not in english and "Slots left" in english
+
+
+FILTER = re.compile(r'<form method="get" action="/tasks/".*?</form>', re.S)
+
+
+def options(html: str, name: str) -> list[str]:
+    select_ = re.search(rf'<select[^>]* name="{name}".*?</select>', html, re.S).group(0)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select_)
+
+
+def test_the_kept_filter_is_the_filter_rendered_afresh(client, world, login):
+    login(world.member)
+    FRAGMENTS.clear()
+    fresh, kept = (FILTER.search(client.get("/tasks/").get_data(as_text=True)).group(0)
+                   for _ in range(2))
+    assert kept == fresh
+    assert options(kept, "community") == ["全部社区", "建设路社区", "解放路社区"]  # natural order
+
+
+def test_the_kept_filter_follows_a_changed_community_or_category_at_once(client, world, login):
+    """The drop-downs are read on every request: a community added, renamed or closed,
+    or a category switched off, shows in the very next page, whatever was kept."""
+    from tracker.models import Category
+
+    login(world.member)
+    FRAGMENTS.clear()
+    client.get("/tasks/")
+    f.community("人民路社区")
+    world.community.name = "解放路第一社区"
+    world.other_community.active = False
+    category = db.session.scalars(select(Category).where(Category.active.is_(True))
+                                  .order_by(Category.sort_order, Category.id)).first()
+    category.active = False
+    db.session.commit()
+    page = client.get("/tasks/").get_data(as_text=True)
+    assert options(page, "community") == ["全部社区", "人民路社区", "解放路第一社区"]
+    assert category.name not in options(page, "category")
+
+
+def test_a_typed_filter_keeps_what_was_typed(client, world, login):
+    login(world.member)
+    FRAGMENTS.clear()
+    client.get("/tasks/")  # the untyped filter kept
+    page = client.get("/tasks/?q=楼道&day=明天").get_data(as_text=True)
+    assert 'value="楼道"' in page and 'value="明天"' in page
+    assert "日期格式不正确" in page

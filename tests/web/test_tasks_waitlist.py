@@ -3,6 +3,7 @@ lists the places; the liaison's task page lists the queue and promotes by hand."
 from __future__ import annotations
 
 import pytest
+from flask import g
 
 from tests import factories as f
 from tests.audit import work_event_count
@@ -152,3 +153,24 @@ def test_a_full_tasks_card_in_the_open_list_offers_the_waitlist_then_shows_the_p
     login(world.other_member)
     card = _card(page(client, "/tasks/"), "助老理发")
     assert "已认领" in card and "/waitlist" not in card
+
+
+def test_the_open_list_shows_my_claim_and_my_place_from_one_statement(
+        client, login, world, full, count_queries):
+    """On the open list, the slot I hold and my place in a full task's line come from one
+    statement: the session, the menu counts, the filter's choices, the page, its count
+    and my state on it — six, full tasks or not."""
+    task, waiter = full
+    login(world.member)
+    client.post(f"/tasks/{task.id}/waitlist")
+    login(waiter)
+    client.post(f"/tasks/{task.id}/waitlist")
+    with unit_of_work():
+        claim_slot(world.task, waiter)
+    client.get("/tasks/")  # warm: first-request work is not the page's
+    # A served request loads its user; the test's app context would keep it in ``g``.
+    g.pop("_login_user", None)
+    with count_queries() as statements:
+        html = page(client, "/tasks/")
+    assert "候补第2位" in html and "已认领" in html
+    assert statements.count == 6

@@ -8,12 +8,13 @@ every request. Every start and end is on the audit trail, never with the token.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ..db_setup import writing
@@ -75,6 +76,14 @@ def session_of(token: str | None) -> LoginSession | None:
     return db.session.scalar(select(LoginSession).where(LoginSession.token_hash == hash_token(token)))
 
 
+@functools.cache
+def _live_lookup():
+    """The session and its member by token hash: built once per process, since every
+    signed-in request runs it (building it cost as much as running it)."""
+    return (select(LoginSession).options(joinedload(LoginSession.member))
+            .where(LoginSession.token_hash == bindparam("token_hash")))
+
+
 def find_live(token: str) -> tuple[LoginSession | None, str | None]:
     """The session a cookie's token names, if live; else (the row or None, why not).
 
@@ -82,8 +91,7 @@ def find_live(token: str) -> tuple[LoginSession | None, str | None]:
     with its audit row, so the trail shows when it stopped counting."""
     if not token or len(token) > 100:
         return None, "unknown"
-    row = db.session.scalar(select(LoginSession).options(joinedload(LoginSession.member))
-                            .where(LoginSession.token_hash == hash_token(token)))
+    row = db.session.scalar(_live_lookup(), {"token_hash": hash_token(token)})
     if row is None:
         return None, "unknown"
     now = utcnow()

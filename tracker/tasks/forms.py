@@ -34,8 +34,14 @@ class TaskFilterForm(FlaskForm):
     day = LocalDateField(_l("日期"), validators=[])
 
     def set_choices(self, communities, categories) -> None:
-        self.community.choices = [("", _l("全部社区"))] + [(c.id, c.name) for c in communities]
-        self.category.choices = [("", _l("全部类别"))] + [(c.id, c.name) for c in categories]
+        """``communities``, ``categories``: (id, name) pairs."""
+        self.community.choices = [("", _l("全部社区")), *communities]
+        self.category.choices = [("", _l("全部类别")), *categories]
+
+    @property
+    def typed(self) -> bool:
+        """Whether the request typed anything into the filter."""
+        return any(self[name].raw_data for name in ("q", "community", "category", "day"))
 
 
 class ConfirmForm(FlaskForm):

@@ -11,8 +11,8 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import (
@@ -32,7 +32,7 @@ from ..models import (
 )
 from .. import owed
 from ..models.waitlist import waiting_before
-from ..paging import paginate_counted, paginate_rows
+from ..paging import paged, paged_with_total, paginate_prepared
 from ..search import matches
 
 def task_card_loads(path=None) -> list:
@@ -44,15 +44,35 @@ def task_card_loads(path=None) -> list:
 # --- open tasks ------------------------------------------------------------------
 
 
-def active_communities() -> list[Community]:
-    return list(db.session.scalars(
-        select(Community).where(Community.active.is_(True)).order_by(Community.sort_key, Community.id)))
+@dataclass(frozen=True)
+class FilterChoices:
+    """The filter's drop-downs: (id, name) of the active communities and categories,
+    each in its own order. Read fresh on every request (one statement) and, being
+    frozen, the key under which the rendered filter is kept (templates/tasks/open.html):
+    a renamed or added community is another key, never a stale drop-down."""
+
+    communities: tuple[tuple[int, str], ...]
+    categories: tuple[tuple[int, str], ...]
 
 
-def active_categories() -> list[Category]:
-    return list(db.session.scalars(
-        select(Category).where(Category.active.is_(True))
-        .order_by(Category.sort_order, Category.id)))
+@functools.cache
+def _filter_choices_statement():
+    def ranked(kind: int, model, *order):
+        return select(literal(kind).label("kind"), model.id, model.name,
+                      func.row_number().over(order_by=order).label("place")
+                      ).where(model.active.is_(True))
+
+    both = union_all(ranked(0, Community, Community.sort_key, Community.id),
+                     ranked(1, Category, Category.sort_order, Category.id)).subquery()
+    return select(both.c.kind, both.c.id, both.c.name).order_by(both.c.kind, both.c.place)
+
+
+def filter_choices() -> FilterChoices:
+    """Both lists in one statement of plain rows (no ORM objects: only id and name)."""
+    lists = ([], [])
+    for kind, id_, name in db.session.execute(_filter_choices_statement()):
+        lists[kind].append((id_, name))
+    return FilterChoices(tuple(lists[0]), tuple(lists[1]))
 
 
 @dataclass(frozen=True)
@@ -90,9 +110,9 @@ class OpenCard:
                 Community.name, Zone.name, Task.slots, Task.taken]
 
 
-def open_tasks_page(flt: OpenFilter, now: datetime, page: int, per_page: int):
-    """Open tasks that have not started yet, soonest first; the page's items are
-    OpenCards."""
+def _open_tasks(now, community_id=None, category_id=None, day=None, keyword=None):
+    """Open tasks that have not started yet, soonest first, as OpenCard columns; each
+    filter a value or a parameter (``None``: not filtered by it)."""
     # Columns, not ORM objects: a card only reads them (a third of the page's SQL work
     # in Python was building and tracking the objects).
     stmt = (
@@ -102,33 +122,77 @@ def open_tasks_page(flt: OpenFilter, now: datetime, page: int, per_page: int):
         .where(Task.status == TaskStatus.open, Task.starts_at > now)
         .order_by(Task.starts_at, Task.id)
     )
-    if flt.community_id is not None:
-        stmt = stmt.where(Task.community_id == flt.community_id)
-    if flt.category_id is not None:
-        stmt = stmt.where(Task.category_id == flt.category_id)
-    if flt.day is not None:
-        stmt = stmt.where(Task.service_date == flt.day)
-    if flt.keyword:
-        named = select(Community.id).where(matches(flt.keyword, Community.name))
-        stmt = stmt.where(or_(matches(flt.keyword, Task.title, Task.place),
+    if community_id is not None:
+        stmt = stmt.where(Task.community_id == community_id)
+    if category_id is not None:
+        stmt = stmt.where(Task.category_id == category_id)
+    if day is not None:
+        stmt = stmt.where(Task.service_date == day)
+    if keyword:
+        named = select(Community.id).where(matches(keyword, Community.name))
+        stmt = stmt.where(or_(matches(keyword, Task.title, Task.place),
                               Task.community_id.in_(named)))
-    result = paginate_rows(stmt, page, per_page)
-    result.items = [OpenCard(*row) for row in result.items]
-    return result
+    return stmt
 
 
-def holding_statuses(member_id: int, task_ids: list[int]) -> dict[int, AssignmentStatus]:
-    """{task id: my status} for the tasks of a page I hold a slot in (one statement,
-    none for an empty page)."""
-    if not task_ids:
-        return {}
-    return dict(db.session.execute(
-        select(Assignment.task_id, Assignment.status).where(
-            Assignment.member_id == member_id,
-            Assignment.task_id.in_(task_ids),
-            Assignment.status.in_(HOLDING),
-        )
-    ).all())
+@functools.cache
+def _open_tasks_prepared(by_community: bool, by_category: bool, by_day: bool):
+    """The list's page and count for one combination of filters, built once per
+    process: building them (and their cache keys) cost more than running them."""
+    return paged(_open_tasks(bindparam("now"),
+                             bindparam("community_id") if by_community else None,
+                             bindparam("category_id") if by_category else None,
+                             bindparam("day") if by_day else None))
+
+
+def open_tasks_page(flt: OpenFilter, now: datetime, page: int, per_page: int):
+    """Open tasks that have not started yet, soonest first; the page's items are
+    OpenCards."""
+    if flt.keyword:
+        # the typed words are in the statement itself (LIKE, escaped): built anew
+        prepared, params = paged(_open_tasks(now, flt.community_id, flt.category_id, flt.day,
+                                             flt.keyword)), {}
+    else:
+        prepared = _open_tasks_prepared(flt.community_id is not None,
+                                        flt.category_id is not None, flt.day is not None)
+        params = {"now": now, "community_id": flt.community_id,
+                  "category_id": flt.category_id, "day": flt.day}
+    return paginate_prepared(prepared, params, lambda row: OpenCard(*row), page, per_page)
+
+
+@functools.cache
+def _member_state_statement():
+    """For each task of a page: my status if I hold a slot, my place in its line if I
+    wait — one statement for both (each a per-task index lookup)."""
+    member = bindparam("member_id")
+    held = (select(Assignment.status)
+            .where(Assignment.member_id == member, Assignment.task_id == Task.id,
+                   Assignment.status.in_(HOLDING))
+            .scalar_subquery())
+    place = (select(_place_in_line())
+             .where(WaitlistEntry.member_id == member, WaitlistEntry.task_id == Task.id,
+                    WaitlistEntry.status == WaitStatus.waiting)
+             .scalar_subquery())
+    return select(Task.id, held, place).where(Task.id.in_(bindparam("task_ids", expanding=True)))
+
+
+def member_state(member_id: int, cards: list[OpenCard]) -> tuple[dict[int, AssignmentStatus],
+                                                                 dict[int, int]]:
+    """({task id: my status} for the tasks of a page I hold a slot in, {task id: my place
+    in line} for its full tasks I wait for): one statement, none for an empty page. Only
+    a full task has a line (a freed slot goes to the first in line at once)."""
+    if not cards:
+        return {}, {}
+    full = {card.id for card in cards if card.slots_left <= 0}
+    mine, waiting = {}, {}
+    for task_id, status, place in db.session.execute(
+            _member_state_statement(),
+            {"member_id": member_id, "task_ids": [card.id for card in cards]}):
+        if status is not None:
+            mine[task_id] = status
+        if place is not None and task_id in full:
+            waiting[task_id] = place
+    return mine, waiting
 
 
 # --- one task --------------------------------------------------------------------
@@ -178,29 +242,87 @@ def load_assignment(assignment_id: int) -> Assignment | None:
 # --- 我的任务 ----------------------------------------------------------------------
 
 
-def _my_assignments(member_id: int):
-    return (
-        select(Assignment)
-        .join(Assignment.task)
-        .outerjoin(Task.report)
-        .where(Assignment.member_id == member_id, Assignment.status.in_(HOLDING))
-        .options(
-            *task_card_loads(lambda rel: contains_eager(Assignment.task).joinedload(rel)),
-            contains_eager(Assignment.task).contains_eager(Task.report),
-        )
-    )
+@dataclass(frozen=True)
+class Named:
+    name: str
 
 
-def _my_led_tasks(member_id: int):
-    return (
-        select(Task)
-        .outerjoin(Task.report)
-        .where(Task.leader_id == member_id)
-        .options(*task_card_loads(), contains_eager(Task.report))
-    )
+@dataclass(frozen=True)
+class MineReport:
+    status: ReportStatus
+    return_reason: str | None
 
 
-def _tab_query(tab: str, member_id: int, now: datetime):
+@dataclass(frozen=True)
+class MineTask:
+    """What a card of 我的任务 shows of a task (and what the refusals to confirm or
+    report read), read as plain columns: no ORM objects for a read-only page."""
+
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    status: TaskStatus
+    backfilled: bool
+    community: Named
+    zone: Named | None
+    category: Named
+    report: MineReport | None
+
+    @classmethod
+    def columns(cls) -> list:
+        return [Task.id, Task.title, Task.starts_at, Task.ends_at, Task.place, Task.status,
+                Task.backfilled, Community.name, Zone.name, Category.name,
+                TaskReport.status, TaskReport.return_reason]
+
+    @classmethod
+    def of(cls, row) -> MineTask:
+        (id_, title, starts_at, ends_at, place, status, backfilled, community, zone,
+         category, report_status, return_reason) = row
+        return cls(id_, title, starts_at, ends_at, place, status, backfilled, Named(community),
+                   None if zone is None else Named(zone), Named(category),
+                   None if report_status is None else MineReport(report_status, return_reason))
+
+
+@dataclass(frozen=True)
+class MineAssignment:
+    """My participation on a card of 我的任务, with its task."""
+
+    id: int
+    status: AssignmentStatus
+    minutes: int | None
+    task: MineTask
+
+    @classmethod
+    def columns(cls) -> list:
+        return [Assignment.id, Assignment.status, Assignment.minutes, *MineTask.columns()]
+
+    @classmethod
+    def of(cls, row) -> MineAssignment:
+        return cls(row[0], row[1], row[2], MineTask.of(row[3:]))
+
+
+def _with_card_neighbours(stmt):
+    return (stmt.join(Community, Community.id == Task.community_id)
+            .outerjoin(Zone, Zone.id == Task.zone_id)
+            .join(Category, Category.id == Task.category_id)
+            .outerjoin(TaskReport, TaskReport.task_id == Task.id))
+
+
+def _my_assignments(member_id):
+    return _with_card_neighbours(
+        select(*MineAssignment.columns()).select_from(Assignment)
+        .join(Task, Task.id == Assignment.task_id)
+    ).where(Assignment.member_id == member_id, Assignment.status.in_(HOLDING))
+
+
+def _my_led_tasks(member_id):
+    return _with_card_neighbours(select(*MineTask.columns()).select_from(Task)).where(
+        Task.leader_id == member_id)
+
+
+def _tab_query(tab: str, member_id, now):
     if tab == "upcoming":
         return (_my_assignments(member_id).where(Task.ends_at > now)
                 .order_by(Task.starts_at, Task.id))
@@ -228,12 +350,24 @@ def _tab_query(tab: str, member_id: int, now: datetime):
     return _my_led_tasks(member_id).order_by(waiting, Task.starts_at.desc(), Task.id.desc())
 
 
+PARTICIPATION_TABS = ("upcoming", "confirm", "history")
+
+
+@functools.cache
+def _mine_statement(tab: str):
+    """A tab's page with its total, built once per process (the member, the time and
+    the page as parameters): building the statement cost about as much as running it."""
+    return paged_with_total(_tab_query(tab, bindparam("member_id"), bindparam("now")))
+
+
 def mine_page(tab: str, member_id: int, now: datetime, page: int, per_page: int):
-    """One tab of 我的任务: my participations (upcoming, to confirm, history) or the
-    tasks I lead (returned, lead). Items are Assignments or Tasks accordingly. The page
-    and its total are one statement: a member's own rows are few, so a second
-    statement just to count them costs more than counting them alongside."""
-    return paginate_counted(_tab_query(tab, member_id, now), page, per_page)
+    """One tab of 我的任务: my participations (upcoming, to confirm, history) as
+    MineAssignments or the tasks I lead (returned, lead) as MineTasks. The page and its
+    total are one statement: a member's own rows are few, so a second statement just
+    to count them costs more than counting them alongside."""
+    make = MineAssignment.of if tab in PARTICIPATION_TABS else MineTask.of
+    return paginate_prepared(_mine_statement(tab), {"member_id": member_id, "now": now},
+                             make, page, per_page)
 
 
 # ---------------------------------------------------------------- 候补
@@ -262,27 +396,19 @@ def _place_in_line():
             .scalar_subquery()) + 1
 
 
-def waiting_places(member_id: int, task_ids: list[int]) -> dict[int, int]:
-    """task id → the member's place in its line, for the tasks of one list page."""
-    if not task_ids:
-        return {}
-    return dict(db.session.execute(
-        select(WaitlistEntry.task_id, _place_in_line())
-        .where(WaitlistEntry.member_id == member_id, WaitlistEntry.status == WaitStatus.waiting,
-               WaitlistEntry.task_id.in_(task_ids))
-    ).all())
+def my_waiting(member_id: int, now: datetime) -> list[tuple[MineTask, int]]:
+    """A member's places in line, with the place (1 = next), for tasks not yet started
+    (at the start a waitlist closes): each waiting task's card and my place."""
+    rows = db.session.execute(_my_waiting_statement(), {"member_id": member_id, "now": now})
+    return [(MineTask.of(row[:-1]), row[-1]) for row in rows]
 
 
-def my_waiting(member_id: int, now: datetime) -> list[tuple[WaitlistEntry, int]]:
-    """A member's places in line, with the place (1 = next), for tasks not yet started:
-    at the start a waitlist closes."""
-    rows = db.session.execute(
-        select(WaitlistEntry, _place_in_line())
+@functools.cache
+def _my_waiting_statement():
+    return _with_card_neighbours(
+        select(*MineTask.columns(), _place_in_line()).select_from(WaitlistEntry)
         .join(Task, Task.id == WaitlistEntry.task_id)
-        .options(contains_eager(WaitlistEntry.task),  # with what its card shows
-                 *task_card_loads(lambda rel: contains_eager(WaitlistEntry.task).joinedload(rel)))
-        .where(WaitlistEntry.member_id == member_id, WaitlistEntry.status == WaitStatus.waiting,
-               Task.status == TaskStatus.open, Task.starts_at > now)
-        .order_by(Task.starts_at, Task.id)
-    ).all()
-    return [(entry, place) for entry, place in rows]
+    ).where(WaitlistEntry.member_id == bindparam("member_id"),
+            WaitlistEntry.status == WaitStatus.waiting,
+            Task.status == TaskStatus.open, Task.starts_at > bindparam("now")
+            ).order_by(Task.starts_at, Task.id)

@@ -89,7 +89,8 @@ def _visible_task(task_id: int, *, for_page: bool = False) -> tuple[Task, Assign
 @login_required
 def open_tasks():
     form = TaskFilterForm(formdata=request.args)
-    form.set_choices(q.active_communities(), q.active_categories())
+    choices = q.filter_choices()
+    form.set_choices(choices.communities, choices.categories)
     form.validate()
     flt = q.OpenFilter(
         community_id=form.community.data,
@@ -98,14 +99,10 @@ def open_tasks():
         keyword=form.q.data,
     )
     page = q.open_tasks_page(flt, utcnow(), page_number(), _per_page())
-    # "Already claimed by me" for the whole page in one query.
-    mine = q.holding_statuses(current_user.id, [task.id for task in page.items])
-    # Only a full task has a line (a freed slot goes to the first in line at once): a
-    # page without one asks nothing more.
-    waiting = q.waiting_places(current_user.id,
-                               [task.id for task in page.items if task.slots_left <= 0])
+    # "Already claimed by me" and "my place in line" for the whole page in one query.
+    mine, waiting = q.member_state(current_user.id, page.items)
     filtered = any(f.data is not None for f in (form.q, form.community, form.category, form.day))
-    return render_template("tasks/open.html", form=form, page=page, mine=mine,
+    return render_template("tasks/open.html", form=form, choices=choices, page=page, mine=mine,
                            waiting=waiting, filtered=filtered,
                            next_url=request.full_path.rstrip("?"))
 
@@ -233,8 +230,8 @@ def waitlist_leave(task_id: int):
 
 @dataclass
 class MineRow:
-    task: Task
-    assignment: Assignment | None = None
+    task: q.MineTask
+    assignment: q.MineAssignment | None = None
     can_withdraw: bool = False
     can_confirm: bool = False
     can_report: bool = False
@@ -243,7 +240,7 @@ class MineRow:
 def _rows(tab: str, items, now) -> list[MineRow]:
     rows = []
     for item in items:
-        if isinstance(item, Assignment):
+        if isinstance(item, q.MineAssignment):
             task = item.task
             rows.append(MineRow(
                 task=task,
