@@ -190,7 +190,9 @@ def test_a_tap_on_a_full_task_does_not_ask_for_the_write_lock(tmp_path):
         writer = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
         try:
             writer.execute("BEGIN IMMEDIATE")
-            response = client.post(f"/tasks/{task_id}/claim")
+            # with the one-time token a real button sends (its spent-check reads too)
+            response = client.post(f"/tasks/{task_id}/claim",
+                                   data={"submission_token": "storm-token-0123456789"})
             with client.session_transaction() as session:
                 flashed = session.get("_flashes", [])
         finally:
