@@ -18,7 +18,10 @@ mixed        the member's open-task list alone, then the same while an admin rel
 claims       the last-slot claim storm: 10 new tasks of 5 slots, 200 members each trying
              every task in its own order over ``--clients`` connections at once; claims
              per second, and the count of slots held per task afterwards (over-booked
-             must be 0, and every slot must be taken).
+             must be 0, and every slot must be taken); and the gunicorn workers' CPU
+             per claim (/proc), which the machine's other load barely changes.
+             ``--tokens``: each attempt also sends a fresh one-time submission token,
+             as a real card's button does (tracker/resend.py).
 
 Results are printed and written as JSON with ``--out``; docs/performance.md keeps them
 with the load average of each run. Nothing here is a test: times never are.
@@ -137,6 +140,17 @@ class Server:
         _status, headers, html = self.request("GET", "/tasks/", cookie=_cookie(jar))
         _keep(jar, headers)
         return _cookie(jar), _csrf(html)
+
+    def workers_cpu_seconds(self) -> float:
+        """User + system CPU of the gunicorn workers so far (Linux /proc): a figure the
+        machine's other load barely changes, unlike the wall time."""
+        master = self.process.pid
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        ticks = 0
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -273,13 +287,19 @@ def claims(server: Server, app, args) -> dict:
 
     def claim(attempt):
         (cookie, token), task_id = attempt
-        return server.request("POST", f"/tasks/{task_id}/claim", {"csrf_token": token},
-                              cookie)[0]
+        form = {"csrf_token": token}
+        if args.tokens:
+            form["submission_token"] = secrets.token_urlsafe(16)
+        return server.request("POST", f"/tasks/{task_id}/claim", form, cookie)[0]
 
-    started = time.perf_counter()
+    started, cpu_before, client_before = (time.perf_counter(), server.workers_cpu_seconds(),
+                                          time.process_time())
     with ThreadPoolExecutor(args.clients) as pool:
         statuses = list(pool.map(claim, attempts))
     seconds = time.perf_counter() - started
+    cpu_ms = (server.workers_cpu_seconds() - cpu_before) * 1000 / len(attempts)
+    # this script's own HTTP clients share the two cores with the server
+    client_ms = (time.process_time() - client_before) * 1000 / len(attempts)
     with app.app_context():
         held = dict(db.session.execute(
             select(Assignment.task_id, func.count())
@@ -297,10 +317,12 @@ def claims(server: Server, app, args) -> dict:
     errors = sum(1 for status in statuses if status >= 500)
     result = {"attempts": len(attempts), "seconds": seconds, "claims_per_second": len(attempts) / seconds,
               "over_booked": over, "slots_left_empty": empty, "taken_mismatch": mismatched,
-              "server_errors": errors, "clients": args.clients}
+              "server_errors": errors, "clients": args.clients, "tokens": args.tokens,
+              "worker_cpu_ms_per_claim": cpu_ms, "client_cpu_ms_per_claim": client_ms}
     print(f"  {len(attempts)} claims in {seconds:.1f} s = {result['claims_per_second']:.0f}/s over "
-          f"{args.clients} connections; over-booked {over}, slots left empty {empty}, "
-          f"server errors {errors}", flush=True)
+          f"{args.clients} connections; CPU per claim: gunicorn workers {cpu_ms:.2f} ms, "
+          f"this script's clients {client_ms:.2f} ms; "
+          f"over-booked {over}, slots left empty {empty}, server errors {errors}", flush=True)
     return result
 
 
@@ -317,6 +339,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--clients", type=int, default=16, help="connections of the claim storm")
+    parser.add_argument("--tokens", action="store_true",
+                        help="claims carry a one-time submission token, as the page's do")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
 

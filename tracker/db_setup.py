@@ -14,13 +14,18 @@ POST, a command, a job — still begins IMMEDIATE. A GET that must write (a sess
 last-seen time, a counted link guess) does it in ``writing()``, which ends the read
 transaction first: a deferred read-then-write transaction would fail with "database
 is locked" when another writer commits in between (PITFALLS).
+
+On SQLite a form POST marked ``reads_first`` is treated the same way: it reads (who is
+signed in, the record it acts on) without the lock, and its one unit of work takes the
+lock for the writing part only. On the claim button, the storm's hottest path, that lock
+used to span the whole request, so the two workers' claims ran one at a time.
 """
 from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import Flask, g, has_app_context, request
+from flask import Flask, current_app, g, has_app_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -59,13 +64,30 @@ def _reading() -> bool:
     return not _writing.get() and has_app_context() and g.get("_read_request", False)
 
 
+def reads_first(view):
+    """Mark a POST view whose every write goes through ``unit_of_work`` (or
+    ``writing()``): its reads before that run without the write lock. A stray write
+    outside fails loudly (``PRAGMA query_only``), it never races."""
+    view.reads_first = True
+    return view
+
+
+def _reads_first() -> bool:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "reads_first", False)
+
+
 def install(app: Flask) -> None:
     """Mark the requests whose transactions only read (see the module's docstring)."""
     from .extensions import db
 
     @app.before_request
     def _mark_read_request():
-        if request.method in READ_METHODS:
+        # PostgreSQL needs no such split: a claim's lock is its task row's, taken by the
+        # UPDATE itself; ending the read transaction first would only cost a commit and
+        # the reloads of what it had read.
+        if request.method in READ_METHODS or (_reads_first()
+                                               and db.engine.dialect.name == "sqlite"):
             g._read_request = True
 
     @app.teardown_request

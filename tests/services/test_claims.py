@@ -20,6 +20,7 @@ from tracker.services import PermissionDenied, ServiceError, unit_of_work
 from tracker.services.claims import (
     assign_member,
     check_minutes,
+    claim_refusal,
     claim_slot,
     confirm_participation,
     confirm_refusal,
@@ -131,6 +132,33 @@ def test_claims_fill_exactly_the_slots(world):
     db.session.expire_all()
     assert outcomes == ["ok", "ok", "ok", "full", "full"]
     assert task.taken == 3 == assignment_count(task)
+
+
+def test_claim_refusal_says_what_the_claim_itself_would_say(world):
+    """The claim button's question asked from the rows already read (the last-slot
+    storm's losers): the same answer ``claim_slot`` gives, and None when it may be tried."""
+    free = f.task(world.item, world.liaison, slots=2)
+    full = f.task(world.item, world.liaison, slots=1)
+    started = f.task(world.item, world.liaison, starts_in=-timedelta(minutes=10))
+    cancelled = f.task(world.item, world.liaison, status=TaskStatus.cancelled)
+    closed = f.task(world.item, world.liaison, status=TaskStatus.closed)
+    db.session.commit()
+    with unit_of_work():
+        claim_slot(full, world.other_member)
+    with unit_of_work():
+        mine = claim_slot(free, world.member)
+    expected = {free: "您已认领该任务。", full: "名额已满。", started: "该任务已开始，不能再认领。",
+                cancelled: "该任务已取消。", closed: "该任务已结束，不能再认领。"}
+    for task, message in expected.items():
+        row = mine if task is free else None
+        assert str(claim_refusal(task, row)) == message
+        if task is not free:
+            refused(claim_slot, task, world.member, message=message)
+    with unit_of_work():
+        withdraw(mine, world.member)
+    assert claim_refusal(free, mine) is None  # a withdrawn row does not hold the slot
+    with unit_of_work():
+        claim_slot(free, world.member)
 
 
 # ------------------------------------------------------------------ withdraw

@@ -86,10 +86,14 @@ def _claimant(url: str, task_id: int, member_id: int, read_open, claimed, barrie
     results.put(outcome)
 
 
-def _build(url: str):
+def _build(url: str, *, full: bool = False):
+    """A task of three slots and a member to claim it; ``full``: a task of one slot,
+    taken by someone else."""
     from tests import factories as f
     from tracker.extensions import db
     from tracker.reference import ensure_categories
+    from tracker.services import unit_of_work
+    from tracker.services.claims import claim_slot
 
     app = _app(url)
     with app.app_context():
@@ -98,9 +102,13 @@ def _build(url: str):
         unit = f.unit("县商务局")
         item = f.item(unit, f.community("解放路社区"))
         liaison = f.member(unit, name="联络员")
-        task = f.task(item, liaison, slots=3, title="读着也能报名")
+        task = f.task(item, liaison, slots=1 if full else 3, title="读着也能报名")
         member = f.member(unit, name="报名的人")
+        first = f.member(unit, name="先到的人")
         db.session.commit()
+        if full:
+            with unit_of_work():
+                claim_slot(task, first)
         ids = task.id, member.id
         db.session.remove()
         db.engine.dispose()
@@ -157,3 +165,45 @@ def test_a_get_request_cannot_write_outside_writing(app):
             db.session.add(Unit(name="新单位"))
             db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Unit).where(Unit.name == "新单位")) == 1
+
+
+@pytest.mark.sqlite_file
+def test_a_tap_on_a_full_task_does_not_ask_for_the_write_lock(tmp_path):
+    """The last-slot storm's losers (issue 14): while another process holds SQLite's
+    write lock — a winner's claim being written — a tap on a full task is still answered
+    「名额已满」. It decides from what it reads and never asks for the lock; asking would
+    wait out the busy timeout and end in the 503 "busy" page."""
+    import sqlite3
+
+    from tests import factories as f
+
+    with fresh_database("sqlite", tmp_path, "full") as url:
+        app, (task_id, member_id) = _build(url, full=True)
+        client = app.test_client()
+        with app.app_context():
+            from tracker.extensions import db
+            from tracker.models import Member
+
+            phone = db.session.get(Member, member_id).phone
+        assert client.post("/auth/login", data={"phone": phone, "password": f.PASSWORD}
+                           ).status_code == 302
+        writer = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        try:
+            writer.execute("BEGIN IMMEDIATE")
+            # with the one-time token a real button sends (its spent-check reads too)
+            response = client.post(f"/tasks/{task_id}/claim",
+                                   data={"submission_token": "storm-token-0123456789"})
+            with client.session_transaction() as session:
+                flashed = session.get("_flashes", [])
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+        assert response.status_code == 302
+        assert flashed == [("error", "名额已满。")]
+        with app.app_context():
+            from tracker.models import Assignment
+
+            holders = db.session.scalars(select(Assignment.member_id)).all()
+            assert member_id not in holders and len(holders) == 1
+            db.session.remove()
+            db.engine.dispose()

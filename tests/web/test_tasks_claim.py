@@ -143,3 +143,83 @@ def test_withdraw_only_touches_my_own_claim(client, world, login):
     [row] = rows(world.task)
     assert row.member_id == world.other_member.id and row.status == AssignmentStatus.claimed
     assert world.task.taken == 1
+
+
+# ---------------------------------------------------------------- the last-slot storm's path
+# Issue 14: 200 members tapping 认领 on ten tasks of five slots — nearly every tap meets a
+# full task. That refusal is decided from the rows the request reads anyway (who is
+# signed in, the task, my row in it): no write, no write lock, no row lock.
+
+TOKEN = "storm-token-0123456789"  # the one-time submission token a real card's button sends
+
+
+def _writes(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.lstrip().split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+
+
+def _full_task(world):
+    task = f.task(world.item, world.liaison, slots=1)
+    db.session.add(Assignment(task_id=task.id, member_id=world.other_member.id,
+                              status=AssignmentStatus.claimed))
+    task.taken = 1
+    db.session.commit()
+    return task
+
+
+def test_a_claim_on_a_full_task_reads_three_statements_writes_nothing_and_says_why(
+        client, world, login, count_queries):
+    task = _full_task(world)
+    login(world.member)
+    audits = audit_count()
+    with count_queries() as seen:
+        response = client.post(f"/tasks/{task.id}/claim?next=/tasks/",
+                               data={"submission_token": TOKEN})
+    # is the token spent already? the task; the member's own row in it — nothing written
+    # (the test client's signed-in member is known already: a real request also looks
+    # its login session up first)
+    assert _writes(seen.statements) == []
+    assert seen.count == 3, "\n".join(s[:60] for s in seen.statements)
+    assert response.status_code == 302 and response.headers["Location"] == "/tasks/"
+    assert "名额已满" in client.get("/tasks/").get_data(as_text=True)
+    assert [r.member_id for r in rows(task)] == [world.other_member.id] and task.taken == 1
+    assert audit_count() == audits
+    # the refused send left its token free: the same button works once a slot is free
+    db.session.execute(Assignment.__table__.delete().where(Assignment.task_id == task.id))
+    task.taken = 0
+    db.session.commit()
+    client.post(f"/tasks/{task.id}/claim", data={"submission_token": TOKEN})
+    assert [r.member_id for r in rows(task)] == [world.member.id]
+
+
+def test_a_second_tap_by_a_holder_of_a_full_task_says_already_claimed(client, world, login):
+    task = f.task(world.item, world.liaison, slots=1)
+    db.session.commit()
+    login(world.member)
+    client.post(f"/tasks/{task.id}/claim")
+    html = client.post(f"/tasks/{task.id}/claim", follow_redirects=True).get_data(as_text=True)
+    assert "您已认领该任务" in html and "名额已满" not in html
+    assert len(rows(task)) == 1 and task.taken == 1
+
+
+def test_a_winning_claim_post_writes_the_slot_the_row_and_the_audit_event(
+        client, world, login, count_queries):
+    login(world.member)
+    audits = audit_count()
+    with count_queries() as seen:
+        response = client.post(f"/tasks/{world.task.id}/claim")
+    assert response.status_code == 302
+    # the task, my row; on SQLite read without the write lock, so the write transaction
+    # reads the task, me and my row again (what the read transaction loaded is expired:
+    # another writer may have changed it since); on PostgreSQL one transaction, my row
+    # checked again — then the four writes
+    sqlite = db.engine.dialect.name == "sqlite"
+    assert seen.count == (9 if sqlite else 7), "\n".join(s[:60] for s in seen.statements)
+    assert [" ".join(s.split()[:3]) for s in _writes(seen.statements)] == [
+        "UPDATE task SET",                   # the slot, under taken < slots
+        "INSERT INTO assignment",            # my participation
+        "UPDATE waitlist_entry SET",         # I stop waiting, if I was
+        "INSERT INTO audit_event",           # the record of it
+    ]
+    [row] = rows(world.task)
+    assert row.member_id == world.member.id and world.task.taken == 1
+    assert audit_count() == audits + 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..formatting import hours
@@ -37,26 +38,34 @@ MINUTE_STEP = 30
 
 
 def _take_slot(task: Task, *, require_future: bool, open_only: bool = True) -> None:
+    """Take one slot with the conditional UPDATE, or refuse with the reason."""
     conditions = [Task.id == task.id, Task.taken < Task.slots]
     conditions.append(Task.status == TaskStatus.open if open_only
                       else Task.status != TaskStatus.cancelled)
     if require_future:
         conditions.append(Task.starts_at > utcnow())
-    result = db.session.execute(
-        update(Task).where(*conditions).values(taken=Task.taken + 1),
+    taken = db.session.execute(
+        update(Task).where(*conditions).values(taken=Task.taken + 1).returning(Task.taken),
         execution_options={"synchronize_session": False},
-    )
-    if result.rowcount == 1:
-        db.session.refresh(task, ["taken"])
+    ).scalar_one_or_none()
+    if taken is not None:
+        set_committed_value(task, "taken", taken)
         return
     db.session.refresh(task)
+    raise ServiceError(_slot_refusal(task, require_future=require_future) or _l("名额已满。"))
+
+
+def _slot_refusal(task: Task, *, require_future: bool):
+    """Why no slot of ``task`` can be taken, as the row reads now, or None."""
     if task.status == TaskStatus.cancelled:
-        raise ServiceError(_l("该任务已取消。"))
+        return _l("该任务已取消。")
     if task.status == TaskStatus.closed:
-        raise ServiceError(_l("该任务已结束，不能再认领。"))
+        return _l("该任务已结束，不能再认领。")
     if require_future and task.starts_at <= utcnow():
-        raise ServiceError(_l("该任务已开始，不能再认领。"))
-    raise ServiceError(_l("名额已满。"))
+        return _l("该任务已开始，不能再认领。")
+    if task.taken >= task.slots:
+        return _l("名额已满。")
+    return None
 
 
 def _release_slot(task: Task) -> None:
@@ -112,6 +121,19 @@ def claim_slot(task: Task, member: Member) -> Assignment:
     assignment = _join(task, member, AssignmentStatus.claimed, member, require_future=True)
     record(member, "claim", assignment, task_id=task.id)
     return assignment
+
+
+def claim_refusal(task: Task, mine: Assignment | None):
+    """Why the member whose participation row is ``mine`` (or None) cannot claim
+    ``task`` as the rows were just read, or None when the claim may be tried.
+
+    The claim button asks this before ``claim_slot``: in the last-slot storm nearly
+    every tap meets a full task, and that answer, true when it was read, needs no
+    write lock, no row lock and no write. A None is no promise: ``claim_slot``'s
+    conditional UPDATE still decides."""
+    if mine is not None and mine.status != AssignmentStatus.withdrawn:
+        return _l("您已认领该任务。")
+    return _slot_refusal(task, require_future=True)
 
 
 def withdraw(assignment: Assignment, actor: Member) -> None:

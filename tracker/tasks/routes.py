@@ -28,6 +28,7 @@ from ..formatting import beneficiary_label
 from ..formatting import hours as fmt_hours
 from .. import owed
 from ..calendar import ics
+from ..db_setup import reads_first
 from ..downloads import offer_download
 from ..menu import menu_counts
 from ..models import HOLDING, Assignment, AssignmentStatus, Task, TaskStatus, WaitStatus
@@ -36,6 +37,7 @@ from ..permissions import manages_task, may_report
 from ..rollups.coverage import member_totals
 from ..security import safe_next
 from ..services.claims import (
+    claim_refusal,
     claim_slot,
     confirm_participation,
     confirm_refusal,
@@ -168,11 +170,15 @@ def calendar(task_id: int):
 
 
 @bp.post("/<int:task_id>/claim")
+@reads_first
 @login_required
 def claim(task_id: int):
-    task, _mine = _visible_task(task_id)
+    task, mine = _visible_task(task_id)
     title, target = task.title, _next_or(url_for("tasks.detail", task_id=task_id))
-    if run_service(None, claim_slot, task, current_user):
+    refusal = claim_refusal(task, mine)
+    if refusal is not None:
+        flash(str(refusal), "error")
+    elif run_service(None, claim_slot, task, current_user):
         flash(_("认领成功：%(title)s。", title=title), "success")
     return redirect(target)
 
