@@ -42,6 +42,7 @@ from tracker.report_owed import rebuild as rebuild_report_owed  # noqa: E402
 from tracker.models import (  # noqa: E402
     Assignment,
     AssignmentStatus,
+    CountedMonth,
     CountedTask,
     Member,
     Role,
@@ -124,8 +125,9 @@ def _sync_schema() -> None:
                     conn.execute(text(f'DROP INDEX "{index["name"]}"'))
             for index in table.indexes:
                 index.create(conn, checkfirst=True)
-        if not conn.scalar(select(func.count()).select_from(CountedTask)):
-            print("  deriving the counted tasks and participations …", flush=True)
+        if not (conn.scalar(select(func.count()).select_from(CountedTask))
+                and conn.scalar(select(func.count()).select_from(CountedMonth))):
+            print("  deriving the counted rows and their summaries …", flush=True)
             rebuild_counted(conn)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))

@@ -11,8 +11,17 @@ counts nowhere. Rather than trusting every service to remember the copies, an
 ``after_flush`` hook looks at what the flush wrote — reports, done participations,
 task dates — and refreshes the rows of exactly those tasks (DELETE, then INSERT …
 SELECT, inside the same transaction, so a rollback takes the copies with it).
-Writers that bypass the ORM (``generate-data``, the migration that created the
+Writers that bypass the ORM (``generate-data``, the migrations that created the
 tables) call ``rebuild()``.
+
+The same refresh keeps three county-wide summaries of those rows — ``CountedMonth``
+(the additive figures per month, category and status) and ``CountedMemberYear`` /
+``CountedMemberCategoryYear`` (who took part in a year, overall and per category) —
+by difference: it reads what the refreshed tasks' counted rows added up to before and
+after, and adds the change with ``INSERT … ON CONFLICT DO UPDATE SET n = n + …``
+(increments commute, so two transactions changing one summary row take turns on its
+row lock and neither loses the other's change); a row whose count falls to zero is
+deleted, so the summaries hold exactly what ``rebuild()`` derives from scratch.
 
 Approval is final — an approved task can no longer be edited, re-staffed or have its
 hours changed (services.tasks, services.claims, services.reviews) — so the approved
@@ -22,7 +31,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import case, delete, event, func, insert, inspect, select, true
+from sqlalchemy import (
+    Integer,
+    case,
+    cast,
+    delete,
+    event,
+    extract,
+    func,
+    insert,
+    inspect,
+    select,
+    true,
+    tuple_,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -31,6 +54,9 @@ from .models import (
     Assignment,
     AssignmentStatus,
     Category,
+    CountedMemberCategoryYear,
+    CountedMemberYear,
+    CountedMonth,
     CountedParticipation,
     CountedTask,
     Finding,
@@ -106,8 +132,101 @@ def _rewrite(connection: Connection, where) -> None:
     connection.execute(insert(CountedTask).from_select(_TASK_COLUMNS, _task_rows(where)))
 
 
+# --- the county-wide summaries ----------------------------------------------------
+
+
+def year_of_date(column):
+    """The year of a date column as an integer, the same on SQLite and PostgreSQL."""
+    return cast(extract("year", column), Integer)
+
+
+def month_of_date(column):
+    """A date column's month as the summaries key it: year × 100 + month."""
+    return year_of_date(column) * 100 + cast(extract("month", column), Integer)
+
+
+def _month_sums(where):
+    month = month_of_date(CountedTask.service_date)
+    return (select(month, CountedTask.category_id, CountedTask.report_status, func.count(),
+                   *(func.sum(c) for c in (CountedTask.quantity, CountedTask.people_served,
+                                           CountedTask.person_times, CountedTask.minutes)))
+            .where(where(CountedTask.task_id))
+            .group_by(month, CountedTask.category_id, CountedTask.report_status))
+
+
+def _member_sums(where):
+    year = year_of_date(CountedParticipation.service_date)
+    return (select(year, CountedParticipation.report_status, CountedParticipation.member_id,
+                   func.count())
+            .where(where(CountedParticipation.task_id))
+            .group_by(year, CountedParticipation.report_status, CountedParticipation.member_id))
+
+
+def _member_category_sums(where):
+    year = year_of_date(CountedParticipation.service_date)
+    return (select(year, CountedParticipation.category_id, CountedParticipation.report_status,
+                   CountedParticipation.member_id, func.count())
+            .where(where(CountedParticipation.task_id))
+            .group_by(year, CountedParticipation.category_id, CountedParticipation.report_status,
+                      CountedParticipation.member_id))
+
+
+# (model, key columns, counted columns — the first is zero exactly when no counted
+# row adds to the key —, the grouped sums of the counted rows a condition picks)
+SUMMARIES = (
+    (CountedMonth, ("month", "category_id", "report_status"),
+     ("activities", "quantity", "people_served", "person_times", "minutes"), _month_sums),
+    (CountedMemberYear, ("year", "report_status", "member_id"), ("participations",),
+     _member_sums),
+    (CountedMemberCategoryYear, ("year", "category_id", "report_status", "member_id"),
+     ("participations",), _member_category_sums),
+)
+
+
+def _everything(_column):
+    return true()
+
+
+def _sums(connection: Connection, summary, where) -> dict:
+    _model, keys, _values, sums = summary
+    n = len(keys)
+    return {tuple(row[:n]): tuple(int(v or 0) for v in row[n:])
+            for row in connection.execute(sums(where))}
+
+
+def _lock_order(key: tuple) -> tuple:
+    # every transaction takes the summary rows' locks in one order: no deadlock
+    return tuple(getattr(v, "value", v) for v in key)
+
+
+def _add_difference(connection: Connection, summary, before: dict, after: dict) -> None:
+    model, keys, values, _sums_of = summary
+    zero = (0,) * len(values)
+    change = {}
+    for key in before.keys() | after.keys():
+        diff = tuple(new - old for old, new in zip(before.get(key, zero), after.get(key, zero)))
+        if any(diff):
+            change[key] = diff
+    if not change:
+        return
+    table = model.__table__
+    dialect_insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    upsert = dialect_insert(table)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[table.c[k] for k in keys],
+        set_={v: table.c[v] + upsert.excluded[v] for v in values})
+    ordered = sorted(change, key=_lock_order)
+    connection.execute(upsert, [dict(zip(keys + values, key + change[key])) for key in ordered])
+    emptied = [key for key in ordered if change[key][0] < 0]
+    for start in range(0, len(emptied), 500):
+        connection.execute(delete(table).where(
+            tuple_(*(table.c[k] for k in keys)).in_(emptied[start:start + 500]),
+            table.c[values[0]] == 0))
+
+
 def refresh(connection: Connection, task_ids: Iterable[int]) -> None:
-    """Rewrite the counted rows of these tasks from the live rows.
+    """Rewrite the counted rows of these tasks from the live rows, and move the
+    county-wide summaries by what that changed.
 
     The task rows are locked first, in id order: two PostgreSQL transactions
     refreshing one task (two members confirming their hours at once) would otherwise
@@ -116,7 +235,11 @@ def refresh(connection: Connection, task_ids: Iterable[int]) -> None:
     it ignores FOR UPDATE.)
     """
     for chunk in locked_tasks(connection, task_ids):
-        _rewrite(connection, lambda column, chunk=chunk: column.in_(chunk))
+        where = lambda column, chunk=chunk: column.in_(chunk)  # noqa: E731
+        before = [_sums(connection, summary, where) for summary in SUMMARIES]
+        _rewrite(connection, where)
+        for summary, old in zip(SUMMARIES, before):
+            _add_difference(connection, summary, old, _sums(connection, summary, where))
 
 
 def locked_tasks(connection: Connection, task_ids: Iterable[int]):
@@ -131,9 +254,12 @@ def locked_tasks(connection: Connection, task_ids: Iterable[int]):
 
 
 def rebuild(connection: Connection) -> int:
-    """Rewrite both tables whole (after bulk writes that bypass the ORM); returns the
-    number of counted participations."""
-    _rewrite(connection, lambda _column: true())
+    """Rewrite the counted rows and the summaries whole (after bulk writes that bypass
+    the ORM), one INSERT … SELECT each; returns the number of counted participations."""
+    _rewrite(connection, _everything)
+    for model, keys, values, sums in SUMMARIES:
+        connection.execute(delete(model))
+        connection.execute(insert(model).from_select(keys + values, sums(_everything)))
     return connection.scalar(select(func.count()).select_from(CountedParticipation))
 
 
