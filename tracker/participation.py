@@ -14,9 +14,10 @@ SELECT, inside the same transaction, so a rollback takes the copies with it).
 Writers that bypass the ORM (``generate-data``, the migrations that created the
 tables) call ``rebuild()``.
 
-The same refresh keeps three county-wide summaries of those rows — ``CountedMonth``
+The same refresh keeps four county-wide summaries of those rows — ``CountedMonth``
 (the additive figures per month, category and status) and ``CountedMemberYear`` /
-``CountedMemberCategoryYear`` (who took part in a year, overall and per category) —
+``CountedMemberCategoryYear`` / ``CountedDoubleMemberYear`` (who took part in a year:
+overall, per category, per community in the "双创" categories) —
 by difference: it reads what the refreshed tasks' counted rows added up to before and
 after, and adds the change with ``INSERT … ON CONFLICT DO UPDATE SET n = n + …``
 (increments commute, so two transactions changing one summary row take turns on its
@@ -54,6 +55,7 @@ from .models import (
     Assignment,
     AssignmentStatus,
     Category,
+    CountedDoubleMemberYear,
     CountedMemberCategoryYear,
     CountedMemberYear,
     CountedMonth,
@@ -64,6 +66,7 @@ from .models import (
     Task,
     TaskReport,
 )
+from .reference import DOUBLE_CODES
 
 COUNTED_REPORTS = (ReportStatus.approved, ReportStatus.submitted)
 
@@ -171,6 +174,16 @@ def _member_category_sums(where):
                       CountedParticipation.member_id))
 
 
+def _double_member_sums(where):
+    year = year_of_date(CountedParticipation.service_date)
+    return (select(year, CountedParticipation.community_id, CountedParticipation.report_status,
+                   CountedParticipation.member_id, func.count())
+            .join(Category, Category.id == CountedParticipation.category_id)
+            .where(where(CountedParticipation.task_id), Category.code.in_(DOUBLE_CODES))
+            .group_by(year, CountedParticipation.community_id,
+                      CountedParticipation.report_status, CountedParticipation.member_id))
+
+
 # (model, key columns, counted columns — the first is zero exactly when no counted
 # row adds to the key —, the grouped sums of the counted rows a condition picks)
 SUMMARIES = (
@@ -180,6 +193,8 @@ SUMMARIES = (
      _member_sums),
     (CountedMemberCategoryYear, ("year", "category_id", "report_status", "member_id"),
      ("participations",), _member_category_sums),
+    (CountedDoubleMemberYear, ("year", "community_id", "report_status", "member_id"),
+     ("participations",), _double_member_sums),
 )
 
 

@@ -1,10 +1,11 @@
 """month summaries: the county-wide figures kept per month and the members per year
 
-Three tables derived from counted_task and counted_participation, which
+Four tables derived from counted_task and counted_participation, which
 tracker/participation.py keeps by difference in the same flush as the counted rows:
 counted_month (additive figures per month, category and report status),
-counted_member_year and counted_member_category_year (who took part in a year, overall
-and per category, with how many participations). This migration fills them from the
+counted_member_year, counted_member_category_year and counted_double_member_year (who
+took part in a year, with how many participations: overall, per category, and per
+community in the "双创" categories). This migration fills them from the
 counted rows already there. The SQL is frozen here on purpose (a migration must not
 change when the application code does); only the year of a date is written per
 database.
@@ -54,8 +55,26 @@ FROM counted_participation
 GROUP BY {year}, category_id, report_status, member_id
 """
 
+FILL_DOUBLE_MEMBERS = """
+INSERT INTO counted_double_member_year
+    (year, community_id, report_status, member_id, participations)
+SELECT {year}, community_id, report_status, member_id, COUNT(*)
+FROM counted_participation
+WHERE category_id IN (SELECT id FROM category
+                      WHERE code IN ('ad_removal', 'stairwell_painting', 'facility_survey'))
+GROUP BY {year}, community_id, report_status, member_id
+"""
+
 
 def upgrade():
+    op.create_table('counted_double_member_year',
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('report_status', sa.Enum('submitted', 'approved', 'returned', name='reportstatus', native_enum=False, length=16), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('participations', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('year', 'community_id', 'report_status', 'member_id', name=op.f('pk_counted_double_member_year'))
+    )
     op.create_table('counted_member_category_year',
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('category_id', sa.Integer(), nullable=False),
@@ -87,9 +106,11 @@ def upgrade():
     op.execute(FILL_MONTHS.format(year=year, month=month))
     op.execute(FILL_MEMBERS.format(year=year))
     op.execute(FILL_MEMBER_CATEGORIES.format(year=year))
+    op.execute(FILL_DOUBLE_MEMBERS.format(year=year))
 
 
 def downgrade():
     op.drop_table('counted_month')
     op.drop_table('counted_member_year')
     op.drop_table('counted_member_category_year')
+    op.drop_table('counted_double_member_year')

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from tracker import participation
 from tracker.extensions import db
 from tracker.models import (
+    CountedDoubleMemberYear,
     CountedMemberCategoryYear,
     CountedMemberYear,
     CountedMonth,
@@ -15,7 +16,7 @@ from tracker.models import (
 )
 
 DERIVED = (CountedTask, CountedParticipation, CountedMonth, CountedMemberYear,
-           CountedMemberCategoryYear)
+           CountedMemberCategoryYear, CountedDoubleMemberYear)
 
 
 def _rows(conn) -> tuple[set, ...]:

@@ -35,7 +35,9 @@ from tracker.models import (
     TaskReport,
     TaskStatus,
 )
+from tracker.reference import DOUBLE_CODES
 from tracker.rollups import Scope
+from tracker.rollups.double import double_progress
 from tracker.rollups.figures import figures, figures_by_category, figures_by_month, trend
 from tracker.rollups.scope import months_between
 from tracker.services import unit_of_work
@@ -57,9 +59,11 @@ class Count:
     members: set = field(default_factory=set)
 
 
-def recount(date_from: date, date_to: date, category_id: int | None = None) -> dict:
-    """{report status: Count} of every task of the county dated in [date_from, date_to),
-    counted by hand from the plain rows."""
+def recount(date_from: date, date_to: date, category_id: int | None = None,
+            codes: tuple | None = None, community_id: int | None = None) -> dict:
+    """{report status: Count} of every task of the county dated in [date_from, date_to)
+    (of one category, of the categories with these codes, of one community), counted
+    by hand from the plain rows."""
     counts = {ReportStatus.approved: Count(), ReportStatus.submitted: Count()}
     for task in db.session.scalars(select(Task)):
         report = db.session.scalar(select(TaskReport).where(TaskReport.task_id == task.id))
@@ -67,9 +71,13 @@ def recount(date_from: date, date_to: date, category_id: int | None = None) -> d
             continue
         if not date_from <= task.service_date < date_to:
             continue
+        category = db.session.get(Category, task.category_id)
         if category_id is not None and task.category_id != category_id:
             continue
-        category = db.session.get(Category, task.category_id)
+        if codes is not None and category.code not in codes:
+            continue
+        if community_id is not None and task.community_id != community_id:
+            continue
         if category.code == SURVEY_CODE:
             quantity = len(db.session.scalars(select(Finding).where(
                 Finding.task_id == task.id, Finding.active.is_(True))).all())
@@ -132,7 +140,21 @@ def check_county(*days: date) -> None:
                     official.activities, official.person_times, official.minutes,
                     pending.activities, pending.person_times)
             assert [(m.year, m.month) for m in trend(scope)] == months_between(start, end)
+        check_double_members(day.year)
     assert_in_sync()
+
+
+def check_double_members(year: int) -> None:
+    """The “双创” view of the county's year: each community's distinct members in the
+    "双创" categories (official), and across communities, where a member of two
+    communities counts once."""
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    view = double_progress(Scope(start, end), by="community")
+    for row in view.rows:
+        expected = recount(start, end, codes=DOUBLE_CODES, community_id=row.key)
+        assert row.members == len(expected[ReportStatus.approved].members), row.name
+    expected = recount(start, end, codes=DOUBLE_CODES)
+    assert view.total.members == len(expected[ReportStatus.approved].members)
 
 
 def submitted(world, quantity=7, people_served=30, absent=()):
@@ -258,13 +280,16 @@ def test_county_wide_whole_months_read_the_summaries(world, count_queries):
         figures(Scope(date(year, 1, 1), date(year + 1, 1, 1)))
         figures_by_category(Scope(date(year, 1, 1), date(year + 1, 1, 1)))
         trend(Scope(date(year, 1, 1), date(year + 1, 1, 1)))
+        double_progress(Scope(date(year, 1, 1), date(year + 1, 1, 1)), by="community")
     read = " ".join(county_year.statements)
     assert "counted_month" in read and "counted_member_year" in read
-    assert "counted_member_category_year" in read
-    assert "counted_task" not in read and "counted_participation" not in read
+    assert "counted_member_category_year" in read and "counted_double_member_year" in read
+    assert "counted_participation" not in read
     with count_queries() as community_year:
         figures(Scope(date(year, 1, 1), date(year + 1, 1, 1),
                       community_ids=(world.community.id,)))
         figures(Scope(date(year, 1, 1), date(year, 1, 15)))
+        double_progress(Scope(date(year, 1, 1), date(year + 1, 1, 1),
+                              community_ids=(world.community.id,)), by="community")
     read = " ".join(community_year.statements)
     assert "counted_month" not in read and "counted_member" not in read

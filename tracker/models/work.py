@@ -435,3 +435,16 @@ class CountedMemberCategoryYear(db.Model):
     report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
     member_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     participations: Mapped[int] = mapped_column(Integer)
+
+
+class CountedDoubleMemberYear(db.Model):
+    """A member who has counted participations in the "双创" categories (牛皮癣清除,
+    楼道粉刷, 摸排: ``reference.DOUBLE_CODES``) of one community in a year, under one
+    report status: the “双创”进展 view's distinct members per community, and across
+    communities, for the whole county's year."""
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
+    member_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participations: Mapped[int] = mapped_column(Integer)

@@ -1,8 +1,9 @@
 """The county-wide figures of whole months from the kept summaries.
 
 ``CountedMonth`` adds up the counted tasks per month, category and report status;
-``CountedMemberYear`` and ``CountedMemberCategoryYear`` hold one row per member (and
-per member and category) with counted participations in a year. ``tracker/
+``CountedMemberYear``, ``CountedMemberCategoryYear`` and ``CountedDoubleMemberYear``
+hold one row per member (per member and category; per member and community in the
+"双创" categories) with counted participations in a year. ``tracker/
 participation.py`` keeps them in the same flush as the counted rows. A county-wide
 year is then a few hundred rows for what adds up and one row per member for the
 distinct counts, instead of every reported task and participation of the year (at
@@ -19,9 +20,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 
-from ..models import CountedMemberCategoryYear, CountedMemberYear, CountedMonth
+from ..models import (
+    CountedDoubleMemberYear,
+    CountedMemberCategoryYear,
+    CountedMemberYear,
+    CountedMonth,
+)
 from .batch import Plan, plan
 from .scope import ONE, Scope, if_approved, if_submitted
 
@@ -111,3 +117,19 @@ def member_rows(scope: Scope, year: int, by: str) -> Plan:
     if scope.category_id is not None:
         query = query.where(table.category_id == scope.category_id)
     return _keyed(query, by, group)
+
+
+def double_member_rows(year: int, by_community: bool) -> Plan:
+    """The “双创” view's distinct members in its categories, for the whole county in
+    ``year``: {(community,): (official, pending)} per community (a row is one member
+    there, so rows are counted), or {(): …} across communities (a member of two
+    communities counts once)."""
+    table = CountedDoubleMemberYear
+    if by_community:
+        counted = (func.count(if_approved(ONE, table.report_status)),
+                   func.count(if_submitted(ONE, table.report_status)))
+    else:
+        counted = (func.count(distinct(if_approved(table.member_id, table.report_status))),
+                   func.count(distinct(if_submitted(table.member_id, table.report_status))))
+    group = (table.community_id,) if by_community else ()
+    return _keyed(select(*group, *counted).where(table.year == year), "", group)
