@@ -395,7 +395,7 @@ class CountedMonth(db.Model):
     """The county's counted tasks of one local month, one category and one report
     status, added up: what a county-wide figure over whole months sums, a few hundred
     rows a year instead of every reported task (docs/performance.md, "Issue 14: the
-    county-wide year").
+    county-wide year from kept summaries").
 
     Derived like ``CountedTask`` and kept by ``tracker/participation.py`` in the same
     flush, by difference (what the refreshed tasks' rows added minus what they had

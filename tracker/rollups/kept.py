@@ -8,7 +8,7 @@ participation.py`` keeps them in the same flush as the counted rows. A county-wi
 year is then a few hundred rows for what adds up and one row per member for the
 distinct counts, instead of every reported task and participation of the year (at
 a county's 1,000,000 participations, about 28,000 and 234,000; docs/performance.md,
-"Issue 14: the county-wide year").
+"Issue 14: the county-wide year from kept summaries").
 
 They answer only scopes with no unit, community or zone filter (the admin's 全部社区),
 over whole months — and, for distinct members, one whole calendar year: members of
