@@ -124,8 +124,9 @@ def _sync_schema() -> None:
                     conn.execute(text(f'DROP INDEX "{index["name"]}"'))
             for index in table.indexes:
                 index.create(conn, checkfirst=True)
-        if not all(conn.scalar(select(func.count()).select_from(model))
-                   for model in (CountedTask, *(summary[0] for summary in SUMMARIES))):
+        derived = [CountedTask, *(model for summary in SUMMARIES
+                                  for model in (summary[0], *summary[4:]))]
+        if not all(conn.scalar(select(func.count()).select_from(model)) for model in derived):
             print("  deriving the counted rows and their summaries …", flush=True)
             rebuild_counted(conn)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

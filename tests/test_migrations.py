@@ -19,6 +19,7 @@ from tracker.models import (
     Assignment,
     AssignmentStatus,
     Category,
+    CountedCategoryMemberTotal,
     CountedDoubleMemberYear,
     CountedMemberCategoryYear,
     CountedMemberYear,
@@ -131,7 +132,8 @@ def _summaries(url: str) -> tuple[list, ...]:
         with engine.connect() as conn:
             return tuple(sorted(tuple(r) for r in conn.execute(select(model.__table__)))
                          for model in (CountedMonth, CountedMemberYear,
-                                       CountedMemberCategoryYear, CountedDoubleMemberYear))
+                                       CountedMemberCategoryYear, CountedDoubleMemberYear,
+                                       CountedCategoryMemberTotal))
     finally:
         engine.dispose()
 
@@ -149,12 +151,14 @@ def test_the_month_summaries_migration_fills_them_from_existing_work(backend, tm
         assert run_flask(url, "db", "upgrade").returncode == 0
         _work_in_every_report_state(url, "ad_removal")
         kept = _summaries(url)
-        months, members, member_categories, double_members = kept
+        months, members, member_categories, double_members, category_totals = kept
         assert sorted((status, activities, person_times, minutes)
                       for _m, _c, status, activities, _q, _p, person_times, minutes in months) \
             == sorted((status, 1, 3, 360) for status in ("approved", "submitted"))
         assert len(members) == len(member_categories) == len(double_members) == 6
         assert {row[-1] for row in members + member_categories + double_members} == {1}
+        assert sorted((status, n) for _y, _c, status, n in category_totals) == [
+            ("approved", 3), ("submitted", 3)]
 
         assert run_flask(url, "db", "downgrade", "0015_admin_home_indexes").returncode == 0
         upgrade = run_flask(url, "db", "upgrade")

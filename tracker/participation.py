@@ -55,6 +55,7 @@ from .models import (
     Assignment,
     AssignmentStatus,
     Category,
+    CountedCategoryMemberTotal,
     CountedDoubleMemberYear,
     CountedMemberCategoryYear,
     CountedMemberYear,
@@ -185,14 +186,15 @@ def _double_member_sums(where):
 
 
 # (model, key columns, counted columns — the first is zero exactly when no counted
-# row adds to the key —, the grouped sums of the counted rows a condition picks)
+# row adds to the key —, the grouped sums of the counted rows a condition picks,
+# and optionally a table counting this one's rows per key without the member)
 SUMMARIES = (
     (CountedMonth, ("month", "category_id", "report_status"),
      ("activities", "quantity", "people_served", "person_times", "minutes"), _month_sums),
     (CountedMemberYear, ("year", "report_status", "member_id"), ("participations",),
      _member_sums),
     (CountedMemberCategoryYear, ("year", "category_id", "report_status", "member_id"),
-     ("participations",), _member_category_sums),
+     ("participations",), _member_category_sums, CountedCategoryMemberTotal),
     (CountedDoubleMemberYear, ("year", "community_id", "report_status", "member_id"),
      ("participations",), _double_member_sums),
 )
@@ -203,7 +205,7 @@ def _everything(_column):
 
 
 def _sums(connection: Connection, summary, where) -> dict:
-    _model, keys, _values, sums = summary
+    _model, keys, _values, sums, *_counter = summary
     n = len(keys)
     return {tuple(row[:n]): tuple(int(v or 0) for v in row[n:])
             for row in connection.execute(sums(where))}
@@ -215,7 +217,7 @@ def _lock_order(key: tuple) -> tuple:
 
 
 def _add_difference(connection: Connection, summary, before: dict, after: dict) -> None:
-    model, keys, values, _sums_of = summary
+    model, keys, values, _sums_of, *counter = summary
     zero = (0,) * len(values)
     change = {}
     for key in before.keys() | after.keys():
@@ -224,19 +226,49 @@ def _add_difference(connection: Connection, summary, before: dict, after: dict) 
             change[key] = diff
     if not change:
         return
+    created, deleted = _write(connection, model, keys, values, change, returning=bool(counter))
+    if counter:
+        # a row this transaction inserted or deleted is one member more or less; read
+        # from what the statements returned, under the rows' locks, so a concurrent
+        # transaction's row is never counted twice
+        counts: dict = {}
+        for key, step in [(k, 1) for k in created] + [(k, -1) for k in deleted]:
+            counts[key[:-1]] = counts.get(key[:-1], 0) + step
+        counts = {key: (n,) for key, n in counts.items() if n}
+        if counts:
+            _write(connection, counter[0], keys[:-1], ("members",), counts, returning=False)
+
+
+def _write(connection: Connection, model, keys, values, change: dict, *, returning: bool):
+    """Add ``change`` ({key: differences}) to ``model``'s rows and delete those whose
+    first value fell to zero. With ``returning``: the keys of the rows inserted (absent
+    before) and of those deleted."""
     table = model.__table__
+    key_columns = [table.c[k] for k in keys]
     dialect_insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     upsert = dialect_insert(table)
     upsert = upsert.on_conflict_do_update(
-        index_elements=[table.c[k] for k in keys],
-        set_={v: table.c[v] + upsert.excluded[v] for v in values})
+        index_elements=key_columns, set_={v: table.c[v] + upsert.excluded[v] for v in values})
     ordered = sorted(change, key=_lock_order)
-    connection.execute(upsert, [dict(zip(keys + values, key + change[key])) for key in ordered])
+    params = [dict(zip(keys + values, key + change[key])) for key in ordered]
+    created, deleted = [], []
+    if returning:
+        for *key, first in connection.execute(upsert.returning(*key_columns, table.c[values[0]]),
+                                              params):
+            step = change[tuple(key)][0]
+            if step > 0 and first == step:  # it was 0, i.e. absent, before this change
+                created.append(tuple(key))
+    else:
+        connection.execute(upsert, params)
     emptied = [key for key in ordered if change[key][0] < 0]
     for start in range(0, len(emptied), 500):
-        connection.execute(delete(table).where(
-            tuple_(*(table.c[k] for k in keys)).in_(emptied[start:start + 500]),
-            table.c[values[0]] == 0))
+        statement = delete(table).where(tuple_(*key_columns).in_(emptied[start:start + 500]),
+                                        table.c[values[0]] == 0)
+        if returning:
+            deleted += [tuple(row) for row in connection.execute(statement.returning(*key_columns))]
+        else:
+            connection.execute(statement)
+    return created, deleted
 
 
 def refresh(connection: Connection, task_ids: Iterable[int]) -> None:
@@ -272,9 +304,14 @@ def rebuild(connection: Connection) -> int:
     """Rewrite the counted rows and the summaries whole (after bulk writes that bypass
     the ORM), one INSERT … SELECT each; returns the number of counted participations."""
     _rewrite(connection, _everything)
-    for model, keys, values, sums in SUMMARIES:
+    for model, keys, values, sums, *counter in SUMMARIES:
         connection.execute(delete(model))
         connection.execute(insert(model).from_select(keys + values, sums(_everything)))
+        if counter:
+            group = [model.__table__.c[k] for k in keys[:-1]]
+            connection.execute(delete(counter[0]))
+            connection.execute(insert(counter[0]).from_select(
+                [*keys[:-1], "members"], select(*group, func.count()).group_by(*group)))
     return connection.scalar(select(func.count()).select_from(CountedParticipation))
 
 

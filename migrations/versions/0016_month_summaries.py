@@ -1,11 +1,12 @@
 """month summaries: the county-wide figures kept per month and the members per year
 
-Four tables derived from counted_task and counted_participation, which
+Tables derived from counted_task and counted_participation, which
 tracker/participation.py keeps by difference in the same flush as the counted rows:
 counted_month (additive figures per month, category and report status),
 counted_member_year, counted_member_category_year and counted_double_member_year (who
 took part in a year, with how many participations: overall, per category, and per
-community in the "双创" categories). This migration fills them from the
+community in the "双创" categories), and counted_category_member_total (how many
+members each category has in counted_member_category_year). This migration fills them from the
 counted rows already there. The SQL is frozen here on purpose (a migration must not
 change when the application code does); only the year of a date is written per
 database.
@@ -65,8 +66,22 @@ WHERE category_id IN (SELECT id FROM category
 GROUP BY {year}, community_id, report_status, member_id
 """
 
+FILL_CATEGORY_TOTALS = """
+INSERT INTO counted_category_member_total (year, category_id, report_status, members)
+SELECT year, category_id, report_status, COUNT(*)
+FROM counted_member_category_year
+GROUP BY year, category_id, report_status
+"""
+
 
 def upgrade():
+    op.create_table('counted_category_member_total',
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.Column('report_status', sa.Enum('submitted', 'approved', 'returned', name='reportstatus', native_enum=False, length=16), nullable=False),
+    sa.Column('members', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('year', 'category_id', 'report_status', name=op.f('pk_counted_category_member_total'))
+    )
     op.create_table('counted_double_member_year',
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
@@ -107,6 +122,7 @@ def upgrade():
     op.execute(FILL_MEMBERS.format(year=year))
     op.execute(FILL_MEMBER_CATEGORIES.format(year=year))
     op.execute(FILL_DOUBLE_MEMBERS.format(year=year))
+    op.execute(FILL_CATEGORY_TOTALS)
 
 
 def downgrade():
@@ -114,3 +130,4 @@ def downgrade():
     op.drop_table('counted_member_year')
     op.drop_table('counted_member_category_year')
     op.drop_table('counted_double_member_year')
+    op.drop_table('counted_category_member_total')

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from tracker import participation
 from tracker.extensions import db
 from tracker.models import (
+    CountedCategoryMemberTotal,
     CountedDoubleMemberYear,
     CountedMemberCategoryYear,
     CountedMemberYear,
@@ -16,7 +17,7 @@ from tracker.models import (
 )
 
 DERIVED = (CountedTask, CountedParticipation, CountedMonth, CountedMemberYear,
-           CountedMemberCategoryYear, CountedDoubleMemberYear)
+           CountedMemberCategoryYear, CountedCategoryMemberTotal, CountedDoubleMemberYear)
 
 
 def _rows(conn) -> tuple[set, ...]:

@@ -283,7 +283,7 @@ def test_county_wide_whole_months_read_the_summaries(world, count_queries):
         double_progress(Scope(date(year, 1, 1), date(year + 1, 1, 1)), by="community")
     read = " ".join(county_year.statements)
     assert "counted_month" in read and "counted_member_year" in read
-    assert "counted_member_category_year" in read and "counted_double_member_year" in read
+    assert "counted_category_member_total" in read and "counted_double_member_year" in read
     assert "counted_participation" not in read
     with count_queries() as community_year:
         figures(Scope(date(year, 1, 1), date(year + 1, 1, 1),

@@ -448,3 +448,15 @@ class CountedDoubleMemberYear(db.Model):
     report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
     member_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     participations: Mapped[int] = mapped_column(Integer)
+
+
+class CountedCategoryMemberTotal(db.Model):
+    """How many rows ``CountedMemberCategoryYear`` holds per year, category and report
+    status — the distinct members of each category in the county's year — kept with
+    it: the hook adds one when a member's row appears and takes one when it is deleted,
+    so the county-wide per-category count reads a few rows instead of one per member."""
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
+    members: Mapped[int] = mapped_column(Integer)

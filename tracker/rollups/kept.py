@@ -23,8 +23,8 @@ from datetime import date
 from sqlalchemy import distinct, func, select
 
 from ..models import (
+    CountedCategoryMemberTotal,
     CountedDoubleMemberYear,
-    CountedMemberCategoryYear,
     CountedMemberYear,
     CountedMonth,
 )
@@ -107,16 +107,21 @@ def trend_rows(scope: Scope) -> Plan:
 
 def member_rows(scope: Scope, year: int, by: str) -> Plan:
     """``figures.member_rows`` of the whole county in ``year``: {key: (distinct members
-    official, pending)}; ``by`` is "" or "category". A summary row is one member, so
-    counting rows counts distinct members."""
-    table = CountedMemberCategoryYear if by or scope.category_id is not None \
-        else CountedMemberYear
-    group = (table.category_id,) if by else ()
-    query = select(*group, func.count(if_approved(ONE, table.report_status)),
-                   func.count(if_submitted(ONE, table.report_status))).where(table.year == year)
-    if scope.category_id is not None:
-        query = query.where(table.category_id == scope.category_id)
-    return _keyed(query, by, group)
+    official, pending)}; ``by`` is "" or "category". Overall, a summary row is one
+    member, so counting rows counts distinct members; per category the counts are
+    kept (``CountedCategoryMemberTotal``) and read as they are."""
+    if by or scope.category_id is not None:
+        table = CountedCategoryMemberTotal
+        group = (table.category_id,) if by else ()
+        query = select(*group, *_sums((if_approved(table.members, table.report_status),
+                                       if_submitted(table.members, table.report_status))))
+        if scope.category_id is not None:
+            query = query.where(table.category_id == scope.category_id)
+    else:
+        table, group = CountedMemberYear, ()
+        query = select(func.count(if_approved(ONE, table.report_status)),
+                       func.count(if_submitted(ONE, table.report_status)))
+    return _keyed(query.where(table.year == year), by, group)
 
 
 def double_member_rows(year: int, by_community: bool) -> Plan:
