@@ -23,6 +23,8 @@ after, and adds the change with ``INSERT … ON CONFLICT DO UPDATE SET n = n + �
 (increments commute, so two transactions changing one summary row take turns on its
 row lock and neither loses the other's change); a row whose count falls to zero is
 deleted, so the summaries hold exactly what ``rebuild()`` derives from scratch.
+``CountedCategoryMemberTotal`` counts the rows of ``CountedMemberCategoryYear``: it
+moves by the member rows the upsert inserted and the delete removed.
 
 Approval is final — an approved task can no longer be edited, re-staffed or have its
 hours changed (services.tasks, services.claims, services.reviews) — so the approved

@@ -3,7 +3,8 @@
 ``CountedMonth`` adds up the counted tasks per month, category and report status;
 ``CountedMemberYear``, ``CountedMemberCategoryYear`` and ``CountedDoubleMemberYear``
 hold one row per member (per member and category; per member and community in the
-"双创" categories) with counted participations in a year. ``tracker/
+"双创" categories) with counted participations in a year, and
+``CountedCategoryMemberTotal`` how many members each category has there. ``tracker/
 participation.py`` keeps them in the same flush as the counted rows. A county-wide
 year is then a few hundred rows for what adds up and one row per member for the
 distinct counts, instead of every reported task and participation of the year (at
