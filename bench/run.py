@@ -37,7 +37,7 @@ from sqlalchemy import event, func, inspect, select, text  # noqa: E402
 from tracker import create_app  # noqa: E402
 from tracker.datagen import PASSWORD, Plan, generate  # noqa: E402
 from tracker.extensions import db  # noqa: E402
-from tracker.participation import rebuild as rebuild_counted  # noqa: E402
+from tracker.participation import SUMMARIES, rebuild as rebuild_counted  # noqa: E402
 from tracker.report_owed import rebuild as rebuild_report_owed  # noqa: E402
 from tracker.models import (  # noqa: E402
     Assignment,
@@ -124,8 +124,10 @@ def _sync_schema() -> None:
                     conn.execute(text(f'DROP INDEX "{index["name"]}"'))
             for index in table.indexes:
                 index.create(conn, checkfirst=True)
-        if not conn.scalar(select(func.count()).select_from(CountedTask)):
-            print("  deriving the counted tasks and participations …", flush=True)
+        derived = [CountedTask, *(model for summary in SUMMARIES
+                                  for model in (summary[0], *summary[4:]))]
+        if not all(conn.scalar(select(func.count()).select_from(model)) for model in derived):
+            print("  deriving the counted rows and their summaries …", flush=True)
             rebuild_counted(conn)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))

@@ -19,6 +19,11 @@ from tracker.models import (
     Assignment,
     AssignmentStatus,
     Category,
+    CountedCategoryMemberTotal,
+    CountedDoubleMemberYear,
+    CountedMemberCategoryYear,
+    CountedMemberYear,
+    CountedMonth,
     CountedParticipation,
     CountedTask,
     ReportStatus,
@@ -71,12 +76,38 @@ def _counted_rows(url: str) -> tuple[list, list]:
     return [tuple(r) for r in tasks], [tuple(r) for r in people]
 
 
-def _one_community():
+def _one_community(code: str = "environment_cleanup"):
     """A unit working in a community with a checklist item and its liaison."""
     unit = f.unit("县商务局")
     com = f.community("解放路社区")
-    item = f.item(unit, com, "environment_cleanup")
+    item = f.item(unit, com, code)
     return unit, item, f.member(unit, Role.liaison, "联络员", communities=[com])
+
+
+def _work_in_every_report_state(url: str, code: str = "environment_cleanup") -> None:
+    """Four tasks of one community in the category ``code``, reported approved, 待审核,
+    returned and not at all, each with three members done and one absent, written
+    through the application."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        unit, item, liaison = _one_community(code)
+        people = [f.member(unit, name=f"党员{i}") for i in range(4)]
+        statuses = (ReportStatus.approved, ReportStatus.submitted, ReportStatus.returned, None)
+        for days, status in enumerate(statuses, 1):
+            task = f.task(item, liaison, starts_in=-timedelta(days=days))
+            for i, person in enumerate(people):
+                done = i != 3
+                db.session.add(Assignment(
+                    task_id=task.id, member_id=person.id,
+                    status=AssignmentStatus.done if done else AssignmentStatus.absent,
+                    minutes=60 * (i + 1) if done else None))
+            if status is not None:
+                db.session.add(TaskReport(task_id=task.id, quantity=days, people_served=10,
+                                          note="", status=status,
+                                          submitted_by_id=liaison.id))
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -85,26 +116,7 @@ def test_the_counted_rows_migration_derives_them_from_existing_work(backend, tmp
     fills in must be exactly what the application keeps up to date afterwards."""
     with fresh_database(backend, tmp_path, "counted") as url:
         assert run_flask(url, "db", "upgrade").returncode == 0
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
-            unit, item, liaison = _one_community()
-            people = [f.member(unit, name=f"党员{i}") for i in range(4)]
-            statuses = (ReportStatus.approved, ReportStatus.submitted, ReportStatus.returned, None)
-            for days, status in enumerate(statuses, 1):
-                task = f.task(item, liaison, starts_in=-timedelta(days=days))
-                for i, person in enumerate(people):
-                    done = i != 3
-                    db.session.add(Assignment(
-                        task_id=task.id, member_id=person.id,
-                        status=AssignmentStatus.done if done else AssignmentStatus.absent,
-                        minutes=60 * (i + 1) if done else None))
-                if status is not None:
-                    db.session.add(TaskReport(task_id=task.id, quantity=days, people_served=10,
-                                              note="", status=status,
-                                              submitted_by_id=liaison.id))
-            db.session.commit()
-            db.session.remove()
-            db.engine.dispose()
+        _work_in_every_report_state(url)
         kept = _counted_rows(url)
         assert len(kept[0]) == 2 and len(kept[1]) == 6  # approved + submitted, 3 done each
 
@@ -112,6 +124,46 @@ def test_the_counted_rows_migration_derives_them_from_existing_work(backend, tmp
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         assert _counted_rows(url) == kept
+
+
+def _summaries(url: str) -> tuple[list, ...]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return tuple(sorted(tuple(r) for r in conn.execute(select(model.__table__)))
+                         for model in (CountedMonth, CountedMemberYear,
+                                       CountedMemberCategoryYear, CountedDoubleMemberYear,
+                                       CountedCategoryMemberTotal))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_month_summaries_migration_fills_them_from_existing_work(backend, tmp_path):
+    """0016 creates the county-wide summaries on a database that already holds work: it
+    fills in what the application keeps afterwards, and what the rule says — the
+    approved and the 待审核 task each add one activity, three 人次 and 60 + 120 + 180
+    minutes to their month; each of the three members who were done is one member of the
+    year under each of those two statements (one participation each), overall, in its
+    category and — 牛皮癣清除 is a "双创" category — in its community's "双创" work; the
+    returned and the unreported tasks count nowhere."""
+    with fresh_database(backend, tmp_path, "summaries") as url:
+        assert run_flask(url, "db", "upgrade").returncode == 0
+        _work_in_every_report_state(url, "ad_removal")
+        kept = _summaries(url)
+        months, members, member_categories, double_members, category_totals = kept
+        assert sorted((status, activities, person_times, minutes)
+                      for _m, _c, status, activities, _q, _p, person_times, minutes in months) \
+            == sorted((status, 1, 3, 360) for status in ("approved", "submitted"))
+        assert len(members) == len(member_categories) == len(double_members) == 6
+        assert {row[-1] for row in members + member_categories + double_members} == {1}
+        assert sorted((status, n) for _y, _c, status, n in category_totals) == [
+            ("approved", 3), ("submitted", 3)]
+
+        assert run_flask(url, "db", "downgrade", "0015_admin_home_indexes").returncode == 0
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        assert _summaries(url) == kept
 
 
 def _report_owed_marks(url: str) -> dict:

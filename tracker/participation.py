@@ -11,8 +11,20 @@ counts nowhere. Rather than trusting every service to remember the copies, an
 ``after_flush`` hook looks at what the flush wrote — reports, done participations,
 task dates — and refreshes the rows of exactly those tasks (DELETE, then INSERT …
 SELECT, inside the same transaction, so a rollback takes the copies with it).
-Writers that bypass the ORM (``generate-data``, the migration that created the
+Writers that bypass the ORM (``generate-data``, the migrations that created the
 tables) call ``rebuild()``.
+
+The same refresh keeps four county-wide summaries of those rows — ``CountedMonth``
+(the additive figures per month, category and status) and ``CountedMemberYear`` /
+``CountedMemberCategoryYear`` / ``CountedDoubleMemberYear`` (who took part in a year:
+overall, per category, per community in the "双创" categories) —
+by difference: it reads what the refreshed tasks' counted rows added up to before and
+after, and adds the change with ``INSERT … ON CONFLICT DO UPDATE SET n = n + …``
+(increments commute, so two transactions changing one summary row take turns on its
+row lock and neither loses the other's change); a row whose count falls to zero is
+deleted, so the summaries hold exactly what ``rebuild()`` derives from scratch.
+``CountedCategoryMemberTotal`` counts the rows of ``CountedMemberCategoryYear``: it
+moves by the member rows the upsert inserted and the delete removed.
 
 Approval is final — an approved task can no longer be edited, re-staffed or have its
 hours changed (services.tasks, services.claims, services.reviews) — so the approved
@@ -22,7 +34,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import case, delete, event, func, insert, inspect, select, true
+from sqlalchemy import (
+    Integer,
+    case,
+    cast,
+    delete,
+    event,
+    extract,
+    func,
+    insert,
+    inspect,
+    select,
+    true,
+    tuple_,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -31,6 +57,11 @@ from .models import (
     Assignment,
     AssignmentStatus,
     Category,
+    CountedCategoryMemberTotal,
+    CountedDoubleMemberYear,
+    CountedMemberCategoryYear,
+    CountedMemberYear,
+    CountedMonth,
     CountedParticipation,
     CountedTask,
     Finding,
@@ -38,6 +69,7 @@ from .models import (
     Task,
     TaskReport,
 )
+from .reference import DOUBLE_CODES
 
 COUNTED_REPORTS = (ReportStatus.approved, ReportStatus.submitted)
 
@@ -106,8 +138,144 @@ def _rewrite(connection: Connection, where) -> None:
     connection.execute(insert(CountedTask).from_select(_TASK_COLUMNS, _task_rows(where)))
 
 
+# --- the county-wide summaries ----------------------------------------------------
+
+
+def year_of_date(column):
+    """The year of a date column as an integer, the same on SQLite and PostgreSQL."""
+    return cast(extract("year", column), Integer)
+
+
+def month_of_date(column):
+    """A date column's month as the summaries key it: year × 100 + month."""
+    return year_of_date(column) * 100 + cast(extract("month", column), Integer)
+
+
+def _month_sums(where):
+    month = month_of_date(CountedTask.service_date)
+    return (select(month, CountedTask.category_id, CountedTask.report_status, func.count(),
+                   *(func.sum(c) for c in (CountedTask.quantity, CountedTask.people_served,
+                                           CountedTask.person_times, CountedTask.minutes)))
+            .where(where(CountedTask.task_id))
+            .group_by(month, CountedTask.category_id, CountedTask.report_status))
+
+
+def _member_sums(where):
+    year = year_of_date(CountedParticipation.service_date)
+    return (select(year, CountedParticipation.report_status, CountedParticipation.member_id,
+                   func.count())
+            .where(where(CountedParticipation.task_id))
+            .group_by(year, CountedParticipation.report_status, CountedParticipation.member_id))
+
+
+def _member_category_sums(where):
+    year = year_of_date(CountedParticipation.service_date)
+    return (select(year, CountedParticipation.category_id, CountedParticipation.report_status,
+                   CountedParticipation.member_id, func.count())
+            .where(where(CountedParticipation.task_id))
+            .group_by(year, CountedParticipation.category_id, CountedParticipation.report_status,
+                      CountedParticipation.member_id))
+
+
+def _double_member_sums(where):
+    year = year_of_date(CountedParticipation.service_date)
+    return (select(year, CountedParticipation.community_id, CountedParticipation.report_status,
+                   CountedParticipation.member_id, func.count())
+            .join(Category, Category.id == CountedParticipation.category_id)
+            .where(where(CountedParticipation.task_id), Category.code.in_(DOUBLE_CODES))
+            .group_by(year, CountedParticipation.community_id,
+                      CountedParticipation.report_status, CountedParticipation.member_id))
+
+
+# (model, key columns, counted columns — the first is zero exactly when no counted
+# row adds to the key —, the grouped sums of the counted rows a condition picks,
+# and optionally a table counting this one's rows per key without the member)
+SUMMARIES = (
+    (CountedMonth, ("month", "category_id", "report_status"),
+     ("activities", "quantity", "people_served", "person_times", "minutes"), _month_sums),
+    (CountedMemberYear, ("year", "report_status", "member_id"), ("participations",),
+     _member_sums),
+    (CountedMemberCategoryYear, ("year", "category_id", "report_status", "member_id"),
+     ("participations",), _member_category_sums, CountedCategoryMemberTotal),
+    (CountedDoubleMemberYear, ("year", "community_id", "report_status", "member_id"),
+     ("participations",), _double_member_sums),
+)
+
+
+def _everything(_column):
+    return true()
+
+
+def _sums(connection: Connection, summary, where) -> dict:
+    _model, keys, _values, sums, *_counter = summary
+    n = len(keys)
+    return {tuple(row[:n]): tuple(int(v or 0) for v in row[n:])
+            for row in connection.execute(sums(where))}
+
+
+def _lock_order(key: tuple) -> tuple:
+    # every transaction takes the summary rows' locks in one order: no deadlock
+    return tuple(getattr(v, "value", v) for v in key)
+
+
+def _add_difference(connection: Connection, summary, before: dict, after: dict) -> None:
+    model, keys, values, _sums_of, *counter = summary
+    zero = (0,) * len(values)
+    change = {}
+    for key in before.keys() | after.keys():
+        diff = tuple(new - old for old, new in zip(before.get(key, zero), after.get(key, zero)))
+        if any(diff):
+            change[key] = diff
+    if not change:
+        return
+    created, deleted = _write(connection, model, keys, values, change, returning=bool(counter))
+    if counter:
+        # a row this transaction inserted or deleted is one member more or less; read
+        # from what the statements returned, under the rows' locks, so a concurrent
+        # transaction's row is never counted twice
+        counts: dict = {}
+        for key, step in [(k, 1) for k in created] + [(k, -1) for k in deleted]:
+            counts[key[:-1]] = counts.get(key[:-1], 0) + step
+        counts = {key: (n,) for key, n in counts.items() if n}
+        if counts:
+            _write(connection, counter[0], keys[:-1], ("members",), counts, returning=False)
+
+
+def _write(connection: Connection, model, keys, values, change: dict, *, returning: bool):
+    """Add ``change`` ({key: differences}) to ``model``'s rows and delete those whose
+    first value fell to zero. With ``returning``: the keys of the rows inserted (absent
+    before) and of those deleted."""
+    table = model.__table__
+    key_columns = [table.c[k] for k in keys]
+    dialect_insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    upsert = dialect_insert(table)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=key_columns, set_={v: table.c[v] + upsert.excluded[v] for v in values})
+    ordered = sorted(change, key=_lock_order)
+    params = [dict(zip(keys + values, key + change[key])) for key in ordered]
+    created, deleted = [], []
+    if returning:
+        for *key, first in connection.execute(upsert.returning(*key_columns, table.c[values[0]]),
+                                              params):
+            step = change[tuple(key)][0]
+            if step > 0 and first == step:  # it was 0, i.e. absent, before this change
+                created.append(tuple(key))
+    else:
+        connection.execute(upsert, params)
+    emptied = [key for key in ordered if change[key][0] < 0]
+    for start in range(0, len(emptied), 500):
+        statement = delete(table).where(tuple_(*key_columns).in_(emptied[start:start + 500]),
+                                        table.c[values[0]] == 0)
+        if returning:
+            deleted += [tuple(row) for row in connection.execute(statement.returning(*key_columns))]
+        else:
+            connection.execute(statement)
+    return created, deleted
+
+
 def refresh(connection: Connection, task_ids: Iterable[int]) -> None:
-    """Rewrite the counted rows of these tasks from the live rows.
+    """Rewrite the counted rows of these tasks from the live rows, and move the
+    county-wide summaries by what that changed.
 
     The task rows are locked first, in id order: two PostgreSQL transactions
     refreshing one task (two members confirming their hours at once) would otherwise
@@ -116,7 +284,11 @@ def refresh(connection: Connection, task_ids: Iterable[int]) -> None:
     it ignores FOR UPDATE.)
     """
     for chunk in locked_tasks(connection, task_ids):
-        _rewrite(connection, lambda column, chunk=chunk: column.in_(chunk))
+        where = lambda column, chunk=chunk: column.in_(chunk)  # noqa: E731
+        before = [_sums(connection, summary, where) for summary in SUMMARIES]
+        _rewrite(connection, where)
+        for summary, old in zip(SUMMARIES, before):
+            _add_difference(connection, summary, old, _sums(connection, summary, where))
 
 
 def locked_tasks(connection: Connection, task_ids: Iterable[int]):
@@ -131,9 +303,17 @@ def locked_tasks(connection: Connection, task_ids: Iterable[int]):
 
 
 def rebuild(connection: Connection) -> int:
-    """Rewrite both tables whole (after bulk writes that bypass the ORM); returns the
-    number of counted participations."""
-    _rewrite(connection, lambda _column: true())
+    """Rewrite the counted rows and the summaries whole (after bulk writes that bypass
+    the ORM), one INSERT … SELECT each; returns the number of counted participations."""
+    _rewrite(connection, _everything)
+    for model, keys, values, sums, *counter in SUMMARIES:
+        connection.execute(delete(model))
+        connection.execute(insert(model).from_select(keys + values, sums(_everything)))
+        if counter:
+            group = [model.__table__.c[k] for k in keys[:-1]]
+            connection.execute(delete(counter[0]))
+            connection.execute(insert(counter[0]).from_select(
+                [*keys[:-1], "members"], select(*group, func.count()).group_by(*group)))
     return connection.scalar(select(func.count()).select_from(CountedParticipation))
 
 

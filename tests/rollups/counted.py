@@ -1,24 +1,34 @@
-"""Comparing the derived tables (CountedTask, CountedParticipation) with a fresh
-derivation from task × report × assignment."""
+"""Comparing the derived tables (CountedTask, CountedParticipation and the county-wide
+summaries kept from them) with a fresh derivation from task × report × assignment."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from tracker import participation
 from tracker.extensions import db
-from tracker.models import CountedParticipation, CountedTask
+from tracker.models import (
+    CountedCategoryMemberTotal,
+    CountedDoubleMemberYear,
+    CountedMemberCategoryYear,
+    CountedMemberYear,
+    CountedMonth,
+    CountedParticipation,
+    CountedTask,
+)
+
+DERIVED = (CountedTask, CountedParticipation, CountedMonth, CountedMemberYear,
+           CountedMemberCategoryYear, CountedCategoryMemberTotal, CountedDoubleMemberYear)
 
 
-def _rows(conn) -> tuple[set, set]:
-    return (set(conn.execute(select(CountedTask.__table__)).tuples()),
-            set(conn.execute(select(CountedParticipation.__table__)).tuples()))
+def _rows(conn) -> tuple[set, ...]:
+    return tuple(set(conn.execute(select(model.__table__)).tuples()) for model in DERIVED)
 
 
-def stored() -> tuple[set, set]:
+def stored() -> tuple[set, ...]:
     return _rows(db.session.connection())
 
 
-def derived() -> tuple[set, set]:
+def derived() -> tuple[set, ...]:
     """The same rows computed from scratch, in a savepoint that is thrown away."""
     savepoint = db.session.begin_nested()
     conn = db.session.connection()

@@ -17,7 +17,6 @@ from tracker import participation
 from tracker.extensions import db
 from tracker.models import (
     Assignment,
-    AssignmentStatus,
     CountedParticipation,
     CountedTask,
     ReportStatus,
@@ -37,25 +36,6 @@ def people_of(task):
     return dict(db.session.execute(
         select(CountedParticipation.member_id, CountedParticipation.minutes)
         .where(CountedParticipation.task_id == task.id)).all())
-
-
-@pytest.fixture
-def staffed(world):
-    """The past task, in a category counting a 完成数量 and a 受益, with three members
-    on it; two have confirmed their hours."""
-    item = f.item(world.unit, world.community, f.category())
-    world.past_task.category_id, world.past_task.resource_item_id = item.category_id, item.id
-    third = f.member(world.unit, name="赵六")
-    db.session.add(Assignment(task_id=world.past_task.id, member_id=third.id,
-                              status=AssignmentStatus.claimed))
-    world.past_task.taken = 3
-    db.session.commit()
-    with unit_of_work():
-        for member, minutes in ((world.member, 60), (world.leader, 90)):
-            assignment = db.session.scalar(select(Assignment).where(
-                Assignment.task_id == world.past_task.id, Assignment.member_id == member.id))
-            confirm_participation(assignment, member, minutes)
-    return world, third
 
 
 def report(world, absent=()):

@@ -389,3 +389,74 @@ class CountedParticipation(_CountedRow, db.Model):
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), primary_key=True)
     minutes: Mapped[int] = mapped_column(Integer)
+
+
+class CountedMonth(db.Model):
+    """The county's counted tasks of one local month, one category and one report
+    status, added up: what a county-wide figure over whole months sums, a few hundred
+    rows a year instead of every reported task (docs/performance.md, "Issue 14: the
+    county-wide year from kept summaries").
+
+    Derived like ``CountedTask`` and kept by ``tracker/participation.py`` in the same
+    flush, by difference (what the refreshed tasks' rows added minus what they had
+    added). Only scopes with no unit, community or zone filter read it: at a county's
+    density a row per community and zone would be barely fewer than the tasks.
+    """
+
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)  # year × 100 + month
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
+    activities: Mapped[int] = mapped_column(Integer)  # counted tasks
+    quantity: Mapped[int] = mapped_column(Integer)
+    people_served: Mapped[int] = mapped_column(Integer)
+    person_times: Mapped[int] = mapped_column(Integer)
+    minutes: Mapped[int] = mapped_column(Integer)
+
+
+class CountedMemberYear(db.Model):
+    """A member who has counted participations in a year under one report status, with
+    how many: one row per member, so the county's distinct members (参与党员) of a year
+    are a count of rows, not a ``COUNT(DISTINCT)`` over every participation. Kept by
+    difference with ``CountedMonth``; a row whose count falls to zero is deleted."""
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
+    member_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participations: Mapped[int] = mapped_column(Integer)
+
+
+class CountedMemberCategoryYear(db.Model):
+    """The same per category: the county's distinct members of a year in each category.
+    The key puts the category before the status, so the page's per-category counts
+    (official and pending side by side) are read in key order without a sort."""
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
+    member_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participations: Mapped[int] = mapped_column(Integer)
+
+
+class CountedDoubleMemberYear(db.Model):
+    """A member who has counted participations in the "双创" categories (牛皮癣清除,
+    楼道粉刷, 摸排: ``reference.DOUBLE_CODES``) of one community in a year, under one
+    report status: the “双创”进展 view's distinct members per community, and across
+    communities, for the whole county's year."""
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
+    member_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participations: Mapped[int] = mapped_column(Integer)
+
+
+class CountedCategoryMemberTotal(db.Model):
+    """How many rows ``CountedMemberCategoryYear`` holds per year, category and report
+    status — the distinct members of each category in the county's year — kept with
+    it: the hook adds one when a member's row appears and takes one when it is deleted,
+    so the county-wide per-category count reads a few rows instead of one per member."""
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
+    members: Mapped[int] = mapped_column(Integer)

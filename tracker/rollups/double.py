@@ -27,6 +27,7 @@ from ..models import (
     Zone,
 )
 from ..reference import DOUBLE_CODES, SURVEY_CODE
+from . import kept
 from .batch import Plan, gather, plan, run
 from .figures import ONE, Pending, categories_plan, member_rows
 from .scope import (
@@ -175,12 +176,18 @@ def double_progress_plan(scope: Scope, by: str = "zone") -> Plan:
         total.members = overall.get((), (0, 0))[0]
         return DoubleView(by, year, ordered, total, _pending(total, cats))
 
+    kept_year = kept.county_year(base) if by == "community" else None
+    if kept_year is not None:  # the whole county's year: from the kept summary
+        members = (kept.double_member_rows(kept_year, by_community=True),
+                   kept.double_member_rows(kept_year, by_community=False))
+    else:
+        members = (member_rows(ask.scope, lambda model: (ask.group(model),), only_double),
+                   member_rows(ask.scope, extra=only_double))
     return gather(
         categories_plan(),
         plan(_groups(ask), shape=list),
         plan(_work(ask), shape=list),
-        member_rows(ask.scope, lambda model: (ask.group(model),), only_double),
-        member_rows(ask.scope, extra=only_double),
+        *members,
         plan(_findings(ask), shape=list),
         plan(_targets(ask), shape=list),
         shape=shape)

@@ -7,7 +7,8 @@ Each grouped helper runs ONE statement whatever the data size: the official
 (approved) and pending (submitted, 待审核) figures come out of the same GROUP BY
 through CASE expressions, so the two can never be computed differently. Returned
 reports are neither: they are back with the leader for correction (and have no
-counted rows).
+counted rows). The whole county over whole months reads the kept summaries instead
+(``rollups.kept``): the same figures from far fewer rows.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, distinct, extract, func, literal_column, select
+from sqlalchemy import distinct, extract, func, select
 
 from ..models import (
     Category,
@@ -25,8 +26,17 @@ from ..models import (
     ReportStatus,
     Section,
 )
+from . import kept
 from .batch import Plan, gather, plan, run
-from .scope import Scope, counted_task_conditions, months_between, participation_conditions
+from .scope import (
+    ONE,
+    Scope,
+    counted_task_conditions,
+    if_approved,
+    if_submitted,
+    months_between,
+    participation_conditions,
+)
 
 
 @dataclass(frozen=True)
@@ -49,21 +59,6 @@ class Figures:
 
     official: Totals = Totals()
     pending: Totals = Totals()
-
-
-# Counted rows are marked with a constant, not an id: the covering indexes hold no
-# ids, and PostgreSQL reads an index alone only when every column used is in it.
-ONE = literal_column("1")
-
-
-def if_approved(value, status=CountedTask.report_status):
-    """``value`` for a row whose report is approved (official), else NULL."""
-    return case((status == ReportStatus.approved, value))
-
-
-def if_submitted(value, status=CountedTask.report_status):
-    """``value`` for a row whose report is 待审核 (pending), else NULL."""
-    return case((status == ReportStatus.submitted, value))
 
 
 def totals(scope: Scope, status: ReportStatus = ReportStatus.approved) -> Totals:
@@ -115,6 +110,9 @@ def _grouped(query, group) -> Plan:
         tuple(_key(v) for v in row[:n]): tuple(int(v) for v in row[n:]) for row in rows})
 
 
+_KEPT = {_no_group: "", _by_category: "category", _by_month: "month"}  # kept.py answers
+
+
 def task_rows(scope: Scope, by=_no_group, extra=_no_group) -> Plan:
     """{group key: (activities, quantity, people served, 人次, minutes) official, then
     the same pending} from CountedTask (one statement).
@@ -122,6 +120,8 @@ def task_rows(scope: Scope, by=_no_group, extra=_no_group) -> Plan:
     ``by(model)`` gives the GROUP BY columns and ``extra(model)`` more WHERE
     conditions, written against the task's column names, which CountedTask and
     CountedParticipation share."""
+    if extra is _no_group and by in _KEPT and kept.county_months(scope):
+        return kept.month_rows(scope, _KEPT[by])
     group = by(CountedTask)
     sums = (CountedTask.quantity, CountedTask.people_served, CountedTask.person_times,
             CountedTask.minutes)
@@ -138,6 +138,9 @@ def task_rows(scope: Scope, by=_no_group, extra=_no_group) -> Plan:
 def member_rows(scope: Scope, by=_no_group, extra=_no_group) -> Plan:
     """{group key: (distinct members official, distinct members pending)} from
     CountedParticipation (one statement; the one figure that does not add up)."""
+    year = kept.county_year(scope)
+    if extra is _no_group and by in (_no_group, _by_category) and year is not None:
+        return kept.member_rows(scope, year, _KEPT[by])
     group = by(CountedParticipation)
     status = CountedParticipation.report_status
     query = select(
@@ -360,9 +363,15 @@ def trend_plan(scope: Scope) -> Plan:
     of ``figures_by_month`` for a chart over many months."""
     if scope.date_from is None or scope.date_to is None:
         raise ValueError("trend needs a bounded period")
-    # Grouped by day first (rows arrive in service-date order from the index, so no
-    # sort), then the few hundred days by month: far cheaper than grouping every
-    # row by a month expression.
+    rows = kept.trend_rows(scope) if kept.county_months(scope) else _trend_rows(scope)
+    return gather(rows, shape=lambda months: [
+        MonthTrend(y, m, *months.get((y, m), (0,) * 5))
+        for y, m in months_between(scope.date_from, scope.date_to)])
+
+
+def _trend_rows(scope: Scope) -> Plan:
+    """``kept.trend_rows`` from CountedTask: grouped by day first (rows arrive in date
+    order from the index, so no sort), then the few hundred days by month."""
     daily = (
         select(CountedTask.service_date.label("day"),
                func.count(if_approved(ONE)).label("a"),
@@ -375,18 +384,13 @@ def trend_plan(scope: Scope) -> Plan:
         .subquery()
     )
     year, month = extract("year", daily.c.day), extract("month", daily.c.day)
-
-    def shape(rows):
-        months = {(_key(y), _key(m)): tuple(int(v) for v in values) for y, m, *values in rows}
-        return [MonthTrend(y, m, *months.get((y, m), (0,) * 5))
-                for y, m in months_between(scope.date_from, scope.date_to)]
-
     return plan(
         select(year, month, *(func.coalesce(func.sum(c), 0)
                               for c in (daily.c.a, daily.c.pt, daily.c.minutes, daily.c.pa,
                                         daily.c.ppt)))
         .group_by(year, month),
-        shape=shape)
+        shape=lambda rows: {(_key(y), _key(m)): tuple(int(v) for v in values)
+                            for y, m, *values in rows})
 
 
 def trend(scope: Scope) -> list[MonthTrend]:

@@ -11,7 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..models import CountedParticipation, CountedTask, Finding, ResourceItem, Task
+from sqlalchemy import case, literal_column
+
+from ..models import (
+    CountedParticipation,
+    CountedTask,
+    Finding,
+    ReportStatus,
+    ResourceItem,
+    Task,
+)
 from ..timeutil import local_today
 
 
@@ -93,6 +102,21 @@ def item_conditions(scope: Scope, year: int) -> list:
             *scope_conditions(scope, unit=ResourceItem.unit_id,
                               community=ResourceItem.community_id, zone=ResourceItem.zone_id,
                               category=ResourceItem.category_id)]
+
+
+# Counted rows are marked with a constant, not an id: the covering indexes hold no
+# ids, and PostgreSQL reads an index alone only when every column used is in it.
+ONE = literal_column("1")
+
+
+def if_approved(value, status=CountedTask.report_status):
+    """``value`` for a row whose report is approved (official), else NULL."""
+    return case((status == ReportStatus.approved, value))
+
+
+def if_submitted(value, status=CountedTask.report_status):
+    """``value`` for a row whose report is 待审核 (pending), else NULL."""
+    return case((status == ReportStatus.submitted, value))
 
 
 # --- periods ---------------------------------------------------------------------

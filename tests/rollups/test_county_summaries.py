@@ -1,0 +1,295 @@
+"""The county-wide figures of whole months and of a whole year — read from the kept
+summaries (CountedMonth, CountedMemberYear, CountedMemberCategoryYear) — equal a
+recount by hand from the tasks, participations and reports after every kind of
+write: hours confirmed on a claim, a report submitted, returned, corrected and
+approved, a participation withdrawn, a report taken back, a task moved to another
+month, community or category, a task called off, a 补录 and a ledger import.
+
+The recount states the rule of docs/design.md in its own terms: a task counts
+officially when its report is approved and as pending (待审核) when it is submitted,
+never when it is returned or not reported; each counted task is one activity, with
+its report's 完成数量 where its category has a unit for it (a survey's: its active
+findings) and its 受益 where the category has a beneficiary unit; its ``done``
+participations are its 人次 and minutes, and the members behind them are counted
+once per period however often they took part.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from tests.imports.helpers import xlsx_bytes
+from tests.rollups.conftest import assignment_of
+from tests.rollups.counted import assert_in_sync
+from tracker.extensions import db
+from tracker.models import (
+    SURVEY_CODE,
+    Assignment,
+    AssignmentStatus,
+    Category,
+    Finding,
+    ReportStatus,
+    Task,
+    TaskReport,
+    TaskStatus,
+)
+from tracker.reference import DOUBLE_CODES
+from tracker.rollups import Scope
+from tracker.rollups.double import double_progress
+from tracker.rollups.figures import figures, figures_by_category, figures_by_month, trend
+from tracker.rollups.scope import months_between
+from tracker.services import unit_of_work
+from tracker.services.backfill import BackfillData, Participant, record_past_activity
+from tracker.services.claims import confirm_participation, withdraw
+from tracker.services.ledger_import import HEADERS, import_ledger, read_ledger
+from tracker.services.reviews import ReportData, approve_report, return_report, submit_report
+from tracker.services.tasks import TaskDetails, cancel_task, update_task
+from tracker.timeutil import local_today, to_local
+
+
+@dataclass
+class Count:
+    activities: int = 0
+    quantity: int = 0
+    people_served: int = 0
+    person_times: int = 0
+    minutes: int = 0
+    members: set = field(default_factory=set)
+
+
+def recount(date_from: date, date_to: date, category_id: int | None = None,
+            codes: tuple | None = None, community_id: int | None = None) -> dict:
+    """{report status: Count} of every task of the county dated in [date_from, date_to)
+    (of one category, of the categories with these codes, of one community), counted
+    by hand from the plain rows."""
+    counts = {ReportStatus.approved: Count(), ReportStatus.submitted: Count()}
+    for task in db.session.scalars(select(Task)):
+        report = db.session.scalar(select(TaskReport).where(TaskReport.task_id == task.id))
+        if report is None or report.status not in counts:
+            continue
+        if not date_from <= task.service_date < date_to:
+            continue
+        category = db.session.get(Category, task.category_id)
+        if category_id is not None and task.category_id != category_id:
+            continue
+        if codes is not None and category.code not in codes:
+            continue
+        if community_id is not None and task.community_id != community_id:
+            continue
+        if category.code == SURVEY_CODE:
+            quantity = len(db.session.scalars(select(Finding).where(
+                Finding.task_id == task.id, Finding.active.is_(True))).all())
+        else:
+            quantity = report.quantity if category.quantity_unit else 0
+        count = counts[report.status]
+        count.activities += 1
+        count.quantity += quantity
+        count.people_served += report.people_served if category.beneficiary_unit else 0
+        for done in db.session.scalars(select(Assignment).where(
+                Assignment.task_id == task.id, Assignment.status == AssignmentStatus.done)):
+            count.person_times += 1
+            count.minutes += done.minutes or 0
+            count.members.add(done.member_id)
+    return counts
+
+
+def as_tuple(count: Count) -> tuple:
+    return (count.activities, count.quantity, count.people_served, count.person_times,
+            len(count.members), count.minutes)
+
+
+def shown(totals) -> tuple:
+    return (totals.activities, totals.quantity, totals.people_served, totals.person_times,
+            totals.members, totals.minutes)
+
+
+def month_of(day: date) -> tuple[date, date]:
+    start = day.replace(day=1)
+    return start, date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+
+
+def check_county(*days: date) -> None:
+    """The county-wide figures of the month and of the year of each day, overall, per
+    category and per month, equal the recount."""
+    db.session.expire_all()
+    for day in days:
+        for start, end in (month_of(day), (date(day.year, 1, 1), date(day.year + 1, 1, 1))):
+            scope = Scope(start, end)
+            expected = recount(start, end)
+            got = figures(scope)
+            assert (shown(got.official), shown(got.pending)) == (
+                as_tuple(expected[ReportStatus.approved]),
+                as_tuple(expected[ReportStatus.submitted])), (start, end)
+            for row in figures_by_category(scope):
+                expected = recount(start, end, row.category_id)
+                assert (shown(row.official), shown(row.pending)) == (
+                    as_tuple(expected[ReportStatus.approved]),
+                    as_tuple(expected[ReportStatus.submitted])), (start, end, row.code)
+            for month, point in zip(figures_by_month(scope), trend(scope)):
+                first = date(month.year, month.month, 1)
+                expected = recount(*month_of(first))
+                official = expected[ReportStatus.approved]
+                pending = expected[ReportStatus.submitted]
+                assert shown(month.official)[:4] + (shown(month.official)[5],) == (
+                    official.activities, official.quantity, official.people_served,
+                    official.person_times, official.minutes)
+                assert (point.activities, point.person_times, point.minutes,
+                        point.pending_activities, point.pending_person_times) == (
+                    official.activities, official.person_times, official.minutes,
+                    pending.activities, pending.person_times)
+            assert [(m.year, m.month) for m in trend(scope)] == months_between(start, end)
+        check_double_members(day.year)
+    assert_in_sync()
+
+
+def check_double_members(year: int) -> None:
+    """The “双创” view of the county's year: each community's distinct members in the
+    "双创" categories (official), and across communities, where a member of two
+    communities counts once."""
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    view = double_progress(Scope(start, end), by="community")
+    for row in view.rows:
+        expected = recount(start, end, codes=DOUBLE_CODES, community_id=row.key)
+        assert row.members == len(expected[ReportStatus.approved].members), row.name
+    expected = recount(start, end, codes=DOUBLE_CODES)
+    assert view.total.members == len(expected[ReportStatus.approved].members)
+
+
+def submitted(world, quantity=7, people_served=30, absent=()):
+    with unit_of_work():
+        return submit_report(world.past_task, world.leader,
+                             ReportData(quantity=quantity, people_served=people_served,
+                                        note="清理楼道。", absent_ids=set(absent)))
+
+
+def test_the_report_lifecycle(staffed):
+    world, third = staffed
+    day = world.past_task.service_date
+    check_county(day)  # confirmed hours without a report count nowhere
+    report = submitted(world)
+    check_county(day)
+    with unit_of_work():
+        confirm_participation(assignment_of(world.past_task, third), third, 30)
+    check_county(day)
+    with unit_of_work():
+        return_report(report, world.liaison, "数量有误")
+    check_county(day)
+    submitted(world, quantity=9, people_served=35)
+    check_county(day)
+    with unit_of_work():
+        approve_report(report, world.liaison)
+    check_county(day)
+
+
+def test_a_participation_withdrawn_and_a_report_taken_back(staffed):
+    world, _third = staffed
+    day = world.past_task.service_date
+    report = submitted(world)
+    with unit_of_work():
+        db.session.delete(assignment_of(world.past_task, world.member))
+    check_county(day)
+    with unit_of_work():
+        db.session.delete(report)
+    check_county(day)
+
+
+def test_a_claim_and_its_withdrawal_on_an_open_task_count_nowhere(staffed):
+    world, _third = staffed
+    submitted(world)  # something counted already, which they must leave as it is
+    with unit_of_work():
+        db.session.add(Assignment(task_id=world.task.id, member_id=world.other_member.id,
+                                  status=AssignmentStatus.claimed))
+    check_county(world.task.service_date, world.past_task.service_date)
+    with unit_of_work():
+        withdraw(assignment_of(world.task, world.other_member), world.other_member)
+    check_county(world.task.service_date, world.past_task.service_date)
+
+
+def test_a_task_moved_to_another_month(staffed):
+    world, _third = staffed
+    task = world.past_task
+    old_day = task.service_date
+    submitted(world)
+    starts = to_local(task.starts_at).replace(tzinfo=None) - timedelta(days=40)
+    with unit_of_work():
+        update_task(task, world.liaison, TaskDetails(
+            title=task.title, place=task.place, starts_local=starts,
+            ends_local=starts + (task.ends_at - task.starts_at), slots=task.slots))
+    assert task.service_date.month != old_day.month
+    check_county(old_day, task.service_date)
+
+
+def test_a_task_moved_to_another_community_and_category(staffed):
+    world, _third = staffed
+    task = world.past_task
+    submitted(world)
+    with unit_of_work():
+        task.community_id = world.other_community.id
+        task.category_id = world.other_item.category_id
+        task.resource_item_id = world.other_item.id
+    check_county(task.service_date)
+    with unit_of_work():
+        approve_report(task.report, world.other_liaison)  # the liaison of where it is now
+    check_county(task.service_date)
+
+
+def test_a_task_called_off_counts_nowhere(staffed):
+    world, _third = staffed
+    submitted(world)
+    with unit_of_work():
+        cancel_task(world.task, world.liaison, "天气原因")
+    assert world.task.status == TaskStatus.cancelled
+    check_county(world.task.service_date, world.past_task.service_date)
+
+
+def test_a_backfilled_activity(world):
+    day = local_today() - timedelta(days=3)
+    starts = datetime(day.year, day.month, day.day, 9)
+    with unit_of_work():
+        task = record_past_activity(world.liaison, world.item, BackfillData(
+            title="楼道清理", place="3号楼", starts_local=starts,
+            ends_local=starts + timedelta(hours=2),
+            participants=[Participant(world.member), Participant(world.other_member, 30)],
+            leader=world.member, note="清理楼道杂物。"))
+    check_county(task.service_date)
+
+
+def test_a_ledger_import(world):
+    days = [local_today() - timedelta(days=n) for n in (5, 35)]
+    rows = [{"日期": day.isoformat(), "开始": "09:00", "结束": "11:00", "单位": world.unit.name,
+             "社区": world.community.name, "类别": world.item.category.name,
+             "活动": f"补录活动{n}",
+             "地点": "党群服务中心", "姓名": member.name, "手机号": member.phone,
+             "组长": "组长" if member == world.member else "", "完成数量": "1", "受益": "20",
+             "情况说明": "清理楼道杂物。"}
+            for n, day in enumerate(days) for member in (world.member, world.other_member)]
+    with unit_of_work():
+        sheet = xlsx_bytes(([values.get(h, "") for h in HEADERS] for values in rows), HEADERS)
+        result = import_ledger(world.admin, read_ledger("台账.xlsx", sheet).rows)
+    assert result.activities == 2
+    check_county(*days)
+
+
+def test_county_wide_whole_months_read_the_summaries(world, count_queries):
+    """What the tests above prove is the kept path: a county-wide month or year reads
+    the summaries, a community's or a part of a month the counted rows."""
+    year = local_today().year
+    with count_queries() as county_year:
+        figures(Scope(date(year, 1, 1), date(year + 1, 1, 1)))
+        figures_by_category(Scope(date(year, 1, 1), date(year + 1, 1, 1)))
+        trend(Scope(date(year, 1, 1), date(year + 1, 1, 1)))
+        double_progress(Scope(date(year, 1, 1), date(year + 1, 1, 1)), by="community")
+    read = " ".join(county_year.statements)
+    assert "counted_month" in read and "counted_member_year" in read
+    assert "counted_category_member_total" in read and "counted_double_member_year" in read
+    assert "counted_participation" not in read
+    with count_queries() as community_year:
+        figures(Scope(date(year, 1, 1), date(year + 1, 1, 1),
+                      community_ids=(world.community.id,)))
+        figures(Scope(date(year, 1, 1), date(year, 1, 15)))
+        double_progress(Scope(date(year, 1, 1), date(year + 1, 1, 1),
+                              community_ids=(world.community.id,)), by="community")
+    read = " ".join(community_year.statements)
+    assert "counted_month" not in read and "counted_member" not in read

@@ -1,0 +1,141 @@
+"""The county-wide figures of whole months from the kept summaries.
+
+``CountedMonth`` adds up the counted tasks per month, category and report status;
+``CountedMemberYear``, ``CountedMemberCategoryYear`` and ``CountedDoubleMemberYear``
+hold one row per member (per member and category; per member and community in the
+"双创" categories) with counted participations in a year, and
+``CountedCategoryMemberTotal`` how many members each category has there. ``tracker/
+participation.py`` keeps them in the same flush as the counted rows. A county-wide
+year is then a few hundred rows for what adds up and one row per member for the
+distinct counts, instead of every reported task and participation of the year (at
+a county's 1,000,000 participations, about 28,000 and 234,000; docs/performance.md,
+"Issue 14: the county-wide year from kept summaries").
+
+They answer only scopes with no unit, community or zone filter (the admin's 全部社区),
+over whole months — and, for distinct members, one whole calendar year: members of
+two months are not the sum of each month's. At a county's density a summary row
+per community, zone or member-month would be barely fewer than the rows it sums, so
+every other scope reads the counted rows (``rollups.figures``), as before.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import distinct, func, select
+
+from ..models import (
+    CountedCategoryMemberTotal,
+    CountedDoubleMemberYear,
+    CountedMemberYear,
+    CountedMonth,
+)
+from .batch import Plan, plan
+from .scope import ONE, Scope, if_approved, if_submitted
+
+
+def county_months(scope: Scope) -> bool:
+    """Whether the scope is the whole county over whole months."""
+    return (scope.unit_id is None and scope.community_ids is None and scope.zone_id is None
+            and scope.date_from is not None and scope.date_to is not None
+            and scope.date_from.day == 1 and scope.date_to.day == 1)
+
+
+def county_year(scope: Scope) -> int | None:
+    """The year, when the scope is the whole county over one calendar year."""
+    if county_months(scope) and (scope.date_from.month, scope.date_to.month) == (1, 1) \
+            and scope.date_to.year == scope.date_from.year + 1:
+        return scope.date_from.year
+    return None
+
+
+def _month(day: date) -> int:
+    return day.year * 100 + day.month  # as CountedMonth keys it
+
+
+def _in_months(scope: Scope) -> list:
+    conditions = [CountedMonth.month >= _month(scope.date_from),
+                  CountedMonth.month < _month(scope.date_to)]
+    if scope.category_id is not None:
+        conditions.append(CountedMonth.category_id == scope.category_id)
+    return conditions
+
+
+def _sums(columns) -> list:
+    return [func.coalesce(func.sum(column), 0) for column in columns]
+
+
+def _keyed(query, by: str, group: tuple) -> Plan:
+    """{key: figures} of the grouped rows; a month comes back as (year, month)."""
+    n = len(group)
+
+    def key(values):
+        return divmod(int(values[0]), 100) if by == "month" else tuple(values)
+
+    return plan(query.group_by(*group) if group else query, shape=lambda rows: {
+        key(row[:n]): tuple(int(v) for v in row[n:]) for row in rows})
+
+
+def month_rows(scope: Scope, by: str) -> Plan:
+    """``figures.task_rows`` of a county-wide scope of whole months: {key: (activities,
+    quantity, people served, 人次, minutes) official, then pending}; ``by`` is "",
+    "category" or "month"."""
+    group = {"": (), "category": (CountedMonth.category_id,),
+             "month": (CountedMonth.month,)}[by]
+    status = CountedMonth.report_status
+    columns = (CountedMonth.activities, CountedMonth.quantity, CountedMonth.people_served,
+               CountedMonth.person_times, CountedMonth.minutes)
+    return _keyed(
+        select(*group, *_sums(if_approved(c, status) for c in columns),
+               *_sums(if_submitted(c, status) for c in columns))
+        .where(*_in_months(scope)),
+        by, group)
+
+
+def trend_rows(scope: Scope) -> Plan:
+    """``figures.trend`` of a county-wide scope of whole months: {(year, month):
+    (activities, 人次, minutes official, activities, 人次 pending)}."""
+    status = CountedMonth.report_status
+    return _keyed(
+        select(CountedMonth.month, *_sums((
+            if_approved(CountedMonth.activities, status),
+            if_approved(CountedMonth.person_times, status),
+            if_approved(CountedMonth.minutes, status),
+            if_submitted(CountedMonth.activities, status),
+            if_submitted(CountedMonth.person_times, status))))
+        .where(*_in_months(scope)),
+        "month", (CountedMonth.month,))
+
+
+def member_rows(scope: Scope, year: int, by: str) -> Plan:
+    """``figures.member_rows`` of the whole county in ``year``: {key: (distinct members
+    official, pending)}; ``by`` is "" or "category". Overall, a summary row is one
+    member, so counting rows counts distinct members; per category the counts are
+    kept (``CountedCategoryMemberTotal``) and read as they are."""
+    if by or scope.category_id is not None:
+        table = CountedCategoryMemberTotal
+        group = (table.category_id,) if by else ()
+        query = select(*group, *_sums((if_approved(table.members, table.report_status),
+                                       if_submitted(table.members, table.report_status))))
+        if scope.category_id is not None:
+            query = query.where(table.category_id == scope.category_id)
+    else:
+        table, group = CountedMemberYear, ()
+        query = select(func.count(if_approved(ONE, table.report_status)),
+                       func.count(if_submitted(ONE, table.report_status)))
+    return _keyed(query.where(table.year == year), by, group)
+
+
+def double_member_rows(year: int, by_community: bool) -> Plan:
+    """The “双创” view's distinct members in its categories, for the whole county in
+    ``year``: {(community,): (official, pending)} per community (a row is one member
+    there, so rows are counted), or {(): …} across communities (a member of two
+    communities counts once)."""
+    table = CountedDoubleMemberYear
+    if by_community:
+        counted = (func.count(if_approved(ONE, table.report_status)),
+                   func.count(if_submitted(ONE, table.report_status)))
+    else:
+        counted = (func.count(distinct(if_approved(table.member_id, table.report_status))),
+                   func.count(distinct(if_submitted(table.member_id, table.report_status))))
+    group = (table.community_id,) if by_community else ()
+    return _keyed(select(*group, *counted).where(table.year == year), "", group)
