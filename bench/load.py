@@ -146,7 +146,10 @@ class Server:
         machine's other load barely changes, unlike the wall time."""
         master = self.process.pid
         children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-        ticks = 0
+        # Workers gunicorn recycled (max_requests) are gone from the list; the master
+        # reaped them, so their CPU is in its cutime and cstime.
+        fields = Path(f"/proc/{master}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = int(fields[13]) + int(fields[14])
         for pid in children:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             ticks += int(fields[11]) + int(fields[12])  # utime, stime
