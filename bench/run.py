@@ -125,7 +125,7 @@ def _sync_schema() -> None:
             for index in table.indexes:
                 index.create(conn, checkfirst=True)
         derived = [CountedTask, *(model for summary in SUMMARIES
-                                  for model in (summary[0], *summary[4:]))]
+                                  for model in (summary.model, summary.counter) if model)]
         if not all(conn.scalar(select(func.count()).select_from(model)) for model in derived):
             print("  deriving the counted rows and their summaries …", flush=True)
             rebuild_counted(conn)

@@ -19,10 +19,15 @@ def page_number() -> int:
     return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
 
 
+def _page(page: int | None) -> int:
+    """``page`` kept within 1 … MAX_PAGE; None: the ``page`` argument."""
+    return page_number() if page is None else min(max(page, 1), MAX_PAGE)
+
+
 def paginate(stmt, page: int | None, per_page: int):
     """Page ``page`` (default: the ``page`` argument) of ``stmt`` (a SELECT plus a
     COUNT); a page past the end is empty rather than a 404."""
-    page = page_number() if page is None else min(max(page, 1), MAX_PAGE)
+    page = _page(page)
     return db.paginate(stmt, page=page, per_page=per_page, max_per_page=per_page,
                        error_out=False)
 
@@ -52,7 +57,7 @@ class _CountedPage(Pagination):
 
 def paginate_counted(stmt, page: int | None, per_page: int) -> Pagination:
     """``paginate`` in one statement where counting costs as much as listing."""
-    page = page_number() if page is None else min(max(page, 1), MAX_PAGE)
+    page = _page(page)
     return _CountedPage(page=page, per_page=per_page, max_per_page=per_page, error_out=False,
                         select=stmt)
 
@@ -113,6 +118,6 @@ class _PreparedPage(Pagination):
 def paginate_prepared(prepared: Prepared, params: dict, make, page: int | None,
                       per_page: int) -> Pagination:
     """``paginate`` (or ``paginate_counted``) for statements built once."""
-    page = page_number() if page is None else min(max(page, 1), MAX_PAGE)
+    page = _page(page)
     return _PreparedPage(page=page, per_page=per_page, max_per_page=per_page,
                          error_out=False, prepared=prepared, params=params, make=make)

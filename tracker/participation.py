@@ -32,7 +32,8 @@ rows, the bulk of the table, are written once.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import (
     Integer,
@@ -160,45 +161,46 @@ def _month_sums(where):
             .group_by(month, CountedTask.category_id, CountedTask.report_status))
 
 
-def _member_sums(where):
-    year = year_of_date(CountedParticipation.service_date)
-    return (select(year, CountedParticipation.report_status, CountedParticipation.member_id,
-                   func.count())
-            .where(where(CountedParticipation.task_id))
-            .group_by(year, CountedParticipation.report_status, CountedParticipation.member_id))
+def _member_sums(*by, double_only: bool = False):
+    """The grouped counted participations of a member summary: (year, *by, status,
+    member, participations), in the "双创" categories only with ``double_only``."""
+    def sums(where):
+        group = (year_of_date(CountedParticipation.service_date), *by,
+                 CountedParticipation.report_status, CountedParticipation.member_id)
+        query = select(*group, func.count()).where(where(CountedParticipation.task_id))
+        if double_only:
+            query = (query.join(Category, Category.id == CountedParticipation.category_id)
+                     .where(Category.code.in_(DOUBLE_CODES)))
+        return query.group_by(*group)
+    return sums
 
 
-def _member_category_sums(where):
-    year = year_of_date(CountedParticipation.service_date)
-    return (select(year, CountedParticipation.category_id, CountedParticipation.report_status,
-                   CountedParticipation.member_id, func.count())
-            .where(where(CountedParticipation.task_id))
-            .group_by(year, CountedParticipation.category_id, CountedParticipation.report_status,
-                      CountedParticipation.member_id))
+@dataclass(frozen=True)
+class Summary:
+    """A kept summary: its key columns, its counted columns (the first is zero exactly
+    when no counted row adds to the key), the grouped sums of the counted rows a
+    condition picks, and optionally a table counting its rows per key without the
+    member."""
+
+    model: type
+    keys: tuple[str, ...]
+    values: tuple[str, ...]
+    sums: Callable
+    counter: type | None = None
 
 
-def _double_member_sums(where):
-    year = year_of_date(CountedParticipation.service_date)
-    return (select(year, CountedParticipation.community_id, CountedParticipation.report_status,
-                   CountedParticipation.member_id, func.count())
-            .join(Category, Category.id == CountedParticipation.category_id)
-            .where(where(CountedParticipation.task_id), Category.code.in_(DOUBLE_CODES))
-            .group_by(year, CountedParticipation.community_id,
-                      CountedParticipation.report_status, CountedParticipation.member_id))
-
-
-# (model, key columns, counted columns — the first is zero exactly when no counted
-# row adds to the key —, the grouped sums of the counted rows a condition picks,
-# and optionally a table counting this one's rows per key without the member)
 SUMMARIES = (
-    (CountedMonth, ("month", "category_id", "report_status"),
-     ("activities", "quantity", "people_served", "person_times", "minutes"), _month_sums),
-    (CountedMemberYear, ("year", "report_status", "member_id"), ("participations",),
-     _member_sums),
-    (CountedMemberCategoryYear, ("year", "category_id", "report_status", "member_id"),
-     ("participations",), _member_category_sums, CountedCategoryMemberTotal),
-    (CountedDoubleMemberYear, ("year", "community_id", "report_status", "member_id"),
-     ("participations",), _double_member_sums),
+    Summary(CountedMonth, ("month", "category_id", "report_status"),
+            ("activities", "quantity", "people_served", "person_times", "minutes"),
+            _month_sums),
+    Summary(CountedMemberYear, ("year", "report_status", "member_id"), ("participations",),
+            _member_sums()),
+    Summary(CountedMemberCategoryYear, ("year", "category_id", "report_status", "member_id"),
+            ("participations",), _member_sums(CountedParticipation.category_id),
+            counter=CountedCategoryMemberTotal),
+    Summary(CountedDoubleMemberYear, ("year", "community_id", "report_status", "member_id"),
+            ("participations",), _member_sums(CountedParticipation.community_id,
+                                              double_only=True)),
 )
 
 
@@ -206,11 +208,10 @@ def _everything(_column):
     return true()
 
 
-def _sums(connection: Connection, summary, where) -> dict:
-    _model, keys, _values, sums, *_counter = summary
-    n = len(keys)
+def _sums(connection: Connection, summary: Summary, where) -> dict:
+    n = len(summary.keys)
     return {tuple(row[:n]): tuple(int(v or 0) for v in row[n:])
-            for row in connection.execute(sums(where))}
+            for row in connection.execute(summary.sums(where))}
 
 
 def _lock_order(key: tuple) -> tuple:
@@ -218,8 +219,9 @@ def _lock_order(key: tuple) -> tuple:
     return tuple(getattr(v, "value", v) for v in key)
 
 
-def _add_difference(connection: Connection, summary, before: dict, after: dict) -> None:
-    model, keys, values, _sums_of, *counter = summary
+def _add_difference(connection: Connection, summary: Summary, before: dict,
+                    after: dict) -> None:
+    keys, values = summary.keys, summary.values
     zero = (0,) * len(values)
     change = {}
     for key in before.keys() | after.keys():
@@ -228,8 +230,9 @@ def _add_difference(connection: Connection, summary, before: dict, after: dict) 
             change[key] = diff
     if not change:
         return
-    created, deleted = _write(connection, model, keys, values, change, returning=bool(counter))
-    if counter:
+    created, deleted = _write(connection, summary.model, keys, values, change,
+                              returning=summary.counter is not None)
+    if summary.counter is not None:
         # a row this transaction inserted or deleted is one member more or less; read
         # from what the statements returned, under the rows' locks, so a concurrent
         # transaction's row is never counted twice
@@ -238,7 +241,8 @@ def _add_difference(connection: Connection, summary, before: dict, after: dict) 
             counts[key[:-1]] = counts.get(key[:-1], 0) + step
         counts = {key: (n,) for key, n in counts.items() if n}
         if counts:
-            _write(connection, counter[0], keys[:-1], ("members",), counts, returning=False)
+            _write(connection, summary.counter, keys[:-1], ("members",), counts,
+                   returning=False)
 
 
 def _write(connection: Connection, model, keys, values, change: dict, *, returning: bool):
@@ -306,13 +310,15 @@ def rebuild(connection: Connection) -> int:
     """Rewrite the counted rows and the summaries whole (after bulk writes that bypass
     the ORM), one INSERT … SELECT each; returns the number of counted participations."""
     _rewrite(connection, _everything)
-    for model, keys, values, sums, *counter in SUMMARIES:
-        connection.execute(delete(model))
-        connection.execute(insert(model).from_select(keys + values, sums(_everything)))
-        if counter:
-            group = [model.__table__.c[k] for k in keys[:-1]]
-            connection.execute(delete(counter[0]))
-            connection.execute(insert(counter[0]).from_select(
+    for summary in SUMMARIES:
+        keys = summary.keys
+        connection.execute(delete(summary.model))
+        connection.execute(insert(summary.model).from_select(
+            keys + summary.values, summary.sums(_everything)))
+        if summary.counter is not None:
+            group = [summary.model.__table__.c[k] for k in keys[:-1]]
+            connection.execute(delete(summary.counter))
+            connection.execute(insert(summary.counter).from_select(
                 [*keys[:-1], "members"], select(*group, func.count()).group_by(*group)))
     return connection.scalar(select(func.count()).select_from(CountedParticipation))
 
