@@ -19,6 +19,12 @@ On SQLite a form POST marked ``reads_first`` is treated the same way: it reads (
 signed in, the record it acts on) without the lock, and its one unit of work takes the
 lock for the writing part only. On the claim button, the storm's hottest path, that lock
 used to span the whole request, so the two workers' claims ran one at a time.
+
+On PostgreSQL a read request's transaction that sent only SELECTs ends in COMMIT, not
+in the ROLLBACK of the session's close: psycopg drops its prepared statements at every
+ROLLBACK, so each page's statements were parsed and planned again on every request
+(see ``_end_read_request``). Anything that wrote, failed or is still pending ends in
+ROLLBACK as before.
 """
 from __future__ import annotations
 
@@ -38,6 +44,8 @@ _writing: ContextVar[bool] = ContextVar("tracker_writing", default=False)
 def configure_engine(engine: Engine, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
     """``busy_timeout_ms``: how long a request waits for another writer's lock before
     the database counts as busy (a 503 page, tracker/errors.py)."""
+    if engine.dialect.name == "postgresql":
+        _note_writes(engine)
     if engine.dialect.name != "sqlite":
         return
     busy_timeout_ms = int(busy_timeout_ms)
@@ -58,6 +66,20 @@ def configure_engine(engine: Engine, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> 
             connection.exec_driver_sql(f"PRAGMA query_only={int(read)}")
             connection.info["query_only"] = read
         connection.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
+
+
+def _note_writes(engine: Engine) -> None:
+    """Remember whether the connection's transaction sent anything but a SELECT, so
+    that the end of a read request can tell a clean transaction from a dirty one."""
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.info["wrote"] = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_execute(connection, _cursor, statement, _parameters, _context, _many):
+        if not statement.lstrip()[:6].upper() == "SELECT":
+            connection.info["wrote"] = True
 
 
 def _reading() -> bool:
@@ -91,11 +113,36 @@ def install(app: Flask) -> None:
             g._read_request = True
 
     @app.teardown_request
-    def _end_read_request(_error):
-        # The app context (and its session) can outlive the request, as in tests: its
-        # read-only transaction must not be the one a later write finds open.
-        if g.pop("_read_request", False) and db.engine.dialect.name == "sqlite":
+    def _end_read_request(error):
+        if not g.pop("_read_request", False):
+            return
+        if db.engine.dialect.name == "sqlite":
+            # The app context (and its session) can outlive the request, as in tests: its
+            # read-only transaction must not be the one a later write finds open.
             db.session.rollback()
+        elif error is None and _clean_transaction(db.session()):
+            # psycopg forgets its prepared statements at every ROLLBACK (a rolled-back
+            # transaction may have prepared them), and the session's close ends in one:
+            # PostgreSQL parsed and planned each page's statements on every request. A
+            # transaction that only read ends the same with COMMIT, and they stay
+            # prepared on the worker's connection (psycopg prepares a statement on its
+            # fifth use).
+            db.session.commit()
+
+
+def _clean_transaction(session) -> bool:
+    """An open, healthy transaction that has sent only SELECTs and has nothing to flush."""
+    if not (session.in_transaction() and session.is_active) or (
+            session.new or session.dirty or session.deleted):
+        return False
+    connection = session.connection()
+    if connection.info.get("wrote", True):
+        return False
+    from psycopg.pq import TransactionStatus
+
+    # not INERROR: a statement that failed (and was caught) ends in ROLLBACK as before
+    status = connection.connection.dbapi_connection.info.transaction_status
+    return status == TransactionStatus.INTRANS
 
 
 @contextmanager

@@ -1,0 +1,91 @@
+"""How a read request's transaction ends on PostgreSQL (issue 14, tracker/db_setup.py).
+
+psycopg prepares a statement on its fifth use on a connection, and forgets every
+prepared statement at a ROLLBACK. A read request that only read ends in COMMIT, so a
+page's statements stay prepared on the worker's connection; a read request that wrote,
+whose statement failed, or that left something to flush ends in ROLLBACK as before —
+the COMMIT must never save what a page was not meant to write."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import DBAPIError
+
+from tracker.extensions import db
+from tracker.models import Unit
+
+
+@pytest.fixture
+def app_config():
+    # one kept connection, as a sync gunicorn worker has: the statements are prepared
+    # on it, and the check below reads that connection's list
+    return {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 1, "pool_pre_ping": True,
+                                          "hide_parameters": True}}
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's prepared statements and PostgreSQL's transactions")
+
+
+def _prepared_statements() -> list[str]:
+    db.session.commit()
+    statements = db.session.scalars(text("SELECT statement FROM pg_prepared_statements")).all()
+    db.session.commit()
+    return statements
+
+
+def test_a_page_requested_again_runs_on_prepared_statements(client, login, world):
+    login(world.member)
+    db.session.close()  # the test's session gives the one pooled connection back
+    statuses: list[int] = []
+
+    def request_page():
+        # In a thread of its own, without the test's app context, each request has its
+        # own app context and session, closed at its end, as under gunicorn.
+        statuses.append(client.get("/tasks/").status_code)
+
+    for _ in range(6):
+        thread = threading.Thread(target=request_page)
+        thread.start()
+        thread.join()
+    assert statuses == [200] * 6
+    prepared = _prepared_statements()
+    # the open list's own page statement
+    assert any("FROM task JOIN community" in statement for statement in prepared), prepared
+
+
+def test_a_read_request_that_wrote_keeps_nothing(app, world):
+    """A write slipped into a page (not through ``writing()``) is not committed by the
+    end of the request: its transaction ends in ROLLBACK."""
+    with app.test_request_context("/", method="GET"):
+        app.preprocess_request()
+        db.session.execute(update(Unit).where(Unit.id == world.unit.id).values(name="改名"))
+        app.do_teardown_request(None)
+    db.session.rollback()
+    assert db.session.scalar(select(Unit.name).where(Unit.id == world.unit.id)) == "县商务局"
+
+
+def test_a_read_request_with_something_to_flush_keeps_nothing(app, world):
+    with app.test_request_context("/", method="GET"):
+        app.preprocess_request()
+        db.session.scalar(select(func.count()).select_from(Unit))
+        db.session.add(Unit(name="未提交的单位"))
+        app.do_teardown_request(None)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).where(Unit.name == "未提交的单位")) == 0
+
+
+def test_a_read_request_whose_statement_failed_ends_cleanly(app, world):
+    """A page that caught a database error (as /healthz does) still ends its request
+    without a second error, and the next request reads normally."""
+    with app.test_request_context("/", method="GET"):
+        app.preprocess_request()
+        with pytest.raises(DBAPIError):
+            db.session.execute(text("SELECT 1 / 0"))
+        app.do_teardown_request(None)
+    db.session.rollback()
+    assert db.session.scalar(select(Unit.name).where(Unit.id == world.unit.id)) == "县商务局"
