@@ -18,11 +18,14 @@ The same refresh keeps four county-wide summaries of those rows — ``CountedMon
 (the additive figures per month, category and status) and ``CountedMemberYear`` /
 ``CountedMemberCategoryYear`` / ``CountedDoubleMemberYear`` (who took part in a year:
 overall, per category, per community in the "双创" categories) —
-by difference: it reads what the refreshed tasks' counted rows added up to before and
-after, and adds the change with ``INSERT … ON CONFLICT DO UPDATE SET n = n + …``
-(increments commute, so two transactions changing one summary row take turns on its
-row lock and neither loses the other's change); a row whose count falls to zero is
-deleted, so the summaries hold exactly what ``rebuild()`` derives from scratch.
+by difference: the rewrite's DELETEs and INSERTs return the refreshed tasks' counted
+rows before and after (RETURNING: no statement of its own to read them), what they add
+to each summary is grouped in Python, and the change goes in with one ``INSERT … ON
+CONFLICT DO UPDATE SET n = n + …`` per summary it moves (increments commute, so two
+transactions changing one summary row take turns on its row lock and neither loses the
+other's change); a row whose count falls to zero is deleted, so the summaries hold
+exactly what ``rebuild()`` derives from scratch. A refresh that moves no summary
+writes none.
 ``CountedCategoryMemberTotal`` counts the rows of ``CountedMemberCategoryYear``: it
 moves by the member rows the upsert inserted and the delete removed.
 
@@ -37,6 +40,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import (
     Integer,
+    and_,
     case,
     cast,
     delete,
@@ -45,9 +49,9 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    or_,
     select,
     true,
-    tuple_,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
@@ -175,32 +179,69 @@ def _member_sums(*by, double_only: bool = False):
     return sums
 
 
+# What the rewrite's own statements return of the rows they delete and insert (the
+# before- and after-image of the refreshed tasks): the summaries' differences are
+# grouped from these in Python, so keeping them costs no SELECT of its own.
+_TASK_IMAGE = (CountedTask.service_date, CountedTask.category_id, CountedTask.report_status,
+               CountedTask.quantity, CountedTask.people_served, CountedTask.person_times,
+               CountedTask.minutes)
+_PARTICIPATION_IMAGE = (
+    CountedParticipation.service_date, CountedParticipation.category_id,
+    CountedParticipation.community_id, CountedParticipation.report_status,
+    CountedParticipation.member_id,
+    # RETURNING may name only the written table's columns; a subquery may read others
+    CountedParticipation.category_id.in_(
+        select(Category.id).where(Category.code.in_(DOUBLE_CODES))).label("double"),
+)
+
+
+def _month_of(row) -> int:
+    return row.service_date.year * 100 + row.service_date.month
+
+
 @dataclass(frozen=True)
 class Summary:
     """A kept summary: its key columns, its counted columns (the first is zero exactly
     when no counted row adds to the key), the grouped sums of the counted rows a
-    condition picks, and optionally a table counting its rows per key without the
-    member."""
+    condition picks (SQL, for ``rebuild()``), what one counted row of ``source`` adds
+    to it (``(key, values)`` or None; the same rule in Python, for the refresh — the
+    consistency tests compare the two), and optionally a table counting its rows per
+    key without the member."""
 
     model: type
     keys: tuple[str, ...]
     values: tuple[str, ...]
     sums: Callable
+    source: type
+    adds: Callable
     counter: type | None = None
+
+
+def _one(row) -> tuple:
+    return (1,)
 
 
 SUMMARIES = (
     Summary(CountedMonth, ("month", "category_id", "report_status"),
             ("activities", "quantity", "people_served", "person_times", "minutes"),
-            _month_sums),
+            _month_sums, CountedTask,
+            lambda r: ((_month_of(r), r.category_id, r.report_status),
+                       (1, r.quantity, r.people_served, r.person_times, r.minutes))),
     Summary(CountedMemberYear, ("year", "report_status", "member_id"), ("participations",),
-            _member_sums()),
+            _member_sums(), CountedParticipation,
+            lambda r: ((r.service_date.year, r.report_status, r.member_id), (1,))),
     Summary(CountedMemberCategoryYear, ("year", "category_id", "report_status", "member_id"),
             ("participations",), _member_sums(CountedParticipation.category_id),
+            CountedParticipation,
+            lambda r: ((r.service_date.year, r.category_id, r.report_status, r.member_id),
+                       (1,)),
             counter=CountedCategoryMemberTotal),
     Summary(CountedDoubleMemberYear, ("year", "community_id", "report_status", "member_id"),
             ("participations",), _member_sums(CountedParticipation.community_id,
-                                              double_only=True)),
+                                              double_only=True),
+            CountedParticipation,
+            lambda r: ((r.service_date.year, r.community_id, r.report_status, r.member_id),
+                       (1,)) if r.double else None),
 )
 
 
@@ -208,47 +249,67 @@ def _everything(_column):
     return true()
 
 
-def _sums(connection: Connection, summary: Summary, where) -> dict:
-    n = len(summary.keys)
-    return {tuple(row[:n]): tuple(int(v or 0) for v in row[n:])
-            for row in connection.execute(summary.sums(where))}
-
-
 def _lock_order(key: tuple) -> tuple:
     # every transaction takes the summary rows' locks in one order: no deadlock
     return tuple(getattr(v, "value", v) for v in key)
 
 
-def _add_difference(connection: Connection, summary: Summary, before: dict,
-                    after: dict) -> None:
-    keys, values = summary.keys, summary.values
-    zero = (0,) * len(values)
-    change = {}
-    for key in before.keys() | after.keys():
-        diff = tuple(new - old for old, new in zip(before.get(key, zero), after.get(key, zero)))
-        if any(diff):
-            change[key] = diff
-    if not change:
-        return
-    created, deleted = _write(connection, summary.model, keys, values, change,
-                              returning=summary.counter is not None)
-    if summary.counter is not None:
-        # a row this transaction inserted or deleted is one member more or less; read
-        # from what the statements returned, under the rows' locks, so a concurrent
-        # transaction's row is never counted twice
-        counts: dict = {}
-        for key, step in [(k, 1) for k in created] + [(k, -1) for k in deleted]:
-            counts[key[:-1]] = counts.get(key[:-1], 0) + step
-        counts = {key: (n,) for key, n in counts.items() if n}
-        if counts:
-            _write(connection, summary.counter, keys[:-1], ("members",), counts,
-                   returning=False)
+def _rewrite_measured(connection: Connection, where, changes: list[dict]) -> None:
+    """``_rewrite`` whose DELETEs and INSERTs return the rows they remove and add; what
+    those rows add to each summary, after minus before, is added to ``changes`` (one
+    {key: differences} per summary)."""
+    images = {}
+    for model, columns in ((CountedTask, _TASK_IMAGE),
+                           (CountedParticipation, _PARTICIPATION_IMAGE)):
+        images[model] = [connection.execute(
+            delete(model).where(where(model.task_id)).returning(*columns)).all()]
+    images[CountedParticipation].append(connection.execute(
+        insert(CountedParticipation).from_select(_PARTICIPATION_COLUMNS,
+                                                 _participation_rows(where))
+        .returning(*_PARTICIPATION_IMAGE)).all())
+    images[CountedTask].append(connection.execute(
+        insert(CountedTask).from_select(_TASK_COLUMNS, _task_rows(where))
+        .returning(*_TASK_IMAGE)).all())
+    for summary, change in zip(SUMMARIES, changes):
+        before, after = images[summary.source]
+        if before == after:  # returned alike, unchanged (else unchanged rows cancel out)
+            continue
+        for rows, sign in ((before, -1), (after, 1)):
+            for row in rows:
+                found = summary.adds(row)
+                if found is None:
+                    continue
+                key, values = found
+                old = change.get(key, (0,) * len(values))
+                change[key] = tuple(o + sign * v for o, v in zip(old, values))
+
+
+def _add_changes(connection: Connection, changes: list[dict]) -> None:
+    """Add each summary's changes to its rows (one upsert per table that changes, in
+    one table order and key order) and delete the rows that fell to zero."""
+    for summary, change in zip(SUMMARIES, changes):
+        change = {key: diff for key, diff in change.items() if any(diff)}
+        if not change:
+            continue
+        created, deleted = _write(connection, summary.model, summary.keys, summary.values,
+                                  change, returning=summary.counter is not None)
+        if summary.counter is not None:
+            # a row this transaction inserted or deleted is one member more or less; read
+            # from what the statements returned, under the rows' locks, so a concurrent
+            # transaction's row is never counted twice
+            counts: dict = {}
+            for key, step in [(k, 1) for k in created] + [(k, -1) for k in deleted]:
+                counts[key[:-1]] = counts.get(key[:-1], 0) + step
+            counts = {key: (n,) for key, n in counts.items() if n}
+            if counts:
+                _write(connection, summary.counter, summary.keys[:-1], ("members",), counts,
+                       returning=False)
 
 
 def _write(connection: Connection, model, keys, values, change: dict, *, returning: bool):
-    """Add ``change`` ({key: differences}) to ``model``'s rows and delete those whose
-    first value fell to zero. With ``returning``: the keys of the rows inserted (absent
-    before) and of those deleted."""
+    """Add ``change`` ({key: differences}) to ``model``'s rows in one upsert and delete
+    those whose first value fell to zero (a second statement, only if one did). With
+    ``returning``: the keys of the rows inserted (absent before) and of those deleted."""
     table = model.__table__
     key_columns = [table.c[k] for k in keys]
     dialect_insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
@@ -257,19 +318,26 @@ def _write(connection: Connection, model, keys, values, change: dict, *, returni
         index_elements=key_columns, set_={v: table.c[v] + upsert.excluded[v] for v in values})
     ordered = sorted(change, key=_lock_order)
     params = [dict(zip(keys + values, key + change[key])) for key in ordered]
-    created, deleted = [], []
-    if returning:
-        for *key, first in connection.execute(upsert.returning(*key_columns, table.c[values[0]]),
-                                              params):
-            step = change[tuple(key)][0]
-            if step > 0 and first == step:  # it was 0, i.e. absent, before this change
-                created.append(tuple(key))
-    else:
-        connection.execute(upsert, params)
-    emptied = [key for key in ordered if change[key][0] < 0]
-    for start in range(0, len(emptied), 500):
-        statement = delete(table).where(tuple_(*key_columns).in_(emptied[start:start + 500]),
-                                        table.c[values[0]] == 0)
+    created, emptied = [], []
+    # one multi-row statement (RETURNING makes SQLAlchemy send "insertmanyvalues"),
+    # its rows in key order; what it returns says which rows are new and which empty
+    for *key, first in connection.execute(upsert.returning(*key_columns, table.c[values[0]]),
+                                          params):
+        key, step = tuple(key), change[tuple(key)][0]
+        if first == 0:
+            emptied.append(key)
+        elif step > 0 and first == step:  # it was 0, i.e. absent, before this change
+            created.append(key)
+    deleted = []
+    emptied.sort(key=_lock_order)
+    for start in range(0, len(emptied), 200):
+        # rows this transaction holds locked since the upsert: no one else changed them.
+        # OR of the keys, not a row-value IN: SQLite scans the whole table for that
+        # (77 ms on the 1M set's 355,000 member-category rows), and searches the
+        # primary key for each term of an OR; 200 terms stay within its expression depth
+        keys_emptied = or_(*(and_(*(c == v for c, v in zip(key_columns, key)))
+                             for key in emptied[start:start + 200]))
+        statement = delete(table).where(keys_emptied, table.c[values[0]] == 0)
         if returning:
             deleted += [tuple(row) for row in connection.execute(statement.returning(*key_columns))]
         else:
@@ -285,24 +353,26 @@ def refresh(connection: Connection, task_ids: Iterable[int]) -> None:
     refreshing one task (two members confirming their hours at once) would otherwise
     both insert its rows and deadlock or collide on the key. The second now waits
     and rewrites after the first has committed. (SQLite serialises writers anyway;
-    it ignores FOR UPDATE.)
+    it ignores FOR UPDATE.) The summaries are written once, after every chunk's
+    rewrite, so their rows are locked in one order whatever the number of tasks.
     """
+    changes: list[dict] = [{} for _ in SUMMARIES]
     for chunk in locked_tasks(connection, task_ids):
-        where = lambda column, chunk=chunk: column.in_(chunk)  # noqa: E731
-        before = [_sums(connection, summary, where) for summary in SUMMARIES]
-        _rewrite(connection, where)
-        for summary, old in zip(SUMMARIES, before):
-            _add_difference(connection, summary, old, _sums(connection, summary, where))
+        _rewrite_measured(connection, lambda column, chunk=chunk: column.in_(chunk), changes)
+    _add_changes(connection, changes)
 
 
 def locked_tasks(connection: Connection, task_ids: Iterable[int]):
     """These task ids in short chunks (IN lists stay short), each chunk's task rows
-    locked in id order before it is yielded."""
+    locked in id order before it is yielded (on PostgreSQL: SQLite has no row locks,
+    its one writer at a time needs none, and FOR UPDATE would compile to a plain
+    SELECT)."""
     ids = sorted(set(task_ids))
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        connection.execute(select(Task.id).where(Task.id.in_(chunk)).order_by(Task.id)
-                           .with_for_update())
+        if connection.dialect.name != "sqlite":
+            connection.execute(select(Task.id).where(Task.id.in_(chunk)).order_by(Task.id)
+                               .with_for_update())
         yield chunk
 
 
