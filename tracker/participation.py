@@ -37,10 +37,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import (
     Integer,
-    and_,
+    TextClause,
+    bindparam,
     case,
     cast,
     delete,
@@ -49,11 +51,10 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
-    or_,
     select,
+    text,
     true,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -292,7 +293,7 @@ def _add_changes(connection: Connection, changes: list[dict]) -> None:
         if not change:
             continue
         created, deleted = _write(connection, summary.model, summary.keys, summary.values,
-                                  change, returning=summary.counter is not None)
+                                  change)
         if summary.counter is not None:
             # a row this transaction inserted or deleted is one member more or less; read
             # from what the statements returned, under the rows' locks, so a concurrent
@@ -302,46 +303,81 @@ def _add_changes(connection: Connection, changes: list[dict]) -> None:
                 counts[key[:-1]] = counts.get(key[:-1], 0) + step
             counts = {key: (n,) for key, n in counts.items() if n}
             if counts:
-                _write(connection, summary.counter, summary.keys[:-1], ("members",), counts,
-                       returning=False)
+                _write(connection, summary.counter, summary.keys[:-1], ("members",), counts)
 
 
-def _write(connection: Connection, model, keys, values, change: dict, *, returning: bool):
+# The two statements below are written out because SQLAlchemy 2.0 never caches its
+# dialects' ON CONFLICT inserts ("no key": compiled anew every time, about 1 ms of CPU
+# each), and because building an OR of a few dozen column comparisons costs ~40 µs
+# each: together most of an approval's refresh. A text() is cached like any
+# statement; these are made once per table and number of rows.
+
+@lru_cache(maxsize=256)
+def _upsert(preparer, table, keys: tuple, values: tuple, rows: int) -> TextClause:
+    """``INSERT … VALUES (…) × rows ON CONFLICT (keys) DO UPDATE SET v = v + excluded.v
+    RETURNING keys, values[0]``, the same on SQLite and PostgreSQL."""
+    q, name = preparer.quote, preparer.quote(table.name)
+    value_rows = ", ".join("(" + ", ".join(f":{c}_{i}" for c in keys + values) + ")"
+                           for i in range(rows))
+    return _typed(
+        f"INSERT INTO {name} ({', '.join(q(c) for c in keys + values)}) VALUES {value_rows} "
+        f"ON CONFLICT ({', '.join(q(k) for k in keys)}) DO UPDATE SET "
+        + ", ".join(f"{q(v)} = {name}.{q(v)} + excluded.{q(v)}" for v in values)
+        + f" RETURNING {', '.join(q(c) for c in keys + values[:1])}",
+        table, keys + values, rows, keys + values[:1])
+
+
+@lru_cache(maxsize=256)
+def _delete_empty(preparer, table, keys: tuple, first: str, rows: int) -> TextClause:
+    """``DELETE`` the rows of these keys whose ``first`` value is 0, ``RETURNING`` their
+    keys. An OR of the keys, not a row-value IN: SQLite scans the whole table for that
+    (77 ms on the 1M set's 355,000 member-category rows) and searches the primary key
+    for each term of an OR."""
+    q, name = preparer.quote, preparer.quote(table.name)
+    match = " OR ".join("(" + " AND ".join(f"{q(c)} = :{c}_{i}" for c in keys) + ")"
+                        for i in range(rows))
+    return _typed(f"DELETE FROM {name} WHERE ({match}) AND {q(first)} = 0 "
+                  f"RETURNING {', '.join(q(c) for c in keys)}", table, keys, rows, keys)
+
+
+def _typed(sql: str, table, names: tuple, rows: int, returned: tuple) -> TextClause:
+    """The statement with its parameters (``name_row``) and results typed as the
+    table's columns (an enum goes in and comes back as the enum)."""
+    return (text(sql)
+            .bindparams(*(bindparam(f"{c}_{i}", type_=table.c[c].type)
+                          for i in range(rows) for c in names))
+            .columns(*(table.c[c] for c in returned)))
+
+
+def _params(names: tuple, rows: list[tuple]) -> dict:
+    return {f"{c}_{i}": v for i, row in enumerate(rows) for c, v in zip(names, row)}
+
+
+def _write(connection: Connection, model, keys, values, change: dict) -> tuple[list, list]:
     """Add ``change`` ({key: differences}) to ``model``'s rows in one upsert and delete
-    those whose first value fell to zero (a second statement, only if one did). With
-    ``returning``: the keys of the rows inserted (absent before) and of those deleted."""
-    table = model.__table__
-    key_columns = [table.c[k] for k in keys]
-    dialect_insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    upsert = dialect_insert(table)
-    upsert = upsert.on_conflict_do_update(
-        index_elements=key_columns, set_={v: table.c[v] + upsert.excluded[v] for v in values})
+    those whose first value fell to zero (a second statement, only if one did); returns
+    the keys of the rows inserted (absent before) and of those deleted."""
+    table, preparer = model.__table__, connection.dialect.identifier_preparer
     ordered = sorted(change, key=_lock_order)
-    params = [dict(zip(keys + values, key + change[key])) for key in ordered]
-    created, emptied = [], []
-    # one multi-row statement (RETURNING makes SQLAlchemy send "insertmanyvalues"),
-    # its rows in key order; what it returns says which rows are new and which empty
-    for *key, first in connection.execute(upsert.returning(*key_columns, table.c[values[0]]),
-                                          params):
-        key, step = tuple(key), change[tuple(key)][0]
-        if first == 0:
-            emptied.append(key)
-        elif step > 0 and first == step:  # it was 0, i.e. absent, before this change
-            created.append(key)
-    deleted = []
+    created, emptied, deleted = [], [], []
+    # one multi-row statement per 500 rows (SQLite's 32,766 parameters), rows in key
+    # order; what it returns says which rows are new and which empty
+    for start in range(0, len(ordered), 500):
+        batch = ordered[start:start + 500]
+        upsert = _upsert(preparer, table, keys, values, len(batch))
+        params = _params(keys + values, [key + change[key] for key in batch])
+        for *key, first in connection.execute(upsert, params):
+            key, step = tuple(key), change[tuple(key)][0]
+            if first == 0:
+                emptied.append(key)
+            elif step > 0 and first == step:  # it was 0, i.e. absent, before this change
+                created.append(key)
     emptied.sort(key=_lock_order)
-    for start in range(0, len(emptied), 200):
-        # rows this transaction holds locked since the upsert: no one else changed them.
-        # OR of the keys, not a row-value IN: SQLite scans the whole table for that
-        # (77 ms on the 1M set's 355,000 member-category rows), and searches the
-        # primary key for each term of an OR; 200 terms stay within its expression depth
-        keys_emptied = or_(*(and_(*(c == v for c, v in zip(key_columns, key)))
-                             for key in emptied[start:start + 200]))
-        statement = delete(table).where(keys_emptied, table.c[values[0]] == 0)
-        if returning:
-            deleted += [tuple(row) for row in connection.execute(statement.returning(*key_columns))]
-        else:
-            connection.execute(statement)
+    for start in range(0, len(emptied), 200):  # 200 ORs: within SQLite's expression depth
+        # rows this transaction holds locked since the upsert: no one else changed them
+        batch = emptied[start:start + 200]
+        statement = _delete_empty(preparer, table, keys, values[0], len(batch))
+        deleted += [tuple(row) for row in connection.execute(statement, _params(keys, batch))]
     return created, deleted
 
 
