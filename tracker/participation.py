@@ -20,12 +20,13 @@ The same refresh keeps four county-wide summaries of those rows — ``CountedMon
 overall, per category, per community in the "双创" categories) —
 by difference: the rewrite's DELETEs and INSERTs return the refreshed tasks' counted
 rows before and after (RETURNING: no statement of its own to read them), what they add
-to each summary is grouped in Python, and the change goes in with one ``INSERT … ON
-CONFLICT DO UPDATE SET n = n + …`` per summary it moves (increments commute, so two
-transactions changing one summary row take turns on its row lock and neither loses the
-other's change); a row whose count falls to zero is deleted, so the summaries hold
-exactly what ``rebuild()`` derives from scratch. A refresh that moves no summary
-writes none.
+to each summary is grouped in Python, and when the transaction commits its changes
+go in with one ``INSERT … ON CONFLICT DO UPDATE SET n = n + …`` per summary they move
+(increments commute, so two transactions changing one summary row take turns on its
+row lock and neither loses the other's change; written at the commit, in one order,
+the rows stay locked briefly and two transactions cannot deadlock on them); a row
+whose count falls to zero is deleted, so the summaries hold exactly what ``rebuild()``
+derives from scratch. A transaction that moves no summary writes none.
 ``CountedCategoryMemberTotal`` counts the rows of ``CountedMemberCategoryYear``: it
 moves by the member rows the upsert inserted and the delete removed.
 
@@ -388,14 +389,19 @@ def refresh(connection: Connection, task_ids: Iterable[int]) -> None:
     The task rows are locked first, in id order: two PostgreSQL transactions
     refreshing one task (two members confirming their hours at once) would otherwise
     both insert its rows and deadlock or collide on the key. The second now waits
-    and rewrites after the first has committed. (SQLite serialises writers anyway;
-    it ignores FOR UPDATE.) The summaries are written once, after every chunk's
-    rewrite, so their rows are locked in one order whatever the number of tasks.
+    and rewrites after the first has committed. (SQLite serialises writers anyway.)
+    The summaries are written once, after every chunk's rewrite, so their rows are
+    locked in one order whatever the number of tasks. (The flush hook writes them at
+    the commit instead.)
     """
     changes: list[dict] = [{} for _ in SUMMARIES]
+    _rewrite_all(connection, task_ids, changes)
+    _add_changes(connection, changes)
+
+
+def _rewrite_all(connection: Connection, task_ids: Iterable[int], changes: list[dict]) -> None:
     for chunk in locked_tasks(connection, task_ids):
         _rewrite_measured(connection, lambda column, chunk=chunk: column.in_(chunk), changes)
-    _add_changes(connection, changes)
 
 
 def locked_tasks(connection: Connection, task_ids: Iterable[int]):
@@ -469,13 +475,44 @@ def touched_tasks(session: Session) -> set[int]:
     return ids
 
 
+# A transaction's summary changes, gathered over its flushes (session.info)
+_PENDING = "tracker.participation.summary_changes"
+
+
 def _after_flush(session: Session, _flush_context) -> None:
+    """Refresh the counted rows of the tasks the flush touched; their summaries' changes
+    wait for the commit (``_before_commit``). So a transaction locks summary rows only
+    while it commits — however many flushes it made, and whatever else it does after
+    them — and takes them all in one order: two transactions moving the same rows in
+    opposite orders flush by flush cannot deadlock. Inside a savepoint they are written
+    at once instead: its rollback must take them along with its counted rows."""
     ids = touched_tasks(session)
-    if ids:
+    if not ids:
+        return
+    if session.in_nested_transaction():
         refresh(session.connection(), ids)
+        return
+    _rewrite_all(session.connection(), ids,
+                 session.info.setdefault(_PENDING, [{} for _ in SUMMARIES]))
+
+
+def _before_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint's release: not the commit yet
+        return
+    session.flush()  # the commit's own flush comes after this event: its changes too
+    changes = session.info.pop(_PENDING, None)
+    if changes:
+        _add_changes(session.connection(), changes)
+
+
+def _after_transaction_end(session: Session, transaction) -> None:
+    if transaction.parent is None:  # committed (written above) or rolled back
+        session.info.pop(_PENDING, None)
 
 
 def install() -> None:
     """Listen on every ORM session (idempotent)."""
-    if not event.contains(Session, "after_flush", _after_flush):
-        event.listen(Session, "after_flush", _after_flush)
+    for name, listener in (("after_flush", _after_flush), ("before_commit", _before_commit),
+                           ("after_transaction_end", _after_transaction_end)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

@@ -1,9 +1,9 @@
 """What a write pays for the kept summaries, in statements (a count is exact, a time
 is not): the flush that changes a task's counted rows rewrites them with two DELETEs
 and two INSERTs whose RETURNING gives the rows before and after — no SELECT of its
-own to measure the change — then writes each summary the change moves in one upsert,
-plus one DELETE where a row fell to zero. A summary the change does not move is not
-written, and a flush that moves none writes none.
+own to measure the change — and the commit writes each summary the transaction's
+changes move in one upsert, plus one DELETE where a row fell to zero. A summary the
+changes do not move is not written, and a transaction that moves none writes none.
 
 On PostgreSQL the refresh first locks the task row (SELECT … FOR UPDATE): one statement
 more than on SQLite, whose single writer needs no row locks.
@@ -34,17 +34,17 @@ def _lock() -> int:
 
 @pytest.fixture
 def refreshes(monkeypatch, count_queries):
-    """The statements of each refresh of the counted rows the flushes run (the flush
-    also writes what changed, and other hooks keep their own marks: not counted)."""
-    ran: list[list[str]] = []
-    real = participation.refresh
+    """The statements the counted rows' hook runs — its refreshes at each flush and the
+    summaries' changes it writes at the commit — in order (the flush also writes what
+    changed, and other hooks keep their own marks: not counted)."""
+    ran: list[str] = []
+    for name in ("_rewrite_all", "_add_changes"):
+        def counted(*args, real=getattr(participation, name)):
+            with count_queries() as statements:
+                real(*args)
+            ran.extend(statements.statements)
 
-    def counted(connection, task_ids):
-        with count_queries() as statements:
-            real(connection, task_ids)
-        ran.append(statements.statements)
-
-    monkeypatch.setattr(participation, "refresh", counted)
+        monkeypatch.setattr(participation, name, counted)
     return ran
 
 
@@ -68,8 +68,8 @@ def test_an_approval_writes_each_summary_it_moves_once(staffed, refreshes):
     world, report = _submitted(staffed)
     refreshes.clear()
     report.status = ReportStatus.approved
-    db.session.flush()
-    [statements] = refreshes
+    db.session.commit()
+    statements = refreshes
     # the lock; the counted rows' 2 DELETEs and 2 INSERTs. The two
     # members' participations move from 待审核 to approved: every summary row they add
     # to (the month, each member's year, each member's year in the category and the
@@ -82,7 +82,6 @@ def test_an_approval_writes_each_summary_it_moves_once(staffed, refreshes):
         "counted_member_category_year", "counted_member_category_year",
         "counted_category_member_total", "counted_category_member_total"]
     assert len(statements) == _lock() + 4 + 8
-    db.session.commit()
     assert_in_sync()
 
 
@@ -93,22 +92,20 @@ def test_a_refresh_that_moves_no_summary_writes_none(staffed, refreshes):
     zone = f.zone(world.community)
     refreshes.clear()
     world.past_task.zone_id = zone.id
-    db.session.flush()
-    [statements] = refreshes
+    db.session.commit()
+    statements = refreshes
     assert _written(statements) == []
     # the lock; the rewrite's four statements
     assert len(statements) == _lock() + 4
-    db.session.commit()
     assert_in_sync()
 
 
 def test_hours_confirmed_before_any_report_write_no_summary(world, refreshes):
     assignment = assignment_of(world.past_task, world.member)
     assignment.status, assignment.minutes = AssignmentStatus.done, 60
-    db.session.flush()
-    [statements] = refreshes
+    db.session.commit()
+    statements = refreshes
     assert _written(statements) == []
     # the lock; the rewrite (nothing counted before or after)
     assert len(statements) == _lock() + 4
-    db.session.commit()
     assert_in_sync()
