@@ -15,11 +15,12 @@ transaction could not even reach its first flush while the first one waits).
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
 from tests.races import connect_then_wait, race_app, race_world, run_racers
+from tests.rollups.test_summary_race import submitted_yesterday
 from tests.scratch_db import BACKENDS, fresh_database
 
 MEMBERS = 3
@@ -63,10 +64,7 @@ def _build_world(url: str):
     """Four tasks of yesterday, two in each of two categories, three members done on
     each (other members per category), every report submitted."""
     from tests import factories as f
-    from tracker.extensions import db
-    from tracker.models import Assignment, AssignmentStatus, Role
-    from tracker.services import unit_of_work
-    from tracker.services.reviews import ReportData, submit_report
+    from tracker.models import Role
 
     with race_world(url) as (app, unit, item, liaison):
         other_item = f.item(unit, item.community, f.category())
@@ -75,18 +73,9 @@ def _build_world(url: str):
         for category, it in (("甲", item), ("乙", other_item)):
             members = [f.member(unit) for _ in range(MEMBERS)]
             for n in range(2):
-                task = f.task(it, liaison, starts_in=-timedelta(days=1), leader=members[0],
-                              slots=MEMBERS, title=f"{category}{n}")
-                for member in members:
-                    db.session.add(Assignment(task_id=task.id, member_id=member.id,
-                                              status=AssignmentStatus.done, minutes=30))
-                task.taken = MEMBERS
-                db.session.commit()
-                with unit_of_work():
-                    report = submit_report(task, members[0],
-                                           ReportData(quantity=2, people_served=10, note=""))
+                report = submitted_yesterday(it, liaison, members, f"{category}{n}", 30, 2, 10)
                 reports[category, n] = report.id
-        day = task.service_date
+        day = report.task.service_date
         reviewer_id = reviewer.id
     return app, day, reports, reviewer_id
 
