@@ -281,9 +281,12 @@ def _rewrite_measured(connection: Connection, where, changes: list[dict]) -> Non
                 found = summary.adds(row)
                 if found is None:
                     continue
-                key, values = found
-                old = change.get(key, (0,) * len(values))
-                change[key] = tuple(o + sign * v for o, v in zip(old, values))
+                _accumulate(change, *found, sign)
+
+
+def _accumulate(change: dict, key: tuple, values: tuple, sign: int = 1) -> None:
+    old = change.get(key, (0,) * len(values))
+    change[key] = tuple(o + sign * v for o, v in zip(old, values))
 
 
 def _add_changes(connection: Connection, changes: list[dict]) -> None:
@@ -475,8 +478,16 @@ def touched_tasks(session: Session) -> set[int]:
     return ids
 
 
-# A transaction's summary changes, gathered over its flushes (session.info)
+# The summary changes gathered over a session's flushes, per (sub)transaction:
+# {SessionTransaction: [{key: differences} per summary]} in session.info
 _PENDING = "tracker.participation.summary_changes"
+
+
+def _gathered(session: Session, transaction=None) -> list[dict]:
+    """The changes gathered in ``transaction`` (default: the innermost one)."""
+    transaction = transaction or session.get_nested_transaction() or session.get_transaction()
+    return session.info.setdefault(_PENDING, {}).setdefault(
+        transaction, [{} for _ in SUMMARIES])
 
 
 def _after_flush(session: Session, _flush_context) -> None:
@@ -484,30 +495,33 @@ def _after_flush(session: Session, _flush_context) -> None:
     wait for the commit (``_before_commit``). So a transaction locks summary rows only
     while it commits — however many flushes it made, and whatever else it does after
     them — and takes them all in one order: two transactions moving the same rows in
-    opposite orders flush by flush cannot deadlock. Inside a savepoint they are written
-    at once instead: its rollback must take them along with its counted rows."""
+    opposite orders flush by flush cannot deadlock."""
     ids = touched_tasks(session)
-    if not ids:
-        return
-    if session.in_nested_transaction():
-        refresh(session.connection(), ids)
-        return
-    _rewrite_all(session.connection(), ids,
-                 session.info.setdefault(_PENDING, [{} for _ in SUMMARIES]))
+    if ids:
+        _rewrite_all(session.connection(), ids, _gathered(session))
 
 
 def _before_commit(session: Session) -> None:
-    if session.in_nested_transaction():  # a savepoint's release: not the commit yet
-        return
+    """Write the transaction's summary changes — or, for a savepoint being released,
+    hand its changes to the transaction around it (rolled back, they are dropped with
+    its counted rows by ``_after_transaction_end``)."""
     session.flush()  # the commit's own flush comes after this event: its changes too
-    changes = session.info.pop(_PENDING, None)
-    if changes:
+    nested = session.get_nested_transaction()
+    changes = session.info.get(_PENDING, {}).pop(nested or session.get_transaction(), None)
+    if not changes:
+        return
+    if nested is None:
         _add_changes(session.connection(), changes)
+        return
+    for into, change in zip(_gathered(session, nested.parent), changes):
+        for key, diff in change.items():
+            _accumulate(into, key, diff)
 
 
 def _after_transaction_end(session: Session, transaction) -> None:
-    if transaction.parent is None:  # committed (written above) or rolled back
-        session.info.pop(_PENDING, None)
+    # committed, its changes were written or handed on above; rolled back, they were
+    # never handed on and go here
+    session.info.get(_PENDING, {}).pop(transaction, None)
 
 
 def install() -> None:
