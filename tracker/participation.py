@@ -18,11 +18,15 @@ The same refresh keeps four county-wide summaries of those rows — ``CountedMon
 (the additive figures per month, category and status) and ``CountedMemberYear`` /
 ``CountedMemberCategoryYear`` / ``CountedDoubleMemberYear`` (who took part in a year:
 overall, per category, per community in the "双创" categories) —
-by difference: it reads what the refreshed tasks' counted rows added up to before and
-after, and adds the change with ``INSERT … ON CONFLICT DO UPDATE SET n = n + …``
+by difference: the rewrite's DELETEs and INSERTs return the refreshed tasks' counted
+rows before and after (RETURNING: no statement of its own to read them), what they add
+to each summary is grouped in Python, and when the transaction commits its changes
+go in with one ``INSERT … ON CONFLICT DO UPDATE SET n = n + …`` per summary they move
 (increments commute, so two transactions changing one summary row take turns on its
-row lock and neither loses the other's change); a row whose count falls to zero is
-deleted, so the summaries hold exactly what ``rebuild()`` derives from scratch.
+row lock and neither loses the other's change; written at the commit, in one order,
+the rows stay locked briefly and two transactions cannot deadlock on them); a row
+whose count falls to zero is deleted, so the summaries hold exactly what ``rebuild()``
+derives from scratch. A transaction that moves no summary writes none.
 ``CountedCategoryMemberTotal`` counts the rows of ``CountedMemberCategoryYear``: it
 moves by the member rows the upsert inserted and the delete removed.
 
@@ -34,9 +38,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import (
     Integer,
+    TextClause,
+    bindparam,
     case,
     cast,
     delete,
@@ -46,10 +53,9 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
+    text,
     true,
-    tuple_,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -175,32 +181,69 @@ def _member_sums(*by, double_only: bool = False):
     return sums
 
 
+# What the rewrite's own statements return of the rows they delete and insert (the
+# before- and after-image of the refreshed tasks): the summaries' differences are
+# grouped from these in Python, so keeping them costs no SELECT of its own.
+_TASK_IMAGE = (CountedTask.service_date, CountedTask.category_id, CountedTask.report_status,
+               CountedTask.quantity, CountedTask.people_served, CountedTask.person_times,
+               CountedTask.minutes)
+_PARTICIPATION_IMAGE = (
+    CountedParticipation.service_date, CountedParticipation.category_id,
+    CountedParticipation.community_id, CountedParticipation.report_status,
+    CountedParticipation.member_id,
+    # RETURNING may name only the written table's columns; a subquery may read others
+    CountedParticipation.category_id.in_(
+        select(Category.id).where(Category.code.in_(DOUBLE_CODES))).label("double"),
+)
+
+
+def _month_of(row) -> int:
+    return row.service_date.year * 100 + row.service_date.month
+
+
 @dataclass(frozen=True)
 class Summary:
     """A kept summary: its key columns, its counted columns (the first is zero exactly
     when no counted row adds to the key), the grouped sums of the counted rows a
-    condition picks, and optionally a table counting its rows per key without the
-    member."""
+    condition picks (SQL, for ``rebuild()``), what one counted row of ``source`` adds
+    to it (``(key, values)`` or None; the same rule in Python, for the refresh — the
+    consistency tests compare the two), and optionally a table counting its rows per
+    key without the member."""
 
     model: type
     keys: tuple[str, ...]
     values: tuple[str, ...]
     sums: Callable
+    source: type
+    adds: Callable
     counter: type | None = None
+
+
+def _one(row) -> tuple:
+    return (1,)
 
 
 SUMMARIES = (
     Summary(CountedMonth, ("month", "category_id", "report_status"),
             ("activities", "quantity", "people_served", "person_times", "minutes"),
-            _month_sums),
+            _month_sums, CountedTask,
+            lambda r: ((_month_of(r), r.category_id, r.report_status),
+                       (1, r.quantity, r.people_served, r.person_times, r.minutes))),
     Summary(CountedMemberYear, ("year", "report_status", "member_id"), ("participations",),
-            _member_sums()),
+            _member_sums(), CountedParticipation,
+            lambda r: ((r.service_date.year, r.report_status, r.member_id), (1,))),
     Summary(CountedMemberCategoryYear, ("year", "category_id", "report_status", "member_id"),
             ("participations",), _member_sums(CountedParticipation.category_id),
+            CountedParticipation,
+            lambda r: ((r.service_date.year, r.category_id, r.report_status, r.member_id),
+                       (1,)),
             counter=CountedCategoryMemberTotal),
     Summary(CountedDoubleMemberYear, ("year", "community_id", "report_status", "member_id"),
             ("participations",), _member_sums(CountedParticipation.community_id,
-                                              double_only=True)),
+                                              double_only=True),
+            CountedParticipation,
+            lambda r: ((r.service_date.year, r.community_id, r.report_status, r.member_id),
+                       (1,)) if r.double else None),
 )
 
 
@@ -208,72 +251,140 @@ def _everything(_column):
     return true()
 
 
-def _sums(connection: Connection, summary: Summary, where) -> dict:
-    n = len(summary.keys)
-    return {tuple(row[:n]): tuple(int(v or 0) for v in row[n:])
-            for row in connection.execute(summary.sums(where))}
-
-
 def _lock_order(key: tuple) -> tuple:
     # every transaction takes the summary rows' locks in one order: no deadlock
     return tuple(getattr(v, "value", v) for v in key)
 
 
-def _add_difference(connection: Connection, summary: Summary, before: dict,
-                    after: dict) -> None:
-    keys, values = summary.keys, summary.values
-    zero = (0,) * len(values)
-    change = {}
-    for key in before.keys() | after.keys():
-        diff = tuple(new - old for old, new in zip(before.get(key, zero), after.get(key, zero)))
-        if any(diff):
-            change[key] = diff
-    if not change:
-        return
-    created, deleted = _write(connection, summary.model, keys, values, change,
-                              returning=summary.counter is not None)
-    if summary.counter is not None:
-        # a row this transaction inserted or deleted is one member more or less; read
-        # from what the statements returned, under the rows' locks, so a concurrent
-        # transaction's row is never counted twice
-        counts: dict = {}
-        for key, step in [(k, 1) for k in created] + [(k, -1) for k in deleted]:
-            counts[key[:-1]] = counts.get(key[:-1], 0) + step
-        counts = {key: (n,) for key, n in counts.items() if n}
-        if counts:
-            _write(connection, summary.counter, keys[:-1], ("members",), counts,
-                   returning=False)
+def _rewrite_measured(connection: Connection, where, changes: list[dict]) -> None:
+    """``_rewrite`` whose DELETEs and INSERTs return the rows they remove and add; what
+    those rows add to each summary, after minus before, is added to ``changes`` (one
+    {key: differences} per summary)."""
+    images = {}
+    for model, columns in ((CountedTask, _TASK_IMAGE),
+                           (CountedParticipation, _PARTICIPATION_IMAGE)):
+        images[model] = [connection.execute(
+            delete(model).where(where(model.task_id)).returning(*columns)).all()]
+    images[CountedParticipation].append(connection.execute(
+        insert(CountedParticipation).from_select(_PARTICIPATION_COLUMNS,
+                                                 _participation_rows(where))
+        .returning(*_PARTICIPATION_IMAGE)).all())
+    images[CountedTask].append(connection.execute(
+        insert(CountedTask).from_select(_TASK_COLUMNS, _task_rows(where))
+        .returning(*_TASK_IMAGE)).all())
+    for summary, change in zip(SUMMARIES, changes):
+        before, after = images[summary.source]
+        if before == after:  # returned alike, unchanged (else unchanged rows cancel out)
+            continue
+        for rows, sign in ((before, -1), (after, 1)):
+            for row in rows:
+                found = summary.adds(row)
+                if found is None:
+                    continue
+                _accumulate(change, *found, sign)
 
 
-def _write(connection: Connection, model, keys, values, change: dict, *, returning: bool):
-    """Add ``change`` ({key: differences}) to ``model``'s rows and delete those whose
-    first value fell to zero. With ``returning``: the keys of the rows inserted (absent
-    before) and of those deleted."""
-    table = model.__table__
-    key_columns = [table.c[k] for k in keys]
-    dialect_insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    upsert = dialect_insert(table)
-    upsert = upsert.on_conflict_do_update(
-        index_elements=key_columns, set_={v: table.c[v] + upsert.excluded[v] for v in values})
+def _accumulate(change: dict, key: tuple, values: tuple, sign: int = 1) -> None:
+    old = change.get(key, (0,) * len(values))
+    change[key] = tuple(o + sign * v for o, v in zip(old, values))
+
+
+def _add_changes(connection: Connection, changes: list[dict]) -> None:
+    """Add each summary's changes to its rows (one upsert per table that changes, in
+    one table order and key order) and delete the rows that fell to zero."""
+    for summary, change in zip(SUMMARIES, changes):
+        change = {key: diff for key, diff in change.items() if any(diff)}
+        if not change:
+            continue
+        created, deleted = _write(connection, summary.model, summary.keys, summary.values,
+                                  change)
+        if summary.counter is not None:
+            # a row this transaction inserted or deleted is one member more or less; read
+            # from what the statements returned, under the rows' locks, so a concurrent
+            # transaction's row is never counted twice
+            counts: dict = {}
+            for key, step in [(k, 1) for k in created] + [(k, -1) for k in deleted]:
+                counts[key[:-1]] = counts.get(key[:-1], 0) + step
+            counts = {key: (n,) for key, n in counts.items() if n}
+            if counts:
+                _write(connection, summary.counter, summary.keys[:-1], ("members",), counts)
+
+
+# The two statements below are written out because SQLAlchemy 2.0 never caches its
+# dialects' ON CONFLICT inserts ("no key": compiled anew every time, about 1 ms of CPU
+# each), and because building an OR of a few dozen column comparisons costs ~40 µs
+# each: together most of an approval's refresh. A text() is cached like any
+# statement; these are made once per table and number of rows.
+
+@lru_cache(maxsize=256)
+def _upsert(preparer, table, keys: tuple, values: tuple, rows: int) -> TextClause:
+    """``INSERT … VALUES (…) × rows ON CONFLICT (keys) DO UPDATE SET v = v + excluded.v
+    RETURNING keys, values[0]``, the same on SQLite and PostgreSQL."""
+    q, name = preparer.quote, preparer.quote(table.name)
+    value_rows = ", ".join("(" + ", ".join(f":{c}_{i}" for c in keys + values) + ")"
+                           for i in range(rows))
+    # bandit B608: table and column names from the models, every value a bound parameter
+    return _typed(
+        f"INSERT INTO {name} ({', '.join(q(c) for c in keys + values)}) "  # nosec B608
+        f"VALUES {value_rows} "
+        f"ON CONFLICT ({', '.join(q(k) for k in keys)}) DO UPDATE SET "
+        + ", ".join(f"{q(v)} = {name}.{q(v)} + excluded.{q(v)}" for v in values)
+        + f" RETURNING {', '.join(q(c) for c in keys + values[:1])}",
+        table, keys + values, rows, keys + values[:1])
+
+
+@lru_cache(maxsize=256)
+def _delete_empty(preparer, table, keys: tuple, first: str, rows: int) -> TextClause:
+    """``DELETE`` the rows of these keys whose ``first`` value is 0, ``RETURNING`` their
+    keys. An OR of the keys, not a row-value IN: SQLite scans the whole table for that
+    (77 ms on the 1M set's 355,000 member-category rows) and searches the primary key
+    for each term of an OR."""
+    q, name = preparer.quote, preparer.quote(table.name)
+    match = " OR ".join("(" + " AND ".join(f"{q(c)} = :{c}_{i}" for c in keys) + ")"
+                        for i in range(rows))
+    # bandit B608: table and column names from the models, every value a bound parameter
+    return _typed(f"DELETE FROM {name} WHERE ({match}) AND {q(first)} = 0 "  # nosec B608
+                  f"RETURNING {', '.join(q(c) for c in keys)}", table, keys, rows, keys)
+
+
+def _typed(sql: str, table, names: tuple, rows: int, returned: tuple) -> TextClause:
+    """The statement with its parameters (``name_row``) and results typed as the
+    table's columns (an enum goes in and comes back as the enum)."""
+    return (text(sql)
+            .bindparams(*(bindparam(f"{c}_{i}", type_=table.c[c].type)
+                          for i in range(rows) for c in names))
+            .columns(*(table.c[c] for c in returned)))
+
+
+def _params(names: tuple, rows: list[tuple]) -> dict:
+    return {f"{c}_{i}": v for i, row in enumerate(rows) for c, v in zip(names, row)}
+
+
+def _write(connection: Connection, model, keys, values, change: dict) -> tuple[list, list]:
+    """Add ``change`` ({key: differences}) to ``model``'s rows in one upsert and delete
+    those whose first value fell to zero (a second statement, only if one did); returns
+    the keys of the rows inserted (absent before) and of those deleted."""
+    table, preparer = model.__table__, connection.dialect.identifier_preparer
     ordered = sorted(change, key=_lock_order)
-    params = [dict(zip(keys + values, key + change[key])) for key in ordered]
-    created, deleted = [], []
-    if returning:
-        for *key, first in connection.execute(upsert.returning(*key_columns, table.c[values[0]]),
-                                              params):
-            step = change[tuple(key)][0]
-            if step > 0 and first == step:  # it was 0, i.e. absent, before this change
-                created.append(tuple(key))
-    else:
-        connection.execute(upsert, params)
-    emptied = [key for key in ordered if change[key][0] < 0]
-    for start in range(0, len(emptied), 500):
-        statement = delete(table).where(tuple_(*key_columns).in_(emptied[start:start + 500]),
-                                        table.c[values[0]] == 0)
-        if returning:
-            deleted += [tuple(row) for row in connection.execute(statement.returning(*key_columns))]
-        else:
-            connection.execute(statement)
+    created, emptied, deleted = [], [], []
+    # one multi-row statement per 500 rows (SQLite's 32,766 parameters), rows in key
+    # order; what it returns says which rows are new and which empty
+    for start in range(0, len(ordered), 500):
+        batch = ordered[start:start + 500]
+        upsert = _upsert(preparer, table, keys, values, len(batch))
+        params = _params(keys + values, [key + change[key] for key in batch])
+        for *key, first in connection.execute(upsert, params):
+            key, step = tuple(key), change[tuple(key)][0]
+            if first == 0:
+                emptied.append(key)
+            elif step > 0 and first == step:  # it was 0, i.e. absent, before this change
+                created.append(key)
+    emptied.sort(key=_lock_order)
+    for start in range(0, len(emptied), 200):  # 200 ORs: within SQLite's expression depth
+        # rows this transaction holds locked since the upsert: no one else changed them
+        batch = emptied[start:start + 200]
+        statement = _delete_empty(preparer, table, keys, values[0], len(batch))
+        deleted += [tuple(row) for row in connection.execute(statement, _params(keys, batch))]
     return created, deleted
 
 
@@ -284,25 +395,32 @@ def refresh(connection: Connection, task_ids: Iterable[int]) -> None:
     The task rows are locked first, in id order: two PostgreSQL transactions
     refreshing one task (two members confirming their hours at once) would otherwise
     both insert its rows and deadlock or collide on the key. The second now waits
-    and rewrites after the first has committed. (SQLite serialises writers anyway;
-    it ignores FOR UPDATE.)
+    and rewrites after the first has committed. (SQLite serialises writers anyway.)
+    The summaries are written once, after every chunk's rewrite, so their rows are
+    locked in one order whatever the number of tasks. (The flush hook writes them at
+    the commit instead.)
     """
+    changes: list[dict] = [{} for _ in SUMMARIES]
+    _rewrite_all(connection, task_ids, changes)
+    _add_changes(connection, changes)
+
+
+def _rewrite_all(connection: Connection, task_ids: Iterable[int], changes: list[dict]) -> None:
     for chunk in locked_tasks(connection, task_ids):
-        where = lambda column, chunk=chunk: column.in_(chunk)  # noqa: E731
-        before = [_sums(connection, summary, where) for summary in SUMMARIES]
-        _rewrite(connection, where)
-        for summary, old in zip(SUMMARIES, before):
-            _add_difference(connection, summary, old, _sums(connection, summary, where))
+        _rewrite_measured(connection, lambda column, chunk=chunk: column.in_(chunk), changes)
 
 
 def locked_tasks(connection: Connection, task_ids: Iterable[int]):
     """These task ids in short chunks (IN lists stay short), each chunk's task rows
-    locked in id order before it is yielded."""
+    locked in id order before it is yielded (on PostgreSQL: SQLite has no row locks,
+    its one writer at a time needs none, and FOR UPDATE would compile to a plain
+    SELECT)."""
     ids = sorted(set(task_ids))
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        connection.execute(select(Task.id).where(Task.id.in_(chunk)).order_by(Task.id)
-                           .with_for_update())
+        if connection.dialect.name != "sqlite":
+            connection.execute(select(Task.id).where(Task.id.in_(chunk)).order_by(Task.id)
+                               .with_for_update())
         yield chunk
 
 
@@ -363,13 +481,55 @@ def touched_tasks(session: Session) -> set[int]:
     return ids
 
 
+# The summary changes gathered over a session's flushes, per (sub)transaction:
+# {SessionTransaction: [{key: differences} per summary]} in session.info
+_PENDING = "tracker.participation.summary_changes"
+
+
+def _gathered(session: Session, transaction=None) -> list[dict]:
+    """The changes gathered in ``transaction`` (default: the innermost one)."""
+    transaction = transaction or session.get_nested_transaction() or session.get_transaction()
+    return session.info.setdefault(_PENDING, {}).setdefault(
+        transaction, [{} for _ in SUMMARIES])
+
+
 def _after_flush(session: Session, _flush_context) -> None:
+    """Refresh the counted rows of the tasks the flush touched; their summaries' changes
+    wait for the commit (``_before_commit``). So a transaction locks summary rows only
+    while it commits — however many flushes it made, and whatever else it does after
+    them — and takes them all in one order: two transactions moving the same rows in
+    opposite orders flush by flush cannot deadlock."""
     ids = touched_tasks(session)
     if ids:
-        refresh(session.connection(), ids)
+        _rewrite_all(session.connection(), ids, _gathered(session))
+
+
+def _before_commit(session: Session) -> None:
+    """Write the transaction's summary changes — or, for a savepoint being released,
+    hand its changes to the transaction around it (rolled back, they are dropped with
+    its counted rows by ``_after_transaction_end``)."""
+    session.flush()  # the commit's own flush comes after this event: its changes too
+    nested = session.get_nested_transaction()
+    changes = session.info.get(_PENDING, {}).pop(nested or session.get_transaction(), None)
+    if not changes:
+        return
+    if nested is None:
+        _add_changes(session.connection(), changes)
+        return
+    for into, change in zip(_gathered(session, nested.parent), changes):
+        for key, diff in change.items():
+            _accumulate(into, key, diff)
+
+
+def _after_transaction_end(session: Session, transaction) -> None:
+    # committed, its changes were written or handed on above; rolled back, they were
+    # never handed on and go here
+    session.info.get(_PENDING, {}).pop(transaction, None)
 
 
 def install() -> None:
     """Listen on every ORM session (idempotent)."""
-    if not event.contains(Session, "after_flush", _after_flush):
-        event.listen(Session, "after_flush", _after_flush)
+    for name, listener in (("after_flush", _after_flush), ("before_commit", _before_commit),
+                           ("after_transaction_end", _after_transaction_end)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

@@ -39,32 +39,41 @@ def _approver(url: str, ids: list[tuple[int, int]], barrier, results) -> None:
     results.put(act_in_turn(url, barrier, ids, _approve))
 
 
+def submitted_yesterday(item, liaison, members, title: str, minutes: int, quantity: int,
+                        people_served: int):
+    """A task of yesterday with ``members`` done on it for ``minutes``, its report
+    submitted (待审核) by the first of them; committed. Returns the report."""
+    from tests import factories as f
+    from tracker.extensions import db
+    from tracker.models import Assignment, AssignmentStatus
+    from tracker.services import unit_of_work
+    from tracker.services.reviews import ReportData, submit_report
+
+    task = f.task(item, liaison, starts_in=-timedelta(days=1), leader=members[0],
+                  slots=len(members), title=title)
+    for member in members:
+        db.session.add(Assignment(task_id=task.id, member_id=member.id,
+                                  status=AssignmentStatus.done, minutes=minutes))
+    task.taken = len(members)
+    db.session.commit()
+    with unit_of_work():
+        return submit_report(task, members[0], ReportData(
+            quantity=quantity, people_served=people_served, note=""))
+
+
 def _build_world(url: str):
     """Tasks of yesterday in one category, the same members done on each, every
     report submitted (待审核)."""
     from tests import factories as f
-    from tracker.extensions import db
-    from tracker.models import Assignment, AssignmentStatus, Role
-    from tracker.services import unit_of_work
-    from tracker.services.reviews import ReportData, submit_report
+    from tracker.models import Role
 
     with race_world(url) as (app, unit, item, liaison):
         members = [f.member(unit) for _ in range(MEMBERS)]
         reviewer = f.member(unit, Role.admin, "管理员")
-        reports = []
-        for n in range(PROCESSES * TASKS_PER_PROCESS):
-            task = f.task(item, liaison, starts_in=-timedelta(days=1), leader=members[0],
-                          slots=MEMBERS, title=f"同月{n}")
-            for member in members:
-                db.session.add(Assignment(task_id=task.id, member_id=member.id,
-                                          status=AssignmentStatus.done, minutes=60))
-            task.taken = MEMBERS
-            db.session.commit()
-            with unit_of_work():
-                reports.append(submit_report(task, members[0],
-                                             ReportData(quantity=1, people_served=5, note="")))
+        reports = [submitted_yesterday(item, liaison, members, f"同月{n}", 60, 1, 5)
+                   for n in range(PROCESSES * TASKS_PER_PROCESS)]
         ids = [(report.id, reviewer.id) for report in reports]
-        day = task.service_date
+        day = reports[-1].task.service_date
     return app, day, [ids[i::PROCESSES] for i in range(PROCESSES)]
 
 
