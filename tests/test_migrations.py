@@ -21,12 +21,14 @@ from tracker.models import (
     Category,
     CountedCategoryMemberTotal,
     CountedDoubleMemberYear,
+    CountedItemYear,
     CountedMemberCategoryYear,
     CountedMemberYear,
     CountedMonth,
     CountedParticipation,
     CountedTask,
     ReportStatus,
+    ResourceItem,
     Role,
     Task,
     TaskReport,
@@ -164,6 +166,38 @@ def test_the_month_summaries_migration_fills_them_from_existing_work(backend, tm
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         assert _summaries(url) == kept
+
+
+def _item_years(url: str) -> tuple[list, list]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            items = conn.execute(select(ResourceItem.id)).scalars().all()
+            rows = sorted(tuple(r) for r in conn.execute(select(CountedItemYear.__table__)))
+    finally:
+        engine.dispose()
+    return items, rows
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_checklist_summary_migration_fills_it_from_existing_work(backend, tmp_path):
+    """0017 creates the per-item summary on a database that already holds work: it fills
+    in what the application keeps afterwards, and what the rule says — the one item's
+    approved task and its 待审核 task each add one activity and their reports' 完成数量
+    (1 and 2 处 of 牛皮癣清除) to the item's year; 牛皮癣清除 has no beneficiary unit, so
+    受益 adds nothing; the returned and the unreported tasks count nowhere."""
+    with fresh_database(backend, tmp_path, "item_years") as url:
+        assert run_flask(url, "db", "upgrade").returncode == 0
+        _work_in_every_report_state(url, "ad_removal")
+        (item,), kept = _item_years(url)
+        assert sorted((item_id, status, activities, quantity, people_served)
+                      for _year, item_id, status, activities, quantity, people_served in kept) \
+            == [(item, "approved", 1, 1, 0), (item, "submitted", 1, 2, 0)]
+
+        assert run_flask(url, "db", "downgrade", "0016_month_summaries").returncode == 0
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        assert _item_years(url) == ([item], kept)
 
 
 def _report_owed_marks(url: str) -> dict:

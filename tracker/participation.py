@@ -14,8 +14,9 @@ SELECT, inside the same transaction, so a rollback takes the copies with it).
 Writers that bypass the ORM (``generate-data``, the migrations that created the
 tables) call ``rebuild()``.
 
-The same refresh keeps four county-wide summaries of those rows — ``CountedMonth``
-(the additive figures per month, category and status) and ``CountedMemberYear`` /
+The same refresh keeps five county-wide summaries of those rows — ``CountedMonth``
+(the additive figures per month, category and status), ``CountedItemYear`` (what each
+resource item's tasks did per year and status: the checklist) and ``CountedMemberYear`` /
 ``CountedMemberCategoryYear`` / ``CountedDoubleMemberYear`` (who took part in a year:
 overall, per category, per community in the "双创" categories) —
 by difference: it reads what the refreshed tasks' counted rows added up to before and
@@ -60,6 +61,7 @@ from .models import (
     Category,
     CountedCategoryMemberTotal,
     CountedDoubleMemberYear,
+    CountedItemYear,
     CountedMemberCategoryYear,
     CountedMemberYear,
     CountedMonth,
@@ -161,6 +163,14 @@ def _month_sums(where):
             .group_by(month, CountedTask.category_id, CountedTask.report_status))
 
 
+def _item_sums(where):
+    year = year_of_date(CountedTask.service_date)
+    return (select(year, CountedTask.resource_item_id, CountedTask.report_status, func.count(),
+                   func.sum(CountedTask.quantity), func.sum(CountedTask.people_served))
+            .where(where(CountedTask.task_id))
+            .group_by(year, CountedTask.resource_item_id, CountedTask.report_status))
+
+
 def _member_sums(*by, double_only: bool = False):
     """The grouped counted participations of a member summary: (year, *by, status,
     member, participations), in the "双创" categories only with ``double_only``."""
@@ -193,6 +203,8 @@ SUMMARIES = (
     Summary(CountedMonth, ("month", "category_id", "report_status"),
             ("activities", "quantity", "people_served", "person_times", "minutes"),
             _month_sums),
+    Summary(CountedItemYear, ("year", "resource_item_id", "report_status"),
+            ("activities", "quantity", "people_served"), _item_sums),
     Summary(CountedMemberYear, ("year", "report_status", "member_id"), ("participations",),
             _member_sums()),
     Summary(CountedMemberCategoryYear, ("year", "category_id", "report_status", "member_id"),

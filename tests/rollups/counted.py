@@ -9,6 +9,7 @@ from tracker.extensions import db
 from tracker.models import (
     CountedCategoryMemberTotal,
     CountedDoubleMemberYear,
+    CountedItemYear,
     CountedMemberCategoryYear,
     CountedMemberYear,
     CountedMonth,
@@ -17,7 +18,8 @@ from tracker.models import (
 )
 
 DERIVED = (CountedTask, CountedParticipation, CountedMonth, CountedMemberYear,
-           CountedMemberCategoryYear, CountedCategoryMemberTotal, CountedDoubleMemberYear)
+           CountedMemberCategoryYear, CountedCategoryMemberTotal, CountedDoubleMemberYear,
+           CountedItemYear)
 
 
 def _rows(conn) -> tuple[set, ...]:

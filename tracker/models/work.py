@@ -460,3 +460,19 @@ class CountedCategoryMemberTotal(db.Model):
     category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
     members: Mapped[int] = mapped_column(Integer)
+
+
+class CountedItemYear(db.Model):
+    """What the counted tasks of one resource item did in one year (of their service
+    dates) under one report status: the checklist's "done" of the whole county — one
+    row per item and status instead of every reported task of the year (docs/
+    performance.md, "Issue 14: the county-wide year, second round"). Kept by difference
+    with ``CountedMonth``; only the county-wide checklist reads it, a community's or a
+    unit's reads the counted tasks of its own items."""
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resource_item_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
+    activities: Mapped[int] = mapped_column(Integer)  # counted tasks
+    quantity: Mapped[int] = mapped_column(Integer)
+    people_served: Mapped[int] = mapped_column(Integer)

@@ -26,6 +26,7 @@ from sqlalchemy import distinct, func, select
 from ..models import (
     CountedCategoryMemberTotal,
     CountedDoubleMemberYear,
+    CountedItemYear,
     CountedMemberYear,
     CountedMonth,
 )
@@ -139,3 +140,25 @@ def double_member_rows(year: int, by_community: bool) -> Plan:
                    func.count(distinct(if_submitted(table.member_id, table.report_status))))
     group = (table.community_id,) if by_community else ()
     return _keyed(select(*group, *counted).where(table.year == year), "", group)
+
+
+
+def item_achieved(year: int):
+    """What each resource item's counted tasks did in ``year`` in the whole county, as
+    the subquery ``rollups.checklist`` joins its items with: item_id, then activities,
+    beneficiaries and quantity official, then the same pending (``p_…``), from one row
+    per item and report status instead of every counted task of the year."""
+    table = CountedItemYear
+    status = table.report_status
+    figures = (("activities", table.activities), ("beneficiaries", table.people_served),
+               ("quantity", table.quantity))
+    return (
+        select(table.resource_item_id.label("item_id"),
+               *(func.coalesce(func.sum(if_approved(column, status)), 0).label(name)
+                 for name, column in figures),
+               *(func.coalesce(func.sum(if_submitted(column, status)), 0).label(f"p_{name}")
+                 for name, column in figures))
+        .where(table.year == year)
+        .group_by(table.resource_item_id)
+        .subquery()
+    )
