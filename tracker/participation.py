@@ -14,11 +14,14 @@ SELECT, inside the same transaction, so a rollback takes the copies with it).
 Writers that bypass the ORM (``generate-data``, the migrations that created the
 tables) call ``rebuild()``.
 
-The same refresh keeps five county-wide summaries of those rows — ``CountedMonth``
+The same refresh keeps seven county-wide summaries of those rows — ``CountedMonth``
 (the additive figures per month, category and status), ``CountedItemYear`` (what each
-resource item's tasks did per year and status: the checklist) and ``CountedMemberYear`` /
-``CountedMemberCategoryYear`` / ``CountedDoubleMemberYear`` (who took part in a year:
-overall, per category, per community in the "双创" categories) —
+resource item's tasks did per year and status: the checklist),
+``CountedDoubleCommunityYear`` (the "双创" work per year, community, category and
+status) and ``CountedMemberYear`` / ``CountedMemberCategoryYear`` /
+``CountedDoubleMemberYear`` / ``CountedDoubleMemberAnyYear`` (who took part in a year:
+overall, per category, per community and across communities in the "双创"
+categories) —
 by difference: it reads what the refreshed tasks' counted rows added up to before and
 after, and adds the change with ``INSERT … ON CONFLICT DO UPDATE SET n = n + …``
 (increments commute, so two transactions changing one summary row take turns on its
@@ -60,6 +63,8 @@ from .models import (
     AssignmentStatus,
     Category,
     CountedCategoryMemberTotal,
+    CountedDoubleCommunityYear,
+    CountedDoubleMemberAnyYear,
     CountedDoubleMemberYear,
     CountedItemYear,
     CountedMemberCategoryYear,
@@ -171,6 +176,18 @@ def _item_sums(where):
             .group_by(year, CountedTask.resource_item_id, CountedTask.report_status))
 
 
+def _double_community_sums(where):
+    year = year_of_date(CountedTask.service_date)
+    return (select(year, CountedTask.community_id, CountedTask.category_id,
+                   CountedTask.report_status, func.count(),
+                   *(func.sum(c) for c in (CountedTask.quantity, CountedTask.person_times,
+                                           CountedTask.minutes)))
+            .join(Category, Category.id == CountedTask.category_id)
+            .where(Category.code.in_(DOUBLE_CODES), where(CountedTask.task_id))
+            .group_by(year, CountedTask.community_id, CountedTask.category_id,
+                      CountedTask.report_status))
+
+
 def _member_sums(*by, double_only: bool = False):
     """The grouped counted participations of a member summary: (year, *by, status,
     member, participations), in the "双创" categories only with ``double_only``."""
@@ -213,6 +230,10 @@ SUMMARIES = (
     Summary(CountedDoubleMemberYear, ("year", "community_id", "report_status", "member_id"),
             ("participations",), _member_sums(CountedParticipation.community_id,
                                               double_only=True)),
+    Summary(CountedDoubleMemberAnyYear, ("year", "report_status", "member_id"),
+            ("participations",), _member_sums(double_only=True)),
+    Summary(CountedDoubleCommunityYear, ("year", "community_id", "category_id", "report_status"),
+            ("activities", "quantity", "person_times", "minutes"), _double_community_sums),
 )
 
 

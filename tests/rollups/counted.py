@@ -8,6 +8,8 @@ from tracker import participation
 from tracker.extensions import db
 from tracker.models import (
     CountedCategoryMemberTotal,
+    CountedDoubleCommunityYear,
+    CountedDoubleMemberAnyYear,
     CountedDoubleMemberYear,
     CountedItemYear,
     CountedMemberCategoryYear,
@@ -19,7 +21,7 @@ from tracker.models import (
 
 DERIVED = (CountedTask, CountedParticipation, CountedMonth, CountedMemberYear,
            CountedMemberCategoryYear, CountedCategoryMemberTotal, CountedDoubleMemberYear,
-           CountedItemYear)
+           CountedItemYear, CountedDoubleCommunityYear, CountedDoubleMemberAnyYear)
 
 
 def _rows(conn) -> tuple[set, ...]:

@@ -476,3 +476,30 @@ class CountedItemYear(db.Model):
     activities: Mapped[int] = mapped_column(Integer)  # counted tasks
     quantity: Mapped[int] = mapped_column(Integer)
     people_served: Mapped[int] = mapped_column(Integer)
+
+
+class CountedDoubleCommunityYear(db.Model):
+    """The counted tasks of one community in one "双创" category (``reference.
+    DOUBLE_CODES``) in one year, under one report status, added up: the “双创”进展
+    view's work per community for the whole county's year — a few rows per community
+    instead of every "双创" task of the year. Kept by difference with ``CountedMonth``."""
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
+    activities: Mapped[int] = mapped_column(Integer)  # counted tasks
+    quantity: Mapped[int] = mapped_column(Integer)
+    person_times: Mapped[int] = mapped_column(Integer)
+    minutes: Mapped[int] = mapped_column(Integer)
+
+
+class CountedDoubleMemberAnyYear(db.Model):
+    """A member who has counted participations in the "双创" categories anywhere in the
+    county in a year, under one report status: the view's distinct members across
+    communities (one member of two communities counts once) as a count of rows."""
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
+    member_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participations: Mapped[int] = mapped_column(Integer)
