@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import case, func, select, tuple_
 
 from ..formatting import percent
 from ..models import (
@@ -163,17 +163,18 @@ class _Checklist:
     def funds(self):
         """Fen spent in the year per (unit, community) holding a money target in reach
         (one statement; ``_funds`` reads it)."""
-        money_item = (
-            select(ResourceItem.id)
+        # The pairs are selected once, not looked up per entry (a correlated EXISTS
+        # searched a community's items for each of the county's fund entries).
+        money_pairs = (
+            select(ResourceItem.unit_id, ResourceItem.community_id)
             .join(Category, Category.id == ResourceItem.category_id)
-            .where(ResourceItem.unit_id == FundEntry.unit_id,
-                   ResourceItem.community_id == FundEntry.community_id,
-                   ResourceItem.target_measure == TargetMeasure.money,
+            .where(ResourceItem.target_measure == TargetMeasure.money,
                    Category.code == FUNDING_CODE, *item_conditions(self.scope, self.year))
         )
         return (
             select(FundEntry.unit_id, FundEntry.community_id, func.sum(FundEntry.amount_fen))
-            .where(*entry_conditions(self.scope), exists(money_item))
+            .where(*entry_conditions(self.scope),
+                   tuple_(FundEntry.unit_id, FundEntry.community_id).in_(money_pairs))
             .group_by(FundEntry.unit_id, FundEntry.community_id)
         )
 
