@@ -413,16 +413,21 @@ class CountedMonth(db.Model):
     minutes: Mapped[int] = mapped_column(Integer)
 
 
-class CountedMemberYear(db.Model):
-    """A member who has counted participations in a year under one report status, with
-    how many: one row per member, so the county's distinct members (参与党员) of a year
-    are a count of rows, not a ``COUNT(DISTINCT)`` over every participation. Kept by
-    difference with ``CountedMonth``; a row whose count falls to zero is deleted."""
+class _MemberYearRow:
+    """One member with counted participations in a year under one report status, and
+    how many."""
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
     member_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     participations: Mapped[int] = mapped_column(Integer)
+
+
+class CountedMemberYear(_MemberYearRow, db.Model):
+    """A member who has counted participations in a year under one report status, with
+    how many: one row per member, so the county's distinct members (参与党员) of a year
+    are a count of rows, not a ``COUNT(DISTINCT)`` over every participation. Kept by
+    difference with ``CountedMonth``; a row whose count falls to zero is deleted."""
 
 
 class CountedMemberCategoryYear(db.Model):
@@ -494,12 +499,7 @@ class CountedDoubleCommunityYear(db.Model):
     minutes: Mapped[int] = mapped_column(Integer)
 
 
-class CountedDoubleMemberAnyYear(db.Model):
+class CountedDoubleMemberAnyYear(_MemberYearRow, db.Model):
     """A member who has counted participations in the "双创" categories anywhere in the
     county in a year, under one report status: the view's distinct members across
     communities (one member of two communities counts once) as a count of rows."""
-
-    year: Mapped[int] = mapped_column(Integer, primary_key=True)
-    report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
-    member_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    participations: Mapped[int] = mapped_column(Integer)
