@@ -20,13 +20,17 @@ from tracker.models import (
     AssignmentStatus,
     Category,
     CountedCategoryMemberTotal,
+    CountedDoubleCommunityYear,
+    CountedDoubleMemberAnyYear,
     CountedDoubleMemberYear,
+    CountedItemYear,
     CountedMemberCategoryYear,
     CountedMemberYear,
     CountedMonth,
     CountedParticipation,
     CountedTask,
     ReportStatus,
+    ResourceItem,
     Role,
     Task,
     TaskReport,
@@ -164,6 +168,48 @@ def test_the_month_summaries_migration_fills_them_from_existing_work(backend, tm
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         assert _summaries(url) == kept
+
+
+def _second_round(url: str) -> tuple[list, ...]:
+    """The items, then the rows of the summaries 0017 and 0018 create."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            items = conn.execute(select(ResourceItem.id)).scalars().all()
+            return (items, *(sorted(tuple(r) for r in conn.execute(select(model.__table__)))
+                             for model in (CountedItemYear, CountedDoubleCommunityYear,
+                                           CountedDoubleMemberAnyYear)))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_checklist_and_double_summary_migrations_fill_them_from_existing_work(
+        backend, tmp_path):
+    """0017 and 0018 create the per-item summary and the “双创” ones on a database that
+    already holds work: they fill in what the application keeps afterwards, and what the
+    rule says. The one item's approved task and its 待审核 task each add one activity and
+    their reports' 完成数量 (1 and 2 处 of 牛皮癣清除, a "双创" category) to the item's
+    year and to its community's “双创” work, with three 人次 and 60 + 120 + 180 minutes
+    each; 牛皮癣清除 has no beneficiary unit, so 受益 adds nothing; each of the three
+    members who were done is one "双创" member of the year under each status (one
+    participation each); the returned and the unreported tasks count nowhere."""
+    with fresh_database(backend, tmp_path, "second_round") as url:
+        assert run_flask(url, "db", "upgrade").returncode == 0
+        _work_in_every_report_state(url, "ad_removal")
+        kept = _second_round(url)
+        (item,), item_years, double_work, double_members = kept
+        assert [(item_id, status, activities, quantity, people_served)
+                for _year, item_id, status, activities, quantity, people_served in item_years] \
+            == [(item, "approved", 1, 1, 0), (item, "submitted", 1, 2, 0)]
+        assert sorted(row[3:] for row in double_work) == [
+            ("approved", 1, 1, 3, 360), ("submitted", 1, 2, 3, 360)]
+        assert len(double_members) == 6 and {row[-1] for row in double_members} == {1}
+
+        assert run_flask(url, "db", "downgrade", "0016_month_summaries").returncode == 0
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        assert _second_round(url) == kept
 
 
 def _report_owed_marks(url: str) -> dict:

@@ -14,10 +14,14 @@ SELECT, inside the same transaction, so a rollback takes the copies with it).
 Writers that bypass the ORM (``generate-data``, the migrations that created the
 tables) call ``rebuild()``.
 
-The same refresh keeps four county-wide summaries of those rows — ``CountedMonth``
-(the additive figures per month, category and status) and ``CountedMemberYear`` /
-``CountedMemberCategoryYear`` / ``CountedDoubleMemberYear`` (who took part in a year:
-overall, per category, per community in the "双创" categories) —
+The same refresh keeps seven county-wide summaries of those rows — ``CountedMonth``
+(the additive figures per month, category and status), ``CountedItemYear`` (what each
+resource item's tasks did per year and status: the checklist),
+``CountedDoubleCommunityYear`` (the "双创" work per year, community, category and
+status) and ``CountedMemberYear`` / ``CountedMemberCategoryYear`` /
+``CountedDoubleMemberYear`` / ``CountedDoubleMemberAnyYear`` (who took part in a year:
+overall, per category, per community and across communities in the "双创"
+categories) —
 by difference: the rewrite's DELETEs and INSERTs return the refreshed tasks' counted
 rows before and after (RETURNING: no statement of its own to read them), what they add
 to each summary is grouped in Python, and when the transaction commits its changes
@@ -65,7 +69,10 @@ from .models import (
     AssignmentStatus,
     Category,
     CountedCategoryMemberTotal,
+    CountedDoubleCommunityYear,
+    CountedDoubleMemberAnyYear,
     CountedDoubleMemberYear,
+    CountedItemYear,
     CountedMemberCategoryYear,
     CountedMemberYear,
     CountedMonth,
@@ -167,6 +174,26 @@ def _month_sums(where):
             .group_by(month, CountedTask.category_id, CountedTask.report_status))
 
 
+def _item_sums(where):
+    year = year_of_date(CountedTask.service_date)
+    return (select(year, CountedTask.resource_item_id, CountedTask.report_status, func.count(),
+                   func.sum(CountedTask.quantity), func.sum(CountedTask.people_served))
+            .where(where(CountedTask.task_id))
+            .group_by(year, CountedTask.resource_item_id, CountedTask.report_status))
+
+
+def _double_community_sums(where):
+    year = year_of_date(CountedTask.service_date)
+    return (select(year, CountedTask.community_id, CountedTask.category_id,
+                   CountedTask.report_status, func.count(),
+                   *(func.sum(c) for c in (CountedTask.quantity, CountedTask.person_times,
+                                           CountedTask.minutes)))
+            .join(Category, Category.id == CountedTask.category_id)
+            .where(Category.code.in_(DOUBLE_CODES), where(CountedTask.task_id))
+            .group_by(year, CountedTask.community_id, CountedTask.category_id,
+                      CountedTask.report_status))
+
+
 def _member_sums(*by, double_only: bool = False):
     """The grouped counted participations of a member summary: (year, *by, status,
     member, participations), in the "双创" categories only with ``double_only``."""
@@ -184,9 +211,13 @@ def _member_sums(*by, double_only: bool = False):
 # What the rewrite's own statements return of the rows they delete and insert (the
 # before- and after-image of the refreshed tasks): the summaries' differences are
 # grouped from these in Python, so keeping them costs no SELECT of its own.
-_TASK_IMAGE = (CountedTask.service_date, CountedTask.category_id, CountedTask.report_status,
-               CountedTask.quantity, CountedTask.people_served, CountedTask.person_times,
-               CountedTask.minutes)
+_TASK_IMAGE = (
+    CountedTask.service_date, CountedTask.category_id, CountedTask.report_status,
+    CountedTask.quantity, CountedTask.people_served, CountedTask.person_times,
+    CountedTask.minutes, CountedTask.resource_item_id, CountedTask.community_id,
+    CountedTask.category_id.in_(
+        select(Category.id).where(Category.code.in_(DOUBLE_CODES))).label("double"),
+)
 _PARTICIPATION_IMAGE = (
     CountedParticipation.service_date, CountedParticipation.category_id,
     CountedParticipation.community_id, CountedParticipation.report_status,
@@ -229,6 +260,10 @@ SUMMARIES = (
             _month_sums, CountedTask,
             lambda r: ((_month_of(r), r.category_id, r.report_status),
                        (1, r.quantity, r.people_served, r.person_times, r.minutes))),
+    Summary(CountedItemYear, ("year", "resource_item_id", "report_status"),
+            ("activities", "quantity", "people_served"), _item_sums, CountedTask,
+            lambda r: ((r.service_date.year, r.resource_item_id, r.report_status),
+                       (1, r.quantity, r.people_served))),
     Summary(CountedMemberYear, ("year", "report_status", "member_id"), ("participations",),
             _member_sums(), CountedParticipation,
             lambda r: ((r.service_date.year, r.report_status, r.member_id), (1,))),
@@ -244,6 +279,15 @@ SUMMARIES = (
             CountedParticipation,
             lambda r: ((r.service_date.year, r.community_id, r.report_status, r.member_id),
                        (1,)) if r.double else None),
+    Summary(CountedDoubleMemberAnyYear, ("year", "report_status", "member_id"),
+            ("participations",), _member_sums(double_only=True), CountedParticipation,
+            lambda r: ((r.service_date.year, r.report_status, r.member_id), (1,))
+            if r.double else None),
+    Summary(CountedDoubleCommunityYear, ("year", "community_id", "category_id", "report_status"),
+            ("activities", "quantity", "person_times", "minutes"), _double_community_sums,
+            CountedTask,
+            lambda r: ((r.service_date.year, r.community_id, r.category_id, r.report_status),
+                       (1, r.quantity, r.person_times, r.minutes)) if r.double else None),
 )
 
 

@@ -8,7 +8,10 @@ from tracker import participation
 from tracker.extensions import db
 from tracker.models import (
     CountedCategoryMemberTotal,
+    CountedDoubleCommunityYear,
+    CountedDoubleMemberAnyYear,
     CountedDoubleMemberYear,
+    CountedItemYear,
     CountedMemberCategoryYear,
     CountedMemberYear,
     CountedMonth,
@@ -17,7 +20,8 @@ from tracker.models import (
 )
 
 DERIVED = (CountedTask, CountedParticipation, CountedMonth, CountedMemberYear,
-           CountedMemberCategoryYear, CountedCategoryMemberTotal, CountedDoubleMemberYear)
+           CountedMemberCategoryYear, CountedCategoryMemberTotal, CountedDoubleMemberYear,
+           CountedItemYear, CountedDoubleCommunityYear, CountedDoubleMemberAnyYear)
 
 
 def _rows(conn) -> tuple[set, ...]:

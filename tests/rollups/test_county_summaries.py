@@ -1,5 +1,7 @@
 """The county-wide figures of whole months and of a whole year — read from the kept
-summaries (CountedMonth, CountedMemberYear, CountedMemberCategoryYear) — equal a
+summaries (CountedMonth, CountedMemberYear, CountedMemberCategoryYear, CountedItemYear
+for the checklist, CountedDoubleCommunityYear and the "双创" members for “双创”进展) —
+equal a
 recount by hand from the tasks, participations and reports after every kind of
 write: hours confirmed on a claim, a report submitted, returned, corrected and
 approved, a participation withdrawn, a report taken back, a task moved to another
@@ -11,7 +13,8 @@ never when it is returned or not reported; each counted task is one activity, wi
 its report's 完成数量 where its category has a unit for it (a survey's: its active
 findings) and its 受益 where the category has a beneficiary unit; its ``done``
 participations are its 人次 and minutes, and the members behind them are counted
-once per period however often they took part.
+once per period however often they took part. A checklist item's progress is the
+measure its target names, over its own counted tasks dated in the item's year.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from tests import factories as f
 from tests.imports.helpers import xlsx_bytes
 from tests.rollups.conftest import assignment_of
 from tests.rollups.counted import assert_in_sync
@@ -30,19 +34,24 @@ from tracker.models import (
     AssignmentStatus,
     Category,
     Finding,
+    FindingKind,
     ReportStatus,
+    ResourceItem,
+    TargetMeasure,
     Task,
     TaskReport,
     TaskStatus,
 )
 from tracker.reference import DOUBLE_CODES
 from tracker.rollups import Scope
+from tracker.rollups.checklist import resource_progress, resource_progress_by_category
 from tracker.rollups.double import double_progress
 from tracker.rollups.figures import figures, figures_by_category, figures_by_month, trend
-from tracker.rollups.scope import months_between
+from tracker.rollups.scope import months_between, year_range
 from tracker.services import unit_of_work
 from tracker.services.backfill import BackfillData, Participant, record_past_activity
 from tracker.services.claims import confirm_participation, withdraw
+from tracker.services.findings import FindingData, record_finding
 from tracker.services.ledger_import import HEADERS, check_ledger, import_ledger, read_ledger
 from tracker.services.reviews import ReportData, approve_report, return_report, submit_report
 from tracker.services.tasks import TaskDetails, cancel_task, update_task
@@ -60,10 +69,11 @@ class Count:
 
 
 def recount(date_from: date, date_to: date, category_id: int | None = None,
-            codes: tuple | None = None, community_id: int | None = None) -> dict:
+            codes: tuple | None = None, community_id: int | None = None,
+            item_id: int | None = None) -> dict:
     """{report status: Count} of every task of the county dated in [date_from, date_to)
-    (of one category, of the categories with these codes, of one community), counted
-    by hand from the plain rows."""
+    (of one category, of the categories with these codes, of one community, of one
+    resource item), counted by hand from the plain rows."""
     counts = {ReportStatus.approved: Count(), ReportStatus.submitted: Count()}
     for task in db.session.scalars(select(Task)):
         report = db.session.scalar(select(TaskReport).where(TaskReport.task_id == task.id))
@@ -77,6 +87,8 @@ def recount(date_from: date, date_to: date, category_id: int | None = None,
         if codes is not None and category.code not in codes:
             continue
         if community_id is not None and task.community_id != community_id:
+            continue
+        if item_id is not None and task.resource_item_id != item_id:
             continue
         if category.code == SURVEY_CODE:
             quantity = len(db.session.scalars(select(Finding).where(
@@ -141,20 +153,66 @@ def check_county(*days: date) -> None:
                     pending.activities, pending.person_times)
             assert [(m.year, m.month) for m in trend(scope)] == months_between(start, end)
         check_double_members(day.year)
+        check_checklist(day.year)
     assert_in_sync()
+
+
+MEASURED = {TargetMeasure.activities: "activities", TargetMeasure.beneficiaries: "people_served",
+            TargetMeasure.quantity: "quantity"}
+
+
+def check_checklist(year: int) -> None:
+    """The county's checklist of ``year``: each active item of the year shows, in its
+    target's measure, what its tasks dated that year did (approved, and 待审核 as
+    pending), and each category × measure row adds up its items. Money targets count
+    the funds ledger, not tasks (tests/rollups/test_checklist.py)."""
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    expected, per_category = {}, {}
+    for item in db.session.scalars(select(ResourceItem).where(
+            ResourceItem.year == year, ResourceItem.active.is_(True))):
+        if item.target_measure == TargetMeasure.money:
+            continue
+        counts = recount(start, end, item_id=item.id)
+        done = tuple(getattr(counts[status], MEASURED[item.target_measure])
+                     for status in (ReportStatus.approved, ReportStatus.submitted))
+        expected[item.id] = done
+        key = (item.category.code, item.target_measure)
+        per_category[key] = tuple(a + b for a, b in zip(per_category.get(key, (0, 0)), done))
+    assert {row.item_id: (row.done, row.pending) for row in resource_progress(year)
+            if not row.is_money} == expected
+    assert {(row.category_code, row.measure): (row.done, row.pending)
+            for row in resource_progress_by_category(year) if not row.is_money} == per_category
 
 
 def check_double_members(year: int) -> None:
     """The “双创” view of the county's year: each community's distinct members in the
     "双创" categories (official), and across communities, where a member of two
-    communities counts once."""
+    communities counts once; each community's work there — activities, 人次 and hours
+    official and pending, ads cleared and stairwells painted (完成数量) official, pending
+    and for the year, a survey's pending findings — and the total row's."""
     start, end = date(year, 1, 1), date(year + 1, 1, 1)
     view = double_progress(Scope(start, end), by="community")
-    for row in view.rows:
-        expected = recount(start, end, codes=DOUBLE_CODES, community_id=row.key)
-        assert row.members == len(expected[ReportStatus.approved].members), row.name
-    expected = recount(start, end, codes=DOUBLE_CODES)
-    assert view.total.members == len(expected[ReportStatus.approved].members)
+    codes = {code: db.session.scalar(select(Category.id).where(Category.code == code))
+             for code in DOUBLE_CODES}
+    for row in [*view.rows, view.total]:
+        community = row.key  # None for the total row: every community
+        expected = recount(start, end, codes=DOUBLE_CODES, community_id=community)
+        official, pending = expected[ReportStatus.approved], expected[ReportStatus.submitted]
+        assert row.members == len(official.members), row.name
+        assert (row.activities, row.person_times, row.minutes, row.pending_activities,
+                row.pending_person_times, row.pending_minutes) == (
+            official.activities, official.person_times, official.minutes,
+            pending.activities, pending.person_times, pending.minutes), row.name
+        quantities = {}
+        for code, category_id in codes.items():
+            counts = recount(start, end, category_id=category_id, community_id=community)
+            quantities[code] = (counts[ReportStatus.approved].quantity,
+                                counts[ReportStatus.submitted].quantity)
+        assert (row.ads, row.ads_pending, row.ads_year, row.stairs, row.stairs_pending,
+                row.stairs_year, row.found_pending) == (
+            *quantities["ad_removal"], quantities["ad_removal"][0],
+            *quantities["stairwell_painting"], quantities["stairwell_painting"][0],
+            quantities[SURVEY_CODE][1]), row.name
 
 
 def submitted(world, quantity=7, people_served=30, absent=()):
@@ -181,6 +239,57 @@ def test_the_report_lifecycle(staffed):
     with unit_of_work():
         approve_report(report, world.liaison)
     check_county(day)
+
+
+def test_the_checklist_counts_the_measure_each_item_names(staffed):
+    """The same report counted as activities, as 受益 and as 完成数量, by the item its task
+    belongs to; an item of another year or an inactive one is not listed."""
+    world, _third = staffed
+    report = submitted(world, quantity=4, people_served=25)
+    item = db.session.get(ResourceItem, world.past_task.resource_item_id)
+    year = world.past_task.service_date.year
+    for measure in (TargetMeasure.activities, TargetMeasure.beneficiaries,
+                    TargetMeasure.quantity):
+        with unit_of_work():
+            item.target_measure = measure
+        check_checklist(year)
+        row = next(r for r in resource_progress(year) if r.item_id == item.id)
+        assert (row.done, row.pending) == (0, {TargetMeasure.activities: 1,
+                                               TargetMeasure.beneficiaries: 25,
+                                               TargetMeasure.quantity: 4}[measure])
+    with unit_of_work():
+        approve_report(report, world.liaison)
+    check_checklist(year)
+    assert next(r for r in resource_progress(year) if r.item_id == item.id).done == 4
+    with unit_of_work():
+        item.active = False
+    assert item.id not in {r.item_id for r in resource_progress(year)}
+    check_checklist(year)
+
+
+def test_the_double_work_of_each_category(staffed):
+    """The "双创" view counts a stairwell task's 完成数量 as stairwells painted and a
+    survey's findings as its 完成数量 (pending until approved, then found), in the
+    community of the task, moved from one "双创" category to the other."""
+    world, _third = staffed
+    task = world.past_task
+    stairs = f.item(world.unit, world.community, "stairwell_painting")
+    survey = f.item(world.unit, world.community, SURVEY_CODE)
+    with unit_of_work():
+        task.category_id, task.resource_item_id = stairs.category_id, stairs.id
+    report = submitted(world, quantity=6)
+    check_county(task.service_date)
+    with unit_of_work():
+        task.category_id, task.resource_item_id = survey.category_id, survey.id
+        for kind in (FindingKind.road, FindingKind.sewer):
+            record_finding(task, world.leader, FindingData(kind=kind, place="3号楼"))
+    check_county(task.service_date)
+    with unit_of_work():
+        approve_report(report, world.liaison)
+    check_county(task.service_date)
+    row = next(r for r in double_progress(Scope(*year_range(task.service_date.year)),
+                                          by="community").rows if r.key == world.community.id)
+    assert (row.stairs, row.found, row.found_pending, row.activities) == (0, 2, 0, 1)
 
 
 def test_a_participation_withdrawn_and_a_report_taken_back(staffed):
@@ -289,11 +398,24 @@ def test_county_wide_whole_months_read_the_summaries(world, count_queries):
     assert "counted_month" in read and "counted_member_year" in read
     assert "counted_category_member_total" in read and "counted_double_member_year" in read
     assert "counted_participation" not in read
+    with count_queries() as county_double:
+        double_progress(Scope(date(year, 1, 1), date(year + 1, 1, 1)), by="community")
+    read = " ".join(county_double.statements)
+    assert "counted_double_community_year" in read and "counted_double_member_any_year" in read
+    assert "FROM counted_task" not in read  # the findings still join it for the survey's status
+    with count_queries() as county_checklist:
+        resource_progress_by_category(year)
+        resource_progress(year)
+    read = " ".join(county_checklist.statements)
+    assert "counted_item_year" in read and "counted_task" not in read
     with count_queries() as community_year:
         figures(Scope(date(year, 1, 1), date(year + 1, 1, 1),
                       community_ids=(world.community.id,)))
         figures(Scope(date(year, 1, 1), date(year, 1, 15)))
         double_progress(Scope(date(year, 1, 1), date(year + 1, 1, 1),
                               community_ids=(world.community.id,)), by="community")
+        resource_progress_by_category(year, community_ids=(world.community.id,))
+        resource_progress_by_category(year, unit_id=world.unit.id)
     read = " ".join(community_year.statements)
     assert "counted_month" not in read and "counted_member" not in read
+    assert "counted_item_year" not in read and "counted_double" not in read

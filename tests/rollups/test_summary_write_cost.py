@@ -24,8 +24,10 @@ from tracker.models import AssignmentStatus, CountedTask, ReportStatus
 from tracker.services import unit_of_work
 from tracker.services.reviews import ReportData, submit_report
 
-SUMMARY_TABLES = ("counted_month", "counted_member_year", "counted_member_category_year",
-                  "counted_category_member_total", "counted_double_member_year")
+SUMMARY_TABLES = ("counted_month", "counted_item_year", "counted_double_community_year",
+                  "counted_member_year", "counted_member_category_year",
+                  "counted_category_member_total", "counted_double_member_year",
+                  "counted_double_member_any_year")
 
 
 def _lock() -> int:
@@ -72,16 +74,17 @@ def test_an_approval_writes_each_summary_it_moves_once(staffed, refreshes):
     statements = refreshes
     # the lock; the counted rows' 2 DELETEs and 2 INSERTs. The two
     # members' participations move from 待审核 to approved: every summary row they add
-    # to (the month, each member's year, each member's year in the category and the
-    # category's member count) gains its approved row in one upsert and loses its
-    # 待审核 row, emptied, in one DELETE. The category is not a "双创" one: that
-    # summary is not written.
+    # to (the month, the resource item's year, each member's year, each member's year
+    # in the category and the category's member count) gains its approved row in one
+    # upsert and loses its 待审核 row, emptied, in one DELETE. The category is not a
+    # "双创" one: those three summaries are not written.
     assert _written(statements) == [
         "counted_month", "counted_month",
+        "counted_item_year", "counted_item_year",
         "counted_member_year", "counted_member_year",
         "counted_member_category_year", "counted_member_category_year",
         "counted_category_member_total", "counted_category_member_total"]
-    assert len(statements) == _lock() + 4 + 8
+    assert len(statements) == _lock() + 4 + 10
     assert_in_sync()
 
 

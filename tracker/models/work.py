@@ -413,16 +413,21 @@ class CountedMonth(db.Model):
     minutes: Mapped[int] = mapped_column(Integer)
 
 
-class CountedMemberYear(db.Model):
-    """A member who has counted participations in a year under one report status, with
-    how many: one row per member, so the county's distinct members (参与党员) of a year
-    are a count of rows, not a ``COUNT(DISTINCT)`` over every participation. Kept by
-    difference with ``CountedMonth``; a row whose count falls to zero is deleted."""
+class _MemberYearRow:
+    """One member with counted participations in a year under one report status, and
+    how many."""
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
     member_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     participations: Mapped[int] = mapped_column(Integer)
+
+
+class CountedMemberYear(_MemberYearRow, db.Model):
+    """A member who has counted participations in a year under one report status, with
+    how many: one row per member, so the county's distinct members (参与党员) of a year
+    are a count of rows, not a ``COUNT(DISTINCT)`` over every participation. Kept by
+    difference with ``CountedMonth``; a row whose count falls to zero is deleted."""
 
 
 class CountedMemberCategoryYear(db.Model):
@@ -460,3 +465,41 @@ class CountedCategoryMemberTotal(db.Model):
     category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
     members: Mapped[int] = mapped_column(Integer)
+
+
+class CountedItemYear(db.Model):
+    """What the counted tasks of one resource item did in one year (of their service
+    dates) under one report status: the checklist's "done" of the whole county — one
+    row per item and status instead of every reported task of the year (docs/
+    performance.md, "Issue 14: the county-wide year, second round"). Kept by difference
+    with ``CountedMonth``; only the county-wide checklist reads it, a community's or a
+    unit's reads the counted tasks of its own items."""
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resource_item_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
+    activities: Mapped[int] = mapped_column(Integer)  # counted tasks
+    quantity: Mapped[int] = mapped_column(Integer)
+    people_served: Mapped[int] = mapped_column(Integer)
+
+
+class CountedDoubleCommunityYear(db.Model):
+    """The counted tasks of one community in one "双创" category (``reference.
+    DOUBLE_CODES``) in one year, under one report status, added up: the “双创”进展
+    view's work per community for the whole county's year — a few rows per community
+    instead of every "双创" task of the year. Kept by difference with ``CountedMonth``."""
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
+    activities: Mapped[int] = mapped_column(Integer)  # counted tasks
+    quantity: Mapped[int] = mapped_column(Integer)
+    person_times: Mapped[int] = mapped_column(Integer)
+    minutes: Mapped[int] = mapped_column(Integer)
+
+
+class CountedDoubleMemberAnyYear(_MemberYearRow, db.Model):
+    """A member who has counted participations in the "双创" categories anywhere in the
+    county in a year, under one report status: the view's distinct members across
+    communities (one member of two communities counts once) as a count of rows."""

@@ -17,13 +17,16 @@ Pending is the same measure for reports 待审核 (always 0 for money). Both vie
 read one query — the active items of the year in reach, each joined with what its
 tasks achieved — and one funds statement, so the item rows add up to the category
 rows by construction. Targets of different measures are never added together.
+The whole county's checklist reads what each item did from the kept per-item summary
+(``CountedItemYear``, ``kept.item_achieved``) instead of every counted task of the
+year; a community's or a unit's sums its items' counted tasks.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import case, func, select, tuple_
 
 from ..formatting import percent
 from ..models import (
@@ -38,6 +41,7 @@ from ..models import (
     Zone,
 )
 from ..models.work import measure_unit
+from . import kept
 from .batch import Plan, plan, run
 from .figures import ONE, if_approved, if_submitted
 from .funds import entry_conditions
@@ -110,11 +114,25 @@ class _Checklist:
     def __init__(self, year: int, community_ids: Sequence[int] | None, unit_id: int | None):
         self.year = year
         self.scope = Scope(*year_range(year), unit_id, as_ids(community_ids))
+        if unit_id is None and community_ids is None:  # the whole county: kept per item
+            achieved = kept.item_achieved(year)
+        else:
+            achieved = self._achieved_live()
+        self._achieved = achieved
+        c = achieved.c
+        measure = ResourceItem.target_measure
+        self.done = func.coalesce(_measured(measure, c.activities, c.beneficiaries, c.quantity), 0)
+        self.pending = func.coalesce(
+            _measured(measure, c.p_activities, c.p_beneficiaries, c.p_quantity), 0)
+
+    def _achieved_live(self):
+        """What each item in reach achieved, summed over its counted tasks of the year."""
+        year = self.year
 
         def total(value):
             return func.coalesce(func.sum(value), 0)
 
-        achieved = (
+        return (
             select(
                 CountedTask.resource_item_id.label("item_id"),
                 func.count(if_approved(ONE)).label("activities"),
@@ -130,12 +148,6 @@ class _Checklist:
             .group_by(CountedTask.resource_item_id)
             .subquery()
         )
-        self._achieved = achieved
-        c = achieved.c
-        measure = ResourceItem.target_measure
-        self.done = func.coalesce(_measured(measure, c.activities, c.beneficiaries, c.quantity), 0)
-        self.pending = func.coalesce(
-            _measured(measure, c.p_activities, c.p_beneficiaries, c.p_quantity), 0)
 
     def select(self, *columns):
         """``columns`` over the items in reach, joined with their category and with
@@ -151,17 +163,18 @@ class _Checklist:
     def funds(self):
         """Fen spent in the year per (unit, community) holding a money target in reach
         (one statement; ``_funds`` reads it)."""
-        money_item = (
-            select(ResourceItem.id)
+        # The pairs are selected once, not looked up per entry (a correlated EXISTS
+        # searched a community's items for each of the county's fund entries).
+        money_pairs = (
+            select(ResourceItem.unit_id, ResourceItem.community_id)
             .join(Category, Category.id == ResourceItem.category_id)
-            .where(ResourceItem.unit_id == FundEntry.unit_id,
-                   ResourceItem.community_id == FundEntry.community_id,
-                   ResourceItem.target_measure == TargetMeasure.money,
+            .where(ResourceItem.target_measure == TargetMeasure.money,
                    Category.code == FUNDING_CODE, *item_conditions(self.scope, self.year))
         )
         return (
             select(FundEntry.unit_id, FundEntry.community_id, func.sum(FundEntry.amount_fen))
-            .where(*entry_conditions(self.scope), exists(money_item))
+            .where(*entry_conditions(self.scope),
+                   tuple_(FundEntry.unit_id, FundEntry.community_id).in_(money_pairs))
             .group_by(FundEntry.unit_id, FundEntry.community_id)
         )
 

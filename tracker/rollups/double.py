@@ -177,16 +177,18 @@ def double_progress_plan(scope: Scope, by: str = "zone") -> Plan:
         return DoubleView(by, year, ordered, total, _pending(total, cats))
 
     kept_year = kept.county_year(base) if by == "community" else None
-    if kept_year is not None:  # the whole county's year: from the kept summary
+    if kept_year is not None:  # the whole county's year: from the kept summaries
+        work = kept.double_work_rows(kept_year)
         members = (kept.double_member_rows(kept_year, by_community=True),
                    kept.double_member_rows(kept_year, by_community=False))
     else:
+        work = plan(_work(ask), shape=list)
         members = (member_rows(ask.scope, lambda model: (ask.group(model),), only_double),
                    member_rows(ask.scope, extra=only_double))
     return gather(
         categories_plan(),
         plan(_groups(ask), shape=list),
-        plan(_work(ask), shape=list),
+        work,
         *members,
         plan(_findings(ask), shape=list),
         plan(_targets(ask), shape=list),

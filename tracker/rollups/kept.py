@@ -21,11 +21,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 
 from ..models import (
     CountedCategoryMemberTotal,
+    CountedDoubleCommunityYear,
+    CountedDoubleMemberAnyYear,
     CountedDoubleMemberYear,
+    CountedItemYear,
     CountedMemberYear,
     CountedMonth,
 )
@@ -127,15 +130,52 @@ def member_rows(scope: Scope, year: int, by: str) -> Plan:
 
 def double_member_rows(year: int, by_community: bool) -> Plan:
     """The “双创” view's distinct members in its categories, for the whole county in
-    ``year``: {(community,): (official, pending)} per community (a row is one member
-    there, so rows are counted), or {(): …} across communities (a member of two
-    communities counts once)."""
-    table = CountedDoubleMemberYear
-    if by_community:
-        counted = (func.count(if_approved(ONE, table.report_status)),
-                   func.count(if_submitted(ONE, table.report_status)))
-    else:
-        counted = (func.count(distinct(if_approved(table.member_id, table.report_status))),
-                   func.count(distinct(if_submitted(table.member_id, table.report_status))))
+    ``year``: {(community,): (official, pending)} per community, or {(): …} across
+    communities (a member of two communities counts once). A row of either table is
+    one member there, so rows are counted."""
+    table = CountedDoubleMemberYear if by_community else CountedDoubleMemberAnyYear
+    counted = (func.count(if_approved(ONE, table.report_status)),
+               func.count(if_submitted(ONE, table.report_status)))
     group = (table.community_id,) if by_community else ()
     return _keyed(select(*group, *counted).where(table.year == year), "", group)
+
+
+def double_work_rows(year: int) -> Plan:
+    """The “双创” view's work per community and category for the whole county in
+    ``year``, in the rows ``double._work`` gives: (community, category, quantity
+    official, pending, of the year to date, then activities, 人次, minutes official and
+    the same pending). The period is the year, so the year to date is the period."""
+    table = CountedDoubleCommunityYear
+    status = table.report_status
+    figures = (table.activities, table.person_times, table.minutes)
+    return plan(
+        select(table.community_id, table.category_id,
+               *_sums(if_kept(table.quantity, status)
+                      for if_kept in (if_approved, if_submitted, if_approved)),
+               *_sums(if_approved(c, status) for c in figures),
+               *_sums(if_submitted(c, status) for c in figures))
+        .where(table.year == year)
+        .group_by(table.community_id, table.category_id),
+        shape=list)
+
+
+
+def item_achieved(year: int):
+    """What each resource item's counted tasks did in ``year`` in the whole county, as
+    the subquery ``rollups.checklist`` joins its items with: item_id, then activities,
+    beneficiaries and quantity official, then the same pending (``p_…``), from one row
+    per item and report status instead of every counted task of the year."""
+    table = CountedItemYear
+    status = table.report_status
+    figures = (("activities", table.activities), ("beneficiaries", table.people_served),
+               ("quantity", table.quantity))
+    return (
+        select(table.resource_item_id.label("item_id"),
+               *(func.coalesce(func.sum(if_approved(column, status)), 0).label(name)
+                 for name, column in figures),
+               *(func.coalesce(func.sum(if_submitted(column, status)), 0).label(f"p_{name}")
+                 for name, column in figures))
+        .where(table.year == year)
+        .group_by(table.resource_item_id)
+        .subquery()
+    )
