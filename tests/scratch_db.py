@@ -54,3 +54,69 @@ def fresh_database(backend: str, tmp_dir: Path, name: str = "scratch"):
     finally:
         with _admin_connection() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+
+
+class MigratedHeads:
+    """Databases at the migrations' head, for the tests that start from one (the data
+    migrations' tests, backup and restore): ``flask db upgrade`` — the real command, in
+    its own process — builds one from nothing once per backend per process, and each test
+    gets a copy of it (SQLite: the file copied with the backup API; PostgreSQL:
+    ``CREATE DATABASE … TEMPLATE``). The copy is the database that command leaves; each
+    upgrade from nothing was a subprocess and some twenty migrations, seconds per test.
+    ``test_migrations.py::test_upgrade_from_nothing_matches_the_models`` still upgrades
+    a fresh database itself."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.templates: dict[str, str] = {}  # backend → SQLite path or PostgreSQL database
+
+    def _template(self, backend: str) -> str:
+        if backend not in self.templates:
+            from tests.flask_cli import run_flask
+
+            if backend == "sqlite":
+                template = str(self.folder / "head.sqlite3")
+                url = f"sqlite:///{template}"
+            else:
+                template = f"tracker_head_{uuid.uuid4().hex[:10]}"
+                with _admin_connection() as conn:
+                    conn.execute(f'CREATE DATABASE "{template}"')
+                url = make_url(PG_URL).set(database=template).render_as_string(hide_password=False)
+            self.templates[backend] = template  # dropped by close() even if the upgrade fails
+            upgrade = run_flask(url, "db", "upgrade")
+            if upgrade.returncode != 0:
+                del self.templates[backend]
+                raise AssertionError(f"flask db upgrade failed:\n{upgrade.stderr[-3000:]}")
+        return self.templates[backend]
+
+    @contextmanager
+    def copy(self, backend: str, tmp_dir: Path, name: str = "scratch"):
+        """Yield the SQLAlchemy URL of a new database at the head; drop it afterwards."""
+        template = self._template(backend)
+        if backend == "sqlite":
+            import sqlite3
+
+            path = Path(tmp_dir) / f"{name}.sqlite3"
+            source, target = sqlite3.connect(template), sqlite3.connect(path)
+            try:
+                source.backup(target)
+            finally:
+                source.close()
+                target.close()
+            yield f"sqlite:///{path}"
+            return
+        db_name = f"tracker_{name}_{uuid.uuid4().hex[:10]}"
+        with _admin_connection() as conn:
+            conn.execute(f'CREATE DATABASE "{db_name}" TEMPLATE "{template}"')
+        try:
+            yield make_url(PG_URL).set(database=db_name).render_as_string(hide_password=False)
+        finally:
+            with _admin_connection() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        template = self.templates.pop("postgresql", None)
+        if template is not None:
+            with _admin_connection() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+        self.templates.clear()
