@@ -46,14 +46,30 @@ def fresh_database(backend: str, tmp_dir: Path, name: str = "scratch"):
         raise ValueError(backend)
     if not PG_URL:
         raise RuntimeError("TEST_DATABASE_URL is not set")
+    with _pg_database(name) as url:
+        yield url
+
+
+def _pg_url(db_name: str) -> str:
+    return make_url(PG_URL).set(database=db_name).render_as_string(hide_password=False)
+
+
+@contextmanager
+def _pg_database(name: str, template: str | None = None):
+    """A new PostgreSQL database (a copy of `template`, or empty), dropped afterwards."""
     db_name = f"tracker_{name}_{uuid.uuid4().hex[:10]}"
+    copy_of = f' TEMPLATE "{template}"' if template else ""
     with _admin_connection() as conn:
-        conn.execute(f'CREATE DATABASE "{db_name}"')
+        conn.execute(f'CREATE DATABASE "{db_name}"{copy_of}')
     try:
-        yield make_url(PG_URL).set(database=db_name).render_as_string(hide_password=False)
+        yield _pg_url(db_name)
     finally:
-        with _admin_connection() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        _drop(db_name)
+
+
+def _drop(db_name: str) -> None:
+    with _admin_connection() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
 
 
 class MigratedHeads:
@@ -81,12 +97,16 @@ class MigratedHeads:
                 template = f"tracker_head_{uuid.uuid4().hex[:10]}"
                 with _admin_connection() as conn:
                     conn.execute(f'CREATE DATABASE "{template}"')
-                url = make_url(PG_URL).set(database=template).render_as_string(hide_password=False)
-            self.templates[backend] = template  # dropped by close() even if the upgrade fails
-            upgrade = run_flask(url, "db", "upgrade")
-            if upgrade.returncode != 0:
-                del self.templates[backend]
-                raise AssertionError(f"flask db upgrade failed:\n{upgrade.stderr[-3000:]}")
+                url = _pg_url(template)
+            try:
+                upgrade = run_flask(url, "db", "upgrade")
+                if upgrade.returncode != 0:
+                    raise AssertionError(f"flask db upgrade failed:\n{upgrade.stderr[-3000:]}")
+            except BaseException:
+                if backend != "sqlite":
+                    _drop(template)
+                raise
+            self.templates[backend] = template
         return self.templates[backend]
 
     @contextmanager
@@ -105,18 +125,11 @@ class MigratedHeads:
                 target.close()
             yield f"sqlite:///{path}"
             return
-        db_name = f"tracker_{name}_{uuid.uuid4().hex[:10]}"
-        with _admin_connection() as conn:
-            conn.execute(f'CREATE DATABASE "{db_name}" TEMPLATE "{template}"')
-        try:
-            yield make_url(PG_URL).set(database=db_name).render_as_string(hide_password=False)
-        finally:
-            with _admin_connection() as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        with _pg_database(name, template) as url:
+            yield url
 
     def close(self) -> None:
         template = self.templates.pop("postgresql", None)
         if template is not None:
-            with _admin_connection() as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+            _drop(template)
         self.templates.clear()
