@@ -19,6 +19,7 @@ from sqlalchemy import event
 
 from tests import factories as f
 from tests.dbstate import WorkerDatabases, reset_throttle
+from tests.scratch_db import MigratedHeads
 from tracker.extensions import db
 from tracker.models import Role
 
@@ -65,6 +66,25 @@ def _databases():
     databases = WorkerDatabases(PG_URL)
     yield databases
     databases.close()
+
+
+@pytest.fixture(scope="session")
+def _migrated_heads(tmp_path_factory):
+    heads = MigratedHeads(tmp_path_factory.mktemp("migrated-head"))
+    yield heads
+    heads.close()
+
+
+@pytest.fixture
+def migrated_database(_migrated_heads, tmp_path):
+    """``with migrated_database(backend, "name") as url:`` — a new database of its own
+    (as ``tests.scratch_db.fresh_database`` gives) already at the migrations' head, as
+    ``flask db upgrade`` leaves it; dropped afterwards (tests/scratch_db.py)."""
+
+    def _copy(backend: str, name: str = "scratch"):
+        return _migrated_heads.copy(backend, tmp_path, name)
+
+    return _copy
 
 
 @pytest.fixture

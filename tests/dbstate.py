@@ -93,10 +93,13 @@ class CachedApp:
     app: object
     engine: object
     config: dict  # app.config right after create_app
-    # SQLite: a connection kept open on the app's database file, through which snapshots
-    # are written back (and taken). Being open, it also keeps SQLite from deleting and
-    # re-creating the WAL files each time the pool is emptied.
-    keeper: sqlite3.Connection | None = None
+    # A connection of the tests' own, outside the app's pool, through which snapshots
+    # are written back (and taken).
+    # SQLite: kept open on the app's database file; being open, it also keeps SQLite
+    # from deleting and re-creating the WAL files each time the pool is emptied.
+    # PostgreSQL: a DB-API connection made as the engine makes its own; a restore
+    # through the pool cost a pre-ping and a reset (two round trips) on top of its one.
+    keeper: object = None
 
     def restore_config(self, upload_folder: Path, overrides: dict) -> None:
         self.app.config.clear()
@@ -177,7 +180,10 @@ class WorkerDatabases:
         cached = CachedApp(app, engine, copy.deepcopy(dict(app.config)))
         event.listen(engine, "before_cursor_execute", self._saw_statement)
         event.listen(engine, "commit", self._saw_commit)
-        if not self.pg_url:
+        if self.pg_url:
+            args, kwargs = engine.dialect.create_connect_args(engine.url)
+            cached.keeper = engine.dialect.connect(*args, **kwargs)
+        else:
             event.listen(engine, "connect", _no_fsync)
             cached.keeper = sqlite3.connect(engine.url.database, check_same_thread=False)
         if "base" not in self.snapshots:
@@ -286,14 +292,13 @@ class WorkerDatabases:
         snapshot = self.snapshots[name]
         self._set_state(name)
         if self.pg_url:
-            raw = cached.engine.raw_connection()
             try:
-                cursor = raw.cursor()
-                cursor.execute(snapshot.pg_restore_sql)  # no parameters: one simple query
-                cursor.close()
-                raw.commit()
-            finally:
-                raw.close()
+                with cached.keeper.cursor() as cursor:
+                    cursor.execute(snapshot.pg_restore_sql)  # no parameters: one simple query
+                cached.keeper.commit()
+            except BaseException:
+                cached.keeper.rollback()
+                raise
         else:
             cached.engine.dispose()  # every test starts on new connections
             snapshot.sqlite.backup(cached.keeper)
@@ -302,25 +307,24 @@ class WorkerDatabases:
         # A digest, not the name: PostgreSQL cuts identifiers at 63 bytes, and names
         # of snapshots taken on top of others share long prefixes.
         schema = '"snapshot_%s"' % hashlib.sha1(name.encode()).hexdigest()[:20]
-        raw = cached.engine.raw_connection()
         try:
-            cursor = raw.cursor()
-            cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
-            copied = []
-            for table in self._pg_tables:
-                cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")')
-                if cursor.fetchone()[0]:
-                    cursor.execute(f'CREATE TABLE {schema}."{table}" AS TABLE "{table}"')
-                    copied.append(table)
-            positions = []
-            for sequence in self._pg_sequences:
-                cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
-                last_value, is_called = cursor.fetchone()
-                positions.append((sequence, int(last_value), bool(is_called)))
-            cursor.close()
-            raw.commit()
-        finally:
-            raw.close()
+            with cached.keeper.cursor() as cursor:
+                cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+                copied = []
+                for table in self._pg_tables:
+                    cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")')
+                    if cursor.fetchone()[0]:
+                        cursor.execute(f'CREATE TABLE {schema}."{table}" AS TABLE "{table}"')
+                        copied.append(table)
+                positions = []
+                for sequence in self._pg_sequences:
+                    cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
+                    last_value, is_called = cursor.fetchone()
+                    positions.append((sequence, int(last_value), bool(is_called)))
+            cached.keeper.commit()
+        except BaseException:
+            cached.keeper.rollback()
+            raise
         # Foreign keys are not checked while the snapshot goes back (it was consistent
         # when taken, and every table is rewritten): checking them row by row made a
         # restore after a test that added 5,000 members take seconds. Only a superuser

@@ -46,11 +46,90 @@ def fresh_database(backend: str, tmp_dir: Path, name: str = "scratch"):
         raise ValueError(backend)
     if not PG_URL:
         raise RuntimeError("TEST_DATABASE_URL is not set")
+    with _pg_database(name) as url:
+        yield url
+
+
+def _pg_url(db_name: str) -> str:
+    return make_url(PG_URL).set(database=db_name).render_as_string(hide_password=False)
+
+
+@contextmanager
+def _pg_database(name: str, template: str | None = None):
+    """A new PostgreSQL database (a copy of `template`, or empty), dropped afterwards."""
     db_name = f"tracker_{name}_{uuid.uuid4().hex[:10]}"
+    copy_of = f' TEMPLATE "{template}"' if template else ""
     with _admin_connection() as conn:
-        conn.execute(f'CREATE DATABASE "{db_name}"')
+        conn.execute(f'CREATE DATABASE "{db_name}"{copy_of}')
     try:
-        yield make_url(PG_URL).set(database=db_name).render_as_string(hide_password=False)
+        yield _pg_url(db_name)
     finally:
-        with _admin_connection() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        _drop(db_name)
+
+
+def _drop(db_name: str) -> None:
+    with _admin_connection() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+
+
+class MigratedHeads:
+    """Databases at the migrations' head, for the tests that start from one (the data
+    migrations' tests, backup and restore): ``flask db upgrade`` — the real command, in
+    its own process — builds one from nothing once per backend per process, and each test
+    gets a copy of it (SQLite: the file copied with the backup API; PostgreSQL:
+    ``CREATE DATABASE … TEMPLATE``). The copy is the database that command leaves; each
+    upgrade from nothing was a subprocess and some twenty migrations, seconds per test.
+    ``test_migrations.py::test_upgrade_from_nothing_matches_the_models`` still upgrades
+    a fresh database itself."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.templates: dict[str, str] = {}  # backend → SQLite path or PostgreSQL database
+
+    def _template(self, backend: str) -> str:
+        if backend not in self.templates:
+            from tests.flask_cli import run_flask
+
+            if backend == "sqlite":
+                template = str(self.folder / "head.sqlite3")
+                url = f"sqlite:///{template}"
+            else:
+                template = f"tracker_head_{uuid.uuid4().hex[:10]}"
+                with _admin_connection() as conn:
+                    conn.execute(f'CREATE DATABASE "{template}"')
+                url = _pg_url(template)
+            try:
+                upgrade = run_flask(url, "db", "upgrade")
+                if upgrade.returncode != 0:
+                    raise AssertionError(f"flask db upgrade failed:\n{upgrade.stderr[-3000:]}")
+            except BaseException:
+                if backend != "sqlite":
+                    _drop(template)
+                raise
+            self.templates[backend] = template
+        return self.templates[backend]
+
+    @contextmanager
+    def copy(self, backend: str, tmp_dir: Path, name: str = "scratch"):
+        """Yield the SQLAlchemy URL of a new database at the head; drop it afterwards."""
+        template = self._template(backend)
+        if backend == "sqlite":
+            import sqlite3
+
+            path = Path(tmp_dir) / f"{name}.sqlite3"
+            source, target = sqlite3.connect(template), sqlite3.connect(path)
+            try:
+                source.backup(target)
+            finally:
+                source.close()
+                target.close()
+            yield f"sqlite:///{path}"
+            return
+        with _pg_database(name, template) as url:
+            yield url
+
+    def close(self) -> None:
+        template = self.templates.pop("postgresql", None)
+        if template is not None:
+            _drop(template)
+        self.templates.clear()

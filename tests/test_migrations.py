@@ -115,11 +115,10 @@ def _work_in_every_report_state(url: str, code: str = "environment_cleanup") -> 
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_the_counted_rows_migration_derives_them_from_existing_work(backend, tmp_path):
+def test_the_counted_rows_migration_derives_them_from_existing_work(backend, migrated_database):
     """0003 creates the derived tables on a database that already holds work: what it
     fills in must be exactly what the application keeps up to date afterwards."""
-    with fresh_database(backend, tmp_path, "counted") as url:
-        assert run_flask(url, "db", "upgrade").returncode == 0
+    with migrated_database(backend, "counted") as url:  # `flask db upgrade` from nothing
         _work_in_every_report_state(url)
         kept = _counted_rows(url)
         assert len(kept[0]) == 2 and len(kept[1]) == 6  # approved + submitted, 3 done each
@@ -143,7 +142,7 @@ def _summaries(url: str) -> tuple[list, ...]:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_the_month_summaries_migration_fills_them_from_existing_work(backend, tmp_path):
+def test_the_month_summaries_migration_fills_them_from_existing_work(backend, migrated_database):
     """0016 creates the county-wide summaries on a database that already holds work: it
     fills in what the application keeps afterwards, and what the rule says — the
     approved and the 待审核 task each add one activity, three 人次 and 60 + 120 + 180
@@ -151,8 +150,7 @@ def test_the_month_summaries_migration_fills_them_from_existing_work(backend, tm
     year under each of those two statements (one participation each), overall, in its
     category and — 牛皮癣清除 is a "双创" category — in its community's "双创" work; the
     returned and the unreported tasks count nowhere."""
-    with fresh_database(backend, tmp_path, "summaries") as url:
-        assert run_flask(url, "db", "upgrade").returncode == 0
+    with migrated_database(backend, "summaries") as url:  # `flask db upgrade` from nothing
         _work_in_every_report_state(url, "ad_removal")
         kept = _summaries(url)
         months, members, member_categories, double_members, category_totals = kept
@@ -222,11 +220,10 @@ def _report_owed_marks(url: str) -> dict:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_the_report_owed_migration_marks_the_tasks_that_owe(backend, tmp_path):
+def test_the_report_owed_migration_marks_the_tasks_that_owe(backend, migrated_database):
     """0014 fills ``task.report_owed_at`` from the tasks and reports already there: what it
     writes is what the application keeps afterwards, and what the rule says."""
-    with fresh_database(backend, tmp_path, "owed") as url:
-        assert run_flask(url, "db", "upgrade").returncode == 0
+    with migrated_database(backend, "owed") as url:  # `flask db upgrade` from nothing
         app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             unit, item, liaison = _one_community()

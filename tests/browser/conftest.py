@@ -44,8 +44,14 @@ HERE = Path(__file__).resolve().parent
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(config, items):
+    # Resolved once per module, not per item: this hook sees every item of the run
+    # (3,700), and resolving each path was most of a second of every worker's start.
+    in_here: dict[Path, bool] = {}
     for item in items:
-        if HERE in Path(item.path).resolve().parents:
+        path = Path(item.path)
+        if path not in in_here:
+            in_here[path] = HERE in path.resolve().parents
+        if in_here[path]:
             item.add_marker(pytest.mark.browser)
 
 

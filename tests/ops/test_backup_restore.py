@@ -235,12 +235,12 @@ def _backup_in_a_pg_snapshot(url: str, uploads: Path, world: dict, archive: Path
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_a_backup_under_load_restores_the_moment_it_was_taken(backend, tmp_path):
+def test_a_backup_under_load_restores_the_moment_it_was_taken(backend, tmp_path,
+                                                             migrated_database):
     source_uploads, restored_uploads = tmp_path / "uploads", tmp_path / "restored-uploads"
     archive = tmp_path / "backups" / "tracker.tar.gz"
-    with fresh_database(backend, tmp_path, "source") as source, \
+    with migrated_database(backend, "source") as source, \
             fresh_database(backend, tmp_path, "restored") as target:
-        assert run_flask(source, "db", "upgrade").returncode == 0
         world = _build_world(source, source_uploads)
 
         ctx = races.process_context()
@@ -319,12 +319,12 @@ def _assert_audit_prefix(copy_url: str, source_url: str) -> None:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_restore_refuses_a_database_or_folder_that_holds_anything(backend, tmp_path):
+def test_restore_refuses_a_database_or_folder_that_holds_anything(backend, tmp_path,
+                                                                 migrated_database):
     uploads = tmp_path / "uploads"
     archive = tmp_path / "a.tar.gz"
-    with fresh_database(backend, tmp_path, "src") as source, \
+    with migrated_database(backend, "src") as source, \
             fresh_database(backend, tmp_path, "dst") as target:
-        assert run_flask(source, "db", "upgrade").returncode == 0
         assert run_flask(source, "backup", "-o", str(archive),
                          env={"UPLOAD_FOLDER": str(uploads)}).returncode == 0
 
@@ -346,13 +346,12 @@ def test_restore_refuses_a_database_or_folder_that_holds_anything(backend, tmp_p
 
 
 @pytest.mark.sqlite_file  # the archive check does not depend on the database
-def test_a_damaged_archive_is_refused_before_anything_is_written(tmp_path):
+def test_a_damaged_archive_is_refused_before_anything_is_written(tmp_path, migrated_database):
     uploads = tmp_path / "uploads"
     (uploads / "photos").mkdir(parents=True)
     archive = tmp_path / "a.tar.gz"
-    with fresh_database("sqlite", tmp_path, "src") as source, \
+    with migrated_database("sqlite", "src") as source, \
             fresh_database("sqlite", tmp_path, "dst") as target:
-        assert run_flask(source, "db", "upgrade").returncode == 0
         (uploads / "member-imports").mkdir()
         (uploads / "member-imports" / "note.json").write_text("{}")
         assert run_flask(source, "backup", "-o", str(archive),
