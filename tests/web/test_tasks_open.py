@@ -148,6 +148,35 @@ def test_paging_keeps_the_filters(client, world, login, app):
     assert f"community={world.community.id}" in html[html.index('class="pager"'):]
 
 
+def _shown(client, url: str) -> tuple[int, int]:
+    """(共 N 个任务 as the page says it, the cards on all of its pages)."""
+    first = page(client, url)
+    total = int(re.search(r"共 (\d+) 个任务", first).group(1))
+    cards, number = 0, 1
+    while True:
+        found = titles(page(client, f"{url}{'&' if '?' in url else '?'}page={number}"))
+        if not found:
+            return total, cards
+        cards, number = cards + len(found), number + 1
+
+
+def test_the_count_is_the_cards_listed_over_all_pages(client, world, login, app):
+    """"共 N 个任务" counts exactly the tasks the pages list — tasks with and without a
+    责任区, in both communities, whatever the filter (the count is its own statement)."""
+    zone = f.zone(world.community)
+    for n in range(app.config["PAGE_SIZE"] + 2):
+        task = f.task(world.item if n % 2 else world.other_item, world.liaison,
+                      starts_in=timedelta(days=4, hours=n), title=f"计数{n:03d}")
+        task.zone_id = zone.id if n % 3 == 0 else None
+    f.task(world.item, world.liaison, title="已取消", status=TaskStatus.cancelled)
+    db.session.commit()
+    login(world.member)
+    for url in ("/tasks/", f"/tasks/?community={world.community.id}",
+                f"/tasks/?category={world.other_item.category_id}", "/tasks/?q=计数"):
+        total, cards = _shown(client, url)
+        assert total == cards > 0, url
+
+
 def _slots_class(html: str, title: str) -> str:
     card = html[html.index(title):]
     card = card[:card.index("</article>")]

@@ -32,7 +32,7 @@ from ..models import (
 )
 from .. import owed
 from ..models.waitlist import waiting_before
-from ..paging import paged, paged_with_total, paginate_prepared
+from ..paging import Prepared, paged, paged_with_total, paginate_prepared
 from ..search import matches
 
 def task_card_loads(path=None) -> list:
@@ -110,39 +110,52 @@ class OpenCard:
                 Community.name, Zone.name, Task.slots, Task.taken]
 
 
-def _open_tasks(now, community_id=None, category_id=None, day=None, keyword=None):
-    """Open tasks that have not started yet, soonest first, as OpenCard columns; each
-    filter a value or a parameter (``None``: not filtered by it)."""
+def _open_task_conditions(now, community_id=None, category_id=None, day=None,
+                          keyword=None) -> list:
+    """Which tasks the open list shows; each filter a value or a parameter (``None``:
+    not filtered by it)."""
+    conditions = [Task.status == TaskStatus.open, Task.starts_at > now]
+    if community_id is not None:
+        conditions.append(Task.community_id == community_id)
+    if category_id is not None:
+        conditions.append(Task.category_id == category_id)
+    if day is not None:
+        conditions.append(Task.service_date == day)
+    if keyword:
+        named = select(Community.id).where(matches(keyword, Community.name))
+        conditions.append(or_(matches(keyword, Task.title, Task.place),
+                              Task.community_id.in_(named)))
+    return conditions
+
+
+def _open_tasks(*filters) -> Prepared:
+    """Open tasks that have not started yet, soonest first, as OpenCard columns, and
+    their count."""
+    conditions = _open_task_conditions(*filters)
     # Columns, not ORM objects: a card only reads them (a third of the page's SQL work
     # in Python was building and tracking the objects).
-    stmt = (
+    page = (
         select(*OpenCard.columns())
         .join(Community, Community.id == Task.community_id)
         .outerjoin(Zone, Zone.id == Task.zone_id)
-        .where(Task.status == TaskStatus.open, Task.starts_at > now)
+        .where(*conditions)
         .order_by(Task.starts_at, Task.id)
     )
-    if community_id is not None:
-        stmt = stmt.where(Task.community_id == community_id)
-    if category_id is not None:
-        stmt = stmt.where(Task.category_id == category_id)
-    if day is not None:
-        stmt = stmt.where(Task.service_date == day)
-    if keyword:
-        named = select(Community.id).where(matches(keyword, Community.name))
-        stmt = stmt.where(or_(matches(keyword, Task.title, Task.place),
-                              Task.community_id.in_(named)))
-    return stmt
+    # Counted without the card's joins: every task has its community (NOT NULL) and the
+    # zone is an outer join, so they never change how many there are, and the count
+    # reads the (status, starts_at) index alone — at a county's open tasks the joined
+    # count was the page's dearest statement.
+    return paged(page, count=select(func.count()).select_from(Task).where(*conditions))
 
 
 @functools.cache
-def _open_tasks_prepared(by_community: bool, by_category: bool, by_day: bool):
+def _open_tasks_prepared(by_community: bool, by_category: bool, by_day: bool) -> Prepared:
     """The list's page and count for one combination of filters, built once per
     process: building them (and their cache keys) cost more than running them."""
-    return paged(_open_tasks(bindparam("now"),
-                             bindparam("community_id") if by_community else None,
-                             bindparam("category_id") if by_category else None,
-                             bindparam("day") if by_day else None))
+    return _open_tasks(bindparam("now"),
+                       bindparam("community_id") if by_community else None,
+                       bindparam("category_id") if by_category else None,
+                       bindparam("day") if by_day else None)
 
 
 def open_tasks_page(flt: OpenFilter, now: datetime, page: int, per_page: int):
@@ -150,8 +163,8 @@ def open_tasks_page(flt: OpenFilter, now: datetime, page: int, per_page: int):
     OpenCards."""
     if flt.keyword:
         # the typed words are in the statement itself (LIKE, escaped): built anew
-        prepared, params = paged(_open_tasks(now, flt.community_id, flt.category_id, flt.day,
-                                             flt.keyword)), {}
+        prepared, params = _open_tasks(now, flt.community_id, flt.category_id, flt.day,
+                                       flt.keyword), {}
     else:
         prepared = _open_tasks_prepared(flt.community_id is not None,
                                         flt.category_id is not None, flt.day is not None)
