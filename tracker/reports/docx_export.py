@@ -235,7 +235,8 @@ def add_table(document, table: Table, text_width: int = LANDSCAPE_TEXT_WIDTH) ->
             if is_number:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             run = paragraph.add_run(cell_text(value))
-            run.bold = total or None
+            if total:  # a new run has no bold to clear: not touching it keeps the XML the same
+                run.bold = True
     widths = column_widths(table, text_width, int(style.font.size.emu * LATIN_EM))
     for column, width in zip(grid.columns, widths):
         column.width = width
