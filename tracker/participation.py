@@ -211,20 +211,22 @@ def _member_sums(*by, double_only: bool = False):
 # What the rewrite's own statements return of the rows they delete and insert (the
 # before- and after-image of the refreshed tasks): the summaries' differences are
 # grouped from these in Python, so keeping them costs no SELECT of its own.
+def _is_double(category_id):
+    # RETURNING may name only the written table's columns; a subquery may read others
+    return category_id.in_(select(Category.id).where(Category.code.in_(DOUBLE_CODES))
+                           ).label("double")
+
+
 _TASK_IMAGE = (
     CountedTask.service_date, CountedTask.category_id, CountedTask.report_status,
     CountedTask.quantity, CountedTask.people_served, CountedTask.person_times,
     CountedTask.minutes, CountedTask.resource_item_id, CountedTask.community_id,
-    CountedTask.category_id.in_(
-        select(Category.id).where(Category.code.in_(DOUBLE_CODES))).label("double"),
+    _is_double(CountedTask.category_id),
 )
 _PARTICIPATION_IMAGE = (
     CountedParticipation.service_date, CountedParticipation.category_id,
     CountedParticipation.community_id, CountedParticipation.report_status,
-    CountedParticipation.member_id,
-    # RETURNING may name only the written table's columns; a subquery may read others
-    CountedParticipation.category_id.in_(
-        select(Category.id).where(Category.code.in_(DOUBLE_CODES))).label("double"),
+    CountedParticipation.member_id, _is_double(CountedParticipation.category_id),
 )
 
 
@@ -248,10 +250,6 @@ class Summary:
     source: type
     adds: Callable
     counter: type | None = None
-
-
-def _one(row) -> tuple:
-    return (1,)
 
 
 SUMMARIES = (
