@@ -32,36 +32,6 @@ def paginate(stmt, page: int | None, per_page: int):
                        error_out=False)
 
 
-class _CountedPage(Pagination):
-    """A page and the total of the same SELECT read in one statement (``COUNT(*) OVER
-    ()``): a list whose every row must be found — an anti-join over all history —
-    is scanned once instead of once for the page and again for the count."""
-
-    def _query_items(self) -> list:
-        stmt = self._query_args["select"]
-        rows = db.session.execute(
-            stmt.add_columns(func.count().over()).limit(self.per_page)
-            .offset((self.page - 1) * self.per_page)).all()
-        if rows:
-            self._total = int(rows[0][-1])
-        elif self.page == 1:
-            self._total = 0
-        else:  # past the end: no row carries the total
-            self._total = db.session.scalar(
-                select(func.count()).select_from(stmt.order_by(None).subquery()))
-        return [row[0] for row in rows]
-
-    def _query_count(self) -> int:
-        return self._total
-
-
-def paginate_counted(stmt, page: int | None, per_page: int) -> Pagination:
-    """``paginate`` in one statement where counting costs as much as listing."""
-    page = _page(page)
-    return _CountedPage(page=page, per_page=per_page, max_per_page=per_page, error_out=False,
-                        select=stmt)
-
-
 @dataclass(frozen=True)
 class Prepared:
     """A list's statements, built once and run with parameters (``paginate_prepared``):
@@ -115,6 +85,14 @@ class _PreparedPage(Pagination):
         if prepared.count is None:
             return self._total
         return db.session.scalar(prepared.count, self._query_args["params"])
+
+
+def paginate_counted(stmt, page: int | None, per_page: int) -> Pagination:
+    """``paginate`` in one statement where counting costs as much as listing: the page
+    and the total of the same SELECT read together (``COUNT(*) OVER ()``), so a list
+    whose every row must be found — an anti-join over all history — is scanned once
+    instead of once for the page and again for the count."""
+    return paginate_prepared(paged_with_total(stmt), {}, lambda row: row[0], page, per_page)
 
 
 def paginate_prepared(prepared: Prepared, params: dict, make, page: int | None,
