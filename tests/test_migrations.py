@@ -16,6 +16,7 @@ from tests.scratch_db import BACKENDS, fresh_database
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import (
+    SURVEY_CODE,
     Assignment,
     AssignmentStatus,
     Category,
@@ -23,12 +24,18 @@ from tracker.models import (
     CountedDoubleCommunityYear,
     CountedDoubleMemberAnyYear,
     CountedDoubleMemberYear,
+    CountedFinding,
+    CountedFindingCommunityYear,
+    CountedFindingMonth,
     CountedItemYear,
     CountedMemberCategoryYear,
     CountedMemberYear,
     CountedMonth,
     CountedParticipation,
     CountedTask,
+    Finding,
+    FindingKind,
+    FindingStatus,
     ReportStatus,
     ResourceItem,
     Role,
@@ -208,6 +215,73 @@ def test_the_checklist_and_double_summary_migrations_fill_them_from_existing_wor
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         assert _second_round(url) == kept
+
+
+def _surveys_with_findings(url: str) -> None:
+    """Four surveys (摸排) of one community, reported approved, 待审核, returned and not
+    at all, each with three findings recorded through the application — a sewer
+    handed over, a road fixed, a sidewalk found — and a fourth, deactivated."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        unit, item, liaison = _one_community(SURVEY_CODE)
+        statuses = (ReportStatus.approved, ReportStatus.submitted, ReportStatus.returned, None)
+        for days, status in enumerate(statuses, 1):
+            task = f.task(item, liaison, starts_in=-timedelta(days=days))
+            for kind, state in ((FindingKind.sewer, FindingStatus.handed_over),
+                                (FindingKind.road, FindingStatus.fixed),
+                                (FindingKind.sidewalk, FindingStatus.found),
+                                (FindingKind.other, FindingStatus.found)):
+                db.session.add(Finding(
+                    task_id=task.id, unit_id=unit.id, community_id=task.community_id,
+                    found_on=task.service_date, kind=kind, place="解放路12号", status=state,
+                    created_by_id=liaison.id, active=kind != FindingKind.other))
+            if status is not None:
+                db.session.add(TaskReport(task_id=task.id, quantity=0, people_served=0,
+                                          note="", status=status,
+                                          submitted_by_id=liaison.id))
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _finding_rows(url: str) -> tuple[list, ...]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return tuple(sorted(tuple(r) for r in conn.execute(select(model.__table__)))
+                         for model in (CountedFinding, CountedFindingMonth,
+                                       CountedFindingCommunityYear))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_finding_summary_migration_fills_them_from_existing_findings(backend,
+                                                                          migrated_database):
+    """0019 creates the kept findings on a database that already holds surveys: it fills
+    in what the application keeps afterwards, and what the rule says — the three active
+    findings of the approved survey and of the 待审核 one each count once under their
+    survey's status, with their kind and status today; the deactivated finding, and
+    those of the returned and the unreported survey, count nowhere."""
+    with migrated_database(backend, "findings") as url:
+        _surveys_with_findings(url)
+        kept = _finding_rows(url)
+        findings, months, communities = kept
+        assert sorted((status, kind, state) for _f, _t, status, _d, _c, kind, state
+                      in findings) == sorted(
+            (status, kind, state) for status in ("approved", "submitted")
+            for kind, state in (("road", "fixed"), ("sewer", "handed_over"),
+                                ("sidewalk", "found")))
+        assert sum(row[-1] for row in months) == 6
+        assert sorted((status, state, n) for _y, _c, status, state, n in communities) == [
+            ("approved", "fixed", 1), ("approved", "found", 1), ("approved", "handed_over", 1),
+            ("submitted", "fixed", 1), ("submitted", "found", 1),
+            ("submitted", "handed_over", 1)]
+
+        assert run_flask(url, "db", "downgrade", "0018_double_summaries").returncode == 0
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        assert _finding_rows(url) == kept
 
 
 def _report_owed_marks(url: str) -> dict:

@@ -14,14 +14,17 @@ SELECT, inside the same transaction, so a rollback takes the copies with it).
 Writers that bypass the ORM (``generate-data``, the migrations that created the
 tables) call ``rebuild()``.
 
-The same refresh keeps seven county-wide summaries of those rows — ``CountedMonth``
+The same refresh keeps nine county-wide summaries of those rows — ``CountedMonth``
 (the additive figures per month, category and status), ``CountedItemYear`` (what each
 resource item's tasks did per year and status: the checklist),
 ``CountedDoubleCommunityYear`` (the "双创" work per year, community, category and
 status) and ``CountedMemberYear`` / ``CountedMemberCategoryYear`` /
 ``CountedDoubleMemberYear`` / ``CountedDoubleMemberAnyYear`` (who took part in a year:
 overall, per category, per community and across communities in the "双创"
-categories) —
+categories), and from ``CountedFinding`` (the active findings of counted surveys, a
+third derived table rewritten with the other two) ``CountedFindingMonth`` and
+``CountedFindingCommunityYear`` (the findings per month, kind and status; per
+community and year) —
 by difference: the rewrite's DELETEs and INSERTs return the refreshed tasks' counted
 rows before and after (RETURNING: no statement of its own to read them), what they add
 to each summary is grouped in Python, and when the transaction commits its changes
@@ -72,6 +75,9 @@ from .models import (
     CountedDoubleCommunityYear,
     CountedDoubleMemberAnyYear,
     CountedDoubleMemberYear,
+    CountedFinding,
+    CountedFindingCommunityYear,
+    CountedFindingMonth,
     CountedItemYear,
     CountedMemberCategoryYear,
     CountedMemberYear,
@@ -91,7 +97,9 @@ _TASK_FIELDS = ("service_date", "unit_id", "community_id", "zone_id", "category_
                 "resource_item_id")
 _ASSIGNMENT_FIELDS = ("status", "minutes", "member_id", "task_id")
 _REPORT_FIELDS = ("status", "quantity", "people_served", "task_id")
-_FINDING_FIELDS = ("active", "task_id")
+# the survey's 完成数量 counts active findings; the kept finding counts also their
+# day, kind, status (移交, 整改) and community
+_FINDING_FIELDS = ("active", "task_id", "found_on", "kind", "status", "community_id")
 
 
 def _participation_rows(where):
@@ -137,11 +145,23 @@ def _task_rows(where):
     )
 
 
+def _finding_rows(where):
+    return (
+        select(Finding.id, Finding.task_id, TaskReport.status, Finding.found_on,
+               Finding.community_id, Finding.kind, Finding.status)
+        .join(TaskReport, TaskReport.task_id == Finding.task_id)
+        .where(Finding.active.is_(True), TaskReport.status.in_(COUNTED_REPORTS),
+               where(Finding.task_id))
+    )
+
+
 _PARTICIPATION_COLUMNS = ["task_id", "member_id", "report_status", "service_date", "unit_id",
                           "community_id", "zone_id", "category_id", "minutes"]
 _TASK_COLUMNS = ["task_id", "report_status", "service_date", "unit_id", "community_id",
                  "zone_id", "category_id", "resource_item_id", "quantity", "people_served",
                  "person_times", "minutes"]
+_FINDING_COLUMNS = ["finding_id", "task_id", "report_status", "found_on", "community_id",
+                    "kind", "status"]
 
 
 def _rewrite(connection: Connection, where) -> None:
@@ -150,6 +170,8 @@ def _rewrite(connection: Connection, where) -> None:
     connection.execute(insert(CountedParticipation)
                        .from_select(_PARTICIPATION_COLUMNS, _participation_rows(where)))
     connection.execute(insert(CountedTask).from_select(_TASK_COLUMNS, _task_rows(where)))
+    connection.execute(delete(CountedFinding).where(where(CountedFinding.task_id)))
+    connection.execute(insert(CountedFinding).from_select(_FINDING_COLUMNS, _finding_rows(where)))
 
 
 # --- the county-wide summaries ----------------------------------------------------
@@ -211,6 +233,18 @@ def _member_sums(*by, double_only: bool = False):
 # What the rewrite's own statements return of the rows they delete and insert (the
 # before- and after-image of the refreshed tasks): the summaries' differences are
 # grouped from these in Python, so keeping them costs no SELECT of its own.
+def _finding_month_sums(where):
+    month = month_of_date(CountedFinding.found_on)
+    group = (month, CountedFinding.report_status, CountedFinding.kind, CountedFinding.status)
+    return select(*group, func.count()).where(where(CountedFinding.task_id)).group_by(*group)
+
+
+def _finding_community_sums(where):
+    group = (year_of_date(CountedFinding.found_on), CountedFinding.community_id,
+             CountedFinding.report_status, CountedFinding.status)
+    return select(*group, func.count()).where(where(CountedFinding.task_id)).group_by(*group)
+
+
 def _is_double(category_id):
     # RETURNING may name only the written table's columns; a subquery may read others
     return category_id.in_(select(Category.id).where(Category.code.in_(DOUBLE_CODES))
@@ -227,6 +261,10 @@ _PARTICIPATION_IMAGE = (
     CountedParticipation.service_date, CountedParticipation.category_id,
     CountedParticipation.community_id, CountedParticipation.report_status,
     CountedParticipation.member_id, _is_double(CountedParticipation.category_id),
+)
+_FINDING_IMAGE = (
+    CountedFinding.found_on, CountedFinding.community_id, CountedFinding.report_status,
+    CountedFinding.kind, CountedFinding.status,
 )
 
 
@@ -286,6 +324,13 @@ SUMMARIES = (
             CountedTask,
             lambda r: ((r.service_date.year, r.community_id, r.category_id, r.report_status),
                        (1, r.quantity, r.person_times, r.minutes)) if r.double else None),
+    Summary(CountedFindingMonth, ("month", "report_status", "kind", "status"), ("findings",),
+            _finding_month_sums, CountedFinding,
+            lambda r: ((r.found_on.year * 100 + r.found_on.month, r.report_status, r.kind,
+                        r.status), (1,))),
+    Summary(CountedFindingCommunityYear, ("year", "community_id", "report_status", "status"),
+            ("findings",), _finding_community_sums, CountedFinding,
+            lambda r: ((r.found_on.year, r.community_id, r.report_status, r.status), (1,))),
 )
 
 
@@ -304,7 +349,8 @@ def _rewrite_measured(connection: Connection, where, changes: list[dict]) -> Non
     {key: differences} per summary)."""
     images = {}
     for model, columns in ((CountedTask, _TASK_IMAGE),
-                           (CountedParticipation, _PARTICIPATION_IMAGE)):
+                           (CountedParticipation, _PARTICIPATION_IMAGE),
+                           (CountedFinding, _FINDING_IMAGE)):
         images[model] = [connection.execute(
             delete(model).where(where(model.task_id)).returning(*columns)).all()]
     images[CountedParticipation].append(connection.execute(
@@ -314,6 +360,9 @@ def _rewrite_measured(connection: Connection, where, changes: list[dict]) -> Non
     images[CountedTask].append(connection.execute(
         insert(CountedTask).from_select(_TASK_COLUMNS, _task_rows(where))
         .returning(*_TASK_IMAGE)).all())
+    images[CountedFinding].append(connection.execute(
+        insert(CountedFinding).from_select(_FINDING_COLUMNS, _finding_rows(where))
+        .returning(*_FINDING_IMAGE)).all())
     for summary, change in zip(SUMMARIES, changes):
         before, after = images[summary.source]
         if before == after:  # returned alike, unchanged (else unchanged rows cancel out)

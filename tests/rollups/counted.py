@@ -1,5 +1,5 @@
-"""Comparing the derived tables (CountedTask, CountedParticipation and the county-wide
-summaries kept from them) with a fresh derivation from task × report × assignment."""
+"""Comparing the derived tables (CountedTask, CountedParticipation, CountedFinding and the
+county-wide summaries kept from them) with a fresh derivation from task × report × assignment."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -11,6 +11,9 @@ from tracker.models import (
     CountedDoubleCommunityYear,
     CountedDoubleMemberAnyYear,
     CountedDoubleMemberYear,
+    CountedFinding,
+    CountedFindingCommunityYear,
+    CountedFindingMonth,
     CountedItemYear,
     CountedMemberCategoryYear,
     CountedMemberYear,
@@ -21,7 +24,8 @@ from tracker.models import (
 
 DERIVED = (CountedTask, CountedParticipation, CountedMonth, CountedMemberYear,
            CountedMemberCategoryYear, CountedCategoryMemberTotal, CountedDoubleMemberYear,
-           CountedItemYear, CountedDoubleCommunityYear, CountedDoubleMemberAnyYear)
+           CountedItemYear, CountedDoubleCommunityYear, CountedDoubleMemberAnyYear,
+           CountedFinding, CountedFindingMonth, CountedFindingCommunityYear)
 
 
 def _rows(conn) -> tuple[set, ...]:

@@ -18,6 +18,7 @@ measure its target names, over its own counted tasks dated in the item's year.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -35,6 +36,7 @@ from tracker.models import (
     Category,
     Finding,
     FindingKind,
+    FindingStatus,
     ReportStatus,
     ResourceItem,
     TargetMeasure,
@@ -47,11 +49,18 @@ from tracker.rollups import Scope
 from tracker.rollups.checklist import resource_progress, resource_progress_by_category
 from tracker.rollups.double import double_progress
 from tracker.rollups.figures import figures, figures_by_category, figures_by_month, trend
+from tracker.rollups.findings import findings_counts
 from tracker.rollups.scope import months_between, year_range
 from tracker.services import unit_of_work
 from tracker.services.backfill import BackfillData, Participant, record_past_activity
 from tracker.services.claims import confirm_participation, withdraw
-from tracker.services.findings import FindingData, record_finding
+from tracker.services.findings import (
+    FindingData,
+    deactivate,
+    hand_over,
+    mark_fixed,
+    record_finding,
+)
 from tracker.services.ledger_import import HEADERS, check_ledger, import_ledger, read_ledger
 from tracker.services.reviews import ReportData, approve_report, return_report, submit_report
 from tracker.services.tasks import TaskDetails, cancel_task, update_task
@@ -152,9 +161,32 @@ def check_county(*days: date) -> None:
                     official.activities, official.person_times, official.minutes,
                     pending.activities, pending.person_times)
             assert [(m.year, m.month) for m in trend(scope)] == months_between(start, end)
+            check_findings(scope)
         check_double_members(day.year)
         check_checklist(day.year)
     assert_in_sync()
+
+
+def check_findings(scope: Scope) -> None:
+    """The county's findings of the scope, by kind and by status today: each active
+    finding found in the period counts once — officially when its survey's report is
+    approved, as pending when it is 待审核, nowhere otherwise."""
+    expected = {status: Counter() for status in (ReportStatus.approved, ReportStatus.submitted)}
+    for finding in db.session.scalars(select(Finding).where(Finding.active.is_(True))):
+        report = db.session.scalar(select(TaskReport).where(
+            TaskReport.task_id == finding.task_id))
+        if report is None or report.status not in expected \
+                or not scope.date_from <= finding.found_on < scope.date_to:
+            continue
+        expected[report.status][finding.kind] += 1
+        expected[report.status][finding.status] += 1
+    got = findings_counts(scope)
+    for status, counts in ((ReportStatus.approved, got.official),
+                           (ReportStatus.submitted, got.pending)):
+        want = expected[status]
+        assert {k: n for k, n in {**counts.by_kind, **counts.by_status}.items() if n} == \
+            {k: n for k, n in want.items() if n}, (scope, status)
+        assert counts.total == sum(want[kind] for kind in FindingKind), (scope, status)
 
 
 MEASURED = {TargetMeasure.activities: "activities", TargetMeasure.beneficiaries: "people_served",
@@ -213,6 +245,16 @@ def check_double_members(year: int) -> None:
             *quantities["ad_removal"], quantities["ad_removal"][0],
             *quantities["stairwell_painting"], quantities["stairwell_painting"][0],
             quantities[SURVEY_CODE][1]), row.name
+        # the findings of approved surveys found this year: found, handed over (fixed
+        # ones included: they were handed over first) and fixed
+        states = [finding.status for finding in db.session.scalars(
+            select(Finding).join(TaskReport, TaskReport.task_id == Finding.task_id).where(
+                Finding.active.is_(True), TaskReport.status == ReportStatus.approved,
+                Finding.found_on >= start, Finding.found_on < end))
+            if community is None or finding.community_id == community]
+        handed = [s for s in states if s in (FindingStatus.handed_over, FindingStatus.fixed)]
+        assert (row.found, row.handed_over, row.fixed, row.found_year) == (
+            len(states), len(handed), states.count(FindingStatus.fixed), len(states)), row.name
 
 
 def submitted(world, quantity=7, people_served=30, absent=()):
@@ -290,6 +332,54 @@ def test_the_double_work_of_each_category(staffed):
     row = next(r for r in double_progress(Scope(*year_range(task.service_date.year)),
                                           by="community").rows if r.key == world.community.id)
     assert (row.stairs, row.found, row.found_pending, row.activities) == (0, 2, 0, 1)
+
+
+def test_the_findings_of_a_survey_through_their_lifecycle(staffed):
+    """A survey's findings count nowhere until its report is in, as pending while it is
+    待审核, officially once approved — each with its kind and its status today, after
+    it is handed over and fixed — and not at all once deactivated (or when the report
+    is returned: the test below)."""
+    world, _third = staffed
+    task = world.past_task
+    survey = f.item(world.unit, world.community, SURVEY_CODE)
+    with unit_of_work():
+        task.category_id, task.resource_item_id = survey.category_id, survey.id
+        found = [record_finding(task, world.leader, FindingData(kind=kind, place="3号楼"))
+                 for kind in (FindingKind.road, FindingKind.sewer, FindingKind.sidewalk)]
+    day = task.service_date
+    check_county(day)  # no report yet
+    report = submitted(world)
+    check_county(day)
+    with unit_of_work():
+        hand_over(found[0], world.liaison, "县住建局", day)
+        hand_over(found[1], world.liaison, "县城管局", day)
+    check_county(day)
+    with unit_of_work():
+        mark_fixed(found[1], world.liaison, day)
+        deactivate(found[2], world.liaison, "重复登记")
+        found[0].kind = FindingKind.other
+    check_county(day)
+    with unit_of_work():
+        approve_report(report, world.liaison)
+    check_county(day)
+    counts = findings_counts(Scope(*year_range(day.year)))
+    assert (counts.official.total, counts.official.handed_over, counts.official.fixed,
+            counts.pending.total) == (2, 2, 1, 0)
+
+
+def test_a_returned_survey_takes_its_findings_out(staffed):
+    world, _third = staffed
+    task = world.past_task
+    survey = f.item(world.unit, world.community, SURVEY_CODE)
+    with unit_of_work():
+        task.category_id, task.resource_item_id = survey.category_id, survey.id
+        record_finding(task, world.leader, FindingData(kind=FindingKind.road, place="3号楼"))
+    report = submitted(world)
+    check_county(task.service_date)
+    with unit_of_work():
+        return_report(report, world.liaison, "请补充照片。")
+    check_county(task.service_date)
+    assert findings_counts(Scope(*year_range(task.service_date.year))).pending.total == 0
 
 
 def test_a_participation_withdrawn_and_a_report_taken_back(staffed):
@@ -402,7 +492,14 @@ def test_county_wide_whole_months_read_the_summaries(world, count_queries):
         double_progress(Scope(date(year, 1, 1), date(year + 1, 1, 1)), by="community")
     read = " ".join(county_double.statements)
     assert "counted_double_community_year" in read and "counted_double_member_any_year" in read
-    assert "FROM counted_task" not in read  # the findings still join it for the survey's status
+    assert "counted_finding_community_year" in read
+    assert "counted_task" not in read and "FROM finding" not in read
+    with count_queries() as county_findings:
+        findings_counts(Scope(date(year, 1, 1), date(year + 1, 1, 1)))
+        findings_counts(Scope(date(year, 3, 1), date(year, 5, 1)))
+    read = " ".join(county_findings.statements)
+    assert "counted_finding_month" in read
+    assert "counted_task" not in read and "FROM finding" not in read
     with count_queries() as county_checklist:
         resource_progress_by_category(year)
         resource_progress(year)
@@ -416,6 +513,9 @@ def test_county_wide_whole_months_read_the_summaries(world, count_queries):
                               community_ids=(world.community.id,)), by="community")
         resource_progress_by_category(year, community_ids=(world.community.id,))
         resource_progress_by_category(year, unit_id=world.unit.id)
+        findings_counts(Scope(date(year, 1, 1), date(year + 1, 1, 1),
+                              community_ids=(world.community.id,)))
     read = " ".join(community_year.statements)
     assert "counted_month" not in read and "counted_member" not in read
     assert "counted_item_year" not in read and "counted_double" not in read
+    assert "counted_finding" not in read

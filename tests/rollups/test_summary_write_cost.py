@@ -1,6 +1,7 @@
 """What a write pays for the kept summaries, in statements (a count is exact, a time
-is not): the flush that changes a task's counted rows rewrites them with two DELETEs
-and two INSERTs whose RETURNING gives the rows before and after — no SELECT of its
+is not): the flush that changes a task's counted rows rewrites them with three DELETEs
+and three INSERTs (the task, its participations, its findings) whose RETURNING gives
+the rows before and after — no SELECT of its
 own to measure the change — and the commit writes each summary the transaction's
 changes move in one upsert, plus one DELETE where a row fell to zero. A summary the
 changes do not move is not written, and a transaction that moves none writes none.
@@ -20,14 +21,16 @@ from tests.rollups.conftest import assignment_of
 from tests.rollups.counted import assert_in_sync
 from tracker import participation
 from tracker.extensions import db
-from tracker.models import AssignmentStatus, CountedTask, ReportStatus
+from tracker.models import SURVEY_CODE, AssignmentStatus, CountedTask, FindingKind, ReportStatus
 from tracker.services import unit_of_work
-from tracker.services.reviews import ReportData, submit_report
+from tracker.services.findings import FindingData, hand_over, record_finding
+from tracker.services.reviews import ReportData, approve_report, submit_report
 
 SUMMARY_TABLES = ("counted_month", "counted_item_year", "counted_double_community_year",
                   "counted_member_year", "counted_member_category_year",
                   "counted_category_member_total", "counted_double_member_year",
-                  "counted_double_member_any_year")
+                  "counted_double_member_any_year", "counted_finding_month",
+                  "counted_finding_community_year")
 
 
 def _lock() -> int:
@@ -72,19 +75,19 @@ def test_an_approval_writes_each_summary_it_moves_once(staffed, refreshes):
     report.status = ReportStatus.approved
     db.session.commit()
     statements = refreshes
-    # the lock; the counted rows' 2 DELETEs and 2 INSERTs. The two
+    # the lock; the counted rows' 3 DELETEs and 3 INSERTs. The two
     # members' participations move from 待审核 to approved: every summary row they add
     # to (the month, the resource item's year, each member's year, each member's year
     # in the category and the category's member count) gains its approved row in one
     # upsert and loses its 待审核 row, emptied, in one DELETE. The category is not a
-    # "双创" one: those three summaries are not written.
+    # "双创" one: those three summaries are not written; it has no findings.
     assert _written(statements) == [
         "counted_month", "counted_month",
         "counted_item_year", "counted_item_year",
         "counted_member_year", "counted_member_year",
         "counted_member_category_year", "counted_member_category_year",
         "counted_category_member_total", "counted_category_member_total"]
-    assert len(statements) == _lock() + 4 + 10
+    assert len(statements) == _lock() + 6 + 10
     assert_in_sync()
 
 
@@ -98,8 +101,8 @@ def test_a_refresh_that_moves_no_summary_writes_none(staffed, refreshes):
     db.session.commit()
     statements = refreshes
     assert _written(statements) == []
-    # the lock; the rewrite's four statements
-    assert len(statements) == _lock() + 4
+    # the lock; the rewrite's six statements
+    assert len(statements) == _lock() + 6
     assert_in_sync()
 
 
@@ -110,5 +113,30 @@ def test_hours_confirmed_before_any_report_write_no_summary(world, refreshes):
     statements = refreshes
     assert _written(statements) == []
     # the lock; the rewrite (nothing counted before or after)
-    assert len(statements) == _lock() + 4
+    assert len(statements) == _lock() + 6
+    assert_in_sync()
+
+
+def test_a_finding_handed_over_moves_only_the_finding_summaries(staffed, refreshes):
+    """On an approved survey, handing a finding over rewrites the survey's counted rows
+    (the finding's row carries its status) and moves the two finding summaries: its
+    row under 已移交 gains it in one upsert, its row under 已发现, emptied, goes in one
+    DELETE; the task's and the members' figures are unchanged, so nothing else is
+    written."""
+    world, report = _submitted(staffed)
+    survey = f.item(world.unit, world.community, SURVEY_CODE)
+    with unit_of_work():
+        world.past_task.category_id = survey.category_id
+        world.past_task.resource_item_id = survey.id
+        finding = record_finding(world.past_task, world.leader,
+                                 FindingData(kind=FindingKind.road, place="3号楼"))
+        approve_report(report, world.liaison)
+    refreshes.clear()
+    with unit_of_work():
+        hand_over(finding, world.liaison, "县住建局", finding.found_on)
+    statements = refreshes
+    assert _written(statements) == [
+        "counted_finding_month", "counted_finding_month",
+        "counted_finding_community_year", "counted_finding_community_year"]
+    assert len(statements) == _lock() + 6 + 4
     assert_in_sync()

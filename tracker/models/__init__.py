@@ -1,7 +1,15 @@
 """All models, importable from one place (Alembic autogenerate needs them loaded)."""
 from .audit import AuditEvent
 from .backfill_requests import BackfillRequest, RequestStatus
-from .findings import OPEN_FINDING, Finding, FindingKind, FindingStatus
+from .findings import (
+    OPEN_FINDING,
+    CountedFinding,
+    CountedFindingCommunityYear,
+    CountedFindingMonth,
+    Finding,
+    FindingKind,
+    FindingStatus,
+)
 from .funds import FundEntry
 from .needs import Need, NeedKind, NeedStatus
 from .invitations import Invitation, InvitationPurpose
@@ -62,6 +70,9 @@ __all__ = [
     "CountedDoubleMemberAnyYear",
     "CountedItemYear",
     "CountedDoubleMemberYear",
+    "CountedFinding",
+    "CountedFindingCommunityYear",
+    "CountedFindingMonth",
     "CountedMemberCategoryYear",
     "CountedMemberYear",
     "CountedMonth",

@@ -9,12 +9,23 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..timeutil import utcnow
 from .types import UTCDateTime
+from .work import ReportStatus
 
 
 class FindingKind(str, enum.Enum):
@@ -83,3 +94,50 @@ class Finding(db.Model):
 
     def __str__(self) -> str:
         return self.place
+
+
+class CountedFinding(db.Model):
+    """An active finding of a survey whose report is 待审核 or approved, with that
+    report's status: what the county's finding counts are kept from.
+
+    Derived like ``CountedTask`` and refreshed with it by ``tracker/participation.py``
+    (a finding recorded, edited, handed over, fixed or deactivated refreshes its
+    survey), so the refresh's DELETE and INSERT return each finding's before and after
+    image and ``CountedFindingMonth`` / ``CountedFindingCommunityYear`` move by the
+    difference. Findings follow the official-figure rule (docs/design.md): one of a
+    returned or unreported survey has no row here.
+    """
+
+    __table_args__ = (Index("ix_counted_finding_task", "task_id"),)
+
+    finding_id: Mapped[int] = mapped_column(ForeignKey("finding.id"), primary_key=True)
+    task_id: Mapped[int] = mapped_column(Integer)
+    report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus))
+    found_on: Mapped[date] = mapped_column(Date)
+    community_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[FindingKind] = mapped_column(_enum(FindingKind))
+    status: Mapped[FindingStatus] = mapped_column(_enum(FindingStatus))
+
+
+class CountedFindingMonth(db.Model):
+    """The county's counted findings of one local month (of the day found), report
+    status, kind and status today: the findings figures of a county-wide range of
+    whole months, a few hundred rows a year instead of every finding joined with its
+    survey's report (docs/performance.md, "Issue 14: the county's findings kept")."""
+
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)  # year × 100 + month
+    report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
+    kind: Mapped[FindingKind] = mapped_column(_enum(FindingKind), primary_key=True)
+    status: Mapped[FindingStatus] = mapped_column(_enum(FindingStatus), primary_key=True)
+    findings: Mapped[int] = mapped_column(Integer)
+
+
+class CountedFindingCommunityYear(db.Model):
+    """The same per community and year, without the kind: the “双创”进展 view's
+    found / handed over / fixed per community for the whole county's year."""
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
+    status: Mapped[FindingStatus] = mapped_column(_enum(FindingStatus), primary_key=True)
+    findings: Mapped[int] = mapped_column(Integer)

@@ -18,7 +18,7 @@ read one query — the active items of the year in reach, each joined with what 
 tasks achieved — and one funds statement, so the item rows add up to the category
 rows by construction. Targets of different measures are never added together.
 The whole county's checklist reads what each item did from the kept per-item summary
-(``CountedItemYear``, ``kept.item_achieved``) instead of every counted task of the
+(``CountedItemYear``, ``kept.item_years``) instead of every counted task of the
 year; a community's or a unit's sums its items' counted tasks.
 """
 from __future__ import annotations
@@ -114,16 +114,21 @@ class _Checklist:
     def __init__(self, year: int, community_ids: Sequence[int] | None, unit_id: int | None):
         self.year = year
         self.scope = Scope(*year_range(year), unit_id, as_ids(community_ids))
-        if unit_id is None and community_ids is None:  # the whole county: kept per item
-            achieved = kept.item_achieved(year)
+        measure = ResourceItem.target_measure
+        if unit_id is None and community_ids is None:
+            # the whole county: each item's kept row per status, found by its key
+            official, pending = kept.item_years(year)
+            self._joins = [official, pending]
+            done = [official[0].activities, official[0].people_served, official[0].quantity]
+            waiting = [pending[0].activities, pending[0].people_served, pending[0].quantity]
         else:
             achieved = self._achieved_live()
-        self._achieved = achieved
-        c = achieved.c
-        measure = ResourceItem.target_measure
-        self.done = func.coalesce(_measured(measure, c.activities, c.beneficiaries, c.quantity), 0)
-        self.pending = func.coalesce(
-            _measured(measure, c.p_activities, c.p_beneficiaries, c.p_quantity), 0)
+            self._joins = [(achieved, achieved.c.item_id == ResourceItem.id)]
+            c = achieved.c
+            done = [c.activities, c.beneficiaries, c.quantity]
+            waiting = [c.p_activities, c.p_beneficiaries, c.p_quantity]
+        self.done = func.coalesce(_measured(measure, *done), 0)
+        self.pending = func.coalesce(_measured(measure, *waiting), 0)
 
     def _achieved_live(self):
         """What each item in reach achieved, summed over its counted tasks of the year."""
@@ -152,13 +157,11 @@ class _Checklist:
     def select(self, *columns):
         """``columns`` over the items in reach, joined with their category and with
         what their tasks achieved (``self.done``, ``self.pending``)."""
-        return (
-            select(*columns)
-            .select_from(ResourceItem)
-            .join(Category, Category.id == ResourceItem.category_id)
-            .outerjoin(self._achieved, self._achieved.c.item_id == ResourceItem.id)
-            .where(*item_conditions(self.scope, self.year))
-        )
+        query = (select(*columns).select_from(ResourceItem)
+                 .join(Category, Category.id == ResourceItem.category_id))
+        for target, on in self._joins:
+            query = query.outerjoin(target, on)
+        return query.where(*item_conditions(self.scope, self.year))
 
     def funds(self):
         """Fen spent in the year per (unit, community) holding a money target in reach

@@ -181,8 +181,10 @@ def double_progress_plan(scope: Scope, by: str = "zone") -> Plan:
         work = kept.double_work_rows(kept_year)
         members = (kept.double_member_rows(kept_year, by_community=True),
                    kept.double_member_rows(kept_year, by_community=False))
+        found = kept.double_finding_rows(kept_year)
     else:
         work = plan(_work(ask), shape=list)
+        found = plan(_findings(ask), shape=list)
         members = (member_rows(ask.scope, lambda model: (ask.group(model),), only_double),
                    member_rows(ask.scope, extra=only_double))
     return gather(
@@ -190,7 +192,7 @@ def double_progress_plan(scope: Scope, by: str = "zone") -> Plan:
         plan(_groups(ask), shape=list),
         work,
         *members,
-        plan(_findings(ask), shape=list),
+        found,
         plan(_targets(ask), shape=list),
         shape=shape)
 

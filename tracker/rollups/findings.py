@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from ..models import CountedTask, Finding, FindingKind, FindingStatus, ReportStatus
+from . import kept
 from .batch import Plan, plan, run
 from .scope import Scope, finding_conditions
 
@@ -58,7 +59,9 @@ class FindingFigures:
 
 def findings_counts_plan(scope: Scope) -> Plan:
     """Counts of active findings by kind and status, official and pending (one
-    statement)."""
+    statement; the whole county over whole months reads the kept counts)."""
+    if kept.county_months(scope):
+        return plan(kept.finding_rows(scope), shape=_counts)
     return plan(
         select(CountedTask.report_status, Finding.kind, Finding.status, func.count(Finding.id))
         .join(CountedTask, CountedTask.task_id == Finding.task_id)

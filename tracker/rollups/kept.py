@@ -4,7 +4,9 @@
 ``CountedMemberYear``, ``CountedMemberCategoryYear`` and ``CountedDoubleMemberYear``
 hold one row per member (per member and category; per member and community in the
 "双创" categories) with counted participations in a year, and
-``CountedCategoryMemberTotal`` how many members each category has there. ``tracker/
+``CountedCategoryMemberTotal`` how many members each category has there;
+``CountedFindingMonth`` and ``CountedFindingCommunityYear`` count the findings of
+surveys 待审核 or approved per month (per community and year). ``tracker/
 participation.py`` keeps them in the same flush as the counted rows. A county-wide
 year is then a few hundred rows for what adds up and one row per member for the
 distinct counts, instead of every reported task and participation of the year (at
@@ -21,16 +23,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import aliased
 
 from ..models import (
     CountedCategoryMemberTotal,
     CountedDoubleCommunityYear,
     CountedDoubleMemberAnyYear,
     CountedDoubleMemberYear,
+    CountedFindingCommunityYear,
+    CountedFindingMonth,
     CountedItemYear,
     CountedMemberYear,
     CountedMonth,
+    FindingStatus,
+    ReportStatus,
+    ResourceItem,
 )
 from .batch import Plan, plan
 from .scope import ONE, Scope, if_approved, if_submitted
@@ -159,23 +167,41 @@ def double_work_rows(year: int) -> Plan:
         shape=list)
 
 
+def finding_rows(scope: Scope):
+    """``findings.findings_counts_plan``'s rows for a county-wide scope of whole months
+    (the category filter does not apply to findings): (report status, kind, status,
+    findings), summed from one row per month and those keys."""
+    table = CountedFindingMonth
+    group = (table.report_status, table.kind, table.status)
+    return (select(*group, func.sum(table.findings))
+            .where(table.month >= _month(scope.date_from), table.month < _month(scope.date_to))
+            .group_by(*group))
 
-def item_achieved(year: int):
+
+def double_finding_rows(year: int) -> Plan:
+    """The “双创” view's findings of approved surveys per community for the whole
+    county in ``year``, in the rows ``double._findings`` gives: (community, found,
+    handed over — fixed included —, fixed, found in the year to date: the period)."""
+    table = CountedFindingCommunityYear
+    handed = case((table.status.in_((FindingStatus.handed_over, FindingStatus.fixed)),
+                   table.findings))
+    fixed = case((table.status == FindingStatus.fixed, table.findings))
+    return plan(
+        select(table.community_id, *_sums((table.findings, handed, fixed, table.findings)))
+        .where(table.year == year, table.report_status == ReportStatus.approved)
+        .group_by(table.community_id),
+        shape=list)
+
+
+def item_years(year: int) -> tuple[tuple, tuple]:
     """What each resource item's counted tasks did in ``year`` in the whole county, as
-    the subquery ``rollups.checklist`` joins its items with: item_id, then activities,
-    beneficiaries and quantity official, then the same pending (``p_…``), from one row
-    per item and report status instead of every counted task of the year."""
-    table = CountedItemYear
-    status = table.report_status
-    figures = (("activities", table.activities), ("beneficiaries", table.people_served),
-               ("quantity", table.quantity))
-    return (
-        select(table.resource_item_id.label("item_id"),
-               *(func.coalesce(func.sum(if_approved(column, status)), 0).label(name)
-                 for name, column in figures),
-               *(func.coalesce(func.sum(if_submitted(column, status)), 0).label(f"p_{name}")
-                 for name, column in figures))
-        .where(table.year == year)
-        .group_by(table.resource_item_id)
-        .subquery()
-    )
+    ``rollups.checklist`` joins its items with it: the item's kept row of ``year``
+    approved, then 待审核 — each an (alias, ON clause) found by its primary key, one
+    lookup per item, instead of every counted task of the year (or a grouped
+    subquery the database would have to build and search)."""
+    joins = []
+    for status in (ReportStatus.approved, ReportStatus.submitted):
+        row = aliased(CountedItemYear)
+        joins.append((row, and_(row.year == year, row.resource_item_id == ResourceItem.id,
+                                row.report_status == status)))
+    return joins[0], joins[1]
