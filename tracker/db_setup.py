@@ -67,10 +67,20 @@ def configure_engine(engine: Engine, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> 
             connection.info["query_only"] = read
         connection.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
+    _note_writes(engine)  # after the listener above: its BEGIN is not a write
+
+
+# Statements that only read: a SELECT, and the stamp of the figures' cache
+# (tracker/rollups/cache.py), which reads a counter.
+_READS = ("SELECT", "PRAGMA DATA_VERSION")
+
 
 def _note_writes(engine: Engine) -> None:
-    """Remember whether the connection's transaction sent anything but a SELECT, so
-    that the end of a read request can tell a clean transaction from a dirty one."""
+    """Remember whether the connection's transaction sent anything but a read, so that
+    the end of a read request can tell a clean transaction from a dirty one and the
+    figures' cache knows what the connection sees; count the write transactions each
+    connection commits (the cache's stamp on SQLite, whose own ``data_version`` moves
+    only with other connections' commits)."""
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
@@ -78,8 +88,13 @@ def _note_writes(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _on_execute(connection, _cursor, statement, _parameters, _context, _many):
-        if not statement.lstrip()[:6].upper() == "SELECT":
+        if not statement.lstrip()[:19].upper().startswith(_READS):
             connection.info["wrote"] = True
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(connection):
+        if connection.info.get("wrote", True):
+            connection.info["own_commits"] = connection.info.get("own_commits", 0) + 1
 
 
 def _reading() -> bool:

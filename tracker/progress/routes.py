@@ -29,6 +29,7 @@ from ..natural import sort_key as natural_key
 from ..permissions import managed_community_ids, manages_community, staff_required
 from ..rollups import Scope
 from ..rollups.batch import constant, run_together
+from ..rollups.cache import cached
 from ..rollups.checklist import resource_progress_by_category_plan, resource_progress_plan
 from ..rollups.coverage import coverage as unit_coverage
 from ..rollups.coverage import member_status
@@ -168,18 +169,21 @@ def community():
         single = ids is not None and len(ids) == 1
         trend_from, trend_to = trend_window(period.date_from, period.date_to)
         today = local_today()
-        # every figure of the page in one statement (rollups.batch)
-        months, overall, by_category, items, funds, findings, needs, item_needs = run_together(
-            trend_plan(Scope(date_from=trend_from, date_to=trend_to, community_ids=ids)),
-            figures_plan(scope),
-            figures_by_category_plan(scope),
-            resource_progress_plan(period.year, community_ids=ids) if single
-            else resource_progress_by_category_plan(period.year, community_ids=ids),
-            fund_figures_plan(scope, period.year),
-            findings_counts_plan(scope),
-            need_counts_plan(scope, today),
-            need_counts_plan(scope, today, per="item") if single else constant({}),
-        )
+        # every figure of the page in one statement (rollups.batch), once per state
+        # of the data (rollups.cache)
+        months, overall, by_category, items, funds, findings, needs, item_needs = cached(
+            "progress.community", (scope, period.year, trend_from, trend_to, today),
+            lambda: run_together(
+                trend_plan(Scope(date_from=trend_from, date_to=trend_to, community_ids=ids)),
+                figures_plan(scope),
+                figures_by_category_plan(scope),
+                resource_progress_plan(period.year, community_ids=ids) if single
+                else resource_progress_by_category_plan(period.year, community_ids=ids),
+                fund_figures_plan(scope, period.year),
+                findings_counts_plan(scope),
+                need_counts_plan(scope, today),
+                need_counts_plan(scope, today, per="item") if single else constant({}),
+            ))
         context.update(
             name=name,
             single=single,
@@ -218,8 +222,9 @@ def double():
     if period is not None:
         ids, name = selection
         by = "zone" if ids is not None and len(ids) == 1 else "community"
-        view = double_progress(
-            Scope(date_from=period.date_from, date_to=period.date_to, community_ids=ids), by=by)
+        scope = Scope(date_from=period.date_from, date_to=period.date_to, community_ids=ids)
+        view = cached("progress.double", (scope, by, local_today()),
+                      lambda: double_progress(scope, by=by))
         rows = sorted(view.rows, key=lambda r: _sort_key(r, sort), reverse=descending)
         context.update(
             name=name,

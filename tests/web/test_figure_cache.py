@@ -1,0 +1,152 @@
+"""The progress pages' figures are computed once per state of the database
+(``tracker/rollups/cache.py``): a reload while nothing changed reads no figures, and
+any committed change — through the app, or through another connection as another
+worker's or another process's — is on the very next page, exactly as a recount
+shows it."""
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from tracker.extensions import db
+from tracker.models import ReportStatus, TaskReport
+from tracker.rollups import cache
+from tracker.services import unit_of_work
+from tracker.services.reviews import ReportData, approve_report, submit_report
+from tracker.timeutil import local_today
+
+PAGES = ("/progress/community?community=all&period=year&year={year}",
+         "/progress/double?community=all&period=year&year={year}",
+         "/progress/community?community={community}&period=year&year={year}")
+
+
+def _figures_ran(statements) -> bool:
+    # the page's figures go to the database as one batch (rollups.batch)
+    return any("batch_part" in s for s in statements)
+
+
+def _pages(world) -> list[str]:
+    return [page.format(year=local_today().year, community=world.community.id)
+            for page in PAGES]
+
+
+def _html(response) -> str:
+    # a chart's element id is numbered per process (tracker/charts.py), not per page
+    return re.sub(r"chart-\d+", "chart-N", response.get_data(as_text=True))
+
+
+def _recounted(client, url: str) -> str:
+    """The page as a recount shows it: with nothing cached."""
+    cache.clear()
+    return _html(client.get(url))
+
+
+@pytest.fixture
+def admin_in(client, login, world):
+    login(world.admin)
+    cache.clear()
+    return world
+
+
+@pytest.mark.parametrize("page", range(len(PAGES)))
+def test_a_reload_with_nothing_changed_reads_no_figures(client, admin_in, count_queries, page):
+    url = _pages(admin_in)[page]
+    first = client.get(url)
+    assert first.status_code == 200
+    with count_queries() as again:
+        second = client.get(url)
+    assert not _figures_ran(again.statements)
+    assert _html(second) == _html(first) == _recounted(client, url)
+
+
+def _submit_report(world) -> TaskReport:
+    with unit_of_work():
+        return submit_report(world.past_task, world.leader,
+                             ReportData(quantity=7, people_served=30, note="清理楼道。"))
+
+
+def test_an_approval_through_the_app_is_on_the_next_page(client, admin_in, count_queries):
+    """The app's own connection commits the approval: the next page recounts."""
+    report = _submit_report(admin_in)
+    urls = _pages(admin_in)
+    before = [_html(client.get(url)) for url in urls]
+    with unit_of_work():
+        approve_report(report, admin_in.liaison)
+    for url, old in zip(urls, before):
+        with count_queries() as q:
+            html = _html(client.get(url))
+        assert _figures_ran(q.statements), url
+        assert html == _recounted(client, url)
+    # the county's year moved a task from 待审核 to official: the page says so
+    assert html != before[-1]
+
+
+def test_an_approval_on_another_connection_is_on_the_next_page(client, admin_in, count_queries):
+    """Another worker (another connection, another process) approves: this worker's
+    next page recounts, however recently it cached the figures."""
+    report_id = _submit_report(admin_in).id
+    urls = _pages(admin_in)
+    before = [_html(client.get(url)) for url in urls]
+    db.session.rollback()  # this test's own session holds no lock the other one needs
+    engine = create_engine(db.engine.url)
+    try:
+        with Session(engine) as other:
+            other.get(TaskReport, report_id).status = ReportStatus.approved
+            other.commit()
+    finally:
+        engine.dispose()
+    for url, old in zip(urls, before):
+        with count_queries() as q:
+            html = _html(client.get(url))
+        assert _figures_ran(q.statements), url
+        assert html == _recounted(client, url)
+        assert html != old, url
+
+
+def test_a_transaction_that_has_written_is_never_served_from_the_cache(admin_in):
+    """Its figures would include what it has not committed, under a stamp other
+    requests share."""
+    assert cache.data_stamp() is not None
+    admin_in.past_task.place = "社区广场"
+    assert cache.data_stamp() is None  # pending, not yet flushed
+    db.session.flush()
+    assert cache.data_stamp() is None  # written, not committed
+    db.session.rollback()
+    assert cache.data_stamp() is not None
+
+
+def test_each_language_has_its_own_figures(client, admin_in):
+    url = _pages(admin_in)[1]
+    chinese = _html(client.get(url))
+    english = _html(client.get(url + "&lang=en"))
+    assert english != chinese
+    assert english == _recounted(client, url + "&lang=en")
+
+
+@pytest.mark.sqlite_file
+def test_sqlite_data_version_holds_still_within_a_read_transaction(tmp_path):
+    """What the SQLite stamp relies on: a connection's ``data_version`` changes after
+    another connection commits, and not in the middle of a read transaction that
+    began before that commit (which still sees the old rows)."""
+    path = tmp_path / "stamp.sqlite3"
+    writer = sqlite3.connect(path, isolation_level=None)
+    reader = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("CREATE TABLE t (n INTEGER)")
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT count(*) FROM t").fetchone() == (0,)
+    version = reader.execute("PRAGMA data_version").fetchone()
+    writer.execute("INSERT INTO t VALUES (1)")
+    assert reader.execute("PRAGMA data_version").fetchone() == version
+    assert reader.execute("SELECT count(*) FROM t").fetchone() == (0,)
+    reader.execute("COMMIT")
+    reader.execute("BEGIN")
+    assert reader.execute("PRAGMA data_version").fetchone() != version
+    assert reader.execute("SELECT count(*) FROM t").fetchone() == (1,)
+    reader.execute("COMMIT")
+    writer.close()
+    reader.close()
