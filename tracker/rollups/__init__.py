@@ -27,6 +27,8 @@ One module per page family, named as the page is:
 - ``batch``      how a page gets several figures in one statement: each rollup is
   also a plan (``figures_plan`` …), and ``run_together`` sends their SELECTs as
   one UNION ALL
+- ``kept``       the county-wide figures of whole months from the kept summaries
+- ``cache``      a page's figures once per state of the database (per worker)
 
 Callers import a figure from the module that owns it; the scope and the totals,
 which every page uses, are also importable from here.
