@@ -36,6 +36,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy import text
 
@@ -82,7 +83,7 @@ class _LRU:
 
 _MISSING = object()
 _cache = _LRU(MAX_ENTRIES)
-_connections = itertools.count(1)  # never reused, unlike id() of a closed connection
+_tokens = itertools.count(1)  # never reused, unlike the id() of a collected object
 
 
 def data_stamp() -> tuple | None:
@@ -101,7 +102,7 @@ def data_stamp() -> tuple | None:
         version = connection.execute(_SQLITE_STAMP).scalar_one()
         info = connection.info  # the pooled DB-API connection's own, kept across checkouts
         if "stamp_identity" not in info:
-            info["stamp_identity"] = next(_connections)
+            info["stamp_identity"] = next(_tokens)
         return ("sqlite", info["stamp_identity"], info.get("own_commits", 0), version)
     return None
 
@@ -110,11 +111,13 @@ def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
     """``compute()``, or what it returned for the same ``name`` and ``key`` in this
     process when the data was in the same state (see the module's docstring). The key
     must hold everything the figures depend on besides the data (scope, period,
-    today's date); the UI language is added here."""
+    today's date); the UI language and the app are added here."""
     stamp = data_stamp()
     if stamp is None:
         return compute()
-    full_key = (name, key, str(get_locale()), stamp)
+    # the app too: two apps of one process (tests) may differ in what they show
+    app = current_app.extensions.setdefault("figure_cache", next(_tokens))
+    full_key = (name, key, str(get_locale()), app, stamp)
     value = _cache.get(full_key)
     if value is _MISSING:
         value = compute()
