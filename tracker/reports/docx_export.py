@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from docx import Document
@@ -139,19 +140,33 @@ def _field(paragraph, instruction: str) -> None:
     paragraph.add_run()._r.append(char("end"))
 
 
-def _page_numbers(section, footer_style: str) -> None:
-    """第 X 页 共 Y 页, centred in the footer (later sections follow the first)."""
+def _page_numbers(section, footer_style: str, text: str) -> None:
+    """第 X 页 共 Y 页, centred in the footer (later sections follow the first);
+    ``text`` is the wording, its two numbers marked as ``_document`` marks them."""
     paragraph = section.footer.paragraphs[0]
     _set_style(paragraph, footer_style)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     fields = {"\x00page": "PAGE", "\x00pages": "NUMPAGES"}
-    text = _("第 %(page)s 页 共 %(pages)s 页", page="\x01\x00page\x01",
-             pages="\x01\x00pages\x01")
     for part in text.split("\x01"):
         if part in fields:
             _field(paragraph, fields[part])
         elif part:
             paragraph.add_run(part)
+
+
+@lru_cache(maxsize=4)
+def _blank(footer: str) -> bytes:
+    """A document before its text — the styles, the first section's page and its
+    page numbers — saved. Made once per process (per wording of the footer): opening
+    the saved bytes costs what python-docx's empty template costs, and the styles
+    (about a quarter of a month's render at county scale) are then there."""
+    document = Document()
+    _styles(document)
+    _page(document.sections[0])
+    _page_numbers(document.sections[0], document.styles["Footer"].style_id, footer)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def _set_style(paragraph, style_id: str) -> None:
@@ -332,13 +347,11 @@ def _signature(document, summary) -> None:
 
 
 def _document(summary):
-    document = Document()
+    footer = _("第 %(page)s 页 共 %(pages)s 页", page="\x01\x00page\x01",
+               pages="\x01\x00pages\x01")
+    document = Document(io.BytesIO(_blank(footer)))
     document.core_properties.title = summary.title
-    _styles(document)
-    ids = {name: document.styles[name].style_id
-           for name in ("Title", "Subtitle", "Heading 1", "Footer")}
-    _page(document.sections[0])
-    _page_numbers(document.sections[0], ids["Footer"])
+    ids = {name: document.styles[name].style_id for name in ("Title", "Subtitle", "Heading 1")}
 
     _add_paragraph(document, summary.title, ids["Title"])
     for line in summary.subtitle:
