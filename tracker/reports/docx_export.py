@@ -13,15 +13,17 @@ installed CJK font: the PDF test in tests/reports checks that with LibreOffice).
 from __future__ import annotations
 
 import io
+import re
+from functools import lru_cache
+from dataclasses import dataclass
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Emu, Mm, Pt, RGBColor
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -138,14 +140,13 @@ def _field(paragraph, instruction: str) -> None:
     paragraph.add_run()._r.append(char("end"))
 
 
-def _page_numbers(section) -> None:
-    """第 X 页 共 Y 页, centred in the footer (later sections follow the first)."""
+def _page_numbers(section, footer_style: str, text: str) -> None:
+    """第 X 页 共 Y 页, centred in the footer (later sections follow the first);
+    ``text`` is the wording, its two numbers marked as ``_document`` marks them."""
     paragraph = section.footer.paragraphs[0]
-    paragraph.style = "Footer"
+    _set_style(paragraph, footer_style)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     fields = {"\x00page": "PAGE", "\x00pages": "NUMPAGES"}
-    text = _("第 %(page)s 页 共 %(pages)s 页", page="\x01\x00page\x01",
-             pages="\x01\x00pages\x01")
     for part in text.split("\x01"):
         if part in fields:
             _field(paragraph, fields[part])
@@ -153,23 +154,32 @@ def _page_numbers(section) -> None:
             paragraph.add_run(part)
 
 
-def _repeat_header(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
+@lru_cache(maxsize=4)
+def _blank(footer: str) -> bytes:
+    """A document before its text — the styles, the first section's page and its
+    page numbers — saved. Made once per process (per wording of the footer): opening
+    the saved bytes costs what python-docx's empty template costs, and the styles
+    (about a quarter of a month's render at county scale) are then there."""
+    document = Document()
+    _styles(document)
+    _page(document.sections[0])
+    _page_numbers(document.sections[0], document.styles["Footer"].style_id, footer)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
-def _cell_margins(grid) -> None:
-    """Narrow cell padding: Word's default (1.9 mm a side) eats a wide table."""
-    tbl_pr = grid._tbl.tblPr
-    margins = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
-        element = OxmlElement(f"w:{side}")
-        element.set(qn("w:w"), str(int(CELL_MARGIN.twips)))
-        element.set(qn("w:type"), "dxa")
-        margins.append(element)
-    tbl_pr.append(margins)
+def _set_style(paragraph, style_id: str) -> None:
+    """Set a paragraph style by its id. ``paragraph.style = name`` (and the ``style``
+    of ``add_paragraph``) looks the name up among all styles and compares it with the
+    default style on every call."""
+    paragraph._p.get_or_add_pPr().style = style_id
+
+
+def _add_paragraph(document, text: str, style_id: str):
+    paragraph = document.add_paragraph(text)
+    _set_style(paragraph, style_id)
+    return paragraph
 
 
 def column_widths(table: Table, text_width: int, char_width: int) -> list[int]:
@@ -197,57 +207,125 @@ def column_widths(table: Table, text_width: int, char_width: int) -> list[int]:
     return [int(w * char_width) + padding for w in shrunk(low)]
 
 
-def _set_style(paragraph, style_id: str) -> None:
-    """Set a paragraph style by its id. ``paragraph.style = name`` looks the name up
-    among all styles and compares with the default style on every call: two thirds of
-    the render time of a ledger, so the tables resolve their style once."""
-    paragraph._p.get_or_add_pPr().style = style_id
+_BREAKS = re.compile(r"([\t\r\n])")  # a run's w:tab and w:br
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_CELL_END = "</w:p></w:tc>"
 
 
-def add_table(document, table: Table, text_width: int = LANDSCAPE_TEXT_WIDTH) -> None:
-    """A bordered table ("Table Grid"); header row bold and repeated on each page;
-    columns fitted to their content."""
+def _text_xml(text: str) -> str:
+    """The content of a run holding ``text``, as python-docx's ``add_run(text)`` writes
+    it: a tab is a ``w:tab``, a line break (CR or LF) a ``w:br``, the rest ``w:t``
+    elements (``xml:space="preserve"`` when they start or end with a space)."""
+    if _INVALID_XML.search(text):  # lxml refuses these in python-docx too
+        raise ValueError("All strings must be XML compatible: Unicode or ASCII, "
+                         "no NULL bytes or control characters")
+    if not _BREAKS.search(text):
+        return _t_xml(text)
+    parts = []
+    for piece in _BREAKS.split(text):
+        if piece == "\t":
+            parts.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            parts.append("<w:br/>")
+        elif piece:
+            parts.append(_t_xml(piece))
+    return "".join(parts)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attribute(value: str) -> str:
+    return _escape(value).replace('"', "&quot;")
+
+
+def _t_xml(text: str) -> str:
+    escaped = _escape(text)
+    if len(text.strip()) < len(text):
+        return f'<w:t xml:space="preserve">{escaped}</w:t>'
+    return f"<w:t>{escaped}</w:t>"
+
+
+def _cell_start(width: int, style_id: str, align: str | None, span: int = 1) -> str:
+    """A ``w:tc`` up to its paragraph's run: the cell's width (twips) and span, the
+    paragraph's style and alignment. Made once per column of a table."""
+    span_xml = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    align_xml = f'<w:jc w:val="{align}"/>' if align else ""
+    return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{span_xml}</w:tcPr>'
+            f'<w:p><w:pPr><w:pStyle w:val="{_attribute(style_id)}"/>'
+            f"{align_xml}</w:pPr>")
+
+
+def _run_xml(text: str, bold: bool) -> str:
+    if bold:
+        return f"<w:r><w:rPr><w:b/></w:rPr>{_text_xml(text) if text else ''}</w:r>"
+    return f"<w:r>{_text_xml(text)}</w:r>" if text else "<w:r/>"
+
+
+@dataclass(frozen=True)
+class TableStyles:
+    """The styles a table uses, looked up by name once per document (each lookup
+    searches every style)."""
+
+    grid: str  # the table style's id ("Table Grid")
+    cells: dict[str, tuple[str, int]]  # paragraph style name: (id, width of a digit in EMU)
+
+    @classmethod
+    def of(cls, document) -> TableStyles:
+        styles = document.styles
+        return cls(styles["Table Grid"].style_id, {
+            name: (styles[name].style_id, int(styles[name].font.size.emu * LATIN_EM))
+            for name in (TABLE_STYLE, SMALL_TABLE_STYLE, LEDGER_STYLE)})
+
+
+def add_table(document, table: Table, text_width: int = LANDSCAPE_TEXT_WIDTH,
+              styles: TableStyles | None = None) -> None:
+    """A bordered table ("Table Grid"), centred, of fixed layout with narrow cell
+    padding; header row bold, centred and repeated on each page; numbers right-aligned;
+    the total row (if any) bold; columns fitted to their content; an empty table has
+    one row reading （无） across its whole width.
+
+    The table is written as XML and parsed once, in the same elements python-docx's
+    ``add_table``, ``cell.width``, ``paragraph.style``, ``add_run`` and ``merge``
+    would make (``tests/reports/test_docx_tables.py`` compares the two): going through
+    python-docx cell by cell cost about 2 ms per row of a 16-column ledger, most of a
+    unit's 月报 at county scale."""
+    styles = styles or TableStyles.of(document)
     columns = len(table.headers)
-    style = document.styles[LEDGER_STYLE if columns >= LEDGER_TABLE else
-                            SMALL_TABLE_STYLE if columns >= WIDE_TABLE else TABLE_STYLE]
-    numeric = table.numeric
-    grid = document.add_table(rows=1 + max(1, len(table.rows)), cols=columns)
-    grid.style = document.styles["Table Grid"]
-    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    grid.autofit = False
-    _cell_margins(grid)
-    # All cells in one pass: ``row.cells`` and ``column.cells`` walk the whole table on
-    # every call, which makes filling a table row by row quadratic in its length.
-    cells = grid._cells
-    rows = [cells[start:start + columns] for start in range(0, len(cells), columns)]
-    for cell, text in zip(rows[0], table.headers):
-        paragraph = cell.paragraphs[0]
-        _set_style(paragraph, style.style_id)
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(text)
-        run.bold = True
-    _repeat_header(grid.rows[0])
-    for index, (cells_of_row, values) in enumerate(zip(rows[1:], table.rows), 1):
-        total = table.total_row and index == len(table.rows)
-        for cell, value, is_number in zip(cells_of_row, values, numeric):
-            paragraph = cell.paragraphs[0]
-            _set_style(paragraph, style.style_id)
-            if is_number:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            run = paragraph.add_run(cell_text(value))
-            if total:  # a new run has no bold to clear: not touching it keeps the XML the same
-                run.bold = True
-    widths = column_widths(table, text_width, int(style.font.size.emu * LATIN_EM))
-    for column, width in zip(grid.columns, widths):
-        column.width = width
-    for cells_of_row in rows:
-        for cell, width in zip(cells_of_row, widths):
-            cell.width = width
+    style_id, char_width = styles.cells[LEDGER_STYLE if columns >= LEDGER_TABLE else
+                                        SMALL_TABLE_STYLE if columns >= WIDE_TABLE else
+                                        TABLE_STYLE]
+    widths = [Emu(width).twips for width in column_widths(table, text_width, char_width)]
+    margin = int(CELL_MARGIN.twips)  # narrow padding: Word's 1.9 mm a side eats a wide table
+    parts = [
+        f"<w:tbl {nsdecls('w')}><w:tblPr>"
+        f'<w:tblStyle w:val="{_attribute(styles.grid)}"/>'
+        f'<w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+        f'<w:tblCellMar><w:left w:w="{margin}" w:type="dxa"/>'
+        f'<w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>'
+        f'<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
+        f'w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>',
+        *(f'<w:gridCol w:w="{width}"/>' for width in widths),
+        '</w:tblGrid><w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>',
+        *(_cell_start(width, style_id, "center") + _run_xml(text, True) + _CELL_END
+          for width, text in zip(widths, table.headers)),
+        "</w:tr>",
+    ]
+    starts = [_cell_start(width, style_id, "right" if is_number else None)
+              for width, is_number in zip(widths, table.numeric)]
+    last = len(table.rows)
+    for index, values in enumerate(table.rows, 1):
+        total = table.total_row and index == last
+        parts.append("<w:tr>")
+        parts.extend(start + _run_xml(cell_text(value), total) + _CELL_END
+                     for start, value in zip(starts, values))
+        parts.append("</w:tr>")
     if not table.rows:
-        merged = rows[1][0].merge(rows[1][-1])
-        _set_style(merged.paragraphs[0], style.style_id)
-        merged.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        merged.paragraphs[0].add_run(_("（无）"))
+        parts += ["<w:tr>", _cell_start(sum(widths), style_id, "center", span=columns),
+                  _run_xml(_("（无）"), False), _CELL_END, "</w:tr>"]
+    parts.append("</w:tbl>")
+    document.element.body._insert_tbl(parse_xml("".join(parts)))
 
 
 def render_docx(summary) -> bytes:
@@ -269,15 +347,15 @@ def _signature(document, summary) -> None:
 
 
 def _document(summary):
-    document = Document()
+    footer = _("第 %(page)s 页 共 %(pages)s 页", page="\x01\x00page\x01",
+               pages="\x01\x00pages\x01")
+    document = Document(io.BytesIO(_blank(footer)))
     document.core_properties.title = summary.title
-    _styles(document)
-    _page(document.sections[0])
-    _page_numbers(document.sections[0])
+    ids = {name: document.styles[name].style_id for name in ("Title", "Subtitle", "Heading 1")}
 
-    document.add_paragraph(summary.title, style="Title")
+    _add_paragraph(document, summary.title, ids["Title"])
     for line in summary.subtitle:
-        document.add_paragraph(line, style="Subtitle")
+        _add_paragraph(document, line, ids["Subtitle"])
     for paragraph in summary.paragraphs:
         p = document.add_paragraph()
         if paragraph.heading:
@@ -292,8 +370,9 @@ def _document(summary):
     tables = summary.tables()
     if tables:
         _page(document.add_section(WD_SECTION.NEW_PAGE), landscape=True)
+        table_styles = TableStyles.of(document)
         for number, table in enumerate(tables, 1):
-            document.add_paragraph(_("附表%(n)s　%(title)s", n=number, title=table.title),
-                                   style="Heading 1")
-            add_table(document, table)
+            _add_paragraph(document, _("附表%(n)s　%(title)s", n=number, title=table.title),
+                           ids["Heading 1"])
+            add_table(document, table, styles=table_styles)
     return document

@@ -12,6 +12,7 @@ a formula.
 from __future__ import annotations
 
 import io
+from copy import copy
 from datetime import date
 
 from flask_babel import force_locale
@@ -19,6 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -93,25 +95,49 @@ def write_heading(sheet, title: str, subtitle: str, columns: int) -> None:
 
 
 def write_table(sheet, table: Table, first_row: int = HEADER_ROW, *, freeze: bool = True) -> int:
-    """The table with a bold, bordered header at ``first_row``; returns the next free row."""
-    for col, header in enumerate(table.headers, 1):
-        cell = sheet.cell(row=first_row, column=col)
-        put(cell, header)
+    """The table with a bold, bordered header at ``first_row``; returns the next free row.
+
+    Cells of one kind (header; body text or number, in the total row or not, in a
+    number format) share one style: the first cell of a kind is styled through
+    openpyxl's setters, which look each font, border and alignment up in the
+    workbook's lists (most of a large sheet's time), and the others copy its style
+    indexes — the same workbook as styling every cell."""
+    styles: dict[tuple, StyleArray] = {}
+
+    def styled(cell, key: tuple, set_style) -> None:
+        key = (*key, cell._style.numFmtId if cell._style else 0)  # put() set the format
+        if key in styles:
+            cell._style = copy(styles[key])
+        else:
+            set_style(cell)
+            styles[key] = copy(cell._style)
+
+    def header_style(cell):
         cell.font = Font(bold=True)
         cell.fill = HEAD_FILL
         cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    def body_style(is_number: bool, total: bool):
+        def apply(cell):
+            cell.border = BORDER
+            cell.alignment = Alignment(wrap_text=True, vertical="top",
+                                       horizontal="right" if is_number else None)
+            if total:
+                cell.font = Font(bold=True)
+        return apply
+
+    for col, header in enumerate(table.headers, 1):
+        cell = sheet.cell(row=first_row, column=col)
+        put(cell, header)
+        styled(cell, ("header",), header_style)
     numeric = table.numeric
     for r, values in enumerate(table.rows, first_row + 1):
         total = table.total_row and r == first_row + len(table.rows)
         for col, (value, is_number) in enumerate(zip(values, numeric), 1):
             cell = sheet.cell(row=r, column=col)
             put(cell, value)
-            cell.border = BORDER
-            cell.alignment = Alignment(wrap_text=True, vertical="top",
-                                       horizontal="right" if is_number else None)
-            if total:
-                cell.font = Font(bold=True)
+            styled(cell, ("body", is_number, total), body_style(is_number, total))
     for col, width in enumerate(table.fitted_widths(), 1):
         sheet.column_dimensions[get_column_letter(col)].width = width + 2
     if freeze:
