@@ -186,7 +186,8 @@ class MonthlyFigures:
     categories: list[CategoryFigures]  # with approved activities, in category order
     community_sections: dict[Section, list[str]]  # where each section's work took place
     communities: list[str]  # every community with approved work
-    zones: list[DoubleRow]  # "双创" rows with something to show
+    zones: list[DoubleRow]  # "双创" rows with something to show (the month only: no
+    # year to date or targets, see double_progress_plan)
     zones_total: DoubleRow
     findings: FindingCounts  # of approved surveys (those 待审核 are in ``pending``)
     coverage: Coverage | None  # a unit's 参与情况 (None for a community summary)
@@ -268,7 +269,7 @@ def monthly_figures_plan(year: int, month: int, *, unit: Unit | None = None,
         figures_plan(scope),
         figures_by_category_plan(scope, include_empty=False),
         activities_by_community_section_plan(scope),
-        double_progress_plan(scope, by="zone"),
+        double_progress_plan(scope, by="zone", year_to_date=False),
         restricted,
         findings_counts_plan(scope),
         coverage_plan(unit.id, date_from, date_to) if unit is not None else constant(None),
