@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from ..formatting import (
     HOURS_FORMAT,
@@ -134,6 +135,17 @@ class Table:
     def unbroken(self) -> list[bool]:
         """Columns never wrapped: numbers and dates."""
         return self._columns_holding((int, date, *TYPED))
+
+    def cell_attributes(self) -> list[Markup]:
+        """Each column's ``<td>`` attributes, for the ``data_table`` macro: the header
+        as the card label (``data-label``) and the classes of a number (``num``) or a
+        cell that never wraps (``nowrap``). Worked out once per table, not per cell."""
+        attributes = []
+        for header, number, unbroken in zip(self.headers, self.numeric, self.unbroken):
+            classes = " ".join(c for c, on in (("num", number), ("nowrap", unbroken)) if on)
+            attributes.append(Markup(' data-label="{}"{}').format(
+                header, Markup(' class="{}"').format(classes) if classes else ""))
+        return attributes
 
     def fitted_widths(self) -> list[int]:
         """Each column as wide as its longest cell (a header may wrap), at most its
