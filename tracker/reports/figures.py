@@ -40,6 +40,8 @@ from ..rollups.figures import (
     activities_by_community_section_plan,
     figures_by_category_plan,
     figures_plan,
+    members_plan,
+    participants_part,
     pending_of,
     per_unit,
 )
@@ -265,11 +267,16 @@ def monthly_figures_plan(year: int, month: int, *, unit: Unit | None = None,
             ledger=ledger,
         )
 
+    # the distinct members of every grouping from one read of the month's participations
+    part = participants_part(scope)
     return gather(
-        figures_plan(scope),
-        figures_by_category_plan(scope, include_empty=False),
+        figures_plan(scope, members=members_plan(part)),
+        figures_by_category_plan(scope, include_empty=False,
+                                 members=members_plan(part, "category")),
         activities_by_community_section_plan(scope),
-        double_progress_plan(scope, by="zone", year_to_date=False),
+        double_progress_plan(scope, by="zone", year_to_date=False,
+                             members=(members_plan(part, "zone", double_only=True),
+                                      members_plan(part, double_only=True))),
         restricted,
         findings_counts_plan(scope),
         coverage_plan(unit.id, date_from, date_to) if unit is not None else constant(None),

@@ -124,7 +124,8 @@ class _Ask:
         return model.zone_id if self.by == "zone" else model.community_id
 
 
-def double_progress_plan(scope: Scope, by: str = "zone", *, year_to_date: bool = True) -> Plan:
+def double_progress_plan(scope: Scope, by: str = "zone", *, year_to_date: bool = True,
+                         members: tuple[Plan, Plan] | None = None) -> Plan:
     """"双创" figures per responsibility zone (``by="zone"``) or per community.
     Seven statements, run together.
 
@@ -133,6 +134,10 @@ def double_progress_plan(scope: Scope, by: str = "zone", *, year_to_date: bool =
     statement reads outside the period — a unit's month then costs a month of rows,
     not the year's up to it. Every period figure is the same either way; a zone
     listed only for what it did (or was set) earlier in the year is not listed.
+
+    ``members``: the distinct members per group and over all groups from a read the
+    page shares (``figures.members_plan(part, by, double_only=True)``), instead of
+    two statements of the view's own.
 
     Every zone (community) in the scope is listed, zeros included; in a unit's scope
     the zones are the unit's own — those it is responsible for and those where its
@@ -190,8 +195,9 @@ def double_progress_plan(scope: Scope, by: str = "zone", *, year_to_date: bool =
                    kept.double_member_rows(kept_year, by_community=False))
     else:
         work = plan(_work(ask), shape=list)
-        members = (member_rows(ask.scope, lambda model: (ask.group(model),), only_double),
-                   member_rows(ask.scope, extra=only_double))
+        members = members or (
+            member_rows(ask.scope, lambda model: (ask.group(model),), only_double),
+            member_rows(ask.scope, extra=only_double))
     return gather(
         categories_plan(),
         plan(_groups(ask), shape=list),

@@ -26,6 +26,7 @@ from ..models import (
     ReportStatus,
     Section,
 )
+from ..reference import DOUBLE_CODES
 from . import kept
 from .batch import Plan, gather, plan, run
 from .scope import (
@@ -151,6 +152,46 @@ def member_rows(scope: Scope, by=_no_group, extra=_no_group) -> Plan:
     return _grouped(query, group)
 
 
+def participants_part(scope: Scope):
+    """The scope's counted participations, one row each: (category, zone, member,
+    report status, whether the category is a "双创" one). A page that needs the
+    distinct members of several groupings of one scope (the 月报: overall, per
+    category, per "双创" zone and over them) reads the rows once, as this one
+    statement object, and counts each grouping from them (``members_plan``) instead
+    of a COUNT(DISTINCT) statement per grouping, each reading the same rows again."""
+    return select(
+        CountedParticipation.category_id, CountedParticipation.zone_id,
+        CountedParticipation.member_id, CountedParticipation.report_status,
+        CountedParticipation.category_id.in_(
+            select(Category.id).where(Category.code.in_(DOUBLE_CODES))),
+    ).where(*participation_conditions(scope))
+
+
+def members_plan(part, by: str = "", *, double_only: bool = False) -> Plan:
+    """What ``member_rows`` gives — {group key: (distinct members official, distinct
+    members pending)} — counted from the rows of ``participants_part``: ``by`` is
+    "" (no grouping), "category" or "zone"; ``double_only`` keeps the "双创"
+    categories' rows only. Groups without a row are absent, as there."""
+    at = {"": None, "category": 0, "zone": 1}[by]
+
+    def shape(rows) -> dict:
+        official: dict[tuple, set] = {}
+        pending: dict[tuple, set] = {}
+        for row in rows:
+            if double_only and not row[4]:
+                continue
+            key = () if at is None else (row[at],)
+            official.setdefault(key, set())
+            pending.setdefault(key, set())
+            if row[3] == ReportStatus.approved:
+                official[key].add(row[2])
+            elif row[3] == ReportStatus.submitted:
+                pending[key].add(row[2])
+        return {key: (len(official[key]), len(pending[key])) for key in official}
+
+    return plan(part, shape=shape)
+
+
 def _figures(tasks: tuple | None, members: tuple | None) -> Figures:
     t = tasks or (0,) * 10
     m = members or (0, 0)
@@ -164,9 +205,10 @@ def _merge(tasks: dict, members: dict) -> dict:
     return {key: _figures(tasks.get(key), members.get(key)) for key in tasks.keys() | members.keys()}
 
 
-def figures_plan(scope: Scope) -> Plan:
-    """Official and pending totals for a scope (two statements)."""
-    return gather(task_rows(scope), member_rows(scope),
+def figures_plan(scope: Scope, *, members: Plan | None = None) -> Plan:
+    """Official and pending totals for a scope (two statements). ``members``: the
+    distinct members from a read the page shares (``members_plan``) instead."""
+    return gather(task_rows(scope), members or member_rows(scope),
                   shape=lambda tasks, members: _merge(tasks, members).get((), Figures()))
 
 
@@ -252,13 +294,16 @@ def categories() -> list[CategoryRow]:
     return run(categories_plan())
 
 
-def figures_by_category_plan(scope: Scope, *, include_empty: bool = True) -> Plan:
+def figures_by_category_plan(scope: Scope, *, include_empty: bool = True,
+                             members: Plan | None = None) -> Plan:
     """Official and pending totals per category, in category order (three statements).
 
     Categories without any figure are listed with zeros when ``include_empty`` (and
-    when active), so a page always shows the same rows.
+    when active), so a page always shows the same rows. ``members``: the distinct
+    members per category from a shared read (``members_plan(part, "category")``).
     """
-    return gather(task_rows(scope, _by_category), member_rows(scope, _by_category),
+    return gather(task_rows(scope, _by_category),
+                  members or member_rows(scope, _by_category),
                   categories_plan(),
                   shape=lambda tasks, members, cats: _category_rows(
                       _merge(tasks, members), cats, include_empty))
