@@ -17,6 +17,8 @@ from tracker.rollups import Scope
 from tracker.rollups.batch import run, run_together
 from tracker.rollups.double import double_progress, double_progress_plan
 from tracker.rollups.figures import (
+    Figures,
+    category_task_rows,
     figures,
     figures_by_category,
     figures_by_category_plan,
@@ -24,6 +26,7 @@ from tracker.rollups.figures import (
     member_rows,
     members_plan,
     participants_part,
+    summed,
 )
 from tracker.timeutil import local_today, month_bounds
 
@@ -74,15 +77,25 @@ def test_each_grouping_counts_as_its_own_statement(world, count_queries):
     assert over_zones == run(member_rows(scope, extra=_double_only)) == {(): (3, 1)}
 
 
-def test_the_figures_from_the_shared_read_are_the_plain_ones(world):
+def test_the_figures_from_the_shared_reads_are_the_plain_ones(world, count_queries):
+    """The totals as the categories' rows added up (``summed``) and the members from
+    the shared read: the same figures as the plain rollups, an empty month too."""
     scope = _history(world)
-    part = participants_part(scope)
-    shared, per_category = run_together(
-        figures_plan(scope, members=members_plan(part)),
-        figures_by_category_plan(scope, members=members_plan(part, "category")))
-    assert shared == figures(scope)
-    assert per_category == figures_by_category(scope)
+    empty = Scope(scope.date_from - timedelta(days=400), scope.date_from - timedelta(days=370),
+                  unit_id=world.unit.id)
+    for s in (scope, empty):
+        per_category, part = category_task_rows(s), participants_part(s)
+        with count_queries() as q:
+            shared, by_category = run_together(
+                figures_plan(s, tasks=summed(per_category), members=members_plan(part)),
+                figures_by_category_plan(s, tasks=per_category,
+                                         members=members_plan(part, "category")))
+        assert q.count == 1
+        assert shared == figures(s)
+        assert by_category == figures_by_category(s)
+    assert figures(scope).official.activities == 3 and figures(empty) == Figures()
     zoned = double_progress(scope, by="zone", year_to_date=False)
+    part = participants_part(scope)
     assert run(double_progress_plan(
         scope, by="zone", year_to_date=False,
         members=(members_plan(part, "zone", double_only=True),

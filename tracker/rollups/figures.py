@@ -12,6 +12,7 @@ counted rows). The whole county over whole months reads the kept summaries inste
 """
 from __future__ import annotations
 
+import functools
 from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date
@@ -124,16 +125,24 @@ def task_rows(scope: Scope, by=_no_group, extra=_no_group) -> Plan:
     if extra is _no_group and by in _KEPT and kept.county_months(scope):
         return kept.month_rows(scope, _KEPT[by])
     group = by(CountedTask)
+    query = (_task_sums(by) if by in _KEPT else _task_sums.__wrapped__(by)).where(
+        *counted_task_conditions(scope), *extra(CountedTask))
+    return _grouped(query, group)
+
+
+@functools.cache
+def _task_sums(by):
+    """``task_rows``' columns for a grouping, without the scope's conditions: the same
+    for every scope, so built once for the module's groupings."""
     sums = (CountedTask.quantity, CountedTask.people_served, CountedTask.person_times,
             CountedTask.minutes)
-    query = select(
-        *group,
+    return select(
+        *by(CountedTask),
         func.count(if_approved(ONE)),
         *(func.coalesce(func.sum(if_approved(column)), 0) for column in sums),
         func.count(if_submitted(ONE)),
         *(func.coalesce(func.sum(if_submitted(column)), 0) for column in sums),
-    ).where(*counted_task_conditions(scope), *extra(CountedTask))
-    return _grouped(query, group)
+    )
 
 
 def member_rows(scope: Scope, by=_no_group, extra=_no_group) -> Plan:
@@ -205,10 +214,28 @@ def _merge(tasks: dict, members: dict) -> dict:
     return {key: _figures(tasks.get(key), members.get(key)) for key in tasks.keys() | members.keys()}
 
 
-def figures_plan(scope: Scope, *, members: Plan | None = None) -> Plan:
-    """Official and pending totals for a scope (two statements). ``members``: the
-    distinct members from a read the page shares (``members_plan``) instead."""
-    return gather(task_rows(scope), members or member_rows(scope),
+def category_task_rows(scope: Scope) -> Plan:
+    """``task_rows`` per category: for a page that shows both the categories and the
+    totals, whose totals are these rows added up (``summed``)."""
+    return task_rows(scope, _by_category)
+
+
+def summed(grouped: Plan) -> Plan:
+    """A grouped ``task_rows`` plan added up over its groups, from the same statement:
+    what ``task_rows(scope)`` gives without a grouping (every figure of it adds up;
+    a scope without rows gives no group, which reads as zeros)."""
+    def shape(*rowsets) -> dict:
+        groups = grouped.shape(*rowsets)
+        return {(): tuple(sum(values) for values in zip(*groups.values()))} if groups else {}
+    return Plan(grouped.parts, shape)
+
+
+def figures_plan(scope: Scope, *, tasks: Plan | None = None,
+                 members: Plan | None = None) -> Plan:
+    """Official and pending totals for a scope (two statements). ``tasks`` and
+    ``members``: the figures from reads the page shares instead (``summed``,
+    ``members_plan``)."""
+    return gather(tasks or task_rows(scope), members or member_rows(scope),
                   shape=lambda tasks, members: _merge(tasks, members).get((), Figures()))
 
 
@@ -295,14 +322,15 @@ def categories() -> list[CategoryRow]:
 
 
 def figures_by_category_plan(scope: Scope, *, include_empty: bool = True,
-                             members: Plan | None = None) -> Plan:
+                             tasks: Plan | None = None, members: Plan | None = None) -> Plan:
     """Official and pending totals per category, in category order (three statements).
 
     Categories without any figure are listed with zeros when ``include_empty`` (and
-    when active), so a page always shows the same rows. ``members``: the distinct
-    members per category from a shared read (``members_plan(part, "category")``).
+    when active), so a page always shows the same rows. ``tasks`` and ``members``:
+    the figures per category from shared reads (``category_task_rows``,
+    ``members_plan(part, "category")``).
     """
-    return gather(task_rows(scope, _by_category),
+    return gather(tasks or task_rows(scope, _by_category),
                   members or member_rows(scope, _by_category),
                   categories_plan(),
                   shape=lambda tasks, members, cats: _category_rows(
