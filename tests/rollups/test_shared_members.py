@@ -1,6 +1,6 @@
 """The 月报 counts the distinct members of each grouping (overall, per category, per
 "双创" zone and over them) from one read of the scope's participations
-(``figures.participants_part`` / ``members_plan``): each count is the same as the
+(``rollups.shared``: ``participants_part`` / ``members_plan``): each count is the same as the
 grouping's own COUNT(DISTINCT) statement (``member_rows``), in one statement."""
 from __future__ import annotations
 
@@ -18,16 +18,13 @@ from tracker.rollups.batch import run, run_together
 from tracker.rollups.double import double_progress, double_progress_plan
 from tracker.rollups.figures import (
     Figures,
-    category_task_rows,
     figures,
     figures_by_category,
     figures_by_category_plan,
     figures_plan,
     member_rows,
-    members_plan,
-    participants_part,
-    summed,
 )
+from tracker.rollups.shared import category_task_rows, members_plan, participants_part, summed
 from tracker.timeutil import local_today, month_bounds
 
 

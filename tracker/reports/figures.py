@@ -39,19 +39,16 @@ from ..rollups.figures import (
     CategoryFigures,
     Pending,
     activities_by_community_section_plan,
-    category_task_rows,
     figures_by_category_plan,
     figures_plan,
-    members_plan,
-    participants_part,
     pending_of,
     per_unit,
-    summed,
 )
 from ..rollups.findings import FindingCounts, findings_counts_plan
 from ..rollups.funds import FundFigures, fund_figures_plan
 from ..rollups.needs import NeedCounts, need_counts_plan
 from ..rollups.scope import counted_task_conditions, task_conditions
+from ..rollups.shared import category_task_rows, members_plan, participants_part, summed
 from ..timeutil import local_today, month_bounds
 
 SECTION_ORDER = (Section.pairing, Section.volunteer, Section.double)

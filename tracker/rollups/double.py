@@ -29,7 +29,8 @@ from ..models import (
 from ..reference import DOUBLE_CODES, SURVEY_CODE
 from . import kept
 from .batch import Plan, constant, gather, plan, run
-from .figures import ONE, Pending, categories_plan, member_rows
+from .categories import categories_plan
+from .figures import ONE, Pending, member_rows
 from .scope import (
     Scope,
     counted_task_conditions,
@@ -136,7 +137,7 @@ def double_progress_plan(scope: Scope, by: str = "zone", *, year_to_date: bool =
     listed only for what it did (or was set) earlier in the year is not listed.
 
     ``members``: the distinct members per group and over all groups from a read the
-    page shares (``figures.members_plan(part, by, double_only=True)``), instead of
+    page shares (``shared.members_plan(part, by, double_only=True)``), instead of
     two statements of the view's own.
 
     Every zone (community) in the scope is listed, zeros included; in a unit's scope

@@ -13,7 +13,6 @@ counted rows). The whole county over whole months reads the kept summaries inste
 from __future__ import annotations
 
 import functools
-from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date
 
@@ -27,9 +26,9 @@ from ..models import (
     ReportStatus,
     Section,
 )
-from ..reference import DOUBLE_CODES
 from . import kept
 from .batch import Plan, gather, plan, run
+from .categories import CategoryRow, categories_plan
 from .scope import (
     ONE,
     Scope,
@@ -132,8 +131,7 @@ def task_rows(scope: Scope, by=_no_group, extra=_no_group) -> Plan:
 
 @functools.cache
 def _task_sums(by):
-    """``task_rows``' columns for a grouping, without the scope's conditions: the same
-    for every scope, so built once for the module's groupings."""
+    """``task_rows``' columns for a grouping: the same for every scope, built once."""
     sums = (CountedTask.quantity, CountedTask.people_served, CountedTask.person_times,
             CountedTask.minutes)
     return select(
@@ -161,46 +159,6 @@ def member_rows(scope: Scope, by=_no_group, extra=_no_group) -> Plan:
     return _grouped(query, group)
 
 
-def participants_part(scope: Scope):
-    """The scope's counted participations, one row each: (category, zone, member,
-    report status, whether the category is a "双创" one). A page that needs the
-    distinct members of several groupings of one scope (the 月报: overall, per
-    category, per "双创" zone and over them) reads the rows once, as this one
-    statement object, and counts each grouping from them (``members_plan``) instead
-    of a COUNT(DISTINCT) statement per grouping, each reading the same rows again."""
-    return select(
-        CountedParticipation.category_id, CountedParticipation.zone_id,
-        CountedParticipation.member_id, CountedParticipation.report_status,
-        CountedParticipation.category_id.in_(
-            select(Category.id).where(Category.code.in_(DOUBLE_CODES))),
-    ).where(*participation_conditions(scope))
-
-
-def members_plan(part, by: str = "", *, double_only: bool = False) -> Plan:
-    """What ``member_rows`` gives — {group key: (distinct members official, distinct
-    members pending)} — counted from the rows of ``participants_part``: ``by`` is
-    "" (no grouping), "category" or "zone"; ``double_only`` keeps the "双创"
-    categories' rows only. Groups without a row are absent, as there."""
-    at = {"": None, "category": 0, "zone": 1}[by]
-
-    def shape(rows) -> dict:
-        official: dict[tuple, set] = {}
-        pending: dict[tuple, set] = {}
-        for row in rows:
-            if double_only and not row[4]:
-                continue
-            key = () if at is None else (row[at],)
-            official.setdefault(key, set())
-            pending.setdefault(key, set())
-            if row[3] == ReportStatus.approved:
-                official[key].add(row[2])
-            elif row[3] == ReportStatus.submitted:
-                pending[key].add(row[2])
-        return {key: (len(official[key]), len(pending[key])) for key in official}
-
-    return plan(part, shape=shape)
-
-
 def _figures(tasks: tuple | None, members: tuple | None) -> Figures:
     t = tasks or (0,) * 10
     m = members or (0, 0)
@@ -214,27 +172,9 @@ def _merge(tasks: dict, members: dict) -> dict:
     return {key: _figures(tasks.get(key), members.get(key)) for key in tasks.keys() | members.keys()}
 
 
-def category_task_rows(scope: Scope) -> Plan:
-    """``task_rows`` per category: for a page that shows both the categories and the
-    totals, whose totals are these rows added up (``summed``)."""
-    return task_rows(scope, _by_category)
-
-
-def summed(grouped: Plan) -> Plan:
-    """A grouped ``task_rows`` plan added up over its groups, from the same statement:
-    what ``task_rows(scope)`` gives without a grouping (every figure of it adds up;
-    a scope without rows gives no group, which reads as zeros)."""
-    def shape(*rowsets) -> dict:
-        groups = grouped.shape(*rowsets)
-        return {(): tuple(sum(values) for values in zip(*groups.values()))} if groups else {}
-    return Plan(grouped.parts, shape)
-
-
-def figures_plan(scope: Scope, *, tasks: Plan | None = None,
-                 members: Plan | None = None) -> Plan:
-    """Official and pending totals for a scope (two statements). ``tasks`` and
-    ``members``: the figures from reads the page shares instead (``summed``,
-    ``members_plan``)."""
+def figures_plan(scope: Scope, *, tasks: Plan | None = None, members: Plan | None = None) -> Plan:
+    """Official and pending totals for a scope (two statements); ``tasks``, ``members``:
+    the same from reads the page shares (``rollups.shared``)."""
     return gather(tasks or task_rows(scope), members or member_rows(scope),
                   shape=lambda tasks, members: _merge(tasks, members).get((), Figures()))
 
@@ -299,36 +239,13 @@ def pending_of(rows: list[CategoryFigures]) -> Pending:
     )
 
 
-# A category as the figures name it: a plain row, so it can come in a batch.
-CategoryRow = namedtuple("CategoryRow", "id code name section activity_unit quantity_unit "
-                                        "beneficiary_unit active")
-
-
-# One statement object for every plan that lists the categories, so that a batch
-# asking for them twice (the 月报: its categories and its "双创" zones) reads them once.
-_CATEGORIES = (select(Category.id, Category.code, Category.name, Category.section,
-                      Category.activity_unit, Category.quantity_unit,
-                      Category.beneficiary_unit, Category.active)
-               .order_by(Category.sort_order, Category.id))
-
-
-def categories_plan() -> Plan:
-    """All categories in display order (one statement)."""
-    return plan(_CATEGORIES, shape=lambda rows: [CategoryRow(*row) for row in rows])
-
-
-def categories() -> list[CategoryRow]:
-    return run(categories_plan())
-
-
 def figures_by_category_plan(scope: Scope, *, include_empty: bool = True,
                              tasks: Plan | None = None, members: Plan | None = None) -> Plan:
     """Official and pending totals per category, in category order (three statements).
 
     Categories without any figure are listed with zeros when ``include_empty`` (and
-    when active), so a page always shows the same rows. ``tasks`` and ``members``:
-    the figures per category from shared reads (``category_task_rows``,
-    ``members_plan(part, "category")``).
+    when active), so a page always shows the same rows. ``tasks``, ``members``: the
+    same from reads the page shares (``rollups.shared``).
     """
     return gather(tasks or task_rows(scope, _by_category),
                   members or member_rows(scope, _by_category),
