@@ -22,6 +22,7 @@ a type; one it cannot know (``NullType``) is refused rather than guessed.
 from __future__ import annotations
 
 import weakref
+from operator import itemgetter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -91,9 +92,13 @@ def fetch(parts: Sequence[Select]) -> list[list[tuple]]:
     else:
         statement, places = combined(distinct)
         rowsets = [[] for _ in distinct]
+        # each part's columns picked out of a row in C (itemgetter of one index gives
+        # the value, not a tuple: hence the two forms)
+        pick = [itemgetter(*at) if len(at) > 1 else (lambda row, k=at[0]: (row[k],))
+                for at in places]
         for row in db.session.execute(statement):
             i = row[0]
-            rowsets[i].append(tuple(row[k] for k in places[i]))
+            rowsets[i].append(pick[i](row))
     # each plan its own list, whatever another plan's shape does with its rows
     return [list(rowsets[where[id(part)]]) for part in parts]
 
