@@ -28,7 +28,7 @@ from ..models import (
 )
 from . import kept
 from .batch import Plan, gather, plan, run
-from .categories import CategoryRow, categories_plan
+from .categories import CategoryRow, categories, categories_plan  # noqa: F401
 from .scope import (
     ONE,
     Scope,
