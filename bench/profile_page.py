@@ -3,6 +3,8 @@
     .venv/bin/python bench/profile_page.py --scale tiny /tasks/ /tasks/mine
     .venv/bin/python bench/profile_page.py --scale tiny --sort cumulative --top 60 /tasks/
     .venv/bin/python bench/profile_page.py --scale tiny --sampler /tasks/   # pyinstrument
+    .venv/bin/python bench/profile_page.py --scale full --as admin --sampler \
+        --pg-url postgresql+psycopg://…/county '/reports/?unit=1&month=2026-11'
 
 Reuses (or generates) the SQLite data set of ``bench/run.py`` for the scale, signs
 in as the same member ``bench/run.py`` picks, requests each page once to warm up,
@@ -42,11 +44,15 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sampler", action="store_true",
                         help="sample with pyinstrument instead of cProfile")
+    parser.add_argument("--pg-url", help="profile on this PostgreSQL database (a set "
+                        "bench/run.py made) instead of the SQLite file; the CPU is then "
+                        "the app's alone, the server's is not in it")
     args = parser.parse_args()
 
     DATA.mkdir(parents=True, exist_ok=True)
-    app = make_app(f"sqlite:///{DATA / f'county-{args.scale}.sqlite3'}")
-    ensure_data(app, SCALES[args.scale], reuse=True)
+    app = make_app(args.pg_url or f"sqlite:///{DATA / f'county-{args.scale}.sqlite3'}")
+    if not args.pg_url:  # a PostgreSQL set is read as it is: never (re)generated from here
+        ensure_data(app, SCALES[args.scale], reuse=True)
     actors = pick_actors(app)
     client = app.test_client()
     response = client.post("/auth/login", data={"phone": actors[args.role], "password": PASSWORD})

@@ -48,3 +48,21 @@ def test_monthly_summary_and_service_record_label_every_cell(client, login, octo
         as_text=True))
     assert check_labels(record) == 6
     assert re.search(r'<td data-label="日期" class="nowrap">2022-09-28</td>', record)
+
+
+def test_a_tables_cells_come_escaped_with_their_columns_classes(app):
+    """Table.cells_html, what data_table prints per row: each cell labelled with its
+    header, numbers ``num nowrap``, dates ``nowrap``, text neither; header and cell
+    text escaped."""
+    from datetime import date
+
+    from tracker.reports.tables import Hours, Table
+
+    table = Table("t", "t", ['名称"<', "日期", "时长"],
+                  rows=[["<b>甲</b>", date(2022, 10, 1), Hours(90)], ["乙", date(2022, 10, 2), 3]])
+    first, second = table.cells_html()
+    assert str(first) == (
+        '<td data-label="名称&#34;&lt;">&lt;b&gt;甲&lt;/b&gt;</td>'
+        '<td data-label="日期" class="nowrap">2022-10-01</td>'
+        '<td data-label="时长" class="num nowrap">1.5</td>')
+    assert str(second).endswith('<td data-label="时长" class="num nowrap">3</td>')

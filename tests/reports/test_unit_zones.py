@@ -8,7 +8,7 @@ from datetime import date
 from tests import factories as f
 from tests.rollups import builders as b
 from tracker.extensions import db
-from tracker.models import ReportStatus, Role
+from tracker.models import Community, ReportStatus, Role
 from tracker.reports.figures import monthly_figures
 from tracker.rollups import Scope
 from tracker.rollups.double import double_progress
@@ -55,3 +55,36 @@ def test_a_communitys_zones_are_all_of_its_zones(app):
                            by="zone")
     assert [(r.name, r.ads) for r in view.rows] == [("一区", 5), ("二区", 0), ("三区", 3),
                                                    ("四区", 7)]
+
+
+def test_the_summarys_zones_read_the_month_only(app):
+    """The 月报 asks the "双创" view for the month alone (no year to date, no targets):
+    every figure of a zone's month is the same as the full view's, the year-to-date
+    figures are left 0, and a zone worked only earlier in the year is not listed."""
+    ours, _theirs, (own, quiet, shared, other) = _county()
+    community = db.session.get(Community, own.community_id)
+    earlier = f.zone(community, "五区")  # nobody answers for it; we worked there in January
+    liaison = f.member(ours, Role.liaison, communities=[community])
+    task = b.task_on(f.item(ours, community, "ad_removal", year=DAY.year, zone=earlier),
+                     liaison, DAY.replace(month=1))
+    b.join(task, liaison)
+    b.report(task, liaison, ReportStatus.approved, quantity=4)
+    db.session.commit()
+    scope = Scope(*month_bounds(DAY.year, DAY.month), unit_id=ours.id)
+
+    full = double_progress(scope, by="zone")
+    month = double_progress(scope, by="zone", year_to_date=False)
+    assert "五区" in [r.name for r in full.rows] and "五区" not in [r.name for r in month.rows]
+    assert next(r for r in full.rows if r.name == "一区").ads_year == 5
+    period = ("ads", "ads_pending", "stairs", "stairs_pending", "found", "handed_over", "fixed",
+              "found_pending", "activities", "person_times", "members", "minutes")
+    by_key = {r.key: r for r in full.rows}
+    for row in month.rows:
+        assert [getattr(row, n) for n in period] == [getattr(by_key[row.key], n) for n in period]
+        assert (row.ads_year, row.ads_target, row.stairs_target, row.found_year) == (0, 0, 0, 0)
+    assert [getattr(month.total, n) for n in period] == [getattr(full.total, n) for n in period]
+
+    summary = monthly_figures(DAY.year, DAY.month, unit=ours)
+    assert [(z.key, z.ads) for z in summary.zones] == [
+        (r.key, r.ads) for r in full.rows if r.ads or r.stairs or r.found or r.activities
+        or r.person_times]

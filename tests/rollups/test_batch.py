@@ -124,3 +124,21 @@ def test_plans_run_together_give_each_its_figure_in_one_statement(reported, coun
         figures = run_together(both, constant("no statement"), approved)
     assert q.count == 1
     assert figures == ({"members": run(members), "approved": 2}, "no statement", 2)
+
+
+def test_a_statement_two_plans_share_is_run_once(reported, count_queries):
+    """The same statement object in two plans (the categories' list of the 月报's
+    categories and of its "双创" zones) is one part of the batch; each plan gets its
+    rows, in its own list."""
+    names = select(Member.name, Member.id).order_by(Member.id)
+    other = select(func.count()).select_from(Task)
+    with count_queries() as q:
+        rowsets = fetch([names, other, names])
+    assert q.count == 1 and "UNION ALL" in q.statements[0]
+    assert q.statements[0].count("member.name") == 1
+    assert rowsets == [alone(names), alone(other), alone(names)]
+    assert rowsets[0] is not rowsets[2]
+    with count_queries() as q:
+        twice = fetch([names, names])
+    assert q.count == 1 and "UNION" not in q.statements[0]
+    assert twice == [alone(names), alone(names)]

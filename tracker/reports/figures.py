@@ -8,6 +8,7 @@ exports — so nothing here knows how the figures are worded or laid out.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -47,6 +48,7 @@ from ..rollups.findings import FindingCounts, findings_counts_plan
 from ..rollups.funds import FundFigures, fund_figures_plan
 from ..rollups.needs import NeedCounts, need_counts_plan
 from ..rollups.scope import counted_task_conditions, task_conditions
+from ..rollups.shared import category_task_rows, members_plan, participants_part, summed
 from ..timeutil import local_today, month_bounds
 
 SECTION_ORDER = (Section.pairing, Section.volunteer, Section.double)
@@ -86,10 +88,21 @@ def ledger_plan(scope: Scope) -> Plan:
     """The approved activities of a scope, oldest first (three statements, run
     together). Their figures are the counted ones (``CountedTask``), as every total
     reads them."""
-    leader, reviewer = aliased(Member), aliased(Member)
+    tasks, counted, participants = _ledger_selects()
     conditions = [TaskReport.status == ReportStatus.approved, *task_conditions(scope)]
-    done = [Assignment.status == AssignmentStatus.done, *conditions]
     return plan(
+        tasks.where(*conditions),
+        counted.where(*counted_task_conditions(scope)),
+        participants.where(*conditions),
+        shape=_ledger)
+
+
+@functools.cache
+def _ledger_selects():
+    """The ledger's three statements without the scope's conditions: built once, not on
+    every page (their columns and joins are the same for every scope)."""
+    leader, reviewer = aliased(Member), aliased(Member)
+    return (
         select(Task.id, Task.service_date, Community.name, Zone.name, Task.title, Task.place,
                Category.name, Category.section, Category.quantity_unit,
                Category.beneficiary_unit, Task.beneficiary, TaskReport.note,
@@ -100,19 +113,17 @@ def ledger_plan(scope: Scope) -> Plan:
         .outerjoin(Zone, Zone.id == Task.zone_id)
         .outerjoin(leader, leader.id == Task.leader_id)
         .outerjoin(reviewer, reviewer.id == TaskReport.reviewed_by_id)
-        .where(*conditions)
         .order_by(Task.service_date, Task.starts_at, Task.id),
         select(CountedTask.task_id, CountedTask.person_times, CountedTask.minutes,
                CountedTask.quantity, CountedTask.people_served)
-        .where(CountedTask.report_status == ReportStatus.approved,
-               *counted_task_conditions(scope)),
+        .where(CountedTask.report_status == ReportStatus.approved),
         select(Assignment.task_id, Member.name)
         .join(Member, Member.id == Assignment.member_id)
         .join(Task, Task.id == Assignment.task_id)
         .join(TaskReport, TaskReport.task_id == Task.id)
-        .where(*done)
+        .where(Assignment.status == AssignmentStatus.done)
         .order_by(Assignment.task_id, Assignment.claimed_at, Assignment.id),
-        shape=_ledger)
+    )
 
 
 def _ledger(tasks, counted, participants) -> list[LedgerRow]:
@@ -186,7 +197,8 @@ class MonthlyFigures:
     categories: list[CategoryFigures]  # with approved activities, in category order
     community_sections: dict[Section, list[str]]  # where each section's work took place
     communities: list[str]  # every community with approved work
-    zones: list[DoubleRow]  # "双创" rows with something to show
+    zones: list[DoubleRow]  # "双创" rows with something to show (the month only: no
+    # year to date or targets, see double_progress_plan)
     zones_total: DoubleRow
     findings: FindingCounts  # of approved surveys (those 待审核 are in ``pending``)
     coverage: Coverage | None  # a unit's 参与情况 (None for a community summary)
@@ -264,11 +276,17 @@ def monthly_figures_plan(year: int, month: int, *, unit: Unit | None = None,
             ledger=ledger,
         )
 
+    # the totals are the categories' rows added up, and the distinct members of every
+    # grouping come from one read of the month's participations
+    per_category, part = category_task_rows(scope), participants_part(scope)
     return gather(
-        figures_plan(scope),
-        figures_by_category_plan(scope, include_empty=False),
+        figures_plan(scope, tasks=summed(per_category), members=members_plan(part)),
+        figures_by_category_plan(scope, include_empty=False, tasks=per_category,
+                                 members=members_plan(part, "category")),
         activities_by_community_section_plan(scope),
-        double_progress_plan(scope, by="zone"),
+        double_progress_plan(scope, by="zone", year_to_date=False,
+                             members=(members_plan(part, "zone", double_only=True),
+                                      members_plan(part, double_only=True))),
         restricted,
         findings_counts_plan(scope),
         coverage_plan(unit.id, date_from, date_to) if unit is not None else constant(None),

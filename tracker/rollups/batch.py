@@ -21,6 +21,8 @@ a type; one it cannot know (``NullType``) is refused rather than guessed.
 """
 from __future__ import annotations
 
+import weakref
+from operator import itemgetter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -78,14 +80,27 @@ def fetch(parts: Sequence[Select]) -> list[list[tuple]]:
     """The rows of each SELECT, in its own order, from one statement."""
     if not parts:
         return []
-    if len(parts) == 1:
-        return [[tuple(row) for row in db.session.execute(parts[0])]]
-    statement, places = combined(parts)
-    rowsets: list[list[tuple]] = [[] for _ in parts]
-    for row in db.session.execute(statement):
-        i = row[0]
-        rowsets[i].append(tuple(row[k] for k in places[i]))
-    return rowsets
+    # a statement two plans share (the same object: e.g. the categories' list) runs once
+    distinct: list[Select] = []
+    where: dict[int, int] = {}  # id of a part → its place in ``distinct``
+    for part in parts:
+        if id(part) not in where:
+            where[id(part)] = len(distinct)
+            distinct.append(part)
+    if len(distinct) == 1:
+        rowsets = [[tuple(row) for row in db.session.execute(distinct[0])]]
+    else:
+        statement, places = combined(distinct)
+        rowsets = [[] for _ in distinct]
+        # each part's columns picked out of a row in C (itemgetter of one index gives
+        # the value, not a tuple: hence the two forms)
+        pick = [itemgetter(*at) if len(at) > 1 else (lambda row, k=at[0]: (row[k],))
+                for at in places]
+        for row in db.session.execute(statement):
+            i = row[0]
+            rowsets[i].append(pick[i](row))
+    # each plan its own list, whatever another plan's shape does with its rows
+    return [list(rowsets[where[id(part)]]) for part in parts]
 
 
 def _slot_key(column) -> tuple[str, str]:
@@ -97,7 +112,22 @@ def _slot_key(column) -> tuple[str, str]:
     while isinstance(element, Label):
         element = element.element
     kind = element.name if isinstance(element, FunctionElement) else type(element).__name__
-    return repr(column.type), kind
+    return _type_name(column.type), kind
+
+
+# repr() of a type is slow (SQLAlchemy works it out from the constructor's signature)
+# and the same few type objects — the columns' own — come back on every page
+_TYPE_NAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _type_name(type_) -> str:
+    try:
+        return _TYPE_NAMES[type_]
+    except KeyError:
+        name = _TYPE_NAMES[type_] = repr(type_)
+        return name
+    except TypeError:  # a type that cannot be a key (unhashable)
+        return repr(type_)
 
 
 def combined(parts: Sequence[Select]):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 
-from sqlalchemy import and_, case, func, literal, or_, select, true
+from sqlalchemy import and_, case, false, func, literal, or_, select, true
 
 from ..models import (
     Category,
@@ -28,8 +28,9 @@ from ..models import (
 )
 from ..reference import DOUBLE_CODES, SURVEY_CODE
 from . import kept
-from .batch import Plan, gather, plan, run
-from .figures import ONE, Pending, categories_plan, member_rows
+from .batch import Plan, constant, gather, plan, run
+from .categories import categories_plan
+from .figures import ONE, Pending, member_rows
 from .scope import (
     Scope,
     counted_task_conditions,
@@ -104,6 +105,7 @@ class _Ask:
     wide: Scope  # the same, from 1 January of the year when the period starts later
     by: str
     year: int
+    year_to_date: bool = True  # False: the period only (``wide`` is ``scope``)
 
     @property
     def double_ids(self):
@@ -123,9 +125,20 @@ class _Ask:
         return model.zone_id if self.by == "zone" else model.community_id
 
 
-def double_progress_plan(scope: Scope, by: str = "zone") -> Plan:
+def double_progress_plan(scope: Scope, by: str = "zone", *, year_to_date: bool = True,
+                         members: tuple[Plan, Plan] | None = None) -> Plan:
     """"双创" figures per responsibility zone (``by="zone"``) or per community.
     Seven statements, run together.
+
+    ``year_to_date=False`` asks for the period's figures only (the monthly summary's
+    zone table): the year to date (``*_year``) and the targets are left 0, and no
+    statement reads outside the period — a unit's month then costs a month of rows,
+    not the year's up to it. Every period figure is the same either way; a zone
+    listed only for what it did (or was set) earlier in the year is not listed.
+
+    ``members``: the distinct members per group and over all groups from a read the
+    page shares (``shared.members_plan(part, by, double_only=True)``), instead of
+    two statements of the view's own.
 
     Every zone (community) in the scope is listed, zeros included; in a unit's scope
     the zones are the unit's own — those it is responsible for and those where its
@@ -141,7 +154,7 @@ def double_progress_plan(scope: Scope, by: str = "zone") -> Plan:
                  scope.zone_id, None)
     wide = Scope(min(year_from, scope.date_from) if scope.date_from else None, scope.date_to,
                  scope.unit_id, scope.community_ids, scope.zone_id, None)
-    ask = _Ask(base, wide, by, year)
+    ask = _Ask(base, wide if year_to_date else base, by, year, year_to_date)
 
     def only_double(model):
         return (model.category_id.in_(ask.double_ids),)
@@ -185,20 +198,21 @@ def double_progress_plan(scope: Scope, by: str = "zone") -> Plan:
     else:
         work = plan(_work(ask), shape=list)
         found = plan(_findings(ask), shape=list)
-        members = (member_rows(ask.scope, lambda model: (ask.group(model),), only_double),
-                   member_rows(ask.scope, extra=only_double))
+        members = members or (
+            member_rows(ask.scope, lambda model: (ask.group(model),), only_double),
+            member_rows(ask.scope, extra=only_double))
     return gather(
         categories_plan(),
         plan(_groups(ask), shape=list),
         work,
         *members,
         found,
-        plan(_targets(ask), shape=list),
+        plan(_targets(ask), shape=list) if year_to_date else constant([]),
         shape=shape)
 
 
-def double_progress(scope: Scope, by: str = "zone") -> DoubleView:
-    return run(double_progress_plan(scope, by))
+def double_progress(scope: Scope, by: str = "zone", *, year_to_date: bool = True) -> DoubleView:
+    return run(double_progress_plan(scope, by, year_to_date=year_to_date))
 
 
 def _groups(ask: _Ask):
@@ -225,13 +239,15 @@ def _zones_worked(ask: _Ask):
     """Zones where the scope's work, findings or targets are recorded: a unit's group
     may work in a zone another unit answers for, and those figures need their zone's
     name. Subqueries of the zones' statement, so the view keeps its statement count."""
-    return or_(
+    worked = [
         Zone.id.in_(select(CountedTask.zone_id).where(
             CountedTask.category_id.in_(ask.double_ids), *counted_task_conditions(ask.wide))),
         Zone.id.in_(select(Finding.zone_id).where(*finding_conditions(ask.wide))),
-        Zone.id.in_(select(ResourceItem.zone_id).where(
-            *item_conditions(ask.scope, ask.year), ResourceItem.category_id.in_(ask.double_ids))),
-    )
+    ]
+    if ask.year_to_date:  # the targets are read with the year to date only
+        worked.append(Zone.id.in_(select(ResourceItem.zone_id).where(
+            *item_conditions(ask.scope, ask.year), ResourceItem.category_id.in_(ask.double_ids))))
+    return or_(*worked)
 
 
 def _work(ask: _Ask):
@@ -241,7 +257,8 @@ def _work(ask: _Ask):
     approved = and_(period, CountedTask.report_status == ReportStatus.approved)
     submitted = and_(period, CountedTask.report_status == ReportStatus.submitted)
     this_year = and_(CountedTask.service_date >= ask.year_from,
-                     CountedTask.report_status == ReportStatus.approved)
+                     CountedTask.report_status == ReportStatus.approved) \
+        if ask.year_to_date else false()
 
     def sum_if(condition, column):
         return func.coalesce(func.sum(case((condition, column))), 0)
@@ -299,7 +316,8 @@ def _findings(ask: _Ask):
             func.count(case((and_(period, Finding.status.in_(
                 (FindingStatus.handed_over, FindingStatus.fixed))), 1))),
             func.count(case((and_(period, Finding.status == FindingStatus.fixed), 1))),
-            func.count(case((Finding.found_on >= ask.year_from, 1))),
+            func.count(case((Finding.found_on >= ask.year_from if ask.year_to_date
+                             else false(), 1))),
         )
         .join(CountedTask, approved)
         .where(*finding_conditions(ask.wide))

@@ -12,7 +12,7 @@ counted rows). The whole county over whole months reads the kept summaries inste
 """
 from __future__ import annotations
 
-from collections import namedtuple
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,6 +28,7 @@ from ..models import (
 )
 from . import kept
 from .batch import Plan, gather, plan, run
+from .categories import CategoryRow, categories, categories_plan  # noqa: F401
 from .scope import (
     ONE,
     Scope,
@@ -123,16 +124,23 @@ def task_rows(scope: Scope, by=_no_group, extra=_no_group) -> Plan:
     if extra is _no_group and by in _KEPT and kept.county_months(scope):
         return kept.month_rows(scope, _KEPT[by])
     group = by(CountedTask)
+    query = (_task_sums(by) if by in _KEPT else _task_sums.__wrapped__(by)).where(
+        *counted_task_conditions(scope), *extra(CountedTask))
+    return _grouped(query, group)
+
+
+@functools.cache
+def _task_sums(by):
+    """``task_rows``' columns for a grouping: the same for every scope, built once."""
     sums = (CountedTask.quantity, CountedTask.people_served, CountedTask.person_times,
             CountedTask.minutes)
-    query = select(
-        *group,
+    return select(
+        *by(CountedTask),
         func.count(if_approved(ONE)),
         *(func.coalesce(func.sum(if_approved(column)), 0) for column in sums),
         func.count(if_submitted(ONE)),
         *(func.coalesce(func.sum(if_submitted(column)), 0) for column in sums),
-    ).where(*counted_task_conditions(scope), *extra(CountedTask))
-    return _grouped(query, group)
+    )
 
 
 def member_rows(scope: Scope, by=_no_group, extra=_no_group) -> Plan:
@@ -164,9 +172,10 @@ def _merge(tasks: dict, members: dict) -> dict:
     return {key: _figures(tasks.get(key), members.get(key)) for key in tasks.keys() | members.keys()}
 
 
-def figures_plan(scope: Scope) -> Plan:
-    """Official and pending totals for a scope (two statements)."""
-    return gather(task_rows(scope), member_rows(scope),
+def figures_plan(scope: Scope, *, tasks: Plan | None = None, members: Plan | None = None) -> Plan:
+    """Official and pending totals for a scope (two statements); ``tasks``, ``members``:
+    the same from reads the page shares (``rollups.shared``)."""
+    return gather(tasks or task_rows(scope), members or member_rows(scope),
                   shape=lambda tasks, members: _merge(tasks, members).get((), Figures()))
 
 
@@ -230,32 +239,16 @@ def pending_of(rows: list[CategoryFigures]) -> Pending:
     )
 
 
-# A category as the figures name it: a plain row, so it can come in a batch.
-CategoryRow = namedtuple("CategoryRow", "id code name section activity_unit quantity_unit "
-                                        "beneficiary_unit active")
-
-
-def categories_plan() -> Plan:
-    """All categories in display order (one statement)."""
-    return plan(
-        select(Category.id, Category.code, Category.name, Category.section,
-               Category.activity_unit, Category.quantity_unit, Category.beneficiary_unit,
-               Category.active)
-        .order_by(Category.sort_order, Category.id),
-        shape=lambda rows: [CategoryRow(*row) for row in rows])
-
-
-def categories() -> list[CategoryRow]:
-    return run(categories_plan())
-
-
-def figures_by_category_plan(scope: Scope, *, include_empty: bool = True) -> Plan:
+def figures_by_category_plan(scope: Scope, *, include_empty: bool = True,
+                             tasks: Plan | None = None, members: Plan | None = None) -> Plan:
     """Official and pending totals per category, in category order (three statements).
 
     Categories without any figure are listed with zeros when ``include_empty`` (and
-    when active), so a page always shows the same rows.
+    when active), so a page always shows the same rows. ``tasks``, ``members``: the
+    same from reads the page shares (``rollups.shared``).
     """
-    return gather(task_rows(scope, _by_category), member_rows(scope, _by_category),
+    return gather(tasks or task_rows(scope, _by_category),
+                  members or member_rows(scope, _by_category),
                   categories_plan(),
                   shape=lambda tasks, members, cats: _category_rows(
                       _merge(tasks, members), cats, include_empty))
