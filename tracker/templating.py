@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 
 from flask import has_request_context, request, url_for
 from flask_babel import get_locale
@@ -22,6 +20,7 @@ from .formatting import (
     target_pace,
     yuan,
 )
+from .lru import LRU
 from .models import AssignmentStatus, ReportStatus, Role, TaskStatus
 from .menu import menu_counts
 from .permissions import may_call_leader
@@ -114,33 +113,8 @@ def url_for_row(endpoint: str, **values) -> str:
     return f"{pattern[0]}{row_id}{pattern[1]}"
 
 
-class _Fragments:
-    """Rendered fragments kept between requests in this process, at most ``size`` of
-    them, the least recently used dropped first (threads of one worker share it)."""
-
-    def __init__(self, size: int):
-        self.size, self._kept, self._lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key) -> str | None:
-        with self._lock:
-            html = self._kept.get(key)
-            if html is not None:
-                self._kept.move_to_end(key)
-            return html
-
-    def put(self, key, html: str) -> None:
-        with self._lock:
-            self._kept[key] = html
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
-
-
 # About 2 MB per worker at 1 KB a card: a county's open tasks several times over.
-FRAGMENTS = _Fragments(2000)
+FRAGMENTS = LRU(2000)  # rendered fragments kept between requests in this process
 # The two per-request values a kept fragment holds (tracker/resend.py, Flask-WTF), as
 # templates/_macros/forms.html writes them.
 _TOKEN_FIELD = re.compile(r'(<input type="hidden" name="(csrf_token|submission_token)" value=")'

@@ -31,8 +31,6 @@ context. The results are shared between requests: callers must not mutate them.
 from __future__ import annotations
 
 import itertools
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
@@ -41,6 +39,7 @@ from flask_babel import get_locale
 from sqlalchemy import text
 
 from ..extensions import db
+from ..lru import LRU
 
 T = TypeVar("T")
 
@@ -51,38 +50,7 @@ _PG_STAMP = text("SELECT pg_current_snapshot()::text, pg_postmaster_start_time()
 _SQLITE_STAMP = text("PRAGMA data_version")
 
 
-class _LRU:
-    def __init__(self, size: int):
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()  # gthread workers share a process
-        self.hits = self.misses = 0
-
-    def get(self, key):
-        with self._lock:
-            value = self._items.get(key, _MISSING)
-            if value is _MISSING:
-                self.misses += 1
-            else:
-                self._items.move_to_end(key)
-                self.hits += 1
-            return value
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self.hits = self.misses = 0
-
-
-_MISSING = object()
-_cache = _LRU(MAX_ENTRIES)
+_cache = LRU(MAX_ENTRIES)
 _tokens = itertools.count(1)  # never reused, unlike the id() of a collected object
 
 
@@ -119,7 +87,7 @@ def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
     app = current_app.extensions.setdefault("figure_cache", next(_tokens))
     full_key = (name, key, str(get_locale()), app, stamp)
     value = _cache.get(full_key)
-    if value is _MISSING:
+    if value is None:
         value = compute()
         _cache.put(full_key, value)
     return value
@@ -129,7 +97,3 @@ def clear() -> None:
     """Forget every cached result (tests that count statements start from here)."""
     _cache.clear()
 
-
-def stats() -> tuple[int, int]:
-    """(hits, misses) since the last ``clear()``."""
-    return _cache.hits, _cache.misses
