@@ -268,8 +268,9 @@ _FINDING_IMAGE = (
 )
 
 
-def _month_of(row) -> int:
-    return row.service_date.year * 100 + row.service_date.month
+def _month_of(day) -> int:
+    """A date's month as the summaries key it (``month_of_date`` in Python)."""
+    return day.year * 100 + day.month
 
 
 @dataclass(frozen=True)
@@ -294,7 +295,7 @@ SUMMARIES = (
     Summary(CountedMonth, ("month", "category_id", "report_status"),
             ("activities", "quantity", "people_served", "person_times", "minutes"),
             _month_sums, CountedTask,
-            lambda r: ((_month_of(r), r.category_id, r.report_status),
+            lambda r: ((_month_of(r.service_date), r.category_id, r.report_status),
                        (1, r.quantity, r.people_served, r.person_times, r.minutes))),
     Summary(CountedItemYear, ("year", "resource_item_id", "report_status"),
             ("activities", "quantity", "people_served"), _item_sums, CountedTask,
@@ -326,8 +327,7 @@ SUMMARIES = (
                        (1, r.quantity, r.person_times, r.minutes)) if r.double else None),
     Summary(CountedFindingMonth, ("month", "report_status", "kind", "status"), ("findings",),
             _finding_month_sums, CountedFinding,
-            lambda r: ((r.found_on.year * 100 + r.found_on.month, r.report_status, r.kind,
-                        r.status), (1,))),
+            lambda r: ((_month_of(r.found_on), r.report_status, r.kind, r.status), (1,))),
     Summary(CountedFindingCommunityYear, ("year", "community_id", "report_status", "status"),
             ("findings",), _finding_community_sums, CountedFinding,
             lambda r: ((r.found_on.year, r.community_id, r.report_status, r.status), (1,))),
