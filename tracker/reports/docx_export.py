@@ -26,6 +26,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from markupsafe import escape
 
 from .tables import DOCUMENT_LOCALE, Table, cell_text
 
@@ -232,16 +233,8 @@ def _text_xml(text: str) -> str:
     return "".join(parts)
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _attribute(value: str) -> str:
-    return _escape(value).replace('"', "&quot;")
-
-
 def _t_xml(text: str) -> str:
-    escaped = _escape(text)
+    escaped = escape(text)  # the XML is parsed: any valid escaping gives the same element
     if len(text.strip()) < len(text):
         return f'<w:t xml:space="preserve">{escaped}</w:t>'
     return f"<w:t>{escaped}</w:t>"
@@ -253,7 +246,7 @@ def _cell_start(width: int, style_id: str, align: str | None, span: int = 1) -> 
     span_xml = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
     align_xml = f'<w:jc w:val="{align}"/>' if align else ""
     return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{span_xml}</w:tcPr>'
-            f'<w:p><w:pPr><w:pStyle w:val="{_attribute(style_id)}"/>'
+            f'<w:p><w:pPr><w:pStyle w:val="{escape(style_id)}"/>'
             f"{align_xml}</w:pPr>")
 
 
@@ -300,7 +293,7 @@ def add_table(document, table: Table, text_width: int = LANDSCAPE_TEXT_WIDTH,
     margin = int(CELL_MARGIN.twips)  # narrow padding: Word's 1.9 mm a side eats a wide table
     parts = [
         f"<w:tbl {nsdecls('w')}><w:tblPr>"
-        f'<w:tblStyle w:val="{_attribute(styles.grid)}"/>'
+        f'<w:tblStyle w:val="{escape(styles.grid)}"/>'
         f'<w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
         f'<w:tblCellMar><w:left w:w="{margin}" w:type="dxa"/>'
         f'<w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>'
