@@ -89,7 +89,7 @@ from .models import (
     Task,
     TaskReport,
 )
-from .reference import DOUBLE_CODES
+from .reference import DOUBLE_CODES, double_category_ids
 
 COUNTED_REPORTS = (ReportStatus.approved, ReportStatus.submitted)
 
@@ -247,8 +247,7 @@ def _finding_community_sums(where):
 
 def _is_double(category_id):
     # RETURNING may name only the written table's columns; a subquery may read others
-    return category_id.in_(select(Category.id).where(Category.code.in_(DOUBLE_CODES))
-                           ).label("double")
+    return category_id.in_(double_category_ids()).label("double")
 
 
 _TASK_IMAGE = (

@@ -26,7 +26,15 @@ CATEGORIES = [
 # The "双创" categories the zone view (双创进展) tracks: ads, stairwells, the survey.
 DOUBLE_CODES = ("ad_removal", "stairwell_painting", SURVEY_CODE)
 
-__all__ = ["CATEGORIES", "DOUBLE_CODES", "FUNDING_CODE", "SURVEY_CODE", "ensure_categories"]
+
+def double_category_ids():
+    """The "双创" categories' ids, as a subquery (``x.category_id.in_(…)``): statements
+    built before any of them runs — a batch, a RETURNING clause — cannot use ids read
+    first."""
+    return select(Category.id).where(Category.code.in_(DOUBLE_CODES))
+
+__all__ = ["CATEGORIES", "DOUBLE_CODES", "FUNDING_CODE", "SURVEY_CODE", "double_category_ids",
+           "ensure_categories"]
 
 
 def ensure_categories() -> dict[str, Category]:

@@ -16,7 +16,6 @@ from datetime import date
 from sqlalchemy import and_, case, false, func, literal, or_, select, true
 
 from ..models import (
-    Category,
     Community,
     CountedTask,
     Finding,
@@ -26,7 +25,7 @@ from ..models import (
     TargetMeasure,
     Zone,
 )
-from ..reference import DOUBLE_CODES, SURVEY_CODE
+from ..reference import DOUBLE_CODES, SURVEY_CODE, double_category_ids
 from . import kept
 from .batch import Plan, constant, gather, plan, run
 from .categories import categories_plan
@@ -111,7 +110,7 @@ class _Ask:
     def double_ids(self):
         """The "双创" categories' ids, as a subquery: the view's statements go out
         together, before any of them has been read."""
-        return select(Category.id).where(Category.code.in_(DOUBLE_CODES))
+        return double_category_ids()
 
     @property
     def year_from(self) -> date:

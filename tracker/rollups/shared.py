@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..models import Category, CountedParticipation, ReportStatus
-from ..reference import DOUBLE_CODES
+from ..models import CountedParticipation, ReportStatus
+from ..reference import double_category_ids
 from .batch import Plan, plan
 from .figures import _by_category, task_rows
 from .scope import Scope, participation_conditions
@@ -48,8 +48,7 @@ def participants_part(scope: Scope):
     return select(
         CountedParticipation.category_id, CountedParticipation.zone_id,
         CountedParticipation.member_id, CountedParticipation.report_status,
-        CountedParticipation.category_id.in_(
-            select(Category.id).where(Category.code.in_(DOUBLE_CODES))),
+        CountedParticipation.category_id.in_(double_category_ids()),
     ).where(*participation_conditions(scope))
 
 
