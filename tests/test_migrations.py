@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, inspect, select
+from sqlalchemy import create_engine, inspect, select, text
 
 from tests import factories as f
 from tests.flask_cli import ROOT, run_flask
@@ -282,6 +282,50 @@ def test_the_finding_summary_migration_fills_them_from_existing_findings(backend
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         assert _finding_rows(url) == kept
+
+
+def _lists_token(url: str, change: str | None = None) -> str:
+    """The lists' version after running ``change`` (SQL, committed) in a connection of
+    its own, as an operator's client would."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            if change:
+                conn.execute(text(change))
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT token FROM lists_version")).scalar_one()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_lists_version_migration_makes_the_database_change_the_token(backend,
+                                                                        migrated_database):
+    """0020: a migrated database changes the lists' token itself whenever a community
+    or a category is added, renamed, closed or removed — whoever writes the SQL — and
+    not when a column no drop-down shows changes; after a downgrade and an upgrade
+    again it still does."""
+    with migrated_database(backend, "lists") as url:
+        for again in (False, True):
+            before = _lists_token(url)
+            added = _lists_token(url, "INSERT INTO community (name, sort_key, active) "
+                                      "VALUES ('人民路社区', 'renmin', TRUE)")
+            renamed = _lists_token(url, "UPDATE community SET name = '人民路第一社区' "
+                                        "WHERE name = '人民路社区'")
+            closed = _lists_token(url, "UPDATE category SET active = FALSE "
+                                       "WHERE code = 'environment_cleanup'")
+            unrelated = _lists_token(url, "UPDATE category SET beneficiary_unit = '户' "
+                                          "WHERE code = 'environment_cleanup'")
+            removed = _lists_token(url, "DELETE FROM community WHERE name = '人民路第一社区'")
+            reopened = _lists_token(url, "UPDATE category SET active = TRUE "
+                                         "WHERE code = 'environment_cleanup'")
+            assert len({before, added, renamed, closed, removed, reopened}) == 6
+            assert unrelated == closed
+            if again:
+                break
+            assert run_flask(url, "db", "downgrade", "0019_finding_summaries").returncode == 0
+            upgrade = run_flask(url, "db", "upgrade")
+            assert upgrade.returncode == 0, upgrade.stderr[-3000:]
 
 
 def _report_owed_marks(url: str) -> dict:

@@ -12,6 +12,7 @@ from .findings import (
 )
 from .funds import FundEntry
 from .needs import Need, NeedKind, NeedStatus
+from .lists import ListsVersion
 from .invitations import Invitation, InvitationPurpose
 from .onsite import Photo
 from .people import Member, Role, Unit, liaison_community
@@ -79,6 +80,7 @@ __all__ = [
     "CountedParticipation",
     "CountedTask",
     "FundEntry",
+    "ListsVersion",
     "LoginSession",
     "Member",
     "Need",

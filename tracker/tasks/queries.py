@@ -22,6 +22,7 @@ from ..models import (
     Category,
     Community,
     Finding,
+    ListsVersion,
     ReportStatus,
     Task,
     TaskReport,
@@ -31,9 +32,11 @@ from ..models import (
     Zone,
 )
 from .. import owed
+from ..lru import LRU
 from ..models.waitlist import waiting_before
 from ..paging import Prepared, paged, paged_with_total, paginate_prepared
 from ..search import matches
+from ..sql_hints import not_indexed
 
 def task_card_loads(path=None) -> list:
     """Eager loads for what a task card shows (one SELECT with LEFT JOINs)."""
@@ -64,15 +67,39 @@ def _filter_choices_statement():
 
     both = union_all(ranked(0, Community, Community.sort_key, Community.id),
                      ranked(1, Category, Category.sort_order, Category.id)).subquery()
-    return select(both.c.kind, both.c.id, both.c.name).order_by(both.c.kind, both.c.place)
+    # The lists' version in the same statement, so the lists are kept under the token
+    # of the very rows read (a separate read could see a commit in between).
+    token = select(ListsVersion.token).where(ListsVersion.id == 1).scalar_subquery()
+    return (select(both.c.kind, both.c.id, both.c.name, token)
+            .order_by(both.c.kind, both.c.place))
+
+
+@functools.cache
+def _lists_token_statement():
+    return select(ListsVersion.token).where(ListsVersion.id == 1)
+
+
+# {(database, lists token): FilterChoices}: a few tokens per worker (one, but for the
+# moments after an admin edits a community or a category).
+_KEPT_CHOICES = LRU(8)
 
 
 def filter_choices() -> FilterChoices:
-    """Both lists in one statement of plain rows (no ORM objects: only id and name)."""
-    lists = ([], [])
-    for kind, id_, name in db.session.execute(_filter_choices_statement()):
+    """Both lists: kept in this worker under the lists' version (tracker/models/lists.py),
+    read again — one statement of plain rows — whenever the version has changed, so an
+    added, renamed or closed community shows on the very next page in every worker."""
+    database = db.engine  # two apps of one process (tests) may read two databases
+    token = db.session.execute(_lists_token_statement()).scalar()
+    kept = _KEPT_CHOICES.get((database, token)) if token is not None else None
+    if kept is not None:
+        return kept
+    lists, read_under = ([], []), None
+    for kind, id_, name, read_under in db.session.execute(_filter_choices_statement()):
         lists[kind].append((id_, name))
-    return FilterChoices(tuple(lists[0]), tuple(lists[1]))
+    choices = FilterChoices(tuple(lists[0]), tuple(lists[1]))
+    if read_under is not None:
+        _KEPT_CHOICES.put((database, read_under), choices)
+    return choices
 
 
 @dataclass(frozen=True)
@@ -423,5 +450,8 @@ def _my_waiting_statement():
         .join(Task, Task.id == WaitlistEntry.task_id)
     ).where(WaitlistEntry.member_id == bindparam("member_id"),
             WaitlistEntry.status == WaitStatus.waiting,
-            Task.status == TaskStatus.open, Task.starts_at > bindparam("now")
+            # from the member's few entries: SQLite walked every open task of the
+            # county instead, probing each for this member (tracker/sql_hints.py)
+            not_indexed(Task.status) == TaskStatus.open,
+            not_indexed(Task.starts_at) > bindparam("now")
             ).order_by(Task.starts_at, Task.id)
