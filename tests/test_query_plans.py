@@ -97,3 +97,26 @@ def test_the_home_pages_statements_read_no_whole_table(app, world, count_queries
     lists = _plan_of(count_queries, lambda: q.home_lists(actor, now, days=7, limit=5))
     assert _scans(counts) == [], counts
     assert [step for step in _scans(lists) if not step.startswith("SCAN anon")] == [], lists
+
+
+def test_the_returned_reports_a_member_leads_are_read_from_their_tasks(app, world, count_queries):
+    """已退回待修改 in the member's badge: from the tasks the member leads (the leader
+    index), never from every returned report of the county probed for its leader
+    (SQLite's choice without the hint of tracker/sql_hints.py)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    plan = _counts_plan(count_queries, world.member.id)
+    assert not [step for step in plan if "task_report USING INDEX ix_task_report" in step], plan
+
+
+def test_my_places_in_line_are_read_from_my_own_entries(app, world, count_queries):
+    """我的任务's 候补 list starts from the member's own waitlist entries, never from every
+    open task of the county probed for the member."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    from tracker.tasks.queries import my_waiting
+
+    member_id = world.member.id
+    plan = _plan_of(count_queries, lambda: my_waiting(member_id, utcnow()))
+    assert "ix_waitlist_member_status" in plan[0], plan
+    assert not [step for step in plan if "ix_task_status_starts" in step], plan

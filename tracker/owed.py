@@ -33,6 +33,7 @@ from .models import (
     TaskReport,
     TaskStatus,
 )
+from .sql_hints import not_indexed
 from .timeutil import LOCAL_TZ
 
 # A participation whose hours are still to be confirmed once the task has ended
@@ -70,8 +71,12 @@ def to_report(member_id: int | None, now: datetime) -> list:
 
 def to_correct(member_id: int | None) -> list:
     """Tasks I lead whose report was returned and not yet resubmitted."""
+    # One member's: from the tasks they lead; SQLite started from every returned report
+    # of the county instead (tracker/sql_hints.py). Everyone's (the reminder job): from
+    # the returned reports.
+    status = TaskReport.status if member_id is None else not_indexed(TaskReport.status)
     return [*_whose(Task.leader_id, member_id), Task.leader_id.is_not(None), Task.status != TaskStatus.cancelled,
-            TaskReport.status == ReportStatus.returned]
+            status == ReportStatus.returned]
 
 
 def waiting_for_my_report(member_id: int, now: datetime) -> list:
