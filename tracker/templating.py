@@ -148,6 +148,28 @@ def cached_fragment(name: str, *key, caller) -> Markup:
     return Markup(_TOKEN_FIELD.sub(_fresh_token, html))  # nosec B704
 
 
+def cached_each(name: str, rows, render) -> Markup:
+    """``cached_fragment`` for every row of a list in one call: ``render(*row)`` for
+    each ``row`` (a tuple of everything that row's fragment shows, which is also its
+    key), kept between requests the same way, the tokens made anew once over the whole
+    list. A list page's cards (templates/tasks/open.html) went through a Jinja
+    ``{% call %}``, a locale lookup and a token pass per card: a tenth of the open-task
+    list's time."""
+    if not has_request_context():
+        return Markup("").join(render(*row) for row in rows)
+    locale, root = str(get_locale()), request.script_root
+    parts = []
+    for row in rows:
+        full_key = (name, *row, locale, root)
+        html = FRAGMENTS.get(full_key)
+        if html is None:
+            html = render(*row)  # Jinja's autoescaped output: already Markup
+            FRAGMENTS.put(full_key, html)
+        parts.append(html)
+    # What is kept is that same autoescaped output; only the tokens are new, escaped.
+    return Markup(_TOKEN_FIELD.sub(_fresh_token, "".join(parts)))  # nosec B704
+
+
 def may_call_leader_now(task, participant: bool = False) -> bool:
     """May the signed-in person see the leader's phone (permissions.may_call_leader)?"""
     return may_call_leader(current_user, task, participant=participant)
@@ -164,6 +186,7 @@ def register(app) -> None:
         url_with=url_with,
         url_for_row=url_for_row,
         cached_fragment=cached_fragment,
+        cached_each=cached_each,
         pending_sentence=pending_sentence,
         target_pace=target_pace,
         beneficiary_label=beneficiary_label,

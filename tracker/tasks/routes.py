@@ -104,9 +104,11 @@ def open_tasks():
     # "Already claimed by me" and "my place in line" for the whole page in one query.
     mine, waiting = q.member_state(current_user.id, page.items)
     filtered = any(f.data is not None for f in (form.q, form.community, form.category, form.day))
-    return render_template("tasks/open.html", form=form, choices=choices, page=page, mine=mine,
-                           waiting=waiting, filtered=filtered,
-                           next_url=request.full_path.rstrip("?"))
+    next_url = request.full_path.rstrip("?")
+    # each card's arguments, which are also the key it is kept under
+    cards = [(task, mine.get(task.id), next_url, waiting.get(task.id)) for task in page.items]
+    return render_template("tasks/open.html", form=form, choices=choices, page=page,
+                           cards=cards, filtered=filtered, next_url=next_url)
 
 
 # ---------------------------------------------------------------- one task
