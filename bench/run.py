@@ -133,8 +133,15 @@ def _sync_schema() -> None:
         if not all(conn.scalar(select(func.count()).select_from(model)) for model in derived):
             print("  deriving the counted rows and their summaries …", flush=True)
             rebuild_counted(conn)
+    if engine.dialect.name != "postgresql":
+        # SQLite is measured without planner statistics, as the app's own database runs
+        # (nothing in the app runs ANALYZE). The ANALYZE that stood here never took
+        # effect: it ran inside the transaction the engine's BEGIN listener opens and
+        # was rolled back. With statistics some county pages got slower (docs/
+        # performance.md, "the member pages, third round").
+        return
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
+        conn.execute(text("VACUUM ANALYZE"))
 
 
 def pick_actors(app) -> dict:

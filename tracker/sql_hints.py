@@ -1,12 +1,12 @@
 """Hints for SQLite's query planner, which works without statistics here.
 
-The app never runs ``ANALYZE`` on SQLite (tried on the 1M bench set: some plans got
-better, the county pages and the 月报 got worse), so SQLite guesses how many rows an
-index range holds and can start a join from the wrong table: the county's open tasks
-(thousands) probed one by one for the one member's place in line, or every returned
-report of the county probed for its leader. SQLite's own way to say "not this index"
-is a unary ``+`` before the column; PostgreSQL, which has statistics, gets the plain
-column.
+Nothing in the app runs ``ANALYZE`` on SQLite (tried on the 1M bench set: a few
+member statements got better, the county pages and the 月报 got worse), so SQLite
+guesses how many rows an index range holds and can start a join from the wrong table:
+the county's open tasks (thousands) probed one by one for the one member's place in
+line, or every returned report of the county probed for its leader. SQLite's own way
+to say "not this index" is a unary ``+`` before the column; PostgreSQL, which keeps
+statistics, gets the plain column.
 """
 from __future__ import annotations
 
