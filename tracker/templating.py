@@ -121,9 +121,23 @@ _TOKEN_FIELD = re.compile(r'(<input type="hidden" name="(csrf_token|submission_t
                           r'[^"]*"')
 
 
-def _fresh_token(match: re.Match) -> str:
-    value = generate_csrf() if match.group(2) == "csrf_token" else new_token()
-    return f'{match.group(1)}{escape(value)}"'
+def _fresh_tokens(html: str) -> str:
+    """``html`` with its forms' tokens made anew: the page's CSRF token (the same for
+    every form of a page: asked of Flask-WTF once here, not once per form) and a new
+    one-time submission token per form."""
+    csrf = None
+
+    def fresh(match: re.Match) -> str:
+        nonlocal csrf
+        if match.group(2) == "csrf_token":
+            if csrf is None:
+                csrf = escape(generate_csrf())
+            value = csrf
+        else:
+            value = escape(new_token())
+        return f'{match.group(1)}{value}"'
+
+    return _TOKEN_FIELD.sub(fresh, html)
 
 
 def cached_fragment(name: str, *key, caller) -> Markup:
@@ -145,7 +159,7 @@ def cached_fragment(name: str, *key, caller) -> Markup:
         FRAGMENTS.put(full_key, html)
         return html
     # What is kept is that same autoescaped output; only the tokens are new, escaped.
-    return Markup(_TOKEN_FIELD.sub(_fresh_token, html))  # nosec B704
+    return Markup(_fresh_tokens(html))  # nosec B704
 
 
 def cached_each(name: str, rows, render) -> Markup:
@@ -167,7 +181,7 @@ def cached_each(name: str, rows, render) -> Markup:
             FRAGMENTS.put(full_key, html)
         parts.append(html)
     # What is kept is that same autoescaped output; only the tokens are new, escaped.
-    return Markup(_TOKEN_FIELD.sub(_fresh_token, "".join(parts)))  # nosec B704
+    return Markup(_fresh_tokens("".join(parts)))  # nosec B704
 
 
 def may_call_leader_now(task, participant: bool = False) -> bool:

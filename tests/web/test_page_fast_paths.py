@@ -209,3 +209,29 @@ def test_a_typed_filter_keeps_what_was_typed(client, world, login):
     page = client.get("/tasks/?q=楼道&day=明天").get_data(as_text=True)
     assert 'value="楼道"' in page and 'value="明天"' in page
     assert "日期格式不正确" in page
+
+
+TOPBAR = re.compile(r'<header class="topbar">.*?</header>', re.S)
+
+
+def test_the_kept_top_bar_is_the_bar_rendered_afresh(client, world, login):
+    login(world.member)
+    FRAGMENTS.clear()
+    fresh, kept = (TOPBAR.search(client.get("/tasks/").get_data(as_text=True)).group(0)
+                   for _ in range(2))
+    assert kept == fresh
+
+
+def test_the_kept_top_bar_follows_a_new_role_at_once(client, world, login):
+    """The bar is kept per role and counts: a member made liaison gets the staff bar
+    (工作台, 审核) on the very next page."""
+    from tracker.models import Role
+
+    login(world.member)
+    FRAGMENTS.clear()
+    before = TOPBAR.search(client.get("/tasks/").get_data(as_text=True)).group(0)
+    assert "工作台" not in before
+    world.member.role = Role.liaison
+    db.session.commit()
+    after = TOPBAR.search(client.get("/tasks/").get_data(as_text=True)).group(0)
+    assert "工作台" in after and "审核" in after
