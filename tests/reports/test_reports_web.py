@@ -76,3 +76,30 @@ def test_print_stylesheet_is_a4():
     assert "@page { size: A4" in css
     block = css[css.index("/* == reports, funds, imports == */"):]
     assert "@media print" in block and "table-header-group" in block
+
+
+def test_the_kept_pickers_follow_the_lists_and_what_was_typed(client, login, october):
+    """The unit and community pickers are kept between requests (issue 14) under
+    everything they show: a community added since shows at once, the chosen unit
+    stays chosen, and a bad month keeps what was typed with its message."""
+    import re
+
+    from tests import factories as f
+    from tracker.extensions import db
+    from tracker.templating import FRAGMENTS
+
+    def pickers(page):
+        return re.search(r'<form method="get" action="/reports/".*?</form>', page, re.S).group(0)
+
+    login(october.admin)
+    FRAGMENTS.clear()
+    url = f"/reports/?unit={october.unit.id}&month=2022-10"
+    fresh, kept = (pickers(page_of(client, url)) for _ in range(2))
+    assert kept == fresh
+    assert re.search(rf'<option selected value="{october.unit.id}">', kept)
+    f.community("人民路社区")
+    db.session.commit()
+    assert "人民路社区" in pickers(page_of(client, url))
+    bad = pickers(page_of(client, f"/reports/?unit={october.unit.id}&month=2022-13"))
+    assert 'value="2022-13"' in bad and "月份格式不正确" in bad
+    assert 'value="2022-10"' in pickers(page_of(client, url))
