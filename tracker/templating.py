@@ -184,6 +184,21 @@ def cached_each(name: str, rows, render) -> Markup:
     return Markup(_fresh_tokens("".join(parts)))  # nosec B704
 
 
+def form_state(form) -> tuple:
+    """Everything a GET form's fields show, as a key for ``cached_fragment``: each
+    field's kind, name, what was typed (or its value), its choices and its messages,
+    and the form's own messages. What the field classes fix (labels, help, attributes)
+    is the same for every rendering in one language, which the fragment's key adds."""
+    fields = []
+    for f in form:
+        choices = getattr(f, "choices", None)
+        fields.append((f.type, f.name, tuple(f.raw_data or ()), repr(f.data),
+                       tuple(choices) if choices is not None else None,
+                       tuple(map(str, f.errors))))
+    return (type(form).__name__, tuple(fields),
+            tuple(map(str, getattr(form, "form_errors", ()))))
+
+
 def may_call_leader_now(task, participant: bool = False) -> bool:
     """May the signed-in person see the leader's phone (permissions.may_call_leader)?"""
     return may_call_leader(current_user, task, participant=participant)
@@ -201,6 +216,7 @@ def register(app) -> None:
         url_for_row=url_for_row,
         cached_fragment=cached_fragment,
         cached_each=cached_each,
+        form_state=form_state,
         pending_sentence=pending_sentence,
         target_pace=target_pace,
         beneficiary_label=beneficiary_label,

@@ -200,3 +200,37 @@ def test_an_approved_survey_takes_no_more_findings(client, login, world):
     assert response.status_code == 200
     assert "该摸排任务的完成情况已审核通过，不能再登记问题。" in response.get_data(as_text=True)
     assert _count_findings() == before
+
+
+def test_the_kept_period_form_follows_the_communities_and_what_was_typed(client, login,
+                                                                         world):
+    """The period form is kept between requests (issue 14) under everything it shows:
+    a fresh one and a kept one are the same, a typed value and its message come back
+    on the next page, a community added since is offered at once, and the “双创”
+    view's sort order rides along in its hidden fields."""
+    import re
+
+    from tests import factories as f
+    from tracker.models import Role
+    from tracker.templating import FRAGMENTS
+
+    def period_form(page):
+        return re.search(r'<form method="get" action="/progress/[a-z]+" class="form '
+                         r'period-form".*?</form>', page, re.S).group(0)
+
+    login(world.admin)
+    assert world.admin.role == Role.admin
+    FRAGMENTS.clear()
+    url = "/progress/community?period=year&year=2025"
+    fresh, kept = (period_form(client.get(url).get_data(as_text=True)) for _ in range(2))
+    assert kept == fresh
+    bad = period_form(client.get("/progress/community?period=year&year=二〇二五")
+                      .get_data(as_text=True))
+    assert 'value="二〇二五"' in bad and "年份须为2000到2100之间的整数。" in bad
+    assert "二〇二五" not in period_form(client.get(url).get_data(as_text=True))
+    f.community("人民路社区")
+    db.session.commit()
+    assert "人民路社区" in period_form(client.get(url).get_data(as_text=True))
+    for direction in ("asc", "desc"):
+        page = client.get(f"/progress/double?period=year&year=2025&sort=ads&dir={direction}")
+        assert f'name="dir" value="{direction}"' in period_form(page.get_data(as_text=True))
