@@ -148,9 +148,10 @@ def cached_fragment(name: str, *key, caller) -> Markup:
     row such as tasks.queries.OpenCard, fresh from the database on every request, so a
     changed 剩余名额 is another key, never a stale card) and the member's own state;
     the page's language and URL prefix are added here. Its forms' CSRF and one-time
-    submission tokens are made anew for every page that shows it.
+    submission tokens are made anew for every page that shows it. A key of ``None``
+    alone keeps nothing: the block is rendered afresh.
     """
-    if not has_request_context():
+    if not has_request_context() or key == (None,):  # None alone: nothing to key it by
         return caller()
     full_key = (name, *key, str(get_locale()), request.script_root)
     html = FRAGMENTS.get(full_key)

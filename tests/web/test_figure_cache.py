@@ -18,6 +18,7 @@ from tracker.models import ReportStatus, TaskReport
 from tracker.rollups import cache
 from tracker.services import unit_of_work
 from tracker.services.reviews import ReportData, approve_report, submit_report
+from tracker.templating import FRAGMENTS
 from tracker.timeutil import local_today
 
 PAGES = ("/progress/community?community=all&period=year&year={year}",
@@ -41,8 +42,10 @@ def _html(response) -> str:
 
 
 def _recounted(client, url: str) -> str:
-    """The page as a recount shows it: with nothing cached."""
+    """The page as a recount shows it: with nothing cached, neither the figures nor the
+    sections rendered from them."""
     cache.clear()
+    FRAGMENTS.clear()
     return _html(client.get(url))
 
 

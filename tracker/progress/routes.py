@@ -29,7 +29,7 @@ from ..natural import sort_key as natural_key
 from ..permissions import managed_community_ids, manages_community, staff_required
 from ..rollups import Scope
 from ..rollups.batch import constant, run_together
-from ..rollups.cache import cached
+from ..rollups.cache import cached, cached_with_key
 from ..rollups.checklist import resource_progress_by_category_plan, resource_progress_plan
 from ..rollups.coverage import coverage as unit_coverage
 from ..rollups.coverage import member_status
@@ -171,7 +171,7 @@ def community():
         today = local_today()
         # every figure of the page in one statement (rollups.batch), once per state
         # of the data (rollups.cache)
-        months, overall, by_category, items, funds, findings, needs, item_needs = cached(
+        figures, figures_key = cached_with_key(
             "progress.community", (scope, period.year, trend_from, trend_to, today),
             lambda: run_together(
                 trend_plan(Scope(date_from=trend_from, date_to=trend_to, community_ids=ids)),
@@ -184,7 +184,11 @@ def community():
                 need_counts_plan(scope, today),
                 need_counts_plan(scope, today, per="item") if single else constant({}),
             ))
+        months, overall, by_category, items, funds, findings, needs, item_needs = figures
         context.update(
+            # the figures' section is kept under the figures' own key (the data's state
+            # included) and what else it shows: rendered again only when they change
+            figures_key=figures_key and (figures_key, name, period),
             name=name,
             single=single,
             community_id=ids[0] if single else None,

@@ -80,9 +80,18 @@ def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
     process when the data was in the same state (see the module's docstring). The key
     must hold everything the figures depend on besides the data (scope, period,
     today's date); the UI language and the app are added here."""
+    return cached_with_key(name, key, compute)[0]
+
+
+def cached_with_key(name: str, key: Hashable,
+                    compute: Callable[[], T]) -> tuple[T, tuple | None]:
+    """``cached``, and the full key the value is filed under — the state of the data
+    included — or None when it was computed without being kept. A page keeps what it
+    renders from the value under that key (``templating.cached_fragment``), so the
+    rendering is as fresh as the figures."""
     stamp = data_stamp()
     if stamp is None:
-        return compute()
+        return compute(), None
     # the app too: two apps of one process (tests) may differ in what they show
     app = current_app.extensions.setdefault("figure_cache", next(_tokens))
     full_key = (name, key, str(get_locale()), app, stamp)
@@ -90,7 +99,7 @@ def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
     if value is None:
         value = compute()
         _cache.put(full_key, value)
-    return value
+    return value, full_key
 
 
 def clear() -> None:
