@@ -4,23 +4,17 @@ any change to either list — through the app or by plain SQL from another conne
 — shows on the very next page, and an unchanged list is not read again."""
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import select, text
 
 from tests import factories as f
+from tests.web.test_page_fast_paths import options
 from tracker.extensions import db
 from tracker.models import Category, ListsVersion
 
 
 def token() -> str:
     return db.session.scalar(select(ListsVersion.token))
-
-
-def options(html: str, name: str) -> list[str]:
-    select_ = re.search(rf'<select[^>]* name="{name}".*?</select>', html, re.S).group(0)
-    return re.findall(r"<option[^>]*>([^<]*)</option>", select_)
 
 
 def operator_sql(statement: str, **params) -> None:

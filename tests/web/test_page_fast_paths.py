@@ -173,11 +173,16 @@ def options(html: str, name: str) -> list[str]:
     return re.findall(r"<option[^>]*>([^<]*)</option>", select_)
 
 
+def fresh_and_kept(client, pattern: re.Pattern, url: str = "/tasks/") -> tuple[str, str]:
+    """The part of the page ``pattern`` finds, rendered afresh and then as kept."""
+    FRAGMENTS.clear()
+    return tuple(pattern.search(client.get(url).get_data(as_text=True)).group(0)
+                 for _ in range(2))
+
+
 def test_the_kept_filter_is_the_filter_rendered_afresh(client, world, login):
     login(world.member)
-    FRAGMENTS.clear()
-    fresh, kept = (FILTER.search(client.get("/tasks/").get_data(as_text=True)).group(0)
-                   for _ in range(2))
+    fresh, kept = fresh_and_kept(client, FILTER)
     assert kept == fresh
     assert options(kept, "community") == ["全部社区", "建设路社区", "解放路社区"]  # natural order
 
@@ -216,9 +221,7 @@ TOPBAR = re.compile(r'<header class="topbar">.*?</header>', re.S)
 
 def test_the_kept_top_bar_is_the_bar_rendered_afresh(client, world, login):
     login(world.member)
-    FRAGMENTS.clear()
-    fresh, kept = (TOPBAR.search(client.get("/tasks/").get_data(as_text=True)).group(0)
-                   for _ in range(2))
+    fresh, kept = fresh_and_kept(client, TOPBAR)
     assert kept == fresh
 
 
