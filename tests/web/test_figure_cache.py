@@ -192,3 +192,15 @@ def test_one_snapshot_computes_the_figures_once(app, admin_in):
     finally:
         engine.dispose()
     assert twice() == [2, 2] and len(computed) == 2
+
+
+def test_each_sort_order_of_the_double_view_is_its_own_page(client, admin_in):
+    """The “双创” view's figures section is kept per query too: its sorting links and
+    the order of its rows follow the sort asked for, reload after reload."""
+    url = _pages(admin_in)[1]
+    for direction in ("asc", "desc", "asc", "desc"):
+        sorted_url = f"{url}&sort=name&dir={direction}"
+        assert _html(client.get(sorted_url)) == _recounted(client, sorted_url)
+    ascending = _html(client.get(f"{url}&sort=name&dir=asc"))
+    descending = _html(client.get(f"{url}&sort=name&dir=desc"))
+    assert ascending != descending
