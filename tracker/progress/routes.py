@@ -29,7 +29,7 @@ from ..natural import sort_key as natural_key
 from ..permissions import managed_community_ids, manages_community, staff_required
 from ..rollups import Scope
 from ..rollups.batch import constant, run_together
-from ..rollups.cache import cached_with_key
+from ..rollups.cache import cached
 from ..rollups.checklist import resource_progress_by_category_plan, resource_progress_plan
 from ..rollups.coverage import coverage as unit_coverage
 from ..rollups.coverage import member_status
@@ -171,7 +171,7 @@ def community():
         today = local_today()
         # every figure of the page in one statement (rollups.batch), once per state
         # of the data (rollups.cache)
-        figures, figures_key = cached_with_key(
+        figures, figures_key = cached(
             "progress.community", (scope, period.year, trend_from, trend_to, today),
             lambda: run_together(
                 trend_plan(Scope(date_from=trend_from, date_to=trend_to, community_ids=ids)),
@@ -227,8 +227,8 @@ def double():
         ids, name = selection
         by = "zone" if ids is not None and len(ids) == 1 else "community"
         scope = Scope(date_from=period.date_from, date_to=period.date_to, community_ids=ids)
-        view, view_key = cached_with_key("progress.double", (scope, by, local_today()),
-                                         lambda: double_progress(scope, by=by))
+        view, view_key = cached("progress.double", (scope, by, local_today()),
+                                lambda: double_progress(scope, by=by))
         rows = sorted(view.rows, key=lambda r: _sort_key(r, sort), reverse=descending)
         context.update(
             # kept like 社区共建进展's section; the sorting links carry the whole query

@@ -75,20 +75,14 @@ def data_stamp() -> tuple | None:
     return None
 
 
-def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
+def cached(name: str, key: Hashable, compute: Callable[[], T]) -> tuple[T, tuple | None]:
     """``compute()``, or what it returned for the same ``name`` and ``key`` in this
-    process when the data was in the same state (see the module's docstring). The key
-    must hold everything the figures depend on besides the data (scope, period,
-    today's date); the UI language and the app are added here."""
-    return cached_with_key(name, key, compute)[0]
-
-
-def cached_with_key(name: str, key: Hashable,
-                    compute: Callable[[], T]) -> tuple[T, tuple | None]:
-    """``cached``, and the full key the value is filed under — the state of the data
-    included — or None when it was computed without being kept. A page keeps what it
-    renders from the value under that key (``templating.cached_fragment``), so the
-    rendering is as fresh as the figures."""
+    process when the data was in the same state (see the module's docstring); and the
+    full key the value is filed under — the state of the data included — or None when
+    it was computed without being kept. The key must hold everything the figures
+    depend on besides the data (scope, period, today's date); the UI language and the
+    app are added here. A page keeps what it renders from the value under the full
+    key (``templating.cached_fragment``), so the rendering is as fresh as the figures."""
     stamp = data_stamp()
     if stamp is None:
         return compute(), None
