@@ -176,11 +176,6 @@ class Counts:
         return self.todo > 0
 
 
-def _count_assignments(conditions):
-    return (select(func.count(Assignment.id)).select_from(Assignment).join(Assignment.task)
-            .outerjoin(Task.report).where(*conditions).scalar_subquery())
-
-
 def count_tasks(conditions):
     """How many tasks match a rule over ``Task ⟕ TaskReport``, as a scalar subquery to
     read along with other counts."""
