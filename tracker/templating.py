@@ -153,14 +153,21 @@ def cached_fragment(name: str, *key, caller) -> Markup:
     """
     if not has_request_context() or key == (None,):  # None alone: nothing to key it by
         return caller()
-    full_key = (name, *key, str(get_locale()), request.script_root)
-    html = FRAGMENTS.get(full_key)
-    if html is None:
-        html = caller()  # Jinja's autoescaped output: already Markup
-        FRAGMENTS.put(full_key, html)
-        return html
+    html, rendered = _kept(name, key, str(get_locale()), request.script_root, caller)
     # What is kept is that same autoescaped output; only the tokens are new, escaped.
-    return Markup(_fresh_tokens(html))  # nosec B704
+    return html if rendered else Markup(_fresh_tokens(html))  # nosec B704
+
+
+def _kept(name: str, key: tuple, locale: str, root: str, render, *args) -> tuple[Markup, bool]:
+    """The fragment kept under ``key`` (with the page's language and URL prefix), or
+    ``render(*args)`` kept now; and whether it was rendered just now."""
+    full_key = (name, *key, locale, root)
+    html = FRAGMENTS.get(full_key)
+    if html is not None:
+        return html, False
+    html = render(*args)  # Jinja's autoescaped output: already Markup
+    FRAGMENTS.put(full_key, html)
+    return html, True
 
 
 def cached_each(name: str, rows, render) -> Markup:
@@ -173,14 +180,7 @@ def cached_each(name: str, rows, render) -> Markup:
     if not has_request_context():
         return Markup("").join(render(*row) for row in rows)
     locale, root = str(get_locale()), request.script_root
-    parts = []
-    for row in rows:
-        full_key = (name, *row, locale, root)
-        html = FRAGMENTS.get(full_key)
-        if html is None:
-            html = render(*row)  # Jinja's autoescaped output: already Markup
-            FRAGMENTS.put(full_key, html)
-        parts.append(html)
+    parts = [_kept(name, row, locale, root, render, *row)[0] for row in rows]
     # What is kept is that same autoescaped output; only the tokens are new, escaped.
     return Markup(_fresh_tokens("".join(parts)))  # nosec B704
 
