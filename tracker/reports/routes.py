@@ -154,9 +154,6 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
         communities_plan(reach), summary)
     form.unit.choices = [("", "—")] + [(str(u.id), u.name) for u in units]
     form.community.choices = [("", "—")] + [(str(c.id), c.name) for c in communities]
-    # everything the pickers show: the key they are kept under (templates/reports/monthly.html)
-    pickers = (tuple(form.unit.choices), tuple(form.community.choices), form.unit.data,
-               form.community.data, form.month.data, tuple(map(str, form.month.errors)))
     writable = summary is not None and may_write(current_user, selection.scope)
     if summary is not None and notes_form is None and writable and not summary.final:
         note = summary.note
@@ -165,7 +162,7 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
     return render_template(
         "reports/monthly.html", form=form, summary=summary, query=selection.query(form.month.data),
         fund=summary.funds if summary else None, notes_form=notes_form, writable=writable,
-        communities=communities, pickers=pickers,
+        communities=communities,
         month_over=summary is not None and (summary.year, summary.month) < (
             local_today().year, local_today().month),
     )
