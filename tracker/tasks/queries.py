@@ -69,8 +69,8 @@ def _filter_choices_statement():
                      ranked(1, Category, Category.sort_order, Category.id)).subquery()
     # The lists' version in the same statement, so the lists are kept under the token
     # of the very rows read (a separate read could see a commit in between).
-    token = select(ListsVersion.token).where(ListsVersion.id == 1).scalar_subquery()
-    return (select(both.c.kind, both.c.id, both.c.name, token)
+    return (select(both.c.kind, both.c.id, both.c.name,
+                   _lists_token_statement().scalar_subquery())
             .order_by(both.c.kind, both.c.place))
 
 
