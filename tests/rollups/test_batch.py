@@ -18,7 +18,17 @@ from tracker.models import (
     ReportStatus,
     Task,
 )
-from tracker.rollups.batch import constant, fetch, gather, plan, run, run_together
+from tracker.rollups import batch
+from tracker.rollups.batch import (
+    constant,
+    fetch,
+    forget_kept,
+    gather,
+    kept,
+    plan,
+    run,
+    run_together,
+)
 from tracker.timeutil import local_today
 
 
@@ -142,3 +152,68 @@ def test_a_statement_two_plans_share_is_run_once(reported, count_queries):
         twice = fetch([names, names])
     assert q.count == 1 and "UNION" not in q.statements[0]
     assert twice == [alone(names), alone(names)]
+
+
+def test_a_kept_plan_is_built_once_per_key():
+    forget_kept()
+    built = []
+
+    def build(n):
+        built.append(n)
+        return plan(select(Member.id).where(Member.id == n), shape=list)
+
+    first = kept(("members", 1), lambda: build(1))
+    assert kept(("members", 1), lambda: build(1)) is first
+    assert kept(("members", 2), lambda: build(2)) is not first
+    assert built == [1, 2]
+    forget_kept()
+    assert kept(("members", 1), lambda: build(1)) is not first
+    assert built == [1, 2, 1]
+
+
+def _combining(monkeypatch) -> list:
+    calls = []
+    real = batch.combined
+
+    def counted(parts):
+        calls.append(len(parts))
+        return real(parts)
+
+    monkeypatch.setattr(batch, "combined", counted)
+    return calls
+
+
+def test_a_batch_of_kept_statements_is_combined_once_and_still_reads_every_time(
+        reported, monkeypatch, count_queries):
+    forget_kept()
+    calls = _combining(monkeypatch)
+    approved = select(func.count()).select_from(CountedTask).where(
+        CountedTask.report_status == ReportStatus.approved)
+
+    def both():
+        return kept("counts", lambda: gather(
+            plan(select(func.count()).select_from(Member), shape=lambda rows: rows[0][0]),
+            plan(approved, shape=lambda rows: rows[0][0]),
+            shape=lambda m, a: (m, a)))
+
+    first = run(both())
+    b.report(b.task_on(reported.item, reported.liaison, local_today() - timedelta(days=3),
+                       leader=reported.leader), reported.leader, ReportStatus.approved)
+    db.session.commit()
+    with count_queries() as q:
+        second = run(both())
+    assert calls == [2]  # the UNION made once, for the first run
+    assert q.count == 1  # and run again, on the data of the moment
+    assert second == (first[0], first[1] + 1)
+
+
+def test_a_batch_with_a_statement_built_for_the_request_is_combined_each_time(
+        reported, monkeypatch):
+    forget_kept()
+    calls = _combining(monkeypatch)
+    members = kept("members", lambda: plan(select(func.count()).select_from(Member),
+                                           shape=lambda rows: rows[0][0]))
+    for _ in range(2):
+        run_together(members, plan(select(func.count()).select_from(Task),
+                                   shape=lambda rows: rows[0][0]))
+    assert calls == [2, 2]

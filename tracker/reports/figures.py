@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..rollups import Scope, Totals
 from ..sources import source_label
-from ..rollups.batch import Plan, constant, gather, plan, run
+from ..rollups.batch import Plan, constant, gather, kept, plan, run
 from ..rollups.coverage import Coverage, coverage_plan
 from ..rollups.double import DoubleRow, double_progress_plan
 from ..rollups.figures import (
@@ -238,19 +238,38 @@ def monthly_figures_plan(year: int, month: int, *, unit: Unit | None = None,
     rollups' statements and the ledger's, run together as one.
 
     ``community_ids`` narrows a unit's summary to some communities (a liaison's).
+    The statements are built once per process for the same month, unit, communities
+    and day (``batch.kept``): the page is opened again and again while it is written
+    (notes saved, .docx and .xlsx downloaded), and building them cost more than
+    running them.
     """
     if unit is None and community is None:
         raise ValueError("a summary is about a unit or a community")
-    date_from, date_to = month_bounds(year, month)
     if community is not None:
         ids = (community.id,)
     else:
         ids = tuple(sorted(community_ids)) if community_ids is not None else None
-    scope = Scope(date_from=date_from, date_to=date_to,
-                  unit_id=unit.id if unit else None, community_ids=ids)
-    restricted = constant(None)
-    if unit is not None and community is None and ids is not None:
-        restricted = plan(
+    unit_id = unit.id if unit is not None else None
+    restricted = unit is not None and community is None and ids is not None
+    today = local_today()  # what is overdue on the day: a plan of yesterday is not today's
+    figures = kept(("monthly figures", year, month, unit_id, ids, restricted, today),
+                   lambda: _month_plan(year, month, unit_id, ids, restricted, today))
+
+    def shape(*rowsets) -> MonthlyFigures:
+        return MonthlyFigures(unit=unit, community=community, **figures.shape(*rowsets))
+
+    return Plan(figures.parts, shape)
+
+
+def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...] | None,
+                restricted: bool, today: date) -> Plan:
+    """``monthly_figures_plan`` of plain values (kept between requests): its shape
+    gives every field of ``MonthlyFigures`` but the unit and the community."""
+    date_from, date_to = month_bounds(year, month)
+    scope = Scope(date_from=date_from, date_to=date_to, unit_id=unit_id, community_ids=ids)
+    names = constant(None)
+    if restricted:
+        names = plan(
             select(Community.name).where(Community.id.in_(ids))
             .order_by(Community.sort_key, Community.id),
             shape=lambda rows: [name for (name,) in rows])
@@ -259,8 +278,8 @@ def monthly_figures_plan(year: int, month: int, *, unit: Unit | None = None,
               needs, ledger):
         sections = {s: [w.community_name for w in where if w.section == s]
                     for s in SECTION_ORDER}
-        return MonthlyFigures(
-            year=year, month=month, unit=unit, community=community, scope=scope,
+        return dict(
+            year=year, month=month, scope=scope,
             restricted_to=restricted_to,
             totals=overall.official, pending=pending_of(with_work),
             categories=[c for c in with_work if c.official.activities],
@@ -287,10 +306,10 @@ def monthly_figures_plan(year: int, month: int, *, unit: Unit | None = None,
         double_progress_plan(scope, by="zone", year_to_date=False,
                              members=(members_plan(part, "zone", double_only=True),
                                       members_plan(part, double_only=True))),
-        restricted,
+        names,
         findings_counts_plan(scope),
-        coverage_plan(unit.id, date_from, date_to) if unit is not None else constant(None),
+        coverage_plan(unit_id, date_from, date_to) if unit_id is not None else constant(None),
         fund_figures_plan(scope, year),
-        need_counts_plan(scope, local_today()),
+        need_counts_plan(scope, today),
         ledger_plan(scope),
         shape=shape)

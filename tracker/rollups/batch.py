@@ -18,12 +18,19 @@ resolves the column types of a UNION pairwise, so two untyped NULLs become text
 and then clash with an integer; and the typed slot lets SQLAlchemy convert the
 values as before (dates on SQLite, enums). A part must therefore give every column
 a type; one it cannot know (``NullType``) is refused rather than guessed.
+
+Building a large plan costs more than running it: the 月报's 17 statements, their
+UNION and SQLAlchemy's walk of it to find its compiled form took about half of the
+page's CPU. ``kept(key, build)`` builds a plan once per key in a process; a batch
+made only of kept statements is combined once too, and SQLAlchemy finds its compiled
+form without walking it again. Every statement still runs on every request: what is
+kept is how to ask, never an answer.
 """
 from __future__ import annotations
 
 import weakref
 from operator import itemgetter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +40,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import NullType
 
 from ..extensions import db
+from ..lru import LRU
 
 PART, ROW = "batch_part", "batch_row"
 
@@ -66,6 +74,35 @@ def gather(*plans: Plan, shape: Callable[..., Any]) -> Plan:
     return Plan(tuple(part for p in plans for part in p.parts), shaped)
 
 
+# Plans built once per key, the statements they hold, and the batches made of those
+# statements alone. Bounded: a process keeps the plans of its recent pages only.
+_KEPT_PLANS = LRU(64)
+_KEPT_PARTS: weakref.WeakSet = weakref.WeakSet()
+_BATCHES = LRU(64)
+
+
+def kept(key: Hashable, build: Callable[[], Plan]) -> Plan:
+    """The plan ``build()`` gives, built once per ``key`` in this process.
+
+    Only for a plan whose statements and shapes depend on nothing but what ``key``
+    holds — plain values (ids, dates, today), never a session's objects, whose
+    attributes would go stale — and whose shapes make new objects from the rows on
+    each call. A database read while building would be kept too: read it in a
+    statement of the plan instead."""
+    found = _KEPT_PLANS.get(key)
+    if found is None:
+        found = build()
+        _KEPT_PARTS.update(found.parts)
+        _KEPT_PLANS.put(key, found)
+    return found
+
+
+def forget_kept() -> None:
+    """Build every plan again (tests and benchmarks compare with a first request)."""
+    _KEPT_PLANS.clear()
+    _BATCHES.clear()
+
+
 def run(p: Plan):
     """The figure of one plan (its statements in one round trip)."""
     return p.shape(*fetch(p.parts))
@@ -90,17 +127,32 @@ def fetch(parts: Sequence[Select]) -> list[list[tuple]]:
     if len(distinct) == 1:
         rowsets = [[tuple(row) for row in db.session.execute(distinct[0])]]
     else:
-        statement, places = combined(distinct)
+        statement, pick = _batch(distinct)
         rowsets = [[] for _ in distinct]
-        # each part's columns picked out of a row in C (itemgetter of one index gives
-        # the value, not a tuple: hence the two forms)
-        pick = [itemgetter(*at) if len(at) > 1 else (lambda row, k=at[0]: (row[k],))
-                for at in places]
         for row in db.session.execute(statement):
             i = row[0]
             rowsets[i].append(pick[i](row))
     # each plan its own list, whatever another plan's shape does with its rows
     return [list(rowsets[where[id(part)]]) for part in parts]
+
+
+def _batch(parts: list[Select]):
+    """The UNION of ``parts`` and how to pick each part's columns out of its rows;
+    made once for parts that are all kept (the same objects on every request)."""
+    key = tuple(parts)
+    every_part_kept = all(part in _KEPT_PARTS for part in parts)
+    if every_part_kept:
+        found = _BATCHES.get(key)
+        if found is not None:
+            return found
+    statement, places = combined(parts)
+    # each part's columns picked out of a row in C (itemgetter of one index gives the
+    # value, not a tuple: hence the two forms)
+    pick = [itemgetter(*at) if len(at) > 1 else (lambda row, k=at[0]: (row[k],))
+            for at in places]
+    if every_part_kept:
+        _BATCHES.put(key, (statement, pick))
+    return statement, pick
 
 
 def _slot_key(column) -> tuple[str, str]:
