@@ -8,7 +8,8 @@ one after the other say little. This starts one process per checkout (each signs
 as ``bench/run.py``'s member, or ``--as``, on the 1M SQLite set or ``--pg-url``, and
 warms up), then sends them bursts of ``--burst`` requests in turn, ``--rounds`` times,
 alternating which goes first; each burst's CPU per request (``process_time``: the
-app's Python and, on SQLite, its SQL) is compared with the other's burst next to it.
+app's Python and, on SQLite, its SQL) is compared with the other's burst next to it,
+and so is its wall time (on PostgreSQL, the server's share is only in the wall time).
 Prints the medians and the median (quartiles) of NEW ÷ OLD over the pairs. Not a
 test: figures for docs/performance.md.
 """
@@ -36,10 +37,11 @@ for _ in range(20):
     assert client.get(path).status_code == 200, path
 print("ready", flush=True)
 for line in sys.stdin:
-    n, started = int(line), time.process_time()
+    n, started, clock = int(line), time.process_time(), time.perf_counter()
     for _ in range(n):
         client.get(path)
-    print((time.process_time() - started) / n * 1000, flush=True)
+    print((time.process_time() - started) / n * 1000,
+          (time.perf_counter() - clock) / n * 1000, flush=True)
 '''
 
 
@@ -54,21 +56,26 @@ def compare(old: Path, new: Path, page: str, args) -> str:
         if worker.stdout.readline().strip() != "ready":
             raise SystemExit(f"{tree}: the worker did not start")
         workers[name] = worker
-    ms = {"old": [], "new": []}
+    ms = {"old": [], "new": []}  # (CPU, wall) per request of each burst
     for round_ in range(args.rounds):
         for name in (("old", "new") if round_ % 2 == 0 else ("new", "old")):
             worker = workers[name]
             worker.stdin.write(f"{args.burst}\n")
             worker.stdin.flush()
-            ms[name].append(float(worker.stdout.readline()))
+            ms[name].append(tuple(map(float, worker.stdout.readline().split())))
     for worker in workers.values():
         worker.stdin.close()
         worker.wait()
-    ratios = [n / o for n, o in zip(ms["new"], ms["old"])]
-    q1, _, q3 = statistics.quantiles(ratios, n=4)
-    return (f"{page}: old {statistics.median(ms['old']):.2f} ms, new "
-            f"{statistics.median(ms['new']):.2f} ms CPU a request; new ÷ old "
-            f"{statistics.median(ratios):.3f} ({q1:.3f}–{q3:.3f}) over {args.rounds} pairs")
+    lines = []
+    for k, what in enumerate(("CPU", "wall")):
+        old_ms, new_ms = [b[k] for b in ms["old"]], [b[k] for b in ms["new"]]
+        ratios = [n / o for n, o in zip(new_ms, old_ms)]
+        q1, _, q3 = statistics.quantiles(ratios, n=4)
+        lines.append(f"{page}: old {statistics.median(old_ms):.2f} ms, new "
+                     f"{statistics.median(new_ms):.2f} ms {what} a request; new ÷ old "
+                     f"{statistics.median(ratios):.3f} ({q1:.3f}–{q3:.3f}) over "
+                     f"{args.rounds} pairs")
+    return "\n".join(lines)
 
 
 def main() -> int:

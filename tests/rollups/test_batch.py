@@ -108,6 +108,19 @@ def test_each_part_keeps_its_own_order(reported):
     assert days == sorted(days, reverse=True) and len(days) == 3
 
 
+def test_rows_in_any_order_come_back_in_each_parts_order():
+    """A UNION ALL promises no order: the rows are put in each part's order here, by
+    the row number its ORDER BY gave (0 for every row of a part without one)."""
+    # (part, row number, slot 0, slot 1): part 0 numbered 1–3, part 1 unordered
+    rows = [(1, 0, None, "b"), (0, 3, 30, None), (0, 1, 10, None), (1, 0, None, "a"),
+            (0, 2, 20, None)]
+    pick = [lambda row: (row[2],), lambda row: (row[3],)]
+    for order in (rows, rows[::-1], sorted(rows)):
+        first, second = batch.split(order, pick)
+        assert first == [(10,), (20,), (30,)]
+        assert sorted(second) == [("a",), ("b",)]
+
+
 def test_a_column_without_a_type_is_refused(world):
     with pytest.raises(TypeError, match="no type"):
         fetch([select(Member.id), select(literal_column("1"))])

@@ -9,8 +9,10 @@ and one statement however many figures it shows (issue 14: ≤ 6 statements a pa
 How the statements become one: a ``UNION ALL`` of the parts. Each part's columns
 go into slots (a slot holds one type and kind of expression, shared by the parts
 that have such a column; a part fills the slots it does not use with NULL), with a
-tag (its index) and a row number that keeps its own ORDER BY; the rows come back
-ordered by tag and row number and are split by tag. Sharing keeps the statement
+tag (its index) and a row number that keeps its own ORDER BY; the rows are split by
+tag and each part's put in the order of its row numbers here, not by the database (a
+UNION ALL promises no order, and SQLite's sort of the wide rows cost more than the
+sort of a few hundred short lists in Python). Sharing keeps the statement
 narrow: a column per part and column would make the 月报's 23 parts 116 columns
 wide, and building, compiling and reading that cost more than the round trips it
 saves. The NULLs are cast to the column's type: PostgreSQL
@@ -128,12 +130,22 @@ def fetch(parts: Sequence[Select]) -> list[list[tuple]]:
         rowsets = [[tuple(row) for row in db.session.execute(distinct[0])]]
     else:
         statement, pick = _batch(distinct)
-        rowsets = [[] for _ in distinct]
-        for row in db.session.execute(statement):
-            i = row[0]
-            rowsets[i].append(pick[i](row))
+        rowsets = split(db.session.execute(statement), pick)
     # each plan its own list, whatever another plan's shape does with its rows
     return [list(rowsets[where[id(part)]]) for part in parts]
+
+
+def split(rows, pick: Sequence[Callable]) -> list[list[tuple]]:
+    """Rows of a combined statement, in any order, as each part's own rows (its
+    columns, picked by ``pick[part]``) in the order of their row numbers."""
+    rowsets: list[list] = [[] for _ in pick]
+    for row in rows:
+        rowsets[row[0]].append(row)
+    by_number = itemgetter(1)
+    for i, found in enumerate(rowsets):
+        found.sort(key=by_number)  # a part without an ORDER BY numbers every row 0
+        rowsets[i] = list(map(pick[i], found))
+    return rowsets
 
 
 def _batch(parts: list[Select]):
@@ -221,5 +233,4 @@ def combined(parts: Sequence[Select]):
                 maintain_column_froms=True)
             .order_by(None))
     # a row is (part, row number, slot 0, slot 1, …)
-    return (union_all(*selects).order_by(literal_column(PART), literal_column(ROW)),
-            [[k + 2 for k in place] for place in places])
+    return union_all(*selects), [[k + 2 for k in place] for place in places]
