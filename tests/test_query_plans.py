@@ -126,3 +126,23 @@ def test_my_places_in_line_are_read_from_my_own_entries(app, world, count_querie
     plan = _plan_of(count_queries, lambda: my_waiting(member_id, utcnow()))
     assert "ix_waitlist_member_status" in plan[0], plan
     assert not [step for step in plan if "ix_task_status_starts" in step], plan
+
+
+def test_who_has_not_taken_part_is_asked_with_the_period_written_out(app, world,
+                                                                      count_queries):
+    """PostgreSQL runs a prepared statement with a generic plan once that looks no dearer
+    than the custom ones, and a generic plan guesses a month of the county's
+    participations far too small: it hashed them all to find who of a unit had not
+    taken part. The period and the status of that EXISTS are therefore in the
+    statement's text, so that every plan of it is made for them (both databases)."""
+    from datetime import date
+
+    from tracker.rollups.coverage import coverage
+
+    with count_queries() as q:
+        coverage(world.member.unit_id, date(2022, 10, 1), date(2022, 11, 1))
+    (statement,) = [s for s in q.statements if "NOT (EXISTS" in s]
+    not_yet = statement[statement.index("NOT (EXISTS"):]
+    for written in ("'2022-10-01'", "'2022-11-01'", "'approved'"):
+        assert written in not_yet, not_yet
+    assert "'submitted'" in statement

@@ -10,7 +10,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, bindparam, case, distinct, exists, func, select
+from sqlalchemy import Date, and_, bindparam, case, distinct, exists, func, literal, select
 
 from ..extensions import db
 from ..formatting import percent
@@ -60,10 +60,21 @@ def _took_part(member_col, date_from: date, date_to: date, status: ReportStatus)
     return exists(
         select(ONE).where(
             CountedParticipation.member_id == member_col,
-            *_in_period(date_from, date_to),
-            CountedParticipation.report_status == status,
+            *_in_period(_written_out(date_from, Date()), _written_out(date_to, Date())),
+            CountedParticipation.report_status == _written_out(
+                status, CountedParticipation.report_status.type),
         )
     )
+
+
+def _written_out(value, type_):
+    """``value`` written into the SQL text, not sent as a parameter. PostgreSQL runs a
+    statement it has prepared with a generic plan once that looks no dearer than the
+    custom ones, and a generic plan guesses a month of a county's participations at
+    2,000 rows instead of 15,000: it hashed them all to find who of a unit's 200 did
+    not take part (11 of the 月报's 24 ms), where probing per member takes 0.7 ms.
+    With the month and the status in the text, its plan is made for them."""
+    return literal(value, type_, literal_execute=True)
 
 
 def coverage(unit_id: int, date_from: date, date_to: date) -> Coverage:
