@@ -20,11 +20,11 @@ from tracker.models import (
 )
 from tracker.rollups import batch
 from tracker.rollups.batch import (
+    built_once,
     constant,
     fetch,
-    forget_kept,
+    forget_built,
     gather,
-    kept,
     plan,
     run,
     run_together,
@@ -167,20 +167,20 @@ def test_a_statement_two_plans_share_is_run_once(reported, count_queries):
     assert twice == [alone(names), alone(names)]
 
 
-def test_a_kept_plan_is_built_once_per_key():
-    forget_kept()
+def test_a_plan_is_built_once_per_key():
+    forget_built()
     built = []
 
     def build(n):
         built.append(n)
         return plan(select(Member.id).where(Member.id == n), shape=list)
 
-    first = kept(("members", 1), lambda: build(1))
-    assert kept(("members", 1), lambda: build(1)) is first
-    assert kept(("members", 2), lambda: build(2)) is not first
+    first = built_once(("members", 1), lambda: build(1))
+    assert built_once(("members", 1), lambda: build(1)) is first
+    assert built_once(("members", 2), lambda: build(2)) is not first
     assert built == [1, 2]
-    forget_kept()
-    assert kept(("members", 1), lambda: build(1)) is not first
+    forget_built()
+    assert built_once(("members", 1), lambda: build(1)) is not first
     assert built == [1, 2, 1]
 
 
@@ -196,15 +196,15 @@ def _combining(monkeypatch) -> list:
     return calls
 
 
-def test_a_batch_of_kept_statements_is_combined_once_and_still_reads_every_time(
+def test_a_batch_of_statements_built_once_is_combined_once_and_still_reads_every_time(
         reported, monkeypatch, count_queries):
-    forget_kept()
+    forget_built()
     calls = _combining(monkeypatch)
     approved = select(func.count()).select_from(CountedTask).where(
         CountedTask.report_status == ReportStatus.approved)
 
     def both():
-        return kept("counts", lambda: gather(
+        return built_once("counts", lambda: gather(
             plan(select(func.count()).select_from(Member), shape=lambda rows: rows[0][0]),
             plan(approved, shape=lambda rows: rows[0][0]),
             shape=lambda m, a: (m, a)))
@@ -222,9 +222,9 @@ def test_a_batch_of_kept_statements_is_combined_once_and_still_reads_every_time(
 
 def test_a_batch_with_a_statement_built_for_the_request_is_combined_each_time(
         reported, monkeypatch):
-    forget_kept()
+    forget_built()
     calls = _combining(monkeypatch)
-    members = kept("members", lambda: plan(select(func.count()).select_from(Member),
+    members = built_once("members", lambda: plan(select(func.count()).select_from(Member),
                                            shape=lambda rows: rows[0][0]))
     for _ in range(2):
         run_together(members, plan(select(func.count()).select_from(Task),

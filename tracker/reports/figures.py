@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..rollups import Scope, Totals
 from ..sources import source_label
-from ..rollups.batch import Plan, constant, gather, kept, plan, run
+from ..rollups.batch import Plan, built_once, constant, gather, plan, run
 from ..rollups.coverage import Coverage, coverage_plan
 from ..rollups.double import DoubleRow, double_progress_plan
 from ..rollups.figures import (
@@ -239,7 +239,7 @@ def monthly_figures_plan(year: int, month: int, *, unit: Unit | None = None,
 
     ``community_ids`` narrows a unit's summary to some communities (a liaison's).
     The statements are built once per process for the same month, unit, communities
-    and day (``batch.kept``): the page is opened again and again while it is written
+    and day (``batch.built_once``): the page is opened again and again while it is written
     (notes saved, .docx and .xlsx downloaded), and building them cost more than
     running them.
     """
@@ -252,7 +252,7 @@ def monthly_figures_plan(year: int, month: int, *, unit: Unit | None = None,
     unit_id = unit.id if unit is not None else None
     restricted = unit is not None and community is None and ids is not None
     today = local_today()  # what is overdue on the day: a plan of yesterday is not today's
-    figures = kept(("monthly figures", year, month, unit_id, ids, restricted, today),
+    figures = built_once(("monthly figures", year, month, unit_id, ids, restricted, today),
                    lambda: _month_plan(year, month, unit_id, ids, restricted, today))
 
     def shape(*rowsets) -> MonthlyFigures:
@@ -263,7 +263,7 @@ def monthly_figures_plan(year: int, month: int, *, unit: Unit | None = None,
 
 def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...] | None,
                 restricted: bool, today: date) -> Plan:
-    """``monthly_figures_plan`` of plain values (kept between requests): its shape
+    """``monthly_figures_plan`` of plain values (built once per process): its shape
     gives every field of ``MonthlyFigures`` but the unit and the community."""
     date_from, date_to = month_bounds(year, month)
     scope = Scope(date_from=date_from, date_to=date_to, unit_id=unit_id, community_ids=ids)

@@ -23,10 +23,10 @@ a type; one it cannot know (``NullType``) is refused rather than guessed.
 
 Building a large plan costs more than running it: the 月报's 17 statements, their
 UNION and SQLAlchemy's walk of it to find its compiled form took about half of the
-page's CPU. ``kept(key, build)`` builds a plan once per key in a process; a batch
-made only of kept statements is combined once too, and SQLAlchemy finds its compiled
-form without walking it again. Every statement still runs on every request: what is
-kept is how to ask, never an answer.
+page's CPU. ``built_once(key, build)`` builds a plan once per key in a process; a
+batch made only of such statements is combined once too, and SQLAlchemy finds its
+compiled form without walking it again. Every statement still runs on every request:
+what is kept is how to ask, never an answer.
 """
 from __future__ import annotations
 
@@ -78,30 +78,30 @@ def gather(*plans: Plan, shape: Callable[..., Any]) -> Plan:
 
 # Plans built once per key, the statements they hold, and the batches made of those
 # statements alone. Bounded: a process keeps the plans of its recent pages only.
-_KEPT_PLANS = LRU(64)
-_KEPT_PARTS: weakref.WeakSet = weakref.WeakSet()
+_BUILT_PLANS = LRU(64)
+_BUILT_PARTS: weakref.WeakSet = weakref.WeakSet()
 _BATCHES = LRU(64)
 
 
-def kept(key: Hashable, build: Callable[[], Plan]) -> Plan:
+def built_once(key: Hashable, build: Callable[[], Plan]) -> Plan:
     """The plan ``build()`` gives, built once per ``key`` in this process.
 
     Only for a plan whose statements and shapes depend on nothing but what ``key``
     holds — plain values (ids, dates, today), never a session's objects, whose
     attributes would go stale — and whose shapes make new objects from the rows on
-    each call. A database read while building would be kept too: read it in a
+    each call. A database read while building would be reused too: read it in a
     statement of the plan instead."""
-    found = _KEPT_PLANS.get(key)
+    found = _BUILT_PLANS.get(key)
     if found is None:
         found = build()
-        _KEPT_PARTS.update(found.parts)
-        _KEPT_PLANS.put(key, found)
+        _BUILT_PARTS.update(found.parts)
+        _BUILT_PLANS.put(key, found)
     return found
 
 
-def forget_kept() -> None:
+def forget_built() -> None:
     """Build every plan again (tests and benchmarks compare with a first request)."""
-    _KEPT_PLANS.clear()
+    _BUILT_PLANS.clear()
     _BATCHES.clear()
 
 
@@ -150,10 +150,10 @@ def split(rows, pick: Sequence[Callable]) -> list[list[tuple]]:
 
 def _batch(parts: list[Select]):
     """The UNION of ``parts`` and how to pick each part's columns out of its rows;
-    made once for parts that are all kept (the same objects on every request)."""
+    made once for parts that were all built once (the same objects on every request)."""
     key = tuple(parts)
-    every_part_kept = all(part in _KEPT_PARTS for part in parts)
-    if every_part_kept:
+    every_part_built_once = all(part in _BUILT_PARTS for part in parts)
+    if every_part_built_once:
         found = _BATCHES.get(key)
         if found is not None:
             return found
@@ -162,7 +162,7 @@ def _batch(parts: list[Select]):
     # value, not a tuple: hence the two forms)
     pick = [itemgetter(*at) if len(at) > 1 else (lambda row, k=at[0]: (row[k],))
             for at in places]
-    if every_part_kept:
+    if every_part_built_once:
         _BATCHES.put(key, (statement, pick))
     return statement, pick
 

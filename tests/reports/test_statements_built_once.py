@@ -1,5 +1,5 @@
 """The 月报's statements are built once per month, unit, communities and day in a
-process (``rollups.batch.kept``): a summary asked again must say exactly what one
+process (``rollups.batch.built_once``): a summary asked again must say exactly what one
 built afresh says, read the data of the moment, and follow the day it is asked on."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, NeedKind, ReportStatus, TaskReport
 from tracker.reports import figures as report_figures
 from tracker.reports.summary import build_summary
-from tracker.rollups.batch import forget_kept
+from tracker.rollups.batch import forget_built
 
 
 def _asks(o):
@@ -27,7 +27,7 @@ def _asks(o):
 
 
 def _afresh(**ask):
-    forget_kept()
+    forget_built()
     return build_summary(**ask)
 
 
@@ -36,7 +36,7 @@ def test_a_summary_asked_again_says_what_one_built_afresh_says(october):
     fresh = [_afresh(**ask) for ask in asks]
     for ask in asks:  # every plan built once
         build_summary(**ask)
-    again = [build_summary(**ask) for ask in asks]  # every plan kept
+    again = [build_summary(**ask) for ask in asks]  # every plan built already
     assert again == fresh
     # the asks differ, so equal answers above are not one answer repeated
     assert len({(s.title, tuple(s.subtitle)) for s in fresh}) == len(asks)
@@ -55,9 +55,9 @@ def _one_more_approved_activity(o) -> None:
     db.session.commit()
 
 
-def test_a_kept_summary_reads_the_data_of_the_moment(october):
+def test_a_summary_of_statements_built_before_reads_the_data_of_the_moment(october):
     before = build_summary(2022, 10, unit=october.unit)
-    build_summary(2022, 10, unit=october.unit)  # kept from here on
+    build_summary(2022, 10, unit=october.unit)  # built once from here on
     _one_more_approved_activity(october)
     after = build_summary(2022, 10, unit=october.unit)
     # the rule: one approved activity more is one more 场/次, its three members' 人次
@@ -77,7 +77,7 @@ def test_what_is_overdue_follows_the_day_the_summary_is_asked_on(october, monkey
     days = iter([date(2022, 10, 29), date(2022, 10, 29), date(2022, 10, 31)])
     monkeypatch.setattr(report_figures, "local_today", lambda: next(days))
     on_the_29th = build_summary(2022, 10, community=october.jiefang)
-    kept_on_the_29th = build_summary(2022, 10, community=october.jiefang)
+    again_on_the_29th = build_summary(2022, 10, community=october.jiefang)
     on_the_31st = build_summary(2022, 10, community=october.jiefang)
-    assert (on_the_29th.needs.overdue, kept_on_the_29th.needs.overdue) == (0, 0)
+    assert (on_the_29th.needs.overdue, again_on_the_29th.needs.overdue) == (0, 0)
     assert on_the_31st.needs.overdue == 1
