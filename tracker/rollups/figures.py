@@ -27,7 +27,7 @@ from ..models import (
     Section,
 )
 from . import kept
-from .batch import Plan, gather, plan, run
+from .batch import Plan, built_once, gather, plan, run
 from .categories import CategoryRow, categories, categories_plan  # noqa: F401
 from .scope import (
     ONE,
@@ -180,7 +180,9 @@ def figures_plan(scope: Scope, *, tasks: Plan | None = None, members: Plan | Non
 
 
 def figures(scope: Scope) -> Figures:
-    return run(figures_plan(scope))
+    """``figures_plan`` run; its statements built once per scope in a process (the
+    工作台 asks the same month's on every load)."""
+    return run(built_once(("figures", scope), lambda: figures_plan(scope)))
 
 
 # --- per category ----------------------------------------------------------------
