@@ -328,6 +328,52 @@ def test_the_lists_version_migration_makes_the_database_change_the_token(backend
             assert upgrade.returncode == 0, upgrade.stderr[-3000:]
 
 
+def _tally(url: str, *changes: str) -> dict:
+    """finding_tally as {(community, status): findings} (rows of 0 left out) after
+    running ``changes`` (SQL, committed) in a connection of their own."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            for change in changes:
+                conn.execute(text(change))
+        with engine.connect() as conn:
+            return {(c, s): n for c, s, n in conn.execute(text(
+                "SELECT community_id, status, findings FROM finding_tally")) if n}
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_finding_tally_migration_counts_the_findings_there_and_follows_them(
+        backend, migrated_database):
+    """0021 on a database that already holds findings: the tally counts each active
+    finding once under its community and status (four surveys, each with one finding
+    found, one handed over, one fixed and one deactivated), and from then on the
+    database moves it on every change, whoever writes the SQL."""
+    with migrated_database(backend, "tally") as url:
+        _surveys_with_findings(url)
+        assert run_flask(url, "db", "downgrade", "0020_lists_version").returncode == 0
+        assert "finding_tally" not in inspect(create_engine(url)).get_table_names()
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            (community,) = conn.execute(text("SELECT DISTINCT community_id FROM finding")).one()
+        engine.dispose()
+        assert _tally(url) == {(community, "found"): 4, (community, "handed_over"): 4,
+                               (community, "fixed"): 4}
+        one_found = "(SELECT min(id) FROM finding WHERE status = 'found' AND active = TRUE)"
+        assert _tally(url, "UPDATE finding SET status = 'handed_over', handed_to = '县城管局', "
+                           f"handed_over_on = found_on WHERE id = {one_found}") == {
+            (community, "found"): 3, (community, "handed_over"): 5, (community, "fixed"): 4}
+        assert _tally(url, "UPDATE finding SET active = TRUE WHERE kind = 'other'") == {
+            (community, "found"): 7, (community, "handed_over"): 5, (community, "fixed"): 4}
+        fixed = "(SELECT id FROM finding WHERE status = 'fixed')"
+        assert _tally(url, f"DELETE FROM counted_finding WHERE finding_id IN {fixed}",
+                      f"DELETE FROM finding WHERE id IN {fixed}") == {
+            (community, "found"): 7, (community, "handed_over"): 5}
+
+
 def _report_owed_marks(url: str) -> dict:
     engine = create_engine(url)
     try:

@@ -30,6 +30,7 @@ from .residents import Resident, ResidentCategory, mask_phone, resident_member, 
 from .summaries import SummaryNote, SummaryScope
 from .waitlist import WaitlistEntry, WaitStatus
 from .security import LoginSession, SubmissionToken, ThrottleHit
+from .tallies import FindingTally
 from .work import (
     FUNDING_CODE,
     HOLDING,
@@ -80,6 +81,7 @@ __all__ = [
     "CountedParticipation",
     "CountedTask",
     "FundEntry",
+    "FindingTally",
     "ListsVersion",
     "LoginSession",
     "Member",

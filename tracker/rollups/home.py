@@ -9,7 +9,7 @@ from sqlalchemy import and_, case, func, select
 
 from .. import owed
 from ..extensions import db
-from ..models import OPEN_FINDING, Finding, Task, TaskReport
+from ..models import OPEN_FINDING, FindingTally, Task, TaskReport
 from ..timeutil import LOCAL_TZ, month_bounds, utcnow
 from .figures import Figures, figures
 from .scope import Scope, as_ids, scope_conditions
@@ -28,13 +28,13 @@ class HomeFigures:
 
 def open_findings_count(community_ids: Sequence[int] | None):
     """摸排问题 found or handed over, not yet fixed, as a scalar subquery: the 工作台
-    reads it in the statement that counts its queues."""
+    reads it in the statement that counts its queues. Summed from the tally the
+    database keeps per community and status (``models.tallies``): a few rows, however
+    many findings the county has."""
     reach = Scope(community_ids=as_ids(community_ids))
-    # count(*), not count(id): the count is then read from the index alone
-    return (select(func.count())
-            .select_from(Finding)
-            .where(Finding.active.is_(True), Finding.status.in_(OPEN_FINDING),
-                   *scope_conditions(reach, community=Finding.community_id))
+    return (select(func.coalesce(func.sum(FindingTally.findings), 0))
+            .where(FindingTally.status.in_(OPEN_FINDING),
+                   *scope_conditions(reach, community=FindingTally.community_id))
             .scalar_subquery())
 
 
