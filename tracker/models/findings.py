@@ -54,10 +54,10 @@ class Finding(db.Model):
         # The community and "双创" views: WHERE community_id IN (…) AND found_on in a
         # period, GROUP BY zone/kind/status — a range scan on this index.
         Index("ix_finding_community_found", "community_id", "found_on"),
-        # The liaison home: open findings of the liaison's communities.
+        # The register of some communities by status (open: found or handed over).
+        # (The 工作台's open count reads finding_tally: tracker/models/tallies.py.)
         Index("ix_finding_community_status", "community_id", "status"),
-        # The admin's home (every community): open findings counted from this index
-        # alone, not from the whole table.
+        # The register over every community by status, and its count.
         Index("ix_finding_status_active", "status", "active"),
         # The register over every community (admin): newest first, a page at a time.
         Index("ix_finding_found", "found_on", "id"),
