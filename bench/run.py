@@ -12,7 +12,11 @@ again without regenerating); PostgreSQL runs in a throw-away cluster started wit
 
 Each page is requested through the Flask test client (routing, permissions, SQL and
 template rendering — everything but the network) once to warm up, then ``--runs``
-times; the table shows the median and the number of SQL statements per request.
+times; the table shows the median (and the minimum) and the number of SQL statements
+per request. The runs go round the pages in turn — each round requests every page
+once — so that every page's runs are spread over the whole bench: the shared VMs
+change speed by up to twice from one minute to the next, and a page timed all at once
+got that minute's speed alone.
 The progress pages' figures cache (tracker/rollups/cache.py) is cleared before each of
 those requests, so they time the figures computed; the rows marked ", reload" time the
 county-wide pages reloaded while nothing changed, served from it.
@@ -232,9 +236,9 @@ def time_pages(app, runs: int) -> list[dict]:
         response = client.post("/auth/login", data={"phone": actors[role], "password": PASSWORD})
         assert response.status_code == 302, f"login as {role} failed"
         clients[role] = client
-    results = []
     with app.app_context():
         engine = db.engine
+    results, timed = [], []
     for name, role, url in pages(actors, local_today().year):
         client = clients[role]
         try:
@@ -251,26 +255,32 @@ def time_pages(app, runs: int) -> list[dict]:
             figure_cache.clear()
         with app.app_context(), counting(engine) as statements:
             client.get(url)
-        timings, cpu = [], []
-        for _ in range(runs):
+        result = {"page": name, "as": role, "url": url, "status": first.status_code,
+                  "statements": len(statements), "bytes": len(first.data)}
+        results.append(result)
+        timed.append((result, client, url, computed, [], []))
+    for _ in range(runs):  # a round: every page once, in turn
+        for result, client, url, computed, timings, cpu in timed:
             if computed:
                 figure_cache.clear()
+            else:  # a reload: the page asked just before, as a reload follows a first look
+                client.get(url)
             started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             timings.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
-        results.append({
-            "page": name, "as": role, "url": url, "status": first.status_code,
+            result["bytes"] = len(response.data)
+    for result, _client, _url, _computed, timings, cpu in timed:
+        result.update({
             "median_ms": statistics.median(timings), "min_ms": min(timings),
             # CPU time of this process: with SQLite (in-process) the work of the page
             # itself, unaffected by other load on the machine; with PostgreSQL the
             # server's share is not in it.
             "cpu_median_ms": statistics.median(cpu),
-            "statements": len(statements), "bytes": len(response.data),
         })
-        print(f"  {name:<40} {statistics.median(timings):8.1f} ms  "
-              f"(cpu {statistics.median(cpu):7.1f} ms)  "
-              f"{len(statements):3d} stmts  HTTP {first.status_code}", flush=True)
+        print(f"  {result['page']:<40} {result['median_ms']:8.1f} ms  "
+              f"(min {result['min_ms']:7.1f}, cpu {result['cpu_median_ms']:7.1f} ms)  "
+              f"{result['statements']:3d} stmts  HTTP {result['status']}", flush=True)
     return results
 
 
@@ -312,7 +322,7 @@ def main() -> int:
     parser.add_argument("--db", default="sqlite,postgresql",
                         help="comma-separated: sqlite, postgresql (default both)")
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=21, help="rounds over every page")
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--reuse", action="store_true",
                         help="keep an existing generated data set (SQLite file, or --pg-url)")
@@ -362,14 +372,14 @@ def main() -> int:
 
     heads = []
     for b in report["databases"]:
-        heads += [f"{b} (ms)"] + ([f"{b} CPU (ms)"] if b == "sqlite" else [])
+        heads += [f"{b}, median (min) ms"] + ([f"{b} CPU (ms)"] if b == "sqlite" else [])
     print("\n| page | as | " + " | ".join(heads) + " | SQL statements |")
     print("|---|---|" + "---:|" * len(heads) + "---:|")
     names = [(r["page"], r["as"]) for r in next(iter(report["databases"].values()))["pages"]]
     for i, (name, role) in enumerate(names):
         cells = []
         for b, d in report["databases"].items():
-            cells.append(f"{d['pages'][i]['median_ms']:.0f}")
+            cells.append(f"{d['pages'][i]['median_ms']:.0f} ({d['pages'][i]['min_ms']:.0f})")
             if b == "sqlite":
                 cells.append(f"{d['pages'][i]['cpu_median_ms']:.0f}")
         stmts = next(iter(report["databases"].values()))["pages"][i]["statements"]
