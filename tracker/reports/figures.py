@@ -239,9 +239,9 @@ def monthly_figures_plan(year: int, month: int, *, unit: Unit | None = None,
 
     ``community_ids`` narrows a unit's summary to some communities (a liaison's).
     The statements are built once per process for the same month, unit, communities
-    and day (``batch.built_once``): the page is opened again and again while it is written
-    (notes saved, .docx and .xlsx downloaded), and building them cost more than
-    running them.
+    and day (``batch.built_once``): the page is opened again and again while it is
+    written (notes saved, .docx and .xlsx downloaded), and building them cost more
+    than running them.
     """
     if unit is None and community is None:
         raise ValueError("a summary is about a unit or a community")
@@ -253,7 +253,7 @@ def monthly_figures_plan(year: int, month: int, *, unit: Unit | None = None,
     restricted = unit is not None and community is None and ids is not None
     today = local_today()  # what is overdue on the day: a plan of yesterday is not today's
     figures = built_once(("monthly figures", year, month, unit_id, ids, restricted, today),
-                   lambda: _month_plan(year, month, unit_id, ids, restricted, today))
+                         lambda: _month_plan(year, month, unit_id, ids, restricted, today))
 
     def shape(*rowsets) -> MonthlyFigures:
         return MonthlyFigures(unit=unit, community=community, **figures.shape(*rowsets))
