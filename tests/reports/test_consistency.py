@@ -107,14 +107,18 @@ def one_community_reads_the_same(client, community_id: int, month: str) -> dict:
     # Findings: the community view, the “双创” view and the 月报 (approved surveys only).
     if "found" in summary:
         assert view["findings"] == double["found"] == summary["found"]
-        assert double["handed_over"] == summary["handed_over"]
-        assert double["fixed"] == summary["fixed"]
+        # the 月报 says nothing of none handed over or fixed yet (as the source report)
+        assert double["handed_over"] == summary.get("handed_over", "0")
+        assert double["fixed"] == summary.get("fixed", "0")
     else:
         assert view["findings"] == double["found"] == "0"
     # Funds: spent, year to date, budget, the share used — one format everywhere.
     if "fund_spent" in summary:
+        # the 月报 leaves out a year to date that is the month's own (January's)
+        said = {"fund_ytd": summary["fund_spent"], **summary}
         for key in ("fund_spent", "fund_ytd", "fund_budget", "fund_used"):
-            assert view[key] == summary[key], key
+            if key in said:
+                assert view[key] == said[key], key
     # Pending: the same sentence on both views and in the 月报.
     assert view.get("pending") == summary.get("pending")
     if "pending" in double or "found" in summary:
