@@ -284,18 +284,25 @@ def test_the_finding_summary_migration_fills_them_from_existing_findings(backend
         assert _finding_rows(url) == kept
 
 
-def _lists_token(url: str, change: str | None = None) -> str:
-    """The lists' version after running ``change`` (SQL, committed) in a connection of
-    its own, as an operator's client would."""
+def _read_after(url: str, changes, read: str) -> list:
+    """The rows of ``read`` after running ``changes`` (SQL, committed) in a connection
+    of their own, as an operator's client would."""
     engine = create_engine(url)
     try:
         with engine.begin() as conn:
-            if change:
+            for change in changes:
                 conn.execute(text(change))
         with engine.connect() as conn:
-            return conn.execute(text("SELECT token FROM lists_version")).scalar_one()
+            return conn.execute(text(read)).all()
     finally:
         engine.dispose()
+
+
+def _lists_token(url: str, change: str | None = None) -> str:
+    """The lists' version after running ``change``."""
+    ((token,),) = _read_after(url, [change] if change else [],
+                              "SELECT token FROM lists_version")
+    return token
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -330,17 +337,9 @@ def test_the_lists_version_migration_makes_the_database_change_the_token(backend
 
 def _tally(url: str, *changes: str) -> dict:
     """finding_tally as {(community, status): findings} (rows of 0 left out) after
-    running ``changes`` (SQL, committed) in a connection of their own."""
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            for change in changes:
-                conn.execute(text(change))
-        with engine.connect() as conn:
-            return {(c, s): n for c, s, n in conn.execute(text(
-                "SELECT community_id, status, findings FROM finding_tally")) if n}
-    finally:
-        engine.dispose()
+    running ``changes``."""
+    rows = _read_after(url, changes, "SELECT community_id, status, findings FROM finding_tally")
+    return {(c, s): n for c, s, n in rows if n}
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
