@@ -1,7 +1,10 @@
 """Login, remember-me and logout as a phone browser sees them."""
+import re
+
 import pytest
 from flask import g
 
+from tests import factories as f
 
 
 def test_remember_me_cookie_is_set_at_login_and_deleted_at_logout(client, world):
@@ -15,6 +18,28 @@ def test_remember_me_cookie_is_set_at_login_and_deleted_at_logout(client, world)
     assert client.get_cookie("remember_token") is None
     # Logged out for real: a member page sends us to the login page again.
     assert "/auth/login" in client.get("/tasks/mine").headers["Location"]
+
+
+def _touched(statement: str) -> tuple[str, str]:
+    """("SELECT", "member"), ("INSERT", "login_session"): what a statement does, to what."""
+    found = re.match(r"\s*(SELECT)\b.*?\bFROM\s+(\w+)|\s*(INSERT) INTO (\w+)"
+                     r"|\s*(UPDATE) (\w+)|\s*(DELETE) FROM (\w+)", statement, re.S)
+    assert found, statement
+    return tuple(part for part in found.groups() if part)
+
+
+def test_a_login_reads_the_account_once_and_writes_its_session_and_audit_row(
+        client, world, count_queries):
+    """The throttle's question (a device this account has used?) and the password's
+    are answered from one read of the account; then the session and its audit row are
+    written, and signing the member in does not read the account again."""
+    phone = world.member.phone
+    with count_queries() as q:
+        response = client.post("/auth/login", data={"phone": phone, "password": f.PASSWORD})
+    assert response.status_code == 302
+    assert [_touched(s) for s in q.statements] == [
+        ("SELECT", "member"), ("INSERT", "login_session"), ("INSERT", "audit_event")]
+    assert client.get("/tasks/mine").status_code == 200  # and signed in it is
 
 
 def test_wrong_password_keeps_phone_and_says_so_in_chinese(client, world):

@@ -81,7 +81,14 @@ class LoggedIn:
 
 def authenticate(phone: str, password: str) -> Member | None:
     """The active member with this phone and password, or None (same cost either way)."""
-    member = db.session.scalar(select(Member).where(Member.phone == phone.strip()))
+    return _password_matches(_by_phone(phone), password)
+
+
+def _by_phone(phone: str) -> Member | None:
+    return db.session.scalar(select(Member).where(Member.phone == phone.strip()))
+
+
+def _password_matches(member: Member | None, password: str) -> Member | None:
     if member is None or not member.password_hash:
         check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
@@ -121,13 +128,16 @@ def log_in(attempt: LoginAttempt) -> LoggedIn:
     Raises ``TooManyAttempts`` (nothing written) or a ServiceError whose failure record
     (audit row, throttle count) is committed all the same."""
     phone = attempt.phone.strip()
-    known = db.session.scalar(select(Member.id).where(Member.phone == phone))
+    # One read of the account serves the throttle's question (is this a device it has
+    # used?) and the password's.
+    found = _by_phone(phone)
+    known = None if found is None else found.id
     trusted = bool(attempt.device_id) and known is not None and known in attempt.device_members
     rules = _keys(attempt, trusted)
     wait = _wait(rules, trusted)
     if wait:
         raise TooManyAttempts(wait, field="password")
-    member = authenticate(phone, attempt.password)
+    member = _password_matches(found, attempt.password)
     if member is None:
         for k, limit in rules.values():
             throttle.hit(k, limit)
