@@ -42,6 +42,23 @@ def test_a_login_reads_the_account_once_and_writes_its_session_and_audit_row(
     assert client.get("/tasks/mine").status_code == 200  # and signed in it is
 
 
+def test_a_logout_ends_the_session_its_sign_in_check_read_without_reading_it_again(
+        app, client, world, count_queries):
+    """The request's sign-in check reads the session (with its member); the logout
+    ends that row and records it, without asking for it a second time."""
+    phone = world.member.phone
+    assert client.post("/auth/login", data={"phone": phone, "password": f.PASSWORD}).status_code == 302
+    # An app context of its own, as every request has in production: the test's would
+    # hand the request the member the login request left in ``g``.
+    with app.app_context(), count_queries() as q:
+        assert client.post("/auth/logout").status_code == 302
+    touched = [_touched(s) for s in q.statements]
+    assert touched[0] == ("SELECT", "login_session")
+    assert sorted(touched[1:]) == [("INSERT", "audit_event"), ("UPDATE", "login_session")]
+    with app.app_context():  # and out it is
+        assert "/auth/login" in client.get("/tasks/mine").headers["Location"]
+
+
 def test_wrong_password_keeps_phone_and_says_so_in_chinese(client, world):
     response = client.post("/auth/login", data={"phone": world.member.phone, "password": "nope"})
     page = response.get_data(as_text=True)

@@ -7,6 +7,8 @@ account — loads nobody, so a replayed cookie gets the login page.
 """
 from __future__ import annotations
 
+from flask import g
+
 from ..models import LoginSession, Member
 from ..services.sessions import find_live, session_of, touch_if_due
 
@@ -18,13 +20,18 @@ def load_member(token: str) -> Member | None:
     touch_if_due(row)
     member = row.member
     member.session_token = token
+    g._login_session = (token, row)  # for current_session(): read once a request
     return member
 
 
 def current_session() -> LoginSession | None:
-    """The LoginSession of this request (None when nobody is logged in)."""
+    """The LoginSession of this request (None when nobody is logged in): the row the
+    loader found, or (a member just logged in) the one the token names."""
     from flask_login import current_user
 
     if not current_user.is_authenticated:
         return None
+    token, row = g.get("_login_session", (None, None))
+    if row is not None and token == current_user.session_token:
+        return row
     return session_of(current_user.session_token)
