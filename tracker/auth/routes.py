@@ -47,7 +47,6 @@ def login():
         try:
             with unit_of_work():
                 started = log_in(attempt)
-                member_id = started.member.id  # read before the commit expires the row
         except TooManyAttempts as refusal:
             return _too_many("auth/login.html", form, refusal)
         except ServiceError as error:  # one message whether or not the account exists
@@ -55,11 +54,9 @@ def login():
         else:
             _fresh_session()
             started.member.session_token = started.token
-            # log_in lets in an active member only: Flask-Login asking again would
-            # reload the row the commit expired, a statement more on every login.
-            login_user(started.member, remember=attempt.remember, force=True)
+            login_user(started.member, remember=attempt.remember)
             response = redirect(target)
-            devices.remember(response, member_id)
+            devices.remember(response, started.member.id)
             return response
     return render_template("auth/login.html", form=form)
 
