@@ -352,13 +352,14 @@ def test_the_finding_tally_migration_counts_the_findings_there_and_follows_them(
     with migrated_database(backend, "tally") as url:
         _surveys_with_findings(url)
         assert run_flask(url, "db", "downgrade", "0020_lists_version").returncode == 0
-        assert "finding_tally" not in inspect(create_engine(url)).get_table_names()
+        engine = create_engine(url)
+        try:
+            assert "finding_tally" not in inspect(engine).get_table_names()
+        finally:
+            engine.dispose()
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
-        engine = create_engine(url)
-        with engine.connect() as conn:
-            (community,) = conn.execute(text("SELECT DISTINCT community_id FROM finding")).one()
-        engine.dispose()
+        ((community,),) = _read_after(url, [], "SELECT DISTINCT community_id FROM finding")
         assert _tally(url) == {(community, "found"): 4, (community, "handed_over"): 4,
                                (community, "fixed"): 4}
         one_found = "(SELECT min(id) FROM finding WHERE status = 'found' AND active = TRUE)"
