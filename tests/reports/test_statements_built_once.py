@@ -7,8 +7,9 @@ from datetime import date, datetime, timedelta, timezone
 
 from tests import factories as f
 from tests.needs.support import need
+from tests.rollups import builders as b
 from tracker.extensions import db
-from tracker.models import Assignment, AssignmentStatus, NeedKind, ReportStatus, TaskReport
+from tracker.models import NeedKind
 from tracker.reports import figures as report_figures
 from tracker.reports.summary import build_summary
 from tracker.rollups.batch import forget_built
@@ -47,11 +48,8 @@ def _one_more_approved_activity(o) -> None:
     item = f.item(o.unit, o.jianshe, "ad_removal", year=2022, zone=o.zone1)
     task = f.task(item, o.liaison, starts_at=datetime(2022, 10, 20, 1, tzinfo=timezone.utc))
     for person in list(o.members.values())[:3]:
-        db.session.add(Assignment(task_id=task.id, member_id=person.id,
-                                  status=AssignmentStatus.done, minutes=90))
-    db.session.add(TaskReport(task_id=task.id, quantity=4, people_served=0, note="清除",
-                              status=ReportStatus.approved, submitted_by_id=o.liaison.id,
-                              reviewed_by_id=o.liaison.id))
+        b.join(task, person, minutes=90)
+    b.report(task, o.liaison, quantity=4)
     db.session.commit()
 
 
