@@ -1,4 +1,5 @@
-"""Hints for SQLite's query planner, which works without statistics here.
+"""Hints for the query planners: SQLite's, which works without statistics here, and
+PostgreSQL's, which plans a prepared statement for values it has not seen.
 
 Nothing in the app runs ``ANALYZE`` on SQLite (tried on the 1M bench set: a few
 member statements got better, the county pages and the 月报 got worse), so SQLite
@@ -7,10 +8,17 @@ the county's open tasks (thousands) probed one by one for the one member's place
 line, or every returned report of the county probed for its leader. SQLite's own way
 to say "not this index" is a unary ``+`` before the column; PostgreSQL, which keeps
 statistics, gets the plain column.
+
+PostgreSQL runs a statement psycopg has prepared (from its fifth use on a connection)
+with custom plans, made for each execution's values, until a generic plan, made once
+for any values, looks no dearer. A constant sent as a parameter (a status, a LIMIT)
+leaves the generic plan guessing, so it never looks cheap and the statement is planned
+on every request: ``constants_written_out`` puts the constants in the text.
 """
 from __future__ import annotations
 
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import visitors
 from sqlalchemy.sql.functions import FunctionElement
 
 
@@ -34,3 +42,16 @@ def _plain(element, compiler, **kw):
 @compiles(not_indexed, "sqlite")
 def _sqlite(element, compiler, **kw):
     return "+" + compiler.process(element.clauses, **kw)
+
+
+def constants_written_out(statement):
+    """A copy of ``statement`` whose bound constants (every parameter given its value
+    when the statement was built) are written into the SQL text when it runs; the
+    parameters left without a value (``bindparam("now")``) stay parameters. For a
+    statement built once and run with new values on every request: its text stays
+    the same, so PostgreSQL can plan it once for all of them."""
+    def write_out(parameter):
+        if parameter.value is not None and parameter.callable is None:
+            parameter.literal_execute = True
+
+    return visitors.cloned_traverse(statement, {}, {"bindparam": write_out})

@@ -113,10 +113,13 @@ def test_complete_reports_are_approved_from_the_home_page(client, login, world):
 def test_a_home_review_card_shows_only_what_the_category_counts(client, login, world):
     """环境整治 counts activities and hours, not 完成数量 or 受益 (docs/design.md,
     categories): a report that carries such numbers anyway shows none of them, and
-    "参加" counts those who took part, not the absentee holding a slot."""
+    "参加" counts those who took part, not the absentee holding a slot nor a member who
+    withdrew."""
     _everyone_confirmed(world.past_task, world.member, world.leader)
     absentee = f.member(world.unit, name="缺席者")
     assignment(world.past_task, absentee, status=AssignmentStatus.absent)
+    assignment(world.past_task, f.member(world.unit, name="退出者"),
+               status=AssignmentStatus.withdrawn)
     db.session.commit()
     submitted_report(world.past_task, world.leader)  # quantity 12, people_served 30
     login(world.liaison)
@@ -128,11 +131,33 @@ def test_a_home_review_card_shows_only_what_the_category_counts(client, login, w
 
 
 def test_incomplete_reports_send_the_liaison_to_the_review_page(client, login, world):
-    report = submitted_report(world.past_task, world.leader)  # nobody has confirmed hours
+    """The two holders whose hours nobody has confirmed are counted; a member whose
+    hours are confirmed, an absentee and one who withdrew are not."""
+    for name, status in (("已确认", AssignmentStatus.done), ("缺席者", AssignmentStatus.absent),
+                         ("退出者", AssignmentStatus.withdrawn)):
+        assignment(world.past_task, f.member(world.unit, name=name), status=status)
+    db.session.commit()
+    report = submitted_report(world.past_task, world.leader)  # the two of the world unconfirmed
     login(world.liaison)
     page = text(client.get("/manage/"))
     assert f"/manage/reports/{report.id}/approve" not in page
     assert "2 人尚未确认服务时长" in page
+
+
+def test_the_home_lists_follow_the_time_they_are_asked_at(app, world):
+    """The lists' statement is built once per process with the time a parameter
+    (``manage.queries._home_lists_statement``): asked five days on, a task that was
+    coming up has ended and owes its report."""
+    from tracker.manage import queries as q
+
+    coming = f.task(world.item, world.liaison, starts_in=timedelta(days=2), leader=world.leader,
+                    title="两天后")
+    db.session.commit()
+    now = utcnow()
+    today = q.home_lists(world.liaison, now, days=7, limit=20)
+    later = q.home_lists(world.liaison, now + timedelta(days=5), days=7, limit=20)
+    assert coming in today.upcoming and coming not in today.unreported
+    assert coming not in later.upcoming and coming in later.unreported
 
 
 def test_return_from_the_home_page_needs_a_reason(client, login, world):
