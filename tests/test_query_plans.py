@@ -100,7 +100,7 @@ def test_the_home_pages_statements_read_no_whole_table(app, world, count_queries
     actor, now = getattr(world, who), utcnow()
     managed_community_ids(actor)  # the liaison's communities, read once per request
     counts = _plan_of(count_queries, lambda: db.session.execute(
-        select(*q.home_count_columns(actor, now).values())).all())
+        select(*q.home_count_columns(actor).values()), {"now": now}).all())
     lists = _plan_of(count_queries, lambda: q.home_lists(actor, now, days=7, limit=5))
     assert _scans(counts) == [], counts
     assert [step for step in _scans(lists) if not step.startswith("SCAN anon")] == [], lists
@@ -149,6 +149,13 @@ def test_who_has_not_taken_part_is_asked_with_the_period_written_out(app, world,
     assert "'submitted'" in statement
 
 
+def _asked(count_queries, call, marker: str) -> str:
+    with count_queries() as asked:
+        call()
+    (statement,) = [s for s in asked.statements if marker in s]
+    return statement
+
+
 @pytest.mark.parametrize("who", ["admin", "liaison"])
 def test_the_home_lists_are_asked_with_their_constants_written_out(app, world, count_queries,
                                                                     who):
@@ -159,9 +166,8 @@ def test_the_home_lists_are_asked_with_their_constants_written_out(app, world, c
     from tracker.manage import queries as q
 
     actor, now = getattr(world, who), utcnow()
-    with count_queries() as asked:
-        q.home_lists(actor, now, days=7, limit=5)
-    (statement,) = [s for s in asked.statements if "UNION ALL" in s]
+    statement = _asked(count_queries, lambda: q.home_lists(actor, now, days=7, limit=5),
+                       "UNION ALL")
     for written in ("'submitted'", "'returned'", "'open'", "'pending'", "LIMIT 5",
                     "'claimed'", "'done'"):
         assert written in statement, written
@@ -170,22 +176,53 @@ def test_the_home_lists_are_asked_with_their_constants_written_out(app, world, c
         assert re.search(r"community_id IN \(\d+", statement), statement
 
 
-def test_postgresql_plans_the_admins_home_lists_once_per_connection(app, world):
+@pytest.mark.parametrize("who", ["member", "admin", "liaison"])
+def test_the_menus_counts_are_asked_with_their_constants_written_out(app, world, count_queries,
+                                                                      who):
+    """The menu's counts are on every page: the same rule as the 工作台's lists, for a
+    member's badge and for the staff's (with the 工作台's own counts added); the member,
+    the time and a liaison's communities stay parameters."""
+    from tracker import menu
+    from tracker.manage import queries as q
+
+    actor, now = getattr(world, who), utcnow()
+    if who == "member":
+        call = lambda: menu.owed.counts(actor.id, now, **menu._arguments(actor))  # noqa: E731
+    else:
+        call = lambda: menu.owed.counts_with(  # noqa: E731
+            actor.id, now, q.home_count_columns(actor), **menu._arguments(actor))
+    statement = _asked(count_queries, call, "count(")
+    written = ["'cancelled'", "'claimed'", "'returned'"]
+    if who != "member":
+        written += ["'submitted'", "'pending'", "'found'"]
+    for value in written:
+        assert value in statement, value
+    assert now.strftime("%Y-%m-%d") not in statement
+    assert not re.search(r"member_id = \d", statement), statement
+
+
+@pytest.mark.parametrize("asked", ["home lists", "menu counts"])
+def test_postgresql_plans_the_statements_of_every_page_once_per_connection(app, world, asked):
     """Seen from the server: asked a dozen times on one connection, a second apart, the
-    lists are one prepared statement that comes to a generic plan — the time stays a
-    parameter (written out, each request would be a new statement, planned afresh).
-    On a test database's few rows the generic plan looked cheap with the constants as
-    parameters too: what they cost at 1M is in docs/performance.md."""
+    工作台's lists and a member's menu counts are each one prepared statement that comes
+    to a generic plan — the time stays a parameter (written out, each request would be a
+    new statement, planned afresh). On a test database's few rows the generic plans
+    looked cheap with the constants as parameters too: what they cost at 1M is in
+    docs/performance.md."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL's plan cache")
     from sqlalchemy import text
 
     from tracker.manage import queries as q
 
-    admin, now = world.admin, utcnow()
+    now = utcnow()
+    if asked == "home lists":
+        call, marker = (lambda at: q.home_lists(world.admin, at, days=7, limit=5)), "UNION ALL"
+    else:
+        call, marker = (lambda at: owed.counts(world.member.id, at)), "count(outbox.id)"
     for second in range(12):
-        q.home_lists(admin, now + timedelta(seconds=second), days=7, limit=5)
+        call(now + timedelta(seconds=second))
     plans = db.session.execute(text(
         "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
-        " WHERE statement LIKE '%UNION ALL%'")).all()
+        " WHERE statement LIKE :marker"), {"marker": f"%{marker}%"}).all()
     assert len(plans) == 1 and plans[0].generic_plans > 0, plans

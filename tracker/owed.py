@@ -33,7 +33,7 @@ from .models import (
     TaskReport,
     TaskStatus,
 )
-from .sql_hints import not_indexed
+from .sql_hints import constants_written_out, not_indexed
 from .timeutil import LOCAL_TZ
 
 # A participation whose hours are still to be confirmed once the task has ended
@@ -209,7 +209,9 @@ def _counts_statement(reach: str):
     The rules that read the same rows are counted in one pass (my participations; the
     tasks I lead; the reports waiting for review): PostgreSQL plans this statement on
     every page (its custom plans beat the generic one by its estimate), and planning a
-    join per rule took longer than running them all."""
+    join per rule took longer than running them all. Its constants are written out
+    (``sql_hints.constants_written_out``): PostgreSQL then keeps one generic plan of
+    it per connection instead of planning it on every page."""
     member, now = bindparam("member_id"), bindparam("now")
     mine = _counts_of([to_confirm(member, now), coming_soon(member, now, bindparam("soon_ends"))],
                       join(Assignment, Task, Task.id == Assignment.task_id)
@@ -231,7 +233,15 @@ def _counts_statement(reach: str):
                             *pending_review(), *where)
         columns += [review.c[0], review.c[1]]
         counted = counted.join(review, true())
-    return select(*columns).select_from(counted), len(columns)
+    return constants_written_out(select(*columns).select_from(counted)), len(columns)
+
+
+@functools.lru_cache(maxsize=512)
+def _with_columns(statement, columns: tuple):
+    """``statement`` with ``columns`` added, kept for the same columns: a page that keeps
+    its extra columns (the 工作台's, per reach) runs the same statement object on every
+    request, whose compiled form SQLAlchemy finds without walking it."""
+    return statement.add_columns(*columns)
 
 
 def counts_with(member_id: int, now: datetime, extra: dict, *,
@@ -250,7 +260,7 @@ def counts_with(member_id: int, now: datetime, extra: dict, *,
         params["stale_before"] = now - timedelta(days=stale_days)
     statement, width = _counts_statement(reach)
     if extra:
-        statement = statement.add_columns(*extra.values())
+        statement = _with_columns(statement, tuple(extra.values()))
     row = db.session.execute(statement, params).one()
     values = [int(value or 0) for value in row]
     return Counts(*values[:width]), dict(zip(extra, values[width:]))

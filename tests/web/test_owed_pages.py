@@ -160,6 +160,35 @@ def test_the_home_lists_follow_the_time_they_are_asked_at(app, world):
     assert coming not in later.upcoming and coming in later.unreported
 
 
+def test_the_home_counts_follow_the_liaisons_communities_and_the_time(app, client, login,
+                                                                       world):
+    """The 工作台's counts are built once per reach (all, or a liaison's communities)
+    with the time a parameter (``manage.queries._home_count_columns``): a community given
+    to the liaison is counted from then on, and a task counts as 已结束未提交 once the
+    time it is asked at has passed its end."""
+    from tracker import menu
+    from tracker.manage import queries as q
+
+    f.task(world.other_item, world.other_liaison, leader=world.leader,
+           starts_in=-timedelta(days=2), title="另一社区已结束")
+    db.session.commit()
+    unreported = r'class="stat late" href="[^"]+#unreported"><b>{}</b><span>已结束未提交'
+    login(world.liaison)
+    assert re.search(unreported.format(1), text(client.get("/manage/")))  # world.past_task
+    world.liaison.communities.append(world.other_community)
+    db.session.commit()
+    assert re.search(unreported.format(2), text(client.get("/manage/")))
+
+    def counted_at(now):
+        _, extra = menu.owed.counts_with(world.admin.id, now, q.home_count_columns(world.admin),
+                                         **menu._arguments(world.admin))
+        return extra["unreported"]
+
+    now = utcnow()
+    # five days on, the world's two upcoming tasks (task, other_task) have ended too
+    assert counted_at(now + timedelta(days=5)) == counted_at(now) + 2
+
+
 def test_return_from_the_home_page_needs_a_reason(client, login, world):
     _everyone_confirmed(world.past_task, world.member, world.leader)
     report = submitted_report(world.past_task, world.leader)

@@ -58,21 +58,26 @@ def my_requests(member_id: int) -> list[BackfillRequest]:
 
 
 def _in_reach(actor, statement):
-    ids = managed_community_ids(actor)
-    if ids is not None:
-        statement = statement.where(BackfillRequest.community_id.in_(sorted(ids) or [-1]))
+    return _in_communities(managed_community_ids(actor), statement)
+
+
+def _in_communities(community_ids, statement):
+    """``statement`` narrowed to the communities (``None``: all, an admin's reach)."""
+    if community_ids is not None:
+        statement = statement.where(
+            BackfillRequest.community_id.in_(sorted(community_ids) or [-1]))
     return statement
 
 
-def pending_count_column(actor):
-    """How many requests wait in the actor's communities, as a scalar subquery (the
-    工作台 reads it with its other counts)."""
-    return _in_reach(actor, select(func.count(BackfillRequest.id)).where(
+def pending_count_column(community_ids):
+    """How many requests wait in the communities (``None``: all), as a scalar subquery
+    (the 工作台 reads it with its other counts)."""
+    return _in_communities(community_ids, select(func.count(BackfillRequest.id)).where(
         BackfillRequest.status == RequestStatus.pending)).scalar_subquery()
 
 
 def pending_count(actor) -> int:
-    return db.session.scalar(select(pending_count_column(actor)))
+    return db.session.scalar(select(pending_count_column(managed_community_ids(actor))))
 
 
 def pending_queue(actor) -> list[BackfillRequest]:

@@ -277,19 +277,29 @@ def _home_lists_statement(reach: str, limit: int):
     )
 
 
-def home_count_columns(actor: Member, now: datetime) -> dict:
+def home_count_columns(actor: Member) -> dict:
     """The counts the 工作台 shows beside the menu's, as scalar subqueries to read in the
-    menu's statement (``menu.menu_counts_with``): 已退回待修改 and 已结束未提交 (by the
-    rules their lists use), waiting 补录申请, and the open 摸排问题 of the statistics."""
+    menu's statement (``menu.menu_counts_with``, whose ``now`` parameter they share):
+    已退回待修改 and 已结束未提交 (by the rules their lists use), waiting 补录申请, and
+    the open 摸排问题 of the statistics."""
     ids = managed_community_ids(actor)
-    ids = None if ids is None else sorted(ids)
-    reach = owed.in_communities(ids)
-    return {
+    return _home_count_columns(None if ids is None else tuple(sorted(ids)))
+
+
+@functools.lru_cache(maxsize=512)
+def _home_count_columns(community_ids: tuple[int, ...] | None) -> dict:
+    """Built once per reach (all, or a liaison's communities) and kept, their constants
+    and communities written out, as the menu's are (``owed._counts_statement``): the
+    statement they join is then the same object on every request (no cache key to
+    walk), and the same text, whose plan PostgreSQL keeps."""
+    reach = owed.in_communities(community_ids)
+    columns = {
         "uncorrected": owed.count_tasks([*owed.returned_uncorrected(), *reach]),
-        "unreported": owed.count_tasks([*owed.ended_unreported(now), *reach]),
-        "backfill_requests": pending_count_column(actor),
-        "open_findings": open_findings_count(ids),
+        "unreported": owed.count_tasks([*owed.ended_unreported(bindparam("now")), *reach]),
+        "backfill_requests": pending_count_column(community_ids),
+        "open_findings": open_findings_count(community_ids),
     }
+    return {name: constants_written_out(column) for name, column in columns.items()}
 
 
 def participants_by_task(task_ids) -> dict[int, list[Assignment]]:

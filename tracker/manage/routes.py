@@ -90,7 +90,7 @@ def home():
     statistics. Every count on the page, the menu's too, is one statement; the four
     short lists another (``q.home_lists``)."""
     actor, now = _actor(), utcnow()
-    counts, totals = menu_counts_with(actor, now, q.home_count_columns(actor, now))
+    counts, totals = menu_counts_with(actor, now, q.home_count_columns(actor))
     lists = q.home_lists(actor, now, days=UPCOMING_DAYS, limit=HOME_LIST)
     return render_template(
         "manage/home.html",
