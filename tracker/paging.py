@@ -42,7 +42,9 @@ class Prepared:
     count: Select | None = None
 
 
-def _limited(stmt):
+def limited(stmt):
+    """``stmt`` limited to a page: LIMIT and OFFSET the parameters ``page_limit`` and
+    ``page_offset``, which ``paginate_prepared`` gives."""
     return (stmt.limit(bindparam("page_limit", type_=Integer))
             .offset(bindparam("page_offset", type_=Integer)))
 
@@ -52,13 +54,13 @@ def paged(stmt, count: Select | None = None) -> Prepared:
     ``count``: a cheaper statement that counts the same rows."""
     if count is None:
         count = select(func.count()).select_from(stmt.order_by(None).subquery())
-    return Prepared(_limited(stmt), count)
+    return Prepared(limited(stmt), count)
 
 
 def paged_with_total(stmt) -> Prepared:
     """``stmt`` as one page of rows each carrying the total (``COUNT(*) OVER ()``
     last), as ``paginate_counted`` runs it."""
-    return Prepared(_limited(stmt.add_columns(func.count().over())))
+    return Prepared(limited(stmt.add_columns(func.count().over())))
 
 
 class _PreparedPage(Pagination):

@@ -88,3 +88,19 @@ def test_a_stale_page_past_the_end_still_knows_the_total(app, world):
     # three tasks ended two days ago, none reported (world's own stale tasks come too)
     assert len(first.items) == 2 and first.total >= 3
     assert (past.items, past.total) == ([], first.total)
+
+
+def test_the_stale_lists_follow_the_time_they_are_asked_at(app, world):
+    """逾期事项's two lists are statements built once per reach with the time a parameter
+    (``manage.queries._stale_statement``, ``_overdue_statement``): asked later, a task
+    has ended without its report, and a report has waited too long."""
+    from tracker.manage.queries import overdue_reports, stale_tasks
+    from tracker.timeutil import utcnow
+
+    now = utcnow()
+    assert world.task not in stale_tasks(world.liaison, now, 1, 50).items
+    assert world.task in stale_tasks(world.liaison, now + timedelta(days=5), 1, 50).items
+    report = submitted_report(world.past_task, world.leader)
+    assert report not in overdue_reports(world.liaison, now, 7, 1, 50).items
+    later = overdue_reports(world.liaison, now + timedelta(days=8), 7, 1, 50)
+    assert report in later.items and later.total == 1
