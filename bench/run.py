@@ -16,7 +16,11 @@ times; the table shows the median (and the minimum) and the number of SQL statem
 per request. The runs go round the pages in turn — each round requests every page
 once — so that every page's runs are spread over the whole bench: the shared VMs
 change speed by up to twice from one minute to the next, and a page timed all at once
-got that minute's speed alone.
+got that minute's speed alone. ``--warm N`` first goes round them ``N`` times untimed:
+one test client keeps one database connection, on which PostgreSQL plans a statement
+for each of its first executions and only later keeps a plan (see docs/performance.md,
+"session 13"); a gunicorn worker's connections are in that later state most of the
+time, a fresh one is not.
 The progress pages' figures cache (tracker/rollups/cache.py) is cleared before each of
 those requests, so they time the figures computed; the rows marked ", reload" time the
 county-wide pages reloaded while nothing changed, served from it.
@@ -228,7 +232,7 @@ def counting(engine):
         event.remove(engine, "before_cursor_execute", before)
 
 
-def time_pages(app, runs: int) -> list[dict]:
+def time_pages(app, runs: int, warm: int = 0) -> list[dict]:
     actors = pick_actors(app)
     clients = {}
     for role in ("admin", "liaison", "member"):
@@ -259,6 +263,11 @@ def time_pages(app, runs: int) -> list[dict]:
                   "statements": len(statements), "bytes": len(first.data)}
         results.append(result)
         timed.append((result, client, url, computed, [], []))
+    for _ in range(warm):  # untimed rounds: the connection as a worker's is after a while
+        for _result, client, url, computed, _timings, _cpu in timed:
+            if computed:
+                figure_cache.clear()
+            client.get(url)
     for _ in range(runs):  # a round: every page once, in turn
         for result, client, url, computed, timings, cpu in timed:
             if computed:
@@ -323,6 +332,10 @@ def main() -> int:
                         help="comma-separated: sqlite, postgresql (default both)")
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
     parser.add_argument("--runs", type=int, default=21, help="rounds over every page")
+    parser.add_argument("--warm", type=int, default=0,
+                        help="untimed rounds first: PostgreSQL's statements prepared (psycopg, "
+                        "from the 5th use on a connection) and on their kept plans, as on a "
+                        "worker's connections after a while; 0 times a connection's first uses")
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--reuse", action="store_true",
                         help="keep an existing generated data set (SQLite file, or --pg-url)")
@@ -334,6 +347,7 @@ def main() -> int:
     plan = SCALES[args.scale]
     plan.seed = args.seed
     report = {"machine": machine(), "scale": args.scale, "plan": plan.__dict__ | {"today": None},
+              "runs": args.runs, "warm": args.warm,
               "date": date.today().isoformat(), "databases": {}}
     print(f"Machine: {report['machine']}")
     for backend in [b.strip() for b in args.db.split(",") if b.strip()]:
@@ -358,7 +372,7 @@ def main() -> int:
                 counts = {"tasks": db.session.scalar(select(func.count(Task.id))),
                           "assignments": db.session.scalar(select(func.count(Assignment.id)))}
             load_before = os.getloadavg()
-            results = time_pages(app, args.runs)
+            results = time_pages(app, args.runs, args.warm)
             # the machine is shared: each figure stands next to the load it was taken under
             report["databases"][backend] = {"version": version, "generate_seconds": seconds,
                                             "rows": counts, "pages": results,
