@@ -33,12 +33,16 @@ client = app.test_client()
 client.post("/auth/login", data={"phone": pick_actors(app)[os.environ["AB_ROLE"]],
                                  "password": PASSWORD})
 path = os.environ["AB_PAGE"]
+computed = os.environ.get("AB_COMPUTED") == "1"
+from tracker.rollups import cache as figure_cache
 for _ in range(20):
     assert client.get(path).status_code == 200, path
 print("ready", flush=True)
 for line in sys.stdin:
     n, started, clock = int(line), time.process_time(), time.perf_counter()
     for _ in range(n):
+        if computed:
+            figure_cache.clear()
         client.get(path)
     print((time.process_time() - started) / n * 1000,
           (time.perf_counter() - clock) / n * 1000, flush=True)
@@ -49,7 +53,7 @@ def compare(old: Path, new: Path, page: str, args) -> str:
     workers = {}
     for name, tree in (("old", old), ("new", new)):
         env = dict(os.environ, AB_TREE=str(tree), AB_PAGE=page, AB_ROLE=args.role,
-                   AB_PG_URL=args.pg_url or "")
+                   AB_PG_URL=args.pg_url or "", AB_COMPUTED="1" if args.computed else "")
         worker = subprocess.Popen([str(tree / ".venv" / "bin" / "python"), "-c", WORKER],
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                                   env=env, cwd=tree)
@@ -87,6 +91,9 @@ def main() -> int:
                         default="member")
     parser.add_argument("--pg-url")
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--computed", action="store_true",
+                        help="clear the figures cache before each request (tracker/rollups/"
+                        "cache.py), as bench/run.py does: the progress pages' figures computed")
     parser.add_argument("--burst", type=int, default=30)
     args = parser.parse_args()
     for page in args.pages:
