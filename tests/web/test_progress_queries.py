@@ -127,3 +127,43 @@ def test_each_rollup_runs_a_fixed_number_of_statements(world, cached_build, coun
         counts.append(q.count)
     # several statements of one rollup go out as one (rollups.batch)
     assert counts[0] == counts[1] <= limit, counts
+
+
+def test_the_findings_register_pages_newest_first_and_counts_what_the_filter_finds(app, world):
+    """The register picks a page of findings (newest first) before loading what the
+    rows show, and counts the filter's findings apart (``progress.queries.findings_page``):
+    five days' findings, two a page, come back in date order with nothing left out or
+    shown twice; the review filter, which reads the survey's report, counts the
+    unreviewed survey's findings only."""
+    from datetime import timedelta
+
+    from tests.rollups import builders as b
+    from tracker.models import FindingStatus, ReportStatus
+    from tracker.progress import queries as q
+    from tracker.timeutil import local_today
+
+    item = f.item(world.unit, world.community, "facility_survey")
+    made = []  # (found_on, id), one finding a day; the last two days' survey not reported
+    for days_ago in range(5, 0, -1):
+        survey = b.task_on(item, world.liaison, local_today() - timedelta(days=days_ago),
+                           leader=world.leader)
+        if days_ago > 2:
+            b.report(survey, world.leader, ReportStatus.approved, quantity=1)
+        status = FindingStatus.fixed if days_ago == 3 else FindingStatus.found
+        made.append(b.finding(survey, world.leader, status=status))
+    db.session.commit()
+    newest_first = [finding.id for finding in reversed(made)]
+
+    everything = q.FindingFilter(reach={world.community.id})
+    pages = [q.findings_page(everything, n, 2) for n in (1, 2, 3, 4)]
+    assert [page.total for page in pages] == [5] * 4
+    assert [[finding.id for finding in page.items] for page in pages] == [
+        newest_first[0:2], newest_first[2:4], newest_first[4:5], []]
+    assert pages[0].items[0].task.report is None and pages[1].items[1].task.report is not None
+
+    open_only = q.FindingFilter(reach={world.community.id}, status="open")
+    assert [f_.id for f_ in q.findings_page(open_only, 1, 10).items] == [
+        i for i in newest_first if i != made[2].id]
+    unreported = q.FindingFilter(reach={world.community.id}, review=q.NOT_REPORTED)
+    page = q.findings_page(unreported, 1, 10)
+    assert (page.total, [f_.id for f_ in page.items]) == (2, newest_first[:2])
