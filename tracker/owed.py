@@ -226,11 +226,14 @@ def _counts_statement(reach: str):
     # one row each, so joined on nothing: still one row
     counted = mine.join(led, true())
     if reach != "none":
+        # an admin's queue from the reports alone (the queue's index); a liaison's
+        # through the tasks, for their communities
+        reports = (TaskReport.__table__ if reach == "all" else
+                   Task.__table__.join(TaskReport, TaskReport.task_id == Task.id))
         where = ([] if reach == "all"
                  else [Task.community_id.in_(bindparam("community_ids", expanding=True))])
         review = _counts_of([pending_review(), submitted_before(bindparam("stale_before"))],
-                            Task.__table__.join(TaskReport, TaskReport.task_id == Task.id),
-                            *pending_review(), *where)
+                            reports, *pending_review(), *where)
         columns += [review.c[0], review.c[1]]
         counted = counted.join(review, true())
     return constants_written_out(select(*columns).select_from(counted)), len(columns)
