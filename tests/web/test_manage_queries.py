@@ -104,3 +104,22 @@ def test_the_stale_lists_follow_the_time_they_are_asked_at(app, world):
     assert report not in overdue_reports(world.liaison, now, 7, 1, 50).items
     later = overdue_reports(world.liaison, now + timedelta(days=8), 7, 1, 50)
     assert report in later.items and later.total == 1
+
+
+def test_the_review_queue_follows_the_liaisons_communities(app, world):
+    """待审核 is a statement built once per reach, the liaison's communities written in
+    when it runs (``manage.queries._pending_statement``): a community given to the
+    liaison brings its waiting reports into the queue and its count."""
+    from tracker.manage.queries import pending_reports
+
+    own = submitted_report(world.past_task, world.leader)
+    elsewhere = f.task(world.other_item, world.other_liaison, starts_in=-timedelta(days=1))
+    db.session.commit()
+    theirs = submitted_report(elsewhere, world.other_liaison)
+    before = pending_reports(world.liaison, 1, 20)
+    assert (before.items, before.total) == ([own], 1)
+    world.liaison.communities.append(world.other_community)
+    db.session.commit()
+    after = pending_reports(world.liaison, 1, 20)
+    assert (set(after.items), after.total) == ({own, theirs}, 2)
+    assert pending_reports(world.admin, 1, 20).total == 2
