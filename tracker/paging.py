@@ -59,7 +59,8 @@ def paged(stmt, count: Select | None = None) -> Prepared:
 
 def paged_with_total(stmt) -> Prepared:
     """``stmt`` as one page of rows each carrying the total (``COUNT(*) OVER ()``
-    last), as ``paginate_counted`` runs it."""
+    last): one statement where counting costs as much as listing (a member's own rows,
+    or a list whose every row must be found), read by ``paginate_prepared``."""
     return Prepared(limited(stmt.add_columns(func.count().over())))
 
 
@@ -89,17 +90,10 @@ class _PreparedPage(Pagination):
         return db.session.scalar(prepared.count, self._query_args["params"])
 
 
-def paginate_counted(stmt, page: int | None, per_page: int) -> Pagination:
-    """``paginate`` in one statement where counting costs as much as listing: the page
-    and the total of the same SELECT read together (``COUNT(*) OVER ()``), so a list
-    whose every row must be found — an anti-join over all history — is scanned once
-    instead of once for the page and again for the count."""
-    return paginate_prepared(paged_with_total(stmt), {}, lambda row: row[0], page, per_page)
-
-
 def paginate_prepared(prepared: Prepared, params: dict, make, page: int | None,
                       per_page: int) -> Pagination:
-    """``paginate`` (or ``paginate_counted``) for statements built once."""
+    """``paginate`` for a ``Prepared`` list (built once, or picked before it is joined):
+    its page and its COUNT, or a page whose rows carry the total."""
     page = _page(page)
     return _PreparedPage(page=page, per_page=per_page, max_per_page=per_page,
                          error_out=False, prepared=prepared, params=params, make=make)
