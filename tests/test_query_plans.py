@@ -88,6 +88,27 @@ def test_the_tasks_that_owe_a_report_are_read_from_their_own_index(app, world, c
     assert any("report_owed" in step for step in plan), plan
 
 
+
+def test_a_units_month_is_read_from_the_units_own_counted_rows(app, world, count_queries):
+    """A unit's 月报 reads the unit's month of counted tasks and participations through
+    the indexes that lead with the unit, never the county's month through the date
+    index (a hundred units' rows to keep one's)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    from tracker.reports.figures import monthly_figures_plan
+
+    today = utcnow().date()
+    parts = monthly_figures_plan(today.year, today.month, unit=world.unit).parts
+    connection = db.session.connection()
+    read = []
+    for part in {id(part): part for part in parts}.values():
+        sql = str(part.compile(db.engine, compile_kwargs={"literal_binds": True}))
+        read += [row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)
+                 if re.search(r"\bcounted_(task|participation)\b", row[3])]
+    assert any("ix_counted_participation_unit" in step for step in read), read
+    assert any("ix_counted_task_unit" in step for step in read), read
+    assert not [step for step in read if re.search(r"ix_counted_\w+_date\b|^SCAN", step)], read
+
 @pytest.mark.parametrize("who", ["admin", "liaison"])
 def test_the_home_pages_statements_read_no_whole_table(app, world, count_queries, who):
     """The 工作台's counts and its four short lists: index ranges only (the list of

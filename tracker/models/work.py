@@ -352,6 +352,11 @@ class CountedTask(_CountedRow, db.Model):
         Index("ix_counted_task_community", "community_id", "service_date", "category_id",
               "zone_id", "unit_id", "report_status", "quantity", "people_served",
               "person_times", "minutes"),
+        # the same for one unit (its 月报 and progress pages): a unit's month is a
+        # hundredth of the county's, which the date index would read through
+        Index("ix_counted_task_unit", "unit_id", "service_date", "category_id",
+              "community_id", "zone_id", "report_status", "quantity", "people_served",
+              "person_times", "minutes"),
         # resource checklist progress: what each item's tasks achieved
         Index("ix_counted_task_item", "resource_item_id", "service_date", "report_status",
               "quantity"),
@@ -381,6 +386,9 @@ class CountedParticipation(_CountedRow, db.Model):
         # the same for one community (a liaison's views) and its zones
         Index("ix_counted_participation_community", "community_id", "service_date",
               "category_id", "zone_id", "unit_id", "report_status", "member_id"),
+        # the same for one unit
+        Index("ix_counted_participation_unit", "unit_id", "service_date", "category_id",
+              "community_id", "zone_id", "report_status", "member_id"),
         # coverage (参与率, 未参与名单) and a member's own figures
         Index("ix_counted_participation_member", "member_id", "service_date", "report_status",
               "minutes"),
