@@ -150,13 +150,13 @@ def test_claim_refusal_says_what_the_claim_itself_would_say(world):
     expected = {free: "您已认领该任务。", full: "名额已满。", started: "该任务已开始，不能再认领。",
                 cancelled: "该任务已取消。", closed: "该任务已结束，不能再认领。"}
     for task, message in expected.items():
-        row = mine if task is free else None
-        assert str(claim_refusal(task, row)) == message
+        status = mine.status if task is free else None
+        assert str(claim_refusal(task, status)) == message
         if task is not free:
             refused(claim_slot, task, world.member, message=message)
     with unit_of_work():
         withdraw(mine, world.member)
-    assert claim_refusal(free, mine) is None  # a withdrawn row does not hold the slot
+    assert claim_refusal(free, mine.status) is None  # a withdrawn row does not hold the slot
     with unit_of_work():
         claim_slot(free, world.member)
 

@@ -123,15 +123,17 @@ def claim_slot(task: Task, member: Member) -> Assignment:
     return assignment
 
 
-def claim_refusal(task: Task, mine: Assignment | None):
-    """Why the member whose participation row is ``mine`` (or None) cannot claim
-    ``task`` as the rows were just read, or None when the claim may be tried.
+def claim_refusal(task, mine: AssignmentStatus | None):
+    """Why a member cannot claim ``task`` (an entity, or a row with its status, slots,
+    taken and start) as it was just read, given the status of the member's
+    participation row in it (``mine``, None without one); None when the claim may be
+    tried.
 
     The claim button asks this before ``claim_slot``: in the last-slot storm nearly
     every tap meets a full task, and that answer, true when it was read, needs no
     write lock, no row lock and no write. A None is no promise: ``claim_slot``'s
     conditional UPDATE still decides."""
-    if mine is not None and mine.status != AssignmentStatus.withdrawn:
+    if mine is not None and mine != AssignmentStatus.withdrawn:
         return _l("您已认领该任务。")
     return _slot_refusal(task, require_future=True)
 

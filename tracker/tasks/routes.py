@@ -77,11 +77,17 @@ def _visible_task(task_id: int, *, for_page: bool = False) -> tuple[Task, Assign
     """The task and my participation row in it (any status), or 404."""
     task = q.load_task(task_id, for_page=for_page) or abort(404)
     mine = q.my_assignment(task.id, current_user.id)
-    holding = mine is not None and mine.status in HOLDING
-    if not (task.status == TaskStatus.open or holding or task.leader_id == current_user.id
-            or manages_task(current_user, task)):
+    if not _may_see(task, mine.status if mine is not None else None):
         abort(404)
     return task, mine
+
+
+def _may_see(task, mine: AssignmentStatus | None) -> bool:
+    """Whether I may see ``task`` (an entity or a row with its status, leader and
+    community), given the status of my participation in it: an open task, one I hold
+    a slot in or lead, or one of a community I manage."""
+    return (task.status == TaskStatus.open or mine in HOLDING
+            or task.leader_id == current_user.id or manages_task(current_user, task))
 
 
 # ---------------------------------------------------------------- open tasks
@@ -175,12 +181,19 @@ def calendar(task_id: int):
 @reads_first
 @login_required
 def claim(task_id: int):
-    task, mine = _visible_task(task_id)
-    title, target = task.title, _next_or(url_for("tasks.detail", task_id=task_id))
-    refusal = claim_refusal(task, mine)
+    # refused from one row of plain values (nearly every tap of a storm); the task is
+    # loaded as an entity only for a claim that may succeed
+    state = q.claim_state(task_id, current_user.id)
+    if state is None or not _may_see(state, state.mine):
+        abort(404)
+    target = _next_or(url_for("tasks.detail", task_id=task_id))
+    refusal = claim_refusal(state, state.mine)
     if refusal is not None:
         flash(str(refusal), "error")
-    elif run_service(None, claim_slot, task, current_user):
+        return redirect(target)
+    task = q.load_task(task_id) or abort(404)
+    title = task.title  # read before the service commits (and expires the task)
+    if run_service(None, claim_slot, task, current_user):
         flash(_("认领成功：%(title)s。", title=title), "success")
     return redirect(target)
 
