@@ -1,10 +1,11 @@
-"""How a read request's transaction ends on PostgreSQL (issue 14, tracker/db_setup.py).
+"""How a request's transaction ends on PostgreSQL (issue 14, tracker/db_setup.py).
 
-psycopg prepares a statement on its fifth use on a connection, and forgets every
-prepared statement at a ROLLBACK. A read request that only read ends in COMMIT, so a
-page's statements stay prepared on the worker's connection; a read request that wrote,
-whose statement failed, or that left something to flush ends in ROLLBACK as before —
-the COMMIT must never save what a page was not meant to write."""
+psycopg prepares a statement once it has been used often enough on a connection
+(DB_PREPARE_THRESHOLD), and forgets every prepared statement at a ROLLBACK. A request
+that only read — a page, or a POST such as a refused claim — ends in COMMIT, so its
+statements stay prepared on the worker's connection; a request that wrote, whose
+statement failed, or that left something to flush ends in ROLLBACK as before — the
+COMMIT must never save what a request was not meant to write."""
 from __future__ import annotations
 
 import threading
@@ -13,8 +14,9 @@ import pytest
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from tests import factories as f
 from tracker.extensions import db
-from tracker.models import Unit
+from tracker.models import Assignment, AssignmentStatus, Task, Unit
 
 
 @pytest.fixture
@@ -56,6 +58,46 @@ def test_a_page_requested_again_runs_on_prepared_statements(client, login, world
     prepared = _prepared_statements()
     # the open list's own page statement
     assert any("FROM task JOIN community" in statement for statement in prepared), prepared
+
+
+def test_refused_claims_keep_the_connections_prepared_statements(client, login, world):
+    """A tap on a full task only reads (the storm's thousands of them): it ends in COMMIT
+    like a page, so the next tap finds its statements prepared instead of asking
+    PostgreSQL to parse and plan them again after a ROLLBACK."""
+    task = f.task(world.item, world.liaison, slots=1)
+    db.session.add(Assignment(task_id=task.id, member_id=world.other_member.id,
+                              status=AssignmentStatus.claimed))
+    task.taken = 1
+    db.session.commit()
+    task_id = task.id
+    url = f"/tasks/{task_id}/claim"
+    login(world.member)
+    db.session.close()
+    statuses: list[int] = []
+
+    def tap():
+        statuses.append(client.post(url).status_code)
+
+    for _ in range(6):
+        thread = threading.Thread(target=tap)
+        thread.start()
+        thread.join()
+    assert statuses == [302] * 6
+    prepared = _prepared_statements()
+    # the claim's own question: the task's slots with my row in it
+    assert any("LEFT OUTER JOIN assignment" in statement for statement in prepared), prepared
+    assert db.session.scalar(select(Task.taken).where(Task.id == task_id)) == 1
+
+
+def test_a_post_that_wrote_without_committing_keeps_nothing(app, world):
+    """The COMMIT at the end of a request that only read is never a POST's COMMIT of
+    what its view left uncommitted."""
+    with app.test_request_context("/", method="POST"):
+        app.preprocess_request()
+        db.session.execute(update(Unit).where(Unit.id == world.unit.id).values(name="改名"))
+        app.do_teardown_request(None)
+    db.session.rollback()
+    assert db.session.scalar(select(Unit.name).where(Unit.id == world.unit.id)) == "县商务局"
 
 
 def test_a_read_request_that_wrote_keeps_nothing(app, world):

@@ -20,8 +20,9 @@ signed in, the record it acts on) without the lock, and its one unit of work tak
 lock for the writing part only. On the claim button, the storm's hottest path, that lock
 used to span the whole request, so the two workers' claims ran one at a time.
 
-On PostgreSQL a read request's transaction that sent only SELECTs ends in COMMIT, not
-in the ROLLBACK of the session's close: psycopg drops its prepared statements at every
+On PostgreSQL a request's transaction that sent only SELECTs (a page, a refused claim,
+a form sent back with its errors) ends in COMMIT, not in the ROLLBACK of the session's
+close: psycopg drops its prepared statements at every
 ROLLBACK, so each page's statements were parsed and planned again on every request
 (see ``_end_read_request``). Anything that wrote, failed or is still pending ends in
 ROLLBACK as before.
@@ -129,19 +130,21 @@ def install(app: Flask) -> None:
 
     @app.teardown_request
     def _end_read_request(error):
-        if not g.pop("_read_request", False):
-            return
+        read = g.pop("_read_request", False)
         if db.engine.dialect.name == "sqlite":
-            # The app context (and its session) can outlive the request, as in tests: its
-            # read-only transaction must not be the one a later write finds open.
-            db.session.rollback()
+            if read:
+                # The app context (and its session) can outlive the request, as in
+                # tests: its read-only transaction must not be the one a later write
+                # finds open.
+                db.session.rollback()
         elif error is None and _clean_transaction(db.session()):
             # psycopg forgets its prepared statements at every ROLLBACK (a rolled-back
             # transaction may have prepared them), and the session's close ends in one:
             # PostgreSQL parsed and planned each page's statements on every request. A
             # transaction that only read ends the same with COMMIT, and they stay
-            # prepared on the worker's connection (psycopg prepares a statement on its
-            # fifth use).
+            # prepared on the worker's connection (from their second use, see
+            # DB_PREPARE_THRESHOLD in config.py). Any request's: a GET, and as much a
+            # POST that only read — a refused claim, a form sent back with its errors.
             db.session.commit()
 
 

@@ -172,14 +172,13 @@ def test_a_claim_on_a_full_task_reads_two_statements_writes_nothing_and_says_why
     login(world.member)
     audits = audit_count()
     url = f"/tasks/{task.id}/claim?next=/tasks/"
-    db.session.expire(task)  # the view finds no loaded task in the shared session
+    db.session.expire_all()  # the view finds nothing loaded, as a request of its own
     with count_queries() as seen:
         response = client.post(url, data={"submission_token": TOKEN})
-    # is the token spent already? the task with the member's own row in it, as plain
-    # values — nothing written (the test client's signed-in member is known already: a
-    # real request also looks its login session up first)
+    # is the token spent already? who is signed in (a real request's login-session
+    # lookup); the task with the member's own row in it, as plain values — nothing written
     assert _writes(seen.statements) == []
-    assert seen.count == 2, "\n".join(s[:60] for s in seen.statements)
+    assert seen.count == 3, "\n".join(s[:60] for s in seen.statements)
     assert response.status_code == 302 and response.headers["Location"] == "/tasks/"
     assert "名额已满" in client.get("/tasks/").get_data(as_text=True)
     assert [r.member_id for r in rows(task)] == [world.other_member.id] and task.taken == 1
@@ -206,15 +205,18 @@ def test_a_winning_claim_post_writes_the_slot_the_row_and_the_audit_event(
         client, world, login, count_queries):
     login(world.member)
     audits = audit_count()
+    url = f"/tasks/{world.task.id}/claim"
+    db.session.expire_all()  # the view finds nothing loaded, as a request of its own
     with count_queries() as seen:
-        response = client.post(f"/tasks/{world.task.id}/claim")
+        response = client.post(url)
     assert response.status_code == 302
-    # the task, my row; on SQLite read without the write lock, so the write transaction
-    # reads the task, me and my row again (what the read transaction loaded is expired:
-    # another writer may have changed it since); on PostgreSQL one transaction, my row
-    # checked again — then the four writes
+    # who is signed in; the task's slots with my row in it; the task to claim. On SQLite
+    # read without the write lock, so the write transaction reads the task, me and my
+    # row again (what the read transaction loaded is expired: another writer may have
+    # changed it since); on PostgreSQL one transaction, my row checked again — then the
+    # four writes
     sqlite = db.engine.dialect.name == "sqlite"
-    assert seen.count == (9 if sqlite else 7), "\n".join(s[:60] for s in seen.statements)
+    assert seen.count == (10 if sqlite else 8), "\n".join(s[:60] for s in seen.statements)
     assert [" ".join(s.split()[:3]) for s in _writes(seen.statements)] == [
         "UPDATE task SET",                   # the slot, under taken < slots
         "INSERT INTO assignment",            # my participation
