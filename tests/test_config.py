@@ -87,3 +87,35 @@ def test_cookies_are_httponly_lax_and_secure_on_request(clean_env):
     config = load_config()
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["REMEMBER_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize("value, threshold", [(None, 1), ("3", 3), ("0", 0), ("none", None),
+                                              ("Off", None)])
+def test_postgresql_prepares_a_statement_from_its_second_use_unless_told(clean_env, value,
+                                                                         threshold):
+    """psycopg's default (the fifth use) left PostgreSQL planning a page's statements on
+    a connection's first ten requests; "none" is for a PgBouncer that cannot route
+    prepared statements."""
+    clean_env.setenv("TRACKER_ENV", "development")
+    clean_env.setenv("DATABASE_URL", "postgresql+psycopg://tracker@127.0.0.1/tracker")
+    if value is None:
+        clean_env.delenv("DB_PREPARE_THRESHOLD", raising=False)
+    else:
+        clean_env.setenv("DB_PREPARE_THRESHOLD", value)
+    options = load_config()["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["connect_args"]["prepare_threshold"] == threshold
+
+
+def test_a_prepare_threshold_that_is_not_a_number_refuses_to_start(clean_env):
+    clean_env.setenv("TRACKER_ENV", "development")
+    clean_env.setenv("DATABASE_URL", "postgresql+psycopg://tracker@127.0.0.1/tracker")
+    clean_env.setenv("DB_PREPARE_THRESHOLD", "soon")
+    with pytest.raises(ConfigError, match="DB_PREPARE_THRESHOLD"):
+        load_config()
+
+
+def test_sqlite_gets_no_postgresql_connection_options(clean_env, tmp_path):
+    clean_env.setenv("TRACKER_ENV", "development")
+    clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    clean_env.setenv("DB_PREPARE_THRESHOLD", "soon")  # not read for SQLite
+    assert "connect_args" not in load_config()["SQLALCHEMY_ENGINE_OPTIONS"]

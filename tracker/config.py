@@ -34,9 +34,27 @@ def _engine_options(url: str) -> dict:
     # statement (a resident's phone or address) into a log or an error report.
     options = {"pool_pre_ping": True, "hide_parameters": True}
     if url.startswith("postgresql"):
-        # An unreachable server is a 503 after a few seconds, not a hung worker.
-        options["connect_args"] = {"connect_timeout": int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))}
+        options["connect_args"] = {
+            # An unreachable server is a 503 after a few seconds, not a hung worker.
+            "connect_timeout": int(os.environ.get("DB_CONNECT_TIMEOUT", "5")),
+            "prepare_threshold": _prepare_threshold(os.environ.get("DB_PREPARE_THRESHOLD")),
+        }
     return options
+
+
+def _prepare_threshold(value: str | None) -> int | None:
+    """After how many uses on a connection psycopg prepares a statement on the server.
+    1 (ours; psycopg's own default is 5): a statement asked a second time is prepared,
+    so PostgreSQL stops parsing it and comes to a kept plan from its sixth execution
+    instead of its eleventh (docs/performance.md, session 14). "none" turns prepared
+    statements off, for a PgBouncer older than 1.21 in transaction mode."""
+    value = (value or "1").strip().lower()
+    if value in ("none", "off"):
+        return None
+    if not value.isdigit():
+        raise ConfigError(f"DB_PREPARE_THRESHOLD must be a whole number or 'none' "
+                          f"(got {value!r}).")
+    return int(value)
 
 
 def load_config(overrides: dict | None = None) -> dict:
