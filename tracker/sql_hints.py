@@ -9,7 +9,7 @@ line, or every returned report of the county probed for its leader. SQLite's own
 to say "not this index" is a unary ``+`` before the column; PostgreSQL, which keeps
 statistics, gets the plain column.
 
-PostgreSQL runs a statement psycopg has prepared (from its fifth use on a connection)
+PostgreSQL runs a statement psycopg has prepared (from its second use on a connection)
 with custom plans, made for each execution's values, until a generic plan, made once
 for any values, looks no dearer. A constant sent as a parameter (a status, a LIMIT)
 leaves the generic plan guessing, so it never looks cheap and the statement is planned

@@ -5,34 +5,35 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..models import Community, Unit
 from ..rollups.batch import Plan, built_once, plan
+from ..sql_json import json_rows, rows_of
 
 # What a picker needs of a unit or community (the form's choices, the tabs).
 Choice = namedtuple("Choice", "id name")
 
 
-def _choices(rows) -> list[Choice]:
-    return [Choice(*row) for row in rows]
-
-
 def active_units_plan() -> Plan:
     """The active units, in natural order."""
-    return built_once("active units", lambda: plan(
-        select(Unit.id, Unit.name).where(Unit.active.is_(True))
-        .order_by(Unit.sort_key, Unit.id), shape=_choices))
+    return built_once("active units", lambda: _listed(Unit, Unit.active.is_(True)))
 
 
 def communities_plan(reach: set[int] | None) -> Plan:
     """The active communities in ``reach`` (``None``: all), in natural order."""
     ids = tuple(sorted(reach)) if reach is not None else None
-    return built_once(("active communities", ids), lambda: _communities_plan(ids))
-
-
-def _communities_plan(ids: tuple[int, ...] | None) -> Plan:
-    query = select(Community.id, Community.name).where(Community.active.is_(True))
+    conditions = [Community.active.is_(True)]
     if ids is not None:
-        query = query.where(Community.id.in_(ids))
-    return plan(query.order_by(Community.sort_key, Community.id), shape=_choices)
+        conditions.append(Community.id.in_(ids))
+    return built_once(("active communities", ids), lambda: _listed(Community, *conditions))
+
+
+def _listed(model, *conditions) -> Plan:
+    """(id, name) of ``model``'s rows in natural order, as one row of the page's batch
+    (``sql_json``): the position is the database's ORDER BY, the list sorted on it."""
+    ranked = (select(func.row_number().over(order_by=(model.sort_key, model.id)).label("place"),
+                     model.id, model.name).where(*conditions).subquery())
+    return plan(select(json_rows(ranked.c.place, ranked.c.id, ranked.c.name)),
+                shape=lambda rows: [Choice(id_, name) for _place, id_, name
+                                    in rows_of(rows[0][0])])
