@@ -40,21 +40,22 @@ def _prepared_statements() -> list[str]:
     return statements
 
 
+def _each_in_a_thread_of_its_own(request, times: int = 6) -> list:
+    """``request()`` ``times`` times, one after the other, each in a thread of its own:
+    without the test's app context, each request has its own app context and session,
+    closed at its end, as under gunicorn."""
+    results: list = []
+    for _ in range(times):
+        thread = threading.Thread(target=lambda: results.append(request()))
+        thread.start()
+        thread.join()
+    return results
+
+
 def test_a_page_requested_again_runs_on_prepared_statements(client, login, world):
     login(world.member)
     db.session.close()  # the test's session gives the one pooled connection back
-    statuses: list[int] = []
-
-    def request_page():
-        # In a thread of its own, without the test's app context, each request has its
-        # own app context and session, closed at its end, as under gunicorn.
-        statuses.append(client.get("/tasks/").status_code)
-
-    for _ in range(6):
-        thread = threading.Thread(target=request_page)
-        thread.start()
-        thread.join()
-    assert statuses == [200] * 6
+    assert _each_in_a_thread_of_its_own(lambda: client.get("/tasks/").status_code) == [200] * 6
     prepared = _prepared_statements()
     # the open list's own page statement
     assert any("FROM task JOIN community" in statement for statement in prepared), prepared
@@ -73,16 +74,7 @@ def test_refused_claims_keep_the_connections_prepared_statements(client, login, 
     url = f"/tasks/{task_id}/claim"
     login(world.member)
     db.session.close()
-    statuses: list[int] = []
-
-    def tap():
-        statuses.append(client.post(url).status_code)
-
-    for _ in range(6):
-        thread = threading.Thread(target=tap)
-        thread.start()
-        thread.join()
-    assert statuses == [302] * 6
+    assert _each_in_a_thread_of_its_own(lambda: client.post(url).status_code) == [302] * 6
     prepared = _prepared_statements()
     # the claim's own question: the task's slots with my row in it
     assert any("LEFT OUTER JOIN assignment" in statement for statement in prepared), prepared
