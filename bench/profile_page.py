@@ -3,6 +3,8 @@
     .venv/bin/python bench/profile_page.py --scale tiny /tasks/ /tasks/mine
     .venv/bin/python bench/profile_page.py --scale tiny --sort cumulative --top 60 /tasks/
     .venv/bin/python bench/profile_page.py --scale tiny --sampler /tasks/   # pyinstrument
+    .venv/bin/python bench/profile_page.py --scale full --as admin --top 0 \
+        --callers sqltypes.py:1825 '/reports/?unit=1&month=2026-11'   # who calls it
     .venv/bin/python bench/profile_page.py --scale full --as admin --sampler \
         --pg-url postgresql+psycopg://…/county '/reports/?unit=1&month=2026-11'
 
@@ -42,6 +44,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--sort", default="tottime", help="pstats sort key")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--callers", action="append", default=[], metavar="FUNCTION",
+                        help="also list who calls the functions matching this pattern "
+                        "(pstats' print_callers; cProfile only, repeatable)")
     parser.add_argument("--sampler", action="store_true",
                         help="sample with pyinstrument instead of cProfile")
     parser.add_argument("--pg-url", help="profile on this PostgreSQL database (a set "
@@ -87,6 +92,8 @@ def main() -> int:
         profiler.disable()
         stats = pstats.Stats(profiler)
         stats.sort_stats(args.sort).print_stats(args.top)
+        for pattern in args.callers:
+            stats.print_callers(pattern)
     return 0
 
 
