@@ -4,7 +4,8 @@ page's combined statement (``rollups.batch``).
 There every row is as wide as the widest part (about forty columns on the 月报 page),
 so the 月报's pickers — a hundred units and two hundred communities of two columns each
 — came as three hundred wide rows, read and converted cell by cell: about a quarter of
-the page's batch on SQLite. As one row each they cost one value apiece.
+the page's batch on SQLite; its ledger's participant names as a couple of hundred
+more. As one row each they cost one value apiece.
 
 Order is not kept by the aggregate: give the rows a position column (a
 ``row_number()`` of the database's own ORDER BY) and sort on it. SQLite's
