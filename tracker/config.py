@@ -48,13 +48,10 @@ def _prepare_threshold(value: str | None) -> int | None:
     so PostgreSQL stops parsing it and comes to a kept plan from its sixth execution
     instead of its eleventh (docs/performance.md, session 14). "none" turns prepared
     statements off, for a PgBouncer older than 1.21 in transaction mode."""
-    value = (value or "1").strip().lower()
-    if value in ("none", "off"):
+    value = (value or "1").strip()
+    if value.lower() in ("none", "off"):
         return None
-    if not value.isdigit():
-        raise ConfigError(f"DB_PREPARE_THRESHOLD must be a whole number or 'none' "
-                          f"(got {value!r}).")
-    return int(value)
+    return _count(value, "DB_PREPARE_THRESHOLD")
 
 
 def load_config(overrides: dict | None = None) -> dict:
