@@ -7,15 +7,15 @@ so the 月报's pickers — a hundred units and two hundred communities of two c
 the page's batch on SQLite; its ledger's participant names as a couple of hundred
 more. As one row each they cost one value apiece.
 
-Order is not kept by the aggregate: give the rows a position column (a
-``row_number()`` of the database's own ORDER BY) and sort on it. SQLite's
+The aggregate keeps no order, so ``json_rows_in_order`` numbers the rows by the
+database's own ORDER BY and ``rows_of`` sorts on that number (and drops it). SQLite's
 ``json_group_array`` of no rows is ``[]``; PostgreSQL's ``json_agg`` of none is NULL.
 """
 from __future__ import annotations
 
 import json
 
-from sqlalchemy import Text
+from sqlalchemy import Select, Text, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -39,6 +39,14 @@ def _postgresql(element, compiler, **kw):
     return f"CAST(json_agg(json_build_array({compiler.process(element.clauses, **kw)})) AS TEXT)"
 
 
+def json_rows_in_order(stmt: Select, *order_by) -> Select:
+    """A one-row SELECT of ``stmt``'s rows as ``json_rows``, each numbered by
+    ``order_by`` so that ``rows_of`` gives them back in that order."""
+    ranked = stmt.add_columns(func.row_number().over(order_by=order_by)).subquery()
+    *columns, place = ranked.c
+    return select(json_rows(place, *columns))
+
+
 def rows_of(text: str | None) -> list[list]:
-    """The rows ``json_rows`` gave, in their position column's order (the first)."""
-    return sorted(json.loads(text)) if text else []
+    """The rows of a ``json_rows_in_order`` value, in its order, without their number."""
+    return [row[1:] for row in sorted(json.loads(text))] if text else []

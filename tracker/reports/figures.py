@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..rollups import Scope, Totals
 from ..sources import source_label
-from ..sql_json import json_rows, rows_of
+from ..sql_json import json_rows_in_order, rows_of
 from ..rollups.batch import Plan, built_once, constant, gather, plan, run
 from ..rollups.coverage import Coverage, coverage_plan
 from ..rollups.double import DoubleRow, double_progress_plan
@@ -91,13 +91,13 @@ def ledger_plan(scope: Scope) -> Plan:
     reads them."""
     tasks, counted, participants = _ledger_selects()
     conditions = [TaskReport.status == ReportStatus.approved, *task_conditions(scope)]
-    # the participants' names — a unit's month is a couple of hundred — as one row of
-    # the page's batch (sql_json), numbered in the order they joined each task
-    names = participants.where(*conditions).subquery()
     return plan(
         tasks.where(*conditions),
         counted.where(*counted_task_conditions(scope)),
-        select(json_rows(names.c.place, names.c.task_id, names.c.name)),
+        # the participants' names — a unit's month is a couple of hundred — as one row
+        # of the page's batch (sql_json), in the order they joined each task
+        json_rows_in_order(participants.where(*conditions),
+                           Assignment.task_id, Assignment.claimed_at, Assignment.id),
         shape=_ledger)
 
 
@@ -121,9 +121,7 @@ def _ledger_selects():
         select(CountedTask.task_id, CountedTask.person_times, CountedTask.minutes,
                CountedTask.quantity, CountedTask.people_served)
         .where(CountedTask.report_status == ReportStatus.approved),
-        select(func.row_number().over(order_by=(Assignment.task_id, Assignment.claimed_at,
-                                                Assignment.id)).label("place"),
-               Assignment.task_id, Member.name)
+        select(Assignment.task_id, Member.name)
         .join(Member, Member.id == Assignment.member_id)
         .join(Task, Task.id == Assignment.task_id)
         .join(TaskReport, TaskReport.task_id == Task.id)
@@ -135,7 +133,7 @@ def _ledger(tasks, counted, participants) -> list[LedgerRow]:
     per_task = {task_id: (int(count), int(minutes), int(quantity), int(people))
                 for task_id, count, minutes, quantity, people in counted}
     names: dict[int, list[str]] = {}
-    for _place, task_id, name in rows_of(participants[0][0]):
+    for task_id, name in rows_of(participants[0][0]):
         names.setdefault(task_id, []).append(name)
     rows = []
     for (task_id, day, community, zone, title, place, category, section, quantity_unit,

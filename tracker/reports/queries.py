@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..models import Community, Unit
 from ..rollups.batch import Plan, built_once, plan
-from ..sql_json import json_rows, rows_of
+from ..sql_json import json_rows_in_order, rows_of
 
 # What a picker needs of a unit or community (the form's choices, the tabs).
 Choice = namedtuple("Choice", "id name")
@@ -31,9 +31,7 @@ def communities_plan(reach: set[int] | None) -> Plan:
 
 def _listed(model, *conditions) -> Plan:
     """(id, name) of ``model``'s rows in natural order, as one row of the page's batch
-    (``sql_json``): the position is the database's ORDER BY, the list sorted on it."""
-    ranked = (select(func.row_number().over(order_by=(model.sort_key, model.id)).label("place"),
-                     model.id, model.name).where(*conditions).subquery())
-    return plan(select(json_rows(ranked.c.place, ranked.c.id, ranked.c.name)),
-                shape=lambda rows: [Choice(id_, name) for _place, id_, name
-                                    in rows_of(rows[0][0])])
+    (``sql_json``)."""
+    return plan(json_rows_in_order(select(model.id, model.name).where(*conditions),
+                                   model.sort_key, model.id),
+                shape=lambda rows: [Choice(id_, name) for id_, name in rows_of(rows[0][0])])
