@@ -25,6 +25,14 @@ keepalive = 2
 # library never grows for weeks.
 max_requests = 2000
 max_requests_jitter = 200
+# The app is loaded once, in the master, and every worker is forked from it ready to
+# serve. Loaded by each worker instead, a replacement cost about 2.3 s of CPU (the
+# imports and create_app): under load, one every 2,000 requests took a quarter of
+# /healthz's throughput and stalled its worker meanwhile (docs/performance.md). The
+# forked workers start with empty connection pools (tracker/db_setup.py). Code is
+# therefore read at start only: a new release is `systemctl restart tracker`
+# (docs/deploy.md, "Upgrading"); GUNICORN_PRELOAD=0 loads it in each worker again.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip() != "0"
 # The workers' heartbeat files on tmpfs: a slow disk must not make them look dead.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 

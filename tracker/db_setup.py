@@ -29,6 +29,8 @@ ROLLBACK as before.
 """
 from __future__ import annotations
 
+import os
+import weakref
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -45,6 +47,7 @@ _writing: ContextVar[bool] = ContextVar("tracker_writing", default=False)
 def configure_engine(engine: Engine, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
     """``busy_timeout_ms``: how long a request waits for another writer's lock before
     the database counts as busy (a 503 page, tracker/errors.py)."""
+    _engines_to_forget_at_fork.add(engine)
     if engine.dialect.name == "postgresql":
         _note_writes(engine)
     if engine.dialect.name != "sqlite":
@@ -69,6 +72,21 @@ def configure_engine(engine: Engine, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> 
         connection.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
     _note_writes(engine)  # after the listener above: its BEGIN is not a write
+
+
+# gunicorn loads the app once in its master and forks the workers from it
+# (deploy/gunicorn.conf.py, preload_app). A connection the master's pool held would be
+# one socket shared by every worker, their statements and results interleaved: a child
+# starts with empty pools. close=False: the parent's connections stay the parent's.
+_engines_to_forget_at_fork: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _forget_inherited_connections() -> None:
+    for engine in list(_engines_to_forget_at_fork):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_inherited_connections)
 
 
 # Statements that only read: a SELECT, and the stamp of the figures' cache

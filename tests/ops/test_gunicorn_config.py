@@ -80,3 +80,57 @@ def _answers(port: int, seconds: float = 30) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def _workers(master: int) -> set[str]:
+    return set(Path(f"/proc/{master}/task/{master}/children").read_text().split())
+
+
+def _answer(port: int, path: str) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def test_the_app_is_loaded_once_and_replaced_workers_are_forked_ready(tmp_path):
+    """preload_app: the master holds the app (its Pillow library is mapped in the
+    master, which never serves), and a worker replaced after its max_requests serves
+    the database at once, on connections of its own."""
+    port = _free_port()
+    server = _start(tmp_path, GUNICORN_WORKERS="1", RATELIMIT_STORAGE_URI="memory://",
+                    GUNICORN_BIND=f"127.0.0.1:{port}",
+                    GUNICORN_CMD_ARGS="--max-requests 3 --max-requests-jitter 0")
+    try:
+        _answers(port)
+        maps = Path(f"/proc/{server.pid}/maps").read_text()
+        assert "PIL/_imaging" in maps, "the master has not loaded the app"
+        seen = set(_workers(server.pid))
+        statuses = []
+        for _ in range(12):
+            statuses.append(_answer(port, "/healthz"))
+            seen |= _workers(server.pid)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=60)[0]
+    assert statuses == [200] * 12, output
+    assert len(seen) >= 3, f"workers were not replaced: {seen}\n{output}"
+
+
+def test_without_preload_the_master_does_not_load_the_app(tmp_path):
+    """The check above tells the two apart: GUNICORN_PRELOAD=0 leaves the app to the
+    workers."""
+    port = _free_port()
+    server = _start(tmp_path, GUNICORN_WORKERS="1", RATELIMIT_STORAGE_URI="memory://",
+                    GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_PRELOAD="0")
+    try:
+        _answers(port)
+        maps = Path(f"/proc/{server.pid}/maps").read_text()
+    finally:
+        server.terminate()
+        server.communicate(timeout=60)
+    assert "PIL/_imaging" not in maps
