@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from tracker import owed
 from tracker.extensions import db
 from tracker.models import Task, TaskReport
+from tracker.reach import ALL, Reach
 from tracker.timeutil import utcnow
 
 
@@ -68,7 +69,7 @@ def test_a_staff_members_menu_counts_do_not_scan_the_history(app, world, count_q
     is counted on the 工作台 only, with its list)."""
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite's query plan")
-    plan = _counts_plan(count_queries, world.admin.id, community_ids=None, staff=True)
+    plan = _counts_plan(count_queries, world.admin.id, reach=Reach(ALL))
     assert _scans(plan) == [], plan
 
 

@@ -12,15 +12,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import owed
 from .extensions import db
-from .permissions import managed_community_ids
+from .reach import reach_of
 from .timeutil import utcnow
 
 
 def _arguments(member) -> dict:
-    ids = managed_community_ids(member)
-    return {"community_ids": None if ids is None else sorted(ids),
-            "staff": ids is None or bool(ids),
-            "stale_days": current_app.config["STALE_REVIEW_DAYS"]}
+    return {"reach": reach_of(member), "stale_days": current_app.config["STALE_REVIEW_DAYS"]}
 
 
 def menu_counts() -> owed.Counts | None:

@@ -16,11 +16,10 @@ count a person's menu shows into one statement.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, case, false, func, join, or_, select, true
+from sqlalchemy import and_, bindparam, case, func, join, or_, select, true
 from sqlalchemy.orm import contains_eager, joinedload
 
 from .extensions import db
@@ -33,6 +32,7 @@ from .models import (
     TaskReport,
     TaskStatus,
 )
+from .reach import ALL, NO_REACH, NONE, Reach, in_reach
 from .sql_hints import constants_written_out, not_indexed
 from .timeutil import LOCAL_TZ
 
@@ -107,15 +107,6 @@ def coming_soon(member_id: int | None, now: datetime, soon_ends=None) -> list:
 
 # --- a liaison's action list (over Task ⟕ TaskReport) ------------------------------------
 
-def in_communities(community_ids: Sequence[int] | None) -> list:
-    """``None`` is every community (an admin); an empty list is none."""
-    if community_ids is None:
-        return []
-    if not community_ids:
-        return [false()]
-    return [Task.community_id.in_(sorted(community_ids))]
-
-
 def pending_review() -> list:
     return [TaskReport.status == ReportStatus.submitted]
 
@@ -183,13 +174,11 @@ def count_tasks(conditions):
             .where(*conditions).scalar_subquery())
 
 
-def counts(member_id: int, now: datetime, *, community_ids: Sequence[int] | None = (),
-           staff: bool = False, stale_days: int = 7) -> Counts:
-    """Every count a person's menu and home page show, in one statement.
-
-    ``staff``: also the action counts of ``community_ids`` (``None`` = all)."""
-    return counts_with(member_id, now, {}, community_ids=community_ids, staff=staff,
-                       stale_days=stale_days)[0]
+def counts(member_id: int, now: datetime, *, reach: Reach = NO_REACH,
+           stale_days: int = 7) -> Counts:
+    """Every count a person's menu and home page show, in one statement; with a
+    manager's ``reach``, also the action counts of its communities."""
+    return counts_with(member_id, now, {}, reach=reach, stale_days=stale_days)[0]
 
 
 def _counts_of(rules: list[list], from_, *where):
@@ -225,13 +214,12 @@ def _counts_statement(reach: str):
     columns = [mine.c[0], led.c[0], led.c[1], mine.c[1], unread]
     # one row each, so joined on nothing: still one row
     counted = mine.join(led, true())
-    if reach != "none":
+    if reach != NONE:
         # an admin's queue from the reports alone (the queue's index); a liaison's
         # through the tasks, for their communities
-        reports = (TaskReport.__table__ if reach == "all" else
+        reports = (TaskReport.__table__ if reach == ALL else
                    Task.__table__.join(TaskReport, TaskReport.task_id == Task.id))
-        where = ([] if reach == "all"
-                 else [Task.community_id.in_(bindparam("community_ids", expanding=True))])
+        where = in_reach(reach, Task.community_id)
         review = _counts_of([pending_review(), submitted_before(bindparam("stale_before"))],
                             reports, *pending_review(), *where)
         columns += [review.c[0], review.c[1]]
@@ -247,21 +235,15 @@ def _with_columns(statement, columns: tuple):
     return statement.add_columns(*columns)
 
 
-def counts_with(member_id: int, now: datetime, extra: dict, *,
-                community_ids: Sequence[int] | None = (), staff: bool = False,
+def counts_with(member_id: int, now: datetime, extra: dict, *, reach: Reach = NO_REACH,
                 stale_days: int = 7) -> tuple[Counts, dict[str, int]]:
     """``counts``, and in the same statement the ``extra`` counts a page shows beside
     them ({name: scalar subquery} → {name: count})."""
-    params = {"member_id": member_id, "now": now, "soon_ends": tomorrow_ends(now)}
-    reach = "none"
-    if staff and community_ids is None:
-        reach = "all"
-    elif staff and community_ids:  # staff of no community counts none: the member's zeros
-        reach = "some"
-        params["community_ids"] = sorted(community_ids)
-    if reach != "none":
+    params = {"member_id": member_id, "now": now, "soon_ends": tomorrow_ends(now),
+              **reach.params}
+    if reach.staff:
         params["stale_before"] = now - timedelta(days=stale_days)
-    statement, width = _counts_statement(reach)
+    statement, width = _counts_statement(reach.kind)
     if extra:
         statement = _with_columns(statement, tuple(extra.values()))
     row = db.session.execute(statement, params).one()

@@ -18,7 +18,7 @@ from ..models import (
     TaskStatus,
     Zone,
 )
-from ..permissions import managed_community_ids
+from ..reach import Reach, reach_of
 from ..services.backfill_requests import REQUEST_DAYS_BACK
 from ..timeutil import local_today, utcnow
 
@@ -58,26 +58,20 @@ def my_requests(member_id: int) -> list[BackfillRequest]:
 
 
 def _in_reach(actor, statement):
-    return _in_communities(managed_community_ids(actor), statement)
+    return statement.where(*reach_of(actor).conditions(BackfillRequest.community_id))
 
 
-def _in_communities(community_ids, statement):
-    """``statement`` narrowed to the communities (``None``: all, an admin's reach)."""
-    if community_ids is not None:
-        statement = statement.where(
-            BackfillRequest.community_id.in_(sorted(community_ids) or [-1]))
-    return statement
-
-
-def pending_count_column(community_ids):
-    """How many requests wait in the communities (``None``: all), as a scalar subquery
-    (the 工作台 reads it with its other counts)."""
-    return _in_communities(community_ids, select(func.count(BackfillRequest.id)).where(
-        BackfillRequest.status == RequestStatus.pending)).scalar_subquery()
+def pending_count_column(reach: Reach):
+    """How many requests wait in the reach's communities, as a scalar subquery (the
+    工作台 reads it with its other counts)."""
+    return (select(func.count(BackfillRequest.id))
+            .where(BackfillRequest.status == RequestStatus.pending,
+                   *reach.conditions(BackfillRequest.community_id))
+            .scalar_subquery())
 
 
 def pending_count(actor) -> int:
-    return db.session.scalar(select(pending_count_column(managed_community_ids(actor))))
+    return db.session.scalar(select(pending_count_column(reach_of(actor))))
 
 
 def pending_queue(actor) -> list[BackfillRequest]:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, case, false, func, literal, or_, select, union_all
+from sqlalchemy import bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -39,6 +39,7 @@ from ..paging import Prepared, limited, paginate, paginate_prepared
 from ..search import matches
 from ..sql_hints import constants_written_out
 from ..permissions import managed_community_ids
+from ..reach import Reach, in_reach, reach_of
 from ..rollups import Scope
 from ..rollups.home import open_findings_count
 from ..services.backfill import working_units
@@ -47,20 +48,9 @@ MEMBER_CHOICES_MAX = 300  # a select longer than this is a search, not a list
 SEARCH_MAX = 30
 
 
-def community_condition(actor: Member, column=Task.community_id) -> list:
-    """WHERE conditions limiting ``column`` to the actor's communities."""
-    ids = managed_community_ids(actor)
-    if ids is None:
-        return []
-    if not ids:
-        return [false()]
-    return [column.in_(sorted(ids))]
-
-
 def scope_for(actor: Member) -> Scope:
     """The rollup scope of the actor's communities (for figures on the home page)."""
-    ids = managed_community_ids(actor)
-    return Scope(community_ids=None if ids is None else tuple(sorted(ids)))
+    return Scope(community_ids=reach_of(actor).ids)
 
 
 def _task_options():
@@ -75,7 +65,7 @@ def _task_options():
 
 def managed_communities(actor: Member) -> list[Community]:
     stmt = select(Community).where(Community.active.is_(True),
-                                   *community_condition(actor, Community.id))
+                                   *reach_of(actor).conditions(Community.id))
     return list(db.session.scalars(stmt.order_by(Community.sort_key, Community.id)))
 
 
@@ -93,7 +83,7 @@ def active_items(actor: Member) -> list[ResourceItem]:
         .join(Category, Category.id == ResourceItem.category_id)
         .outerjoin(Zone, Zone.id == ResourceItem.zone_id)
         .where(ResourceItem.active.is_(True), Community.active.is_(True),
-               *community_condition(actor, ResourceItem.community_id))
+               *reach_of(actor).conditions(ResourceItem.community_id))
         .options(joinedload(ResourceItem.community), joinedload(ResourceItem.zone),
                  joinedload(ResourceItem.category), joinedload(ResourceItem.unit))
         .order_by(Community.sort_key, ResourceItem.year.desc(), Category.sort_order, Zone.sort_key,
@@ -114,7 +104,7 @@ class TaskFilter:
 
 def tasks_page(actor: Member, flt: TaskFilter, now: datetime, page: int, per_page: int):
     """All tasks of the actor's communities: upcoming soonest first, then past, latest first."""
-    conditions = community_condition(actor)
+    conditions = reach_of(actor).conditions(Task.community_id)
     if flt.community_id is not None:
         conditions.append(Task.community_id == flt.community_id)
     if flt.status is not None:
@@ -178,17 +168,17 @@ def _each_report_on_its_task(page):
 
 def pending_reports(actor: Member, page: int, per_page: int):
     """待审核: submitted reports, oldest first."""
-    reach, params = _reach(actor)
+    reach = reach_of(actor)
     return _each_report_on_its_task(paginate_prepared(
-        _pending_statement(reach), params, lambda row: row[0], page, per_page))
+        _pending_statement(reach.kind), reach.params, lambda row: row[0], page, per_page))
 
 
 def overdue_reports(actor: Member, now: datetime, days: int, page: int, per_page: int):
     """Submitted reports that have waited longer than ``days`` days."""
-    reach, params = _reach(actor)
-    params["before"] = now - timedelta(days=days)
+    reach = reach_of(actor)
+    params = {**reach.params, "before": now - timedelta(days=days)}
     return _each_report_on_its_task(paginate_prepared(
-        _overdue_statement(reach), params, lambda row: row[0], page, per_page))
+        _overdue_statement(reach.kind), params, lambda row: row[0], page, per_page))
 
 
 @functools.cache
@@ -212,8 +202,8 @@ def _overdue_statement(reach: str) -> Prepared:
 
 def stale_tasks(actor: Member, now: datetime, page: int, per_page: int):
     """Ended, not cancelled, and not reported — or returned and not yet resubmitted."""
-    reach, params = _reach(actor)
-    return paginate_prepared(_stale_statement(reach), {**params, "now": now},
+    reach = reach_of(actor)
+    return paginate_prepared(_stale_statement(reach.kind), {**reach.params, "now": now},
                              lambda row: row[0], page, per_page)
 
 
@@ -236,27 +226,11 @@ def _stale_statement(reach: str) -> Prepared:
     ))
 
 
-def _reach(actor: Member) -> tuple[str, dict]:
-    """The actor's reach as a statement built once sees it: "all" (an admin), "some"
-    (a liaison: the communities a parameter) or "none"; and its parameters."""
-    ids = managed_community_ids(actor)
-    if ids is None:
-        return "all", {}
-    if ids:
-        return "some", {"community_ids": sorted(ids)}
-    return "none", {}
-
-
 def _in_reach(reach: str) -> list:
-    """WHERE conditions on ``Task.community_id`` for a ``_reach``: a liaison's
-    communities written into the text (the statement is then one per liaison, each
-    planned for its own communities)."""
-    if reach == "all":
-        return []
-    if reach == "some":
-        return [Task.community_id.in_(bindparam("community_ids", expanding=True,
-                                                literal_execute=True))]
-    return [false()]
+    """``Task.community_id`` in the reach, for a statement built once per reach: a
+    liaison's communities are written into the text when it runs (the statement is then
+    one per liaison, each planned for its own communities)."""
+    return in_reach(reach, Task.community_id, literal_execute=True)
 
 
 @dataclass
@@ -285,9 +259,9 @@ def _holders(task_id, statuses):
 
 def home_lists(actor: Member, now: datetime, *, days: int, limit: int) -> HomeLists:
     """The first ``limit`` of each list in one statement (``_home_lists_statement``)."""
-    reach, params = _reach(actor)
-    params.update(now=now, upcoming_until=now + timedelta(days=days))
-    rows = db.session.execute(_home_lists_statement(reach, limit), params).all()
+    reach = reach_of(actor)
+    params = {**reach.params, "now": now, "upcoming_until": now + timedelta(days=days)}
+    rows = db.session.execute(_home_lists_statement(reach.kind, limit), params).all()
     lists: dict[str, list[Task]] = defaultdict(list)
     taking_part, unconfirmed = {}, {}
     for task, kind, took_part, to_confirm in rows:
@@ -358,22 +332,21 @@ def home_count_columns(actor: Member) -> dict:
     menu's statement (``menu.menu_counts_with``, whose ``now`` parameter they share):
     已退回待修改 and 已结束未提交 (by the rules their lists use), waiting 补录申请, and
     the open 摸排问题 of the statistics."""
-    ids = managed_community_ids(actor)
-    return _home_count_columns(None if ids is None else tuple(sorted(ids)))
+    return _home_count_columns(reach_of(actor))
 
 
 @functools.lru_cache(maxsize=512)
-def _home_count_columns(community_ids: tuple[int, ...] | None) -> dict:
+def _home_count_columns(reach: Reach) -> dict:
     """Built once per reach (all, or a liaison's communities) and kept, their constants
     and communities written out, as the menu's are (``owed._counts_statement``): the
     statement they join is then the same object on every request (no cache key to
     walk), and the same text, whose plan PostgreSQL keeps."""
-    reach = owed.in_communities(community_ids)
+    communities = reach.conditions(Task.community_id)
     columns = {
-        "uncorrected": owed.count_tasks([*owed.returned_uncorrected(), *reach]),
-        "unreported": owed.count_tasks([*owed.ended_unreported(bindparam("now")), *reach]),
-        "backfill_requests": pending_count_column(community_ids),
-        "open_findings": open_findings_count(community_ids),
+        "uncorrected": owed.count_tasks([*owed.returned_uncorrected(), *communities]),
+        "unreported": owed.count_tasks([*owed.ended_unreported(bindparam("now")), *communities]),
+        "backfill_requests": pending_count_column(reach),
+        "open_findings": open_findings_count(reach.ids),
     }
     return {name: constants_written_out(column) for name, column in columns.items()}
 
