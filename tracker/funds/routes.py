@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models import Community, FundEntry, Task, Unit
-from ..permissions import managed_community_ids, manages_community, staff_required
+from ..permissions import manages_community, staff_required
+from ..reach import reach_of
 from ..rollups import Scope
 from ..rollups.funds import fund_figures, fund_ledgers
 from ..services import funds as service
@@ -37,8 +38,8 @@ def index():
     community_id = request.args.get("community", type=int)
     if unit_id and community_id:
         return redirect(url_for(".ledger", unit_id=unit_id, community_id=community_id, year=year))
-    reach = managed_community_ids(current_user)
-    ledgers = fund_ledgers(year, None if reach is None else tuple(sorted(reach)))
+    reach = reach_of(current_user)
+    ledgers = fund_ledgers(year, reach.ids)
     units, communities = service.ledger_names(ledgers.keys())
     ordered = sorted(ledgers.items(), key=lambda pair: (units[pair[0][0]].sort_key,
                                                         communities[pair[0][1]].sort_key))

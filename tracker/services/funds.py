@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..money import MAX_FEN
 from ..permissions import manages_community
+from ..reach import Reach
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError
 from .audit import record
@@ -167,9 +168,8 @@ def active_units() -> list[Unit]:
         select(Unit).where(Unit.active.is_(True)).order_by(Unit.sort_key, Unit.id)))
 
 
-def communities_in_reach(reach: set[int] | None) -> list[Community]:
-    """Active communities a keeper may open a ledger for (``None``: all)."""
-    query = select(Community).where(Community.active.is_(True)).order_by(Community.sort_key, Community.id)
-    if reach is not None:
-        query = query.where(Community.id.in_(reach))
-    return list(db.session.scalars(query))
+def communities_in_reach(reach: Reach) -> list[Community]:
+    """Active communities a keeper may open a ledger for."""
+    return list(db.session.scalars(
+        select(Community).where(Community.active.is_(True), *reach.conditions(Community.id))
+        .order_by(Community.sort_key, Community.id)))
