@@ -119,3 +119,24 @@ def test_sqlite_gets_no_postgresql_connection_options(clean_env, tmp_path):
     clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
     clean_env.setenv("DB_PREPARE_THRESHOLD", "soon")  # not read for SQLite
     assert "connect_args" not in load_config()["SQLALCHEMY_ENGINE_OPTIONS"]
+
+
+@pytest.mark.parametrize(("value", "seconds"), [(None, 1.0), ("0", 0.0), ("2.5", 2.5)])
+def test_how_long_a_connection_may_sit_idle_before_it_is_pinged(clean_env, value, seconds):
+    clean_env.setenv("TRACKER_ENV", "development")
+    if value is None:
+        clean_env.delenv("DB_PING_AFTER_IDLE_SECONDS", raising=False)
+    else:
+        clean_env.setenv("DB_PING_AFTER_IDLE_SECONDS", value)
+    config = load_config()
+    assert config["DB_PING_AFTER_IDLE_SECONDS"] == seconds
+    # the pool does not ping on every checkout (tracker/db_setup.py pings the idle ones)
+    assert not config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping")
+
+
+@pytest.mark.parametrize("value", ["soon", "-1", "nan"])
+def test_an_idle_time_that_is_not_seconds_refuses_to_start(clean_env, value):
+    clean_env.setenv("TRACKER_ENV", "development")
+    clean_env.setenv("DB_PING_AFTER_IDLE_SECONDS", value)
+    with pytest.raises(ConfigError, match="DB_PING_AFTER_IDLE_SECONDS"):
+        load_config()

@@ -52,7 +52,9 @@ def register_extensions(app: Flask) -> None:
     keep_report_owed_mark()
     protect_audit_trail()
     with app.app_context():
-        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        pings_always = app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping", False)
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"],
+                         None if pings_always else app.config["DB_PING_AFTER_IDLE_SECONDS"])
     install_read_requests(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -32,7 +32,10 @@ def _count(value: str | None, name: str) -> int:
 def _engine_options(url: str) -> dict:
     # hide_parameters: a database error's message never carries the values of a
     # statement (a resident's phone or address) into a log or an error report.
-    options = {"pool_pre_ping": True, "hide_parameters": True}
+    # No pool_pre_ping: it sent a round trip before every request's first statement.
+    # A connection is pinged only after it sat idle (DB_PING_AFTER_IDLE_SECONDS,
+    # tracker/db_setup.py).
+    options = {"hide_parameters": True}
     if url.startswith("postgresql"):
         options["connect_args"] = {
             # An unreachable server is a 503 after a few seconds, not a hung worker.
@@ -40,6 +43,19 @@ def _engine_options(url: str) -> dict:
             "prepare_threshold": _prepare_threshold(os.environ.get("DB_PREPARE_THRESHOLD")),
         }
     return options
+
+
+def _seconds(value: str | None, default: float, name: str) -> float:
+    value = (value or "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # also NaN
+        raise ConfigError(f"{name} must be a number of seconds, 0 or more (got {value!r}).")
+    return seconds
 
 
 def _prepare_threshold(value: str | None) -> int | None:
@@ -69,6 +85,8 @@ def load_config(overrides: dict | None = None) -> dict:
             "DATABASE_URL", f"sqlite:///{INSTANCE / 'tracker.sqlite3'}"
         ),
         "SQLITE_BUSY_TIMEOUT_MS": int(env.get("SQLITE_BUSY_TIMEOUT_MS", "15000")),
+        "DB_PING_AFTER_IDLE_SECONDS": _seconds(env.get("DB_PING_AFTER_IDLE_SECONDS"), 1.0,
+                                               "DB_PING_AFTER_IDLE_SECONDS"),
         "SECRET_KEY": env.get("SECRET_KEY"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
