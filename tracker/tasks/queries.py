@@ -34,7 +34,7 @@ from ..models import (
 from .. import owed
 from ..lru import LRU
 from ..models.waitlist import waiting_before
-from ..paging import Prepared, paged, paged_with_total, paginate_prepared
+from ..paging import Prepared, limited, paged_with_total, paginate_prepared
 from ..search import matches
 from ..sql_hints import not_indexed
 
@@ -156,23 +156,26 @@ def _open_task_conditions(now, community_id=None, category_id=None, day=None,
 
 
 def _open_tasks(*filters) -> Prepared:
-    """Open tasks that have not started yet, soonest first, as OpenCard columns, and
-    their count."""
+    """Open tasks that have not started yet, soonest first, as OpenCard columns with the
+    signed-in member's state on each (``_my_state_columns``), and their count."""
     conditions = _open_task_conditions(*filters)
     # Columns, not ORM objects: a card only reads them (a third of the page's SQL work
     # in Python was building and tracking the objects).
-    page = (
+    cards = limited(
         select(*OpenCard.columns())
         .join(Community, Community.id == Task.community_id)
         .outerjoin(Zone, Zone.id == Task.zone_id)
         .where(*conditions)
         .order_by(Task.starts_at, Task.id)
-    )
+    ).subquery("card")
+    # the member's state is looked up for the page's rows only, after the LIMIT
+    page = (select(*cards.c, *_my_state_columns(cards.c.id))
+            .order_by(cards.c.starts_at, cards.c.id))
     # Counted without the card's joins: every task has its community (NOT NULL) and the
     # zone is an outer join, so they never change how many there are, and the count
     # reads the (status, starts_at) index alone — at a county's open tasks the joined
     # count was the page's dearest statement.
-    return paged(page, count=select(func.count()).select_from(Task).where(*conditions))
+    return Prepared(page, select(func.count()).select_from(Task).where(*conditions))
 
 
 @functools.cache
@@ -185,54 +188,51 @@ def _open_tasks_prepared(by_community: bool, by_category: bool, by_day: bool) ->
                        bindparam("day") if by_day else None)
 
 
-def open_tasks_page(flt: OpenFilter, now: datetime, page: int, per_page: int):
-    """Open tasks that have not started yet, soonest first; the page's items are
-    OpenCards."""
+@dataclass(frozen=True)
+class OpenRow:
+    """A row of the open list: the card, my status if I hold a slot on it, my place in
+    its line if it is full and I wait."""
+
+    card: OpenCard
+    mine: AssignmentStatus | None
+    place: int | None
+
+
+def open_tasks_page(flt: OpenFilter, member_id: int, now: datetime, page: int, per_page: int):
+    """Open tasks that have not started yet, soonest first, in one statement with the
+    member's state on each, and their count; the page's items are OpenRows."""
     if flt.keyword:
         # the typed words are in the statement itself (LIKE, escaped): built anew
         prepared, params = _open_tasks(now, flt.community_id, flt.category_id, flt.day,
-                                       flt.keyword), {}
+                                       flt.keyword), {"member_id": member_id}
     else:
         prepared = _open_tasks_prepared(flt.community_id is not None,
                                         flt.category_id is not None, flt.day is not None)
         params = {"now": now, "community_id": flt.community_id,
-                  "category_id": flt.category_id, "day": flt.day}
-    return paginate_prepared(prepared, params, lambda row: OpenCard(*row), page, per_page)
+                  "category_id": flt.category_id, "day": flt.day, "member_id": member_id}
+    return paginate_prepared(prepared, params, _open_row, page, per_page)
 
 
-@functools.cache
-def _member_state_statement():
-    """For each task of a page: my status if I hold a slot, my place in its line if I
-    wait — one statement for both (each a per-task index lookup)."""
+def _my_state_columns(task_id) -> list:
+    """For a task: my status if I hold a slot, my place in its line if I wait (the
+    member a parameter ``member_id``; each a per-task index lookup)."""
     member = bindparam("member_id")
     held = (select(Assignment.status)
-            .where(Assignment.member_id == member, Assignment.task_id == Task.id,
+            .where(Assignment.member_id == member, Assignment.task_id == task_id,
                    Assignment.status.in_(HOLDING))
             .scalar_subquery())
     place = (select(_place_in_line())
-             .where(WaitlistEntry.member_id == member, WaitlistEntry.task_id == Task.id,
+             .where(WaitlistEntry.member_id == member, WaitlistEntry.task_id == task_id,
                     WaitlistEntry.status == WaitStatus.waiting)
              .scalar_subquery())
-    return select(Task.id, held, place).where(Task.id.in_(bindparam("task_ids", expanding=True)))
+    return [held, place]
 
 
-def member_state(member_id: int, cards: list[OpenCard]) -> tuple[dict[int, AssignmentStatus],
-                                                                 dict[int, int]]:
-    """({task id: my status} for the tasks of a page I hold a slot in, {task id: my place
-    in line} for its full tasks I wait for): one statement, none for an empty page. Only
-    a full task has a line (a freed slot goes to the first in line at once)."""
-    if not cards:
-        return {}, {}
-    full = {card.id for card in cards if card.slots_left <= 0}
-    mine, waiting = {}, {}
-    for task_id, status, place in db.session.execute(
-            _member_state_statement(),
-            {"member_id": member_id, "task_ids": [card.id for card in cards]}):
-        if status is not None:
-            mine[task_id] = status
-        if place is not None and task_id in full:
-            waiting[task_id] = place
-    return mine, waiting
+def _open_row(row) -> OpenRow:
+    card = OpenCard(*row[:-2])
+    mine, place = row[-2:]
+    # Only a full task has a line (a freed slot goes to the first in line at once).
+    return OpenRow(card, mine, place if card.slots_left <= 0 else None)
 
 
 # --- one task --------------------------------------------------------------------

@@ -106,13 +106,12 @@ def open_tasks():
         day=None if form.day.errors else form.day.data,
         keyword=form.q.data,
     )
-    page = q.open_tasks_page(flt, utcnow(), page_number(), _per_page())
-    # "Already claimed by me" and "my place in line" for the whole page in one query.
-    mine, waiting = q.member_state(current_user.id, page.items)
+    # the page's cards with "already claimed by me" and "my place in line" on each
+    page = q.open_tasks_page(flt, current_user.id, utcnow(), page_number(), _per_page())
     filtered = any(f.data is not None for f in (form.q, form.community, form.category, form.day))
     next_url = request.full_path.rstrip("?")
     # each card's arguments, which are also the key it is kept under
-    cards = [(task, mine.get(task.id), next_url, waiting.get(task.id)) for task in page.items]
+    cards = [(row.card, row.mine, next_url, row.place) for row in page.items]
     return render_template("tasks/open.html", form=form, choices=choices, page=page,
                            cards=cards, filtered=filtered, next_url=next_url)
 
