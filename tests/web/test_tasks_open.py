@@ -135,8 +135,11 @@ def test_paging(client, world, login, app):
     assert "批量000" in first and f"批量{size + 2:03d}" not in first
     second = page(client, "/tasks/?page=2")
     assert f"批量{size + 2:03d}" in second and "批量000" not in second
-    # Out of range: an empty page, not an error.
-    assert "暂时没有可认领的任务" in page(client, "/tasks/?page=99")
+    # Out of range: an empty page, not an error, and still the list's count
+    past = page(client, "/tasks/?page=99")
+    assert "暂时没有可认领的任务" in past
+    # the world's two open tasks and these
+    assert f"共 {size + 5} 个任务" in past and f"共 {size + 5} 个任务" in first
 
 
 def test_paging_keeps_the_filters(client, world, login, app):

@@ -28,7 +28,7 @@ URLS = [
     "/tasks/mine?tab=lead",
 ]
 # the open list: session, menu counts, the drop-downs' version, the page with my state on
-# each card, its count (the drop-downs themselves are read once per version:
+# each card and the count (the drop-downs themselves are read once per version:
 # test_lists_version.py); 我的任务's tabs up to six
 MAX_STATEMENTS = 6
 
