@@ -8,6 +8,7 @@ from collections import namedtuple
 from sqlalchemy import select
 
 from ..models import Community, Unit
+from ..reach import Reach
 from ..rollups.batch import Plan, built_once, plan
 from ..sql_json import json_rows_in_order, rows_of
 
@@ -20,13 +21,10 @@ def active_units_plan() -> Plan:
     return built_once("active units", lambda: _listed(Unit, Unit.active.is_(True)))
 
 
-def communities_plan(reach: set[int] | None) -> Plan:
-    """The active communities in ``reach`` (``None``: all), in natural order."""
-    ids = tuple(sorted(reach)) if reach is not None else None
-    conditions = [Community.active.is_(True)]
-    if ids is not None:
-        conditions.append(Community.id.in_(ids))
-    return built_once(("active communities", ids), lambda: _listed(Community, *conditions))
+def communities_plan(reach: Reach) -> Plan:
+    """The active communities in ``reach``, in natural order."""
+    return built_once(("active communities", reach), lambda: _listed(
+        Community, Community.active.is_(True), *reach.conditions(Community.id)))
 
 
 def _listed(model, *conditions) -> Plan:

@@ -32,7 +32,8 @@ from ..downloads import offer_download
 from ..extensions import db
 from ..models import Community, Member, Role, SummaryScope, Unit
 from ..paging import paginate
-from ..permissions import managed_community_ids, manages_community, staff_required
+from ..permissions import manages_community, staff_required
+from ..reach import reach_of
 from ..rollups.batch import constant, run_together
 from ..services import summary_notes
 from ..services.summary_notes import may_write
@@ -110,7 +111,7 @@ def _selection() -> Selection:
         unit = actor.unit
     ids = None
     if unit is not None and community is None and actor.role != Role.admin:
-        ids = tuple(sorted(managed_community_ids(actor)))
+        ids = reach_of(actor).community_ids
     return Selection(unit, community, ids)
 
 
@@ -140,7 +141,7 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
         "community": str(selection.community.id) if selection.community else "",
         "month": args["month"],
     })
-    reach = managed_community_ids(current_user)
+    reach = reach_of(current_user)
     # the pickers' lists and the whole summary in one statement (issue 14); the form
     # checks only the month, so it is validated before its choices are known
     summary = constant(None)
