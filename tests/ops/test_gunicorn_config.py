@@ -71,10 +71,7 @@ def _answers(port: int, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz")
-            connection.getresponse().read()
-            connection.close()
+            _answer(port, "/healthz")
             return
         except OSError:
             if time.monotonic() > deadline:
@@ -86,8 +83,9 @@ def _workers(master: int) -> set[str]:
     return set(Path(f"/proc/{master}/task/{master}/children").read_text().split())
 
 
-def _answer(port: int, path: str) -> int:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+def _answer(port: int, path: str, timeout: float = 5) -> int:
+    """The status of one GET."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request("GET", path)
         response = connection.getresponse()
@@ -112,7 +110,7 @@ def test_the_app_is_loaded_once_and_replaced_workers_are_forked_ready(tmp_path):
         seen = set(_workers(server.pid))
         statuses = []
         for _ in range(12):
-            statuses.append(_answer(port, "/healthz"))
+            statuses.append(_answer(port, "/healthz", timeout=30))
             seen |= _workers(server.pid)
     finally:
         server.terminate()
