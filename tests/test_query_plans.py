@@ -248,3 +248,52 @@ def test_postgresql_plans_the_statements_of_every_page_once_per_connection(app, 
         "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
         " WHERE statement LIKE :marker"), {"marker": f"%{marker}%"}).all()
     assert len(plans) == 1 and plans[0].generic_plans > 0, plans
+
+
+@pytest.mark.parametrize("kind", ["none", "some", "all"])
+def test_written_out_constants_are_compiled_once_not_rendered_on_every_execution(app, kind):
+    """A constant written out is part of the compiled text SQLAlchemy caches: nothing is
+    left to render when the statement runs (a ``literal_execute`` parameter is rendered
+    into the text on every execution). What stays a parameter is what has no value
+    when the statement is built: the member, the time, a liaison's communities."""
+    statement, _width = owed._counts_statement(kind)
+    compiled = statement.compile(dialect=db.engine.dialect)
+    assert not compiled.literal_execute_params
+    assert "'cancelled'" in compiled.string and "'claimed'" in compiled.string
+    left = {name for name, value in compiled.params.items() if value is None}
+    assert {"member_id", "now", "soon_ends"} <= left
+    expanding = {p.key for p in compiled.binds.values() if p.expanding}
+    assert expanding == ({"community_ids"} if kind == "some" else set())
+
+
+def test_a_constant_written_out_reads_as_the_same_statement_as_its_parameter():
+    """Written out or sent as parameters, a statement selects the same rows: an IN's
+    values, an empty IN, a LIMIT and a quoted string, each checked against SQLite
+    itself; and statements that differ only in a constant are not confused."""
+    from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine
+
+    from tracker.sql_hints import constants_written_out
+
+    rows = Table("t", MetaData(), Column("n", Integer), Column("s", String))
+    engine = create_engine("sqlite://")
+    rows.metadata.create_all(engine)
+    cases = [
+        select(rows.c.n).where(rows.c.s.in_(["a", "c", "it's"])).order_by(rows.c.n),
+        select(rows.c.n).where(rows.c.n.in_([])).order_by(rows.c.n),
+        select(rows.c.n).where(rows.c.n > 1).order_by(rows.c.n).limit(2).offset(1),
+        select(rows.c.n).where(rows.c.s == "it's"),
+    ]
+    with engine.connect() as connection:
+        connection.execute(rows.insert(), [{"n": 1, "s": "a"}, {"n": 2, "s": "b"},
+                                           {"n": 3, "s": "c"}, {"n": 4, "s": "it's"}])
+        for statement in cases:
+            written = constants_written_out(statement)
+            compiled = written.compile(dialect=engine.dialect)
+            assert not compiled.literal_execute_params
+            assert not compiled.params, compiled.string
+            assert connection.execute(written).all() == connection.execute(statement).all(), \
+                compiled.string
+        # the value is part of the statement's cache key: another constant, other rows
+        for letter, number in (("a", 1), ("b", 2), ("a", 1)):
+            written = constants_written_out(select(rows.c.n).where(rows.c.s == letter))
+            assert connection.execute(written).scalar_one() == number
