@@ -2,7 +2,8 @@
 
 One statement (``owed.counts``) for all of them; a page that shows the same
 counts (我的待办, 我的任务's tabs, the 工作台) reads them from here instead of
-counting again.
+counting again, and a list page may carry them on its own rows (``riding_counts``):
+the menu then runs no statement of its own.
 """
 from __future__ import annotations
 
@@ -46,3 +47,16 @@ def menu_counts_with(member, now, extra: dict) -> tuple[owed.Counts, dict[str, i
     counts, more = owed.counts_with(member.id, now, extra, **_arguments(member))
     request._menu_counts = counts
     return counts, more
+
+
+def riding_counts(member, now) -> tuple[str, dict]:
+    """For a page whose statement carries the menu's counts on its rows
+    (``owed.counts_row`` of this reach): the reach's kind and the parameters, whose
+    ``now`` the page's statement shares."""
+    arguments = _arguments(member)
+    return arguments["reach"].kind, owed.counts_params(member.id, now, **arguments)
+
+
+def keep_counts(counts: owed.Counts) -> None:
+    """The menu's counts as a page read them (``riding_counts``): not counted again."""
+    request._menu_counts = counts

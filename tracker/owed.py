@@ -235,20 +235,41 @@ def _with_columns(statement, columns: tuple):
     return statement.add_columns(*columns)
 
 
-def counts_with(member_id: int, now: datetime, extra: dict, *, reach: Reach = NO_REACH,
-                stale_days: int = 7) -> tuple[Counts, dict[str, int]]:
-    """``counts``, and in the same statement the ``extra`` counts a page shows beside
-    them ({name: scalar subquery} → {name: count})."""
+@functools.cache
+def counts_row(reach: str):
+    """The counts as a one-row subquery, and how many columns are the counts: for a
+    list page's statement to carry them beside its rows (``tracker/menu.py``,
+    ``riding_counts``), with the parameters of ``counts_params``."""
+    statement, width = _counts_statement(reach)
+    return statement.subquery("counts"), width
+
+
+def counts_params(member_id: int, now: datetime, *, reach: Reach = NO_REACH,
+                  stale_days: int = 7) -> dict:
+    """The parameters of the counts' statement (and of ``counts_row``)."""
     params = {"member_id": member_id, "now": now, "soon_ends": tomorrow_ends(now),
               **reach.params}
     if reach.staff:
         params["stale_before"] = now - timedelta(days=stale_days)
+    return params
+
+
+def counts_from(values) -> Counts:
+    """The counts from their columns, as ``counts_row`` (or the statement) gives them."""
+    return Counts(*[int(value or 0) for value in values])
+
+
+def counts_with(member_id: int, now: datetime, extra: dict, *, reach: Reach = NO_REACH,
+                stale_days: int = 7) -> tuple[Counts, dict[str, int]]:
+    """``counts``, and in the same statement the ``extra`` counts a page shows beside
+    them ({name: scalar subquery} → {name: count})."""
+    params = counts_params(member_id, now, reach=reach, stale_days=stale_days)
     statement, width = _counts_statement(reach.kind)
     if extra:
         statement = _with_columns(statement, tuple(extra.values()))
     row = db.session.execute(statement, params).one()
-    values = [int(value or 0) for value in row]
-    return Counts(*values[:width]), dict(zip(extra, values[width:]))
+    return counts_from(row[:width]), {name: int(value or 0)
+                                      for name, value in zip(extra, row[width:])}
 
 
 # --- the member's 待办 list ----------------------------------------------------------------

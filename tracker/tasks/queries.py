@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -155,10 +155,11 @@ def _open_task_conditions(now, community_id=None, category_id=None, day=None,
     return conditions
 
 
-def _open_tasks(*filters) -> Prepared:
+def _open_tasks(counts_kind: str, *filters) -> Prepared:
     """Open tasks that have not started yet, soonest first, as OpenCard columns with the
-    signed-in member's state on each (``_my_state_columns``) and their count on every
-    row: one statement."""
+    signed-in member's state on each (``_my_state_columns``), and on every row the
+    menu's counts for ``counts_kind``'s reach (``owed.counts_row``) and the list's
+    count. One statement."""
     conditions = _open_task_conditions(*filters)
     # Columns, not ORM objects: a card only reads them (a third of the page's SQL work
     # in Python was building and tracking the objects).
@@ -175,18 +176,24 @@ def _open_tasks(*filters) -> Prepared:
     # count was the page's dearest statement. Not correlated to the page: both
     # databases run it once per statement (an InitPlan on PostgreSQL).
     total = select(func.count()).select_from(Task).where(*conditions).scalar_subquery()
-    # the member's state is looked up for the page's rows only, after the LIMIT; every
-    # row carries the total (read by paginate_prepared)
-    page = (select(*cards.c, *_my_state_columns(cards.c.id), total.correlate(None))
+    # The menu's counts are one row, joined to every card: a statement (and, on
+    # PostgreSQL, its round trips) fewer on the page every member opens most.
+    counts, _width = owed.counts_row(counts_kind)
+    # the member's state is looked up for the page's rows only, after the LIMIT; the
+    # total last (read by paginate_prepared)
+    page = (select(*cards.c, *_my_state_columns(cards.c.id), *counts.c,
+                   total.correlate(None))
+            .select_from(cards.join(counts, true()))
             .order_by(cards.c.starts_at, cards.c.id))
     return Prepared(page)
 
 
 @functools.cache
-def _open_tasks_prepared(by_community: bool, by_category: bool, by_day: bool) -> Prepared:
-    """The list's page and count for one combination of filters, built once per
-    process: building them (and their cache keys) cost more than running them."""
-    return _open_tasks(bindparam("now"),
+def _open_tasks_prepared(counts_kind: str, by_community: bool, by_category: bool,
+                         by_day: bool) -> Prepared:
+    """The list's statement for one reach and combination of filters, built once per
+    process: building it (and its cache key) cost more than running it."""
+    return _open_tasks(counts_kind, bindparam("now"),
                        bindparam("community_id") if by_community else None,
                        bindparam("category_id") if by_category else None,
                        bindparam("day") if by_day else None)
@@ -202,19 +209,35 @@ class OpenRow:
     place: int | None
 
 
-def open_tasks_page(flt: OpenFilter, member_id: int, now: datetime, page: int, per_page: int):
+_CARD_WIDTH = len(OpenCard.columns()) + 2  # the card, my status, my place in line
+
+
+def open_tasks_page(flt: OpenFilter, member_id: int, now: datetime, page: int,
+                    per_page: int, *, counts: tuple[str, dict]):
     """Open tasks that have not started yet, soonest first, with the member's state on
-    each and their count, in one statement; the page's items are OpenRows."""
+    each and their count, in one statement that also reads the menu's ``counts`` (the
+    reach's kind and parameters, ``menu.riding_counts``): (the page, whose items are
+    OpenRows; the menu's counts, or None when the page has no row to carry them)."""
+    counts_kind, params = counts
+    params = {**params, "member_id": member_id, "now": now}
     if flt.keyword:
         # the typed words are in the statement itself (LIKE, escaped): built anew
-        prepared, params = _open_tasks(now, flt.community_id, flt.category_id, flt.day,
-                                       flt.keyword), {"member_id": member_id}
+        prepared = _open_tasks(counts_kind, now, flt.community_id, flt.category_id,
+                               flt.day, flt.keyword)
     else:
-        prepared = _open_tasks_prepared(flt.community_id is not None,
+        prepared = _open_tasks_prepared(counts_kind, flt.community_id is not None,
                                         flt.category_id is not None, flt.day is not None)
-        params = {"now": now, "community_id": flt.community_id,
-                  "category_id": flt.category_id, "day": flt.day, "member_id": member_id}
-    return paginate_prepared(prepared, params, _open_row, page, per_page)
+        params.update(community_id=flt.community_id, category_id=flt.category_id,
+                      day=flt.day)
+    carried = []
+
+    def make(row) -> OpenRow:
+        if not carried:
+            carried.append(owed.counts_from(row[_CARD_WIDTH:]))
+        return _open_row(row[:_CARD_WIDTH])
+
+    listed = paginate_prepared(prepared, params, make, page, per_page)
+    return listed, (carried[0] if carried else None)
 
 
 def _my_state_columns(task_id) -> list:

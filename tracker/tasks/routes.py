@@ -30,7 +30,7 @@ from .. import owed
 from ..calendar import ics
 from ..db_setup import reads_first
 from ..downloads import offer_download
-from ..menu import menu_counts
+from ..menu import keep_counts, menu_counts, riding_counts
 from ..models import HOLDING, Assignment, AssignmentStatus, Task, TaskStatus, WaitStatus
 from ..paging import page_number
 from ..permissions import manages_task, may_report
@@ -106,8 +106,13 @@ def open_tasks():
         day=None if form.day.errors else form.day.data,
         keyword=form.q.data,
     )
-    # the page's cards with "already claimed by me" and "my place in line" on each
-    page = q.open_tasks_page(flt, current_user.id, utcnow(), page_number(), _per_page())
+    # the page's cards with "already claimed by me" and "my place in line" on each,
+    # and the menu's counts
+    now = utcnow()
+    page, counts = q.open_tasks_page(flt, current_user.id, now, page_number(), _per_page(),
+                                     counts=riding_counts(current_user, now))
+    if counts is not None:
+        keep_counts(counts)
     filtered = any(f.data is not None for f in (form.q, form.community, form.category, form.day))
     next_url = request.full_path.rstrip("?")
     # each card's arguments, which are also the key it is kept under
