@@ -4,6 +4,8 @@ any change to either list — through the app or by plain SQL from another conne
 — shows on the very next page, and an unchanged list is not read again."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select, text
 
@@ -96,3 +98,29 @@ def test_unchanged_lists_are_read_once(app, client, world, login, count_queries)
         counts.append((q.count, sum("ROW_NUMBER" in s.upper() for s in q.statements)))
     assert counts[0][1] == 1 and counts[1][1] == 0 and counts[2][1] == 0
     assert counts[0][0] == counts[1][0] + 1 == counts[2][0] + 1
+
+
+def _titles(page: str) -> set[str]:
+    """The titles of the page's task cards."""
+    return set(re.findall(r'<article class="card task-card">\s*<h2><a [^>]*>([^<]*)</a>', page))
+
+
+def test_a_filter_follows_the_lists_the_page_itself_read(client, world, login):
+    """A worker checks the typed filter against the lists it kept, before its page says
+    (on its own rows) which lists are current; when they have changed, the filter is
+    checked again at once: a community listed again filters this very page, and one
+    closed since is no filter (as any community not listed)."""
+    other = world.other_community.id
+    login(world.member)
+    operator_sql("UPDATE community SET active = FALSE WHERE id = :id", id=other)
+    name = world.other_community.name
+    # this worker keeps the lists without it
+    assert name not in options(client.get("/tasks/").get_data(as_text=True), "community")
+    operator_sql("UPDATE community SET active = TRUE WHERE id = :id", id=other)
+    page = client.get(f"/tasks/?community={other}").get_data(as_text=True)
+    assert _titles(page) == {"清除牛皮癣"}
+    assert f'<option selected value="{other}">' in page
+    operator_sql("UPDATE community SET active = FALSE WHERE id = :id", id=other)
+    page = client.get(f"/tasks/?community={other}").get_data(as_text=True)
+    assert _titles(page) == {"环境整治", "清除牛皮癣"}
+    assert name not in options(page, "community")

@@ -50,12 +50,14 @@ def task_card_loads(path=None) -> list:
 @dataclass(frozen=True)
 class FilterChoices:
     """The filter's drop-downs: (id, name) of the active communities and categories,
-    each in its own order. Read fresh on every request (one statement) and, being
-    frozen, the key under which the rendered filter is kept (templates/tasks/open.html):
-    a renamed or added community is another key, never a stale drop-down."""
+    each in its own order, and the lists' version they were read under. Kept in each
+    worker under that version, and, being frozen, the key under which the rendered
+    filter is kept (templates/tasks/open.html): a renamed or added community is another
+    key, never a stale drop-down."""
 
     communities: tuple[tuple[int, str], ...]
     categories: tuple[tuple[int, str], ...]
+    token: str | None = None
 
 
 @functools.cache
@@ -82,24 +84,37 @@ def _lists_token_statement():
 # {(database, lists token): FilterChoices}: a few tokens per worker (one, but for the
 # moments after an admin edits a community or a category).
 _KEPT_CHOICES = LRU(8)
+# {database: FilterChoices}: the newest lists this worker has read
+_LATEST_CHOICES = LRU(8)
 
 
-def filter_choices() -> FilterChoices:
+def filter_choices(token: str | None = None) -> FilterChoices:
     """Both lists: kept in this worker under the lists' version (tracker/models/lists.py),
     read again — one statement of plain rows — whenever the version has changed, so an
-    added, renamed or closed community shows on the very next page in every worker."""
+    added, renamed or closed community shows on the very next page in every worker.
+    ``token``: the version as a statement of this request has just read it (the open
+    list's rows carry it); None: it is read here."""
     database = db.engine  # two apps of one process (tests) may read two databases
-    token = db.session.execute(_lists_token_statement()).scalar()
+    if token is None:
+        token = db.session.execute(_lists_token_statement()).scalar()
     kept = _KEPT_CHOICES.get((database, token)) if token is not None else None
-    if kept is not None:
-        return kept
-    lists, read_under = ([], []), None
-    for kind, id_, name, read_under in db.session.execute(_filter_choices_statement()):
-        lists[kind].append((id_, name))
-    choices = FilterChoices(tuple(lists[0]), tuple(lists[1]))
-    if read_under is not None:
-        _KEPT_CHOICES.put((database, read_under), choices)
-    return choices
+    if kept is None:
+        lists, read_under = ([], []), None
+        for kind, id_, name, read_under in db.session.execute(_filter_choices_statement()):
+            lists[kind].append((id_, name))
+        kept = FilterChoices(tuple(lists[0]), tuple(lists[1]), read_under)
+        if read_under is None:
+            return kept
+        _KEPT_CHOICES.put((database, read_under), kept)
+    _LATEST_CHOICES.put(database, kept)
+    return kept
+
+
+def latest_filter_choices() -> FilterChoices:
+    """The newest lists this worker has read, without asking the database whether they
+    are still the current ones: the open list's statement tells (its rows carry the
+    version), and the page reads them again if not (``filter_choices``)."""
+    return _LATEST_CHOICES.get(db.engine) or filter_choices()
 
 
 @dataclass(frozen=True)
@@ -157,8 +172,9 @@ def _open_task_conditions(now, community_id=None, category_id=None, day=None,
 
 def _open_tasks(counts_kind: str, *filters) -> Prepared:
     """Open tasks that have not started yet, soonest first, as OpenCard columns with the
-    signed-in member's state on each (``_my_state_columns``), and on every row the
-    menu's counts for ``counts_kind``'s reach (``owed.counts_row``) and the list's
+    signed-in member's state on each (``_my_state_columns``), and on every row what the
+    rest of the page needs: the menu's counts for ``counts_kind``'s reach
+    (``owed.counts_row``), the lists' version (for the filter's choices) and the list's
     count. One statement."""
     conditions = _open_task_conditions(*filters)
     # Columns, not ORM objects: a card only reads them (a third of the page's SQL work
@@ -182,7 +198,7 @@ def _open_tasks(counts_kind: str, *filters) -> Prepared:
     # the member's state is looked up for the page's rows only, after the LIMIT; the
     # total last (read by paginate_prepared)
     page = (select(*cards.c, *_my_state_columns(cards.c.id), *counts.c,
-                   total.correlate(None))
+                   _lists_token_statement().scalar_subquery(), total.correlate(None))
             .select_from(cards.join(counts, true()))
             .order_by(cards.c.starts_at, cards.c.id))
     return Prepared(page)
@@ -209,6 +225,15 @@ class OpenRow:
     place: int | None
 
 
+@dataclass(frozen=True)
+class Carried:
+    """What the open list's rows carry besides the cards, the same on every row: the
+    menu's counts and the lists' version (``ListsVersion.token``) they were read under."""
+
+    counts: owed.Counts
+    lists_token: str | None
+
+
 _CARD_WIDTH = len(OpenCard.columns()) + 2  # the card, my status, my place in line
 
 
@@ -216,8 +241,9 @@ def open_tasks_page(flt: OpenFilter, member_id: int, now: datetime, page: int,
                     per_page: int, *, counts: tuple[str, dict]):
     """Open tasks that have not started yet, soonest first, with the member's state on
     each and their count, in one statement that also reads the menu's ``counts`` (the
-    reach's kind and parameters, ``menu.riding_counts``): (the page, whose items are
-    OpenRows; the menu's counts, or None when the page has no row to carry them)."""
+    reach's kind and parameters, ``menu.riding_counts``) and the lists' version: (the
+    page, whose items are OpenRows; ``Carried``, or None when the page has no row to
+    carry it)."""
     counts_kind, params = counts
     params = {**params, "member_id": member_id, "now": now}
     if flt.keyword:
@@ -233,7 +259,8 @@ def open_tasks_page(flt: OpenFilter, member_id: int, now: datetime, page: int,
 
     def make(row) -> OpenRow:
         if not carried:
-            carried.append(owed.counts_from(row[_CARD_WIDTH:]))
+            *counts, token = row[_CARD_WIDTH:]
+            carried.append(Carried(owed.counts_from(counts), token))
         return _open_row(row[:_CARD_WIDTH])
 
     listed = paginate_prepared(prepared, params, make, page, per_page)

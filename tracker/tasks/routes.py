@@ -93,26 +93,45 @@ def _may_see(task, mine: AssignmentStatus | None) -> bool:
 # ---------------------------------------------------------------- open tasks
 
 
-@bp.get("/")
-@login_required
-def open_tasks():
+def _open_filter(choices: q.FilterChoices) -> tuple[TaskFilterForm, q.OpenFilter]:
+    """The filter as typed, checked against ``choices`` (a community no longer listed
+    is no filter)."""
     form = TaskFilterForm(formdata=request.args)
-    choices = q.filter_choices()
     form.set_choices(choices.communities, choices.categories)
     form.validate()
-    flt = q.OpenFilter(
+    return form, q.OpenFilter(
         community_id=form.community.data,
         category_id=form.category.data,
         day=None if form.day.errors else form.day.data,
         keyword=form.q.data,
     )
-    # the page's cards with "already claimed by me" and "my place in line" on each,
-    # and the menu's counts
+
+
+def _open_page(flt: q.OpenFilter, now):
+    # the page's cards with "already claimed by me" and "my place in line" on each, the
+    # menu's counts and the lists' version
+    return q.open_tasks_page(flt, current_user.id, now, page_number(), _per_page(),
+                             counts=riding_counts(current_user, now))
+
+
+@bp.get("/")
+@login_required
+def open_tasks():
     now = utcnow()
-    page, counts = q.open_tasks_page(flt, current_user.id, now, page_number(), _per_page(),
-                                     counts=riding_counts(current_user, now))
-    if counts is not None:
-        keep_counts(counts)
+    choices = q.latest_filter_choices()
+    form, flt = _open_filter(choices)
+    page, carried = _open_page(flt, now)
+    if carried is None or carried.lists_token != choices.token:
+        # the lists changed since this worker read them (or no row said which are current)
+        fresh = q.filter_choices(carried.lists_token if carried is not None else None)
+        if fresh != choices:
+            choices = fresh
+            form, again = _open_filter(choices)
+            if again != flt:  # a community typed in is listed now, or no longer
+                flt = again
+                page, carried = _open_page(flt, now)
+    if carried is not None:
+        keep_counts(carried.counts)
     filtered = any(f.data is not None for f in (form.q, form.community, form.category, form.day))
     next_url = request.full_path.rstrip("?")
     # each card's arguments, which are also the key it is kept under
