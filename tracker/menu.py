@@ -41,10 +41,12 @@ def menu_counts() -> owed.Counts | None:
     return counts
 
 
-def menu_counts_with(member, now, extra: dict) -> tuple[owed.Counts, dict[str, int]]:
-    """The menu's counts and a page's ``extra`` counts in one statement
-    (``owed.counts_with``); the menu then reads them from here, not again."""
-    counts, more = owed.counts_with(member.id, now, extra, **_arguments(member))
+def menu_counts_with(member, now, extra: dict, params: dict | None = None,
+                     ) -> tuple[owed.Counts, dict[str, int]]:
+    """The menu's counts and a page's ``extra`` counts (with ``params`` of their own) in
+    one statement (``owed.counts_with``); the menu then reads them from here, not again."""
+    counts, more = owed.counts_with(member.id, now, extra, extra_params=params,
+                                    **_arguments(member))
     request._menu_counts = counts
     return counts, more
 

@@ -260,10 +260,13 @@ def counts_from(values) -> Counts:
 
 
 def counts_with(member_id: int, now: datetime, extra: dict, *, reach: Reach = NO_REACH,
-                stale_days: int = 7) -> tuple[Counts, dict[str, int]]:
+                stale_days: int = 7, extra_params: dict | None = None,
+                ) -> tuple[Counts, dict[str, int]]:
     """``counts``, and in the same statement the ``extra`` counts a page shows beside
-    them ({name: scalar subquery} → {name: count})."""
-    params = counts_params(member_id, now, reach=reach, stale_days=stale_days)
+    them ({name: scalar subquery} → {name: count}), with the parameters of their own in
+    ``extra_params`` (``member_id`` and ``now`` are the counts')."""
+    params = {**(extra_params or {}),
+              **counts_params(member_id, now, reach=reach, stale_days=stale_days)}
     statement, width = _counts_statement(reach.kind)
     if extra:
         statement = _with_columns(statement, tuple(extra.values()))

@@ -30,11 +30,11 @@ from .. import owed
 from ..calendar import ics
 from ..db_setup import reads_first
 from ..downloads import offer_download
-from ..menu import keep_counts, menu_counts, riding_counts
+from ..menu import keep_counts, menu_counts, menu_counts_with, riding_counts
 from ..models import HOLDING, Assignment, AssignmentStatus, Task, TaskStatus, WaitStatus
 from ..paging import page_number
 from ..permissions import manages_task, may_report
-from ..rollups.coverage import member_totals
+from ..rollups.coverage import member_totals_columns
 from ..security import safe_next
 from ..services.claims import (
     claim_refusal,
@@ -301,14 +301,16 @@ def _rows(tab: str, items, now) -> list[MineRow]:
 @bp.get("/mine")
 @login_required
 def mine():
-    owes = menu_counts()
+    me, now = current_user.id, utcnow()
+    year = local_today().year
+    # the tabs' counts (the menu's) and my year's totals in one statement
+    owes, totals = menu_counts_with(current_user, now, member_totals_columns(),
+                                    {"date_from": date(year, 1, 1), "date_to": date(year + 1, 1, 1)})
+    activities, minutes = totals["activities"], totals["minutes"]
     tab = request.args.get("tab")
     if tab not in TABS:  # open on what asks for action, if anything does
         tab = ("confirm" if owes.confirm else "returned" if owes.returned
                else "lead" if owes.report else "upcoming")
-    me, now = current_user.id, utcnow()
-    year = local_today().year
-    activities, minutes = member_totals(me, date(year, 1, 1), date(year + 1, 1, 1))
     counts = {"confirm": owes.confirm, "returned": owes.returned,
               "lead": owes.report + owes.returned}
     page = q.mine_page(tab, me, now, page_number(), _per_page())
