@@ -36,7 +36,7 @@ from ..lru import LRU
 from ..models.waitlist import waiting_before
 from ..paging import Prepared, limited, paged_with_total, paginate_prepared
 from ..search import matches
-from ..sql_hints import not_indexed
+from ..sql_hints import constants_written_out, not_indexed
 
 def task_card_loads(path=None) -> list:
     """Eager loads for what a task card shows (one SELECT with LEFT JOINs)."""
@@ -208,11 +208,13 @@ def _open_tasks(counts_kind: str, *filters) -> Prepared:
 def _open_tasks_prepared(counts_kind: str, by_community: bool, by_category: bool,
                          by_day: bool) -> Prepared:
     """The list's statement for one reach and combination of filters, built once per
-    process: building it (and its cache key) cost more than running it."""
-    return _open_tasks(counts_kind, bindparam("now"),
-                       bindparam("community_id") if by_community else None,
-                       bindparam("category_id") if by_category else None,
-                       bindparam("day") if by_day else None)
+    process: building it (and its cache key) cost more than running it. Its constants
+    (the statuses) are written into its text when it is compiled, not on every run."""
+    prepared = _open_tasks(counts_kind, bindparam("now"),
+                           bindparam("community_id") if by_community else None,
+                           bindparam("category_id") if by_category else None,
+                           bindparam("day") if by_day else None)
+    return Prepared(constants_written_out(prepared.page))
 
 
 @dataclass(frozen=True)
