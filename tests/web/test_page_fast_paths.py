@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.security.support import csrf_token
 from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus
 from tracker.templating import FRAGMENTS, url_for_row
@@ -238,3 +239,60 @@ def test_the_kept_top_bar_follows_a_new_role_at_once(client, world, login):
     db.session.commit()
     after = TOPBAR.search(client.get("/tasks/").get_data(as_text=True)).group(0)
     assert "工作台" in after and "审核" in after
+
+
+FOOTER = re.compile(r'<footer class="footer">.*?</footer>', re.S)
+
+
+def test_the_kept_footer_is_each_members_own_and_its_logout_works(client, world, login, app):
+    """The footer is kept per name and role: each member sees their own; and 退出登录
+    from a footer kept for someone else of the same name logs this member out with
+    CSRF protection on (its token is this session's, made anew for every page)."""
+    FRAGMENTS.clear()
+    footers = {}
+    for who in (world.member, world.liaison, world.member):
+        login(who)
+        footers[who.id] = FOOTER.search(client.get("/tasks/").get_data(as_text=True)).group(0)
+        assert f"{who.name}（" in footers[who.id]
+    assert f"{world.liaison.name}（" not in footers[world.member.id]
+    assert "党员" in footers[world.member.id] and "联络员" in footers[world.liaison.id]
+
+    namesake = f.member(world.unit, name=world.member.name)
+    db.session.commit()
+    app.config["WTF_CSRF_ENABLED"] = True
+    other = app.test_client()
+
+    def served():
+        # Flask-Login and Flask-WTF keep a request's user and token on ``g``, which a
+        # test's app context shares between requests (and here two clients); a served
+        # request starts without them.
+        for name in ("_login_user", "_login_session", "csrf_token"):
+            g.pop(name, None)
+        return other
+
+    token = csrf_token(served())
+    assert served().post("/auth/login", data={"phone": namesake.phone, "password": f.PASSWORD,
+                                              "csrf_token": token}).status_code == 302
+    page = served().get("/tasks/").get_data(as_text=True)
+    assert FOOTER.search(page).group(0).count(world.member.name) == 1
+    kept_token = re.search(r'name="csrf_token" value="([^"]+)"',
+                           FOOTER.search(page).group(0)).group(1)
+    assert served().post("/auth/logout", data={"csrf_token": kept_token}).status_code == 302
+    assert "/auth/login" in served().get("/tasks/").headers["Location"]
+
+
+def test_the_kept_head_names_this_builds_static_files():
+    """The head's links are kept per language and URL prefix: the stylesheet's version
+    is its content's (``ops.web.file_version``), the same for a process's life."""
+    from tracker.ops.web import file_version
+    from tracker import create_app
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.test_request_context("/"):
+        from flask import render_template_string
+
+        FRAGMENTS.clear()
+        html = render_template_string("{% extends 'base.html' %}")
+        again = render_template_string("{% extends 'base.html' %}")
+    version = file_version(app.static_folder, "css/app.css")
+    assert f"css/app.css?v={version}" in html and html == again
