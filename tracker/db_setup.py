@@ -40,6 +40,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 
+from .sql_hints import GENERIC_PLANS
+
 BUSY_TIMEOUT_MS = 15000
 PING_AFTER_IDLE_SECONDS = 1.0
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -126,7 +128,10 @@ os.register_at_fork(after_in_child=_forget_inherited_connections)
 
 # Statements that only read: a SELECT, and the stamp of the figures' cache
 # (tracker/rollups/cache.py), which reads a counter.
-_READS = ("SELECT", "PRAGMA DATA_VERSION")
+# statements that change nothing: a transaction of only these ends in COMMIT on
+# PostgreSQL (see _end_read_request), and SET LOCAL lasts only until then
+_READS = ("SELECT", "PRAGMA DATA_VERSION", GENERIC_PLANS.upper())
+_READS_LONGEST = max(map(len, _READS))
 
 
 def _note_writes(engine: Engine) -> None:
@@ -142,7 +147,7 @@ def _note_writes(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _on_execute(connection, _cursor, statement, _parameters, _context, _many):
-        if not statement.lstrip()[:19].upper().startswith(_READS):
+        if not statement.lstrip()[:_READS_LONGEST].upper().startswith(_READS):
             connection.info["wrote"] = True
 
     @event.listens_for(engine, "commit")
