@@ -126,10 +126,10 @@ def _forget_inherited_connections() -> None:
 os.register_at_fork(after_in_child=_forget_inherited_connections)
 
 
-# Statements that only read: a SELECT, and the stamp of the figures' cache
-# (tracker/rollups/cache.py), which reads a counter.
-# statements that change nothing: a transaction of only these ends in COMMIT on
-# PostgreSQL (see _end_read_request), and SET LOCAL lasts only until then
+# Statements that change nothing: a SELECT, the stamp of the figures' cache
+# (tracker/rollups/cache.py), which reads a counter, and the planner's setting of
+# sql_hints.generic_plans (SET LOCAL: it ends with the transaction). A transaction of
+# only these ends in COMMIT on PostgreSQL (see _end_read_request).
 _READS = ("SELECT", "PRAGMA DATA_VERSION", GENERIC_PLANS.upper())
 _READS_LONGEST = max(map(len, _READS))
 
