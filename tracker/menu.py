@@ -47,7 +47,7 @@ def menu_counts_with(member, now, extra: dict, params: dict | None = None,
     one statement (``owed.counts_with``); the menu then reads them from here, not again."""
     counts, more = owed.counts_with(member.id, now, extra, extra_params=params,
                                     **_arguments(member))
-    request._menu_counts = counts
+    keep_counts(counts)
     return counts, more
 
 

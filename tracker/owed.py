@@ -237,11 +237,10 @@ def _with_columns(statement, columns: tuple):
 
 @functools.cache
 def counts_row(reach: str):
-    """The counts as a one-row subquery, and how many columns are the counts: for a
-    list page's statement to carry them beside its rows (``tracker/menu.py``,
+    """The counts as a one-row subquery, its columns in ``Counts``' order: for a list
+    page's statement to carry them beside its rows (``tracker/menu.py``,
     ``riding_counts``), with the parameters of ``counts_params``."""
-    statement, width = _counts_statement(reach)
-    return statement.subquery("counts"), width
+    return _counts_statement(reach)[0].subquery("counts")
 
 
 def counts_params(member_id: int, now: datetime, *, reach: Reach = NO_REACH,

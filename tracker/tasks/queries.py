@@ -194,7 +194,7 @@ def _open_tasks(counts_kind: str, *filters) -> Prepared:
     total = select(func.count()).select_from(Task).where(*conditions).scalar_subquery()
     # The menu's counts are one row, joined to every card: a statement (and, on
     # PostgreSQL, its round trips) fewer on the page every member opens most.
-    counts, _width = owed.counts_row(counts_kind)
+    counts = owed.counts_row(counts_kind)
     # the member's state is looked up for the page's rows only, after the LIMIT; the
     # total last (read by paginate_prepared)
     page = (select(*cards.c, *_my_state_columns(cards.c.id), *counts.c,
