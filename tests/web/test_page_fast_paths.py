@@ -296,3 +296,42 @@ def test_the_kept_head_names_this_builds_static_files():
         again = render_template_string("{% extends 'base.html' %}")
     version = file_version(app.static_folder, "css/app.css")
     assert f"css/app.css?v={version}" in html and html == again
+
+
+PAGE_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _page_csrf(client) -> str:
+    g.pop("csrf_token", None)  # a served request starts without the last one's token
+    return PAGE_CSRF.search(client.get("/tasks/").get_data(as_text=True)).group(1)
+
+
+@pytest.fixture
+def ticking_clock(monkeypatch):
+    """Every signature a second after the last: a token signed anew is another token."""
+    from itsdangerous.timed import TimestampSigner
+
+    ticks = iter(range(1_900_000_000, 2_000_000_000))
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: next(ticks))
+
+
+def test_a_sessions_pages_carry_the_token_signed_once(client, world, login, app, ticking_clock):
+    """Tokens never expire here (WTF_CSRF_TIME_LIMIT None), so a session's pages show
+    the one signature of its raw token, which the check accepts on every later page;
+    another session has a token of its own."""
+    assert app.config["WTF_CSRF_TIME_LIMIT"] is None
+    login(world.member)
+    first, second = _page_csrf(client), _page_csrf(client)
+    assert first == second
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert client.post("/auth/logout", data={"csrf_token": first}).status_code == 302
+    app.config["WTF_CSRF_ENABLED"] = False
+    login(world.liaison)
+    assert _page_csrf(client) not in (first, "")
+
+
+def test_tokens_that_age_are_signed_for_every_page(client, world, login, app, ticking_clock):
+    """With a time limit a token's age matters: each page signs its own."""
+    app.config["WTF_CSRF_TIME_LIMIT"] = 3600
+    login(world.member)
+    assert _page_csrf(client) != _page_csrf(client)
