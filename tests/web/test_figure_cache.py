@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from tests.scratch_db import BACKENDS
 from tracker.extensions import db
 from tracker.models import ReportStatus, TaskReport
-from tracker.rollups import cache
+from tracker.rollups import batch, cache
 from tracker.services import unit_of_work
 from tracker.services.reviews import ReportData, approve_report, submit_report
 from tracker.templating import FRAGMENTS
@@ -43,9 +43,10 @@ def _html(response) -> str:
 
 def _recounted(client, url: str) -> str:
     """The page as a recount shows it: with nothing cached, neither the figures nor the
-    sections rendered from them."""
+    sections rendered from them, and its statements built anew."""
     cache.clear()
     FRAGMENTS.clear()
+    batch.forget_built()
     return _html(client.get(url))
 
 
@@ -93,6 +94,32 @@ def test_an_approval_through_the_app_is_on_the_next_page(client, admin_in, count
         assert html == _recounted(client, url)
     # the county's year moved a task from 待审核 to official: the page says so
     assert html != before[-1]
+
+
+def test_the_views_statements_are_built_once_and_run_for_every_computation(
+        client, admin_in, count_queries, monkeypatch):
+    """A view's statements are built once per scope in a process (rollups.batch.
+    built_once): computing its figures again after a change builds none — but runs
+    them, so the approval is on the page at once, exactly as a recount shows it."""
+    batch.forget_built()
+    combined = []
+    real = batch.combined
+    monkeypatch.setattr(batch, "combined", lambda parts: combined.append(parts) or real(parts))
+    report = _submit_report(admin_in)
+    urls = _pages(admin_in)
+    before = [_html(client.get(url)) for url in urls]
+    assert len(combined) == len(urls)  # each page's batch made, once
+    with unit_of_work():
+        approve_report(report, admin_in.liaison)
+    for url, old in zip(urls, before):
+        with count_queries() as q:
+            html = _html(client.get(url))
+        assert _figures_ran(q.statements), url
+        assert html != old, url
+    assert len(combined) == len(urls)  # and not made again
+    for url in urls:
+        monkeypatch.setattr(batch, "combined", real)
+        assert _html(client.get(url)) == _recounted(client, url)
 
 
 def test_an_approval_on_another_connection_is_on_the_next_page(client, admin_in, count_queries):

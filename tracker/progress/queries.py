@@ -1,5 +1,5 @@
-"""Read-only lists of the progress pages: the communities in reach, and the
-findings register (摸排问题), a page at a time."""
+"""Read-only lists of the progress pages: the communities in reach, the findings
+register (摸排问题) a page at a time, and the statements of 社区共建进展 and "双创"进展."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,6 +21,15 @@ from ..models import (
     Zone,
 )
 from ..paging import Prepared, limited, paginate_prepared
+from ..rollups import Scope
+from ..rollups.batch import Plan, built_once, constant, gather
+from ..rollups.checklist import resource_progress_by_category_plan, resource_progress_plan
+from ..rollups.double import double_progress_plan
+from ..rollups.figures import figures_by_category_plan, figures_plan, trend_plan
+from ..rollups.findings import findings_counts_plan
+from ..rollups.funds import fund_figures_plan
+from ..rollups.needs import need_counts_plan
+from ..rollups.scope import trend_window
 from ..sql_hints import not_indexed
 
 NOT_REPORTED = "none"  # the review filter's value for a survey with no report yet
@@ -111,3 +120,41 @@ def findings_page(flt: FindingFilter, page: int | None, per_page: int):
     )
     return paginate_prepared(Prepared(listed, matching(func.count(Finding.id))), {},
                              lambda row: row[0], page, per_page)
+
+
+# --- the two progress views' figures ---------------------------------------------
+# Built once per scope and day in a process (rollups.batch.built_once), like the 月报's:
+# building a view's dozen statements, their UNION and SQLAlchemy's key for it took
+# about as much of the request's CPU as the database took to run it (the county-wide
+# year: 15–20 ms of Python). Every statement still runs on every request; what is kept
+# is how to ask, and the answers only under the data's state (rollups.cache).
+
+
+def community_view_plan(scope: Scope, year: int, today: date) -> Plan:
+    """社区共建进展's figures for ``scope`` (in ``year``, the period's): the trend, the
+    totals overall and per category, the checklist (per item for one community, per
+    category otherwise), funds, findings and needs (per item too for one community)."""
+    return built_once(("progress.community", scope, year, today),
+                      lambda: _community_view_plan(scope, year, today))
+
+
+def _community_view_plan(scope: Scope, year: int, today: date) -> Plan:
+    ids = scope.community_ids
+    single = ids is not None and len(ids) == 1
+    trend_from, trend_to = trend_window(scope.date_from, scope.date_to)
+    return gather(
+        trend_plan(Scope(date_from=trend_from, date_to=trend_to, community_ids=ids)),
+        figures_plan(scope),
+        figures_by_category_plan(scope),
+        resource_progress_plan(year, community_ids=ids) if single
+        else resource_progress_by_category_plan(year, community_ids=ids),
+        fund_figures_plan(scope, year),
+        findings_counts_plan(scope),
+        need_counts_plan(scope, today),
+        need_counts_plan(scope, today, per="item") if single else constant({}),
+        shape=lambda *figures: figures)
+
+
+def double_view_plan(scope: Scope, by: str) -> Plan:
+    """"双创"进展's view of ``scope`` per ``by`` (zone or community)."""
+    return built_once(("progress.double", scope, by), lambda: double_progress_plan(scope, by))

@@ -28,23 +28,11 @@ from ..models import Finding, FindingKind, Member, Role, Task, Unit
 from ..natural import sort_key as natural_key
 from ..permissions import managed_community_ids, manages_community, staff_required
 from ..rollups import Scope
-from ..rollups.batch import constant, run_together
+from ..rollups.batch import run
 from ..rollups.cache import cached
-from ..rollups.checklist import resource_progress_by_category_plan, resource_progress_plan
 from ..rollups.coverage import coverage as unit_coverage
 from ..rollups.coverage import member_status
-from ..rollups.double import double_progress
-from ..rollups.figures import (
-    figures_by_category_plan,
-    figures_plan,
-    pending_of,
-    per_unit,
-    trend_plan,
-)
-from ..rollups.findings import findings_counts_plan
-from ..rollups.funds import fund_figures_plan
-from ..rollups.needs import need_counts_plan
-from ..rollups.scope import trend_window
+from ..rollups.figures import pending_of, per_unit
 from ..services import findings as finding_service
 from ..timeutil import local_today
 from ..view_support import run_service
@@ -167,23 +155,12 @@ def community():
         ids, name = selection
         scope = Scope(date_from=period.date_from, date_to=period.date_to, community_ids=ids)
         single = ids is not None and len(ids) == 1
-        trend_from, trend_to = trend_window(period.date_from, period.date_to)
         today = local_today()
         # every figure of the page in one statement (rollups.batch), once per state
         # of the data (rollups.cache)
         figures, figures_key = cached(
-            "progress.community", (scope, period.year, trend_from, trend_to, today),
-            lambda: run_together(
-                trend_plan(Scope(date_from=trend_from, date_to=trend_to, community_ids=ids)),
-                figures_plan(scope),
-                figures_by_category_plan(scope),
-                resource_progress_plan(period.year, community_ids=ids) if single
-                else resource_progress_by_category_plan(period.year, community_ids=ids),
-                fund_figures_plan(scope, period.year),
-                findings_counts_plan(scope),
-                need_counts_plan(scope, today),
-                need_counts_plan(scope, today, per="item") if single else constant({}),
-            ))
+            "progress.community", (scope, period.year, today),
+            lambda: run(q.community_view_plan(scope, period.year, today)))
         months, overall, by_category, items, funds, findings, needs, item_needs = figures
         context.update(
             # the figures' section is kept under the figures' own key (the data's state
@@ -228,7 +205,7 @@ def double():
         by = "zone" if ids is not None and len(ids) == 1 else "community"
         scope = Scope(date_from=period.date_from, date_to=period.date_to, community_ids=ids)
         view, view_key = cached("progress.double", (scope, by, local_today()),
-                                lambda: double_progress(scope, by=by))
+                                lambda: run(q.double_view_plan(scope, by)))
         rows = sorted(view.rows, key=lambda r: _sort_key(r, sort), reverse=descending)
         context.update(
             # kept like 社区共建进展's section; the sorting links carry the whole query
