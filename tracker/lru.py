@@ -27,6 +27,11 @@ class LRU:
             while len(self._kept) > self.size:
                 self._kept.popitem(last=False)
 
+    def keys(self) -> list:
+        """The keys held now, least recently used first."""
+        with self._lock:
+            return list(self._kept)
+
     def clear(self) -> None:
         with self._lock:
             self._kept.clear()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests import factories as f
 from tests.security.support import csrf_token
 from tracker.extensions import db
-from tracker.models import Assignment, AssignmentStatus
+from tracker.models import Assignment, AssignmentStatus, WaitlistEntry, WaitStatus
 from tracker.templating import FRAGMENTS, url_for_row
 
 # (endpoint, arguments) as the list pages build them, the row's id varying.
@@ -128,6 +128,92 @@ def test_a_kept_card_carries_new_tokens_that_work(client, world, login, app):
     assert db.session.scalar(select(Assignment.status).where(
         Assignment.task_id == world.task.id, Assignment.member_id == world.member.id)) \
         == AssignmentStatus.claimed
+
+
+MINE_CARD = re.compile(r'<article class="card">.*?</article>', re.S)
+
+
+def _my_cards(client, tab: str) -> list[str]:
+    return MINE_CARD.findall(client.get(f"/tasks/mine?tab={tab}").get_data(as_text=True))
+
+
+@pytest.fixture
+def my_tasks(world):
+    """The member holds the world's task and a second one, and waits for a full one."""
+    second = f.task(world.item, world.liaison, title="第二个活动")
+    full = f.task(world.item, world.liaison, slots=1, title="满员的活动")
+    full.taken = 1
+    db.session.flush()
+    db.session.add_all([
+        Assignment(task_id=world.task.id, member_id=world.member.id,
+                   status=AssignmentStatus.claimed),
+        Assignment(task_id=second.id, member_id=world.member.id,
+                   status=AssignmentStatus.claimed),
+        WaitlistEntry(task_id=full.id, member_id=world.member.id, status=WaitStatus.waiting)])
+    db.session.commit()
+    return world
+
+
+def test_my_kept_cards_are_the_cards_rendered_afresh(client, my_tasks, login):
+    """我的任务's cards, rendered once and then kept, read exactly as rendered anew, on
+    every tab (the tokens aside)."""
+    login(my_tasks.member)
+    for tab in ("upcoming", "confirm", "returned", "history", "lead"):
+        FRAGMENTS.clear()
+        fresh = client.get(f"/tasks/mine?tab={tab}").get_data(as_text=True)
+        kept = client.get(f"/tasks/mine?tab={tab}").get_data(as_text=True)
+        assert without_tokens(kept) == without_tokens(fresh), tab
+    cards = _my_cards(client, "upcoming")
+    assert len(cards) == 3 and sum("候补第1位" in card for card in cards) == 1
+    kept = [key[0] for key in FRAGMENTS.keys()]
+    assert kept.count("mine-card") == 2 and kept.count("mine-waiting-card") == 1
+
+
+def test_my_kept_card_follows_my_state_and_its_tab_at_once(client, my_tasks, login):
+    """A kept card is never an old one: a changed task, my changed participation or
+    another tab each show on the very next page."""
+    login(my_tasks.member)
+    FRAGMENTS.clear()
+    title = f'href="/tasks/{my_tasks.task.id}"'
+    first = next(c for c in _my_cards(client, "upcoming") if title in c)
+    assert "已认领" in first and "/withdraw" in first
+    my_tasks.task.place = "社区活动室（改）"
+    db.session.commit()
+    card = next(c for c in _my_cards(client, "upcoming") if title in c)
+    assert "社区活动室（改）" in card
+    assignment = db.session.scalar(select(Assignment).where(
+        Assignment.task_id == my_tasks.task.id, Assignment.member_id == my_tasks.member.id))
+    assignment.status = AssignmentStatus.assigned
+    db.session.commit()
+    card = next(c for c in _my_cards(client, "upcoming") if title in c)
+    assert "已指派" in card and "已认领" not in card
+    # the same task on another tab links back to that tab
+    assert "next=/tasks/mine?tab%3Dupcoming" in card
+
+
+def test_a_withdrawal_from_my_kept_card_works(client, my_tasks, login, app):
+    """The forms of a kept card carry this page's tokens: 取消认领 and 退出候补 go
+    through with CSRF protection on."""
+    login(my_tasks.member)
+    FRAGMENTS.clear()
+    _my_cards(client, "upcoming")
+    app.config["WTF_CSRF_ENABLED"] = True
+    cards = _my_cards(client, "upcoming")  # kept
+    sent = {}
+    for word in ("/withdraw", "/waitlist/leave"):
+        card = next(c for c in cards if word in c)
+        action = re.search(r'action="([^"]*%s[^"]*)"' % word, card).group(1).replace("&amp;", "&")
+        data = dict(re.findall(r'name="(csrf_token|submission_token|confirmed)" value="([^"]*)"',
+                               card))
+        data["confirmed"] = "1"
+        assert client.post(action, data=data).status_code == 302, word
+        sent[word] = int(re.search(r"/tasks/(\d+)/", action).group(1))
+    assert db.session.scalar(select(Assignment.status).where(
+        Assignment.task_id == sent["/withdraw"], Assignment.member_id == my_tasks.member.id)) \
+        == AssignmentStatus.withdrawn
+    assert db.session.scalar(select(WaitlistEntry.status).where(
+        WaitlistEntry.task_id == sent["/waitlist/leave"],
+        WaitlistEntry.member_id == my_tasks.member.id)) == WaitStatus.left
 
 
 def test_a_kept_card_never_shows_old_slots_or_another_members_state(client, world, login):

@@ -272,8 +272,10 @@ def waitlist_leave(task_id: int):
 # ---------------------------------------------------------------- 我的任务
 
 
-@dataclass
+@dataclass(frozen=True)
 class MineRow:
+    """A card of 我的任务, and with its tab and list URL the key it is kept under."""
+
     task: q.MineTask
     assignment: q.MineAssignment | None = None
     can_withdraw: bool = False
@@ -315,9 +317,14 @@ def mine():
               "lead": owes.report + owes.returned}
     page = q.mine_page(tab, me, now, page_number(), _per_page())
     waiting = q.my_waiting(me, now) if tab == "upcoming" else []
+    here = url_for("tasks.mine", tab=tab)
+    # each card's arguments, which are also the key it is kept under
+    cards = [(row, tab, here) for row in _rows(tab, page.items, now)]
+    waiting_cards = [(task, place, here) for task, place in waiting]
     return render_template(
-        "tasks/mine.html", tab=tab, page=page, rows=_rows(tab, page.items, now), waiting=waiting,
-        year=year, activities=activities, minutes=minutes, counts=counts,
+        "tasks/mine.html", tab=tab, page=page, cards=cards, waiting=waiting,
+        waiting_cards=waiting_cards, year=year, activities=activities, minutes=minutes,
+        counts=counts,
     )
 
 
