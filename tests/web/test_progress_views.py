@@ -132,6 +132,28 @@ def test_coverage_names_who_has_not_taken_part_without_ranking(client, login, wo
     assert "名次" not in html and "第1名" not in html
 
 
+def test_coverage_is_asked_the_same_way_each_time_and_read_afresh(client, login, world,
+                                                                   monkeypatch):
+    """参与情况's statements are built once per unit and period in a process
+    (rollups.batch.built_once): the second look builds none, and still shows what
+    changed — 李四's task approved, he has taken part."""
+    from tracker.rollups import batch
+
+    double = build_double(world)
+    batch.forget_built()
+    combined = []
+    real = batch.combined
+    monkeypatch.setattr(batch, "combined", lambda parts: combined.append(parts) or real(parts))
+    login(world.liaison)
+    html = page(client, "/progress/coverage")
+    assert figure(html, "took_part") == "2" and len(combined) == 1
+    double.pending.report.status = ReportStatus.approved
+    db.session.commit()
+    html = page(client, "/progress/coverage")
+    assert figure(html, "took_part") == "3" and "李四" not in html.split('data-figure="rate"')[1]
+    assert len(combined) == 1
+
+
 def test_member_sees_only_their_own_status(client, login, world):
     build_double(world)
     login(world.member)

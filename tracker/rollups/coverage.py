@@ -16,7 +16,7 @@ from ..extensions import db
 from ..formatting import percent
 from ..models import CountedParticipation, Member, ReportStatus
 from ..sql_hints import constants_written_out
-from .batch import Plan, plan, run
+from .batch import Plan, built_once, plan, run
 from .figures import ONE, if_approved, if_submitted
 from .scope import Scope, participation_conditions
 
@@ -79,7 +79,10 @@ def _written_out(value, type_):
 
 
 def coverage(unit_id: int, date_from: date, date_to: date) -> Coverage:
-    return run(coverage_plan(unit_id, date_from, date_to))
+    """``coverage_plan`` run; its statements built once per unit and period in a
+    process (参与情况 is opened again and again for the same month)."""
+    return run(built_once(("coverage", unit_id, date_from, date_to),
+                          lambda: coverage_plan(unit_id, date_from, date_to)))
 
 
 def coverage_plan(unit_id: int, date_from: date, date_to: date) -> Plan:
