@@ -324,3 +324,73 @@ def test_postgresql_runs_the_open_list_on_its_generic_plan_from_the_first_time(a
         " WHERE statement LIKE '%card.title%'")).all()
     assert len(plans) == 1 and plans[0].custom_plans == 0 and plans[0].generic_plans > 0, plans
     assert _clean_transaction(db.session())
+
+
+def _frontend_messages(call) -> list[str]:
+    """The protocol messages psycopg sends while ``call()`` runs (libpq's trace)."""
+    import tempfile
+
+    from psycopg import pq
+
+    raw = db.session.connection().connection.dbapi_connection
+    with tempfile.TemporaryFile("w+") as trace:
+        raw.pgconn.trace(trace.fileno())
+        raw.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+        try:
+            call()
+        finally:
+            raw.pgconn.untrace()
+        trace.seek(0)
+        lines = trace.read().splitlines()
+    return [line.split("\t")[2] for line in lines if line.startswith("F\t")]
+
+
+def test_postgresql_gets_the_planner_setting_with_the_open_list_in_one_round_trip(app, world):
+    """The open list's planner setting costs no round trip of its own: it is held back
+    (psycopg's pipeline mode) and goes out with the list's statement, one Sync for
+    both; the connection is out of pipeline mode again at once."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's protocol")
+    from tracker.tasks import queries as q
+
+    now, member_id = utcnow(), world.member.id
+    titles = [world.task.title, world.other_task.title]
+    counts = ("none", owed.counts_params(member_id, now))
+    db.session.execute(select(1))  # the transaction begun, as the session's lookup does
+    pages = []
+
+    def open_list():
+        pages.append(q.open_tasks_page(q.OpenFilter(), member_id, now, 1, 20, counts=counts)[0])
+
+    for _ in range(3):  # prepared from the second time on: the same either way
+        sent = _frontend_messages(open_list)
+        assert sent.count("Sync") == 1 and sent.count("Execute") == 2, " ".join(sent)
+        assert [row.card.title for row in pages[-1].items] == titles
+    raw = db.session.connection().connection.dbapi_connection
+    assert raw.pgconn.pipeline_status == 0  # off
+    db.session.commit()
+
+
+def test_postgresql_ends_the_held_back_setting_with_a_failing_statement_or_the_commit(app, world):
+    """A statement that fails after the setting was held back, or a transaction that
+    ends before any statement, leaves the connection out of pipeline mode and usable."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's protocol")
+    from sqlalchemy import text
+    from sqlalchemy.exc import ProgrammingError
+
+    from tracker.sql_hints import generic_plans
+
+    def raw():
+        return db.session.connection().connection.dbapi_connection
+
+    generic_plans(db.session)
+    with pytest.raises(ProgrammingError):
+        db.session.execute(text("SELECT no_such_column FROM task"))
+    db.session.rollback()
+    assert raw().pgconn.pipeline_status == 0
+    assert db.session.scalar(select(func.count()).select_from(Task)) >= 2
+    generic_plans(db.session)
+    db.session.commit()
+    assert raw().pgconn.pipeline_status == 0
+    assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == "auto"

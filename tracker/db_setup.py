@@ -40,7 +40,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 
-from .sql_hints import GENERIC_PLANS
+from .sql_hints import PIPELINE
 
 BUSY_TIMEOUT_MS = 15000
 PING_AFTER_IDLE_SECONDS = 1.0
@@ -59,6 +59,7 @@ def configure_engine(engine: Engine, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
         _ping_when_idle(engine, ping_after_idle)
     if engine.dialect.name == "postgresql":
         _note_writes(engine)
+        _end_pipelines(engine)
     if engine.dialect.name != "sqlite":
         return
     busy_timeout_ms = int(busy_timeout_ms)
@@ -126,11 +127,11 @@ def _forget_inherited_connections() -> None:
 os.register_at_fork(after_in_child=_forget_inherited_connections)
 
 
-# Statements that change nothing: a SELECT, the stamp of the figures' cache
-# (tracker/rollups/cache.py), which reads a counter, and the planner's setting of
-# sql_hints.generic_plans (SET LOCAL: it ends with the transaction). A transaction of
-# only these ends in COMMIT on PostgreSQL (see _end_read_request).
-_READS = ("SELECT", "PRAGMA DATA_VERSION", GENERIC_PLANS.upper())
+# Statements that change nothing: a SELECT, and the stamp of the figures' cache
+# (tracker/rollups/cache.py), which reads a counter. A transaction of only these ends
+# in COMMIT on PostgreSQL (see _end_read_request). The planner's setting of
+# sql_hints.generic_plans goes to psycopg directly, unseen here: it changes nothing.
+_READS = ("SELECT", "PRAGMA DATA_VERSION")
 _READS_LONGEST = max(map(len, _READS))
 
 
@@ -154,6 +155,38 @@ def _note_writes(engine: Engine) -> None:
     def _on_commit(connection):
         if connection.info.get("wrote", True):
             connection.info["own_commits"] = connection.info.get("own_commits", 0) + 1
+
+
+def _end_pipelines(engine: Engine) -> None:
+    """End the psycopg pipeline ``sql_hints.generic_plans`` leaves open as soon as the
+    next statement is sent, before SQLAlchemy reads its result: what was held back and
+    that statement go to the server with one Sync, and their results come back
+    together. A statement that fails to be sent ends it too, and so does the end of the
+    transaction: a connection never goes back to the pool in pipeline mode."""
+
+    def end(connection, error: BaseException | None = None) -> None:
+        pipeline = connection.info.pop(PIPELINE, None)
+        if pipeline is not None:
+            # with an error, psycopg logs a failure to end the pipeline and raises the error
+            pipeline.__exit__(type(error) if error else None, error,
+                              error.__traceback__ if error else None)
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _after_statement(connection, *_args):
+        end(connection)
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context):
+        if context.connection is not None:
+            end(context.connection, context.original_exception)
+
+    @event.listens_for(engine, "commit")
+    def _before_commit(connection):
+        end(connection)
+
+    @event.listens_for(engine, "rollback")
+    def _before_rollback(connection):
+        end(connection)
 
 
 def _reading() -> bool:

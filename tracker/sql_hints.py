@@ -20,7 +20,6 @@ tells PostgreSQL to use it anyway, for the rest of the transaction.
 """
 from __future__ import annotations
 
-from sqlalchemy import text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
@@ -90,10 +89,9 @@ def constants_written_out(statement):
     return visitors.replacement_traverse(statement, {}, write_out)
 
 
-# db_setup counts it as a read: the transaction still ends in COMMIT, which keeps the
-# connection's prepared statements (and their plans)
 GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan"
-_GENERIC_PLANS = text(GENERIC_PLANS)
+# connection.info's key for a psycopg pipeline that ends with the next statement
+PIPELINE = "tracker_pipeline_until_next_statement"
 
 
 def generic_plans(session) -> None:
@@ -102,6 +100,21 @@ def generic_plans(session) -> None:
     values. For a statement whose generic plan runs as fast as its custom ones but is
     estimated dearer (``starts_at > $now`` guessed at a third of the rows): planning the
     open list took 1.5 ms of the server's CPU on every request, running it about 1 ms.
-    A round trip, so only where that planning costs more. Nothing on SQLite."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(_GENERIC_PLANS)
+    Nothing on SQLite.
+
+    The setting costs no round trip of its own: psycopg's pipeline mode holds it back,
+    and the pipeline ends as soon as the next statement is sent
+    (``db_setup._end_pipelines``), so both go out and come back together — and the
+    transaction still ends in COMMIT, which keeps the prepared statements."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    connection = session.connection()
+    raw = connection.connection.dbapi_connection
+    pipeline = raw.pipeline()
+    pipeline.__enter__()
+    try:
+        raw.execute(GENERIC_PLANS)
+    except BaseException as error:
+        pipeline.__exit__(type(error), error, error.__traceback__)
+        raise
+    connection.info[PIPELINE] = pipeline
