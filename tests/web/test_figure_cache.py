@@ -80,46 +80,36 @@ def _submit_report(world) -> TaskReport:
                              ReportData(quantity=7, people_served=30, note="清理楼道。"))
 
 
-def test_an_approval_through_the_app_is_on_the_next_page(client, admin_in, count_queries):
-    """The app's own connection commits the approval: the next page recounts."""
+def _batches_built(monkeypatch) -> list:
+    """Each batch of statements a page builds from now on (rollups.batch.combined)."""
+    built, real = [], batch.combined
+    monkeypatch.setattr(batch, "combined", lambda parts: built.append(parts) or real(parts))
+    return built
+
+
+def test_an_approval_through_the_app_is_on_the_next_page(client, admin_in, count_queries,
+                                                          monkeypatch):
+    """The app's own connection commits the approval: the next page recounts, running
+    the statements each view built once for its scope in this process
+    (rollups.batch.built_once) — none is built again."""
     report = _submit_report(admin_in)
     urls = _pages(admin_in)
-    before = [_html(client.get(url)) for url in urls]
-    with unit_of_work():
-        approve_report(report, admin_in.liaison)
-    for url, old in zip(urls, before):
-        with count_queries() as q:
-            html = _html(client.get(url))
-        assert _figures_ran(q.statements), url
-        assert html == _recounted(client, url)
-    # the county's year moved a task from 待审核 to official: the page says so
-    assert html != before[-1]
-
-
-def test_the_views_statements_are_built_once_and_run_for_every_computation(
-        client, admin_in, count_queries, monkeypatch):
-    """A view's statements are built once per scope in a process (rollups.batch.
-    built_once): computing its figures again after a change builds none — but runs
-    them, so the approval is on the page at once, exactly as a recount shows it."""
     batch.forget_built()
-    combined = []
-    real = batch.combined
-    monkeypatch.setattr(batch, "combined", lambda parts: combined.append(parts) or real(parts))
-    report = _submit_report(admin_in)
-    urls = _pages(admin_in)
+    built = _batches_built(monkeypatch)
     before = [_html(client.get(url)) for url in urls]
-    assert len(combined) == len(urls)  # each page's batch made, once
+    assert len(built) == len(urls)  # each page's batch, made once
     with unit_of_work():
         approve_report(report, admin_in.liaison)
-    for url, old in zip(urls, before):
-        with count_queries() as q:
-            html = _html(client.get(url))
-        assert _figures_ran(q.statements), url
-        assert html != old, url
-    assert len(combined) == len(urls)  # and not made again
+    after = []
     for url in urls:
-        monkeypatch.setattr(batch, "combined", real)
-        assert _html(client.get(url)) == _recounted(client, url)
+        with count_queries() as q:
+            after.append(_html(client.get(url)))
+        assert _figures_ran(q.statements), url
+    assert len(built) == len(urls)  # and not made again
+    for url, html in zip(urls, after):
+        assert html == _recounted(client, url)
+    # a task moved from 待审核 to official: each page says so
+    assert all(html != old for html, old in zip(after, before))
 
 
 def test_an_approval_on_another_connection_is_on_the_next_page(client, admin_in, count_queries):
