@@ -165,6 +165,8 @@ def _end_pipelines(engine: Engine) -> None:
     transaction: a connection never goes back to the pool in pipeline mode."""
 
     def end(connection, error: BaseException | None = None) -> None:
+        if connection.invalidated:
+            return  # its DBAPI connection is gone, and a pipeline with it
         pipeline = connection.info.pop(PIPELINE, None)
         if pipeline is not None:
             # with an error, psycopg logs a failure to end the pipeline and raises the error
