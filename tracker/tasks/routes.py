@@ -322,9 +322,8 @@ def mine():
     cards = [(row, tab, here) for row in _rows(tab, page.items, now)]
     waiting_cards = [(task, place, here) for task, place in waiting]
     return render_template(
-        "tasks/mine.html", tab=tab, page=page, cards=cards, waiting=waiting,
-        waiting_cards=waiting_cards, year=year, activities=activities, minutes=minutes,
-        counts=counts,
+        "tasks/mine.html", tab=tab, page=page, cards=cards, waiting_cards=waiting_cards,
+        year=year, activities=activities, minutes=minutes, counts=counts,
     )
 
 
