@@ -1,5 +1,5 @@
-"""The open-task list's drop-downs (communities, categories) are kept per worker under
-the lists' version, a token the database changes itself (tracker/models/lists.py):
+"""The drop-downs of the open-task list (communities, categories) and of the progress
+pages (communities in reach) are kept per worker under the lists' version, a token the database changes itself (tracker/models/lists.py):
 any change to either list — through the app or by plain SQL from another connection
 — shows on the very next page, and an unchanged list is not read again."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 from tests import factories as f
 from tests.web.test_page_fast_paths import options
 from tracker.extensions import db
-from tracker.models import Category, ListsVersion
+from tracker.models import Category, ListsVersion, Role
 
 
 def token() -> str:
@@ -124,3 +124,45 @@ def test_a_filter_follows_the_lists_the_page_itself_read(client, world, login):
     page = client.get(f"/tasks/?community={other}").get_data(as_text=True)
     assert _titles(page) == {"环境整治", "清除牛皮癣"}
     assert name not in options(page, "community")
+
+
+def _picker(client, url: str) -> list[str]:
+    return options(client.get(url).get_data(as_text=True), "community")
+
+
+def test_the_progress_pickers_show_the_reach_as_the_database_holds_it(client, world, login):
+    """An admin's picker: 全部社区, then every active community in natural order; a
+    liaison's: their own only, in the same order. A rename, a reorder and a closing by
+    plain SQL show on the next page."""
+    renmin = f.community("人民路社区")
+    both = f.member(world.unit, Role.liaison, "联络员丙", communities=[world.community, renmin])
+    db.session.commit()
+    login(world.admin)
+    assert _picker(client, "/progress/community") == [
+        "全部社区", "人民路社区", "建设路社区", "解放路社区"]
+    operator_sql("UPDATE community SET name = '解放路第一社区', sort_key = '0' WHERE id = :id",
+                 id=world.community.id)
+    operator_sql("UPDATE community SET active = FALSE WHERE id = :id",
+                 id=world.other_community.id)
+    assert _picker(client, "/progress/double") == ["全部社区", "解放路第一社区", "人民路社区"]
+    login(both)
+    assert _picker(client, "/progress/community") == ["全部社区", "解放路第一社区", "人民路社区"]
+    login(world.other_liaison)  # their one community is closed
+    assert "您还没有负责的社区" in client.get("/progress/community").get_data(as_text=True)
+
+
+def test_the_progress_pickers_read_unchanged_lists_once(app, client, world, login,
+                                                        count_queries):
+    """The admin's picker holds every community of the county: after a change the first
+    page reads the lists, later pages the lists' version alone (one row)."""
+    login(world.admin)
+    f.community("人民路社区")
+    db.session.commit()
+    read = []
+    for url in ("/progress/community", "/progress/community", "/progress/double"):
+        with app.app_context():
+            with count_queries() as q:
+                assert client.get(url).status_code == 200
+        # the lists' own statement: both lists and the version they were read under
+        read.append(sum("lists_version" in s and "UNION ALL" in s.upper() for s in q.statements))
+    assert read == [1, 0, 0]

@@ -6,7 +6,7 @@ county scale (200 communities; docs/performance.md). ``lists_version`` holds one
 whose ``token`` the database itself changes, by triggers, whenever a community or a
 category is added, removed, renamed, reordered or closed — through the app, a bulk
 load or an operator's SQL alike. A page reads the token (one row) and keeps the lists
-read under it (``tracker.lists``); a change anywhere is another token at once, in
+read under it (``tracker/lists.py``); a change anywhere is another token at once, in
 every worker, so a kept list is never an old one.
 
 The token is random, not a counter: a database put back from a backup (or a test's

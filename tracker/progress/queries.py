@@ -20,6 +20,7 @@ from ..models import (
     TaskReport,
     Zone,
 )
+from ..lists import current_lists
 from ..paging import Prepared, limited, paginate_prepared
 from ..rollups import Scope
 from ..rollups.batch import Plan, built_once, constant, gather
@@ -36,12 +37,11 @@ NOT_REPORTED = "none"  # the review filter's value for a survey with no report y
 
 
 def reachable_communities(ids: set[int] | None) -> list[tuple[int, str]]:
-    """(id, name) of the active communities in ``ids`` (None: all), in natural order."""
-    query = select(Community.id, Community.name).where(Community.active.is_(True))
-    if ids is not None:
-        query = query.where(Community.id.in_(ids))
-    return [tuple(row) for row in db.session.execute(
-        query.order_by(Community.sort_key, Community.id))]
+    """(id, name) of the active communities in ``ids`` (None: all), in natural order:
+    from the lists kept under the lists' version (tracker/lists.py), so an admin's
+    picker of the county's communities costs one row, not a read of every community."""
+    communities = current_lists().communities
+    return [c for c in communities if ids is None or c[0] in ids]
 
 
 def zone_choices(community_ids) -> list[tuple[int, str, str]]:

@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, case, func, literal, or_, select, true, union_all
+from sqlalchemy import and_, bindparam, case, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -22,7 +22,6 @@ from ..models import (
     Category,
     Community,
     Finding,
-    ListsVersion,
     ReportStatus,
     Task,
     TaskReport,
@@ -32,7 +31,7 @@ from ..models import (
     Zone,
 )
 from .. import owed
-from ..lru import LRU
+from ..lists import token_statement
 from ..models.waitlist import waiting_before
 from ..paging import Prepared, limited, paged_with_total, paginate_prepared
 from ..search import matches
@@ -45,76 +44,6 @@ def task_card_loads(path=None) -> list:
 
 
 # --- open tasks ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FilterChoices:
-    """The filter's drop-downs: (id, name) of the active communities and categories,
-    each in its own order, and the lists' version they were read under. Kept in each
-    worker under that version, and, being frozen, the key under which the rendered
-    filter is kept (templates/tasks/open.html): a renamed or added community is another
-    key, never a stale drop-down."""
-
-    communities: tuple[tuple[int, str], ...]
-    categories: tuple[tuple[int, str], ...]
-    token: str | None = None
-
-
-@functools.cache
-def _filter_choices_statement():
-    def ranked(kind: int, model, *order):
-        return select(literal(kind).label("kind"), model.id, model.name,
-                      func.row_number().over(order_by=order).label("place")
-                      ).where(model.active.is_(True))
-
-    both = union_all(ranked(0, Community, Community.sort_key, Community.id),
-                     ranked(1, Category, Category.sort_order, Category.id)).subquery()
-    # The lists' version in the same statement, so the lists are kept under the token
-    # of the very rows read (a separate read could see a commit in between).
-    return (select(both.c.kind, both.c.id, both.c.name,
-                   _lists_token_statement().scalar_subquery())
-            .order_by(both.c.kind, both.c.place))
-
-
-@functools.cache
-def _lists_token_statement():
-    return select(ListsVersion.token).where(ListsVersion.id == 1)
-
-
-# {(database, lists token): FilterChoices}: a few tokens per worker (one, but for the
-# moments after an admin edits a community or a category).
-_KEPT_CHOICES = LRU(8)
-# {database: FilterChoices}: the newest lists this worker has read
-_LATEST_CHOICES = LRU(8)
-
-
-def filter_choices(token: str | None = None) -> FilterChoices:
-    """Both lists: kept in this worker under the lists' version (tracker/models/lists.py),
-    read again — one statement of plain rows — whenever the version has changed, so an
-    added, renamed or closed community shows on the very next page in every worker.
-    ``token``: the version as a statement of this request has just read it (the open
-    list's rows carry it); None: it is read here."""
-    database = db.engine  # two apps of one process (tests) may read two databases
-    if token is None:
-        token = db.session.execute(_lists_token_statement()).scalar()
-    kept = _KEPT_CHOICES.get((database, token)) if token is not None else None
-    if kept is None:
-        lists, read_under = ([], []), None
-        for kind, id_, name, read_under in db.session.execute(_filter_choices_statement()):
-            lists[kind].append((id_, name))
-        kept = FilterChoices(tuple(lists[0]), tuple(lists[1]), read_under)
-        if read_under is None:
-            return kept
-        _KEPT_CHOICES.put((database, read_under), kept)
-    _LATEST_CHOICES.put(database, kept)
-    return kept
-
-
-def latest_filter_choices() -> FilterChoices:
-    """The newest lists this worker has read, without asking the database whether they
-    are still the current ones: the open list's statement tells (its rows carry the
-    version), and the page reads them again if not (``filter_choices``)."""
-    return _LATEST_CHOICES.get(db.engine) or filter_choices()
 
 
 @dataclass(frozen=True)
@@ -198,7 +127,7 @@ def _open_tasks(counts_kind: str, *filters) -> Prepared:
     # the member's state is looked up for the page's rows only, after the LIMIT; the
     # total last (read by paginate_prepared)
     page = (select(*cards.c, *_my_state_columns(cards.c.id), *counts.c,
-                   _lists_token_statement().scalar_subquery(), total.correlate(None))
+                   token_statement().scalar_subquery(), total.correlate(None))
             .select_from(cards.join(counts, true()))
             .order_by(cards.c.starts_at, cards.c.id))
     return Prepared(page)

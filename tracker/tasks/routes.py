@@ -30,6 +30,7 @@ from .. import owed
 from ..calendar import ics
 from ..db_setup import reads_first
 from ..downloads import offer_download
+from ..lists import Lists, current_lists, latest_lists
 from ..menu import keep_counts, menu_counts, menu_counts_with, riding_counts
 from ..models import HOLDING, Assignment, AssignmentStatus, Task, TaskStatus, WaitStatus
 from ..paging import page_number
@@ -93,7 +94,7 @@ def _may_see(task, mine: AssignmentStatus | None) -> bool:
 # ---------------------------------------------------------------- open tasks
 
 
-def _open_filter(choices: q.FilterChoices) -> tuple[TaskFilterForm, q.OpenFilter]:
+def _open_filter(choices: Lists) -> tuple[TaskFilterForm, q.OpenFilter]:
     """The filter as typed, checked against ``choices`` (a community no longer listed
     is no filter)."""
     form = TaskFilterForm(formdata=request.args)
@@ -118,12 +119,12 @@ def _open_page(flt: q.OpenFilter, now):
 @login_required
 def open_tasks():
     now = utcnow()
-    choices = q.latest_filter_choices()
+    choices = latest_lists()
     form, flt = _open_filter(choices)
     page, carried = _open_page(flt, now)
     if carried is None or carried.lists_token != choices.token:
         # the lists changed since this worker read them (or no row said which are current)
-        fresh = q.filter_choices(carried.lists_token if carried is not None else None)
+        fresh = current_lists(carried.lists_token if carried is not None else None)
         if fresh != choices:
             choices = fresh
             form, again = _open_filter(choices)
