@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from tests.scratch_db import BACKENDS
 from tracker.extensions import db
 from tracker.models import ReportStatus, TaskReport
+from tracker.progress import routes as progress_routes
 from tracker.rollups import batch, cache
 from tracker.services import unit_of_work
 from tracker.services.reviews import ReportData, approve_report, submit_report
@@ -64,14 +65,29 @@ def admin_in(client, login, world):
 @pytest.mark.skipif(BACKENDS != ["sqlite"],
                     reason="the cluster's other databases move PostgreSQL's stamp")
 @pytest.mark.parametrize("page", range(len(PAGES)))
-def test_a_reload_with_nothing_changed_reads_no_figures(client, admin_in, count_queries, page):
+def test_a_reload_with_nothing_changed_reads_no_figures(client, admin_in, count_queries, page,
+                                                        monkeypatch):
+    """… nor draws its charts again: they are part of the section kept with them."""
     url = _pages(admin_in)[page]
     first = client.get(url)
     assert first.status_code == 200
+    drawn = _charts_drawn(monkeypatch)
     with count_queries() as again:
         second = client.get(url)
     assert not _figures_ran(again.statements)
+    assert drawn == []
     assert _html(second) == _html(first) == _recounted(client, url)
+    assert drawn  # the recount drew them afresh
+
+
+def _charts_drawn(monkeypatch) -> list[str]:
+    """The name of each chart the progress views draw from now on."""
+    drawn = []
+    for name in ("bar_chart", "trend_chart"):
+        real = getattr(progress_routes, name)
+        monkeypatch.setattr(progress_routes, name,
+                            lambda *a, _n=name, _real=real, **k: drawn.append(_n) or _real(*a, **k))
+    return drawn
 
 
 def _submit_report(world) -> TaskReport:
