@@ -75,6 +75,19 @@ def on_starting(server):
     _check_throttle_storage(server)
 
 
+def when_ready(server):
+    """Runs in the master once it listens, before the first worker is forked. With
+    preload_app the app is already loaded here: compile its templates now, so that
+    every worker forked from the master starts with them (tracker/templating.py,
+    compile_templates). Without preload the master holds no app and this does nothing."""
+    if not server.cfg.preload_app:
+        return
+    from tracker.templating import compile_templates
+
+    count = compile_templates(server.app.wsgi())  # the app preload_app loaded, not a new one
+    server.log.info("tracker: %s templates compiled before the workers fork", count)
+
+
 def _check_throttle_storage(server):
     """``RATELIMIT_STORAGE_URI=memory://`` counts in each worker apart: with several
     workers the login limits would be several times looser than configured."""

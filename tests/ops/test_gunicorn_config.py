@@ -117,6 +117,9 @@ def test_the_app_is_loaded_once_and_replaced_workers_are_forked_ready(tmp_path):
         output = server.communicate(timeout=60)[0]
     assert statuses == [200] * 12, output
     assert len(seen) >= 3, f"workers were not replaced: {seen}\n{output}"
+    # the master compiled the templates before it forked the first worker
+    compiled = output.find("templates compiled before the workers fork")
+    assert -1 < compiled < output.find("Booting worker"), output
 
 
 def test_without_preload_the_master_does_not_load_the_app(tmp_path):
@@ -130,5 +133,6 @@ def test_without_preload_the_master_does_not_load_the_app(tmp_path):
         maps = Path(f"/proc/{server.pid}/maps").read_text()
     finally:
         server.terminate()
-        server.communicate(timeout=60)
+        output = server.communicate(timeout=60)[0]
     assert "PIL/_imaging" not in maps
+    assert "templates compiled" not in output

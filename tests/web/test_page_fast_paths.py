@@ -13,7 +13,7 @@ from tests import factories as f
 from tests.security.support import csrf_token
 from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, WaitlistEntry, WaitStatus
-from tracker.templating import FRAGMENTS, url_for_row
+from tracker.templating import FRAGMENTS, compile_templates, url_for_row
 
 # (endpoint, arguments) as the list pages build them, the row's id varying.
 ROW_URLS = [
@@ -421,3 +421,23 @@ def test_tokens_that_age_are_signed_for_every_page(client, world, login, app, ti
     app.config["WTF_CSRF_TIME_LIMIT"] = 3600
     login(world.member)
     assert _page_csrf(client) != _page_csrf(client)
+
+
+def test_compiled_templates_serve_pages_without_reading_a_template(client, world, login, app,
+                                                                    monkeypatch):
+    """What gunicorn's master does before it forks (deploy/gunicorn.conf.py): every
+    template compiled at once, so a worker's pages never compile one."""
+    app.jinja_env.cache.clear()  # as a new process: nothing compiled yet
+    assert compile_templates(app) == len(app.jinja_env.list_templates()) > 50
+    sources = []
+    loader, real = app.jinja_env.loader, app.jinja_env.loader.get_source
+    monkeypatch.setattr(loader, "get_source",
+                        lambda env, name: sources.append(name) or real(env, name))
+    assert client.get("/auth/login").status_code == 200
+    login(world.member)
+    for url in ("/tasks/", "/tasks/mine", f"/tasks/{world.task.id}", "/progress/mine"):
+        assert client.get(url).status_code == 200
+    login(world.admin)
+    for url in ("/manage/", "/progress/community?community=all", "/reports/"):
+        assert client.get(url).status_code == 200
+    assert sources == []
