@@ -2,13 +2,16 @@
 counts kept per process when several workers would serve (README, "Security")."""
 from __future__ import annotations
 
+import gc
 import http.client
 import os
+import runpy
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -118,7 +121,7 @@ def test_the_app_is_loaded_once_and_replaced_workers_are_forked_ready(tmp_path):
     assert statuses == [200] * 12, output
     assert len(seen) >= 3, f"workers were not replaced: {seen}\n{output}"
     # the master compiled the templates before it forked the first worker
-    compiled = output.find("templates compiled before the workers fork")
+    compiled = output.find("objects frozen, before the workers fork")
     assert -1 < compiled < output.find("Booting worker"), output
 
 
@@ -136,3 +139,24 @@ def test_without_preload_the_master_does_not_load_the_app(tmp_path):
         output = server.communicate(timeout=60)[0]
     assert "PIL/_imaging" not in maps
     assert "templates compiled" not in output
+
+
+def test_the_master_compiles_and_freezes_before_the_workers_fork(app):
+    """``when_ready`` as the config file defines it, given the preloaded app: every
+    template compiled, then every object the master holds moved out of the collector's
+    sight (gc.freeze), so that forked workers neither collect nor copy them."""
+    hooks = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    logged = []
+    server = SimpleNamespace(cfg=SimpleNamespace(preload_app=True),
+                             app=SimpleNamespace(wsgi=lambda: app),
+                             log=SimpleNamespace(info=lambda *line: logged.append(line)))
+    app.jinja_env.cache.clear()
+    assert gc.get_freeze_count() == 0
+    try:
+        hooks["when_ready"](server)
+        frozen = gc.get_freeze_count()
+    finally:
+        gc.unfreeze()
+    assert frozen > 0
+    assert len(app.jinja_env.cache) == len(app.jinja_env.list_templates())
+    assert logged and logged[0][1:] == (len(app.jinja_env.list_templates()), frozen)
