@@ -1,7 +1,8 @@
 """The drop-downs of the open-task list (communities, categories) and of the progress
-pages (communities in reach) are kept per worker under the lists' version, a token the database changes itself (tracker/models/lists.py):
-any change to either list — through the app or by plain SQL from another connection
-— shows on the very next page, and an unchanged list is not read again."""
+pages (communities in reach) are kept per worker under the lists' version, a token the
+database changes itself (tracker/models/lists.py): any change to either list — through
+the app or by plain SQL from another connection — shows on the very next page, and an
+unchanged list is not read again."""
 from __future__ import annotations
 
 import re
