@@ -247,6 +247,34 @@ def test_one_bad_row_and_nothing_is_written(october, cleanup_category):
     assert counts() == before
 
 
+@pytest.mark.parametrize("column, value, message", [
+    # a phone number pasted into 受益 must not become an official figure
+    ("受益", "13800000002", "“13800000002”应为0到1000000之间的整数。"),
+    ("完成数量", "99999999999999999999999",
+     "“99999999999999999999999”应为0到1000000之间的整数。"),
+    # str.isdigit() holds for these, int() refuses them
+    ("受益", "①", "“①”应为0到1000000之间的整数。"),
+    ("完成数量", "²", "“²”应为0到1000000之间的整数。"),
+    # float() reads these, but no number of hours is infinite
+    ("服务时长（小时）", "inf", "服务时长“inf”应为小时数，如2或1.5。"),
+    ("服务时长（小时）", "1e400", "服务时长“1e400”应为小时数，如2或1.5。"),
+    ("服务时长（小时）", "nan", "服务时长“nan”应为小时数，如2或1.5。"),
+])
+def test_a_cell_out_of_range_is_a_row_error_not_a_crash(october, cleanup_category, column,
+                                                        value, message):
+    data = sheet([row(october, october.members["郑某某"], leader="是",
+                      category=cleanup_category, **{column: value})])
+    before = counts()
+    assert errors_by_line(preview(october.liaison, data)) == {2: [message]}
+    assert counts() == before
+
+
+def test_the_bounds_of_a_count_are_accepted(october, cleanup_category):
+    data = sheet([row(october, october.members["郑某某"], leader="是", category=cleanup_category,
+                      **{"受益": "1000000", "完成数量": "０"})])  # full-width 0 is a number
+    assert preview(october.liaison, data).ok
+
+
 def test_rows_of_one_file_that_overlap_each_other_are_refused_in_the_preview(
         october, cleanup_category):
     idle = october.members["郑某某"]

@@ -153,6 +153,39 @@ def test_a_page_number_past_the_database_integer_is_no_error(app, client, world,
     assert not wrong, "\n".join(wrong)
 
 
+# Ids that come in a query string or a form rather than in the path: every name the
+# app reads one under (request.args/.form with type=record_id; selects and checkbox
+# lists with coerce=record_id).
+QUERY_IDS = ("item", "need", "request", "community", "unit", "task")
+FORM_IDS = ("participants", "resource_item", "leader", "community", "category", "zone",
+            "from_request", "community_ids", "absent", "paired_ids", "residents", "members",
+            "unit", "task")
+
+
+@pytest.mark.parametrize("value", OVER_INT)
+def test_an_id_past_the_database_integer_in_a_query_or_a_form_is_no_error(
+        app, client, world, login, value):
+    """Every route of the URL map (its path ids 1), GET with every query id and POST
+    with every form id set past the INTEGER: an answer, never a 500 (an OverflowError
+    when the id reached its first look-up, as ``/manage/backfill?request=…`` did)."""
+    wrong = []
+    query = {name: value for name in QUERY_IDS}
+    form = {name: value for name in FORM_IDS}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in ("static", "main.readyz") or rule.endpoint.startswith("auth."):
+            continue  # logging out would end the admin's session mid-loop; readyz: above
+        url = dummy_url(app, rule)
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            login(world.admin)
+            if method == "GET":
+                response = client.get(url, query_string=query)
+            else:
+                response = client.post(url, query_string=query, data=form)
+            if response.status_code >= 500:
+                wrong.append(f"{method} {url}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_an_id_at_the_limit_is_still_an_id(client, world, login):
     login(world.admin)
     assert client.get("/residents/2147483647").status_code == 404  # looked up, not found

@@ -85,6 +85,20 @@ def test_report_on_a_cancelled_task_is_refused(world):
     assert report_count(world.past_task) == 0
 
 
+@pytest.mark.parametrize("field", ["quantity", "people_served"])
+def test_a_figure_past_a_million_is_refused_whatever_the_path(world, field):
+    """The forms stop at 1,000,000; the service does too, for every path that does not
+    come through a form (the ledger import, a script): a phone number typed into 受益
+    is not a figure."""
+    error = refused(submit_report, world.past_task, world.leader,
+                    data(**{field: 13800000002}), message="请输入0到1000000之间的整数")
+    assert error.field == field
+    assert report_count(world.past_task) == 0
+    with unit_of_work():
+        report = submit_report(world.past_task, world.leader, data(**{field: 1_000_000}))
+    assert getattr(report, field) == 1_000_000
+
+
 def test_report_marks_absent_members(world):
     submitted(world, absent_ids={world.member.id})
     db.session.expire_all()

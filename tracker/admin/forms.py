@@ -24,6 +24,7 @@ from ..models import Category, Community, Member, Role, Section, TargetMeasure, 
 from ..money import MoneyError, fen_to_input, parse_yuan
 from ..services import directory as d
 from ..fields import WHOLE_NUMBER, MultiCheckboxField, WholeNumberField, strip_text
+from ..security import record_id
 from ..templating import ROLE
 from ..timeutil import local_today
 
@@ -220,7 +221,8 @@ class ResourceItemForm(AdminForm):
 
     def validate_target(self, field):
         """A whole number, or for money an amount in yuan (kept in fen)."""
-        text = (field.data or "").strip()
+        # str(): a POST without the field leaves the record's own int here
+        text = ("" if field.data is None else str(field.data)).strip()
         if not text:
             raise ValidationError(_l("请填写年度目标。"))
         if self._measure() == TargetMeasure.money:
@@ -335,7 +337,7 @@ class MemberForm(AdminForm):
     role = EnumField(_l("角色"), enum_cls=Role, default=Role.member.value,
                      validators=[DataRequired(_l("请选择角色。"))],
                      choices=[(r.value, label) for r, label in ROLE_CHOICES])
-    community_ids = MultiCheckboxField(_l("负责的社区（仅社区联络员）"), coerce=int,
+    community_ids = MultiCheckboxField(_l("负责的社区（仅社区联络员）"), coerce=record_id,
                                        description=_l("社区联络员至少选择一个社区。"))
     on_roll = RollField(_l("计入参与统计"), description=_l(
         "计入本单位在册人数（参与率的分母）和未参与名单。参加志愿服务的联络员、管理员也可计入。"))

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from ..fields import EmptyForm
 from ..permissions import manages_community, staff_required
+from ..security import record_id
 from ..services.backfill_requests import (
     REQUEST_DAYS_BACK,
     RequestData,
@@ -48,7 +49,7 @@ def new():
     tasks = q.requestable_tasks(actor, [c.id for c in communities])
     form = RequestForm()
     if request.method == "GET":
-        chosen = next((t for t in tasks if t.id == request.args.get("task", type=int)), None)
+        chosen = next((t for t in tasks if t.id == request.args.get("task", type=record_id)), None)
         if chosen is not None:
             form.task.data, form.community.data = chosen.id, chosen.community_id
             form.service_date.data = chosen.service_date

@@ -14,6 +14,7 @@ from ..permissions import manages_community, staff_required
 from ..reach import reach_of
 from ..rollups import Scope
 from ..rollups.funds import fund_figures, fund_ledgers
+from ..security import record_id
 from ..services import funds as service
 from ..timeutil import local_today
 from ..view_support import run_service
@@ -34,8 +35,8 @@ def _year_arg() -> int:
 @staff_required
 def index():
     year = _year_arg()
-    unit_id = request.args.get("unit", type=int)
-    community_id = request.args.get("community", type=int)
+    unit_id = request.args.get("unit", type=record_id)
+    community_id = request.args.get("community", type=record_id)
     if unit_id and community_id:
         return redirect(url_for(".ledger", unit_id=unit_id, community_id=community_id, year=year))
     reach = reach_of(current_user)

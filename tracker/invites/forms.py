@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 
 from ..auth.forms import confirm_field, new_password_field
 from ..fields import MultiCheckboxField
+from ..security import record_id
 
 
 class SetPasswordForm(FlaskForm):
@@ -11,4 +12,4 @@ class SetPasswordForm(FlaskForm):
 
 
 class IssueForm(FlaskForm):
-    members = MultiCheckboxField(_l("党员"), coerce=int)
+    members = MultiCheckboxField(_l("党员"), coerce=record_id)

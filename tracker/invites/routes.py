@@ -17,7 +17,7 @@ from ..extensions import db
 from ..paging import paginate
 from ..models import Member, Unit
 from ..permissions import staff_required
-from ..security import public_url_for
+from ..security import public_url_for, record_id_or_none
 from ..throttle import count_link_guess, link_guess_wait
 from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
 from ..services.invitations import (
@@ -46,8 +46,7 @@ def no_store(response):
 
 
 def _unit_filter() -> int | None:
-    unit_id = request.values.get("unit", "")
-    return int(unit_id) if unit_id.isdigit() else None
+    return record_id_or_none(request.values.get("unit"))
 
 
 @bp.route("/manage", methods=["GET", "POST"])
@@ -70,7 +69,7 @@ def manage():
                 form.form_errors.append(_("没有未激活的党员。"))
                 members = None
         else:
-            ids = {int(v) for v in request.form.getlist("members") if v.isdigit()}
+            ids = {record_id_or_none(v) for v in request.form.getlist("members")} - {None}
             members = list(db.session.scalars(
                 select(Member).where(Member.id.in_(ids)).order_by(Member.name))) if ids else []
         if members is not None:

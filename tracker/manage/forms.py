@@ -42,13 +42,14 @@ from ..fields import (
     keyword_field,
     strip_text,
 )
+from ..security import record_id
 from ..templating import TASK_STATUS
 from ..timeutil import to_local
 
 
 def _id_or_none(value):
     try:
-        return int(value) if value not in (None, "") else None
+        return record_id(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
 
@@ -269,7 +270,7 @@ class BackfillPicks(FlaskForm):
         csrf = False
 
     q = keyword_field(_l("查找党员"), description=_l("姓名或手机号"))
-    participants = MultiCheckboxField(_l("参加人员"), coerce=int, validate_choice=False)
+    participants = MultiCheckboxField(_l("参加人员"), coerce=record_id, validate_choice=False)
 
 
 class BackfillForm(FlaskForm):
@@ -285,7 +286,7 @@ class BackfillForm(FlaskForm):
     ends_at = LocalDateTimeField(_l("结束时间"), required_message=_l("请填写结束时间。"))
     q = BackfillPicks.q
     find = SubmitField(_l("查找"))
-    participants = MultiCheckboxField(_l("参加人员"), coerce=int)
+    participants = MultiCheckboxField(_l("参加人员"), coerce=record_id)
     leader = ChoiceField(_l("组长"), message=_l("请从参加人员中选择组长。"))
     quantity = OptionalNumberField(_l("完成数量"),
                                    description=_l("该类别有完成数量时填写，单位见类别。"))

@@ -16,7 +16,7 @@ from ..paging import page_number
 from ..backfill_requests.queries import load_request
 from ..menu import menu_counts_with
 from ..permissions import manages_community, manages_task, staff_required
-from ..security import is_safe_next
+from ..security import is_safe_next, record_id
 from ..rollups.home import home_figures
 from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
 from ..services.backfill import BackfillData, Participant, parse_findings, record_past_activity
@@ -160,7 +160,7 @@ def new_task():
         items = [i for i in items if i.community_id == need.community_id]
     form = TaskForm()
     if request.method == "GET":
-        form.resource_item.data = request.args.get("item", type=int)
+        form.resource_item.data = request.args.get("item", type=record_id)
         if need is not None:
             form.resource_item.data = need_queries.task_item_for(need, items)
             form.title.data, form.description.data = need.title, need.description
@@ -190,7 +190,7 @@ def new_task():
 
 def _need_to_convert():
     """The need of ``?need=`` (转为任务), or None; one outside the actor's reach is a 404."""
-    need_id = request.args.get("need", type=int)
+    need_id = request.args.get("need", type=record_id)
     if need_id is None:
         return None
     need = need_queries.load_need(need_id)
@@ -204,8 +204,8 @@ def _need_to_convert():
 def _request_to_record():
     """The 补录申请 a 补录 adopts (``?request=`` on the way in, ``from_request`` in the
     form), or None; one outside the actor's reach is a 404."""
-    request_id = (request.form.get("from_request", type=int) if request.method == "POST"
-                  else request.args.get("request", type=int))
+    request_id = (request.form.get("from_request", type=record_id) if request.method == "POST"
+                  else request.args.get("request", type=record_id))
     if request_id is None:
         return None
     source = load_request(request_id)
@@ -230,7 +230,7 @@ def backfill():
     candidates = q.backfill_candidates(actor, picks.q.data, picked)
     form = BackfillForm.for_members(candidates)()
     if request.method == "GET":
-        form.resource_item.data = request.args.get("item", type=int)
+        form.resource_item.data = request.args.get("item", type=record_id)
         if source is not None:
             form.fill_from_request(source, items)
     form.set_choices(items, candidates)

@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 
 from ..permissions import staff_required
 from ..residents.routes import no_store
+from ..security import record_id
 from ..services.needs import (
     claim_need,
     close_need,
@@ -69,7 +70,7 @@ def index():
     status = request.args.get("status")
     status = status if status in q.STATUSES else "open"
     communities = q.active_communities()
-    community_id = request.args.get("community", type=int)
+    community_id = request.args.get("community", type=record_id)
     if community_id not in {c.id for c in communities}:
         community_id = None
     page = q.board_page(status, community_id, local_today(), None,
@@ -91,7 +92,7 @@ def mine():
 @staff_required
 def new():
     communities = q.managed_communities(_actor())
-    community_id = request.args.get("community", type=int)
+    community_id = request.args.get("community", type=record_id)
     if community_id is None and len(communities) == 1:
         community_id = communities[0].id
     community = next((c for c in communities if c.id == community_id), None)

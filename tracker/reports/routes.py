@@ -35,6 +35,7 @@ from ..paging import paginate
 from ..permissions import manages_community, staff_required
 from ..reach import reach_of
 from ..rollups.batch import constant, run_together
+from ..security import record_id
 from ..services import summary_notes
 from ..services.summary_notes import may_write
 from ..timeutil import local_today
@@ -88,9 +89,10 @@ def _int_arg(name: str) -> int | None:
     raw = request.args.get(name, "")
     if not raw:
         return None
-    if not raw.isdigit():
+    try:
+        return record_id(raw)
+    except ValueError:
         abort(404)
-    return int(raw)
 
 
 def _selection() -> Selection:

@@ -9,6 +9,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 from ..models import ResidentCategory
 from ..services.residents import PHONE_RE
 from ..fields import LocalDateField, MultiCheckboxField, strip_text
+from ..security import record_id
 
 CATEGORY_LABELS = {
     ResidentCategory.needy: _l("困难群众"),
@@ -49,7 +50,7 @@ class ResidentForm(FlaskForm):
         _l("取得同意的方式"), _l("请填写取得同意的方式。"), 80,
         description=_l("例如：本人书面签字；口头同意（社区工作人员在场）。"),
     )
-    paired_ids = MultiCheckboxField(_l("结对党员"), coerce=int)
+    paired_ids = MultiCheckboxField(_l("结对党员"), coerce=record_id)
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,7 +66,7 @@ class ResidentForm(FlaskForm):
 
 
 class TaskResidentsForm(FlaskForm):
-    residents = MultiCheckboxField(_l("本次服务的对象"), coerce=int)
+    residents = MultiCheckboxField(_l("本次服务的对象"), coerce=record_id)
 
 
 class EraseForm(FlaskForm):

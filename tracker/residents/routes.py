@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..downloads import offer_download
-from ..security import public_url_for
+from ..security import public_url_for, record_id_or_none
 from ..extensions import db
 from ..paging import paginate
 from ..models import Community, Member, Resident, ResidentCategory, Task
@@ -88,8 +88,7 @@ def _managed_communities() -> list[Community]:
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return record_id_or_none(request.args.get(name))
 
 
 @bp.get("/")

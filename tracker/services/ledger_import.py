@@ -19,6 +19,7 @@ recorded by 补录, 现场签到 or 组长提交.
 from __future__ import annotations
 
 import io
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -27,6 +28,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
+from ..fields import MAX_COUNT
 from ..models import (
     Assignment,
     AssignmentStatus,
@@ -189,9 +191,15 @@ def _time(text: str) -> time | None:
 
 
 def _count(text: str) -> int | None:
+    """A whole number in [0, MAX_COUNT]; -1 for anything else. ``isdecimal``, not
+    ``isdigit``: full-width digits are numbers ``int`` reads, but ① and ² are
+    "digits" ``int`` refuses."""
     if not text:
         return None
-    return int(text) if text.isdigit() else -1
+    if not text.isdecimal():
+        return -1
+    value = int(text)
+    return value if value <= MAX_COUNT else -1
 
 
 def _minutes(text: str) -> int | None:
@@ -201,7 +209,9 @@ def _minutes(text: str) -> int | None:
         hours = float(text)
     except ValueError:
         return -1
-    return round(hours * 60) if hours >= 0 else -1
+    if not math.isfinite(hours) or hours < 0:  # "inf", "nan", "1e400"
+        return -1
+    return round(hours * 60)
 
 
 @dataclass
@@ -279,7 +289,8 @@ def _read_row(row: LedgerRow, look: _Lookups, activity: _Activity) -> None:
         errors.append(str(_l("服务时长“%(v)s”应为小时数，如2或1.5。", v=row.hours)))
     for text in (row.quantity, row.people_served):
         if _count(text) == -1:
-            errors.append(str(_l("“%(v)s”应为不小于0的整数。", v=text)))
+            errors.append(str(_l("“%(v)s”应为0到%(high)s之间的整数。", v=text,
+                                 high=MAX_COUNT)))
     if errors or activity.item is not None:
         return
     item = look.items.get((unit.id, community.id, zone.id if zone else None, category.id,

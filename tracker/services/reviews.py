@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..fields import MAX_COUNT
 from ..formatting import beneficiary_label
 from ..models import (
     AssignmentStatus,
@@ -55,6 +56,12 @@ def report_figures(task: Task, data: ReportData) -> tuple[int, int]:
             category.beneficiary_unit)), field="people_served")
     if quantity < 0 or people < 0:
         raise ServiceError(_l("数量不能为负数。"))
+    # Every path (the report form, 补录, the ledger import) comes through here: a
+    # phone number pasted into 受益 must not become an official figure.
+    for value, name in ((quantity, "quantity"), (people, "people_served")):
+        if value > MAX_COUNT:
+            raise ServiceError(_l("请输入%(low)s到%(high)s之间的整数。", low=0, high=MAX_COUNT),
+                               field=name)
     return int(quantity), int(people)
 
 

@@ -16,10 +16,11 @@ from ..fields import (
     keyword_field,
     strip_text,
 )
+from ..security import record_id
 
 
 def _int_or_none(value):
-    return int(value) if value not in (None, "") else None
+    return record_id(value) if value not in (None, "") else None
 
 
 class TaskFilterForm(FlaskForm):
@@ -63,4 +64,4 @@ class ReportForm(FlaskForm):
         ],
         render_kw={"rows": 5},
     )
-    absent = MultiCheckboxField(_l("缺席人员"), coerce=int)
+    absent = MultiCheckboxField(_l("缺席人员"), coerce=record_id)
