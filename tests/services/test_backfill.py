@@ -130,6 +130,13 @@ def test_a_time_in_the_future_is_refused(world, people):
                                             ends_local=later), "时间不能晚于现在")
 
 
+def test_a_funds_item_takes_no_activity(world, people):
+    """共建活动经费 counts money; an activity on it was counted in the 月报's totals
+    under a category no sentence describes."""
+    world.item = f.item(world.unit, world.community, "cobuild_funding")
+    refused_and_nothing_written(world, data(people), "不按活动计")
+
+
 def test_the_end_must_follow_the_start(world, people):
     refused_and_nothing_written(world, data(people, ends_local=three_days_ago_at(8)),
                                 "结束时间必须晚于开始时间")

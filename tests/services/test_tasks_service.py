@@ -242,6 +242,94 @@ def test_an_old_start_may_stay_but_not_be_moved_far_away(world):
     assert caught.value.field == "starts_at"
 
 
+def _confirm(task: Task, member, minutes: int) -> None:
+    assignment = db.session.scalar(select(Assignment).where(
+        Assignment.task_id == task.id, Assignment.member_id == member.id))
+    assignment.status, assignment.minutes = AssignmentStatus.done, minutes
+    db.session.flush()
+
+
+def test_the_times_of_confirmed_work_must_still_hold_it(world):
+    """Past task, 2 hours; the member confirmed 2 hours. A one-hour activity would let
+    the approval count 2 hours of it; a start moved past now would count work in a
+    month still to come."""
+    past = world.past_task
+    _confirm(past, world.member, 120)
+    start = to_local(past.starts_at).replace(tzinfo=None)
+    with pytest.raises(ServiceError, match="已有党员确认了2.0小时的服务时长") as caught:
+        update_task(past, world.liaison, _details(past, ends_local=start + timedelta(hours=1)))
+    assert caught.value.field == "ends_at"
+    later = _local(5, 9)
+    with pytest.raises(ServiceError, match="结束时间不能晚于现在"):
+        update_task(past, world.liaison, _details(past, starts_local=later,
+                                                  ends_local=later + timedelta(hours=2)))
+    db.session.refresh(past)
+    assert to_local(past.ends_at).replace(tzinfo=None) == start + timedelta(hours=2)
+    # still allowed: an earlier start that keeps the 2 hours, and any other change
+    update_task(past, world.liaison, _details(past, starts_local=start - timedelta(hours=1),
+                                              title="楼道清理（更正）"))
+    assert past.title == "楼道清理（更正）"
+
+
+def test_a_reported_task_may_not_move_past_now(world):
+    past = world.past_task
+    db.session.add(TaskReport(task_id=past.id, quantity=1, people_served=1, note="好",
+                              status=ReportStatus.submitted, submitted_by_id=world.leader.id))
+    db.session.flush()
+    db.session.refresh(past)
+    later = _local(5, 9)
+    with pytest.raises(ServiceError, match="结束时间不能晚于现在"):
+        update_task(past, world.liaison, _details(past, starts_local=later,
+                                                  ends_local=later + timedelta(hours=2)))
+
+
+def test_a_task_without_done_work_may_still_move_freely(world):
+    start = _local(6, 9)
+    update_task(world.task, world.liaison, _details(world.task, starts_local=start,
+                                                    ends_local=start + timedelta(minutes=30)))
+    assert to_local(world.task.starts_at).replace(tzinfo=None) == start
+
+
+def test_a_survey_moved_to_another_day_takes_its_findings_along(world):
+    """Findings count in the month their survey counts in: a corrected date that left
+    them behind made one month's text count findings its table put in another."""
+    from tracker.models import Finding, FindingKind, FindingStatus
+
+    survey_item = f.item(world.unit, world.community, "facility_survey")
+    start = _local(-40, 9)
+    survey = f.task(survey_item, world.liaison, leader=world.leader,
+                    starts_at=start.replace(tzinfo=LOCAL_TZ))
+    for kind in (FindingKind.sewer, FindingKind.road):
+        db.session.add(Finding(task_id=survey.id, unit_id=survey.unit_id,
+                               community_id=survey.community_id, found_on=survey.service_date,
+                               kind=kind, place="建设路5号", status=FindingStatus.found,
+                               created_by_id=world.leader.id, active=True))
+    db.session.flush()
+    moved = _local(-35, 9)
+    update_task(survey, world.liaison, _details(survey, starts_local=moved,
+                                                ends_local=moved + timedelta(hours=2)))
+    db.session.expire_all()
+    assert {f_.found_on for f_ in db.session.scalars(
+        select(Finding).where(Finding.task_id == survey.id))} == {moved.date()}
+    # one handed over on the day after the old date: the survey cannot move past that day
+    finding = db.session.scalars(select(Finding).where(Finding.task_id == survey.id)).first()
+    finding.status, finding.handed_to = FindingStatus.handed_over, "县住建局"
+    finding.handed_over_on = moved.date() + timedelta(days=1)
+    db.session.flush()
+    too_late = moved + timedelta(days=3)
+    with pytest.raises(ServiceError, match="已于.*移交，活动日期不能晚于移交日期"):
+        update_task(survey, world.liaison, _details(survey, starts_local=too_late,
+                                                    ends_local=too_late + timedelta(hours=2)))
+
+
+def test_a_funds_item_takes_no_tasks(world):
+    """共建活动经费 counts money (the funds ledger), not activities."""
+    funds = f.item(world.unit, world.community, "cobuild_funding")
+    with pytest.raises(ServiceError, match="不按活动计") as caught:
+        create_tasks(world.liaison, funds, _data())
+    assert caught.value.field == "resource_item"
+
+
 # --- change_leader, close, cancel ---------------------------------------------------------
 
 def test_change_leader_sets_and_clears_with_audit(world):

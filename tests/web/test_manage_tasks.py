@@ -121,6 +121,19 @@ def test_new_task_form_preselects_the_item_and_offers_its_unit_members(client, l
     assert "王组长" in page and 'type="datetime-local"' in page
 
 
+@pytest.mark.parametrize("page", ["/manage/tasks/new", "/manage/backfill"])
+def test_the_funds_item_is_not_offered_for_tasks_or_backfill(client, login, world, page):
+    funds = f.item(world.unit, world.community, "cobuild_funding")
+    db.session.commit()
+    login(world.liaison)
+    html = text(client.get(page))
+    offered = re.search(r'<select[^>]*name="resource_item".*?</select>', html, re.S).group(0)
+    assert f'value="{world.item.id}"' in offered
+    assert f'value="{funds.id}"' not in offered
+    response = client.post("/manage/tasks/new", data=task_form(resource_item=funds.id))
+    assert response.status_code == 200 and "请选择资源清单项目" in text(response)
+
+
 def test_create_a_single_task(client, login, world):
     login(world.liaison)
     response = client.post("/manage/tasks/new", data=task_form(

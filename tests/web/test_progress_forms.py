@@ -174,8 +174,15 @@ def test_the_finding_moves_found_handed_over_fixed(client, login, world):
     assert actions == ["hand_over_finding", "fix_finding"]
 
 
+def _reopen(survey) -> None:
+    """The survey's report sent back to its leader (returned: not yet official)."""
+    survey.report.status = ReportStatus.returned
+    db.session.commit()
+
+
 def test_a_finding_recorded_by_mistake_is_deactivated_not_deleted(client, login, world):
     double = build_double(world)
+    _reopen(double.survey)
     login(world.liaison)
     response = client.post(f"/progress/findings/{double.finding.id}/deactivate",
                            data={"reason": "重复登记"})
@@ -188,6 +195,35 @@ def test_a_finding_recorded_by_mistake_is_deactivated_not_deleted(client, login,
     html = client.post(f"/progress/findings/{double.finding.id}/hand-over",
                        data={"handed_to": "县住建局", "handed_over_on": TODAY.isoformat()}).get_data(as_text=True)
     assert "该摸排问题已删除。" in html
+
+
+def test_an_approved_survey_keeps_its_findings(client, login, world):
+    """Taking a finding off an approved survey would change its official 完成数量 after
+    the fact (and its month's 月报), while the report still says the old count."""
+    double = build_double(world)
+    login(world.liaison)
+    response = client.post(f"/progress/findings/{double.finding.id}/deactivate",
+                           data={"reason": "重复登记"}, follow_redirects=True)
+    assert "该摸排任务的完成情况已审核通过，不能再删除问题。" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Finding, double.finding.id).active is True
+
+
+def test_the_report_of_a_survey_not_yet_approved_counts_its_findings_as_they_are(
+        client, login, world):
+    """Its 完成数量 is the number of its active findings (docs/design.md): the report the
+    liaison reviews says the same when one is added or taken off after it was sent."""
+    double = build_double(world)
+    _reopen(double.survey)  # its report said 3处, and 3 findings are on it
+    login(world.leader)
+    client.post(f"/progress/tasks/{double.survey.id}/findings",
+                data={"kind": "road", "place": "建设路5号", "description": ""})
+    db.session.expire_all()
+    assert double.survey.report.quantity == 4
+    login(world.liaison)
+    client.post(f"/progress/findings/{double.finding.id}/deactivate", data={"reason": "重复"})
+    db.session.expire_all()
+    assert double.survey.report.quantity == 3
 
 
 def test_an_approved_survey_takes_no_more_findings(client, login, world):

@@ -76,13 +76,16 @@ def categories() -> list[Category]:
 
 
 def active_items(actor: Member) -> list[ResourceItem]:
-    """Resource checklist items a task may be created from, by community and year."""
+    """Resource checklist items a task (or a 补录) may be created from, by community and
+    year: those whose category counts activities."""
     stmt = (
         select(ResourceItem)
         .join(Community, Community.id == ResourceItem.community_id)
         .join(Category, Category.id == ResourceItem.category_id)
         .outerjoin(Zone, Zone.id == ResourceItem.zone_id)
         .where(ResourceItem.active.is_(True), Community.active.is_(True),
+               # 共建活动经费 counts money (the funds ledger), never activities
+               Category.activity_unit.is_not(None),
                *reach_of(actor).conditions(ResourceItem.community_id))
         .options(joinedload(ResourceItem.community), joinedload(ResourceItem.zone),
                  joinedload(ResourceItem.category), joinedload(ResourceItem.unit))

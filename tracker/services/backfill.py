@@ -44,7 +44,13 @@ from .claims import check_minutes, task_span_minutes
 from .findings import MAX_DESCRIPTION, MAX_PLACE, FindingData, record_finding
 from .photos import MAX_PHOTOS_PER_TASK, add_task_photo, remove_image
 from .reviews import ReportData, approve_report, report_figures, submit_report
-from .tasks import TaskDetails, _check_details, _clean, new_checkin_token
+from .tasks import (
+    TaskDetails,
+    _check_details,
+    _clean,
+    check_item_takes_activities,
+    new_checkin_token,
+)
 
 
 # --- recording a past activity -----------------------------------------------------------
@@ -183,6 +189,7 @@ def _check(actor: Member, item: ResourceItem, data: BackfillData) -> tuple[datet
                                starts_local=data.starts_local, ends_local=data.ends_local,
                                slots=max(1, len(people)), beneficiary=data.beneficiary,
                                description=data.description))
+    check_item_takes_activities(item)
     starts_at, ends_at = local_to_utc(data.starts_local), local_to_utc(data.ends_local)
     if ends_at > utcnow():
         raise ServiceError(_l("补录的活动须已经结束：时间不能晚于现在。"), field="ends_at")

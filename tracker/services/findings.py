@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import (
@@ -81,8 +82,20 @@ def record_finding(task: Task, actor: Member, data: FindingData) -> Finding:
     )
     db.session.add(finding)
     db.session.flush()
+    _report_follows_findings(task)
     record(actor, "record_finding", finding, task_id=task.id, kind=finding.kind, place=place)
     return finding
+
+
+def _report_follows_findings(task: Task) -> None:
+    """A survey's 完成数量 is the number of its active findings (docs/design.md): a
+    report sent before a finding was added or taken off shows the count as it is now,
+    so the liaison approves the figure that will count."""
+    report = task.report
+    if report is None or report.status == ReportStatus.approved:
+        return
+    report.quantity = db.session.scalar(select(func.count(Finding.id)).where(
+        Finding.task_id == task.id, Finding.active.is_(True)))
 
 
 def _require_manager(finding: Finding, actor: Member) -> None:
@@ -139,5 +152,11 @@ def mark_fixed(finding: Finding, actor: Member, on: date | None) -> None:
 def deactivate(finding: Finding, actor: Member, reason: str = "") -> None:
     """Take a finding recorded by mistake off the register (kept, not deleted)."""
     _require_manager(finding, actor)
+    task = finding.task
+    if task.report is not None and task.report.status == ReportStatus.approved:
+        # an approved survey's count is official: final, as it is for recording
+        raise ServiceError(_l("该摸排任务的完成情况已审核通过，不能再删除问题。"))
     finding.active = False
+    db.session.flush()
+    _report_follows_findings(task)
     record(actor, "deactivate_finding", finding, reason=(reason or "").strip()[:200])

@@ -6,10 +6,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ..extensions import db
-from ..models import HOLDING, Assignment, Member, ReportStatus, ResourceItem, Task, TaskStatus
+from ..formatting import hours
+from ..models import (
+    HOLDING,
+    Assignment,
+    AssignmentStatus,
+    Finding,
+    Member,
+    ReportStatus,
+    ResourceItem,
+    Task,
+    TaskStatus,
+)
 from ..permissions import manages_community, manages_task
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
 from . import PermissionDenied, ServiceError
@@ -101,6 +112,15 @@ def _check_details(data: TaskDetails) -> None:
         raise ServiceError(_l("名额须为1到%(max)d之间的整数。", max=MAX_SLOTS), field="slots")
 
 
+def check_item_takes_activities(item: ResourceItem) -> None:
+    """Only an item whose category counts activities can have any: 共建活动经费 is
+    money, kept in the funds ledger, and an activity on it would be counted in the
+    月报's totals under a category no sentence of it describes."""
+    if item.category.activity_unit is None:
+        raise ServiceError(_l("“%(name)s”不按活动计，不能创建任务或补录活动。",
+                              name=item.category.name), field="resource_item")
+
+
 def _clean(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
@@ -118,6 +138,7 @@ def create_tasks(actor: Member, item: ResourceItem, data: TaskData) -> list[Task
         raise ServiceError(_l("该党员账号已停用。"), field="leader")
     duration = data.ends_local - data.starts_local
     series_id = secrets.token_hex(8) if data.repeat_until else None
+    check_item_takes_activities(item)
     tasks = []
     for start_local in weekly_starts(data.starts_local, data.repeat_until):
         starts_at = local_to_utc(start_local)
@@ -171,6 +192,8 @@ def update_task(task: Task, actor: Member, data: TaskDetails) -> dict:
     ends_at = _same_minute(task.ends_at, local_to_utc(data.ends_local))
     if starts_at != task.starts_at:
         check_start_window(data.starts_local)
+    if (starts_at, ends_at) != (task.starts_at, task.ends_at):
+        _check_done_work_fits(task, starts_at, ends_at)
     changes: dict = {}
     if data.slots != task.slots:
         result = db.session.execute(
@@ -200,12 +223,44 @@ def update_task(task: Task, actor: Member, data: TaskDetails) -> dict:
         if old != new:
             changes[name] = [old, new]
             setattr(task, name, new)
+    if "service_date" in changes:
+        _move_findings(task, values["service_date"])
     if changes:
         db.session.flush()
         record(actor, "update", task, **{k: [_plain(v) for v in pair] for k, pair in changes.items()})
     if "slots" in changes:
         promote_waiting(task, actor)  # more slots: the waitlist gets them first
     return changes
+
+
+def _check_done_work_fits(task: Task, starts_at: datetime, ends_at: datetime) -> None:
+    """Once someone has confirmed hours on a task, or its result is reported, the
+    activity has happened: new times must still hold the work already counted on them
+    (no end after now, no activity shorter than the longest confirmed 服务时长), or the
+    approval would count hours that do not fit, or work in a month still to come."""
+    longest = db.session.scalar(select(func.max(Assignment.minutes)).where(
+        Assignment.task_id == task.id, Assignment.status == AssignmentStatus.done))
+    if task.report is None and longest is None:
+        return
+    if ends_at > utcnow():
+        raise ServiceError(_l("已有人确认服务时长或已提交完成情况，活动已经发生：结束时间不能晚于现在。"),
+                           field="ends_at")
+    if longest and (ends_at - starts_at) < timedelta(minutes=longest):
+        raise ServiceError(_l("已有党员确认了%(h)s小时的服务时长，活动时长不能短于此。",
+                              h=hours(longest)), field="ends_at")
+
+
+def _move_findings(task: Task, day: date) -> None:
+    """A survey's findings were found on the survey's day, and count in its month: a
+    corrected date moves them with it (else a month's text would count findings that
+    its table puts in another month)."""
+    findings = list(db.session.scalars(select(Finding).where(Finding.task_id == task.id)))
+    handed = [f.handed_over_on for f in findings if f.handed_over_on is not None]
+    if handed and min(handed) < day:
+        raise ServiceError(_l("该任务登记的问题已于%(d)s移交，活动日期不能晚于移交日期。",
+                              d=min(handed).isoformat()), field="starts_at")
+    for finding in findings:
+        finding.found_on = day
 
 
 def _same_minute(old: datetime, new: datetime) -> datetime:
