@@ -43,10 +43,12 @@ def test_money_and_counts():
 def test_the_pending_sentence():
     assert pending_sentence(Pending()) == ""
     pending = Pending(reports=2, person_times=8, minutes=720,
-                      results=(("牛皮癣清除", 20, "处"),), beneficiaries=((22, "人次"),))
+                      results=(("牛皮癣清除", 20, "处"),),
+                      beneficiaries=(("电子商务培训", 22, "人次"), ("慰问“空巢”老人", 3, "人")))
+    # Each 受益 figure names its category, as the results do: 22人次 trained, 3人 visited.
     assert pending_sentence(pending) == (
-        "另有2份完成情况待审核（参与8人次，服务时长12.0小时，牛皮癣清除20处，受益22人次），"
-        "未计入以上数据。")
+        "另有2份完成情况待审核（参与8人次，服务时长12.0小时，牛皮癣清除20处，"
+        "电子商务培训受益22人次，慰问“空巢”老人受益3人），未计入以上数据。")
     assert pending_sentence(Pending(reports=1)) == "另有1份完成情况待审核，未计入以上数据。"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from itertools import count
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 WIDTH = 360
@@ -31,6 +32,14 @@ def _fmt(value) -> str:
 def _clip(label: str, limit: int) -> str:
     label = str(label)
     return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def _tip(label, value: str, pending: str | None = None) -> str:
+    """A bar's tooltip: 「10月：37」, with what waits for review 「10月：37（+18）」; the
+    punctuation is the page language's (「Month 10: 37 (+18)」)."""
+    if pending is None:
+        return _("%(label)s：%(value)s", label=label, value=value)
+    return _("%(label)s：%(value)s（+%(pending)s）", label=label, value=value, pending=pending)
 
 
 def _open(height: int, title: str, css: str) -> tuple[str, str]:
@@ -57,7 +66,7 @@ def bar_chart(rows: Sequence[tuple[str, int]], *, title: str,
         width = 0 if peak <= 0 else round(bar_w * max(0, value) / peak, 1)
         text_y = y + row_h / 2 + 5
         parts.append(
-            f'<g><title>{escape(label)}：{escape(fmt(value))}</title>'
+            f'<g><title>{escape(_tip(label, fmt(value)))}</title>'
             f'<text x="{label_w - 6}" y="{text_y}" text-anchor="end" font-size="14" '
             f'fill="{INK}" {FONT}>{escape(_clip(label, label_chars))}</text>'
             f'<rect x="{label_w}" y="{y + 5}" width="{width}" height="{row_h - 10}" '
@@ -102,7 +111,7 @@ def trend_chart(points: Sequence[tuple[str, int]], *, title: str,
         h = 0 if peak <= 0 else plot_h * max(0, value) / peak
         extra = pending[i] if pending else 0
         ph = 0 if peak <= 0 else plot_h * max(0, extra) / peak
-        tip = f"{label}：{fmt(value)}" + (f"（+{fmt(extra)}）" if extra else "")
+        tip = _tip(label, fmt(value), fmt(extra) if extra else None)
         parts.append(f'<g><title>{escape(tip)}</title>')
         parts.append(f'<rect x="{x:.1f}" y="{base_y - h:.1f}" width="{col_w:.1f}" '
                      f'height="{h:.1f}" fill="{BAR}"/>')

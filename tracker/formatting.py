@@ -84,7 +84,8 @@ def beneficiary_label(unit: str | None):
 
 
 def pending_sentence(pending) -> str:
-    """'另有2份完成情况待审核（参与8人次，服务时长12.0小时，清除牛皮癣20处），未计入以上数据。'
+    """'另有2份完成情况待审核（参与8人次，服务时长12.0小时，清除牛皮癣20处，
+    电子商务培训受益22人次），未计入以上数据。'
 
     ``pending`` is a ``rollups.figures.Pending``: how many reports wait for review and
     what they would add to the figures above. '' when nothing waits."""
@@ -98,10 +99,11 @@ def pending_sentence(pending) -> str:
     for name, value, unit in pending.results:
         if value:
             adds.append(_("%(what)s%(n)s", what=name, n=amount(value, unit)))
-    for value, unit in pending.beneficiaries:
+    for name, value, unit in pending.beneficiaries:
         if value:
-            adds.append(_("受益%(n)s", n=amount(value, unit)))
-    detail = _("（%(adds)s）", adds="，".join(adds)) if adds else ""
+            adds.append(_("%(what)s受益%(n)s", what=name, n=amount(value, unit)))
+    # The separator is the language's own (「，」 in Chinese, ", " in English).
+    detail = _("（%(adds)s）", adds=_("，").join(adds)) if adds else ""
     return _("另有%(n)s份完成情况待审核%(detail)s，未计入以上数据。",
              n=pending.reports, detail=detail)
 

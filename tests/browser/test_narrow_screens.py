@@ -147,3 +147,58 @@ def test_lists_and_figure_tables_read_as_cards_at_360_px(new_context, live_serve
     page.set_viewport_size({"width": 1024, "height": 768})  # wider screens keep the table
     assert page.locator("table.cards tr").first.evaluate("r => getComputedStyle(r).display") \
         == "table-row"
+
+
+# Each card line's label, measured: a copy of the label laid out as the ::before is
+# (its width and font), since a pseudo-element has no box of its own to ask for. The label
+# of a cell must end above the next cell's label: a label of two lines (「服务时长（小时）」)
+# makes its cell taller instead of printing over the next line of the card.
+LABEL_BOXES = """() => {
+  const out = [];
+  for (const tr of document.querySelectorAll('table.cards tbody tr, table.cards tfoot tr')) {
+    if (!tr.getClientRects().length) continue;
+    const cells = [...tr.querySelectorAll('td')].filter(td => td.getClientRects().length);
+    const labels = cells.map(td => {
+      const style = getComputedStyle(td, '::before');
+      const probe = document.createElement('div');
+      probe.textContent = td.getAttribute('data-label') || '';
+      // Property by property: the font shorthand reads "" in a tabular-nums cell.
+      for (const name of ['width', 'fontFamily', 'fontSize', 'fontWeight', 'fontStyle',
+                          'letterSpacing', 'lineHeight', 'whiteSpace', 'overflowWrap',
+                          'wordBreak']) probe.style[name] = style[name];
+      Object.assign(probe.style, {position: 'absolute', visibility: 'hidden'});
+      document.body.appendChild(probe);
+      const height = probe.getBoundingClientRect().height;
+      const lines = Math.round(height / parseFloat(getComputedStyle(probe).lineHeight));
+      probe.remove();
+      const box = td.getBoundingClientRect();
+      const top = box.top + parseFloat(getComputedStyle(td).paddingTop);
+      return {label: probe.textContent, top, bottom: top + height, lines, cellBottom: box.bottom};
+    });
+    labels.forEach((l, i) => out.push({...l, nextTop: i + 1 < labels.length ? labels[i + 1].top : null}));
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("path, wraps", [
+    ("/reports/?unit={unit}&month=2022-10", True),  # the 月报: 台账 and 附表 cards
+    ("/progress/community?community={community}&year=2022", False),
+    ("/progress/double?year=2022", False),
+])
+def test_card_labels_of_two_lines_do_not_print_over_the_next_line(
+        new_context, live_server, october_people, shot, path, wraps):
+    page = _open(new_context, live_server, october_people["liaison"])
+    url = path.format(**october_people)
+    assert page.goto(live_server.url(url)).ok, url
+    shot(page, url)
+    labels = page.evaluate(LABEL_BOXES)
+    assert labels
+    if wraps:  # 「服务时长（小时）」, 「社区（责任区）」, 「已移交（处）」 take two lines at 360 px
+        assert any(label["lines"] >= 2 for label in labels), "no label wraps: nothing measured"
+    overprinted = [(label["label"], round(label["bottom"] - label["nextTop"], 1))
+                   for label in labels
+                   if label["nextTop"] is not None and label["bottom"] > label["nextTop"] + 0.5]
+    assert overprinted == []
+    # The cell holds its label: the card's border and the next card stay below it.
+    assert [label["label"] for label in labels if label["bottom"] > label["cellBottom"] + 0.5] == []

@@ -7,12 +7,12 @@ from sqlalchemy import func, select
 
 from tests import factories as f
 from tracker.extensions import db
-from tracker.models import AuditEvent, FundEntry, TargetMeasure
+from tracker.models import AuditEvent, FundEntry, SummaryNote, TargetMeasure
 from tracker.rollups import Scope
 from tracker.rollups.funds import fund_figures, fund_ledgers
 from tracker.services import PermissionDenied, ServiceError
 from tracker.services import funds as service
-from tracker.timeutil import local_today
+from tracker.timeutil import local_today, utcnow
 
 YEAR = local_today().year
 TODAY = local_today()
@@ -155,3 +155,51 @@ def test_ledger_list_in_reach(world):
     mine = fund_ledgers(YEAR, (world.community.id,))
     assert list(mine) == [(world.unit.id, world.community.id)]
     assert fund_ledgers(YEAR, ()) == {}
+
+
+def finalise(world, day, *, community=False):
+    """Mark the 月报 of ``day``'s month 已定稿: the unit's, or the community's."""
+    if community:
+        note = SummaryNote(scope_key=f"community:{world.community.id}",
+                           community_id=world.community.id)
+    else:
+        note = SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id)
+    note.year, note.month = day.year, day.month
+    note.finalized_at, note.finalized_by_id = utcnow(), world.admin.id
+    db.session.add(note)
+    db.session.commit()
+
+
+@pytest.mark.parametrize("community", [False, True])
+def test_a_finalised_month_takes_entries_from_an_admin_only(world, community):
+    finalise(world, TODAY, community=community)
+    message = f"{TODAY.year}年{TODAY.month}月的月报已定稿"
+    with pytest.raises(ServiceError, match=message) as info:
+        spend(world, 100)
+    assert info.value.field == "entry_date"
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(FundEntry)) == 0
+    spend(world, 100, actor=world.admin)
+    db.session.commit()
+    assert year_figures(world).year_to_date_fen == 100
+
+
+def test_a_finalised_month_takes_reversals_from_an_admin_only(world):
+    original = spend(world, 5_000)
+    db.session.commit()
+    finalise(world, original.entry_date)
+    with pytest.raises(ServiceError, match="月报已定稿"):
+        service.reverse_entry(world.liaison, original, "重复")
+    db.session.rollback()
+    assert year_figures(world).year_to_date_fen == 5_000
+    service.reverse_entry(world.admin, db.session.get(FundEntry, original.id), "重复")
+    db.session.commit()
+    assert year_figures(world).year_to_date_fen == 0
+
+
+def test_another_month_being_final_does_not_matter(world):
+    finalise(world, date(TODAY.year - 1, TODAY.month, 1))
+    original = spend(world, 100)
+    service.reverse_entry(world.liaison, original)
+    db.session.commit()
+    assert year_figures(world).year_to_date_fen == 0

@@ -48,6 +48,44 @@ def test_add_entries_exactly_and_reverse(client, login, world):
     assert entry_count() == 3
 
 
+def test_a_reversal_made_in_english_is_stored_in_chinese(client, login, world):
+    """The ledger and its exports are Chinese: the stored purpose of a 冲销 does not
+    follow the language of the keeper's pages."""
+    login(world.liaison)
+    client.get(url(world) + "?lang=en")
+    assert client.post(url(world, "/entries"), data={
+        "entry_date": TODAY, "amount": "5", "purpose": "打印"}).status_code == 302
+    first = db.session.scalar(select(FundEntry))
+    response = client.post(f"/funds/entries/{first.id}/reverse", data={"reason": "dup"})
+    assert response.status_code == 302
+    reversal = db.session.scalar(select(FundEntry).where(FundEntry.reverses_id == first.id))
+    assert reversal.purpose == "冲销：打印（dup）"
+    assert "冲销：打印（dup）" in client.get(url(world) + "?lang=zh").get_data(as_text=True)
+
+
+def test_a_reversal_in_a_finalised_month_is_refused_on_the_page(client, login, world):
+    from tracker.models import SummaryNote
+    from tracker.timeutil import utcnow
+
+    login(world.liaison)
+    assert client.post(url(world, "/entries"), data={
+        "entry_date": TODAY, "amount": "5", "purpose": "打印"}).status_code == 302
+    today = local_today()
+    db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                               year=today.year, month=today.month, finalized_at=utcnow(),
+                               finalized_by_id=world.admin.id))
+    db.session.commit()
+    first = db.session.scalar(select(FundEntry))
+    response = client.post(f"/funds/entries/{first.id}/reverse", data={"reason": "重复"})
+    assert response.status_code == 200
+    assert f"{today.year}年{today.month}月的月报已定稿" in response.get_data(as_text=True)
+    response = client.post(url(world, "/entries"), data={
+        "entry_date": TODAY, "amount": "7", "purpose": "横幅"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "月报已定稿" in page and 'value="横幅"' in page
+    assert entry_count() == 1
+
+
 def test_bad_amount_keeps_what_was_typed(client, login, world):
     login(world.liaison)
     for typed, message in [("1e3", "金额格式不正确"), ("abc", "金额格式不正确"),

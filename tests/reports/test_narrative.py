@@ -70,7 +70,7 @@ def test_month_with_only_pending_reports(october):
     db.session.commit()
     summary = build_summary(2022, 12, unit=october.unit)
     assert [p.text for p in summary.paragraphs] == [
-        "本月暂无已审核的共建活动。", "另有1份完成情况待审核（受益3人），未计入以上数据。"]
+        "本月暂无已审核的共建活动。", "另有1份完成情况待审核（慰问“空巢”老人受益3人），未计入以上数据。"]
     assert summary.ledger == [] and summary.totals.activities == 0
 
 

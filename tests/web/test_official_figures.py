@@ -226,6 +226,30 @@ def test_8_pending_is_told_the_same_on_the_view_and_in_the_summary(client, login
     assert sentence in text_of(summary)
 
 
+def test_8_pending_beneficiaries_name_their_category_everywhere(client, login, world):
+    """Two 受益 figures of different kinds (trainees in 人次, old people visited in 人)
+    each say whose they are, on the view, the 月报 page and its .docx alike."""
+    training = f.item(world.unit, world.community, "ecommerce_training")
+    visits = f.item(world.unit, world.community, "elderly_visit")
+    approved(training, world.liaison, MONTH, people=(world.member,), served=31,
+             status=ReportStatus.submitted)
+    approved(visits, world.liaison, MONTH, people=(world.leader,), served=3, quantity=3,
+             status=ReportStatus.submitted)
+    db.session.commit()
+    sentence = ("另有2份完成情况待审核（参与2人次，服务时长2.0小时，电子商务培训受益31人次，"
+                "慰问“空巢”老人受益3人），未计入以上数据。")
+    login(world.liaison)
+    view = page(client, f"/progress/community?community={world.community.id}")
+    assert figure(view, "pending") == sentence
+    login(world.admin)
+    month = f"{MONTH:%Y-%m}"
+    summary = page(client, f"/reports/?community={world.community.id}&month={month}")
+    assert sentence in text_of(summary)
+    docx = Document(io.BytesIO(client.get(
+        f"/reports/monthly.docx?community={world.community.id}&month={month}").data))
+    assert sentence in [p.text for p in docx.paragraphs]
+
+
 # 9. A liaison of two communities sees both, and their 月报 -----------------------------------
 
 def test_9_a_liaison_of_two_communities_sees_them_together_and_their_summaries(

@@ -226,7 +226,9 @@ class Pending:
     person_times: int = 0
     minutes: int = 0
     results: tuple = ()  # (category name, 完成数量, unit) per category with a quantity
-    beneficiaries: tuple = ()  # (受益, unit), summed per unit
+    # (category name, 受益, unit) per category with beneficiaries: named as the results
+    # are, since 31人次 of trainees and 3人 visited are not one kind of figure
+    beneficiaries: tuple = ()
 
 
 def pending_of(rows: list[CategoryFigures]) -> Pending:
@@ -237,7 +239,8 @@ def pending_of(rows: list[CategoryFigures]) -> Pending:
         minutes=sum(r.pending.minutes for r in rows),
         results=tuple((r.name, r.pending.quantity, r.quantity_unit) for r in rows
                       if r.quantity_unit and r.pending.quantity),
-        beneficiaries=tuple(per_unit(rows, "people_served", "pending")),
+        beneficiaries=tuple((r.name, r.pending.people_served, r.beneficiary_unit) for r in rows
+                            if r.beneficiary_unit and r.pending.people_served),
     )
 
 

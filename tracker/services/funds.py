@@ -6,18 +6,23 @@ target of the unit's 共建活动经费 resource item in that community and year
 an admin on the resource checklist (one budget, one place to enter it). Entries are never edited or deleted: a
 mistake is put right by 冲销, a negative entry on the same date that points at
 the entry it cancels; an entry is reversed at most once (a unique key on
-``reverses_id`` holds that even against two clicks at once).
+``reverses_id`` holds that even against two clicks at once). A month whose 月报
+is 已定稿 takes entries and reversals dated in it from an admin only, as its 补录
+does; a reversal's purpose is stored in Chinese, the language of the ledger's
+documents, whatever the language of the keeper's pages.
 """
 from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
+from ..i18n import DEFAULT as LEDGER_LOCALE
 from ..models import (
     FUNDING_CODE,
     Category,
@@ -25,6 +30,7 @@ from ..models import (
     FundEntry,
     Member,
     ResourceItem,
+    Role,
     Task,
     TaskStatus,
     Unit,
@@ -35,6 +41,7 @@ from ..reach import Reach
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError
 from .audit import record
+from .backfill import month_is_final
 
 PURPOSE_MAX = 200
 FIRST_YEAR = 2000
@@ -51,6 +58,24 @@ def check_year(year: int) -> None:
         raise ServiceError(_l("年度不正确。"), field="year")
 
 
+def check_month_open(actor: Member, unit_id: int, community_id: int, day: date, *,
+                     field: str | None = None) -> None:
+    """A 已定稿 month's figures are changed by an admin only, as its 补录 is: an entry
+    (or a reversal) dated in that month would change the finalised 月报's funds."""
+    if actor.role != Role.admin and month_is_final(unit_id, community_id, day.year, day.month):
+        raise ServiceError(_l("%(y)d年%(m)d月的月报已定稿，登记或冲销该月的经费须由单位管理员操作。",
+                              y=day.year, m=day.month), field=field)
+
+
+def reversal_purpose(purpose: str, reason: str) -> str:
+    """The stored purpose of a 冲销. The ledger and its exports are Chinese documents,
+    so the text is Chinese whatever language the keeper's pages are shown in."""
+    with force_locale(LEDGER_LOCALE):
+        if reason:
+            return gettext("冲销：%(purpose)s（%(reason)s）", purpose=purpose, reason=reason)
+        return gettext("冲销：%(purpose)s", purpose=purpose)
+
+
 def add_entry(actor: Member, unit: Unit, community: Community, year: int, *,
               entry_date: date, amount_fen: int, purpose: str,
               task: Task | None = None) -> FundEntry:
@@ -61,6 +86,7 @@ def add_entry(actor: Member, unit: Unit, community: Community, year: int, *,
         raise ServiceError(_l("日期须在%(year)s年内。", year=year), field="entry_date")
     if entry_date > local_today():
         raise ServiceError(_l("日期不能晚于今天。"), field="entry_date")
+    check_month_open(actor, unit.id, community.id, entry_date, field="entry_date")
     if not 0 < amount_fen <= MAX_FEN:
         raise ServiceError(_l("金额必须大于0。"), field="amount")
     purpose = (purpose or "").strip()
@@ -92,7 +118,9 @@ def reverse_entry(actor: Member, entry: FundEntry, reason: str = "") -> FundEntr
     reason = (reason or "").strip()
     if len(reason) > 100:
         raise ServiceError(_l("冲销原因不能超过100个字。"), field="reason")
-    purpose = f"{_l('冲销')}：{entry.purpose}" + (f"（{reason}）" if reason else "")
+    # The reversal is dated on the original's date: that is the month it changes.
+    check_month_open(actor, entry.unit_id, entry.community_id, entry.entry_date)
+    purpose = reversal_purpose(entry.purpose, reason)
     reversal = FundEntry(unit_id=entry.unit_id, community_id=entry.community_id,
                          entry_date=entry.entry_date, amount_fen=-entry.amount_fen,
                          purpose=purpose[:PURPOSE_MAX], task_id=entry.task_id,

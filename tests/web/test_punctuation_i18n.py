@@ -1,0 +1,92 @@
+"""Brackets, colons and commas belong to the language: the punctuation around a
+translated word is inside its msgid, so English pages read 「Pending review (1)」 and
+Chinese ones stay 「待审核（1）」 (and the stored or exported Chinese is unchanged)."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from tests.web.progress_setup import build_double
+from tracker.charts import bar_chart, trend_chart
+from tracker.extensions import db
+from tracker.models import Finding
+
+FULL_WIDTH = re.compile("[（）：，]")
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def headings(html: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.S)]
+
+
+def footer_name(html: str) -> str:
+    footer = html.split('<footer class="footer">')[1]
+    return re.search(r"<span>([^<]*)</span>", footer).group(1)
+
+
+def chart_titles(html: str) -> list[str]:
+    return re.findall(r"<g><title>([^<]*)</title>", html)
+
+
+def handed_over(client) -> str:
+    """The 移交给 line of a handed-over finding's page."""
+    finding = db.session.scalar(select(Finding).where(Finding.handed_to.is_not(None)).limit(1))
+    html = page(client, f"/progress/findings/{finding.id}")
+    return re.search(r"<dd>(市政所[^<]*)</dd>", html).group(1)
+
+
+def pending(html: str) -> str:
+    return re.search(r'data-figure="pending">([^<]*)<', html).group(1).strip()
+
+
+def test_chinese_pages_keep_their_full_width_punctuation(client, login, world):
+    build_double(world)  # one report 待审核 in the liaison's community
+    login(world.liaison)
+    home = page(client, "/manage/")
+    assert {"待审核（1）", "已退回待修改（0）"} <= set(headings(home))
+    assert footer_name(home) == f"{world.liaison.name}（社区联络员）"
+    task = page(client, f"/manage/tasks/{world.past_task.id}")
+    assert "参与党员（2）" in headings(task)
+    view = page(client, f"/progress/community?community={world.community.id}")
+    assert pending(view) == (
+        "另有1份完成情况待审核（参与1人次，服务时长1.0小时，牛皮癣清除20处），未计入以上数据。")
+    # The month of the pending report: its official 人次 and, in brackets, the pending.
+    assert any(re.fullmatch(r"\d+月：\d+（\+1）", t) for t in chart_titles(view)), chart_titles(view)
+    assert re.fullmatch(r"市政所（\d{4}-\d{2}-\d{2}）", handed_over(client))
+
+
+def test_english_pages_use_ascii_punctuation(client, login, world):
+    build_double(world)
+    login(world.liaison)
+    home = page(client, "/manage/?lang=en")
+    assert {"Pending review (1)", "Returned, awaiting correction (0)"} <= set(headings(home))
+    assert [h for h in headings(home) if FULL_WIDTH.search(h)] == []
+    assert footer_name(home) == f"{world.liaison.name} (Community liaison)"
+    task = page(client, f"/manage/tasks/{world.past_task.id}")
+    assert "Party members taking part (2)" in headings(task)
+    view = page(client, f"/progress/community?community={world.community.id}")
+    # The category's name and unit are data (Chinese); the sentence's own words and
+    # punctuation are English.
+    assert pending(view) == ("1 more report(s) are pending review (1 participations, "
+                             "1.0 service hours, 牛皮癣清除 20处) and not counted above.")
+    titles = chart_titles(view)
+    assert titles and [t for t in titles if FULL_WIDTH.search(t)] == []
+    assert any(re.fullmatch(r"Month \d+: \d+ \(\+1\)", t) for t in titles), titles
+    assert re.fullmatch(r"市政所 \(\d{4}-\d{2}-\d{2}\)", handed_over(client))
+
+
+def test_chart_tooltips_follow_the_language(app):
+    from flask_babel import force_locale
+
+    with app.test_request_context("/"), force_locale("en"):
+        html = str(trend_chart([("Oct", 3)], title="t", pending=[2]) + bar_chart([("A", 5)], title="b"))
+        assert chart_titles(html) == ["Oct: 3 (+2)", "A: 5"]
+    with app.test_request_context("/"), force_locale("zh_CN"):
+        html = str(trend_chart([("10月", 3)], title="t", pending=[2]) + bar_chart([("甲", 5)], title="b"))
+        assert chart_titles(html) == ["10月：3（+2）", "甲：5"]
