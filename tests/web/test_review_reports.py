@@ -36,6 +36,37 @@ def _ended(world, title, days=2, item=None, **kw):
     return task
 
 
+def test_the_review_says_who_will_not_count_if_approved_now(client, login, world):
+    """Approval is final: a member who has not confirmed by then cannot any more, and
+    this participation never counts. The liaison is told who, before approving."""
+    report = submitted_report(world.past_task, world.leader)
+    done = assignment(world.past_task, world.member)
+    done.status, done.minutes = AssignmentStatus.done, 120
+    db.session.commit()
+    login(world.liaison)
+    page = text(client.get(f"/manage/reports/{report.id}"))
+    assert "王组长 尚未确认服务时长。审核通过后将不能再确认" in page
+    done.status = AssignmentStatus.absent
+    leader = assignment(world.past_task, world.leader)
+    leader.status, leader.minutes = AssignmentStatus.done, 60
+    db.session.commit()
+    assert "尚未确认服务时长" not in text(client.get(f"/manage/reports/{report.id}"))
+
+
+def test_a_report_of_a_task_still_running_cannot_be_approved(client, login, world):
+    """Members confirm once it has ended; approved while it runs, nobody's hours
+    could ever count."""
+    running = f.task(world.item, world.liaison, leader=world.leader,
+                     starts_in=-timedelta(minutes=30))
+    db.session.commit()
+    report = submitted_report(running, world.leader)
+    login(world.liaison)
+    response = client.post(f"/manage/reports/{report.id}/approve", follow_redirects=True)
+    assert "活动结束后才能审核通过。" in text(response)
+    db.session.expire_all()
+    assert db.session.get(TaskReport, report.id).status == ReportStatus.submitted
+
+
 # --- 待审核 ---------------------------------------------------------------------------------
 
 def test_queue_lists_submitted_reports_oldest_first_with_participants(client, login, world):

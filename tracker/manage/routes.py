@@ -15,6 +15,7 @@ from flask_login import current_user
 from ..paging import page_number
 from ..backfill_requests.queries import load_request
 from ..menu import menu_counts_with
+from ..models import AssignmentStatus
 from ..permissions import manages_community, manages_task, staff_required
 from ..security import is_safe_next, record_id
 from ..rollups.home import home_figures
@@ -486,8 +487,12 @@ def queue():
 
 def _render_report(report, form=None):
     people = q.participants_by_task([report.task_id])[report.task_id]
+    # Approval is final: whoever has not confirmed by then never counts for this task.
+    unconfirmed = [a.member.name for a in people
+                   if a.status not in (AssignmentStatus.done, AssignmentStatus.absent)]
     return render_template("manage/report.html", report=report, task=report.task,
-                           participants=people, form=form or ReturnForm(formdata=None))
+                           participants=people, unconfirmed=unconfirmed,
+                           form=form or ReturnForm(formdata=None))
 
 
 @bp.get("/reports/<int:report_id>")

@@ -136,6 +136,10 @@ def _require_reviewer(report: TaskReport, actor: Member) -> None:
 def approve_report(report: TaskReport, actor: Member) -> None:
     """通过: the report's figures become official; the task is closed."""
     _require_reviewer(report, actor)
+    if report.task.ends_at > utcnow():
+        # members confirm their hours once it has ended, and approval is final: approved
+        # while it runs, nobody's hours could ever count
+        raise ServiceError(_l("活动结束后才能审核通过。"))
     report.status = ReportStatus.approved
     report.return_reason = None
     report.reviewed_by_id = actor.id
