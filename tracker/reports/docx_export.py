@@ -360,12 +360,11 @@ def _document(summary):
         appendix.paragraph_format.first_line_indent = Pt(0)
         appendix.paragraph_format.space_before = Pt(28)
 
-    tables = summary.tables()
+    tables = summary.captioned_tables()
     if tables:
         _page(document.add_section(WD_SECTION.NEW_PAGE), landscape=True)
         table_styles = TableStyles.of(document)
-        for number, table in enumerate(tables, 1):
-            _add_paragraph(document, _("附表%(n)s　%(title)s", n=number, title=table.title),
-                           ids["Heading 1"])
+        for caption, table in tables:
+            _add_paragraph(document, caption, ids["Heading 1"])
             add_table(document, table, styles=table_styles)
     return document
