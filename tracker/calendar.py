@@ -5,12 +5,18 @@ Times go out in UTC (``DTSTART:20261128T010000Z``), so every calendar shows them
 its own zone; the UID is stable per task, so a re-imported or refreshed event
 updates the one already in the calendar instead of adding a copy. icalendar is
 imported on the first calendar asked for (its import costs 0.1 s of every process's start).
+
+Its words (the 服务对象 label, the feed's name) are in the language of whoever asks,
+like the page the file is offered on: a calendar app's feed, without a session, gets
+Chinese.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+from flask_babel import gettext as _
 
 from .models import Task, TaskStatus
 
@@ -33,7 +39,7 @@ def _event(task: Task, host: str, url: str, now: datetime) -> Event:
     lines = [f"{task.community.name}" + (f" · {task.zone.name}" if task.zone else ""),
              task.category.name]
     if task.beneficiary:
-        lines.append(f"服务对象：{task.beneficiary}")
+        lines.append(_("服务对象：%(who)s", who=task.beneficiary))
     lines.append(url)
     event.add("description", "\n".join(lines))
     event.add("url", url)

@@ -22,9 +22,29 @@ NOTE_MAX = 2000
 WHOLE_NUMBER = re.compile(r"[+-]?\d{1,12}")  # what a whole-number field accepts
 
 
+# Characters a Word or Excel file cannot hold (XML 1.0 refuses them: python-docx and
+# openpyxl raise): the C0 controls other than tab, LF and CR, lone surrogates, and the
+# non-characters U+FFFE and U+FFFF. A vertical tab or a form feed is what Word and WPS
+# put in copied text for a line or page break (Shift+Enter): it becomes a line break.
+_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+_UNFIT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_DROPPED = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value: str) -> str:
+    """``value`` without the characters a document cannot hold: a vertical tab or a
+    form feed is a line break, the other control characters are dropped. Used on the
+    way in (``strip_text``, imports) and on the way out (the .docx and .xlsx writers,
+    for text stored before)."""
+    if _UNFIT.search(value) is None:
+        return value
+    return _DROPPED.sub("", value.translate(_BREAKS))
+
+
 def strip_text(value):
-    """A WTForms filter: surrounding blanks are not part of what was meant."""
-    return value.strip() if isinstance(value, str) else value
+    """A WTForms filter for typed text: surrounding blanks are not part of what was
+    meant, and control characters pasted with it are not text (``clean_text``)."""
+    return clean_text(value).strip() if isinstance(value, str) else value
 
 
 class MultiCheckboxField(SelectMultipleField):

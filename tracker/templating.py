@@ -64,7 +64,10 @@ def time_range(task) -> str:
 
 
 def url_with(**changes) -> str:
-    """The current URL with some query arguments replaced (for paging and filters)."""
+    """The current URL with some query arguments replaced (for paging and filters).
+
+    A query argument named like a part of the path (``/tasks/32?task_id=1``, a mangled
+    link) is left out: the path's value wins, as it did for the page itself."""
     args = request.args.to_dict()
     args.update({k: v for k, v in changes.items() if v is not None})
     for key in [k for k, v in changes.items() if v is None]:
@@ -73,7 +76,9 @@ def url_with(**changes) -> str:
         from urllib.parse import urlencode
 
         return request.path + (f"?{urlencode(args)}" if args else "")
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    view_args = request.view_args or {}
+    return url_for(request.endpoint, **view_args,
+                   **{k: v for k, v in args.items() if k not in view_args})
 
 
 # Stands for the row's id while a URL is built once for a whole list (url_for_row).

@@ -58,6 +58,23 @@ def test_bad_input_is_explained_on_the_same_form_and_kept(client, login, world):
     assert db.session.scalar(select(Need)) is None and work_event_count() == before
 
 
+def test_an_empty_wanted_by_date_is_a_message_on_the_form(client, login, world):
+    """The field is ``required`` in the page; a client that sends it empty anyway is
+    answered on the form (no 500), on a new need and on an edited one."""
+    wish = need(world.community, world.liaison)
+    db.session.commit()
+    login(world.liaison)
+    for url in ("/needs/new", f"/needs/{wish.id}/edit"):
+        response = client.post(url, data=_form(title="修轮椅", wanted_by=""))
+        assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        assert "请填写需要完成的日期。" in error_texts(html), url
+        assert 'value="修轮椅"' in html, url
+    db.session.refresh(wish)
+    assert wish.title == "为独居老人修理轮椅" and db.session.scalar(
+        select(db.func.count(Need.id))) == 1
+
+
 def test_a_member_claims_for_their_unit_and_sees_it_in_mine(client, login, world):
     wish = need(world.community, world.liaison)
     db.session.commit()

@@ -6,7 +6,7 @@ uploaded member lists that try to exhaust memory or read files (zip bomb, XXE, r
 from __future__ import annotations
 
 import functools
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -151,6 +151,32 @@ def test_a_page_number_past_the_database_integer_is_no_error(app, client, world,
             if response.status_code >= 500:
                 wrong.append(f"{rule.rule}: {response.status_code}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_query_argument_named_like_a_path_part_is_no_error(app, client, world, login):
+    """Every GET page with arguments in its path, derived from the URL map, with the same
+    names again in the query string (a mangled link): the footer's language links are
+    built from both, and the path's values win."""
+    login(world.admin)
+    wrong = []
+    for rule in app.url_map.iter_rules():
+        if "GET" in rule.methods and rule.arguments and rule.endpoint != "static":
+            url = f"{dummy_url(app, rule)}?{urlencode({name: '2' for name in rule.arguments})}"
+            response = client.get(url)
+            if response.status_code >= 500:
+                wrong.append(f"{url}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_language_link_keeps_the_path_when_the_query_repeats_it(client, world, login):
+    login(world.admin)
+    task, other = world.task, world.other_task
+    for url, kept in [(f"/tasks/{task.id}?task_id={other.id}", f"/tasks/{task.id}?lang=en"),
+                      (f"/reports/records/{world.member.id}?member_id={world.leader.id}&year=2025",
+                       f"/reports/records/{world.member.id}?year=2025&amp;lang=en")]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert f'href="{kept}"' in response.get_data(as_text=True), url
 
 
 # Ids that come in a query string or a form rather than in the path: every name the

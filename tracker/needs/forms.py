@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..fields import LocalDateField, WholeNumberField, strip_text
 from ..manage.forms import ChoiceField
@@ -71,8 +71,8 @@ class NeedForm(FlaskForm):
             (i.id, f"{i.year} {i.category.name}（{i.unit.name}）") for i in items]
 
     def validate_wanted_by(self, field):
-        if field.data is None and not field.errors:
-            raise ValueError(_l("请填写需要完成的日期。"))
+        if field.data is None and not field.errors:  # (WTForms lets a ValueError through)
+            raise ValidationError(_l("请填写需要完成的日期。"))
 
     def need_data(self, community_id: int) -> NeedData:
         try:

@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from ..fields import strip_text
 from ..models import FindingKind, FindingStatus, ReportStatus
 from ..timeutil import local_today, month_bounds
 from .periods import Period, month_period, quarter_period, range_period, year_period
@@ -221,17 +222,17 @@ class FindingForm(FlaskForm):
     kind = Choice(_l("问题类型"), message=_l("请选择问题类型。"),
                   choices=[(k.value, v) for k, v in FINDING_KIND.items()],
                   validators=[DataRequired(_l("请选择问题类型。"))])
-    place = StringField(_l("位置"), validators=[
+    place = StringField(_l("位置"), filters=[strip_text], validators=[
         DataRequired(_l("请填写问题位置。")),
         Length(max=120, message=_l("位置不能超过120个字。")),
     ], description=_l("如：建设路12号门前"))
-    description = TextAreaField(_l("问题描述"), validators=[
+    description = TextAreaField(_l("问题描述"), filters=[strip_text], validators=[
         Length(max=2000, message=_l("问题描述不能超过2000个字。")),
     ])
 
 
 class HandOverForm(FlaskForm):
-    handed_to = StringField(_l("移交给"), validators=[
+    handed_to = StringField(_l("移交给"), filters=[strip_text], validators=[
         DataRequired(_l("请填写移交给哪个部门或单位。")),
         Length(max=120, message=_l("移交对象不能超过120个字。")),
     ], description=_l("如：县住建局市政所"))
@@ -243,6 +244,6 @@ class FixForm(FlaskForm):
 
 
 class DeactivateFindingForm(FlaskForm):
-    reason = StringField(_l("删除原因"), validators=[
+    reason = StringField(_l("删除原因"), filters=[strip_text], validators=[
         Length(max=200, message=_l("原因不能超过200个字。")),
     ])

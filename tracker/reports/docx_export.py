@@ -28,6 +28,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import escape
 
+from ..fields import clean_text
 from .tables import DOCUMENT_LOCALE, Table, cell_text
 
 TITLE_FONT = "方正小标宋简体"
@@ -178,7 +179,7 @@ def _set_style(paragraph, style_id: str) -> None:
 
 
 def _add_paragraph(document, text: str, style_id: str):
-    paragraph = document.add_paragraph(text)
+    paragraph = document.add_paragraph(clean_text(text))
     _set_style(paragraph, style_id)
     return paragraph
 
@@ -209,7 +210,6 @@ def column_widths(table: Table, text_width: int, char_width: int) -> list[int]:
 
 
 _BREAKS = re.compile(r"([\t\r\n])")  # a run's w:tab and w:br
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _CELL_END = "</w:p></w:tc>"
 
 
@@ -217,9 +217,6 @@ def _text_xml(text: str) -> str:
     """The content of a run holding ``text``, as python-docx's ``add_run(text)`` writes
     it: a tab is a ``w:tab``, a line break (CR or LF) a ``w:br``, the rest ``w:t``
     elements (``xml:space="preserve"`` when they start or end with a space)."""
-    if _INVALID_XML.search(text):  # lxml refuses these in python-docx too
-        raise ValueError("All strings must be XML compatible: Unicode or ASCII, "
-                         "no NULL bytes or control characters")
     if not _BREAKS.search(text):
         return _t_xml(text)
     parts = []
@@ -251,6 +248,9 @@ def _cell_start(width: int, style_id: str, align: str | None, span: int = 1) -> 
 
 
 def _run_xml(text: str, bold: bool) -> str:
+    """A run holding ``text``, without the control characters XML cannot hold (typed
+    before the forms removed them: python-docx would refuse the whole document)."""
+    text = clean_text(text)
     if bold:
         return f"<w:r><w:rPr><w:b/></w:rPr>{_text_xml(text) if text else ''}</w:r>"
     return f"<w:r>{_text_xml(text)}</w:r>" if text else "<w:r/>"
@@ -333,7 +333,7 @@ def _signature(document, summary) -> None:
     """落款: the unit and the date, right-aligned, after a blank line."""
     document.add_paragraph()
     for text in (summary.signer, summary.signed_on):
-        paragraph = document.add_paragraph(text)
+        paragraph = document.add_paragraph(clean_text(text))
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         paragraph.paragraph_format.first_line_indent = Pt(0)
         paragraph.paragraph_format.right_indent = Pt(32)
@@ -343,7 +343,7 @@ def _document(summary):
     footer = _("第 %(page)s 页 共 %(pages)s 页", page="\x01\x00page\x01",
                pages="\x01\x00pages\x01")
     document = Document(io.BytesIO(_blank(footer)))
-    document.core_properties.title = summary.title
+    document.core_properties.title = clean_text(summary.title)
     ids = {name: document.styles[name].style_id for name in ("Title", "Subtitle", "Heading 1")}
 
     _add_paragraph(document, summary.title, ids["Title"])
@@ -352,20 +352,19 @@ def _document(summary):
     for paragraph in summary.paragraphs:
         p = document.add_paragraph()
         if paragraph.heading:
-            set_font(p.add_run(paragraph.heading), HEADING_FONT)
-        p.add_run(paragraph.text)
+            set_font(p.add_run(clean_text(paragraph.heading)), HEADING_FONT)
+        p.add_run(clean_text(paragraph.text))  # the 存在问题 and 下步打算 people typed
     _signature(document, summary)
     if summary.appendix:
-        appendix = document.add_paragraph(summary.appendix)
+        appendix = document.add_paragraph(clean_text(summary.appendix))
         appendix.paragraph_format.first_line_indent = Pt(0)
         appendix.paragraph_format.space_before = Pt(28)
 
-    tables = summary.tables()
+    tables = summary.captioned_tables()
     if tables:
         _page(document.add_section(WD_SECTION.NEW_PAGE), landscape=True)
         table_styles = TableStyles.of(document)
-        for number, table in enumerate(tables, 1):
-            _add_paragraph(document, _("附表%(n)s　%(title)s", n=number, title=table.title),
-                           ids["Heading 1"])
+        for caption, table in tables:
+            _add_paragraph(document, caption, ids["Heading 1"])
             add_table(document, table, styles=table_styles)
     return document

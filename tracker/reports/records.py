@@ -137,13 +137,13 @@ def service_record(member: Member, year: int) -> ServiceRecord:
         .join(TaskReport, TaskReport.task_id == Task.id)
         .where(*_approved_done(member.id)).group_by(year_col)
     )} | {year}, reverse=True)
-    return ServiceRecord(
-        member, year, activities, minutes,
-        [RecordRow(d, title, com, cat, place, beneficiary or "", note or "", mins or 0,
-                   leader_name or "", reviewer_name or "",
-                   source_label(backfilled, checked_in_at is not None))
-         for (d, title, com, cat, place, beneficiary, note, mins, leader_name, reviewer_name,
-              backfilled, checked_in_at) in rows],
-        years,
-    )
+    # 来源 in the document's words, like the table's headers, whoever reads the page
+    with force_locale(DOCUMENT_LOCALE):
+        record_rows = [
+            RecordRow(d, title, com, cat, place, beneficiary or "", note or "", mins or 0,
+                      leader_name or "", reviewer_name or "",
+                      source_label(backfilled, checked_in_at is not None))
+            for (d, title, com, cat, place, beneficiary, note, mins, leader_name,
+                 reviewer_name, backfilled, checked_in_at) in rows]
+    return ServiceRecord(member, year, activities, minutes, record_rows, years)
 

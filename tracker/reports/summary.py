@@ -43,12 +43,18 @@ class MonthlySummary(MonthlyFigures):
     signed_on: str = ""  # … and the date, e.g. 2022年11月3日
     appendix: str = ""  # 附表：1. 本月活动台账  2. …
     attached: list[Table] = field(default_factory=list)  # 附表, in order
+    captions: list[str] = field(default_factory=list)  # 附表1　本月活动台账, one per table
+    empty_text: str = ""  # what an empty table reads
     note: SummaryNote | None = None  # the stored words and 已定稿, if any
     summary_scope: SummaryScope = field(default_factory=SummaryScope)
 
     def tables(self) -> list[Table]:
         """The tables attached to the text (see ``tables.summary_tables``)."""
         return self.attached
+
+    def captioned_tables(self) -> list[tuple[str, Table]]:
+        """Each 附表 with its caption (in the document's language, like its headers)."""
+        return list(zip(self.captions, self.attached))
 
     @property
     def final(self) -> bool:
@@ -95,7 +101,8 @@ def summary_plan(year: int, month: int, *, unit: Unit | None = None,
                 subtitle=_subtitle(figures), paragraphs=paragraphs(figures, note),
                 signer=(unit or community).name,
                 signed_on=_("%(y)s年%(m)s月%(d)s日", y=signed.year, m=signed.month, d=signed.day),
-                appendix=_appendix(tables), attached=tables, note=note, summary_scope=scope)
+                appendix=_appendix(tables), attached=tables, captions=_captions(tables),
+                empty_text=_("（无）"), note=note, summary_scope=scope)
 
     return Plan(monthly.parts, shape)
 
@@ -115,6 +122,11 @@ def _subtitle(figures: MonthlyFigures) -> list[str]:
     if figures.restricted_to:
         lines.append(_("统计范围：%(names)s", names="、".join(figures.restricted_to)))
     return lines
+
+
+def _captions(tables: list[Table]) -> list[str]:
+    return [_("附表%(n)s　%(title)s", n=number, title=table.title)
+            for number, table in enumerate(tables, 1)]
 
 
 def _appendix(tables: list[Table]) -> str:

@@ -7,7 +7,7 @@ Numbers are written as numbers with the number format that shows them as the pag
 does (money "#,##0.00", hours "0.0", rates "0.0%", counts with their unit), so the
 sheet adds up in Excel and reads the same as the text. Text typed by people is
 always stored as text: openpyxl would otherwise store a string starting with "=" as
-a formula.
+a formula; and without the control characters a cell cannot hold (``clean_text``).
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from ..fields import clean_text
 from ..models import Section
 from ..services.ledger_import import SHEET as PARTICIPATION_SHEET
 from .figures import participation_rows
@@ -66,7 +67,8 @@ def put(cell, value) -> None:
     elif isinstance(value, int) and not isinstance(value, bool):
         cell.value = value
     else:
-        cell.value = "" if value is None else str(value)
+        # openpyxl refuses control characters (text stored before the forms removed them)
+        cell.value = "" if value is None else clean_text(str(value))
         cell.data_type = "s"  # never a formula
 
 
@@ -221,7 +223,7 @@ def _workbook(summary) -> Workbook:
     details = participation_table(summary.ledger, participation_rows(summary.scope),
                                   _("本月参与明细"))
     _table_sheet(book, summary, details, PARTICIPATION_SHEET)
-    book.properties.title = summary.title
+    book.properties.title = clean_text(summary.title)
     return book
 
 

@@ -28,7 +28,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from ..fields import MAX_COUNT
+from ..fields import MAX_COUNT, clean_text
 from ..models import (
     Assignment,
     AssignmentStatus,
@@ -128,7 +128,7 @@ def _text(value) -> str:
         return value.strftime("%H:%M")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return clean_text(str(value)).strip()  # no control characters: they break exports
 
 
 def read_ledger(filename: str, data: bytes) -> LedgerPreview:

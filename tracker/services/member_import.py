@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..fields import clean_text
 from ..models import Community, Member, Role, Unit
 from . import PermissionDenied, ServiceError
 from .audit import record
@@ -232,7 +233,7 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a phone number typed into a number cell
-    return str(value).strip()
+    return clean_text(str(value)).strip()  # no control characters: they break exports
 
 
 def normalise_phone(value: str) -> str:

@@ -1,0 +1,96 @@
+"""Control characters in typed text are not kept: Word and WPS paste a vertical tab
+(or a form feed) for a Shift+Enter line break, and a Word or Excel export cannot hold
+one (python-docx and openpyxl refuse the whole file). Every text field of every form
+and every cell of an import go through ``fields.clean_text``: a vertical tab or a form
+feed becomes a line break, the other control characters are left out."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import HiddenField, PasswordField, SearchField, StringField
+from wtforms.fields.core import UnboundField
+
+import tracker
+from tests.imports.helpers import csv_bytes
+from tests.web.progress_setup import build_double
+from tracker.extensions import db
+from tracker.fields import HoursField, WholeNumberField, clean_text, strip_text
+from tracker.funds.forms import MoneyField
+from tracker.models import Finding, ReportStatus, TaskReport
+from tracker.progress.forms import DateText
+from tracker.services import member_import as mi
+
+# Text fields that are parsed, never stored as typed: a pattern refuses anything else.
+PARSED = {
+    ("LoginForm", "phone"), ("MonthlyForm", "month"), ("PeriodForm", "month"),
+    ("PeriodForm", "year"), ("CoverageForm", "month"), ("CoverageForm", "year"),
+    ("FindingFilterForm", "month"),
+}
+# Field classes that parse their input themselves (numbers, money, dates), the list
+# pages' keyword box (a GET filter, not stored), hidden fields and passwords (taken
+# exactly as typed).
+PARSING_FIELDS = (PasswordField, WholeNumberField, HoursField, MoneyField, DateText,
+                  SearchField, HiddenField)
+
+
+def test_clean_text():
+    assert clean_text("第一行\x0b第二行\x0c第三行") == "第一行\n第二行\n第三行"
+    assert clean_text("a\x00b\x01c\x08d\x0ee\x1ff\ufffeg\uffff") == "abcdefg"
+    assert clean_text("制表\t换行\r\n照旧") == "制表\t换行\r\n照旧"
+    assert strip_text(" \x0b 清理完成。\x07\x0b") == "清理完成。"
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_every_text_field_of_every_form_filters_what_was_typed():
+    for module in pkgutil.walk_packages(tracker.__path__, "tracker."):
+        importlib.import_module(module.name)
+    unfiltered = []
+    for form in set(_subclasses(FlaskForm)):
+        if not form.__module__.startswith("tracker."):
+            continue
+        for name in dir(form):
+            field = getattr(form, name, None)
+            if (isinstance(field, UnboundField) and issubclass(field.field_class, StringField)
+                    and not issubclass(field.field_class, PARSING_FIELDS)
+                    and (form.__name__, name) not in PARSED
+                    and strip_text not in (field.kwargs.get("filters") or ())):
+                unfiltered.append(f"{form.__module__}.{form.__name__}.{name}")
+    assert not unfiltered
+
+
+def test_a_report_note_pasted_from_word_is_stored_clean(client, world, login):
+    login(world.leader)
+    response = client.post(f"/tasks/{world.past_task.id}/report", data={
+        "quantity": "12", "people_served": "40", "note": "清理完成。\x0b第二行\x01"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    report = db.session.scalar(select(TaskReport).where(TaskReport.task_id == world.past_task.id))
+    assert report.note == "清理完成。\n第二行"
+
+
+def test_a_finding_pasted_from_word_is_stored_clean(client, world, login):
+    double = build_double(world)
+    double.survey.report.status = ReportStatus.submitted  # 待审核: findings may be added
+    db.session.commit()
+    login(world.leader)
+    response = client.post(f"/progress/tasks/{double.survey.id}/findings", data={
+        "kind": "sidewalk", "place": "建设路\x0c12号门前", "description": "地砖松动\x0b两处\x1f"})
+    assert response.status_code == 302
+    finding = db.session.scalar(select(Finding).where(Finding.place == "建设路\n12号门前"))
+    assert finding is not None and finding.description == "地砖松动\n两处"
+
+
+def test_imported_names_are_clean(world):
+    data = csv_bytes([("钱\x0b七", "13700000001", "县商务局", "一支部\x01", "党员干部", "")])
+    parsed = mi.parse_rows(mi.read_table("名单.csv", data))
+    assert not parsed.file_errors
+    [row] = parsed.rows
+    assert (row.name, row.branch) == ("钱\n七", "一支部")
