@@ -90,3 +90,37 @@ def test_chart_tooltips_follow_the_language(app):
     with app.test_request_context("/"), force_locale("zh_CN"):
         html = str(trend_chart([("10月", 3)], title="t", pending=[2]) + bar_chart([("甲", 5)], title="b"))
         assert chart_titles(html) == ["10月：3（+2）", "甲：5"]
+
+
+# A full-width bracket or colon touching an English word or a digit: punctuation
+# written around a translated word instead of inside its msgid. (Chinese data next to
+# it — a name, a unit — is not English and is not matched.)
+MIXED = re.compile(r"[A-Za-z0-9][（）：]|[（：][A-Za-z0-9]")
+
+
+def visible_text(html: str) -> str:
+    body = html.split("<body", 1)[1]
+    body = re.sub(r"<(script|style|textarea)\b.*?</\1>", " ", body, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+def test_no_english_page_puts_full_width_punctuation_around_english_words(
+        client, login, world):
+    """The pages a member, a liaison and an admin open every week, in English."""
+    double = build_double(world)
+    pages = {
+        world.leader: ["/tasks/todo", f"/tasks/{double.survey.id}",
+                       f"/tasks/{double.pending.id}/report", "/needs/", "/auth/sessions"],
+        world.liaison: ["/manage/", f"/manage/tasks/{double.pending.id}",
+                        f"/onsite/tasks/{double.survey.id}/qr", "/backfill-requests/",
+                        "/progress/findings"],
+        world.admin: ["/outbox/", "/admin/"],
+    }
+    wrong = []
+    for who, urls in pages.items():
+        login(who)
+        for url in urls:
+            text = visible_text(page(client, f"{url}{'&' if '?' in url else '?'}lang=en"))
+            wrong += [f"{url}: …{text[max(0, m.start() - 20):m.end() + 20].strip()}…"
+                      for m in MIXED.finditer(text)]
+    assert not wrong, "\n".join(wrong)

@@ -116,7 +116,8 @@ class LocalDateTimeField(DateTimeLocalField):
 
 
 def member_label(member) -> str:
-    return f"{member.name}（{member.masked_phone}）"
+    # the brackets are the page language's (「张三 (139****0004)」 in English)
+    return member.name + str(_l("（%(x)s）", x=member.masked_phone))
 
 
 class TaskForm(FlaskForm):
