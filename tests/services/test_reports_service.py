@@ -141,6 +141,38 @@ def test_approve_makes_the_report_official_and_closes_the_task(world):
     assert event.actor_id == world.liaison.id
 
 
+def test_approving_into_a_finalised_month_needs_an_admin(world):
+    """Approved work becomes the month's figures: once its 月报 is 已定稿 only an admin
+    changes them (as for 补录 and the funds)."""
+    from datetime import datetime, timezone
+
+    from tracker.models import SummaryNote
+
+    day = world.past_task.service_date
+    db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                               year=day.year, month=day.month,
+                               finalized_at=datetime.now(timezone.utc),
+                               finalized_by_id=world.admin.id))
+    db.session.commit()
+    report = submitted(world)
+    refused(approve_report, report, world.liaison,
+            message=f"{day.year}年{day.month}月的月报已定稿，审核通过该月的完成情况须由单位管理员操作")
+    db.session.expire_all()
+    assert report.status == ReportStatus.submitted
+    with unit_of_work():
+        approve_report(report, world.admin)
+    assert report.status == ReportStatus.approved
+
+
+def test_approval_waits_for_the_end_of_the_activity(world):
+    running = f.task(world.item, world.liaison, leader=world.leader,
+                     starts_in=-timedelta(minutes=30))
+    db.session.commit()
+    with unit_of_work():
+        report = submit_report(running, world.leader, data())
+    refused(approve_report, report, world.liaison, message="活动结束后才能审核通过")
+
+
 def test_approve_twice_is_refused(world):
     report = submitted(world)
     with unit_of_work():

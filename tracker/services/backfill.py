@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..fields import NOTE_MAX
@@ -31,7 +31,6 @@ from ..models import (
     Member,
     ResourceItem,
     Role,
-    SummaryNote,
     Task,
     TaskStatus,
     Zone,
@@ -44,6 +43,7 @@ from .claims import check_minutes, task_span_minutes
 from .findings import MAX_DESCRIPTION, MAX_PLACE, FindingData, record_finding
 from .photos import MAX_PHOTOS_PER_TASK, add_task_photo, remove_image
 from .reviews import ReportData, approve_report, report_figures, submit_report
+from .summary_notes import month_is_final
 from .tasks import (
     TaskDetails,
     _check_details,
@@ -121,21 +121,6 @@ def working_units(community_ids):
         items = items.where(ResourceItem.community_id.in_(list(community_ids)))
         zones = zones.where(Zone.community_id.in_(list(community_ids)))
     return items.union(zones)
-
-
-def month_is_final(task_unit_id: int, community_id: int, year: int, month: int) -> bool:
-    """Whether a 月报 this activity counts in is 已定稿: the unit's, the community's or
-    the unit's in this community."""
-    return db.session.scalar(
-        select(SummaryNote.id).where(
-            SummaryNote.year == year, SummaryNote.month == month,
-            SummaryNote.finalized_at.is_not(None),
-            or_(and_(SummaryNote.unit_id == task_unit_id,
-                     or_(SummaryNote.community_id.is_(None),
-                         SummaryNote.community_id == community_id)),
-                and_(SummaryNote.unit_id.is_(None), SummaryNote.community_id == community_id)),
-        ).limit(1)
-    ) is not None
 
 
 def _overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime):

@@ -41,7 +41,7 @@ from ..reach import Reach
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError
 from .audit import record
-from .backfill import month_is_final
+from .summary_notes import month_is_final
 
 PURPOSE_MAX = 200
 FIRST_YEAR = 2000

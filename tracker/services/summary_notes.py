@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -103,3 +103,18 @@ def reopen(actor: Member, scope: SummaryScope, year: int, month: int) -> Summary
     db.session.flush()
     record(actor, "reopen_summary", note, scope=scope.key, year=year, month=month)
     return note
+
+
+def month_is_final(task_unit_id: int, community_id: int, year: int, month: int) -> bool:
+    """Whether a 月报 this activity counts in is 已定稿: the unit's, the community's or
+    the unit's in this community."""
+    return db.session.scalar(
+        select(SummaryNote.id).where(
+            SummaryNote.year == year, SummaryNote.month == month,
+            SummaryNote.finalized_at.is_not(None),
+            or_(and_(SummaryNote.unit_id == task_unit_id,
+                     or_(SummaryNote.community_id.is_(None),
+                         SummaryNote.community_id == community_id)),
+                and_(SummaryNote.unit_id.is_(None), SummaryNote.community_id == community_id)),
+        ).limit(1)
+    ) is not None
