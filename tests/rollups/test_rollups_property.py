@@ -11,7 +11,10 @@ drew, by the rules of docs/design.md stated here in their own terms:
   with a beneficiary unit (电子商务培训 人次);
 - findings count once their survey is approved, apart as pending while it is 待审核,
   and nowhere when it is returned or not reported;
-- the roll is the unit's active members counted in participation (on_roll);
+- the roll of a period is the unit's members counted in participation (on_roll) who,
+  on the period's last day (today for one still running), had joined it (roll_since
+  unset or not after that day) and not left it (roll_until after that day; unset:
+  while the account is active);
 - a target counts its own measure (activities, 受益, 完成数量 or money).
 
 Finally every submitted report is returned: official figures must not move
@@ -108,6 +111,9 @@ task_spec = st.fixed_dictionaries({
                                    st.sampled_from(list(FindingStatus)), st.booleans()),
                          max_size=3),
 })
+# a member's (roll_since, roll_until), in days from today; None: unset
+roll_spec = st.tuples(st.one_of(st.none(), st.integers(-420, 20)),
+                      st.one_of(st.none(), st.integers(-420, 20)))
 fund_spec = st.tuples(st.integers(0, 1), st.integers(0, 1), st.integers(-400, 0),
                       st.integers(-50_000, 500_000))
 
@@ -116,7 +122,8 @@ fund_spec = st.tuples(st.integers(0, 1), st.integers(0, 1), st.integers(-400, 0)
 class Drawn:
     """What was written, in plain Python, for the brute-force recount."""
 
-    members: list = field(default_factory=list)  # (id, unit_id, active)
+    members: list = field(default_factory=list)  # (id, unit_id, active, on_roll)
+    rolls: dict = field(default_factory=dict)  # id → (roll_since, roll_until)
     items: list = field(default_factory=list)  # dict
     tasks: list = field(default_factory=list)  # dict
     assignments: list = field(default_factory=list)  # dict
@@ -134,7 +141,7 @@ def wipe() -> None:
     db.session.commit()
 
 
-def build(tasks, funds, range_start, range_len) -> tuple[Drawn, dict]:
+def build(tasks, funds, range_start, range_len, rolls=()) -> tuple[Drawn, dict]:
     d = Drawn()
     units = [f.unit("甲单位"), f.unit("乙单位")]
     coms = [f.community("一社区"), f.community("二社区")]
@@ -146,6 +153,10 @@ def build(tasks, funds, range_start, range_len) -> tuple[Drawn, dict]:
         m = f.member(units[i % 2], Role.liaison if i == 3 else Role.member, name=f"m{i}",
                      active=i != 5, on_roll={3: True, 4: False}.get(i))
         d.members.append((m.id, m.unit_id, m.active, m.on_roll))
+        since, until = rolls[i] if i < len(rolls) else (None, None)
+        m.roll_since = None if since is None else TODAY + timedelta(days=since)
+        m.roll_until = None if until is None else TODAY + timedelta(days=until)
+        d.rolls[m.id] = (m.roll_since, m.roll_until)
     members = [db.session.get(type(admin), mid) for mid, *_rest in d.members[1:]]
     for year in (TODAY.year - 1, TODAY.year):
         for ci, com in enumerate(coms):
@@ -425,9 +436,16 @@ def check_coverage(d: Drawn, ids, lo, hi) -> None:
     submitted = {t["id"] for t in d.tasks
                  if lo <= t["day"] < hi and t["report"] == ReportStatus.submitted}
     for unit_id in ids["units"]:
-        # on the roll: active, and counted in participation
-        mine = {mid: active and on_roll for mid, uid, active, on_roll in d.members
-                if uid == unit_id}
+        # on the roll of the period's last day (today for one still running)
+        day = min(hi - timedelta(days=1), TODAY)
+
+        def on_roll_then(mid, active, on_roll):
+            since, until = d.rolls.get(mid, (None, None))
+            return bool(on_roll and (since is None or since <= day)
+                        and (until > day if until is not None else active))
+
+        mine = {mid: on_roll_then(mid, active, on_roll)
+                for mid, uid, active, on_roll in d.members if uid == unit_id}
         done = [a for a in d.assignments if a["member"] in mine and a["status"] == AssignmentStatus.done]
         took = {a["member"] for a in done if a["task"] in approved}
         cov = coverage(unit_id, lo, hi)
@@ -436,7 +454,7 @@ def check_coverage(d: Drawn, ids, lo, hi) -> None:
         assert cov.person_times == sum(a["task"] in approved for a in done)
         assert cov.minutes == sum(a["minutes"] for a in done if a["task"] in approved)
         assert cov.pending_person_times == sum(a["task"] in submitted for a in done)
-        not_yet = [m for m, active in mine.items() if active and m not in took]
+        not_yet = [m for m, rolled in mine.items() if rolled and m not in took]
         assert [n.member_id for n in cov.not_yet] == sorted(not_yet)  # names m0…m5 sort like ids
         pending_members = {a["member"] for a in done if a["task"] in submitted}
         assert {n.member_id for n in cov.not_yet if n.has_pending} == set(not_yet) & pending_members
@@ -469,11 +487,12 @@ def check_home(d: Drawn, ids, month_from, month_to) -> None:
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.data_too_large])
 @given(tasks=st.lists(task_spec, max_size=14), funds=st.lists(fund_spec, max_size=4),
-       range_start=st.integers(-420, 0), range_len=st.integers(1, 500))
-def test_every_figure_equals_a_recount(app, tasks, funds, range_start, range_len):
+       range_start=st.integers(-420, 0), range_len=st.integers(1, 500),
+       rolls=st.lists(roll_spec, max_size=N_MEMBERS))
+def test_every_figure_equals_a_recount(app, tasks, funds, range_start, range_len, rolls):
     wipe()
     try:
-        d, ids = build(tasks, funds, range_start, range_len)
+        d, ids = build(tasks, funds, range_start, range_len, rolls)
         assert_in_sync()  # the derived rows the figures are read from
         check_all(d, ids)
 

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, Enum, ForeignKey, String, Table
+from sqlalchemy import Boolean, Column, Date, Enum, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -65,6 +65,13 @@ class Member(UserMixin, db.Model):
     # 未参与名单. Admin and liaison accounts are off it unless they also volunteer;
     # an admin may change it on the member form or by import.
     on_roll: Mapped[bool] = mapped_column(Boolean, default=default_on_roll)
+    # When the member was on that roll (local dates; rollups/coverage.py): from
+    # roll_since (None: as far back as the records go — a roll imported when the bureau
+    # starts, or recorded past work, counts them in past months), until the day they
+    # left, roll_until (set when the account is deactivated; None while active). A
+    # past month's 参与率 is its own roll's, whoever joins or leaves later.
+    roll_since: Mapped[date | None] = mapped_column(Date)
+    roll_until: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     unit: Mapped[Unit] = relationship(back_populates="members")

@@ -8,23 +8,47 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import Date, and_, bindparam, case, distinct, exists, func, literal, select
+from sqlalchemy import (
+    Date,
+    and_,
+    bindparam,
+    case,
+    distinct,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
 
 from ..extensions import db
 from ..formatting import percent
 from ..models import CountedParticipation, Member, ReportStatus
 from ..sql_hints import constants_written_out
+from ..timeutil import local_today
 from .batch import Plan, built_once, plan, run
 from .figures import ONE, if_approved, if_submitted
 from .scope import Scope, participation_conditions
 
 
-def on_roll(unit_id: int) -> list:
-    """WHERE conditions for a unit's roll (在册): its active members counted in
-    participation (``Member.on_roll``, 计入参与统计)."""
-    return [Member.unit_id == unit_id, Member.active.is_(True), Member.on_roll.is_(True)]
+def roll_day(date_to: date) -> date:
+    """The day whose roll a period [.., date_to) is counted against: its last day, or
+    today for a period still running."""
+    return min(date_to - timedelta(days=1), local_today())
+
+
+def on_roll(unit_id: int, day: date) -> list:
+    """WHERE conditions for a unit's roll (在册) on ``day``: its members counted in
+    participation (``Member.on_roll``, 计入参与统计) who had joined it by then
+    (``roll_since``) and not yet left it (``roll_until``, the day they left; an
+    account switched off before the dates were kept has none, and is off every roll).
+    The unit's first condition comes first: ``coverage_plan`` reuses the rest."""
+    return [Member.unit_id == unit_id, Member.on_roll.is_(True),
+            or_(Member.roll_since.is_(None), Member.roll_since <= day),
+            or_(and_(Member.roll_until.is_(None), Member.active.is_(True)),
+                Member.roll_until > day)]
 
 
 @dataclass(frozen=True)
@@ -79,9 +103,9 @@ def _written_out(value, type_):
 
 
 def coverage(unit_id: int, date_from: date, date_to: date) -> Coverage:
-    """``coverage_plan`` run; its statements built once per unit and period in a
-    process (参与情况 is opened again and again for the same month)."""
-    return run(built_once(("coverage", unit_id, date_from, date_to),
+    """``coverage_plan`` run; its statements built once per unit, period and roll day
+    in a process (参与情况 is opened again and again for the same month)."""
+    return run(built_once(("coverage", unit_id, date_from, date_to, roll_day(date_to)),
                           lambda: coverage_plan(unit_id, date_from, date_to)))
 
 
@@ -92,9 +116,11 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date) -> Plan:
     Any approved task counts, whichever unit's checklist it came from: the question
     is whether the member took part. 人次 counts every participation by the unit's
     members (also those since deactivated, or off the roll: work done is work done);
-    "took part" counts members on roll.
+    "took part" counts members on roll — the roll of the period's last day (today for
+    one still running): someone who joined later was not there to take part, and
+    someone who left since still was (``on_roll``).
     """
-    roll = on_roll(unit_id)
+    roll = on_roll(unit_id, roll_day(date_to))
     status = CountedParticipation.report_status
 
     def shape(roll_rows, figure_rows, not_yet_rows):

@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..money import MAX_FEN, format_yuan
 from ..reference import CATEGORIES
+from ..timeutil import local_today
 from . import PermissionDenied, ServiceError
 from .audit import record as audit
 
@@ -195,6 +196,9 @@ def set_active(obj, actor: Member, active: bool) -> None:
     if obj.active == active:
         return  # a repeated click changes nothing
     obj.active = active
+    if isinstance(obj, Member):
+        # off the roll from today: the months they were on it keep them
+        obj.roll_until = None if active else local_today()
     db.session.flush()
     audit(actor, "reactivate" if active else "deactivate", obj)
 
@@ -486,7 +490,9 @@ def create_member(actor: Member, data: MemberData) -> Member:
     _require_admin(actor)
     values = _member_values(data, None)
     communities = values.pop("communities")
-    member = Member(password_hash=None, active=True, **values)
+    # One added now joins the roll today: not missing from months before they came.
+    # (An import is the roll as the bureau has it, past months included.)
+    member = Member(password_hash=None, active=True, roll_since=local_today(), **values)
     member.communities = communities
     db.session.add(member)
     _flush("phone", PHONE_TAKEN)
