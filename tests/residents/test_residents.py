@@ -113,6 +113,35 @@ def test_every_view_of_the_full_record_is_audited_and_not_cached(client, login, 
     assert len(_audits("view", r.id)) == 2  # every view
 
 
+@pytest.mark.parametrize("who", ["liaison", "admin"])
+def test_opening_the_edit_form_is_a_view_of_the_full_record_and_is_audited(client, login,
+                                                                           world, who):
+    """The form is filled in with the address, phone and notes: opening it leaves the
+    same access record as 查看住址、电话和备注, and the form still saves."""
+    r = world_resident(world)
+    editor = getattr(world, who)
+    login(editor)
+    response = client.get(f"/residents/{r.id}/edit")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert r.address in text and "13800000001" in text and r.notes in text
+    events = _audits("view", r.id)
+    assert [(e.actor_id, e.detail) for e in events] == [(editor.id, None)]
+    data = dict(FORM, name=r.name, notes="改过的备注", paired_ids=[str(world.member.id)])
+    assert client.post(f"/residents/{r.id}/edit", data=data).status_code == 302
+    db.session.refresh(r)
+    assert r.notes == "改过的备注"
+    assert len(_audits("view", r.id)) == 1  # saving shows nothing new: no second view row
+    assert len(_audits("update", r.id)) == 1
+
+
+def test_a_refused_edit_form_leaves_no_view_row(client, login, world):
+    r = world_resident(world)
+    login(world.member)  # paired: may see the record, may not edit it
+    assert client.get(f"/residents/{r.id}/edit").status_code == 404
+    assert _audits("view", r.id) == []
+
+
 @pytest.mark.parametrize("who", ["other_member", "leader", "other_liaison"])
 def test_others_get_404_and_leave_no_view_row(client, login, world, who):
     r = world_resident(world)
