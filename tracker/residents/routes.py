@@ -275,7 +275,7 @@ def for_task(task_id: int):
     task = db.session.get(Task, task_id)
     if task is None or not may_pick_residents(current_user, task):
         abort(404)
-    options = pickable_residents(task)
+    options = pickable_residents(task, current_user)
     form = TaskResidentsForm()
     form.residents.choices = [
         (r.id, f"{r.name}（{CATEGORY_LABELS[r.category]}{'' if r.active else '，' + _('已归档')}）"
