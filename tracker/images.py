@@ -3,23 +3,27 @@
 Nothing of the upload is trusted: its name and declared type are ignored, the type
 is read from the bytes, the pixel count is checked before anything is decoded, and
 what is kept is a fresh re-encoding (upright, no EXIF/GPS/ICC or other metadata),
-so a polyglot's extra payload cannot survive even if it got past the checks.
+so a polyglot's extra payload cannot survive even if it got past the checks. The pixels
+are decoded once and scaled down before anything else is done with them: a small file
+of many pixels costs its decoded size once, not several full-size copies.
 """
 from __future__ import annotations
 
 import io
+import math
 import re
 import warnings
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 FORMATS = ("JPEG", "PNG", "WEBP")
 MAX_PIXELS = 40_000_000  # 40 MP: more than any phone camera, far less than a pixel flood
 FULL_SIZE = 1600  # long side of the stored photo
 THUMB_SIZE = 320
 JPEG_QUALITY = 82
+BAND_ROWS = 64  # rows of the reduced image converted at a time (memory: see _decode_small)
 
 # Pillow itself refuses images above twice this (DecompressionBombError) and warns
 # above it; the pipeline checks the declared size first and turns both into a refusal.
@@ -78,22 +82,21 @@ def process_image(data: bytes) -> ProcessedImage:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = _open_checked(data, declared)
-            image = ImageOps.exif_transpose(image)
+            clean, upright = _decode_small(image)
         except ImageRejected:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ImageRejected(TOO_MANY_PIXELS) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
             raise ImageRejected(DAMAGED) from None
-    clean = _flatten(image)
-    full = _fit(clean, FULL_SIZE)
-    thumb = _fit(clean, THUMB_SIZE)
+    full = _resized(clean, _fitted(upright, FULL_SIZE))
+    thumb = _resized(clean, _fitted(upright, THUMB_SIZE))
     return ProcessedImage(full=_jpeg(full), thumb=_jpeg(thumb), width=full.width,
                           height=full.height)
 
 
 def _open_checked(data: bytes, declared: str) -> Image.Image:
-    # Header only: size and format are known before any pixel is decoded.
+    """The image, opened but not decoded: its size and format are known, no pixel is."""
     probe = Image.open(io.BytesIO(data), formats=FORMATS)
     if probe.format != declared:
         raise ImageRejected(NOT_A_PHOTO)
@@ -103,28 +106,84 @@ def _open_checked(data: bytes, declared: str) -> Image.Image:
     if width * height > MAX_PIXELS:
         raise ImageRejected(TOO_MANY_PIXELS)
     probe.verify()  # structure and checksums (PNG CRCs); the object is unusable after
-    image = Image.open(io.BytesIO(data), formats=FORMATS)
+    return Image.open(io.BytesIO(data), formats=FORMATS)
+
+
+# EXIF orientation → the transposition that turns the pixels upright (as
+# ImageOps.exif_transpose does); 5 to 8 swap width and height.
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _decode_small(image: Image.Image) -> tuple[Image.Image, tuple[int, int]]:
+    """Decode ``image`` no larger than the stored photo needs, and make it a brand-new
+    upright RGB image with the pixels only (no info dict, no EXIF, no profile).
+
+    Returns that image and the upright size of the original, from which the stored
+    sizes are computed (so they are what scaling the whole original gives). The
+    full-size pixels are decoded once and never copied whole: a JPEG is decoded
+    already scaled down (1/2 to 1/8, never below the stored size); any other image is
+    converted and reduced a band of rows at a time, right after it is decoded. A 150 KB
+    PNG of 6300×6300 then costs its decoded pixels once, not four copies of them
+    (review finding 5)."""
+    width, height = image.size
+    wanted = _fitted((width, height), FULL_SIZE)
+    if image.format == "JPEG":
+        image.draft("RGB", wanted)
     image.load()  # a truncated file fails here (LOAD_TRUNCATED_IMAGES stays False)
-    return image
+    orientation = image.getexif().get(0x0112, 1)  # after load: a PNG's eXIf may follow IDAT
+    alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
+    mode = "RGBA" if alpha else "RGB"
+    # An integer box reduction that stays at or above the stored size; LANCZOS does the rest.
+    factor = max(1, min(image.width // wanted[0], image.height // wanted[1]))
+    small = Image.new(mode, (-(-image.width // factor), -(-image.height // factor)))
+    rows = factor * BAND_ROWS  # bands start on a multiple of the factor: the same result
+    for top in range(0, image.height, rows):
+        piece = image.crop((0, top, image.width, min(top + rows, image.height)))
+        if piece.mode != mode:
+            piece = piece.convert(mode)
+        if factor > 1:
+            piece = piece.reduce(factor)
+        small.paste(piece, (0, top // factor))
+    del image, piece
+    if alpha:
+        clean = Image.new("RGB", small.size, (255, 255, 255))
+        clean.paste(small, mask=small.getchannel("A"))
+    else:
+        clean = small
+    if orientation in _UPRIGHT:
+        clean = clean.transpose(_UPRIGHT[orientation])
+    upright = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+    return clean, upright
 
 
-def _flatten(image: Image.Image) -> Image.Image:
-    """A brand-new RGB image with the pixels only: no info dict, no EXIF, no profile."""
-    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        clean = Image.new("RGB", rgba.size, (255, 255, 255))
-        clean.paste(rgba, mask=rgba.getchannel("A"))
-        return clean
-    rgb = image.convert("RGB")
-    clean = Image.new("RGB", rgb.size)
-    clean.paste(rgb)
-    return clean
+def _fitted(size: tuple[int, int], box: int) -> tuple[int, int]:
+    """The size ``Image.thumbnail((box, box))`` gives an image of ``size`` (the aspect
+    kept, never enlarged): the stored sizes do not depend on how far it was pre-scaled."""
+    width, height = size
+    if width <= box and height <= box:
+        return width, height
+    aspect = width / height
+
+    def round_aspect(number, key):
+        return max(min(math.floor(number), math.ceil(number), key=key), 1)
+
+    if box / box >= aspect:
+        return round_aspect(box * aspect, key=lambda n: abs(aspect - n / box)), box
+    return box, round_aspect(box / aspect, key=lambda n: 0 if n == 0 else abs(aspect - box / n))
 
 
-def _fit(image: Image.Image, size: int) -> Image.Image:
-    copy = image.copy()
-    copy.thumbnail((size, size), Image.Resampling.LANCZOS)
-    return copy
+def _resized(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    if image.size == size:
+        return image.copy()
+    return image.resize(size, Image.Resampling.LANCZOS)
 
 
 def _jpeg(image: Image.Image) -> bytes:

@@ -11,6 +11,10 @@
      got no answer (the browser's error page, then back to the form) says so too.
    - The page after an accepted send names its token (<body data-accepted>): that draft
      goes. The server stays the only source of truth: a draft never counts by itself.
+   - Personal data is never kept: a form inside (or marked) [data-no-draft] — the resident
+     register's — has no draft, and one left from before is removed.
+   - Signing out (a form marked [data-drop-drafts]: 退出登录, on every signed-in page)
+     removes every draft of this member from the device before the form is sent.
    Without this script the forms post as they always did. */
 (function () {
   "use strict";
@@ -41,9 +45,21 @@
     }
   }
 
+  function dropMine() {
+    for (var i = localStorage.length - 1; i >= 0; i--) {
+      var key = localStorage.key(i);
+      if (key && key.indexOf(PREFIX) === 0) localStorage.removeItem(key);
+    }
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-drop-drafts]"), function (form) {
+    form.addEventListener("submit", dropMine);
+  });
+
   function draftable(form) {
-    // Only forms the server acknowledges by their token (so the draft can go when it does).
-    return form.querySelector("input[name=submission_token]") &&
+    // Only forms the server acknowledges by their token (so the draft can go when it does),
+    // and never personal data.
+    return !form.closest("[data-no-draft]") &&
+      form.querySelector("input[name=submission_token]") &&
       !form.querySelector("input[type=password], input[type=file]") &&
       form.querySelector("textarea, input:not([type]), input[type=text], input[type=number]");
   }
@@ -92,9 +108,10 @@
   }
 
   Array.prototype.forEach.call(document.forms, function (form) {
-    if (!draftable(form)) return;
     var target = new URL(form.getAttribute("action") || location.href, location.href);
     var key = PREFIX + target.pathname + target.search;
+    if (form.closest("[data-no-draft]")) localStorage.removeItem(key); // kept before the mark
+    if (!draftable(form)) return;
     var draft = read(key);
     // A draft already sent, back on its form with no answer from the server (no error
     // shown by it, no acceptance): the send was lost on the way, or its answer was.

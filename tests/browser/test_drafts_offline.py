@@ -172,3 +172,39 @@ def test_without_javascript_the_form_posts_as_always(new_context, live_server, w
     assert "已提交完成情况" in " ".join(page.locator(".flash").all_inner_texts())
     assert reports(live_server, past_task) == [NOTE]
     assert page.locator(".draft-note").count() == 0
+
+
+def test_personal_data_is_never_a_draft_and_signing_out_drops_the_members_drafts(
+        live_server, world, user_page, shot):
+    """The resident register's form keeps nothing on the device (the residents' pages
+    are no-store, a draft would undo that); 退出登录 — here from a page with no form of
+    its own — removes every draft of the member, and only theirs."""
+    liaison = user_page(world.liaison)
+    # A draft of another member who used this device, still in progress: not ours to drop.
+    liaison.evaluate("localStorage.setItem('draft:99999:/x', "
+                     "JSON.stringify({at: Date.now(), values: {}}))")
+    # Left by a version that still kept such drafts: removed once the form is opened.
+    liaison.evaluate(f"localStorage.setItem('draft:{world.liaison.id}:/residents/new', "
+                     "JSON.stringify({at: Date.now(), values: {address: '旧草稿里的住址'}}))")
+
+    liaison.goto(live_server.url("/residents/new"))
+    liaison.get_by_label("姓名").fill("钱爷爷")
+    liaison.get_by_label("住址").fill("解放路12号3单元201")
+    liaison.get_by_label("联系电话").fill("13912345678")
+    liaison.get_by_label("备注").fill("独居，钥匙放在邻居家")
+    liaison.get_by_label("备注").blur()
+    mine = f"Object.keys(localStorage).filter(k => k.startsWith('draft:{world.liaison.id}:'))"
+    assert liaison.evaluate(mine) == []
+    assert "解放路12号" not in liaison.evaluate("JSON.stringify(localStorage)")
+    shot(liaison, "resident-form-keeps-no-draft")
+
+    liaison.goto(live_server.url("/manage/tasks/new"))  # an ordinary form keeps its draft
+    liaison.get_by_label("任务名称").fill("周六清理小区死角")
+    assert len(liaison.evaluate(mine)) == 1
+
+    liaison.goto(live_server.url("/residents/"))  # no form to keep here: the footer's only
+    follow(liaison.get_by_role("button", name="退出登录", exact=True))
+    assert "/auth/login" in liaison.url
+    assert liaison.evaluate(mine) == []
+    assert liaison.evaluate("Object.keys(localStorage)") == ["draft:99999:/x"]
+    shot(liaison, "signed-out-drafts-gone")

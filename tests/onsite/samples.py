@@ -34,6 +34,14 @@ def small_png() -> bytes:
     return out.getvalue()
 
 
+def transparent_png(side: int = 6300) -> bytes:
+    """A fully transparent side×side PNG: ~150 KB for 6300×6300 (40 MP, under the cap),
+    160 MB once decoded (review finding 5)."""
+    out = io.BytesIO()
+    Image.new("RGBA", (side, side), (0, 0, 0, 0)).save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
 def svg() -> bytes:
     return (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" '
             b'height="10"><script>alert(1)</script></svg>')

@@ -75,6 +75,66 @@ def test_png_and_webp_are_accepted_and_become_jpeg():
         assert Image.open(io.BytesIO(process_image(data).full)).format == "JPEG"
 
 
+# Run in a process of its own: how far processing one file raises the process's peak
+# resident memory (VmHWM, in kB; getrusage's ru_maxrss would carry the parent's peak
+# over the fork). Not tracemalloc: Pillow keeps pixels in memory of its own (its C
+# arena), which tracemalloc does not see — it reports ~2 MB for a job that needs hundreds.
+_PEAK_MEMORY = """
+import re, sys
+from tracker.images import process_image
+
+def peak():
+    with open("/proc/self/status") as status:
+        return int(re.search(r"VmHWM:\\s+(\\d+) kB", status.read()).group(1))
+
+data = sys.stdin.buffer.read()
+before = peak()
+result = process_image(data)
+print(peak() - before, result.width, result.height)
+"""
+
+
+def test_a_small_png_of_many_pixels_is_decoded_once_not_copied_at_full_size():
+    """6300×6300 transparent, 150 KB: its decoded pixels take 160 MB. Flattening and
+    copying them at full size before scaling down took ~490 MB (three more copies); the
+    pipeline now reduces right after decoding, a band at a time. Stored as before."""
+    import subprocess
+    import sys
+
+    if not Path("/proc/self/status").is_file():
+        pytest.skip("reads the peak memory from Linux's /proc")
+    data = samples.transparent_png()
+    assert len(data) < 200_000
+    answer = subprocess.run([sys.executable, "-c", _PEAK_MEMORY], input=data,
+                            capture_output=True, check=True, timeout=120,
+                            cwd=Path(__file__).resolve().parents[2])
+    grown_kb, width, height = map(int, answer.stdout.split())
+    decoded_mb = 6300 * 6300 * 4 / 2**20
+    assert grown_kb / 1024 < decoded_mb + 80, f"peak grew by {grown_kb // 1024} MB"
+    assert (width, height) == (1600, 1600)
+
+
+@pytest.mark.parametrize("mode,size,fmt", [
+    ("RGB", (4032, 3024), "JPEG"), ("RGB", (3203, 1601), "JPEG"), ("CMYK", (3500, 2600), "JPEG"),
+    ("LA", (4567, 1234), "PNG"), ("L", (1601, 9999), "PNG"), ("P", (5001, 3333), "PNG"),
+    ("RGBA", (1700, 1700), "WEBP"), ("RGB", (1600, 900), "PNG"),
+])
+def test_stored_sizes_are_those_of_scaling_the_whole_image(mode, size, fmt):
+    """Decoded scaled down (JPEG) or reduced early (the others), a photo is stored at the
+    size scaling the whole original down gives (Image.thumbnail), photo and thumbnail."""
+    original = Image.new(mode, size)
+    out = io.BytesIO()
+    original.save(out, fmt)
+    result = process_image(out.getvalue())
+    for data, box in ((result.full, 1600), (result.thumb, 320)):
+        expected = original.copy()
+        expected.thumbnail((box, box))
+        stored = Image.open(io.BytesIO(data))
+        assert stored.format == "JPEG" and stored.mode == "RGB"
+        assert stored.size == expected.size, (box, stored.size, expected.size)
+    assert (result.width, result.height) == Image.open(io.BytesIO(result.full)).size
+
+
 # --- the service ---------------------------------------------------------------------
 
 def test_leader_adds_a_photo_stored_under_a_generated_name(app, world):

@@ -113,6 +113,35 @@ def test_every_view_of_the_full_record_is_audited_and_not_cached(client, login, 
     assert len(_audits("view", r.id)) == 2  # every view
 
 
+@pytest.mark.parametrize("who", ["liaison", "admin"])
+def test_opening_the_edit_form_is_a_view_of_the_full_record_and_is_audited(client, login,
+                                                                           world, who):
+    """The form is filled in with the address, phone and notes: opening it leaves the
+    same access record as 查看住址、电话和备注, and the form still saves."""
+    r = world_resident(world)
+    editor = getattr(world, who)
+    login(editor)
+    response = client.get(f"/residents/{r.id}/edit")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert r.address in text and "13800000001" in text and r.notes in text
+    events = _audits("view", r.id)
+    assert [(e.actor_id, e.detail) for e in events] == [(editor.id, None)]
+    data = dict(FORM, name=r.name, notes="改过的备注", paired_ids=[str(world.member.id)])
+    assert client.post(f"/residents/{r.id}/edit", data=data).status_code == 302
+    db.session.refresh(r)
+    assert r.notes == "改过的备注"
+    assert len(_audits("view", r.id)) == 1  # saving shows nothing new: no second view row
+    assert len(_audits("update", r.id)) == 1
+
+
+def test_a_refused_edit_form_leaves_no_view_row(client, login, world):
+    r = world_resident(world)
+    login(world.member)  # paired: may see the record, may not edit it
+    assert client.get(f"/residents/{r.id}/edit").status_code == 404
+    assert _audits("view", r.id) == []
+
+
 @pytest.mark.parametrize("who", ["other_member", "leader", "other_liaison"])
 def test_others_get_404_and_leave_no_view_row(client, login, world, who):
     r = world_resident(world)
@@ -225,7 +254,7 @@ def test_a_paired_member_cannot_edit(world):
 def test_a_resident_with_visits_is_archived_not_deleted(client, login, world):
     r = world_resident(world)
     task = visit_task(world)
-    set_task_residents(task, world.leader, {r.id})
+    set_task_residents(task, world.liaison, {r.id})
     db.session.commit()
     login(world.liaison)
     response = client.post(f"/residents/{r.id}/delete", follow_redirects=True)
@@ -257,6 +286,8 @@ def test_a_resident_without_history_can_be_erased(world):
 def test_the_leader_names_the_residents_served_and_the_record_shows_the_visit(client, login,
                                                                               world):
     r = world_resident(world)
+    r.paired_members.append(world.leader)  # the leader picks among their own pairings
+    db.session.commit()
     task = visit_task(world)
     login(world.leader)
     page = client.get(f"/residents/task/{task.id}").get_data(as_text=True)
@@ -274,7 +305,65 @@ def test_residents_of_another_community_cannot_be_named(world):
     other = resident(world.other_community, world.other_liaison, name="吴奶奶")
     task = visit_task(world)
     with pytest.raises(ServiceError, match="不属于"):
+        set_task_residents(task, world.liaison, {other.id})
+    with pytest.raises(ServiceError, match="结对"):
         set_task_residents(task, world.leader, {other.id})
+
+
+def _community_roster(w):
+    """The matrix's resident (paired with ``member``), one paired with the leader, and one
+    paired with nobody — all in community A."""
+    mine = resident(w.community, w.liaison, name="钱奶奶", phone="13800000002",
+                    paired=[w.leader], category=ResidentCategory.needy)
+    nobodys = resident(w.community, w.liaison, name="孙爷爷", phone="13800000003")
+    db.session.commit()
+    return world_resident(w), mine, nobodys
+
+
+def test_a_leader_who_is_not_staff_is_offered_only_the_residents_paired_with_them(client,
+                                                                                login, world):
+    """A member who leads a visit does not learn who else in the community is registered
+    as poor or elderly and alone (names, category, masked phone): only their own
+    pairings, and those the task already names."""
+    others, mine, nobodys = _community_roster(world)
+    task = visit_task(world)
+    login(world.leader)
+    page = client.get(f"/residents/task/{task.id}").get_data(as_text=True)
+    assert mine.name in page and "138****0002" in page
+    for hidden in (others, nobodys):
+        assert hidden.name not in page and (hidden.masked_phone or "—") not in page
+    assert "只列出与您结对的服务对象" in page
+    # Naming someone not offered is refused on the form, and nothing is written.
+    response = client.post(f"/residents/task/{task.id}", data={"residents": [str(nobodys.id)]})
+    assert response.status_code == 200 and nobodys.name not in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(task_resident)) == 0
+    with pytest.raises(ServiceError, match="结对"):
+        set_task_residents(task, world.leader, {mine.id, nobodys.id})
+
+
+def test_a_resident_the_liaison_named_stays_offered_to_the_leader_and_is_kept(client, login,
+                                                                             world):
+    others, mine, nobodys = _community_roster(world)
+    task = visit_task(world)
+    set_task_residents(task, world.liaison, {nobodys.id})
+    db.session.commit()
+    login(world.leader)
+    page = client.get(f"/residents/task/{task.id}").get_data(as_text=True)
+    assert nobodys.name in page and others.name not in page
+    assert client.post(f"/residents/task/{task.id}",
+                       data={"residents": [str(nobodys.id), str(mine.id)]}).status_code == 302
+    named = set(db.session.scalars(select(task_resident.c.resident_id)))
+    assert named == {nobodys.id, mine.id}
+
+
+@pytest.mark.parametrize("who", ["liaison", "admin"])
+def test_staff_are_offered_every_active_resident_of_the_community(client, login, world, who):
+    roster = _community_roster(world)
+    task = visit_task(world)
+    login(getattr(world, who))
+    page = client.get(f"/residents/task/{task.id}").get_data(as_text=True)
+    assert all(r.name in page for r in roster)
+    assert "只列出与您结对的服务对象" not in page
 
 
 def test_a_participant_who_is_not_the_leader_cannot_name_residents(world):
@@ -285,7 +374,9 @@ def test_a_participant_who_is_not_the_leader_cannot_name_residents(world):
 
 def test_archived_residents_are_not_offered_for_new_visits(client, login, world):
     r = world_resident(world)
-    gone = resident(world.community, world.liaison, name="郑爷爷", active=False)
+    r.paired_members.append(world.leader)
+    gone = resident(world.community, world.liaison, name="郑爷爷", active=False,
+                    paired=[world.leader])
     db.session.commit()
     task = visit_task(world)
     login(world.leader)

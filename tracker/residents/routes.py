@@ -181,6 +181,9 @@ def full(resident_id: int):
 @bp.route("/<int:resident_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(resident_id: int):
+    """The register form, filled in from the record: opening it is a view of the full
+    record and is written to the audit trail like ``full``; a refused save shows only
+    what was sent."""
     resident = _resident_or_404(resident_id, manage=True)
     candidates = list(db.session.scalars(pairing_candidates(resident.community_id)
                                          .options(selectinload(Member.unit))))
@@ -191,6 +194,10 @@ def edit(resident_id: int):
     if request.method == "GET":
         form.category.data = resident.category.value
         form.paired_ids.data = [m.id for m in resident.paired_members]
+        # The form shows the address, phone and notes: the same access record as the
+        # 查看住址、电话和备注 button (PIPL), one per opening of the form.
+        with unit_of_work(once=False):
+            record_view(resident, current_user)
     if form.validate_on_submit():
         data = _data(form, resident.community_id)
         if run_service(form, update_resident, resident, current_user, data):
@@ -268,7 +275,7 @@ def for_task(task_id: int):
     task = db.session.get(Task, task_id)
     if task is None or not may_pick_residents(current_user, task):
         abort(404)
-    options = pickable_residents(task)
+    options = pickable_residents(task, current_user)
     form = TaskResidentsForm()
     form.residents.choices = [
         (r.id, f"{r.name}（{CATEGORY_LABELS[r.category]}{'' if r.active else '，' + _('已归档')}）"

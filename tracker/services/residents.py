@@ -239,12 +239,21 @@ def task_residents(task: Task) -> list[Resident]:
     ))
 
 
-def pickable_residents(task: Task) -> list[Resident]:
-    """Active residents of the task's community, plus any already named (even archived)."""
+def pickable_residents(task: Task, actor: Member) -> list[Resident]:
+    """The residents ``actor`` may name for the task: plus any already named (even archived).
+
+    Whoever manages the task's community chooses among its active residents; anyone else
+    (a member leading the task) only among the residents paired with them — the roster
+    of who in a community is poor or elderly and alone is the liaison's, not every
+    leader's (docs/design.md invariant 5)."""
     named = select(task_resident.c.resident_id).where(task_resident.c.task_id == task.id)
+    offered = Resident.active.is_(True)
+    if not manages_community(actor, task.community_id):
+        offered &= exists().where(resident_member.c.resident_id == Resident.id,
+                                  resident_member.c.member_id == actor.id)
     return list(db.session.scalars(
         select(Resident).where(Resident.community_id == task.community_id,
-                               Resident.active.is_(True) | Resident.id.in_(named))
+                               offered | Resident.id.in_(named))
         .order_by(Resident.category, Resident.name, Resident.id)
     ))
 
@@ -255,8 +264,10 @@ def set_task_residents(task: Task, actor: Member, resident_ids: set[int]) -> Non
         raise PermissionDenied(_l("只有组长或联络员可以填写服务对象。"))
     if not serves_residents(task):
         raise ServiceError(_l("只有走访慰问和结对帮扶类任务需要填写服务对象。"))
-    allowed = {r.id for r in pickable_residents(task)}
+    allowed = {r.id for r in pickable_residents(task, actor)}
     if resident_ids - allowed:
+        if not manages_community(actor, task.community_id):
+            raise ServiceError(_l("只能选择与您结对的服务对象。"), field="residents")
         raise ServiceError(_l("所选服务对象不属于该任务的社区。"), field="residents")
     current = {r.id for r in task_residents(task)}
     added, removed = resident_ids - current, current - resident_ids
