@@ -32,20 +32,13 @@ log = logging.getLogger(__name__)
 
 def new_token() -> str:
     """A token for one rendering of one form."""
-    g._submission_forms = True
     return secrets.token_urlsafe(16)
-
-
-def submission_forms_shown() -> bool:
-    """Whether the page rendered so far holds a form with a token (base.html asks at its end)."""
-    return g.get("_submission_forms", False)
 
 
 def install(app: Flask) -> None:
     """Registered after CSRFProtect: a cross-site POST is refused before its token is read."""
     app.jinja_env.globals["submission_token"] = new_token
     app.jinja_env.globals["accepted_submission"] = accepted_submission
-    app.jinja_env.globals["submission_forms_shown"] = submission_forms_shown
     app.before_request(_take_token)
     app.after_request(_remember_where)
     app.teardown_request(_forget_token)
@@ -53,7 +46,6 @@ def install(app: Flask) -> None:
 
 
 def _take_token():
-    g.pop("_submission_forms", None)  # per page (a test's app context outlives its requests)
     if request.method != "POST":
         return None
     token = request.form.get(FIELD)

@@ -5,6 +5,7 @@ every login, failed login, logout and session end is on the audit trail.
 """
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -272,6 +273,16 @@ def test_the_devices_page_lists_live_sessions_and_marks_this_one(app, client, wo
     assert page.count("Windows · Chrome") == 1  # the logged-out one is gone
     assert "本设备" in page
     assert page.count('action="/auth/sessions/') == 2
+
+
+def test_signing_out_anywhere_drops_this_members_drafts_on_the_device(client, world, login):
+    """drafts.js clears the member's saved drafts when a form marked data-drop-drafts is
+    sent: 退出登录 on every page and 退出所有设备 here (tests/browser/test_drafts_offline.py
+    proves the clearing itself)."""
+    login(world.member)
+    page = fresh_get(client, "/auth/sessions").get_data(as_text=True)
+    marked = re.findall(r'<form method="post" action="([^"]+)"[^>]*data-drop-drafts', page)
+    assert sorted(marked) == ["/auth/logout", "/auth/logout-everywhere"]
 
 
 def test_ending_a_session_from_the_devices_page(app, client, world, login):
