@@ -26,10 +26,15 @@ def _page(page: int | None) -> int:
 
 def paginate(stmt, page: int | None, per_page: int):
     """Page ``page`` (default: the ``page`` argument) of ``stmt`` (a SELECT plus a
-    COUNT); a page past the end is empty rather than a 404."""
-    page = _page(page)
-    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=per_page,
-                       error_out=False)
+    COUNT). A page past the end — an old link shared after the list shrank — is the
+    last page, never a 404 and never an empty page that says 「第 99 / 2 页」 and
+    “nothing here” above a list that has rows."""
+    result = db.paginate(stmt, page=_page(page), per_page=per_page, max_per_page=per_page,
+                         error_out=False)
+    if result.page > 1 and result.page > result.pages:
+        result = db.paginate(stmt, page=max(result.pages, 1), per_page=per_page,
+                             max_per_page=per_page, error_out=False)
+    return result
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,10 @@ def paginate_prepared(prepared: Prepared, params: dict, make, page: int | None,
                       per_page: int) -> Pagination:
     """``paginate`` for a ``Prepared`` list (built once, or picked before it is joined):
     its page and its COUNT, or a page whose rows carry the total."""
-    page = _page(page)
-    return _PreparedPage(page=page, per_page=per_page, max_per_page=per_page,
-                         error_out=False, prepared=prepared, params=params, make=make)
+    result = _PreparedPage(page=_page(page), per_page=per_page, max_per_page=per_page,
+                           error_out=False, prepared=prepared, params=params, make=make)
+    if result.page > 1 and result.page > result.pages:  # past the end: the last page
+        result = _PreparedPage(page=max(result.pages, 1), per_page=per_page,
+                               max_per_page=per_page, error_out=False, prepared=prepared,
+                               params=params, make=make)
+    return result

@@ -77,7 +77,7 @@ def test_member_list_is_paged(client, world, admin):
     names = lambda page: set(re.findall(r'<td data-label="姓名">(甲\d\d)', page))  # noqa: E731
     assert names(first).isdisjoint(names(second))
     assert len(names(first) | names(second)) == 60
-    assert client.get("/admin/members?page=99").status_code == 200
+    assert names(text(client.get("/admin/members?page=99"))) == names(second)  # the last
 
 
 def test_member_list_query_count_does_not_grow(client, world, admin, count_queries):

@@ -135,9 +135,11 @@ def test_paging(client, world, login, app):
     assert "批量000" in first and f"批量{size + 2:03d}" not in first
     second = page(client, "/tasks/?page=2")
     assert f"批量{size + 2:03d}" in second and "批量000" not in second
-    # Out of range: an empty page, not an error, and still the list's count
+    # Out of range (an old link shared in a group): the last page, not an error and
+    # not an empty page saying there is nothing to claim
     past = page(client, "/tasks/?page=99")
-    assert "暂时没有可认领的任务" in past
+    assert "暂时没有可认领的任务" not in past and "第 2 / 2 页" in past
+    assert f"批量{size + 2:03d}" in past
     # the world's two open tasks and these
     assert f"共 {size + 5} 个任务" in past and f"共 {size + 5} 个任务" in first
 
@@ -155,12 +157,10 @@ def _shown(client, url: str) -> tuple[int, int]:
     """(共 N 个任务 as the page says it, the cards on all of its pages)."""
     first = page(client, url)
     total = int(re.search(r"共 (\d+) 个任务", first).group(1))
-    cards, number = 0, 1
-    while True:
-        found = titles(page(client, f"{url}{'&' if '?' in url else '?'}page={number}"))
-        if not found:
-            return total, cards
-        cards, number = cards + len(found), number + 1
+    pages = re.search(r"第 1 / (\d+) 页", first)
+    return total, sum(
+        len(titles(page(client, f"{url}{'&' if '?' in url else '?'}page={number}")))
+        for number in range(1, (int(pages.group(1)) if pages else 1) + 1))
 
 
 def test_the_count_is_the_cards_listed_over_all_pages(client, world, login, app):
