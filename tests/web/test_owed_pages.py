@@ -45,6 +45,23 @@ def test_todo_lists_exactly_what_the_member_owes(client, login, world):
     assert menu_count(page, "我的待办") == 2
 
 
+def test_a_task_under_way_is_not_about_to_start(client, login, world):
+    running = f.task(world.item, world.liaison, starts_in=-timedelta(minutes=30),
+                     duration=timedelta(hours=3), title="进行中的")
+    later = f.task(world.item, world.liaison, starts_in=timedelta(hours=3), title="稍后的")
+    db.session.commit()
+    assignment(running, world.member)
+    assignment(later, world.member)
+    login(world.member)
+    page = text(client.get("/tasks/todo"))
+
+    def card(title):
+        return page[page.index(f">{title}<"):].split("</a>")[0]
+
+    assert "进行中" in card("进行中的") and "即将开始" not in card("进行中的")
+    assert "即将开始" in card("稍后的")
+
+
 def test_todo_of_a_leader_shows_reports_to_submit_and_to_correct(client, login, world):
     returned = f.task(world.item, world.liaison, starts_in=-timedelta(days=3), leader=world.leader,
                       title="被退回的")

@@ -125,6 +125,24 @@ def test_lead_tab_shows_report_status_waiting_first(client, world, login):
     assert "我带领的任务 (1)" in html
 
 
+def test_the_leaders_button_says_what_the_report_needs(client, world, login):
+    """A report 待审核 may still be changed (修改完成情况); only a returned one is to be
+    corrected and sent again."""
+    pending = past(world, "待审核的", days=5, leader=world.leader)
+    report(pending, world.leader, ReportStatus.submitted)
+    returned = past(world, "被退回的", days=6, leader=world.leader)
+    report(returned, world.leader, ReportStatus.returned)
+    db.session.commit()
+    login(world.leader)
+    html = tab(client, "lead")
+
+    def card(title):
+        return html[html.index(f">{title}<"):].split("</article>")[0]
+
+    assert "修改完成情况" in card("待审核的") and "修改后重新提交" not in card("待审核的")
+    assert "修改后重新提交" in card("被退回的")
+
+
 def test_totals_count_approved_participations_of_this_year_only(client, world, login):
     year_start = local_to_utc(datetime(local_today().year, 1, 1, 0, 1))
     this_year = max(year_start, utcnow() - timedelta(days=1)).replace(microsecond=0)

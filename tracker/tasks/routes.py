@@ -335,8 +335,9 @@ def mine():
 @login_required
 def todo():
     """What I owe, each one tap from its action; the home page while I owe anything."""
-    items = owed.member_todo(current_user.id, utcnow())
-    return render_template("tasks/todo.html", items=items, counts=menu_counts())
+    now = utcnow()
+    items = owed.member_todo(current_user.id, now)
+    return render_template("tasks/todo.html", items=items, counts=menu_counts(), now=now)
 
 
 # ---------------------------------------------------------------- 确认参与
