@@ -80,3 +80,20 @@ def test_the_template_is_the_sheet_the_export_writes(client, login, october):
     response = client.get("/imports/ledger/template.xlsx")
     book = load_workbook(io.BytesIO(response.data))
     assert [c.value for c in book[SHEET][1]] == HEADERS
+
+
+def test_the_rows_of_an_activity_refused_on_one_row_are_not_shown_as_recorded(
+        client, login, october):
+    """Two leaders on one activity: the second row carries the error, the activity is
+    refused whole, and its first row must not read 「补录」 as if it would be."""
+    login(october.liaison)
+    category = october.tasks["环境整治一"].category.name
+    rows = [row(october, october.members["冯某某"], category=category, leader="是",
+                title="两位组长"),
+            row(october, october.members["郑某某"], category=category, leader="是",
+                title="两位组长")]
+    response = upload(client, sheet(rows))
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "同一活动只能有一名组长（第2行已是组长）。" in page
+    assert "同一活动的其他行有错误" in page
+    assert '<span class="badge ok">补录</span>' not in page
