@@ -540,3 +540,15 @@ def test_other_liaison_and_missing_records_get_404(client, login, world, url):
     target = url(world)
     method = client.post if target.endswith("remove") else client.get
     assert method(target).status_code == 404
+
+
+def test_a_leader_switched_off_is_marked_where_the_liaison_sees_the_task(client, login, world):
+    """Nobody will report a task whose leader's account was switched off: the liaison is
+    told on the task page and on the home page's cards, not left to find it stale."""
+    world.leader.active = False
+    db.session.commit()
+    login(world.liaison)
+    assert "账号已停用，请另选组长" in text(client.get(f"/manage/tasks/{world.task.id}"))
+    world.leader.active = True
+    db.session.commit()
+    assert "账号已停用" not in text(client.get(f"/manage/tasks/{world.task.id}"))
