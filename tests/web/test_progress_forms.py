@@ -66,6 +66,12 @@ def test_bad_coverage_input(client, login, world, query, message):
 # --- findings --------------------------------------------------------------------
 
 
+def _reopen(survey) -> None:
+    """The survey's report sent back to its leader (returned: not yet official)."""
+    survey.report.status = ReportStatus.returned
+    db.session.commit()
+
+
 def _count_findings() -> int:
     return db.session.scalar(db.select(db.func.count(Finding.id)))
 
@@ -80,6 +86,7 @@ def _count_findings() -> int:
 ])
 def test_recording_a_finding_refuses_bad_input(client, login, world, data, message):
     double = build_double(world)
+    _reopen(double.survey)  # a survey that still takes findings
     before = _count_findings()
     login(world.leader)
     response = client.post(f"/progress/tasks/{double.survey.id}/findings", data=data)
@@ -174,12 +181,6 @@ def test_the_finding_moves_found_handed_over_fixed(client, login, world):
     assert actions == ["hand_over_finding", "fix_finding"]
 
 
-def _reopen(survey) -> None:
-    """The survey's report sent back to its leader (returned: not yet official)."""
-    survey.report.status = ReportStatus.returned
-    db.session.commit()
-
-
 def test_a_finding_recorded_by_mistake_is_deactivated_not_deleted(client, login, world):
     double = build_double(world)
     _reopen(double.survey)
@@ -236,6 +237,13 @@ def test_an_approved_survey_takes_no_more_findings(client, login, world):
     assert response.status_code == 200
     assert "该摸排任务的完成情况已审核通过，不能再登记问题。" in response.get_data(as_text=True)
     assert _count_findings() == before
+    # and the page offers no form to type into only to be refused: it says why
+    page = client.get(f"/progress/tasks/{double.survey.id}/findings").get_data(as_text=True)
+    assert "该摸排任务的完成情况已审核通过，不能再登记问题。" in page
+    assert 'name="place"' not in page
+    _reopen(double.survey)
+    page = client.get(f"/progress/tasks/{double.survey.id}/findings").get_data(as_text=True)
+    assert 'name="place"' in page
 
 
 def test_the_kept_period_form_follows_the_communities_and_what_was_typed(client, login,

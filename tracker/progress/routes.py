@@ -353,7 +353,8 @@ def task_findings(task_id: int):
         select(Finding).where(Finding.task_id == task.id, Finding.active.is_(True))
         .order_by(Finding.id)
     ).all()
-    return render_template("progress/task_findings.html", task=task, form=form, items=items)
+    return render_template("progress/task_findings.html", task=task, form=form, items=items,
+                           refusal=finding_service.finding_refusal(task))
 
 
 def _finding_or_404(finding_id: int) -> Finding:

@@ -46,19 +46,28 @@ def may_record_finding(member: Member, task: Task) -> bool:
     return may_report(member, task)
 
 
+def finding_refusal(task: Task):
+    """Why no finding can be recorded on ``task`` now, or None when one can (the page
+    shows the reason instead of a form that would be refused)."""
+    if task.category.code != SURVEY_CODE:
+        return _l("只有摸排任务可以登记摸排问题。")
+    if task.status == TaskStatus.cancelled:
+        return _l("该任务已取消。")
+    if task.starts_at > utcnow():
+        return _l("任务开始后才能登记摸排问题。")
+    if task.report is not None and task.report.status == ReportStatus.approved:
+        # the findings are the approved survey's 完成数量: approval is final
+        return _l("该摸排任务的完成情况已审核通过，不能再登记问题。")
+    return None
+
+
 def record_finding(task: Task, actor: Member, data: FindingData) -> Finding:
     """The leader (or liaison) records one defect found by a facility survey."""
     if not may_record_finding(actor, task):
         raise PermissionDenied(_l("只有组长或联络员可以登记摸排问题。"))
-    if task.category.code != SURVEY_CODE:
-        raise ServiceError(_l("只有摸排任务可以登记摸排问题。"))
-    if task.status == TaskStatus.cancelled:
-        raise ServiceError(_l("该任务已取消。"))
-    if task.starts_at > utcnow():
-        raise ServiceError(_l("任务开始后才能登记摸排问题。"))
-    if task.report is not None and task.report.status == ReportStatus.approved:
-        # the findings are the approved survey's 完成数量: approval is final
-        raise ServiceError(_l("该摸排任务的完成情况已审核通过，不能再登记问题。"))
+    refusal = finding_refusal(task)
+    if refusal is not None:
+        raise ServiceError(refusal)
     place = (data.place or "").strip()
     if not place:
         raise ServiceError(_l("请填写问题位置。"), field="place")
