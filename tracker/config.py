@@ -186,6 +186,10 @@ def reminder_settings(env) -> dict:
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD"),
         "SMTP_FROM": env.get("SMTP_FROM"),
         "SMTP_CA_FILE": env.get("SMTP_CA_FILE"),  # a CA bundle, e.g. the county's own CA
+        # Hosts a community's work-group robot may be at besides WeCom's and DingTalk's
+        # own (comma-separated host names): a private deployment's relay.
+        "WEBHOOK_HOSTS": tuple(h.strip().lower() for h in env.get("WEBHOOK_HOSTS", "").split(",")
+                               if h.strip()),
         "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL"),
         "SMS_GATEWAY_METHOD": env.get("SMS_GATEWAY_METHOD", "POST").upper(),
         "SMS_BODY_TEMPLATE": env.get("SMS_BODY_TEMPLATE", '{"phone": "{phone}", "text": "{text}"}'),

@@ -39,6 +39,7 @@ def reminder_config(smtp_port: int, recorder: Recorder) -> dict:
         "SMS_SIGNING_SECRET": SMS_SECRET,
         "REMINDER_BASE_URL": "https://gj.example.gov.cn",
         "REMINDER_HTTP_TIMEOUT": 5,
+        "WEBHOOK_HOSTS": ("127.0.0.1",),  # the local recorder stands in for the robots
     }
 
 

@@ -67,7 +67,8 @@ class Post:
 
 class Recorder:
     """An HTTP server recording every POST. ``fail[path] = "http"`` answers 500,
-    ``"robot"`` answers 200 with a robot's error code."""
+    ``"robot"`` answers 200 with a robot's error code, ``"redirect"`` a 302 to
+    ``/elsewhere`` (where a GET is recorded too, if the redirect is followed)."""
 
     def __init__(self):
         self.posts: list[Post] = []
@@ -84,6 +85,11 @@ class Recorder:
                     self.send_response(500)
                     self.end_headers()
                     return
+                if mode == "redirect":
+                    self.send_response(302)
+                    self.send_header("Location", "/elsewhere")
+                    self.end_headers()
+                    return
                 recorder.posts.append(Post(parts.path, parse_qs(parts.query),
                                            dict(self.headers.items()), body))
                 answer = {"errcode": 310000, "errmsg": "keywords not in content"} \
@@ -94,6 +100,14 @@ class Recorder:
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
+
+            def do_GET(self):  # noqa: N802 — only a followed redirect comes here
+                parts = urlsplit(self.path)
+                recorder.posts.append(Post(parts.path, parse_qs(parts.query),
+                                           dict(self.headers.items()), b""))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
             def log_message(self, *args):  # keep the test output quiet
                 pass

@@ -280,6 +280,18 @@ def test_a_robot_error_code_is_a_failure(town, recorder):
     assert row.status == OutboxStatus.pending and "310000" in row.last_error
 
 
+def test_a_robot_that_redirects_is_a_failure_and_is_not_followed(town, recorder):
+    """A redirect would carry the reminders to an address nobody checked."""
+    recorder.fail["/wecom"] = "redirect"
+    _waiting_report(town, town.task(local(-9, 9), title="等了八天"), 8)
+    save_webhook(town.liaison, town.community, WebhookData("wecom", recorder.url("/wecom")))
+    db.session.commit()
+    run(MORNING)
+    [row] = rows(channel=Channel.wecom)
+    assert row.status == OutboxStatus.pending and "302" in row.last_error
+    assert recorder.to("/elsewhere") == []
+
+
 def test_sms_gateway_requests_are_signed(town, recorder):
     ended_two_days_ago(town, people=(town.bob,))
     run(MORNING)

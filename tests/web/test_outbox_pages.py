@@ -2,6 +2,8 @@
 stored encrypted and never shown back in full; the admin's channel status page."""
 from __future__ import annotations
 
+import pytest
+
 from tests.web.manage_support import audit_count, text
 from tracker.extensions import db
 from tracker.models import AuditEvent, CommunityWebhook
@@ -35,10 +37,36 @@ def test_a_bad_url_is_refused_on_the_form(client, login, world):
     assert audit_count() == events
 
 
+@pytest.mark.parametrize("channel, url", [
+    ("wecom", "http://127.0.0.1:5432/x"),  # the server's own network
+    ("wecom", "http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"),  # not https
+    ("wecom", "https://qyapi.weixin.qq.com.evil.example/send?key=k"),
+    ("wecom", "https://oapi.dingtalk.com/robot/send?access_token=t"),  # the other robot's
+    ("dingtalk", "https://10.0.0.8/robot/send"),
+])
+def test_a_robot_is_only_wecoms_or_dingtalks_own(client, login, world, channel, url):
+    """The server posts a community's reminders (names, titles, links) to the robot: a
+    liaison account may not point that at any other address."""
+    login(world.liaison)
+    page = text(client.post(f"/outbox/webhooks/{world.community.id}",
+                            data={"channel": channel, "url": url}))
+    assert "只能填写企业微信（https://qyapi.weixin.qq.com/…）或钉钉" in page
+    assert db.session.get(CommunityWebhook, world.community.id) is None
+
+
+def test_an_operator_may_name_a_relay_host(app, client, login, world):
+    app.config["WEBHOOK_HOSTS"] = ("relay.county.example",)
+    login(world.liaison)
+    response = client.post(f"/outbox/webhooks/{world.community.id}",
+                           data={"channel": "wecom", "url": "http://relay.county.example/w"})
+    assert response.status_code == 302
+
+
 def test_stopping_a_robot(client, login, world):
     login(world.liaison)
-    client.post(f"/outbox/webhooks/{world.community.id}", data={"channel": "dingtalk", "url": URL,
-                                                               "secret": "SECxyz"})
+    client.post(f"/outbox/webhooks/{world.community.id}", data={
+        "channel": "dingtalk", "url": "https://oapi.dingtalk.com/robot/send?access_token=t1",
+        "secret": "SECxyz"})
     client.post(f"/outbox/webhooks/{world.community.id}/stop")
     db.session.expire_all()
     assert db.session.get(CommunityWebhook, world.community.id).active is False

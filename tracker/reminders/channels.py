@@ -74,6 +74,17 @@ class EmailSender:
 
 # --- HTTP ------------------------------------------------------------------------------
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A robot or gateway answers; it does not send the post on elsewhere (a redirect
+    would carry the reminders to an address nobody checked): a 3xx is a failure."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def _post(url: str, body: bytes, headers: dict, timeout: float, method: str = "POST") -> bytes:
     if not url.lower().startswith(("http://", "https://")):
         raise ChannelError("HTTP: only http(s) addresses are sent to")
@@ -81,7 +92,7 @@ def _post(url: str, body: bytes, headers: dict, timeout: float, method: str = "P
                                      headers={"Content-Type": "application/json; charset=utf-8",
                                               **headers})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # nosec B310 - http(s) only (checked)
+        with _OPENER.open(request, timeout=timeout) as response:  # nosec B310 - http(s) only (checked)
             return response.read()
     except urllib.error.HTTPError as error:
         raise ChannelError(f"HTTP {error.code}") from None

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
@@ -133,6 +134,22 @@ class WebhookData:
     secret: str | None = None
 
 
+# Where each robot lives; WEBHOOK_HOSTS (config) names more hosts for a private
+# deployment's own relay (and the tests' local recorder).
+ROBOT_HOSTS = {Channel.wecom: "qyapi.weixin.qq.com", Channel.dingtalk: "oapi.dingtalk.com"}
+
+
+def webhook_allowed(channel: Channel, url: str) -> bool:
+    """Whether the server may post a community's reminders to ``url``: the channel's own
+    robot over https, or a host the operator listed in WEBHOOK_HOSTS."""
+    parts = urlsplit(url)
+    if parts.hostname is None:
+        return False
+    if parts.scheme == "https" and parts.hostname == ROBOT_HOSTS.get(channel):
+        return True
+    return parts.hostname in current_app.config.get("WEBHOOK_HOSTS", ())
+
+
 def _may_configure(actor: Member, community: Community) -> None:
     """The community's liaison, or an admin."""
     if not actor.is_admin and not (actor.is_liaison and manages_community(actor, community.id)):
@@ -148,6 +165,11 @@ def save_webhook(actor: Member, community: Community, data: WebhookData) -> Comm
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.netloc or len(url) > 500:
         raise ServiceError(_l("请粘贴机器人的完整 Webhook 地址（以 https:// 开头）。"), field="url")
+    if not webhook_allowed(channel, url):
+        # the server posts names, titles and links there: never to an address of the
+        # operator's own network (or anywhere else) that a liaison account typed in
+        raise ServiceError(_l("只能填写企业微信（https://qyapi.weixin.qq.com/…）或钉钉（https://oapi.dingtalk.com/…）群机器人的地址。"),
+                           field="url")
     secret = (data.secret or "").strip() or None
     robot = db.session.get(CommunityWebhook, community.id)
     if robot is None:
