@@ -42,7 +42,7 @@ def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (tables known to the metadata)
     from .db_setup import configure_engine, install as install_read_requests
     from .extensions import babel, csrf, db, login_manager, migrate
-    from .i18n import install_template_gettext, select_locale
+    from .i18n import install_template_gettext, remember_choice, select_locale
     from .participation import install as keep_counted_participation
     from .report_owed import install as keep_report_owed_mark
     from .services.audit import protect as protect_audit_trail
@@ -60,6 +60,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai")
     install_template_gettext(app)
+    app.before_request(remember_choice)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page says what to do

@@ -10,15 +10,32 @@ SUPPORTED = ("zh_CN", "en")
 DEFAULT = "zh_CN"
 
 
+def _asked() -> str | None:
+    """The language ``?lang=`` asks for, if it is one the app speaks."""
+    chosen = request.args.get("lang")
+    if not chosen:
+        return None
+    chosen = "zh_CN" if chosen.lower().startswith("zh") else chosen
+    return chosen if chosen in SUPPORTED else None
+
+
+def remember_choice() -> None:
+    """``?lang=`` kept for the visitor's next pages (a before_request hook). Not only in
+    the selector: that runs only when something is translated, so a link like
+    ``/?lang=en`` that redirects straight on lost the choice."""
+    chosen = _asked()
+    if chosen is not None and session.get("lang") != chosen:
+        session["lang"] = chosen
+
+
 def select_locale() -> Locale | str:
     if not has_request_context():  # CLI commands and background work
         return DEFAULT
-    chosen = request.args.get("lang")
-    if chosen:
-        chosen = "zh_CN" if chosen.lower().startswith("zh") else chosen
-        if chosen in SUPPORTED:
-            session["lang"] = chosen
-    code = session.get("lang", DEFAULT)
+    code = _asked()
+    if code is not None:
+        session["lang"] = code  # also where no before_request ran (a request context alone)
+    else:
+        code = session.get("lang", DEFAULT)
     return _locale(code) if code in SUPPORTED else code
 
 
