@@ -154,13 +154,14 @@ def test_language_choice_sticks_for_the_session(client):
     assert 'lang="zh-CN"' in html
 
 
-def test_a_link_with_lang_that_redirects_keeps_the_choice(client):
-    """``/?lang=en`` given to an English-speaking user redirects straight on (to the login
-    page): the page it lands on is in English."""
+def test_a_link_with_lang_that_redirects_keeps_the_choice(client, world, login):
+    """``/?lang=en`` given to an English-speaking member redirects straight on (to their
+    home page): the page it lands on is in English."""
+    login(world.member)
     response = client.get("/?lang=en")
     assert response.status_code == 302
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert 'lang="en"' in html
+    assert '<html lang="en">' in html
 
 
 def test_unknown_language_falls_back_to_chinese(client):
