@@ -137,6 +137,16 @@ def test_a_funds_item_takes_no_activity(world, people):
     refused_and_nothing_written(world, data(people), "不按活动计")
 
 
+def test_an_activity_of_last_year_counts_toward_last_years_item(world, people):
+    """Recorded in January on this year's item (the one still offered), an activity of
+    31 December goes on the same line of last year's checklist, where it counts."""
+    year = local_today().year
+    last_year = f.item(world.unit, world.community, world.item.category, year=year - 1)
+    eve = datetime(year - 1, 12, 31, 9, 0)
+    task = recorded(world, data(people, starts_local=eve, ends_local=eve + timedelta(hours=2)))
+    assert (task.service_date.year, task.resource_item_id) == (year - 1, last_year.id)
+
+
 def test_the_end_must_follow_the_start(world, people):
     refused_and_nothing_written(world, data(people, ends_local=three_days_ago_at(8)),
                                 "结束时间必须晚于开始时间")

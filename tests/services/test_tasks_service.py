@@ -322,6 +322,23 @@ def test_a_survey_moved_to_another_day_takes_its_findings_along(world):
                                                     ends_local=too_late + timedelta(hours=2)))
 
 
+def test_a_series_across_new_year_goes_on_under_next_years_item(world):
+    """Checklist progress counts an item's activities in its year only: the January
+    weeks of a series begun in December count toward next year's item of the same line,
+    where there is one; without it they stay on the item chosen."""
+    year = to_local(utcnow()).year
+    start = datetime(year, 12, 28, 9, 0)
+    data = _data(starts_local=start, ends_local=start + timedelta(hours=2),
+                 repeat_until=date(year + 1, 1, 11))
+    no_next = f.item(world.unit, world.community, "ad_removal")  # no item of next year
+    alone = create_tasks(world.liaison, no_next, data)
+    assert {t.resource_item_id for t in alone} == {no_next.id}
+    next_year = f.item(world.unit, world.community, world.item.category, year=year + 1)
+    tasks = create_tasks(world.liaison, world.item, data)
+    assert [(t.service_date.year, t.resource_item_id) for t in tasks] == [
+        (year, world.item.id), (year + 1, next_year.id), (year + 1, next_year.id)]
+
+
 def test_a_funds_item_takes_no_tasks(world):
     """共建活动经费 counts money (the funds ledger), not activities."""
     funds = f.item(world.unit, world.community, "cobuild_funding")

@@ -49,6 +49,7 @@ from .tasks import (
     _check_details,
     _clean,
     check_item_takes_activities,
+    item_of_year,
     new_checkin_token,
 )
 
@@ -213,6 +214,7 @@ def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData) 
     (the caller's unit of work). Everything but the photos' contents is checked before
     the first write; a photo refused after that undoes the files already written, and
     the caller's rollback the rest."""
+    item = item_of_year(item, data.starts_local.year)
     starts_at, ends_at = _check(actor, item, data)
     now = utcnow()
     task = Task(

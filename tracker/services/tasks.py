@@ -121,6 +121,27 @@ def check_item_takes_activities(item: ResourceItem) -> None:
                               name=item.category.name), field="resource_item")
 
 
+def item_of_year(item: ResourceItem, year: int) -> ResourceItem:
+    """The checklist item an activity in ``year`` counts toward: ``item`` itself, or the
+    same line of that year's checklist (unit, community, zone and category) when there
+    is one. Checklist progress counts an item's activities in the item's year only, so a
+    weekly series begun in December goes on under next year's item, and an activity
+    recorded on last year's still-open item counts where it belongs. Without that year's
+    item it stays on ``item``."""
+    if item.year == year:
+        return item
+    found = db.session.scalar(
+        select(ResourceItem).where(
+            ResourceItem.unit_id == item.unit_id,
+            ResourceItem.community_id == item.community_id,
+            ResourceItem.zone_id.is_(None) if item.zone_id is None
+            else ResourceItem.zone_id == item.zone_id,
+            ResourceItem.category_id == item.category_id,
+            ResourceItem.year == year, ResourceItem.active.is_(True))
+        .order_by(ResourceItem.id).limit(1))
+    return found or item
+
+
 def _clean(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
@@ -142,8 +163,9 @@ def create_tasks(actor: Member, item: ResourceItem, data: TaskData) -> list[Task
     tasks = []
     for start_local in weekly_starts(data.starts_local, data.repeat_until):
         starts_at = local_to_utc(start_local)
+        counted_on = item_of_year(item, start_local.year)
         task = Task(
-            resource_item_id=item.id,
+            resource_item_id=counted_on.id,
             unit_id=item.unit_id,
             community_id=item.community_id,
             zone_id=item.zone_id,
