@@ -199,3 +199,16 @@ def test_history_is_never_deleted(client, world, admin):
     rules = [r.rule for r in client.application.url_map.iter_rules() if r.endpoint.startswith("admin.")]
     assert not [r for r in rules if "delete" in r]
     assert all(r.endswith(("/edit", "/new", "/active")) or r.count("/") <= 2 for r in rules)
+
+
+def test_switching_off_a_leader_names_the_tasks_left_without_one(client, world, admin):
+    """Nobody reports a task whose leader's account is off: the admin is told which at
+    once (the liaison's pages mark it too)."""
+    response = client.post(f"/admin/members/{world.leader.id}/active", data={"active": "0"},
+                           follow_redirects=True)
+    page = text(response)
+    assert f"{world.leader.name} 是以下任务的组长，请联络员另选组长：" in page
+    assert world.task.title in page  # open, led by them, not yet reported
+    response = client.post(f"/admin/members/{world.member.id}/active", data={"active": "0"},
+                           follow_redirects=True)
+    assert "是以下任务的组长" not in text(response)  # leads nothing

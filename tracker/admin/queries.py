@@ -6,7 +6,20 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..models import Category, Community, Member, ResourceItem, Role, Task, Unit, Zone
+from ..extensions import db
+from ..models import (
+    Category,
+    Community,
+    Member,
+    ReportStatus,
+    ResourceItem,
+    Role,
+    Task,
+    TaskReport,
+    TaskStatus,
+    Unit,
+    Zone,
+)
 from ..timeutil import local_today
 
 
@@ -157,3 +170,13 @@ def setup_progress(session) -> SetupProgress:
              SetupStep("items", counts["items"], True),
              SetupStep("members", counts["people"], True)]
     return SetupProgress(steps, counts["year"], counts["people_not_activated"])
+
+
+def tasks_left_leaderless(member_id: int, limit: int = 10) -> list[str]:
+    """Titles of the open tasks ``member_id`` leads whose result is still to come (no
+    report, or one returned): nobody reports them once that account is switched off."""
+    return list(db.session.scalars(
+        select(Task.title).outerjoin(TaskReport, TaskReport.task_id == Task.id)
+        .where(Task.leader_id == member_id, Task.status == TaskStatus.open,
+               or_(TaskReport.id.is_(None), TaskReport.status == ReportStatus.returned))
+        .order_by(Task.starts_at, Task.id).limit(limit)))

@@ -5,7 +5,8 @@ and a 停用 / 重新启用 button; the shared flow lives in ``crud.py``.
 """
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
@@ -241,4 +242,12 @@ def member_edit(record_id: int):
 @bp.post("/members/<int:record_id>/active")
 @admin_required
 def member_toggle(record_id: int):
-    return toggle_view(MEMBERS, record_id)
+    response = toggle_view(MEMBERS, record_id)
+    member = db.session.get(Member, record_id)
+    if member is not None and not member.active:
+        # the liaisons' pages mark such a leader; the admin hears of it at once
+        titles = q.tasks_left_leaderless(member.id)
+        if titles:
+            flash(_("%(name)s 是以下任务的组长，请联络员另选组长：%(tasks)s",
+                    name=member.name, tasks=_("、").join(titles)), "info")
+    return response
