@@ -1,6 +1,7 @@
 """One page of a listing, the same way on every blueprint's list pages."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import request
@@ -24,17 +25,23 @@ def _page(page: int | None) -> int:
     return page_number() if page is None else min(max(page, 1), MAX_PAGE)
 
 
-def paginate(stmt, page: int | None, per_page: int):
-    """Page ``page`` (default: the ``page`` argument) of ``stmt`` (a SELECT plus a
-    COUNT). A page past the end — an old link shared after the list shrank — is the
-    last page, never a 404 and never an empty page that says 「第 99 / 2 页」 and
-    “nothing here” above a list that has rows."""
-    result = db.paginate(stmt, page=_page(page), per_page=per_page, max_per_page=per_page,
-                         error_out=False)
+def _within_the_list(page_of: Callable[[int], Pagination], page: int | None) -> Pagination:
+    """``page_of(n)`` for page ``page`` (default: the ``page`` argument). A page past the
+    end — an old link shared after the list shrank — is the last page, never a 404 and
+    never an empty page that says 「第 99 / 2 页」 and “nothing here” above a list that
+    has rows (one more read, only past the end)."""
+    result = page_of(_page(page))
     if result.page > 1 and result.page > result.pages:
-        result = db.paginate(stmt, page=max(result.pages, 1), per_page=per_page,
-                             max_per_page=per_page, error_out=False)
+        result = page_of(max(result.pages, 1))
     return result
+
+
+def paginate(stmt, page: int | None, per_page: int):
+    """Page ``page`` (default: the ``page`` argument; past the end, the last) of
+    ``stmt`` (a SELECT plus a COUNT)."""
+    return _within_the_list(
+        lambda n: db.paginate(stmt, page=n, per_page=per_page, max_per_page=per_page,
+                              error_out=False), page)
 
 
 @dataclass(frozen=True)
@@ -99,10 +106,7 @@ def paginate_prepared(prepared: Prepared, params: dict, make, page: int | None,
                       per_page: int) -> Pagination:
     """``paginate`` for a ``Prepared`` list (built once, or picked before it is joined):
     its page and its COUNT, or a page whose rows carry the total."""
-    result = _PreparedPage(page=_page(page), per_page=per_page, max_per_page=per_page,
-                           error_out=False, prepared=prepared, params=params, make=make)
-    if result.page > 1 and result.page > result.pages:  # past the end: the last page
-        result = _PreparedPage(page=max(result.pages, 1), per_page=per_page,
-                               max_per_page=per_page, error_out=False, prepared=prepared,
-                               params=params, make=make)
-    return result
+    return _within_the_list(
+        lambda n: _PreparedPage(page=n, per_page=per_page, max_per_page=per_page,
+                                error_out=False, prepared=prepared, params=params, make=make),
+        page)
