@@ -30,7 +30,6 @@ from ..models import (
     AssignmentStatus,
     Member,
     ResourceItem,
-    Role,
     Task,
     TaskStatus,
     Zone,
@@ -43,7 +42,7 @@ from .claims import check_minutes, task_span_minutes
 from .findings import MAX_DESCRIPTION, MAX_PLACE, FindingData, record_finding
 from .photos import MAX_PHOTOS_PER_TASK, add_task_photo, remove_image
 from .reviews import ReportData, approve_report, report_figures, submit_report
-from .summary_notes import month_is_final
+from .summary_notes import closed_to
 from .tasks import (
     TaskDetails,
     _check_details,
@@ -180,8 +179,7 @@ def _check(actor: Member, item: ResourceItem, data: BackfillData) -> tuple[datet
     if ends_at > utcnow():
         raise ServiceError(_l("补录的活动须已经结束：时间不能晚于现在。"), field="ends_at")
     day = data.starts_local.date()
-    if actor.role != Role.admin and month_is_final(item.unit_id, item.community_id,
-                                                   day.year, day.month):
+    if closed_to(actor, item.unit_id, item.community_id, day):
         raise ServiceError(_l("%(y)d年%(m)d月的月报已定稿，补录该月的活动须由单位管理员操作。",
                               y=day.year, m=day.month), field="starts_at")
     if not (data.note or "").strip():

@@ -30,7 +30,6 @@ from ..models import (
     FundEntry,
     Member,
     ResourceItem,
-    Role,
     Task,
     TaskStatus,
     Unit,
@@ -41,7 +40,7 @@ from ..reach import Reach
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError
 from .audit import record
-from .summary_notes import month_is_final
+from .summary_notes import closed_to
 
 PURPOSE_MAX = 200
 FIRST_YEAR = 2000
@@ -62,7 +61,7 @@ def check_month_open(actor: Member, unit_id: int, community_id: int, day: date, 
                      field: str | None = None) -> None:
     """A 已定稿 month's figures are changed by an admin only, as its 补录 is: an entry
     (or a reversal) dated in that month would change the finalised 月报's funds."""
-    if actor.role != Role.admin and month_is_final(unit_id, community_id, day.year, day.month):
+    if closed_to(actor, unit_id, community_id, day):
         raise ServiceError(_l("%(y)d年%(m)d月的月报已定稿，登记或冲销该月的经费须由单位管理员操作。",
                               y=day.year, m=day.month), field=field)
 

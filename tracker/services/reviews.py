@@ -15,7 +15,6 @@ from ..models import (
     Finding,
     Member,
     ReportStatus,
-    Role,
     Task,
     TaskReport,
     TaskStatus,
@@ -24,7 +23,7 @@ from ..permissions import manages_task, may_report
 from ..timeutil import utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
-from .summary_notes import month_is_final
+from .summary_notes import closed_to
 from .tasks import participants
 
 
@@ -143,8 +142,7 @@ def approve_report(report: TaskReport, actor: Member) -> None:
         # while it runs, nobody's hours could ever count
         raise ServiceError(_l("活动结束后才能审核通过。"))
     task, day = report.task, report.task.service_date
-    if actor.role != Role.admin and month_is_final(task.unit_id, task.community_id,
-                                                   day.year, day.month):
+    if closed_to(actor, task.unit_id, task.community_id, day):
         # what is approved becomes the month's figures: a finalised 月报 changes only by
         # an admin, as for 补录 and the funds
         raise ServiceError(_l("%(y)d年%(m)d月的月报已定稿，审核通过该月的完成情况须由单位管理员操作。",

@@ -118,3 +118,11 @@ def month_is_final(task_unit_id: int, community_id: int, year: int, month: int) 
                 and_(SummaryNote.unit_id.is_(None), SummaryNote.community_id == community_id)),
         ).limit(1)
     ) is not None
+
+
+def closed_to(actor: Member, unit_id: int, community_id: int, day: date) -> bool:
+    """Whether the month of ``day`` is closed to ``actor``: a 月报 it counts in is 已定稿
+    and ``actor`` is not an admin. A finalised month's figures are changed by an admin
+    only, however they would change (补录, an approval, the funds)."""
+    return actor.role != Role.admin and month_is_final(unit_id, community_id,
+                                                       day.year, day.month)
