@@ -42,16 +42,9 @@ from ..fields import (
     keyword_field,
     strip_text,
 )
-from ..security import record_id
+from ..security import record_id, record_id_or_none
 from ..templating import TASK_STATUS
 from ..timeutil import to_local
-
-
-def _id_or_none(value):
-    try:
-        return record_id(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _text(label, required_message, limit, *, area=False, required=True):
@@ -66,14 +59,14 @@ class ChoiceField(SelectField):
     """A select of record ids; anything not offered gets one Chinese message."""
 
     def __init__(self, label=None, *, message, required=True, **kwargs):
-        super().__init__(label, coerce=_id_or_none, validate_choice=False, **kwargs)
+        super().__init__(label, coerce=record_id_or_none, validate_choice=False, **kwargs)
         self.message = message
         self.required = required
         self.flags.required = required
 
     def process_formdata(self, valuelist):
         raw = (valuelist[0] or "").strip() if valuelist else ""
-        self.data = _id_or_none(raw)
+        self.data = record_id_or_none(raw)
         self.garbled = bool(raw) and self.data is None
 
     def pre_validate(self, form):
@@ -83,7 +76,7 @@ class ChoiceField(SelectField):
             if self.required:
                 raise StopValidation(self.message)
             return
-        offered = {_id_or_none(choice[0]) for choice in self.iter_choices()}
+        offered = {record_id_or_none(choice[0]) for choice in self.iter_choices()}
         if self.data not in offered:
             raise StopValidation(self.message)
 
@@ -222,10 +215,10 @@ class TaskFilterForm(FlaskForm):
         csrf = False
 
     q = keyword_field(_l("关键词"), description=_l("任务名称、地点或社区"))
-    community = LenientSelectField(_l("社区"), coerce=_id_or_none, validate_choice=False)
+    community = LenientSelectField(_l("社区"), coerce=record_id_or_none, validate_choice=False)
     status = LenientSelectField(_l("状态"), choices=STATUS_CHOICES, validate_choice=False,
                                 coerce=lambda v: v or None)
-    category = LenientSelectField(_l("类别"), coerce=_id_or_none, validate_choice=False)
+    category = LenientSelectField(_l("类别"), coerce=record_id_or_none, validate_choice=False)
     date_from = LocalDateField(_l("从"), validators=[])
     date_to = LocalDateField(_l("到"), validators=[])
 
