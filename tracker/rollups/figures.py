@@ -201,8 +201,7 @@ class CategoryFigures:
     pending: Totals
 
 
-def per_unit(rows: list[CategoryFigures], figure: str, which: str = "official"
-             ) -> list[tuple[int, str]]:
+def per_unit(rows: list[CategoryFigures], figure: str) -> list[tuple[int, str]]:
     """The ``figure`` ("quantity" or "people_served") of category rows, summed per
     unit, never across units: [(132, "处"), (9, "个")], units in category order,
     zeros left out."""
@@ -210,7 +209,7 @@ def per_unit(rows: list[CategoryFigures], figure: str, which: str = "official"
     sums: dict[str, int] = {}
     for row in rows:
         unit = getattr(row, unit_of)
-        value = getattr(getattr(row, which), figure)
+        value = getattr(row.official, figure)
         if unit and value:
             sums[unit] = sums.get(unit, 0) + value
     return [(value, unit) for unit, value in sums.items()]
