@@ -31,11 +31,8 @@ def remember_choice() -> None:
 def select_locale() -> Locale | str:
     if not has_request_context():  # CLI commands and background work
         return DEFAULT
-    code = _asked()
-    if code is not None:
-        session["lang"] = code  # also where no before_request ran (a request context alone)
-    else:
-        code = session.get("lang", DEFAULT)
+    # this request's ?lang= first: remember_choice has kept it for the next ones
+    code = _asked() or session.get("lang", DEFAULT)
     return _locale(code) if code in SUPPORTED else code
 
 
