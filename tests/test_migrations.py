@@ -499,3 +499,27 @@ def test_0004_carries_the_old_figures_forward(backend, tmp_path):
     assert [tuple(r) for r in roll] == [(1, False), (2, False), (3, True)]
     assert [name for (name,) in zones] == ["二区", "十区"]
     assert "fund_budget" not in tables
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_name_key_migration_puts_existing_members_in_pinyin_order(backend,
+                                                                     migrated_database):
+    """0024 gives the members already there their pinyin key: ordered by it they read as
+    in a dictionary, and each key is what the application writes for that name."""
+    from tracker.name_order import name_key
+
+    names = ["赵六", "曾小明", "安然", "单田芳", "李安", "黎明"]  # code-point order: 单 first
+    with migrated_database(backend, "names") as url:
+        assert run_flask(url, "db", "downgrade", "0023_member_roll_dates").returncode == 0
+        rows = ", ".join(f"({i}, '{name}', '1380000000{i}', 1, 'member', TRUE, "
+                         "'2026-01-01 00:00:00')" for i, name in enumerate(names))
+        listed = _read_after(url, [
+            "INSERT INTO unit (id, name, sort_key, active) VALUES (1, '县商务局', '县商务局', TRUE)",
+            "INSERT INTO member (id, name, phone, unit_id, role, active, created_at) VALUES "
+            + rows], "SELECT name FROM member ORDER BY id")
+        assert [name for (name,) in listed] == names
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        keyed = _read_after(url, [], "SELECT name, name_key FROM member ORDER BY name_key")
+        assert [name for name, _key in keyed] == ["安然", "黎明", "李安", "单田芳", "曾小明", "赵六"]
+        assert all(key == name_key(name) for name, key in keyed)

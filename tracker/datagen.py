@@ -46,6 +46,7 @@ from .models import (
     Zone,
     liaison_community,
 )
+from .name_order import name_key
 from .natural import sort_key
 from .participation import rebuild as rebuild_counted
 from .report_owed import rebuild as rebuild_report_owed
@@ -219,8 +220,9 @@ def generate(plan: Plan, progress=None) -> dict:
         if admin_id is None:
             role, admin_id = Role.admin, mid
         active = rng.random() > 0.02 or role == Role.admin
+        name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2))))
         writer.add(_table(Member), {
-            "id": mid, "name": rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2)))),
+            "id": mid, "name": name, "name_key": name_key(name),
             "phone": f"{phone + i:011d}", "password_hash": password_hash, "unit_id": uid,
             "branch": None, "role": role, "active": active, "on_roll": role == Role.member,
             "created_at": now - timedelta(days=plan.years * 366),

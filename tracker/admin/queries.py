@@ -102,7 +102,7 @@ def items_query(community_id: int | None, year: int | None):
 
 def members_query(q: str | None, role: str | None, status: str | None):
     query = (select(Member).options(joinedload(Member.unit), selectinload(Member.communities))
-             .order_by(Member.active.desc(), Member.name, Member.id))
+             .order_by(Member.active.desc(), Member.name_key, Member.id))
     if q:
         query = query.where(or_(Member.name.contains(q, autoescape=True),
                                 Member.phone.contains(q, autoescape=True)))

@@ -16,7 +16,7 @@ def members_query(actor: Member, unit_id: int | None, status: str):
         query = query.where(Member.unit_id == unit_id)
     if status == "pending":
         query = query.where(Member.password_hash.is_(None))
-    return query.order_by(Member.unit_id, Member.name, Member.id)
+    return query.order_by(Member.unit_id, Member.name_key, Member.id)
 
 
 def pending_count(actor: Member, unit_id: int | None) -> int:

@@ -71,7 +71,7 @@ def manage():
         else:
             ids = {record_id_or_none(v) for v in request.form.getlist("members")} - {None}
             members = list(db.session.scalars(
-                select(Member).where(Member.id.in_(ids)).order_by(Member.name))) if ids else []
+                select(Member).where(Member.id.in_(ids)).order_by(Member.name_key, Member.id))) if ids else []
         if members is not None:
             try:
                 with unit_of_work():

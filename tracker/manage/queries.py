@@ -415,7 +415,7 @@ def member_candidates(unit_ids, query: str | None = None,
         limit = min(limit, SEARCH_MAX)
     else:
         stmt = stmt.where(Member.unit_id.in_(list(unit_ids)))
-    stmt = stmt.options(joinedload(Member.unit)).order_by(Member.name, Member.id).limit(limit)
+    stmt = stmt.options(joinedload(Member.unit)).order_by(Member.name_key, Member.id).limit(limit)
     return list(db.session.scalars(stmt))
 
 
@@ -428,12 +428,12 @@ def backfill_candidates(actor: Member, search: str | None, picked: list[int],
              Member.unit_id.in_(working_units(managed_community_ids(actor)))]
     chosen = list(db.session.scalars(
         select(Member).where(Member.id.in_(picked or [0]), *reach)
-        .options(joinedload(Member.unit)).order_by(Member.name, Member.id)))
+        .options(joinedload(Member.unit)).order_by(Member.name_key, Member.id)))
     found = select(Member).where(*reach, Member.id.not_in([m.id for m in chosen] or [0]))
     if search:
         found = found.where(or_(matches(search, Member.name),
                                 Member.phone.startswith(search, autoescape=True)))
-    found = found.options(joinedload(Member.unit)).order_by(Member.name, Member.id).limit(limit)
+    found = found.options(joinedload(Member.unit)).order_by(Member.name_key, Member.id).limit(limit)
     return chosen + list(db.session.scalars(found))
 
 

@@ -7,10 +7,11 @@ from datetime import date, datetime
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Column, Date, Enum, ForeignKey, String, Table
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..name_order import KEY_MAX, name_key
 from ..timeutil import utcnow
 from .places import NaturallyNamed
 from .types import UTCDateTime
@@ -48,9 +49,18 @@ def default_on_roll(context) -> bool:
     return role in (Role.member, Role.member.value)
 
 
+def _default_name_key(context) -> str:
+    # for rows inserted without the ORM (bulk loads): the key of the inserted name
+    return name_key(context.get_current_parameters().get("name"))
+
+
 class Member(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(40))
+    # The name in pinyin order (tracker/name_order.py): every list of people orders by
+    # it, the same on SQLite and PostgreSQL. It follows the name by itself.
+    name_key: Mapped[str] = mapped_column(String(KEY_MAX), default=_default_name_key,
+                                          server_default="")
     phone: Mapped[str] = mapped_column(String(11), unique=True)
     # Nullable: an account made by an admin or import has no password until the
     # member sets one through an invitation link; there is no default password.
@@ -82,6 +92,11 @@ class Member(UserMixin, db.Model):
     # The token of the login session this request runs in (``tracker/services/sessions.py``);
     # set by the login and by the user loader, never stored on the member.
     session_token = None
+
+    @validates("name")
+    def _keep_name_key(self, _key, name):
+        self.name_key = name_key(name)
+        return name
 
     def set_password(self, password: str) -> None:
         """Hash with the current parameters; the policy is ``services/passwords.py``'s."""

@@ -63,7 +63,7 @@ class Resident(db.Model):
 
     community: Mapped["Community"] = relationship()  # noqa: F821
     paired_members: Mapped[list["Member"]] = relationship(  # noqa: F821
-        secondary=resident_member, order_by="Member.name"
+        secondary=resident_member, order_by="Member.name_key"
     )
 
     @property

@@ -58,7 +58,7 @@ def visible_members(actor: Member, search: str = ""):
     """A select of the members whose records ``actor`` may open, by name: those on
     the roll (计入参与统计), and the actor themselves."""
     query = (select(Member).where(or_(Member.id == actor.id, Member.on_roll.is_(True)))
-             .order_by(Member.name, Member.id))
+             .order_by(Member.name_key, Member.id))
     ids = managed_community_ids(actor)
     if ids is not None:
         query = query.where(or_(Member.id == actor.id, _active_in(tuple(ids))))

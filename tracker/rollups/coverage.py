@@ -149,7 +149,7 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date) -> Plan:
             _took_part(Member.id, date_from, date_to, ReportStatus.submitted),
         )
         .where(*roll, ~_took_part(Member.id, date_from, date_to, ReportStatus.approved))
-        .order_by(Member.name, Member.id),
+        .order_by(Member.name_key, Member.id),
         shape=shape)
 
 

@@ -134,7 +134,7 @@ def _overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime):
                Assignment.status.not_in((AssignmentStatus.withdrawn, AssignmentStatus.absent)),
                Task.status != TaskStatus.cancelled,
                Task.starts_at < ends_at, Task.ends_at > starts_at)
-        .order_by(Member.name, Task.starts_at)
+        .order_by(Member.name_key, Task.starts_at)
     ).all()
 
 

@@ -96,7 +96,7 @@ def pairing_candidates(community_id: int):
     have a resource checklist item there (the units working with that community)."""
     units = select(ResourceItem.unit_id).where(ResourceItem.community_id == community_id)
     return select(Member).where(Member.active.is_(True), Member.unit_id.in_(units)) \
-        .order_by(Member.name, Member.id)
+        .order_by(Member.name_key, Member.id)
 
 
 # --- the register -------------------------------------------------------------------
