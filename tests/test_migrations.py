@@ -511,12 +511,12 @@ def test_the_name_key_migration_puts_existing_members_in_pinyin_order(backend,
     names = ["赵六", "曾小明", "安然", "单田芳", "李安", "黎明"]  # code-point order: 单 first
     with migrated_database(backend, "names") as url:
         assert run_flask(url, "db", "downgrade", "0023_member_roll_dates").returncode == 0
-        rows = ", ".join(f"({i}, '{name}', '1380000000{i}', 1, 'member', TRUE, "
+        rows = ", ".join(f"({i}, '{name}', '1380000000{i}', 1, 'member', TRUE, TRUE, "
                          "'2026-01-01 00:00:00')" for i, name in enumerate(names))
         listed = _read_after(url, [
             "INSERT INTO unit (id, name, sort_key, active) VALUES (1, '县商务局', '县商务局', TRUE)",
-            "INSERT INTO member (id, name, phone, unit_id, role, active, created_at) VALUES "
-            + rows], "SELECT name FROM member ORDER BY id")
+            "INSERT INTO member (id, name, phone, unit_id, role, active, on_roll, created_at) "
+            "VALUES " + rows], "SELECT name FROM member ORDER BY id")
         assert [name for (name,) in listed] == names
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
