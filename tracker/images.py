@@ -20,6 +20,12 @@ from PIL import Image, UnidentifiedImageError
 
 FORMATS = ("JPEG", "PNG", "WEBP")
 MAX_PIXELS = 40_000_000  # 40 MP: more than any phone camera, far less than a pixel flood
+# PNG and WebP cannot be decoded scaled down as a JPEG can: all their pixels are decoded
+# at full size, and Pillow's WebP decoder holds about 16 bytes a pixel (a 70 KB WebP of
+# 40 MP took 625 MB, a PNG of 40 MP about 250 MB). Phones send photos as JPEG (and the
+# page shrinks big ones to 1600 px before upload), so these formats are screenshots and
+# edited pictures: 16 MP (4000×4000) is ample, and bounds a worker to about 250 MB.
+MAX_PIXELS_DECODED_WHOLE = 16_000_000
 FULL_SIZE = 1600  # long side of the stored photo
 THUMB_SIZE = 320
 JPEG_QUALITY = 82
@@ -56,6 +62,7 @@ class ProcessedImage:
 NOT_A_PHOTO = _l("只能上传 JPEG、PNG 或 WebP 格式的照片。")
 DAMAGED = _l("照片文件不完整或已损坏，请重新选择。")
 TOO_MANY_PIXELS = _l("照片像素过大（超过4000万像素），请换一张或先缩小后再上传。")
+TOO_MANY_PIXELS_WHOLE = _l("PNG 或 WebP 图片像素过大（超过1600万像素），请先缩小或另存为 JPEG 后再上传。")
 EMPTY = _l("请选择一张照片。")
 
 
@@ -105,6 +112,8 @@ def _open_checked(data: bytes, declared: str) -> Image.Image:
         raise ImageRejected(DAMAGED)
     if width * height > MAX_PIXELS:
         raise ImageRejected(TOO_MANY_PIXELS)
+    if declared != "JPEG" and width * height > MAX_PIXELS_DECODED_WHOLE:
+        raise ImageRejected(TOO_MANY_PIXELS_WHOLE)
     probe.verify()  # structure and checksums (PNG CRCs); the object is unusable after
     return Image.open(io.BytesIO(data), formats=FORMATS)
 

@@ -34,9 +34,9 @@ def small_png() -> bytes:
     return out.getvalue()
 
 
-def transparent_png(side: int = 6300) -> bytes:
-    """A fully transparent side×side PNG: ~150 KB for 6300×6300 (40 MP, under the cap),
-    160 MB once decoded (review finding 5)."""
+def transparent_png(side: int = 4000) -> bytes:
+    """A fully transparent side×side PNG: ~60 KB for 4000×4000 (16 MP, the cap for
+    pictures decoded whole), 61 MB once decoded (review finding 5)."""
     out = io.BytesIO()
     Image.new("RGBA", (side, side), (0, 0, 0, 0)).save(out, "PNG", optimize=True)
     return out.getvalue()
