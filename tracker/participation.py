@@ -37,9 +37,13 @@ derives from scratch. A transaction that moves no summary writes none.
 ``CountedCategoryMemberTotal`` counts the rows of ``CountedMemberCategoryYear``: it
 moves by the member rows the upsert inserted and the delete removed.
 
-Approval is final — an approved task can no longer be edited, re-staffed or have its
-hours changed (services.tasks, services.claims, services.reviews) — so the approved
-rows, the bulk of the table, are written once.
+Approval is nearly final — an approved task can no longer be edited, re-staffed or
+have its hours changed (services.tasks, services.claims, services.reviews) — so the
+approved rows, the bulk of the table, are written about once. Two audited corrections
+still move them, through this same hook: a participant left out of an approved
+activity is added to it (``backfill.add_forgotten_participant``), and an admin's
+撤销审核 takes a report back to 退回 (``reviews.reopen_report``), which drops the task's
+rows until it is approved again.
 """
 from __future__ import annotations
 

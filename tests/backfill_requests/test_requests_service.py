@@ -178,14 +178,24 @@ def test_adopting_follows_the_backfill_rules(world):
     assert request.status == RequestStatus.pending
 
 
-def test_a_task_approved_meanwhile_goes_through_the_backfill_form(world):
+def test_a_task_approved_meanwhile_takes_the_member_as_a_forgotten_participant(world):
+    """Recording the approved activity again through the 补录 form would count it
+    twice: 采纳 adds the member to it (one activity, one more 人次 with their hours)."""
     past = world.past_task
     request = asked_for_past_task(world)
     with unit_of_work():
         approve_report(submit_report(past, world.liaison, ReportData(
             quantity=None, people_served=None, note="清理完毕")), world.liaison)
-    refused_nothing_written(adopt_into_task, request, world.liaison,
-                            message="该申请需通过补录表单采纳")
+    day = past.service_date
+    scope = Scope(date_from=day, date_to=day + timedelta(days=1),
+                  community_ids=(world.community.id,))
+    before = totals(scope)
+    with unit_of_work():
+        assignment = adopt_into_task(request, world.liaison)
+    after = totals(scope)
+    assert assignment.task_id == past.id and assignment.minutes == 90
+    assert (after.activities, after.person_times, after.minutes) == (
+        before.activities, before.person_times + 1, before.minutes + 90)
     without_task = asked(world.other_member, world.community)
     refused_nothing_written(adopt_into_task, without_task, world.liaison,
                             message="该申请需通过补录表单采纳")

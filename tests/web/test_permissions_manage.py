@@ -19,6 +19,13 @@ def _report(w):
     return submitted_report(w.past_task, w.leader)
 
 
+def _approved(w):
+    """The past task with its report approved: 添加遗漏的参加人员 and 撤销审核 apply."""
+    from tracker.models import ReportStatus
+
+    return submitted_report(w.past_task, w.leader, status=ReportStatus.approved).task
+
+
 def _claim(w):
     return assignment(w.task, w.member)
 
@@ -79,6 +86,12 @@ CASES = [
           STAFF_OF_COMMUNITY),
     Route("manage.return_report", "POST", lambda w: f"/manage/reports/{_report(w).id}/return",
           STAFF_OF_COMMUNITY, data={"reason": "照片不清楚"}),
+    Route("manage.add_participant", "POST",
+          lambda w: f"/manage/tasks/{_approved(w).id}/add-participant", STAFF_OF_COMMUNITY,
+          data=lambda w: {"member": w.other_member.id, "hours": "1"}),
+    # a liaison reaches the task and is told that only an admin may (a flashed refusal)
+    Route("manage.reopen", "POST", lambda w: f"/manage/tasks/{_approved(w).id}/reopen",
+          STAFF_OF_COMMUNITY, data={"reason": "时间填错"}),
     Route("manage.stale", "GET", lambda w: "/manage/stale", STAFF_ANY),
     Route("manage.backfill", "GET", lambda w: f"/manage/backfill?item={w.item.id}", STAFF_ANY),
     Route("manage.backfill", "GET", lambda w: "/manage/backfill?q=张", STAFF_ANY,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -12,9 +12,11 @@ from ..models import (
     AssignmentStatus,
     BackfillRequest,
     Community,
+    ReportStatus,
     RequestStatus,
     ResourceItem,
     Task,
+    TaskReport,
     TaskStatus,
     Zone,
 )
@@ -36,11 +38,17 @@ def working_communities(member) -> list[Community]:
 
 def requestable_tasks(member, community_ids) -> list[Task]:
     """Ended, not cancelled tasks of these communities within the request window that
-    the member is not on, latest first."""
+    the member is not on (or is marked 缺席 on once the report is approved: only the
+    liaison can still correct that), latest first."""
     if not community_ids:
         return []
-    on_it = select(Assignment.task_id).where(Assignment.member_id == member.id,
-                                             Assignment.status != AssignmentStatus.withdrawn)
+    on_it = (select(Assignment.task_id)
+             .outerjoin(TaskReport, TaskReport.task_id == Assignment.task_id)
+             .where(Assignment.member_id == member.id,
+                    Assignment.status != AssignmentStatus.withdrawn,
+                    or_(Assignment.status != AssignmentStatus.absent,
+                        TaskReport.status.is_(None),
+                        TaskReport.status != ReportStatus.approved)))
     return list(db.session.scalars(
         select(Task).where(Task.community_id.in_(list(community_ids)),
                            Task.status != TaskStatus.cancelled, Task.ends_at <= utcnow(),

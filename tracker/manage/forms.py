@@ -203,6 +203,12 @@ class ReturnForm(FlaskForm):
     reason = _text(_l("退回原因"), _l("请填写退回原因。"), REASON_MAX, area=True)
 
 
+class ReopenForm(FlaskForm):
+    """撤销审核 (an admin): the approved report goes back to 退回, with this reason."""
+
+    reason = _text(_l("撤销审核的原因"), _l("请填写撤销审核的原因。"), REASON_MAX, area=True)
+
+
 STATUS_CHOICES = [("", _l("全部状态"))] + [
     (status.value, label) for status, label in TASK_STATUS.items()
 ]
@@ -351,3 +357,11 @@ class BackfillForm(FlaskForm):
     def validate_leader(self, field):
         if field.data is not None and field.data not in (self.participants.data or []):
             raise ValidationError(_l("组长须是参加人员之一。"))
+
+
+class AddParticipantForm(FlaskForm):
+    """添加遗漏的参加人员 of an approved activity: who, and their hours (empty: the
+    activity's length)."""
+
+    member = ChoiceField(_l("党员"), message=_l("请从列表中选择要添加的党员。"))
+    hours = OptionalHoursField(_l("服务时长（小时）"), render_kw={"placeholder": _l("默认为活动时长")})

@@ -15,15 +15,22 @@ from flask_login import current_user
 from ..paging import page_number
 from ..backfill_requests.queries import load_request
 from ..menu import menu_counts_with
-from ..models import AssignmentStatus
+from ..models import AssignmentStatus, ReportStatus, Role
 from ..permissions import manages_community, manages_task, staff_required
 from ..security import is_safe_next, record_id
 from ..rollups.home import home_figures
 from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
-from ..services.backfill import BackfillData, Participant, parse_findings, record_past_activity
+from ..services.backfill import (
+    BackfillData,
+    Participant,
+    add_forgotten_participant,
+    parse_findings,
+    record_past_activity,
+)
 from ..services.backfill_requests import adopt_through_backfill
 from ..services.claims import assign_member, withdraw
-from ..services.reviews import approve_report, return_report
+from ..services.reviews import approve_report, reopen_report, return_report
+from ..services.summary_notes import closed_to
 from ..services.waitlist import leave_waitlist, promote_by_hand
 from ..services.needs import create_task_from_need
 from ..needs import queries as need_queries
@@ -32,11 +39,13 @@ from ..timeutil import to_local, utcnow
 from ..view_support import confirmed, run_service
 from . import queries as q
 from .forms import (
+    AddParticipantForm,
     AssignForm,
     BackfillForm,
     BackfillPicks,
     CancelForm,
     LeaderForm,
+    ReopenForm,
     ReturnForm,
     TaskEditForm,
     TaskFilterForm,
@@ -287,8 +296,13 @@ def edit_task(task_id: int):
     return render_template("manage/task_form.html", form=form, task=task)
 
 
-def _task_page(task, *, assign=None, leader=None, cancel=None) -> dict:
-    """The manage-task page's context; a submitted form is passed in to keep its input."""
+def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=None) -> dict:
+    """The manage-task page's context; a submitted form is passed in to keep its input.
+
+    An approved task is not edited or assigned (approval is final): instead its page
+    offers 添加遗漏的参加人员 (the liaison of the community, or an admin — in a 已定稿
+    month an admin only) and, to an admin, 撤销审核."""
+    actor = _actor()
     search = (request.args.get("q") or "").strip()[:40]
     holders = q.participants_by_task([task.id])[task.id]
     on_task = {a.member_id for a in holders}
@@ -299,8 +313,20 @@ def _task_page(task, *, assign=None, leader=None, cancel=None) -> dict:
     leader = leader or LeaderForm(formdata=None, data={"leader": task.leader_id})
     leader.leader.choices = _leader_choices(task, holders, candidates)
     cancel = cancel or CancelForm(formdata=None)
+    approved = task.report is not None and task.report.status == ReportStatus.approved
+    add = add or AddParticipantForm(formdata=None)
+    # those marked 缺席 first: the leader may have marked them wrongly
+    absent = [a.member for a in holders
+              if a.status == AssignmentStatus.absent and a.member.active]
+    add.member.choices = [("", _("请选择"))] + [(m.id, member_label(m))
+                                                 for m in absent + candidates]
     return dict(task=task, participants=holders, search=search, assign_form=assign,
-                leader_form=leader, cancel_form=cancel, waitlist=q.waitlist(task.id))
+                leader_form=leader, cancel_form=cancel, waitlist=q.waitlist(task.id),
+                approved=approved, add_form=add,
+                add_closed=approved and closed_to(actor, task.unit_id, task.community_id,
+                                                  task.service_date),
+                reopen_form=(reopen or ReopenForm(formdata=None))
+                if approved and actor.role == Role.admin else None)
 
 
 def _render_task(context: dict):
@@ -368,6 +394,48 @@ def assign(task_id: int):
     except ServiceError as error:
         return _refused(task, form, error, context)
     return _back_to_task(task, _("已指派 %(name)s。", name=member.name))
+
+
+@bp.post("/tasks/<int:task_id>/add-participant")
+@staff_required
+def add_participant(task_id: int):
+    """添加遗漏的参加人员 of an approved activity (``backfill.add_forgotten_participant``)."""
+    task = _managed_task(task_id)
+    form = AddParticipantForm()
+    context = _task_page(task, add=form)
+    if not form.validate():
+        return _render_task(context)
+    member = q.load_member(form.member.data)
+    try:
+        with unit_of_work():
+            add_forgotten_participant(_actor(), task, member, form.hours.minutes)
+    except PermissionDenied:
+        abort(404)
+    except ServiceError as error:
+        return _refused(task, form, error, context)
+    return _back_to_task(task, _("已将 %(name)s 添加为该活动的参加人员，已计入统计。",
+                                 name=member.name))
+
+
+@bp.post("/tasks/<int:task_id>/reopen")
+@staff_required
+def reopen(task_id: int):
+    """撤销审核 (an admin): the approved report goes back to 退回 with a reason."""
+    task = _managed_task(task_id)
+    if task.report is None:
+        return _back_to_task(task, _("只有已审核通过的完成情况可以撤销审核。"), "error")
+    form = ReopenForm()
+    context = _task_page(task, reopen=form)
+    if not form.validate() and context["reopen_form"] is not None:
+        return _render_task(context)  # else the service says who may
+    try:
+        with unit_of_work():
+            reopen_report(task.report, _actor(), form.reason.data)
+    except PermissionDenied:
+        abort(404)
+    except ServiceError as error:
+        return _refused(task, form, error, context)
+    return _back_to_task(task, _("已撤销审核：完成情况已退回，在重新审核通过前不计入统计。"))
 
 
 def _act_on_person(row, service, done):

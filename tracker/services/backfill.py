@@ -13,6 +13,11 @@ a task that is written after the fact, so there is no one to mark absent.
 
 The task is marked ``backfilled``: every record that lists it says 补录 as its
 来源 (``tracker/sources.py``).
+
+One activity is recorded once: a 补录 with the item, title, start and end of an
+activity already recorded (not cancelled) is refused, and so is one naming a member
+marked 缺席 on an overlapping activity of the same community and category. A member
+left out of an approved activity is added to it (``add_forgotten_participant``).
 """
 from __future__ import annotations
 
@@ -29,16 +34,17 @@ from ..models import (
     Assignment,
     AssignmentStatus,
     Member,
+    ReportStatus,
     ResourceItem,
     Task,
     TaskStatus,
     Zone,
 )
-from ..permissions import manages_community
+from ..permissions import manages_community, manages_task
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
-from .claims import check_minutes, task_span_minutes
+from .claims import add_done_participation, check_minutes, task_span_minutes
 from .findings import MAX_DESCRIPTION, MAX_PLACE, FindingData, record_finding
 from .photos import MAX_PHOTOS_PER_TASK, add_task_photo, remove_image
 from .reviews import ReportData, approve_report, report_figures, submit_report
@@ -123,15 +129,23 @@ def working_units(community_ids):
     return items.union(zones)
 
 
-def _overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime):
-    """(member, task) pairs where a member already holds a place on a task that is
-    not cancelled and overlaps [starts_at, ends_at)."""
+def _overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime,
+                 same_activity: tuple[int, int] | None = None):
+    """(member, task, absent) rows where a member already holds a place on a task that
+    is not cancelled and overlaps [starts_at, ends_at). With ``same_activity``
+    (community id, category id), a place marked 缺席 on such a task of that community
+    and category is one too (``absent`` true): the same activity, where the member is
+    already recorded."""
+    held = Assignment.status.not_in((AssignmentStatus.withdrawn, AssignmentStatus.absent))
+    if same_activity is not None:
+        held = held | ((Assignment.status == AssignmentStatus.absent)
+                       & (Task.community_id == same_activity[0])
+                       & (Task.category_id == same_activity[1]))
     return db.session.execute(
-        select(Member, Task)
+        select(Member, Task, Assignment.status == AssignmentStatus.absent)
         .join(Assignment, Assignment.member_id == Member.id)
         .join(Task, Task.id == Assignment.task_id)
-        .where(Member.id.in_(member_ids),
-               Assignment.status.not_in((AssignmentStatus.withdrawn, AssignmentStatus.absent)),
+        .where(Member.id.in_(member_ids), held,
                Task.status != TaskStatus.cancelled,
                Task.starts_at < ends_at, Task.ends_at > starts_at)
         .order_by(Member.name_key, Task.starts_at)
@@ -139,9 +153,13 @@ def _overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime):
 
 
 def refuse_overlap(member_ids: list[int], starts_at: datetime, ends_at: datetime, *,
-                   other_than: int | None = None, field: str | None = None) -> None:
+                   other_than: int | None = None, field: str | None = None,
+                   same_activity: tuple[int, int] | None = None) -> None:
     """The same member on two overlapping activities is refused (``other_than``: the
-    task being added to, which does not clash with itself).
+    task being added to, which does not clash with itself). ``same_activity``
+    (community id, category id): a member marked 缺席 on an overlapping activity of
+    that community and category is refused too — they are recorded there, and are
+    corrected there, not recorded a second time.
 
     The check is a read, so the members' rows are locked first (in id order, no
     deadlock): two 补录 of the same member at once take turns, and the second one's read
@@ -150,11 +168,18 @@ def refuse_overlap(member_ids: list[int], starts_at: datetime, ends_at: datetime
     anyway; it ignores the clause."""
     db.session.execute(select(Member.id).where(Member.id.in_(member_ids))
                        .order_by(Member.id).with_for_update(key_share=True))
-    clash = [(m, t) for m, t in _overlapping(member_ids, starts_at, ends_at)
+    clash = [(m, t, absent) for m, t, absent
+             in _overlapping(member_ids, starts_at, ends_at, same_activity)
              if t.id != other_than]
     if clash:
-        member, task = clash[0]
+        member, task, absent = clash[0]
         when = to_local(task.starts_at).strftime("%Y-%m-%d %H:%M")
+        if absent:
+            raise ServiceError(_l("%(name)s 在同一活动“%(task)s”（%(when)s，任务编号%(id)d）中被登记为缺席；"
+                                  "如其实际参加了，请在该任务中更正（任务页面的“添加遗漏的参加人员”），"
+                                  "不要另行补录。",
+                                  name=member.name, task=task.title, when=when, id=task.id),
+                               field=field)
         raise ServiceError(_l("%(name)s 在同一时间已参加“%(task)s”（%(when)s），不能重复记录。",
                               name=member.name, task=task.title, when=when), field=field)
 
@@ -203,8 +228,26 @@ def _check(actor: Member, item: ResourceItem, data: BackfillData) -> tuple[datet
         raise ServiceError(_l("请从参加人员中选择组长。"), field="leader")
     if data.leader.id not in ids:
         raise ServiceError(_l("组长须是参加人员之一。"), field="leader")
-    refuse_overlap(ids, starts_at, ends_at, field="participants")
+    twin = already_recorded(item, data.title.strip(), starts_at, ends_at)
+    if twin is not None:
+        raise ServiceError(_l("该活动已记录：“%(task)s”（%(when)s，任务编号%(id)d）的资源清单项目、名称和时间都相同。"
+                              "遗漏的参加人员请在该任务页面用“添加遗漏的参加人员”添加，不要重复补录。",
+                              task=twin.title, id=twin.id,
+                              when=to_local(twin.starts_at).strftime("%Y-%m-%d %H:%M")),
+                           field="title")
+    refuse_overlap(ids, starts_at, ends_at, field="participants",
+                   same_activity=(item.community_id, item.category_id))
     return starts_at, ends_at
+
+
+def already_recorded(item: ResourceItem, title: str, starts_at: datetime,
+                  ends_at: datetime) -> Task | None:
+    """The activity already recorded with this checklist item, title, start and end
+    (not cancelled), or None: recording it again would count one activity twice."""
+    return db.session.scalar(select(Task).where(
+        Task.resource_item_id == item.id, Task.status != TaskStatus.cancelled,
+        Task.starts_at == starts_at, Task.ends_at == ends_at, Task.title == title)
+        .order_by(Task.id).limit(1))
 
 
 def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData) -> Task:
@@ -268,3 +311,48 @@ def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData) 
             remove_image(photo.stored_name)
         raise
     return task
+
+
+# --- a participant left out of an approved activity ---------------------------------------
+
+def add_forgotten_participant(actor: Member, task: Task, member: Member,
+                              minutes: int | None) -> Assignment:
+    """添加遗漏的参加人员: ``member`` took part in an approved activity but is not on
+    it (left out of a 补录 or an import, or wrongly marked 缺席). Their participation is
+    written done with ``minutes`` (None: the activity's length) on the activity itself,
+    so the activity still counts once and its 人次 and hours grow by what the member
+    did — the counted rows follow through the flush hook (``tracker/participation.py``).
+    The rules are 补录's: the liaison of the community or an admin; a 已定稿 month by an
+    admin only; an active member whose unit works in the community; no other activity
+    at the same time; hours in half hours within the activity's length."""
+    if not manages_task(actor, task):
+        raise PermissionDenied(_l("无权操作。"))
+    if task.status == TaskStatus.cancelled:
+        raise ServiceError(_l("该任务已取消。"))
+    report = task.report
+    if report is None or report.status != ReportStatus.approved:
+        raise ServiceError(_l("只有完成情况已审核通过的活动才在这里添加参加人员；"
+                              "未审核的任务请用“指派”，由本人确认参与。"))
+    day = task.service_date
+    if closed_to(actor, task.unit_id, task.community_id, day):
+        raise ServiceError(_l("%(y)d年%(m)d月的月报已定稿，向该月的活动添加参加人员须由单位管理员操作。",
+                              y=day.year, m=day.month))
+    if not member.active:
+        raise ServiceError(_l("%(name)s 的账号已停用。", name=member.name), field="member")
+    if member.unit_id not in set(db.session.scalars(working_units([task.community_id]))):
+        raise ServiceError(_l("%(name)s 所在单位不在该社区开展共建，不能补录。",
+                              name=member.name), field="member")
+    held = db.session.scalar(select(Assignment.status).where(
+        Assignment.task_id == task.id, Assignment.member_id == member.id))
+    if held not in (None, AssignmentStatus.withdrawn, AssignmentStatus.absent):
+        raise ServiceError(_l("%(name)s 已在该任务中。", name=member.name), field="member")
+    if minutes is None:
+        minutes = task_span_minutes(task)
+    check_minutes(minutes, task)
+    refuse_overlap([member.id], task.starts_at, task.ends_at, other_than=task.id,
+                   field="member")
+    assignment = add_done_participation(task, member, actor, minutes)
+    record(actor, "add_participant", assignment, task_id=task.id, member_id=member.id,
+           minutes=minutes, was_absent=held == AssignmentStatus.absent,
+           community_id=task.community_id)
+    return assignment

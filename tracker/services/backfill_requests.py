@@ -1,10 +1,12 @@
 """补录申请: a member asks for a 补录 of something they did (「我参加了但没有记录」),
 and the liaison of the community 采纳 or 拒绝 it.
 
-采纳 into a task whose report is not yet approved adds the member's participation,
-done, with the hours asked for (``claims.add_past_participation``). A request that
-names no task, or a task whose report is approved (approval is final), is 采纳 through
-the 补录 form (``/manage/backfill``), which marks it when it saves
+采纳 into a named task adds the member's participation, done, with the hours asked
+for: while its report is not yet approved as any participation
+(``claims.add_past_participation``), once it is approved as a participant left out of
+the activity (``backfill.add_forgotten_participant``: the activity still counts once,
+with one more 人次 and the member's hours). A request that names no task is 采纳
+through the 补录 form (``/manage/backfill``), which marks it when it saves
 (``adopt_through_backfill``). The rules are 补录's (``services.backfill``): the
 member's unit works in the community, no overlapping activity, hours in half hours
 within the activity's length.
@@ -35,7 +37,13 @@ from ..permissions import manages_community
 from ..timeutil import local_today, utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
-from .backfill import BackfillData, record_past_activity, refuse_overlap, working_units
+from .backfill import (
+    BackfillData,
+    add_forgotten_participant,
+    record_past_activity,
+    refuse_overlap,
+    working_units,
+)
 from .claims import MAX_MINUTES, MINUTE_STEP, add_past_participation, check_minutes
 
 # How far back a member may ask: older work is the liaison's own 补录 or an import.
@@ -58,14 +66,19 @@ def works_in(member: Member, community_id: int) -> bool:
 
 
 def is_requestable(task: Task, member: Member) -> bool:
-    """A task a member may ask to be added to: ended, not cancelled, report not yet
-    approved or approved (the liaison decides how), and the member is not on it."""
+    """A task a member may ask to be added to: ended, not cancelled, and the member is
+    not on it — or is marked 缺席 on it once its report is approved (the leader can no
+    longer correct that; the liaison adds them)."""
     if task.status == TaskStatus.cancelled or task.ends_at > utcnow():
         return False
-    on_it = db.session.scalar(select(Assignment.id).where(
+    on_it = db.session.scalar(select(Assignment.status).where(
         Assignment.task_id == task.id, Assignment.member_id == member.id,
         Assignment.status != AssignmentStatus.withdrawn))
-    return on_it is None
+    return on_it is None or (on_it == AssignmentStatus.absent and _approved(task))
+
+
+def _approved(task: Task) -> bool:
+    return task.report is not None and task.report.status == ReportStatus.approved
 
 
 def _clean(text: str | None) -> str | None:
@@ -152,10 +165,22 @@ def _decided(request: BackfillRequest, actor: Member, status: RequestStatus) -> 
 
 
 def needs_backfill_form(request: BackfillRequest) -> bool:
-    """采纳 goes through the 补录 form: no task named, or its report already approved."""
-    task = request.task
-    return task is None or (task.report is not None
-                            and task.report.status == ReportStatus.approved)
+    """采纳 goes through the 补录 form when no task is named. A named task takes the
+    member whatever its report's state: an approved one as a forgotten participant —
+    recording the activity again through the form would count it twice."""
+    return request.task is None
+
+
+def _add_to_task(request: BackfillRequest, actor: Member) -> Assignment:
+    """The member's done participation on the request's task, as its report's state
+    allows."""
+    task, member = request.task, request.member
+    if _approved(task):
+        return add_forgotten_participant(actor, task, member, request.minutes)
+    if not is_requestable(task, member):
+        raise ServiceError(_l("%(name)s 已在该任务中。", name=member.name))
+    refuse_overlap([member.id], task.starts_at, task.ends_at, other_than=task.id)
+    return add_past_participation(task, member, actor, request.minutes)
 
 
 def adopt_into_task(request: BackfillRequest, actor: Member) -> Assignment:
@@ -167,11 +192,8 @@ def adopt_into_task(request: BackfillRequest, actor: Member) -> Assignment:
     if not works_in(member, request.community_id):
         raise ServiceError(_l("%(name)s 所在单位不在该社区开展共建，不能补录。",
                               name=member.name))
-    if not is_requestable(task, member):
-        raise ServiceError(_l("%(name)s 已在该任务中。", name=member.name))
-    refuse_overlap([member.id], task.starts_at, task.ends_at, other_than=task.id)
     slots = task.slots
-    assignment = add_past_participation(task, member, actor, request.minutes)
+    assignment = _add_to_task(request, actor)
     _decided(request, actor, RequestStatus.adopted)
     request.assignment_id = assignment.id
     request.result_task_id = task.id
@@ -200,6 +222,10 @@ def adopt_through_backfill(actor: Member, item: ResourceItem, data: BackfillData
     every 补录 rule) with the member who asked among its participants, and the
     request is 已采纳 in the same transaction — a refused 补录 leaves it pending."""
     _deciding(request, actor)
+    if not needs_backfill_form(request):
+        # the named activity is recorded: 采纳 adds the member to it (recording it
+        # again here would count it twice)
+        raise ServiceError(_l("该申请指明了任务，请在补录申请列表中直接采纳，将其添加到该任务。"))
     if item.community_id != request.community_id:
         raise ServiceError(_l("补录的社区须是申请的社区（%(name)s）。",
                               name=request.community.name), field="resource_item")

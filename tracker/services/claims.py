@@ -202,11 +202,11 @@ def assign_member(task: Task, member: Member, actor: Member) -> Assignment:
 
 def add_past_participation(task: Task, member: Member, actor: Member,
                            minutes: int) -> Assignment:
-    """A liaison records that ``member`` took part in a task that has ended, with
-    ``minutes`` confirmed (补录申请's 采纳). The slot is taken as for an assignment —
-    closed tasks included, since closing only stops claims — and a full task gets
-    one more slot first: what happened is recorded, and ``taken <= slots`` still holds.
-    Returns the done participation; the caller audits it."""
+    """A liaison records that ``member`` took part in a task that has ended and whose
+    report is not approved, with ``minutes`` confirmed (补录申请's 采纳; see
+    ``add_done_participation``). Returns the done participation; the caller audits it.
+    An approved task takes a forgotten participant through
+    ``backfill.add_forgotten_participant``."""
     if not manages_task(actor, task):
         raise PermissionDenied(_l("无权操作。"))
     if task.status == TaskStatus.cancelled:
@@ -218,14 +218,28 @@ def add_past_participation(task: Task, member: Member, actor: Member,
     if not member.active:
         raise ServiceError(_l("该党员账号已停用。"))
     check_minutes(minutes, task)
-    db.session.execute(
-        update(Task).where(Task.id == task.id, Task.taken >= Task.slots)
-        .values(slots=Task.taken + 1),
-        execution_options={"synchronize_session": False},
-    )
-    db.session.refresh(task, ["slots"])
-    assignment = _join(task, member, AssignmentStatus.assigned, actor,
-                       require_future=False, open_only=False)
+    return add_done_participation(task, member, actor, minutes)
+
+
+def add_done_participation(task: Task, member: Member, actor: Member,
+                           minutes: int) -> Assignment:
+    """Write ``member``'s done participation with ``minutes`` on a task that has ended,
+    the caller having checked who may and whether it may. The slot is taken as for an
+    assignment — closed tasks included, since closing only stops claims — and a full
+    task gets one more slot first: what happened is recorded, and ``taken <= slots``
+    still holds. A participation marked 缺席 already holds its slot and becomes done."""
+    existing = _existing(task, member)
+    if existing is not None and existing.status == AssignmentStatus.absent:
+        assignment = existing
+    else:
+        db.session.execute(
+            update(Task).where(Task.id == task.id, Task.taken >= Task.slots)
+            .values(slots=Task.taken + 1),
+            execution_options={"synchronize_session": False},
+        )
+        db.session.refresh(task, ["slots"])
+        assignment = _join(task, member, AssignmentStatus.assigned, actor,
+                           require_future=False, open_only=False)
     assignment.status = AssignmentStatus.done
     assignment.minutes = minutes
     assignment.confirmed_at = utcnow()

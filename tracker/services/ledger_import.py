@@ -332,7 +332,7 @@ def _skip(activity: _Activity, task: Task, look: _Lookups) -> None:
         if look.members[row.phone].id in took_part:
             row.action = "skip"
         else:
-            row.errors.append(str(_l("该活动已存在，但%(name)s不在其参加人员中；请在任务页面添加。",
+            row.errors.append(str(_l("该活动已存在，但%(name)s不在其参加人员中；请在该任务页面用“添加遗漏的参加人员”添加。",
                                      name=look.members[row.phone].name)))
 
 

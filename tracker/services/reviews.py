@@ -15,6 +15,7 @@ from ..models import (
     Finding,
     Member,
     ReportStatus,
+    Role,
     Task,
     TaskReport,
     TaskStatus,
@@ -167,3 +168,40 @@ def return_report(report: TaskReport, actor: Member, reason: str) -> None:
     report.reviewed_by_id = actor.id
     report.reviewed_at = utcnow()
     record(actor, "return", report, task_id=report.task_id, reason=reason)
+
+
+REOPEN_REASON_MAX = 500
+
+
+def reopen_report(report: TaskReport, actor: Member, reason: str) -> None:
+    """撤销审核: an admin takes an approved report back to 退回 (returned), with a reason,
+    so a mistake in an approved activity — a 补录 or an import typed wrong included —
+    can be corrected by the usual path: edit the task, assign, report again, approve.
+    Until it is approved again the activity counts nowhere (the counted rows follow
+    the report's status in the flush hook); the task, closed by the approval, is open
+    again (it has ended: nobody can claim it). A 已定稿 month changes only by an admin
+    (``closed_to``), and only an admin may do this at all."""
+    if not manages_task(actor, report.task):
+        raise PermissionDenied(_l("无权操作。"))
+    if actor.role != Role.admin:
+        raise ServiceError(_l("只有单位管理员可以撤销审核。"))
+    if report.status != ReportStatus.approved:
+        raise ServiceError(_l("只有已审核通过的完成情况可以撤销审核。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("请填写撤销审核的原因。"), field="reason")
+    if len(reason) > REOPEN_REASON_MAX:
+        raise ServiceError(_l("不能超过%(max)d个字。", max=REOPEN_REASON_MAX), field="reason")
+    task, day = report.task, report.task.service_date
+    if closed_to(actor, task.unit_id, task.community_id, day):
+        raise ServiceError(_l("%(y)d年%(m)d月的月报已定稿，审核通过该月的完成情况须由单位管理员操作。",
+                              y=day.year, m=day.month))
+    approved_by = report.reviewed_by_id
+    report.status = ReportStatus.returned
+    report.return_reason = reason
+    report.reviewed_by_id = actor.id
+    report.reviewed_at = utcnow()
+    if task.status == TaskStatus.closed:
+        task.status = TaskStatus.open
+    record(actor, "reopen_report", report, task_id=task.id, reason=reason,
+           approved_by_id=approved_by, backfilled=task.backfilled)

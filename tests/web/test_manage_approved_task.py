@@ -1,0 +1,79 @@
+"""The manage page of an approved activity (review findings "past" 1 and 3): no 修改任务
+or 指派 that would always be refused; 添加遗漏的参加人员 for its staff, 撤销审核 for an
+admin — each answering on the page, and each counted as the 月报 counts."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.web.manage_support import backfill_form, text
+from tracker.extensions import db
+from tracker.models import AssignmentStatus, ReportStatus, Task
+from tracker.rollups.figures import totals
+from tracker.rollups.scope import Scope
+
+
+def _recorded(client, login, world):
+    """A 补录 of a clean-up with 张三 and 王组长 (2 h each)."""
+    login(world.liaison)
+    response = client.post("/manage/backfill",
+                           data=backfill_form(world, [world.member, world.leader]))
+    assert response.status_code == 302, text(response)[:2000]
+    return db.session.get(Task, int(response.headers["Location"].rsplit("/", 1)[1]))
+
+
+def _counted(world, task):
+    day = task.service_date
+    official = totals(Scope(date_from=day, date_to=day + timedelta(days=1),
+                            community_ids=(world.community.id,)))
+    return official.activities, official.person_times, official.minutes
+
+
+def test_the_page_offers_adding_a_forgotten_member_instead_of_edit_and_assign(client, login, world):
+    task = _recorded(client, login, world)
+    page = text(client.get(f"/manage/tasks/{task.id}"))
+    assert f"/manage/tasks/{task.id}/edit" not in page
+    assert f"/manage/tasks/{task.id}/assign" not in page
+    assert "添加遗漏的参加人员" in page and f"/manage/tasks/{task.id}/add-participant" in page
+    assert f"/manage/tasks/{task.id}/reopen" not in page  # an admin's
+
+    response = client.post(f"/manage/tasks/{task.id}/add-participant",
+                           data={"member": world.other_member.id, "hours": "1.5"})
+    assert response.status_code == 302
+    assert "已将 李四 添加为该活动的参加人员" in text(client.get(response.headers["Location"]))
+    db.session.expire_all()
+    # one clean-up, 3 人次, 2 + 2 + 1.5 hours
+    assert _counted(world, task) == (1, 3, 330)
+
+
+def test_a_refusal_is_shown_under_the_field_with_the_choice_kept(client, login, world):
+    task = _recorded(client, login, world)
+    response = client.post(f"/manage/tasks/{task.id}/add-participant",
+                           data={"member": world.other_member.id, "hours": "5"})
+    assert response.status_code == 200
+    page = text(response)
+    assert "服务时长不能超过活动时长" in page and 'value="5"' in page
+    assert _counted(world, task) == (1, 2, 240)
+
+
+def test_an_admin_reopens_it_with_a_reason_and_it_stops_counting(client, login, world):
+    task = _recorded(client, login, world)
+    response = client.post(f"/manage/tasks/{task.id}/reopen", data={"reason": "时间填错"})
+    assert "只有单位管理员可以撤销审核" in text(client.get(response.headers["Location"]))
+    assert db.session.get(Task, task.id).report.status == ReportStatus.approved
+
+    login(world.admin)
+    page = text(client.get(f"/manage/tasks/{task.id}"))
+    assert f"/manage/tasks/{task.id}/reopen" in page
+    response = client.post(f"/manage/tasks/{task.id}/reopen", data={"reason": ""})
+    assert response.status_code == 200 and "请填写撤销审核的原因" in text(response)
+    response = client.post(f"/manage/tasks/{task.id}/reopen", data={"reason": "结束时间填错"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    task = db.session.get(Task, task.id)
+    assert task.report.status == ReportStatus.returned
+    assert _counted(world, task) == (0, 0, 0)
+    # now the usual correction: 修改任务 and 指派 are offered again
+    page = text(client.get(f"/manage/tasks/{task.id}"))
+    assert f"/manage/tasks/{task.id}/edit" in page and f"/manage/tasks/{task.id}/assign" in page
+    assert "退回原因：结束时间填错" in page
+    assert {a.status for a in task.assignments} == {AssignmentStatus.done}
