@@ -80,6 +80,16 @@ def _active(member_column):
     return member_column.in_(select(Member.id).where(Member.active.is_(True)))
 
 
+def _reason(text: str | None) -> str:
+    """A typed reason, without the full stop the message's own sentence adds."""
+    return (text or "").strip().rstrip("。.！!").strip()
+
+
+def _days_since(moment: datetime, now: datetime) -> int:
+    """Whole days from ``moment`` to ``now``: what a message says, not the threshold."""
+    return (now - moment).days
+
+
 # --- 明天的任务: the participants, the evening before ---------------------------------------
 
 def find_tomorrow(now: datetime, config: dict) -> list[Due]:
@@ -132,7 +142,7 @@ def find_submit_report(now: datetime, config: dict) -> list[Due]:
     return [Due("submit_report", f"task:{task_id}",
                 _("请提交完成情况：%(title)s", title=title),
                 _("您是 %(task)s 的组长，活动已结束%(n)d天，请提交完成情况。",
-                  task=_task_line(title, starts, ends), n=days),
+                  task=_task_line(title, starts, ends), n=_days_since(ends, now)),
                 f"/tasks/{task_id}/report", member_id=leader_id, task_id=task_id)
             for leader_id, task_id, title, starts, ends in rows]
 
@@ -150,9 +160,10 @@ def find_report_overdue(now: datetime, config: dict) -> list[Due]:
                Task.ends_at > _recent(config, now), _active(liaison_community.c.member_id))
     ).all()
     return [Due("report_overdue", f"task:{task_id}",
-                _("已结束%(n)d天未提交：%(title)s", n=days, title=title),
+                _("已结束%(n)d天未提交：%(title)s", n=_days_since(ends, now), title=title),
                 _("%(task)s 已结束%(n)d天，组长%(leader)s尚未提交完成情况。",
-                  task=_task_line(title, starts, ends), n=days, leader=name or _("（未指定）")),
+                  task=_task_line(title, starts, ends), n=_days_since(ends, now),
+                  leader=name or _("（未指定）")),
                 f"/manage/tasks/{task_id}", member_id=liaison_id, task_id=task_id)
             for liaison_id, task_id, title, starts, ends, name in rows]
 
@@ -171,7 +182,7 @@ def find_returned(now: datetime, config: dict) -> list[Due]:
     return [Due("returned", f"task:{task_id}:{reviewed:%Y%m%d%H%M%S}",
                 _("已退回请修改：%(title)s", title=title),
                 _("%(title)s 的完成情况被退回，原因：%(reason)s。请修改后重新提交。",
-                  title=title, reason=reason or ""),
+                  title=title, reason=_reason(reason)),
                 f"/tasks/{task_id}/report", member_id=leader_id, task_id=task_id)
             for leader_id, task_id, title, reviewed, reason in rows]
 
