@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -140,12 +141,30 @@ def load_config(overrides: dict | None = None) -> dict:
             ("redis://", "rediss://", "unix://", "memory://")):
         raise ConfigError(f"RATELIMIT_STORAGE_URI must be 'database', 'redis://…' or "
                           f"'memory://', not {storage!r}")
+    if config.get("SMTP_HOST") and not mail_from(config):
+        raise ConfigError(
+            "SMTP_HOST is set but there is no From address for reminder e-mail: set "
+            "SMTP_FROM (or PUBLIC_URL, for noreply@<its host>).")
     if not config.get("SECRET_KEY"):
         raise ConfigError(
             "SECRET_KEY is not set. Set it in the environment "
             "(or TRACKER_ENV=development for a local run)."
         )
     return config
+
+
+def mail_from(config: dict) -> str | None:
+    """The From address of reminder e-mail: SMTP_FROM, else the SMTP login if it is an
+    address, else noreply@ the host members open (PUBLIC_URL, REMINDER_BASE_URL)."""
+    if config.get("SMTP_FROM"):
+        return config["SMTP_FROM"]
+    if "@" in (config.get("SMTP_USER") or ""):
+        return config["SMTP_USER"]
+    for url in (config.get("PUBLIC_URL"), config.get("REMINDER_BASE_URL")):
+        host = urlsplit(url or "").hostname
+        if host:
+            return f"noreply@{host}"
+    return None
 
 
 def require_shared_throttle(workers: int, mode: str | None = None,
@@ -196,4 +215,8 @@ def reminder_settings(env) -> dict:
         "SMS_SIGNING_SECRET": env.get("SMS_SIGNING_SECRET"),
         "SMS_SIGNATURE_HEADER": env.get("SMS_SIGNATURE_HEADER", "X-Signature"),
         "SMS_TIMESTAMP_HEADER": env.get("SMS_TIMESTAMP_HEADER", "X-Timestamp"),
+        # A gateway answering 200 with an error in its JSON: the field that says it sent
+        # (dotted: "Code", "result.code", "SendStatusSet.0.Code") and its value then.
+        "SMS_SUCCESS_FIELD": env.get("SMS_SUCCESS_FIELD"),
+        "SMS_SUCCESS_VALUE": env.get("SMS_SUCCESS_VALUE", "0"),
     }

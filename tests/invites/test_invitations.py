@@ -62,7 +62,7 @@ def test_a_new_link_kills_the_older_one(world):
 
 
 def test_a_member_with_a_password_gets_a_reset_link(world):
-    [link] = issue_links(world.liaison, [world.member])
+    [link] = issue_links(world.admin, [world.member])
     assert link.purpose == InvitationPurpose.reset
 
 
@@ -177,7 +177,7 @@ def test_weak_passwords_are_refused_and_the_link_stays_usable(client, world, pas
 
 
 def test_reset_replaces_a_forgotten_password(client, login, world):
-    login(world.liaison)
+    login(world.admin)
     response = client.post("/invite/manage?status=all", data={"members": [str(world.member.id)]})
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and "重设密码链接" in text
@@ -193,8 +193,8 @@ def test_reset_replaces_a_forgotten_password(client, login, world):
 
 def test_setting_a_password_switches_the_session_to_the_member(client, login, world):
     member = _new_member(world)
-    token = _issue(world.admin, member)
-    login(world.admin)
+    token = _issue(world.liaison, member)
+    login(world.admin)  # someone else's phone, signed in: not the link's maker
     _set(client, token)
     page = client.get("/tasks/").get_data(as_text=True)
     assert member.name in page and "管理员" not in page.split("<footer")[1].split("</footer>")[0]
@@ -264,7 +264,7 @@ def test_a_reset_ends_the_sessions_opened_with_the_old_password(app, client, wor
                                             "password": f.PASSWORD}).status_code == 302
     g.pop("_login_user", None)  # requests share the test's app context: reload the user
     assert stolen.get("/tasks/mine").status_code == 200
-    token = _issue(world.liaison, world.member)
+    token = _issue(world.admin, world.member)
     g.pop("_login_user", None)
     assert _set(client, token).status_code == 302
     g.pop("_login_user", None)

@@ -47,7 +47,7 @@ def test_confirm_reminder_goes_out_once_on_each_channel(town, smtp, recorder):
     assert "https://gj.example.gov.cn/tasks/assignments/" in mail.body
     [sms] = recorder.to("/sms")
     assert sms.query["to"] == [town.bob.phone]
-    assert sms.json["mobile"] == town.bob.phone and "请确认服务时长" in sms.json["content"]
+    assert sms.json["mobile"] == town.bob.phone and "请确认您的参与和服务时长" in sms.json["content"]
     assert sms.json["sign"] == "社区共建"
     inbox = rows(channel=Channel.inapp, kind="confirm_hours")
     assert {r.member_id for r in inbox} == {town.ann.id, town.bob.id}

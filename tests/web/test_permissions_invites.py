@@ -1,7 +1,8 @@
 """Permission matrix rows for invitation links (blueprint ``invites``).
 
 Making links: liaisons and admins (whom for is the service's rule, tested in
-tests/invites). Opening a link: anyone who has it, logged in or not.
+tests/invites). Opening a link: anyone who has it, logged in or not — except the staff
+member who made it, in their own session (the link below is the admin's).
 """
 import pytest
 
@@ -28,10 +29,11 @@ CASES = [
     # empty or foreign selection is tested in tests/invites.
     Route("invites.manage", "POST", lambda w: "/invite/manage?status=all", STAFF_ANY,
           data=lambda w: {"members": [str(w.member.id)]}, id="issue"),
-    Route("invites.accept", "GET", lambda w: f"/invite/{_token(w)}", everyone(anonymous=OK),
-          id="open"),
+    Route("invites.accept", "GET", lambda w: f"/invite/{_token(w)}",
+          everyone(anonymous=OK, admin=DENIED), id="open"),
     # Mismatched passwords: the form comes back, the link stays unused.
-    Route("invites.accept", "POST", lambda w: f"/invite/{_token(w)}", everyone(anonymous=OK),
+    Route("invites.accept", "POST", lambda w: f"/invite/{_token(w)}",
+          everyone(anonymous=OK, admin=DENIED),
           data={"new_password": "Hongqi-Piaopiao-88", "confirm": "different-1"}, id="set"),
     # An unknown link is a 404 for everyone, anonymous included.
     Route("invites.accept", "GET", lambda w: "/invite/no-such-token", {"anonymous": DENIED},

@@ -22,12 +22,15 @@ from ..throttle import count_link_guess, link_guess_wait
 from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
 from ..services.invitations import (
     LIFETIME,
+    MAKER_REFUSED,
     MAX_BATCH,
     accept_invitation,
     find_invitation,
     invitable_members_query,
     issue_links,
     latest_invitations,
+    may_reset,
+    opened_by_its_maker,
     why_dead,
 )
 from ..onsite.qr import qr_svg
@@ -93,7 +96,8 @@ def manage():
     latest = latest_invitations([m.id for m in page.items])
     return render_template("invites/manage.html", page=page, form=form, units=units,
                            unit_id=unit_id, status=status, latest=latest,
-                           pending_total=pending_total, max_batch=MAX_BATCH)
+                           pending_total=pending_total, max_batch=MAX_BATCH,
+                           may_reset=may_reset(current_user))
 
 
 def _units_in_reach() -> list[Unit]:
@@ -115,13 +119,16 @@ def accept(token: str):
             count_link_guess(request.remote_addr or "")
         status = 404 if invitation is None else 410
         return render_template("invites/dead.html", reason=reason), status
+    if opened_by_its_maker(invitation, current_user):
+        return render_template("invites/dead.html", reason=MAKER_REFUSED), 403
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
             with unit_of_work():
                 started = accept_invitation(
                     token, form.new_password.data, address=request.remote_addr,
-                    device=describe(request.headers.get("User-Agent", "")))
+                    device=describe(request.headers.get("User-Agent", "")),
+                    opened_by=current_user)
         except ServiceError as error:
             attach_error(form, error)
         else:

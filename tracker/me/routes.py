@@ -39,9 +39,11 @@ bp = Blueprint("me", __name__)
 
 
 def _offered():
-    """The kinds a member is offered: a liaison's digests only to liaisons."""
+    """The kinds a member is offered: a liaison's digests only to liaisons; notices about
+    the account itself (audience "account") to nobody: they are always on."""
     staff = managed_community_ids(current_user) is None or bool(managed_community_ids(current_user))
-    return [kind for kind in KINDS if kind.audience == "member" or staff]
+    return [kind for kind in KINDS
+            if kind.audience == "member" or (staff and kind.audience == "liaison")]
 
 
 # Account pages other areas add (issue 15's 登录设备): listed here when the app has them.

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import quote_plus
 
+from ..config import mail_from
+
 
 class ChannelError(Exception):
     """The message did not go out; ``str()`` is what the status page shows."""
@@ -42,7 +44,7 @@ class EmailSender:
         self.port = config["SMTP_PORT"]
         self.security = (config["SMTP_SECURITY"] or "plain").lower()
         self.user, self.password = config["SMTP_USER"], config["SMTP_PASSWORD"]
-        self.sender = config["SMTP_FROM"] or config["SMTP_USER"]
+        self.sender = mail_from(config)
         self.timeout = config["REMINDER_HTTP_TIMEOUT"]
         self.ca_file = config.get("SMTP_CA_FILE")
 
@@ -51,6 +53,8 @@ class EmailSender:
         return ssl.create_default_context(cafile=self.ca_file)
 
     def send(self, to_address: str, message: Message) -> None:
+        if not self.sender:  # never a mail "From: None" (load_config refuses this at start)
+            raise ChannelError("SMTP: no From address: set SMTP_FROM")
         mail = EmailMessage()
         mail["Subject"] = message.subject
         mail["From"] = self.sender
@@ -162,6 +166,11 @@ class SmsSender:
         self.signature_header = config["SMS_SIGNATURE_HEADER"]
         self.timestamp_header = config["SMS_TIMESTAMP_HEADER"]
         self.timeout = config["REMINDER_HTTP_TIMEOUT"]
+        # Many gateways answer HTTP 200 with the error in the body (阿里云 {"Code": …},
+        # 腾讯云 SendStatusSet[0].Code): when set, this field of the JSON answer must be
+        # SMS_SUCCESS_VALUE, or the message did not go out.
+        self.success_field = (config.get("SMS_SUCCESS_FIELD") or "").strip()
+        self.success_value = str(config.get("SMS_SUCCESS_VALUE") or "0").strip()
 
     def _fill(self, value, fields: dict):
         if isinstance(value, str):
@@ -175,8 +184,7 @@ class SmsSender:
         return value
 
     def send(self, phone: str, message: Message) -> None:
-        fields = {"phone": phone, "subject": message.subject,
-                  "text": f"{message.subject}：{_text(message)}"}
+        fields = {"phone": phone, "subject": message.subject, "text": sms_text(message)}
         body = json.dumps(self._fill(self.template, fields), ensure_ascii=False).encode()
         headers = {}
         if self.secret:
@@ -184,8 +192,39 @@ class SmsSender:
             headers[self.timestamp_header] = timestamp
             headers[self.signature_header] = hmac.new(
                 self.secret.encode(), timestamp.encode() + b"\n" + body, hashlib.sha256).hexdigest()
-        _post(self.url.replace("{phone}", quote_plus(phone)), body, headers, self.timeout,
-              method=self.method)
+        answer = _post(self.url.replace("{phone}", quote_plus(phone)), body, headers,
+                       self.timeout, method=self.method)
+        if self.success_field:
+            self._check(answer)
+
+    def _check(self, raw: bytes) -> None:
+        """The gateway's JSON answer says it sent: ``success_field`` (dotted, list items by
+        number: ``SendStatusSet.0.Code``) equals ``success_value``."""
+        try:
+            value = json.loads(raw or b"")
+        except ValueError:
+            raise ChannelError("SMS gateway answered with something other than JSON") from None
+        for part in self.success_field.split("."):
+            if isinstance(value, list) and part.isdigit() and int(part) < len(value):
+                value = value[int(part)]
+            elif isinstance(value, dict) and part in value:
+                value = value[part]
+            else:
+                raise ChannelError(f"SMS gateway answer has no {self.success_field}: "
+                                   f"{raw[:200].decode(errors='replace')}")
+        if str(value) != self.success_value:
+            raise ChannelError(f"SMS gateway answered {self.success_field}={value}: "
+                               f"{raw[:200].decode(errors='replace')}")
+
+
+def sms_text(message: Message) -> str:
+    """One SMS, as short as it can be: the body alone when it already names what the
+    subject names (every kind's body does: "明天的任务：X" → "您认领的任务明天开始：X…"),
+    else "subject：body" (a bundle: "您有3条提醒：1. …")."""
+    named = message.subject.split("：", 1)[-1]
+    if named and named in message.body:
+        return _text(message)
+    return f"{message.subject}：{_text(message)}"
 
 
 def senders(config: dict) -> dict:

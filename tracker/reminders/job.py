@@ -243,7 +243,7 @@ def _sent_today(member_id: int, channel: Channel, token: str, now: datetime, con
         select(func.count(func.distinct(Outbox.delivery_id)))
         .where(Outbox.member_id == member_id, Outbox.channel == channel,
                Outbox.status.in_((OutboxStatus.sent, OutboxStatus.sending)),
-               Outbox.delivery_id.is_not(None),
+               Outbox.delivery_id.is_not(None), Outbox.kind.not_in(kinds.UNCAPPED),
                Outbox.claimed_at >= _day_start(now, config),
                or_(Outbox.claim_token.is_(None), Outbox.claim_token != token))
     ) or 0
@@ -280,16 +280,21 @@ def send_due(now: datetime, config, report: RunReport) -> None:
             continue  # another job claimed them first
         deliveries = [rows]
         if member_id is not None:
+            # A cancelled or moved task, a password reset: each at once, outside the cap.
+            urgent = [[row] for row in rows if row.kind in kinds.UNCAPPED]
+            rows = [row for row in rows if row.kind not in kinds.UNCAPPED]
             allowed = config["REMINDER_DAILY_CAP"] - _sent_today(member_id, channel, token, now, config)
-            if allowed <= 0:
+            if rows and allowed <= 0:
                 for row in rows:  # today's share is used up: tomorrow morning, not lost
                     row.status, row.claim_token = OutboxStatus.pending, None
                     row.next_attempt_at = _tomorrow_morning(now, config)
                 report.deferred += len(rows)
                 db.session.commit()
+                rows = []
+            deliveries = urgent + ([[row] for row in rows] if len(rows) <= allowed else [rows])
+            deliveries = [delivery for delivery in deliveries if delivery]
+            if not deliveries:
                 continue
-            if len(rows) <= allowed:
-                deliveries = [[row] for row in rows]
         recipient = _recipient(member_id, community_id, channel)
         messages = [(delivery, compose(delivery, config)) for delivery in deliveries]
         db.session.commit()  # no transaction stays open while we talk to the network

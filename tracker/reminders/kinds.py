@@ -18,22 +18,27 @@ from typing import Callable
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import literal, select
 
 from .. import owed
 from ..extensions import db
 from ..models import (
+    HOLDING,
     Assignment,
+    AuditEvent,
     BackfillRequest,
+    Invitation,
+    InvitationPurpose,
     Member,
     RequestStatus,
     Task,
     TaskReport,
+    TaskStatus,
     WaitlistEntry,
     WaitStatus,
     liaison_community,
 )
-from ..templating import time_range
+from ..templating import ROLE, time_range
 from ..timeutil import to_local
 
 
@@ -56,8 +61,14 @@ class Kind:
     code: str
     label: object  # lazy string shown on the settings page
     explain: object
-    audience: str  # "member" (anyone on a task) or "liaison"
+    # "member" (anyone on a task) or "liaison": offered on the settings page to them;
+    # "account": a notice about the member's own account, always on (never offered, and
+    # not switched off by REMINDER_KINDS).
+    audience: str
     find: Callable[[datetime, dict], list[Due]]
+    # False: news that cannot wait for tomorrow morning (a task called off or moved, a
+    # password reset): REMINDER_DAILY_CAP neither holds it back nor counts it.
+    capped: bool = True
 
 
 def _task_line(title: str, starts_at, ends_at, place: str | None = None) -> str:
@@ -78,6 +89,16 @@ def _recent(config: dict, now: datetime) -> datetime:
 
 def _active(member_column):
     return member_column.in_(select(Member.id).where(Member.active.is_(True)))
+
+
+def _reason(text: str | None) -> str:
+    """A typed reason, without the full stop the message's own sentence adds."""
+    return (text or "").strip().rstrip("。.！!").strip()
+
+
+def _days_since(moment: datetime, now: datetime) -> int:
+    """Whole days from ``moment`` to ``now``: what a message says, not the threshold."""
+    return (now - moment).days
 
 
 # --- 明天的任务: the participants, the evening before ---------------------------------------
@@ -132,7 +153,7 @@ def find_submit_report(now: datetime, config: dict) -> list[Due]:
     return [Due("submit_report", f"task:{task_id}",
                 _("请提交完成情况：%(title)s", title=title),
                 _("您是 %(task)s 的组长，活动已结束%(n)d天，请提交完成情况。",
-                  task=_task_line(title, starts, ends), n=days),
+                  task=_task_line(title, starts, ends), n=_days_since(ends, now)),
                 f"/tasks/{task_id}/report", member_id=leader_id, task_id=task_id)
             for leader_id, task_id, title, starts, ends in rows]
 
@@ -150,9 +171,10 @@ def find_report_overdue(now: datetime, config: dict) -> list[Due]:
                Task.ends_at > _recent(config, now), _active(liaison_community.c.member_id))
     ).all()
     return [Due("report_overdue", f"task:{task_id}",
-                _("已结束%(n)d天未提交：%(title)s", n=days, title=title),
+                _("已结束%(n)d天未提交：%(title)s", n=_days_since(ends, now), title=title),
                 _("%(task)s 已结束%(n)d天，组长%(leader)s尚未提交完成情况。",
-                  task=_task_line(title, starts, ends), n=days, leader=name or _("（未指定）")),
+                  task=_task_line(title, starts, ends), n=_days_since(ends, now),
+                  leader=name or _("（未指定）")),
                 f"/manage/tasks/{task_id}", member_id=liaison_id, task_id=task_id)
             for liaison_id, task_id, title, starts, ends, name in rows]
 
@@ -171,7 +193,7 @@ def find_returned(now: datetime, config: dict) -> list[Due]:
     return [Due("returned", f"task:{task_id}:{reviewed:%Y%m%d%H%M%S}",
                 _("已退回请修改：%(title)s", title=title),
                 _("%(title)s 的完成情况被退回，原因：%(reason)s。请修改后重新提交。",
-                  title=title, reason=reason or ""),
+                  title=title, reason=_reason(reason)),
                 f"/tasks/{task_id}/report", member_id=leader_id, task_id=task_id)
             for leader_id, task_id, title, reviewed, reason in rows]
 
@@ -249,6 +271,130 @@ def find_backfill_decided(now: datetime, config: dict) -> list[Due]:
                         "/backfill-requests/mine", member_id=member_id))
     return dues
 
+# --- 任务已取消 / 任务时间地点有变: the members on a task, at the next run ----------------------
+# Both read what the task services already write: the task's status and the AuditEvent of
+# its cancel (the reason) or of each edit (what changed), so neither service sends anything.
+
+TIME_PLACE = ("starts_at", "ends_at", "place")
+LONGEST_TASK = timedelta(hours=24)  # tasks.MAX_DURATION: bounds the index range below
+
+
+def _task_events(action: str, now: datetime, config: dict, *where):
+    """(task, event) pairs: ``action`` AuditEvents of tasks chosen by ``where``, newest
+    first; found from the tasks (an index on status and start), not the whole trail."""
+    return db.session.execute(
+        select(Task.id, Task.title, Task.place, Task.starts_at, Task.ends_at, AuditEvent.id,
+               AuditEvent.created_at, AuditEvent.detail)
+        .join(AuditEvent, (AuditEvent.entity_type == Task.__tablename__)
+              & (AuditEvent.entity_id == Task.id))
+        .where(*where, AuditEvent.action == action, AuditEvent.created_at > _recent(config, now))
+        .order_by(AuditEvent.id.desc())
+    ).all()
+
+
+def find_cancelled(now: datetime, config: dict) -> list[Due]:
+    """Everyone holding a place on a task that was called off and has not ended yet, and
+    everyone waiting for one: the task, and the reason the liaison gave."""
+    events = {}
+    for task_id, title, place, starts, ends, _event, _at, detail in _task_events(
+            "cancel", now, config, Task.status == TaskStatus.cancelled,
+            Task.starts_at > now - LONGEST_TASK, Task.ends_at > now):
+        events.setdefault(task_id, (title, place, starts, ends, (detail or {}).get("reason")))
+    if not events:
+        return []
+    people = db.session.execute(
+        select(Assignment.task_id, Assignment.member_id, literal(False))
+        .where(Assignment.task_id.in_(events), Assignment.status.in_(HOLDING),
+               _active(Assignment.member_id))
+        .union_all(select(WaitlistEntry.task_id, WaitlistEntry.member_id, literal(True))
+                   .where(WaitlistEntry.task_id.in_(events),
+                          WaitlistEntry.status == WaitStatus.waiting,
+                          _active(WaitlistEntry.member_id)))
+    ).all()
+    dues = []
+    for task_id, member_id, waiting in people:
+        title, place, starts, ends, reason = events[task_id]
+        line = _task_line(title, starts, ends, place)
+        body = (_("您候补的任务已取消：%(task)s。原因：%(reason)s。", task=line,
+                  reason=_reason(reason)) if waiting else
+                _("您认领的任务已取消，不用再前往：%(task)s。原因：%(reason)s。", task=line,
+                  reason=_reason(reason)))
+        dues.append(Due("cancelled", f"task:{task_id}:cancel",
+                        _("任务已取消：%(title)s", title=title), body, f"/tasks/{task_id}",
+                        member_id=member_id, task_id=task_id))
+    return dues
+
+
+def find_changed(now: datetime, config: dict) -> list[Due]:
+    """Everyone on a task not started yet whose start, end or place changed after they
+    claimed it: the task as it is now. One message per change (the event is the version)."""
+    latest = {}
+    for task_id, title, place, starts, ends, event_id, at, detail in _task_events(
+            "update", now, config, Task.status.in_((TaskStatus.open, TaskStatus.closed)),
+            Task.starts_at > now):
+        changed = [name for name in TIME_PLACE if name in (detail or {})]
+        if changed and task_id not in latest:  # newest first: the latest change of each task
+            latest[task_id] = (title, place, starts, ends, event_id, at, changed)
+    if not latest:
+        return []
+    people = db.session.execute(
+        select(Assignment.task_id, Assignment.member_id, Assignment.claimed_at)
+        .where(Assignment.task_id.in_(latest), Assignment.status.in_(HOLDING),
+               _active(Assignment.member_id))
+    ).all()
+    dues = []
+    for task_id, member_id, claimed_at in people:
+        title, place, starts, ends, event_id, at, changed = latest[task_id]
+        if claimed_at is not None and claimed_at >= at:
+            continue  # claimed after the change: they saw the new time and place
+        line = _task_line(title, starts, ends, place)
+        if "place" in changed and len(changed) > 1:
+            body = _("您认领的任务时间和地点有变，现为：%(task)s。如不能参加，请在开始前取消认领。",
+                     task=line)
+        elif "place" in changed:
+            body = _("您认领的任务地点有变，现为：%(task)s。如不能参加，请在开始前取消认领。",
+                     task=line)
+        else:
+            body = _("您认领的任务时间有变，现为：%(task)s。如不能参加，请在开始前取消认领。",
+                     task=line)
+        dues.append(Due("changed", f"task:{task_id}:changed:{event_id}",
+                        _("任务时间地点有变：%(title)s", title=title), body,
+                        f"/tasks/{task_id}", member_id=member_id, task_id=task_id))
+    return dues
+
+
+# --- 账号安全: a reset link made for the member's account, and its use --------------------------
+
+def _who(member: Member | None) -> str:
+    return f"{ROLE[member.role]}{member.name}" if member is not None else _("（未知）")
+
+
+def find_password_reset(now: datetime, config: dict) -> list[Due]:
+    """Tell the member whenever a link to reset their password is made, and when it is
+    used: who made it and when. A member who did not ask knows at once whom to call."""
+    links = db.session.scalars(
+        select(Invitation)
+        .where(Invitation.purpose == InvitationPurpose.reset,
+               Invitation.created_at > _recent(config, now), _active(Invitation.member_id))
+    ).all()
+    dues = []
+    for link in links:
+        who, made = _who(link.created_by), f"{to_local(link.created_at):%Y-%m-%d %H:%M}"
+        dues.append(Due(
+            "password_reset", f"invitation:{link.id}:issued",
+            _("已为您的账号生成重设密码链接"),
+            _("%(who)s于%(time)s为您的账号生成了重设登录密码的链接。如非本人申请，请立即联系单位管理员。",
+              who=who, time=made),
+            member_id=link.member_id))
+        if link.used_at is not None:
+            dues.append(Due(
+                "password_reset", f"invitation:{link.id}:used", _("您的登录密码已重设"),
+                _("您的登录密码已于%(time)s通过%(who)s生成的链接重设，其他设备上的登录已退出。"
+                  "如非本人操作，请立即联系单位管理员。",
+                  time=f"{to_local(link.used_at):%Y-%m-%d %H:%M}", who=who),
+                member_id=link.member_id))
+    return dues
+
 
 KINDS = [
     Kind("tomorrow", _l("明天的任务"), _l("前一天晚上提醒您明天要参加的任务"), "member",
@@ -259,6 +405,10 @@ KINDS = [
          "member", find_submit_report),
     Kind("returned", _l("已退回请修改"), _l("您提交的完成情况被退回时立即提醒"), "member",
          find_returned),
+    Kind("cancelled", _l("任务已取消"), _l("您认领或候补的任务被取消时立即提醒，附取消原因"),
+         "member", find_cancelled, capped=False),
+    Kind("changed", _l("任务时间地点有变"), _l("您认领的任务改了时间或地点时立即提醒"), "member",
+         find_changed, capped=False),
     Kind("waitlist_promoted", _l("候补转正"), _l("您候补的任务有人取消、名额转给您时立即提醒"),
          "member", find_waitlist_promoted),
     Kind("backfill_decided", _l("补录申请结果"), _l("您的补录申请被采纳或拒绝时立即提醒"),
@@ -267,11 +417,15 @@ KINDS = [
          _l("组长逾期较久仍未提交完成情况时，提醒社区联络员"), "liaison", find_report_overdue),
     Kind("review_waiting", _l("待审核已等待多日"), _l("每天汇总一次等待审核过久的完成情况"),
          "liaison", find_review_waiting),
+    Kind("password_reset", _l("账号安全"), _l("有人为您的账号生成重设密码链接、或用它重设了密码时通知您"),
+         "account", find_password_reset, capped=False),
 ]
 BY_CODE = {kind.code: kind for kind in KINDS}
+UNCAPPED = tuple(kind.code for kind in KINDS if not kind.capped)
 
 
 def enabled(config: dict) -> list[Kind]:
     """The kinds this installation sends (REMINDER_KINDS; all when unset)."""
     wanted = config.get("REMINDER_KINDS")
-    return [kind for kind in KINDS if wanted is None or kind.code in wanted]
+    return [kind for kind in KINDS
+            if wanted is None or kind.code in wanted or kind.audience == "account"]

@@ -4,8 +4,14 @@ Who may make links for whom:
 - an admin: for any active member;
 - a liaison: for active ordinary members (role 党员干部) of their own unit and of the
   units that have a resource checklist item in one of the liaison's communities —
-  the people the liaison actually works with. Liaison and admin accounts get their
-  links from an admin.
+  the people the liaison actually works with — and only their first one (激活): a
+  member who already has a password gets a reset link from an admin. Liaison and
+  admin accounts get their links from an admin.
+
+A link cannot be used in the session of the staff member who made it (nobody signs in
+as someone else with a link they made), and the member is told, on every reminder
+channel, when a reset link is made for them and when it is used (the reminder kind
+``password_reset``, tracker/reminders/kinds.py).
 
 A token is ``secrets.token_urlsafe(32)``; only its SHA-256 is stored. A link expires
 after 7 days, dies when used, and dies when a newer link is made for the same member.
@@ -30,6 +36,7 @@ from .passwords import check_policy
 from .sessions import begin_session
 
 LIFETIME = timedelta(days=7)
+MAKER_REFUSED = _l("这是您为他人生成的链接，不能在您自己的登录状态下使用。请把链接发给本人，由本人在自己的手机上打开。")
 MAX_BATCH = 200  # links made in one go (each shown with a QR code)
 
 
@@ -73,6 +80,13 @@ def issue_links(actor: Member, members: list[Member]) -> list[IssuedLink]:
         .with_only_columns(Member.id)))
     if any(m.id not in allowed for m in members):
         raise PermissionDenied(_l("无权为所选党员生成激活链接。"))
+    if not may_reset(actor):
+        has_password = [m.name for m in members if m.password_hash]
+        if has_password:
+            names = "、".join(has_password[:5]) + ("…" if len(has_password) > 5 else "")
+            raise ServiceError(
+                _l("所选党员中有%(n)d人已设置过密码（%(names)s）；重设密码的链接请单位管理员生成。",
+                   n=len(has_password), names=names), field="members")
     now = utcnow()
     ids = [m.id for m in members]
     db.session.execute(
@@ -98,6 +112,20 @@ def issue_links(actor: Member, members: list[Member]) -> list[IssuedLink]:
     return issued
 
 
+def may_reset(actor: Member) -> bool:
+    """Only an admin makes links for accounts that have a password (a reset link signs
+    in as the member: it must not be in the hands of everyone who works with them)."""
+    return actor.role == Role.admin
+
+
+def opened_by_its_maker(invitation: Invitation, viewer) -> bool:
+    """Is the person opening the link the staff member who made it for someone else?"""
+    viewer_id = getattr(viewer, "id", None) if getattr(viewer, "is_authenticated", False) \
+        else None
+    return viewer_id is not None and viewer_id == invitation.created_by_id \
+        and viewer_id != invitation.member_id
+
+
 def find_invitation(token: str) -> Invitation | None:
     """The invitation this token belongs to, whatever its state (None: unknown token)."""
     if not token or len(token) > 100:
@@ -121,13 +149,16 @@ def why_dead(invitation: Invitation | None):
 
 
 def accept_invitation(token: str, password: str, *, device: str = "",
-                      address: str | None = None) -> LoggedIn:
+                      address: str | None = None, opened_by=None) -> LoggedIn:
     """Set the member's password through a live link, which dies with it; every session
-    the member had ends, and a new one begins on this phone."""
+    the member had ends, and a new one begins on this phone. ``opened_by``: who is signed
+    in where the link was opened (refused if it is the link's maker)."""
     invitation = find_invitation(token)
     reason = why_dead(invitation)
     if reason is not None:
         raise ServiceError(reason)
+    if opened_by_its_maker(invitation, opened_by):
+        raise PermissionDenied(MAKER_REFUSED)
     check_policy(password, invitation.member.phone)  # before the link is used up
     # Use it once even if two requests race: only one UPDATE finds it unused.
     result = db.session.execute(

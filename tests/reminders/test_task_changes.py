@@ -1,0 +1,123 @@
+"""A task called off or moved reaches the people on it at the next run (任务已取消,
+任务时间地点有变): the liaison does not have to phone everyone. Against the real SMTP
+server and SMS recorder of tests/reminders, with the clock injected."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from tests.reminders.conftest import local
+from tracker.extensions import db
+from tracker.models import Assignment, AssignmentStatus, Channel, Outbox, WaitlistEntry
+from tracker.reminders.job import run
+from tracker.services.tasks import TaskDetails, cancel_task, update_task
+from tracker.timeutil import to_local, utcnow
+
+
+def rows(**where) -> list[Outbox]:
+    db.session.expire_all()
+    stmt = select(Outbox).order_by(Outbox.id)
+    for name, value in where.items():
+        stmt = stmt.where(getattr(Outbox, name) == value)
+    return list(db.session.scalars(stmt))
+
+
+def details(task, **changes) -> TaskDetails:
+    values = {"title": task.title, "place": task.place, "slots": task.slots,
+              "beneficiary": task.beneficiary, "description": task.description,
+              "starts_local": to_local(task.starts_at).replace(tzinfo=None),
+              "ends_local": to_local(task.ends_at).replace(tzinfo=None)}
+    values.update(changes)
+    return TaskDetails(**values)
+
+
+def test_a_cancelled_task_tells_everyone_on_it_and_waiting_once_past_the_daily_cap(
+        app, town, smtp, recorder):
+    app.config["REMINDER_DAILY_CAP"] = 1
+    task = town.task(local(1, 9), people=(town.ann, town.bob), title="明早清扫")
+    db.session.add(WaitlistEntry(task_id=task.id, member_id=town.lee.id))
+    db.session.commit()
+    run(local(0, 18, 5))  # 明天的任务: today's one message for ann and bob
+    assert [m.subject for m in smtp.mails] == ["明天的任务：明早清扫"]
+
+    cancel_task(task, town.liaison, "场地临时不能使用。")
+    db.session.commit()
+    report = run(local(0, 19, 5))
+
+    # Everyone hears of it, with the reason, even past today's cap of one message.
+    assert report.deferred == 0
+    [mail] = [m for m in smtp.mails if m.subject == "任务已取消：明早清扫"]
+    assert "原因：场地临时不能使用。" in mail.body and "。。" not in mail.body
+    cancelled = {p.json["mobile"]: p.json["content"] for p in recorder.to("/sms")
+                 if "已取消" in p.json["content"]}
+    assert set(cancelled) == {town.bob.phone, town.lee.phone}  # SMS is on by default
+    inbox = {r.member_id: r for r in rows(kind="cancelled", channel=Channel.inapp)}
+    assert set(inbox) == {town.ann.id, town.bob.id, town.lee.id}
+    assert "您候补的任务已取消" in inbox[town.lee.id].body
+    assert "您认领的任务已取消" in inbox[town.ann.id].body
+    # Once: the next runs write nothing more about it.
+    assert run(local(0, 19, 10)).written == 0
+    assert run(local(0, 21, 0)).written == 0
+
+
+def test_a_member_who_left_before_the_cancel_is_not_told(town):
+    task = town.task(local(2, 9), people=(town.ann, town.bob), title="取消的")
+    db.session.execute(Assignment.__table__.update()
+                       .where(Assignment.task_id == task.id, Assignment.member_id == town.bob.id)
+                       .values(status=AssignmentStatus.withdrawn))
+    cancel_task(task, town.liaison, "下雨")
+    db.session.commit()
+    run(local(0, 10))
+    assert {r.member_id for r in rows(kind="cancelled")} == {town.ann.id}
+
+
+def test_a_moved_task_tells_who_claimed_it_before_the_change(app, town, smtp, recorder):
+    task = town.task(local(1, 9), people=(town.ann, town.bob), title="明早值守")
+    run(local(0, 18, 5))
+    assert [m.subject for m in smtp.mails] == ["明天的任务：明早值守"]
+
+    start = to_local(task.starts_at).replace(tzinfo=None) + timedelta(hours=2)
+    update_task(task, town.liaison, details(task, starts_local=start,
+                                            ends_local=start + timedelta(hours=2),
+                                            place="社区东门"))
+    db.session.commit()
+    # Someone who claims after the change saw the new time and place: not told.
+    late = __import__("tests.factories", fromlist=["member"]).member(town.unit, name="后来的")
+    db.session.add(Assignment(task_id=task.id, member_id=late.id,
+                              status=AssignmentStatus.claimed,
+                              claimed_at=utcnow() + timedelta(minutes=1)))
+    db.session.commit()
+    run(local(0, 19, 5))
+
+    changed = rows(kind="changed", channel=Channel.inapp)
+    assert {r.member_id for r in changed} == {town.ann.id, town.bob.id}
+    [mail] = [m for m in smtp.mails if m.subject == "任务时间地点有变：明早值守"]
+    assert "时间和地点有变" in mail.body and "11:00–13:00" in mail.body and "社区东门" in mail.body
+    assert any("社区东门" in p.json["content"] for p in recorder.to("/sms"))
+    assert run(local(0, 19, 10)).written == 0  # once per change
+
+    # A second change is news again; a change of the title alone is not.
+    update_task(task, town.liaison, details(task, place="社区西门"))
+    db.session.commit()
+    run(local(0, 19, 15))
+    assert len(rows(kind="changed", channel=Channel.inapp)) == 4
+    assert "地点有变" in rows(kind="changed", channel=Channel.inapp)[-1].body
+    update_task(task, town.liaison, details(task, title="明早值守（东片）"))
+    db.session.commit()
+    assert run(local(0, 19, 20)).written == 0
+
+
+def test_a_task_already_under_way_is_not_announced_as_moved(town):
+    task = town.task(local(0, 9), hours=4, people=(town.ann,), title="进行中")
+    ends = to_local(task.ends_at).replace(tzinfo=None) + timedelta(hours=1)
+    update_task(task, town.liaison, details(task, ends_local=ends))
+    db.session.commit()
+    run(local(0, 10))
+    assert rows(kind="changed") == []
+
+
+def test_both_kinds_are_in_the_members_settings(client, login, town):
+    login(town.ann)
+    page = client.get("/me/settings").get_data(as_text=True)
+    assert "任务已取消" in page and "任务时间地点有变" in page
