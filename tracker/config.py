@@ -198,6 +198,7 @@ def reminder_settings(env) -> dict:
         "REMINDER_LOOKBACK_DAYS": int(env.get("REMINDER_LOOKBACK_DAYS", "14")),
         "REMINDER_BASE_URL": (env.get("REMINDER_BASE_URL") or env.get("PUBLIC_URL", "")).rstrip("/"),
         "REMINDER_HTTP_TIMEOUT": float(env.get("REMINDER_HTTP_TIMEOUT", "10")),
+        "REMINDER_LEASE_SECONDS": float(env.get("REMINDER_LEASE_SECONDS", "900")),
         "SMTP_HOST": env.get("SMTP_HOST"),
         "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
         "SMTP_SECURITY": env.get("SMTP_SECURITY", "starttls"),  # starttls | ssl | plain

@@ -4,6 +4,7 @@ sent, and can be told to fail. Both run in threads of the test process; child
 processes of the race test reach them over the loopback, as a job would."""
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import threading
@@ -29,9 +30,11 @@ class Mail:
 
 
 class SmtpServer:
-    """aiosmtpd in a thread; ``mails`` is everything it accepted."""
+    """aiosmtpd in a thread; ``mails`` is everything it accepted. ``delay``: seconds it
+    takes to accept each message (a slow server)."""
 
-    def __init__(self):
+    def __init__(self, delay: float = 0):
+        self.delay = delay
         self.mails: list[Mail] = []
         self.port = free_port()
         self._lock = threading.Lock()
@@ -43,6 +46,8 @@ class SmtpServer:
         with self._lock:
             self.mails.append(Mail(list(envelope.rcpt_tos), str(message["Subject"]),
                                    message.get_content()))
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return "250 OK"
 
     def start(self):
@@ -68,11 +73,14 @@ class Post:
 class Recorder:
     """An HTTP server recording every POST. ``fail[path] = "http"`` answers 500,
     ``"robot"`` answers 200 with a robot's error code, ``"redirect"`` a 302 to
-    ``/elsewhere`` (where a GET is recorded too, if the redirect is followed)."""
+    ``/elsewhere`` (where a GET is recorded too, if the redirect is followed), ``"hang"``
+    takes the request and never answers (until the server stops): ``hung`` lists them."""
 
     def __init__(self):
         self.posts: list[Post] = []
+        self.hung: list[str] = []
         self.fail: dict[str, str] = {}
+        self._stopping = threading.Event()
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -81,6 +89,10 @@ class Recorder:
                 body = self.rfile.read(length)
                 parts = urlsplit(self.path)
                 mode = recorder.fail.get(parts.path)
+                if mode == "hang":
+                    recorder.hung.append(parts.path)
+                    recorder._stopping.wait(60)
+                    return
                 if mode == "http":
                     self.send_response(500)
                     self.end_headers()
@@ -128,5 +140,6 @@ class Recorder:
         return self
 
     def stop(self):
+        self._stopping.set()
         self._server.shutdown()
         self._server.server_close()

@@ -35,6 +35,9 @@ class OutboxStatus(str, enum.Enum):
     sending = "sending"  # claimed by a job
     sent = "sent"
     failed = "failed"  # gave up after the last try
+    # Not sent, by design (``reason`` says why, as a code: tracker/reminders/reasons.py):
+    skipped = "skipped"  # the recipient's choice: kind or channel off, account switched off
+    obsolete = "obsolete"  # no longer true when it could leave (withdrew, corrected, newer digest)
 
 
 def _enum(cls):
@@ -63,7 +66,10 @@ class Outbox(db.Model):
     status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.pending)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)  # the channel's own words
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last failed try
+    # why it was not sent or failed, when the job itself knows: a code, worded on display
+    reason: Mapped[str | None] = mapped_column(String(32))
     claim_token: Mapped[str | None] = mapped_column(String(32))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Rows sent together as one bundled message share it (the daily cap counts these).

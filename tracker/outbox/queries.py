@@ -5,45 +5,57 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Channel, Community, CommunityWebhook, Member, Outbox, OutboxStatus
 from ..paging import paginate
 from ..permissions import managed_community_ids
+from ..reminders.reasons import words
 
 
 @dataclass(frozen=True)
 class ChannelStatus:
     channel: Channel
     last_success: datetime | None
-    last_failure: datetime | None
-    last_error: str | None
+    last_failure: datetime | None  # the time of the last failed try (not of its claim)
+    last_error: str | None  # in the reader's language where the job knows why
     pending: int
     failed: int
+    not_sent: int = 0  # skipped (the recipient's choice) or obsolete: not failures
+
+    @property
+    def recovered(self) -> bool:
+        """The last error is history: a message went out on this channel after it."""
+        return bool(self.last_failure and self.last_success
+                    and self.last_success > self.last_failure)
 
 
 def channel_status() -> list[ChannelStatus]:
-    """Per channel: last success, last error, pending and failed counts (two statements)."""
+    """Per channel: last success, last error (dated by the failed try), pending, failed
+    and not-sent counts (two statements)."""
     rows = {row.channel: row for row in db.session.execute(
         select(Outbox.channel,
                func.max(case((Outbox.status == OutboxStatus.sent, Outbox.sent_at))).label("ok"),
-               func.max(case((Outbox.last_error.is_not(None), Outbox.claimed_at))).label("bad"),
+               func.max(Outbox.failed_at).label("bad"),
                func.count(case((Outbox.status.in_((OutboxStatus.pending, OutboxStatus.sending)),
                                 1))).label("pending"),
-               func.count(case((Outbox.status == OutboxStatus.failed, 1))).label("failed"))
+               func.count(case((Outbox.status == OutboxStatus.failed, 1))).label("failed"),
+               func.count(case((Outbox.status.in_((OutboxStatus.skipped, OutboxStatus.obsolete)),
+                                1))).label("not_sent"))
         .group_by(Outbox.channel))}
-    latest_errors = dict(db.session.execute(
-        select(Outbox.channel, Outbox.last_error)
-        .where(Outbox.id.in_(select(func.max(Outbox.id)).where(Outbox.last_error.is_not(None))
-                             .group_by(Outbox.channel)))).all())
+    latest = (select(Outbox.channel, func.max(Outbox.failed_at).label("at"))
+              .where(Outbox.failed_at.is_not(None)).group_by(Outbox.channel).subquery())
+    latest_errors = {channel: words(reason, error) for channel, reason, error in db.session.execute(
+        select(Outbox.channel, Outbox.reason, Outbox.last_error)
+        .join(latest, and_(latest.c.channel == Outbox.channel, latest.c.at == Outbox.failed_at)))}
     result = []
     for channel in Channel:
         row = rows.get(channel)
         result.append(ChannelStatus(channel, row.ok if row else None, row.bad if row else None,
                                     latest_errors.get(channel), row.pending if row else 0,
-                                    row.failed if row else 0))
+                                    row.failed if row else 0, row.not_sent if row else 0))
     return result
 
 

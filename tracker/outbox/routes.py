@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..permissions import admin_required, manages_community, staff_required
 from ..reminders.available import configured
+from ..reminders.reasons import words
 from ..services.notify import WebhookData, retry_message, save_webhook, stop_webhook
 from ..view_support import run_service
 from . import queries as q
@@ -25,7 +26,7 @@ def status():
     return render_template("outbox/status.html", channels=q.channel_status(),
                            configured=configured(current_app.config),
                            failed=q.failed_page(page_number(), current_app.config["PAGE_SIZE"]),
-                           form=EmptyForm())
+                           form=EmptyForm(), describe=words)
 
 
 @bp.post("/messages/<int:message_id>/retry")

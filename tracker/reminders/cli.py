@@ -22,6 +22,10 @@ def send_reminders_command(now_text: str | None):
     report = run(now)
     quiet = " (quiet hours: nothing pushed; rows wait)" if report.quiet else ""
     click.echo(f"reminders: {report.written} written, {report.sent} sent, {report.failed} failed, "
-               f"{report.deferred} deferred to tomorrow{quiet}")
+               f"{report.deferred} deferred to tomorrow, {report.dropped} not sent (no longer due "
+               f"or turned off){quiet}")
+    if report.held:
+        click.echo(f"  {report.held} left for the next run: their channel was unreachable",
+                   err=True)
     for error in sorted(set(report.errors)):
         click.echo(f"  error: {error}", err=True)

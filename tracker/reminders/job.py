@@ -9,14 +9,18 @@ finds nothing to claim. Nothing is sent while a transaction is open.
 from __future__ import annotations
 
 import secrets
+import smtplib
+import urllib.error
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from time import monotonic
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import (
@@ -29,11 +33,11 @@ from ..models import (
     ReminderOptOut,
 )
 from ..timeutil import utcnow
-from . import channels, kinds
+from . import channels, kinds, reasons
 from .available import configured
 from .secrets import UnreadableSecret, decrypt
 
-LEASE = timedelta(minutes=15)  # a claim older than this belonged to a job that died
+LEASE = timedelta(minutes=15)  # default of REMINDER_LEASE_SECONDS
 BATCH = 200  # recipients per run; the rest wait for the next run
 
 
@@ -43,6 +47,8 @@ class RunReport:
     sent: int = 0
     failed: int = 0
     deferred: int = 0
+    dropped: int = 0  # not sent: no longer due, or the recipient turned it off
+    held: int = 0  # groups left for the next run: their channel was down in this one
     quiet: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -150,39 +156,77 @@ def write_due(now: datetime, config) -> int:
                 "sent_at": now if inapp else None,
             })
     written = _insert_ignoring_duplicates(rows)
+    _supersede_digests()
     db.session.commit()
     return written
 
 
+def _supersede_digests() -> None:
+    """A digest (kinds.DIGESTS) not yet sent gives way to a newer one for the same
+    recipient and channel, which lists everything still waiting: never two at once."""
+    newer = aliased(Outbox)
+    same_recipient = or_(
+        and_(Outbox.member_id.is_not(None), newer.member_id == Outbox.member_id),
+        and_(Outbox.member_id.is_(None), newer.member_id.is_(None),
+             newer.community_id == Outbox.community_id))
+    db.session.execute(
+        update(Outbox)
+        .where(Outbox.kind.in_(kinds.DIGESTS), Outbox.status == OutboxStatus.pending,
+               select(newer.id).where(newer.kind == Outbox.kind, newer.channel == Outbox.channel,
+                                      same_recipient, newer.id > Outbox.id).exists())
+        .values(status=OutboxStatus.obsolete, reason=reasons.SUPERSEDED),
+        execution_options={"synchronize_session": False})
+
+
 # --- sending ---------------------------------------------------------------------------------
+
+class _Clock:
+    """The run's clock: ``now`` at its start, advanced by the time the run has taken —
+    the wall clock when ``now`` is ``utcnow()`` (as in production), and the injected time
+    plus the real time taken in tests. Claims and their renewals are stamped with it, so
+    a run still sending after the lease has not lost the group it sends right now."""
+
+    def __init__(self, start: datetime):
+        self.start, self._started = start, monotonic()
+
+    def __call__(self) -> datetime:
+        return self.start + timedelta(seconds=monotonic() - self._started)
+
+
+def _lease(config) -> timedelta:
+    """A claim older than this belonged to a run that died (well above one delivery's
+    time, which the channels' timeouts bound; a claim is renewed at each delivery)."""
+    return timedelta(seconds=config.get("REMINDER_LEASE_SECONDS", LEASE.total_seconds()))
+
 
 @dataclass
 class _Recipient:
     address: str | None  # e-mail, phone or webhook URL
     secret: str | None = None
-    problem: str | None = None  # why nothing can be sent (never retried)
+    skip: str | None = None  # the recipient's choice: nothing is sent (reasons.py code)
+    problem: str | None = None  # the installation's to fix: failed, not retried (code)
 
 
 def _recipient(member_id, community_id, channel: Channel) -> _Recipient:
-    if community_id is not None:
+    if community_id is not None and member_id is None:
         robot = db.session.get(CommunityWebhook, community_id)
         if robot is None or not robot.active or robot.channel != channel:
-            return _Recipient(None, problem="该社区已不再使用这个工作群机器人")
+            return _Recipient(None, skip=reasons.ROBOT_OFF)
         try:
             secret = decrypt(robot.secret_encrypted) if robot.secret_encrypted else None
             return _Recipient(decrypt(robot.url_encrypted), secret)
         except UnreadableSecret:
-            return _Recipient(None, problem="webhook stored under another SECRET_KEY: enter it again")
+            return _Recipient(None, problem=reasons.ROBOT_UNREADABLE)
     member = db.session.get(Member, member_id)
     setting = db.session.get(MemberNotify, member_id)
     if member is None or not member.active:
-        return _Recipient(None, problem="account inactive")
+        return _Recipient(None, skip=reasons.INACTIVE)
     if channel == Channel.email:
         if setting is None or not setting.email_on or not setting.email:
-            return _Recipient(None, problem="member turned e-mail off")
+            return _Recipient(None, skip=reasons.EMAIL_OFF)
         return _Recipient(setting.email)
     if setting is not None and not setting.sms_on:
-        return _Recipient(None, problem="member turned SMS off")
+        return _Recipient(None, skip=reasons.SMS_OFF)
     return _Recipient(member.phone)
 
 
@@ -191,36 +235,52 @@ def _absolute(link: str | None, config) -> str | None:
     return f"{base}{link}" if link and base else None
 
 
+def _audience(row: Outbox) -> str:
+    kind = kinds.BY_CODE.get(row.kind)
+    return kind.audience if kind is not None else "member"
+
+
 def compose(rows: list[Outbox], config) -> channels.Message:
-    """One row as it is; several (over the daily cap) bundled into one message."""
+    """One row as it is; several (over the daily cap) bundled into one message, linked to
+    the page that lists them: the liaison's 工作台, or the member's 我的待办."""
     if len(rows) == 1:
         row = rows[0]
         return channels.Message(row.subject, row.body, _absolute(row.link, config))
     lines = "\n".join(f"{n}. {row.subject}" for n, row in enumerate(rows, start=1))
-    return channels.Message(_("您有%(n)d条提醒", n=len(rows)),
-                            lines + "\n" + _("详情请登录台账查看“我的待办”。"),
-                            _absolute("/tasks/todo", config))
+    audiences = {_audience(row) for row in rows}
+    if audiences == {"member"}:
+        link, where = "/tasks/todo", _("详情请登录台账查看“我的待办”。")
+    elif audiences == {"liaison"}:
+        link, where = "/manage/", _("详情请登录台账查看“工作台”。")
+    else:
+        link, where = "/manage/", _("详情请登录台账查看“工作台”和“我的待办”。")
+    return channels.Message(_("您有%(n)d条提醒", n=len(rows)), lines + "\n" + where,
+                            _absolute(link, config))
 
 
-def _release_stale_claims(now: datetime) -> None:
+def _release_stale_claims(at: datetime, config) -> None:
     db.session.execute(
-        update(Outbox).where(Outbox.status == OutboxStatus.sending, Outbox.claimed_at < now - LEASE)
+        update(Outbox).where(Outbox.status == OutboxStatus.sending,
+                             Outbox.claimed_at < at - _lease(config))
         .values(status=OutboxStatus.pending, claim_token=None),
         execution_options={"synchronize_session": False})
     db.session.commit()
 
 
 def _due_groups(now: datetime) -> list[tuple]:
+    """Recipients and channels with something due: those with a row never tried first,
+    so the retries of a channel that keeps failing do not go before everything new."""
     return db.session.execute(
         select(Outbox.member_id, Outbox.community_id, Outbox.channel)
         .where(Outbox.status == OutboxStatus.pending, Outbox.next_attempt_at <= now)
         .group_by(Outbox.member_id, Outbox.community_id, Outbox.channel)
-        .order_by(func.min(Outbox.id)).limit(BATCH)
+        .order_by(func.min(Outbox.attempts), func.min(Outbox.id)).limit(BATCH)
     ).all()
 
 
-def _claim(group: tuple, now: datetime) -> tuple[str, list[Outbox]]:
-    """Take every due row of one recipient and channel, or none if another job has."""
+def _claim(group: tuple, now: datetime, at: datetime) -> tuple[str, list[Outbox]]:
+    """Take every due row of one recipient and channel, or none if another job has;
+    the claim is stamped with the time it is made (``at``), not the run's start."""
     member_id, community_id, channel = group
     token = secrets.token_hex(16)
     who = (Outbox.member_id == member_id) if member_id is not None else \
@@ -229,12 +289,24 @@ def _claim(group: tuple, now: datetime) -> tuple[str, list[Outbox]]:
         update(Outbox)
         .where(who, Outbox.channel == channel, Outbox.status == OutboxStatus.pending,
                Outbox.next_attempt_at <= now)
-        .values(status=OutboxStatus.sending, claim_token=token, claimed_at=now),
+        .values(status=OutboxStatus.sending, claim_token=token, claimed_at=at),
         execution_options={"synchronize_session": False})
     db.session.commit()
     rows = list(db.session.scalars(
         select(Outbox).where(Outbox.claim_token == token).order_by(Outbox.id)))
     return token, rows
+
+
+def _ours(rows: list[Outbox], token: str):
+    """Rows of this run's claim only: a row released and claimed by another run since
+    is that run's to finish."""
+    return update(Outbox).where(Outbox.id.in_([row.id for row in rows]),
+                                Outbox.claim_token == token)
+
+
+def _write(statement, **values) -> int:
+    return db.session.execute(statement.values(**values),
+                               execution_options={"synchronize_session": False}).rowcount
 
 
 def _sent_today(member_id: int, channel: Channel, token: str, now: datetime, config) -> int:
@@ -249,85 +321,177 @@ def _sent_today(member_id: int, channel: Channel, token: str, now: datetime, con
     ) or 0
 
 
-def _finish(rows: list[Outbox], now: datetime, config, error: str | None,
-            delivery_id: str | None, final: bool = False) -> None:
+def _set_aside(rows: list[Outbox], token: str, status: OutboxStatus, reason: str) -> None:
+    """Not sent, by design: ``skipped`` (the recipient's choice) or ``obsolete``."""
+    if rows:
+        _write(_ours(rows, token), status=status, reason=reason, claim_token=None)
+        db.session.commit()
+
+
+def _put_back(rows: list[Outbox], token: str, next_attempt_at: datetime | None = None) -> None:
+    """Pending again, no attempt counted (today's cap used up; the channel down this run)."""
+    values = {"status": OutboxStatus.pending, "delivery_id": None}
+    if next_attempt_at is not None:
+        values["next_attempt_at"] = next_attempt_at
+    _write(_ours(rows, token), claim_token=None, **values)
+    db.session.commit()
+
+
+def _still_due(rows: list[Outbox], token: str, at: datetime, config,
+               report: RunReport) -> list[Outbox]:
+    """The claimed rows that are still true now; the others are set aside, never sent:
+    a kind switched off (for the installation or by the member), or no longer due by
+    its own rule (kinds.STILL_DUE) — the member withdrew, the hours were confirmed …"""
+    enabled = {kind.code for kind in kinds.enabled(config)}
+    member_ids = {row.member_id for row in rows if row.member_id is not None}
+    opted_out = set(db.session.execute(
+        select(ReminderOptOut.member_id, ReminderOptOut.kind)
+        .where(ReminderOptOut.member_id.in_(member_ids))).all()) if member_ids else set()
+    keep, aside = [], {}
     for row in rows:
-        row.attempts += 1
-        row.delivery_id = delivery_id
-        if error is None:
-            row.status, row.sent_at = OutboxStatus.sent, now
+        kind = kinds.BY_CODE.get(row.kind)
+        if kind is None or row.kind not in enabled:
+            aside.setdefault((OutboxStatus.obsolete, reasons.KIND_OFF), []).append(row)
+        elif (row.member_id, row.kind) in opted_out:
+            aside.setdefault((OutboxStatus.skipped, reasons.OPTED_OUT), []).append(row)
+        elif not kind.still_due(row, at, config):
+            aside.setdefault((OutboxStatus.obsolete, reasons.NOT_DUE), []).append(row)
         else:
-            row.last_error = error[:500]
-            if final or row.attempts >= config["REMINDER_MAX_ATTEMPTS"]:
-                row.status = OutboxStatus.failed
+            keep.append(row)
+    for (status, reason), dropped in aside.items():
+        _set_aside(dropped, token, status, reason)
+        report.dropped += len(dropped)
+    return keep
+
+
+def _stamp(delivery: list[Outbox], token: str, delivery_id: str, at: datetime) -> bool:
+    """Just before the network call: the delivery counts against today's cap (so a
+    parallel job cannot slip past it) and the claim is renewed. False if this run no
+    longer holds every row of it (released and claimed by another run): not sent."""
+    held = _write(_ours(delivery, token), delivery_id=delivery_id, claimed_at=at)
+    db.session.commit()
+    if held == len(delivery):
+        return True
+    _put_back(delivery, token)
+    return False
+
+
+def _finish(rows: list[Outbox], token: str, now: datetime, at: datetime, config,
+            error: str | None, reason: str | None, final: bool = False) -> None:
+    """The outcome of one try, written only to rows this run still holds."""
+    failed = error is not None or reason is not None
+    for row in rows:
+        attempts = row.attempts + 1
+        values = {"attempts": attempts}
+        if not failed:
+            values.update(status=OutboxStatus.sent, sent_at=at)
+        else:
+            values.update(last_error=error[:500] if error else None, reason=reason, failed_at=at)
+            if final or attempts >= config["REMINDER_MAX_ATTEMPTS"]:
+                values["status"] = OutboxStatus.failed
             else:
-                row.status = OutboxStatus.pending
-                row.next_attempt_at = now + timedelta(
-                    seconds=config["REMINDER_RETRY_SECONDS"] * 2 ** (row.attempts - 1))
-        row.claim_token = None
+                values.update(status=OutboxStatus.pending, next_attempt_at=now + timedelta(
+                    seconds=config["REMINDER_RETRY_SECONDS"] * 2 ** (attempts - 1)))
+        _write(_ours([row], token), claim_token=None, **values)
+    db.session.commit()
 
 
 def send_due(now: datetime, config, report: RunReport) -> None:
     if in_quiet_hours(now, config):
         report.quiet = True
         return
-    _release_stale_claims(now)
+    clock = _Clock(now)
+    _release_stale_claims(clock(), config)
     senders = channels.senders(config)
-    for group in _due_groups(now):
+    down: set[Channel] = set()  # channels that timed out or refused a connection this run
+    groups = _due_groups(now)
+    db.session.commit()  # a run holds no lock between its claims (SQLite: BEGIN IMMEDIATE)
+    for group in groups:
         member_id, community_id, channel = group
-        token, rows = _claim(group, now)
+        if channel in down:
+            report.held += 1
+            continue  # left pending, no attempt counted: the next run tries again
+        token, rows = _claim(group, now, clock())
         if not rows:
             continue  # another job claimed them first
-        deliveries = [rows]
+        recipient = _recipient(member_id, community_id, channel)
+        if recipient.skip is not None:
+            _set_aside(rows, token, OutboxStatus.skipped, recipient.skip)
+            report.dropped += len(rows)
+            continue
+        rows = _still_due(rows, token, clock(), config, report)
+        if not rows:
+            continue
+        if recipient.problem is not None:
+            _finish(rows, token, now, clock(), config, None, recipient.problem, final=True)
+            report.failed += len(rows)
+            report.errors.append(f"{channel.value}: {recipient.problem}")
+            continue
+        # A work group gets each digest as written; a member's are bundled over the cap.
+        deliveries = [[row] for row in rows]
         if member_id is not None:
             # A cancelled or moved task, a password reset: each at once, outside the cap.
             urgent = [[row] for row in rows if row.kind in kinds.UNCAPPED]
             rows = [row for row in rows if row.kind not in kinds.UNCAPPED]
             allowed = config["REMINDER_DAILY_CAP"] - _sent_today(member_id, channel, token, now, config)
             if rows and allowed <= 0:
-                for row in rows:  # today's share is used up: tomorrow morning, not lost
-                    row.status, row.claim_token = OutboxStatus.pending, None
-                    row.next_attempt_at = _tomorrow_morning(now, config)
+                # today's share is used up: tomorrow morning, not lost
+                _put_back(rows, token, _tomorrow_morning(now, config))
                 report.deferred += len(rows)
-                db.session.commit()
                 rows = []
             deliveries = urgent + ([[row] for row in rows] if len(rows) <= allowed else [rows])
             deliveries = [delivery for delivery in deliveries if delivery]
             if not deliveries:
                 continue
-        recipient = _recipient(member_id, community_id, channel)
         messages = [(delivery, compose(delivery, config)) for delivery in deliveries]
         db.session.commit()  # no transaction stays open while we talk to the network
         for delivery, message in messages:
-            delivery_id = secrets.token_hex(16)
-            # Counted against today's cap before the network call, so a parallel job
-            # cannot slip past it either.
-            for row in delivery:
-                row.delivery_id = delivery_id
-            db.session.commit()
-            error = recipient.problem
-            if error is None:
-                error = _deliver(senders.get(channel.value), channel, recipient, message)
-            _finish(delivery, now, config, error, delivery_id, final=recipient.problem is not None)
-            db.session.commit()
-            if error is None:
+            if channel in down:
+                _put_back(delivery, token)
+                report.held += 1
+                continue
+            if not _stamp(delivery, token, secrets.token_hex(16), clock()):
+                continue
+            error, reason, unreachable = _deliver(senders.get(channel.value), channel,
+                                                  recipient, message)
+            _finish(delivery, token, now, clock(), config, error, reason)
+            if error is None and reason is None:
                 report.sent += len(delivery)
             else:
                 report.failed += len(delivery)
-                report.errors.append(f"{channel.value}: {error}")
+                report.errors.append(f"{channel.value}: {error or reason}")
+            if unreachable:
+                down.add(channel)
 
 
-def _deliver(sender, channel: Channel, recipient: _Recipient, message) -> str | None:
+def _unreachable(error: BaseException) -> bool:
+    """A timeout or a connection that failed — not an answer the server gave (an HTTP
+    500, an SMTP 451, a robot's errcode): the channel is down for the rest of the run."""
+    cause = error.__cause__ or error.__context__
+    if isinstance(cause, urllib.error.HTTPError):
+        return False
+    if isinstance(cause, urllib.error.URLError) and isinstance(cause.reason, BaseException):
+        cause = cause.reason
+    if isinstance(cause, (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected)):
+        return True
+    if isinstance(cause, smtplib.SMTPException):
+        return False
+    return isinstance(cause, OSError)
+
+
+def _deliver(sender, channel: Channel, recipient: _Recipient,
+             message) -> tuple[str | None, str | None, bool]:
+    """(the channel's error, the job's reason code, whether the channel is unreachable)."""
     if sender is None:
-        return f"channel {channel.value} is not configured"
+        return None, reasons.NOT_CONFIGURED, False
     try:
         if channel in (Channel.wecom, Channel.dingtalk):
             sender.send(recipient.address, recipient.secret, message)
         else:
             sender.send(recipient.address, message)
     except channels.ChannelError as error:
-        return str(error) or error.__class__.__name__
-    return None
+        return str(error) or error.__class__.__name__, None, _unreachable(error)
+    return None, None, False
 
 
 def run(now: datetime | None = None, config: dict | None = None) -> RunReport:

@@ -18,7 +18,7 @@ from typing import Callable
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import literal, select
+from sqlalchemy import and_, literal, select
 
 from .. import owed
 from ..extensions import db
@@ -69,6 +69,38 @@ class Kind:
     # False: news that cannot wait for tomorrow morning (a task called off or moved, a
     # password reset): REMINDER_DAILY_CAP neither holds it back nor counts it.
     capped: bool = True
+
+    def still_due(self, row, now: datetime, config: dict) -> bool:
+        """Whether a row written earlier is still true when it can leave (``STILL_DUE``)."""
+        check = STILL_DUE.get(self.code)
+        return check is None or check(row, now, config)
+
+
+# --- still due when it can leave ------------------------------------------------------------
+# A push that waits (quiet hours, the daily cap's deferral, a retry after a channel error)
+# is asked again just before it is sent: each kind's check below applies the kind's own
+# rule (``tracker/owed.py``, as its ``find`` does) to the row's person and task at the
+# time of sending; a row that fails it is dropped as ``obsolete``, never sent. A kind
+# without a check is always still due.
+
+STILL_DUE: dict[str, Callable] = {}
+
+
+def still_due_for(code: str):
+    def register(check):
+        STILL_DUE[code] = check
+        return check
+    return register
+
+
+def _about(row) -> str:
+    """What a row is about, as its kind's ``find`` named it (the dedupe key's middle:
+    ``kind:who:about:channel``)."""
+    return row.dedupe_key.split(":", 2)[2].rsplit(":", 1)[0]
+
+
+def _exists(statement) -> bool:
+    return bool(db.session.scalar(select(statement.exists())))
 
 
 def _task_line(title: str, starts_at, ends_at, place: str | None = None) -> str:
@@ -122,6 +154,20 @@ def find_tomorrow(now: datetime, config: dict) -> list[Due]:
             for member_id, task_id, title, place, starts, ends in rows]
 
 
+@still_due_for("tomorrow")
+def still_tomorrow(row, now: datetime, config: dict) -> bool:
+    """Still on the task (not withdrawn, not cancelled, not moved), and it is still the
+    day before: a "明天" that could not leave by midnight (quiet hours, the cap) would be
+    untrue in the morning. Its in-app copy went out when written, and 我的待办 lists
+    today's tasks."""
+    tomorrow = to_local(now).date() + timedelta(days=1)
+    starts = db.session.scalar(
+        select(Task.starts_at).join(Assignment, Assignment.task_id == Task.id)
+        .where(*owed.coming_soon(row.member_id, now), Task.id == row.task_id,
+               Task.service_date == tomorrow, Task.starts_at > now))
+    return starts is not None and _about(row) == f"task:{row.task_id}:{starts:%Y%m%d%H%M}"
+
+
 # --- 请确认服务时长: a day after the end ------------------------------------------------------
 
 def find_confirm_hours(now: datetime, config: dict) -> list[Due]:
@@ -140,6 +186,14 @@ def find_confirm_hours(now: datetime, config: dict) -> list[Due]:
             for member_id, assignment_id, task_id, title, starts, ends in rows]
 
 
+@still_due_for("confirm_hours")
+def still_to_confirm(row, now: datetime, config: dict) -> bool:
+    """Still on the task, hours not yet confirmed, the task not cancelled or approved."""
+    return _exists(select(Assignment.id).join(Task, Task.id == Assignment.task_id)
+                   .outerjoin(Task.report)
+                   .where(*owed.to_confirm(row.member_id, now), Task.id == row.task_id))
+
+
 # --- 请提交完成情况: the leader after N days; the liaison copied after 2N ---------------------
 
 def find_submit_report(now: datetime, config: dict) -> list[Due]:
@@ -156,6 +210,13 @@ def find_submit_report(now: datetime, config: dict) -> list[Due]:
                   task=_task_line(title, starts, ends), n=_days_since(ends, now)),
                 f"/tasks/{task_id}/report", member_id=leader_id, task_id=task_id)
             for leader_id, task_id, title, starts, ends in rows]
+
+
+@still_due_for("submit_report")
+def still_to_report(row, now: datetime, config: dict) -> bool:
+    """Still the task's leader, and the report still not submitted."""
+    return _exists(select(Task.id).outerjoin(Task.report)
+                   .where(*owed.to_report(row.member_id, now), Task.id == row.task_id))
 
 
 def find_report_overdue(now: datetime, config: dict) -> list[Due]:
@@ -179,6 +240,15 @@ def find_report_overdue(now: datetime, config: dict) -> list[Due]:
             for liaison_id, task_id, title, starts, ends, name in rows]
 
 
+@still_due_for("report_overdue")
+def still_overdue(row, now: datetime, config: dict) -> bool:
+    """Still a liaison of the task's community, and the task still has no report."""
+    mine = and_(liaison_community.c.community_id == Task.community_id,
+                liaison_community.c.member_id == row.member_id)
+    return _exists(select(Task.id).join(liaison_community, mine)
+                   .where(*owed.ended_unreported(now), Task.id == row.task_id))
+
+
 # --- 已退回请修改: the leader, at once (the next job run) --------------------------------------
 
 def find_returned(now: datetime, config: dict) -> list[Due]:
@@ -196,6 +266,16 @@ def find_returned(now: datetime, config: dict) -> list[Due]:
                   title=title, reason=_reason(reason)),
                 f"/tasks/{task_id}/report", member_id=leader_id, task_id=task_id)
             for leader_id, task_id, title, reviewed, reason in rows]
+
+
+@still_due_for("returned")
+def still_returned(row, now: datetime, config: dict) -> bool:
+    """Still the leader, the report still returned, by the same 退回 (a later one is a
+    reminder of its own)."""
+    reviewed = db.session.scalar(
+        select(TaskReport.reviewed_at).select_from(Task).join(Task.report)
+        .where(*owed.to_correct(row.member_id), Task.id == row.task_id))
+    return reviewed is not None and _about(row) == f"task:{row.task_id}:{reviewed:%Y%m%d%H%M%S}"
 
 
 # --- 待审核已等待N天: the liaison's daily digest, and the community work group's --------------
@@ -228,6 +308,23 @@ def find_review_waiting(now: datetime, config: dict) -> list[Due]:
                    community_id=community_id) for community_id, lines in per_community.items()])
 
 
+# A digest lists everything still waiting: a newer one replaces an older one not yet sent.
+DIGESTS = {"review_waiting"}
+
+
+@still_due_for("review_waiting")
+def still_waiting(row, now: datetime, config: dict) -> bool:
+    """Some report of the work group's community (the liaison's communities) still waits
+    longer than ``STALE_REVIEW_DAYS``."""
+    if row.member_id is None:
+        theirs = Task.community_id == row.community_id
+    else:
+        theirs = Task.community_id.in_(select(liaison_community.c.community_id)
+                                       .where(liaison_community.c.member_id == row.member_id))
+    return _exists(select(Task.id).join(Task.report)
+                   .where(*owed.overdue_review(now, config["STALE_REVIEW_DAYS"]), theirs))
+
+
 # --- 候补转正: the member whose waitlist place became a slot, at once (the next job run) ----
 
 def find_waitlist_promoted(now: datetime, config: dict) -> list[Due]:
@@ -246,6 +343,20 @@ def find_waitlist_promoted(now: datetime, config: dict) -> list[Due]:
                   task=_task_line(title, starts, ends, place)),
                 f"/tasks/{task_id}", member_id=member_id, task_id=task_id)
             for member_id, promoted, task_id, title, place, starts, ends in rows]
+
+
+@still_due_for("waitlist_promoted")
+def still_promoted(row, now: datetime, config: dict) -> bool:
+    """Still on the task by the same promotion, the task neither cancelled nor started."""
+    promoted = db.session.scalars(
+        select(WaitlistEntry.promoted_at).join(Task, Task.id == WaitlistEntry.task_id)
+        .join(Assignment, and_(Assignment.task_id == Task.id,
+                               Assignment.member_id == WaitlistEntry.member_id))
+        .where(WaitlistEntry.member_id == row.member_id, Task.id == row.task_id,
+               WaitlistEntry.status == WaitStatus.promoted,
+               Assignment.status.in_(owed.TO_CONFIRM), Task.status != TaskStatus.cancelled,
+               Task.starts_at > now)).all()
+    return any(_about(row) == f"task:{row.task_id}:{at:%Y%m%d%H%M%S}" for at in promoted if at)
 
 
 # --- 补录申请已处理: the member who asked, once the liaison decided (the next job run) -------

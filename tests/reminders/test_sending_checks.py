@@ -1,0 +1,257 @@
+"""What the job checks when a row can finally leave, against the real SMTP server and
+HTTP recorder: a reminder that waited (quiet hours, a retry) is sent only if it is
+still true; a robot gets each digest, never a bundle; a run that takes long keeps the
+rows it sends; a channel that hangs holds up no other; 提醒状态 tells failures from
+the recipients' choices."""
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from tests import factories as f
+from tests.reminders.conftest import local
+from tracker.extensions import db
+from tracker.models import (
+    Assignment,
+    Channel,
+    MemberNotify,
+    Outbox,
+    OutboxStatus,
+    ReportStatus,
+    Role,
+    TaskReport,
+)
+from tracker.outbox.queries import channel_status
+from tracker.reminders.job import run
+from tracker.services.claims import confirm_participation, withdraw
+from tracker.services.notify import NotifySettings, WebhookData, save_settings, save_webhook
+
+MORNING = local(0, 10)
+OFFERED = {"tomorrow", "confirm_hours", "submit_report", "returned"}
+
+
+def rows(**where) -> list[Outbox]:
+    db.session.expire_all()
+    stmt = select(Outbox).order_by(Outbox.id)
+    for name, value in where.items():
+        stmt = stmt.where(getattr(Outbox, name) == value)
+    return list(db.session.scalars(stmt))
+
+
+def assignment(task, member) -> Assignment:
+    return db.session.scalar(select(Assignment).where(Assignment.task_id == task.id,
+                                                      Assignment.member_id == member.id))
+
+
+def with_email_and_sms(town, name: str, address: str):
+    member = f.member(town.unit, name=name)
+    db.session.add(MemberNotify(member_id=member.id, email=address, email_on=True, sms_on=True))
+    db.session.commit()
+    return member
+
+
+# --- a push that waited is sent only if it is still true -----------------------------------
+
+def test_a_tomorrow_reminder_held_by_quiet_hours_is_not_sent_after_the_member_withdrew(
+        town, smtp, recorder):
+    task = town.task(local(1, 9, 30), people=(town.bob,), title="明早值守")
+    run(local(0, 22, 35))  # quiet hours: the SMS waits; the in-app copy is delivered
+    [waiting] = rows(channel=Channel.sms)
+    assert waiting.status == OutboxStatus.pending
+    withdraw(assignment(task, town.bob), town.bob)
+    db.session.commit()
+    report = run(local(1, 6, 0) + timedelta(hours=2))  # 08:00, the morning of the task
+    assert recorder.to("/sms") == []  # he is not on the task any more
+    [dropped] = rows(channel=Channel.sms)
+    assert (dropped.status, dropped.reason, dropped.attempts) == (OutboxStatus.obsolete,
+                                                                  "not_due", 0)
+    assert report.dropped == 1 and report.failed == 0
+
+
+def test_tomorrow_said_in_the_morning_of_the_day_itself_would_be_untrue(town, smtp):
+    town.task(local(1, 9, 30), people=(town.ann,), title="明早值守")
+    run(local(0, 22, 35))
+    run(local(1, 8, 0))  # still on the task, but "明天" is now today
+    assert smtp.mails == []
+    assert rows(channel=Channel.email)[0].status == OutboxStatus.obsolete
+    # sent at once the evening before, it is true
+    town.task(local(2, 9, 30), people=(town.ann,), title="后天值守")
+    run(local(1, 19, 0))
+    assert [m.subject for m in smtp.mails] == ["明天的任务：后天值守"]
+
+
+def test_hours_confirmed_or_the_kind_turned_off_overnight_means_no_push_in_the_morning(
+        town, smtp, recorder):
+    task = town.task(local(-2, 9), people=(town.ann, town.bob), title="楼道清理")
+    run(local(0, 23, 30))  # written at night: e-mail (ann) and SMS (bob) wait
+    assert {r.status for r in rows(channel=Channel.email) + rows(channel=Channel.sms)} == {
+        OutboxStatus.pending}
+    save_settings(town.ann, NotifySettings(kinds_on=OFFERED - {"confirm_hours"}, offered=OFFERED,
+                                           email="ann@example.org", email_on=True))
+    confirm_participation(assignment(task, town.bob), town.bob, 120)
+    db.session.commit()
+    run(local(1, 8, 0))
+    assert smtp.mails == [] and recorder.to("/sms") == []
+    [mail] = rows(channel=Channel.email)
+    [sms] = rows(channel=Channel.sms)
+    assert (mail.status, mail.reason) == (OutboxStatus.skipped, "opted_out")
+    assert (sms.status, sms.reason) == (OutboxStatus.obsolete, "not_due")
+
+
+def test_a_corrected_report_is_not_reminded_as_returned(town, recorder):
+    task = town.task(local(-1, 9), leader=town.lee, title="退回的")
+    report = TaskReport(task_id=task.id, quantity=1, people_served=1, note="x",
+                        status=ReportStatus.returned, return_reason="缺少照片",
+                        submitted_by_id=town.lee.id, submitted_at=MORNING - timedelta(hours=14),
+                        reviewed_by_id=town.liaison.id,
+                        reviewed_at=MORNING - timedelta(hours=12))
+    db.session.add(report)
+    db.session.commit()
+    run(local(-1, 22, 30))  # returned at 22:00: the SMS waits for the morning
+    report.status, report.submitted_at = ReportStatus.submitted, MORNING - timedelta(hours=11)
+    db.session.commit()
+    run(local(0, 8))
+    assert recorder.to("/sms") == []
+    assert rows(kind="returned", channel=Channel.sms)[0].status == OutboxStatus.obsolete
+
+
+# --- work groups: each digest as written, an older one given way to the newer --------------
+
+def test_a_robot_gets_the_newest_digest_alone_never_a_bundle(town, recorder):
+    task = town.task(local(-10, 9), title="等了八天")
+    db.session.add(TaskReport(task_id=task.id, quantity=3, people_served=9, note="完成",
+                              status=ReportStatus.submitted, submitted_by_id=town.lee.id,
+                              submitted_at=MORNING - timedelta(days=8)))
+    save_webhook(town.liaison, town.community, WebhookData("wecom", recorder.url("/wecom")))
+    db.session.commit()
+    run(local(0, 23, 0))  # today's digest waits for the morning
+    run(local(1, 8, 0))  # tomorrow's is written: one message, tomorrow's
+    [post] = recorder.to("/wecom")
+    content = post.json["markdown"]["content"]
+    assert "等了八天" in content and "条提醒" not in content
+    assert content.endswith("(https://gj.example.gov.cn/manage/reviews)")
+    older, newer = rows(channel=Channel.wecom)
+    assert (older.status, older.reason) == (OutboxStatus.obsolete, "superseded")
+    assert newer.status == OutboxStatus.sent
+    # the liaison's own SMS digest of the night gave way as well
+    assert [r.status for r in rows(channel=Channel.sms, kind="review_waiting")] == [
+        OutboxStatus.obsolete, OutboxStatus.sent]
+
+
+def test_a_digest_whose_reports_were_all_reviewed_is_not_sent(town, recorder):
+    task = town.task(local(-10, 9), title="等了八天")
+    report = TaskReport(task_id=task.id, quantity=3, people_served=9, note="完成",
+                        status=ReportStatus.submitted, submitted_by_id=town.lee.id,
+                        submitted_at=MORNING - timedelta(days=8))
+    db.session.add(report)
+    save_webhook(town.liaison, town.community, WebhookData("wecom", recorder.url("/wecom")))
+    db.session.commit()
+    run(local(0, 23, 0))
+    report.status = ReportStatus.approved
+    db.session.commit()
+    run(local(1, 8, 0))
+    assert recorder.posts == []
+
+
+# --- a liaison's bundle links to the liaison's page -----------------------------------------
+
+def test_a_liaisons_bundle_links_to_the_workbench_not_my_todo(app, town, recorder):
+    app.config.update(REMINDER_DAILY_CAP=1, REMINDER_REPORT_DAYS=1)
+    for n in range(2):  # ended four days ago, no report: the liaison is copied
+        town.task(local(-4, 8 + n), leader=town.lee, title=f"活动{n}")
+    run(MORNING)
+    [bundle] = [p.json for p in recorder.to("/sms")
+                if p.query["to"] == [town.liaison.phone]]
+    assert bundle["content"].startswith("您有2条提醒")
+    assert "工作台" in bundle["content"] and "我的待办" not in bundle["content"]
+    assert bundle["content"].endswith("https://gj.example.gov.cn/manage/")
+
+
+# --- a long run keeps its claims ------------------------------------------------------------
+
+def test_a_run_still_sending_after_the_lease_keeps_the_rows_it_sends(app, town, smtp):
+    """Run A takes 2 s per e-mail; run B starts 3 s after it, when A has been going longer
+    than the lease (1.5 s here, 15 minutes by default) and sends its second e-mail. B
+    must not take that e-mail over and send it again."""
+    app.config["REMINDER_LEASE_SECONDS"] = 1.5
+    smtp.delay = 2
+    cat = with_email_and_sms(town, "赵敏", "cat@example.org")
+    town.task(local(-2, 9), people=(town.ann, cat), title="楼道清理")
+    db.session.commit()
+    started = time.monotonic()
+
+    def run_a():
+        with app.app_context():
+            run(MORNING)
+
+    a = threading.Thread(target=run_a)
+    a.start()
+    time.sleep(3)
+    run(MORNING + timedelta(seconds=time.monotonic() - started))
+    a.join(30)
+    assert sorted(m.to[0] for m in smtp.mails) == ["ann@example.org", "cat@example.org"]
+    assert {r.status for r in rows(channel=Channel.email)} == {OutboxStatus.sent}
+
+
+# --- a channel that hangs holds up no other ---------------------------------------------------
+
+def test_an_sms_gateway_that_never_answers_costs_one_timeout_per_run(app, town, smtp, recorder):
+    app.config["REMINDER_HTTP_TIMEOUT"] = 1
+    recorder.fail["/sms"] = "hang"
+    people = [with_email_and_sms(town, f"成员{n}", f"m{n}@example.org") for n in range(4)]
+    town.task(local(-2, 9), people=people, title="楼道清理")
+    began = time.monotonic()
+    report = run(MORNING)
+    took = time.monotonic() - began
+    assert len(smtp.mails) == 4  # every e-mail went out
+    assert len(recorder.hung) == 1 and took < 5  # one wait for the gateway, not four
+    sms = rows(channel=Channel.sms)
+    assert sorted(r.attempts for r in sms) == [0, 0, 0, 1]  # the others were not tried
+    assert {r.status for r in sms} == {OutboxStatus.pending}
+    assert report.held == 3
+    # The next run: the rows never tried go before the retry (one try each run while down).
+    run(MORNING + timedelta(minutes=5))
+    assert len(recorder.hung) == 2
+    assert sorted(r.attempts for r in rows(channel=Channel.sms)) == [0, 0, 1, 1]
+    # The gateway is back: everything goes.
+    recorder.fail.clear()
+    run(MORNING + timedelta(minutes=20))
+    assert len(recorder.to("/sms")) == 4
+    assert {r.status for r in rows(channel=Channel.sms)} == {OutboxStatus.sent}
+
+
+# --- 提醒状态 ----------------------------------------------------------------------------------
+
+def test_status_page_dates_an_error_by_its_try_and_lists_no_choice_as_a_failure(
+        app, client, login, town, smtp, recorder):
+    app.config["SMTP_PORT"] = 1  # nothing listens: the e-mail fails at 10:00
+    port = smtp.port
+    town.task(local(-2, 9), people=(town.ann, town.bob), title="楼道清理")
+    run(MORNING)
+    app.config["SMTP_PORT"] = port  # fixed; the retry goes out at 10:10
+    run(MORNING + timedelta(minutes=10))
+    [email] = [c for c in channel_status() if c.channel == Channel.email]
+    assert email.last_failure - MORNING < timedelta(minutes=1)  # 10:00, not the 10:10 retry
+    assert email.last_success > email.last_failure and email.recovered
+
+    # bob turns SMS off, and a new reminder for him waits through the night
+    town.task(local(-2, 14), people=(town.bob,), title="清理小广告")
+    run(local(0, 23, 0))
+    save_settings(town.bob, NotifySettings(offered=set(), sms_on=False))
+    db.session.commit()
+    run(local(1, 8, 0))
+    skipped = rows(channel=Channel.sms, status=OutboxStatus.skipped)
+    assert [(r.reason, r.attempts) for r in skipped] == [("sms_off", 0)]
+
+    admin = f.member(town.unit, Role.admin, "管理员")
+    db.session.commit()
+    login(admin)
+    page = client.get("/outbox/").get_data(as_text=True)
+    assert "其后已恢复发送" in page
+    assert "没有发送失败的提醒" in page  # bob's choice is not a failure
+    assert "turned" not in page and "陈丽华" not in page
+    [sms] = [c for c in channel_status() if c.channel == Channel.sms]
+    assert (sms.failed, sms.not_sent, sms.last_error) == (0, 1, None)

@@ -1,0 +1,41 @@
+"""Why the job did not send a row, as the code it stores in ``Outbox.reason`` and the
+words 提醒状态 shows in the reader's language. A channel's own error (an SMTP reply,
+an HTTP status) is kept as it came, in ``Outbox.last_error``."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+# skipped: the recipient's choice (or their account) — nothing to fix, nothing to retry
+OPTED_OUT = "opted_out"
+EMAIL_OFF = "email_off"
+SMS_OFF = "sms_off"
+INACTIVE = "inactive"
+ROBOT_OFF = "robot_off"
+# obsolete: no longer true when it could leave
+NOT_DUE = "not_due"
+SUPERSEDED = "superseded"
+KIND_OFF = "kind_off"
+# failed: the installation's to fix
+ROBOT_UNREADABLE = "robot_unreadable"
+NOT_CONFIGURED = "not_configured"
+
+WORDS = {
+    OPTED_OUT: _l("收件人已关闭这类提醒"),
+    EMAIL_OFF: _l("收件人已关闭邮件提醒"),
+    SMS_OFF: _l("收件人已关闭短信提醒"),
+    INACTIVE: _l("收件人账号已停用"),
+    ROBOT_OFF: _l("该社区已不再使用这个工作群机器人"),
+    NOT_DUE: _l("发送时已不需要提醒（情况已变化）"),
+    SUPERSEDED: _l("已被更新的一期汇总取代"),
+    KIND_OFF: _l("本系统已停用这类提醒"),
+    ROBOT_UNREADABLE: _l("工作群机器人地址是用另一个SECRET_KEY保存的，请重新填写"),
+    NOT_CONFIGURED: _l("该渠道尚未配置"),
+}
+
+
+def words(reason: str | None, last_error: str | None = None) -> str | None:
+    """What 提醒状态 shows for a row: the job's reason in the reader's language, else the
+    channel's own error."""
+    if reason is not None:
+        return str(WORDS.get(reason, reason))
+    return last_error
