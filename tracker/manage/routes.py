@@ -27,7 +27,14 @@ from ..services.reviews import approve_report, return_report
 from ..services.waitlist import leave_waitlist, promote_by_hand
 from ..services.needs import create_task_from_need
 from ..needs import queries as need_queries
-from ..services.tasks import cancel_task, change_leader, close_task, create_tasks, update_task
+from ..services.tasks import (
+    cancel_task,
+    change_leader,
+    close_task,
+    confirmed_hours_refusal,
+    create_tasks,
+    update_task,
+)
 from ..timeutil import to_local, utcnow
 from ..view_support import confirmed, run_service
 from . import queries as q
@@ -300,7 +307,8 @@ def _task_page(task, *, assign=None, leader=None, cancel=None) -> dict:
     leader.leader.choices = _leader_choices(task, holders, candidates)
     cancel = cancel or CancelForm(formdata=None)
     return dict(task=task, participants=holders, search=search, assign_form=assign,
-                leader_form=leader, cancel_form=cancel, waitlist=q.waitlist(task.id))
+                leader_form=leader, cancel_form=cancel, waitlist=q.waitlist(task.id),
+                cancel_refusal=confirmed_hours_refusal(task))
 
 
 def _render_task(context: dict):
@@ -450,6 +458,8 @@ def cancel(task_id: int):
     """取消任务 with a reason, asked once like 关闭任务."""
     task = _managed_task(task_id)
     if request.method == "GET":
+        if (refusal := confirmed_hours_refusal(task)) is not None:
+            return _back_to_task(task, refusal, "error")
         form = CancelForm(formdata=None, data={"reason": request.args.get("reason", "")[:500]})
         return render_template(
             "confirm.html", title=_("取消任务"), task=task, submit=_("确认取消任务"),
