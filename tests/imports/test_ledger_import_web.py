@@ -97,3 +97,21 @@ def test_the_rows_of_an_activity_refused_on_one_row_are_not_shown_as_recorded(
     assert "同一活动只能有一名组长（第2行已是组长）。" in page
     assert "同一活动的其他行有错误" in page
     assert '<span class="badge ok">补录</span>' not in page
+
+
+def test_a_confirmed_upload_is_audited_with_its_file_name_and_hash(client, login, october):
+    import hashlib
+
+    from sqlalchemy import select
+
+    from tracker.models import AuditEvent
+
+    login(october.liaison)
+    category = october.tasks["环境整治一"].category.name
+    data = sheet([row(october, october.members["郑某某"], leader="是", category=category)])
+    response = upload(client, data, name="十月补录.xlsx")
+    confirm(client, response.headers["Location"])
+    [event] = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "ledger_import")).all()
+    assert (event.detail["filename"], event.detail["sha256"], event.detail["activities"]) == \
+        ("十月补录.xlsx", hashlib.sha256(data).hexdigest(), 1)
