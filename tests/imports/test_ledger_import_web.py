@@ -115,3 +115,13 @@ def test_a_confirmed_upload_is_audited_with_its_file_name_and_hash(client, login
         AuditEvent.action == "ledger_import")).all()
     assert (event.detail["filename"], event.detail["sha256"], event.detail["activities"]) == \
         ("十月补录.xlsx", hashlib.sha256(data).hexdigest(), 1)
+
+
+def test_the_preview_shows_dates_and_times_as_read_and_an_end_on_the_next_day(
+        client, login, october):
+    login(october.liaison)
+    duty = october.tasks["疫情防控一"].category.name
+    data = sheet([row(october, october.members["郑某某"], title="夜间值守", day=44844,
+                      starts="22:00", ends="2:00", category=duty, leader="是")])
+    page = client.get(upload(client, data).headers["Location"]).get_data(as_text=True)
+    assert "<td>2022-10-10</td><td>22:00–次日02:00</td>" in page

@@ -119,6 +119,24 @@ class LedgerRow(ReadRow):
     errors: list[str] = field(default_factory=list)
     action: str = ""  # record | skip (set by the check)
 
+    @property
+    def shown_day(self) -> str:
+        """The date as read (a serial number or 「2026.10.5」 shown as 2026-10-05)."""
+        day = _date(self.day)
+        return day.isoformat() if day else self.day
+
+    @property
+    def shown_times(self) -> str:
+        """The times as read; an end on the next day says so (22:00–次日02:00), so a
+        start and end typed the wrong way round shows as the long activity it would be."""
+        starts, ends = _time(self.starts), _time(self.ends)
+        if starts is None or ends is None:
+            return f"{self.starts}–{self.ends}"
+        end = ends.strftime("%H:%M")
+        if ends <= starts:
+            end = str(_l("次日%(time)s", time=end))
+        return f"{starts.strftime('%H:%M')}–{end}"
+
 
 @dataclass
 class LedgerPreview(ImportPreview):
