@@ -291,3 +291,20 @@ def test_the_demo_world_has_one_pending_request_for_the_liaison(app):
     [request] = db.session.scalars(select(BackfillRequest)).all()
     assert request.status == RequestStatus.pending
     assert pending_count(world.liaison) == 1
+
+
+def test_a_task_with_an_adopted_request_cannot_be_cancelled(world):
+    """Cancelling would drop the adopted hours from every figure while the member's
+    list still says 已采纳: refused, naming how many members' hours it holds."""
+    from tracker.services.tasks import cancel_task
+
+    request = asked_for_past_task(world)
+    with unit_of_work():
+        adopt_into_task(request, world.liaison)
+    before = work_event_count()
+    refused(cancel_task, world.past_task, world.liaison, "无人提交，关闭",
+            message="已有1名党员在该任务中的服务时长已确认")
+    db.session.expire_all()
+    assert world.past_task.status != TaskStatus.cancelled
+    assert db.session.get(BackfillRequest, request.id).status == RequestStatus.adopted
+    assert work_event_count() == before

@@ -97,3 +97,31 @@ def test_the_rows_of_an_activity_refused_on_one_row_are_not_shown_as_recorded(
     assert "同一活动只能有一名组长（第2行已是组长）。" in page
     assert "同一活动的其他行有错误" in page
     assert '<span class="badge ok">补录</span>' not in page
+
+
+def test_a_confirmed_upload_is_audited_with_its_file_name_and_hash(client, login, october):
+    import hashlib
+
+    from sqlalchemy import select
+
+    from tracker.models import AuditEvent
+
+    login(october.liaison)
+    category = october.tasks["环境整治一"].category.name
+    data = sheet([row(october, october.members["郑某某"], leader="是", category=category)])
+    response = upload(client, data, name="十月补录.xlsx")
+    confirm(client, response.headers["Location"])
+    [event] = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "ledger_import")).all()
+    assert (event.detail["filename"], event.detail["sha256"], event.detail["activities"]) == \
+        ("十月补录.xlsx", hashlib.sha256(data).hexdigest(), 1)
+
+
+def test_the_preview_shows_dates_and_times_as_read_and_an_end_on_the_next_day(
+        client, login, october):
+    login(october.liaison)
+    duty = october.tasks["疫情防控一"].category.name
+    data = sheet([row(october, october.members["郑某某"], title="夜间值守", day=44844,
+                      starts="22:00", ends="2:00", category=duty, leader="是")])
+    page = client.get(upload(client, data).headers["Location"]).get_data(as_text=True)
+    assert "<td>2022-10-10</td><td>22:00–次日02:00</td>" in page

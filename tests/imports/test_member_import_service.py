@@ -53,6 +53,15 @@ def test_duplicate_phone_in_file_names_the_first_line(world):
     assert [(r.line, r.errors) for r in preview.error_rows] == [(4, ["手机号与第2行重复。"])]
 
 
+def test_full_width_digits_are_the_same_phone(world):
+    """A Chinese input method types １３７…: it is the phone 137…, matched as such."""
+    rows = [("甲", "13700000001", "县商务局", "", "", ""),
+            ("丙", "１３７ ００００ ０００１", "县商务局", "", "", "")]
+    preview = preview_of(xlsx_bytes(rows))
+    assert preview.rows[1].phone == "13700000001"
+    assert [(r.line, r.errors) for r in preview.error_rows] == [(3, ["手机号与第2行重复。"])]
+
+
 def test_a_disabled_unit_is_refused(world):
     world.unit.active = False
     db.session.commit()

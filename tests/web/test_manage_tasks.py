@@ -552,3 +552,27 @@ def test_a_leader_switched_off_is_marked_where_the_liaison_sees_the_task(client,
     world.leader.active = True
     db.session.commit()
     assert "账号已停用" not in text(client.get(f"/manage/tasks/{world.task.id}"))
+
+
+def test_a_task_whose_members_confirmed_their_hours_is_not_offered_for_cancelling(
+        client, login, world):
+    from tracker.services import unit_of_work
+    from tracker.services.claims import confirm_participation
+
+    for member in (world.member, world.leader):
+        with unit_of_work():
+            confirm_participation(assignment(world.past_task, member), member, 60)
+    login(world.liaison)
+    reason = "已有2名党员在该任务中的服务时长已确认，取消任务会使这些时长不再计入，因此不能取消。"
+    page = client.get(f"/manage/tasks/{world.past_task.id}").get_data(as_text=True)
+    assert reason in page
+    assert f"/manage/tasks/{world.past_task.id}/cancel" not in page
+    asked = client.get(f"/manage/tasks/{world.past_task.id}/cancel?reason=x",
+                       follow_redirects=True)
+    assert reason in text(asked)
+    events = audit_count()
+    response = client.post(f"/manage/tasks/{world.past_task.id}/cancel",
+                           data={"reason": "无人提交", "confirmed": "1"}, follow_redirects=True)
+    assert reason in text(response)
+    assert fresh(Task, world.past_task.id).status == TaskStatus.open
+    assert audit_count() == events

@@ -174,8 +174,9 @@ def ledger():
     file_errors = []
     if form.validate_on_submit():
         upload = form.file.data
+        data = upload.read()
         try:
-            read = ledger_import.read_ledger(upload.filename or "", upload.read())
+            read = ledger_import.read_ledger(upload.filename or "", data)
         except ServiceError as error:
             attach_error(form, error)
         else:
@@ -184,7 +185,8 @@ def ledger():
                                                       current_user, read.rows)
             if checked:
                 token = _store(upload.filename or "", read.rows, LEDGER,
-                               checked=_checked(read.rows))
+                               checked=_checked(read.rows),
+                               sha256=ledger_import.file_digest(data))
                 session[LEDGER_KEY] = token
                 return redirect(url_for(".ledger_preview", token=token))
     return render_template("imports/ledger.html", form=form, file_errors=file_errors)
@@ -209,7 +211,8 @@ def ledger_confirm(token: str):
     if not form.validate_on_submit():
         abort(400)
     rows = ledger_import.rows_from_raw(payload["rows"])
-    done = run_service(None, ledger_import.import_ledger, current_user, rows)
+    done = run_service(None, ledger_import.import_ledger, current_user, rows,
+                       filename=payload["filename"], sha256=payload.get("sha256"))
     if not done:  # the rows now say what is wrong today
         _save(token, {**payload, "checked": _checked(rows)}, LEDGER)
         return redirect(url_for(".ledger_preview", token=token))

@@ -34,7 +34,14 @@ from ..services.summary_notes import closed_to
 from ..services.waitlist import leave_waitlist, promote_by_hand
 from ..services.needs import create_task_from_need
 from ..needs import queries as need_queries
-from ..services.tasks import cancel_task, change_leader, close_task, create_tasks, update_task
+from ..services.tasks import (
+    cancel_task,
+    change_leader,
+    close_task,
+    confirmed_hours_refusal,
+    create_tasks,
+    update_task,
+)
 from ..timeutil import to_local, utcnow
 from ..view_support import confirmed, run_service
 from . import queries as q
@@ -326,7 +333,8 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                 add_closed=approved and closed_to(actor, task.unit_id, task.community_id,
                                                   task.service_date),
                 reopen_form=(reopen or ReopenForm(formdata=None))
-                if approved and actor.role == Role.admin else None)
+                if approved and actor.role == Role.admin else None,
+                cancel_refusal=confirmed_hours_refusal(task))
 
 
 def _render_task(context: dict):
@@ -518,6 +526,8 @@ def cancel(task_id: int):
     """取消任务 with a reason, asked once like 关闭任务."""
     task = _managed_task(task_id)
     if request.method == "GET":
+        if (refusal := confirmed_hours_refusal(task)) is not None:
+            return _back_to_task(task, refusal, "error")
         form = CancelForm(formdata=None, data={"reason": request.args.get("reason", "")[:500]})
         return render_template(
             "confirm.html", title=_("取消任务"), task=task, submit=_("确认取消任务"),

@@ -141,9 +141,20 @@ def ask_backfill(member: Member, community: Community, data: RequestData) -> Bac
     return request
 
 
+def _lock(request: BackfillRequest) -> None:
+    """Re-read the request under a row lock, for the rest of the transaction.
+
+    The page that posted saw it pending, but another liaison (or the member) may have
+    decided it since: on PostgreSQL the lock makes a second decision wait for the first
+    to commit and then read 已采纳/已拒绝, so exactly one decision wins and the loser
+    writes nothing. SQLite's writers take turns anyway; it ignores the clause."""
+    db.session.refresh(request, with_for_update=True)
+
+
 def withdraw_request(request: BackfillRequest, member: Member) -> None:
     if request.member_id != member.id:
         raise PermissionDenied(_l("无权操作。"))
+    _lock(request)
     if not request.is_pending:
         raise ServiceError(_l("该申请已处理，不能撤回。"))
     request.status = RequestStatus.withdrawn
@@ -154,6 +165,7 @@ def withdraw_request(request: BackfillRequest, member: Member) -> None:
 def _deciding(request: BackfillRequest, actor: Member) -> None:
     if not manages_community(actor, request.community_id):
         raise PermissionDenied(_l("无权操作。"))
+    _lock(request)
     if not request.is_pending:
         raise ServiceError(_l("该申请已处理。"))
 

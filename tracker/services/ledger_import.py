@@ -2,7 +2,10 @@
 
 The sheet has one row per participation (``COLUMNS``; the .xlsx 月报 writes it, and
 ``template_xlsx`` is the same sheet empty). Rows sharing a date, start, end, unit,
-community, zone, category and title are one activity. Each activity is recorded
+community, zone, category and title are one activity — the date and times as read
+(「2026-10-05」, 「2026.10.5」 and a date cell are one date; so are 「9:00」, 「09:00」 and a
+time cell), not as written. An end at or before the start is on the next day (an
+overnight duty: the sheet has no end date). Each activity is recorded
 through ``backfill.record_past_activity`` — the one-form 补录 — so it is checked by
 the same rules (future, 已定稿, unit not working there, overlaps, surveys …),
 approved, audited and counted exactly as a 补录 typed in by hand.
@@ -18,11 +21,13 @@ recorded by 补录, 现场签到 or 组长提交.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -44,7 +49,8 @@ from ..models import (
 from ..permissions import manages_community
 from ..timeutil import local_to_utc
 from . import ServiceError
-from .backfill import BackfillData, Participant, record_past_activity
+from .audit import Target, record
+from .backfill import BackfillData, Participant, record_past_activity, working_units
 from .member_import import PHONE_CHUNK, ImportPreview, ReadRow, normalise_phone, read_table
 
 SHEET = "参与明细"
@@ -60,7 +66,8 @@ HEADERS = [header for _key, header in COLUMNS]
 # The template's 填写说明 sheet (and the WeChat download page, which shows it).
 TEMPLATE_NOTES = [
     "1. 每行是一名党员参加一次活动；日期、开始、结束、单位、社区、责任区、类别、活动相同的行是同一次活动。",
-    "2. 日期如2026-10-08，开始、结束如09:00；单位、社区、责任区、类别须与系统中的名称一致，责任区可不填。",
+    "2. 日期如2026-10-08，开始、结束如09:00；结束不晚于开始时为次日结束（如22:00至02:00的夜间值守，最长12小时）。"
+    "单位、社区、责任区、类别须与系统中的名称一致，责任区可不填。",
     "3. 手机号识别党员；服务时长（小时）不填为活动时长；每次活动须有一行组长填“是”。",
     "4. 完成数量、受益、地点、服务对象、情况说明每次活动填一样的内容。",
     "5. 导出的月报台账（Excel）的“参与明细”表可直接导入；系统中已有的活动会跳过，不会重复。",
@@ -75,6 +82,17 @@ LEADER_MARK = "是"  # what the export writes in 组长
 LEADER_WORDS = {LEADER_MARK, "组长", "y", "yes", "1", "√", "✓"}
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?::\d{2})?$")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$")
+# A date cell formatted as 常规 shows Excel's serial number (days since 1899-12-30);
+# a time cell, the fraction of a day.
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+SERIAL_FROM, SERIAL_TO = 36526, 73051  # 2000-01-01 … 2099-12-31
+_FRACTION = re.compile(r"^0?\.\d+$|^0$")
+EXCEL_EPOCH = date(1899, 12, 30)
+# Cells holding dates, times, phones, hours and marks: full-width digits, colons and
+# letters as a Chinese input method types them are read as ASCII (NFKC). Names are left
+# as typed (a title's or a unit's full-width brackets must still match the records), and
+# so are the counts, where NFKC would read ① or ² as a number.
+NORMALISED = ("day", "starts", "ends", "phone", "hours", "leader")
 
 
 @dataclass
@@ -101,8 +119,29 @@ class LedgerRow(ReadRow):
     errors: list[str] = field(default_factory=list)
     action: str = ""  # record | skip (set by the check)
 
+    @property
+    def shown_day(self) -> str:
+        """The date as read (a serial number or 「2026.10.5」 shown as 2026-10-05)."""
+        day = _date(self.day)
+        return day.isoformat() if day else self.day
 
+    @property
+    def shown_times(self) -> str:
+        """The times as read; an end on the next day says so (22:00–次日02:00), so a
+        start and end typed the wrong way round shows as the long activity it would be."""
+        starts, ends = _time(self.starts), _time(self.ends)
+        if starts is None or ends is None:
+            return f"{self.starts}–{self.ends}"
+        end = ends.strftime("%H:%M")
+        if ends <= starts:
+            end = str(_l("次日%(time)s", time=end))
+        return f"{starts.strftime('%H:%M')}–{end}"
+
+
+@dataclass
 class LedgerPreview(ImportPreview):
+    task_ids: list[int] = field(default_factory=list)  # the activities recorded
+
     @property
     def activities(self) -> int:
         """Activities the import records (not those already there)."""
@@ -161,6 +200,9 @@ def read_ledger(filename: str, data: bytes) -> LedgerPreview:
     rows = []
     for number, cells in body:
         values = {key: cells[i] if i < len(cells) else "" for key, i in positions.items()}
+        for key in NORMALISED:
+            if key in values:
+                values[key] = unicodedata.normalize("NFKC", values[key]).strip()
         values["phone"] = normalise_phone(values.get("phone", ""))
         rows.append(LedgerRow(line=number, **values))
     return LedgerPreview(rows)
@@ -169,11 +211,19 @@ def read_ledger(filename: str, data: bytes) -> LedgerPreview:
 # --- checking and recording -----------------------------------------------------------------
 
 def _key(row: LedgerRow) -> tuple:
-    return (row.day, row.starts, row.ends, row.unit, row.community, row.zone, row.category,
-            row.title)
+    """The activity a row belongs to: its date and times as read (a cell that does not
+    read keeps its text, and gets its own row error), and its names."""
+    day, starts, ends = _date(row.day), _time(row.starts), _time(row.ends)
+    return (day or ("?", row.day), starts or ("?", row.starts), ends or ("?", row.ends),
+            row.unit.strip(), row.community.strip(), row.zone.strip(), row.category.strip(),
+            row.title.strip())
 
 
 def _date(text: str) -> date | None:
+    if _SERIAL.match(text):
+        serial = int(float(text))
+        return EXCEL_EPOCH + timedelta(days=serial) if SERIAL_FROM <= serial < SERIAL_TO \
+            else None
     match = _DATE.match(text)
     if not match:
         return None
@@ -184,10 +234,33 @@ def _date(text: str) -> date | None:
 
 
 def _time(text: str) -> time | None:
+    if _FRACTION.match(text):
+        minutes = round(float(text) * 24 * 60)
+        return time(minutes // 60, minutes % 60) if minutes < 24 * 60 else None
     match = _TIME.match(text)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         return None
     return time(int(match[1]), int(match[2]))
+
+
+# An end before the start is read as the next day only for a night's duty: 11:00 / 09:00
+# is far likelier the two times swapped than a 22-hour activity, which would give every
+# participant 22 hours.
+OVERNIGHT_MAX_HOURS = 12
+
+
+def _overnight_too_long(starts: time, ends: time) -> bool:
+    if ends > starts:
+        return False
+    start, end = _span(date(2000, 1, 1), starts, ends)
+    return end - start > timedelta(hours=OVERNIGHT_MAX_HOURS)
+
+
+def _span(day: date, starts: time, ends: time) -> tuple[datetime, datetime]:
+    """The activity's start and end; an end at or before the start is on the next day
+    (the 24-hour cap of every activity still bounds it)."""
+    start, end = datetime.combine(day, starts), datetime.combine(day, ends)
+    return start, end + timedelta(days=1) if end <= start else end
 
 
 def _count(text: str) -> int | None:
@@ -266,6 +339,9 @@ def _read_row(row: LedgerRow, look: _Lookups, activity: _Activity) -> None:
     for text, value in ((row.starts, starts), (row.ends, ends)):
         if value is None:
             errors.append(str(_l("时间“%(v)s”无法识别，应为如09:00的时间。", v=text)))
+    if starts is not None and ends is not None and _overnight_too_long(starts, ends):
+        errors.append(str(_l("结束时间早于开始时间。跨夜活动（如22:00至次日02:00）最长%(h)d小时，"
+                             "请检查开始和结束是否写反。", h=OVERNIGHT_MAX_HOURS)))
     unit, community = look.units.get(row.unit), look.communities.get(row.community)
     category = look.categories.get(row.category)
     if unit is None:
@@ -301,8 +377,7 @@ def _read_row(row: LedgerRow, look: _Lookups, activity: _Activity) -> None:
                              unit=row.unit, y=day.year, where=where, category=row.category)))
         return
     activity.item = item
-    activity.starts = datetime.combine(day, starts)
-    activity.ends = datetime.combine(day, ends)
+    activity.starts, activity.ends = _span(day, starts, ends)
 
 
 def _agrees(row: LedgerRow, first: LedgerRow) -> None:
@@ -336,7 +411,35 @@ def _skip(activity: _Activity, task: Task, look: _Lookups) -> None:
                                      name=look.members[row.phone].name)))
 
 
-def _record(actor: Member, activity: _Activity, look: _Lookups) -> None:
+def _repeated(activity: _Activity, look: _Lookups) -> None:
+    """A member listed twice in one activity: the later row says which row it repeats."""
+    seen: dict[str, LedgerRow] = {}
+    for row in activity.rows:
+        earlier = seen.setdefault(row.phone, row)
+        if earlier is not row:
+            row.errors.append(str(_l("与第%(line)d行重复（%(name)s）。", line=earlier.line,
+                                     name=look.members[row.phone].name)))
+
+
+def _members_may_take_part(actor: Member, activity: _Activity, look: _Lookups) -> None:
+    """The one form's rules about each participant, on that participant's own row (the
+    recording would name only the first it meets, on the activity's first row). Only
+    where the actor may record: elsewhere the recording refuses the whole activity."""
+    item = activity.item
+    if not manages_community(actor, item.community_id):
+        return
+    working = set(db.session.scalars(working_units([item.community_id])))
+    for row in activity.rows:
+        member = look.members[row.phone]
+        if not member.active:
+            row.errors.append(str(_l("%(name)s 的账号已停用。", name=member.name)))
+        elif member.unit_id not in working:
+            row.errors.append(str(_l("%(name)s 所在单位不在该社区开展共建，不能补录。",
+                                     name=member.name)))
+
+
+def _record(actor: Member, activity: _Activity, look: _Lookups) -> Task | None:
+    _members_may_take_part(actor, activity, look)
     first = activity.rows[0]
     leaders = [row for row in activity.rows if row.leader.strip().lower() in LEADER_WORDS]
     for extra in leaders[1:]:
@@ -347,7 +450,7 @@ def _record(actor: Member, activity: _Activity, look: _Lookups) -> None:
         # (kind and place of each): recorded from it, the survey would count none
         first.errors.append(str(_l("摸排类活动须逐处登记问题，不能从台账导入；请在“补录活动”页面填写。")))
     if any(row.errors for row in activity.rows):
-        return
+        return None
     data = BackfillData(
         title=first.title, place=first.place, starts_local=activity.starts,
         ends_local=activity.ends,
@@ -358,14 +461,15 @@ def _record(actor: Member, activity: _Activity, look: _Lookups) -> None:
         beneficiary=first.beneficiary or None)
     savepoint = db.session.begin_nested()
     try:
-        record_past_activity(actor, activity.item, data)
+        task = record_past_activity(actor, activity.item, data)
     except ServiceError as error:  # PermissionDenied too: a row the actor may not record
         savepoint.rollback()
         first.errors.append(str(error.message))
-        return
+        return None
     savepoint.commit()
     for row in activity.rows:
         row.action = "record"
+    return task
 
 
 def _apply(actor: Member, rows: list[LedgerRow]) -> LedgerPreview:
@@ -380,15 +484,19 @@ def _apply(actor: Member, rows: list[LedgerRow]) -> LedgerPreview:
         _read_row(row, look, activity)
         if len(activity.rows) > 1:
             _agrees(row, activity.rows[0])
+    recorded = []
     for activity in activities.values():
         if activity.item is None or any(row.errors for row in activity.rows):
+            continue
+        _repeated(activity, look)
+        if any(row.errors for row in activity.rows):
             continue
         task = _existing(actor, activity)
         if task is not None:
             _skip(activity, task, look)
-        else:
-            _record(actor, activity, look)
-    return LedgerPreview(rows)
+        elif (task := _record(actor, activity, look)) is not None:
+            recorded.append(task.id)
+    return LedgerPreview(rows, task_ids=recorded)
 
 
 def check_ledger(actor: Member, rows: list[LedgerRow]) -> LedgerPreview:
@@ -408,13 +516,27 @@ class LedgerResult:
     skipped: int
 
 
-def import_ledger(actor: Member, rows: list[LedgerRow]) -> LedgerResult:
-    """All or nothing (the caller's unit of work): one wrong row and nothing is kept."""
+def file_digest(data: bytes) -> str:
+    """The uploaded file's SHA-256, which the import's audit event names."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def import_ledger(actor: Member, rows: list[LedgerRow], *, filename: str = "",
+                  sha256: str | None = None) -> LedgerResult:
+    """All or nothing (the caller's unit of work): one wrong row and nothing is kept.
+    One ``ledger_import`` audit event says what the file did: its name and SHA-256, its
+    rows, the activities it recorded (their task ids) and the rows it skipped — each
+    activity's own ``backfill`` event is written by the recording, as for the one form."""
     preview = _apply(actor, rows)
     if not preview.ok:
         raise ServiceError(_l("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
                               n=len(preview.error_rows) or 1))
-    return LedgerResult(preview.activities, preview.count("record"), preview.count("skip"))
+    result = LedgerResult(preview.activities, preview.count("record"), preview.count("skip"))
+    record(actor, "ledger_import", Target("ledger_import", None), filename=filename,
+           sha256=sha256, rows=len(rows), activities=result.activities,
+           participations=result.participations, skipped=result.skipped,
+           task_ids=preview.task_ids)
+    return result
 
 
 # --- the sheet ----------------------------------------------------------------------------

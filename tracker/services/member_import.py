@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 import warnings
 import zipfile
 from dataclasses import asdict, dataclass, field
@@ -41,6 +42,7 @@ XLSX_MAX_UNPACKED = 50 * 1024 * 1024  # a 20,000-row member list unpacks to a fe
 XLSX_MAX_ENTRIES = 200
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 _ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_MERGE = re.compile(r"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]{1,3}\d{1,7}:[A-Z]{1,3}\d{1,7})\"")
 NAME_MAX, BRANCH_MAX = 40, 80
 PHONE_CHUNK = 500
 
@@ -199,13 +201,54 @@ def _read_xlsx(data: bytes, name: str | None, limit: int) -> list[list]:
                 rows.append(list(values))
                 if len(rows) > limit + 1:
                     break
+            path = getattr(sheet, "_worksheet_path", None)
             book.close()
+            if path and declared <= limit + 1:
+                _fill_merged(rows, _merged_ranges(data, path))
     except Exception:  # noqa: BLE001 — any unreadable workbook gets the same message
         raise ServiceError(_l("无法读取该Excel文件，请确认文件未损坏，并使用导入模板。"),
                            field="file") from None
     if declared > limit + 1:
         raise ServiceError(_l("一次最多导入%(n)d行，请分批导入。", n=limit), field="file")
     return rows
+
+
+def _merged_ranges(data: bytes, path: str) -> set[str]:
+    """The merged ranges of a sheet ("A2:A5"), streamed from its XML (a read-only
+    workbook does not read them)."""
+    found, tail = set(), ""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if path.lstrip("/") not in archive.namelist():
+            return found
+        with archive.open(path.lstrip("/")) as stream:
+            while chunk := stream.read(64 * 1024):
+                window = tail + chunk.decode("utf-8", "replace")
+                found.update(_MERGE.findall(window))
+                tail = window[-80:]
+    return found
+
+
+def _fill_merged(rows: list[list], ranges: set[str]) -> None:
+    """Give every cell of a merged range the value of its top-left cell, as a person
+    reading the sheet sees it (a hand-made 台账 merges an activity's date, times and
+    title down its participants' rows; read-only reading leaves those cells empty)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    width = max((len(r) for r in rows), default=0)
+    for ref in ranges:
+        try:
+            low_col, low_row, high_col, high_row = range_boundaries(ref)
+        except ValueError:
+            continue
+        if low_row > len(rows) or low_col > width:
+            continue
+        value = rows[low_row - 1][low_col - 1] if low_col <= len(rows[low_row - 1]) else None
+        for number in range(low_row, min(high_row, len(rows)) + 1):
+            cells = rows[number - 1]
+            for col in range(low_col, min(high_col, width) + 1):
+                if len(cells) < col:
+                    cells.extend([None] * (col - len(cells)))
+                cells[col - 1] = value
 
 
 def _read_csv(data: bytes, limit: int) -> list[list]:
@@ -237,7 +280,9 @@ def _cell(value) -> str:
 
 
 def normalise_phone(value: str) -> str:
-    phone = re.sub(r"[\s\-]", "", value)
+    """Digits as typed by a Chinese input method (full-width １３８…), spaces, dashes
+    and +86 taken away."""
+    phone = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", value))
     if phone.startswith("+86"):
         phone = phone[3:]
     return phone

@@ -314,6 +314,18 @@ def close_task(task: Task, actor: Member) -> None:
     record(actor, "close", task)
 
 
+def confirmed_hours_refusal(task: Task):
+    """Why the task cannot be cancelled although it has no report, or None: members'
+    hours on it are already confirmed (they confirmed them, or a 补录申请 was 采纳 into
+    it). A cancelled task counts nowhere, so cancelling would silently drop them."""
+    confirmed = db.session.scalar(select(func.count(Assignment.id)).where(
+        Assignment.task_id == task.id, Assignment.status == AssignmentStatus.done))
+    if not confirmed:
+        return None
+    return _l("已有%(n)d名党员在该任务中的服务时长已确认，取消任务会使这些时长不再计入，"
+              "因此不能取消。", n=confirmed)
+
+
 def cancel_task(task: Task, actor: Member, reason: str) -> None:
     """Call the task off, with a reason; members on it see it as 已取消 in 我的任务."""
     _require_manager(actor, task)
@@ -321,6 +333,8 @@ def cancel_task(task: Task, actor: Member, reason: str) -> None:
         raise ServiceError(_l("该任务已取消。"))
     if task.report is not None:
         raise ServiceError(_l("该任务已提交完成情况，不能取消。"))
+    if (refusal := confirmed_hours_refusal(task)) is not None:
+        raise ServiceError(refusal)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_l("请填写取消原因。"), field="reason")
