@@ -64,18 +64,22 @@ def is_paired(member: Member, resident: Resident) -> bool:
 
 
 def may_view(member: Member, resident: Resident) -> bool:
-    """The community's liaison, admins, and the paired members."""
-    return may_manage(member, resident) or is_paired(member, resident)
+    """The community's liaison, admins, and the paired members while the resident is
+    active: archiving ends the pairing's access (the person moved, died, withdrew)."""
+    return may_manage(member, resident) or (resident.active and is_paired(member, resident))
 
 
 def visible_residents_query(member: Member, *, community_id: int | None = None,
                             category: ResidentCategory | None = None,
                             archived: bool = False):
-    """Residents a member may see in a list: managed communities, or own pairings."""
+    """Residents a member may see in a list: managed communities, or own pairings.
+    The archived list is the managers' only: a pairing gives access to active residents."""
     query = select(Resident).where(Resident.active.is_(not archived))
     managed = managed_community_ids(member)
     if managed is None:
         pass
+    elif archived:
+        query = query.where(Resident.community_id.in_(managed or [-1]))
     elif managed:
         query = query.where(
             Resident.community_id.in_(managed)
@@ -195,9 +199,15 @@ def restore_resident(resident: Resident, actor: Member) -> None:
 
 
 def has_history(resident: Resident) -> bool:
+    """Something else refers to the resident: a task that served them, or a need
+    (微心愿) posted for them. Such a record is archived, never deleted."""
+    from ..models import Need
+
     return db.session.scalar(
         select(task_resident.c.task_id).where(task_resident.c.resident_id == resident.id)
         .limit(1)
+    ) is not None or db.session.scalar(
+        select(Need.id).where(Need.resident_id == resident.id).limit(1)
     ) is not None
 
 
@@ -207,7 +217,7 @@ def delete_resident(resident: Resident, actor: Member) -> None:
     if not may_manage(actor, resident):
         raise PermissionDenied(_l("无权操作。"))
     if has_history(resident):
-        raise ServiceError(_l("该服务对象已有走访记录，不能删除，只能归档。"))
+        raise ServiceError(_l("该服务对象已有走访记录或关联的需求/微心愿，不能删除，只能归档。"))
     record(actor, "delete", resident)
     resident.paired_members = []
     db.session.flush()
@@ -239,36 +249,60 @@ def task_residents(task: Task) -> list[Resident]:
     ))
 
 
-def pickable_residents(task: Task, actor: Member) -> list[Resident]:
-    """The residents ``actor`` may name for the task: plus any already named (even archived).
+def _paired_with(actor: Member):
+    return exists().where(resident_member.c.resident_id == Resident.id,
+                          resident_member.c.member_id == actor.id)
 
-    Whoever manages the task's community chooses among its active residents; anyone else
-    (a member leading the task) only among the residents paired with them — the roster
+
+def pickable_residents(task: Task, actor: Member) -> list[Resident]:
+    """The residents ``actor`` may name for the task, or take off it.
+
+    Whoever manages the task's community chooses among its active residents, plus any
+    already named (even archived); anyone else (a member leading the task) only among
+    the residents paired with them, plus those of them already named — the roster
     of who in a community is poor or elderly and alone is the liaison's, not every
-    leader's (docs/design.md invariant 5)."""
+    leader's (docs/design.md invariant 5). The others the task names are
+    ``fixed_residents``: the leader sees their names and cannot remove them."""
     named = select(task_resident.c.resident_id).where(task_resident.c.task_id == task.id)
-    offered = Resident.active.is_(True)
-    if not manages_community(actor, task.community_id):
-        offered &= exists().where(resident_member.c.resident_id == Resident.id,
-                                  resident_member.c.member_id == actor.id)
+    if manages_community(actor, task.community_id):
+        offered = Resident.active.is_(True) | Resident.id.in_(named)
+    else:
+        offered = _paired_with(actor) & (Resident.active.is_(True) | Resident.id.in_(named))
     return list(db.session.scalars(
-        select(Resident).where(Resident.community_id == task.community_id,
-                               offered | Resident.id.in_(named))
+        select(Resident).where(Resident.community_id == task.community_id, offered)
         .order_by(Resident.category, Resident.name, Resident.id)
     ))
 
 
+def fixed_residents(task: Task, actor: Member) -> list[Resident]:
+    """The residents the task names that ``actor`` may not pick: for a leader who does
+    not manage the community, those not paired with them (named by the liaison). The
+    leader sees the name only, and a save of theirs keeps them; only a manager removes
+    them."""
+    if manages_community(actor, task.community_id):
+        return []
+    return list(db.session.scalars(
+        select(Resident).join(task_resident, task_resident.c.resident_id == Resident.id)
+        .where(task_resident.c.task_id == task.id, ~_paired_with(actor))
+        .order_by(Resident.name, Resident.id)
+    ))
+
+
 def set_task_residents(task: Task, actor: Member, resident_ids: set[int]) -> None:
-    """The leader or liaison names the residents a visit/assistance task served."""
+    """The leader or liaison names the residents a visit/assistance task served. A
+    leader's choice touches only the residents paired with them: the others the task
+    names stay (``fixed_residents``)."""
     if not may_report(actor, task):
         raise PermissionDenied(_l("只有组长或联络员可以填写服务对象。"))
     if not serves_residents(task):
         raise ServiceError(_l("只有走访慰问和结对帮扶类任务需要填写服务对象。"))
-    allowed = {r.id for r in pickable_residents(task, actor)}
+    fixed = {r.id for r in fixed_residents(task, actor)}
+    allowed = {r.id for r in pickable_residents(task, actor)} | fixed
     if resident_ids - allowed:
         if not manages_community(actor, task.community_id):
             raise ServiceError(_l("只能选择与您结对的服务对象。"), field="residents")
         raise ServiceError(_l("所选服务对象不属于该任务的社区。"), field="residents")
+    resident_ids = resident_ids | fixed
     current = {r.id for r in task_residents(task)}
     added, removed = resident_ids - current, current - resident_ids
     if removed:
