@@ -253,3 +253,46 @@ def create_task_from_need(actor: Member, need: Need, item: ResourceItem,
     need.task_id = tasks[0].id
     record(actor, "need_to_task", need, task_id=tasks[0].id)
     return tasks
+
+
+# --- erasure (PIPL Art. 47) ----------------------------------------------------------------
+
+ERASED_REASON = "服务对象信息已删除"
+ERASED_TITLES = {NeedKind.wish: "微心愿（服务对象信息已删除）",
+                 NeedKind.need: "需求（服务对象信息已删除）"}
+
+
+def forget_resident_in_needs(resident: Resident, actor: Member | None) -> list[Task]:
+    """The needs posted for a resident whose data is erased lose what may name them:
+    the title becomes a neutral one, the description, fulfil note and photo go (the
+    photo's files too), and a need still to be done is closed with the reason
+    「服务对象信息已删除」 (a closed one's reason is replaced by it). A fulfilled need
+    stays fulfilled: every count is unchanged. ``actor`` None: the retention job.
+    Returns the tasks made from these needs (a weekly series: all of it), for the
+    caller to clean of the name."""
+    from sqlalchemy import select
+
+    from .photos import remove_image
+
+    needs = list(db.session.scalars(
+        select(Need).where(Need.resident_id == resident.id).order_by(Need.id)))
+    now = utcnow()
+    tasks: dict[int, Task] = {}
+    for need in needs:
+        closed = need.is_live
+        if closed:
+            need.status = NeedStatus.closed
+            need.closed_at, need.closed_by_id = now, actor.id if actor else None
+        if need.status == NeedStatus.closed:
+            need.close_reason = ERASED_REASON
+        need.title = ERASED_TITLES[need.kind]
+        need.description = need.fulfil_note = None
+        if need.fulfil_photo:
+            remove_image(need.fulfil_photo)
+            need.fulfil_photo = None
+        if need.task is not None:
+            series = [need.task] if need.task.series_id is None else db.session.scalars(
+                select(Task).where(Task.series_id == need.task.series_id))
+            tasks.update((task.id, task) for task in series)
+        record(actor, "need_erase", need, resident_id=resident.id, closed=closed)
+    return [tasks[key] for key in sorted(tasks)]

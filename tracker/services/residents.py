@@ -331,8 +331,9 @@ ERASED_NAME = "（已删除）"
 
 def export_resident(resident: Resident, actor: Member) -> dict:
     """Everything held about one resident (PIPL Art. 45): the record, who is paired with
-    them, the activities that served them, and who looked at or changed the record."""
-    from ..models import AuditEvent
+    them, the activities that served them, the needs (微心愿) posted for them, and who
+    looked at or changed the record."""
+    from ..models import AuditEvent, Need
 
     if not actor.is_admin:
         raise PermissionDenied(_l("只有单位管理员可以导出个人信息。"))
@@ -342,6 +343,8 @@ def export_resident(resident: Resident, actor: Member) -> dict:
         select(AuditEvent).where(AuditEvent.entity_type == Resident.__tablename__,
                                  AuditEvent.entity_id == resident.id)
         .order_by(AuditEvent.created_at, AuditEvent.id))
+    needs = db.session.scalars(select(Need).where(Need.resident_id == resident.id)
+                               .order_by(Need.posted_on, Need.id))
     return {
         "resident": {
             "id": resident.id, "community": resident.community.name, "name": resident.name,
@@ -355,6 +358,12 @@ def export_resident(resident: Resident, actor: Member) -> dict:
         "paired_members": [{"name": m.name, "unit": m.unit.name} for m in resident.paired_members],
         "served_by_tasks": [{"title": t.title, "date": t.service_date.isoformat(),
                              "community": t.community.name} for t in visit_history(resident)],
+        "needs": [{"id": n.id, "kind": n.kind.value, "title": n.title,
+                   "description": n.description, "status": n.status.value,
+                   "posted_on": n.posted_on.isoformat(), "wanted_by": n.wanted_by.isoformat(),
+                   "fulfilled_on": n.fulfilled_on.isoformat() if n.fulfilled_on else None,
+                   "fulfil_note": n.fulfil_note, "fulfil_photo": bool(n.fulfil_photo),
+                   "close_reason": n.close_reason} for n in needs],
         "access_and_changes": [{"action": e.action, "at": _iso(e.created_at),
                                 "by": e.actor.name if e.actor else None} for e in trail],
         "exported_at": _iso(utcnow()),
@@ -368,11 +377,19 @@ def _iso(value):
 def erase_resident(resident: Resident, actor: Member | None, reason: str = "request") -> None:
     """Erase a resident's personal data (PIPL Art. 47): name, address, phone, notes and
     pairings go; the record stays, archived, so the activities that served the person —
-    and every figure counted from them — are unchanged. ``actor`` None: the retention job."""
+    and every figure counted from them — are unchanged. The needs posted for them are
+    closed and lose their text and photo (``needs.forget_resident_in_needs``), and the
+    tasks that served them or were made from those needs lose the name from their
+    title, description and 服务对象. ``actor`` None: the retention job."""
     if actor is not None and not actor.is_admin:
         raise PermissionDenied(_l("只有单位管理员可以删除个人信息。"))
     if resident.erased_at is not None:
         raise ServiceError(_l("该服务对象的个人信息已删除。"))
+    from .needs import forget_resident_in_needs
+
+    name = resident.name
+    made_from_needs = forget_resident_in_needs(resident, actor)
+    _forget_in_tasks(name, {t.id: t for t in [*visit_history(resident), *made_from_needs]})
     now = utcnow()
     resident.name, resident.address, resident.phone, resident.notes = ERASED_NAME, "", None, None
     resident.consent_method = ""
@@ -381,6 +398,21 @@ def erase_resident(resident: Resident, actor: Member | None, reason: str = "requ
     resident.archived_at = resident.archived_at or now
     resident.erased_at = now
     record(actor, "erase", resident, reason=reason)
+
+
+def _forget_in_tasks(name: str, tasks: dict[int, Task]) -> None:
+    """Take a person's name out of tasks' free text: a title naming them becomes
+    「<category>（服务对象信息已删除）」, a description or 服务对象 naming them goes.
+    Counts, dates and people are untouched."""
+    if len(name) < 2:  # one character would match too much, and no real name is that short
+        return
+    for task in tasks.values():
+        if name in task.title:
+            task.title = f"{task.category.name}（服务对象信息已删除）"
+        if task.description and name in task.description:
+            task.description = None
+        if task.beneficiary and name in task.beneficiary:
+            task.beneficiary = None
 
 
 def expired_residents(retention_days: int, now=None) -> list[Resident]:
