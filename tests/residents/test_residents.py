@@ -209,6 +209,9 @@ def test_a_liaison_registers_a_resident_with_a_paired_member(client, login, worl
     ({"consent_date": ""}, "请填写本人同意登记的日期"),
     ({"consent_date": "昨天"}, "日期格式不正确"),
     ({"consent_date": "2999-01-01"}, "同意日期不能晚于今天"),
+    ({"consent_date": "0001-01-01"}, "同意日期不能早于2000年1月1日"),
+    ({"consent_date": "1999-12-31"}, "同意日期不能早于2000年1月1日"),
+    ({"phone": "١٣٩٠٧٩٤٠٠٠١"}, "请输入11位手机号或带区号的固定电话"),  # Arabic-Indic digits
     ({"consent_method": ""}, "请填写取得同意的方式"),
     ({"name": "张" * 41}, "不能超过40个字"),
     ({"paired_ids": ["999999"]}, "所选内容无效"),
@@ -223,6 +226,27 @@ def test_bad_input_gets_a_chinese_message_and_keeps_what_was_typed(client, login
     assert message in text
     assert "建设路8号2单元" in text or change.get("address") == ""
     assert db.session.scalar(select(func.count()).select_from(Resident)) == 0
+
+
+@pytest.mark.parametrize("typed", ["１３９０７９４０００１", "1３９０７９４０００１", "139 0794 0001"])
+def test_a_phone_typed_in_full_width_is_stored_in_ascii(client, login, world, typed):
+    """The phone is stored as ASCII digits whatever the keyboard typed: one form to
+    search, to mask in lists and logs, and to dial."""
+    login(world.liaison)
+    response = client.post(f"/residents/new?community={world.community.id}",
+                           data=dict(FORM, phone=typed))
+    assert response.status_code == 302
+    assert db.session.scalar(select(Resident.phone)) == "13907940001"
+
+
+def test_the_earliest_consent_date_is_taken(world):
+    from datetime import date
+
+    data = ResidentData(community_id=world.community.id, name="周阿姨",
+                        category=ResidentCategory.needy, address="解放路1号",
+                        phone="０５７１－８７６５４３２１", notes=None,
+                        consent_date=date(2000, 1, 1), consent_method="口头同意")
+    assert create_resident(world.liaison, data).phone == "0571-87654321"
 
 
 def test_a_member_of_no_partner_unit_cannot_be_paired(world):

@@ -9,6 +9,7 @@ names, not values. A resident that a task refers to is archived, never deleted.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,7 +33,10 @@ from .audit import record
 
 # Categories whose tasks can name the residents they served.
 VISIT_CATEGORIES = ("elderly_visit", "household_assistance")
-PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+# ASCII digits only, after NFKC has turned full-width digits and hyphens into ASCII.
+PHONE_RE = re.compile(r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})$")
+# The earliest consent date taken: the register is recent; an older date is a typo.
+CONSENT_EARLIEST = date(2000, 1, 1)
 EDITABLE = ("name", "category", "address", "phone", "notes", "consent_date", "consent_method")
 
 
@@ -105,10 +109,16 @@ def pairing_candidates(community_id: int):
 
 # --- the register -------------------------------------------------------------------
 
+def normalise_phone(value: str | None) -> str:
+    """１３９…, typed on a Chinese keyboard, becomes 139… (stored, and masked in logs,
+    as ASCII); spaces go. Digits of other scripts stay, for PHONE_RE to refuse."""
+    return unicodedata.normalize("NFKC", value or "").strip().replace(" ", "")
+
+
 def _clean(data: ResidentData) -> ResidentData:
     data.name = (data.name or "").strip()
     data.address = (data.address or "").strip()
-    data.phone = (data.phone or "").strip().replace(" ", "") or None
+    data.phone = normalise_phone(data.phone) or None
     data.notes = (data.notes or "").strip() or None
     data.consent_method = (data.consent_method or "").strip()
     if not data.name:
@@ -129,6 +139,8 @@ def _clean(data: ResidentData) -> ResidentData:
         raise ServiceError(_l("请填写本人同意登记的日期。"), field="consent_date")
     if data.consent_date > local_today():
         raise ServiceError(_l("同意日期不能晚于今天。"), field="consent_date")
+    if data.consent_date < CONSENT_EARLIEST:
+        raise ServiceError(_l("同意日期不能早于2000年1月1日，请检查。"), field="consent_date")
     if not data.consent_method:
         raise ServiceError(_l("请填写取得同意的方式。"), field="consent_method")
     if len(data.consent_method) > 80:
