@@ -19,6 +19,8 @@ from sqlalchemy import exists, select
 from ..extensions import db
 from ..models import (
     Member,
+    Need,
+    NeedStatus,
     Resident,
     ResidentCategory,
     ResourceItem,
@@ -30,6 +32,7 @@ from ..permissions import managed_community_ids, manages_community, may_report
 from ..timeutil import local_today, utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
+from .photos import remove_image
 
 # Categories whose tasks can name the residents they served.
 VISIT_CATEGORIES = ("elderly_visit", "household_assistance")
@@ -213,8 +216,6 @@ def restore_resident(resident: Resident, actor: Member) -> None:
 def has_history(resident: Resident) -> bool:
     """Something else refers to the resident: a task that served them, or a need
     (微心愿) posted for them. Such a record is archived, never deleted."""
-    from ..models import Need
-
     return db.session.scalar(
         select(task_resident.c.task_id).where(task_resident.c.resident_id == resident.id)
         .limit(1)
@@ -345,7 +346,7 @@ def export_resident(resident: Resident, actor: Member) -> dict:
     """Everything held about one resident (PIPL Art. 45): the record, who is paired with
     them, the activities that served them, the needs (微心愿) posted for them, and who
     looked at or changed the record."""
-    from ..models import AuditEvent, Need
+    from ..models import AuditEvent
 
     if not actor.is_admin:
         raise PermissionDenied(_l("只有单位管理员可以导出个人信息。"))
@@ -390,15 +391,13 @@ def erase_resident(resident: Resident, actor: Member | None, reason: str = "requ
     """Erase a resident's personal data (PIPL Art. 47): name, address, phone, notes and
     pairings go; the record stays, archived, so the activities that served the person —
     and every figure counted from them — are unchanged. The needs posted for them are
-    closed and lose their text and photo (``needs.forget_resident_in_needs``), and the
+    closed and lose their text and photo (``forget_resident_in_needs``), and the
     tasks that served them or were made from those needs lose the name from their
     title, description and 服务对象. ``actor`` None: the retention job."""
     if actor is not None and not actor.is_admin:
         raise PermissionDenied(_l("只有单位管理员可以删除个人信息。"))
     if resident.erased_at is not None:
         raise ServiceError(_l("该服务对象的个人信息已删除。"))
-    from .needs import forget_resident_in_needs
-
     name = resident.name
     made_from_needs = forget_resident_in_needs(resident, actor)
     _forget_in_tasks(name, {t.id: t for t in [*visit_history(resident), *made_from_needs]})
@@ -425,6 +424,44 @@ def _forget_in_tasks(name: str, tasks: dict[int, Task]) -> None:
             task.description = None
         if task.beneficiary and name in task.beneficiary:
             task.beneficiary = None
+
+
+# --- erasure reaches the needs posted for the resident ------------------------------------
+
+ERASED_REASON = "服务对象信息已删除"
+ERASED_TITLES = {"wish": "微心愿（服务对象信息已删除）", "need": "需求（服务对象信息已删除）"}
+
+
+def forget_resident_in_needs(resident: Resident, actor: Member | None) -> list[Task]:
+    """The needs posted for a resident whose data is erased lose what may name them:
+    the title becomes a neutral one, the description, fulfil note and photo go (the
+    photo's files too), and a need still to be done is closed with the reason
+    「服务对象信息已删除」 (a closed one's reason is replaced by it). A fulfilled need
+    stays fulfilled: every count is unchanged. ``actor`` None: the retention job.
+    Returns the tasks made from these needs (a weekly series: all of it), for the
+    caller to clean of the name."""
+    needs = list(db.session.scalars(
+        select(Need).where(Need.resident_id == resident.id).order_by(Need.id)))
+    now = utcnow()
+    tasks: dict[int, Task] = {}
+    for need in needs:
+        closed = need.is_live
+        if closed:
+            need.status = NeedStatus.closed
+            need.closed_at, need.closed_by_id = now, actor.id if actor else None
+        if need.status == NeedStatus.closed:
+            need.close_reason = ERASED_REASON
+        need.title = ERASED_TITLES[need.kind.value]
+        need.description = need.fulfil_note = None
+        if need.fulfil_photo:
+            remove_image(need.fulfil_photo)
+            need.fulfil_photo = None
+        if need.task is not None:
+            series = [need.task] if need.task.series_id is None else db.session.scalars(
+                select(Task).where(Task.series_id == need.task.series_id))
+            tasks.update((task.id, task) for task in series)
+        record(actor, "need_erase", need, resident_id=resident.id, closed=closed)
+    return [tasks[key] for key in sorted(tasks)]
 
 
 def expired_residents(retention_days: int, now=None) -> list[Resident]:
