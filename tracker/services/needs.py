@@ -253,4 +253,3 @@ def create_task_from_need(actor: Member, need: Need, item: ResourceItem,
     need.task_id = tasks[0].id
     record(actor, "need_to_task", need, task_id=tasks[0].id)
     return tasks
-
