@@ -530,6 +530,7 @@ def _needs(world: DemoWorld, today: date) -> None:
     residents = {r.name: r.id for r in db.session.scalars(
         select(Resident).where(Resident.community_id == paired.community_id))}
 
+    # Titles name nobody (every member reads the board); the 服务对象 field says who.
     def post(item, title, kind, days, *, resident=None, people=None, quantity=None,
              description=None):
         return post_need(world.liaison, NeedData(
@@ -538,19 +539,19 @@ def _needs(world: DemoWorld, today: date) -> None:
             resident_id=residents.get(resident), resource_item_id=item.id,
             wanted_by=today + timedelta(days=days), people=people, quantity=quantity))
 
-    glasses = post(paired, "为刘桂兰老人配一副老花镜", NeedKind.wish, 5, resident="刘桂兰",
+    glasses = post(paired, "为独居老人配一副老花镜", NeedKind.wish, 5, resident="刘桂兰",
                    people=1, description="老人视力下降，看不清药盒上的字。")
     claim_need(glasses, world.members[0])
     fulfil_need(glasses, world.liaison, "已陪同老人验光配镜，老人很满意。")
-    wheelchair = post(paired, "帮陈水生老人修理轮椅", NeedKind.wish, 10, resident="陈水生",
+    wheelchair = post(paired, "帮空巢老人修理轮椅", NeedKind.wish, 10, resident="陈水生",
                       people=2, description="左轮松动，刹车失灵。")
     claim_need(wheelchair, world.members[1], for_unit=True)
-    groceries = post(paired, "每周帮黄金花老人代购米面", NeedKind.wish, 0, resident="黄金花",
+    groceries = post(paired, "每周帮独居老人代购米面", NeedKind.wish, 0, resident="黄金花",
                      people=1)
     claim_need(groceries, world.members[2])
     # posted a while ago and still not done: overdue
     groceries.posted_on, groceries.wanted_by = today - timedelta(days=12), today - timedelta(days=2)
-    post(paired, "为吴志明家孩子捐赠学习用品", NeedKind.wish, 20, resident="吴志明")
+    post(paired, "为困难家庭孩子捐赠学习用品", NeedKind.wish, 20, resident="吴志明")
     post(cleanup, "幸福里小区楼道杂物清理", NeedKind.need, 14, people=6,
          description="3栋、5栋楼道堆放杂物，存在消防隐患。")
     sorting = post(cleanup, "垃圾分类入户宣传", NeedKind.need, 7, people=4)

@@ -14,8 +14,9 @@ from flask_babel import lazy_gettext as _l
 # Ten million yuan: far above any co-building budget, well inside BIGINT.
 MAX_FEN = 10_000_000 * 100
 
-# Digits with optional thousands separators (all or nothing), then up to 2 decimals.
-_AMOUNT = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$")
+# ASCII digits (full-width ones are translated first; any other script's digits are
+# refused) with optional thousands separators (all or nothing), then up to 2 decimals.
+_AMOUNT = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?$")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 
 
@@ -31,11 +32,12 @@ def parse_yuan(text: str | None, *, allow_zero: bool = False) -> int:
     """'3,200.50' yuan → 320050 fen. Raises MoneyError with a Chinese message."""
     raw = (text or "").strip().translate(_FULL_WIDTH)
     raw = raw.removesuffix("元").strip().replace("，", ",")
+    raw = raw.removeprefix("￥").removeprefix("¥").strip()  # the yuan sign, as often typed
     if not raw:
         raise MoneyError(_l("请输入金额。"))
     if raw.startswith("-"):
         raise MoneyError(_l("金额不能为负数；更正已记的支出请使用“冲销”。"))
-    if re.fullmatch(r"[\d,]*\.\d{3,}", raw):
+    if re.fullmatch(r"[0-9,]*\.[0-9]{3,}", raw):
         raise MoneyError(_l("金额最多保留两位小数（到分）。"))
     if not _AMOUNT.fullmatch(raw):
         raise MoneyError(_l("金额格式不正确，请输入数字，如 3200 或 3,200.50。"))

@@ -15,6 +15,9 @@ from tracker.money import MoneyError, fen_to_input, format_yuan, parse_yuan
     (" 88 ", 8800),
     ("88元", 8800),
     ("３２００", 320000),
+    ("￥1200", 120000),  # the yuan sign, full-width or not, as a Chinese keyboard types it
+    ("¥1,200.50", 120050),
+    ("￥ １２００元", 120000),
 ])
 def test_parses_yuan_to_exact_fen(text, fen):
     assert parse_yuan(text) == fen
@@ -41,6 +44,12 @@ def test_point_one_plus_point_two_is_exactly_thirty_fen():
     ("0.00", "必须大于0"),
     ("10000000.01", "金额过大"),
     ("+5", "金额格式不正确"),
+    ("٣٠٠", "金额格式不正确"),  # digits of another script are not read as an amount
+    ("３٠٠", "金额格式不正确"),
+    ("1.٥", "金额格式不正确"),
+    ("￥-5", "不能为负数"),
+    ("￥", "请输入金额"),
+    ("$5", "金额格式不正确"),
 ])
 def test_refuses_bad_amounts_in_chinese(text, message):
     with pytest.raises(MoneyError) as caught:

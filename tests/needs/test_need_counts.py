@@ -120,3 +120,11 @@ def test_the_demo_world_has_needs_in_every_state(app):
     assert db.session.scalar(select(func.count(Need.id))) == 7
     assert {n.status for n in db.session.scalars(select(Need))} == set(NeedStatus)
     assert db.session.scalar(select(Need).where(Need.claimed_unit_id.is_not(None)))
+    # Every member reads the board: the demo, like a liaison, names nobody in a title;
+    # the 服务对象 field says who, shown by the register's rules.
+    from tracker.models import Resident
+
+    names = set(db.session.scalars(select(Resident.name)))
+    for need in db.session.scalars(select(Need)):
+        assert not any(name in need.title or name in (need.description or "")
+                       for name in names), need.title

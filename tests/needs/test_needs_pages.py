@@ -33,6 +33,8 @@ def test_the_liaison_posts_a_need_through_the_form(client, login, world):
     login(world.liaison)
     page = client.get("/needs/new").get_data(as_text=True)  # one community: no choice asked
     assert "解放路社区" in page and 'name="title"' in page
+    # every member reads the board: the form asks for no name in the title
+    assert "请不要写服务对象的姓名" in page
     response = client.post("/needs/new", data=_form())
     posted = db.session.scalar(select(Need))
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/needs/{posted.id}")

@@ -80,6 +80,25 @@ def test_the_list_filters_archived_residents_out(client, login, world):
     assert r.name in client.get("/residents/?archived=1").get_data(as_text=True)
 
 
+
+def test_archiving_ends_the_paired_members_access(client, login, world):
+    """Archiving is what ends a pairing (the person moved, died, withdrew consent): the
+    paired member no longer lists or opens the record; the archived list is the
+    managers'."""
+    r = world_resident(world)
+    login(world.liaison)
+    assert client.post(f"/residents/{r.id}/archive").status_code == 302
+    login(world.member)
+    assert r.name not in client.get("/residents/").get_data(as_text=True)
+    assert r.name not in client.get("/residents/?archived=1").get_data(as_text=True)
+    assert client.get(f"/residents/{r.id}").status_code == 404
+    assert client.post(f"/residents/{r.id}/full").status_code == 404
+    assert _audits("view", r.id) == []
+    login(world.liaison)  # restored: the pairing counts again
+    assert client.post(f"/residents/{r.id}/restore").status_code == 302
+    login(world.member)
+    assert client.get(f"/residents/{r.id}").status_code == 200
+
 # --- the record ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("who", ["member", "liaison", "admin"])
@@ -190,6 +209,9 @@ def test_a_liaison_registers_a_resident_with_a_paired_member(client, login, worl
     ({"consent_date": ""}, "请填写本人同意登记的日期"),
     ({"consent_date": "昨天"}, "日期格式不正确"),
     ({"consent_date": "2999-01-01"}, "同意日期不能晚于今天"),
+    ({"consent_date": "0001-01-01"}, "同意日期不能早于2000年1月1日"),
+    ({"consent_date": "1999-12-31"}, "同意日期不能早于2000年1月1日"),
+    ({"phone": "١٣٩٠٧٩٤٠٠٠١"}, "请输入11位手机号或带区号的固定电话"),  # Arabic-Indic digits
     ({"consent_method": ""}, "请填写取得同意的方式"),
     ({"name": "张" * 41}, "不能超过40个字"),
     ({"paired_ids": ["999999"]}, "所选内容无效"),
@@ -204,6 +226,27 @@ def test_bad_input_gets_a_chinese_message_and_keeps_what_was_typed(client, login
     assert message in text
     assert "建设路8号2单元" in text or change.get("address") == ""
     assert db.session.scalar(select(func.count()).select_from(Resident)) == 0
+
+
+@pytest.mark.parametrize("typed", ["１３９０７９４０００１", "1３９０７９４０００１", "139 0794 0001"])
+def test_a_phone_typed_in_full_width_is_stored_in_ascii(client, login, world, typed):
+    """The phone is stored as ASCII digits whatever the keyboard typed: one form to
+    search, to mask in lists and logs, and to dial."""
+    login(world.liaison)
+    response = client.post(f"/residents/new?community={world.community.id}",
+                           data=dict(FORM, phone=typed))
+    assert response.status_code == 302
+    assert db.session.scalar(select(Resident.phone)) == "13907940001"
+
+
+def test_the_earliest_consent_date_is_taken(world):
+    from datetime import date
+
+    data = ResidentData(community_id=world.community.id, name="周阿姨",
+                        category=ResidentCategory.needy, address="解放路1号",
+                        phone="０５７１－８７６５４３２１", notes=None,
+                        consent_date=date(2000, 1, 1), consent_method="口头同意")
+    assert create_resident(world.liaison, data).phone == "0571-87654321"
 
 
 def test_a_member_of_no_partner_unit_cannot_be_paired(world):
@@ -281,6 +324,27 @@ def test_a_resident_without_history_can_be_erased(world):
     assert _audits("delete", rid)
 
 
+def test_a_resident_a_need_is_for_is_archived_not_deleted(client, login, world):
+    """A 微心愿 posted for the resident is history too: no 删除 button, a refusal in
+    Chinese on the page if pressed anyway, the record and the need both kept."""
+    from tests.needs.support import need
+
+    r = world_resident(world)
+    wish = need(world.community, world.liaison, resident_id=r.id)
+    db.session.commit()
+    login(world.liaison)
+    page = client.get(f"/residents/{r.id}").get_data(as_text=True)
+    assert "删除登记信息" not in page
+    response = client.post(f"/residents/{r.id}/delete", follow_redirects=True)
+    assert response.status_code == 200
+    assert "只能归档" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Resident, r.id) is not None
+    assert db.session.get(type(wish), wish.id).resident_id == r.id
+    with pytest.raises(ServiceError, match="只能归档"):
+        delete_resident(r, world.liaison)
+
+
 # --- tasks that served residents -----------------------------------------------------
 
 def test_the_leader_names_the_residents_served_and_the_record_shows_the_visit(client, login,
@@ -341,8 +405,10 @@ def test_a_leader_who_is_not_staff_is_offered_only_the_residents_paired_with_the
         set_task_residents(task, world.leader, {mine.id, nobodys.id})
 
 
-def test_a_resident_the_liaison_named_stays_offered_to_the_leader_and_is_kept(client, login,
-                                                                             world):
+def test_residents_the_liaison_named_are_names_only_to_a_leader_and_stay(client, login,
+                                                                         world):
+    """A leader sees who else the liaison named for the visit — the name, no phone, no
+    category — and cannot take them off it: their save keeps them; a manager's removes."""
     others, mine, nobodys = _community_roster(world)
     task = visit_task(world)
     set_task_residents(task, world.liaison, {nobodys.id})
@@ -350,10 +416,18 @@ def test_a_resident_the_liaison_named_stays_offered_to_the_leader_and_is_kept(cl
     login(world.leader)
     page = client.get(f"/residents/task/{task.id}").get_data(as_text=True)
     assert nobodys.name in page and others.name not in page
+    assert nobodys.masked_phone not in page
+    assert f'value="{nobodys.id}"' not in page  # no checkbox to untick
     assert client.post(f"/residents/task/{task.id}",
-                       data={"residents": [str(nobodys.id), str(mine.id)]}).status_code == 302
+                       data={"residents": [str(mine.id)]}).status_code == 302
     named = set(db.session.scalars(select(task_resident.c.resident_id)))
     assert named == {nobodys.id, mine.id}
+    # The leader saving nothing ticked still keeps the liaison's entry.
+    set_task_residents(task, world.leader, set())
+    assert set(db.session.scalars(select(task_resident.c.resident_id))) == {nobodys.id}
+    # The liaison can take it off.
+    set_task_residents(task, world.liaison, set())
+    assert db.session.scalar(select(func.count()).select_from(task_resident)) == 0
 
 
 @pytest.mark.parametrize("who", ["liaison", "admin"])

@@ -178,6 +178,91 @@ def test_retention_erases_residents_archived_too_long_ago(app, runner, world, re
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "erase")).actor_id is None
 
 
+
+# ---------------------------------------------------------------- erasure reaches the needs
+
+@pytest.fixture
+def wishes(app, world, registered):
+    """Two 微心愿 for the registered resident, each naming her as liaisons used to: one
+    open and turned into a task that repeats the name, one fulfilled with a note and a
+    photo."""
+    from tests.needs.support import need
+    from tests.onsite import samples
+    from tracker.models import NeedStatus
+    from tracker.services.photos import store_image
+
+    open_one = need(world.community, world.liaison, title=f"为{NAME}配一副老花镜",
+                    description=f"{NAME}视力下降", resident_id=registered.id)
+    task = f.task(world.item, world.liaison, title=f"为{NAME}配一副老花镜")
+    task.description, task.beneficiary = f"陪{NAME}验光", NAME
+    open_one.task_id = task.id
+    done = need(world.community, world.liaison, title=f"帮{NAME}修轮椅",
+                status=NeedStatus.fulfilled, claimer=world.member, resident_id=registered.id)
+    done.fulfilled_on, done.fulfil_note = utcnow().date(), f"{NAME}很满意"
+    done.fulfil_photo, _ = store_image(samples.phone_jpeg(400, 300))
+    db.session.commit()
+    return open_one, done, task
+
+
+def _files(app) -> list:
+    from pathlib import Path
+
+    return sorted((Path(app.config["UPLOAD_FOLDER"]) / "photos").glob("*"))
+
+
+def _nothing_names_her(client, login, world, open_one, done, task):
+    from tracker.models import Need, NeedStatus, Task
+
+    db.session.expire_all()
+    open_one, done, task = (db.session.get(Need, open_one.id), db.session.get(Need, done.id),
+                            db.session.get(Task, task.id))
+    # the need still to be done is closed, saying why; the one done stays done (counted)
+    assert open_one.status == NeedStatus.closed
+    assert open_one.close_reason == "服务对象信息已删除"
+    assert done.status == NeedStatus.fulfilled and done.fulfilled_on is not None
+    for row in (open_one, done):
+        texts = [row.title, row.description, row.fulfil_note, row.close_reason]
+        assert not any(NAME in (text or "") for text in texts), texts
+        assert row.title and row.fulfil_photo is None
+    assert not any(NAME in (text or "") for text in (task.title, task.description,
+                                                    task.beneficiary))
+    assert task.slots and task.title  # the task itself, and what it counts, stay
+    login(world.other_member)  # anyone on the board
+    for row in (open_one, done):
+        page = client.get(f"/needs/{row.id}")
+        assert page.status_code == 200 and NAME not in page.get_data(as_text=True)
+
+
+def test_erasing_a_resident_closes_and_clears_the_needs_that_name_her(
+        app, client, world, login, registered, wishes):
+    assert len(_files(app)) == 2  # the photo and its thumbnail
+    login(world.admin)
+    assert client.post(f"/residents/{registered.id}/erase",
+                       data={"confirm": "y"}).status_code == 302
+    _nothing_names_her(client, login, world, *wishes)
+    assert _files(app) == []  # the photo may have shown her
+
+
+def test_the_retention_job_clears_the_needs_too(app, runner, client, world, login,
+                                                registered, wishes):
+    registered.active = False
+    registered.archived_at = utcnow() - timedelta(days=app.config["RESIDENT_RETENTION_DAYS"] + 1)
+    db.session.commit()
+    result = runner.invoke(args=["purge-residents"])
+    assert result.exit_code == 0 and "1 archived" in result.output
+    _nothing_names_her(client, login, world, *wishes)
+
+
+def test_the_export_holds_the_needs_posted_for_the_resident(client, world, login, registered,
+                                                            wishes):
+    login(world.admin)
+    held = json.loads(client.post(f"/residents/{registered.id}/export").get_data(as_text=True))
+    titles = {n["title"]: n for n in held["needs"]}
+    assert set(titles) == {f"为{NAME}配一副老花镜", f"帮{NAME}修轮椅"}
+    done = titles[f"帮{NAME}修轮椅"]
+    assert done["status"] == "fulfilled" and done["fulfil_note"] == f"{NAME}很满意"
+    assert done["fulfil_photo"] is True
+
 # ---------------------------------------------------------------- PUBLIC_URL, not the Host header
 
 EVIL = {"HTTP_HOST": "evil.example.com"}

@@ -44,7 +44,8 @@ class NeedForm(FlaskForm):
         DataRequired(message=_l("请填写标题。")),
         Length(max=TITLE_MAX, message=_l("不能超过%(max)d个字。", max=TITLE_MAX))],
         filters=[strip_text], render_kw={"maxlength": TITLE_MAX},
-        description=_l("例如：为独居老人修理轮椅、购买一副老花镜。"))
+        description=_l("例如：为独居老人修理轮椅、购买一副老花镜。所有党员都能看到标题和说明，"
+                       "请不要写服务对象的姓名、住址等个人信息，服务对象在下面选择。"))
     description = _area(_l("说明"), TEXT_MAX)
     category = ChoiceField(_l("类别"), message=_l("请选择类别。"))
     zone = ChoiceField(_l("责任区"), message=_l("请选择本社区的责任区。"), required=False)

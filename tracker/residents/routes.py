@@ -37,6 +37,7 @@ from ..services.residents import (
     delete_resident,
     erase_resident,
     export_resident,
+    fixed_residents,
     has_history,
     may_manage,
     may_pick_residents,
@@ -282,8 +283,9 @@ def for_task(task_id: int):
                + (f" {r.masked_phone}" if r.phone else ""))
         for r in options
     ]
+    offered = {r.id for r in options}
     if request.method == "GET":
-        form.residents.data = [r.id for r in task_residents(task)]
+        form.residents.data = [r.id for r in task_residents(task) if r.id in offered]
     if form.validate_on_submit():
         picked = set(form.residents.data or [])
         if run_service(form, set_task_residents, task, current_user, picked):
@@ -291,4 +293,5 @@ def for_task(task_id: int):
             return redirect(url_for(".for_task", task_id=task.id))
     return render_template("residents/task.html", task=task, form=form,
                            served=task_residents(task),
+                           fixed=fixed_residents(task, current_user),
                            manages=manages_community(current_user, task.community_id))

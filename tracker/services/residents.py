@@ -9,6 +9,7 @@ names, not values. A resident that a task refers to is archived, never deleted.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,6 +19,8 @@ from sqlalchemy import exists, select
 from ..extensions import db
 from ..models import (
     Member,
+    Need,
+    NeedStatus,
     Resident,
     ResidentCategory,
     ResourceItem,
@@ -29,10 +32,14 @@ from ..permissions import managed_community_ids, manages_community, may_report
 from ..timeutil import local_today, utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
+from .photos import remove_image
 
 # Categories whose tasks can name the residents they served.
 VISIT_CATEGORIES = ("elderly_visit", "household_assistance")
-PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+# ASCII digits only, after NFKC has turned full-width digits and hyphens into ASCII.
+PHONE_RE = re.compile(r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})$")
+# The earliest consent date taken: the register is recent; an older date is a typo.
+CONSENT_EARLIEST = date(2000, 1, 1)
 EDITABLE = ("name", "category", "address", "phone", "notes", "consent_date", "consent_method")
 
 
@@ -64,18 +71,22 @@ def is_paired(member: Member, resident: Resident) -> bool:
 
 
 def may_view(member: Member, resident: Resident) -> bool:
-    """The community's liaison, admins, and the paired members."""
-    return may_manage(member, resident) or is_paired(member, resident)
+    """The community's liaison, admins, and the paired members while the resident is
+    active: archiving ends the pairing's access (the person moved, died, withdrew)."""
+    return may_manage(member, resident) or (resident.active and is_paired(member, resident))
 
 
 def visible_residents_query(member: Member, *, community_id: int | None = None,
                             category: ResidentCategory | None = None,
                             archived: bool = False):
-    """Residents a member may see in a list: managed communities, or own pairings."""
+    """Residents a member may see in a list: managed communities, or own pairings.
+    The archived list is the managers' only: a pairing gives access to active residents."""
     query = select(Resident).where(Resident.active.is_(not archived))
     managed = managed_community_ids(member)
     if managed is None:
         pass
+    elif archived:
+        query = query.where(Resident.community_id.in_(managed or [-1]))
     elif managed:
         query = query.where(
             Resident.community_id.in_(managed)
@@ -101,10 +112,16 @@ def pairing_candidates(community_id: int):
 
 # --- the register -------------------------------------------------------------------
 
+def normalise_phone(value: str | None) -> str:
+    """１３９…, typed on a Chinese keyboard, becomes 139… (stored, and masked in logs,
+    as ASCII); spaces go. Digits of other scripts stay, for PHONE_RE to refuse."""
+    return unicodedata.normalize("NFKC", value or "").strip().replace(" ", "")
+
+
 def _clean(data: ResidentData) -> ResidentData:
     data.name = (data.name or "").strip()
     data.address = (data.address or "").strip()
-    data.phone = (data.phone or "").strip().replace(" ", "") or None
+    data.phone = normalise_phone(data.phone) or None
     data.notes = (data.notes or "").strip() or None
     data.consent_method = (data.consent_method or "").strip()
     if not data.name:
@@ -125,6 +142,8 @@ def _clean(data: ResidentData) -> ResidentData:
         raise ServiceError(_l("请填写本人同意登记的日期。"), field="consent_date")
     if data.consent_date > local_today():
         raise ServiceError(_l("同意日期不能晚于今天。"), field="consent_date")
+    if data.consent_date < CONSENT_EARLIEST:
+        raise ServiceError(_l("同意日期不能早于2000年1月1日，请检查。"), field="consent_date")
     if not data.consent_method:
         raise ServiceError(_l("请填写取得同意的方式。"), field="consent_method")
     if len(data.consent_method) > 80:
@@ -195,9 +214,13 @@ def restore_resident(resident: Resident, actor: Member) -> None:
 
 
 def has_history(resident: Resident) -> bool:
+    """Something else refers to the resident: a task that served them, or a need
+    (微心愿) posted for them. Such a record is archived, never deleted."""
     return db.session.scalar(
         select(task_resident.c.task_id).where(task_resident.c.resident_id == resident.id)
         .limit(1)
+    ) is not None or db.session.scalar(
+        select(Need.id).where(Need.resident_id == resident.id).limit(1)
     ) is not None
 
 
@@ -207,7 +230,7 @@ def delete_resident(resident: Resident, actor: Member) -> None:
     if not may_manage(actor, resident):
         raise PermissionDenied(_l("无权操作。"))
     if has_history(resident):
-        raise ServiceError(_l("该服务对象已有走访记录，不能删除，只能归档。"))
+        raise ServiceError(_l("该服务对象已有走访记录或关联的需求/微心愿，不能删除，只能归档。"))
     record(actor, "delete", resident)
     resident.paired_members = []
     db.session.flush()
@@ -239,36 +262,60 @@ def task_residents(task: Task) -> list[Resident]:
     ))
 
 
-def pickable_residents(task: Task, actor: Member) -> list[Resident]:
-    """The residents ``actor`` may name for the task: plus any already named (even archived).
+def _paired_with(actor: Member):
+    return exists().where(resident_member.c.resident_id == Resident.id,
+                          resident_member.c.member_id == actor.id)
 
-    Whoever manages the task's community chooses among its active residents; anyone else
-    (a member leading the task) only among the residents paired with them — the roster
+
+def pickable_residents(task: Task, actor: Member) -> list[Resident]:
+    """The residents ``actor`` may name for the task, or take off it.
+
+    Whoever manages the task's community chooses among its active residents, plus any
+    already named (even archived); anyone else (a member leading the task) only among
+    the residents paired with them, plus those of them already named — the roster
     of who in a community is poor or elderly and alone is the liaison's, not every
-    leader's (docs/design.md invariant 5)."""
+    leader's (docs/design.md invariant 5). The others the task names are
+    ``fixed_residents``: the leader sees their names and cannot remove them."""
     named = select(task_resident.c.resident_id).where(task_resident.c.task_id == task.id)
-    offered = Resident.active.is_(True)
-    if not manages_community(actor, task.community_id):
-        offered &= exists().where(resident_member.c.resident_id == Resident.id,
-                                  resident_member.c.member_id == actor.id)
+    if manages_community(actor, task.community_id):
+        offered = Resident.active.is_(True) | Resident.id.in_(named)
+    else:
+        offered = _paired_with(actor) & (Resident.active.is_(True) | Resident.id.in_(named))
     return list(db.session.scalars(
-        select(Resident).where(Resident.community_id == task.community_id,
-                               offered | Resident.id.in_(named))
+        select(Resident).where(Resident.community_id == task.community_id, offered)
         .order_by(Resident.category, Resident.name, Resident.id)
     ))
 
 
+def fixed_residents(task: Task, actor: Member) -> list[Resident]:
+    """The residents the task names that ``actor`` may not pick: for a leader who does
+    not manage the community, those not paired with them (named by the liaison). The
+    leader sees the name only, and a save of theirs keeps them; only a manager removes
+    them."""
+    if manages_community(actor, task.community_id):
+        return []
+    return list(db.session.scalars(
+        select(Resident).join(task_resident, task_resident.c.resident_id == Resident.id)
+        .where(task_resident.c.task_id == task.id, ~_paired_with(actor))
+        .order_by(Resident.name, Resident.id)
+    ))
+
+
 def set_task_residents(task: Task, actor: Member, resident_ids: set[int]) -> None:
-    """The leader or liaison names the residents a visit/assistance task served."""
+    """The leader or liaison names the residents a visit/assistance task served. A
+    leader's choice touches only the residents paired with them: the others the task
+    names stay (``fixed_residents``)."""
     if not may_report(actor, task):
         raise PermissionDenied(_l("只有组长或联络员可以填写服务对象。"))
     if not serves_residents(task):
         raise ServiceError(_l("只有走访慰问和结对帮扶类任务需要填写服务对象。"))
-    allowed = {r.id for r in pickable_residents(task, actor)}
+    fixed = {r.id for r in fixed_residents(task, actor)}
+    allowed = {r.id for r in pickable_residents(task, actor)} | fixed
     if resident_ids - allowed:
         if not manages_community(actor, task.community_id):
             raise ServiceError(_l("只能选择与您结对的服务对象。"), field="residents")
         raise ServiceError(_l("所选服务对象不属于该任务的社区。"), field="residents")
+    resident_ids = resident_ids | fixed
     current = {r.id for r in task_residents(task)}
     added, removed = resident_ids - current, current - resident_ids
     if removed:
@@ -297,7 +344,8 @@ ERASED_NAME = "（已删除）"
 
 def export_resident(resident: Resident, actor: Member) -> dict:
     """Everything held about one resident (PIPL Art. 45): the record, who is paired with
-    them, the activities that served them, and who looked at or changed the record."""
+    them, the activities that served them, the needs (微心愿) posted for them, and who
+    looked at or changed the record."""
     from ..models import AuditEvent
 
     if not actor.is_admin:
@@ -308,6 +356,8 @@ def export_resident(resident: Resident, actor: Member) -> dict:
         select(AuditEvent).where(AuditEvent.entity_type == Resident.__tablename__,
                                  AuditEvent.entity_id == resident.id)
         .order_by(AuditEvent.created_at, AuditEvent.id))
+    needs = db.session.scalars(select(Need).where(Need.resident_id == resident.id)
+                               .order_by(Need.posted_on, Need.id))
     return {
         "resident": {
             "id": resident.id, "community": resident.community.name, "name": resident.name,
@@ -321,6 +371,12 @@ def export_resident(resident: Resident, actor: Member) -> dict:
         "paired_members": [{"name": m.name, "unit": m.unit.name} for m in resident.paired_members],
         "served_by_tasks": [{"title": t.title, "date": t.service_date.isoformat(),
                              "community": t.community.name} for t in visit_history(resident)],
+        "needs": [{"id": n.id, "kind": n.kind.value, "title": n.title,
+                   "description": n.description, "status": n.status.value,
+                   "posted_on": n.posted_on.isoformat(), "wanted_by": n.wanted_by.isoformat(),
+                   "fulfilled_on": n.fulfilled_on.isoformat() if n.fulfilled_on else None,
+                   "fulfil_note": n.fulfil_note, "fulfil_photo": bool(n.fulfil_photo),
+                   "close_reason": n.close_reason} for n in needs],
         "access_and_changes": [{"action": e.action, "at": _iso(e.created_at),
                                 "by": e.actor.name if e.actor else None} for e in trail],
         "exported_at": _iso(utcnow()),
@@ -334,11 +390,17 @@ def _iso(value):
 def erase_resident(resident: Resident, actor: Member | None, reason: str = "request") -> None:
     """Erase a resident's personal data (PIPL Art. 47): name, address, phone, notes and
     pairings go; the record stays, archived, so the activities that served the person —
-    and every figure counted from them — are unchanged. ``actor`` None: the retention job."""
+    and every figure counted from them — are unchanged. The needs posted for them are
+    closed and lose their text and photo (``forget_resident_in_needs``), and the
+    tasks that served them or were made from those needs lose the name from their
+    title, description and 服务对象. ``actor`` None: the retention job."""
     if actor is not None and not actor.is_admin:
         raise PermissionDenied(_l("只有单位管理员可以删除个人信息。"))
     if resident.erased_at is not None:
         raise ServiceError(_l("该服务对象的个人信息已删除。"))
+    name = resident.name
+    made_from_needs = forget_resident_in_needs(resident, actor)
+    _forget_in_tasks(name, {t.id: t for t in [*visit_history(resident), *made_from_needs]})
     now = utcnow()
     resident.name, resident.address, resident.phone, resident.notes = ERASED_NAME, "", None, None
     resident.consent_method = ""
@@ -347,6 +409,59 @@ def erase_resident(resident: Resident, actor: Member | None, reason: str = "requ
     resident.archived_at = resident.archived_at or now
     resident.erased_at = now
     record(actor, "erase", resident, reason=reason)
+
+
+def _forget_in_tasks(name: str, tasks: dict[int, Task]) -> None:
+    """Take a person's name out of tasks' free text: a title naming them becomes
+    「<category>（服务对象信息已删除）」, a description or 服务对象 naming them goes.
+    Counts, dates and people are untouched."""
+    if len(name) < 2:  # one character would match too much, and no real name is that short
+        return
+    for task in tasks.values():
+        if name in task.title:
+            task.title = f"{task.category.name}（服务对象信息已删除）"
+        if task.description and name in task.description:
+            task.description = None
+        if task.beneficiary and name in task.beneficiary:
+            task.beneficiary = None
+
+
+# --- erasure reaches the needs posted for the resident ------------------------------------
+
+ERASED_REASON = "服务对象信息已删除"
+ERASED_TITLES = {"wish": "微心愿（服务对象信息已删除）", "need": "需求（服务对象信息已删除）"}
+
+
+def forget_resident_in_needs(resident: Resident, actor: Member | None) -> list[Task]:
+    """The needs posted for a resident whose data is erased lose what may name them:
+    the title becomes a neutral one, the description, fulfil note and photo go (the
+    photo's files too), and a need still to be done is closed with the reason
+    「服务对象信息已删除」 (a closed one's reason is replaced by it). A fulfilled need
+    stays fulfilled: every count is unchanged. ``actor`` None: the retention job.
+    Returns the tasks made from these needs (a weekly series: all of it), for the
+    caller to clean of the name."""
+    needs = list(db.session.scalars(
+        select(Need).where(Need.resident_id == resident.id).order_by(Need.id)))
+    now = utcnow()
+    tasks: dict[int, Task] = {}
+    for need in needs:
+        closed = need.is_live
+        if closed:
+            need.status = NeedStatus.closed
+            need.closed_at, need.closed_by_id = now, actor.id if actor else None
+        if need.status == NeedStatus.closed:
+            need.close_reason = ERASED_REASON
+        need.title = ERASED_TITLES[need.kind.value]
+        need.description = need.fulfil_note = None
+        if need.fulfil_photo:
+            remove_image(need.fulfil_photo)
+            need.fulfil_photo = None
+        if need.task is not None:
+            series = [need.task] if need.task.series_id is None else db.session.scalars(
+                select(Task).where(Task.series_id == need.task.series_id))
+            tasks.update((task.id, task) for task in series)
+        record(actor, "need_erase", need, resident_id=resident.id, closed=closed)
+    return [tasks[key] for key in sorted(tasks)]
 
 
 def expired_residents(retention_days: int, now=None) -> list[Resident]:
