@@ -523,3 +523,48 @@ def test_the_name_key_migration_puts_existing_members_in_pinyin_order(backend,
         keyed = _read_after(url, [], "SELECT name, name_key FROM member ORDER BY name_key")
         assert [name for name, _key in keyed] == ["安然", "黎明", "李安", "单田芳", "曾小明", "赵六"]
         assert all(key == name_key(name) for name, key in keyed)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_need_tasked_migration_gives_converted_needs_their_state(backend, migrated_database):
+    """0026: a live need whose task was cancelled loses the task (and can be converted
+    again); an open need with a live task is 已转任务; a claimed one keeps its claimer.
+    Downgraded, a need done by its task names who approved it as its claimer, as the
+    old rule wanted."""
+    with migrated_database(backend, "needs") as url:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            unit, item, liaison = _one_community()
+            live = f.task(item, liaison)
+            cancelled = f.task(item, liaison, status=TaskStatus.cancelled)
+            ids = (live.id, cancelled.id, liaison.id, item.category_id)
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+        live_id, cancelled_id, liaison_id, category_id = ids
+        assert run_flask(url, "db", "downgrade", "0025_l1_outbox_failed_at_reason").returncode == 0
+        columns = ("id, kind, title, category_id, community_id, task_id, wanted_by, status,"
+                   " claimed_by_id, created_by_id, created_at, posted_on, updated_at")
+        rows = [(1, live_id, "open", "NULL"), (2, cancelled_id, "open", "NULL"),
+                (3, live_id, "claimed", liaison_id), (4, cancelled_id, "claimed", liaison_id),
+                (5, "NULL", "open", "NULL")]
+        _read_after(url, [
+            f"INSERT INTO need ({columns}) VALUES ({n}, 'need', '需求{n}', {category_id}, 1,"
+            f" {task}, '2030-01-01', '{status}', {claimer}, {liaison_id},"
+            " '2026-01-01 00:00:00', '2026-01-01', '2026-01-01 00:00:00')"
+            for n, task, status, claimer in rows], "SELECT 1")
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        read = "SELECT id, status, task_id, claimed_by_id FROM need ORDER BY id"
+        assert [tuple(r) for r in _read_after(url, [], read)] == [
+            (1, "tasked", live_id, None), (2, "open", None, None),
+            (3, "claimed", live_id, liaison_id), (4, "claimed", None, liaison_id),
+            (5, "open", None, None)]
+        # the new rule holds: a tasked need has its task
+        with pytest.raises(Exception, match="(?i)check|ck_need_claimer"):
+            _read_after(url, ["UPDATE need SET status = 'tasked' WHERE id = 5"], "SELECT 1")
+        _read_after(url, ["UPDATE need SET status = 'fulfilled', fulfilled_by_id ="
+                          f" {liaison_id} WHERE id = 1"], "SELECT 1")
+        assert run_flask(url, "db", "downgrade", "0025_l1_outbox_failed_at_reason").returncode == 0
+        assert [tuple(r) for r in _read_after(url, [], read)][0] == (
+            1, "fulfilled", live_id, liaison_id)

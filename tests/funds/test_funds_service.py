@@ -116,6 +116,26 @@ def test_budget_exceeded(world):
     assert figures.over_budget and figures.remaining_fen == -1
 
 
+def test_spending_where_no_budget_is_set_is_no_share_of_another_budget(world):
+    """A budget is one (unit, community) ledger's: the unit's 预算使用率 over several
+    communities counts the ledgers with a budget, and spending elsewhere — no funds
+    item, or one whose budget is 0 (未设定) — is a figure of its own."""
+    budget(world, 100_000)
+    budget(world, 0, community=world.other_community)
+    spend(world, 40_000)
+    service.add_entry(world.admin, world.unit, world.other_community, YEAR, entry_date=TODAY,
+                      amount_fen=90_000, purpose="慰问物资")
+    db.session.commit()
+    unit = fund_figures(Scope(date_from=date(YEAR, 1, 1), date_to=date(YEAR + 1, 1, 1),
+                              unit_id=world.unit.id), YEAR)
+    assert (unit.year_to_date_fen, unit.budget_fen, unit.budgeted_fen,
+            unit.unbudgeted_fen) == (130_000, 100_000, 40_000, 90_000)
+    assert (unit.used, unit.remaining_fen, unit.over_budget) == ("40.0%", 60_000, False)
+    ledgers = fund_ledgers(YEAR)
+    other = ledgers[(world.unit.id, world.other_community.id)]
+    assert (other.budget_fen, other.used, other.unbudgeted_fen) == (0, "—", 90_000)
+
+
 @pytest.mark.parametrize("kwargs,message", [
     ({"amount_fen": 0}, "大于0"),
     ({"amount_fen": -5}, "大于0"),

@@ -1,21 +1,31 @@
 """转为任务: one click from a need to the task-creation form, filled from the need (title,
 description, slots from how many people, the checklist item it names or the only one of
-its community and category); saving links the task and the need both ways."""
+its community and category); saving links the task and the need both ways.
+
+Then the need follows its task: 已转任务 (nobody claims it), fulfilled when the task's
+report is approved, given back (待认领, convertible again) when the task is cancelled."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from tests import factories as f
 from tests.audit import work_actions
 from tests.needs.support import need
 from tests.web.manage_support import FMT, local, task_form
 from tracker.extensions import db
 from tracker.models import NeedStatus, Task
+from tracker.rollups import Scope
+from tracker.rollups.needs import need_counts
 from tracker.services import PermissionDenied, ServiceError, unit_of_work
-from tracker.services.needs import create_task_from_need
-from tracker.services.tasks import TaskData
+from tracker.services.needs import claim_need, create_task_from_need, fulfil_need, release_need
+from tracker.services.reviews import ReportData, approve_report, submit_report
+from tracker.services.tasks import TaskData, cancel_task
+from tracker.timeutil import local_today
 
 
 def _data(**changes) -> TaskData:
@@ -93,3 +103,129 @@ def test_a_need_of_another_community_is_not_found(client, login, world):
     assert client.post(f"/manage/tasks/new?need={wish.id}",
                        data=task_form(resource_item=world.other_item.id)).status_code == 404
     assert db.session.scalar(select(Task).where(Task.title == "周末环境整治")) is None
+
+
+# --- the need follows its task: taken, done when approved, given back when cancelled ----
+
+def _claim_refused(wish, member, message):
+    with pytest.raises(ServiceError, match=message):
+        with unit_of_work():
+            claim_need(wish, member)
+
+
+def test_a_need_turned_into_a_task_is_the_tasks_and_nobody_claims_it(world):
+    wish = need(world.community, world.liaison, code="environment_cleanup")
+    db.session.commit()
+    _convert(world.liaison, wish, world.item)
+    db.session.refresh(wish)
+    assert (wish.status, wish.claimed_by_id) == (NeedStatus.tasked, None)
+    assert wish.is_live  # still to be done, by the task
+    _claim_refused(wish, world.other_member, "该需求已转为任务，由任务的参与人员完成，不能认领")
+    db.session.refresh(wish)
+    assert (wish.status, wish.claimed_by_id) == (NeedStatus.tasked, None)
+    # nor may the liaison call it done before the task's report is approved
+    with pytest.raises(ServiceError, match="审核通过后才能确认完成"):
+        with unit_of_work():
+            fulfil_need(wish, world.liaison, "已完成")
+
+
+def test_a_claimed_need_turned_into_a_task_keeps_its_claimer(world):
+    wish = need(world.community, world.liaison, code="environment_cleanup",
+                status=NeedStatus.claimed, claimer=world.member)
+    db.session.commit()
+    _convert(world.liaison, wish, world.item)
+    db.session.refresh(wish)
+    assert (wish.status, wish.claimed_by_id) == (NeedStatus.claimed, world.member.id)
+    # given back by its claimer, it is the task's, not 待认领
+    with unit_of_work():
+        release_need(wish, world.member)
+    assert (wish.status, wish.claimed_by_id) == (NeedStatus.tasked, None)
+
+
+def _approve(world, task):
+    with unit_of_work():
+        submit_report(task, world.leader, ReportData(quantity=3, people_served=10,
+                                                     note="清理楼道。", absent_ids=set()))
+    with unit_of_work():
+        approve_report(task.report, world.liaison)
+
+
+def test_the_need_is_fulfilled_when_its_tasks_report_is_approved(world):
+    """And the 月报's 本月完成 / 完成微心愿 count it, in its community and in the unit
+    whose task did it (nobody claimed it)."""
+    wish = need(world.community, world.liaison, code="environment_cleanup",
+                status=NeedStatus.tasked, task_id=world.past_task.id)
+    db.session.commit()
+    today = local_today()
+    month = Scope(date_from=today.replace(day=1), date_to=today + timedelta(days=1))
+    assert need_counts(month, today).fulfilled == 0
+    _approve(world, world.past_task)
+    db.session.refresh(wish)
+    assert (wish.status, wish.fulfilled_on, wish.fulfilled_by_id) == (
+        NeedStatus.fulfilled, today, world.liaison.id)
+    assert work_actions()[-2:] == ["approve", "need_fulfil"]
+    for scope in (replace(month, community_ids=(world.community.id,)),
+                  replace(month, unit_id=world.unit.id)):
+        counts = need_counts(scope, today)
+        assert (counts.fulfilled, counts.wishes_fulfilled) == (1, 1), scope
+    assert need_counts(replace(month, unit_id=f.unit("县档案馆").id), today).fulfilled == 0
+
+
+def test_a_claimed_need_of_a_task_is_fulfilled_with_its_claimer_on_record(world):
+    wish = need(world.community, world.liaison, code="environment_cleanup",
+                status=NeedStatus.claimed, claimer=world.member, task_id=world.past_task.id)
+    db.session.commit()
+    _approve(world, world.past_task)
+    db.session.refresh(wish)
+    assert (wish.status, wish.claimed_by_id) == (NeedStatus.fulfilled, world.member.id)
+
+
+def test_the_liaison_confirms_a_need_whose_task_was_approved_before(world):
+    """A need converted before 0025 whose task is already approved: 确认完成, without a
+    claimer, is offered and works."""
+    wish = need(world.community, world.liaison, code="environment_cleanup")
+    db.session.commit()
+    _approve(world, world.past_task)
+    wish.status, wish.task_id = NeedStatus.tasked, world.past_task.id
+    db.session.commit()
+    with unit_of_work():
+        fulfil_need(wish, world.liaison, "任务已完成")
+    assert (wish.status, wish.claimed_by_id, wish.fulfil_note) == (
+        NeedStatus.fulfilled, None, "任务已完成")
+
+
+def test_a_cancelled_task_gives_the_need_back_to_be_claimed_or_converted_again(world):
+    wish = need(world.community, world.liaison, code="environment_cleanup")
+    db.session.commit()
+    [task] = _convert(world.liaison, wish, world.item)
+    with unit_of_work():
+        cancel_task(task, world.liaison, "改期")
+    db.session.refresh(wish)
+    assert (wish.status, wish.task_id) == (NeedStatus.open, None)
+    assert work_actions()[-2:] == ["cancel", "need_task_cancelled"]
+    [again] = _convert(world.liaison, wish, world.item)
+    db.session.refresh(wish)
+    assert (wish.status, wish.task_id) == (NeedStatus.tasked, again.id)
+    # a claimed one keeps its claimer and only loses the task
+    with unit_of_work():
+        cancel_task(again, world.liaison, "改期")
+        release = need(world.community, world.liaison, code="environment_cleanup",
+                       status=NeedStatus.claimed, claimer=world.member)
+    [third] = _convert(world.liaison, release, world.item)
+    with unit_of_work():
+        cancel_task(third, world.liaison, "改期")
+    db.session.refresh(release)
+    assert (release.status, release.claimed_by_id, release.task_id) == (
+        NeedStatus.claimed, world.member.id, None)
+
+
+def test_the_page_offers_no_claim_on_a_need_turned_into_a_task(client, login, world):
+    wish = need(world.community, world.liaison, code="environment_cleanup")
+    db.session.commit()
+    _convert(world.liaison, wish, world.item)
+    login(world.member)
+    html = client.get(f"/needs/{wish.id}").get_data(as_text=True)
+    assert "已转任务" in html and f'action="/needs/{wish.id}/claim"' not in html
+    board = client.get("/needs/?status=tasked").get_data(as_text=True)
+    assert f'href="/needs/{wish.id}"' in board
+    assert f'href="/needs/{wish.id}"' not in client.get("/needs/").get_data(as_text=True)

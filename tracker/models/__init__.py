@@ -11,7 +11,7 @@ from .findings import (
     FindingStatus,
 )
 from .funds import FundEntry
-from .needs import Need, NeedKind, NeedStatus
+from .needs import LIVE_NEEDS, Need, NeedKind, NeedStatus
 from .lists import ListsVersion
 from .invitations import Invitation, InvitationPurpose
 from .onsite import Photo
@@ -85,6 +85,7 @@ __all__ = [
     "ListsVersion",
     "LoginSession",
     "Member",
+    "LIVE_NEEDS",
     "Need",
     "NeedKind",
     "NeedStatus",

@@ -5,6 +5,12 @@ The resource checklist is what a unit offers; a need is what the community asks 
 glasses, a wheelchair repair). It moves 待认领 → 已认领 → 已完成, or is closed with a
 reason; a claim given back returns it to 待认领. One claimer at a time: a member, or
 a member on behalf of their unit (``claimed_unit_id``).
+
+The liaison may instead turn it into a task (转为任务): an open need is then 已转任务
+— the task's people do it, nobody claims it — and it is 已完成 when the task's report
+is approved (a need claimed before keeps its claimer and is done the same way). A
+cancelled task gives the need back: 已转任务 returns to 待认领, and any need loses
+the task, so it can be turned into a task again.
 """
 from __future__ import annotations
 
@@ -26,16 +32,28 @@ class NeedKind(str, enum.Enum):
 
 class NeedStatus(str, enum.Enum):
     open = "open"  # 待认领
+    tasked = "tasked"  # 已转任务: its task (``task_id``) does it; nobody claims it
     claimed = "claimed"  # 已认领
     fulfilled = "fulfilled"  # 已完成
     closed = "closed"  # 已关闭
 
 
+CLAIMER_RULE = ("(status <> 'claimed' OR claimed_by_id IS NOT NULL)"
+                " AND (status NOT IN ('open', 'tasked') OR claimed_by_id IS NULL)"
+                " AND (status <> 'tasked' OR task_id IS NOT NULL)"
+                " AND (status <> 'fulfilled' OR claimed_by_id IS NOT NULL"
+                " OR task_id IS NOT NULL)")
+
+
+# still to be done
+LIVE_NEEDS = (NeedStatus.open, NeedStatus.tasked, NeedStatus.claimed)
+
+
 class Need(db.Model):
     __table_args__ = (
-        # a claimed or fulfilled need has its claimer; an open one has none
-        CheckConstraint("(status NOT IN ('claimed', 'fulfilled') OR claimed_by_id IS NOT NULL)"
-                        " AND (status <> 'open' OR claimed_by_id IS NULL)", name="claimer"),
+        # a claimed need has its claimer; an open or tasked one has none; a tasked one
+        # has its task; a fulfilled one was claimed or done by its task
+        CheckConstraint(CLAIMER_RULE, name="claimer"),
         CheckConstraint("people IS NULL OR people > 0", name="people_positive"),
         CheckConstraint("quantity IS NULL OR quantity > 0", name="quantity_positive"),
         # a community's needs by state (the list, the counts)
@@ -104,8 +122,8 @@ class Need(db.Model):
 
     @property
     def is_live(self) -> bool:
-        """Still to be done: open or claimed."""
-        return self.status in (NeedStatus.open, NeedStatus.claimed)
+        """Still to be done: open, tasked or claimed."""
+        return self.status in LIVE_NEEDS
 
     def is_overdue(self, today: date) -> bool:
         return self.is_live and self.wanted_by < today

@@ -10,11 +10,11 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..manage.queries import categories, managed_communities  # noqa: F401 — the routes use both
-from ..models import Community, Need, NeedStatus, Resident, ResourceItem, Zone
+from ..models import LIVE_NEEDS, Community, Need, NeedStatus, Resident, ResourceItem, Zone
 from ..paging import paginate
 
 # The board's tabs: what is still to be done first.
-STATUSES = ("open", "claimed", "overdue", "fulfilled", "closed")
+STATUSES = ("open", "tasked", "claimed", "overdue", "fulfilled", "closed")
 
 
 def _loads():
@@ -29,8 +29,7 @@ def board_page(status: str, community_id: int | None, today: date, page: int | N
     stmt = select(Need).join(Community, Community.id == Need.community_id) \
         .where(Community.active.is_(True)).options(*_loads())
     if status == "overdue":
-        stmt = stmt.where(Need.status.in_((NeedStatus.open, NeedStatus.claimed)),
-                          Need.wanted_by < today)
+        stmt = stmt.where(Need.status.in_(LIVE_NEEDS), Need.wanted_by < today)
     else:
         stmt = stmt.where(Need.status == NeedStatus(status))
     if community_id is not None:

@@ -27,6 +27,7 @@ from ..services.needs import (
     claim_need,
     close_need,
     fulfil_need,
+    may_confirm,
     may_manage,
     may_release,
     may_see_resident,
@@ -75,7 +76,7 @@ def index():
         community_id = None
     page = q.board_page(status, community_id, local_today(), None,
                         current_app.config["PAGE_SIZE"])
-    return render_template("needs/index.html", page=page, status=status,
+    return render_template("needs/index.html", page=page, status=status, statuses=q.STATUSES,
                            communities=communities, community_id=community_id,
                            may_post=bool(q.managed_communities(_actor())),
                            today=local_today())
@@ -115,6 +116,7 @@ def _detail_page(need, **forms):
         "needs/detail.html", need=need, today=local_today(),
         manages=may_manage(actor, need), shows_resident=may_see_resident(actor, need),
         may_release=may_release(actor, need), shows_photo=may_view_fulfil_photo(actor, need),
+        may_confirm=may_confirm(need),
         claim_form=ClaimForm(formdata=None), **forms)
 
 

@@ -191,9 +191,16 @@ def funds_sentence(summary: MonthlyFigures) -> str:
     if f.year_to_date_fen != f.spent_fen:
         text += _("，年度累计%(x)s元", x=yuan(f.year_to_date_fen))
     if f.budget_fen:
-        text += _("，占年度预算（%(b)s元）的%(p)s", b=yuan(f.budget_fen), p=f.used)
+        # the budget's share counts the ledgers that have one (rollups.funds)
+        if f.unbudgeted_fen:
+            text += _("，其中%(x)s元占年度预算（%(b)s元）的%(p)s", x=yuan(f.budgeted_fen),
+                      b=yuan(f.budget_fen), p=f.used)
+        else:
+            text += _("，占年度预算（%(b)s元）的%(p)s", b=yuan(f.budget_fen), p=f.used)
         if f.over_budget:
             text += _("，超出预算%(x)s元", x=yuan(-f.remaining_fen))
+        if f.unbudgeted_fen:
+            text += _("，另有未设预算的支出%(x)s元", x=yuan(f.unbudgeted_fen))
     return text + "。"
 
 

@@ -287,11 +287,14 @@ def _tables(s: MonthlyFigures) -> list[Table]:
     f = s.funds
     funds = Table("funds", _("共建活动经费"), [
         _("本月使用（元）"), _("年度累计（元）"), _("年度预算（元）"), _("预算使用率"),
-        _("预算剩余（元）"),
-    ], widths=[14, 14, 14, 10, 14])
+        _("预算剩余（元）"), _("未设预算的支出（元）"),
+    ], widths=[14, 14, 14, 10, 14, 14])
     if f.spent_fen or f.year_to_date_fen or f.budget_fen:
-        funds.rows.append([Yuan(f.spent_fen), Yuan(f.year_to_date_fen), Yuan(f.budget_fen),
-                           Rate(f.year_to_date_fen, f.budget_fen),
-                           Yuan(f.remaining_fen) if f.budget_fen else "—"])
+        # 使用率 and 剩余 count the ledgers with a budget; the rest is its own column
+        funds.rows.append([Yuan(f.spent_fen), Yuan(f.year_to_date_fen),
+                           Yuan(f.budget_fen) if f.budget_fen else _("未设定"),
+                           Rate(f.budgeted_fen, f.budget_fen),
+                           Yuan(f.remaining_fen) if f.budget_fen else "—",
+                           Yuan(f.unbudgeted_fen)])
     tables.append(funds)
     return tables

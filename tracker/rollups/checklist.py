@@ -11,7 +11,9 @@ with a service date in the target's year:
 - quantity: 完成数量 of approved reports, in the category's unit;
 - money (共建活动经费): the funds spent that year by the item's unit in its
   community (the FundEntry ledger, net of reversals — ``funds.fund_figures``), in
-  fen; the target is then the year's budget.
+  fen; the target is then the year's budget. A ledger whose budget is not set (its
+  money targets add up to 0) counts nothing here: its spending is the funds card's
+  未设预算的支出, not a share of any budget (``funds.budgeted_pairs``).
 
 Pending is the same measure for reports 待审核 (always 0 for money). Both views
 read one query — the active items of the year in reach, each joined with what its
@@ -26,11 +28,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select, tuple_
+from sqlalchemy import case, func, select
 
 from ..formatting import percent
 from ..models import (
-    FUNDING_CODE,
     Category,
     Community,
     CountedTask,
@@ -44,7 +45,7 @@ from ..models.work import measure_unit
 from . import kept
 from .batch import Plan, plan, run
 from .figures import ONE, if_approved, if_submitted
-from .funds import entry_conditions
+from .funds import entry_conditions, in_budgeted_pairs
 from .scope import Scope, as_ids, item_conditions, scope_conditions, year_range
 
 
@@ -164,20 +165,14 @@ class _Checklist:
         return query.where(*item_conditions(self.scope, self.year))
 
     def funds(self):
-        """Fen spent in the year per (unit, community) holding a money target in reach
-        (one statement; ``_funds`` reads it)."""
+        """Fen spent in the year per (unit, community) ledger with a budget in reach
+        (one statement; ``_funds`` reads it). The ledgers are ``funds.budgeted_pairs``,
+        the ones the funds card's 预算使用率 counts, so the two agree."""
         # The pairs are selected once, not looked up per entry (a correlated EXISTS
         # searched a community's items for each of the county's fund entries).
-        money_pairs = (
-            select(ResourceItem.unit_id, ResourceItem.community_id)
-            .join(Category, Category.id == ResourceItem.category_id)
-            .where(ResourceItem.target_measure == TargetMeasure.money,
-                   Category.code == FUNDING_CODE, *item_conditions(self.scope, self.year))
-        )
         return (
             select(FundEntry.unit_id, FundEntry.community_id, func.sum(FundEntry.amount_fen))
-            .where(*entry_conditions(self.scope),
-                   tuple_(FundEntry.unit_id, FundEntry.community_id).in_(money_pairs))
+            .where(*entry_conditions(self.scope), in_budgeted_pairs(self.scope, self.year))
             .group_by(FundEntry.unit_id, FundEntry.community_id)
         )
 

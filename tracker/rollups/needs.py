@@ -10,24 +10,24 @@ The rule (one statement, ``GROUP BY`` in the database):
   the 微心愿 among them — the 月报's "完成微心愿N个";
 - **claimed** (已认领) and **overdue** (已逾期) are today's state, whatever the
   period: needs held by a claimer and not yet confirmed, and needs still to be done
-  (待认领 or 已认领) whose wanted-by date is before ``today``.
+  (待认领, 已转任务 or 已认领) whose wanted-by date is before ``today``.
 
-Closed needs (已关闭) count as posted only. The scope's communities, zone and
-category apply; a unit's needs (a unit's 月报) are those its members claimed, for
-themselves or for the unit.
+A need turned into a task is fulfilled when the task's report is approved, on that
+day (services.task_needs). Closed needs (已关闭) count as posted only. The scope's
+communities, zone and category apply; a unit's needs (a unit's 月报) are those its
+members claimed, for themselves or for the unit, and those nobody claimed that were
+turned into one of the unit's tasks.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
-from ..models import Member, Need, NeedKind, NeedStatus
+from ..models import LIVE_NEEDS, Member, Need, NeedKind, NeedStatus, Task
 from .batch import Plan, plan, run
 from .scope import Scope, scope_conditions
-
-LIVE = (NeedStatus.open, NeedStatus.claimed)
 
 
 @dataclass(frozen=True)
@@ -65,14 +65,16 @@ def need_counts_plan(scope: Scope, today: date, *, per: str | None = None) -> Pl
         _count(posted),
         _count(Need.status == NeedStatus.claimed),
         _count(fulfilled),
-        _count(and_(Need.status.in_(LIVE), Need.wanted_by < today)),
+        _count(and_(Need.status.in_(LIVE_NEEDS), Need.wanted_by < today)),
         _count(and_(fulfilled, Need.kind == NeedKind.wish)),
     ]
     where = scope_conditions(scope, community=Need.community_id, zone=Need.zone_id,
                              category=Need.category_id)
     if scope.unit_id is not None:
-        where.append(Need.claimed_by_id.in_(select(Member.id).where(
-            Member.unit_id == scope.unit_id)))
+        where.append(or_(
+            Need.claimed_by_id.in_(select(Member.id).where(Member.unit_id == scope.unit_id)),
+            and_(Need.claimed_by_id.is_(None),
+                 Need.task_id.in_(select(Task.id).where(Task.unit_id == scope.unit_id)))))
     key = {None: None, "community": Need.community_id, "item": Need.resource_item_id}[per]
     if key is None:
         return plan(select(*columns).where(*where),

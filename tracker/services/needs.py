@@ -5,6 +5,10 @@ two members (or units) claiming at the same moment exactly one wins, on SQLite
 (BEGIN IMMEDIATE) and PostgreSQL (the row lock) alike; the loser is told who was
 faster. Every change writes an AuditEvent; audit details never carry a resident's
 personal data (ids, not names).
+
+转为任务 hands an open need to the task (已转任务): nobody claims it, and it is done
+when the task's report is approved, or given back when the task is cancelled
+(``task_needs``).
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from ..models import (
     Need,
     NeedKind,
     NeedStatus,
+    ReportStatus,
     Resident,
     ResourceItem,
     Task,
@@ -168,19 +173,22 @@ def claim_need(need: Need, member: Member, *, for_unit: bool = False) -> None:
             raise ServiceError(_l("您已认领该需求。"))
         if need.status == NeedStatus.claimed:
             raise ServiceError(_l("该需求已被认领。"))
+        if need.status == NeedStatus.tasked:
+            raise ServiceError(_l("该需求已转为任务，由任务的参与人员完成，不能认领。"))
         raise ServiceError(_l("该需求已完成或已关闭，不能认领。"))
     record(member, "need_claim", need, for_unit=for_unit,
            unit_id=member.unit_id if for_unit else None)
 
 
 def release_need(need: Need, actor: Member) -> None:
-    """取消认领: the claimer (or the liaison) gives the need back before it is fulfilled."""
+    """取消认领: the claimer (or the liaison) gives the need back before it is fulfilled;
+    one turned into a task goes back to the task (已转任务), others to 待认领."""
     if not may_release(actor, need):
         raise PermissionDenied(_l("无权操作。"))
     if need.status != NeedStatus.claimed:
         raise ServiceError(_l("该需求当前没有被认领。"))
     released = need.claimed_by_id
-    need.status = NeedStatus.open
+    need.status = NeedStatus.tasked if need.task_id is not None else NeedStatus.open
     need.claimed_by_id = need.claimed_unit_id = need.claimed_at = None
     record(actor, "need_release", need, member_id=released)
 
@@ -195,10 +203,23 @@ def may_view_fulfil_photo(member: Member, need: Need) -> bool:
     return need.claimed_unit_id is not None and member.unit_id == need.claimed_unit_id
 
 
+def task_approved(need: Need) -> bool:
+    """The need was turned into a task whose report is approved."""
+    report = need.task.report if need.task is not None else None
+    return report is not None and report.status == ReportStatus.approved
+
+
+def may_confirm(need: Need) -> bool:
+    """确认完成 is offered: claimed, or the task it was turned into is approved."""
+    return need.status == NeedStatus.claimed or (need.status == NeedStatus.tasked
+                                                 and task_approved(need))
+
+
 def fulfil_need(need: Need, actor: Member, note: str | None,
                 photo: bytes | None = None) -> None:
-    """The liaison confirms a claimed need fulfilled (counted on the local date), with
-    an optional note and photo."""
+    """The liaison confirms a need fulfilled (counted on the local date), with an
+    optional note and photo: a claimed one, or one turned into a task once the task's
+    report is approved (which fulfils it by itself since 0025; older ones wait here)."""
     if not may_manage(actor, need):
         raise PermissionDenied(_l("无权操作。"))
     note = (note or "").strip() or None
@@ -206,7 +227,9 @@ def fulfil_need(need: Need, actor: Member, note: str | None,
         raise ServiceError(_l("不能超过%(max)d个字。", max=TEXT_MAX), field="note")
     if need.status == NeedStatus.open:
         raise ServiceError(_l("该需求还没有人认领，认领后才能确认完成。"))
-    if need.status != NeedStatus.claimed:
+    if need.status == NeedStatus.tasked and not task_approved(need):
+        raise ServiceError(_l("该需求已转为任务，任务的完成情况审核通过后才能确认完成。"))
+    if need.status not in (NeedStatus.claimed, NeedStatus.tasked):
         raise ServiceError(_l("该需求已完成或已关闭。"))
     now = utcnow()
     need.status = NeedStatus.fulfilled
@@ -215,7 +238,7 @@ def fulfil_need(need: Need, actor: Member, note: str | None,
     if photo:  # last: every refusal above leaves no file behind
         need.fulfil_photo, _processed = store_image(photo)
     record(actor, "need_fulfil", need, member_id=need.claimed_by_id,
-           unit_id=need.claimed_unit_id, photo=bool(photo))
+           unit_id=need.claimed_unit_id, task_id=need.task_id, photo=bool(photo))
 
 
 def close_need(need: Need, actor: Member, reason: str) -> None:
@@ -240,7 +263,9 @@ def close_need(need: Need, actor: Member, reason: str) -> None:
 def create_task_from_need(actor: Member, need: Need, item: ResourceItem,
                           data: TaskData) -> list[Task]:
     """The liaison turns a need into a task (or a weekly series) of a checklist item of
-    the need's community; the need keeps the first task, which links back to it."""
+    the need's community; the need keeps the first task, which links back to it. An
+    open need becomes the task's (已转任务: nobody claims it any more); a claimed one
+    keeps its claimer. Either is fulfilled when the task's report is approved."""
     if not may_manage(actor, need):
         raise PermissionDenied(_l("无权操作。"))
     if need.task_id is not None:
@@ -251,5 +276,13 @@ def create_task_from_need(actor: Member, need: Need, item: ResourceItem,
         raise ServiceError(_l("请选择本社区的资源清单项目。"), field="resource_item")
     tasks = create_tasks(actor, item, data)
     need.task_id = tasks[0].id
+    db.session.flush()
+    # one conditional UPDATE, as a claim: a claim that won a moment earlier is kept
+    db.session.execute(
+        update(Need).where(Need.id == need.id, Need.status == NeedStatus.open)
+        .values(status=NeedStatus.tasked, updated_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.refresh(need)
     record(actor, "need_to_task", need, task_id=tasks[0].id)
     return tasks

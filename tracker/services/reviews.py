@@ -25,6 +25,7 @@ from ..timeutil import utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
 from .summary_notes import closed_to
+from .task_needs import fulfil_needs_of
 from .tasks import participants
 
 
@@ -155,6 +156,7 @@ def approve_report(report: TaskReport, actor: Member) -> None:
     if report.task.status == TaskStatus.open:
         report.task.status = TaskStatus.closed
     record(actor, "approve", report, task_id=report.task_id)
+    fulfil_needs_of(report.task, actor)  # the need the task was made from is done
 
 
 def return_report(report: TaskReport, actor: Member, reason: str) -> None:
