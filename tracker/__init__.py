@@ -111,8 +111,10 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
-    from .security import add_security_headers
+    from .security import add_security_headers, redirect_plain_http
 
+    # First of all before_request hooks: the redirect needs no session and no database.
+    app.before_request_funcs.setdefault(None, []).insert(0, redirect_plain_http)
     app.after_request(add_security_headers)
 
 

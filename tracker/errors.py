@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 
 from .extensions import db
+from .security import came_over_plain_http
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,8 @@ def register(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_e):
+        if came_over_plain_http():  # no Secure cookie comes back over http://: retrying never helps
+            return _page(400, _("请使用 https:// 开头的地址访问本系统。"))
         return _page(400, _("页面已过期，请返回上一页刷新后重新提交。"))
 
     @app.errorhandler(sa_exc.SQLAlchemyError)

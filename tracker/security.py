@@ -1,9 +1,10 @@
 """Response headers and redirect safety."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
-from flask import current_app, request, url_for
+from flask import current_app, redirect, request, url_for
 from werkzeug.routing import IntegerConverter
 
 # The largest value of an SQL INTEGER (PostgreSQL's int4; SQLite's driver overflows at 2**63).
@@ -70,6 +71,50 @@ def add_security_headers(response):
     if current_app.config.get("SESSION_COOKIE_SECURE"):  # SECURE_COOKIES=1: served over HTTPS
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
+
+
+# Answered over plain HTTP too: health checks call the app server directly
+# (http://127.0.0.1:8000/readyz), and nginx's 413 page comes from whatever the upload used.
+_PLAIN_HTTP_ALLOWED = frozenset({"main.healthz", "main.readyz", "main.too_large"})
+
+
+def came_over_plain_http() -> bool:
+    """The site is served over HTTPS (``SECURE_COOKIES=1``) and yet this request came
+    over plain HTTP — as far as the app can know: behind nginx, ``request.scheme`` is
+    nginx's ``X-Forwarded-Proto``, believed only with ``TRUSTED_PROXIES`` (ProxyFix).
+    Without a trusted proxy every request looks like HTTP, so nothing is concluded.
+
+    Such a visitor can never log in: the browser keeps no Secure cookie for http://,
+    so the CSRF token of any form never matches."""
+    config = current_app.config
+    return (bool(config.get("SESSION_COOKIE_SECURE")) and bool(config.get("TRUSTED_PROXIES"))
+            and not request.is_secure)
+
+
+def https_url() -> str:
+    """This request's address over HTTPS: ``PUBLIC_URL`` when it is an https:// one (a
+    forged Host header then cannot choose where we send people), else the request's
+    own host on the default port; the same path and query string."""
+    path = urlsplit(request.base_url).path  # percent-encoded as it must be in a URL
+    query = request.query_string.decode("latin-1")  # as the visitor sent it
+    public = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    if urlsplit(public).scheme == "https":
+        base = public
+    else:
+        base = "https://" + re.sub(r":\d+$", "", request.host)
+    return base + path + (f"?{query}" if query else "")
+
+
+def redirect_plain_http():
+    """``before_request``: a page asked for over plain HTTP on an HTTPS site is sent
+    to its https:// address (301), so the login form is only ever shown where it can
+    be sent. Other methods are not redirected (a browser would not resend the form);
+    their CSRF failure says to use https:// (tracker/errors.py)."""
+    if request.method not in ("GET", "HEAD") or request.endpoint in _PLAIN_HTTP_ALLOWED:
+        return None
+    if not came_over_plain_http():
+        return None
+    return redirect(https_url(), code=301)
 
 
 def is_safe_next(target: str | None) -> bool:

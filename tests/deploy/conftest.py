@@ -1,7 +1,10 @@
 """One deployment for the tests of this folder, started for real and stopped after:
 PostgreSQL, Redis, two gunicorn instances (2 workers each) behind one nginx upstream
 with proxy headers trusted, and a third instance with them untrusted behind its own
-nginx, to show the difference. `make test-deploy` runs them (and `make test`)."""
+nginx, to show the difference. A fourth instance runs as an HTTPS site (SECURE_COOKIES=1)
+behind nginx with the documented HTTPS edit (plain HTTP only redirects), and behind a
+plain-HTTP nginx too, as an installation that kept HTTP open would have it.
+`make test-deploy` runs them (and `make test`)."""
 from __future__ import annotations
 
 import re
@@ -29,7 +32,9 @@ class Stack:
     redis_dir: Path
     instances: dict  # name -> (Server, port)
     http: str  # nginx in front of a and b (TRUSTED_PROXIES=1)
-    https: str  # the same nginx, TLS on (the site file's HTTPS lines)
+    https: str  # nginx after the documented HTTPS edit, in front of d (SECURE_COOKIES=1)
+    https_redirect: str  # that nginx's plain HTTP port: only a redirect to HTTPS
+    old_http: str  # a plain-HTTP nginx in front of d: HTTP left open on an HTTPS site
     untrusted: str  # nginx in front of c (no TRUSTED_PROXIES)
     uploads: Path
     world: dict
@@ -99,7 +104,8 @@ def stack():
         instances = {}
         for name, extra, workers in (("a", {"TRUSTED_PROXIES": "1"}, 2),
                                      ("b", {"TRUSTED_PROXIES": "1"}, 2),
-                                     ("c", {}, 1)):
+                                     ("c", {}, 1),
+                                     ("d", {"TRUSTED_PROXIES": "1", "SECURE_COOKIES": "1"}, 1)):
             port = s.free_port()
             server = s.gunicorn(name, base / "gunicorn", port, {**common, **extra},
                                 workers=workers).start()
@@ -109,21 +115,26 @@ def stack():
             s.wait_until(lambda port=port: s.http_ok(f"http://127.0.0.1:{port}/readyz"),
                          f"gunicorn {name}", timeout=120)
 
-        http_port, tls_port, plain_port = s.free_port(), s.free_port(), s.free_port()
-        tls = {"port": tls_port, **s.self_signed(base / "tls", HOST)}
-        front = s.nginx(base / "nginx", s.render_site(
-            port=http_port, upstreams=[instances["a"][1], instances["b"][1]],
-            logs=base / "nginx" / "logs", tls=tls)).start()
-        started.append(front)
-        plain = s.nginx(base / "nginx-untrusted", s.render_site(
-            port=plain_port, upstreams=[instances["c"][1]],
-            logs=base / "nginx-untrusted" / "logs")).start()
-        started.append(plain)
-        for port in (http_port, plain_port):
+        http_port, plain_port, old_http_port = s.free_port(), s.free_port(), s.free_port()
+        tls = {"port": s.free_port(), "redirect_port": s.free_port(),
+               **s.self_signed(base / "tls", HOST)}
+        fronts = (("nginx", {"port": http_port}, ["a", "b"]),
+                  ("nginx-https", {"tls": tls}, ["d"]),
+                  ("nginx-old-http", {"port": old_http_port}, ["d"]),
+                  ("nginx-untrusted", {"port": plain_port}, ["c"]))
+        for folder, where, names in fronts:
+            started.append(s.nginx(base / folder, s.render_site(
+                upstreams=[instances[name][1] for name in names],
+                logs=base / folder / "logs", **where)).start())
+        for port in (http_port, plain_port, old_http_port):
             s.wait_until(lambda port=port: s.http_ok(f"http://127.0.0.1:{port}/healthz"),
                          f"nginx on {port}")
+        for port in (tls["port"], tls["redirect_port"]):  # no plain /healthz there
+            s.wait_until(lambda port=port: s.port_open(port), f"nginx (HTTPS) on {port}")
         stack = Stack(pg.url, redis_port, redis, base / "redis", instances,
-                      f"http://127.0.0.1:{http_port}", f"https://127.0.0.1:{tls_port}",
+                      f"http://127.0.0.1:{http_port}", f"https://127.0.0.1:{tls['port']}",
+                      f"http://127.0.0.1:{tls['redirect_port']}",
+                      f"http://127.0.0.1:{old_http_port}",
                       f"http://127.0.0.1:{plain_port}", uploads, world)
         started.append(stack)  # its redis may have been restarted: stop that one
         yield stack

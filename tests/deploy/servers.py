@@ -140,6 +140,11 @@ def http_ok(url: str) -> bool:
     return requests.get(url, timeout=2).status_code == 200
 
 
+def port_open(port: int) -> bool:
+    with socket.create_connection(("127.0.0.1", port), timeout=1):
+        return True
+
+
 # --- nginx ---------------------------------------------------------------------------------
 
 SITE = ROOT / "deploy" / "nginx.conf"
@@ -153,26 +158,53 @@ def _replace(text: str, pattern: str, new: str, flags: int = 0) -> str:
     return result
 
 
-def render_site(*, port: int, upstreams: list[int], logs: Path, tls: dict | None = None) -> str:
+DEPLOY_DOC = ROOT / "docs" / "deploy.md"
+
+
+def documented_https_edit(site: str) -> str:
+    """The site file after the one command docs/deploy.md ("HTTPS") gives an operator,
+    run with sed as written there, on a copy."""
+    found = re.search(r"^sed -i .*# HTTPS: .* /etc/nginx/sites-available/tracker$",
+                      DEPLOY_DOC.read_text(encoding="utf-8"), re.M)
+    if not found:
+        raise AssertionError("docs/deploy.md has no HTTPS sed for the site file")
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "tracker"
+        copy.write_text(site, encoding="utf-8")
+        command = found.group(0).replace("/etc/nginx/sites-available/tracker", str(copy))
+        subprocess.run(["sh", "-c", command], check=True, capture_output=True)
+        return copy.read_text(encoding="utf-8")
+
+
+def render_site(*, upstreams: list[int], logs: Path, port: int | None = None,
+                tls: dict | None = None) -> str:
     """deploy/nginx.conf as it ships, with only the machine-specific values changed:
-    the listening address, the app servers, the static folder and the log folder.
-    ``tls`` (port, cert, key): the commented HTTPS lines are switched on too."""
+    the listening addresses, the app servers, the static folder and the log folder.
+    Without ``tls``: the plain HTTP site on ``port``. With ``tls`` (port, redirect_port,
+    cert, key): the documented HTTPS edit first — HTTPS on ``tls['port']``, plain HTTP
+    on ``tls['redirect_port']`` only redirecting to it."""
     site = SITE.read_text(encoding="utf-8")
-    servers = "".join(f"    server 127.0.0.1:{p};\n" for p in upstreams)
-    site = _replace(site, r"upstream tracker_app \{\n.*?\n\}", 
-                    "upstream tracker_app {\n" + servers + "}", re.S)
-    site = _replace(site, r"^    listen 80;$", f"    listen 127.0.0.1:{port};", re.M)
-    site = _replace(site, r"^    listen \[::\]:80;\n", "", re.M)
-    site = _replace(site, r"/srv/tracker/app/static/", f"{ROOT}/static/")
-    site = _replace(site, r"/var/log/nginx/", f"{logs}/")
     if tls:
-        # The same edit docs/deploy.md tells an operator to make, then the test's values.
-        site = _replace(site, r"^(\s*)# HTTPS: ", r"\1", re.M)
+        site = documented_https_edit(site)
+        if re.search(r"^\s*# HTTPS: |# HTTP-only$", site, re.M):
+            raise AssertionError("the documented HTTPS edit left marked lines in the site")
+        # Only the redirect server listens on plain HTTP now.
+        site = _replace(site, r"^    listen 80;$",
+                        f"    listen 127.0.0.1:{tls['redirect_port']};", re.M)
+        site = _replace(site, r"^    listen \[::\]:80;\n", "", re.M)
         site = _replace(site, r"^    listen 443 ssl http2;$",
                         f"    listen 127.0.0.1:{tls['port']} ssl http2;", re.M)
         site = _replace(site, r"^    listen \[::\]:443 ssl http2;\n", "", re.M)
         site = _replace(site, r"/etc/ssl/tracker/fullchain.pem", str(tls["cert"]))
         site = _replace(site, r"/etc/ssl/tracker/privkey.pem", str(tls["key"]))
+    else:
+        site = _replace(site, r"^    listen 80;  # HTTP-only$", f"    listen 127.0.0.1:{port};", re.M)
+        site = _replace(site, r"^    listen \[::\]:80;  # HTTP-only\n", "", re.M)
+    servers = "".join(f"    server 127.0.0.1:{p};\n" for p in upstreams)
+    site = _replace(site, r"upstream tracker_app \{\n.*?\n\}",
+                    "upstream tracker_app {\n" + servers + "}", re.S)
+    site = _replace(site, r"/srv/tracker/app/static/", f"{ROOT}/static/")
+    site = _replace(site, r"/var/log/nginx/", f"{logs}/")
     return site
 
 

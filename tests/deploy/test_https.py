@@ -1,0 +1,59 @@
+"""HTTPS as docs/deploy.md sets it up (its sed run on deploy/nginx.conf as shipped, and
+SECURE_COOKIES=1): plain HTTP only redirects to HTTPS, so no login form is ever shown
+where its Secure cookie cannot come back; the site sends one Strict-Transport-Security
+header, the app's. An installation that kept plain HTTP open still gets its pages sent
+to https:// by the app, and a form sent over HTTP says to use https://."""
+from __future__ import annotations
+
+import pytest
+
+from tests.deploy.conftest import HOST
+
+pytestmark = [pytest.mark.deploy,
+              pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")]
+
+USE_HTTPS = "请使用 https:// 开头的地址访问本系统。"
+
+
+def test_plain_http_only_redirects_to_the_same_address_over_https(stack, visitor):
+    v = visitor(stack.https_redirect)
+    for answer in (v.get("/auth/login?next=/tasks/"),
+                   v.post("/auth/login?next=/tasks/", {"phone": "13700000001"})):
+        assert answer.status_code == 301
+        assert answer.headers["Location"] == f"https://{HOST}/auth/login?next=/tasks/"
+        assert "Set-Cookie" not in answer.headers  # no form, no session over HTTP
+        assert "X-Request-ID" not in answer.headers  # nginx's answer; the app never saw it
+
+
+def test_over_https_there_is_one_hsts_header_and_it_is_the_apps(stack, visitor):
+    from tracker.security import HSTS
+
+    for path in ("/auth/login", "/no-such-page"):
+        answer = visitor(stack.https).get(path)
+        assert answer.raw.headers.getlist("Strict-Transport-Security") == [HSTS], path
+
+
+def test_a_login_over_https_works_with_secure_cookies(stack, visitor):
+    v = visitor(stack.https)
+    answer = v.login(stack.world["members"][20])
+    assert answer.status_code == 302, answer.text[:500]
+    assert all(cookie.secure for cookie in v.session.cookies)
+    assert v.get("/tasks/").status_code == 200
+
+
+def test_where_plain_http_was_left_open_the_app_sends_pages_to_https(stack, visitor):
+    v = visitor(stack.old_http)
+    answer = v.get("/auth/login?next=%2Ftasks%2F")
+    assert answer.status_code == 301
+    assert answer.headers["Location"] == f"https://{HOST}/auth/login?next=%2Ftasks%2F"
+    assert v.get("/healthz").status_code == 200  # health checks are answered over HTTP
+
+
+def test_where_plain_http_was_left_open_a_form_says_to_use_https(stack, visitor):
+    """A login form kept open from before the switch, sent over HTTP: the browser has
+    no cookie to send with it (it kept only Secure ones)."""
+    v = visitor(stack.old_http)
+    answer = v.post("/auth/login", {"csrf_token": "from-a-page-opened-before",
+                                    "phone": stack.world["members"][21], "password": "x"})
+    assert answer.status_code == 400
+    assert USE_HTTPS in answer.content.decode("utf-8")
