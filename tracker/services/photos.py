@@ -5,17 +5,19 @@ and the cap keeps the report from turning into a screenshot album.
 """
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
+from sqlalchemy.engine import Connection
 
 from ..extensions import db
 from ..images import ImageRejected, process_image
-from ..models import HOLDING, Assignment, Member, Photo, ReportStatus, Task, TaskStatus
+from ..models import HOLDING, Assignment, Member, Need, Photo, ReportStatus, Task, TaskStatus
 from ..models.findings import Finding
 from ..permissions import may_report
 from ..timeutil import utcnow
@@ -25,6 +27,27 @@ from .checkin import window_opens
 
 MAX_PHOTOS_PER_TASK = 9
 _NAME = re.compile(r"^[0-9a-f]{32}$")
+log = logging.getLogger(__name__)
+
+# Every column that holds the name of an image written by ``store_image``: a report's or
+# a finding's photo, a 微心愿's completion photo. The backup keeps exactly the files these
+# name (tracker/ops/backup.py); a new owner of a stored image is added here.
+IMAGE_OWNERS = (Photo.stored_name, Need.fulfil_photo)
+
+
+def stored_image_names(conn: Connection) -> set[str]:
+    """The name of every stored image any record holds, as ``conn`` sees the database
+    (a backup's snapshot or copy). An owner the database's schema does not have yet (an
+    older release's backup) holds none."""
+    inspector = inspect(conn)
+    tables = set(inspector.get_table_names())
+    names: set[str] = set()
+    for column in IMAGE_OWNERS:
+        table = column.property.parent.local_table.name
+        if table not in tables or column.key not in {c["name"] for c in inspector.get_columns(table)}:
+            continue
+        names.update(conn.scalars(select(column).where(column.is_not(None))))
+    return names
 
 
 def may_view_photos(member: Member, task: Task) -> bool:
