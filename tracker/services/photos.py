@@ -6,8 +6,10 @@ and the cap keeps the report from turning into a screenshot album.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import secrets
+from contextlib import suppress
 from pathlib import Path
 
 from flask import current_app
@@ -157,20 +159,35 @@ def store_image(data: bytes, field: str = "photo"):
     except ImageRejected as rejected:
         raise ServiceError(rejected.message, field=field) from None
     folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True)
     name = secrets.token_hex(16)
     written = []
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         for path, content in ((image_path(name), processed.full),
                               (image_path(name, thumb=True), processed.thumb)):
             with open(path, "xb") as out:  # "x": a name is never reused
                 written.append(path)
                 out.write(content)
-    except BaseException:
+    except BaseException as error:
         for path in written:
-            path.unlink(missing_ok=True)
-        raise
+            with suppress(OSError):
+                path.unlink(missing_ok=True)
+        if not isinstance(error, OSError):
+            raise
+        # A folder the app may not write (its owner or mode changed, a read-only mount, a
+        # full disk): the operator learns it from the log, the user keeps the form.
+        log.error("a photo could not be stored in %s: %s", folder, error)
+        raise ServiceError(_l("照片暂时无法保存，请稍后再试或联系管理员。"), field=field) from None
     return name, processed
+
+
+def upload_folder_writable() -> bool:
+    """Whether ``store_image`` can write: the photos folder, or the nearest folder above
+    it that exists (it is made at the first upload), is a folder the app may write in."""
+    path = _folder()
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return path.is_dir() and os.access(path, os.W_OK | os.X_OK)
 
 
 def image_path(name: str, thumb: bool = False) -> Path:
