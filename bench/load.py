@@ -89,7 +89,7 @@ class Server:
     def __init__(self, url: str, workers: int):
         self.port = free_port()
         env = dict(os.environ, DATABASE_URL=url, TRACKER_ENV="production",
-                   SECRET_KEY="bench-" + os.urandom(8).hex(),
+                   SECRET_KEY="bench-" + os.urandom(24).hex(),
                    # 200 members log in from one address here; a real county does not
                    LOGIN_LIMIT_PER_ADDRESS="100000 per 15 minutes",
                    GUNICORN_LOG_LEVEL="warning")

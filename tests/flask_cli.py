@@ -15,7 +15,7 @@ def run_flask(url: str, *args: str, env: dict | None = None, input: str | None =
     full_env = {
         **os.environ,
         "TRACKER_ENV": "production",
-        "SECRET_KEY": "flask-cli-test-secret",
+        "SECRET_KEY": "flask-cli-test-secret-of-32-characters-or-more",
         "DATABASE_URL": url,
         **(env or {}),
     }

@@ -1,4 +1,5 @@
-"""Settings come from the environment; production refuses to start without a secret."""
+"""Settings come from the environment; production refuses to start without a secret
+nobody else knows and without being told its database."""
 import pytest
 from sqlalchemy import text
 
@@ -31,14 +32,53 @@ def test_empty_secret_key_counts_as_missing(clean_env):
         create_app()
 
 
+PRODUCTION_KEY = "a-long-random-production-secret-of-48-characters"
+
+
 def test_production_with_secret_key_starts(clean_env, tmp_path):
-    clean_env.setenv("SECRET_KEY", "a-long-random-production-secret")
+    clean_env.setenv("SECRET_KEY", PRODUCTION_KEY)
     clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
     app = create_app()
-    assert app.config["SECRET_KEY"] == "a-long-random-production-secret"
+    assert app.config["SECRET_KEY"] == PRODUCTION_KEY
     assert app.config["ENV_MODE"] == "production"
     assert not app.testing
     assert not app.debug
+
+
+@pytest.mark.parametrize("key", ["change-me", "x", "a" * 31])
+def test_production_refuses_a_key_that_is_not_secret(clean_env, tmp_path, key):
+    """The example file's placeholder is known to everyone, and a short key can be
+    guessed: either lets anyone forge the signed cookies. The message says how to make
+    a real one."""
+    clean_env.setenv("SECRET_KEY", key)
+    clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    with pytest.raises(ConfigError, match="SECRET_KEY") as refused:
+        create_app()
+    assert "secrets.token_urlsafe" in str(refused.value)
+
+
+def test_a_key_of_32_characters_is_enough(clean_env, tmp_path):
+    clean_env.setenv("SECRET_KEY", "k" * 32)
+    clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    assert load_config()["SECRET_KEY"] == "k" * 32
+
+
+def test_the_example_env_file_ships_no_key(clean_env):
+    """A skipped step 5 (the sed that writes the key) leaves SECRET_KEY empty, which
+    refuses to start, instead of a placeholder."""
+    example = (INSTANCE.parent / "deploy" / "tracker.env.example").read_text()
+    keys = [line for line in example.splitlines() if line.startswith("SECRET_KEY=")]
+    assert keys == ["SECRET_KEY="]
+
+
+@pytest.mark.parametrize("value", [None, "", "  "])
+def test_production_refuses_to_start_without_a_database_url(clean_env, value):
+    """No quiet SQLite file in the app's folder when the setting is missing or mistyped."""
+    clean_env.setenv("SECRET_KEY", PRODUCTION_KEY)
+    if value is not None:
+        clean_env.setenv("DATABASE_URL", value)
+    with pytest.raises(ConfigError, match="DATABASE_URL is not set"):
+        create_app()
 
 
 @pytest.mark.parametrize("mode", ["development", "testing"])

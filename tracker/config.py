@@ -1,7 +1,10 @@
 """Settings read from the environment.
 
 Secrets have no fallback outside development and testing: a production process
-without SECRET_KEY refuses to start instead of running with a guessable key.
+without SECRET_KEY, or with a key that is not secret (the example file's placeholder,
+anything shorter than 32 characters), refuses to start instead of running with a
+guessable key; so does one without DATABASE_URL, instead of quietly writing a SQLite
+file of its own.
 """
 from __future__ import annotations
 
@@ -11,6 +14,12 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
+DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE / 'tracker.sqlite3'}"  # development and tests only
+MIN_SECRET_KEY_LENGTH = 32
+# bandit B105: neither is a password; a key equal to the first is refused, the second
+# is the command that makes a key
+PLACEHOLDER_SECRET_KEY = "change-me"  # nosec B105 - what deploy/tracker.env.example used to ship
+MAKE_SECRET_KEY = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"  # nosec B105
 
 
 class ConfigError(RuntimeError):
@@ -82,9 +91,7 @@ def load_config(overrides: dict | None = None) -> dict:
     config: dict = {
         "ENV_MODE": mode,
         "TESTING": testing,
-        "SQLALCHEMY_DATABASE_URI": env.get(
-            "DATABASE_URL", f"sqlite:///{INSTANCE / 'tracker.sqlite3'}"
-        ),
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
         "SQLITE_BUSY_TIMEOUT_MS": int(env.get("SQLITE_BUSY_TIMEOUT_MS", "15000")),
         "DB_PING_AFTER_IDLE_SECONDS": _seconds(env.get("DB_PING_AFTER_IDLE_SECONDS"), 1.0,
                                                "DB_PING_AFTER_IDLE_SECONDS"),
@@ -148,8 +155,11 @@ def load_config(overrides: dict | None = None) -> dict:
     if not config.get("SECRET_KEY"):
         raise ConfigError(
             "SECRET_KEY is not set. Set it in the environment "
-            "(or TRACKER_ENV=development for a local run)."
+            f"(make one with: {MAKE_SECRET_KEY}), "
+            "or TRACKER_ENV=development for a local run."
         )
+    if not (development or testing):
+        _require_production_settings(config, env, overrides)
     return config
 
 
@@ -165,6 +175,23 @@ def mail_from(config: dict) -> str | None:
         if host:
             return f"noreply@{host}"
     return None
+
+
+def _require_production_settings(config: dict, env, overrides: dict) -> None:
+    """Production runs on a key nobody else knows and on the database it was told."""
+    key = str(config["SECRET_KEY"])
+    if key.strip() == PLACEHOLDER_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"SECRET_KEY is not secret: it is the example's placeholder or shorter than "
+            f"{MIN_SECRET_KEY_LENGTH} characters, so signed cookies could be forged. "
+            f"Make one with: {MAKE_SECRET_KEY}"
+        )
+    if not (env.get("DATABASE_URL") or "").strip() and "SQLALCHEMY_DATABASE_URI" not in overrides:
+        raise ConfigError(
+            "DATABASE_URL is not set. In production the app does not pick a database "
+            "itself: set it, e.g. postgresql+psycopg://tracker@/tracker?host=/var/run/postgresql "
+            "(or TRACKER_ENV=development for a local run on SQLite)."
+        )
 
 
 def require_shared_throttle(workers: int, mode: str | None = None,

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext
 from sqlalchemy import select
 
 from .extensions import db
@@ -117,12 +119,26 @@ class DemoWorld:
 
 
 @click.command("seed-demo")
+@click.option("--i-know-this-is-production", "production_ok", is_flag=True,
+              help="Load the demo into a production-mode installation anyway "
+                   "(a demo server only: its accounts' password is in the README).")
 @with_appcontext
-def seed_demo_command():
+def seed_demo_command(production_ok: bool):
     """Load the demo world (idempotent; prints the demo accounts)."""
+    if current_app.config.get("ENV_MODE") == "production" and not current_app.testing \
+            and not production_ok:
+        raise click.ClickException(gettext(
+            "这是生产环境（TRACKER_ENV=production）：演示数据会建立密码为 %(password)s 的"
+            "管理员和联络员账号，已拒绝。演示数据只用于本机试用（TRACKER_ENV=development）；"
+            "确为演示服务器，请加 --i-know-this-is-production。", password=DEMO_PASSWORD))
     if db.session.scalar(select(Member).where(Member.phone == ADMIN_PHONE)):
         click.echo("Demo data already present; nothing changed.")
     else:
+        taken = _names_taken()
+        if taken:
+            raise click.ClickException(gettext(
+                "数据库中已有“%(names)s”：演示数据只能装入没有这些单位、社区和演示手机号的数据库，"
+                "未做任何改动。", names="”“".join(taken)))
         seed_demo(today=local_today())
         db.session.commit()
         click.echo("Demo data loaded.")
@@ -130,6 +146,17 @@ def seed_demo_command():
     click.echo(f"  admin    {ADMIN_PHONE}")
     click.echo(f"  liaison  {LIAISON_PHONE} ({PAIRED}, {DOUBLE})")
     click.echo("  members  13800000002 … 13800000029")
+
+
+def _names_taken() -> list[str]:
+    """The demo's unit, communities and phone numbers that a real installation already
+    uses (each is unique: loading the demo would fail on it half-way)."""
+    phones = [ADMIN_PHONE, LIAISON_PHONE, *(f"138000000{i:02d}" for i in range(2, 30))]
+    return [*db.session.scalars(select(Unit.name).where(Unit.name == UNIT)),
+            *db.session.scalars(select(Community.name).where(Community.name.in_((PAIRED, DOUBLE)))
+                                .order_by(Community.name)),
+            *db.session.scalars(select(Member.phone).where(Member.phone.in_(phones))
+                                .order_by(Member.phone))]
 
 
 def seed_demo(today: date) -> DemoWorld:

@@ -237,6 +237,49 @@ def test_bad_files_are_refused_with_a_message_and_nothing_is_stored(app, client,
     assert _stored_files(app) == []
 
 
+def _unwritable_uploads(app, tmp_path, monkeypatch) -> Path:
+    """An upload folder the app cannot write (as root too: a file stands where the folder
+    should be; the same refusal as a read-only mount or a folder owned by root)."""
+    blocker = tmp_path / "uploads"
+    blocker.write_bytes(b"")
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(blocker / "inner"))
+    return blocker
+
+
+@pytest.mark.parametrize("page", ["report", "need"])
+def test_a_folder_the_app_cannot_write_keeps_the_form_and_writes_nothing(
+        app, client, login, world, tmp_path, monkeypatch, caplog, page):
+    """The leader (or the liaison confirming a 微心愿) is told on the same page to try again
+    later or call the admin; no photo row without its file, the need stays claimed, and
+    the operator finds the cause in the log."""
+    from tests.needs.support import need
+    from tracker.models import Need, NeedStatus
+
+    _unwritable_uploads(app, tmp_path, monkeypatch)
+    upload = samples.phone_jpeg(640, 480)
+    if page == "report":
+        login(world.leader)
+        response = _upload(client, world.past_task, upload)
+    else:
+        wish = need(world.community, world.liaison, status=NeedStatus.claimed,
+                    claimer=world.member)
+        db.session.commit()
+        login(world.liaison)
+        response = client.post(f"/needs/{wish.id}/fulfil", content_type="multipart/form-data",
+                               data={"note": "轮椅已修好",
+                                     "photo": (io.BytesIO(upload), "done.jpg")})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "照片暂时无法保存，请稍后再试或联系管理员。" in text
+    assert _photo_count() == 0
+    if page == "need":
+        db.session.expire_all()
+        kept = db.session.get(Need, wish.id)
+        assert kept.status == NeedStatus.claimed and kept.fulfil_photo is None
+        assert "轮椅已修好" in text  # the typed note is kept
+    assert any("could not be stored" in r.getMessage() for r in caplog.records)
+
+
 def test_the_pixel_flood_gets_the_pixel_message(client, login, world):
     login(world.leader)
     text = _upload(client, world.past_task, samples.pixel_flood_png(), "huge.png") \

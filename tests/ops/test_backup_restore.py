@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
+import os
 import queue
+import stat
 import tarfile
 import time
 import traceback
@@ -371,3 +374,91 @@ def test_a_damaged_archive_is_refused_before_anything_is_written(tmp_path, migra
                          env={"UPLOAD_FOLDER": str(tmp_path / "restored")})
         assert good.returncode == 0, good.stderr[-2000:]
         assert (tmp_path / "restored" / "member-imports" / "note.json").read_text() == "{}"
+
+
+def _world_with_every_kind_of_image(url: str, uploads: Path) -> dict:
+    """A report photo, a 微心愿 fulfilled with a photo, and a second one whose photo file
+    has since been lost from the folder; returns the stored names."""
+    from tests import factories as f
+    from tests.needs.support import need
+    from tests.onsite.samples import phone_jpeg
+    from tracker.extensions import db
+    from tracker.models import NeedStatus, Role
+    from tracker.services.needs import fulfil_need
+    from tracker.services.photos import add_task_photo, remove_image
+    from tracker.timeutil import utcnow
+
+    app = _app(url, uploads)
+    with app.test_request_context("/"):
+        unit, community = f.unit("县商务局"), f.community("解放路社区")
+        liaison = f.member(unit, Role.liaison, "联络员", communities=[community])
+        leader = f.member(unit, name="组长")
+        task = f.task(f.item(unit, community), liaison, leader=leader,
+                      starts_at=(utcnow() - timedelta(days=1)).replace(microsecond=0))
+        photo = add_task_photo(task, leader, phone_jpeg(320, 240))
+        wishes = [need(community, liaison, title=title, status=NeedStatus.claimed,
+                       claimer=leader) for title in ("修理轮椅", "购买老花镜")]
+        for wish in wishes:
+            fulfil_need(wish, liaison, "已完成", photo=phone_jpeg(320, 240))
+        db.session.commit()
+        names = {"task": photo.stored_name, "need": wishes[0].fulfil_photo,
+                 "lost": wishes[1].fulfil_photo}
+        remove_image(names["lost"])
+        db.session.remove()
+        db.engine.dispose()
+    return names
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_need_photo_is_backed_up_and_restored_like_a_report_photo(backend, tmp_path,
+                                                                   migrated_database):
+    """Every image a record holds is in the archive, whoever holds it; one whose file is
+    gone is named as missing (and warned about), never silently left out."""
+    uploads, restored_uploads = tmp_path / "uploads", tmp_path / "restored-uploads"
+    archive = tmp_path / "a.tar.gz"
+    with migrated_database(backend, "src") as source, \
+            fresh_database(backend, tmp_path, "dst") as target:
+        names = _world_with_every_kind_of_image(source, uploads)
+        backup = run_flask(source, "backup", "-o", str(archive),
+                           env={"UPLOAD_FOLDER": str(uploads)})
+        assert backup.returncode == 0, backup.stderr[-2000:]
+        assert "2 个照片文件在上传目录中找不到" in backup.stderr
+        restore = run_flask(target, "restore", str(archive),
+                            env={"UPLOAD_FOLDER": str(restored_uploads)})
+        assert restore.returncode == 0, restore.stderr[-2000:]
+
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    assert manifest["missing_files"] == sorted(
+        f"uploads/photos/{names['lost']}{suffix}" for suffix in (".jpg", "_t.jpg"))
+    kept = [names["task"], names["need"]]
+    assert _photo_hashes(restored_uploads, kept) == _photo_hashes(uploads, kept)
+    assert sorted(p.name for p in (restored_uploads / "photos").iterdir()) == \
+        sorted(_photo_hashes(uploads, kept))
+
+
+@pytest.mark.sqlite_file  # file modes do not depend on the database
+def test_restored_uploads_are_not_world_readable_whatever_the_umask(tmp_path, migrated_database):
+    """The photos may show residents: restored files are 0640 and folders 0750, as the
+    service writes them, though restore runs under root's umask 022."""
+    uploads, restored_uploads = tmp_path / "uploads", tmp_path / "restored-uploads"
+    archive = tmp_path / "a.tar.gz"
+    with migrated_database("sqlite", "src") as source, \
+            fresh_database("sqlite", tmp_path, "dst") as target:
+        _world_with_every_kind_of_image(source, uploads)
+        (uploads / "member-imports").mkdir()
+        (uploads / "member-imports" / "note.json").write_text("{}")
+        assert run_flask(source, "backup", "-o", str(archive),
+                         env={"UPLOAD_FOLDER": str(uploads)}).returncode == 0
+        previous = os.umask(0o022)
+        try:
+            restore = run_flask(target, "restore", str(archive),
+                                env={"UPLOAD_FOLDER": str(restored_uploads)})
+        finally:
+            os.umask(previous)
+        assert restore.returncode == 0, restore.stderr[-2000:]
+
+    entries = [restored_uploads, *restored_uploads.rglob("*")]
+    assert len(entries) > 5
+    modes = {p.relative_to(tmp_path).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in entries}
+    assert modes == {name: 0o750 if (tmp_path / name).is_dir() else 0o640 for name in modes}

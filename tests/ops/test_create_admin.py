@@ -44,6 +44,8 @@ def test_first_admin_and_unit_from_a_password_typed_twice(runner):
 def test_a_mistyped_confirmation_asks_again(runner):
     result = runner.invoke(args=ARGS, input=f"{GOOD}\n{GOOD}x\n{GOOD}\n{GOOD}\n")
     assert result.exit_code == 0, result.output
+    assert "两次输入的密码不一致" in result.output  # in the prompts' language
+    assert "do not match" not in result.output
     assert authenticate(PHONE, GOOD) == _admin()
 
 
@@ -62,10 +64,21 @@ def test_an_existing_unit_is_reused(runner, app):
     "aaaabbbb",         # too few different characters
     f"x{PHONE}",        # contains the phone number
 ])
-def test_a_weak_password_is_refused_and_nothing_is_written(runner, password):
-    result = runner.invoke(args=ARGS, input=f"{password}\n{password}\n")
+def test_a_weak_password_is_refused_right_after_it_is_typed_and_asked_again(runner, password):
+    """The admin learns it at once and types another, instead of typing it twice and
+    then the whole command line again."""
+    result = runner.invoke(args=ARGS, input=f"{password}\n{GOOD}\n{GOOD}\n")
+    assert result.exit_code == 0, result.output
+    first, _, rest = result.output.partition("再次输入密码")
+    assert "密码" in first.split("\n", 1)[1]  # the reason, before any confirmation
+    assert first.count("密码:") == 2 and rest.count("再次输入密码") == 0
+    assert authenticate(PHONE, GOOD) == _admin()
+    assert authenticate(PHONE, password) is None
+
+
+def test_only_weak_passwords_write_nothing(runner):
+    result = runner.invoke(args=ARGS, input="12345678\n")  # then the input ends
     assert result.exit_code != 0
-    assert "密码" in result.output
     assert _admin() is None
     assert _count(Unit) == 0 and _count(AuditEvent) == 0
 

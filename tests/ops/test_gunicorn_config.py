@@ -28,7 +28,8 @@ def _free_port() -> int:
 
 
 def _start(tmp_path, **env) -> subprocess.Popen:
-    environment = {**os.environ, "TRACKER_ENV": "production", "SECRET_KEY": "gunicorn-test",
+    environment = {**os.environ, "TRACKER_ENV": "production",
+                   "SECRET_KEY": "gunicorn-test-secret-of-32-characters-or-more",
                    "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
                    "GUNICORN_BIND": f"127.0.0.1:{_free_port()}", **env}
     environment.pop("TEST_DATABASE_URL", None)

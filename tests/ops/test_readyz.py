@@ -1,5 +1,5 @@
-"""GET /readyz: ready (200) only when the database answers and its schema is at the
-migrations' head; otherwise 503, in JSON, on both databases. /healthz (liveness) is
+"""GET /readyz: ready (200) only when the database answers, its schema is at the
+migrations' head ("degraded", still 200, when photos cannot be stored); otherwise 503, in JSON, on both databases. /healthz (liveness) is
 untouched by the schema's state."""
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from tracker.ops.schema import head_revisions
 OLDER = "0002_seed_categories"  # any migration before the head
 
 
-def _get(url: str, path: str):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+def _get(url: str, path: str, **config):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, **config})
     response = app.test_client().get(path)
     with app.app_context():
         from tracker.extensions import db
@@ -63,3 +63,21 @@ def test_not_ready_when_postgres_does_not_answer():
     response = app.test_client().get("/readyz", headers={"Accept": "text/html"})
     assert response.status_code == 503 and response.is_json
     assert response.get_json()["status"] == "not ready"
+
+
+@pytest.mark.sqlite_file  # the upload folder does not depend on the database
+def test_degraded_when_photos_cannot_be_stored(tmp_path, migrated_database):
+    """Every photo upload would fail: a monitor must see it, but the server still
+    serves everything else, so it stays in service (200, status "degraded"). (A file
+    stands where the folder should be: refused even to root, like a read-only mount.)"""
+    blocker = tmp_path / "blocker"
+    blocker.write_bytes(b"")
+    with migrated_database("sqlite", "uploads") as url:
+        fine = _get(url, "/readyz", UPLOAD_FOLDER=str(tmp_path / "not-made-yet" / "uploads"))
+        assert fine.status_code == 200, fine.get_json()
+        assert fine.get_json()["uploads"] == "ok"  # made at the first upload
+        blocked = _get(url, "/readyz", UPLOAD_FOLDER=str(blocker / "uploads"))
+    assert blocked.status_code == 200 and blocked.is_json
+    assert blocked.get_json()["status"] == "degraded"
+    assert blocked.get_json()["uploads"] == "not writable"
+    assert blocked.get_json()["schema"] == "current"

@@ -42,3 +42,12 @@ def test_bad_arguments(runner, october, args, message):
     result = runner.invoke(args=["monthly-report", *args])
     assert result.exit_code != 0
     assert message in result.output
+
+
+def test_a_report_that_cannot_be_written_names_the_file_and_why(runner, october, tmp_path):
+    blocker = tmp_path / "blocker"  # a file where the report's folder should be
+    blocker.write_bytes(b"")
+    result = runner.invoke(args=["monthly-report", "--unit", "县商务局", "--month", "2022-10",
+                                 "-o", str(blocker / "report.docx")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "无法写入" in result.output and str(blocker / "report.docx") in result.output

@@ -290,7 +290,7 @@ def test_several_workers_with_per_process_counters_refuse_to_start(workers, mode
 
 
 def test_the_app_refuses_memory_counters_under_several_workers(monkeypatch, tmp_path):
-    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret-of-48-characters")
     monkeypatch.setenv("TRACKER_ENV", "production")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")

@@ -12,6 +12,7 @@ from ..errors import MESSAGES
 from ..extensions import csrf, db
 from ..menu import menu_counts
 from ..ops.schema import current_revisions, head_revisions
+from ..services.photos import upload_folder_writable
 
 ICON_SIZES = (192, 512)
 THEME_COLOUR = "#b71c1c"  # --red in static/css/app.css
@@ -50,8 +51,12 @@ def healthz():
 @csrf.exempt
 def readyz():
     """Ready for traffic: the database answers and its schema is at the migrations' head
-    (a server started before ``flask db upgrade`` finished is not). Always JSON: a page
-    rendered from the database could not be shown when it is the database that fails."""
+    (a server started before ``flask db upgrade`` finished is not). A photo folder the
+    app may not write fails every upload but nothing else: the answer stays 200 with
+    ``"status": "degraded"`` and ``"uploads": "not writable"`` — a load balancer that
+    took the server out for it would take down claims and reports with the photos, so
+    a monitor reads the status. Always JSON: a page rendered from the database could
+    not be shown when it is the database that fails."""
     head = head_revisions()
     try:
         current = current_revisions(db.session.connection())
@@ -59,12 +64,15 @@ def readyz():
     except Exception:  # noqa: BLE001 — any failure means "not reachable"
         db.session.rollback()
         return jsonify(status="not ready", database="unreachable"), 503
+    body = {"database": "ok", "revision": sorted(current),
+            "uploads": "ok" if upload_folder_writable() else "not writable"}
     if current == head:
-        return jsonify(status="ready", database="ok", schema="current",
-                       revision=sorted(current)), 200
-    return jsonify(status="not ready", database="ok",
-                   schema="missing" if not current else "not at head",
-                   revision=sorted(current), head=sorted(head)), 503
+        body["schema"] = "current"
+    else:
+        body.update(schema="missing" if not current else "not at head", head=sorted(head))
+    if body["schema"] != "current":
+        return jsonify(status="not ready", **body), 503
+    return jsonify(status="ready" if body["uploads"] == "ok" else "degraded", **body), 200
 
 
 @bp.get("/errors/too-large")

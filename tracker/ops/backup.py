@@ -7,9 +7,10 @@
 - ``database.sqlite3`` (SQLite's online backup API: one read transaction, so a
   consistent copy while the app keeps writing) or ``database.pgdump`` (``pg_dump -Fc``
   of an exported snapshot that the manifest's counts are read in too);
-- ``uploads/…``: the uploads folder, with exactly the photos the snapshot knows. A
-  photo's file is written before its row commits, so every photo of the snapshot is
-  there; photos stored after it are left out, as their rows are.
+- ``uploads/…``: the uploads folder, with exactly the images the snapshot knows (every
+  owner of a stored image: ``services.photos.stored_image_names``). An image's file is
+  written before its row commits, so every image of the snapshot is there; images
+  stored after it are left out, as their rows are.
 
 ``flask --app wsgi restore FILE`` puts it back into an empty database and an empty
 uploads folder, checks every file's hash and every table's count against the manifest,
@@ -37,7 +38,7 @@ from sqlalchemy import create_engine, func, inspect, select, table, text
 from sqlalchemy.engine import Connection, Engine
 
 from ..extensions import db
-from ..models import Photo
+from ..services.photos import stored_image_names
 from .schema import current_revisions
 
 FORMAT = 1
@@ -45,6 +46,7 @@ MANIFEST = "manifest.json"
 DATABASE_FILE = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 UPLOADS = "uploads"
 PHOTOS = "photos"  # the folder of UPLOAD_FOLDER that services/photos.py writes
+FILE_MODE, FOLDER_MODE = 0o640, 0o750  # restored uploads, as the service writes them
 PG_BIN_DIRS = ("/usr/lib/postgresql/15/bin",)
 _SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$")
 
@@ -57,7 +59,7 @@ class BackupError(RuntimeError):
 class Snapshot:
     revision: list[str]
     counts: dict[str, int]
-    photo_names: set[str]
+    image_names: set[str]
 
 
 # --- what a snapshot holds ---------------------------------------------------------------
@@ -69,11 +71,10 @@ def _count_rows(conn: Connection) -> dict[str, int]:
 
 
 def _read_snapshot(conn: Connection) -> Snapshot:
-    names = set(conn.scalars(select(Photo.stored_name)))
-    return Snapshot(sorted(current_revisions(conn)), _count_rows(conn), names)
+    return Snapshot(sorted(current_revisions(conn)), _count_rows(conn), stored_image_names(conn))
 
 
-def _upload_files(folder: Path, photo_names: set[str]) -> dict[str, Path]:
+def _upload_files(folder: Path, image_names: set[str]) -> dict[str, Path]:
     """{archive name: file} for the uploads folder as of the snapshot."""
     files = {}
     if not folder.is_dir():
@@ -82,14 +83,15 @@ def _upload_files(folder: Path, photo_names: set[str]) -> dict[str, Path]:
         relative = path.relative_to(folder)
         if relative.parts[0] == PHOTOS:
             stem = path.name.removesuffix(".jpg").removesuffix("_t")
-            if stem not in photo_names:
+            if stem not in image_names:
                 continue  # stored after the snapshot (or never committed)
         files[f"{UPLOADS}/{relative.as_posix()}"] = path
     return files
 
 
-def _missing_photos(folder: Path, photo_names: set[str]) -> list[str]:
-    return sorted(f"{UPLOADS}/{PHOTOS}/{name}{suffix}" for name in photo_names
+def _missing_images(folder: Path, image_names: set[str]) -> list[str]:
+    """The files of the snapshot's images that are not in the folder (lost or moved)."""
+    return sorted(f"{UPLOADS}/{PHOTOS}/{name}{suffix}" for name in image_names
                   for suffix in (".jpg", "_t.jpg")
                   if not (folder / PHOTOS / f"{name}{suffix}").is_file())
 
@@ -158,7 +160,7 @@ def backup(output: Path, *, pg_snapshot: str | None = None) -> dict:
             snapshot = _backup_sqlite(engine, dump)
         else:
             snapshot = _backup_postgresql(engine, dump, pg_snapshot)
-        files = _upload_files(folder, snapshot.photo_names)
+        files = _upload_files(folder, snapshot.image_names)
         manifest = {
             "format": FORMAT,
             "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -167,7 +169,7 @@ def backup(output: Path, *, pg_snapshot: str | None = None) -> dict:
             "counts": snapshot.counts,
             "files": {name: {"size": path.stat().st_size, "sha256": _sha256(path)}
                       for name, path in files.items()},
-            "missing_files": _missing_photos(folder, snapshot.photo_names),
+            "missing_files": _missing_images(folder, snapshot.image_names),
         }
         partial = Path(tmp) / "archive.tar.gz"
         with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as raw, \
@@ -255,13 +257,27 @@ def restore(archive: Path) -> dict:
             conninfo, env = _libpq(engine)
             _run([pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error",
                   "--single-transaction", f"--dbname={conninfo}", str(dump)], env)
-        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.exists():
+            folder.mkdir(parents=True)
+            folder.chmod(FOLDER_MODE)
         uploads = staged / UPLOADS
         if uploads.is_dir():
             for entry in uploads.iterdir():
+                _make_private(entry)
                 shutil.move(str(entry), folder / entry.name)
     _check_counts(engine, manifest)
     return manifest
+
+
+def _make_private(path: Path) -> None:
+    """The modes the service writes under its UMask=0027 (the photos may show residents),
+    whatever the umask of whoever runs restore (root's 022 would make them world-readable)."""
+    if path.is_dir():
+        path.chmod(FOLDER_MODE)
+        for inner in path.rglob("*"):
+            inner.chmod(FOLDER_MODE if inner.is_dir() else FILE_MODE)
+    else:
+        path.chmod(FILE_MODE)
 
 
 def _existing_parent(folder: Path) -> Path:

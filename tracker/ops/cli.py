@@ -1,7 +1,6 @@
 """Commands for whoever runs the server: ``create-admin``, ``backup``, ``restore``."""
 from __future__ import annotations
 
-import getpass
 import os
 from pathlib import Path
 
@@ -13,7 +12,9 @@ from flask_babel import gettext as _
 from ..services import ServiceError, unit_of_work
 from ..services.installation import FirstAdmin, check_may_create, create_first_admin
 from ..services.invitations import LIFETIME, issue_links
+from ..services.passwords import check_password_strength
 from .backup import BackupError, backup, restore
+from .files import file_error, os_user
 from .schema import head_revisions
 
 
@@ -24,11 +25,18 @@ def public_url(path: str) -> str | None:
     return base.rstrip("/") + path if base else None
 
 
-def _os_user() -> str | None:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # a container user without a passwd entry
-        return None
+def _ask_password(phone: str) -> str:
+    """Typed twice without echo; a weak one is refused right after the first entry and
+    asked again (not after both, ending the command)."""
+    while True:
+        password = click.prompt(_("密码"), hide_input=True)
+        problem = check_password_strength(password, phone=phone.strip())
+        if problem is not None:
+            click.echo(str(problem), err=True)
+            continue
+        if click.prompt(_("再次输入密码"), hide_input=True) == password:
+            return password
+        click.echo(_("两次输入的密码不一致，请重新输入。"), err=True)
 
 
 @click.command("create-admin")
@@ -45,13 +53,10 @@ def create_admin_command(phone, name, unit_name, invite, force):
     """Create the first admin (单位管理员) of an empty installation, and their unit."""
     try:
         check_may_create(phone, force=force)
-        password = None
-        if not invite:
-            password = click.prompt(_("密码"), hide_input=True,
-                                    confirmation_prompt=_("再次输入密码"))
+        password = None if invite else _ask_password(phone)
         with unit_of_work():
             admin = create_first_admin(FirstAdmin(phone, name, unit_name), password,
-                                       force=force, by=_os_user())
+                                       force=force, by=os_user())
             links = issue_links(admin, [admin]) if invite else []
             summary = _("已创建单位管理员：%(name)s（%(phone)s），单位：%(unit)s。",
                         name=admin.name, phone=admin.phone, unit=admin.unit.name)
@@ -85,6 +90,10 @@ def backup_command(output, pg_snapshot):
         manifest = backup(output, pg_snapshot=pg_snapshot)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
+    except OSError as error:  # the output's folder, or an upload the user may not read
+        uploads = Path(current_app.config["UPLOAD_FOLDER"]).absolute()
+        reading = bool(error.filename) and uploads in Path(error.filename).absolute().parents
+        raise file_error(error, output, reading=reading) from None
     click.echo(_("已备份到 %(path)s：数据库（%(db)s，版本 %(rev)s）和 %(n)s 个上传文件。",
                  path=str(output), db=manifest["database"],
                  rev=", ".join(manifest["revision"]) or "-", n=len(manifest["files"])))
@@ -94,14 +103,21 @@ def backup_command(output, pg_snapshot):
 
 
 @click.command("restore")
-@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("archive", type=click.Path(path_type=Path))
 @with_appcontext
 def restore_command(archive):
     """Restore a backup archive into an empty database and an empty uploads folder."""
+    try:  # "does not exist" and "cannot be read" are different fixes (copy / chown)
+        with open(archive, "rb"):
+            pass
+    except OSError as error:
+        raise file_error(error, archive, reading=True) from None
     try:
         manifest = restore(archive)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
+    except OSError as error:  # the uploads folder or the database file cannot be written
+        raise file_error(error, current_app.config["UPLOAD_FOLDER"]) from None
     click.echo(_("已恢复 %(created)s 的备份（数据库版本 %(rev)s，%(n)s 个上传文件）。",
                  created=manifest["created_at"], rev=", ".join(manifest["revision"]) or "-",
                  n=len(manifest["files"])))

@@ -5,20 +5,34 @@ from datetime import datetime, timezone
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
+
+
+class IsoTime(click.ParamType):
+    """A moment in ISO 8601 (``2026-12-02T21:30``, ``2026-12-02 21:30+08:00``); UTC
+    unless it has an offset. Anything else is a usage error, not a traceback."""
+
+    name = "ISO-TIME"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, datetime):
+            return value
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            self.fail(_("时间格式不正确：“%(value)s”。请按 ISO 格式填写，如 2026-12-02T21:30"
+                        "（UTC）或 2026-12-02T21:30+08:00。", value=value), param, ctx)
+        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 @click.command("send-reminders")
-@click.option("--now", "now_text", metavar="ISO-TIME",
+@click.option("--now", type=IsoTime(),
               help="Pretend it is this time (UTC unless it has an offset): to try quiet hours.")
 @with_appcontext
-def send_reminders_command(now_text: str | None):
+def send_reminders_command(now: datetime | None):
     """Write due reminders into the outbox and send what is due from it."""
     from .job import run
 
-    now = None
-    if now_text:
-        now = datetime.fromisoformat(now_text)
-        now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
     report = run(now)
     quiet = " (quiet hours: nothing pushed; rows wait)" if report.quiet else ""
     click.echo(f"reminders: {report.written} written, {report.sent} sent, {report.failed} failed, "

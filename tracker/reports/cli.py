@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Community, Unit
+from ..ops.files import file_error
 from .csv_export import render_csv
 from .exports import render_docx, render_xlsx
 from .forms import parse_month
@@ -58,5 +59,8 @@ def monthly_report_command(unit_name, community_name, month, fmt, output):
         sys.stdout.buffer.write(data)
         return
     path = output or Path(summary.filename(fmt))
-    path.write_bytes(data)
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise file_error(error, path) from None
     click.echo(_("已生成：%(path)s", path=str(path)))

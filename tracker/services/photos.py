@@ -5,17 +5,21 @@ and the cap keeps the report from turning into a screenshot album.
 """
 from __future__ import annotations
 
+import logging
+import os
 import re
 import secrets
+from contextlib import suppress
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
+from sqlalchemy.engine import Connection
 
 from ..extensions import db
 from ..images import ImageRejected, process_image
-from ..models import HOLDING, Assignment, Member, Photo, ReportStatus, Task, TaskStatus
+from ..models import HOLDING, Assignment, Member, Need, Photo, ReportStatus, Task, TaskStatus
 from ..models.findings import Finding
 from ..permissions import may_report
 from ..timeutil import utcnow
@@ -25,6 +29,27 @@ from .checkin import window_opens
 
 MAX_PHOTOS_PER_TASK = 9
 _NAME = re.compile(r"^[0-9a-f]{32}$")
+log = logging.getLogger(__name__)
+
+# Every column that holds the name of an image written by ``store_image``: a report's or
+# a finding's photo, a 微心愿's completion photo. The backup keeps exactly the files these
+# name (tracker/ops/backup.py); a new owner of a stored image is added here.
+IMAGE_OWNERS = (Photo.stored_name, Need.fulfil_photo)
+
+
+def stored_image_names(conn: Connection) -> set[str]:
+    """The name of every stored image any record holds, as ``conn`` sees the database
+    (a backup's snapshot or copy). An owner the database's schema does not have yet (an
+    older release's backup) holds none."""
+    inspector = inspect(conn)
+    tables = set(inspector.get_table_names())
+    names: set[str] = set()
+    for column in IMAGE_OWNERS:
+        table = column.property.parent.local_table.name
+        if table not in tables or column.key not in {c["name"] for c in inspector.get_columns(table)}:
+            continue
+        names.update(conn.scalars(select(column).where(column.is_not(None))))
+    return names
 
 
 def may_view_photos(member: Member, task: Task) -> bool:
@@ -134,20 +159,35 @@ def store_image(data: bytes, field: str = "photo"):
     except ImageRejected as rejected:
         raise ServiceError(rejected.message, field=field) from None
     folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True)
     name = secrets.token_hex(16)
     written = []
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         for path, content in ((image_path(name), processed.full),
                               (image_path(name, thumb=True), processed.thumb)):
             with open(path, "xb") as out:  # "x": a name is never reused
                 written.append(path)
                 out.write(content)
-    except BaseException:
+    except BaseException as error:
         for path in written:
-            path.unlink(missing_ok=True)
-        raise
+            with suppress(OSError):
+                path.unlink(missing_ok=True)
+        if not isinstance(error, OSError):
+            raise
+        # A folder the app may not write (its owner or mode changed, a read-only mount, a
+        # full disk): the operator learns it from the log, the user keeps the form.
+        log.error("a photo could not be stored in %s: %s", folder, error)
+        raise ServiceError(_l("照片暂时无法保存，请稍后再试或联系管理员。"), field=field) from None
     return name, processed
+
+
+def upload_folder_writable() -> bool:
+    """Whether ``store_image`` can write: the photos folder, or the nearest folder above
+    it that exists (it is made at the first upload), is a folder the app may write in."""
+    path = _folder()
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return path.is_dir() and os.access(path, os.W_OK | os.X_OK)
 
 
 def image_path(name: str, thumb: bool = False) -> Path:
