@@ -10,25 +10,16 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from sqlalchemy import select
-
 from tests.reminders.conftest import local
+from tests.reminders.outbox_rows import rows
 from tests.reminders.servers import SmtpServer
 from tracker.config import ConfigError, load_config
 from tracker.extensions import db
-from tracker.models import Channel, Outbox, OutboxStatus, ReportStatus, TaskReport
+from tracker.models import Channel, OutboxStatus, ReportStatus, TaskReport
 from tracker.reminders import channels
 from tracker.reminders.job import run
 
 MORNING = local(0, 10)
-
-
-def rows(**where) -> list[Outbox]:
-    db.session.expire_all()
-    stmt = select(Outbox).order_by(Outbox.id)
-    for name, value in where.items():
-        stmt = stmt.where(getattr(Outbox, name) == value)
-    return list(db.session.scalars(stmt))
 
 
 # --- an SMS gateway's answer -----------------------------------------------------------------

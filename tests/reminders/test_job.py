@@ -10,23 +10,14 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
-
 from tests.reminders.conftest import SMS_SECRET, local
+from tests.reminders.outbox_rows import rows
 from tracker.extensions import db
-from tracker.models import Channel, Outbox, OutboxStatus, ReportStatus, TaskReport
+from tracker.models import Channel, OutboxStatus, ReportStatus, TaskReport
 from tracker.reminders.job import run
 from tracker.services.notify import NotifySettings, WebhookData, save_settings, save_webhook
 
 MORNING = local(0, 10)  # today 10:00 in Shanghai: outside quiet hours
-
-
-def rows(**where) -> list[Outbox]:
-    db.session.expire_all()
-    stmt = select(Outbox).order_by(Outbox.id)
-    for name, value in where.items():
-        stmt = stmt.where(getattr(Outbox, name) == value)
-    return list(db.session.scalars(stmt))
 
 
 def ended_two_days_ago(town, title="楼道清理", people=None):

@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from tests import factories as f
 from tests.reminders.conftest import local
+from tests.reminders.outbox_rows import rows
 from tracker.extensions import db
 from tracker.models import (
     Assignment,
     Channel,
     MemberNotify,
-    Outbox,
     OutboxStatus,
     ReportStatus,
     Role,
@@ -31,14 +31,6 @@ from tracker.services.notify import NotifySettings, WebhookData, save_settings, 
 
 MORNING = local(0, 10)
 OFFERED = {"tomorrow", "confirm_hours", "submit_report", "returned"}
-
-
-def rows(**where) -> list[Outbox]:
-    db.session.expire_all()
-    stmt = select(Outbox).order_by(Outbox.id)
-    for name, value in where.items():
-        stmt = stmt.where(getattr(Outbox, name) == value)
-    return list(db.session.scalars(stmt))
 
 
 def assignment(task, member) -> Assignment:

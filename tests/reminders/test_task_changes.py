@@ -5,22 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from tests.reminders.conftest import local
+from tests.reminders.outbox_rows import rows
 from tracker.extensions import db
-from tracker.models import Assignment, AssignmentStatus, Channel, Outbox, WaitlistEntry
+from tracker.models import Assignment, AssignmentStatus, Channel, WaitlistEntry
 from tracker.reminders.job import run
 from tracker.services.tasks import TaskDetails, cancel_task, update_task
 from tracker.timeutil import to_local, utcnow
-
-
-def rows(**where) -> list[Outbox]:
-    db.session.expire_all()
-    stmt = select(Outbox).order_by(Outbox.id)
-    for name, value in where.items():
-        stmt = stmt.where(getattr(Outbox, name) == value)
-    return list(db.session.scalars(stmt))
 
 
 def details(task, **changes) -> TaskDetails:
