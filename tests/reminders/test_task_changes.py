@@ -112,3 +112,29 @@ def test_both_kinds_are_in_the_members_settings(client, login, town):
     login(town.ann)
     page = client.get("/me/settings").get_data(as_text=True)
     assert "任务已取消" in page and "任务时间地点有变" in page
+
+
+def test_a_task_called_off_at_night_reaches_phones_before_it_would_have_started(
+        app, town, smtp, recorder):
+    """Quiet hours (22:00–08:00) hold everything back, except a task called off or
+    moved that starts before they end: a 07:30 task cancelled at 22:30 told at 08:00
+    would find people already on their way. One starting at 10:00 waits for 08:00, and
+    so does the rest of the night's mail."""
+    early = town.task(local(1, 7, 30), people=(town.ann, town.bob), title="清晨清扫")
+    later = town.task(local(1, 10), people=(town.ann, town.bob), title="上午清扫")
+    cancel_task(early, town.liaison, "下雨")
+    cancel_task(later, town.liaison, "下雨")
+    db.session.commit()
+
+    night = run(local(0, 22, 35))
+    assert night.quiet
+    assert [m.subject for m in smtp.mails] == ["任务已取消：清晨清扫"]
+    texts = [p.json["content"] for p in recorder.to("/sms")]
+    assert len(texts) == 1 and "清晨清扫" in texts[0]  # bob: SMS is on by default
+    assert {r.status.value for r in rows(kind="cancelled", task_id=later.id)
+            if r.channel != Channel.inapp} == {"pending"}
+    assert {r.status.value for r in rows(kind="tomorrow") if r.channel != Channel.inapp} \
+        <= {"pending"}
+
+    run(local(1, 8, 5))
+    assert sorted(m.subject for m in smtp.mails) == ["任务已取消：上午清扫", "任务已取消：清晨清扫"]

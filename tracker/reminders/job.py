@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
@@ -31,6 +31,7 @@ from ..models import (
     Outbox,
     OutboxStatus,
     ReminderOptOut,
+    Task,
 )
 from ..timeutil import utcnow
 from . import channels, kinds, reasons
@@ -71,6 +72,26 @@ def in_quiet_hours(now: datetime, config) -> bool:
     if start == end:
         return False
     return (start <= local < end) if start < end else (local >= start or local < end)
+
+
+def _quiet_end(now: datetime, config) -> datetime:
+    """The end of the quiet hours ``now`` is in (local: this morning's, or tomorrow's)."""
+    _start, end = _quiet_bounds(config)
+    local = now.astimezone(_zone(config))
+    ends = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    return ends if ends > local else ends + timedelta(days=1)
+
+
+# News that cannot wait for the morning: a task called off or moved that starts before
+# the quiet hours end. A 07:30 task cancelled at 22:30 would otherwise reach phones at
+# 08:00, after people had set out for it. Everything else waits for the morning.
+BREAKS_QUIET = ("cancelled", "changed")
+
+
+def _cannot_wait(now: datetime, config):
+    """The outbox rows that go out during quiet hours (``BREAKS_QUIET``)."""
+    return Outbox.kind.in_(BREAKS_QUIET) & Outbox.task_id.in_(
+        select(Task.id).where(Task.starts_at < _quiet_end(now, config)))
 
 
 def _day_start(now: datetime, config) -> datetime:
@@ -267,20 +288,22 @@ def _release_stale_claims(at: datetime, config) -> None:
     db.session.commit()
 
 
-def _due_groups(now: datetime) -> list[tuple]:
+def _due_groups(now: datetime, only=True) -> list[tuple]:
     """Recipients and channels with something due: those with a row never tried first,
-    so the retries of a channel that keeps failing do not go before everything new."""
+    so the retries of a channel that keeps failing do not go before everything new.
+    ``only``: a further condition on the rows (quiet hours: ``_cannot_wait``)."""
     return db.session.execute(
         select(Outbox.member_id, Outbox.community_id, Outbox.channel)
-        .where(Outbox.status == OutboxStatus.pending, Outbox.next_attempt_at <= now)
+        .where(Outbox.status == OutboxStatus.pending, Outbox.next_attempt_at <= now, only)
         .group_by(Outbox.member_id, Outbox.community_id, Outbox.channel)
         .order_by(func.min(Outbox.attempts), func.min(Outbox.id)).limit(BATCH)
     ).all()
 
 
-def _claim(group: tuple, now: datetime, at: datetime) -> tuple[str, list[Outbox]]:
-    """Take every due row of one recipient and channel, or none if another job has;
-    the claim is stamped with the time it is made (``at``), not the run's start."""
+def _claim(group: tuple, now: datetime, at: datetime, only=True) -> tuple[str, list[Outbox]]:
+    """Take every due row of one recipient and channel (that meet ``only``), or none if
+    another job has; the claim is stamped with the time it is made (``at``), not the
+    run's start."""
     member_id, community_id, channel = group
     token = secrets.token_hex(16)
     who = (Outbox.member_id == member_id) if member_id is not None else \
@@ -288,7 +311,7 @@ def _claim(group: tuple, now: datetime, at: datetime) -> tuple[str, list[Outbox]
     db.session.execute(
         update(Outbox)
         .where(who, Outbox.channel == channel, Outbox.status == OutboxStatus.pending,
-               Outbox.next_attempt_at <= now)
+               Outbox.next_attempt_at <= now, only)
         .values(status=OutboxStatus.sending, claim_token=token, claimed_at=at),
         execution_options={"synchronize_session": False})
     db.session.commit()
@@ -397,21 +420,22 @@ def _finish(rows: list[Outbox], token: str, now: datetime, at: datetime, config,
 
 
 def send_due(now: datetime, config, report: RunReport) -> None:
+    only = true()
     if in_quiet_hours(now, config):
-        report.quiet = True
-        return
+        report.quiet = True  # only what cannot wait goes out
+        only = _cannot_wait(now, config)
     clock = _Clock(now)
     _release_stale_claims(clock(), config)
     senders = channels.senders(config)
     down: set[Channel] = set()  # channels that timed out or refused a connection this run
-    groups = _due_groups(now)
+    groups = _due_groups(now, only)
     db.session.commit()  # a run holds no lock between its claims (SQLite: BEGIN IMMEDIATE)
     for group in groups:
         member_id, community_id, channel = group
         if channel in down:
             report.held += 1
             continue  # left pending, no attempt counted: the next run tries again
-        token, rows = _claim(group, now, clock())
+        token, rows = _claim(group, now, clock(), only)
         if not rows:
             continue  # another job claimed them first
         recipient = _recipient(member_id, community_id, channel)
