@@ -28,6 +28,7 @@ from tracker.reports.summary import build_summary
 from tracker.rollups.figures import totals
 from tracker.services import PermissionDenied, unit_of_work
 from tracker.services.backfill import Participant, add_forgotten_participant, record_past_activity
+from tracker.services.claims import correct_minutes
 from tracker.services.backfill_requests import (
     RequestData,
     adopt_into_task,
@@ -293,3 +294,58 @@ def test_only_an_approved_report_is_reopened(world):
 def test_participant_default_is_all_the_time(world, people):  # noqa: F811
     """(a guard for the helpers above: a Participant without minutes serves it all)"""
     assert Participant(people[0]).minutes is None
+
+
+# --- 改正服务时长 ----------------------------------------------------------------------------
+
+def test_hours_typed_wrong_in_a_record_are_corrected_after_reopening(world, people):  # noqa: F811
+    """The reviewer's case: a 补录 typed 19:00–03:00 gives each member 8 hours for a
+    2-hour activity. After 撤销审核 the liaison corrects each member's hours (with a
+    reason, audited), the end is moved back, and approved again it counts 2 hours each.
+    While approved, hours are not corrected."""
+    start = to_local(utcnow()).replace(tzinfo=None, hour=19, minute=0, second=0,
+                                       microsecond=0) - timedelta(days=3)
+    task = recorded(world, data(people, starts_local=start, ends_local=start + timedelta(hours=8),
+                                participants=[Participant(m) for m in people[:2]],
+                                leader=people[0]))
+    first, second = sorted(task.assignments, key=lambda a: a.id)
+    assert counted(world, task) == (1, 2, 960)
+    refused(correct_minutes, first, world.liaison, 120, "时间填错", message="请由单位管理员先撤销审核")
+
+    with unit_of_work():
+        reopen_report(task.report, world.admin, "结束时间填错")
+    refused(correct_minutes, first, world.liaison, 120, "  ", message="请填写改正的原因")
+    refused(correct_minutes, first, world.liaison, 45, "时间填错", message="0.5小时的整数倍")
+    refused(correct_minutes, first, world.leader, 120, "时间填错", error=PermissionDenied)
+    for assignment in (first, second):
+        with unit_of_work():
+            assert correct_minutes(assignment, world.liaison, 120, "实际只有两小时") == 480
+    [event] = audits("correct_minutes", first)
+    assert (event.detail["old_minutes"], event.detail["minutes"]) == (480, 120)
+    assert event.detail["reason"] == "实际只有两小时"
+
+    with unit_of_work():  # the end can now be moved back: no confirmed hours exceed it
+        update_task(task, world.liaison, TaskDetails(title=task.title, place=task.place,
+                                                     starts_local=start,
+                                                     ends_local=start + timedelta(hours=2),
+                                                     slots=task.slots))
+    with unit_of_work():
+        report = submit_report(task, world.liaison, ReportData(quantity=None, people_served=None,
+                                                               note="更正时长"))
+    with unit_of_work():
+        approve_report(report, world.liaison)
+    assert counted(world, task) == (1, 2, 240)
+
+
+def test_only_confirmed_hours_of_a_live_task_are_corrected(world):
+    """A member who has not confirmed has no hours to correct; a cancelled task's hours
+    count nowhere."""
+    task = world.past_task
+    mine = db.session.scalar(select(Assignment).where(Assignment.task_id == task.id,
+                                                      Assignment.member_id == world.member.id))
+    mine.status, mine.minutes = AssignmentStatus.assigned, None
+    db.session.commit()
+    refused(correct_minutes, mine, world.liaison, 60, "改正", message="只有已确认参与")
+    mine.status, mine.minutes, task.status = AssignmentStatus.done, 60, TaskStatus.cancelled
+    db.session.commit()
+    refused(correct_minutes, mine, world.liaison, 30, "改正", message="该任务已取消")

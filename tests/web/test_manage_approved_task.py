@@ -77,3 +77,28 @@ def test_an_admin_reopens_it_with_a_reason_and_it_stops_counting(client, login, 
     assert f"/manage/tasks/{task.id}/edit" in page and f"/manage/tasks/{task.id}/assign" in page
     assert "退回原因：结束时间填错" in page
     assert {a.status for a in task.assignments} == {AssignmentStatus.done}
+
+
+def test_after_reopening_the_liaison_corrects_a_members_hours_on_a_page(client, login, world):
+    task = _recorded(client, login, world)
+    page = text(client.get(f"/manage/tasks/{task.id}"))
+    assert "改正时长" not in page  # approved: hours are final
+    login(world.admin)
+    client.post(f"/manage/tasks/{task.id}/reopen", data={"reason": "时长填错"})
+    login(world.liaison)
+    page = text(client.get(f"/manage/tasks/{task.id}"))
+    [done] = [a for a in task.assignments if a.member_id == world.member.id]
+    assert f"/manage/assignments/{done.id}/hours" in page
+
+    form = text(client.get(f"/manage/assignments/{done.id}/hours"))
+    assert "现在的服务时长：2.0 小时" in form
+    refused = client.post(f"/manage/assignments/{done.id}/hours",
+                          data={"hours": "1.5", "reason": ""})
+    assert refused.status_code == 200
+    assert "请填写改正的原因" in text(refused) and 'value="1.5"' in text(refused)
+    saved = client.post(f"/manage/assignments/{done.id}/hours",
+                        data={"hours": "1.5", "reason": "提前离开"})
+    assert saved.status_code == 302
+    assert "服务时长改为 1.5 小时" in text(client.get(saved.headers["Location"]))
+    db.session.expire_all()
+    assert db.session.get(type(done), done.id).minutes == 90

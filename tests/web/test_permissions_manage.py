@@ -26,6 +26,17 @@ def _approved(w):
     return submitted_report(w.past_task, w.leader, status=ReportStatus.approved).task
 
 
+def _done(w):
+    """张三's confirmed hour on the past task, whose report is not approved: 改正服务时长."""
+    from tracker.extensions import db
+    from tracker.models import AssignmentStatus
+
+    done = assignment(w.past_task, w.member)
+    done.status, done.minutes = AssignmentStatus.done, 60
+    db.session.commit()
+    return done
+
+
 def _claim(w):
     return assignment(w.task, w.member)
 
@@ -92,6 +103,11 @@ CASES = [
     # a liaison reaches the task and is told that only an admin may (a flashed refusal)
     Route("manage.reopen", "POST", lambda w: f"/manage/tasks/{_approved(w).id}/reopen",
           STAFF_OF_COMMUNITY, data={"reason": "时间填错"}),
+    Route("manage.correct_hours", "GET",
+          lambda w: f"/manage/assignments/{_done(w).id}/hours", STAFF_OF_COMMUNITY),
+    Route("manage.correct_hours", "POST",
+          lambda w: f"/manage/assignments/{_done(w).id}/hours", STAFF_OF_COMMUNITY,
+          data={"hours": "1", "reason": "提前离开"}),
     Route("manage.stale", "GET", lambda w: "/manage/stale", STAFF_ANY),
     Route("manage.backfill", "GET", lambda w: f"/manage/backfill?item={w.item.id}", STAFF_ANY),
     Route("manage.backfill", "GET", lambda w: "/manage/backfill?q=张", STAFF_ANY,

@@ -203,6 +203,13 @@ class ReturnForm(FlaskForm):
     reason = _text(_l("退回原因"), _l("请填写退回原因。"), REASON_MAX, area=True)
 
 
+class CorrectHoursForm(FlaskForm):
+    """改正服务时长 of one participant (the liaison), with the reason kept in the audit."""
+
+    hours = HoursField(_l("正确的服务时长（小时）"))
+    reason = _text(_l("改正的原因"), _l("请填写改正的原因。"), 200)
+
+
 class ReopenForm(FlaskForm):
     """撤销审核 (an admin): the approved report goes back to 退回, with this reason."""
 

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from ..paging import page_number
 from ..backfill_requests.queries import load_request
+from ..formatting import hours
 from ..menu import menu_counts_with
 from ..models import AssignmentStatus, ReportStatus, Role
 from ..permissions import manages_community, manages_task, staff_required
@@ -28,7 +29,7 @@ from ..services.backfill import (
     record_past_activity,
 )
 from ..services.backfill_requests import adopt_through_backfill
-from ..services.claims import assign_member, withdraw
+from ..services.claims import assign_member, correct_minutes, task_span_minutes, withdraw
 from ..services.reviews import approve_report, reopen_report, return_report
 from ..services.summary_notes import closed_to
 from ..services.waitlist import leave_waitlist, promote_by_hand
@@ -51,6 +52,7 @@ from .forms import (
     BackfillForm,
     BackfillPicks,
     CancelForm,
+    CorrectHoursForm,
     LeaderForm,
     ReopenForm,
     ReturnForm,
@@ -444,6 +446,25 @@ def reopen(task_id: int):
     except ServiceError as error:
         return _refused(task, form, error, context)
     return _back_to_task(task, _("已撤销审核：完成情况已退回，在重新审核通过前不计入统计。"))
+
+
+@bp.route("/assignments/<int:assignment_id>/hours", methods=["GET", "POST"])
+@staff_required
+def correct_hours(assignment_id: int):
+    """改正服务时长 of one participant (``claims.correct_minutes``)."""
+    assignment = q.load_assignment(assignment_id)
+    if assignment is None or not manages_task(current_user, assignment.task):
+        abort(404)
+    task = assignment.task
+    form = CorrectHoursForm()
+    if form.validate_on_submit() and run_service(form, correct_minutes, assignment, _actor(),
+                                                 form.hours.minutes, form.reason.data,
+                                                 denied=404):
+        return _back_to_task(task, _("已将 %(name)s 的服务时长改为 %(hours)s 小时。",
+                                     name=assignment.member.name,
+                                     hours=hours(assignment.minutes)))
+    return render_template("manage/hours.html", task=task, assignment=assignment, form=form,
+                           span=task_span_minutes(task))
 
 
 def _act_on_person(row, service, done):

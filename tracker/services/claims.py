@@ -247,6 +247,39 @@ def add_done_participation(task: Task, member: Member, actor: Member,
     return assignment
 
 
+CORRECTION_REASON_MAX = 200
+
+
+def correct_minutes(assignment: Assignment, actor: Member, minutes: int, reason: str) -> int:
+    """改正服务时长: the community's liaison or an admin corrects a participant's
+    confirmed hours on an activity whose report is not approved — a 补录 typed with 8
+    hours for 2, after an admin's 撤销审核; a member who confirmed more than the
+    activity's real length. Audited with the old and new hours and the reason; nothing
+    counts until the report is approved (again). Returns the old minutes."""
+    task = assignment.task
+    if not manages_task(actor, task):
+        raise PermissionDenied(_l("无权操作。"))
+    if task.status == TaskStatus.cancelled:
+        raise ServiceError(_l("该任务已取消。"))
+    if task.report is not None and task.report.status == ReportStatus.approved:
+        raise ServiceError(_l("该任务的完成情况已审核通过，服务时长不能再修改；"
+                              "如记录有误，请由单位管理员先撤销审核。"))
+    if assignment.status != AssignmentStatus.done:
+        raise ServiceError(_l("只有已确认参与的服务时长可以改正。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("请填写改正的原因。"), field="reason")
+    if len(reason) > CORRECTION_REASON_MAX:
+        raise ServiceError(_l("不能超过%(max)d个字。", max=CORRECTION_REASON_MAX), field="reason")
+    check_minutes(minutes, task)
+    old = assignment.minutes
+    assignment.minutes = minutes
+    record(actor, "correct_minutes", assignment, task_id=task.id,
+           member_id=assignment.member_id, old_minutes=old, minutes=minutes, reason=reason,
+           community_id=task.community_id)
+    return old
+
+
 def confirm_participation(assignment: Assignment, member: Member, minutes: int) -> None:
     """A member confirms own service hours once the task has ended."""
     if assignment.member_id != member.id:
