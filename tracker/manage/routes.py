@@ -367,13 +367,22 @@ def task(task_id: int):
     return _render_task(_task_page(_managed_task(task_id)))
 
 
-def _refused(task, form, error: ServiceError, context: dict):
-    """A refusal about what was typed goes under the field; one about the task's
-    state (full, cancelled, already reported …) is flashed on the task page."""
-    if error.field and getattr(form, error.field, None) is not None:
-        attach_error(form, error)
-        return _render_task(context)
-    return _back_to_task(task, error.message, "error")
+def _run_on_task(task, form, context: dict, service, *args):
+    """Run the service of a task-page form in its own unit of work. Out of reach: 404.
+    Refused: a refusal about what was typed goes under the field, one about the task's
+    state (full, cancelled, already reported …) is flashed on the task page, and that
+    response comes back. None: it went through."""
+    try:
+        with unit_of_work():
+            service(*args)
+    except PermissionDenied:
+        abort(404)
+    except ServiceError as error:
+        if error.field and getattr(form, error.field, None) is not None:
+            attach_error(form, error)
+            return _render_task(context)
+        return _back_to_task(task, error.message, "error")
+    return None
 
 
 def _back_to_task(task, message=None, category="success"):
@@ -396,13 +405,9 @@ def assign(task_id: int):
     if not form.validate():
         return _render_task(context)
     member = q.active_member(form.member.data)
-    try:
-        with unit_of_work():
-            assign_member(task, member, _actor())
-    except PermissionDenied:
-        abort(404)
-    except ServiceError as error:
-        return _refused(task, form, error, context)
+    refused = _run_on_task(task, form, context, assign_member, task, member, _actor())
+    if refused is not None:
+        return refused
     return _back_to_task(task, _("已指派 %(name)s。", name=member.name))
 
 
@@ -416,13 +421,10 @@ def add_participant(task_id: int):
     if not form.validate():
         return _render_task(context)
     member = q.load_member(form.member.data)
-    try:
-        with unit_of_work():
-            add_forgotten_participant(_actor(), task, member, form.hours.minutes)
-    except PermissionDenied:
-        abort(404)
-    except ServiceError as error:
-        return _refused(task, form, error, context)
+    refused = _run_on_task(task, form, context, add_forgotten_participant, _actor(), task,
+                           member, form.hours.minutes)
+    if refused is not None:
+        return refused
     return _back_to_task(task, _("已将 %(name)s 添加为该活动的参加人员，已计入统计。",
                                  name=member.name))
 
@@ -438,13 +440,10 @@ def reopen(task_id: int):
     context = _task_page(task, reopen=form)
     if not form.validate() and context["reopen_form"] is not None:
         return _render_task(context)  # else the service says who may
-    try:
-        with unit_of_work():
-            reopen_report(task.report, _actor(), form.reason.data)
-    except PermissionDenied:
-        abort(404)
-    except ServiceError as error:
-        return _refused(task, form, error, context)
+    refused = _run_on_task(task, form, context, reopen_report, task.report, _actor(),
+                           form.reason.data)
+    if refused is not None:
+        return refused
     return _back_to_task(task, _("已撤销审核：完成情况已退回，在重新审核通过前不计入统计。"))
 
 
@@ -511,13 +510,9 @@ def leader(task_id: int):
         return _render_task(context)
     # Any chosen member: the service refuses an inactive one with a message.
     new_leader = q.load_member(form.leader.data)
-    try:
-        with unit_of_work():
-            change_leader(task, new_leader, _actor())
-    except PermissionDenied:
-        abort(404)
-    except ServiceError as error:
-        return _refused(task, form, error, context)
+    refused = _run_on_task(task, form, context, change_leader, task, new_leader, _actor())
+    if refused is not None:
+        return refused
     if new_leader is None:
         return _back_to_task(task, _("已取消组长。"))
     return _back_to_task(task, _("组长已改为 %(name)s。", name=new_leader.name))
@@ -562,13 +557,10 @@ def cancel(task_id: int):
         return _render_task(context)
     if not confirmed():
         return redirect(url_for("manage.cancel", task_id=task.id, reason=form.reason.data), 303)
-    try:
-        with unit_of_work():
-            cancel_task(task, _actor(), form.reason.data)
-    except PermissionDenied:
-        abort(404)
-    except ServiceError as error:
-        return _refused(task, form, error, context)
+    refused = _run_on_task(task, form, context, cancel_task, task, _actor(),
+                           form.reason.data)
+    if refused is not None:
+        return refused
     return _back_to_task(task, _("任务已取消，参与的党员会在“我的任务”中看到。"))
 
 
