@@ -138,3 +138,24 @@ def test_a_task_called_off_at_night_reaches_phones_before_it_would_have_started(
 
     run(local(1, 8, 5))
     assert sorted(m.subject for m in smtp.mails) == ["任务已取消：上午清扫", "任务已取消：清晨清扫"]
+
+
+def test_a_member_whose_hours_the_liaison_corrected_is_told_what_and_why(app, town, smtp):
+    """改正服务时长 changes a member's service record by someone else's hand: they hear
+    of it at the next run, once — from what to what, by whom, why."""
+    from tracker.models import AssignmentStatus as Status
+    from tracker.services.claims import correct_minutes
+
+    task = town.task(local(-1, 9), people=(town.ann,), title="楼道清扫")
+    [held] = task.assignments
+    held.status, held.minutes = Status.done, 120
+    db.session.commit()
+    correct_minutes(held, town.liaison, 90, "提前离开。")
+    db.session.commit()
+
+    run(local(0, 10))
+    [mail] = [m for m in smtp.mails if m.subject == "服务时长已改正：楼道清扫"]
+    assert "由2.0小时改为1.5小时" in mail.body and "原因：提前离开。" in mail.body
+    assert town.liaison.name in mail.body and "。。" not in mail.body
+    assert [r.member_id for r in rows(kind="hours_corrected", channel=Channel.inapp)] == [town.ann.id]
+    assert run(local(0, 11)).written == 0

@@ -38,6 +38,7 @@ from ..models import (
     WaitStatus,
     liaison_community,
 )
+from ..formatting import hours
 from ..templating import ROLE, time_range
 from ..timeutil import to_local
 
@@ -474,6 +475,36 @@ def find_changed(now: datetime, config: dict) -> list[Due]:
     return dues
 
 
+# --- 服务时长已改正: the liaison changed the member's confirmed hours -------------------------
+
+def find_hours_corrected(now: datetime, config: dict) -> list[Due]:
+    """Tell the member whose confirmed hours the liaison corrected (改正服务时长): from
+    what to what, by whom, why. Their service record changed by someone else's hand;
+    they hear of it rather than find it."""
+    events = db.session.execute(
+        select(AuditEvent, Task.id, Task.title)
+        .join(Assignment, (AuditEvent.entity_type == Assignment.__tablename__)
+              & (AuditEvent.entity_id == Assignment.id))
+        .join(Task, Task.id == Assignment.task_id)
+        .where(AuditEvent.action == "correct_minutes",
+               AuditEvent.created_at > _recent(config, now), _active(Assignment.member_id))
+        .order_by(AuditEvent.id)
+    ).all()
+    dues = []
+    for event, task_id, title in events:
+        detail = event.detail or {}
+        dues.append(Due(
+            "hours_corrected", f"task:{task_id}:hours:{event.id}",
+            _("服务时长已改正：%(title)s", title=title),
+            _("%(who)s于%(time)s将您在“%(task)s”的服务时长由%(old)s小时改为%(new)s小时，"
+              "原因：%(reason)s。如有疑问，请联系社区联络员。",
+              who=_who(event.actor), time=f"{to_local(event.created_at):%Y-%m-%d %H:%M}",
+              task=title, old=hours(detail.get("old_minutes") or 0),
+              new=hours(detail.get("minutes") or 0), reason=_reason(detail.get("reason"))),
+            f"/tasks/{task_id}", member_id=detail.get("member_id"), task_id=task_id))
+    return [due for due in dues if due.member_id is not None]
+
+
 # --- 账号安全: a reset link made for the member's account, and its use --------------------------
 
 def _who(member: Member | None) -> str:
@@ -520,6 +551,8 @@ KINDS = [
          "member", find_cancelled, capped=False),
     Kind("changed", _l("任务时间地点有变"), _l("您认领的任务改了时间或地点时立即提醒"), "member",
          find_changed, capped=False),
+    Kind("hours_corrected", _l("服务时长已改正"), _l("联络员改正您已确认的服务时长时提醒，附原因"),
+         "member", find_hours_corrected),
     Kind("waitlist_promoted", _l("候补转正"), _l("您候补的任务有人取消、名额转给您时立即提醒"),
          "member", find_waitlist_promoted),
     Kind("backfill_decided", _l("补录申请结果"), _l("您的补录申请被采纳或拒绝时立即提醒"),
