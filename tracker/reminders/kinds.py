@@ -129,6 +129,10 @@ def _reason(text: str | None) -> str:
     return (text or "").strip().rstrip("。.！!").strip()
 
 
+def _who(member: Member | None) -> str:
+    return f"{ROLE[member.role]}{member.name}" if member is not None else _("（未知）")
+
+
 def _days_since(moment: datetime, now: datetime) -> int:
     """Whole days from ``moment`` to ``now``: what a message says, not the threshold."""
     return (now - moment).days
@@ -482,7 +486,7 @@ def find_hours_corrected(now: datetime, config: dict) -> list[Due]:
     what to what, by whom, why. Their service record changed by someone else's hand;
     they hear of it rather than find it."""
     events = db.session.execute(
-        select(AuditEvent, Task.id, Task.title)
+        select(AuditEvent, Assignment.member_id, Task.id, Task.title)
         .join(Assignment, (AuditEvent.entity_type == Assignment.__tablename__)
               & (AuditEvent.entity_id == Assignment.id))
         .join(Task, Task.id == Assignment.task_id)
@@ -491,7 +495,7 @@ def find_hours_corrected(now: datetime, config: dict) -> list[Due]:
         .order_by(AuditEvent.id)
     ).all()
     dues = []
-    for event, task_id, title in events:
+    for event, member_id, task_id, title in events:
         detail = event.detail or {}
         dues.append(Due(
             "hours_corrected", f"task:{task_id}:hours:{event.id}",
@@ -501,15 +505,11 @@ def find_hours_corrected(now: datetime, config: dict) -> list[Due]:
               who=_who(event.actor), time=f"{to_local(event.created_at):%Y-%m-%d %H:%M}",
               task=title, old=hours(detail.get("old_minutes") or 0),
               new=hours(detail.get("minutes") or 0), reason=_reason(detail.get("reason"))),
-            f"/tasks/{task_id}", member_id=detail.get("member_id"), task_id=task_id))
-    return [due for due in dues if due.member_id is not None]
+            f"/tasks/{task_id}", member_id=member_id, task_id=task_id))
+    return dues
 
 
 # --- 账号安全: a reset link made for the member's account, and its use --------------------------
-
-def _who(member: Member | None) -> str:
-    return f"{ROLE[member.role]}{member.name}" if member is not None else _("（未知）")
-
 
 def find_password_reset(now: datetime, config: dict) -> list[Due]:
     """Tell the member whenever a link to reset their password is made, and when it is
