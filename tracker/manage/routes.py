@@ -16,7 +16,7 @@ from ..paging import page_number
 from ..backfill_requests.queries import load_request
 from ..formatting import hours
 from ..menu import menu_counts_with
-from ..models import AssignmentStatus, ReportStatus, Role
+from ..models import AssignmentStatus, Role
 from ..permissions import manages_community, manages_task, staff_required
 from ..security import is_safe_next, record_id
 from ..rollups.home import home_figures
@@ -322,7 +322,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     leader = leader or LeaderForm(formdata=None, data={"leader": task.leader_id})
     leader.leader.choices = _leader_choices(task, holders, candidates)
     cancel = cancel or CancelForm(formdata=None)
-    approved = task.report is not None and task.report.status == ReportStatus.approved
+    approved = task.report_approved
     add = add or AddParticipantForm(formdata=None)
     # those marked 缺席 first: the leader may have marked them wrongly
     absent = [a.member for a in holders

@@ -217,6 +217,12 @@ class Task(db.Model):
         return self.slots - self.taken
 
     @property
+    def report_approved(self) -> bool:
+        """Its report is approved: its figures are official, and final until an admin's
+        撤销审核."""
+        return self.report is not None and self.report.status == ReportStatus.approved
+
+    @property
     def slots_state(self) -> str:
         """"full", "few" or "": 剩余名额 is coloured only as a warning worth reading —
         full, or few left (at most 2, or at most a fifth of the slots), never while every

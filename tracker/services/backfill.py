@@ -34,7 +34,6 @@ from ..models import (
     Assignment,
     AssignmentStatus,
     Member,
-    ReportStatus,
     ResourceItem,
     Task,
     TaskStatus,
@@ -329,8 +328,7 @@ def add_forgotten_participant(actor: Member, task: Task, member: Member,
         raise PermissionDenied(_l("无权操作。"))
     if task.status == TaskStatus.cancelled:
         raise ServiceError(_l("该任务已取消。"))
-    report = task.report
-    if report is None or report.status != ReportStatus.approved:
+    if not task.report_approved:
         raise ServiceError(_l("只有完成情况已审核通过的活动才在这里添加参加人员；"
                               "未审核的任务请用“指派”，由本人确认参与。"))
     day = task.service_date

@@ -27,7 +27,6 @@ from ..models import (
     BackfillRequest,
     Community,
     Member,
-    ReportStatus,
     ResourceItem,
     RequestStatus,
     Task,
@@ -74,11 +73,7 @@ def is_requestable(task: Task, member: Member) -> bool:
     on_it = db.session.scalar(select(Assignment.status).where(
         Assignment.task_id == task.id, Assignment.member_id == member.id,
         Assignment.status != AssignmentStatus.withdrawn))
-    return on_it is None or (on_it == AssignmentStatus.absent and _approved(task))
-
-
-def _approved(task: Task) -> bool:
-    return task.report is not None and task.report.status == ReportStatus.approved
+    return on_it is None or (on_it == AssignmentStatus.absent and task.report_approved)
 
 
 def _clean(text: str | None) -> str | None:
@@ -187,7 +182,7 @@ def _add_to_task(request: BackfillRequest, actor: Member) -> Assignment:
     """The member's done participation on the request's task, as its report's state
     allows."""
     task, member = request.task, request.member
-    if _approved(task):
+    if task.report_approved:
         return add_forgotten_participant(actor, task, member, request.minutes)
     if not is_requestable(task, member):
         raise ServiceError(_l("%(name)s 已在该任务中。", name=member.name))

@@ -22,7 +22,6 @@ from ..models import (
     Assignment,
     AssignmentStatus,
     Member,
-    ReportStatus,
     Task,
     TaskStatus,
     WaitlistEntry,
@@ -193,7 +192,7 @@ def assign_member(task: Task, member: Member, actor: Member) -> Assignment:
         raise PermissionDenied(_l("无权操作。"))
     if not member.active:
         raise ServiceError(_l("该党员账号已停用。"))
-    if task.report is not None and task.report.status == ReportStatus.approved:
+    if task.report_approved:
         raise ServiceError(_l("该任务的完成情况已审核通过，不能再指派。"))
     assignment = _join(task, member, AssignmentStatus.assigned, actor, require_future=False)
     record(actor, "assign", assignment, task_id=task.id, member_id=member.id)
@@ -211,7 +210,7 @@ def add_past_participation(task: Task, member: Member, actor: Member,
         raise PermissionDenied(_l("无权操作。"))
     if task.status == TaskStatus.cancelled:
         raise ServiceError(_l("该任务已取消。"))
-    if task.report is not None and task.report.status == ReportStatus.approved:
+    if task.report_approved:
         raise ServiceError(_l("该任务的完成情况已审核通过，不能再指派。"))
     if task.ends_at > utcnow():
         raise ServiceError(_l("任务结束后才能确认参与。"))
@@ -261,7 +260,7 @@ def correct_minutes(assignment: Assignment, actor: Member, minutes: int, reason:
         raise PermissionDenied(_l("无权操作。"))
     if task.status == TaskStatus.cancelled:
         raise ServiceError(_l("该任务已取消。"))
-    if task.report is not None and task.report.status == ReportStatus.approved:
+    if task.report_approved:
         raise ServiceError(_l("该任务的完成情况已审核通过，服务时长不能再修改；"
                               "如记录有误，请由单位管理员先撤销审核。"))
     if assignment.status != AssignmentStatus.done:
@@ -306,7 +305,7 @@ def confirm_refusal(assignment: Assignment):
         return _l("您已取消认领该任务。")
     if assignment.status == AssignmentStatus.absent:
         return _l("组长已登记您缺席；如有误，请联系组长修改后再确认。")
-    if task.report is not None and task.report.status == ReportStatus.approved:
+    if task.report_approved:
         return _l("该任务已审核通过，服务时长不能再修改。")
     return None
 

@@ -55,7 +55,7 @@ def finding_refusal(task: Task):
         return _l("该任务已取消。")
     if task.starts_at > utcnow():
         return _l("任务开始后才能登记摸排问题。")
-    if task.report is not None and task.report.status == ReportStatus.approved:
+    if task.report_approved:
         # the findings are the approved survey's 完成数量: approval is final
         return _l("该摸排任务的完成情况已审核通过，不能再登记问题。")
     return None
@@ -162,7 +162,7 @@ def deactivate(finding: Finding, actor: Member, reason: str = "") -> None:
     """Take a finding recorded by mistake off the register (kept, not deleted)."""
     _require_manager(finding, actor)
     task = finding.task
-    if task.report is not None and task.report.status == ReportStatus.approved:
+    if task.report_approved:
         # an approved survey's count is official: final, as it is for recording
         raise ServiceError(_l("该摸排任务的完成情况已审核通过，不能再删除问题。"))
     finding.active = False

@@ -25,7 +25,6 @@ from ..models import (
     Need,
     NeedKind,
     NeedStatus,
-    ReportStatus,
     Resident,
     ResourceItem,
     Task,
@@ -205,8 +204,7 @@ def may_view_fulfil_photo(member: Member, need: Need) -> bool:
 
 def task_approved(need: Need) -> bool:
     """The need was turned into a task whose report is approved."""
-    report = need.task.report if need.task is not None else None
-    return report is not None and report.status == ReportStatus.approved
+    return need.task is not None and need.task.report_approved
 
 
 def may_confirm(need: Need) -> bool:

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from ..extensions import db
 from ..images import ImageRejected, process_image
-from ..models import HOLDING, Assignment, Member, Need, Photo, ReportStatus, Task, TaskStatus
+from ..models import HOLDING, Assignment, Member, Need, Photo, Task, TaskStatus
 from ..models.findings import Finding
 from ..permissions import may_report
 from ..timeutil import utcnow
@@ -94,7 +94,7 @@ def _check_task_open_for_photos(task: Task) -> None:
         raise ServiceError(_l("该任务已取消，不能上传照片。"))
     if utcnow() < window_opens(task):
         raise ServiceError(_l("活动开始后才能上传现场照片。"))
-    if task.report is not None and task.report.status == ReportStatus.approved:
+    if task.report_approved:
         raise ServiceError(_l("该任务的完成情况已审核通过，不能再修改照片。"))
 
 
@@ -143,8 +143,7 @@ def remove_photo(photo: Photo, actor: Member) -> None:
         raise PermissionDenied(_l("无权操作。"))
     if not photo.active:
         raise ServiceError(_l("该照片已删除。"))
-    if photo.finding_id is None and task.report is not None \
-            and task.report.status == ReportStatus.approved:
+    if photo.finding_id is None and task.report_approved:
         raise ServiceError(_l("该任务的完成情况已审核通过，不能再修改照片。"))
     photo.active = False
     record(actor, "remove_photo", photo, task_id=task.id)

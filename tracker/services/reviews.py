@@ -108,7 +108,7 @@ def report_refusal(task: Task):
         return _l("该任务已取消。")
     if task.starts_at > utcnow():
         return _l("任务开始后才能提交完成情况。")
-    if task.report is not None and task.report.status == ReportStatus.approved:
+    if task.report_approved:
         return _l("该任务已审核通过，不能再修改。")
     return None
 

@@ -16,7 +16,6 @@ from ..models import (
     AssignmentStatus,
     Finding,
     Member,
-    ReportStatus,
     ResourceItem,
     Task,
     TaskStatus,
@@ -208,7 +207,7 @@ def update_task(task: Task, actor: Member, data: TaskDetails) -> dict:
     _require_manager(actor, task)
     if task.status == TaskStatus.cancelled:
         raise ServiceError(_l("该任务已取消，不能修改。"))
-    if task.report is not None and task.report.status == ReportStatus.approved:
+    if task.report_approved:
         raise ServiceError(_l("该任务的完成情况已审核通过，不能修改。"))
     _check_details(data)
     starts_at = _same_minute(task.starts_at, local_to_utc(data.starts_local))

@@ -330,6 +330,11 @@ class MineTask:
                    None if zone is None else Named(zone), Named(category),
                    None if report_status is None else MineReport(report_status, return_reason))
 
+    @property
+    def report_approved(self) -> bool:
+        """As ``Task.report_approved``: the refusals read either."""
+        return self.report is not None and self.report.status == ReportStatus.approved
+
 
 @dataclass(frozen=True)
 class MineAssignment:
