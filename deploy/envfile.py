@@ -1,7 +1,26 @@
 """Run a command with the settings of an env file read the way systemd's
 ``EnvironmentFile=`` reads it (systemd.exec(5)), so that ``tracker-flask`` and the
 services see the same values. Standard library only; run as
-``python3 -I envfile.py FILE COMMAND [ARG...]`` (deploy/tracker-flask does).
+
+    python3 -I envfile.py [--user NAME --directory DIR] FILE COMMAND [ARG...]
+
+With ``--user`` and ``--directory`` (deploy/tracker-flask gives both) the command gets
+what a unit with ``User=NAME``, ``WorkingDirectory=DIR``, ``EnvironmentFile=FILE`` and
+``UMask=0027`` gives its ``ExecStart=``, not the caller's environment:
+
+- the environment starts empty, as systemd's does: then the ``PATH`` systemd (252,
+  Debian 12) gives services, the system locale (``LANG``, ``LC_*`` of /etc/locale.conf,
+  else Debian's /etc/default/locale, else ``LANG=C.UTF-8``), ``HOME``, ``USER``,
+  ``LOGNAME`` and ``SHELL`` of NAME, and the file's settings over all of these (as in
+  systemd). Nothing of root's shell (``PYTHONPATH``, ``PGHOST``, a ``DATABASE_URL``
+  exported for a test, proxies) reaches the command. Two more: ``TERM``, the terminal
+  the admin types in, and ``TRACKER_CALLER_DIR``, the folder the command was started
+  from: the app reads relative file arguments (``-o report.docx``) against it
+  (tracker/ops/files.py), since the command itself runs in DIR;
+- it runs as NAME (its group and supplementary groups) when started as root, in DIR,
+  with umask 0027.
+
+Without them, the file's settings are laid over the current environment.
 
 The file is never run by a shell: ``LOGIN_LIMIT_PER_ADDRESS=60 per 15 minutes`` is one
 value, an ``&`` in ``DATABASE_URL`` is a character, ``$`` and backticks are kept as they
@@ -132,19 +151,101 @@ def load(path: str) -> dict[str, str]:
     return settings
 
 
+# What systemd 252 (Debian 12) gives every service before its own settings: its
+# default PATH, and the locale PID 1 read at boot (system.conf's DefaultEnvironment=
+# aside, which Debian leaves empty).
+SERVICE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+LOCALE_FILES = ("/etc/locale.conf", "/etc/default/locale")
+LOCALE_NAMES = ("LANG", "LANGUAGE", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE",
+                "LC_MONETARY", "LC_MESSAGES", "LC_PAPER", "LC_NAME", "LC_ADDRESS",
+                "LC_TELEPHONE", "LC_MEASUREMENT", "LC_IDENTIFICATION")
+CALLER_DIR = "TRACKER_CALLER_DIR"
+
+
+def system_locale(files: tuple[str, ...] = LOCALE_FILES) -> dict[str, str]:
+    """The locale systemd hands to services: the first of ``files`` that exists, its
+    LANG and LC_* settings; C.UTF-8 when it sets none."""
+    for path in files:
+        try:
+            settings = load(path)
+        except FileNotFoundError:
+            continue
+        except (OSError, UnicodeDecodeError):
+            break
+        found = {name: value for name, value in settings.items()
+                 if name in LOCALE_NAMES and value}
+        if found:
+            return found
+        break
+    return {"LANG": "C.UTF-8"}
+
+
+def service_environment(account, settings: dict[str, str], *, caller_dir: str,
+                        term: str | None) -> dict[str, str]:
+    """The environment a unit with ``User=`` ``account`` (a pwd entry) and this
+    ``EnvironmentFile=`` gives its command; plus TERM and TRACKER_CALLER_DIR."""
+    environment = {"PATH": SERVICE_PATH, **system_locale(),
+                   "HOME": account.pw_dir, "USER": account.pw_name,
+                   "LOGNAME": account.pw_name, "SHELL": account.pw_shell}
+    if term:
+        environment["TERM"] = term
+    environment[CALLER_DIR] = caller_dir
+    environment.update(settings)  # the file's values win, as in systemd
+    return environment
+
+
+def become(account) -> None:
+    """Switch to ``account``'s user, group and supplementary groups (as User= does);
+    nothing to do when already that user."""
+    if os.geteuid() == account.pw_uid:
+        return
+    os.initgroups(account.pw_name, account.pw_gid)
+    os.setgid(account.pw_gid)
+    os.setuid(account.pw_uid)
+
+
+def _options(argv: list[str]) -> tuple[dict[str, str], list[str]]:
+    options: dict[str, str] = {}
+    while argv and argv[0] in ("--user", "--directory") and len(argv) > 1:
+        options[argv[0][2:]] = argv[1]
+        argv = argv[2:]
+    return options, argv
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) < 3:
-        print("usage: envfile.py FILE COMMAND [ARG...]", file=sys.stderr)
+    options, rest = _options(argv[1:])
+    if len(rest) < 2 or len(options) == 1:
+        print("usage: envfile.py [--user NAME --directory DIR] FILE COMMAND [ARG...]",
+              file=sys.stderr)
         return 2
-    path, command = argv[1], argv[2:]
+    path, command = rest[0], rest[1:]
     try:
         settings = load(path)
     except (OSError, UnicodeDecodeError) as error:
         print(f"tracker-flask: 无法读取设置文件 {path}：{error}", file=sys.stderr)
         return 1
-    os.environ.update(settings)
+    if options:
+        import pwd
+
+        try:
+            account = pwd.getpwnam(options["user"])
+        except KeyError:
+            print(f"tracker-flask: 没有用户 {options['user']}", file=sys.stderr)
+            return 1
+        try:
+            environment = service_environment(account, settings, caller_dir=os.getcwd(),
+                                              term=os.environ.get("TERM"))
+            become(account)
+            os.chdir(options["directory"])
+        except OSError as error:
+            print(f"tracker-flask: 无法以用户 {account.pw_name} 在 {options['directory']} "
+                  f"中运行：{error}", file=sys.stderr)
+            return 1
+        os.umask(0o027)
+    else:
+        environment = {**os.environ, **settings}
     try:
-        os.execvp(command[0], command)
+        os.execvpe(command[0], command, environment)
     except OSError as error:
         print(f"tracker-flask: 无法运行 {command[0]}：{error}", file=sys.stderr)
         return 127

@@ -1,6 +1,7 @@
 """The import pages: upload, preview with errors, confirm; and the command."""
 import io
 import json
+import os
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -123,3 +124,33 @@ def test_command_reports_bad_rows(runner, world, tmp_path):
     result = runner.invoke(args=["import-members", str(path)])
     assert result.exit_code == 1
     assert "第2行：" in result.output and "不正确" in result.output
+
+
+def test_command_reads_a_relative_file_in_the_folder_the_admin_started_it_in(
+        runner, world, tmp_path, monkeypatch):
+    """tracker-flask runs the command in the app's folder and names the admin's folder
+    in TRACKER_CALLER_DIR: `import-members members.xlsx` is the admin's file."""
+    admins = tmp_path / "admin"
+    admins.mkdir()
+    (admins / "members.xlsx").write_bytes(xlsx_bytes(GOOD))
+    monkeypatch.chdir(tmp_path)  # where the command runs: no members.xlsx here
+    monkeypatch.setenv("TRACKER_CALLER_DIR", str(admins))
+    result = runner.invoke(args=["import-members", "members.xlsx", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "将新增2人" in result.output
+
+
+def test_command_tells_a_missing_file_from_one_it_may_not_read(runner, world, tmp_path):
+    """In Chinese, with the path and who ran the command where (tracker/ops/files.py);
+    a mode does not stop root, so the unreadable case runs as another user only."""
+    result = runner.invoke(args=["import-members", str(tmp_path / "gone.xlsx")])
+    assert result.exit_code == 1
+    assert "找不到" in result.output and str(tmp_path / "gone.xlsx") in result.output
+    assert "命令以用户" in result.output
+    if os.geteuid() != 0:
+        locked = tmp_path / "locked.xlsx"
+        locked.write_bytes(xlsx_bytes(GOOD))
+        locked.chmod(0)
+        result = runner.invoke(args=["import-members", str(locked)])
+        assert result.exit_code == 1
+        assert "无法读取" in result.output and "找不到" not in result.output

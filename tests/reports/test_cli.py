@@ -51,3 +51,30 @@ def test_a_report_that_cannot_be_written_names_the_file_and_why(runner, october,
                                  "-o", str(blocker / "report.docx")])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert "无法写入" in result.output and str(blocker / "report.docx") in result.output
+
+
+def test_relative_and_default_outputs_land_in_the_folder_the_admin_started_it_in(
+        runner, october, tmp_path, monkeypatch):
+    """tracker-flask runs the command in the app's folder and names the admin's folder
+    in TRACKER_CALLER_DIR: `-o report.csv`, and the default name, are written there."""
+    admins, app_folder = tmp_path / "admin", tmp_path / "app"
+    admins.mkdir()
+    app_folder.mkdir()
+    monkeypatch.chdir(app_folder)
+    monkeypatch.setenv("TRACKER_CALLER_DIR", str(admins))
+    result = runner.invoke(args=["monthly-report", "--unit", "县商务局", "--month", "2022-10",
+                                 "--format", "csv", "-o", "out/report.csv"])
+    assert result.exit_code == 1  # out/ is not there in the admin's folder either
+    assert str(admins / "out" / "report.csv") in result.output
+    (admins / "out").mkdir()
+    (app_folder / "out").mkdir()
+    for args in (["-o", "out/report.csv"], []):
+        result = runner.invoke(args=["monthly-report", "--unit", "县商务局", "--month", "2022-10",
+                                     "--format", "csv", *args])
+        assert result.exit_code == 0, result.output
+    assert (admins / "out" / "report.csv").exists()
+    assert (admins / "县商务局2022年10月社区共建工作情况.csv").exists()
+    assert list(app_folder.rglob("*.csv")) == []
+    result = runner.invoke(args=["monthly-report", "--unit", "县商务局", "--month", "2022-10",
+                                 "--format", "csv", "-o", "-"])  # stdout stays stdout
+    assert result.exit_code == 0 and "县商务局2022年10月" in result.output

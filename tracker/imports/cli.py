@@ -7,18 +7,23 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from ..ops.files import CallerPath, file_error
 from ..services import ServiceError, unit_of_work
 from ..services import member_import as service
 
 
 @click.command("import-members")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=CallerPath(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and print what would change; write nothing.")
 @with_appcontext
 def import_members_command(path: Path, dry_run: bool):
     """Import members from an .xlsx or .csv file (all or nothing; matched by phone)."""
+    try:  # missing or not readable by the command's user: said so, with the path
+        content = path.read_bytes()
+    except OSError as error:
+        raise file_error(error, path, reading=True) from None
     try:
-        preview = service.parse_rows(service.read_table(path.name, path.read_bytes()))
+        preview = service.parse_rows(service.read_table(path.name, content))
     except ServiceError as error:
         raise click.ClickException(str(error.message)) from None
     for message in preview.file_errors:

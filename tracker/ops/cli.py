@@ -14,7 +14,7 @@ from ..services.installation import FirstAdmin, check_may_create, create_first_a
 from ..services.invitations import LIFETIME, issue_links
 from ..services.passwords import check_password_strength
 from .backup import BackupError, backup, restore
-from .files import file_error, os_user
+from .files import CallerPath, file_error, os_user
 from .schema import head_revisions
 
 
@@ -78,7 +78,7 @@ def create_admin_command(phone, name, unit_name, invite, force):
 
 @click.command("backup")
 @click.option("-o", "--output", required=True,
-              type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              type=CallerPath(dir_okay=False, writable=True, path_type=Path),
               help="The archive to write, e.g. /var/backups/tracker/tracker-2026-11-30.tar.gz.")
 @click.option("--snapshot", "pg_snapshot", metavar="ID",
               help="PostgreSQL only: dump the state of this exported snapshot "
@@ -103,7 +103,7 @@ def backup_command(output, pg_snapshot):
 
 
 @click.command("restore")
-@click.argument("archive", type=click.Path(path_type=Path))
+@click.argument("archive", type=CallerPath(path_type=Path))
 @with_appcontext
 def restore_command(archive):
     """Restore a backup archive into an empty database and an empty uploads folder."""

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Community, Unit
-from ..ops.files import file_error
+from ..ops.files import CallerPath, file_error, from_caller
 from .csv_export import render_csv
 from .exports import render_docx, render_xlsx
 from .forms import parse_month
@@ -40,7 +40,7 @@ def _named(model, name: str):
 @click.option("--month", required=True, help="The month, YYYY-MM.")
 @click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="docx",
               show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=CallerPath(dir_okay=False, path_type=Path),
               help="File to write (default: the summary's title in this folder; - for stdout).")
 @with_appcontext
 def monthly_report_command(unit_name, community_name, month, fmt, output):
@@ -58,7 +58,7 @@ def monthly_report_command(unit_name, community_name, month, fmt, output):
     if str(output) == "-":
         sys.stdout.buffer.write(data)
         return
-    path = output or Path(summary.filename(fmt))
+    path = output or from_caller(summary.filename(fmt))
     try:
         path.write_bytes(data)
     except OSError as error:
