@@ -37,6 +37,7 @@ class Stack:
     old_http: str  # a plain-HTTP nginx in front of d: HTTP left open on an HTTPS site
     untrusted: str  # nginx in front of c (no TRUSTED_PROXIES)
     uploads: Path
+    acme: Path  # the ACME webroot every nginx serves /.well-known/acme-challenge/ from
     world: dict
 
     def direct(self, name: str) -> str:
@@ -122,10 +123,12 @@ def stack():
                   ("nginx-https", {"tls": tls}, ["d"]),
                   ("nginx-old-http", {"port": old_http_port}, ["d"]),
                   ("nginx-untrusted", {"port": plain_port}, ["c"]))
+        acme = base / "acme"  # certbot --webroot -w writes .well-known/acme-challenge/…
+        (acme / ".well-known" / "acme-challenge").mkdir(parents=True)
         for folder, where, names in fronts:
             started.append(s.nginx(base / folder, s.render_site(
                 upstreams=[instances[name][1] for name in names],
-                logs=base / folder / "logs", **where)).start())
+                logs=base / folder / "logs", acme=acme, **where)).start())
         for port in (http_port, plain_port, old_http_port):
             s.wait_until(lambda port=port: s.http_ok(f"http://127.0.0.1:{port}/healthz"),
                          f"nginx on {port}")
@@ -135,7 +138,7 @@ def stack():
                       f"http://127.0.0.1:{http_port}", f"https://127.0.0.1:{tls['port']}",
                       f"http://127.0.0.1:{tls['redirect_port']}",
                       f"http://127.0.0.1:{old_http_port}",
-                      f"http://127.0.0.1:{plain_port}", uploads, world)
+                      f"http://127.0.0.1:{plain_port}", uploads, acme, world)
         started.append(stack)  # its redis may have been restarted: stop that one
         yield stack
     finally:

@@ -176,10 +176,11 @@ def documented_https_edit(site: str) -> str:
         return copy.read_text(encoding="utf-8")
 
 
-def render_site(*, upstreams: list[int], logs: Path, port: int | None = None,
+def render_site(*, upstreams: list[int], logs: Path, acme: Path, port: int | None = None,
                 tls: dict | None = None) -> str:
     """deploy/nginx.conf as it ships, with only the machine-specific values changed:
-    the listening addresses, the app servers, the static folder and the log folder.
+    the listening addresses, the app servers, the static folder, the ACME webroot
+    (``acme``, for /var/www/acme) and the log folder.
     Without ``tls``: the plain HTTP site on ``port``. With ``tls`` (port, redirect_port,
     cert, key): the documented HTTPS edit first — HTTPS on ``tls['port']``, plain HTTP
     on ``tls['redirect_port']`` only redirecting to it."""
@@ -205,6 +206,7 @@ def render_site(*, upstreams: list[int], logs: Path, port: int | None = None,
                     "upstream tracker_app {\n" + servers + "}", re.S)
     site = _replace(site, r"/srv/tracker/app/static/", f"{ROOT}/static/")
     site = _replace(site, r"/var/log/nginx/", f"{logs}/")
+    site = _replace(site, r"root /var/www/acme;", f"root {acme};")
     return site
 
 
