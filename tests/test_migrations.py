@@ -568,3 +568,65 @@ def test_the_need_tasked_migration_gives_converted_needs_their_state(backend, mi
         assert run_flask(url, "db", "downgrade", "0025_l1_outbox_failed_at_reason").returncode == 0
         assert [tuple(r) for r in _read_after(url, [], read)][0] == (
             1, "fulfilled", live_id, liaison_id)
+
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_clean_text_migration_cleans_text_stored_before_the_forms_did(backend,
+                                                                        migrated_database):
+    """0030: text stored with control characters (Word's Shift+Enter pasted as a vertical
+    tab, a bell, a unit separator) reads afterwards as the forms store it now — a vertical
+    tab or form feed is a line break, the rest are gone — in a task, its report and a
+    community's name (whose natural-order key follows); a community whose cleaned name is
+    another's keeps its own, for an admin to rename; each row cleaned or kept is in the
+    audit trail; text without such a character is untouched."""
+    from tracker.natural import sort_key
+
+    with migrated_database(backend, "cleaned") as url:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            unit, item, liaison = _one_community()
+            pasted = f.task(item, liaison, title="电商培训一")
+            untouched = f.task(item, liaison, title="环境整治\t二")
+            untouched.place = "建设路 "
+            report = TaskReport(task_id=pasted.id, quantity=1, people_served=10, note="",
+                                status=ReportStatus.submitted, submitted_by_id=liaison.id)
+            db.session.add(report)
+            twin = f.community("建设路社区")
+            db.session.commit()
+            ids = (pasted.id, untouched.id, report.id, item.community_id, twin.id)
+            db.session.remove()
+            db.engine.dispose()
+        pasted_id, untouched_id, report_id, community_id, twin_id = ids
+        assert run_flask(url, "db", "downgrade", "0026_need_tasked").returncode == 0
+        ch = "char" if backend == "sqlite" else "chr"  # ch(11) is \x0b, and so on
+        _read_after(url, [  # as the forms stored them before session 19
+            f"UPDATE task SET title = '电商' || {ch}(12) || '培训一', place = '党群服务中心'"
+            f" || {ch}(7), beneficiary = '社区' || {ch}(31) || '居民' WHERE id = {pasted_id}",
+            f"UPDATE task_report SET note = '讲解网店开设。' || {ch}(11) || '直播带货'"
+            f" || {ch}(1) || '。' WHERE id = {report_id}",
+            f"UPDATE community SET name = '解放路' || {ch}(11) || '1区' WHERE id = {community_id}",
+            f"UPDATE community SET name = '建设路社区' || {ch}(7) WHERE id = {twin_id}",
+            "INSERT INTO community (name, sort_key, active) VALUES ('建设路社区', '建设路社区', TRUE)",
+        ], "SELECT 1")
+
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+
+        def read(sql):
+            return [tuple(r) for r in _read_after(url, [], sql)]
+
+        assert read(f"SELECT title, place, beneficiary FROM task WHERE id = {pasted_id}") == [
+            ("电商\n培训一", "党群服务中心", "社区居民")]
+        assert read(f"SELECT note FROM task_report WHERE id = {report_id}") == [
+            ("讲解网店开设。\n直播带货。",)]
+        assert read(f"SELECT title, place FROM task WHERE id = {untouched_id}") == [
+            ("环境整治\t二", "建设路 ")]
+        assert read(f"SELECT name, sort_key FROM community WHERE id = {community_id}") == [
+            ("解放路\n1区", sort_key("解放路\n1区"))]
+        assert read(f"SELECT name FROM community WHERE id = {twin_id}") == [("建设路社区\x07",)]
+        assert sorted(read("SELECT action, entity_type, entity_id FROM audit_event"
+                           " WHERE action LIKE 'clean_text%'")) == sorted([
+            ("clean_text", "community", community_id), ("clean_text", "task", pasted_id),
+            ("clean_text", "task_report", report_id),
+            ("clean_text_skipped", "community", twin_id)])

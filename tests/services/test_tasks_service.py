@@ -26,8 +26,12 @@ from tracker.services.tasks import (
     change_leader,
     close_task,
     create_tasks,
+    off_checklist_note,
     update_task,
 )
+from tracker.rollups.checklist import resource_progress
+from tracker.rollups.figures import figures, figures_by_category
+from tracker.rollups.scope import Scope
 from tracker.timeutil import LOCAL_TZ, to_local, utcnow
 
 
@@ -337,6 +341,79 @@ def test_a_series_across_new_year_goes_on_under_next_years_item(world):
     tasks = create_tasks(world.liaison, world.item, data)
     assert [(t.service_date.year, t.resource_item_id) for t in tasks] == [
         (year, world.item.id), (year + 1, next_year.id), (year + 1, next_year.id)]
+
+
+def _nearest_new_year() -> int:
+    """The year that begins at the New Year nearest today: its eve and first days are
+    within half a year of today, whatever the day the tests run."""
+    today = to_local(utcnow()).date()
+    return today.year + 1 if today.month >= 7 else today.year
+
+
+def test_editing_a_date_across_new_year_moves_the_task_to_that_years_item(world):
+    """An edit follows the rule creation follows: a task moved into another year goes
+    on that year's line of the checklist (where its progress counts), and back."""
+    year = _nearest_new_year()
+    before = f.item(world.unit, world.community, "elderly_visit", year=year - 1)
+    after = f.item(world.unit, world.community, "elderly_visit", year=year)
+    eve = datetime(year - 1, 12, 30, 9, 0)
+    [task] = create_tasks(world.liaison, before, _data(starts_local=eve,
+                                                       ends_local=eve + timedelta(hours=2)))
+    assert task.resource_item_id == before.id
+    january = datetime(year, 1, 3, 9, 0)
+    changes = update_task(task, world.liaison, _details(
+        task, starts_local=january, ends_local=january + timedelta(hours=2)))
+    assert task.resource_item_id == after.id and task.resource_item is after
+    assert changes["resource_item_id"] == [before.id, after.id]
+    assert _events("update")[-1].detail["resource_item_id"] == [before.id, after.id]
+    update_task(task, world.liaison, _details(task, starts_local=eve,
+                                              ends_local=eve + timedelta(hours=2)))
+    assert task.resource_item_id == before.id
+    assert off_checklist_note([task]) is None
+
+
+def test_an_activity_without_its_years_item_stays_and_the_liaison_is_told(world):
+    """Without that year's item the task stays on the item chosen: it counts toward no
+    year's checklist, and the liaison is told so (in Chinese, not refused); the 月报's
+    and the community view's figures still count it under its category and month."""
+    year = _nearest_new_year()
+    before = f.item(world.unit, world.community, "elderly_visit", year=year - 1)
+    eve = datetime(year - 1, 12, 30, 9, 0)
+    [task] = create_tasks(world.liaison, before, _data(starts_local=eve,
+                                                       ends_local=eve + timedelta(hours=2)))
+    january = datetime(year, 1, 3, 9, 0)
+    update_task(task, world.liaison, _details(task, starts_local=january,
+                                              ends_local=january + timedelta(hours=2)))
+    assert task.resource_item_id == before.id
+    note = str(off_checklist_note([task]))
+    assert f"{year}年的资源清单中没有“{world.community.name} 慰问“空巢”老人”" in note
+    assert f"仍记在{year - 1}年的项目下" in note and "仍按日期和类别计入" in note
+
+    # approved, with one member's two hours
+    db.session.add(Assignment(task_id=task.id, member_id=world.member.id,
+                              status=AssignmentStatus.done, minutes=120))
+    db.session.add(TaskReport(task_id=task.id, quantity=0, people_served=3, note="",
+                              status=ReportStatus.approved, submitted_by_id=world.liaison.id))
+    db.session.commit()
+    january_scope = Scope(date(year, 1, 1), date(year, 2, 1), world.unit.id)
+    [visits] = [row for row in figures_by_category(january_scope) if row.code == "elderly_visit"]
+    assert (visits.official.activities, visits.official.people_served,
+            visits.official.person_times, visits.official.minutes) == (1, 3, 1, 120)
+    assert figures(january_scope).official.activities == 1
+    for checklist_year in (year - 1, year):  # the checklist's own rule: its year only
+        assert all(row.done == 0 for row in resource_progress(checklist_year,
+                                                              unit_id=world.unit.id)
+                   if row.item_id == before.id)
+
+
+def test_a_series_running_into_a_year_without_its_item_is_told_how_many_tasks(world):
+    year = _nearest_new_year() - 1
+    start = datetime(year, 12, 28, 9, 0)
+    no_next = f.item(world.unit, world.community, "ad_removal")
+    tasks = create_tasks(world.liaison, no_next, _data(
+        starts_local=start, ends_local=start + timedelta(hours=2),
+        repeat_until=date(year + 1, 1, 11)))
+    assert str(off_checklist_note(tasks)).startswith(f"其中2个任务在{year + 1}年")
 
 
 def test_a_funds_item_takes_no_tasks(world):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -22,7 +22,7 @@ from tests.web.manage_support import (
 )
 from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, Role, Task, TaskStatus
-from tracker.timeutil import to_local
+from tracker.timeutil import to_local, utcnow
 
 
 # --- 工作台 -----------------------------------------------------------------------------
@@ -162,6 +162,33 @@ def test_create_a_weekly_series(client, login, world):
     assert [t.service_date for t in tasks] == [
         (local(4, 9) + timedelta(weeks=n)).date() for n in range(6)]
     assert "已创建每周重复的 6 个任务" in text(client.get(response.headers["Location"]))
+
+
+def test_work_left_on_another_years_item_is_pointed_out_not_refused(client, login, world):
+    """A series begun in December on an item whose line has no next year's item: the
+    January weeks are created (not refused) and the liaison is told they count toward
+    no year's checklist; the task page and its edit form say so of a January task."""
+    today = to_local(utcnow()).date()
+    year = today.year if today.month >= 7 else today.year - 1  # its New Year is near
+    item = f.item(world.unit, world.community, "elderly_visit", year=year)
+    db.session.commit()
+    login(world.liaison)
+    start = datetime(year, 12, 28, 9, 0)
+    response = client.post("/manage/tasks/new", data=task_form(
+        resource_item=item.id, starts_at=start.strftime(FMT),
+        ends_at=(start + timedelta(hours=2)).strftime(FMT),
+        repeat_until=f"{year + 1}-01-11"))
+    assert response.status_code == 302
+    first = text(client.get(response.headers["Location"]))
+    assert "已创建每周重复的 3 个任务" in first
+    assert f"其中2个任务在{year + 1}年，但{year + 1}年的资源清单中没有" in first
+    january = db.session.scalars(select(Task).where(
+        Task.resource_item_id == item.id, Task.service_date > date(year, 12, 31))).first()
+    for url in (f"/manage/tasks/{january.id}", f"/manage/tasks/{january.id}/edit"):
+        page = text(client.get(url))
+        assert f"该活动在{year + 1}年" in page and f"仍记在{year}年的项目下" in page, url
+    december = text(client.get(response.headers["Location"]))  # its own task counts
+    assert "该活动在" not in december
 
 
 LONG = "长" * 121

@@ -41,6 +41,7 @@ from ..services.tasks import (
     close_task,
     confirmed_hours_refusal,
     create_tasks,
+    off_checklist_note,
     update_task,
 )
 from ..timeutil import to_local, utcnow
@@ -202,6 +203,8 @@ def new_task():
                 flash(_("任务已创建。"), "success")
             else:
                 flash(_("已创建每周重复的 %(n)d 个任务。", n=len(created)), "success")
+                if (note := off_checklist_note(created)) is not None:
+                    flash(str(note), "warning")  # the task page speaks of its own task only
             return redirect(url_for("manage.task", task_id=created[0].id))
     return render_template("manage/task_form.html", form=form, task=None, items=items,
                            need=need)
@@ -302,7 +305,8 @@ def edit_task(task_id: int):
         if done:
             flash(_("任务已修改。") if done.value else _("没有需要保存的修改。"), "success")
             return redirect(url_for("manage.task", task_id=task.id))
-    return render_template("manage/task_form.html", form=form, task=task)
+    return render_template("manage/task_form.html", form=form, task=task,
+                           off_checklist=off_checklist_note([task]))
 
 
 def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=None) -> dict:
@@ -336,7 +340,8 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                                                   task.service_date),
                 reopen_form=(reopen or ReopenForm(formdata=None))
                 if approved and actor.role == Role.admin else None,
-                cancel_refusal=confirmed_hours_refusal(task))
+                cancel_refusal=confirmed_hours_refusal(task),
+                off_checklist=off_checklist_note([task]))
 
 
 def _render_task(context: dict):

@@ -4,19 +4,24 @@ under its title.
 
 Text typed by people (activity titles, notes, names) may begin with = + - @ or a
 tab/CR, which a spreadsheet would run as a formula: such cells get a leading
-apostrophe. Numbers we format ourselves are written as they are.
+apostrophe. Numbers we format ourselves are written as they are. Text stored with
+control characters (pasted from Word before the forms removed them) is written as the
+forms now store it (``fields.clean_text``): a vertical tab is a line break.
 """
 from __future__ import annotations
 
 import csv
 import io
 
+from ..fields import clean_text
 from .tables import Table, cell_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(text: str) -> str:
+    """``text`` cleaned of control characters, with an apostrophe before a formula."""
+    text = clean_text(text)
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
@@ -26,7 +31,7 @@ def _cell(value) -> str:
 
 def write_table(writer, table: Table) -> None:
     writer.writerow([neutralise(table.title)])
-    writer.writerow(table.headers)
+    writer.writerow([neutralise(header) for header in table.headers])
     for row in table.rows:
         writer.writerow([_cell(v) for v in row])
 

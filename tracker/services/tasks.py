@@ -142,6 +142,31 @@ def item_of_year(item: ResourceItem, year: int) -> ResourceItem:
     return found or item
 
 
+def off_checklist_note(tasks) -> str | None:
+    """What the liaison is told when activities stay on a checklist item of another
+    year (``item_of_year`` found none of theirs), or None. Checklist progress counts
+    an item's activities of its own year only, so these count toward no year's
+    资源清单 progress; every other figure (月报, 社区进展, 参与情况) counts them by date and
+    category all the same. A warning, not a refusal: a series may be begun in December
+    before next year's checklist exists (once the admin adds the item, an edit of a task
+    not yet approved moves it there)."""
+    off = [t for t in tasks if t.service_date.year != t.resource_item.year]
+    if not off:
+        return None
+    item = off[0].resource_item
+    where = item.community.name + (f"·{item.zone.name}" if item.zone else "")
+    names = dict(year=off[0].service_date.year, item_year=item.year,
+                 item=f"{where} {item.category.name}")
+    if len(tasks) == 1:
+        return _l("该活动在%(year)d年，但%(year)d年的资源清单中没有“%(item)s”这一项目：它仍记在"
+                  "%(item_year)d年的项目下，不计入任何一年的资源清单完成进度（月报和各项统计仍按"
+                  "日期和类别计入）。如需计入，请联系单位管理员添加%(year)d年的这一项目。", **names)
+    return _l("其中%(n)d个任务在%(year)d年，但%(year)d年的资源清单中没有“%(item)s”这一项目："
+              "它们仍记在%(item_year)d年的项目下，不计入任何一年的资源清单完成进度（月报和各项"
+              "统计仍按日期和类别计入）。如需计入，请联系单位管理员添加%(year)d年的这一项目。",
+              n=len(off), **names)
+
+
 def _clean(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
@@ -247,6 +272,12 @@ def update_task(task: Task, actor: Member, data: TaskDetails) -> dict:
             setattr(task, name, new)
     if "service_date" in changes:
         _move_findings(task, values["service_date"])
+    # the same rule as creation: the activity goes on its own year's line of the
+    # checklist when there is one (a date moved across New Year, or an item added since)
+    counted_on = item_of_year(task.resource_item, values["service_date"].year)
+    if counted_on.id != task.resource_item_id:
+        changes["resource_item_id"] = [task.resource_item_id, counted_on.id]
+        task.resource_item = counted_on
     if changes:
         db.session.flush()
         record(actor, "update", task, **{k: [_plain(v) for v in pair] for k, pair in changes.items()})
