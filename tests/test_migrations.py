@@ -598,7 +598,7 @@ def test_the_clean_text_migration_cleans_text_stored_before_the_forms_did(backen
             db.session.remove()
             db.engine.dispose()
         pasted_id, untouched_id, report_id, community_id, twin_id = ids
-        assert run_flask(url, "db", "downgrade", "0026_need_tasked").returncode == 0
+        assert run_flask(url, "db", "downgrade", "0028_loop_news_start").returncode == 0
         ch = "char" if backend == "sqlite" else "chr"  # ch(11) is \x0b, and so on
         _read_after(url, [  # as the forms stored them before session 19
             f"UPDATE task SET title = '电商' || {ch}(12) || '培训一', place = '党群服务中心'"
@@ -630,3 +630,41 @@ def test_the_clean_text_migration_cleans_text_stored_before_the_forms_did(backen
             ("clean_text", "community", community_id), ("clean_text", "task", pasted_id),
             ("clean_text", "task_report", report_id),
             ("clean_text_skipped", "community", twin_id)])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_news_start_migration_bounds_news_and_keys_tomorrow_by_the_day(backend,
+                                                                          migrated_database):
+    """0028: each news kind (``Kind.news``) begins at the upgrade, so its first run does
+    not tell the weeks before as news; the 明天的任务 rows of the last two days get the
+    day key (Asia/Shanghai), so an upgrade in the evening does not send them again — a
+    second row of the same task and day (a start moved within it) keeps its old key and
+    no longer waits to be sent."""
+    from tracker.reminders import kinds
+
+    with migrated_database(backend, "news") as url:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            unit, item, liaison = _one_community()
+            task_id, member_id = f.task(item, liaison).id, liaison.id
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+        assert run_flask(url, "db", "downgrade", "0026_need_tasked").returncode == 0
+        columns = ("dedupe_key, kind, channel, member_id, task_id, subject, body, status,"
+                   " attempts, next_attempt_at, created_at")
+        old = [f"tomorrow:m{member_id}:task:{task_id}:202612042330:sms",  # 12-05 07:30 local
+               f"tomorrow:m{member_id}:task:{task_id}:202612050130:sms",  # same day, moved
+               f"tomorrow:m{member_id}:task:{task_id}:202612041000:inapp"]  # 12-04 18:00
+        now = "CURRENT_TIMESTAMP"
+        _read_after(url, [f"INSERT INTO outbox ({columns}) VALUES ('{key}', 'tomorrow',"
+                          f" '{key.rsplit(':', 1)[1]}', {member_id}, {task_id}, 's', 'b',"
+                          f" 'pending', 0, {now}, {now})" for key in old], "SELECT 1")
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        read = "SELECT dedupe_key, status FROM outbox ORDER BY id"
+        assert [tuple(r) for r in _read_after(url, [], read)] == [
+            (f"tomorrow:m{member_id}:task:{task_id}:20261205:sms", "pending"),
+            (old[1], "obsolete"),
+            (f"tomorrow:m{member_id}:task:{task_id}:20261204:inapp", "pending")]
+        started = _read_after(url, [], "SELECT kind FROM reminder_news_start")
+        assert {kind for (kind,) in started} == {kind.code for kind in kinds.KINDS if kind.news}
+        assert run_flask(url, "db", "downgrade", "0026_need_tasked").returncode == 0

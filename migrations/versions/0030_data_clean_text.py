@@ -26,7 +26,7 @@ details are not touched (it only grows).
 Downgrade changes nothing: the characters are not put back.
 
 Revision ID: 0030_data_clean_text
-Revises: 0026_need_tasked
+Revises: 0028_loop_news_start
 Create Date: 2026-12-02 21:10:00.000000
 
 """
@@ -40,7 +40,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0030_data_clean_text'
-down_revision = '0026_need_tasked'
+down_revision = '0028_loop_news_start'
 branch_labels = None
 depends_on = None
 

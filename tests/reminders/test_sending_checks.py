@@ -63,16 +63,51 @@ def test_a_tomorrow_reminder_held_by_quiet_hours_is_not_sent_after_the_member_wi
     assert report.dropped == 1 and report.failed == 0
 
 
-def test_tomorrow_said_in_the_morning_of_the_day_itself_would_be_untrue(town, smtp):
-    town.task(local(1, 9, 30), people=(town.ann,), title="明早值守")
-    run(local(0, 22, 35))
-    run(local(1, 8, 0))  # still on the task, but "明天" is now today
+def test_tomorrow_that_waited_past_midnight_is_sent_for_today_if_the_task_is_still_to_come(
+        town, smtp):
+    """明天的任务 written in quiet hours cannot leave before 08:00, when 明天 is today. A
+    task later that day is still worth the reminder, worded for today; one that has
+    started by then is not (the in-app copy went out the evening before)."""
+    later = town.task(local(1, 9, 30), people=(town.ann,), title="上午值守")
+    early = town.task(local(1, 7, 30), people=(town.ann,), title="清晨值守")
+    run(local(0, 22, 35))  # quiet hours: both e-mails wait
     assert smtp.mails == []
-    assert rows(channel=Channel.email)[0].status == OutboxStatus.obsolete
-    # sent at once the evening before, it is true
+
+    run(local(1, 8, 0))
+    [mail] = smtp.mails
+    assert mail.subject == "今天的任务：上午值守"
+    assert "今天 09:30 开始" in mail.body and "明天" not in mail.body
+    sent = rows(channel=Channel.email, task_id=later.id)[0]
+    assert (sent.status, sent.subject) == (OutboxStatus.sent, "今天的任务：上午值守")  # as sent
+    dropped = rows(channel=Channel.email, task_id=early.id)[0]
+    assert (dropped.status, dropped.reason) == (OutboxStatus.obsolete, "not_due")
+    # the in-app copies say 明天, as they did when they were delivered the evening before
+    assert {r.subject for r in rows(channel=Channel.inapp)} == {"明天的任务：上午值守",
+                                                                "明天的任务：清晨值守"}
+
+    # sent at once the evening before, it says 明天
     town.task(local(2, 9, 30), people=(town.ann,), title="后天值守")
     run(local(1, 19, 0))
-    assert [m.subject for m in smtp.mails] == ["明天的任务：后天值守"]
+    assert smtp.mails[-1].subject == "明天的任务：后天值守"
+
+
+def test_tomorrow_deferred_by_the_daily_cap_is_sent_for_today_or_dropped_once_started(
+        app, town, smtp):
+    """Over the daily cap a 明天的任务 waits for the next morning (08:00): the task at
+    10:00 is then told as today's, the one at 07:30 had started and is not told."""
+    app.config["REMINDER_DAILY_CAP"] = 1
+    town.task(local(-2, 9), people=(town.ann,), title="楼道清理")  # hours to confirm
+    run(local(0, 12))  # today's one message
+    later = town.task(local(1, 10), people=(town.ann,), title="上午巡查")
+    early = town.task(local(1, 7, 30), people=(town.ann,), title="清晨巡查")
+    report = run(local(0, 19, 0))
+    assert report.deferred == 2 and len(smtp.mails) == 1
+
+    run(local(1, 8, 5))
+    assert [m.subject for m in smtp.mails[1:]] == ["今天的任务：上午巡查"]
+    assert "今天 10:00 开始" in smtp.mails[-1].body
+    assert rows(channel=Channel.email, task_id=early.id)[0].status == OutboxStatus.obsolete
+    assert rows(channel=Channel.email, task_id=later.id)[0].status == OutboxStatus.sent
 
 
 def test_hours_confirmed_or_the_kind_turned_off_overnight_means_no_push_in_the_morning(

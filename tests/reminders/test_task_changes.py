@@ -159,3 +159,99 @@ def test_a_member_whose_hours_the_liaison_corrected_is_told_what_and_why(app, to
     assert town.liaison.name in mail.body and "。。" not in mail.body
     assert [r.member_id for r in rows(kind="hours_corrected", channel=Channel.inapp)] == [town.ann.id]
     assert run(local(0, 11)).written == 0
+
+
+def test_a_task_moved_within_its_day_gets_one_tomorrow_reminder_and_the_change_notice(
+        town, smtp, recorder):
+    """One 明天的任务 per task and day of the task: a move within that day is told by
+    任务时间地点有变 alone, not by a second 明天的任务."""
+    task = town.task(local(1, 9), people=(town.ann, town.bob), title="明早值守")
+    run(local(0, 18, 5))
+    start = to_local(task.starts_at).replace(tzinfo=None) + timedelta(hours=2)
+    update_task(task, town.liaison, details(task, starts_local=start,
+                                            ends_local=start + timedelta(hours=2)))
+    db.session.commit()
+    run(local(0, 19, 5))
+    run(local(0, 21, 0))
+
+    assert sorted(m.subject for m in smtp.mails) == ["任务时间地点有变：明早值守", "明天的任务：明早值守"]
+    texts = [p.json["content"] for p in recorder.to("/sms")]
+    assert len(texts) == 2 and sum("明天开始" in t for t in texts) == 1
+    assert {(r.member_id, r.channel) for r in rows(kind="tomorrow")} == {
+        (town.ann.id, Channel.inapp), (town.ann.id, Channel.email),
+        (town.bob.id, Channel.inapp), (town.bob.id, Channel.sms)}
+
+
+def test_a_waiting_tomorrow_reminder_states_the_time_and_place_when_it_leaves(town, smtp):
+    """Written at 22:35 (quiet hours), the task moved within its day at 23:00: what
+    leaves at 08:00 gives the new time and place, besides the change notice."""
+    task = town.task(local(1, 9, 30), people=(town.ann,), title="上午值守")
+    run(local(0, 22, 35))
+    start = to_local(task.starts_at).replace(tzinfo=None) + timedelta(hours=1)
+    update_task(task, town.liaison, details(task, starts_local=start,
+                                            ends_local=start + timedelta(hours=2),
+                                            place="社区东门"))
+    db.session.commit()
+    run(local(0, 23, 0))
+    assert smtp.mails == []  # 10:30 is after the quiet hours: the notice waits too
+
+    run(local(1, 8, 0))
+    mails = {m.subject: m.body for m in smtp.mails}
+    assert set(mails) == {"今天的任务：上午值守", "任务时间地点有变：上午值守"}
+    assert "今天 10:30 开始" in mails["今天的任务：上午值守"]
+    assert "社区东门" in mails["今天的任务：上午值守"] and "09:30" not in mails["今天的任务：上午值守"]
+
+
+def test_a_task_moved_to_another_day_is_announced_on_the_eve_of_that_day(town, smtp):
+    """The waiting 明天的任务 of the old day is obsolete; the new day's eve has its own."""
+    task = town.task(local(1, 9, 30), people=(town.ann,), title="上午值守")
+    run(local(0, 22, 35))
+    start = to_local(task.starts_at).replace(tzinfo=None) + timedelta(days=2)
+    update_task(task, town.liaison, details(task, starts_local=start,
+                                            ends_local=start + timedelta(hours=2)))
+    db.session.commit()
+    run(local(1, 8, 0))
+    assert [m.subject for m in smtp.mails] == ["任务时间地点有变：上午值守"]
+    [old] = rows(kind="tomorrow", channel=Channel.email)
+    assert old.status.value == "obsolete"
+
+    run(local(2, 18, 5))
+    assert smtp.mails[-1].subject == "明天的任务：上午值守"
+    assert len(rows(kind="tomorrow", channel=Channel.email)) == 2
+
+
+def test_the_first_run_after_the_upgrade_does_not_tell_old_events_as_news(town, smtp, recorder):
+    """The release that brought 任务已取消 / 任务时间地点有变 / 账号安全 tells of what
+    happens after it was installed (its migration writes ReminderNewsStart), not of the
+    cancellations, moves and reset links of the two weeks before: those were settled by
+    phone then, and an uncapped SMS each would arrive as news on the day of the upgrade."""
+    from tracker.models import Invitation, InvitationPurpose, ReminderNewsStart
+    from tracker.reminders import kinds
+
+    called_off = town.task(local(3, 9), people=(town.ann, town.bob), title="周末清扫")
+    moved = town.task(local(4, 9), people=(town.ann, town.bob), title="周日值守")
+    cancel_task(called_off, town.liaison, "下雨")
+    start = to_local(moved.starts_at).replace(tzinfo=None) + timedelta(hours=1)
+    update_task(moved, town.liaison, details(moved, starts_local=start,
+                                             ends_local=start + timedelta(hours=2)))
+    db.session.add(Invitation(member_id=town.ann.id, purpose=InvitationPurpose.reset,
+                              token_hash="x" * 64, created_by_id=town.liaison.id,
+                              created_at=utcnow() - timedelta(days=3),
+                              expires_at=utcnow() + timedelta(days=4)))
+    db.session.commit()
+    # the upgrade: flask db upgrade writes when each news kind began
+    upgraded = utcnow()
+    db.session.add_all(ReminderNewsStart(kind=kind.code, started_at=upgraded)
+                       for kind in kinds.KINDS if kind.news)
+    db.session.commit()
+
+    first = run(local(0, 10))
+    assert first.written == 0 and smtp.mails == [] and recorder.posts == []
+
+    # what happens after the upgrade is news
+    later = town.task(local(5, 9), people=(town.bob,), title="下周巡查")
+    cancel_task(later, town.liaison, "人员调整")
+    db.session.commit()
+    run(local(0, 10, 5))
+    assert [r.task_id for r in rows(kind="cancelled", channel=Channel.inapp)] == [later.id]
+    assert "下周巡查" in recorder.to("/sms")[0].json["content"]

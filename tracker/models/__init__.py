@@ -24,6 +24,7 @@ from .reminders import (
     MemberNotify,
     Outbox,
     OutboxStatus,
+    ReminderNewsStart,
     ReminderOptOut,
 )
 from .residents import Resident, ResidentCategory, mask_phone, resident_member, task_resident
@@ -92,6 +93,7 @@ __all__ = [
     "MemberNotify",
     "Outbox",
     "OutboxStatus",
+    "ReminderNewsStart",
     "ReminderOptOut",
     "ReportStatus",
     "RequestStatus",

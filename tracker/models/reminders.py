@@ -126,3 +126,15 @@ class CommunityWebhook(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     community: Mapped["Community"] = relationship()  # noqa: F821
+
+
+class ReminderNewsStart(db.Model):
+    """When this installation began telling a kind of news (``Kind.news``: a task called
+    off or moved, a reset link, corrected hours): the migration of the release that
+    brought the kind writes it. Events before it are not told: the first run after an
+    upgrade would otherwise announce weeks of past cancellations and changes as news.
+    No row (a database made from the models, with no past): bounded by
+    ``REMINDER_LOOKBACK_DAYS`` alone."""
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)

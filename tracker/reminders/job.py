@@ -381,10 +381,22 @@ def _still_due(rows: list[Outbox], token: str, at: datetime, config,
             aside.setdefault((OutboxStatus.obsolete, reasons.NOT_DUE), []).append(row)
         else:
             keep.append(row)
+            _reword(row, kind, token, at, config)
     for (status, reason), dropped in aside.items():
         _set_aside(dropped, token, status, reason)
         report.dropped += len(dropped)
     return keep
+
+
+def _reword(row: Outbox, kind: kinds.Kind, token: str, at: datetime, config) -> None:
+    """A row whose kind words it at send time (kinds.REWORDED: 今天 rather than 明天, the
+    task's time and place as they are now) gets its new text, stored as it will be sent."""
+    words = kind.words_at_send(row, at, config)
+    if words is None or words == (row.subject, row.body):
+        return
+    subject, body = words
+    _write(_ours([row], token), subject=subject[:200], body=body)
+    db.session.commit()
 
 
 def _stamp(delivery: list[Outbox], token: str, delivery_id: str, at: datetime) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Callable
 
 from flask_babel import gettext as _
@@ -30,6 +30,7 @@ from ..models import (
     Invitation,
     InvitationPurpose,
     Member,
+    ReminderNewsStart,
     RequestStatus,
     Task,
     TaskReport,
@@ -70,11 +71,21 @@ class Kind:
     # False: news that cannot wait for tomorrow morning (a task called off or moved, a
     # password reset): REMINDER_DAILY_CAP neither holds it back nor counts it.
     capped: bool = True
+    # True: it tells of an event (a task called off or moved, a reset link, corrected
+    # hours), not of something still owed: only events after the installation began
+    # telling it (``_news_since``), so an upgrade does not tell weeks of them as news.
+    news: bool = False
 
     def still_due(self, row, now: datetime, config: dict) -> bool:
         """Whether a row written earlier is still true when it can leave (``STILL_DUE``)."""
         check = STILL_DUE.get(self.code)
         return check is None or check(row, now, config)
+
+    def words_at_send(self, row, now: datetime, config: dict) -> tuple[str, str] | None:
+        """The row's (subject, body) as they should read when it leaves (``REWORDED``),
+        or None: as written."""
+        words = REWORDED.get(self.code)
+        return None if words is None else words(row, now, config)
 
 
 # --- still due when it can leave ------------------------------------------------------------
@@ -91,6 +102,20 @@ def still_due_for(code: str):
     def register(check):
         STILL_DUE[code] = check
         return check
+    return register
+
+
+# --- worded when it leaves ---------------------------------------------------------------------
+# A kind whose text depends on when it is read (明天 / 今天, a time that may have moved)
+# words a row again just before it is sent: (subject, body), stored on the row as sent.
+
+REWORDED: dict[str, Callable] = {}
+
+
+def reworded_for(code: str):
+    def register(words):
+        REWORDED[code] = words
+        return words
     return register
 
 
@@ -120,6 +145,16 @@ def _recent(config: dict, now: datetime) -> datetime:
     return now - timedelta(days=config["REMINDER_LOOKBACK_DAYS"])
 
 
+def _news_since(code: str, config: dict, now: datetime) -> datetime:
+    """Events of a news kind older than this are not told: those before the release that
+    brought the kind (``ReminderNewsStart``, written by its migration) were never news
+    of this installation's reminders, and nothing is older than ``_recent``."""
+    started = db.session.scalar(select(ReminderNewsStart.started_at)
+                                .where(ReminderNewsStart.kind == code))
+    recent = _recent(config, now)
+    return recent if started is None else max(recent, started)
+
+
 def _active(member_column):
     return member_column.in_(select(Member.id).where(Member.active.is_(True)))
 
@@ -139,6 +174,21 @@ def _days_since(moment: datetime, now: datetime) -> int:
 
 
 # --- 明天的任务: the participants, the evening before ---------------------------------------
+# One per task and day of the task: the day is the key, not the start, so a task moved
+# within that day (told by 任务时间地点有变) is not announced a second time. What leaves is
+# worded when it leaves (``REWORDED``): the task's time and place as they are then, and
+# 「今天」 when it could not leave by midnight (quiet hours, the daily cap's deferral) and
+# the task is still to come today.
+
+def _tomorrow_words(title: str, place: str | None, starts, ends, today: bool) -> tuple[str, str]:
+    line = _task_line(title, starts, ends, place)
+    if today:
+        return (_("今天的任务：%(title)s", title=title),
+                _("您认领的任务今天 %(time)s 开始：%(task)s。如不能参加，请在开始前取消认领。",
+                  time=f"{to_local(starts):%H:%M}", task=line))
+    return (_("明天的任务：%(title)s", title=title),
+            _("您认领的任务明天开始：%(task)s。如不能参加，请在开始前取消认领。", task=line))
+
 
 def find_tomorrow(now: datetime, config: dict) -> list[Due]:
     local = to_local(now)
@@ -151,26 +201,51 @@ def find_tomorrow(now: datetime, config: dict) -> list[Due]:
         .where(*owed.coming_soon(None, now), Task.service_date == tomorrow,
                _active(Assignment.member_id))
     ).all()
-    return [Due("tomorrow", f"task:{task_id}:{starts:%Y%m%d%H%M}",
-                _("明天的任务：%(title)s", title=title),
-                _("您认领的任务明天开始：%(task)s。如不能参加，请在开始前取消认领。",
-                  task=_task_line(title, starts, ends, place)),
+    return [Due("tomorrow", f"task:{task_id}:{tomorrow:%Y%m%d}",
+                *_tomorrow_words(title, place, starts, ends, today=False),
                 f"/tasks/{task_id}", member_id=member_id, task_id=task_id)
             for member_id, task_id, title, place, starts, ends in rows]
 
 
+def _tomorrow_day(row) -> date | None:
+    """The day of the task a 明天的任务 row announces (``task:{id}:{YYYYMMDD}``; the rows
+    an earlier release keyed by the start were given the day by migration 0028)."""
+    try:
+        return datetime.strptime(_about(row).rsplit(":", 1)[-1], "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def _tomorrow_task(row, now: datetime):
+    """The row's task as it is now, if the member is still on it, it is on the day the
+    row announces and has not started (``owed.coming_soon``: today or tomorrow, not
+    cancelled, still held)."""
+    return db.session.execute(
+        select(Task.title, Task.place, Task.starts_at, Task.ends_at, Task.service_date)
+        .join(Assignment, Assignment.task_id == Task.id)
+        .where(*owed.coming_soon(row.member_id, now), Task.id == row.task_id,
+               Task.service_date == _tomorrow_day(row), Task.starts_at > now)).first()
+
+
 @still_due_for("tomorrow")
 def still_tomorrow(row, now: datetime, config: dict) -> bool:
-    """Still on the task (not withdrawn, not cancelled, not moved), and it is still the
-    day before: a "明天" that could not leave by midnight (quiet hours, the cap) would be
-    untrue in the morning. Its in-app copy went out when written, and 我的待办 lists
-    today's tasks."""
-    tomorrow = to_local(now).date() + timedelta(days=1)
-    starts = db.session.scalar(
-        select(Task.starts_at).join(Assignment, Assignment.task_id == Task.id)
-        .where(*owed.coming_soon(row.member_id, now), Task.id == row.task_id,
-               Task.service_date == tomorrow, Task.starts_at > now))
-    return starts is not None and _about(row) == f"task:{row.task_id}:{starts:%Y%m%d%H%M}"
+    """Still on the task (not withdrawn, not cancelled), the task still on the day the
+    row announces, and not started: one that could not leave by midnight is still worth
+    sending in the morning if the task is later that day (worded for today, see
+    ``reword_tomorrow``); once it has started, or moved to another day (whose eve has its
+    own reminder), it is obsolete. A move within the day keeps it, with the new time."""
+    return _tomorrow_task(row, now) is not None
+
+
+@reworded_for("tomorrow")
+def reword_tomorrow(row, now: datetime, config: dict) -> tuple[str, str] | None:
+    """The task's time and place as they are when the row leaves, and 「今天」 if that is
+    the task's own day."""
+    task = _tomorrow_task(row, now)
+    if task is None:
+        return None
+    title, place, starts, ends, day = task
+    return _tomorrow_words(title, place, starts, ends, today=day == to_local(now).date())
 
 
 # --- 请确认服务时长: a day after the end ------------------------------------------------------
@@ -395,15 +470,17 @@ TIME_PLACE = ("starts_at", "ends_at", "place")
 LONGEST_TASK = timedelta(hours=24)  # tasks.MAX_DURATION: bounds the index range below
 
 
-def _task_events(action: str, now: datetime, config: dict, *where):
+def _task_events(code: str, action: str, now: datetime, config: dict, *where):
     """(task, event) pairs: ``action`` AuditEvents of tasks chosen by ``where``, newest
-    first; found from the tasks (an index on status and start), not the whole trail."""
+    first, that are news of the kind ``code`` (``_news_since``); found from the tasks (an
+    index on status and start), not the whole trail."""
     return db.session.execute(
         select(Task.id, Task.title, Task.place, Task.starts_at, Task.ends_at, AuditEvent.id,
                AuditEvent.created_at, AuditEvent.detail)
         .join(AuditEvent, (AuditEvent.entity_type == Task.__tablename__)
               & (AuditEvent.entity_id == Task.id))
-        .where(*where, AuditEvent.action == action, AuditEvent.created_at > _recent(config, now))
+        .where(*where, AuditEvent.action == action,
+               AuditEvent.created_at > _news_since(code, config, now))
         .order_by(AuditEvent.id.desc())
     ).all()
 
@@ -413,7 +490,7 @@ def find_cancelled(now: datetime, config: dict) -> list[Due]:
     everyone waiting for one: the task, and the reason the liaison gave."""
     events = {}
     for task_id, title, place, starts, ends, _event, _at, detail in _task_events(
-            "cancel", now, config, Task.status == TaskStatus.cancelled,
+            "cancelled", "cancel", now, config, Task.status == TaskStatus.cancelled,
             Task.starts_at > now - LONGEST_TASK, Task.ends_at > now):
         events.setdefault(task_id, (title, place, starts, ends, (detail or {}).get("reason")))
     if not events:
@@ -446,7 +523,7 @@ def find_changed(now: datetime, config: dict) -> list[Due]:
     claimed it: the task as it is now. One message per change (the event is the version)."""
     latest = {}
     for task_id, title, place, starts, ends, event_id, at, detail in _task_events(
-            "update", now, config, Task.status.in_((TaskStatus.open, TaskStatus.closed)),
+            "changed", "update", now, config, Task.status.in_((TaskStatus.open, TaskStatus.closed)),
             Task.starts_at > now):
         changed = [name for name in TIME_PLACE if name in (detail or {})]
         if changed and task_id not in latest:  # newest first: the latest change of each task
@@ -491,7 +568,8 @@ def find_hours_corrected(now: datetime, config: dict) -> list[Due]:
               & (AuditEvent.entity_id == Assignment.id))
         .join(Task, Task.id == Assignment.task_id)
         .where(AuditEvent.action == "correct_minutes",
-               AuditEvent.created_at > _recent(config, now), _active(Assignment.member_id))
+               AuditEvent.created_at > _news_since("hours_corrected", config, now),
+               _active(Assignment.member_id))
         .order_by(AuditEvent.id)
     ).all()
     dues = []
@@ -517,7 +595,8 @@ def find_password_reset(now: datetime, config: dict) -> list[Due]:
     links = db.session.scalars(
         select(Invitation)
         .where(Invitation.purpose == InvitationPurpose.reset,
-               Invitation.created_at > _recent(config, now), _active(Invitation.member_id))
+               Invitation.created_at > _news_since("password_reset", config, now),
+               _active(Invitation.member_id))
     ).all()
     dues = []
     for link in links:
@@ -548,11 +627,11 @@ KINDS = [
     Kind("returned", _l("已退回请修改"), _l("您提交的完成情况被退回时立即提醒"), "member",
          find_returned),
     Kind("cancelled", _l("任务已取消"), _l("您认领或候补的任务被取消时立即提醒，附取消原因"),
-         "member", find_cancelled, capped=False),
+         "member", find_cancelled, capped=False, news=True),
     Kind("changed", _l("任务时间地点有变"), _l("您认领的任务改了时间或地点时立即提醒"), "member",
-         find_changed, capped=False),
+         find_changed, capped=False, news=True),
     Kind("hours_corrected", _l("服务时长已改正"), _l("联络员改正您已确认的服务时长时提醒，附原因"),
-         "member", find_hours_corrected),
+         "member", find_hours_corrected, news=True),
     Kind("waitlist_promoted", _l("候补转正"), _l("您候补的任务有人取消、名额转给您时立即提醒"),
          "member", find_waitlist_promoted),
     Kind("backfill_decided", _l("补录申请结果"), _l("您的补录申请被采纳或拒绝时立即提醒"),
@@ -562,7 +641,7 @@ KINDS = [
     Kind("review_waiting", _l("待审核已等待多日"), _l("每天汇总一次等待审核过久的完成情况"),
          "liaison", find_review_waiting),
     Kind("password_reset", _l("账号安全"), _l("有人为您的账号生成重设密码链接、或用它重设了密码时通知您"),
-         "account", find_password_reset, capped=False),
+         "account", find_password_reset, capped=False, news=True),
 ]
 BY_CODE = {kind.code: kind for kind in KINDS}
 UNCAPPED = tuple(kind.code for kind in KINDS if not kind.capped)
