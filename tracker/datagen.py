@@ -4,7 +4,7 @@ Units, communities with responsibility zones, members (a liaison per community, 
 admin), three years of resource checklists with targets, and tasks spread over the
 years up to a month ahead — in every state: open / closed / cancelled tasks,
 claimed / assigned / checked-in / done / absent / withdrawn participations,
-submitted / approved / returned reports (or none yet), findings in every status,
+submitted / approved / returned / voided reports (or none yet), findings in every status,
 and the funds ledger.
 
 Rows are built in Python with explicit ids and written with Core ``insert()`` as
@@ -337,7 +337,10 @@ def _one_task(rng, writer, ids, cats, items_by_year, pool, liaison_of, admin_id,
     if not future:
         roll = rng.random()
         if age > SETTLED_AFTER_DAYS:
+            # a few settled activities were voided (作废: recorded, then found never to
+            # have happened): cancelled, their report 已作废, the hours still on them
             status, report = ((TaskStatus.cancelled, None) if roll < 0.03
+                              else (TaskStatus.cancelled, ReportStatus.voided) if roll < 0.04
                               else (TaskStatus.closed, ReportStatus.approved))
         elif roll < 0.03:
             status = TaskStatus.cancelled
@@ -357,7 +360,7 @@ def _one_task(rng, writer, ids, cats, items_by_year, pool, liaison_of, admin_id,
         if future:
             a_status = rng.choices((AssignmentStatus.claimed, AssignmentStatus.assigned,
                                     AssignmentStatus.withdrawn), (80, 12, 8))[0]
-        elif status == TaskStatus.cancelled:
+        elif status == TaskStatus.cancelled and report is None:
             a_status = rng.choices((AssignmentStatus.withdrawn, AssignmentStatus.claimed), (70, 30))[0]
         else:
             a_status = rng.choices(
@@ -402,7 +405,7 @@ def _one_task(rng, writer, ids, cats, items_by_year, pool, liaison_of, admin_id,
     (q_lo, q_hi), (p_lo, p_hi) = MEASURES[code][1], MEASURES[code][2]
     quantity = rng.randint(q_lo, q_hi)
     submitted_at = ends_at + timedelta(hours=rng.randint(2, 72))
-    reviewed = report in (ReportStatus.approved, ReportStatus.returned)
+    reviewed = report in (ReportStatus.approved, ReportStatus.returned, ReportStatus.voided)
     writer.add(_table(TaskReport), {
         "id": ids.take("task_report"), "task_id": task_id, "quantity": quantity,
         "people_served": rng.randint(p_lo, p_hi), "note": "活动按计划完成。", "status": report,

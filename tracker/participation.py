@@ -39,11 +39,12 @@ moves by the member rows the upsert inserted and the delete removed.
 
 Approval is nearly final — an approved task can no longer be edited, re-staffed or
 have its hours changed (services.tasks, services.claims, services.reviews) — so the
-approved rows, the bulk of the table, are written about once. Two audited corrections
+approved rows, the bulk of the table, are written about once. Three audited corrections
 still move them, through this same hook: a participant left out of an approved
-activity is added to it (``backfill.add_forgotten_participant``), and an admin's
+activity is added to it (``backfill.add_forgotten_participant``), an admin's
 撤销审核 takes a report back to 退回 (``reviews.reopen_report``), which drops the task's
-rows until it is approved again.
+rows until it is approved again, and 作废 (``voiding.void_activity``) marks the report
+已作废, which drops them for good.
 """
 from __future__ import annotations
 

@@ -44,6 +44,7 @@ REPORT_STATUS = {
     ReportStatus.submitted: _l("待审核"),
     ReportStatus.approved: _l("已通过"),
     ReportStatus.returned: _l("已退回"),
+    ReportStatus.voided: _l("已作废"),
 }
 ROLE = {Role.member: _l("党员干部"), Role.liaison: _l("社区联络员"), Role.admin: _l("单位管理员")}
 WEEKDAYS = [_l("周一"), _l("周二"), _l("周三"), _l("周四"), _l("周五"), _l("周六"), _l("周日")]

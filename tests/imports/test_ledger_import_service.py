@@ -344,3 +344,62 @@ def test_a_file_without_the_headers_says_which_columns_it_needs():
     book.save(buffer)
     read = read_ledger("a.xlsx", buffer.getvalue())
     assert read.file_errors and "“日期”“开始”“结束”" in read.file_errors[0]
+
+
+def test_each_recorded_activity_names_the_import_it_came_from(october, cleanup_category):
+    """An activity's own ``backfill`` event names the ``ledger_import`` event of the file
+    it came from (session 20's open item): from any activity the file is found — its
+    name and SHA-256 — and from the file every activity."""
+    m = october.members
+    data = sheet([row(october, m["郑某某"], leader="是", category=cleanup_category),
+                  row(october, m["冯某某"], leader="是", category=cleanup_category,
+                      title="第二场补录")])
+    with unit_of_work():
+        import_ledger(october.liaison, read_ledger("十月台账.xlsx", data).rows,
+                      filename="十月台账.xlsx", sha256="ab" * 32)
+    [file_event] = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "ledger_import")).all()
+    tasks = db.session.scalars(select(Task).where(
+        Task.title.in_(("补录活动", "第二场补录"))).order_by(Task.id)).all()
+    assert sorted(file_event.detail["task_ids"]) == [t.id for t in tasks]
+    for task in tasks:
+        [event] = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "backfill", AuditEvent.entity_type == "task",
+            AuditEvent.entity_id == task.id)).all()
+        assert event.detail["ledger_import_event_id"] == file_event.id
+        assert event.actor_id == october.liaison.id
+        assert event.detail["participants"] == {
+            str(a.member_id): a.minutes for a in task.assignments}
+    # the one form's 补录 names no import
+    from tracker.services.backfill import BackfillData, Participant, record_past_activity
+    with unit_of_work():
+        typed = record_past_activity(october.liaison, tasks[0].resource_item, BackfillData(
+            title="表单补录", place="党群服务中心", starts_local=datetime(2022, 10, 20, 9),
+            ends_local=datetime(2022, 10, 20, 10), participants=[Participant(m["郑某某"])],
+            leader=m["郑某某"], note="清理楼道杂物。"))
+    [event] = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "backfill", AuditEvent.entity_id == typed.id)).all()
+    assert "ledger_import_event_id" not in event.detail
+
+
+def test_an_activity_imported_twice_under_two_titles_is_voided_and_counts_once(
+        october, cleanup_category):
+    """The reviewer's case: the same clean-up in two files, typed 「补录活动」 in one and
+    「楼道清理」 in the other, is two activities in the 月报; the liaison voids the second
+    and the month is what one import made it."""
+    from tracker.services.voiding import void_activity
+
+    m = october.members
+    once = sheet([row(october, m["郑某某"], leader="是", category=cleanup_category)])
+    imported(october.liaison, once)
+    figures_once = month_figures(october)
+    imported(october.liaison, sheet([row(october, m["郑某某"], leader="是",
+                                         category=cleanup_category, title="楼道清理",
+                                         day="2022-10-06")]))
+    assert month_figures(october)[0].activities == figures_once[0].activities + 1
+    twice = db.session.scalar(select(Task).where(Task.title == "楼道清理",
+                                                 Task.backfilled.is_(True)))
+    with unit_of_work():
+        void_activity(twice, october.liaison, "与“补录活动”是同一次活动，重复导入")
+    db.session.expire_all()
+    assert month_figures(october) == figures_once

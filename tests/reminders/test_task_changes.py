@@ -255,3 +255,28 @@ def test_the_first_run_after_the_upgrade_does_not_tell_old_events_as_news(town, 
     run(local(0, 10, 5))
     assert [r.task_id for r in rows(kind="cancelled", channel=Channel.inapp)] == [later.id]
     assert "下周巡查" in recorder.to("/sms")[0].json["content"]
+def test_the_members_of_a_voided_activity_are_told_their_hours_no_longer_count(app, town, smtp):
+    """作废 takes confirmed hours off a member's service record by someone else's hand:
+    each member whose hours were on it hears at the next run, once — which activity, by
+    whom, why, how many hours. Someone on it whose hours were never confirmed is not."""
+    from tracker.models import AssignmentStatus as Status
+    from tracker.services.voiding import void_activity
+
+    task = town.task(local(-2, 9), people=(town.ann, town.bob, town.lee), title="楼道清扫")
+    for held in task.assignments:
+        if held.member_id != town.lee.id:
+            held.status, held.minutes = Status.done, 120
+    db.session.commit()
+    void_activity(task, town.liaison, "当天并未开展，误录。")
+    db.session.commit()
+
+    run(local(0, 10))
+    [mail] = [m for m in smtp.mails if m.subject == "活动已作废：楼道清扫"]
+    assert "楼道清扫" in mail.body and "2.0小时服务时长不再计入" in mail.body
+    assert "原因：当天并未开展，误录。" in mail.body and "。。" not in mail.body
+    assert town.liaison.name in mail.body
+    assert sorted(r.member_id for r in rows(kind="voided", channel=Channel.inapp)) == \
+        sorted([town.ann.id, town.bob.id])
+    assert run(local(0, 11)).written == 0
+    # a voided activity is not a cancellation to go to: no 任务已取消 besides
+    assert rows(kind="cancelled") == []

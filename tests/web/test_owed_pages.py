@@ -371,7 +371,8 @@ def test_settings_turn_a_kind_off_and_check_the_email(app, client, login, world)
     client.post("/me/settings", data={"kind_tomorrow": "y", "kind_returned": "y"})
     # every member kind left unticked is off
     assert opted_out(world.member) == {"confirm_hours", "submit_report", "waitlist_promoted",
-                                      "backfill_decided", "cancelled", "changed", "hours_corrected"}
+                                      "backfill_decided", "cancelled", "changed", "hours_corrected",
+                                      "voided"}
     # a liaison's digests are not offered to a member
     assert "待审核已等待多日" not in text(client.get("/me/settings"))
 

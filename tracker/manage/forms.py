@@ -199,6 +199,12 @@ class CancelForm(FlaskForm):
     reason = _text(_l("取消原因"), _l("请填写取消原因。"), REASON_MAX, area=True)
 
 
+class VoidForm(FlaskForm):
+    """作废 a whole recorded activity that did not happen (``services.voiding``)."""
+
+    reason = _text(_l("作废的原因"), _l("请填写作废的原因。"), REASON_MAX, area=True)
+
+
 class ReturnForm(FlaskForm):
     reason = _text(_l("退回原因"), _l("请填写退回原因。"), REASON_MAX, area=True)
 

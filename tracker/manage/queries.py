@@ -459,3 +459,15 @@ def cancel_reason(task: Task) -> str | None:
         .order_by(AuditEvent.id.desc()).limit(1)
     )
     return (event.detail or {}).get("reason") if event else None
+
+
+def void_event(task: Task) -> AuditEvent | None:
+    """The ``void`` event of a voided activity (who, when, why), or None."""
+    if task.status != TaskStatus.cancelled:
+        return None
+    return db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.entity_type == "task", AuditEvent.entity_id == task.id,
+               AuditEvent.action == "void")
+        .order_by(AuditEvent.id.desc()).limit(1)
+    )

@@ -16,7 +16,7 @@ from ..paging import page_number
 from ..backfill_requests.queries import load_request
 from ..formatting import hours
 from ..menu import menu_counts_with
-from ..models import AssignmentStatus, Role
+from ..models import AssignmentStatus, Role, TaskStatus
 from ..permissions import manages_community, manages_task, staff_required
 from ..security import is_safe_next, record_id
 from ..rollups.home import home_figures
@@ -32,6 +32,7 @@ from ..services.backfill_requests import adopt_through_backfill
 from ..services.claims import assign_member, correct_minutes, task_span_minutes, withdraw
 from ..services.reviews import approve_report, reopen_report, return_report
 from ..services.summary_notes import closed_to
+from ..services.voiding import void_activity, void_refusal
 from ..services.waitlist import leave_waitlist, promote_by_hand
 from ..services.needs import create_task_from_need
 from ..needs import queries as need_queries
@@ -57,6 +58,7 @@ from .forms import (
     LeaderForm,
     ReopenForm,
     ReturnForm,
+    VoidForm,
     TaskEditForm,
     TaskFilterForm,
     TaskForm,
@@ -309,12 +311,15 @@ def edit_task(task_id: int):
                            off_checklist=off_checklist_note([task]))
 
 
-def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=None) -> dict:
+def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=None,
+               void=None) -> dict:
     """The manage-task page's context; a submitted form is passed in to keep its input.
 
     An approved task is not edited or assigned (approval is final): instead its page
     offers 添加遗漏的参加人员 (the liaison of the community, or an admin — in a 已定稿
-    month an admin only) and, to an admin, 撤销审核."""
+    month an admin only) and, to an admin, 撤销审核. An activity on record (a report, or
+    confirmed hours: 取消任务 no longer applies) offers 作废 to whoever may
+    (``voiding.void_refusal``), and a voided one says who voided it, when and why."""
     actor = _actor()
     search = (request.args.get("q") or "").strip()[:40]
     holders = q.participants_by_task([task.id])[task.id]
@@ -333,6 +338,10 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
               if a.status == AssignmentStatus.absent and a.member.active]
     add.member.choices = [("", _("请选择"))] + [(m.id, member_label(m))
                                                  for m in absent + candidates]
+    cancel_refusal = confirmed_hours_refusal(task)  # None: no member's hours confirmed
+    # on record: 取消任务 no longer applies, 作废 does
+    on_record = task.status != TaskStatus.cancelled and (task.report is not None
+                                                         or cancel_refusal is not None)
     return dict(task=task, participants=holders, search=search, assign_form=assign,
                 leader_form=leader, cancel_form=cancel, waitlist=q.waitlist(task.id),
                 approved=approved, add_form=add,
@@ -340,7 +349,10 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                                                   task.service_date),
                 reopen_form=(reopen or ReopenForm(formdata=None))
                 if approved and actor.role == Role.admin else None,
-                cancel_refusal=confirmed_hours_refusal(task),
+                cancel_refusal=cancel_refusal,
+                void_form=(void or VoidForm(formdata=None)) if on_record else None,
+                void_refusal=void_refusal(task, actor) if on_record else None,
+                voided=q.void_event(task),
                 off_checklist=off_checklist_note([task]))
 
 
@@ -450,6 +462,38 @@ def reopen(task_id: int):
     if refused is not None:
         return refused
     return _back_to_task(task, _("已撤销审核：完成情况已退回，在重新审核通过前不计入统计。"))
+
+
+@bp.route("/tasks/<int:task_id>/void", methods=["GET", "POST"])
+@staff_required
+def void(task_id: int):
+    """作废 a recorded activity that did not happen, with a reason, asked once like
+    取消任务 (``voiding.void_activity``)."""
+    task = _managed_task(task_id)
+    if request.method == "GET":
+        if (refusal := void_refusal(task, _actor())) is not None:
+            return _back_to_task(task, refusal, "error")
+        form = VoidForm(formdata=None, data={"reason": request.args.get("reason", "")[:500]})
+        people = [a for a in q.participants_by_task([task.id])[task.id]
+                  if a.status == AssignmentStatus.done]
+        return render_template(
+            "confirm.html", title=_("作废该活动"), task=task, submit=_("确认作废"),
+            action=url_for("manage.void", task_id=task.id), form=form,
+            explain=_("作废后该活动不再计入任何统计（月报、进展、参与情况），%(n)d名党员共%(h)s小时的服务时长"
+                      "不再计入，他们会收到通知；记录保留并标为已作废，不能恢复。",
+                      n=len(people), h=hours(sum(a.minutes or 0 for a in people))),
+            back=url_for("manage.task", task_id=task.id))
+    form = VoidForm()
+    context = _task_page(task, void=form)
+    if not form.validate() and context["void_form"] is not None:
+        return _render_task(context)  # else the service says why not
+    if not confirmed():
+        return redirect(url_for("manage.void", task_id=task.id, reason=form.reason.data), 303)
+    refused = _run_on_task(task, form, context, void_activity, task, _actor(),
+                           form.reason.data)
+    if refused is not None:
+        return refused
+    return _back_to_task(task, _("该活动已作废，不再计入统计；参加的党员会收到通知。"))
 
 
 @bp.route("/assignments/<int:assignment_id>/hours", methods=["GET", "POST"])

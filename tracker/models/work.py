@@ -293,6 +293,10 @@ class ReportStatus(str, enum.Enum):
     submitted = "submitted"  # 待审核
     approved = "approved"  # 已通过
     returned = "returned"  # 已退回
+    # 已作废: the activity did not happen, and was taken off every figure with its task
+    # (``services.voiding``); final. Never counted: the derived rows hold only
+    # ``participation.COUNTED_REPORTS``.
+    voided = "voided"
 
 
 class TaskReport(db.Model):

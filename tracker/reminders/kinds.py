@@ -25,6 +25,7 @@ from ..extensions import db
 from ..models import (
     HOLDING,
     Assignment,
+    AssignmentStatus,
     AuditEvent,
     BackfillRequest,
     Invitation,
@@ -587,6 +588,35 @@ def find_hours_corrected(now: datetime, config: dict) -> list[Due]:
     return dues
 
 
+# --- 活动已作废: the liaison voided an activity the member's confirmed hours were on ---------
+
+def find_voided(now: datetime, config: dict) -> list[Due]:
+    """Tell each member whose confirmed hours were on an activity the liaison or an admin
+    voided (作废, ``services.voiding``): which activity, by whom, when, why, and how many
+    hours no longer count. The members are read from the task's participations — they
+    stay done, with their hours, on the voided task — not from the event's detail."""
+    events = db.session.execute(
+        select(AuditEvent, Assignment.member_id, Assignment.minutes, Task.id, Task.title,
+               Task.starts_at, Task.ends_at)
+        .join(Task, (AuditEvent.entity_type == Task.__tablename__)
+              & (AuditEvent.entity_id == Task.id))
+        .join(Assignment, Assignment.task_id == Task.id)
+        .where(AuditEvent.action == "void", Task.status == TaskStatus.cancelled,
+               Assignment.status == AssignmentStatus.done,
+               AuditEvent.created_at > _recent(config, now), _active(Assignment.member_id))
+        .order_by(AuditEvent.id, Assignment.id)
+    ).all()
+    return [Due("voided", f"task:{task_id}:void",
+                _("活动已作废：%(title)s", title=title),
+                _("%(who)s于%(time)s作废了活动%(task)s，您在该活动的%(h)s小时服务时长不再计入。"
+                  "原因：%(reason)s。如有疑问，请联系社区联络员。",
+                  who=_who(event.actor), time=f"{to_local(event.created_at):%Y-%m-%d %H:%M}",
+                  task=_task_line(title, starts, ends), h=hours(minutes or 0),
+                  reason=_reason((event.detail or {}).get("reason"))),
+                f"/tasks/{task_id}", member_id=member_id, task_id=task_id)
+            for event, member_id, minutes, task_id, title, starts, ends in events]
+
+
 # --- 账号安全: a reset link made for the member's account, and its use --------------------------
 
 def find_password_reset(now: datetime, config: dict) -> list[Due]:
@@ -632,6 +662,8 @@ KINDS = [
          find_changed, capped=False, news=True),
     Kind("hours_corrected", _l("服务时长已改正"), _l("联络员改正您已确认的服务时长时提醒，附原因"),
          "member", find_hours_corrected, news=True),
+    Kind("voided", _l("活动已作废"), _l("您已确认服务时长的活动被联络员作废、时长不再计入时提醒，附原因"),
+         "member", find_voided),
     Kind("waitlist_promoted", _l("候补转正"), _l("您候补的任务有人取消、名额转给您时立即提醒"),
          "member", find_waitlist_promoted),
     Kind("backfill_decided", _l("补录申请结果"), _l("您的补录申请被采纳或拒绝时立即提醒"),

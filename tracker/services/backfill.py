@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..fields import NOTE_MAX
 from ..models import (
+    Finding,
     FindingKind,
     Assignment,
     AssignmentStatus,
@@ -46,7 +47,7 @@ from .audit import record
 from .claims import add_done_participation, check_minutes, task_span_minutes
 from .findings import MAX_DESCRIPTION, MAX_PLACE, FindingData, record_finding
 from .photos import MAX_PHOTOS_PER_TASK, add_task_photo, remove_image
-from .reviews import ReportData, approve_report, report_figures, submit_report
+from .reviews import ReportData, approve_report, lock_activity, report_figures, submit_report
 from .summary_notes import closed_to
 from .tasks import (
     TaskDetails,
@@ -249,11 +250,30 @@ def already_recorded(item: ResourceItem, title: str, starts_at: datetime,
         .order_by(Task.id).limit(1))
 
 
-def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData) -> Task:
+def backfill_event(actor: Member, task: Task, **source):
+    """The activity's own ``backfill`` AuditEvent, read from what was written: who
+    recorded it, where, its leader, each participant's minutes, its findings; ``source``
+    names where it came from (the ledger import's event: ``ledger_import_event_id``)."""
+    participants = db.session.execute(select(Assignment.member_id, Assignment.minutes).where(
+        Assignment.task_id == task.id, Assignment.status == AssignmentStatus.done)
+        .order_by(Assignment.id)).all()
+    findings = db.session.scalar(select(func.count(Finding.id)).where(
+        Finding.task_id == task.id, Finding.active.is_(True)))
+    return record(actor, "backfill", task, recorded_at=task.created_at,
+                  community_id=task.community_id, resource_item_id=task.resource_item_id,
+                  leader_id=task.leader_id,
+                  participants={str(k): v for k, v in participants}, findings=findings,
+                  **source)
+
+
+def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData, *,
+                         audit: bool = True) -> Task:
     """补录 one past activity: task, participations and approved report, all or nothing
     (the caller's unit of work). Everything but the photos' contents is checked before
     the first write; a photo refused after that undoes the files already written, and
-    the caller's rollback the rest."""
+    the caller's rollback the rest. ``audit=False``: the caller writes the activity's
+    ``backfill`` event itself (``backfill_event``), naming where it came from — the
+    ledger import, whose own event is written once every activity is recorded."""
     item = item_of_year(item, data.starts_local.year)
     starts_at, ends_at = _check(actor, item, data)
     now = utcnow()
@@ -291,9 +311,8 @@ def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData) 
     # submitted, and an approved survey takes no more
     for finding in data.findings:
         record_finding(task, actor, finding)
-    record(actor, "backfill", task, recorded_at=now, community_id=item.community_id,
-           resource_item_id=item.id, leader_id=data.leader.id,
-           participants={str(k): v for k, v in hours.items()}, findings=len(data.findings))
+    if audit:
+        backfill_event(actor, task)
     stored = []
     try:
         # last before the report: an approved report takes no more photos, and a photo's
@@ -326,6 +345,7 @@ def add_forgotten_participant(actor: Member, task: Task, member: Member,
     at the same time; hours in half hours within the activity's length."""
     if not manages_task(actor, task):
         raise PermissionDenied(_l("无权操作。"))
+    lock_activity(task)  # not voided or reopened meanwhile
     if task.status == TaskStatus.cancelled:
         raise ServiceError(_l("该任务已取消。"))
     if not task.report_approved:

@@ -44,6 +44,7 @@ from .backfill import (
     working_units,
 )
 from .claims import MAX_MINUTES, MINUTE_STEP, add_past_participation, check_minutes
+from .reviews import lock_activity
 
 # How far back a member may ask: older work is the liaison's own 补录 or an import.
 REQUEST_DAYS_BACK = 90
@@ -182,6 +183,7 @@ def _add_to_task(request: BackfillRequest, actor: Member) -> Assignment:
     """The member's done participation on the request's task, as its report's state
     allows."""
     task, member = request.task, request.member
+    lock_activity(task)  # not approved, reopened or voided meanwhile
     if task.report_approved:
         return add_forgotten_participant(actor, task, member, request.minutes)
     if not is_requestable(task, member):

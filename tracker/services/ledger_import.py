@@ -50,7 +50,13 @@ from ..permissions import manages_community
 from ..timeutil import local_to_utc
 from . import ServiceError
 from .audit import Target, record
-from .backfill import BackfillData, Participant, record_past_activity, working_units
+from .backfill import (
+    BackfillData,
+    Participant,
+    backfill_event,
+    record_past_activity,
+    working_units,
+)
 from .member_import import PHONE_CHUNK, ImportPreview, ReadRow, normalise_phone, read_table
 
 SHEET = "参与明细"
@@ -438,7 +444,7 @@ def _members_may_take_part(actor: Member, activity: _Activity, look: _Lookups) -
                                      name=member.name)))
 
 
-def _record(actor: Member, activity: _Activity, look: _Lookups) -> Task | None:
+def _record(actor: Member, activity: _Activity, look: _Lookups, audit: bool) -> Task | None:
     _members_may_take_part(actor, activity, look)
     first = activity.rows[0]
     leaders = [row for row in activity.rows if row.leader.strip().lower() in LEADER_WORDS]
@@ -461,7 +467,7 @@ def _record(actor: Member, activity: _Activity, look: _Lookups) -> Task | None:
         beneficiary=first.beneficiary or None)
     savepoint = db.session.begin_nested()
     try:
-        task = record_past_activity(actor, activity.item, data)
+        task = record_past_activity(actor, activity.item, data, audit=audit)
     except ServiceError as error:  # PermissionDenied too: a row the actor may not record
         savepoint.rollback()
         first.errors.append(str(error.message))
@@ -472,9 +478,10 @@ def _record(actor: Member, activity: _Activity, look: _Lookups) -> Task | None:
     return task
 
 
-def _apply(actor: Member, rows: list[LedgerRow]) -> LedgerPreview:
+def _apply(actor: Member, rows: list[LedgerRow], audit: bool = True) -> LedgerPreview:
     """Record every activity of the rows that reads right; fill each row's errors and
-    action. The caller keeps or rolls back what was written."""
+    action. The caller keeps or rolls back what was written. ``audit=False``: the
+    activities' own ``backfill`` events are the caller's to write."""
     look = _lookups(rows)
     activities: dict[tuple, _Activity] = {}
     for row in rows:
@@ -494,7 +501,7 @@ def _apply(actor: Member, rows: list[LedgerRow]) -> LedgerPreview:
         task = _existing(actor, activity)
         if task is not None:
             _skip(activity, task, look)
-        elif (task := _record(actor, activity, look)) is not None:
+        elif (task := _record(actor, activity, look, audit)) is not None:
             recorded.append(task.id)
     return LedgerPreview(rows, task_ids=recorded)
 
@@ -525,17 +532,21 @@ def import_ledger(actor: Member, rows: list[LedgerRow], *, filename: str = "",
                   sha256: str | None = None) -> LedgerResult:
     """All or nothing (the caller's unit of work): one wrong row and nothing is kept.
     One ``ledger_import`` audit event says what the file did: its name and SHA-256, its
-    rows, the activities it recorded (their task ids) and the rows it skipped — each
-    activity's own ``backfill`` event is written by the recording, as for the one form."""
-    preview = _apply(actor, rows)
+    rows, the activities it recorded (their task ids) and the rows it skipped. Each
+    activity's own ``backfill`` event, as the one form writes it, follows it and names
+    it (``ledger_import_event_id``): from any activity the file it came from is found."""
+    preview = _apply(actor, rows, audit=False)
     if not preview.ok:
         raise ServiceError(_l("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
                               n=len(preview.error_rows) or 1))
     result = LedgerResult(preview.activities, preview.count("record"), preview.count("skip"))
-    record(actor, "ledger_import", Target("ledger_import", None), filename=filename,
-           sha256=sha256, rows=len(rows), activities=result.activities,
-           participations=result.participations, skipped=result.skipped,
-           task_ids=preview.task_ids)
+    event = record(actor, "ledger_import", Target("ledger_import", None), filename=filename,
+                   sha256=sha256, rows=len(rows), activities=result.activities,
+                   participations=result.participations, skipped=result.skipped,
+                   task_ids=preview.task_ids)
+    db.session.flush()  # the event's id, which each activity's event names
+    for task_id in preview.task_ids:
+        backfill_event(actor, db.session.get(Task, task_id), ledger_import_event_id=event.id)
     return result
 
 

@@ -129,9 +129,25 @@ def _mark_absences(holders, absent_ids: set[int]) -> None:
                 assignment.status = AssignmentStatus.claimed
 
 
+def lock_activity(task: Task) -> None:
+    """Re-read the task and its report under row locks, for the rest of the transaction,
+    task first (one order, no deadlock). Every decision on a whole activity — 通过, 退回,
+    撤销审核, 作废 (``services.voiding``), 添加遗漏的参加人员 — takes it before it reads
+    the state it decides on: the page that posted saw the report 待审核 (or approved),
+    but another liaison may have decided since. On PostgreSQL the second decision waits
+    for the first to commit and then reads what it left (an approval of an activity
+    voided meanwhile is refused, and the reverse voids the approved activity), so an
+    approved report never sits on a voided task. SQLite's writers take turns anyway;
+    it ignores the clause."""
+    db.session.refresh(task, with_for_update=True)
+    if task.report is not None:
+        db.session.refresh(task.report, with_for_update=True)
+
+
 def _require_reviewer(report: TaskReport, actor: Member) -> None:
     if not manages_task(actor, report.task):
         raise PermissionDenied(_l("无权审核该社区的任务。"))
+    lock_activity(report.task)
     if report.status != ReportStatus.submitted:
         raise ServiceError(_l("该完成情况不在待审核状态。"))
 
@@ -187,6 +203,7 @@ def reopen_report(report: TaskReport, actor: Member, reason: str) -> None:
         raise PermissionDenied(_l("无权操作。"))
     if actor.role != Role.admin:
         raise ServiceError(_l("只有单位管理员可以撤销审核。"))
+    lock_activity(report.task)
     if report.status != ReportStatus.approved:
         raise ServiceError(_l("只有已审核通过的完成情况可以撤销审核。"))
     reason = (reason or "").strip()

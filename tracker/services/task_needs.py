@@ -43,3 +43,17 @@ def give_back_needs_of(task: Task, actor: Member) -> None:
         if need.status == NeedStatus.tasked:
             need.status = NeedStatus.open
         record(actor, "need_task_cancelled", need, task_id=task.id)
+
+
+def undo_needs_of(task: Task, actor: Member) -> None:
+    """The task is voided (作废: the activity did not happen): a need it was to do is given
+    back as for a cancellation, and one its approval fulfilled was not fulfilled after
+    all — it loses the task and is 已认领 again by its claimer, else 待认领."""
+    give_back_needs_of(task, actor)
+    for need in db.session.scalars(
+            select(Need).where(Need.task_id == task.id, Need.status == NeedStatus.fulfilled)
+            .order_by(Need.id)):
+        need.task_id = None
+        need.status = NeedStatus.claimed if need.claimed_by_id else NeedStatus.open
+        need.fulfilled_at = need.fulfilled_on = need.fulfilled_by_id = None
+        record(actor, "need_fulfil_voided", need, task_id=task.id)

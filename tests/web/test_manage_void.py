@@ -1,0 +1,109 @@
+"""作废 on the manage page of a recorded activity (review finding "past" 3): offered to the
+community's liaison and an admin (in a 已定稿 month to an admin only), a reason required
+— answered on the same page with what was typed kept —, asked once, and afterwards the
+page says who voided it, when and why, and it counts nowhere."""
+from __future__ import annotations
+
+from tests.audit import work_event_count
+from tests.web.manage_support import submitted_report, text
+from tests.web.test_manage_approved_task import _counted, _recorded
+from tracker.extensions import db
+from tracker.models import AssignmentStatus, ReportStatus, SummaryNote, Task, TaskStatus
+from tracker.timeutil import utcnow
+
+
+def test_the_liaison_voids_a_record_with_a_reason_asked_once(client, login, world):
+    task = _recorded(client, login, world)
+    assert _counted(world, task) == (1, 2, 240)
+    page = text(client.get(f"/manage/tasks/{task.id}"))
+    assert "作废该活动" in page and f'action="/manage/tasks/{task.id}/void"' in page
+
+    # no reason: the same page, the message under the field, nothing written
+    events = work_event_count()
+    response = client.post(f"/manage/tasks/{task.id}/void", data={"reason": "  ",
+                                                                 "confirmed": "1"})
+    assert response.status_code == 200 and "请填写作废的原因" in text(response)
+    # too long: the typed reason is kept
+    long = "重复录入" * 126
+    response = client.post(f"/manage/tasks/{task.id}/void", data={"reason": long,
+                                                                 "confirmed": "1"})
+    assert response.status_code == 200
+    assert "不能超过500个字" in text(response) and long in text(response)
+    assert work_event_count() == events and _counted(world, task) == (1, 2, 240)
+
+    # not confirmed (JavaScript off): the confirmation page, with the reason kept and
+    # what will happen — 2 members, 4 hours
+    response = client.post(f"/manage/tasks/{task.id}/void", data={"reason": "当天因雨并未开展"})
+    assert response.status_code == 303
+    page = text(client.get(response.headers["Location"]))
+    assert "确认作废" in page and "当天因雨并未开展" in page
+    assert "2名党员共4.0小时的服务时长不再计入" in page
+    assert work_event_count() == events
+
+    response = client.post(f"/manage/tasks/{task.id}/void",
+                           data={"reason": "当天因雨并未开展", "confirmed": "1"})
+    assert response.status_code == 302
+    page = text(client.get(response.headers["Location"]))
+    assert "该活动已作废，不再计入统计" in page
+    assert "联络员甲 于" in page and "作废，原因：当天因雨并未开展" in page
+    assert "已作废" in page and f'action="/manage/tasks/{task.id}/void"' not in page
+    db.session.expire_all()
+    task = db.session.get(Task, task.id)
+    assert (task.status, task.report.status) == (TaskStatus.cancelled, ReportStatus.voided)
+    assert _counted(world, task) == (0, 0, 0)
+
+    # voided again (a second tab, a resend with a new token): refused, nothing written
+    events = work_event_count()
+    response = client.post(f"/manage/tasks/{task.id}/void",
+                           data={"reason": "再次作废", "confirmed": "1"})
+    assert "该活动已作废" in text(client.get(response.headers["Location"]))
+    assert work_event_count() == events
+
+    # the member sees it as 已作废, the hours marked as not counting
+    login(world.member)
+    mine = text(client.get("/tasks/mine?tab=history"))
+    assert "已作废" in mine and "活动已取消或作废，不计入" in mine
+
+
+def test_in_a_finalised_month_only_an_admin_voids(client, login, world):
+    task = _recorded(client, login, world)
+    day = task.service_date
+    db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                               year=day.year, month=day.month, finalized_at=utcnow(),
+                               finalized_by_id=world.admin.id))
+    db.session.commit()
+    page = text(client.get(f"/manage/tasks/{task.id}"))
+    refusal = f"{day.year}年{day.month}月的月报已定稿，作废该月的活动须由单位管理员操作"
+    assert refusal in page and f'action="/manage/tasks/{task.id}/void"' not in page
+    response = client.post(f"/manage/tasks/{task.id}/void",
+                           data={"reason": "误录", "confirmed": "1"})
+    assert refusal in text(client.get(response.headers["Location"]))
+    assert _counted(world, task) == (1, 2, 240)
+
+    login(world.admin)
+    assert f'action="/manage/tasks/{task.id}/void"' in text(client.get(f"/manage/tasks/{task.id}"))
+    response = client.post(f"/manage/tasks/{task.id}/void",
+                           data={"reason": "误录", "confirmed": "1"})
+    assert response.status_code == 302
+    assert _counted(world, task) == (0, 0, 0)
+
+
+def test_an_ordinary_task_on_record_offers_void_and_one_with_nothing_offers_cancel(
+        client, login, world):
+    login(world.liaison)
+    task = world.past_task
+    page = text(client.get(f"/manage/tasks/{task.id}"))
+    assert f'action="/manage/tasks/{task.id}/void"' not in page  # nothing on record yet
+    assert f'action="/manage/tasks/{task.id}/cancel"' in page
+
+    for held in task.assignments:
+        held.status, held.minutes = AssignmentStatus.done, 60
+    db.session.commit()
+    submitted_report(task, world.leader, status=ReportStatus.approved)
+    page = text(client.get(f"/manage/tasks/{task.id}"))
+    assert f'action="/manage/tasks/{task.id}/void"' in page
+    response = client.post(f"/manage/tasks/{task.id}/void",
+                           data={"reason": "误审核通过：活动改期未开展", "confirmed": "1"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Task, task.id).report.status == ReportStatus.voided

@@ -1,0 +1,98 @@
+"""作废: taking a whole recorded activity that did not happen off every figure.
+
+A 补录 typed by mistake, a ledger file imported twice under another title, an activity
+approved by mistake: its members' hours are confirmed (a 补录 confirms them all), so
+取消任务 is refused, and 撤销审核 only takes it back to 退回 — it would stay, counting
+nowhere and removable by nobody. 作废 ends it: the task is cancelled and its report
+(any: approved, 待审核 or 退回) is 已作废 (``ReportStatus.voided``), so the counted rows
+drop it in the same flush (``tracker/participation.py``) and no figure — 月报, 社区共建进展,
+"双创", 参与情况, a member's hours and 服务记录 — counts it any more. Nothing is deleted: the
+task, its participations (still with the hours they had), its report and its findings
+stay, shown as 已作废 with who, when and why (the ``void`` AuditEvent); a survey's
+findings are taken off the register (deactivated), and a need the task was to do, or
+that its approval fulfilled, is given back. Each member whose confirmed hours stopped
+counting is told (reminder kind ``voided``).
+
+Who: the community's liaison or an admin — the same people who record a 补录 and add a
+forgotten participant — and in a month whose 月报 is 已定稿 an admin only
+(``summary_notes.closed_to``). A reason is required. Voiding is final; a second one is
+refused, and a decision racing it (通过, 撤销审核, 添加遗漏的参加人员, another 作废) takes
+turns on the task's row lock (``reviews.lock_activity``).
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Assignment, AssignmentStatus, Finding, Member, ReportStatus, Task, TaskStatus
+from ..permissions import manages_task
+from . import PermissionDenied, ServiceError
+from .audit import record
+from .reviews import lock_activity
+from .summary_notes import closed_to
+from .task_needs import undo_needs_of
+
+VOID_REASON_MAX = 500
+
+
+def is_voided(task: Task) -> bool:
+    return task.report is not None and task.report.status == ReportStatus.voided
+
+
+def has_recorded_work(task: Task) -> bool:
+    """A report (in any state) or a member's confirmed hours: the activity is on record,
+    and 取消任务 no longer applies."""
+    if task.report is not None:
+        return True
+    return bool(db.session.scalar(select(func.count(Assignment.id)).where(
+        Assignment.task_id == task.id, Assignment.status == AssignmentStatus.done)))
+
+
+def void_refusal(task: Task, actor: Member):
+    """Why ``actor`` cannot void the task now, or None when they can (the page offers the
+    form only then; the service asks again under the lock)."""
+    if task.status == TaskStatus.cancelled:
+        return _l("该活动已作废。") if is_voided(task) else _l("该任务已取消。")
+    if not has_recorded_work(task):
+        return _l("该任务还没有完成情况或已确认的服务时长，不需要作废；活动不再进行请取消任务。")
+    day = task.service_date
+    if closed_to(actor, task.unit_id, task.community_id, day):
+        return _l("%(y)d年%(m)d月的月报已定稿，作废该月的活动须由单位管理员操作。",
+                  y=day.year, m=day.month)
+    return None
+
+
+def void_activity(task: Task, actor: Member, reason: str) -> None:
+    """作废 the activity (see the module's docstring), with ``reason``; audited."""
+    if not manages_task(actor, task):
+        raise PermissionDenied(_l("无权操作。"))
+    lock_activity(task)
+    refusal = void_refusal(task, actor)
+    if refusal is not None:
+        raise ServiceError(refusal)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("请填写作废的原因。"), field="reason")
+    if len(reason) > VOID_REASON_MAX:
+        raise ServiceError(_l("不能超过%(max)d个字。", max=VOID_REASON_MAX), field="reason")
+    report = task.report
+    done = {str(member_id): minutes for member_id, minutes in db.session.execute(
+        select(Assignment.member_id, Assignment.minutes).where(
+            Assignment.task_id == task.id, Assignment.status == AssignmentStatus.done)
+        .order_by(Assignment.id))}
+    findings = list(db.session.scalars(select(Finding).where(
+        Finding.task_id == task.id, Finding.active.is_(True)).order_by(Finding.id)))
+    detail = dict(reason=reason, backfilled=task.backfilled, task_status=task.status,
+                  report_status=report.status if report else None,
+                  reviewed_by_id=report.reviewed_by_id if report else None,
+                  participants=done, findings=[f.id for f in findings],
+                  service_date=task.service_date, community_id=task.community_id)
+    if report is not None:
+        report.status = ReportStatus.voided
+    task.status = TaskStatus.cancelled
+    for finding in findings:
+        finding.active = False
+        record(actor, "deactivate_finding", finding, reason=reason[:200], voided=True)
+    record(actor, "void", task, **detail)
+    undo_needs_of(task, actor)
