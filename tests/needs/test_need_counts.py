@@ -140,8 +140,8 @@ def test_the_needs_still_to_be_done_add_up_on_the_progress_page(client, login, w
 
 
 def test_the_demo_world_has_needs_in_every_state(app):
-    """seed-demo shows the feature: needs fulfilled, claimed (for a unit, overdue), open
-    and closed, counted on its community like any others."""
+    """seed-demo shows the feature: needs fulfilled, claimed (for a unit, overdue), open,
+    turned into a task and closed, counted on its community like any others."""
     from tracker.demo import seed_demo
     from tracker.timeutil import local_today
 
@@ -151,16 +151,19 @@ def test_the_demo_world_has_needs_in_every_state(app):
     paired = world.items[("解放路社区", None, "household_assistance")].community_id
     this_month = Scope(date_from=today.replace(day=1), date_to=today + timedelta(days=1),
                        community_ids=(paired,))
-    # 6 posted there (one of them twelve days ago: this month only after the 12th),
-    # 1 fulfilled (a 微心愿), 2 claimed of which 1 overdue; the seventh is in 建设路社区
-    posted_here = 6 if today.day > 12 else 5
+    # 7 posted there (one of them twelve days ago: this month only after the 12th),
+    # 1 fulfilled (a 微心愿), 2 open, 1 turned into a task, 2 claimed of which 1
+    # overdue, 1 closed; the eighth is in 建设路社区
+    posted_here = 7 if today.day > 12 else 6
     assert need_counts(this_month, today) == NeedCounts(
         posted=posted_here, claimed=2, fulfilled=1, overdue=1, wishes_fulfilled=1,
-        open=2)
-    assert db.session.scalar(select(func.count(Need.id))) == 7
-    # every state but 已转任务 (the demo turns no need into a task)
-    assert {n.status for n in db.session.scalars(select(Need))} == \
-        set(NeedStatus) - {NeedStatus.tasked}
+        open=2, tasked=1)
+    assert db.session.scalar(select(func.count(Need.id))) == 8
+    # every state, 已转任务 too: its task is still to come
+    assert {n.status for n in db.session.scalars(select(Need))} == set(NeedStatus)
+    tasked = db.session.scalar(select(Need).where(Need.status == NeedStatus.tasked))
+    assert tasked.task.needs == [tasked] and tasked.task.report is None
+    assert tasked.task.service_date > today
     assert db.session.scalar(select(Need).where(Need.claimed_unit_id.is_not(None)))
     # Every member reads the board: the demo, like a liaison, names nobody in a title;
     # the 服务对象 field says who, shown by the register's rules.
