@@ -43,13 +43,21 @@ def _series_ids(task: Task):
     return select(Task.id).where(Task.series_id == task.series_id)
 
 
-def needs_of(task: Task, *, live: bool = False) -> list[Need]:
-    """The needs ``task`` works on: those made into it or into any task of its series
-    (``live``: only those still to be done)."""
-    stmt = select(Need).where(Need.task_id.in_(_series_ids(task)))
-    if live:
-        stmt = stmt.where(Need.status.in_(LIVE_NEEDS))
-    return list(db.session.scalars(stmt.order_by(Need.id)))
+def needs_of(task: Task) -> list[Need]:
+    """The needs ``task`` works on: those made into it or into any task of its series."""
+    return list(db.session.scalars(
+        select(Need).where(Need.task_id.in_(_series_ids(task))).order_by(Need.id)))
+
+
+def lock_needs_of(task: Task) -> list[Need]:
+    """The needs of ``task``'s series still to be done, locked (PostgreSQL) and read
+    afresh: of two tasks of a series cancelled or approved at the same moment, the
+    second waits here for the first and then sees what it did. Cancelling and approving
+    call it before they write anything, so the need is always locked first (taken after
+    the task's own row, two of them deadlocked)."""
+    return list(db.session.scalars(
+        select(Need).where(Need.task_id.in_(_series_ids(task)), Need.status.in_(LIVE_NEEDS))
+        .order_by(Need.id).with_for_update().execution_options(populate_existing=True)))
 
 
 def series_approved(need: Need) -> bool:
@@ -62,7 +70,7 @@ def fulfil_needs_of(task: Task, actor: Member) -> None:
     """The task's report is approved: the needs its series was made from are done, by
     this task."""
     now = utcnow()
-    for need in needs_of(task, live=True):
+    for need in lock_needs_of(task):
         need.task_id = task.id
         need.status = NeedStatus.fulfilled
         need.fulfilled_at, need.fulfilled_on = now, local_date(now)
@@ -75,14 +83,20 @@ def give_back_needs_of(task: Task, actor: Member) -> None:
     """The task is cancelled: a need whose series has another task not cancelled goes
     on with it (the earliest); one with none left loses the task, and one nobody
     claimed is 待认领 again."""
-    others = [t for t in series_of(task)
-              if t.id != task.id and t.status != TaskStatus.cancelled]
-    for need in needs_of(task, live=True):
+    needs = lock_needs_of(task)
+    if not needs:
+        return
+    # read after the lock, as columns (not the session's copies): a task of the series
+    # cancelled a moment ago by someone else is seen cancelled
+    others = list(db.session.scalars(
+        select(Task.id).where(Task.id.in_(_series_ids(task)), Task.id != task.id,
+                              Task.status != TaskStatus.cancelled)
+        .order_by(Task.starts_at, Task.id)))
+    for need in needs:
         if others:
             if need.task_id == task.id:
-                need.task_id = others[0].id
-                record(actor, "need_task_moved", need, task_id=task.id,
-                       to_task_id=others[0].id)
+                need.task_id = others[0]
+                record(actor, "need_task_moved", need, task_id=task.id, to_task_id=others[0])
             continue
         need.task_id = None
         if need.status == NeedStatus.tasked:
