@@ -61,7 +61,14 @@ from .services.backfill_requests import RequestData, ask_backfill
 from .services.waitlist import join_waitlist
 from .services.findings import FindingData, hand_over, mark_fixed, record_finding
 from .services.funds import add_entry, reverse_entry
-from .services.needs import NeedData, claim_need, close_need, fulfil_need, post_need
+from .services.needs import (
+    NeedData,
+    claim_need,
+    close_need,
+    create_task_from_need,
+    fulfil_need,
+    post_need,
+)
 from .services.residents import ResidentData, create_resident, set_task_residents
 from .services.sessions import begin_session
 from .services.reviews import ReportData, approve_report, return_report, submit_report
@@ -550,7 +557,8 @@ def _residents(world: DemoWorld, today: date) -> None:
 
 def _needs(world: DemoWorld, today: date) -> None:
     """需求清单 / 微心愿 in every state: fulfilled, claimed (one for the unit, one
-    overdue), open, closed — posted by the liaison, through the services."""
+    overdue), open, turned into a task (已转任务), closed — posted by the liaison,
+    through the services."""
     paired = world.items[(PAIRED, None, "household_assistance")]
     cleanup = world.items[(PAIRED, None, "environment_cleanup")]
     ads = world.items[(DOUBLE, ZONES[1], "ad_removal")]
@@ -584,3 +592,11 @@ def _needs(world: DemoWorld, today: date) -> None:
     sorting = post(cleanup, "垃圾分类入户宣传", NeedKind.need, 7, people=4)
     close_need(sorting, world.liaison, "街道已统一组织宣传，本社区不再单独开展。")
     post(ads, "二区背街小巷牛皮癣集中清理", NeedKind.need, 7, people=5, quantity=40)
+    # turned into a task (已转任务): its approval will fulfil it; nobody claims it
+    greenbelt = post(cleanup, "小区绿化带白色垃圾清捡", NeedKind.need, 10, people=3,
+                     description="东风巷绿化带塑料袋、饭盒较多。")
+    start = today + timedelta(days=6)
+    create_task_from_need(world.liaison, greenbelt, cleanup, TaskData(
+        title=greenbelt.title, place="解放路社区东风巷", beneficiary="社区居民",
+        starts_local=_at(start, 15), ends_local=_at(start, 17), slots=3,
+        description=greenbelt.description))

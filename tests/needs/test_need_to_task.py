@@ -229,3 +229,173 @@ def test_the_page_offers_no_claim_on_a_need_turned_into_a_task(client, login, wo
     board = client.get("/needs/?status=tasked").get_data(as_text=True)
     assert f'href="/needs/{wish.id}"' in board
     assert f'href="/needs/{wish.id}"' not in client.get("/needs/").get_data(as_text=True)
+
+
+# --- a weekly series made from a need: every task of it is the need's --------------------
+
+def _convert_weekly(world, wish, weeks=3):
+    """The need made into a weekly series of ``weeks`` tasks, then moved three weeks
+    back (so the first ones have ended and can be reported); earliest first."""
+    first = local(3, 9)
+    with unit_of_work():
+        tasks = create_task_from_need(world.liaison, wish, world.item, _data(
+            leader=world.leader, repeat_until=(first + timedelta(weeks=weeks - 1)).date()))
+    assert len(tasks) == weeks and len({t.series_id for t in tasks}) == 1
+    for task in tasks:
+        task.starts_at -= timedelta(weeks=3)
+        task.ends_at -= timedelta(weeks=3)
+        task.service_date -= timedelta(weeks=3)
+    db.session.commit()
+    return tasks
+
+
+def _approve_by_liaison(world, task):
+    with unit_of_work():
+        submit_report(task, world.liaison, ReportData(quantity=3, people_served=10,
+                                                      note="代购米面。", absent_ids=set()))
+    with unit_of_work():
+        approve_report(task.report, world.liaison)
+
+
+def _cancel(world, task):
+    with unit_of_work():
+        cancel_task(task, world.liaison, "改期")
+    db.session.refresh(task)
+
+
+def test_a_series_first_cancelled_second_approved_fulfils_the_need(world):
+    """The need is the whole series': the first task's cancellation does not give it
+    back while others remain, and the second's approval fulfils it, by that task,
+    counted once."""
+    wish = need(world.community, world.liaison, code="environment_cleanup",
+                title="每周帮老人代购米面")
+    db.session.commit()
+    first, second, third = _convert_weekly(world, wish)
+    assert wish.task_id == first.id
+    _cancel(world, first)
+    db.session.refresh(wish)
+    assert (wish.status, wish.task_id) == (NeedStatus.tasked, second.id)
+    assert work_actions()[-2:] == ["cancel", "need_task_moved"]
+    _claim_refused(wish, world.member, "该需求已转为任务")  # still not 待认领
+    today = local_today()
+    month = Scope(date_from=today.replace(day=1), date_to=today + timedelta(days=1))
+    _approve_by_liaison(world, second)
+    db.session.refresh(wish)
+    assert (wish.status, wish.task_id, wish.fulfilled_on) == (
+        NeedStatus.fulfilled, second.id, today)
+    assert work_actions()[-2:] == ["approve", "need_fulfil"]
+    assert need_counts(month, today).fulfilled == 1
+    # the third week goes on as a task; its approval fulfils nothing twice
+    _approve_by_liaison(world, third)
+    db.session.refresh(wish)
+    assert (wish.status, wish.task_id) == (NeedStatus.fulfilled, second.id)
+    assert work_actions()[-1] == "approve"
+    assert need_counts(month, today).fulfilled == 1
+
+
+def test_a_later_task_of_the_series_approved_fulfils_the_need_while_the_first_is_open(world):
+    wish = need(world.community, world.liaison, code="environment_cleanup")
+    db.session.commit()
+    first, second, third = _convert_weekly(world, wish)
+    _approve_by_liaison(world, third)
+    db.session.refresh(wish)
+    assert (wish.status, wish.task_id) == (NeedStatus.fulfilled, third.id)
+    # the first task is still the liaison's to report or cancel; the need stays done
+    _cancel(world, first)
+    db.session.refresh(wish)
+    assert (wish.status, wish.task_id) == (NeedStatus.fulfilled, third.id)
+
+
+def test_the_need_is_given_back_only_when_every_task_of_it_is_cancelled(world):
+    wish = need(world.community, world.liaison, code="environment_cleanup")
+    db.session.commit()
+    first, second, third = _convert_weekly(world, wish)
+    _cancel(world, second)  # not the task the need names: nothing to move
+    db.session.refresh(wish)
+    assert (wish.status, wish.task_id) == (NeedStatus.tasked, first.id)
+    _cancel(world, first)
+    db.session.refresh(wish)
+    assert (wish.status, wish.task_id) == (NeedStatus.tasked, third.id)
+    _cancel(world, third)
+    db.session.refresh(wish)
+    assert (wish.status, wish.task_id) == (NeedStatus.open, None)
+    assert work_actions()[-2:] == ["cancel", "need_task_cancelled"]
+    # 待认领 again, and it can be turned into a task again
+    [again] = _convert(world.liaison, wish, world.item)
+    db.session.refresh(wish)
+    assert (wish.status, wish.task_id) == (NeedStatus.tasked, again.id)
+
+
+def test_a_claimed_need_made_into_a_series_keeps_its_claimer_until_a_task_does_it(world):
+    wish = need(world.community, world.liaison, code="environment_cleanup",
+                status=NeedStatus.claimed, claimer=world.member)
+    db.session.commit()
+    first, second, third = _convert_weekly(world, wish)
+    _cancel(world, first)
+    _cancel(world, second)
+    db.session.refresh(wish)
+    assert (wish.status, wish.claimed_by_id, wish.task_id) == (
+        NeedStatus.claimed, world.member.id, third.id)
+    _approve_by_liaison(world, third)
+    db.session.refresh(wish)
+    assert (wish.status, wish.claimed_by_id) == (NeedStatus.fulfilled, world.member.id)
+
+
+def test_the_liaison_confirms_a_need_whose_later_task_was_approved_before(world):
+    """A need that named the first task of its series while only that task counted, and
+    whose second task was approved meanwhile: 确认完成 is offered and works."""
+    wish = need(world.community, world.liaison, code="environment_cleanup")
+    db.session.commit()
+    first, second, _third = _convert_weekly(world, wish)
+    _approve_by_liaison(world, second)
+    wish.status, wish.task_id = NeedStatus.tasked, first.id  # as the old rule left it
+    wish.fulfilled_at = wish.fulfilled_on = wish.fulfilled_by_id = None
+    db.session.commit()
+    from tracker.services.needs import may_confirm
+    assert may_confirm(wish)
+    with unit_of_work():
+        fulfil_need(wish, world.liaison, "第二周已完成")
+    assert wish.status == NeedStatus.fulfilled
+
+
+def test_every_task_of_the_series_links_back_to_the_need(client, login, world):
+    wish = need(world.community, world.liaison, code="environment_cleanup",
+                title="每周帮老人代购米面")
+    db.session.commit()
+    tasks = _convert_weekly(world, wish)
+    login(world.liaison)
+    for task in tasks:
+        for url in (f"/manage/tasks/{task.id}", f"/tasks/{task.id}"):
+            html = client.get(url).get_data(as_text=True)
+            assert "来自需求" in html and f'href="/needs/{wish.id}"' in html, url
+
+
+def _void(world, task):
+    from tracker.services.voiding import void_activity
+
+    with unit_of_work():
+        void_activity(task, world.liaison, "并未开展")
+    db.session.refresh(task)
+
+
+def test_a_voided_week_that_fulfilled_the_need_hands_it_to_another_approved_week(world):
+    """作废 of the week whose approval fulfilled a series' need: the need was still done,
+    by the other approved week; with no other approved week it is to be done again, by
+    the series' next task."""
+    wish = need(world.community, world.liaison, code="environment_cleanup")
+    db.session.commit()
+    first, second, third = _convert_weekly(world, wish)
+    _approve_by_liaison(world, first)
+    _approve_by_liaison(world, second)
+    _void(world, first)
+    db.session.refresh(wish)
+    assert (wish.status, wish.task_id) == (NeedStatus.fulfilled, second.id)
+
+    other = need(world.community, world.liaison, code="environment_cleanup")
+    db.session.commit()
+    first, second, third = _convert_weekly(world, other)
+    _approve_by_liaison(world, first)
+    _void(world, first)
+    db.session.refresh(other)
+    assert (other.status, other.task_id, other.fulfilled_on) == (
+        NeedStatus.tasked, second.id, None)

@@ -33,6 +33,7 @@ from ..services.claims import assign_member, correct_minutes, task_span_minutes,
 from ..services.reviews import approve_report, reopen_report, return_report
 from ..services.summary_notes import closed_to
 from ..services.voiding import void_activity, void_refusal
+from ..services.task_needs import needs_of
 from ..services.waitlist import leave_waitlist, promote_by_hand
 from ..services.needs import create_task_from_need
 from ..needs import queries as need_queries
@@ -360,7 +361,7 @@ def _render_task(context: dict):
     task = context["task"]
     return render_template(
         "manage/task.html", **context, report_url=url_for("tasks.report", task_id=task.id),
-        cancel_reason=q.cancel_reason(task), now=utcnow(),
+        cancel_reason=q.cancel_reason(task), now=utcnow(), needs=needs_of(task),
     )
 
 

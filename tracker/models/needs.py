@@ -6,11 +6,12 @@ glasses, a wheelchair repair). It moves 待认领 → 已认领 → 已完成, o
 reason; a claim given back returns it to 待认领. One claimer at a time: a member, or
 a member on behalf of their unit (``claimed_unit_id``).
 
-The liaison may instead turn it into a task (转为任务): an open need is then 已转任务
-— the task's people do it, nobody claims it — and it is 已完成 when the task's report
-is approved (a need claimed before keeps its claimer and is done the same way). A
-cancelled task gives the need back: 已转任务 returns to 待认领, and any need loses
-the task, so it can be turned into a task again.
+The liaison may instead turn it into a task (转为任务), or a weekly series of tasks:
+an open need is then 已转任务 — the tasks' people do it, nobody claims it — and it is
+已完成 when the report of any task of the series is approved (a need claimed before
+keeps its claimer and is done the same way). Only when every task of it is cancelled
+is the need given back: 已转任务 returns to 待认领, and any need loses the task, so it
+can be turned into a task again (services/task_needs.py).
 """
 from __future__ import annotations
 
@@ -78,7 +79,9 @@ class Need(db.Model):
     # The checklist item the need draws on (结对帮扶 …), of the same community.
     resource_item_id: Mapped[int | None] = mapped_column(ForeignKey("resource_item.id"),
                                                          index=True)
-    # The task made from the need (转为任务), if any; the task's pages link back.
+    # The task made from the need (转为任务), if any: the first of a weekly series (the
+    # next one not cancelled once it is; the one that did it once fulfilled), and every
+    # task of its ``series_id`` is the need's too. The tasks' pages link back.
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"), index=True)
     wanted_by: Mapped[date] = mapped_column(Date)  # local date; overdue after it, unless done
     people: Mapped[int | None] = mapped_column(Integer)  # how many people it takes

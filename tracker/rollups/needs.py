@@ -8,9 +8,13 @@ The rule (one statement, ``GROUP BY`` in the database):
 - **fulfilled** (已完成): needs the liaison confirmed fulfilled in the period (their
   local ``fulfilled_on`` date), whenever they were posted; ``wishes_fulfilled`` is
   the 微心愿 among them — the 月报's "完成微心愿N个";
-- **claimed** (已认领) and **overdue** (已逾期) are today's state, whatever the
-  period: needs held by a claimer and not yet confirmed, and needs still to be done
-  (待认领, 已转任务 or 已认领) whose wanted-by date is before ``today``.
+- **open** (待认领), **tasked** (已转任务), **claimed** (已认领待确认) and
+  **overdue** (已逾期) are today's state, whatever the period: needs nobody holds,
+  needs a task (or weekly series) does, needs held by a claimer and not yet
+  confirmed, and needs still to be done whose wanted-by date is before ``today``.
+  The first three are every need still to be done (``live``, 未完成), each in one of
+  them; overdue ones are among them. With the fulfilled and closed needs of all time
+  they make every need of the scope.
 
 A need turned into a task is fulfilled when the task's report is approved, on that
 day (services.task_needs). Closed needs (已关闭) count as posted only. The scope's
@@ -37,9 +41,16 @@ class NeedCounts:
     fulfilled: int = 0
     overdue: int = 0
     wishes_fulfilled: int = 0
+    open: int = 0
+    tasked: int = 0
+
+    @property
+    def live(self) -> int:
+        """未完成: still to be done today (待认领 + 已转任务 + 已认领待确认)."""
+        return self.open + self.tasked + self.claimed
 
     def __bool__(self) -> bool:
-        return any((self.posted, self.claimed, self.fulfilled, self.overdue))
+        return any((self.posted, self.fulfilled, self.live))
 
 
 def _in_period(column, scope: Scope):
@@ -67,6 +78,8 @@ def need_counts_plan(scope: Scope, today: date, *, per: str | None = None) -> Pl
         _count(fulfilled),
         _count(and_(Need.status.in_(LIVE_NEEDS), Need.wanted_by < today)),
         _count(and_(fulfilled, Need.kind == NeedKind.wish)),
+        _count(Need.status == NeedStatus.open),
+        _count(Need.status == NeedStatus.tasked),
     ]
     where = scope_conditions(scope, community=Need.community_id, zone=Need.zone_id,
                              category=Need.category_id)

@@ -6,9 +6,9 @@ two members (or units) claiming at the same moment exactly one wins, on SQLite
 faster. Every change writes an AuditEvent; audit details never carry a resident's
 personal data (ids, not names).
 
-转为任务 hands an open need to the task (已转任务): nobody claims it, and it is done
-when the task's report is approved, or given back when the task is cancelled
-(``task_needs``).
+转为任务 hands an open need to the task (已转任务), or to a weekly series of tasks:
+nobody claims it, and it is done when the report of any task of it is approved, or
+given back when every task of it is cancelled (``task_needs``).
 """
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ from . import PermissionDenied, ServiceError
 from .audit import record
 from .photos import store_image
 from .residents import may_view
+from .task_needs import series_approved
 from .tasks import TaskData, create_tasks
 
 TITLE_MAX = 120
@@ -202,22 +203,20 @@ def may_view_fulfil_photo(member: Member, need: Need) -> bool:
     return need.claimed_unit_id is not None and member.unit_id == need.claimed_unit_id
 
 
-def task_approved(need: Need) -> bool:
-    """The need was turned into a task whose report is approved."""
-    return need.task is not None and need.task.report_approved
-
-
 def may_confirm(need: Need) -> bool:
-    """确认完成 is offered: claimed, or the task it was turned into is approved."""
+    """确认完成 is offered: claimed, or a task it was turned into (one of its series) is
+    approved."""
     return need.status == NeedStatus.claimed or (need.status == NeedStatus.tasked
-                                                 and task_approved(need))
+                                                 and series_approved(need))
 
 
 def fulfil_need(need: Need, actor: Member, note: str | None,
                 photo: bytes | None = None) -> None:
     """The liaison confirms a need fulfilled (counted on the local date), with an
-    optional note and photo: a claimed one, or one turned into a task once the task's
-    report is approved (which fulfils it by itself since 0025; older ones wait here)."""
+    optional note and photo: a claimed one, or one turned into a task once a report of
+    its task (or series) is approved (which fulfils it by itself since 0025; older
+    ones, and those whose series had a later task approved while only the first task
+    counted, wait here)."""
     if not may_manage(actor, need):
         raise PermissionDenied(_l("无权操作。"))
     note = (note or "").strip() or None
@@ -225,7 +224,7 @@ def fulfil_need(need: Need, actor: Member, note: str | None,
         raise ServiceError(_l("不能超过%(max)d个字。", max=TEXT_MAX), field="note")
     if need.status == NeedStatus.open:
         raise ServiceError(_l("该需求还没有人认领，认领后才能确认完成。"))
-    if need.status == NeedStatus.tasked and not task_approved(need):
+    if need.status == NeedStatus.tasked and not series_approved(need):
         raise ServiceError(_l("该需求已转为任务，任务的完成情况审核通过后才能确认完成。"))
     if need.status not in (NeedStatus.claimed, NeedStatus.tasked):
         raise ServiceError(_l("该需求已完成或已关闭。"))
@@ -261,9 +260,10 @@ def close_need(need: Need, actor: Member, reason: str) -> None:
 def create_task_from_need(actor: Member, need: Need, item: ResourceItem,
                           data: TaskData) -> list[Task]:
     """The liaison turns a need into a task (or a weekly series) of a checklist item of
-    the need's community; the need keeps the first task, which links back to it. An
-    open need becomes the task's (已转任务: nobody claims it any more); a claimed one
-    keeps its claimer. Either is fulfilled when the task's report is approved."""
+    the need's community; the need names the first task, and every task of the series
+    is the need's (``task_needs``). An open need becomes the task's (已转任务: nobody
+    claims it any more); a claimed one keeps its claimer. Either is fulfilled when the
+    report of a task of it is approved."""
     if not may_manage(actor, need):
         raise PermissionDenied(_l("无权操作。"))
     if need.task_id is not None:

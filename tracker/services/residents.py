@@ -33,6 +33,7 @@ from ..timeutil import local_today, utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
 from .photos import remove_image
+from .task_needs import series_of
 
 # Categories whose tasks can name the residents they served.
 VISIT_CATEGORIES = ("elderly_visit", "household_assistance")
@@ -457,9 +458,7 @@ def forget_resident_in_needs(resident: Resident, actor: Member | None) -> list[T
             remove_image(need.fulfil_photo)
             need.fulfil_photo = None
         if need.task is not None:
-            series = [need.task] if need.task.series_id is None else db.session.scalars(
-                select(Task).where(Task.series_id == need.task.series_id))
-            tasks.update((task.id, task) for task in series)
+            tasks.update((task.id, task) for task in series_of(need.task))
         record(actor, "need_erase", need, resident_id=resident.id, closed=closed)
     return [tasks[key] for key in sorted(tasks)]
 

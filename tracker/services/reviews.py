@@ -25,7 +25,7 @@ from ..timeutil import utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
 from .summary_notes import closed_to
-from .task_needs import fulfil_needs_of
+from .task_needs import fulfil_needs_of, lock_needs_of
 from .tasks import participants
 
 
@@ -165,6 +165,7 @@ def approve_report(report: TaskReport, actor: Member) -> None:
         # an admin, as for 补录 and the funds
         raise ServiceError(_l("%(y)d年%(m)d月的月报已定稿，审核通过该月的完成情况须由单位管理员操作。",
                               y=day.year, m=day.month))
+    lock_needs_of(task)  # before any write: see task_needs
     report.status = ReportStatus.approved
     report.return_reason = None
     report.reviewed_by_id = actor.id

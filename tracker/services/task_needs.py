@@ -1,10 +1,18 @@
 """What a task's end does to the need it was made from (需求 → 转为任务).
 
 A need the liaison turned into a task is the task's to do (``NeedStatus.tasked``, or
-still claimed by whoever claimed it first). When the task's report is approved the
-need is fulfilled, on the local date of the approval (what the 月报's 本月完成 and
-完成微心愿 count). When the task is cancelled the need is given back: it loses the
-task (so it can be turned into a task again) and a tasked one is 待认领 again.
+still claimed by whoever claimed it first). A need turned into a weekly series is the
+whole series' to do: ``Need.task_id`` names one task of it, and every task of the same
+``series_id`` counts as the need's.
+
+- **Fulfilled** when the report of any one of its tasks is approved, on the local date
+  of the approval (what the 月报's 本月完成 and 完成微心愿 count); the need then names
+  that task. A recurring need (每周代购) is met once someone has done it as asked;
+  the rest of the series goes on as tasks, and the need counts once.
+- **Given back** only when none of its tasks is left: a cancelled task hands the need on
+  to the earliest task of the series not cancelled; when every one is cancelled the
+  need loses the task (so it can be turned into a task again) and a tasked one is
+  待认领 again.
 
 Kept apart from ``needs`` so that ``tasks`` and ``reviews`` can call it: ``needs``
 imports ``tasks`` to create the task.
@@ -14,21 +22,56 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import LIVE_NEEDS, Member, Need, NeedStatus, Task
+from ..models import LIVE_NEEDS, Member, Need, NeedStatus, Task, TaskStatus
 from ..timeutil import local_date, utcnow
 from .audit import record
 
 
-def _live_needs_of(task: Task) -> list[Need]:
+def series_of(task: Task) -> list[Task]:
+    """The tasks made together with ``task`` (its weekly series, cancelled ones
+    included), earliest first; a task made alone is its own series."""
+    if task.series_id is None:
+        return [task]
     return list(db.session.scalars(
-        select(Need).where(Need.task_id == task.id, Need.status.in_(LIVE_NEEDS))
-        .order_by(Need.id)))
+        select(Task).where(Task.series_id == task.series_id)
+        .order_by(Task.starts_at, Task.id)))
+
+
+def _series_ids(task: Task):
+    if task.series_id is None:
+        return [task.id]
+    return select(Task.id).where(Task.series_id == task.series_id)
+
+
+def needs_of(task: Task) -> list[Need]:
+    """The needs ``task`` works on: those made into it or into any task of its series."""
+    return list(db.session.scalars(
+        select(Need).where(Need.task_id.in_(_series_ids(task))).order_by(Need.id)))
+
+
+def lock_needs_of(task: Task) -> list[Need]:
+    """The needs of ``task``'s series still to be done, locked (PostgreSQL) and read
+    afresh: of two tasks of a series cancelled or approved at the same moment, the
+    second waits here for the first and then sees what it did. Cancelling and approving
+    call it before they write anything, so the need is always locked first (taken after
+    the task's own row, two of them deadlocked)."""
+    return list(db.session.scalars(
+        select(Need).where(Need.task_id.in_(_series_ids(task)), Need.status.in_(LIVE_NEEDS))
+        .order_by(Need.id).with_for_update().execution_options(populate_existing=True)))
+
+
+def series_approved(need: Need) -> bool:
+    """A task of the need (its task, or another of the same series) has its report
+    approved."""
+    return need.task is not None and any(t.report_approved for t in series_of(need.task))
 
 
 def fulfil_needs_of(task: Task, actor: Member) -> None:
-    """The task's report is approved: the needs it was made from are done."""
+    """The task's report is approved: the needs its series was made from are done, by
+    this task."""
     now = utcnow()
-    for need in _live_needs_of(task):
+    for need in lock_needs_of(task):
+        need.task_id = task.id
         need.status = NeedStatus.fulfilled
         need.fulfilled_at, need.fulfilled_on = now, local_date(now)
         need.fulfilled_by_id = actor.id
@@ -37,8 +80,24 @@ def fulfil_needs_of(task: Task, actor: Member) -> None:
 
 
 def give_back_needs_of(task: Task, actor: Member) -> None:
-    """The task is cancelled: its needs lose it, and one nobody claimed is 待认领 again."""
-    for need in _live_needs_of(task):
+    """The task is cancelled: a need whose series has another task not cancelled goes
+    on with it (the earliest); one with none left loses the task, and one nobody
+    claimed is 待认领 again."""
+    needs = lock_needs_of(task)
+    if not needs:
+        return
+    # read after the lock, as columns (not the session's copies): a task of the series
+    # cancelled a moment ago by someone else is seen cancelled
+    others = list(db.session.scalars(
+        select(Task.id).where(Task.id.in_(_series_ids(task)), Task.id != task.id,
+                              Task.status != TaskStatus.cancelled)
+        .order_by(Task.starts_at, Task.id)))
+    for need in needs:
+        if others:
+            if need.task_id == task.id:
+                need.task_id = others[0]
+                record(actor, "need_task_moved", need, task_id=task.id, to_task_id=others[0])
+            continue
         need.task_id = None
         if need.status == NeedStatus.tasked:
             need.status = NeedStatus.open
@@ -46,14 +105,27 @@ def give_back_needs_of(task: Task, actor: Member) -> None:
 
 
 def undo_needs_of(task: Task, actor: Member) -> None:
-    """The task is voided (作废: the activity did not happen): a need it was to do is given
-    back as for a cancellation, and one its approval fulfilled was not fulfilled after
-    all — it loses the task and is 已认领 again by its claimer, else 待认领."""
-    give_back_needs_of(task, actor)
-    for need in db.session.scalars(
-            select(Need).where(Need.task_id == task.id, Need.status == NeedStatus.fulfilled)
-            .order_by(Need.id)):
-        need.task_id = None
-        need.status = NeedStatus.claimed if need.claimed_by_id else NeedStatus.open
+    """The task is voided (作废: the activity did not happen). A need whose fulfilment it
+    was is done by another approved week of its series if there is one, else it was not
+    done after all: it goes on with the series' next task not cancelled, or, with none,
+    loses the task and is 已认领 again by its claimer, else 待认领. A need it was still
+    to do is given back as for a cancellation."""
+    fulfilled = list(db.session.scalars(
+        select(Need).where(Need.task_id == task.id, Need.status == NeedStatus.fulfilled)
+        .order_by(Need.id).with_for_update().execution_options(populate_existing=True)))
+    approved = [t for t in series_of(task)
+                if t.id != task.id and t.status != TaskStatus.cancelled and t.report_approved]
+    undone = []
+    for need in fulfilled:
+        if approved:
+            need.task_id = approved[0].id
+            record(actor, "need_task_moved", need, task_id=task.id, to_task_id=approved[0].id)
+            continue
+        need.status = NeedStatus.tasked
         need.fulfilled_at = need.fulfilled_on = need.fulfilled_by_id = None
         record(actor, "need_fulfil_voided", need, task_id=task.id)
+        undone.append(need)
+    give_back_needs_of(task, actor)
+    for need in undone:
+        if need.task_id is None and need.claimed_by_id:
+            need.status = NeedStatus.claimed

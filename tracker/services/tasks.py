@@ -25,7 +25,7 @@ from ..timeutil import local_date, local_to_utc, to_local, utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
 from .claims import promote_waiting
-from .task_needs import give_back_needs_of
+from .task_needs import give_back_needs_of, lock_needs_of
 
 MAX_SLOTS = 500
 TITLE_MAX = PLACE_MAX = BENEFICIARY_MAX = 120
@@ -371,6 +371,7 @@ def cancel_task(task: Task, actor: Member, reason: str) -> None:
         raise ServiceError(_l("请填写取消原因。"), field="reason")
     if len(reason) > REASON_MAX:
         raise ServiceError(_l("不能超过%(max)d个字。", max=REASON_MAX), field="reason")
+    lock_needs_of(task)  # before any write: see task_needs
     task.status = TaskStatus.cancelled
     record(actor, "cancel", task, reason=reason)
     give_back_needs_of(task, actor)  # a need made into this task can be done another way

@@ -47,6 +47,7 @@ from ..services.claims import (
 )
 from ..services.backfill_requests import REQUEST_DAYS_BACK
 from ..services.reviews import ReportData, report_refusal, submit_report
+from ..services.task_needs import needs_of
 from ..services.waitlist import join_waitlist, leave_waitlist
 from ..timeutil import local_today, utcnow
 from ..view_support import confirmed, run_service
@@ -178,6 +179,7 @@ def detail(task_id: int):
                              >= local_today() - timedelta(days=REQUEST_DAYS_BACK)),
     }
     return render_template("tasks/detail.html", task=task, people=people, mine=mine,
+                           needs=needs_of(task),
                            state=state, next_url=request.full_path.rstrip("?"),
                            share_url=url_for("tasks.detail", task_id=task.id, _external=True))
 
