@@ -71,6 +71,11 @@ def _page(code: int, detail: str | None = None):
                            message=detail or message), code
 
 
+def bad_request(message: str):
+    """The 400 page saying what was wrong with the request."""
+    return _page(400, message)
+
+
 def too_many_requests(seconds: int):
     """The 429 page, with when to come back."""
     body, code = _page(429)

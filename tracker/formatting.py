@@ -9,7 +9,8 @@ another:
 - hours: one decimal (126.5, 36.0), from integer minutes;
 - rates: one decimal with % (26.5%), exact half-up;
 - counts: the integer with its unit, no space (58人次, 3场); figures of different
-  units are never added, they are listed one per unit (132处、9个).
+  units are never added, they are listed one per unit (132处、9个);
+- a day in a table of one month's work: 11月3日 (the year is in the heading).
 
 Beside a yearly target it writes 时序进度 (the share of the year passed, in
 Asia/Shanghai) and whether the target is ahead of it or behind (``target_pace``).
@@ -32,6 +33,7 @@ from .timeutil import year_elapsed
 HOURS_FORMAT = "0.0"  # the spreadsheet's number format for hours
 YUAN_FORMAT = "#,##0.00"  # and for money
 RATE_FORMAT = "0.0%"
+MONTH_DAY_FORMAT = 'm"月"d"日"'  # and for a day of the month: 11月3日
 
 
 def yuan(fen) -> str:
@@ -62,6 +64,11 @@ def percent(part, whole) -> str:
     """part/whole → '86.7%' (one decimal, half up, exact); '—' when whole is 0."""
     value = rate_value(part, whole)
     return "—" if value is None else f"{(value * 100).quantize(Decimal('0.1'))}%"
+
+
+def month_day(day) -> str:
+    """A day in a document about its month: '11月3日' (the year is in the heading)."""
+    return _("%(m)s月%(d)s日", m=day.month, d=day.day)
 
 
 def amount(value, unit: str | None) -> str:

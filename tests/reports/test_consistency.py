@@ -56,7 +56,7 @@ SAYS = {
     "fund_used": r"占年度预算（[\d,.]+元）的([\d.]+%)",
     "pending": r"(另有\d+份完成情况待审核.*?未计入以上数据。)",
     "on_roll": r"在册党员干部(\d+)人",
-    "took_part": r"本月参与(\d+)人",
+    "took_part": r"本月(?:在[^，。]*?)?参与(\d+)人",  # 在…社区: a part of the unit
     "rate": r"参与率([\d.]+%)",
 }
 

@@ -109,9 +109,10 @@ def test_docx_figures_are_rollup_figures(docx, october, scope):
         assert row[6] == hours(o.minutes)
     total = figures(scope).official
     assert rows[-1][0] == "合计"
-    assert rows[-1][1] == f"{total.activities}次"
-    # never one sum of different units: 受益 one figure per unit, 完成数量 (different
-    # things in each category) none
+    # never one sum of different units: activities (场 of trainings and briefings, 次 of
+    # the rest) and 受益 one figure per unit, 完成数量 (different things in each
+    # category) none
+    assert rows[-1][1] == "3场、11次" and total.activities == 3 + 11
     assert rows[-1][2] == "—"
     assert rows[-1][3] == "111人次、5户、9人"
     assert [int(rows[-1][4]), int(rows[-1][5])] == [total.person_times, total.members]
@@ -281,7 +282,7 @@ def test_csv_utf8_bom_and_same_content(summary):
     assert text == [*lines(summary), summary.signer, summary.signed_on, summary.appendix]
     ledger_at = rows.index(["本月活动台账"])
     assert rows[ledger_at + 1][:3] == ["序号", "日期", "社区（责任区）"]
-    assert rows[ledger_at + 2][:4] == ["1", "2022-10-08", "解放路社区", "电商培训一"]
+    assert rows[ledger_at + 2][:4] == ["1", "10月8日", "解放路社区", "电商培训一"]
     funds_at = rows.index(["共建活动经费"])
     assert rows[funds_at + 2] == ["2,800.00", "8,400.00", "10,000.00", "84.0%", "1,600.00",
                                  "0.00"]

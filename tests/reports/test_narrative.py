@@ -125,6 +125,9 @@ def test_many_idle_members_are_cut_in_the_text(october):
     for n in range(40):
         f.member(october.unit, name=f"待参与{n:02d}")
     db.session.commit()
-    coverage_text = build_summary(2022, 10, unit=october.unit).paragraphs[4].text
-    assert "等42人（名单见附表）" in coverage_text
+    summary = build_summary(2022, 10, unit=october.unit)
+    coverage_text = summary.paragraphs[4].text
+    # the text names the 附表 that lists them all, by its number
+    assert "等42人（名单见附表5）" in coverage_text
+    assert summary.captions[4] == "附表5　未参与名单" and len(summary.tables()[4].rows) == 42
     assert coverage_text.count("、") == 29

@@ -21,6 +21,7 @@ from ..models import (
     AssignmentStatus,
     Category,
     Community,
+    CountedParticipation,
     CountedTask,
     Member,
     ReportStatus,
@@ -48,7 +49,11 @@ from ..rollups.figures import (
 from ..rollups.findings import FindingCounts, findings_counts_plan
 from ..rollups.funds import FundFigures, fund_figures_plan
 from ..rollups.needs import NeedCounts, need_counts_plan
-from ..rollups.scope import counted_task_conditions, task_conditions
+from ..rollups.scope import (
+    counted_task_conditions,
+    participation_conditions,
+    task_conditions,
+)
 from ..rollups.shared import category_task_rows, members_plan, participants_part, summed
 from ..timeutil import local_today, month_bounds
 
@@ -196,6 +201,8 @@ class MonthlyFigures:
     scope: Scope
     restricted_to: list[str] | None  # community names when a liaison sees part of a unit
     totals: Totals  # official (approved)
+    other_units_members: int  # of totals.members, members of other units on the unit's
+    # tasks (补录 allows them): named in the lead, since 参与情况 counts the unit's own
     pending: Pending  # reports 待审核 in the scope and what they would add, not counted above
     categories: list[CategoryFigures]  # with approved activities, in category order
     community_sections: dict[Section, list[str]]  # where each section's work took place
@@ -204,7 +211,9 @@ class MonthlyFigures:
     # year to date or targets, see double_progress_plan)
     zones_total: DoubleRow
     findings: FindingCounts  # of approved surveys (those 待审核 are in ``pending``)
-    coverage: Coverage | None  # a unit's 参与情况 (None for a community summary)
+    coverage: Coverage | None  # a unit's 参与情况 (None for a community summary), over
+    # the summary's communities when it is about some of them (unit + community, or a
+    # liaison's part): the same work as the rest of the text
     funds: FundFigures
     needs: NeedCounts  # 需求清单 / 微心愿: posted and fulfilled in the month
     ledger: list[LedgerRow]
@@ -277,14 +286,15 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
             .order_by(Community.sort_key, Community.id),
             shape=lambda rows: [name for (name,) in rows])
 
-    def shape(overall, with_work, where, double, restricted_to, findings, unit_coverage, funds,
-              needs, ledger):
+    def shape(overall, others, with_work, where, double, restricted_to, findings, unit_coverage,
+              funds, needs, ledger):
         sections = {s: [w.community_name for w in where if w.section == s]
                     for s in SECTION_ORDER}
         return dict(
             year=year, month=month, scope=scope,
             restricted_to=restricted_to,
-            totals=overall.official, pending=pending_of(with_work),
+            totals=overall.official, other_units_members=others,
+            pending=pending_of(with_work),
             categories=[c for c in with_work if c.official.activities],
             community_sections=sections,
             communities=list(dict.fromkeys(name for s in SECTION_ORDER for name in sections[s])),
@@ -303,6 +313,7 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
     per_category, part = category_task_rows(scope), participants_part(scope)
     return gather(
         figures_plan(scope, tasks=summed(per_category), members=members_plan(part)),
+        _other_units_members_plan(scope) if unit_id is not None else constant(0),
         figures_by_category_plan(scope, include_empty=False, tasks=per_category,
                                  members=members_plan(part, "category")),
         activities_by_community_section_plan(scope),
@@ -311,8 +322,21 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
                                       members_plan(part, double_only=True))),
         names,
         findings_counts_plan(scope),
-        coverage_plan(unit_id, date_from, date_to) if unit_id is not None else constant(None),
+        coverage_plan(unit_id, date_from, date_to, ids) if unit_id is not None
+        else constant(None),
         fund_figures_plan(scope, year),
         need_counts_plan(scope, today),
         ledger_plan(scope),
         shape=shape)
+
+
+def _other_units_members_plan(scope: Scope) -> Plan:
+    """How many of the distinct members on the scope's approved tasks belong to a unit
+    other than the task's."""
+    return plan(
+        select(func.count(func.distinct(CountedParticipation.member_id)))
+        .join(Member, Member.id == CountedParticipation.member_id)
+        .where(*participation_conditions(scope),
+               CountedParticipation.report_status == ReportStatus.approved,
+               Member.unit_id != CountedParticipation.unit_id),
+        shape=lambda rows: int(rows[0][0]))

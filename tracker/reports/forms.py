@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..fields import strip_text
 from ..services.summary_notes import NOTE_MAX
+from ..timeutil import local_today
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -23,6 +24,15 @@ def parse_month(text: str | None) -> tuple[int, int] | None:
     return int(match.group(1)), int(match.group(2))
 
 
+FUTURE_MONTH = _l("这个月份还没有到，月报只能生成本月及以前的月份。")
+
+
+def is_future(year: int, month: int) -> bool:
+    """Whether the month has not begun (local time): it has no 月报 yet."""
+    today = local_today()
+    return (year, month) > (today.year, today.month)
+
+
 class MonthlyForm(FlaskForm):
     class Meta:
         csrf = False
@@ -33,8 +43,11 @@ class MonthlyForm(FlaskForm):
                         render_kw={"type": "month", "placeholder": "2022-10"})
 
     def validate_month(self, field):
-        if parse_month(field.data) is None:
+        parsed = parse_month(field.data)
+        if parsed is None:
             raise ValidationError(_l("月份格式不正确，请按“年-月”填写，如 2022-10。"))
+        if is_future(*parsed):
+            raise ValidationError(FUTURE_MONTH)
 
 
 class NotesForm(FlaskForm):

@@ -172,7 +172,11 @@ def _lead(summary: MonthlyFigures) -> str:
     else:
         text = month + _("各共建单位组织党员干部在%(place)s开展共建活动%(a)s次",
                          place=summary.community.name, a=t.activities)
-    if t.person_times:
+    if t.person_times and summary.other_units_members:
+        # 参与情况 counts the unit's own roll: the lead says who else is in its figures
+        text += _("，参与党员干部%(pt)s人次（%(m)s人，其中外单位党员干部%(o)s人）",
+                  pt=t.person_times, m=t.members, o=summary.other_units_members)
+    elif t.person_times:
         text += _("，参与党员干部%(pt)s人次（%(m)s人）", pt=t.person_times, m=t.members)
     if t.minutes:
         text += _("，累计志愿服务%(h)s小时", h=hours(t.minutes))
@@ -251,17 +255,38 @@ def _section_double(summary: MonthlyFigures) -> str:
     return intro + join(clauses, "，") + "。"
 
 
-def _section_coverage(summary: MonthlyFigures) -> str:
+def coverage_places(summary: MonthlyFigures) -> list[str] | None:
+    """The communities a unit's 参与情况 is counted in when the summary is about some
+    of them (unit + community, or a liaison's part); None for the whole unit."""
+    if summary.community is not None:
+        return [summary.community.name]
+    return summary.restricted_to
+
+
+def _section_coverage(summary: MonthlyFigures, tables=()) -> str:
+    """参与情况: the unit's own roll, and who of it took part in the work the summary
+    is about (its communities), in any unit's activities — those who took part only
+    in other units' activities are named, as the lead names other units' members."""
     cov = summary.coverage
     if cov is None or cov.on_roll <= 0:
         return ""
-    text = _("%(we)s在册党员干部%(n)s人，本月参与%(k)s人，参与率%(rate)s。",
-             we=we(summary), n=cov.on_roll, k=cov.took_part, rate=cov.rate_text)
+    where = coverage_places(summary)
+    took = (_("本月在%(places)s参与%(k)s人", places=places(where), k=cov.took_part) if where
+            else _("本月参与%(k)s人", k=cov.took_part))
+    if cov.elsewhere_only and cov.elsewhere_only == cov.took_part:
+        took += _("（均为参加其他单位组织的活动）")
+    elif cov.elsewhere_only:
+        took += _("（其中%(n)s人只参加了其他单位组织的活动）", n=cov.elsewhere_only)
+    text = _("%(we)s在册党员干部%(n)s人，%(took)s，参与率%(rate)s。",
+             we=we(summary), n=cov.on_roll, took=took, rate=cov.rate_text)
     names = [p.name for p in cov.not_yet]
     if names:
         listed = join(names[:MAX_NAMES])
         if len(names) > MAX_NAMES:
-            listed = _("%(names)s等%(n)s人（名单见附表）", names=listed, n=len(names))
+            number = next((n for n, t in enumerate(tables, 1) if t.key == "not_yet"), None)
+            listed = (_("%(names)s等%(n)s人（名单见附表%(t)s）", names=listed, n=len(names),
+                        t=number) if number else
+                      _("%(names)s等%(n)s人（名单见附表）", names=listed, n=len(names)))
         text += _("未参与：%(names)s。", names=listed)
     return text
 
@@ -280,22 +305,29 @@ NOTE_SECTIONS = [
 ]
 
 
-def paragraphs(summary: MonthlyFigures, notes=None) -> list[Paragraph]:
+def paragraphs(summary: MonthlyFigures, notes=None, tables=()) -> list[Paragraph]:
     """The summary's text: the figures told section by section, the pending note,
     then 存在问题 and 下步打算 — people's words (``notes``: anything with
     ``problems`` and ``plans``), left out with their heading when empty. Sections are
-    numbered 一、二、三… in the order they appear."""
+    numbered 一、二、三… in the order they appear. ``tables`` are the 附表, in order,
+    for the text to name them by number.
+
+    An empty month is one plain sentence, with the needs, funds and 参与情况
+    sentences when they have something to say (the unit's members may have taken
+    part in other units' activities)."""
     numbers = iter(NUMERALS)
     out: list[Paragraph] = []
     if summary.is_empty:
         out.append(Paragraph(_("本月暂无已审核的共建活动。")))
-        for sentence in (needs_sentence(summary), funds_sentence(summary)):
+        took_part = summary.coverage is not None and summary.coverage.took_part
+        for sentence in (needs_sentence(summary), funds_sentence(summary),
+                         _section_coverage(summary, tables) if took_part else ""):
             if sentence:
                 out.append(Paragraph(sentence))
     else:
         out.append(Paragraph(_lead(summary)))
         for heading, build in SECTIONS:
-            text = build(summary)
+            text = build(summary, tables) if build is _section_coverage else build(summary)
             if text:
                 out.append(Paragraph(text, heading=f"{next(numbers)}、{heading}"))
     pending = pending_sentence(summary.pending)

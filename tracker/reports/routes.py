@@ -19,6 +19,7 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -29,6 +30,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..downloads import offer_download
+from ..errors import bad_request
 from ..extensions import db
 from ..models import Community, Member, Role, SummaryScope, Unit
 from ..paging import paginate
@@ -42,7 +44,7 @@ from ..timeutil import local_today
 from ..view_support import run_service
 from .csv_export import render_csv
 from .exports import render_docx, render_record_xlsx, render_xlsx
-from .forms import ConfirmForm, MonthlyForm, NotesForm, parse_month
+from .forms import FUTURE_MONTH, ConfirmForm, MonthlyForm, NotesForm, is_future, parse_month
 from .records import may_see_record, service_record, visible_members
 from .queries import active_units_plan, communities_plan
 from .summary import build_summary, summary_plan
@@ -123,9 +125,13 @@ def _summary(selection: Selection, year: int, month: int):
 
 
 def _month_arg() -> tuple[int, int]:
+    """The month asked for (400 when it is none; a month to come has no 月报 yet: 400
+    saying so, as the page's picker does)."""
     parsed = parse_month(request.args.get("month"))
     if parsed is None:
         abort(400)
+    if is_future(*parsed):
+        abort(make_response(bad_request(str(FUTURE_MONTH))))
     return parsed
 
 

@@ -98,7 +98,8 @@ def summary_plan(year: int, month: int, *, unit: Unit | None = None,
                 today or local_today())
             return MonthlySummary(
                 **vars(figures), title=_title(unit, community, year, month),
-                subtitle=_subtitle(figures), paragraphs=paragraphs(figures, note),
+                subtitle=_subtitle(figures, today or local_today()),
+                paragraphs=paragraphs(figures, note, tables),
                 signer=(unit or community).name,
                 signed_on=_("%(y)s年%(m)s月%(d)s日", y=signed.year, m=signed.month, d=signed.day),
                 appendix=_appendix(tables), attached=tables, captions=_captions(tables),
@@ -115,10 +116,15 @@ def _title(unit, community, year, month) -> str:
     return _("%(who)s%(year)s年%(month)s月社区共建工作情况", who=who, year=year, month=month)
 
 
-def _subtitle(figures: MonthlyFigures) -> list[str]:
-    last = calendar.monthrange(figures.year, figures.month)[1]
-    lines = [_("统计时间：%(y)s年%(m)s月1日至%(m)s月%(d)s日", y=figures.year, m=figures.month,
-               d=last), _("（只计已审核通过的完成情况）")]
+def _subtitle(figures: MonthlyFigures, today: date) -> list[str]:
+    if (figures.year, figures.month) == (today.year, today.month):
+        # the month still running: up to today, and said so
+        period = _("统计时间：%(y)s年%(m)s月1日至%(m)s月%(d)s日（本月尚未结束）",
+                   y=figures.year, m=figures.month, d=today.day)
+    else:
+        period = _("统计时间：%(y)s年%(m)s月1日至%(m)s月%(d)s日", y=figures.year,
+                   m=figures.month, d=calendar.monthrange(figures.year, figures.month)[1])
+    lines = [period, _("（只计已审核通过的完成情况）")]
     if figures.restricted_to:
         lines.append(_("统计范围：%(names)s", names="、".join(figures.restricted_to)))
     return lines

@@ -23,11 +23,13 @@ from markupsafe import Markup, escape
 
 from ..formatting import (
     HOURS_FORMAT,
+    MONTH_DAY_FORMAT,
     RATE_FORMAT,
     YUAN_FORMAT,
     amount,
     hours,
     hours_value,
+    month_day,
     per_unit,
     percent,
     rate_value,
@@ -87,6 +89,28 @@ class Rate:
 
 
 @dataclass(frozen=True)
+class Day:
+    """A day of the month the table is about: '11月3日' as text, as the document
+    writes dates (the year is in its heading); in Excel the date shown so."""
+
+    value: date
+    text: str  # written when the table is built, in the document's language
+
+    @classmethod
+    def of(cls, value: date) -> "Day":
+        return cls(value, month_day(value))
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def number(self) -> date:
+        return self.value
+
+    number_format = MONTH_DAY_FORMAT
+
+
+@dataclass(frozen=True)
 class Count:
     """A count in its unit: '58人次' as text; in Excel the number 58 shown as 58人次."""
 
@@ -105,7 +129,8 @@ class Count:
         return f'0"{self.unit}"' if self.unit else "0"
 
 
-TYPED = (Hours, Yuan, Rate, Count)
+TYPED = (Hours, Yuan, Rate, Count, Day)
+NUMBERS = (Hours, Yuan, Rate, Count)
 
 
 def display_width(text: str) -> int:
@@ -129,7 +154,7 @@ class Table:
     @property
     def numeric(self) -> list[bool]:
         """Columns holding numbers (right-aligned)."""
-        return self._columns_holding((int, *TYPED))
+        return self._columns_holding((int, *NUMBERS))
 
     @property
     def unbroken(self) -> list[bool]:
@@ -188,7 +213,7 @@ def ledger_table(rows: list[LedgerRow], title: str, key: str = "ledger") -> Tabl
     for number, r in enumerate(rows, 1):
         where = f"{r.community}·{r.zone}" if r.zone else r.community
         table.rows.append([
-            number, r.service_date, where, r.title, r.category, r.place, r.beneficiary,
+            number, Day.of(r.service_date), where, r.title, r.category, r.place, r.beneficiary,
             r.content, "、".join(r.participants), r.person_times, Hours(r.minutes),
             Count(r.quantity, r.quantity_unit) if r.quantity_unit else "",
             Count(r.people_served, r.beneficiary_unit) if r.beneficiary_unit else "",
@@ -225,6 +250,15 @@ def summary_tables(figures: MonthlyFigures) -> list[Table]:
     return tables if figures.is_empty else [t for t in tables if t.rows]
 
 
+def _activities_per_unit(s: MonthlyFigures) -> list[tuple[int, str]]:
+    """The month's activities summed per category word (场, 次), in category order."""
+    sums: dict[str, int] = {}
+    for c in s.categories:
+        word = c.activity_unit or _("次")
+        sums[word] = sums.get(word, 0) + c.official.activities
+    return [(value, word) for word, value in sums.items()]
+
+
 def _tables(s: MonthlyFigures) -> list[Table]:
     tables = [ledger_table(s.ledger, _("本月活动台账"))]
 
@@ -244,7 +278,8 @@ def _tables(s: MonthlyFigures) -> list[Table]:
         by_category.rows.append([
             # 完成数量 of different categories are different things (ads cleared,
             # problems found): no total; 受益 add up per unit
-            _("合计"), Count(t.activities, _("次")), "—",
+            # 场 and 次 are not added either: the activities one per unit (1场、5次)
+            _("合计"), per_unit(_activities_per_unit(s)), "—",
             per_unit(s.per_unit("people_served")) or "—", t.person_times, t.members,
             Hours(t.minutes)])
         by_category.total_row = True
@@ -264,7 +299,7 @@ def _tables(s: MonthlyFigures) -> list[Table]:
         zones.total_row = True
     tables.append(zones)
 
-    if s.coverage is not None:
+    if s.coverage is not None and s.coverage.on_roll > 0:  # a roll of nobody says nothing
         cov = s.coverage
         tables.append(Table("coverage", _("参与情况"), [
             _("在册党员干部"), _("本月参与"), _("参与率"), _("未参与"),

@@ -64,6 +64,7 @@ class NotYet:
 class Coverage:
     on_roll: int  # the unit's roll: active members counted in participation
     took_part: int  # of those, with a done participation in an approved task
+    took_part_own: int  # of those, with one in an approved task of their own unit
     person_times: int  # 人次 of the unit's members (approved tasks)
     minutes: int
     pending_person_times: int  # 人次 in tasks still 待审核
@@ -74,18 +75,27 @@ class Coverage:
         """参与率, as every rate is written ('86.7%'; '—' with nobody on the roll)."""
         return percent(self.took_part, self.on_roll)
 
+    @property
+    def elsewhere_only(self) -> int:
+        """Members on roll who took part only in other units' activities: counted in
+        the unit's 参与, absent from its own ledger."""
+        return self.took_part - self.took_part_own
 
-def _in_period(date_from: date, date_to: date) -> list:
-    return participation_conditions(Scope(date_from, date_to))
+
+def _in_period(date_from: date, date_to: date,
+               community_ids: tuple[int, ...] | None = None) -> list:
+    return participation_conditions(Scope(date_from, date_to, community_ids=community_ids))
 
 
-def _took_part(member_col, date_from: date, date_to: date, status: ReportStatus):
-    """EXISTS a done participation of ``member_col`` in a task of the period whose
-    report has ``status``."""
+def _took_part(member_col, date_from: date, date_to: date, status: ReportStatus,
+               community_ids: tuple[int, ...] | None = None):
+    """EXISTS a done participation of ``member_col`` in a task of the period (in
+    ``community_ids``, when given) whose report has ``status``."""
     return exists(
         select(ONE).where(
             CountedParticipation.member_id == member_col,
-            *_in_period(_written_out(date_from, Date()), _written_out(date_to, Date())),
+            *_in_period(_written_out(date_from, Date()), _written_out(date_to, Date()),
+                        community_ids),
             CountedParticipation.report_status == _written_out(
                 status, CountedParticipation.report_status.type),
         )
@@ -109,9 +119,12 @@ def coverage(unit_id: int, date_from: date, date_to: date) -> Coverage:
                           lambda: coverage_plan(unit_id, date_from, date_to)))
 
 
-def coverage_plan(unit_id: int, date_from: date, date_to: date) -> Plan:
+def coverage_plan(unit_id: int, date_from: date, date_to: date,
+                  community_ids: tuple[int, ...] | None = None) -> Plan:
     """Who of a unit took part in a period: on roll, took part, 参与率, and the
     named list of those who did not (by name). Three statements, run together.
+    ``community_ids`` counts only work in those communities (a 月报 of part of the
+    unit: its 参与情况 is about the same communities as the rest of its text).
 
     Any approved task counts, whichever unit's checklist it came from: the question
     is whether the member took part. 人次 counts every participation by the unit's
@@ -125,11 +138,11 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date) -> Plan:
 
     def shape(roll_rows, figure_rows, not_yet_rows):
         (on_roll_count,), = roll_rows
-        (pt, took_part, minutes, pending_pt), = figure_rows
+        (pt, took_part, took_part_own, minutes, pending_pt), = figure_rows
         not_yet = [NotYet(member_id, name, bool(pending))
                    for member_id, name, pending in not_yet_rows]
-        return Coverage(int(on_roll_count), int(took_part), int(pt), int(minutes),
-                        int(pending_pt), not_yet)
+        return Coverage(int(on_roll_count), int(took_part), int(took_part_own), int(pt),
+                        int(minutes), int(pending_pt), not_yet)
 
     return plan(
         select(func.count(Member.id)).where(*roll),
@@ -137,18 +150,22 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date) -> Plan:
             func.count(if_approved(ONE, status)),
             func.count(distinct(case((and_(status == ReportStatus.approved, *roll[1:]),
                                       CountedParticipation.member_id)))),
+            func.count(distinct(case((and_(status == ReportStatus.approved,
+                                           CountedParticipation.unit_id == unit_id, *roll[1:]),
+                                      CountedParticipation.member_id)))),
             func.coalesce(func.sum(if_approved(CountedParticipation.minutes, status)), 0),
             func.count(if_submitted(ONE, status)),
         )
         .select_from(CountedParticipation)
         .join(Member, Member.id == CountedParticipation.member_id)
-        .where(Member.unit_id == unit_id, *_in_period(date_from, date_to)),
+        .where(Member.unit_id == unit_id, *_in_period(date_from, date_to, community_ids)),
         select(
             Member.id,
             Member.name,
-            _took_part(Member.id, date_from, date_to, ReportStatus.submitted),
+            _took_part(Member.id, date_from, date_to, ReportStatus.submitted, community_ids),
         )
-        .where(*roll, ~_took_part(Member.id, date_from, date_to, ReportStatus.approved))
+        .where(*roll, ~_took_part(Member.id, date_from, date_to, ReportStatus.approved,
+                                  community_ids))
         .order_by(Member.name_key, Member.id),
         shape=shape)
 

@@ -1,0 +1,172 @@
+"""The 参与情况 section and the lead sentence of one 月报 tell one story.
+
+The lead counts the people on the summary's own activities (the unit's tasks in the
+summary's communities); 参与情况 counts the unit's own roll. Where the two differ the
+text says why, in its own words, so no two sentences of one document disagree:
+
+- the lead names the members of other units on the unit's tasks
+  (「（6人，其中外单位党员干部1人）」);
+- 参与情况 is counted in the summary's communities when it is about some of them, and
+  says so (「本月在建设路社区参与6人」), and names the members who took part only in
+  other units' activities (「（其中1人只参加了其他单位组织的活动）」);
+- an empty month in which members took part (in another unit's activity) says so;
+- a unit with nobody on its roll has no 参与情况 table.
+"""
+import re
+from datetime import datetime, timedelta, timezone
+
+from tests import factories as f
+from tracker.extensions import db
+from tracker.models import Assignment, AssignmentStatus, ReportStatus, TaskReport
+from tracker.reports.summary import build_summary
+
+
+def approved_activity(owner, community, creator, day, people, *, month=10,
+                      code="environment_cleanup"):
+    """An approved activity of ``owner`` in ``community`` on ``day`` of ``month`` 2022."""
+    task = f.task(f.item(owner, community, code, year=2022), creator,
+                  starts_at=datetime(2022, month, day, 1, tzinfo=timezone.utc),
+                  duration=timedelta(hours=2))
+    for person in people:
+        db.session.add(Assignment(task_id=task.id, member_id=person.id,
+                                  status=AssignmentStatus.done, minutes=120))
+    db.session.add(TaskReport(task_id=task.id, quantity=1, people_served=10, note="清扫",
+                              status=ReportStatus.approved, submitted_by_id=creator.id,
+                              reviewed_by_id=creator.id))
+    db.session.flush()
+    return task
+
+
+def lead_members(summary) -> tuple[int, int]:
+    """(people, of them other units' members) as the lead sentence says them."""
+    match = re.search(r"参与党员干部\d+人次（(\d+)人(?:，其中外单位党员干部(\d+)人)?）",
+                      summary.paragraphs[0].text)
+    return int(match.group(1)), int(match.group(2) or 0)
+
+
+def coverage_sentence(summary) -> str:
+    found = [p.text for p in summary.paragraphs if "在册党员干部" in p.text]
+    assert len(found) == 1, [p.text for p in summary.paragraphs]
+    return found[0]
+
+
+def coverage_says(summary) -> tuple[str, int, int, int]:
+    """(the communities it names, on roll, took part, of them only in other units'
+    activities) as the 参与情况 sentence says them."""
+    match = re.search(r"在册党员干部(\d+)人，本月(?:在(.+?))?参与(\d+)人"
+                      r"(?:（(?:其中(\d+)人只参加了其他单位组织的活动|(均为)参加其他单位组织的活动)）)?",
+                      coverage_sentence(summary))
+    took = int(match.group(3))
+    elsewhere = took if match.group(5) else int(match.group(4) or 0)
+    return match.group(2) or "", int(match.group(1)), took, elsewhere
+
+
+def table_says(summary) -> tuple[int, int]:
+    """(on roll, took part) in the 参与情况 table."""
+    table = next(t for t in summary.tables() if t.key == "coverage")
+    return table.rows[0][0], table.rows[0][1]
+
+
+def agree(summary):
+    """The lead and 参与情况 agree in their own terms: the unit's own people in the
+    lead (everyone on roll here) are those of 参与情况 who took part in the unit's
+    own activities; and the table says what the sentence says."""
+    people, others = lead_members(summary)
+    _where, on_roll, took, elsewhere = coverage_says(summary)
+    assert people - others == took - elsewhere, summary.paragraphs
+    assert table_says(summary) == (on_roll, took)
+
+
+def test_a_unit_and_community_summary_counts_participation_in_that_community(october):
+    # A member who worked only in 解放路社区: not in the 建设路社区 summary's work.
+    only_jiefang = f.member(october.unit, name="只在解放路")
+    approved_activity(october.unit, october.jiefang, october.liaison, 11, [only_jiefang])
+    db.session.commit()
+    whole = build_summary(2022, 10, unit=october.unit)
+    assert coverage_says(whole) == ("", 16, 14, 0)
+    agree(whole)
+
+    summary = build_summary(2022, 10, unit=october.unit, community=october.jianshe)
+    assert summary.paragraphs[0].text.startswith(
+        "10月份，我局组织党员干部深入建设路社区开展共建活动4次，")
+    assert lead_members(summary) == (13, 0)
+    # the sentence names the community it counts in, as the lead does
+    assert coverage_says(summary) == ("建设路社区", 16, 13, 0)
+    agree(summary)
+    assert "只在解放路" in coverage_sentence(summary).split("未参与：")[1]
+
+
+def test_a_liaisons_part_of_the_unit_leaves_out_work_beyond_it(october):
+    # 县商务局 also works in 东门社区, which the liaison does not manage.
+    dongmen = f.community("东门社区")
+    only_dongmen = f.member(october.unit, name="只在东门")
+    approved_activity(october.unit, dongmen, october.admin, 14, [only_dongmen])
+    db.session.commit()
+    part = build_summary(2022, 10, unit=october.unit,
+                         community_ids=(october.jiefang.id, october.jianshe.id))
+    assert part.subtitle[-1] == "统计范围：建设路社区、解放路社区"
+    assert lead_members(part) == (13, 0)
+    assert coverage_says(part) == ("建设路社区、解放路社区", 16, 13, 0)
+    agree(part)
+    whole = build_summary(2022, 10, unit=october.unit)
+    assert lead_members(whole) == (14, 0) and coverage_says(whole) == ("", 16, 14, 0)
+    agree(whole)
+
+
+def test_members_of_other_units_are_named_in_the_lead(october):
+    # 县财政局's task with one of its own and one of 县商务局's members (补录 allows it).
+    guest = october.members["张伟"]
+    stranger = f.member(october.other_unit, name="财政局干部")
+    approved_activity(october.other_unit, october.jianshe, october.liaison, 12,
+                      [stranger, guest])
+    db.session.commit()
+    other = build_summary(2022, 10, unit=october.other_unit)
+    lead = other.paragraphs[0].text
+    assert "（3人，其中外单位党员干部1人）" in lead  # 财政局党员, 财政局干部 and 张伟
+    assert coverage_says(other) == ("", 2, 2, 0)
+    agree(other)
+    # 张伟 also took part in 县商务局's own work: nothing to add on its side.
+    agree(build_summary(2022, 10, unit=october.unit))
+
+
+def test_members_who_took_part_only_elsewhere_are_named_in_participation(october):
+    newcomer = f.member(october.unit, name="新党员")
+    approved_activity(october.other_unit, october.jiefang, october.liaison, 13, [newcomer])
+    db.session.commit()
+    summary = build_summary(2022, 10, unit=october.unit)
+    assert lead_members(summary) == (13, 0)
+    assert coverage_says(summary) == ("", 16, 14, 1)
+    assert "本月参与14人（其中1人只参加了其他单位组织的活动）" in coverage_sentence(summary)
+    agree(summary)
+
+
+def test_an_empty_month_in_which_members_took_part_elsewhere_says_so(october):
+    # August: nothing of 县商务局's own; one of its members in 县财政局's activity.
+    approved_activity(october.other_unit, october.jiefang, october.liaison, 9,
+                      [october.members["王芳"]], month=8)
+    db.session.commit()
+    summary = build_summary(2022, 8, unit=october.unit)
+    assert summary.paragraphs[0].text == "本月暂无已审核的共建活动。"
+    assert coverage_says(summary) == ("", 15, 1, 1)
+    assert coverage_sentence(summary).startswith(
+        "我局在册党员干部15人，本月参与1人（均为参加其他单位组织的活动），参与率6.7%。未参与：")
+    assert table_says(summary) == (15, 1)
+
+
+def test_an_empty_month_with_nobody_taking_part_stays_one_sentence(october):
+    summary = build_summary(2022, 8, unit=october.unit)
+    assert [p.text for p in summary.paragraphs] == ["本月暂无已审核的共建活动。"]
+    assert table_says(summary) == (15, 0)  # the table still says nobody took part
+
+
+def test_a_unit_with_nobody_on_its_roll_has_no_participation_table(october):
+    archive = f.unit("县档案馆")
+    approved_activity(archive, october.jiefang, october.liaison, 5, [october.members["李娜"]])
+    db.session.commit()
+    summary = build_summary(2022, 10, unit=archive)
+    assert "（1人，其中外单位党员干部1人）" in summary.paragraphs[0].text
+    assert not any("参与情况" in p.heading for p in summary.paragraphs)
+    keys = [t.key for t in summary.tables()]
+    assert "coverage" not in keys and "not_yet" not in keys
+    empty = build_summary(2022, 8, unit=archive)
+    assert "coverage" not in [t.key for t in empty.tables()]
