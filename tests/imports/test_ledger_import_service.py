@@ -26,7 +26,7 @@ from tracker.models import (
 )
 from tracker.participation import rebuild
 from tracker.reports.summary import build_summary
-from tracker.reports.xlsx_export import render_xlsx
+from tracker.reports.xlsx_export import render_participations_xlsx
 from tracker.rollups import Scope
 from tracker.rollups.figures import figures, figures_by_category
 from tracker.services import ServiceError, unit_of_work
@@ -48,7 +48,7 @@ def counts() -> dict:
 
 
 def exported(october) -> bytes:
-    return render_xlsx(build_summary(2022, 10, unit=october.unit))
+    return render_participations_xlsx(build_summary(2022, 10, unit=october.unit))
 
 
 def month_figures(october):

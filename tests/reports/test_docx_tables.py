@@ -29,6 +29,8 @@ from tracker.reports.docx_export import (
     add_table,
     column_widths,
 )
+from tracker.reports.layout import break_header
+from tracker.reports.tables import ledger_table
 from tracker.reports.tables import DOCUMENT_LOCALE, Count, Hours, Rate, Table, Yuan, cell_text
 
 ODD_TEXTS = ["制表\t符", "两行\n文字", "回车\r换行\r\n", " 前有空格", "后有空格 ", "   ",
@@ -51,11 +53,15 @@ def by_the_api(document, table: Table, text_width: int = docx_export.LANDSCAPE_T
         element.set(qn("w:type"), "dxa")
         margins.append(element)
     grid._tbl.tblPr.insert_element_before(margins, "w:tblLook")  # the schema's order
-    for cell, text in zip(grid.rows[0].cells, table.headers):
+    char_width = int(style.font.size.emu * docx_export.LATIN_EM)
+    widths = column_widths(table, text_width, char_width)
+    for cell, text, width in zip(grid.rows[0].cells, table.headers, widths):
         paragraph = cell.paragraphs[0]
         paragraph.style = style
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.add_run(text).bold = True
+        paragraph.add_run(break_header(text, (width - 2 * CELL_MARGIN) / char_width)).bold = True
+    for row in grid.rows:  # no row split across pages
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     grid.rows[0]._tr.get_or_add_trPr().append(header)
@@ -69,7 +75,6 @@ def by_the_api(document, table: Table, text_width: int = docx_export.LANDSCAPE_T
             run = paragraph.add_run(cell_text(value))
             if total:
                 run.bold = True
-    widths = column_widths(table, text_width, int(style.font.size.emu * docx_export.LATIN_EM))
     for column, width in zip(grid.columns, widths):
         column.width = width
         for cell in column.cells:
@@ -131,7 +136,9 @@ def test_a_table_read_back_as_a_reader_sees_it(app):
         assert grid.style.name == "Table Grid"
         header, *body = grid.rows
         assert header._tr.trPr.find(qn("w:tblHeader")).get(qn("w:val")) == "true"
-        assert [cell.text for cell in header.cells] == table.headers
+        # a header is its words; one wider than its column breaks before its bracket
+        assert [cell.text.replace("\n", "") for cell in header.cells] == table.headers
+        assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in grid.rows)
         assert all(run.bold for cell in header.cells for run in cell.paragraphs[0].runs)
         assert {cell.paragraphs[0].alignment for cell in header.cells} == {
             WD_ALIGN_PARAGRAPH.CENTER}
@@ -166,3 +173,20 @@ def test_a_character_xml_cannot_hold_is_left_out_where_python_docx_refuses_it(ap
         add_table(written, table)
         reference = by_the_api(fresh_document(), clean)
     assert etree.tostring(written.tables[-1]._tbl) == etree.tostring(reference)
+
+
+def test_the_ledger_keeps_its_rows_whole_and_breaks_a_header_before_its_bracket(app):
+    """A row split across pages puts half an activity on the next page; 「服务时长（小时）」
+    in a narrow column used to break as 「服务时长（小」 over 「时）」."""
+    with app.app_context(), force_locale(DOCUMENT_LOCALE):
+        ledger = ledger_table([], "本月活动台账")
+        ledger.rows.append([1, date(2022, 10, 8), "解放路社区", "宣讲", "政策宣讲", "活动室",
+                            "居民", "讲解政策。" * 30, "张伟、王芳", 2, Hours(120), "", "",
+                            "张伟", "社区联络员林芳", "组长提交"])
+        document = fresh_document()
+        add_table(document, ledger)
+    grid = document.tables[-1]
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in grid.rows)
+    headers = [cell.text for cell in grid.rows[0].cells]
+    assert "服务时长\n（小时）" in headers
+    assert not any(line.startswith(("）", "时）")) for text in headers for line in text.split("\n"))

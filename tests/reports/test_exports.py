@@ -19,7 +19,7 @@ from tracker.reports.csv_export import neutralise, render_csv
 from tracker.reports.docx_export import render_docx
 from tracker.reports.figures import ledger_rows
 from tracker.reports.summary import build_summary
-from tracker.reports.xlsx_export import render_xlsx
+from tracker.reports.xlsx_export import paragraph_text, render_xlsx
 from tracker.rollups import Scope
 from tracker.rollups.coverage import coverage as unit_coverage
 from tracker.rollups.double import double_progress
@@ -56,7 +56,9 @@ def docx_table(document, title):
     """The table under the heading '附表N　<title>' (one table per heading, in order)."""
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     index = next(i for i, text in enumerate(headings) if text.endswith("　" + title))
-    return [[cell.text for cell in row.cells] for row in document.tables[index].rows]
+    rows = [[cell.text for cell in row.cells] for row in document.tables[index].rows]
+    # a header wider than its column is broken before its bracket: read as one line
+    return [[text.replace("\n", "") for text in rows[0]], *rows[1:]]
 
 
 def test_docx_text_is_the_summary(docx, summary):
@@ -181,13 +183,20 @@ def sheet_rows(sheet, first=1):
 
 def test_xlsx_summary_sheet_has_the_same_text(book, summary):
     front = book["汇总"]
-    texts = [r[0] for r in sheet_rows(front) if r and r[0]]
+    texts = [paragraph_text(r[0]) for r in sheet_rows(front) if r and r[0]]
     assert texts == [summary.title, *summary.subtitle, *lines(summary), summary.signer,
                      summary.signed_on, summary.appendix]
     signer = next(c for c in front["A"] if c.value == summary.signer)
     assert signer.alignment.horizontal == "right"
-    assert book.sheetnames == ["汇总", "结对共建", "志愿服务", "“双创”", "分类统计", "责任区进展",
-                               "参与情况", "未参与名单", "共建活动经费", "参与明细"]
+    # each paragraph of the text indented by two characters, as in the .docx
+    body = [r[0] for r in sheet_rows(front) if r and r[0] and paragraph_text(r[0]) in lines(summary)]
+    assert body and all(text.startswith("\u3000\u3000") for text in body)
+    # the 附表 of the .docx, in its order, and nothing else (no phone numbers)
+    assert book.sheetnames == ["汇总", "本月活动台账", "分类统计", "责任区进展", "参与情况",
+                               "未参与名单", "共建活动经费"]
+    for (caption, table), sheet in zip(summary.captioned_tables(), book.worksheets[1:]):
+        assert sheet["A1"].value == f"{summary.title}　{caption}"
+    assert book["本月活动台账"]["A1"].value.endswith("附表1　本月活动台账")
 
 
 HEADER = 3  # row 1 the title, row 2 the unit and period, then the header
@@ -208,19 +217,21 @@ def test_xlsx_sheets_have_title_rows_print_setup_and_frozen_header(book, summary
     assert int(front.page_setup.paperSize) == int(front.PAPERSIZE_A4)
 
 
-def test_xlsx_section_sheets_are_the_ledger(book, october, scope):
+def test_xlsx_ledger_sheet_is_the_docx_ledger(book, docx, october, scope):
     header = ["序号", "日期", "社区（责任区）", "活动", "类别", "地点", "服务对象", "活动内容",
               "参与人员", "人次", "服务时长（小时）", "完成数量", "受益", "组长", "审核人", "来源"]
-    rows = []
-    for name in ("结对共建", "志愿服务", "“双创”"):
-        sheet = book[name]
-        assert sheet_rows(sheet)[HEADER - 1] == header
-        widths = {col: sheet.column_dimensions[col].width for col in "ABHJK"}
-        content = [len(r[7]) for r in sheet_rows(sheet, first=HEADER + 1)]
-        # 活动内容 as wide as its text (up to a cap, then it wraps) …
-        assert widths["H"] >= min(44, 2 * max(content, default=2)), sheet.title
-        assert max(widths["A"], widths["J"], widths["K"]) <= 12  # … numbers narrow
-        rows += sheet_rows(sheet, first=HEADER + 1)
+    sheet = book["本月活动台账"]
+    # a header wider than its column breaks before its bracket
+    assert [h.replace("\n", "") for h in sheet_rows(sheet)[HEADER - 1]] == header
+    assert "服务时长\n（小时）" in sheet_rows(sheet)[HEADER - 1]
+    widths = {col: sheet.column_dimensions[col].width for col in "ABHJK"}
+    # 活动内容 the widest column (it wraps), numbers narrow
+    assert widths["H"] == max(d.width for d in sheet.column_dimensions.values())
+    assert max(widths["A"], widths["J"], widths["K"]) <= 12
+    rows = sheet_rows(sheet, first=HEADER + 1)
+    # numbered as the .docx's 附表1: 「附表1第5行」 is the same activity in both
+    word = docx_table(docx, "本月活动台账")[1:]
+    assert [(r[0], r[3]) for r in rows] == [(int(w[0]), w[3]) for w in word]
     total = figures(scope).official
     assert len(rows) == total.activities
     assert sum(r[9] for r in rows) == total.person_times
@@ -241,9 +252,11 @@ def test_xlsx_section_sheets_are_the_ledger(book, october, scope):
                           "解放路社区党群服务中心", "社区居民", "讲解网店开设和直播带货。",
                           "张伟、王芳、李娜"]
     assert first[12:] == [35, "张伟", "钱联络", "组长提交"]  # reported by its leader, nobody checked in
-    training = book["结对共建"].cell(row=HEADER + 1, column=13)
+    ledger = book["本月活动台账"]
+    at = HEADER + 1 + next(i for i, r in enumerate(rows) if r[3] == "电商培训一")
+    training = ledger.cell(row=at, column=13)
     assert training.number_format == '0"人次"'  # a number, shown with its unit
-    assert book["结对共建"].cell(row=HEADER + 1, column=11).number_format == "0.0"
+    assert ledger.cell(row=at, column=11).number_format == "0.0"
 
 
 def test_xlsx_other_sheets_are_rollup_figures(book, october, scope):
@@ -320,7 +333,7 @@ def test_typed_text_cannot_become_a_formula(october):
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for cell in r)
 
     book = load_workbook(io.BytesIO(render_xlsx(summary)))
-    sheet = book["志愿服务"]
+    sheet = book["本月活动台账"]
     cells = [c for row in sheet.iter_rows(min_row=HEADER + 1) for c in row
              if c.value == evil_title]
     assert cells and all(c.data_type == "s" for c in cells)  # text, not a formula

@@ -6,8 +6,11 @@ Checked: every official figure of the month is there, in the same digits as the
 page; the 落款 (unit, date) is right-aligned at the end of the report, on the last
 page before the tables (附表, which follow it on their own pages, as attachments do
 in an official document); the page count is reasonable and the footer says
-"第 X 页 共 Y 页"; a spreadsheet's tables print one page wide; and the Chinese text
-is set in an installed CJK font, not in boxes.
+"第 X 页 共 Y 页"; a spreadsheet's tables print one page wide; the Chinese text
+is set in an installed CJK font, not in boxes; and, in a busy month, nothing is
+printed over anything else (no two words' boxes on a page overlap: a spreadsheet row
+lower than its wrapped text prints it over the rows below, which pdftotext's text
+alone does not show) and the ledger's type stays legible.
 
 Needs Debian's libreoffice-writer-nogui, libreoffice-calc-nogui and poppler-utils
 (`.ci/run` installs them). Each conversion uses its own LibreOffice profile, so
@@ -15,6 +18,7 @@ parallel runs do not collide. Selected with ``-m office``; ``make test`` runs th
 """
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -48,9 +52,23 @@ def _tool(name: str) -> str:
 
 
 @dataclass
+class Word:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+@dataclass
 class Pdf:
     pages: list[str]  # pdftotext -layout, one string per page
     fonts: str  # pdffonts' listing
+    words: list[list[Word]]  # pdftotext -bbox: each page's words with their boxes
 
     @property
     def text(self) -> str:
@@ -81,7 +99,32 @@ def to_pdf(data: bytes, suffix: str, tmp_path: Path) -> Pdf:
     pages = text.split("\f")
     if pages and not pages[-1].strip():
         pages.pop()
-    return Pdf(pages, fonts)
+    boxes = subprocess.run([pdftotext, "-bbox", str(pdf), "-"], check=True,
+                           capture_output=True, text=True).stdout
+    words = [[Word(*map(float, m.groups()[:4]), html.unescape(m.group(5)))
+              for m in WORD.finditer(page)] for page in boxes.split("<page ")[1:]]
+    return Pdf(pages, fonts, words)
+
+
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                  r"(.*?)</word>")
+
+
+def overprinted(pdf: Pdf) -> list[tuple[int, str, str]]:
+    """Pairs of words printed over each other: their boxes cross by more than a third
+    of a line's height (lines set closely touch by a point, which is not overprinting)."""
+    found = []
+    for number, words in enumerate(pdf.words, 1):
+        words = sorted(words, key=lambda w: w.y0)
+        for i, a in enumerate(words):
+            for b in words[i + 1:]:
+                if b.y0 >= a.y1:
+                    break
+                across = min(a.x1, b.x1) - max(a.x0, b.x0)
+                down = min(a.y1, b.y1) - max(a.y0, b.y0)
+                if across > 0.5 and down > min(a.height, b.height) / 3:
+                    found.append((number, a.text, b.text))
+    return found
 
 
 def compact(text: str) -> str:
@@ -169,9 +212,55 @@ def test_the_workbook_as_printed(summary, tmp_path):
         if "序号" in flat and "参与人员" in flat:  # a ledger page
             assert "审核人" in flat
             assert "单位：县商务局" in flat and "统计时间：2022年10月1日至10月31日" in flat
-    assert "本月活动台账（志愿服务）" in text
+    assert "附表1本月活动台账" in text  # numbered as in the .docx
     # Money with two decimals and separators, hours with one, rates with one.
     assert "2,800.00" in text and "10,000.00" in text and "84.0%" in text
     assert "36.0" in text or "12.0" in text
     assert 3 <= len(pdf.pages) <= 20, len(pdf.pages)
     assert_chinese_in_an_installed_font(pdf)
+
+
+# --- a busy month, as printed -----------------------------------------------------------
+
+NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周杰", "吴刚", "徐丽",
+         "孙涛"]
+CONTENT = ("组织党员干部按照社区安排开展活动，现场秩序良好，居民反映积极，活动中发现的问题已当场"
+           "与社区沟通，并约定下次活动的时间和内容，后续继续跟进落实。")
+
+
+@pytest.fixture
+def busy(october):
+    """October with 24 more activities in its ledger, each with a long 活动内容 (twice the
+    text above), twelve participants and long names of places and people served: what
+    a unit's busiest month prints (the rows as the documents get them)."""
+    summary = build_summary(2022, 10, unit=october.unit, today=SIGNED)
+    ledger = next(t for t in summary.tables() if t.key == "ledger")
+    first = ledger.rows[0]
+    for _ in range(24):
+        row = list(first)
+        row[5], row[6] = "社区活动中心及周边背街小巷", "辖区居民、困难群众及“空巢”老人"
+        row[7], row[8], row[9] = CONTENT * 2, "、".join(NAMES), len(NAMES)
+        row[14] = "社区联络员林芳"
+        ledger.rows.append(row)
+    for number, row in enumerate(ledger.rows, 1):
+        row[0] = number
+    return summary
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_a_busy_month_prints_without_words_over_words(busy, suffix, tmp_path):
+    render = render_xlsx if suffix == ".xlsx" else render_docx
+    pdf = to_pdf(render(busy), suffix, tmp_path)
+    assert not overprinted(pdf), overprinted(pdf)[:5]
+    # every row of the ledger is there, its last participant too
+    assert compact(pdf.text).count("孙涛") >= 24
+    # legible: no word on a ledger page set smaller than about 6.5 pt (a word's box is
+    # about 1.3 times its type size; the old one-page-wide sheet was about 5 pt)
+    ledger = [words for words, page in zip(pdf.words, pdf.pages) if "孙涛" in compact(page)]
+    assert ledger
+    smallest = min(w.height for words in ledger for w in words)
+    assert smallest >= 8.5, smallest
+    # the hours header breaks before its bracket, never inside it
+    texts = [w.text for words in ledger for w in words]
+    assert "（小时）" in texts
+    assert not any(t.endswith(("（小", "（小时")) or t.startswith(("时）", "）")) for t in texts)

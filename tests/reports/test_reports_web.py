@@ -1,6 +1,7 @@
 """The 月报 page and its downloads, as a liaison and an admin see them."""
 import csv
 import io
+import re
 
 from docx import Document
 from openpyxl import load_workbook
@@ -39,7 +40,7 @@ def test_liaison_default_is_their_unit_limited_to_their_communities(client, logi
     assert "落实结对共建责任" not in page  # 解放路社区's pairing work is not theirs
     data = client.get(f"/reports/monthly.xlsx?unit={october.unit.id}&month=2022-10").data
     book = load_workbook(io.BytesIO(data))
-    assert book["结对共建"].max_row == 3 and book["“双创”"].max_row == 7  # title rows + header
+    assert book["本月活动台账"].max_row == 3 + 4  # title rows + header, then its 4 activities
 
 
 def test_downloads_have_the_title_as_name(client, login, october):
@@ -53,6 +54,31 @@ def test_downloads_have_the_title_as_name(client, login, october):
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0] == ["解放路社区2022年10月社区共建工作情况"]
+
+
+def test_the_phone_numbers_are_a_download_of_their_own_not_in_the_monthly_workbook(
+        client, login, october):
+    """The 月报 workbook is handed up to the county: its sheets are the listed 附表, no
+    member's phone number in any cell. The participations, which bulk 补录 reads back,
+    come from their own link on the page."""
+    login(october.liaison)
+    query = f"unit={october.unit.id}&month=2022-10"
+    book = load_workbook(io.BytesIO(client.get(f"/reports/monthly.xlsx?{query}").data))
+    cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
+             if c.value is not None}
+    assert not any(re.search(r"1\d{10}", text) for text in cells)
+    assert "参与明细" not in book.sheetnames
+    page = page_of(client, f"/reports/?{query}")
+    assert "导出参与明细（可再导入）" in page
+    assert f"/reports/participations.xlsx?{query}" in page.replace("&amp;", "&")
+    response = client.get(f"/reports/participations.xlsx?{query}")
+    assert response.status_code == 200
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    details = load_workbook(io.BytesIO(response.data))
+    assert details.sheetnames == ["参与明细"]
+    values = [c.value for row in details["参与明细"].iter_rows() for c in row]
+    assert "手机号" in values
+    assert any(isinstance(v, str) and re.fullmatch(r"1\d{10}", v) for v in values)
 
 
 def test_bad_month_on_the_page_and_on_downloads(client, login, october):

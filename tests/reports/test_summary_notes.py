@@ -14,6 +14,7 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import AuditEvent, SummaryNote, SummaryScope
 from tracker.reports.summary import build_summary
+from tracker.reports.xlsx_export import paragraph_text
 from tracker.services import PermissionDenied, ServiceError, unit_of_work
 from tracker.services import summary_notes as notes
 
@@ -109,7 +110,8 @@ def test_the_page_writes_them_into_every_format(client, login, october):
     assert "五、存在问题。部分党员工作日参与不足。" in text
     assert not any("下步打算" in t for t in text)
     book = load_workbook(io.BytesIO(client.get(f"/reports/monthly.xlsx?{query}").data))
-    assert "五、存在问题。部分党员工作日参与不足。" in [c.value for c in book["汇总"]["A"]]
+    assert "五、存在问题。部分党员工作日参与不足。" in [paragraph_text(c.value)
+                                               for c in book["汇总"]["A"] if c.value]
     rows = list(csv.reader(io.StringIO(
         client.get(f"/reports/monthly.csv?{query}").data.decode("utf-8-sig"))))
     assert ["五、存在问题。部分党员工作日参与不足。"] in rows

@@ -27,6 +27,16 @@ CASES = [
     Route("reports.monthly_export", "GET",
           lambda w: f"/reports/monthly.csv?community={w.other_community.id}&month={MONTH}",
           {"other_liaison": OK, "admin": OK}, id="csv-other-community"),
+    # 参与明细 (phone numbers, re-importable): whoever may read the summary, as its downloads
+    Route("reports.participations_export", "GET",
+          lambda w: f"/reports/participations.xlsx?unit={w.unit.id}&month={MONTH}", STAFF_ANY,
+          id="participations-unit"),
+    Route("reports.participations_export", "GET",
+          lambda w: f"/reports/participations.xlsx?community={w.community.id}&month={MONTH}",
+          STAFF_OF_COMMUNITY, id="participations-community"),
+    Route("reports.participations_export", "GET",
+          lambda w: f"/reports/participations.xlsx?unit=999&month={MONTH}", {},
+          id="participations-unknown-unit"),
     # 存在问题 / 下步打算 and 已定稿: whoever may read the summary; re-opening, an admin.
     Route("reports.save_notes", "POST", lambda w: f"/reports/notes?unit={w.unit.id}&month={MONTH}",
           STAFF_ANY, data={"problems": "问题", "plans": "打算"}, id="notes-unit"),

@@ -29,6 +29,7 @@ from flask_babel import gettext as _
 from markupsafe import escape
 
 from ..fields import clean_text
+from .layout import MIN_TEXT, break_header, fit_columns
 from .tables import DOCUMENT_LOCALE, Table, cell_text
 
 TITLE_FONT = "方正小标宋简体"
@@ -41,7 +42,6 @@ LEDGER_STYLE = "报表正文（台账）"
 WIDE_TABLE = 10  # columns from which a table is set in 小五 (9 pt) instead of 五号 …
 LEDGER_TABLE = 13  # … and from which in 8 pt (the ledger: one row per activity)
 CELL_MARGIN = Mm(1)
-MIN_TEXT = 8  # a text column shrinks to no fewer characters than this (four Chinese)
 LATIN_EM = 0.6  # a digit or Latin letter of the fallback CJK fonts, in em
 LANDSCAPE_MARGIN = Mm(15)
 LANDSCAPE_TEXT_WIDTH = Mm(297) - 2 * LANDSCAPE_MARGIN
@@ -187,30 +187,23 @@ def _add_paragraph(document, text: str, style_id: str):
 def column_widths(table: Table, text_width: int, char_width: int) -> list[int]:
     """Column widths (EMU) for ``text_width``: each column as wide as its fitted
     content. When that is too wide, the text columns give up room in proportion to
-    their width (long text such as 活动内容 keeps the most, and wraps), none below a
-    few characters; numbers and dates never wrap. When it is narrower, every column
-    grows alike, up to half as wide again."""
+    their width (``layout.fit_columns``: long text such as 活动内容 keeps the most, and
+    wraps), none below a few characters; numbers and dates never wrap. When it is
+    narrower, every column grows alike, up to half as wide again."""
     padding = 2 * CELL_MARGIN
     fitted = table.fitted_widths()
     room = (text_width - padding * len(fitted)) // char_width  # characters
     if sum(fitted) <= room:
         scale = min(room / max(1, sum(fitted)), 1.5)
         return [int(w * char_width * scale) + padding for w in fitted]
-    whole = table.unbroken
-    kept = sum(w for w, keep in zip(fitted, whole) if keep)
-
-    def shrunk(scale):
-        return [w if keep else max(min(w, MIN_TEXT), w * scale) for w, keep in zip(fitted, whole)]
-
-    low, high = 0.0, 1.0
-    for _ in range(30):  # the largest scale that fits (bisection)
-        middle = (low + high) / 2
-        low, high = (middle, high) if sum(shrunk(middle)) <= max(room, kept) else (low, middle)
-    return [int(w * char_width) + padding for w in shrunk(low)]
+    return [int(w * char_width) + padding
+            for w in fit_columns(fitted, table.unbroken, room, MIN_TEXT)]
 
 
 _BREAKS = re.compile(r"([\t\r\n])")  # a run's w:tab and w:br
 _CELL_END = "</w:p></w:tc>"
+_CANT_SPLIT = "<w:cantSplit/>"  # a row is never split across pages
+_ROW = f"<w:tr><w:trPr>{_CANT_SPLIT}</w:trPr>"
 
 
 def _text_xml(text: str) -> str:
@@ -277,7 +270,8 @@ def add_table(document, table: Table, text_width: int = LANDSCAPE_TEXT_WIDTH,
     """A bordered table ("Table Grid"), centred, of fixed layout with narrow cell
     padding; header row bold, centred and repeated on each page; numbers right-aligned;
     the total row (if any) bold; columns fitted to their content; an empty table has
-    one row reading （无） across its whole width.
+    one row reading （无） across its whole width; no row split across pages; a header
+    wider than its column broken before its bracket.
 
     The table is written as XML and parsed once, in the same elements python-docx's
     ``add_table``, ``cell.width``, ``paragraph.style``, ``add_run`` and ``merge``
@@ -289,7 +283,11 @@ def add_table(document, table: Table, text_width: int = LANDSCAPE_TEXT_WIDTH,
     style_id, char_width = styles.cells[LEDGER_STYLE if columns >= LEDGER_TABLE else
                                         SMALL_TABLE_STYLE if columns >= WIDE_TABLE else
                                         TABLE_STYLE]
-    widths = [Emu(width).twips for width in column_widths(table, text_width, char_width)]
+    emus = column_widths(table, text_width, char_width)
+    widths = [Emu(width).twips for width in emus]
+    # a header wider than its column breaks before its bracket (服务时长 / （小时）)
+    headers = [break_header(header, (width - 2 * CELL_MARGIN) / char_width)
+               for header, width in zip(table.headers, emus)]
     margin = int(CELL_MARGIN.twips)  # narrow padding: Word's 1.9 mm a side eats a wide table
     parts = [
         f"<w:tbl {nsdecls('w')}><w:tblPr>"
@@ -300,9 +298,9 @@ def add_table(document, table: Table, text_width: int = LANDSCAPE_TEXT_WIDTH,
         f'<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
         f'w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>',
         *(f'<w:gridCol w:w="{width}"/>' for width in widths),
-        '</w:tblGrid><w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>',
+        f'</w:tblGrid><w:tr><w:trPr>{_CANT_SPLIT}<w:tblHeader w:val="true"/></w:trPr>',
         *(_cell_start(width, style_id, "center") + _run_xml(text, True) + _CELL_END
-          for width, text in zip(widths, table.headers)),
+          for width, text in zip(widths, headers)),
         "</w:tr>",
     ]
     starts = [_cell_start(width, style_id, "right" if is_number else None)
@@ -310,12 +308,12 @@ def add_table(document, table: Table, text_width: int = LANDSCAPE_TEXT_WIDTH,
     last = len(table.rows)
     for index, values in enumerate(table.rows, 1):
         total = table.total_row and index == last
-        parts.append("<w:tr>")
+        parts.append(_ROW)
         parts.extend(start + _run_xml(cell_text(value), total) + _CELL_END
                      for start, value in zip(starts, values))
         parts.append("</w:tr>")
     if not table.rows:
-        parts += ["<w:tr>", _cell_start(sum(widths), style_id, "center", span=columns),
+        parts += [_ROW, _cell_start(sum(widths), style_id, "center", span=columns),
                   _run_xml(_("（无）"), False), _CELL_END, "</w:tr>"]
     parts.append("</w:tbl>")
     document.element.body._insert_tbl(parse_xml("".join(parts)))

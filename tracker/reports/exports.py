@@ -24,3 +24,9 @@ def render_record_xlsx(record) -> bytes:
     from .xlsx_export import render_record_xlsx as render
 
     return render(record)
+
+
+def render_participations_xlsx(summary) -> bytes:
+    from .xlsx_export import render_participations_xlsx as render
+
+    return render(summary)

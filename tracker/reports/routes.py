@@ -43,7 +43,7 @@ from ..services.summary_notes import may_write
 from ..timeutil import local_today
 from ..view_support import run_service
 from .csv_export import render_csv
-from .exports import render_docx, render_record_xlsx, render_xlsx
+from .exports import render_docx, render_participations_xlsx, render_record_xlsx, render_xlsx
 from .forms import FUTURE_MONTH, ConfirmForm, MonthlyForm, NotesForm, is_future, parse_month
 from .records import may_see_record, service_record, visible_members
 from .queries import active_units_plan, communities_plan
@@ -187,6 +187,20 @@ def monthly_export(fmt: str):
         lambda: send_file(io.BytesIO(render(summary)), mimetype=mimetype, as_attachment=True,
                           download_name=summary.filename(fmt)),
         filename=summary.filename(fmt), preview="reports/_document.html", summary=summary)
+
+
+@bp.get("/participations.xlsx")
+@staff_required
+def participations_export():
+    """The month's participations with members' phone numbers, as bulk 补录 reads them
+    back: for whoever may read the summary, and not part of the 月报 handed up."""
+    selection = _selection()
+    summary = _summary(selection, *_month_arg())
+    filename = f"{summary.title}参与明细.xlsx"  # the file is Chinese, as the 月报 is
+    return offer_download(
+        lambda: send_file(io.BytesIO(render_participations_xlsx(summary)), mimetype=XLSX,
+                          as_attachment=True, download_name=filename),
+        filename=filename, preview="reports/_participations.html", summary=summary)
 
 
 # --- 存在问题, 下步打算, 已定稿 ----------------------------------------------------------

@@ -1,7 +1,17 @@
 """The monthly summary as an Excel 台账: a summary sheet with the same text (and the
-落款), one sheet per section with one row per approved activity, and the other
-tables — each sheet with a title row and a unit/period row above its header, set up
-to print (A4 landscape, one page wide, header rows repeated), the header frozen.
+落款), then one sheet per 附表 of the .docx, in its order and numbered as it is (the
+caption 「附表1　本月活动台账」 in the title row, the ledger's 序号 the same as in the
+Word copy) — each sheet with a title row and a unit/period row above its header, set
+up to print (A4 landscape, header rows repeated), the header frozen. The participation
+rows with members' phone numbers, which bulk 补录 reads back, are a download of their
+own (``render_participations_xlsx``): the 月报 workbook is handed up.
+
+Printed, a sheet must stay readable: its columns are fitted into the page's width at a
+legible scale (``PRINT_SCALE``; long text columns narrower, wrapping more), and each
+row is given the height of its tallest wrapped cell — a spreadsheet keeps a row's
+height as written, and wrapped text taller than its row prints over the rows below.
+The summary sheet's text is broken into lines here, as Chinese is set (避头尾,
+``layout.wrap``), each paragraph indented by two characters as in the .docx.
 
 Numbers are written as numbers with the number format that shows them as the page
 does (money "#,##0.00", hours "0.0", rates "0.0%", counts with their unit), so the
@@ -17,7 +27,6 @@ from datetime import date
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
@@ -25,23 +34,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..fields import clean_text
-from ..models import Section
 from ..services.ledger_import import SHEET as PARTICIPATION_SHEET
 from .figures import participation_rows
-from .tables import (
-    DOCUMENT_LOCALE,
-    TYPED,
-    Table,
-    display_width,
-    ledger_table,
-    participation_table,
-)
+from .layout import break_header, fit_columns, wrap
+from .tables import DOCUMENT_LOCALE, TYPED, Table, cell_text, participation_table
 
-SECTION_SHEETS = {
-    Section.pairing: _l("结对共建"),
-    Section.volunteer: _l("志愿服务"),
-    Section.double: _l("“双创”"),
-}
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="EEEEEE")
@@ -49,6 +46,22 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 HEADER_ROW = 3  # under the title row and the unit/period row
 SUMMARY_WIDTH = 80  # characters of the summary sheet's one column: an A4 page's width
+INDENT = "\u3000\u3000"  # a paragraph's first line, as in the .docx (two characters)
+# Heights and widths as a spreadsheet measures them, in the default font (11 pt):
+# a column's width is in digits (7 px at 96 dpi, plus 5 px of the column's own).
+LINE = 15.0  # points a line of 11 pt text takes (a Chinese fallback font's included)
+SUMMARY_LINE = 14.0  # the summary sheet's lines are exact (broken here): less to spare
+ROW_PADDING = 4.0  # points above and below a cell's lines
+WRAP_SAFETY = 0.9  # wrap estimates as if a column were this much narrower: a reader's
+#                     font may be wider than the one the widths were measured in
+CELL_PADDING = 2  # characters a column is wider than its text
+DIGIT_PX, COLUMN_PX = 7, 5
+MARGIN_INCHES = 0.4
+PRINTABLE_PX = {  # A4's printable width at 96 dpi, between the margins
+    "landscape": (297 / 25.4 - 2 * MARGIN_INCHES) * 96,
+    "portrait": (210 / 25.4 - 2 * MARGIN_INCHES) * 96,
+}
+PRINT_SCALE = 0.8  # the ledger prints at 80 % (11 pt text as about 9 pt), no smaller
 
 
 def put(cell, value) -> None:
@@ -73,7 +86,9 @@ def put(cell, value) -> None:
 
 
 def print_setup(sheet, header_rows: str | None = None) -> None:
-    """A4 landscape, one page wide (as many long as it takes), header rows repeated."""
+    """A4 landscape, one page wide (as many long as it takes), header rows repeated.
+    The columns were fitted to that width at ``PRINT_SCALE`` (``write_table``), so
+    fitting the page shrinks a sheet to about that scale at most."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
@@ -86,18 +101,49 @@ def print_setup(sheet, header_rows: str | None = None) -> None:
 
 
 def write_heading(sheet, title: str, subtitle: str, columns: int) -> None:
-    """Row 1 the title, row 2 who and when, each across the table's columns."""
-    for row, text, font in ((1, title, Font(bold=True, size=14)), (2, subtitle, Font(size=11))):
+    """Row 1 the title, row 2 who and when, each across the table's columns (wrapped,
+    and as tall as they wrap, when the table is narrower than they are)."""
+    for row, text, size in ((1, title, 14), (2, subtitle, 11)):
         cell = sheet.cell(row=row, column=1)
         put(cell, text)
-        cell.font = font
+        cell.font = Font(bold=row == 1, size=size)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
         if columns > 1:
             sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
     sheet.row_dimensions[1].height = 24
 
 
-def write_table(sheet, table: Table, first_row: int = HEADER_ROW, *, freeze: bool = True) -> int:
+def fit_heading(sheet, columns: int) -> None:
+    """Rows 1 and 2 as tall as their text wraps across the table's width."""
+    width = sum(sheet.column_dimensions[get_column_letter(c)].width or 8.43
+                for c in range(1, columns + 1))
+    for row, size in ((1, 14), (2, 11)):
+        lines = len(wrap(str(sheet.cell(row=row, column=1).value or ""),
+                         width * WRAP_SAFETY * 11 / size))
+        sheet.row_dimensions[row].height = max(24 if row == 1 else LINE,
+                                               lines * LINE * size / 11 + ROW_PADDING)
+
+
+def page_room(columns: int, orientation: str = "landscape", scale: float = PRINT_SCALE) -> float:
+    """Characters of text ``columns`` columns may hold together, printed across the
+    page at ``scale`` (each column's padding left out)."""
+    pixels = PRINTABLE_PX[orientation] / scale - COLUMN_PX * columns
+    return pixels / DIGIT_PX - CELL_PADDING * columns
+
+
+def lines_in(text: str, width: float) -> int:
+    """Lines ``text`` takes in a column ``width`` characters wide (estimated wide)."""
+    return len(wrap(text, max(2.0, width * WRAP_SAFETY)))
+
+
+def write_table(sheet, table: Table, first_row: int = HEADER_ROW, *, freeze: bool = True,
+                break_headers: bool = True) -> int:
     """The table with a bold, bordered header at ``first_row``; returns the next free row.
+
+    The columns are as wide as their content, narrowed (text columns only) to fit an A4
+    landscape page at ``PRINT_SCALE``; each row as tall as its tallest wrapped cell, the
+    header at least two lines, a header wider than its column broken before its bracket
+    (not with ``break_headers=False``: a sheet read back by its headers).
 
     Cells of one kind (header; body text or number, in the total row or not, in a
     number format) share one style: the first cell of a kind is styled through
@@ -129,19 +175,30 @@ def write_table(sheet, table: Table, first_row: int = HEADER_ROW, *, freeze: boo
                 cell.font = Font(bold=True)
         return apply
 
-    for col, header in enumerate(table.headers, 1):
+    widths = fit_columns(table.fitted_widths(), table.unbroken, page_room(len(table.headers)))
+    headers = [break_header(h, w) if break_headers else h for h, w in zip(table.headers, widths)]
+    for col, header in enumerate(headers, 1):
         cell = sheet.cell(row=first_row, column=col)
         put(cell, header)
         styled(cell, ("header",), header_style)
-    numeric = table.numeric
+    sheet.row_dimensions[first_row].height = max(
+        2, *(lines_in(h, w) for h, w in zip(headers, widths))) * LINE + ROW_PADDING
+    numeric, unbroken = table.numeric, table.unbroken
     for r, values in enumerate(table.rows, first_row + 1):
         total = table.total_row and r == first_row + len(table.rows)
-        for col, (value, is_number) in enumerate(zip(values, numeric), 1):
+        lines = 1
+        for col, (value, is_number, keep, width) in enumerate(
+                zip(values, numeric, unbroken, widths), 1):
             cell = sheet.cell(row=r, column=col)
             put(cell, value)
             styled(cell, ("body", is_number, total), body_style(is_number, total))
-    for col, width in enumerate(table.fitted_widths(), 1):
-        sheet.column_dimensions[get_column_letter(col)].width = width + 2
+            if not keep:
+                lines = max(lines, lines_in(cell_text(value), width))
+        # a spreadsheet keeps the height as written: wrapped text taller than its row
+        # would print over the rows below
+        sheet.row_dimensions[r].height = lines * LINE + ROW_PADDING
+    for col, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(col)].width = round(width + CELL_PADDING, 1)
     if freeze:
         sheet.freeze_panes = sheet.cell(row=first_row + 1, column=1)
         if table.rows:
@@ -162,11 +219,13 @@ def render_xlsx(summary) -> bytes:
     return buffer.getvalue()
 
 
-def _table_sheet(book, summary, table: Table, name: str) -> None:
+def _table_sheet(book, summary, table: Table, name: str, caption: str, *,
+                 break_headers: bool = True) -> None:
     sheet = book.create_sheet(sheet_title(name))
-    write_heading(sheet, f"{summary.title}　{table.title}", _sheet_subtitle(summary),
+    write_heading(sheet, f"{summary.title}　{caption}", _sheet_subtitle(summary),
                   len(table.headers))
-    write_table(sheet, table)
+    write_table(sheet, table, break_headers=break_headers)
+    fit_heading(sheet, len(table.headers))
     print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
 
 
@@ -174,57 +233,80 @@ def _sheet_subtitle(summary) -> str:
     return "　".join([_("单位：%(who)s", who=summary.signer), *summary.subtitle])
 
 
+def summary_lines(text: str, size: float = 11, *, indent: bool = False) -> list[str]:
+    """A paragraph of the summary sheet in its lines (避头尾), the first indented by
+    two characters when ``indent``. A little narrower than the column: the reader's
+    font may be wider, and a line the spreadsheet wrapped again would break badly."""
+    return wrap((INDENT if indent else "") + text, SUMMARY_WIDTH * WRAP_SAFETY * 11 / size)
+
+
+def paragraph_text(value: str) -> str:
+    """A summary-sheet cell's text as the paragraph it holds (its line breaks and its
+    indent taken out): for a reader of the workbook that wants the sentence back."""
+    return str(value).replace("\n", "").removeprefix(INDENT)
+
+
 def _summary_sheet(front, summary) -> None:
     front.title = _("汇总")
     front.column_dimensions["A"].width = SUMMARY_WIDTH
     row = 1
 
-    def line(text, *, font=None, align=None, height_chars=None):
+    def line(text, *, size=11, bold=False, align=None, indent=False, gap=8):
+        """One paragraph: broken into lines here (the spreadsheet would not keep a
+        closing mark off a line's start), the row as tall as its lines, the same gap
+        under every paragraph."""
         nonlocal row
         cell = front.cell(row=row, column=1)
-        put(cell, text)
+        lines = summary_lines(text, size, indent=indent) if text else [""]
+        put(cell, "\n".join(lines))
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=align)
-        if font is not None:
-            cell.font = font
-        # Spreadsheets keep a row's height as written: make room for the wrapped text
-        # (a little more than it needs: the reader's font may be wider).
-        lines = max(1, -(-display_width(text) // int(SUMMARY_WIDTH * 0.8)))
-        front.row_dimensions[row].height = 18 * lines + 4
+        if size != 11 or bold:
+            cell.font = Font(bold=bold, size=size)
+        front.row_dimensions[row].height = len(lines) * SUMMARY_LINE * size / 11 + gap
         row += 1
 
-    line(summary.title, font=Font(bold=True, size=16), align="center")
+    line(summary.title, size=16, bold=True, align="center", gap=12)
     for text in summary.subtitle:
-        line(text, align="center")
+        line(text, align="center", gap=2)
+    line("", gap=0)
     for paragraph in summary.paragraphs:
-        line(paragraph.heading + paragraph.text)
-    line("")
-    line(summary.signer, align="right")
+        line(paragraph.heading + paragraph.text, indent=True)
+    line("", gap=0)
+    line(summary.signer, align="right", gap=2)
     line(summary.signed_on, align="right")
     if summary.appendix:
-        line("")
+        line("", gap=0)
         line(summary.appendix)
     print_setup(front)
     front.page_setup.orientation = "portrait"
 
 
 def _workbook(summary) -> Workbook:
+    """The summary sheet, then the 附表 in the .docx's order and numbering — nothing
+    else: this is the workbook handed up (no phone numbers)."""
     book = Workbook()
     _summary_sheet(book.active, summary)
-    for section, name in SECTION_SHEETS.items():
-        table = ledger_table(summary.ledger_of(section), _("本月活动台账（%(s)s）", s=name))
-        _table_sheet(book, summary, table, str(name))
-    for table in summary.tables():
-        if table.key == "ledger":
-            continue  # split into the section sheets above
-        _table_sheet(book, summary, table, table.title)
-    # Last, after the printed tables: the ledger one row per participation, with the
-    # phone numbers that name each member (this workbook is a liaison's or an
-    # admin's download), so bulk 补录 can read it back.
-    details = participation_table(summary.ledger, participation_rows(summary.scope),
-                                  _("本月参与明细"))
-    _table_sheet(book, summary, details, PARTICIPATION_SHEET)
+    for caption, table in summary.captioned_tables():
+        _table_sheet(book, summary, table, table.title, caption)
     book.properties.title = clean_text(summary.title)
     return book
+
+
+def render_participations_xlsx(summary) -> bytes:
+    """The month's ledger one row per participation, with the phone numbers that name
+    each member, in the columns bulk 补录 reads back (its 「参与明细」 sheet): a liaison's
+    or an admin's working file, not part of the 月报."""
+    with force_locale(DOCUMENT_LOCALE):
+        book = Workbook()
+        book.remove(book.active)
+        details = participation_table(summary.ledger, participation_rows(summary.scope),
+                                      _("本月参与明细"))
+        _table_sheet(book, summary, details, PARTICIPATION_SHEET, details.title,
+                     break_headers=False)
+        book.properties.title = clean_text(f"{summary.title}　{details.title}")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def render_record_xlsx(record) -> bytes:
@@ -243,6 +325,7 @@ def render_record_xlsx(record) -> bytes:
                         n=record.activities, h=hours(record.minutes)),
                       len(table.headers))
         write_table(sheet, table)
+        fit_heading(sheet, len(table.headers))
         print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
         book.properties.title = str(sheet.cell(row=1, column=1).value)
     buffer = io.BytesIO()

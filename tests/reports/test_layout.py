@@ -1,0 +1,45 @@
+"""Chinese line-breaking (避头尾) of the text the exporters wrap themselves (the .xlsx
+summary sheet), and the fitting of columns into a page."""
+from tracker.reports.layout import NO_LINE_END, NO_LINE_START, break_header, fit_columns, wrap
+from tracker.reports.tables import display_width
+
+TEXT = ("二、组织党员志愿服务。组织党员干部前往解放路社区报到，开展环境整治2次（24人次），"
+        "慰问“空巢”老人3人，清除牛皮癣57处，摸排统计下水道、人行道问题17处；年度累计"
+        "12,660.50元，占年度预算（10,000.00元）的126.6%。")
+
+
+def test_no_line_starts_with_a_closing_mark_or_ends_with_an_opening_one():
+    for width in range(12, 70):
+        lines = wrap(TEXT, width)
+        assert "".join(lines) == TEXT, width  # nothing lost, nothing added
+        for line in lines[1:]:
+            assert line[0] not in NO_LINE_START, (width, line)
+        for line in lines[:-1]:
+            assert line[-1] not in NO_LINE_END, (width, line)
+            assert display_width(line) <= width + 2, (width, line)  # a mark pulled back at most
+
+
+def test_numbers_are_not_split_and_line_breaks_are_kept():
+    for width in range(10, 40):
+        lines = wrap(TEXT, width)
+        for number in ("12,660.50", "10,000.00", "126.6%"):
+            assert any(number in line for line in lines), (width, number)
+    assert wrap("甲\n乙", 10) == ["甲", "乙"]
+
+
+def test_the_quote_that_used_to_start_a_line():
+    # the reviewer's 「慰问“空巢 / ”老人」 and 「清除牛皮癣57处 / ，摸排统计」
+    assert wrap("慰问“空巢”老人", 9) == ["慰问“空", "巢”老人"]
+    assert wrap("清除牛皮癣57处，摸排统计", 15)[1][0] != "，"
+
+
+def test_a_header_breaks_before_its_bracket_only_when_too_wide():
+    assert break_header("服务时长（小时）", 10) == "服务时长\n（小时）"
+    assert break_header("服务时长（小时）", 16) == "服务时长（小时）"
+    assert break_header("审核人", 4) == "审核人"
+
+
+def test_text_columns_give_up_room_numbers_keep_theirs():
+    widths = fit_columns([4, 10, 44, 24, 8], [True, True, False, False, False], 60)
+    assert widths[:2] == [4, 10] and sum(widths) <= 60.01
+    assert widths[2] > widths[3] >= 8 and widths[4] == 8
