@@ -21,6 +21,8 @@ from sqlalchemy import (
     select,
 )
 
+from sqlalchemy.orm import aliased
+
 from ..extensions import db
 from ..formatting import percent
 from ..models import CountedParticipation, Member, ReportStatus, RollPeriod
@@ -111,6 +113,14 @@ def coverage(unit_id: int, date_from: date, date_to: date) -> Coverage:
                           lambda: coverage_plan(unit_id, date_from, date_to)))
 
 
+def _members_of_any_day(unit_id: int):
+    """The members whose work may count for a unit: those in it now, and those with a
+    stay on its roll (a subquery of its own, not correlated with the outer query's)."""
+    member, stay = aliased(Member), aliased(RollPeriod)
+    return (select(member.id).where(member.unit_id == unit_id)
+            .union(select(stay.member_id).where(stay.unit_id == unit_id)))
+
+
 def coverage_plan(unit_id: int, date_from: date, date_to: date) -> Plan:
     """Who of a unit took part in a period: on roll, took part, 参与率, and the
     named list of those who did not (by name). Three statements, run together.
@@ -151,7 +161,10 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date) -> Plan:
         .select_from(CountedParticipation)
         .join(Member, Member.id == CountedParticipation.member_id)
         .outerjoin(RollPeriod, stay)
-        .where(or_(RollPeriod.unit_id == unit_id,
+        # the unit's members of any day (read by member, as the 未参与名单 is), then
+        # each participation given to the unit of that day
+        .where(CountedParticipation.member_id.in_(_members_of_any_day(unit_id)),
+               or_(RollPeriod.unit_id == unit_id,
                    and_(RollPeriod.id.is_(None), Member.unit_id == unit_id)),
                *_in_period(date_from, date_to)),
         select(
