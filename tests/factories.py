@@ -13,6 +13,7 @@ from tracker.models import (
     Member,
     ResourceItem,
     Role,
+    RollPeriod,
     Section,
     TargetMeasure,
     Task,
@@ -68,6 +69,9 @@ def member(unit: Unit, role: Role = Role.member, name: str | None = None,
     m.communities = list(communities or [])
     db.session.add(m)
     db.session.flush()
+    if m.active and m.on_roll:  # on the roll of their unit as far back as the records go
+        db.session.add(RollPeriod(member_id=m.id, unit_id=m.unit_id))
+        db.session.flush()
     return m
 
 

@@ -668,3 +668,56 @@ def test_the_news_start_migration_bounds_news_and_keys_tomorrow_by_the_day(backe
         started = _read_after(url, [], "SELECT kind FROM reminder_news_start")
         assert {kind for (kind,) in started} == {kind.code for kind in kinds.KINDS if kind.news}
         assert run_flask(url, "db", "downgrade", "0026_need_tasked").returncode == 0
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_roll_period_migration_keeps_every_past_roll(backend, migrated_database):
+    """0032 turns each member's roll_since/roll_until into one stay in their unit, so
+    every month's roll (在册 and 未参与名单) reads as before: a member counted from a
+    day, one who left on a day, one switched off before the dates were kept (off every
+    roll), one off the roll. Downgraded, each gets their latest stay back as the dates."""
+    from datetime import date
+
+    from tracker.rollups.coverage import coverage
+
+    with migrated_database(backend, "rolls") as url:
+        assert run_flask(url, "db", "downgrade", "0030_data_clean_text").returncode == 0
+        people = [  # id, name, active, on_roll, roll_since, roll_until
+            (1, "甲一直在册", "TRUE", "TRUE", "NULL", "NULL"),
+            (2, "乙十一月加入", "TRUE", "TRUE", "'2026-11-15'", "NULL"),
+            (3, "丙十月离开", "FALSE", "TRUE", "NULL", "'2026-10-10'"),
+            (4, "丁早已停用", "FALSE", "TRUE", "NULL", "NULL"),
+            (5, "戊不计入", "TRUE", "FALSE", "NULL", "NULL"),
+            (6, "己当日来去", "FALSE", "TRUE", "'2026-10-10'", "'2026-10-10'"),
+        ]
+        _read_after(url, [
+            "INSERT INTO unit (id, name, sort_key, active) VALUES (1, '县商务局', '县商务局', TRUE)",
+            "INSERT INTO member (id, name, phone, unit_id, role, active, on_roll, roll_since,"
+            " roll_until, created_at) VALUES " + ", ".join(
+                f"({i}, '{name}', '1380000000{i}', 1, 'member', {active}, {on_roll}, {since},"
+                f" {until}, '2026-01-01 00:00:00')"
+                for i, name, active, on_roll, since, until in people)], "SELECT 1")
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        stays = _read_after(url, [], "SELECT member_id, unit_id, since, until FROM roll_period"
+                                     " ORDER BY member_id")
+        as_text = [(m, u, s and str(s), t and str(t)) for m, u, s, t in stays]
+        assert as_text == [(1, 1, None, None), (2, 1, "2026-11-15", None),
+                           (3, 1, None, "2026-10-10")]
+
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            def roll(start, end):
+                figures = coverage(1, start, end)
+                return figures.on_roll, sorted(n.member_id for n in figures.not_yet)
+
+            # the rule before 0032, month by month (each month's last day)
+            assert roll(date(2026, 9, 1), date(2026, 10, 1)) == (2, [1, 3])
+            assert roll(date(2026, 10, 1), date(2026, 11, 1)) == (1, [1])
+            assert roll(date(2026, 11, 1), date(2026, 12, 1)) == (2, [1, 2])
+            db.session.remove()
+            db.engine.dispose()
+
+        assert run_flask(url, "db", "downgrade", "0030_data_clean_text").returncode == 0
+        back = _read_after(url, [], "SELECT id, roll_since, roll_until FROM member ORDER BY id")
+        assert [(i, s and str(s), t and str(t)) for i, s, t in back] == [
+            (1, None, None), (2, "2026-11-15", None), (3, None, "2026-10-10"),
+            (4, None, None), (5, None, None), (6, None, None)]

@@ -38,6 +38,7 @@ from .models import (
     ReportStatus,
     ResourceItem,
     Role,
+    RollPeriod,
     TargetMeasure,
     Task,
     TaskReport,
@@ -125,8 +126,8 @@ class _Ids:
         return first
 
 
-TABLES = [Unit, Community, Zone, Member, ResourceItem, Task, Assignment, TaskReport, Finding,
-          FundEntry]
+TABLES = [Unit, Community, Zone, Member, RollPeriod, ResourceItem, Task, Assignment, TaskReport,
+          Finding, FundEntry]
 
 
 class Writer:
@@ -234,10 +235,17 @@ def generate(plan: Plan, progress=None) -> dict:
         if candidates:
             liaison_of[cid] = candidates[0]
     liaison_ids = set(liaison_of.values())
+    stays = []
     for row in writer.buffers[_table(Member)]:
         if row["id"] in liaison_ids:
             row["role"], row["on_roll"] = Role.liaison, False
+        if row["active"] and row["on_roll"]:  # on the roll as far back as the data goes
+            stays.append({"id": ids.take("roll_period"), "member_id": row["id"],
+                          "unit_id": row["unit_id"], "since": None, "until": None})
     writer.flush(_table(Member))
+    for stay in stays:
+        writer.add(_table(RollPeriod), stay)
+    writer.flush(_table(RollPeriod))
     for cid, mid in liaison_of.items():
         writer.add(liaison_community, {"member_id": mid, "community_id": cid})
     writer.flush(liaison_community)

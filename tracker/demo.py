@@ -39,6 +39,7 @@ from .models import (
     ResidentCategory,
     ResourceItem,
     Role,
+    RollPeriod,
     SummaryScope,
     TargetMeasure,
     Task,
@@ -198,6 +199,8 @@ def _people_and_places(year: int) -> DemoWorld:
     liaison.communities = [paired, double]
     members = [person(f"138000000{i:02d}", NAMES[i - 2], Role.member) for i in range(2, 30)]
     db.session.flush()
+    # the demo's roll: its members, as far back as its records go
+    db.session.add_all(RollPeriod(member_id=m.id, unit_id=unit.id) for m in members)
 
     items = {}
     for code, (*_, (target, measure), _q) in PAIRED_WORK.items():

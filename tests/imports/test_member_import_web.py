@@ -154,3 +154,13 @@ def test_command_tells_a_missing_file_from_one_it_may_not_read(runner, world, tm
         result = runner.invoke(args=["import-members", str(locked)])
         assert result.exit_code == 1
         assert "无法读取" in result.output and "找不到" not in result.output
+def test_the_preview_says_a_switched_off_member_stays_switched_off(client, login, world):
+    login(world.admin)
+    world.other_member.active = False
+    db.session.commit()
+    rows = [(world.other_member.name, world.other_member.phone, "县商务局", "第二党支部", "", "")]
+    page = client.get(upload(client, xlsx_bytes(rows)).headers["Location"]).get_data(as_text=True)
+    assert "账号已停用，导入后仍为停用" in page
+    active = [(world.member.name, world.member.phone, "县商务局", "第二党支部", "", "")]
+    page = client.get(upload(client, xlsx_bytes(active)).headers["Location"]).get_data(as_text=True)
+    assert "账号已停用" not in page

@@ -23,6 +23,13 @@ def previous_month(first: date) -> date:
     return month_start(first - timedelta(days=1))
 
 
+def stay(member: Member, since: date | None = None, until: date | None = None) -> Member:
+    """The member's one stay on their unit's roll, from ``since`` up to ``until``."""
+    (period,) = member.roll_periods
+    period.since, period.until = since, until
+    return member
+
+
 def roll_of(unit, start: date, end: date) -> tuple[int, int, set[str]]:
     """(on the roll, of them took part, the names of those who did not)."""
     figures = coverage(unit.id, start, end)
@@ -37,12 +44,10 @@ def test_each_period_counts_the_roll_of_its_last_day(world):
     before = previous_month(last_month)
     unit = f.unit("县财政局")
     always = f.member(unit, name="甲在册")
-    joined_last_month = f.member(unit, name="乙上月加入")
-    joined_last_month.roll_since = last_month + timedelta(days=14)
-    joined_today = f.member(unit, name="丙今天加入")
-    joined_today.roll_since = today
-    left_last_month = f.member(unit, name="丁上月离开", active=False)
-    left_last_month.roll_until = last_month + timedelta(days=9)
+    joined_last_month = stay(f.member(unit, name="乙上月加入"), since=last_month + timedelta(days=14))
+    joined_today = stay(f.member(unit, name="丙今天加入"), since=today)
+    left_last_month = stay(f.member(unit, name="丁上月离开"), until=last_month + timedelta(days=9))
+    left_last_month.active = False
     left_long_ago = f.member(unit, name="戊早已停用", active=False)  # left before dates were kept
     f.member(unit, name="己不计入", on_roll=False)
     # 丁 took part in the month before last, while on the roll
@@ -65,8 +70,8 @@ def test_each_period_counts_the_roll_of_its_last_day(world):
 
 
 def test_the_admin_pages_set_the_dates_a_past_month_keeps(world):
-    """A member added today joins the roll today; one switched off leaves it today, and
-    is on it again when switched back on."""
+    """A member added today (once work is recorded) joins the roll today; one switched
+    off leaves it today, and is on it again when switched back on."""
     today = local_today()
     last_month = previous_month(month_start(today))
     end = month_start(today)
@@ -75,13 +80,14 @@ def test_the_admin_pages_set_the_dates_a_past_month_keeps(world):
     added = directory.create_member(world.admin, directory.MemberData(
         name="新党员甲", phone="13712340001", unit_id=unit.id, role=Role.member))
     db.session.commit()
-    assert added.roll_since == today
+    assert [(p.since, p.until) for p in added.roll_periods] == [(today, None)]
     assert coverage(unit.id, last_month, end).on_roll == on_before
     directory.set_active(world.member, world.admin, False)
     db.session.commit()
-    assert db.session.get(Member, world.member.id).roll_until == today
+    assert [p.until for p in db.session.get(Member, world.member.id).roll_periods] == [today]
     assert coverage(unit.id, last_month, end).on_roll == on_before
     assert world.member.name in {n.name for n in coverage(unit.id, last_month, end).not_yet}
     directory.set_active(world.member, world.admin, True)
     db.session.commit()
-    assert db.session.get(Member, world.member.id).roll_until is None
+    # back the same day: one stay again, as if never away
+    assert [p.until for p in db.session.get(Member, world.member.id).roll_periods] == [None]

@@ -11,10 +11,13 @@ drew, by the rules of docs/design.md stated here in their own terms:
   with a beneficiary unit (电子商务培训 人次);
 - findings count once their survey is approved, apart as pending while it is 待审核,
   and nowhere when it is returned or not reported;
-- the roll of a period is the unit's members counted in participation (on_roll) who,
-  on the period's last day (today for one still running), had joined it (roll_since
-  unset or not after that day) and not left it (roll_until after that day; unset:
-  while the account is active);
+- the roll of a period is who was on the unit's roll on the period's last day (today
+  for one still running): a member's history is stays on a unit's roll (from a day,
+  or as far back as the records go; up to a day, or still on it), and a member counts
+  in the unit of the stay that includes that day — moves, leaving and returning
+  included; a member who took part in any approved task of the period took part;
+- 人次 and hours of a unit are its members' work, a member's unit being that of their
+  stay on the activity's day (their current unit when they were on no roll then);
 - a target counts its own measure (activities, 受益, 完成数量 or money).
 
 Finally every submitted report is returned: official figures must not move
@@ -39,6 +42,7 @@ from tracker.models import (
     FindingStatus,
     ReportStatus,
     Role,
+    RollPeriod,
     TargetMeasure,
     TaskReport,
     TaskStatus,
@@ -111,9 +115,12 @@ task_spec = st.fixed_dictionaries({
                                    st.sampled_from(list(FindingStatus)), st.booleans()),
                          max_size=3),
 })
-# a member's (roll_since, roll_until), in days from today; None: unset
+# a member's stays on a roll: the first day (days from today; None: as far back as the
+# records go), then changes, each some days after the last: to a unit (0, 1) or off the
+# roll (None) — a move, leaving, returning
 roll_spec = st.tuples(st.one_of(st.none(), st.integers(-420, 20)),
-                      st.one_of(st.none(), st.integers(-420, 20)))
+                      st.lists(st.tuples(st.integers(1, 200), st.one_of(st.none(), st.integers(0, 1))),
+                               max_size=3))
 fund_spec = st.tuples(st.integers(0, 1), st.integers(0, 1), st.integers(-400, 0),
                       st.integers(-50_000, 500_000))
 
@@ -123,7 +130,7 @@ class Drawn:
     """What was written, in plain Python, for the brute-force recount."""
 
     members: list = field(default_factory=list)  # (id, unit_id, active, on_roll)
-    rolls: dict = field(default_factory=dict)  # id → (roll_since, roll_until)
+    rolls: dict = field(default_factory=dict)  # id → [(unit_id, since, until)]: the stays
     items: list = field(default_factory=list)  # dict
     tasks: list = field(default_factory=list)  # dict
     assignments: list = field(default_factory=list)  # dict
@@ -141,6 +148,24 @@ def wipe() -> None:
     db.session.commit()
 
 
+def stays(unit: int, first, changes, open_ok: bool) -> list:
+    """The drawn history as stays (unit index, since, until); the last one is closed
+    (today, or the day after it began) unless the member is on the roll now."""
+    since = None if first is None else TODAY + timedelta(days=first)
+    day = since or TODAY - timedelta(days=430)
+    out, current = [], unit
+    for gap, then in changes:
+        day += timedelta(days=gap)
+        if current is not None:
+            out.append([current, since, day])
+        current, since = then, day
+    if current is not None:
+        out.append([current, since, None])
+        if not open_ok:
+            out[-1][2] = max(TODAY, (since or TODAY) + timedelta(days=1))
+    return [tuple(x) for x in out]
+
+
 def build(tasks, funds, range_start, range_len, rolls=()) -> tuple[Drawn, dict]:
     d = Drawn()
     units = [f.unit("甲单位"), f.unit("乙单位")]
@@ -153,10 +178,14 @@ def build(tasks, funds, range_start, range_len, rolls=()) -> tuple[Drawn, dict]:
         m = f.member(units[i % 2], Role.liaison if i == 3 else Role.member, name=f"m{i}",
                      active=i != 5, on_roll={3: True, 4: False}.get(i))
         d.members.append((m.id, m.unit_id, m.active, m.on_roll))
-        since, until = rolls[i] if i < len(rolls) else (None, None)
-        m.roll_since = None if since is None else TODAY + timedelta(days=since)
-        m.roll_until = None if until is None else TODAY + timedelta(days=until)
-        d.rolls[m.id] = (m.roll_since, m.roll_until)
+        if i < len(rolls):  # else the factory's: on their unit's roll since always, if on it
+            m.roll_periods = []
+            db.session.flush()
+            m.roll_periods = [RollPeriod(unit_id=units[u].id, since=since, until=until)
+                              for u, since, until in stays(i % 2, *rolls[i],
+                                                           open_ok=m.active and m.on_roll)]
+            db.session.flush()
+        d.rolls[m.id] = [(p.unit_id, p.since, p.until) for p in m.roll_periods]
     members = [db.session.get(type(admin), mid) for mid, *_rest in d.members[1:]]
     for year in (TODAY.year - 1, TODAY.year):
         for ci, com in enumerate(coms):
@@ -435,34 +464,40 @@ def check_coverage(d: Drawn, ids, lo, hi) -> None:
     approved = {t["id"] for t in d.tasks if lo <= t["day"] < hi and t["report"] == ReportStatus.approved}
     submitted = {t["id"] for t in d.tasks
                  if lo <= t["day"] < hi and t["report"] == ReportStatus.submitted}
+    day_of = {t["id"]: t["day"] for t in d.tasks}
+    current_unit = {mid: uid for mid, uid, _active, _on_roll in d.members}
+
+    def unit_on(mid, day):
+        """The unit whose roll the member was on that day (None: none)."""
+        return next((u for u, since, until in d.rolls.get(mid, [])
+                     if (since is None or since <= day) and (until is None or until > day)), None)
+
+    done = [a for a in d.assignments if a["status"] == AssignmentStatus.done]
+    took = {a["member"] for a in done if a["task"] in approved}
+    pending_members = {a["member"] for a in done if a["task"] in submitted}
     for unit_id in ids["units"]:
         # on the roll of the period's last day (today for one still running)
         day = min(hi - timedelta(days=1), TODAY)
+        rolled = {mid for mid in current_unit if unit_on(mid, day) == unit_id}
 
-        def on_roll_then(mid, active, on_roll):
-            since, until = d.rolls.get(mid, (None, None))
-            return bool(on_roll and (since is None or since <= day)
-                        and (until > day if until is not None else active))
+        def ours(a):
+            unit = unit_on(a["member"], day_of[a["task"]])
+            return (current_unit[a["member"]] if unit is None else unit) == unit_id
 
-        mine = {mid: on_roll_then(mid, active, on_roll)
-                for mid, uid, active, on_roll in d.members if uid == unit_id}
-        done = [a for a in d.assignments if a["member"] in mine and a["status"] == AssignmentStatus.done]
-        took = {a["member"] for a in done if a["task"] in approved}
         cov = coverage(unit_id, lo, hi)
-        assert cov.on_roll == sum(mine.values())
-        assert cov.took_part == len({m for m in took if mine[m]})
-        assert cov.person_times == sum(a["task"] in approved for a in done)
-        assert cov.minutes == sum(a["minutes"] for a in done if a["task"] in approved)
-        assert cov.pending_person_times == sum(a["task"] in submitted for a in done)
-        not_yet = [m for m, rolled in mine.items() if rolled and m not in took]
+        assert cov.on_roll == len(rolled)
+        assert cov.took_part == len(rolled & took)
+        assert cov.person_times == sum(a["task"] in approved and ours(a) for a in done)
+        assert cov.minutes == sum(a["minutes"] for a in done if a["task"] in approved and ours(a))
+        assert cov.pending_person_times == sum(a["task"] in submitted and ours(a) for a in done)
+        not_yet = rolled - took
         assert [n.member_id for n in cov.not_yet] == sorted(not_yet)  # names m0…m5 sort like ids
-        pending_members = {a["member"] for a in done if a["task"] in submitted}
-        assert {n.member_id for n in cov.not_yet if n.has_pending} == set(not_yet) & pending_members
-        for mid in mine:
-            status = member_status(mid, lo, hi)
-            assert status.activities == sum(a["member"] == mid and a["task"] in approved for a in done)
-            assert status.pending == sum(a["member"] == mid and a["task"] in submitted for a in done)
-            assert member_totals(mid, lo, hi) == (status.activities, status.minutes)
+        assert {n.member_id for n in cov.not_yet if n.has_pending} == not_yet & pending_members
+    for mid in current_unit:
+        status = member_status(mid, lo, hi)
+        assert status.activities == sum(a["member"] == mid and a["task"] in approved for a in done)
+        assert status.pending == sum(a["member"] == mid and a["task"] in submitted for a in done)
+        assert member_totals(mid, lo, hi) == (status.activities, status.minutes)
 
 
 def check_home(d: Drawn, ids, month_from, month_to) -> None:

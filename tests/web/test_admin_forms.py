@@ -444,3 +444,23 @@ def test_an_admin_puts_a_volunteering_liaison_on_the_roll(client, world, admin):
 def test_a_bad_roll_choice_is_refused_in_chinese(client, world, admin):
     response = client.post("/admin/members/new", data=member_form(world, on_roll="maybe"))
     assert_refused(response, "请从列表中选择。", "赵六")
+
+
+def test_a_move_on_the_member_form_is_dated_and_the_page_lists_the_stays(client, world, admin):
+    """自何日起 dates a change of 单位 (or 计入参与统计); the member's page lists each stay
+    on a roll: 单位, 自, 至."""
+    new_unit = f.unit("县财政局")
+    db.session.commit()
+    data = member_form(world, name=world.member.name, phone=world.member.phone,
+                       unit_id=new_unit.id, on_roll="1", roll_from="2099-01-01")
+    response = client.post(f"/admin/members/{world.member.id}/edit", data=data)
+    assert_refused(response, "生效日期不能晚于今天。", kept="2099-01-01")
+    db.session.expire_all()
+    assert db.session.get(Member, world.member.id).unit_id == world.unit.id  # nothing written
+
+    data["roll_from"] = "2020-03-02"
+    assert client.post(f"/admin/members/{world.member.id}/edit", data=data).status_code == 302
+    page = html.unescape(client.get(f"/admin/members/{world.member.id}/edit").get_data(as_text=True))
+    assert "自何日起" in page and "在册记录" in page
+    rows = re.findall(r"<tr><td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td></tr>", page)
+    assert rows == [("县商务局", "最早记录起", "2020-03-01"), ("县财政局", "2020-03-02", "至今")]

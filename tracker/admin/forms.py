@@ -23,7 +23,13 @@ from ..extensions import db
 from ..models import Category, Community, Member, Role, Section, TargetMeasure, Unit, Zone
 from ..money import MoneyError, fen_to_input, parse_yuan
 from ..services import directory as d
-from ..fields import WHOLE_NUMBER, MultiCheckboxField, WholeNumberField, strip_text
+from ..fields import (
+    WHOLE_NUMBER,
+    LocalDateField,
+    MultiCheckboxField,
+    WholeNumberField,
+    strip_text,
+)
 from ..security import record_id
 from ..templating import ROLE
 from ..timeutil import local_today
@@ -341,6 +347,9 @@ class MemberForm(AdminForm):
                                        description=_l("社区联络员至少选择一个社区。"))
     on_roll = RollField(_l("计入参与统计"), description=_l(
         "计入本单位在册人数（参与率的分母）和未参与名单。参加志愿服务的联络员、管理员也可计入。"))
+    roll_from = LocalDateField(_l("自何日起"), validators=[Optional()], description=_l(
+        "新增人员或调整单位、计入参与统计时，从哪一天起生效（不填为今天；尚无任何任务时"
+        "新增的人员计入以往各月）。此前各月的在册人数不变。"))
 
     def load_choices(self, record):
         if record is None:

@@ -15,7 +15,7 @@ from .needs import LIVE_NEEDS, Need, NeedKind, NeedStatus
 from .lists import ListsVersion
 from .invitations import Invitation, InvitationPurpose
 from .onsite import Photo
-from .people import Member, Role, Unit, liaison_community
+from .people import Member, Role, RollPeriod, Unit, liaison_community
 from .places import Community, Zone
 from .reminders import (
     WEBHOOK_CHANNELS,
@@ -99,6 +99,7 @@ __all__ = [
     "RequestStatus",
     "ResourceItem",
     "Role",
+    "RollPeriod",
     "Section",
     "SubmissionToken",
     "SummaryNote",

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, Date, Enum, ForeignKey, String, Table
+from sqlalchemy import Boolean, Column, Date, Enum, ForeignKey, Index, String, Table, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -71,23 +71,21 @@ class Member(UserMixin, db.Model):
         Enum(Role, native_enum=False, length=16), default=Role.member
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # 计入参与统计: on the unit's roll (在册), the denominator of 参与率 and the
-    # 未参与名单. Admin and liaison accounts are off it unless they also volunteer;
-    # an admin may change it on the member form or by import.
+    # 计入参与统计: the member counts in participation — on their unit's roll (在册),
+    # the denominator of 参与率 and the 未参与名单 — while the account is active.
+    # Admin and liaison accounts are off it unless they also volunteer; an admin may
+    # change it on the member form or by import. *When* they were on which unit's
+    # roll is ``RollPeriod`` (services/roll.py keeps the two in step): the figures
+    # read only that.
     on_roll: Mapped[bool] = mapped_column(Boolean, default=default_on_roll)
-    # When the member was on that roll (local dates; rollups/coverage.py): from
-    # roll_since (None: as far back as the records go — a roll imported when the bureau
-    # starts, or recorded past work, counts them in past months), until the day they
-    # left, roll_until (set when the account is deactivated; None while active). A
-    # past month's 参与率 is its own roll's, whoever joins or leaves later.
-    roll_since: Mapped[date | None] = mapped_column(Date)
-    roll_until: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     unit: Mapped[Unit] = relationship(back_populates="members")
     communities: Mapped[list["Community"]] = relationship(  # noqa: F821
         secondary=liaison_community, order_by="Community.sort_key"
     )
+    roll_periods: Mapped[list["RollPeriod"]] = relationship(
+        back_populates="member", order_by="RollPeriod.id", cascade="all, delete-orphan")
 
     # The token of the login session this request runs in (``tracker/services/sessions.py``);
     # set by the login and by the user loader, never stored on the member.
@@ -126,6 +124,12 @@ class Member(UserMixin, db.Model):
         return equal if equal is NotImplemented else not equal
 
     @property
+    def roll_history(self) -> list["RollPeriod"]:
+        """The member's stays on a roll, oldest first (the admin's member page)."""
+        return sorted(self.roll_periods,
+                      key=lambda p: (p.since is not None, p.since or date.min, p.id or 0))
+
+    @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
 
@@ -143,3 +147,37 @@ class Member(UserMixin, db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RollPeriod(db.Model):
+    """A stay of a member on a unit's roll (在册): from ``since`` (a local date; None:
+    as far back as the records go) up to ``until`` (the first day off it again; None:
+    still on it). A member is on unit U's roll on day D when one of their periods in U
+    has since <= D < until; their periods never overlap, and at most one is open.
+
+    Written only by ``services/roll.py`` (member form, 停用/启用, member import);
+    read by ``rollups/coverage.py``: a past month keeps its roll — with the unit each
+    member had then — whoever moves, leaves, returns or joins later (invariant 2).
+    """
+
+    __table_args__ = (
+        # at most one open stay per member: the one their current unit's roll has
+        Index("uq_roll_period_open", "member_id", unique=True,
+              sqlite_where=text("until IS NULL"), postgresql_where=text("until IS NULL")),
+        Index("ix_roll_period_member", "member_id", "since", "until", "unit_id"),
+        Index("ix_roll_period_unit", "unit_id", "since", "until", "member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    since: Mapped[date | None] = mapped_column(Date)
+    until: Mapped[date | None] = mapped_column(Date)
+
+    member: Mapped[Member] = relationship(back_populates="roll_periods")
+    unit: Mapped[Unit] = relationship()
+
+    @property
+    def last_day(self) -> date | None:
+        """The last day on the roll (``until`` is the first day off it); None: still on it."""
+        return None if self.until is None else self.until - timedelta(days=1)

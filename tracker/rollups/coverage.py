@@ -15,7 +15,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
-    distinct,
     exists,
     func,
     literal,
@@ -23,9 +22,11 @@ from sqlalchemy import (
     select,
 )
 
+from sqlalchemy.orm import aliased
+
 from ..extensions import db
 from ..formatting import percent
-from ..models import CountedParticipation, Member, ReportStatus
+from ..models import CountedParticipation, Member, ReportStatus, RollPeriod
 from ..sql_hints import constants_written_out
 from ..timeutil import local_today
 from .batch import Plan, built_once, plan, run
@@ -39,16 +40,20 @@ def roll_day(date_to: date) -> date:
     return min(date_to - timedelta(days=1), local_today())
 
 
+def covers(day) -> list:
+    """WHERE conditions: a ``RollPeriod`` (a stay on a unit's roll) that includes
+    ``day`` (from ``since``, unset: as far back as the records go, up to the day before
+    ``until``, unset: still on it)."""
+    return [or_(RollPeriod.since.is_(None), RollPeriod.since <= day),
+            or_(RollPeriod.until.is_(None), RollPeriod.until > day)]
+
+
 def on_roll(unit_id: int, day: date) -> list:
-    """WHERE conditions for a unit's roll (在册) on ``day``: its members counted in
-    participation (``Member.on_roll``, 计入参与统计) who had joined it by then
-    (``roll_since``) and not yet left it (``roll_until``, the day they left; an
-    account switched off before the dates were kept has none, and is off every roll).
-    The unit's first condition comes first: ``coverage_plan`` reuses the rest."""
-    return [Member.unit_id == unit_id, Member.on_roll.is_(True),
-            or_(Member.roll_since.is_(None), Member.roll_since <= day),
-            or_(and_(Member.roll_until.is_(None), Member.active.is_(True)),
-                Member.roll_until > day)]
+    """WHERE conditions on ``RollPeriod`` for a unit's roll (在册) on ``day``: the
+    stays in the unit on that day — its members then, counted in participation
+    (计入参与统计) and active, with the unit they had then (a member has at most one
+    stay on any day, so a stay is a member). Written by ``services/roll.py``."""
+    return [RollPeriod.unit_id == unit_id, *covers(day)]
 
 
 @dataclass(frozen=True)
@@ -88,9 +93,11 @@ def _in_period(date_from: date, date_to: date,
 
 
 def _took_part(member_col, date_from: date, date_to: date, status: ReportStatus,
-               community_ids: tuple[int, ...] | None = None):
+               community_ids: tuple[int, ...] | None = None, *, unit_id: int | None = None):
     """EXISTS a done participation of ``member_col`` in a task of the period (in
-    ``community_ids``, when given) whose report has ``status``."""
+    ``community_ids``, when given; of ``unit_id``, when given) whose report has
+    ``status``."""
+    own = [] if unit_id is None else [CountedParticipation.unit_id == unit_id]
     return exists(
         select(ONE).where(
             CountedParticipation.member_id == member_col,
@@ -98,6 +105,7 @@ def _took_part(member_col, date_from: date, date_to: date, status: ReportStatus,
                         community_ids),
             CountedParticipation.report_status == _written_out(
                 status, CountedParticipation.report_status.type),
+            *own,
         )
     )
 
@@ -119,6 +127,14 @@ def coverage(unit_id: int, date_from: date, date_to: date) -> Coverage:
                           lambda: coverage_plan(unit_id, date_from, date_to)))
 
 
+def _members_of_any_day(unit_id: int):
+    """The members whose work may count for a unit: those in it now, and those with a
+    stay on its roll (a subquery of its own, not correlated with the outer query's)."""
+    member, stay = aliased(Member), aliased(RollPeriod)
+    return (select(member.id).where(member.unit_id == unit_id)
+            .union(select(stay.member_id).where(stay.unit_id == unit_id)))
+
+
 def coverage_plan(unit_id: int, date_from: date, date_to: date,
                   community_ids: tuple[int, ...] | None = None) -> Plan:
     """Who of a unit took part in a period: on roll, took part, 参与率, and the
@@ -126,46 +142,62 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
     ``community_ids`` counts only work in those communities (a 月报 of part of the
     unit: its 参与情况 is about the same communities as the rest of its text).
 
-    Any approved task counts, whichever unit's checklist it came from: the question
-    is whether the member took part. 人次 counts every participation by the unit's
-    members (also those since deactivated, or off the roll: work done is work done);
-    "took part" counts members on roll — the roll of the period's last day (today for
-    one still running): someone who joined later was not there to take part, and
-    someone who left since still was (``on_roll``).
+    The roll is the roll of the period's last day (today for one still running), with
+    the unit each member had on that day (``on_roll``): someone who joined later was
+    not there to take part, someone who left since still was, someone who moved to
+    another unit since counts here. "Took part" is whether a member of that roll has
+    a done participation in an approved task of the period — any task, whichever
+    unit's checklist it came from — so took part + 未参与 = the roll.
+
+    人次 and hours count every participation of the unit's members — a member's unit
+    being the unit of their stay on the roll on the activity's day (the unit they
+    have now when they were on no roll then: staff off it, 补录 before they joined,
+    or after they left), so a move splits a member's work between the two units by
+    date. Work done is work done, on the roll or not.
     """
-    roll = on_roll(unit_id, roll_day(date_to))
+    day = roll_day(date_to)
     status = CountedParticipation.report_status
 
     def shape(roll_rows, figure_rows, not_yet_rows):
-        (on_roll_count,), = roll_rows
-        (pt, took_part, took_part_own, minutes, pending_pt), = figure_rows
+        (on_roll_count, took_part_own), = roll_rows
+        (pt, minutes, pending_pt), = figure_rows
         not_yet = [NotYet(member_id, name, bool(pending))
                    for member_id, name, pending in not_yet_rows]
-        return Coverage(int(on_roll_count), int(took_part), int(took_part_own), int(pt),
-                        int(minutes), int(pending_pt), not_yet)
+        return Coverage(int(on_roll_count), int(on_roll_count) - len(not_yet),
+                        int(took_part_own), int(pt), int(minutes), int(pending_pt), not_yet)
 
+    stay = and_(RollPeriod.member_id == CountedParticipation.member_id,
+                *covers(CountedParticipation.service_date))
     return plan(
-        select(func.count(Member.id)).where(*roll),
+        select(func.count(RollPeriod.id),
+               # of the roll, those with work in the unit's own approved activities
+               func.count(case((_took_part(RollPeriod.member_id, date_from, date_to,
+                                           ReportStatus.approved, community_ids,
+                                           unit_id=unit_id), ONE))))
+        .where(*on_roll(unit_id, day)),
         select(
             func.count(if_approved(ONE, status)),
-            func.count(distinct(case((and_(status == ReportStatus.approved, *roll[1:]),
-                                      CountedParticipation.member_id)))),
-            func.count(distinct(case((and_(status == ReportStatus.approved,
-                                           CountedParticipation.unit_id == unit_id, *roll[1:]),
-                                      CountedParticipation.member_id)))),
             func.coalesce(func.sum(if_approved(CountedParticipation.minutes, status)), 0),
             func.count(if_submitted(ONE, status)),
         )
         .select_from(CountedParticipation)
         .join(Member, Member.id == CountedParticipation.member_id)
-        .where(Member.unit_id == unit_id, *_in_period(date_from, date_to, community_ids)),
+        .outerjoin(RollPeriod, stay)
+        # the unit's members of any day (read by member, as the 未参与名单 is), then
+        # each participation given to the unit of that day
+        .where(CountedParticipation.member_id.in_(_members_of_any_day(unit_id)),
+               or_(RollPeriod.unit_id == unit_id,
+                   and_(RollPeriod.id.is_(None), Member.unit_id == unit_id)),
+               *_in_period(date_from, date_to, community_ids)),
         select(
             Member.id,
             Member.name,
             _took_part(Member.id, date_from, date_to, ReportStatus.submitted, community_ids),
         )
-        .where(*roll, ~_took_part(Member.id, date_from, date_to, ReportStatus.approved,
-                                  community_ids))
+        .join(RollPeriod, RollPeriod.member_id == Member.id)
+        .where(*on_roll(unit_id, day),
+               ~_took_part(Member.id, date_from, date_to, ReportStatus.approved,
+                           community_ids))
         .order_by(Member.name_key, Member.id),
         shape=shape)
 

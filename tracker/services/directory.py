@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -32,6 +33,7 @@ from ..money import MAX_FEN, format_yuan
 from ..reference import CATEGORIES
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError
+from . import roll
 from .audit import record as audit
 
 PHONE_RE = re.compile(r"^1\d{10}$")
@@ -103,6 +105,9 @@ class MemberData:
     branch: str | None = None
     community_ids: list[int] = field(default_factory=list)
     on_roll: bool | None = None  # 计入参与统计; None: the role's default (members yes)
+    # 自何日起: the day a new member joins the roll, or a change of 单位 / 计入参与统计
+    # takes effect; None: today (a new member while no work is recorded: since always)
+    roll_from: date | None = None
 
 
 # --- shared checks --------------------------------------------------------------------
@@ -197,8 +202,9 @@ def set_active(obj, actor: Member, active: bool) -> None:
         return  # a repeated click changes nothing
     obj.active = active
     if isinstance(obj, Member):
-        # off the roll from today: the months they were on it keep them
-        obj.roll_until = None if active else local_today()
+        # off the roll from today, or on it again from today: the months before keep
+        # what they had (a return is a new stay, the months away stay without them)
+        roll.settle(obj, local_today())
     db.session.flush()
     audit(actor, "reactivate" if active else "deactivate", obj)
 
@@ -490,15 +496,25 @@ def create_member(actor: Member, data: MemberData) -> Member:
     _require_admin(actor)
     values = _member_values(data, None)
     communities = values.pop("communities")
-    # One added now joins the roll today: not missing from months before they came.
-    # (An import is the roll as the bureau has it, past months included.)
-    member = Member(password_hash=None, active=True, roll_since=local_today(), **values)
+    # One added now joins the roll on 自何日起 (today by default): not missing from
+    # months before they came; the first roll, before any work, since always.
+    day = data.roll_from
+    if day is not None and day > local_today():
+        raise ServiceError(_l("生效日期不能晚于今天。"), field=roll.FIELD)
+    member = Member(password_hash=None, active=True, **values)
     member.communities = communities
+    roll.start(member, day if day is not None else roll.join_day())
     db.session.add(member)
     _flush("phone", PHONE_TAKEN)
     audit(actor, "create", member, role=member.role, unit_id=member.unit_id,
-          community_ids=[c.id for c in communities], on_roll=member.on_roll)
+          community_ids=[c.id for c in communities], on_roll=member.on_roll,
+          roll_from=_roll_since(member))
     return member
+
+
+def _roll_since(member: Member) -> str | None:
+    current = roll.open_period(member)
+    return current.since.isoformat() if current is not None and current.since else None
 
 
 def update_member(member: Member, actor: Member, data: MemberData) -> None:
@@ -509,6 +525,12 @@ def update_member(member: Member, actor: Member, data: MemberData) -> None:
     communities = values.pop("communities")
     changes = _apply(member, values)
     changes.update(_community_change(member, communities))
+    if roll.changes_roll(member):
+        # a move or 计入参与统计 changed: dated, so the months before keep their roll
+        day = data.roll_from or local_today()
+        roll.check_day(member, day)
+        roll.settle(member, day)
+        changes["roll_from"] = day.isoformat()
     if changes:
         _flush("phone", PHONE_TAKEN)
         audit(actor, "update", member, **_masked(changes))

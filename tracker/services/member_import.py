@@ -33,7 +33,8 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..fields import clean_text
 from ..models import Community, Member, Role, Unit
-from . import PermissionDenied, ServiceError
+from ..timeutil import local_today
+from . import PermissionDenied, ServiceError, roll
 from .audit import record
 from .directory import PHONE_RE
 
@@ -66,6 +67,7 @@ TEMPLATE_NOTES = [
     "4. 按手机号识别党员：已有的党员会被更新，不会重复添加。",
     "5. 新导入的党员暂无密码，由管理员发送邀请后自行设置。",
     "6. 计入参与统计可填：是、否；不填时新党员按角色（党员干部计入，联络员、管理员不计入），已有党员不变。",
+    "7. 新党员自导入之日起计入在册人数（尚无任何任务时导入的名单计入以往各月）；已停用的账号导入后仍为停用。",
 ]
 # 计入参与统计 (Member.on_roll): empty keeps an existing member's value and gives a new
 # one the role's default (党员干部 yes, 联络员 and 管理员 no).
@@ -87,6 +89,7 @@ class ReadRow:
         """What was read from the file (kept between preview and import)."""
         values = asdict(self)
         del values["errors"], values["action"]
+        values.pop("inactive", None)
         return values
 
 
@@ -102,6 +105,7 @@ class ImportRow(ReadRow):
     on_roll: str = ""
     errors: list[str] = field(default_factory=list)
     action: str = ""  # create | update | same (set by check_rows)
+    inactive: bool = False  # an existing account that is switched off, and stays so
 
 
 @dataclass
@@ -344,7 +348,7 @@ def _lookups(rows: list[ImportRow]) -> _Lookups:
         chunk = phones[start:start + PHONE_CHUNK]
         members.update((m.phone, m) for m in db.session.scalars(
             select(Member).where(Member.phone.in_(chunk))
-            .options(selectinload(Member.communities))))
+            .options(selectinload(Member.communities), selectinload(Member.roll_periods))))
     return _Lookups(units, communities, members)
 
 
@@ -407,6 +411,8 @@ def check_rows(rows: list[ImportRow], actor: Member | None = None,
             errors.append(str(_l("不能通过导入修改自己的角色。")))
         if not errors:
             row.action = _action(row, existing, unit, role, names)
+            # an import never switches an account back on (停用 is the admin's word)
+            row.inactive = existing is not None and not existing.active
     return ImportPreview(rows)
 
 
@@ -449,6 +455,9 @@ def import_members(actor: Member | None, rows: list[ImportRow]) -> ImportResult:
         raise ServiceError(_l("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
                               n=len(preview.error_rows) or 1))
     created, updated = [], []
+    # A new member joins the roll today, or since always while no work is recorded
+    # (the first roll); a move or a changed 计入参与统计 takes effect today.
+    joins, today = roll.join_day(), local_today()
     for row in preview.rows:
         if row.action == "same":
             continue
@@ -459,6 +468,7 @@ def import_members(actor: Member | None, rows: list[ImportRow]) -> ImportResult:
         if member is None:
             member = Member(phone=row.phone, password_hash=None, active=True,
                             **_values(row, unit, role))
+            roll.start(member, joins)
             db.session.add(member)
             created.append(member)
         else:
@@ -470,6 +480,8 @@ def import_members(actor: Member | None, rows: list[ImportRow]) -> ImportResult:
         elif names:
             member.communities = [lookups.communities[n] for n in names]
     db.session.flush()
+    for member in updated:
+        roll.settle(member, today)
     for member in created:
         record(actor, "import_create", member, role=member.role, unit_id=member.unit_id,
                on_roll=member.on_roll)
@@ -501,9 +513,9 @@ def template_xlsx(unit_names: list[str]) -> bytes:
     roles = DataValidation(type="list", formula1='"党员干部,社区联络员,单位管理员"', allow_blank=True)
     sheet.add_data_validation(roles)
     roles.add("E2:E5000")
-    roll = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
-    sheet.add_data_validation(roll)
-    roll.add("G2:G5000")
+    roll_choice = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+    sheet.add_data_validation(roll_choice)
+    roll_choice.add("G2:G5000")
     sheet.freeze_panes = "A2"
 
     notes = book.create_sheet("填写说明")

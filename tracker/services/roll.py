@@ -1,0 +1,106 @@
+"""The roll over time (在册): each member's stays on a unit's roll (``RollPeriod``).
+
+Every path that changes who is on which unit's roll changes the member and then calls
+``settle``: the member form (a new member; 单位, 计入参与统计), 停用 / 重新启用 and
+the member import. The figures (``rollups/coverage.py``) read only the periods.
+
+The rules (docs/design.md, invariant 2):
+
+- a member is on the roll while their account is active and they are 计入参与统计,
+  on the roll of their current unit;
+- a change takes effect on a day (the member form's 自何日起, today by default; today
+  for 停用 / 重新启用 and the import): the stay before it keeps its months, the new
+  one starts on it. A member switched back on starts a new stay: the months they were
+  away keep them off; moved to another unit, they count in the old unit's months up
+  to the day and in the new unit's from it;
+- a member who joins while the bureau has recorded no work yet (no task at all: the
+  first roll, on the form or by import) is on the roll "since always", so the months
+  recorded afterwards by 补录 count them; once work exists, a new member joins on the
+  day given (today by default).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Member, RollPeriod, Task
+from ..timeutil import local_today
+from . import ServiceError
+
+FIELD = "roll_from"
+
+
+def wanted_unit(member: Member) -> int | None:
+    """The unit whose roll the member is on from now (None: off every roll)."""
+    return member.unit_id if member.active and member.on_roll else None
+
+
+def open_period(member: Member) -> RollPeriod | None:
+    return next((p for p in member.roll_periods if p.until is None), None)
+
+
+def earliest_change(member: Member) -> date | None:
+    """The first day a change may take effect: not before the last date of the
+    member's roll history (the start of the current stay, or the end of the last)."""
+    days = [d for p in member.roll_periods for d in (p.since, p.until) if d is not None]
+    return max(days, default=None)
+
+
+def check_day(member: Member, day: date) -> None:
+    """Refuse a 自何日起 in the future or inside the member's recorded history."""
+    if day > local_today():
+        raise ServiceError(_l("生效日期不能晚于今天。"), field=FIELD)
+    first = earliest_change(member)
+    if first is not None and day < first:
+        raise ServiceError(_l("生效日期不能早于%(day)s（该党员上一次在册变动的日期）。",
+                              day=first.isoformat()), field=FIELD)
+
+
+def join_day() -> date | None:
+    """When a member added now joins the roll: since always (None) while the bureau has
+    recorded no work yet, else today."""
+    started = db.session.scalar(select(Task.id).limit(1)) is not None
+    return local_today() if started else None
+
+
+def changes_roll(member: Member) -> bool:
+    """Would ``settle`` change the member's periods (unit or 计入参与统计 changed)?"""
+    current = open_period(member)
+    return (current.unit_id if current else None) != wanted_unit(member)
+
+
+def start(member: Member, day: date | None) -> None:
+    """A new member's history (before it is added: nothing to read): one stay from
+    ``day`` (None: since always) when they are on the roll."""
+    unit_id = wanted_unit(member)
+    member.roll_periods = [RollPeriod(unit_id=unit_id, since=day)] if unit_id is not None else []
+
+
+def settle(member: Member, day: date | None) -> bool:
+    """Bring the member's periods in line with their state (``wanted_unit``), the
+    change taking effect on ``day`` (None: since always, for a member with no history
+    yet). Returns whether anything changed; the caller checks ``day`` (``check_day``)
+    and flushes."""
+    if not changes_roll(member):
+        return False
+    if day is None and member.roll_periods:
+        day = local_today()
+    current = open_period(member)
+    if current is not None:
+        if current.since is not None and current.since >= day:
+            member.roll_periods.remove(current)  # a stay of no day at all
+        else:
+            current.until = day
+        db.session.flush()  # the stay is closed before another opens (one open per member)
+    unit_id = wanted_unit(member)
+    if unit_id is not None:
+        resumed = next((p for p in member.roll_periods
+                        if p.unit_id == unit_id and p.until is not None and p.until == day), None)
+        if resumed is not None:  # back on the same day they left: one stay
+            resumed.until = None
+        else:
+            member.roll_periods.append(RollPeriod(unit_id=unit_id, since=day))
+    return True
