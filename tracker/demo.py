@@ -73,7 +73,8 @@ from .services.needs import (
 from .services.residents import ResidentData, create_resident, set_task_residents
 from .services.sessions import begin_session
 from .services.reviews import ReportData, approve_report, return_report, submit_report
-from .services.summary_notes import finalize, save_notes
+from .reports.final import finalize
+from .services.summary_notes import save_notes
 from .services.tasks import TaskData, cancel_task, create_tasks
 from .timeutil import local_today, utcnow
 

@@ -198,7 +198,16 @@ def test_the_demo_world_reads_the_same_on_every_page_and_export(app, client, log
     today = local_today()
     world = seed_demo(today=today)
     db.session.commit()
-    last = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    last_day = today.replace(day=1) - timedelta(days=1)
+    last = last_day.strftime("%Y-%m")
+    # the demo finalises last month: its document is kept, as a liaison's 定稿 keeps it
+    from sqlalchemy import select
+
+    from tracker.models import SummaryCopy
+
+    copy = db.session.scalar(select(SummaryCopy))
+    assert copy is not None and copy.reopened_at is None
+    assert copy.title == f"{world.unit.name}{last_day.year}年{last_day.month}月社区共建工作情况"
     read_something = False
     for month in (last, today.strftime("%Y-%m")):
         login(world.liaison, DEMO_PASSWORD)

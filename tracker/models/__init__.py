@@ -28,7 +28,7 @@ from .reminders import (
     ReminderOptOut,
 )
 from .residents import Resident, ResidentCategory, mask_phone, resident_member, task_resident
-from .summaries import SummaryNote, SummaryScope
+from .summaries import SummaryCopy, SummaryNote, SummaryScope
 from .waitlist import WaitlistEntry, WaitStatus
 from .security import LoginSession, SubmissionToken, ThrottleHit
 from .tallies import FindingTally
@@ -102,6 +102,7 @@ __all__ = [
     "RollPeriod",
     "Section",
     "SubmissionToken",
+    "SummaryCopy",
     "SummaryNote",
     "SummaryScope",
     "TargetMeasure",

@@ -1,5 +1,6 @@
 """What people write into a monthly summary (月报): 存在问题 and 下步打算, and
-whether the month's summary is final (已定稿).
+whether the month's summary is final (已定稿); and the finalised document itself
+(``SummaryCopy``): what it said when it was signed, in every format.
 
 A summary is about a unit, a community, or a unit in one community
 (``SummaryScope``); its words are kept per unit-or-community and month, under the
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -60,3 +61,23 @@ class SummaryNote(db.Model):
     @property
     def final(self) -> bool:
         return self.finalized_at is not None
+
+
+class SummaryCopy(db.Model):
+    """The 月报 as it was when the month was marked 已定稿: the rendered page section
+    and the .csv, .docx and .xlsx bytes, served for the finalised month instead of
+    the live figures (the signed document does not change afterwards). Re-opening
+    the month keeps the copy as history (``reopened_at``); the note's current copy
+    is the one not re-opened."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("summary_note.id"), index=True)
+    finalized_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finalized_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    title: Mapped[str] = mapped_column(String(255))  # the file name without its extension
+    page: Mapped[str] = mapped_column(Text)  # the page's document section (HTML, escaped)
+    csv: Mapped[bytes] = mapped_column(LargeBinary)  # also what the live figures are compared to
+    docx: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    xlsx: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)

@@ -1,4 +1,6 @@
-"""`flask --app wsgi monthly-report --unit 县商务局 --month 2022-10 --format docx -o report.docx`."""
+"""`flask --app wsgi monthly-report --unit 县商务局 --month 2022-10 --format docx -o report.docx`.
+
+A 已定稿 month is written as it was kept at 定稿 (``final.py``)."""
 from __future__ import annotations
 
 import sys
@@ -13,6 +15,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Community, Unit
 from ..ops.files import CallerPath, file_error, from_caller
+from . import final
 from .csv_export import render_csv
 from .exports import render_docx, render_xlsx
 from .forms import parse_month
@@ -54,11 +57,19 @@ def monthly_report_command(unit_name, community_name, month, fmt, output):
     unit = _named(Unit, unit_name) if unit_name else None
     community = _named(Community, community_name) if community_name else None
     summary = build_summary(*parsed, unit=unit, community=community)
-    data = RENDERERS[fmt](summary)
+    signed = final.signed_copy(summary)
+    if signed is not None:  # 已定稿: the document as it was signed
+        with current_app.test_request_context():
+            data = final.copy_bytes(signed, fmt)
+        filename = f"{signed.title}.{fmt}"
+    else:
+        if summary.final:
+            final.mark_current(summary)
+        data, filename = RENDERERS[fmt](summary), summary.filename(fmt)
     if str(output) == "-":
         sys.stdout.buffer.write(data)
         return
-    path = output or from_caller(summary.filename(fmt))
+    path = output or from_caller(filename)
     try:
         path.write_bytes(data)
     except OSError as error:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..models import Community, Unit
 from ..reach import Reach
+from ..services.summary_notes import unit_month_community_ids
 from ..rollups.batch import Plan, built_once, plan
 from ..sql_json import json_rows_in_order, rows_of
 
@@ -33,3 +34,10 @@ def _listed(model, *conditions) -> Plan:
     return plan(json_rows_in_order(select(model.id, model.name).where(*conditions),
                                    model.sort_key, model.id),
                 shape=lambda rows: [Choice(id_, name) for id_, name in rows_of(rows[0][0])])
+
+
+def unit_month_communities_plan(unit_id: int, year: int, month: int) -> Plan:
+    """The communities a unit's month touches (``summary_notes.unit_month_community_ids``),
+    in natural order, as one row of the page's batch: whether a liaison sees the whole
+    unit costs the page no statement of its own."""
+    return _listed(Community, Community.id.in_(unit_month_community_ids(unit_id, year, month)))

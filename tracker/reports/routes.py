@@ -7,13 +7,18 @@ Who sees which summary:
   they manage (its 参与情况 is their unit's, as on the coverage page);
 - members: no summaries (403); they have their own service record.
 A unit, community or member outside the actor's reach answers 404. Whoever may read
-a summary writes its 存在问题 and 下步打算 and marks the month 已定稿; an admin
-may re-open it.
+a summary writes its 存在问题 and 下步打算 and marks the month 已定稿 (a unit's month
+from the whole unit's view only); an admin may re-open it.
+
+A liaison who manages every community the unit's month touches sees the whole unit
+(no 统计范围: the same document as an admin's); one who does not sees their part,
+titled with its communities. A 已定稿 month is served as it was kept at 定稿
+(``final.py``); ``current=1`` asks for the live document, titled 当前数据.
 """
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import (
     Blueprint,
@@ -27,6 +32,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from markupsafe import Markup
 from flask_login import current_user, login_required
 
 from ..downloads import offer_download
@@ -42,12 +48,13 @@ from ..services import summary_notes
 from ..services.summary_notes import may_write
 from ..timeutil import local_today
 from ..view_support import run_service
+from . import final
 from .csv_export import render_csv
 from .exports import render_docx, render_participations_xlsx, render_record_xlsx, render_xlsx
 from .forms import FUTURE_MONTH, ConfirmForm, MonthlyForm, NotesForm, is_future, parse_month
 from .records import may_see_record, service_record, visible_members
-from .queries import active_units_plan, communities_plan
-from .summary import build_summary, summary_plan
+from .queries import active_units_plan, communities_plan, unit_month_communities_plan
+from .summary import as_whole, build_summary, summary_plan
 from .tables import cell_text
 
 bp = Blueprint("reports", __name__)
@@ -66,6 +73,7 @@ class Selection:
     unit: Unit | None
     community: Community | None
     community_ids: tuple[int, ...] | None  # a liaison's part of their unit
+    outside: list[Community] = field(default_factory=list)  # the unit's month beyond it
 
     @property
     def scope(self) -> SummaryScope:
@@ -97,8 +105,11 @@ def _int_arg(name: str) -> int | None:
         abort(404)
 
 
-def _selection() -> Selection:
-    """The unit and/or community asked for, within the actor's reach (else 404)."""
+def _selection(month: tuple[int, int] | None = None) -> Selection:
+    """The unit and/or community asked for, within the actor's reach (else 404). A
+    liaison's unit is narrowed to their communities when ``month`` of the unit
+    reaches beyond them (``summary_notes.outside_reach``), else it is the whole unit.
+    Without ``month`` it is narrowed (the page finds out in its batch: ``_whole``)."""
     actor = current_user
     unit_id, community_id = _int_arg("unit"), _int_arg("community")
     community = None
@@ -113,10 +124,12 @@ def _selection() -> Selection:
             abort(404)
     elif community is None:
         unit = actor.unit
-    ids = None
+    ids, outside = None, None
     if unit is not None and community is None and actor.role != Role.admin:
-        ids = reach_of(actor).community_ids
-    return Selection(unit, community, ids)
+        if month is not None:
+            outside = summary_notes.outside_reach(actor, SummaryScope(unit.id), *month)
+        ids = None if outside == [] else reach_of(actor).community_ids
+    return Selection(unit, community, ids, outside or [])
 
 
 def _summary(selection: Selection, year: int, month: int):
@@ -133,6 +146,11 @@ def _month_arg() -> tuple[int, int]:
     if is_future(*parsed):
         abort(make_response(bad_request(str(FUTURE_MONTH))))
     return parsed
+
+
+def _current() -> bool:
+    """``current=1``: the live document of a 已定稿 month instead of the kept one."""
+    return request.args.get("current") == "1"
 
 
 @bp.get("/")
@@ -152,15 +170,22 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
     reach = reach_of(current_user)
     # the pickers' lists and the whole summary in one statement (issue 14); the form
     # checks only the month, so it is validated before its choices are known
-    summary = constant(None)
+    summary = touched = constant(None)
     if form.validate():
-        summary = summary_plan(*parse_month(form.month.data), unit=selection.unit,
-                               community=selection.community,
+        month = parse_month(form.month.data)
+        summary = summary_plan(*month, unit=selection.unit, community=selection.community,
                                community_ids=selection.community_ids)
-    units, communities, summary = run_together(
+        if selection.community_ids is not None:  # a liaison's unit: all of it, or a part?
+            touched = unit_month_communities_plan(selection.unit.id, *month)
+    units, communities, summary, touched = run_together(
         active_units_plan() if current_user.role == Role.admin
         else constant([current_user.unit]),
-        communities_plan(reach), summary)
+        communities_plan(reach), summary, touched)
+    if touched is not None:
+        selection.outside = summary_notes.outside_of(current_user, touched)
+        if not selection.outside:
+            selection.community_ids = None
+            summary = as_whole(summary)
     form.unit.choices = [("", "—")] + [(str(u.id), u.name) for u in units]
     form.community.choices = [("", "—")] + [(str(c.id), c.name) for c in communities]
     writable = summary is not None and may_write(current_user, selection.scope)
@@ -168,10 +193,18 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
         note = summary.note
         notes_form = NotesForm(formdata=None, problems=note.problems if note else "",
                                plans=note.plans if note else "")
+    # a 已定稿 month: the kept document, and what differs in the live one
+    signed = final.signed_copy(summary) if summary is not None else None
+    changes = final.changes(signed, summary) if signed is not None else []
+    if summary is not None and summary.final and (signed is None or _current()):
+        final.mark_current(summary)
+    if signed is not None and _current():
+        signed = None
     return render_template(
         "reports/monthly.html", form=form, summary=summary, query=selection.query(form.month.data),
-        fund=summary.funds if summary else None, notes_form=notes_form, writable=writable,
-        communities=communities,
+        fund=summary.funds if summary and signed is None else None, notes_form=notes_form,
+        writable=writable, communities=communities, signed=signed, changes=changes,
+        current=_current(), outside=selection.outside,
         month_over=summary is not None and (summary.year, summary.month) < (
             local_today().year, local_today().month),
     )
@@ -180,9 +213,21 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
 @bp.get("/monthly.<any(docx, xlsx, csv):fmt>")
 @staff_required
 def monthly_export(fmt: str):
-    selection = _selection()
-    summary = _summary(selection, *_month_arg())
+    month = _month_arg()
+    selection = _selection(month)
+    summary = _summary(selection, *month)
     render, mimetype = FORMATS[fmt]
+    signed = final.signed_copy(summary) if not _current() else None
+    if signed is not None:  # 已定稿: the document as it was signed (its page: our
+        # template's escaped output, kept at 定稿)
+        filename = f"{signed.title}.{fmt}"
+        return offer_download(
+            lambda: send_file(io.BytesIO(final.copy_bytes(signed, fmt)), mimetype=mimetype,
+                              as_attachment=True, download_name=filename),
+            filename=filename, preview="reports/_signed_document.html",
+            page=Markup(signed.page))  # nosec B704
+    if summary.final:
+        final.mark_current(summary)
     return offer_download(
         lambda: send_file(io.BytesIO(render(summary)), mimetype=mimetype, as_attachment=True,
                           download_name=summary.filename(fmt)),
@@ -212,8 +257,8 @@ def _back(selection: Selection):
 @bp.post("/notes")
 @staff_required
 def save_notes():
-    selection = _selection()
     year, month = _month_arg()
+    selection = _selection((year, month))
     form = NotesForm()
     if form.validate_on_submit() and run_service(
             form, summary_notes.save_notes, current_user, selection.scope, year, month,
@@ -225,8 +270,8 @@ def save_notes():
 
 def _mark(service, done: str):
     """定稿 or 重新打开: a one-button POST, then back to the summary."""
-    selection = _selection()
     year, month = _month_arg()
+    selection = _selection((year, month))
     if ConfirmForm().validate_on_submit() and run_service(
             None, service, current_user, selection.scope, year, month):
         flash(done, "success")
@@ -236,7 +281,7 @@ def _mark(service, done: str):
 @bp.post("/finalize")
 @staff_required
 def finalize():
-    return _mark(summary_notes.finalize, _("本月月报已定稿。"))
+    return _mark(final.finalize, _("本月月报已定稿。"))
 
 
 @bp.post("/reopen")

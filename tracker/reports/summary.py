@@ -11,13 +11,13 @@ The document is in the shape such a report is handed up in: a title and a line
 saying what it covers; numbered sections that only appear when they have something
 to say; the pending note; 存在问题 and 下步打算; the 落款 (who, and the date: the
 day the month was marked 已定稿, else today); then the list of tables (附表), each
-on its own pages. It is always written in Chinese (it goes to the county's
+on its own pages. (A 已定稿 month is served as it was kept at 定稿: ``final.py``.) It is always written in Chinese (it goes to the county's
 offices), whatever language the person downloading it reads the site in.
 """
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from flask_babel import force_locale
@@ -97,7 +97,7 @@ def summary_plan(year: int, month: int, *, unit: Unit | None = None,
             signed = to_local(note.finalized_at).date() if note and note.final else (
                 today or local_today())
             return MonthlySummary(
-                **vars(figures), title=_title(unit, community, year, month),
+                **vars(figures), title=_title(unit, community, year, month, figures.restricted_to),
                 subtitle=_subtitle(figures, today or local_today()),
                 paragraphs=paragraphs(figures, note, tables),
                 signer=(unit or community).name,
@@ -108,9 +108,26 @@ def summary_plan(year: int, month: int, *, unit: Unit | None = None,
     return Plan(monthly.parts, shape)
 
 
-def _title(unit, community, year, month) -> str:
+def as_whole(summary: MonthlySummary) -> MonthlySummary:
+    """A liaison's part of a unit that holds every community the unit's month touches
+    (``summary_notes.unit_month_community_ids``) has every figure of the whole unit's
+    summary: it is that summary — no 统计范围, the unit's title."""
+    with force_locale(DOCUMENT_LOCALE):
+        summary.restricted_to = None
+        summary.scope = replace(summary.scope, community_ids=None)
+        summary.summary_scope = SummaryScope(summary.unit.id)
+        summary.title = _title(summary.unit, None, summary.year, summary.month)
+        summary.subtitle = _subtitle(summary)
+    return summary
+
+
+def _title(unit, community, year, month, restricted_to=None) -> str:
+    """The unit or community, and the month. A liaison's part of a unit names its
+    communities, so that it never goes by the whole unit's title and file name."""
     if unit is not None and community is not None:
         who = _("%(unit)s（%(community)s）", unit=unit.name, community=community.name)
+    elif restricted_to:
+        who = _("%(unit)s（%(community)s）", unit=unit.name, community="、".join(restricted_to))
     else:
         who = (unit or community).name
     return _("%(who)s%(year)s年%(month)s月社区共建工作情况", who=who, year=year, month=month)

@@ -4,19 +4,38 @@ The words are written on the 月报 page by whoever may read that summary (an ad
 or the liaison whose communities it covers) and kept per summary and month. Once
 the month is marked 已定稿 they can no longer change; an admin may re-open it.
 Saving, finalising and re-opening are each audited.
+
+A unit's month is finalised from the whole unit's view only: a liaison whose
+communities do not include every community the unit worked in that month
+(``unit_month_communities``) sees a part of it and may not sign the whole. The
+document kept at 定稿 (``SummaryCopy``, made by ``reports.final``) is marked
+re-opened here, and kept as history.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Member, Role, SummaryNote, SummaryScope
+from ..models import (
+    Community,
+    FundEntry,
+    Member,
+    Need,
+    Role,
+    SummaryCopy,
+    SummaryNote,
+    SummaryScope,
+    Task,
+    TaskStatus,
+)
 from ..permissions import managed_community_ids
-from ..timeutil import local_today, utcnow
+from ..rollups.funds import budgets
+from ..rollups.scope import Scope
+from ..timeutil import local_today, month_bounds, utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
 
@@ -77,19 +96,85 @@ def save_notes(actor: Member, scope: SummaryScope, year: int, month: int,
     return note
 
 
+def unit_month_community_ids(unit_id: int, year: int, month: int):
+    """The communities whose figures a unit's 月报 of the month holds, as a select of
+    ids: where its activities of the month took place (any not cancelled, reported or
+    not), where its fund entries of the year to the month's end were made or its
+    budgets are, and where the needs its members claimed or its tasks took on were
+    posted or fulfilled that month. A view of the unit that leaves one of them out is
+    a part of the unit; one that holds them all has every figure of the whole."""
+    date_from, date_to = month_bounds(year, month)
+    last = date_to - timedelta(days=1)
+    budgeted = budgets(Scope(unit_id=unit_id), year).subquery()
+    ids = select(Task.community_id).where(
+        Task.unit_id == unit_id, Task.service_date.between(date_from, last),
+        Task.status != TaskStatus.cancelled).union(
+        select(FundEntry.community_id).where(
+            FundEntry.unit_id == unit_id, FundEntry.entry_date >= date(year, 1, 1),
+            FundEntry.entry_date < date_to),
+        select(budgeted.c.community_id),
+        select(Need.community_id).where(
+            or_(Need.posted_on.between(date_from, last),
+                Need.fulfilled_on.between(date_from, last)),
+            or_(Need.claimed_by_id.in_(select(Member.id).where(Member.unit_id == unit_id)),
+                Need.task_id.in_(select(Task.id).where(Task.unit_id == unit_id))))).subquery()
+    return select(ids.c.community_id)
+
+
+def unit_month_communities(unit_id: int, year: int, month: int) -> list[Community]:
+    """``unit_month_community_ids`` as communities, in natural order."""
+    return list(db.session.scalars(
+        select(Community).where(Community.id.in_(unit_month_community_ids(unit_id, year, month)))
+        .order_by(Community.sort_key, Community.id)))
+
+
+def outside_of(actor: Member, communities) -> list:
+    """Those of ``communities`` (of a unit's month) that ``actor`` does not manage."""
+    managed = managed_community_ids(actor)
+    return [] if managed is None else [c for c in communities if c.id not in managed]
+
+
+def outside_reach(actor: Member, scope: SummaryScope, year: int,
+                  month: int) -> list[Community]:
+    """The communities of a unit's month (``unit_month_communities``) that ``actor``
+    does not manage: none for an admin, for a community's summary, or for a liaison
+    who sees the whole unit."""
+    if managed_community_ids(actor) is None or scope.unit_id is None or (
+            scope.community_id is not None):
+        return []
+    return outside_of(actor, unit_month_communities(scope.unit_id, year, month))
+
+
 def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
              today: date | None = None) -> SummaryNote:
-    """已定稿: the month's words are final (the 落款 carries this date)."""
+    """已定稿: the month's words are final (the 落款 carries this date). Only the
+    whole unit's view may be finalised: a liaison who sees a part of the unit's month
+    is refused. ``reports.final.finalize`` calls this and keeps the document."""
     note = _note(actor, scope, year, month)
     if note.final:
         raise ServiceError(_l("该月报已定稿。"))
     today = today or local_today()
     if (year, month) >= (today.year, today.month):
         raise ServiceError(_l("月份结束后才能定稿。"))
+    missing = outside_reach(actor, scope, year, month)
+    if missing:
+        raise ServiceError(_l(
+            "本单位本月还在%(names)s开展了工作，你负责的社区不包括这些社区，不能为全单位定稿；"
+            "请单位管理员定稿。", names="、".join(c.name for c in missing)))
     note.finalized_at, note.finalized_by_id = utcnow(), actor.id
     db.session.flush()
     record(actor, "finalize_summary", note, scope=scope.key, year=year, month=month)
     return note
+
+
+def current_copy(note: SummaryNote | None) -> SummaryCopy | None:
+    """The document kept when ``note``'s month was finalised (None when it is not
+    final, or was finalised before documents were kept)."""
+    if note is None or not note.final:
+        return None
+    return db.session.scalar(select(SummaryCopy).where(
+        SummaryCopy.note_id == note.id, SummaryCopy.reopened_at.is_(None))
+        .order_by(SummaryCopy.id.desc()).limit(1))
 
 
 def reopen(actor: Member, scope: SummaryScope, year: int, month: int) -> SummaryNote:
@@ -99,9 +184,13 @@ def reopen(actor: Member, scope: SummaryScope, year: int, month: int) -> Summary
     note = find_note(scope, year, month)
     if note is None or not note.final:
         raise ServiceError(_l("该月报尚未定稿。"))
+    copy = current_copy(note)
+    if copy is not None:  # kept as history: what was signed stays on record
+        copy.reopened_at, copy.reopened_by_id = utcnow(), actor.id
     note.finalized_at = note.finalized_by_id = None
     db.session.flush()
-    record(actor, "reopen_summary", note, scope=scope.key, year=year, month=month)
+    record(actor, "reopen_summary", note, scope=scope.key, year=year, month=month,
+           copy=copy.id if copy is not None else None)
     return note
 
 

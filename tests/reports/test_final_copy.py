@@ -1,0 +1,230 @@
+"""The finalised 月报 is the document that was signed.
+
+Once a month is 已定稿 its page and every download are what they were at 定稿, whatever
+changes afterwards; the page says when the live figures differ and offers them as
+当前数据 (never under the signed document's name); an admin re-opens the month and
+finalises it again to sign the new figures. Only the whole unit's view may be
+finalised: a liaison who sees a part of the unit's month may not sign it.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime, timedelta, timezone
+from urllib.parse import unquote
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories as f
+from tracker.extensions import db
+from tracker.models import (
+    Assignment,
+    AssignmentStatus,
+    Finding,
+    FindingStatus,
+    ReportStatus,
+    SummaryCopy,
+    SummaryNote,
+    SummaryScope,
+    TaskReport,
+    TaskStatus,
+)
+from tracker.reports.csv_export import render_csv
+from tracker.reports.summary import build_summary
+from tracker.services import ServiceError, unit_of_work
+from tracker.services import summary_notes
+from tracker.services.directory import MemberData, update_member
+from tracker.services.findings import mark_fixed
+from tracker.services.funds import add_entry
+from tracker.services.reviews import approve_report
+
+MONTH = "2022-10"
+CHANGED = "定稿后数据有变化"
+
+
+def unit_query(october) -> str:
+    return f"unit={october.unit.id}&month={MONTH}"
+
+
+def document_section(html: str) -> str:
+    """The page's document (title block, text, 落款, 附表), without the page around it."""
+    return re.search(r'<article class="report">.*?</article>', html, re.S).group(0)
+
+
+def documents(client, query: str) -> dict[str, bytes | str]:
+    """What a reader of the month gets: the page's document and the three files, with
+    the names they download under."""
+    got: dict[str, bytes | str] = {
+        "page": document_section(client.get(f"/reports/?{query}").get_data(as_text=True))}
+    for fmt in ("docx", "xlsx", "csv"):
+        response = client.get(f"/reports/monthly.{fmt}?{query}")
+        assert response.status_code == 200
+        got[fmt] = response.data
+        got[f"{fmt} name"] = unquote(response.headers["Content-Disposition"])
+    return got
+
+
+def csv_lines(data: bytes) -> list[str]:
+    return [row[0] for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) if row]
+
+
+def finalise(client, query: str) -> None:
+    assert client.post(f"/reports/finalize?{query}").status_code == 302
+
+
+# The four kinds of change after 定稿 the reviewers found rewriting a signed 月报.
+def _approve_pending(o):
+    approve_report(o.tasks["待审核整治"].report, o.admin)  # an admin may, in a final month
+
+
+def _fix_a_finding(o):
+    finding = db.session.scalar(select(Finding).where(
+        Finding.status == FindingStatus.handed_over).order_by(Finding.id).limit(1))
+    mark_fixed(finding, o.liaison, date(2022, 11, 20))
+
+
+def _fund_entry_in_an_earlier_month(o):
+    add_entry(o.liaison, o.unit, o.jiefang, 2022, entry_date=date(2022, 9, 20),
+              amount_fen=900_000, purpose="购置共建活动物资")
+
+
+def _member_off_the_roll(o):
+    member = o.members["郑某某"]  # on the roll, did not take part in October
+    update_member(member, o.admin, MemberData(
+        name=member.name, phone=member.phone, unit_id=member.unit_id, role=member.role,
+        branch=member.branch, on_roll=False))
+
+
+CHANGES = {"approved": _approve_pending, "fixed": _fix_a_finding,
+           "funds": _fund_entry_in_an_earlier_month, "roll": _member_off_the_roll}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_finalised_month_serves_what_was_signed(client, login, october, change):
+    login(october.admin)
+    query = unit_query(october)
+    finalise(client, query)
+    signed = documents(client, query)
+    assert CHANGED not in client.get(f"/reports/?{query}").get_data(as_text=True)
+
+    with unit_of_work():
+        CHANGES[change](october)
+
+    # the page's document and every file are what was signed, byte for byte, under
+    # the same names
+    assert documents(client, query) == signed
+    # the page says the figures have moved since, and what: the live document
+    page = client.get(f"/reports/?{query}").get_data(as_text=True)
+    assert CHANGED in page and "与定稿时不同" in page
+    assert "current=1" in page
+    live = client.get(f"/reports/monthly.csv?{query}&current=1")
+    assert live.data != signed["csv"]
+    # … never under the signed document's title and name
+    assert csv_lines(live.data)[0] == "县商务局2022年10月社区共建工作情况（当前数据，非定稿）"
+    assert "当前数据" in unquote(live.headers["Content-Disposition"])
+    current_page = client.get(f"/reports/?{query}&current=1").get_data(as_text=True)
+    assert "以下是当前数据，不是定稿的月报" in current_page
+    assert "（当前数据，非定稿）" in document_section(current_page)
+
+
+def test_reopen_and_finalise_again_signs_the_new_figures(client, login, october):
+    login(october.admin)
+    query = unit_query(october)
+    finalise(client, query)
+    first = documents(client, query)
+    with unit_of_work():
+        _approve_pending(october)
+    assert client.post(f"/reports/reopen?{query}").status_code == 302
+    # re-opened: the live figures again, the notes may be edited
+    page = client.get(f"/reports/?{query}").get_data(as_text=True)
+    assert 'name="problems"' in page and CHANGED not in page
+    finalise(client, query)
+    second = documents(client, query)
+    assert second["csv"] != first["csv"]
+    # what is signed now is the new figures: the document the live figures give
+    summary = build_summary(2022, 10, unit=october.unit)
+    assert second["csv"] == render_csv(summary)
+    lead = next(line for line in csv_lines(second["csv"]) if line.startswith("10月份"))
+    assert "开展共建活动15次" in lead  # 14 approved, then the pending one
+    assert CHANGED not in client.get(f"/reports/?{query}").get_data(as_text=True)
+    # the first signed copy is kept as history, marked re-opened
+    copies = db.session.scalars(select(SummaryCopy).order_by(SummaryCopy.id)).all()
+    assert [c.reopened_at is not None for c in copies] == [True, False]
+    assert copies[0].csv == first["csv"]
+
+
+def test_the_liaison_finalising_the_whole_unit_keeps_it_too(client, login, october):
+    """The liaison of every community the unit worked in sees the whole unit: no
+    统计范围, the admin's document, and finalising it keeps that document."""
+    login(october.liaison)
+    query = unit_query(october)
+    page = client.get(f"/reports/?{query}").get_data(as_text=True)
+    assert "统计范围" not in page and "标记本月月报已定稿" in page
+    liaison_csv = client.get(f"/reports/monthly.csv?{query}").data
+    finalise(client, query)
+    assert db.session.scalar(select(SummaryNote)).final
+    login(october.admin)
+    assert client.get(f"/reports/monthly.csv?{query}").data == liaison_csv
+
+
+def _work_in_a_third_community(october):
+    """县商务局 also worked in 东门社区 in October, which the liaison does not manage."""
+    dongmen = f.community("东门社区")
+    task = f.task(f.item(october.unit, dongmen, "environment_cleanup", year=2022),
+                  october.admin, starts_at=datetime(2022, 10, 10, 1, tzinfo=timezone.utc),
+                  duration=timedelta(hours=4), status=TaskStatus.closed,
+                  title="环境整治：东门菜市场")
+    member = october.members["张伟"]
+    db.session.add(Assignment(task_id=task.id, member_id=member.id,
+                              status=AssignmentStatus.done, minutes=240))
+    db.session.add(TaskReport(task_id=task.id, quantity=1, people_served=100, note="清理。",
+                              status=ReportStatus.approved, submitted_by_id=member.id,
+                              reviewed_by_id=october.admin.id))
+    db.session.commit()
+    return dongmen
+
+
+def test_a_liaison_who_sees_part_of_the_unit_cannot_finalise_it(client, login, october):
+    _work_in_a_third_community(october)
+    scope = SummaryScope(unit_id=october.unit.id)
+    with pytest.raises(ServiceError, match="东门社区"):
+        summary_notes.finalize(october.liaison, scope, 2022, 10)
+    db.session.rollback()
+
+    login(october.liaison)
+    query = unit_query(october)
+    page = client.get(f"/reports/?{query}").get_data(as_text=True)
+    # a part of the unit: said in the scope line and in the title (so its file name
+    # is not the whole unit's), and no 定稿 button, with the reason
+    assert "统计范围：建设路社区、解放路社区" in page
+    assert "县商务局（建设路社区、解放路社区）2022年10月社区共建工作情况" in page
+    assert "标记本月月报已定稿" not in page and "不能为全单位定稿" in page
+    refused = client.post(f"/reports/finalize?{query}", follow_redirects=True)
+    assert "不能为全单位定稿" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(SummaryNote.finalized_at)) is None
+    part_name = unquote(client.get(f"/reports/monthly.docx?{query}")
+                        .headers["Content-Disposition"])
+
+    login(october.admin)
+    finalise(client, query)
+    whole_name = unquote(client.get(f"/reports/monthly.docx?{query}")
+                         .headers["Content-Disposition"])
+    assert part_name != whole_name
+
+    # the liaison's part of the signed month is not the signed document: it says so,
+    # and is titled 当前数据
+    login(october.liaison)
+    page = client.get(f"/reports/?{query}").get_data(as_text=True)
+    assert "定稿的是全单位的月报" in page and "东门社区" in page
+    assert "（当前数据，非定稿）" in document_section(page)
+
+
+def test_the_community_summary_of_the_liaison_may_be_finalised(october):
+    """A community's summary is the whole of it for the liaison who manages it."""
+    _work_in_a_third_community(october)
+    scope = SummaryScope(community_id=october.jiefang.id)
+    with unit_of_work():
+        summary_notes.finalize(october.liaison, scope, 2022, 10)
+    assert summary_notes.outside_reach(october.liaison, scope, 2022, 10) == []

@@ -1,0 +1,155 @@
+"""The finalised 月报 is the document that was signed.
+
+At 定稿 (``finalize``) the whole summary is rendered once more and kept
+(``SummaryCopy``): the page's document section, the .csv, the .docx and the .xlsx.
+For a 已定稿 month the page and every download serve that copy, whatever happened
+since — a report returned or approved, a finding handed over or fixed, a fund entry or
+a 冲销 in an earlier month, a roll change, a checklist item switched off, a community
+renamed. The live figures are still computed: when their document differs from the
+kept one, ``changes`` names the parts that differ, so the page can say
+「定稿后数据有变化」 and offer the live document (当前数据) — titled and dated so that
+nobody takes it for the signed one — and an admin can re-open the month and finalise
+it again.
+
+Why the rendered files and not a serialisation of the figures: the copy must stay
+byte for byte what was handed up, while the figures, the wording (``narrative``), the
+layouts (``docx_export``, ``xlsx_export``) and the names they print may all change
+afterwards; a serialisation would be rendered again by tomorrow's code. The .csv is
+the whole document as plain text, so it is also what the live document is compared
+with.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+
+from flask import current_app, has_request_context, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from ..extensions import db
+from ..models import Community, Member, SummaryCopy, SummaryNote, SummaryScope, Unit
+from ..services import summary_notes
+from ..services.summary_notes import current_copy
+from ..timeutil import local_today
+from .csv_export import render_csv
+from .exports import render_docx, render_xlsx
+from .summary import MonthlySummary, build_summary
+from .tables import DOCUMENT_LOCALE
+
+# a numbered section's heading at the start of a paragraph: 二、组织党员志愿服务。
+HEADING = re.compile(r"^'?([一二三四五六七八九十]+、[^。]*)。")
+
+
+def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
+             today: date | None = None) -> SummaryNote:
+    """Mark the month 已定稿 (``summary_notes.finalize``: who may, when) and keep the
+    whole summary as it now reads, in every format."""
+    note = summary_notes.finalize(actor, scope, year, month, today=today)
+    unit = db.session.get(Unit, scope.unit_id) if scope.unit_id is not None else None
+    community = (db.session.get(Community, scope.community_id)
+                 if scope.community_id is not None else None)
+    keep(note, build_summary(year, month, unit=unit, community=community), actor)
+    return note
+
+
+def keep(note: SummaryNote, summary: MonthlySummary, actor: Member) -> SummaryCopy:
+    copy = SummaryCopy(note_id=note.id, finalized_at=note.finalized_at,
+                       finalized_by_id=actor.id, title=summary.title[:255],
+                       page=str(page_html(summary)), csv=render_csv(summary),
+                       docx=render_docx(summary), xlsx=render_xlsx(summary))
+    db.session.add(copy)
+    db.session.flush()
+    return copy
+
+
+def page_html(summary: MonthlySummary) -> Markup:
+    """The page's document section (title block, text, 落款, 附表), in the document's
+    language whoever renders it."""
+    def render() -> str:
+        with force_locale(DOCUMENT_LOCALE):
+            return render_template("reports/_document.html", summary=summary)
+
+    # a template's output, escaped by Jinja
+    if has_request_context():
+        return Markup(render())  # nosec B704
+    with current_app.test_request_context():  # ``flask seed-demo`` finalises a month
+        return Markup(render())  # nosec B704
+
+
+def signed_copy(summary: MonthlySummary) -> SummaryCopy | None:
+    """The kept document to serve for ``summary``: its month is 已定稿 and the view is
+    the whole summary, not a liaison's part of the unit (that copy holds communities
+    outside their reach)."""
+    if not summary.final or summary.restricted_to:
+        return None
+    return current_copy(summary.note)
+
+
+def copy_bytes(copy: SummaryCopy, fmt: str) -> bytes:
+    if fmt == "html":  # the page kept at 定稿: our template's escaped output
+        return render_template("reports/standalone.html", title=copy.title,
+                               page=Markup(copy.page)).encode("utf-8")  # nosec B704
+    return getattr(copy, fmt)
+
+
+def mark_current(summary: MonthlySummary, today: date | None = None) -> None:
+    """The live document of a 已定稿 month: its title (and so its file name) says it
+    is the current data, not the signed 月报, and it is dated today."""
+    day = today or local_today()
+    with force_locale(DOCUMENT_LOCALE):
+        summary.title = _("%(title)s（当前数据，非定稿）", title=summary.title)
+        summary.signed_on = _("%(y)s年%(m)s月%(d)s日", y=day.year, m=day.month, d=day.day)
+
+
+def changes(copy: SummaryCopy, summary: MonthlySummary) -> list[str]:
+    """The parts of the live document that differ from the kept one, in the
+    document's order: 标题, a numbered section's heading, 正文, 附表“…”. Empty when
+    the live document says what was signed."""
+    old_text, old_tables = _read(copy.csv)
+    new_text, new_tables = _read(render_csv(summary))
+    parts: list[str] = []
+    changed = set(old_text) ^ set(new_text)
+    for index, line in enumerate(new_text + old_text):
+        if line not in changed:
+            continue
+        heading = HEADING.match(line)
+        if index in (0, len(new_text)):
+            label = _("标题")
+        elif heading:
+            label = heading.group(1)
+        else:
+            label = _("正文")
+        if label not in parts:
+            parts.append(label)
+    for title in list(new_tables) + [t for t in old_tables if t not in new_tables]:
+        if new_tables.get(title) != old_tables.get(title):
+            label = _("附表“%(title)s”", title=title.lstrip("'"))
+            if label not in parts:
+                parts.append(label)
+    return parts
+
+
+def _read(data: bytes) -> tuple[list[str], dict[str, list[list[str]]]]:
+    """A .csv of ``render_csv`` read back: the text lines (before the first blank
+    line), and each table's rows (headers first) under its title (the line after a
+    blank one)."""
+    text: list[str] = []
+    tables: dict[str, list[list[str]]] = {}
+    rows: list[list[str]] | None = None
+    blank_seen = after_blank = False
+    for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))):
+        if not row:
+            blank_seen = after_blank = True
+            continue
+        if not blank_seen:
+            text.append(row[0])
+        elif after_blank:
+            rows = tables.setdefault(row[0], [])
+            after_blank = False
+        elif rows is not None:
+            rows.append(row)
+    return text, tables
