@@ -91,10 +91,12 @@ def _fund_entry_in_an_earlier_month(o):
 
 
 def _member_off_the_roll(o):
-    member = o.members["郑某某"]  # on the roll, did not take part in October
+    # on the roll, did not take part in October; taken off it from a day in October (a
+    # change dated today leaves October's roll as it was: the roll has its history)
+    member = o.members["郑某某"]
     update_member(member, o.admin, MemberData(
         name=member.name, phone=member.phone, unit_id=member.unit_id, role=member.role,
-        branch=member.branch, on_roll=False))
+        branch=member.branch, on_roll=False, roll_from=date(2022, 10, 15)))
 
 
 CHANGES = {"approved": _approve_pending, "fixed": _fix_a_finding,

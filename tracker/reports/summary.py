@@ -117,7 +117,7 @@ def as_whole(summary: MonthlySummary) -> MonthlySummary:
         summary.scope = replace(summary.scope, community_ids=None)
         summary.summary_scope = SummaryScope(summary.unit.id)
         summary.title = _title(summary.unit, None, summary.year, summary.month)
-        summary.subtitle = _subtitle(summary)
+        summary.subtitle = _subtitle(summary, local_today())
     return summary
 
 
