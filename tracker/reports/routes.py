@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -76,6 +77,11 @@ class Selection:
         values = {"unit": self.unit.id if self.unit else None,
                   "community": self.community.id if self.community else None, "month": month}
         return {k: v for k, v in values.items() if v}
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    """The month as a half-open range of dates."""
+    return date(year, month, 1), date(year + (month == 12), month % 12 + 1, 1)
 
 
 def default_month() -> str:
@@ -147,14 +153,17 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
     # the pickers' lists and the whole summary in one statement (issue 14); the form
     # checks only the month, so it is validated before its choices are known
     summary = constant(None)
+    month = None  # the pickers add what was switched off since but worked that month
     if form.validate():
-        summary = summary_plan(*parse_month(form.month.data), unit=selection.unit,
+        year, number = parse_month(form.month.data)
+        month = month_bounds(year, number)
+        summary = summary_plan(year, number, unit=selection.unit,
                                community=selection.community,
                                community_ids=selection.community_ids)
     units, communities, summary = run_together(
-        active_units_plan() if current_user.role == Role.admin
+        active_units_plan(month) if current_user.role == Role.admin
         else constant([current_user.unit]),
-        communities_plan(reach), summary)
+        communities_plan(reach, month), summary)
     form.unit.choices = [("", "—")] + [(str(u.id), u.name) for u in units]
     form.community.choices = [("", "—")] + [(str(c.id), c.name) for c in communities]
     writable = summary is not None and may_write(current_user, selection.scope)
