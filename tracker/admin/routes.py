@@ -195,31 +195,33 @@ def category_toggle(record_id: int):
 
 @bp.get("/items")
 @admin_required
-def items():
+def items(copy_form: ItemCopyForm | None = None):
     filters = ItemFilterForm()
     query = q.items_query(_int_arg(filters.community.data), _int_arg(filters.year.data))
-    return _list("admin/items.html", ITEMS, query, filters=filters, copy_form=ItemCopyForm())
+    return _list("admin/items.html", ITEMS, query, filters=filters,
+                 copy_form=copy_form or ItemCopyForm())
 
 
 @bp.post("/items/copy")
 @admin_required
 def items_copy():
-    """「从上一年度复制」: the year before's active lines into the chosen year."""
+    """「从上一年度复制」: the year before's active lines into the chosen year; a refusal
+    is shown on the list page, with what was chosen kept."""
     form = ItemCopyForm()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
-        return redirect(url_for("admin.items"))
-    done = run_service(None, d.copy_items_from_previous_year, current_user, form.year.data,
-                       unit_id=_int_arg(form.unit.data), community_id=_int_arg(form.community.data))
-    if done:
-        result = done.value
+    done = form.validate_on_submit() and run_service(
+        form, d.copy_items_from_previous_year, current_user, form.year.data,
+        unit_id=_int_arg(form.unit.data), community_id=_int_arg(form.community.data))
+    if not done:
+        return items(copy_form=form)
+    result = done.value
+    if result.copied:
         flash(_("已从%(old)d年度复制%(n)d条资源清单项目到%(new)d年度（目标照上年填写，可逐条修改）；"
                 "%(skipped)d条在%(new)d年度已有，未复制。", old=result.from_year, new=result.to_year,
                 n=result.copied, skipped=result.skipped), "success")
-        return redirect(url_for("admin.items", year=result.to_year))
-    return redirect(url_for("admin.items"))
+    else:
+        flash(_("上一年度的%(n)d条项目在%(new)d年度都已有，没有需要复制的。",
+                n=result.skipped, new=result.to_year), "info")
+    return redirect(url_for("admin.items", year=result.to_year))
 
 
 @bp.route("/items/new", methods=["GET", "POST"])

@@ -36,6 +36,7 @@ from ..rollups.cache import cached
 from ..rollups.coverage import coverage as unit_coverage
 from ..rollups.coverage import member_status
 from ..rollups.figures import pending_of, per_unit
+from ..security import record_id_or_none
 from ..services import findings as finding_service
 from ..timeutil import local_today
 from ..view_support import run_service
@@ -89,6 +90,8 @@ def _in_reach(actor: Member, community_id: int) -> bool:
     ids = managed_community_ids(actor)
     if ids is not None:
         return community_id in ids
+    if record_id_or_none(community_id) is None:  # past the database's INTEGER
+        return False
     return db.session.get(Community, community_id) is not None
 
 

@@ -473,7 +473,8 @@ def copy_items_from_previous_year(actor: Member, to_year: int, *, unit_id: int |
         query = query.where(ResourceItem.community_id == community_id)
     sources = list(db.session.scalars(query))
     if not sources:
-        raise ServiceError(_l("%(year)d年度没有可复制的资源清单项目（在用的单位、社区和类别）。",
+        raise ServiceError(_l("%(year)d年度没有可复制的资源清单项目：只复制在用的项目，"
+                              "且其单位、社区和类别仍在用（已停用的项目可先重新启用）。",
                               year=from_year))
     existing = set(db.session.execute(
         select(ResourceItem.unit_id, ResourceItem.community_id, ResourceItem.zone_id,
