@@ -13,11 +13,12 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from sqlalchemy import func, literal, select, union_all
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, literal, select, union_all
 
 from .extensions import db
 from .lru import LRU
-from .models import Category, Community, ListsVersion
+from .models import Category, Community, ListsVersion, Task
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,15 @@ class Lists:
     communities: tuple[tuple[int, str], ...]
     categories: tuple[tuple[int, str], ...]
     token: str | None = None
+    # (id, name) of the communities switched off that have tasks: the pickers of past
+    # periods still offer them, marked 已停用 (their history stays reachable)
+    retired_communities: tuple[tuple[int, str], ...] = ()
+
+
+def retired_name(name: str) -> str:
+    """A picker's name of a community, unit or zone switched off (停用) that a past
+    period's figures still reach."""
+    return _("%(name)s（已停用）", name=name)
 
 
 @functools.cache
@@ -41,13 +51,19 @@ def token_statement():
 
 @functools.cache
 def _lists_statement():
-    def ranked(kind: int, model, *order):
+    def ranked(kind: int, model, *order, where=None):
         return select(literal(kind).label("kind"), model.id, model.name,
                       func.row_number().over(order_by=order).label("place")
-                      ).where(model.active.is_(True))
+                      ).where(model.active.is_(True) if where is None else where)
 
+    # Tasks are made from the items of communities in use, so whether one switched off
+    # has tasks changes with the community's own row, which changes the version.
+    retired_with_work = and_(Community.active.is_(False), select(Task.id).where(
+        Task.community_id == Community.id).exists())
     both = union_all(ranked(0, Community, Community.sort_key, Community.id),
-                     ranked(1, Category, Category.sort_order, Category.id)).subquery()
+                     ranked(1, Category, Category.sort_order, Category.id),
+                     ranked(2, Community, Community.sort_key, Community.id,
+                            where=retired_with_work)).subquery()
     # The version in the same statement, so the lists are kept under the token of the
     # very rows read (a separate read could see a commit in between).
     return (select(both.c.kind, both.c.id, both.c.name, token_statement().scalar_subquery())
@@ -70,10 +86,10 @@ def current_lists(token: str | None = None) -> Lists:
         token = db.session.execute(token_statement()).scalar()
     kept = _KEPT.get((database, token)) if token is not None else None
     if kept is None:
-        lists, read_under = ([], []), None
+        lists, read_under = ([], [], []), None
         for kind, id_, name, read_under in db.session.execute(_lists_statement()):
             lists[kind].append((id_, name))
-        kept = Lists(tuple(lists[0]), tuple(lists[1]), read_under)
+        kept = Lists(tuple(lists[0]), tuple(lists[1]), read_under, tuple(lists[2]))
         if read_under is None:
             return kept
         _KEPT.put((database, read_under), kept)

@@ -194,14 +194,14 @@ MEASURED = {TargetMeasure.activities: "activities", TargetMeasure.beneficiaries:
 
 
 def check_checklist(year: int) -> None:
-    """The county's checklist of ``year``: each active item of the year shows, in its
+    """The county's checklist of ``year``: each item of the year (switched off or not)
+    shows, in its
     target's measure, what its tasks dated that year did (approved, and 待审核 as
     pending), and each category × measure row adds up its items. Money targets count
     the funds ledger, not tasks (tests/rollups/test_checklist.py)."""
     start, end = date(year, 1, 1), date(year + 1, 1, 1)
     expected, per_category = {}, {}
-    for item in db.session.scalars(select(ResourceItem).where(
-            ResourceItem.year == year, ResourceItem.active.is_(True))):
+    for item in db.session.scalars(select(ResourceItem).where(ResourceItem.year == year)):
         if item.target_measure == TargetMeasure.money:
             continue
         counts = recount(start, end, item_id=item.id)
@@ -305,7 +305,9 @@ def test_the_checklist_counts_the_measure_each_item_names(staffed):
     assert next(r for r in resource_progress(year) if r.item_id == item.id).done == 4
     with unit_of_work():
         item.active = False
-    assert item.id not in {r.item_id for r in resource_progress(year)}
+    # 停用 stops new tasks from it; the item and its work still count in its year
+    row = next(r for r in resource_progress(year) if r.item_id == item.id)
+    assert (row.done, row.active) == (4, False)
     check_checklist(year)
 
 

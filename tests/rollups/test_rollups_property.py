@@ -199,7 +199,7 @@ def build(tasks, funds, range_start, range_len, rolls=()) -> tuple[Drawn, dict]:
                     d.items.append({"id": it.id, "obj": it, "unit": it.unit_id, "community": com.id,
                                     "zone": zone.id if zone else None, "code": code, "year": year,
                                     "target": it.target, "measure": measure, "active": True})
-    d.items[-1]["obj"].active = False  # an inactive item is left out
+    d.items[-1]["obj"].active = False  # a retired item still counts in its year
     d.items[-1]["active"] = False
     for spec in tasks:
         item = d.items[spec["item"] % len(d.items)]
@@ -399,7 +399,7 @@ def check_double(d: Drawn, ids, cats, s: Scope, by: str) -> None:
                                                       and x["day"] >= year_from))
         targets = Counter()
         for it in d.items:
-            if (it["active"] and it["year"] == year and it[key] == k and it["code"] in DOUBLE
+            if (it["year"] == year and it[key] == k and it["code"] in DOUBLE
                     and it["measure"] == "quantity"  # the view's targets are in 完成数量
                     and (s.unit_id is None or it["unit"] == s.unit_id)
                     and (s.community_ids is None or it["community"] in s.community_ids)):
@@ -416,7 +416,7 @@ def check_resources(d: Drawn, ids) -> None:
     for year in (TODAY.year - 1, TODAY.year):
         for com_ids in (None, (ids["coms"][0],)):
             got = {p.item_id: p for p in resource_progress(year, community_ids=com_ids)}
-            expected_items = [it for it in d.items if it["active"] and it["year"] == year
+            expected_items = [it for it in d.items if it["year"] == year
                               and (com_ids is None or it["community"] in com_ids)]
             assert set(got) == {it["id"] for it in expected_items}
             for it in expected_items:

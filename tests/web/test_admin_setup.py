@@ -10,7 +10,7 @@ from tests import factories as f
 from tracker.extensions import db
 from tracker.models import Role
 
-STEPS = ["单位", "社区", "责任区", "资源清单", "党员干部"]
+STEPS = ["单位", "社区", "责任区", "资源清单", "党员干部", "社区联络员"]
 
 
 def _fresh_admin():
@@ -33,7 +33,7 @@ def test_an_admin_of_a_new_installation_lands_on_the_setup_steps(client, login):
     assert landing.status_code == 302 and landing.headers["Location"].endswith("/admin/setup")
     page = client.get("/admin/setup").get_data(as_text=True)
     for title, link in zip(STEPS, ["/admin/units", "/admin/communities", "/admin/zones",
-                                   "/admin/items", "/admin/members"]):
+                                   "/admin/items", "/admin/members", "/admin/members"]):
         assert re.search(rf'<a href="{link}[^"]*">{title}</a>', page), title
     # The admin's own unit exists; the admin is not one of the members to set up.
     assert _ticked(page) == ["单位"]
@@ -57,7 +57,7 @@ def test_steps_are_ticked_from_the_data_and_the_landing_moves_on_when_done(clien
     f.member(admin.unit, Role.liaison, "联络员", communities=[community])
     db.session.commit()
     page = client.get("/admin/setup").get_data(as_text=True)
-    assert _ticked(page) == ["单位", "社区", "资源清单", "党员干部"]
+    assert _ticked(page) == ["单位", "社区", "资源清单", "党员干部", "社区联络员"]
     assert "基础数据已经齐备" in page  # zones are only for “双创” work: optional
     landing = client.get("/")
     assert landing.headers["Location"].endswith("/manage/")

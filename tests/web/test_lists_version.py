@@ -132,8 +132,9 @@ def _picker(client, url: str) -> list[str]:
 
 
 def test_the_progress_pickers_show_the_reach_as_the_database_holds_it(client, world, login):
-    """An admin's picker: 全部社区, then every active community in natural order; a
-    liaison's: their own only, in the same order. A rename, a reorder and a closing by
+    """An admin's picker: 全部社区, then every active community in natural order (then
+    those closed that have tasks, marked 已停用); a liaison's: their own only, in the
+    same order. A rename, a reorder and a closing by
     plain SQL show on the next page."""
     renmin = f.community("人民路社区")
     both = f.member(world.unit, Role.liaison, "联络员丙", communities=[world.community, renmin])
@@ -145,11 +146,13 @@ def test_the_progress_pickers_show_the_reach_as_the_database_holds_it(client, wo
                  id=world.community.id)
     operator_sql("UPDATE community SET active = FALSE WHERE id = :id",
                  id=world.other_community.id)
-    assert _picker(client, "/progress/double") == ["全部社区", "解放路第一社区", "人民路社区"]
+    # a closed community with work stays one pick away, after the others, marked
+    assert _picker(client, "/progress/double") == ["全部社区", "解放路第一社区", "人民路社区",
+                                                  "建设路社区（已停用）"]
     login(both)
     assert _picker(client, "/progress/community") == ["全部社区", "解放路第一社区", "人民路社区"]
-    login(world.other_liaison)  # their one community is closed
-    assert "您还没有负责的社区" in client.get("/progress/community").get_data(as_text=True)
+    login(world.other_liaison)  # their one community is closed: its history stays theirs
+    assert _picker(client, "/progress/community") == ["全部社区", "建设路社区（已停用）"]
 
 
 def test_the_progress_pickers_read_unchanged_lists_once(app, client, world, login,

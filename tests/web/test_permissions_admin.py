@@ -50,7 +50,10 @@ PLURAL = {"unit": "units", "community": "communities", "zone": "zones", "categor
 
 def _rows():
     rows = [Route("admin.index", "GET", lambda w: "/admin/", ADMIN_ONLY),
-            Route("admin.setup", "GET", lambda w: "/admin/setup", ADMIN_ONLY)]
+            Route("admin.setup", "GET", lambda w: "/admin/setup", ADMIN_ONLY),
+            # 从上一年度复制: this year's items into next year's checklist
+            Route("admin.items_copy", "POST", lambda w: "/admin/items/copy", ADMIN_ONLY,
+                  data=lambda w: {"year": str(w.item.year + 1)})]
     for key, (base, rid, new_data, edit_data, setup) in SECTIONS.items():
         def edit_url(w, base=base, rid=rid):
             return f"{base}/{rid(w)}/edit"

@@ -369,6 +369,27 @@ class ActiveForm(FlaskForm):
     active = HiddenField(validators=[DataRequired(), Regexp(r"^[01]$")])
 
 
+class ItemCopyForm(FlaskForm):
+    """「从上一年度复制」 on the 资源清单 page: the year to start, and optionally one unit
+    and/or one community (the in-use ones; empty: all)."""
+
+    year = WholeNumberField(_l("复制到年度"), minimum=d.YEAR_MIN + 1, maximum=d.YEAR_MAX,
+                            required_message=_l("请填写年度。"),
+                            default=lambda: local_today().year)
+    unit = SelectField(_l("单位"), validate_choice=False)
+    community = SelectField(_l("社区"), validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = db.session.execute(select(Unit.id, Unit.name).where(Unit.active.is_(True))
+                                   .order_by(Unit.sort_key, Unit.id))
+        communities = db.session.execute(
+            select(Community.id, Community.name).where(Community.active.is_(True))
+            .order_by(Community.sort_key, Community.id))
+        self.unit.choices = [("", _l("全部单位"))] + [(str(i), n) for i, n in units]
+        self.community.choices = [("", _l("全部社区"))] + [(str(i), n) for i, n in communities]
+
+
 class FilterForm(FlaskForm):
     """GET filters of a list page (no CSRF: reading only)."""
 

@@ -19,6 +19,7 @@ from ..models import (
     TaskStatus,
     Unit,
     Zone,
+    liaison_community,
 )
 from ..timeutil import local_today
 
@@ -141,13 +142,14 @@ class Page:
 
 @dataclass(frozen=True)
 class SetupStep:
-    key: str  # units, communities, zones, items, members
+    key: str  # units, communities, zones, items, members, liaisons
     count: int  # what exists now (active records; the checklist: this year's items)
     required: bool  # zones are needed only for “双创” work
+    missing: tuple[str, ...] = ()  # liaisons: the active communities that have none
 
     @property
     def done(self) -> bool:
-        return self.count > 0
+        return self.count > 0 and not self.missing
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,7 @@ class SetupProgress:
     steps: list[SetupStep]
     year: int
     not_activated: int  # members without a password yet
+    previous_items: int = 0  # last year's active checklist items (to copy from)
 
     @property
     def complete(self) -> bool:
@@ -164,12 +167,47 @@ class SetupProgress:
 def setup_progress(session) -> SetupProgress:
     """How far a new installation is set up, counted from the data (one statement)."""
     counts = section_counts(session)
+    without = [name for _cid, name in communities_without_liaison()]
     steps = [SetupStep("units", counts["units"], True),
              SetupStep("communities", counts["communities"], True),
              SetupStep("zones", counts["zones"], False),
              SetupStep("items", counts["items"], True),
-             SetupStep("members", counts["people"], True)]
-    return SetupProgress(steps, counts["year"], counts["people_not_activated"])
+             SetupStep("members", counts["people"], True),
+             SetupStep("liaisons", counts["communities"] - len(without), True, tuple(without))]
+    previous = session.scalar(select(func.count()).select_from(ResourceItem).where(
+        ResourceItem.active.is_(True), ResourceItem.year == counts["year"] - 1))
+    return SetupProgress(steps, counts["year"], counts["people_not_activated"], previous)
+
+
+def _has_active_liaison(community_id):
+    """A condition: some active 社区联络员 answers for the community."""
+    return (select(liaison_community.c.member_id)
+            .join(Member, Member.id == liaison_community.c.member_id)
+            .where(liaison_community.c.community_id == community_id,
+                   Member.active.is_(True), Member.role == Role.liaison)
+            .exists())
+
+
+def communities_without_liaison(community_ids=None) -> list[tuple[int, str]]:
+    """(id, name) of the active communities (of ``community_ids``; None: all) that no
+    active 社区联络员 answers for: nobody there creates tasks or reviews reports."""
+    query = (select(Community.id, Community.name)
+             .where(Community.active.is_(True), ~_has_active_liaison(Community.id))
+             .order_by(Community.sort_key, Community.id))
+    if community_ids is not None:
+        query = query.where(Community.id.in_(list(community_ids)))
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def reports_waiting(community_ids) -> dict[int, int]:
+    """Reports 待审核 per community, for the communities given."""
+    rows = db.session.execute(
+        select(Task.community_id, func.count())
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .where(TaskReport.status == ReportStatus.submitted,
+               Task.community_id.in_(list(community_ids)))
+        .group_by(Task.community_id)).all()
+    return {community_id: count for community_id, count in rows}
 
 
 def tasks_left_leaderless(member_id: int, limit: int = 10) -> list[str]:

@@ -5,19 +5,22 @@ and a 停用 / 重新启用 button; the shared flow lives in ``crud.py``.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from ..extensions import db
-from ..models import Category, Community, Member, ResourceItem, Unit, Zone
+from ..models import Category, Community, Member, ResourceItem, Role, Unit, Zone
 from ..permissions import admin_required
 from ..services import directory as d
+from ..view_support import run_service
 from . import queries as q
 from .crud import Entity, create_view, edit_view, toggle_view
 from .forms import (
     CategoryForm,
     CommunityForm,
+    ItemCopyForm,
     ItemFilterForm,
     MemberFilterForm,
     MemberForm,
@@ -192,10 +195,33 @@ def category_toggle(record_id: int):
 
 @bp.get("/items")
 @admin_required
-def items():
+def items(copy_form: ItemCopyForm | None = None):
     filters = ItemFilterForm()
     query = q.items_query(_int_arg(filters.community.data), _int_arg(filters.year.data))
-    return _list("admin/items.html", ITEMS, query, filters=filters)
+    return _list("admin/items.html", ITEMS, query, filters=filters,
+                 copy_form=copy_form or ItemCopyForm())
+
+
+@bp.post("/items/copy")
+@admin_required
+def items_copy():
+    """「从上一年度复制」: the year before's active lines into the chosen year; a refusal
+    is shown on the list page, with what was chosen kept."""
+    form = ItemCopyForm()
+    done = form.validate_on_submit() and run_service(
+        form, d.copy_items_from_previous_year, current_user, form.year.data,
+        unit_id=_int_arg(form.unit.data), community_id=_int_arg(form.community.data))
+    if not done:
+        return items(copy_form=form)
+    result = done.value
+    if result.copied:
+        flash(_("已从%(old)d年度复制%(n)d条资源清单项目到%(new)d年度（目标照上年填写，可逐条修改）；"
+                "%(skipped)d条在%(new)d年度已有，未复制。", old=result.from_year, new=result.to_year,
+                n=result.copied, skipped=result.skipped), "success")
+    else:
+        flash(_("上一年度的%(n)d条项目在%(new)d年度都已有，没有需要复制的。",
+                n=result.skipped, new=result.to_year), "info")
+    return redirect(url_for("admin.items", year=result.to_year))
 
 
 @bp.route("/items/new", methods=["GET", "POST"])
@@ -242,9 +268,20 @@ def member_edit(record_id: int):
 @bp.post("/members/<int:record_id>/active")
 @admin_required
 def member_toggle(record_id: int):
+    member = db.session.get(Member, record_id)
+    had_liaison = member is not None and member.active and member.role == Role.liaison
+    left = {c.id for c in member.communities} if had_liaison else set()
     response = toggle_view(MEMBERS, record_id)
     member = db.session.get(Member, record_id)
     if member is not None and not member.active:
+        bare = q.communities_without_liaison(left) if left else []
+        if bare:
+            # nobody there creates tasks, reviews reports or hears of the waiting ones
+            waiting = q.reports_waiting([cid for cid, _name in bare])
+            flash(_("以下社区已没有在用的社区联络员，请为其指定新的联络员：%(communities)s",
+                    communities=_("、").join(
+                        _("%(name)s（%(n)d份完成情况待审核）", name=name, n=waiting[cid])
+                        if waiting.get(cid) else name for cid, name in bare)), "info")
         # the liaisons' pages mark such a leader; the admin hears of it at once
         titles = q.tasks_left_leaderless(member.id)
         if titles:

@@ -44,7 +44,7 @@ from ..fields import (
 )
 from ..security import record_id, record_id_or_none
 from ..templating import TASK_STATUS
-from ..timeutil import to_local
+from ..timeutil import local_today, to_local
 
 
 def _text(label, required_message, limit, *, area=False, required=True):
@@ -53,6 +53,16 @@ def _text(label, required_message, limit, *, area=False, required=True):
     field_class = TextAreaField if area else StringField
     render_kw = {"maxlength": limit} | ({"rows": 4} if area else {})
     return field_class(label, validators=validators, filters=[strip_text], render_kw=render_kw)
+
+
+def item_choices(items) -> list[tuple[int, str]]:
+    """The checklist items of a picker, each named with its unit; an item of an earlier
+    year says so (「2026年度项目」): in January, before the new year's checklist
+    exists, a task on last year's item is a choice the liaison sees."""
+    this_year = local_today().year
+    return [(item.id, f"{item}（{item.unit.name}）" + (
+        "" if item.year >= this_year else " · " + str(_l("%(year)d年度项目", year=item.year))))
+        for item in items]
 
 
 class ChoiceField(SelectField):
@@ -137,9 +147,7 @@ class TaskForm(FlaskForm):
 
     def set_choices(self, items, members) -> None:
         if self.resource_item is not None:
-            self.resource_item.choices = [("", _l("请选择"))] + [
-                (item.id, f"{item}（{item.unit.name}）") for item in items
-            ]
+            self.resource_item.choices = [("", _l("请选择"))] + item_choices(items)
         if self.leader is not None:
             self.leader.choices = [("", _l("不设组长"))] + [
                 (m.id, member_label(m)) for m in members
@@ -327,8 +335,7 @@ class BackfillForm(FlaskForm):
         return form_class
 
     def set_choices(self, items, members) -> None:
-        self.resource_item.choices = [("", _l("请选择"))] + [
-            (item.id, f"{item}（{item.unit.name}）") for item in items]
+        self.resource_item.choices = [("", _l("请选择"))] + item_choices(items)
         self.participants.choices = [(m.id, f"{m.name}（{m.unit.name}）") for m in members]
         self.leader.choices = [("", _l("请选择"))] + [(m.id, m.name) for m in members]
 

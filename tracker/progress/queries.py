@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -21,6 +21,7 @@ from ..models import (
     Zone,
 )
 from ..lists import current_lists
+from ..lists import retired_name as retired
 from ..paging import Prepared, limited, paginate_prepared
 from ..rollups import Scope
 from ..rollups.batch import Plan, built_once, constant, gather
@@ -37,20 +38,30 @@ NOT_REPORTED = "none"  # the review filter's value for a survey with no report y
 
 
 def reachable_communities(ids: set[int] | None) -> list[tuple[int, str]]:
-    """(id, name) of the active communities in ``ids`` (None: all), in natural order:
-    from the lists kept under the lists' version (tracker/lists.py), so an admin's
-    picker of the county's communities costs one row, not a read of every community."""
-    communities = current_lists().communities
-    return [c for c in communities if ids is None or c[0] in ids]
+    """(id, name) of the communities in ``ids`` (None: all) in natural order: those in
+    use, then those switched off that have work, marked 已停用 — their past periods'
+    figures stay reachable. From the lists kept under the lists' version
+    (tracker/lists.py), so an admin's picker of the county's communities costs one
+    row, not a read of every community."""
+    lists = current_lists()
+    return ([c for c in lists.communities if ids is None or c[0] in ids]
+            + [(cid, retired(name)) for cid, name in lists.retired_communities
+               if ids is None or cid in ids])
 
 
 def zone_choices(community_ids) -> list[tuple[int, str, str]]:
-    """(id, name, community name) of the active zones of some communities."""
-    return db.session.execute(
-        select(Zone.id, Zone.name, Community.name).join(Community)
-        .where(Zone.community_id.in_(community_ids), Zone.active.is_(True))
-        .order_by(Community.sort_key, Zone.sort_key, Zone.id)
+    """(id, name, community name) of the zones of some communities: those in use, and
+    those switched off that have tasks or findings (marked 已停用)."""
+    worked = or_(Zone.id.in_(select(Task.zone_id).where(Task.community_id.in_(community_ids))),
+                 Zone.id.in_(select(Finding.zone_id).where(
+                     Finding.community_id.in_(community_ids))))
+    rows = db.session.execute(
+        select(Zone.id, Zone.name, Community.name, Zone.active).join(Community)
+        .where(Zone.community_id.in_(community_ids), or_(Zone.active.is_(True), worked))
+        .order_by(Community.sort_key, Zone.active.desc(), Zone.sort_key, Zone.id)
     ).all()
+    return [(zid, name if active else retired(name), community)
+            for zid, name, community, active in rows]
 
 
 @dataclass

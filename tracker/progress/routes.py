@@ -21,13 +21,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
 
 from ..charts import bar_chart, trend_chart
 from ..extensions import db
-from ..models import Finding, FindingKind, Member, Role, Task, Unit
+from ..models import Community, Finding, FindingKind, Member, Role, Task, Unit
 from ..natural import sort_key as natural_key
 from ..permissions import managed_community_ids, manages_community, staff_required
 from ..rollups import Scope
@@ -36,6 +36,7 @@ from ..rollups.cache import cached
 from ..rollups.coverage import coverage as unit_coverage
 from ..rollups.coverage import member_status
 from ..rollups.figures import pending_of, per_unit
+from ..security import record_id_or_none
 from ..services import findings as finding_service
 from ..timeutil import local_today
 from ..view_support import run_service
@@ -83,6 +84,17 @@ def _reachable_communities(actor: Member) -> list[tuple[int, str]]:
     return q.reachable_communities(managed_community_ids(actor))
 
 
+def _in_reach(actor: Member, community_id: int) -> bool:
+    """Whether the community is one the actor may see figures of: in their reach,
+    whether it is still in use or not (an admin: any community)."""
+    ids = managed_community_ids(actor)
+    if ids is not None:
+        return community_id in ids
+    if record_id_or_none(community_id) is None:  # past the database's INTEGER
+        return False
+    return db.session.get(Community, community_id) is not None
+
+
 def _community_choices(communities) -> list[tuple[str, str]]:
     choices = [(str(cid), name) for cid, name in communities]
     if communities:
@@ -103,14 +115,16 @@ def _period_form(actor: Member):
     if not communities:
         return form, communities, None, None
     raw = request.args.get("community")
-    if raw and raw != ALL and raw.isdigit() and int(raw) not in {c for c, _n in communities}:
+    if raw and raw != ALL and raw.isdigit() and not _in_reach(actor, int(raw)):
         # A real community the actor does not manage: as if it did not exist.
         abort(404)
     if not form.validate():
         return form, communities, None, None
     if form.community.data == ALL:
+        # a liaison's 全部社区 is their reach, switched off or not: last year's figures
+        # do not shrink when a community is switched off this January
         ids = managed_community_ids(actor)
-        selected = None if ids is None else tuple(sorted(c for c, _n in communities))
+        selected = None if ids is None else tuple(sorted(ids))
         name = _("全部社区")
     else:
         cid = int(form.community.data)
@@ -248,9 +262,13 @@ def _sort_key(row, sort: str):
 
 def _unit_choices(actor: Member) -> list[tuple[str, str]]:
     if actor.role == Role.admin:
+        # the units in use, then those switched off that have work (marked 已停用):
+        # their past coverage stays reachable
+        worked = select(Task.id).where(Task.unit_id == Unit.id).exists()
         rows = db.session.execute(
-            select(Unit.id, Unit.name).where(Unit.active.is_(True)).order_by(Unit.sort_key, Unit.id))
-        return [(str(uid), name) for uid, name in rows]
+            select(Unit.id, Unit.name, Unit.active).where(or_(Unit.active.is_(True), worked))
+            .order_by(Unit.active.desc(), Unit.sort_key, Unit.id))
+        return [(str(uid), name if active else q.retired(name)) for uid, name, active in rows]
     return [(str(actor.unit_id), actor.unit.name)]
 
 
@@ -301,9 +319,10 @@ def findings():
     by community, zone, kind, status, review state and month."""
     actor = _actor()
     communities = _reachable_communities(actor)
-    reach = {cid for cid, _n in communities}
+    managed = managed_community_ids(actor)
+    reach = {cid for cid, _n in communities} if managed is None else managed
     raw = request.args.get("community")
-    if raw and raw.isdigit() and int(raw) not in reach:
+    if raw and raw.isdigit() and not _in_reach(actor, int(raw)):
         abort(404)
     form = FindingFilterForm(community="", zone="", kind="", status="", review="", month="")
     form.community.choices = [("", _("全部社区"))] + [(str(c), n) for c, n in communities]

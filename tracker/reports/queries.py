@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from sqlalchemy import select
+from datetime import date
 
-from ..models import Community, Unit
+from sqlalchemy import or_, select
+
+from ..lists import retired_name
+from ..models import Community, Task, Unit
 from ..reach import Reach
 from ..services.summary_notes import unit_month_community_ids
 from ..rollups.batch import Plan, built_once, plan
@@ -17,27 +20,40 @@ from ..sql_json import json_rows_in_order, rows_of
 Choice = namedtuple("Choice", "id name")
 
 
-def active_units_plan() -> Plan:
-    """The active units, in natural order."""
-    return built_once("active units", lambda: _listed(Unit, Unit.active.is_(True)))
+def active_units_plan(month: tuple[date, date] | None = None) -> Plan:
+    """The units in use, in natural order, then those switched off that have work in
+    ``month`` (a half-open range of dates; marked 已停用): a past month's 月报 of a
+    unit switched off since stays one pick away."""
+    return built_once(("units", month), lambda: _listed(Unit, Task.unit_id, month))
 
 
-def communities_plan(reach: Reach) -> Plan:
-    """The active communities in ``reach``, in natural order."""
-    return built_once(("active communities", reach), lambda: _listed(
-        Community, Community.active.is_(True), *reach.conditions(Community.id)))
+def communities_plan(reach: Reach, month: tuple[date, date] | None = None) -> Plan:
+    """The communities in ``reach`` in use, in natural order, then those switched off
+    that have work in ``month`` (marked 已停用)."""
+    return built_once(("communities", reach, month), lambda: _listed(
+        Community, Task.community_id, month, *reach.conditions(Community.id)))
 
 
-def _listed(model, *conditions) -> Plan:
+def _listed(model, task_column, month, *conditions) -> Plan:
     """(id, name) of ``model``'s rows in natural order, as one row of the page's batch
     (``sql_json``)."""
-    return plan(json_rows_in_order(select(model.id, model.name).where(*conditions),
-                                   model.sort_key, model.id),
-                shape=lambda rows: [Choice(id_, name) for id_, name in rows_of(rows[0][0])])
+    shown = model.active.is_(True)
+    if month is not None:
+        worked = select(Task.id).where(task_column == model.id, Task.service_date >= month[0],
+                                       Task.service_date < month[1]).exists()
+        shown = or_(shown, worked)
+    return plan(json_rows_in_order(select(model.id, model.name, model.active)
+                                   .where(shown, *conditions),
+                                   model.active.desc(), model.sort_key, model.id),
+                shape=lambda rows: [Choice(id_, name if active else retired_name(name))
+                                    for id_, name, active in rows_of(rows[0][0])])
 
 
 def unit_month_communities_plan(unit_id: int, year: int, month: int) -> Plan:
     """The communities a unit's month touches (``summary_notes.unit_month_community_ids``),
-    in natural order, as one row of the page's batch: whether a liaison sees the whole
-    unit costs the page no statement of its own."""
-    return _listed(Community, Community.id.in_(unit_month_community_ids(unit_id, year, month)))
+    switched off since or not, in natural order, as one row of the page's batch: whether
+    a liaison sees the whole unit costs the page no statement of its own."""
+    touched = select(Community.id, Community.name).where(
+        Community.id.in_(unit_month_community_ids(unit_id, year, month)))
+    return plan(json_rows_in_order(touched, Community.sort_key, Community.id),
+                shape=lambda rows: [Choice(id_, name) for id_, name in rows_of(rows[0][0])])

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -86,6 +87,11 @@ class Selection:
         values = {"unit": self.unit.id if self.unit else None,
                   "community": self.community.id if self.community else None, "month": month}
         return {k: v for k, v in values.items() if v}
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    """The month as a half-open range of dates."""
+    return date(year, month, 1), date(year + (month == 12), month % 12 + 1, 1)
 
 
 def default_month() -> str:
@@ -171,16 +177,19 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
     # the pickers' lists and the whole summary in one statement (issue 14); the form
     # checks only the month, so it is validated before its choices are known
     summary = touched = constant(None)
+    month = None  # the pickers add what was switched off since but worked that month
     if form.validate():
-        month = parse_month(form.month.data)
-        summary = summary_plan(*month, unit=selection.unit, community=selection.community,
+        year, number = parse_month(form.month.data)
+        month = month_bounds(year, number)
+        summary = summary_plan(year, number, unit=selection.unit,
+                               community=selection.community,
                                community_ids=selection.community_ids)
         if selection.community_ids is not None:  # a liaison's unit: all of it, or a part?
-            touched = unit_month_communities_plan(selection.unit.id, *month)
+            touched = unit_month_communities_plan(selection.unit.id, year, number)
     units, communities, summary, touched = run_together(
-        active_units_plan() if current_user.role == Role.admin
+        active_units_plan(month) if current_user.role == Role.admin
         else constant([current_user.unit]),
-        communities_plan(reach), summary, touched)
+        communities_plan(reach, month), summary, touched)
     if touched is not None:
         selection.outside = summary_notes.outside_of(current_user, touched)
         if not selection.outside:

@@ -16,7 +16,8 @@ with a service date in the target's year:
   未设预算的支出, not a share of any budget (``funds.budgeted_pairs``).
 
 Pending is the same measure for reports 待审核 (always 0 for money). Both views
-read one query — the active items of the year in reach, each joined with what its
+read one query — the items of the year in reach (switched off or not: an item
+retired with 停用 still counts its target and its work in its year), each joined with what its
 tasks achieved — and one funds statement, so the item rows add up to the category
 rows by construction. Targets of different measures are never added together.
 The whole county's checklist reads what each item did from the kept per-item summary
@@ -82,6 +83,7 @@ class ItemProgress(_TargetProgress):
     target: int  # in the measure (fen for money)
     done: int
     pending: int  # reports 待审核, in the measure (0 for money)
+    active: bool = True  # False: switched off (已停用); it still counts in its year
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,8 @@ def _measured(measure_col, activities, beneficiaries, quantity):
 
 
 class _Checklist:
-    """The active resource items of a year in reach, and what was done against them."""
+    """The resource items of a year in reach (retired ones too), and what was done
+    against them."""
 
     def __init__(self, year: int, community_ids: Sequence[int] | None, unit_id: int | None):
         self.year = year
@@ -190,7 +193,7 @@ _CATEGORY = (Category.code, Category.name, Category.activity_unit, Category.bene
 
 def resource_progress_plan(year: int, community_ids: Sequence[int] | None = None,
                            unit_id: int | None = None) -> Plan:
-    """Each active resource item of ``year``: yearly target and what is done so far
+    """Each resource item of ``year`` (retired ones too, marked ``active=False``): yearly target and what is done so far
     (two statements, run together: the funds are read whether or not an item counts
     money, which costs less than a second round trip)."""
     checklist = _Checklist(year, community_ids, unit_id)
@@ -199,6 +202,7 @@ def resource_progress_plan(year: int, community_ids: Sequence[int] | None = None
             ResourceItem.id, ResourceItem.year, ResourceItem.unit_id, Unit.name,
             ResourceItem.community_id, Community.name, Zone.name, *_CATEGORY,
             ResourceItem.target_measure, ResourceItem.target, checklist.done, checklist.pending,
+            ResourceItem.active,
         )
         .join(Unit, Unit.id == ResourceItem.unit_id)
         .join(Community, Community.id == ResourceItem.community_id)
@@ -218,13 +222,13 @@ def _items(rows, fund_rows) -> list[ItemProgress]:
     funds = _funds(fund_rows)
     result = []
     for (item_id, item_year, item_unit, unit_name, com_id, com_name, zone_name, code, cat_name,
-         *units, measure, target, item_done, item_pending) in rows:
+         *units, measure, target, item_done, item_pending, active) in rows:
         if measure == TargetMeasure.money:
             item_done, item_pending = funds.get((item_unit, com_id), 0), 0
         result.append(ItemProgress(item_id, item_year, unit_name, com_id, com_name, zone_name,
                                    code, cat_name, TargetMeasure(measure),
                                    measure_unit(measure, *units), int(target), int(item_done),
-                                   int(item_pending)))
+                                   int(item_pending), bool(active)))
     return result
 
 

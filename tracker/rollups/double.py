@@ -23,6 +23,7 @@ from ..models import (
     ReportStatus,
     ResourceItem,
     TargetMeasure,
+    Task,
     Zone,
 )
 from ..reference import DOUBLE_CODES, SURVEY_CODE, double_category_ids
@@ -215,36 +216,45 @@ def double_progress(scope: Scope, by: str = "zone", *, year_to_date: bool = True
 
 
 def _groups(ask: _Ask):
-    """(key, name, community name) of every active zone (community) in the scope."""
+    """(key, name, community name) of every zone (community) in the scope in use, and
+    of those switched off since that have work (a zone: work, findings or targets in
+    the period; a community: any task): a past period's figures do not depend on what
+    is switched off today."""
     if ask.by == "zone":
         listed = Zone.active.is_(True)
         if ask.scope.unit_id is not None:
-            listed = or_(and_(listed, Zone.unit_id == ask.scope.unit_id), _zones_worked(ask))
+            listed = and_(listed, Zone.unit_id == ask.scope.unit_id)
         return (
             select(Zone.id, Zone.name, Community.name)
             .join(Community, Community.id == Zone.community_id)
-            .where(listed,
+            .where(or_(listed, _worked(ask, Zone.id, "zone_id")),
                    *scope_conditions(ask.scope, community=Zone.community_id, zone=Zone.id))
             .order_by(Community.sort_key, Zone.sort_key, Zone.id)
         )
+    # A community switched off is listed when it has any task (one index probe each,
+    # not a read of the county's counted rows): its row then says what it did.
+    has_tasks = select(Task.id).where(Task.community_id == Community.id).exists()
     return (
         select(Community.id, Community.name, literal(""))
-        .where(Community.active.is_(True), *scope_conditions(ask.scope, community=Community.id))
+        .where(or_(Community.active.is_(True), has_tasks),
+               *scope_conditions(ask.scope, community=Community.id))
         .order_by(Community.sort_key, Community.id)
     )
 
 
-def _zones_worked(ask: _Ask):
-    """Zones where the scope's work, findings or targets are recorded: a unit's group
-    may work in a zone another unit answers for, and those figures need their zone's
-    name. Subqueries of the zones' statement, so the view keeps its statement count."""
+def _worked(ask: _Ask, key, column: str):
+    """Zones (communities, by ``column``) where the scope's work, findings or targets
+    are recorded: a unit's group may work in a zone another unit answers for, and a
+    zone or community switched off since still has its period's figures, which need
+    its name. Subqueries of the groups' statement, so the view keeps its statement
+    count."""
     worked = [
-        Zone.id.in_(select(CountedTask.zone_id).where(
+        key.in_(select(getattr(CountedTask, column)).where(
             CountedTask.category_id.in_(ask.double_ids), *counted_task_conditions(ask.wide))),
-        Zone.id.in_(select(Finding.zone_id).where(*finding_conditions(ask.wide))),
+        key.in_(select(getattr(Finding, column)).where(*finding_conditions(ask.wide))),
     ]
     if ask.year_to_date:  # the targets are read with the year to date only
-        worked.append(Zone.id.in_(select(ResourceItem.zone_id).where(
+        worked.append(key.in_(select(getattr(ResourceItem, column)).where(
             *item_conditions(ask.scope, ask.year), ResourceItem.category_id.in_(ask.double_ids))))
     return or_(*worked)
 

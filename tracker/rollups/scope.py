@@ -96,9 +96,12 @@ def finding_conditions(scope: Scope) -> list:
 
 
 def item_conditions(scope: Scope, year: int) -> list:
-    """WHERE conditions on ResourceItem: the active checklist items of ``year`` in
-    the scope's unit, communities, zone and category (an item has a year, not a date)."""
-    return [ResourceItem.year == year, ResourceItem.active.is_(True),
+    """WHERE conditions on ResourceItem: the checklist items of ``year`` in the scope's
+    unit, communities, zone and category (an item has a year, not a date). An item
+    switched off (停用) still belongs to its year's checklist — its target and its work
+    count there, whenever it was switched off: 停用 means "no new tasks from it", and a
+    year's figures must not change because next January's admin tidies the list."""
+    return [ResourceItem.year == year,
             *scope_conditions(scope, unit=ResourceItem.unit_id,
                               community=ResourceItem.community_id, zone=ResourceItem.zone_id,
                               category=ResourceItem.category_id)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -435,6 +435,72 @@ def create_resource_item(actor: Member, data: ResourceItemData) -> ResourceItem:
 def update_resource_item(item: ResourceItem, actor: Member, data: ResourceItemData) -> None:
     _require_admin(actor)
     _change(item, actor, _item_values(data, item))
+
+
+@dataclass(frozen=True)
+class ItemsCopied:
+    """What 「从上一年度复制」 did: items made in ``to_year``, lines skipped because
+    ``to_year`` already has them (active or not)."""
+
+    from_year: int
+    to_year: int
+    copied: int
+    skipped: int
+
+
+def copy_items_from_previous_year(actor: Member, to_year: int, *, unit_id: int | None = None,
+                                  community_id: int | None = None) -> ItemsCopied:
+    """Start ``to_year``'s checklist from the year before's, in one transaction: each
+    active item of ``to_year - 1`` (of one unit and/or one community, or all) whose
+    unit, community, zone and category are still in use becomes the same line of
+    ``to_year`` — unit, community, zone, category, measure, with its target and note
+    copied (the admin edits them after) — unless ``to_year`` already has that line.
+    Each new item is audited (``create``, with the item it was copied from)."""
+    _require_admin(actor)
+    if isinstance(to_year, bool) or not isinstance(to_year, int) \
+            or not YEAR_MIN < to_year <= YEAR_MAX:
+        raise ServiceError(_l("年度须在%(low)d到%(high)d之间。", low=YEAR_MIN + 1, high=YEAR_MAX),
+                           field="year")
+    from_year = to_year - 1
+    zone_ok = or_(ResourceItem.zone_id.is_(None),
+                  ResourceItem.zone_id.in_(select(Zone.id).where(Zone.active.is_(True))))
+    query = (
+        select(ResourceItem)
+        .join(Unit, Unit.id == ResourceItem.unit_id)
+        .join(Community, Community.id == ResourceItem.community_id)
+        .join(Category, Category.id == ResourceItem.category_id)
+        .where(ResourceItem.year == from_year, ResourceItem.active.is_(True),
+               Unit.active.is_(True), Community.active.is_(True), Category.active.is_(True),
+               zone_ok)
+        .order_by(ResourceItem.id))
+    if unit_id is not None:
+        query = query.where(ResourceItem.unit_id == unit_id)
+    if community_id is not None:
+        query = query.where(ResourceItem.community_id == community_id)
+    sources = list(db.session.scalars(query))
+    if not sources:
+        raise ServiceError(_l("%(year)d年度没有可复制的资源清单项目：只复制在用的项目，"
+                              "且其单位、社区和类别仍在用（已停用的项目可先重新启用）。",
+                              year=from_year))
+    existing = set(db.session.execute(
+        select(ResourceItem.unit_id, ResourceItem.community_id, ResourceItem.zone_id,
+               ResourceItem.category_id).where(ResourceItem.year == to_year)).tuples())
+    copied = 0
+    for source in sources:
+        line = (source.unit_id, source.community_id, source.zone_id, source.category_id)
+        if line in existing:
+            continue
+        existing.add(line)
+        values = {"unit_id": source.unit_id, "community_id": source.community_id,
+                  "zone_id": source.zone_id, "category_id": source.category_id,
+                  "year": to_year, "target": source.target,
+                  "target_measure": source.target_measure, "description": source.description}
+        item = ResourceItem(active=True, **values)
+        db.session.add(item)
+        db.session.flush()
+        audit(actor, "create", item, copied_from=source.id, **values)
+        copied += 1
+    return ItemsCopied(from_year, to_year, copied, len(sources) - copied)
 
 
 # --- members --------------------------------------------------------------------------

@@ -138,12 +138,12 @@ def reverse_entry(actor: Member, entry: FundEntry, reason: str = "") -> FundEntr
 
 def budget_items(unit_id: int, community_id: int, year: int) -> list[ResourceItem]:
     """The 共建活动经费 items whose money target is this ledger's budget (where an
-    admin sets or changes it)."""
+    admin sets or changes it): the year's items, switched off or not — the budget of a
+    year does not vanish when its items are retired (``rollups.scope.item_conditions``)."""
     return list(db.session.scalars(
         select(ResourceItem).join(Category, Category.id == ResourceItem.category_id)
         .where(ResourceItem.unit_id == unit_id, ResourceItem.community_id == community_id,
-               ResourceItem.year == year, Category.code == FUNDING_CODE,
-               ResourceItem.active.is_(True))
+               ResourceItem.year == year, Category.code == FUNDING_CODE)
         .order_by(ResourceItem.id)))
 
 
