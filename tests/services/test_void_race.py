@@ -25,6 +25,7 @@ from tests.scratch_db import BACKENDS, fresh_database
 TASKS = 10
 NOT_WAITING = "该完成情况不在待审核状态。"
 VOIDED = "该活动已作废。"
+CANCELLED = "该任务已取消。"
 
 pytestmark = pytest.mark.slow
 
@@ -46,16 +47,30 @@ def _void(member_id: int, task_id: int) -> None:
                   "误录：当天并未开展")
 
 
+def _resubmit(member_id: int, task_id: int) -> None:
+    from tracker.extensions import db
+    from tracker.models import Member, Task
+    from tracker.services.reviews import ReportData, submit_report
+
+    submit_report(db.session.get(Task, task_id), db.session.get(Member, member_id),
+                  ReportData(quantity=0, people_served=0, note="已按要求改正",
+                             absent_ids=set()))
+
+
+ACTS = {"approve": (_approve, NOT_WAITING), "void": (_void, VOIDED),
+        "resubmit": (_resubmit, CANCELLED)}
+
+
 def _racer(kind, url, member_id, task_ids, barrier, results) -> None:
-    act = partial(_approve if kind == "approve" else _void, member_id)
-    refusal = NOT_WAITING if kind == "approve" else VOIDED
+    act, refusal = ACTS[kind]
+    act = partial(act, member_id)
     outcome = act_in_turn(url, barrier, task_ids, act, refusal=refusal)
     results.put({**outcome, "kind": kind})
 
 
-def _activities(url):
+def _activities(url, report_status="submitted"):
     """TASKS ended activities, each with two members' confirmed hours and its report
-    待审核; two liaisons of the community and an admin."""
+    待审核 (or ``report_status``); two liaisons of the community and the leader."""
     from datetime import timedelta
 
     from tests import factories as f
@@ -78,11 +93,11 @@ def _activities(url):
             task.taken = len(people)
             db.session.flush()
             db.session.add(TaskReport(task_id=task.id, quantity=0, people_served=0,
-                                      note="已完成", status=ReportStatus.submitted,
+                                      note="已完成", status=ReportStatus(report_status),
                                       submitted_by_id=people[0].id, submitted_at=utcnow()))
             ids.append(task.id)
         db.session.commit()
-        return app, first.id, second.id, ids
+        return app, first.id, second.id, ids, people[0].id
 
 
 def _check_every_activity_voided_once(app, ids):
@@ -109,7 +124,7 @@ def test_approve_and_void_at_once_never_leave_an_approved_voided_activity(backen
     from tracker.models import AuditEvent, ReportStatus, TaskReport
 
     with fresh_database(backend, tmp_path, "voidrace") as url:
-        app, approver_id, voider_id, ids = _activities(url)
+        app, approver_id, voider_id, ids, _leader = _activities(url)
         outcomes = run_racers(_racer, [("approve", url, approver_id, ids),
                                        ("void", url, voider_id, ids)])
         assert [e for o in outcomes for e in o["errors"]] == []
@@ -131,10 +146,26 @@ def test_approve_and_void_at_once_never_leave_an_approved_voided_activity(backen
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_two_voids_at_once_void_each_activity_once(backend, tmp_path):
     with fresh_database(backend, tmp_path, "doublevoid") as url:
-        app, first_id, second_id, ids = _activities(url)
+        app, first_id, second_id, ids, _leader = _activities(url)
         outcomes = run_racers(_racer, [("void", url, first_id, ids),
                                        ("void", url, second_id, ids)])
         assert [e for o in outcomes for e in o["errors"]] == []
         assert sum(o["ok"] for o in outcomes) == TASKS
         assert sum(o["refused"] for o in outcomes) == TASKS
+        _check_every_activity_voided_once(app, ids)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_resubmission_at_the_moment_of_a_void_never_revives_the_activity(backend, tmp_path):
+    """The leader resubmits returned reports while the liaison voids the activities:
+    resubmitted then voided, or voided and the resubmission refused 「该任务已取消。」 —
+    never a 待审核 report left on a voided activity, to be approved and counted again."""
+    with fresh_database(backend, tmp_path, "resubmitvoid") as url:
+        app, _first, voider_id, ids, leader_id = _activities(url, "returned")
+        outcomes = run_racers(_racer, [("resubmit", url, leader_id, ids),
+                                       ("void", url, voider_id, ids)])
+        assert [e for o in outcomes for e in o["errors"]] == []
+        by_kind = {o["kind"]: o for o in outcomes}
+        assert (by_kind["void"]["ok"], by_kind["void"]["refused"]) == (TASKS, 0)
+        assert by_kind["resubmit"]["ok"] + by_kind["resubmit"]["refused"] == TASKS
         _check_every_activity_voided_once(app, ids)

@@ -72,6 +72,9 @@ def submit_report(task: Task, actor: Member, data: ReportData) -> TaskReport:
     """The leader (or liaison) reports the result; a returned report is corrected here too."""
     if not may_report(actor, task):
         raise PermissionDenied(_l("只有组长或联络员可以提交完成情况。"))
+    # a 作废 or a decision at the same moment: wait for it and read what it left (a
+    # resubmission must not put a 待审核 report back on a voided activity)
+    lock_activity(task)
     refusal = report_refusal(task)
     if refusal is not None:
         raise ServiceError(refusal)
@@ -138,10 +141,17 @@ def lock_activity(task: Task) -> None:
     for the first to commit and then reads what it left (an approval of an activity
     voided meanwhile is refused, and the reverse voids the approved activity), so an
     approved report never sits on a voided task. SQLite's writers take turns anyway;
-    it ignores the clause."""
-    db.session.refresh(task, with_for_update=True)
+    it ignores the clause.
+
+    The rows are locked by a plain SELECT … FOR UPDATE of their ids, then re-read: a
+    refresh with the lock would load the rows' eager relationships by outer joins, and
+    PostgreSQL refuses FOR UPDATE on the nullable side of an outer join."""
+    db.session.execute(select(Task.id).where(Task.id == task.id).with_for_update())
+    db.session.refresh(task)
     if task.report is not None:
-        db.session.refresh(task.report, with_for_update=True)
+        db.session.execute(
+            select(TaskReport.id).where(TaskReport.id == task.report.id).with_for_update())
+        db.session.refresh(task.report)
 
 
 def _require_reviewer(report: TaskReport, actor: Member) -> None:
@@ -150,6 +160,8 @@ def _require_reviewer(report: TaskReport, actor: Member) -> None:
     lock_activity(report.task)
     if report.status != ReportStatus.submitted:
         raise ServiceError(_l("该完成情况不在待审核状态。"))
+    if report.task.status == TaskStatus.cancelled:  # a report left 待审核 on one before
+        raise ServiceError(_l("该任务已取消。"))
 
 
 def approve_report(report: TaskReport, actor: Member) -> None:
