@@ -199,3 +199,29 @@ def test_reimporting_a_switched_off_member_says_she_stays_switched_off(world, cl
     member = db.session.get(Member, world.member.id)
     assert (member.active, member.branch) == (False, "第二党支部")
     assert [p.until for p in member.roll_periods] == [date(2025, 10, 10)]
+
+
+def test_a_member_moved_later_is_the_old_units_own_in_its_past_months(world, clock):
+    """The lead's 「其中外单位党员干部」 and the unit's 完成微心愿 read the unit a member
+    had on the day of the work, as 参与情况 does: moving 周建国 in December leaves the
+    old unit's November saying he was its own, and his wish done in November its."""
+    from tests.needs.support import need
+    from tracker.models import NeedStatus
+    from tracker.reports.summary import build_summary
+    from tracker.rollups import Scope
+    from tracker.rollups.needs import need_counts
+
+    old, new = world.unit, f.unit("县财政局")
+    zhou = f.member(old, name="周建国")
+    took_part_in_november(old, zhou, world.liaison, world.community)
+    need(world.community, world.liaison, claimer=zhou, status=NeedStatus.fulfilled,
+         fulfilled_on=date(2025, 11, 18), posted_on=date(2025, 11, 10))
+    db.session.commit()
+    clock(date(2025, 12, 2))
+    directory.update_member(zhou, world.admin, data(zhou, unit_id=new.id))
+    db.session.commit()
+
+    lead = next(p.text for p in build_summary(2025, 11, unit=old).paragraphs if "人次" in p.text)
+    assert "外单位" not in lead
+    assert need_counts(Scope(*NOVEMBER, unit_id=old.id), date(2025, 12, 2)).wishes_fulfilled == 1
+    assert need_counts(Scope(*NOVEMBER, unit_id=new.id), date(2025, 12, 2)).wishes_fulfilled == 0

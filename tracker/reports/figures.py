@@ -35,7 +35,7 @@ from ..rollups import Scope, Totals
 from ..sources import source_label
 from ..sql_json import json_rows_in_order, rows_of
 from ..rollups.batch import Plan, built_once, constant, gather, plan, run
-from ..rollups.coverage import Coverage, coverage_plan
+from ..rollups.coverage import Coverage, coverage_plan, unit_then
 from ..rollups.double import DoubleRow, double_progress_plan
 from ..rollups.figures import (
     CategoryFigures,
@@ -331,12 +331,13 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
 
 
 def _other_units_members_plan(scope: Scope) -> Plan:
-    """How many of the distinct members on the scope's approved tasks belong to a unit
-    other than the task's."""
+    """How many of the distinct members on the scope's approved tasks belonged, on the
+    activity's day, to a unit other than the task's (a member moved since is counted
+    with the unit they had then, as 参与情况 counts them)."""
     return plan(
         select(func.count(func.distinct(CountedParticipation.member_id)))
-        .join(Member, Member.id == CountedParticipation.member_id)
         .where(*participation_conditions(scope),
                CountedParticipation.report_status == ReportStatus.approved,
-               Member.unit_id != CountedParticipation.unit_id),
+               unit_then(CountedParticipation.member_id, CountedParticipation.service_date)
+               != CountedParticipation.unit_id),
         shape=lambda rows: int(rows[0][0]))

@@ -48,6 +48,17 @@ def covers(day) -> list:
             or_(RollPeriod.until.is_(None), RollPeriod.until > day)]
 
 
+def unit_then(member_id, day):
+    """SQL: the unit of ``member_id`` on ``day`` — that of their stay on a unit's roll
+    then, else the unit they are in now (off every roll: staff off it, 补录 before they
+    joined). A member moved since keeps, for the days before, the unit they had."""
+    return func.coalesce(
+        select(RollPeriod.unit_id).where(RollPeriod.member_id == member_id, *covers(day))
+        .correlate_except(RollPeriod).scalar_subquery(),
+        select(Member.unit_id).where(Member.id == member_id)
+        .correlate_except(Member).scalar_subquery())
+
+
 def on_roll(unit_id: int, day: date) -> list:
     """WHERE conditions on ``RollPeriod`` for a unit's roll (在册) on ``day``: the
     stays in the unit on that day — its members then, counted in participation

@@ -29,8 +29,9 @@ from datetime import date
 
 from sqlalchemy import and_, case, func, or_, select
 
-from ..models import LIVE_NEEDS, Member, Need, NeedKind, NeedStatus, Task
+from ..models import LIVE_NEEDS, Need, NeedKind, NeedStatus, Task
 from .batch import Plan, plan, run
+from .coverage import unit_then
 from .scope import Scope, scope_conditions
 
 
@@ -84,8 +85,12 @@ def need_counts_plan(scope: Scope, today: date, *, per: str | None = None) -> Pl
     where = scope_conditions(scope, community=Need.community_id, zone=Need.zone_id,
                              category=Need.category_id)
     if scope.unit_id is not None:
+        # a member's claim is their unit's: the unit they had when it was done (or now),
+        # so moving them later leaves a past month's needs where they were
+        when = func.coalesce(Need.fulfilled_on, today)
         where.append(or_(
-            Need.claimed_by_id.in_(select(Member.id).where(Member.unit_id == scope.unit_id)),
+            and_(Need.claimed_by_id.is_not(None),
+                 unit_then(Need.claimed_by_id, when) == scope.unit_id),
             and_(Need.claimed_by_id.is_(None),
                  Need.task_id.in_(select(Task.id).where(Task.unit_id == scope.unit_id)))))
     key = {None: None, "community": Need.community_id, "item": Need.resource_item_id}[per]
