@@ -386,10 +386,17 @@ def test_a_voided_week_that_fulfilled_the_need_hands_it_to_another_approved_week
     db.session.commit()
     first, second, third = _convert_weekly(world, wish)
     _approve_by_liaison(world, first)
+    # the first week was approved last month: the need was done then, by its reviewer
+    last_month = local_today().replace(day=1) - timedelta(days=1)
+    wish.fulfilled_on = last_month
+    wish.fulfilled_by_id = world.admin.id
+    db.session.commit()
     _approve_by_liaison(world, second)
     _void(world, first)
     db.session.refresh(wish)
-    assert (wish.status, wish.task_id) == (NeedStatus.fulfilled, second.id)
+    # done by the second week, on the day and by whom its report was approved
+    assert (wish.status, wish.task_id, wish.fulfilled_on, wish.fulfilled_by_id) == (
+        NeedStatus.fulfilled, second.id, local_today(), world.liaison.id)
 
     other = need(world.community, world.liaison, code="environment_cleanup")
     db.session.commit()

@@ -118,8 +118,13 @@ def undo_needs_of(task: Task, actor: Member) -> None:
     undone = []
     for need in fulfilled:
         if approved:
-            need.task_id = approved[0].id
-            record(actor, "need_task_moved", need, task_id=task.id, to_task_id=approved[0].id)
+            # done by that week: on the day, and by whom, its report was approved
+            done_by = approved[0]
+            need.task_id = done_by.id
+            need.fulfilled_at = done_by.report.reviewed_at
+            need.fulfilled_on = local_date(done_by.report.reviewed_at)
+            need.fulfilled_by_id = done_by.report.reviewed_by_id
+            record(actor, "need_task_moved", need, task_id=task.id, to_task_id=done_by.id)
             continue
         need.status = NeedStatus.tasked
         need.fulfilled_at = need.fulfilled_on = need.fulfilled_by_id = None
