@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from flask_babel import lazy_gettext as _l
+
 from ..db_setup import writing
 from ..extensions import db
 from . import submissions
@@ -29,6 +31,17 @@ class ServiceError(Exception):
 
 class PermissionDenied(ServiceError):
     """The actor may not do this to this record (→ 403)."""
+
+
+def required_reason(reason: str | None, missing, limit: int, field: str = "reason") -> str:
+    """The reason a decision must give, stripped: ``missing`` (the field's own request,
+    e.g. 「请填写取消原因。」) when nothing is typed, a length message past ``limit``."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(missing, field=field)
+    if len(reason) > limit:
+        raise ServiceError(_l("不能超过%(max)d个字。", max=limit), field=field)
+    return reason
 
 
 def attach_error(form, error: ServiceError) -> None:

@@ -34,7 +34,7 @@ from ..models import (
 )
 from ..permissions import manages_community
 from ..timeutil import local_today, utcnow
-from . import PermissionDenied, ServiceError
+from . import PermissionDenied, ServiceError, required_reason
 from .audit import record
 from .backfill import (
     BackfillData,
@@ -215,11 +215,7 @@ def adopt_into_task(request: BackfillRequest, actor: Member) -> Assignment:
 def decline_request(request: BackfillRequest, actor: Member, reason: str) -> None:
     """拒绝, with a reason the member sees on their list."""
     _deciding(request, actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_l("请填写拒绝理由。"), field="reason")
-    if len(reason) > REASON_MAX:
-        raise ServiceError(_l("不能超过%(max)d个字。", max=REASON_MAX), field="reason")
+    reason = required_reason(reason, _l("请填写拒绝理由。"), REASON_MAX)
     _decided(request, actor, RequestStatus.declined)
     request.decline_reason = reason
     record(actor, "backfill_request_decline", request, reason=reason)

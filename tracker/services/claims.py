@@ -29,7 +29,7 @@ from ..models import (
 )
 from ..permissions import manages_task
 from ..timeutil import utcnow
-from . import PermissionDenied, ServiceError
+from . import PermissionDenied, ServiceError, required_reason
 from .audit import record
 
 MAX_MINUTES = 24 * 60
@@ -265,11 +265,7 @@ def correct_minutes(assignment: Assignment, actor: Member, minutes: int, reason:
                               "如记录有误，请由单位管理员先撤销审核。"))
     if assignment.status != AssignmentStatus.done:
         raise ServiceError(_l("只有已确认参与的服务时长可以改正。"))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_l("请填写改正的原因。"), field="reason")
-    if len(reason) > CORRECTION_REASON_MAX:
-        raise ServiceError(_l("不能超过%(max)d个字。", max=CORRECTION_REASON_MAX), field="reason")
+    reason = required_reason(reason, _l("请填写改正的原因。"), CORRECTION_REASON_MAX)
     check_minutes(minutes, task)
     old = assignment.minutes
     assignment.minutes = minutes

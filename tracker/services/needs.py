@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..permissions import manages_community
 from ..timeutil import local_date, local_today, utcnow
-from . import PermissionDenied, ServiceError
+from . import PermissionDenied, ServiceError, required_reason
 from .audit import record
 from .photos import store_image
 from .residents import may_view
@@ -243,11 +243,7 @@ def close_need(need: Need, actor: Member, reason: str) -> None:
     way), with the reason; a claimed one is closed with its claim kept on record."""
     if not may_manage(actor, need):
         raise PermissionDenied(_l("无权操作。"))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_l("请填写关闭原因。"), field="reason")
-    if len(reason) > TEXT_MAX:
-        raise ServiceError(_l("不能超过%(max)d个字。", max=TEXT_MAX), field="reason")
+    reason = required_reason(reason, _l("请填写关闭原因。"), TEXT_MAX)
     if not need.is_live:
         raise ServiceError(_l("该需求已完成或已关闭。"))
     need.status = NeedStatus.closed

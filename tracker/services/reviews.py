@@ -22,7 +22,7 @@ from ..models import (
 )
 from ..permissions import manages_task, may_report
 from ..timeutil import utcnow
-from . import PermissionDenied, ServiceError
+from . import PermissionDenied, ServiceError, required_reason
 from .audit import record
 from .summary_notes import closed_to
 from .task_needs import fulfil_needs_of, lock_needs_of
@@ -219,11 +219,7 @@ def reopen_report(report: TaskReport, actor: Member, reason: str) -> None:
     lock_activity(report.task)
     if report.status != ReportStatus.approved:
         raise ServiceError(_l("只有已审核通过的完成情况可以撤销审核。"))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_l("请填写撤销审核的原因。"), field="reason")
-    if len(reason) > REOPEN_REASON_MAX:
-        raise ServiceError(_l("不能超过%(max)d个字。", max=REOPEN_REASON_MAX), field="reason")
+    reason = required_reason(reason, _l("请填写撤销审核的原因。"), REOPEN_REASON_MAX)
     task, day = report.task, report.task.service_date
     if closed_to(actor, task.unit_id, task.community_id, day):
         raise ServiceError(_l("%(y)d年%(m)d月的月报已定稿，审核通过该月的完成情况须由单位管理员操作。",

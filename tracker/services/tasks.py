@@ -22,7 +22,7 @@ from ..models import (
 )
 from ..permissions import manages_community, manages_task
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
-from . import PermissionDenied, ServiceError
+from . import PermissionDenied, ServiceError, required_reason
 from .audit import record
 from .claims import promote_waiting
 from .task_needs import give_back_needs_of, lock_needs_of
@@ -366,11 +366,7 @@ def cancel_task(task: Task, actor: Member, reason: str) -> None:
         raise ServiceError(_l("该任务已提交完成情况，不能取消。"))
     if (refusal := confirmed_hours_refusal(task)) is not None:
         raise ServiceError(refusal)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_l("请填写取消原因。"), field="reason")
-    if len(reason) > REASON_MAX:
-        raise ServiceError(_l("不能超过%(max)d个字。", max=REASON_MAX), field="reason")
+    reason = required_reason(reason, _l("请填写取消原因。"), REASON_MAX)
     lock_needs_of(task)  # before any write: see task_needs
     task.status = TaskStatus.cancelled
     record(actor, "cancel", task, reason=reason)

@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import Assignment, AssignmentStatus, Finding, Member, ReportStatus, Task, TaskStatus
 from ..permissions import manages_task
-from . import PermissionDenied, ServiceError
+from . import PermissionDenied, ServiceError, required_reason
 from .audit import record
 from .reviews import lock_activity
 from .summary_notes import closed_to
@@ -71,11 +71,7 @@ def void_activity(task: Task, actor: Member, reason: str) -> None:
     refusal = void_refusal(task, actor)
     if refusal is not None:
         raise ServiceError(refusal)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_l("请填写作废的原因。"), field="reason")
-    if len(reason) > VOID_REASON_MAX:
-        raise ServiceError(_l("不能超过%(max)d个字。", max=VOID_REASON_MAX), field="reason")
+    reason = required_reason(reason, _l("请填写作废的原因。"), VOID_REASON_MAX)
     report = task.report
     done = {str(member_id): minutes for member_id, minutes in db.session.execute(
         select(Assignment.member_id, Assignment.minutes).where(
