@@ -462,3 +462,30 @@ def test_an_activity_voided_and_recorded_again_on_the_form_is_skipped_as_existin
             leader=m["郑某某"], note="清理楼道杂物。"))
     again = preview(october.liaison, data)
     assert again.ok and {r.action for r in again.rows} == {"skip"}
+
+
+def test_an_activity_voided_before_any_report_is_not_recorded_again_either(
+        october, cleanup_category):
+    """作废 of an activity with confirmed hours but no report yet (a 现场签到 nobody
+    reported) leaves no 已作废 report — it is the ``void`` that says the activity did
+    not happen, and a file row of it is skipped all the same."""
+    from tracker.models import AssignmentStatus
+    from tracker.services.voiding import void_activity
+
+    m = october.members
+    imported(october.liaison, sheet([row(october, m["郑某某"], leader="是",
+                                         category=cleanup_category, title="另一场")]))
+    item = db.session.scalar(select(Task).where(Task.title == "另一场")).resource_item
+    task = f.task(item, october.liaison, title="补录活动", leader=m["郑某某"],
+                  starts_at=datetime(2022, 10, 5, 1, tzinfo=timezone.utc))  # 09:00–11:00
+    db.session.add(Assignment(task_id=task.id, member_id=m["郑某某"].id,
+                              status=AssignmentStatus.done, minutes=120))
+    task.taken = 1
+    db.session.commit()
+    with unit_of_work():
+        void_activity(task, october.liaison, "签到有误，当天并未开展")
+    assert task.report is None
+    checked = preview(october.liaison, sheet([row(october, m["郑某某"], leader="是",
+                                                  category=cleanup_category)]))
+    assert checked.ok and [r.action for r in checked.rows] == ["voided"]
+    assert "原因：签到有误，当天并未开展" in checked.rows[0].voided

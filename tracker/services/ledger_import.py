@@ -17,8 +17,8 @@ file is refused in the preview too, and no rule is written twice.
 Importing the same file twice changes nothing: an activity already in the database
 (same checklist item, start, end and title, not cancelled) is recognised, and its
 rows are skipped when every member on them took part in it — whether it was
-recorded by 补录, 现场签到 or 组长提交. An activity found only 作废'd (the same four, its
-report 已作废) is not recorded again either: a kept export brought back after the 作废
+recorded by 补录, 现场签到 or 组长提交. An activity found only 作废'd (the same four,
+cancelled by a ``void``) is not recorded again either: a kept export brought back after the 作废
 would undo it without a word. Its rows are skipped, each saying when it was voided and
 why (``voided``), and counted apart in the preview and the result; an activity voided
 by mistake is recorded again deliberately, on the one form.
@@ -41,13 +41,12 @@ from ..fields import MAX_COUNT, clean_text
 from ..models import (
     Assignment,
     AssignmentStatus,
+    AuditEvent,
     Category,
     Community,
     Member,
-    ReportStatus,
     ResourceItem,
     Task,
-    TaskReport,
     TaskStatus,
     Unit,
     Zone,
@@ -425,14 +424,17 @@ def _existing(actor: Member, activity: _Activity) -> Task | None:
 
 
 def _voided(actor: Member, activity: _Activity) -> Task | None:
-    """The activity as a voided one (作废: cancelled, its report 已作废), matched as
-    ``_existing`` matches a live one; looked for where ``_existing`` looks."""
+    """The activity as a voided one (作废: cancelled, with its ``void`` event — a task
+    voided before any report was written has no 已作废 report), matched as ``_existing``
+    matches a live one; looked for where ``_existing`` looks."""
     item = activity.item
     if not manages_community(actor, item.community_id):
         return None
-    return db.session.scalar(select(Task).join(TaskReport, TaskReport.task_id == Task.id).where(
-        Task.resource_item_id == item.id, Task.status == TaskStatus.cancelled,
-        TaskReport.status == ReportStatus.voided,
+    voided = select(AuditEvent.id).where(AuditEvent.entity_type == "task",
+                                         AuditEvent.entity_id == Task.id,
+                                         AuditEvent.action == "void").exists()
+    return db.session.scalar(select(Task).where(
+        Task.resource_item_id == item.id, Task.status == TaskStatus.cancelled, voided,
         Task.starts_at == local_to_utc(activity.starts), Task.ends_at == local_to_utc(activity.ends),
         Task.title == activity.rows[0].title.strip()).order_by(Task.id.desc()).limit(1))
 
