@@ -116,6 +116,31 @@ def test_the_liaison_adopts_into_the_task_and_the_member_sees_it(client, login, 
     assert "已采纳" in client.get("/backfill-requests/mine").get_data(as_text=True)
 
 
+def test_an_adopted_request_whose_activity_was_voided_says_it_does_not_count(
+        client, login, world):
+    """采纳 added the member's hours; 作废 of the activity since takes them off every
+    figure, so 我的补录申请 says the adopted request no longer counts."""
+    request = asked_for_past_task(world, minutes=90)
+    login(world.liaison)
+    client.post(f"/backfill-requests/{request.id}/adopt")
+    client.get("/auth/logout")
+    login(world.other_member)
+    page = client.get("/backfill-requests/mine").get_data(as_text=True)
+    assert "已采纳" in page and "活动已作废" not in page
+    client.get("/auth/logout")
+    login(world.liaison)
+    response = client.post(f"/manage/tasks/{world.past_task.id}/void",
+                           data={"reason": "当天并未开展", "confirmed": "1"})
+    assert response.status_code == 302
+    client.get("/auth/logout")
+    login(world.other_member)
+    page = client.get("/backfill-requests/mine").get_data(as_text=True)
+    assert "已采纳（活动已作废，不计入）" in page
+    # its 查看记录: the task page says 作废 too, though the task had no report to void
+    page = client.get(f"/tasks/{world.past_task.id}").get_data(as_text=True)
+    assert "作废，原因：当天并未开展" in page and "服务时长 1.5 小时（活动已作废，不计入）" in page
+
+
 def test_a_request_without_a_task_is_not_adopted_by_one_tap(client, login, world):
     asked(world.other_member, world.community)
     login(world.liaison)

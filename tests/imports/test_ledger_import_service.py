@@ -23,6 +23,7 @@ from tracker.models import (
     SummaryNote,
     Task,
     TaskReport,
+    TaskStatus,
 )
 from tracker.participation import rebuild
 from tracker.reports.summary import build_summary
@@ -403,3 +404,88 @@ def test_an_activity_imported_twice_under_two_titles_is_voided_and_counts_once(
         void_activity(twice, october.liaison, "与“补录活动”是同一次活动，重复导入")
     db.session.expire_all()
     assert month_figures(october) == figures_once
+
+
+def test_a_voided_activity_in_a_kept_export_is_not_recorded_again(october):
+    """作废 says the activity did not happen (or was recorded twice): the month's
+    export kept from before, imported again, must not bring it back as a 补录. Its rows
+    are skipped, each saying when it was voided and why; the rest is skipped as before."""
+    from tracker.services.voiding import void_activity
+
+    data = exported(october)  # kept from before the 作废
+    task = october.tasks["环境整治一"]
+    title, item_id = task.title, task.resource_item_id
+    with unit_of_work():
+        void_activity(task, october.liaison, "误录：当天并未开展")
+    db.session.expire_all()
+    before, figures_voided = counts(), month_figures(october)
+
+    checked = preview(october.liaison, data)
+    assert checked.ok
+    voided = [r for r in checked.rows if r.title == title]
+    assert voided and {r.action for r in voided} == {"voided"}
+    day = local_today().isoformat()  # voided just now
+    assert {r.voided for r in voided} == {f"该活动已于{day}作废（原因：误录：当天并未开展），跳过。"}
+    assert checked.activities == 0 and checked.voided_rows == voided
+
+    result = imported(october.liaison, data)
+    assert (result.activities, result.participations, result.voided) == (0, 0, len(voided))
+    db.session.expire_all()
+    assert counts() == before and month_figures(october) == figures_voided
+    live = db.session.scalars(select(Task).where(
+        Task.resource_item_id == item_id, Task.title == title,
+        Task.status != TaskStatus.cancelled)).all()
+    assert live == []  # no approved 补录 of the voided activity
+    [event] = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "ledger_import")).all()
+    assert event.detail["voided"] == len(voided) and event.detail["task_ids"] == []
+
+
+def test_an_activity_voided_and_recorded_again_on_the_form_is_skipped_as_existing(
+        october, cleanup_category):
+    """The one form may record a voided activity again (a deliberate act); the file's
+    rows then meet that live activity and are skipped as already there."""
+    from tracker.services.voiding import void_activity
+
+    m = october.members
+    data = sheet([row(october, m["郑某某"], leader="是", category=cleanup_category)])
+    imported(october.liaison, data)
+    first = db.session.scalar(select(Task).where(Task.title == "补录活动"))
+    with unit_of_work():
+        void_activity(first, october.liaison, "时长填错，重新补录")
+    assert {r.action for r in preview(october.liaison, data).rows} == {"voided"}
+    from tracker.services.backfill import BackfillData, Participant, record_past_activity
+    with unit_of_work():
+        record_past_activity(october.liaison, first.resource_item, BackfillData(
+            title="补录活动", place="党群服务中心", starts_local=datetime(2022, 10, 5, 9),
+            ends_local=datetime(2022, 10, 5, 11), participants=[Participant(m["郑某某"])],
+            leader=m["郑某某"], note="清理楼道杂物。"))
+    again = preview(october.liaison, data)
+    assert again.ok and {r.action for r in again.rows} == {"skip"}
+
+
+def test_an_activity_voided_before_any_report_is_not_recorded_again_either(
+        october, cleanup_category):
+    """作废 of an activity with confirmed hours but no report yet (a 现场签到 nobody
+    reported) leaves no 已作废 report — it is the ``void`` that says the activity did
+    not happen, and a file row of it is skipped all the same."""
+    from tracker.models import AssignmentStatus
+    from tracker.services.voiding import void_activity
+
+    m = october.members
+    imported(october.liaison, sheet([row(october, m["郑某某"], leader="是",
+                                         category=cleanup_category, title="另一场")]))
+    item = db.session.scalar(select(Task).where(Task.title == "另一场")).resource_item
+    task = f.task(item, october.liaison, title="补录活动", leader=m["郑某某"],
+                  starts_at=datetime(2022, 10, 5, 1, tzinfo=timezone.utc))  # 09:00–11:00
+    db.session.add(Assignment(task_id=task.id, member_id=m["郑某某"].id,
+                              status=AssignmentStatus.done, minutes=120))
+    task.taken = 1
+    db.session.commit()
+    with unit_of_work():
+        void_activity(task, october.liaison, "签到有误，当天并未开展")
+    assert task.report is None
+    checked = preview(october.liaison, sheet([row(october, m["郑某某"], leader="是",
+                                                  category=cleanup_category)]))
+    assert checked.ok and [r.action for r in checked.rows] == ["voided"]
+    assert "原因：签到有误，当天并未开展" in checked.rows[0].voided

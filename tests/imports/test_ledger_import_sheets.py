@@ -207,6 +207,7 @@ def test_one_audit_event_says_what_a_confirmed_import_did(october, cleanup_categ
     assert first.actor_id == october.liaison.id
     assert first.detail == {"filename": "十月台账.xlsx", "sha256": file_digest(data),
                             "rows": 3, "activities": 2, "participations": 3, "skipped": 0,
+                            "voided": 0,
                             "task_ids": tasks}
     assert (second.detail["activities"], second.detail["skipped"],
             second.detail["task_ids"]) == (0, 3, [])

@@ -125,3 +125,37 @@ def test_the_preview_shows_dates_and_times_as_read_and_an_end_on_the_next_day(
                       starts="22:00", ends="2:00", category=duty, leader="是")])
     page = client.get(upload(client, data).headers["Location"]).get_data(as_text=True)
     assert "<td>2022-10-10</td><td>22:00–次日02:00</td>" in page
+
+
+def test_a_voided_activity_in_the_uploaded_export_is_shown_and_not_recorded_again(
+        client, login, october):
+    """The preview of a kept export says which rows belong to an activity voided since,
+    when and why, counts them apart, and the import leaves that activity voided."""
+    from sqlalchemy import select
+
+    from tracker.models import Task, TaskStatus
+    from tracker.services import unit_of_work
+    from tracker.services.voiding import void_activity
+    from tracker.timeutil import local_today
+
+    data = exported(october)
+    task = october.tasks["环境整治一"]
+    title, item_id = task.title, task.resource_item_id
+    voided_rows = sum(a.status.value == "done" for a in task.assignments)  # its 人次
+    with unit_of_work():
+        void_activity(task, october.liaison, "误录：当天并未开展")
+    login(october.liaison)
+    before = counts()
+    response = upload(client, data)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "检查通过，可以导入。" in page
+    assert f"<b>{voided_rows}</b><span>已作废，跳过</span>" in page
+    assert (f"该活动已于{local_today().isoformat()}作废（原因：误录：当天并未开展），跳过。"
+            in page)
+    done = confirm(client, response.headers["Location"])
+    flashed = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert f"{voided_rows}条属于已作废的活动，未再次录入。" in flashed
+    assert counts() == before
+    assert not db.session.scalars(select(Task).where(
+        Task.resource_item_id == item_id, Task.title == title,
+        Task.status != TaskStatus.cancelled)).all()

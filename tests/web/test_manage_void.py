@@ -107,3 +107,33 @@ def test_an_ordinary_task_on_record_offers_void_and_one_with_nothing_offers_canc
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Task, task.id).report.status == ReportStatus.voided
+
+
+def test_the_members_task_page_says_voided_by_whom_when_and_why(client, login, world):
+    """The 活动已作废 reminder links to the member's task page: it says 已作废 (not
+    已取消), who voided it, when and why, the member's hours 不计入, and offers nothing
+    to share or put in a calendar — the activity did not happen."""
+    task = _recorded(client, login, world)
+    client.post(f"/manage/tasks/{task.id}/void", data={"reason": "误录：重复补录",
+                                                       "confirmed": "1"})
+    client.get("/auth/logout")
+    login(world.member)
+    page = text(client.get(f"/tasks/{task.id}"))
+    assert '<span class="badge cancelled">已作废</span>' in page
+    assert ">已取消<" not in page and "该任务已取消。" not in page
+    assert "联络员甲 于" in page and "作废，原因：误录：重复补录" in page
+    assert "服务时长 2.0 小时（活动已作废，不计入）" in page
+    assert "复制链接" not in page and f"/tasks/{task.id}/calendar.ics" not in page
+
+
+def test_a_cancelled_task_page_still_says_cancelled(client, login, world):
+    """取消任务 (nothing happened yet) is not 作废: the page says 已取消 as before."""
+    login(world.liaison)
+    client.post(f"/manage/tasks/{world.task.id}/cancel", data={"reason": "下雨",
+                                                               "confirmed": "1"})
+    db.session.expire_all()
+    assert db.session.get(Task, world.task.id).status == TaskStatus.cancelled
+    client.get("/auth/logout")
+    login(world.leader)  # its leader still sees it
+    page = text(client.get(f"/tasks/{world.task.id}"))
+    assert ">已取消<" in page and "已作废" not in page

@@ -61,7 +61,9 @@ def requestable_tasks(member, community_ids) -> list[Task]:
 def my_requests(member_id: int) -> list[BackfillRequest]:
     return list(db.session.scalars(
         select(BackfillRequest).where(BackfillRequest.member_id == member_id)
-        .options(selectinload(BackfillRequest.task), selectinload(BackfillRequest.community))
+        .options(selectinload(BackfillRequest.task), selectinload(BackfillRequest.community),
+                 # an adopted request whose activity was voided since says so
+                 selectinload(BackfillRequest.result_task))
         .order_by(BackfillRequest.created_at.desc(), BackfillRequest.id.desc())))
 
 

@@ -147,7 +147,7 @@ def confirm(token: str):
 # --- bulk 补录 from the 台账's 「参与明细」 sheet ------------------------------------------------
 
 def _checked(rows) -> list[dict]:
-    return [{"errors": row.errors, "action": row.action} for row in rows]
+    return [{"errors": row.errors, "action": row.action, "voided": row.voided} for row in rows]
 
 
 def _ledger_rows(payload: dict):
@@ -155,6 +155,7 @@ def _ledger_rows(payload: dict):
     rows = ledger_import.rows_from_raw(payload["rows"])
     for row, checked in zip(rows, payload["checked"]):
         row.errors, row.action = checked["errors"], checked["action"]
+        row.voided = checked.get("voided", "")
     return rows
 
 
@@ -197,7 +198,9 @@ def ledger():
 def ledger_preview(token: str):
     payload = _load(token, LEDGER, LEDGER_KEY)
     result = ledger_import.LedgerPreview(_ledger_rows(payload))
-    shown = result.error_rows + [r for r in result.rows if not r.errors][:PREVIEW_OK_ROWS]
+    # every row that is not imported says why: errors, then an activity 作废'd in the system
+    shown = result.error_rows + result.voided_rows + [
+        r for r in result.rows if not r.errors and r.action != "voided"][:PREVIEW_OK_ROWS]
     return render_template("imports/ledger_preview.html", token=token, preview=result,
                            shown=shown, filename=payload["filename"], form=ConfirmImportForm(),
                            ok_rows_cut=PREVIEW_OK_ROWS)
@@ -219,6 +222,9 @@ def ledger_confirm(token: str):
     result = done.value
     (_folder(LEDGER) / f"{token}.json").unlink(missing_ok=True)
     session.pop(LEDGER_KEY, None)
-    flash(_("导入完成：补录活动%(n)d次、参与记录%(p)d条；%(s)d条已存在，已跳过。",
-            n=result.activities, p=result.participations, s=result.skipped), "success")
+    message = _("导入完成：补录活动%(n)d次、参与记录%(p)d条；%(s)d条已存在，已跳过。",
+                n=result.activities, p=result.participations, s=result.skipped)
+    if result.voided:
+        message += _("%(v)d条属于已作废的活动，未再次录入。", v=result.voided)
+    flash(message, "success")
     return redirect(url_for(".ledger"))

@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import owed
 from ..extensions import db
 from ..tasks.queries import waitlist  # noqa: F401 — the manage page shows the same queue
+from ..services.voiding import void_event  # noqa: F401 — the manage page says who voided it
 from ..models import (
     WaitlistEntry,
     HOLDING,
@@ -459,15 +460,3 @@ def cancel_reason(task: Task) -> str | None:
         .order_by(AuditEvent.id.desc()).limit(1)
     )
     return (event.detail or {}).get("reason") if event else None
-
-
-def void_event(task: Task) -> AuditEvent | None:
-    """The ``void`` event of a voided activity (who, when, why), or None."""
-    if task.status != TaskStatus.cancelled:
-        return None
-    return db.session.scalar(
-        select(AuditEvent)
-        .where(AuditEvent.entity_type == "task", AuditEvent.entity_id == task.id,
-               AuditEvent.action == "void")
-        .order_by(AuditEvent.id.desc()).limit(1)
-    )

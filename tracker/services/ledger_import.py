@@ -17,7 +17,11 @@ file is refused in the preview too, and no rule is written twice.
 Importing the same file twice changes nothing: an activity already in the database
 (same checklist item, start, end and title, not cancelled) is recognised, and its
 rows are skipped when every member on them took part in it — whether it was
-recorded by 补录, 现场签到 or 组长提交.
+recorded by 补录, 现场签到 or 组长提交. An activity found only 作废'd (the same four,
+cancelled by a ``void``) is not recorded again either: a kept export brought back after the 作废
+would undo it without a word. Its rows are skipped, each saying when it was voided and
+why (``voided``), and counted apart in the preview and the result; an activity voided
+by mistake is recorded again deliberately, on the one form.
 """
 from __future__ import annotations
 
@@ -37,6 +41,7 @@ from ..fields import MAX_COUNT, clean_text
 from ..models import (
     Assignment,
     AssignmentStatus,
+    AuditEvent,
     Category,
     Community,
     Member,
@@ -47,7 +52,7 @@ from ..models import (
     Zone,
 )
 from ..permissions import manages_community
-from ..timeutil import local_to_utc
+from ..timeutil import local_date, local_to_utc
 from . import ServiceError
 from .audit import Target, record
 from .backfill import (
@@ -58,6 +63,7 @@ from .backfill import (
     working_units,
 )
 from .member_import import PHONE_CHUNK, ImportPreview, ReadRow, normalise_phone, read_table
+from .voiding import void_event
 
 SHEET = "参与明细"
 # (key, header): the export writes these headers, the import finds its columns by them.
@@ -123,7 +129,13 @@ class LedgerRow(ReadRow):
     note: str = ""
     source: str = ""
     errors: list[str] = field(default_factory=list)
-    action: str = ""  # record | skip (set by the check)
+    action: str = ""  # record | skip | voided (set by the check)
+    voided: str = ""  # action voided: when the activity was voided and why
+
+    def raw(self) -> dict:
+        values = super().raw()
+        del values["voided"]  # what the check found, not what the file says
+        return values
 
     @property
     def shown_day(self) -> str:
@@ -152,6 +164,11 @@ class LedgerPreview(ImportPreview):
     def activities(self) -> int:
         """Activities the import records (not those already there)."""
         return len({_key(row) for row in self.rows if row.action == "record" and not row.errors})
+
+    @property
+    def voided_rows(self) -> list[LedgerRow]:
+        """Rows of an activity 作废'd in the system: skipped, each saying so."""
+        return [row for row in self.rows if row.action == "voided" and not row.errors]
 
 
 def rows_from_raw(raw_rows: list[dict]) -> list[LedgerRow]:
@@ -406,6 +423,33 @@ def _existing(actor: Member, activity: _Activity) -> Task | None:
         Task.title == activity.rows[0].title.strip()).order_by(Task.id).limit(1))
 
 
+def _voided(actor: Member, activity: _Activity) -> Task | None:
+    """The activity as a voided one (作废: cancelled, with its ``void`` event — a task
+    voided before any report was written has no 已作废 report), matched as ``_existing``
+    matches a live one; looked for where ``_existing`` looks."""
+    item = activity.item
+    if not manages_community(actor, item.community_id):
+        return None
+    voided = select(AuditEvent.id).where(AuditEvent.entity_type == "task",
+                                         AuditEvent.entity_id == Task.id,
+                                         AuditEvent.action == "void").exists()
+    return db.session.scalar(select(Task).where(
+        Task.resource_item_id == item.id, Task.status == TaskStatus.cancelled, voided,
+        Task.starts_at == local_to_utc(activity.starts), Task.ends_at == local_to_utc(activity.ends),
+        Task.title == activity.rows[0].title.strip()).order_by(Task.id.desc()).limit(1))
+
+
+def _skip_voided(activity: _Activity, task: Task) -> None:
+    """Every row of a voided activity is skipped, saying when and why it was voided."""
+    event = void_event(task)
+    detail = (event.detail or {}) if event else {}
+    note = str(_l("该活动已于%(day)s作废（原因：%(reason)s），跳过。",
+                  day=local_date(event.created_at).isoformat() if event else "",
+                  reason=detail.get("reason", "")))
+    for row in activity.rows:
+        row.action, row.voided = "voided", note
+
+
 def _skip(activity: _Activity, task: Task, look: _Lookups) -> None:
     took_part = set(db.session.scalars(select(Assignment.member_id).where(
         Assignment.task_id == task.id, Assignment.status == AssignmentStatus.done)))
@@ -485,7 +529,7 @@ def _apply(actor: Member, rows: list[LedgerRow], audit: bool = True) -> LedgerPr
     look = _lookups(rows)
     activities: dict[tuple, _Activity] = {}
     for row in rows:
-        row.errors, row.action = [], ""
+        row.errors, row.action, row.voided = [], "", ""
         activity = activities.setdefault(_key(row), _Activity([]))
         activity.rows.append(row)
         _read_row(row, look, activity)
@@ -501,6 +545,8 @@ def _apply(actor: Member, rows: list[LedgerRow], audit: bool = True) -> LedgerPr
         task = _existing(actor, activity)
         if task is not None:
             _skip(activity, task, look)
+        elif (task := _voided(actor, activity)) is not None:
+            _skip_voided(activity, task)
         elif (task := _record(actor, activity, look, audit)) is not None:
             recorded.append(task.id)
     return LedgerPreview(rows, task_ids=recorded)
@@ -521,6 +567,7 @@ class LedgerResult:
     activities: int
     participations: int
     skipped: int
+    voided: int = 0  # rows of activities 作废'd in the system, skipped too
 
 
 def file_digest(data: bytes) -> str:
@@ -539,11 +586,12 @@ def import_ledger(actor: Member, rows: list[LedgerRow], *, filename: str = "",
     if not preview.ok:
         raise ServiceError(_l("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
                               n=len(preview.error_rows) or 1))
-    result = LedgerResult(preview.activities, preview.count("record"), preview.count("skip"))
+    result = LedgerResult(preview.activities, preview.count("record"), preview.count("skip"),
+                          preview.count("voided"))
     event = record(actor, "ledger_import", Target("ledger_import", None), filename=filename,
                    sha256=sha256, rows=len(rows), activities=result.activities,
                    participations=result.participations, skipped=result.skipped,
-                   task_ids=preview.task_ids)
+                   voided=result.voided, task_ids=preview.task_ids)
     db.session.flush()  # the event's id, which each activity's event names
     for task_id in preview.task_ids:
         backfill_event(actor, db.session.get(Task, task_id), ledger_import_event_id=event.id)

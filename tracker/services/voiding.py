@@ -25,7 +25,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Assignment, AssignmentStatus, Finding, Member, ReportStatus, Task, TaskStatus
+from ..models import (
+    Assignment,
+    AssignmentStatus,
+    AuditEvent,
+    Finding,
+    Member,
+    ReportStatus,
+    Task,
+    TaskStatus,
+)
 from ..permissions import manages_task
 from . import PermissionDenied, ServiceError, required_reason
 from .audit import record
@@ -38,6 +47,18 @@ VOID_REASON_MAX = 500
 
 def is_voided(task: Task) -> bool:
     return task.report is not None and task.report.status == ReportStatus.voided
+
+
+def void_event(task: Task) -> AuditEvent | None:
+    """The ``void`` event of a voided activity (who, when, why), or None."""
+    if task.status != TaskStatus.cancelled:
+        return None
+    return db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.entity_type == "task", AuditEvent.entity_id == task.id,
+               AuditEvent.action == "void")
+        .order_by(AuditEvent.id.desc()).limit(1)
+    )
 
 
 def has_recorded_work(task: Task) -> bool:

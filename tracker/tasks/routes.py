@@ -48,6 +48,7 @@ from ..services.claims import (
 from ..services.backfill_requests import REQUEST_DAYS_BACK
 from ..services.reviews import ReportData, report_refusal, submit_report
 from ..services.task_needs import needs_of
+from ..services.voiding import is_voided, void_event
 from ..services.waitlist import join_waitlist, leave_waitlist
 from ..timeutil import local_today, utcnow
 from ..view_support import confirmed, run_service
@@ -158,6 +159,10 @@ def detail(task_id: int):
     queue = q.waitlist(task.id) if is_open and future else []
     place = next((n for n, entry in enumerate(queue, 1) if entry.member_id == current_user.id),
                  None)
+    # 作废 (the reminder links here): who voided it, when and why, in place of 已取消 —
+    # read from its ``void`` event, as a task voided before any report has no 已作废 report
+    voided = void_event(task) if task.status == TaskStatus.cancelled else None
+    was_voided = voided is not None or is_voided(task)
     state = {
         "holding": holding,
         "started": not future,
@@ -169,7 +174,8 @@ def detail(task_id: int):
         "can_withdraw": (holding and future and mine.status in WITHDRAWABLE
                          and task.status != TaskStatus.cancelled),
         "can_confirm": holding and refusal is None,
-        "confirm_refusal": refusal if holding and task.ends_at <= now else None,
+        "confirm_refusal": (refusal if holding and task.ends_at <= now and not was_voided
+                            else None),
         "may_report": may_report(current_user, task),
         "can_report": may_report(current_user, task) and report_refusal(task) is None,
         # 我参加了但没有记录: a recent ended task the member is not on
@@ -179,7 +185,7 @@ def detail(task_id: int):
                              >= local_today() - timedelta(days=REQUEST_DAYS_BACK)),
     }
     return render_template("tasks/detail.html", task=task, people=people, mine=mine,
-                           needs=needs_of(task),
+                           needs=needs_of(task), voided=voided, is_voided=was_voided,
                            state=state, next_url=request.full_path.rstrip("?"),
                            share_url=url_for("tasks.detail", task_id=task.id, _external=True))
 
