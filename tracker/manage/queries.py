@@ -18,7 +18,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import owed
 from ..extensions import db
 from ..tasks.queries import waitlist  # noqa: F401 — the manage page shows the same queue
-from ..services.voiding import void_event  # noqa: F401 — the manage page says who voided it
 from ..models import (
     WaitlistEntry,
     HOLDING,

@@ -32,7 +32,7 @@ from ..services.backfill_requests import adopt_through_backfill
 from ..services.claims import assign_member, correct_minutes, task_span_minutes, withdraw
 from ..services.reviews import approve_report, reopen_report, return_report
 from ..services.summary_notes import closed_to
-from ..services.voiding import void_activity, void_refusal
+from ..services.voiding import void_activity, void_event, void_refusal
 from ..services.task_needs import needs_of
 from ..services.waitlist import leave_waitlist, promote_by_hand
 from ..services.needs import create_task_from_need
@@ -353,7 +353,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                 cancel_refusal=cancel_refusal,
                 void_form=(void or VoidForm(formdata=None)) if on_record else None,
                 void_refusal=void_refusal(task, actor) if on_record else None,
-                voided=q.void_event(task),
+                voided=void_event(task),
                 off_checklist=off_checklist_note([task]))
 
 

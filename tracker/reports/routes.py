@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -47,7 +46,7 @@ from ..rollups.batch import constant, run_together
 from ..security import record_id
 from ..services import summary_notes
 from ..services.summary_notes import may_write
-from ..timeutil import local_today
+from ..timeutil import local_today, month_bounds
 from ..view_support import run_service
 from . import final
 from .csv_export import render_csv
@@ -87,11 +86,6 @@ class Selection:
         values = {"unit": self.unit.id if self.unit else None,
                   "community": self.community.id if self.community else None, "month": month}
         return {k: v for k, v in values.items() if v}
-
-
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    """The month as a half-open range of dates."""
-    return date(year, month, 1), date(year + (month == 12), month % 12 + 1, 1)
 
 
 def default_month() -> str:
