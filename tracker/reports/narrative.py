@@ -172,12 +172,17 @@ def _lead(summary: MonthlyFigures) -> str:
     else:
         text = month + _("各共建单位组织党员干部在%(place)s开展共建活动%(a)s次",
                          place=summary.community.name, a=t.activities)
-    if t.person_times and summary.other_units_members:
+    if t.person_times:
         # 参与情况 counts the unit's own roll: the lead says who else is in its figures
-        text += _("，参与党员干部%(pt)s人次（%(m)s人，其中外单位党员干部%(o)s人）",
-                  pt=t.person_times, m=t.members, o=summary.other_units_members)
-    elif t.person_times:
-        text += _("，参与党员干部%(pt)s人次（%(m)s人）", pt=t.person_times, m=t.members)
+        apart = []
+        if summary.other_units_members:
+            apart.append(_("外单位党员干部%(n)s人", n=summary.other_units_members))
+        if summary.off_roll_members:
+            apart.append(_("不计入参与统计的%(n)s人", n=summary.off_roll_members))
+        people = _("%(m)s人", m=t.members)
+        if apart:
+            people += _("，其中%(parts)s", parts=join(apart))
+        text += _("，参与党员干部%(pt)s人次（%(people)s）", pt=t.person_times, people=people)
     if t.minutes:
         text += _("，累计志愿服务%(h)s小时", h=hours(t.minutes))
     if summary.section_categories(Section.double) or summary.findings.total:
