@@ -47,7 +47,7 @@ from ..rollups.figures import (
     pending_of,
     per_unit,
 )
-from ..rollups.findings import FindingCounts, findings_counts_plan
+from ..rollups.findings import FindingCounts, FindingMoves, findings_counts_plan, moves_plan
 from ..rollups.funds import FundFigures, fund_figures_plan
 from ..rollups.needs import NeedCounts, need_counts_plan
 from ..rollups.scope import (
@@ -214,7 +214,9 @@ class MonthlyFigures:
     zones: list[DoubleRow]  # "双创" rows with something to show (the month only: no
     # year to date or targets, see double_progress_plan)
     zones_total: DoubleRow
-    findings: FindingCounts  # of approved surveys (those 待审核 are in ``pending``)
+    findings: FindingCounts  # found in the month, of approved surveys (those 待审核 are
+    # in ``pending``), with their statuses on the month's last day
+    finding_moves: FindingMoves  # handed over and fixed in the month, whenever found
     coverage: Coverage | None  # a unit's 参与情况 (None for a community summary), over
     # the summary's communities when it is about some of them (unit + community, or a
     # liaison's part): the same work as the rest of the text
@@ -290,8 +292,8 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
             .order_by(Community.sort_key, Community.id),
             shape=lambda rows: [name for (name,) in rows])
 
-    def shape(overall, apart, with_work, where, double, restricted_to, findings, unit_coverage,
-              funds, needs, ledger):
+    def shape(overall, apart, with_work, where, double, restricted_to, findings, moves,
+              unit_coverage, funds, needs, ledger):
         sections = {s: [w.community_name for w in where if w.section == s]
                     for s in SECTION_ORDER}
         return dict(
@@ -306,6 +308,7 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
                    if r.ads or r.stairs or r.found or r.activities or r.person_times],
             zones_total=double.total,
             findings=findings.official,
+            finding_moves=moves,
             coverage=unit_coverage,
             funds=funds,
             needs=needs,
@@ -326,6 +329,7 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
                                       members_plan(part, double_only=True))),
         names,
         findings_counts_plan(scope),
+        moves_plan(scope),
         coverage_plan(unit_id, date_from, date_to, ids) if unit_id is not None
         else constant(None),
         fund_figures_plan(scope, year),

@@ -148,6 +148,25 @@ def _survey(summary: MonthlyFigures) -> str:
     return _generic(survey) if survey else ""
 
 
+def moves_sentence(summary: MonthlyFigures) -> str:
+    """What was done in the month with findings, whenever they were found: the
+    month's figures above count its own findings as they stood on its last day, so a
+    finding of an earlier month handed over or fixed now is told here (and nothing
+    when the month's steps were all of its own findings: told above already)."""
+    moves = summary.finding_moves
+    if not moves.earlier:
+        return ""
+    if moves.handed_over and moves.fixed:
+        text = _("摸排问题本月移交%(h)s处、整改%(f)s处", h=moves.handed_over, f=moves.fixed)
+    elif moves.handed_over:
+        text = _("摸排问题本月移交%(h)s处", h=moves.handed_over)
+    elif moves.fixed:
+        text = _("摸排问题本月整改%(f)s处", f=moves.fixed)
+    else:
+        return ""
+    return text + _("（含以前月份发现的问题）") + "。"
+
+
 def _generic(c: CategoryFigures, with_person_times: bool = False) -> str:
     o = c.official
     text = _("开展%(name)s%(a)s", name=c.name, a=_activities(c))
@@ -253,11 +272,11 @@ def _section_double(summary: MonthlyFigures) -> str:
     clauses.append(_survey(summary))
     clauses = [c for c in clauses if c]
     if not clauses:
-        return ""
+        return moves_sentence(summary)
     where = summary.community_sections[Section.double] or summary.communities
     intro = _("按照“双创”工作安排，组织党员干部分组前往%(places)s责任区，", places=places(where)) \
         if where else _("按照“双创”工作安排，组织党员干部分组前往责任区，")
-    return intro + join(clauses, "，") + "。"
+    return intro + join(clauses, "，") + "。" + moves_sentence(summary)
 
 
 def coverage_places(summary: MonthlyFigures) -> list[str] | None:
@@ -326,6 +345,7 @@ def paragraphs(summary: MonthlyFigures, notes=None, tables=()) -> list[Paragraph
         out.append(Paragraph(_("本月暂无已审核的共建活动。")))
         took_part = summary.coverage is not None and summary.coverage.took_part
         for sentence in (needs_sentence(summary), funds_sentence(summary),
+                         moves_sentence(summary),
                          _section_coverage(summary, tables) if took_part else ""):
             if sentence:
                 out.append(Paragraph(sentence))
