@@ -9,6 +9,8 @@ text says why, in its own words, so no two sentences of one document disagree:
 - 参与情况 is counted in the summary's communities when it is about some of them, and
   says so (「本月在建设路社区参与6人」), and names the members who took part only in
   other units' activities (「（其中1人只参加了其他单位组织的活动）」);
+- the lead names the unit's own people off its roll — a liaison, a member with
+  计入参与统计 否 — who took part (「其中不计入参与统计的1人」);
 - an empty month in which members took part (in another unit's activity) says so;
 - a unit with nobody on its roll has no 参与情况 table.
 """
@@ -17,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 
 from tests import factories as f
 from tracker.extensions import db
-from tracker.models import Assignment, AssignmentStatus, ReportStatus, TaskReport
+from tracker.models import Assignment, AssignmentStatus, ReportStatus, Role, TaskReport
 from tracker.reports.summary import build_summary
 
 
@@ -39,9 +41,19 @@ def approved_activity(owner, community, creator, day, people, *, month=10,
 
 def lead_members(summary) -> tuple[int, int]:
     """(people, of them other units' members) as the lead sentence says them."""
-    match = re.search(r"参与党员干部\d+人次（(\d+)人(?:，其中外单位党员干部(\d+)人)?）",
-                      summary.paragraphs[0].text)
-    return int(match.group(1)), int(match.group(2) or 0)
+    people, others, _off_roll = lead_people(summary)
+    return people, others
+
+
+def lead_people(summary) -> tuple[int, int, int]:
+    """(people, of them other units' members, of them the unit's people off its roll)
+    as the lead sentence says them."""
+    match = re.search(r"参与党员干部\d+人次（(\d+)人(?:，其中(.+?))?）", summary.paragraphs[0].text)
+    parts = match.group(2) or ""
+    others = re.search(r"外单位党员干部(\d+)人", parts)
+    off_roll = re.search(r"不计入参与统计的(\d+)人", parts)
+    return (int(match.group(1)), int(others.group(1)) if others else 0,
+            int(off_roll.group(1)) if off_roll else 0)
 
 
 def coverage_sentence(summary) -> str:
@@ -71,9 +83,9 @@ def agree(summary):
     """The lead and 参与情况 agree in their own terms: the unit's own people in the
     lead (everyone on roll here) are those of 参与情况 who took part in the unit's
     own activities; and the table says what the sentence says."""
-    people, others = lead_members(summary)
+    people, others, off_roll = lead_people(summary)
     _where, on_roll, took, elsewhere = coverage_says(summary)
-    assert people - others == took - elsewhere, summary.paragraphs
+    assert people - others - off_roll == took - elsewhere, summary.paragraphs
     assert table_says(summary) == (on_roll, took)
 
 
@@ -127,6 +139,24 @@ def test_members_of_other_units_are_named_in_the_lead(october):
     agree(other)
     # 张伟 also took part in 县商务局's own work: nothing to add on its side.
     agree(build_summary(2022, 10, unit=october.unit))
+
+
+def test_staff_off_the_roll_who_took_part_are_named_in_the_lead(october):
+    # A liaison of 县商务局 (off the roll, as staff are) and a member set 计入参与统计 否
+    # work beside a member on the roll.
+    before = build_summary(2022, 10, unit=october.unit)
+    staff = f.member(october.unit, Role.liaison, name="社区联络员乙")
+    retired = f.member(october.unit, name="不计入者", on_roll=False)
+    assert not staff.on_roll
+    approved_activity(october.unit, october.jiefang, october.liaison, 20,
+                      [staff, retired, october.members["王芳"]])
+    db.session.commit()
+    summary = build_summary(2022, 10, unit=october.unit)
+    assert "（15人，其中不计入参与统计的2人）" in summary.paragraphs[0].text
+    assert lead_people(summary) == (15, 0, 2)
+    # 参与情况 counts the roll only: the lead's 15 less the 2 are its 13 own people
+    assert coverage_says(summary) == ("", 15, 13, 0) == coverage_says(before)
+    agree(summary)
 
 
 def test_members_who_took_part_only_elsewhere_are_named_in_participation(october):

@@ -11,6 +11,17 @@ from tests.web.matrix import DENIED, OK, STAFF_ANY, STAFF_OF_COMMUNITY, Route, c
 MONTH = "2022-10"
 RECORD_OF_MEMBER = {"member": OK, "liaison": OK, "admin": OK}
 
+
+def _signed(w):
+    """October 2022 finalised for the unit and for community A (each keeps its copy)."""
+    from tracker.models import SummaryScope
+    from tracker.reports import final
+    from tracker.services.summary_notes import current_copy
+
+    w.unit_copy = current_copy(final.finalize(w.admin, SummaryScope(w.unit.id), 2022, 10)).id
+    w.community_copy = current_copy(final.finalize(
+        w.admin, SummaryScope(community_id=w.community.id), 2022, 10)).id
+
 CASES = [
     Route("reports.monthly", "GET", lambda w: "/reports/", STAFF_ANY),
     Route("reports.monthly", "GET", lambda w: f"/reports/?unit={w.unit.id}&month={MONTH}", STAFF_ANY,
@@ -37,6 +48,20 @@ CASES = [
     Route("reports.participations_export", "GET",
           lambda w: f"/reports/participations.xlsx?unit=999&month={MONTH}", {},
           id="participations-unknown-unit"),
+    # the 定稿记录's documents as signed: whoever may read the (whole) summary, each
+    # under its own month's summary only
+    Route("reports.signed_export", "GET",
+          lambda w: f"/reports/signed/{w.unit_copy}.docx?unit={w.unit.id}&month={MONTH}",
+          STAFF_ANY, setup=_signed, id="signed-unit"),
+    Route("reports.signed_export", "GET",
+          lambda w: f"/reports/signed/{w.community_copy}.xlsx?community={w.community.id}"
+                    f"&month={MONTH}", STAFF_OF_COMMUNITY, setup=_signed, id="signed-community"),
+    Route("reports.signed_export", "GET",
+          lambda w: f"/reports/signed/{w.community_copy}.csv?unit={w.unit.id}&month={MONTH}",
+          {}, setup=_signed, id="signed-copy-of-another-summary"),
+    Route("reports.signed_export", "GET",
+          lambda w: f"/reports/signed/{w.unit_copy}.csv?unit=999&month={MONTH}", {},
+          setup=_signed, id="signed-unknown-unit"),
     # 存在问题 / 下步打算 and 已定稿: whoever may read the summary; re-opening, an admin.
     Route("reports.save_notes", "POST", lambda w: f"/reports/notes?unit={w.unit.id}&month={MONTH}",
           STAFF_ANY, data={"problems": "问题", "plans": "打算"}, id="notes-unit"),

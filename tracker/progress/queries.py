@@ -33,6 +33,7 @@ from ..rollups.funds import fund_figures_plan
 from ..rollups.needs import need_counts_plan
 from ..rollups.scope import trend_window
 from ..sql_hints import not_indexed
+from ..timeutil import local_today
 
 NOT_REPORTED = "none"  # the review filter's value for a survey with no report yet
 
@@ -168,4 +169,7 @@ def _community_view_plan(scope: Scope, year: int, today: date) -> Plan:
 
 def double_view_plan(scope: Scope, by: str) -> Plan:
     """"双创"进展's view of ``scope`` per ``by`` (zone or community)."""
-    return built_once(("progress.double", scope, by), lambda: double_progress_plan(scope, by))
+    # by day too: a period that ended yesterday counts its findings' statuses as of
+    # its end, today's as of today (rollups.findings.reaches_today)
+    return built_once(("progress.double", scope, by, local_today()),
+                      lambda: double_progress_plan(scope, by))

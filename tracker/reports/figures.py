@@ -12,7 +12,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -25,6 +25,7 @@ from ..models import (
     CountedTask,
     Member,
     ReportStatus,
+    RollPeriod,
     Section,
     Task,
     TaskReport,
@@ -35,7 +36,7 @@ from ..rollups import Scope, Totals
 from ..sources import source_label
 from ..sql_json import json_rows_in_order, rows_of
 from ..rollups.batch import Plan, built_once, constant, gather, plan, run
-from ..rollups.coverage import Coverage, coverage_plan, unit_then
+from ..rollups.coverage import Coverage, coverage_plan, on_roll, roll_day, unit_then
 from ..rollups.double import DoubleRow, double_progress_plan
 from ..rollups.figures import (
     CategoryFigures,
@@ -46,7 +47,7 @@ from ..rollups.figures import (
     pending_of,
     per_unit,
 )
-from ..rollups.findings import FindingCounts, findings_counts_plan
+from ..rollups.findings import FindingCounts, FindingMoves, findings_counts_plan, moves_plan
 from ..rollups.funds import FundFigures, fund_figures_plan
 from ..rollups.needs import NeedCounts, need_counts_plan
 from ..rollups.scope import (
@@ -203,6 +204,9 @@ class MonthlyFigures:
     totals: Totals  # official (approved)
     other_units_members: int  # of totals.members, members of other units on the unit's
     # tasks (补录 allows them): named in the lead, since 参与情况 counts the unit's own
+    off_roll_members: int  # of totals.members, the unit's own people not on its roll of
+    # the month (a liaison, 计入参与统计 否, left before the month's end): named in the
+    # lead too, so the lead's people less these two are 参与情况's own
     pending: Pending  # reports 待审核 in the scope and what they would add, not counted above
     categories: list[CategoryFigures]  # with approved activities, in category order
     community_sections: dict[Section, list[str]]  # where each section's work took place
@@ -210,7 +214,9 @@ class MonthlyFigures:
     zones: list[DoubleRow]  # "双创" rows with something to show (the month only: no
     # year to date or targets, see double_progress_plan)
     zones_total: DoubleRow
-    findings: FindingCounts  # of approved surveys (those 待审核 are in ``pending``)
+    findings: FindingCounts  # found in the month, of approved surveys (those 待审核 are
+    # in ``pending``), with their statuses on the month's last day
+    finding_moves: FindingMoves  # handed over and fixed in the month, whenever found
     coverage: Coverage | None  # a unit's 参与情况 (None for a community summary), over
     # the summary's communities when it is about some of them (unit + community, or a
     # liaison's part): the same work as the rest of the text
@@ -286,14 +292,14 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
             .order_by(Community.sort_key, Community.id),
             shape=lambda rows: [name for (name,) in rows])
 
-    def shape(overall, others, with_work, where, double, restricted_to, findings, unit_coverage,
-              funds, needs, ledger):
+    def shape(overall, apart, with_work, where, double, restricted_to, findings, moves,
+              unit_coverage, funds, needs, ledger):
         sections = {s: [w.community_name for w in where if w.section == s]
                     for s in SECTION_ORDER}
         return dict(
             year=year, month=month, scope=scope,
             restricted_to=restricted_to,
-            totals=overall.official, other_units_members=others,
+            totals=overall.official, other_units_members=apart[0], off_roll_members=apart[1],
             pending=pending_of(with_work),
             categories=[c for c in with_work if c.official.activities],
             community_sections=sections,
@@ -302,6 +308,7 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
                    if r.ads or r.stairs or r.found or r.activities or r.person_times],
             zones_total=double.total,
             findings=findings.official,
+            finding_moves=moves,
             coverage=unit_coverage,
             funds=funds,
             needs=needs,
@@ -313,7 +320,7 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
     per_category, part = category_task_rows(scope), participants_part(scope)
     return gather(
         figures_plan(scope, tasks=summed(per_category), members=members_plan(part)),
-        _other_units_members_plan(scope) if unit_id is not None else constant(0),
+        _people_apart_plan(scope) if unit_id is not None else constant((0, 0)),
         figures_by_category_plan(scope, include_empty=False, tasks=per_category,
                                  members=members_plan(part, "category")),
         activities_by_community_section_plan(scope),
@@ -322,6 +329,7 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
                                       members_plan(part, double_only=True))),
         names,
         findings_counts_plan(scope),
+        moves_plan(scope),
         coverage_plan(unit_id, date_from, date_to, ids) if unit_id is not None
         else constant(None),
         fund_figures_plan(scope, year),
@@ -330,14 +338,27 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
         shape=shape)
 
 
-def _other_units_members_plan(scope: Scope) -> Plan:
-    """How many of the distinct members on the scope's approved tasks belonged, on the
-    activity's day, to a unit other than the task's (a member moved since is counted
-    with the unit they had then, as 参与情况 counts them)."""
-    return plan(
-        select(func.count(func.distinct(CountedParticipation.member_id)))
-        .where(*participation_conditions(scope),
-               CountedParticipation.report_status == ReportStatus.approved,
+def _people_apart_plan(scope: Scope) -> Plan:
+    """Of the distinct members on the scope's approved tasks (a unit's): how many
+    belonged, on the activity's day, to a unit other than the task's (a member moved
+    since is counted with the unit they had then, as 参与情况 counts them), and how
+    many were the unit's own but are not on its roll of the month (``coverage``'s
+    roll of the period's last day: staff off the roll, 计入参与统计 否, someone who
+    left before the month ended). 参与情况 counts neither, so the lead names both."""
+    day = roll_day(scope.date_to)
+    worked = (
+        select(CountedParticipation.member_id.label("member_id"),
+               CountedParticipation.unit_id.label("unit_id"),
                unit_then(CountedParticipation.member_id, CountedParticipation.service_date)
-               != CountedParticipation.unit_id),
-        shape=lambda rows: int(rows[0][0]))
+               .label("unit_then"))
+        .where(*participation_conditions(scope),
+               CountedParticipation.report_status == ReportStatus.approved)
+        .subquery())
+    on_the_roll = exists(select(RollPeriod.id).where(
+        RollPeriod.member_id == worked.c.member_id, *on_roll(scope.unit_id, day)))
+    return plan(
+        select(func.count(func.distinct(case((worked.c.unit_then != worked.c.unit_id,
+                                              worked.c.member_id)))),
+               func.count(func.distinct(case((and_(worked.c.unit_then == worked.c.unit_id,
+                                                   ~on_the_roll), worked.c.member_id))))),
+        shape=lambda rows: (int(rows[0][0]), int(rows[0][1])))

@@ -23,17 +23,21 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import Community, Member, SummaryCopy, SummaryNote, SummaryScope, Unit
+from ..rollups.batch import Plan, plan
 from ..services import summary_notes
-from ..services.summary_notes import current_copy
+from ..services.summary_notes import current_copy, find_note
 from ..timeutil import local_today
 from .csv_export import render_csv
 from .exports import render_docx, render_xlsx
@@ -94,6 +98,65 @@ def copy_bytes(copy: SummaryCopy, fmt: str) -> bytes:
         return render_template("reports/standalone.html", title=copy.title,
                                page=Markup(copy.page)).encode("utf-8")  # nosec B704
     return getattr(copy, fmt)
+
+
+@dataclass(frozen=True)
+class SignedCopy:
+    """One document kept at a 定稿 of a month (the 定稿记录): which 定稿 of the month
+    it was, when and by whom it was signed, and when and by whom the month was
+    re-opened after it (None: the copy in force)."""
+
+    number: int
+    id: int
+    finalized_at: datetime
+    finalized_by: str
+    reopened_at: datetime | None
+    reopened_by: str
+
+
+def history_plan(scope: SummaryScope, year: int, month: int) -> Plan:
+    """Every document kept for the month's 月报 (``scope``'s words: a unit's, a
+    community's, a unit's in one community), oldest first: the page's 定稿记录, in
+    its batch (one statement with its figures)."""
+    signer, reopener = aliased(Member), aliased(Member)
+    return plan(
+        select(SummaryCopy.id, SummaryCopy.finalized_at, signer.name, SummaryCopy.reopened_at,
+               reopener.name)
+        .join(SummaryNote, SummaryNote.id == SummaryCopy.note_id)
+        .outerjoin(signer, signer.id == SummaryCopy.finalized_by_id)
+        .outerjoin(reopener, reopener.id == SummaryCopy.reopened_by_id)
+        .where(SummaryNote.scope_key == scope.key, SummaryNote.year == year,
+               SummaryNote.month == month)
+        .order_by(SummaryCopy.finalized_at, SummaryCopy.id),
+        shape=lambda rows: [SignedCopy(number, copy_id, at, by or "", reopened, reopened_by or "")
+                            for number, (copy_id, at, by, reopened, reopened_by)
+                            in enumerate(rows, 1)])
+
+
+def kept_copy(scope: SummaryScope, year: int, month: int,
+              copy_id: int) -> tuple[SummaryCopy, int] | None:
+    """The document ``copy_id`` kept at a 定稿 of this month's 月报 (in force or
+    re-opened since) and which 定稿 of the month it was (1, 2, …, as the 定稿记录
+    numbers them), or None when it is not one of this month's."""
+    note = find_note(scope, year, month)
+    copy = db.session.get(SummaryCopy, copy_id)
+    if note is None or copy is None or copy.note_id != note.id:
+        return None
+    number = db.session.scalar(select(func.count(SummaryCopy.id)).where(
+        SummaryCopy.note_id == note.id, _signed_before(copy)))
+    return copy, number + 1
+
+
+def _signed_before(copy: SummaryCopy):
+    """SQL: a copy kept before ``copy`` (the 定稿记录's order: when, then id)."""
+    return or_(SummaryCopy.finalized_at < copy.finalized_at,
+               and_(SummaryCopy.finalized_at == copy.finalized_at, SummaryCopy.id < copy.id))
+
+
+def copy_filename(copy: SummaryCopy, number: int, fmt: str) -> str:
+    """A kept document's name in the 定稿记录: its title and which 定稿 of the month it
+    was, by which the copies of one month differ (the file is Chinese, as the 月报 is)."""
+    return f"{copy.title}（第{number}次定稿）.{fmt}"
 
 
 def mark_current(summary: MonthlySummary, today: date | None = None) -> None:

@@ -148,6 +148,25 @@ def _survey(summary: MonthlyFigures) -> str:
     return _generic(survey) if survey else ""
 
 
+def moves_sentence(summary: MonthlyFigures) -> str:
+    """What was done in the month with findings, whenever they were found: the
+    month's figures above count its own findings as they stood on its last day, so a
+    finding of an earlier month handed over or fixed now is told here (and nothing
+    when the month's steps were all of its own findings: told above already)."""
+    moves = summary.finding_moves
+    if not moves.earlier:
+        return ""
+    if moves.handed_over and moves.fixed:
+        text = _("摸排问题本月移交%(h)s处、整改%(f)s处", h=moves.handed_over, f=moves.fixed)
+    elif moves.handed_over:
+        text = _("摸排问题本月移交%(h)s处", h=moves.handed_over)
+    elif moves.fixed:
+        text = _("摸排问题本月整改%(f)s处", f=moves.fixed)
+    else:
+        return ""
+    return text + _("（含以前月份发现的问题）") + "。"
+
+
 def _generic(c: CategoryFigures, with_person_times: bool = False) -> str:
     o = c.official
     text = _("开展%(name)s%(a)s", name=c.name, a=_activities(c))
@@ -172,12 +191,17 @@ def _lead(summary: MonthlyFigures) -> str:
     else:
         text = month + _("各共建单位组织党员干部在%(place)s开展共建活动%(a)s次",
                          place=summary.community.name, a=t.activities)
-    if t.person_times and summary.other_units_members:
+    if t.person_times:
         # 参与情况 counts the unit's own roll: the lead says who else is in its figures
-        text += _("，参与党员干部%(pt)s人次（%(m)s人，其中外单位党员干部%(o)s人）",
-                  pt=t.person_times, m=t.members, o=summary.other_units_members)
-    elif t.person_times:
-        text += _("，参与党员干部%(pt)s人次（%(m)s人）", pt=t.person_times, m=t.members)
+        apart = []
+        if summary.other_units_members:
+            apart.append(_("外单位党员干部%(n)s人", n=summary.other_units_members))
+        if summary.off_roll_members:
+            apart.append(_("不计入参与统计的%(n)s人", n=summary.off_roll_members))
+        people = _("%(m)s人", m=t.members)
+        if apart:
+            people += _("，其中%(parts)s", parts=join(apart))
+        text += _("，参与党员干部%(pt)s人次（%(people)s）", pt=t.person_times, people=people)
     if t.minutes:
         text += _("，累计志愿服务%(h)s小时", h=hours(t.minutes))
     if summary.section_categories(Section.double) or summary.findings.total:
@@ -248,11 +272,11 @@ def _section_double(summary: MonthlyFigures) -> str:
     clauses.append(_survey(summary))
     clauses = [c for c in clauses if c]
     if not clauses:
-        return ""
+        return moves_sentence(summary)
     where = summary.community_sections[Section.double] or summary.communities
     intro = _("按照“双创”工作安排，组织党员干部分组前往%(places)s责任区，", places=places(where)) \
         if where else _("按照“双创”工作安排，组织党员干部分组前往责任区，")
-    return intro + join(clauses, "，") + "。"
+    return intro + join(clauses, "，") + "。" + moves_sentence(summary)
 
 
 def coverage_places(summary: MonthlyFigures) -> list[str] | None:
@@ -321,6 +345,7 @@ def paragraphs(summary: MonthlyFigures, notes=None, tables=()) -> list[Paragraph
         out.append(Paragraph(_("本月暂无已审核的共建活动。")))
         took_part = summary.coverage is not None and summary.coverage.took_part
         for sentence in (needs_sentence(summary), funds_sentence(summary),
+                         moves_sentence(summary),
                          _section_coverage(summary, tables) if took_part else ""):
             if sentence:
                 out.append(Paragraph(sentence))

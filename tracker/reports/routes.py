@@ -13,7 +13,9 @@ from the whole unit's view only); an admin may re-open it.
 A liaison who manages every community the unit's month touches sees the whole unit
 (no 统计范围: the same document as an admin's); one who does not sees their part,
 titled with its communities. A 已定稿 month is served as it was kept at 定稿
-(``final.py``); ``current=1`` asks for the live document, titled 当前数据.
+(``final.py``); ``current=1`` asks for the live document, titled 当前数据. Every
+document kept at a 定稿 of the month — in force, or re-opened since — is listed on
+the page (定稿记录) and downloadable as signed, by whoever may read the whole summary.
 """
 from __future__ import annotations
 
@@ -170,7 +172,7 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
     reach = reach_of(current_user)
     # the pickers' lists and the whole summary in one statement (issue 14); the form
     # checks only the month, so it is validated before its choices are known
-    summary = touched = constant(None)
+    summary = touched = history = constant(None)
     month = None  # the pickers add what was switched off since but worked that month
     if form.validate():
         year, number = parse_month(form.month.data)
@@ -178,12 +180,13 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
         summary = summary_plan(year, number, unit=selection.unit,
                                community=selection.community,
                                community_ids=selection.community_ids)
+        history = final.history_plan(selection.scope, year, number)
         if selection.community_ids is not None:  # a liaison's unit: all of it, or a part?
             touched = unit_month_communities_plan(selection.unit.id, year, number)
-    units, communities, summary, touched = run_together(
+    units, communities, summary, touched, history = run_together(
         active_units_plan(month) if current_user.role == Role.admin
         else constant([current_user.unit]),
-        communities_plan(reach, month), summary, touched)
+        communities_plan(reach, month), summary, touched, history)
     if touched is not None:
         selection.outside = summary_notes.outside_of(current_user, touched)
         if not selection.outside:
@@ -203,11 +206,13 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
         final.mark_current(summary)
     if signed is not None and _current():
         signed = None
+    if summary is None or summary.restricted_to:
+        history = []  # a part of the unit: the signed documents hold more than its reach
     return render_template(
         "reports/monthly.html", form=form, summary=summary, query=selection.query(form.month.data),
         fund=summary.funds if summary and signed is None else None, notes_form=notes_form,
         writable=writable, communities=communities, signed=signed, changes=changes,
-        current=_current(), outside=selection.outside,
+        current=_current(), outside=selection.outside, history=history,
         month_over=summary is not None and (summary.year, summary.month) < (
             local_today().year, local_today().month),
     )
@@ -235,6 +240,28 @@ def monthly_export(fmt: str):
         lambda: send_file(io.BytesIO(render(summary)), mimetype=mimetype, as_attachment=True,
                           download_name=summary.filename(fmt)),
         filename=summary.filename(fmt), preview="reports/_document.html", summary=summary)
+
+
+@bp.get("/signed/<int:copy_id>.<any(docx, xlsx, csv):fmt>")
+@staff_required
+def signed_export(copy_id: int, fmt: str):
+    """One document of the month's 定稿记录 as it was signed (the one in force or one
+    re-opened since): for whoever may read the whole summary — a liaison's part of a
+    unit is not the document that was signed."""
+    month = _month_arg()
+    selection = _selection(month)
+    kept = None if selection.community_ids is not None else \
+        final.kept_copy(selection.scope, *month, copy_id)
+    if kept is None:
+        abort(404)
+    copy, number = kept
+    filename = final.copy_filename(copy, number, fmt)
+    # its page: our template's escaped output, kept at 定稿
+    return offer_download(
+        lambda: send_file(io.BytesIO(final.copy_bytes(copy, fmt)), mimetype=FORMATS[fmt][1],
+                          as_attachment=True, download_name=filename),
+        filename=filename, preview="reports/_signed_document.html",
+        page=Markup(copy.page))  # nosec B704
 
 
 @bp.get("/participations.xlsx")

@@ -1,9 +1,9 @@
 """"双创" progress (“双创”进展) by responsibility zone, or by community.
 
 In the period: ads cleared (牛皮癣清除, 处) and stairwells painted (楼道粉刷, 个)
-from approved reports, with pending apart; findings found / handed over / fixed of
-approved surveys (``rollups.findings``); participation (人次, distinct members,
-hours) in the "双创" categories. Against the
+from approved reports, with pending apart; the findings of approved surveys found in
+it, and of them those handed over / fixed by its last day (``rollups.findings``);
+participation (人次, distinct members, hours) in the "双创" categories. Against the
 zone's targets: the resource items of those categories of the period's year, and
 the year to date up to the period's end. The monthly summary's zone table is the
 same view.
@@ -19,7 +19,6 @@ from ..models import (
     Community,
     CountedTask,
     Finding,
-    FindingStatus,
     ReportStatus,
     ResourceItem,
     TargetMeasure,
@@ -31,6 +30,7 @@ from . import kept
 from .batch import Plan, constant, gather, plan, run
 from .categories import categories_plan
 from .figures import ONE, Pending, member_rows
+from .findings import fixed_by, handed_over_by, reaches_today
 from .scope import (
     Scope,
     counted_task_conditions,
@@ -194,7 +194,9 @@ def double_progress_plan(scope: Scope, by: str = "zone", *, year_to_date: bool =
         work = kept.double_work_rows(kept_year)
         members = (kept.double_member_rows(kept_year, by_community=True),
                    kept.double_member_rows(kept_year, by_community=False))
-        found = kept.double_finding_rows(kept_year)
+        # the kept findings hold today's statuses: a past year counts those of its end
+        found = kept.double_finding_rows(kept_year) if reaches_today(base) \
+            else plan(_findings(ask), shape=list)
     else:
         work = plan(_work(ask), shape=list)
         found = plan(_findings(ask), shape=list)
@@ -312,9 +314,11 @@ def _add_work(rows, ids: dict, row) -> None:
 
 
 def _findings(ask: _Ask):
-    """Findings of approved surveys per group: found, handed over and fixed in the
-    period, and found in the year to date (one statement)."""
+    """Findings of approved surveys per group: found in the period, of them handed
+    over and fixed by its last day (``findings.status_by``), and found in the year to
+    date (one statement)."""
     period = ask.in_period(Finding.found_on)
+    end = None if reaches_today(ask.scope) else ask.scope.date_to
     group = ask.group(Finding)
     approved = and_(CountedTask.task_id == Finding.task_id,
                     CountedTask.report_status == ReportStatus.approved)
@@ -322,9 +326,8 @@ def _findings(ask: _Ask):
         select(
             group,
             func.count(case((period, 1))),
-            func.count(case((and_(period, Finding.status.in_(
-                (FindingStatus.handed_over, FindingStatus.fixed))), 1))),
-            func.count(case((and_(period, Finding.status == FindingStatus.fixed), 1))),
+            func.count(case((and_(period, handed_over_by(end)), 1))),
+            func.count(case((and_(period, fixed_by(end)), 1))),
             func.count(case((Finding.found_on >= ask.year_from if ask.year_to_date
                              else false(), 1))),
         )

@@ -6,6 +6,13 @@ those of a survey still 待审核 are counted apart as pending; those of a retur
 (or not yet reported) survey count nowhere. The register still lists them all,
 each with its survey's review state (``progress.queries``).
 
+A period's statuses are those of its last day (``status_by``): a finding handed over
+or fixed after the period ended counts as found (handed over) in it, so a past month's
+figures stay what they were at its end; the month in which a finding is handed over
+or fixed tells it (``moves_plan``: 「本月移交N处、整改N处」), whenever it was found.
+A finding keeps the day of each step (``handed_over_on``, ``fixed_on``: required by
+``services.findings`` since the first schema, never in the future).
+
 The survey's report status is read from ``CountedTask`` (one row per task whose
 report is 待审核 or approved), whose 完成数量 for a survey is the number of its
 active findings: the findings counted here and the survey's 完成数量 are one figure.
@@ -14,12 +21,56 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from datetime import date
+
+from sqlalchemy import and_, case, func, literal, or_, select, type_coerce
 
 from ..models import CountedTask, Finding, FindingKind, FindingStatus, ReportStatus
+from ..timeutil import local_today
 from . import kept
 from .batch import Plan, plan, run
-from .scope import Scope, finding_conditions
+from .scope import Scope, finding_conditions, scope_conditions
+
+
+def handed_over_on():
+    """SQL: the day a finding was handed over (for one 已移交 or 已整改; a row written
+    without the day counts from the day it was found)."""
+    return func.coalesce(Finding.handed_over_on, Finding.found_on)
+
+
+def fixed_on():
+    """SQL: the day a finding was fixed (for one 已整改; else as ``handed_over_on``)."""
+    return func.coalesce(Finding.fixed_on, Finding.handed_over_on, Finding.found_on)
+
+
+def handed_over_by(end: date | None):
+    """SQL: whether a finding had been handed over (fixed ones included) before
+    ``end`` — by the last day of a period ending there; ``None``: by today."""
+    handed = Finding.status.in_((FindingStatus.handed_over, FindingStatus.fixed))
+    return handed if end is None else and_(handed, handed_over_on() < end)
+
+
+def fixed_by(end: date | None):
+    """SQL: whether a finding had been fixed before ``end`` (``None``: by today)."""
+    fixed = Finding.status == FindingStatus.fixed
+    return fixed if end is None else and_(fixed, fixed_on() < end)
+
+
+def status_by(end: date | None):
+    """SQL: a finding's status on the last day of a period ending at ``end`` (its
+    status today for a period still running, or with no end)."""
+    if end is None:
+        return Finding.status
+    return type_coerce(case(
+        (fixed_by(end), literal(FindingStatus.fixed.value)),
+        (handed_over_by(end), literal(FindingStatus.handed_over.value)),
+        else_=literal(FindingStatus.found.value)), Finding.status.type)
+
+
+def reaches_today(scope: Scope) -> bool:
+    """Whether the period runs up to today (or has no end): its statuses are today's,
+    since no step is dated in the future."""
+    return scope.date_to is None or scope.date_to > local_today()
 
 
 def _zeros(kinds) -> dict:
@@ -28,7 +79,7 @@ def _zeros(kinds) -> dict:
 
 @dataclass(frozen=True)
 class FindingCounts:
-    """Findings found in a period, by kind and by status today.
+    """Findings found in a period, by kind and by status on its last day.
 
     ``handed_over`` counts every finding that has been handed over, including
     those since fixed (已移交); ``fixed`` those fixed (已整改); ``open`` = not fixed.
@@ -58,16 +109,20 @@ class FindingFigures:
 
 
 def findings_counts_plan(scope: Scope) -> Plan:
-    """Counts of active findings by kind and status, official and pending (one
-    statement; the whole county over whole months reads the kept counts)."""
-    if kept.county_months(scope):
+    """Counts of active findings found in the period by kind and by status on its
+    last day, official and pending (one statement; the whole county over whole months
+    up to today reads the kept counts, which hold today's statuses)."""
+    if kept.county_months(scope) and reaches_today(scope):
         return plan(kept.finding_rows(scope), shape=_counts)
-    return plan(
-        select(CountedTask.report_status, Finding.kind, Finding.status, func.count(Finding.id))
-        .join(CountedTask, CountedTask.task_id == Finding.task_id)
-        .where(*finding_conditions(scope))
-        .group_by(CountedTask.report_status, Finding.kind, Finding.status),
-        shape=_counts)
+    # grouped by the columns of a subquery: a CASE with parameters written twice
+    # (SELECT, GROUP BY) is two expressions to PostgreSQL
+    found = (select(CountedTask.report_status.label("report_status"), Finding.kind.label("kind"),
+                    status_by(None if reaches_today(scope) else scope.date_to).label("status"))
+             .join(CountedTask, CountedTask.task_id == Finding.task_id)
+             .where(*finding_conditions(scope))
+             .subquery())
+    group = (found.c.report_status, found.c.kind, found.c.status)
+    return plan(select(*group, func.count()).select_from(found).group_by(*group), shape=_counts)
 
 
 def findings_counts(scope: Scope) -> FindingFigures:
@@ -80,10 +135,42 @@ def _counts(rows) -> FindingFigures:
     for report_status, kind, status, count in rows:
         by_kind, by_status = counts[report_status]
         by_kind[kind] += count
-        by_status[status] += count
+        by_status[FindingStatus(status)] += count
 
     def made(report_status) -> FindingCounts:
         by_kind, by_status = counts[report_status]
         return FindingCounts(sum(by_kind.values()), by_kind, by_status)
 
     return FindingFigures(made(ReportStatus.approved), made(ReportStatus.submitted))
+
+
+@dataclass(frozen=True)
+class FindingMoves:
+    """What was done in a period with the findings of approved surveys, whenever
+    they were found: handed over (已移交) and fixed (已整改) on a day of the period;
+    ``earlier``: how many of those findings were found before it (when none was, the
+    steps are those of the period's own findings, which ``FindingCounts`` tells)."""
+
+    handed_over: int = 0
+    fixed: int = 0
+    earlier: int = 0
+
+
+def moves_plan(scope: Scope) -> Plan:
+    """``FindingMoves`` of a period with a start and an end (one statement): the
+    findings of the scope's unit, communities and zone found before its end, of
+    approved surveys, handed over or fixed within it."""
+    start, end = scope.date_from, scope.date_to
+    handed = and_(handed_over_by(None), handed_over_on() >= start, handed_over_on() < end)
+    fixed = and_(fixed_by(None), fixed_on() >= start, fixed_on() < end)
+    earlier = Finding.found_on < start
+    return plan(
+        select(func.count(case((handed, 1))), func.count(case((fixed, 1))),
+               func.count(case((earlier, 1))))
+        .join(CountedTask, and_(CountedTask.task_id == Finding.task_id,
+                                CountedTask.report_status == ReportStatus.approved))
+        .where(Finding.active.is_(True), Finding.found_on < end, or_(handed, fixed),
+               *scope_conditions(Scope(None, None, scope.unit_id, scope.community_ids,
+                                       scope.zone_id), unit=Finding.unit_id,
+                                 community=Finding.community_id, zone=Finding.zone_id)),
+        shape=lambda rows: FindingMoves(*(int(v) for v in rows[0])))

@@ -88,8 +88,9 @@ def counted_task_conditions(scope: Scope) -> list:
 
 def finding_conditions(scope: Scope) -> list:
     """WHERE conditions on Finding for a scope: the survey's date, unit, community,
-    zone. A finding is counted from the day it was found, with its status today;
-    the category filter does not apply (every finding comes from a survey)."""
+    zone. A finding is counted in the period it was found, with its status on the
+    period's last day (``findings.status_by``); the category filter does not apply
+    (every finding comes from a survey)."""
     return [Finding.active.is_(True),
             *scope_conditions(scope, date=Finding.found_on, unit=Finding.unit_id,
                               community=Finding.community_id, zone=Finding.zone_id)]
