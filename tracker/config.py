@@ -34,7 +34,7 @@ def _bool(value: str | None, default: bool = False) -> bool:
 
 def _count(value: str | None, name: str) -> int:
     value = (value or "0").strip()
-    if not value.isdigit():
+    if not value.isdecimal():  # not isdigit: int() cannot read ² or ①
         raise ConfigError(f"{name} must be a whole number (got {value!r}).")
     return int(value)
 

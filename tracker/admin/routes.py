@@ -13,6 +13,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Category, Community, Member, ResourceItem, Role, Unit, Zone
 from ..permissions import admin_required
+from ..security import record_id_or_none
 from ..services import directory as d
 from ..view_support import run_service
 from . import queries as q
@@ -62,8 +63,8 @@ def _page_number() -> int:
 
 
 def _int_arg(value) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    """A filter's id or year as the query string sent it, or None (empty, text, ² …)."""
+    return record_id_or_none((value or "").strip())
 
 
 def _list(template: str, entity: Entity, query, **context):

@@ -36,7 +36,7 @@ from ..rollups.cache import cached
 from ..rollups.coverage import coverage as unit_coverage
 from ..rollups.coverage import member_status
 from ..rollups.figures import pending_of, per_unit
-from ..security import record_id_or_none
+from ..security import record_id, record_id_or_none
 from ..services import findings as finding_service
 from ..timeutil import local_today
 from ..view_support import run_service
@@ -114,8 +114,8 @@ def _period_form(actor: Member):
     form = PeriodForm(communities=_community_choices(communities), community=default)
     if not communities:
         return form, communities, None, None
-    raw = request.args.get("community")
-    if raw and raw != ALL and raw.isdigit() and not _in_reach(actor, int(raw)):
+    asked = request.args.get("community", type=record_id)  # None for 全部社区 or no id
+    if asked is not None and not _in_reach(actor, asked):
         # A real community the actor does not manage: as if it did not exist.
         abort(404)
     if not form.validate():
@@ -277,8 +277,8 @@ def _unit_choices(actor: Member) -> list[tuple[str, str]]:
 def coverage():
     actor = _actor()
     units = _unit_choices(actor)
-    raw = request.args.get("unit")
-    if raw and raw.isdigit() and raw not in {u for u, _n in units}:
+    asked = request.args.get("unit", type=record_id)
+    if asked is not None and str(asked) not in {u for u, _n in units}:
         abort(404)
     form = CoverageForm(units=units, unit=str(actor.unit_id))
     context = dict(form=form, period=None, quick=quick_periods(None))
@@ -321,12 +321,11 @@ def findings():
     communities = _reachable_communities(actor)
     managed = managed_community_ids(actor)
     reach = {cid for cid, _n in communities} if managed is None else managed
-    raw = request.args.get("community")
-    if raw and raw.isdigit() and not _in_reach(actor, int(raw)):
+    community_id = request.args.get("community", type=record_id)
+    if community_id is not None and not _in_reach(actor, community_id):
         abort(404)
     form = FindingFilterForm(community="", zone="", kind="", status="", review="", month="")
     form.community.choices = [("", _("全部社区"))] + [(str(c), n) for c, n in communities]
-    community_id = int(raw) if raw and raw.isdigit() else None
     # Zones to pick from: the chosen community's, or all of a few communities' (a
     # county has a thousand: pick a community first).
     zone_communities = [community_id] if community_id else (reach if len(reach) <= 5 else [])
