@@ -249,3 +249,44 @@ def test_the_scan_finds_a_form_without_a_token(tmp_path):
     page.write_text('<form method="post" action="{{ url_for(\'x.y\') }}">\n</form>',
                     encoding="utf-8")
     assert [endpoint for endpoint, form in _post_forms(page) if "once()" not in form] == ["x.y"]
+
+
+# A view may fetch one record by its id (``db.session.get``); this one reads no rows.
+STATEMENTS_IN_VIEWS = {("tracker.main.routes", "execute")}  # /healthz's SELECT 1
+
+
+def _statements(path: Path) -> list[tuple[int, str]]:
+    """(line, what) of every statement a module builds or runs itself: ``select(…)``,
+    and ``….scalars / scalar / execute(…)`` on a session."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "select":
+            found.append((node.lineno, "select"))
+        elif (isinstance(func, ast.Attribute) and func.attr in ("scalars", "scalar", "execute")
+              and isinstance(func.value, ast.Attribute) and func.value.attr == "session"):
+            found.append((node.lineno, func.attr))
+    return found
+
+
+def test_views_run_no_statement_of_their_own():
+    """README: a blueprint's views are thin; the lists a page reads are in its
+    ``queries.py`` (or a service). Every module that declares routes (``@bp.…``) is
+    read, so a view module split off later is held to it too."""
+    wrong = []
+    for module, path in module_files().items():
+        if "@bp." not in path.read_text(encoding="utf-8"):
+            continue
+        for line, what in _statements(path):
+            if (module, what) not in STATEMENTS_IN_VIEWS:
+                wrong.append(f"{path.relative_to(ROOT)}:{line}: {what}")
+    assert not wrong, "views running SQL of their own:\n" + "\n".join(wrong)
+
+
+def test_the_scan_finds_a_statement_in_a_view(tmp_path):
+    view = tmp_path / "routes.py"
+    view.write_text("rows = db.session.scalars(select(Task).where(Task.id == 1))\n",
+                    encoding="utf-8")
+    assert _statements(view) == [(1, "scalars"), (1, "select")]

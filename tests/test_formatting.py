@@ -101,3 +101,13 @@ def test_a_target_against_the_time_passed(done, target, reading, behind):
 
 def test_no_target_no_pace():
     assert target_pace(5, 0, 2026, date(2026, 11, 30)) is None
+
+
+def test_hours_are_written_from_minutes_by_one_rule():
+    """A participation's hours come from ``formatting.hours`` / ``hours_value`` only:
+    there is no second, unrounded minutes → hours on the model a template could reach
+    for (80 minutes read 1.3333… there, 1.3 everywhere else)."""
+    from tracker.models import Assignment
+
+    assert not hasattr(Assignment, "hours")
+    assert hours(80) == "1.3"

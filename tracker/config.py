@@ -34,7 +34,7 @@ def _bool(value: str | None, default: bool = False) -> bool:
 
 def _count(value: str | None, name: str) -> int:
     value = (value or "0").strip()
-    if not value.isdigit():
+    if not value.isdecimal():  # not isdigit: int() cannot read ² or ①
         raise ConfigError(f"{name} must be a whole number (got {value!r}).")
     return int(value)
 
@@ -133,7 +133,14 @@ def load_config(overrides: dict | None = None) -> dict:
         # Archived residents' personal data is erased this long after archiving
         # (flask purge-residents): PIPL Art. 19/47, the minimum time necessary.
         "RESIDENT_RETENTION_DAYS": int(env.get("RESIDENT_RETENTION_DAYS", "1095")),
+        # Rows per page of a list (a phone shows 20); the lists worked through at a desk
+        # are longer: the admin's lists, 服务对象, 服务记录's people, and 激活链接, where a
+        # liaison ticks the members to send links to.
         "PAGE_SIZE": 20,
+        "ADMIN_PAGE_SIZE": 50,
+        "RESIDENTS_PAGE_SIZE": 50,
+        "RECORDS_PAGE_SIZE": 30,
+        "INVITES_PAGE_SIZE": 100,
         "STALE_REVIEW_DAYS": int(env.get("STALE_REVIEW_DAYS", "7")),
     }
     config.update(reminder_settings(env))

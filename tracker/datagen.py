@@ -225,7 +225,7 @@ def generate(plan: Plan, progress=None) -> dict:
         writer.add(_table(Member), {
             "id": mid, "name": name, "name_key": name_key(name),
             "phone": f"{phone + i:011d}", "password_hash": password_hash, "unit_id": uid,
-            "branch": None, "role": role, "active": active, "on_roll": role == Role.member,
+            "branch": None, "role": role, "active": active, "on_roll": Member.on_roll_by_default(role),
             "created_at": now - timedelta(days=plan.years * 366),
         })
         if active:

@@ -41,7 +41,7 @@ def chinese_number(text: str) -> int:
 
 def _padded(match: re.Match) -> str:
     text = match.group(0)
-    value = int(text) if text.isdigit() else chinese_number(text)
+    value = int(text) if text.isdecimal() else chinese_number(text)
     return f"{value:0{WIDTH}d}"
 
 

@@ -443,7 +443,7 @@ def _delete_empty(preparer, table, keys: tuple, first: str, rows: int) -> TextCl
 
 
 def _typed(sql: str, table, names: tuple, rows: int, returned: tuple) -> TextClause:
-    """The statement with its parameters (``name_row``) and results typed as the
+    """The statement with its parameters (``{column}_{row}``) and results typed as the
     table's columns (an enum goes in and comes back as the enum)."""
     return (text(sql)
             .bindparams(*(bindparam(f"{c}_{i}", type_=table.c[c].type)

@@ -23,6 +23,22 @@ def manages_community(member: Member, community_id: int) -> bool:
     return ids is None or community_id in ids
 
 
+def seen_unit_ids(member: Member) -> set[int] | None:
+    """Units whose own figures a member may see — a unit's 参与情况 (不漏一人) and its
+    月报, and the 月报's words: None means all (admin), a liaison their own unit, a
+    member none."""
+    if member.role == Role.admin:
+        return None
+    if member.role == Role.liaison and member.unit_id is not None:
+        return {member.unit_id}
+    return set()
+
+
+def may_see_unit(member: Member, unit_id: int) -> bool:
+    ids = seen_unit_ids(member)
+    return ids is None or unit_id in ids
+
+
 def manages_task(member: Member, task: Task) -> bool:
     return manages_community(member, task.community_id)
 

@@ -19,9 +19,20 @@ _ID_CARD = re.compile(r"(?<![\dXx])\d{17}[\dXx](?![\dXx])")
 LOGGERS = ("tracker", "werkzeug", "gunicorn.error", "gunicorn.access", "sqlalchemy")
 
 
+def mask_phone(phone: str | None) -> str:
+    """How a phone number is shown where the whole number is not needed — lists, the
+    audit trail, logs: 138****0001 for a mobile number; a landline keeps only its last
+    four digits."""
+    if not phone:
+        return ""
+    if len(phone) == 11 and phone.isdecimal():
+        return f"{phone[:3]}****{phone[-4:]}"
+    return "****" + phone[-4:] if len(phone) > 4 else "****"
+
+
 def scrub(text: str) -> str:
     text = _ID_CARD.sub("[身份证号]", text)
-    return _PHONE.sub(lambda m: f"{m.group()[:3]}****{m.group()[-4:]}", text)
+    return _PHONE.sub(lambda m: mask_phone(m.group()), text)
 
 
 class PersonalDataFilter(logging.Filter):

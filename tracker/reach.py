@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, false
+from sqlalchemy import bindparam, false, select
 
-from .models import Member
+from .extensions import db
+from .models import Community, Member
 from .permissions import managed_community_ids
 
 ALL, SOME, NONE = "all", "some", "none"
@@ -78,3 +79,11 @@ def in_reach(kind: str, column, *, literal_execute: bool = False) -> list:
         return [column.in_(bindparam("community_ids", expanding=True,
                                      literal_execute=literal_execute))]
     return [false()]
+
+
+def managed_communities(member: Member) -> list[Community]:
+    """The communities in use in the member's reach, in natural order: what the forms
+    of a manager (a task, a need, a resident) offer to choose from."""
+    stmt = select(Community).where(Community.active.is_(True),
+                                   *reach_of(member).conditions(Community.id))
+    return list(db.session.scalars(stmt.order_by(Community.sort_key, Community.id)))

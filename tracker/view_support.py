@@ -56,6 +56,19 @@ def run_service(form, service: Callable[..., Any], /, *args,
     return Done(value)
 
 
+def no_store(response, *, referrer: bool = False):
+    """Keep a response out of every cache — a page showing personal data (residents,
+    needs) or a secret (an invitation, a calendar address, a check-in code):
+    ``Cache-Control: no-store``, and ``Pragma: no-cache`` for HTTP/1.0 caches.
+    ``referrer``: also ``Referrer-Policy: no-referrer``, for a page whose own URL is the
+    secret. Usable as a blueprint's ``after_request`` hook."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    if referrer:
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def confirmed() -> bool:
     """Whether a destructive action's POST was confirmed (``confirmed=1``): by the
     browser's confirm() (static/js/confirm.js) or, with JavaScript off, by the GET

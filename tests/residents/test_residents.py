@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from tests.residents.support import resident, visit_task, world_resident
 from tracker.extensions import db
-from tracker.models import AuditEvent, Resident, ResidentCategory, mask_phone, task_resident
+from tracker.models import AuditEvent, Resident, ResidentCategory, task_resident
+from tracker.privacy import mask_phone
 from tracker.services import PermissionDenied, ServiceError
 from tracker.services.residents import (
     ResidentData,

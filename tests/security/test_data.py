@@ -99,6 +99,53 @@ def test_the_filter_masks_identity_numbers_and_leaves_ids_alone():
     assert scrub("2026113014302512345 13912345678") == "2026113014302512345 139****5678"
 
 
+def test_a_phone_is_masked_one_way_everywhere(client, world, login):
+    """privacy.mask_phone: a member's phone on a page, in the audit trail of a changed
+    phone or of a failed login, and in a log line are all written 138****0001."""
+    from tracker.privacy import mask_phone, scrub
+    from tracker.services.directory import MemberData, update_member
+
+    phone, new_phone = world.member.phone, "13912345678"
+    assert mask_phone(phone) == f"{phone[:3]}****{phone[-4:]}"
+    assert world.member.masked_phone == mask_phone(phone)
+    assert scrub(f"call {phone}") == f"call {mask_phone(phone)}"
+    client.post("/auth/login", data={"phone": phone, "password": "wrong-1234"})
+    failed = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "login_failed")).all()[-1]
+    assert failed.detail["phone"] == mask_phone(phone)
+    m = world.member
+    update_member(m, world.admin, MemberData(name=m.name, phone=new_phone, unit_id=m.unit_id,
+                                             role=m.role, branch=m.branch))
+    db.session.commit()
+    changed = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "update", AuditEvent.entity_id == m.id)).all()[-1]
+    assert changed.detail["phone"] == [mask_phone(phone), mask_phone(new_phone)]
+
+
+def test_every_page_with_personal_data_or_a_secret_is_kept_by_no_cache(client, world, login):
+    """One set of headers (view_support.no_store): 服务对象, 需求, the check-in code, the
+    calendar address and 激活链接 send ``Cache-Control: no-store`` and ``Pragma:
+    no-cache``; the invitation page, whose URL is itself the secret, also
+    ``Referrer-Policy: no-referrer``."""
+    from tracker.services.invitations import issue_links
+
+    login(world.liaison)
+    urls = ["/residents/", "/needs/", f"/onsite/tasks/{world.task.id}/qr", "/me/calendar",
+            "/invite/manage"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store", url
+        assert response.headers["Pragma"] == "no-cache", url
+    link = issue_links(world.admin, [world.member])[0]
+    db.session.commit()
+    client.post("/auth/logout")
+    response = client.get(f"/invite/{link.token}")
+    assert response.status_code == 200
+    assert (response.headers["Cache-Control"], response.headers["Pragma"],
+            response.headers["Referrer-Policy"]) == ("no-store", "no-cache", "no-referrer")
+
+
 # ---------------------------------------------------------------- export and erase
 
 def test_an_admin_exports_everything_held_about_a_resident(client, world, login, registered):

@@ -188,14 +188,21 @@ FORM_IDS = ("participants", "resource_item", "leader", "community", "category", 
             "unit", "task")
 
 
-@pytest.mark.parametrize("value", OVER_INT)
+# Digits to ``str.isdigit`` that ``int`` cannot read (superscript two, circled one): an id
+# or a year checked with isdigit and then read with int was a ValueError, a 500.
+NOT_DECIMAL = ("²", "①")
+
+
+@pytest.mark.parametrize("value", OVER_INT + NOT_DECIMAL)
 def test_an_id_past_the_database_integer_in_a_query_or_a_form_is_no_error(
         app, client, world, login, value):
-    """Every route of the URL map (its path ids 1), GET with every query id and POST
-    with every form id set past the INTEGER: an answer, never a 500 (an OverflowError
-    when the id reached its first look-up, as ``/manage/backfill?request=…`` did)."""
+    """Every route of the URL map (its path ids 1), GET with every query id (and a
+    year, for the pages that filter by one) and POST with every form id set past the
+    INTEGER, or to a digit that is no number: an answer, never a 500 (an OverflowError
+    when the id reached its first look-up, as ``/manage/backfill?request=…`` did; a
+    ValueError for ``/progress/community?community=²``)."""
     wrong = []
-    query = {name: value for name in QUERY_IDS}
+    query = {name: value for name in QUERY_IDS + ("year",)}
     form = {name: value for name in FORM_IDS}
     for rule in app.url_map.iter_rules():
         if rule.endpoint in ("static", "main.readyz") or rule.endpoint.startswith("auth."):
@@ -210,6 +217,27 @@ def test_an_id_past_the_database_integer_in_a_query_or_a_form_is_no_error(
             if response.status_code >= 500:
                 wrong.append(f"{method} {url}: {response.status_code}")
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("value", NOT_DECIMAL)
+@pytest.mark.parametrize("url", [
+    "/progress/community?community={v}", "/progress/double?community={v}",
+    "/progress/findings?community={v}", "/progress/coverage?unit={v}",
+    "/admin/zones?community={v}", "/admin/items?year={v}", "/admin/items?community={v}"])
+def test_a_digit_that_is_no_number_in_a_query_id_is_no_id(client, world, login, url, value):
+    """``²`` is not an id: the page answers as for any other text there."""
+    login(world.admin)
+    assert client.get(url.format(v=value)).status_code == 200, url
+
+
+@pytest.mark.parametrize("value", NOT_DECIMAL + ("２０２６０", "9" * 5000),
+                         ids=["superscript", "circled", "full-width", "5000 digits"])
+def test_a_year_that_is_no_number_is_refused_on_the_period_form(client, world, login, value):
+    """The 年份 field of the progress pages' period form: a message, not a 500."""
+    login(world.liaison)
+    response = client.get("/progress/community", query_string={"period": "year", "year": value})
+    assert response.status_code == 200
+    assert "年份须为2000到2100之间的整数" in response.get_data(as_text=True)
 
 
 def test_an_id_at_the_limit_is_still_an_id(client, world, login):

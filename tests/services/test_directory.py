@@ -356,3 +356,29 @@ def test_deactivated_member_keeps_history(world):
     db.session.commit()
     assert db.session.get(Member, world.member.id).active is False
     assert len(world.past_task.assignments) == 2
+
+
+def test_an_unchosen_on_roll_is_decided_in_one_place(world, monkeypatch):
+    """计入参与统计 left unchosen: the member form, the member import and a row inserted
+    without either all follow ``Member.on_roll_by_default`` — change the rule there and
+    every way of creating an account follows."""
+    from sqlalchemy import insert
+
+    from tests.imports.helpers import xlsx_bytes
+    from tracker.services import member_import as mi
+
+    monkeypatch.setattr(Member, "on_roll_by_default", staticmethod(lambda role: False))
+    d.create_member(world.admin, member_data(world.unit, phone="13700000001"))
+    parsed = mi.parse_rows(mi.read_table("名单.xlsx", xlsx_bytes(
+        [("钱七", "13700000002", world.unit.name, "", "", "")])))
+    mi.import_members(world.admin, mi.check_rows(parsed.rows, world.admin).rows)
+    db.session.execute(insert(Member).values(name="孙八", phone="13700000003",
+                                             unit_id=world.unit.id, role=Role.member))
+    db.session.commit()
+    made = dict(db.session.execute(select(Member.phone, Member.on_roll).where(
+        Member.phone.in_(["13700000001", "13700000002", "13700000003"]))).all())
+    assert made == {"13700000001": False, "13700000002": False, "13700000003": False}
+    monkeypatch.undo()
+    assert Member.on_roll_by_default(Role.member) is True
+    assert Member.on_roll_by_default(Role.liaison) is False
+    assert Member.on_roll_by_default(Role.admin) is False

@@ -5,7 +5,7 @@ and a 停用 / 重新启用 button; the shared flow lives in ``crud.py``.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,6 +13,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Category, Community, Member, ResourceItem, Role, Unit, Zone
 from ..permissions import admin_required
+from ..security import record_id_or_none
 from ..services import directory as d
 from ..view_support import run_service
 from . import queries as q
@@ -32,7 +33,6 @@ from .forms import (
 )
 
 bp = Blueprint("admin", __name__)
-PER_PAGE = 50
 
 UNITS = Entity("unit", "units", Unit, UnitForm, d.create_unit, d.update_unit,
                title=_l("单位"), heading=_l("单位"))
@@ -62,12 +62,12 @@ def _page_number() -> int:
 
 
 def _int_arg(value) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    """A filter's id or year as the query string sent it, or None (empty, text, ² …)."""
+    return record_id_or_none((value or "").strip())
 
 
 def _list(template: str, entity: Entity, query, **context):
-    page = q.Page(db.session, query, _page_number(), PER_PAGE)
+    page = q.Page(db.session, query, _page_number(), current_app.config["ADMIN_PAGE_SIZE"])
     return render_template(template, entity=entity, page=page, **context)
 
 

@@ -44,6 +44,7 @@ def login():
             device_name=devices.describe(request.headers.get("User-Agent", "")),
             remember=bool(form.remember.data), device_id=device_id,
             device_members=device_members)
+        # by hand, not run_service: TooManyAttempts is the 429 page with Retry-After
         try:
             with unit_of_work():
                 started = log_in(attempt)
@@ -107,6 +108,7 @@ def end_session(session_id: int):
 def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        # by hand, not run_service: TooManyAttempts is the 429 page with Retry-After
         try:
             with unit_of_work():
                 change_password(current_user, form.current.data, form.new_password.data,

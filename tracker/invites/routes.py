@@ -5,47 +5,39 @@ so the page that lists them is rendered straight from the POST (and not cached).
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ..auth.devices import describe
 from ..errors import too_many_requests
-from ..extensions import db
-from ..paging import paginate
-from ..models import Member, Unit
 from ..permissions import staff_required
 from ..security import public_url_for, record_id_or_none
 from ..throttle import count_link_guess, link_guess_wait
 from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
 from ..services.invitations import (
-    LIFETIME,
     MAKER_REFUSED,
     MAX_BATCH,
     accept_invitation,
     find_invitation,
-    invitable_members_query,
     issue_links,
     latest_invitations,
+    lifetime_days,
     may_reset,
     opened_by_its_maker,
     why_dead,
 )
 from ..onsite.qr import qr_svg
+from ..view_support import no_store
 from .forms import IssueForm, SetPasswordForm
-from .queries import members_query, opening_status, pending_count
+from . import queries as q
 
 bp = Blueprint("invites", __name__)
-PER_PAGE = 100
 
 
 @bp.after_request
-def no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"  # the link itself is a secret
-    return response
+def _no_store(response):
+    return no_store(response, referrer=True)  # the link itself is a secret
 
 
 def _unit_filter() -> int | None:
@@ -57,25 +49,25 @@ def _unit_filter() -> int | None:
 def manage():
     """Members in reach, those without a password first; tick some, get their links."""
     unit_id = _unit_filter()
-    pending_total = pending_count(current_user, unit_id)
-    status = opening_status(request.values.get("status"), pending_total)
-    page = paginate(members_query(current_user, unit_id, status)
-                    .options(selectinload(Member.unit)), None, PER_PAGE)
+    pending_total = q.pending_count(current_user, unit_id)
+    status = q.opening_status(request.values.get("status"), pending_total)
+    page = q.members_page(current_user, unit_id, status,
+                          current_app.config["INVITES_PAGE_SIZE"])
     form = IssueForm()
     form.members.choices = [(m.id, m.name) for m in page.items]
     if request.method == "POST":
         members = None
         if request.form.get("pending") == "1":
-            members = list(db.session.scalars(
-                members_query(current_user, unit_id, "pending").limit(MAX_BATCH + 1)))
+            members = q.pending_batch(current_user, unit_id, MAX_BATCH + 1)
             if not members:
                 form.form_errors.append(_("没有未激活的党员。"))
                 members = None
         else:
             ids = {record_id_or_none(v) for v in request.form.getlist("members")} - {None}
-            members = list(db.session.scalars(
-                select(Member).where(Member.id.in_(ids)).order_by(Member.name_key, Member.id))) if ids else []
+            members = q.members_by_id(ids)
         if members is not None:
+            # by hand, not run_service: a refusal of these members is a 403 page that
+            # says so (「无权为所选党员生成激活链接。」), not run_service's bare 403
             try:
                 with unit_of_work():
                     issued = issue_links(current_user, members)
@@ -90,20 +82,15 @@ def manage():
                 return render_template(
                     "invites/issued.html",
                     rows=[(link, url, qr_svg(url)) for link, url in rows],
-                    days=LIFETIME.days,
+                    days=lifetime_days(),
                 )
-    units = _units_in_reach()
+    units = q.units_in_reach(current_user)
     latest = latest_invitations([m.id for m in page.items])
     return render_template("invites/manage.html", page=page, form=form, units=units,
                            unit_id=unit_id, status=status, latest=latest,
                            pending_total=pending_total, max_batch=MAX_BATCH,
+                           days=lifetime_days(),
                            may_reset=may_reset(current_user))
-
-
-def _units_in_reach() -> list[Unit]:
-    ids = invitable_members_query(current_user).with_only_columns(Member.unit_id).distinct()
-    return list(db.session.scalars(
-        select(Unit).where(Unit.id.in_(ids)).order_by(Unit.sort_key, Unit.id)))
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
@@ -123,6 +110,8 @@ def accept(token: str):
         return render_template("invites/dead.html", reason=MAKER_REFUSED), 403
     form = SetPasswordForm()
     if form.validate_on_submit():
+        # by hand, not run_service: every refusal, PermissionDenied included (the link
+        # opened by its maker, past the check above), is a message on the form
         try:
             with unit_of_work():
                 started = accept_invitation(

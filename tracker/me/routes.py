@@ -29,7 +29,7 @@ from ..services.notify import (
     token_hash,
 )
 from ..timeutil import utcnow
-from ..view_support import run_service
+from ..view_support import no_store, run_service
 from . import queries as q
 from ..fields import EmptyForm
 from ..paging import page_number
@@ -125,10 +125,8 @@ def calendar():
             if done:
                 feed_url = url_for("me.feed", token=done.value, _external=True)
     active = settings_of(current_user).calendar_token_hash is not None or feed_url is not None
-    response = make_response(render_template("me/calendar.html", form=form, feed_url=feed_url,
-                                             active=active))
-    response.headers["Cache-Control"] = "no-store"  # the address is a secret
-    return response
+    return no_store(make_response(render_template(  # the address is a secret
+        "me/calendar.html", form=form, feed_url=feed_url, active=active)))
 
 
 @bp.get("/feed/<token>.ics")

@@ -27,7 +27,7 @@ from .reminders import (
     ReminderNewsStart,
     ReminderOptOut,
 )
-from .residents import Resident, ResidentCategory, mask_phone, resident_member, task_resident
+from .residents import Resident, ResidentCategory, resident_member, task_resident
 from .summaries import SummaryCopy, SummaryNote, SummaryScope
 from .waitlist import WaitlistEntry, WaitStatus
 from .security import LoginSession, SubmissionToken, ThrottleHit

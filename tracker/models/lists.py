@@ -14,7 +14,7 @@ snapshot) comes back with the token its rows had then, so a list kept under that
 token is still the list of those rows, and two databases never share one.
 
 Migration 0020_lists_version creates the same triggers (its own frozen copy of this
-SQL); ``tests/test_lists_version.py`` holds both to the rule.
+SQL); ``tests/web/test_lists_version.py`` holds both to the rule.
 """
 from __future__ import annotations
 

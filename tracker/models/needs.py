@@ -120,10 +120,6 @@ class Need(db.Model):
     created_by: Mapped["Member"] = relationship(foreign_keys=[created_by_id])  # noqa: F821
 
     @property
-    def is_wish(self) -> bool:
-        return self.kind == NeedKind.wish
-
-    @property
     def is_live(self) -> bool:
         """Still to be done: open, tasked or claimed."""
         return self.status in LIVE_NEEDS

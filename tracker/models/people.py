@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..name_order import KEY_MAX, name_key
+from ..privacy import mask_phone
 from ..timeutil import utcnow
 from .places import NaturallyNamed
 from .types import UTCDateTime
@@ -43,10 +44,8 @@ class Unit(NaturallyNamed, db.Model):
 
 
 def default_on_roll(context) -> bool:
-    """计入参与统计 unless said otherwise: yes for a member, no for an account created
-    as an admin or a liaison (a column default, so every way of creating one agrees)."""
-    role = context.get_current_parameters().get("role")
-    return role in (Role.member, Role.member.value)
+    """The column default: ``Member.on_roll_by_default`` for a row inserted without it."""
+    return Member.on_roll_by_default(context.get_current_parameters().get("role"))
 
 
 def _default_name_key(context) -> str:
@@ -143,7 +142,15 @@ class Member(UserMixin, db.Model):
 
     @property
     def masked_phone(self) -> str:
-        return f"{self.phone[:3]}****{self.phone[-4:]}"
+        return mask_phone(self.phone)
+
+    @staticmethod
+    def on_roll_by_default(role) -> bool:
+        """计入参与统计 when nobody chose: yes for a member, no for an account created as
+        an admin or a liaison. The one rule for every way of creating an account: the
+        member form and the import set it before the insert (the roll's first stay is
+        opened from it then), the column default for a row inserted without them."""
+        return role in (Role.member, Role.member.value)
 
     def __str__(self) -> str:
         return self.name

@@ -13,6 +13,7 @@ from sqlalchemy import Boolean, Column, Date, Enum, ForeignKey, Index, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..privacy import mask_phone
 from ..timeutil import utcnow
 from .types import UTCDateTime
 
@@ -74,10 +75,3 @@ class Resident(db.Model):
         return self.name
 
 
-def mask_phone(phone: str | None) -> str:
-    """138****0001 for a mobile number; a landline keeps only its last four digits."""
-    if not phone:
-        return ""
-    if len(phone) == 11 and phone.isdigit():
-        return f"{phone[:3]}****{phone[-4:]}"
-    return "****" + phone[-4:] if len(phone) > 4 else "****"

@@ -282,12 +282,6 @@ class Assignment(db.Model):
     task: Mapped[Task] = relationship(back_populates="assignments")
     member: Mapped["Member"] = relationship(foreign_keys=[member_id])  # noqa: F821
 
-    @property
-    def hours(self):
-        from decimal import Decimal
-
-        return None if self.minutes is None else Decimal(self.minutes) / 60
-
 
 class ReportStatus(str, enum.Enum):
     submitted = "submitted"  # 待审核

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..manage.queries import categories, managed_communities  # noqa: F401 — the routes use both
+from ..manage.queries import categories
 from ..models import LIVE_NEEDS, Community, Need, NeedStatus, Resident, ResourceItem, Zone
 from ..paging import paginate
 

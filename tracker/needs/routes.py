@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..permissions import staff_required
-from ..residents.routes import no_store
+from ..reach import managed_communities
 from ..security import record_id
 from ..services.needs import (
     claim_need,
@@ -38,7 +38,7 @@ from ..services.needs import (
 )
 from ..services.photos import image_path
 from ..timeutil import local_today
-from ..view_support import run_service
+from ..view_support import no_store, run_service
 from . import queries as q
 from .forms import KIND_LABELS, ClaimForm, CloseForm, FulfilForm, NeedForm
 
@@ -78,7 +78,7 @@ def index():
                         current_app.config["PAGE_SIZE"])
     return render_template("needs/index.html", page=page, status=status, statuses=q.STATUSES,
                            communities=communities, community_id=community_id,
-                           may_post=bool(q.managed_communities(_actor())),
+                           may_post=bool(managed_communities(_actor())),
                            today=local_today())
 
 
@@ -92,7 +92,7 @@ def mine():
 @bp.route("/new", methods=["GET", "POST"])
 @staff_required
 def new():
-    communities = q.managed_communities(_actor())
+    communities = managed_communities(_actor())
     community_id = request.args.get("community", type=record_id)
     if community_id is None and len(communities) == 1:
         community_id = communities[0].id

@@ -23,7 +23,6 @@ from ..errors import _page, too_many_requests
 from ..extensions import db
 from ..models import Photo, Task, TaskStatus
 from ..models.findings import Finding
-from ..services import PermissionDenied, ServiceError, unit_of_work
 from ..services.checkin import (
     check_in,
     checked_in_count,
@@ -49,7 +48,7 @@ from ..security import public_url_for
 from ..throttle import count_link_guess, link_guess_wait
 from ..services.residents import may_pick_residents
 from ..timeutil import utcnow
-from ..view_support import run_service
+from ..view_support import no_store, run_service
 from .forms import PhotoForm
 from .qr import qr_svg
 
@@ -83,12 +82,12 @@ def _drain_request_body() -> None:
         pass
 
 
-def _private(body, *, no_store: bool = False):
+def _private(body, *, secret: bool = False):
+    """A page for this visitor only; ``secret`` (the check-in code): kept by no cache."""
     response = make_response(body)
-    if no_store:
-        response.headers["Cache-Control"] = "no-store"
-    else:
-        response.headers["Cache-Control"] = "private, no-cache"
+    if secret:
+        return no_store(response)
+    response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 
@@ -171,12 +170,7 @@ def checkin(token: str):
     task = task_for_token(token)
     if task is None:
         return _invalid_code()
-    try:
-        with unit_of_work():
-            check_in(task, current_user, token)
-    except ServiceError as error:
-        flash(str(error.message), "error")
-    else:
+    if run_service(None, check_in, task, current_user, token):
         flash(_("签到成功。"), "success")
     return redirect(url_for(".checkin_landing", token=token))
 
@@ -192,7 +186,7 @@ def qr(task_id: int):
     return _private(render_template(
         "onsite/qr.html", task=task, link=link, svg=qr_svg(link),
         checked_in=checked_in_count(task), opens_at=window_opens(task),
-    ), no_store=True)
+    ), secret=True)
 
 
 @bp.post("/onsite/tasks/<int:task_id>/qr/rotate")
@@ -201,12 +195,8 @@ def rotate(task_id: int):
     task = _task_or_404(task_id)
     if not may_show_code(current_user, task):
         abort(404)
-    try:
-        with unit_of_work():
-            rotate_token(task, current_user)
-    except PermissionDenied:
-        abort(404)
-    flash(_("签到码已更换，旧的签到码不能再使用。"), "success")
+    if run_service(None, rotate_token, task, current_user, denied=404):
+        flash(_("签到码已更换，旧的签到码不能再使用。"), "success")
     return redirect(url_for(".qr", task_id=task.id))
 
 

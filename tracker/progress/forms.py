@@ -149,7 +149,8 @@ class PeriodForm(GetForm):
 
     def _year(self) -> int | None:
         text = (self.year.data or "").strip()
-        if text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR:
+        # isdecimal, not isdigit: ² and ① are digits int() cannot read
+        if text.isdecimal() and len(text) <= 4 and MIN_YEAR <= int(text) <= MAX_YEAR:
             return int(text)
         self.year.errors.append(_l("年份须为%(a)s到%(b)s之间的整数。", a=MIN_YEAR, b=MAX_YEAR))
         return None

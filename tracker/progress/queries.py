@@ -18,6 +18,7 @@ from ..models import (
     ReportStatus,
     Task,
     TaskReport,
+    Unit,
     Zone,
 )
 from ..lists import current_lists
@@ -63,6 +64,38 @@ def zone_choices(community_ids) -> list[tuple[int, str, str]]:
     ).all()
     return [(zid, name if active else retired(name), community)
             for zid, name, community, active in rows]
+
+
+def unit_choices() -> list[tuple[int, str]]:
+    """(id, name) of the units in use, then of those switched off that have tasks
+    (marked 已停用): a retired unit's past 参与情况 stays reachable."""
+    worked = select(Task.id).where(Task.unit_id == Unit.id).exists()
+    rows = db.session.execute(
+        select(Unit.id, Unit.name, Unit.active).where(or_(Unit.active.is_(True), worked))
+        .order_by(Unit.active.desc(), Unit.sort_key, Unit.id))
+    return [(uid, name if active else retired(name)) for uid, name, active in rows]
+
+
+def task_with_places(task_id: int) -> Task | None:
+    """A task with its category, community and zone (the findings page shows them)."""
+    return db.session.scalar(
+        select(Task).where(Task.id == task_id)
+        .options(joinedload(Task.category), joinedload(Task.community), joinedload(Task.zone)))
+
+
+def findings_of_task(task_id: int) -> list[Finding]:
+    """A survey's findings still on the register, in the order they were recorded."""
+    return list(db.session.scalars(
+        select(Finding).where(Finding.task_id == task_id, Finding.active.is_(True))
+        .order_by(Finding.id)))
+
+
+def finding_with_places(finding_id: int) -> Finding | None:
+    """A finding with its survey, community, zone and who recorded it."""
+    return db.session.scalar(
+        select(Finding).where(Finding.id == finding_id)
+        .options(joinedload(Finding.task), joinedload(Finding.community),
+                 joinedload(Finding.zone), joinedload(Finding.created_by)))
 
 
 @dataclass

@@ -21,22 +21,25 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
 
 from ..charts import bar_chart, trend_chart
 from ..extensions import db
-from ..models import Community, Finding, FindingKind, Member, Role, Task, Unit
+from ..models import Community, Finding, FindingKind, Member, Role, Task
 from ..natural import sort_key as natural_key
-from ..permissions import managed_community_ids, manages_community, staff_required
+from ..permissions import (
+    managed_community_ids,
+    manages_community,
+    seen_unit_ids,
+    staff_required,
+)
 from ..rollups import Scope
 from ..rollups.batch import run
 from ..rollups.cache import cached
 from ..rollups.coverage import coverage as unit_coverage
 from ..rollups.coverage import member_status
 from ..rollups.figures import pending_of, per_unit
-from ..security import record_id_or_none
+from ..security import record_id, record_id_or_none
 from ..services import findings as finding_service
 from ..timeutil import local_today
 from ..view_support import run_service
@@ -114,8 +117,8 @@ def _period_form(actor: Member):
     form = PeriodForm(communities=_community_choices(communities), community=default)
     if not communities:
         return form, communities, None, None
-    raw = request.args.get("community")
-    if raw and raw != ALL and raw.isdigit() and not _in_reach(actor, int(raw)):
+    asked = request.args.get("community", type=record_id)  # None for 全部社区 or no id
+    if asked is not None and not _in_reach(actor, asked):
         # A real community the actor does not manage: as if it did not exist.
         abort(404)
     if not form.validate():
@@ -261,15 +264,11 @@ def _sort_key(row, sort: str):
 
 
 def _unit_choices(actor: Member) -> list[tuple[str, str]]:
-    if actor.role == Role.admin:
-        # the units in use, then those switched off that have work (marked 已停用):
-        # their past coverage stays reachable
-        worked = select(Task.id).where(Task.unit_id == Unit.id).exists()
-        rows = db.session.execute(
-            select(Unit.id, Unit.name, Unit.active).where(or_(Unit.active.is_(True), worked))
-            .order_by(Unit.active.desc(), Unit.sort_key, Unit.id))
-        return [(str(uid), name if active else q.retired(name)) for uid, name, active in rows]
-    return [(str(actor.unit_id), actor.unit.name)]
+    """The units whose 参与情况 the actor may see (``permissions.seen_unit_ids``)."""
+    ids = seen_unit_ids(actor)
+    if ids is None:
+        return [(str(uid), name) for uid, name in q.unit_choices()]
+    return [(str(actor.unit_id), actor.unit.name)] if actor.unit_id in ids else []
 
 
 @bp.get("/coverage")
@@ -277,8 +276,8 @@ def _unit_choices(actor: Member) -> list[tuple[str, str]]:
 def coverage():
     actor = _actor()
     units = _unit_choices(actor)
-    raw = request.args.get("unit")
-    if raw and raw.isdigit() and raw not in {u for u, _n in units}:
+    asked = request.args.get("unit", type=record_id)
+    if asked is not None and str(asked) not in {u for u, _n in units}:
         abort(404)
     form = CoverageForm(units=units, unit=str(actor.unit_id))
     context = dict(form=form, period=None, quick=quick_periods(None))
@@ -321,12 +320,11 @@ def findings():
     communities = _reachable_communities(actor)
     managed = managed_community_ids(actor)
     reach = {cid for cid, _n in communities} if managed is None else managed
-    raw = request.args.get("community")
-    if raw and raw.isdigit() and not _in_reach(actor, int(raw)):
+    community_id = request.args.get("community", type=record_id)
+    if community_id is not None and not _in_reach(actor, community_id):
         abort(404)
     form = FindingFilterForm(community="", zone="", kind="", status="", review="", month="")
     form.community.choices = [("", _("全部社区"))] + [(str(c), n) for c, n in communities]
-    community_id = int(raw) if raw and raw.isdigit() else None
     # Zones to pick from: the chosen community's, or all of a few communities' (a
     # county has a thousand: pick a community first).
     zone_communities = [community_id] if community_id else (reach if len(reach) <= 5 else [])
@@ -345,9 +343,7 @@ def findings():
 
 
 def _task_or_404(task_id: int) -> Task:
-    task = db.session.scalar(
-        select(Task).where(Task.id == task_id)
-        .options(joinedload(Task.category), joinedload(Task.community), joinedload(Task.zone)))
+    task = q.task_with_places(task_id)
     if task is None or not task.category.is_survey:
         abort(404)
     if not finding_service.may_record_finding(current_user, task):
@@ -368,19 +364,13 @@ def task_findings(task_id: int):
         if run_service(form, finding_service.record_finding, task, _actor(), data):
             flash(_("已登记摸排问题。"), "success")
             return redirect(url_for(".task_findings", task_id=task.id))
-    items = db.session.scalars(
-        select(Finding).where(Finding.task_id == task.id, Finding.active.is_(True))
-        .order_by(Finding.id)
-    ).all()
+    items = q.findings_of_task(task.id)
     return render_template("progress/task_findings.html", task=task, form=form, items=items,
                            refusal=finding_service.finding_refusal(task))
 
 
 def _finding_or_404(finding_id: int) -> Finding:
-    finding = db.session.scalar(
-        select(Finding).where(Finding.id == finding_id)
-        .options(joinedload(Finding.task), joinedload(Finding.community),
-                 joinedload(Finding.zone), joinedload(Finding.created_by)))
+    finding = q.finding_with_places(finding_id)
     if finding is None or not manages_community(current_user, finding.community_id):
         abort(404)
     return finding

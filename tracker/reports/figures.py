@@ -238,9 +238,6 @@ class MonthlyFigures:
     def section_categories(self, section: Section) -> list[CategoryFigures]:
         return [c for c in self.categories if c.section == section]
 
-    def ledger_of(self, section: Section) -> list[LedgerRow]:
-        return [row for row in self.ledger if row.section == section]
-
 
 def monthly_figures(year: int, month: int, *, unit: Unit | None = None,
                     community: Community | None = None,

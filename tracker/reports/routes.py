@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -42,7 +43,7 @@ from ..errors import bad_request
 from ..extensions import db
 from ..models import Community, Member, Role, SummaryScope, Unit
 from ..paging import paginate
-from ..permissions import manages_community, staff_required
+from ..permissions import manages_community, may_see_unit, seen_unit_ids, staff_required
 from ..reach import reach_of
 from ..rollups.batch import constant, run_together
 from ..security import record_id
@@ -111,7 +112,8 @@ def _selection(month: tuple[int, int] | None = None) -> Selection:
     """The unit and/or community asked for, within the actor's reach (else 404). A
     liaison's unit is narrowed to their communities when ``month`` of the unit
     reaches beyond them (``summary_notes.outside_reach``), else it is the whole unit.
-    Without ``month`` it is narrowed (the page finds out in its batch: ``_whole``)."""
+    Without ``month`` it is narrowed; the page finds out in its batch whether the
+    liaison covers the whole unit after all, and then widens it (``summary.as_whole``)."""
     actor = current_user
     unit_id, community_id = _int_arg("unit"), _int_arg("community")
     community = None
@@ -122,7 +124,7 @@ def _selection(month: tuple[int, int] | None = None) -> Selection:
     unit = None
     if unit_id is not None:
         unit = db.session.get(Unit, unit_id)
-        if unit is None or (actor.role != Role.admin and unit.id != actor.unit_id):
+        if unit is None or not may_see_unit(actor, unit.id):
             abort(404)
     elif community is None:
         unit = actor.unit
@@ -184,7 +186,7 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
         if selection.community_ids is not None:  # a liaison's unit: all of it, or a part?
             touched = unit_month_communities_plan(selection.unit.id, year, number)
     units, communities, summary, touched, history = run_together(
-        active_units_plan(month) if current_user.role == Role.admin
+        active_units_plan(month) if seen_unit_ids(current_user) is None
         else constant([current_user.unit]),
         communities_plan(reach, month), summary, touched, history)
     if touched is not None:
@@ -328,7 +330,8 @@ def records():
     if current_user.role == Role.member:
         return redirect(url_for(".record", member_id=current_user.id))
     search = request.args.get("q", "")[:40]
-    page = paginate(visible_members(current_user, search), None, 30)
+    page = paginate(visible_members(current_user, search), None,
+                    current_app.config["RECORDS_PAGE_SIZE"])
     return render_template("reports/records.html", page=page, search=search)
 
 

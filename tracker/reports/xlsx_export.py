@@ -42,7 +42,6 @@ from .tables import DOCUMENT_LOCALE, TYPED, Table, cell_text, participation_tabl
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="EEEEEE")
-WRAP = Alignment(wrap_text=True, vertical="top")
 INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 HEADER_ROW = 3  # under the title row and the unit/period row
 SUMMARY_WIDTH = 80  # characters of the summary sheet's one column: an A4 page's width

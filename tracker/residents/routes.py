@@ -12,6 +12,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -20,16 +21,16 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..downloads import offer_download
 from ..security import public_url_for, record_id_or_none
 from ..extensions import db
 from ..paging import paginate
-from ..models import Community, Member, Resident, ResidentCategory, Task
-from ..permissions import managed_community_ids, manages_community
-from ..services import PermissionDenied, unit_of_work
+from ..models import Resident, ResidentCategory, Task
+from ..permissions import manages_community
+from ..reach import managed_communities
+from ..services import unit_of_work
 from ..services.residents import (
     ResidentData,
     archive_resident,
@@ -42,7 +43,7 @@ from ..services.residents import (
     may_manage,
     may_pick_residents,
     may_view,
-    pairing_candidates,
+    pairing_candidate_list,
     pickable_residents,
     record_view,
     restore_resident,
@@ -52,17 +53,13 @@ from ..services.residents import (
     visible_residents_query,
     visit_history,
 )
-from ..view_support import run_service
+from ..view_support import no_store, run_service
 from .forms import CATEGORY_LABELS, EraseForm, ResidentForm, TaskResidentsForm
 
 bp = Blueprint("residents", __name__)
 
 
-@bp.after_request
-def no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Pragma"] = "no-cache"
-    return response
+bp.after_request(no_store)
 
 
 @bp.context_processor
@@ -80,14 +77,6 @@ def _resident_or_404(resident_id: int, *, manage: bool = False) -> Resident:
     return resident
 
 
-def _managed_communities() -> list[Community]:
-    ids = managed_community_ids(current_user)
-    query = select(Community).where(Community.active.is_(True)).order_by(Community.sort_key, Community.id)
-    if ids is not None:
-        query = query.where(Community.id.in_(ids or [-1]))
-    return list(db.session.scalars(query))
-
-
 def _int_arg(name: str) -> int | None:
     return record_id_or_none(request.args.get(name))
 
@@ -96,7 +85,7 @@ def _int_arg(name: str) -> int | None:
 @login_required
 def index():
     """Residents the visitor may see: a liaison's communities, or a member's pairings."""
-    communities = _managed_communities()
+    communities = managed_communities(current_user)
     community_id = _int_arg("community")
     if community_id not in {c.id for c in communities}:
         community_id = None
@@ -107,7 +96,8 @@ def index():
     query = visible_residents_query(current_user, community_id=community_id,
                                     category=category, archived=archived)
     page = paginate(query.options(selectinload(Resident.paired_members),
-                                  selectinload(Resident.community)), None, 50)
+                                  selectinload(Resident.community)), None,
+                    current_app.config["RESIDENTS_PAGE_SIZE"])
     return render_template(
         "residents/index.html", page=page, communities=communities,
         community_id=community_id, category=category, archived=archived,
@@ -127,7 +117,7 @@ def _data(form: ResidentForm, community_id: int | None) -> ResidentData:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    communities = _managed_communities()
+    communities = managed_communities(current_user)
     if not communities or current_user.role.value == "member":
         abort(403)
     community_id = _int_arg("community")
@@ -136,8 +126,7 @@ def new():
     community = next((c for c in communities if c.id == community_id), None)
     if community is None:
         return render_template("residents/choose_community.html", communities=communities)
-    candidates = list(db.session.scalars(pairing_candidates(community.id)
-                                         .options(selectinload(Member.unit))))
+    candidates = pairing_candidate_list(community.id)
     form = ResidentForm(candidates=candidates)
     if form.validate_on_submit():
         done = run_service(form, create_resident, current_user, _data(form, community.id))
@@ -171,11 +160,7 @@ def detail(resident_id: int):
 def full(resident_id: int):
     """The full record, shown once per request and logged (PIPL access record)."""
     resident = _resident_or_404(resident_id)
-    try:
-        with unit_of_work():
-            record_view(resident, current_user)
-    except PermissionDenied:
-        abort(404)
+    run_service(None, record_view, resident, current_user, denied=404)
     return _detail_page(resident, full=True)
 
 
@@ -186,8 +171,7 @@ def edit(resident_id: int):
     record and is written to the audit trail like ``full``; a refused save shows only
     what was sent."""
     resident = _resident_or_404(resident_id, manage=True)
-    candidates = list(db.session.scalars(pairing_candidates(resident.community_id)
-                                         .options(selectinload(Member.unit))))
+    candidates = pairing_candidate_list(resident.community_id)
     # Paired members who have since left the candidates stay listed, so an edit keeps them.
     known = {m.id for m in candidates}
     candidates += [m for m in resident.paired_members if m.id not in known]
@@ -196,7 +180,9 @@ def edit(resident_id: int):
         form.category.data = resident.category.value
         form.paired_ids.data = [m.id for m in resident.paired_members]
         # The form shows the address, phone and notes: the same access record as the
-        # 查看住址、电话和备注 button (PIPL), one per opening of the form.
+        # 查看住址、电话和备注 button (PIPL), one per opening of the form. Not
+        # run_service: this write is not the form's submission (once=False), and
+        # _resident_or_404(manage=True) has already refused whoever may not see it.
         with unit_of_work(once=False):
             record_view(resident, current_user)
     if form.validate_on_submit():

@@ -298,10 +298,6 @@ def activities_by_community_section_plan(scope: Scope) -> Plan:
                             for cid, name, section, n in rows])
 
 
-def activities_by_community_section(scope: Scope) -> list[CommunitySection]:
-    return run(activities_by_community_section_plan(scope))
-
-
 # --- per month -------------------------------------------------------------------
 
 

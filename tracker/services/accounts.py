@@ -34,7 +34,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import throttle
 from ..extensions import db
-from ..models import LoginSession, Member, mask_phone
+from ..models import LoginSession, Member
+from ..privacy import mask_phone
 from . import ServiceError
 from .audit import Target, record
 from .passwords import check_policy, needs_rehash

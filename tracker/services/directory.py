@@ -30,6 +30,7 @@ from ..models import (
     Zone,
 )
 from ..money import MAX_FEN, format_yuan
+from ..privacy import mask_phone
 from ..reference import CATEGORIES
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError
@@ -537,7 +538,7 @@ def _member_values(data: MemberData, member: Member | None) -> dict:
     if data.on_roll is not None:
         values["on_roll"] = bool(data.on_roll)
     elif member is None:
-        values["on_roll"] = data.role == Role.member
+        values["on_roll"] = Member.on_roll_by_default(data.role)
     return values
 
 
@@ -553,7 +554,7 @@ def _community_change(member: Member, communities: list[Community]) -> dict:
 def _masked(changes: dict) -> dict:
     """Audit rows keep phone numbers masked (personal data)."""
     if "phone" in changes:
-        changes["phone"] = [f"{p[:3]}****{p[-4:]}" if p else p for p in changes["phone"]]
+        changes["phone"] = [mask_phone(p) if p else p for p in changes["phone"]]
     return changes
 
 

@@ -133,6 +133,11 @@ def find_invitation(token: str) -> Invitation | None:
     return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
 
 
+def lifetime_days() -> int:
+    """How many days a link lasts, as every page says it (``LIFETIME``)."""
+    return LIFETIME.days
+
+
 def why_dead(invitation: Invitation | None):
     """None when the link can be used, else what to tell the person who opened it."""
     if invitation is None:
@@ -142,7 +147,8 @@ def why_dead(invitation: Invitation | None):
     if invitation.revoked_at is not None:
         return _l("该链接已失效：已为您生成了更新的链接，请使用最新收到的链接。")
     if invitation.expires_at <= utcnow():
-        return _l("该链接已过期（有效期7天），请向联络员索取新的激活链接。")
+        return _l("该链接已过期（有效期%(days)s天），请向联络员索取新的激活链接。",
+                  days=lifetime_days())
     if not invitation.member.active:
         return _l("该账号已停用，请联系单位管理员。")
     return None

@@ -78,7 +78,6 @@ ROLE_WORDS = {
     "社区联络员": Role.liaison, "联络员": Role.liaison, "liaison": Role.liaison,
     "单位管理员": Role.admin, "管理员": Role.admin, "admin": Role.admin,
 }
-ROLE_LABELS = {Role.member: "党员干部", Role.liaison: "社区联络员", Role.admin: "单位管理员"}
 _LIST_SPLIT = re.compile(r"[、,，;；/\s]+")
 
 
@@ -422,7 +421,7 @@ def _values(row: ImportRow, unit: Unit, role: Role, existing: Member | None = No
     if on_roll is not None:
         values["on_roll"] = on_roll
     elif existing is None:
-        values["on_roll"] = role == Role.member
+        values["on_roll"] = Member.on_roll_by_default(role)
     return values
 
 

@@ -15,6 +15,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import (
@@ -109,6 +110,12 @@ def pairing_candidates(community_id: int):
     units = select(ResourceItem.unit_id).where(ResourceItem.community_id == community_id)
     return select(Member).where(Member.active.is_(True), Member.unit_id.in_(units)) \
         .order_by(Member.name_key, Member.id)
+
+
+def pairing_candidate_list(community_id: int) -> list[Member]:
+    """The pairing candidates as the register form lists them, each with their unit."""
+    return list(db.session.scalars(pairing_candidates(community_id)
+                                   .options(selectinload(Member.unit))))
 
 
 # --- the register -------------------------------------------------------------------

@@ -32,7 +32,7 @@ from ..models import (
     Task,
     TaskStatus,
 )
-from ..permissions import managed_community_ids
+from ..permissions import managed_community_ids, may_see_unit
 from ..rollups.funds import budgets
 from ..rollups.scope import Scope
 from ..timeutil import local_today, month_bounds, utcnow
@@ -49,7 +49,7 @@ def may_write(actor: Member, scope: SummaryScope) -> bool:
         return True
     if actor.role != Role.liaison:
         return False
-    if scope.unit_id is not None and scope.unit_id != actor.unit_id:
+    if scope.unit_id is not None and not may_see_unit(actor, scope.unit_id):
         return False
     return scope.community_id is None or scope.community_id in (
         managed_community_ids(actor) or set())
