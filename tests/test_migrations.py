@@ -732,7 +732,10 @@ def test_the_roll_from_audit_migration_dates_moves_and_switch_offs_made_before_0
     made today: 郑红梅, moved to 县财政局 on 2 December (23:55 Beijing), is 县商务局's own
     in October; 县财政局, created that day, has nobody on its October roll; 吴俊,
     switched off at 01:30 Beijing on 2 December (1 December in UTC), is on October's
-    roll. A member whose move was dated through today's form keeps the stays it wrote.
+    roll; a member of 县财政局 with no event of their own is on its roll from that day
+    (a unit set up before any work, 县商务局, bounds nothing: months recorded later
+    by 补录 count its members). A member whose move was dated through today's form
+    keeps the stays it wrote.
     Each rebuilt history is in the audit trail, the stays before with it."""
     from datetime import date, datetime, timezone
 
@@ -747,6 +750,7 @@ def test_the_roll_from_audit_migration_dates_moves_and_switch_offs_made_before_0
             unit, item, liaison = _one_community()
             zheng, wu, wang, qian = (f.member(unit, name=n) for n in ("郑红梅", "吴俊", "王芳", "钱七"))
             finance = f.unit("县财政局")
+            sun = f.member(finance, name="孙八")  # there since; no event of theirs
             task = f.task(item, liaison, starts_at=datetime(2026, 10, 15, 1, 0, tzinfo=timezone.utc))
             for person in (zheng, wu, wang):
                 db.session.add(Assignment(task_id=task.id, member_id=person.id,
@@ -754,10 +758,10 @@ def test_the_roll_from_audit_migration_dates_moves_and_switch_offs_made_before_0
             db.session.add(TaskReport(task_id=task.id, quantity=1, people_served=10, note="",
                                       status=ReportStatus.approved, submitted_by_id=liaison.id))
             db.session.commit()
-            ids = (unit.id, finance.id, zheng.id, wu.id, wang.id, qian.id)
+            ids = (unit.id, finance.id, zheng.id, wu.id, wang.id, qian.id, sun.id)
             db.session.remove()
             db.engine.dispose()
-        u, fin, zheng, wu, wang, qian = ids
+        u, fin, zheng, wu, wang, qian, sun = ids
         assert run_flask(url, "db", "downgrade", "0033_final_summary_copy").returncode == 0
 
         def event(action, entity, entity_id, detail, at):
@@ -773,6 +777,8 @@ def test_the_roll_from_audit_migration_dates_moves_and_switch_offs_made_before_0
             "INSERT INTO roll_period (member_id, unit_id, since, until) VALUES"
             f" ({zheng}, {fin}, NULL, NULL), ({qian}, {u}, NULL, '2026-12-02'),"
             f" ({qian}, {fin}, '2026-12-02', NULL)",
+            "UPDATE task SET created_at = '2026-10-10 02:00:00'",  # the first work
+            event("create", "unit", u, '{"name": "县商务局"}', "2026-09-01 02:00:00"),
             event("create", "unit", fin, '{"name": "县财政局"}', "2026-12-02 02:00:00"),
             event("update", "member", zheng, f'{{"unit_id": [{u}, {fin}]}}', "2026-12-02 15:55:00"),
             event("update", "member", wang, '{"branch": ["一支部", "二支部"]}', "2026-11-02 02:00:00"),
@@ -790,11 +796,12 @@ def test_the_roll_from_audit_migration_dates_moves_and_switch_offs_made_before_0
             as_text.setdefault(m, []).append((unit_id, since and str(since), until and str(until)))
         assert as_text[zheng] == [(u, None, "2026-12-02"), (fin, "2026-12-02", None)]
         assert as_text[wu] == [(u, None, "2026-12-02")]
-        assert as_text[wang] == [(u, None, None)]
+        assert as_text[wang] == [(u, None, None)]  # 县商务局 was there before any work
+        assert as_text[sun] == [(fin, "2026-12-02", None)]  # not before 县财政局 was
         assert set(as_text[qian]) == {(u, None, "2026-12-02"), (fin, "2026-12-02", None)}
         rebuilt = _read_after(url, [], "SELECT entity_id FROM audit_event"
                                        " WHERE action = 'roll_rebuilt' ORDER BY entity_id")
-        assert [m for (m,) in rebuilt] == [zheng, wu]
+        assert [m for (m,) in rebuilt] == [zheng, wu, sun]
 
         app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():

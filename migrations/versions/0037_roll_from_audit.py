@@ -17,7 +17,9 @@ from it by today's rules (services/roll.py), frozen here:
   creation in the trail, where 0032 started it (roll_since);
 - a member inactive now with no ``deactivate`` in the trail left on 0032's roll_until
   (none: off every roll, as before);
-- no stay in a unit starts before the unit's ``create`` event.
+- no stay in a unit starts before the unit's ``create`` event, when work had been
+  recorded by then (a unit set up before any work may have its members "since
+  always", for the months recorded by 补录 afterwards, as today).
 
 Members with history written after 0032 are left as they are: a ``create`` or
 ``update`` whose detail holds ``roll_from`` (the member form since 0032), or more than
@@ -216,14 +218,16 @@ def _member_events(conn):
 def upgrade():
     conn = op.get_bind()
     events = _member_events(conn)
-    unit_created = {}
+    first_task = conn.execute(sa.text("SELECT min(created_at) FROM task")).scalar()
+    first_task_at = _when(first_task) if first_task is not None else None
+    unit_created = {}  # units created once work was recorded: nobody there before
     for unit_id, at in conn.execute(sa.text(
             "SELECT entity_id, min(created_at) FROM audit_event"
             " WHERE entity_type = 'unit' AND action = 'create' AND entity_id IS NOT NULL"
             " GROUP BY entity_id")):
-        unit_created[unit_id] = _local_day(_when(at))
-    first_task = conn.execute(sa.text("SELECT min(created_at) FROM task")).scalar()
-    first_task_at = _when(first_task) if first_task is not None else None
+        at = _when(at)
+        if first_task_at is not None and first_task_at < at:
+            unit_created[unit_id] = _local_day(at)
     old = defaultdict(list)
     for member_id, unit_id, since, until in conn.execute(sa.text(
             "SELECT member_id, unit_id, since, until FROM roll_period ORDER BY member_id, id")):
