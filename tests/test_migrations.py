@@ -721,3 +721,100 @@ def test_the_roll_period_migration_keeps_every_past_roll(backend, migrated_datab
         assert [(i, s and str(s), t and str(t)) for i, s, t in back] == [
             (1, None, None), (2, "2026-11-15", None), (3, None, "2026-10-10"),
             (4, None, None), (5, None, None), (6, None, None)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_roll_from_audit_migration_dates_moves_and_switch_offs_made_before_0032(
+        backend, migrated_database):
+    """0037: a database upgraded from a release before 0032 has each member's stay in
+    the unit they had at the upgrade, as if always; the audit trail knows when a member
+    was moved or switched off, and the past months follow that, as they do for changes
+    made today: 郑红梅, moved to 县财政局 on 2 December (23:55 Beijing), is 县商务局's own
+    in October; 县财政局, created that day, has nobody on its October roll; 吴俊,
+    switched off at 01:30 Beijing on 2 December (1 December in UTC), is on October's
+    roll; a member of 县财政局 with no event of their own is on its roll from that day
+    (a unit set up before any work, 县商务局, bounds nothing: months recorded later
+    by 补录 count its members). A member whose move was dated through today's form
+    keeps the stays it wrote.
+    Each rebuilt history is in the audit trail, the stays before with it."""
+    from datetime import date, datetime, timezone
+
+    from tracker.models import Unit
+    from tracker.reports.summary import build_summary
+    from tracker.rollups.coverage import coverage, unit_then
+
+    october = (date(2026, 10, 1), date(2026, 11, 1))
+    with migrated_database(backend, "rollaudit") as url:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            unit, item, liaison = _one_community()
+            zheng, wu, wang, qian = (f.member(unit, name=n) for n in ("郑红梅", "吴俊", "王芳", "钱七"))
+            finance = f.unit("县财政局")
+            sun = f.member(finance, name="孙八")  # there since; no event of theirs
+            task = f.task(item, liaison, starts_at=datetime(2026, 10, 15, 1, 0, tzinfo=timezone.utc))
+            for person in (zheng, wu, wang):
+                db.session.add(Assignment(task_id=task.id, member_id=person.id,
+                                          status=AssignmentStatus.done, minutes=60))
+            db.session.add(TaskReport(task_id=task.id, quantity=1, people_served=10, note="",
+                                      status=ReportStatus.approved, submitted_by_id=liaison.id))
+            db.session.commit()
+            ids = (unit.id, finance.id, zheng.id, wu.id, wang.id, qian.id, sun.id)
+            db.session.remove()
+            db.engine.dispose()
+        u, fin, zheng, wu, wang, qian, sun = ids
+        assert run_flask(url, "db", "downgrade", "0033_final_summary_copy").returncode == 0
+
+        def event(action, entity, entity_id, detail, at):
+            detail = "NULL" if detail is None else f"'{detail}'"
+            return ("INSERT INTO audit_event (actor_id, action, entity_type, entity_id, detail,"
+                    f" created_at) VALUES (NULL, '{action}', '{entity}', {entity_id}, {detail},"
+                    f" '{at}')")
+
+        _read_after(url, [  # as an old release and then 0032 left them (UTC times)
+            f"UPDATE member SET unit_id = {fin} WHERE id IN ({zheng}, {qian})",
+            f"UPDATE member SET active = FALSE WHERE id = {wu}",
+            f"DELETE FROM roll_period WHERE member_id IN ({zheng}, {wu}, {qian})",
+            "INSERT INTO roll_period (member_id, unit_id, since, until) VALUES"
+            f" ({zheng}, {fin}, NULL, NULL), ({qian}, {u}, NULL, '2026-12-02'),"
+            f" ({qian}, {fin}, '2026-12-02', NULL)",
+            "UPDATE task SET created_at = '2026-10-10 02:00:00'",  # the first work
+            event("create", "unit", u, '{"name": "县商务局"}', "2026-09-01 02:00:00"),
+            event("create", "unit", fin, '{"name": "县财政局"}', "2026-12-02 02:00:00"),
+            event("update", "member", zheng, f'{{"unit_id": [{u}, {fin}]}}', "2026-12-02 15:55:00"),
+            event("update", "member", wang, '{"branch": ["一支部", "二支部"]}', "2026-11-02 02:00:00"),
+            event("deactivate", "member", wu, None, "2026-12-01 17:30:00"),
+            event("update", "member", qian, f'{{"unit_id": [{u}, {fin}], "roll_from": "2026-12-02"}}',
+                  "2026-12-02 04:00:00"),
+        ], "SELECT 1")
+
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        stays = _read_after(url, [], "SELECT member_id, unit_id, since, until FROM roll_period"
+                                     " ORDER BY member_id, since IS NOT NULL, since")
+        as_text = {}
+        for m, unit_id, since, until in stays:
+            as_text.setdefault(m, []).append((unit_id, since and str(since), until and str(until)))
+        assert as_text[zheng] == [(u, None, "2026-12-02"), (fin, "2026-12-02", None)]
+        assert as_text[wu] == [(u, None, "2026-12-02")]
+        assert as_text[wang] == [(u, None, None)]  # 县商务局 was there before any work
+        assert as_text[sun] == [(fin, "2026-12-02", None)]  # not before 县财政局 was
+        assert set(as_text[qian]) == {(u, None, "2026-12-02"), (fin, "2026-12-02", None)}
+        rebuilt = _read_after(url, [], "SELECT entity_id FROM audit_event"
+                                       " WHERE action = 'roll_rebuilt' ORDER BY entity_id")
+        assert [m for (m,) in rebuilt] == [zheng, wu, sun]
+
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            old_unit = coverage(u, *october)
+            assert (old_unit.on_roll, old_unit.took_part, old_unit.elsewhere_only) == (4, 3, 0)
+            assert db.session.scalar(select(unit_then(zheng, date(2026, 10, 15)))) == u
+            new_unit = coverage(fin, *october)
+            assert (new_unit.on_roll, new_unit.took_part) == (0, 0)
+            # the 月报: 县商务局's lead names nobody 外单位; 县财政局 has no 参与情况
+            texts = [p.text for p in build_summary(2026, 10, unit=db.session.get(Unit, u)).paragraphs]
+            assert any("人次" in t for t in texts) and not any("外单位" in t for t in texts)
+            texts = [p.text for p in build_summary(2026, 10, unit=db.session.get(Unit, fin)).paragraphs]
+            assert not any("在册" in t for t in texts)
+            db.session.remove()
+            db.engine.dispose()
+        assert run_flask(url, "db", "downgrade", "0033_final_summary_copy").returncode == 0

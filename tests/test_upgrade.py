@@ -1,11 +1,15 @@
 """`flask db upgrade` on a database that the previous release filled: build the schema
-of that release from its migration, fill it through plain SQL as that release's code
+of that release from its migrations, fill it through plain SQL as the releases' code
 would have, upgrade to the head, and check that the data means the same — on SQLite
 and on PostgreSQL.
 
-PREVIOUS_RELEASE is the one place that names the release upgraded from. The SQL below
-is written against that release's schema and must not follow later changes: that is
-the point. When a release is cut, move the constant and rewrite the fill for it.
+PREVIOUS_RELEASE is the last schema a bureau runs (session 20's release; move it when a
+release is cut, and write what that release's code did in ``_as_previous_release``).
+The data is older than that, as a bureau's is: the work is written at FIRST_RELEASE
+(0003, through its own SQL) and carried forward by every migration since; then the
+previous release's own actions are written against its schema: a unit created, a
+member moved to it, a member switched off, a 定稿 month. The SQL must not follow later
+changes: that is the point. No git history is needed (a shallow clone runs this).
 """
 from __future__ import annotations
 
@@ -19,14 +23,17 @@ from werkzeug.security import generate_password_hash
 from tests.flask_cli import ROOT, run_flask
 from tests.scratch_db import BACKENDS, fresh_database
 
-PREVIOUS_RELEASE = "0003_counted_rows"
+FIRST_RELEASE = "0003_counted_rows"
+PREVIOUS_RELEASE = "0026_need_tasked"  # session 20
 PASSWORD = "Shengji-2026-ok"
 DAY = date(2025, 10, 11)  # a Saturday of a closed month
+SWITCHED_OFF = date(2025, 11, 5)  # 王五, under the first release
+MOVED = date(2025, 12, 2)  # 县审计局 created, 李四 moved to it, 张三 switched off
 
 
 def _frozen_fill_sql() -> list[str]:
     """How the previous release fills its derived tables (its own migration's SQL)."""
-    path = ROOT / "migrations" / "versions" / f"{PREVIOUS_RELEASE}.py"
+    path = ROOT / "migrations" / "versions" / f"{FIRST_RELEASE}.py"
     spec = importlib.util.spec_from_file_location("previous_release", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -107,6 +114,10 @@ def _fill(url: str) -> None:
         ("INSERT INTO audit_event (id, actor_id, action, entity_type, entity_id, detail, created_at) VALUES "
          "(1, 2, 'approve', 'task_report', 1, :detail, :c)",
          {"detail": '{"task_id": 1}', "c": _at(DAY, 18)}),
+        # 王五 switched off in November, before the roll had dates (off every roll then)
+        ("UPDATE member SET active = :f WHERE id = 5", {"f": False}),
+        ("INSERT INTO audit_event (id, actor_id, action, entity_type, entity_id, detail, created_at) VALUES "
+         "(2, 1, 'deactivate', 'member', 5, NULL, :c)", {"c": _at(SWITCHED_OFF, 10)}),
     ]
     engine = create_engine(url)
     try:
@@ -125,11 +136,44 @@ def _fill(url: str) -> None:
         engine.dispose()
 
 
+def _as_previous_release(url: str) -> None:
+    """What PREVIOUS_RELEASE's code wrote (its admin forms): on 2 December a unit
+    created, 李四 moved to it, 张三 switched off (the day kept as roll_until), each in
+    the audit trail; October finalised (已定稿) with its words."""
+    rows = [
+        ("INSERT INTO unit (id, name, sort_key, active) VALUES (3, '县审计局', '县审计局', :t)", {}),
+        ("UPDATE member SET unit_id = 3 WHERE id = 4", {}),
+        ("UPDATE member SET active = :f, roll_until = :d WHERE id = 3",
+         {"f": False, "d": MOVED.isoformat()}),
+        ("INSERT INTO audit_event (id, actor_id, action, entity_type, entity_id, detail, created_at) VALUES "
+         "(3, 1, 'create', 'unit', 3, :unit, :c1), (4, 1, 'update', 'member', 4, :move, :c2),"
+         " (5, 1, 'deactivate', 'member', 3, NULL, :c3)",
+         {"unit": '{"name": "县审计局"}', "move": '{"unit_id": [1, 3]}',
+          "c1": _at(MOVED, 9), "c2": _at(MOVED, 10), "c3": _at(MOVED, 11)}),
+        ("INSERT INTO summary_note (id, scope_key, unit_id, community_id, year, month, problems, plans,"
+         " updated_at, updated_by_id, finalized_at, finalized_by_id) VALUES (1, 'unit:1', 1, NULL,"
+         " 2025, 10, '人手不足', '继续开展背街小巷清理', :c, 1, :c, 1)", {"c": _at(DAY + timedelta(days=25), 9)}),
+    ]
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            for sql, params in rows:
+                conn.execute(text(sql), {"t": True, **params})
+            if engine.dialect.name == "postgresql":
+                for table in ("unit", "audit_event", "summary_note"):
+                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                      f"(SELECT max(id) FROM {table}))"))
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_upgrading_a_database_of_the_previous_release_keeps_its_meaning(backend, tmp_path):
     from tracker import create_app
     from tracker.extensions import db
-    from tracker.models import Assignment, AssignmentStatus, AuditEvent, Member, Task
+    from tracker.models import Assignment, AssignmentStatus, AuditEvent, Member, Task, Unit
+    from tracker.reports.summary import build_summary
+    from tracker.rollups.coverage import coverage
     from tracker.rollups import Scope
     from tracker.rollups.figures import Totals, figures
     from tracker.rollups.funds import fund_figures
@@ -137,9 +181,12 @@ def test_upgrading_a_database_of_the_previous_release_keeps_its_meaning(backend,
     from tracker.timeutil import month_bounds
 
     with fresh_database(backend, tmp_path, "upgrade") as url:
+        first = run_flask(url, "db", "upgrade", FIRST_RELEASE)
+        assert first.returncode == 0, first.stderr[-3000:]
+        _fill(url)
         old = run_flask(url, "db", "upgrade", PREVIOUS_RELEASE)
         assert old.returncode == 0, old.stderr[-3000:]
-        _fill(url)
+        _as_previous_release(url)
 
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
@@ -177,6 +224,23 @@ def test_upgrading_a_database_of_the_previous_release_keeps_its_meaning(backend,
             holding = db.session.scalars(select(Assignment.status).where(Assignment.task_id == 4))
             assert list(holding) == [AssignmentStatus.claimed, AssignmentStatus.claimed]
             assert db.session.get(AuditEvent, 1).detail == {"task_id": 1}
+
+            # The roll of past months follows what the members were then, as it does
+            # for changes made today: in October 张三 (switched off in December), 李四
+            # (moved in December) and 王五 (switched off in November, before the roll
+            # had dates) were 县商务局's, all three took part, none from another unit;
+            # 县审计局, created in December, had nobody on its October roll.
+            october = coverage(1, start, end)
+            assert (october.on_roll, october.took_part, october.elsewhere_only) == (3, 3, 0)
+            assert coverage(3, start, end).on_roll == 0
+            assert coverage(1, *month_bounds(2025, 11)).on_roll == 2  # 王五 left on 5 Nov
+            summary = build_summary(2025, 10, unit=db.session.get(Unit, 1))
+            texts = [p.text for p in summary.paragraphs]
+            assert any("人次" in t for t in texts) and not any("外单位" in t for t in texts)
+            assert not any("在册" in p.text for p in build_summary(
+                2025, 10, unit=db.session.get(Unit, 3)).paragraphs)
+            # October stays 已定稿, with its words
+            assert summary.final and summary.note.problems == "人手不足"
             db.session.remove()
             db.engine.dispose()
 

@@ -162,17 +162,23 @@ DEPLOY_DOC = ROOT / "docs" / "deploy.md"
 
 
 def documented_https_edit(site: str) -> str:
-    """The site file after the one command docs/deploy.md ("HTTPS") gives an operator,
-    run with sed as written there, on a copy."""
-    found = re.search(r"^sed -i .*# HTTPS: .* /etc/nginx/sites-available/tracker$",
+    """The site file after the one command docs/deploy.md ("HTTPS") gives an operator
+    (deploy/install-site.sh HOST --https), run as written there on a copy of the
+    deploy folder whose nginx.conf is ``site`` (the example host kept)."""
+    found = re.search(r'^/srv/tracker/app/deploy/install-site\.sh "\$TRACKER_HOST" --https$',
                       DEPLOY_DOC.read_text(encoding="utf-8"), re.M)
     if not found:
-        raise AssertionError("docs/deploy.md has no HTTPS sed for the site file")
+        raise AssertionError("docs/deploy.md has no install-site.sh --https for the site file")
     with tempfile.TemporaryDirectory() as folder:
+        deploy = Path(folder) / "deploy"
+        deploy.mkdir()
+        shutil.copy(ROOT / "deploy" / "install-site.sh", deploy)
+        (deploy / "nginx.conf").write_text(site, encoding="utf-8")
         copy = Path(folder) / "tracker"
-        copy.write_text(site, encoding="utf-8")
-        command = found.group(0).replace("/etc/nginx/sites-available/tracker", str(copy))
-        subprocess.run(["sh", "-c", command], check=True, capture_output=True)
+        command = found.group(0).replace("/srv/tracker/app/deploy/", f"{deploy}/")
+        subprocess.run(["sh", "-c", command], check=True, capture_output=True,
+                       env={**os.environ, "TRACKER_HOST": "gongjian.example.gov.cn",
+                            "TRACKER_SITE_FILE": str(copy)})
         return copy.read_text(encoding="utf-8")
 
 

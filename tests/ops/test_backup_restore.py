@@ -462,3 +462,34 @@ def test_restored_uploads_are_not_world_readable_whatever_the_umask(tmp_path, mi
     assert len(entries) > 5
     modes = {p.relative_to(tmp_path).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in entries}
     assert modes == {name: 0o750 if (tmp_path / name).is_dir() else 0o640 for name in modes}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_restore_names_the_next_step_by_the_backups_schema(backend, tmp_path, migrated_database):
+    """A backup of an earlier schema: restore says to run the upgrade with the command
+    the admin has on the server (tracker-flask, docs/deploy.md), not a bare `flask` that
+    root does not have. A backup written by a newer release than the code: restore says
+    so, and that the code must first go back to that release (an upgrade cannot help)."""
+    older, newer = tmp_path / "older.tar.gz", tmp_path / "newer.tar.gz"
+    with migrated_database(backend, "src") as source:
+        assert run_flask(source, "db", "downgrade", "0032_roll_periods").returncode == 0
+        assert run_flask(source, "backup", "-o", str(older),
+                         env={"UPLOAD_FOLDER": str(tmp_path / "u1")}).returncode == 0
+        engine = create_engine(source)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("UPDATE alembic_version SET version_num = '0999_later'"))
+        finally:
+            engine.dispose()
+        assert run_flask(source, "backup", "-o", str(newer),
+                         env={"UPLOAD_FOLDER": str(tmp_path / "u2")}).returncode == 0
+    for archive, name in ((older, "older"), (newer, "newer")):
+        with fresh_database(backend, tmp_path, name) as target:
+            result = run_flask(target, "restore", str(archive),
+                               env={"UPLOAD_FOLDER": str(tmp_path / f"r-{name}")})
+            assert result.returncode == 0, result.stderr[-2000:]
+            if archive is older:
+                assert "请运行 tracker-flask db upgrade" in result.stdout
+            else:
+                assert "备份来自较新的版本（0999_later）" in result.stdout
+                assert "db upgrade" not in result.stdout

@@ -15,7 +15,7 @@ from ..services.invitations import LIFETIME, issue_links
 from ..services.passwords import check_password_strength
 from .backup import BackupError, backup, restore
 from .files import CallerPath, file_error, os_user
-from .schema import head_revisions
+from .schema import head_revisions, known_revisions
 
 
 def public_url(path: str) -> str | None:
@@ -121,5 +121,14 @@ def restore_command(archive):
     click.echo(_("已恢复 %(created)s 的备份（数据库版本 %(rev)s，%(n)s 个上传文件）。",
                  created=manifest["created_at"], rev=", ".join(manifest["revision"]) or "-",
                  n=len(manifest["files"])))
-    if set(manifest["revision"]) != head_revisions():
-        click.echo(_("备份来自较早的版本：请运行 flask --app wsgi db upgrade。"))
+    revisions = set(manifest["revision"])
+    if revisions != head_revisions():
+        if revisions <= known_revisions():
+            # the admin's command on the server (docs/deploy.md); flask's elsewhere
+            click.echo(_("备份来自较早的版本：请运行 tracker-flask db upgrade"
+                         "（开发环境：flask --app wsgi db upgrade）。"))
+        else:
+            click.echo(_("备份来自较新的版本（%(rev)s），与本程序（%(head)s）不符：请先换回"
+                         "写出这份备份的版本，再恢复（见 docs/deploy.md 的 Rolling back an upgrade）。",
+                         rev=", ".join(sorted(revisions)),
+                         head=", ".join(sorted(head_revisions()))))

@@ -21,6 +21,15 @@ def head_revisions() -> frozenset[str]:
     return frozenset(ScriptDirectory.from_config(config).get_heads())
 
 
+@lru_cache(maxsize=1)
+def known_revisions() -> frozenset[str]:
+    """Every revision the code's migrations know (a database at one of them can be
+    upgraded; one at another was written by a newer release)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return frozenset(s.revision for s in ScriptDirectory.from_config(config).walk_revisions())
+
+
 def current_revisions(connection) -> frozenset[str]:
     """The revisions recorded in the database (empty: never migrated)."""
     return frozenset(MigrationContext.configure(connection).get_current_heads())
