@@ -172,3 +172,25 @@ def test_index_opens_a_ledger(client, login, world):
     assert response.status_code == 302 and response.headers["Location"].endswith(url(world))
     page = client.get("/funds/").get_data(as_text=True)
     assert world.community.name in page and world.other_community.name not in page.split("<table")[-1]
+
+
+def test_a_ledger_or_entry_out_of_reach_answers_as_one_that_does_not_exist(client, login, world):
+    """Invariant 5: the liaison of 建设路社区 asking for 解放路社区's ledger, adding to it
+    or reversing one of its entries gets the 404 a missing ledger or entry gets — the
+    answer does not tell that the entry exists — and nothing is written."""
+    from tracker.services.funds import add_entry
+
+    entry = add_entry(world.admin, world.unit, world.community, local_today().year,
+                      entry_date=local_today(), amount_fen=1000, purpose="横幅")
+    db.session.commit()
+    login(world.other_liaison)  # serves 建设路社区 only
+    answers = (
+        client.get(url(world)).status_code,
+        client.post(url(world, "/entries"), data={
+            "entry_date": TODAY, "amount": "5", "purpose": "打印"}).status_code,
+        client.post(f"/funds/entries/{entry.id}/reverse", data={"reason": "录错"}).status_code,
+        client.post("/funds/entries/987654/reverse", data={"reason": "录错"}).status_code,
+        client.get(f"/funds/{world.unit.id}/987654/{YEAR}").status_code,
+    )
+    assert answers == (404, 404, 404, 404, 404)
+    assert entry_count() == 1
