@@ -22,7 +22,6 @@ from tracker.rollups.figures import totals
 from tracker.rollups.scope import Scope
 from tracker.services import PermissionDenied, unit_of_work
 from tracker.services.backfill_requests import (
-    REQUEST_DAYS_BACK,
     RequestData,
     adopt_into_task,
     ask_backfill,
@@ -66,8 +65,8 @@ def test_a_member_asks_and_the_request_waits_in_the_queue(world):
 
 @pytest.mark.parametrize("values, message", [
     (dict(service_date=local_today() + timedelta(days=1)), "日期不能晚于今天"),
-    (dict(service_date=local_today() - timedelta(days=REQUEST_DAYS_BACK + 1)),
-     f"只能申请{REQUEST_DAYS_BACK}天以内的补录"),
+    # docs/design.md: a request is for a day in "the last 90 days"
+    (dict(service_date=local_today() - timedelta(days=91)), "只能申请90天以内的补录"),
     (dict(service_date=None), "请填写参加活动的日期"),
     (dict(description="  "), "请说明参加了什么活动"),
     (dict(minutes=0), "服务时长须为0.5小时的整数倍"),
@@ -80,7 +79,17 @@ def test_what_is_typed_is_checked(world, values, message):
     refused_nothing_written(*ask(world, **values), message=message)
 
 
+def test_a_request_may_go_back_90_days_and_no_further(world):
+    """The design's "the last 90 days": 90 days ago may be asked for, 91 days ago not."""
+    oldest = asked(world.other_member, world.community,
+                   service_date=local_today() - timedelta(days=90))
+    assert oldest.status == RequestStatus.pending
+    refused_nothing_written(*ask(world, service_date=local_today() - timedelta(days=91)),
+                            message="只能申请90天以内的补录")
+
+
 def test_the_members_unit_must_work_in_the_community(world):
+
     elsewhere = f.community("和平路社区")
     db.session.commit()
     refused_nothing_written(*ask(world, community=elsewhere),

@@ -172,3 +172,63 @@ def test_index_opens_a_ledger(client, login, world):
     assert response.status_code == 302 and response.headers["Location"].endswith(url(world))
     page = client.get("/funds/").get_data(as_text=True)
     assert world.community.name in page and world.other_community.name not in page.split("<table")[-1]
+
+
+def test_a_ledger_or_entry_out_of_reach_answers_as_one_that_does_not_exist(client, login, world):
+    """Invariant 5: the liaison of 建设路社区 asking for 解放路社区's ledger, adding to it
+    or reversing one of its entries gets the 404 a missing ledger or entry gets — the
+    answer does not tell that the entry exists — and nothing is written."""
+    from tracker.services.funds import add_entry
+
+    entry = add_entry(world.admin, world.unit, world.community, local_today().year,
+                      entry_date=local_today(), amount_fen=1000, purpose="横幅")
+    db.session.commit()
+    login(world.other_liaison)  # serves 建设路社区 only
+    answers = (
+        client.get(url(world)).status_code,
+        client.post(url(world, "/entries"), data={
+            "entry_date": TODAY, "amount": "5", "purpose": "打印"}).status_code,
+        client.post(f"/funds/entries/{entry.id}/reverse", data={"reason": "录错"}).status_code,
+        client.post("/funds/entries/987654/reverse", data={"reason": "录错"}).status_code,
+        client.get(f"/funds/{world.unit.id}/987654/{YEAR}").status_code,
+    )
+    assert answers == (404, 404, 404, 404, 404)
+    assert entry_count() == 1
+
+
+def test_a_cancelled_or_voided_activity_is_not_offered_as_the_entrys_task(client, login, world):
+    """The 关联任务 list offers the ledger's activities that took or take place: not one
+    called off (取消) nor one struck out as recorded by mistake (作废); posting such a
+    task's id is refused on the form, and nothing is written."""
+    from datetime import timedelta
+
+    from tracker.models import TaskStatus
+    from tracker.services import unit_of_work
+    from tracker.services.reviews import ReportData, submit_report
+    from tracker.services.voiding import void_activity
+
+    yesterday = -timedelta(days=1)
+    held = f.task(world.item, world.liaison, starts_in=yesterday, title="楼道清理（已开展）")
+    called_off = f.task(world.item, world.liaison, starts_in=yesterday, title="楼道清理（已取消）",
+                        status=TaskStatus.cancelled)
+    struck_out = f.task(world.item, world.liaison, leader=world.leader, starts_in=yesterday,
+                        title="楼道清理（已作废）")
+    db.session.commit()
+    with unit_of_work():
+        submit_report(struck_out, world.leader, ReportData(None, None, "已完成"))
+    with unit_of_work():
+        void_activity(struck_out, world.admin, "误录：当天并未开展")
+    year = held.service_date.year
+    ledger = f"/funds/{world.unit.id}/{world.community.id}/{year}"
+
+    login(world.liaison)
+    page = client.get(ledger).get_data(as_text=True)
+    assert "楼道清理（已开展）" in page
+    assert "楼道清理（已取消）" not in page and "楼道清理（已作废）" not in page
+    for task in (called_off, struck_out):
+        response = client.post(f"{ledger}/entries", data={
+            "entry_date": held.service_date.isoformat(), "amount": "5", "purpose": "横幅",
+            "task_id": str(task.id)})
+        assert response.status_code == 200
+        assert "请从列表中选择" in response.get_data(as_text=True)
+    assert entry_count() == 0

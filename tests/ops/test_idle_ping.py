@@ -1,10 +1,13 @@
 """A pooled connection is pinged before use only when it sat idle longer than
 DB_PING_AFTER_IDLE_SECONDS (tracker/db_setup.py): under load no request pays a round
 trip for it, and after a quiet spell a connection the server dropped is replaced before
-a request sees it."""
+a request sees it.
+
+The pool's clock is the test's (``clock``): the idle spells are set, not slept, so a
+busy machine neither makes "a moment ago" idle nor shortens a quiet spell."""
 from __future__ import annotations
 
-import time
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -13,7 +16,7 @@ from sqlalchemy.pool import NullPool
 
 from tracker.extensions import db
 
-IDLE = 0.3
+IDLE = 30.0  # seconds of the test's clock: the wall clock never reaches it
 
 
 @pytest.fixture
@@ -24,7 +27,20 @@ def app_config():
 
 
 @pytest.fixture
-def pings(app, monkeypatch):
+def clock(app, monkeypatch):
+    """The seconds the pool reads (tracker/db_setup.py's ``time.monotonic``);
+    ``clock.pass_(s)`` lets ``s`` seconds go by."""
+    now = [1000.0]
+
+    def pass_(seconds: float) -> None:
+        now[0] += seconds
+
+    monkeypatch.setattr("tracker.db_setup.time", SimpleNamespace(monotonic=lambda: now[0]))
+    return SimpleNamespace(pass_=pass_)
+
+
+@pytest.fixture
+def pings(app, clock, monkeypatch):
     """How many times the pool pinged a connection (each ping is the real one)."""
     dialect, seen = db.engine.dialect, []
     real = dialect.do_ping
@@ -43,18 +59,19 @@ def _request() -> int:
         return connection.execute(text("SELECT 1")).scalar_one()
 
 
-def test_a_connection_used_a_moment_ago_is_not_pinged(pings):
+def test_a_connection_used_a_moment_ago_is_not_pinged(pings, clock):
     _request()
     pings.clear()
     for _ in range(5):
+        clock.pass_(IDLE * 0.9)  # each request within the setting of the one before
         assert _request() == 1
     assert pings == []
 
 
-def test_a_connection_idle_longer_than_the_setting_is_pinged_once(pings):
+def test_a_connection_idle_longer_than_the_setting_is_pinged_once(pings, clock):
     _request()
     pings.clear()
-    time.sleep(IDLE + 0.1)
+    clock.pass_(IDLE + 0.1)
     assert _request() == 1
     assert _request() == 1  # and not again right after
     assert len(pings) == 1
@@ -82,10 +99,11 @@ def postgresql(app):
         pytest.skip("a server that can drop a connection: PostgreSQL")
 
 
-def test_after_a_quiet_spell_a_connection_the_server_dropped_is_replaced(postgresql, pings):
+def test_after_a_quiet_spell_a_connection_the_server_dropped_is_replaced(postgresql, pings,
+                                                                         clock):
     dropped = _backend_pid()
     _terminate(dropped)
-    time.sleep(IDLE + 0.1)
+    clock.pass_(IDLE + 0.1)
     assert _backend_pid() != dropped  # answered, on a new connection
     assert len(pings) == 1
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import queue
 import socket
 import threading
 from dataclasses import dataclass
@@ -30,11 +31,14 @@ class Mail:
 
 
 class SmtpServer:
-    """aiosmtpd in a thread; ``mails`` is everything it accepted. ``delay``: seconds it
-    takes to accept each message (a slow server)."""
+    """aiosmtpd in a thread; ``mails`` is everything it accepted. ``hold``: each message, once
+    recorded, waits to be answered — ``held.get()`` gives its recipients and a
+    ``threading.Event`` the test sets to let the server answer 250 (a test choreographing
+    a send against something else, without the wall clock)."""
 
-    def __init__(self, delay: float = 0):
-        self.delay = delay
+    def __init__(self):
+        self.hold = False
+        self.held: queue.Queue = queue.Queue()
         self.mails: list[Mail] = []
         self.port = free_port()
         self._lock = threading.Lock()
@@ -46,9 +50,14 @@ class SmtpServer:
         with self._lock:
             self.mails.append(Mail(list(envelope.rcpt_tos), str(message["Subject"]),
                                    message.get_content()))
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        if self.hold:
+
+            answer = threading.Event()
+            self.held.put((list(envelope.rcpt_tos), answer))
+            # waited for off the server's loop: other connections are still served
+            await asyncio.get_running_loop().run_in_executor(None, answer.wait, 60)
         return "250 OK"
+
 
     def start(self):
         self._controller.start()

@@ -173,7 +173,22 @@ def test_approval_waits_for_the_end_of_the_activity(world):
     refused(approve_report, report, world.liaison, message="活动结束后才能审核通过")
 
 
+def test_a_report_left_waiting_on_a_cancelled_task_is_not_approved(world):
+    """A report 待审核 on a task cancelled since (a state only data from before a task
+    with a report could no longer be cancelled has; set directly): approving it would
+    count an activity that was called off. Refused; the task stays cancelled."""
+    report = submitted(world)
+    world.past_task.status = TaskStatus.cancelled
+    db.session.commit()
+    refused(approve_report, report, world.admin, message="该任务已取消")
+    db.session.expire_all()
+    assert report.status == ReportStatus.submitted
+    assert world.past_task.status == TaskStatus.cancelled
+    assert audits("approve", report) == []
+
+
 def test_approve_twice_is_refused(world):
+
     report = submitted(world)
     with unit_of_work():
         approve_report(report, world.liaison)

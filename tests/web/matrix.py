@@ -5,9 +5,16 @@ list ``CASES`` of ``Route``; ``test_permission_coverage.py`` fails when a route 
 the app appears in no list, so a new route must join the matrix.
 
 Expectations per actor:
-    OK      the page answers (2xx, or a redirect that is not to the login page)
-    DENIED  403 or 404, and nothing changed
-    LOGIN   a redirect to the login page
+    OK         the page answers (2xx, or a redirect that is not to the login page)
+    HIDDEN     404, and nothing changed: the record is out of the actor's reach and
+               answers as if it did not exist (invariant 5) — another community's or
+               another unit's record, someone else's assignment, a record that is none
+    FORBIDDEN  403, and nothing changed: the actor may see the record (or the page
+               has none) but the action is not theirs — a member on a staff page, a
+               liaison on an admin's
+    LOGIN      a redirect to the login page
+
+A row's actors left out get its ``default``, FORBIDDEN unless said otherwise.
 """
 from __future__ import annotations
 
@@ -15,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 ACTORS = ("anonymous", "member", "other_member", "leader", "liaison", "other_liaison", "admin")
-OK, DENIED, LOGIN = "ok", "denied", "login"
+OK, HIDDEN, FORBIDDEN, LOGIN = "ok", "hidden", "forbidden", "login"
 
 
 @dataclass
@@ -23,8 +30,8 @@ class Route:
     endpoint: str  # the Flask endpoint this row covers, e.g. "tasks.claim"
     method: str
     url: Callable  # world -> url
-    expect: dict  # actor -> OK | DENIED | LOGIN ; actors left out default to `default`
-    default: str = DENIED
+    expect: dict  # actor -> OK | HIDDEN | FORBIDDEN | LOGIN ; actors left out: `default`
+    default: str = FORBIDDEN
     data: Callable | dict | None = None  # world -> form data, for POST
     id: str = ""
     setup: Callable | None = None  # world -> None, run before the request
@@ -45,8 +52,15 @@ def everyone(expect=OK, **overrides) -> dict:
     return table
 
 
-STAFF_OF_COMMUNITY = {"liaison": OK, "admin": OK}
+# A record of community A (``world.community``): its liaison and admins; the liaison
+# of B does not see it. Members (and the leader) are refused the staff page: 403.
+STAFF_OF_COMMUNITY = {"liaison": OK, "admin": OK, "other_liaison": HIDDEN}
+# The same for a record of community B (``world.other_community``).
+STAFF_OF_OTHER_COMMUNITY = {"other_liaison": OK, "admin": OK, "liaison": HIDDEN}
 STAFF_ANY = {"liaison": OK, "other_liaison": OK, "admin": OK}
+# A staff page asking for a record that does not exist (or is none of the kind):
+# staff get 404, members the 403 of the staff page.
+STAFF_NOT_FOUND = {"liaison": HIDDEN, "other_liaison": HIDDEN, "admin": HIDDEN}
 ADMIN_ONLY = {"admin": OK}
 
 
@@ -97,7 +111,10 @@ def check(client, login, world, route: Route, actor: str, cached_build=None) -> 
     detail = f"{route.method} {url} as {actor}: {status} {location}"
     if expected == LOGIN:
         assert status == 302 and "/auth/login" in location, detail
-    elif expected == DENIED:
-        assert status in (403, 404), detail
+    elif expected == HIDDEN:
+        assert status == 404, detail
+    elif expected == FORBIDDEN:
+        assert status == 403, detail
     else:
+        assert expected == OK, f"unknown expectation {expected!r}"
         assert status < 400 and "/auth/login" not in location, detail

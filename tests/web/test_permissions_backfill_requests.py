@@ -7,7 +7,17 @@ liaison of the request's community and admins — another liaison's request answ
 import pytest
 
 from tests.backfill_requests.support import asked_for_past_task
-from tests.web.matrix import OK, STAFF_ANY, STAFF_OF_COMMUNITY, Route, cases_for, check, everyone
+from tests.web.matrix import (
+    HIDDEN,
+    OK,
+    STAFF_ANY,
+    STAFF_NOT_FOUND,
+    STAFF_OF_COMMUNITY,
+    Route,
+    cases_for,
+    check,
+    everyone,
+)
 
 
 def _rid(w):
@@ -30,15 +40,15 @@ CASES = [
           everyone(), id="mine"),
     Route("backfill_requests.withdraw", "POST",
           lambda w: f"/backfill-requests/{_rid(w)}/withdraw", {"other_member": OK},
-          id="withdraw"),
+          default=HIDDEN, id="withdraw"),
     Route("backfill_requests.withdraw", "POST", lambda w: "/backfill-requests/999999/withdraw",
-          {}, id="withdraw-missing"),
+          {}, default=HIDDEN, id="withdraw-missing"),
     Route("backfill_requests.queue", "GET", lambda w: f"/backfill-requests/?_={_rid(w)}",
           STAFF_ANY, id="queue"),
     Route("backfill_requests.adopt", "POST", lambda w: f"/backfill-requests/{_rid(w)}/adopt",
           STAFF_OF_COMMUNITY, id="adopt"),
-    Route("backfill_requests.adopt", "POST", lambda w: "/backfill-requests/999999/adopt", {},
-          id="adopt-missing"),
+    Route("backfill_requests.adopt", "POST", lambda w: "/backfill-requests/999999/adopt",
+          STAFF_NOT_FOUND, id="adopt-missing"),
     Route("backfill_requests.decline", "GET", lambda w: f"/backfill-requests/{_rid(w)}/decline",
           STAFF_OF_COMMUNITY, id="decline"),
     Route("backfill_requests.decline", "POST",
@@ -47,8 +57,9 @@ CASES = [
     # 补录并采纳: the 补录 form filled from a request of the liaison's community
     Route("manage.backfill", "GET", lambda w: f"/manage/backfill?request={_rid(w)}",
           STAFF_OF_COMMUNITY, id="backfill-from-request"),
-    Route("manage.backfill", "GET", lambda w: "/manage/backfill?request=999999", {},
-          id="backfill-from-request-missing"),
+    Route("manage.backfill", "GET", lambda w: "/manage/backfill?request=999999",
+          STAFF_NOT_FOUND, id="backfill-from-request-missing"),
+
     Route("manage.backfill", "POST", lambda w: "/manage/backfill", STAFF_OF_COMMUNITY,
           data=lambda w: {"from_request": str(_rid(w)), "note": "x"},
           id="backfill-from-request-post"),

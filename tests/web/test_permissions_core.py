@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import text
 
-from tests.web.matrix import LOGIN, OK, Route, cases_for, check, everyone
+from tests.web.matrix import HIDDEN, LOGIN, OK, Route, cases_for, check, everyone
 
 
 
@@ -52,7 +52,8 @@ CASES = [
     Route("auth.sessions", "GET", lambda w: "/auth/sessions", everyone()),
     # Only the member whose session it is may end it; for anyone else it does not exist.
     Route("auth.end_session", "POST", lambda w: f"/auth/sessions/{_member_session(w)}/end",
-          {"member": OK}),
+          {"member": OK}, default=HIDDEN),
+
     Route("auth.password", "GET", lambda w: "/auth/password", everyone()),
     Route("auth.password", "POST", lambda w: "/auth/password", everyone(),
           data={"current": "x", "new_password": "y", "confirm": "z"}),

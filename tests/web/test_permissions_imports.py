@@ -5,7 +5,7 @@ import io
 import pytest
 
 from tests.imports.helpers import xlsx_bytes
-from tests.web.matrix import ADMIN_ONLY, STAFF_ANY, Route, cases_for, check
+from tests.web.matrix import ADMIN_ONLY, HIDDEN, STAFF_ANY, STAFF_NOT_FOUND, Route, cases_for, check
 from tracker.services.ledger_import import template_xlsx
 
 TOKEN = "A" * 32  # not this session's: even an admin gets 404
@@ -23,13 +23,15 @@ CASES = [
     Route("imports.members", "GET", lambda w: "/imports/members", ADMIN_ONLY),
     Route("imports.members", "POST", lambda w: "/imports/members", ADMIN_ONLY, data=_file),
     Route("imports.member_template", "GET", lambda w: "/imports/members/template.xlsx", ADMIN_ONLY),
-    Route("imports.preview", "GET", lambda w: f"/imports/members/{TOKEN}", {}),
-    Route("imports.confirm", "POST", lambda w: f"/imports/members/{TOKEN}", {}),
+    Route("imports.preview", "GET", lambda w: f"/imports/members/{TOKEN}", {"admin": HIDDEN}),
+    Route("imports.confirm", "POST", lambda w: f"/imports/members/{TOKEN}", {"admin": HIDDEN}),
     Route("imports.ledger", "GET", lambda w: "/imports/ledger", STAFF_ANY),
     Route("imports.ledger", "POST", lambda w: "/imports/ledger", STAFF_ANY, data=_ledger),
     Route("imports.ledger_template", "GET", lambda w: "/imports/ledger/template.xlsx", STAFF_ANY),
-    Route("imports.ledger_preview", "GET", lambda w: f"/imports/ledger/{TOKEN}", {}),
-    Route("imports.ledger_confirm", "POST", lambda w: f"/imports/ledger/{TOKEN}", {}),
+    Route("imports.ledger_preview", "GET", lambda w: f"/imports/ledger/{TOKEN}", STAFF_NOT_FOUND),
+    Route("imports.ledger_confirm", "POST", lambda w: f"/imports/ledger/{TOKEN}",
+          STAFF_NOT_FOUND),
+
 ]
 
 

@@ -6,7 +6,7 @@ member who made it, in their own session (the link below is the admin's).
 """
 import pytest
 
-from tests.web.matrix import DENIED, OK, Route, cases_for, check, everyone
+from tests.web.matrix import FORBIDDEN, HIDDEN, OK, Route, cases_for, check, everyone
 from tracker.extensions import db
 from tracker.services.invitations import issue_links
 
@@ -30,14 +30,15 @@ CASES = [
     Route("invites.manage", "POST", lambda w: "/invite/manage?status=all", STAFF_ANY,
           data=lambda w: {"members": [str(w.member.id)]}, id="issue"),
     Route("invites.accept", "GET", lambda w: f"/invite/{_token(w)}",
-          everyone(anonymous=OK, admin=DENIED), id="open"),
+          everyone(anonymous=OK, admin=FORBIDDEN), id="open"),
     # Mismatched passwords: the form comes back, the link stays unused.
     Route("invites.accept", "POST", lambda w: f"/invite/{_token(w)}",
-          everyone(anonymous=OK, admin=DENIED),
+          everyone(anonymous=OK, admin=FORBIDDEN),
           data={"new_password": "Hongqi-Piaopiao-88", "confirm": "different-1"}, id="set"),
     # An unknown link is a 404 for everyone, anonymous included.
-    Route("invites.accept", "GET", lambda w: "/invite/no-such-token", {"anonymous": DENIED},
-          id="open-unknown"),
+    Route("invites.accept", "GET", lambda w: "/invite/no-such-token",
+          everyone(HIDDEN, anonymous=HIDDEN), id="open-unknown"),
+
 ]
 
 

@@ -5,7 +5,15 @@ community A; list pages answer every liaison, each with their own communities.
 """
 import pytest
 
-from tests.web.matrix import STAFF_ANY, STAFF_OF_COMMUNITY, Route, cases_for, check
+from tests.web.matrix import (
+    STAFF_ANY,
+    STAFF_NOT_FOUND,
+    STAFF_OF_COMMUNITY,
+    STAFF_OF_OTHER_COMMUNITY,
+    Route,
+    cases_for,
+    check,
+)
 from tests.web.manage_support import (
     assignment,
     backfill_form,
@@ -67,19 +75,19 @@ CASES = [
           STAFF_OF_COMMUNITY, data=lambda w: edit_form(w.task, title="改名")),
     Route("manage.task", "GET", lambda w: f"/manage/tasks/{w.task.id}", STAFF_OF_COMMUNITY),
     Route("manage.task", "GET", lambda w: f"/manage/tasks/{w.other_task.id}",
-          {"other_liaison": "ok", "admin": "ok"}, id="other-task"),
+          STAFF_OF_OTHER_COMMUNITY, id="other-task"),
     Route("manage.assign", "POST", lambda w: f"/manage/tasks/{w.task.id}/assign",
           STAFF_OF_COMMUNITY, data=lambda w: {"member": w.other_member.id}),
     Route("manage.remove_assignment", "POST",
           lambda w: f"/manage/assignments/{_claim(w).id}/remove", STAFF_OF_COMMUNITY),
     Route("manage.promote_waiting", "POST",
           lambda w: f"/manage/waitlist/{_waiting(w)}/promote", STAFF_OF_COMMUNITY),
-    Route("manage.promote_waiting", "POST", lambda w: "/manage/waitlist/999999/promote", {},
-          id="promote-missing"),
+    Route("manage.promote_waiting", "POST", lambda w: "/manage/waitlist/999999/promote",
+          STAFF_NOT_FOUND, id="promote-missing"),
     Route("manage.remove_waiting", "POST",
           lambda w: f"/manage/waitlist/{_waiting(w)}/remove", STAFF_OF_COMMUNITY),
-    Route("manage.remove_waiting", "POST", lambda w: "/manage/waitlist/999999/remove", {},
-          id="remove-waiting-missing"),
+    Route("manage.remove_waiting", "POST", lambda w: "/manage/waitlist/999999/remove",
+          STAFF_NOT_FOUND, id="remove-waiting-missing"),
     Route("manage.leader", "POST", lambda w: f"/manage/tasks/{w.task.id}/leader",
           STAFF_OF_COMMUNITY, data=lambda w: {"leader": w.member.id}),
     Route("manage.close", "POST", lambda w: f"/manage/tasks/{w.task.id}/close",
@@ -112,7 +120,8 @@ CASES = [
     Route("manage.void", "POST", lambda w: f"/manage/tasks/{_done(w).task.id}/void",
           STAFF_OF_COMMUNITY, data={"reason": "误录", "confirmed": "1"}, id="void-confirmed-hours"),
     Route("manage.void", "POST", lambda w: f"/manage/tasks/{w.other_task.id}/void",
-          {"other_liaison": "ok", "admin": "ok"}, data={"reason": "误录", "confirmed": "1"},
+          STAFF_OF_OTHER_COMMUNITY, data={"reason": "误录", "confirmed": "1"},
+
           id="void-other-community"),
     Route("manage.correct_hours", "GET",
           lambda w: f"/manage/assignments/{_done(w).id}/hours", STAFF_OF_COMMUNITY),

@@ -8,7 +8,17 @@ community answers 404 to its pages.
 import pytest
 
 from tests.needs.support import world_need
-from tests.web.matrix import OK, STAFF_ANY, STAFF_OF_COMMUNITY, Route, cases_for, check, everyone
+from tests.web.matrix import (
+    HIDDEN,
+    OK,
+    STAFF_ANY,
+    STAFF_NOT_FOUND,
+    STAFF_OF_COMMUNITY,
+    Route,
+    cases_for,
+    check,
+    everyone,
+)
 from tracker.timeutil import local_today
 
 
@@ -58,28 +68,30 @@ CASES = [
     Route("needs.new", "POST", lambda w: f"/needs/new?community={w.community.id}", STAFF_ANY,
           data=_need_form, id="new-post"),
     Route("needs.detail", "GET", lambda w: f"/needs/{_nid(w)}", everyone(), id="detail"),
-    Route("needs.detail", "GET", lambda w: "/needs/999999", {}, id="detail-missing"),
+    Route("needs.detail", "GET", lambda w: "/needs/999999", everyone(HIDDEN), id="detail-missing"),
     Route("needs.edit", "GET", lambda w: f"/needs/{_nid(w)}/edit", STAFF_OF_COMMUNITY, id="edit"),
     Route("needs.edit", "POST", lambda w: f"/needs/{_nid(w)}/edit", STAFF_OF_COMMUNITY,
           data=_need_form, id="edit-post"),
     # 转为任务: the task form filled from a need of the liaison's community
     Route("manage.new_task", "GET", lambda w: f"/manage/tasks/new?need={_nid(w)}",
           STAFF_OF_COMMUNITY, id="need-to-task"),
-    Route("manage.new_task", "GET", lambda w: "/manage/tasks/new?need=999999", {},
+    Route("manage.new_task", "GET", lambda w: "/manage/tasks/new?need=999999", STAFF_NOT_FOUND,
           id="need-to-task-missing"),
     Route("needs.claim", "POST", lambda w: f"/needs/{_nid(w)}/claim", everyone(), id="claim"),
-    Route("needs.claim", "POST", lambda w: "/needs/999999/claim", {}, id="claim-missing"),
+    Route("needs.claim", "POST", lambda w: "/needs/999999/claim", everyone(HIDDEN),
+          id="claim-missing"),
     Route("needs.release", "POST", lambda w: f"/needs/{_nid(w, 'claimed')}/release",
-          {"member": OK, "liaison": OK, "admin": OK}, id="release"),
+          {"member": OK, "liaison": OK, "admin": OK}, default=HIDDEN, id="release"),
     Route("needs.fulfil", "POST", lambda w: f"/needs/{_nid(w, 'claimed')}/fulfil",
           STAFF_OF_COMMUNITY, data={"note": "已送达"}, id="fulfil"),
     # the photo of a need done: its liaison, admins and whoever claimed it (``member``)
     Route("needs.photo", "GET", lambda w: f"/needs/{_photo_nid(w)}/photo/full",
-          {"member": OK, "liaison": OK, "admin": OK}, id="fulfil-photo"),
+          {"member": OK, "liaison": OK, "admin": OK}, default=HIDDEN, id="fulfil-photo"),
     Route("needs.photo", "GET", lambda w: f"/needs/{_photo_nid(w)}/photo/thumb",
-          {"member": OK, "liaison": OK, "admin": OK}, id="fulfil-photo-thumb"),
-    Route("needs.photo", "GET", lambda w: f"/needs/{_nid(w, 'claimed')}/photo/full", {},
-          id="no-photo"),
+          {"member": OK, "liaison": OK, "admin": OK}, default=HIDDEN, id="fulfil-photo-thumb"),
+    Route("needs.photo", "GET", lambda w: f"/needs/{_nid(w, 'claimed')}/photo/full",
+          everyone(HIDDEN), id="no-photo"),
+
     Route("needs.close", "POST", lambda w: f"/needs/{_nid(w)}/close", STAFF_OF_COMMUNITY,
           data={"reason": "居民已自行解决"}, id="close"),
 ]

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.onsite import samples
-from tests.web.matrix import OK, Route, cases_for, check, everyone
+from tests.web.matrix import FORBIDDEN, HIDDEN, OK, Route, cases_for, check, everyone
 from tracker.extensions import db
 from tracker.models import Finding, FindingKind, Photo
 from tracker.services.photos import add_task_photo
@@ -15,6 +15,8 @@ from tracker.services.photos import add_task_photo
 ON_PAST_TASK = {"member": OK, "leader": OK, "liaison": OK, "admin": OK}
 REPORTERS = {"leader": OK, "liaison": OK, "admin": OK}
 OTHER_STAFF = {"other_liaison": OK, "admin": OK}
+# a participant who is not the leader sees the task's photos but may not add or remove one
+PARTICIPANT_REFUSED = {**REPORTERS, "member": FORBIDDEN}
 
 
 def _finding(w) -> Finding:
@@ -40,36 +42,38 @@ def _photo(w) -> Photo:
 CASES = [
     Route("onsite.checkin_landing", "GET", lambda w: f"/c/{w.task.checkin_token}", everyone(),
           id="landing"),
-    Route("onsite.checkin_landing", "GET", lambda w: "/c/not-a-current-token", {},
+    Route("onsite.checkin_landing", "GET", lambda w: "/c/not-a-current-token", everyone(HIDDEN),
           id="landing-bad-token"),
     # Outside the window the refusal is a flash on the landing page, not an error.
     Route("onsite.checkin", "POST", lambda w: f"/c/{w.task.checkin_token}", everyone(),
           id="checkin"),
-    Route("onsite.checkin", "POST", lambda w: "/c/not-a-current-token", {},
+    Route("onsite.checkin", "POST", lambda w: "/c/not-a-current-token", everyone(HIDDEN),
           id="checkin-bad-token"),
-    Route("onsite.qr", "GET", lambda w: f"/onsite/tasks/{w.task.id}/qr", REPORTERS, id="qr"),
+    Route("onsite.qr", "GET", lambda w: f"/onsite/tasks/{w.task.id}/qr", REPORTERS, default=HIDDEN, id="qr"),
     Route("onsite.qr", "GET", lambda w: f"/onsite/tasks/{w.other_task.id}/qr", OTHER_STAFF,
-          id="qr-other-community"),
-    Route("onsite.qr", "GET", lambda w: "/onsite/tasks/999999/qr", {}, id="qr-missing"),
+          default=HIDDEN, id="qr-other-community"),
+    Route("onsite.qr", "GET", lambda w: "/onsite/tasks/999999/qr", everyone(HIDDEN),
+          id="qr-missing"),
     Route("onsite.rotate", "POST", lambda w: f"/onsite/tasks/{w.task.id}/qr/rotate", REPORTERS,
-          id="rotate"),
+          default=HIDDEN, id="rotate"),
     Route("onsite.photos", "GET", lambda w: f"/onsite/tasks/{w.past_task.id}/photos",
-          ON_PAST_TASK, id="photos"),
+          ON_PAST_TASK, default=HIDDEN, id="photos"),
     Route("onsite.photos", "GET", lambda w: f"/onsite/tasks/{w.other_task.id}/photos",
-          OTHER_STAFF, id="photos-other-community"),
+          OTHER_STAFF, default=HIDDEN, id="photos-other-community"),
     Route("onsite.photos", "POST", lambda w: f"/onsite/tasks/{w.past_task.id}/photos",
-          REPORTERS, data={}, id="photos-upload"),
+          PARTICIPANT_REFUSED, data={}, default=HIDDEN, id="photos-upload"),
     Route("onsite.finding_photo_page", "GET",
-          lambda w: f"/onsite/findings/{_finding(w).id}/photo", ON_PAST_TASK, id="finding-photo"),
+          lambda w: f"/onsite/findings/{_finding(w).id}/photo", ON_PAST_TASK, default=HIDDEN,
+          id="finding-photo"),
     Route("onsite.finding_photo_page", "POST",
-          lambda w: f"/onsite/findings/{_finding(w).id}/photo", REPORTERS, data={},
-          id="finding-photo-upload"),
+          lambda w: f"/onsite/findings/{_finding(w).id}/photo", PARTICIPANT_REFUSED,
+          data={}, default=HIDDEN, id="finding-photo-upload"),
     Route("onsite.photo_file", "GET", lambda w: f"/onsite/photos/{_photo(w).id}", ON_PAST_TASK,
-          id="photo-full"),
+          default=HIDDEN, id="photo-full"),
     Route("onsite.photo_file", "GET", lambda w: f"/onsite/photos/{_photo(w).id}/thumb",
-          ON_PAST_TASK, id="photo-thumb"),
-    Route("onsite.remove", "POST", lambda w: f"/onsite/photos/{_photo(w).id}/remove", REPORTERS,
-          id="photo-remove"),
+          ON_PAST_TASK, default=HIDDEN, id="photo-thumb"),
+    Route("onsite.remove", "POST", lambda w: f"/onsite/photos/{_photo(w).id}/remove", PARTICIPANT_REFUSED,
+          default=HIDDEN, id="photo-remove"),
 ]
 
 

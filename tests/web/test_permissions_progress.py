@@ -6,7 +6,7 @@ actor's reach answers 404. Every member may see their own status (/progress/mine
 import pytest
 
 from tests.audit import work_event_count
-from tests.web.matrix import OK, STAFF_ANY, STAFF_OF_COMMUNITY, Route, cases_for, check, everyone
+from tests.web.matrix import HIDDEN, OK, STAFF_ANY, STAFF_OF_COMMUNITY, Route, cases_for, check, everyone
 from tests.web.progress_setup import build_double
 from tracker.timeutil import local_today
 
@@ -43,18 +43,20 @@ CASES = [
           STAFF_ANY, id="double-default"),
     Route("progress.coverage", "GET", lambda w: "/progress/coverage", STAFF_ANY, id="coverage"),
     Route("progress.coverage", "GET", lambda w: f"/progress/coverage?unit={w.far_unit.id}",
-          {"admin": OK}, setup=_other_unit, id="coverage-other-unit"),
+          {"admin": OK, "liaison": HIDDEN, "other_liaison": HIDDEN}, setup=_other_unit,
+          id="coverage-other-unit"),
     Route("progress.findings", "GET", lambda w: "/progress/findings", STAFF_ANY, setup=_setup,
           id="findings"),
     Route("progress.findings", "GET", lambda w: f"/progress/findings?community={w.community.id}",
           STAFF_OF_COMMUNITY, setup=_setup, id="findings-A"),
     Route("progress.task_findings", "GET", lambda w: f"/progress/tasks/{w.double.survey.id}/findings",
-          SURVEY_STAFF_AND_LEADER, setup=_setup, id="task-findings"),
+          SURVEY_STAFF_AND_LEADER, setup=_setup, default=HIDDEN, id="task-findings"),
     Route("progress.task_findings", "GET", lambda w: f"/progress/tasks/{w.task.id}/findings",
-          {}, id="task-findings-not-a-survey"),
+          everyone(HIDDEN), id="task-findings-not-a-survey"),
     Route("progress.task_findings", "POST", lambda w: f"/progress/tasks/{w.double.survey.id}/findings",
           SURVEY_STAFF_AND_LEADER, setup=_setup, data={"kind": "road", "place": "建设路口"},
-          id="task-findings-record"),
+          default=HIDDEN, id="task-findings-record"),
+
     Route("progress.finding", "GET", lambda w: f"/progress/findings/{w.double.finding.id}",
           STAFF_OF_COMMUNITY, setup=_setup, id="finding"),
     Route("progress.hand_over", "POST", lambda w: f"/progress/findings/{w.double.finding.id}/hand-over",

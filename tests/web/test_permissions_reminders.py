@@ -10,6 +10,7 @@ import pytest
 
 from tests.web.matrix import (
     ADMIN_ONLY,
+    HIDDEN,
     OK,
     STAFF_ANY,
     STAFF_OF_COMMUNITY,
@@ -53,15 +54,17 @@ CASES = [
     Route("tasks.calendar", "GET", lambda w: f"/tasks/{w.task.id}/calendar.ics", everyone(),
           id="ics-open"),
     Route("tasks.calendar", "GET", lambda w: f"/tasks/{w.past_task.id}/calendar.ics",
-          ON_PAST_TASK, setup=_close_past_task, id="ics-closed"),
+          ON_PAST_TASK, setup=_close_past_task, default=HIDDEN, id="ics-closed"),
     Route("me.index", "GET", lambda w: "/me/", everyone()),
     Route("me.settings", "GET", lambda w: "/me/settings", everyone()),
     Route("me.settings", "POST", lambda w: "/me/settings", everyone(),
           data={"kind_tomorrow": "y", "sms_on": "y", "email": ""}),
     Route("me.messages", "GET", lambda w: "/me/messages", everyone()),
     # One's own message only: everyone else, admin included, gets 404.
-    Route("me.read", "POST", lambda w: f"/me/messages/{_message(w).id}/read", {"member": OK}),
-    Route("me.read", "POST", lambda w: "/me/messages/999999/read", {}, id="read-missing"),
+    Route("me.read", "POST", lambda w: f"/me/messages/{_message(w).id}/read", {"member": OK},
+          default=HIDDEN),
+    Route("me.read", "POST", lambda w: "/me/messages/999999/read", everyone(HIDDEN),
+          id="read-missing"),
     Route("me.read_all", "POST", lambda w: "/me/messages/read-all", everyone()),
     Route("me.calendar", "GET", lambda w: "/me/calendar", everyone()),
     Route("me.calendar", "POST", lambda w: "/me/calendar", everyone()),
@@ -69,8 +72,9 @@ CASES = [
     Route("me.feed", "GET", lambda w: f"/me/feed/{w.feed_token}.ics",
           everyone(anonymous=OK), setup=_feed, id="feed"),
     # … and a wrong or revoked one is 404 for everybody.
-    Route("me.feed", "GET", lambda w: "/me/feed/not-a-token.ics", {"anonymous": "denied"},
-          id="feed-unknown"),
+    Route("me.feed", "GET", lambda w: "/me/feed/not-a-token.ics",
+          everyone(HIDDEN, anonymous=HIDDEN), id="feed-unknown"),
+
     Route("outbox.status", "GET", lambda w: "/outbox/", ADMIN_ONLY),
     Route("outbox.retry", "POST",
           lambda w: f"/outbox/messages/{_message(w, OutboxStatus.failed, Channel.email).id}/retry",

@@ -3,13 +3,101 @@
 Summaries: staff only (members 403); a community outside a liaison's reach, or
 another unit, answers 404. Service records: own, or a liaison's members active
 in their communities (``member`` is on ``past_task`` in community A), or admin.
+
+"Another unit" is 县财政局 (``far_unit``, made by the rows that need it): it worked in
+the liaison's community A in October 2022, so the liaison is near it, yet its summary,
+every download of it, its notes, 定稿 and signed copies are an admin's only.
 """
+from datetime import datetime, timezone
+
 import pytest
 
-from tests.web.matrix import DENIED, OK, STAFF_ANY, STAFF_OF_COMMUNITY, Route, cases_for, check, everyone
+from tests import factories as f
+from tests.web.matrix import (
+    FORBIDDEN,
+    HIDDEN,
+    OK,
+    STAFF_ANY,
+    STAFF_NOT_FOUND,
+    STAFF_OF_COMMUNITY,
+    Route,
+    cases_for,
+    check,
+    everyone,
+)
+from tracker.extensions import db
+from tracker.models import Assignment, AssignmentStatus
 
 MONTH = "2022-10"
 RECORD_OF_MEMBER = {"member": OK, "liaison": OK, "admin": OK}
+# another unit's summary: the liaisons (both of 县商务局) do not see it; members are
+# refused the staff page before anything is looked up
+OTHER_UNITS = {"admin": OK, "liaison": HIDDEN, "other_liaison": HIDDEN}
+
+
+def _far_unit(w):
+    """县财政局 in community A: an October 2022 activity (赵外单位 on it) and 钱未参与,
+    on its roll, who took no part — the names its 未参与名单 and 参与明细 would show."""
+    if hasattr(w, "far_unit"):
+        return
+    w.far_unit = f.unit("县财政局")
+    item = f.item(w.far_unit, w.community, "environment_cleanup")
+    w.far_worker = f.member(w.far_unit, name="赵外单位")
+    w.far_idle = f.member(w.far_unit, name="钱未参与")
+    task = f.task(item, w.liaison, title="外单位清理",
+                  starts_at=datetime(2022, 10, 5, 1, tzinfo=timezone.utc))
+    db.session.add(Assignment(task_id=task.id, member_id=w.far_worker.id,
+                              status=AssignmentStatus.claimed))
+    task.taken = 1
+    db.session.commit()
+
+
+def _far_unit_signed(w):
+    """县财政局's October 2022 finalised (its signed copy)."""
+    from tracker.models import SummaryScope
+    from tracker.reports import final
+    from tracker.services.summary_notes import current_copy
+
+    _far_unit(w)
+    w.far_copy = current_copy(final.finalize(w.admin, SummaryScope(w.far_unit.id), 2022, 10)).id
+
+
+def _far_unit_rows() -> list:
+    """Every summary route asked for the other unit: an admin's only."""
+    query = lambda w: f"unit={w.far_unit.id}&month={MONTH}"  # noqa: E731
+    rows = [Route("reports.monthly", "GET", lambda w: f"/reports/?{query(w)}", OTHER_UNITS,
+                  setup=_far_unit, id="monthly-other-unit")]
+    rows += [Route("reports.monthly_export", "GET",
+                   lambda w, fmt=fmt: f"/reports/monthly.{fmt}?{query(w)}", OTHER_UNITS,
+                   setup=_far_unit, id=f"{fmt}-other-unit") for fmt in ("docx", "xlsx", "csv")]
+    rows += [
+        Route("reports.participations_export", "GET",
+              lambda w: f"/reports/participations.xlsx?{query(w)}", OTHER_UNITS,
+              setup=_far_unit, id="participations-other-unit"),
+        Route("reports.save_notes", "POST", lambda w: f"/reports/notes?{query(w)}", OTHER_UNITS,
+              data={"problems": "问题", "plans": "打算"}, setup=_far_unit,
+              id="notes-other-unit"),
+        Route("reports.finalize", "POST", lambda w: f"/reports/finalize?{query(w)}",
+              OTHER_UNITS, setup=_far_unit, id="finalize-other-unit"),
+        Route("reports.reopen", "POST", lambda w: f"/reports/reopen?{query(w)}", OTHER_UNITS,
+              setup=_far_unit_signed, id="reopen-other-unit"),
+        Route("reports.signed_export", "GET",
+              lambda w: f"/reports/signed/{w.far_copy}.docx?{query(w)}", OTHER_UNITS,
+              setup=_far_unit_signed, id="signed-other-unit"),
+        # 服务记录 go by where a member worked, not by unit: 钱未参与 worked nowhere (an
+        # admin's only); 赵外单位 worked in community A (its liaison sees the record)
+        Route("reports.record", "GET", lambda w: f"/reports/records/{w.far_idle.id}?year=2022",
+              {"admin": OK}, default=HIDDEN, setup=_far_unit, id="record-other-unit-idle"),
+        Route("reports.record_xlsx", "GET",
+              lambda w: f"/reports/records/{w.far_idle.id}.xlsx?year=2022", {"admin": OK},
+              default=HIDDEN, setup=_far_unit, id="record-xlsx-other-unit-idle"),
+        Route("reports.record", "GET",
+              lambda w: f"/reports/records/{w.far_worker.id}?year=2022",
+              {"liaison": OK, "admin": OK}, default=HIDDEN, setup=_far_unit,
+              id="record-other-unit-in-A"),
+    ]
+    return rows
+
 
 
 def _signed(w):
@@ -28,7 +116,7 @@ CASES = [
           id="monthly-unit"),
     Route("reports.monthly", "GET", lambda w: f"/reports/?community={w.community.id}&month={MONTH}",
           STAFF_OF_COMMUNITY, id="monthly-community"),
-    Route("reports.monthly", "GET", lambda w: f"/reports/?unit=999&month={MONTH}", {},
+    Route("reports.monthly", "GET", lambda w: f"/reports/?unit=999&month={MONTH}", STAFF_NOT_FOUND,
           id="monthly-unknown-unit"),
     Route("reports.monthly_export", "GET",
           lambda w: f"/reports/monthly.docx?unit={w.unit.id}&month={MONTH}", STAFF_ANY, id="docx"),
@@ -37,7 +125,7 @@ CASES = [
           STAFF_OF_COMMUNITY, id="xlsx-community"),
     Route("reports.monthly_export", "GET",
           lambda w: f"/reports/monthly.csv?community={w.other_community.id}&month={MONTH}",
-          {"other_liaison": OK, "admin": OK}, id="csv-other-community"),
+          {"other_liaison": OK, "admin": OK, "liaison": HIDDEN}, id="csv-other-community"),
     # 参与明细 (phone numbers, re-importable): whoever may read the summary, as its downloads
     Route("reports.participations_export", "GET",
           lambda w: f"/reports/participations.xlsx?unit={w.unit.id}&month={MONTH}", STAFF_ANY,
@@ -46,7 +134,8 @@ CASES = [
           lambda w: f"/reports/participations.xlsx?community={w.community.id}&month={MONTH}",
           STAFF_OF_COMMUNITY, id="participations-community"),
     Route("reports.participations_export", "GET",
-          lambda w: f"/reports/participations.xlsx?unit=999&month={MONTH}", {},
+          lambda w: f"/reports/participations.xlsx?unit=999&month={MONTH}",
+          STAFF_NOT_FOUND,
           id="participations-unknown-unit"),
     # the 定稿记录's documents as signed: whoever may read the (whole) summary, each
     # under its own month's summary only
@@ -58,9 +147,10 @@ CASES = [
                     f"&month={MONTH}", STAFF_OF_COMMUNITY, setup=_signed, id="signed-community"),
     Route("reports.signed_export", "GET",
           lambda w: f"/reports/signed/{w.community_copy}.csv?unit={w.unit.id}&month={MONTH}",
-          {}, setup=_signed, id="signed-copy-of-another-summary"),
+          STAFF_NOT_FOUND, setup=_signed, id="signed-copy-of-another-summary"),
     Route("reports.signed_export", "GET",
-          lambda w: f"/reports/signed/{w.unit_copy}.csv?unit=999&month={MONTH}", {},
+          lambda w: f"/reports/signed/{w.unit_copy}.csv?unit=999&month={MONTH}",
+          STAFF_NOT_FOUND,
           setup=_signed, id="signed-unknown-unit"),
     # 存在问题 / 下步打算 and 已定稿: whoever may read the summary; re-opening, an admin.
     Route("reports.save_notes", "POST", lambda w: f"/reports/notes?unit={w.unit.id}&month={MONTH}",
@@ -68,21 +158,25 @@ CASES = [
     Route("reports.save_notes", "POST",
           lambda w: f"/reports/notes?community={w.community.id}&month={MONTH}",
           STAFF_OF_COMMUNITY, data={"problems": "问题", "plans": ""}, id="notes-community"),
-    Route("reports.save_notes", "POST", lambda w: "/reports/notes?unit=999&month=2022-10", {},
+    Route("reports.save_notes", "POST", lambda w: "/reports/notes?unit=999&month=2022-10",
+          STAFF_NOT_FOUND,
           data={"problems": "问题"}, id="notes-unknown-unit"),
     Route("reports.finalize", "POST",
           lambda w: f"/reports/finalize?community={w.community.id}&month={MONTH}",
           STAFF_OF_COMMUNITY),
+    # re-opening is an admin's: the liaisons see the month (403)
     Route("reports.reopen", "POST", lambda w: f"/reports/reopen?unit={w.unit.id}&month={MONTH}",
-          {"admin": OK}),
+          {"admin": OK, "liaison": FORBIDDEN, "other_liaison": FORBIDDEN}),
     Route("reports.records", "GET", lambda w: "/reports/records", everyone()),
-    Route("reports.record", "GET", lambda w: f"/reports/records/{w.member.id}", RECORD_OF_MEMBER),
+    Route("reports.record", "GET", lambda w: f"/reports/records/{w.member.id}", RECORD_OF_MEMBER,
+          default=HIDDEN),
     Route("reports.record", "GET", lambda w: f"/reports/records/{w.other_liaison.id}?year=2022",
-          {"other_liaison": OK, "admin": OK}, id="record-of-a-liaison"),
+          {"other_liaison": OK, "admin": OK}, default=HIDDEN, id="record-of-a-liaison"),
     Route("reports.record_xlsx", "GET", lambda w: f"/reports/records/{w.member.id}.xlsx",
-          RECORD_OF_MEMBER),
-    Route("reports.record_xlsx", "GET", lambda w: "/reports/records/9999.xlsx", {}, default=DENIED,
+          RECORD_OF_MEMBER, default=HIDDEN),
+    Route("reports.record_xlsx", "GET", lambda w: "/reports/records/9999.xlsx", everyone(HIDDEN),
           id="record-unknown"),
+    *_far_unit_rows(),
 ]
 
 

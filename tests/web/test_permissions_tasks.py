@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.audit import work_event_count
-from tests.web.matrix import OK, Route, cases_for, check, everyone
+from tests.web.matrix import HIDDEN, OK, Route, cases_for, check, everyone
 from tracker.extensions import db
 from tracker.models import Assignment, TaskStatus, WaitlistEntry
 
@@ -60,34 +60,37 @@ CASES = [
     Route("tasks.detail", "GET", lambda w: f"/tasks/{w.task.id}", everyone(), id="detail-open"),
     # … a closed one only to those on it and staff of its community.
     Route("tasks.detail", "GET", lambda w: f"/tasks/{w.past_task.id}", ON_PAST_TASK,
-          setup=_close_past_task, id="detail-closed"),
-    Route("tasks.detail", "GET", lambda w: "/tasks/999999", {}, id="detail-missing"),
+          setup=_close_past_task, default=HIDDEN, id="detail-closed"),
+    Route("tasks.detail", "GET", lambda w: "/tasks/999999", everyone(HIDDEN),
+          id="detail-missing"),
     # Claim: anyone may try an open task (a refusal is a flash, not an error) …
     Route("tasks.claim", "POST", lambda w: f"/tasks/{w.task.id}/claim", everyone(),
           id="claim-open"),
     # … but a cancelled task in B is out of reach for all but B's staff.
     Route("tasks.claim", "POST", lambda w: f"/tasks/{w.other_task.id}/claim",
-          {"other_liaison": OK, "admin": OK}, setup=_cancel_other_task, id="claim-cancelled"),
+          {"other_liaison": OK, "admin": OK}, setup=_cancel_other_task, default=HIDDEN,
+          id="claim-cancelled"),
     Route("tasks.withdraw", "GET", lambda w: f"/tasks/{w.past_task.id}/withdraw", ON_PAST_TASK,
-          setup=_close_past_task, id="withdraw-confirmation"),
+          setup=_close_past_task, default=HIDDEN, id="withdraw-confirmation"),
     Route("tasks.withdraw", "POST", lambda w: f"/tasks/{w.task.id}/withdraw", everyone(),
           id="withdraw-open"),
     Route("tasks.withdraw", "POST", lambda w: f"/tasks/{w.past_task.id}/withdraw", ON_PAST_TASK,
-          setup=_close_past_task, id="withdraw-closed"),
+          setup=_close_past_task, default=HIDDEN, id="withdraw-closed"),
     # 候补: anyone may queue for (or leave the queue of) a full open task; a refusal
     # (not waiting, already waiting) is a flash. A cancelled task in B is out of reach.
     Route("tasks.waitlist_join", "POST", lambda w: f"/tasks/{w.task.id}/waitlist", everyone(),
           setup=_fill_task, id="waitlist-join"),
     Route("tasks.waitlist_join", "POST", lambda w: f"/tasks/{w.other_task.id}/waitlist",
           {"other_liaison": OK, "admin": OK}, setup=_cancel_other_task,
-          id="waitlist-join-cancelled"),
+          default=HIDDEN, id="waitlist-join-cancelled"),
     Route("tasks.waitlist_leave", "POST", lambda w: f"/tasks/{w.task.id}/waitlist/leave",
           everyone(), setup=_member_waiting, id="waitlist-leave"),
     # 确认参与: only the member's own assignment; everybody else (admin too) gets 404.
-    Route("tasks.confirm", "GET", _confirm_url, {"member": OK}, id="confirm"),
-    Route("tasks.confirm", "POST", _confirm_url, {"member": OK}, data={"hours": "1.5"},
+    Route("tasks.confirm", "GET", _confirm_url, {"member": OK}, default=HIDDEN,
           id="confirm"),
-    Route("tasks.confirm", "GET", lambda w: "/tasks/assignments/999999/confirm", {},
+    Route("tasks.confirm", "POST", _confirm_url, {"member": OK}, data={"hours": "1.5"},
+          default=HIDDEN, id="confirm"),
+    Route("tasks.confirm", "GET", lambda w: "/tasks/assignments/999999/confirm", everyone(HIDDEN),
           id="confirm-missing"),
     # 提交完成: the leader, or staff of the task's community.
     Route("tasks.report", "GET", lambda w: f"/tasks/{w.past_task.id}/report", REPORTERS,

@@ -1,5 +1,6 @@
 """共建活动经费: ledgers per unit × community × year, kept by the community's
-liaison or an admin. Out-of-reach ledgers answer 403, unknown ones 404."""
+liaison or an admin. A ledger or entry of a community out of the actor's reach answers
+404, as an unknown one does (invariant 5): the answer does not tell that it exists."""
 from __future__ import annotations
 
 from datetime import date
@@ -54,10 +55,9 @@ def index():
 def _ledger_parts(unit_id: int, community_id: int, year: int):
     unit = db.session.get(Unit, unit_id)
     community = db.session.get(Community, community_id)
-    if unit is None or community is None or not YEAR_MIN <= year <= local_today().year + 1:
+    if (unit is None or community is None or not YEAR_MIN <= year <= local_today().year + 1
+            or not manages_community(current_user, community.id)):
         abort(404)
-    if not manages_community(current_user, community.id):
-        abort(403)
     return unit, community
 
 
@@ -113,9 +113,9 @@ def add_entry(unit_id: int, community_id: int, year: int):
 @bp.post("/entries/<int:entry_id>/reverse")
 @staff_required
 def reverse(entry_id: int):
-    entry = db.session.get(FundEntry, entry_id) or abort(404)
-    if not manages_community(current_user, entry.community_id):
-        abort(403)
+    entry = db.session.get(FundEntry, entry_id)
+    if entry is None or not manages_community(current_user, entry.community_id):
+        abort(404)
     unit, community, year = entry.unit, entry.community, entry.entry_date.year
     form = ReverseForm()
     return _submit(form, lambda: service.reverse_entry(current_user, entry, form.reason.data),
