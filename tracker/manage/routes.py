@@ -32,7 +32,7 @@ from ..services.backfill_requests import adopt_through_backfill
 from ..services.claims import assign_member, correct_minutes, task_span_minutes, withdraw
 from ..services.reviews import approve_report, reopen_report, return_report
 from ..services.summary_notes import closed_to
-from ..services.voiding import void_activity, void_event, void_refusal
+from ..services.voiding import has_recorded_work, void_activity, void_event, void_refusal
 from ..services.task_needs import needs_of
 from ..services.waitlist import leave_waitlist, promote_by_hand
 from ..services.needs import create_task_from_need
@@ -341,8 +341,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                                                  for m in absent + candidates]
     cancel_refusal = confirmed_hours_refusal(task)  # None: no member's hours confirmed
     # on record: 取消任务 no longer applies, 作废 does
-    on_record = task.status != TaskStatus.cancelled and (task.report is not None
-                                                         or cancel_refusal is not None)
+    on_record = task.status != TaskStatus.cancelled and has_recorded_work(task)
     return dict(task=task, participants=holders, search=search, assign_form=assign,
                 leader_form=leader, cancel_form=cancel, waitlist=q.waitlist(task.id),
                 approved=approved, add_form=add,

@@ -41,7 +41,6 @@ from ..fields import MAX_COUNT, clean_text
 from ..models import (
     Assignment,
     AssignmentStatus,
-    AuditEvent,
     Category,
     Community,
     Member,
@@ -63,7 +62,7 @@ from .backfill import (
     working_units,
 )
 from .member_import import PHONE_CHUNK, ImportPreview, ReadRow, normalise_phone, read_table
-from .voiding import void_event
+from .voiding import void_event, voided
 
 SHEET = "参与明细"
 # (key, header): the export writes these headers, the import finds its columns by them.
@@ -430,11 +429,8 @@ def _voided(actor: Member, activity: _Activity) -> Task | None:
     item = activity.item
     if not manages_community(actor, item.community_id):
         return None
-    voided = select(AuditEvent.id).where(AuditEvent.entity_type == "task",
-                                         AuditEvent.entity_id == Task.id,
-                                         AuditEvent.action == "void").exists()
     return db.session.scalar(select(Task).where(
-        Task.resource_item_id == item.id, Task.status == TaskStatus.cancelled, voided,
+        Task.resource_item_id == item.id, voided(),
         Task.starts_at == local_to_utc(activity.starts), Task.ends_at == local_to_utc(activity.ends),
         Task.title == activity.rows[0].title.strip()).order_by(Task.id.desc()).limit(1))
 
