@@ -46,7 +46,6 @@ from ..models import (
     Member,
     ResourceItem,
     Task,
-    TaskStatus,
     Unit,
     Zone,
 )
