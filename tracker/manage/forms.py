@@ -12,7 +12,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import DateTimeLocalField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateTimeLocalField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from ..models import TaskStatus
@@ -34,6 +34,7 @@ from ..services.tasks import (
 )
 from ..fields import (
     NOTE_MAX,
+    ChoiceField,
     HoursField,
     LenientSelectField,
     MultiCheckboxField,
@@ -63,32 +64,6 @@ def item_choices(items) -> list[tuple[int, str]]:
     return [(item.id, f"{item}（{item.unit.name}）" + (
         "" if item.year >= this_year else " · " + str(_l("%(year)d年度项目", year=item.year))))
         for item in items]
-
-
-class ChoiceField(SelectField):
-    """A select of record ids; anything not offered gets one Chinese message."""
-
-    def __init__(self, label=None, *, message, required=True, **kwargs):
-        super().__init__(label, coerce=record_id_or_none, validate_choice=False, **kwargs)
-        self.message = message
-        self.required = required
-        self.flags.required = required
-
-    def process_formdata(self, valuelist):
-        raw = (valuelist[0] or "").strip() if valuelist else ""
-        self.data = record_id_or_none(raw)
-        self.garbled = bool(raw) and self.data is None
-
-    def pre_validate(self, form):
-        if getattr(self, "garbled", False):
-            raise StopValidation(self.message)
-        if self.data is None:
-            if self.required:
-                raise StopValidation(self.message)
-            return
-        offered = {record_id_or_none(choice[0]) for choice in self.iter_choices()}
-        if self.data not in offered:
-            raise StopValidation(self.message)
 
 
 class LocalDateTimeField(DateTimeLocalField):
