@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional, StopValidation, V
 from ..models import TaskStatus
 from ..onsite.forms import ACCEPT
 from ..services import ServiceError
+from ..services.backfill import BackfillData, Participant, parse_findings
 from ..services.photos import MAX_PHOTOS_PER_TASK
 from ..services.tasks import (
     BENEFICIARY_MAX,
@@ -316,6 +317,24 @@ class BackfillForm(FlaskForm):
 
     def hours_of(self, member_id: int):
         return self[f"hours_{member_id}"]
+
+    def backfill_data(self, item, members) -> BackfillData:
+        """What the validated form records on ``item``, the participants and leader
+        among ``members`` (those offered): the title is the category's name when left
+        empty, each member's hours those typed (empty: the activity's length), the
+        photos as uploaded. An unreadable 摸排问题 line raises ServiceError (field
+        ``findings``)."""
+        by_id = {m.id: m for m in members}
+        return BackfillData(
+            title=self.title.data or item.category.name, place=self.place.data,
+            starts_local=self.starts_at.data, ends_local=self.ends_at.data,
+            participants=[Participant(by_id[i], self.hours_of(i).minutes)
+                          for i in self.participants.data],
+            leader=by_id[self.leader.data], note=self.note.data,
+            quantity=self.quantity.data, people_served=self.people_served.data,
+            beneficiary=self.beneficiary.data, findings=parse_findings(self.findings.data),
+            photos=[upload.read() for upload in self.photos.data or []
+                    if upload and upload.filename])
 
     def fill_from_request(self, source, items) -> None:
         """A member's 补录申请 to record: its community's item (when there is one

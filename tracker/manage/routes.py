@@ -20,14 +20,8 @@ from ..models import AssignmentStatus, Role, TaskStatus
 from ..permissions import manages_community, manages_task, staff_required
 from ..security import is_safe_next, record_id
 from ..rollups.home import home_figures
-from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
-from ..services.backfill import (
-    BackfillData,
-    Participant,
-    add_forgotten_participant,
-    parse_findings,
-    record_past_activity,
-)
+from ..services import ServiceError, attach_error
+from ..services.backfill import add_forgotten_participant, record_past_activity
 from ..services.backfill_requests import adopt_through_backfill
 from ..services.claims import assign_member, correct_minutes, task_span_minutes, withdraw
 from ..services.reviews import approve_report, reopen_report, return_report
@@ -47,7 +41,7 @@ from ..services.tasks import (
     update_task,
 )
 from ..timeutil import to_local, utcnow
-from ..view_support import confirmed, run_service
+from ..view_support import confirmed, run_service, state_refusal
 from . import queries as q
 from .forms import (
     AddParticipantForm,
@@ -261,25 +255,14 @@ def backfill():
     form.set_choices(items, candidates)
     if request.method == "POST":
         _refuse_foreign_item(actor, form.resource_item.data, items)
-    findings = None
+    data = None
     if form.is_submitted() and not form.find.data and form.validate():
-        try:
-            findings = parse_findings(form.findings.data)
-        except ServiceError as error:
-            attach_error(form, error)
-    if findings is not None:
         item = next(i for i in items if i.id == form.resource_item.data)
-        by_id = {m.id: m for m in candidates}
-        data = BackfillData(
-            title=form.title.data or item.category.name, place=form.place.data,
-            starts_local=form.starts_at.data, ends_local=form.ends_at.data,
-            participants=[Participant(by_id[i], form.hours_of(i).minutes)
-                          for i in form.participants.data],
-            leader=by_id[form.leader.data], note=form.note.data,
-            quantity=form.quantity.data, people_served=form.people_served.data,
-            beneficiary=form.beneficiary.data, findings=findings,
-            photos=[upload.read() for upload in form.photos.data or []
-                    if upload and upload.filename])
+        try:
+            data = form.backfill_data(item, candidates)
+        except ServiceError as error:  # a 摸排问题 line that cannot be read
+            attach_error(form, error)
+    if data is not None:
         done = (run_service(form, record_past_activity, actor, item, data, denied=404)
                 if source is None else
                 run_service(form, adopt_through_backfill, actor, item, data, source, denied=404))
@@ -385,21 +368,15 @@ def task(task_id: int):
 
 
 def _run_on_task(task, form, context: dict, service, *args):
-    """Run the service of a task-page form in its own unit of work. Out of reach: 404.
+    """Run the service of a task-page form (``run_service``). Out of reach: 404.
     Refused: a refusal about what was typed goes under the field, one about the task's
     state (full, cancelled, already reported …) is flashed on the task page, and that
     response comes back. None: it went through."""
-    try:
-        with unit_of_work():
-            service(*args)
-    except PermissionDenied:
-        abort(404)
-    except ServiceError as error:
-        if error.field and getattr(form, error.field, None) is not None:
-            attach_error(form, error)
-            return _render_task(context)
-        return _back_to_task(task, error.message, "error")
-    return None
+    if run_service(form, service, *args, denied=404):
+        return None
+    if (refusal := state_refusal(form)) is not None:
+        return _back_to_task(task, refusal, "error")
+    return _render_task(context)
 
 
 def _back_to_task(task, message=None, category="success"):
@@ -657,19 +634,12 @@ def return_view(report_id: int):
     report = _managed_report(report_id)
     form = ReturnForm()
     if form.validate():
-        try:
-            with unit_of_work():
-                return_report(report, _actor(), form.reason.data)
-        except PermissionDenied:
-            abort(404)
-        except ServiceError as error:
-            if error.field is None:  # the report's state, not the reason, is the problem
-                flash(str(error.message), "error")
-                return redirect(url_for("manage.report", report_id=report.id))
-            attach_error(form, error)
-        else:
+        if run_service(form, return_report, report, _actor(), form.reason.data, denied=404):
             flash(_("已退回：%(title)s，组长会看到退回原因。", title=report.task.title), "success")
             return redirect(_next_or(url_for("manage.queue")))
+        if (refusal := state_refusal(form)) is not None:  # the report's state, not the reason
+            flash(str(refusal), "error")
+            return redirect(url_for("manage.report", report_id=report.id))
     return _render_report(report, form)
 
 
