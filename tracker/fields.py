@@ -15,10 +15,13 @@ from wtforms import DateField, SearchField, SelectField, SelectMultipleField, St
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .security import record_id_or_none
+
 MAX_COUNT = 1_000_000
 MAX_HOURS = Decimal(24)
 HALF_HOUR = Decimal("0.5")
 NOTE_MAX = 2000
+CHOOSE = _l("请从列表中选择。")  # a choice that is not one of the list's
 WHOLE_NUMBER = re.compile(r"[+-]?\d{1,12}")  # what a whole-number field accepts
 
 
@@ -162,6 +165,43 @@ class HoursField(StringField):
         if self.data is None:
             return None
         return int((self.data * 60).to_integral_value())
+
+
+class ChoiceField(SelectField):
+    """A select of record ids (``security.record_id_or_none``: text, or an id past the
+    database's INTEGER, is no id); anything not offered gets a Chinese message:
+    ``message`` when nothing was chosen (and ``required``), ``invalid`` (by default
+    ``message``) when what came is not one of the choices. ``parse`` reads a value
+    (``EnumField`` reads an enum's)."""
+
+    @staticmethod
+    def parse(value):
+        """The submitted value as the choices' values compare, or None: nothing chosen,
+        or nothing readable."""
+        return record_id_or_none(value)
+
+    def __init__(self, label=None, *, message, invalid=None, required=True, **kwargs):
+        super().__init__(label, coerce=self.parse, validate_choice=False, **kwargs)
+        self.message = message
+        self.invalid = invalid or message
+        self.required = required
+        self.flags.required = required
+
+    def process_formdata(self, valuelist):
+        raw = (valuelist[0] or "").strip() if valuelist else ""
+        self.data = self.parse(raw)
+        self.garbled = bool(raw) and self.data is None
+
+    def pre_validate(self, form):
+        if getattr(self, "garbled", False):
+            raise StopValidation(self.invalid)
+        if self.data is None:
+            if self.required:
+                raise StopValidation(self.message)
+            return
+        offered = {self.parse(choice[0]) for choice in self.iter_choices()}
+        if self.data not in offered:
+            raise StopValidation(self.invalid)
 
 
 class LenientSelectField(SelectField):

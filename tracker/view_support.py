@@ -69,6 +69,14 @@ def no_store(response, *, referrer: bool = False):
     return response
 
 
+def state_refusal(form):
+    """After ``run_service(form, …)`` refused: the refusal that is about the record's
+    state (full, cancelled, already reviewed …) rather than a field of ``form`` —
+    ``attach_error`` put it at the top of the form —, taken off the form so the view
+    can flash it on the record's page instead; None when the refusal is under a field."""
+    return form.form_errors.pop() if form.form_errors else None
+
+
 def confirmed() -> bool:
     """Whether a destructive action's POST was confirmed (``confirmed=1``): by the
     browser's confirm() (static/js/confirm.js) or, with JavaScript off, by the GET

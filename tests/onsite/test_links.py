@@ -49,3 +49,23 @@ def test_a_visit_task_links_to_its_residents_for_the_leader(client, login, world
     login(world.leader)
     text = client.get(f"/tasks/{task.id}").get_data(as_text=True)
     assert f"/residents/task/{task.id}" in text
+
+
+def test_the_findings_pages_link_to_their_photos_and_task_by_endpoint(client, login, world, app):
+    """The 摸排问题 pages' 现场照片 and 返回任务 buttons and the 工作台's 本月待审核活动
+    tile are built with url_for, so a renamed or mistyped endpoint is an error the tests
+    see — the helper that made it a missing button (``progress_link``) is gone (code
+    review #3)."""
+    from tests.web.progress_setup import build_double
+
+    double = build_double(world)
+    login(world.liaison)
+    found = double.finding
+    text = client.get(f"/progress/tasks/{double.survey.id}/findings").get_data(as_text=True)
+    assert f'href="/onsite/findings/{found.id}/photo"' in text
+    assert f'href="/tasks/{double.survey.id}">返回任务' in text
+    text = client.get(f"/progress/findings/{found.id}").get_data(as_text=True)
+    assert f'href="/onsite/findings/{found.id}/photo"' in text
+    text = client.get("/manage/").get_data(as_text=True)
+    assert 'href="/manage/reviews"><b data-figure="home_pending_activities">' in text
+    assert "progress_link" not in app.jinja_env.globals

@@ -175,6 +175,34 @@ def test_a_second_record_of_the_same_activity_is_refused_and_names_it(world, peo
     assert counted(world, task) == (1, 3, 360)
 
 
+def test_the_same_activity_is_one_rule_item_title_start_and_end(world, people):  # noqa: F811
+    """What counts as "the same activity" is written once (``backfill.same_activity``;
+    code review #5), and the one-form 补录's refusal and the ledger import's 已存在 /
+    已作废 look-ups all read it: the same checklist item, title (blanks around it are
+    not part of it), start and end, in any state; any one of them different is
+    another activity."""
+    from tracker.services.backfill import already_recorded, same_activity
+
+    task = clean_up_of_three(world, people)
+    other_item = f.item(world.unit, world.community, "epidemic_duty")
+    db.session.commit()
+    same = dict(item=world.item, title=f"  {task.title} ", starts_at=task.starts_at,
+                ends_at=task.ends_at)
+
+    def matches(**changes) -> list[int]:
+        return list(db.session.scalars(select(Task.id).where(
+            *same_activity(**(same | changes)))))
+
+    assert matches() == [task.id] and already_recorded(**same) == task
+    assert matches(title="另一条街清理") == []
+    assert matches(item=other_item) == []
+    assert matches(starts_at=task.starts_at + timedelta(minutes=30)) == []
+    assert matches(ends_at=task.ends_at + timedelta(minutes=30)) == []
+    task.status = TaskStatus.cancelled  # still the same activity, no longer on record
+    db.session.commit()
+    assert matches() == [task.id] and already_recorded(**same) is None
+
+
 def test_another_activity_at_the_same_time_is_still_recordable(world, people):  # noqa: F811
     clean_up_of_three(world, people)
     other = recorded(world, alone(people, people[3], title="另一条街清理"))

@@ -219,3 +219,24 @@ def test_nothing_more_is_added_to_or_reopened_on_a_voided_activity(world, people
             message="该任务已取消")
     refused(reopen_report, task.report, world.admin, "恢复", message="只有已审核通过的完成情况")
     assert db.session.query(Assignment).filter_by(task_id=task.id).count() == 3
+
+
+def test_a_task_voided_before_any_report_is_voided(world):
+    """作废 has one meaning, with or without a report (code review #1): a task whose
+    members confirmed their hours but whose report was never written, once voided, is
+    voided — a second 作废 says so, not 「该任务已取消。」 — and a task cancelled before
+    anything was recorded is not voided."""
+    from tracker.services.voiding import is_voided
+
+    task = world.past_task
+    confirm_hours(task, 60)
+    void(task, world.liaison)
+    task = db.session.get(Task, task.id)
+    assert task.report is None and is_voided(task)
+    refused(void_activity, task, world.admin, "再次作废", message="该活动已作废。")
+
+    with unit_of_work():
+        cancel_task(world.task, world.liaison, "下雨")
+    cancelled = db.session.get(Task, world.task.id)
+    assert not is_voided(cancelled)
+    refused(void_activity, cancelled, world.admin, "作废", message="该任务已取消。")

@@ -212,3 +212,37 @@ def test_photos_come_with_the_record_and_a_refused_one_leaves_no_file(app, clien
     photos = db.session.scalars(select(Photo).where(Photo.task_id == task.id)).all()
     assert len(photos) == 2 and task.report.status == ReportStatus.approved
     assert len(_photo_files(app)) == 4  # each photo and its thumbnail
+
+
+def test_the_form_builds_what_it_records_as_the_task_form_does(app, world, five):
+    """``BackfillForm.backfill_data`` (as ``TaskForm.task_data``): the view no longer
+    assembles the 补录 itself (code review #13). An empty title is the category's name,
+    each member's hours are those typed or, empty, the activity's length (None), the
+    leader and the findings typed one per line come with it; an unreadable findings
+    line is refused under its field."""
+    from werkzeug.datastructures import MultiDict
+
+    from tracker.manage.forms import BackfillForm
+    from tracker.models import FindingKind
+    from tracker.services import ServiceError
+
+    def form_of(**changes):
+        typed = backfill_form(world, five, title="", **changes) | _hours(five, 赵六="1.5")
+        values = MultiDict([(k, str(v)) for k, vs in typed.items()
+                            for v in (vs if isinstance(vs, list) else [vs])])
+        form = BackfillForm.for_members(five)(formdata=values, meta={"csrf": False})
+        form.set_choices([world.item], five)
+        assert form.validate(), form.errors
+        return form
+
+    with app.test_request_context("/manage/backfill", method="POST"):
+        data = form_of(findings="下水道，解放路12号，井盖破损").backfill_data(world.item, five)
+        assert data.title == world.item.category.name and data.place == "解放路12号"
+        assert [(p.member.name, p.minutes) for p in data.participants] == [
+            (m.name, 90 if m.name == "赵六" else None) for m in five]
+        assert data.leader == world.leader and data.note == "清理楼道杂物。"
+        assert [(x.kind, x.place) for x in data.findings] == [(FindingKind.sewer, "解放路12号")]
+        assert data.photos == []
+        with pytest.raises(ServiceError) as refused:
+            form_of(findings="火山，解放路").backfill_data(world.item, five)
+        assert refused.value.field == "findings"

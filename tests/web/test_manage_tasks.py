@@ -391,7 +391,7 @@ def test_a_flashed_refusal_is_plain_text(app, world):
     from flask import get_flashed_messages
     from flask_babel import lazy_gettext
 
-    from tracker.manage.routes import _back_to_task
+    from tracker.manage.task_page import _back_to_task
 
     with app.test_request_context():
         _back_to_task(world.task, lazy_gettext("%(name)s 已在该任务中。", name="<b>李四</b>"),

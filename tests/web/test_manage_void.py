@@ -62,7 +62,7 @@ def test_the_liaison_voids_a_record_with_a_reason_asked_once(client, login, worl
     # the member sees it as 已作废, the hours marked as not counting
     login(world.member)
     mine = text(client.get("/tasks/mine?tab=history"))
-    assert "已作废" in mine and "活动已取消或作废，不计入" in mine
+    assert "已作废" in mine and "（活动已作废，不计入）" in mine
 
 
 def test_in_a_finalised_month_only_an_admin_voids(client, login, world):
@@ -137,3 +137,49 @@ def test_a_cancelled_task_page_still_says_cancelled(client, login, world):
     login(world.leader)  # its leader still sees it
     page = text(client.get(f"/tasks/{world.task.id}"))
     assert ">已取消<" in page and "已作废" not in page
+
+
+def _card(page: str, title: str) -> str:
+    """The 我的任务 card of the task titled ``title``."""
+    start = page.rindex("<article", 0, page.index(title))
+    return page[start:page.index("</article>", start)]
+
+
+def test_an_activity_voided_before_any_report_is_voided_everywhere(client, login, world):
+    """作废 is one thing, whether or not the activity had a report: its members confirmed
+    their hours, nobody wrote the report, the liaison voided it. 我的任务 says 已作废 (as
+    the task page and the 活动已作废 reminder do), not 已取消, and a second 作废 is refused
+    as already voided, not as cancelled (code review #1)."""
+    task = world.past_task
+    for held in task.assignments:
+        held.status, held.minutes = AssignmentStatus.done, 60
+    db.session.commit()
+    assert task.report is None
+    login(world.liaison)
+    response = client.post(f"/manage/tasks/{task.id}/void",
+                           data={"reason": "误录：当天并未开展", "confirmed": "1"})
+    assert response.status_code == 302
+    response = client.post(f"/manage/tasks/{task.id}/void",
+                           data={"reason": "再次作废", "confirmed": "1"})
+    page = text(client.get(response.headers["Location"]))
+    assert "该活动已作废。" in page and "该任务已取消。" not in page
+    client.get("/auth/logout")
+
+    login(world.member)
+    assert '<span class="badge cancelled">已作废</span>' in text(client.get(f"/tasks/{task.id}"))
+    card = _card(text(client.get("/tasks/mine?tab=history")), task.title)
+    assert "已作废" in card and "已取消" not in card
+    assert "服务时长 1.0 小时（活动已作废，不计入）" in card
+
+
+def test_a_cancelled_task_is_still_cancelled_in_my_tasks(client, login, world):
+    """取消任务 is not 作废: the member's card says 已取消."""
+    login(world.liaison)
+    client.post(f"/manage/tasks/{world.past_task.id}/cancel",
+                data={"reason": "下雨", "confirmed": "1"})
+    db.session.expire_all()
+    assert db.session.get(Task, world.past_task.id).status == TaskStatus.cancelled
+    client.get("/auth/logout")
+    login(world.member)
+    card = _card(text(client.get("/tasks/mine?tab=history")), world.past_task.title)
+    assert "已取消" in card and "已作废" not in card

@@ -15,7 +15,6 @@ from wtforms.validators import (
     Length,
     Optional,
     Regexp,
-    StopValidation,
     ValidationError,
 )
 
@@ -24,7 +23,9 @@ from ..models import Category, Community, Member, Role, Section, TargetMeasure, 
 from ..money import MoneyError, fen_to_input, parse_yuan
 from ..services import directory as d
 from ..fields import (
+    CHOOSE,
     WHOLE_NUMBER,
+    ChoiceField,
     LocalDateField,
     MultiCheckboxField,
     WholeNumberField,
@@ -37,7 +38,6 @@ from ..timeutil import local_today
 SECTION = {Section.pairing: _l("结对共建"), Section.volunteer: _l("志愿服务"),
            Section.double: _l("“双创”")}
 ROLE_CHOICES = list(ROLE.items())
-CHOOSE = _l("请从列表中选择。")
 
 
 
@@ -48,44 +48,20 @@ def max_len(n: int) -> Length:
 
 # --- fields whose messages are all Chinese ----------------------------------------------
 
-def _id_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)  # ValueError → "请从列表中选择。"
-
-
-class ChoiceField(SelectField):
-    """A select of record ids; "" means none. Unknown values get a Chinese message."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("coerce", _id_or_none)
-        super().__init__(label, validators, **kwargs)
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            try:
-                self.data = self.coerce(valuelist[0])
-            except (ValueError, TypeError):
-                self.data = None
-                raise ValueError(CHOOSE) from None
-
-    def pre_validate(self, form):
-        if self.process_errors:
-            raise StopValidation()  # the coerce message is already there
-        if not any(choice[2] for choice in self.iter_choices()):
-            raise ValidationError(CHOOSE)
-
-
 class EnumField(ChoiceField):
     """A select over an enum; data is the enum member."""
 
-    def __init__(self, label=None, validators=None, *, enum_cls: type[enum.Enum], **kwargs):
-        def coerce(value):
-            if value in (None, ""):
+    def __init__(self, label=None, *, enum_cls: type[enum.Enum], **kwargs):
+        def parse(value):
+            if isinstance(value, enum_cls):
+                return value
+            try:
+                return enum_cls(value) if value not in (None, "") else None
+            except ValueError:
                 return None
-            return value if isinstance(value, enum_cls) else enum_cls(value)
 
-        super().__init__(label, validators, coerce=coerce, **kwargs)
+        self.parse = parse
+        super().__init__(label, **kwargs)
 
 
 # --- choices ----------------------------------------------------------------------------
@@ -152,9 +128,9 @@ class CommunityForm(AdminForm):
 
 class ZoneForm(AdminForm):
     data_class = d.ZoneData
-    community_id = ChoiceField(_l("所属社区"), validators=[DataRequired(_l("请选择社区。"))])
+    community_id = ChoiceField(_l("所属社区"), message=_l("请选择社区。"), invalid=CHOOSE)
     name = _name_field(_l("责任区名称"))
-    unit_id = ChoiceField(_l("责任单位"), validators=[DataRequired(_l("请选择责任单位。"))])
+    unit_id = ChoiceField(_l("责任单位"), message=_l("请选择责任单位。"), invalid=CHOOSE)
 
     def load_choices(self, record):
         self.community_id.choices = _placeholder() + _options(
@@ -171,8 +147,7 @@ class CategoryForm(AdminForm):
                            message=_l("编码须以小写字母开头，只含小写字母、数字和下划线，2到40位。"))],
         description=_l("英文小写，如 tree_planting；创建后不能修改。"))
     name = _name_field(_l("类别名称"))
-    section = EnumField(_l("板块"), enum_cls=Section,
-                        validators=[DataRequired(_l("请选择板块。"))],
+    section = EnumField(_l("板块"), enum_cls=Section, message=_l("请选择板块。"), invalid=CHOOSE,
                         choices=_placeholder() + [(s.value, label) for s, label in SECTION.items()])
     activity_unit = SelectField(
         _l("活动的计量单位"), choices=[(u, u) for u in d.ACTIVITY_UNITS], default="次",
@@ -188,9 +163,10 @@ class CategoryForm(AdminForm):
 
 class ResourceItemForm(AdminForm):
     data_class = d.ResourceItemData
-    unit_id = ChoiceField(_l("单位"), validators=[DataRequired(_l("请选择单位。"))])
-    community_id = ChoiceField(_l("社区"), validators=[DataRequired(_l("请选择社区。"))])
-    zone_id = ChoiceField(_l("责任区"), description=_l("可不选；选择时须属于上面的社区。"))
+    unit_id = ChoiceField(_l("单位"), message=_l("请选择单位。"), invalid=CHOOSE)
+    community_id = ChoiceField(_l("社区"), message=_l("请选择社区。"), invalid=CHOOSE)
+    zone_id = ChoiceField(_l("责任区"), message=CHOOSE, required=False,
+                          description=_l("可不选；选择时须属于上面的社区。"))
     category_id = SelectField(
         _l("类别和年度目标的计量"), validate_choice=False,
         description=_l("年度目标按所选方式计：活动场次/次数、受益、完成数量，"
@@ -338,10 +314,10 @@ class MemberForm(AdminForm):
                                     Regexp(d.PHONE_RE.pattern, message=_l("请输入11位手机号。"))],
                         render_kw={"inputmode": "numeric", "autocomplete": "off"},
                         description=_l("用于登录，不能与他人重复。"))
-    unit_id = ChoiceField(_l("单位"), validators=[DataRequired(_l("请选择单位。"))])
+    unit_id = ChoiceField(_l("单位"), message=_l("请选择单位。"), invalid=CHOOSE)
     branch = StringField(_l("党支部"), filters=[strip_text], validators=[Optional(), max_len(80)])
     role = EnumField(_l("角色"), enum_cls=Role, default=Role.member.value,
-                     validators=[DataRequired(_l("请选择角色。"))],
+                     message=_l("请选择角色。"), invalid=CHOOSE,
                      choices=[(r.value, label) for r, label in ROLE_CHOICES])
     community_ids = MultiCheckboxField(_l("负责的社区（仅社区联络员）"), coerce=record_id,
                                        description=_l("社区联络员至少选择一个社区。"))

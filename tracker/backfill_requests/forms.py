@@ -6,8 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..fields import NOTE_MAX, HoursField, LocalDateField, strip_text
-from ..manage.forms import ChoiceField
+from ..fields import NOTE_MAX, ChoiceField, HoursField, LocalDateField, strip_text
 from ..services.backfill_requests import REASON_MAX
 from ..timeutil import to_local
 

@@ -6,10 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 
-from ..admin.forms import ChoiceField
+from ..fields import CHOOSE, ChoiceField, LocalDateField, strip_text
 from ..money import MoneyError, fen_to_input, parse_yuan
 from ..services.funds import PURPOSE_MAX
-from ..fields import LocalDateField, strip_text
 
 
 class MoneyField(StringField):
@@ -50,7 +49,7 @@ class EntryForm(FlaskForm):
         DataRequired(_l("请填写用途。")),
         Length(max=PURPOSE_MAX, message=_l("用途不能超过%(max)d个字。", max=PURPOSE_MAX)),
     ])
-    task_id = ChoiceField(_l("关联任务（可不选）"))
+    task_id = ChoiceField(_l("关联任务（可不选）"), message=CHOOSE, required=False)
 
     def set_tasks(self, tasks) -> None:
         self.task_id.choices = [("", _l("（不关联任务）"))] + [

@@ -12,12 +12,13 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import DateTimeLocalField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateTimeLocalField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from ..models import TaskStatus
 from ..onsite.forms import ACCEPT
 from ..services import ServiceError
+from ..services.backfill import BackfillData, Participant, parse_findings
 from ..services.photos import MAX_PHOTOS_PER_TASK
 from ..services.tasks import (
     BENEFICIARY_MAX,
@@ -34,6 +35,7 @@ from ..services.tasks import (
 )
 from ..fields import (
     NOTE_MAX,
+    ChoiceField,
     HoursField,
     LenientSelectField,
     MultiCheckboxField,
@@ -63,32 +65,6 @@ def item_choices(items) -> list[tuple[int, str]]:
     return [(item.id, f"{item}（{item.unit.name}）" + (
         "" if item.year >= this_year else " · " + str(_l("%(year)d年度项目", year=item.year))))
         for item in items]
-
-
-class ChoiceField(SelectField):
-    """A select of record ids; anything not offered gets one Chinese message."""
-
-    def __init__(self, label=None, *, message, required=True, **kwargs):
-        super().__init__(label, coerce=record_id_or_none, validate_choice=False, **kwargs)
-        self.message = message
-        self.required = required
-        self.flags.required = required
-
-    def process_formdata(self, valuelist):
-        raw = (valuelist[0] or "").strip() if valuelist else ""
-        self.data = record_id_or_none(raw)
-        self.garbled = bool(raw) and self.data is None
-
-    def pre_validate(self, form):
-        if getattr(self, "garbled", False):
-            raise StopValidation(self.message)
-        if self.data is None:
-            if self.required:
-                raise StopValidation(self.message)
-            return
-        offered = {record_id_or_none(choice[0]) for choice in self.iter_choices()}
-        if self.data not in offered:
-            raise StopValidation(self.message)
 
 
 class LocalDateTimeField(DateTimeLocalField):
@@ -341,6 +317,24 @@ class BackfillForm(FlaskForm):
 
     def hours_of(self, member_id: int):
         return self[f"hours_{member_id}"]
+
+    def backfill_data(self, item, members) -> BackfillData:
+        """What the validated form records on ``item``, the participants and leader
+        among ``members`` (those offered): the title is the category's name when left
+        empty, each member's hours those typed (empty: the activity's length), the
+        photos as uploaded. An unreadable 摸排问题 line raises ServiceError (field
+        ``findings``)."""
+        by_id = {m.id: m for m in members}
+        return BackfillData(
+            title=self.title.data or item.category.name, place=self.place.data,
+            starts_local=self.starts_at.data, ends_local=self.ends_at.data,
+            participants=[Participant(by_id[i], self.hours_of(i).minutes)
+                          for i in self.participants.data],
+            leader=by_id[self.leader.data], note=self.note.data,
+            quantity=self.quantity.data, people_served=self.people_served.data,
+            beneficiary=self.beneficiary.data, findings=parse_findings(self.findings.data),
+            photos=[upload.read() for upload in self.photos.data or []
+                    if upload and upload.filename])
 
     def fill_from_request(self, source, items) -> None:
         """A member's 补录申请 to record: its community's item (when there is one

@@ -63,12 +63,6 @@ def _task_options():
     )
 
 
-def managed_communities(actor: Member) -> list[Community]:
-    stmt = select(Community).where(Community.active.is_(True),
-                                   *reach_of(actor).conditions(Community.id))
-    return list(db.session.scalars(stmt.order_by(Community.sort_key, Community.id)))
-
-
 def categories() -> list[Category]:
     return list(db.session.scalars(
         select(Category).where(Category.active.is_(True)).order_by(Category.sort_order)

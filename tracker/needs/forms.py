@@ -8,7 +8,7 @@ from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..fields import LocalDateField, WholeNumberField, strip_text
-from ..manage.forms import ChoiceField
+from ..fields import ChoiceField
 from ..models import NeedKind
 from ..onsite.forms import ACCEPT
 from ..services.needs import PEOPLE_MAX, QUANTITY_MAX, TEXT_MAX, TITLE_MAX, NeedData

@@ -21,7 +21,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from werkzeug.routing import BuildError
 
 from ..charts import bar_chart, trend_chart
 from ..extensions import db
@@ -67,16 +66,8 @@ SORT_KEYS = ("name", "ads", "stairs", "found", "handed_over", "fixed", "person_t
 @bp.record_once
 def _register_labels(state) -> None:
     state.app.jinja_env.globals.update(
-        FINDING_KIND=FINDING_KIND, FINDING_STATUS=FINDING_STATUS, progress_link=progress_link
+        FINDING_KIND=FINDING_KIND, FINDING_STATUS=FINDING_STATUS
     )
-
-
-def progress_link(endpoint: str, **values) -> str | None:
-    """url_for, or None when the endpoint does not exist (yet) in this app."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 def _actor() -> Member:

@@ -41,6 +41,7 @@ from ..models import (
     liaison_community,
 )
 from ..formatting import hours
+from ..services.voiding import void_of_task
 from ..templating import ROLE, time_range
 from ..timeutil import to_local
 
@@ -598,11 +599,9 @@ def find_voided(now: datetime, config: dict) -> list[Due]:
     events = db.session.execute(
         select(AuditEvent, Assignment.member_id, Assignment.minutes, Task.id, Task.title,
                Task.starts_at, Task.ends_at)
-        .join(Task, (AuditEvent.entity_type == Task.__tablename__)
-              & (AuditEvent.entity_id == Task.id))
+        .join(Task, void_of_task())
         .join(Assignment, Assignment.task_id == Task.id)
-        .where(AuditEvent.action == "void", Task.status == TaskStatus.cancelled,
-               Assignment.status == AssignmentStatus.done,
+        .where(Assignment.status == AssignmentStatus.done,
                AuditEvent.created_at > _recent(config, now), _active(Assignment.member_id))
         .order_by(AuditEvent.id, Assignment.id)
     ).all()

@@ -228,7 +228,7 @@ def _check(actor: Member, item: ResourceItem, data: BackfillData) -> tuple[datet
         raise ServiceError(_l("请从参加人员中选择组长。"), field="leader")
     if data.leader.id not in ids:
         raise ServiceError(_l("组长须是参加人员之一。"), field="leader")
-    twin = already_recorded(item, data.title.strip(), starts_at, ends_at)
+    twin = already_recorded(item, data.title, starts_at, ends_at)
     if twin is not None:
         raise ServiceError(_l("该活动已记录：“%(task)s”（%(when)s，任务编号%(id)d）的资源清单项目、名称和时间都相同。"
                               "遗漏的参加人员请在该任务页面用“添加遗漏的参加人员”添加，不要重复补录。",
@@ -240,13 +240,22 @@ def _check(actor: Member, item: ResourceItem, data: BackfillData) -> tuple[datet
     return starts_at, ends_at
 
 
+def same_activity(item: ResourceItem, title: str, starts_at: datetime,
+                  ends_at: datetime) -> list:
+    """WHERE conditions for "the same activity" as one recorded with this checklist
+    item, title (stored stripped, so compared stripped), start and end (UTC), whatever
+    its state. The one rule: the 补录 form's refusal, the ledger import's 已存在 and
+    已作废 preview and its recording all read it, so they cannot disagree."""
+    return [Task.resource_item_id == item.id, Task.title == title.strip(),
+            Task.starts_at == starts_at, Task.ends_at == ends_at]
+
+
 def already_recorded(item: ResourceItem, title: str, starts_at: datetime,
-                  ends_at: datetime) -> Task | None:
-    """The activity already recorded with this checklist item, title, start and end
-    (not cancelled), or None: recording it again would count one activity twice."""
+                     ends_at: datetime) -> Task | None:
+    """The same activity (``same_activity``) already recorded and not cancelled, or
+    None: recording it again would count one activity twice."""
     return db.session.scalar(select(Task).where(
-        Task.resource_item_id == item.id, Task.status != TaskStatus.cancelled,
-        Task.starts_at == starts_at, Task.ends_at == ends_at, Task.title == title)
+        *same_activity(item, title, starts_at, ends_at), Task.status != TaskStatus.cancelled)
         .order_by(Task.id).limit(1))
 
 

@@ -41,13 +41,11 @@ from ..fields import MAX_COUNT, clean_text
 from ..models import (
     Assignment,
     AssignmentStatus,
-    AuditEvent,
     Category,
     Community,
     Member,
     ResourceItem,
     Task,
-    TaskStatus,
     Unit,
     Zone,
 )
@@ -58,12 +56,14 @@ from .audit import Target, record
 from .backfill import (
     BackfillData,
     Participant,
+    already_recorded,
     backfill_event,
     record_past_activity,
+    same_activity,
     working_units,
 )
 from .member_import import PHONE_CHUNK, ImportPreview, ReadRow, normalise_phone, read_table
-from .voiding import void_event
+from .voiding import void_event, voided
 
 SHEET = "参与明细"
 # (key, header): the export writes these headers, the import finds its columns by them.
@@ -411,32 +411,28 @@ def _agrees(row: LedgerRow, first: LedgerRow) -> None:
                                      line=first.line, column=header)))
 
 
+def _the_activity(activity: _Activity) -> tuple:
+    """``activity`` as ``backfill.same_activity`` and ``already_recorded`` take it."""
+    return (activity.item, activity.rows[0].title, local_to_utc(activity.starts),
+            local_to_utc(activity.ends))
+
+
 def _existing(actor: Member, activity: _Activity) -> Task | None:
-    """The activity already in the database, looked for only where the actor may
-    record (elsewhere the recording refuses, as the one form does)."""
-    item = activity.item
-    if not manages_community(actor, item.community_id):
+    """The activity already in the database — what the recording would refuse as
+    already recorded (``backfill.already_recorded``) — looked for only where the actor
+    may record (elsewhere the recording refuses, as the one form does)."""
+    if not manages_community(actor, activity.item.community_id):
         return None
-    return db.session.scalar(select(Task).where(
-        Task.resource_item_id == item.id, Task.status != TaskStatus.cancelled,
-        Task.starts_at == local_to_utc(activity.starts), Task.ends_at == local_to_utc(activity.ends),
-        Task.title == activity.rows[0].title.strip()).order_by(Task.id).limit(1))
+    return already_recorded(*_the_activity(activity))
 
 
 def _voided(actor: Member, activity: _Activity) -> Task | None:
-    """The activity as a voided one (作废: cancelled, with its ``void`` event — a task
-    voided before any report was written has no 已作废 report), matched as ``_existing``
-    matches a live one; looked for where ``_existing`` looks."""
-    item = activity.item
-    if not manages_community(actor, item.community_id):
+    """The same activity (``backfill.same_activity``) as a voided one
+    (``voiding.voided``); looked for where ``_existing`` looks."""
+    if not manages_community(actor, activity.item.community_id):
         return None
-    voided = select(AuditEvent.id).where(AuditEvent.entity_type == "task",
-                                         AuditEvent.entity_id == Task.id,
-                                         AuditEvent.action == "void").exists()
     return db.session.scalar(select(Task).where(
-        Task.resource_item_id == item.id, Task.status == TaskStatus.cancelled, voided,
-        Task.starts_at == local_to_utc(activity.starts), Task.ends_at == local_to_utc(activity.ends),
-        Task.title == activity.rows[0].title.strip()).order_by(Task.id.desc()).limit(1))
+        *same_activity(*_the_activity(activity)), voided()).order_by(Task.id.desc()).limit(1))
 
 
 def _skip_voided(activity: _Activity, task: Task) -> None:

@@ -22,7 +22,7 @@ turns on the task's row lock (``reviews.lock_activity``).
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from ..extensions import db
 from ..models import (
@@ -45,20 +45,40 @@ from .task_needs import undo_needs_of
 VOID_REASON_MAX = 500
 
 
-def is_voided(task: Task) -> bool:
-    return task.report is not None and task.report.status == ReportStatus.voided
+VOID = "void"  # the AuditEvent action 作废 writes
+
+
+# 作废 has one definition: the task is cancelled and has a ``void`` AuditEvent. Not the
+# report's 已作废: a task voided when only its members' hours were confirmed has no
+# report. ``void_of_task`` is that rule in SQL, the others read it.
+
+def void_of_task():
+    """SQL: the AuditEvent row is the ``void`` event of the Task row, which is cancelled
+    (for a join of the two, as the 活动已作废 reminder reads who voided it)."""
+    return and_(AuditEvent.entity_type == Task.__tablename__, AuditEvent.entity_id == Task.id,
+                AuditEvent.action == VOID, Task.status == TaskStatus.cancelled)
+
+
+def voided():
+    """SQL: the Task row is a voided activity (for a WHERE or a column: 我的任务's cards,
+    the ledger import's look-up)."""
+    return and_(Task.status == TaskStatus.cancelled,
+                select(AuditEvent.id).where(void_of_task()).exists())
 
 
 def void_event(task: Task) -> AuditEvent | None:
-    """The ``void`` event of a voided activity (who, when, why), or None."""
-    if task.status != TaskStatus.cancelled:
+    """The ``void`` event of a voided activity (who, when, why), or None when it is not
+    voided."""
+    if task.status != TaskStatus.cancelled:  # not voided, without asking the database
         return None
     return db.session.scalar(
-        select(AuditEvent)
-        .where(AuditEvent.entity_type == "task", AuditEvent.entity_id == task.id,
-               AuditEvent.action == "void")
-        .order_by(AuditEvent.id.desc()).limit(1)
-    )
+        select(AuditEvent).join(Task, void_of_task()).where(Task.id == task.id)
+        .order_by(AuditEvent.id.desc()).limit(1))
+
+
+def is_voided(task: Task) -> bool:
+    """The activity was voided (作废), whether or not it had a report."""
+    return void_event(task) is not None
 
 
 def has_recorded_work(task: Task) -> bool:
@@ -111,5 +131,5 @@ def void_activity(task: Task, actor: Member, reason: str) -> None:
     for finding in findings:
         finding.active = False
         record(actor, "deactivate_finding", finding, reason=reason[:200], voided=True)
-    record(actor, "void", task, **detail)
+    record(actor, VOID, task, **detail)
     undo_needs_of(task, actor)

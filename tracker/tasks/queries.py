@@ -35,6 +35,7 @@ from ..lists import token_statement
 from ..models.waitlist import waiting_before
 from ..paging import Prepared, limited, paged_with_total, paginate_prepared
 from ..search import matches
+from ..services.voiding import voided
 from ..sql_hints import constants_written_out, generic_plans, not_indexed
 
 def task_card_loads(path=None) -> list:
@@ -315,20 +316,22 @@ class MineTask:
     zone: Named | None
     category: Named
     report: MineReport | None
+    voided: bool  # 作废 (``voiding.voided``), with or without a report: not 已取消
 
     @classmethod
     def columns(cls) -> list:
         return [Task.id, Task.title, Task.starts_at, Task.ends_at, Task.place, Task.status,
                 Task.backfilled, Community.name, Zone.name, Category.name,
-                TaskReport.status, TaskReport.return_reason]
+                TaskReport.status, TaskReport.return_reason, voided().label("voided")]
 
     @classmethod
     def of(cls, row) -> MineTask:
         (id_, title, starts_at, ends_at, place, status, backfilled, community, zone,
-         category, report_status, return_reason) = row
+         category, report_status, return_reason, was_voided) = row
         return cls(id_, title, starts_at, ends_at, place, status, backfilled, Named(community),
                    None if zone is None else Named(zone), Named(category),
-                   None if report_status is None else MineReport(report_status, return_reason))
+                   None if report_status is None else MineReport(report_status, return_reason),
+                   bool(was_voided))
 
     @property
     def report_approved(self) -> bool:

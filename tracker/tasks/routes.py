@@ -48,7 +48,7 @@ from ..services.claims import (
 from ..services.backfill_requests import REQUEST_DAYS_BACK
 from ..services.reviews import ReportData, report_refusal, submit_report
 from ..services.task_needs import needs_of
-from ..services.voiding import is_voided, void_event
+from ..services.voiding import void_event
 from ..services.waitlist import join_waitlist, leave_waitlist
 from ..timeutil import local_today, utcnow
 from ..view_support import confirmed, run_service
@@ -159,10 +159,9 @@ def detail(task_id: int):
     queue = q.waitlist(task.id) if is_open and future else []
     place = next((n for n, entry in enumerate(queue, 1) if entry.member_id == current_user.id),
                  None)
-    # 作废 (the reminder links here): who voided it, when and why, in place of 已取消 —
-    # read from its ``void`` event, as a task voided before any report has no 已作废 report
-    voided = void_event(task) if task.status == TaskStatus.cancelled else None
-    was_voided = voided is not None or is_voided(task)
+    # 作废 (the reminder links here): who voided it, when and why, in place of 已取消
+    voided = void_event(task)
+    was_voided = voided is not None
     state = {
         "holding": holding,
         "started": not future,

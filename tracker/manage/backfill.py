@@ -1,0 +1,74 @@
+"""补录一次活动: the liaison records a past activity in one form, also to adopt a
+member's 补录申请."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..backfill_requests.queries import load_request
+from ..permissions import manages_community, staff_required
+from ..security import record_id
+from ..services import ServiceError, attach_error
+from ..services.backfill import record_past_activity
+from ..services.backfill_requests import adopt_through_backfill
+from ..view_support import run_service
+from . import queries as q
+from .common import _actor, _refuse_foreign_item, bp
+from .forms import BackfillForm, BackfillPicks
+
+
+def _request_to_record():
+    """The 补录申请 a 补录 adopts (``?request=`` on the way in, ``from_request`` in the
+    form), or None; one outside the actor's reach is a 404."""
+    request_id = (request.form.get("from_request", type=record_id) if request.method == "POST"
+                  else request.args.get("request", type=record_id))
+    if request_id is None:
+        return None
+    source = load_request(request_id)
+    if source is None or not manages_community(current_user, source.community_id):
+        abort(404)
+    return source
+
+
+@bp.route("/backfill", methods=["GET", "POST"])
+@staff_required
+def backfill():
+    """补录一次活动. 查找 re-shows the form with more members to pick (keeping what was
+    typed and picked); only 保存 writes. From a 补录申请 the form comes filled in and
+    saving it marks the request 已采纳."""
+    actor = _actor()
+    items = q.active_items(actor)
+    source = _request_to_record()
+    picks = BackfillPicks(request.form if request.method == "POST" else request.args)
+    picked = picks.participants.data or []
+    if request.method == "GET" and source is not None:
+        picked = [source.member_id]
+    candidates = q.backfill_candidates(actor, picks.q.data, picked)
+    form = BackfillForm.for_members(candidates)()
+    if request.method == "GET":
+        form.resource_item.data = request.args.get("item", type=record_id)
+        if source is not None:
+            form.fill_from_request(source, items)
+    form.set_choices(items, candidates)
+    if request.method == "POST":
+        _refuse_foreign_item(actor, form.resource_item.data, items)
+    data = None
+    if form.is_submitted() and not form.find.data and form.validate():
+        item = next(i for i in items if i.id == form.resource_item.data)
+        try:
+            data = form.backfill_data(item, candidates)
+        except ServiceError as error:  # a 摸排问题 line that cannot be read
+            attach_error(form, error)
+    if data is not None:
+        done = (run_service(form, record_past_activity, actor, item, data, denied=404)
+                if source is None else
+                run_service(form, adopt_through_backfill, actor, item, data, source, denied=404))
+        if done:
+            flash(_("已补录活动，已计入统计。"), "success")
+            if source is not None:
+                flash(_("已采纳 %(name)s 的补录申请。", name=source.member.name), "success")
+            return redirect(url_for("manage.task", task_id=done.value.id))
+    return render_template("manage/backfill.html", form=form, items=items,
+                           candidates=candidates, source=source)
+

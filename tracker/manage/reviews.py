@@ -1,0 +1,82 @@
+"""待审核: the review queue, a report's page, 通过 and 退回; and the stale work
+(tasks ended without a report, reports waiting too long)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ..models import AssignmentStatus
+from ..paging import page_number
+from ..permissions import staff_required
+from ..services.reviews import approve_report, return_report
+from ..timeutil import utcnow
+from ..view_support import run_service, state_refusal
+from . import queries as q
+from .common import _actor, _managed_report, _next_or, _per_page, _stale_days, bp
+from .forms import ReturnForm
+
+
+@bp.get("/reviews")
+@staff_required
+def queue():
+    page = q.pending_reports(_actor(), page_number(), _per_page())
+    people = q.participants_by_task([r.task_id for r in page.items])
+    return render_template("manage/queue.html", page=page, people=people,
+                           stale_days=_stale_days(),
+                           overdue_before=utcnow() - timedelta(days=_stale_days()))
+
+
+def _render_report(report, form=None):
+    people = q.participants_by_task([report.task_id])[report.task_id]
+    # Approval is final: whoever has not confirmed by then never counts for this task.
+    unconfirmed = [a.member.name for a in people
+                   if a.status not in (AssignmentStatus.done, AssignmentStatus.absent)]
+    return render_template("manage/report.html", report=report, task=report.task,
+                           participants=people, unconfirmed=unconfirmed,
+                           form=form or ReturnForm(formdata=None))
+
+
+@bp.get("/reports/<int:report_id>")
+@staff_required
+def report(report_id: int):
+    return _render_report(_managed_report(report_id))
+
+
+@bp.post("/reports/<int:report_id>/approve")
+@staff_required
+def approve(report_id: int):
+    report = _managed_report(report_id)
+    if not run_service(None, approve_report, report, _actor(), denied=404):
+        return redirect(url_for("manage.report", report_id=report.id))
+    flash(_("已通过：%(title)s。", title=report.task.title), "success")
+    return redirect(_next_or(url_for("manage.queue")))
+
+
+@bp.post("/reports/<int:report_id>/return", endpoint="return_report")
+@staff_required
+def return_view(report_id: int):
+    report = _managed_report(report_id)
+    form = ReturnForm()
+    if form.validate():
+        if run_service(form, return_report, report, _actor(), form.reason.data, denied=404):
+            flash(_("已退回：%(title)s，组长会看到退回原因。", title=report.task.title), "success")
+            return redirect(_next_or(url_for("manage.queue")))
+        if (refusal := state_refusal(form)) is not None:  # the report's state, not the reason
+            flash(str(refusal), "error")
+            return redirect(url_for("manage.report", report_id=report.id))
+    return _render_report(report, form)
+
+
+@bp.get("/stale")
+@staff_required
+def stale():
+    actor, now = _actor(), utcnow()
+    return render_template(
+        "manage/stale.html",
+        tasks=q.stale_tasks(actor, now, page_number(), _per_page()),
+        overdue=q.overdue_reports(actor, now, _stale_days(), 1, _per_page()),
+        stale_days=_stale_days(),
+    )
+

@@ -1,0 +1,336 @@
+"""A task's page (/manage/tasks/<id>) and what is done from it: assigning, the
+leader, 候补, removing someone, 改正服务时长, 添加遗漏的参加人员, 撤销审核, 作废,
+关闭 and 取消."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..formatting import hours
+from ..models import AssignmentStatus, Role, TaskStatus
+from ..permissions import manages_task, staff_required
+from ..services.backfill import add_forgotten_participant
+from ..services.claims import assign_member, correct_minutes, task_span_minutes, withdraw
+from ..services.reviews import reopen_report
+from ..services.summary_notes import closed_to
+from ..services.task_needs import needs_of
+from ..services.tasks import (
+    cancel_task,
+    change_leader,
+    close_task,
+    confirmed_hours_refusal,
+    off_checklist_note,
+)
+from ..services.voiding import has_recorded_work, void_activity, void_event, void_refusal
+from ..services.waitlist import leave_waitlist, promote_by_hand
+from ..timeutil import utcnow
+from ..view_support import confirmed, run_service, state_refusal
+from . import queries as q
+from .common import _actor, _managed_task, bp
+from .forms import (
+    AddParticipantForm,
+    AssignForm,
+    CancelForm,
+    CorrectHoursForm,
+    LeaderForm,
+    ReopenForm,
+    VoidForm,
+    member_label,
+)
+
+
+def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=None,
+               void=None) -> dict:
+    """The manage-task page's context; a submitted form is passed in to keep its input.
+
+    An approved task is not edited or assigned (approval is final): instead its page
+    offers 添加遗漏的参加人员 (the liaison of the community, or an admin — in a 已定稿
+    month an admin only) and, to an admin, 撤销审核. An activity on record (a report, or
+    confirmed hours: 取消任务 no longer applies) offers 作废 to whoever may
+    (``voiding.void_refusal``), and a voided one says who voided it, when and why."""
+    actor = _actor()
+    search = (request.args.get("q") or "").strip()[:40]
+    holders = q.participants_by_task([task.id])[task.id]
+    on_task = {a.member_id for a in holders}
+    candidates = [m for m in q.member_candidates([task.unit_id], search)
+                  if m.id not in on_task]
+    assign = assign or AssignForm(formdata=None)
+    assign.member.choices = [("", _("请选择"))] + [(m.id, member_label(m)) for m in candidates]
+    leader = leader or LeaderForm(formdata=None, data={"leader": task.leader_id})
+    leader.leader.choices = _leader_choices(task, holders, candidates)
+    cancel = cancel or CancelForm(formdata=None)
+    approved = task.report_approved
+    add = add or AddParticipantForm(formdata=None)
+    # those marked 缺席 first: the leader may have marked them wrongly
+    absent = [a.member for a in holders
+              if a.status == AssignmentStatus.absent and a.member.active]
+    add.member.choices = [("", _("请选择"))] + [(m.id, member_label(m))
+                                                 for m in absent + candidates]
+    cancel_refusal = confirmed_hours_refusal(task)  # None: no member's hours confirmed
+    # on record: 取消任务 no longer applies, 作废 does
+    on_record = task.status != TaskStatus.cancelled and has_recorded_work(task)
+    return dict(task=task, participants=holders, search=search, assign_form=assign,
+                leader_form=leader, cancel_form=cancel, waitlist=q.waitlist(task.id),
+                approved=approved, add_form=add,
+                add_closed=approved and closed_to(actor, task.unit_id, task.community_id,
+                                                  task.service_date),
+                reopen_form=(reopen or ReopenForm(formdata=None))
+                if approved and actor.role == Role.admin else None,
+                cancel_refusal=cancel_refusal,
+                void_form=(void or VoidForm(formdata=None)) if on_record else None,
+                void_refusal=void_refusal(task, actor) if on_record else None,
+                voided=void_event(task),
+                off_checklist=off_checklist_note([task]))
+
+
+def _render_task(context: dict):
+    task = context["task"]
+    return render_template(
+        "manage/task.html", **context, report_url=url_for("tasks.report", task_id=task.id),
+        cancel_reason=q.cancel_reason(task), now=utcnow(), needs=needs_of(task),
+    )
+
+
+def _leader_choices(task, holders, candidates):
+    """Participants first, then the current leader, then other candidates."""
+    people = [a.member for a in holders]
+    if task.leader is not None:
+        people.append(task.leader)
+    people += candidates
+    seen, choices = set(), [("", _("不设组长"))]
+    for member in people:
+        if member.id not in seen and (member.active or member.id == task.leader_id):
+            seen.add(member.id)
+            choices.append((member.id, member_label(member)))
+    return choices
+
+
+@bp.get("/tasks/<int:task_id>")
+@staff_required
+def task(task_id: int):
+    return _render_task(_task_page(_managed_task(task_id)))
+
+
+def _run_on_task(task, form, context: dict, service, *args):
+    """Run the service of a task-page form (``run_service``). Out of reach: 404.
+    Refused: a refusal about what was typed goes under the field, one about the task's
+    state (full, cancelled, already reported …) is flashed on the task page, and that
+    response comes back. None: it went through."""
+    if run_service(form, service, *args, denied=404):
+        return None
+    if (refusal := state_refusal(form)) is not None:
+        return _back_to_task(task, refusal, "error")
+    return _render_task(context)
+
+
+def _back_to_task(task, message=None, category="success"):
+    """Back to the task page, flashing ``message`` if given (``run_service`` flashes
+    a refusal itself)."""
+    if message is not None:
+        # str(): a lazy message would reach the session as Markup and skip escaping,
+        # and refusals can carry names people typed.
+        flash(str(message), category)
+    return redirect(url_for("manage.task", task_id=task.id))
+
+
+@bp.post("/tasks/<int:task_id>/assign")
+@staff_required
+def assign(task_id: int):
+    task = _managed_task(task_id)
+    # The search text travels in the form's URL, so the same members are offered.
+    form = AssignForm()
+    context = _task_page(task, assign=form)  # the choices the form is checked against
+    if not form.validate():
+        return _render_task(context)
+    member = q.active_member(form.member.data)
+    refused = _run_on_task(task, form, context, assign_member, task, member, _actor())
+    if refused is not None:
+        return refused
+    return _back_to_task(task, _("已指派 %(name)s。", name=member.name))
+
+
+@bp.post("/tasks/<int:task_id>/add-participant")
+@staff_required
+def add_participant(task_id: int):
+    """添加遗漏的参加人员 of an approved activity (``backfill.add_forgotten_participant``)."""
+    task = _managed_task(task_id)
+    form = AddParticipantForm()
+    context = _task_page(task, add=form)
+    if not form.validate():
+        return _render_task(context)
+    member = q.load_member(form.member.data)
+    refused = _run_on_task(task, form, context, add_forgotten_participant, _actor(), task,
+                           member, form.hours.minutes)
+    if refused is not None:
+        return refused
+    return _back_to_task(task, _("已将 %(name)s 添加为该活动的参加人员，已计入统计。",
+                                 name=member.name))
+
+
+@bp.post("/tasks/<int:task_id>/reopen")
+@staff_required
+def reopen(task_id: int):
+    """撤销审核 (an admin): the approved report goes back to 退回 with a reason."""
+    task = _managed_task(task_id)
+    if task.report is None:
+        return _back_to_task(task, _("只有已审核通过的完成情况可以撤销审核。"), "error")
+    form = ReopenForm()
+    context = _task_page(task, reopen=form)
+    if not form.validate() and context["reopen_form"] is not None:
+        return _render_task(context)  # else the service says who may
+    refused = _run_on_task(task, form, context, reopen_report, task.report, _actor(),
+                           form.reason.data)
+    if refused is not None:
+        return refused
+    return _back_to_task(task, _("已撤销审核：完成情况已退回，在重新审核通过前不计入统计。"))
+
+
+@bp.route("/tasks/<int:task_id>/void", methods=["GET", "POST"])
+@staff_required
+def void(task_id: int):
+    """作废 a recorded activity that did not happen, with a reason, asked once like
+    取消任务 (``voiding.void_activity``)."""
+    task = _managed_task(task_id)
+    if request.method == "GET":
+        if (refusal := void_refusal(task, _actor())) is not None:
+            return _back_to_task(task, refusal, "error")
+        form = VoidForm(formdata=None, data={"reason": request.args.get("reason", "")[:500]})
+        people = [a for a in q.participants_by_task([task.id])[task.id]
+                  if a.status == AssignmentStatus.done]
+        return render_template(
+            "confirm.html", title=_("作废该活动"), task=task, submit=_("确认作废"),
+            action=url_for("manage.void", task_id=task.id), form=form,
+            explain=_("作废后该活动不再计入任何统计（月报、进展、参与情况），%(n)d名党员共%(h)s小时的服务时长"
+                      "不再计入，他们会收到通知；记录保留并标为已作废，不能恢复。",
+                      n=len(people), h=hours(sum(a.minutes or 0 for a in people))),
+            back=url_for("manage.task", task_id=task.id))
+    form = VoidForm()
+    context = _task_page(task, void=form)
+    if not form.validate() and context["void_form"] is not None:
+        return _render_task(context)  # else the service says why not
+    if not confirmed():
+        return redirect(url_for("manage.void", task_id=task.id, reason=form.reason.data), 303)
+    refused = _run_on_task(task, form, context, void_activity, task, _actor(),
+                           form.reason.data)
+    if refused is not None:
+        return refused
+    return _back_to_task(task, _("该活动已作废，不再计入统计；参加的党员会收到通知。"))
+
+
+@bp.route("/assignments/<int:assignment_id>/hours", methods=["GET", "POST"])
+@staff_required
+def correct_hours(assignment_id: int):
+    """改正服务时长 of one participant (``claims.correct_minutes``)."""
+    assignment = q.load_assignment(assignment_id)
+    if assignment is None or not manages_task(current_user, assignment.task):
+        abort(404)
+    task = assignment.task
+    form = CorrectHoursForm()
+    if form.validate_on_submit() and run_service(form, correct_minutes, assignment, _actor(),
+                                                 form.hours.minutes, form.reason.data,
+                                                 denied=404):
+        return _back_to_task(task, _("已将 %(name)s 的服务时长改为 %(hours)s 小时。",
+                                     name=assignment.member.name,
+                                     hours=hours(assignment.minutes)))
+    return render_template("manage/hours.html", task=task, assignment=assignment, form=form,
+                           span=task_span_minutes(task))
+
+
+def _act_on_person(row, service, done):
+    """One of the liaison's actions on a person of a task — an assignment or a 候补 entry
+    — then back to the task; ``done(name)`` is what is said when it worked."""
+    if row is None or not manages_task(current_user, row.task):
+        abort(404)
+    task, name = row.task, row.member.name
+    if run_service(None, service, row, _actor(), denied=404):
+        return _back_to_task(task, done(name))
+    return _back_to_task(task)
+
+
+@bp.post("/assignments/<int:assignment_id>/remove")
+@staff_required
+def remove_assignment(assignment_id: int):
+    return _act_on_person(q.load_assignment(assignment_id), withdraw,
+                          lambda name: _("已将 %(name)s 移出该任务。", name=name))
+
+
+@bp.post("/waitlist/<int:entry_id>/promote")
+@staff_required
+def promote_waiting(entry_id: int):
+    """候补转正 by hand: a free slot to the waiting member the liaison picks."""
+    return _act_on_person(q.load_wait_entry(entry_id), promote_by_hand,
+                          lambda name: _("已将 %(name)s 从候补转为正式参与。", name=name))
+
+
+@bp.post("/waitlist/<int:entry_id>/remove")
+@staff_required
+def remove_waiting(entry_id: int):
+    """移出候补: the liaison takes a member off the task's 候补名单."""
+    return _act_on_person(q.load_wait_entry(entry_id), leave_waitlist,
+                          lambda name: _("已将 %(name)s 移出候补名单。", name=name))
+
+
+@bp.post("/tasks/<int:task_id>/leader")
+@staff_required
+def leader(task_id: int):
+    task = _managed_task(task_id)
+    form = LeaderForm()
+    context = _task_page(task, leader=form)
+    if not form.validate():
+        return _render_task(context)
+    # Any chosen member: the service refuses an inactive one with a message.
+    new_leader = q.load_member(form.leader.data)
+    refused = _run_on_task(task, form, context, change_leader, task, new_leader, _actor())
+    if refused is not None:
+        return refused
+    if new_leader is None:
+        return _back_to_task(task, _("已取消组长。"))
+    return _back_to_task(task, _("组长已改为 %(name)s。", name=new_leader.name))
+
+
+@bp.route("/tasks/<int:task_id>/close", methods=["GET", "POST"])
+@staff_required
+def close(task_id: int):
+    """关闭任务, asked once: GET (or an unconfirmed POST) shows what will happen."""
+    task = _managed_task(task_id)
+    if request.method == "GET":
+        return render_template(
+            "confirm.html", title=_("关闭任务"), task=task, submit=_("确认关闭"),
+            action=url_for("manage.close", task_id=task.id),
+            explain=_("关闭后不能再认领，已参与的党员和完成情况不受影响。"),
+            back=url_for("manage.task", task_id=task.id))
+    if not confirmed():
+        return redirect(url_for("manage.close", task_id=task.id), 303)
+    if run_service(None, close_task, task, _actor(), denied=404):
+        return _back_to_task(task, _("任务已关闭，不能再认领。"))
+    return _back_to_task(task)
+
+
+@bp.route("/tasks/<int:task_id>/cancel", methods=["GET", "POST"])
+@staff_required
+def cancel(task_id: int):
+    """取消任务 with a reason, asked once like 关闭任务."""
+    task = _managed_task(task_id)
+    if request.method == "GET":
+        if (refusal := confirmed_hours_refusal(task)) is not None:
+            return _back_to_task(task, refusal, "error")
+        form = CancelForm(formdata=None, data={"reason": request.args.get("reason", "")[:500]})
+        return render_template(
+            "confirm.html", title=_("取消任务"), task=task, submit=_("确认取消任务"),
+            action=url_for("manage.cancel", task_id=task.id), form=form,
+            explain=_("取消后不能恢复；已参与的%(n)d名党员会在“我的任务”中看到取消原因。",
+                      n=task.taken),
+            back=url_for("manage.task", task_id=task.id))
+    form = CancelForm()
+    context = _task_page(task, cancel=form)
+    if not form.validate():
+        return _render_task(context)
+    if not confirmed():
+        return redirect(url_for("manage.cancel", task_id=task.id, reason=form.reason.data), 303)
+    refused = _run_on_task(task, form, context, cancel_task, task, _actor(),
+                           form.reason.data)
+    if refused is not None:
+        return refused
+    return _back_to_task(task, _("任务已取消，参与的党员会在“我的任务”中看到。"))
+
