@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from ..admin.queries import setup_progress
-from ..errors import MESSAGES
+from ..errors import MESSAGES, back_url
 from ..extensions import csrf, db
 from ..menu import menu_counts
 from ..ops.schema import current_revisions, head_revisions
@@ -81,7 +81,8 @@ def too_large():
     deploy/nginx.conf): the app's own Chinese "file too large" page. nginx keeps its
     413 status; opened directly, the page is only an explanation (200)."""
     title, message = MESSAGES[413]()
-    return render_template("errors/error.html", code=413, title=title, message=message)
+    return render_template("errors/error.html", code=413, title=title, message=message,
+                           back=back_url())
 
 
 @bp.get("/favicon.ico")
