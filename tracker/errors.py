@@ -9,7 +9,6 @@ fixed Chinese page is sent rather than the server's bare English one.
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -17,7 +16,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 
 from .extensions import db
-from .security import came_over_plain_http, is_safe_next
+from .security import came_over_plain_http, referring_page
 
 log = logging.getLogger(__name__)
 
@@ -79,22 +78,13 @@ def max_upload_mb() -> int:
     return int(current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
 
 
-def back_url() -> str | None:
-    """The page of this app the visitor came from (``Referer``), for 返回上一页."""
-    referrer = urlsplit(request.referrer or "")
-    if referrer.netloc != request.host:
-        return None
-    target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
-    return target if is_safe_next(target) else None
-
-
 def _page(code: int, detail: str | None = None):
     title, message = MESSAGES[code]()
     if request.path.startswith("/healthz") or request.accept_mimetypes.best == "application/json":
         return jsonify(error=title, message=detail or message), code
     return render_template("errors/error.html", code=code, title=title,
                            message=detail or message,
-                           back=back_url() if code in _BACK else None), code
+                           back=referring_page() if code in _BACK else None), code
 
 
 def drain_request_body() -> None:

@@ -31,7 +31,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from ..security import is_safe_next
+from ..security import referring_page
 
 STASH = "stashed_form"
 STASH_SECONDS = 3600
@@ -103,7 +103,7 @@ def restore_posted_form() -> None:
 def restored_formdata(form):
     """The stashed fields, once, for the first form of the page that has any of them."""
     restored = g.get("restored_form")
-    if restored is None or not set(restored.keys()) & set(form._fields):
+    if restored is None or not any(name in form for name in restored):
         return None
     g.restored_form = None
     return restored
@@ -147,11 +147,9 @@ def _this_page() -> str:
 def _page_of_the_form() -> str | None:
     """Where the form that was sent is shown: the page it came from (same site), or the
     address it was sent to when that address is a page; else nowhere known."""
-    referrer = urlsplit(request.referrer or "")
-    if referrer.netloc == request.host:
-        target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
-        if is_safe_next(target):
-            return target
+    came_from = referring_page()
+    if came_from is not None:
+        return came_from
     adapter = current_app.url_map.bind_to_environ(request.environ)
     try:
         adapter.match(request.path, method="GET")

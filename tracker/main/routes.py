@@ -8,10 +8,11 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from ..admin.queries import setup_progress
-from ..errors import MESSAGES, back_url
+from ..errors import MESSAGES
 from ..extensions import csrf, db
 from ..menu import menu_counts
 from ..ops.schema import current_revisions, head_revisions
+from ..security import referring_page
 from ..services.photos import upload_folder_writable
 
 ICON_SIZES = (192, 512)
@@ -82,7 +83,7 @@ def too_large():
     413 status; opened directly, the page is only an explanation (200)."""
     title, message = MESSAGES[413]()
     return render_template("errors/error.html", code=413, title=title, message=message,
-                           back=back_url())
+                           back=referring_page())
 
 
 @bp.get("/favicon.ico")
