@@ -63,12 +63,15 @@ def register_extensions(app: Flask) -> None:
     app.before_request(remember_choice)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = None  # the login page says what to do
+    login_manager.login_message = None  # relogin.needs_login says why, in Chinese
     login_manager.session_protection = "basic"  # mobile IPs change; "strong" would log people out
 
     from .auth.loader import load_member
 
     login_manager.user_loader(load_member)
+    from .auth import relogin
+
+    relogin.install(app, login_manager)
     _lazy_current_user_in_templates(app)
 
 

@@ -10,24 +10,34 @@ from __future__ import annotations
 
 import logging
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 
 from .extensions import db
-from .security import came_over_plain_http
+from .security import came_over_plain_http, referring_page
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 10
+
+# A request body over the limit is read and thrown away (up to this much) before the
+# 413 page is sent: a server that closes a socket with unread data resets the
+# connection, and the phone would show a network error instead of the page.
+DRAIN_LIMIT = 64 * 1024 * 1024
+
+# The pages whose message sends the visitor back to the form they came from.
+_BACK = frozenset({400, 413})
 
 MESSAGES = {
     400: lambda: (_("请求有误"), _("提交的内容无法处理，请返回重试。")),
     403: lambda: (_("无权访问"), _("您没有权限查看或操作这个页面。")),
     404: lambda: (_("页面不存在"), _("您要找的内容不存在或已被删除。")),
     405: lambda: (_("操作方式不正确"), _("请通过页面上的按钮进行操作。")),
-    413: lambda: (_("文件太大"), _("上传的文件超过了大小限制，请压缩后重试。")),
+    413: lambda: (_("文件太大"), _("一次上传的照片和文件合计不能超过%(mb)s MB，这次的内容没有保存。"
+                                  "请返回上一页，少选几张照片（在微信中选照片时不要勾选“原图”）后重新提交。",
+                                  mb=max_upload_mb())),
     429: lambda: (_("操作过于频繁"), _("尝试次数过多，请稍后再试。")),
     500: lambda: (_("系统出错了"), _("服务器遇到问题，请稍后重试。我们已记录此错误。")),
     503: lambda: (_("系统繁忙，请稍后再试"), _("当前访问人数较多或系统正在维护，您的操作没有保存，请稍后重试。")),
@@ -63,12 +73,42 @@ def database_unavailable(error: BaseException) -> bool:
     return any(marker in text for marker in _BUSY)
 
 
+def max_upload_mb() -> int:
+    """The most one request may carry (``MAX_UPLOAD_MB``: all its files together)."""
+    return int(current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
+
+
 def _page(code: int, detail: str | None = None):
     title, message = MESSAGES[code]()
     if request.path.startswith("/healthz") or request.accept_mimetypes.best == "application/json":
         return jsonify(error=title, message=detail or message), code
     return render_template("errors/error.html", code=code, title=title,
-                           message=detail or message), code
+                           message=detail or message,
+                           back=referring_page() if code in _BACK else None), code
+
+
+def drain_request_body() -> None:
+    """Read what is left of the request body (see DRAIN_LIMIT)."""
+    length = request.content_length or 0
+    if not length or length > DRAIN_LIMIT:
+        return
+    stream = request.environ.get("wsgi.input")
+    remaining = length
+    try:
+        while remaining > 0 and stream is not None:
+            chunk = stream.read(min(remaining, 64 * 1024))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+    except OSError:
+        pass
+
+
+def too_large(_error=None):
+    """413: the body drained, then the page saying the limit is for everything sent
+    together, with the way back to the form."""
+    drain_request_body()
+    return _page(413)
 
 
 def bad_request(message: str):
@@ -102,8 +142,9 @@ def _busy(error):
 
 
 def register(app) -> None:
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in (400, 403, 404, 405, 429):
         app.register_error_handler(code, lambda e, code=code: _page(code))
+    app.register_error_handler(413, too_large)
 
     @app.errorhandler(CSRFError)
     def csrf_error(_e):

@@ -24,6 +24,16 @@ NOTE_MAX = 2000
 CHOOSE = _l("请从列表中选择。")  # a choice that is not one of the list's
 WHOLE_NUMBER = re.compile(r"[+-]?\d{1,12}")  # what a whole-number field accepts
 
+# Number fields are text inputs with a numeric keyboard, never ``type=number``: a number
+# input drops what it cannot read, so a Chinese number pad's 「，」 or 「。」 for the
+# decimal point turned 「0，5」 into 5 before the server saw it (and 「1..5」 into
+# nothing). The server's parsing is the only reading of what was typed; ``pattern``
+# only describes it (the forms are ``novalidate``). Digits may be full-width.
+DIGITS = "[0-9０-９]"
+DECIMAL_MARKS = ".,，。．"  # what a phone keyboard may type for the decimal point
+WHOLE_NUMBER_PATTERN = rf"\s*[+\-]?{DIGITS}+\s*"
+HOURS_PATTERN = rf"\s*{DIGITS}*([{DECIMAL_MARKS}]{DIGITS}*)?\s*"
+
 
 # Characters a Word or Excel file cannot hold (XML 1.0 refuses them: python-docx and
 # openpyxl raise): the C0 controls other than tab, LF and CR, lone surrogates, and the
@@ -76,8 +86,8 @@ class WholeNumberField(StringField):
 
     def __init__(self, label=None, *, minimum: int = 0, maximum: int = MAX_COUNT,
                  required_message=None, **kwargs):
-        render_kw = {"type": "number", "inputmode": "numeric", "min": minimum,
-                     "max": maximum, "step": 1, **kwargs.pop("render_kw", {})}
+        render_kw = {"type": "text", "inputmode": "numeric", "pattern": WHOLE_NUMBER_PATTERN,
+                     "autocomplete": "off", **kwargs.pop("render_kw", {})}
         super().__init__(label, render_kw=render_kw, **kwargs)
         self.minimum, self.maximum = minimum, maximum
         self.required_message = required_message or _l("请填写此项。")
@@ -117,8 +127,8 @@ class HoursField(StringField):
     """服务时长 in hours, 0.5 h steps; ``data`` is a Decimal, never a float."""
 
     def __init__(self, label=None, **kwargs):
-        render_kw = {"type": "number", "inputmode": "decimal", "min": "0.5",
-                     "max": "24", "step": "0.5", **kwargs.pop("render_kw", {})}
+        render_kw = {"type": "text", "inputmode": "decimal", "pattern": HOURS_PATTERN,
+                     "autocomplete": "off", **kwargs.pop("render_kw", {})}
         super().__init__(label, render_kw=render_kw, **kwargs)
         self.flags.required = True
 
@@ -127,7 +137,7 @@ class HoursField(StringField):
         if not valuelist:
             return
         raw = (valuelist[0] or "").strip()
-        for dot in ("，", "。", "．"):  # a Chinese keyboard may type these for "."
+        for dot in DECIMAL_MARKS[1:]:  # a phone keyboard may type these for "."
             raw = raw.replace(dot, ".")
         if not raw:
             return

@@ -60,6 +60,10 @@ class ProcessedImage:
 
 
 NOT_A_PHOTO = _l("只能上传 JPEG、PNG 或 WebP 格式的照片。")
+HEIC = _l("这是苹果手机的 HEIC 格式照片，暂不能上传。请在微信中从“相册”选择这张照片（微信会转换为 JPEG），"
+          "或在 iPhone 的“设置 → 相机 → 格式”中选择“兼容性最佳”后再拍。")
+# An iPhone photo (HEIF/HEIC): an ISO media file whose brand says so.
+_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
 DAMAGED = _l("照片文件不完整或已损坏，请重新选择。")
 TOO_MANY_PIXELS = _l("照片像素过大（超过4000万像素），请换一张或先缩小后再上传。")
 TOO_MANY_PIXELS_WHOLE = _l("PNG 或 WebP 图片像素过大（超过1600万像素），请先缩小或另存为 JPEG 后再上传。")
@@ -76,13 +80,18 @@ def sniff_format(data: bytes) -> str | None:
     return None
 
 
+def is_heif(data: bytes) -> bool:
+    """Whether ``data`` is a HEIF/HEIC picture (what an iPhone's camera takes)."""
+    return len(data) >= 12 and data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS
+
+
 def process_image(data: bytes) -> ProcessedImage:
     """Check ``data`` and return the clean full-size and thumbnail JPEGs."""
     if not data:
         raise ImageRejected(EMPTY)
     declared = sniff_format(data)
     if declared is None:
-        raise ImageRejected(NOT_A_PHOTO)
+        raise ImageRejected(HEIC if is_heif(data) else NOT_A_PHOTO)
     if _ACTIVE_CONTENT.search(data):
         raise ImageRejected(NOT_A_PHOTO)
     with warnings.catch_warnings():

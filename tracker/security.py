@@ -129,6 +129,16 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+def referring_page() -> str | None:
+    """The page of this site the request came from (its ``Referer``, path and query),
+    or None: another site's, a missing one, or one ``is_safe_next`` refuses."""
+    referrer = urlsplit(request.referrer or "")
+    if not referrer.netloc or referrer.netloc != request.host:
+        return None
+    target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return target if is_safe_next(target) else None
+
+
 def safe_next(target: str | None, default: str) -> str:
     """Where to go after a form: ``target`` when it is a plain local path, else ``default``.
 

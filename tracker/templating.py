@@ -64,6 +64,28 @@ def time_range(task) -> str:
     return f"{day} {start:%H:%M} – {end:%Y-%m-%d %H:%M}"
 
 
+# A web address in typed text (a 公众号 article pasted into 任务说明): http or https only,
+# up to a blank, a quote, an angle bracket or Chinese punctuation; trailing ASCII
+# punctuation belongs to the sentence.
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"'（）【】「」，。、；：！？]+", re.IGNORECASE)
+
+
+def linkify(text) -> Markup:
+    """``text`` escaped, with each http(s) address in it a link (``rel=noopener``)."""
+    text = "" if text is None else str(text)
+    parts, last = [], 0
+    for match in _WEB_ADDRESS.finditer(text):
+        address = match.group(0).rstrip(".,;:!?)")
+        if len(address) <= len("https://"):
+            continue
+        parts.append(escape(text[last:match.start()]))
+        parts.append(Markup('<a href="{0}" rel="noopener noreferrer nofollow">{0}</a>')
+                     .format(address))
+        last = match.start() + len(address)
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
+
+
 def url_with(**changes) -> str:
     """The current URL with some query arguments replaced (for paging and filters).
 
@@ -257,7 +279,8 @@ def compile_templates(app) -> int:
 
 def register(app) -> None:
     app.jinja_env.filters.update(local_dt=local_dt, time_range=time_range, hours=hours, yuan=yuan,
-                                 percent=percent, amount=amount, per_unit=per_unit)
+                                 percent=percent, amount=amount, per_unit=per_unit,
+                                 linkify=linkify)
     app.jinja_env.globals.update(
         csrf_token=page_csrf_token,  # in place of CSRFProtect's generate_csrf
         TASK_STATUS=TASK_STATUS,

@@ -8,7 +8,9 @@
      send whose answer was lost sends the same token again, and the server recognises it
      (「已提交，无需重复提交」) instead of applying it twice.
    - Offline, 提交 sends nothing and says so; what was typed stays. A send that left but
-     got no answer (the browser's error page, then back to the form) says so too.
+     got no answer the form shows (the browser's error page, or a login that had ended
+     and the login page) is restored on the form with a neutral note (「已恢复您上次填写
+     但未提交成功的内容…」): the network is only one reason among others.
    - The page after an accepted send names its token (<body data-accepted>): that draft
      goes. The server stays the only source of truth: a draft never counts by itself.
    - Personal data is never kept: a form inside (or marked) [data-no-draft] — the resident
@@ -117,7 +119,7 @@
     // shown by it, no acceptance): the send was lost on the way, or its answer was.
     var lost = draft && draft.sent && !form.querySelector(".error, .errors, [aria-invalid=true]");
     if (draft && restore(form, draft) || lost) {
-      notice(form, body.getAttribute(lost ? "data-draft-offline" : "data-draft-restored"),
+      notice(form, body.getAttribute(lost ? "data-draft-unsent" : "data-draft-restored"),
              lost ? "error" : "info");
     }
     var save = function () { write(key, snapshot(form)); };

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from tests.browser.conftest import follow, sign_in
 
 NOTE = "清除楼道小广告6处，张贴文明提示。"
-OFFLINE = '网络不佳，内容已保存在本机，恢复网络后点"提交"即可'
+OFFLINE = "网络不佳，内容已保存在本机，恢复网络后重新提交即可。"
+UNSENT = "已恢复您上次填写但未提交成功的内容，请核对后重新提交。"
 
 
 @pytest.fixture
@@ -95,7 +96,7 @@ def test_a_send_lost_on_the_way_says_so_on_the_form_and_goes_through_once_later(
     assert reports(live_server, past_task) == []
 
     leader.goto(url)
-    assert leader.locator(".draft-note").inner_text() == OFFLINE
+    assert leader.locator(".draft-note").inner_text() == UNSENT
     assert leader.get_by_label("情况说明").input_value() == NOTE
     shot(leader, "back-on-the-form-after-a-lost-send")
     follow(leader.get_by_role("button", name="提交完成", exact=True))
@@ -112,6 +113,7 @@ def test_a_send_the_server_refused_is_not_called_a_network_failure(
     follow(leader.get_by_role("button", name="提交完成", exact=True))
     assert leader.locator(".has-error").count() >= 1
     assert OFFLINE not in leader.locator("main").inner_text()
+    assert UNSENT not in leader.locator("main").inner_text()
     assert reports(live_server, past_task) == []
 
 
@@ -152,7 +154,7 @@ def test_a_send_whose_answer_was_lost_is_not_applied_twice(live_server, world, u
     assert tasks_titled(live_server, title) == 1
 
     liaison.goto(live_server.url("/manage/tasks/new"))
-    assert liaison.locator(".draft-note").inner_text() == OFFLINE  # no answer came back
+    assert liaison.locator(".draft-note").inner_text() == UNSENT  # no answer came back
     assert liaison.get_by_label("任务名称").input_value() == title
     shot(liaison, "draft-of-a-lost-answer")
     follow(liaison.get_by_role("button", name="创建任务", exact=True))

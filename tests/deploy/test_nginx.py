@@ -52,7 +52,7 @@ def test_the_upload_limit_is_the_apps_and_nginx_shows_the_apps_413_page(stack, v
                           headers={"Content-Type": "application/octet-stream"})
     assert response.status_code == 413
     text = response.content.decode("utf-8")
-    assert "文件太大" in text and "上传的文件超过了大小限制" in text
+    assert "文件太大" in text and "合计不能超过" in text
     assert 'href="/static/css/app.css?v=' in text  # the app's page, styled
 
 

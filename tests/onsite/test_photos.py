@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import http.client
 import io
+import re
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -235,6 +236,23 @@ def test_bad_files_are_refused_with_a_message_and_nothing_is_stored(app, client,
             or "像素过大" in text), text[:2000]
     assert _photo_count() == 0
     assert _stored_files(app) == []
+
+
+def test_an_iphone_heic_photo_is_refused_with_what_to_do_instead(client, login, world):
+    """An iPhone's camera saves HEIC: the refusal says how to send it as JPEG."""
+    login(world.leader)
+    heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic" + b"\0" * 200
+    text = _upload(client, world.past_task, heic, "IMG_0001.HEIC").get_data(as_text=True)
+    assert "HEIC" in text and "相册" in text and "兼容性最佳" in text
+    assert _photo_count() == 0
+
+
+def test_the_photo_field_offers_any_image_so_the_camera_stays_in_the_chooser(client, login,
+                                                                             world):
+    login(world.leader)
+    page = client.get(f"/onsite/tasks/{world.past_task.id}/photos").get_data(as_text=True)
+    assert re.search(r'<input[^>]*accept="image/\*"[^>]*type="file"|'
+                     r'<input[^>]*type="file"[^>]*accept="image/\*"', page)
 
 
 def _unwritable_uploads(app, tmp_path, monkeypatch) -> Path:

@@ -120,7 +120,7 @@ def test_a_changed_file_gets_a_new_url(app, tmp_path):
 def test_the_page_for_nginx_413_is_the_apps_chinese_page(client):
     response = client.get("/errors/too-large")
     text = response.get_data(as_text=True)
-    assert "文件太大" in text and "上传的文件超过了大小限制" in text
+    assert "文件太大" in text and "合计不能超过" in text
 
 
 @pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True,

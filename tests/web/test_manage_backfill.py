@@ -102,6 +102,93 @@ def test_find_offers_more_members_keeps_the_picks_and_writes_nothing(client, log
     assert (task_count(), audit_count()) == before
 
 
+def test_a_search_never_uploads_the_photos_chosen(client, login, world):
+    """查找 posts the form url-encoded (its button's ``formenctype``): a file input then
+    sends only the photo's name, so a name search costs no upload (and no 413)."""
+    login(world.liaison)
+    page = text(client.get(f"/manage/backfill?item={world.item.id}"))
+    find = re.search(r'<button[^>]*name="find"[^>]*>', page).group(0)
+    assert 'formenctype="application/x-www-form-urlencoded"' in find
+    # What such a search sends: the photo's name only; the form comes back, nothing written.
+    before = (task_count(), audit_count())
+    response = client.post("/manage/backfill", data=backfill_form(
+        world, [world.member], find="1", q="王", photos="IMG_0001.jpg"))
+    assert response.status_code == 200 and "王组长" in text(response)
+    assert (task_count(), audit_count()) == before
+
+
+def test_the_photo_field_states_the_limit_for_all_photos_together(client, login, world):
+    login(world.liaison)
+    page = text(client.get(f"/manage/backfill?item={world.item.id}"))
+    assert "所有照片合计不超过10 MB" in page
+    assert 'accept="image/*"' in page  # 拍照 stays in the phone's chooser
+
+
+def test_too_much_at_once_gets_a_page_that_leads_back_to_the_form(client, login, world):
+    """Photos over the limit together: the 413 page says the limit is for everything
+    sent at once, how to send less from WeChat, and leads back to the form."""
+    login(world.liaison)
+    before = task_count()
+    response = client.post(
+        "/manage/backfill", content_type="multipart/form-data",
+        headers={"Referer": f"http://localhost/manage/backfill?item={world.item.id}"},
+        data={**backfill_form(world),
+              "photos": [(io.BytesIO(b"\xff\xd8\xff" + b"\0" * (6 * 1024 * 1024)), f"{n}.jpg")
+                         for n in (1, 2)]})
+    page = text(response)
+    assert response.status_code == 413
+    assert "合计不能超过10 MB" in page and "原图" in page
+    assert re.search(rf'<a [^>]*href="/manage/backfill\?item={world.item.id}"[^>]*data-back[^>]*>'
+                     r"返回上一页</a>", page)
+    assert task_count() == before
+
+
+def test_a_referer_of_another_site_is_no_way_back(client, login, world):
+    login(world.liaison)
+    response = client.post("/manage/backfill", content_type="multipart/form-data",
+                           headers={"Referer": "https://evil.example/manage/backfill"},
+                           data={"photos": [(io.BytesIO(b"\0" * (11 * 1024 * 1024)), "a.jpg")]})
+    assert response.status_code == 413 and "data-back" not in text(response)
+
+
+# --- 服务时长 as typed on a phone ---------------------------------------------------------
+
+def test_the_number_fields_are_text_fields_with_a_number_keyboard(client, login, world):
+    """``type=number`` drops what it cannot read (a Chinese keypad's 「，」 for the point),
+    so the browser, not the server, would decide what 「0，5」 means."""
+    login(world.liaison)
+    page = text(client.get(f"/manage/backfill?item={world.item.id}"))
+    assert 'type="number"' not in page
+    hours = re.search(rf'<input[^>]*name="hours_{world.member.id}"[^>]*>', page).group(0)
+    assert 'type="text"' in hours and 'inputmode="decimal"' in hours
+    quantity = re.search(r'<input[^>]*name="quantity"[^>]*>', page).group(0)
+    assert 'type="text"' in quantity and 'inputmode="numeric"' in quantity
+
+
+@pytest.mark.parametrize("typed, minutes", [("0，5", 30), ("1。5", 90), ("１.５", 90),
+                                            ("1,5", 90)])
+def test_hours_with_a_phone_keyboards_decimal_mark_are_read_as_typed(client, login, world,
+                                                                    typed, minutes):
+    login(world.liaison)
+    response = client.post("/manage/backfill", data=backfill_form(world) | _hours(
+        [world.member, world.leader], 张三=typed))
+    assert response.status_code == 302, text(response)[:1500]
+    task = db.session.scalar(select(Task).where(Task.title == "楼道大扫除"))
+    assert {a.member.name: a.minutes for a in task.assignments} == {"张三": minutes, "王组长": 120}
+
+
+def test_unreadable_hours_are_refused_never_taken_as_the_whole_activity(client, login, world):
+    """Empty means 默认为活动时长; something typed that is not a number is a mistake."""
+    login(world.liaison)
+    before = (task_count(), audit_count())
+    response = client.post("/manage/backfill", data=backfill_form(world) | _hours(
+        [world.member, world.leader], 张三="1..5"))
+    page = text(response)
+    assert response.status_code == 200
+    assert "服务时长须为数字，例如 2 或 2.5。" in page and 'value="1..5"' in page
+    assert (task_count(), audit_count()) == before
+
+
 def test_the_form_lists_the_members_within_reach(client, login, world):
     outsider = f.member(f.unit("县林业局"), name="孙八")
     db.session.commit()

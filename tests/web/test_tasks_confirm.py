@@ -24,7 +24,7 @@ def test_form_suggests_the_task_span(client, world, login):
     login(world.member)
     html = client.get(url(own(world))).get_data(as_text=True)
     assert "确认参与" in html and "服务时长（小时）" in html
-    assert 'step="0.5"' in html
+    assert 'inputmode="decimal"' in html and 'type="number"' not in html  # a keypad's 「，」 kept
     assert 'name="hours"' in html and 'value="2"' in html
 
 

@@ -39,6 +39,23 @@ def test_detail_shows_every_field_and_who_claimed_without_phones(client, world, 
     assert f'action="/tasks/{task.id}/claim' in html
 
 
+def test_a_web_address_in_the_description_is_a_link_and_nothing_else_is(client, world, login):
+    """A 公众号 link pasted into 任务说明 opens with a tap; the rest stays text: markup is
+    shown as typed, and only http(s) addresses become links."""
+    task = f.task(world.item, world.liaison)
+    task.description = ("报名请看通知：https://mp.weixin.qq.com/s/AbC?a=1&b=2。"
+                        "<script>alert(1)</script> javascript:alert(2) "
+                        'http://x.example/"onmouseover="alert(3)')
+    db.session.commit()
+    login(world.member)
+    html = detail(client, task)
+    assert ('<a href="https://mp.weixin.qq.com/s/AbC?a=1&amp;b=2" rel="noopener noreferrer '
+            'nofollow">https://mp.weixin.qq.com/s/AbC?a=1&amp;b=2</a>。') in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+    assert 'href="javascript' not in html
+    assert '<a href="http://x.example/" rel=' in html and 'onmouseover="' not in html
+
+
 def test_claimed_member_sees_withdraw_and_no_claim(client, world, login):
     db.session.add(Assignment(task_id=world.task.id, member_id=world.member.id,
                               status=AssignmentStatus.claimed))

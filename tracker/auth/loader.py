@@ -11,11 +11,13 @@ from flask import g
 
 from ..models import LoginSession, Member
 from ..services.sessions import find_live, session_of, touch_if_due
+from .relogin import note_ended_login
 
 
 def load_member(token: str) -> Member | None:
-    row, _why = find_live(token)
+    row, why = find_live(token)
     if row is None:
+        note_ended_login(why, token)  # the login page will say it has ended
         return None
     touch_if_due(row)
     member = row.member

@@ -10,7 +10,7 @@ from ..services import ServiceError, attach_error, unit_of_work
 from ..services.accounts import LoginAttempt, TooManyAttempts, change_password, log_in
 from ..services.sessions import end_own_session, live_sessions, log_out, log_out_everywhere
 from ..view_support import run_service
-from . import devices
+from . import devices, relogin
 from .forms import ChangePasswordForm, LoginForm
 from .loader import current_session
 
@@ -53,7 +53,9 @@ def login():
         except ServiceError as error:  # one message whether or not the account exists
             attach_error(form, error)
         else:
+            stash = relogin.take_stash()  # what a login that ended was sending
             _fresh_session()
+            relogin.put_back(stash, started.member.id)
             started.member.session_token = started.token
             login_user(started.member, remember=attempt.remember)
             response = redirect(target)

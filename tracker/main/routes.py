@@ -12,6 +12,7 @@ from ..errors import MESSAGES
 from ..extensions import csrf, db
 from ..menu import menu_counts
 from ..ops.schema import current_revisions, head_revisions
+from ..security import referring_page
 from ..services.photos import upload_folder_writable
 
 ICON_SIZES = (192, 512)
@@ -81,7 +82,8 @@ def too_large():
     deploy/nginx.conf): the app's own Chinese "file too large" page. nginx keeps its
     413 status; opened directly, the page is only an explanation (200)."""
     title, message = MESSAGES[413]()
-    return render_template("errors/error.html", code=413, title=title, message=message)
+    return render_template("errors/error.html", code=413, title=title, message=message,
+                           back=referring_page())
 
 
 @bp.get("/favicon.ico")

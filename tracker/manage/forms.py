@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
@@ -33,6 +34,7 @@ from ..services.tasks import (
     check_times,
     weekly_starts,
 )
+from ..errors import max_upload_mb
 from ..fields import (
     NOTE_MAX,
     ChoiceField,
@@ -296,7 +298,9 @@ class BackfillForm(FlaskForm):
                                                     max=NOTE_MAX))])
     photos = MultipleFileField(
         _l("现场照片（可选）"), render_kw={"accept": ACCEPT, "multiple": True},
-        description=_l("可一次选择多张，最多%(n)s张；点“查找”后需重新选择。", n=MAX_PHOTOS_PER_TASK))
+        description=_l("可一次选择多张，最多%(n)s张，所有照片合计不超过%(mb)s MB（手机上会先自动压缩）；"
+                       "点“查找”后需重新选择。",
+                       n=MAX_PHOTOS_PER_TASK, mb=LazyString(max_upload_mb)))
     findings = TextAreaField(
         _l("摸排问题"), filters=[strip_text], render_kw={"rows": 4},
         description=_l("摸排类活动填写，每行一处：类型，位置，情况（类型为下水道、人行道、破损道路或其他）。"

@@ -3,7 +3,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 # The type is read from the bytes on the server; ``accept`` only helps the phone's picker.
-ACCEPT = "image/jpeg,image/png,image/webp"
+# Any image, not a list of types: on some Android WebViews (WeChat's among them) a list of
+# types hides 拍照 from the chooser. What is not JPEG, PNG or WebP is refused on the page.
+ACCEPT = "image/*"
 
 
 class PhotoForm(FlaskForm):
