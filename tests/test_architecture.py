@@ -290,3 +290,29 @@ def test_the_scan_finds_a_statement_in_a_view(tmp_path):
     view.write_text("rows = db.session.scalars(select(Task).where(Task.id == 1))\n",
                     encoding="utf-8")
     assert _statements(view) == [(1, "scalars"), (1, "select")]
+
+
+def _direct_flaskform_subclasses(root: Path) -> list[str]:
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(
+                    (isinstance(b, ast.Name) and b.id == "FlaskForm")
+                    or (isinstance(b, ast.Attribute) and b.attr == "FlaskForm")
+                    for b in node.bases):
+                found.append(f"{path.relative_to(root)}:{node.name}")
+    return found
+
+
+def test_every_form_is_built_on_the_apps_form():
+    """A page's form refills what a login that ended kept (tracker/form.py): only the
+    base itself may inherit from Flask-WTF's FlaskForm, or that page would lose it."""
+    assert _direct_flaskform_subclasses(ROOT / PACKAGE) == ["form.py:Form"]
+
+
+def test_the_form_scan_finds_a_direct_subclass(tmp_path):
+    (tmp_path / "forms.py").write_text(
+        "import flask_wtf\nfrom flask_wtf import FlaskForm\n"
+        "class A(FlaskForm):\n    pass\nclass B(flask_wtf.FlaskForm):\n    pass\n",
+        encoding="utf-8")
+    assert _direct_flaskform_subclasses(tmp_path) == ["forms.py:A", "forms.py:B"]

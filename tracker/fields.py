@@ -10,7 +10,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from .form import Form
 from wtforms import DateField, SearchField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -249,5 +249,5 @@ def keyword_field(label, description=None):
                        filters=[lambda value: (value or "").strip()[:KEYWORD_MAX] or None])
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A POST that carries only its CSRF token (mark read, retry, a new feed address)."""

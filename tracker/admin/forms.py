@@ -7,7 +7,7 @@ import enum
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..form import Form
 from sqlalchemy import or_, select
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
@@ -82,7 +82,7 @@ def _placeholder(text=None):
 
 # --- forms ------------------------------------------------------------------------------
 
-class AdminForm(FlaskForm):
+class AdminForm(Form):
     """Base: ``record`` is the record being edited (None on create)."""
 
     data_class: type = None
@@ -339,13 +339,13 @@ class MemberForm(AdminForm):
         return {"community_ids": [c.id for c in record.communities]}
 
 
-class ActiveForm(FlaskForm):
+class ActiveForm(Form):
     """The 停用 / 重新启用 buttons: the wanted state is posted, so a repeat is harmless."""
 
     active = HiddenField(validators=[DataRequired(), Regexp(r"^[01]$")])
 
 
-class ItemCopyForm(FlaskForm):
+class ItemCopyForm(Form):
     """「从上一年度复制」 on the 资源清单 page: the year to start, and optionally one unit
     and/or one community (the in-use ones; empty: all)."""
 
@@ -366,7 +366,7 @@ class ItemCopyForm(FlaskForm):
         self.community.choices = [("", _l("全部社区"))] + [(str(i), n) for i, n in communities]
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     """GET filters of a list page (no CSRF: reading only)."""
 
     class Meta:

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..form import Form
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Regexp, ValidationError
 
@@ -10,7 +10,7 @@ from ..services.passwords import check_policy
 PHONE = Regexp(r"^1\d{10}$", message=_l("请输入11位手机号。"))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     phone = StringField(_l("手机号"), validators=[DataRequired(_l("请输入手机号。")), PHONE],
                         render_kw={"inputmode": "numeric", "autocomplete": "username"})
     password = PasswordField(_l("密码"), validators=[DataRequired(_l("请输入密码。"))],
@@ -44,7 +44,7 @@ def confirm_field():
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField(_l("当前密码"), validators=[DataRequired(_l("请输入当前密码。"))],
                             render_kw={"autocomplete": "current-password"})
     new_password = new_password_field()

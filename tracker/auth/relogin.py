@@ -10,7 +10,7 @@ new password elsewhere). 提交完成 then reaches a view that needs a login. He
   password, the tokens, files, or a resident's personal data (``PRIVATE_BLUEPRINTS``),
   and only while the cookie stays small (``STASH_MAX_BYTES``);
 - after the same member logs in again, that page opens with the form filled in as it
-  was sent (``restored_formdata``: the first form of the page with those fields), and
+  was sent (``tracker.form.Form``: the first form of the page with those fields), and
   says so. Another member logging in on the device never sees it; signing out, an hour
   (``STASH_SECONDS``) or opening the page drops it.
 
@@ -22,15 +22,14 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, has_request_context, redirect, request, session, url_for
+from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from flask_wtf.form import _Auto
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
+from ..form import RESTORED
 from ..security import referring_page
 
 STASH = "stashed_form"
@@ -81,7 +80,7 @@ def put_back(stash: dict | None, member_id: int) -> None:
 
 def restore_posted_form() -> None:
     """before_request: on the page the stash names, for the member who sent it, hand its
-    fields to the page's form (``restored_formdata``) and say so."""
+    fields to the page's form (``tracker.form.Form`` picks them up) and say so."""
     if request.method != "GET" or STASH not in session:
         return
     stash = session.get(STASH) or {}
@@ -96,23 +95,13 @@ def restore_posted_form() -> None:
     if stash.get("path") != request.path:
         return
     session.pop(STASH, None)
-    g.restored_form = MultiDict([tuple(pair) for pair in stash.get("fields", [])])
+    setattr(g, RESTORED, MultiDict([tuple(pair) for pair in stash.get("fields", [])]))
     flash(_("已填回您登录前填写的内容，请核对后重新提交。"), "info")
-
-
-def restored_formdata(form):
-    """The stashed fields, once, for the first form of the page that has any of them."""
-    restored = g.get("restored_form")
-    if restored is None or not any(name in form for name in restored):
-        return None
-    g.restored_form = None
-    return restored
 
 
 def install(app, login_manager) -> None:
     login_manager.unauthorized_handler(needs_login)
     app.before_request(restore_posted_form)
-    _fill_forms_from_the_stash()
 
 
 # --- the parts -----------------------------------------------------------------------
@@ -158,27 +147,3 @@ def _page_of_the_form() -> str | None:
     except HTTPException:  # 405: the address only takes a POST
         return None
     return _this_page()
-
-
-_installed = False
-
-
-def _fill_forms_from_the_stash() -> None:
-    """Every form built for a page (no data of a POST to read) asks ``restored_formdata``
-    first: Flask-WTF's one hook where a form picks its data."""
-    global _installed
-    if _installed:
-        return
-    _installed = True
-    meta = FlaskForm.Meta
-    original = meta.wrap_formdata
-
-    def wrap_formdata(self, form, formdata):
-        if (formdata is _Auto or formdata is None) and has_request_context() \
-                and request.method == "GET" and g.get("restored_form") is not None:
-            restored = restored_formdata(form)
-            if restored is not None:
-                return restored
-        return original(self, form, formdata)
-
-    meta.wrap_formdata = wrap_formdata

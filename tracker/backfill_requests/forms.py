@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..form import Form
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -18,7 +18,7 @@ def _area(label, limit, *, required_message=None, description=None):
         filters=[strip_text], render_kw={"rows": 3, "maxlength": limit})
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     """我参加了但没有记录."""
 
     community = ChoiceField(_l("社区"), message=_l("请选择您所在单位共建的社区。"))
@@ -39,6 +39,6 @@ class RequestForm(FlaskForm):
             for t in tasks]
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     reason = _area(_l("拒绝理由"), REASON_MAX, required_message=_l("请填写拒绝理由。"),
                    description=_l("申请人会在“我的补录申请”中看到。"))

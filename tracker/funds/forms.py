@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..form import Form
 from wtforms import StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 
@@ -42,7 +42,7 @@ class MoneyField(StringField):
             raise StopValidation()
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     entry_date = LocalDateField(_l("日期"), validators=[InputRequired(_l("请填写日期。"))])
     amount = MoneyField(_l("金额（元）"), description=_l("如 3200 或 3,200.50"))
     purpose = StringField(_l("用途"), filters=[strip_text], validators=[
@@ -57,7 +57,7 @@ class EntryForm(FlaskForm):
         ]
 
 
-class ReverseForm(FlaskForm):
+class ReverseForm(Form):
     reason = StringField(_l("冲销原因"), filters=[strip_text], validators=[
         Optional(), Length(max=100, message=_l("冲销原因不能超过%(max)d个字。", max=100)),
     ])

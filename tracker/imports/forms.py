@@ -1,19 +1,19 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..form import Form
 from flask_wtf.file import FileField, FileRequired
 
 
-class MemberUploadForm(FlaskForm):
+class MemberUploadForm(Form):
     file = FileField(_l("党员名单文件（.xlsx 或 .csv）"),
                      validators=[FileRequired(_l("请选择要上传的文件。"))],
                      render_kw={"accept": ".xlsx,.csv"})
 
 
-class LedgerUploadForm(FlaskForm):
+class LedgerUploadForm(Form):
     file = FileField(_l("台账文件（.xlsx）"),
                      validators=[FileRequired(_l("请选择要上传的文件。"))],
                      render_kw={"accept": ".xlsx,.csv"})
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     """Only the CSRF token: the rows were kept on the server at upload."""

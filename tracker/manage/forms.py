@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..form import Form
 from flask_wtf.file import MultipleFileField
 from wtforms import DateTimeLocalField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
@@ -101,7 +101,7 @@ def member_label(member) -> str:
     return member.name + str(_l("（%(x)s）", x=member.masked_phone))
 
 
-class TaskForm(FlaskForm):
+class TaskForm(Form):
     """创建任务 from a resource checklist item; the edit form drops the first-time fields."""
 
     resource_item = ChoiceField(_l("资源清单项目"), message=_l("请选择资源清单项目。"))
@@ -173,36 +173,36 @@ def _as_validation(check, *args) -> None:
         raise ValidationError(error.message) from None
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     member = ChoiceField(_l("党员"), message=_l("请从列表中选择要指派的党员。"))
 
 
-class LeaderForm(FlaskForm):
+class LeaderForm(Form):
     leader = ChoiceField(_l("组长"), message=_l("请从列表中选择组长。"), required=False)
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = _text(_l("取消原因"), _l("请填写取消原因。"), REASON_MAX, area=True)
 
 
-class VoidForm(FlaskForm):
+class VoidForm(Form):
     """作废 a whole recorded activity that did not happen (``services.voiding``)."""
 
     reason = _text(_l("作废的原因"), _l("请填写作废的原因。"), REASON_MAX, area=True)
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(Form):
     reason = _text(_l("退回原因"), _l("请填写退回原因。"), REASON_MAX, area=True)
 
 
-class CorrectHoursForm(FlaskForm):
+class CorrectHoursForm(Form):
     """改正服务时长 of one participant (the liaison), with the reason kept in the audit."""
 
     hours = HoursField(_l("正确的服务时长（小时）"))
     reason = _text(_l("改正的原因"), _l("请填写改正的原因。"), 200)
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     """撤销审核 (an admin): the approved report goes back to 退回, with this reason."""
 
     reason = _text(_l("撤销审核的原因"), _l("请填写撤销审核的原因。"), REASON_MAX, area=True)
@@ -213,7 +213,7 @@ STATUS_CHOICES = [("", _l("全部状态"))] + [
 ]
 
 
-class TaskFilterForm(FlaskForm):
+class TaskFilterForm(Form):
     """The GET filter of the task list (no CSRF: it changes nothing)."""
 
     class Meta:
@@ -261,7 +261,7 @@ class OptionalNumberField(_MayBeEmpty, WholeNumberField):
     the service knows (``reviews.report_figures``) and says when one is missing."""
 
 
-class BackfillPicks(FlaskForm):
+class BackfillPicks(Form):
     """Who is picked and what is searched for, read before the 补录 form is built:
     its rows (one hours field per member offered) depend on both."""
 
@@ -272,7 +272,7 @@ class BackfillPicks(FlaskForm):
     participants = MultiCheckboxField(_l("参加人员"), coerce=record_id, validate_choice=False)
 
 
-class BackfillForm(FlaskForm):
+class BackfillForm(Form):
     """补录一次活动: one form for what happened, who took part and what it achieved.
     ``for_members`` adds one hours field per member offered (``hours_<id>``)."""
 
@@ -377,7 +377,7 @@ class BackfillForm(FlaskForm):
             raise ValidationError(_l("组长须是参加人员之一。"))
 
 
-class AddParticipantForm(FlaskForm):
+class AddParticipantForm(Form):
     """添加遗漏的参加人员 of an approved activity: who, and their hours (empty: the
     activity's length)."""
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..form import Form
 from wtforms import BooleanField, EmailField
 from wtforms.validators import Length, Optional
 
@@ -12,7 +12,7 @@ from ..fields import strip_text
 def settings_form(kinds, data=None, formdata=None):
     """One switch per reminder kind offered to this member, and where push messages go."""
 
-    class SettingsForm(FlaskForm):
+    class SettingsForm(Form):
         email = EmailField(_l("电子邮箱"), filters=[strip_text],
                            validators=[Optional(), Length(max=120)],
                            description=_l("只用于发送提醒，不会公开。"))

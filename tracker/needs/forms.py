@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..form import Form
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -36,7 +36,7 @@ def _area(label, limit, *, required_message=None):
         filters=[strip_text], render_kw={"rows": 3, "maxlength": limit})
 
 
-class NeedForm(FlaskForm):
+class NeedForm(Form):
     kind = RadioField(_l("类型"), choices=[(k.value, label) for k, label in KIND_LABELS.items()],
                       default=NeedKind.wish.value, validate_choice=False,
                       validators=[DataRequired(message=_l("请选择类型。"))])
@@ -88,15 +88,15 @@ class NeedForm(FlaskForm):
             people=self.people.data, quantity=self.quantity.data)
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(Form):
     for_unit = BooleanField(_l("以单位名义认领"))
 
 
-class FulfilForm(FlaskForm):
+class FulfilForm(Form):
     note = _area(_l("完成情况"), TEXT_MAX)
     photo = FileField(_l("照片（可选）"), render_kw={"accept": ACCEPT},
                       description=_l("一张就够了，例如交到居民手中的物品。"))
 
 
-class CloseForm(FlaskForm):
+class CloseForm(Form):
     reason = _area(_l("关闭原因"), TEXT_MAX, required_message=_l("请填写关闭原因。"))

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..form import Form
 from flask_wtf.file import FileField, FileRequired
 
 # The type is read from the bytes on the server; ``accept`` only helps the phone's picker.
@@ -8,7 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 ACCEPT = "image/*"
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(Form):
     photo = FileField(
         _l("现场照片"),
         validators=[FileRequired(message=_l("请选择一张照片。"))],

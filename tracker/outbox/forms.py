@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..form import Form
 from wtforms import PasswordField, RadioField
 from wtforms.validators import DataRequired, Length
 
 from ..fields import strip_text
 
 
-class WebhookForm(FlaskForm):
+class WebhookForm(Form):
     channel = RadioField(_l("工作群"), choices=[("wecom", _l("企业微信群机器人")),
                                                ("dingtalk", _l("钉钉群机器人"))],
                          default="wecom", validators=[DataRequired(message=_l("请选择。"))])

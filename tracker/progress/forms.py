@@ -11,7 +11,7 @@ from datetime import date
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..form import Form
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -89,7 +89,7 @@ class DateText(StringField):
             raise ValidationError(_l("日期格式不正确，请按“2025-10-01”的格式填写。"))
 
 
-class GetForm(FlaskForm):
+class GetForm(Form):
     """A filter form read from the query string (GET never changes state: no CSRF)."""
 
     class Meta:
@@ -219,7 +219,7 @@ class FindingFilterForm(GetForm):
         self.month_range = month_bounds(int(match.group(1)), int(match.group(2)))
 
 
-class FindingForm(FlaskForm):
+class FindingForm(Form):
     kind = Choice(_l("问题类型"), message=_l("请选择问题类型。"),
                   choices=[(k.value, v) for k, v in FINDING_KIND.items()],
                   validators=[DataRequired(_l("请选择问题类型。"))])
@@ -232,7 +232,7 @@ class FindingForm(FlaskForm):
     ])
 
 
-class HandOverForm(FlaskForm):
+class HandOverForm(Form):
     handed_to = StringField(_l("移交给"), filters=[strip_text], validators=[
         DataRequired(_l("请填写移交给哪个部门或单位。")),
         Length(max=120, message=_l("移交对象不能超过120个字。")),
@@ -240,11 +240,11 @@ class HandOverForm(FlaskForm):
     handed_over_on = DateText(_l("移交日期"), required_message=_l("请填写移交日期。"))
 
 
-class FixForm(FlaskForm):
+class FixForm(Form):
     fixed_on = DateText(_l("整改日期"), required_message=_l("请填写整改日期。"))
 
 
-class DeactivateFindingForm(FlaskForm):
+class DeactivateFindingForm(Form):
     reason = StringField(_l("删除原因"), filters=[strip_text], validators=[
         Length(max=200, message=_l("原因不能超过200个字。")),
     ])

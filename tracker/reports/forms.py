@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..form import Form
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -33,7 +33,7 @@ def is_future(year: int, month: int) -> bool:
     return (year, month) > (today.year, today.month)
 
 
-class MonthlyForm(FlaskForm):
+class MonthlyForm(Form):
     class Meta:
         csrf = False
 
@@ -50,7 +50,7 @@ class MonthlyForm(FlaskForm):
             raise ValidationError(FUTURE_MONTH)
 
 
-class NotesForm(FlaskForm):
+class NotesForm(Form):
     """存在问题 and 下步打算: people's words for the month (empty: left out)."""
 
     problems = TextAreaField(_l("存在问题"), filters=[strip_text], validators=[
@@ -61,5 +61,5 @@ class NotesForm(FlaskForm):
         description=_l("每段一行。不填则月报中不出现此部分。"), render_kw={"rows": 5})
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A one-button POST (定稿, 重新打开): only the CSRF token."""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..form import Form
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 
@@ -24,7 +24,7 @@ def _text(label, required_message, limit, **kwargs):
     ], filters=[strip_text], render_kw={"maxlength": limit, **kwargs.pop("render_kw", {})}, **kwargs)
 
 
-class ResidentForm(FlaskForm):
+class ResidentForm(Form):
     name = _text(_l("姓名"), _l("请填写姓名。"), 40)
     category = SelectField(
         _l("类别"),
@@ -65,11 +65,11 @@ class ResidentForm(FlaskForm):
             return None
 
 
-class TaskResidentsForm(FlaskForm):
+class TaskResidentsForm(Form):
     residents = MultiCheckboxField(_l("本次服务的对象"), coerce=record_id)
 
 
-class EraseForm(FlaskForm):
+class EraseForm(Form):
     """Erasing personal data cannot be undone: the admin ticks that they mean it."""
 
     confirm = BooleanField(_l("我确认删除此人的姓名、住址、电话、备注和结对关系，且无法恢复"),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..form import Form
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -23,7 +23,7 @@ def _int_or_none(value):
     return record_id(value) if value not in (None, "") else None
 
 
-class TaskFilterForm(FlaskForm):
+class TaskFilterForm(Form):
     """The GET filter of the open-task list (no CSRF: it changes nothing)."""
 
     class Meta:
@@ -45,14 +45,14 @@ class TaskFilterForm(FlaskForm):
         return any(self[name].raw_data for name in ("q", "community", "category", "day"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     hours = HoursField(
         _l("服务时长（小时）"),
         description=_l("按实际参加的时间填写，以0.5小时为单位，例如 1.5。"),
     )
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     quantity = WholeNumberField(_l("完成数量"), required_message=_l("请填写完成数量。"))
     people_served = WholeNumberField(_l("受益人数"), required_message=_l("请填写受益人数。"))
     note = TextAreaField(
