@@ -19,7 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..errors import _page, too_many_requests
+from ..errors import too_many_requests
 from ..extensions import db
 from ..models import Photo, Task, TaskStatus
 from ..models.findings import Finding
@@ -53,34 +53,6 @@ from .forms import PhotoForm
 from .qr import qr_svg
 
 bp = Blueprint("onsite", __name__)
-
-# A request body over the limit is read and thrown away (up to this much) before the
-# 413 page is sent: a server that closes a socket with unread data resets the
-# connection, and the phone would show a network error instead of the page.
-DRAIN_LIMIT = 64 * 1024 * 1024
-
-
-@bp.errorhandler(413)
-def too_large(_error):
-    _drain_request_body()
-    return _page(413)
-
-
-def _drain_request_body() -> None:
-    length = request.content_length or 0
-    if not length or length > DRAIN_LIMIT:
-        return
-    stream = request.environ.get("wsgi.input")
-    remaining = length
-    try:
-        while remaining > 0 and stream is not None:
-            chunk = stream.read(min(remaining, 64 * 1024))
-            if not chunk:
-                break
-            remaining -= len(chunk)
-    except OSError:
-        pass
-
 
 def _private(body, *, secret: bool = False):
     """A page for this visitor only; ``secret`` (the check-in code): kept by no cache."""
