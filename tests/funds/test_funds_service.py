@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from tests import factories as f
 from tracker.extensions import db
-from tracker.models import AuditEvent, FundEntry, SummaryNote, TargetMeasure
+from tracker.models import AuditEvent, FundEntry, SummaryNote, TargetMeasure, TaskStatus
 from tracker.rollups import Scope
 from tracker.rollups.funds import fund_figures, fund_ledgers
 from tracker.services import PermissionDenied, ServiceError
@@ -154,6 +154,17 @@ def test_task_of_another_community_refused(world):
     with pytest.raises(ServiceError, match="不属于"):
         service.add_entry(world.liaison, world.unit, world.community, YEAR, entry_date=TODAY,
                           amount_fen=100, purpose="x", task=world.other_task)
+
+
+def test_a_cancelled_activity_cannot_be_the_entrys_task(world):
+    """The 关联任务 of an entry is an activity that took or takes place: the service
+    refuses a cancelled one itself, not only the form's list of choices."""
+    cancelled = f.task(world.item, world.liaison, status=TaskStatus.cancelled)
+    db.session.commit()
+    with pytest.raises(ServiceError, match="已取消或作废"):
+        service.add_entry(world.liaison, world.unit, world.community, YEAR, entry_date=TODAY,
+                          amount_fen=100, purpose="x", task=cancelled)
+    assert db.session.scalar(select(func.count(FundEntry.id))) == 0
 
 
 @pytest.mark.parametrize("actor", ["member", "other_liaison", "leader"])

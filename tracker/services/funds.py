@@ -95,6 +95,10 @@ def add_entry(actor: Member, unit: Unit, community: Community, year: int, *,
         raise ServiceError(_l("用途不能超过%(n)s个字。", n=PURPOSE_MAX), field="purpose")
     if task is not None and (task.unit_id != unit.id or task.community_id != community.id):
         raise ServiceError(_l("所选任务不属于该单位和社区。"), field="task_id")
+    if task is not None and task.status == TaskStatus.cancelled:
+        # money counts from this ledger, not from tasks: pointing it at an activity that
+        # did not take place (cancelled or voided) would tell the reader it paid for one
+        raise ServiceError(_l("所选任务已取消或作废，不能关联。"), field="task_id")
     entry = FundEntry(unit_id=unit.id, community_id=community.id, entry_date=entry_date,
                       amount_fen=amount_fen, purpose=purpose,
                       task_id=task.id if task else None, created_by_id=actor.id)
