@@ -2,14 +2,15 @@
 
 Every path that changes who is on which unit's roll changes the member and then calls
 ``settle``: the member form (a new member; 单位, 计入参与统计), 停用 / 重新启用 and
-the member import. The figures (``rollups/coverage.py``) read only the periods.
+the member import; 更正日期 on the member page moves the date of the latest change
+(``move_change``). The figures (``rollups/coverage.py``) read only the periods.
 
 The rules (docs/design.md, invariant 2):
 
 - a member is on the roll while their account is active and they are 计入参与统计,
   on the roll of their current unit;
-- a change takes effect on a day (the member form's 自何日起, today by default; today
-  for 停用 / 重新启用 and the import): the stay before it keeps its months, the new
+- a change takes effect on a day (自何日起 of the member form or the import, today by
+  default; today for 停用 / 重新启用): the stay before it keeps its months, the new
   one starts on it. A member switched back on starts a new stay: the months they were
   away keep them off; moved to another unit, they count in the old unit's months up
   to the day and in the new unit's from it;
