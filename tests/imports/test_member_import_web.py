@@ -2,6 +2,7 @@
 import io
 import json
 import os
+from datetime import datetime
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -87,7 +88,7 @@ def test_template_download(client, login, world):
     response = client.get("/imports/members/template.xlsx")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
-    assert [c.value for c in book["党员名单"][1]] == HEADER
+    assert [c.value for c in book["党员名单"][1]] == [*HEADER, "自何日起"]  # the last optional
     assert "县商务局" in [row[0].value for row in book["填写说明"].iter_rows()]
 
 
@@ -97,10 +98,14 @@ def test_the_template_itself_imports_once_filled(world):
 
     book = load(io.BytesIO(template_xlsx(["县商务局"])))
     book["党员名单"].append(["钱七", "13700000001", "县商务局", "", "党员干部", ""])
+    # a day typed into 自何日起 becomes a date cell: read as the day it shows
+    book["党员名单"].append(["孙八", "13700000002", "县商务局", "", "", "", "",
+                         datetime(2020, 3, 2)])
     buffer = io.BytesIO()
     book.save(buffer)
     preview = mi.check_rows(mi.parse_rows(mi.read_table("t.xlsx", buffer.getvalue())).rows)
-    assert preview.ok and preview.count("create") == 1
+    assert preview.ok and preview.count("create") == 2, [r.errors for r in preview.rows]
+    assert [r.roll_from for r in preview.rows] == ["", "2020-03-02"]
 
 
 def test_command_dry_run_then_import(runner, world, tmp_path):

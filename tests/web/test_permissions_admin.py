@@ -1,4 +1,6 @@
 """Permission matrix rows for the admin pages: only an admin gets in."""
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -6,13 +8,30 @@ from tests import factories as f
 from tests.audit import OF_WORK
 from tests.web.matrix import ACTORS, ADMIN_ONLY, Route, cases_for, check, set_up
 from tracker.extensions import db
-from tracker.models import AuditEvent, Category, Community, Member, ResourceItem, Unit, Zone
+from tracker.models import (
+    AuditEvent,
+    Category,
+    Community,
+    Member,
+    ResourceItem,
+    RollPeriod,
+    Unit,
+    Zone,
+)
 
 
 def _with_zone(w):
     if not hasattr(w, "zone"):
         w.zone = f.zone(w.community, "一号责任区", w.unit)
         db.session.commit()
+
+
+def _dated_stay(w):
+    """李四 on the roll from 1 November 2022 (recorded): a change whose date 更正日期
+    may correct."""
+    stay = db.session.scalar(select(RollPeriod).where(RollPeriod.member_id == w.other_member.id))
+    stay.since = date(2022, 11, 1)
+    db.session.commit()
 
 
 def _category_id(w):
@@ -53,7 +72,11 @@ def _rows():
             Route("admin.setup", "GET", lambda w: "/admin/setup", ADMIN_ONLY),
             # 从上一年度复制: this year's items into next year's checklist
             Route("admin.items_copy", "POST", lambda w: "/admin/items/copy", ADMIN_ONLY,
-                  data=lambda w: {"year": str(w.item.year + 1)})]
+                  data=lambda w: {"year": str(w.item.year + 1)}),
+            # 更正日期: the latest change of a member's roll history (liaisons: 403)
+            Route("admin.member_roll_date", "POST",
+                  lambda w: f"/admin/members/{w.other_member.id}/roll-date", ADMIN_ONLY,
+                  data={"roll-day": "2022-10-15", "roll-reason": "日期记错"}, setup=_dated_stay)]
     for key, (base, rid, new_data, edit_data, setup) in SECTIONS.items():
         def edit_url(w, base=base, rid=rid):
             return f"{base}/{rid(w)}/edit"
@@ -100,6 +123,8 @@ def _fingerprint():
                            .order_by(ResourceItem.id)).all(),
         db.session.execute(select(Member.id, Member.name, Member.phone, Member.role, Member.active,
                                   Member.on_roll).order_by(Member.id)).all(),
+        db.session.execute(select(RollPeriod.member_id, RollPeriod.unit_id, RollPeriod.since,
+                                  RollPeriod.until).order_by(RollPeriod.id)).all(),
         db.session.scalars(select(AuditEvent.id).where(OF_WORK)).all(),
     )
 

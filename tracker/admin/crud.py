@@ -33,6 +33,8 @@ class Entity:
     note: object = None  # a line shown above the form
     frozen_note: object = None  # why some fields are fixed
     template: str = "admin/form.html"
+    # more of a record's page than its form (the member page's 更正日期), by record
+    context: Callable = lambda record: {}
 
     @property
     def list_endpoint(self) -> str:
@@ -58,7 +60,14 @@ def _save(entity: Entity, form, record, fixed, change, done_message):
             record = done.value or record
             flash(done_message(record), "success")
             return redirect(url_for(entity.list_endpoint))
-    return render_template(entity.template, entity=entity, form=form, record=record, fixed=fixed)
+    return render_page(entity, form, record, fixed)
+
+
+def render_page(entity: Entity, form, record, fixed, **context):
+    """A record's form page; ``context`` replaces parts of ``entity.context``'s."""
+    extra = entity.context(record) if record is not None else {}
+    return render_template(entity.template, entity=entity, form=form, record=record,
+                           fixed=fixed, **(extra | context))
 
 
 def create_view(entity: Entity):
@@ -67,14 +76,21 @@ def create_view(entity: Entity):
                  lambda record: _("已添加%(kind)s：%(name)s", kind=entity.title, name=record))
 
 
-def edit_view(entity: Entity, record_id: int):
-    record = db.get_or_404(entity.model, record_id)
-    form = entity.form(obj=record, record=record, **entity.form.initial(record))
-    fixed = []  # (label, value) of fields this record no longer lets change
+def edit_form(entity: Entity, record, **kwargs):
+    """The record's edit form, and (label, value) of the fields this record no longer
+    lets change (shown, not editable). ``formdata=None``: as stored, whatever was posted."""
+    form = entity.form(obj=record, record=record, **entity.form.initial(record), **kwargs)
+    fixed = []
     for name in entity.frozen(record):
         if name in form:
             fixed.append((form[name].label.text, _field_text(form[name])))
             del form[name]
+    return form, fixed
+
+
+def edit_view(entity: Entity, record_id: int):
+    record = db.get_or_404(entity.model, record_id)
+    form, fixed = edit_form(entity, record)
     return _save(entity, form, record, fixed,
                  lambda data: entity.update(record, current_user, data),
                  lambda record: _("已保存%(kind)s：%(name)s", kind=entity.title, name=record))

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
+    InputRequired,
     Length,
     Optional,
     Regexp,
@@ -337,6 +338,20 @@ class MemberForm(AdminForm):
     @classmethod
     def initial(cls, record: Member) -> dict:
         return {"community_ids": [c.id for c in record.communities]}
+
+
+class RollCorrectionForm(Form):
+    """更正日期 on a member's page: the latest change of the roll history took effect on
+    another day (``directory.correct_roll_date``). Prefixed: it shares the page with the
+    member form."""
+
+    day = LocalDateField(_l("更正为"), validators=[InputRequired(_l("请填写更正后的日期。"))])
+    reason = StringField(_l("更正的原因"), filters=[strip_text], validators=[
+        DataRequired(_l("请填写更正的原因。")), max_len(d.ROLL_REASON_MAX)],
+        render_kw={"maxlength": d.ROLL_REASON_MAX})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="roll", **kwargs)
 
 
 class ActiveForm(Form):

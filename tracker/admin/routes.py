@@ -15,9 +15,10 @@ from ..models import Category, Community, Member, ResourceItem, Role, Unit, Zone
 from ..permissions import admin_required
 from ..security import record_id_or_none
 from ..services import directory as d
+from ..services import roll
 from ..view_support import run_service
 from . import queries as q
-from .crud import Entity, create_view, edit_view, toggle_view
+from .crud import Entity, create_view, edit_form, edit_view, render_page, toggle_view
 from .forms import (
     CategoryForm,
     CommunityForm,
@@ -27,6 +28,7 @@ from .forms import (
     MemberForm,
     SECTION,
     ResourceItemForm,
+    RollCorrectionForm,
     UnitForm,
     ZoneFilterForm,
     ZoneForm,
@@ -51,10 +53,20 @@ ITEMS = Entity("item", "items", ResourceItem, ResourceItemForm,
                d.create_resource_item, d.update_resource_item,
                title=_l("资源清单项目"), heading=_l("资源清单"), frozen=d.item_frozen_fields,
                frozen_note=_l("该项目已有任务，单位、社区、责任区、类别和年度不能修改。"))
+
+
+def _member_page(record: Member) -> dict:
+    """The member page beyond its form: the latest change of the roll history, whose
+    date 更正日期 corrects (``roll_form``: as stored, whatever was posted)."""
+    return {"roll_change": roll.last_change(record),
+            "roll_form": RollCorrectionForm(formdata=None),
+            "roll_units": {p.unit_id: p.unit.name for p in record.roll_periods}}
+
+
 MEMBERS = Entity("member", "members", Member, MemberForm, d.create_member, d.update_member,
                  title=_l("党员干部"), heading=_l("党员干部"),
                  note=_l("新账号没有密码：党员通过邀请链接激活账号并设置自己的密码。"),
-                 template="admin/member_form.html")
+                 template="admin/member_form.html", context=_member_page)
 
 
 def _page_number() -> int:
@@ -263,6 +275,31 @@ def member_new():
 @admin_required
 def member_edit(record_id: int):
     return edit_view(MEMBERS, record_id)
+
+
+@bp.post("/members/<int:record_id>/roll-date")
+@admin_required
+def member_roll_date(record_id: int):
+    """更正日期: the latest change of the member's roll history took effect on another
+    day. Refused on the member page with what was typed; done, the page names the
+    已定稿 months it touches (their signed documents stay as signed)."""
+    member = db.get_or_404(Member, record_id)
+    form = RollCorrectionForm()
+    before = roll.last_change(member)
+    done = form.validate_on_submit() and run_service(
+        form, d.correct_roll_date, member, current_user, form.day.data, form.reason.data)
+    if not done:
+        main, fixed = edit_form(MEMBERS, member, formdata=None)
+        return render_page(MEMBERS, main, member, fixed, roll_form=form,
+                           form_action=url_for("admin.member_edit", record_id=member.id))
+    flash(_("已更正%(name)s的在册变动日期：%(before)s改为%(after)s。", name=member.name,
+            before=before.day.isoformat(), after=form.day.data.isoformat()), "success")
+    if done.value:
+        flash(_("这次更正涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
+                "会提示“定稿后数据有变化”；如需按更正后的数据定稿，请重新打开该月月报后再次定稿。",
+                months=_("、").join(_("%(unit)s%(year)d年%(month)d月", unit=m.unit_name,
+                                      year=m.year, month=m.month) for m in done.value)), "info")
+    return redirect(url_for("admin.member_edit", record_id=member.id))
 
 
 @bp.post("/members/<int:record_id>/active")

@@ -162,7 +162,8 @@ class RollPeriod(db.Model):
     still on it). A member is on unit U's roll on day D when one of their periods in U
     has since <= D < until; their periods never overlap, and at most one is open.
 
-    Written only by ``services/roll.py`` (member form, 停用/启用, member import);
+    Written only by ``services/roll.py`` (member form, 停用/启用, member import, and
+    更正日期 of the latest change on the member page);
     read by ``rollups/coverage.py``: a past month keeps its roll — with the unit each
     member had then — whoever moves, leaves, returns or joins later (invariant 2).
     """

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -33,8 +33,8 @@ from ..money import MAX_FEN, format_yuan
 from ..privacy import mask_phone
 from ..reference import CATEGORIES
 from ..timeutil import local_today
-from . import PermissionDenied, ServiceError
-from . import roll
+from . import PermissionDenied, ServiceError, required_reason
+from . import roll, summary_notes
 from .audit import record as audit
 
 PHONE_RE = re.compile(r"^1\d{10}$")
@@ -601,3 +601,33 @@ def update_member(member: Member, actor: Member, data: MemberData) -> None:
     if changes:
         _flush("phone", PHONE_TAKEN)
         audit(actor, "update", member, **_masked(changes))
+
+
+ROLL_REASON_MAX = 200
+
+
+def correct_roll_date(member: Member, actor: Member, day: date | None,
+                      reason: str | None) -> list[summary_notes.FinalMonth]:
+    """更正日期: the latest change of the member's roll history (``roll.last_change``)
+    took effect on ``day``, not on the day recorded — a move, or 计入参与统计, 停用 or
+    重新启用 dated wrongly. The days between the two dates count in the other stay;
+    months already 已定稿 keep their signed document, and their live figures may now
+    differ from it: returned, named, for the page to say so. Audited with both dates
+    and the reason."""
+    _require_admin(actor)
+    change = roll.last_change(member)
+    if change is None:
+        raise ServiceError(_l("该党员的在册记录没有可更正的日期。"))
+    if day is None:
+        raise ServiceError(_l("请填写更正后的日期。"), field=roll.CORRECTION_FIELD)
+    roll.check_correction(change, day)
+    reason = required_reason(reason, _l("请填写更正的原因。"), ROLL_REASON_MAX)
+    first, last = min(day, change.day), max(day, change.day) - timedelta(days=1)
+    final = summary_notes.final_unit_months(change.unit_ids, first, last)
+    roll.move_change(member, change, day)
+    db.session.flush()
+    audit(actor, "correct_roll_date", member, before=change.day.isoformat(),
+          after=day.isoformat(), reason=reason, left_unit_id=change.left_unit_id,
+          joined_unit_id=change.joined_unit_id,
+          final_months=[[m.unit_id, m.year, m.month] for m in final])
+    return final

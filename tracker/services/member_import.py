@@ -25,6 +25,7 @@ import unicodedata
 import warnings
 import zipfile
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -56,9 +57,11 @@ COLUMNS = {
     "role": ("角色",),
     "communities": ("负责社区",),
     "on_roll": ("计入参与统计", "在册", "计入统计"),
+    "roll_from": ("自何日起", "生效日期"),
 }
 REQUIRED = ("name", "phone", "unit")
-TEMPLATE_HEADERS = ["姓名*", "手机号*", "单位*", "党支部", "角色", "负责社区", "计入参与统计"]
+TEMPLATE_HEADERS = ["姓名*", "手机号*", "单位*", "党支部", "角色", "负责社区", "计入参与统计",
+                    "自何日起"]
 # The template's 填写说明 sheet (and the WeChat download page, which shows it).
 TEMPLATE_NOTES = [
     "1. 带*的列必填：姓名、手机号（11位，以1开头）、单位（须与系统中的单位名称一致）。",
@@ -68,6 +71,9 @@ TEMPLATE_NOTES = [
     "5. 新导入的党员暂无密码，由管理员发送邀请后自行设置。",
     "6. 计入参与统计可填：是、否；不填时新党员按角色（党员干部计入，联络员、管理员不计入），已有党员不变。",
     "7. 新党员自导入之日起计入在册人数（尚无任何任务时导入的名单计入以往各月）；已停用的账号导入后仍为停用。",
+    "8. 自何日起（可不填）：新党员从哪一天起计入在册人数，或调整单位、计入参与统计从哪一天起生效，"
+    "如2025-10-15；不填为导入当天。不能晚于今天，也不能早于该党员上一次在册变动的日期；"
+    "没有调整单位和计入参与统计的已有党员不看此列。",
 ]
 # 计入参与统计 (Member.on_roll): empty keeps an existing member's value and gives a new
 # one the role's default (党员干部 yes, 联络员 and 管理员 no).
@@ -102,6 +108,7 @@ class ImportRow(ReadRow):
     role: str = ""
     communities: str = ""
     on_roll: str = ""
+    roll_from: str = ""  # 自何日起, as typed (``_day`` reads it)
     errors: list[str] = field(default_factory=list)
     action: str = ""  # create | update | same (set by check_rows)
     inactive: bool = False  # an existing account that is switched off, and stays so
@@ -277,6 +284,10 @@ def _read_csv(data: bytes, limit: int) -> list[list]:
 def _cell(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime):  # a date typed into a date cell: the day it shows
+        value = value.date() if value.time() == time(0) else value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a phone number typed into a number cell
     return clean_text(str(value)).strip()  # no control characters: they break exports
@@ -321,7 +332,8 @@ def parse_rows(table: list[list]) -> ImportPreview:
 
         rows.append(ImportRow(line=number, name=get("name"), phone=normalise_phone(get("phone")),
                               unit=get("unit"), branch=get("branch"), role=get("role"),
-                              communities=get("communities"), on_roll=get("on_roll")))
+                              communities=get("communities"), on_roll=get("on_roll"),
+                              roll_from=get("roll_from")))
     return ImportPreview(rows)
 
 
@@ -358,6 +370,51 @@ def _role(text: str) -> Role | None:
 def _roll(text: str) -> bool | None:
     """True/False from the 计入参与统计 cell; None when empty (or unreadable)."""
     return ROLL_WORDS.get(text.strip().lower())
+
+
+_DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def _day(text: str) -> date | None:
+    """The 自何日起 cell: 2025-10-15, 2025/10/15, 2025.10.15 or 2025年10月15日 (full-width
+    digits too); None when empty. ValueError when it is no day."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    if not text:
+        return None
+    match = _DAY.match(text)
+    if match is None:
+        raise ValueError(text)
+    return date(*(int(part) for part in match.groups()))
+
+
+def _moves(existing: Member, unit: Unit, row: ImportRow) -> bool:
+    """Would the row change the existing member's roll (a move, 计入参与统计)?"""
+    on_roll = _roll(row.on_roll) if row.on_roll else existing.on_roll
+    wanted = unit.id if existing.active and on_roll else None
+    current = roll.open_period(existing)
+    return (current.unit_id if current else None) != wanted
+
+
+def _day_errors(row: ImportRow, existing: Member | None, unit: Unit | None) -> list[str]:
+    """The 自何日起 cell against the form's bounds: a day, not in the future, and for a
+    move or changed 计入参与统计 not before the member's last recorded change (ignored
+    for an existing member whose roll the row does not change, as on the form)."""
+    try:
+        day = _day(row.roll_from)
+    except ValueError:
+        return [str(_l("自何日起“%(value)s”无法识别，请按“年-月-日”填写，如2025-10-15。",
+                       value=row.roll_from))]
+    if day is None or unit is None:
+        return []
+    try:
+        if existing is None:
+            if day > local_today():
+                raise ServiceError(_l("生效日期不能晚于今天。"))
+        elif _moves(existing, unit, row):
+            roll.check_day(existing, day)
+    except ServiceError as refused:
+        return [str(_l("自何日起：%(message)s", message=refused.message))]
+    return []
 
 
 def _community_names(text: str) -> list[str]:
@@ -405,6 +462,7 @@ def check_rows(rows: list[ImportRow], actor: Member | None = None,
             errors.append(str(_l("负责社区“%(names)s”不存在。", names="、".join(unknown))))
         if role == Role.liaison and not names and not (existing and existing.communities):
             errors.append(str(_l("社区联络员须填写负责社区。")))
+        errors.extend(_day_errors(row, existing, unit))
         if existing is not None and actor is not None and existing.id == actor.id \
                 and role is not None and role != actor.role:
             errors.append(str(_l("不能通过导入修改自己的角色。")))
@@ -454,9 +512,11 @@ def import_members(actor: Member | None, rows: list[ImportRow]) -> ImportResult:
         raise ServiceError(_l("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
                               n=len(preview.error_rows) or 1))
     created, updated = [], []
-    # A new member joins the roll today, or since always while no work is recorded
-    # (the first roll); a move or a changed 计入参与统计 takes effect today.
+    # A new member joins the roll on 自何日起, else today, or since always while no work
+    # is recorded (the first roll); a move or a changed 计入参与统计 takes effect on
+    # 自何日起, else today.
     joins, today = roll.join_day(), local_today()
+    days = {}
     for row in preview.rows:
         if row.action == "same":
             continue
@@ -464,29 +524,37 @@ def import_members(actor: Member | None, rows: list[ImportRow]) -> ImportResult:
         role = _role(row.role) if row.role else Role.member
         names = _community_names(row.communities)
         member = lookups.members.get(row.phone)
+        day = _day(row.roll_from)
         if member is None:
             member = Member(phone=row.phone, password_hash=None, active=True,
                             **_values(row, unit, role))
-            roll.start(member, joins)
+            roll.start(member, day if day is not None else joins)
             db.session.add(member)
             created.append(member)
         else:
             for key, value in _values(row, unit, role, member).items():
                 setattr(member, key, value)
             updated.append(member)
+        days[row.phone] = day
         if role != Role.liaison:
             member.communities = []
         elif names:
             member.communities = [lookups.communities[n] for n in names]
     db.session.flush()
+    moved_on = {}
     for member in updated:
-        roll.settle(member, today)
+        day = days[member.phone] or today
+        if roll.settle(member, day):
+            moved_on[member.id] = day.isoformat()
     for member in created:
+        current = roll.open_period(member)
         record(actor, "import_create", member, role=member.role, unit_id=member.unit_id,
-               on_roll=member.on_roll)
+               on_roll=member.on_roll,
+               roll_from=current.since.isoformat() if current and current.since else None)
     for member in updated:
         record(actor, "import_update", member, role=member.role, unit_id=member.unit_id,
-               on_roll=member.on_roll)
+               on_roll=member.on_roll,
+               **({"roll_from": moved_on[member.id]} if member.id in moved_on else {}))
     db.session.flush()
     return ImportResult(len(created), len(updated), preview.count("same"))
 
@@ -505,10 +573,11 @@ def template_xlsx(unit_names: list[str]) -> bytes:
     sheet.append(TEMPLATE_HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEFG", (12, 16, 20, 24, 14, 30, 14)):
+    for letter, width in zip("ABCDEFGH", (12, 16, 20, 24, 14, 30, 14, 14)):
         sheet.column_dimensions[letter].width = width
     for row in range(2, 2001):
         sheet.cell(row=row, column=2).number_format = "@"  # keep phones as text
+        sheet.cell(row=row, column=8).number_format = "yyyy-mm-dd"
     roles = DataValidation(type="list", formula1='"党员干部,社区联络员,单位管理员"', allow_blank=True)
     sheet.add_data_validation(roles)
     roles.add("E2:E5000")

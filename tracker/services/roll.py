@@ -2,24 +2,30 @@
 
 Every path that changes who is on which unit's roll changes the member and then calls
 ``settle``: the member form (a new member; 单位, 计入参与统计), 停用 / 重新启用 and
-the member import. The figures (``rollups/coverage.py``) read only the periods.
+the member import; 更正日期 on the member page moves the date of the latest change
+(``move_change``). The figures (``rollups/coverage.py``) read only the periods.
 
 The rules (docs/design.md, invariant 2):
 
 - a member is on the roll while their account is active and they are 计入参与统计,
   on the roll of their current unit;
-- a change takes effect on a day (the member form's 自何日起, today by default; today
-  for 停用 / 重新启用 and the import): the stay before it keeps its months, the new
+- a change takes effect on a day (自何日起 of the member form or the import, today by
+  default; today for 停用 / 重新启用): the stay before it keeps its months, the new
   one starts on it. A member switched back on starts a new stay: the months they were
   away keep them off; moved to another unit, they count in the old unit's months up
   to the day and in the new unit's from it;
 - a member who joins while the bureau has recorded no work yet (no task at all: the
   first roll, on the form or by import) is on the roll "since always", so the months
   recorded afterwards by 补录 count them; once work exists, a new member joins on the
-  day given (today by default).
+  day given (today by default);
+- the latest change of a member's history (``last_change``: the latest date it
+  records — a move, a start, an end) may have its date corrected, later than the
+  change before it and not in the future (``check_correction``, ``move_change``): the
+  stays on either side of it keep their units and grow or shrink by the days between.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -31,6 +37,7 @@ from ..timeutil import local_today
 from . import ServiceError
 
 FIELD = "roll_from"
+CORRECTION_FIELD = "day"  # the correction form's date field
 
 
 def wanted_unit(member: Member) -> int | None:
@@ -104,3 +111,57 @@ def settle(member: Member, day: date | None) -> bool:
         else:
             member.roll_periods.append(RollPeriod(unit_id=unit_id, since=day))
     return True
+
+
+@dataclass(frozen=True)
+class Change:
+    """The latest change in a member's roll history: on ``day`` the stay in
+    ``left_unit_id`` ended and/or the one in ``joined_unit_id`` began (both: a move, or
+    计入参与统计 changed back and forth across units; one of them: off every roll, or on
+    one again). ``after``: the date of the change before it (None: nothing dated before
+    it), which a corrected day must be later than."""
+
+    day: date
+    after: date | None
+    left_unit_id: int | None
+    joined_unit_id: int | None
+
+    @property
+    def unit_ids(self) -> tuple[int, ...]:
+        return tuple(u for u in (self.left_unit_id, self.joined_unit_id) if u is not None)
+
+
+def last_change(member: Member) -> Change | None:
+    """The change whose date may be corrected: the latest date of the member's stays
+    (the boundary between the last two, the end of the last, or the start of the only
+    one), or None when no stay has a date (on the roll since always, or never)."""
+    days = sorted({d for p in member.roll_periods for d in (p.since, p.until) if d is not None})
+    if not days:
+        return None
+    day = days[-1]
+    left = next((p.unit_id for p in member.roll_periods if p.until == day), None)
+    joined = next((p.unit_id for p in member.roll_periods if p.since == day), None)
+    return Change(day=day, after=days[-2] if len(days) > 1 else None,
+                  left_unit_id=left, joined_unit_id=joined)
+
+
+def check_correction(change: Change, day: date) -> None:
+    """Refuse a corrected day that is the same, in the future, or not after the change
+    before (the stay between the two would be of no day at all, or run backwards)."""
+    if day == change.day:
+        raise ServiceError(_l("更正后的日期与原日期相同。"), field=CORRECTION_FIELD)
+    if day > local_today():
+        raise ServiceError(_l("更正后的日期不能晚于今天。"), field=CORRECTION_FIELD)
+    if change.after is not None and day <= change.after:
+        raise ServiceError(_l("更正后的日期须晚于%(day)s（此前一次在册变动的日期）。",
+                              day=change.after.isoformat()), field=CORRECTION_FIELD)
+
+
+def move_change(member: Member, change: Change, day: date) -> None:
+    """Put the change on ``day``: the stay that ended on it ends on ``day``, the one
+    that began on it begins on ``day``; the caller checks ``day`` (``check_correction``)."""
+    for period in member.roll_periods:
+        if period.until == change.day:
+            period.until = day
+        if period.since == change.day:
+            period.since = day

@@ -13,6 +13,7 @@ re-opened here, and kept as history.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -31,6 +32,7 @@ from ..models import (
     SummaryScope,
     Task,
     TaskStatus,
+    Unit,
 )
 from ..permissions import managed_community_ids, may_see_unit
 from ..rollups.funds import budgets
@@ -207,6 +209,33 @@ def month_is_final(task_unit_id: int, community_id: int, year: int, month: int) 
                 and_(SummaryNote.unit_id.is_(None), SummaryNote.community_id == community_id)),
         ).limit(1)
     ) is not None
+
+
+@dataclass(frozen=True)
+class FinalMonth:
+    unit_id: int
+    unit_name: str
+    year: int
+    month: int
+
+
+def final_unit_months(unit_ids, first_day: date, last_day: date) -> list[FinalMonth]:
+    """The 已定稿 months of these units' 月报 (the whole unit's, or the unit's in one
+    community) from the month of ``first_day`` to that of ``last_day``: those whose
+    signed document a change of their roll or figures on those days no longer matches."""
+    if not unit_ids or last_day < first_day:
+        return []
+    first, last = (first_day.year, first_day.month), (last_day.year, last_day.month)
+    rows = db.session.execute(
+        select(SummaryNote.unit_id, Unit.name, SummaryNote.year, SummaryNote.month,
+               Unit.sort_key)
+        .join(Unit, Unit.id == SummaryNote.unit_id)
+        .where(SummaryNote.unit_id.in_(list(unit_ids)), SummaryNote.finalized_at.is_not(None),
+               SummaryNote.year >= first[0], SummaryNote.year <= last[0])
+        .distinct().order_by(SummaryNote.year, SummaryNote.month, Unit.sort_key,
+                             SummaryNote.unit_id))
+    return [FinalMonth(row.unit_id, row.name, row.year, row.month) for row in rows
+            if first <= (row.year, row.month) <= last]
 
 
 def closed_to(actor: Member, unit_id: int, community_id: int, day: date) -> bool:
