@@ -132,7 +132,7 @@ def test_unreadable_files(name, data, message, app):
 
 @pytest.mark.parametrize("table,message", [
     ([], "没有数据"),
-    ([["姓名", "单位"], ["甲", "县商务局"]], "缺少“手机号”列"),
+    ([["姓名", "单位"], ["甲", "县商务局"]], "缺少手机号"),
     ([["姓名", "手机号", "单位"]], "只有表头"),
 ])
 def test_file_level_problems(table, message, app):

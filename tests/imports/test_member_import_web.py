@@ -66,7 +66,7 @@ def test_bad_files_on_the_same_form(client, login, world):
     page = upload(client, b"x", name="名单.xls").get_data(as_text=True)
     assert "另存为 .xlsx" in page
     page = upload(client, xlsx_bytes([], header=["姓名", "单位"])).get_data(as_text=True)
-    assert "缺少“手机号”列" in page
+    assert "缺少手机号。" in page
 
 
 def test_another_admins_token_is_not_found(client, login, world, app):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -208,6 +209,14 @@ def reports_waiting(community_ids) -> dict[int, int]:
                Task.community_id.in_(list(community_ids)))
         .group_by(Task.community_id)).all()
     return {community_id: count for community_id, count in rows}
+
+
+def communities_named_with_waiting(bare: list[tuple[int, str]]) -> str:
+    """「建设路社区（3份完成情况待审核）、解放路社区」: the communities of ``bare``, each
+    with the reports waiting there for a liaison who is no longer there."""
+    waiting = reports_waiting([cid for cid, _name in bare])
+    return _("、").join(_("%(name)s（%(n)d份完成情况待审核）", name=name, n=waiting[cid])
+                       if waiting.get(cid) else name for cid, name in bare)
 
 
 def tasks_left_leaderless(member_id: int, limit: int = 10) -> list[str]:

@@ -314,11 +314,8 @@ def member_toggle(record_id: int):
         bare = q.communities_without_liaison(left) if left else []
         if bare:
             # nobody there creates tasks, reviews reports or hears of the waiting ones
-            waiting = q.reports_waiting([cid for cid, _name in bare])
             flash(_("以下社区已没有在用的社区联络员，请为其指定新的联络员：%(communities)s",
-                    communities=_("、").join(
-                        _("%(name)s（%(n)d份完成情况待审核）", name=name, n=waiting[cid])
-                        if waiting.get(cid) else name for cid, name in bare)), "info")
+                    communities=q.communities_named_with_waiting(bare)), "info")
         # the liaisons' pages mark such a leader; the admin hears of it at once
         titles = q.tasks_left_leaderless(member.id)
         if titles:

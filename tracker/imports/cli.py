@@ -28,12 +28,17 @@ def import_members_command(path: Path, dry_run: bool):
         raise click.ClickException(str(error.message)) from None
     for message in preview.file_errors:
         raise click.ClickException(message)
+    for note in service.ignored_notes(preview.header_line, preview.skipped):
+        click.echo(note)
     preview = service.check_rows(preview.rows)
     for row in preview.error_rows:
         click.echo(_("第%(line)d行：", line=row.line) + "；".join(row.errors), err=True)
     if not preview.ok:
         raise click.ClickException(
             _("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。", n=len(preview.error_rows)))
+    if preview.without_liaison:
+        click.echo(_("导入后以下社区将没有在用的社区联络员，请为其指定新的联络员：%(communities)s",
+                     communities=_("、").join(name for _cid, name in preview.without_liaison)))
     if dry_run:
         click.echo(_("检查通过（未写入）：将新增%(created)d人，更新%(updated)d人，%(same)d人无变化。",
                      created=preview.count("create"), updated=preview.count("update"),

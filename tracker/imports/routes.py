@@ -20,6 +20,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..admin import queries as q
 from ..downloads import offer_download
 from ..permissions import admin_required, staff_required
 from ..services import ServiceError, attach_error
@@ -108,7 +109,8 @@ def members():
             preview = service.parse_rows(table)
             file_errors = preview.file_errors
             if not file_errors:
-                token = _store(upload.filename or "", preview.rows)
+                token = _store(upload.filename or "", preview.rows,
+                               header_line=preview.header_line, skipped=preview.skipped)
                 session[SESSION_KEY] = token
                 return redirect(url_for(".preview", token=token))
     return render_template("imports/members.html", form=form, file_errors=file_errors)
@@ -119,10 +121,16 @@ def members():
 def preview(token: str):
     payload = _load(token)
     result = service.check_rows(service.rows_from_raw(payload["rows"]), current_user)
-    shown = result.error_rows + [r for r in result.rows if not r.errors][:PREVIEW_OK_ROWS]
+    # the rows an import changes come first: a role or a unit moved is seen, not row 1,500
+    ok = sorted((r for r in result.rows if not r.errors),
+                key=lambda r: (r.action != "update", r.line))[:PREVIEW_OK_ROWS]
+    shown = result.error_rows + sorted(ok, key=lambda r: r.line)
+    notes = service.ignored_notes(payload.get("header_line", 1), payload.get("skipped", []))
+    bare = (q.communities_named_with_waiting(result.without_liaison)
+            if result.without_liaison else "")
     return render_template("imports/preview.html", token=token, preview=result, shown=shown,
                            filename=payload["filename"], form=ConfirmImportForm(),
-                           ok_rows_cut=PREVIEW_OK_ROWS)
+                           ok_rows_cut=PREVIEW_OK_ROWS, notes=notes, bare=bare)
 
 
 @bp.post("/members/<token>")
@@ -141,6 +149,9 @@ def confirm(token: str):
     session.pop(SESSION_KEY, None)
     flash(_("导入完成：新增%(created)d人，更新%(updated)d人，%(same)d人无变化。",
             created=result.created, updated=result.updated, same=result.unchanged), "success")
+    if result.without_liaison:  # as when a liaison is switched off on the member form
+        flash(_("以下社区已没有在用的社区联络员，请为其指定新的联络员：%(communities)s",
+                communities=q.communities_named_with_waiting(result.without_liaison)), "info")
     return redirect(url_for(".members"))
 
 

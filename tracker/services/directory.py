@@ -30,6 +30,7 @@ from ..models import (
     Zone,
 )
 from ..money import MAX_FEN, format_yuan
+from ..names import person_name
 from ..privacy import mask_phone
 from ..reference import CATEGORIES
 from ..timeutil import local_today
@@ -510,7 +511,7 @@ PHONE_TAKEN = _l("该手机号已被其他党员使用。")
 
 
 def _member_values(data: MemberData, member: Member | None) -> dict:
-    name = _text(data.name, "name", 40)
+    name = _text(person_name(data.name), "name", 40)  # 「王　芳」 is 王芳
     phone = (data.phone or "").strip()
     if not phone:
         raise ServiceError(MSG_REQUIRED, field="phone")

@@ -33,7 +33,8 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..fields import clean_text
-from ..models import Community, Member, Role, Unit
+from ..models import Community, Member, Role, Unit, liaison_community
+from ..names import person_name
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError, roll
 from .audit import record
@@ -46,14 +47,16 @@ _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 _ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _MERGE = re.compile(r"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]{1,3}\d{1,7}:[A-Z]{1,3}\d{1,7})\"")
 NAME_MAX, BRANCH_MAX = 40, 80
+HEADER_SEARCH = 10  # the header is looked for in this many non-empty rows (title rows above)
 PHONE_CHUNK = 500
 
-# Column → accepted header texts (the template's are first; "*" marks required).
+# Column → accepted header texts (the template's are first). A header cell is compared
+# after ``header_text``: NFKC, no blanks, no "*", no trailing （remark）.
 COLUMNS = {
-    "name": ("姓名", "名字"),
-    "phone": ("手机号", "手机号码", "手机", "联系电话"),
-    "unit": ("单位", "所在单位", "工作单位"),
-    "branch": ("党支部", "所在党支部", "支部"),
+    "name": ("姓名", "名字", "党员姓名"),
+    "phone": ("手机号", "手机号码", "手机", "联系电话", "联系方式", "移动电话", "电话", "电话号码"),
+    "unit": ("单位", "所在单位", "工作单位", "单位名称"),
+    "branch": ("党支部", "所在党支部", "支部", "所在支部"),
     "role": ("角色",),
     "communities": ("负责社区",),
     "on_roll": ("计入参与统计", "在册", "计入统计"),
@@ -65,7 +68,7 @@ TEMPLATE_HEADERS = ["姓名*", "手机号*", "单位*", "党支部", "角色", "
 # The template's 填写说明 sheet (and the WeChat download page, which shows it).
 TEMPLATE_NOTES = [
     "1. 带*的列必填：姓名、手机号（11位，以1开头）、单位（须与系统中的单位名称一致）。",
-    "2. 角色可填：党员干部、社区联络员、单位管理员；不填为党员干部。",
+    "2. 角色可填：党员干部、社区联络员、单位管理员；不填：新党员为党员干部，已有党员的角色和负责社区不变。",
     "3. 社区联络员须填写负责社区，多个社区用顿号“、”分隔。",
     "4. 按手机号识别党员：已有的党员会被更新，不会重复添加。",
     "5. 新导入的党员暂无密码，由管理员发送邀请后自行设置。",
@@ -95,12 +98,13 @@ class ReadRow:
         values = asdict(self)
         del values["errors"], values["action"]
         values.pop("inactive", None)
+        values.pop("changes", None)
         return values
 
 
 @dataclass
 class ImportRow(ReadRow):
-    line: int  # the row number in the spreadsheet (the header is row 1)
+    line: int  # the row number in the spreadsheet
     name: str = ""
     phone: str = ""
     unit: str = ""
@@ -112,6 +116,7 @@ class ImportRow(ReadRow):
     errors: list[str] = field(default_factory=list)
     action: str = ""  # create | update | same (set by check_rows)
     inactive: bool = False  # an existing account that is switched off, and stays so
+    changes: list[str] = field(default_factory=list)  # an update's 「角色：A → B」 …
 
 
 @dataclass
@@ -120,6 +125,10 @@ class ImportPreview:
 
     rows: list
     file_errors: list[str] = field(default_factory=list)
+    header_line: int = 1  # the spreadsheet row of the header (member import)
+    # (id, name) of the communities left with no active liaison by the import
+    without_liaison: list[tuple[int, str]] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # rows under it left out: no data read
 
     @property
     def error_rows(self) -> list:
@@ -302,24 +311,77 @@ def normalise_phone(value: str) -> str:
     return phone
 
 
+_BLANKS = re.compile(r"\s+")
+_REMARK = re.compile(r"\([^()]*\)$")
+
+
+def header_text(value: str) -> str:
+    """A header cell as compared with ``COLUMNS``: 「姓　名」, 「手机\n号码（必填）」 and
+    「单位*」 read 姓名, 手机号码 and 单位 (NFKC makes full-width brackets, stars and
+    spaces ASCII; every blank goes; a trailing remark in brackets is cut)."""
+    text = _BLANKS.sub("", unicodedata.normalize("NFKC", value or "")).replace("*", "")
+    return _REMARK.sub("", text) or text
+
+
+def _positions(cells: list[str]) -> dict[str, int]:
+    """Column key → index, for the cells of a row read as a header."""
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        text = header_text(cell)
+        for key, names in COLUMNS.items():
+            if text in names and key not in positions:
+                positions[key] = index
+    return positions
+
+
+def _find_header(lines: list[tuple[int, list[str]]]) -> tuple[bool, int, dict[str, int]]:
+    """(found, index in ``lines``, positions) of the header: the first of the first
+    ``HEADER_SEARCH`` non-empty rows that has every required column (a roster's title
+    rows above it are passed over). When no row has them all: False, and the row that
+    came closest."""
+    best_index, best = 0, {}
+    for index, (_number, cells) in enumerate(lines[:HEADER_SEARCH]):
+        positions = _positions(cells)
+        if all(key in positions for key in REQUIRED):
+            return True, index, positions
+        if sum(key in positions for key in REQUIRED) > sum(key in best for key in REQUIRED):
+            best_index, best = index, positions
+    return False, best_index, best
+
+
+def _no_header(lines, index: int, positions: dict[str, int]) -> str:
+    """The refusal when no header was found: what the closest row holds, what it lacks."""
+    line, cells = lines[index]
+    found = [text if len(text) <= 20 else text[:20] + "…" for text in cells if text]
+    shown = found[:12] + (["…"] if len(found) > 12 else [])
+    separator = str(_l("、"))
+    missing = [COLUMNS[key][0] for key in REQUIRED if key not in positions]
+    return str(_l("没有找到表头：文件的前%(n)d行中没有一行同时有%(required)s列。"
+                  "第%(line)d行的列为：%(found)s，缺少%(columns)s。请核对列名，或使用导入模板。",
+                  n=min(len(lines), HEADER_SEARCH),
+                  required=separator.join(COLUMNS[key][0] for key in REQUIRED), line=line,
+                  found=separator.join(shown), columns=separator.join(missing)))
+
+
 def parse_rows(table: list[list]) -> ImportPreview:
-    """Rows of the table under its header row; file-level problems as ``file_errors``."""
+    """Rows of the table under its header row; file-level problems as ``file_errors``.
+    Rows above the header (a title) and rows with nothing in any column read here (only
+    a 序号) are left out; ``header_line`` and ``skipped`` say which (``ignored_notes``)."""
     lines = [(number, [_cell(v) for v in values]) for number, values in enumerate(table, start=1)]
     lines = [(number, cells) for number, cells in lines if any(cells)]
     if not lines:
         return ImportPreview([], [str(_l("文件中没有数据。"))])
-    header_line, header = lines[0]
-    positions = {}
-    for index, text in enumerate(header):
-        text = text.replace("*", "").replace(" ", "")
-        for key, names in COLUMNS.items():
-            if text in names and key not in positions:
-                positions[key] = index
-    missing = [COLUMNS[key][0] for key in REQUIRED if key not in positions]
-    if missing:
-        return ImportPreview([], [str(_l("第%(line)d行应为表头，缺少“%(columns)s”列。请使用导入模板。",
-                                         line=header_line, columns="”“".join(missing)))])
-    body = lines[1:]
+    found, start, positions = _find_header(lines)
+    if not found:
+        return ImportPreview([], [_no_header(lines, start, positions)])
+    header_line = lines[start][0]
+    read = sorted(positions.values())
+    body, skipped = [], []
+    for number, cells in lines[start + 1:]:
+        if any(cells[index] for index in read if index < len(cells)):
+            body.append((number, cells))
+        else:
+            skipped.append(number)
     if not body:
         return ImportPreview([], [str(_l("文件中只有表头，没有党员数据。"))])
     if len(body) > MAX_ROWS:
@@ -330,11 +392,35 @@ def parse_rows(table: list[list]) -> ImportPreview:
             index = positions.get(key)
             return cells[index] if index is not None and index < len(cells) else ""
 
-        rows.append(ImportRow(line=number, name=get("name"), phone=normalise_phone(get("phone")),
+        rows.append(ImportRow(line=number, name=person_name(get("name")),
+                              phone=normalise_phone(get("phone")),
                               unit=get("unit"), branch=get("branch"), role=get("role"),
                               communities=get("communities"), on_roll=get("on_roll"),
                               roll_from=get("roll_from")))
-    return ImportPreview(rows)
+    return ImportPreview(rows, header_line=header_line, skipped=skipped)
+
+
+def _line_ranges(numbers: list[int]) -> str:
+    """[2003, 2004, 2005, 2010] → 「2003–2005、2010」."""
+    spans: list[list[int]] = []
+    for number in sorted(numbers):
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    return str(_l("、")).join(f"{low}–{high}" if high > low else str(low) for low, high in spans)
+
+
+def ignored_notes(header_line: int, skipped: list[int]) -> list[str]:
+    """What the preview says of the rows it did not read: a title above the header, and
+    rows with something only in columns the import does not read (a 序号)."""
+    notes = []
+    if header_line > 1:
+        notes.append(str(_l("表头在第%(line)d行，其上的标题行已忽略。", line=header_line)))
+    if skipped:
+        notes.append(str(_l("第%(lines)s行只有导入不读取的列（如序号），没有姓名、手机号等，已忽略。",
+                            lines=_line_ranges(skipped))))
+    return notes
 
 
 def rows_from_raw(raw_rows: list[dict]) -> list[ImportRow]:
@@ -449,13 +535,13 @@ def check_rows(rows: list[ImportRow], actor: Member | None = None,
             errors.append(str(_l("单位“%(unit)s”已停用。", unit=row.unit)))
         if len(row.branch) > BRANCH_MAX:
             errors.append(str(_l("党支部不能超过%(n)d个字。", n=BRANCH_MAX)))
-        role = _role(row.role) if row.role else Role.member
+        existing = lookups.members.get(row.phone)
+        role = _wanted_role(row, existing)
         if role is None:
             errors.append(str(_l("角色“%(role)s”无法识别，可填：党员干部、社区联络员、单位管理员。",
                                  role=row.role)))
         if row.on_roll and _roll(row.on_roll) is None:
             errors.append(str(_l("“计入参与统计”应填“是”或“否”（不填：党员干部计入，联络员和管理员不计入）。")))
-        existing = lookups.members.get(row.phone)
         names = _community_names(row.communities)
         unknown = [n for n in names if n not in lookups.communities]
         if unknown:
@@ -468,9 +554,84 @@ def check_rows(rows: list[ImportRow], actor: Member | None = None,
             errors.append(str(_l("不能通过导入修改自己的角色。")))
         if not errors:
             row.action = _action(row, existing, unit, role, names)
+            if row.action == "update":
+                row.changes = _changes(row, existing, unit, role, names, lookups)
             # an import never switches an account back on (停用 is the admin's word)
             row.inactive = existing is not None and not existing.active
-    return ImportPreview(rows)
+    preview = ImportPreview(rows)
+    if not preview.error_rows:
+        preview.without_liaison = _left_without_liaison(rows, lookups)
+    return preview
+
+
+def _wanted_role(row: ImportRow, existing: Member | None) -> Role | None:
+    """The role a row gives: as written (None: unreadable). An empty 角色 (a bureau's
+    own roster has no such column) keeps an existing member's role, and with it a
+    liaison's communities; a new member is a 党员干部."""
+    if row.role:
+        return _role(row.role)
+    return existing.role if existing is not None else Role.member
+
+
+def _wanted_communities(role: Role, names: list[str], existing: Member | None) -> list[str]:
+    """The 负责社区 after the import: a liaison's as written, or kept when the cell is
+    empty; nobody else answers for a community."""
+    if role != Role.liaison:
+        return []
+    if names:
+        return sorted(names)
+    return sorted(c.name for c in existing.communities) if existing is not None else []
+
+
+ROLE_LABELS = {Role.member: _l("党员干部"), Role.liaison: _l("社区联络员"), Role.admin: _l("单位管理员")}
+
+
+def _changes(row, existing: Member, unit: Unit, role: Role, names, lookups) -> list[str]:
+    """What an update changes, each as 「角色：社区联络员 → 党员干部」 (the preview shows it)."""
+    unit_names = {u.id: u.name for u in lookups.units.values()}
+    separator, nothing = str(_l("、")), str(_l("（空）"))
+    on_roll = _roll(row.on_roll) if row.on_roll else None
+    pairs = [
+        (_l("姓名"), existing.name, row.name),
+        (_l("单位"), unit_names.get(existing.unit_id, ""), unit.name),
+        (_l("党支部"), existing.branch or "", row.branch),
+        (_l("角色"), str(ROLE_LABELS[existing.role]), str(ROLE_LABELS[role])),
+        (_l("负责社区"), separator.join(sorted(c.name for c in existing.communities)),
+         separator.join(_wanted_communities(role, names, existing))),
+        (_l("计入参与统计"), str(_l("是") if existing.on_roll else _l("否")),
+         str(_l("是") if (existing.on_roll if on_roll is None else on_roll) else _l("否"))),
+    ]
+    return [str(_l("%(field)s：%(old)s → %(new)s", field=label, old=old or nothing,
+                   new=new or nothing))
+            for label, old, new in pairs if old != new]
+
+
+def _left_without_liaison(rows: list[ImportRow], lookups: _Lookups) -> list[tuple[int, str]]:
+    """(id, name) of the active communities that an active 社区联络员 answers for now and
+    none would after the import (the member form's rule when a liaison is switched off:
+    see ``admin.queries.communities_without_liaison``)."""
+    before, after, in_file = set(), set(), set()
+    for row in rows:
+        existing = lookups.members.get(row.phone)
+        role = _wanted_role(row, existing)
+        if existing is not None:
+            in_file.add(existing.id)
+            if existing.active and existing.role == Role.liaison:
+                before.update(c.id for c in existing.communities)
+        if role == Role.liaison and (existing is None or existing.active):
+            after.update(lookups.communities[name].id for name in _wanted_communities(
+                role, _community_names(row.communities), existing))
+    lost = before - after
+    if not lost:
+        return []
+    others = db.session.execute(
+        select(liaison_community.c.community_id, liaison_community.c.member_id)
+        .join(Member, Member.id == liaison_community.c.member_id)
+        .where(liaison_community.c.community_id.in_(sorted(lost)),
+               Member.active.is_(True), Member.role == Role.liaison))
+    lost -= {community_id for community_id, member_id in others if member_id not in in_file}
+    bare = [c for c in lookups.communities.values() if c.id in lost and c.active]
+    return [(c.id, c.name) for c in sorted(bare, key=lambda c: (c.sort_key, c.id))]
 
 
 def _values(row: ImportRow, unit: Unit, role: Role, existing: Member | None = None) -> dict:
@@ -500,6 +661,8 @@ class ImportResult:
     created: int
     updated: int
     unchanged: int
+    # (id, name) of the communities the import left with no active liaison
+    without_liaison: list[tuple[int, str]] = field(default_factory=list)
 
 
 def import_members(actor: Member | None, rows: list[ImportRow]) -> ImportResult:
@@ -517,14 +680,15 @@ def import_members(actor: Member | None, rows: list[ImportRow]) -> ImportResult:
     # 自何日起, else today.
     joins, today = roll.join_day(), local_today()
     days = {}
+    left: set[int] = set()  # communities of the liaisons the import changes
     for row in preview.rows:
         if row.action == "same":
             continue
         unit = lookups.units[row.unit]
-        role = _role(row.role) if row.role else Role.member
-        names = _community_names(row.communities)
         member = lookups.members.get(row.phone)
         day = _day(row.roll_from)
+        role = _wanted_role(row, member)
+        names = _community_names(row.communities)
         if member is None:
             member = Member(phone=row.phone, password_hash=None, active=True,
                             **_values(row, unit, role))
@@ -532,6 +696,8 @@ def import_members(actor: Member | None, rows: list[ImportRow]) -> ImportResult:
             db.session.add(member)
             created.append(member)
         else:
+            if member.active and member.role == Role.liaison:
+                left.update(c.id for c in member.communities)
             for key, value in _values(row, unit, role, member).items():
                 setattr(member, key, value)
             updated.append(member)
@@ -556,7 +722,16 @@ def import_members(actor: Member | None, rows: list[ImportRow]) -> ImportResult:
                on_roll=member.on_roll,
                **({"roll_from": moved_on[member.id]} if member.id in moved_on else {}))
     db.session.flush()
-    return ImportResult(len(created), len(updated), preview.count("same"))
+    return ImportResult(len(created), len(updated), preview.count("same"),
+                        _without_liaison(left))
+
+
+def _without_liaison(community_ids: set[int]) -> list[tuple[int, str]]:
+    """Of ``community_ids``, those no active liaison answers for now (the member form's
+    rule, asked of the database after the import's writes)."""
+    from ..admin.queries import communities_without_liaison
+
+    return communities_without_liaison(community_ids) if community_ids else []
 
 
 # --- the template ------------------------------------------------------------------------
