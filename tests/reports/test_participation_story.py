@@ -14,7 +14,8 @@ text says why, in its own words, so no two sentences of one document disagree:
 - the lead names, as such, those who were on the unit's roll during the month but
   are off it at its end: moved to another unit (「其中本月调离的1人」) or left the roll
   (「其中本月离册的1人」) — each person in one part only, whatever they did before or
-  after (a member moved mid-month is neither 外单位 nor 不计入参与统计);
+  after (a member moved mid-month is neither 外单位 nor 不计入参与统计), and one on
+  the roll at the month's end is the unit's own, whatever unit they had before;
 - an empty month in which members took part (in another unit's activity) says so;
 - a unit with nobody on its roll has no 参与情况 table.
 """
@@ -240,4 +241,19 @@ def test_a_member_who_left_the_roll_mid_month_is_named_as_such(october):
     summary = build_summary(2022, 10, unit=october.unit)
     _people, parts = lead_parts(summary)
     assert parts == {"本月离册的": 1}
+    agree(summary)
+
+
+def test_a_member_who_moved_in_mid_month_is_the_units_own(october):
+    # 财政局党员 works 县商务局's activity on 10 October as 县财政局's, then moves to
+    # 县商务局 from 15 October: on its roll at the month's end, one of its own in the
+    # lead as in 参与情况 (not 外单位 as well)
+    newcomer = next(m for m in october.other_unit.members if m.name == "财政局党员")
+    approved_activity(october.unit, october.jiefang, october.liaison, 10, [newcomer])
+    newcomer.unit_id = october.unit.id
+    roll.settle(newcomer, date(2022, 10, 15))
+    db.session.commit()
+    summary = build_summary(2022, 10, unit=october.unit)
+    assert lead_parts(summary) == (14, {})
+    assert coverage_says(summary) == ("", 16, 14, 0)
     agree(summary)
