@@ -84,8 +84,9 @@ def keep(note: SummaryNote, summary: MonthlySummary, actor: Member) -> SummaryCo
                        docx=render_docx(summary), xlsx=render_xlsx(summary))
     db.session.add(copy)
     db.session.flush()
+    communities = covered(note).subquery()
     db.session.execute(insert(summary_copy_community).from_select(
-        ["copy_id", "community_id"], select(literal(copy.id, Integer), covered(note).subquery().c[0])))
+        ["copy_id", "community_id"], select(literal(copy.id, Integer), communities.c[0])))
     return copy
 
 
