@@ -818,3 +818,41 @@ def test_the_roll_from_audit_migration_dates_moves_and_switch_offs_made_before_0
             db.session.remove()
             db.engine.dispose()
         assert run_flask(url, "db", "downgrade", "0033_final_summary_copy").returncode == 0
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_copy_communities_migration_gives_kept_copies_the_communities_they_cover(
+        backend, migrated_database):
+    """0039: who may read a signed 月报 depends on the communities it covers. A copy
+    kept before the revision gets those its month touches (the data as it is now):
+    for a unit's month the communities of its activities not cancelled and of its
+    budgets of the year; for a community's summary that community — the same that
+    定稿 writes for a copy kept since."""
+    from datetime import datetime, timezone
+
+    from tracker.models import SummaryScope
+    from tracker.reports import final
+
+    with migrated_database(backend, "copycommunities") as url:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            unit, item, liaison = _one_community()  # 解放路社区
+            admin = f.member(unit, Role.admin, "管理员")
+            jianshe, dongmen, ximen = (f.community(n) for n in ("建设路社区", "东门社区", "西门社区"))
+            october = datetime(2025, 10, 15, 1, 0, tzinfo=timezone.utc)
+            for where, status in ((item.community, TaskStatus.closed),
+                                  (jianshe, TaskStatus.closed), (dongmen, TaskStatus.cancelled)):
+                f.task(f.item(unit, where, year=2025), liaison, starts_at=october, status=status)
+            f.item(unit, ximen, "cobuild_funding", year=2025, target=1_000_000)
+            final.finalize(admin, SummaryScope(unit.id), 2025, 10)
+            final.finalize(admin, SummaryScope(community_id=jianshe.id), 2025, 10)
+            db.session.commit()
+            expected = {(1, item.community.id), (1, jianshe.id), (1, ximen.id), (2, jianshe.id)}
+            db.session.remove()
+            db.engine.dispose()
+        read = "SELECT copy_id, community_id FROM summary_copy_community"
+        assert set(_read_after(url, [], read)) == expected  # written at 定稿
+        assert run_flask(url, "db", "downgrade", "0037_roll_from_audit").returncode == 0
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        assert set(_read_after(url, [], read)) == expected  # filled by the migration

@@ -6,7 +6,11 @@ changes afterwards; the page says when the live figures differ and offers them a
 finalises it again to sign the new figures; every document signed for the month —
 in force or re-opened since — is listed on the page (定稿记录: when, by whom) and
 downloads as it was signed. Only the whole unit's view may be finalised: a liaison
-who sees a part of the unit's month may not sign it, nor see its signed documents.
+who sees a part of the unit's month may not sign it. Who may read a signed document
+depends on the communities it covers, fixed at 定稿: a liaison who does not manage
+them all sees none of the month's signed documents, even once the month's data no
+longer reaches beyond them (a void), and one who manages them all keeps them, even once
+it does (a 补录 elsewhere).
 """
 from __future__ import annotations
 
@@ -30,13 +34,14 @@ from tracker.models import (
     SummaryCopy,
     SummaryNote,
     SummaryScope,
+    Task,
     TaskReport,
     TaskStatus,
 )
 from tracker.reports.csv_export import render_csv
 from tracker.reports.summary import build_summary
 from tracker.services import ServiceError, unit_of_work
-from tracker.services import summary_notes
+from tracker.services import summary_notes, voiding
 from tracker.services.directory import MemberData, update_member
 from tracker.services.findings import mark_fixed
 from tracker.services.funds import add_entry
@@ -219,6 +224,58 @@ def test_a_liaisons_part_of_the_unit_lists_no_signed_copy(client, login, october
     login(october.liaison)
     assert history(client.get(f"/reports/?{query}").get_data(as_text=True)) == []
     assert client.get(f"/reports/signed/{copy_id}.docx?{query}").status_code == 404
+
+
+def test_a_void_after_finalising_does_not_hand_the_liaison_the_signed_copy(
+        client, login, october):
+    # signed with 东门社区's work in it; then the 东门 activity is voided: the month's
+    # live data is all within the liaison's communities, the signed document is not
+    _work_in_a_third_community(october)
+    login(october.admin)
+    query = unit_query(october)
+    finalise(client, query)
+    signed = documents(client, query)
+    copy_id = db.session.scalar(select(SummaryCopy.id))
+    with unit_of_work():
+        voiding.void_activity(db.session.scalar(select(Task).where(
+            Task.title == "环境整治：东门菜市场")), october.admin, "录错了")
+
+    login(october.liaison)
+    for fmt in ("docx", "xlsx", "csv"):
+        assert client.get(f"/reports/signed/{copy_id}.{fmt}?{query}").status_code == 404
+    page = client.get(f"/reports/?{query}").get_data(as_text=True)
+    assert history(page) == [] and "/reports/signed/" not in page
+    # the page and the downloads are the live part of the unit, not the signed document
+    assert "东门菜市场" in signed["page"] and "东门菜市场" in signed["csv"].decode("utf-8-sig")
+    assert "东门菜市场" not in document_section(page)
+    assert "（当前数据，非定稿）" in document_section(page)
+    assert "定稿的是全单位的月报" in page
+    mine = documents(client, query)
+    for fmt in ("docx", "xlsx", "csv"):
+        assert mine[fmt] != signed[fmt] and "当前数据" in mine[f"{fmt} name"]
+    assert "东门" not in mine["csv"].decode("utf-8-sig")
+
+
+def test_a_bulu_elsewhere_after_finalising_keeps_the_liaisons_signed_copy(client, login, october):
+    # the liaison covers every community of the month and signs it; then an admin
+    # records a 补录 of the month in 东门社区, which the liaison does not manage
+    login(october.liaison)
+    query = unit_query(october)
+    finalise(client, query)
+    signed = documents(client, query)
+    copy_id = db.session.scalar(select(SummaryCopy.id))
+    _work_in_a_third_community(october)
+
+    # the signed document still covers only the liaison's communities: it is theirs
+    page = client.get(f"/reports/?{query}").get_data(as_text=True)
+    assert len(history(page)) == 1 and "（现行定稿）" in history(page)[0]
+    assert documents(client, query) == signed
+    for fmt in ("docx", "xlsx", "csv"):
+        response = client.get(f"/reports/signed/{copy_id}.{fmt}?{query}")
+        assert response.status_code == 200 and response.data == signed[fmt]
+    # … and the live figures they may compare it with are their part, without 东门
+    live = client.get(f"/reports/monthly.csv?{query}&current=1").data.decode("utf-8-sig")
+    assert "统计范围：建设路社区、解放路社区" in live and "东门" not in live
 
 
 def test_the_liaison_finalising_the_whole_unit_keeps_it_too(client, login, october):

@@ -11,16 +11,22 @@ text says why, in its own words, so no two sentences of one document disagree:
   other units' activities (「（其中1人只参加了其他单位组织的活动）」);
 - the lead names the unit's own people off its roll — a liaison, a member with
   计入参与统计 否 — who took part (「其中不计入参与统计的1人」);
+- the lead names, as such, those who were on the unit's roll during the month but
+  are off it at its end: moved to another unit (「其中本月调离的1人」) or left the roll
+  (「其中本月离册的1人」) — each person in one part only, whatever they did before or
+  after (a member moved mid-month is neither 外单位 nor 不计入参与统计), and one on
+  the roll at the month's end is the unit's own, whatever unit they had before;
 - an empty month in which members took part (in another unit's activity) says so;
 - a unit with nobody on its roll has no 参与情况 table.
 """
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from tests import factories as f
 from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, ReportStatus, Role, TaskReport
 from tracker.reports.summary import build_summary
+from tracker.services import roll
 
 
 def approved_activity(owner, community, creator, day, people, *, month=10,
@@ -48,12 +54,16 @@ def lead_members(summary) -> tuple[int, int]:
 def lead_people(summary) -> tuple[int, int, int]:
     """(people, of them other units' members, of them the unit's people off its roll)
     as the lead sentence says them."""
+    people, parts = lead_parts(summary)
+    return people, parts.get("外单位党员干部", 0), parts.get("不计入参与统计的", 0)
+
+
+def lead_parts(summary) -> tuple[int, dict[str, int]]:
+    """(people, {each part the lead names of them: how many}) as the lead sentence
+    says them (「（13人，其中外单位党员干部1人、本月调离的1人）」)."""
     match = re.search(r"参与党员干部\d+人次（(\d+)人(?:，其中(.+?))?）", summary.paragraphs[0].text)
-    parts = match.group(2) or ""
-    others = re.search(r"外单位党员干部(\d+)人", parts)
-    off_roll = re.search(r"不计入参与统计的(\d+)人", parts)
-    return (int(match.group(1)), int(others.group(1)) if others else 0,
-            int(off_roll.group(1)) if off_roll else 0)
+    parts = {name: int(n) for name, n in re.findall(r"(\D+?)(\d+)人、?", match.group(2) or "")}
+    return int(match.group(1)), parts
 
 
 def coverage_sentence(summary) -> str:
@@ -83,9 +93,9 @@ def agree(summary):
     """The lead and 参与情况 agree in their own terms: the unit's own people in the
     lead (everyone on roll here) are those of 参与情况 who took part in the unit's
     own activities; and the table says what the sentence says."""
-    people, others, off_roll = lead_people(summary)
+    people, parts = lead_parts(summary)
     _where, on_roll, took, elsewhere = coverage_says(summary)
-    assert people - others - off_roll == took - elsewhere, summary.paragraphs
+    assert people - sum(parts.values()) == took - elsewhere, summary.paragraphs
     assert table_says(summary) == (on_roll, took)
 
 
@@ -200,3 +210,50 @@ def test_a_unit_with_nobody_on_its_roll_has_no_participation_table(october):
     assert "coverage" not in keys and "not_yet" not in keys
     empty = build_summary(2022, 8, unit=archive)
     assert "coverage" not in [t.key for t in empty.tables()]
+
+
+def test_a_member_moved_mid_month_is_named_once_as_moved(october):
+    # 张伟 works 县商务局's activities before and after he moves to 县财政局 on 15
+    # October: one person, on 县商务局's roll for half the month, 县财政局's at its end.
+    mover = october.members["张伟"]
+    approved_activity(october.unit, october.jiefang, october.liaison, 10, [mover])
+    mover.unit_id = october.other_unit.id
+    roll.settle(mover, date(2022, 10, 15))
+    db.session.commit()
+    summary = build_summary(2022, 10, unit=october.unit)
+    # 参与情况 counts 县商务局's roll of 31 October, without him: the lead names him
+    # once, as moved (not 外单位, not 不计入参与统计: 县财政局 counts him)
+    assert coverage_says(summary) == ("", 14, 12, 0)
+    assert lead_parts(summary) == (13, {"本月调离的": 1})
+    agree(summary)
+    other = build_summary(2022, 10, unit=october.other_unit)
+    assert coverage_says(other) == ("", 2, 2, 1)  # he is on 县财政局's roll
+    agree(other)
+
+
+def test_a_member_who_left_the_roll_mid_month_is_named_as_such(october):
+    # 王芳 takes part on 10 October, then is set 计入参与统计 否 from 15 October.
+    leaver = october.members["王芳"]
+    approved_activity(october.unit, october.jiefang, october.liaison, 10, [leaver])
+    leaver.on_roll = False
+    roll.settle(leaver, date(2022, 10, 15))
+    db.session.commit()
+    summary = build_summary(2022, 10, unit=october.unit)
+    _people, parts = lead_parts(summary)
+    assert parts == {"本月离册的": 1}
+    agree(summary)
+
+
+def test_a_member_who_moved_in_mid_month_is_the_units_own(october):
+    # 财政局党员 works 县商务局's activity on 10 October as 县财政局's, then moves to
+    # 县商务局 from 15 October: on its roll at the month's end, one of its own in the
+    # lead as in 参与情况 (not 外单位 as well)
+    newcomer = next(m for m in october.other_unit.members if m.name == "财政局党员")
+    approved_activity(october.unit, october.jiefang, october.liaison, 10, [newcomer])
+    newcomer.unit_id = october.unit.id
+    roll.settle(newcomer, date(2022, 10, 15))
+    db.session.commit()
+    summary = build_summary(2022, 10, unit=october.unit)
+    assert lead_parts(summary) == (14, {})
+    assert coverage_says(summary) == ("", 16, 14, 0)
+    agree(summary)

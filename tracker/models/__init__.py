@@ -28,7 +28,7 @@ from .reminders import (
     ReminderOptOut,
 )
 from .residents import Resident, ResidentCategory, resident_member, task_resident
-from .summaries import SummaryCopy, SummaryNote, SummaryScope
+from .summaries import SummaryCopy, SummaryNote, SummaryScope, summary_copy_community
 from .waitlist import WaitlistEntry, WaitStatus
 from .security import LoginSession, SubmissionToken, ThrottleHit
 from .tallies import FindingTally
@@ -116,4 +116,5 @@ __all__ = [
     "WEBHOOK_CHANNELS",
     "Zone",
     "liaison_community",
+    "summary_copy_community",
 ]

@@ -1,6 +1,7 @@
 """What people write into a monthly summary (月报): 存在问题 and 下步打算, and
 whether the month's summary is final (已定稿); and the finalised document itself
-(``SummaryCopy``): what it said when it was signed, in every format.
+(``SummaryCopy``): what it said when it was signed, in every format, and the
+communities it covers (``summary_copy_community``), which decide who may read it.
 
 A summary is about a unit, a community, or a unit in one community
 (``SummaryScope``); its words are kept per unit-or-community and month, under the
@@ -11,7 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -61,6 +71,19 @@ class SummaryNote(db.Model):
     @property
     def final(self) -> bool:
         return self.finalized_at is not None
+
+
+summary_copy_community = Table(
+    "summary_copy_community",
+    db.metadata,
+    Column("copy_id", ForeignKey("summary_copy.id"), primary_key=True),
+    Column("community_id", ForeignKey("community.id"), primary_key=True),
+)
+"""The communities a kept 月报 covers, fixed at 定稿: a unit's month, every community
+its month touched then (``summary_notes.unit_month_community_ids``); a community's
+summary, or a unit's in one community, that community. A liaison reads the copy only
+when they manage them all (``reports.final.may_read``), whatever the month's data
+becomes afterwards."""
 
 
 class SummaryCopy(db.Model):

@@ -12,7 +12,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -202,11 +202,14 @@ class MonthlyFigures:
     scope: Scope
     restricted_to: list[str] | None  # community names when a liaison sees part of a unit
     totals: Totals  # official (approved)
-    other_units_members: int  # of totals.members, members of other units on the unit's
-    # tasks (补录 allows them): named in the lead, since 参与情况 counts the unit's own
-    off_roll_members: int  # of totals.members, the unit's own people not on its roll of
-    # the month (a liaison, 计入参与统计 否, left before the month's end): named in the
-    # lead too, so the lead's people less these two are 参与情况's own
+    # of totals.members, each person in at most one of the four (``_people_apart_plan``):
+    # named in the lead, since 参与情况 counts the unit's own roll of the month's last
+    # day, so the lead's people less these four are 参与情况's own
+    other_units_members: int  # members of other units on the unit's tasks (补录 allows them)
+    moved_members: int  # on the unit's roll during the month, another unit's at its end
+    left_members: int  # on the unit's roll during the month, off every roll at its end
+    off_roll_members: int  # the unit's own people never on its roll that month (a
+    # liaison, 计入参与统计 否)
     pending: Pending  # reports 待审核 in the scope and what they would add, not counted above
     categories: list[CategoryFigures]  # with approved activities, in category order
     community_sections: dict[Section, list[str]]  # where each section's work took place
@@ -296,7 +299,8 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
         return dict(
             year=year, month=month, scope=scope,
             restricted_to=restricted_to,
-            totals=overall.official, other_units_members=apart[0], off_roll_members=apart[1],
+            totals=overall.official, other_units_members=apart[0], moved_members=apart[1],
+            left_members=apart[2], off_roll_members=apart[3],
             pending=pending_of(with_work),
             categories=[c for c in with_work if c.official.activities],
             community_sections=sections,
@@ -317,7 +321,7 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
     per_category, part = category_task_rows(scope), participants_part(scope)
     return gather(
         figures_plan(scope, tasks=summed(per_category), members=members_plan(part)),
-        _people_apart_plan(scope) if unit_id is not None else constant((0, 0)),
+        _people_apart_plan(scope) if unit_id is not None else constant((0, 0, 0, 0)),
         figures_by_category_plan(scope, include_empty=False, tasks=per_category,
                                  members=members_plan(part, "category")),
         activities_by_community_section_plan(scope),
@@ -336,12 +340,16 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
 
 
 def _people_apart_plan(scope: Scope) -> Plan:
-    """Of the distinct members on the scope's approved tasks (a unit's): how many
-    belonged, on the activity's day, to a unit other than the task's (a member moved
-    since is counted with the unit they had then, as 参与情况 counts them), and how
-    many were the unit's own but are not on its roll of the month (``coverage``'s
-    roll of the period's last day: staff off the roll, 计入参与统计 否, someone who
-    left before the month ended). 参与情况 counts neither, so the lead names both."""
+    """Of the distinct members on the scope's approved tasks (a unit's), those who are
+    not on the unit's roll of the month (``coverage``'s roll of the period's last day),
+    each in one part, decided per member: someone on the unit's roll during the month
+    who is off it by its last day moved to another unit (本月调离: another unit's on
+    that day) or left the roll (本月离册: switched off, or 计入参与统计 否 from a day of
+    the month); someone never on it that month either belonged, on the day of an
+    activity, to a unit other than the task's (外单位: counted, with the unit they had
+    then, as 参与情况 counts them) or is the unit's own but not counted at all (不计入
+    参与统计: staff, 计入参与统计 否). 参与情况 counts none of them, so the lead names
+    them: its people less the four parts are 参与情况's own."""
     day = roll_day(scope.date_to)
     worked = (
         select(CountedParticipation.member_id.label("member_id"),
@@ -351,11 +359,29 @@ def _people_apart_plan(scope: Scope) -> Plan:
         .where(*participation_conditions(scope),
                CountedParticipation.report_status == ReportStatus.approved)
         .subquery())
+    # one row per member: were they another unit's on the day of any of their rows?
+    people = (
+        select(worked.c.member_id.label("member_id"),
+               func.max(case((worked.c.unit_then != worked.c.unit_id, 1), else_=0))
+               .label("guest"))
+        .group_by(worked.c.member_id)
+        .subquery())
+    member = people.c.member_id
     on_the_roll = exists(select(RollPeriod.id).where(
-        RollPeriod.member_id == worked.c.member_id, *on_roll(scope.unit_id, day)))
+        RollPeriod.member_id == member, *on_roll(scope.unit_id, day)))
+    # on the unit's roll on some day of the month (up to its roll day)
+    stayed = exists(select(RollPeriod.id).where(
+        RollPeriod.member_id == member, RollPeriod.unit_id == scope.unit_id,
+        or_(RollPeriod.since.is_(None), RollPeriod.since <= day),
+        or_(RollPeriod.until.is_(None), RollPeriod.until > scope.date_from)))
+    gone = and_(~on_the_roll, stayed)
+    never = and_(~on_the_roll, ~stayed)
+    moved = unit_then(member, day) != scope.unit_id
+
+    def count(*conditions):
+        return func.count(case((and_(*conditions), member)))
+
     return plan(
-        select(func.count(func.distinct(case((worked.c.unit_then != worked.c.unit_id,
-                                              worked.c.member_id)))),
-               func.count(func.distinct(case((and_(worked.c.unit_then == worked.c.unit_id,
-                                                   ~on_the_roll), worked.c.member_id))))),
-        shape=lambda rows: (int(rows[0][0]), int(rows[0][1])))
+        select(count(never, people.c.guest == 1), count(gone, moved),
+               count(gone, ~moved), count(never, people.c.guest == 0)),
+        shape=lambda rows: tuple(int(n) for n in rows[0]))

@@ -17,6 +17,14 @@ layouts (``docx_export``, ``xlsx_export``) and the names they print may all chan
 afterwards; a serialisation would be rendered again by tomorrow's code. The .csv is
 the whole document as plain text, so it is also what the live document is compared
 with.
+
+Who may read a kept document depends on the communities it covers, fixed at 定稿
+(``summary_copy_community``: for a unit's month every community the month touched
+then): an admin, or a liaison who manages every one of them — on the page, in the
+定稿记录 and as a download. A liaison who manages only some sees the live part of the
+unit, whatever the month's data becomes after 定稿 (a void does not hand them a copy
+holding another community's work; a 补录 elsewhere does not take away the copy they
+could read).
 """
 from __future__ import annotations
 
@@ -30,14 +38,23 @@ from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Integer, and_, func, insert, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import Community, Member, SummaryCopy, SummaryNote, SummaryScope, Unit
+from ..models import (
+    Community,
+    Member,
+    SummaryCopy,
+    SummaryNote,
+    SummaryScope,
+    Unit,
+    summary_copy_community,
+)
+from ..permissions import managed_community_ids
 from ..rollups.batch import Plan, plan
 from ..services import summary_notes
-from ..services.summary_notes import current_copy, find_note
+from ..services.summary_notes import copy_within, current_copy, find_note
 from ..timeutil import local_today
 from .csv_export import render_csv
 from .exports import render_docx, render_xlsx
@@ -67,7 +84,19 @@ def keep(note: SummaryNote, summary: MonthlySummary, actor: Member) -> SummaryCo
                        docx=render_docx(summary), xlsx=render_xlsx(summary))
     db.session.add(copy)
     db.session.flush()
+    communities = covered(note).subquery()
+    db.session.execute(insert(summary_copy_community).from_select(
+        ["copy_id", "community_id"], select(literal(copy.id, Integer), communities.c[0])))
     return copy
+
+
+def covered(note: SummaryNote):
+    """The communities the document kept for ``note``'s month covers, as a select of
+    ids: a community's summary (or a unit's in one community) that community; a unit's
+    month every community it touches (``summary_notes.unit_month_community_ids``)."""
+    if note.community_id is not None:
+        return select(Community.id).where(Community.id == note.community_id)
+    return summary_notes.unit_month_community_ids(note.unit_id, note.year, note.month)
 
 
 def page_html(summary: MonthlySummary) -> Markup:
@@ -84,13 +113,17 @@ def page_html(summary: MonthlySummary) -> Markup:
         return Markup(render())  # nosec B704
 
 
-def signed_copy(summary: MonthlySummary) -> SummaryCopy | None:
-    """The kept document to serve for ``summary``: its month is 已定稿 and the view is
-    the whole summary, not a liaison's part of the unit (that copy holds communities
-    outside their reach)."""
-    if not summary.final or summary.restricted_to:
+def signed_copy(summary: MonthlySummary, reader: Member | None = None) -> SummaryCopy | None:
+    """The kept document to serve for ``summary``: its month is 已定稿 and ``reader``
+    (None: the command line, every community) manages every community the document
+    covers; else None, and the reader is shown the live figures."""
+    if not summary.final:
         return None
-    return current_copy(summary.note)
+    return current_copy(summary.note, _managed(reader))
+
+
+def _managed(reader: Member | None) -> set[int] | None:
+    return None if reader is None else managed_community_ids(reader)
 
 
 def copy_bytes(copy: SummaryCopy, fmt: str) -> bytes:
@@ -114,14 +147,15 @@ class SignedCopy:
     reopened_by: str
 
 
-def history_plan(scope: SummaryScope, year: int, month: int) -> Plan:
+def history_plan(scope: SummaryScope, year: int, month: int, reader: Member) -> Plan:
     """Every document kept for the month's 月报 (``scope``'s words: a unit's, a
-    community's, a unit's in one community), oldest first: the page's 定稿记录, in
-    its batch (one statement with its figures)."""
+    community's, a unit's in one community) that ``reader`` may read, oldest first and
+    numbered among all of the month's: the page's 定稿记录, in its batch (one statement
+    with its figures)."""
     signer, reopener = aliased(Member), aliased(Member)
     return plan(
         select(SummaryCopy.id, SummaryCopy.finalized_at, signer.name, SummaryCopy.reopened_at,
-               reopener.name)
+               reopener.name, copy_within(_managed(reader)))
         .join(SummaryNote, SummaryNote.id == SummaryCopy.note_id)
         .outerjoin(signer, signer.id == SummaryCopy.finalized_by_id)
         .outerjoin(reopener, reopener.id == SummaryCopy.reopened_by_id)
@@ -129,17 +163,19 @@ def history_plan(scope: SummaryScope, year: int, month: int) -> Plan:
                SummaryNote.month == month)
         .order_by(SummaryCopy.finalized_at, SummaryCopy.id),
         shape=lambda rows: [SignedCopy(number, copy_id, at, by or "", reopened, reopened_by or "")
-                            for number, (copy_id, at, by, reopened, reopened_by)
-                            in enumerate(rows, 1)])
+                            for number, (copy_id, at, by, reopened, reopened_by, readable)
+                            in enumerate(rows, 1) if readable])
 
 
-def kept_copy(scope: SummaryScope, year: int, month: int,
-              copy_id: int) -> tuple[SummaryCopy, int] | None:
+def kept_copy(scope: SummaryScope, year: int, month: int, copy_id: int,
+              reader: Member) -> tuple[SummaryCopy, int] | None:
     """The document ``copy_id`` kept at a 定稿 of this month's 月报 (in force or
     re-opened since) and which 定稿 of the month it was (1, 2, …, as the 定稿记录
-    numbers them), or None when it is not one of this month's."""
+    numbers them), or None when it is not one of this month's or covers a community
+    ``reader`` does not manage."""
     note = find_note(scope, year, month)
-    copy = db.session.get(SummaryCopy, copy_id)
+    copy = db.session.scalar(select(SummaryCopy).where(
+        SummaryCopy.id == copy_id, copy_within(_managed(reader))))
     if note is None or copy is None or copy.note_id != note.id:
         return None
     number = db.session.scalar(select(func.count(SummaryCopy.id)).where(

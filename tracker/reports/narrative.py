@@ -196,6 +196,10 @@ def _lead(summary: MonthlyFigures) -> str:
         apart = []
         if summary.other_units_members:
             apart.append(_("外单位党员干部%(n)s人", n=summary.other_units_members))
+        if summary.moved_members:
+            apart.append(_("本月调离的%(n)s人", n=summary.moved_members))
+        if summary.left_members:
+            apart.append(_("本月离册的%(n)s人", n=summary.left_members))
         if summary.off_roll_members:
             apart.append(_("不计入参与统计的%(n)s人", n=summary.off_roll_members))
         people = _("%(m)s人", m=t.members)

@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from ..lists import retired_name
 from ..models import Community, Task, Unit
 from ..reach import Reach
-from ..services.summary_notes import unit_month_community_ids
+from ..services.summary_notes import reach_community_ids
 from ..rollups.batch import Plan, built_once, plan
 from ..sql_json import json_rows_in_order, rows_of
 
@@ -50,10 +50,11 @@ def _listed(model, task_column, month, *conditions) -> Plan:
 
 
 def unit_month_communities_plan(unit_id: int, year: int, month: int) -> Plan:
-    """The communities a unit's month touches (``summary_notes.unit_month_community_ids``),
-    switched off since or not, in natural order, as one row of the page's batch: whether
-    a liaison sees the whole unit costs the page no statement of its own."""
+    """The communities a unit's month touches, and those its signed document covers
+    (``summary_notes.reach_community_ids``), switched off since or not, in natural
+    order, as one row of the page's batch: whether a liaison sees the whole unit costs
+    the page no statement of its own."""
     touched = select(Community.id, Community.name).where(
-        Community.id.in_(unit_month_community_ids(unit_id, year, month)))
+        Community.id.in_(reach_community_ids(unit_id, year, month)))
     return plan(json_rows_in_order(touched, Community.sort_key, Community.id),
                 shape=lambda rows: [Choice(id_, name) for id_, name in rows_of(rows[0][0])])

@@ -15,7 +15,9 @@ A liaison who manages every community the unit's month touches sees the whole un
 titled with its communities. A 已定稿 month is served as it was kept at 定稿
 (``final.py``); ``current=1`` asks for the live document, titled 当前数据. Every
 document kept at a 定稿 of the month — in force, or re-opened since — is listed on
-the page (定稿记录) and downloadable as signed, by whoever may read the whole summary.
+the page (定稿记录) and downloadable as signed, by an admin or a liaison who manages
+every community it covers (fixed at 定稿); a liaison who manages only some of a
+signed month's communities sees their part of the unit, live.
 """
 from __future__ import annotations
 
@@ -182,7 +184,7 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
         summary = summary_plan(year, number, unit=selection.unit,
                                community=selection.community,
                                community_ids=selection.community_ids)
-        history = final.history_plan(selection.scope, year, number)
+        history = final.history_plan(selection.scope, year, number, current_user)
         if selection.community_ids is not None:  # a liaison's unit: all of it, or a part?
             touched = unit_month_communities_plan(selection.unit.id, year, number)
     units, communities, summary, touched, history = run_together(
@@ -202,14 +204,14 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
         notes_form = NotesForm(formdata=None, problems=note.problems if note else "",
                                plans=note.plans if note else "")
     # a 已定稿 month: the kept document, and what differs in the live one
-    signed = final.signed_copy(summary) if summary is not None else None
+    signed = final.signed_copy(summary, current_user) if summary is not None else None
     changes = final.changes(signed, summary) if signed is not None else []
     if summary is not None and summary.final and (signed is None or _current()):
         final.mark_current(summary)
     if signed is not None and _current():
         signed = None
-    if summary is None or summary.restricted_to:
-        history = []  # a part of the unit: the signed documents hold more than its reach
+    if summary is None:
+        history = []
     return render_template(
         "reports/monthly.html", form=form, summary=summary, query=selection.query(form.month.data),
         fund=summary.funds if summary and signed is None else None, notes_form=notes_form,
@@ -227,7 +229,7 @@ def monthly_export(fmt: str):
     selection = _selection(month)
     summary = _summary(selection, *month)
     render, mimetype = FORMATS[fmt]
-    signed = final.signed_copy(summary) if not _current() else None
+    signed = final.signed_copy(summary, current_user) if not _current() else None
     if signed is not None:  # 已定稿: the document as it was signed (its page: our
         # template's escaped output, kept at 定稿)
         filename = f"{signed.title}.{fmt}"
@@ -248,12 +250,11 @@ def monthly_export(fmt: str):
 @staff_required
 def signed_export(copy_id: int, fmt: str):
     """One document of the month's 定稿记录 as it was signed (the one in force or one
-    re-opened since): for whoever may read the whole summary — a liaison's part of a
-    unit is not the document that was signed."""
+    re-opened since): for an admin or a liaison who manages every community it covers
+    (fixed at 定稿, whatever the month's data is now)."""
     month = _month_arg()
-    selection = _selection(month)
-    kept = None if selection.community_ids is not None else \
-        final.kept_copy(selection.scope, *month, copy_id)
+    selection = _selection()
+    kept = final.kept_copy(selection.scope, *month, copy_id, current_user)
     if kept is None:
         abort(404)
     copy, number = kept

@@ -9,7 +9,10 @@ A unit's month is finalised from the whole unit's view only: a liaison whose
 communities do not include every community the unit worked in that month
 (``unit_month_communities``) sees a part of it and may not sign the whole. The
 document kept at 定稿 (``SummaryCopy``, made by ``reports.final``) is marked
-re-opened here, and kept as history.
+re-opened here, and kept as history. Once the month is signed, a liaison sees it whole
+only if they also manage every community the signed document covers
+(``reach_community_ids``): what the document holds was fixed at 定稿, whatever the
+month's data becomes afterwards.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -33,6 +36,7 @@ from ..models import (
     Task,
     TaskStatus,
     Unit,
+    summary_copy_community,
 )
 from ..permissions import managed_community_ids, may_see_unit
 from ..rollups.funds import budgets
@@ -123,10 +127,32 @@ def unit_month_community_ids(unit_id: int, year: int, month: int):
     return select(ids.c.community_id)
 
 
+def signed_community_ids(scope: SummaryScope, year: int, month: int):
+    """The communities the month's signed document in force covers (fixed at its 定稿,
+    ``summary_copy_community``), as a select of ids: none when the month is not
+    已定稿 or was finalised before documents were kept."""
+    return (select(summary_copy_community.c.community_id)
+            .join(SummaryCopy, SummaryCopy.id == summary_copy_community.c.copy_id)
+            .join(SummaryNote, SummaryNote.id == SummaryCopy.note_id)
+            .where(SummaryNote.scope_key == scope.key, SummaryNote.year == year,
+                   SummaryNote.month == month, SummaryNote.finalized_at.is_not(None),
+                   SummaryCopy.reopened_at.is_(None)))
+
+
+def reach_community_ids(unit_id: int, year: int, month: int):
+    """The communities a liaison must manage to see a unit's month whole, as a select of
+    ids: those its figures touch now (``unit_month_community_ids``) and, once it is
+    已定稿, those its signed document covers. A liaison who lacks one sees a part of the
+    unit, live; after a void they still do not see a signed document that holds a
+    community beyond them, and a 补录 elsewhere does not widen their live view."""
+    return unit_month_community_ids(unit_id, year, month).union(
+        signed_community_ids(SummaryScope(unit_id), year, month))
+
+
 def unit_month_communities(unit_id: int, year: int, month: int) -> list[Community]:
-    """``unit_month_community_ids`` as communities, in natural order."""
+    """``reach_community_ids`` as communities, in natural order."""
     return list(db.session.scalars(
-        select(Community).where(Community.id.in_(unit_month_community_ids(unit_id, year, month)))
+        select(Community).where(Community.id.in_(reach_community_ids(unit_id, year, month)))
         .order_by(Community.sort_key, Community.id)))
 
 
@@ -138,9 +164,9 @@ def outside_of(actor: Member, communities) -> list:
 
 def outside_reach(actor: Member, scope: SummaryScope, year: int,
                   month: int) -> list[Community]:
-    """The communities of a unit's month (``unit_month_communities``) that ``actor``
-    does not manage: none for an admin, for a community's summary, or for a liaison
-    who sees the whole unit."""
+    """The communities of a unit's month (``unit_month_communities``: its live ones and
+    those of its signed document) that ``actor`` does not manage: none for an admin,
+    for a community's summary, or for a liaison who sees the whole unit."""
     if managed_community_ids(actor) is None or scope.unit_id is None or (
             scope.community_id is not None):
         return []
@@ -169,13 +195,26 @@ def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
     return note
 
 
-def current_copy(note: SummaryNote | None) -> SummaryCopy | None:
+def copy_within(managed: set[int] | None):
+    """SQL: the ``SummaryCopy`` covers no community outside ``managed`` (None: every
+    community, an admin's reach)."""
+    if managed is None:
+        return true()
+    return ~exists(select(summary_copy_community.c.community_id).where(
+        summary_copy_community.c.copy_id == SummaryCopy.id,
+        summary_copy_community.c.community_id.not_in(managed)))
+
+
+def current_copy(note: SummaryNote | None,
+                 managed: set[int] | None = None) -> SummaryCopy | None:
     """The document kept when ``note``'s month was finalised (None when it is not
-    final, or was finalised before documents were kept)."""
+    final, or was finalised before documents were kept, or covers a community outside
+    ``managed``: a reader's communities, None for all)."""
     if note is None or not note.final:
         return None
     return db.session.scalar(select(SummaryCopy).where(
-        SummaryCopy.note_id == note.id, SummaryCopy.reopened_at.is_(None))
+        SummaryCopy.note_id == note.id, SummaryCopy.reopened_at.is_(None),
+        copy_within(managed))
         .order_by(SummaryCopy.id.desc()).limit(1))
 
 
