@@ -401,6 +401,11 @@ def member_candidates(unit_ids, query: str | None = None,
                       limit: int = MEMBER_CHOICES_MAX) -> list[Member]:
     """Active members to pick from: those of ``unit_ids``, or, with a search text,
     anyone whose name contains it or whose phone starts with it."""
+    stmt, limit = _candidates(unit_ids, query, limit)
+    return list(db.session.scalars(stmt.order_by(Member.name_key, Member.id).limit(limit)))
+
+
+def _candidates(unit_ids, query: str | None, limit: int):
     stmt = select(Member).where(Member.active.is_(True))
     query = (query or "").strip()
     if query:
@@ -409,8 +414,25 @@ def member_candidates(unit_ids, query: str | None = None,
         limit = min(limit, SEARCH_MAX)
     else:
         stmt = stmt.where(Member.unit_id.in_(list(unit_ids)))
-    stmt = stmt.options(joinedload(Member.unit)).order_by(Member.name_key, Member.id).limit(limit)
-    return list(db.session.scalars(stmt))
+    return stmt.options(joinedload(Member.unit)), limit
+
+
+@dataclass(frozen=True)
+class LeaderChoices:
+    members: list[Member]  # those who can log in (have activated) first, then by name
+    cut: int | None  # the number shown when more matched (None: all are shown)
+
+
+def leader_candidates(unit_ids, query: str | None = None) -> LeaderChoices:
+    """The new task's 组长 list: ``member_candidates``, those who have activated their
+    account first (a leader reports from the phone), and whether the list was cut."""
+    stmt, limit = _candidates(unit_ids, query, MEMBER_CHOICES_MAX)
+    members = list(db.session.scalars(
+        stmt.order_by(case((Member.password_hash.is_(None), 1), else_=0),
+                      Member.name_key, Member.id).limit(limit + 1)))
+    if len(members) > limit:
+        return LeaderChoices(members[:limit], limit)
+    return LeaderChoices(members, None)
 
 
 def backfill_candidates(actor: Member, search: str | None, picked: list[int],
