@@ -398,6 +398,26 @@ def test_task_page_shows_details_participants_and_report(client, login, world):
     assert f"/tasks/{world.past_task.id}/report" in page  # the shared 提交完成 form
 
 
+def test_namesakes_among_the_participants_are_told_apart(client, login, world):
+    """Two 陈芳 on one task, and a 李静 whose namesake in the unit is not on it: each is
+    listed with what tells them apart (党支部, else the phone's last four digits); a
+    name nobody in the unit shares is listed as it is."""
+    first, second = (f.member(world.unit, name="陈芳", phone="13900000051"),
+                     f.member(world.unit, name="陈芳", phone="13900000052"))
+    first.branch, second.branch = "第1党支部", "第2党支部"
+    li = f.member(world.unit, name="李静", phone="13900000063")
+    f.member(world.unit, name="李静", phone="13900000071")
+    db.session.commit()
+    for person in (first, second, li, world.member):
+        assignment(world.task, person)
+    login(world.liaison)
+    page = text(client.get(f"/manage/tasks/{world.task.id}"))
+    participants = page.split('id="participants"')[1].split("</section>")[0]
+    names = re.findall(r'<td data-label="姓名">([^<]+?)\s*(?:<|$)', participants)
+    assert names == ["陈芳（第1党支部）", "陈芳（第2党支部）", "李静（尾号0063）",
+                     world.member.name]
+
+
 def test_assign_a_member(client, login, world):
     login(world.liaison)
     page = text(client.get(f"/manage/tasks/{world.task.id}"))

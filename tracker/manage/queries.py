@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -36,6 +36,7 @@ from ..models import (
 )
 from ..backfill_requests.queries import pending_count_column
 from ..paging import Prepared, limited, paginate, paginate_prepared
+from ..names import distinguished_names
 from ..search import matches
 from ..sql_hints import constants_written_out
 from ..permissions import managed_community_ids
@@ -362,6 +363,21 @@ def participants_by_task(task_ids) -> dict[int, list[Assignment]]:
     for assignment in db.session.scalars(stmt):
         grouped[assignment.task_id].append(assignment)
     return grouped
+
+
+def participant_names(unit_id: int, holders: list[Assignment]) -> dict[int, str]:
+    """{member id: name as listed} for a task's participants, namesakes told apart
+    (``names.distinguished_names``) on the task unit's active members and the
+    participants themselves (补录 may name members of other units): one statement."""
+    members = [a.member for a in holders]
+    if not members:
+        return {}
+    roll = db.session.execute(
+        select(Member.name, Member.branch)
+        .where(Member.name.in_({m.name for m in members}),
+               or_(and_(Member.unit_id == unit_id, Member.active.is_(True)),
+                   Member.id.in_([m.id for m in members])))).all()
+    return distinguished_names(members, [(name, branch) for name, branch in roll])
 
 
 def load_task(task_id: int) -> Task | None:
