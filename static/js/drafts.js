@@ -133,6 +133,12 @@
         notice(form, body.getAttribute("data-draft-offline"), "error");
         return;
       }
+      // 查找 (a button marked data-search) sends the form to list choices, not to change
+      // anything: the page that answers with the form again is no lost send.
+      if (event.submitter && event.submitter.hasAttribute("data-search")) {
+        write(key, current);
+        return;
+      }
       current.sent = true; // until the next page says it was accepted (or refused)
       write(key, current);
     });

@@ -210,3 +210,16 @@ def test_personal_data_is_never_a_draft_and_signing_out_drops_the_members_drafts
     assert liaison.evaluate(mine) == []
     assert liaison.evaluate("Object.keys(localStorage)") == ["draft:99999:/x"]
     shot(liaison, "signed-out-drafts-gone")
+
+
+def test_a_search_in_the_form_is_not_called_a_lost_send(live_server, world, user_page):
+    """查找组长 on the new-task form sends the form to list the matches and answers with
+    the form again: that is no send lost on the way, and the typed title stays."""
+    liaison = user_page(world.liaison)
+    liaison.goto(live_server.url("/manage/tasks/new"))
+    liaison.get_by_label("资源清单项目").select_option(index=1)
+    liaison.get_by_label("任务名称").fill("周日楼道清理")
+    liaison.get_by_label("查找组长").fill("组长")
+    follow(liaison.get_by_role("button", name="查找", exact=True))
+    assert liaison.get_by_label("任务名称").input_value() == "周日楼道清理"
+    assert liaison.locator(".draft-note").count() == 0

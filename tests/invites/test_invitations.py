@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tests import factories as f
 from tracker.extensions import db
-from tracker.models import AuditEvent, Invitation, InvitationPurpose
+from tracker.models import AuditEvent, Invitation, InvitationPurpose, Role
 from tracker.services import PermissionDenied, ServiceError
 from tracker.services.accounts import authenticate
 from tracker.services.invitations import accept_invitation, issue_links, may_invite
@@ -271,3 +271,59 @@ def test_a_reset_ends_the_sessions_opened_with_the_old_password(app, client, wor
     assert client.get("/tasks/mine").status_code == 200  # the member, with the new password
     g.pop("_login_user", None)
     assert stolen.get("/tasks/mine").headers["Location"].startswith("/auth/login")
+
+
+def _links_on(text: str) -> set[str]:
+    return set(re.findall(r"/invite/([A-Za-z0-9_-]{40,})", text))
+
+
+def test_more_pending_members_than_a_batch_get_their_links_batch_after_batch(
+        client, login, world, monkeypatch):
+    """More members without a password than one batch holds (200; 2 here) is no dead
+    end: the first batch by name is made and shown, and 下一批 makes the next, until
+    everyone has a link — nobody twice, nobody left out."""
+    import tracker.invites.routes as routes
+    import tracker.services.invitations as invitations
+    monkeypatch.setattr(routes, "MAX_BATCH", 2)
+    monkeypatch.setattr(invitations, "MAX_BATCH", 2)
+    names = ["安一", "白二", "陈三", "丁四", "方五"]
+    for n, name in enumerate(reversed(names)):
+        _new_member(world, phone=f"1391111000{n}").name = name
+    db.session.commit()
+    login(world.admin)
+    page = client.get(f"/invite/manage?unit={world.unit.id}").get_data(as_text=True)
+    assert "为未激活党员生成链接（前2人）" in page and "请先按单位筛选" not in page
+
+    shown, data = [], {"pending": "1"}
+    for _batch in range(3):
+        response = client.post(f"/invite/manage?unit={world.unit.id}", data=data)
+        text = response.get_data(as_text=True)
+        assert response.status_code == 200
+        shown.append([name for name in names if name in text])
+        assert len(_links_on(text)) == len(shown[-1])
+        follow = re.search(r'name="after" value="(\d+)">\s*<input type="hidden" name="done" '
+                           r'value="(\d+)">', text)
+        if follow is None:
+            break
+        assert "下一批" in text
+        data = {"pending": "1", "after": follow.group(1), "done": follow.group(2)}
+    assert shown == [["安一", "白二"], ["陈三", "丁四"], ["方五"]]
+    assert "按姓名顺序第5–5人" in text
+    assert db.session.query(Invitation).count() == 5
+
+
+def test_the_page_filters_by_role_liaisons_first(client, login, world):
+    liaison = _new_member(world, role=Role.liaison)
+    liaison.name = "待激活联络员"
+    member = _new_member(world, phone="13911113333")
+    db.session.commit()
+    login(world.admin)
+    page = client.get("/invite/manage").get_data(as_text=True)
+    options = re.findall(r'<option value="(\w+)"', page.split('name="role"')[1].split("</select>")[0])
+    assert options[0] == "liaison"
+    assert page.index("待激活联络员") < page.index(member.masked_phone)  # liaisons first
+    liaisons = client.get("/invite/manage?role=liaison").get_data(as_text=True)
+    assert "待激活联络员" in liaisons and member.masked_phone not in liaisons
+    made = client.post("/invite/manage?role=liaison", data={"pending": "1"})
+    assert _links_on(made.get_data(as_text=True)) and (
+        db.session.query(Invitation).one().member_id == liaison.id)

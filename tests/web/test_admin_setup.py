@@ -9,6 +9,8 @@ import re
 from tests import factories as f
 from tracker.extensions import db
 from tracker.models import Role
+from tracker.models.work import FUNDING_CODE
+from tracker.timeutil import utcnow
 
 STEPS = ["单位", "社区", "责任区", "资源清单", "党员干部", "社区联络员"]
 
@@ -73,3 +75,61 @@ def test_a_set_up_installation_sends_the_admin_to_the_workbench(client, login, w
     login(world.admin)
     assert client.get("/").headers["Location"].endswith("/manage/")
     assert "/admin/setup" not in client.get("/admin/").get_data(as_text=True)
+
+
+def _setup_page(client) -> str:
+    return html.unescape(client.get("/admin/setup").get_data(as_text=True))
+
+
+def test_the_checklist_step_waits_for_a_line_each_community_can_create_tasks_from(
+        client, login):
+    """A community whose liaison cannot create a task — its only lines are of last year,
+    switched off, or 共建活动经费 (money, not activities) — keeps 资源清单 and the
+    installation unfinished, and is named."""
+    admin = _fresh_admin()
+    ready, old_only, money_only = (f.community("人民路社区"), f.community("和平路社区"),
+                                   f.community("解放路社区"))
+    this_year = utcnow().year
+    f.item(admin.unit, ready, "environment_cleanup")
+    f.item(admin.unit, old_only, "environment_cleanup", year=this_year - 1)
+    f.item(admin.unit, old_only, "environment_cleanup").active = False
+    f.item(admin.unit, money_only, FUNDING_CODE)
+    for community in (ready, old_only, money_only):
+        f.member(admin.unit, Role.liaison, communities=[community])
+    db.session.commit()
+    login(admin)
+    page = _setup_page(client)
+    assert "资源清单" not in _ticked(page)
+    assert "基础数据已经齐备" not in page
+    assert re.search(r"还没有\d+年可用资源清单项目的社区[^：]*：和平路社区、解放路社区", page)
+    assert "人民路社区" not in page.split("还没有", 1)[1].split("</p>", 1)[0]
+
+    f.item(admin.unit, old_only, "environment_cleanup")
+    f.item(admin.unit, money_only, "environment_cleanup")
+    db.session.commit()
+    page = _setup_page(client)
+    assert "资源清单" in _ticked(page) and "基础数据已经齐备" in page
+
+
+def test_the_liaison_step_waits_until_the_liaisons_can_log_in(client, login):
+    """A liaison who never set a password cannot log in to create a task: named, with
+    the 激活链接 page filtered to the liaisons who still need one."""
+    admin = _fresh_admin()
+    community = f.community("人民路社区")
+    f.item(admin.unit, community, "environment_cleanup")
+    waiting = f.member(admin.unit, Role.liaison, "李秀英", communities=[community])
+    waiting.password_hash = None
+    f.member(admin.unit, Role.liaison, "赵秀英", communities=[community])
+    db.session.commit()
+    login(admin)
+    page = _setup_page(client)
+    assert "社区联络员" not in _ticked(page) and "基础数据已经齐备" not in page
+    assert "李秀英尚未激活" in page and "赵秀英" not in page
+    link = re.search(r'<a href="(/invite/manage\?[^"]+)">为他们生成激活链接</a>', page).group(1)
+    invites = client.get(link).get_data(as_text=True)
+    assert "李秀英" in invites
+
+    waiting.password_hash = f._PASSWORD_HASH
+    db.session.commit()
+    page = _setup_page(client)
+    assert "社区联络员" in _ticked(page) and "基础数据已经齐备" in page

@@ -21,7 +21,7 @@ from tests.web.manage_support import (
     text,
 )
 from tracker.extensions import db
-from tracker.models import Assignment, AssignmentStatus, Role, Task, TaskStatus
+from tracker.models import Assignment, AssignmentStatus, Member, Role, Task, TaskStatus
 from tracker.timeutil import to_local, utcnow
 
 
@@ -256,6 +256,44 @@ def test_create_bad_input_is_explained_on_the_same_form(client, login, world, ch
     assert task_count() == before and audit_count() == events
 
 
+def _leaders_offered(page: str) -> list[str]:
+    offered = re.search(r'<select[^>]*name="leader".*?</select>', page, re.S).group(0)
+    return re.findall(r'<option[^>]*value="(\d+)"', offered)
+
+
+def test_a_cut_leader_list_says_so_and_a_search_finds_the_rest(client, login, world,
+                                                               monkeypatch):
+    """A unit larger than the 组长 list (300; 3 here) is not silently cut: the form says
+    only the first are listed, those who can log in first, and 查找 finds anyone else
+    by name or phone — keeping what was typed, creating nothing — who can then lead."""
+    import tracker.manage.queries as queries
+    for n, name in enumerate(["安一", "白二", "陈三", "丁四"]):
+        f.member(world.unit, name=name, phone=f"1380000000{n}").password_hash = None
+    f.member(world.unit, name="朱末", phone="13800009999")
+    db.session.commit()
+    activated = {str(m.id) for m in db.session.scalars(select(Member).where(
+        Member.unit_id == world.unit.id, Member.active, Member.password_hash.is_not(None)))}
+    monkeypatch.setattr(queries, "MEMBER_CHOICES_MAX", len(activated))
+    login(world.liaison)
+    page = text(client.get(f"/manage/tasks/new?item={world.item.id}"))
+    assert f"仅列出前{len(activated)}人" in page
+    # those who can log in to report come first: 朱末 before 安一 …
+    assert set(_leaders_offered(page)) == activated
+
+    before = task_count()
+    data = task_form(resource_item=world.item.id, title="单元门清洁", leader_q="丁四", find="1")
+    found = text(client.post("/manage/tasks/new", data=data))
+    assert task_count() == before and "请修改" not in found
+    assert 'value="单元门清洁"' in found and 'value="丁四"' in found
+    ding = db.session.scalar(select(Member).where(Member.name == "丁四"))
+    assert _leaders_offered(found) == [str(ding.id)] and "仅列出前" not in found
+
+    data.pop("find")
+    response = client.post("/manage/tasks/new", data={**data, "leader": ding.id})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Task).where(Task.title == "单元门清洁")).leader_id == ding.id
+
+
 def test_create_keeps_the_chosen_item_and_leader_after_an_error(client, login, world):
     login(world.liaison)
     response = client.post("/manage/tasks/new", data=task_form(
@@ -358,6 +396,26 @@ def test_task_page_shows_details_participants_and_report(client, login, world):
     assert "1.5 小时" in page and "已确认参与" in page and "已认领" in page
     assert "待审核" in page and f"/manage/reports/{report.id}" in page
     assert f"/tasks/{world.past_task.id}/report" in page  # the shared 提交完成 form
+
+
+def test_namesakes_among_the_participants_are_told_apart(client, login, world):
+    """Two 陈芳 on one task, and a 李静 whose namesake in the unit is not on it: each is
+    listed with what tells them apart (党支部, else the phone's last four digits); a
+    name nobody in the unit shares is listed as it is."""
+    first, second = (f.member(world.unit, name="陈芳", phone="13900000051"),
+                     f.member(world.unit, name="陈芳", phone="13900000052"))
+    first.branch, second.branch = "第1党支部", "第2党支部"
+    li = f.member(world.unit, name="李静", phone="13900000063")
+    f.member(world.unit, name="李静", phone="13900000071")
+    db.session.commit()
+    for person in (first, second, li, world.member):
+        assignment(world.task, person)
+    login(world.liaison)
+    page = text(client.get(f"/manage/tasks/{world.task.id}"))
+    participants = page.split('id="participants"')[1].split("</section>")[0]
+    names = re.findall(r'<td data-label="姓名">([^<]+?)\s*(?:<|$)', participants)
+    assert names == ["陈芳（第1党支部）", "陈芳（第2党支部）", "李静（尾号0063）",
+                     world.member.name]
 
 
 def test_assign_a_member(client, login, world):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
@@ -146,11 +147,15 @@ class SetupStep:
     key: str  # units, communities, zones, items, members, liaisons
     count: int  # what exists now (active records; the checklist: this year's items)
     required: bool  # zones are needed only for “双创” work
-    missing: tuple[str, ...] = ()  # liaisons: the active communities that have none
+    # items: the active communities with no line of this year a task can be created
+    # from; liaisons: the active communities that have no liaison
+    missing: tuple[str, ...] = ()
+    # liaisons: active 社区联络员 who never set a password (they cannot log in)
+    not_activated: tuple[str, ...] = ()
 
     @property
     def done(self) -> bool:
-        return self.count > 0 and not self.missing
+        return self.count > 0 and not self.missing and not self.not_activated
 
 
 @dataclass(frozen=True)
@@ -159,6 +164,7 @@ class SetupProgress:
     year: int
     not_activated: int  # members without a password yet
     previous_items: int = 0  # last year's active checklist items (to copy from)
+    names_shown: ClassVar[int] = 20  # names listed in a step; the rest are counted
 
     @property
     def complete(self) -> bool:
@@ -166,18 +172,49 @@ class SetupProgress:
 
 
 def setup_progress(session) -> SetupProgress:
-    """How far a new installation is set up, counted from the data (one statement)."""
+    """How far a new installation is set up, counted from the data.
+
+    The checklist step is done when every active community has a line of this year
+    that a task can be created from (``manage.queries.active_items``: active, of a
+    category that counts activities), the liaison step when every active community
+    has an active liaison and every active liaison has activated the account: until
+    then no liaison there can log in and create a task."""
     counts = section_counts(session)
+    year = counts["year"]
     without = [name for _cid, name in communities_without_liaison()]
+    without_items = [name for _cid, name in communities_without_items(year)]
     steps = [SetupStep("units", counts["units"], True),
              SetupStep("communities", counts["communities"], True),
              SetupStep("zones", counts["zones"], False),
-             SetupStep("items", counts["items"], True),
+             SetupStep("items", counts["items"], True, tuple(without_items)),
              SetupStep("members", counts["people"], True),
-             SetupStep("liaisons", counts["communities"] - len(without), True, tuple(without))]
+             SetupStep("liaisons", counts["communities"] - len(without), True, tuple(without),
+                       tuple(liaisons_not_activated()))]
     previous = session.scalar(select(func.count()).select_from(ResourceItem).where(
-        ResourceItem.active.is_(True), ResourceItem.year == counts["year"] - 1))
-    return SetupProgress(steps, counts["year"], counts["people_not_activated"], previous)
+        ResourceItem.active.is_(True), ResourceItem.year == year - 1))
+    return SetupProgress(steps, year, counts["people_not_activated"], previous)
+
+
+def communities_without_items(year: int) -> list[tuple[int, str]]:
+    """(id, name) of the active communities with no active checklist line of ``year``
+    whose category counts activities: their liaison cannot create a task there."""
+    usable = (select(ResourceItem.id)
+              .join(Category, Category.id == ResourceItem.category_id)
+              .where(ResourceItem.community_id == Community.id, ResourceItem.year == year,
+                     ResourceItem.active.is_(True), Category.activity_unit.is_not(None))
+              .exists())
+    return [tuple(row) for row in db.session.execute(
+        select(Community.id, Community.name)
+        .where(Community.active.is_(True), ~usable)
+        .order_by(Community.sort_key, Community.id))]
+
+
+def liaisons_not_activated() -> list[str]:
+    """Names of the active 社区联络员 who have no password yet, by name."""
+    return list(db.session.scalars(
+        select(Member.name).where(Member.active.is_(True), Member.role == Role.liaison,
+                                  Member.password_hash.is_(None))
+        .order_by(Member.name_key, Member.id)))
 
 
 def _has_active_liaison(community_id):

@@ -47,21 +47,31 @@ def _unit_filter() -> int | None:
 @bp.route("/manage", methods=["GET", "POST"])
 @staff_required
 def manage():
-    """Members in reach, those without a password first; tick some, get their links."""
+    """Members in reach, those without a password first; tick some, get their links,
+    or get them for the members without a password, a batch at a time."""
     unit_id = _unit_filter()
-    pending_total = q.pending_count(current_user, unit_id)
+    role = q.role_filter(request.values.get("role"))
+    pending_total = q.pending_count(current_user, unit_id, role)
     status = q.opening_status(request.values.get("status"), pending_total)
     page = q.members_page(current_user, unit_id, status,
-                          current_app.config["INVITES_PAGE_SIZE"])
+                          current_app.config["INVITES_PAGE_SIZE"], role)
     form = IssueForm()
     form.members.choices = [(m.id, m.name) for m in page.items]
     if request.method == "POST":
-        members = None
+        members, batch = None, None
         if request.form.get("pending") == "1":
-            members = q.pending_batch(current_user, unit_id, MAX_BATCH + 1)
+            # 下一批: the batch after the last member of the one made before, by name
+            after = q.members_by_id({record_id_or_none(request.form.get("after"))} - {None})
+            members = q.pending_batch(current_user, unit_id, role, MAX_BATCH,
+                                      after[0] if after else None)
             if not members:
                 form.form_errors.append(_("没有未激活的党员。"))
                 members = None
+            else:
+                done = _whole_number(request.form.get("done"))
+                batch = dict(first=done + 1, last=done + len(members),
+                             left=q.pending_left(current_user, unit_id, role, members[-1]),
+                             after=members[-1].id, unit=unit_id, role=role)
         else:
             ids = {record_id_or_none(v) for v in request.form.getlist("members")} - {None}
             members = q.members_by_id(ids)
@@ -82,15 +92,21 @@ def manage():
                 return render_template(
                     "invites/issued.html",
                     rows=[(link, url, qr_svg(url)) for link, url in rows],
-                    days=lifetime_days(),
+                    days=lifetime_days(), batch=batch,
                 )
     units = q.units_in_reach(current_user)
     latest = latest_invitations([m.id for m in page.items])
     return render_template("invites/manage.html", page=page, form=form, units=units,
-                           unit_id=unit_id, status=status, latest=latest,
+                           unit_id=unit_id, status=status, latest=latest, role=role,
+                           roles=q.ROLE_CHOICES if may_reset(current_user) else (),
                            pending_total=pending_total, max_batch=MAX_BATCH,
                            days=lifetime_days(),
                            may_reset=may_reset(current_user))
+
+
+def _whole_number(value) -> int:
+    """The count of links the earlier batches made (shown as 第201–400人), 0 if unreadable."""
+    return int(value) if (value or "").isdigit() and len(value) < 7 else 0
 
 
 @bp.route("/<token>", methods=["GET", "POST"])

@@ -115,6 +115,8 @@ class TaskForm(Form):
     description = _text(_l("任务说明"), None, DESCRIPTION_MAX, area=True, required=False)
     leader = ChoiceField(_l("组长"), message=_l("请从列表中选择组长。"), required=False,
                          description=_l("可不填，也可以以后在任务页面指定。"))
+    leader_q = keyword_field(_l("查找组长"), description=_l("姓名或手机号"))
+    find = SubmitField(_l("查找"))
     repeat_until = LocalDateField(
         _l("每周重复，直到"), validators=[],
         description=_l("可不填；填写后每周同一时间各建一个任务，最长一年。"),
@@ -163,6 +165,8 @@ class TaskForm(Form):
 class TaskEditForm(TaskForm):
     resource_item = None
     leader = None
+    leader_q = None
+    find = None
     repeat_until = None
 
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -36,6 +36,7 @@ from ..models import (
 )
 from ..backfill_requests.queries import pending_count_column
 from ..paging import Prepared, limited, paginate, paginate_prepared
+from ..names import distinguished_names
 from ..search import matches
 from ..sql_hints import constants_written_out
 from ..permissions import managed_community_ids
@@ -364,6 +365,21 @@ def participants_by_task(task_ids) -> dict[int, list[Assignment]]:
     return grouped
 
 
+def participant_names(unit_id: int, holders: list[Assignment]) -> dict[int, str]:
+    """{member id: name as listed} for a task's participants, namesakes told apart
+    (``names.distinguished_names``) on the task unit's active members and the
+    participants themselves (补录 may name members of other units): one statement."""
+    members = [a.member for a in holders]
+    if not members:
+        return {}
+    roll = db.session.execute(
+        select(Member.name, Member.branch)
+        .where(Member.name.in_({m.name for m in members}),
+               or_(and_(Member.unit_id == unit_id, Member.active.is_(True)),
+                   Member.id.in_([m.id for m in members])))).all()
+    return distinguished_names(members, [(name, branch) for name, branch in roll])
+
+
 def load_task(task_id: int) -> Task | None:
     return db.session.scalar(
         select(Task).where(Task.id == task_id)
@@ -401,6 +417,11 @@ def member_candidates(unit_ids, query: str | None = None,
                       limit: int = MEMBER_CHOICES_MAX) -> list[Member]:
     """Active members to pick from: those of ``unit_ids``, or, with a search text,
     anyone whose name contains it or whose phone starts with it."""
+    stmt, limit = _candidates(unit_ids, query, limit)
+    return list(db.session.scalars(stmt.order_by(Member.name_key, Member.id).limit(limit)))
+
+
+def _candidates(unit_ids, query: str | None, limit: int):
     stmt = select(Member).where(Member.active.is_(True))
     query = (query or "").strip()
     if query:
@@ -409,8 +430,25 @@ def member_candidates(unit_ids, query: str | None = None,
         limit = min(limit, SEARCH_MAX)
     else:
         stmt = stmt.where(Member.unit_id.in_(list(unit_ids)))
-    stmt = stmt.options(joinedload(Member.unit)).order_by(Member.name_key, Member.id).limit(limit)
-    return list(db.session.scalars(stmt))
+    return stmt.options(joinedload(Member.unit)), limit
+
+
+@dataclass(frozen=True)
+class LeaderChoices:
+    members: list[Member]  # those who can log in (have activated) first, then by name
+    cut: int | None  # the number shown when more matched (None: all are shown)
+
+
+def leader_candidates(unit_ids, query: str | None = None) -> LeaderChoices:
+    """The new task's 组长 list: ``member_candidates``, those who have activated their
+    account first (a leader reports from the phone), and whether the list was cut."""
+    stmt, limit = _candidates(unit_ids, query, MEMBER_CHOICES_MAX)
+    members = list(db.session.scalars(
+        stmt.order_by(case((Member.password_hash.is_(None), 1), else_=0),
+                      Member.name_key, Member.id).limit(limit + 1)))
+    if len(members) > limit:
+        return LeaderChoices(members[:limit], limit)
+    return LeaderChoices(members, None)
 
 
 def backfill_candidates(actor: Member, search: str | None, picked: list[int],

@@ -71,6 +71,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     # on record: 取消任务 no longer applies, 作废 does
     on_record = task.status != TaskStatus.cancelled and has_recorded_work(task)
     return dict(task=task, participants=holders, search=search, assign_form=assign,
+                participant_names=q.participant_names(task.unit_id, holders),
                 leader_form=leader, cancel_form=cancel, waitlist=q.waitlist(task.id),
                 approved=approved, add_form=add,
                 add_closed=approved and closed_to(actor, task.unit_id, task.community_id,

@@ -39,10 +39,16 @@ def tasks():
 
 
 def _task_form_choices(form: TaskForm, actor, items) -> None:
-    """Leaders are picked among the members of the chosen item's unit."""
+    """Leaders are picked among the members of the chosen item's unit, or found by
+    name or phone (查找); a list cut short says so."""
     chosen = form.resource_item.data
     units = {item.unit_id for item in items if chosen is None or item.id == chosen}
-    form.set_choices(items, q.member_candidates(units))
+    leaders = q.leader_candidates(units, form.leader_q.data)
+    form.set_choices(items, leaders.members)
+    if leaders.cut is not None:
+        form.leader.description = _(
+            "仅列出前%(n)s人（已激活的在前），请在下面输入姓名或手机号查找。可不填，也可以以后在任务页面指定。",
+            n=leaders.cut)
 
 
 @bp.route("/tasks/new", methods=["GET", "POST"])
@@ -63,7 +69,7 @@ def new_task():
     _task_form_choices(form, actor, items)
     if request.method == "POST":
         _refuse_foreign_item(actor, form.resource_item.data, items)
-    if form.validate_on_submit():
+    if not form.find.data and form.validate_on_submit():  # 查找 only lists leaders
         item = next(i for i in items if i.id == form.resource_item.data)
         leader = q.active_member(form.leader.data)
         if need is None:

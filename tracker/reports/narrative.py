@@ -307,7 +307,7 @@ def _section_coverage(summary: MonthlyFigures, tables=()) -> str:
         took += _("（其中%(n)s人只参加了其他单位组织的活动）", n=cov.elsewhere_only)
     text = _("%(we)s在册党员干部%(n)s人，%(took)s，参与率%(rate)s。",
              we=we(summary), n=cov.on_roll, took=took, rate=cov.rate_text)
-    names = [p.name for p in cov.not_yet]
+    names = [p.listed_name for p in cov.not_yet]  # namesakes told apart
     if names:
         listed = join(names[:MAX_NAMES])
         if len(names) > MAX_NAMES:

@@ -308,7 +308,7 @@ def _tables(s: MonthlyFigures) -> list[Table]:
         absent = Table("not_yet", _("未参与名单"), [_("序号"), _("姓名"), _("备注")],
                        widths=[6, 14, 24])
         for number, person in enumerate(cov.not_yet, 1):
-            absent.rows.append([number, person.name,
+            absent.rows.append([number, person.listed_name,
                                 _("有活动待审核") if person.has_pending else ""])
         tables.append(absent)
 

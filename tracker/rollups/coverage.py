@@ -27,6 +27,7 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..formatting import percent
 from ..models import CountedParticipation, Member, ReportStatus, RollPeriod
+from ..names import distinguished
 from ..sql_hints import constants_written_out
 from ..timeutil import local_today
 from .batch import Plan, built_once, plan, run
@@ -74,6 +75,19 @@ class NotYet:
     member_id: int
     name: str
     has_pending: bool  # took part in an activity still 待审核
+    # what tells namesakes on the roll apart (names.py): their 党支部 or phone, how many
+    # on the roll have the name, and how many of those the 党支部
+    branch: str | None = None
+    phone: str | None = None
+    namesakes: int = 1
+    same_branch: int = 1
+
+    @property
+    def listed_name(self) -> str:
+        """The name as lists give it (「陈芳（第2党支部）」 among namesakes), in the
+        language of the list being written."""
+        return distinguished(self.name, self.branch, self.phone, namesakes=self.namesakes,
+                             same_branch=self.same_branch)
 
 
 @dataclass(frozen=True)
@@ -172,13 +186,24 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
     def shape(roll_rows, figure_rows, not_yet_rows):
         (on_roll_count, took_part_own), = roll_rows
         (pt, minutes, pending_pt), = figure_rows
-        not_yet = [NotYet(member_id, name, bool(pending))
-                   for member_id, name, pending in not_yet_rows]
+        not_yet = [NotYet(member_id, name, bool(pending), branch, phone, int(namesakes),
+                          int(same_branch))
+                   for member_id, name, pending, branch, phone, namesakes, same_branch
+                   in not_yet_rows]
         return Coverage(int(on_roll_count), int(on_roll_count) - len(not_yet),
                         int(took_part_own), int(pt), int(minutes), int(pending_pt), not_yet)
 
     stay = and_(RollPeriod.member_id == CountedParticipation.member_id,
                 *covers(CountedParticipation.service_date))
+    # the roll with, for each member, how many on it share the name (and the 党支部):
+    # the 未参与名单 tells namesakes apart (names.py) from the same statement
+    roll = (select(Member.id, Member.name, Member.name_key, Member.branch, Member.phone,
+                   func.count().over(partition_by=Member.name).label("namesakes"),
+                   func.count().over(partition_by=(Member.name, Member.branch))
+                   .label("same_branch"))
+            .join(RollPeriod, RollPeriod.member_id == Member.id)
+            .where(*on_roll(unit_id, day))
+            .subquery("roll"))
     return plan(
         select(func.count(RollPeriod.id),
                # of the roll, those with work in the unit's own approved activities
@@ -201,15 +226,14 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
                    and_(RollPeriod.id.is_(None), Member.unit_id == unit_id)),
                *_in_period(date_from, date_to, community_ids)),
         select(
-            Member.id,
-            Member.name,
-            _took_part(Member.id, date_from, date_to, ReportStatus.submitted, community_ids),
+            roll.c.id,
+            roll.c.name,
+            _took_part(roll.c.id, date_from, date_to, ReportStatus.submitted, community_ids),
+            roll.c.branch, roll.c.phone, roll.c.namesakes, roll.c.same_branch,
         )
-        .join(RollPeriod, RollPeriod.member_id == Member.id)
-        .where(*on_roll(unit_id, day),
-               ~_took_part(Member.id, date_from, date_to, ReportStatus.approved,
+        .where(~_took_part(roll.c.id, date_from, date_to, ReportStatus.approved,
                            community_ids))
-        .order_by(Member.name_key, Member.id),
+        .order_by(roll.c.name_key, roll.c.id),
         shape=shape)
 
 

@@ -1,0 +1,47 @@
+"""Namesakes in the 月报: a bureau of 2,000 has several 陈芳, and 「未参与：陈芳、陈芳」
+tells no reader which. Where a name occurs more than once on the unit's roll, the
+未参与名单 and the text give each with their 党支部, or — the 党支部 shared or unknown —
+the last four digits of the phone; a name nobody shares stays as it is."""
+import re
+
+from tests import factories as f
+from tests.reports.test_participation_story import approved_activity, coverage_sentence
+from tracker.extensions import db
+from tracker.reports.summary import build_summary
+
+
+def _chen(unit, branch, phone):
+    member = f.member(unit, name="陈芳", phone=phone)
+    member.branch = branch
+    return member
+
+
+def test_namesakes_on_the_roll_are_told_apart_in_the_list_of_those_not_taking_part(october):
+    took_part = _chen(october.unit, "第1党支部", "13900000051")
+    _chen(october.unit, "第2党支部", "13900000052")
+    _chen(october.unit, "第3党支部", "13900000063")
+    _chen(october.unit, "第3党支部", "13900000071")
+    _chen(october.other_unit, "第2党支部", "13900000099")  # another unit's roll
+    db.session.commit()
+    approved_activity(october.unit, october.jiefang, october.liaison, 13, [took_part])
+    db.session.commit()
+
+    summary = build_summary(2022, 10, unit=october.unit)
+    [table] = [t for t in summary.tables() if t.key == "not_yet"]
+    listed = [row[1] for row in table.rows]
+    assert [n for n in listed if n.startswith("陈芳")] == [
+        "陈芳（第2党支部）", "陈芳（尾号0063）", "陈芳（尾号0071）"]
+    # a name nobody else on the roll has is given as it is
+    assert all("（" not in n for n in listed if not n.startswith("陈芳"))
+    # the text names them the same way: never a bare 陈芳
+    sentence = coverage_sentence(summary)
+    assert "陈芳（第2党支部）" in sentence and not re.search(r"陈芳(?!（)", sentence)
+
+
+def test_a_name_shared_only_with_another_unit_is_given_as_it_is(october):
+    _chen(october.unit, "第1党支部", "13900000051")
+    _chen(october.other_unit, "第2党支部", "13900000052")
+    db.session.commit()
+    summary = build_summary(2022, 10, unit=october.unit)
+    [table] = [t for t in summary.tables() if t.key == "not_yet"]
+    assert "陈芳" in [row[1] for row in table.rows]
