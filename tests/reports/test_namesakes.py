@@ -45,3 +45,22 @@ def test_a_name_shared_only_with_another_unit_is_given_as_it_is(october):
     summary = build_summary(2022, 10, unit=october.unit)
     [table] = [t for t in summary.tables() if t.key == "not_yet"]
     assert "陈芳" in [row[1] for row in table.rows]
+
+
+def test_namesakes_in_the_ledgers_participants_are_told_apart(october):
+    """The ledger's 参与人员 names a member as the 未参与名单 does: two 陈芳 of the unit
+    who both worked read 「陈芳（第1党支部）、陈芳（第2党支部）」, never 「陈芳、陈芳」; a name
+    shared only with another unit's member is given as it is."""
+    first = _chen(october.unit, "第1党支部", "13900000051")
+    second = _chen(october.unit, "第2党支部", "13900000052")
+    wang = f.member(october.unit, name="王立新", phone="13900000053")
+    f.member(october.other_unit, name="王立新", phone="13900000054")
+    db.session.commit()
+    approved_activity(october.unit, october.jiefang, october.liaison, 13, [first, second, wang])
+    db.session.commit()
+
+    summary = build_summary(2022, 10, unit=october.unit)
+    [ledger] = [t for t in summary.tables() if t.key == "ledger"]
+    column = ledger.headers.index("参与人员")
+    [cell] = [row[column] for row in ledger.rows if "陈芳" in row[column]]
+    assert cell.split("、") == ["陈芳（第1党支部）", "陈芳（第2党支部）", "王立新"]

@@ -61,6 +61,10 @@ class Finding(db.Model):
         Index("ix_finding_status_active", "status", "active"),
         # The register over every community (admin): newest first, a page at a time.
         Index("ix_finding_found", "found_on", "id"),
+        # A month's hand-overs and fixes of findings found whenever (the 月报's
+        # 「本月移交N处、整改N处」, rollups.findings.moves_plan): range scans by the day.
+        Index("ix_finding_handed_over_on", "handed_over_on"),
+        Index("ix_finding_fixed_on", "fixed_on"),
         CheckConstraint(
             "handed_over_on IS NULL OR handed_over_on >= found_on", name="handed_after_found"
         ),

@@ -54,6 +54,12 @@ def _default_name_key(context) -> str:
 
 
 class Member(UserMixin, db.Model):
+    __table_args__ = (
+        # namesakes on a unit's roll (tracker/names.py): the 月报 ledger counts, for each
+        # participant, the unit's active members of that name and 党支部 — an index seek
+        Index("ix_member_unit_name", "unit_id", "name", "branch"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(40))
     # The name in pinyin order (tracker/name_order.py): every list of people orders by

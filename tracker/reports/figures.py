@@ -16,6 +16,7 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
+from ..names import distinguished
 from ..models import (
     Assignment,
     AssignmentStatus,
@@ -127,7 +128,8 @@ def _ledger_selects():
         select(CountedTask.task_id, CountedTask.person_times, CountedTask.minutes,
                CountedTask.quantity, CountedTask.people_served)
         .where(CountedTask.report_status == ReportStatus.approved),
-        select(Assignment.task_id, Member.name)
+        select(Assignment.task_id, Member.name, Member.branch, Member.phone,
+               *_namesakes_on_the_unit(Member))
         .join(Member, Member.id == Assignment.member_id)
         .join(Task, Task.id == Assignment.task_id)
         .join(TaskReport, TaskReport.task_id == Task.id)
@@ -135,12 +137,25 @@ def _ledger_selects():
     )
 
 
+def _namesakes_on_the_unit(member):
+    """How many active members of ``member``'s unit have its name, and how many of
+    those its 党支部 too: what ``names.distinguished`` tells namesakes apart by (the
+    ledger's 参与人员 names them as the 未参与名单 does)."""
+    same = aliased(Member)
+    alike = (same.name == member.name, same.unit_id == member.unit_id, same.active.is_(True))
+    return (select(func.count(same.id)).where(*alike).scalar_subquery(),
+            select(func.count(same.id))
+            .where(*alike, same.branch.is_not_distinct_from(member.branch))
+            .scalar_subquery())
+
+
 def _ledger(tasks, counted, participants) -> list[LedgerRow]:
     per_task = {task_id: (int(count), int(minutes), int(quantity), int(people))
                 for task_id, count, minutes, quantity, people in counted}
     names: dict[int, list[str]] = {}
-    for task_id, name in rows_of(participants[0][0]):
-        names.setdefault(task_id, []).append(name)
+    for task_id, name, branch, phone, namesakes, same_branch in rows_of(participants[0][0]):
+        names.setdefault(task_id, []).append(distinguished(
+            name, branch, phone, namesakes=int(namesakes), same_branch=int(same_branch)))
     rows = []
     for (task_id, day, community, zone, title, place, category, section, quantity_unit,
          beneficiary_unit, beneficiary, note, leader_name, reviewer_name, backfilled,

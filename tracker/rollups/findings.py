@@ -156,6 +156,17 @@ class FindingMoves:
     earlier: int = 0
 
 
+def _stepped_within(start: date, end: date):
+    """SQL, implied by ``moves_plan``'s conditions and written on the bare columns so
+    that each branch is a range scan of its index (ix_finding_handed_over_on,
+    ix_finding_fixed_on, ix_finding_found) rather than a scan of every finding: a step
+    in the period was dated in it, or — a step written without its day, which counts
+    from an earlier step or from the finding's day — the finding was found in it."""
+    return or_(and_(Finding.handed_over_on >= start, Finding.handed_over_on < end),
+               and_(Finding.fixed_on >= start, Finding.fixed_on < end),
+               and_(Finding.found_on >= start, Finding.found_on < end))
+
+
 def moves_plan(scope: Scope) -> Plan:
     """``FindingMoves`` of a period with a start and an end (one statement): the
     findings of the scope's unit, communities and zone found before its end, of
@@ -170,6 +181,7 @@ def moves_plan(scope: Scope) -> Plan:
         .join(CountedTask, and_(CountedTask.task_id == Finding.task_id,
                                 CountedTask.report_status == ReportStatus.approved))
         .where(Finding.active.is_(True), Finding.found_on < end, or_(handed, fixed),
+               _stepped_within(start, end),
                *scope_conditions(Scope(None, None, scope.unit_id, scope.community_ids,
                                        scope.zone_id), unit=Finding.unit_id,
                                  community=Finding.community_id, zone=Finding.zone_id)),
