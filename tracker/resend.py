@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import logging
 import secrets
-from urllib.parse import urlsplit
 
 from flask import Flask, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
-from .security import is_safe_next
+from .security import is_safe_next, referring_page
 from .services import submissions, unit_of_work
 
 FIELD = "submission_token"
@@ -94,8 +93,4 @@ def _replay(token: str):
 
 def _form_page() -> str:
     """The page the form was on (its Referer, when it is this site), else the home page."""
-    parts = urlsplit(request.referrer or "")
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
-    if parts.netloc == request.host and is_safe_next(path):
-        return path
-    return url_for("main.index")
+    return referring_page() or url_for("main.index")
