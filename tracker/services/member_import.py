@@ -476,9 +476,7 @@ def _day(text: str) -> date | None:
 def _moves(existing: Member, unit: Unit, row: ImportRow) -> bool:
     """Would the row change the existing member's roll (a move, 计入参与统计)?"""
     on_roll = _roll(row.on_roll) if row.on_roll else existing.on_roll
-    wanted = unit.id if existing.active and on_roll else None
-    current = roll.open_period(existing)
-    return (current.unit_id if current else None) != wanted
+    return roll.differs(existing, roll.roll_unit(existing.active, on_roll, unit.id))
 
 
 def _day_errors(row: ImportRow, existing: Member | None, unit: Unit | None) -> list[str]:

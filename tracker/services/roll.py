@@ -40,9 +40,21 @@ FIELD = "roll_from"
 CORRECTION_FIELD = "day"  # the correction form's date field
 
 
+def roll_unit(active: bool, on_roll: bool, unit_id: int) -> int | None:
+    """The rule: an account on the roll (active, 计入参与统计) is on its unit's; any
+    other is on none."""
+    return unit_id if active and on_roll else None
+
+
 def wanted_unit(member: Member) -> int | None:
     """The unit whose roll the member is on from now (None: off every roll)."""
-    return member.unit_id if member.active and member.on_roll else None
+    return roll_unit(member.active, member.on_roll, member.unit_id)
+
+
+def differs(member: Member, unit_id: int | None) -> bool:
+    """Would a roll of ``unit_id`` (None: none) differ from the member's open stay?"""
+    current = open_period(member)
+    return (current.unit_id if current else None) != unit_id
 
 
 def open_period(member: Member) -> RollPeriod | None:
@@ -75,8 +87,7 @@ def join_day() -> date | None:
 
 def changes_roll(member: Member) -> bool:
     """Would ``settle`` change the member's periods (unit or 计入参与统计 changed)?"""
-    current = open_period(member)
-    return (current.unit_id if current else None) != wanted_unit(member)
+    return differs(member, wanted_unit(member))
 
 
 def start(member: Member, day: date | None) -> None:
