@@ -11,7 +11,7 @@
 #   make messages      extract msgids and update the catalogs (tracker/translations)
 #   make translations  compile the catalogs (.po → .mo; the .mo files are committed)
 #   make lint          byte-compile, bandit (security lint), pip-audit (when it can
-#                      reach its data), ruff if installed
+#                      reach its data), ruff (ruff.toml: unused imports, undefined names)
 #   make clean         remove the venv, caches and test artifacts
 #
 # Extra pytest arguments: make test-sqlite PYTEST_ARGS="-k claim -x"
@@ -25,6 +25,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(PY) -m flask --app wsgi
 STAMP := $(VENV)/.requirements-installed
+# installed by requirements-dev.txt; RUFF=… runs another copy of the same version
+RUFF ?= $(VENV)/bin/ruff
 ARTIFACTS := test-artifacts
 PYTEST_ARGS ?=
 # Two workers (pytest-xdist): the machines have two cores. Each worker builds its apps
@@ -117,8 +119,8 @@ lint: $(STAMP)
 	$(PY) -m compileall -q tracker tests scripts bench wsgi.py
 	$(VENV)/bin/bandit -c bandit.yaml -r tracker -q
 	$(PY) scripts/audit.py
-	@if [ -x $(VENV)/bin/ruff ]; then $(VENV)/bin/ruff check .; else echo "(ruff not installed: byte-compiled only)"; fi
+	$(RUFF) check .
 
 clean:
-	rm -rf $(VENV) $(ARTIFACTS) $(PYCACHE) build .pytest_cache .hypothesis
+	rm -rf $(VENV) $(ARTIFACTS) $(PYCACHE) build .pytest_cache .hypothesis .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -155,6 +155,19 @@ def test_no_import_cycle_in_tracker():
         " → ".join(path) + f"  (the knot: {', '.join(group)})" for path, group in found)
 
 
+def test_the_needs_board_reads_nothing_of_the_task_desk():
+    """需求清单 (``tracker.needs``) and the liaison's task desk (``tracker.manage``) are
+    two blueprints; what both offer — the active categories of their forms, the field
+    their choices are made of — comes from a module of neither (``lists``, ``fields``),
+    so a change to the desk's queries or forms cannot break the board."""
+    graph = import_graph()
+    crossing = sorted(f"{module} → {target}" for module, targets in graph.items()
+                      if module == "tracker.needs" or module.startswith("tracker.needs.")
+                      for target in targets
+                      if target == "tracker.manage" or target.startswith("tracker.manage."))
+    assert not crossing, crossing
+
+
 def test_each_rollup_module_reads_in_one_sitting():
     """tracker/rollups/ is a module per page family, none of them a god module."""
     sizes = {path.name: len(path.read_text(encoding="utf-8").splitlines())

@@ -97,6 +97,15 @@ def current_lists(token: str | None = None) -> Lists:
     return kept
 
 
+def active_categories() -> list[Category]:
+    """The active categories as records, in their order: for a form that shows more of
+    them than their names (需求's 数量单位) or that the task list filters by. Read each
+    time (a handful of rows), not kept under the lists' version."""
+    return list(db.session.scalars(
+        select(Category).where(Category.active.is_(True)).order_by(Category.sort_order)
+    ))
+
+
 def latest_lists() -> Lists:
     """The newest lists this worker has read, without asking the database whether they
     are still current: for a page whose own statement carries the version

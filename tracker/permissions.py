@@ -6,7 +6,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
-from .models import Member, Role, Task
+from .models import HOLDING, AssignmentStatus, Member, Role, Task, TaskStatus
 
 
 def managed_community_ids(member: Member) -> set[int] | None:
@@ -41,6 +41,16 @@ def may_see_unit(member: Member, unit_id: int) -> bool:
 
 def manages_task(member: Member, task: Task) -> bool:
     return manages_community(member, task.community_id)
+
+
+def may_see_task(member: Member, task, mine: AssignmentStatus | None) -> bool:
+    """Whether ``member`` may see ``task`` (an entity or a row with its status, leader
+    and community), given the status of their participation in it (None: none): an
+    open task, one they hold a slot in or lead, or one of a community they manage.
+    Another task answers 404 to them; what hangs on a task they see but is not theirs
+    (its report photos) answers 403."""
+    return (task.status == TaskStatus.open or mine in HOLDING
+            or task.leader_id == member.id or manages_task(member, task))
 
 
 def may_report(member: Member, task: Task) -> bool:

@@ -8,7 +8,6 @@ Create Date: 2026-11-30 17:38:41.956309
 
 """
 from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.

@@ -7,9 +7,12 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import follow
-from tests.browser.test_owed_first import DEMO_PASSWORD, _open, demo  # noqa: F401 (fixture)
+from tests.browser import test_owed_first as owed_first
+from tests.browser.test_owed_first import _open
 
 PHONE_WIDTH = 390
+
+demo = owed_first.demo  # the demo world's fixture, shared
 
 
 def _fits(page) -> None:

@@ -30,7 +30,7 @@ def test_liaison_opens_and_downloads_the_monthly_summary(new_context, live_serve
     assert "另有1份完成情况待审核（参与2人次，服务时长4.0小时），未计入以上数据。" in text
     signature = page.locator(".report-signature")
     assert signature.inner_text().startswith("县商务局")
-    box, article = signature.bounding_box(), page.locator("article.report").bounding_box()
+    article = page.locator("article.report").bounding_box()
     text_right = page.locator(".report-signature p").first.evaluate(
         "p => { const r = document.createRange(); r.selectNodeContents(p);"
         " const b = r.getBoundingClientRect(); return b.right; }")

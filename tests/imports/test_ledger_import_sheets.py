@@ -10,9 +10,9 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from tests import factories as f
-from tests.imports.test_ledger_import_service import (  # noqa: F401 — cleanup_category is a fixture
+from tests.imports import test_ledger_import_service as service_tests
+from tests.imports.test_ledger_import_service import (
     HEADERS,
-    cleanup_category,
     counts,
     errors_by_line,
     exported,
@@ -32,6 +32,7 @@ from tracker.services.ledger_import import (
 )
 from tracker.timeutil import to_local
 
+cleanup_category = service_tests.cleanup_category  # a fixture of the service's tests, shared
 
 def local_span(task: Task) -> tuple[datetime, datetime]:
     return (to_local(task.starts_at).replace(tzinfo=None),

@@ -170,6 +170,6 @@ def test_the_demo_world_has_needs_in_every_state(app):
     from tracker.models import Resident
 
     names = set(db.session.scalars(select(Resident.name)))
-    for need in db.session.scalars(select(Need)):
-        assert not any(name in need.title or name in (need.description or "")
-                       for name in names), need.title
+    for posted in db.session.scalars(select(Need)):
+        assert not any(name in posted.title or name in (posted.description or "")
+                       for name in names), posted.title

@@ -47,9 +47,9 @@ def test_a_photo_kept_with_the_fulfilment_is_seen_by_the_liaison_and_the_claimer
             shown = client.get(f"/needs/{wish.id}/photo/{size}")
             assert shown.status_code == 200 and shown.mimetype == "image/jpeg"
             assert shown.headers["Cache-Control"] == "no-store"  # it may show a resident
-    # anyone else signed in sees the need, not its photo
+    # anyone else signed in sees the need, not its photo: refused, not "no such photo"
     login(f.member(world.unit, name="旁人"))
-    assert client.get(f"/needs/{wish.id}/photo/full").status_code == 404
+    assert client.get(f"/needs/{wish.id}/photo/full").status_code == 403
     assert f"/needs/{wish.id}/photo/" not in client.get(f"/needs/{wish.id}").get_data(
         as_text=True)
 

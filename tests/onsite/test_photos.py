@@ -17,7 +17,7 @@ from tests import factories as f
 from tests.onsite import samples
 from tracker.extensions import db
 from tracker.images import ImageRejected, process_image
-from tracker.models import AuditEvent, Photo, ReportStatus, TaskReport
+from tracker.models import AuditEvent, Photo, ReportStatus, TaskReport, TaskStatus
 from tracker.services import PermissionDenied, ServiceError
 from tracker.services.photos import MAX_PHOTOS_PER_TASK, add_task_photo, photo_path
 
@@ -371,8 +371,8 @@ def photo(world):
     ("leader", 200),
     ("liaison", 200),
     ("admin", 200),
-    ("other_member", 404),  # not on the task
-    ("other_liaison", 404),  # another community
+    ("other_member", 403),  # not on the task: sees the open task, not its photos
+    ("other_liaison", 403),  # another community's liaison: the same
 ])
 def test_only_people_of_the_report_fetch_the_photo(client, login, world, photo, who, status):
     login(getattr(world, who))
@@ -385,6 +385,20 @@ def test_only_people_of_the_report_fetch_the_photo(client, login, world, photo, 
             assert "private" in response.headers["Cache-Control"]
             assert "public" not in response.headers["Cache-Control"]
             assert response.data.startswith(b"\xff\xd8")
+
+
+@pytest.mark.parametrize("who", ["other_member", "other_liaison"])
+def test_a_closed_task_one_is_not_on_hides_its_photos_as_it_hides_itself(client, login, world,
+                                                                         photo, who):
+    """A task one may not see answers 404, and so does everything hanging on it; one
+    may see (an open task) but not its photos answers 403."""
+    world.past_task.status = TaskStatus.closed
+    db.session.commit()
+    login(getattr(world, who))
+    assert client.get(f"/tasks/{world.past_task.id}").status_code == 404
+    for url in (f"/onsite/photos/{photo.id}", f"/onsite/photos/{photo.id}/thumb",
+                f"/onsite/tasks/{world.past_task.id}/photos"):
+        assert client.get(url).status_code == 404, url
 
 
 def test_anonymous_is_sent_to_login_for_a_photo(client, world, photo):
@@ -407,4 +421,4 @@ def test_a_member_of_another_community_cannot_fetch_it_even_when_on_other_tasks(
     add_task_photo(other, world.other_member, samples.small_png())
     db.session.commit()
     login(world.other_member)
-    assert client.get(f"/onsite/photos/{photo.id}").status_code == 404
+    assert client.get(f"/onsite/photos/{photo.id}").status_code == 403

@@ -3,7 +3,7 @@ process (``rollups.batch.built_once``): a summary asked again must say exactly w
 built afresh says, read the data of the moment, and follow the day it is asked on."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from tests import factories as f
 from tests.needs.support import need

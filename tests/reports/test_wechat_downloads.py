@@ -6,7 +6,6 @@ import re
 
 import pytest
 
-from tests import factories as f
 from tracker.extensions import db
 
 # What WeChat's in-app browser sends on Android and on an iPhone.

@@ -157,8 +157,8 @@ def test_opening_the_edit_form_is_a_view_of_the_full_record_and_is_audited(clien
 
 def test_a_refused_edit_form_leaves_no_view_row(client, login, world):
     r = world_resident(world)
-    login(world.member)  # paired: may see the record, may not edit it
-    assert client.get(f"/residents/{r.id}/edit").status_code == 404
+    login(world.member)  # paired: may see the record, may not edit it — refused, not hidden
+    assert client.get(f"/residents/{r.id}/edit").status_code == 403
     assert _audits("view", r.id) == []
 
 

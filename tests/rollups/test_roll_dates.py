@@ -43,9 +43,9 @@ def test_each_period_counts_the_roll_of_its_last_day(world):
     last_month = previous_month(this_month)
     before = previous_month(last_month)
     unit = f.unit("县财政局")
-    always = f.member(unit, name="甲在册")
-    joined_last_month = stay(f.member(unit, name="乙上月加入"), since=last_month + timedelta(days=14))
-    joined_today = stay(f.member(unit, name="丙今天加入"), since=today)
+    f.member(unit, name="甲在册")
+    stay(f.member(unit, name="乙上月加入"), since=last_month + timedelta(days=14))
+    stay(f.member(unit, name="丙今天加入"), since=today)
     left_last_month = stay(f.member(unit, name="丁上月离开"), until=last_month + timedelta(days=9))
     left_last_month.active = False
     left_long_ago = f.member(unit, name="戊早已停用", active=False)  # left before dates were kept

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests import factories as f
 from tests.owed_marks import assert_marks_follow_the_rule, stored
 from tracker.extensions import db
 from tracker.models import Task

@@ -248,7 +248,7 @@ def test_a_backfilled_activity_is_marked_in_the_ledger_the_service_record_and_ex
     # Task pages say so too.
     login(world.liaison)
     assert "补录" in text(client.get(f"/manage/tasks/{task.id}"))
-    assert "补录" in text(client.get(f"/manage/tasks?q=楼道大扫除"))
+    assert "补录" in text(client.get("/manage/tasks?q=楼道大扫除"))
 
 
 def test_a_survey_is_recorded_with_its_findings_typed_one_per_line(client, login, world):

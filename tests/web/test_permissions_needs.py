@@ -1,14 +1,16 @@
 """Permission matrix rows for 需求清单 / 微心愿 (blueprint ``needs``).
 
 Everyone signed in sees the board and a need's page and may claim an open need; the
-claimer (and the community's liaison, admins) may give it back; posting, editing,
-确认完成 and 关闭 belong to the community's liaison and admins — a need of another
-community answers 404 to its pages.
+claimer (and the community's liaison, admins) may give it back and see the photo of
+it done — others see the need, so they are refused (403); posting, editing, 确认完成
+and 关闭 belong to the community's liaison and admins — a need of another community
+answers 404 to those staff pages.
 """
 import pytest
 
 from tests.needs.support import world_need
 from tests.web.matrix import (
+    FORBIDDEN,
     HIDDEN,
     OK,
     STAFF_ANY,
@@ -81,14 +83,16 @@ CASES = [
     Route("needs.claim", "POST", lambda w: "/needs/999999/claim", everyone(HIDDEN),
           id="claim-missing"),
     Route("needs.release", "POST", lambda w: f"/needs/{_nid(w, 'claimed')}/release",
-          {"member": OK, "liaison": OK, "admin": OK}, default=HIDDEN, id="release"),
+          {"member": OK, "liaison": OK, "admin": OK}, default=FORBIDDEN, id="release"),
     Route("needs.fulfil", "POST", lambda w: f"/needs/{_nid(w, 'claimed')}/fulfil",
           STAFF_OF_COMMUNITY, data={"note": "已送达"}, id="fulfil"),
-    # the photo of a need done: its liaison, admins and whoever claimed it (``member``)
+    # the photo of a need done: its liaison, admins and whoever claimed it (``member``);
+    # the others see the need, not its photo (403); a need with no photo has none (404)
     Route("needs.photo", "GET", lambda w: f"/needs/{_photo_nid(w)}/photo/full",
-          {"member": OK, "liaison": OK, "admin": OK}, default=HIDDEN, id="fulfil-photo"),
+          {"member": OK, "liaison": OK, "admin": OK}, default=FORBIDDEN, id="fulfil-photo"),
     Route("needs.photo", "GET", lambda w: f"/needs/{_photo_nid(w)}/photo/thumb",
-          {"member": OK, "liaison": OK, "admin": OK}, default=HIDDEN, id="fulfil-photo-thumb"),
+          {"member": OK, "liaison": OK, "admin": OK}, default=FORBIDDEN,
+          id="fulfil-photo-thumb"),
     Route("needs.photo", "GET", lambda w: f"/needs/{_nid(w, 'claimed')}/photo/full",
           everyone(HIDDEN), id="no-photo"),
 

@@ -1,7 +1,10 @@
 """Permission matrix rows for check-in and photos (blueprint ``onsite``).
 
 404 when the task, finding or photo is outside the actor's reach; 403 when it is
-visible but not theirs to change (a participant posting a photo).
+visible but not theirs to change (a participant posting a photo) or to see: the
+photos of a task anyone may see (an open one) are its participants', leader's and
+staff's, and answer 403 to the others — 404 once the task is closed and out of
+their reach (as its page, ``tasks.detail``).
 """
 import pytest
 from sqlalchemy import select
@@ -9,7 +12,7 @@ from sqlalchemy import select
 from tests.onsite import samples
 from tests.web.matrix import FORBIDDEN, HIDDEN, OK, Route, cases_for, check, everyone
 from tracker.extensions import db
-from tracker.models import Finding, FindingKind, Photo
+from tracker.models import Finding, FindingKind, Photo, TaskStatus
 from tracker.services.photos import add_task_photo
 
 ON_PAST_TASK = {"member": OK, "leader": OK, "liaison": OK, "admin": OK}
@@ -17,6 +20,13 @@ REPORTERS = {"leader": OK, "liaison": OK, "admin": OK}
 OTHER_STAFF = {"other_liaison": OK, "admin": OK}
 # a participant who is not the leader sees the task's photos but may not add or remove one
 PARTICIPANT_REFUSED = {**REPORTERS, "member": FORBIDDEN}
+# the closed task's page and photos: those on it and its staff; it does not exist for others
+CLOSED_ON_PAST_TASK = {**ON_PAST_TASK, "other_member": HIDDEN, "other_liaison": HIDDEN}
+
+
+def _close_past_task(w):
+    w.past_task.status = TaskStatus.closed
+    db.session.commit()
 
 
 def _finding(w) -> Finding:
@@ -57,23 +67,34 @@ CASES = [
     Route("onsite.rotate", "POST", lambda w: f"/onsite/tasks/{w.task.id}/qr/rotate", REPORTERS,
           default=HIDDEN, id="rotate"),
     Route("onsite.photos", "GET", lambda w: f"/onsite/tasks/{w.past_task.id}/photos",
-          ON_PAST_TASK, default=HIDDEN, id="photos"),
+          ON_PAST_TASK, default=FORBIDDEN, id="photos"),
     Route("onsite.photos", "GET", lambda w: f"/onsite/tasks/{w.other_task.id}/photos",
-          OTHER_STAFF, default=HIDDEN, id="photos-other-community"),
+          OTHER_STAFF, default=FORBIDDEN, id="photos-other-community"),
     Route("onsite.photos", "POST", lambda w: f"/onsite/tasks/{w.past_task.id}/photos",
-          PARTICIPANT_REFUSED, data={}, default=HIDDEN, id="photos-upload"),
+          PARTICIPANT_REFUSED, data={}, default=FORBIDDEN, id="photos-upload"),
     Route("onsite.finding_photo_page", "GET",
-          lambda w: f"/onsite/findings/{_finding(w).id}/photo", ON_PAST_TASK, default=HIDDEN,
+          lambda w: f"/onsite/findings/{_finding(w).id}/photo", ON_PAST_TASK, default=FORBIDDEN,
           id="finding-photo"),
     Route("onsite.finding_photo_page", "POST",
           lambda w: f"/onsite/findings/{_finding(w).id}/photo", PARTICIPANT_REFUSED,
-          data={}, default=HIDDEN, id="finding-photo-upload"),
+          data={}, default=FORBIDDEN, id="finding-photo-upload"),
     Route("onsite.photo_file", "GET", lambda w: f"/onsite/photos/{_photo(w).id}", ON_PAST_TASK,
-          default=HIDDEN, id="photo-full"),
+          default=FORBIDDEN, id="photo-full"),
     Route("onsite.photo_file", "GET", lambda w: f"/onsite/photos/{_photo(w).id}/thumb",
-          ON_PAST_TASK, default=HIDDEN, id="photo-thumb"),
+          ON_PAST_TASK, default=FORBIDDEN, id="photo-thumb"),
     Route("onsite.remove", "POST", lambda w: f"/onsite/photos/{_photo(w).id}/remove", PARTICIPANT_REFUSED,
-          default=HIDDEN, id="photo-remove"),
+          default=FORBIDDEN, id="photo-remove"),
+    # a closed task: out of reach of those not on it, and so are its photos
+    Route("onsite.photos", "GET", lambda w: f"/onsite/tasks/{w.past_task.id}/photos",
+          CLOSED_ON_PAST_TASK, setup=_close_past_task, id="photos-closed"),
+    Route("onsite.finding_photo_page", "GET",
+          lambda w: f"/onsite/findings/{_finding(w).id}/photo", CLOSED_ON_PAST_TASK,
+          setup=_close_past_task, id="finding-photo-closed"),
+    Route("onsite.photo_file", "GET", lambda w: f"/onsite/photos/{_photo(w).id}",
+          CLOSED_ON_PAST_TASK, setup=_close_past_task, id="photo-full-closed"),
+    Route("onsite.remove", "POST", lambda w: f"/onsite/photos/{_photo(w).id}/remove",
+          {**REPORTERS, "member": FORBIDDEN, "other_member": HIDDEN, "other_liaison": HIDDEN},
+          setup=_close_past_task, id="photo-remove-closed"),
 ]
 
 

@@ -1,8 +1,8 @@
 """Permission matrix rows for the resident register (blueprint ``residents``).
 
 A resident's record: the liaison of its community, admins and the paired member
-(``member`` in the world) — everyone else gets 404. Changing it: liaison and admins
-(the paired member gets 404 too: the edit pages are not theirs to find).
+(``member`` in the world) — everyone else gets 404. Changing it: liaison and admins;
+the paired member, who sees the record, is refused (403), as on 导出 and 删除个人信息.
 Naming the residents a visit task served: the task's leader, liaison and admins.
 """
 import pytest
@@ -13,6 +13,9 @@ from tracker.models import ResidentCategory
 
 MAY_VIEW = {"member": OK, "liaison": OK, "admin": OK}
 MANAGERS = {"liaison": OK, "admin": OK}
+# editing, archiving, restoring and deleting the record: its managers; the paired member
+# sees it but may not change it (403); for everyone else it does not exist (404)
+CHANGERS = {**MANAGERS, "member": FORBIDDEN}
 STAFF_ANY = {"liaison": OK, "other_liaison": OK, "admin": OK}
 PICKERS = {"leader": OK, "liaison": OK, "admin": OK}
 # PIPL export and erasure: admins; the liaison and the paired member, who see the
@@ -43,14 +46,14 @@ CASES = [
           id="detail-missing"),
     Route("residents.full", "POST", lambda w: f"/residents/{_rid(w)}/full", MAY_VIEW,
           default=HIDDEN, id="full-record"),
-    Route("residents.edit", "GET", lambda w: f"/residents/{_rid(w)}/edit", MANAGERS, default=HIDDEN, id="edit"),
-    Route("residents.edit", "POST", lambda w: f"/residents/{_rid(w)}/edit", MANAGERS,
+    Route("residents.edit", "GET", lambda w: f"/residents/{_rid(w)}/edit", CHANGERS, default=HIDDEN, id="edit"),
+    Route("residents.edit", "POST", lambda w: f"/residents/{_rid(w)}/edit", CHANGERS,
           data=RESIDENT_DATA, default=HIDDEN, id="edit-post"),
-    Route("residents.archive", "POST", lambda w: f"/residents/{_rid(w)}/archive", MANAGERS,
+    Route("residents.archive", "POST", lambda w: f"/residents/{_rid(w)}/archive", CHANGERS,
           default=HIDDEN, id="archive"),
-    Route("residents.restore", "POST", lambda w: f"/residents/{_rid(w)}/restore", MANAGERS,
+    Route("residents.restore", "POST", lambda w: f"/residents/{_rid(w)}/restore", CHANGERS,
           default=HIDDEN, id="restore"),
-    Route("residents.delete", "POST", lambda w: f"/residents/{_rid(w)}/delete", MANAGERS,
+    Route("residents.delete", "POST", lambda w: f"/residents/{_rid(w)}/delete", CHANGERS,
           default=HIDDEN, id="delete"),
     # PIPL Art. 45/47: everything held about a resident, and erasing it — admins only.
     Route("residents.export", "POST", lambda w: f"/residents/{_rid(w)}/export", ADMIN_ONLY,

@@ -64,12 +64,6 @@ def _task_options():
     )
 
 
-def categories() -> list[Category]:
-    return list(db.session.scalars(
-        select(Category).where(Category.active.is_(True)).order_by(Category.sort_order)
-    ))
-
-
 def active_items(actor: Member) -> list[ResourceItem]:
     """Resource checklist items a task (or a 补录) may be created from, by community and
     year: those whose category counts activities."""

@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..lists import active_categories
 from ..needs import queries as need_queries
 from ..paging import page_number
 from ..reach import managed_communities
@@ -24,7 +25,7 @@ from .forms import TaskEditForm, TaskFilterForm, TaskForm
 def tasks():
     actor = _actor()
     form = TaskFilterForm(request.args)
-    form.set_choices(managed_communities(actor), q.categories())
+    form.set_choices(managed_communities(actor), active_categories())
     form.validate()  # bad values are shown and left out of the filter
     flt = q.TaskFilter(
         community_id=form.community.data,

@@ -59,6 +59,19 @@ from .work import (
 )
 
 __all__ = [
+    "OPEN_FINDING",
+    "Finding",
+    "FindingKind",
+    "FindingStatus",
+    "Invitation",
+    "InvitationPurpose",
+    "Photo",
+    "Resident",
+    "ResidentCategory",
+    "resident_member",
+    "task_resident",
+    "FUNDING_CODE",
+    "SURVEY_CODE",
     "HOLDING",
     "Assignment",
     "AssignmentStatus",

@@ -7,8 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..fields import LocalDateField, WholeNumberField, strip_text
-from ..fields import ChoiceField
+from ..fields import ChoiceField, LocalDateField, WholeNumberField, strip_text
 from ..models import NeedKind
 from ..onsite.forms import ACCEPT
 from ..services.needs import PEOPLE_MAX, QUANTITY_MAX, TEXT_MAX, TITLE_MAX, NeedData

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..manage.queries import categories
+from ..lists import active_categories
 from ..models import LIVE_NEEDS, Community, Need, NeedStatus, Resident, ResourceItem, Zone
 from ..paging import paginate
 
@@ -71,7 +71,7 @@ def form_choices(community_id: int) -> dict:
         ResourceItem.community_id == community_id, ResourceItem.active.is_(True))
         .options(joinedload(ResourceItem.category), joinedload(ResourceItem.unit))
         .order_by(ResourceItem.year.desc(), ResourceItem.id))
-    return {"categories": categories(), "zones": list(zones), "residents": list(residents),
+    return {"categories": active_categories(), "zones": list(zones), "residents": list(residents),
             "items": list(items)}
 
 

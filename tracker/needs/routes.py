@@ -158,9 +158,10 @@ def claim(need_id: int):
 @login_required
 def release(need_id: int):
     need = _need_or_404(need_id)
+    # everyone signed in sees the need; giving it back is its claimer's and its liaison's
     if not may_release(current_user, need):
-        abort(404)
-    if run_service(None, release_need, need, _actor(), denied=404):
+        abort(403)
+    if run_service(None, release_need, need, _actor(), denied=403):
         flash(_("已取消认领，该需求重新等待认领。"), "success")
     return redirect(url_for(".detail", need_id=need.id))
 
@@ -188,10 +189,13 @@ def fulfil(need_id: int):
 @bp.get("/<int:need_id>/photo/<any(full, thumb):size>")
 @login_required
 def photo(need_id: int, size: str):
-    """The photo kept with a need done, for its liaison and whoever claimed it."""
+    """The photo kept with a need done, for its liaison and whoever claimed it; anyone
+    else signed in sees the need but is refused its photo (403)."""
     need = _need_or_404(need_id)
-    if not need.fulfil_photo or not may_view_fulfil_photo(current_user, need):
+    if not need.fulfil_photo:
         abort(404)
+    if not may_view_fulfil_photo(current_user, need):
+        abort(403)
     path = image_path(need.fulfil_photo, thumb=size == "thumb")
     if not path.is_file():
         abort(404)

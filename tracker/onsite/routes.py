@@ -23,6 +23,7 @@ from ..errors import too_many_requests
 from ..extensions import db
 from ..models import Photo, Task, TaskStatus
 from ..models.findings import Finding
+from ..permissions import may_see_task
 from ..services.checkin import (
     check_in,
     checked_in_count,
@@ -68,6 +69,14 @@ def _task_or_404(task_id: int) -> Task:
     if task is None:
         abort(404)
     return task
+
+
+def _refuse_unless_photos_seen(task: Task) -> None:
+    """Whoever may not see ``task``'s photos gets 404 when the task itself is out of
+    their reach, 403 when they see it (an open task, to a member not on it)."""
+    if not may_view_photos(current_user, task):
+        # they neither lead nor manage it and hold no slot on it
+        abort(403 if may_see_task(current_user, task, None) else 404)
 
 
 def _max_mb() -> int:
@@ -192,8 +201,7 @@ def _uploaded(form, save) -> bool:
 def photos(task_id: int):
     """The report's photos; the leader or liaison may add some (never required)."""
     task = _task_or_404(task_id)
-    if not may_view_photos(current_user, task):
-        abort(404)
+    _refuse_unless_photos_seen(task)
     can_add = may_add_photos(current_user, task)
     if request.method == "POST" and not can_add:
         abort(403)
@@ -211,8 +219,9 @@ def photos(task_id: int):
 def finding_photo_page(finding_id: int):
     """A finding's one photo: see it, or add/replace it."""
     finding = db.session.get(Finding, finding_id)
-    if finding is None or not may_view_photos(current_user, finding.task):
+    if finding is None:
         abort(404)
+    _refuse_unless_photos_seen(finding.task)
     can_add = may_add_finding_photo(current_user, finding)
     if request.method == "POST" and not can_add:
         abort(403)
@@ -236,8 +245,9 @@ def photo_file(photo_id: int, size: str):
     """The stored JPEG (full size, EXIF-free, or its thumbnail), only for those who
     may see the report or finding."""
     photo = db.session.get(Photo, photo_id)
-    if photo is None or not photo.active or not may_view_photos(current_user, photo.task):
+    if photo is None or not photo.active:
         abort(404)
+    _refuse_unless_photos_seen(photo.task)
     path = photo_path(photo, thumb=size == "thumb")
     if not path.is_file():
         abort(404)
@@ -253,8 +263,9 @@ def photo_file(photo_id: int, size: str):
 @login_required
 def remove(photo_id: int):
     photo = db.session.get(Photo, photo_id)
-    if photo is None or not may_view_photos(current_user, photo.task):
+    if photo is None:
         abort(404)
+    _refuse_unless_photos_seen(photo.task)
     if run_service(None, remove_photo, photo, current_user):
         flash(_("照片已删除。"), "success")
     if photo.finding_id:

@@ -3,7 +3,7 @@ failed messages, and each community's work-group robot, set by its liaison or an
 admin (a community out of reach answers 404)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 

@@ -68,12 +68,13 @@ def labels():
 
 
 def _resident_or_404(resident_id: int, *, manage: bool = False) -> Resident:
+    """The resident, or 404 for whoever may not see the record; with ``manage``, 403
+    for whoever sees it but may not change it (the paired member)."""
     resident = db.session.get(Resident, resident_id)
-    if resident is None:
+    if resident is None or not may_view(current_user, resident):
         abort(404)
-    allowed = may_manage(current_user, resident) if manage else may_view(current_user, resident)
-    if not allowed:
-        abort(404)
+    if manage and not may_manage(current_user, resident):
+        abort(403)
     return resident
 
 
@@ -182,7 +183,7 @@ def edit(resident_id: int):
         # The form shows the address, phone and notes: the same access record as the
         # 查看住址、电话和备注 button (PIPL), one per opening of the form. Not
         # run_service: this write is not the form's submission (once=False), and
-        # _resident_or_404(manage=True) has already refused whoever may not see it.
+        # _resident_or_404(manage=True) has already refused whoever may not change it.
         with unit_of_work(once=False):
             record_view(resident, current_user)
     if form.validate_on_submit():

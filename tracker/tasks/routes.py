@@ -34,7 +34,7 @@ from ..lists import Lists, current_lists, latest_lists
 from ..menu import keep_counts, menu_counts, menu_counts_with, riding_counts
 from ..models import HOLDING, Assignment, AssignmentStatus, Task, TaskStatus, WaitStatus
 from ..paging import page_number
-from ..permissions import manages_task, may_report
+from ..permissions import may_report, may_see_task
 from ..rollups.coverage import member_totals_columns
 from ..security import safe_next
 from ..services.claims import (
@@ -80,17 +80,9 @@ def _visible_task(task_id: int, *, for_page: bool = False) -> tuple[Task, Assign
     """The task and my participation row in it (any status), or 404."""
     task = q.load_task(task_id, for_page=for_page) or abort(404)
     mine = q.my_assignment(task.id, current_user.id)
-    if not _may_see(task, mine.status if mine is not None else None):
+    if not may_see_task(current_user, task, mine.status if mine is not None else None):
         abort(404)
     return task, mine
-
-
-def _may_see(task, mine: AssignmentStatus | None) -> bool:
-    """Whether I may see ``task`` (an entity or a row with its status, leader and
-    community), given the status of my participation in it: an open task, one I hold
-    a slot in or lead, or one of a community I manage."""
-    return (task.status == TaskStatus.open or mine in HOLDING
-            or task.leader_id == current_user.id or manages_task(current_user, task))
 
 
 # ---------------------------------------------------------------- open tasks
@@ -215,7 +207,7 @@ def claim(task_id: int):
     # refused from one row of plain values (nearly every tap of a storm); the task is
     # loaded as an entity only for a claim that may succeed
     state = q.claim_state(task_id, current_user.id)
-    if state is None or not _may_see(state, state.mine):
+    if state is None or not may_see_task(current_user, state, state.mine):
         abort(404)
     target = _next_or(url_for("tasks.detail", task_id=task_id))
     refusal = claim_refusal(state, state.mine)
