@@ -118,3 +118,81 @@ def test_deactivated_finding_is_kept_and_frozen(world, survey):
     assert finding.active is False
     with pytest.raises(ServiceError, match="已删除"):
         svc.hand_over(finding, world.liaison, "县住建局", TODAY)
+
+
+# --- a step dated in a 已定稿 month ---------------------------------------------------------
+
+LAST_MONTH = TODAY.replace(day=1) - timedelta(days=1)  # its last day
+
+
+def finalise(world, day, *, community=False):
+    """The 月报 of ``day``'s month is 已定稿: the unit's, or the community's."""
+    from tracker.models import SummaryNote
+    from tracker.timeutil import utcnow
+
+    scope = (dict(scope_key=f"community:{world.community.id}", community_id=world.community.id)
+             if community else dict(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id))
+    db.session.add(SummaryNote(year=day.year, month=day.month, finalized_at=utcnow(),
+                               finalized_by_id=world.admin.id, **scope))
+    db.session.commit()
+
+
+@pytest.fixture
+def last_months_finding(world):
+    """A finding of last month's approved survey, still 已发现."""
+    from tracker.models import ReportStatus
+
+    item = f.item(world.unit, world.community, "facility_survey")
+    task = b.task_on(item, world.liaison, LAST_MONTH.replace(day=1), leader=world.leader)
+    b.report(task, world.leader, ReportStatus.approved, quantity=1)
+    finding = b.finding(task, world.leader)
+    db.session.commit()
+    return finding
+
+
+@pytest.mark.parametrize("community", [False, True], ids=["unit", "community"])
+def test_a_hand_over_dated_in_a_finalised_month_is_an_admins(world, last_months_finding,
+                                                             community):
+    """A step counts in the 月报 of the month it is dated in (本月移交N处, the month's
+    statuses on its last day): once that month is signed, only an admin records one
+    dated in it."""
+    finding = last_months_finding
+    finalise(world, LAST_MONTH, community=community)
+    with pytest.raises(ServiceError, match=f"{LAST_MONTH.year}年{LAST_MONTH.month}月的月报已定稿，"
+                                           "登记该月的移交须由单位管理员操作") as error:
+        svc.hand_over(finding, world.liaison, "县住建局", LAST_MONTH)
+    assert error.value.field == "handed_over_on"
+    db.session.rollback()
+    assert finding.status == FindingStatus.found and finding.handed_over_on is None
+    # dated after the signed month: the liaison's as ever
+    svc.hand_over(finding, world.liaison, "县住建局", TODAY)
+    assert finding.status == FindingStatus.handed_over
+    db.session.rollback()
+    svc.hand_over(finding, world.admin, "县住建局", LAST_MONTH)
+    assert (finding.status, finding.handed_over_on) == (FindingStatus.handed_over, LAST_MONTH)
+
+
+def test_a_fix_dated_in_a_finalised_month_is_an_admins(world, last_months_finding):
+    finding = last_months_finding
+    svc.hand_over(finding, world.liaison, "县住建局", LAST_MONTH.replace(day=2))
+    db.session.commit()
+    finalise(world, LAST_MONTH)
+    with pytest.raises(ServiceError, match=f"{LAST_MONTH.year}年{LAST_MONTH.month}月的月报已定稿，"
+                                           "登记该月的整改须由单位管理员操作") as error:
+        svc.mark_fixed(finding, world.liaison, LAST_MONTH)
+    assert error.value.field == "fixed_on"
+    db.session.rollback()
+    assert finding.status == FindingStatus.handed_over
+    svc.mark_fixed(finding, world.liaison, TODAY)  # this month: not signed
+    assert finding.status == FindingStatus.fixed
+    db.session.rollback()
+    svc.mark_fixed(finding, world.admin, LAST_MONTH)
+    assert (finding.status, finding.fixed_on) == (FindingStatus.fixed, LAST_MONTH)
+
+
+def test_steps_in_a_month_not_finalised_are_the_liaisons(world, last_months_finding):
+    finding = last_months_finding
+    finalise(world, LAST_MONTH.replace(day=1) - timedelta(days=1))  # the month before
+    svc.hand_over(finding, world.liaison, "县住建局", LAST_MONTH)
+    svc.mark_fixed(finding, world.liaison, LAST_MONTH)
+    assert finding.status == FindingStatus.fixed

@@ -164,6 +164,42 @@ def test_approving_into_a_finalised_month_needs_an_admin(world):
     assert report.status == ReportStatus.approved
 
 
+@pytest.mark.parametrize("signed", [True, False], ids=["signed", "not signed"])
+def test_approving_a_survey_whose_finding_was_handed_over_in_a_finalised_month(world, signed):
+    """A survey's findings count once it is approved, each step (移交, 整改) in the 月报
+    of the month it is dated in: approving a survey of an open month whose finding was
+    handed over in a signed one changes that signed month's 本月移交, so it is an
+    admin's too."""
+    from datetime import datetime, timezone
+
+    from tests.rollups import builders as b
+    from tracker.models import FindingStatus, SummaryNote
+    from tracker.timeutil import local_today
+
+    last_month = local_today().replace(day=1) - timedelta(days=1)
+    before = last_month.replace(day=1) - timedelta(days=1)  # the month before: open
+    survey = b.task_on(f.item(world.unit, world.community, "facility_survey"), world.liaison,
+                       before, leader=world.leader)
+    report = b.report(survey, world.leader, ReportStatus.submitted, quantity=1)
+    finding = b.finding(survey, world.leader)
+    finding.status, finding.handed_to, finding.handed_over_on = (
+        FindingStatus.handed_over, "县住建局", last_month)
+    if signed:
+        db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                                   year=last_month.year, month=last_month.month,
+                                   finalized_at=datetime.now(timezone.utc),
+                                   finalized_by_id=world.admin.id))
+    db.session.commit()
+    if signed:
+        refused(approve_report, report, world.liaison,
+                message=f"该活动的数据也计入{last_month.year}年{last_month.month}月的月报")
+        db.session.expire_all()
+        assert report.status == ReportStatus.submitted
+    with unit_of_work():
+        approve_report(report, world.admin if signed else world.liaison)
+    assert report.status == ReportStatus.approved
+
+
 def test_approval_waits_for_the_end_of_the_activity(world):
     running = f.task(world.item, world.liaison, leader=world.leader,
                      starts_in=-timedelta(minutes=30))

@@ -240,3 +240,75 @@ def test_a_task_voided_before_any_report_is_voided(world):
     cancelled = db.session.get(Task, world.task.id)
     assert not is_voided(cancelled)
     refused(void_activity, cancelled, world.admin, "作废", message="该任务已取消。")
+
+
+def _signed(world, day):
+    from tracker.models import SummaryNote
+    from tracker.timeutil import utcnow
+
+    db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                               year=day.year, month=day.month, finalized_at=utcnow(),
+                               finalized_by_id=world.admin.id))
+    db.session.commit()
+
+
+def _approved_two_months_ago(world, code="facility_survey", item=None):
+    """An approved activity of the month before last (open), and last month's last day."""
+    from tests.rollups import builders as b
+    from tracker.timeutil import local_today
+
+    last_month = local_today().replace(day=1) - timedelta(days=1)
+    before = last_month.replace(day=1) - timedelta(days=1)
+    item = item or f.item(world.unit, world.community, code)
+    task = b.task_on(item, world.liaison, before, leader=world.leader, hour=14)
+    b.join(task, world.leader, minutes=60)
+    b.report(task, world.leader, ReportStatus.approved, quantity=1)
+    return task, last_month
+
+
+def test_a_survey_whose_finding_was_handed_over_in_a_finalised_month_is_voided_by_an_admin(
+        world):
+    """Its finding's 移交 counts in the signed month's 月报 (本月移交): voiding the survey
+    takes it out of that month, so it is an admin's, though the survey's own month is open."""
+    from tracker.models import FindingStatus
+
+    task, last_month = _approved_two_months_ago(world)
+    finding = Finding(task_id=task.id, unit_id=task.unit_id, community_id=task.community_id,
+                      found_on=task.service_date, kind=FindingKind.sewer, place="路口",
+                      status=FindingStatus.handed_over, handed_to="县住建局",
+                      handed_over_on=last_month, created_by_id=world.leader.id, active=True)
+    db.session.add(finding)
+    db.session.commit()
+    void(task, world.liaison)  # last month not signed: the liaison's
+    assert db.session.get(Task, task.id).report.status == ReportStatus.voided
+
+    task, last_month = _approved_two_months_ago(world, item=task.resource_item)
+    db.session.add(Finding(task_id=task.id, unit_id=task.unit_id, community_id=task.community_id,
+                           found_on=task.service_date, kind=FindingKind.road, place="路口",
+                           status=FindingStatus.fixed, handed_to="县住建局",
+                           handed_over_on=task.service_date, fixed_on=last_month,
+                           created_by_id=world.leader.id, active=True))
+    _signed(world, last_month)
+    refused(void_activity, task, world.liaison, "误录",
+            message=f"该活动的数据也计入{last_month.year}年{last_month.month}月的月报")
+    assert task.report.status == ReportStatus.approved
+    void(task, world.admin)
+    assert db.session.get(Task, task.id).report.status == ReportStatus.voided
+
+
+def test_an_activity_whose_approval_fulfilled_a_need_in_a_finalised_month_is_voided_by_an_admin(
+        world):
+    """The need its approval fulfilled counts in the 月报 of the day it was fulfilled
+    (完成微心愿N个): a void gives it back, which changes that signed month."""
+    from tests.needs.support import need
+    from tracker.models import NeedStatus
+    from tracker.timeutil import utcnow
+
+    task, last_month = _approved_two_months_ago(world, "environment_cleanup")
+    need(world.community, world.liaison, status=NeedStatus.fulfilled, task_id=task.id,
+         fulfilled_on=last_month, fulfilled_at=utcnow(), fulfilled_by_id=world.liaison.id)
+    _signed(world, last_month)
+    refused(void_activity, task, world.liaison, "误录",
+            message=f"该活动的数据也计入{last_month.year}年{last_month.month}月的月报")
+    void(task, world.admin)
+    assert db.session.get(Task, task.id).report.status == ReportStatus.voided

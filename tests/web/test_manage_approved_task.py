@@ -102,3 +102,34 @@ def test_after_reopening_the_liaison_corrects_a_members_hours_on_a_page(client, 
     assert "服务时长改为 1.5 小时" in text(client.get(saved.headers["Location"]))
     db.session.expire_all()
     assert db.session.get(type(done), done.id).minutes == 90
+
+
+def test_in_a_finalised_month_the_leader_of_an_approved_activity_is_the_admins(
+        client, login, world):
+    """The 组长 is in the signed month's 台账: the liaison's page says an admin changes it
+    instead of a form that would be refused, a post is refused with the message on the
+    task page and nothing changes; the admin changes it."""
+    from tracker.models import SummaryNote
+    from tracker.timeutil import utcnow
+
+    task = _recorded(client, login, world)
+    day = task.service_date
+    db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                               year=day.year, month=day.month, finalized_at=utcnow(),
+                               finalized_by_id=world.admin.id))
+    db.session.commit()
+    form = f'action="/manage/tasks/{task.id}/leader'
+    page = text(client.get(f"/manage/tasks/{task.id}"))
+    assert "该月的月报已定稿，更换组长须由单位管理员操作。" in page and form not in page
+    response = client.post(f"/manage/tasks/{task.id}/leader", data={"leader": world.member.id})
+    assert (f"{day.year}年{day.month}月的月报已定稿，更换该月活动的组长须由单位管理员操作"
+            in text(client.get(response.headers["Location"])))
+    db.session.expire_all()
+    assert db.session.get(Task, task.id).leader_id == world.leader.id
+
+    login(world.admin)
+    assert form in text(client.get(f"/manage/tasks/{task.id}"))
+    response = client.post(f"/manage/tasks/{task.id}/leader", data={"leader": world.member.id})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Task, task.id).leader_id == world.member.id

@@ -278,3 +278,39 @@ def test_the_kept_period_form_follows_the_communities_and_what_was_typed(client,
     for direction in ("asc", "desc"):
         page = client.get(f"/progress/double?period=year&year=2025&sort=ads&dir={direction}")
         assert f'name="dir" value="{direction}"' in period_form(page.get_data(as_text=True))
+
+
+def test_a_hand_over_dated_in_a_finalised_month_is_refused_on_the_page_for_a_liaison(
+        client, login, world):
+    """The step would change the signed month's 本月移交: the liaison is told on the
+    finding's page, what they typed kept, nothing written; an admin records it."""
+    from tests import factories as f
+    from tests.rollups import builders as b
+    from tracker.models import SummaryNote
+    from tracker.timeutil import utcnow
+
+    last_month = TODAY.replace(day=1) - timedelta(days=1)
+    survey = b.task_on(f.item(world.unit, world.community, "facility_survey"), world.liaison,
+                       last_month.replace(day=1), leader=world.leader)
+    b.report(survey, world.leader, ReportStatus.approved, quantity=1)
+    finding = b.finding(survey, world.leader)
+    db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                               year=last_month.year, month=last_month.month,
+                               finalized_at=utcnow(), finalized_by_id=world.admin.id))
+    db.session.commit()
+    typed = {"handed_to": "县住建局市政所", "handed_over_on": last_month.isoformat()}
+    login(world.liaison)
+    response = client.post(f"/progress/findings/{finding.id}/hand-over", data=typed)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert (f"{last_month.year}年{last_month.month}月的月报已定稿，登记该月的移交须由单位管理员操作"
+            in html)
+    assert 'value="县住建局市政所"' in html and f'value="{last_month.isoformat()}"' in html
+    db.session.expire_all()
+    assert finding.status == FindingStatus.found and finding.handed_to is None
+
+    login(world.admin)
+    response = client.post(f"/progress/findings/{finding.id}/hand-over", data=typed)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (finding.status, finding.handed_over_on) == (FindingStatus.handed_over, last_month)

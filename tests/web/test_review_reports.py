@@ -262,3 +262,30 @@ def test_home_counts_match_the_lists(client, login, world):
     stale_page = text(client.get("/manage/stale"))
     assert len(_stale_titles(stale_page)) == 2
     assert db.session.get(Task, world.past_task.id).report is not None
+
+
+def test_a_report_whose_approval_a_finalised_month_refuses_says_so_instead_of_offering_it(
+        client, login, world):
+    """The liaison is told on the report's page that the signed month makes the
+    approval an admin's, with no 通过 button that would be refused; an admin approves;
+    退回 is no figure and stays offered to both."""
+    from tracker.models import SummaryNote
+    from tracker.timeutil import utcnow
+
+    report = submitted_report(world.past_task, world.leader)
+    day = world.past_task.service_date
+    db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                               year=day.year, month=day.month, finalized_at=utcnow(),
+                               finalized_by_id=world.admin.id))
+    db.session.commit()
+    approve = f'action="/manage/reports/{report.id}/approve"'
+    returned = f'action="/manage/reports/{report.id}/return"'
+    login(world.liaison)
+    page = text(client.get(f"/manage/reports/{report.id}"))
+    assert f"{day.year}年{day.month}月的月报已定稿，审核通过该月的完成情况须由单位管理员操作" in page
+    assert approve not in page and returned in page
+    login(world.admin)
+    page = text(client.get(f"/manage/reports/{report.id}"))
+    assert approve in page and "月报已定稿" not in page
+    assert client.post(f"/manage/reports/{report.id}/approve").status_code == 302
+    assert fresh(TaskReport, report.id).status == ReportStatus.approved

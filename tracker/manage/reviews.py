@@ -7,10 +7,10 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from ..models import AssignmentStatus
+from ..models import AssignmentStatus, ReportStatus
 from ..paging import page_number
 from ..permissions import staff_required
-from ..services.reviews import approve_report, return_report
+from ..services.reviews import approval_refusal, approve_report, return_report
 from ..timeutil import utcnow
 from ..view_support import run_service, state_refusal
 from . import queries as q
@@ -33,8 +33,11 @@ def _render_report(report, form=None):
     # Approval is final: whoever has not confirmed by then never counts for this task.
     unconfirmed = [a.member.name for a in people
                    if a.status not in (AssignmentStatus.done, AssignmentStatus.absent)]
+    # a 已定稿 month the approval would change: said instead of offering 通过
+    closed = (approval_refusal(report.task, _actor())
+              if report.status == ReportStatus.submitted else None)
     return render_template("manage/report.html", report=report, task=report.task,
-                           participants=people, unconfirmed=unconfirmed,
+                           participants=people, unconfirmed=unconfirmed, closed=closed,
                            form=form or ReturnForm(formdata=None))
 
 

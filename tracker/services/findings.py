@@ -4,6 +4,12 @@ The findings recorded on a survey are its 完成数量, and they count as offici
 figures once its report is approved (``rollups.findings``): so they are recorded
 until then, and a finding recorded by mistake is taken off the register
 (deactivated, audited), never deleted.
+
+A step (已移交, 已整改) counts in the 月报 of the month it is dated in (its 「本月移交N处、
+整改N处」, and the statuses of the month's findings on its last day): a step dated in a
+已定稿 month is an admin's to record (``summary_notes.closed_to``), as 补录 and
+approvals of that month are; the survey's approval, if it comes later, is refused too
+(``reviews.approval_refusal``).
 """
 from __future__ import annotations
 
@@ -28,6 +34,7 @@ from ..permissions import manages_community, may_report
 from ..timeutil import local_today, utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
+from .summary_notes import closed_to
 
 MAX_PLACE = 120
 MAX_DESCRIPTION = 2000
@@ -122,6 +129,12 @@ def _check_date(value: date | None, field: str) -> date:
     return value
 
 
+def _check_month_open(finding: Finding, actor: Member, on: date, field: str, message) -> None:
+    """A step dated in a 已定稿 month changes that month's figures: an admin's to record."""
+    if closed_to(actor, finding.unit_id, finding.community_id, on):
+        raise ServiceError(message, field=field)
+
+
 def hand_over(finding: Finding, actor: Member, handed_to: str, on: date | None) -> None:
     """已移交: the liaison hands the finding to the department that will fix it."""
     _require_manager(finding, actor)
@@ -136,6 +149,9 @@ def hand_over(finding: Finding, actor: Member, handed_to: str, on: date | None) 
     if on < finding.found_on:
         raise ServiceError(_l("移交日期不能早于发现日期（%(d)s）。", d=finding.found_on.isoformat()),
                            field="handed_over_on")
+    _check_month_open(finding, actor, on, "handed_over_on", _l(
+        "%(y)d年%(m)d月的月报已定稿，登记该月的移交须由单位管理员操作（或由单位管理员先重新打开"
+        "该月的月报）。", y=on.year, m=on.month))
     finding.status = FindingStatus.handed_over
     finding.handed_to = handed_to
     finding.handed_over_on = on
@@ -153,6 +169,9 @@ def mark_fixed(finding: Finding, actor: Member, on: date | None) -> None:
             _l("整改日期不能早于移交日期（%(d)s）。", d=finding.handed_over_on.isoformat()),
             field="fixed_on",
         )
+    _check_month_open(finding, actor, on, "fixed_on", _l(
+        "%(y)d年%(m)d月的月报已定稿，登记该月的整改须由单位管理员操作（或由单位管理员先重新打开"
+        "该月的月报）。", y=on.year, m=on.month))
     finding.status = FindingStatus.fixed
     finding.fixed_on = on
     record(actor, "fix_finding", finding, on=on)

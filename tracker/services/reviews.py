@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
@@ -24,7 +25,7 @@ from ..permissions import manages_task, may_report
 from ..timeutil import utcnow
 from . import PermissionDenied, ServiceError, required_reason
 from .audit import record
-from .summary_notes import closed_to
+from .summary_notes import closed_to, first_closed
 from .task_needs import fulfil_needs_of, lock_needs_of
 from .tasks import participants
 
@@ -171,12 +172,10 @@ def approve_report(report: TaskReport, actor: Member) -> None:
         # members confirm their hours once it has ended, and approval is final: approved
         # while it runs, nobody's hours could ever count
         raise ServiceError(_l("活动结束后才能审核通过。"))
-    task, day = report.task, report.task.service_date
-    if closed_to(actor, task.unit_id, task.community_id, day):
-        # what is approved becomes the month's figures: a finalised 月报 changes only by
-        # an admin, as for 补录 and the funds
-        raise ServiceError(_l("%(y)d年%(m)d月的月报已定稿，审核通过该月的完成情况须由单位管理员操作。",
-                              y=day.year, m=day.month))
+    task = report.task
+    refusal = approval_refusal(task, actor)
+    if refusal is not None:
+        raise ServiceError(refusal)
     lock_needs_of(task)  # before any write: see task_needs
     report.status = ReportStatus.approved
     report.return_reason = None
@@ -186,6 +185,45 @@ def approve_report(report: TaskReport, actor: Member) -> None:
         report.task.status = TaskStatus.closed
     record(actor, "approve", report, task_id=report.task_id)
     fulfil_needs_of(report.task, actor)  # the need the task was made from is done
+
+
+def step_days(task: Task) -> list[date]:
+    """The days of the steps (移交, 整改) of the findings recorded on ``task`` (a survey),
+    earliest first: each counts in the 月报 of its own month once the survey is
+    approved (``rollups.findings.moves_plan``), and stops counting when it is voided."""
+    rows = db.session.execute(select(Finding.handed_over_on, Finding.fixed_on).where(
+        Finding.task_id == task.id, Finding.active.is_(True)))
+    return sorted({day for row in rows for day in row if day is not None})
+
+
+def closed_steps_refusal(task: Task, actor: Member, action, extra=()):
+    """Why ``actor`` may not make the activity count, or stop counting (``action``:
+    审核通过, 作废), for the months of its findings' steps (移交, 整改) — or of
+    ``extra``, (community id, day) pairs it also changes — or None. A finalised month's
+    figures are changed by an admin only (``summary_notes.closed_to``); the activity's
+    own month is the caller's to ask, in its own words."""
+    if actor.role == Role.admin:
+        return None
+    step = first_closed(actor, task.unit_id,
+                        [(task.community_id, d) for d in step_days(task)] + list(extra))
+    if step is None:
+        return None
+    return _l("该活动的数据也计入%(y)d年%(m)d月的月报（摸排问题在该月移交或整改，或需求在该月完成），"
+              "该月的月报已定稿，%(action)s须由单位管理员操作（或由单位管理员先重新打开该月的"
+              "月报）。", y=step.year, m=step.month, action=action)
+
+
+def approval_refusal(task: Task, actor: Member):
+    """Why ``actor`` may not approve the task's report because a 月报 it changes is
+    已定稿 (its own month's, or one its findings were handed over or fixed in), or None
+    (the report page shows it instead of 通过)."""
+    day = task.service_date
+    if closed_to(actor, task.unit_id, task.community_id, day):
+        # what is approved becomes the month's figures: a finalised 月报 changes only by
+        # an admin, as for 补录 and the funds
+        return _l("%(y)d年%(m)d月的月报已定稿，审核通过该月的完成情况须由单位管理员操作。",
+                  y=day.year, m=day.month)
+    return closed_steps_refusal(task, actor, _l("审核通过"))
 
 
 def return_report(report: TaskReport, actor: Member, reason: str) -> None:

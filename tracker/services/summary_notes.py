@@ -280,6 +280,23 @@ def final_unit_months(unit_ids, first_day: date, last_day: date) -> list[FinalMo
 def closed_to(actor: Member, unit_id: int, community_id: int, day: date) -> bool:
     """Whether the month of ``day`` is closed to ``actor``: a 月报 it counts in is 已定稿
     and ``actor`` is not an admin. A finalised month's figures are changed by an admin
-    only, however they would change (补录, an approval, the funds)."""
+    only, however they would change (补录, an approval, 作废, a finding's 移交 or 整改,
+    the funds): a liaison is refused and told an admin must do it, or re-open the month."""
     return actor.role != Role.admin and month_is_final(unit_id, community_id,
                                                        day.year, day.month)
+
+
+def first_closed(actor: Member, unit_id: int, places) -> date | None:
+    """The earliest of ``places`` — (community id, day) pairs whose months a change
+    touches — that is ``closed_to`` ``actor``, or None when every month is open to them
+    (one question per community and month)."""
+    if actor.role == Role.admin:
+        return None
+    months: dict[tuple, date] = {}
+    for community_id, day in sorted((p for p in places if p[1] is not None),
+                                    key=lambda p: (p[1], p[0])):
+        months.setdefault((community_id, day.year, day.month), day)
+    for (community_id, _year, _month), day in months.items():
+        if closed_to(actor, unit_id, community_id, day):
+            return day
+    return None

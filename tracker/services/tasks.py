@@ -25,6 +25,7 @@ from ..timeutil import local_date, local_to_utc, to_local, utcnow
 from . import PermissionDenied, ServiceError, required_reason
 from .audit import record
 from .claims import promote_waiting
+from .summary_notes import closed_to
 from .task_needs import give_back_needs_of, lock_needs_of
 
 MAX_SLOTS = 500
@@ -326,9 +327,15 @@ def _plain(value):
 
 
 def change_leader(task: Task, leader: Member | None, actor: Member) -> None:
+    """组长 of the task. An approved activity's leader is in its month's 月报 (the
+    台账's 组长, the 参与明细's mark): in a 已定稿 month an admin's to change."""
     _require_manager(actor, task)
     if task.status == TaskStatus.cancelled:
         raise ServiceError(_l("该任务已取消。"))
+    day = task.service_date
+    if task.report_approved and closed_to(actor, task.unit_id, task.community_id, day):
+        raise ServiceError(_l("%(y)d年%(m)d月的月报已定稿，更换该月活动的组长须由单位管理员操作"
+                              "（或由单位管理员先重新打开该月的月报）。", y=day.year, m=day.month))
     if leader is not None and not leader.active:
         raise ServiceError(_l("该党员账号已停用。"), field="leader")
     task.leader_id = leader.id if leader else None

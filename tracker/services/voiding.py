@@ -15,7 +15,8 @@ counting is told (reminder kind ``voided``).
 
 Who: the community's liaison or an admin — the same people who record a 补录 and add a
 forgotten participant — and in a month whose 月报 is 已定稿 an admin only
-(``summary_notes.closed_to``). A reason is required. Voiding is final; a second one is
+(``summary_notes.closed_to``): the activity's own month, and for an approved one the
+months its findings were handed over or fixed in and its needs fulfilled in. A reason is required. Voiding is final; a second one is
 refused, and a decision racing it (通过, 撤销审核, 添加遗漏的参加人员, another 作废) takes
 turns on the task's row lock (``reviews.lock_activity``).
 """
@@ -31,6 +32,8 @@ from ..models import (
     AuditEvent,
     Finding,
     Member,
+    Need,
+    NeedStatus,
     ReportStatus,
     Task,
     TaskStatus,
@@ -38,7 +41,7 @@ from ..models import (
 from ..permissions import manages_task
 from . import PermissionDenied, ServiceError, required_reason
 from .audit import record
-from .reviews import lock_activity
+from .reviews import closed_steps_refusal, lock_activity
 from .summary_notes import closed_to
 from .task_needs import undo_needs_of
 
@@ -101,7 +104,14 @@ def void_refusal(task: Task, actor: Member):
     if closed_to(actor, task.unit_id, task.community_id, day):
         return _l("%(y)d年%(m)d月的月报已定稿，作废该月的活动须由单位管理员操作。",
                   y=day.year, m=day.month)
-    return None
+    if not task.report_approved:
+        return None
+    # an approved survey's findings' steps count in their own months, and the needs its
+    # approval fulfilled in the month of the approval: a void takes them out of those
+    # months' figures too
+    fulfilled = db.session.execute(select(Need.community_id, Need.fulfilled_on).where(
+        Need.task_id == task.id, Need.status == NeedStatus.fulfilled))
+    return closed_steps_refusal(task, actor, _l("作废"), [tuple(row) for row in fulfilled])
 
 
 def void_activity(task: Task, actor: Member, reason: str) -> None:
