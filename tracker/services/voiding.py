@@ -22,7 +22,7 @@ turns on the task's row lock (``reviews.lock_activity``).
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 
 from ..extensions import db
 from ..models import (
@@ -41,6 +41,7 @@ from .audit import record
 from .reviews import lock_activity
 from .summary_notes import closed_to
 from .task_needs import undo_needs_of
+from .tasks import has_recorded_work
 
 VOID_REASON_MAX = 500
 
@@ -79,15 +80,6 @@ def void_event(task: Task) -> AuditEvent | None:
 def is_voided(task: Task) -> bool:
     """The activity was voided (作废), whether or not it had a report."""
     return void_event(task) is not None
-
-
-def has_recorded_work(task: Task) -> bool:
-    """A report (in any state) or a member's confirmed hours: the activity is on record,
-    and 取消任务 no longer applies."""
-    if task.report is not None:
-        return True
-    return bool(db.session.scalar(select(func.count(Assignment.id)).where(
-        Assignment.task_id == task.id, Assignment.status == AssignmentStatus.done)))
 
 
 def void_refusal(task: Task, actor: Member):
