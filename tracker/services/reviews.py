@@ -23,6 +23,7 @@ from ..models import (
 from ..permissions import manages_task, may_report
 from ..timeutil import utcnow
 from . import PermissionDenied, ServiceError, required_reason
+from .activity_lock import lock_activity
 from .audit import record
 from .summary_notes import closed_to
 from .task_needs import fulfil_needs_of, lock_needs_of
@@ -130,28 +131,6 @@ def _mark_absences(holders, absent_ids: set[int]) -> None:
                 assignment.status = AssignmentStatus.assigned
             else:
                 assignment.status = AssignmentStatus.claimed
-
-
-def lock_activity(task: Task) -> None:
-    """Re-read the task and its report under row locks, for the rest of the transaction,
-    task first (one order, no deadlock). Every decision on a whole activity — 通过, 退回,
-    撤销审核, 作废 (``services.voiding``), 添加遗漏的参加人员 — takes it before it reads
-    the state it decides on: the page that posted saw the report 待审核 (or approved),
-    but another liaison may have decided since. On PostgreSQL the second decision waits
-    for the first to commit and then reads what it left (an approval of an activity
-    voided meanwhile is refused, and the reverse voids the approved activity), so an
-    approved report never sits on a voided task. SQLite's writers take turns anyway;
-    it ignores the clause.
-
-    The rows are locked by a plain SELECT … FOR UPDATE of their ids, then re-read: a
-    refresh with the lock would load the rows' eager relationships by outer joins, and
-    PostgreSQL refuses FOR UPDATE on the nullable side of an outer join."""
-    db.session.execute(select(Task.id).where(Task.id == task.id).with_for_update())
-    db.session.refresh(task)
-    if task.report is not None:
-        db.session.execute(
-            select(TaskReport.id).where(TaskReport.id == task.report.id).with_for_update())
-        db.session.refresh(task.report)
 
 
 def _require_reviewer(report: TaskReport, actor: Member) -> None:

@@ -17,7 +17,7 @@ Who: the community's liaison or an admin — the same people who record a 补录
 forgotten participant — and in a month whose 月报 is 已定稿 an admin only
 (``summary_notes.closed_to``). A reason is required. Voiding is final; a second one is
 refused, and a decision racing it (通过, 撤销审核, 添加遗漏的参加人员, another 作废) takes
-turns on the task's row lock (``reviews.lock_activity``).
+turns on the task's row lock (``activity_lock.lock_activity``).
 """
 from __future__ import annotations
 
@@ -37,8 +37,8 @@ from ..models import (
 )
 from ..permissions import manages_task
 from . import PermissionDenied, ServiceError, required_reason
+from .activity_lock import lock_activity
 from .audit import record
-from .reviews import lock_activity
 from .summary_notes import closed_to
 from .task_needs import undo_needs_of
 from .tasks import has_recorded_work
