@@ -26,7 +26,7 @@ from . import PermissionDenied, ServiceError, required_reason
 from .activity_lock import lock_activity
 from .audit import record
 from .summary_notes import closed_to
-from .task_needs import fulfil_needs_of, lock_needs_of
+from .task_needs import fulfil_needs_of, lock_needs_of, reopen_needs_of
 from .tasks import participants
 
 
@@ -189,8 +189,9 @@ def reopen_report(report: TaskReport, actor: Member, reason: str) -> None:
     can be corrected by the usual path: edit the task, assign, report again, approve.
     Until it is approved again the activity counts nowhere (the counted rows follow
     the report's status in the flush hook); the task, closed by the approval, is open
-    again (it has ended: nobody can claim it). A 已定稿 month changes only by an admin
-    (``closed_to``), and only an admin may do this at all."""
+    again (it has ended: nobody can claim it), and a need its approval fulfilled is to
+    do again until it is approved anew (``task_needs.reopen_needs_of``). A 已定稿 month
+    changes only by an admin (``closed_to``), and only an admin may do this at all."""
     if not manages_task(actor, report.task):
         raise PermissionDenied(_l("无权操作。"))
     if actor.role != Role.admin:
@@ -204,6 +205,8 @@ def reopen_report(report: TaskReport, actor: Member, reason: str) -> None:
         raise ServiceError(_l("%(y)d年%(m)d月的月报已定稿，审核通过该月的完成情况须由单位管理员操作。",
                               y=day.year, m=day.month))
     approved_by = report.reviewed_by_id
+    # before any write (see task_needs): a need the approval fulfilled is to do again
+    reopen_needs_of(task, actor)
     report.status = ReportStatus.returned
     report.return_reason = reason
     report.reviewed_by_id = actor.id
