@@ -11,7 +11,8 @@ task, its participations (still with the hours they had), its report and its fin
 stay, shown as 已作废 with who, when and why (the ``void`` AuditEvent); a survey's
 findings are taken off the register (deactivated), and a need the task was to do, or
 that its approval fulfilled, is given back. Each member whose confirmed hours stopped
-counting is told (reminder kind ``voided``).
+counting is told (reminder kind ``voided``); a 补录申请 采纳 into it is 待处理 again in
+the liaison's queue (``backfill_requests.reopen_requests_of``).
 
 Who: the community's liaison or an admin — the same people who record a 补录 and add a
 forgotten participant — and in a month whose 月报 is 已定稿 an admin only
@@ -39,6 +40,7 @@ from ..permissions import manages_task
 from . import PermissionDenied, ServiceError, required_reason
 from .activity_lock import lock_activity
 from .audit import record
+from .backfill_requests import reopen_requests_of
 from .summary_notes import closed_to
 from .task_needs import undo_needs_of
 from .tasks import has_recorded_work
@@ -125,3 +127,4 @@ def void_activity(task: Task, actor: Member, reason: str) -> None:
         record(actor, "deactivate_finding", finding, reason=reason[:200], voided=True)
     record(actor, VOID, task, **detail)
     undo_needs_of(task, actor)
+    reopen_requests_of(task, actor)  # the members who asked are back in the queue
