@@ -856,3 +856,50 @@ def test_the_copy_communities_migration_gives_kept_copies_the_communities_they_c
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         assert set(_read_after(url, [], read)) == expected  # filled by the migration
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_void_reopened_requests_migration_reopens_those_voided_before_it(
+        backend, migrated_database):
+    """0042: a 补录申请 采纳 into an activity voided before the revision read 「已采纳
+    （活动已作废，不计入）」 and counted nowhere; the migration puts it back in the
+    liaison's queue as voiding now does (pending, naming the voided activity and no
+    task); one adopted into a live activity stays adopted. Down again, it reads adopted into the voided activity, as before."""
+    from tracker.models import AssignmentStatus as Status
+    from tracker.services import unit_of_work
+    from tracker.services.backfill_requests import RequestData, adopt_into_task, ask_backfill
+    from tracker.services.voiding import void_activity
+
+    with migrated_database(backend, "voidreopened") as url:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.test_request_context("/"):
+            unit, item, liaison = _one_community()
+            tasks = [f.task(item, liaison, starts_in=-timedelta(days=2, hours=n),
+                            title=f"清扫{n}") for n in range(2)]
+            asking = [f.member(unit, name=f"党员{n}") for n in range(2)]
+            db.session.commit()
+            ids = []
+            for task, member in zip(tasks, asking):
+                with unit_of_work():
+                    request = ask_backfill(member, item.community, RequestData(
+                        service_date=None, minutes=60, task=task))
+                with unit_of_work():
+                    adopt_into_task(request, liaison)
+                ids.append(request.id)
+            with unit_of_work():
+                void_activity(tasks[0], liaison, "误录")
+            voided, live = (t.id for t in tasks)
+            assert db.session.scalar(select(Assignment.status).where(
+                Assignment.task_id == live)) == Status.done
+            db.session.remove()
+            db.engine.dispose()
+        read = ("SELECT id, status, task_id, result_task_id, voided_task_id"
+                " FROM backfill_request ORDER BY id")
+        reopened = [(ids[0], "pending", None, None, voided), (ids[1], "adopted", live, live, None)]
+        assert _read_after(url, [], read) == reopened  # by 作废 itself
+        assert run_flask(url, "db", "downgrade", "0040_step_and_name_indexes").returncode == 0
+        old = "SELECT id, status, result_task_id FROM backfill_request ORDER BY id"
+        assert _read_after(url, [], old) == [(ids[0], "adopted", voided), (ids[1], "adopted", live)]
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        assert _read_after(url, [], read) == reopened  # by the migration

@@ -116,10 +116,11 @@ def test_the_liaison_adopts_into_the_task_and_the_member_sees_it(client, login, 
     assert "已采纳" in client.get("/backfill-requests/mine").get_data(as_text=True)
 
 
-def test_an_adopted_request_whose_activity_was_voided_says_it_does_not_count(
+def test_an_adopted_request_whose_activity_was_voided_goes_back_to_the_liaison(
         client, login, world):
     """采纳 added the member's hours; 作废 of the activity since takes them off every
-    figure, so 我的补录申请 says the adopted request no longer counts."""
+    figure, so the request is 待处理 again: 我的补录申请 says why, and the liaison's
+    queue offers it for the 补录 form (the form filled in from the voided activity)."""
     request = asked_for_past_task(world, minutes=90)
     login(world.liaison)
     client.post(f"/backfill-requests/{request.id}/adopt")
@@ -135,10 +136,19 @@ def test_an_adopted_request_whose_activity_was_voided_says_it_does_not_count(
     client.get("/auth/logout")
     login(world.other_member)
     page = client.get("/backfill-requests/mine").get_data(as_text=True)
-    assert "已采纳（活动已作废，不计入）" in page
-    # its 查看记录: the task page says 作废 too, though the task had no report to void
+    assert "待处理" in page and "已采纳" not in page
+    assert f"申请所指的活动“{world.past_task.title}”" in page and "已作废" in page
+    # the task page says 作废 too, though the task had no report to void
     page = client.get(f"/tasks/{world.past_task.id}").get_data(as_text=True)
     assert "作废，原因：当天并未开展" in page and "服务时长 1.5 小时（活动已作废，不计入）" in page
+    client.get("/auth/logout")
+    login(world.liaison)
+    queue = client.get("/backfill-requests/").get_data(as_text=True)
+    assert world.other_member.name in queue and "通过补录表单记录后重新采纳" in queue
+    assert f"/manage/backfill?request={request.id}" in queue
+    assert f"/backfill-requests/{request.id}/adopt" not in queue
+    form = client.get(f"/manage/backfill?request={request.id}").get_data(as_text=True)
+    assert f'value="{world.past_task.title}"' in form
 
 
 def test_a_request_without_a_task_is_not_adopted_by_one_tap(client, login, world):

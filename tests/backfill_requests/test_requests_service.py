@@ -317,3 +317,97 @@ def test_a_task_with_an_adopted_request_cannot_be_cancelled(world):
     assert world.past_task.status != TaskStatus.cancelled
     assert db.session.get(BackfillRequest, request.id).status == RequestStatus.adopted
     assert work_event_count() == before
+
+
+def _void(world, task, reason="误录：当天并未开展"):
+    from tracker.services.voiding import void_activity
+
+    with unit_of_work():
+        void_activity(task, world.liaison, reason)
+    db.session.expire_all()
+
+
+def test_a_request_adopted_into_an_activity_voided_since_is_back_in_the_queue(world):
+    """作废 of the activity a request was 采纳 into (session 22's open item): the member's
+    hours there count nowhere, so the request is 待处理 again in the liaison's queue,
+    naming the voided activity and no task, for the liaison to record what really
+    happened through the 补录 form (or decline it); adopted again, the member's work
+    counts once, on the new record."""
+    from tracker.backfill_requests.queries import pending_count, pending_queue
+    from tracker.rollups.coverage import member_totals
+    from tracker.services.backfill_requests import adopt_through_backfill, needs_backfill_form
+
+    past = world.past_task
+    leader = db.session.scalar(select(Assignment).where(
+        Assignment.task_id == past.id, Assignment.member_id == world.leader.id))
+    leader.status, leader.minutes = AssignmentStatus.done, 60
+    request = asked_for_past_task(world, minutes=90)
+    other = f.member(world.unit, name="赵六")
+    db.session.commit()
+    declined = asked(other, world.community, task=past, service_date=None,
+                     description=None, minutes=60)
+    with unit_of_work():
+        added = adopt_into_task(request, world.liaison)
+        decline_request(declined, world.liaison, "当天没有签到记录")
+    with unit_of_work():
+        report = submit_report(past, world.liaison, ReportData(
+            quantity=None, people_served=None, note="清理完毕", absent_ids=set()))
+        approve_report(report, world.liaison)
+    year = (local_today().replace(month=1, day=1), local_today() + timedelta(days=1))
+    counted = member_totals(world.other_member.id, *year)
+    assert counted[1] >= 90
+
+    _void(world, past)
+    request = db.session.get(BackfillRequest, request.id)
+    assert (request.status, request.voided_task_id, request.task_id) == (
+        RequestStatus.pending, past.id, None)
+    assert (request.assignment_id, request.result_task_id, request.decided_by_id,
+            request.decided_at) == (None, None, None, None)
+    assert needs_backfill_form(request)  # not 采纳 into the voided task again
+    assert request in pending_queue(world.liaison) and pending_count(world.liaison) == 1
+    [event] = audits("backfill_request_reopen", request)
+    assert event.detail["voided_task_id"] == past.id
+    assert (event.detail["was"], event.detail["task_id"], event.detail["assignment_id"],
+            event.detail["decided_by_id"]) == ("adopted", past.id, added.id, world.liaison.id)
+    # a declined one stays declined; the participation stays on the voided task
+    assert db.session.get(BackfillRequest, declined.id).status == RequestStatus.declined
+    assert db.session.get(Assignment, added.id).status == AssignmentStatus.done
+    assert member_totals(world.other_member.id, *year) == (counted[0] - 1, counted[1] - 90)
+
+    # the liaison records what really happened and adopts it again: it counts once
+    with unit_of_work():
+        task = adopt_through_backfill(world.liaison, world.item,
+                                      _backfill_of(world, request, [world.other_member]),
+                                      request)
+    db.session.expire_all()
+    assert (request.status, request.result_task_id) == (RequestStatus.adopted, task.id)
+    assert member_totals(world.other_member.id, *year) == counted
+
+
+def test_a_request_adopted_through_the_backfill_form_is_reopened_by_its_void(world):
+    from tracker.services.backfill_requests import adopt_through_backfill
+
+    request = asked(world.other_member, world.community, minutes=120)
+    with unit_of_work():
+        task = adopt_through_backfill(world.liaison, world.item,
+                                      _backfill_of(world, request, [world.other_member]),
+                                      request)
+    _void(world, task, "重复录入")
+    request = db.session.get(BackfillRequest, request.id)
+    assert (request.status, request.voided_task_id, request.result_task_id) == (
+        RequestStatus.pending, task.id, None)
+    assert request.description == "帮助清理楼道杂物"  # what the member wrote is kept
+
+
+def test_a_pending_request_naming_an_activity_voided_since_is_marked_too(world):
+    """It can no longer be 采纳 into the voided task (「该任务已取消。」): it names the
+    voided activity and goes through the 补录 form like the reopened ones."""
+    past = world.past_task
+    leader = db.session.scalar(select(Assignment).where(
+        Assignment.task_id == past.id, Assignment.member_id == world.leader.id))
+    leader.status, leader.minutes = AssignmentStatus.done, 60
+    request = asked_for_past_task(world)
+    _void(world, past)
+    request = db.session.get(BackfillRequest, request.id)
+    assert (request.status, request.voided_task_id, request.task_id) == (
+        RequestStatus.pending, past.id, None)

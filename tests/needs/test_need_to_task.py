@@ -406,3 +406,80 @@ def test_a_voided_week_that_fulfilled_the_need_hands_it_to_another_approved_week
     db.session.refresh(other)
     assert (other.status, other.task_id, other.fulfilled_on) == (
         NeedStatus.tasked, second.id, None)
+
+
+def _reopen(world, task, reason="受益人数填错，需改正"):
+    from tracker.services.reviews import reopen_report
+
+    with unit_of_work():
+        reopen_report(task.report, world.admin, reason)
+    db.session.refresh(task)
+
+
+@pytest.mark.parametrize("claimed", [False, True], ids=["tasked", "claimed"])
+def test_reopening_the_approval_that_fulfilled_the_need_makes_it_to_do_again(world, claimed):
+    """撤销审核 (session 22's open item): the report is 退回 again and counts nowhere, so
+    the need it fulfilled is not done either — back to where it was before the approval
+    (已转任务, or 已认领 by its claimer), out of 本月完成 — and done again, on the new
+    approval's day and by its reviewer, when the corrected report is approved."""
+    extra = dict(status=NeedStatus.claimed, claimer=world.member) if claimed else \
+        dict(status=NeedStatus.tasked)
+    wish = need(world.community, world.liaison, code="environment_cleanup",
+                task_id=world.past_task.id, **extra)
+    db.session.commit()
+    before = NeedStatus.claimed if claimed else NeedStatus.tasked
+    today = local_today()
+    month = Scope(date_from=today.replace(day=1), date_to=today + timedelta(days=1),
+                  community_ids=(world.community.id,))
+    _approve(world, world.past_task)
+    db.session.refresh(wish)
+    assert wish.status == NeedStatus.fulfilled
+    assert need_counts(month, today).fulfilled == 1
+
+    _reopen(world, world.past_task)
+    db.session.refresh(wish)
+    assert (wish.status, wish.task_id, wish.fulfilled_on, wish.fulfilled_by_id) == (
+        before, world.past_task.id, None, None)
+    assert wish.claimed_by_id == (world.member.id if claimed else None)
+    assert need_counts(month, today).fulfilled == 0
+    assert "need_fulfil_reopened" in work_actions()
+
+    # the leader corrects the report, an admin approves it: the need is done again
+    with unit_of_work():
+        submit_report(world.past_task, world.leader, ReportData(
+            quantity=3, people_served=8, note="清理楼道。", absent_ids=set()))
+    with unit_of_work():
+        approve_report(world.past_task.report, world.admin)
+    db.session.refresh(wish)
+    assert (wish.status, wish.task_id, wish.fulfilled_on, wish.fulfilled_by_id) == (
+        NeedStatus.fulfilled, world.past_task.id, today, world.admin.id)
+    assert need_counts(month, today).fulfilled == 1
+
+
+def test_reopening_one_approved_week_leaves_the_need_done_by_the_other(world):
+    """A series' need fulfilled by its first approved week, a second week approved too:
+    撤销审核 of the first leaves the need done — by the second week, as of its approval."""
+    wish = need(world.community, world.liaison, code="environment_cleanup")
+    db.session.commit()
+    first, second, _third = _convert_weekly(world, wish)
+    _approve_by_liaison(world, first)
+    _approve_by_liaison(world, second)
+    _reopen(world, first)
+    db.session.refresh(wish)
+    assert (wish.status, wish.task_id, wish.fulfilled_by_id) == (
+        NeedStatus.fulfilled, second.id, world.liaison.id)
+
+
+def test_a_voided_week_gives_a_claimed_need_back_to_its_claimer_with_the_series(world):
+    """作废 of the week that fulfilled a claimed need of a series, no other week approved:
+    the need is the claimer's again (已认领, not 已转任务 with a claimer, which the
+    table refuses), going on with the series' next task."""
+    wish = need(world.community, world.liaison, code="environment_cleanup",
+                status=NeedStatus.claimed, claimer=world.member)
+    db.session.commit()
+    first, second, _third = _convert_weekly(world, wish)
+    _approve_by_liaison(world, first)
+    _void(world, first)
+    db.session.refresh(wish)
+    assert (wish.status, wish.claimed_by_id, wish.task_id, wish.fulfilled_on) == (
+        NeedStatus.claimed, world.member.id, second.id, None)

@@ -516,6 +516,46 @@ def test_cancel_refused_after_a_report_and_for_other_community(world):
     assert past.status == TaskStatus.open and world.task.status == TaskStatus.open
 
 
+@pytest.mark.parametrize("state,on_record,message", [
+    ("nothing", False, None),
+    ("claimed and 缺席", False, None),
+    ("report submitted", True, "该任务已提交完成情况，不能取消。"),
+    ("report returned", True, "该任务已提交完成情况，不能取消。"),
+    ("hours confirmed", True, "已有1名党员在该任务中的服务时长已确认"),
+])
+def test_an_activity_on_record_is_not_cancelled_and_the_refusal_says_why(
+        world, state, on_record, message):
+    """One rule (code review #1): a task is cancelled unless the activity is on record —
+    a report in any state, or a member's confirmed hours (``has_recorded_work``, the
+    rule 作废 asks too); the refusal names which of the two it holds. A member who only
+    claimed it, or was marked 缺席, puts nothing on record."""
+    from tracker.services.tasks import cancel_refusal, has_recorded_work
+
+    past = world.past_task
+    mine, theirs = sorted(past.assignments, key=lambda a: a.member_id != world.member.id)
+    if state == "claimed and 缺席":
+        theirs.status = AssignmentStatus.absent
+    elif state.startswith("report"):
+        db.session.add(TaskReport(task_id=past.id, quantity=1, people_served=1, note="好",
+                                  status=ReportStatus(state.split()[1]),
+                                  submitted_by_id=world.leader.id))
+    elif state == "hours confirmed":
+        mine.status, mine.minutes = AssignmentStatus.done, 60
+    db.session.flush()
+    db.session.refresh(past)
+    assert has_recorded_work(past) is on_record
+    if not on_record:
+        assert cancel_refusal(past) is None
+        cancel_task(past, world.liaison, "下雨")
+        assert past.status == TaskStatus.cancelled
+        assert str(cancel_refusal(past)) == "该任务已取消。"
+        return
+    with pytest.raises(ServiceError) as caught:
+        cancel_task(past, world.liaison, "原因")
+    assert message in str(caught.value.message)
+    assert past.status == TaskStatus.open
+
+
 def test_members_on_a_cancelled_task_keep_their_participation(world):
     claim_slot(world.task, world.member)
     cancel_task(world.task, world.liaison, "场地临时占用")

@@ -312,3 +312,29 @@ def test_an_activity_whose_approval_fulfilled_a_need_in_a_finalised_month_is_voi
             message=f"该活动的数据也计入{last_month.year}年{last_month.month}月的月报")
     void(task, world.admin)
     assert db.session.get(Task, task.id).report.status == ReportStatus.voided
+def test_a_confirmation_from_a_page_read_before_the_void_is_refused(world):
+    """The member opened 确认参与 while the activity was live and sends it after the
+    liaison voided it (session 22's open item): the confirmation reads the task again
+    under the activity's lock, finds it voided, and is refused in so many words; nothing
+    is written — no hours, no 确认 in the trail — so no done participation sits unseen
+    on the voided activity. (The two-process race: test_confirm_void_race.py.)"""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from tests.services.test_claims import assignment_of
+    from tracker.services.claims import confirm_participation
+
+    task = world.past_task
+    leader = assignment_of(task, world.leader)
+    leader.status, leader.minutes = AssignmentStatus.done, 120  # on record: it may be voided
+    db.session.commit()
+    void(task, world.liaison)
+    mine = assignment_of(task, world.member)
+    set_committed_value(mine.task, "status", TaskStatus.open)  # what the page had read
+    events = work_event_count()
+    refused(confirm_participation, mine, world.member, 60,
+            message="该任务已取消或作废，服务时长不再计入，不能确认参与。")
+    db.session.expire_all()
+    mine = db.session.get(Assignment, mine.id)
+    assert (mine.status, mine.minutes, mine.confirmed_at) == \
+        (AssignmentStatus.claimed, None, None)
+    assert work_event_count() == events

@@ -580,6 +580,9 @@ def test_cancel_after_a_report_is_refused(client, login, world):
                            follow_redirects=True)
     assert "已提交完成情况，不能取消" in text(response)
     assert fresh(Task, world.past_task.id).status == TaskStatus.open
+    # the 取消任务 page itself is not offered: it says why at once (one rule for both)
+    response = client.get(f"/manage/tasks/{world.past_task.id}/cancel", follow_redirects=True)
+    assert "已提交完成情况，不能取消" in text(response) and "确认取消任务" not in text(response)
 
 
 # --- another community: 404 and nothing changes ----------------------------------------------

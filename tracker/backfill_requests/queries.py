@@ -63,7 +63,8 @@ def my_requests(member_id: int) -> list[BackfillRequest]:
         select(BackfillRequest).where(BackfillRequest.member_id == member_id)
         .options(selectinload(BackfillRequest.task), selectinload(BackfillRequest.community),
                  # an adopted request whose activity was voided since says so
-                 selectinload(BackfillRequest.result_task))
+                 selectinload(BackfillRequest.result_task),
+                 selectinload(BackfillRequest.voided_task))
         .order_by(BackfillRequest.created_at.desc(), BackfillRequest.id.desc())))
 
 
@@ -89,7 +90,8 @@ def pending_queue(actor) -> list[BackfillRequest]:
     return list(db.session.scalars(_in_reach(actor, select(BackfillRequest).where(
         BackfillRequest.status == RequestStatus.pending))
         .options(selectinload(BackfillRequest.member), selectinload(BackfillRequest.task),
-                 selectinload(BackfillRequest.community))
+                 selectinload(BackfillRequest.community),
+                 selectinload(BackfillRequest.voided_task))
         .order_by(BackfillRequest.created_at, BackfillRequest.id)))
 
 

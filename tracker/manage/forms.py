@@ -347,8 +347,10 @@ class BackfillForm(Form):
     def fill_from_request(self, source, items) -> None:
         """A member's 补录申请 to record: its community's item (when there is one
         choice, or the named task's), the task's times or 09:00 on the day, the member
-        ticked as leader with the hours asked, the description as 情况说明."""
-        task = source.task
+        ticked as leader with the hours asked, the description as 情况说明. A request
+        reopened by a 作废 starts from the voided activity's item, title and times, for
+        the liaison to correct to what really happened."""
+        task = source.task or source.voided_task
         in_community = [i for i in items if i.community_id == source.community_id]
         if task is not None and any(i.id == task.resource_item_id for i in in_community):
             self.resource_item.data = task.resource_item_id

@@ -16,13 +16,14 @@ from ..services.reviews import reopen_report
 from ..services.summary_notes import closed_to
 from ..services.task_needs import needs_of
 from ..services.tasks import (
+    cancel_refusal,
     cancel_task,
     change_leader,
     close_task,
-    confirmed_hours_refusal,
+    has_recorded_work,
     off_checklist_note,
 )
-from ..services.voiding import has_recorded_work, void_activity, void_event, void_refusal
+from ..services.voiding import void_activity, void_event, void_refusal
 from ..services.waitlist import leave_waitlist, promote_by_hand
 from ..timeutil import utcnow
 from ..view_support import confirmed, run_service, state_refusal
@@ -67,7 +68,8 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
               if a.status == AssignmentStatus.absent and a.member.active]
     add.member.choices = [("", _("请选择"))] + [(m.id, member_label(m))
                                                  for m in absent + candidates]
-    cancel_refusal = confirmed_hours_refusal(task)  # None: no member's hours confirmed
+    # None: not on record (the page says nothing of a report: it shows the report)
+    refusal = cancel_refusal(task)
     # on record: 取消任务 no longer applies, 作废 does
     on_record = task.status != TaskStatus.cancelled and has_recorded_work(task)
     return dict(task=task, participants=holders, search=search, assign_form=assign,
@@ -78,7 +80,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                                                   task.service_date),
                 reopen_form=(reopen or ReopenForm(formdata=None))
                 if approved and actor.role == Role.admin else None,
-                cancel_refusal=cancel_refusal,
+                cancel_refusal=refusal,
                 void_form=(void or VoidForm(formdata=None)) if on_record else None,
                 void_refusal=void_refusal(task, actor) if on_record else None,
                 voided=void_event(task),
@@ -314,7 +316,7 @@ def cancel(task_id: int):
     """取消任务 with a reason, asked once like 关闭任务."""
     task = _managed_task(task_id)
     if request.method == "GET":
-        if (refusal := confirmed_hours_refusal(task)) is not None:
+        if (refusal := cancel_refusal(task)) is not None:
             return _back_to_task(task, refusal, "error")
         form = CancelForm(formdata=None, data={"reason": request.args.get("reason", "")[:500]})
         return render_template(

@@ -3,7 +3,8 @@
 A request moves 待处理 → 已采纳 (the participation was added to a task, or a 补录
 made from it), 已拒绝 (with a reason) or 已撤回 (the member took it back). It keeps
 what it produced — the participation, or the task a 补录 wrote — so the member's
-list can link to the record.
+list can link to the record. An adopted request whose activity is voided (作废) is
+待处理 again, naming the voided activity, for the liaison to adopt again.
 """
 from __future__ import annotations
 
@@ -54,12 +55,17 @@ class BackfillRequest(db.Model):
     # What 采纳 produced: the participation added to the task, or the task a 补录 wrote.
     assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignment.id"))
     result_task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"))
+    # The activity it was adopted into, voided (作废) since: the request is pending
+    # again, in the liaison's queue, to be adopted into what really happened or
+    # declined (``backfill_requests.reopen_requests_of``).
+    voided_task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     member: Mapped["Member"] = relationship(foreign_keys=[member_id])  # noqa: F821
     community: Mapped["Community"] = relationship()  # noqa: F821
     task: Mapped["Task | None"] = relationship(foreign_keys=[task_id])  # noqa: F821
     result_task: Mapped["Task | None"] = relationship(foreign_keys=[result_task_id])  # noqa: F821
+    voided_task: Mapped["Task | None"] = relationship(foreign_keys=[voided_task_id])  # noqa: F821
     decided_by: Mapped["Member | None"] = relationship(foreign_keys=[decided_by_id])  # noqa: F821
 
     @property

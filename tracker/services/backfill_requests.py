@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from ..extensions import db
 from ..fields import NOTE_MAX
@@ -247,3 +247,32 @@ def adopt_through_backfill(actor: Member, item: ResourceItem, data: BackfillData
            assignment_id=assignment.id, member_id=request.member_id,
            minutes=assignment.minutes, through="backfill")
     return task
+
+
+def reopen_requests_of(task: Task, actor: Member) -> None:
+    """作废 of ``task`` (``voiding.void_activity``, under the activity's lock): the
+    requests 采纳 into it did not end in anything that counts — the member's work would
+    count nowhere — so they are 待处理 again, in the liaison's queue, naming the voided
+    activity (``voided_task_id``) and no task: the liaison adopts them again through the
+    补录 form (what really happened) or declines them. What 采纳 produced and who decided
+    are cleared from the request (the ``backfill_request_reopen`` event keeps them; the
+    participation stays on the voided activity with its hours). A request still pending
+    that names the voided activity is marked the same way, as it can no longer be 采纳
+    into it."""
+    requests = db.session.scalars(
+        select(BackfillRequest).where(
+            or_(and_(BackfillRequest.result_task_id == task.id,
+                     BackfillRequest.status == RequestStatus.adopted),
+                and_(BackfillRequest.task_id == task.id,
+                     BackfillRequest.status == RequestStatus.pending)))
+        .order_by(BackfillRequest.id).with_for_update()
+        .execution_options(populate_existing=True))
+    for request in list(requests):
+        detail = dict(voided_task_id=task.id, was=request.status, task_id=request.task_id,
+                      assignment_id=request.assignment_id,
+                      decided_by_id=request.decided_by_id, decided_at=request.decided_at)
+        request.status = RequestStatus.pending
+        request.voided_task_id = task.id
+        request.task_id = request.assignment_id = request.result_task_id = None
+        request.decided_by_id = request.decided_at = None
+        record(actor, "backfill_request_reopen", request, **detail)

@@ -30,6 +30,7 @@ from ..models import (
 from ..permissions import manages_task
 from ..timeutil import utcnow
 from . import PermissionDenied, ServiceError, required_reason
+from .activity_lock import lock_activity
 from .audit import record
 
 MAX_MINUTES = 24 * 60
@@ -276,9 +277,20 @@ def correct_minutes(assignment: Assignment, actor: Member, minutes: int, reason:
 
 
 def confirm_participation(assignment: Assignment, member: Member, minutes: int) -> None:
-    """A member confirms own service hours once the task has ended."""
+    """A member confirms own service hours once the task has ended.
+
+    Under the activity's lock (``lock_activity``), as every decision on it: the page
+    that posted saw the task live, but a liaison may have voided (作废) or cancelled it
+    since. A 作废 at the same moment either comes first — the confirmation then reads
+    the task cancelled and is refused, writing nothing — or waits for it and takes the
+    member's new hours off with the others, telling the member as it tells them. Never
+    a done participation left unseen on a voided activity."""
     if assignment.member_id != member.id:
         raise PermissionDenied(_l("无权操作。"))
+    lock_activity(assignment.task)
+    db.session.refresh(assignment)  # marked 缺席 or withdrawn meanwhile: read it afresh
+    if assignment.task.status == TaskStatus.cancelled:
+        raise ServiceError(_l("该任务已取消或作废，服务时长不再计入，不能确认参与。"))
     refusal = confirm_refusal(assignment)
     if refusal is not None:
         raise ServiceError(refusal)

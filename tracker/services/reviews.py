@@ -24,9 +24,10 @@ from ..models import (
 from ..permissions import manages_task, may_report
 from ..timeutil import utcnow
 from . import PermissionDenied, ServiceError, required_reason
+from .activity_lock import lock_activity
 from .audit import record
 from .summary_notes import closed_to, first_closed
-from .task_needs import fulfil_needs_of, lock_needs_of
+from .task_needs import fulfil_needs_of, lock_needs_of, reopen_needs_of
 from .tasks import participants
 
 
@@ -133,28 +134,6 @@ def _mark_absences(holders, absent_ids: set[int]) -> None:
                 assignment.status = AssignmentStatus.claimed
 
 
-def lock_activity(task: Task) -> None:
-    """Re-read the task and its report under row locks, for the rest of the transaction,
-    task first (one order, no deadlock). Every decision on a whole activity — 通过, 退回,
-    撤销审核, 作废 (``services.voiding``), 添加遗漏的参加人员 — takes it before it reads
-    the state it decides on: the page that posted saw the report 待审核 (or approved),
-    but another liaison may have decided since. On PostgreSQL the second decision waits
-    for the first to commit and then reads what it left (an approval of an activity
-    voided meanwhile is refused, and the reverse voids the approved activity), so an
-    approved report never sits on a voided task. SQLite's writers take turns anyway;
-    it ignores the clause.
-
-    The rows are locked by a plain SELECT … FOR UPDATE of their ids, then re-read: a
-    refresh with the lock would load the rows' eager relationships by outer joins, and
-    PostgreSQL refuses FOR UPDATE on the nullable side of an outer join."""
-    db.session.execute(select(Task.id).where(Task.id == task.id).with_for_update())
-    db.session.refresh(task)
-    if task.report is not None:
-        db.session.execute(
-            select(TaskReport.id).where(TaskReport.id == task.report.id).with_for_update())
-        db.session.refresh(task.report)
-
-
 def _require_reviewer(report: TaskReport, actor: Member) -> None:
     if not manages_task(actor, report.task):
         raise PermissionDenied(_l("无权审核该社区的任务。"))
@@ -248,8 +227,9 @@ def reopen_report(report: TaskReport, actor: Member, reason: str) -> None:
     can be corrected by the usual path: edit the task, assign, report again, approve.
     Until it is approved again the activity counts nowhere (the counted rows follow
     the report's status in the flush hook); the task, closed by the approval, is open
-    again (it has ended: nobody can claim it). A 已定稿 month changes only by an admin
-    (``closed_to``), and only an admin may do this at all."""
+    again (it has ended: nobody can claim it), and a need its approval fulfilled is to
+    do again until it is approved anew (``task_needs.reopen_needs_of``). A 已定稿 month
+    changes only by an admin (``closed_to``), and only an admin may do this at all."""
     if not manages_task(actor, report.task):
         raise PermissionDenied(_l("无权操作。"))
     if actor.role != Role.admin:
@@ -263,6 +243,8 @@ def reopen_report(report: TaskReport, actor: Member, reason: str) -> None:
         raise ServiceError(_l("%(y)d年%(m)d月的月报已定稿，审核通过该月的完成情况须由单位管理员操作。",
                               y=day.year, m=day.month))
     approved_by = report.reviewed_by_id
+    # before any write (see task_needs): a need the approval fulfilled is to do again
+    reopen_needs_of(task, actor)
     report.status = ReportStatus.returned
     report.return_reason = reason
     report.reviewed_by_id = actor.id

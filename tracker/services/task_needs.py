@@ -9,6 +9,10 @@ whole series' to do: ``Need.task_id`` names one task of it, and every task of th
   of the approval (what the 月报's 本月完成 and 完成微心愿 count); the need then names
   that task. A recurring need (每周代购) is met once someone has done it as asked;
   the rest of the series goes on as tasks, and the need counts once.
+- **To do again** when that approval is taken back (撤销审核): back to where it was
+  before it — 已认领 by its claimer, else 已转任务 — and fulfilled anew when the
+  report is approved again; done by another approved week of the series if there is
+  one. 作废 takes it back too, and then hands it on as a cancellation does.
 - **Given back** only when none of its tasks is left: a cancelled task hands the need on
   to the earliest task of the series not cancelled; when every one is cancelled the
   need loses the task (so it can be turned into a task again) and a tasked one is
@@ -104,12 +108,12 @@ def give_back_needs_of(task: Task, actor: Member) -> None:
         record(actor, "need_task_cancelled", need, task_id=task.id)
 
 
-def undo_needs_of(task: Task, actor: Member) -> None:
-    """The task is voided (作废: the activity did not happen). A need whose fulfilment it
-    was is done by another approved week of its series if there is one, else it was not
-    done after all: it goes on with the series' next task not cancelled, or, with none,
-    loses the task and is 已认领 again by its claimer, else 待认领. A need it was still
-    to do is given back as for a cancellation."""
+def _unfulfil_needs_of(task: Task, actor: Member, action: str) -> list[Need]:
+    """The needs whose fulfilment was ``task``'s approval, now taken back (撤销审核 or
+    作废): one the series has another approved week for is done by that week — on the
+    day, and by whom, its report was approved; the others are to do again, as before
+    the approval: 已认领 by their claimer, else 已转任务 (``action`` audits each).
+    Returns those to do again."""
     fulfilled = list(db.session.scalars(
         select(Need).where(Need.task_id == task.id, Need.status == NeedStatus.fulfilled)
         .order_by(Need.id).with_for_update().execution_options(populate_existing=True)))
@@ -118,7 +122,6 @@ def undo_needs_of(task: Task, actor: Member) -> None:
     undone = []
     for need in fulfilled:
         if approved:
-            # done by that week: on the day, and by whom, its report was approved
             done_by = approved[0]
             need.task_id = done_by.id
             need.fulfilled_at = done_by.report.reviewed_at
@@ -126,11 +129,26 @@ def undo_needs_of(task: Task, actor: Member) -> None:
             need.fulfilled_by_id = done_by.report.reviewed_by_id
             record(actor, "need_task_moved", need, task_id=task.id, to_task_id=done_by.id)
             continue
-        need.status = NeedStatus.tasked
+        need.status = NeedStatus.claimed if need.claimed_by_id else NeedStatus.tasked
         need.fulfilled_at = need.fulfilled_on = need.fulfilled_by_id = None
-        record(actor, "need_fulfil_voided", need, task_id=task.id)
+        record(actor, action, need, task_id=task.id)
         undone.append(need)
+    return undone
+
+
+def reopen_needs_of(task: Task, actor: Member) -> None:
+    """撤销审核 of the task's report: a need its approval fulfilled is not done after
+    all until the report is approved again (``fulfil_needs_of`` then fulfils it anew);
+    meanwhile it is the task's to do again, as before the approval — 已认领 by its
+    claimer, else 已转任务 — unless another approved week of its series did it."""
+    _unfulfil_needs_of(task, actor, "need_fulfil_reopened")
+
+
+def undo_needs_of(task: Task, actor: Member) -> None:
+    """The task is voided (作废: the activity did not happen). A need whose fulfilment it
+    was is done by another approved week of its series if there is one, else it was not
+    done after all: it goes on with the series' next task not cancelled, or, with none,
+    loses the task and is 已认领 again by its claimer, else 待认领. A need it was still
+    to do is given back as for a cancellation."""
+    _unfulfil_needs_of(task, actor, "need_fulfil_voided")
     give_back_needs_of(task, actor)
-    for need in undone:
-        if need.task_id is None and need.claimed_by_id:
-            need.status = NeedStatus.claimed

@@ -352,26 +352,38 @@ def close_task(task: Task, actor: Member) -> None:
     record(actor, "close", task)
 
 
-def confirmed_hours_refusal(task: Task):
-    """Why the task cannot be cancelled although it has no report, or None: members'
-    hours on it are already confirmed (they confirmed them, or a 补录申请 was 采纳 into
-    it). A cancelled task counts nowhere, so cancelling would silently drop them."""
-    confirmed = db.session.scalar(select(func.count(Assignment.id)).where(
+def has_recorded_work(task: Task) -> bool:
+    """A report (in any state) or a member's confirmed hours: the activity is on record,
+    and 取消任务 no longer applies (作废 does, ``services.voiding``)."""
+    if task.report is not None:
+        return True
+    return _confirmed_count(task) > 0
+
+
+def _confirmed_count(task: Task) -> int:
+    return db.session.scalar(select(func.count(Assignment.id)).where(
         Assignment.task_id == task.id, Assignment.status == AssignmentStatus.done))
-    if not confirmed:
+
+
+def cancel_refusal(task: Task):
+    """Why the task cannot be cancelled, or None when it can. One rule: an activity on
+    record (``has_recorded_work``) is not cancelled — a cancelled task counts nowhere,
+    so its report or its members' confirmed hours (they confirmed them, or a 补录申请
+    was 采纳 into it) would silently stop counting. The message says which it holds."""
+    if task.status == TaskStatus.cancelled:
+        return _l("该任务已取消。")
+    if not has_recorded_work(task):
         return None
+    if task.report is not None:
+        return _l("该任务已提交完成情况，不能取消。")
     return _l("已有%(n)d名党员在该任务中的服务时长已确认，取消任务会使这些时长不再计入，"
-              "因此不能取消。", n=confirmed)
+              "因此不能取消。", n=_confirmed_count(task))
 
 
 def cancel_task(task: Task, actor: Member, reason: str) -> None:
     """Call the task off, with a reason; members on it see it as 已取消 in 我的任务."""
     _require_manager(actor, task)
-    if task.status == TaskStatus.cancelled:
-        raise ServiceError(_l("该任务已取消。"))
-    if task.report is not None:
-        raise ServiceError(_l("该任务已提交完成情况，不能取消。"))
-    if (refusal := confirmed_hours_refusal(task)) is not None:
+    if (refusal := cancel_refusal(task)) is not None:
         raise ServiceError(refusal)
     reason = required_reason(reason, _l("请填写取消原因。"), REASON_MAX)
     lock_needs_of(task)  # before any write: see task_needs

@@ -11,19 +11,20 @@ task, its participations (still with the hours they had), its report and its fin
 stay, shown as 已作废 with who, when and why (the ``void`` AuditEvent); a survey's
 findings are taken off the register (deactivated), and a need the task was to do, or
 that its approval fulfilled, is given back. Each member whose confirmed hours stopped
-counting is told (reminder kind ``voided``).
+counting is told (reminder kind ``voided``); a 补录申请 采纳 into it is 待处理 again in
+the liaison's queue (``backfill_requests.reopen_requests_of``).
 
 Who: the community's liaison or an admin — the same people who record a 补录 and add a
 forgotten participant — and in a month whose 月报 is 已定稿 an admin only
 (``summary_notes.closed_to``): the activity's own month, and for an approved one the
 months its findings were handed over or fixed in and its needs fulfilled in. A reason is required. Voiding is final; a second one is
 refused, and a decision racing it (通过, 撤销审核, 添加遗漏的参加人员, another 作废) takes
-turns on the task's row lock (``reviews.lock_activity``).
+turns on the task's row lock (``activity_lock.lock_activity``).
 """
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 
 from ..extensions import db
 from ..models import (
@@ -40,10 +41,13 @@ from ..models import (
 )
 from ..permissions import manages_task
 from . import PermissionDenied, ServiceError, required_reason
+from .activity_lock import lock_activity
 from .audit import record
-from .reviews import closed_steps_refusal, lock_activity
+from .backfill_requests import reopen_requests_of
+from .reviews import closed_steps_refusal
 from .summary_notes import closed_to
 from .task_needs import undo_needs_of
+from .tasks import has_recorded_work
 
 VOID_REASON_MAX = 500
 
@@ -82,15 +86,6 @@ def void_event(task: Task) -> AuditEvent | None:
 def is_voided(task: Task) -> bool:
     """The activity was voided (作废), whether or not it had a report."""
     return void_event(task) is not None
-
-
-def has_recorded_work(task: Task) -> bool:
-    """A report (in any state) or a member's confirmed hours: the activity is on record,
-    and 取消任务 no longer applies."""
-    if task.report is not None:
-        return True
-    return bool(db.session.scalar(select(func.count(Assignment.id)).where(
-        Assignment.task_id == task.id, Assignment.status == AssignmentStatus.done)))
 
 
 def void_refusal(task: Task, actor: Member):
@@ -143,3 +138,4 @@ def void_activity(task: Task, actor: Member, reason: str) -> None:
         record(actor, "deactivate_finding", finding, reason=reason[:200], voided=True)
     record(actor, VOID, task, **detail)
     undo_needs_of(task, actor)
+    reopen_requests_of(task, actor)  # the members who asked are back in the queue

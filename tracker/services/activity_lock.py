@@ -1,0 +1,37 @@
+"""The row lock every decision on a whole activity takes before it reads the state it
+decides on (通过, 退回, 撤销审核, 作废, a resubmission, 添加遗漏的参加人员, 采纳 into a
+task, and a member's own 确认参与).
+
+Kept apart from ``reviews`` so that ``claims`` can take it too: ``reviews`` imports
+``tasks``, which imports ``claims``.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Task, TaskReport
+
+
+def lock_activity(task: Task) -> None:
+    """Re-read the task and its report under row locks, for the rest of the transaction,
+    task first (one order, no deadlock). Every decision on a whole activity — 通过, 退回,
+    撤销审核, 作废 (``services.voiding``), 添加遗漏的参加人员, a member's 确认参与 — takes
+    it before it reads the state it decides on: the page that posted saw the report
+    待审核 (or approved, or the task not cancelled), but another liaison may have
+    decided since. On PostgreSQL the second decision waits for the first to commit and
+    then reads what it left (an approval of an activity voided meanwhile is refused, and
+    the reverse voids the approved activity; a confirmation after a 作废 is refused, one
+    before it is among the hours the 作废 takes off and tells of), so an approved report
+    or a member's newly confirmed hours never sit unnoticed on a voided task. SQLite's
+    writers take turns anyway; it ignores the clause.
+
+    The rows are locked by a plain SELECT … FOR UPDATE of their ids, then re-read: a
+    refresh with the lock would load the rows' eager relationships by outer joins, and
+    PostgreSQL refuses FOR UPDATE on the nullable side of an outer join."""
+    db.session.execute(select(Task.id).where(Task.id == task.id).with_for_update())
+    db.session.refresh(task)
+    if task.report is not None:
+        db.session.execute(
+            select(TaskReport.id).where(TaskReport.id == task.report.id).with_for_update())
+        db.session.refresh(task.report)
