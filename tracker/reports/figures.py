@@ -12,7 +12,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -26,7 +26,6 @@ from ..models import (
     CountedTask,
     Member,
     ReportStatus,
-    RollPeriod,
     Section,
     Task,
     TaskReport,
@@ -41,7 +40,8 @@ from ..rollups.coverage import (
     Coverage,
     coverage_plan,
     named_people,
-    on_roll,
+    on_roll_at_end,
+    on_roll_during,
     roll_day,
     unit_then,
 )
@@ -381,13 +381,9 @@ def _people_apart_plan(scope: Scope) -> Plan:
         .group_by(worked.c.member_id)
         .subquery())
     member = people.c.member_id
-    on_the_roll = exists(select(RollPeriod.id).where(
-        RollPeriod.member_id == member, *on_roll(scope.unit_id, day)))
-    # on the unit's roll on some day of the month (up to its roll day)
-    stayed = exists(select(RollPeriod.id).where(
-        RollPeriod.member_id == member, RollPeriod.unit_id == scope.unit_id,
-        or_(RollPeriod.since.is_(None), RollPeriod.since <= day),
-        or_(RollPeriod.until.is_(None), RollPeriod.until > scope.date_from)))
+    # the unit's own: on the roll 参与情况 counts (coverage's one rule)
+    on_the_roll = on_roll_at_end(member, scope.unit_id, scope.date_to)
+    stayed = on_roll_during(member, scope.unit_id, scope.date_from, scope.date_to)
     gone = and_(~on_the_roll, stayed)
     never = and_(~on_the_roll, ~stayed)
     moved = unit_then(member, day) != scope.unit_id

@@ -98,6 +98,28 @@ def named_people(scope: Scope):
             .subquery("namesakes"))
 
 
+def on_roll_at_end(member_id, unit_id: int, date_to: date):
+    """SQL: whether ``member_id`` is on the unit's roll of the period [.., date_to) —
+    the roll of its last day (``roll_day``): the one rule for who is the unit's own in
+    a period. 参与情况 counts that roll (``coverage_plan``); the 月报's lead counts its
+    people on the unit's activities as the unit's own by it, and names the others
+    (``reports.figures._people_apart_plan``), so the lead less its parts is 参与情况's
+    own people: someone who moved in during the month is the unit's own, whatever
+    they did before; someone who left the roll and came back within it is simply its
+    own."""
+    return exists(select(RollPeriod.id).where(
+        RollPeriod.member_id == member_id, *on_roll(unit_id, roll_day(date_to))))
+
+
+def on_roll_during(member_id, unit_id: int, date_from: date, date_to: date):
+    """SQL: whether ``member_id`` was on the unit's roll on some day of the period up to
+    its roll day (those of them off it by then left during the period)."""
+    return exists(select(RollPeriod.id).where(
+        RollPeriod.member_id == member_id, RollPeriod.unit_id == unit_id,
+        or_(RollPeriod.since.is_(None), RollPeriod.since <= roll_day(date_to)),
+        or_(RollPeriod.until.is_(None), RollPeriod.until > date_from)))
+
+
 @dataclass(frozen=True)
 class NotYet:
     """A member on roll who has not taken part (listed by name, never ranked)."""
