@@ -4,6 +4,7 @@ exactly what the models describe (Alembic's autogenerate finds nothing to add).
 """
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -903,3 +904,46 @@ def test_the_void_reopened_requests_migration_reopens_those_voided_before_it(
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         assert _read_after(url, [], read) == reopened  # by the migration
+
+
+def test_the_member_names_migration_spells_stored_names_as_new_input_is_spelled(
+        backend, migrated_database):
+    """0043: a name stored before the form and the import spelled names one way — padded
+    (「陈芳 」), with blanks between its characters (「王　芳」, 「李 明」), with a
+    look-alike of the middle dot (「阿依古丽.买买提」, 「热合曼•艾力」) — reads afterwards
+    as a name typed today is stored: 陈芳, 王芳, 李明, 阿依古丽·买买提, 热合曼·艾力; its
+    pinyin key is the one the name has; a name already so, or in Latin letters with a
+    space (「Tom Lee」), is untouched; each member renamed has an audit row with the name
+    before and after."""
+    from tracker.name_order import name_key
+
+    stored = {"陈芳 ": "陈芳", "王\u3000芳": "王芳", "李 明": "李明",
+              "阿依古丽.买买提": "阿依古丽·买买提", "热合曼\u2022艾力": "热合曼·艾力",
+              "Tom Lee": "Tom Lee", "张伟": "张伟"}
+    with migrated_database(backend, "membernames") as url:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            unit = f.unit("县商务局")
+            ids = {}
+            for number, name in enumerate(stored):
+                member = f.member(unit, name=stored[name], phone=f"1390000010{number}")
+                ids[name] = member.id
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+        assert run_flask(url, "db", "downgrade", "0040_step_and_name_indexes").returncode == 0
+        _read_after(url, [f"UPDATE member SET name = '{name}' WHERE id = {ids[name]}"
+                          for name in stored], "SELECT 1")  # as stored before session 22
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+
+        names = dict(_read_after(url, [], "SELECT id, name FROM member"))
+        assert {name: names[ids[name]] for name in stored} == stored
+        keys = dict(_read_after(url, [], "SELECT id, name_key FROM member"))
+        assert all(keys[ids[name]] == name_key(spelled) for name, spelled in stored.items())
+        audited = _read_after(url, [], "SELECT entity_id, detail FROM audit_event"
+                                       " WHERE action = 'update' AND entity_type = 'member'")
+        renamed = {entity_id: detail if isinstance(detail, dict) else json.loads(detail)
+                   for entity_id, detail in audited}
+        assert {entity_id: tuple(detail["name"]) for entity_id, detail in renamed.items()} == {
+            ids[name]: (name, spelled) for name, spelled in stored.items() if name != spelled}

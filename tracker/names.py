@@ -12,13 +12,17 @@ the dot the national standard uses for such names), and so does a lone '.' or '�
 
 **Namesakes.** A bureau of 2,000 has several 张伟 and 王芳: a list that names 「陈芳、陈芳」
 says nothing about which two took part. Where a name occurs more than once among the
-people a list is about (a unit's roll, a task's unit), each of them is written with what
-tells them apart: the 党支部 when theirs is the only one of that name in it, else the
-last four digits of the phone (「陈芳（第2党支部）」, 「陈芳（尾号0063）」). A name nobody
-shares is written as it is. One rule for every list (the 月报's 未参与名单, 参与情况, the
-task page's participants): ``distinguished`` for one person whose counts are known (from
-a window over the roll in SQL), ``distinguished_names`` for people and the roll they are
-told apart on (in Python).
+people a page or document can name, each of them is written with what tells them apart:
+the 党支部 when theirs is the only one of that name there, else the last four digits of
+the phone (「陈芳（第2党支部）」, 「陈芳（尾号0063）」). A name nobody else there has is
+written as it is. For a 月报 (and 参与情况) those people are the unit's roll of the
+month's last day and everyone on its activities (``rollups.coverage.named_people``), one
+set for its 未参与名单 and its ledger's 参与人员, so a liaison 陈芳 in the ledger and a
+member 陈芳 in the list are both told apart, and a past month reads the same whoever
+joins later; for a task page, the task unit's active members and its participants
+(``manage.queries.participant_names``). One rule for every list: ``distinguished`` for
+one person whose counts are known (from a window in SQL), ``distinguished_names`` for
+people and the set they are told apart on (in Python).
 """
 from __future__ import annotations
 

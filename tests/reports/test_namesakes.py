@@ -1,12 +1,15 @@
 """Namesakes in the 月报: a bureau of 2,000 has several 陈芳, and 「未参与：陈芳、陈芳」
-tells no reader which. Where a name occurs more than once on the unit's roll, the
-未参与名单 and the text give each with their 党支部, or — the 党支部 shared or unknown —
-the last four digits of the phone; a name nobody shares stays as it is."""
+tells no reader which. Where a name occurs more than once among the people the 月报
+can name — the unit's roll of the month's last day (its 未参与名单) and everyone on its
+activities (its ledger's 参与人员) — the 未参与名单, the text and the ledger give each
+with their 党支部, or — the 党支部 shared or unknown — the last four digits of the
+phone; a name nobody else there has stays as it is."""
 import re
 
 from tests import factories as f
 from tests.reports.test_participation_story import approved_activity, coverage_sentence
 from tracker.extensions import db
+from tracker.models import Role
 from tracker.reports.summary import build_summary
 
 
@@ -64,3 +67,58 @@ def test_namesakes_in_the_ledgers_participants_are_told_apart(october):
     column = ledger.headers.index("参与人员")
     [cell] = [row[column] for row in ledger.rows if "陈芳" in row[column]]
     assert cell.split("、") == ["陈芳（第1党支部）", "陈芳（第2党支部）", "王立新"]
+
+
+def _ledger_names(summary) -> list[str]:
+    [ledger] = [t for t in summary.tables() if t.key == "ledger"]
+    column = ledger.headers.index("参与人员")
+    return [name for row in ledger.rows for name in row[column].split("、")]
+
+
+def _not_yet_names(summary) -> list[str]:
+    [table] = [t for t in summary.tables() if t.key == "not_yet"]
+    return [row[1] for row in table.rows]
+
+
+def test_a_liaison_in_the_ledger_and_a_member_in_the_list_are_told_apart(october):
+    """The liaison 陈芳 (off the roll) worked; the member 陈芳 (on it) did not: one is
+    named in the ledger, the other in the 未参与名单, and a reader of the one document
+    must tell them apart in both."""
+    liaison = f.member(october.unit, Role.liaison, "陈芳", communities=[october.jiefang],
+                       phone="13900000051")
+    liaison.branch = "机关党支部"
+    _chen(october.unit, "第2党支部", "13900000052")
+    approved_activity(october.unit, october.jiefang, october.liaison, 13, [liaison])
+    db.session.commit()
+
+    summary = build_summary(2022, 10, unit=october.unit)
+    assert "陈芳（机关党支部）" in _ledger_names(summary)
+    assert "陈芳（第2党支部）" in _not_yet_names(summary)
+    assert "陈芳（第2党支部）" in coverage_sentence(summary)
+
+
+def test_another_units_member_in_the_ledger_is_told_apart_from_the_units_own(october):
+    """补录 puts 县财政局's 陈芳 on 县商务局's activity: the 月报 names her in the ledger
+    and 县商务局's own 陈芳 in the 未参与名单."""
+    guest = _chen(october.other_unit, "第1党支部", "13900000051")
+    _chen(october.unit, "第2党支部", "13900000052")
+    approved_activity(october.unit, october.jiefang, october.liaison, 13, [guest])
+    db.session.commit()
+
+    summary = build_summary(2022, 10, unit=october.unit)
+    assert "陈芳（第1党支部）" in _ledger_names(summary)
+    assert "陈芳（第2党支部）" in _not_yet_names(summary)
+
+
+def test_a_namesake_the_document_cannot_name_changes_no_name(october):
+    """A liaison 陈芳 who did nothing this month is in neither list: the member 陈芳 in
+    the ledger is written as she is, as she would be in the 未参与名单."""
+    worked = _chen(october.unit, "第1党支部", "13900000051")
+    f.member(october.unit, Role.liaison, "陈芳", communities=[october.jiefang],
+             phone="13900000052")
+    approved_activity(october.unit, october.jiefang, october.liaison, 13, [worked])
+    db.session.commit()
+
+    summary = build_summary(2022, 10, unit=october.unit)
+    assert "陈芳" in _ledger_names(summary)
+    assert not any(n.startswith("陈芳（") for n in _ledger_names(summary))

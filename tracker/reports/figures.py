@@ -12,7 +12,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -26,7 +26,6 @@ from ..models import (
     CountedTask,
     Member,
     ReportStatus,
-    RollPeriod,
     Section,
     Task,
     TaskReport,
@@ -37,7 +36,15 @@ from ..rollups import Scope, Totals
 from ..sources import source_label
 from ..sql_json import json_rows_in_order, rows_of
 from ..rollups.batch import Plan, built_once, constant, gather, plan, run
-from ..rollups.coverage import Coverage, coverage_plan, on_roll, roll_day, unit_then
+from ..rollups.coverage import (
+    Coverage,
+    coverage_plan,
+    named_people,
+    on_roll_at_end,
+    on_roll_during,
+    roll_day,
+    unit_then,
+)
 from ..rollups.double import DoubleRow, double_progress_plan
 from ..rollups.figures import (
     CategoryFigures,
@@ -98,6 +105,11 @@ def ledger_plan(scope: Scope) -> Plan:
     reads them."""
     tasks, counted, participants = _ledger_selects()
     conditions = [TaskReport.status == ReportStatus.approved, *task_conditions(scope)]
+    # namesakes told apart among the people the 月报 can name, as its 未参与名单 is
+    named = named_people(scope)
+    participants = (participants.outerjoin(named, named.c.member_id == Member.id)
+                    .add_columns(func.coalesce(named.c.namesakes, 1),
+                                 func.coalesce(named.c.same_branch, 1)))
     return plan(
         tasks.where(*conditions),
         counted.where(*counted_task_conditions(scope)),
@@ -128,25 +140,12 @@ def _ledger_selects():
         select(CountedTask.task_id, CountedTask.person_times, CountedTask.minutes,
                CountedTask.quantity, CountedTask.people_served)
         .where(CountedTask.report_status == ReportStatus.approved),
-        select(Assignment.task_id, Member.name, Member.branch, Member.phone,
-               *_namesakes_on_the_unit(Member))
+        select(Assignment.task_id, Member.name, Member.branch, Member.phone)
         .join(Member, Member.id == Assignment.member_id)
         .join(Task, Task.id == Assignment.task_id)
         .join(TaskReport, TaskReport.task_id == Task.id)
         .where(Assignment.status == AssignmentStatus.done),
     )
-
-
-def _namesakes_on_the_unit(member):
-    """How many active members of ``member``'s unit have its name, and how many of
-    those its 党支部 too: what ``names.distinguished`` tells namesakes apart by (the
-    ledger's 参与人员 names them as the 未参与名单 does)."""
-    same = aliased(Member)
-    alike = (same.name == member.name, same.unit_id == member.unit_id, same.active.is_(True))
-    return (select(func.count(same.id)).where(*alike).scalar_subquery(),
-            select(func.count(same.id))
-            .where(*alike, same.branch.is_not_distinct_from(member.branch))
-            .scalar_subquery())
 
 
 def _ledger(tasks, counted, participants) -> list[LedgerRow]:
@@ -382,13 +381,9 @@ def _people_apart_plan(scope: Scope) -> Plan:
         .group_by(worked.c.member_id)
         .subquery())
     member = people.c.member_id
-    on_the_roll = exists(select(RollPeriod.id).where(
-        RollPeriod.member_id == member, *on_roll(scope.unit_id, day)))
-    # on the unit's roll on some day of the month (up to its roll day)
-    stayed = exists(select(RollPeriod.id).where(
-        RollPeriod.member_id == member, RollPeriod.unit_id == scope.unit_id,
-        or_(RollPeriod.since.is_(None), RollPeriod.since <= day),
-        or_(RollPeriod.until.is_(None), RollPeriod.until > scope.date_from)))
+    # the unit's own: on the roll 参与情况 counts (coverage's one rule)
+    on_the_roll = on_roll_at_end(member, scope.unit_id, scope.date_to)
+    stayed = on_roll_during(member, scope.unit_id, scope.date_from, scope.date_to)
     gone = and_(~on_the_roll, stayed)
     never = and_(~on_the_roll, ~stayed)
     moved = unit_then(member, day) != scope.unit_id

@@ -20,6 +20,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    union,
 )
 
 from sqlalchemy.orm import aliased
@@ -68,6 +69,57 @@ def on_roll(unit_id: int, day: date) -> list:
     return [RollPeriod.unit_id == unit_id, *covers(day)]
 
 
+def named_people(scope: Scope):
+    """The people a unit's 月报 (or its 参与情况) can name, each with what tells
+    namesakes among them apart (``names.distinguished``): a subquery of ``member_id``,
+    ``namesakes`` (how many of them have the member's name) and ``same_branch`` (how
+    many of those the member's 党支部 too).
+
+    They are the unit's roll of the period's last day (its 未参与名单 is drawn from it)
+    and everyone on the scope's approved activities (its ledger's 参与人员: the unit's
+    own, a liaison or a member off the roll, another unit's member by 补录). Two people
+    of one name who can both be named in the document are told apart in each list
+    they appear in — a liaison 陈芳 in the ledger and a member 陈芳 in the 未参与名单
+    alike — and a namesake the document cannot name (another unit's, someone who
+    joined later) changes nothing. A scope without a unit (a community's summary) has
+    its participants only."""
+    named = (select(CountedParticipation.member_id.label("member_id"))
+             .where(*participation_conditions(scope),
+                    CountedParticipation.report_status == ReportStatus.approved))
+    if scope.unit_id is not None:
+        named = union(select(RollPeriod.member_id.label("member_id"))
+                      .where(*on_roll(scope.unit_id, roll_day(scope.date_to))), named)
+    named = named.subquery("named")
+    return (select(Member.id.label("member_id"),
+                   func.count().over(partition_by=Member.name).label("namesakes"),
+                   func.count().over(partition_by=(Member.name, Member.branch))
+                   .label("same_branch"))
+            .join(named, named.c.member_id == Member.id)
+            .subquery("namesakes"))
+
+
+def on_roll_at_end(member_id, unit_id: int, date_to: date):
+    """SQL: whether ``member_id`` is on the unit's roll of the period [.., date_to) —
+    the roll of its last day (``roll_day``): the one rule for who is the unit's own in
+    a period. 参与情况 counts that roll (``coverage_plan``); the 月报's lead counts its
+    people on the unit's activities as the unit's own by it, and names the others
+    (``reports.figures._people_apart_plan``), so the lead less its parts is 参与情况's
+    own people: someone who moved in during the month is the unit's own, whatever
+    they did before; someone who left the roll and came back within it is simply its
+    own."""
+    return exists(select(RollPeriod.id).where(
+        RollPeriod.member_id == member_id, *on_roll(unit_id, roll_day(date_to))))
+
+
+def on_roll_during(member_id, unit_id: int, date_from: date, date_to: date):
+    """SQL: whether ``member_id`` was on the unit's roll on some day of the period up to
+    its roll day (those of them off it by then left during the period)."""
+    return exists(select(RollPeriod.id).where(
+        RollPeriod.member_id == member_id, RollPeriod.unit_id == unit_id,
+        or_(RollPeriod.since.is_(None), RollPeriod.since <= roll_day(date_to)),
+        or_(RollPeriod.until.is_(None), RollPeriod.until > date_from)))
+
+
 @dataclass(frozen=True)
 class NotYet:
     """A member on roll who has not taken part (listed by name, never ranked)."""
@@ -75,8 +127,9 @@ class NotYet:
     member_id: int
     name: str
     has_pending: bool  # took part in an activity still 待审核
-    # what tells namesakes on the roll apart (names.py): their 党支部 or phone, how many
-    # on the roll have the name, and how many of those the 党支部
+    # what tells namesakes apart (names.py): their 党支部 or phone, how many of the
+    # people the 月报 can name (``named_people``) have the name, and how many of those
+    # the 党支部
     branch: str | None = None
     phone: str | None = None
     namesakes: int = 1
@@ -195,13 +248,15 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
 
     stay = and_(RollPeriod.member_id == CountedParticipation.member_id,
                 *covers(CountedParticipation.service_date))
-    # the roll with, for each member, how many on it share the name (and the 党支部):
-    # the 未参与名单 tells namesakes apart (names.py) from the same statement
+    # the roll with, for each member, how many of the people the 月报 can name share
+    # the name (and the 党支部): the 未参与名单 tells namesakes apart (names.py) on the
+    # set the ledger does (``named_people``), in the same statement
+    named = named_people(Scope(date_from, date_to, unit_id=unit_id,
+                               community_ids=community_ids))
     roll = (select(Member.id, Member.name, Member.name_key, Member.branch, Member.phone,
-                   func.count().over(partition_by=Member.name).label("namesakes"),
-                   func.count().over(partition_by=(Member.name, Member.branch))
-                   .label("same_branch"))
+                   named.c.namesakes, named.c.same_branch)
             .join(RollPeriod, RollPeriod.member_id == Member.id)
+            .join(named, named.c.member_id == Member.id)
             .where(*on_roll(unit_id, day))
             .subquery("roll"))
     return plan(
