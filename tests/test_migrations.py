@@ -906,6 +906,7 @@ def test_the_void_reopened_requests_migration_reopens_those_voided_before_it(
         assert _read_after(url, [], read) == reopened  # by the migration
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_the_member_names_migration_spells_stored_names_as_new_input_is_spelled(
         backend, migrated_database):
     """0043: a name stored before the form and the import spelled names one way — padded
