@@ -230,7 +230,7 @@ def test_row_errors_name_the_row_and_nothing_is_written(october, cleanup_categor
     assert errors[5] == ["补录的活动须已经结束：时间不能晚于现在。"]
     assert errors[6] == ["时间“25:00”无法识别，应为如09:00的时间。"]
     assert errors[7][0].startswith("张伟 在同一时间已参加“电商培训一”（2022-10-08 09:00）")
-    assert errors[8] == ["日期“十月五日”无法识别，应为如2026-10-08的日期。"]
+    assert errors[8] == ["日期“十月五日”无法识别，请填写日期，如2026-10-05。"]
     assert counts() == before
     with pytest.raises(ServiceError, match="有6行存在错误，未导入任何数据"):
         imported(october.liaison, sheet(rows))

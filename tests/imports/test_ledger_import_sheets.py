@@ -134,7 +134,7 @@ def test_a_serial_number_far_from_any_date_is_not_a_date(october, cleanup_catego
     data = sheet([row(october, october.members["郑某某"], leader="是",
                       category=cleanup_category, day=12345)])
     assert errors_by_line(preview(october.liaison, data)) == {
-        2: ["日期“12345”无法识别，应为如2026-10-08的日期。"]}
+        2: ["日期“12345”无法识别，请填写日期，如2026-10-05。"]}
 
 
 def merged_sheet(october, people, category) -> bytes:

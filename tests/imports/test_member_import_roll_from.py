@@ -97,8 +97,8 @@ def test_the_day_is_refused_in_the_future_before_the_last_change_or_unreadable(w
     assert [(r.line, r.errors) for r in preview.error_rows] == [
         (2, ["自何日起：生效日期不能早于2025-11-01（该党员上一次在册变动的日期）。"]),
         (3, ["自何日起：生效日期不能晚于今天。"]),
-        (4, ["自何日起“下月”无法识别，请按“年-月-日”填写，如2025-10-15。"]),
-        (5, ["自何日起“2025-02-30”无法识别，请按“年-月-日”填写，如2025-10-15。"])]
+        (4, ["自何日起“下月”无法识别，请填写日期，如2026-10-05。"]),
+        (5, ["自何日起“2025-02-30”不是有效日期：2025年2月没有30日。"])]
     with pytest.raises(mi.ServiceError):
         mi.import_members(world.admin, preview.rows)
     db.session.rollback()

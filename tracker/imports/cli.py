@@ -28,7 +28,8 @@ def import_members_command(path: Path, dry_run: bool):
         raise click.ClickException(str(error.message)) from None
     for message in preview.file_errors:
         raise click.ClickException(message)
-    for note in service.ignored_notes(preview.header_line, preview.skipped):
+    for note in service.ignored_notes(preview.header_line, preview.skipped,
+                                      preview.totals):
         click.echo(note)
     preview = service.check_rows(preview.rows)
     for row in preview.error_rows:

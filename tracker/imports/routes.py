@@ -110,7 +110,8 @@ def members():
             file_errors = preview.file_errors
             if not file_errors:
                 token = _store(upload.filename or "", preview.rows,
-                               header_line=preview.header_line, skipped=preview.skipped)
+                               header_line=preview.header_line, skipped=preview.skipped,
+                               totals=preview.totals)
                 session[SESSION_KEY] = token
                 return redirect(url_for(".preview", token=token))
     return render_template("imports/members.html", form=form, file_errors=file_errors)
@@ -125,7 +126,8 @@ def preview(token: str):
     ok = sorted((r for r in result.rows if not r.errors),
                 key=lambda r: (r.action != "update", r.line))[:PREVIEW_OK_ROWS]
     shown = result.error_rows + sorted(ok, key=lambda r: r.line)
-    notes = service.ignored_notes(payload.get("header_line", 1), payload.get("skipped", []))
+    notes = service.ignored_notes(payload.get("header_line", 1), payload.get("skipped", []),
+                                  payload.get("totals", []))
     bare = (q.communities_named_with_waiting(result.without_liaison)
             if result.without_liaison else "")
     return render_template("imports/preview.html", token=token, preview=result, shown=shown,
@@ -158,7 +160,8 @@ def confirm(token: str):
 # --- bulk 补录 from the 台账's 「参与明细」 sheet ------------------------------------------------
 
 def _checked(rows) -> list[dict]:
-    return [{"errors": row.errors, "action": row.action, "voided": row.voided} for row in rows]
+    return [{"errors": row.errors, "action": row.action, "voided": row.voided,
+             "off_checklist": row.off_checklist} for row in rows]
 
 
 def _ledger_rows(payload: dict):
@@ -167,6 +170,7 @@ def _ledger_rows(payload: dict):
     for row, checked in zip(rows, payload["checked"]):
         row.errors, row.action = checked["errors"], checked["action"]
         row.voided = checked.get("voided", "")
+        row.off_checklist = checked.get("off_checklist", "")
     return rows
 
 
@@ -198,7 +202,9 @@ def ledger():
             if checked:
                 token = _store(upload.filename or "", read.rows, LEDGER,
                                checked=_checked(read.rows),
-                               sha256=ledger_import.file_digest(data))
+                               sha256=ledger_import.file_digest(data),
+                               header_line=read.header_line, skipped=read.skipped,
+                               totals=read.totals)
                 session[LEDGER_KEY] = token
                 return redirect(url_for(".ledger_preview", token=token))
     return render_template("imports/ledger.html", form=form, file_errors=file_errors)
@@ -209,12 +215,17 @@ def ledger():
 def ledger_preview(token: str):
     payload = _load(token, LEDGER, LEDGER_KEY)
     result = ledger_import.LedgerPreview(_ledger_rows(payload))
-    # every row that is not imported says why: errors, then an activity 作废'd in the system
-    shown = result.error_rows + result.voided_rows + [
-        r for r in result.rows if not r.errors and r.action != "voided"][:PREVIEW_OK_ROWS]
+    # every row that is not imported says why: errors, then an activity 作废'd in the
+    # system; then the rows recorded on another year's checklist item, which say so
+    warned = result.off_checklist_rows
+    shown = result.error_rows + result.voided_rows + warned + [
+        r for r in result.rows if not r.errors and r.action != "voided"
+        and not r.off_checklist][:PREVIEW_OK_ROWS]
+    notes = service.ignored_notes(payload.get("header_line", 1), payload.get("skipped", []),
+                                  payload.get("totals", []))
     return render_template("imports/ledger_preview.html", token=token, preview=result,
                            shown=shown, filename=payload["filename"], form=ConfirmImportForm(),
-                           ok_rows_cut=PREVIEW_OK_ROWS)
+                           ok_rows_cut=PREVIEW_OK_ROWS, notes=notes)
 
 
 @bp.post("/ledger/<token>")

@@ -62,7 +62,17 @@ from .backfill import (
     same_activity,
     working_units,
 )
-from .member_import import PHONE_CHUNK, ImportPreview, ReadRow, normalise_phone, read_table
+from .cell_dates import NotADay, read_day
+from .member_import import (
+    PHONE_CHUNK,
+    ImportPreview,
+    ReadRow,
+    header_text,
+    normalise_phone,
+    read_table,
+    total_row,
+)
+from .tasks import off_checklist_note
 from .voiding import void_event, voided
 
 SHEET = "参与明细"
@@ -93,13 +103,9 @@ HEADER_SEARCH = 5  # the export puts a title and a unit/period row above the hea
 LEADER_MARK = "是"  # what the export writes in 组长
 LEADER_WORDS = {LEADER_MARK, "组长", "y", "yes", "1", "√", "✓"}
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?::\d{2})?$")
-_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$")
-# A date cell formatted as 常规 shows Excel's serial number (days since 1899-12-30);
-# a time cell, the fraction of a day.
-_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
-SERIAL_FROM, SERIAL_TO = 36526, 73051  # 2000-01-01 … 2099-12-31
+# A time cell formatted as 常规 shows the fraction of a day (a date cell, Excel's
+# serial number: ``cell_dates`` reads the dates).
 _FRACTION = re.compile(r"^0?\.\d+$|^0$")
-EXCEL_EPOCH = date(1899, 12, 30)
 # Cells holding dates, times, phones, hours and marks: full-width digits, colons and
 # letters as a Chinese input method types them are read as ASCII (NFKC). Names are left
 # as typed (a title's or a unit's full-width brackets must still match the records), and
@@ -131,10 +137,12 @@ class LedgerRow(ReadRow):
     errors: list[str] = field(default_factory=list)
     action: str = ""  # record | skip | voided (set by the check)
     voided: str = ""  # action voided: when the activity was voided and why
+    # action record on another year's checklist item: the task page's warning
+    off_checklist: str = ""
 
     def raw(self) -> dict:
         values = super().raw()
-        del values["voided"]  # what the check found, not what the file says
+        del values["voided"], values["off_checklist"]  # what the check found, not the file
         return values
 
     @property
@@ -164,6 +172,11 @@ class LedgerPreview(ImportPreview):
     def activities(self) -> int:
         """Activities the import records (not those already there)."""
         return len({_key(row) for row in self.rows if row.action == "record" and not row.errors})
+
+    @property
+    def off_checklist_rows(self) -> list[LedgerRow]:
+        """Rows recorded on another year's checklist item, each with the warning."""
+        return [row for row in self.rows if row.off_checklist and not row.errors]
 
     @property
     def voided_rows(self) -> list[LedgerRow]:
@@ -202,20 +215,31 @@ def read_ledger(filename: str, data: bytes) -> LedgerPreview:
     if not lines:
         return LedgerPreview([], [str(_l("文件中没有数据。"))])
     positions = None
+    headers = [(key, header_text(header)) for key, header in COLUMNS]
     for at, (_n, cells) in enumerate(lines[:HEADER_SEARCH]):
         found = {}
         for index, text in enumerate(cells):
-            text = text.replace("*", "").replace(" ", "")
-            for key, header in COLUMNS:
+            text = header_text(text)  # 「日　期」, 「服务时长(小时)」, 「手机号*」
+            for key, header in headers:
                 if text == header and key not in found:
                     found[key] = index
         if all(key in found for key in REQUIRED):
-            positions, body = found, lines[at + 1:]
+            positions, header_line, below = found, lines[at][0], lines[at + 1:]
             break
     if positions is None:
         missing = "”“".join(h for k, h in COLUMNS if k in REQUIRED)
         return LedgerPreview([], [str(_l("没有找到表头：“参与明细”表应有“%(columns)s”列。"
                                          "请使用导出的台账或补录模板。", columns=missing))])
+    # a 合计 row under the data, and rows with something only in columns not read (a
+    # 序号 numbered down an empty sheet), are left out and named (``ignored_notes``)
+    body, skipped, totals = [], [], []
+    for number, cells in below:
+        if total_row(cells):
+            totals.append(number)
+        elif any(cells[i] for i in positions.values() if i < len(cells)):
+            body.append((number, cells))
+        else:
+            skipped.append(number)
     if not body:
         return LedgerPreview([], [str(_l("文件中只有表头，没有参与记录。"))])
     if len(body) > MAX_ROWS:
@@ -228,7 +252,7 @@ def read_ledger(filename: str, data: bytes) -> LedgerPreview:
                 values[key] = unicodedata.normalize("NFKC", values[key]).strip()
         values["phone"] = normalise_phone(values.get("phone", ""))
         rows.append(LedgerRow(line=number, **values))
-    return LedgerPreview(rows)
+    return LedgerPreview(rows, header_line=header_line, skipped=skipped, totals=totals)
 
 
 # --- checking and recording -----------------------------------------------------------------
@@ -243,16 +267,10 @@ def _key(row: LedgerRow) -> tuple:
 
 
 def _date(text: str) -> date | None:
-    if _SERIAL.match(text):
-        serial = int(float(text))
-        return EXCEL_EPOCH + timedelta(days=serial) if SERIAL_FROM <= serial < SERIAL_TO \
-            else None
-    match = _DATE.match(text)
-    if not match:
-        return None
+    """The 日期 cell as read (``cell_dates.read_day``); None when it is no date."""
     try:
-        return date(*(int(g) for g in match.groups()))
-    except ValueError:
+        return read_day(text)
+    except NotADay:
         return None
 
 
@@ -316,7 +334,7 @@ class _Lookups:
     communities: dict[str, Community]
     zones: dict[tuple[int, str], Zone]
     categories: dict[str, Category]
-    items: dict[tuple, ResourceItem]
+    items: dict[tuple, list[ResourceItem]]  # a checklist line's items, every year's
     members: dict[str, Member]
 
 
@@ -327,10 +345,10 @@ def _lookups(rows: list[LedgerRow]) -> _Lookups:
     for start in range(0, len(phones), PHONE_CHUNK):
         members.update((m.phone, m) for m in db.session.scalars(
             select(Member).where(Member.phone.in_(phones[start:start + PHONE_CHUNK]))))
-    items = {}
-    for item in db.session.scalars(select(ResourceItem)):
-        items.setdefault((item.unit_id, item.community_id, item.zone_id, item.category_id,
-                          item.year), item)
+    items: dict[tuple, list[ResourceItem]] = {}
+    for item in db.session.scalars(select(ResourceItem).order_by(ResourceItem.id)):
+        items.setdefault((item.unit_id, item.community_id, item.zone_id, item.category_id),
+                         []).append(item)
     return _Lookups(
         units={u.name: u for u in db.session.scalars(select(Unit))},
         communities={c.name: c for c in db.session.scalars(select(Community))},
@@ -356,9 +374,12 @@ def _read_row(row: LedgerRow, look: _Lookups, activity: _Activity) -> None:
             errors.append(str(_l("缺少“%(column)s”。", column=header)))
     if errors:
         return
-    day, starts, ends = _date(row.day), _time(row.starts), _time(row.ends)
-    if day is None:
-        errors.append(str(_l("日期“%(v)s”无法识别，应为如2026-10-08的日期。", v=row.day)))
+    starts, ends = _time(row.starts), _time(row.ends)
+    try:
+        day = read_day(row.day)
+    except NotADay as refused:
+        day = None
+        errors.append(refused.message(dict(COLUMNS)["day"]))
     for text, value in ((row.starts, starts), (row.ends, ends)):
         if value is None:
             errors.append(str(_l("时间“%(v)s”无法识别，应为如09:00的时间。", v=text)))
@@ -392,8 +413,8 @@ def _read_row(row: LedgerRow, look: _Lookups, activity: _Activity) -> None:
                                  high=MAX_COUNT)))
     if errors or activity.item is not None:
         return
-    item = look.items.get((unit.id, community.id, zone.id if zone else None, category.id,
-                           day.year))
+    item = _item_for(look.items.get((unit.id, community.id, zone.id if zone else None,
+                                     category.id), []), day.year)
     if item is None:
         where = row.community + (f"·{row.zone}" if row.zone else "")
         errors.append(str(_l("%(unit)s%(y)d年在%(where)s没有“%(category)s”资源清单项目。",
@@ -401,6 +422,25 @@ def _read_row(row: LedgerRow, look: _Lookups, activity: _Activity) -> None:
         return
     activity.item = item
     activity.starts, activity.ends = _span(day, starts, ends)
+
+
+def _item_for(line: list[ResourceItem], year: int) -> ResourceItem | None:
+    """The checklist item an activity of ``year`` is recorded on, of the items of its
+    line (unit, community, zone, category): that year's (an active one first; a
+    switched-off one is refused by the recording, as on the form); without one, as on
+    the 补录 form, where the liaison picks another year's item: the line's active item of
+    the nearest earlier year (a January activity before the new checklist exists), else
+    of the nearest later one. The recording keeps it there (``tasks.item_of_year`` finds
+    no item of the year) and the preview warns as the task page does
+    (``tasks.off_checklist_note``)."""
+    same = sorted((i for i in line if i.year == year), key=lambda i: not i.active)
+    if same:
+        return same[0]
+    others = [i for i in line if i.active]
+    earlier = [i for i in others if i.year < year]
+    if earlier:
+        return max(earlier, key=lambda i: i.year)
+    return min(others, key=lambda i: i.year, default=None)
 
 
 def _agrees(row: LedgerRow, first: LedgerRow) -> None:
@@ -513,8 +553,10 @@ def _record(actor: Member, activity: _Activity, look: _Lookups, audit: bool) -> 
         first.errors.append(str(error.message))
         return None
     savepoint.commit()
+    warning = off_checklist_note([task])
     for row in activity.rows:
         row.action = "record"
+        row.off_checklist = str(warning) if warning else ""
     return task
 
 
@@ -525,7 +567,7 @@ def _apply(actor: Member, rows: list[LedgerRow], audit: bool = True) -> LedgerPr
     look = _lookups(rows)
     activities: dict[tuple, _Activity] = {}
     for row in rows:
-        row.errors, row.action, row.voided = [], "", ""
+        row.errors, row.action, row.voided, row.off_checklist = [], "", "", ""
         activity = activities.setdefault(_key(row), _Activity([]))
         activity.rows.append(row)
         _read_row(row, look, activity)

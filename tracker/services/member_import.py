@@ -38,6 +38,7 @@ from ..names import person_name
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError, roll
 from .audit import record
+from .cell_dates import NotADay, read_day
 from .directory import PHONE_RE
 
 MAX_ROWS = 20_000
@@ -129,6 +130,7 @@ class ImportPreview:
     # (id, name) of the communities left with no active liaison by the import
     without_liaison: list[tuple[int, str]] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)  # rows under it left out: no data read
+    totals: list[int] = field(default_factory=list)  # rows left out: a 合计 row
 
     @property
     def error_rows(self) -> list:
@@ -323,6 +325,18 @@ def header_text(value: str) -> str:
     return _REMARK.sub("", text) or text
 
 
+_TOTAL = re.compile(r"^(?:合计|总计|小计|共计)")
+
+
+def total_row(cells: list[str]) -> bool:
+    """A sheet's 合计 row, under the data: its first filled cell says 合计 (or 总计, 小计,
+    共计; 「合　计」 and 「合计：25人」 too) and no cell of it holds a phone number."""
+    filled = [cell for cell in cells if cell]
+    if not filled or not _TOTAL.match(header_text(filled[0])):
+        return False
+    return not any(PHONE_RE.match(normalise_phone(cell)) for cell in filled)
+
+
 def _positions(cells: list[str]) -> dict[str, int]:
     """Column key → index, for the cells of a row read as a header."""
     positions: dict[str, int] = {}
@@ -376,9 +390,11 @@ def parse_rows(table: list[list]) -> ImportPreview:
         return ImportPreview([], [_no_header(lines, start, positions)])
     header_line = lines[start][0]
     read = sorted(positions.values())
-    body, skipped = [], []
+    body, skipped, totals = [], [], []
     for number, cells in lines[start + 1:]:
-        if any(cells[index] for index in read if index < len(cells)):
+        if total_row(cells):
+            totals.append(number)
+        elif any(cells[index] for index in read if index < len(cells)):
             body.append((number, cells))
         else:
             skipped.append(number)
@@ -397,7 +413,7 @@ def parse_rows(table: list[list]) -> ImportPreview:
                               unit=get("unit"), branch=get("branch"), role=get("role"),
                               communities=get("communities"), on_roll=get("on_roll"),
                               roll_from=get("roll_from")))
-    return ImportPreview(rows, header_line=header_line, skipped=skipped)
+    return ImportPreview(rows, header_line=header_line, skipped=skipped, totals=totals)
 
 
 def _line_ranges(numbers: list[int]) -> str:
@@ -411,15 +427,18 @@ def _line_ranges(numbers: list[int]) -> str:
     return str(_l("、")).join(f"{low}–{high}" if high > low else str(low) for low, high in spans)
 
 
-def ignored_notes(header_line: int, skipped: list[int]) -> list[str]:
-    """What the preview says of the rows it did not read: a title above the header, and
-    rows with something only in columns the import does not read (a 序号)."""
+def ignored_notes(header_line: int, skipped: list[int], totals: list[int] = ()) -> list[str]:
+    """What the preview says of the rows it did not read: a title above the header,
+    rows with something only in columns the import does not read (a 序号), and 合计
+    rows (``total_row``)."""
     notes = []
     if header_line > 1:
         notes.append(str(_l("表头在第%(line)d行，其上的标题行已忽略。", line=header_line)))
     if skipped:
         notes.append(str(_l("第%(lines)s行只有导入不读取的列（如序号），没有姓名、手机号等，已忽略。",
                             lines=_line_ranges(skipped))))
+    if totals:
+        notes.append(str(_l("第%(lines)s行是合计行，已忽略。", lines=_line_ranges(list(totals)))))
     return notes
 
 
@@ -458,19 +477,10 @@ def _roll(text: str) -> bool | None:
     return ROLL_WORDS.get(text.strip().lower())
 
 
-_DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-
-
 def _day(text: str) -> date | None:
-    """The 自何日起 cell: 2025-10-15, 2025/10/15, 2025.10.15 or 2025年10月15日 (full-width
-    digits too); None when empty. ValueError when it is no day."""
-    text = unicodedata.normalize("NFKC", text or "").strip()
-    if not text:
-        return None
-    match = _DAY.match(text)
-    if match is None:
-        raise ValueError(text)
-    return date(*(int(part) for part in match.groups()))
+    """The 自何日起 cell (``cell_dates.read_day``): None when empty, ``NotADay`` when it
+    is no date."""
+    return read_day(text)
 
 
 def _moves(existing: Member, unit: Unit, row: ImportRow) -> bool:
@@ -485,9 +495,8 @@ def _day_errors(row: ImportRow, existing: Member | None, unit: Unit | None) -> l
     for an existing member whose roll the row does not change, as on the form)."""
     try:
         day = _day(row.roll_from)
-    except ValueError:
-        return [str(_l("自何日起“%(value)s”无法识别，请按“年-月-日”填写，如2025-10-15。",
-                       value=row.roll_from))]
+    except NotADay as refused:
+        return [refused.message(COLUMNS["roll_from"][0])]
     if day is None or unit is None:
         return []
     try:

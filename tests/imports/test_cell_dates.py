@@ -1,0 +1,108 @@
+"""A date in a spreadsheet cell, however Excel or WPS and the person typing wrote it, is
+read the same way by both imports: the 台账's 日期 (bulk 补录) and the member list's
+自何日起. Each form goes through each import's own entry points — the file read, the
+preview, the import — and the day the import writes is the one stated here; an
+impossible date or a word is refused on its row, naming the column."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+
+import pytest
+from sqlalchemy import select
+
+from tests.imports.helpers import HEADER, xlsx_bytes
+from tests.imports.test_ledger_import_service import (  # noqa: F401 — cleanup_category is a fixture
+    cleanup_category,
+    errors_by_line,
+    imported,
+    preview,
+    row,
+    sheet,
+)
+from tracker import timeutil
+from tracker.extensions import db
+from tracker.models import Member, Task
+from tracker.services import member_import as mi
+
+# Every way 5 October 2022 reaches an import.
+FIFTH_OF_OCTOBER = [
+    pytest.param(datetime(2022, 10, 5), id="date cell"),
+    pytest.param(datetime(2022, 10, 5, 0, 0), id="date-and-time cell at midnight"),
+    pytest.param(44839, id="serial number (a date cell formatted 常规)"),
+    pytest.param(44839.5, id="serial number with a time"),
+    pytest.param("44839", id="serial number stored as text"),
+    pytest.param("2022-10-05", id="ISO"),
+    pytest.param("2022/10/5", id="slashes"),
+    pytest.param("2022.10.5", id="dots"),
+    pytest.param("2022年10月5日", id="年月日"),
+    pytest.param("2022 年 10 月 5 日", id="年月日 with blanks"),
+    pytest.param("２０２２－１０－０５", id="full-width digits"),
+    pytest.param("２０２２年１０月５日", id="full-width 年月日"),
+    pytest.param("  2022-10-05　", id="surrounding spaces"),
+    pytest.param("2022-10-05 00:00:00", id="trailing time"),
+    pytest.param("2022/10/5 0:00", id="WPS date and time"),
+]
+# (typed, the message of the ledger's 日期 and of the member list's 自何日起, after the name)
+REFUSED = [
+    pytest.param("2022-02-30", "“2022-02-30”不是有效日期：2022年2月没有30日。", id="30 February"),
+    pytest.param("2022-13-01", "“2022-13-01”不是有效日期：没有13月。", id="month 13"),
+    pytest.param("十月五日", "“十月五日”无法识别，请填写日期，如2026-10-05。", id="words"),
+    pytest.param(12345, "“12345”无法识别，请填写日期，如2026-10-05。", id="serial of 1933"),
+    pytest.param("2022-10-05 下午", "“2022-10-05 下午”无法识别，请填写日期，如2026-10-05。",
+                 id="not a time after it"),
+]
+
+WITH_DAY = [*HEADER, "自何日起"]
+
+
+@pytest.fixture
+def today(monkeypatch):
+    noon = datetime.combine(date(2025, 12, 2), time(12), timeutil.LOCAL_TZ)
+    monkeypatch.setattr(timeutil, "utcnow", lambda: noon.astimezone(timezone.utc))
+
+
+def member_preview(typed):
+    parsed = mi.parse_rows(mi.read_table("members.xlsx", xlsx_bytes(
+        [("新同志", "13712345699", "县商务局", "", "", "", "", typed)], header=WITH_DAY)))
+    assert not parsed.file_errors, parsed.file_errors
+    return parsed
+
+
+@pytest.mark.parametrize("typed", FIFTH_OF_OCTOBER)
+def test_the_member_import_reads_every_form_as_the_same_day(world, today, typed):
+    parsed = member_preview(typed)
+    checked = mi.check_rows(parsed.rows, world.admin)
+    assert checked.ok, [r.errors for r in checked.error_rows]
+    mi.import_members(world.admin, checked.rows)
+    db.session.commit()
+    new = db.session.scalar(select(Member).where(Member.phone == "13712345699"))
+    assert [(p.unit.name, p.since, p.until) for p in new.roll_history] == [
+        ("县商务局", date(2022, 10, 5), None)]
+
+
+@pytest.mark.parametrize("typed", FIFTH_OF_OCTOBER)
+def test_the_ledger_import_reads_every_form_as_the_same_day(october, cleanup_category, typed):
+    data = sheet([row(october, october.members["郑某某"], leader="是", category=cleanup_category,
+                      day=typed)])
+    checked = preview(october.liaison, data)
+    assert errors_by_line(checked) == {}
+    assert [r.shown_day for r in checked.rows] == ["2022-10-05"]
+    imported(october.liaison, data)
+    task = db.session.scalar(select(Task).where(Task.title == "补录活动"))
+    assert task.service_date == date(2022, 10, 5)
+
+
+@pytest.mark.parametrize(("typed", "message"), REFUSED)
+def test_the_member_import_refuses_what_is_no_day_on_its_row(world, today, typed, message):
+    checked = mi.check_rows(member_preview(typed).rows, world.admin)
+    assert [(r.line, r.errors) for r in checked.error_rows] == [(2, ["自何日起" + message])]
+    with pytest.raises(mi.ServiceError):
+        mi.import_members(world.admin, checked.rows)
+
+
+@pytest.mark.parametrize(("typed", "message"), REFUSED)
+def test_the_ledger_import_refuses_what_is_no_day_on_its_row(
+        october, cleanup_category, typed, message):
+    data = sheet([row(october, october.members["郑某某"], leader="是", category=cleanup_category,
+                      day=typed)])
+    assert errors_by_line(preview(october.liaison, data)) == {2: ["日期" + message]}

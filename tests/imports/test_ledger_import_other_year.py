@@ -1,0 +1,71 @@
+"""A 台账 row dated in a year whose checklist lacks that line (县商务局 has a 2022
+环境卫生整治 item in 解放路社区, none for 2023): the import records it as the 补录 form
+does when the liaison picks last year's item — on the 2022 item, counted by date and
+category but toward no year's 资源清单 progress — and its preview rows carry the warning
+the task page gives such a 补录. With the 2023 item there, the activity goes on it and
+nothing is said."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories as f
+from tests.imports.test_ledger_import_service import (  # noqa: F401 — cleanup_category is a fixture
+    errors_by_line,
+    imported,
+    preview,
+    row,
+    sheet,
+)
+from tests.imports.test_ledger_import_web import upload
+from tracker.extensions import db
+from tracker.models import Task
+
+
+@pytest.fixture
+def january(october):
+    """Two people at a 2023 activity of the line that has a 2022 item only."""
+    m = october.members
+    category = october.tasks["环境整治一"].category.name
+    return sheet([row(october, m["郑某某"], day="2023-01-10", leader="是", category=category,
+                      title="新年大扫除"),
+                  row(october, m["冯某某"], day="2023-01-10", category=category,
+                      title="新年大扫除")])
+
+
+def warning(category: str) -> str:
+    return (f"该活动在2023年，但2023年的资源清单中没有“解放路社区 {category}”这一项目：它仍记在"
+            "2022年的项目下，不计入任何一年的资源清单完成进度（月报和各项统计仍按日期和类别计入）。"
+            "如需计入，请联系单位管理员添加2023年的这一项目。")
+
+
+def test_rows_on_another_years_item_are_recorded_with_the_task_pages_warning(october, january):
+    category = october.tasks["环境整治一"].category.name
+    checked = preview(october.liaison, january)
+    assert errors_by_line(checked) == {}
+    assert [(r.line, r.action, r.off_checklist) for r in checked.rows] == [
+        (2, "record", warning(category)), (3, "record", warning(category))]
+    assert len(checked.off_checklist_rows) == 2
+    imported(october.liaison, january)
+    task = db.session.scalar(select(Task).where(Task.title == "新年大扫除"))
+    assert (task.service_date.year, task.resource_item.year) == (2023, 2022)
+    assert task.resource_item == october.tasks["环境整治一"].resource_item
+
+
+def test_with_that_years_item_the_rows_go_on_it_and_nothing_is_said(october, january):
+    this_year = f.item(october.unit, october.jiefang, "environment_cleanup", year=2023)
+    db.session.commit()
+    checked = preview(october.liaison, january)
+    assert errors_by_line(checked) == {}
+    assert [r.off_checklist for r in checked.rows] == ["", ""]
+    imported(october.liaison, january)
+    task = db.session.scalar(select(Task).where(Task.title == "新年大扫除"))
+    assert task.resource_item_id == this_year.id
+
+
+def test_the_preview_page_shows_the_warning_on_the_rows(client, login, october, january):
+    login(october.liaison)
+    response = upload(client, january)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "检查通过，可以导入。" in page
+    assert page.count(warning(october.tasks["环境整治一"].category.name)) == 2
