@@ -44,6 +44,17 @@ def test_bad_arguments(runner, october, args, message):
     assert message in result.output
 
 
+def test_a_month_to_come_is_refused_as_the_web_refuses_it(runner, october, tmp_path):
+    """A month that has not begun has no 月报: the command writes nothing and says
+    so in the words of the page and the downloads."""
+    out = tmp_path / "report.csv"
+    result = runner.invoke(args=["monthly-report", "--unit", "县商务局", "--month", "2099-05",
+                                 "--format", "csv", "-o", str(out)])
+    assert result.exit_code != 0
+    assert "这个月份还没有到，月报只能生成本月及以前的月份。" in result.output
+    assert not out.exists()
+
+
 def test_a_report_that_cannot_be_written_names_the_file_and_why(runner, october, tmp_path):
     blocker = tmp_path / "blocker"  # a file where the report's folder should be
     blocker.write_bytes(b"")

@@ -352,3 +352,25 @@ def test_the_community_summary_of_the_liaison_may_be_finalised(october):
     with unit_of_work():
         summary_notes.finalize(october.liaison, scope, 2022, 10)
     assert summary_notes.outside_reach(october.liaison, scope, 2022, 10) == []
+
+
+def test_the_changed_parts_are_named_in_the_language_of_the_page(client, login, october):
+    """「定稿后数据有变化」 names the parts that differ as parts of its own sentence: a
+    section by its heading in quotes, joined in the page's language (「、」 in
+    Chinese, ", " in English); the document itself stays Chinese."""
+    from tests.reports.test_document_language import english, fresh_locale
+
+    login(october.admin)
+    query = unit_query(october)
+    finalise(client, query)
+    with unit_of_work():
+        _fund_entry_in_an_earlier_month(october)  # 一's year to date and the funds table
+    fresh_locale()
+    page = client.get(f"/reports/?{query}").get_data(as_text=True)
+    assert ("定稿后数据有变化：</strong>“一、落实结对共建责任”部分、附表“共建活动经费”与定稿时不同。"
+            in page)
+    english(client)
+    page = client.get(f"/reports/?{query}").get_data(as_text=True)
+    assert ("The data have changed since the report was finalised: </strong>section "
+            "“一、落实结对共建责任”, the table “共建活动经费” differ from the finalised version."
+            in page)

@@ -6,14 +6,23 @@ the “双创” view of November, the county's November — say it was handed o
 fixed (as of 30 November), before and after the fix; December's 月报 says
 「本月整改1处」, although the finding is not one of December's.
 """
+import io
+import re
 from datetime import date, datetime, timedelta, timezone
 
+from docx import Document
+from openpyxl import load_workbook
+
 from tests import factories as f
+from tests.reports.test_exports import docx_table
+from tests.reports.test_participation_story import approved_activity
 from tracker.extensions import db
 from tracker.models import Finding, FindingKind, FindingStatus, ReportStatus, TaskReport
 from tracker.rollups import Scope
 from tracker.rollups.double import double_progress
 from tracker.rollups.findings import findings_counts
+from tracker.reports.csv_export import render_csv
+from tracker.reports.exports import render_docx, render_xlsx
 from tracker.reports.summary import build_summary
 from tracker.services.findings import hand_over, mark_fixed
 
@@ -73,7 +82,7 @@ def test_a_finding_fixed_in_december_stays_unfixed_in_november(october):
 
     december = build_summary(2022, 12, unit=october.unit)
     text = "".join(p.text for p in december.paragraphs)
-    assert "摸排问题本月整改1处（含以前月份发现的问题）。" in text
+    assert "摸排问题本月整改1处（均为以前月份发现的问题）。" in text
     assert december.findings.total == 0  # not one of December's findings
     # the county's year 2022, as of 31 December, counts it fixed with October's three
     assert findings_counts(Scope(date(2022, 1, 1), date(2023, 1, 1))).official.fixed == 4
@@ -96,4 +105,78 @@ def test_a_hand_over_in_december_of_a_november_finding(october):
     db.session.commit()
     assert november_says(october)[0] == (1, 0, 0)
     text = "".join(p.text for p in build_summary(2022, 12, unit=october.unit).paragraphs)
-    assert "摸排问题本月移交1处、整改1处（含以前月份发现的问题）。" in text
+    assert "摸排问题本月移交1处、整改1处（均为以前月份发现的问题）。" in text
+
+
+def zone_rows(summary) -> dict[str, list]:
+    """附表“责任区进展” as {zone: [已移交, 已整改, 本月移交, 本月整改]}, 合计 included."""
+    [table] = [t for t in summary.tables() if t.key == "zones"]
+    columns = [table.headers.index(h) for h in ("已移交（处）", "已整改（处）", "本月移交（处）",
+                                                 "本月整改（处）")]
+    return {row[1] or row[0]: [row[c] for c in columns] for row in table.rows}
+
+
+def test_the_zone_table_has_the_steps_the_text_tells(october):
+    """The text's 「本月移交1处、整改1处」 is in the 附表 too, in the zone where they
+    happened: a December with no work of its own still has 二区's row, 1 and 1, in
+    the page's table and in every file."""
+    finding = november_survey_finding(october)
+    finding.status, finding.handed_over_on, finding.handed_to = (
+        FindingStatus.found, None, None)
+    db.session.commit()
+    hand_over(finding, october.admin, "县住建局", date(2022, 12, 2))
+    mark_fixed(finding, october.admin, date(2022, 12, 9))
+    db.session.commit()
+
+    december = build_summary(2022, 12, unit=october.unit)
+    assert "摸排问题本月移交1处、整改1处（均为以前月份发现的问题）。" in "".join(
+        p.text for p in december.paragraphs)
+    assert zone_rows(december) == {"二区": [0, 0, 1, 1], "合计": [0, 0, 1, 1]}
+    csv_text = render_csv(december).decode("utf-8-sig").replace("\r", "")
+    assert ("社区,责任区,清除牛皮癣（处）,粉刷楼道（个）,摸排问题（处）,已移交（处）,已整改（处）,"
+            "本月移交（处）,本月整改（处）,人次\n建设路社区,二区,0,0,0,0,0,1,1,0\n"
+            "合计,,0,0,0,0,0,1,1,0\n") in csv_text
+    sheet = next(ws for ws in load_workbook(io.BytesIO(render_xlsx(december))).worksheets
+                 if "责任区进展" in ws.title)
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert any(str(v).replace("\n", "") == "本月移交（处）" for row in rows for v in row)
+    assert ["建设路社区", "二区", 0, 0, 0, 0, 0, 1, 1, 0] in rows
+    docx = docx_table(Document(io.BytesIO(render_docx(december))), "责任区进展")
+    assert docx[1] == ["建设路社区", "二区", "0", "0", "0", "0", "0", "1", "1", "0"]
+
+    # November: its own finding as of 30 November (found, not handed over), no step
+    assert zone_rows(build_summary(2022, 11, unit=october.unit))["二区"] == [0, 0, 0, 0]
+
+
+def test_the_lead_names_the_double_work_its_section_tells(october):
+    """A month whose “双创” section is only the month's steps with earlier findings
+    still says 「社区共建和城市“双创”工作」 in its lead, and says those findings are
+    all of earlier months."""
+    finding = november_survey_finding(october)
+    approved_activity(october.unit, october.jiefang, october.liaison, 5,
+                      [october.members["王芳"]], month=12)
+    mark_fixed(finding, october.admin, date(2022, 12, 9))
+    db.session.commit()
+    paragraphs = build_summary(2022, 12, unit=october.unit).paragraphs
+    assert paragraphs[0].text.endswith(
+        "累计志愿服务2.0小时，扎实推进社区共建和城市“双创”工作。现将有关情况汇报如下：")
+    assert "二、协同推进“双创”工作。摸排问题本月整改1处（均为以前月份发现的问题）。" in [
+        p.heading + p.text for p in paragraphs]
+
+
+def test_the_double_view_says_its_statuses_are_those_of_the_period_end(client, login, october):
+    """The “双创” view of November counts November's finding as handed over and not
+    fixed after its fix in December, and its note says so: statuses as of the
+    period's end, not today's (which the register shows)."""
+    finding = november_survey_finding(october)
+    mark_fixed(finding, october.admin, date(2022, 12, 3))
+    db.session.commit()
+    login(october.admin)
+    html = client.get(f"/progress/double?unit={october.unit.id}&period=month&month=2022-11"
+                      ).get_data(as_text=True)
+    assert re.search(r'data-figure="handed_over">1<', html)
+    assert re.search(r'data-figure="fixed">0<', html)
+    assert "按发现日期统计，状态为所选时间段末的状态（此后的移交、整改计入其发生的月份）。" in html
+    assert "状态为当前状态" not in html
+    register = client.get("/progress/findings").get_data(as_text=True)
+    assert "登记簿列出所有摸排问题及其当前状态（进展页和月报中的状态为所选时间段末的状态）" in register

@@ -122,3 +122,31 @@ def test_a_namesake_the_document_cannot_name_changes_no_name(october):
     summary = build_summary(2022, 10, unit=october.unit)
     assert "陈芳" in _ledger_names(summary)
     assert not any(n.startswith("陈芳（") for n in _ledger_names(summary))
+
+
+def test_the_ledgers_leader_and_reviewer_are_told_apart_as_the_participants_are(october):
+    """The 组长 and 审核人 of a ledger row read by the rule of the 参与人员 beside
+    them: with two 程芳 of one 党支部 on the unit's roll and a third of another unit
+    working with them — three people of one name the document names — each reads with
+    the end of their phone number, the leader 「程芳（尾号0011）」 in both columns,
+    never a bare 「程芳」."""
+    leader = f.member(october.unit, name="程芳", phone="13900000011")
+    second = f.member(october.unit, name="程芳", phone="13900000012")
+    leader.branch = second.branch = "第1党支部"
+    guest = f.member(october.other_unit, name="程芳", phone="13900000013")
+    reviewer = f.member(october.unit, name="李审核", phone="13900000021")
+    other_reviewer = f.member(october.unit, name="李审核", phone="13900000022")
+    other_reviewer.branch, reviewer.branch = "第1党支部", "第2党支部"
+    db.session.commit()
+    task = approved_activity(october.unit, october.jiefang, october.liaison, 27,
+                             [leader, guest, second])
+    task.leader_id = leader.id
+    task.report.reviewed_by_id = reviewer.id
+    db.session.commit()
+
+    summary = build_summary(2022, 10, unit=october.unit)
+    [ledger] = [t for t in summary.tables() if t.key == "ledger"]
+    [row] = [row for row in ledger.rows if "程芳" in row[ledger.headers.index("参与人员")]]
+    assert row[ledger.headers.index("参与人员")] == "程芳（尾号0011）、程芳（尾号0013）、程芳（尾号0012）"
+    assert row[ledger.headers.index("组长")] == "程芳（尾号0011）"
+    assert row[ledger.headers.index("审核人")] == "李审核（第2党支部）"

@@ -189,7 +189,9 @@ def test_an_empty_month_in_which_members_took_part_elsewhere_says_so(october):
     assert summary.paragraphs[0].text == "本月暂无已审核的共建活动。"
     assert coverage_says(summary) == ("", 15, 1, 1)
     assert coverage_sentence(summary).startswith(
-        "我局在册党员干部15人，本月参与1人（均为参加其他单位组织的活动），参与率6.7%。未参与：")
+        "我局在册党员干部15人，本月参与1人（均为参加其他单位组织的活动），参与率6.7%。"
+        "本单位党员参与1人次、服务时长2.0小时（按活动当日所在单位计，含参加其他单位组织的活动）。"
+        "未参与：")
     assert table_says(summary) == (15, 1)
 
 
@@ -257,3 +259,31 @@ def test_a_member_who_moved_in_mid_month_is_the_units_own(october):
     assert lead_parts(summary) == (14, {})
     assert coverage_says(summary) == ("", 16, 14, 0)
     agree(summary)
+
+
+def test_the_roll_s_person_times_and_hours_are_told_apart_from_the_lead_s(client, login,
+                                                                           october):
+    """The lead counts the unit's own activities; the 参与情况 page counts the unit's
+    members in any unit's activities. Where the two differ (a member in another
+    unit's activity), each says what it counts, and the 月报's 参与情况 gives the
+    page's figures in the page's words, so the two can be reconciled on paper."""
+    approved_activity(october.other_unit, october.jiefang, october.liaison, 13,
+                      [october.members["王芳"]])
+    db.session.commit()
+    summary = build_summary(2022, 10, unit=october.unit)
+    lead = summary.paragraphs[0].text
+    assert "参与党员干部48人次（13人），累计志愿服务126.5小时" in lead
+    assert ("本单位党员参与49人次、服务时长128.5小时（按活动当日所在单位计，"
+            "含参加其他单位组织的活动）。") in coverage_sentence(summary)
+
+    login(october.admin)
+    html = client.get(f"/progress/coverage?unit={october.unit.id}&period=month&month=2022-10"
+                      ).get_data(as_text=True)
+    assert re.search(r'data-figure="person_times">49</b><span>本单位党员参与人次</span>', html)
+    assert re.search(r'data-figure="hours">128.5</b><span>本单位党员服务时长（小时）</span>', html)
+    assert "月报导语中的人次和时长是本单位组织的活动的" in html
+
+
+def test_the_roll_s_figures_are_not_repeated_when_they_are_the_lead_s(october):
+    summary = build_summary(2022, 10, unit=october.unit)
+    assert "本单位党员参与" not in coverage_sentence(summary)

@@ -18,7 +18,7 @@ from ..ops.files import CallerPath, file_error, from_caller
 from . import final
 from .csv_export import render_csv
 from .exports import render_docx, render_xlsx
-from .forms import parse_month
+from .forms import FUTURE_MONTH, is_future, parse_month
 from .summary import build_summary
 
 
@@ -54,6 +54,8 @@ def monthly_report_command(unit_name, community_name, month, fmt, output):
     if parsed is None:
         raise click.BadParameter(_("月份格式不正确，请按“年-月”填写，如 2022-10。"),
                                  param_hint="--month")
+    if is_future(*parsed):  # as the page and the downloads refuse it
+        raise click.BadParameter(str(FUTURE_MONTH), param_hint="--month")
     unit = _named(Unit, unit_name) if unit_name else None
     community = _named(Community, community_name) if community_name else None
     summary = build_summary(*parsed, unit=unit, community=community)

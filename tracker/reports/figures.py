@@ -56,7 +56,7 @@ from ..rollups.figures import (
     per_unit,
 )
 from ..rollups.findings import FindingCounts, FindingMoves, findings_counts_plan, moves_plan
-from ..rollups.funds import FundFigures, fund_figures_plan
+from ..rollups.funds import FundFigures, fund_figures_plan, spent_places_plan
 from ..rollups.needs import NeedCounts, need_counts_plan
 from ..rollups.scope import (
     counted_task_conditions,
@@ -103,7 +103,7 @@ def ledger_plan(scope: Scope) -> Plan:
     """The approved activities of a scope, oldest first (three statements, run
     together). Their figures are the counted ones (``CountedTask``), as every total
     reads them."""
-    tasks, counted, participants = _ledger_selects()
+    (tasks, leader, reviewer), counted, participants = _ledger_selects()
     conditions = [TaskReport.status == ReportStatus.approved, *task_conditions(scope)]
     # namesakes told apart among the people the 月报 can name, as its 未参与名单 is
     named = named_people(scope)
@@ -111,7 +111,7 @@ def ledger_plan(scope: Scope) -> Plan:
                     .add_columns(func.coalesce(named.c.namesakes, 1),
                                  func.coalesce(named.c.same_branch, 1)))
     return plan(
-        tasks.where(*conditions),
+        _with_namesakes(tasks, named, leader, reviewer).where(*conditions),
         counted.where(*counted_task_conditions(scope)),
         # the participants' names — a unit's month is a couple of hundred — as one row
         # of the page's batch (sql_json), in the order they joined each task
@@ -120,23 +120,36 @@ def ledger_plan(scope: Scope) -> Plan:
         shape=_ledger)
 
 
+def _with_namesakes(tasks, named, *people):
+    """``tasks`` with each of ``people``'s (the 组长's, the 审核人's) namesake counts
+    among the people the 月报 can name — one for someone the document names nowhere
+    else — so that they are told apart as the 参与人员 are."""
+    for person in people:
+        theirs = named.alias()
+        tasks = (tasks.outerjoin(theirs, theirs.c.member_id == person.id)
+                 .add_columns(func.coalesce(theirs.c.namesakes, 1),
+                              func.coalesce(theirs.c.same_branch, 1)))
+    return tasks
+
+
 @functools.cache
 def _ledger_selects():
     """The ledger's three statements without the scope's conditions: built once, not on
     every page (their columns and joins are the same for every scope)."""
     leader, reviewer = aliased(Member), aliased(Member)
     return (
-        select(Task.id, Task.service_date, Community.name, Zone.name, Task.title, Task.place,
-               Category.name, Category.section, Category.quantity_unit,
-               Category.beneficiary_unit, Task.beneficiary, TaskReport.note,
-               leader.name, reviewer.name, Task.backfilled, _anyone_checked_in())
-        .join(TaskReport, TaskReport.task_id == Task.id)
-        .join(Category, Category.id == Task.category_id)
-        .join(Community, Community.id == Task.community_id)
-        .outerjoin(Zone, Zone.id == Task.zone_id)
-        .outerjoin(leader, leader.id == Task.leader_id)
-        .outerjoin(reviewer, reviewer.id == TaskReport.reviewed_by_id)
-        .order_by(Task.service_date, Task.starts_at, Task.id),
+        (select(Task.id, Task.service_date, Community.name, Zone.name, Task.title,
+                Task.place, Category.name, Category.section, Category.quantity_unit,
+                Category.beneficiary_unit, Task.beneficiary, TaskReport.note,
+                Task.backfilled, _anyone_checked_in(), *_told_apart(leader),
+                *_told_apart(reviewer))
+         .join(TaskReport, TaskReport.task_id == Task.id)
+         .join(Category, Category.id == Task.category_id)
+         .join(Community, Community.id == Task.community_id)
+         .outerjoin(Zone, Zone.id == Task.zone_id)
+         .outerjoin(leader, leader.id == Task.leader_id)
+         .outerjoin(reviewer, reviewer.id == TaskReport.reviewed_by_id)
+         .order_by(Task.service_date, Task.starts_at, Task.id), leader, reviewer),
         select(CountedTask.task_id, CountedTask.person_times, CountedTask.minutes,
                CountedTask.quantity, CountedTask.people_served)
         .where(CountedTask.report_status == ReportStatus.approved),
@@ -148,6 +161,20 @@ def _ledger_selects():
     )
 
 
+def _told_apart(member):
+    """The columns ``names.distinguished`` writes ``member``'s name from (the 组长 and
+    审核人 read as the 参与人员 beside them do): name, 党支部, phone; their namesake
+    counts are joined per scope (``ledger_plan``)."""
+    return (member.name, member.branch, member.phone)
+
+
+def _listed(name, branch, phone, namesakes, same_branch) -> str:
+    if name is None:  # no leader (reviewer) recorded
+        return ""
+    return distinguished(name, branch, phone, namesakes=int(namesakes or 0),
+                         same_branch=int(same_branch or 0))
+
+
 def _ledger(tasks, counted, participants) -> list[LedgerRow]:
     per_task = {task_id: (int(count), int(minutes), int(quantity), int(people))
                 for task_id, count, minutes, quantity, people in counted}
@@ -157,13 +184,13 @@ def _ledger(tasks, counted, participants) -> list[LedgerRow]:
             name, branch, phone, namesakes=int(namesakes), same_branch=int(same_branch)))
     rows = []
     for (task_id, day, community, zone, title, place, category, section, quantity_unit,
-         beneficiary_unit, beneficiary, note, leader_name, reviewer_name, backfilled,
-         checked_in) in tasks:
+         beneficiary_unit, beneficiary, note, backfilled, checked_in, *named) in tasks:
         person_times, minutes, quantity, people = per_task.get(task_id, (0, 0, 0, 0))
         rows.append(LedgerRow(task_id, day, community, zone, title, place, category, section,
                               beneficiary or "", note or "", tuple(names.get(task_id, ())),
                               person_times, minutes, quantity, quantity_unit, people,
-                              beneficiary_unit, leader_name or "", reviewer_name or "",
+                              beneficiary_unit, _listed(*named[0:3], *named[6:8]),
+                              _listed(*named[3:6], *named[8:10]),
                               source_label(backfilled, bool(checked_in))))
     return rows
 
@@ -229,7 +256,8 @@ class MonthlyFigures:
     community_sections: dict[Section, list[str]]  # where each section's work took place
     communities: list[str]  # every community with approved work
     zones: list[DoubleRow]  # "双创" rows with something to show (the month only: no
-    # year to date or targets, see double_progress_plan)
+    # year to date or targets, see double_progress_plan), or a step of the month
+    # (``finding_moves.by_zone``)
     zones_total: DoubleRow
     findings: FindingCounts  # found in the month, of approved surveys (those 待审核 are
     # in ``pending``), with their statuses on the month's last day
@@ -238,6 +266,7 @@ class MonthlyFigures:
     # the summary's communities when it is about some of them (unit + community, or a
     # liaison's part): the same work as the rest of the text
     funds: FundFigures
+    fund_places: list[str]  # the communities where the month's money was spent, in order
     needs: NeedCounts  # 需求清单 / 微心愿: posted and fulfilled in the month
     ledger: list[LedgerRow]
 
@@ -307,7 +336,7 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
             shape=lambda rows: [name for (name,) in rows])
 
     def shape(overall, apart, with_work, where, double, restricted_to, findings, moves,
-              unit_coverage, funds, needs, ledger):
+              unit_coverage, funds, fund_places, needs, ledger):
         sections = {s: [w.community_name for w in where if w.section == s]
                     for s in SECTION_ORDER}
         return dict(
@@ -318,14 +347,15 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
             pending=pending_of(with_work),
             categories=[c for c in with_work if c.official.activities],
             community_sections=sections,
-            communities=list(dict.fromkeys(name for s in SECTION_ORDER for name in sections[s])),
-            zones=[r for r in double.rows
-                   if r.ads or r.stairs or r.found or r.activities or r.person_times],
+            # in the communities' order (``sort_key``), as section 三 and the 附表 name them
+            communities=list(dict.fromkeys(w.community_name for w in where)),
+            zones=_zones(double.rows, moves),
             zones_total=double.total,
             findings=findings.official,
             finding_moves=moves,
             coverage=unit_coverage,
             funds=funds,
+            fund_places=fund_places,
             needs=needs,
             ledger=ledger,
         )
@@ -348,9 +378,23 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
         coverage_plan(unit_id, date_from, date_to, ids) if unit_id is not None
         else constant(None),
         fund_figures_plan(scope, year),
+        spent_places_plan(scope),
         need_counts_plan(scope, today),
         ledger_plan(scope),
         shape=shape)
+
+
+def _zones(rows: list[DoubleRow], moves: FindingMoves) -> list[DoubleRow]:
+    """The zone rows of the 附表“责任区进展”: those with work or findings of the month,
+    and those where a finding (of any month) was handed over or fixed in it — a zone
+    the view does not list (another unit's, switched off) gets a row of its own."""
+    stepped = {z.key: z for z in moves.by_zone}
+    listed = [r for r in rows
+              if r.ads or r.stairs or r.found or r.activities or r.person_times
+              or r.key in stepped]
+    keys = {r.key for r in rows}
+    return listed + [DoubleRow(z.key, z.name, z.community_name)
+                     for z in moves.by_zone if z.key not in keys]
 
 
 def _people_apart_plan(scope: Scope) -> Plan:

@@ -218,8 +218,8 @@ def changes(copy: SummaryCopy, summary: MonthlySummary) -> list[str]:
         heading = HEADING.match(line)
         if index in (0, len(new_text)):
             label = _("标题")
-        elif heading:
-            label = heading.group(1)
+        elif heading:  # a numbered section, named as a part of the notice's sentence
+            label = _("“%(heading)s”部分", heading=heading.group(1))
         else:
             label = _("正文")
         if label not in parts:

@@ -164,6 +164,8 @@ def moves_sentence(summary: MonthlyFigures) -> str:
         text = _("摸排问题本月整改%(f)s处", f=moves.fixed)
     else:
         return ""
+    if moves.all_earlier:
+        return text + _("（均为以前月份发现的问题）") + "。"
     return text + _("（含以前月份发现的问题）") + "。"
 
 
@@ -208,18 +210,39 @@ def _lead(summary: MonthlyFigures) -> str:
         text += _("，参与党员干部%(pt)s人次（%(people)s）", pt=t.person_times, people=people)
     if t.minutes:
         text += _("，累计志愿服务%(h)s小时", h=hours(t.minutes))
-    if summary.section_categories(Section.double) or summary.findings.total:
+    # “双创” whenever the text has its section: its work, its findings, or the month's
+    # steps with findings of earlier months
+    if (summary.section_categories(Section.double) or summary.findings.total
+            or moves_sentence(summary)):
         text += _("，扎实推进社区共建和城市“双创”工作。")
     else:
         text += _("，扎实推进社区共建工作。")
     return text + _("现将有关情况汇报如下：")
 
 
+def _fund_places(summary: MonthlyFigures) -> list[str]:
+    """Where the month's money was spent, when the text before does not say so: the
+    funds sentence follows the pairing work (else the lead), which may name other
+    communities. Nothing for a summary of one community, or when the money went to
+    the communities just named (or to one, with none named: an empty month)."""
+    if summary.community is not None:
+        return []
+    told = (summary.community_sections[Section.pairing]
+            if any(c.code != FUNDING_CODE for c in summary.section_categories(Section.pairing))
+            else summary.communities)
+    spent = summary.fund_places
+    if set(spent) == set(told) or (not told and len(spent) <= 1):
+        return []
+    return spent
+
+
 def funds_sentence(summary: MonthlyFigures) -> str:
     f = summary.funds
     if f.spent_fen <= 0:
         return ""
-    text = _("本月使用共建活动经费%(x)s元", x=yuan(f.spent_fen))
+    where = _fund_places(summary)
+    text = (_("本月在%(places)s使用共建活动经费%(x)s元", places=places(where), x=yuan(f.spent_fen))
+            if where else _("本月使用共建活动经费%(x)s元", x=yuan(f.spent_fen)))
     if f.year_to_date_fen != f.spent_fen:
         text += _("，年度累计%(x)s元", x=yuan(f.year_to_date_fen))
     if f.budget_fen:
@@ -307,6 +330,13 @@ def _section_coverage(summary: MonthlyFigures, tables=()) -> str:
         took += _("（其中%(n)s人只参加了其他单位组织的活动）", n=cov.elsewhere_only)
     text = _("%(we)s在册党员干部%(n)s人，%(took)s，参与率%(rate)s。",
              we=we(summary), n=cov.on_roll, took=took, rate=cov.rate_text)
+    t = summary.totals
+    if cov.person_times and (cov.person_times, cov.minutes) != (t.person_times, t.minutes):
+        # the 参与情况 page's figures, in its words, where they are not the lead's: the
+        # unit's members' work in any unit's activities (the lead's are the unit's own
+        # activities, whoever came)
+        text += _("本单位党员参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
+                  "含参加其他单位组织的活动）。", pt=cov.person_times, h=hours(cov.minutes))
     names = [p.listed_name for p in cov.not_yet]  # namesakes told apart
     if names:
         listed = join(names[:MAX_NAMES])

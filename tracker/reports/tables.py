@@ -285,17 +285,22 @@ def _tables(s: MonthlyFigures) -> list[Table]:
         by_category.total_row = True
     tables.append(by_category)
 
+    # 已移交/已整改: of the month's own findings, as they stood at its end; 本月移交/本月
+    # 整改: the steps of the month, whenever the finding was found (what the text tells)
     zones = Table("zones", _("责任区进展"), [
         _("社区"), _("责任区"), _("清除牛皮癣（处）"), _("粉刷楼道（个）"), _("摸排问题（处）"),
-        _("已移交（处）"), _("已整改（处）"), _("人次"),
-    ], widths=[16, 12, 8, 8, 8, 8, 8, 6])
+        _("已移交（处）"), _("已整改（处）"), _("本月移交（处）"), _("本月整改（处）"), _("人次"),
+    ], widths=[16, 12, 8, 8, 8, 8, 8, 8, 8, 6])
+    steps = {z.key: z for z in s.finding_moves.by_zone}
     for z in s.zones:
+        step = steps.get(z.key)
         zones.rows.append([z.community_name, z.name or _("未分责任区"), z.ads, z.stairs, z.found,
-                           z.handed_over, z.fixed, z.person_times])
+                           z.handed_over, z.fixed, step.handed_over if step else 0,
+                           step.fixed if step else 0, z.person_times])
     if s.zones:
-        t = s.zones_total
+        t, m = s.zones_total, s.finding_moves
         zones.rows.append([_("合计"), "", t.ads, t.stairs, t.found, t.handed_over, t.fixed,
-                           t.person_times])
+                           m.handed_over, m.fixed, t.person_times])
         zones.total_row = True
     tables.append(zones)
 

@@ -25,7 +25,15 @@ from datetime import date
 
 from sqlalchemy import and_, case, func, literal, or_, select, type_coerce
 
-from ..models import CountedTask, Finding, FindingKind, FindingStatus, ReportStatus
+from ..models import (
+    Community,
+    CountedTask,
+    Finding,
+    FindingKind,
+    FindingStatus,
+    ReportStatus,
+    Zone,
+)
 from ..timeutil import local_today
 from . import kept
 from .batch import Plan, plan, run
@@ -145,15 +153,47 @@ def _counts(rows) -> FindingFigures:
 
 
 @dataclass(frozen=True)
+class ZoneMoves:
+    """The steps of one responsibility zone (``key`` None: findings without a zone)."""
+
+    key: int | None
+    name: str
+    community_name: str
+    handed_over: int = 0
+    fixed: int = 0
+
+
+@dataclass(frozen=True)
 class FindingMoves:
     """What was done in a period with the findings of approved surveys, whenever
     they were found: handed over (已移交) and fixed (已整改) on a day of the period;
     ``earlier``: how many of those findings were found before it (when none was, the
-    steps are those of the period's own findings, which ``FindingCounts`` tells)."""
+    steps are those of the period's own findings, which ``FindingCounts`` tells);
+    ``stepped``: how many findings had a step in it (one handed over and fixed counts
+    once); ``by_zone``: the steps per zone, in the zones' order."""
 
     handed_over: int = 0
     fixed: int = 0
     earlier: int = 0
+    stepped: int = 0
+    by_zone: tuple = ()
+
+    @property
+    def all_earlier(self) -> bool:
+        """Whether every finding stepped in the period was found before it."""
+        return bool(self.stepped) and self.earlier == self.stepped
+
+
+def _moves(rows) -> FindingMoves:
+    zones: dict = {}
+    totals = [0, 0, 0, 0]
+    for key, name, community_name, handed, fixed, earlier, stepped in rows:
+        counts = (int(handed), int(fixed), int(earlier), int(stepped))
+        totals = [a + b for a, b in zip(totals, counts)]
+        was = zones.get(key) or ZoneMoves(key, name or "", community_name or "")
+        zones[key] = ZoneMoves(key, was.name, was.community_name,
+                               was.handed_over + counts[0], was.fixed + counts[1])
+    return FindingMoves(*totals, by_zone=tuple(zones.values()))
 
 
 def _stepped_within(start: date, end: date):
@@ -170,19 +210,26 @@ def _stepped_within(start: date, end: date):
 def moves_plan(scope: Scope) -> Plan:
     """``FindingMoves`` of a period with a start and an end (one statement): the
     findings of the scope's unit, communities and zone found before its end, of
-    approved surveys, handed over or fixed within it."""
+    approved surveys, handed over or fixed within it, per zone."""
     start, end = scope.date_from, scope.date_to
     handed = and_(handed_over_by(None), handed_over_on() >= start, handed_over_on() < end)
     fixed = and_(fixed_by(None), fixed_on() >= start, fixed_on() < end)
     earlier = Finding.found_on < start
     return plan(
-        select(func.count(case((handed, 1))), func.count(case((fixed, 1))),
-               func.count(case((earlier, 1))))
+        select(Finding.zone_id, Zone.name, Community.name, func.count(case((handed, 1))),
+               func.count(case((fixed, 1))), func.count(case((earlier, 1))), func.count())
         .join(CountedTask, and_(CountedTask.task_id == Finding.task_id,
                                 CountedTask.report_status == ReportStatus.approved))
+        .join(Community, Community.id == Finding.community_id)
+        .outerjoin(Zone, Zone.id == Finding.zone_id)
         .where(Finding.active.is_(True), Finding.found_on < end, or_(handed, fixed),
                _stepped_within(start, end),
                *scope_conditions(Scope(None, None, scope.unit_id, scope.community_ids,
                                        scope.zone_id), unit=Finding.unit_id,
-                                 community=Finding.community_id, zone=Finding.zone_id)),
-        shape=lambda rows: FindingMoves(*(int(v) for v in rows[0])))
+                                 community=Finding.community_id, zone=Finding.zone_id))
+        .group_by(Finding.zone_id, Zone.name, Zone.sort_key, Finding.community_id,
+                  Community.name, Community.sort_key)
+        # in the order the 附表“责任区进展” lists zones; findings without a zone last
+        .order_by(Zone.id.is_(None), Community.sort_key, Zone.sort_key, Finding.zone_id,
+                  Finding.community_id),
+        shape=_moves)

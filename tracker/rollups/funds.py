@@ -22,7 +22,14 @@ from sqlalchemy import func, select, tuple_
 
 from ..extensions import db
 from ..formatting import percent
-from ..models import FUNDING_CODE, Category, FundEntry, ResourceItem, TargetMeasure
+from ..models import (
+    FUNDING_CODE,
+    Category,
+    Community,
+    FundEntry,
+    ResourceItem,
+    TargetMeasure,
+)
 from .batch import Plan, plan, run
 from .scope import Scope, as_ids, item_conditions, scope_conditions, year_range
 
@@ -115,6 +122,19 @@ def fund_figures_plan(scope: Scope, year: int) -> Plan:
         ).where(*entry_conditions(replace(scope, date_from=None, date_to=None))),
         select(func.coalesce(func.sum(per_ledger.c.fen), 0)),
         shape=shape)
+
+
+def spent_places_plan(scope: Scope) -> Plan:
+    """The names of the communities where the scope's period spent money (net of
+    reversals), in the communities' order (one statement)."""
+    return plan(
+        select(Community.name)
+        .join(FundEntry, FundEntry.community_id == Community.id)
+        .where(*entry_conditions(scope))
+        .group_by(Community.id, Community.name, Community.sort_key)
+        .having(func.sum(FundEntry.amount_fen) > 0)
+        .order_by(Community.sort_key, Community.id),
+        shape=lambda rows: [name for (name,) in rows])
 
 
 def fund_figures(scope: Scope, year: int) -> FundFigures:
