@@ -11,8 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.imports.helpers import HEADER, xlsx_bytes
-from tests.imports.test_ledger_import_service import (  # noqa: F401 — cleanup_category is a fixture
-    cleanup_category,
+from tests.imports.test_ledger_import_service import (
     errors_by_line,
     imported,
     preview,

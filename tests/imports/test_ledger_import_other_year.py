@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
-from tests.imports.test_ledger_import_service import (  # noqa: F401 — cleanup_category is a fixture
+from tests.imports.test_ledger_import_service import (
     errors_by_line,
     imported,
     preview,

@@ -90,11 +90,6 @@ def imported(actor, data: bytes):
         return import_ledger(actor, read_ledger("台账.xlsx", data).rows)
 
 
-@pytest.fixture
-def cleanup_category(october):
-    return october.tasks["环境整治一"].category.name
-
-
 def test_the_export_has_one_row_per_participation_with_what_recording_needs(october):
     book = load_workbook(io.BytesIO(exported(october)))
     details = book["参与明细"]

@@ -10,7 +10,6 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from tests import factories as f
-from tests.imports import test_ledger_import_service as service_tests
 from tests.imports.test_ledger_import_service import (
     HEADERS,
     counts,
@@ -32,7 +31,6 @@ from tracker.services.ledger_import import (
 )
 from tracker.timeutil import to_local
 
-cleanup_category = service_tests.cleanup_category  # a fixture of the service's tests, shared
 
 def local_span(task: Task) -> tuple[datetime, datetime]:
     return (to_local(task.starts_at).replace(tzinfo=None),

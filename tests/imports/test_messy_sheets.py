@@ -11,9 +11,8 @@ from datetime import datetime
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from tests.imports.test_ledger_import_service import (  # noqa: F401 — cleanup_category is a fixture
+from tests.imports.test_ledger_import_service import (
     HEADERS,
-    cleanup_category,
     errors_by_line,
     imported,
     preview,
