@@ -230,6 +230,6 @@ def moves_plan(scope: Scope) -> Plan:
         .group_by(Finding.zone_id, Zone.name, Zone.sort_key, Finding.community_id,
                   Community.name, Community.sort_key)
         # in the order the 附表“责任区进展” lists zones; findings without a zone last
-        .order_by(Zone.id.is_(None), Community.sort_key, Zone.sort_key, Finding.zone_id,
+        .order_by(Finding.zone_id.is_(None), Community.sort_key, Zone.sort_key, Finding.zone_id,
                   Finding.community_id),
         shape=_moves)
