@@ -150,3 +150,38 @@ def test_the_ledgers_leader_and_reviewer_are_told_apart_as_the_participants_are(
     assert row[ledger.headers.index("参与人员")] == "程芳（尾号0011）、程芳（尾号0013）、程芳（尾号0012）"
     assert row[ledger.headers.index("组长")] == "程芳（尾号0011）"
     assert row[ledger.headers.index("审核人")] == "李审核（第2党支部）"
+
+
+def _ledger_row_with(summary, name):
+    [ledger] = [t for t in summary.tables() if t.key == "ledger"]
+    [row] = [r for r in ledger.rows if name in r[ledger.headers.index("参与人员")]]
+    return {header: row[i] for i, header in enumerate(ledger.headers)}
+
+
+def test_a_reviewer_named_only_as_such_is_told_apart_from_a_participant(october):
+    """The liaison 陈芳 (on no roll, no work) approved the activity the member 陈芳
+    worked: the document names both, in one row, so both read with their phone's end."""
+    worker = f.member(october.unit, name="陈芳", phone="13900000051")
+    reviewer = f.member(october.unit, Role.liaison, "陈芳", communities=[october.jiefang],
+                        phone="13900000052")
+    db.session.commit()
+    task = approved_activity(october.unit, october.jiefang, october.liaison, 13, [worker])
+    task.report.reviewed_by_id = reviewer.id
+    db.session.commit()
+
+    row = _ledger_row_with(build_summary(2022, 10, unit=october.unit), "陈芳")
+    assert (row["参与人员"], row["审核人"]) == ("陈芳（尾号0051）", "陈芳（尾号0052）")
+
+
+def test_a_leader_who_did_not_work_is_told_apart_from_a_participant(october):
+    """The 组长 陈芳 (off the roll, not among the activity's participants) and the member
+    陈芳 who worked: two people the row names, told apart."""
+    worker = f.member(october.unit, name="陈芳", phone="13900000051")
+    leader = f.member(october.unit, name="陈芳", phone="13900000052", on_roll=False)
+    db.session.commit()
+    task = approved_activity(october.unit, october.jiefang, october.liaison, 13, [worker])
+    task.leader_id = leader.id
+    db.session.commit()
+
+    row = _ledger_row_with(build_summary(2022, 10, unit=october.unit), "陈芳")
+    assert (row["参与人员"], row["组长"]) == ("陈芳（尾号0051）", "陈芳（尾号0052）")

@@ -27,13 +27,13 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..formatting import percent
-from ..models import CountedParticipation, Member, ReportStatus, RollPeriod
+from ..models import CountedParticipation, Member, ReportStatus, RollPeriod, Task, TaskReport
 from ..names import distinguished
 from ..sql_hints import constants_written_out
 from ..timeutil import local_today
 from .batch import Plan, built_once, plan, run
 from .figures import ONE, if_approved, if_submitted
-from .scope import Scope, participation_conditions
+from .scope import Scope, participation_conditions, task_conditions
 
 
 def roll_day(date_to: date) -> date:
@@ -75,21 +75,29 @@ def named_people(scope: Scope):
     ``namesakes`` (how many of them have the member's name) and ``same_branch`` (how
     many of those the member's 党支部 too).
 
-    They are the unit's roll of the period's last day (its 未参与名单 is drawn from it)
-    and everyone on the scope's approved activities (its ledger's 参与人员: the unit's
-    own, a liaison or a member off the roll, another unit's member by 补录). Two people
+    They are the unit's roll of the period's last day (its 未参与名单 is drawn from it),
+    everyone on the scope's approved activities (its ledger's 参与人员: the unit's
+    own, a liaison or a member off the roll, another unit's member by 补录) and their
+    组长 and 审核人 (the ledger's columns of those names, whether or not they worked
+    or are on any roll). Two people
     of one name who can both be named in the document are told apart in each list
     they appear in — a liaison 陈芳 in the ledger and a member 陈芳 in the 未参与名单
     alike — and a namesake the document cannot name (another unit's, someone who
     joined later) changes nothing. A scope without a unit (a community's summary) has
     its participants only."""
-    named = (select(CountedParticipation.member_id.label("member_id"))
+    approved = (select(Task.leader_id, TaskReport.reviewed_by_id)
+                .join(TaskReport, TaskReport.task_id == Task.id)
+                .where(TaskReport.status == ReportStatus.approved, *task_conditions(scope))
+                .subquery("approved"))
+    parts = [select(CountedParticipation.member_id.label("member_id"))
              .where(*participation_conditions(scope),
-                    CountedParticipation.report_status == ReportStatus.approved))
+                    CountedParticipation.report_status == ReportStatus.approved),
+             select(approved.c.leader_id).where(approved.c.leader_id.is_not(None)),
+             select(approved.c.reviewed_by_id).where(approved.c.reviewed_by_id.is_not(None))]
     if scope.unit_id is not None:
-        named = union(select(RollPeriod.member_id.label("member_id"))
-                      .where(*on_roll(scope.unit_id, roll_day(scope.date_to))), named)
-    named = named.subquery("named")
+        parts.insert(0, select(RollPeriod.member_id.label("member_id"))
+                     .where(*on_roll(scope.unit_id, roll_day(scope.date_to))))
+    named = union(*parts).subquery("named")
     return (select(Member.id.label("member_id"),
                    func.count().over(partition_by=Member.name).label("namesakes"),
                    func.count().over(partition_by=(Member.name, Member.branch))
