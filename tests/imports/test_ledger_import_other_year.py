@@ -69,3 +69,26 @@ def test_the_preview_page_shows_the_warning_on_the_rows(client, login, october, 
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "检查通过，可以导入。" in page
     assert page.count(warning(october.tasks["环境整治一"].category.name)) == 2
+
+
+def test_of_several_other_years_the_nearest_earlier_item_is_used(october, january):
+    """Items for 2021 and 2022, a 2023 row: the 补录 form's default, last year's item —
+    2022, not the line's oldest."""
+    f.item(october.unit, october.jiefang, "environment_cleanup", year=2021)
+    db.session.commit()
+    imported(october.liaison, january)
+    task = db.session.scalar(select(Task).where(Task.title == "新年大扫除"))
+    assert task.resource_item.year == 2022
+
+
+def test_with_no_earlier_item_the_nearest_later_one_is_used(october):
+    """Items for 2022 and 2024 only, a 2020 row: no earlier year's item, so the
+    nearest later one — 2022, not 2024."""
+    f.item(october.unit, october.jiefang, "environment_cleanup", year=2024)
+    db.session.commit()
+    m = october.members
+    category = october.tasks["环境整治一"].category.name
+    imported(october.liaison, sheet([row(october, m["郑某某"], day="2020-06-10", leader="是",
+                                         category=category, title="旧年补录")]))
+    task = db.session.scalar(select(Task).where(Task.title == "旧年补录"))
+    assert task.resource_item.year == 2022

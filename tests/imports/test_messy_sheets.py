@@ -152,3 +152,13 @@ def test_the_ledger_preview_page_names_the_total_row(client, login, october, cle
     response = upload(client, ledger(october, cleanup_category))
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "第7行是合计行，已忽略。" in page and "检查通过，可以导入。" in page
+
+
+def test_a_row_that_holds_a_phone_is_a_person_whatever_its_first_cell_says():
+    """The 合计 rule reads the first filled cell; a row with a phone number in it is
+    someone's, even when that cell begins with one of the words (a name pasted
+    into the wrong column, 「小计」 typed by mistake): it is read, not dropped."""
+    assert mi.total_row(["合计：25人", "", "3.5"]) is True
+    assert mi.total_row(["合　计", "", "25"]) is True
+    assert mi.total_row(["小计", "张三", "13900000001"]) is False
+    assert mi.total_row(["合计", "１３９ ０００ ０００ ０２"]) is False  # full-width, spaced

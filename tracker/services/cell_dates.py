@@ -66,3 +66,12 @@ def read_day(text: str | None) -> date | None:
         return date(*parts)
     except ValueError:
         raise NotADay(shown, parts) from None
+
+
+def day_or_none(text: str | None) -> date | None:
+    """``read_day`` for what only shows or groups a row (its shown date, the activity it
+    belongs to): None when the cell is no date — its row error says why."""
+    try:
+        return read_day(text)
+    except NotADay:
+        return None

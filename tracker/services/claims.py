@@ -289,8 +289,6 @@ def confirm_participation(assignment: Assignment, member: Member, minutes: int) 
         raise PermissionDenied(_l("无权操作。"))
     lock_activity(assignment.task)
     db.session.refresh(assignment)  # marked 缺席 or withdrawn meanwhile: read it afresh
-    if assignment.task.status == TaskStatus.cancelled:
-        raise ServiceError(_l("该任务已取消或作废，服务时长不再计入，不能确认参与。"))
     refusal = confirm_refusal(assignment)
     if refusal is not None:
         raise ServiceError(refusal)
@@ -306,7 +304,7 @@ def confirm_refusal(assignment: Assignment):
     """Why this participation cannot be confirmed now, or None when it can."""
     task = assignment.task
     if task.status == TaskStatus.cancelled:
-        return _l("该任务已取消。")
+        return _l("该任务已取消或作废，服务时长不再计入，不能确认参与。")
     if task.ends_at > utcnow():
         return _l("任务结束后才能确认参与。")
     if assignment.status == AssignmentStatus.withdrawn:

@@ -62,7 +62,7 @@ from .backfill import (
     same_activity,
     working_units,
 )
-from .cell_dates import NotADay, read_day
+from .cell_dates import NotADay, day_or_none, read_day
 from .member_import import (
     PHONE_CHUNK,
     ImportPreview,
@@ -148,7 +148,7 @@ class LedgerRow(ReadRow):
     @property
     def shown_day(self) -> str:
         """The date as read (a serial number or 「2026.10.5」 shown as 2026-10-05)."""
-        day = _date(self.day)
+        day = day_or_none(self.day)
         return day.isoformat() if day else self.day
 
     @property
@@ -260,18 +260,10 @@ def read_ledger(filename: str, data: bytes) -> LedgerPreview:
 def _key(row: LedgerRow) -> tuple:
     """The activity a row belongs to: its date and times as read (a cell that does not
     read keeps its text, and gets its own row error), and its names."""
-    day, starts, ends = _date(row.day), _time(row.starts), _time(row.ends)
+    day, starts, ends = day_or_none(row.day), _time(row.starts), _time(row.ends)
     return (day or ("?", row.day), starts or ("?", row.starts), ends or ("?", row.ends),
             row.unit.strip(), row.community.strip(), row.zone.strip(), row.category.strip(),
             row.title.strip())
-
-
-def _date(text: str) -> date | None:
-    """The 日期 cell as read (``cell_dates.read_day``); None when it is no date."""
-    try:
-        return read_day(text)
-    except NotADay:
-        return None
 
 
 def _time(text: str) -> time | None:

@@ -113,7 +113,7 @@ class ImportRow(ReadRow):
     role: str = ""
     communities: str = ""
     on_roll: str = ""
-    roll_from: str = ""  # 自何日起, as typed (``_day`` reads it)
+    roll_from: str = ""  # 自何日起, as typed (``cell_dates.read_day`` reads it)
     errors: list[str] = field(default_factory=list)
     action: str = ""  # create | update | same (set by check_rows)
     inactive: bool = False  # an existing account that is switched off, and stays so
@@ -477,12 +477,6 @@ def _roll(text: str) -> bool | None:
     return ROLL_WORDS.get(text.strip().lower())
 
 
-def _day(text: str) -> date | None:
-    """The 自何日起 cell (``cell_dates.read_day``): None when empty, ``NotADay`` when it
-    is no date."""
-    return read_day(text)
-
-
 def _moves(existing: Member, unit: Unit, row: ImportRow) -> bool:
     """Would the row change the existing member's roll (a move, 计入参与统计)?"""
     on_roll = _roll(row.on_roll) if row.on_roll else existing.on_roll
@@ -494,7 +488,7 @@ def _day_errors(row: ImportRow, existing: Member | None, unit: Unit | None) -> l
     move or changed 计入参与统计 not before the member's last recorded change (ignored
     for an existing member whose roll the row does not change, as on the form)."""
     try:
-        day = _day(row.roll_from)
+        day = read_day(row.roll_from)
     except NotADay as refused:
         return [refused.message(COLUMNS["roll_from"][0])]
     if day is None or unit is None:
@@ -693,7 +687,7 @@ def import_members(actor: Member | None, rows: list[ImportRow]) -> ImportResult:
             continue
         unit = lookups.units[row.unit]
         member = lookups.members.get(row.phone)
-        day = _day(row.roll_from)
+        day = read_day(row.roll_from)
         role = _wanted_role(row, member)
         names = _community_names(row.communities)
         if member is None:
