@@ -9,7 +9,11 @@ with one more 人次 and the member's hours). A request that names no task is �
 through the 补录 form (``/manage/backfill``), which marks it when it saves
 (``adopt_through_backfill``). The rules are 补录's (``services.backfill``): the
 member's unit works in the community, no overlapping activity, hours in half hours
-within the activity's length.
+within the activity's length. A request whose named activity did not happen after
+all — voided (作废, ``reopen_requests_of``) or cancelled (取消) — is 采纳 through the form
+too, for what the member really took part in: that activity itself, unchanged, is
+refused (``_refuse_the_gone_activity``). In a 已定稿 month 采纳 is an admin's
+(``adopt_closed_month``), as every change of its figures is.
 """
 from __future__ import annotations
 
