@@ -865,7 +865,10 @@ def test_the_void_reopened_requests_migration_reopens_those_voided_before_it(
     """0042: a 补录申请 采纳 into an activity voided before the revision read 「已采纳
     （活动已作废，不计入）」 and counted nowhere; the migration puts it back in the
     liaison's queue as voiding now does (pending, naming the voided activity and no
-    task); one adopted into a live activity stays adopted. Down again, it reads adopted into the voided activity, as before."""
+    task); one adopted into a live activity stays adopted; one still pending that names
+    an activity voided before the revision is marked the same way (it can no longer be
+    采纳 into it), as voiding marks it. Down again, they read as before: adopted into the
+    voided activity, pending on it."""
     from tracker.models import AssignmentStatus as Status
     from tracker.services import unit_of_work
     from tracker.services.backfill_requests import RequestData, adopt_into_task, ask_backfill
@@ -876,31 +879,39 @@ def test_the_void_reopened_requests_migration_reopens_those_voided_before_it(
         with app.test_request_context("/"):
             unit, item, liaison = _one_community()
             tasks = [f.task(item, liaison, starts_in=-timedelta(days=2, hours=n),
-                            title=f"清扫{n}") for n in range(2)]
-            asking = [f.member(unit, name=f"党员{n}") for n in range(2)]
+                            title=f"清扫{n}") for n in range(3)]
+            asking = [f.member(unit, name=f"党员{n}") for n in range(3)]
             db.session.commit()
             ids = []
-            for task, member in zip(tasks, asking):
+            for n, (task, member) in enumerate(zip(tasks, asking)):
                 with unit_of_work():
                     request = ask_backfill(member, item.community, RequestData(
                         service_date=None, minutes=60, task=task))
-                with unit_of_work():
-                    adopt_into_task(request, liaison)
+                if n < 2:  # the third stays pending
+                    with unit_of_work():
+                        adopt_into_task(request, liaison)
                 ids.append(request.id)
-            with unit_of_work():
-                void_activity(tasks[0], liaison, "误录")
-            voided, live = (t.id for t in tasks)
+            db.session.add(Assignment(task_id=tasks[2].id, member_id=asking[0].id,
+                                      status=Status.done, minutes=60))  # 作废 allowed
+            db.session.commit()
+            for task in (tasks[0], tasks[2]):
+                with unit_of_work():
+                    void_activity(task, liaison, "误录")
+            voided, live, asked_on = (t.id for t in tasks)
             assert db.session.scalar(select(Assignment.status).where(
                 Assignment.task_id == live)) == Status.done
             db.session.remove()
             db.engine.dispose()
         read = ("SELECT id, status, task_id, result_task_id, voided_task_id"
                 " FROM backfill_request ORDER BY id")
-        reopened = [(ids[0], "pending", None, None, voided), (ids[1], "adopted", live, live, None)]
+        reopened = [(ids[0], "pending", None, None, voided), (ids[1], "adopted", live, live, None),
+                    (ids[2], "pending", None, None, asked_on)]
         assert _read_after(url, [], read) == reopened  # by 作废 itself
         assert run_flask(url, "db", "downgrade", "0040_step_and_name_indexes").returncode == 0
-        old = "SELECT id, status, result_task_id FROM backfill_request ORDER BY id"
-        assert _read_after(url, [], old) == [(ids[0], "adopted", voided), (ids[1], "adopted", live)]
+        old = "SELECT id, status, task_id, result_task_id FROM backfill_request ORDER BY id"
+        assert _read_after(url, [], old) == [(ids[0], "adopted", None, voided),
+                                             (ids[1], "adopted", live, live),
+                                             (ids[2], "pending", asked_on, None)]
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         assert _read_after(url, [], read) == reopened  # by the migration

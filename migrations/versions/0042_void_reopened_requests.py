@@ -6,7 +6,9 @@ A request 采纳 into an activity that was later voided (作废) stayed 「已�
 pending again; voiding now reopens such requests, and this migration reopens those of
 activities voided before it (cancelled with a ``void`` audit event, the app's rule),
 as voiding does: pending, naming no task, what 采纳 produced and who decided it cleared
-(the ``backfill_request_adopt`` and ``void`` events keep them).
+(the ``backfill_request_adopt`` and ``void`` events keep them). A request still
+pending that names an activity voided before it is marked the same way (naming the
+voided activity, no task), as voiding does: it can no longer be 采纳 into it.
 
 Revision ID: 0042_void_reopened_requests
 Revises: 0040_step_and_name_indexes
@@ -37,13 +39,21 @@ def upgrade():
                " status = 'pending', task_id = NULL, assignment_id = NULL,"
                " result_task_id = NULL, decided_by_id = NULL, decided_at = NULL"
                f" WHERE status = 'adopted' AND result_task_id IN ({VOIDED})")
+    op.execute("UPDATE backfill_request SET voided_task_id = task_id, task_id = NULL"
+               f" WHERE status = 'pending' AND task_id IN ({VOIDED})")
 
 
 def downgrade():
     # the reopened requests that are still pending read as before: adopted into the
-    # voided activity (the participation they produced is not named again)
+    # voided activity where 采纳 made the member's participation there (it is not named
+    # again), else pending on it (a request that was pending when it was voided)
+    made = ("EXISTS (SELECT 1 FROM assignment WHERE assignment.task_id = voided_task_id"
+            " AND assignment.member_id = backfill_request.member_id"
+            " AND assignment.status = 'done')")
     op.execute("UPDATE backfill_request SET status = 'adopted',"
                " result_task_id = voided_task_id"
+               f" WHERE status = 'pending' AND voided_task_id IS NOT NULL AND {made}")
+    op.execute("UPDATE backfill_request SET task_id = voided_task_id"
                " WHERE status = 'pending' AND voided_task_id IS NOT NULL")
     with op.batch_alter_table('backfill_request', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('fk_backfill_request_voided_task_id_task'),

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import (
     Assignment,
+    AuditEvent,
     AssignmentStatus,
     BackfillRequest,
     Community,
@@ -97,3 +98,18 @@ def pending_queue(actor) -> list[BackfillRequest]:
 
 def load_request(request_id: int) -> BackfillRequest | None:
     return db.session.get(BackfillRequest, request_id)
+
+
+def ending_events(tasks) -> dict[int, AuditEvent]:
+    """The 作废 or 取消 event (who, when, why) of each of these tasks that has one, the
+    latest, with its actor: the queue card and the 补录 form tell the liaison why the
+    activity a request named did not happen."""
+    ids = {task.id for task in tasks if task is not None}
+    if not ids:
+        return {}
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.entity_type == Task.__tablename__,
+                                 AuditEvent.entity_id.in_(ids),
+                                 AuditEvent.action.in_(("void", "cancel")))
+        .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id))
+    return {event.entity_id: event for event in events}

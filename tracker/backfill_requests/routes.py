@@ -16,9 +16,11 @@ from ..security import record_id
 from ..services.backfill_requests import (
     REQUEST_DAYS_BACK,
     RequestData,
+    adopt_closed_month,
     adopt_into_task,
     ask_backfill,
     decline_request,
+    gone_task,
     needs_backfill_form,
     withdraw_request,
 )
@@ -88,8 +90,13 @@ def withdraw(request_id: int):
 @bp.get("/")
 @staff_required
 def queue():
-    return render_template("backfill_requests/queue.html", requests=q.pending_queue(_actor()),
-                           needs_form=needs_backfill_form)
+    actor = _actor()
+    rows = q.pending_queue(actor)
+    gone = {row.id: gone_task(row) for row in rows}
+    return render_template("backfill_requests/queue.html", requests=rows,
+                           needs_form=needs_backfill_form, gone=gone,
+                           ended=q.ending_events(gone.values()),
+                           closed={row.id: adopt_closed_month(row, actor) for row in rows})
 
 
 @bp.post("/<int:request_id>/adopt")

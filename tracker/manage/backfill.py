@@ -6,12 +6,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..backfill_requests.queries import load_request
+from ..backfill_requests.queries import ending_events, load_request
 from ..permissions import manages_community, staff_required
 from ..security import record_id
 from ..services import ServiceError, attach_error
 from ..services.backfill import record_past_activity
-from ..services.backfill_requests import adopt_through_backfill
+from ..services.backfill_requests import adopt_closed_month, adopt_through_backfill, gone_task
 from ..view_support import run_service
 from . import queries as q
 from .common import _actor, _refuse_foreign_item, bp
@@ -69,6 +69,9 @@ def backfill():
             if source is not None:
                 flash(_("已采纳 %(name)s 的补录申请。", name=source.member.name), "success")
             return redirect(url_for("manage.task", task_id=done.value.id))
+    gone = gone_task(source) if source is not None else None
     return render_template("manage/backfill.html", form=form, items=items,
-                           candidates=candidates, source=source)
+                           candidates=candidates, source=source, gone=gone,
+                           ended=ending_events([gone]).get(gone.id) if gone else None,
+                           closed=adopt_closed_month(source, actor) if source else None)
 

@@ -9,7 +9,11 @@ with one more 人次 and the member's hours). A request that names no task is �
 through the 补录 form (``/manage/backfill``), which marks it when it saves
 (``adopt_through_backfill``). The rules are 补录's (``services.backfill``): the
 member's unit works in the community, no overlapping activity, hours in half hours
-within the activity's length.
+within the activity's length. A request whose named activity did not happen after
+all — voided (作废, ``reopen_requests_of``) or cancelled (取消) — is 采纳 through the form
+too, for what the member really took part in: that activity itself, unchanged, is
+refused (``_refuse_the_gone_activity``). In a 已定稿 month 采纳 is an admin's
+(``adopt_closed_month``), as every change of its figures is.
 """
 from __future__ import annotations
 
@@ -33,7 +37,7 @@ from ..models import (
     TaskStatus,
 )
 from ..permissions import manages_community
-from ..timeutil import local_today, utcnow
+from ..timeutil import local_to_utc, local_today, to_local, utcnow
 from . import PermissionDenied, ServiceError, required_reason
 from .audit import record
 from .backfill import (
@@ -41,10 +45,13 @@ from .backfill import (
     add_forgotten_participant,
     record_past_activity,
     refuse_overlap,
+    same_activity,
     working_units,
 )
 from .claims import MAX_MINUTES, MINUTE_STEP, add_past_participation, check_minutes
 from .reviews import lock_activity
+from .summary_notes import closed_to
+from .tasks import item_of_year
 
 # How far back a member may ask: older work is the liaison's own 补录 or an import.
 REQUEST_DAYS_BACK = 90
@@ -173,10 +180,66 @@ def _decided(request: BackfillRequest, actor: Member, status: RequestStatus) -> 
 
 
 def needs_backfill_form(request: BackfillRequest) -> bool:
-    """采纳 goes through the 补录 form when no task is named. A named task takes the
-    member whatever its report's state: an approved one as a forgotten participant —
-    recording the activity again through the form would count it twice."""
-    return request.task is None
+    """采纳 goes through the 补录 form when no task is named, or the task named was
+    cancelled (取消) since it was asked: it did not happen, the member cannot be added to
+    it. A named task takes the member whatever its report's state: an approved one as a
+    forgotten participant — recording the activity again through the form would count
+    it twice."""
+    return request.task is None or request.task.status == TaskStatus.cancelled
+
+
+def gone_task(request: BackfillRequest) -> Task | None:
+    """The activity the request named that did not happen: voided (作废) since — the
+    request names it as ``voided_task`` — or cancelled (取消) since it was asked; None
+    otherwise. The 补录 that adopts the request records what really happened instead."""
+    if request.voided_task is not None:
+        return request.voided_task
+    if request.task is not None and request.task.status == TaskStatus.cancelled:
+        return request.task
+    return None
+
+
+def adopt_closed_month(request: BackfillRequest, actor: Member) -> date | None:
+    """The day whose 已定稿 month closes 采纳 of the request to ``actor``, or None: the
+    补录 that adopts it records an activity on the request's day, and adding the member
+    to an approved activity changes its month's figures — in a 已定稿 month both are an
+    admin's (``summary_notes.closed_to``). The queue and the 补录 form say so up front
+    instead of offering what the service would refuse."""
+    if needs_backfill_form(request):
+        gone = gone_task(request)
+        unit_id = gone.unit_id if gone is not None else request.member.unit_id
+        day = request.service_date
+    elif request.task.report_approved:
+        unit_id, day = request.task.unit_id, request.task.service_date
+    else:
+        return None
+    return day if closed_to(actor, unit_id, request.community_id, day) else None
+
+
+def _refuse_the_gone_activity(request: BackfillRequest, item: ResourceItem,
+                              data: BackfillData) -> None:
+    """A 补录 adopting a request whose activity was voided or cancelled records what the
+    member really took part in: the same activity (``backfill.same_activity``, the rule
+    by which the ledger import skips a voided activity's row) is refused — recording it
+    again unchanged would count what was declared not to have happened."""
+    gone = gone_task(request)
+    if gone is None or data.starts_local is None or data.ends_local is None:
+        return
+    item = item_of_year(item, data.starts_local.year)
+    same = db.session.scalar(select(Task.id).where(Task.id == gone.id, *same_activity(
+        item, data.title, local_to_utc(data.starts_local), local_to_utc(data.ends_local))))
+    if same is None:
+        return
+    when = to_local(gone.starts_at).strftime("%Y-%m-%d %H:%M")
+    if request.voided_task is not None:
+        message = _l("这正是已作废的活动“%(task)s”（%(when)s）：资源清单项目、名称和时间都相同。"
+                     "请按该党员实际参加的活动填写；如申请不属实，请拒绝。",
+                     task=gone.title, when=when)
+    else:
+        message = _l("这正是已取消的任务“%(task)s”（%(when)s）：资源清单项目、名称和时间都相同。"
+                     "请按该党员实际参加的活动填写；如申请不属实，请拒绝。",
+                     task=gone.title, when=when)
+    raise ServiceError(message, field="title")
 
 
 def _add_to_task(request: BackfillRequest, actor: Member) -> Assignment:
@@ -184,6 +247,10 @@ def _add_to_task(request: BackfillRequest, actor: Member) -> Assignment:
     allows."""
     task, member = request.task, request.member
     lock_activity(task)  # not approved, reopened or voided meanwhile
+    if task.status == TaskStatus.cancelled:  # 取消 or 作废 since it was asked
+        raise ServiceError(_l("任务“%(task)s”已取消，不能将 %(name)s 添加到该任务；"
+                              "请通过补录表单记录其实际参加的活动后采纳，或拒绝该申请。",
+                              task=task.title, name=member.name))
     if task.report_approved:
         return add_forgotten_participant(actor, task, member, request.minutes)
     if not is_requestable(task, member):
@@ -195,7 +262,7 @@ def _add_to_task(request: BackfillRequest, actor: Member) -> Assignment:
 def adopt_into_task(request: BackfillRequest, actor: Member) -> Assignment:
     """采纳: the member's participation, done with the hours asked for, on the task."""
     _deciding(request, actor)
-    if needs_backfill_form(request):
+    if request.task is None:
         raise ServiceError(_l("该申请需通过补录表单采纳。"))
     task, member = request.task, request.member
     if not works_in(member, request.community_id):
@@ -237,6 +304,7 @@ def adopt_through_backfill(actor: Member, item: ResourceItem, data: BackfillData
     if request.member_id not in {p.member.id for p in data.participants}:
         raise ServiceError(_l("请勾选申请人 %(name)s。", name=request.member.name),
                            field="participants")
+    _refuse_the_gone_activity(request, item, data)
     task = record_past_activity(actor, item, data)
     assignment = db.session.scalar(select(Assignment).where(
         Assignment.task_id == task.id, Assignment.member_id == request.member_id))
