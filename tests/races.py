@@ -129,3 +129,61 @@ def run_racers(target, per_process: list[tuple], timeout: int = 300) -> list:
             if worker.is_alive():
                 worker.kill()
     return outcomes
+
+
+HOLD_SECONDS = 1.5  # the first one's open transaction, once the second has started
+
+
+def ordered_actor(module: str, name: str, first: bool, url: str, ids: dict, acted, started,
+                  barrier, results) -> None:
+    """Child: ``module.name(ids)`` in one unit of work, as a view would call it. The
+    ``first`` one acts, tells the other (``acted``), waits until it has started
+    (``started``) and a moment more, then commits; the other starts once the first has
+    acted (and waits for a lock the first holds, if it needs one)."""
+    import importlib
+    import time
+    import traceback
+
+    outcome = {"name": name, "ok": False, "refused": None, "errors": []}
+    try:
+        from tracker.extensions import db
+        from tracker.services import ServiceError, unit_of_work
+
+        act = getattr(importlib.import_module(module), name)
+        app = race_app(url)
+        with app.test_request_context("/"):
+            connect_then_wait(barrier)
+            try:
+                if not first:
+                    acted.wait(timeout=60)
+                    started.set()
+                with unit_of_work():
+                    act(ids)
+                    if first:
+                        acted.set()
+                        started.wait(timeout=60)
+                        time.sleep(HOLD_SECONDS)
+                outcome["ok"] = True
+            except ServiceError as error:
+                outcome["refused"] = str(error.message)
+            except Exception as error:  # noqa: BLE001 — reported to the test
+                outcome["errors"].append(f"{type(error).__name__}: {error}")
+            finally:
+                acted.set()
+                started.set()
+            db.session.remove()
+            db.engine.dispose()
+    except Exception:  # noqa: BLE001
+        outcome["errors"].append(traceback.format_exc())
+    results.put(outcome)
+
+
+def race_in_order(module: str, url: str, ids: dict, first: str, second: str) -> dict:
+    """Run ``first`` and ``second`` (functions of ``module`` taking ``ids``) in two
+    processes, the first holding its transaction open until the second has started.
+    Returns {name: outcome} with "ok", "refused" (a ServiceError's text) and "errors"."""
+    acted, started = shared_event(), shared_event()
+    outcomes = run_racers(ordered_actor, [(module, first, True, url, ids, acted, started),
+                                          (module, second, False, url, ids, acted, started)],
+                          timeout=120)
+    return {o["name"]: o for o in outcomes}

@@ -77,7 +77,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                 leader_form=leader, cancel_form=cancel, waitlist=q.waitlist(task.id),
                 approved=approved, add_form=add,
                 add_closed=approved and closed_to(actor, task.unit_id, task.community_id,
-                                                  task.service_date),
+                                                  task.service_date, lock=False),
                 reopen_form=(reopen or ReopenForm(formdata=None))
                 if approved and actor.role == Role.admin else None,
                 cancel_refusal=refusal,

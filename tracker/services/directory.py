@@ -200,6 +200,8 @@ def set_active(obj, actor: Member, active: bool) -> None:
     _require_admin(actor)
     if isinstance(obj, Member) and obj.id == actor.id and not active:
         raise ServiceError(_l("不能停用自己的账号。"))
+    if isinstance(obj, Member):
+        roll.lock_member(obj)  # another admin's change of the roll, committed meanwhile
     if obj.active == active:
         return  # a repeated click changes nothing
     obj.active = active
@@ -589,6 +591,9 @@ def update_member(member: Member, actor: Member, data: MemberData) -> None:
     _require_admin(actor)
     if member.id == actor.id and data.role != Role.admin:
         raise ServiceError(_l("不能取消自己的管理员角色。"), field="role")
+    # before the form's values are applied: the day is checked against the stays as
+    # they are now, not as the page that posted saw them
+    roll.lock_member(member)
     values = _member_values(data, member)
     communities = values.pop("communities")
     changes = _apply(member, values)
@@ -616,6 +621,7 @@ def correct_roll_date(member: Member, actor: Member, day: date | None,
     differ from it: returned, named, for the page to say so. Audited with both dates
     and the reason."""
     _require_admin(actor)
+    roll.lock_member(member)  # the latest change as it is now, not as the page saw it
     change = roll.last_change(member)
     if change is None:
         raise ServiceError(_l("该党员的在册记录没有可更正的日期。"))

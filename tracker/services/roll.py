@@ -57,6 +57,21 @@ def differs(member: Member, unit_id: int | None) -> bool:
     return (current.unit_id if current else None) != unit_id
 
 
+def lock_member(member: Member) -> None:
+    """Lock the member's row (``FOR UPDATE``, to the commit) and read the member and
+    their stays again. Every change of a member's roll — the member form's move or
+    switch, 停用 / 重新启用, 更正日期 — takes it before it reads the stays it decides
+    on: on PostgreSQL a second admin's change waits for the first to commit and then
+    checks its day against the history the first left (refused when it no longer
+    fits), never writing a stay that runs backwards or two rolls at once. SQLite's
+    writers take turns anyway; it ignores the clause."""
+    db.session.execute(select(Member.id).where(Member.id == member.id).with_for_update())
+    db.session.refresh(member)
+    db.session.execute(select(RollPeriod).where(RollPeriod.member_id == member.id)
+                       .execution_options(populate_existing=True)).all()
+    db.session.refresh(member, ["roll_periods"])
+
+
 def open_period(member: Member) -> RollPeriod | None:
     return next((p for p in member.roll_periods if p.until is None), None)
 

@@ -69,10 +69,34 @@ def find_note(scope: SummaryScope, year: int, month: int) -> SummaryNote | None:
         SummaryNote.month == month).options(joinedload(SummaryNote.finalized_by)))
 
 
+def lock_scope(unit_id: int | None, community_id: int | None, *, shared: bool) -> None:
+    """The row lock that makes 定稿 and the checks of a signed month take turns.
+
+    A summary's words and its 定稿 (``_note``) lock the row of the summary's unit (a
+    community's summary: the community's) ``FOR UPDATE``; ``closed_to`` locks the
+    unit's row and then the community's ``FOR SHARE`` before it asks whether the month
+    is 已定稿. On PostgreSQL a liaison's write into a month (通过, 补录, 经费, 移交 …)
+    therefore either commits before 定稿 reads the month — and is in the signed
+    document — or waits for 定稿 to commit and is refused; two 定稿 or two saves of the
+    words wait for each other and the second reads what the first left. Unit first,
+    then community, always; the exclusive side locks one row only, so no deadlock.
+    SQLite's writers take turns anyway; it ignores the clause."""
+    if unit_id is not None:
+        db.session.execute(select(Unit.id).where(Unit.id == unit_id)
+                           .with_for_update(read=shared))
+    if community_id is not None and (shared or unit_id is None):
+        db.session.execute(select(Community.id).where(Community.id == community_id)
+                           .with_for_update(read=shared))
+
+
 def _note(actor: Member, scope: SummaryScope, year: int, month: int) -> SummaryNote:
     if not may_write(actor, scope):
         raise PermissionDenied(_l("无权修改该月报。"))
-    note = find_note(scope, year, month)
+    lock_scope(scope.unit_id, scope.community_id, shared=False)
+    # read again under the lock: another 定稿 or save may have committed meanwhile
+    note = db.session.scalar(select(SummaryNote).where(
+        SummaryNote.scope_key == scope.key, SummaryNote.year == year,
+        SummaryNote.month == month).execution_options(populate_existing=True))
     if note is None:
         note = SummaryNote(scope_key=scope.key, unit_id=scope.unit_id,
                            community_id=scope.community_id, year=year, month=month)
@@ -225,6 +249,9 @@ def reopen(actor: Member, scope: SummaryScope, year: int, month: int) -> Summary
     note = find_note(scope, year, month)
     if note is None or not note.final:
         raise ServiceError(_l("该月报尚未定稿。"))
+    note = _note(actor, scope, year, month)  # under the lock, as 定稿 takes it
+    if not note.final:
+        raise ServiceError(_l("该月报尚未定稿。"))
     copy = current_copy(note)
     if copy is not None:  # kept as history: what was signed stays on record
         copy.reopened_at, copy.reopened_by_id = utcnow(), actor.id
@@ -277,13 +304,21 @@ def final_unit_months(unit_ids, first_day: date, last_day: date) -> list[FinalMo
             if first <= (row.year, row.month) <= last]
 
 
-def closed_to(actor: Member, unit_id: int, community_id: int, day: date) -> bool:
+def closed_to(actor: Member, unit_id: int, community_id: int, day: date, *,
+              lock: bool = True) -> bool:
     """Whether the month of ``day`` is closed to ``actor``: a 月报 it counts in is 已定稿
     and ``actor`` is not an admin. A finalised month's figures are changed by an admin
     only, however they would change (补录, an approval, 作废, a finding's 移交 or 整改,
-    the funds): a liaison is refused and told an admin must do it, or re-open the month."""
-    return actor.role != Role.admin and month_is_final(unit_id, community_id,
-                                                       day.year, day.month)
+    the funds): a liaison is refused and told an admin must do it, or re-open the month.
+
+    A write path asks under ``lock_scope``'s shared lock (held to its commit), so a
+    定稿 of that month cannot sign between the answer and the write; a page that only
+    shows what is offered passes ``lock=False``."""
+    if actor.role == Role.admin:
+        return False
+    if lock:
+        lock_scope(unit_id, community_id, shared=True)
+    return month_is_final(unit_id, community_id, day.year, day.month)
 
 
 def first_closed(actor: Member, unit_id: int, places) -> date | None:

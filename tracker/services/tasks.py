@@ -23,6 +23,7 @@ from ..models import (
 from ..permissions import manages_community, manages_task
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
 from . import PermissionDenied, ServiceError, required_reason
+from .activity_lock import lock_activity
 from .audit import record
 from .claims import promote_waiting
 from .summary_notes import closed_to
@@ -231,6 +232,9 @@ def update_task(task: Task, actor: Member, data: TaskDetails) -> dict:
     conditional UPDATE, so a claim racing this edit cannot over-book the task.
     """
     _require_manager(actor, task)
+    # under the activity's lock: an approval (or 作废) committed since the form was read
+    # is seen here, and the edit refused, not written over it
+    lock_activity(task)
     if task.status == TaskStatus.cancelled:
         raise ServiceError(_l("该任务已取消，不能修改。"))
     if task.report_approved:
@@ -330,6 +334,7 @@ def change_leader(task: Task, leader: Member | None, actor: Member) -> None:
     """组长 of the task. An approved activity's leader is in its month's 月报 (the
     台账's 组长, the 参与明细's mark): in a 已定稿 month an admin's to change."""
     _require_manager(actor, task)
+    lock_activity(task)  # the report's state the refusal reads is the committed one
     if task.status == TaskStatus.cancelled:
         raise ServiceError(_l("该任务已取消。"))
     day = task.service_date
@@ -383,6 +388,9 @@ def cancel_refusal(task: Task):
 def cancel_task(task: Task, actor: Member, reason: str) -> None:
     """Call the task off, with a reason; members on it see it as 已取消 in 我的任务."""
     _require_manager(actor, task)
+    # a 确认参与 or 提交完成情况 committed since the page was read is seen here: the
+    # cancel is refused, never applied over recorded work
+    lock_activity(task)
     if (refusal := cancel_refusal(task)) is not None:
         raise ServiceError(refusal)
     reason = required_reason(reason, _l("请填写取消原因。"), REASON_MAX)

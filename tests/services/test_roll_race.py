@@ -1,0 +1,123 @@
+"""Two admins change one member's roll at once — one corrects the date of the latest
+change (更正日期), the other moves the member on to a third unit from a page read
+before — in separate processes (two gunicorn workers, two connections) on PostgreSQL.
+SQLite's writers take turns anyway, so these run only with TEST_DATABASE_URL.
+
+The rule: a member's roll history stays a line of stays, each ending where the next
+begins, none running backwards, one open at the end — never two rolls at once (the
+月报's figures, and the page itself, depend on it). The second admin's change is
+checked against the history the first left: a move dated before the corrected change
+is refused 「生效日期不能早于…」.
+
+Each order is forced, not hoped for (``tests.races.race_in_order``).
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.races import race_in_order, race_world
+from tests.scratch_db import PG_URL, fresh_database
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
+
+MODULE = __name__
+
+
+def _month() -> date:
+    """The first of last month: the member moved that day."""
+    from tracker.timeutil import local_today
+
+    return (local_today().replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def _world(url):
+    """张三 moved from 县商务局 to 县财政局 on the first of last month."""
+    from tests import factories as f
+    from tracker.extensions import db
+    from tracker.models import Member, Role, RollPeriod
+
+    moved = _month()
+    with race_world(url) as (app, unit, _item, _liaison):
+        admin, admin2 = (f.member(unit, Role.admin, name=n) for n in ("管理员甲", "管理员乙"))
+        member = f.member(unit, name="张三")
+        second, third = f.unit("县财政局"), f.unit("县民政局")
+        [stay] = db.session.scalars(select(RollPeriod).where(RollPeriod.member_id == member.id))
+        stay.until = moved
+        db.session.add(RollPeriod(member_id=member.id, unit_id=second.id, since=moved))
+        db.session.get(Member, member.id).unit_id = second.id
+        db.session.commit()
+        return app, dict(admin=admin.id, admin2=admin2.id, member=member.id,
+                         units=[unit.id, second.id, third.id],
+                         moved=moved.isoformat())
+
+
+def _correct(ids):
+    from tracker.extensions import db
+    from tracker.models import Member
+    from tracker.services.directory import correct_roll_date
+
+    correct_roll_date(db.session.get(Member, ids["member"]),
+                      db.session.get(Member, ids["admin"]),
+                      date.fromisoformat(ids["moved"]) + timedelta(days=19), "调动文件日期")
+
+
+def _move(ids):
+    from tracker.extensions import db
+    from tracker.models import Member
+    from tracker.services.directory import MemberData, update_member
+
+    member = db.session.get(Member, ids["member"])
+    member.roll_periods  # noqa: B018 — read, as the member page that posted did
+    update_member(member, db.session.get(Member, ids["admin2"]), MemberData(
+        name=member.name, phone=member.phone, unit_id=ids["units"][2], role=member.role,
+        branch=member.branch, community_ids=[],
+        roll_from=date.fromisoformat(ids["moved"]) + timedelta(days=9)))
+
+
+def _stays(app, ids) -> list[tuple]:
+    from tracker.extensions import db
+    from tracker.models import RollPeriod
+
+    with app.app_context():
+        stays = [(p.unit_id, p.since, p.until) for p in db.session.scalars(
+            select(RollPeriod).where(RollPeriod.member_id == ids["member"])
+            .order_by(RollPeriod.since.is_not(None), RollPeriod.since))]
+        db.session.remove()
+        db.engine.dispose()
+        return stays
+
+
+def _one_line(stays) -> None:
+    """Each stay ends where the next begins, none runs backwards, only the last is open."""
+    for (_u, since, until), (_n, next_since, _next_until) in zip(stays, stays[1:]):
+        assert until is not None and until == next_since
+        assert since is None or since < until
+    assert stays[-1][2] is None
+
+
+def test_a_move_dated_before_a_correction_that_committed_is_refused(tmp_path):
+    with fresh_database("postgresql", tmp_path, "rollcorrectmove") as url:
+        app, ids = _world(url)
+        got = race_in_order(MODULE, url, ids, "_correct", "_move")
+        assert [e for o in got.values() for e in o["errors"]] == []
+        corrected = date.fromisoformat(ids["moved"]) + timedelta(days=19)
+        assert got["_correct"]["ok"] is True
+        assert got["_move"]["refused"] == (
+            f"生效日期不能早于{corrected.isoformat()}（该党员上一次在册变动的日期）。")
+        first, second, _third = ids["units"]
+        assert _stays(app, ids) == [(first, None, corrected), (second, corrected, None)]
+
+
+def test_a_correction_after_a_move_that_committed_keeps_one_line_of_stays(tmp_path):
+    with fresh_database("postgresql", tmp_path, "rollmovecorrect") as url:
+        app, ids = _world(url)
+        got = race_in_order(MODULE, url, ids, "_move", "_correct")
+        assert [e for o in got.values() for e in o["errors"]] == []
+        assert got["_move"]["ok"] is True
+        stays = _stays(app, ids)
+        _one_line(stays)
+        assert [unit for unit, _since, _until in stays] == ids["units"]
