@@ -28,11 +28,13 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('summary_copy', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('wording_version', sa.Integer(), server_default='0',
-                                      nullable=False))
+    op.add_column('summary_copy', sa.Column('wording_version', sa.Integer(),
+                                            server_default='0', nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('summary_copy', schema=None) as batch_op:
-        batch_op.drop_column('wording_version')
+    # native since SQLite 3.35: no table copy (summary_copy_community refers to the table)
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('ALTER TABLE "summary_copy" DROP COLUMN "wording_version"')
+    else:
+        op.drop_column('summary_copy', 'wording_version')
