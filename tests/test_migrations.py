@@ -959,3 +959,31 @@ def test_the_member_names_migration_spells_stored_names_as_new_input_is_spelled(
                    for entity_id, detail in audited}
         assert {entity_id: tuple(detail["name"]) for entity_id, detail in renamed.items()} == {
             ids[name]: (name, spelled) for name, spelled in stored.items() if name != spelled}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_copy_wording_migration_marks_copies_kept_before_it_as_an_older_wording(
+        backend, migrated_database):
+    """0044: a 月报 signed before the revision was rendered by an earlier release, whose
+    wording may differ from today's: its copy reads as wording 0, older than any
+    release's, so the page does not take a change of wording for a change of data; a
+    copy kept since carries the wording of the code that rendered it."""
+    from tracker.models import SummaryScope
+    from tracker.reports import final
+    from tracker.reports.wording import WORDING_VERSION
+
+    with migrated_database(backend, "copywording") as url:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            unit, _item, _liaison = _one_community()
+            admin = f.member(unit, Role.admin, "管理员")
+            final.finalize(admin, SummaryScope(unit.id), 2025, 10)
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+        read = "SELECT wording_version FROM summary_copy"
+        assert _read_after(url, [], read) == [(WORDING_VERSION,)]  # written at 定稿
+        assert run_flask(url, "db", "downgrade", "0043_clean_member_names").returncode == 0
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        assert _read_after(url, [], read) == [(0,)]  # kept before the revision

@@ -40,6 +40,7 @@ from tracker.models import (
 )
 from tracker.reports.csv_export import render_csv
 from tracker.reports.summary import build_summary
+from tracker.reports.wording import WORDING_VERSION
 from tracker.services import ServiceError, unit_of_work
 from tracker.services import summary_notes, voiding
 from tracker.services.directory import MemberData, update_member
@@ -374,3 +375,67 @@ def test_the_changed_parts_are_named_in_the_language_of_the_page(client, login, 
     assert ("The data have changed since the report was finalised: </strong>section "
             "“一、落实结对共建责任”, the table “共建活动经费” differ from the finalised version."
             in page)
+
+
+REWORDED = "定稿后系统更新，月报的写法有变化"
+
+
+def _as_an_earlier_release_kept_it(copy: SummaryCopy) -> str:
+    """Make ``copy`` one kept by an earlier release that laid the 月报 out otherwise
+    (its first table without its last column, as 附表 were before they gained
+    columns) — the same figures; returns that table's title."""
+    rows = list(csv.reader(io.StringIO(copy.csv.decode("utf-8-sig"))))
+    first = rows.index([]) + 1  # the first table's title, then its rows
+    end = rows.index([], first) if [] in rows[first:] else len(rows)
+    rows[first + 1:end] = [row[:-1] for row in rows[first + 1:end]]
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    copy.csv = out.getvalue().encode("utf-8-sig")
+    copy.wording_version = WORDING_VERSION - 1
+    return rows[first][0]
+
+
+def test_a_month_signed_in_an_earlier_wording_is_not_said_to_have_changed_data(
+        client, login, october):
+    """After an upgrade that words or lays out the 月报 otherwise, a month signed before
+    it differs from the live document although no figure changed: the page says the
+    wording changed with a system update since 定稿 and names the parts that differ as
+    possibly differing in wording only — not 「定稿后数据有变化」. The signed document is
+    still what is served."""
+    login(october.admin)
+    query = unit_query(october)
+    finalise(client, query)
+    with unit_of_work():
+        copy = db.session.scalar(select(SummaryCopy))
+        table = _as_an_earlier_release_kept_it(copy)
+    page = client.get(f"/reports/?{query}").get_data(as_text=True)
+    assert CHANGED not in page
+    assert (f"{REWORDED}：</strong>附表“{table}”与定稿时不同，可能只是写法（措辞、排列、附表栏目）"
+            "不同，不一定是数据有变化。" in page)
+    assert "（当前数据，非定稿）" not in document_section(page)  # the signed document
+
+
+def test_a_month_signed_in_an_earlier_wording_that_reads_the_same_says_nothing(
+        client, login, october):
+    """A copy kept by an earlier release whose document reads as today's: nothing
+    differs, and the page says nothing about it."""
+    login(october.admin)
+    query = unit_query(october)
+    finalise(client, query)
+    with unit_of_work():
+        db.session.scalar(select(SummaryCopy)).wording_version = WORDING_VERSION - 1
+    page = client.get(f"/reports/?{query}").get_data(as_text=True)
+    assert CHANGED not in page and REWORDED not in page
+
+
+def test_a_month_signed_in_todays_wording_whose_data_changed_says_so(client, login, october):
+    """A copy kept in the wording of today's code differs from the live document only
+    where the data changed: 「定稿后数据有变化」, as before."""
+    login(october.admin)
+    query = unit_query(october)
+    finalise(client, query)
+    assert db.session.scalar(select(SummaryCopy)).wording_version == WORDING_VERSION
+    with unit_of_work():
+        _fund_entry_in_an_earlier_month(october)
+    page = client.get(f"/reports/?{query}").get_data(as_text=True)
+    assert CHANGED in page and REWORDED not in page

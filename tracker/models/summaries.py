@@ -104,3 +104,7 @@ class SummaryCopy(db.Model):
     csv: Mapped[bytes] = mapped_column(LargeBinary)  # also what the live figures are compared to
     docx: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     xlsx: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    # the wording of the code that rendered it (``reports.wording.WORDING_VERSION``;
+    # 0: kept before it was recorded): another than today's differs in wording, not
+    # necessarily in data
+    wording_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -9,7 +9,11 @@ renamed. The live figures are still computed: when their document differs from t
 kept one, ``changes`` names the parts that differ, so the page can say
 「定稿后数据有变化」 and offer the live document (当前数据) — titled and dated so that
 nobody takes it for the signed one — and an admin can re-open the month and finalise
-it again.
+it again. A copy rendered by an earlier release that worded the 月报 otherwise
+(``wording.WORDING_VERSION``, kept with the copy) differs from the live document in
+its wording even where no figure changed: for it the page says that the wording
+changed with a system update since 定稿, and names the parts that differ as possibly
+differing in wording only, not as 数据有变化 (``reworded``).
 
 Why the rendered files and not a serialisation of the figures: the copy must stay
 byte for byte what was handed up, while the figures, the wording (``narrative``), the
@@ -60,6 +64,7 @@ from .csv_export import render_csv
 from .exports import render_docx, render_xlsx
 from .summary import MonthlySummary, build_summary
 from .tables import DOCUMENT_LOCALE
+from .wording import WORDING_VERSION
 
 # a numbered section's heading at the start of a paragraph: 二、组织党员志愿服务。
 HEADING = re.compile(r"^'?([一二三四五六七八九十]+、[^。]*)。")
@@ -81,7 +86,8 @@ def keep(note: SummaryNote, summary: MonthlySummary, actor: Member) -> SummaryCo
     copy = SummaryCopy(note_id=note.id, finalized_at=note.finalized_at,
                        finalized_by_id=actor.id, title=summary.title[:255],
                        page=str(page_html(summary)), csv=render_csv(summary),
-                       docx=render_docx(summary), xlsx=render_xlsx(summary))
+                       docx=render_docx(summary), xlsx=render_xlsx(summary),
+                       wording_version=WORDING_VERSION)
     db.session.add(copy)
     db.session.flush()
     communities = covered(note).subquery()
@@ -230,6 +236,13 @@ def changes(copy: SummaryCopy, summary: MonthlySummary) -> list[str]:
             if label not in parts:
                 parts.append(label)
     return parts
+
+
+def reworded(copy: SummaryCopy) -> bool:
+    """Whether ``copy`` was rendered in another wording of the 月报 than this code's
+    (kept by an earlier release): then what ``changes`` names may differ in wording
+    only, and is not evidence that the data changed."""
+    return copy.wording_version != WORDING_VERSION
 
 
 def _read(data: bytes) -> tuple[list[str], dict[str, list[list[str]]]]:

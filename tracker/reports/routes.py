@@ -206,6 +206,7 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
     # a 已定稿 month: the kept document, and what differs in the live one
     signed = final.signed_copy(summary, current_user) if summary is not None else None
     changes = final.changes(signed, summary) if signed is not None else []
+    reworded = signed is not None and final.reworded(signed)
     if summary is not None and summary.final and (signed is None or _current()):
         final.mark_current(summary)
     if signed is not None and _current():
@@ -216,6 +217,7 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
         "reports/monthly.html", form=form, summary=summary, query=selection.query(form.month.data),
         fund=summary.funds if summary and signed is None else None, notes_form=notes_form,
         writable=writable, communities=communities, signed=signed, changes=changes,
+        reworded=reworded,
         current=_current(), outside=selection.outside, history=history,
         month_over=summary is not None and (summary.year, summary.month) < (
             local_today().year, local_today().month),

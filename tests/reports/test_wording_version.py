@@ -1,0 +1,70 @@
+"""Whoever changes what the 月报 says or how it is laid out bumps ``WORDING_VERSION``.
+
+A signed month's page compares the kept copy with the live document; a copy kept in
+another wording than today's code's is told apart by its ``wording_version``
+(tracker/reports/wording.py), so that a change of wording is not reported as
+「定稿后数据有变化」. That only holds if every change of wording bumps the version: this
+test holds, per version, the digests of the October month's document — its golden
+text (tests/reports/golden, read by test_narrative.py) and its whole .csv, text and
+tables, which is what the page compares — and fails when they change without a bump.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import pytest
+
+from tests.reports.test_narrative import GOLDEN
+from tracker.reports.csv_export import render_csv
+from tracker.reports.summary import build_summary
+from tracker.reports.wording import WORDING_VERSION
+
+SIGNED = date(2022, 11, 3)
+
+# WORDING_VERSION -> the sha256 of each document of October 2022 in that wording
+WORDINGS = {
+    1: {
+        "县商务局-2022-10.txt":
+            "e163fb319d46d5227ad79aa257b1935b2333f2828ffa89e52bd5357fd417c6a7",
+        "解放路社区-2022-10.txt":
+            "8e6f020e88c17f9aede3717f9f6294ec5cfc357190fa15a0474cb9ea781305ed",
+        "县商务局-2022-10.csv":
+            "3a0525f0e261c401a3012343e33c427dad3fb427846fc787e5ffe5f136e65a2b",
+        "解放路社区-2022-10.csv":
+            "52fed5098f5e8844ed1db704602402f7cce73767fff7b9497fc9f88b2c468d96",
+    },
+}
+
+BUMP = ("the 月报's wording changed: bump WORDING_VERSION in tracker/reports/wording.py "
+        "and add the new digests under the new version here (signed months then say their "
+        "wording changed, not their data)")
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def documents(october) -> dict[str, str]:
+    unit = build_summary(2022, 10, unit=october.unit, today=SIGNED)
+    jiefang = build_summary(2022, 10, community=october.jiefang, today=SIGNED)
+    return {
+        **{name: digest((GOLDEN / name).read_bytes())
+           for name in ("县商务局-2022-10.txt", "解放路社区-2022-10.txt")},
+        "县商务局-2022-10.csv": digest(render_csv(unit)),
+        "解放路社区-2022-10.csv": digest(render_csv(jiefang)),
+    }
+
+
+def test_a_change_of_wording_bumps_the_wording_version(october):
+    got = documents(october)
+    assert WORDING_VERSION == max(WORDINGS), "WORDING_VERSION is the newest wording listed here"
+    older = [version for version, digests in WORDINGS.items()
+             if digests == got and version != WORDING_VERSION]
+    assert not older, f"the 月报 reads as wording {older[0]} again: bump WORDING_VERSION anyway"
+    assert got == WORDINGS[WORDING_VERSION], BUMP
+
+
+@pytest.mark.parametrize("version", sorted(WORDINGS))
+def test_every_wording_lists_every_document(version):
+    assert set(WORDINGS[version]) == set(WORDINGS[max(WORDINGS)])

@@ -1,0 +1,18 @@
+"""Which wording of the 月报 this code writes.
+
+A signed month keeps the document as it was signed (``final.keep``) and the page
+compares it with the live document (``final.changes``) to say 「定稿后数据有变化」.
+That comparison is of text: when a later release words or lays out the 月报
+differently (a sentence, the order of names, a table's columns), every month signed
+before it would differ although no figure did. So each kept copy records the
+``WORDING_VERSION`` of the code that rendered it (0: copies kept before the version
+was recorded), and when it is not this code's, the page says that the wording changed
+with a system update rather than that the data changed.
+
+Bump ``WORDING_VERSION`` with every change to what the 月报 says or how its text and
+tables are laid out (``narrative``, ``tables``, ``csv_export``, the document template):
+tests/reports/test_wording_version.py holds the golden text's digest per version and
+fails until it is bumped.
+"""
+
+WORDING_VERSION = 1
