@@ -121,3 +121,32 @@ def test_a_correction_after_a_move_that_committed_keeps_one_line_of_stays(tmp_pa
         stays = _stays(app, ids)
         _one_line(stays)
         assert [unit for unit, _since, _until in stays] == ids["units"]
+
+
+def _import_move(ids):
+    """The member import moves 张三 to 县民政局 from the 10th of last month — a file
+    prepared before the other admin's 更正日期."""
+    from tracker.extensions import db
+    from tracker.models import Member
+    from tracker.services import member_import as mi
+
+    member = db.session.get(Member, ids["member"])
+    day = date.fromisoformat(ids["moved"]) + timedelta(days=9)
+    row = mi.ImportRow(line=2, name=member.name, phone=member.phone, unit="县民政局",
+                       roll_from=day.isoformat())
+    mi.import_members(db.session.get(Member, ids["admin2"]), [row])
+
+
+def test_an_import_checked_after_a_correction_that_committed_reads_it(tmp_path):
+    """The import's check reads the history the correction left: its 自何日起, now
+    before the member's last change, is refused as the form refuses it, and nothing of
+    the file is written."""
+    with fresh_database("postgresql", tmp_path, "rollcorrectimport") as url:
+        app, ids = _world(url)
+        got = race_in_order(MODULE, url, ids, "_correct", "_import_move")
+        assert [e for o in got.values() for e in o["errors"]] == []
+        assert got["_correct"]["ok"] is True
+        assert got["_import_move"]["refused"] == "有1行存在错误，未导入任何数据。请修改后重新上传。"
+        corrected = date.fromisoformat(ids["moved"]) + timedelta(days=19)
+        first, second, _third = ids["units"]
+        assert _stays(app, ids) == [(first, None, corrected), (second, corrected, None)]

@@ -671,6 +671,10 @@ def import_members(actor: Member | None, rows: list[ImportRow]) -> ImportResult:
     if actor is not None and (not actor.is_admin or not actor.active):
         raise PermissionDenied(_l("只有单位管理员可以导入党员。"))
     lookups = _lookups(rows)
+    # the members it changes locked and read again before their rows are checked: an
+    # admin's move or 更正日期 of one of them at the same moment is then either in the
+    # history the check reads, or waits for the import (``roll.lock_member``)
+    roll.lock_members(lookups.members.values())
     preview = check_rows(rows, actor, lookups)
     if not preview.ok:
         raise ServiceError(_l("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
