@@ -10,7 +10,7 @@ happen, for ever. Each activity is voided exactly once; the second 作废 is tol
 
 SQLite runs on a real file, where writers take turns (BEGIN IMMEDIATE); PostgreSQL runs
 too when TEST_DATABASE_URL is set — there only the row locks of
-``reviews.lock_activity`` keep the second decision from overwriting the first.
+``activity_lock.lock_activity`` keep the second decision from overwriting the first.
 """
 from __future__ import annotations
 

@@ -43,11 +43,12 @@ from ..models import (
 from ..permissions import manages_community, manages_task
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
 from . import PermissionDenied, ServiceError
+from .activity_lock import lock_activity
 from .audit import record
 from .claims import add_done_participation, check_minutes, task_span_minutes
 from .findings import MAX_DESCRIPTION, MAX_PLACE, FindingData, record_finding
 from .photos import MAX_PHOTOS_PER_TASK, add_task_photo, remove_image
-from .reviews import ReportData, approve_report, lock_activity, report_figures, submit_report
+from .reviews import ReportData, approve_report, report_figures, submit_report
 from .summary_notes import closed_to
 from .tasks import (
     TaskDetails,

@@ -39,6 +39,7 @@ from ..models import (
 from ..permissions import manages_community
 from ..timeutil import local_to_utc, local_today, to_local, utcnow
 from . import PermissionDenied, ServiceError, required_reason
+from .activity_lock import lock_activity
 from .audit import record
 from .backfill import (
     BackfillData,
@@ -49,7 +50,6 @@ from .backfill import (
     working_units,
 )
 from .claims import MAX_MINUTES, MINUTE_STEP, add_past_participation, check_minutes
-from .reviews import lock_activity
 from .summary_notes import closed_to
 from .tasks import item_of_year
 

@@ -66,18 +66,16 @@ def lock_member(member: Member) -> None:
     checks its day against the history the first left (refused when it no longer
     fits), never writing a stay that runs backwards or two rolls at once. SQLite's
     writers take turns anyway; it ignores the clause."""
-    db.session.execute(select(Member.id).where(Member.id == member.id).with_for_update())
-    db.session.refresh(member)
-    db.session.execute(select(RollPeriod).where(RollPeriod.member_id == member.id)
-                       .execution_options(populate_existing=True)).all()
-    db.session.refresh(member, ["roll_periods"])
+    lock_members([member])
 
 
 def lock_members(members) -> None:
     """``lock_member`` for many at once (the member import): their rows locked in id
     order (one order, so two imports cannot deadlock), then read again with their stays
     — so the import's check of each 自何日起 reads the history another admin's change
-    left, as the form's does."""
+    left, as the form's does. The rows are locked by a plain SELECT … FOR UPDATE of
+    their ids, then read: a locking read of the members would load their eager
+    relationships by outer joins, which PostgreSQL refuses FOR UPDATE on."""
     ids = sorted(member.id for member in members if member.id is not None)
     for start in range(0, len(ids), 500):
         db.session.execute(select(Member.id).where(Member.id.in_(ids[start:start + 500]))
