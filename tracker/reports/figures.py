@@ -12,7 +12,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, exists, func, select, union
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -39,6 +39,7 @@ from ..rollups.batch import Plan, built_once, constant, gather, plan, run
 from ..rollups.coverage import (
     Coverage,
     coverage_plan,
+    leaders_and_reviewers,
     named_people,
     on_roll_at_end,
     on_roll_during,
@@ -113,10 +114,7 @@ def ledger_plan(scope: Scope) -> Plan:
     # the 组长's and 审核人's namesake counts, read from the same set in a part of
     # their own (joined into the activities' statement, PostgreSQL's generic plan
     # evaluated the set once per activity: 20 ms at 1M)
-    staff = (select(Task.leader_id.label("member_id"))
-             .join(TaskReport, TaskReport.task_id == Task.id).where(*conditions)
-             .union(select(TaskReport.reviewed_by_id)
-                    .join(Task, Task.id == TaskReport.task_id).where(*conditions)))
+    staff = union(*leaders_and_reviewers(scope))
     return plan(
         tasks.where(*conditions),
         counted.where(*counted_task_conditions(scope)),

@@ -85,15 +85,10 @@ def named_people(scope: Scope):
     alike — and a namesake the document cannot name (another unit's, someone who
     joined later) changes nothing. A scope without a unit (a community's summary) has
     its participants only."""
-    approved = (select(Task.leader_id, TaskReport.reviewed_by_id)
-                .join(TaskReport, TaskReport.task_id == Task.id)
-                .where(TaskReport.status == ReportStatus.approved, *task_conditions(scope))
-                .subquery("approved"))
     parts = [select(CountedParticipation.member_id.label("member_id"))
              .where(*participation_conditions(scope),
                     CountedParticipation.report_status == ReportStatus.approved),
-             select(approved.c.leader_id).where(approved.c.leader_id.is_not(None)),
-             select(approved.c.reviewed_by_id).where(approved.c.reviewed_by_id.is_not(None))]
+             *leaders_and_reviewers(scope)]
     if scope.unit_id is not None:
         parts.insert(0, select(RollPeriod.member_id.label("member_id"))
                      .where(*on_roll(scope.unit_id, roll_day(scope.date_to))))
@@ -104,6 +99,19 @@ def named_people(scope: Scope):
                    .label("same_branch"))
             .join(named, named.c.member_id == Member.id)
             .subquery("namesakes"))
+
+
+def leaders_and_reviewers(scope: Scope) -> list:
+    """The 组长 and the 审核人 of the scope's approved activities: two SELECTs of one
+    ``member_id`` column each, for a UNION (the people the ledger names beside its
+    参与人员)."""
+    approved = (select(Task.leader_id, TaskReport.reviewed_by_id)
+                .join(TaskReport, TaskReport.task_id == Task.id)
+                .where(TaskReport.status == ReportStatus.approved, *task_conditions(scope))
+                .subquery("approved"))
+    return [select(approved.c.leader_id.label("member_id"))
+            .where(approved.c.leader_id.is_not(None)),
+            select(approved.c.reviewed_by_id).where(approved.c.reviewed_by_id.is_not(None))]
 
 
 def on_roll_at_end(member_id, unit_id: int, date_to: date):
