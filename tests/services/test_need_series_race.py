@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.races import act_in_turn, race_world, run_racers
-from tests.scratch_db import BACKENDS, fresh_database
+from tests.scratch_db import BACKENDS, PG_URL, fresh_database
 
 NEEDS = 20
 
@@ -80,5 +80,32 @@ def test_the_last_two_tasks_cancelled_at_once_give_the_need_back(backend, tmp_pa
             given_back = [e.entity_id for e in db.session.scalars(
                 select(AuditEvent).where(AuditEvent.action == "need_task_cancelled"))]
             assert sorted(given_back) == [n.id for n in needs]  # once each
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")
+def test_a_need_can_be_handed_to_a_week_whose_own_cancel_holds_its_task(tmp_path):
+    """The interleaving that deadlocked, step by step: the second week's cancel holds its
+    task (the activity lock) and is about to lock the need; the first week's cancel,
+    holding the need, hands it on to the second week. That write must not wait for the
+    second week's transaction — it would wait for a need the writer holds."""
+    from sqlalchemy import text, update
+
+    from tracker.extensions import db
+    from tracker.models import Need, Task
+    from tracker.services.activity_lock import lock_activity
+
+    with fresh_database("postgresql", tmp_path, "needhandon") as url:
+        app, (_liaison, _other, firsts, seconds) = _build_world(url)
+        with app.test_request_context("/"):
+            lock_activity(db.session.get(Task, seconds[0]))
+            with db.engine.connect() as first_week:
+                first_week.execute(text("SET lock_timeout = '3s'"))
+                moved = first_week.execute(update(Need).where(Need.task_id == firsts[0])
+                                           .values(task_id=seconds[0]))
+                assert moved.rowcount == 1
+                first_week.rollback()
+            db.session.rollback()
             db.session.remove()
             db.engine.dispose()

@@ -26,12 +26,17 @@ def lock_activity(task: Task) -> None:
     or a member's newly confirmed hours never sit unnoticed on a voided task. SQLite's
     writers take turns anyway; it ignores the clause.
 
-    The rows are locked by a plain SELECT … FOR UPDATE of their ids, then re-read: a
-    refresh with the lock would load the rows' eager relationships by outer joins, and
-    PostgreSQL refuses FOR UPDATE on the nullable side of an outer join."""
-    db.session.execute(select(Task.id).where(Task.id == task.id).with_for_update())
+    The rows are locked by a plain SELECT … FOR NO KEY UPDATE of their ids, then re-read:
+    a refresh with the lock would load the rows' eager relationships by outer joins, and
+    PostgreSQL refuses FOR UPDATE on the nullable side of an outer join. NO KEY: no
+    decision changes a task's id, and a full FOR UPDATE would also block the key-share
+    lock that PostgreSQL takes on the task when another transaction merely points a row
+    at it — a cancel handing a series' need on to the next week waited on that week's
+    task while the week's own cancel waited on the need: a deadlock."""
+    db.session.execute(select(Task.id).where(Task.id == task.id)
+                       .with_for_update(key_share=True))
     db.session.refresh(task)
     if task.report is not None:
-        db.session.execute(
-            select(TaskReport.id).where(TaskReport.id == task.report.id).with_for_update())
+        db.session.execute(select(TaskReport.id).where(TaskReport.id == task.report.id)
+                           .with_for_update(key_share=True))
         db.session.refresh(task.report)
