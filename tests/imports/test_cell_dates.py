@@ -22,6 +22,7 @@ from tracker import timeutil
 from tracker.extensions import db
 from tracker.models import Member, Task
 from tracker.services import member_import as mi
+from tracker.services.cell_dates import NotADay, read_day
 
 # Every way 5 October 2022 reaches an import.
 FIFTH_OF_OCTOBER = [
@@ -40,6 +41,21 @@ FIFTH_OF_OCTOBER = [
     pytest.param("  2022-10-05　", id="surrounding spaces"),
     pytest.param("2022-10-05 00:00:00", id="trailing time"),
     pytest.param("2022/10/5 0:00", id="WPS date and time"),
+    # eight digits: year, month, day
+    pytest.param(20221005, id="eight digits in a number cell"),
+    pytest.param(20221005.0, id="eight digits in a number cell, as a float"),
+    pytest.param("20221005", id="eight digits as text"),
+    # a two-digit year is 20YY, written first as a Chinese date is
+    pytest.param("22-10-5", id="two-digit year"),
+    pytest.param("22/10/05", id="two-digit year, slashes"),
+    pytest.param("22年10月5日", id="two-digit year, 年月日"),
+    # the weekday after the date (5 October 2022 was a Wednesday)
+    pytest.param("2022年10月5日星期三", id="weekday 星期三"),
+    pytest.param("2022-10-05 周三", id="weekday 周三"),
+    pytest.param("2022/10/5(星期三)", id="weekday in brackets"),
+    pytest.param("2022年10月5日（星期三）", id="weekday in full-width brackets"),
+    pytest.param("2022.10.5 礼拜三", id="weekday 礼拜三"),
+    pytest.param("20221005星期三", id="eight digits and the weekday"),
 ]
 # (typed, the message of the ledger's 日期 and of the member list's 自何日起, after the name)
 REFUSED = [
@@ -49,6 +65,16 @@ REFUSED = [
     pytest.param(12345, "“12345”无法识别，请填写日期，如2026-10-05。", id="serial of 1933"),
     pytest.param("2022-10-05 下午", "“2022-10-05 下午”无法识别，请填写日期，如2026-10-05。",
                  id="not a time after it"),
+    pytest.param(20221332, "“20221332”不是有效日期：没有13月。", id="eight digits, month 13"),
+    pytest.param("20220230", "“20220230”不是有效日期：2022年2月没有30日。",
+                 id="eight digits, 30 February"),
+    pytest.param("22-02-30", "“22-02-30”不是有效日期：2022年2月没有30日。",
+                 id="two-digit year, 30 February"),
+    pytest.param("2022年10月5日星期一", "“2022年10月5日星期一”中的星期与日期不符：2022-10-05是星期三。请核对日期。",
+                 id="a weekday not the date's"),
+    pytest.param("5/10/22", "“5/10/22”无法识别，请填写日期，如2026-10-05。",
+                 id="the year last"),
+    pytest.param(2022105, "“2022105”无法识别，请填写日期，如2026-10-05。", id="seven digits"),
 ]
 
 WITH_DAY = [*HEADER, "自何日起"]
@@ -105,3 +131,29 @@ def test_the_ledger_import_refuses_what_is_no_day_on_its_row(
     data = sheet([row(october, october.members["郑某某"], leader="是", category=cleanup_category,
                       day=typed)])
     assert errors_by_line(preview(october.liaison, data)) == {2: ["日期" + message]}
+
+
+@pytest.mark.parametrize(("typed", "day"), [
+    ("20261005", date(2026, 10, 5)),
+    ("20000101", date(2000, 1, 1)),
+    ("26-10-5", date(2026, 10, 5)),           # two digits first: the year, 20YY
+    ("99.12.31", date(2099, 12, 31)),         # not 1999: the sheets are this century's
+    ("05/10/26", date(2005, 10, 26)),         # year first, as a Chinese date is written
+    ("2026年10月5日星期一", date(2026, 10, 5)),  # a Monday
+    ("2026-10-05 周一 09:00", date(2026, 10, 5)),
+    ("2026年10月4日星期日", date(2026, 10, 4)),  # Sunday is 日 …
+    ("2026年10月4日星期天", date(2026, 10, 4)),  # … or 天
+    ("2026/10/4 周日", date(2026, 10, 4)),
+    ("2026.10.4（礼拜天）", date(2026, 10, 4)),
+])
+def test_eight_digits_two_digit_years_and_weekdays_read_as_the_day_they_say(typed, day):
+    assert read_day(typed) == day
+
+
+@pytest.mark.parametrize("typed", ["2026-10-05 星期日", "2026-10-04 周一", "20261005礼拜二"])
+def test_a_weekday_that_is_not_the_dates_own_is_refused_naming_the_dates_weekday(typed):
+    with pytest.raises(NotADay) as refused:
+        read_day(typed)
+    weekday = "星期一" if refused.value.day == date(2026, 10, 5) else "星期日"
+    assert refused.value.message("日期") == (
+        f"日期“{typed}”中的星期与日期不符：{refused.value.day.isoformat()}是{weekday}。请核对日期。")

@@ -5,12 +5,23 @@ an import as text (a date cell already written as 2026-10-05, see the imports'
 ``_text``/``_cell``); ``read_day`` reads:
 
 - 2026-10-05, 2026/10/5, 2026.10.5, 2026年10月5日 (blanks around the parts allowed);
+- a two-digit year, year first as a Chinese date is written: 26-10-5, 26/10/05,
+  26年10月5日 are 2026-10-05 (always 20YY: the sheets are this century's work; two
+  digits first are the year, so 05/10/26 is 2005-10-26);
+- eight digits, 20261005, as text or as a number cell (an int, or a float openpyxl
+  gives for a 常规 cell): year, month, day, for the years 1900 to 2099;
 - full-width digits and separators as a Chinese input method types them (NFKC);
+- the weekday after the date, as Excel's and WPS's long date formats write it or a
+  clerk types it: 2026年10月5日星期一, 2026-10-05 周一, 2026/10/5（星期一）, 礼拜一
+  (星期日, 星期天, 周日 … for Sunday). It must be the date's own: a weekday that does not
+  match says the date is probably mistyped, and the cell is refused saying so;
 - a trailing time, as a date-and-time cell or WPS writes it (2026/10/5 0:00:00);
 - Excel's serial number, what a date cell formatted 常规 shows (46300 is 2026-10-05;
   46300.5 its noon), for 2000 to 2099 only: any other number is no date.
 
-An impossible date (2026-02-30, month 13) is refused, saying why.
+An impossible date (2026-02-30, month 13, 20261332) is refused, saying why. What could
+be read more than one way stays refused: a year last (5/10/2026, 5/10/26 — day or
+month first?), a number of any length but five (a serial) or eight.
 """
 from __future__ import annotations
 
@@ -24,17 +35,31 @@ EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug includ
 SERIAL_FROM, SERIAL_TO = 36526, 73051  # 2000-01-01 … 2099-12-31 (exclusive)
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _TIME = r"(?:\s*[T\s]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-_DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?" + _TIME + "$")
+# 星期一, 周一, 礼拜一, in brackets or not (full-width ones are ASCII after NFKC)
+_WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)\s*([一二三四五六日天])\s*\)?)?"
+_DAY = re.compile(r"^(\d{4}|\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                  + _WEEKDAY + _TIME + "$")
+_EIGHT = re.compile(r"^((?:19|20)\d{2})(\d{2})(\d{2})" + _WEEKDAY + _TIME + "$")
+# the typed weekday's number, date.weekday()'s: Monday 0 … Sunday 6
+WEEKDAY_NUMBERS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+WEEKDAY_NAMES = [_l("星期一"), _l("星期二"), _l("星期三"), _l("星期四"), _l("星期五"),
+                 _l("星期六"), _l("星期日")]
 
 
 class NotADay(ValueError):
     """The cell is no date; ``message(column)`` says so for a row of the preview."""
 
-    def __init__(self, text: str, parts: tuple[int, int, int] | None = None):
+    def __init__(self, text: str, parts: tuple[int, int, int] | None = None,
+                 day: date | None = None):
         super().__init__(text)
         self.text, self.parts = text, parts  # parts: a date's shape, but impossible
+        self.day = day  # a real date, with a weekday typed after it that is not its own
 
     def message(self, column: str) -> str:
+        if self.day is not None:
+            return str(_l("%(column)s“%(value)s”中的星期与日期不符：%(day)s是%(weekday)s。"
+                          "请核对日期。", column=column, value=self.text,
+                          day=self.day.isoformat(), weekday=WEEKDAY_NAMES[self.day.weekday()]))
         if self.parts is not None:
             year, month, day = self.parts
             if 1 <= month <= 12:
@@ -58,14 +83,18 @@ def read_day(text: str | None) -> date | None:
         if SERIAL_FROM <= serial < SERIAL_TO:
             return EXCEL_EPOCH + timedelta(days=serial)
         raise NotADay(shown)
-    match = _DAY.match(text)
+    match = _DAY.match(text) or _EIGHT.match(text)
     if match is None:
         raise NotADay(shown)
-    parts = tuple(int(g) for g in match.groups())
+    year, month, day, weekday = match.groups()
+    parts = (int(year) + 2000 if len(year) == 2 else int(year), int(month), int(day))
     try:
-        return date(*parts)
+        found = date(*parts)
     except ValueError:
         raise NotADay(shown, parts) from None
+    if weekday is not None and WEEKDAY_NUMBERS[weekday] != found.weekday():
+        raise NotADay(shown, day=found)
+    return found
 
 
 def day_or_none(text: str | None) -> date | None:
