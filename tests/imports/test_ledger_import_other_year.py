@@ -7,7 +7,7 @@ nothing is said."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests import factories as f
 from tests.imports.test_ledger_import_service import (
@@ -92,3 +92,26 @@ def test_with_no_earlier_item_the_nearest_later_one_is_used(october):
                                          category=category, title="旧年补录")]))
     task = db.session.scalar(select(Task).where(Task.title == "旧年补录"))
     assert task.resource_item.year == 2022
+
+
+def test_recorded_on_last_years_item_it_is_already_there_once_its_years_item_is_added(
+        october, january):
+    """Imported while 2023 had no such item, the activity went on 2022's; the admin then
+    adds 2023's, where it would now go. The same file imported again finds it there —
+    its rows are skipped as already recorded, as an unchanged re-import's are — and
+    nothing is added (not refused as an overlap of its own participants)."""
+    imported(october.liaison, january)
+    unchanged = preview(october.liaison, january)
+    said = [(r.line, r.action, r.errors) for r in unchanged.rows]
+    assert said == [(2, "skip", []), (3, "skip", [])]
+    f.item(october.unit, october.jiefang, "environment_cleanup", year=2023)
+    db.session.commit()
+    tasks = db.session.scalar(select(func.count(Task.id)))
+
+    checked = preview(october.liaison, january)
+    assert [(r.line, r.action, r.errors) for r in checked.rows] == said
+    result = imported(october.liaison, january)
+    assert (result.activities, result.participations, result.skipped) == (0, 0, 2)
+    assert db.session.scalar(select(func.count(Task.id))) == tasks
+    task = db.session.scalar(select(Task).where(Task.title == "新年大扫除"))
+    assert task.resource_item == october.tasks["环境整治一"].resource_item  # still 2022's

@@ -177,9 +177,9 @@ def test_a_second_record_of_the_same_activity_is_refused_and_names_it(world, peo
 def test_the_same_activity_is_one_rule_item_title_start_and_end(world, people):  # noqa: F811
     """What counts as "the same activity" is written once (``backfill.same_activity``;
     code review #5), and the one-form 补录's refusal and the ledger import's 已存在 /
-    已作废 look-ups all read it: the same checklist item, title (blanks around it are
-    not part of it), start and end, in any state; any one of them different is
-    another activity."""
+    已作废 look-ups all read it: the same checklist line (any year's item of it), title
+    (blanks around it are not part of it), start and end, in any state; any one of them
+    different is another activity."""
     from tracker.services.backfill import already_recorded, same_activity
 
     task = clean_up_of_three(world, people)
@@ -195,11 +195,40 @@ def test_the_same_activity_is_one_rule_item_title_start_and_end(world, people): 
     assert matches() == [task.id] and already_recorded(**same) == task
     assert matches(title="另一条街清理") == []
     assert matches(item=other_item) == []
+    # another year's item of the same checklist line is the same line: the same activity
+    next_year = f.item(world.unit, world.community, "environment_cleanup",
+                       year=world.item.year + 1)
+    db.session.commit()
+    assert matches(item=next_year) == [task.id] and already_recorded(**same | {
+        "item": next_year}) == task
     assert matches(starts_at=task.starts_at + timedelta(minutes=30)) == []
     assert matches(ends_at=task.ends_at + timedelta(minutes=30)) == []
     task.status = TaskStatus.cancelled  # still the same activity, no longer on record
     db.session.commit()
     assert matches() == [task.id] and already_recorded(**same) is None
+
+
+def test_an_activity_on_last_years_item_is_still_the_same_once_its_years_item_is_added(
+        world, people):  # noqa: F811
+    """Recorded while its year's checklist had no such line, an activity stays on last
+    year's item; once the admin adds this year's, the 补录 form would put the same
+    activity on the new item — and it is refused as already recorded, naming it, from
+    either item, not as an overlap of its own participant."""
+    payload = alone(people, people[0], quantity=3)
+    year = payload.starts_local.year
+    last_years = f.item(world.unit, world.community, "ad_removal", year=year - 1)
+    db.session.commit()
+    with unit_of_work():
+        task = record_past_activity(world.liaison, last_years, payload)
+    assert task.resource_item_id == last_years.id
+    this_years = f.item(world.unit, world.community, "ad_removal", year=year)
+    db.session.commit()
+    before = task_count(), work_event_count()
+    for item in (this_years, last_years):
+        again = alone(people, people[0], quantity=3)
+        error = refused(record_past_activity, world.liaison, item, again, message="该活动已记录")
+        assert f"任务编号{task.id}" in str(error) and "添加遗漏的参加人员" in str(error)
+    assert (task_count(), work_event_count()) == before
 
 
 def test_another_activity_at_the_same_time_is_still_recordable(world, people):  # noqa: F811

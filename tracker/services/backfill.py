@@ -14,8 +14,8 @@ a task that is written after the fact, so there is no one to mark absent.
 The task is marked ``backfilled``: every record that lists it says 补录 as its
 来源 (``tracker/sources.py``).
 
-One activity is recorded once: a 补录 with the item, title, start and end of an
-activity already recorded (not cancelled) is refused, and so is one naming a member
+One activity is recorded once: a 补录 with the checklist line (any year's item of it),
+title, start and end of an activity already recorded (not cancelled) is refused, and so is one naming a member
 marked 缺席 on an overlapping activity of the same community and category. A member
 left out of an approved activity is added to it (``add_forgotten_participant``).
 """
@@ -57,6 +57,7 @@ from .tasks import (
     check_item_takes_activities,
     item_of_year,
     new_checkin_token,
+    same_line,
 )
 
 
@@ -245,9 +246,14 @@ def same_activity(item: ResourceItem, title: str, starts_at: datetime,
                   ends_at: datetime) -> list:
     """WHERE conditions for "the same activity" as one recorded with this checklist
     item, title (stored stripped, so compared stripped), start and end (UTC), whatever
-    its state. The one rule: the 补录 form's refusal, the ledger import's 已存在 and
+    its state. The item is compared as its checklist line (``tasks.same_line``: unit,
+    community, zone, category), any year's item of it: an activity recorded on last
+    year's item while its year had none, then brought again once the admin has added
+    that year's item (where it would now go), is the same activity, not another one at
+    the same time. The one rule: the 补录 form's refusal, the ledger import's 已存在 and
     已作废 preview and its recording all read it, so they cannot disagree."""
-    return [Task.resource_item_id == item.id, Task.title == title.strip(),
+    line = select(ResourceItem.id).where(*same_line(item))
+    return [Task.resource_item_id.in_(line), Task.title == title.strip(),
             Task.starts_at == starts_at, Task.ends_at == ends_at]
 
 

@@ -15,7 +15,9 @@ savepoint and rolls it back, so an activity that overlaps another row of the sam
 file is refused in the preview too, and no rule is written twice.
 
 Importing the same file twice changes nothing: an activity already in the database
-(same checklist item, start, end and title, not cancelled) is recognised, and its
+(same checklist line — any year's item of it, so an activity recorded on last year's
+item before this year's was added is still found —, start, end and title, not
+cancelled: ``backfill.same_activity``) is recognised, and its
 rows are skipped when every member on them took part in it — whether it was
 recorded by 补录, 现场签到 or 组长提交. An activity found only 作废'd (the same four,
 cancelled by a ``void``) is not recorded again either: a kept export brought back after the 作废

@@ -133,15 +133,20 @@ def item_of_year(item: ResourceItem, year: int) -> ResourceItem:
     if item.year == year:
         return item
     found = db.session.scalar(
-        select(ResourceItem).where(
-            ResourceItem.unit_id == item.unit_id,
+        select(ResourceItem).where(*same_line(item), ResourceItem.year == year,
+                                   ResourceItem.active.is_(True))
+        .order_by(ResourceItem.id).limit(1))
+    return found or item
+
+
+def same_line(item: ResourceItem) -> list:
+    """WHERE conditions for the checklist items of ``item``'s line, every year's: the
+    same unit, community, zone (or none) and category."""
+    return [ResourceItem.unit_id == item.unit_id,
             ResourceItem.community_id == item.community_id,
             ResourceItem.zone_id.is_(None) if item.zone_id is None
             else ResourceItem.zone_id == item.zone_id,
-            ResourceItem.category_id == item.category_id,
-            ResourceItem.year == year, ResourceItem.active.is_(True))
-        .order_by(ResourceItem.id).limit(1))
-    return found or item
+            ResourceItem.category_id == item.category_id]
 
 
 def off_checklist_note(tasks) -> str | None:
