@@ -23,7 +23,7 @@ from tracker import timeutil
 from tracker.extensions import db
 from tracker.models import AuditEvent, Member, Role
 from tracker.reports.summary import build_summary
-from tracker.services import ServiceError, directory, unit_of_work
+from tracker.services import ServiceError, directory, roll, unit_of_work
 
 OCT_31 = date(2025, 10, 31)
 NOV_1 = date(2025, 11, 1)
@@ -39,6 +39,12 @@ def clock(monkeypatch):
         monkeypatch.setattr(timeutil, "utcnow", lambda: noon)
 
     return set_day
+
+
+def correct(member, actor, day, reason):
+    """更正日期 posted from the member page as it is now: it names the latest change."""
+    return directory.correct_roll_date(member, actor, day, reason,
+                                       shown=roll.shown_key(roll.last_change(member)))
 
 
 def data(member: Member, **changes) -> directory.MemberData:
@@ -115,7 +121,7 @@ def test_a_move_corrected_from_1_november_to_15_october_moves_octobers_participa
     assert participation(new) == recount(stays(NOV_1), WORKED, "new", *october) == (1, 0, {"王五"})
     assert lead_others(new) == 1  # 张三 worked with 县财政局 while still 县农业局's
 
-    directory.correct_roll_date(zhang, world.admin, OCT_15, "调动文件日期为10月15日")
+    correct(zhang, world.admin, OCT_15, "调动文件日期为10月15日")
     db.session.commit()
 
     assert participation(old) == recount(stays(OCT_15), WORKED, "old", *october) == (1, 1, set())
@@ -129,9 +135,9 @@ def test_a_move_corrected_from_1_november_to_15_october_moves_octobers_participa
 def test_a_move_corrected_later_gives_the_old_unit_back_its_days(world, moved, clock):
     """The other way: recorded on 15 October, made on 1 November."""
     old, new, zhang = moved
-    directory.correct_roll_date(zhang, world.admin, OCT_15, "先改到10月15日")
+    correct(zhang, world.admin, OCT_15, "先改到10月15日")
     db.session.commit()
-    directory.correct_roll_date(zhang, world.admin, NOV_1, "实为11月1日")
+    correct(zhang, world.admin, NOV_1, "实为11月1日")
     db.session.commit()
     october = (OCT_31, date(2025, 10, 1))
     assert participation(old) == recount(stays(NOV_1), WORKED, "old", *october)
@@ -140,7 +146,7 @@ def test_a_move_corrected_later_gives_the_old_unit_back_its_days(world, moved, c
 
 def test_the_correction_is_audited_with_both_dates_and_the_reason(world, moved):
     _old, _new, zhang = moved
-    directory.correct_roll_date(zhang, world.admin, OCT_15, "  调动文件日期为10月15日 ")
+    correct(zhang, world.admin, OCT_15, "  调动文件日期为10月15日 ")
     db.session.commit()
     event = db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "correct_roll_date", AuditEvent.entity_id == zhang.id))
@@ -151,7 +157,7 @@ def test_the_correction_is_audited_with_both_dates_and_the_reason(world, moved):
 
 def refusal(member, actor, day, reason="日期记错") -> str:
     with pytest.raises(ServiceError) as refused, unit_of_work(once=False):
-        directory.correct_roll_date(member, actor, day, reason)
+        correct(member, actor, day, reason)
     return str(refused.value.message)
 
 
@@ -182,7 +188,7 @@ def test_the_corrected_day_is_after_the_change_before_and_not_in_the_future(worl
 
     # the bounds themselves are allowed: the day after the change before, and today
     for day in (date(2025, 3, 2), date(2025, 12, 2)):
-        directory.correct_roll_date(zhang, world.admin, day, "日期记错")
+        correct(zhang, world.admin, day, "日期记错")
         db.session.commit()
     assert [(p.since, p.until) for p in zhang.roll_history] == [
         (date(2025, 3, 1), date(2025, 12, 2)), (date(2025, 12, 2), None)]
@@ -201,7 +207,7 @@ def test_a_switch_off_clicked_late_is_dated_back(world, clock):
     left = {"李四": [("u", None, date(2025, 12, 2))], "王五": [("u", None, None)]}
     assert recount(left, {}, "u", *november) == (2, 0, {"李四", "王五"})
 
-    directory.correct_roll_date(li, world.admin, date(2025, 11, 20), "11月20日已调离")
+    correct(li, world.admin, date(2025, 11, 20), "11月20日已调离")
     db.session.commit()
     left["李四"] = [("u", None, date(2025, 11, 20))]
     figures = build_summary(2025, 11, unit=unit)
@@ -229,9 +235,9 @@ def test_a_correction_across_a_finalised_month_names_it(world, moved):
     final.finalize(world.admin, SummaryScope(unit_id=old.id), 2025, 9)
     db.session.commit()
     # within November: no finalised month
-    assert directory.correct_roll_date(zhang, world.admin, date(2025, 11, 5), "日期记错") == []
+    assert correct(zhang, world.admin, date(2025, 11, 5), "日期记错") == []
     db.session.commit()
-    months = directory.correct_roll_date(zhang, world.admin, OCT_15, "实为10月15日")
+    months = correct(zhang, world.admin, OCT_15, "实为10月15日")
     db.session.commit()
     assert {(m.unit_name, m.year, m.month) for m in months} == {
         ("县农业局", 2025, 10), ("县财政局", 2025, 10)}

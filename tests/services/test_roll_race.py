@@ -6,8 +6,10 @@ SQLite's writers take turns anyway, so these run only with TEST_DATABASE_URL.
 The rule: a member's roll history stays a line of stays, each ending where the next
 begins, none running backwards, one open at the end — never two rolls at once (the
 月报's figures, and the page itself, depend on it). The second admin's change is
-checked against the history the first left: a move dated before the corrected change
-is refused 「生效日期不能早于…」.
+checked against the history the first left: both pages named the move of the first of
+last month, so whichever change comes second is refused 「该党员的在册记录已被他人修改，
+请刷新后重试。」 — never applied to a latest change its page did not show; the member
+import, which has no page, is checked by its 自何日起 (「…」 refused as the form's).
 
 Each order is forced, not hoped for (``tests.races.race_in_order``).
 """
@@ -39,6 +41,7 @@ def _world(url):
     from tests import factories as f
     from tracker.extensions import db
     from tracker.models import Member, Role, RollPeriod
+    from tracker.services import roll
 
     moved = _month()
     with race_world(url) as (app, unit, _item, _liaison):
@@ -50,9 +53,11 @@ def _world(url):
         db.session.add(RollPeriod(member_id=member.id, unit_id=second.id, since=moved))
         db.session.get(Member, member.id).unit_id = second.id
         db.session.commit()
+        # the latest change both admins' pages named, read before either change
+        shown = roll.shown_key(roll.last_change(db.session.get(Member, member.id)))
         return app, dict(admin=admin.id, admin2=admin2.id, member=member.id,
                          units=[unit.id, second.id, third.id],
-                         moved=moved.isoformat())
+                         moved=moved.isoformat(), shown=shown)
 
 
 def _correct(ids):
@@ -62,7 +67,8 @@ def _correct(ids):
 
     correct_roll_date(db.session.get(Member, ids["member"]),
                       db.session.get(Member, ids["admin"]),
-                      date.fromisoformat(ids["moved"]) + timedelta(days=19), "调动文件日期")
+                      date.fromisoformat(ids["moved"]) + timedelta(days=19), "调动文件日期",
+                      shown=ids["shown"])
 
 
 def _move(ids):
@@ -75,7 +81,8 @@ def _move(ids):
     update_member(member, db.session.get(Member, ids["admin2"]), MemberData(
         name=member.name, phone=member.phone, unit_id=ids["units"][2], role=member.role,
         branch=member.branch, community_ids=[],
-        roll_from=date.fromisoformat(ids["moved"]) + timedelta(days=9)))
+        roll_from=date.fromisoformat(ids["moved"]) + timedelta(days=9),
+        roll_shown=ids["shown"]))
 
 
 def _stays(app, ids) -> list[tuple]:
@@ -99,28 +106,37 @@ def _one_line(stays) -> None:
     assert stays[-1][2] is None
 
 
-def test_a_move_dated_before_a_correction_that_committed_is_refused(tmp_path):
+STALE = "该党员的在册记录已被他人修改，请刷新后重试。"
+
+
+def test_a_move_from_a_page_read_before_a_correction_that_committed_is_refused(tmp_path):
     with fresh_database("postgresql", tmp_path, "rollcorrectmove") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_correct", "_move")
         assert [e for o in got.values() for e in o["errors"]] == []
         corrected = date.fromisoformat(ids["moved"]) + timedelta(days=19)
         assert got["_correct"]["ok"] is True
-        assert got["_move"]["refused"] == (
-            f"生效日期不能早于{corrected.isoformat()}（该党员上一次在册变动的日期）。")
+        assert got["_move"]["refused"] == STALE
         first, second, _third = ids["units"]
         assert _stays(app, ids) == [(first, None, corrected), (second, corrected, None)]
 
 
-def test_a_correction_after_a_move_that_committed_keeps_one_line_of_stays(tmp_path):
+def test_a_correction_from_a_page_read_before_a_move_that_committed_is_refused(tmp_path):
+    """Serialised with the move, the correction is not applied to the move it did not
+    see (its page named the move of the first of last month): one line of stays, as the
+    move left it."""
     with fresh_database("postgresql", tmp_path, "rollmovecorrect") as url:
         app, ids = _world(url)
         got = race_in_order(MODULE, url, ids, "_move", "_correct")
         assert [e for o in got.values() for e in o["errors"]] == []
         assert got["_move"]["ok"] is True
+        assert got["_correct"]["refused"] == STALE
         stays = _stays(app, ids)
         _one_line(stays)
-        assert [unit for unit, _since, _until in stays] == ids["units"]
+        moved = date.fromisoformat(ids["moved"])
+        first, second, third = ids["units"]
+        assert stays == [(first, None, moved), (second, moved, moved + timedelta(days=9)),
+                         (third, moved + timedelta(days=9), None)]
 
 
 def _import_move(ids):

@@ -48,6 +48,13 @@ def correction(page: str) -> str:
     return page[start:page.find("</section>", start)]
 
 
+def shown(client, member_id: int) -> dict:
+    """The change the correction form on the member page names, as the page posts it."""
+    section = correction(page_of(client.get(f"/admin/members/{member_id}/edit")))
+    return {"roll-change": re.search(r'name="roll-change"[^>]*value="([^"]*)"',
+                                     section).group(1)}
+
+
 def test_the_member_page_offers_the_correction_and_makes_it(client, login, world, moved):
     zhang, new = moved
     login(world.admin)
@@ -57,7 +64,8 @@ def test_the_member_page_offers_the_correction_and_makes_it(client, login, world
     assert "更正为" in section and "更正的原因" in section
 
     response = client.post(f"/admin/members/{zhang.id}/roll-date",
-                           data={"roll-day": "2022-10-15", "roll-reason": "调动文件日期为10月15日"})
+                           data={"roll-day": "2022-10-15", "roll-reason": "调动文件日期为10月15日",
+                                 **shown(client, zhang.id)})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/admin/members/{zhang.id}/edit")
     page = page_of(client.get(response.headers["Location"]))
@@ -86,7 +94,8 @@ def test_a_refused_correction_stays_on_the_page_with_what_was_typed(
     login(world.admin)
     before, events = stays(zhang.id), work_event_count()
     response = client.post(f"/admin/members/{zhang.id}/roll-date",
-                           data={"roll-day": typed, "roll-reason": reason})
+                           data={"roll-day": typed, "roll-reason": reason,
+                                 **shown(client, zhang.id)})
     page = page_of(response)
     assert response.status_code == 200
     section = correction(page)
@@ -117,7 +126,8 @@ def test_a_day_before_the_change_before_is_refused(client, login, world, moved):
     assert "自2022-11-05起由县财政局调入县商务局" in section
     assert "须晚于2022-11-01" in section
     response = client.post(f"/admin/members/{zhang.id}/roll-date",
-                           data={"roll-day": "2022-10-20", "roll-reason": "日期记错"})
+                           data={"roll-day": "2022-10-20", "roll-reason": "日期记错",
+                                 **shown(client, zhang.id)})
     section = correction(page_of(response))
     assert "更正后的日期须晚于2022-11-01（此前一次在册变动的日期）。" in section
     assert 'value="2022-10-20"' in section
@@ -133,8 +143,8 @@ def test_a_correction_into_a_finalised_month_names_it_and_keeps_the_signed_copy(
     signed = db.session.scalar(select(SummaryCopy.csv))
     login(world.admin)
     response = client.post(f"/admin/members/{zhang.id}/roll-date",
-                           data={"roll-day": "2022-10-15", "roll-reason": "调动文件日期为10月15日"},
-                           follow_redirects=True)
+                           data={"roll-day": "2022-10-15", "roll-reason": "调动文件日期为10月15日",
+                                 **shown(client, zhang.id)}, follow_redirects=True)
     page = page_of(response)
     assert "已更正张三的在册变动日期" in page
     assert "这次更正涉及已定稿的月报：县商务局2022年10月。" in page

@@ -18,6 +18,7 @@ from tracker.models import (
     Unit,
     Zone,
 )
+from tracker.services import roll
 
 
 def _with_zone(w):
@@ -32,6 +33,12 @@ def _dated_stay(w):
     stay = db.session.scalar(select(RollPeriod).where(RollPeriod.member_id == w.other_member.id))
     stay.since = date(2022, 11, 1)
     db.session.commit()
+
+
+def _correction(w):
+    """The 更正日期 form as the member page posts it: naming the change it shows."""
+    shown = roll.shown_key(roll.last_change(db.session.get(Member, w.other_member.id)))
+    return {"roll-day": "2022-10-15", "roll-reason": "日期记错", "roll-change": shown}
 
 
 def _category_id(w):
@@ -76,7 +83,7 @@ def _rows():
             # 更正日期: the latest change of a member's roll history (liaisons: 403)
             Route("admin.member_roll_date", "POST",
                   lambda w: f"/admin/members/{w.other_member.id}/roll-date", ADMIN_ONLY,
-                  data={"roll-day": "2022-10-15", "roll-reason": "日期记错"}, setup=_dated_stay)]
+                  data=_correction, setup=_dated_stay)]
     for key, (base, rid, new_data, edit_data, setup) in SECTIONS.items():
         def edit_url(w, base=base, rid=rid):
             return f"{base}/{rid(w)}/edit"

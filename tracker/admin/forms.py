@@ -23,6 +23,7 @@ from ..extensions import db
 from ..models import Category, Community, Member, Role, Section, TargetMeasure, Unit, Zone
 from ..money import MoneyError, fen_to_input, parse_yuan
 from ..services import directory as d
+from ..services import roll
 from ..fields import (
     CHOOSE,
     WHOLE_NUMBER,
@@ -327,6 +328,9 @@ class MemberForm(AdminForm):
     roll_from = LocalDateField(_l("自何日起"), validators=[Optional()], description=_l(
         "新增人员或调整单位、计入参与统计时，从哪一天起生效（不填为今天；尚无任何任务时"
         "新增的人员计入以往各月）。此前各月的在册人数不变。"))
+    # the latest roll change the page showed (``roll.shown_key``): a move chosen on a
+    # page read before another admin's change of the roll is refused, not applied over it
+    roll_shown = HiddenField()
 
     def load_choices(self, record):
         if record is None:
@@ -337,7 +341,8 @@ class MemberForm(AdminForm):
 
     @classmethod
     def initial(cls, record: Member) -> dict:
-        return {"community_ids": [c.id for c in record.communities]}
+        return {"community_ids": [c.id for c in record.communities],
+                "roll_shown": roll.shown_key(roll.last_change(record))}
 
 
 class RollCorrectionForm(Form):
@@ -349,6 +354,9 @@ class RollCorrectionForm(Form):
     reason = StringField(_l("更正的原因"), filters=[strip_text], validators=[
         DataRequired(_l("请填写更正的原因。")), max_len(d.ROLL_REASON_MAX)],
         render_kw={"maxlength": d.ROLL_REASON_MAX})
+    # which change the page named (``roll.shown_key``): the correction is refused when
+    # the latest change is now another, not applied to one the admin did not see
+    change = HiddenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="roll", **kwargs)

@@ -55,11 +55,15 @@ ITEMS = Entity("item", "items", ResourceItem, ResourceItemForm,
                frozen_note=_l("该项目已有任务，单位、社区、责任区、类别和年度不能修改。"))
 
 
-def _member_page(record: Member) -> dict:
+def _member_page(record: Member, roll_form: RollCorrectionForm | None = None) -> dict:
     """The member page beyond its form: the latest change of the roll history, whose
-    date 更正日期 corrects (``roll_form``: as stored, whatever was posted)."""
-    return {"roll_change": roll.last_change(record),
-            "roll_form": RollCorrectionForm(formdata=None),
+    date 更正日期 corrects (``roll_form``: empty, or the one posted with what was typed),
+    the form naming that change — the one shown, even after a refusal."""
+    change = roll.last_change(record)
+    if roll_form is None:
+        roll_form = RollCorrectionForm(formdata=None)
+    roll_form.change.data = roll.shown_key(change)
+    return {"roll_change": change, "roll_form": roll_form,
             "roll_units": {p.unit_id: p.unit.name for p in record.roll_periods}}
 
 
@@ -287,10 +291,11 @@ def member_roll_date(record_id: int):
     form = RollCorrectionForm()
     before = roll.last_change(member)
     done = form.validate_on_submit() and run_service(
-        form, d.correct_roll_date, member, current_user, form.day.data, form.reason.data)
+        form, d.correct_roll_date, member, current_user, form.day.data, form.reason.data,
+        shown=form.change.data)
     if not done:
         main, fixed = edit_form(MEMBERS, member, formdata=None)
-        return render_page(MEMBERS, main, member, fixed, roll_form=form,
+        return render_page(MEMBERS, main, member, fixed, **_member_page(member, form),
                            form_action=url_for("admin.member_edit", record_id=member.id))
     flash(_("已更正%(name)s的在册变动日期：%(before)s改为%(after)s。", name=member.name,
             before=before.day.isoformat(), after=form.day.data.isoformat()), "success")

@@ -110,6 +110,10 @@ class MemberData:
     # 自何日起: the day a new member joins the roll, or a change of 单位 / 计入参与统计
     # takes effect; None: today (a new member while no work is recorded: since always)
     roll_from: date | None = None
+    # the latest change of the roll history the edit page showed (``roll.shown_key``):
+    # a move or switch is refused when another admin's change committed since; None
+    # (not from a page: the import, scripts) checks nothing
+    roll_shown: str | None = None
 
 
 # --- shared checks --------------------------------------------------------------------
@@ -599,6 +603,10 @@ def update_member(member: Member, actor: Member, data: MemberData) -> None:
     changes = _apply(member, values)
     changes.update(_community_change(member, communities))
     if roll.changes_roll(member):
+        if data.roll_shown is not None:
+            # the unit and 计入参与统计 posted were chosen against the history the
+            # page showed: not applied over a move that committed since
+            roll.check_shown(member, data.roll_shown)
         # a move or 计入参与统计 changed: dated, so the months before keep their roll
         day = data.roll_from or local_today()
         roll.check_day(member, day)
@@ -613,16 +621,20 @@ ROLL_REASON_MAX = 200
 
 
 def correct_roll_date(member: Member, actor: Member, day: date | None,
-                      reason: str | None) -> list[summary_notes.FinalMonth]:
+                      reason: str | None, *, shown: str | None) -> list[summary_notes.FinalMonth]:
     """更正日期: the latest change of the member's roll history (``roll.last_change``)
     took effect on ``day``, not on the day recorded — a move, or 计入参与统计, 停用 or
     重新启用 dated wrongly. The days between the two dates count in the other stay;
     months already 已定稿 keep their signed document, and their live figures may now
     differ from it: returned, named, for the page to say so. Audited with both dates
-    and the reason."""
+    and the reason. ``shown``: the change the page named (``roll.shown_key``): refused
+    when the latest change is now another (another admin's move, 停用 or correction
+    committed since the page was read), never applied to a change the admin did not see."""
     _require_admin(actor)
     roll.lock_member(member)  # the latest change as it is now, not as the page saw it
     change = roll.last_change(member)
+    if change is not None or shown:  # (a change named that is gone since: another's too)
+        roll.check_shown(member, shown)
     if change is None:
         raise ServiceError(_l("该党员的在册记录没有可更正的日期。"))
     if day is None:

@@ -22,6 +22,11 @@ The rules (docs/design.md, invariant 2):
   records — a move, a start, an end) may have its date corrected, later than the
   change before it and not in the future (``check_correction``, ``move_change``): the
   stays on either side of it keep their units and grow or shrink by the days between.
+
+A page that acts on the roll as it showed it — 更正日期 (the latest change it named), the
+member form's move or switch (the unit and 计入参与统计 it showed) — posts the latest
+change it showed (``shown_key``); under ``lock_member`` the service refuses it
+(``check_shown``) when another admin's change has committed since the page was read.
 """
 from __future__ import annotations
 
@@ -39,6 +44,7 @@ from . import ServiceError
 
 FIELD = "roll_from"
 CORRECTION_FIELD = "day"  # the correction form's date field
+STALE = _l("该党员的在册记录已被他人修改，请刷新后重试。")
 
 
 def roll_unit(active: bool, on_roll: bool, unit_id: int) -> int | None:
@@ -183,6 +189,25 @@ def last_change(member: Member) -> Change | None:
     joined = next((p.unit_id for p in member.roll_periods if p.since == day), None)
     return Change(day=day, after=days[-2] if len(days) > 1 else None,
                   left_unit_id=left, joined_unit_id=joined)
+
+
+def shown_key(change: Change | None) -> str:
+    """What a page posts to name the latest change of the roll history it showed ("":
+    none): its day, the day of the change before and its two units — another admin's
+    move, switch, 停用 / 重新启用 or 更正日期 committed since gives another."""
+    if change is None:
+        return ""
+    return "|".join("" if v is None else str(v) for v in (
+        change.day.isoformat(), change.after.isoformat() if change.after else None,
+        change.left_unit_id, change.joined_unit_id))
+
+
+def check_shown(member: Member, shown: str | None) -> None:
+    """Refuse a change of the roll posted from a page that showed another latest change
+    than the member's history now records (None: the page posted none). Called under
+    ``lock_member``, so the history it reads is the one the change will be applied to."""
+    if shown != shown_key(last_change(member)):
+        raise ServiceError(STALE)
 
 
 def check_correction(change: Change, day: date) -> None:

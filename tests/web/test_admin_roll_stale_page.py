@@ -1,0 +1,219 @@
+"""A member page read before another admin changed the member's roll.
+
+The rule: a form acting on the roll as the page showed it is not applied to a history
+the admin did not see. 更正日期 corrects the change the page named — if another
+admin's move, 更正日期 or 停用 has committed since, the latest change is another one,
+and the correction is refused 「该党员的在册记录已被他人修改，请刷新后重试。」 on the same
+page with the typed date kept and nothing written; the page then names the change as it
+is now, and a correction posted from it is made. The member form is refused the same
+way when what it posts would move or switch the member over such a change; when it
+leaves the roll as it is, it saves.
+"""
+from __future__ import annotations
+
+import html
+from datetime import date
+from html.parser import HTMLParser
+
+import pytest
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from tests import factories as f
+from tests.audit import work_event_count
+from tracker.extensions import db
+from tracker.models import AuditEvent, Member, Role, RollPeriod
+from tracker.services import directory, roll
+from tracker.timeutil import local_today
+
+STALE = "该党员的在册记录已被他人修改，请刷新后重试。"
+NOV_1, NOV_10, NOV_20 = date(2022, 11, 1), date(2022, 11, 10), date(2022, 11, 20)
+
+
+class _Forms(HTMLParser):
+    """The forms of a page and what each would post as the browser shows it."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[tuple[str, list]] = []
+        self._open = False
+        self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append((a.get("action") or "", []))
+            self._open = True
+        elif not self._open:
+            return
+        elif tag == "input" and a.get("name"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.forms[-1][1].append((a["name"], a.get("value") or ""))
+        elif tag == "select":
+            self._select = a.get("name")
+        elif tag == "option" and self._select and "selected" in a:
+            self.forms[-1][1].append((self._select, a.get("value") or ""))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._open = False
+        elif tag == "select":
+            self._select = None
+
+
+def form_on(page: str, has: str, **typed) -> MultiDict:
+    """What the page's form holding the field ``has`` posts, with ``typed`` typed in."""
+    parser = _Forms()
+    parser.feed(page)
+    [fields] = [fields for _action, fields in parser.forms
+                if any(name == has for name, _value in fields)]
+    data = MultiDict([(k, v) for k, v in fields if k not in typed])
+    for name, value in typed.items():
+        data[name] = value
+    return data
+
+
+def page_of(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def correction(page: str) -> str:
+    start = page.find('id="roll-date"')
+    assert start >= 0, "no 更正日期 form on the page"
+    return page[start:page.find("</section>", start)]
+
+
+def stays(member_id: int) -> list[tuple]:
+    db.session.expire_all()
+    return db.session.execute(select(RollPeriod.unit_id, RollPeriod.since, RollPeriod.until)
+                              .where(RollPeriod.member_id == member_id)
+                              .order_by(RollPeriod.id)).all()
+
+
+@pytest.fixture
+def moved(world):
+    """张三 moved from 县商务局 to 县财政局 from 1 November 2022; 县民政局 exists; a
+    second admin, 管理员乙, works on the same members."""
+    second, third = f.unit("县财政局"), f.unit("县民政局")
+    other_admin = f.member(world.unit, Role.admin, name="管理员乙")
+    db.session.commit()
+    zhang = db.session.get(Member, world.member.id)
+    directory.update_member(zhang, world.admin, data(zhang, unit_id=second.id, roll_from=NOV_1))
+    db.session.commit()
+    return zhang, second, third, other_admin
+
+
+def data(member: Member, **changes) -> directory.MemberData:
+    values = dict(name=member.name, phone=member.phone, unit_id=member.unit_id,
+                  role=member.role, branch=member.branch, on_roll=member.on_roll)
+    return directory.MemberData(**(values | changes))
+
+
+def moved_on(zhang, third, other_admin):
+    """管理员乙 moves 张三 on to 县民政局 from 20 November."""
+    directory.update_member(zhang, other_admin, data(zhang, unit_id=third.id, roll_from=NOV_20))
+
+
+def corrected(zhang, third, other_admin):
+    """管理员乙 corrects the move to 20 October, from a page read now."""
+    directory.correct_roll_date(zhang, other_admin, date(2022, 10, 20), "调动文件日期",
+                                shown=roll.shown_key(roll.last_change(zhang)))
+
+
+def switched_off(zhang, third, other_admin):
+    """管理员乙 clicks 停用: 张三 is off the roll from today."""
+    directory.set_active(zhang, other_admin, False)
+
+
+@pytest.mark.parametrize("meanwhile, now_named", [
+    (moved_on, "最近一次变动：自2022-11-20起由县财政局调入县民政局。"),
+    (corrected, "最近一次变动：自2022-10-20起由县商务局调入县财政局。"),
+    (switched_off, "最近一次变动：自{today}起不再计入县财政局的在册人数"),
+], ids=["move", "correction", "switch-off"])
+def test_a_correction_from_a_page_read_before_another_admins_change_is_refused(
+        client, login, world, moved, meanwhile, now_named):
+    """The page names the move of 1 November; the admin types 10 November (a day the
+    other admin's change would also accept), but another admin changed the roll first."""
+    zhang, second, third, other_admin = moved
+    login(world.admin)
+    page = page_of(client.get(f"/admin/members/{zhang.id}/edit"))
+    assert "最近一次变动：自2022-11-01起由县商务局调入县财政局。" in correction(page)
+    stale = form_on(page, "roll-day", **{"roll-day": "2022-11-10", "roll-reason": "日期记错"})
+
+    meanwhile(db.session.get(Member, zhang.id), third, other_admin)
+    db.session.commit()
+    before, events = stays(zhang.id), work_event_count()
+
+    response = client.post(f"/admin/members/{zhang.id}/roll-date", data=stale)
+    assert response.status_code == 200
+    section = correction(page_of(response))
+    assert STALE in section
+    assert 'value="2022-11-10"' in section and 'value="日期记错"' in section
+    assert stays(zhang.id) == before and work_event_count() == events
+    assert db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.action == "correct_roll_date", AuditEvent.actor_id == world.admin.id)) is None
+
+    # the page now names the change as it is; the correction posted from it is made
+    assert now_named.format(today=local_today().isoformat()) in section
+    retry = form_on(page_of(response), "roll-day")
+    response = client.post(f"/admin/members/{zhang.id}/roll-date", data=retry)
+    assert response.status_code == 302, correction(page_of(response))
+    assert NOV_10 in {day for _unit, since, until in stays(zhang.id) for day in (since, until)}
+
+
+def test_a_correction_from_a_page_read_after_the_change_is_made(client, login, world, moved):
+    zhang, second, third, other_admin = moved
+    moved_on(zhang, third, other_admin)
+    db.session.commit()
+    login(world.admin)
+    page = page_of(client.get(f"/admin/members/{zhang.id}/edit"))
+    fresh = form_on(page, "roll-day", **{"roll-day": "2022-11-10", "roll-reason": "日期记错"})
+    assert client.post(f"/admin/members/{zhang.id}/roll-date", data=fresh).status_code == 302
+    assert stays(zhang.id) == [(world.unit.id, None, NOV_1), (second.id, NOV_1, NOV_10),
+                               (third.id, NOV_10, None)]
+
+
+def test_a_move_from_a_page_read_before_another_admins_move_is_refused(
+        client, login, world, moved):
+    """The page shows 张三 in 县财政局; the admin only changes his phone, but meanwhile
+    管理员乙 moved him to 县民政局: the form's 县财政局 would move him back — refused."""
+    zhang, second, third, other_admin = moved
+    login(world.admin)
+    page = page_of(client.get(f"/admin/members/{zhang.id}/edit"))
+    stale = form_on(page, "phone", phone="13900001111")
+    assert stale["unit_id"] == str(second.id)
+
+    moved_on(db.session.get(Member, zhang.id), third, other_admin)
+    db.session.commit()
+    before, events = stays(zhang.id), work_event_count()
+
+    response = client.post(f"/admin/members/{zhang.id}/edit", data=stale)
+    assert response.status_code == 200
+    page = page_of(response)
+    assert STALE in page and 'value="13900001111"' in page
+    assert stays(zhang.id) == before and work_event_count() == events
+    assert db.session.get(Member, zhang.id).phone != "13900001111"
+
+    # read again, the page shows 县民政局: the phone is saved, the move kept
+    page = page_of(client.get(f"/admin/members/{zhang.id}/edit"))
+    fresh = form_on(page, "phone", phone="13900001111")
+    assert client.post(f"/admin/members/{zhang.id}/edit", data=fresh).status_code == 302
+    assert db.session.get(Member, zhang.id).phone == "13900001111"
+    assert stays(zhang.id) == before
+
+
+def test_a_stale_member_form_that_leaves_the_roll_as_it_is_saves(client, login, world, moved):
+    """管理员乙 corrected the date of the move meanwhile; the page's 县财政局 is still
+    张三's unit, so the form's phone is saved and the corrected history kept."""
+    zhang, second, third, other_admin = moved
+    login(world.admin)
+    page = page_of(client.get(f"/admin/members/{zhang.id}/edit"))
+    stale = form_on(page, "phone", phone="13900001111")
+    corrected(db.session.get(Member, zhang.id), third, other_admin)
+    db.session.commit()
+    before = stays(zhang.id)
+
+    assert client.post(f"/admin/members/{zhang.id}/edit", data=stale).status_code == 302
+    assert db.session.get(Member, zhang.id).phone == "13900001111"
+    assert stays(zhang.id) == before
