@@ -214,9 +214,22 @@ def test_qr_page_shows_an_inline_svg_of_the_absolute_link(client, login, world):
     assert "no-store" in response.headers["Cache-Control"]
 
 
-def test_another_communitys_liaison_cannot_show_or_rotate_the_code(client, login, world):
+@pytest.mark.parametrize("who", ["other_liaison", "member"])
+def test_who_sees_the_task_but_does_not_lead_or_manage_it_cannot_show_or_rotate_its_code(
+        client, login, world, who):
+    """An open task is everyone's to see, its check-in code its leader's and its staff's:
+    another community's liaison or a member is refused it (403), the code unchanged; a
+    closed task they are not on is out of their reach (404, as its page)."""
     token = world.task.checkin_token
-    login(world.other_liaison)
+    login(getattr(world, who))
+    assert client.get(f"/tasks/{world.task.id}").status_code == 200
+    assert client.get(f"/onsite/tasks/{world.task.id}/qr").status_code == 403
+    assert client.post(f"/onsite/tasks/{world.task.id}/qr/rotate").status_code == 403
+    db.session.refresh(world.task)
+    assert world.task.checkin_token == token
+    world.task.status = TaskStatus.closed
+    db.session.commit()
+    assert client.get(f"/tasks/{world.task.id}").status_code == 404
     assert client.get(f"/onsite/tasks/{world.task.id}/qr").status_code == 404
     assert client.post(f"/onsite/tasks/{world.task.id}/qr/rotate").status_code == 404
     db.session.refresh(world.task)

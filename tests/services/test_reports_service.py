@@ -325,3 +325,51 @@ def test_report_on_a_task_that_started_but_has_not_ended(world):
     with unit_of_work():
         report = submit_report(running, world.leader, data())
     assert report.status == ReportStatus.submitted
+
+
+def test_the_queue_asks_of_many_reports_what_a_report_asks_alone(world):
+    """``approval_refusals`` (the review queue's question, one statement for a page)
+    answers for each activity exactly what ``approval_refusal`` (its report's page and
+    the approval itself) does: closed by the unit's 月报, by the community's, by the
+    unit's in this community, or by a month its finding was handed over or fixed in;
+    open under the unit's 月报 in another community, another unit's, or one not
+    finalised; never closed to an admin."""
+    from tests.rollups import builders as b
+    from tracker.models import FindingStatus, SummaryNote
+    from tracker.services.reviews import approval_refusal, approval_refusals
+    from tracker.timeutil import local_today, utcnow
+
+    months, day = [], local_today().replace(day=1)
+    for _ in range(8):
+        day = (day.replace(day=1) - timedelta(days=1)).replace(day=15)  # months back
+        months.append(day)
+    c, u = world.community.id, world.unit.id
+    other = f.unit()
+    notes = [(u, None), (None, c), (u, c), (u, world.other_community.id), (other.id, None),
+             (other.id, c), (u, None)]
+    for k, (unit_id, community_id) in enumerate(notes):
+        scope = "/".join(([f"unit:{unit_id}"] if unit_id else [])
+                         + ([f"community:{community_id}"] if community_id else []))
+        db.session.add(SummaryNote(scope_key=scope, unit_id=unit_id, community_id=community_id,
+                                   year=months[k].year, month=months[k].month,
+                                   finalized_at=None if k == 6 else utcnow(),
+                                   finalized_by_id=None if k == 6 else world.admin.id))
+    tasks = [b.task_on(world.item, world.liaison, month) for month in months]
+    surveys = f.item(world.unit, world.community, "facility_survey")
+    for step_month in (months[0], months[3], months[2]):
+        survey = b.task_on(surveys, world.liaison, months[7])
+        handed = b.finding(survey, world.leader, status=FindingStatus.handed_over)
+        handed.handed_over_on = step_month
+        fixed = b.finding(survey, world.leader, status=FindingStatus.fixed)
+        fixed.handed_over_on, fixed.fixed_on = months[7], step_month
+        tasks.append(survey)
+    off = b.finding(tasks[-2], world.leader, status=FindingStatus.handed_over, active=False)
+    off.handed_over_on = months[1]  # no longer counts: changes no month
+    db.session.commit()
+
+    alone = {t.id: str(r) for t in tasks if (r := approval_refusal(t, world.liaison))}
+    assert [t.id in alone for t in tasks] == [
+        True, True, True, False, False, False, False, False, True, False, True]
+    assert {k: str(v) for k, v in approval_refusals(tasks, world.liaison).items()} == alone
+    assert approval_refusals(tasks, world.admin) == {}
+    assert all(approval_refusal(t, world.admin) is None for t in tasks)

@@ -125,3 +125,48 @@ def test_the_review_queue_follows_the_liaisons_communities(app, world):
     after = pending_reports(world.liaison, 1, 20)
     assert (set(after.items), after.total) == ({own, theirs}, 2)
     assert pending_reports(world.admin, 1, 20).total == 2
+
+
+def test_the_review_queue_asks_the_finalised_months_once_for_its_page(client, login, world,
+                                                                      count_queries):
+    """Whether a 已定稿 月报 makes a report's approval an admin's (its own month, or a
+    month its findings were handed over in) is read for the whole page at once: the
+    queue says so on every such card and runs as many statements for 3 reports as for
+    18."""
+    from tests.rollups import builders as b
+    from tracker.models import FindingStatus, ReportStatus, SummaryNote
+    from tracker.timeutil import local_today, utcnow
+
+    signed = local_today().replace(day=1) - timedelta(days=1)
+    open_month = signed.replace(day=1) - timedelta(days=1)
+    db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                               year=signed.year, month=signed.month, finalized_at=utcnow(),
+                               finalized_by_id=world.admin.id))
+    surveys = f.item(world.unit, world.community, "facility_survey")
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            own = b.task_on(world.item, world.liaison, signed)
+            survey = b.task_on(surveys, world.liaison, open_month)
+            finding = b.finding(survey, world.leader)
+            finding.status, finding.handed_to, finding.handed_over_on = (
+                FindingStatus.handed_over, "县住建局", signed)
+            free = b.task_on(world.item, world.liaison, open_month)
+            for task in (own, survey, free):
+                b.report(task, world.leader, ReportStatus.submitted, quantity=1)
+        db.session.commit()
+
+    def queue() -> tuple[int, int, int]:
+        db.session.expire_all()
+        with count_queries() as q:
+            page = client.get("/manage/reviews").get_data(as_text=True)
+        return q.count, page.count("月报已定稿"), page.count("/approve")
+
+    login(world.liaison)
+    add(1)
+    small, refused, offered = queue()
+    assert (refused, offered) == (2, 1)
+    add(5)
+    large, refused, offered = queue()
+    assert (refused, offered) == (12, 6)
+    assert large == small

@@ -4,7 +4,8 @@
 visible but not theirs to change (a participant posting a photo) or to see: the
 photos of a task anyone may see (an open one) are its participants', leader's and
 staff's, and answer 403 to the others — 404 once the task is closed and out of
-their reach (as its page, ``tasks.detail``).
+their reach (as its page, ``tasks.detail``). The check-in code (and 更换签到码) is its
+leader's and staff's: 403 to whoever else sees the task, 404 to the others.
 """
 import pytest
 from sqlalchemy import select
@@ -22,6 +23,9 @@ OTHER_STAFF = {"other_liaison": OK, "admin": OK}
 PARTICIPANT_REFUSED = {**REPORTERS, "member": FORBIDDEN}
 # the closed task's page and photos: those on it and its staff; it does not exist for others
 CLOSED_ON_PAST_TASK = {**ON_PAST_TASK, "other_member": HIDDEN, "other_liaison": HIDDEN}
+# its check-in code: its leader and staff; the member on it sees the task (403), the others not
+CODE_OF_CLOSED_PAST_TASK = {**REPORTERS, "member": FORBIDDEN, "other_member": HIDDEN,
+                            "other_liaison": HIDDEN}
 
 
 def _close_past_task(w):
@@ -59,13 +63,24 @@ CASES = [
           id="checkin"),
     Route("onsite.checkin", "POST", lambda w: "/c/not-a-current-token", everyone(HIDDEN),
           id="checkin-bad-token"),
-    Route("onsite.qr", "GET", lambda w: f"/onsite/tasks/{w.task.id}/qr", REPORTERS, default=HIDDEN, id="qr"),
+    # the check-in code: its leader's and its staff's; 403 to whoever else sees the task
+    # (an open one; a closed one they are on), 404 to those it is out of reach of
+    Route("onsite.qr", "GET", lambda w: f"/onsite/tasks/{w.task.id}/qr", REPORTERS,
+          default=FORBIDDEN, id="qr"),
     Route("onsite.qr", "GET", lambda w: f"/onsite/tasks/{w.other_task.id}/qr", OTHER_STAFF,
-          default=HIDDEN, id="qr-other-community"),
+          default=FORBIDDEN, id="qr-other-community"),
     Route("onsite.qr", "GET", lambda w: "/onsite/tasks/999999/qr", everyone(HIDDEN),
           id="qr-missing"),
+    Route("onsite.qr", "GET", lambda w: f"/onsite/tasks/{w.past_task.id}/qr",
+          CODE_OF_CLOSED_PAST_TASK, setup=_close_past_task, id="qr-closed"),
     Route("onsite.rotate", "POST", lambda w: f"/onsite/tasks/{w.task.id}/qr/rotate", REPORTERS,
-          default=HIDDEN, id="rotate"),
+          default=FORBIDDEN, id="rotate"),
+    Route("onsite.rotate", "POST", lambda w: f"/onsite/tasks/{w.other_task.id}/qr/rotate",
+          OTHER_STAFF, default=FORBIDDEN, id="rotate-other-community"),
+    Route("onsite.rotate", "POST", lambda w: "/onsite/tasks/999999/qr/rotate",
+          everyone(HIDDEN), id="rotate-missing"),
+    Route("onsite.rotate", "POST", lambda w: f"/onsite/tasks/{w.past_task.id}/qr/rotate",
+          CODE_OF_CLOSED_PAST_TASK, setup=_close_past_task, id="rotate-closed"),
     Route("onsite.photos", "GET", lambda w: f"/onsite/tasks/{w.past_task.id}/photos",
           ON_PAST_TASK, default=FORBIDDEN, id="photos"),
     Route("onsite.photos", "GET", lambda w: f"/onsite/tasks/{w.other_task.id}/photos",

@@ -289,3 +289,67 @@ def test_a_report_whose_approval_a_finalised_month_refuses_says_so_instead_of_of
     assert approve in page and "月报已定稿" not in page
     assert client.post(f"/manage/reports/{report.id}/approve").status_code == 302
     assert fresh(TaskReport, report.id).status == ReportStatus.approved
+
+
+@pytest.mark.parametrize("url", ["/manage/reviews", "/manage/"], ids=["待审核", "工作台"])
+def test_the_queue_says_which_approvals_a_finalised_month_makes_an_admins(
+        client, login, world, url):
+    """The queue (and the 工作台's list of it) offers 通过 only where the liaison's
+    approval would be accepted: for a report whose approval would change a 已定稿 月报 —
+    the activity's own month, or the month a survey's finding was handed over in — it
+    says why, in the words of the report's own page, and still offers 退回 (no figure).
+    An admin approves any of them and sees 通过 on each."""
+    from tests.rollups import builders as b
+    from tracker.models import FindingStatus, SummaryNote
+    from tracker.timeutil import local_today, utcnow
+
+    signed = local_today().replace(day=1) - timedelta(days=1)  # last month: 已定稿
+    open_month = signed.replace(day=1) - timedelta(days=1)  # the month before: not
+    in_signed = b.task_on(world.item, world.liaison, signed, title="已定稿月份的活动")
+    in_open = b.task_on(world.item, world.liaison, open_month, title="未定稿月份的活动")
+    survey = b.task_on(f.item(world.unit, world.community, "facility_survey"), world.liaison,
+                       open_month, title="问题移交在已定稿月份的摸排")
+    finding = b.finding(survey, world.leader)
+    finding.status, finding.handed_to, finding.handed_over_on = (
+        FindingStatus.handed_over, "县住建局", signed)
+    reports = {task.title: b.report(task, world.leader, ReportStatus.submitted, quantity=1)
+               for task in (in_signed, in_open, survey)}
+    db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                               year=signed.year, month=signed.month, finalized_at=utcnow(),
+                               finalized_by_id=world.admin.id))
+    db.session.commit()
+
+    def cards() -> dict[str, str]:
+        page = text(client.get(url))
+        parts = re.split(r'<article class="card', page)[1:]
+        titled = (re.search(r'<a [^>]*href="/manage/reports/\d+">([^<]+)</a>', part)
+                  for part in parts)
+        return {found[1]: part for found, part in zip(titled, parts) if found}
+
+    def approve(title):
+        return f'action="/manage/reports/{reports[title].id}/approve'
+
+    def return_(title):
+        return f"/manage/reports/{reports[title].id}" + ("#return" if "reviews" in url
+                                                          else "/return")
+
+    login(world.liaison)
+    shown = cards()
+    assert set(reports) <= set(shown)
+    own = f"{signed.year}年{signed.month}月的月报已定稿，审核通过该月的完成情况须由单位管理员操作。"
+    step = f"该活动的数据也计入{signed.year}年{signed.month}月的月报"
+    for title, words in (("已定稿月份的活动", own), ("问题移交在已定稿月份的摸排", step)):
+        card = shown[title]
+        assert words in card and approve(title) not in card, card
+        assert return_(title) in card  # 退回 stays
+        # the report's own page says the same, up front
+        own_page = text(client.get(f"/manage/reports/{reports[title].id}"))
+        said = re.search(r'<p class="muted">([^<]*月报已定稿[^<]*)</p>', card)[1]
+        assert said in own_page
+    card = shown["未定稿月份的活动"]
+    assert approve("未定稿月份的活动") in card and "月报已定稿" not in card
+
+    login(world.admin)
+    shown = cards()
+    for title in reports:
+        assert approve(title) in shown[title] and "月报已定稿" not in shown[title]

@@ -10,7 +10,12 @@ from flask_babel import gettext as _
 from ..models import AssignmentStatus, ReportStatus
 from ..paging import page_number
 from ..permissions import staff_required
-from ..services.reviews import approval_refusal, approve_report, return_report
+from ..services.reviews import (
+    approval_refusal,
+    approval_refusals,
+    approve_report,
+    return_report,
+)
 from ..timeutil import utcnow
 from ..view_support import run_service, state_refusal
 from . import queries as q
@@ -21,9 +26,13 @@ from .forms import ReturnForm
 @bp.get("/reviews")
 @staff_required
 def queue():
-    page = q.pending_reports(_actor(), page_number(), _per_page())
+    actor = _actor()
+    page = q.pending_reports(actor, page_number(), _per_page())
     people = q.participants_by_task([r.task_id for r in page.items])
-    return render_template("manage/queue.html", page=page, people=people,
+    # a 已定稿 month the approval would change: said instead of offering 通过, as on the
+    # report's page (one statement for the page)
+    closed = approval_refusals([r.task for r in page.items], actor)
+    return render_template("manage/queue.html", page=page, people=people, closed=closed,
                            stale_days=_stale_days(),
                            overdue_before=utcnow() - timedelta(days=_stale_days()))
 

@@ -12,6 +12,7 @@ from flask import render_template
 from ..menu import menu_counts_with
 from ..permissions import staff_required
 from ..rollups.home import home_figures
+from ..services.reviews import approval_refusals
 from ..timeutil import utcnow
 from . import backfill, reviews, task_page, tasks  # noqa: F401  (their routes, on bp)
 from . import queries as q
@@ -29,16 +30,21 @@ UPCOMING_DAYS = 7
 def home():
     """Action first — 待审核, 已退回待修改, 已结束未提交, 等待审核超过N天 — then the
     statistics. Every count on the page, the menu's too, is one statement; the four
-    short lists another (``q.home_lists``)."""
+    short lists another (``q.home_lists``); for a liaison, the 已定稿 months the
+    waiting reports' approvals would change a third (``approval_refusals``)."""
     actor, now = _actor(), utcnow()
     counts, totals = menu_counts_with(actor, now, q.home_count_columns(actor))
     lists = q.home_lists(actor, now, days=UPCOMING_DAYS, limit=HOME_LIST)
+    # a 已定稿 month an approval would change: said instead of 通过, as on 待审核 (one
+    # statement for the list, none for an admin or an empty list)
+    closed = approval_refusals([r.task for r in lists.pending], actor)
     return render_template(
         "manage/home.html",
         counts=counts,
         pending=lists.pending,
         taking_part=lists.taking_part,
         unconfirmed=lists.unconfirmed,
+        closed=closed,
         uncorrected=lists.uncorrected,
         uncorrected_total=totals["uncorrected"],
         unreported=lists.unreported,

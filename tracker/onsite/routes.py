@@ -1,6 +1,7 @@
 """On site: the check-in QR code and landing page (签到), and report photos (现场照片).
 
-Records outside the visitor's reach answer 404, like a record that does not exist.
+Records outside the visitor's reach answer 404, like a record that does not exist;
+a task the visitor sees (its page) whose code or photos are not theirs answers 403.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from ..services.checkin import (
     checkin_state,
     may_show_code,
     rotate_token,
+    sees_task,
     task_for_token,
     window_opens,
 )
@@ -77,6 +79,14 @@ def _refuse_unless_photos_seen(task: Task) -> None:
     if not may_view_photos(current_user, task):
         # they neither lead nor manage it and hold no slot on it
         abort(403 if may_see_task(current_user, task, None) else 404)
+
+
+def _refuse_unless_code_shown(task: Task) -> None:
+    """The check-in code is the leader's and the task's staff's (``may_show_code``):
+    anyone else gets 403 when they see the task (an open one, or one they hold a slot
+    on), 404 when it is out of their reach — as its page answers them."""
+    if not may_show_code(current_user, task):
+        abort(403 if sees_task(current_user, task) else 404)
 
 
 def _max_mb() -> int:
@@ -161,8 +171,7 @@ def checkin(token: str):
 def qr(task_id: int):
     """The code the leader or liaison shows on their phone."""
     task = _task_or_404(task_id)
-    if not may_show_code(current_user, task):
-        abort(404)
+    _refuse_unless_code_shown(task)
     link = public_url_for("onsite.checkin_landing", token=task.checkin_token)
     return _private(render_template(
         "onsite/qr.html", task=task, link=link, svg=qr_svg(link),
@@ -174,9 +183,8 @@ def qr(task_id: int):
 @login_required
 def rotate(task_id: int):
     task = _task_or_404(task_id)
-    if not may_show_code(current_user, task):
-        abort(404)
-    if run_service(None, rotate_token, task, current_user, denied=404):
+    _refuse_unless_code_shown(task)
+    if run_service(None, rotate_token, task, current_user):
         flash(_("签到码已更换，旧的签到码不能再使用。"), "success")
     return redirect(url_for(".qr", task_id=task.id))
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Assignment, AssignmentStatus, Member, Task, TaskStatus
-from ..permissions import may_report
+from ..permissions import may_report, may_see_task
 from ..timeutil import utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
@@ -103,6 +103,14 @@ def check_in(task: Task, member: Member, token: str) -> Assignment:
 def may_show_code(member: Member, task: Task) -> bool:
     """The leader (组长) or the community's liaison/admin shows the QR code."""
     return may_report(member, task)
+
+
+def sees_task(member: Member, task: Task) -> bool:
+    """Whether ``member`` sees ``task`` (its page, ``permissions.may_see_task``), given
+    their participation in it: a check-in code refused to them answers 403 if so, 404
+    if not."""
+    mine = _existing(task, member)
+    return may_see_task(member, task, mine.status if mine is not None else None)
 
 
 def rotate_token(task: Task, actor: Member) -> str:

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 
 from ..extensions import db
 from ..fields import MAX_COUNT
@@ -26,7 +26,7 @@ from ..timeutil import utcnow
 from . import PermissionDenied, ServiceError, required_reason
 from .activity_lock import lock_activity
 from .audit import record
-from .summary_notes import closed_to, first_closed
+from .summary_notes import closed_to, final_day, first_closed, may_change_final
 from .task_needs import fulfil_needs_of, lock_needs_of, reopen_needs_of
 from .tasks import participants
 
@@ -166,13 +166,30 @@ def approve_report(report: TaskReport, actor: Member) -> None:
     fulfil_needs_of(report.task, actor)  # the need the task was made from is done
 
 
+def _steps_of(task_ids):
+    """The findings recorded on these tasks (surveys) that count, with the days of their
+    steps (移交, 整改; either may be None)."""
+    return select(Finding.task_id, Finding.handed_over_on, Finding.fixed_on).where(
+        Finding.task_id.in_(task_ids), Finding.active.is_(True))
+
+
 def step_days(task: Task) -> list[date]:
     """The days of the steps (移交, 整改) of the findings recorded on ``task`` (a survey),
     earliest first: each counts in the 月报 of its own month once the survey is
     approved (``rollups.findings.moves_plan``), and stops counting when it is voided."""
-    rows = db.session.execute(select(Finding.handed_over_on, Finding.fixed_on).where(
-        Finding.task_id == task.id, Finding.active.is_(True)))
-    return sorted({day for row in rows for day in row if day is not None})
+    rows = db.session.execute(_steps_of([task.id]))
+    return sorted({day for row in rows for day in row[1:] if day is not None})
+
+
+def _first_closed_step(task: Task, actor: Member, extra=()) -> date | None:
+    return first_closed(actor, task.unit_id,
+                        [(task.community_id, d) for d in step_days(task)] + list(extra))
+
+
+def _steps_words(step: date, action):
+    return _l("该活动的数据也计入%(y)d年%(m)d月的月报（摸排问题在该月移交或整改，或需求在该月完成），"
+              "该月的月报已定稿，%(action)s须由单位管理员操作（或由单位管理员先重新打开该月的"
+              "月报）。", y=step.year, m=step.month, action=action)
 
 
 def closed_steps_refusal(task: Task, actor: Member, action, extra=()):
@@ -181,15 +198,21 @@ def closed_steps_refusal(task: Task, actor: Member, action, extra=()):
     ``extra``, (community id, day) pairs it also changes — or None. A finalised month's
     figures are changed by an admin only (``summary_notes.closed_to``); the activity's
     own month is the caller's to ask, in its own words."""
-    if actor.role == Role.admin:
+    if may_change_final(actor):
         return None
-    step = first_closed(actor, task.unit_id,
-                        [(task.community_id, d) for d in step_days(task)] + list(extra))
-    if step is None:
-        return None
-    return _l("该活动的数据也计入%(y)d年%(m)d月的月报（摸排问题在该月移交或整改，或需求在该月完成），"
-              "该月的月报已定稿，%(action)s须由单位管理员操作（或由单位管理员先重新打开该月的"
-              "月报）。", y=step.year, m=step.month, action=action)
+    step = _first_closed_step(task, actor, extra)
+    return None if step is None else _steps_words(step, action)
+
+
+def _approval_words(day: date, own_closed: bool, first_step: date | None):
+    """The rule of ``approval_refusal`` once the months are known: the activity's own
+    month first, in its own words, else the earliest step dated in a closed month."""
+    if own_closed:
+        # what is approved becomes the month's figures: a finalised 月报 changes only by
+        # an admin, as for 补录 and the funds
+        return _l("%(y)d年%(m)d月的月报已定稿，审核通过该月的完成情况须由单位管理员操作。",
+                  y=day.year, m=day.month)
+    return None if first_step is None else _steps_words(first_step, _l("审核通过"))
 
 
 def approval_refusal(task: Task, actor: Member):
@@ -198,11 +221,41 @@ def approval_refusal(task: Task, actor: Member):
     (the report page shows it instead of 通过)."""
     day = task.service_date
     if closed_to(actor, task.unit_id, task.community_id, day):
-        # what is approved becomes the month's figures: a finalised 月报 changes only by
-        # an admin, as for 补录 and the funds
-        return _l("%(y)d年%(m)d月的月报已定稿，审核通过该月的完成情况须由单位管理员操作。",
-                  y=day.year, m=day.month)
-    return closed_steps_refusal(task, actor, _l("审核通过"))
+        return _approval_words(day, True, None)
+    if may_change_final(actor):
+        return None
+    return _approval_words(day, False, _first_closed_step(task, actor))
+
+
+def approval_refusals(tasks, actor: Member) -> dict:
+    """``approval_refusal`` of each of ``tasks`` (by task id; those ``actor`` may
+    approve left out), for a page that lists many (待审核): one statement for them all,
+    which reads the days each would change — its own and its findings' steps — that fall
+    in a 已定稿 month (``summary_notes.final_day``), and takes no lock (the approval
+    asks again under it). None for an admin: no statement."""
+    if may_change_final(actor) or not tasks:
+        return {}
+    ids = [task.id for task in tasks]
+    steps = _steps_of(ids).subquery()
+    places = union_all(
+        select(Task.id.label("task_id"), Task.service_date.label("day")).where(Task.id.in_(ids)),
+        select(steps.c.task_id, steps.c.handed_over_on),
+        select(steps.c.task_id, steps.c.fixed_on)).subquery()
+    closed: dict[int, list[date]] = {}
+    for task_id, day in db.session.execute(
+            select(places.c.task_id, places.c.day)
+            .join(Task, Task.id == places.c.task_id)
+            .where(places.c.day.is_not(None),
+                   final_day(Task.unit_id, Task.community_id, places.c.day))):
+        closed.setdefault(task_id, []).append(day)
+    refusals = {}
+    for task in tasks:
+        days, own = closed.get(task.id, []), task.service_date
+        own_closed = any((d.year, d.month) == (own.year, own.month) for d in days)
+        refusal = _approval_words(own, own_closed, min(days, default=None))
+        if refusal is not None:
+            refusals[task.id] = refusal
+    return refusals
 
 
 def return_report(report: TaskReport, actor: Member, reason: str) -> None:

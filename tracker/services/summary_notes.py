@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, or_, select, true
+from sqlalchemy import Integer, and_, cast, exists, extract, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -262,19 +262,41 @@ def reopen(actor: Member, scope: SummaryScope, year: int, month: int) -> Summary
     return note
 
 
+def _final_notes_of(task_unit_id, community_id, year, month) -> list:
+    """The conditions on ``SummaryNote`` of a 已定稿 月报 that an activity of the unit in
+    the community, in that month, counts in: the unit's, the community's or the unit's in
+    this community. The arguments are values, or columns and expressions of a statement
+    that asks it of many activities at once (``final_day``)."""
+    return [SummaryNote.year == year, SummaryNote.month == month,
+            SummaryNote.finalized_at.is_not(None),
+            or_(and_(SummaryNote.unit_id == task_unit_id,
+                     or_(SummaryNote.community_id.is_(None),
+                         SummaryNote.community_id == community_id)),
+                and_(SummaryNote.unit_id.is_(None), SummaryNote.community_id == community_id))]
+
+
 def month_is_final(task_unit_id: int, community_id: int, year: int, month: int) -> bool:
     """Whether a 月报 this activity counts in is 已定稿: the unit's, the community's or
     the unit's in this community."""
     return db.session.scalar(
         select(SummaryNote.id).where(
-            SummaryNote.year == year, SummaryNote.month == month,
-            SummaryNote.finalized_at.is_not(None),
-            or_(and_(SummaryNote.unit_id == task_unit_id,
-                     or_(SummaryNote.community_id.is_(None),
-                         SummaryNote.community_id == community_id)),
-                and_(SummaryNote.unit_id.is_(None), SummaryNote.community_id == community_id)),
-        ).limit(1)
+            *_final_notes_of(task_unit_id, community_id, year, month)).limit(1)
     ) is not None
+
+
+def final_day(unit_id, community_id, day):
+    """SQL: ``month_is_final`` of the month of ``day``, for columns of a statement (a
+    unit, a community, a date each row) — a page that shows what is offered on many
+    activities asks it of them all in one statement."""
+    return exists(select(SummaryNote.id).where(*_final_notes_of(
+        unit_id, community_id, cast(extract("year", day), Integer),
+        cast(extract("month", day), Integer))))
+
+
+def may_change_final(actor: Member) -> bool:
+    """A finalised month's figures are changed by an admin only: no 已定稿 月报 closes a
+    month to them (``closed_to``)."""
+    return actor.role == Role.admin
 
 
 @dataclass(frozen=True)
@@ -314,7 +336,7 @@ def closed_to(actor: Member, unit_id: int, community_id: int, day: date, *,
     A write path asks under ``lock_scope``'s shared lock (held to its commit), so a
     定稿 of that month cannot sign between the answer and the write; a page that only
     shows what is offered passes ``lock=False``."""
-    if actor.role == Role.admin:
+    if may_change_final(actor):
         return False
     if lock:
         lock_scope(unit_id, community_id, shared=True)
@@ -325,7 +347,7 @@ def first_closed(actor: Member, unit_id: int, places) -> date | None:
     """The earliest of ``places`` — (community id, day) pairs whose months a change
     touches — that is ``closed_to`` ``actor``, or None when every month is open to them
     (one question per community and month)."""
-    if actor.role == Role.admin:
+    if may_change_final(actor):
         return None
     months: dict[tuple, date] = {}
     for community_id, day in sorted((p for p in places if p[1] is not None),
