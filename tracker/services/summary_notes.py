@@ -88,13 +88,13 @@ def lock_scope(unit_id: int | None, community_id: int | None, *, shared: bool) -
     roll writing a stay in the unit, while holding that member's row, which the saver's
     own audit row then waited on: a deadlock. (The shared side stays FOR SHARE: FOR KEY
     SHARE would not wait for the exclusive one.)"""
-    exclusive = {"read": True} if shared else {"key_share": True}
+    mode = {"read": True} if shared else {"key_share": True}  # FOR SHARE, FOR NO KEY UPDATE
     if unit_id is not None:
         db.session.execute(select(Unit.id).where(Unit.id == unit_id)
-                           .with_for_update(**exclusive))
+                           .with_for_update(**mode))
     if community_id is not None and (shared or unit_id is None):
         db.session.execute(select(Community.id).where(Community.id == community_id)
-                           .with_for_update(**exclusive))
+                           .with_for_update(**mode))
 
 
 def _note(actor: Member, scope: SummaryScope, year: int, month: int) -> SummaryNote:
