@@ -987,3 +987,53 @@ def test_the_copy_wording_migration_marks_copies_kept_before_it_as_an_older_word
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         assert _read_after(url, [], read) == [(0,)]  # kept before the revision
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_one_current_copy_migration_keeps_the_newest_of_two_current_copies(
+        backend, migrated_database):
+    """0045: a month signed twice at once before the revision (two 定稿 on PostgreSQL
+    before their lock) had two current copies. The newest (the one its pages serve)
+    stays current; the older one is kept as history, re-opened when the newest was
+    signed; a month signed once, or re-opened, keeps its copies as they were. From then
+    on the database refuses a second current copy."""
+    from sqlalchemy.exc import IntegrityError
+
+    from tracker.models import SummaryScope
+    from tracker.reports import final
+    from tracker.services.summary_notes import reopen
+
+    with migrated_database(backend, "onecurrentcopy") as url:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            unit, _item, _liaison = _one_community()
+            admin = f.member(unit, Role.admin, "管理员")
+            for month in (9, 10):
+                final.finalize(admin, SummaryScope(unit.id), 2025, month)
+            reopen(admin, SummaryScope(unit.id), 2025, 9)
+            final.finalize(admin, SummaryScope(unit.id), 2025, 9)  # signed again
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+        before = _read_after(url, [], "SELECT id, finalized_at, reopened_at FROM summary_copy"
+                                      " ORDER BY id")
+        (sep_old_id, _, _), (oct_id, oct_at, _), (sep_id, _, _) = before
+        assert [at is None for *_, at in before] == [False, True, True]
+        assert run_flask(url, "db", "downgrade", "0044_copy_wording").returncode == 0
+        # October signed a second time at the same moment, as two 定稿 at once did
+        columns = ("note_id, finalized_at, finalized_by_id, reopened_at, reopened_by_id,"
+                   " title, page, csv, docx, xlsx, wording_version")
+        _read_after(url, [f"INSERT INTO summary_copy ({columns})"
+                          f" SELECT {columns} FROM summary_copy WHERE id = {oct_id}"], "SELECT 1")
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        after = _read_after(url, [], "SELECT id, reopened_at FROM summary_copy ORDER BY id")
+        newest = after[-1][0]
+        assert [(i, at is None) for i, at in after] == [
+            (sep_old_id, False), (oct_id, False), (sep_id, True), (newest, True)]
+        reopened_at = dict(after)[oct_id]
+        assert str(reopened_at)[:19] == str(oct_at)[:19]  # when the newest was signed
+        with pytest.raises(IntegrityError):
+            _read_after(url, [f"INSERT INTO summary_copy ({columns})"
+                              f" SELECT {columns} FROM summary_copy WHERE id = {newest}"],
+                        "SELECT 1")

@@ -509,13 +509,19 @@ def locked_tasks(connection: Connection, task_ids: Iterable[int]):
     """These task ids in short chunks (IN lists stay short), each chunk's task rows
     locked in id order before it is yielded (on PostgreSQL: SQLite has no row locks,
     its one writer at a time needs none, and FOR UPDATE would compile to a plain
-    SELECT)."""
+    SELECT).
+
+    FOR NO KEY UPDATE: two refreshes of a task still take turns, but a transaction
+    that merely points a row at the task (a cancel handing a series' need on to it, a
+    补录申请 naming it) does not wait for one. With FOR UPDATE, a 作废 of a series' week
+    — its writes flushed, the hook holding the task — then waited for the need that an
+    earlier week's cancel held while handing it on to that very task: a deadlock."""
     ids = sorted(set(task_ids))
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         if connection.dialect.name != "sqlite":
             connection.execute(select(Task.id).where(Task.id.in_(chunk)).order_by(Task.id)
-                               .with_for_update())
+                               .with_for_update(key_share=True))
         yield chunk
 
 

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta, timezone
 from urllib.parse import unquote
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests import factories as f
 from tracker.extensions import db
@@ -439,3 +439,34 @@ def test_a_month_signed_in_todays_wording_whose_data_changed_says_so(client, log
         _fund_entry_in_an_earlier_month(october)
     page = client.get(f"/reports/?{query}").get_data(as_text=True)
     assert CHANGED in page and REWORDED not in page
+
+
+def test_a_note_has_one_current_signed_copy_at_most(app):
+    """A month signed twice without a re-opening between (two 定稿 at once, if the lock
+    ever failed) cannot leave two current copies: the database refuses the second one
+    (races #5's backstop); a re-opened copy is history, as many as there are."""
+    from sqlalchemy.exc import IntegrityError
+
+    from tracker.models import Role
+    from tracker.reports import final
+    from tracker.timeutil import utcnow
+
+    unit = f.unit("县商务局")
+    admin = f.member(unit, Role.admin, "管理员")
+    note = final.finalize(admin, SummaryScope(unit.id), 2022, 10)
+    db.session.commit()
+    [signed] = db.session.scalars(select(SummaryCopy).where(SummaryCopy.note_id == note.id))
+
+    def another(reopened_at=None) -> SummaryCopy:
+        return SummaryCopy(note_id=note.id, finalized_at=utcnow(), finalized_by_id=admin.id,
+                           title=signed.title, page="", csv=b"", docx=b"", xlsx=b"",
+                           reopened_at=reopened_at)
+
+    db.session.add(another())
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    db.session.add_all([another(reopened_at=utcnow()), another(reopened_at=utcnow())])
+    db.session.commit()  # history: no limit
+    assert db.session.scalar(select(func.count()).select_from(SummaryCopy).where(
+        SummaryCopy.note_id == note.id, SummaryCopy.reopened_at.is_(None))) == 1

@@ -17,22 +17,20 @@ second process did not wait and both orders failed; SQLite's writers take turns 
 """
 from __future__ import annotations
 
-import time
-import traceback
-
 import pytest
 from sqlalchemy import select
 
-from tests.races import connect_then_wait, race_app, race_world, run_racers, shared_event
+from tests.races import race_in_order, race_world
 from tests.scratch_db import BACKENDS, fresh_database
 
 pytestmark = pytest.mark.slow
 
+MODULE = "tests.services.test_confirm_void_race"
 REFUSED = "该任务已取消或作废，服务时长不再计入，不能确认参与。"
-HOLD_SECONDS = 1.5  # the first one's open transaction, once the second has started
+ORDERS = {"void": ("_void", "_confirm"), "confirm": ("_confirm", "_void")}
 
 
-def _void(ids, _loaded):
+def _void(ids):
     from tracker.extensions import db
     from tracker.models import Member, Task
     from tracker.services.voiding import void_activity
@@ -41,59 +39,16 @@ def _void(ids, _loaded):
                   "误录：当天并未开展")
 
 
-def _load_assignment(ids):
-    """What the 确认参与 view reads before it calls the service: the participation and
-    its task (on PostgreSQL, while the void is not committed: the task still open)."""
+def _confirm(ids):
+    """What the 确认参与 view does: read the participation and its task (on PostgreSQL,
+    while the void is not committed: the task still open), then call the service."""
     from tracker.extensions import db
-    from tracker.models import Assignment
+    from tracker.models import Assignment, Member
+    from tracker.services.claims import confirm_participation
 
     assignment = db.session.get(Assignment, ids["assignment"])
     assignment.task.status  # noqa: B018 — loaded, as the view's page does
-    return assignment
-
-
-def _confirm(ids, assignment):
-    from tracker.extensions import db
-    from tracker.models import Member
-    from tracker.services.claims import confirm_participation
-
     confirm_participation(assignment, db.session.get(Member, ids["member"]), 60)
-
-
-def _actor(role, first, url, ids, acted, started, barrier, results) -> None:
-    """Child: ``role`` ("void" or "confirm") in a unit of work. The ``first`` one acts,
-    tells the other (``acted``), waits until it has started (``started``) and a moment
-    more, then commits; the other starts once the first has acted."""
-    outcome = {"role": role, "errors": [], "ok": False, "refused": None}
-    try:
-        from tracker.extensions import db
-        from tracker.services import ServiceError, unit_of_work
-
-        app = race_app(url)
-        with app.test_request_context("/"):
-            connect_then_wait(barrier)
-            act = _void if role == "void" else _confirm
-            try:
-                if role != first:
-                    acted.wait(timeout=60)
-                    started.set()
-                with unit_of_work():
-                    act(ids, _load_assignment(ids) if role == "confirm" else None)
-                    if role == first:
-                        acted.set()
-                        started.wait(timeout=60)
-                        time.sleep(HOLD_SECONDS)
-                outcome["ok"] = True
-            except ServiceError as error:
-                outcome["refused"] = str(error.message)
-            finally:
-                acted.set()
-                started.set()
-            db.session.remove()
-            db.engine.dispose()
-    except Exception:  # noqa: BLE001 — reported to the test
-        outcome["errors"].append(traceback.format_exc())
-    results.put(outcome)
 
 
 def _activity(url):
@@ -131,11 +86,9 @@ def test_a_confirmation_racing_a_void_is_refused_or_voided_with_the_others(backe
 
     with fresh_database(backend, tmp_path, f"confirmvoid{first}") as url:
         app, ids = _activity(url)
-        acted, started = shared_event(), shared_event()
-        outcomes = run_racers(_actor, [(role, first, url, ids, acted, started)
-                                       for role in ("void", "confirm")], timeout=120)
-        assert [e for o in outcomes for e in o["errors"]] == []
-        by_role = {o["role"]: o for o in outcomes}
+        got = race_in_order(MODULE, url, ids, *ORDERS[first])
+        assert [e for o in got.values() for e in o["errors"]] == []
+        by_role = {"void": got["_void"], "confirm": got["_confirm"]}
         assert (by_role["void"]["ok"], by_role["void"]["refused"]) == (True, None)
         with app.app_context():
             task = db.session.get(Task, ids["task"])

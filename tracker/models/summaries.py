@@ -15,12 +15,14 @@ from datetime import datetime
 from sqlalchemy import (
     Column,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -91,7 +93,14 @@ class SummaryCopy(db.Model):
     and the .csv, .docx and .xlsx bytes, served for the finalised month instead of
     the live figures (the signed document does not change afterwards). Re-opening
     the month keeps the copy as history (``reopened_at``); the note's current copy
-    is the one not re-opened."""
+    is the one not re-opened — one at most, which the database holds to as well
+    (``uq_summary_copy_current``: 定稿's lock keeps two 定稿 apart, the index backs it)."""
+
+    __table_args__ = (
+        Index("uq_summary_copy_current", "note_id", unique=True,
+              sqlite_where=text("reopened_at IS NULL"),
+              postgresql_where=text("reopened_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     note_id: Mapped[int] = mapped_column(ForeignKey("summary_note.id"), index=True)

@@ -165,9 +165,16 @@ def withdraw_request(request: BackfillRequest, member: Member) -> None:
     record(member, "backfill_request_withdraw", request)
 
 
-def _deciding(request: BackfillRequest, actor: Member) -> None:
+def _deciding(request: BackfillRequest, actor: Member, task: Task | None = None) -> None:
+    """May ``actor`` decide the request, and is it still pending (read under its lock)?
+    ``task``: the activity the decision adds the member to, locked first
+    (``lock_activity``): 作废 locks its task and then the requests naming it
+    (``reopen_requests_of``), so a 采纳 that locked the request first and then waited
+    for the task deadlocked with it. One order: the task, then the request."""
     if not manages_community(actor, request.community_id):
         raise PermissionDenied(_l("无权操作。"))
+    if task is not None:
+        lock_activity(task)
     _lock(request)
     if not request.is_pending:
         raise ServiceError(_l("该申请已处理。"))
@@ -261,7 +268,7 @@ def _add_to_task(request: BackfillRequest, actor: Member) -> Assignment:
 
 def adopt_into_task(request: BackfillRequest, actor: Member) -> Assignment:
     """采纳: the member's participation, done with the hours asked for, on the task."""
-    _deciding(request, actor)
+    _deciding(request, actor, request.task)
     if request.task is None:
         raise ServiceError(_l("该申请需通过补录表单采纳。"))
     task, member = request.task, request.member

@@ -65,8 +65,8 @@ def differs(member: Member, unit_id: int | None) -> bool:
 
 
 def lock_member(member: Member) -> None:
-    """Lock the member's row (``FOR UPDATE``, to the commit) and read the member and
-    their stays again. Every change of a member's roll — the member form's move or
+    """Lock the member's row (``FOR NO KEY UPDATE``, to the commit) and read the member
+    and their stays again. Every change of a member's roll — the member form's move or
     switch, 停用 / 重新启用, 更正日期 — takes it before it reads the stays it decides
     on: on PostgreSQL a second admin's change waits for the first to commit and then
     checks its day against the history the first left (refused when it no longer
@@ -79,13 +79,21 @@ def lock_members(members) -> None:
     """``lock_member`` for many at once (the member import): their rows locked in id
     order (one order, so two imports cannot deadlock), then read again with their stays
     — so the import's check of each 自何日起 reads the history another admin's change
-    left, as the form's does. The rows are locked by a plain SELECT … FOR UPDATE of
-    their ids, then read: a locking read of the members would load their eager
-    relationships by outer joins, which PostgreSQL refuses FOR UPDATE on."""
+    left, as the form's does. The rows are locked by a plain SELECT … FOR NO KEY UPDATE
+    of their ids, then read: a locking read of the members would load their eager
+    relationships by outer joins, which PostgreSQL refuses FOR UPDATE on.
+
+    NO KEY: a change of the roll never changes a member's id, and a full FOR UPDATE
+    would also block the key-share lock PostgreSQL takes on the member whenever another
+    transaction writes a row naming them — every audit row of the member's own actions,
+    their claims. The member saving their unit's 月报 words (holding the unit's row,
+    ``summary_notes.lock_scope``) waited so on the admin moving them, whose new stay
+    then waited on that unit's row: a deadlock. Two changes of one member's roll still
+    take turns (NO KEY UPDATE conflicts with itself)."""
     ids = sorted(member.id for member in members if member.id is not None)
     for start in range(0, len(ids), 500):
         db.session.execute(select(Member.id).where(Member.id.in_(ids[start:start + 500]))
-                           .order_by(Member.id).with_for_update())
+                           .order_by(Member.id).with_for_update(key_share=True))
     for start in range(0, len(ids), 500):
         db.session.execute(select(Member).where(Member.id.in_(ids[start:start + 500]))
                            .options(selectinload(Member.roll_periods))

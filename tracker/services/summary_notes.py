@@ -73,20 +73,28 @@ def lock_scope(unit_id: int | None, community_id: int | None, *, shared: bool) -
     """The row lock that makes 定稿 and the checks of a signed month take turns.
 
     A summary's words and its 定稿 (``_note``) lock the row of the summary's unit (a
-    community's summary: the community's) ``FOR UPDATE``; ``closed_to`` locks the
+    community's summary: the community's) ``FOR NO KEY UPDATE``; ``closed_to`` locks the
     unit's row and then the community's ``FOR SHARE`` before it asks whether the month
     is 已定稿. On PostgreSQL a liaison's write into a month (通过, 补录, 经费, 移交 …)
     therefore either commits before 定稿 reads the month — and is in the signed
     document — or waits for 定稿 to commit and is refused; two 定稿 or two saves of the
     words wait for each other and the second reads what the first left. Unit first,
     then community, always; the exclusive side locks one row only, so no deadlock.
-    SQLite's writers take turns anyway; it ignores the clause."""
+    SQLite's writers take turns anyway; it ignores the clause.
+
+    Exclusive is NO KEY UPDATE, not FOR UPDATE: it conflicts with FOR SHARE and with
+    itself all the same, but not with the key-share lock PostgreSQL takes on the unit
+    when another transaction writes a row naming it — an admin's change of a member's
+    roll writing a stay in the unit, while holding that member's row, which the saver's
+    own audit row then waited on: a deadlock. (The shared side stays FOR SHARE: FOR KEY
+    SHARE would not wait for the exclusive one.)"""
+    mode = {"read": True} if shared else {"key_share": True}  # FOR SHARE, FOR NO KEY UPDATE
     if unit_id is not None:
         db.session.execute(select(Unit.id).where(Unit.id == unit_id)
-                           .with_for_update(read=shared))
+                           .with_for_update(**mode))
     if community_id is not None and (shared or unit_id is None):
         db.session.execute(select(Community.id).where(Community.id == community_id)
-                           .with_for_update(read=shared))
+                           .with_for_update(**mode))
 
 
 def _note(actor: Member, scope: SummaryScope, year: int, month: int) -> SummaryNote:

@@ -1,0 +1,286 @@
+"""Row locks that cannot close a circle with another transaction (PostgreSQL).
+
+A row lock ``FOR UPDATE`` also blocks the key-share lock PostgreSQL takes on a row when
+another transaction merely writes a row naming it (a foreign key: an audit row naming
+its actor, a member moved into a unit, a need handed on to a task). The app's locks
+are therefore ``FOR NO KEY UPDATE`` — exclusive among themselves as before, but not
+against those writes — and where two decisions lock the same two rows, they lock them
+in one order. CI's deadlock (``test_need_series_race.py``) was the first of these.
+
+Each test takes one side's locks in the app's session, as the service does, and does
+the other side's next write on a second connection with a lock timeout: it must not
+wait (before the fix it waited, and the circle closed when the first side went on to
+wait for what the second held). Where a lock must still keep two decisions apart, the
+second connection asks for it with NOWAIT and is refused at once. Nothing races: every
+step runs in a fixed order.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import insert, select, text, update
+from sqlalchemy.exc import OperationalError
+
+from tests.races import race_world
+from tests.scratch_db import PG_URL, fresh_database
+
+pytestmark = pytest.mark.skipif(not PG_URL, reason="SQLite has no row locks: its writers take turns")
+
+
+@contextmanager
+def other_transaction():
+    """A second connection, as another gunicorn worker's transaction: a write that
+    would wait for a lock fails after 3 s instead (``lock_timeout``)."""
+    from tracker.extensions import db
+
+    with db.engine.connect() as conn:
+        conn.execute(text("SET lock_timeout = '3s'"))
+        yield conn
+        conn.rollback()
+
+
+def refused_at_once(statement) -> bool:
+    """Whether a fresh transaction asking for ``statement``'s lock (NOWAIT) is refused:
+    the lock is held elsewhere."""
+    from tracker.extensions import db
+
+    with db.engine.connect() as conn:
+        try:
+            conn.execute(statement)
+        except OperationalError as error:
+            return "could not obtain lock" in str(error)
+        finally:
+            conn.rollback()
+    return False
+
+
+def pg_world(tmp_path, name: str):
+    """A fresh PostgreSQL database (its URL), dropped afterwards."""
+    return fresh_database("postgresql", tmp_path, name)
+
+
+def _ids(url: str, build) -> tuple:
+    """race_world's unit (县商务局), community, item and a liaison of the community, and
+    what ``build(factories, unit, item, liaison)`` adds; returns (app, its ids)."""
+    with race_world(url) as (app, unit, item, liaison):
+        from tests import factories as f
+        from tracker.extensions import db
+        from tracker.models import Role
+
+        liaison.role = Role.liaison
+        liaison.communities.append(item.community)
+        ids = build(f, unit, item, liaison)
+        db.session.commit()
+    return app, ids
+
+
+def _dispose():
+    from tracker.extensions import db
+
+    db.session.rollback()
+    db.session.remove()
+    db.engine.dispose()
+
+
+def test_a_roll_change_of_a_member_leaves_the_members_own_writes_alone(tmp_path):
+    """An admin changing a member's roll (member form, 停用/重新启用, 更正日期, the
+    import: ``roll.lock_member``) holds the member's row. The member's own transaction
+    — saving their unit's 月报 words while it holds the unit's row, as every action
+    ending in an audit row naming its actor — must not wait for it: the admin's new stay
+    in that unit would then wait for the unit's row, a circle. Two roll changes of the
+    member still take turns."""
+    from tracker.extensions import db
+    from tracker.models import AuditEvent, Member
+    from tracker.services import roll
+
+    with pg_world(tmp_path, "rolllock") as url:
+        app, ids = _ids(url, lambda f, unit, item, liaison: dict(member=liaison.id))
+        with app.test_request_context("/"):
+            roll.lock_member(db.session.get(Member, ids["member"]))
+            with other_transaction() as member_own:
+                member_own.execute(insert(AuditEvent).values(
+                    actor_id=ids["member"], action="save_summary_notes",
+                    entity_type="summary_note", entity_id=None))
+            assert refused_at_once(select(Member.id).where(Member.id == ids["member"])
+                                   .with_for_update(key_share=True, nowait=True))
+            _dispose()
+
+
+def test_a_summarys_words_or_final_leave_a_move_into_its_unit_or_community_alone(tmp_path):
+    """Saving a 月报's words, 定稿 and re-opening (``summary_notes.lock_scope``,
+    exclusive) hold the unit's row — a community's summary the community's. An admin
+    moving a member into that unit, or giving a liaison that community, writes rows
+    naming it while holding the member's row, which the saver's own audit row then
+    needs: that write must not wait. A write into the month (``closed_to``'s shared
+    lock) still waits for the exclusive one."""
+    from tracker.extensions import db
+    from tracker.models import Community, Member, RollPeriod, Unit, liaison_community
+    from tracker.services.summary_notes import lock_scope
+    from tracker.timeutil import local_today
+
+    def build(f, unit, item, liaison):
+        other = f.unit("县财政局")
+        moving = f.member(other, name="王芳", on_roll=False)
+        return dict(unit=unit.id, community=item.community.id, member=moving.id)
+
+    with pg_world(tmp_path, "scopelock") as url:
+        app, ids = _ids(url, build)
+        with app.test_request_context("/"):
+            lock_scope(ids["unit"], None, shared=False)
+            with other_transaction() as admin:
+                admin.execute(update(Member).where(Member.id == ids["member"])
+                              .values(unit_id=ids["unit"], on_roll=True))
+                admin.execute(insert(RollPeriod).values(member_id=ids["member"],
+                                                        unit_id=ids["unit"],
+                                                        since=local_today()))
+            assert refused_at_once(select(Unit.id).where(Unit.id == ids["unit"])
+                                   .with_for_update(read=True, nowait=True))
+            db.session.rollback()
+
+            lock_scope(None, ids["community"], shared=False)
+            with other_transaction() as admin:
+                admin.execute(insert(liaison_community).values(
+                    member_id=ids["member"], community_id=ids["community"]))
+            assert refused_at_once(select(Community.id).where(Community.id == ids["community"])
+                                   .with_for_update(read=True, nowait=True))
+            _dispose()
+
+
+def test_a_need_can_be_handed_to_a_week_whose_void_has_written_its_task(tmp_path):
+    """A 作废 of a series' second week writes its task and report; the flush hooks
+    (``participation.locked_tasks``: the counted rows and the 逾期 mark) then hold the
+    task's row, and the void goes on to lock the series' needs. The first week's cancel,
+    holding the need, hands it on to that very week: the write must not wait — it would
+    wait for a void that waits for the need. Two refreshes of one task still take turns."""
+    from tests.needs.support import need
+    from tracker.extensions import db
+    from tracker.models import (
+        Need,
+        NeedStatus,
+        ReportStatus,
+        Task,
+        TaskReport,
+        TaskStatus,
+    )
+    from tracker.participation import locked_tasks
+    from tracker.services.activity_lock import lock_activity
+
+    def build(f, unit, item, liaison):
+        first = f.task(item, liaison, starts_in=-timedelta(days=8))
+        second = f.task(item, liaison, starts_in=-timedelta(days=1))
+        first.series_id = second.series_id = "weekly"
+        db.session.add(TaskReport(task_id=second.id, quantity=1, people_served=1, note="",
+                                  status=ReportStatus.submitted, submitted_by_id=liaison.id))
+        wish = need(item.community, liaison, title="每周代购", status=NeedStatus.tasked,
+                    task_id=first.id)
+        return dict(first=first.id, second=second.id, need=wish.id)
+
+    with pg_world(tmp_path, "tasklock") as url:
+        app, ids = _ids(url, build)
+        with app.test_request_context("/"):
+            second = db.session.get(Task, ids["second"])
+            lock_activity(second)
+            second.report.status = ReportStatus.voided
+            second.status = TaskStatus.cancelled
+            db.session.flush()  # the hooks lock the task's row
+            with other_transaction() as first_weeks_cancel:
+                moved = first_weeks_cancel.execute(
+                    update(Need).where(Need.id == ids["need"]).values(task_id=ids["second"]))
+                assert moved.rowcount == 1
+            db.session.rollback()
+
+            list(locked_tasks(db.session.connection(), [ids["second"]]))
+            assert refused_at_once(select(Task.id).where(Task.id == ids["second"])
+                                   .with_for_update(key_share=True, nowait=True))
+            _dispose()
+
+
+def _waiting_for_a_lock(deadline_s: float = 60) -> None:
+    """Return once some other connection of the database waits for a row lock (asked
+    of PostgreSQL, not guessed from the clock)."""
+    import time
+
+    from tracker.extensions import db
+
+    query = text("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                 " WHERE NOT l.granted AND a.datname = current_database()")
+    deadline = time.monotonic() + deadline_s
+    with db.engine.connect() as conn:
+        while conn.execute(query).scalar() == 0:
+            conn.rollback()
+            assert time.monotonic() < deadline, "nobody ever waited for a lock"
+            time.sleep(0.02)
+
+
+def test_adopting_a_request_locks_its_task_before_the_request_as_a_void_does(tmp_path):
+    """作废 locks its task, then the 补录申请 naming it (``reopen_requests_of``). A 采纳
+    of such a request at that moment waits for the task — and must hold nothing the void
+    needs next: it used to lock the request first, and the two waited for each other
+    (PostgreSQL then aborted one of them). Here the void holds the task while the 采纳
+    runs (in a thread, in its own request) until it waits; the void's next lock, the
+    request's, must not wait, and the 采纳 goes through once the void is gone."""
+    import threading
+
+    from tracker.extensions import db
+    from tracker.models import (
+        Assignment,
+        AssignmentStatus,
+        BackfillRequest,
+        Community,
+        Member,
+        RequestStatus,
+        Task,
+    )
+    from tracker.services import unit_of_work
+    from tracker.services.backfill_requests import RequestData, adopt_into_task, ask_backfill
+
+    def build(f, unit, item, liaison):
+        leader, asking = f.member(unit, name="王组长"), f.member(unit, name="张三")
+        task = f.task(item, liaison, starts_in=-timedelta(days=1), leader=leader)
+        db.session.add(Assignment(task_id=task.id, member_id=leader.id,
+                                  status=AssignmentStatus.done, minutes=120))
+        task.taken = 1
+        return dict(task=task.id, liaison=liaison.id, asking=asking.id,
+                    community=item.community.id)
+
+    with pg_world(tmp_path, "requestlock") as url:
+        app, ids = _ids(url, build)
+        with app.test_request_context("/"):
+            with unit_of_work():
+                request = ask_backfill(db.session.get(Member, ids["asking"]),
+                                       db.session.get(Community, ids["community"]),
+                                       RequestData(service_date=None, minutes=60,
+                                                   task=db.session.get(Task, ids["task"])))
+            request_id = request.id
+            db.session.remove()
+            adopted: list = []
+
+            def adopt() -> None:
+                with app.test_request_context("/"):
+                    try:
+                        with unit_of_work():
+                            adopt_into_task(db.session.get(BackfillRequest, request_id),
+                                            db.session.get(Member, ids["liaison"]))
+                        adopted.append("ok")
+                    except Exception as error:  # noqa: BLE001 — reported below
+                        adopted.append(repr(error))
+                    db.session.remove()
+
+            liaison = threading.Thread(target=adopt)
+            with other_transaction() as void:
+                void.execute(select(Task.id).where(Task.id == ids["task"])
+                             .with_for_update(key_share=True))  # lock_activity
+                liaison.start()
+                try:
+                    _waiting_for_a_lock()  # the 采纳 waits for the task
+                    # the void goes on: the requests naming its task
+                    void.execute(select(BackfillRequest.id)
+                                 .where(BackfillRequest.id == request_id).with_for_update())
+                finally:
+                    void.rollback()
+                    liaison.join(timeout=60)
+            assert adopted == ["ok"]
+            assert db.session.get(BackfillRequest, request_id).status == RequestStatus.adopted
+            _dispose()
