@@ -5,7 +5,7 @@ exactly what the models describe (Alembic's autogenerate finds nothing to add).
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine, inspect, select, text
@@ -37,6 +37,7 @@ from tracker.models import (
     Finding,
     FindingKind,
     FindingStatus,
+    Member,
     ReportStatus,
     ResourceItem,
     Role,
@@ -1037,3 +1038,97 @@ def test_the_one_current_copy_migration_keeps_the_newest_of_two_current_copies(
             _read_after(url, [f"INSERT INTO summary_copy ({columns})"
                               f" SELECT {columns} FROM summary_copy WHERE id = {newest}"],
                         "SELECT 1")
+
+
+def _signed_twice_at_once(url: str) -> tuple[int, int, int, object]:
+    """September 2025 of a unit signed twice at the same moment before 0045 (two 定稿
+    on PostgreSQL before their lock): the database at 0044 with two current copies of
+    one note. (note id, older copy, newer copy, the admin's id.)"""
+    from tracker.models import SummaryScope
+    from tracker.reports import final
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        unit, _item, _liaison = _one_community()
+        admin = f.member(unit, Role.admin, "管理员")
+        note = final.finalize(admin, SummaryScope(unit.id), 2025, 9)
+        note_id, admin_id = note.id, admin.id
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    assert run_flask(url, "db", "downgrade", "0044_copy_wording").returncode == 0
+    columns = ("note_id, finalized_at, finalized_by_id, reopened_at, reopened_by_id,"
+               " title, page, csv, docx, xlsx, wording_version")
+    _read_after(url, [f"INSERT INTO summary_copy ({columns})"
+                      f" SELECT {columns} FROM summary_copy"], "SELECT 1")
+    (older, _), (newer, _) = _read_after(
+        url, [], "SELECT id, reopened_at FROM summary_copy ORDER BY id")
+    return note_id, older, newer, admin_id
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_one_current_copy_migration_leaves_no_current_copy_of_a_month_reopened_before_it(
+        backend, migrated_database):
+    """0045: a month signed twice at once, then re-opened before the revision — whose
+    重新打开 marked only the newer copy — kept the older copy current while the month
+    was no longer final. After the migration a month that is not final has no current
+    copy: the older one is re-opened by that 重新打开 (when and by whom its audit event
+    says), and the month can be signed again."""
+    from tracker.models import SummaryScope
+    from tracker.reports import final
+
+    with migrated_database(backend, "reopenedbefore") as url:
+        note_id, older, newer, admin_id = _signed_twice_at_once(url)
+        ((signed_at,),) = _read_after(url, [], f"SELECT finalized_at FROM summary_copy"
+                                               f" WHERE id = {older}")
+        if isinstance(signed_at, str):  # SQLite
+            signed_at = datetime.fromisoformat(signed_at)
+        reopened_at = (signed_at + timedelta(hours=2)).strftime("%Y-%m-%d %H:%M:%S.%f")
+        # 重新打开 as the release before 0045 did it: the newer copy only
+        _read_after(url, [
+            f"UPDATE summary_copy SET reopened_at = '{reopened_at}', reopened_by_id = {admin_id}"
+            f" WHERE id = {newer}",
+            "UPDATE summary_note SET finalized_at = NULL, finalized_by_id = NULL"
+            f" WHERE id = {note_id}",
+            "INSERT INTO audit_event (actor_id, action, entity_type, entity_id, created_at)"
+            f" VALUES ({admin_id}, 'reopen_summary', 'summary_note', {note_id},"
+            f" '{reopened_at}')"], "SELECT 1")
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        after = _read_after(url, [], "SELECT id, reopened_at, reopened_by_id FROM summary_copy"
+                                     " ORDER BY id")
+        assert [(i, str(at)[:19], by) for i, at, by in after] == [
+            (older, reopened_at[:19], admin_id), (newer, reopened_at[:19], admin_id)]
+
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            admin = db.session.get(Member, admin_id)
+            final.finalize(admin, SummaryScope(admin.unit_id), 2025, 9)  # signed again
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+        current = _read_after(url, [], "SELECT id FROM summary_copy WHERE reopened_at IS NULL")
+        assert len(current) == 1 and current[0][0] not in (older, newer)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_reopening_a_month_leaves_none_of_its_copies_current(backend, migrated_database):
+    """重新打开 keeps every copy still current as history, not only the newest: a month
+    signed twice at once before 0045 has no current copy once re-opened, so the
+    revision's index can be built and the month signed again."""
+    from tracker.models import SummaryScope
+    from tracker.services.summary_notes import reopen
+
+    with migrated_database(backend, "reopenall") as url:
+        _note_id, older, newer, admin_id = _signed_twice_at_once(url)
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            admin = db.session.get(Member, admin_id)
+            reopen(admin, SummaryScope(admin.unit_id), 2025, 9)
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+        after = _read_after(url, [], "SELECT id, reopened_at IS NULL, reopened_by_id"
+                                     " FROM summary_copy ORDER BY id")
+        assert [(i, bool(current), by) for i, current, by in after] == [
+            (older, False, admin_id), (newer, False, admin_id)]

@@ -11,6 +11,13 @@ PostgreSQL before the lock) keeps the newest (the highest id: the one its pages 
 and the older ones are marked re-opened when the newest was signed, by nobody named:
 they stay as history, as a re-opened month's copy does.
 
+A note that is not final now has no current copy. 重新打开 before the revision marked only
+the newest of two current copies re-opened, so a month signed twice at once and then
+re-opened could keep an older one, and its next 定稿 would break the index: every current
+copy of such a note is marked re-opened by the note's first 重新打开 after the copy was
+signed (its ``reopen_summary`` event: when and by whom), or, with no such event, when the
+copy itself was signed, by nobody named.
+
 Downgrade drops the index; the older copies stay marked re-opened.
 
 Revision ID: 0045_one_current_copy
@@ -32,7 +39,23 @@ NEWEST = ("(SELECT max(newest.id) FROM summary_copy newest"
           " WHERE newest.note_id = summary_copy.note_id AND newest.reopened_at IS NULL)")
 
 
+# the note's first 重新打开 (its audit event) after the copy was signed
+REOPEN = ("(SELECT {column} FROM audit_event reopen"
+          " WHERE reopen.entity_type = 'summary_note' AND reopen.action = 'reopen_summary'"
+          " AND reopen.entity_id = summary_copy.note_id"
+          " AND reopen.created_at >= summary_copy.finalized_at"
+          " ORDER BY reopen.created_at, reopen.id LIMIT 1)")
+
+
 def upgrade():
+    # a note not final now: none of its copies is current
+    op.execute(
+        "UPDATE summary_copy SET"
+        f" reopened_at = COALESCE({REOPEN.format(column='reopen.created_at')}, finalized_at),"
+        f" reopened_by_id = {REOPEN.format(column='reopen.actor_id')}"
+        " WHERE reopened_at IS NULL AND note_id IN"
+        " (SELECT id FROM summary_note WHERE finalized_at IS NULL)")
+    # a final note: the newest current copy stays current
     op.execute(
         "UPDATE summary_copy SET reopened_at = (SELECT kept.finalized_at FROM summary_copy kept"
         f" WHERE kept.id = {NEWEST})"

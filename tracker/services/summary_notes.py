@@ -261,8 +261,12 @@ def reopen(actor: Member, scope: SummaryScope, year: int, month: int) -> Summary
     if not note.final:
         raise ServiceError(_l("该月报尚未定稿。"))
     copy = current_copy(note)
-    if copy is not None:  # kept as history: what was signed stays on record
-        copy.reopened_at, copy.reopened_by_id = utcnow(), actor.id
+    # every copy still current is kept as history (what was signed stays on record):
+    # a note not final has none, whatever copies an older release left current
+    now = utcnow()
+    for kept in db.session.scalars(select(SummaryCopy).where(
+            SummaryCopy.note_id == note.id, SummaryCopy.reopened_at.is_(None))).all():
+        kept.reopened_at, kept.reopened_by_id = now, actor.id
     note.finalized_at = note.finalized_by_id = None
     db.session.flush()
     record(actor, "reopen_summary", note, scope=scope.key, year=year, month=month,
