@@ -45,10 +45,12 @@ FIFTH_OF_OCTOBER = [
     pytest.param(20221005, id="eight digits in a number cell"),
     pytest.param(20221005.0, id="eight digits in a number cell, as a float"),
     pytest.param("20221005", id="eight digits as text"),
-    # a two-digit year is 20YY, written first as a Chinese date is
+    # a two-digit year is 20YY, where it cannot be a year written last: with 年, or
+    # with a one-digit day last
     pytest.param("22-10-5", id="two-digit year"),
-    pytest.param("22/10/05", id="two-digit year, slashes"),
+    pytest.param("22/10/5", id="two-digit year, slashes"),
     pytest.param("22年10月5日", id="two-digit year, 年月日"),
+    pytest.param("22年10月05日", id="two-digit year, 年月日, two-digit day"),
     # the weekday after the date (5 October 2022 was a Wednesday)
     pytest.param("2022年10月5日星期三", id="weekday 星期三"),
     pytest.param("2022-10-05 周三", id="weekday 周三"),
@@ -68,12 +70,19 @@ REFUSED = [
     pytest.param(20221332, "“20221332”不是有效日期：没有13月。", id="eight digits, month 13"),
     pytest.param("20220230", "“20220230”不是有效日期：2022年2月没有30日。",
                  id="eight digits, 30 February"),
-    pytest.param("22-02-30", "“22-02-30”不是有效日期：2022年2月没有30日。",
+    pytest.param("22年2月30日", "“22年2月30日”不是有效日期：2022年2月没有30日。",
                  id="two-digit year, 30 February"),
     pytest.param("2022年10月5日星期一", "“2022年10月5日星期一”中的星期与日期不符：2022-10-05是星期三。请核对日期。",
                  id="a weekday not the date's"),
     pytest.param("5/10/22", "“5/10/22”无法识别，请填写日期，如2026-10-05。",
                  id="the year last"),
+    # two digits first and last: 5 October 2022 written month first, 22/10/05 or 2010?
+    pytest.param("10/5/22", "“10/5/22”的年份不明确（年份在前还是在后？），请写四位年份，如2026-10-05。",
+                 id="two digits first and last, month first"),
+    pytest.param("12/1/22", "“12/1/22”的年份不明确（年份在前还是在后？），请写四位年份，如2026-10-05。",
+                 id="two digits first and last, 1 December or 12 January"),
+    pytest.param("22/10/05", "“22/10/05”的年份不明确（年份在前还是在后？），请写四位年份，如2026-10-05。",
+                 id="two digits first and last, year first"),
     pytest.param(2022105, "“2022105”无法识别，请填写日期，如2026-10-05。", id="seven digits"),
 ]
 
@@ -136,9 +145,12 @@ def test_the_ledger_import_refuses_what_is_no_day_on_its_row(
 @pytest.mark.parametrize(("typed", "day"), [
     ("20261005", date(2026, 10, 5)),
     ("20000101", date(2000, 1, 1)),
-    ("26-10-5", date(2026, 10, 5)),           # two digits first: the year, 20YY
-    ("99.12.31", date(2099, 12, 31)),         # not 1999: the sheets are this century's
-    ("05/10/26", date(2005, 10, 26)),         # year first, as a Chinese date is written
+    ("26-10-5", date(2026, 10, 5)),           # a one-digit day last: 26 is the year, 20YY
+    ("26/10/5", date(2026, 10, 5)),
+    ("26年10月5日", date(2026, 10, 5)),        # 年 says which is the year
+    ("26年10月05日", date(2026, 10, 5)),
+    ("99年12月31日", date(2099, 12, 31)),      # not 1999: the sheets are this century's
+    ("05年10月26日", date(2005, 10, 26)),
     ("2026年10月5日星期一", date(2026, 10, 5)),  # a Monday
     ("2026-10-05 周一 09:00", date(2026, 10, 5)),
     ("2026年10月4日星期日", date(2026, 10, 4)),  # Sunday is 日 …
@@ -148,6 +160,18 @@ def test_the_ledger_import_refuses_what_is_no_day_on_its_row(
 ])
 def test_eight_digits_two_digit_years_and_weekdays_read_as_the_day_they_say(typed, day):
     assert read_day(typed) == day
+
+
+@pytest.mark.parametrize("typed", ["10/5/22", "12/1/22", "31/12/22", "11/30/22", "26/10/05",
+                                   "05/10/26", "26-10-05", "26.10.05 星期一"])
+def test_two_digits_first_and_last_are_refused_asking_for_a_four_digit_year(typed):
+    """10/5/22 is 5 October 2022 written month first, or 22 May 2010 year first; 05/10/26
+    5 October 2026 written day first, or 26 October 2005: without 年 nothing says which
+    part is the year."""
+    with pytest.raises(NotADay) as refused:
+        read_day(typed)
+    assert refused.value.message("日期") == (
+        f"日期“{typed}”的年份不明确（年份在前还是在后？），请写四位年份，如2026-10-05。")
 
 
 @pytest.mark.parametrize("typed", ["2026-10-05 星期日", "2026-10-04 周一", "20261005礼拜二"])

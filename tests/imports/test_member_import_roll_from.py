@@ -109,6 +109,22 @@ def test_the_day_is_refused_in_the_future_before_the_last_change_or_unreadable(w
     assert history(m.id) == [("县商务局", None, None)]
 
 
+def test_a_move_dated_with_two_digits_first_and_last_is_refused(world, today):
+    """10/5/25 (5 October 2025 written month first) is no date: read year first it would
+    move 张三 from 22 May 2010, and every month since onto the other unit's roll."""
+    f.unit("县财政局")
+    db.session.commit()
+    m = world.member
+    preview = preview_of([(m.name, m.phone, "县财政局", "", "", "", "", "10/5/25")],
+                         world.admin)
+    assert [(r.line, r.errors) for r in preview.error_rows] == [
+        (2, ["自何日起“10/5/25”的年份不明确（年份在前还是在后？），请写四位年份，如2026-10-05。"])]
+    with pytest.raises(mi.ServiceError):
+        mi.import_members(world.admin, preview.rows)
+    db.session.rollback()
+    assert history(m.id) == [("县商务局", None, None)]
+
+
 def test_a_row_that_changes_no_roll_ignores_the_day(world, today):
     """As on the form: a new 党支部 only, dated before the records, moves nobody."""
     m = world.member

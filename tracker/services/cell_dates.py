@@ -5,9 +5,12 @@ an import as text (a date cell already written as 2026-10-05, see the imports'
 ``_text``/``_cell``); ``read_day`` reads:
 
 - 2026-10-05, 2026/10/5, 2026.10.5, 2026年10月5日 (blanks around the parts allowed);
-- a two-digit year, year first as a Chinese date is written: 26-10-5, 26/10/05,
-  26年10月5日 are 2026-10-05 (always 20YY: the sheets are this century's work; two
-  digits first are the year, so 05/10/26 is 2005-10-26);
+- a two-digit year, always 20YY (the sheets are this century's work), only where it
+  cannot be a year written last: with 年 (26年10月5日, 26年10月05日), or when the last part
+  has one digit (26-10-5, 26/10/5, 26.10.5: a year is never one digit). Two digits first
+  and two last without 年 (10/5/22, 26/10/05, 05/10/26) may be a year first or a year
+  last (month or day first: 5 October 2022, written 10/5/22 or 05/10/22), and is refused
+  as ambiguous, asking for a four-digit year;
 - eight digits, 20261005, as text or as a number cell (an int, or a float openpyxl
   gives for a 常规 cell): year, month, day, for the years 1900 to 2099;
 - full-width digits and separators as a Chinese input method types them (NFKC);
@@ -21,7 +24,8 @@ an import as text (a date cell already written as 2026-10-05, see the imports'
 
 An impossible date (2026-02-30, month 13, 20261332) is refused, saying why. What could
 be read more than one way stays refused: a year last (5/10/2026, 5/10/26 — day or
-month first?), a number of any length but five (a serial) or eight.
+month first?), a two-digit year that may be first or last (above), a number of any
+length but five (a serial) or eight.
 """
 from __future__ import annotations
 
@@ -37,7 +41,7 @@ _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _TIME = r"(?:\s*[T\s]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 # 星期一, 周一, 礼拜一, in brackets or not (full-width ones are ASCII after NFKC)
 _WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)\s*([一二三四五六日天])\s*\)?)?"
-_DAY = re.compile(r"^(\d{4}|\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+_DAY = re.compile(r"^(\d{4}|\d{2})\s*([-/.年])\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
                   + _WEEKDAY + _TIME + "$")
 _EIGHT = re.compile(r"^((?:19|20)\d{2})(\d{2})(\d{2})" + _WEEKDAY + _TIME + "$")
 # the typed weekday's number, date.weekday()'s: Monday 0 … Sunday 6
@@ -50,12 +54,16 @@ class NotADay(ValueError):
     """The cell is no date; ``message(column)`` says so for a row of the preview."""
 
     def __init__(self, text: str, parts: tuple[int, int, int] | None = None,
-                 day: date | None = None):
+                 day: date | None = None, *, ambiguous_year: bool = False):
         super().__init__(text)
         self.text, self.parts = text, parts  # parts: a date's shape, but impossible
         self.day = day  # a real date, with a weekday typed after it that is not its own
+        self.ambiguous_year = ambiguous_year  # two digits first and last: which is the year?
 
     def message(self, column: str) -> str:
+        if self.ambiguous_year:
+            return str(_l("%(column)s“%(value)s”的年份不明确（年份在前还是在后？），"
+                          "请写四位年份，如2026-10-05。", column=column, value=self.text))
         if self.day is not None:
             return str(_l("%(column)s“%(value)s”中的星期与日期不符：%(day)s是%(weekday)s。"
                           "请核对日期。", column=column, value=self.text,
@@ -83,10 +91,16 @@ def read_day(text: str | None) -> date | None:
         if SERIAL_FROM <= serial < SERIAL_TO:
             return EXCEL_EPOCH + timedelta(days=serial)
         raise NotADay(shown)
-    match = _DAY.match(text) or _EIGHT.match(text)
-    if match is None:
-        raise NotADay(shown)
-    year, month, day, weekday = match.groups()
+    match = _DAY.match(text)
+    if match is not None:
+        year, after_year, month, day, weekday = match.groups()
+        if len(year) == 2 and after_year != "年" and len(day) == 2:
+            raise NotADay(shown, ambiguous_year=True)  # 10/5/22: 2010 or 2022?
+    else:
+        match = _EIGHT.match(text)
+        if match is None:
+            raise NotADay(shown)
+        year, month, day, weekday = match.groups()
     parts = (int(year) + 2000 if len(year) == 2 else int(year), int(month), int(day))
     try:
         found = date(*parts)
