@@ -4,8 +4,10 @@ The rule: a form acting on the roll as the page showed it is not applied to a hi
 the admin did not see. 更正日期 corrects the change the page named — if another
 admin's move, 更正日期 or 停用 has committed since, the latest change is another one,
 and the correction is refused 「该党员的在册记录已被他人修改，请刷新后重试。」 on the same
-page with the typed date kept and nothing written; the page then names the change as it
-is now, and a correction posted from it is made. The member form is refused the same
+page with the typed date kept and nothing written; the page then shows the change as it
+is now, but the re-shown form still names the change the date was typed for, so posting
+it again is refused again; the page read again names the change as it is, and a
+correction posted from it is made. The member form is refused the same
 way when what it posts would move or switch the member over such a change; when it
 leaves the roll as it is, it saves.
 """
@@ -154,10 +156,22 @@ def test_a_correction_from_a_page_read_before_another_admins_change_is_refused(
     assert db.session.scalar(select(AuditEvent.id).where(
         AuditEvent.action == "correct_roll_date", AuditEvent.actor_id == world.admin.id)) is None
 
-    # the page now names the change as it is; the correction posted from it is made
+    # the page now shows the change as it is; the form re-shown with the typed date is
+    # still the one typed for the change the admin saw: 更正 again is refused again, the
+    # date meant for the move of 1 November never lands on another admin's change
     assert now_named.format(today=local_today().isoformat()) in section
     retry = form_on(page_of(response), "roll-day")
+    assert retry["roll-day"] == "2022-11-10" and retry["roll-change"] == stale["roll-change"]
     response = client.post(f"/admin/members/{zhang.id}/roll-date", data=retry)
+    assert response.status_code == 200
+    assert STALE in correction(page_of(response))
+    assert stays(zhang.id) == before and work_event_count() == events
+
+    # read again, the page names the change as it is; a correction posted from it is made
+    page = page_of(client.get(f"/admin/members/{zhang.id}/edit"))
+    assert now_named.format(today=local_today().isoformat()) in correction(page)
+    fresh = form_on(page, "roll-day", **{"roll-day": "2022-11-10", "roll-reason": "日期记错"})
+    response = client.post(f"/admin/members/{zhang.id}/roll-date", data=fresh)
     assert response.status_code == 302, correction(page_of(response))
     assert NOV_10 in {day for _unit, since, until in stays(zhang.id) for day in (since, until)}
 

@@ -56,13 +56,16 @@ ITEMS = Entity("item", "items", ResourceItem, ResourceItemForm,
 
 
 def _member_page(record: Member, roll_form: RollCorrectionForm | None = None) -> dict:
-    """The member page beyond its form: the latest change of the roll history, whose
-    date 更正日期 corrects (``roll_form``: empty, or the one posted with what was typed),
-    the form naming that change — the one shown, even after a refusal."""
+    """The member page beyond its form: the latest change of the roll history as it is
+    now, whose date 更正日期 corrects, and the 更正日期 form — empty, naming that change;
+    or the one posted (``roll_form``), with what was typed and still naming the change
+    the admin's page showed: a date typed for a change another admin's has replaced
+    meanwhile is refused again until the page is read again, never applied to the
+    change now shown (as the member form keeps its ``roll_shown``)."""
     change = roll.last_change(record)
     if roll_form is None:
         roll_form = RollCorrectionForm(formdata=None)
-    roll_form.change.data = roll.shown_key(change)
+        roll_form.change.data = roll.shown_key(change)
     return {"roll_change": change, "roll_form": roll_form,
             "roll_units": {p.unit_id: p.unit.name for p in record.roll_periods}}
 
