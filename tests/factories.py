@@ -23,7 +23,7 @@ from tracker.models import (
 )
 from tracker.reference import ensure_categories
 from tracker.services.tasks import new_checkin_token
-from tracker.timeutil import local_date, utcnow
+from tracker.timeutil import local_date, local_today, utcnow
 
 PASSWORD = "Gongjian-2026"
 # Hashed once, with the cheapest scrypt parameters OpenSSL accepts at r=8 (n=2**7
@@ -90,12 +90,14 @@ def category(code: str = "tree_planting", name: str = "义务植树", *, quantit
 def item(unit: Unit, community: Community, code: str | Category = "environment_cleanup",
          year: int | None = None, target: int = 10, zone: Zone | None = None,
          measure: TargetMeasure | None = None) -> ResourceItem:
-    """A checklist item (``code``: a reference category's, or a Category); its target
+    """A checklist item (``code``: a reference category's, or a Category), by default of
+    this year in Asia/Shanghai, as the app's pages count the year (not UTC's: from 00:00
+    to 08:00 on 1 January they differ); its target
     counts ``measure``, by default the category's own result (完成数量, else 受益, else
     money — in fen —, else activities)."""
     cat = code if isinstance(code, Category) else ensure_categories()[code]
     it = ResourceItem(unit=unit, community=community, category=cat, zone=zone,
-                      year=year or utcnow().year, target=target,
+                      year=year or local_today().year, target=target,
                       target_measure=measure or cat.default_measure)
     db.session.add(it)
     db.session.flush()

@@ -353,7 +353,8 @@ def test_a_request_adopted_into_an_activity_voided_since_is_back_in_the_queue(wo
         report = submit_report(past, world.liaison, ReportData(
             quantity=None, people_served=None, note="清理完毕", absent_ids=set()))
         approve_report(report, world.liaison)
-    year = (local_today().replace(month=1, day=1), local_today() + timedelta(days=1))
+    # the activity's year (yesterday's: last year's, on 1 January)
+    year = (past.service_date.replace(month=1, day=1), local_today() + timedelta(days=1))
     counted = member_totals(world.other_member.id, *year)
     assert counted[1] >= 90
 

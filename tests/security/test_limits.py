@@ -43,6 +43,21 @@ def rewind(seconds: int) -> None:
     db.session.commit()
 
 
+@pytest.fixture
+def still_clock(monkeypatch):
+    """The throttle's clock stopped at one moment: every request of the test is counted
+    and judged at that moment, however long the machine takes between two of them, and
+    only ``rewind`` makes time pass. A delay of 1 or 2 s after the latest failure is
+    then there for the next request — on a busy machine that request used to come more
+    than a second later and find the delay already over."""
+    from tracker import throttle
+    from tracker.timeutil import utcnow
+
+    moment = utcnow()
+    monkeypatch.setattr(throttle, "utcnow", lambda: moment)
+    return moment
+
+
 def second_instance(app, **config):
     """Another app on the same database: another gunicorn worker or app server."""
     return create_app({**{k: app.config[k] for k in (
@@ -153,7 +168,7 @@ def _attack(client, phone, times=20):
         attempt(client, phone, address=f"10.66.{n}.1")
 
 
-def test_the_owners_phone_logs_in_while_the_account_is_under_attack(app, client, world):
+def test_the_owners_phone_logs_in_while_the_account_is_under_attack(app, client, world, still_clock):
     owner = app.test_client()
     assert attempt(owner, world.member.phone, f.PASSWORD, OWNER_ADDRESS).status_code == 302
     owner.post("/auth/logout")
@@ -162,7 +177,7 @@ def test_the_owners_phone_logs_in_while_the_account_is_under_attack(app, client,
     assert response.status_code == 302  # the trusted-device cookie: no wait at all
 
 
-def test_without_the_owners_phone_the_wait_is_short_not_a_lock(client, world):
+def test_without_the_owners_phone_the_wait_is_short_not_a_lock(client, world, still_clock):
     _attack(client, world.member.phone)
     newcomer = attempt(client, world.member.phone, f.PASSWORD, "10.7.7.7")
     assert newcomer.status_code == 429
@@ -171,7 +186,7 @@ def test_without_the_owners_phone_the_wait_is_short_not_a_lock(client, world):
     assert attempt(client, world.member.phone, f.PASSWORD, "10.7.7.7").status_code == 302
 
 
-def test_the_delay_grows_with_the_failures(client, world):
+def test_the_delay_grows_with_the_failures(client, world, still_clock):
     """Each round: wait out any delay, fail once, and see how long the next try must wait
     (a try that is not refused is one more failure)."""
     waits = []
@@ -186,7 +201,7 @@ def test_the_delay_grows_with_the_failures(client, world):
     assert max(delays) <= 60
 
 
-def test_someone_elses_device_cookie_does_not_help(app, client, world):
+def test_someone_elses_device_cookie_does_not_help(app, client, world, still_clock):
     attacker = app.test_client()
     assert attempt(attacker, world.other_member.phone, f.PASSWORD, "10.8.0.1").status_code == 302
     attacker.post("/auth/logout")
@@ -194,7 +209,7 @@ def test_someone_elses_device_cookie_does_not_help(app, client, world):
     assert attempt(attacker, world.member.phone, address="10.8.0.1").status_code == 429
 
 
-def test_a_forged_device_cookie_is_ignored(client, world):
+def test_a_forged_device_cookie_is_ignored(client, world, still_clock):
     _attack(client, world.member.phone, times=6)
     client.set_cookie("tracker_device", '{"d": "x", "m": [%d]}' % world.member.id,
                       domain="localhost")

@@ -409,7 +409,7 @@ def test_an_activity_without_its_years_item_stays_and_the_liaison_is_told(world)
 def test_a_series_running_into_a_year_without_its_item_is_told_how_many_tasks(world):
     year = _nearest_new_year() - 1
     start = datetime(year, 12, 28, 9, 0)
-    no_next = f.item(world.unit, world.community, "ad_removal")
+    no_next = f.item(world.unit, world.community, "ad_removal", year=year)
     tasks = create_tasks(world.liaison, no_next, _data(
         starts_local=start, ends_local=start + timedelta(hours=2),
         repeat_until=date(year + 1, 1, 11)))

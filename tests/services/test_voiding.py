@@ -62,16 +62,17 @@ def month_of(day: date) -> tuple[date, date]:
     return start, (start + timedelta(days=32)).replace(day=1)
 
 
-def figures(world, member, day):
+def figures(world, member, day, item_id=None):
     """What the activity would move, each as the page that shows it counts it: the day's
     活动次数, 人次 and hours; the member's own activities and hours of the year and the
     rows of their 服务记录; the unit's 参与情况 of the month (took part, 人次); the
-    checklist item's 完成 this year."""
+    checklist item's 完成 in the day's year (``item_id``: the line's item of that year;
+    by default the world's)."""
     official = totals(day_scope(world, day))
     year = (date(day.year, 1, 1), date(day.year + 1, 1, 1))
     cover = coverage(world.unit.id, *month_of(day))
     [item] = [i for i in resource_progress(day.year, [world.community.id])
-              if i.item_id == world.item.id]
+              if i.item_id == (item_id or world.item.id)]
     return dict(day=(official.activities, official.person_times, official.minutes),
                 member=member_totals(member.id, *year),
                 record=len(service_record(member, day.year).rows),
@@ -81,10 +82,16 @@ def figures(world, member, day):
 
 def test_a_voided_record_counts_nowhere_and_every_figure_is_back_to_before(world, people):  # noqa: F811
     day = (recorded_day := data(people).starts_local.date())
-    before = figures(world, people[0], recorded_day)
+    # Three days ago: last year's on 1-3 January, when the line's item of that year is
+    # the one the activity counts toward.
+    line = world.item.id
+    if day.year != world.item.year:
+        line = f.item(world.unit, world.community, world.item.category, year=day.year).id
+        db.session.commit()
+    before = figures(world, people[0], recorded_day, line)
     text_before = month_text(world, world.past_task)  # nothing of the 补录 yet
     task = recorded(world, data(people, participants=[Participant(m) for m in people[:3]]))
-    recorded_ = figures(world, people[0], day)
+    recorded_ = figures(world, people[0], day, line)
     # one clean-up more, 3 人次 and 3 × 2 h more; the member's year one activity and 2 h more
     assert recorded_["day"] == (before["day"][0] + 1, before["day"][1] + 3,
                                 before["day"][2] + 360)
@@ -96,7 +103,7 @@ def test_a_voided_record_counts_nowhere_and_every_figure_is_back_to_before(world
 
     void(task, world.liaison, "误录：当天并未开展该活动。")
 
-    assert figures(world, people[0], day) == before
+    assert figures(world, people[0], day, line) == before
     assert month_text(world, task) == text_before
     assert_marks_follow_the_rule()  # a voided activity owes no report either
 

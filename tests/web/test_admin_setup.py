@@ -10,7 +10,7 @@ from tests import factories as f
 from tracker.extensions import db
 from tracker.models import Role
 from tracker.models.work import FUNDING_CODE
-from tracker.timeutil import utcnow
+from tracker.timeutil import local_today
 
 STEPS = ["单位", "社区", "责任区", "资源清单", "党员干部", "社区联络员"]
 
@@ -89,7 +89,7 @@ def test_the_checklist_step_waits_for_a_line_each_community_can_create_tasks_fro
     admin = _fresh_admin()
     ready, old_only, money_only = (f.community("人民路社区"), f.community("和平路社区"),
                                    f.community("解放路社区"))
-    this_year = utcnow().year
+    this_year = local_today().year
     f.item(admin.unit, ready, "environment_cleanup")
     f.item(admin.unit, old_only, "environment_cleanup", year=this_year - 1)
     f.item(admin.unit, old_only, "environment_cleanup").active = False
