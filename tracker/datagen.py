@@ -302,10 +302,11 @@ def generate(plan: Plan, progress=None) -> dict:
         for _ in range(plan.tasks)
     )
     chunk = max(1, plan.batch // 2)
+    owed = _states_owed()
     for first in range(0, plan.tasks, chunk):
         for n in range(first, min(plan.tasks, first + chunk)):
             _one_task(rng, writer, ids, cats, items_by_year, pool, liaison_of, admin_id, sizes[n],
-                      days[n], today, now)
+                      days[n], today, now, owed)
         writer.flush(_table(Task), _table(Assignment), _table(TaskReport), _table(Finding),
                      _table(FundEntry))
         if progress:
@@ -325,8 +326,20 @@ def _local(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=LOCAL_TZ).astimezone(timezone.utc)
 
 
+def _states_owed() -> dict[bool, list[tuple]]:
+    """The (task status, report status) pairs the data set promises, rare enough that a
+    draw could miss them all (a 退回 is 5 % of the last weeks' few dozen tasks, a 作废 1 %
+    of the settled ones): the first ended tasks of each kind — settled (True) or still
+    moving (False) — take them in turn, so every state is there whatever today is."""
+    return {
+        True: [(TaskStatus.cancelled, None), (TaskStatus.cancelled, ReportStatus.voided)],
+        False: [(TaskStatus.cancelled, None), (TaskStatus.open, None),
+                (TaskStatus.open, ReportStatus.submitted), (TaskStatus.open, ReportStatus.returned)],
+    }
+
+
 def _one_task(rng, writer, ids, cats, items_by_year, pool, liaison_of, admin_id, size,
-              day, today, now) -> None:
+              day, today, now, owed) -> None:
     year_items = items_by_year.get(day.year) or items_by_year[max(items_by_year)]
     item_id, unit_id, cid, zid, code = rng.choice(year_items)
     hour = rng.choice((8, 9, 9, 10, 14, 14, 15))
@@ -344,7 +357,9 @@ def _one_task(rng, writer, ids, cats, items_by_year, pool, liaison_of, admin_id,
     report = None  # None | ReportStatus
     if not future:
         roll = rng.random()
-        if age > SETTLED_AFTER_DAYS:
+        if owed[age > SETTLED_AFTER_DAYS]:
+            status, report = owed[age > SETTLED_AFTER_DAYS].pop(0)
+        elif age > SETTLED_AFTER_DAYS:
             # a few settled activities were voided (作废: recorded, then found never to
             # have happened): cancelled, their report 已作废, the hours still on them
             status, report = ((TaskStatus.cancelled, None) if roll < 0.03
