@@ -42,8 +42,9 @@ def _render_report(report, form=None):
     # Approval is final: whoever has not confirmed by then never counts for this task.
     unconfirmed = [a.member.name for a in people
                    if a.status not in (AssignmentStatus.done, AssignmentStatus.absent)]
-    # a 已定稿 month the approval would change: said instead of offering 通过
-    closed = (approval_refusal(report.task, _actor())
+    # a 已定稿 month the approval would change: said instead of offering 通过 (no lock:
+    # the page never waits for a 定稿; 通过 asks again under it)
+    closed = (approval_refusal(report.task, _actor(), lock=False)
               if report.status == ReportStatus.submitted else None)
     return render_template("manage/report.html", report=report, task=report.task,
                            participants=people, unconfirmed=unconfirmed, closed=closed,

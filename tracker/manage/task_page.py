@@ -82,7 +82,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                 if approved and actor.role == Role.admin else None,
                 cancel_refusal=refusal,
                 void_form=(void or VoidForm(formdata=None)) if on_record else None,
-                void_refusal=void_refusal(task, actor) if on_record else None,
+                void_refusal=void_refusal(task, actor, lock=False) if on_record else None,
                 voided=void_event(task),
                 off_checklist=off_checklist_note([task]))
 
@@ -196,7 +196,7 @@ def void(task_id: int):
     取消任务 (``voiding.void_activity``)."""
     task = _managed_task(task_id)
     if request.method == "GET":
-        if (refusal := void_refusal(task, _actor())) is not None:
+        if (refusal := void_refusal(task, _actor(), lock=False)) is not None:
             return _back_to_task(task, refusal, "error")
         form = VoidForm(formdata=None, data={"reason": request.args.get("reason", "")[:500]})
         people = [a for a in q.participants_by_task([task.id])[task.id]

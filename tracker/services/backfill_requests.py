@@ -211,7 +211,8 @@ def adopt_closed_month(request: BackfillRequest, actor: Member) -> date | None:
     补录 that adopts it records an activity on the request's day, and adding the member
     to an approved activity changes its month's figures — in a 已定稿 month both are an
     admin's (``summary_notes.closed_to``). The queue and the 补录 form say so up front
-    instead of offering what the service would refuse."""
+    instead of offering what the service would refuse: a page's question, so it takes
+    no lock (never waits for a 定稿 of the month); 采纳 asks again under it."""
     if needs_backfill_form(request):
         gone = gone_task(request)
         unit_id = gone.unit_id if gone is not None else request.member.unit_id
@@ -220,7 +221,7 @@ def adopt_closed_month(request: BackfillRequest, actor: Member) -> date | None:
         unit_id, day = request.task.unit_id, request.task.service_date
     else:
         return None
-    return day if closed_to(actor, unit_id, request.community_id, day) else None
+    return day if closed_to(actor, unit_id, request.community_id, day, lock=False) else None
 
 
 def _refuse_the_gone_activity(request: BackfillRequest, item: ResourceItem,

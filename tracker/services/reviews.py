@@ -181,9 +181,10 @@ def step_days(task: Task) -> list[date]:
     return sorted({day for row in rows for day in row[1:] if day is not None})
 
 
-def _first_closed_step(task: Task, actor: Member, extra=()) -> date | None:
+def _first_closed_step(task: Task, actor: Member, extra=(), *, lock: bool = True) -> date | None:
     return first_closed(actor, task.unit_id,
-                        [(task.community_id, d) for d in step_days(task)] + list(extra))
+                        [(task.community_id, d) for d in step_days(task)] + list(extra),
+                        lock=lock)
 
 
 def _steps_words(step: date, action):
@@ -192,15 +193,16 @@ def _steps_words(step: date, action):
               "月报）。", y=step.year, m=step.month, action=action)
 
 
-def closed_steps_refusal(task: Task, actor: Member, action, extra=()):
+def closed_steps_refusal(task: Task, actor: Member, action, extra=(), *, lock: bool = True):
     """Why ``actor`` may not make the activity count, or stop counting (``action``:
     审核通过, 作废), for the months of its findings' steps (移交, 整改) — or of
     ``extra``, (community id, day) pairs it also changes — or None. A finalised month's
     figures are changed by an admin only (``summary_notes.closed_to``); the activity's
-    own month is the caller's to ask, in its own words."""
+    own month is the caller's to ask, in its own words. ``lock`` as ``closed_to``'s: a
+    page that only shows what is offered passes False."""
     if may_change_final(actor):
         return None
-    step = _first_closed_step(task, actor, extra)
+    step = _first_closed_step(task, actor, extra, lock=lock)
     return None if step is None else _steps_words(step, action)
 
 
@@ -215,16 +217,18 @@ def _approval_words(day: date, own_closed: bool, first_step: date | None):
     return None if first_step is None else _steps_words(first_step, _l("审核通过"))
 
 
-def approval_refusal(task: Task, actor: Member):
+def approval_refusal(task: Task, actor: Member, *, lock: bool = True):
     """Why ``actor`` may not approve the task's report because a 月报 it changes is
     已定稿 (its own month's, or one its findings were handed over or fixed in), or None
-    (the report page shows it instead of 通过)."""
+    (the report page shows it instead of 通过). 通过 asks under ``closed_to``'s lock,
+    held to its commit; the report page, which only shows what is offered, passes
+    ``lock=False``: a GET never waits for a 定稿 of the month."""
     day = task.service_date
-    if closed_to(actor, task.unit_id, task.community_id, day):
+    if closed_to(actor, task.unit_id, task.community_id, day, lock=lock):
         return _approval_words(day, True, None)
     if may_change_final(actor):
         return None
-    return _approval_words(day, False, _first_closed_step(task, actor))
+    return _approval_words(day, False, _first_closed_step(task, actor, lock=lock))
 
 
 def approval_refusals(tasks, actor: Member) -> dict:

@@ -355,10 +355,11 @@ def closed_to(actor: Member, unit_id: int, community_id: int, day: date, *,
     return month_is_final(unit_id, community_id, day.year, day.month)
 
 
-def first_closed(actor: Member, unit_id: int, places) -> date | None:
+def first_closed(actor: Member, unit_id: int, places, *, lock: bool = True) -> date | None:
     """The earliest of ``places`` — (community id, day) pairs whose months a change
     touches — that is ``closed_to`` ``actor``, or None when every month is open to them
-    (one question per community and month)."""
+    (one question per community and month). ``lock`` as ``closed_to``'s: a page that
+    only shows what is offered passes False."""
     if may_change_final(actor):
         return None
     months: dict[tuple, date] = {}
@@ -366,6 +367,6 @@ def first_closed(actor: Member, unit_id: int, places) -> date | None:
                                     key=lambda p: (p[1], p[0])):
         months.setdefault((community_id, day.year, day.month), day)
     for (community_id, _year, _month), day in months.items():
-        if closed_to(actor, unit_id, community_id, day):
+        if closed_to(actor, unit_id, community_id, day, lock=lock):
             return day
     return None

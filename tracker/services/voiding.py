@@ -88,15 +88,16 @@ def is_voided(task: Task) -> bool:
     return void_event(task) is not None
 
 
-def void_refusal(task: Task, actor: Member):
+def void_refusal(task: Task, actor: Member, *, lock: bool = True):
     """Why ``actor`` cannot void the task now, or None when they can (the page offers the
-    form only then; the service asks again under the lock)."""
+    form only then, asking with ``lock=False``: it never waits for a 定稿 of the month;
+    the service asks again under the lock)."""
     if task.status == TaskStatus.cancelled:
         return _l("该活动已作废。") if is_voided(task) else _l("该任务已取消。")
     if not has_recorded_work(task):
         return _l("该任务还没有完成情况或已确认的服务时长，不需要作废；活动不再进行请取消任务。")
     day = task.service_date
-    if closed_to(actor, task.unit_id, task.community_id, day):
+    if closed_to(actor, task.unit_id, task.community_id, day, lock=lock):
         return _l("%(y)d年%(m)d月的月报已定稿，作废该月的活动须由单位管理员操作。",
                   y=day.year, m=day.month)
     if not task.report_approved:
@@ -106,7 +107,8 @@ def void_refusal(task: Task, actor: Member):
     # months' figures too
     fulfilled = db.session.execute(select(Need.community_id, Need.fulfilled_on).where(
         Need.task_id == task.id, Need.status == NeedStatus.fulfilled))
-    return closed_steps_refusal(task, actor, _l("作废"), [tuple(row) for row in fulfilled])
+    return closed_steps_refusal(task, actor, _l("作废"), [tuple(row) for row in fulfilled],
+                                lock=lock)
 
 
 def void_activity(task: Task, actor: Member, reason: str) -> None:
