@@ -131,17 +131,64 @@ def run_racers(target, per_process: list[tuple], timeout: int = 300) -> list:
     return outcomes
 
 
-HOLD_SECONDS = 1.5  # the first one's open transaction, once the second has started
+HOLD_SECONDS = 1.5  # SQLite only: the first one's open transaction, once the second has started
+WAIT_DEADLINE_SECONDS = 60  # PostgreSQL: only stops a hung test
+
+
+def _pg_backend_pid() -> int:
+    """This session's PostgreSQL backend, in its current transaction's connection."""
+    from sqlalchemy import text
+
+    from tracker.extensions import db
+
+    return db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+
+def _second_waits_for_me(first_pid: int, second_pid, done) -> bool:
+    """PostgreSQL, in the first process while its transaction is open: poll on a
+    connection of its own until the second process's backend waits for a lock that
+    ``first_pid`` holds (True: ``pg_blocking_pids``, asked of the server, not guessed
+    from the clock) or the second has finished without one (False: ``done``, set when
+    it has committed, been refused or failed). Raises after WAIT_DEADLINE_SECONDS."""
+    import time
+
+    from sqlalchemy import text
+
+    from tracker.extensions import db
+
+    blocked = text("SELECT CAST(:first AS integer)"
+                   " = ANY(pg_blocking_pids(CAST(:second AS integer)))")
+    deadline = time.monotonic() + WAIT_DEADLINE_SECONDS
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        while True:
+            pid = second_pid.value  # 0 until the second has begun its transaction
+            if pid and conn.execute(blocked, {"first": first_pid, "second": pid}).scalar():
+                return True
+            if done.is_set():
+                return False
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the second process neither waited for a lock of the first"
+                                   f" nor finished within {WAIT_DEADLINE_SECONDS} s")
+            done.wait(timeout=0.01)
 
 
 def ordered_actor(module: str, name: str, first: bool, url: str, ids: dict, acted, started,
-                  barrier, results) -> None:
+                  done, second_pid, barrier, results) -> None:
     """Child: ``module.name(ids)`` in one unit of work, as a view would call it. The
-    ``first`` one acts, tells the other (``acted``), waits until it has started
-    (``started``) and a moment more, then commits; the other starts once the first has
-    acted (and waits for a lock the first holds, if it needs one)."""
+    ``first`` one acts, tells the other (``acted``), and holds its transaction open
+    until the other is provably behind it, then commits; the other starts once the
+    first has acted (and waits for a lock the first holds, if it needs one).
+
+    "Behind it", on PostgreSQL: the second reports its backend's pid (``second_pid``) as
+    its transaction begins, and the first commits once ``pg_blocking_pids`` of that
+    backend names its own, or once the second is ``done`` without needing a lock (a
+    refusal read before any lock); the first's outcome says which
+    (``second_waited``). After WAIT_DEADLINE_SECONDS the first gives up, rolls back and
+    reports an error. On SQLite the second waits for the database's write lock inside
+    its BEGIN IMMEDIATE (busy_timeout), which no other connection can see: the first
+    waits until the second has ``started``, then HOLD_SECONDS more (less if the second
+    is done), and ``second_waited`` is None."""
     import importlib
-    import time
     import traceback
 
     outcome = {"name": name, "ok": False, "refused": None, "errors": []}
@@ -153,16 +200,26 @@ def ordered_actor(module: str, name: str, first: bool, url: str, ids: dict, acte
         app = race_app(url)
         with app.test_request_context("/"):
             connect_then_wait(barrier)
+            postgres = db.engine.dialect.name == "postgresql"
             try:
                 if not first:
                     acted.wait(timeout=60)
                     started.set()
                 with unit_of_work():
+                    if not first and postgres:
+                        second_pid.value = _pg_backend_pid()
                     act(ids)
                     if first:
+                        # also sends anything the act's connection still holds back
+                        mine = _pg_backend_pid() if postgres else None
                         acted.set()
-                        started.wait(timeout=60)
-                        time.sleep(HOLD_SECONDS)
+                        if postgres:
+                            outcome["second_waited"] = _second_waits_for_me(mine, second_pid,
+                                                                            done)
+                        else:
+                            started.wait(timeout=60)
+                            done.wait(timeout=HOLD_SECONDS)
+                            outcome["second_waited"] = None
                 outcome["ok"] = True
             except ServiceError as error:
                 outcome["refused"] = str(error.message)
@@ -175,15 +232,35 @@ def ordered_actor(module: str, name: str, first: bool, url: str, ids: dict, acte
             db.engine.dispose()
     except Exception:  # noqa: BLE001
         outcome["errors"].append(traceback.format_exc())
+    finally:
+        if not first:
+            done.set()  # whatever happened: the first must not wait for it
     results.put(outcome)
 
 
-def race_in_order(module: str, url: str, ids: dict, first: str, second: str) -> dict:
+def race_in_order(module: str, url: str, ids: dict, first: str, second: str, *,
+                  second_waits: bool = True) -> dict:
     """Run ``first`` and ``second`` (functions of ``module`` taking ``ids``) in two
-    processes, the first holding its transaction open until the second has started.
-    Returns {name: outcome} with "ok", "refused" (a ServiceError's text) and "errors"."""
-    acted, started = shared_event(), shared_event()
-    outcomes = run_racers(ordered_actor, [(module, first, True, url, ids, acted, started),
-                                          (module, second, False, url, ids, acted, started)],
+    processes, the first holding its transaction open until the second waits for one
+    of its locks or has finished (``ordered_actor``). Returns {name: outcome} with "ok",
+    "refused" (a ServiceError's text) and "errors"; the second's outcome also has
+    "waited": True if it was seen waiting for a lock the first held, False if it
+    finished without one, None on SQLite (not observable there).
+
+    ``second_waits``: the test's point is that the second waits for the first's lock
+    and then reads what the first left; on PostgreSQL a second that did not wait is an
+    error in its outcome (the race tests assert there are none). False for a second
+    that may be refused before it needs any lock."""
+    ctx = process_context()
+    acted, started, done = ctx.Event(), ctx.Event(), ctx.Event()
+    second_pid = ctx.Value("i", 0)
+    outcomes = run_racers(ordered_actor,
+                          [(module, first, True, url, ids, acted, started, done, second_pid),
+                           (module, second, False, url, ids, acted, started, done, second_pid)],
                           timeout=120)
-    return {o["name"]: o for o in outcomes}
+    got = {o["name"]: o for o in outcomes}
+    got[second]["waited"] = got[first].pop("second_waited", None)
+    if second_waits and got[second]["waited"] is False:
+        got[second]["errors"].append(f"{second} never waited for a lock {first} held: "
+                                     "the order was not forced")
+    return got

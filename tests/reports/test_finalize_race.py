@@ -11,7 +11,8 @@ of one month sign it once: the second is told 「该月报已定稿。」 (no 50
 "current" signed copy); two saves of the words both land, the second on the first's.
 
 Each order is forced, not hoped for: the first process acts, keeps its transaction open
-until the second has started, then commits (``tests.races.race_in_order``).
+until PostgreSQL shows the second waiting for its lock, then commits
+(``tests.races.race_in_order``, which reports a second that did not wait as an error).
 """
 from __future__ import annotations
 

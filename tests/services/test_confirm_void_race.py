@@ -10,10 +10,12 @@ Both orders are legitimate, but each must end as it says:
   names them in its ``void`` event, as it names the others'.
 
 Never a confirmation accepted (「已确认参与」) on an activity already voided, nor a done
-participation on the voided activity that the void did not see and does not record. Each order is forced, not hoped for: the
-first process acts, keeps its transaction open until the second has started, then
-commits. On PostgreSQL, before the confirmation took the activity's row lock, the
-second process did not wait and both orders failed; SQLite's writers take turns anyway.
+participation on the voided activity that the void did not see and does not record.
+Each order is forced, not hoped for: the first process acts and keeps its transaction
+open until the second waits for its lock — on PostgreSQL seen so by the server, else
+``race_in_order`` reports an error (``tests.races.race_in_order``) — then commits. On
+PostgreSQL, before the confirmation took the activity's row lock, the second process did
+not wait and both orders failed; SQLite's writers take turns anyway.
 """
 from __future__ import annotations
 
