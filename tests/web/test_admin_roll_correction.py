@@ -4,7 +4,6 @@ what was typed kept and nothing written; a correction across a 已定稿 month i
 and the page names the month, whose signed document stays as signed."""
 from __future__ import annotations
 
-import html
 import re
 from datetime import date
 
@@ -13,8 +12,9 @@ from sqlalchemy import select
 
 from tests import factories as f
 from tests.audit import work_event_count
+from tests.web.roll_support import correction, page_of, stays
 from tracker.extensions import db
-from tracker.models import AuditEvent, Member, RollPeriod, SummaryCopy, SummaryScope
+from tracker.models import AuditEvent, Member, SummaryCopy, SummaryScope
 from tracker.services import directory
 
 
@@ -29,23 +29,6 @@ def moved(world):
         branch=zhang.branch, on_roll=True, roll_from=date(2022, 11, 1)))
     db.session.commit()
     return zhang, new
-
-
-def stays(member_id: int) -> list[tuple]:
-    db.session.expire_all()
-    return db.session.execute(select(RollPeriod.unit_id, RollPeriod.since, RollPeriod.until)
-                              .where(RollPeriod.member_id == member_id)
-                              .order_by(RollPeriod.id)).all()
-
-
-def page_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def correction(page: str) -> str:
-    start = page.find('id="roll-date"')
-    assert start >= 0, "no 更正日期 form on the page"
-    return page[start:page.find("</section>", start)]
 
 
 def shown(client, member_id: int) -> dict:

@@ -13,7 +13,6 @@ leaves the roll as it is, it saves.
 """
 from __future__ import annotations
 
-import html
 from datetime import date
 from html.parser import HTMLParser
 
@@ -23,8 +22,9 @@ from werkzeug.datastructures import MultiDict
 
 from tests import factories as f
 from tests.audit import work_event_count
+from tests.web.roll_support import correction, page_of, stays
 from tracker.extensions import db
-from tracker.models import AuditEvent, Member, Role, RollPeriod
+from tracker.models import AuditEvent, Member, Role
 from tracker.services import directory, roll
 from tracker.timeutil import local_today
 
@@ -74,23 +74,6 @@ def form_on(page: str, has: str, **typed) -> MultiDict:
     for name, value in typed.items():
         data[name] = value
     return data
-
-
-def page_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def correction(page: str) -> str:
-    start = page.find('id="roll-date"')
-    assert start >= 0, "no 更正日期 form on the page"
-    return page[start:page.find("</section>", start)]
-
-
-def stays(member_id: int) -> list[tuple]:
-    db.session.expire_all()
-    return db.session.execute(select(RollPeriod.unit_id, RollPeriod.since, RollPeriod.until)
-                              .where(RollPeriod.member_id == member_id)
-                              .order_by(RollPeriod.id)).all()
 
 
 @pytest.fixture
