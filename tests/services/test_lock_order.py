@@ -16,44 +16,16 @@ step runs in a fixed order.
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import insert, select, text, update
-from sqlalchemy.exc import OperationalError
 
+from tests.pg_locks import other_transaction, refused_at_once
 from tests.races import race_world
 from tests.scratch_db import PG_URL, fresh_database
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="SQLite has no row locks: its writers take turns")
-
-
-@contextmanager
-def other_transaction():
-    """A second connection, as another gunicorn worker's transaction: a write that
-    would wait for a lock fails after 3 s instead (``lock_timeout``)."""
-    from tracker.extensions import db
-
-    with db.engine.connect() as conn:
-        conn.execute(text("SET lock_timeout = '3s'"))
-        yield conn
-        conn.rollback()
-
-
-def refused_at_once(statement) -> bool:
-    """Whether a fresh transaction asking for ``statement``'s lock (NOWAIT) is refused:
-    the lock is held elsewhere."""
-    from tracker.extensions import db
-
-    with db.engine.connect() as conn:
-        try:
-            conn.execute(statement)
-        except OperationalError as error:
-            return "could not obtain lock" in str(error)
-        finally:
-            conn.rollback()
-    return False
 
 
 def pg_world(tmp_path, name: str):

@@ -90,8 +90,9 @@ def test_a_need_can_be_handed_to_a_week_whose_own_cancel_holds_its_task(tmp_path
     task (the activity lock) and is about to lock the need; the first week's cancel,
     holding the need, hands it on to the second week. That write must not wait for the
     second week's transaction — it would wait for a need the writer holds."""
-    from sqlalchemy import text, update
+    from sqlalchemy import update
 
+    from tests.pg_locks import other_transaction
     from tracker.extensions import db
     from tracker.models import Need, Task
     from tracker.services.activity_lock import lock_activity
@@ -100,12 +101,10 @@ def test_a_need_can_be_handed_to_a_week_whose_own_cancel_holds_its_task(tmp_path
         app, (_liaison, _other, firsts, seconds) = _build_world(url)
         with app.test_request_context("/"):
             lock_activity(db.session.get(Task, seconds[0]))
-            with db.engine.connect() as first_week:
-                first_week.execute(text("SET lock_timeout = '3s'"))
+            with other_transaction() as first_week:
                 moved = first_week.execute(update(Need).where(Need.task_id == firsts[0])
                                            .values(task_id=seconds[0]))
                 assert moved.rowcount == 1
-                first_week.rollback()
             db.session.rollback()
             db.session.remove()
             db.engine.dispose()

@@ -1,0 +1,37 @@
+"""Two transactions on PostgreSQL, step by step: the app's session holds one side's row
+locks as the service takes them, and a second connection does the other side's next
+step. Used by the tests that prove a lock leaves a write alone, or still excludes
+another lock (``tests/services/test_lock_order.py``, ``test_need_series_race.py``)."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+
+@contextmanager
+def other_transaction():
+    """A second connection, as another gunicorn worker's transaction: a write that
+    would wait for a lock fails after 3 s instead (``lock_timeout``)."""
+    from tracker.extensions import db
+
+    with db.engine.connect() as conn:
+        conn.execute(text("SET lock_timeout = '3s'"))
+        yield conn
+        conn.rollback()
+
+
+def refused_at_once(statement) -> bool:
+    """Whether a fresh transaction asking for ``statement``'s lock (NOWAIT) is refused:
+    the lock is held elsewhere."""
+    from tracker.extensions import db
+
+    with db.engine.connect() as conn:
+        try:
+            conn.execute(statement)
+        except OperationalError as error:
+            return "could not obtain lock" in str(error)
+        finally:
+            conn.rollback()
+    return False
