@@ -256,3 +256,86 @@ def test_adopting_a_request_locks_its_task_before_the_request_as_a_void_does(tmp
             assert adopted == ["ok"]
             assert db.session.get(BackfillRequest, request_id).status == RequestStatus.adopted
             _dispose()
+
+
+def _rename_while_the_actor_is_changed(url: str, which: str) -> None:
+    """Admin X renames ``which`` ("unit" or "community") while another admin (a second
+    connection) has changed X's 手机号 — X's row held ``FOR UPDATE``, a unique column —
+    and goes on to name the renamed row: X moved into the unit, or given the community
+    as a liaison. The rename runs in a thread until it waits for X; the other admin's
+    write naming the unit or community must then not wait (the rename holds nothing
+    yet), and the rename goes through once the other admin has committed."""
+    import threading
+
+    from tracker.extensions import db
+    from tracker.models import Community, Member, Role, RollPeriod, Unit, liaison_community
+    from tracker.services import unit_of_work
+    from tracker.services.directory import (
+        CommunityData,
+        UnitData,
+        update_community,
+        update_unit,
+    )
+    from tracker.timeutil import local_today
+
+    def build(f, unit, item, liaison):
+        other = f.unit("县财政局")
+        admin = f.member(other, name="管理员甲", role=Role.admin)
+        return dict(unit=unit.id, community=item.community.id, admin=admin.id)
+
+    app, ids = _ids(url, build)
+    with app.test_request_context("/"):
+        renamed: list = []
+
+        def rename() -> None:
+            with app.test_request_context("/"):
+                try:
+                    with unit_of_work():
+                        actor = db.session.get(Member, ids["admin"])
+                        if which == "unit":
+                            update_unit(db.session.get(Unit, ids["unit"]), actor,
+                                        UnitData(name="县商务局（新）"))
+                        else:
+                            update_community(db.session.get(Community, ids["community"]),
+                                             actor, CommunityData(name="解放路社区（新）"))
+                    renamed.append("ok")
+                except Exception as error:  # noqa: BLE001 — reported below
+                    renamed.append(repr(error))
+                db.session.remove()
+
+        renaming = threading.Thread(target=rename)
+        with other_transaction() as other_admin:
+            other_admin.execute(update(Member).where(Member.id == ids["admin"])
+                                .values(phone="13900009999"))  # X's row FOR UPDATE
+            renaming.start()
+            try:
+                _waiting_for_a_lock()  # the rename waits for X
+                if which == "unit":
+                    other_admin.execute(update(Member).where(Member.id == ids["admin"])
+                                        .values(unit_id=ids["unit"], on_roll=True))
+                    other_admin.execute(insert(RollPeriod).values(
+                        member_id=ids["admin"], unit_id=ids["unit"], since=local_today()))
+                else:
+                    other_admin.execute(insert(liaison_community).values(
+                        member_id=ids["admin"], community_id=ids["community"]))
+                other_admin.commit()
+            finally:
+                other_admin.rollback()
+                renaming.join(timeout=60)
+        assert renamed == ["ok"]
+        db.session.expire_all()
+        named = (db.session.get(Unit, ids["unit"]).name if which == "unit"
+                 else db.session.get(Community, ids["community"]).name)
+        assert named.endswith("（新）")
+        _dispose()
+
+
+@pytest.mark.parametrize("which", ["unit", "community"])
+def test_a_rename_takes_its_actor_before_the_row_it_renames(tmp_path, which):
+    """A new name is under a unique index: PostgreSQL holds the renamed row ``FOR
+    UPDATE``, which blocks even a write that merely names it. The rename's audit row
+    names its actor, so the rename takes the actor's row first (the house order: a member
+    before their unit) — it used to hold the unit or community and then wait for the
+    actor, while an admin holding the actor waited for the unit: a deadlock."""
+    with pg_world(tmp_path, f"rename{which}") as url:
+        _rename_while_the_actor_is_changed(url, which)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import AuditEvent
+from ..models import AuditEvent, Member
 
 
 class AuditTrailIsAppendOnly(RuntimeError):
@@ -63,6 +63,23 @@ def record(actor, action: str, entity, **detail) -> AuditEvent:
     )
     db.session.add(event)
     return event
+
+
+def actor_first(actor) -> None:
+    """Take now the lock on ``actor``'s row that the transaction's audit row (naming its
+    actor) takes when it is written — a key share — before the transaction updates a row
+    under a unique index (a unit's or community's new name), which PostgreSQL locks
+    ``FOR UPDATE`` whatever the app asks, blocking even a write that merely names it.
+
+    The house order (docs/design.md, "Row locks on PostgreSQL") puts a member before
+    their unit: an admin changing the actor's 手机号 (the member's row ``FOR UPDATE``)
+    and moving them into the renamed unit waits for the unit; a rename that held the
+    unit and only then named its actor waited for that admin — a circle. Taken first,
+    the rename waits for the member holding nothing, and the other goes through.
+    SQLite's writers take turns; it ignores the clause."""
+    if getattr(actor, "id", None) is not None:
+        db.session.execute(select(Member.id).where(Member.id == actor.id)
+                           .with_for_update(read=True, key_share=True))
 
 
 def _plain(value):

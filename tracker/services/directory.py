@@ -36,6 +36,7 @@ from ..reference import CATEGORIES
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError, required_reason
 from . import roll, summary_notes
+from .audit import actor_first
 from .audit import record as audit
 
 PHONE_RE = re.compile(r"^1\d{10}$")
@@ -192,7 +193,11 @@ def _insert(actor: Member, model, values: dict, field_name: str | None = None, t
 
 
 def _change(obj, actor: Member, values: dict, field_name: str | None = None, taken=None) -> None:
-    """Apply checked ``values``; audit what changed (nothing changed: no row)."""
+    """Apply checked ``values``; audit what changed (nothing changed: no row). The
+    actor's row is key-shared before the change is written (``audit.actor_first``): a
+    new name or code is under a unique index, and its row is then held ``FOR UPDATE``."""
+    if any(getattr(obj, name) != new for name, new in values.items()):
+        actor_first(actor)
     changes = _apply(obj, values)
     if changes:
         _flush(field_name, taken)
