@@ -401,6 +401,50 @@ def test_a_closed_task_one_is_not_on_hides_its_photos_as_it_hides_itself(client,
         assert client.get(url).status_code == 404, url
 
 
+def _visitor(world, who: str):
+    """The member ``who`` names: the slot holder (``member``), the member who withdrew
+    from the task, a member of another unit, another community's liaison."""
+    from tracker.models import Assignment, AssignmentStatus
+
+    if who == "withdrawn":
+        mine = db.session.scalar(select(Assignment).where(
+            Assignment.task_id == world.past_task.id, Assignment.member_id == world.member.id))
+        mine.status = AssignmentStatus.withdrawn
+        world.past_task.taken -= 1
+        return world.member
+    if who == "other_unit":
+        return f.member(f.unit("县财政局"), name="赵六")
+    return getattr(world, who)
+
+
+@pytest.mark.parametrize("closed", [False, True], ids=["open", "closed"])
+@pytest.mark.parametrize("who,theirs", [
+    ("member", True),  # holds a slot on the task
+    ("withdrawn", False),
+    ("other_unit", False),
+    ("other_liaison", False),  # another community's liaison
+])
+def test_the_photos_answer_as_the_task_page_answers(client, login, world, photo, who,
+                                                    theirs, closed):
+    """The photos are those on the task's and its staff's; anyone else gets 403 when the
+    task's own page shows them the task (an open one, or one they hold a slot on) and
+    404 when that page does not exist for them — the check-in code's answer too."""
+    visitor = _visitor(world, who)
+    if closed:
+        world.past_task.status = TaskStatus.closed
+    db.session.commit()
+    login(visitor)
+    page = client.get(f"/tasks/{world.past_task.id}").status_code
+    assert page == (200 if theirs or not closed else 404)
+    refused = 403 if page == 200 else 404
+    photos = (f"/onsite/tasks/{world.past_task.id}/photos", f"/onsite/photos/{photo.id}",
+              f"/onsite/photos/{photo.id}/thumb")
+    for url in photos:
+        assert client.get(url).status_code == (200 if theirs else refused), url
+    # the check-in code is the leader's and staff's: refused to all of them alike
+    assert client.get(f"/onsite/tasks/{world.past_task.id}/qr").status_code == refused
+
+
 def test_anonymous_is_sent_to_login_for_a_photo(client, world, photo):
     response = client.get(f"/onsite/photos/{photo.id}")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]

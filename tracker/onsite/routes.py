@@ -24,7 +24,6 @@ from ..errors import too_many_requests
 from ..extensions import db
 from ..models import Photo, Task, TaskStatus
 from ..models.findings import Finding
-from ..permissions import may_see_task
 from ..services.checkin import (
     check_in,
     checked_in_count,
@@ -74,11 +73,12 @@ def _task_or_404(task_id: int) -> Task:
 
 
 def _refuse_unless_photos_seen(task: Task) -> None:
-    """Whoever may not see ``task``'s photos gets 404 when the task itself is out of
-    their reach, 403 when they see it (an open task, to a member not on it)."""
+    """Whoever may not see ``task``'s photos gets 403 when they see the task (its page,
+    given their participation: ``sees_task``, as for the check-in code — an open task,
+    to a member not on it or withdrawn from it), 404 when it is out of their reach."""
     if not may_view_photos(current_user, task):
         # they neither lead nor manage it and hold no slot on it
-        abort(403 if may_see_task(current_user, task, None) else 404)
+        abort(403 if sees_task(current_user, task) else 404)
 
 
 def _refuse_unless_code_shown(task: Task) -> None:
