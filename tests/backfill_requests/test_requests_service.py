@@ -385,6 +385,57 @@ def test_a_request_adopted_into_an_activity_voided_since_is_back_in_the_queue(wo
     assert member_totals(world.other_member.id, *year) == counted
 
 
+def test_a_request_adopted_again_after_a_void_is_told_again_each_decision_once(app, world):
+    """The member hears of each decision of their request once: 采纳, then — the
+    activity voided (作废) and the request back in the queue — 采纳 again is news again,
+    and so is a 拒绝 after a second void; the job running again tells none of them twice.
+    The first decision is told under the key it always had, so an upgrade tells nothing
+    already told."""
+    from tracker.models import Outbox
+    from tracker.reminders.job import write_due
+    from tracker.services.backfill_requests import adopt_through_backfill
+
+    def told() -> list[str]:
+        db.session.expire_all()
+        return [row.subject for row in db.session.scalars(
+            select(Outbox).where(Outbox.kind == "backfill_decided",
+                                 Outbox.member_id == world.other_member.id,
+                                 Outbox.channel == "inapp").order_by(Outbox.id))]
+
+    def job_runs(times: int = 2) -> None:
+        for _ in range(times):
+            write_due(utcnow(), app.config)
+            db.session.commit()
+
+    request = asked_for_past_task(world, minutes=90)
+    with unit_of_work():
+        adopt_into_task(request, world.liaison)
+    job_runs()
+    day = request.service_date.isoformat()
+    assert told() == [f"补录申请已采纳：{day}"]
+    [first] = db.session.scalars(select(Outbox).where(Outbox.kind == "backfill_decided",
+                                                     Outbox.channel == "inapp")).all()
+    assert first.dedupe_key == f"backfill_decided:m{world.other_member.id}:request:{request.id}:inapp"
+
+    _void(world, world.past_task)
+    job_runs()
+    assert told() == [f"补录申请已采纳：{day}"]  # pending again: nothing decided yet
+    request = db.session.get(BackfillRequest, request.id)
+    with unit_of_work():
+        task = adopt_through_backfill(world.liaison, world.item,
+                                      _backfill_of(world, request, [world.other_member]),
+                                      request)
+    job_runs()
+    assert told() == [f"补录申请已采纳：{day}"] * 2
+
+    _void(world, task, "重复录入")
+    request = db.session.get(BackfillRequest, request.id)
+    with unit_of_work():
+        decline_request(request, world.liaison, "核实后当天未参加")
+    job_runs()
+    assert told() == [f"补录申请已采纳：{day}"] * 2 + [f"补录申请未采纳：{day}"]
+
+
 def test_a_request_adopted_through_the_backfill_form_is_reopened_by_its_void(world):
     from tracker.services.backfill_requests import adopt_through_backfill
 

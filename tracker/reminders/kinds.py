@@ -443,16 +443,27 @@ def still_promoted(row, now: datetime, config: dict) -> bool:
 
 # --- 补录申请已处理: the member who asked, once the liaison decided (the next job run) -------
 
+def _decision(request_id: int, decided_at: datetime, reopened: bool) -> str:
+    """What a 补录申请 reminder is about: one decision of the request. Its first decision
+    is ``request:<id>``, as it always was (an upgrade tells none twice); a 作废 re-opens
+    an adopted request (``voided_task_id``), and each decision after it is news again,
+    keyed by its time — told once however many times the job runs."""
+    if not reopened:
+        return f"request:{request_id}"
+    return f"request:{request_id}:{decided_at:%Y%m%d%H%M%S%f}"
+
+
 def find_backfill_decided(now: datetime, config: dict) -> list[Due]:
     rows = db.session.execute(
         select(BackfillRequest.id, BackfillRequest.member_id, BackfillRequest.status,
-               BackfillRequest.service_date, BackfillRequest.decline_reason)
+               BackfillRequest.service_date, BackfillRequest.decline_reason,
+               BackfillRequest.decided_at, BackfillRequest.voided_task_id)
         .where(BackfillRequest.status.in_((RequestStatus.adopted, RequestStatus.declined)),
                BackfillRequest.decided_at > _recent(config, now),
                _active(BackfillRequest.member_id))
     ).all()
     dues = []
-    for request_id, member_id, status, day, reason in rows:
+    for request_id, member_id, status, day, reason, decided_at, voided in rows:
         if status == RequestStatus.adopted:
             subject = _("补录申请已采纳：%(date)s", date=day.isoformat())
             body = _("您%(date)s的补录申请已采纳，计入您的服务记录。", date=day.isoformat())
@@ -460,7 +471,8 @@ def find_backfill_decided(now: datetime, config: dict) -> list[Due]:
             subject = _("补录申请未采纳：%(date)s", date=day.isoformat())
             body = _("您%(date)s的补录申请未被采纳，理由：%(reason)s",
                      date=day.isoformat(), reason=reason or "")
-        dues.append(Due("backfill_decided", f"request:{request_id}", subject, body,
+        dues.append(Due("backfill_decided", _decision(request_id, decided_at, voided is not None),
+                        subject, body,
                         "/backfill-requests/mine", member_id=member_id))
     return dues
 
