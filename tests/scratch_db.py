@@ -75,8 +75,9 @@ def _drop(db_name: str) -> None:
 class MigratedHeads:
     """Databases at the migrations' head, for the tests that start from one (the data
     migrations' tests, backup and restore): ``flask db upgrade`` — the real command, in
-    its own process — builds one from nothing once per backend per process, and each test
-    gets a copy of it (SQLite: the file copied with the backup API; PostgreSQL:
+    its own process (forked from one that has imported the app, ``tests.flask_cli.
+    prepare_with_flask``) — builds one from nothing once per backend per process, and
+    each test gets a copy of it (SQLite: the file copied with the backup API; PostgreSQL:
     ``CREATE DATABASE … TEMPLATE``). The copy is the database that command leaves; each
     upgrade from nothing was a subprocess and some twenty migrations, seconds per test.
     ``test_migrations.py::test_upgrade_from_nothing_matches_the_models`` still upgrades
@@ -88,7 +89,7 @@ class MigratedHeads:
 
     def _template(self, backend: str) -> str:
         if backend not in self.templates:
-            from tests.flask_cli import run_flask
+            from tests.flask_cli import prepare_with_flask
 
             if backend == "sqlite":
                 template = str(self.folder / "head.sqlite3")
@@ -99,7 +100,7 @@ class MigratedHeads:
                     conn.execute(f'CREATE DATABASE "{template}"')
                 url = _pg_url(template)
             try:
-                upgrade = run_flask(url, "db", "upgrade")
+                upgrade = prepare_with_flask(url, "db", "upgrade")
                 if upgrade.returncode != 0:
                     raise AssertionError(f"flask db upgrade failed:\n{upgrade.stderr[-3000:]}")
             except BaseException:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, select, text
 
 from tests import factories as f
-from tests.flask_cli import ROOT, run_flask
+from tests.flask_cli import ROOT, prepare_with_flask, run_flask
 from tests.owed_marks import assert_marks_follow_the_rule
 from tests.scratch_db import BACKENDS, fresh_database
 from tracker import create_app
@@ -132,7 +132,7 @@ def test_the_counted_rows_migration_derives_them_from_existing_work(backend, mig
         kept = _counted_rows(url)
         assert len(kept[0]) == 2 and len(kept[1]) == 6  # approved + submitted, 3 done each
 
-        assert run_flask(url, "db", "downgrade", "0002_seed_categories").returncode == 0
+        assert prepare_with_flask(url, "db", "downgrade", "0002_seed_categories").returncode == 0
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         assert _counted_rows(url) == kept
@@ -171,7 +171,7 @@ def test_the_month_summaries_migration_fills_them_from_existing_work(backend, mi
         assert sorted((status, n) for _y, _c, status, n in category_totals) == [
             ("approved", 3), ("submitted", 3)]
 
-        assert run_flask(url, "db", "downgrade", "0015_admin_home_indexes").returncode == 0
+        assert prepare_with_flask(url, "db", "downgrade", "0015_admin_home_indexes").returncode == 0
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         assert _summaries(url) == kept
@@ -192,7 +192,7 @@ def _second_round(url: str) -> tuple[list, ...]:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_the_checklist_and_double_summary_migrations_fill_them_from_existing_work(
-        backend, tmp_path):
+        backend, migrated_database):
     """0017 and 0018 create the per-item summary and the “双创” ones on a database that
     already holds work: they fill in what the application keeps afterwards, and what the
     rule says. The one item's approved task and its 待审核 task each add one activity and
@@ -201,8 +201,7 @@ def test_the_checklist_and_double_summary_migrations_fill_them_from_existing_wor
     each; 牛皮癣清除 has no beneficiary unit, so 受益 adds nothing; each of the three
     members who were done is one "双创" member of the year under each status (one
     participation each); the returned and the unreported tasks count nowhere."""
-    with fresh_database(backend, tmp_path, "second_round") as url:
-        assert run_flask(url, "db", "upgrade").returncode == 0
+    with migrated_database(backend, "second_round") as url:  # `flask db upgrade` from nothing
         _work_in_every_report_state(url, "ad_removal")
         kept = _second_round(url)
         (item,), item_years, double_work, double_members = kept
@@ -213,7 +212,7 @@ def test_the_checklist_and_double_summary_migrations_fill_them_from_existing_wor
             ("approved", 1, 1, 3, 360), ("submitted", 1, 2, 3, 360)]
         assert len(double_members) == 6 and {row[-1] for row in double_members} == {1}
 
-        assert run_flask(url, "db", "downgrade", "0016_month_summaries").returncode == 0
+        assert prepare_with_flask(url, "db", "downgrade", "0016_month_summaries").returncode == 0
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         assert _second_round(url) == kept
@@ -280,7 +279,7 @@ def test_the_finding_summary_migration_fills_them_from_existing_findings(backend
             ("submitted", "fixed", 1), ("submitted", "found", 1),
             ("submitted", "handed_over", 1)]
 
-        assert run_flask(url, "db", "downgrade", "0018_double_summaries").returncode == 0
+        assert prepare_with_flask(url, "db", "downgrade", "0018_double_summaries").returncode == 0
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         assert _finding_rows(url) == kept
@@ -332,7 +331,7 @@ def test_the_lists_version_migration_makes_the_database_change_the_token(backend
             assert unrelated == closed
             if again:
                 break
-            assert run_flask(url, "db", "downgrade", "0019_finding_summaries").returncode == 0
+            assert prepare_with_flask(url, "db", "downgrade", "0019_finding_summaries").returncode == 0
             upgrade = run_flask(url, "db", "upgrade")
             assert upgrade.returncode == 0, upgrade.stderr[-3000:]
 
@@ -353,7 +352,7 @@ def test_the_finding_tally_migration_counts_the_findings_there_and_follows_them(
     database moves it on every change, whoever writes the SQL."""
     with migrated_database(backend, "tally") as url:
         _surveys_with_findings(url)
-        assert run_flask(url, "db", "downgrade", "0020_lists_version").returncode == 0
+        assert prepare_with_flask(url, "db", "downgrade", "0020_lists_version").returncode == 0
         engine = create_engine(url)
         try:
             assert "finding_tally" not in inspect(engine).get_table_names()
@@ -408,7 +407,7 @@ def test_the_report_owed_migration_marks_the_tasks_that_owe(backend, migrated_da
         kept = _report_owed_marks(url)
         assert sum(mark is not None for mark in kept.values()) == 3  # returned, none, to come
 
-        assert run_flask(url, "db", "downgrade", "0013_need_photo").returncode == 0
+        assert prepare_with_flask(url, "db", "downgrade", "0013_need_photo").returncode == 0
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         assert _report_owed_marks(url) == kept
@@ -454,7 +453,7 @@ def test_0004_carries_the_old_figures_forward(backend, tmp_path):
     from sqlalchemy import text
 
     with fresh_database(backend, tmp_path, "carry") as url:
-        assert run_flask(url, "db", "upgrade", "0003_counted_rows").returncode == 0
+        assert prepare_with_flask(url, "db", "upgrade", "0003_counted_rows").returncode == 0
         engine = create_engine(url)
         try:
             with engine.begin() as conn:
@@ -512,7 +511,7 @@ def test_the_name_key_migration_puts_existing_members_in_pinyin_order(backend,
 
     names = ["赵六", "曾小明", "安然", "单田芳", "李安", "黎明"]  # code-point order: 单 first
     with migrated_database(backend, "names") as url:
-        assert run_flask(url, "db", "downgrade", "0023_member_roll_dates").returncode == 0
+        assert prepare_with_flask(url, "db", "downgrade", "0023_member_roll_dates").returncode == 0
         rows = ", ".join(f"({i}, '{name}', '1380000000{i}', 1, 'member', TRUE, TRUE, "
                          "'2026-01-01 00:00:00')" for i, name in enumerate(names))
         listed = _read_after(url, [
@@ -544,7 +543,7 @@ def test_the_need_tasked_migration_gives_converted_needs_their_state(backend, mi
             db.session.remove()
             db.engine.dispose()
         live_id, cancelled_id, liaison_id, category_id = ids
-        assert run_flask(url, "db", "downgrade", "0025_l1_outbox_failed_at_reason").returncode == 0
+        assert prepare_with_flask(url, "db", "downgrade", "0025_l1_outbox_failed_at_reason").returncode == 0
         columns = ("id, kind, title, category_id, community_id, task_id, wanted_by, status,"
                    " claimed_by_id, created_by_id, created_at, posted_on, updated_at")
         rows = [(1, live_id, "open", "NULL"), (2, cancelled_id, "open", "NULL"),
@@ -600,7 +599,7 @@ def test_the_clean_text_migration_cleans_text_stored_before_the_forms_did(backen
             db.session.remove()
             db.engine.dispose()
         pasted_id, untouched_id, report_id, community_id, twin_id = ids
-        assert run_flask(url, "db", "downgrade", "0028_loop_news_start").returncode == 0
+        assert prepare_with_flask(url, "db", "downgrade", "0028_loop_news_start").returncode == 0
         ch = "char" if backend == "sqlite" else "chr"  # ch(11) is \x0b, and so on
         _read_after(url, [  # as the forms stored them before session 19
             f"UPDATE task SET title = '电商' || {ch}(12) || '培训一', place = '党群服务中心'"
@@ -650,7 +649,7 @@ def test_the_news_start_migration_bounds_news_and_keys_tomorrow_by_the_day(backe
             db.session.commit()
             db.session.remove()
             db.engine.dispose()
-        assert run_flask(url, "db", "downgrade", "0026_need_tasked").returncode == 0
+        assert prepare_with_flask(url, "db", "downgrade", "0026_need_tasked").returncode == 0
         columns = ("dedupe_key, kind, channel, member_id, task_id, subject, body, status,"
                    " attempts, next_attempt_at, created_at")
         old = [f"tomorrow:m{member_id}:task:{task_id}:202612042330:sms",  # 12-05 07:30 local
@@ -681,7 +680,7 @@ def test_the_roll_period_migration_keeps_every_past_roll(backend, migrated_datab
     from tracker.rollups.coverage import coverage
 
     with migrated_database(backend, "rolls") as url:
-        assert run_flask(url, "db", "downgrade", "0030_data_clean_text").returncode == 0
+        assert prepare_with_flask(url, "db", "downgrade", "0030_data_clean_text").returncode == 0
         people = [  # id, name, active, on_roll, roll_since, roll_until
             (1, "甲一直在册", "TRUE", "TRUE", "NULL", "NULL"),
             (2, "乙十一月加入", "TRUE", "TRUE", "'2026-11-15'", "NULL"),
@@ -764,7 +763,7 @@ def test_the_roll_from_audit_migration_dates_moves_and_switch_offs_made_before_0
             db.session.remove()
             db.engine.dispose()
         u, fin, zheng, wu, wang, qian, sun = ids
-        assert run_flask(url, "db", "downgrade", "0033_final_summary_copy").returncode == 0
+        assert prepare_with_flask(url, "db", "downgrade", "0033_final_summary_copy").returncode == 0
 
         def event(action, entity, entity_id, detail, at):
             detail = "NULL" if detail is None else f"'{detail}'"
@@ -854,7 +853,7 @@ def test_the_copy_communities_migration_gives_kept_copies_the_communities_they_c
             db.engine.dispose()
         read = "SELECT copy_id, community_id FROM summary_copy_community"
         assert set(_read_after(url, [], read)) == expected  # written at 定稿
-        assert run_flask(url, "db", "downgrade", "0037_roll_from_audit").returncode == 0
+        assert prepare_with_flask(url, "db", "downgrade", "0037_roll_from_audit").returncode == 0
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         assert set(_read_after(url, [], read)) == expected  # filled by the migration
@@ -944,7 +943,7 @@ def test_the_member_names_migration_spells_stored_names_as_new_input_is_spelled(
             db.session.commit()
             db.session.remove()
             db.engine.dispose()
-        assert run_flask(url, "db", "downgrade", "0040_step_and_name_indexes").returncode == 0
+        assert prepare_with_flask(url, "db", "downgrade", "0040_step_and_name_indexes").returncode == 0
         _read_after(url, [f"UPDATE member SET name = '{name}' WHERE id = {ids[name]}"
                           for name in stored], "SELECT 1")  # as stored before session 22
         upgrade = run_flask(url, "db", "upgrade")
@@ -984,7 +983,7 @@ def test_the_copy_wording_migration_marks_copies_kept_before_it_as_an_older_word
             db.engine.dispose()
         read = "SELECT wording_version FROM summary_copy"
         assert _read_after(url, [], read) == [(WORDING_VERSION,)]  # written at 定稿
-        assert run_flask(url, "db", "downgrade", "0043_clean_member_names").returncode == 0
+        assert prepare_with_flask(url, "db", "downgrade", "0043_clean_member_names").returncode == 0
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
         assert _read_after(url, [], read) == [(0,)]  # kept before the revision
@@ -1020,7 +1019,7 @@ def test_the_one_current_copy_migration_keeps_the_newest_of_two_current_copies(
                                       " ORDER BY id")
         (sep_old_id, _, _), (oct_id, oct_at, _), (sep_id, _, _) = before
         assert [at is None for *_, at in before] == [False, True, True]
-        assert run_flask(url, "db", "downgrade", "0044_copy_wording").returncode == 0
+        assert prepare_with_flask(url, "db", "downgrade", "0044_copy_wording").returncode == 0
         # October signed a second time at the same moment, as two 定稿 at once did
         columns = ("note_id, finalized_at, finalized_by_id, reopened_at, reopened_by_id,"
                    " title, page, csv, docx, xlsx, wording_version")
@@ -1056,7 +1055,7 @@ def _signed_twice_at_once(url: str) -> tuple[int, int, int, object]:
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
-    assert run_flask(url, "db", "downgrade", "0044_copy_wording").returncode == 0
+    assert prepare_with_flask(url, "db", "downgrade", "0044_copy_wording").returncode == 0
     columns = ("note_id, finalized_at, finalized_by_id, reopened_at, reopened_by_id,"
                " title, page, csv, docx, xlsx, wording_version")
     _read_after(url, [f"INSERT INTO summary_copy ({columns})"

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from werkzeug.security import generate_password_hash
 
-from tests.flask_cli import ROOT, run_flask
+from tests.flask_cli import ROOT, prepare_with_flask, run_flask
 from tests.scratch_db import BACKENDS, fresh_database
 
 FIRST_RELEASE = "0003_counted_rows"
@@ -181,10 +181,10 @@ def test_upgrading_a_database_of_the_previous_release_keeps_its_meaning(backend,
     from tracker.timeutil import month_bounds
 
     with fresh_database(backend, tmp_path, "upgrade") as url:
-        first = run_flask(url, "db", "upgrade", FIRST_RELEASE)
+        first = prepare_with_flask(url, "db", "upgrade", FIRST_RELEASE)
         assert first.returncode == 0, first.stderr[-3000:]
         _fill(url)
-        old = run_flask(url, "db", "upgrade", PREVIOUS_RELEASE)
+        old = prepare_with_flask(url, "db", "upgrade", PREVIOUS_RELEASE)
         assert old.returncode == 0, old.stderr[-3000:]
         _as_previous_release(url)
 

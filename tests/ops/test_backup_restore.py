@@ -32,7 +32,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, select, text
 
 from tests import races
-from tests.flask_cli import run_flask
+from tests.flask_cli import prepare_with_flask, run_flask
 from tests.scratch_db import BACKENDS, fresh_database
 
 WRITERS = 3
@@ -328,8 +328,8 @@ def test_restore_refuses_a_database_or_folder_that_holds_anything(backend, tmp_p
     archive = tmp_path / "a.tar.gz"
     with migrated_database(backend, "src") as source, \
             fresh_database(backend, tmp_path, "dst") as target:
-        assert run_flask(source, "backup", "-o", str(archive),
-                         env={"UPLOAD_FOLDER": str(uploads)}).returncode == 0
+        assert prepare_with_flask(source, "backup", "-o", str(archive),
+                                  env={"UPLOAD_FOLDER": str(uploads)}).returncode == 0
 
         (tmp_path / "busy").mkdir()
         (tmp_path / "busy" / "x.jpg").write_bytes(b"x")
@@ -357,8 +357,8 @@ def test_a_damaged_archive_is_refused_before_anything_is_written(tmp_path, migra
             fresh_database("sqlite", tmp_path, "dst") as target:
         (uploads / "member-imports").mkdir()
         (uploads / "member-imports" / "note.json").write_text("{}")
-        assert run_flask(source, "backup", "-o", str(archive),
-                         env={"UPLOAD_FOLDER": str(uploads)}).returncode == 0
+        assert prepare_with_flask(source, "backup", "-o", str(archive),
+                                  env={"UPLOAD_FOLDER": str(uploads)}).returncode == 0
         tampered = tmp_path / "tampered.tar.gz"
         with tarfile.open(archive) as old, tarfile.open(tampered, "w:gz") as new:
             for member in old:
@@ -448,8 +448,8 @@ def test_restored_uploads_are_not_world_readable_whatever_the_umask(tmp_path, mi
         _world_with_every_kind_of_image(source, uploads)
         (uploads / "member-imports").mkdir()
         (uploads / "member-imports" / "note.json").write_text("{}")
-        assert run_flask(source, "backup", "-o", str(archive),
-                         env={"UPLOAD_FOLDER": str(uploads)}).returncode == 0
+        assert prepare_with_flask(source, "backup", "-o", str(archive),
+                                  env={"UPLOAD_FOLDER": str(uploads)}).returncode == 0
         previous = os.umask(0o022)
         try:
             restore = run_flask(target, "restore", str(archive),
@@ -472,17 +472,17 @@ def test_restore_names_the_next_step_by_the_backups_schema(backend, tmp_path, mi
     so, and that the code must first go back to that release (an upgrade cannot help)."""
     older, newer = tmp_path / "older.tar.gz", tmp_path / "newer.tar.gz"
     with migrated_database(backend, "src") as source:
-        assert run_flask(source, "db", "downgrade", "0032_roll_periods").returncode == 0
-        assert run_flask(source, "backup", "-o", str(older),
-                         env={"UPLOAD_FOLDER": str(tmp_path / "u1")}).returncode == 0
+        assert prepare_with_flask(source, "db", "downgrade", "0032_roll_periods").returncode == 0
+        assert prepare_with_flask(source, "backup", "-o", str(older),
+                                  env={"UPLOAD_FOLDER": str(tmp_path / "u1")}).returncode == 0
         engine = create_engine(source)
         try:
             with engine.begin() as conn:
                 conn.execute(text("UPDATE alembic_version SET version_num = '0999_later'"))
         finally:
             engine.dispose()
-        assert run_flask(source, "backup", "-o", str(newer),
-                         env={"UPLOAD_FOLDER": str(tmp_path / "u2")}).returncode == 0
+        assert prepare_with_flask(source, "backup", "-o", str(newer),
+                                  env={"UPLOAD_FOLDER": str(tmp_path / "u2")}).returncode == 0
     for archive, name in ((older, "older"), (newer, "newer")):
         with fresh_database(backend, tmp_path, name) as target:
             result = run_flask(target, "restore", str(archive),

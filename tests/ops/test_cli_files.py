@@ -9,7 +9,7 @@ import os
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from tests.flask_cli import run_flask
+from tests.flask_cli import prepare_with_flask, run_flask
 from tests.scratch_db import fresh_database
 
 pytestmark = pytest.mark.sqlite_file  # files and the mode, not the database
@@ -72,7 +72,7 @@ def test_seed_demo_says_when_the_demo_unit_is_already_there(tmp_path, migrated_d
     """After the documented create-admin --unit 县商务局, even on a demo server (the
     override given), the demo is refused in Chinese and nothing is changed."""
     with migrated_database("sqlite", "taken") as url:
-        admin = run_flask(url, "create-admin", "--phone", "13900001111", "--name", "王管理",
+        admin = prepare_with_flask(url, "create-admin", "--phone", "13900001111", "--name", "王管理",
                           "--unit", "县商务局", "--invite")
         assert admin.returncode == 0, admin.stderr[-2000:]
         result = run_flask(url, "seed-demo", "--i-know-this-is-production")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.flask_cli import run_flask
+from tests.flask_cli import prepare_with_flask, run_flask
 from tests.scratch_db import BACKENDS, fresh_database
 from tracker import create_app
 from tracker.ops.schema import head_revisions
@@ -31,7 +31,7 @@ def test_ready_only_at_the_head_of_the_migrations(backend, tmp_path):
         assert empty.get_json()["database"] == "ok"
         assert empty.get_json()["schema"] == "missing"
 
-        assert run_flask(url, "db", "upgrade", OLDER).returncode == 0
+        assert prepare_with_flask(url, "db", "upgrade", OLDER).returncode == 0
         behind = _get(url, "/readyz")
         assert behind.status_code == 503
         assert behind.get_json()["revision"] == [OLDER]
