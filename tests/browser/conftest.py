@@ -303,9 +303,10 @@ def _slug(text: str) -> str:
     return re.sub(r"[^\w.-]+", "_", text, flags=re.UNICODE).strip("_")[:80] or "step"
 
 
-# Full-page screenshots of every step cost about a fifth of the browser tests' CPU
-# (Chromium renders the whole page and encodes a PNG; 122 of them, 20 s of 145 s), and
-# no test reads them: by default they are taken only when a test fails.
+# Full-page screenshots of every step cost about a seventh of the browser tests' CPU
+# (Chromium renders the whole page and encodes a PNG; 122 of them, ≈ 20 s of 145 s in
+# one process), and no test reads them: by default they are taken only when a test
+# fails. `make test-browser SCREENSHOTS=steps` keeps every step, as before.
 STEP_SCREENSHOTS = os.environ.get("SCREENSHOTS", "") == "steps"
 
 
