@@ -12,8 +12,11 @@ Fixtures:
     world         a small seeded world in that database (plain values, see BrowserWorld).
     user_page     ``user_page(world.member)`` → a Page in its own browser context,
                   already logged in as that member.
-    shot          ``shot(page, "claimed")`` saves a full-page screenshot as
-                  test-artifacts/screenshots/<db>/<test>/<NN>-claimed.png.
+    shot          ``shot(page, "claimed")`` names a step of the test. When the test
+                  fails, a full-page screenshot of each page named this way is saved as
+                  test-artifacts/screenshots/<db>/<test>/failed-page<N>-<last step>.png.
+                  With ``SCREENSHOTS=steps`` in the environment every step is also kept,
+                  as test-artifacts/screenshots/<db>/<test>/<NN>-claimed.png.
 
 Every test in this folder gets the ``browser`` marker automatically.
 """
@@ -300,18 +303,27 @@ def _slug(text: str) -> str:
     return re.sub(r"[^\w.-]+", "_", text, flags=re.UNICODE).strip("_")[:80] or "step"
 
 
+# Full-page screenshots of every step cost about a seventh of the browser tests' CPU
+# (Chromium renders the whole page and encodes a PNG; 122 of them, ≈ 20 s of 145 s in
+# one process), and no test reads them: by default they are taken only when a test
+# fails. `make test-browser SCREENSHOTS=steps` keeps every step, as before.
+STEP_SCREENSHOTS = os.environ.get("SCREENSHOTS", "") == "steps"
+
+
 @pytest.fixture
 def shot(request):
-    """shot(page, "step name"): keep a full-page screenshot of this step."""
+    """shot(page, "step name"): a step of the test, kept as a full-page screenshot when
+    SCREENSHOTS=steps; when the test fails, each page's last step is kept either way."""
     folder = ARTIFACTS / _slug(request.node.name)
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)  # no stale pictures of an earlier run
     counter = iter(range(1, 1000))
-    pages = []
+    last_step: dict = {}  # page → the name of its last step
 
-    def _shot(page, name: str) -> Path:
-        if page not in pages:
-            pages.append(page)
+    def _shot(page, name: str) -> Path | None:
+        last_step[page] = name
+        if not STEP_SCREENSHOTS:
+            return None
+        folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{next(counter):02d}-{_slug(name)}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
@@ -320,9 +332,11 @@ def shot(request):
     # On failure, keep what each page showed at that moment.
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
-        for index, page in enumerate(pages, start=1):
+        for index, (page, name) in enumerate(last_step.items(), start=1):
             try:
                 if not page.is_closed():
-                    page.screenshot(path=str(folder / f"failed-page{index}.png"), full_page=True)
+                    folder.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(folder / f"failed-page{index}-after-{_slug(name)}.png"),
+                                    full_page=True)
             except Exception:  # noqa: BLE001 — best effort only
                 pass
