@@ -91,7 +91,8 @@ test-sqlite: $(STAMP)
 test-pg: $(STAMP)
 	@mkdir -p $(ARTIFACTS)
 	@echo "== tests on PostgreSQL 15 =="
-	scripts/pg.sh run $(PYTEST) -m "not deploy" --junitxml=$(ARTIFACTS)/junit-postgresql.xml
+	SCREENSHOTS=$${SCREENSHOTS:-failures} scripts/pg.sh run $(PYTEST) -m "not deploy" \
+		--junitxml=$(ARTIFACTS)/junit-postgresql.xml
 
 test-browser: $(STAMP)
 	@mkdir -p $(ARTIFACTS)

@@ -12,11 +12,12 @@ Fixtures:
     world         a small seeded world in that database (plain values, see BrowserWorld).
     user_page     ``user_page(world.member)`` → a Page in its own browser context,
                   already logged in as that member.
-    shot          ``shot(page, "claimed")`` names a step of the test. When the test
-                  fails, a full-page screenshot of each page named this way is saved as
-                  test-artifacts/screenshots/<db>/<test>/failed-page<N>-<last step>.png.
-                  With ``SCREENSHOTS=steps`` in the environment every step is also kept,
-                  as test-artifacts/screenshots/<db>/<test>/<NN>-claimed.png.
+    shot          ``shot(page, "claimed")`` keeps a full-page screenshot of the step as
+                  test-artifacts/screenshots/<db>/<test>/<NN>-claimed.png (the pages
+                  before and after each action, kept as the run's artifacts). With
+                  ``SCREENSHOTS=failures`` (the PostgreSQL half of `make test`) only a
+                  failing test keeps pictures: each page it named, as
+                  failed-page<N>-after-<last step>.png.
 
 Every test in this folder gets the ``browser`` marker automatically.
 """
@@ -303,17 +304,19 @@ def _slug(text: str) -> str:
     return re.sub(r"[^\w.-]+", "_", text, flags=re.UNICODE).strip("_")[:80] or "step"
 
 
-# Full-page screenshots of every step cost about a seventh of the browser tests' CPU
-# (Chromium renders the whole page and encodes a PNG; 122 of them, ≈ 20 s of 145 s in
-# one process), and no test reads them: by default they are taken only when a test
-# fails. `make test-browser SCREENSHOTS=steps` keeps every step, as before.
-STEP_SCREENSHOTS = os.environ.get("SCREENSHOTS", "") == "steps"
+# The step screenshots are the run's picture of every page before and after each action
+# (kept as test artifacts, issue 16); no test reads them. They cost about a seventh of
+# the browser tests' CPU (Chromium renders the whole page and encodes a PNG; 122 of
+# them, ≈ 20 s of 145 s in one process). The pages are the same on either database, so
+# `make test` keeps them from its SQLite half and runs the PostgreSQL half with
+# SCREENSHOTS=failures: pictures only of a test that fails (docs/testing.md).
+STEP_SCREENSHOTS = os.environ.get("SCREENSHOTS", "steps") != "failures"
 
 
 @pytest.fixture
 def shot(request):
-    """shot(page, "step name"): a step of the test, kept as a full-page screenshot when
-    SCREENSHOTS=steps; when the test fails, each page's last step is kept either way."""
+    """shot(page, "step name"): keep a full-page screenshot of this step (unless
+    SCREENSHOTS=failures); when the test fails, each page's last step is kept either way."""
     folder = ARTIFACTS / _slug(request.node.name)
     shutil.rmtree(folder, ignore_errors=True)  # no stale pictures of an earlier run
     counter = iter(range(1, 1000))
