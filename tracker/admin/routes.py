@@ -9,7 +9,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Category, Community, Member, ResourceItem, Role, Unit, Zone
@@ -114,9 +113,7 @@ def _shown_text(name: str, value) -> str:
             return str(value)
     if name == "community_ids":
         ids = [i for i in value if isinstance(i, int)] if isinstance(value, list) else []
-        names = db.session.scalars(select(Community.name).where(Community.id.in_(ids))
-                                   .order_by(Community.sort_key, Community.id)).all()
-        return _("、").join(names) or _("（无）")
+        return _("、").join(q.community_names(ids)) or _("（无）")
     if name == "on_roll":
         return _("计入") if value else _("不计入")
     return _("（未填）") if value in (None, "") else str(value)
