@@ -9,7 +9,8 @@ is now, but the re-shown form still names the change the date was typed for, so 
 it again is refused again; the page read again names the change as it is, and a
 correction posted from it is made. The member form is refused the same
 way when what it posts would move or switch the member over such a change; when it
-leaves the roll as it is, it saves.
+leaves the roll as it is, it saves. (A move meanwhile also changed the form's 单位: that
+form is refused as one whose fields changed, tests/web/test_admin_member_stale_page.py.)
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from tracker.services import directory, roll
 from tracker.timeutil import local_today
 
 STALE = "该党员的在册记录已被他人修改，请刷新后重试。"
+MEMBER_STALE = "该党员的信息已被他人修改，请刷新后重试。"
 NOV_1, NOV_10, NOV_20 = date(2022, 11, 1), date(2022, 11, 10), date(2022, 11, 20)
 
 
@@ -188,7 +190,10 @@ def test_a_move_from_a_page_read_before_another_admins_move_is_refused(
     response = client.post(f"/admin/members/{zhang.id}/edit", data=stale)
     assert response.status_code == 200
     page = page_of(response)
-    assert STALE in page and 'value="13900001111"' in page
+    # 单位 is a field the form shows: refused as any field changed meanwhile is
+    # (tests/web/test_admin_member_stale_page.py), naming the move
+    assert MEMBER_STALE in page and 'value="13900001111"' in page
+    assert "单位：打开页面时为县财政局，现为县民政局" in page
     assert stays(zhang.id) == before and work_event_count() == events
     assert db.session.get(Member, zhang.id).phone != "13900001111"
 

@@ -34,7 +34,8 @@ class Entity:
     frozen_note: object = None  # why some fields are fixed
     template: str = "admin/form.html"
     # more of a record's page than its form (the member page's 更正日期), by record
-    context: Callable = lambda record: {}
+    # and the form shown (the one posted, on a refusal)
+    context: Callable = lambda record, form: {}
 
     @property
     def list_endpoint(self) -> str:
@@ -65,7 +66,7 @@ def _save(entity: Entity, form, record, fixed, change, done_message):
 
 def render_page(entity: Entity, form, record, fixed, **context):
     """A record's form page; ``context`` replaces parts of ``entity.context``'s."""
-    extra = entity.context(record) if record is not None else {}
+    extra = entity.context(record, form) if record is not None else {}
     return render_template(entity.template, entity=entity, form=form, record=record,
                            fixed=fixed, **(extra | context))
 

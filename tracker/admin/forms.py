@@ -331,6 +331,9 @@ class MemberForm(AdminForm):
     # the latest roll change the page showed (``roll.shown_key``): a move chosen on a
     # page read before another admin's change of the roll is refused, not applied over it
     roll_shown = HiddenField()
+    # the form's fields as the page showed them (``directory.member_shown_key``): the
+    # post is refused when another's change of any of them committed since
+    shown = HiddenField()
 
     def load_choices(self, record):
         if record is None:
@@ -342,7 +345,8 @@ class MemberForm(AdminForm):
     @classmethod
     def initial(cls, record: Member) -> dict:
         return {"community_ids": [c.id for c in record.communities],
-                "roll_shown": roll.shown_key(roll.last_change(record))}
+                "roll_shown": roll.shown_key(roll.last_change(record)),
+                "shown": d.member_shown_key(record)}
 
 
 class RollCorrectionForm(Form):

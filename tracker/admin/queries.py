@@ -209,6 +209,15 @@ def communities_without_items(year: int) -> list[tuple[int, str]]:
         .order_by(Community.sort_key, Community.id))]
 
 
+def community_names(community_ids: list[int]) -> list[str]:
+    """The communities' names in the lists' order (a stale member form's note)."""
+    if not community_ids:
+        return []
+    return list(db.session.scalars(select(Community.name)
+                                   .where(Community.id.in_(community_ids))
+                                   .order_by(Community.sort_key, Community.id)))
+
+
 def liaisons_not_activated() -> list[str]:
     """Names of the active 社区联络员 who have no password yet, by name."""
     return list(db.session.scalars(

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Category, Community, Member, ResourceItem, Role, Unit, Zone
 from ..permissions import admin_required
 from ..security import record_id_or_none
+from ..templating import ROLE
 from ..services import directory as d
 from ..services import roll
 from ..view_support import run_service
@@ -55,19 +56,67 @@ ITEMS = Entity("item", "items", ResourceItem, ResourceItemForm,
                frozen_note=_l("该项目已有任务，单位、社区、责任区、类别和年度不能修改。"))
 
 
-def _member_page(record: Member, roll_form: RollCorrectionForm | None = None) -> dict:
+def _member_page(record: Member, form=None, *,
+                 roll_form: RollCorrectionForm | None = None) -> dict:
     """The member page beyond its form: the latest change of the roll history as it is
     now, whose date 更正日期 corrects, and the 更正日期 form — empty, naming that change;
     or the one posted (``roll_form``), with what was typed and still naming the change
     the admin's page showed: a date typed for a change another admin's has replaced
     meanwhile is refused again until the page is read again, never applied to the
-    change now shown (as the member form keeps its ``roll_shown``)."""
+    change now shown (as the member form keeps its ``roll_shown``).
+
+    ``form``: the member form shown. Posted from a page read before another's change
+    of the member (``stale``), it is re-shown with what was typed and still the old
+    page's keys — posted again, it is refused again, never saved over a change its
+    admin has not seen — and the page says what changed (each field as the page showed
+    it and as it is now, or that the roll history did) and links to the page read
+    again, where the current values are shown and can be changed."""
     change = roll.last_change(record)
     if roll_form is None:
         roll_form = RollCorrectionForm(formdata=None)
         roll_form.change.data = roll.shown_key(change)
     return {"roll_change": change, "roll_form": roll_form,
-            "roll_units": {p.unit_id: p.unit.name for p in record.roll_periods}}
+            "roll_units": {p.unit_id: p.unit.name for p in record.roll_periods},
+            "stale": _stale_fields(record, form)}
+
+
+def _stale_fields(record: Member, form) -> list[str] | None:
+    """What another's change has made stale of the posted member form ``form``, a line
+    a field (as the page showed it and as it is now, in the form's order; the roll
+    history last, when the form was refused for it), or None when the form is not
+    such a post."""
+    if not isinstance(form, MemberForm) or not form.is_submitted() or "shown" not in form:
+        return None
+    lines = []
+    for c in d.changed_since_shown(record, form.shown.data):
+        label = form[c.field].label.text if c.field in form else c.field
+        now = _shown_text(c.field, c.now)
+        if not c.known:
+            lines.append(_("%(field)s：现为%(now)s", field=label, now=now))
+        else:
+            lines.append(_("%(field)s：打开页面时为%(shown)s，现为%(now)s", field=label,
+                           shown=_shown_text(c.field, c.shown), now=now))
+    if roll.STALE in form.form_errors:
+        lines.append(_("在册记录：已有新的变动，见下方“在册记录”。"))
+    return lines or None
+
+
+def _shown_text(name: str, value) -> str:
+    """A member form field's stored value as the form shows it."""
+    if name == "unit_id":
+        unit = db.session.get(Unit, value) if isinstance(value, int) else None
+        return unit.name if unit is not None else str(value)
+    if name == "role":
+        try:
+            return str(ROLE[Role(value)])
+        except ValueError:
+            return str(value)
+    if name == "community_ids":
+        ids = [i for i in value if isinstance(i, int)] if isinstance(value, list) else []
+        return _("、").join(q.community_names(ids)) or _("（无）")
+    if name == "on_roll":
+        return _("计入") if value else _("不计入")
+    return _("（未填）") if value in (None, "") else str(value)
 
 
 MEMBERS = Entity("member", "members", Member, MemberForm, d.create_member, d.update_member,
@@ -298,7 +347,7 @@ def member_roll_date(record_id: int):
         shown=form.change.data)
     if not done:
         main, fixed = edit_form(MEMBERS, member, formdata=None)
-        return render_page(MEMBERS, main, member, fixed, **_member_page(member, form),
+        return render_page(MEMBERS, main, member, fixed, **_member_page(member, roll_form=form),
                            form_action=url_for("admin.member_edit", record_id=member.id))
     flash(_("已更正%(name)s的在册变动日期：%(before)s改为%(after)s。", name=member.name,
             before=before.day.isoformat(), after=form.day.data.isoformat()), "success")

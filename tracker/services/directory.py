@@ -7,7 +7,10 @@ Records are never deleted here: anything that may have history is deactivated.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -115,6 +118,10 @@ class MemberData:
     # a move or switch is refused when another admin's change committed since; None
     # (not from a page: the import, scripts) checks nothing
     roll_shown: str | None = None
+    # the form's fields as the edit page showed them (``member_shown_key``): the form is
+    # refused when another's change of any of them committed since; None (not from a
+    # page) checks nothing
+    shown: str | None = None
 
 
 # --- shared checks --------------------------------------------------------------------
@@ -596,13 +603,77 @@ def _roll_since(member: Member) -> str | None:
     return current.since.isoformat() if current is not None and current.since else None
 
 
+# The member form's fields as stored, in the order the form shows them: what an edit
+# page read (``member_shown_key``) and what a post from it is checked against.
+SHOWN_FIELDS = ("name", "phone", "unit_id", "branch", "role", "community_ids", "on_roll")
+MEMBER_STALE = _l("该党员的信息已被他人修改，请刷新后重试。")
+
+
+def shown_values(member: Member) -> dict:
+    """The member form's fields as stored (``SHOWN_FIELDS``), in plain values. Only
+    what the form shows and writes: a password set or changed (the member's own, an
+    invitation's), a login or 停用 is none of them."""
+    return {"name": member.name, "phone": member.phone, "unit_id": member.unit_id,
+            "branch": member.branch or None, "role": _plain(member.role),
+            "community_ids": sorted(c.id for c in member.communities),
+            "on_roll": bool(member.on_roll)}
+
+
+def member_shown_key(member: Member) -> str:
+    """What the edit page posts to say what its form showed: the fields' stored values
+    (they are on the page already), so a refusal can say what changed since — as JSON
+    in URL-safe base64, a plain token in the page's hidden field."""
+    text = json.dumps(shown_values(member), ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode("ascii")
+
+
+@dataclass(frozen=True)
+class ShownChange:
+    """A field of the member form changed since the page was read: ``shown`` what the
+    page showed (``known`` False: the page's key does not say), ``now`` what is stored
+    now."""
+
+    field: str
+    shown: object
+    now: object
+    known: bool = True
+
+
+def changed_since_shown(member: Member, shown: str | None) -> list[ShownChange]:
+    """The member form's fields whose stored value is not what the page showed
+    (``shown``, its ``member_shown_key``), in the form's order; [] when none or when
+    ``shown`` is None (not from a page). An unreadable key is a page of nothing: every
+    field is listed."""
+    if shown is None:
+        return []
+    try:
+        then = json.loads(base64.urlsafe_b64decode(shown.encode("ascii")))
+    except (ValueError, binascii.Error):  # UnicodeError is a ValueError
+        then = None
+    if not isinstance(then, dict):
+        then = {}
+    now = shown_values(member)
+    return [ShownChange(name, then.get(name), now[name], name in then) for name in SHOWN_FIELDS
+            if name not in then or then[name] != now[name]]
+
+
 def update_member(member: Member, actor: Member, data: MemberData) -> None:
+    """The member form. Posted from a page (``data.shown``), it is refused
+    (``MEMBER_STALE``, nothing written) when any field the form shows has been changed
+    since the page was read — by another admin's form, the member import, or anything
+    else that writes them: the post would put back what the page showed over a change
+    its admin never saw. A page read again shows the change and posts its key."""
     _require_admin(actor)
+    # before anything is read or checked: the member as the last change committed
+    # left them (another admin's post waits here for this one, then is checked against
+    # what it wrote) — the day against the stays as they are now, the form against the
+    # fields as they are now, not as the page that posted saw them
+    roll.lock_member(member)
+    if changed_since_shown(member, data.shown):
+        raise ServiceError(MEMBER_STALE)
     if member.id == actor.id and data.role != Role.admin:
         raise ServiceError(_l("不能取消自己的管理员角色。"), field="role")
-    # before the form's values are applied: the day is checked against the stays as
-    # they are now, not as the page that posted saw them
-    roll.lock_member(member)
     values = _member_values(data, member)
     communities = values.pop("communities")
     changes = _apply(member, values)

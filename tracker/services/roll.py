@@ -70,8 +70,10 @@ def lock_member(member: Member) -> None:
     switch, 停用 / 重新启用, 更正日期 — takes it before it reads the stays it decides
     on: on PostgreSQL a second admin's change waits for the first to commit and then
     checks its day against the history the first left (refused when it no longer
-    fits), never writing a stay that runs backwards or two rolls at once. SQLite's
-    writers take turns anyway; it ignores the clause."""
+    fits), never writing a stay that runs backwards or two rolls at once. The member
+    form takes it for all its fields (``directory.update_member``): a second admin's
+    post waits, then is checked against the fields the first wrote. SQLite's writers
+    take turns anyway; it ignores the clause."""
     lock_members([member])
 
 
