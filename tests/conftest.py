@@ -207,6 +207,37 @@ def world(cached_build) -> World:
     return cached_build("world", _build_world)
 
 
+# The demo world, seeded, is kept for longer than the 30 s of other builds: six modules
+# of tests/ seed it (2-4 s each), far apart in a run. Its times are relative to the
+# moment it was seeded (reports dated as if submitted the day after their activity,
+# capped at "now"; devices last seen days ago), never nearer than days to a boundary
+# the tests read (upcoming tasks start two days on or later, past ones before today),
+# and a snapshot is never used on another local day: a world seeded minutes ago is the
+# world `flask seed-demo` leaves for whoever opens it minutes later.
+DEMO_MAX_AGE = 15 * 60.0
+
+
+@pytest.fixture
+def seeded_demo(app, _databases, _cached_app):
+    """seeded_demo(today) → ``tracker.demo.seed_demo(today)``'s DemoWorld, committed —
+    seeded the first time; after that (same worker, same local day, up to
+    ``DEMO_MAX_AGE``, starting from the bare database) the database is put back to the
+    state right after that seeding and the world's objects re-made, expired, in this
+    test's session (``WorkerDatabases.built``)."""
+    from tracker.demo import seed_demo
+
+    def _seeded(today):
+        def seed_the_demo():
+            demo = seed_demo(today)
+            db.session.commit()
+            return demo
+
+        return _databases.built(_cached_app, f"demo-{today.isoformat()}", seed_the_demo,
+                                max_age=DEMO_MAX_AGE)
+
+    return _seeded
+
+
 class QueryCounter:
     def __init__(self):
         self.statements: list[str] = []

@@ -291,12 +291,10 @@ def test_the_member_is_told_of_each_decision_by_the_reminder_job(app, world):
         select(Outbox).where(Outbox.kind == "backfill_decided")))) == len(rows)
 
 
-def test_the_demo_world_has_one_pending_request_for_the_liaison(app):
+def test_the_demo_world_has_one_pending_request_for_the_liaison(seeded_demo):
     from tracker.backfill_requests.queries import pending_count
-    from tracker.demo import seed_demo
 
-    world = seed_demo(local_today())
-    db.session.commit()
+    world = seeded_demo(local_today())
     [request] = db.session.scalars(select(BackfillRequest)).all()
     assert request.status == RequestStatus.pending
     assert pending_count(world.liaison) == 1

@@ -139,15 +139,13 @@ def test_the_needs_still_to_be_done_add_up_on_the_progress_page(client, login, w
     assert counts.live + counts.fulfilled + closed == counts.posted == 7
 
 
-def test_the_demo_world_has_needs_in_every_state(app):
+def test_the_demo_world_has_needs_in_every_state(seeded_demo):
     """seed-demo shows the feature: needs fulfilled, claimed (for a unit, overdue), open,
     turned into a task and closed, counted on its community like any others."""
-    from tracker.demo import seed_demo
     from tracker.timeutil import local_today
 
     today = local_today()
-    world = seed_demo(today)
-    db.session.commit()
+    world = seeded_demo(today)
     paired = world.items[("解放路社区", None, "household_assistance")].community_id
     this_month = Scope(date_from=today.replace(day=1), date_to=today + timedelta(days=1),
                        community_ids=(paired,))

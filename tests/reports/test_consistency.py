@@ -188,16 +188,15 @@ def test_the_reader_finds_every_figure_it_compares(client, login, october):
 
 # --- the demo world ----------------------------------------------------------------------------
 
-def test_the_demo_world_reads_the_same_on_every_page_and_export(app, client, login):
+def test_the_demo_world_reads_the_same_on_every_page_and_export(seeded_demo, client, login):
     """What a newcomer sees after `make run`: last month and this month, for each of the
     liaison's communities and for the unit, on every page and in every format."""
-    from tracker.demo import DEMO_PASSWORD, seed_demo
+    from tracker.demo import DEMO_PASSWORD
     from tracker.extensions import db
     from tracker.timeutil import local_today
 
     today = local_today()
-    world = seed_demo(today=today)
-    db.session.commit()
+    world = seeded_demo(today)
     last_day = today.replace(day=1) - timedelta(days=1)
     last = last_day.strftime("%Y-%m")
     # the demo finalises last month: its document is kept, as a liaison's 定稿 keeps it

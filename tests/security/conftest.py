@@ -12,4 +12,10 @@ def _user_from_each_requests_cookies(app):
     def forget_cached_user():
         g.pop("_login_user", None)
 
-    app.before_request_funcs.setdefault(None, []).insert(0, forget_cached_user)
+    # The app is the worker's cached one (tests/dbstate.py), kept for every later test:
+    # the hook goes when the test ends. Left in, each test added one more, and every
+    # request of every later test ran them all (hundreds, by the end of this folder).
+    hooks = app.before_request_funcs.setdefault(None, [])
+    hooks.insert(0, forget_cached_user)
+    yield
+    hooks.remove(forget_cached_user)

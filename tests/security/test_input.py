@@ -193,6 +193,27 @@ FORM_IDS = ("participants", "resource_item", "leader", "community", "category", 
 NOT_DECIMAL = ("²", "①")
 
 
+def _as_admin(client, login, admin, method: str, url: str, query: dict, form: dict):
+    """The request, sent as the signed-in admin. The admin signs in once; a request
+    sent after an earlier one ended the session (its answer the sign-in page's
+    redirect) is sent again once the admin has signed in anew — what signing in before
+    every request did, without two more requests for each of ~190 routes."""
+    for attempt in range(2):
+        if method == "GET":
+            response = client.get(url, query_string=query)
+        else:
+            response = client.post(url, query_string=query, data=form)
+        if attempt or not _to_sign_in(response):
+            return response
+        login(admin)
+    raise AssertionError("unreachable")
+
+
+def _to_sign_in(response) -> bool:
+    return response.status_code in (301, 302, 303) \
+        and urlsplit(response.headers["Location"]).path == "/auth/login"
+
+
 @pytest.mark.parametrize("value", OVER_INT + NOT_DECIMAL)
 def test_an_id_past_the_database_integer_in_a_query_or_a_form_is_no_error(
         app, client, world, login, value):
@@ -204,16 +225,13 @@ def test_an_id_past_the_database_integer_in_a_query_or_a_form_is_no_error(
     wrong = []
     query = {name: value for name in QUERY_IDS + ("year",)}
     form = {name: value for name in FORM_IDS}
+    login(world.admin)
     for rule in app.url_map.iter_rules():
         if rule.endpoint in ("static", "main.readyz") or rule.endpoint.startswith("auth."):
             continue  # logging out would end the admin's session mid-loop; readyz: above
         url = dummy_url(app, rule)
         for method in sorted(rule.methods & {"GET", "POST"}):
-            login(world.admin)
-            if method == "GET":
-                response = client.get(url, query_string=query)
-            else:
-                response = client.post(url, query_string=query, data=form)
+            response = _as_admin(client, login, world.admin, method, url, query, form)
             if response.status_code >= 500:
                 wrong.append(f"{method} {url}: {response.status_code}")
     assert not wrong, "\n".join(wrong)

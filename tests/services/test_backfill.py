@@ -258,11 +258,8 @@ def test_every_record_has_one_source(app, backfilled, checked_in, label):
     assert source_label(backfilled, checked_in) == label
 
 
-def test_the_demo_world_has_a_backfilled_activity_with_five_participants(app):
-    from tracker.demo import seed_demo
-
-    world = seed_demo(local_today())
-    db.session.commit()
+def test_the_demo_world_has_a_backfilled_activity_with_five_participants(seeded_demo):
+    world = seeded_demo(local_today())
     [task] = db.session.scalars(select(Task).where(Task.backfilled.is_(True))).all()
     assert task.report.status == ReportStatus.approved
     assert task.report.reviewed_by_id == world.liaison.id

@@ -240,13 +240,11 @@ def test_the_promoted_member_is_told_by_the_reminder_job(app, world, full):
         select(Outbox).where(Outbox.kind == "waitlist_promoted")))) == len(rows)
 
 
-def test_the_demo_world_has_a_full_task_with_a_waitlist(app):
+def test_the_demo_world_has_a_full_task_with_a_waitlist(seeded_demo):
     """The demo member waits first in line on a full task whose line already moved on."""
-    from tracker.demo import seed_demo
     from tracker.timeutil import local_today
 
-    world = seed_demo(local_today())
-    db.session.commit()
+    world = seeded_demo(local_today())
     [(card, place)] = tq.my_waiting(world.members[0].id, utcnow())
     task = db.session.get(Task, card.id)
     assert place == 1 and task.taken == task.slots

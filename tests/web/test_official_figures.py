@@ -286,17 +286,15 @@ def test_10_the_link_under_a_thumbnail_opens_the_full_photo(client, login, world
     assert client.get(link.group(1)).status_code == 200
 
 
-def test_the_demo_month_reads_the_same_everywhere(app):
+def test_the_demo_month_reads_the_same_everywhere(seeded_demo):
     """The demo world's month: every figure appearing in more than one place agrees."""
-    from tracker.demo import seed_demo
     from tracker.models import Unit
     from tracker.reports.summary import build_summary
     from tracker.rollups import Scope
     from tracker.rollups.figures import figures_by_category
     from tracker.rollups.findings import findings_counts
 
-    seed_demo(TODAY)
-    db.session.commit()
+    seeded_demo(TODAY)
     unit = db.session.scalar(db.select(Unit))
     summary = build_summary(MONTH.year, MONTH.month, unit=unit)
     scope = Scope(MONTH, date(MONTH.year + (MONTH.month == 12), MONTH.month % 12 + 1, 1),
