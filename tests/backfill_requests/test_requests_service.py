@@ -434,6 +434,33 @@ def test_a_request_adopted_again_after_a_void_is_told_again_each_decision_once(a
     assert told() == [f"补录申请已采纳：{day}"] * 2 + [f"补录申请未采纳：{day}"]
 
 
+def test_the_first_decision_of_a_request_pending_at_a_void_keeps_the_first_decisions_key(
+        app, world):
+    """A request still pending when the activity it names is voided is marked with the
+    voided activity too, but its next decision is its first: it is told once, under the
+    key every first decision has always had (``request:<id>``), so a decision told
+    before an upgrade is not told again after it."""
+    from tracker.models import Outbox
+    from tracker.reminders.job import write_due
+
+    past = world.past_task
+    leader = db.session.scalar(select(Assignment).where(
+        Assignment.task_id == past.id, Assignment.member_id == world.leader.id))
+    leader.status, leader.minutes = AssignmentStatus.done, 60
+    request = asked_for_past_task(world, minutes=90)
+    _void(world, past)
+    request = db.session.get(BackfillRequest, request.id)
+    assert (request.status, request.voided_task_id) == (RequestStatus.pending, past.id)
+    with unit_of_work():
+        decline_request(request, world.liaison, "核实后当天未参加")
+    for _ in range(2):
+        write_due(utcnow(), app.config)
+        db.session.commit()
+    keys = db.session.scalars(select(Outbox.dedupe_key).where(
+        Outbox.kind == "backfill_decided", Outbox.channel == "inapp")).all()
+    assert keys == [f"backfill_decided:m{world.other_member.id}:request:{request.id}:inapp"]
+
+
 def test_a_request_adopted_through_the_backfill_form_is_reopened_by_its_void(world):
     from tracker.services.backfill_requests import adopt_through_backfill
 

@@ -443,14 +443,30 @@ def still_promoted(row, now: datetime, config: dict) -> bool:
 
 # --- 补录申请已处理: the member who asked, once the liaison decided (the next job run) -------
 
-def _decision(request_id: int, decided_at: datetime, reopened: bool) -> str:
+def _decision(request_id: int, decided_at: datetime, decided_before: bool) -> str:
     """What a 补录申请 reminder is about: one decision of the request. Its first decision
     is ``request:<id>``, as it always was (an upgrade tells none twice); a 作废 re-opens
-    an adopted request (``voided_task_id``), and each decision after it is news again,
-    keyed by its time — told once however many times the job runs."""
-    if not reopened:
+    an adopted request, and each decision after that one is news again, keyed by its time
+    — told once however many times the job runs."""
+    if not decided_before:
         return f"request:{request_id}"
     return f"request:{request_id}:{decided_at:%Y%m%d%H%M%S%f}"
+
+
+def _decided_before(request_ids: list[int]) -> set[int]:
+    """Those of ``request_ids`` whose current decision is not their first: a 作废 re-opened
+    them from a decision (the ``backfill_request_reopen`` event's ``was``). A request that
+    was still pending when its activity was voided (``voided_task_id`` set too) is deciding
+    for the first time, and was told under the first decision's key before this rule."""
+    if not request_ids:
+        return set()
+    was = AuditEvent.detail["was"].as_string()
+    return set(db.session.scalars(
+        select(AuditEvent.entity_id).where(
+            AuditEvent.entity_type == BackfillRequest.__tablename__,
+            AuditEvent.entity_id.in_(request_ids),
+            AuditEvent.action == "backfill_request_reopen",
+            was.in_((RequestStatus.adopted.value, RequestStatus.declined.value)))))
 
 
 def find_backfill_decided(now: datetime, config: dict) -> list[Due]:
@@ -462,8 +478,10 @@ def find_backfill_decided(now: datetime, config: dict) -> list[Due]:
                BackfillRequest.decided_at > _recent(config, now),
                _active(BackfillRequest.member_id))
     ).all()
+    # only a request a 作废 re-opened (voided_task_id) can have decided before
+    decided_before = _decided_before([row.id for row in rows if row.voided_task_id is not None])
     dues = []
-    for request_id, member_id, status, day, reason, decided_at, voided in rows:
+    for request_id, member_id, status, day, reason, decided_at, _voided in rows:
         if status == RequestStatus.adopted:
             subject = _("补录申请已采纳：%(date)s", date=day.isoformat())
             body = _("您%(date)s的补录申请已采纳，计入您的服务记录。", date=day.isoformat())
@@ -471,8 +489,8 @@ def find_backfill_decided(now: datetime, config: dict) -> list[Due]:
             subject = _("补录申请未采纳：%(date)s", date=day.isoformat())
             body = _("您%(date)s的补录申请未被采纳，理由：%(reason)s",
                      date=day.isoformat(), reason=reason or "")
-        dues.append(Due("backfill_decided", _decision(request_id, decided_at, voided is not None),
-                        subject, body,
+        about = _decision(request_id, decided_at, request_id in decided_before)
+        dues.append(Due("backfill_decided", about, subject, body,
                         "/backfill-requests/mine", member_id=member_id))
     return dues
 
