@@ -339,3 +339,84 @@ def test_a_rename_takes_its_actor_before_the_row_it_renames(tmp_path, which):
     actor, while an admin holding the actor waited for the unit: a deadlock."""
     with pg_world(tmp_path, f"rename{which}") as url:
         _rename_while_the_actor_is_changed(url, which)
+
+
+def _phones_swapped_by_two_admins(url: str, first_is_lower: bool) -> None:
+    """Admin X changes admin Y's 手机号 in the app (``update_member``, in a thread) while
+    Y changes X's on a second connection, each transaction taking its locks in the
+    service's order. A new 手机号 is under a unique index: PostgreSQL holds the edited
+    member's row ``FOR UPDATE``, which blocks the key share the other's audit row (naming
+    its actor) takes. ``first_is_lower``: X has the lower id — Y's transaction then holds
+    X and goes on to name Y, whatever the order of its locks."""
+    import threading
+
+    from tracker.extensions import db
+    from tracker.models import AuditEvent, Member, Role
+    from tracker.services import unit_of_work
+    from tracker.services.directory import MemberData, update_member
+
+    def build(f, unit, item, liaison):
+        other = f.unit("县财政局")
+        one = f.member(other, name="管理员甲", role=Role.admin)
+        two = f.member(other, name="管理员乙", role=Role.admin)
+        x, y = (one, two) if first_is_lower else (two, one)
+        return dict(x=x.id, y=y.id)
+
+    app, ids = _ids(url, build)
+    with app.test_request_context("/"):
+        changed: list = []
+
+        def x_changes_ys_phone() -> None:
+            with app.test_request_context("/"):
+                try:
+                    with unit_of_work():
+                        y = db.session.get(Member, ids["y"])
+                        update_member(y, db.session.get(Member, ids["x"]), MemberData(
+                            name=y.name, phone="13911112222", unit_id=y.unit_id, role=y.role,
+                            branch=y.branch, on_roll=y.on_roll))
+                    changed.append("ok")
+                except Exception as error:  # noqa: BLE001 — reported below
+                    changed.append(repr(error))
+                db.session.remove()
+
+        x_changing = threading.Thread(target=x_changes_ys_phone)
+        y_row = select(Member.id).where(Member.id == ids["y"])
+        with other_transaction() as y_changing:
+            # Y's change of X's 手机号, its locks first: X (the edited member) FOR UPDATE,
+            # and Y (the actor, whose audit row comes last) a key share — in id order
+            if first_is_lower:
+                y_changing.execute(update(Member).where(Member.id == ids["x"])
+                                   .values(phone="13933334444"))
+            else:
+                y_changing.execute(y_row.with_for_update(read=True, key_share=True))
+                y_changing.execute(update(Member).where(Member.id == ids["x"])
+                                   .values(phone="13933334444"))
+            x_changing.start()
+            try:
+                _waiting_for_a_lock()  # X's change waits for Y's
+                # Y's audit row, naming Y: must not wait for X's change
+                y_changing.execute(insert(AuditEvent).values(
+                    actor_id=ids["y"], action="update", entity_type="member",
+                    entity_id=ids["x"]))
+                y_changing.commit()
+            finally:
+                y_changing.rollback()
+                x_changing.join(timeout=60)
+        assert changed == ["ok"]
+        db.session.expire_all()
+        assert db.session.get(Member, ids["x"]).phone == "13933334444"
+        assert db.session.get(Member, ids["y"]).phone == "13911112222"
+        _dispose()
+
+
+@pytest.mark.parametrize("first_is_lower", [True, False], ids=["x-lower", "y-lower"])
+def test_two_admins_changing_each_others_phone_lock_the_two_in_id_order(tmp_path,
+                                                                        first_is_lower):
+    """Two admins change each other's 手机号 at the same moment. Each transaction locks its
+    actor (the audit row names them: a key share) and the edited member (``FOR UPDATE``:
+    the new 手机号 is under a unique index) in id order, before it writes: the second
+    then waits holding nothing, and the first goes through. The member form used to lock
+    the edited member, update it, and only then name its actor — each admin's transaction
+    held the other's row and waited for its own: a deadlock."""
+    with pg_world(tmp_path, f"phones{int(first_is_lower)}") as url:
+        _phones_swapped_by_two_admins(url, first_is_lower)

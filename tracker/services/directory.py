@@ -217,7 +217,7 @@ def set_active(obj, actor: Member, active: bool) -> None:
     if isinstance(obj, Member) and obj.id == actor.id and not active:
         raise ServiceError(_l("不能停用自己的账号。"))
     if isinstance(obj, Member):
-        roll.lock_member(obj)  # another admin's change of the roll, committed meanwhile
+        roll.lock_member(obj, actor)  # another admin's change of the roll, committed meanwhile
     if obj.active == active:
         return  # a repeated click changes nothing
     obj.active = active
@@ -668,8 +668,9 @@ def update_member(member: Member, actor: Member, data: MemberData) -> None:
     # before anything is read or checked: the member as the last change committed
     # left them (another admin's post waits here for this one, then is checked against
     # what it wrote) — the day against the stays as they are now, the form against the
-    # fields as they are now, not as the page that posted saw them
-    roll.lock_member(member)
+    # fields as they are now, not as the page that posted saw them; with the actor, in
+    # id order, the member FOR UPDATE when their 手机号 changes (``roll.lock_member``)
+    roll.lock_member(member, actor, key=(data.phone or "").strip() != member.phone)
     if changed_since_shown(member, data.shown):
         raise ServiceError(MEMBER_STALE)
     if member.id == actor.id and data.role != Role.admin:
@@ -707,7 +708,7 @@ def correct_roll_date(member: Member, actor: Member, day: date | None,
     when the latest change is now another (another admin's move, 停用 or correction
     committed since the page was read), never applied to a change the admin did not see."""
     _require_admin(actor)
-    roll.lock_member(member)  # the latest change as it is now, not as the page saw it
+    roll.lock_member(member, actor)  # the latest change as it is now, not as the page saw it
     change = roll.last_change(member)
     if change is not None or shown:  # (a change named that is gone since: another's too)
         roll.check_shown(member, shown)

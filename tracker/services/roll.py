@@ -64,7 +64,7 @@ def differs(member: Member, unit_id: int | None) -> bool:
     return (current.unit_id if current else None) != unit_id
 
 
-def lock_member(member: Member) -> None:
+def lock_member(member: Member, actor: Member | None = None, *, key: bool = False) -> None:
     """Lock the member's row (``FOR NO KEY UPDATE``, to the commit) and read the member
     and their stays again. Every change of a member's roll — the member form's move or
     switch, 停用 / 重新启用, 更正日期 — takes it before it reads the stays it decides
@@ -73,8 +73,22 @@ def lock_member(member: Member) -> None:
     fits), never writing a stay that runs backwards or two rolls at once. The member
     form takes it for all its fields (``directory.update_member``): a second admin's
     post waits, then is checked against the fields the first wrote. SQLite's writers
-    take turns anyway; it ignores the clause."""
-    lock_members([member])
+    take turns anyway; it ignores the clause.
+
+    ``actor``: the admin whose audit row the transaction writes (naming them: a key
+    share on their row), taken now with the member, the two in id order (the house
+    order, docs/design.md). ``key``: the transaction changes the member's 手机号, under
+    a unique index, which PostgreSQL locks ``FOR UPDATE`` at the UPDATE whatever the app
+    asks: the row is taken so now. Two admins changing each other's 手机号 used to hold
+    the other's row ``FOR UPDATE`` and then wait to name themselves — a deadlock; in one
+    order the second waits holding nothing."""
+    locks = {member.id: dict(key_share=not key)}
+    if actor is not None and actor.id is not None and actor.id != member.id:
+        locks[actor.id] = dict(read=True, key_share=True)
+    for member_id in sorted(locks):
+        db.session.execute(select(Member.id).where(Member.id == member_id)
+                           .with_for_update(**locks[member_id]))
+    _read_again([member.id])
 
 
 def lock_members(members) -> None:
@@ -96,6 +110,11 @@ def lock_members(members) -> None:
     for start in range(0, len(ids), 500):
         db.session.execute(select(Member.id).where(Member.id.in_(ids[start:start + 500]))
                            .order_by(Member.id).with_for_update(key_share=True))
+    _read_again(ids)
+
+
+def _read_again(ids: list[int]) -> None:
+    """Read the members of ``ids`` again with their stays (after their locks)."""
     for start in range(0, len(ids), 500):
         db.session.execute(select(Member).where(Member.id.in_(ids[start:start + 500]))
                            .options(selectinload(Member.roll_periods))
