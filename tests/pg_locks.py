@@ -35,3 +35,35 @@ def refused_at_once(statement) -> bool:
         finally:
             conn.rollback()
     return False
+
+
+class ServiceThread:
+    """``work()`` in a unit of work of its own request, in a thread: another gunicorn
+    worker's request, run while the test's second connection holds a lock. ``start()``
+    it, wait for it to wait, ``join()``; ``outcome`` is "ok" or the error's repr (None:
+    it never ended)."""
+
+    def __init__(self, app, work):
+        import threading
+
+        self.outcome: str | None = None
+        self._thread = threading.Thread(target=self._run, args=(app, work))
+
+    def _run(self, app, work) -> None:
+        from tracker.extensions import db
+        from tracker.services import unit_of_work
+
+        with app.test_request_context("/"):
+            try:
+                with unit_of_work():
+                    work()
+                self.outcome = "ok"
+            except Exception as error:  # noqa: BLE001 — the test asserts on it
+                self.outcome = repr(error)
+            db.session.remove()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def join(self) -> None:
+        self._thread.join(timeout=60)

@@ -21,7 +21,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert, select, text, update
 
-from tests.pg_locks import other_transaction, refused_at_once
+from tests.pg_locks import ServiceThread, other_transaction, refused_at_once
 from tests.races import race_world
 from tests.scratch_db import PG_URL, fresh_database
 
@@ -193,8 +193,6 @@ def test_adopting_a_request_locks_its_task_before_the_request_as_a_void_does(tmp
     (PostgreSQL then aborted one of them). Here the void holds the task while the 采纳
     runs (in a thread, in its own request) until it waits; the void's next lock, the
     request's, must not wait, and the 采纳 goes through once the void is gone."""
-    import threading
-
     from tracker.extensions import db
     from tracker.models import (
         Assignment,
@@ -227,20 +225,9 @@ def test_adopting_a_request_locks_its_task_before_the_request_as_a_void_does(tmp
                                                    task=db.session.get(Task, ids["task"])))
             request_id = request.id
             db.session.remove()
-            adopted: list = []
-
-            def adopt() -> None:
-                with app.test_request_context("/"):
-                    try:
-                        with unit_of_work():
-                            adopt_into_task(db.session.get(BackfillRequest, request_id),
-                                            db.session.get(Member, ids["liaison"]))
-                        adopted.append("ok")
-                    except Exception as error:  # noqa: BLE001 — reported below
-                        adopted.append(repr(error))
-                    db.session.remove()
-
-            liaison = threading.Thread(target=adopt)
+            liaison = ServiceThread(app, lambda: adopt_into_task(
+                db.session.get(BackfillRequest, request_id),
+                db.session.get(Member, ids["liaison"])))
             with other_transaction() as void:
                 void.execute(select(Task.id).where(Task.id == ids["task"])
                              .with_for_update(key_share=True))  # lock_activity
@@ -252,8 +239,8 @@ def test_adopting_a_request_locks_its_task_before_the_request_as_a_void_does(tmp
                                  .where(BackfillRequest.id == request_id).with_for_update())
                 finally:
                     void.rollback()
-                    liaison.join(timeout=60)
-            assert adopted == ["ok"]
+                    liaison.join()
+            assert liaison.outcome == "ok"
             assert db.session.get(BackfillRequest, request_id).status == RequestStatus.adopted
             _dispose()
 
@@ -265,11 +252,8 @@ def _rename_while_the_actor_is_changed(url: str, which: str) -> None:
     as a liaison. The rename runs in a thread until it waits for X; the other admin's
     write naming the unit or community must then not wait (the rename holds nothing
     yet), and the rename goes through once the other admin has committed."""
-    import threading
-
     from tracker.extensions import db
     from tracker.models import Community, Member, Role, RollPeriod, Unit, liaison_community
-    from tracker.services import unit_of_work
     from tracker.services.directory import (
         CommunityData,
         UnitData,
@@ -285,25 +269,16 @@ def _rename_while_the_actor_is_changed(url: str, which: str) -> None:
 
     app, ids = _ids(url, build)
     with app.test_request_context("/"):
-        renamed: list = []
-
         def rename() -> None:
-            with app.test_request_context("/"):
-                try:
-                    with unit_of_work():
-                        actor = db.session.get(Member, ids["admin"])
-                        if which == "unit":
-                            update_unit(db.session.get(Unit, ids["unit"]), actor,
-                                        UnitData(name="县商务局（新）"))
-                        else:
-                            update_community(db.session.get(Community, ids["community"]),
-                                             actor, CommunityData(name="解放路社区（新）"))
-                    renamed.append("ok")
-                except Exception as error:  # noqa: BLE001 — reported below
-                    renamed.append(repr(error))
-                db.session.remove()
+            actor = db.session.get(Member, ids["admin"])
+            if which == "unit":
+                update_unit(db.session.get(Unit, ids["unit"]), actor,
+                            UnitData(name="县商务局（新）"))
+            else:
+                update_community(db.session.get(Community, ids["community"]),
+                                 actor, CommunityData(name="解放路社区（新）"))
 
-        renaming = threading.Thread(target=rename)
+        renaming = ServiceThread(app, rename)
         with other_transaction() as other_admin:
             other_admin.execute(update(Member).where(Member.id == ids["admin"])
                                 .values(phone="13900009999"))  # X's row FOR UPDATE
@@ -321,8 +296,8 @@ def _rename_while_the_actor_is_changed(url: str, which: str) -> None:
                 other_admin.commit()
             finally:
                 other_admin.rollback()
-                renaming.join(timeout=60)
-        assert renamed == ["ok"]
+                renaming.join()
+        assert renaming.outcome == "ok"
         db.session.expire_all()
         named = (db.session.get(Unit, ids["unit"]).name if which == "unit"
                  else db.session.get(Community, ids["community"]).name)
@@ -348,11 +323,8 @@ def _phones_swapped_by_two_admins(url: str, first_is_lower: bool) -> None:
     member's row ``FOR UPDATE``, which blocks the key share the other's audit row (naming
     its actor) takes. ``first_is_lower``: X has the lower id — Y's transaction then holds
     X and goes on to name Y, whatever the order of its locks."""
-    import threading
-
     from tracker.extensions import db
     from tracker.models import AuditEvent, Member, Role
-    from tracker.services import unit_of_work
     from tracker.services.directory import MemberData, update_member
 
     def build(f, unit, item, liaison):
@@ -364,22 +336,13 @@ def _phones_swapped_by_two_admins(url: str, first_is_lower: bool) -> None:
 
     app, ids = _ids(url, build)
     with app.test_request_context("/"):
-        changed: list = []
-
         def x_changes_ys_phone() -> None:
-            with app.test_request_context("/"):
-                try:
-                    with unit_of_work():
-                        y = db.session.get(Member, ids["y"])
-                        update_member(y, db.session.get(Member, ids["x"]), MemberData(
-                            name=y.name, phone="13911112222", unit_id=y.unit_id, role=y.role,
-                            branch=y.branch, on_roll=y.on_roll))
-                    changed.append("ok")
-                except Exception as error:  # noqa: BLE001 — reported below
-                    changed.append(repr(error))
-                db.session.remove()
+            y = db.session.get(Member, ids["y"])
+            update_member(y, db.session.get(Member, ids["x"]), MemberData(
+                name=y.name, phone="13911112222", unit_id=y.unit_id, role=y.role,
+                branch=y.branch, on_roll=y.on_roll))
 
-        x_changing = threading.Thread(target=x_changes_ys_phone)
+        x_changing = ServiceThread(app, x_changes_ys_phone)
         y_row = select(Member.id).where(Member.id == ids["y"])
         with other_transaction() as y_changing:
             # Y's change of X's 手机号, its locks first: X (the edited member) FOR UPDATE,
@@ -401,8 +364,8 @@ def _phones_swapped_by_two_admins(url: str, first_is_lower: bool) -> None:
                 y_changing.commit()
             finally:
                 y_changing.rollback()
-                x_changing.join(timeout=60)
-        assert changed == ["ok"]
+                x_changing.join()
+        assert x_changing.outcome == "ok"
         db.session.expire_all()
         assert db.session.get(Member, ids["x"]).phone == "13933334444"
         assert db.session.get(Member, ids["y"]).phone == "13911112222"
