@@ -11,7 +11,8 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from .form import Form
-from wtforms import DateField, SearchField, SelectField, SelectMultipleField, StringField
+from wtforms import (DateField, HiddenField, SearchField, SelectField, SelectMultipleField,
+                     StringField)
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -238,6 +239,19 @@ class LocalDateField(DateField):
         except ValueError:
             self.data = None
             raise ValueError(_l("日期格式不正确，请按“年-月-日”填写。")) from None
+
+
+class VersionField(HiddenField):
+    """A version key: the stored state the page was read under (``roll.shown_key``,
+    ``directory.member_shown_key``), posted back so that a change another made since is
+    refused, not written over. Rendered marked ``data-draft-version``: the device draft
+    (static/js/drafts.js) keeps the page's keys with what was typed, and a draft typed
+    under other keys is not put back on a page read again — its old values would be
+    posted under the new keys and saved over the change the keys exist to protect."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["render_kw"] = {"data-draft-version": True, **(kwargs.get("render_kw") or {})}
+        super().__init__(*args, **kwargs)
 
 
 KEYWORD_MAX = 30  # a keyword longer than this is a paste, not a search

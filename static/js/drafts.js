@@ -13,6 +13,13 @@
      但未提交成功的内容…」): the network is only one reason among others.
    - The page after an accepted send names its token (<body data-accepted>): that draft
      goes. The server stays the only source of truth: a draft never counts by itself.
+   - A form whose page was read under a version (its hidden inputs marked
+     [data-draft-version]: the keys of the stored state it showed, which the server
+     compares on the post to refuse a change made over another's) keeps those keys with
+     the draft. A draft typed under other keys is not restored on the page read again —
+     its old values would be posted under the new keys and saved over the other change —
+     it is removed, and the form says so (「本机草稿填写于该记录被修改之前…」) when it
+     held anything the page does not.
    - Personal data is never kept: a form inside (or marked) [data-no-draft] — the resident
      register's — has no draft, and one left from before is removed.
    - Signing out (a form marked [data-drop-drafts]: 退出登录, on every signed-in page)
@@ -72,6 +79,16 @@
     });
   }
 
+  // The page's version of the form: its marked hidden keys as the page holds them (the
+  // refused page holds the keys it was posted with), or null for a form with none.
+  function version(form) {
+    var keys = form.querySelectorAll("input[data-draft-version]");
+    if (!keys.length) return null;
+    return Array.prototype.map.call(keys, function (el) {
+      return el.name + "=" + el.value;
+    }).join("&");
+  }
+
   function snapshot(form) {
     var values = {};
     fields(form).forEach(function (el) {
@@ -79,20 +96,24 @@
       values[id] = el.type === "checkbox" || el.type === "radio" ? el.checked : el.value;
     });
     var token = form.querySelector("input[name=submission_token]");
-    return { at: Date.now(), token: token ? token.value : null, values: values };
+    return { at: Date.now(), token: token ? token.value : null, version: version(form),
+             values: values };
   }
 
-  function restore(form, draft) {
+  // Puts the draft's values on the form (only says whether any differs: ``check``).
+  function restore(form, draft, check) {
     var changed = false;
     fields(form).forEach(function (el) {
       var box = el.type === "checkbox" || el.type === "radio";
       var id = el.name + (box ? "=" + el.value : "");
       if (!(id in draft.values)) return;
       if (box ? el.checked !== draft.values[id] : el.value !== draft.values[id]) {
-        if (box) el.checked = draft.values[id]; else el.value = draft.values[id];
         changed = true;
+        if (check) return;
+        if (box) el.checked = draft.values[id]; else el.value = draft.values[id];
       }
     });
+    if (check) return changed;
     var token = form.querySelector("input[name=submission_token]");
     if (token && draft.token) token.value = draft.token;
     return changed;
@@ -115,6 +136,13 @@
     if (form.closest("[data-no-draft]")) localStorage.removeItem(key); // kept before the mark
     if (!draftable(form)) return;
     var draft = read(key);
+    if (draft && (draft.version || null) !== version(form)) {
+      // Typed on a page read before the record changed (another's change, or a send of
+      // one's own whose answer never came): the page shows it as it is now.
+      localStorage.removeItem(key);
+      if (restore(form, draft, true)) notice(form, body.getAttribute("data-draft-outdated"), "warning");
+      draft = null;
+    }
     // A draft already sent, back on its form with no answer from the server (no error
     // shown by it, no acceptance): the send was lost on the way, or its answer was.
     var lost = draft && draft.sent && !form.querySelector(".error, .errors, [aria-invalid=true]");

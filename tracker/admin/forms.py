@@ -30,6 +30,7 @@ from ..fields import (
     ChoiceField,
     LocalDateField,
     MultiCheckboxField,
+    VersionField,
     WholeNumberField,
     strip_text,
 )
@@ -330,10 +331,10 @@ class MemberForm(AdminForm):
         "新增的人员计入以往各月）。此前各月的在册人数不变。"))
     # the latest roll change the page showed (``roll.shown_key``): a move chosen on a
     # page read before another admin's change of the roll is refused, not applied over it
-    roll_shown = HiddenField()
+    roll_shown = VersionField()
     # the form's fields as the page showed them (``directory.member_shown_key``): the
     # post is refused when another's change of any of them committed since
-    shown = HiddenField()
+    shown = VersionField()
 
     def load_choices(self, record):
         if record is None:
@@ -360,7 +361,7 @@ class RollCorrectionForm(Form):
         render_kw={"maxlength": d.ROLL_REASON_MAX})
     # which change the page named (``roll.shown_key``): the correction is refused when
     # the latest change is now another, not applied to one the admin did not see
-    change = HiddenField()
+    change = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="roll", **kwargs)
