@@ -5,37 +5,18 @@ and checked the id was offered). Now ``tracker.fields.ChoiceField`` is the one, 
 every area's forms use it."""
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 from flask_wtf import FlaskForm
-from wtforms.fields.core import UnboundField
 from werkzeug.datastructures import MultiDict
 
-import tracker
+from tests.app_forms import declared_fields
 from tracker.fields import CHOOSE, ChoiceField
 
 BIG = "9" * 30  # past the database's INTEGER
 
 
-def _forms():
-    for info in pkgutil.walk_packages(tracker.__path__, "tracker."):
-        if info.name.endswith(".forms"):
-            importlib.import_module(info.name)
-    seen, todo = [], list(FlaskForm.__subclasses__())
-    while todo:
-        form = todo.pop()
-        seen.append(form)
-        todo.extend(form.__subclasses__())
-    return [form for form in seen if form.__module__.startswith("tracker.")]
-
-
 def test_every_select_of_records_is_the_one_choice_field(app):
-    choice_fields = {}
-    for form in _forms():
-        for name, value in vars(form).items():
-            if isinstance(value, UnboundField) and value.field_class.__name__ == "ChoiceField":
-                choice_fields[f"{form.__module__}.{form.__name__}.{name}"] = value.field_class
+    choice_fields = {path: field.field_class for path, field in declared_fields().items()
+                     if field.field_class.__name__ == "ChoiceField"}
     areas = {path.split(".")[1] for path in choice_fields}
     assert {"admin", "funds", "manage", "needs", "backfill_requests"} <= areas
     strays = {path: cls for path, cls in choice_fields.items() if not issubclass(cls, ChoiceField)}

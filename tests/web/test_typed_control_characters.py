@@ -5,15 +5,12 @@ and every cell of an import go through ``fields.clean_text``: a vertical tab or 
 feed becomes a line break, the other control characters are left out."""
 from __future__ import annotations
 
-import importlib
-import pkgutil
 
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import HiddenField, PasswordField, SearchField, StringField
 from wtforms.fields.core import UnboundField
 
-import tracker
+from tests.app_forms import app_forms
 from tests.imports.helpers import csv_bytes
 from tests.web.progress_setup import build_double
 from tracker.extensions import db
@@ -43,19 +40,9 @@ def test_clean_text():
     assert strip_text(" \x0b 清理完成。\x07\x0b") == "清理完成。"
 
 
-def _subclasses(cls):
-    for sub in cls.__subclasses__():
-        yield sub
-        yield from _subclasses(sub)
-
-
 def test_every_text_field_of_every_form_filters_what_was_typed():
-    for module in pkgutil.walk_packages(tracker.__path__, "tracker."):
-        importlib.import_module(module.name)
     unfiltered = []
-    for form in set(_subclasses(FlaskForm)):
-        if not form.__module__.startswith("tracker."):
-            continue
+    for form in app_forms():
         for name in dir(form):
             field = getattr(form, name, None)
             if (isinstance(field, UnboundField) and issubclass(field.field_class, StringField)

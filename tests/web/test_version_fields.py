@@ -9,17 +9,13 @@ back under the new keys. So every hidden field of the app's forms is either a ve
 key or named here as something else."""
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
-from wtforms.fields.core import UnboundField
 
-import tracker
 from tests import factories as f
+from tests.app_forms import declared_fields
 from tests.web.roll_support import correction, page_of
 from tracker.extensions import db
 from tracker.fields import VersionField
@@ -32,24 +28,9 @@ NOT_VERSIONS = {
 }
 
 
-def _forms():
-    for info in pkgutil.walk_packages(tracker.__path__, "tracker."):
-        if info.name.endswith(".forms"):
-            importlib.import_module(info.name)
-    seen, todo = [], list(FlaskForm.__subclasses__())
-    while todo:
-        form = todo.pop()
-        seen.append(form)
-        todo.extend(form.__subclasses__())
-    return [form for form in seen if form.__module__.startswith("tracker.")]
-
-
 def test_every_hidden_field_is_a_version_key_or_named_as_none(app):
-    hidden = {}
-    for form in _forms():
-        for name, value in vars(form).items():
-            if isinstance(value, UnboundField) and issubclass(value.field_class, HiddenField):
-                hidden[f"{form.__module__}.{form.__name__}.{name}"] = value.field_class
+    hidden = {path: field.field_class for path, field in declared_fields().items()
+              if issubclass(field.field_class, HiddenField)}
     versions = {path for path, cls in hidden.items() if issubclass(cls, VersionField)}
     assert {"tracker.admin.forms.MemberForm.shown", "tracker.admin.forms.MemberForm.roll_shown",
             "tracker.admin.forms.RollCorrectionForm.change"} <= versions
