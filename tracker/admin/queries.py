@@ -273,3 +273,38 @@ def tasks_left_leaderless(member_id: int, limit: int = 10) -> list[str]:
         .where(Task.leader_id == member_id, Task.status == TaskStatus.open,
                or_(TaskReport.id.is_(None), TaskReport.status == ReportStatus.returned))
         .order_by(Task.starts_at, Task.id).limit(limit)))
+
+
+def shown_text(name: str, value) -> str:
+    """A member's field as stored (``directory.shown_values``) as a page shows it: the
+    member form's, and the member import's 停用 and latest roll change."""
+    from ..templating import ROLE
+
+    if name == "unit_id":
+        unit = db.session.get(Unit, value) if isinstance(value, int) else None
+        return unit.name if unit is not None else str(value)
+    if name == "role":
+        try:
+            return str(ROLE[Role(value)])
+        except ValueError:
+            return str(value)
+    if name == "community_ids":
+        ids = [i for i in value if isinstance(i, int)] if isinstance(value, list) else []
+        return _("、").join(community_names(ids)) or _("（无）")
+    if name == "on_roll":
+        return _("计入") if value else _("不计入")
+    if name == "active":
+        return _("在用") if value else _("已停用")
+    if name == "roll":  # ``roll.shown_key``: the day of the latest change first
+        return str(value).split("|", 1)[0] if value else _("（无）")
+    return _("（未填）") if value in (None, "") else str(value)
+
+
+def shown_change_line(label: str, change, then: str) -> str:
+    """One line of a refused page: a field ``change`` (``directory.ShownChange``) as the
+    page showed it (``then``: 「打开页面时」, 「预览时」) and as it is now."""
+    now = shown_text(change.field, change.now)
+    if not change.known:
+        return _("%(field)s：现为%(now)s", field=label, now=now)
+    return _("%(field)s：%(then)s为%(shown)s，现为%(now)s", field=label, then=then,
+             shown=shown_text(change.field, change.shown), now=now)

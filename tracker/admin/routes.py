@@ -14,7 +14,6 @@ from ..extensions import db
 from ..models import Category, Community, Member, ResourceItem, Role, Unit, Zone
 from ..permissions import admin_required
 from ..security import record_id_or_none
-from ..templating import ROLE
 from ..services import directory as d
 from ..services import roll
 from ..view_support import run_service
@@ -90,33 +89,10 @@ def _stale_fields(record: Member, form) -> list[str] | None:
     lines = []
     for c in d.changed_since_shown(record, form.shown.data):
         label = form[c.field].label.text if c.field in form else c.field
-        now = _shown_text(c.field, c.now)
-        if not c.known:
-            lines.append(_("%(field)s：现为%(now)s", field=label, now=now))
-        else:
-            lines.append(_("%(field)s：打开页面时为%(shown)s，现为%(now)s", field=label,
-                           shown=_shown_text(c.field, c.shown), now=now))
+        lines.append(q.shown_change_line(label, c, _("打开页面时")))
     if roll.STALE in form.form_errors:
         lines.append(_("在册记录：已有新的变动，见下方“在册记录”。"))
     return lines or None
-
-
-def _shown_text(name: str, value) -> str:
-    """A member form field's stored value as the form shows it."""
-    if name == "unit_id":
-        unit = db.session.get(Unit, value) if isinstance(value, int) else None
-        return unit.name if unit is not None else str(value)
-    if name == "role":
-        try:
-            return str(ROLE[Role(value)])
-        except ValueError:
-            return str(value)
-    if name == "community_ids":
-        ids = [i for i in value if isinstance(i, int)] if isinstance(value, list) else []
-        return _("、").join(q.community_names(ids)) or _("（无）")
-    if name == "on_roll":
-        return _("计入") if value else _("不计入")
-    return _("（未填）") if value in (None, "") else str(value)
 
 
 MEMBERS = Entity("member", "members", Member, MemberForm, d.create_member, d.update_member,

@@ -45,6 +45,9 @@ def import_members_command(path: Path, dry_run: bool):
                      created=preview.count("create"), updated=preview.count("update"),
                      same=preview.count("same")))
         return
+    # no ``shown``: the command checks and imports in one go, under the members' locks,
+    # with no page between for the members to change behind (a --dry-run is a run of its
+    # own; the run after it checks the file again against the members as they are then)
     with unit_of_work():
         result = service.import_members(None, preview.rows)
     click.echo(_("导入完成：新增%(created)d人，更新%(updated)d人，%(same)d人无变化。",

@@ -2,6 +2,8 @@ from flask_babel import lazy_gettext as _l
 from ..form import Form
 from flask_wtf.file import FileField, FileRequired
 
+from ..fields import VersionField
+
 
 class MemberUploadForm(Form):
     file = FileField(_l("党员名单文件（.xlsx 或 .csv）"),
@@ -17,3 +19,10 @@ class LedgerUploadForm(Form):
 
 class ConfirmImportForm(Form):
     """Only the CSRF token: the rows were kept on the server at upload."""
+
+
+class ConfirmMemberImportForm(ConfirmImportForm):
+    """The member import's confirmation: which preview it confirms (the digest of what
+    that page showed of the file's members, kept on the server with the rows)."""
+
+    shown = VersionField()

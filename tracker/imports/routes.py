@@ -4,12 +4,16 @@ with row errors → import all or nothing.
 The parsed rows stay on the server between the two steps, in a JSON file under
 ``UPLOAD_FOLDER/member-imports`` (instance/uploads by default; never served)
 (``ledger-imports`` for 补录) named by a random token that only this session holds;
-the cookie carries the token, never the rows.
+the cookie carries the token, never the rows. With a member import's rows, the file
+keeps what its last previews showed of the file's members (``_keep_shown``): the
+confirmation posts which preview it confirms and is checked against it.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import os
 import re
 import secrets
 import time
@@ -28,7 +32,7 @@ from ..services import ledger_import
 from ..services import member_import as service
 from ..services.funds import active_units
 from ..view_support import run_service
-from .forms import ConfirmImportForm, LedgerUploadForm, MemberUploadForm
+from .forms import ConfirmImportForm, ConfirmMemberImportForm, LedgerUploadForm, MemberUploadForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,6 +43,7 @@ LEDGER_KEY, LEDGER = "ledger_import", "ledger-imports"
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 KEEP_SECONDS = 24 * 3600
 PREVIEW_OK_ROWS = 100  # a preview lists every wrong row, and the first valid ones
+PREVIEWS_KEPT = 3  # what the last few member previews showed (two tabs, a reload)
 
 
 def _folder(kind: str = "member-imports") -> Path:
@@ -61,7 +66,26 @@ def _store(filename: str, rows, kind: str = "member-imports", **extra) -> str:
 
 
 def _save(token: str, payload: dict, kind: str) -> None:
-    (_folder(kind) / f"{token}.json").write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
+    """Written whole, then put in place: a preview read at the same moment reads the
+    file before or after, never half of it."""
+    path = _folder(kind) / f"{token}.json"
+    part = path.with_name(f"{token}.{secrets.token_hex(4)}.part")
+    part.write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
+    os.replace(part, path)
+
+
+def _keep_shown(token: str, payload: dict, shown: dict) -> str:
+    """Keep what a member preview showed of the file's members (``ImportPreview.shown``)
+    with the rows, under its digest, which the page's confirmation posts: the import is
+    checked against that page, not against a later one read in another tab."""
+    digest = hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()[:32]
+    kept = payload.get("shown", {})
+    if digest not in kept or list(kept)[-1] != digest:
+        kept.pop(digest, None)
+        kept[digest] = shown
+        payload["shown"] = dict(list(kept.items())[-PREVIEWS_KEPT:])
+        _save(token, payload, "member-imports")
+    return digest
 
 
 def _load(token: str, kind: str = "member-imports", key: str = SESSION_KEY) -> dict:
@@ -130,20 +154,43 @@ def preview(token: str):
                                   payload.get("totals", []))
     bare = (q.communities_named_with_waiting(result.without_liaison)
             if result.without_liaison else "")
+    form = ConfirmMemberImportForm(formdata=None)
+    form.shown.data = _keep_shown(token, payload, result.shown)
     return render_template("imports/preview.html", token=token, preview=result, shown=shown,
-                           filename=payload["filename"], form=ConfirmImportForm(),
+                           filename=payload["filename"], form=form,
                            ok_rows_cut=PREVIEW_OK_ROWS, notes=notes, bare=bare)
 
 
 @bp.post("/members/<token>")
 @admin_required
 def confirm(token: str):
+    """The import, checked against the preview the page showed (``shown``, the digest
+    of what it showed; a post naming none is checked against the last preview read):
+    refused whole when a member of the file changed since, on a page that says who and
+    how and offers the preview read again (the file is kept)."""
     payload = _load(token)
-    form = ConfirmImportForm()
+    form = ConfirmMemberImportForm()
     if not form.validate_on_submit():
         abort(400)
-    done = run_service(None, service.import_members, current_user,
-                       service.rows_from_raw(payload["rows"]))
+    kept = payload.get("shown") or {}
+    digest = form.shown.data or (list(kept)[-1] if kept else None)
+    if digest and digest not in kept:  # its preview is no longer kept: many read since
+        flash(_("该预览已过期，请查看重新预览的结果后再确认导入。"), "error")
+        return redirect(url_for(".preview", token=token))
+    changed = []
+
+    def run(*args, **kwargs):
+        try:
+            return service.import_members(*args, **kwargs)
+        except service.ChangedSincePreview as refused:
+            changed.extend(refused.rows)
+            raise
+
+    done = run_service(None, run, current_user, service.rows_from_raw(payload["rows"]),
+                       shown=kept[digest] if digest else None)
+    if changed:
+        return render_template("imports/changed.html", token=token, changed=changed,
+                               lines=_changed_lines(changed), filename=payload["filename"])
     if not done:
         return redirect(url_for(".preview", token=token))
     result = done.value
@@ -155,6 +202,29 @@ def confirm(token: str):
         flash(_("以下社区已没有在用的社区联络员，请为其指定新的联络员：%(communities)s",
                 communities=q.communities_named_with_waiting(result.without_liaison)), "info")
     return redirect(url_for(".members"))
+
+
+def _changed_lines(changed) -> list[str]:
+    """What changed of each refused row's member, a line each (as the member form's
+    refused page says it: as the preview showed it and as it is now)."""
+    labels = {"name": _("姓名"), "phone": _("手机号"), "unit_id": _("单位"),
+              "branch": _("党支部"), "role": _("角色"), "community_ids": _("负责社区"),
+              "on_roll": _("计入参与统计"), "active": _("账号状态"),
+              "roll": _("在册记录的最近变动")}
+    lines = []
+    for row in changed:
+        parts = [q.shown_change_line(labels.get(c.field, c.field), c, _("预览时"))
+                 for c in row.changes]
+        if row.member is None and row.holder is not None:
+            parts.append(_("预览时该手机号尚未登记，现已是“%(name)s”（%(unit)s）的手机号",
+                           name=row.holder.name, unit=row.holder.unit.name))
+        elif row.holder is not None:
+            parts.append(_("该手机号现为“%(name)s”（%(unit)s）所用", name=row.holder.name,
+                           unit=row.holder.unit.name))
+        elif row.member is None or not parts:
+            parts.append(_("预览时显示的党员信息已无法核对，请重新预览"))
+        lines.append((row, parts))
+    return lines
 
 
 # --- bulk 补录 from the 台账's 「参与明细」 sheet ------------------------------------------------

@@ -609,21 +609,31 @@ SHOWN_FIELDS = ("name", "phone", "unit_id", "branch", "role", "community_ids", "
 MEMBER_STALE = _l("该党员的信息已被他人修改，请刷新后重试。")
 
 
-def shown_values(member: Member) -> dict:
+_SHOWN_VALUES = {
+    "name": lambda m: m.name, "phone": lambda m: m.phone, "unit_id": lambda m: m.unit_id,
+    "branch": lambda m: m.branch or None, "role": lambda m: _plain(m.role),
+    "community_ids": lambda m: sorted(c.id for c in m.communities),
+    "on_roll": lambda m: bool(m.on_roll),
+    # beyond the form: the member import's preview (``member_import.PREVIEW_FIELDS``)
+    "active": lambda m: bool(m.active),
+    "roll": lambda m: roll.shown_key(roll.last_change(m)),
+}
+
+
+def shown_values(member: Member, fields: tuple[str, ...] = SHOWN_FIELDS) -> dict:
     """The member form's fields as stored (``SHOWN_FIELDS``), in plain values. Only
     what the form shows and writes: a password set or changed (the member's own, an
-    invitation's), a login or 停用 is none of them."""
-    return {"name": member.name, "phone": member.phone, "unit_id": member.unit_id,
-            "branch": member.branch or None, "role": _plain(member.role),
-            "community_ids": sorted(c.id for c in member.communities),
-            "on_roll": bool(member.on_roll)}
+    invitation's), a login or 停用 is none of them. ``fields``: another page's (the
+    member import's preview adds 停用 and the roll history's latest change)."""
+    return {name: _SHOWN_VALUES[name](member) for name in fields}
 
 
-def member_shown_key(member: Member) -> str:
+def member_shown_key(member: Member, fields: tuple[str, ...] = SHOWN_FIELDS) -> str:
     """What the edit page posts to say what its form showed: the fields' stored values
     (they are on the page already), so a refusal can say what changed since — as JSON
-    in URL-safe base64, a plain token in the page's hidden field."""
-    text = json.dumps(shown_values(member), ensure_ascii=False, sort_keys=True,
+    in URL-safe base64, a plain token in the page's hidden field. ``fields``: as in
+    ``shown_values``."""
+    text = json.dumps(shown_values(member, fields), ensure_ascii=False, sort_keys=True,
                       separators=(",", ":"))
     return base64.urlsafe_b64encode(text.encode()).decode("ascii")
 
@@ -640,11 +650,12 @@ class ShownChange:
     known: bool = True
 
 
-def changed_since_shown(member: Member, shown: str | None) -> list[ShownChange]:
+def changed_since_shown(member: Member, shown: str | None,
+                        fields: tuple[str, ...] = SHOWN_FIELDS) -> list[ShownChange]:
     """The member form's fields whose stored value is not what the page showed
     (``shown``, its ``member_shown_key``), in the form's order; [] when none or when
     ``shown`` is None (not from a page). An unreadable key is a page of nothing: every
-    field is listed."""
+    field is listed. ``fields``: as in ``shown_values``."""
     if shown is None:
         return []
     try:
@@ -653,8 +664,8 @@ def changed_since_shown(member: Member, shown: str | None) -> list[ShownChange]:
         then = None
     if not isinstance(then, dict):
         then = {}
-    now = shown_values(member)
-    return [ShownChange(name, then.get(name), now[name], name in then) for name in SHOWN_FIELDS
+    now = shown_values(member, fields)
+    return [ShownChange(name, then.get(name), now[name], name in then) for name in fields
             if name not in then or then[name] != now[name]]
 
 

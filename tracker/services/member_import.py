@@ -3,7 +3,8 @@
 The flow is two steps. ``read_table`` + ``parse_rows`` + ``check_rows`` build a
 preview with row-level errors in Chinese and write nothing; ``import_members``
 checks the same rows again against the database of that moment and writes them
-only when not one row is wrong. Members are matched by phone number, so
+only when not one row is wrong — and, confirmed from a page, only when every member
+of the file is still as that preview showed them (``ImportPreview.shown``). Members are matched by phone number, so
 importing the same file twice updates and never duplicates. New members get no
 password: they are invited by an admin later.
 
@@ -39,7 +40,7 @@ from ..timeutil import local_today
 from . import PermissionDenied, ServiceError, roll
 from .audit import record
 from .cell_dates import NotADay, read_day
-from .directory import PHONE_RE
+from .directory import PHONE_RE, SHOWN_FIELDS, changed_since_shown, member_shown_key
 
 MAX_ROWS = 20_000
 XLSX_MAX_UNPACKED = 50 * 1024 * 1024  # a 20,000-row member list unpacks to a few MB
@@ -131,6 +132,9 @@ class ImportPreview:
     without_liaison: list[tuple[int, str]] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)  # rows under it left out: no data read
     totals: list[int] = field(default_factory=list)  # rows left out: a 合计 row
+    # what the check read of each row's member, by 手机号: [id, key] of the member
+    # (``PREVIEW_FIELDS``), or None where the row makes a new one (``preview_keys``)
+    shown: dict[str, list | None] = field(default_factory=dict)
 
     @property
     def error_rows(self) -> list:
@@ -559,10 +563,79 @@ def check_rows(rows: list[ImportRow], actor: Member | None = None,
                 row.changes = _changes(row, existing, unit, role, names, lookups)
             # an import never switches an account back on (停用 is the admin's word)
             row.inactive = existing is not None and not existing.active
-    preview = ImportPreview(rows)
+    preview = ImportPreview(rows, shown=preview_keys(rows, lookups))
     if not preview.error_rows:
         preview.without_liaison = _left_without_liaison(rows, lookups)
     return preview
+
+
+# What the preview showed of a member: the member form's fields (the import writes
+# them), whether the account is 停用 (the preview says it stays so) and the latest
+# change of the roll history (a 自何日起 is checked against it) — the form's key, one
+# format (``directory.member_shown_key``).
+PREVIEW_FIELDS = (*SHOWN_FIELDS, "active", "roll")
+
+
+def preview_keys(rows: list[ImportRow], lookups: _Lookups) -> dict[str, list | None]:
+    """Each row's member as the check read it, by 手机号: [id, ``member_shown_key``] of
+    the member the row updates (or leaves as is: a change since would be put back), or
+    None where the row makes a new member (the number was free)."""
+    keys = {}
+    for row in rows:
+        if PHONE_RE.match(row.phone):
+            member = lookups.members.get(row.phone)
+            keys[row.phone] = None if member is None else [
+                member.id, member_shown_key(member, PREVIEW_FIELDS)]
+    return keys
+
+
+@dataclass
+class ChangedRow:
+    """A row whose member is no longer what the preview showed: ``member`` the member
+    the preview showed (None: a new one), ``changes`` its fields changed since
+    (``directory.ShownChange``), ``holder`` the member who has the row's 手机号 now when
+    not that one (a number registered since, or moved to another)."""
+
+    line: int
+    name: str
+    phone: str
+    member: Member | None = None
+    changes: list = field(default_factory=list)
+    holder: Member | None = None
+
+
+class ChangedSincePreview(ServiceError):
+    """The import is refused whole: members of the file changed since the preview."""
+
+    def __init__(self, rows: list[ChangedRow]):
+        super().__init__(_l("预览之后，文件中%(n)d名党员的信息已有变动，未导入任何数据。"
+                            "请重新预览，核对后再确认导入。", n=len(rows)))
+        self.rows = rows
+
+
+def _changed_since_preview(rows: list[ImportRow], lookups: _Lookups,
+                           shown: dict) -> list[ChangedRow]:
+    """The rows whose member is not as the preview (``shown``: its ``preview_keys``)
+    showed it: a field changed (the member form, another import, 停用 or 重新启用, a
+    更正日期), the row's 手机号 now someone else's, or a new member's number taken.
+    Members outside the file are not asked about."""
+    changed = []
+    for row in rows:
+        if row.phone not in shown:
+            continue
+        then, now = shown[row.phone], lookups.members.get(row.phone)
+        if then is None:
+            if now is not None:
+                changed.append(ChangedRow(row.line, row.name, row.phone, holder=now))
+            continue
+        member_id, key = then
+        member = now if now is not None and now.id == member_id else \
+            db.session.get(Member, member_id)
+        changes = changed_since_shown(member, key, PREVIEW_FIELDS) if member else []
+        if member is None or member is not now or changes:
+            changed.append(ChangedRow(row.line, row.name, row.phone, member, changes,
+                                      holder=now if member is not now else None))
+    return changed
 
 
 def _wanted_role(row: ImportRow, existing: Member | None) -> Role | None:
@@ -666,8 +739,16 @@ class ImportResult:
     without_liaison: list[tuple[int, str]] = field(default_factory=list)
 
 
-def import_members(actor: Member | None, rows: list[ImportRow]) -> ImportResult:
-    """All or nothing. ``actor`` None means the command line (trusted, audited as system)."""
+def import_members(actor: Member | None, rows: list[ImportRow],
+                   shown: dict[str, list | None] | None = None) -> ImportResult:
+    """All or nothing. ``actor`` None means the command line (trusted, audited as system).
+
+    ``shown``: what the preview the admin confirms showed of each row's member
+    (``ImportPreview.shown``). Under the members' locks, the import is refused whole
+    (``ChangedSincePreview``, nothing written) when any of them changed since — their
+    form saved, another import, 停用, a 更正日期 — or a new member's 手机号 was
+    registered: the file's values would be written over a change the admin never saw.
+    None (the command line: it checks and imports in one go) asks nothing of the kind."""
     if actor is not None and (not actor.is_admin or not actor.active):
         raise PermissionDenied(_l("只有单位管理员可以导入党员。"))
     lookups = _lookups(rows)
@@ -675,6 +756,8 @@ def import_members(actor: Member | None, rows: list[ImportRow]) -> ImportResult:
     # admin's move or 更正日期 of one of them at the same moment is then either in the
     # history the check reads, or waits for the import (``roll.lock_member``)
     roll.lock_members(lookups.members.values())
+    if shown is not None and (changed := _changed_since_preview(rows, lookups, shown)):
+        raise ChangedSincePreview(changed)
     preview = check_rows(rows, actor, lookups)
     if not preview.ok:
         raise ServiceError(_l("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
