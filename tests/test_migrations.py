@@ -8,13 +8,13 @@ import json
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import inspect, select, text
 
 from tests import factories as f
 from tests.flask_cli import ROOT, prepare_with_flask, run_flask
 from tests.owed_marks import assert_marks_follow_the_rule
+from tests.scratch_app import app_on, engine_on
 from tests.scratch_db import BACKENDS, fresh_database
-from tracker import create_app
 from tracker.extensions import db
 from tracker.models import (
     SURVEY_CODE,
@@ -55,12 +55,8 @@ def test_upgrade_from_nothing_matches_the_models(backend, tmp_path):
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
 
-        engine = create_engine(url)
-        try:
-            with engine.connect() as conn:
-                rows = conn.execute(select(Category.code, Category.name)).all()
-        finally:
-            engine.dispose()
+        with engine_on(url) as engine, engine.connect() as conn:
+            rows = conn.execute(select(Category.code, Category.name)).all()
         assert sorted(rows) == sorted((code, name) for code, name, *_ in CATEGORIES)
 
         # Nothing left for autogenerate to add or change: migrations == models.
@@ -77,15 +73,18 @@ def test_upgrade_from_nothing_matches_the_models(backend, tmp_path):
         assert again.returncode == 0, again.stderr[-3000:]
 
 
+def _upgrade(url: str) -> None:
+    """``flask db upgrade`` to the head, the real command in a process of its own; it
+    must succeed."""
+    upgrade = run_flask(url, "db", "upgrade")
+    assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+
+
 def _counted_rows(url: str) -> tuple[list, list]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            tasks = conn.execute(select(CountedTask.__table__).order_by(CountedTask.task_id)).all()
-            people = conn.execute(select(CountedParticipation.__table__).order_by(
-                CountedParticipation.task_id, CountedParticipation.member_id)).all()
-    finally:
-        engine.dispose()
+    with engine_on(url) as engine, engine.connect() as conn:
+        tasks = conn.execute(select(CountedTask.__table__).order_by(CountedTask.task_id)).all()
+        people = conn.execute(select(CountedParticipation.__table__).order_by(
+            CountedParticipation.task_id, CountedParticipation.member_id)).all()
     return [tuple(r) for r in tasks], [tuple(r) for r in people]
 
 
@@ -101,8 +100,7 @@ def _work_in_every_report_state(url: str, code: str = "environment_cleanup") -> 
     """Four tasks of one community in the category ``code``, reported approved, 待审核,
     returned and not at all, each with three members done and one absent, written
     through the application."""
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
+    with app_on(url):
         unit, item, liaison = _one_community(code)
         people = [f.member(unit, name=f"党员{i}") for i in range(4)]
         statuses = (ReportStatus.approved, ReportStatus.submitted, ReportStatus.returned, None)
@@ -119,8 +117,6 @@ def _work_in_every_report_state(url: str, code: str = "environment_cleanup") -> 
                                           note="", status=status,
                                           submitted_by_id=liaison.id))
         db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -133,21 +129,20 @@ def test_the_counted_rows_migration_derives_them_from_existing_work(backend, mig
         assert len(kept[0]) == 2 and len(kept[1]) == 6  # approved + submitted, 3 done each
 
         assert prepare_with_flask(url, "db", "downgrade", "0002_seed_categories").returncode == 0
-        upgrade = run_flask(url, "db", "upgrade")
-        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        _upgrade(url)
         assert _counted_rows(url) == kept
 
 
+def _sorted_rows(conn, *models) -> tuple[list, ...]:
+    """Each model's table, its rows sorted (as tuples)."""
+    return tuple(sorted(tuple(r) for r in conn.execute(select(model.__table__)))
+                 for model in models)
+
+
 def _summaries(url: str) -> tuple[list, ...]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return tuple(sorted(tuple(r) for r in conn.execute(select(model.__table__)))
-                         for model in (CountedMonth, CountedMemberYear,
-                                       CountedMemberCategoryYear, CountedDoubleMemberYear,
-                                       CountedCategoryMemberTotal))
-    finally:
-        engine.dispose()
+    with engine_on(url) as engine, engine.connect() as conn:
+        return _sorted_rows(conn, CountedMonth, CountedMemberYear, CountedMemberCategoryYear,
+                            CountedDoubleMemberYear, CountedCategoryMemberTotal)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -172,22 +167,16 @@ def test_the_month_summaries_migration_fills_them_from_existing_work(backend, mi
             ("approved", 3), ("submitted", 3)]
 
         assert prepare_with_flask(url, "db", "downgrade", "0015_admin_home_indexes").returncode == 0
-        upgrade = run_flask(url, "db", "upgrade")
-        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        _upgrade(url)
         assert _summaries(url) == kept
 
 
 def _second_round(url: str) -> tuple[list, ...]:
     """The items, then the rows of the summaries 0017 and 0018 create."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            items = conn.execute(select(ResourceItem.id)).scalars().all()
-            return (items, *(sorted(tuple(r) for r in conn.execute(select(model.__table__)))
-                             for model in (CountedItemYear, CountedDoubleCommunityYear,
-                                           CountedDoubleMemberAnyYear)))
-    finally:
-        engine.dispose()
+    with engine_on(url) as engine, engine.connect() as conn:
+        items = conn.execute(select(ResourceItem.id)).scalars().all()
+        return (items, *_sorted_rows(conn, CountedItemYear, CountedDoubleCommunityYear,
+                                     CountedDoubleMemberAnyYear))
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -213,8 +202,7 @@ def test_the_checklist_and_double_summary_migrations_fill_them_from_existing_wor
         assert len(double_members) == 6 and {row[-1] for row in double_members} == {1}
 
         assert prepare_with_flask(url, "db", "downgrade", "0016_month_summaries").returncode == 0
-        upgrade = run_flask(url, "db", "upgrade")
-        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        _upgrade(url)
         assert _second_round(url) == kept
 
 
@@ -222,8 +210,7 @@ def _surveys_with_findings(url: str) -> None:
     """Four surveys (摸排) of one community, reported approved, 待审核, returned and not
     at all, each with three findings recorded through the application — a sewer
     handed over, a road fixed, a sidewalk found — and a fourth, deactivated."""
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
+    with app_on(url):
         unit, item, liaison = _one_community(SURVEY_CODE)
         statuses = (ReportStatus.approved, ReportStatus.submitted, ReportStatus.returned, None)
         for days, status in enumerate(statuses, 1):
@@ -241,19 +228,12 @@ def _surveys_with_findings(url: str) -> None:
                                           note="", status=status,
                                           submitted_by_id=liaison.id))
         db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _finding_rows(url: str) -> tuple[list, ...]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return tuple(sorted(tuple(r) for r in conn.execute(select(model.__table__)))
-                         for model in (CountedFinding, CountedFindingMonth,
-                                       CountedFindingCommunityYear))
-    finally:
-        engine.dispose()
+    with engine_on(url) as engine, engine.connect() as conn:
+        return _sorted_rows(conn, CountedFinding, CountedFindingMonth,
+                            CountedFindingCommunityYear)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -280,23 +260,19 @@ def test_the_finding_summary_migration_fills_them_from_existing_findings(backend
             ("submitted", "handed_over", 1)]
 
         assert prepare_with_flask(url, "db", "downgrade", "0018_double_summaries").returncode == 0
-        upgrade = run_flask(url, "db", "upgrade")
-        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        _upgrade(url)
         assert _finding_rows(url) == kept
 
 
 def _read_after(url: str, changes, read: str) -> list:
     """The rows of ``read`` after running ``changes`` (SQL, committed) in a connection
     of their own, as an operator's client would."""
-    engine = create_engine(url)
-    try:
+    with engine_on(url) as engine:
         with engine.begin() as conn:
             for change in changes:
                 conn.execute(text(change))
         with engine.connect() as conn:
             return conn.execute(text(read)).all()
-    finally:
-        engine.dispose()
 
 
 def _lists_token(url: str, change: str | None = None) -> str:
@@ -332,8 +308,7 @@ def test_the_lists_version_migration_makes_the_database_change_the_token(backend
             if again:
                 break
             assert prepare_with_flask(url, "db", "downgrade", "0019_finding_summaries").returncode == 0
-            upgrade = run_flask(url, "db", "upgrade")
-            assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+            _upgrade(url)
 
 
 def _tally(url: str, *changes: str) -> dict:
@@ -353,13 +328,9 @@ def test_the_finding_tally_migration_counts_the_findings_there_and_follows_them(
     with migrated_database(backend, "tally") as url:
         _surveys_with_findings(url)
         assert prepare_with_flask(url, "db", "downgrade", "0020_lists_version").returncode == 0
-        engine = create_engine(url)
-        try:
+        with engine_on(url) as engine:
             assert "finding_tally" not in inspect(engine).get_table_names()
-        finally:
-            engine.dispose()
-        upgrade = run_flask(url, "db", "upgrade")
-        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        _upgrade(url)
         ((community,),) = _read_after(url, [], "SELECT DISTINCT community_id FROM finding")
         assert _tally(url) == {(community, "found"): 4, (community, "handed_over"): 4,
                                (community, "fixed"): 4}
@@ -376,12 +347,8 @@ def test_the_finding_tally_migration_counts_the_findings_there_and_follows_them(
 
 
 def _report_owed_marks(url: str) -> dict:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return dict(conn.execute(select(Task.id, Task.report_owed_at)).all())
-    finally:
-        engine.dispose()
+    with engine_on(url) as engine, engine.connect() as conn:
+        return dict(conn.execute(select(Task.id, Task.report_owed_at)).all())
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -389,8 +356,7 @@ def test_the_report_owed_migration_marks_the_tasks_that_owe(backend, migrated_da
     """0014 fills ``task.report_owed_at`` from the tasks and reports already there: what it
     writes is what the application keeps afterwards, and what the rule says."""
     with migrated_database(backend, "owed") as url:  # `flask db upgrade` from nothing
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
+        with app_on(url):
             unit, item, liaison = _one_community()
             statuses = (ReportStatus.approved, ReportStatus.submitted, ReportStatus.returned, None)
             for days, status in enumerate(statuses, 1):
@@ -402,14 +368,11 @@ def test_the_report_owed_migration_marks_the_tasks_that_owe(backend, migrated_da
             f.task(item, liaison)  # still to come: owes from its end
             db.session.commit()
             assert_marks_follow_the_rule()
-            db.session.remove()
-            db.engine.dispose()
         kept = _report_owed_marks(url)
         assert sum(mark is not None for mark in kept.values()) == 3  # returned, none, to come
 
         assert prepare_with_flask(url, "db", "downgrade", "0013_need_photo").returncode == 0
-        upgrade = run_flask(url, "db", "upgrade")
-        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        _upgrade(url)
         assert _report_owed_marks(url) == kept
 
 
@@ -454,8 +417,7 @@ def test_0004_carries_the_old_figures_forward(backend, tmp_path):
 
     with fresh_database(backend, tmp_path, "carry") as url:
         assert prepare_with_flask(url, "db", "upgrade", "0003_counted_rows").returncode == 0
-        engine = create_engine(url)
-        try:
+        with engine_on(url) as engine:
             with engine.begin() as conn:
                 for statement in OLD_WORK:
                     conn.execute(text(statement))
@@ -466,27 +428,20 @@ def test_0004_carries_the_old_figures_forward(backend, tmp_path):
                                   "task", "task_report"):
                         conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
                                           f" (SELECT max(id) FROM {table}))"))
-        finally:
-            engine.dispose()
-        upgrade = run_flask(url, "db", "upgrade")
-        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
-        engine = create_engine(url)
-        try:
-            with engine.connect() as conn:
-                report = conn.execute(text(
-                    "SELECT quantity, people_served FROM task_report WHERE id = 1")).one()
-                counted = conn.execute(text(
-                    "SELECT quantity, people_served FROM counted_task WHERE task_id = 1")).one()
-                audit = conn.execute(text(
-                    "SELECT action, entity_id FROM audit_event")).all()
-                items = conn.execute(text(
-                    "SELECT id, year, target, target_measure, description FROM resource_item"
-                    " ORDER BY id")).all()
-                roll = conn.execute(text("SELECT id, on_roll FROM member ORDER BY id")).all()
-                zones = conn.execute(text("SELECT name FROM zone ORDER BY sort_key")).all()
-                tables = set(inspect(conn).get_table_names())
-        finally:
-            engine.dispose()
+        _upgrade(url)
+        with engine_on(url) as engine, engine.connect() as conn:
+            report = conn.execute(text(
+                "SELECT quantity, people_served FROM task_report WHERE id = 1")).one()
+            counted = conn.execute(text(
+                "SELECT quantity, people_served FROM counted_task WHERE task_id = 1")).one()
+            audit = conn.execute(text(
+                "SELECT action, entity_id FROM audit_event")).all()
+            items = conn.execute(text(
+                "SELECT id, year, target, target_measure, description FROM resource_item"
+                " ORDER BY id")).all()
+            roll = conn.execute(text("SELECT id, on_roll FROM member ORDER BY id")).all()
+            zones = conn.execute(text("SELECT name FROM zone ORDER BY sort_key")).all()
+            tables = set(inspect(conn).get_table_names())
     assert tuple(report) == (30, 30)  # the 人次 trained, now its 受益
     assert tuple(counted) == (0, 30)  # training has no 完成数量: it counts nowhere
     assert [tuple(a) for a in audit] == [("migrate_report_figures", 1)]
@@ -519,8 +474,7 @@ def test_the_name_key_migration_puts_existing_members_in_pinyin_order(backend,
             "INSERT INTO member (id, name, phone, unit_id, role, active, on_roll, created_at) "
             "VALUES " + rows], "SELECT name FROM member ORDER BY id")
         assert [name for (name,) in listed] == names
-        upgrade = run_flask(url, "db", "upgrade")
-        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        _upgrade(url)
         keyed = _read_after(url, [], "SELECT name, name_key FROM member ORDER BY name_key")
         assert [name for name, _key in keyed] == ["安然", "黎明", "李安", "单田芳", "曾小明", "赵六"]
         assert all(key == name_key(name) for name, key in keyed)
@@ -533,15 +487,12 @@ def test_the_need_tasked_migration_gives_converted_needs_their_state(backend, mi
     Downgraded, a need done by its task names who approved it as its claimer, as the
     old rule wanted."""
     with migrated_database(backend, "needs") as url:
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
+        with app_on(url):
             unit, item, liaison = _one_community()
             live = f.task(item, liaison)
             cancelled = f.task(item, liaison, status=TaskStatus.cancelled)
             ids = (live.id, cancelled.id, liaison.id, item.category_id)
             db.session.commit()
-            db.session.remove()
-            db.engine.dispose()
         live_id, cancelled_id, liaison_id, category_id = ids
         assert prepare_with_flask(url, "db", "downgrade", "0025_l1_outbox_failed_at_reason").returncode == 0
         columns = ("id, kind, title, category_id, community_id, task_id, wanted_by, status,"
@@ -554,8 +505,7 @@ def test_the_need_tasked_migration_gives_converted_needs_their_state(backend, mi
             f" {task}, '2030-01-01', '{status}', {claimer}, {liaison_id},"
             " '2026-01-01 00:00:00', '2026-01-01', '2026-01-01 00:00:00')"
             for n, task, status, claimer in rows], "SELECT 1")
-        upgrade = run_flask(url, "db", "upgrade")
-        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        _upgrade(url)
         read = "SELECT id, status, task_id, claimed_by_id FROM need ORDER BY id"
         assert [tuple(r) for r in _read_after(url, [], read)] == [
             (1, "tasked", live_id, None), (2, "open", None, None),
@@ -571,7 +521,6 @@ def test_the_need_tasked_migration_gives_converted_needs_their_state(backend, mi
             1, "fulfilled", live_id, liaison_id)
 
 
-
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_the_clean_text_migration_cleans_text_stored_before_the_forms_did(backend,
                                                                         migrated_database):
@@ -584,8 +533,7 @@ def test_the_clean_text_migration_cleans_text_stored_before_the_forms_did(backen
     from tracker.natural import sort_key
 
     with migrated_database(backend, "cleaned") as url:
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
+        with app_on(url):
             unit, item, liaison = _one_community()
             pasted = f.task(item, liaison, title="电商培训一")
             untouched = f.task(item, liaison, title="环境整治\t二")
@@ -596,8 +544,6 @@ def test_the_clean_text_migration_cleans_text_stored_before_the_forms_did(backen
             twin = f.community("建设路社区")
             db.session.commit()
             ids = (pasted.id, untouched.id, report.id, item.community_id, twin.id)
-            db.session.remove()
-            db.engine.dispose()
         pasted_id, untouched_id, report_id, community_id, twin_id = ids
         assert prepare_with_flask(url, "db", "downgrade", "0028_loop_news_start").returncode == 0
         ch = "char" if backend == "sqlite" else "chr"  # ch(11) is \x0b, and so on
@@ -611,8 +557,7 @@ def test_the_clean_text_migration_cleans_text_stored_before_the_forms_did(backen
             "INSERT INTO community (name, sort_key, active) VALUES ('建设路社区', '建设路社区', TRUE)",
         ], "SELECT 1")
 
-        upgrade = run_flask(url, "db", "upgrade")
-        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        _upgrade(url)
 
         def read(sql):
             return [tuple(r) for r in _read_after(url, [], sql)]
@@ -631,6 +576,8 @@ def test_the_clean_text_migration_cleans_text_stored_before_the_forms_did(backen
             ("clean_text", "community", community_id), ("clean_text", "task", pasted_id),
             ("clean_text", "task_report", report_id),
             ("clean_text_skipped", "community", twin_id)])
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_the_news_start_migration_bounds_news_and_keys_tomorrow_by_the_day(backend,
                                                                           migrated_database):
@@ -642,13 +589,10 @@ def test_the_news_start_migration_bounds_news_and_keys_tomorrow_by_the_day(backe
     from tracker.reminders import kinds
 
     with migrated_database(backend, "news") as url:
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
+        with app_on(url):
             unit, item, liaison = _one_community()
             task_id, member_id = f.task(item, liaison).id, liaison.id
             db.session.commit()
-            db.session.remove()
-            db.engine.dispose()
         assert prepare_with_flask(url, "db", "downgrade", "0026_need_tasked").returncode == 0
         columns = ("dedupe_key, kind, channel, member_id, task_id, subject, body, status,"
                    " attempts, next_attempt_at, created_at")
@@ -659,8 +603,7 @@ def test_the_news_start_migration_bounds_news_and_keys_tomorrow_by_the_day(backe
         _read_after(url, [f"INSERT INTO outbox ({columns}) VALUES ('{key}', 'tomorrow',"
                           f" '{key.rsplit(':', 1)[1]}', {member_id}, {task_id}, 's', 'b',"
                           f" 'pending', 0, {now}, {now})" for key in old], "SELECT 1")
-        upgrade = run_flask(url, "db", "upgrade")
-        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        _upgrade(url)
         read = "SELECT dedupe_key, status FROM outbox ORDER BY id"
         assert [tuple(r) for r in _read_after(url, [], read)] == [
             (f"tomorrow:m{member_id}:task:{task_id}:20261205:sms", "pending"),
@@ -669,6 +612,8 @@ def test_the_news_start_migration_bounds_news_and_keys_tomorrow_by_the_day(backe
         started = _read_after(url, [], "SELECT kind FROM reminder_news_start")
         assert {kind for (kind,) in started} == {kind.code for kind in kinds.KINDS if kind.news}
         assert run_flask(url, "db", "downgrade", "0026_need_tasked").returncode == 0
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_the_roll_period_migration_keeps_every_past_roll(backend, migrated_database):
     """0032 turns each member's roll_since/roll_until into one stay in their unit, so
@@ -696,16 +641,14 @@ def test_the_roll_period_migration_keeps_every_past_roll(backend, migrated_datab
                 f"({i}, '{name}', '1380000000{i}', 1, 'member', {active}, {on_roll}, {since},"
                 f" {until}, '2026-01-01 00:00:00')"
                 for i, name, active, on_roll, since, until in people)], "SELECT 1")
-        upgrade = run_flask(url, "db", "upgrade")
-        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        _upgrade(url)
         stays = _read_after(url, [], "SELECT member_id, unit_id, since, until FROM roll_period"
                                      " ORDER BY member_id")
         as_text = [(m, u, s and str(s), t and str(t)) for m, u, s, t in stays]
         assert as_text == [(1, 1, None, None), (2, 1, "2026-11-15", None),
                            (3, 1, None, "2026-10-10")]
 
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
+        with app_on(url):
             def roll(start, end):
                 figures = coverage(1, start, end)
                 return figures.on_roll, sorted(n.member_id for n in figures.not_yet)
@@ -714,8 +657,6 @@ def test_the_roll_period_migration_keeps_every_past_roll(backend, migrated_datab
             assert roll(date(2026, 9, 1), date(2026, 10, 1)) == (2, [1, 3])
             assert roll(date(2026, 10, 1), date(2026, 11, 1)) == (1, [1])
             assert roll(date(2026, 11, 1), date(2026, 12, 1)) == (2, [1, 2])
-            db.session.remove()
-            db.engine.dispose()
 
         assert run_flask(url, "db", "downgrade", "0030_data_clean_text").returncode == 0
         back = _read_after(url, [], "SELECT id, roll_since, roll_until FROM member ORDER BY id")
@@ -746,8 +687,7 @@ def test_the_roll_from_audit_migration_dates_moves_and_switch_offs_made_before_0
 
     october = (date(2026, 10, 1), date(2026, 11, 1))
     with migrated_database(backend, "rollaudit") as url:
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
+        with app_on(url):
             unit, item, liaison = _one_community()
             zheng, wu, wang, qian = (f.member(unit, name=n) for n in ("郑红梅", "吴俊", "王芳", "钱七"))
             finance = f.unit("县财政局")
@@ -760,8 +700,6 @@ def test_the_roll_from_audit_migration_dates_moves_and_switch_offs_made_before_0
                                       status=ReportStatus.approved, submitted_by_id=liaison.id))
             db.session.commit()
             ids = (unit.id, finance.id, zheng.id, wu.id, wang.id, qian.id, sun.id)
-            db.session.remove()
-            db.engine.dispose()
         u, fin, zheng, wu, wang, qian, sun = ids
         assert prepare_with_flask(url, "db", "downgrade", "0033_final_summary_copy").returncode == 0
 
@@ -788,8 +726,7 @@ def test_the_roll_from_audit_migration_dates_moves_and_switch_offs_made_before_0
                   "2026-12-02 04:00:00"),
         ], "SELECT 1")
 
-        upgrade = run_flask(url, "db", "upgrade")
-        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        _upgrade(url)
         stays = _read_after(url, [], "SELECT member_id, unit_id, since, until FROM roll_period"
                                      " ORDER BY member_id, since IS NOT NULL, since")
         as_text = {}
@@ -804,8 +741,7 @@ def test_the_roll_from_audit_migration_dates_moves_and_switch_offs_made_before_0
                                        " WHERE action = 'roll_rebuilt' ORDER BY entity_id")
         assert [m for (m,) in rebuilt] == [zheng, wu, sun]
 
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
+        with app_on(url):
             old_unit = coverage(u, *october)
             assert (old_unit.on_roll, old_unit.took_part, old_unit.elsewhere_only) == (4, 3, 0)
             assert db.session.scalar(select(unit_then(zheng, date(2026, 10, 15)))) == u
@@ -816,8 +752,6 @@ def test_the_roll_from_audit_migration_dates_moves_and_switch_offs_made_before_0
             assert any("人次" in t for t in texts) and not any("外单位" in t for t in texts)
             texts = [p.text for p in build_summary(2026, 10, unit=db.session.get(Unit, fin)).paragraphs]
             assert not any("在册" in t for t in texts)
-            db.session.remove()
-            db.engine.dispose()
         assert run_flask(url, "db", "downgrade", "0033_final_summary_copy").returncode == 0
 
 
@@ -835,8 +769,7 @@ def test_the_copy_communities_migration_gives_kept_copies_the_communities_they_c
     from tracker.reports import final
 
     with migrated_database(backend, "copycommunities") as url:
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
+        with app_on(url):
             unit, item, liaison = _one_community()  # 解放路社区
             admin = f.member(unit, Role.admin, "管理员")
             jianshe, dongmen, ximen = (f.community(n) for n in ("建设路社区", "东门社区", "西门社区"))
@@ -849,13 +782,10 @@ def test_the_copy_communities_migration_gives_kept_copies_the_communities_they_c
             final.finalize(admin, SummaryScope(community_id=jianshe.id), 2025, 10)
             db.session.commit()
             expected = {(1, item.community.id), (1, jianshe.id), (1, ximen.id), (2, jianshe.id)}
-            db.session.remove()
-            db.engine.dispose()
         read = "SELECT copy_id, community_id FROM summary_copy_community"
         assert set(_read_after(url, [], read)) == expected  # written at 定稿
         assert prepare_with_flask(url, "db", "downgrade", "0037_roll_from_audit").returncode == 0
-        upgrade = run_flask(url, "db", "upgrade")
-        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        _upgrade(url)
         assert set(_read_after(url, [], read)) == expected  # filled by the migration
 
 
@@ -875,8 +805,7 @@ def test_the_void_reopened_requests_migration_reopens_those_voided_before_it(
     from tracker.services.voiding import void_activity
 
     with migrated_database(backend, "voidreopened") as url:
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.test_request_context("/"):
+        with app_on(url, request=True):
             unit, item, liaison = _one_community()
             tasks = [f.task(item, liaison, starts_in=-timedelta(days=2, hours=n),
                             title=f"清扫{n}") for n in range(3)]
@@ -900,8 +829,6 @@ def test_the_void_reopened_requests_migration_reopens_those_voided_before_it(
             voided, live, asked_on = (t.id for t in tasks)
             assert db.session.scalar(select(Assignment.status).where(
                 Assignment.task_id == live)) == Status.done
-            db.session.remove()
-            db.engine.dispose()
         read = ("SELECT id, status, task_id, result_task_id, voided_task_id"
                 " FROM backfill_request ORDER BY id")
         reopened = [(ids[0], "pending", None, None, voided), (ids[1], "adopted", live, live, None),
@@ -912,8 +839,7 @@ def test_the_void_reopened_requests_migration_reopens_those_voided_before_it(
         assert _read_after(url, [], old) == [(ids[0], "adopted", None, voided),
                                              (ids[1], "adopted", live, live),
                                              (ids[2], "pending", asked_on, None)]
-        upgrade = run_flask(url, "db", "upgrade")
-        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        _upgrade(url)
         assert _read_after(url, [], read) == reopened  # by the migration
 
 
@@ -933,21 +859,17 @@ def test_the_member_names_migration_spells_stored_names_as_new_input_is_spelled(
               "阿依古丽.买买提": "阿依古丽·买买提", "热合曼\u2022艾力": "热合曼·艾力",
               "Tom Lee": "Tom Lee", "张伟": "张伟"}
     with migrated_database(backend, "membernames") as url:
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
+        with app_on(url):
             unit = f.unit("县商务局")
             ids = {}
             for number, name in enumerate(stored):
                 member = f.member(unit, name=stored[name], phone=f"1390000010{number}")
                 ids[name] = member.id
             db.session.commit()
-            db.session.remove()
-            db.engine.dispose()
         assert prepare_with_flask(url, "db", "downgrade", "0040_step_and_name_indexes").returncode == 0
         _read_after(url, [f"UPDATE member SET name = '{name}' WHERE id = {ids[name]}"
                           for name in stored], "SELECT 1")  # as stored before session 22
-        upgrade = run_flask(url, "db", "upgrade")
-        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        _upgrade(url)
 
         names = dict(_read_after(url, [], "SELECT id, name FROM member"))
         assert {name: names[ids[name]] for name in stored} == stored
@@ -973,20 +895,24 @@ def test_the_copy_wording_migration_marks_copies_kept_before_it_as_an_older_word
     from tracker.reports.wording import WORDING_VERSION
 
     with migrated_database(backend, "copywording") as url:
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
+        with app_on(url):
             unit, _item, _liaison = _one_community()
             admin = f.member(unit, Role.admin, "管理员")
             final.finalize(admin, SummaryScope(unit.id), 2025, 10)
             db.session.commit()
-            db.session.remove()
-            db.engine.dispose()
         read = "SELECT wording_version FROM summary_copy"
         assert _read_after(url, [], read) == [(WORDING_VERSION,)]  # written at 定稿
         assert prepare_with_flask(url, "db", "downgrade", "0043_clean_member_names").returncode == 0
-        upgrade = run_flask(url, "db", "upgrade")
-        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        _upgrade(url)
         assert _read_after(url, [], read) == [(0,)]  # kept before the revision
+
+
+def _copies_again(where: str) -> str:
+    """SQL that writes each signed copy of a 月报 matching ``where`` a second time, as it
+    was (a new id): what two 定稿 of one month at the same moment left."""
+    columns = ("note_id, finalized_at, finalized_by_id, reopened_at, reopened_by_id,"
+               " title, page, csv, docx, xlsx, wording_version")
+    return f"INSERT INTO summary_copy ({columns}) SELECT {columns} FROM summary_copy WHERE {where}"
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -1004,8 +930,7 @@ def test_the_one_current_copy_migration_keeps_the_newest_of_two_current_copies(
     from tracker.services.summary_notes import reopen
 
     with migrated_database(backend, "onecurrentcopy") as url:
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
+        with app_on(url):
             unit, _item, _liaison = _one_community()
             admin = f.member(unit, Role.admin, "管理员")
             for month in (9, 10):
@@ -1013,20 +938,14 @@ def test_the_one_current_copy_migration_keeps_the_newest_of_two_current_copies(
             reopen(admin, SummaryScope(unit.id), 2025, 9)
             final.finalize(admin, SummaryScope(unit.id), 2025, 9)  # signed again
             db.session.commit()
-            db.session.remove()
-            db.engine.dispose()
         before = _read_after(url, [], "SELECT id, finalized_at, reopened_at FROM summary_copy"
                                       " ORDER BY id")
         (sep_old_id, _, _), (oct_id, oct_at, _), (sep_id, _, _) = before
         assert [at is None for *_, at in before] == [False, True, True]
         assert prepare_with_flask(url, "db", "downgrade", "0044_copy_wording").returncode == 0
         # October signed a second time at the same moment, as two 定稿 at once did
-        columns = ("note_id, finalized_at, finalized_by_id, reopened_at, reopened_by_id,"
-                   " title, page, csv, docx, xlsx, wording_version")
-        _read_after(url, [f"INSERT INTO summary_copy ({columns})"
-                          f" SELECT {columns} FROM summary_copy WHERE id = {oct_id}"], "SELECT 1")
-        upgrade = run_flask(url, "db", "upgrade")
-        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        _read_after(url, [_copies_again(f"id = {oct_id}")], "SELECT 1")
+        _upgrade(url)
         after = _read_after(url, [], "SELECT id, reopened_at FROM summary_copy ORDER BY id")
         newest = after[-1][0]
         assert [(i, at is None) for i, at in after] == [
@@ -1034,9 +953,7 @@ def test_the_one_current_copy_migration_keeps_the_newest_of_two_current_copies(
         reopened_at = dict(after)[oct_id]
         assert str(reopened_at)[:19] == str(oct_at)[:19]  # when the newest was signed
         with pytest.raises(IntegrityError):
-            _read_after(url, [f"INSERT INTO summary_copy ({columns})"
-                              f" SELECT {columns} FROM summary_copy WHERE id = {newest}"],
-                        "SELECT 1")
+            _read_after(url, [_copies_again(f"id = {newest}")], "SELECT 1")
 
 
 def _signed_twice_at_once(url: str) -> tuple[int, int, int, object]:
@@ -1046,20 +963,14 @@ def _signed_twice_at_once(url: str) -> tuple[int, int, int, object]:
     from tracker.models import SummaryScope
     from tracker.reports import final
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
+    with app_on(url):
         unit, _item, _liaison = _one_community()
         admin = f.member(unit, Role.admin, "管理员")
         note = final.finalize(admin, SummaryScope(unit.id), 2025, 9)
         note_id, admin_id = note.id, admin.id
         db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
     assert prepare_with_flask(url, "db", "downgrade", "0044_copy_wording").returncode == 0
-    columns = ("note_id, finalized_at, finalized_by_id, reopened_at, reopened_by_id,"
-               " title, page, csv, docx, xlsx, wording_version")
-    _read_after(url, [f"INSERT INTO summary_copy ({columns})"
-                      f" SELECT {columns} FROM summary_copy"], "SELECT 1")
+    _read_after(url, [_copies_again("TRUE")], "SELECT 1")
     (older, _), (newer, _) = _read_after(
         url, [], "SELECT id, reopened_at FROM summary_copy ORDER BY id")
     return note_id, older, newer, admin_id
@@ -1092,20 +1003,16 @@ def test_the_one_current_copy_migration_leaves_no_current_copy_of_a_month_reopen
             "INSERT INTO audit_event (actor_id, action, entity_type, entity_id, created_at)"
             f" VALUES ({admin_id}, 'reopen_summary', 'summary_note', {note_id},"
             f" '{reopened_at}')"], "SELECT 1")
-        upgrade = run_flask(url, "db", "upgrade")
-        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+        _upgrade(url)
         after = _read_after(url, [], "SELECT id, reopened_at, reopened_by_id FROM summary_copy"
                                      " ORDER BY id")
         assert [(i, str(at)[:19], by) for i, at, by in after] == [
             (older, reopened_at[:19], admin_id), (newer, reopened_at[:19], admin_id)]
 
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
+        with app_on(url):
             admin = db.session.get(Member, admin_id)
             final.finalize(admin, SummaryScope(admin.unit_id), 2025, 9)  # signed again
             db.session.commit()
-            db.session.remove()
-            db.engine.dispose()
         current = _read_after(url, [], "SELECT id FROM summary_copy WHERE reopened_at IS NULL")
         assert len(current) == 1 and current[0][0] not in (older, newer)
 
@@ -1120,13 +1027,10 @@ def test_reopening_a_month_leaves_none_of_its_copies_current(backend, migrated_d
 
     with migrated_database(backend, "reopenall") as url:
         _note_id, older, newer, admin_id = _signed_twice_at_once(url)
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
+        with app_on(url):
             admin = db.session.get(Member, admin_id)
             reopen(admin, SummaryScope(admin.unit_id), 2025, 9)
             db.session.commit()
-            db.session.remove()
-            db.engine.dispose()
         after = _read_after(url, [], "SELECT id, reopened_at IS NULL, reopened_by_id"
                                      " FROM summary_copy ORDER BY id")
         assert [(i, bool(current), by) for i, current, by in after] == [

@@ -17,10 +17,11 @@ import importlib.util
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 from werkzeug.security import generate_password_hash
 
 from tests.flask_cli import ROOT, prepare_with_flask, run_flask
+from tests.scratch_app import engine_on, inside, scratch_app
 from tests.scratch_db import BACKENDS, fresh_database
 
 FIRST_RELEASE = "0003_counted_rows"
@@ -119,8 +120,7 @@ def _fill(url: str) -> None:
         ("INSERT INTO audit_event (id, actor_id, action, entity_type, entity_id, detail, created_at) VALUES "
          "(2, 1, 'deactivate', 'member', 5, NULL, :c)", {"c": _at(SWITCHED_OFF, 10)}),
     ]
-    engine = create_engine(url)
-    try:
+    with engine_on(url) as engine:
         with engine.begin() as conn:
             for sql, params in rows:
                 conn.execute(text(sql), {"t": True, **params})
@@ -132,8 +132,6 @@ def _fill(url: str) -> None:
                               "audit_event"):
                     conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                       f"(SELECT max(id) FROM {table}))"))
-    finally:
-        engine.dispose()
 
 
 def _as_previous_release(url: str) -> None:
@@ -154,8 +152,7 @@ def _as_previous_release(url: str) -> None:
          " updated_at, updated_by_id, finalized_at, finalized_by_id) VALUES (1, 'unit:1', 1, NULL,"
          " 2025, 10, '人手不足', '继续开展背街小巷清理', :c, 1, :c, 1)", {"c": _at(DAY + timedelta(days=25), 9)}),
     ]
-    engine = create_engine(url)
-    try:
+    with engine_on(url) as engine:
         with engine.begin() as conn:
             for sql, params in rows:
                 conn.execute(text(sql), {"t": True, **params})
@@ -163,13 +160,10 @@ def _as_previous_release(url: str) -> None:
                 for table in ("unit", "audit_event", "summary_note"):
                     conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                       f"(SELECT max(id) FROM {table}))"))
-    finally:
-        engine.dispose()
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_upgrading_a_database_of_the_previous_release_keeps_its_meaning(backend, tmp_path):
-    from tracker import create_app
     from tracker.extensions import db
     from tracker.models import Assignment, AssignmentStatus, AuditEvent, Member, Task, Unit
     from tracker.reports.summary import build_summary
@@ -191,11 +185,10 @@ def test_upgrading_a_database_of_the_previous_release_keeps_its_meaning(backend,
         upgrade = run_flask(url, "db", "upgrade")
         assert upgrade.returncode == 0, upgrade.stderr[-3000:]
 
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
-                          "UPLOAD_FOLDER": str(tmp_path / "uploads"), "WTF_CSRF_ENABLED": False})
+        app = scratch_app(url, UPLOAD_FOLDER=str(tmp_path / "uploads"), WTF_CSRF_ENABLED=False)
         client = app.test_client()
         assert client.get("/readyz").status_code == 200
-        with app.test_request_context("/"):
+        with inside(app, request=True):
             # Accounts: the same people log in with the same passwords.
             assert authenticate("13900000001", PASSWORD).name == "王管理"
             assert authenticate("13900000005", PASSWORD) is None  # never activated
@@ -241,8 +234,6 @@ def test_upgrading_a_database_of_the_previous_release_keeps_its_meaning(backend,
                 2025, 10, unit=db.session.get(Unit, 3)).paragraphs)
             # October stays 已定稿, with its words
             assert summary.final and summary.note.problems == "人手不足"
-            db.session.remove()
-            db.engine.dispose()
 
         # And the upgraded database goes on working: log in and see the open task.
         response = client.post("/auth/login", data={"phone": "13900000004", "password": PASSWORD})

@@ -29,10 +29,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import inspect, select, text
 
 from tests import races
 from tests.flask_cli import prepare_with_flask, run_flask
+from tests.scratch_app import engine_on, inside, scratch_app
 from tests.scratch_db import BACKENDS, fresh_database
 
 WRITERS = 3
@@ -47,10 +48,7 @@ pytestmark = pytest.mark.slow
 
 
 def _app(url: str, uploads: Path, **extra):
-    from tracker import create_app
-
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
-                       "UPLOAD_FOLDER": str(uploads), "RATELIMIT_ENABLED": False, **extra})
+    return scratch_app(url, UPLOAD_FOLDER=str(uploads), RATELIMIT_ENABLED=False, **extra)
 
 
 def _build_world(url: str, uploads: Path) -> dict:
@@ -61,8 +59,7 @@ def _build_world(url: str, uploads: Path) -> dict:
     from tracker.models import Role
     from tracker.timeutil import utcnow
 
-    app = _app(url, uploads)
-    with app.test_request_context("/"):
+    with inside(_app(url, uploads), request=True):
         start = (utcnow() - timedelta(days=35)).replace(hour=1, minute=0, second=0, microsecond=0)
         unit = f.unit("县商务局")
         paired, double = f.community("解放路社区"), f.community("建设路社区")
@@ -83,8 +80,6 @@ def _build_world(url: str, uploads: Path) -> dict:
         db.session.commit()
         world = {"liaison": liaison.id, "future": future.id, "plans": plans,
                  "year": start.year, "month": start.month}
-        db.session.remove()
-        db.engine.dispose()
     return world
 
 
@@ -101,8 +96,7 @@ def _writer(url: str, uploads: str, world: dict, plan: dict, stop, results) -> N
         from tracker.services.reviews import ReportData, approve_report, submit_report
 
         photo = phone_jpeg(320, 240)
-        app = _app(url, Path(uploads))
-        with app.test_request_context("/"):
+        with inside(_app(url, Path(uploads)), request=True):
             def step(action, *ids):
                 nonlocal done
                 if stop.is_set():
@@ -142,8 +136,6 @@ def _writer(url: str, uploads: str, world: dict, plan: dict, stop, results) -> N
                                 raise
             except StopIteration:
                 pass
-            db.session.remove()
-            db.engine.dispose()
     except Exception:  # noqa: BLE001 — every failure is reported to the test
         errors.append(traceback.format_exc())
     results.put({"done": done, "errors": errors})
@@ -154,12 +146,8 @@ APPROVED = "SELECT count(*) FROM task_report WHERE status = 'approved'"
 
 
 def _count(url: str, sql: str) -> int:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.scalar(text(sql))
-    finally:
-        engine.dispose()
+    with engine_on(url) as engine, engine.connect() as conn:
+        return conn.scalar(text(sql))
 
 
 def _wait_for_approvals(url: str, at_least: int, writers) -> int:
@@ -204,14 +192,11 @@ def _state(world: dict, *, snapshot_of=None) -> dict:
 
 
 def _read_state(url: str, uploads: Path, world: dict) -> dict:
-    app = _app(url, uploads, SQLALCHEMY_ENGINE_OPTIONS={})
-    with app.test_request_context("/"):
+    with inside(_app(url, uploads, SQLALCHEMY_ENGINE_OPTIONS={}), request=True):
         from tracker.extensions import db
 
         state = _state(world)
         db.session.rollback()
-        db.session.remove()
-        db.engine.dispose()
     return state
 
 
@@ -224,16 +209,13 @@ def _backup_in_a_pg_snapshot(url: str, uploads: Path, world: dict, archive: Path
     """Export a snapshot, compute the state in it, back it up with --snapshot."""
     from tracker.extensions import db
 
-    app = _app(url, uploads, SQLALCHEMY_ENGINE_OPTIONS={})
-    with app.test_request_context("/"):
+    with inside(_app(url, uploads, SQLALCHEMY_ENGINE_OPTIONS={}), request=True):
         db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         snapshot_id = db.session.scalar(text("SELECT pg_export_snapshot()"))
         state = _state(world)
         result = run_flask(url, "backup", "-o", str(archive), "--snapshot", snapshot_id,
                            env={"UPLOAD_FOLDER": str(uploads)})
         db.session.rollback()
-        db.session.remove()
-        db.engine.dispose()
     return state, result
 
 
@@ -310,12 +292,8 @@ def test_a_backup_under_load_restores_the_moment_it_was_taken(backend, tmp_path,
 def _assert_audit_prefix(copy_url: str, source_url: str) -> None:
     """SQLite: the copy's audit rows are exactly the source's first N (one moment)."""
     def ids(url):
-        engine = create_engine(url)
-        try:
-            with engine.connect() as conn:
-                return list(conn.scalars(text("SELECT id FROM audit_event ORDER BY id")))
-        finally:
-            engine.dispose()
+        with engine_on(url) as engine, engine.connect() as conn:
+            return list(conn.scalars(text("SELECT id FROM audit_event ORDER BY id")))
 
     copied, everything = ids(copy_url), ids(source_url)
     assert copied == everything[:len(copied)]
@@ -336,11 +314,8 @@ def test_restore_refuses_a_database_or_folder_that_holds_anything(backend, tmp_p
         busy = run_flask(target, "restore", str(archive),
                          env={"UPLOAD_FOLDER": str(tmp_path / "busy")})
         assert busy.returncode != 0 and "上传目录不是空的" in busy.stderr
-        engine = create_engine(target)
-        try:
+        with engine_on(target) as engine:
             assert inspect(engine).get_table_names() == []  # nothing was written
-        finally:
-            engine.dispose()
 
         again = run_flask(source, "restore", str(archive),  # a database with its schema
                           env={"UPLOAD_FOLDER": str(tmp_path / "fresh")})
@@ -388,8 +363,7 @@ def _world_with_every_kind_of_image(url: str, uploads: Path) -> dict:
     from tracker.services.photos import add_task_photo, remove_image
     from tracker.timeutil import utcnow
 
-    app = _app(url, uploads)
-    with app.test_request_context("/"):
+    with inside(_app(url, uploads), request=True):
         unit, community = f.unit("县商务局"), f.community("解放路社区")
         liaison = f.member(unit, Role.liaison, "联络员", communities=[community])
         leader = f.member(unit, name="组长")
@@ -404,8 +378,6 @@ def _world_with_every_kind_of_image(url: str, uploads: Path) -> dict:
         names = {"task": photo.stored_name, "need": wishes[0].fulfil_photo,
                  "lost": wishes[1].fulfil_photo}
         remove_image(names["lost"])
-        db.session.remove()
-        db.engine.dispose()
     return names
 
 
@@ -475,12 +447,8 @@ def test_restore_names_the_next_step_by_the_backups_schema(backend, tmp_path, mi
         assert prepare_with_flask(source, "db", "downgrade", "0032_roll_periods").returncode == 0
         assert prepare_with_flask(source, "backup", "-o", str(older),
                                   env={"UPLOAD_FOLDER": str(tmp_path / "u1")}).returncode == 0
-        engine = create_engine(source)
-        try:
-            with engine.begin() as conn:
-                conn.execute(text("UPDATE alembic_version SET version_num = '0999_later'"))
-        finally:
-            engine.dispose()
+        with engine_on(source) as engine, engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '0999_later'"))
         assert prepare_with_flask(source, "backup", "-o", str(newer),
                                   env={"UPLOAD_FOLDER": str(tmp_path / "u2")}).returncode == 0
     for archive, name in ((older, "older"), (newer, "newer")):
