@@ -187,7 +187,6 @@ def test_one_change_made_by_both_admins_saves(client, login, world, two_admins, 
     either saved: the second post saves, as one change (nothing more to write)."""
     login(world.admin)
     person = subject(world, kind)
-    name = person.name
     mine = page_form(client, person.id)
     posted(mine, kind.field, kind.theirs(world))
     directory.update_member(person, two_admins, data(person, **{kind.field: kind.theirs(world)}))
