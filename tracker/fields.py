@@ -244,7 +244,8 @@ class LocalDateField(DateField):
 class VersionField(HiddenField):
     """A version key: the stored state the page was read under (``roll.shown_key``,
     ``directory.member_shown_key``), posted back so that a change another made since is
-    refused, not written over. Rendered marked ``data-draft-version``: the device draft
+    refused (or, for the member form's fields, merged with: kept where the post left a
+    field as shown), not written over. Rendered marked ``data-draft-version``: the device draft
     (static/js/drafts.js) keeps the page's keys with what was typed, and a draft typed
     under other keys is not put back on a page read again — its old values would be
     posted under the new keys and saved over the change the keys exist to protect."""

@@ -7,7 +7,10 @@ refused when another admin's change committed since — and the device draft
 (static/js/drafts.js) must not undo that. A draft typed on a page read before the record
 changed is not put back on the page read again (its old values would be posted under
 the new page's version and saved over the other admin's change): it is dropped, the
-form says so, and the page shows the record as it is now. A draft typed under the
+form says so, and the page shows the record as it is now. (The member form is merged
+field by field on the server, tests/web/test_admin_member_merge.py: a draft holds every
+field of the form, not only the ones typed, so under the new page's keys its untouched
+old values would still read as typed changes.) A draft typed under the
 version the page still has is restored as any draft is, and a form with no version
 keeps its draft as before.
 """
@@ -88,30 +91,52 @@ def save(page) -> None:
     follow(page.get_by_role("button", name="保存", exact=True))
 
 
-def test_a_draft_of_a_refused_save_is_not_restored_on_the_page_read_again(
+def new_branch(member, admin) -> None:
+    """管理员乙 gives 张三 a 党支部 from a page read now."""
+    from tracker.services import directory
+
+    directory.update_member(member, admin, member_data(member, branch="机关第一党支部"))
+
+
+def test_a_save_over_another_admins_change_of_another_field_keeps_it(
         live_server, world, user_page, other_admin, zhang, shot):
-    """The admin types a 党支部; 管理员乙 changes the phone; the save is refused, and the
-    refusal's link opens the page read again: it shows 乙's phone, not the draft's, and
-    a save from it keeps 乙's change."""
+    """The admin types a 党支部; 管理员乙 changes the phone meanwhile: the save goes
+    through, 乙's phone kept, and the page says so."""
     admin = user_page(world.admin)
     admin.goto(zhang)
     admin.get_by_label("党支部").fill("第二党支部")
     as_admin(live_server, other_admin, world.member.id, new_phone)
 
     save(admin)
+    assert "/edit" not in admin.url, admin.locator("main").inner_text()[:300]
+    assert "同时保留了他人在您打开页面之后所做的修改：手机号。" in admin.locator("main").inner_text()
+    shot(admin, "saved-phone-kept")
+    assert stored(live_server, world.member.id) == (NEW_PHONE, "第二党支部")
+
+
+def test_a_draft_of_a_refused_save_is_not_restored_on_the_page_read_again(
+        live_server, world, user_page, other_admin, zhang, shot):
+    """The admin types a 党支部; 管理员乙 gives another; the save is refused, and the
+    refusal's link opens the page read again: it shows 乙's 党支部, not the draft's, and
+    a save from it keeps 乙's change."""
+    admin = user_page(world.admin)
+    admin.goto(zhang)
+    admin.get_by_label("党支部").fill("第二党支部")
+    as_admin(live_server, other_admin, world.member.id, new_branch)
+
+    save(admin)
     assert MEMBER_STALE in admin.locator("main").inner_text()
     shot(admin, "refused")
     follow(admin.get_by_role("link", name="重新打开该党员的页面"))
-    assert admin.get_by_label("手机号").input_value() == NEW_PHONE
-    assert admin.get_by_label("党支部").input_value() == ""
+    assert admin.get_by_label("党支部").input_value() == "机关第一党支部"
     assert admin.locator(".draft-note").inner_text() == OUTDATED
     assert RESTORED not in admin.locator("main").inner_text()
     shot(admin, "read-again-draft-dropped")
 
-    admin.get_by_label("党支部").fill("第二党支部")
+    admin.get_by_label("姓名").fill("张叁")
     save(admin)
     assert "/edit" not in admin.url, admin.locator("main").inner_text()[:300]
-    assert stored(live_server, world.member.id) == (NEW_PHONE, "第二党支部")
+    assert stored(live_server, world.member.id) == (world.member.phone, "机关第一党支部")
 
 
 def test_a_draft_left_on_the_page_is_restored_until_the_record_changes(

@@ -2,13 +2,16 @@
 saved — in separate processes (two gunicorn workers, two connections) on PostgreSQL.
 SQLite's writers take turns anyway, so these run only with TEST_DATABASE_URL.
 
-The rule: the form is not saved over a change of a field it shows that its admin did
-not see. Both pages showed 联络员甲 as she was; whichever post commits second is
-refused 「该党员的信息已被他人修改，请刷新后重试。」 and writes nothing: the check and
-the write of the first cannot interleave (``update_member`` locks the member's row,
-``roll.lock_member``, before it reads the fields it checks, and the second reads them
-again once the first has committed). One post changes only her communities — only the
-link table's rows, not her own — so the lock, not the row's write, is what orders them.
+The rule: the second post is merged with the first field by field, against the member
+as the first left it — never as both read it. Both pages showed 联络员甲 as she was:
+two changes of different fields (her name, her 手机号, a second community) both land,
+whichever commits first; two changes of one field to different values (two names) get
+one save and one refusal 「该党员的信息已被他人修改，请刷新后重试。」 that writes nothing.
+The decision and the write of the first cannot interleave with the second's:
+``update_member`` locks the member's row (``roll.lock_member``) before it reads the
+fields it merges, and the second reads them again once the first has committed. One post
+changes only her communities — only the link table's rows, not her own — so the lock,
+not the row's write, is what orders them.
 
 Each order is forced, not hoped for (``tests.races.race_in_order``).
 """
@@ -64,6 +67,16 @@ def _rename(ids):
     _form(ids, "admin", name="联络员甲甲")
 
 
+def _rename_otherwise(ids):
+    """管理员乙 corrects her name to another."""
+    _form(ids, "admin2", name="联络员甲乙")
+
+
+def _new_phone(ids):
+    """管理员甲 gives her a new 手机号 (her row taken FOR UPDATE, ``roll.lock_member``)."""
+    _form(ids, "admin", phone="13900007777")
+
+
 def _second_community(ids):
     """管理员乙 gives her 建设路社区 as well (only link rows are written)."""
     _form(ids, "admin2", community_ids=ids["communities"])
@@ -75,7 +88,7 @@ def _state(app, ids) -> tuple:
 
     with app.app_context():
         liaison = db.session.get(Member, ids["liaison"])
-        state = (liaison.name, sorted(c.id for c in liaison.communities),
+        state = (liaison.name, liaison.phone, sorted(c.id for c in liaison.communities),
                  sorted(db.session.scalars(db.select(AuditEvent.actor_id).where(
                      AuditEvent.action == "update", AuditEvent.entity_type == "member",
                      AuditEvent.entity_id == liaison.id))))
@@ -84,18 +97,37 @@ def _state(app, ids) -> tuple:
         return state
 
 
-@pytest.mark.parametrize("first, second", [("_rename", "_second_community"),
-                                           ("_second_community", "_rename")])
-def test_of_two_forms_from_pages_read_before_either_the_second_is_refused(
-        tmp_path, first, second):
+BOTH_LAND = [("_rename", "_second_community"), ("_second_community", "_rename"),
+             ("_new_phone", "_second_community"), ("_second_community", "_new_phone")]
+
+
+@pytest.mark.parametrize("first, second", BOTH_LAND, ids=["-".join(p) for p in BOTH_LAND])
+def test_two_forms_changing_different_fields_both_land(tmp_path, first, second):
+    with fresh_database("postgresql", tmp_path, "membermerge" + first + second) as url:
+        app, ids = _world(url)
+        phone = _state(app, ids)[1]
+        got = race_in_order(MODULE, url, ids, first, second)
+        assert [e for o in got.values() for e in o["errors"]] == []
+        assert got[first]["ok"] is True and got[second]["waited"] is True
+        assert got[second]["ok"] is True, got[second]["refused"]
+        changed = {"_rename": ("联络员甲甲", phone), "_new_phone": ("联络员甲", "13900007777")}
+        name, phone = changed["_rename" if "_rename" in (first, second) else "_new_phone"]
+        assert _state(app, ids) == (name, phone, sorted(ids["communities"]),
+                                    sorted([ids["admin"], ids["admin2"]]))
+
+
+@pytest.mark.parametrize("first, second", [("_rename", "_rename_otherwise"),
+                                           ("_rename_otherwise", "_rename")])
+def test_two_forms_changing_one_field_otherwise_save_once(tmp_path, first, second):
     with fresh_database("postgresql", tmp_path, "memberform" + first) as url:
         app, ids = _world(url)
+        phone = _state(app, ids)[1]
         got = race_in_order(MODULE, url, ids, first, second)
         assert [e for o in got.values() for e in o["errors"]] == []
         assert got[first]["ok"] is True and got[second]["waited"] is True
         assert got[second]["refused"] == STALE
-        one, both = [ids["communities"][0]], sorted(ids["communities"])
+        one = [ids["communities"][0]]
         if first == "_rename":
-            assert _state(app, ids) == ("联络员甲甲", one, [ids["admin"]])
+            assert _state(app, ids) == ("联络员甲甲", phone, one, [ids["admin"]])
         else:
-            assert _state(app, ids) == ("联络员甲", both, [ids["admin2"]])
+            assert _state(app, ids) == ("联络员甲乙", phone, one, [ids["admin2"]])

@@ -9,8 +9,9 @@ is now, but the re-shown form still names the change the date was typed for, so 
 it again is refused again; the page read again names the change as it is, and a
 correction posted from it is made. The member form is refused the same
 way when what it posts would move or switch the member over such a change; when it
-leaves the roll as it is, it saves. (A move meanwhile also changed the form's 单位: that
-form is refused as one whose fields changed, tests/web/test_admin_member_stale_page.py.)
+leaves the roll as it is, it saves. (A move meanwhile also changed the form's 单位: a
+form that left the 单位 as its page showed it keeps the move, one that moves the member
+elsewhere is refused, tests/web/test_admin_member_merge.py.)
 """
 from __future__ import annotations
 
@@ -173,10 +174,11 @@ def test_a_correction_from_a_page_read_after_the_change_is_made(client, login, w
                                (third.id, NOV_10, None)]
 
 
-def test_a_move_from_a_page_read_before_another_admins_move_is_refused(
+def test_a_phone_from_a_page_read_before_another_admins_move_keeps_the_move(
         client, login, world, moved):
     """The page shows 张三 in 县财政局; the admin only changes his phone, but meanwhile
-    管理员乙 moved him to 县民政局: the form's 县财政局 would move him back — refused."""
+    管理员乙 moved him to 县民政局: the form's 县财政局 is what the page showed, not a
+    move back — the phone is saved, 乙's move and its roll kept, and the page says so."""
     zhang, second, third, other_admin = moved
     login(world.admin)
     page = page_of(client.get(f"/admin/members/{zhang.id}/edit"))
@@ -185,24 +187,44 @@ def test_a_move_from_a_page_read_before_another_admins_move_is_refused(
 
     moved_on(db.session.get(Member, zhang.id), third, other_admin)
     db.session.commit()
+    before = stays(zhang.id)
+
+    response = client.post(f"/admin/members/{zhang.id}/edit", data=stale)
+    assert response.status_code == 302, page_of(response)[:2000]
+    db.session.expire_all()
+    assert db.session.get(Member, zhang.id).phone == "13900001111"
+    assert db.session.get(Member, zhang.id).unit_id == third.id
+    assert stays(zhang.id) == before
+    assert "同时保留了他人在您打开页面之后所做的修改：单位。" in page_of(
+        client.get(response.headers["Location"]))
+
+
+def test_a_move_from_a_page_read_before_another_admins_move_is_refused(
+        client, login, world, moved):
+    """The page shows 张三 in 县财政局; the admin moves him to 县商务局, but meanwhile
+    管理员乙 moved him to 县民政局: two moves of one field — refused, naming the move,
+    nothing written; read again, the page shows 县民政局 and the admin's move saves."""
+    zhang, second, third, other_admin = moved
+    login(world.admin)
+    page = page_of(client.get(f"/admin/members/{zhang.id}/edit"))
+    stale = form_on(page, "phone", unit_id=str(world.unit.id))
+
+    moved_on(db.session.get(Member, zhang.id), third, other_admin)
+    db.session.commit()
     before, events = stays(zhang.id), work_event_count()
 
     response = client.post(f"/admin/members/{zhang.id}/edit", data=stale)
     assert response.status_code == 200
     page = page_of(response)
-    # 单位 is a field the form shows: refused as any field changed meanwhile is
-    # (tests/web/test_admin_member_stale_page.py), naming the move
-    assert MEMBER_STALE in page and 'value="13900001111"' in page
+    assert MEMBER_STALE in page
     assert "单位：打开页面时为县财政局，现为县民政局" in page
     assert stays(zhang.id) == before and work_event_count() == events
-    assert db.session.get(Member, zhang.id).phone != "13900001111"
 
-    # read again, the page shows 县民政局: the phone is saved, the move kept
     page = page_of(client.get(f"/admin/members/{zhang.id}/edit"))
-    fresh = form_on(page, "phone", phone="13900001111")
+    fresh = form_on(page, "phone", unit_id=str(world.unit.id))
     assert client.post(f"/admin/members/{zhang.id}/edit", data=fresh).status_code == 302
-    assert db.session.get(Member, zhang.id).phone == "13900001111"
-    assert stays(zhang.id) == before
+    db.session.expire_all()
+    assert db.session.get(Member, zhang.id).unit_id == world.unit.id
 
 
 def test_a_stale_member_form_that_leaves_the_roll_as_it_is_saves(client, login, world, moved):

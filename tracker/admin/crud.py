@@ -53,7 +53,7 @@ def _field_text(field) -> str:
     return "" if field.data is None else str(field.data)
 
 
-def _save(entity: Entity, form, record, fixed, change, done_message):
+def save_form(entity: Entity, form, record, fixed, change, done_message):
     """Validate, run ``change`` (a service call) in one transaction, then go back to the list."""
     if form.validate_on_submit():
         done = run_service(form, change, form.to_data())
@@ -72,7 +72,7 @@ def render_page(entity: Entity, form, record, fixed, **context):
 
 
 def create_view(entity: Entity):
-    return _save(entity, entity.form(), None, [],
+    return save_form(entity, entity.form(), None, [],
                  lambda data: entity.create(current_user, data),
                  lambda record: _("已添加%(kind)s：%(name)s", kind=entity.title, name=record))
 
@@ -92,7 +92,7 @@ def edit_form(entity: Entity, record, **kwargs):
 def edit_view(entity: Entity, record_id: int):
     record = db.get_or_404(entity.model, record_id)
     form, fixed = edit_form(entity, record)
-    return _save(entity, form, record, fixed,
+    return save_form(entity, form, record, fixed,
                  lambda data: entity.update(record, current_user, data),
                  lambda record: _("已保存%(kind)s：%(name)s", kind=entity.title, name=record))
 

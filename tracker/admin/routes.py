@@ -18,7 +18,7 @@ from ..services import directory as d
 from ..services import roll
 from ..view_support import run_service
 from . import queries as q
-from .crud import Entity, create_view, edit_form, edit_view, render_page, toggle_view
+from .crud import Entity, create_view, edit_form, edit_view, render_page, save_form, toggle_view
 from .forms import (
     CategoryForm,
     CommunityForm,
@@ -79,20 +79,32 @@ def _member_page(record: Member, form=None, *,
             "stale": _stale_fields(record, form)}
 
 
-def _stale_fields(record: Member, form) -> list[str] | None:
-    """What another's change has made stale of the posted member form ``form``, a line
-    a field (as the page showed it and as it is now, in the form's order; the roll
-    history last, when the form was refused for it), or None when the form is not
-    such a post."""
+def _stale_fields(record: Member, form) -> dict | None:
+    """Why the posted member form ``form`` was refused over another's change, or None
+    when it is not such a refusal: ``conflicts``, a line a field another changed since
+    the page was read and the form changes otherwise (as the page showed it and as it
+    is now, in the form's order; the roll history last, when the form was refused for
+    it); ``kept``, the same for another's changes the form left as the page showed them
+    (they stay when it is saved)."""
     if not isinstance(form, MemberForm) or not form.is_submitted() or "shown" not in form:
         return None
-    lines = []
-    for c in d.changed_since_shown(record, form.shown.data):
-        label = form[c.field].label.text if c.field in form else c.field
-        lines.append(q.shown_change_line(label, c, _("打开页面时")))
-    if roll.STALE in form.form_errors:
-        lines.append(_("在册记录：已有新的变动，见下方“在册记录”。"))
-    return lines or None
+    roll_stale = roll.STALE in form.form_errors
+    if not roll_stale and d.MEMBER_STALE not in form.form_errors:
+        return None
+    merge = d.merge_member_form(record, form.to_data())
+    conflicts = [_change_line(form, c) for c in merge.conflicts]
+    if roll_stale:
+        conflicts.append(_("在册记录：已有新的变动，见下方“在册记录”。"))
+    return {"conflicts": conflicts, "kept": [_change_line(form, c) for c in merge.kept]}
+
+
+def _label(form, name: str) -> str:
+    return form[name].label.text if name in form else name
+
+
+def _change_line(form, c: d.ShownChange) -> str:
+    """A field another changed: as the page showed it and as it is now."""
+    return q.shown_change_line(_label(form, c.field), c, _("打开页面时"))
 
 
 MEMBERS = Entity("member", "members", Member, MemberForm, d.create_member, d.update_member,
@@ -306,7 +318,22 @@ def member_new():
 @bp.route("/members/<int:record_id>/edit", methods=["GET", "POST"])
 @admin_required
 def member_edit(record_id: int):
-    return edit_view(MEMBERS, record_id)
+    """The member form; saved over another admin's change of fields its admin left as
+    the page showed them (``directory.update_member`` keeps those), the flash names them."""
+    record = db.get_or_404(Member, record_id)
+    form, fixed = edit_form(MEMBERS, record)
+    kept: list[str] = []
+
+    def saved(member: Member) -> str:
+        if not kept:
+            return _("已保存%(kind)s：%(name)s", kind=MEMBERS.title, name=member)
+        return _("已保存%(kind)s：%(name)s。同时保留了他人在您打开页面之后所做的修改：%(fields)s。",
+                 kind=MEMBERS.title, name=member,
+                 fields=_("、").join(str(_label(form, name)) for name in kept))
+
+    return save_form(MEMBERS, form, record, fixed,
+                     lambda data: kept.extend(d.update_member(record, current_user, data)),
+                     saved)
 
 
 @bp.post("/members/<int:record_id>/roll-date")

@@ -118,9 +118,9 @@ class MemberData:
     # a move or switch is refused when another admin's change committed since; None
     # (not from a page: the import, scripts) checks nothing
     roll_shown: str | None = None
-    # the form's fields as the edit page showed them (``member_shown_key``): the form is
-    # refused when another's change of any of them committed since; None (not from a
-    # page) checks nothing
+    # the form's fields as the edit page showed them (``member_shown_key``): the post is
+    # merged with another's change of them committed since (``merge_member_form``),
+    # refused when both changed one field otherwise; None (not from a page) checks nothing
     shown: str | None = None
 
 
@@ -650,6 +650,16 @@ class ShownChange:
     known: bool = True
 
 
+def _shown_then(shown: str | None) -> dict:
+    """The fields as the page showed them (its ``member_shown_key``); {} when the key is
+    unreadable (a page of nothing)."""
+    try:
+        then = json.loads(base64.urlsafe_b64decode((shown or "").encode("ascii")))
+    except (ValueError, binascii.Error):  # UnicodeError is a ValueError
+        then = None
+    return then if isinstance(then, dict) else {}
+
+
 def changed_since_shown(member: Member, shown: str | None,
                         fields: tuple[str, ...] = SHOWN_FIELDS) -> list[ShownChange]:
     """The member form's fields whose stored value is not what the page showed
@@ -658,32 +668,98 @@ def changed_since_shown(member: Member, shown: str | None,
     field is listed. ``fields``: as in ``shown_values``."""
     if shown is None:
         return []
-    try:
-        then = json.loads(base64.urlsafe_b64decode(shown.encode("ascii")))
-    except (ValueError, binascii.Error):  # UnicodeError is a ValueError
-        then = None
-    if not isinstance(then, dict):
-        then = {}
-    now = shown_values(member, fields)
+    then, now = _shown_then(shown), shown_values(member, fields)
     return [ShownChange(name, then.get(name), now[name], name in then) for name in fields
             if name not in then or then[name] != now[name]]
 
 
-def update_member(member: Member, actor: Member, data: MemberData) -> None:
-    """The member form. Posted from a page (``data.shown``), it is refused
-    (``MEMBER_STALE``, nothing written) when any field the form shows has been changed
-    since the page was read — by another admin's form, the member import, or anything
-    else that writes them: the post would put back what the page showed over a change
-    its admin never saw. A page read again shows the change and posts its key."""
+def _posted_values(data: MemberData, now: dict) -> dict:
+    """What the form posted, in ``shown_values``' terms. 负责的社区 are the ones the
+    post would give the member: none unless the role posted is 社区联络员; 计入参与统计
+    not posted (None) is left as stored."""
+    role = _plain(data.role) if isinstance(data.role, Role) else data.role
+    return {"name": person_name(data.name), "phone": (data.phone or "").strip(),
+            "unit_id": data.unit_id, "branch": (data.branch or "").strip() or None,
+            "role": role,
+            "community_ids": sorted(set(data.community_ids or []))
+            if role == Role.liaison.value else [],
+            "on_roll": now["on_roll"] if data.on_roll is None else bool(data.on_roll)}
+
+
+@dataclass(frozen=True)
+class MemberMerge:
+    """A member form posted from a page, merged field by field with what is stored now
+    (``merge_member_form``): ``data`` what to save; ``conflicts`` the fields another
+    changed since the page was read and this post changes otherwise; ``kept`` the
+    fields another changed that this post left as the page showed them (theirs stays)."""
+
+    data: MemberData
+    conflicts: list[ShownChange]
+    kept: list[ShownChange]
+
+
+def merge_member_form(member: Member, data: MemberData) -> MemberMerge:
+    """The three-way merge of a member form posted from a page (``data.shown``: the
+    fields as the page showed them) with the member as stored now, field by field:
+
+    - posted as the page showed it (its admin did not touch it): what is stored now
+      stays — another's change made since is kept (``kept``);
+    - posted otherwise, stored still as shown: the posted value is written;
+    - posted as stored: nothing to decide;
+    - posted otherwise, and another changed it to something else since (or the key does
+      not say what the page showed): a conflict — the post is refused whole.
+
+    负责的社区 compare as the set the post would give (none unless 社区联络员): a
+    demotion over communities another admin changed meanwhile is a conflict. Not from a
+    page (``shown`` None: scripts): the post as it is, nothing checked."""
+    if data.shown is None:
+        return MemberMerge(data, [], [])
+    then, now = _shown_then(data.shown), shown_values(member)
+    posted = _posted_values(data, now)
+    conflicts, kept, keep = [], [], {}
+    for name in SHOWN_FIELDS:
+        known, stored, mine = name in then, now[name], posted[name]
+        if mine == stored:
+            continue
+        if known and mine == then[name]:
+            kept.append(ShownChange(name, then[name], stored))
+            keep[name] = stored
+        elif not known or stored != then[name]:
+            conflicts.append(ShownChange(name, then.get(name), stored, known))
+    if "role" in keep:
+        keep["role"] = Role(keep["role"])
+    return MemberMerge(dataclasses.replace(data, **keep), conflicts, kept)
+
+
+def _phone_written(member: Member, data: MemberData) -> bool:
+    """Might the post write a new 手机号 (compared with the member as read before the
+    lock)? Not when it posts the 手机号 its page showed: that one is never written (the
+    stored one stays, whoever changed it)."""
+    phone = (data.phone or "").strip()
+    if phone == member.phone:
+        return False
+    return data.shown is None or _shown_then(data.shown).get("phone", object()) != phone
+
+
+def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
+    """The member form. Posted from a page (``data.shown``), it is merged field by field
+    with the member as stored now (``merge_member_form``): what its admin changed is
+    written, what they left as the page showed it keeps another's change made since;
+    it is refused whole (``MEMBER_STALE``, nothing written) when another changed a field
+    since the page was read to something other than what this post changes it to.
+    Returns the fields (``SHOWN_FIELDS`` names, in the form's order) whose change by
+    another was kept so, for the page to say."""
     _require_admin(actor)
     # before anything is read or checked: the member as the last change committed
-    # left them (another admin's post waits here for this one, then is checked against
+    # left them (another admin's post waits here for this one, then is merged with
     # what it wrote) — the day against the stays as they are now, the form against the
     # fields as they are now, not as the page that posted saw them; with the actor, in
-    # id order, the member FOR UPDATE when their 手机号 changes (``roll.lock_member``)
-    roll.lock_member(member, actor, key=(data.phone or "").strip() != member.phone)
-    if changed_since_shown(member, data.shown):
+    # id order, the member FOR UPDATE when their 手机号 may change (``roll.lock_member``)
+    roll.lock_member(member, actor, key=_phone_written(member, data))
+    merge = merge_member_form(member, data)
+    if merge.conflicts:
         raise ServiceError(MEMBER_STALE)
+    data = merge.data
     if member.id == actor.id and data.role != Role.admin:
         raise ServiceError(_l("不能取消自己的管理员角色。"), field="role")
     values = _member_values(data, member)
@@ -703,6 +779,7 @@ def update_member(member: Member, actor: Member, data: MemberData) -> None:
     if changes:
         _flush("phone", PHONE_TAKEN)
         audit(actor, "update", member, **_masked(changes))
+    return [c.field for c in merge.kept]
 
 
 ROLL_REASON_MAX = 200

@@ -72,7 +72,7 @@ def lock_member(member: Member, actor: Member | None = None, *, key: bool = Fals
     checks its day against the history the first left (refused when it no longer
     fits), never writing a stay that runs backwards or two rolls at once. The member
     form takes it for all its fields (``directory.update_member``): a second admin's
-    post waits, then is checked against the fields the first wrote. SQLite's writers
+    post waits, then is merged with the fields the first wrote. SQLite's writers
     take turns anyway; it ignores the clause.
 
     ``actor``: the admin whose audit row the transaction writes (naming them: a key
