@@ -100,14 +100,15 @@ def _password_matches(member: Member | None, password: str) -> Member | None:
 
 def _keys(attempt: LoginAttempt, trusted: bool) -> dict:
     phone = attempt.phone.strip()
+    address = throttle.address_key(attempt.address)  # an IPv6 client's /64
     rules = {}
     if trusted:
         rules["device"] = (throttle.key("login-device", attempt.device_id),
                            throttle.rule("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"))
     else:
-        rules["account_address"] = (throttle.key("login-acct-addr", phone, attempt.address),
+        rules["account_address"] = (throttle.key("login-acct-addr", phone, address),
                                     throttle.rule("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"))
-        rules["address"] = (throttle.key("login-addr", attempt.address),
+        rules["address"] = (throttle.key("login-addr", address),
                             throttle.rule("LOGIN_LIMIT_PER_ADDRESS"))
     # Counted always (a trusted device's failures too), waited on only when untrusted.
     rules["account"] = (throttle.key("login-acct", phone), throttle.rule("LOGIN_LIMIT_PER_ACCOUNT"))
