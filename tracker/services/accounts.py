@@ -39,6 +39,7 @@ from ..privacy import mask_phone
 from . import ServiceError
 from .audit import Target, record
 from .passwords import check_policy, needs_rehash
+from .notify import stop_calendar
 from .sessions import begin_session, end_other_sessions
 
 
@@ -180,7 +181,9 @@ def set_new_password(member: Member, password: str, actor: Member | None, *,
                      keep: LoginSession | None = None, reason: str = "password_changed") -> None:
     """The one way a password is set (change, invitation link, command line): the policy
     of ``passwords.py``, a hash with the current parameters, and every session of the
-    member but ``keep`` ended."""
+    member but ``keep`` ended — the calendar feed address too (a new one is made on
+    加入日历)."""
     check_policy(password, member.phone)
     member.set_password(password)
     end_other_sessions(member, actor, reason, keep=keep)
+    stop_calendar(member, actor, reason)

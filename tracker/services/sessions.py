@@ -24,6 +24,7 @@ from ..timeutil import utcnow
 from ..tokens import hash_token, new_token
 from . import PermissionDenied
 from .audit import record
+from .notify import stop_calendar
 
 DEVICE_MAX = 80
 
@@ -173,4 +174,6 @@ def log_out(member: Member, current: LoginSession | None) -> None:
 
 
 def log_out_everywhere(member: Member) -> int:
+    """退出所有设备: every session ends, and the calendar feed address with them."""
+    stop_calendar(member, member, "logout_all")
     return end_other_sessions(member, member, "logout_all")
