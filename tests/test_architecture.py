@@ -331,3 +331,40 @@ def test_the_form_scan_finds_a_direct_subclass(tmp_path):
         "class A(FlaskForm):\n    pass\nclass B(flask_wtf.FlaskForm):\n    pass\n",
         encoding="utf-8")
     assert _direct_flaskform_subclasses(tmp_path) == ["forms.py:A", "forms.py:B"]
+
+
+# Flask-Babel's lazy strings print as HTML unescaped (their ``__html__`` is ``str``):
+# tracker/i18n.py makes the app's own, which escape. Its lazy functions and class
+# may be named nowhere else.
+_BABEL_LAZY = {"LazyString", "lazy_gettext", "lazy_ngettext", "lazy_pgettext", "lazy_npgettext"}
+
+
+def _babel_lazy_uses(root: Path) -> list[str]:
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("flask_babel"):
+                names = [alias.name for alias in node.names if alias.name in _BABEL_LAZY | {"*"}]
+            elif (isinstance(node, ast.Attribute) and node.attr in _BABEL_LAZY
+                  and isinstance(node.value, ast.Name) and node.value.id == "flask_babel"):
+                names = [node.attr]
+            else:
+                continue
+            found += [f"{path.relative_to(root)}:{node.lineno}:{name}" for name in names]
+    return found
+
+
+def test_lazy_messages_come_from_the_apps_own_lazy_gettext():
+    """A lazy message with a title or a name interpolated is shown as text: only
+    tracker/i18n.py, which makes the escaping kind, may use Flask-Babel's."""
+    assert [use for use in _babel_lazy_uses(ROOT / PACKAGE)
+            if not use.startswith("i18n.py:")] == []
+
+
+def test_the_lazy_scan_finds_flask_babels_lazy_forms(tmp_path):
+    (tmp_path / "forms.py").write_text(
+        "import flask_babel\nfrom flask_babel import lazy_gettext as _l, gettext\n"
+        "from flask_babel.speaklater import LazyString\n"
+        "label = flask_babel.lazy_pgettext('a', 'b')\n", encoding="utf-8")
+    assert _babel_lazy_uses(tmp_path) == [
+        "forms.py:2:lazy_gettext", "forms.py:3:LazyString", "forms.py:4:lazy_pgettext"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import lazy_gettext as _l
+from .i18n import lazy_gettext as _l
 from .form import Form
 from wtforms import (DateField, HiddenField, SearchField, SelectField, SelectMultipleField,
                      StringField)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from .i18n import lazy_gettext as _l
 
 from .money import format_yuan
 from .timeutil import year_elapsed

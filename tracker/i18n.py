@@ -5,6 +5,9 @@ import functools
 
 from babel import Locale
 from flask import has_request_context, request, session
+from flask_babel import LazyString as _BabelLazyString
+from flask_babel import gettext
+from markupsafe import Markup, escape
 
 SUPPORTED = ("zh_CN", "en")
 DEFAULT = "zh_CN"
@@ -74,3 +77,32 @@ def install_template_gettext(app) -> None:
         npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
         newstyle=True,
     )
+
+
+class LazyString(_BabelLazyString):
+    """A string made when it is used (in the request's language), which is *text*.
+
+    Flask-Babel's ``LazyString.__html__`` returns ``str(self)``: markupsafe — Jinja's
+    autoescape, WTForms' widgets, Flask's flashed-message and JSON serialisers — takes
+    any object with ``__html__`` as already safe HTML, so a lazy message printed with
+    ``{{ … }}`` went out unescaped, with whatever was interpolated into it: task titles,
+    names, category names that staff typed (security review, session 26, finding 1).
+    Here ``__html__`` escapes the text, as a plain ``str`` would be. No msgid of the
+    app carries markup; one that must would be built with ``Markup`` where it is shown.
+    Every lazy string of ``tracker`` is made here (``tests/test_architecture.py``
+    forbids Flask-Babel's lazy functions elsewhere)."""
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """``gettext`` when the text is used: imported as ``_l`` (a form's labels, a
+    service's refusals) — Flask-Babel's own, but escaped when shown as HTML."""
+    return LazyString(gettext, string, **variables)
+
+
+def lazy(func, *args, **kwargs) -> LazyString:
+    """``func(*args, **kwargs)`` as text when used (a value read from the config at
+    render time, interpolated into a lazy message)."""
+    return LazyString(func, *args, **kwargs)

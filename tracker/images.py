@@ -15,7 +15,7 @@ import re
 import warnings
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from .i18n import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
 FORMATS = ("JPEG", "PNG", "WEBP")

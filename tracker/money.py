@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
+from .i18n import lazy_gettext as _l
 
 # Ten million yuan: far above any co-building budget, well inside BIGINT.
 MAX_FEN = 10_000_000 * 100

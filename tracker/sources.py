@@ -8,7 +8,7 @@ recorded through the leader's report.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from .i18n import lazy_gettext as _l
 
 SOURCE_CHECKIN = "checkin"
 SOURCE_REPORT = "report"

@@ -5,7 +5,7 @@ import re
 
 from flask import current_app, g, has_request_context, request, session, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
+from .i18n import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import re
 import threading
@@ -68,6 +69,24 @@ def key(kind: str, *parts: str) -> str:
     secret = secret.encode() if isinstance(secret, str) else secret
     digest = hmac.new(secret, "\x1f".join(parts).encode("utf-8"), hashlib.sha256).hexdigest()
     return f"{kind}:{digest[:40]}"
+
+
+def address_key(address: str | None) -> str:
+    """The client's address as a per-address limit counts it: an IPv4 address as it
+    is (an IPv4-mapped IPv6 one, ``::ffff:a.b.c.d``, as that IPv4 address), an IPv6
+    address as its /64 network. Any IPv6 client holds a /64 at least — 2^64 addresses
+    to rotate through —, so a limit per IPv6 address limited nothing (security
+    review, session 26, finding 3). Every key of an address goes through here: the
+    login's per-address and per-account-and-address counts, the link guesses."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return address or ""  # not an address (a test's or a socket's name): as given
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
+    return str(ip)
 
 
 @dataclass(frozen=True)
@@ -265,7 +284,7 @@ def growing_delay(key_: str, limit: Rule, max_seconds: int, now: datetime | None
 
 def link_guess_wait(address: str) -> int:
     """Seconds this address must wait after too many unknown link tokens (0: none)."""
-    return wait_for(key("link-addr", address), rule("LINK_LIMIT_PER_ADDRESS"))
+    return wait_for(key("link-addr", address_key(address)), rule("LINK_LIMIT_PER_ADDRESS"))
 
 
 def count_link_guess(address: str) -> None:
@@ -273,4 +292,4 @@ def count_link_guess(address: str) -> None:
     from .services import unit_of_work
 
     with unit_of_work(once=False):  # counted whatever the form's send comes to
-        hit(key("link-addr", address), rule("LINK_LIMIT_PER_ADDRESS"))
+        hit(key("link-addr", address_key(address)), rule("LINK_LIMIT_PER_ADDRESS"))

@@ -220,7 +220,7 @@ def test_row_errors_name_the_row_and_nothing_is_written(october, cleanup_categor
     result = preview(october.liaison, sheet(rows))
     errors = errors_by_line(result)
     assert not result.ok and 2 not in errors
-    assert errors[3] == ["手机号为13712345678的党员不存在。"]
+    assert errors[3] == ["手机号13712345678不是本社区可补录的党员。"]
     assert errors[4] == ["社区“不存在社区”不存在。"]
     assert errors[5] == ["补录的活动须已经结束：时间不能晚于现在。"]
     assert errors[6] == ["时间“25:00”无法识别，应为如09:00的时间。"]

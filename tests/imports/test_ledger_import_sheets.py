@@ -173,14 +173,17 @@ def test_a_repeated_row_is_named_on_the_later_row(october, cleanup_category):
     assert errors_by_line(preview(october.liaison, data)) == {4: ["与第3行重复（冯某某）。"]}
 
 
-def test_a_member_who_may_not_take_part_is_named_on_their_own_row(october, cleanup_category):
+def test_a_member_who_may_not_take_part_is_refused_on_their_own_row(october, cleanup_category):
+    """A 停用 member is no one's to record: their row says so, without their name
+    (tests/imports/test_ledger_import_names.py)."""
     m = october.members
     gone = f.member(october.unit, name="停用党员", active=False)
     db.session.commit()
     data = sheet([row(october, m["郑某某"], leader="是", category=cleanup_category),
                   row(october, m["冯某某"], category=cleanup_category),
                   row(october, gone, category=cleanup_category)])
-    assert errors_by_line(preview(october.liaison, data)) == {4: ["停用党员 的账号已停用。"]}
+    assert errors_by_line(preview(october.liaison, data)) == {
+        4: [f"手机号{gone.phone}不是本社区可补录的党员。"]}
 
 
 # --- the import's audit event ----------------------------------------------------------------

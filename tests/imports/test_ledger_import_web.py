@@ -43,7 +43,7 @@ def test_row_errors_are_shown_with_their_row_numbers_and_nothing_can_be_confirme
                                          category=category, title="好的一行"), bad]))
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "有1行存在错误，未导入任何数据" in page
-    assert '<td class="num">3</td>' in page and "手机号为13712345678的党员不存在。" in page
+    assert '<td class="num">3</td>' in page and "手机号13712345678不是本社区可补录的党员。" in page
     assert "确认导入" not in page
 
 

@@ -128,6 +128,37 @@ def test_the_address_limit_holds_across_two_instances(app, client, world):
     assert attempt(client, "13700009999", address="10.0.2.2").status_code == 200
 
 
+def test_an_ipv6_client_is_counted_by_its_64_network(client, world):
+    """Any IPv6 client holds a /64 (2^64 addresses): rotating through it must not escape
+    the per-address limit. One /64 is counted as one address; another /64 apart."""
+    codes = [attempt(client, f"1370001{n:04d}", address=f"2001:db8:1:2::{n + 1:x}").status_code
+             for n in range(33)]
+    assert codes == [200] * 30 + [429] * 3, codes
+    assert attempt(client, "13700019999", address="2001:db8:1:3::1").status_code == 200
+    # one address of it, written another way, is the same client
+    assert attempt(client, "13700019998", address="2001:0db8:0001:0002:ffff::1").status_code == 429
+
+
+def test_an_ipv4_client_seen_through_ipv6_is_that_ipv4_address(client, world):
+    for n in range(30):
+        attempt(client, f"1370002{n:04d}", address="10.0.7.1")
+    assert attempt(client, "13700029999", address="::ffff:10.0.7.1").status_code == 429
+    assert attempt(client, "13700029998", address="::ffff:10.0.7.2").status_code == 200
+
+
+def test_link_guesses_from_one_64_are_counted_together(client, world):
+    link = issue_links(world.admin, [world.member])[0]
+    db.session.commit()
+    for n in range(20):
+        response = client.get(f"/invite/guess-{n}",
+                              environ_base={"REMOTE_ADDR": f"2001:db8:5:6:{n:x}::1"})
+        assert response.status_code == 404
+    refused = client.get(f"/invite/{link.token}", environ_base={"REMOTE_ADDR": "2001:db8:5:6::99"})
+    assert refused.status_code == 429
+    other = client.get(f"/invite/{link.token}", environ_base={"REMOTE_ADDR": "2001:db8:5:7::1"})
+    assert other.status_code == 200
+
+
 def test_the_refusal_is_in_chinese_on_the_login_form_with_retry_after(client, world):
     for _ in range(5):
         attempt(client, world.member.phone)

@@ -1,6 +1,7 @@
 """Sessions that really end (ASVS V7): cookie flags; a fresh session at login; logout,
 "退出所有设备", a new password and the timeouts end the session on the server, so a
-replayed session or remember-me cookie gets the login page; the "登录设备" page;
+replayed session or remember-me cookie gets the login page (and the calendar feed
+address stops serving); the "登录设备" page;
 every login, failed login, logout and session end is on the audit trail.
 """
 from __future__ import annotations
@@ -208,6 +209,69 @@ def test_a_password_change_ends_the_other_sessions(app, client, world, login):
     assert response.status_code == 302
     assert signed_in(client) and sent_to_login(phone)
     assert "password_changed" in {row.end_reason for row in sessions_of(world.member)}
+
+
+# ---------------------------------------------------------------- the calendar feed address
+# A credential too: a calendar service holds it, so it ends when the sessions end
+# (security review, session 26, finding 4).
+
+def _feed(client, member) -> str:
+    """A 加入日历 feed address of ``member``, checked to serve."""
+    from tracker.services.notify import new_calendar_token
+
+    address = f"/me/feed/{new_calendar_token(member)}.ics"
+    db.session.commit()
+    assert client.get(address).status_code == 200
+    return address
+
+
+def test_a_deactivated_members_feed_is_no_longer_served(client, world):
+    address = _feed(client, world.member)
+    world.member.active = False
+    db.session.commit()
+    assert client.get(address).status_code == 404
+
+
+def test_log_out_everywhere_ends_the_calendar_address(client, world, login):
+    address = _feed(client, world.member)
+    login(world.member)
+    client.post("/auth/logout-everywhere")
+    assert client.get(address).status_code == 404
+    assert events("calendar_stop")[-1].detail == {"reason": "logout_all"}
+
+
+def test_a_password_change_ends_the_calendar_address(client, world, login):
+    address = _feed(client, world.member)
+    login(world.member)
+    response = client.post("/auth/password", data={
+        "current": f.PASSWORD, "new_password": "Qingshan-River-9", "confirm": "Qingshan-River-9"})
+    assert response.status_code == 302
+    assert client.get(address).status_code == 404
+
+
+def test_a_password_reset_link_ends_the_calendar_address(client, world):
+    from tracker.services.invitations import issue_links
+
+    address = _feed(client, world.member)
+    link = issue_links(world.admin, [world.member])[0]
+    db.session.commit()
+    response = client.post(f"/invite/{link.token}", data={
+        "new_password": "Qingshan-River-9", "confirm": "Qingshan-River-9"})
+    assert response.status_code == 302
+    assert client.get(address).status_code == 404
+
+
+def test_a_new_calendar_address_after_log_out_everywhere_serves(client, world, login):
+    _feed(client, world.member)
+    login(world.member)
+    client.post("/auth/logout-everywhere")
+    _feed(client, world.member)  # made again on 日历订阅: it works
+
+
+def test_the_devices_page_says_the_calendar_address_ends_with_them(client, world, login):
+    login(world.member)
+    page = client.get("/auth/sessions").get_data(as_text=True)
+    assert "退出所有设备或修改密码后，日历订阅地址也随之失效" in page
 
 
 # ---------------------------------------------------------------- timeouts

@@ -6,7 +6,7 @@ import dataclasses
 import enum
 
 from flask import request
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from ..form import Form
 from sqlalchemy import or_, select
 from wtforms import HiddenField, SelectField, StringField, TextAreaField

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from flask_login import current_user
 
 from ..extensions import db

@@ -1,7 +1,7 @@
 """Forms of the funds ledger. Amounts are typed in yuan and held as integer fen."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from ..form import Form
 from wtforms import StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation

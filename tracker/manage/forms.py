@@ -9,8 +9,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy, lazy_gettext as _l
 from ..form import Form
 from flask_wtf.file import MultipleFileField
 from wtforms import DateTimeLocalField, StringField, SubmitField, TextAreaField
@@ -304,7 +303,7 @@ class BackfillForm(Form):
         _l("现场照片（可选）"), render_kw={"accept": ACCEPT, "multiple": True},
         description=_l("可一次选择多张，最多%(n)s张，所有照片合计不超过%(mb)s MB（手机上会先自动压缩）；"
                        "点“查找”后需重新选择。",
-                       n=MAX_PHOTOS_PER_TASK, mb=LazyString(max_upload_mb)))
+                       n=MAX_PHOTOS_PER_TASK, mb=lazy(max_upload_mb)))
     findings = TextAreaField(
         _l("摸排问题"), filters=[strip_text], render_kw={"rows": 4},
         description=_l("摸排类活动填写，每行一处：类型，位置，情况（类型为下水道、人行道、破损道路或其他）。"

@@ -39,11 +39,10 @@ from ..paging import Prepared, limited, paginate, paginate_prepared
 from ..names import distinguished_names
 from ..search import matches
 from ..sql_hints import constants_written_out
-from ..permissions import managed_community_ids
 from ..reach import Reach, in_reach, reach_of
 from ..rollups import Scope
 from ..rollups.home import open_findings_count
-from ..services.backfill import working_units
+from ..services.backfill import recordable
 
 MEMBER_CHOICES_MAX = 300  # a select longer than this is a search, not a list
 SEARCH_MAX = 30
@@ -450,8 +449,7 @@ def backfill_candidates(actor: Member, search: str | None, picked: list[int],
     """Who a 补录 may name: active members of the units working in the actor's
     communities — those ``picked`` already, then the first ``limit`` matching the
     search, by name."""
-    reach = [Member.active.is_(True),
-             Member.unit_id.in_(working_units(managed_community_ids(actor)))]
+    reach = recordable(actor)
     chosen = list(db.session.scalars(
         select(Member).where(Member.id.in_(picked or [0]), *reach)
         .options(joinedload(Member.unit)).order_by(Member.name_key, Member.id)))

@@ -1,7 +1,7 @@
 """Forms of the member's own pages: reminder settings."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from ..form import Form
 from wtforms import BooleanField, EmailField
 from wtforms.validators import Length, Optional

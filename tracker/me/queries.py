@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import HOLDING, Assignment, MemberNotify, Outbox, Task
+from ..models import HOLDING, Assignment, Member, MemberNotify, Outbox, Task
 from ..paging import paginate
 
 FEED_PAST = timedelta(days=90)
@@ -26,8 +26,11 @@ def load_message(message_id: int) -> Outbox | None:
 
 
 def feed_owner(token_hash: str) -> MemberNotify | None:
-    return db.session.scalar(select(MemberNotify).where(
-        MemberNotify.calendar_token_hash == token_hash))
+    """Whose feed address this is — only an active member's: a 停用 member's tasks are
+    not published to whoever holds the address."""
+    return db.session.scalar(select(MemberNotify).join(Member, Member.id == MemberNotify.member_id)
+                             .where(MemberNotify.calendar_token_hash == token_hash,
+                                    Member.active.is_(True)))
 
 
 def feed_tasks(member_id: int, now: datetime) -> list[Task]:

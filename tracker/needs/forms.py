@@ -1,7 +1,7 @@
 """Forms of 需求清单 / 微心愿. Every refusal is Chinese, under its field, with what was typed kept."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from ..form import Form
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, StringField, TextAreaField

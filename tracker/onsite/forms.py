@@ -1,4 +1,4 @@
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from ..form import Form
 from flask_wtf.file import FileField, FileRequired
 

@@ -1,7 +1,7 @@
 """Forms of the reminder administration: a community's work-group robot."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from ..form import Form
 from wtforms import PasswordField, RadioField
 from wtforms.validators import DataRequired, Length

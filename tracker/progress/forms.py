@@ -10,7 +10,7 @@ import re
 from datetime import date
 
 from flask import request
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from ..form import Form
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Callable
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import and_, literal, select
 
 from .. import owed

@@ -3,7 +3,7 @@ words 提醒状态 shows in the reader's language. A channel's own error (an SMT
 an HTTP status) is kept as it came, in ``Outbox.last_error``."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 
 # skipped: the recipient's choice (or their account) — nothing to fix, nothing to retry
 OPTED_OUT = "opted_out"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from ..form import Form
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError

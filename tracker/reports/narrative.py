@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 
 from ..formatting import amount, hours, pending_sentence, yuan
 from ..models import FUNDING_CODE, SURVEY_CODE, FindingKind, Section

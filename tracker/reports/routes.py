@@ -68,7 +68,7 @@ bp.add_app_template_global(cell_text, "cell_text")
 FORMATS = {
     "docx": (render_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     "xlsx": (render_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "csv": (render_csv, "text/csv; charset=utf-8"),
+    "csv": (render_csv, "text/csv"),  # Werkzeug adds "; charset=utf-8" to text/*
 }
 XLSX = FORMATS["xlsx"][1]
 

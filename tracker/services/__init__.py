@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 
 from ..db_setup import writing
 from ..extensions import db

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -39,6 +39,7 @@ from ..privacy import mask_phone
 from . import ServiceError
 from .audit import Target, record
 from .passwords import check_policy, needs_rehash
+from .notify import stop_calendar
 from .sessions import begin_session, end_other_sessions
 
 
@@ -100,14 +101,15 @@ def _password_matches(member: Member | None, password: str) -> Member | None:
 
 def _keys(attempt: LoginAttempt, trusted: bool) -> dict:
     phone = attempt.phone.strip()
+    address = throttle.address_key(attempt.address)  # an IPv6 client's /64
     rules = {}
     if trusted:
         rules["device"] = (throttle.key("login-device", attempt.device_id),
                            throttle.rule("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"))
     else:
-        rules["account_address"] = (throttle.key("login-acct-addr", phone, attempt.address),
+        rules["account_address"] = (throttle.key("login-acct-addr", phone, address),
                                     throttle.rule("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"))
-        rules["address"] = (throttle.key("login-addr", attempt.address),
+        rules["address"] = (throttle.key("login-addr", address),
                             throttle.rule("LOGIN_LIMIT_PER_ADDRESS"))
     # Counted always (a trusted device's failures too), waited on only when untrusted.
     rules["account"] = (throttle.key("login-acct", phone), throttle.rule("LOGIN_LIMIT_PER_ACCOUNT"))
@@ -179,7 +181,9 @@ def set_new_password(member: Member, password: str, actor: Member | None, *,
                      keep: LoginSession | None = None, reason: str = "password_changed") -> None:
     """The one way a password is set (change, invitation link, command line): the policy
     of ``passwords.py``, a hash with the current parameters, and every session of the
-    member but ``keep`` ended."""
+    member but ``keep`` ended — the calendar feed address too (a new one is made on
+    加入日历)."""
     check_policy(password, member.phone)
     member.set_password(password)
     end_other_sessions(member, actor, reason, keep=keep)
+    stop_calendar(member, actor, reason)

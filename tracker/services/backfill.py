@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -40,7 +40,7 @@ from ..models import (
     TaskStatus,
     Zone,
 )
-from ..permissions import manages_community, manages_task
+from ..permissions import managed_community_ids, manages_community, manages_task
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
 from . import PermissionDenied, ServiceError
 from .activity_lock import lock_activity
@@ -129,6 +129,15 @@ def working_units(community_ids):
         items = items.where(ResourceItem.community_id.in_(list(community_ids)))
         zones = zones.where(Zone.community_id.in_(list(community_ids)))
     return items.union(zones)
+
+
+def recordable(actor: Member) -> list:
+    """WHERE conditions on ``Member``: whom ``actor`` may name in a 补录 — the active
+    members of the units working in the actor's communities (every community for an
+    admin). The 补录 form offers no one else, and the ledger import names no one else
+    (the one reach for both: a liaison learns no other account's name from them)."""
+    return [Member.active.is_(True),
+            Member.unit_id.in_(working_units(managed_community_ids(actor)))]
 
 
 def _overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime,

@@ -33,7 +33,7 @@ import re
 import unicodedata
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 
 EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug included)
 SERIAL_FROM, SERIAL_TO = 36526, 73051  # 2000-01-01 … 2099-12-31 (exclusive)

@@ -11,7 +11,7 @@ waits; the waitlist's own services are in waitlist.py.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value

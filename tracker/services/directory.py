@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import force_locale, gettext
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload

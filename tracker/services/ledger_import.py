@@ -35,7 +35,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
@@ -61,6 +61,7 @@ from .backfill import (
     already_recorded,
     backfill_event,
     record_past_activity,
+    recordable,
     same_activity,
     working_units,
 )
@@ -329,16 +330,23 @@ class _Lookups:
     zones: dict[tuple[int, str], Zone]
     categories: dict[str, Category]
     items: dict[tuple, list[ResourceItem]]  # a checklist line's items, every year's
-    members: dict[str, Member]
+    members: dict[str, Member]  # by phone: only those the actor may record
 
 
-def _lookups(rows: list[LedgerRow]) -> _Lookups:
-    """Everything the rows name, a handful of statements for a file of thousands."""
+def _lookups(actor: Member, rows: list[LedgerRow]) -> _Lookups:
+    """Everything the rows name, a handful of statements for a file of thousands.
+
+    The members are only those the actor may name in a 补录 (``backfill.recordable``):
+    a phone of anyone else — another community's liaison, an admin, a member of a unit
+    not working there, someone 停用 — or of no one reads alike, so a file of numbers
+    does not turn into the names of the county's accounts (security review, session 26,
+    finding 2)."""
     phones = sorted({row.phone for row in rows if row.phone})
     members = {}
     for start in range(0, len(phones), PHONE_CHUNK):
         members.update((m.phone, m) for m in db.session.scalars(
-            select(Member).where(Member.phone.in_(phones[start:start + PHONE_CHUNK]))))
+            select(Member).where(Member.phone.in_(phones[start:start + PHONE_CHUNK]),
+                                 *recordable(actor))))
     items: dict[tuple, list[ResourceItem]] = {}
     for item in db.session.scalars(select(ResourceItem).order_by(ResourceItem.id)):
         items.setdefault((item.unit_id, item.community_id, item.zone_id, item.category_id),
@@ -359,7 +367,7 @@ class _Activity:
     ends: datetime | None = None
 
 
-def _read_row(row: LedgerRow, look: _Lookups, activity: _Activity) -> None:
+def _read_row(actor: Member, row: LedgerRow, look: _Lookups, activity: _Activity) -> None:
     """Row-level errors (what the cells say); the activity's item and times from its
     first row."""
     errors = row.errors
@@ -394,9 +402,12 @@ def _read_row(row: LedgerRow, look: _Lookups, activity: _Activity) -> None:
         if zone is None:
             errors.append(str(_l("责任区“%(v)s”不在%(c)s。", v=row.zone, c=row.community)))
     member = look.members.get(row.phone)
-    if member is None:
-        errors.append(str(_l("手机号为%(phone)s的党员不存在。", phone=row.phone)))
-    elif row.name and row.name != member.name:
+    if community is not None and not manages_community(actor, community.id):
+        # said before the member: a community the actor has not is no one's reach
+        errors.append(str(_l("无权在该社区补录活动。")))
+    elif member is None:  # no name and no "no such account": the same for all outside reach
+        errors.append(str(_l("手机号%(phone)s不是本社区可补录的党员。", phone=row.phone)))
+    elif row.name and row.name != member.name:  # in reach: the 补录 form lists them too
         errors.append(str(_l("手机号%(phone)s是%(found)s的，与姓名“%(name)s”不符。",
                              phone=row.phone, found=member.name, name=row.name)))
     if _minutes(row.hours) == -1:
@@ -558,13 +569,13 @@ def _apply(actor: Member, rows: list[LedgerRow], audit: bool = True) -> LedgerPr
     """Record every activity of the rows that reads right; fill each row's errors and
     action. The caller keeps or rolls back what was written. ``audit=False``: the
     activities' own ``backfill`` events are the caller's to write."""
-    look = _lookups(rows)
+    look = _lookups(actor, rows)
     activities: dict[tuple, _Activity] = {}
     for row in rows:
         row.errors, row.action, row.voided, row.off_checklist = [], "", "", ""
         activity = activities.setdefault(_key(row), _Activity([]))
         activity.rows.append(row)
-        _read_row(row, look, activity)
+        _read_row(actor, row, look, activity)
         if len(activity.rows) > 1:
             _agrees(row, activity.rows[0])
     recorded = []

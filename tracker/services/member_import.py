@@ -28,7 +28,7 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 

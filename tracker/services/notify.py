@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
 from ..extensions import db
@@ -118,11 +118,18 @@ def new_calendar_token(member: Member) -> str:
     return token
 
 
-def stop_calendar(member: Member) -> None:
+def stop_calendar(member: Member, actor: Member | None = None, reason: str | None = None) -> None:
+    """The feed address stops working: the member's 停用日历订阅, or (``reason``) with
+    the end of every session — 退出所有设备, a new password — since the address is a
+    credential a calendar service holds, and a lost phone's calendar keeps it."""
     row = db.session.get(MemberNotify, member.id)
     if row is not None and row.calendar_token_hash is not None:
         row.calendar_token_hash = None
-        record(member, "calendar_stop", member)
+        row.updated_at = utcnow()
+        if reason is None:
+            record(member, "calendar_stop", member)
+        else:
+            record(actor, "calendar_stop", member, reason=reason)
 
 
 # --- a community's work-group robot -------------------------------------------------------

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from werkzeug.security import generate_password_hash
 
 from . import ServiceError

@@ -13,7 +13,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Connection
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
@@ -24,6 +24,7 @@ from ..timeutil import utcnow
 from ..tokens import hash_token, new_token
 from . import PermissionDenied
 from .audit import record
+from .notify import stop_calendar
 
 DEVICE_MAX = 80
 
@@ -173,4 +174,6 @@ def log_out(member: Member, current: LoginSession | None) -> None:
 
 
 def log_out_everywhere(member: Member) -> int:
+    """退出所有设备: every session ends, and the calendar feed address with them."""
+    stop_calendar(member, member, "logout_all")
     return end_other_sessions(member, member, "logout_all")

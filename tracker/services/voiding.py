@@ -23,7 +23,7 @@ turns on the task's row lock (``activity_lock.lock_activity``).
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import and_, select
 
 from ..extensions import db

@@ -9,7 +9,7 @@ freed a slot, and the queue order is the order the joins committed in.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 

@@ -1,7 +1,7 @@
 """Forms of the member pages: the open-task filter, 确认参与 and 提交完成."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 from ..form import Form
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
