@@ -74,7 +74,9 @@ def test_bad_period_shows_a_chinese_message(user_page, world, double, live_serve
     page.get_by_label("开始日期").fill("2025-10-10")
     page.get_by_label("结束日期").fill("2025-10-01")
     follow(page.get_by_role("button", name="查看"))
-    assert page.get_by_text("结束日期不能早于开始日期。").is_visible()
+    # under the field, and in the summary at the top that leads to it
+    assert page.get_by_text("结束日期不能早于开始日期。", exact=True).is_visible()
+    assert page.get_by_role("link", name="结束日期：结束日期不能早于开始日期。").is_visible()
     assert page.get_by_label("开始日期").input_value() == "2025-10-10"
     shot(page, "bad-range")
 

@@ -92,7 +92,8 @@ def csrf_token(client, path: str = "/auth/login") -> str:
 
 
 def error_texts(html: str) -> list[str]:
-    return re.findall(r'<p class="error">(.*?)</p>', html, flags=re.S)
+    """The errors shown under the fields (each `<p class="error" id=…>`, tied to its field)."""
+    return re.findall(r'<p class="error"[^>]*>(.*?)</p>', html, flags=re.S)
 
 
 def set_cookies(response) -> dict[str, str]:

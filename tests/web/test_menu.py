@@ -1,5 +1,7 @@
 """The menu: a liaison's (and an admin's) three daily places in one row and the rest under
-更多, a <details> that opens without JavaScript; a member's short menu as it was."""
+更多, a <details> that opens without JavaScript; a member's the same way, with the three
+pages of the claim-and-report flow in the row (six buttons filled half the first screen
+of a phone with enlarged text)."""
 from __future__ import annotations
 
 import re
@@ -10,6 +12,8 @@ import pytest
 from tests import factories as f
 from tests.web.manage_support import assignment, submitted_report
 from tracker.extensions import db
+from tracker.models import Channel, Outbox, OutboxStatus
+from tracker.timeutil import utcnow
 
 
 def nav(client, path: str = "/tasks/mine") -> str:
@@ -51,11 +55,25 @@ def test_more_shows_the_counts_it_folds_away(client, login, world):
     assert summary.group(1) == str(todo)  # no unread messages in this world
 
 
-def test_member_menu_is_unchanged(client, login, world):
+def test_member_bar_and_more(client, login, world):
     login(world.member)
-    menu = nav(client)
-    assert "<details" not in menu
-    assert labels(menu) == ["我的待办", "可认领任务", "需求清单", "我的任务", "我的参与", "消息"]
+    bar, more = nav(client).split('<details class="more">')
+    assert labels(bar) == ["我的待办", "可认领任务", "我的任务"]
+    assert "<summary>更多" in more
+    assert labels(more) == ["需求清单", "我的参与", "消息"]  # every page still one tap away
+
+
+def test_the_members_more_shows_the_unread_count_it_folds_away(client, login, world):
+    for n in range(2):
+        db.session.add(Outbox(dedupe_key=f"test:unread:{n}", kind="returned",
+                              channel=Channel.inapp, member_id=world.member.id, subject="提醒",
+                              body="明天上午有活动", status=OutboxStatus.sent, attempts=0,
+                              next_attempt_at=utcnow(), sent_at=utcnow()))
+    db.session.commit()
+    login(world.member)
+    more = nav(client).split('<details class="more">')[1]
+    assert re.search(r'<summary>更多 <span class="count">2</span></summary>', more)
+    assert re.search(r'消息 <span class="count">2</span>', more)
 
 
 def todo_badge(client, path: str = "/tasks/mine") -> int:

@@ -1,0 +1,140 @@
+"""A phone with enlarged text (WeChat's 字体大小, Android's font size), as the members this
+app is for use it: a refused form brings them to the refusal, no page scrolls sideways,
+and the menu leaves most of the first screen to the page.
+
+Enlarged text is the root font at 200 % (every rem and em of the style sheet doubles,
+the layout's pixels do not), set before the page's own scripts run."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.browser.conftest import sign_in
+from tests.browser.test_narrow_screens import _october_people
+from tests.factories import PASSWORD
+
+# Added to the app's style sheet as it is served: in force before any script of the page runs.
+ENLARGED = "\nhtml { font-size: 200% !important; } body { font-size: 1rem !important; }\n"
+
+
+def _enlarge_text(route) -> None:
+    response = route.fetch()
+    route.fulfill(response=response, body=response.text() + ENLARGED)
+
+# What has the focus, and where it is on the screen.
+FOCUSED = """() => { const el = document.activeElement, box = el.getBoundingClientRect();
+  return {id: el.id, tag: el.tagName, invalid: el.getAttribute('aria-invalid'),
+          top: box.top, bottom: box.bottom, text: el.innerText || '', screen: innerHeight}; }"""
+
+
+def _phone(new_context, live_server, person, *, width=360, height=640, text=1,
+           javascript=True):
+    page = new_context(java_script_enabled=javascript).new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    if text != 1:
+        page.route("**/static/css/app.css*", _enlarge_text)
+    sign_in(page, live_server, person, PASSWORD)
+    return page
+
+
+@pytest.fixture
+def ended_task(live_server, world) -> int:
+    """A 牛皮癣清除 of yesterday led by the world's leader: its report is due."""
+    from sqlalchemy import select
+
+    from tests import factories as f
+    from tracker.models import Community, Member, ResourceItem, Unit
+
+    with live_server.db() as session:
+        cleanup = session.scalars(select(ResourceItem)).first()
+        item = f.item(session.get(Unit, cleanup.unit_id),
+                      session.get(Community, cleanup.community_id), "ad_removal")  # 处
+        liaison = session.get(Member, world.liaison.id)
+        leader = session.get(Member, world.leader.id)
+        task = f.task(item, liaison, leader=leader, title="楼道清理（昨天）",
+                      starts_in=-timedelta(days=1))
+        session.commit()
+        return task.id
+
+
+@pytest.mark.parametrize("text, javascript", [(1, True), (2, True), (2, False)],
+                         ids=["text100", "text200", "text200-no-js"])
+def test_a_refused_report_brings_the_leader_to_the_refusal(new_context, live_server, world,
+                                                           ended_task, shot, text, javascript):
+    """提交完成 with 「三十」 as the figure: the page that comes back has the refusal in
+    focus and on the screen (it was below the first screen, focus nowhere), and from it a
+    link leads to the field."""
+    page = _phone(new_context, live_server, world.leader, text=text, javascript=javascript)
+    page.goto(live_server.url(f"/tasks/{ended_task}/report"))
+    page.get_by_label("完成数量（处）").fill("三十")
+    page.get_by_label("情况说明").fill("清理了楼道")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交完成").click()
+    page.wait_for_load_state("load")
+    shot(page, f"refused-{text}")
+    focused = page.evaluate(FOCUSED)
+    assert focused["id"] == "form-errors" or focused["invalid"] == "true", focused
+    assert -1 <= focused["top"] < focused["screen"] - 40, focused  # on the first screen
+    assert "请输入整数" in focused["text"]  # it names the field's error
+    if javascript:
+        assert page.title().startswith("错误：")
+    link = page.locator("#form-errors a", has_text="完成数量")
+    assert link.get_attribute("href") == "#quantity"
+
+
+def _sideways(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - innerWidth")
+
+
+MEMBER_PAGES = ["/tasks/", "/tasks/todo", "/tasks/mine", "/progress/mine", "/needs/",
+                "/reports/records/{member}?year=2022", "/me/"]
+LIAISON_PAGES = ["/manage/", "/manage/tasks/new", "/manage/tasks",
+                 "/reports/?month=2022-10", "/progress/findings",
+                 "/progress/community?community={community}&year=2022",
+                 "/funds/{unit}/{community}/2022", "/funds/"]
+
+
+def test_no_page_scrolls_sideways_at_320_px_with_text_at_200_percent(new_context, live_server):
+    people = live_server.built("browser-october", _october_people)
+    wide = {}
+    for role, paths in (("member", MEMBER_PAGES), ("liaison", LIAISON_PAGES)):
+        page = _phone(new_context, live_server, people[role], width=320, height=568, text=2)
+        for path in paths:
+            url = path.format(**{**people, "member": people["member"].id})
+            assert page.goto(live_server.url(url)).ok, url
+            if _sideways(page) > 0:
+                wide[url] = _sideways(page)
+        page.context.close()
+    assert wide == {}
+
+
+def test_the_member_menu_leaves_the_first_screen_to_the_page(new_context, live_server, world,
+                                                           shot):
+    """At 360×640 with text at 200 % the six buttons took 55 % of the screen (five rows);
+    the three of the claim-and-report flow and 更多 take under a third, and what is folded
+    under 更多 is a tap away, its unread count shown on 更多."""
+    from tracker.models import Channel, Outbox, OutboxStatus
+    from tracker.timeutil import utcnow
+
+    with live_server.db() as session:  # one unread in-app message
+        session.add(Outbox(dedupe_key="test:menu", kind="returned", channel=Channel.inapp,
+                           member_id=world.member.id, subject="提醒", body="明天上午有活动",
+                           status=OutboxStatus.sent, attempts=0, next_attempt_at=utcnow(),
+                           sent_at=utcnow()))
+        session.commit()
+    page = _phone(new_context, live_server, world.member, text=2)
+    page.goto(live_server.url("/tasks/"))
+    shot(page, "member-menu-text200")
+    height = page.locator("header.topbar").bounding_box()["height"]
+    assert height < 640 / 3, height
+    more = page.locator("nav.nav .more summary")
+    assert more.inner_text().split() == ["更多", "1"]  # the unread message, not hidden
+    messages = page.get_by_role("link", name="消息")
+    assert not messages.is_visible()
+    more.click()
+    for name in ("需求清单", "我的参与", "消息"):
+        assert page.get_by_role("link", name=name).is_visible(), name
+    with page.expect_navigation():
+        messages.click()
+    assert page.url.endswith("/me/messages")
