@@ -9,6 +9,8 @@ The rules, for each field the form shows (here a text field, 党支部; the 手�
 - a field the second admin changed, which nobody else changed, is written — over a page
   whose other fields someone else changed meanwhile;
 - a field both changed to the same value saves, as one change;
+- a field left as the page showed it is left alone also when what it showed has been
+  taken out of use (停用) since: not refused as a choice no longer offered;
 - a field both changed to different values is a conflict: the whole post is refused
   「该党员的信息已被他人修改，请刷新后重试。」, what was typed kept and nothing written,
   and the page names the conflicting fields apart from the other's changes that would be
@@ -204,6 +206,57 @@ def test_one_change_made_by_both_admins_saves(client, login, world, two_admins, 
     assert db.session.scalar(select(db.func.count(AuditEvent.id)).where(
         AuditEvent.action == "update", AuditEvent.entity_type == "member",
         AuditEvent.entity_id == person.id)) == updates
+
+
+OUT_OF_USE = {"unit": KINDS["unit"], "communities": KINDS["communities"]}
+
+
+@pytest.mark.parametrize("kind", OUT_OF_USE.values(), ids=OUT_OF_USE.keys())
+def test_a_value_taken_out_of_use_left_as_shown_keeps_anothers_change(
+        client, login, world, two_admins, kind):
+    """张三 is in 县档案局 (联络员甲 has 人民路社区 too), and it is then 停用: their
+    pages still show it, as theirs. 管理员乙 moves 张三 to 县财政局 (takes 人民路社区 off
+    her); 管理员, from a page read before, renames them only: saved, 乙's change kept
+    and named — the 县档案局 (人民路社区) the page posted back untouched is not refused as
+    a choice no longer offered."""
+    person = subject(world, kind)
+    if kind.field == "unit_id":
+        gone = f.unit("县档案局")
+        directory.update_member(person, world.admin, data(person, unit_id=gone.id))
+    else:
+        gone = f.community("人民路社区")
+        directory.update_member(person, world.admin, data(
+            person, community_ids=[world.community.id, gone.id]))
+    db.session.commit()
+    directory.set_active(gone, world.admin, False)
+    db.session.commit()
+    login(world.admin)
+    person = member(person.id)
+    name = person.name
+    mine = page_form(client, person.id, name=name + "甲")
+    assert str(gone.id) in mine.getlist(kind.field)  # the page showed it, as theirs
+    theirs = kind.theirs(world) if kind.field == "unit_id" else [world.community.id]
+    directory.update_member(person, two_admins, data(person, **{kind.field: theirs}))
+    db.session.commit()
+
+    page = saved(client, client.post(edit(person.id), data=mine))
+    assert f"{KEPT}{kind.label}。" in page
+    now = member(person.id)
+    assert kind.read(now) == theirs and now.name == name + "甲"
+
+
+def test_a_unit_taken_out_of_use_is_still_refused_when_chosen(client, login, world):
+    """A unit 停用 is not offered: posted for a member who is not in it (a page that did
+    not show it as theirs), it is refused as a choice, nothing written."""
+    gone = f.unit("县档案局")
+    db.session.commit()
+    directory.set_active(gone, world.admin, False)
+    db.session.commit()
+    login(world.admin)
+    mine = page_form(client, world.member.id, unit_id=str(gone.id))
+    response = client.post(edit(world.member.id), data=mine)
+    assert response.status_code == 200 and "请从列表中选择。" in page_of(response)
+    assert member(world.member.id).unit_id == world.unit.id
 
 
 @pytest.mark.parametrize("kind", [k for k in KINDS.values() if k.field != "on_roll"],

@@ -660,6 +660,14 @@ def _shown_then(shown: str | None) -> dict:
     return then if isinstance(then, dict) else {}
 
 
+def shown_ids(shown: str | None, name: str) -> list[int]:
+    """The record ids (``unit_id``, ``community_ids``) the page's key ``shown`` says
+    its form showed; [] when it says none (or nothing readable)."""
+    value = _shown_then(shown).get(name)
+    values = value if isinstance(value, list) else [value]
+    return [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+
+
 def changed_since_shown(member: Member, shown: str | None,
                         fields: tuple[str, ...] = SHOWN_FIELDS) -> list[ShownChange]:
     """The member form's fields whose stored value is not what the page showed
