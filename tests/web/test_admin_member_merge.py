@@ -8,7 +8,11 @@ The rules, for each field the form shows (here a text field, 党支部; the 手�
   (the page that follows the save names it);
 - a field the second admin changed, which nobody else changed, is written — over a page
   whose other fields someone else changed meanwhile;
-- a field both changed to the same value saves, as one change;
+- a field both changed to the same value saves, as one change — but a move (单位) or
+  计入参与统计 made by both with a 自何日起 other than the day the first took effect is
+  a conflict on the roll history (「该党员的在册记录已被他人修改…」);
+- a field left as the page showed it is left alone also when what it showed has been
+  taken out of use (停用) since: not refused as a choice no longer offered;
 - a field both changed to different values is a conflict: the whole post is refused
   「该党员的信息已被他人修改，请刷新后重试。」, what was typed kept and nothing written,
   and the page names the conflicting fields apart from the other's changes that would be
@@ -20,6 +24,7 @@ field changed meanwhile as if it were a conflict.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Callable
 
 import pytest
@@ -32,9 +37,12 @@ from tests.web.test_admin_roll_stale_page import form_on
 from tracker.extensions import db
 from tracker.models import AuditEvent, Member, Role, Unit
 from tracker.services import directory, roll
+from tracker.timeutil import local_today
 
 STALE = "该党员的信息已被他人修改，请刷新后重试。"
 KEPT = "同时保留了他人在您打开页面之后所做的修改："
+ROLL_STALE = "该党员的在册记录已被他人修改，请刷新后重试。"
+ROLL_LINE = "<li>在册记录：已有新的变动，见下方“在册记录”。</li>"
 
 
 def member(member_id: int) -> Member:
@@ -206,6 +214,107 @@ def test_one_change_made_by_both_admins_saves(client, login, world, two_admins, 
         AuditEvent.entity_id == person.id)) == updates
 
 
+ROLL_KINDS = {k: KINDS[k] for k in ("unit", "on_roll")}
+
+
+def stays(member_id: int) -> list:
+    return [(p.unit_id, p.since, p.until) for p in member(member_id).roll_periods]
+
+
+def member_updates(member_id: int) -> int:
+    return db.session.scalar(select(db.func.count(AuditEvent.id)).where(
+        AuditEvent.action == "update", AuditEvent.entity_type == "member",
+        AuditEvent.entity_id == member_id))
+
+
+@pytest.mark.parametrize("kind", ROLL_KINDS.values(), ids=ROLL_KINDS.keys())
+def test_one_move_made_by_both_admins_on_other_days_is_a_conflict_on_the_roll(
+        client, login, world, two_admins, kind):
+    """管理员乙 moves 张三 to 县财政局 (or takes him off 计入参与统计) from ten days ago;
+    管理员, from a page read before, makes the same change from three days ago: the
+    change is the same, its date is not — the roll history would say 乙's day while
+    管理员 typed another. Refused on the roll 「该党员的在册记录已被他人修改…」, naming
+    乙's change and the roll history, the date typed kept, nothing written; typed with
+    乙's very day, it is one change and saves with nothing more to write."""
+    today = local_today()
+    theirs_day, my_day = today - timedelta(days=10), today - timedelta(days=3)
+    login(world.admin)
+    person = subject(world, kind)
+    mine = page_form(client, person.id, roll_from=my_day.isoformat())
+    posted(mine, kind.field, kind.theirs(world))
+    directory.update_member(person, two_admins, data(
+        person, roll_from=theirs_day, **{kind.field: kind.theirs(world)}))
+    db.session.commit()
+    before, updates, events = stays(person.id), member_updates(person.id), work_event_count()
+
+    response = client.post(edit(person.id), data=mine)
+    assert response.status_code == 200
+    page = page_of(response)
+    assert ROLL_STALE in page and STALE not in page
+    assert stays(person.id) == before and work_event_count() == events
+    assert member_updates(person.id) == updates
+    assert form_on(page, "phone")["roll_from"] == my_day.isoformat()  # typed, kept
+    conflicts, kept = conflicts_and_kept(page)
+    assert f"<li>{kind.label}：打开页面时为" in conflicts and ROLL_LINE in conflicts
+    assert kind.label not in kept
+
+    mine["roll_from"] = theirs_day.isoformat()
+    page = saved(client, client.post(edit(person.id), data=mine))
+    assert KEPT not in page
+    assert stays(person.id) == before and member_updates(person.id) == updates
+
+
+OUT_OF_USE = {"unit": KINDS["unit"], "communities": KINDS["communities"]}
+
+
+@pytest.mark.parametrize("kind", OUT_OF_USE.values(), ids=OUT_OF_USE.keys())
+def test_a_value_taken_out_of_use_left_as_shown_keeps_anothers_change(
+        client, login, world, two_admins, kind):
+    """张三 is in 县档案局 (联络员甲 has 人民路社区 too), and it is then 停用: their
+    pages still show it, as theirs. 管理员乙 moves 张三 to 县财政局 (takes 人民路社区 off
+    her); 管理员, from a page read before, renames them only: saved, 乙's change kept
+    and named — the 县档案局 (人民路社区) the page posted back untouched is not refused as
+    a choice no longer offered."""
+    person = subject(world, kind)
+    if kind.field == "unit_id":
+        gone = f.unit("县档案局")
+        directory.update_member(person, world.admin, data(person, unit_id=gone.id))
+    else:
+        gone = f.community("人民路社区")
+        directory.update_member(person, world.admin, data(
+            person, community_ids=[world.community.id, gone.id]))
+    db.session.commit()
+    directory.set_active(gone, world.admin, False)
+    db.session.commit()
+    login(world.admin)
+    person = member(person.id)
+    name = person.name
+    mine = page_form(client, person.id, name=name + "甲")
+    assert str(gone.id) in mine.getlist(kind.field)  # the page showed it, as theirs
+    theirs = kind.theirs(world) if kind.field == "unit_id" else [world.community.id]
+    directory.update_member(person, two_admins, data(person, **{kind.field: theirs}))
+    db.session.commit()
+
+    page = saved(client, client.post(edit(person.id), data=mine))
+    assert f"{KEPT}{kind.label}。" in page
+    now = member(person.id)
+    assert kind.read(now) == theirs and now.name == name + "甲"
+
+
+def test_a_unit_taken_out_of_use_is_still_refused_when_chosen(client, login, world):
+    """A unit 停用 is not offered: posted for a member who is not in it (a page that did
+    not show it as theirs), it is refused as a choice, nothing written."""
+    gone = f.unit("县档案局")
+    db.session.commit()
+    directory.set_active(gone, world.admin, False)
+    db.session.commit()
+    login(world.admin)
+    mine = page_form(client, world.member.id, unit_id=str(gone.id))
+    response = client.post(edit(world.member.id), data=mine)
+    assert response.status_code == 200 and "请从列表中选择。" in page_of(response)
+    assert member(world.member.id).unit_id == world.unit.id
+
+
 @pytest.mark.parametrize("kind", [k for k in KINDS.values() if k.field != "on_roll"],
                          ids=[k for k in KINDS if k != "on_roll"])
 def test_two_different_changes_of_one_field_refuse_the_second_post_whole(
@@ -235,7 +344,11 @@ def test_two_different_changes_of_one_field_refuse_the_second_post_whole(
     assert again.getlist(kind.field) == mine.getlist(kind.field)  # typed, kept
     conflicts, kept = conflicts_and_kept(page)
     assert f"<li>{kind.label}：打开页面时为" in conflicts
-    assert conflicts.count("<li>") == 1  # not the name, nor the 党支部 only typed here
+    # not the name, nor the 党支部 only typed here; two moves are a conflict on the roll
+    # history too, named at once
+    moves = kind.field == "unit_id"
+    assert conflicts.count("<li>") == 1 + moves
+    assert (ROLL_LINE in conflicts) == moves
     assert f"<li>姓名：打开页面时为{name}，现为{name}乙</li>" in kept
 
 

@@ -304,3 +304,36 @@ def test_a_move_over_a_correction_made_meanwhile_says_the_roll_changed(client, l
     fresh = form_on(page_of(client.get(edit(zhang.id))), "phone", **typed)
     assert client.post(edit(zhang.id), data=fresh).status_code == 302
     assert member(zhang.id).unit_id == third.id
+
+
+def test_the_first_refusal_names_every_conflict_the_roll_history_too(client, login, world):
+    """管理员乙 renames 张三 张三乙 and moves him to 县财政局; 管理员, from a page read
+    before, renames him 张三甲 and takes him off 计入参与统计 — which would change the
+    roll over 乙's move. Refused once for all of it: the note names the name, 乙's move
+    and the roll history, and does not say the move «will be kept» (it is what the
+    计入 change conflicts with). With the name and 计入参与统计 put back as the note
+    says, the re-shown form saves, keeping 乙's name and move."""
+    other_admin = f.member(world.unit, Role.admin, name="管理员乙")
+    second = f.unit("县财政局")
+    db.session.commit()
+    login(world.admin)
+    mine = form_on(page_of(client.get(edit(world.member.id))), "phone",
+                   name="张三甲", on_roll="0")
+    zhang = member(world.member.id)
+    directory.update_member(zhang, other_admin, data(zhang, name="张三乙", unit_id=second.id))
+    db.session.commit()
+    after, events = directory.shown_values(member(zhang.id)), work_event_count()
+
+    page = refused(client.post(edit(zhang.id), data=mine), {"name": "张三甲"}, events)
+    said = notice(page)
+    conflicts, _sep, kept = said.partition("保存时会保留")
+    assert "<li>姓名：打开页面时为张三，现为张三乙</li>" in conflicts
+    assert "<li>单位：打开页面时为县商务局，现为县财政局</li>" in conflicts
+    assert "<li>在册记录：已有新的变动" in conflicts
+    assert "单位" not in kept
+    assert directory.shown_values(member(zhang.id)) == after
+
+    retry = form_on(page, "phone", name="张三乙", on_roll="1")
+    assert client.post(edit(zhang.id), data=retry).status_code == 302
+    now = member(zhang.id)
+    assert (now.name, now.unit_id, now.on_roll) == ("张三乙", second.id, True)

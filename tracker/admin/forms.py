@@ -339,9 +339,17 @@ class MemberForm(AdminForm):
     def load_choices(self, record):
         if record is None:
             self.on_roll.choices = [ROLL_BY_ROLE, *ROLL_CHOICES]
-        self.unit_id.choices = _placeholder() + _options(Unit, [getattr(record, "unit_id", None)])
-        current = [c.id for c in record.communities] if record is not None else []
-        self.community_ids.choices = _options(Community, current)
+        # a unit or community taken out of use (停用) stays a choice where it is the
+        # member's now, or where the page that posted showed it (its ``shown``): posted
+        # as shown, it is a field the admin left alone, and the merge keeps what is
+        # stored now (``directory.merge_member_form``); chosen anew, it is refused
+        unit_ids, community_ids = [], []
+        if record is not None:
+            unit_ids = [record.unit_id, *d.shown_ids(self.shown.data, "unit_id")]
+            community_ids = [*(c.id for c in record.communities),
+                             *d.shown_ids(self.shown.data, "community_ids")]
+        self.unit_id.choices = _placeholder() + _options(Unit, unit_ids)
+        self.community_ids.choices = _options(Community, community_ids)
 
     @classmethod
     def initial(cls, record: Member) -> dict:

@@ -83,17 +83,20 @@ def _stale_fields(record: Member, form) -> dict | None:
     """Why the posted member form ``form`` was refused over another's change, or None
     when it is not such a refusal: ``conflicts``, a line a field another changed since
     the page was read and the form changes otherwise (as the page showed it and as it
-    is now, in the form's order; the roll history last, when the form was refused for
-    it); ``kept``, the same for another's changes the form left as the page showed them
+    is now, in the form's order), with — when the form changes the roll history over
+    another's change of it — another's 单位 / 计入参与统计 and, last, the roll history:
+    every conflict at once, decided as ``directory.update_member`` decides them;
+    ``kept``, the same for another's changes the form left as the page showed them
     (they stay when it is saved)."""
     if not isinstance(form, MemberForm) or not form.is_submitted() or "shown" not in form:
         return None
-    roll_stale = roll.STALE in form.form_errors
-    if not roll_stale and d.MEMBER_STALE not in form.form_errors:
+    if roll.STALE not in form.form_errors and d.MEMBER_STALE not in form.form_errors:
         return None
     merge = d.merge_member_form(record, form.to_data())
-    conflicts = [_change_line(form, c) for c in merge.conflicts]
-    if roll_stale:
+    order = {name: i for i, name in enumerate(d.SHOWN_FIELDS)}
+    conflicts = [_change_line(form, c) for c in sorted(
+        merge.conflicts + merge.roll_changes, key=lambda c: order[c.field])]
+    if merge.roll_stale or roll.STALE in form.form_errors:
         conflicts.append(_("在册记录：已有新的变动，见下方“在册记录”。"))
     return {"conflicts": conflicts, "kept": [_change_line(form, c) for c in merge.kept]}
 

@@ -660,6 +660,14 @@ def _shown_then(shown: str | None) -> dict:
     return then if isinstance(then, dict) else {}
 
 
+def shown_ids(shown: str | None, name: str) -> list[int]:
+    """The record ids (``unit_id``, ``community_ids``) the page's key ``shown`` says
+    its form showed; [] when it says none (or nothing readable)."""
+    value = _shown_then(shown).get(name)
+    values = value if isinstance(value, list) else [value]
+    return [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+
+
 def changed_since_shown(member: Member, shown: str | None,
                         fields: tuple[str, ...] = SHOWN_FIELDS) -> list[ShownChange]:
     """The member form's fields whose stored value is not what the page showed
@@ -686,16 +694,57 @@ def _posted_values(data: MemberData, now: dict) -> dict:
             "on_roll": now["on_roll"] if data.on_roll is None else bool(data.on_roll)}
 
 
+# the fields whose change moves the member's roll (``roll.settle``), dated 自何日起
+ROLL_FIELDS = ("unit_id", "on_roll")
+
+
 @dataclass(frozen=True)
 class MemberMerge:
     """A member form posted from a page, merged field by field with what is stored now
     (``merge_member_form``): ``data`` what to save; ``conflicts`` the fields another
     changed since the page was read and this post changes otherwise; ``kept`` the
-    fields another changed that this post left as the page showed them (theirs stays)."""
+    fields another changed that this post left as the page showed them (theirs stays).
+    ``roll_stale``: the post changes the roll history over another's change of it made
+    since (``roll.STALE``), with ``roll_changes`` the 单位 / 计入参与统计 another changed
+    meanwhile — part of that conflict, so not among ``kept``."""
 
     data: MemberData
     conflicts: list[ShownChange]
     kept: list[ShownChange]
+    roll_stale: bool = False
+    roll_changes: list[ShownChange] = dataclasses.field(default_factory=list)
+
+    @property
+    def refused(self) -> str | None:
+        """Why the post is refused (the field conflicts first), or None."""
+        if self.conflicts:
+            return MEMBER_STALE
+        return roll.STALE if self.roll_stale else None
+
+
+def _roll_stale(member: Member, data: MemberData, then: dict, now: dict, posted: dict,
+                keep: dict) -> bool:
+    """Would the post (``posted``, in ``shown_values``' terms), merged (``keep``: the
+    fields it left as shown, another's change kept), change the roll history over
+    another's change of it made since the page was read (its ``roll_shown`` is not the
+    latest change now)? It does when it moves the roll (``roll.settle`` would change
+    the stays), and when it changes 单位 or 计入参与统计 itself, dated (自何日起), to
+    what another's change has made it meanwhile on another day: the same move, but not
+    on the date this admin typed (on that very day it is the same change: nothing to
+    decide; no date typed: nothing to decide either). Called under
+    ``roll.lock_member``."""
+    if data.roll_shown is None:
+        return False
+    change = roll.last_change(member)
+    if data.roll_shown == roll.shown_key(change):
+        return False
+    saved = posted | keep
+    if roll.differs(member, roll.roll_unit(member.active, saved["on_roll"], saved["unit_id"])):
+        return True
+    dated_elsewhere = data.roll_from is not None and (change is None
+                                                      or change.day != data.roll_from)
+    return dated_elsewhere and any(
+        name in then and posted[name] == now[name] != then[name] for name in ROLL_FIELDS)
 
 
 def merge_member_form(member: Member, data: MemberData) -> MemberMerge:
@@ -710,8 +759,12 @@ def merge_member_form(member: Member, data: MemberData) -> MemberMerge:
       not say what the page showed): a conflict — the post is refused whole.
 
     负责的社区 compare as the set the post would give (none unless 社区联络员): a
-    demotion over communities another admin changed meanwhile is a conflict. Not from a
-    page (``shown`` None: scripts): the post as it is, nothing checked."""
+    demotion over communities another admin changed meanwhile is a conflict. The roll
+    history is decided with the fields, so one refusal names every conflict: a post
+    that changes the roll over another's change of it since its page (``roll_shown``;
+    ``_roll_stale``) is refused too, and another's 单位 / 计入参与统计 is then part of
+    that conflict, not kept. Not from a page (``shown`` None: scripts): the post as it
+    is, nothing checked."""
     if data.shown is None:
         return MemberMerge(data, [], [])
     then, now = _shown_then(data.shown), shown_values(member)
@@ -726,9 +779,16 @@ def merge_member_form(member: Member, data: MemberData) -> MemberMerge:
             keep[name] = stored
         elif not known or stored != then[name]:
             conflicts.append(ShownChange(name, then.get(name), stored, known))
+    roll_changes, roll_stale = [], _roll_stale(member, data, then, now, posted, keep)
+    if roll_stale:
+        roll_changes = [ShownChange(name, then[name], now[name]) for name in ROLL_FIELDS
+                        if name in then and now[name] != then[name]
+                        and all(c.field != name for c in conflicts)]
+        kept = [c for c in kept if c.field not in ROLL_FIELDS]
     if "role" in keep:
         keep["role"] = Role(keep["role"])
-    return MemberMerge(dataclasses.replace(data, **keep), conflicts, kept)
+    return MemberMerge(dataclasses.replace(data, **keep), conflicts, kept, roll_stale,
+                       roll_changes)
 
 
 def _phone_written(member: Member, data: MemberData) -> bool:
@@ -746,7 +806,8 @@ def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
     with the member as stored now (``merge_member_form``): what its admin changed is
     written, what they left as the page showed it keeps another's change made since;
     it is refused whole (``MEMBER_STALE``, nothing written) when another changed a field
-    since the page was read to something other than what this post changes it to.
+    since the page was read to something other than what this post changes it to, or
+    (``roll.STALE``) when it changes the roll history over another's change of it.
     Returns the fields (``SHOWN_FIELDS`` names, in the form's order) whose change by
     another was kept so, for the page to say."""
     _require_admin(actor)
@@ -757,8 +818,8 @@ def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
     # id order, the member FOR UPDATE when their 手机号 may change (``roll.lock_member``)
     roll.lock_member(member, actor, key=_phone_written(member, data))
     merge = merge_member_form(member, data)
-    if merge.conflicts:
-        raise ServiceError(MEMBER_STALE)
+    if merge.refused:  # the fields and the roll history decided together
+        raise ServiceError(merge.refused)
     data = merge.data
     if member.id == actor.id and data.role != Role.admin:
         raise ServiceError(_l("不能取消自己的管理员角色。"), field="role")
@@ -769,7 +830,8 @@ def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
     if roll.changes_roll(member):
         if data.roll_shown is not None:
             # the unit and 计入参与统计 posted were chosen against the history the
-            # page showed: not applied over a move that committed since
+            # page showed: not applied over a move that committed since (from a page
+            # ``merge_member_form`` has refused it already; a script posts no ``shown``)
             roll.check_shown(member, data.roll_shown)
         # a move or 计入参与统计 changed: dated, so the months before keep their roll
         day = data.roll_from or local_today()
