@@ -19,9 +19,10 @@ RESTORED = "restored_form"  # the g key auth.relogin fills
 
 
 def restored_formdata(form):
-    """The kept fields, once, for the first form of the page that has any of them."""
+    """The kept fields, once, for the first form of the page that has any of them (by
+    the names posted: a prefixed form's ``void-reason``)."""
     restored = g.get(RESTORED)
-    if restored is None or not any(name in form for name in restored):
+    if restored is None or not any(field.name in restored for field in form):
         return None
     g.pop(RESTORED)
     return restored

@@ -11,7 +11,7 @@
    The summary is marked autofocus, which does the same with JavaScript off in the
    browsers that honour it; this script is for the others, and for the flash. It does
    nothing when something already has the focus (autofocus did it, or the member
-   tapped). Old syntax only: WeChat's browser on older phones runs it too. */
+   tapped). A refusal folded in a closed <details> is unfolded first. Old syntax only: WeChat's browser on older phones runs it too. */
 (function () {
   "use strict";
   var summary = document.getElementById("form-errors");
@@ -23,6 +23,11 @@
   }
   var active = document.activeElement;
   if (active && active !== document.body && active !== target) return;
+  // a refusal inside a closed <details> (a 「删除」 folded away) cannot be focused or
+  // seen: open every <details> it is in first
+  for (var node = target.parentNode; node; node = node.parentNode) {
+    if (node.tagName === "DETAILS" && !node.open) node.open = true;
+  }
   if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
   if (active !== target) target.focus();
   if (target.scrollIntoView) target.scrollIntoView(true);

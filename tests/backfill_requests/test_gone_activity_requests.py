@@ -62,7 +62,7 @@ def _adopted_then_voided(client, login, world, *, voider=None):
         client.get("/auth/logout")
         login(voider)
     r = client.post(f"/manage/tasks/{world.past_task.id}/void",
-                    data={"reason": VOID_REASON, "confirmed": "1"})
+                    data={"void-reason": VOID_REASON, "confirmed": "1"})
     assert r.status_code == 302
     return request
 
@@ -121,7 +121,7 @@ def test_a_request_reopened_in_a_finalised_month_is_the_admins_to_adopt(client, 
     db.session.commit()
     login(world.admin)
     assert client.post(f"/manage/tasks/{world.past_task.id}/void",
-                       data={"reason": VOID_REASON, "confirmed": "1"}).status_code == 302
+                       data={"void-reason": VOID_REASON, "confirmed": "1"}).status_code == 302
     client.get("/auth/logout")
     # the liaison is told up front, and offered no 补录 the service would refuse
     login(world.liaison)

@@ -131,7 +131,7 @@ def test_an_adopted_request_whose_activity_was_voided_goes_back_to_the_liaison(
     client.get("/auth/logout")
     login(world.liaison)
     response = client.post(f"/manage/tasks/{world.past_task.id}/void",
-                           data={"reason": "当天并未开展", "confirmed": "1"})
+                           data={"void-reason": "当天并未开展", "confirmed": "1"})
     assert response.status_code == 302
     client.get("/auth/logout")
     login(world.other_member)

@@ -138,3 +138,85 @@ def test_the_member_menu_leaves_the_first_screen_to_the_page(new_context, live_s
     with page.expect_navigation():
         messages.click()
     assert page.url.endswith("/me/messages")
+
+
+def _on_the_screen(page, *, javascript: bool, says: str) -> None:
+    """The refusal has the focus, on the first screen, and says why."""
+    focused = page.evaluate(FOCUSED)
+    assert focused["id"] == "form-errors", focused
+    assert -1 <= focused["top"] < focused["screen"] - 40, focused
+    assert says in focused["text"], focused
+    if javascript:
+        assert page.title().startswith("错误：")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_refused_confirm_brings_the_member_to_the_refusal(new_context, live_server, world,
+                                                            ended_task, shot, javascript):
+    """确认参与 tapped after the report was approved (the page open meanwhile): the
+    refusal was a notice below the first screen at 200 % with the focus nowhere."""
+    from tracker.models import Assignment, AssignmentStatus, ReportStatus, TaskReport
+
+    with live_server.db() as session:
+        place = Assignment(task_id=ended_task, member_id=world.member.id,
+                           status=AssignmentStatus.claimed)
+        session.add(place)
+        session.commit()
+        place_id = place.id
+    page = _phone(new_context, live_server, world.member, text=2, javascript=javascript)
+    page.goto(live_server.url(f"/tasks/assignments/{place_id}/confirm"))
+    with live_server.db() as session:  # the liaison approves it meanwhile
+        session.add(TaskReport(task_id=ended_task, quantity=3, people_served=0, note="清理了楼道",
+                               status=ReportStatus.approved, submitted_by_id=world.leader.id))
+        session.commit()
+    with page.expect_navigation():
+        page.get_by_role("button", name="确认参与").click()
+    page.wait_for_load_state("load")
+    shot(page, "confirm-refused")
+    _on_the_screen(page, javascript=javascript, says="该任务已审核通过，服务时长不能再修改。")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_refused_delete_of_a_finding_is_unfolded_and_reached(new_context, live_server, world,
+                                                               ended_task, shot, javascript):
+    """「登记有误？删除该问题」 is folded in a <details>; the delete refused (the survey is
+    approved), the refusal came back folded away, unseen, the focus nowhere."""
+    from tests import factories as f
+    from tests.rollups import builders as b
+    from tracker.models import (Community, FindingKind, Member, ReportStatus, ResourceItem,
+                                Task, Unit)
+
+    with live_server.db() as session:
+        ended = session.get(Task, ended_task)
+        item = session.get(ResourceItem, ended.resource_item_id)
+        survey_item = f.item(session.get(Unit, item.unit_id),
+                             session.get(Community, item.community_id), "facility_survey")
+        leader = session.get(Member, world.leader.id)
+        survey = f.task(survey_item, session.get(Member, world.liaison.id), leader=leader,
+                        title="下水道摸排", starts_in=-timedelta(days=1))
+        b.report(survey, leader, ReportStatus.approved, quantity=1)
+        finding_id = b.finding(survey, leader, FindingKind.sewer).id
+        session.commit()
+    page = _phone(new_context, live_server, world.liaison, text=2, javascript=javascript)
+    page.goto(live_server.url(f"/progress/findings/{finding_id}"))
+    page.locator("details.danger-zone > summary").click()
+    page.get_by_label("删除原因").fill("重复登记")
+    with page.expect_navigation():
+        page.get_by_role("button", name="删除", exact=True).click()
+    page.wait_for_load_state("load")
+    shot(page, "finding-delete-refused")
+    _on_the_screen(page, javascript=javascript, says="该摸排任务的完成情况已审核通过，不能再删除问题。")
+
+
+def test_errors_js_unfolds_a_refusal_in_a_closed_details(new_context, live_server, world):
+    """Whatever the page: the refusal errors.js brings the member to is never left inside
+    a closed <details> (a page that renders it folded, an older template)."""
+    page = _phone(new_context, live_server, world.member)
+    page.goto(live_server.url("/tasks/"))
+    page.evaluate("""() => { document.activeElement && document.activeElement.blur();
+      const d = document.createElement('details'); d.id = 'folded'; d.innerHTML = '<summary>更多</summary>' +
+        '<div class="errors" id="form-errors" role="alert">已被拒绝</div>';
+      document.querySelector('main').prepend(d); }""")
+    page.add_script_tag(url=live_server.url("/static/js/errors.js"))
+    assert page.evaluate("document.getElementById('folded').open") is True
+    assert page.evaluate("document.activeElement.id") == "form-errors"

@@ -44,7 +44,7 @@ def test_copying_last_years_checklist_adds_the_missing_lines_once(client, login,
     before = {(i.unit_id, i.community_id, i.zone_id, i.category_id) for i in _items_of(this)}
     login(world.admin)
 
-    page = client.post("/admin/items/copy", data={"year": str(this)}, follow_redirects=True)
+    page = client.post("/admin/items/copy", data={"copy-year": str(this)}, follow_redirects=True)
     text = _flash(page.get_data(as_text=True))
     assert f"已从{last}年度复制1条资源清单项目到{this}年度" in text
     assert f"1条在{this}年度已有，未复制" in text
@@ -64,7 +64,7 @@ def test_copying_last_years_checklist_adds_the_missing_lines_once(client, login,
 
     # Pressing again copies nothing twice.
     count = len(_items_of(this))
-    text = _flash(client.post("/admin/items/copy", data={"year": str(this)},
+    text = _flash(client.post("/admin/items/copy", data={"copy-year": str(this)},
                               follow_redirects=True).get_data(as_text=True))
     assert f"上一年度的2条项目在{this}年度都已有，没有需要复制的" in text
     assert len(_items_of(this)) == count
@@ -75,7 +75,7 @@ def test_copying_one_community_only(client, login, world):
     login(world.admin)
     count = len(_items_of(last + 1))
     text = _flash(client.post("/admin/items/copy", data={
-        "year": str(last + 1), "community": str(world.community.id)},
+        "copy-year": str(last + 1), "copy-community": str(world.community.id)},
         follow_redirects=True).get_data(as_text=True))
     # its only active line of last year is already there
     assert f"上一年度的1条项目在{last + 1}年度都已有" in text
@@ -86,12 +86,12 @@ def test_a_year_with_nothing_before_it_is_refused_in_chinese(client, login, worl
     login(world.admin)
     far = local_today().year + 5
     events = db.session.scalar(select(func.count()).select_from(AuditEvent))
-    text = _flash(client.post("/admin/items/copy", data={"year": str(far)},
+    text = _flash(client.post("/admin/items/copy", data={"copy-year": str(far)},
                               follow_redirects=True).get_data(as_text=True))
     assert f"{far - 1}年度没有可复制的资源清单项目" in text
     assert _items_of(far) == []
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events
-    text = _flash(client.post("/admin/items/copy", data={"year": "明年"},
+    text = _flash(client.post("/admin/items/copy", data={"copy-year": "明年"},
                               follow_redirects=True).get_data(as_text=True))
     assert "请输入整数" in text
 

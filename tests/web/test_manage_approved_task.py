@@ -57,16 +57,16 @@ def test_a_refusal_is_shown_under_the_field_with_the_choice_kept(client, login, 
 
 def test_an_admin_reopens_it_with_a_reason_and_it_stops_counting(client, login, world):
     task = _recorded(client, login, world)
-    response = client.post(f"/manage/tasks/{task.id}/reopen", data={"reason": "时间填错"})
+    response = client.post(f"/manage/tasks/{task.id}/reopen", data={"reopen-reason": "时间填错"})
     assert "只有单位管理员可以撤销审核" in text(client.get(response.headers["Location"]))
     assert db.session.get(Task, task.id).report.status == ReportStatus.approved
 
     login(world.admin)
     page = text(client.get(f"/manage/tasks/{task.id}"))
     assert f"/manage/tasks/{task.id}/reopen" in page
-    response = client.post(f"/manage/tasks/{task.id}/reopen", data={"reason": ""})
+    response = client.post(f"/manage/tasks/{task.id}/reopen", data={"reopen-reason": ""})
     assert response.status_code == 200 and "请填写撤销审核的原因" in text(response)
-    response = client.post(f"/manage/tasks/{task.id}/reopen", data={"reason": "结束时间填错"})
+    response = client.post(f"/manage/tasks/{task.id}/reopen", data={"reopen-reason": "结束时间填错"})
     assert response.status_code == 302
     db.session.expire_all()
     task = db.session.get(Task, task.id)
@@ -84,7 +84,7 @@ def test_after_reopening_the_liaison_corrects_a_members_hours_on_a_page(client, 
     page = text(client.get(f"/manage/tasks/{task.id}"))
     assert "改正时长" not in page  # approved: hours are final
     login(world.admin)
-    client.post(f"/manage/tasks/{task.id}/reopen", data={"reason": "时长填错"})
+    client.post(f"/manage/tasks/{task.id}/reopen", data={"reopen-reason": "时长填错"})
     login(world.liaison)
     page = text(client.get(f"/manage/tasks/{task.id}"))
     [done] = [a for a in task.assignments if a.member_id == world.member.id]

@@ -20,12 +20,12 @@ def test_the_liaison_voids_a_record_with_a_reason_asked_once(client, login, worl
 
     # no reason: the same page, the message under the field, nothing written
     events = work_event_count()
-    response = client.post(f"/manage/tasks/{task.id}/void", data={"reason": "  ",
+    response = client.post(f"/manage/tasks/{task.id}/void", data={"void-reason": "  ",
                                                                  "confirmed": "1"})
     assert response.status_code == 200 and "请填写作废的原因" in text(response)
     # too long: the typed reason is kept
     long = "重复录入" * 126
-    response = client.post(f"/manage/tasks/{task.id}/void", data={"reason": long,
+    response = client.post(f"/manage/tasks/{task.id}/void", data={"void-reason": long,
                                                                  "confirmed": "1"})
     assert response.status_code == 200
     assert "不能超过500个字" in text(response) and long in text(response)
@@ -33,7 +33,7 @@ def test_the_liaison_voids_a_record_with_a_reason_asked_once(client, login, worl
 
     # not confirmed (JavaScript off): the confirmation page, with the reason kept and
     # what will happen — 2 members, 4 hours
-    response = client.post(f"/manage/tasks/{task.id}/void", data={"reason": "当天因雨并未开展"})
+    response = client.post(f"/manage/tasks/{task.id}/void", data={"void-reason": "当天因雨并未开展"})
     assert response.status_code == 303
     page = text(client.get(response.headers["Location"]))
     assert "确认作废" in page and "当天因雨并未开展" in page
@@ -41,7 +41,7 @@ def test_the_liaison_voids_a_record_with_a_reason_asked_once(client, login, worl
     assert work_event_count() == events
 
     response = client.post(f"/manage/tasks/{task.id}/void",
-                           data={"reason": "当天因雨并未开展", "confirmed": "1"})
+                           data={"void-reason": "当天因雨并未开展", "confirmed": "1"})
     assert response.status_code == 302
     page = text(client.get(response.headers["Location"]))
     assert "该活动已作废，不再计入统计" in page
@@ -55,7 +55,7 @@ def test_the_liaison_voids_a_record_with_a_reason_asked_once(client, login, worl
     # voided again (a second tab, a resend with a new token): refused, nothing written
     events = work_event_count()
     response = client.post(f"/manage/tasks/{task.id}/void",
-                           data={"reason": "再次作废", "confirmed": "1"})
+                           data={"void-reason": "再次作废", "confirmed": "1"})
     assert "该活动已作废" in text(client.get(response.headers["Location"]))
     assert work_event_count() == events
 
@@ -76,14 +76,14 @@ def test_in_a_finalised_month_only_an_admin_voids(client, login, world):
     refusal = f"{day.year}年{day.month}月的月报已定稿，作废该月的活动须由单位管理员操作"
     assert refusal in page and f'action="/manage/tasks/{task.id}/void"' not in page
     response = client.post(f"/manage/tasks/{task.id}/void",
-                           data={"reason": "误录", "confirmed": "1"})
+                           data={"void-reason": "误录", "confirmed": "1"})
     assert refusal in text(client.get(response.headers["Location"]))
     assert _counted(world, task) == (1, 2, 240)
 
     login(world.admin)
     assert f'action="/manage/tasks/{task.id}/void"' in text(client.get(f"/manage/tasks/{task.id}"))
     response = client.post(f"/manage/tasks/{task.id}/void",
-                           data={"reason": "误录", "confirmed": "1"})
+                           data={"void-reason": "误录", "confirmed": "1"})
     assert response.status_code == 302
     assert _counted(world, task) == (0, 0, 0)
 
@@ -103,7 +103,7 @@ def test_an_ordinary_task_on_record_offers_void_and_one_with_nothing_offers_canc
     page = text(client.get(f"/manage/tasks/{task.id}"))
     assert f'action="/manage/tasks/{task.id}/void"' in page
     response = client.post(f"/manage/tasks/{task.id}/void",
-                           data={"reason": "误审核通过：活动改期未开展", "confirmed": "1"})
+                           data={"void-reason": "误审核通过：活动改期未开展", "confirmed": "1"})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Task, task.id).report.status == ReportStatus.voided
@@ -114,7 +114,7 @@ def test_the_members_task_page_says_voided_by_whom_when_and_why(client, login, w
     已取消), who voided it, when and why, the member's hours 不计入, and offers nothing
     to share or put in a calendar — the activity did not happen."""
     task = _recorded(client, login, world)
-    client.post(f"/manage/tasks/{task.id}/void", data={"reason": "误录：重复补录",
+    client.post(f"/manage/tasks/{task.id}/void", data={"void-reason": "误录：重复补录",
                                                        "confirmed": "1"})
     client.get("/auth/logout")
     login(world.member)
@@ -157,10 +157,10 @@ def test_an_activity_voided_before_any_report_is_voided_everywhere(client, login
     assert task.report is None
     login(world.liaison)
     response = client.post(f"/manage/tasks/{task.id}/void",
-                           data={"reason": "误录：当天并未开展", "confirmed": "1"})
+                           data={"void-reason": "误录：当天并未开展", "confirmed": "1"})
     assert response.status_code == 302
     response = client.post(f"/manage/tasks/{task.id}/void",
-                           data={"reason": "再次作废", "confirmed": "1"})
+                           data={"void-reason": "再次作废", "confirmed": "1"})
     page = text(client.get(response.headers["Location"]))
     assert "该活动已作废。" in page and "该任务已取消。" not in page
     client.get("/auth/logout")

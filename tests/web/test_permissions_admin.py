@@ -79,7 +79,7 @@ def _rows():
             Route("admin.setup", "GET", lambda w: "/admin/setup", ADMIN_ONLY),
             # 从上一年度复制: this year's items into next year's checklist
             Route("admin.items_copy", "POST", lambda w: "/admin/items/copy", ADMIN_ONLY,
-                  data=lambda w: {"year": str(w.item.year + 1)}),
+                  data=lambda w: {"copy-year": str(w.item.year + 1)}),
             # 更正日期: the latest change of a member's roll history (liaisons: 403)
             Route("admin.member_roll_date", "POST",
                   lambda w: f"/admin/members/{w.other_member.id}/roll-date", ADMIN_ONLY,

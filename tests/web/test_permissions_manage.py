@@ -110,17 +110,17 @@ CASES = [
           data=lambda w: {"member": w.other_member.id, "hours": "1"}),
     # a liaison reaches the task and is told that only an admin may (a flashed refusal)
     Route("manage.reopen", "POST", lambda w: f"/manage/tasks/{_approved(w).id}/reopen",
-          STAFF_OF_COMMUNITY, data={"reason": "时间填错"}),
+          STAFF_OF_COMMUNITY, data={"reopen-reason": "时间填错"}),
     # 作废: the community's liaison or an admin (in a 已定稿 month an admin only: a flashed
     # refusal, tests/web/test_manage_void.py); the confirmation page and the POST
     Route("manage.void", "GET", lambda w: f"/manage/tasks/{_approved(w).id}/void?reason=x",
           STAFF_OF_COMMUNITY, id="void-confirmation"),
     Route("manage.void", "POST", lambda w: f"/manage/tasks/{_approved(w).id}/void",
-          STAFF_OF_COMMUNITY, data={"reason": "误录：当天并未开展", "confirmed": "1"}),
+          STAFF_OF_COMMUNITY, data={"void-reason": "误录：当天并未开展", "confirmed": "1"}),
     Route("manage.void", "POST", lambda w: f"/manage/tasks/{_done(w).task.id}/void",
-          STAFF_OF_COMMUNITY, data={"reason": "误录", "confirmed": "1"}, id="void-confirmed-hours"),
+          STAFF_OF_COMMUNITY, data={"void-reason": "误录", "confirmed": "1"}, id="void-confirmed-hours"),
     Route("manage.void", "POST", lambda w: f"/manage/tasks/{w.other_task.id}/void",
-          STAFF_OF_OTHER_COMMUNITY, data={"reason": "误录", "confirmed": "1"},
+          STAFF_OF_OTHER_COMMUNITY, data={"void-reason": "误录", "confirmed": "1"},
 
           id="void-other-community"),
     Route("manage.correct_hours", "GET",

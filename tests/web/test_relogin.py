@@ -13,7 +13,7 @@ from sqlalchemy import select
 from tests import factories as f
 from tracker.extensions import db
 from tests.residents.support import world_resident
-from tracker.models import LoginSession, TaskReport
+from tracker.models import LoginSession, ReportStatus, TaskReport
 from tracker.timeutil import utcnow
 
 NOTE = "今天上午组织8名党员对背街小巷进行了清理，共清理小广告120余处，发现3处井盖破损已报告社区。"
@@ -131,3 +131,23 @@ def test_opening_a_page_after_the_login_ended_says_why_and_a_first_visit_says_no
     _end_the_login(world.member)
     again = client.get("/tasks/mine")
     assert "登录已过期，请重新登录。" in _page(client.get(again.headers["Location"]))
+
+
+def test_a_prefixed_forms_text_comes_back_in_that_form(client, login, world):
+    """作废's reason (``void-reason``: the form shares the approved task's page with
+    撤销审核) comes back in the 作废 form, not lost and not in another form."""
+    from tests.web.manage_support import submitted_report
+
+    task = submitted_report(world.past_task, world.leader, status=ReportStatus.approved).task
+    login(world.admin)
+    _end_the_login(world.admin)
+    page = f"/manage/tasks/{task.id}"
+    sent = client.post(page + "/void", data={"void-reason": "当天因雨并未开展", "confirmed": "1"},
+                       headers={"Referer": f"http://localhost{page}"})
+    assert "/auth/login" in sent.headers["Location"]
+    again = _log_in(client, world.admin, at=sent.headers["Location"])
+    assert again.headers["Location"] == page
+    html = _page(client.get(page))
+    void_form = html[html.index(f'action="{page}/void"'):]
+    assert '当天因雨并未开展</textarea>' in void_form[:void_form.index("</form>")]
+    assert html.count("当天因雨并未开展") == 1

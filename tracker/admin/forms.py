@@ -383,7 +383,8 @@ class ActiveForm(Form):
 
 class ItemCopyForm(Form):
     """「从上一年度复制」 on the 资源清单 page: the year to start, and optionally one unit
-    and/or one community (the in-use ones; empty: all)."""
+    and/or one community (the in-use ones; empty: all). Prefixed (``copy-year``): the
+    page's filter form above it has a 年度 and a 社区 too."""
 
     year = WholeNumberField(_l("复制到年度"), minimum=d.YEAR_MIN + 1, maximum=d.YEAR_MAX,
                             required_message=_l("请填写年度。"),
@@ -392,7 +393,7 @@ class ItemCopyForm(Form):
     community = SelectField(_l("社区"), validate_choice=False)
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, prefix="copy", **kwargs)
         units = db.session.execute(select(Unit.id, Unit.name).where(Unit.active.is_(True))
                                    .order_by(Unit.sort_key, Unit.id))
         communities = db.session.execute(

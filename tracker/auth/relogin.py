@@ -116,7 +116,8 @@ def _stash(token: str, path: str) -> bool:
     if row is None:
         return False
     fields = [[name, value] for name, value in request.form.items(multi=True)
-              if name not in _NOT_TEXT and "password" not in name and value]
+              if name.rsplit("-", 1)[-1] not in _NOT_TEXT  # a prefixed form's too
+              and "password" not in name and value]
     if not fields:
         return False
     stash = {"member": row.member_id, "path": urlsplit(path).path, "at": int(time.time()),

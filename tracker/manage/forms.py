@@ -189,9 +189,14 @@ class CancelForm(Form):
 
 
 class VoidForm(Form):
-    """作废 a whole recorded activity that did not happen (``services.voiding``)."""
+    """作废 a whole recorded activity that did not happen (``services.voiding``).
+    Prefixed (``void-reason``): it shares the approved task's page with 撤销审核, and
+    each form's label, error links and ``aria-describedby`` must reach its own field."""
 
     reason = _text(_l("作废的原因"), _l("请填写作废的原因。"), REASON_MAX, area=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="void", **kwargs)
 
 
 class ReturnForm(Form):
@@ -209,6 +214,9 @@ class ReopenForm(Form):
     """撤销审核 (an admin): the approved report goes back to 退回, with this reason."""
 
     reason = _text(_l("撤销审核的原因"), _l("请填写撤销审核的原因。"), REASON_MAX, area=True)
+
+    def __init__(self, *args, **kwargs):  # prefixed (``reopen-reason``): see VoidForm
+        super().__init__(*args, prefix="reopen", **kwargs)
 
 
 STATUS_CHOICES = [("", _l("全部状态"))] + [

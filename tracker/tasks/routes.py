@@ -353,7 +353,9 @@ def confirm(assignment_id: int):
     suggested = (Decimal(assignment.minutes) if assignment.minutes
                  else Decimal(task_span_minutes(task))) / 60
     form = ConfirmForm(formdata=_posted(), hours=suggested)
-    if form.validate_on_submit():
+    if request.method == "POST" and refusal is not None:
+        form.form_errors.append(refusal)  # refused as the page says (as 提交完成 is)
+    elif form.validate_on_submit():
         minutes, target = form.hours.minutes, _next_or(url_for("tasks.mine", tab="history"))
         if run_service(form, confirm_participation, assignment, current_user, minutes):
             flash(_("已确认参与：%(title)s，服务时长%(hours)s小时。",
