@@ -1,5 +1,6 @@
-"""What the member page's roll tests share: the page as text, its 更正日期 section, and a
-member's stays as stored."""
+"""What the member page's tests share (the roll, the stale page, the merge): the
+refusals' messages, the page as text, its 更正日期 section, a member and their stays as
+stored."""
 from __future__ import annotations
 
 import html
@@ -7,7 +8,21 @@ import html
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import RollPeriod
+from tracker.models import Member, RollPeriod
+
+# The member form's two refusals over another admin's change (a field; the roll history).
+STALE = "该党员的信息已被他人修改，请刷新后重试。"
+ROLL_STALE = "该党员的在册记录已被他人修改，请刷新后重试。"
+
+
+def member(member_id: int) -> Member:
+    """The member as stored now (not as this session last saw it)."""
+    db.session.expire_all()
+    return db.session.get(Member, member_id)
+
+
+def edit(member_id: int) -> str:
+    return f"/admin/members/{member_id}/edit"
 
 
 def stays(member_id: int) -> list[tuple]:

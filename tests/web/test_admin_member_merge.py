@@ -32,26 +32,15 @@ from sqlalchemy import select
 
 from tests import factories as f
 from tests.audit import work_event_count
-from tests.web.roll_support import page_of
+from tests.web.roll_support import ROLL_STALE, STALE, edit, member, page_of
 from tests.web.test_admin_roll_stale_page import form_on
 from tracker.extensions import db
 from tracker.models import AuditEvent, Member, Role, Unit
 from tracker.services import directory, roll
 from tracker.timeutil import local_today
 
-STALE = "该党员的信息已被他人修改，请刷新后重试。"
 KEPT = "同时保留了他人在您打开页面之后所做的修改："
-ROLL_STALE = "该党员的在册记录已被他人修改，请刷新后重试。"
 ROLL_LINE = "<li>在册记录：已有新的变动，见下方“在册记录”。</li>"
-
-
-def member(member_id: int) -> Member:
-    db.session.expire_all()
-    return db.session.get(Member, member_id)
-
-
-def edit(member_id: int) -> str:
-    return f"/admin/members/{member_id}/edit"
 
 
 def data(m: Member, **changes) -> directory.MemberData:

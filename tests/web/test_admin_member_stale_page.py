@@ -26,24 +26,13 @@ from flask import g
 
 from tests import factories as f
 from tests.audit import work_event_count
-from tests.web.roll_support import page_of
+from tests.web.roll_support import ROLL_STALE, STALE, edit, member, page_of
 from tests.web.test_admin_roll_stale_page import data, form_on
 from tracker.extensions import db
 from tracker.models import AuditEvent, Member, Role
 from tracker.services import directory, roll
 from tracker.services import member_import as mi
 
-STALE = "该党员的信息已被他人修改，请刷新后重试。"
-ROLL_STALE = "该党员的在册记录已被他人修改，请刷新后重试。"
-
-
-def member(member_id: int) -> Member:
-    db.session.expire_all()
-    return db.session.get(Member, member_id)
-
-
-def edit(member_id: int) -> str:
-    return f"/admin/members/{member_id}/edit"
 
 
 def notice(page: str) -> str:

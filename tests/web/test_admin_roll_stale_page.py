@@ -24,13 +24,13 @@ from werkzeug.datastructures import MultiDict
 
 from tests import factories as f
 from tests.audit import work_event_count
+from tests.web.roll_support import ROLL_STALE as STALE
 from tests.web.roll_support import correction, page_of, stays
 from tracker.extensions import db
 from tracker.models import AuditEvent, Member, Role
 from tracker.services import directory, roll
 from tracker.timeutil import local_today
 
-STALE = "该党员的在册记录已被他人修改，请刷新后重试。"
 MEMBER_STALE = "该党员的信息已被他人修改，请刷新后重试。"
 NOV_1, NOV_10, NOV_20 = date(2022, 11, 1), date(2022, 11, 10), date(2022, 11, 20)
 
