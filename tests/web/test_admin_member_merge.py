@@ -23,6 +23,7 @@ field changed meanwhile as if it were a conflict.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Callable
@@ -377,3 +378,71 @@ def test_a_member_made_a_liaison_meanwhile_stays_one_with_their_community(
     now = member(zhang.id)
     assert (now.role, [c.id for c in now.communities], now.branch) == (
         Role.liaison, [world.community.id], "第二党支部")
+
+
+def test_the_refusal_carries_the_merge_decided_under_the_lock(world, two_admins):
+    """管理员乙 renames 张三 and gives him a 党支部; 管理员's post, from a page read before,
+    renames him otherwise and leaves the 党支部 as shown: ``update_member`` refuses it
+    with the merge it decided under the lock — the name in conflict (as the page showed
+    it and as 乙 left it), 乙's 党支部 among the changes that would be kept — so the
+    page can say what refused the post without deciding it again."""
+    person = member(world.member.id)
+    name, branch = person.name, person.branch
+    mine = dataclasses.replace(data(person, name=name + "甲"),
+                               shown=directory.member_shown_key(person),
+                               roll_shown=roll.shown_key(roll.last_change(person)))
+    directory.update_member(person, two_admins, data(person, name=name + "乙",
+                                                     branch="机关第一党支部"))
+    db.session.commit()
+
+    with pytest.raises(directory.MemberFormRefused) as refused:
+        directory.update_member(member(person.id), world.admin, mine)
+    db.session.rollback()
+    assert str(refused.value.message) == STALE
+    merge = refused.value.merge
+    assert [(c.field, c.shown, c.now) for c in merge.conflicts] == [
+        ("name", name, name + "乙")]
+    assert [(c.field, c.shown, c.now) for c in merge.kept] == [
+        ("branch", branch or None, "机关第一党支部")]
+    assert not merge.roll_stale
+
+
+@pytest.mark.parametrize("kind", ["field", "roll"])
+def test_the_refused_page_names_the_conflicts_decided_once(
+        client, login, world, two_admins, monkeypatch, kind):
+    """The refused page's lines come from the refusal itself: the form is merged once,
+    under the member's lock, and not merged again for the page (outside the lock, in
+    another transaction, where a third admin's save made meanwhile would name
+    conflicts other than those that refused the post). A field conflict (two names) and
+    a conflict on the roll (two moves)."""
+    merges = []
+    merge = directory.merge_member_form
+
+    def counted(*args, **kwargs):
+        merges.append(args[0].id)
+        return merge(*args, **kwargs)
+
+    monkeypatch.setattr(directory, "merge_member_form", counted)
+    login(world.admin)
+    person = member(world.member.id)
+    name = person.name
+    if kind == "field":
+        mine = page_form(client, person.id, name=name + "甲")
+        directory.update_member(person, two_admins, data(person, name=name + "乙"))
+    else:
+        mine = page_form(client, person.id, unit_id=str(unit_named("县民政局")))
+        directory.update_member(person, two_admins, data(person, unit_id=unit_named("县财政局")))
+    db.session.commit()
+    merges.clear()
+
+    response = client.post(edit(person.id), data=mine)
+    assert response.status_code == 200
+    page = page_of(response)
+    assert merges == [person.id]
+    conflicts, _kept = conflicts_and_kept(page)
+    if kind == "field":
+        assert STALE in page
+        assert f"<li>姓名：打开页面时为{name}，现为{name}乙</li>" in conflicts
+    else:
+        assert STALE in page  # two different moves: a field conflict and the roll
+        assert "<li>单位：打开页面时为" in conflicts and ROLL_LINE in conflicts

@@ -53,15 +53,18 @@ def _field_text(field) -> str:
     return "" if field.data is None else str(field.data)
 
 
-def save_form(entity: Entity, form, record, fixed, change, done_message):
-    """Validate, run ``change`` (a service call) in one transaction, then go back to the list."""
+def save_form(entity: Entity, form, record, fixed, change, done_message,
+              context: Callable[[], dict] = dict):
+    """Validate, run ``change`` (a service call) in one transaction, then go back to the
+    list. Not saved: the page again, with ``context()`` over ``entity.context``'s (what
+    the view learnt from the refusal)."""
     if form.validate_on_submit():
         done = run_service(form, change, form.to_data())
         if done:
             record = done.value or record
             flash(done_message(record), "success")
             return redirect(url_for(entity.list_endpoint))
-    return render_page(entity, form, record, fixed)
+    return render_page(entity, form, record, fixed, **context())
 
 
 def render_page(entity: Entity, form, record, fixed, **context):

@@ -64,39 +64,36 @@ def _member_page(record: Member, form=None, *,
     meanwhile is refused again until the page is read again, never applied to the
     change now shown (as the member form keeps its ``roll_shown``).
 
-    ``form``: the member form shown. Posted from a page read before another's change
-    of the member (``stale``), it is re-shown with what was typed and still the old
-    page's keys — posted again, it is refused again, never saved over a change its
-    admin has not seen — and the page says what changed (each field as the page showed
-    it and as it is now, or that the roll history did) and links to the page read
-    again, where the current values are shown and can be changed."""
+    ``stale`` is None here: a member form refused over another's change says why
+    (``_stale_fields``) from the refusal itself, which only ``member_edit`` holds."""
     change = roll.last_change(record)
     if roll_form is None:
         roll_form = RollCorrectionForm(formdata=None)
         roll_form.change.data = roll.shown_key(change)
     return {"roll_change": change, "roll_form": roll_form,
             "roll_units": {p.unit_id: p.unit.name for p in record.roll_periods},
-            "stale": _stale_fields(record, form)}
+            "stale": None}
 
 
-def _stale_fields(record: Member, form) -> dict | None:
-    """Why the posted member form ``form`` was refused over another's change, or None
-    when it is not such a refusal: ``conflicts``, a line a field another changed since
-    the page was read and the form changes otherwise (as the page showed it and as it
-    is now, in the form's order), with — when the form changes the roll history over
-    another's change of it — another's 单位 / 计入参与统计 and, last, the roll history:
-    every conflict at once, decided as ``directory.update_member`` decides them;
+def _stale_fields(form, refusal: d.MemberFormRefused) -> dict:
+    """Why the posted member form ``form`` was refused over another's change, from the
+    merge that refused it (``refusal.merge``, decided once by ``directory.update_member``
+    under the member's lock — not made again here, where another admin may have saved
+    since): ``conflicts``, a line a field another changed since the page was read and
+    the form changes otherwise (as the page showed it and as it was then, in the form's
+    order), with — when the form changes the roll history over another's change of it —
+    another's 单位 / 计入参与统计 and, last, the roll history: every conflict at once;
     ``kept``, the same for another's changes the form left as the page showed them
-    (they stay when it is saved)."""
-    if not isinstance(form, MemberForm) or not form.is_submitted() or "shown" not in form:
-        return None
-    if roll.STALE not in form.form_errors and d.MEMBER_STALE not in form.form_errors:
-        return None
-    merge = d.merge_member_form(record, form.to_data())
+    (they stay when it is saved).
+
+    The form is re-shown with what was typed and still the old page's keys — posted
+    again, it is refused again, never saved over a change its admin has not seen — and
+    the page links to the page read again, where the current values are shown."""
+    merge = refusal.merge
     order = {name: i for i, name in enumerate(d.SHOWN_FIELDS)}
     conflicts = [_change_line(form, c) for c in sorted(
         merge.conflicts + merge.roll_changes, key=lambda c: order[c.field])]
-    if merge.roll_stale or roll.STALE in form.form_errors:
+    if merge.roll_stale or refusal.message == roll.STALE:
         conflicts.append(_("在册记录：已有新的变动，见下方“在册记录”。"))
     return {"conflicts": conflicts, "kept": [_change_line(form, c) for c in merge.kept]}
 
@@ -334,9 +331,17 @@ def member_edit(record_id: int):
                  kind=MEMBERS.title, name=member,
                  fields=_("、").join(str(_label(form, name)) for name in kept))
 
-    return save_form(MEMBERS, form, record, fixed,
-                     lambda data: kept.extend(d.update_member(record, current_user, data)),
-                     saved)
+    refused: list[d.MemberFormRefused] = []
+
+    def update(data) -> None:
+        try:
+            kept.extend(d.update_member(record, current_user, data))
+        except d.MemberFormRefused as refusal:
+            refused.append(refusal)  # the page names what refused it, nothing decided again
+            raise
+
+    return save_form(MEMBERS, form, record, fixed, update, saved,
+                     context=lambda: {"stale": _stale_fields(form, refused[0])} if refused else {})
 
 
 @bp.post("/members/<int:record_id>/roll-date")

@@ -722,6 +722,19 @@ class MemberMerge:
         return roll.STALE if self.roll_stale else None
 
 
+class MemberFormRefused(ServiceError):
+    """A member form refused over another's change made since its page was read
+    (``MEMBER_STALE`` or ``roll.STALE``), carrying the ``merge`` that refused it —
+    decided once, under the member's lock: what the refused page names (the conflicts,
+    another's 单位 / 计入参与统计 on the roll, the changes that would be kept) is what
+    refused the post, not a merge made again later against a member another admin may
+    have changed once more."""
+
+    def __init__(self, message, merge: MemberMerge):
+        super().__init__(message)
+        self.merge = merge
+
+
 def _roll_stale(member: Member, data: MemberData, then: dict, now: dict, posted: dict,
                 keep: dict) -> bool:
     """Would the post (``posted``, in ``shown_values``' terms), merged (``keep``: the
@@ -747,7 +760,8 @@ def _roll_stale(member: Member, data: MemberData, then: dict, now: dict, posted:
         name in then and posted[name] == now[name] != then[name] for name in ROLL_FIELDS)
 
 
-def merge_member_form(member: Member, data: MemberData) -> MemberMerge:
+def merge_member_form(member: Member, data: MemberData,
+                      then: dict | None = None) -> MemberMerge:
     """The three-way merge of a member form posted from a page (``data.shown``: the
     fields as the page showed them) with the member as stored now, field by field:
 
@@ -764,10 +778,13 @@ def merge_member_form(member: Member, data: MemberData) -> MemberMerge:
     that changes the roll over another's change of it since its page (``roll_shown``;
     ``_roll_stale``) is refused too, and another's 单位 / 计入参与统计 is then part of
     that conflict, not kept. Not from a page (``shown`` None: scripts): the post as it
-    is, nothing checked."""
+    is, nothing checked. ``then``: ``data.shown`` decoded already (``_shown_then``),
+    when the caller has it."""
     if data.shown is None:
         return MemberMerge(data, [], [])
-    then, now = _shown_then(data.shown), shown_values(member)
+    if then is None:
+        then = _shown_then(data.shown)
+    now = shown_values(member)
     posted = _posted_values(data, now)
     conflicts, kept, keep = [], [], {}
     for name in SHOWN_FIELDS:
@@ -791,14 +808,15 @@ def merge_member_form(member: Member, data: MemberData) -> MemberMerge:
                        roll_changes)
 
 
-def _phone_written(member: Member, data: MemberData) -> bool:
+def _phone_written(member: Member, data: MemberData, then: dict | None) -> bool:
     """Might the post write a new 手机号 (compared with the member as read before the
-    lock)? Not when it posts the 手机号 its page showed: that one is never written (the
-    stored one stays, whoever changed it)."""
+    lock)? Not when it posts the 手机号 its page showed (``then``: the fields as the page
+    showed them, None when not from a page): that one is never written (the stored one
+    stays, whoever changed it)."""
     phone = (data.phone or "").strip()
     if phone == member.phone:
         return False
-    return data.shown is None or _shown_then(data.shown).get("phone", object()) != phone
+    return then is None or then.get("phone", object()) != phone
 
 
 def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
@@ -807,8 +825,8 @@ def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
     written, what they left as the page showed it keeps another's change made since;
     it is refused whole (``MEMBER_STALE``, nothing written) when another changed a field
     since the page was read to something other than what this post changes it to, or
-    (``roll.STALE``) when it changes the roll history over another's change of it.
-    Returns the fields (``SHOWN_FIELDS`` names, in the form's order) whose change by
+    (``roll.STALE``) when it changes the roll history over another's change of it —
+    both as ``MemberFormRefused``, carrying the merge that refused it. Returns the fields (``SHOWN_FIELDS`` names, in the form's order) whose change by
     another was kept so, for the page to say."""
     _require_admin(actor)
     # before anything is read or checked: the member as the last change committed
@@ -816,10 +834,11 @@ def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
     # what it wrote) — the day against the stays as they are now, the form against the
     # fields as they are now, not as the page that posted saw them; with the actor, in
     # id order, the member FOR UPDATE when their 手机号 may change (``roll.lock_member``)
-    roll.lock_member(member, actor, key=_phone_written(member, data))
-    merge = merge_member_form(member, data)
+    then = None if data.shown is None else _shown_then(data.shown)
+    roll.lock_member(member, actor, key=_phone_written(member, data, then))
+    merge = merge_member_form(member, data, then)
     if merge.refused:  # the fields and the roll history decided together
-        raise ServiceError(merge.refused)
+        raise MemberFormRefused(merge.refused, merge)
     data = merge.data
     if member.id == actor.id and data.role != Role.admin:
         raise ServiceError(_l("不能取消自己的管理员角色。"), field="role")
@@ -832,7 +851,10 @@ def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
             # the unit and 计入参与统计 posted were chosen against the history the
             # page showed: not applied over a move that committed since (from a page
             # ``merge_member_form`` has refused it already; a script posts no ``shown``)
-            roll.check_shown(member, data.roll_shown)
+            try:
+                roll.check_shown(member, data.roll_shown)
+            except ServiceError as refusal:
+                raise MemberFormRefused(refusal.message, merge) from refusal
         # a move or 计入参与统计 changed: dated, so the months before keep their roll
         day = data.roll_from or local_today()
         roll.check_day(member, day)
