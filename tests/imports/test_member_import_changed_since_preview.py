@@ -24,6 +24,7 @@ from tests.web.test_admin_roll_stale_page import data
 from tracker.extensions import db
 from tracker.models import AuditEvent, Member, Role
 from tracker.services import directory
+from tracker.services.member_import import ChangedRow
 
 REFUSED = "预览之后，文件中"
 NEW_PHONE = "13700004444"
@@ -186,3 +187,21 @@ def test_the_page_confirmed_is_the_one_checked_not_a_later_preview(client, login
     page = client.post(url, data=form).get_data(as_text=True)
     assert "党支部：预览时为（未填），现为机关第二党支部" in notice(page)
     assert state() == before
+
+
+@pytest.mark.parametrize("field", directory.SHOWN_FIELDS)
+def test_the_changed_page_names_each_field_as_the_member_form_does(app, world, field):
+    """The import's 「预览之后…已有变动」 page and the member form's refused page say
+    what changed of the same fields: each is named by the member form's own label
+    (「负责的社区（仅社区联络员）」, not a label of the import's own)."""
+    from tracker.admin.forms import MemberForm
+    from tracker.imports.routes import _changed_lines
+
+    zhang = db.session.get(Member, world.member.id)
+    now = directory.shown_values(zhang)[field]
+    row = ChangedRow(line=2, name=zhang.name, phone=zhang.phone, member=zhang,
+                     changes=[directory.ShownChange(field, None, now, known=False)])
+    with app.test_request_context():
+        [(_row, [line])] = _changed_lines([row])
+        label = str(getattr(MemberForm, field).args[0])
+    assert line.startswith(f"{label}：现为"), (line, label)

@@ -308,25 +308,35 @@ class RollField(SelectField):
                 raise ValueError(CHOOSE) from None
 
 
+# The member form's fields as every page names them: the form's labels, and the lines of
+# a refused page that name a field changed meanwhile (the form's own; the member
+# import's 「预览之后…已有变动」, ``imports.routes._changed_lines``) — one name a field.
+MEMBER_LABELS = {
+    "name": _l("姓名"), "phone": _l("手机号"), "unit_id": _l("单位"), "branch": _l("党支部"),
+    "role": _l("角色"), "community_ids": _l("负责的社区（仅社区联络员）"),
+    "on_roll": _l("计入参与统计"), "roll_from": _l("自何日起"),
+}
+
+
 class MemberForm(AdminForm):
     data_class = d.MemberData
-    name = StringField(_l("姓名"), filters=[strip_text],
+    name = StringField(MEMBER_LABELS["name"], filters=[strip_text],
                        validators=[DataRequired(_l("请填写姓名。")), max_len(40)])
-    phone = StringField(_l("手机号"), filters=[strip_text],
+    phone = StringField(MEMBER_LABELS["phone"], filters=[strip_text],
                         validators=[DataRequired(_l("请填写手机号。")),
                                     Regexp(d.PHONE_RE.pattern, message=_l("请输入11位手机号。"))],
                         render_kw={"inputmode": "numeric", "autocomplete": "off"},
                         description=_l("用于登录，不能与他人重复。"))
-    unit_id = ChoiceField(_l("单位"), message=_l("请选择单位。"), invalid=CHOOSE)
-    branch = StringField(_l("党支部"), filters=[strip_text], validators=[Optional(), max_len(80)])
-    role = EnumField(_l("角色"), enum_cls=Role, default=Role.member.value,
+    unit_id = ChoiceField(MEMBER_LABELS["unit_id"], message=_l("请选择单位。"), invalid=CHOOSE)
+    branch = StringField(MEMBER_LABELS["branch"], filters=[strip_text], validators=[Optional(), max_len(80)])
+    role = EnumField(MEMBER_LABELS["role"], enum_cls=Role, default=Role.member.value,
                      message=_l("请选择角色。"), invalid=CHOOSE,
                      choices=[(r.value, label) for r, label in ROLE_CHOICES])
-    community_ids = MultiCheckboxField(_l("负责的社区（仅社区联络员）"), coerce=record_id,
+    community_ids = MultiCheckboxField(MEMBER_LABELS["community_ids"], coerce=record_id,
                                        description=_l("社区联络员至少选择一个社区。"))
-    on_roll = RollField(_l("计入参与统计"), description=_l(
+    on_roll = RollField(MEMBER_LABELS["on_roll"], description=_l(
         "计入本单位在册人数（参与率的分母）和未参与名单。参加志愿服务的联络员、管理员也可计入。"))
-    roll_from = LocalDateField(_l("自何日起"), validators=[Optional()], description=_l(
+    roll_from = LocalDateField(MEMBER_LABELS["roll_from"], validators=[Optional()], description=_l(
         "新增人员或调整单位、计入参与统计时，从哪一天起生效（不填为今天；尚无任何任务时"
         "新增的人员计入以往各月）。此前各月的在册人数不变。"))
     # the latest roll change the page showed (``roll.shown_key``): a move chosen on a

@@ -22,9 +22,11 @@ from pathlib import Path
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template,
                    send_file, session, url_for)
 from flask_babel import gettext as _
+from ..i18n import lazy_gettext as _l
 from flask_login import current_user
 
 from ..admin import queries as q
+from ..admin.forms import MEMBER_LABELS
 from ..downloads import offer_download
 from ..permissions import admin_required, staff_required
 from ..services import ServiceError, attach_error
@@ -206,14 +208,12 @@ def confirm(token: str):
 
 def _changed_lines(changed) -> list[str]:
     """What changed of each refused row's member, a line each (as the member form's
-    refused page says it: as the preview showed it and as it is now)."""
-    labels = {"name": _("姓名"), "phone": _("手机号"), "unit_id": _("单位"),
-              "branch": _("党支部"), "role": _("角色"), "community_ids": _("负责社区"),
-              "on_roll": _("计入参与统计"), "active": _("账号状态"),
-              "roll": _("在册记录的最近变动")}
+    refused page says it: as the preview showed it and as it is now, each field named
+    as the member form names it)."""
+    labels = MEMBER_LABELS | {"active": _l("账号状态"), "roll": _l("在册记录的最近变动")}
     lines = []
     for row in changed:
-        parts = [q.shown_change_line(labels.get(c.field, c.field), c, _("预览时"))
+        parts = [q.shown_change_line(str(labels.get(c.field, c.field)), c, _("预览时"))
                  for c in row.changes]
         if row.member is None and row.holder is not None:
             parts.append(_("预览时该手机号尚未登记，现已是“%(name)s”（%(unit)s）的手机号",
