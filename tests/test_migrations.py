@@ -1035,3 +1035,71 @@ def test_reopening_a_month_leaves_none_of_its_copies_current(backend, migrated_d
                                      " FROM summary_copy ORDER BY id")
         assert [(i, bool(current), by) for i, current, by in after] == [
             (older, False, admin_id), (newer, False, admin_id)]
+
+
+def _findings_pages(url: str, finding_id: int) -> tuple[str, str]:
+    """The liaison's 摸排问题 list (the handed-over ones) and one finding's page, as
+    served by the application on the database at ``url``; both must answer 200."""
+    with app_on(url, WTF_CSRF_ENABLED=False) as app:
+        liaison = db.session.scalar(select(Member).where(Member.role == Role.liaison))
+        client = app.test_client()
+        login = client.post("/auth/login", data={"phone": liaison.phone, "password": f.PASSWORD})
+        assert login.status_code == 302
+        pages = [client.get(path) for path in ("/progress/findings?status=handed_over",
+                                               f"/progress/findings/{finding_id}")]
+    assert [page.status_code for page in pages] == [200, 200]
+    return tuple(page.get_data(as_text=True) for page in pages)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_handed_together_migration_repairs_half_written_hand_overs(backend,
+                                                                       migrated_database):
+    """0046: before it a finding could hold a 移交给 without a 移交日期 (or a date
+    without a target), and the findings pages answered it with a 500; they now show the
+    hand-over without its date. The migration repairs such rows — a target without a
+    date is dated the day found (the day the figures already counted it on), a date
+    without a target keeps its date and reads 「未记录」, a target of spaces is none —
+    keeps every finding, its counted rows and the tally the database keeps of them, and
+    from then on the database refuses one written without the other."""
+    from sqlalchemy.exc import IntegrityError
+
+    with migrated_database(backend, "handedtogether") as url:
+        _surveys_with_findings(url)
+        assert prepare_with_flask(url, "db", "downgrade", "0045_one_current_copy").returncode == 0
+        ids = [i for (i,) in _read_after(url, [], "SELECT id FROM finding WHERE kind = 'sewer'"
+                                                  " ORDER BY id")]
+        undated, untargeted, blank, whole = ids
+        found = dict(_read_after(url, [], "SELECT id, found_on FROM finding"))
+        _read_after(url, [
+            f"UPDATE finding SET handed_to = '县城管局' WHERE id = {undated}",
+            f"UPDATE finding SET handed_over_on = found_on WHERE id = {untargeted}",
+            f"UPDATE finding SET handed_to = '  ' WHERE id = {blank}",
+            f"UPDATE finding SET handed_to = '县住建局', handed_over_on = found_on"
+            f" WHERE id = {whole}"], "SELECT 1")
+        listed, page = _findings_pages(url, undated)  # the older schema's row, served
+        assert "已移交：县城管局" in listed and "县城管局" in page
+        counted, tally = _finding_rows(url), _tally(url)
+
+        _upgrade(url)
+        after = {i: (to, str(on)[:10] if on else None) for i, to, on in _read_after(
+            url, [], "SELECT id, handed_to, handed_over_on FROM finding")}
+        assert after[undated] == ("县城管局", str(found[undated])[:10])
+        assert after[untargeted] == ("未记录", str(found[untargeted])[:10])
+        assert after[blank] == (None, None)
+        assert after[whole] == ("县住建局", str(found[whole])[:10])
+        assert len(after) == 16 and _finding_rows(url) == counted and _tally(url) == tally
+        listed, page = _findings_pages(url, undated)
+        assert f"已移交：县城管局（{str(found[undated])[:10]}）" in listed
+        # the tally still follows the findings (a rebuild of the table keeps its triggers)
+        ((community,),) = _read_after(url, [], "SELECT DISTINCT community_id FROM finding")
+        moved = _tally(url, f"UPDATE finding SET status = 'found', handed_to = NULL,"
+                            f" handed_over_on = NULL WHERE id = {undated}")
+        assert moved[(community, "found")] == tally[(community, "found")] + 1
+
+        for half in (f"UPDATE finding SET handed_over_on = NULL WHERE id = {whole}",
+                     f"UPDATE finding SET handed_to = NULL WHERE id = {whole}",
+                     f"UPDATE finding SET handed_to = '县城管局' WHERE id = {blank}"):
+            with pytest.raises(IntegrityError):
+                _read_after(url, [half], "SELECT 1")
+        assert prepare_with_flask(url, "db", "downgrade", "0045_one_current_copy").returncode == 0
+        _upgrade(url)

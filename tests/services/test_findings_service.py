@@ -196,3 +196,30 @@ def test_steps_in_a_month_not_finalised_are_the_liaisons(world, last_months_find
     svc.hand_over(finding, world.liaison, "县住建局", LAST_MONTH)
     svc.mark_fixed(finding, world.liaison, LAST_MONTH)
     assert finding.status == FindingStatus.fixed
+
+
+def test_a_hand_over_written_without_its_date_can_still_be_fixed(world, survey):
+    """A finding 已移交 with no hand-over recorded (written by an older release or by
+    hand: status only, both 移交给 and 移交日期 empty, which the database allows) is
+    fixed like any other: there is no hand-over day the fix must follow."""
+    finding = svc.record_finding(survey, world.leader, data())
+    finding.status = FindingStatus.handed_over
+    db.session.commit()
+    svc.mark_fixed(finding, world.liaison, TODAY)
+    db.session.commit()
+    assert (finding.status, finding.fixed_on) == (FindingStatus.fixed, TODAY)
+
+
+def test_the_database_holds_the_target_and_the_day_of_a_hand_over_together(world, survey):
+    """移交给 and 移交日期 are one step: a finding written with one and not the other is
+    refused by the database itself, whoever writes it."""
+    from sqlalchemy.exc import IntegrityError
+
+    for half in ({"handed_to": "县住建局"}, {"handed_over_on": TODAY}):
+        finding = svc.record_finding(survey, world.leader, data())
+        db.session.commit()
+        for name, value in half.items():
+            setattr(finding, name, value)
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()

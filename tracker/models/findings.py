@@ -72,6 +72,13 @@ class Finding(db.Model):
             "fixed_on IS NULL OR handed_over_on IS NULL OR fixed_on >= handed_over_on",
             name="fixed_after_handed",
         ),
+        # 移交给 and 移交日期 are one step (``services.findings.hand_over``): both set or
+        # both empty (migration 0046 repaired the rows written otherwise before it)
+        CheckConstraint(
+            "(handed_to IS NULL AND handed_over_on IS NULL)"
+            " OR (handed_to IS NOT NULL AND handed_over_on IS NOT NULL)",
+            name="handed_together",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -164,7 +164,8 @@ def mark_fixed(finding: Finding, actor: Member, on: date | None) -> None:
     if finding.status != FindingStatus.handed_over:
         raise ServiceError(_l("只有“已移交”的问题可以登记整改。"))
     on = _check_date(on, "fixed_on")
-    if on < finding.handed_over_on:
+    # (a hand-over of an older release may lack its date: nothing to be after)
+    if finding.handed_over_on is not None and on < finding.handed_over_on:
         raise ServiceError(
             _l("整改日期不能早于移交日期（%(d)s）。", d=finding.handed_over_on.isoformat()),
             field="fixed_on",
