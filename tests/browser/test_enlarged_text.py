@@ -220,3 +220,49 @@ def test_errors_js_unfolds_a_refusal_in_a_closed_details(new_context, live_serve
     page.add_script_tag(url=live_server.url("/static/js/errors.js"))
     assert page.evaluate("document.getElementById('folded').open") is True
     assert page.evaluate("document.activeElement.id") == "form-errors"
+
+
+def _october_signed() -> dict:
+    """The October world (``_october_people``) with its unit's 月报 of 2022-10 signed
+    (定稿) by its admin: the page lists the signed copy's downloads."""
+    from tracker.extensions import db
+    from tracker.models import Member, SummaryScope
+    from tracker.reports import final
+
+    people = _october_people()
+    final.finalize(db.session.get(Member, people["admin"].id), SummaryScope(people["unit"]),
+                   2022, 10)
+    db.session.commit()
+    return people
+
+
+# Each link matched: its text, width and height on the screen.
+TARGETS = """sel => [...document.querySelectorAll(sel)].map(a => {
+  const box = a.getBoundingClientRect();
+  return [a.innerText.trim(), Math.round(box.width), Math.round(box.height)]; })"""
+
+
+@pytest.mark.parametrize("width, text", [(320, 1), (320, 2), (768, 1)])
+def test_the_staff_links_left_small_are_44_px_targets(new_context, live_server, shot, width,
+                                                      text):
+    """The 月报's 定稿记录 downloads (Word / Excel / CSV) and, where the table shows its
+    header (600 px and wider: below, each row is a card), the sortable columns of
+    “双创”进展 are at least 44 × 44 px — as every other tap target of the app — and the
+    page still fits the screen."""
+    people = live_server.built("browser-october-signed", _october_signed)
+    page = _phone(new_context, live_server, people["admin"], width=width, height=640, text=text)
+    assert page.goto(live_server.url("/reports/?month=2022-10")).ok
+    page.locator("[data-figure=signed_history] > summary").click()  # folded once signed
+    page.locator("[data-figure=signed_history]").scroll_into_view_if_needed()
+    shot(page, "signed-copies")
+    found = {"signed": page.evaluate(TARGETS, "[data-figure=signed_history] .card-actions a")}
+    assert [label for label, *_ in found["signed"]] == ["Word", "Excel", "CSV"]
+    assert _sideways(page) <= 0
+    if width >= 600:
+        assert page.goto(live_server.url("/progress/double")).ok
+        found["sortable"] = page.evaluate(TARGETS, "table.double-table thead th a")
+        shot(page, "double")
+        assert len(found["sortable"]) == 9
+    small = {where: [link for link in links if min(link[1:]) < 44]
+             for where, links in found.items()}
+    assert small == {where: [] for where in found}
