@@ -232,6 +232,23 @@ def test_a_deactivated_members_feed_is_no_longer_served(client, world):
     assert client.get(address).status_code == 404
 
 
+def test_a_member_switched_off_and_on_again_needs_a_new_calendar_address(client, world,
+                                                                         login):
+    """停用 ends the feed address with the account, on the audit trail as 退出所有设备's
+    does: a member 重新启用 finds the old address gone (a calendar service still
+    holding it gets nothing), and a new one made on 日历订阅 serves."""
+    address = _feed(client, world.member)
+    login(world.admin)
+    for active in ("0", "1"):
+        response = client.post(f"/admin/members/{world.member.id}/active",
+                               data={"active": active})
+        assert response.status_code == 302
+    assert db.session.get(type(world.member), world.member.id).active
+    assert client.get(address).status_code == 404
+    assert events("calendar_stop")[-1].detail == {"reason": "deactivated"}
+    _feed(client, world.member)  # made again on 日历订阅: it works
+
+
 def test_log_out_everywhere_ends_the_calendar_address(client, world, login):
     address = _feed(client, world.member)
     login(world.member)

@@ -41,6 +41,7 @@ from . import PermissionDenied, ServiceError, required_reason
 from . import roll, summary_notes
 from .audit import actor_first
 from .audit import record as audit
+from .notify import stop_calendar
 
 PHONE_RE = re.compile(r"^1\d{10}$")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
@@ -212,7 +213,9 @@ def _change(obj, actor: Member, values: dict, field_name: str | None = None, tak
 
 
 def set_active(obj, actor: Member, active: bool) -> None:
-    """停用 / 重新启用 any managed record. An admin cannot switch themselves off."""
+    """停用 / 重新启用 any managed record. An admin cannot switch themselves off. A
+    member 停用 loses their calendar feed address (``notify.stop_calendar``, audited
+    with the reason ``deactivated``)."""
     _require_admin(actor)
     if isinstance(obj, Member) and obj.id == actor.id and not active:
         raise ServiceError(_l("不能停用自己的账号。"))
@@ -225,6 +228,10 @@ def set_active(obj, actor: Member, active: bool) -> None:
         # off the roll from today, or on it again from today: the months before keep
         # what they had (a return is a new stay, the months away stay without them)
         roll.settle(obj, local_today())
+        if not active:
+            # the calendar feed address ends with the account, as with 退出所有设备: a
+            # member 重新启用 makes a new one on 日历订阅, the old one serves no more
+            stop_calendar(obj, actor, "deactivated")
     db.session.flush()
     audit(actor, "reactivate" if active else "deactivate", obj)
 
