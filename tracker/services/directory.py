@@ -41,6 +41,8 @@ from . import PermissionDenied, ServiceError, required_reason
 from . import roll, summary_notes
 from .audit import actor_first
 from .audit import record as audit
+from .notify import stop_calendar
+from .sessions import end_other_sessions
 
 PHONE_RE = re.compile(r"^1\d{10}$")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
@@ -225,8 +227,19 @@ def set_active(obj, actor: Member, active: bool) -> None:
         # off the roll from today, or on it again from today: the months before keep
         # what they had (a return is a new stay, the months away stay without them)
         roll.settle(obj, local_today())
+        if not active:
+            _sign_out(obj, actor)
     db.session.flush()
     audit(actor, "reactivate" if active else "deactivate", obj)
+
+
+def _sign_out(member: Member, actor: Member) -> None:
+    """停用 ends the member's login everywhere at once, as 退出所有设备 does: every
+    session row is ended now (not at each device's next request), and the calendar feed
+    address stops with them (``notify.stop_calendar``). A 重新启用 member logs in again
+    and makes a new feed address on 日历订阅."""
+    stop_calendar(member, actor, "deactivated")
+    end_other_sessions(member, actor, "deactivated")
 
 
 # --- units and communities ------------------------------------------------------------
