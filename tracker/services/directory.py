@@ -41,6 +41,7 @@ from . import PermissionDenied, ServiceError, required_reason
 from . import roll, summary_notes
 from .audit import actor_first
 from .audit import record as audit
+from .member_retention import refuse_if_erased
 from .notify import stop_calendar
 from .sessions import end_other_sessions
 
@@ -222,6 +223,8 @@ def set_active(obj, actor: Member, active: bool) -> None:
         roll.lock_member(obj, actor)  # another admin's change of the roll, committed meanwhile
     if obj.active == active:
         return  # a repeated click changes nothing
+    if isinstance(obj, Member) and active:
+        refuse_if_erased(obj)  # 停用 past the retention period: a new phone first
     obj.active = active
     if isinstance(obj, Member):
         # off the roll from today, or on it again from today: the months before keep
