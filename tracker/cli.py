@@ -18,5 +18,7 @@ def register(app) -> None:
     app.cli.add_command(restore_command)
     from .residents.cli import purge_residents_command
     app.cli.add_command(purge_residents_command)
+    from .admin.cli import purge_members_command
+    app.cli.add_command(purge_members_command)
     from .reminders.cli import send_reminders_command
     app.cli.add_command(send_reminders_command)

@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from flask_babel import gettext as _
 
 from .fields import clean_text
+from .privacy import phone_held
 
 MIDDLE_DOT = "·"
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -65,6 +66,7 @@ def distinguished(name: str, branch: str | None, phone: str | None, *, namesakes
         return name
     if branch and same_branch <= 1:
         return name + _("（%(x)s）", x=branch)
+    phone = phone_held(phone)  # an erased phone tells nobody apart
     if phone:
         return name + _("（尾号%(x)s）", x=phone[-PHONE_DIGITS:])
     return name

@@ -19,10 +19,28 @@ _ID_CARD = re.compile(r"(?<![\dXx])\d{17}[\dXx](?![\dXx])")
 LOGGERS = ("tracker", "werkzeug", "gunicorn.error", "gunicorn.access", "sqlalchemy")
 
 
+# A member 停用 longer than MEMBER_RETENTION_DAYS keeps the name but not the phone
+# (services/member_retention.py). ``member.phone`` is the login key, unique and NOT NULL,
+# so it then holds a placeholder, "-" and the member's id: unique, never a mobile number
+# (those are 11 digits from 1), so no login, import or search ever finds it.
+ERASED_PHONE_MARK = "-"
+
+
+def erased_phone(member_id: int) -> str:
+    return f"{ERASED_PHONE_MARK}{member_id}"
+
+
+def phone_held(phone: str | None) -> str | None:
+    """The phone number, or None when there is none or it was erased (the placeholder
+    stands for no number and is never shown)."""
+    return None if not phone or phone.startswith(ERASED_PHONE_MARK) else phone
+
+
 def mask_phone(phone: str | None) -> str:
     """How a phone number is shown where the whole number is not needed — lists, the
     audit trail, logs: 138****0001 for a mobile number; a landline keeps only its last
     four digits."""
+    phone = phone_held(phone)
     if not phone:
         return ""
     if len(phone) == 11 and phone.isdecimal():

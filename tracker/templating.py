@@ -258,7 +258,10 @@ def form_state(form) -> tuple:
 
 
 def may_call_leader_now(task, participant: bool = False) -> bool:
-    """May the signed-in person see the leader's phone (permissions.may_call_leader)?"""
+    """May the signed-in person see the leader's phone (permissions.may_call_leader)?
+    Not when it was erased (a leader 停用 past the retention period)."""
+    if task.leader is not None and task.leader.phone_erased:
+        return False
     return may_call_leader(current_user, task, participant=participant)
 
 

@@ -226,6 +226,98 @@ def test_retention_erases_residents_archived_too_long_ago(app, runner, world, re
 
 
 
+# ---------------------------------------------------------------- 停用 members' contact data
+# A member switched off keeps the name on the records the bureau signed; the phone and
+# e-mail go after MEMBER_RETENTION_DAYS (privacy review, session 27, finding 6).
+
+def _switched_off(member, *days_ago: int):
+    """``member`` 停用, with the trail's events as the admin's page writes them: 停用,
+    重新启用, 停用 … ``days_ago`` (oldest first; an odd number: off now)."""
+    member.active = False
+    for n, ago in enumerate(days_ago):
+        db.session.add(AuditEvent(action="reactivate" if n % 2 else "deactivate",
+                                  entity_type="member", entity_id=member.id,
+                                  created_at=utcnow() - timedelta(days=ago)))
+
+
+def test_retention_blanks_the_contact_data_of_members_switched_off_too_long_ago(
+        app, runner, world):
+    from tracker.models import Member, MemberNotify
+    from tracker.services.notify import new_calendar_token
+
+    days = app.config["MEMBER_RETENTION_DAYS"]
+    gone, recent, back = world.member, world.other_member, world.leader
+    undated = f.member(world.unit, name="周无记录", active=False)
+    kept_phones = {m.id: m.phone for m in (recent, back, undated, world.admin)}
+    for person in (gone, recent):
+        db.session.add(MemberNotify(member_id=person.id, email=f"m{person.id}@example.cn",
+                                    email_on=True))
+    db.session.flush()
+    new_calendar_token(gone)
+    _switched_off(gone, days + 1)
+    _switched_off(recent, days - 1)
+    _switched_off(back, days + 30, days + 20, 10)  # off long ago, back, off again lately
+    db.session.commit()
+    gone_phone = gone.phone
+
+    dry = runner.invoke(args=["purge-members", "--dry-run"])
+    assert dry.exit_code == 0 and dry.output.startswith("1 members"), dry.output
+    db.session.expire_all()
+    assert db.session.get(Member, gone.id).phone == gone_phone
+    result = runner.invoke(args=["purge-members"])
+    assert result.exit_code == 0 and result.output.startswith("1 members"), result.output
+
+    db.session.expire_all()
+    erased = db.session.get(Member, gone.id)
+    assert erased.name == "张三" and erased.unit_id == world.unit.id  # the name stays
+    assert gone_phone not in erased.phone and erased.phone_erased
+    assert erased.password_hash is None and erased.masked_phone == ""
+    notify = db.session.get(MemberNotify, gone.id)
+    assert notify.email is None and not notify.email_on and notify.calendar_token_hash is None
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "erase", AuditEvent.entity_type == "member")) == 1
+    # only the one past the period: a recent 停用, a return, an undated one, an active one
+    for member_id, phone in kept_phones.items():
+        assert db.session.get(Member, member_id).phone == phone
+    assert db.session.get(MemberNotify, recent.id).email == f"m{recent.id}@example.cn"
+    # the records keep the name: 张三's participation is there, and is told apart from a
+    # namesake's without the placeholder standing in for a phone
+    from tracker.models import Assignment
+    from tracker.names import distinguished
+
+    assert db.session.scalar(select(func.count()).select_from(Assignment).where(
+        Assignment.member_id == gone.id)) == 1
+    assert distinguished("张三", None, erased.phone, namesakes=2, same_branch=2) == "张三"
+    assert runner.invoke(args=["purge-members"]).output.startswith("0 members")  # done once
+
+
+def test_a_member_whose_phone_was_erased_needs_a_new_one_to_come_back(client, login, world):
+    from tracker.services.member_retention import erase_contact
+
+    _switched_off(world.member, 2000)
+    erase_contact(world.member)
+    db.session.commit()
+    login(world.admin)
+    refused = client.post(f"/admin/members/{world.member.id}/active", data={"active": "1"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "手机号已清除：请先在编辑页填写新的手机号并保存，再重新启用" in refused
+    db.session.expire_all()
+    assert not world.member.active
+    page = client.get(f"/admin/members/{world.member.id}/edit").get_data(as_text=True)
+    assert "手机号、电子邮箱和密码已清除，姓名和参与记录保留" in page
+    assert f'value="{world.member.phone}"' not in page  # the placeholder is shown as none
+    listing = client.get("/admin/members?status=inactive").get_data(as_text=True)
+    assert "已按期清除" in listing and world.member.phone not in listing
+    # saved with a new phone (the rest as stored), the member can be switched back on
+    saved = client.post(f"/admin/members/{world.member.id}/edit", data={
+        "name": "张三", "phone": "13712345678", "unit_id": world.unit.id, "role": "member",
+        "on_roll": "1"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
+    client.post(f"/admin/members/{world.member.id}/active", data={"active": "1"})
+    db.session.expire_all()
+    assert world.member.active and world.member.phone == "13712345678"
+
+
 # ---------------------------------------------------------------- erasure reaches the needs
 
 @pytest.fixture

@@ -187,6 +187,34 @@ def test_a_deactivated_member_is_logged_out(app, world):
     assert [row.end_reason for row in sessions_of(world.member)] == ["deactivated"]
 
 
+def test_an_admins_deactivation_ends_every_session_at_once(app, client, world, login):
+    """停用 is a sign-out everywhere: the member's sessions end when the admin presses it,
+    with the admin's name on the trail, not whenever each phone next calls; an open
+    phone then meets the login page, and another member's session goes on."""
+    phone = phone_login(app, world.member)
+    desktop = phone_login(app, world.member, user_agent=DESKTOP)
+    bystander = phone_login(app, world.other_member)
+    login(world.admin)
+    response = client.post(f"/admin/members/{world.member.id}/active", data={"active": "0"})
+    assert response.status_code == 302
+    rows = sessions_of(world.member)
+    assert len(rows) == 2 and all(row.ended_at is not None for row in rows)
+    assert {row.end_reason for row in rows} == {"deactivated"}
+    ends = [e for e in events("session_end") if e.detail.get("member_id") == world.member.id]
+    assert len(ends) == 2 and {e.actor_id for e in ends} == {world.admin.id}
+    assert sent_to_login(phone) and sent_to_login(desktop)
+    assert signed_in(bystander)
+
+
+def test_the_admin_is_told_a_deactivation_signs_the_member_out(client, world, login):
+    login(world.admin)
+    page = client.get(f"/admin/members/{world.member.id}/edit").get_data(as_text=True)
+    assert "停用后，该党员在所有设备上的登录立即退出" in page
+    response = client.post(f"/admin/members/{world.member.id}/active", data={"active": "0"},
+                           follow_redirects=True)
+    assert "其在所有设备上的登录已退出，日历订阅地址已失效" in response.get_data(as_text=True)
+
+
 def test_a_password_reset_link_ends_every_session(app, client, world):
     from tracker.services.invitations import issue_links
 

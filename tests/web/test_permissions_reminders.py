@@ -56,6 +56,9 @@ CASES = [
     Route("tasks.calendar", "GET", lambda w: f"/tasks/{w.past_task.id}/calendar.ics",
           ON_PAST_TASK, setup=_close_past_task, default=HIDDEN, id="ics-closed"),
     Route("me.index", "GET", lambda w: "/me/", everyone()),
+    # 我的个人信息 and its download: the signed-in visitor's own, whoever they are
+    Route("me.data", "GET", lambda w: "/me/data", everyone()),
+    Route("me.data_json", "GET", lambda w: "/me/data.json", everyone()),
     Route("me.settings", "GET", lambda w: "/me/settings", everyone()),
     Route("me.settings", "POST", lambda w: "/me/settings", everyone(),
           data={"kind_tomorrow": "y", "sms_on": "y", "email": ""}),

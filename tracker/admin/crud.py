@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
+from ..models import Member
 from ..security import safe_next
 from ..services.directory import set_active
 from ..view_support import run_service
@@ -111,6 +112,9 @@ def toggle_view(entity: Entity, record_id: int):
     if run_service(None, set_active, record, current_user, active):
         if active:
             flash(_("已重新启用：%(name)s", name=record), "success")
+        elif isinstance(record, Member):
+            flash(_("已停用：%(name)s。其在所有设备上的登录已退出，日历订阅地址已失效。",
+                    name=record), "success")
         else:
             flash(_("已停用：%(name)s", name=record), "success")
     return redirect(target)

@@ -346,6 +346,13 @@ class MemberForm(AdminForm):
     # post is refused when another's change of any of them committed since
     shown = VersionField()
 
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, record=record, **kwargs)
+        if record is not None and record.phone_erased and self.phone.data == record.phone:
+            # erased (停用 past the retention period): shown as none, so the form asks
+            # for a new one, the only way back to an account that can log in
+            self.phone.data = ""
+
     def load_choices(self, record):
         if record is None:
             self.on_roll.choices = [ROLL_BY_ROLE, *ROLL_CHOICES]

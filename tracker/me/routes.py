@@ -1,4 +1,4 @@
-"""The member's own pages (/me): settings, 消息, the calendar feed.
+"""The member's own pages (/me): settings, 消息, the calendar feed, 我的个人信息.
 
 Everything here is the signed-in member's own; another member's message answers
 404. The calendar feed needs no login: its secret address is the credential, it
@@ -6,11 +6,25 @@ shows only its owner's tasks, and a new address revokes the old one.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..calendar import ics
+from ..downloads import offer_download
 from ..errors import too_many_requests
 from ..permissions import managed_community_ids
 from ..reminders.available import configured
@@ -30,6 +44,7 @@ from ..services.notify import (
 )
 from ..timeutil import utcnow
 from ..view_support import no_store, run_service
+from . import held
 from . import queries as q
 from ..fields import EmptyForm
 from ..paging import page_number
@@ -52,6 +67,30 @@ def _offered():
 def index():
     """One place for a member's own settings: reminders, calendar, password, devices."""
     return render_template("me/index.html")
+
+
+@bp.get("/data")
+@login_required
+def data():
+    """我的个人信息: what the app holds about me, whom to ask to correct it, a download.
+    The member's own only (nobody else's page exists); kept out of every cache."""
+    days = int(current_app.config["MEMBER_RETENTION_DAYS"])
+    kept = (_("%(n)d年", n=days // 365) if days % 365 == 0 else _("%(n)d天", n=days))
+    return no_store(make_response(render_template(
+        "me/data.html", held=held.summary(current_user), push=configured(current_app.config),
+        kept=kept)))
+
+
+@bp.get("/data.json")
+@login_required
+def data_json():
+    """Everything held about me, participation records included, as one JSON file."""
+    body = json.dumps(held.export(current_user), ensure_ascii=False, indent=2)
+    filename = "my-data.json"
+    return no_store(offer_download(
+        lambda: Response(body, mimetype="application/json", headers={
+            "Content-Disposition": f'attachment; filename="{filename}"'}),
+        filename=filename, preview="downloads/_json_preview.html", body=body))
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..name_order import KEY_MAX, name_key
-from ..privacy import mask_phone
+from ..privacy import mask_phone, phone_held
 from ..timeutil import utcnow
 from .places import NaturallyNamed
 from .types import UTCDateTime
@@ -149,6 +149,11 @@ class Member(UserMixin, db.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def phone_erased(self) -> bool:
+        """停用 past the retention period: the phone was erased (``privacy.erased_phone``)."""
+        return phone_held(self.phone) is None
 
     @staticmethod
     def on_roll_by_default(role) -> bool:

@@ -35,6 +35,7 @@ from ..formatting import (
     rate_value,
     yuan,
 )
+from ..privacy import phone_held
 from ..services.ledger_import import HEADERS as PARTICIPATION_HEADERS
 from ..services.ledger_import import LEADER_MARK
 from ..timeutil import to_local
@@ -234,7 +235,7 @@ def participation_table(ledger: list[LedgerRow], rows: list[ParticipationRow],
         table.rows.append([
             a.service_date, to_local(p.starts_at).strftime("%H:%M"),
             to_local(p.ends_at).strftime("%H:%M"), p.unit, a.community, a.zone or "",
-            a.category, a.title, a.place, a.beneficiary, p.name, p.phone,
+            a.category, a.title, a.place, a.beneficiary, p.name, phone_held(p.phone) or "",
             Hours(p.minutes) if p.minutes is not None else "", LEADER_MARK if p.leader else "",
             a.quantity if a.quantity_unit else "", a.people_served if a.beneficiary_unit else "",
             a.content, a.source,

@@ -41,7 +41,9 @@ from . import PermissionDenied, ServiceError, required_reason
 from . import roll, summary_notes
 from .audit import actor_first
 from .audit import record as audit
+from .member_retention import refuse_if_erased
 from .notify import stop_calendar
+from .sessions import end_other_sessions
 
 PHONE_RE = re.compile(r"^1\d{10}$")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
@@ -223,17 +225,26 @@ def set_active(obj, actor: Member, active: bool) -> None:
         roll.lock_member(obj, actor)  # another admin's change of the roll, committed meanwhile
     if obj.active == active:
         return  # a repeated click changes nothing
+    if isinstance(obj, Member) and active:
+        refuse_if_erased(obj)  # 停用 past the retention period: a new phone first
     obj.active = active
     if isinstance(obj, Member):
         # off the roll from today, or on it again from today: the months before keep
         # what they had (a return is a new stay, the months away stay without them)
         roll.settle(obj, local_today())
         if not active:
-            # the calendar feed address ends with the account, as with 退出所有设备: a
-            # member 重新启用 makes a new one on 日历订阅, the old one serves no more
-            stop_calendar(obj, actor, "deactivated")
+            _sign_out(obj, actor)
     db.session.flush()
     audit(actor, "reactivate" if active else "deactivate", obj)
+
+
+def _sign_out(member: Member, actor: Member) -> None:
+    """停用 ends the member's login everywhere at once, as 退出所有设备 does: every
+    session row is ended now (not at each device's next request), and the calendar feed
+    address stops with them (``notify.stop_calendar``). A 重新启用 member logs in again
+    and makes a new feed address on 日历订阅."""
+    stop_calendar(member, actor, "deactivated")
+    end_other_sessions(member, actor, "deactivated")
 
 
 # --- units and communities ------------------------------------------------------------

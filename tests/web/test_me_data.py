@@ -1,0 +1,88 @@
+"""我的个人信息 (/me/data): a member sees what the app holds about them, whom to ask to
+correct it, and downloads all of it, participation records included (PIPL Art. 45/46;
+privacy review, session 27, finding 6). Only their own: the page has no member in its
+address, so nobody reaches another member's."""
+from __future__ import annotations
+
+import json
+
+from tests.web.manage_support import assignment, submitted_report
+from tracker.extensions import db
+from tracker.models import AssignmentStatus, MemberNotify, ReportStatus
+
+
+def _held(world):
+    """张三 with a 党支部 and a reminder e-mail, hours confirmed on an approved activity;
+    李四 with his own e-mail and an activity of his own."""
+    world.member.branch = "机关第一党支部"
+    world.other_member.branch = "机关第二党支部"
+    db.session.add_all([MemberNotify(member_id=world.member.id, email="zhangsan@example.cn"),
+                        MemberNotify(member_id=world.other_member.id, email="lisi@example.cn")])
+    mine = assignment(world.past_task, world.member)
+    mine.status, mine.minutes = AssignmentStatus.done, 120
+    submitted_report(world.past_task, world.leader, status=ReportStatus.approved)
+    assignment(world.other_task, world.other_member)
+    db.session.commit()
+
+
+def test_the_page_shows_what_is_held_about_me_and_nobody_else(client, login, world):
+    _held(world)
+    login(world.member)
+    response = client.get("/me/data")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"  # a shared phone's cache
+    page = response.get_data(as_text=True)
+    for held in ("张三", world.member.masked_phone, "县商务局", "机关第一党支部", "党员干部",
+                 "自最早记录起计入县商务局的在册人数", "zhangsan@example.cn", "1次",
+                 "现有1台手机或电脑保持登录"):
+        assert held in page, held
+    assert world.member.phone not in page  # masked on screen; whole in the download
+    for theirs in ("李四", world.other_member.masked_phone, "机关第二党支部", "lisi@example.cn"):
+        assert theirs not in page, theirs
+    login(world.other_member)
+    page = client.get("/me/data").get_data(as_text=True)
+    assert "李四" in page and "lisi@example.cn" in page
+    assert "张三" not in page and "zhangsan@example.cn" not in page
+
+
+def test_the_page_names_whom_to_ask_for_a_correction(client, login, world):
+    login(world.member)
+    page = client.get("/me/data").get_data(as_text=True)
+    assert "由单位管理员维护，本人不能修改" in page
+    assert "请当面或电话告知单位管理员（管理员）" in page  # the unit's admin, by name
+    assert "停用满3年后，手机号和电子邮箱会被清除" in page
+
+
+def test_a_liaison_sees_the_communities_they_answer_for(client, login, world):
+    login(world.liaison)
+    page = client.get("/me/data").get_data(as_text=True)
+    assert "社区联络员" in page and "解放路社区" in page
+    assert "目前不计入任何单位的在册人数" in page  # staff are off the roll by default
+
+
+def test_my_settings_lead_to_the_page(client, login, world):
+    login(world.member)
+    assert 'href="/me/data"' in client.get("/me/").get_data(as_text=True)
+
+
+def test_the_download_holds_my_records_and_nobody_elses(client, login, world):
+    _held(world)
+    login(world.member)
+    response = client.get("/me/data.json")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "attachment" in response.headers["Content-Disposition"]
+    data = json.loads(response.get_data(as_text=True))
+    assert data["member"]["name"] == "张三"
+    assert data["member"]["phone"] == world.member.phone  # whole, for the member to keep
+    assert data["member"]["branch"] == "机关第一党支部"
+    assert data["reminders"]["email"] == "zhangsan@example.cn"
+    assert data["roll_history"] == [{"unit": "县商务局", "since": None, "last_day": None}]
+    [record] = data["participations"]
+    assert (record["title"], record["hours"], record["counted"]) == ("楼道清理", 2.0, True)
+    assert record["report_status"] == "approved"
+    assert len(data["login_sessions"]) == 1 and data["login_sessions"][0]["ended_at"] is None
+    text = response.get_data(as_text=True)
+    for theirs in ("李四", world.other_member.phone, "lisi@example.cn", "清除牛皮癣"):
+        assert theirs not in text, theirs
+    assert "password_hash" not in text and world.member.password_hash not in text

@@ -1,0 +1,86 @@
+"""The retention period of 停用 members' contact data (`flask purge-members`).
+
+A member switched off (停用) longer than ``MEMBER_RETENTION_DAYS`` (PIPL Art. 19/47: no
+longer than the purpose needs) loses what only served to reach them: the phone number,
+the reminder e-mail address, the password hash and the calendar feed. The name, unit,
+党支部 and the participation records stay: they are the bureau's record of the work done,
+in 月报 it signed and handed up, and a name is what those records are read by.
+
+The phone is the login key (``member.phone``: unique, NOT NULL), so it is replaced by a
+placeholder no login, import or search can match (``privacy.erased_phone``), shown
+nowhere. Such a member cannot be switched back on as they are (``directory.set_active``
+refuses): an admin gives a new phone on the member form first, and the member sets a
+password through an invitation link. A roster imported later with the old number makes
+a new member (the number is no longer known).
+
+When a member was switched off is the audit trail's: their latest 停用 (``deactivate``)
+with no 重新启用 after it. A member inactive with no such event (data loaded by hand) is
+left alone: nothing dates it.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..i18n import lazy_gettext as _l
+from ..models import AuditEvent, Member, MemberNotify
+from ..privacy import ERASED_PHONE_MARK, erased_phone
+from ..timeutil import utcnow
+from . import ServiceError
+from .audit import record
+from .notify import stop_calendar
+from .sessions import end_other_sessions
+
+ERASED = _l("该党员停用已满保存期限，手机号已清除：请先在编辑页填写新的手机号并保存，再重新启用。")
+
+
+def _toggles(after: datetime | None = None, before: datetime | None = None, *actions):
+    event = aliased(AuditEvent)
+    conditions = [event.entity_type == Member.__tablename__, event.entity_id == Member.id,
+                  event.action.in_(actions or ("deactivate", "reactivate"))]
+    if after is not None:
+        conditions.append(event.created_at >= after)
+    if before is not None:
+        conditions.append(event.created_at < before)
+    return exists(select(event.id).where(*conditions))
+
+
+def expired_members(retention_days: int, now: datetime | None = None) -> list[Member]:
+    """Members 停用 longer than the retention period whose phone is still held."""
+    cutoff = (now or utcnow()) - timedelta(days=retention_days)
+    return list(db.session.scalars(
+        select(Member)
+        .where(Member.active.is_(False), ~Member.phone.startswith(ERASED_PHONE_MARK),
+               _toggles(None, cutoff, "deactivate"), ~_toggles(cutoff, None))
+        .order_by(Member.id)))
+
+
+def erase_contact(member: Member) -> None:
+    """Blank what only served to reach or sign in ``member``; keep the name and records."""
+    member.phone = erased_phone(member.id)
+    member.password_hash = None
+    notify = db.session.get(MemberNotify, member.id)
+    if notify is not None:
+        stop_calendar(member, None, "retention")
+        notify.email, notify.email_on = None, False
+        notify.updated_at = utcnow()
+    end_other_sessions(member, None, "deactivated")  # none should be live; to be sure
+    record(None, "erase", member, reason="retention")
+
+
+def purge_expired_members(retention_days: int, now: datetime | None = None) -> int:
+    """Erase the contact data of every member past the retention period; how many."""
+    expired = expired_members(retention_days, now)
+    for member in expired:
+        erase_contact(member)
+    db.session.flush()
+    return len(expired)
+
+
+def refuse_if_erased(member: Member) -> None:
+    """重新启用 needs a phone to log in with: an erased one must be replaced first."""
+    if member.phone_erased:
+        raise ServiceError(ERASED)
