@@ -263,7 +263,10 @@ def _activities(world: DemoWorld, today: date, rng: random.Random) -> None:
         key = keys[n % len(keys)]
         leader = demo_leader if n % 3 == 0 else rng.choice(world.members[2:])
         crew = [leader, *rng.sample([m for m in world.members if m is not leader], rng.randint(2, 5))]
-        if n % 4 == 0 and demo_member not in crew:
+        # the demo member is on every fourth crew, and always on the one before the
+        # last: it waits for a report ("stale") two to six days after it ended, so on
+        # whatever day the demo is seeded they have hours to confirm (请确认服务时长)
+        if (n % 4 == 0 or n == len(days) - 1) and demo_member not in crew:
             crew.append(demo_member)
         task = _new_task(world, key, day, slots=len(crew) + rng.randint(0, 3), leader=leader,
                          start_hour=rng.choice((9, 14)), hours=rng.choice((2, 3)))
