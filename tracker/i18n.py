@@ -13,7 +13,7 @@ import functools
 from babel import Locale
 from flask import after_this_request, current_app, has_request_context, request, session
 from flask_babel import LazyString as _BabelLazyString
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from markupsafe import Markup, escape
 
 SUPPORTED = ("zh_CN", "en")
@@ -134,6 +134,13 @@ def lazy_gettext(string: str, **variables) -> LazyString:
     """``gettext`` when the text is used: imported as ``_l`` (a form's labels, a
     service's refusals) — Flask-Babel's own, but escaped when shown as HTML."""
     return LazyString(gettext, string, **variables)
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyString:
+    """``ngettext`` when the text is used: a lazy message with a count (``%(n)d`` or
+    ``%(num)d``), in the singular or the plural the reader's language asks for. In Chinese
+    (the msgids) both forms are the same text."""
+    return LazyString(ngettext, singular, plural, num, **variables)
 
 
 def lazy(func, *args, **kwargs) -> LazyString:
