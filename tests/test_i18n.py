@@ -14,10 +14,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from flask import g
 from babel.messages.pofile import read_po
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, IntegerField, StringField
 from wtforms.validators import DataRequired
+
+from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG_DIR = ROOT / "tracker" / "translations" / "en" / "LC_MESSAGES"
@@ -75,7 +78,9 @@ def test_extraction_finds_the_app_strings(extracted):
 
 
 def test_catalog_has_every_extracted_msgid(extracted, catalog):
-    missing = sorted(_msgid(m) for m in extracted if m.id and m.id not in catalog)
+    # by msgid and context: 场 the unit (msgctxt 计量单位) is not any other 场
+    missing = sorted(_msgid(m) for m in extracted
+                     if m.id and catalog.get(m.id, context=m.context) is None)
     assert not missing, (
         f"{len(missing)} msgids missing from {PO.relative_to(ROOT)} (run `make messages`): "
         + " | ".join(missing[:30])
@@ -107,11 +112,12 @@ def test_compiled_catalog_matches_the_po():
     for message in _read(PO):
         if not message.id or message.fuzzy or not _translated(message):
             continue
-        if isinstance(message.id, tuple):
+        singular = message.id[0] if isinstance(message.id, tuple) else message.id
+        key = singular if not message.context else f"{message.context}\x04{singular}"
+        if isinstance(message.id, tuple):  # ngettext: one entry per plural form
             for index, string in enumerate(message.string):
-                expected[(message.id[0], index)] = string
+                expected[(key, index)] = string
         else:
-            key = message.id if not message.context else f"{message.context}\x04{message.id}"
             expected[key] = message.string
     with MO.open("rb") as handle:
         compiled = dict(gettext.GNUTranslations(handle)._catalog)
@@ -197,3 +203,48 @@ def test_wtforms_builtin_messages_are_chinese(app):
 def test_wtforms_builtin_messages_follow_english(app):
     errors = _builtin_errors(app, "?lang=en")
     assert "Not a valid integer value." in errors
+
+
+# ---------------------------------------------------------------- the choice outlives the browser session
+
+def _lang_cookie_header(response) -> str:
+    headers = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("lang=")]
+    assert len(headers) == 1, response.headers.getlist("Set-Cookie")
+    return headers[0]
+
+
+def test_choosing_english_sets_a_lasting_cookie(app, client):
+    header = _lang_cookie_header(client.get("/auth/login?lang=en"))
+    assert header.startswith("lang=en;")
+    max_age = int(re.search(r"Max-Age=(\d+)", header).group(1))
+    assert max_age >= 300 * 24 * 3600, "the choice must last far longer than a browser session"
+    assert "HttpOnly" in header and "SameSite=Lax" in header
+    assert "Secure" not in header  # served over plain http in the tests
+    app.config["SESSION_COOKIE_SECURE"] = True  # SECURE_COOKIES=1
+    try:
+        assert "Secure" in _lang_cookie_header(client.get("/auth/login?lang=zh_CN"))
+    finally:
+        app.config["SESSION_COOKIE_SECURE"] = False
+
+
+def test_english_survives_reopening_the_browser_while_still_logged_in(app, client, world):
+    """The remember-me login outlives the browser session: so must the language. Closing
+    the browser drops the session cookie (it has no expiry); the member is logged straight
+    back in by the remember-me cookie — and must still read English."""
+    client.get("/auth/login?lang=en")
+    response = client.post("/auth/login", data={"phone": world.member.phone,
+                                                "password": factories.PASSWORD, "remember": "y"})
+    assert response.status_code == 302
+    client.delete_cookie(app.config["SESSION_COOKIE_NAME"])  # the browser was closed
+    g.pop("_flask_babel", None)  # the test's app context keeps the last locale on g
+    assert client.get_cookie("remember_token") is not None
+    response = client.get("/", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.request.path != "/auth/login", "the remember-me cookie did not log back in"
+    assert '<html lang="en">' in html
+
+
+def test_a_browser_that_speaks_english_still_gets_chinese_until_it_chooses(client):
+    """WeChat and test browsers send their own Accept-Language: only a choice switches."""
+    html = client.get("/auth/login", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert 'lang="zh-CN"' in html

@@ -9,7 +9,11 @@ another:
 - hours: one decimal (126.5, 36.0), from integer minutes;
 - rates: one decimal with % (26.5%), exact half-up;
 - counts: the integer with its unit, no space (58人次, 3场); figures of different
-  units are never added, they are listed one per unit (132处、9个);
+  units are never added, they are listed one per unit (132处、9个). The app's own
+  closed units (场/次 of an activity, 人次/户/人 of beneficiaries) are words of the
+  app, shown in the reader's language on pages ("58 person-times"); a quantity's
+  unit (处, 个 …) is data an admin typed and stays as typed. Documents, made under
+  the document locale, keep 58人次;
 - a day in a table of one month's work: 11月3日 (the year is in the heading).
 
 Beside a yearly target it writes 时序进度 (the share of the year passed, in
@@ -25,6 +29,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext, npgettext, pgettext
 from .i18n import lazy_gettext as _l
 
 from .money import format_yuan
@@ -71,8 +76,39 @@ def month_day(day) -> str:
     return _("%(m)s月%(d)s日", m=day.month, d=day.day)
 
 
+# The closed units (directory.ACTIVITY_UNITS, BENEFICIARY_UNITS): a count with one,
+# in the reader's language and number ('1 session', '58 person-times'); in Chinese
+# the msgid itself ('3场').
+COUNTED = {
+    "场": lambda n: npgettext("计量单位", "%(num)s场", "%(num)s场", n),
+    "次": lambda n: npgettext("计量单位", "%(num)s次", "%(num)s次", n),
+    "人次": lambda n: npgettext("计量单位", "%(num)s人次", "%(num)s人次", n),
+    "户": lambda n: npgettext("计量单位", "%(num)s户", "%(num)s户", n),
+    "人": lambda n: npgettext("计量单位", "%(num)s人", "%(num)s人", n),
+}
+# ... and the unit by itself, as an admin picks it or a label names it ('person-times')
+UNIT_WORDS = {
+    "场": lambda: pgettext("计量单位", "场"),
+    "次": lambda: pgettext("计量单位", "次"),
+    "人次": lambda: pgettext("计量单位", "人次"),
+    "户": lambda: pgettext("计量单位", "户"),
+    "人": lambda: pgettext("计量单位", "人"),
+}
+
+
+def unit_word(unit: str | None) -> str:
+    """A closed unit in the reader's language ('场' → 'sessions'); any other unit (a
+    quantity's, typed by an admin) as it is."""
+    word = UNIT_WORDS.get(unit or "")
+    return word() if word is not None else (unit or "")
+
+
 def amount(value, unit: str | None) -> str:
-    """A count with its unit: '58人次', '3场' (a unit-less count is the bare number)."""
+    """A count with its unit: '58人次', '3场' (a unit-less count is the bare number);
+    a closed unit in the reader's language: '58 person-times'."""
+    counted = COUNTED.get(unit or "")
+    if counted is not None and value is not None:
+        return counted(value)
     return f"{value}{unit or ''}"
 
 
@@ -87,7 +123,7 @@ BENEFICIARY_LABELS = {"人次": _l("受益人次"), "户": _l("受益户数"), "
 
 def beneficiary_label(unit: str | None):
     """What a category's beneficiary figure is called: 受益人次, 受益户数, 受益人数 …"""
-    return BENEFICIARY_LABELS.get(unit) or _l("受益（%(unit)s）", unit=unit or "")
+    return BENEFICIARY_LABELS.get(unit) or _l("受益（%(unit)s）", unit=unit_word(unit))
 
 
 def pending_sentence(pending) -> str:
@@ -100,7 +136,9 @@ def pending_sentence(pending) -> str:
         return ""
     adds = []
     if pending.person_times:
-        adds.append(_("参与%(n)s人次", n=pending.person_times))
+        adds.append(ngettext("参与%(n)s人次",
+                             "参与%(n)s人次",
+                             pending.person_times, n=pending.person_times))
     if pending.minutes:
         adds.append(_("服务时长%(h)s小时", h=hours(pending.minutes)))
     for name, value, unit in pending.results:
@@ -111,7 +149,9 @@ def pending_sentence(pending) -> str:
             adds.append(_("%(what)s受益%(n)s", what=name, n=amount(value, unit)))
     # The separator is the language's own (「，」 in Chinese, ", " in English).
     detail = _("（%(adds)s）", adds=_("，").join(adds)) if adds else ""
-    return _("另有%(n)s份完成情况待审核%(detail)s，未计入以上数据。",
+    return ngettext("另有%(n)s份完成情况待审核%(detail)s，未计入以上数据。",
+                    "另有%(n)s份完成情况待审核%(detail)s，未计入以上数据。",
+                    pending.reports,
              n=pending.reports, detail=detail)
 
 

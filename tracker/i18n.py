@@ -1,16 +1,25 @@
-"""Which language a page is shown in: zh_CN unless the visitor chose English."""
+"""Which language a page is shown in: zh_CN unless the visitor chose English.
+
+The rule: ``?lang=`` (the footer's 中文 / English links) is the choice; it is kept in a
+cookie of its own (``lang``, one year) so that it outlives the browser session — the
+remember-me login does, and a member logged straight back in must not find the app
+in the other language. ``Accept-Language`` is not read: WeChat and the test browsers
+send their own (en-US on a test box, zh-CN on most phones) whatever the reader wants,
+and the bureau's language is Chinese."""
 from __future__ import annotations
 
 import functools
 
 from babel import Locale
-from flask import has_request_context, request, session
+from flask import after_this_request, current_app, has_request_context, request, session
 from flask_babel import LazyString as _BabelLazyString
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from markupsafe import Markup, escape
 
 SUPPORTED = ("zh_CN", "en")
 DEFAULT = "zh_CN"
+COOKIE = "lang"
+COOKIE_MAX_AGE = 60 * 60 * 24 * 365  # a year: longer than any login lasts
 
 
 def _asked() -> str | None:
@@ -29,14 +38,39 @@ def remember_choice() -> None:
     chosen = _asked()
     if chosen is not None and session.get("lang") != chosen:
         session["lang"] = chosen
+    if chosen is None and request.cookies.get(COOKIE) is None and session.get("lang") in SUPPORTED:
+        chosen = session["lang"]  # chosen before the cookie existed: keep it from now on
+    if chosen is not None and request.cookies.get(COOKIE) != chosen:
+        _keep_in_cookie(chosen)
+
+
+def _keep_in_cookie(code: str) -> None:
+    """The choice in its own long-lived cookie (the session cookie ends with the
+    browser session; the in-app browser of WeChat drops it often)."""
+
+    @after_this_request
+    def keep(response):
+        response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+                            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+        return response
+
+
+def _kept() -> str | None:
+    """The language chosen earlier: the ``lang`` cookie, else (a choice made before the
+    cookie existed, or a browser refusing it) the session."""
+    code = request.cookies.get(COOKIE)
+    if code in SUPPORTED:
+        return code
+    code = session.get("lang")
+    return code if code in SUPPORTED else None
 
 
 def select_locale() -> Locale | str:
     if not has_request_context():  # CLI commands and background work
         return DEFAULT
     # this request's ?lang= first: remember_choice has kept it for the next ones
-    code = _asked() or session.get("lang", DEFAULT)
-    return _locale(code) if code in SUPPORTED else code
+    code = _asked() or _kept() or DEFAULT
+    return _locale(code)
 
 
 @functools.cache
@@ -100,6 +134,13 @@ def lazy_gettext(string: str, **variables) -> LazyString:
     """``gettext`` when the text is used: imported as ``_l`` (a form's labels, a
     service's refusals) — Flask-Babel's own, but escaped when shown as HTML."""
     return LazyString(gettext, string, **variables)
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyString:
+    """``ngettext`` when the text is used: a lazy message with a count (``%(n)d`` or
+    ``%(num)d``), in the singular or the plural the reader's language asks for. In Chinese
+    (the msgids) both forms are the same text."""
+    return LazyString(ngettext, singular, plural, num, **variables)
 
 
 def lazy(func, *args, **kwargs) -> LazyString:

@@ -18,8 +18,10 @@ from .formatting import (
     per_unit,
     percent,
     target_pace,
+    unit_word,
     yuan,
 )
+from .auth.devices import shown as device_label
 from .lru import LRU
 from .models import AssignmentStatus, ReportStatus, Role, TaskStatus
 from .menu import menu_counts
@@ -62,6 +64,23 @@ def time_range(task) -> str:
     if start.date() == end.date():
         return f"{day} {start:%H:%M}–{end:%H:%M}"
     return f"{day} {start:%H:%M} – {end:%Y-%m-%d %H:%M}"
+
+
+def share_text(task, url: str) -> str:
+    """The text a member copies into the unit's WeChat group: written for the group's
+    readers, so in Chinese whatever the language of the page (as the exports are)."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from .i18n import DEFAULT
+
+    with force_locale(DEFAULT):
+        return "\n".join([
+            _("【%(title)s】", title=task.title),
+            _("时间：%(when)s", when=time_range(task)),
+            _("地点：%(place)s", place=task.place),
+            _("剩余名额：%(left)d/%(slots)d", left=task.slots_left, slots=task.slots),
+            url])
 
 
 # A web address in typed text (a 公众号 article pasted into 任务说明): http or https only,
@@ -283,7 +302,7 @@ def compile_templates(app) -> int:
 def register(app) -> None:
     app.jinja_env.filters.update(local_dt=local_dt, time_range=time_range, hours=hours, yuan=yuan,
                                  percent=percent, amount=amount, per_unit=per_unit,
-                                 linkify=linkify)
+                                 linkify=linkify, unit_word=unit_word, device=device_label)
     app.jinja_env.globals.update(
         csrf_token=page_csrf_token,  # in place of CSRFProtect's generate_csrf
         TASK_STATUS=TASK_STATUS,
@@ -301,6 +320,7 @@ def register(app) -> None:
         get_locale=get_locale,
         menu_counts=menu_counts,
         may_call_leader=may_call_leader_now,
+        share_text=share_text,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -36,9 +36,17 @@ def test_the_service_record_says_where_a_row_came_from_in_chinese(client, login,
     assert sheet.cell(row=3, column=12).value == "来源"
     sources = [row[11] for row in sheet.iter_rows(min_row=4, values_only=True)]
     assert sources and set(sources) == {"组长提交"}
-    # the page shows the same table, the same words
+    # the page is read, not filed: its headers and 来源 are in the reader's language
     page = client.get(f"/reports/records/{zhang.id}?year=2022").get_data(as_text=True)
-    assert "组长提交" in page and "Reported by the leader" not in page
+    with force_locale("en"):
+        leader = get_translations().ugettext("组长提交")
+        source, day = get_translations().ugettext("来源"), get_translations().ugettext("日期")
+    assert leader != "组长提交"
+    assert leader in page and "组长提交" not in page
+    assert f">{source}<" in page
+    for chinese in ("来源", "序号", "日期", "活动名称", "服务时长（小时）"):
+        assert chinese not in page, chinese
+    assert day in page
 
 
 def test_the_monthly_page_captions_its_tables_in_chinese(client, login, october):

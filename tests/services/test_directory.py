@@ -154,6 +154,12 @@ def test_category_create_and_code_rules(world):
                                                                  "次", "小时")), "quantity_unit")
     refused(lambda: d.create_category(world.admin, d.CategoryData("abc", "植树", Section.double,
                                                                  "天", "棵")), "activity_unit")
+    # the unit is printed as typed in the Chinese 月报: 「完成12trees」 must not happen
+    for english in ("trees", "pcs", "m2", "12"):
+        refused(lambda: d.create_category(world.admin, d.CategoryData(
+            "abc", "植树", Section.double, "次", english)), "quantity_unit", "中文")
+    assert d.create_category(world.admin, d.CategoryData(
+        "green", "绿化", Section.double, "次", "m²绿地")).quantity_unit == "m²绿地"
     refused(lambda: d.create_category(world.admin, d.CategoryData("abc", "植树", Section.double,
                                                                  "次", "棵", "斤")),
             "beneficiary_unit")

@@ -182,6 +182,8 @@ def test_category_create(client, world, admin):
     ({"section": "sports"}, "请从列表中选择。", "tree_planting"),
     ({"quantity_unit": "计" * 9}, "不能超过8个字。", "计" * 9),
     ({"quantity_unit": "小时"}, "服务时长按党员确认的时长统计，不能作为完成数量的单位。", "小时"),
+    # printed as typed in the Chinese 月报 (review session 27, English UI #2)
+    ({"quantity_unit": "trees"}, "完成数量的单位请写中文，如“棵”：它原样写进月报。", "trees"),
     ({"activity_unit": "天"}, "请从列表中选择。", "tree_planting"),
     ({"beneficiary_unit": "斤"}, "请从列表中选择。", "tree_planting"),
 ])

@@ -7,6 +7,7 @@ import re
 
 from sqlalchemy import select
 
+from tests.residents.support import visit_task, world_resident
 from tests.web.progress_setup import build_double
 from tracker.charts import bar_chart, trend_chart
 from tracker.extensions import db
@@ -73,7 +74,7 @@ def test_english_pages_use_ascii_punctuation(client, login, world):
     view = page(client, f"/progress/community?community={world.community.id}")
     # The category's name and unit are data (Chinese); the sentence's own words and
     # punctuation are English.
-    assert pending(view) == ("1 more report(s) are pending review (1 participations, "
+    assert pending(view) == ("1 more report is pending review (1 participation, "
                              "1.0 service hours, 牛皮癣清除 20处) and not counted above.")
     titles = chart_titles(view)
     assert titles and [t for t in titles if FULL_WIDTH.search(t)] == []
@@ -108,12 +109,19 @@ def test_no_english_page_puts_full_width_punctuation_around_english_words(
         client, login, world):
     """The pages a member, a liaison and an admin open every week, in English."""
     double = build_double(world)
+    resident = world_resident(world)  # in the liaison's community
+    visit = visit_task(world)
     pages = {
         world.leader: ["/tasks/todo", f"/tasks/{double.survey.id}",
                        f"/tasks/{double.pending.id}/report", "/needs/", "/auth/sessions"],
         world.liaison: ["/manage/", f"/manage/tasks/{double.pending.id}",
                         f"/onsite/tasks/{double.survey.id}/qr", "/backfill-requests/",
-                        "/progress/findings"],
+                        "/progress/findings",
+                        # the residents and needs pages (review session 27, English UI #6)
+                        f"/needs/new?community={world.community.id}",
+                        f"/residents/new?community={world.community.id}",
+                        f"/residents/{resident.id}", f"/residents/{resident.id}/edit",
+                        f"/residents/task/{visit.id}"],
         world.admin: ["/outbox/", "/admin/"],
     }
     wrong = []

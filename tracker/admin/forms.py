@@ -6,7 +6,7 @@ import dataclasses
 import enum
 
 from flask import request
-from ..i18n import lazy_gettext as _l
+from ..i18n import lazy, lazy_gettext as _l
 from ..form import Form
 from sqlalchemy import or_, select
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
@@ -21,6 +21,7 @@ from wtforms.validators import (
 
 from ..extensions import db
 from ..models import Category, Community, Member, Role, Section, TargetMeasure, Unit, Zone
+from ..formatting import unit_word
 from ..money import MoneyError, fen_to_input, parse_yuan
 from ..services import directory as d
 from ..services import roll
@@ -153,14 +154,17 @@ class CategoryForm(AdminForm):
     section = EnumField(_l("板块"), enum_cls=Section, message=_l("请选择板块。"), invalid=CHOOSE,
                         choices=_placeholder() + [(s.value, label) for s, label in SECTION.items()])
     activity_unit = SelectField(
-        _l("活动的计量单位"), choices=[(u, u) for u in d.ACTIVITY_UNITS], default="次",
+        _l("活动的计量单位"), choices=[(u, lazy(unit_word, u)) for u in d.ACTIVITY_UNITS], default="次",
         validate_choice=False, description=_l("培训、宣讲按“场”计，走访、值守、清理等按“次”计。"))
     quantity_unit = StringField(
         _l("完成数量的单位"), filters=[strip_text], validators=[Optional(), max_len(8)],
-        description=_l("如 处、个、棵；没有完成数量就不填。服务时长另按党员确认的时长统计，不能填“小时”。"))
+        # the examples are the values to type (the unit goes into the Chinese 月报 as typed):
+        # placeholders, so the English help keeps them in Chinese
+        description=_l("如 %(a)s、%(b)s、%(c)s；没有完成数量就不填。服务时长另按党员确认的时长统计，不能填“小时”。",
+                       a="处", b="个", c="棵"))
     beneficiary_unit = SelectField(
         _l("受益的单位"),
-        choices=[("", _l("（不统计受益）"))] + [(u, u) for u in d.BENEFICIARY_UNITS],
+        choices=[("", _l("（不统计受益）"))] + [(u, lazy(unit_word, u)) for u in d.BENEFICIARY_UNITS],
         validate_choice=False, description=_l("培训人次、帮扶户数、走访人数等。"))
 
 
@@ -263,6 +267,7 @@ class ResourceItemForm(AdminForm):
 def measure_label(category: Category, measure: TargetMeasure):
     """'活动（场）', '受益（人次）', '完成数量（处）', '经费（元）'."""
     unit = category.unit_of(measure)
+    unit = lazy(unit_word, unit)  # 场/次, 人次/户/人 in the reader's language; 处, 个 as typed
     return {TargetMeasure.activities: _l("活动（%(u)s）", u=unit),
             TargetMeasure.beneficiaries: _l("受益（%(u)s）", u=unit),
             TargetMeasure.quantity: _l("完成数量（%(u)s）", u=unit),

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -261,7 +262,9 @@ def communities_named_with_waiting(bare: list[tuple[int, str]]) -> str:
     """「建设路社区（3份完成情况待审核）、解放路社区」: the communities of ``bare``, each
     with the reports waiting there for a liaison who is no longer there."""
     waiting = reports_waiting([cid for cid, _name in bare])
-    return _("、").join(_("%(name)s（%(n)d份完成情况待审核）", name=name, n=waiting[cid])
+    return _("、").join(ngettext("%(name)s（%(n)d份完成情况待审核）",
+                                "%(name)s（%(n)d份完成情况待审核）",
+                                waiting[cid], name=name, n=waiting[cid])
                        if waiting.get(cid) else name for cid, name in bare)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from ..i18n import lazy_gettext as _l
 from flask_login import current_user
 
@@ -275,7 +276,9 @@ def items_copy():
                 "%(skipped)d条在%(new)d年度已有，未复制。", old=result.from_year, new=result.to_year,
                 n=result.copied, skipped=result.skipped), "success")
     else:
-        flash(_("上一年度的%(n)d条项目在%(new)d年度都已有，没有需要复制的。",
+        flash(ngettext("上一年度的%(n)d条项目在%(new)d年度都已有，没有需要复制的。",
+                       "上一年度的%(n)d条项目在%(new)d年度都已有，没有需要复制的。",
+                       result.skipped,
                 n=result.skipped, new=result.to_year), "info")
     return redirect(url_for("admin.items", year=result.to_year))
 

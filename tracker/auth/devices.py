@@ -37,6 +37,17 @@ def describe(user_agent: str) -> str:
     return " · ".join(part for part in (system, browser) if part)[:80]
 
 
+def shown(label: str | None) -> str:
+    """A stored device name in the reader's language: 'Android · 微信' reads
+    'Android · WeChat' in English. The name is stored as ``describe`` made it (system
+    and browser names are proper names; only 微信 is a word of ours)."""
+    if not label:
+        return ""
+    from flask_babel import gettext as _
+
+    return " · ".join(_("微信") if part == "微信" else part for part in label.split(" · "))
+
+
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="trusted-device")
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..ops.files import CallerPath, file_error
 from ..services import ServiceError, unit_of_work
@@ -36,7 +37,9 @@ def import_members_command(path: Path, dry_run: bool):
         click.echo(_("第%(line)d行：", line=row.line) + "；".join(row.errors), err=True)
     if not preview.ok:
         raise click.ClickException(
-            _("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。", n=len(preview.error_rows)))
+            ngettext("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
+                     "有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
+                     len(preview.error_rows), n=len(preview.error_rows)))
     if preview.without_liaison:
         click.echo(_("导入后以下社区将没有在用的社区联络员，请为其指定新的联络员：%(communities)s",
                      communities=_("、").join(name for _cid, name in preview.without_liaison)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..formatting import hours
@@ -204,8 +205,10 @@ def void(task_id: int):
         return render_template(
             "confirm.html", title=_("作废该活动"), task=task, submit=_("确认作废"),
             action=url_for("manage.void", task_id=task.id), form=form,
-            explain=_("作废后该活动不再计入任何统计（月报、进展、参与情况），%(n)d名党员共%(h)s小时的服务时长"
-                      "不再计入，他们会收到通知；记录保留并标为已作废，不能恢复。",
+            explain=ngettext("作废后该活动不再计入任何统计（月报、进展、参与情况），%(n)d名党员共%(h)s小时的服务时长"
+                             "不再计入，他们会收到通知；记录保留并标为已作废，不能恢复。",
+                             "作废后该活动不再计入任何统计（月报、进展、参与情况），%(n)d名党员共%(h)s小时的服务时长"
+                             "不再计入，他们会收到通知；记录保留并标为已作废，不能恢复。", len(people),
                       n=len(people), h=hours(sum(a.minutes or 0 for a in people))),
             back=url_for("manage.task", task_id=task.id))
     form = VoidForm()
@@ -322,7 +325,9 @@ def cancel(task_id: int):
         return render_template(
             "confirm.html", title=_("取消任务"), task=task, submit=_("确认取消任务"),
             action=url_for("manage.cancel", task_id=task.id), form=form,
-            explain=_("取消后不能恢复；已参与的%(n)d名党员会在“我的任务”中看到取消原因。",
+            explain=ngettext("取消后不能恢复；已参与的%(n)d名党员会在“我的任务”中看到取消原因。",
+                             "取消后不能恢复；已参与的%(n)d名党员会在“我的任务”中看到取消原因。",
+                             task.taken,
                       n=task.taken),
             back=url_for("manage.task", task_id=task.id))
     form = CancelForm()

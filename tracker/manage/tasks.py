@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..lists import active_categories
@@ -84,7 +85,9 @@ def new_task():
             if len(created) == 1:
                 flash(_("任务已创建。"), "success")
             else:
-                flash(_("已创建每周重复的 %(n)d 个任务。", n=len(created)), "success")
+                flash(ngettext("已创建每周重复的 %(n)d 个任务。",
+                               "已创建每周重复的 %(n)d 个任务。",
+                               len(created), n=len(created)), "success")
                 if (note := off_checklist_note(created)) is not None:
                     flash(str(note), "warning")  # the task page speaks of its own task only
             return redirect(url_for("manage.task", task_id=created[0].id))

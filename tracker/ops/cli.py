@@ -8,6 +8,7 @@ import click
 from flask import current_app, url_for
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..services import ServiceError, unit_of_work
 from ..services.installation import FirstAdmin, check_may_create, create_first_admin
@@ -98,7 +99,9 @@ def backup_command(output, pg_snapshot):
                  path=str(output), db=manifest["database"],
                  rev=", ".join(manifest["revision"]) or "-", n=len(manifest["files"])))
     if manifest["missing_files"]:
-        click.echo(_("警告：有 %(n)s 个照片文件在上传目录中找不到，未能备份。",
+        click.echo(ngettext("警告：有 %(n)s 个照片文件在上传目录中找不到，未能备份。",
+                            "警告：有 %(n)s 个照片文件在上传目录中找不到，未能备份。",
+                            len(manifest["missing_files"]),
                      n=len(manifest["missing_files"])), err=True)
 
 

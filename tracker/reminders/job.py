@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import and_, func, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
@@ -275,7 +276,9 @@ def compose(rows: list[Outbox], config) -> channels.Message:
         link, where = "/manage/", _("详情请登录台账查看“工作台”。")
     else:
         link, where = "/manage/", _("详情请登录台账查看“工作台”和“我的待办”。")
-    return channels.Message(_("您有%(n)d条提醒", n=len(rows)), lines + "\n" + where,
+    return channels.Message(ngettext("您有%(n)d条提醒",
+                                     "您有%(n)d条提醒",
+                                     len(rows), n=len(rows)), lines + "\n" + where,
                             _absolute(link, config))
 
 

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Callable
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from ..i18n import lazy_gettext as _l
 from sqlalchemy import and_, literal, select
 
@@ -288,7 +289,9 @@ def find_submit_report(now: datetime, config: dict) -> list[Due]:
     ).all()
     return [Due("submit_report", f"task:{task_id}",
                 _("请提交完成情况：%(title)s", title=title),
-                _("您是 %(task)s 的组长，活动已结束%(n)d天，请提交完成情况。",
+                ngettext("您是 %(task)s 的组长，活动已结束%(n)d天，请提交完成情况。",
+                         "您是 %(task)s 的组长，活动已结束%(n)d天，请提交完成情况。",
+                         _days_since(ends, now),
                   task=_task_line(title, starts, ends), n=_days_since(ends, now)),
                 f"/tasks/{task_id}/report", member_id=leader_id, task_id=task_id)
             for leader_id, task_id, title, starts, ends in rows]
@@ -314,8 +317,12 @@ def find_report_overdue(now: datetime, config: dict) -> list[Due]:
                Task.ends_at > _recent(config, now), _active(liaison_community.c.member_id))
     ).all()
     return [Due("report_overdue", f"task:{task_id}",
-                _("已结束%(n)d天未提交：%(title)s", n=_days_since(ends, now), title=title),
-                _("%(task)s 已结束%(n)d天，组长%(leader)s尚未提交完成情况。",
+                ngettext("已结束%(n)d天未提交：%(title)s",
+                         "已结束%(n)d天未提交：%(title)s",
+                         _days_since(ends, now), n=_days_since(ends, now), title=title),
+                ngettext("%(task)s 已结束%(n)d天，组长%(leader)s尚未提交完成情况。",
+                         "%(task)s 已结束%(n)d天，组长%(leader)s尚未提交完成情况。",
+                         _days_since(ends, now),
                   task=_task_line(title, starts, ends), n=_days_since(ends, now),
                   leader=name or _("（未指定）")),
                 f"/manage/tasks/{task_id}", member_id=liaison_id, task_id=task_id)
@@ -378,10 +385,12 @@ def find_review_waiting(now: datetime, config: dict) -> list[Due]:
         line = _("%(title)s（%(date)s 提交）", title=title, date=f"{to_local(submitted):%m-%d}")
         per_liaison[liaison_id][task_id] = line
         per_community[community_id][task_id] = line
-    subject = _("待审核已等待%(n)d天", n=days)
+    subject = ngettext("待审核已等待%(n)d天", "待审核已等待%(n)d天", days, n=days)
 
     def digest(lines: dict) -> str:
-        return _("有%(n)d条完成情况提交已超过%(d)d天，等待审核：", n=len(lines), d=days) + "\n" + \
+        return ngettext("有%(n)d条完成情况提交已超过%(d)d天，等待审核：",
+                        "有%(n)d条完成情况提交已超过%(d)d天，等待审核：",
+                        len(lines), n=len(lines), d=days) + "\n" + \
             "\n".join(f"· {line}" for line in lines.values())
 
     return ([Due("review_waiting", f"day:{day}", subject, digest(lines), "/manage/reviews",

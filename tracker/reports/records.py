@@ -31,7 +31,7 @@ from ..models import (
 from ..permissions import managed_community_ids
 from ..rollups.coverage import member_totals
 from ..search import matches
-from ..sources import source_label
+from ..sources import SOURCE_LABELS, source_label, source_of
 from .tables import DOCUMENT_LOCALE, Hours, Table
 
 
@@ -80,7 +80,8 @@ class RecordRow:
     minutes: int
     leader: str
     reviewer: str
-    source: str  # 来源 (tracker/sources.py)
+    source: str  # 来源 in the document's words (tracker/sources.py)
+    source_kind: str = ""  # which 来源 (sources.SOURCE_*): shown in the reader's words on the page
 
 
 @dataclass
@@ -92,16 +93,20 @@ class ServiceRecord:
     rows: list[RecordRow]
     years: list[int]
 
-    def table(self) -> Table:
-        with force_locale(DOCUMENT_LOCALE):
+    def table(self, locale=DOCUMENT_LOCALE) -> Table:
+        """The rows under headers in ``locale``: the document's (Chinese) for the .xlsx,
+        the reader's on the page (``record.table(get_locale())``). 来源 follows the
+        headers; the data (titles, names, places) is what was typed."""
+        with force_locale(str(locale)):
             table = Table("record", _("服务记录"), [
                 _("序号"), _("日期"), _("活动名称"), _("社区"), _("类别"), _("地点"), _("服务对象"),
                 _("服务内容"), _("服务时长（小时）"), _("负责人"), _("记录人"), _("来源"),
             ], widths=[6, 12, 22, 14, 16, 20, 14, 40, 12, 10, 10, 8])
-        for number, r in enumerate(self.rows, 1):
-            table.rows.append([number, r.service_date, r.title, r.community, r.category, r.place,
-                               r.beneficiary, r.content, Hours(r.minutes), r.leader, r.reviewer,
-                               r.source])
+            for number, r in enumerate(self.rows, 1):
+                source = str(SOURCE_LABELS[r.source_kind]) if r.source_kind else r.source
+                table.rows.append([number, r.service_date, r.title, r.community, r.category,
+                                   r.place, r.beneficiary, r.content, Hours(r.minutes), r.leader,
+                                   r.reviewer, source])
         return table
 
 
@@ -137,12 +142,13 @@ def service_record(member: Member, year: int) -> ServiceRecord:
         .join(TaskReport, TaskReport.task_id == Task.id)
         .where(*_approved_done(member.id)).group_by(year_col)
     )} | {year}, reverse=True)
-    # 来源 in the document's words, like the table's headers, whoever reads the page
+    # 来源 in the document's words; table(locale) shows it in the reader's on the page
     with force_locale(DOCUMENT_LOCALE):
         record_rows = [
             RecordRow(d, title, com, cat, place, beneficiary or "", note or "", mins or 0,
                       leader_name or "", reviewer_name or "",
-                      source_label(backfilled, checked_in_at is not None))
+                      source_label(backfilled, checked_in_at is not None),
+                      source_of(backfilled, checked_in_at is not None))
             for (d, title, com, cat, place, beneficiary, note, mins, leader_name,
                  reviewer_name, backfilled, checked_in_at) in rows]
     return ServiceRecord(member, year, activities, minutes, record_rows, years)

@@ -113,13 +113,21 @@ class Day:
 
 @dataclass(frozen=True)
 class Count:
-    """A count in its unit: '58人次' as text; in Excel the number 58 shown as 58人次."""
+    """A count in its unit: '58人次' as text; in Excel the number 58 shown as 58人次.
+
+    The text is written when the count is made: a closed unit (人次, 场 …) is worded in
+    the language of that moment (the document's, for the 月报's tables), not in the
+    language of the page that later shows the table."""
 
     value: int
     unit: str | None
+    text: str = field(default="", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", amount(self.value, self.unit))
 
     def __str__(self) -> str:
-        return amount(self.value, self.unit)
+        return self.text
 
     @property
     def number(self) -> int:

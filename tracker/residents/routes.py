@@ -266,7 +266,9 @@ def for_task(task_id: int):
     options = pickable_residents(task, current_user)
     form = TaskResidentsForm()
     form.residents.choices = [
-        (r.id, f"{r.name}（{CATEGORY_LABELS[r.category]}{'' if r.active else '，' + _('已归档')}）"
+        (r.id, (_("%(name)s（%(category)s）", name=r.name, category=CATEGORY_LABELS[r.category])
+                if r.active else
+                _("%(name)s（%(category)s，已归档）", name=r.name, category=CATEGORY_LABELS[r.category]))
                + (f" {r.masked_phone}" if r.phone else ""))
         for r in options
     ]

@@ -58,6 +58,7 @@ ACTIVITY_UNITS = ("场", "次")
 BENEFICIARY_UNITS = ("人次", "户", "人")
 # Hours are never a category's figure: 服务时长 is the members' confirmed minutes.
 HOUR_UNITS = frozenset({"小时", "时", "h", "hr", "hour", "hours", "分钟", "分", "工时"})
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")  # a Chinese character: 完成数量's unit needs one
 
 MSG_REQUIRED = _l("此项必填。")
 MSG_CHOOSE = _l("请从列表中选择。")
@@ -356,6 +357,11 @@ def _category_values(data: CategoryData) -> dict:
     quantity = _text(data.quantity_unit, "quantity_unit", 8, required=False)
     if quantity is not None and quantity.lower() in HOUR_UNITS:
         raise ServiceError(_l("服务时长按党员确认的时长统计，不能作为完成数量的单位。"),
+                           field="quantity_unit")
+    if quantity is not None and not HAN.search(quantity):
+        # printed as typed in the Chinese 月报 (「完成12棵」): an English UI must not put
+        # 「完成12trees」 into a signed document
+        raise ServiceError(_l("完成数量的单位请写中文，如“%(example)s”：它原样写进月报。", example="棵"),
                            field="quantity_unit")
     if activity is None:
         raise ServiceError(_l("请选择活动的计量单位（场或次）。"), field="activity_unit")

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_ngettext
 from sqlalchemy import false, or_, select, update
 
 from ..extensions import db
@@ -85,7 +86,9 @@ def issue_links(actor: Member, members: list[Member]) -> list[IssuedLink]:
         if has_password:
             names = "、".join(has_password[:5]) + ("…" if len(has_password) > 5 else "")
             raise ServiceError(
-                _l("所选党员中有%(n)d人已设置过密码（%(names)s）；重设密码的链接请单位管理员生成。",
+                lazy_ngettext("所选党员中有%(n)d人已设置过密码（%(names)s）；重设密码的链接请单位管理员生成。",
+                              "所选党员中有%(n)d人已设置过密码（%(names)s）；重设密码的链接请单位管理员生成。",
+                              len(has_password),
                    n=len(has_password), names=names), field="members")
     now = utcnow()
     ids = [m.id for m in members]

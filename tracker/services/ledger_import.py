@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_ngettext
 from sqlalchemy import select
 
 from ..extensions import db
@@ -627,7 +628,9 @@ def import_ledger(actor: Member, rows: list[LedgerRow], *, filename: str = "",
     it (``ledger_import_event_id``): from any activity the file it came from is found."""
     preview = _apply(actor, rows, audit=False)
     if not preview.ok:
-        raise ServiceError(_l("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
+        raise ServiceError(lazy_ngettext("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
+                                         "有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
+                                         len(preview.error_rows) or 1,
                               n=len(preview.error_rows) or 1))
     result = LedgerResult(preview.activities, preview.count("record"), preview.count("skip"),
                           preview.count("voided"))

@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 
 from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -608,8 +609,10 @@ class ChangedSincePreview(ServiceError):
     """The import is refused whole: members of the file changed since the preview."""
 
     def __init__(self, rows: list[ChangedRow]):
-        super().__init__(_l("预览之后，文件中%(n)d名党员的信息已有变动，未导入任何数据。"
-                            "请重新预览，核对后再确认导入。", n=len(rows)))
+        super().__init__(lazy_ngettext("预览之后，文件中%(n)d名党员的信息已有变动，未导入任何数据。"
+                                       "请重新预览，核对后再确认导入。",
+                                       "预览之后，文件中%(n)d名党员的信息已有变动，未导入任何数据。"
+                                       "请重新预览，核对后再确认导入。", len(rows), n=len(rows)))
         self.rows = rows
 
 
@@ -760,7 +763,9 @@ def import_members(actor: Member | None, rows: list[ImportRow],
         raise ChangedSincePreview(changed)
     preview = check_rows(rows, actor, lookups)
     if not preview.ok:
-        raise ServiceError(_l("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
+        raise ServiceError(lazy_ngettext("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
+                                         "有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
+                                         len(preview.error_rows) or 1,
                               n=len(preview.error_rows) or 1))
     created, updated = [], []
     # A new member joins the roll on 自何日起, else today, or since always while no work

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_ngettext
 from sqlalchemy import func, select, update
 
 from ..extensions import db
@@ -168,9 +169,12 @@ def off_checklist_note(tasks) -> str | None:
         return _l("该活动在%(year)d年，但%(year)d年的资源清单中没有“%(item)s”这一项目：它仍记在"
                   "%(item_year)d年的项目下，不计入任何一年的资源清单完成进度（月报和各项统计仍按"
                   "日期和类别计入）。如需计入，请联系单位管理员添加%(year)d年的这一项目。", **names)
-    return _l("其中%(n)d个任务在%(year)d年，但%(year)d年的资源清单中没有“%(item)s”这一项目："
-              "它们仍记在%(item_year)d年的项目下，不计入任何一年的资源清单完成进度（月报和各项"
-              "统计仍按日期和类别计入）。如需计入，请联系单位管理员添加%(year)d年的这一项目。",
+    return lazy_ngettext("其中%(n)d个任务在%(year)d年，但%(year)d年的资源清单中没有“%(item)s”这一项目："
+                         "它们仍记在%(item_year)d年的项目下，不计入任何一年的资源清单完成进度（月报和各项"
+                         "统计仍按日期和类别计入）。如需计入，请联系单位管理员添加%(year)d年的这一项目。",
+                         "其中%(n)d个任务在%(year)d年，但%(year)d年的资源清单中没有“%(item)s”这一项目："
+                         "它们仍记在%(item_year)d年的项目下，不计入任何一年的资源清单完成进度（月报和各项"
+                         "统计仍按日期和类别计入）。如需计入，请联系单位管理员添加%(year)d年的这一项目。", len(off),
               n=len(off), **names)
 
 
@@ -386,8 +390,10 @@ def cancel_refusal(task: Task):
         return None
     if task.report is not None:
         return _l("该任务已提交完成情况，不能取消。")
-    return _l("已有%(n)d名党员在该任务中的服务时长已确认，取消任务会使这些时长不再计入，"
-              "因此不能取消。", n=_confirmed_count(task))
+    return lazy_ngettext("已有%(n)d名党员在该任务中的服务时长已确认，取消任务会使这些时长不再计入，"
+                         "因此不能取消。",
+                         "已有%(n)d名党员在该任务中的服务时长已确认，取消任务会使这些时长不再计入，"
+                         "因此不能取消。", _confirmed_count(task), n=_confirmed_count(task))
 
 
 def cancel_task(task: Task, actor: Member, reason: str) -> None:
