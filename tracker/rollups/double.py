@@ -13,7 +13,7 @@ zone table is the same view.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, case, false, func, literal, or_, select, true
@@ -33,6 +33,7 @@ from ..reference import DOUBLE_CODES, SURVEY_CODE, double_category_ids
 from . import kept
 from .batch import Plan, constant, gather, plan, run
 from .categories import categories_plan
+from .double_rows import ADDITIVE, DoubleRow, DoubleView, OtherCategory, OtherWork
 from .figures import ONE, Pending, member_rows
 from .findings import fixed_by, handed_over_by, reaches_today
 from .scope import (
@@ -43,91 +44,6 @@ from .scope import (
     scope_conditions,
     year_of,
 )
-
-
-@dataclass
-class OtherWork:
-    """An admin's own "双创" category's figures in a row of the view: its 完成数量 —
-    its activities when it has no unit for one (``OtherCategory.unit``) — official,
-    pending and in the year to date, and the year's target in that measure."""
-
-    done: int = 0
-    pending: int = 0
-    year: int = 0
-    target: int = 0
-
-    def add(self, other: "OtherWork") -> None:
-        self.done += other.done
-        self.pending += other.pending
-        self.year += other.year
-        self.target += other.target
-
-
-@dataclass(frozen=True)
-class OtherCategory:
-    """A "双创" category other than the three with columns of their own, as the view
-    names its figures: in its 完成数量's unit (辆), or — without one — in activities
-    (次)."""
-
-    id: int
-    name: str
-    unit: str | None
-    by_quantity: bool  # False: counted in activities
-
-
-@dataclass
-class DoubleRow:
-    """One zone (or community) of the "双创" view. Period figures are official
-    unless named pending; ``*_year`` is the year to date up to the period's end."""
-
-    key: int | None
-    name: str
-    community_name: str = ""
-    ads: int = 0
-    ads_pending: int = 0
-    ads_year: int = 0
-    ads_target: int = 0
-    stairs: int = 0
-    stairs_pending: int = 0
-    stairs_year: int = 0
-    stairs_target: int = 0
-    found: int = 0
-    handed_over: int = 0
-    fixed: int = 0
-    found_pending: int = 0  # findings of surveys 待审核
-    found_year: int = 0
-    survey_target: int = 0
-    activities: int = 0
-    person_times: int = 0
-    members: int = 0
-    minutes: int = 0
-    pending_activities: int = 0  # reports 待审核
-    pending_person_times: int = 0
-    pending_minutes: int = 0
-    # an admin's own "双创" categories' work: {category id: OtherWork}
-    others: dict = field(default_factory=dict)
-
-    def other(self, category_id: int) -> OtherWork:
-        """The row's figures of that category (zeros when it has none)."""
-        return self.others.get(category_id) or OtherWork()
-
-
-# The figures of a row that add up across rows (distinct members do not; ``others``
-# adds up per category).
-ADDITIVE = tuple(f.name for f in fields(DoubleRow)
-                 if f.name not in ("key", "name", "community_name", "members", "others"))
-
-
-@dataclass(frozen=True)
-class DoubleView:
-    by: str  # "zone" or "community"
-    year: int
-    rows: list
-    total: DoubleRow
-    pending: Pending  # what the "双创" reports 待审核 would add
-    # an admin's own "双创" categories with figures in the view (work or a target), in
-    # category order: a column each, beside the three fixed ones
-    others: tuple = ()
 
 
 def _pending(total: DoubleRow, cats: dict, others: tuple) -> Pending:
