@@ -1103,3 +1103,49 @@ def test_the_handed_together_migration_repairs_half_written_hand_overs(backend,
                 _read_after(url, [half], "SELECT 1")
         assert prepare_with_flask(url, "db", "downgrade", "0045_one_current_copy").returncode == 0
         _upgrade(url)
+def _double_rows(url: str) -> tuple[list, ...]:
+    with engine_on(url) as engine, engine.connect() as conn:
+        return _sorted_rows(conn, CountedDoubleCommunityYear, CountedDoubleMemberYear,
+                            CountedDoubleMemberAnyYear)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_double_section_migration_counts_an_admins_own_double_category(
+        backend, migrated_database):
+    """0047: "双创" work is every category of the "双创" section, not only the three
+    reference ones. A database kept under the old rule holds nothing of an admin's own
+    "双创" category (共享单车整理) in the “双创” summaries; after the migration they hold
+    what the application keeps from then on: its approved and its 待审核 activity, with
+    their 完成数量 (1 and 2辆), three 人次 and 60 + 120 + 180 minutes each, and each of the
+    three members who were done, per community and across communities, under each status
+    (the returned and the unreported activities count nowhere)."""
+    from tracker.models import Section
+
+    with migrated_database(backend, "doublesection") as url:
+        with app_on(url):
+            bikes = f.category("bike_tidy", "共享单车整理", quantity="辆", beneficiary=None,
+                               section=Section.double)
+            unit, item, liaison = _one_community(bikes)
+            people = [f.member(unit, name=f"党员{i}") for i in range(4)]
+            for days, status in enumerate((ReportStatus.approved, ReportStatus.submitted,
+                                           ReportStatus.returned, None), 1):
+                task = f.task(item, liaison, starts_in=-timedelta(days=days))
+                for i, person in enumerate(people[:3]):
+                    db.session.add(Assignment(task_id=task.id, member_id=person.id,
+                                              status=AssignmentStatus.done,
+                                              minutes=60 * (i + 1)))
+                if status is not None:
+                    db.session.add(TaskReport(task_id=task.id, quantity=days, people_served=0,
+                                              note="", status=status,
+                                              submitted_by_id=liaison.id))
+            db.session.commit()
+        kept = _double_rows(url)
+        work, members, anywhere = kept
+        assert sorted(row[3:] for row in work) == [
+            ("approved", 1, 1, 3, 360), ("submitted", 1, 2, 3, 360)]
+        assert len(members) == len(anywhere) == 6
+
+        assert prepare_with_flask(url, "db", "downgrade", "0046_leftovers_handed_together").returncode == 0
+        assert _double_rows(url) == ([], [], [])  # as the old rule kept them
+        _upgrade(url)
+        assert _double_rows(url) == kept

@@ -95,6 +95,9 @@ MEASURES = {
 }
 COMMUNITY_CODES = ["ecommerce_training", "policy_briefing", "household_assistance",
                    "cobuild_funding", "environment_cleanup", "epidemic_duty", "elderly_visit"]
+# 共建活动经费 is money, not activities: the app makes no task on it
+# (``services.tasks.check_item_takes_activities``), its items get fund entries only
+NO_TASK_CODES = {"cobuild_funding"}
 ZONE_CODES = ["ad_removal", "stairwell_painting", "facility_survey"]
 PLACES = ["社区活动中心", "社区党群服务中心", "小区广场", "居民楼道", "沿街商铺", "老旧小区",
           "农贸市场周边", "背街小巷", "社区卫生服务站", "学校周边"]
@@ -252,7 +255,8 @@ def generate(plan: Plan, progress=None) -> dict:
 
     # --- resource checklist and budgets, per year -------------------------------------
     first_year = today.year - plan.years + 1
-    items_by_year: dict[int, list[tuple]] = {}
+    items_by_year: dict[int, list[tuple]] = {}  # the items tasks are made on
+    funded: list[tuple] = []  # the 共建活动经费 items: (item, unit, community, year)
     for year in range(first_year, today.year + 1):
         items = items_by_year.setdefault(year, [])
         for cid in com_ids:
@@ -267,7 +271,10 @@ def generate(plan: Plan, progress=None) -> dict:
                     "category_id": cats[code].id, "year": year,
                     "target": target * 100 if measure == TargetMeasure.money else target,
                     "target_measure": measure, "description": None, "active": True})
-                items.append((iid, uid, cid, None, code))
+                if code in NO_TASK_CODES:
+                    funded.append((iid, uid, cid, year))
+                else:
+                    items.append((iid, uid, cid, None, code))
             for zid in zones_of[cid]:
                 for code in ZONE_CODES:
                     lo, hi = MEASURES[code][0]
@@ -279,6 +286,8 @@ def generate(plan: Plan, progress=None) -> dict:
                         "active": True})
                     items.append((iid, uid, cid, zid, code))
     writer.flush(_table(ResourceItem))
+    _fund_entries(rng, writer, ids, funded, liaison_of, admin_id, today)
+    writer.flush(_table(FundEntry))
 
     # --- tasks and everything under them, in chunks ------------------------------------
     start = date(first_year, 1, 1)
@@ -457,13 +466,24 @@ def _one_task(rng, writer, ids, cats, items_by_year, pool, liaison_of, admin_id,
                 "handed_over_on": handed, "fixed_on": fixed, "created_by_id": leader_id or creator,
                 "created_at": ends_at, "active": rng.random() > 0.01,
             })
-    if code == "cobuild_funding" and report == ReportStatus.approved:
-        writer.add(_table(FundEntry), {
-            "id": ids.take("fund_entry"), "unit_id": unit_id, "community_id": cid,
-            "entry_date": day, "amount_fen": rng.randint(5, 50) * 10000, "purpose": "共建活动经费",
-            "task_id": task_id, "reverses_id": None, "created_by_id": creator,
-            "created_at": ends_at,
-        })
+
+
+def _fund_entries(rng, writer, ids, funded, liaison_of, admin_id, today) -> None:
+    """The money spent on each 共建活动经费 item: a few entries of the funds ledger on
+    days of its year up to today, entered by the community's liaison — not activities
+    (the app refuses a task on such an item)."""
+    for _item_id, unit_id, cid, year in funded:
+        first, last = date(year, 1, 1), min(today, date(year, 12, 31))
+        if last < first:
+            continue
+        for _ in range(rng.randint(1, 4)):
+            day = first + timedelta(days=rng.randrange((last - first).days + 1))
+            writer.add(_table(FundEntry), {
+                "id": ids.take("fund_entry"), "unit_id": unit_id, "community_id": cid,
+                "entry_date": day, "amount_fen": rng.randint(5, 50) * 10000,
+                "purpose": "共建活动经费", "task_id": None, "reverses_id": None,
+                "created_by_id": liaison_of.get(cid, admin_id), "created_at": _local(day, 17),
+            })
 
 
 def _reset_sequences() -> None:

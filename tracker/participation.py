@@ -94,7 +94,7 @@ from .models import (
     Task,
     TaskReport,
 )
-from .reference import DOUBLE_CODES, double_category_ids
+from .reference import double_category_ids
 
 COUNTED_REPORTS = (ReportStatus.approved, ReportStatus.submitted)
 
@@ -215,8 +215,7 @@ def _double_community_sums(where):
                    CountedTask.report_status, func.count(),
                    *(func.sum(c) for c in (CountedTask.quantity, CountedTask.person_times,
                                            CountedTask.minutes)))
-            .join(Category, Category.id == CountedTask.category_id)
-            .where(Category.code.in_(DOUBLE_CODES), where(CountedTask.task_id))
+            .where(CountedTask.category_id.in_(double_category_ids()), where(CountedTask.task_id))
             .group_by(year, CountedTask.community_id, CountedTask.category_id,
                       CountedTask.report_status))
 
@@ -229,8 +228,7 @@ def _member_sums(*by, double_only: bool = False):
                  CountedParticipation.report_status, CountedParticipation.member_id)
         query = select(*group, func.count()).where(where(CountedParticipation.task_id))
         if double_only:
-            query = (query.join(Category, Category.id == CountedParticipation.category_id)
-                     .where(Category.code.in_(DOUBLE_CODES)))
+            query = query.where(CountedParticipation.category_id.in_(double_category_ids()))
         return query.group_by(*group)
     return sums
 

@@ -23,15 +23,21 @@ CATEGORIES = [
     ("stairwell_painting", "楼道粉刷", Section.double, "次", "个", None),
     (SURVEY_CODE, "下水道、人行道及破损道路摸排", Section.double, "次", "处", None),
 ]
-# The "双创" categories the zone view (双创进展) tracks: ads, stairwells, the survey.
+# The reference "双创" categories with a column of their own in the zone view
+# (双创进展) and the 月报's 附表“责任区进展”: ads, stairwells, the survey. What is
+# "双创" work is the section (``double_category_ids``): an admin's own category of
+# the section counts there too, its 完成数量 listed per category.
 DOUBLE_CODES = ("ad_removal", "stairwell_painting", SURVEY_CODE)
 
 
 def double_category_ids():
-    """The "双创" categories' ids, as a subquery (``x.category_id.in_(…)``): statements
-    built before any of them runs — a batch, a RETURNING clause — cannot use ids read
-    first."""
-    return select(Category.id).where(Category.code.in_(DOUBLE_CODES))
+    """The "双创" categories' ids — every category of the "双创" section, the reference
+    ones and an admin's own, as the 月报's section 三 takes them — as a subquery
+    (``x.category_id.in_(…)``): statements built before any of them runs — a batch, a
+    RETURNING clause — cannot use ids read first. A category's section is fixed once
+    its checklist has an item (``directory.category_frozen_fields``), so a task's
+    category is "双创" or not for good."""
+    return select(Category.id).where(Category.section == Section.double)
 
 __all__ = ["CATEGORIES", "DOUBLE_CODES", "FUNDING_CODE", "SURVEY_CODE", "double_category_ids",
            "ensure_categories"]

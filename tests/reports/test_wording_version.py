@@ -35,6 +35,14 @@ WORDINGS = {
             "0b600b36f758f3b1b0c5049af256f11da8a75841e3b8bbb98951c595bf71298f",
     },
 }
+# 2: the 附表“责任区进展” counts an admin's own “双创” category's work (人次) and lists its
+# 完成数量 in a column 「其他“双创”工作」 — in a month with such work only, which October
+# 2022 is not: its documents read as in 1
+WORDINGS[2] = WORDINGS[1]
+# The wordings whose change does not show in October 2022's documents (each is worded as
+# the one before it there): October reading as one of these, or as the wording just
+# before a run of them, is not a change reverted.
+ALIKE_IN_OCTOBER = {2}
 
 BUMP = ("the 月报's wording changed: bump WORDING_VERSION in tracker/reports/wording.py "
         "and add the new digests under the new version here (signed months then say their "
@@ -60,7 +68,8 @@ def test_a_change_of_wording_bumps_the_wording_version(october):
     got = documents(october)
     assert WORDING_VERSION == max(WORDINGS), "WORDING_VERSION is the newest wording listed here"
     older = [version for version, digests in WORDINGS.items()
-             if digests == got and version != WORDING_VERSION]
+             if digests == got and version != WORDING_VERSION
+             and not set(range(version + 1, WORDING_VERSION + 1)) <= ALIKE_IN_OCTOBER]
     assert not older, f"the 月报 reads as wording {older[0]} again: bump WORDING_VERSION anyway"
     assert got == WORDINGS[WORDING_VERSION], BUMP
 

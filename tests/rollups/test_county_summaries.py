@@ -39,6 +39,7 @@ from tracker.models import (
     FindingStatus,
     ReportStatus,
     ResourceItem,
+    Section,
     TargetMeasure,
     Task,
     TaskReport,
@@ -218,17 +219,21 @@ def check_checklist(year: int) -> None:
 
 def check_double_members(year: int) -> None:
     """The “双创” view of the county's year: each community's distinct members in the
-    "双创" categories (official), and across communities, where a member of two
-    communities counts once; each community's work there — activities, 人次 and hours
-    official and pending, ads cleared and stairwells painted (完成数量) official, pending
-    and for the year, a survey's pending findings — and the total row's."""
+    "双创" categories — every category of the "双创" section, an admin's own too —
+    (official), and across communities, where a member of two communities counts once;
+    each community's work there — activities, 人次 and hours official and pending, ads
+    cleared and stairwells painted (完成数量) official, pending and for the year, a
+    survey's pending findings, an admin's own category's 完成数量 (its activities when
+    it has no unit for one) official, pending and for the year — and the total row's."""
     start, end = date(year, 1, 1), date(year + 1, 1, 1)
     view = double_progress(Scope(start, end), by="community")
-    codes = {code: db.session.scalar(select(Category.id).where(Category.code == code))
-             for code in DOUBLE_CODES}
+    double = db.session.scalars(select(Category).where(Category.section == Section.double)).all()
+    double_codes = tuple(c.code for c in double)
+    codes = {c.code: c.id for c in double if c.code in DOUBLE_CODES}
+    others = [c for c in double if c.code not in DOUBLE_CODES]
     for row in [*view.rows, view.total]:
         community = row.key  # None for the total row: every community
-        expected = recount(start, end, codes=DOUBLE_CODES, community_id=community)
+        expected = recount(start, end, codes=double_codes, community_id=community)
         official, pending = expected[ReportStatus.approved], expected[ReportStatus.submitted]
         assert row.members == len(official.members), row.name
         assert (row.activities, row.person_times, row.minutes, row.pending_activities,
@@ -245,6 +250,13 @@ def check_double_members(year: int) -> None:
             *quantities["ad_removal"], quantities["ad_removal"][0],
             *quantities["stairwell_painting"], quantities["stairwell_painting"][0],
             quantities[SURVEY_CODE][1]), row.name
+        for category in others:
+            counts = recount(start, end, category_id=category.id, community_id=community)
+            measure = "quantity" if category.quantity_unit else "activities"
+            official, pending = (getattr(counts[status], measure)
+                                 for status in (ReportStatus.approved, ReportStatus.submitted))
+            got = row.other(category.id)
+            assert (got.done, got.pending, got.year) == (official, pending, official), row.name
         # the findings of approved surveys found this year: found, handed over (fixed
         # ones included: they were handed over first) and fixed
         states = [finding.status for finding in db.session.scalars(
@@ -339,6 +351,36 @@ def test_the_double_work_of_each_category(staffed):
     row = next(r for r in double_progress(Scope(*year_range(task.service_date.year)),
                                           by="community").rows if r.key == world.community.id)
     assert (row.stairs, row.found, row.found_pending, row.activities) == (0, 2, 0, 1)
+
+
+def test_an_admins_own_double_category_is_double_work(staffed):
+    """An admin's own category of the "双创" section (共享单车整理, 完成数量 in 辆) is
+    "双创" work as the three reference ones are: its 人次, hours and members count in the
+    “双创” view's community rows and its 完成数量 per category, pending until approved;
+    one without a unit for its 完成数量 counts its activities there instead."""
+    world, _third = staffed
+    task = world.past_task
+    bikes = f.item(world.unit, world.community, f.category(
+        "bike_tidy", "共享单车整理", quantity="辆", beneficiary=None, section=Section.double))
+    with unit_of_work():
+        task.category_id, task.resource_item_id = bikes.category_id, bikes.id
+    report = submitted(world, quantity=120)
+    check_county(task.service_date)
+    with unit_of_work():
+        approve_report(report, world.liaison)
+    check_county(task.service_date)
+    row = next(r for r in double_progress(Scope(*year_range(task.service_date.year)),
+                                          by="community").rows if r.key == world.community.id)
+    assert (row.other(bikes.category_id).done, row.activities) == (120, 1)
+    assert row.person_times > 0 and row.members > 0
+    patrol = f.item(world.unit, world.community, f.category(
+        "night_patrol", "文明劝导", quantity=None, beneficiary=None, section=Section.double))
+    with unit_of_work():
+        task.category_id, task.resource_item_id = patrol.category_id, patrol.id
+    check_county(task.service_date)
+    row = next(r for r in double_progress(Scope(*year_range(task.service_date.year)),
+                                          by="community").rows if r.key == world.community.id)
+    assert (row.other(patrol.category_id).done, row.other(bikes.category_id).done) == (1, 0)
 
 
 def test_the_findings_of_a_survey_through_their_lifecycle(staffed):

@@ -7,14 +7,18 @@ from tests.owed_marks import assert_marks_follow_the_rule
 from tests.rollups.counted import assert_in_sync
 from tracker.rollups import Scope
 from tracker.rollups.figures import figures as scope_figures
+from tracker.services import ServiceError
+from tracker.services.tasks import check_item_takes_activities
 from tracker.extensions import db
 from tracker.models import (
     Assignment,
     AssignmentStatus,
     Finding,
     FindingStatus,
+    FundEntry,
     Member,
     ReportStatus,
+    ResourceItem,
     Role,
     Task,
     TaskReport,
@@ -76,3 +80,20 @@ def test_generate_data_adds_to_what_is_there(app, runner):
     db.session.add(unit)
     db.session.commit()
     assert unit.id > 2
+
+
+def test_generated_tasks_are_on_items_the_app_makes_tasks_on(app, runner):
+    """Every generated task is one the app could have made: its checklist item passes
+    the app's own check (``check_item_takes_activities`` — 共建活动经费 is money, kept in
+    the funds ledger, not activities); the money of those items is in the funds ledger,
+    entered as money, on no task."""
+    assert runner.invoke(args=ARGS).exit_code == 0
+    refused = []
+    for task in db.session.scalars(select(Task)):
+        try:
+            check_item_takes_activities(db.session.get(ResourceItem, task.resource_item_id))
+        except ServiceError:
+            refused.append(task.id)
+    assert refused == []
+    assert count(FundEntry) > 0
+    assert count(FundEntry, FundEntry.task_id.is_not(None)) == 0

@@ -38,11 +38,13 @@ from tests.rollups.counted import assert_in_sync
 from tracker.extensions import db
 from tracker.models import (
     AssignmentStatus,
+    Category,
     FindingKind,
     FindingStatus,
     ReportStatus,
     Role,
     RollPeriod,
+    Section,
     TargetMeasure,
     TaskReport,
     TaskStatus,
@@ -69,10 +71,14 @@ from tracker.timeutil import local_today
 TODAY = local_today()
 NOW = datetime.now(timezone.utc)
 CODES = ["ecommerce_training", "cobuild_funding", "environment_cleanup", "ad_removal",
-         "stairwell_painting", "facility_survey"]
-DOUBLE = {"ad_removal", "stairwell_painting", "facility_survey"}
+         "stairwell_painting", "facility_survey", "bike_tidy"]
+# "双创" work: the categories of the "双创" section — the three reference ones and an
+# admin's own (bike_tidy: 共享单车整理, 完成数量 in 辆, made in ``wipe``)
+DOUBLE = {"ad_removal", "stairwell_painting", "facility_survey", "bike_tidy"}
+OWN_DOUBLE = "bike_tidy"  # not one of the view's three fixed columns: counted per category
 # The design's table (docs/design.md, "Categories"), for the categories drawn here.
-QUANTITY_CODES = {"ad_removal", "stairwell_painting"}  # 处, 个 (the survey's: its findings)
+QUANTITY_CODES = {"ad_removal", "stairwell_painting", "bike_tidy"}  # 处, 个, 辆 (the
+# survey's: its findings)
 BENEFICIARY_CODES = {"ecommerce_training"}  # 人次
 MEASURES = {  # the measures a target of each may count
     "ecommerce_training": ("activities", "beneficiaries"),
@@ -81,6 +87,7 @@ MEASURES = {  # the measures a target of each may count
     "ad_removal": ("activities", "quantity"),
     "stairwell_painting": ("activities", "quantity"),
     "facility_survey": ("activities", "quantity"),
+    "bike_tidy": ("activities", "quantity"),
 }
 N_MEMBERS = 6
 
@@ -145,6 +152,8 @@ def wipe() -> None:
     db.session.commit()
     db.session.expunge_all()  # ids are reused: forget the objects of the last example
     ensure_categories()
+    f.category(OWN_DOUBLE, "共享单车整理", quantity="辆", beneficiary=None,
+               section=Section.double)
     db.session.commit()
 
 
@@ -194,7 +203,8 @@ def build(tasks, funds, range_start, range_len, rolls=()) -> tuple[Drawn, dict]:
                     measure = MEASURES[code][len(d.items) % len(MEASURES[code])]
                     if code == "cobuild_funding" and zone is not None:
                         continue
-                    it = f.item(units[ci], com, code, year=year, target=10 + len(d.items),
+                    category = db.session.scalar(db.select(Category).where(Category.code == code))
+                    it = f.item(units[ci], com, category, year=year, target=10 + len(d.items),
                                 zone=zone, measure=TargetMeasure(measure))
                     d.items.append({"id": it.id, "obj": it, "unit": it.unit_id, "community": com.id,
                                     "zone": zone.id if zone else None, "code": code, "year": year,
@@ -381,6 +391,9 @@ def check_double(d: Drawn, ids, cats, s: Scope, by: str) -> None:
         assert row.ads_year == qty("ad_removal", ytd)
         assert row.stairs == qty("stairwell_painting", s)
         assert row.stairs_year == qty("stairwell_painting", ytd)
+        own = row.other(cats[OWN_DOUBLE])
+        assert (own.done, own.pending, own.year) == (
+            qty(OWN_DOUBLE, s), qty(OWN_DOUBLE, s, ReportStatus.submitted), qty(OWN_DOUBLE, ytd))
         people = recount(d, s, ReportStatus.approved, mine)
         assert (row.person_times, row.members, row.minutes) == (
             people.person_times, people.members, people.minutes)
@@ -404,8 +417,9 @@ def check_double(d: Drawn, ids, cats, s: Scope, by: str) -> None:
                     and (s.unit_id is None or it["unit"] == s.unit_id)
                     and (s.community_ids is None or it["community"] in s.community_ids)):
                 targets[it["code"]] += it["target"]
-        assert (row.ads_target, row.stairs_target, row.survey_target) == (
-            targets["ad_removal"], targets["stairwell_painting"], targets["facility_survey"])
+        assert (row.ads_target, row.stairs_target, row.survey_target, own.target) == (
+            targets["ad_removal"], targets["stairwell_painting"], targets["facility_survey"],
+            targets[OWN_DOUBLE])
     everyone = recount(d, s, ReportStatus.approved, lambda t: t["code"] in DOUBLE)
     assert view.total.person_times == everyone.person_times
     assert view.total.members == everyone.members

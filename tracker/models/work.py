@@ -455,8 +455,9 @@ class CountedMemberCategoryYear(db.Model):
 
 
 class CountedDoubleMemberYear(db.Model):
-    """A member who has counted participations in the "双创" categories (牛皮癣清除,
-    楼道粉刷, 摸排: ``reference.DOUBLE_CODES``) of one community in a year, under one
+    """A member who has counted participations in the "双创" categories (the section's:
+    牛皮癣清除, 楼道粉刷, 摸排 and an admin's own, ``reference.double_category_ids``)
+    of one community in a year, under one
     report status: the “双创”进展 view's distinct members per community, and across
     communities, for the whole county's year."""
 
@@ -496,8 +497,8 @@ class CountedItemYear(db.Model):
 
 
 class CountedDoubleCommunityYear(db.Model):
-    """The counted tasks of one community in one "双创" category (``reference.
-    DOUBLE_CODES``) in one year, under one report status, added up: the “双创”进展
+    """The counted tasks of one community in one "双创" category (of the section:
+    ``reference.double_category_ids``) in one year, under one report status, added up: the “双创”进展
     view's work per community for the whole county's year — a few rows per community
     instead of every "双创" task of the year. Kept by difference with ``CountedMonth``."""
 

@@ -257,6 +257,7 @@ class MonthlyFigures:
     # year to date or targets, see double_progress_plan), or a step of the month
     # (``finding_moves.by_zone``)
     zones_total: DoubleRow
+    zone_others: tuple  # an admin's own "双创" categories in the zone rows (OtherCategory)
     findings: FindingCounts  # found in the month, of approved surveys (those 待审核 are
     # in ``pending``), with their statuses on the month's last day
     finding_moves: FindingMoves  # handed over and fixed in the month, whenever found
@@ -349,6 +350,7 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
             communities=list(dict.fromkeys(w.community_name for w in where)),
             zones=_zones(double.rows, moves),
             zones_total=double.total,
+            zone_others=double.others,
             findings=findings.official,
             finding_moves=moves,
             coverage=unit_coverage,
@@ -389,7 +391,7 @@ def _zones(rows: list[DoubleRow], moves: FindingMoves) -> list[DoubleRow]:
     stepped = {z.key: z for z in moves.by_zone}
     listed = [r for r in rows
               if r.ads or r.stairs or r.found or r.activities or r.person_times
-              or r.key in stepped]
+              or any(o.done for o in r.others.values()) or r.key in stepped]
     keys = {r.key for r in rows}
     return listed + [DoubleRow(z.key, z.name, z.community_name)
                      for z in moves.by_zone if z.key not in keys]

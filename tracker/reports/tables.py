@@ -268,6 +268,13 @@ def _activities_per_unit(s: MonthlyFigures) -> list[tuple[int, str]]:
     return [(value, word) for word, value in sums.items()]
 
 
+def _other_work(row, others) -> str:
+    """A zone's work in an admin's own "双创" categories: each category's 完成数量 in its
+    unit (its activities when it has none), 「共享单车整理120辆、义务植树2次」; "—" for none."""
+    done = [(c, row.other(c.id).done) for c in others]
+    return "、".join(f"{c.name}{amount(value, c.unit)}" for c, value in done if value) or "—"
+
+
 def _tables(s: MonthlyFigures) -> list[Table]:
     tables = [ledger_table(s.ledger, _("本月活动台账"))]
 
@@ -296,20 +303,27 @@ def _tables(s: MonthlyFigures) -> list[Table]:
 
     # 已移交/已整改: of the month's own findings, as they stood at its end; 本月移交/本月
     # 整改: the steps of the month, whenever the finding was found (what the text tells)
+    # An admin's own "双创" categories (共享单车整理) count in 人次 like the three with
+    # columns of their own; their 完成数量 go in one column, per category
+    # (「共享单车整理120辆」), there only in a month with such work.
+    others = [c for c in s.zone_others if s.zones_total.other(c.id).done]
     zones = Table("zones", _("责任区进展"), [
-        _("社区"), _("责任区"), _("清除牛皮癣（处）"), _("粉刷楼道（个）"), _("摸排问题（处）"),
+        _("社区"), _("责任区"), _("清除牛皮癣（处）"), _("粉刷楼道（个）"),
+        *([_("其他“双创”工作")] if others else []), _("摸排问题（处）"),
         _("已移交（处）"), _("已整改（处）"), _("本月移交（处）"), _("本月整改（处）"), _("人次"),
-    ], widths=[16, 12, 8, 8, 8, 8, 8, 8, 8, 6])
+    ], widths=[16, 12, 8, 8, *([24] if others else []), 8, 8, 8, 8, 8, 6])
     steps = {z.key: z for z in s.finding_moves.by_zone}
     for z in s.zones:
         step = steps.get(z.key)
-        zones.rows.append([z.community_name, z.name or _("未分责任区"), z.ads, z.stairs, z.found,
+        zones.rows.append([z.community_name, z.name or _("未分责任区"), z.ads, z.stairs,
+                           *([_other_work(z, others)] if others else []), z.found,
                            z.handed_over, z.fixed, step.handed_over if step else 0,
                            step.fixed if step else 0, z.person_times])
     if s.zones:
         t, m = s.zones_total, s.finding_moves
-        zones.rows.append([_("合计"), "", t.ads, t.stairs, t.found, t.handed_over, t.fixed,
-                           m.handed_over, m.fixed, t.person_times])
+        zones.rows.append([_("合计"), "", t.ads, t.stairs,
+                           *([_other_work(t, others)] if others else []), t.found,
+                           t.handed_over, t.fixed, m.handed_over, m.fixed, t.person_times])
         zones.total_row = True
     tables.append(zones)
 

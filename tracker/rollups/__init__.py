@@ -19,7 +19,7 @@ One module per page family, named as the page is:
 - ``scope``      which work a figure is about (Scope, periods, the WHERE rule)
 - ``figures``    totals and figures: 社区共建进展, the trend, the monthly summary
 - ``checklist``  资源清单 progress against the year's targets
-- ``double``     “双创”进展 by zone or community
+- ``double``     “双创”进展 by zone or community (its rows: ``double_rows``)
 - ``coverage``   参与情况 of a unit, and a member's own figures
 - ``findings``   摸排问题 counts
 - ``funds``      共建活动经费 spent and budgets

@@ -1,16 +1,19 @@
 """"双创" progress (“双创”进展) by responsibility zone, or by community.
 
-In the period: ads cleared (牛皮癣清除, 处) and stairwells painted (楼道粉刷, 个)
-from approved reports, with pending apart; the findings of approved surveys found in
-it, and of them those handed over / fixed by its last day (``rollups.findings``);
-participation (人次, distinct members, hours) in the "双创" categories. Against the
-zone's targets: the resource items of those categories of the period's year, and
-the year to date up to the period's end. The monthly summary's zone table is the
-same view.
+"双创" work is the work of every category of the "双创" section — the three reference
+ones and an admin's own (``reference.double_category_ids``), as the 月报's section 三
+tells it. In the period: ads cleared (牛皮癣清除, 处) and stairwells painted (楼道粉刷,
+个) from approved reports, with pending apart; the findings of approved surveys found
+in it, and of them those handed over / fixed by its last day (``rollups.findings``);
+an admin's own "双创" category's 完成数量 (its activities when it has no unit for one)
+per category (``DoubleRow.others``); participation (人次, distinct members, hours) in
+all of them. Against the zone's targets: the resource items of those categories of
+the period's year, and the year to date up to the period's end. The monthly summary's
+zone table is the same view.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, case, false, func, literal, or_, select, true
@@ -21,6 +24,7 @@ from ..models import (
     Finding,
     ReportStatus,
     ResourceItem,
+    Section,
     TargetMeasure,
     Task,
     Zone,
@@ -29,6 +33,7 @@ from ..reference import DOUBLE_CODES, SURVEY_CODE, double_category_ids
 from . import kept
 from .batch import Plan, constant, gather, plan, run
 from .categories import categories_plan
+from .double_rows import ADDITIVE, DoubleRow, DoubleView, OtherCategory, OtherWork
 from .figures import ONE, Pending, member_rows
 from .findings import fixed_by, handed_over_by, reaches_today
 from .scope import (
@@ -41,58 +46,15 @@ from .scope import (
 )
 
 
-@dataclass
-class DoubleRow:
-    """One zone (or community) of the "双创" view. Period figures are official
-    unless named pending; ``*_year`` is the year to date up to the period's end."""
-
-    key: int | None
-    name: str
-    community_name: str = ""
-    ads: int = 0
-    ads_pending: int = 0
-    ads_year: int = 0
-    ads_target: int = 0
-    stairs: int = 0
-    stairs_pending: int = 0
-    stairs_year: int = 0
-    stairs_target: int = 0
-    found: int = 0
-    handed_over: int = 0
-    fixed: int = 0
-    found_pending: int = 0  # findings of surveys 待审核
-    found_year: int = 0
-    survey_target: int = 0
-    activities: int = 0
-    person_times: int = 0
-    members: int = 0
-    minutes: int = 0
-    pending_activities: int = 0  # reports 待审核
-    pending_person_times: int = 0
-    pending_minutes: int = 0
-
-
-# The figures of a row that add up across rows (distinct members do not).
-ADDITIVE = tuple(f.name for f in fields(DoubleRow)
-                 if f.name not in ("key", "name", "community_name", "members"))
-
-
-@dataclass(frozen=True)
-class DoubleView:
-    by: str  # "zone" or "community"
-    year: int
-    rows: list
-    total: DoubleRow
-    pending: Pending  # what the "双创" reports 待审核 would add
-
-
-def _pending(total: DoubleRow, cats: dict) -> Pending:
+def _pending(total: DoubleRow, cats: dict, others: tuple) -> Pending:
     results = tuple(
         (cats[code].name, value, cats[code].quantity_unit)
         for code, value in (("ad_removal", total.ads_pending),
                             ("stairwell_painting", total.stairs_pending),
                             (SURVEY_CODE, total.found_pending))
         if value and code in cats)
+    results += tuple((c.name, total.other(c.id).pending, c.unit) for c in others
+                     if c.by_quantity and total.other(c.id).pending)
     return Pending(reports=total.pending_activities, person_times=total.pending_person_times,
                    minutes=total.pending_minutes, results=results)
 
@@ -162,6 +124,10 @@ def double_progress_plan(scope: Scope, by: str = "zone", *, year_to_date: bool =
     def shape(all_cats, groups, work, members, overall, found, targets):
         cats = {c.code: c for c in all_cats if c.code in DOUBLE_CODES}
         ids = {cats[code].id: code for code in cats}
+        others = {c.id: OtherCategory(c.id, c.name, c.quantity_unit or c.activity_unit,
+                                      c.quantity_unit is not None)
+                  for c in all_cats
+                  if c.section == Section.double and c.code not in DOUBLE_CODES}
         rows: dict = {key: DoubleRow(key, name, com) for key, name, com in groups}
 
         def row(key):
@@ -169,11 +135,11 @@ def double_progress_plan(scope: Scope, by: str = "zone", *, year_to_date: bool =
                 rows[key] = DoubleRow(key, "")  # work without a zone, or an inactive zone
             return rows[key]
 
-        _add_work(work, ids, row)
+        _add_work(work, ids, others, row)
         for (key,), (official_members, _pending_members) in members.items():
             row(key).members = official_members
         _add_findings(found, row)
-        _add_targets(targets, ids, row)
+        _add_targets(targets, ids, others, row)
 
         listed = {key for key, _n, _c in groups}
         ordered = [rows[key] for key, _n, _c in groups]
@@ -185,9 +151,12 @@ def double_progress_plan(scope: Scope, by: str = "zone", *, year_to_date: bool =
         for r in ordered:
             for name in ADDITIVE:
                 setattr(total, name, getattr(total, name) + getattr(r, name))
+            for category_id, figures in r.others.items():
+                total.others.setdefault(category_id, OtherWork()).add(figures)
         # distinct members over all groups: a member in two zones counts once
         total.members = overall.get((), (0, 0))[0]
-        return DoubleView(by, year, ordered, total, _pending(total, cats))
+        shown = tuple(c for c in others.values() if total.other(c.id) != OtherWork())
+        return DoubleView(by, year, ordered, total, _pending(total, cats, shown), shown)
 
     kept_year = kept.county_year(base) if by == "community" else None
     if kept_year is not None:  # the whole county's year: from the kept summaries
@@ -287,15 +256,16 @@ def _work(ask: _Ask):
             func.count(case((submitted, ONE))),
             sum_if(submitted, CountedTask.person_times),
             sum_if(submitted, CountedTask.minutes),
+            func.count(case((this_year, ONE))),
         )
         .where(CountedTask.category_id.in_(ask.double_ids), *counted_task_conditions(ask.wide))
         .group_by(group, CountedTask.category_id)
     )
 
 
-def _add_work(rows, ids: dict, row) -> None:
+def _add_work(rows, ids: dict, others: dict, row) -> None:
     for (key, cat_id, qty, pending, qty_year, activities, pt, minutes, pending_activities,
-         pending_pt, pending_minutes) in rows:
+         pending_pt, pending_minutes, activities_year) in rows:
         r = row(key)
         r.activities += int(activities)
         r.person_times += int(pt)
@@ -311,6 +281,11 @@ def _add_work(rows, ids: dict, row) -> None:
         elif code == SURVEY_CODE:
             # a survey's 完成数量 is its findings (see rollups.findings)
             r.found_pending = int(pending)
+        elif cat_id in others:
+            figures = (qty, pending, qty_year) if others[cat_id].by_quantity \
+                else (activities, pending_activities, activities_year)
+            other = r.others.setdefault(cat_id, OtherWork())
+            other.done, other.pending, other.year = (int(v) for v in figures)
 
 
 def _findings(ask: _Ask):
@@ -345,21 +320,33 @@ def _add_findings(rows, row) -> None:
 
 
 def _targets(ask: _Ask):
-    """The year's 完成数量 targets of the "双创" resource items per group (one
-    statement); targets counted in another measure are the checklist's to show."""
+    """The year's 完成数量 targets of the "双创" resource items per group, and the
+    activities targets (for a category counted in activities: one without a unit for
+    its 完成数量), one statement; targets counted in another measure are the
+    checklist's to show."""
     group = ask.group(ResourceItem)
     return (
-        select(group, ResourceItem.category_id, func.sum(ResourceItem.target))
+        select(group, ResourceItem.category_id, ResourceItem.target_measure,
+               func.sum(ResourceItem.target))
         .where(*item_conditions(ask.scope, ask.year),
                ResourceItem.category_id.in_(ask.double_ids),
-               # the view compares 完成数量 with targets counted in it
-               ResourceItem.target_measure == TargetMeasure.quantity)
-        .group_by(group, ResourceItem.category_id)
+               # the view compares its figures with targets counted in them
+               ResourceItem.target_measure.in_((TargetMeasure.quantity,
+                                                TargetMeasure.activities)))
+        .group_by(group, ResourceItem.category_id, ResourceItem.target_measure)
     )
 
 
-def _add_targets(rows, ids: dict, row) -> None:
-    for key, cat_id, target in rows:
+def _add_targets(rows, ids: dict, others: dict, row) -> None:
+    for key, cat_id, measure, target in rows:
+        if cat_id in others:
+            wanted = TargetMeasure.quantity if others[cat_id].by_quantity \
+                else TargetMeasure.activities
+            if measure == wanted:
+                row(key).others.setdefault(cat_id, OtherWork()).target = int(target or 0)
+            continue
+        if measure != TargetMeasure.quantity:
+            continue
         r = row(key)
         code = ids.get(cat_id)
         if code == "ad_removal":

@@ -152,7 +152,8 @@ def double_work_rows(year: int) -> Plan:
     """The “双创” view's work per community and category for the whole county in
     ``year``, in the rows ``double._work`` gives: (community, category, quantity
     official, pending, of the year to date, then activities, 人次, minutes official and
-    the same pending). The period is the year, so the year to date is the period."""
+    the same pending, then activities of the year to date). The period is the year, so
+    the year to date is the period."""
     table = CountedDoubleCommunityYear
     status = table.report_status
     figures = (table.activities, table.person_times, table.minutes)
@@ -161,7 +162,8 @@ def double_work_rows(year: int) -> Plan:
                *_sums(if_kept(table.quantity, status)
                       for if_kept in (if_approved, if_submitted, if_approved)),
                *_sums(if_approved(c, status) for c in figures),
-               *_sums(if_submitted(c, status) for c in figures))
+               *_sums(if_submitted(c, status) for c in figures),
+               *_sums([if_approved(table.activities, status)]))
         .where(table.year == year)
         .group_by(table.community_id, table.category_id),
         shape=list)

@@ -1,0 +1,92 @@
+"""The rows of the "双创" view (``double``): a zone's (or community's) figures, an
+admin's own "双创" category's figures in it, and the view they make up."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+from .figures import Pending
+
+
+@dataclass
+class OtherWork:
+    """An admin's own "双创" category's figures in a row of the view: its 完成数量 —
+    its activities when it has no unit for one (``OtherCategory.unit``) — official,
+    pending and in the year to date, and the year's target in that measure."""
+
+    done: int = 0
+    pending: int = 0
+    year: int = 0
+    target: int = 0
+
+    def add(self, other: "OtherWork") -> None:
+        self.done += other.done
+        self.pending += other.pending
+        self.year += other.year
+        self.target += other.target
+
+
+@dataclass(frozen=True)
+class OtherCategory:
+    """A "双创" category other than the three with columns of their own, as the view
+    names its figures: in its 完成数量's unit (辆), or — without one — in activities
+    (次)."""
+
+    id: int
+    name: str
+    unit: str | None
+    by_quantity: bool  # False: counted in activities
+
+
+@dataclass
+class DoubleRow:
+    """One zone (or community) of the "双创" view. Period figures are official
+    unless named pending; ``*_year`` is the year to date up to the period's end."""
+
+    key: int | None
+    name: str
+    community_name: str = ""
+    ads: int = 0
+    ads_pending: int = 0
+    ads_year: int = 0
+    ads_target: int = 0
+    stairs: int = 0
+    stairs_pending: int = 0
+    stairs_year: int = 0
+    stairs_target: int = 0
+    found: int = 0
+    handed_over: int = 0
+    fixed: int = 0
+    found_pending: int = 0  # findings of surveys 待审核
+    found_year: int = 0
+    survey_target: int = 0
+    activities: int = 0
+    person_times: int = 0
+    members: int = 0
+    minutes: int = 0
+    pending_activities: int = 0  # reports 待审核
+    pending_person_times: int = 0
+    pending_minutes: int = 0
+    # an admin's own "双创" categories' work: {category id: OtherWork}
+    others: dict = field(default_factory=dict)
+
+    def other(self, category_id: int) -> OtherWork:
+        """The row's figures of that category (zeros when it has none)."""
+        return self.others.get(category_id) or OtherWork()
+
+
+# The figures of a row that add up across rows (distinct members do not; ``others``
+# adds up per category).
+ADDITIVE = tuple(f.name for f in fields(DoubleRow)
+                 if f.name not in ("key", "name", "community_name", "members", "others"))
+
+
+@dataclass(frozen=True)
+class DoubleView:
+    by: str  # "zone" or "community"
+    year: int
+    rows: list
+    total: DoubleRow
+    pending: Pending  # what the "双创" reports 待审核 would add
+    # an admin's own "双创" categories with figures in the view (work or a target), in
+    # category order: a column each, beside the three fixed ones
+    others: tuple = ()
