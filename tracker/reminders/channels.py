@@ -247,8 +247,11 @@ _WORDS = ("Message", "message", "errmsg", "ErrMsg", "msg", "Msg", "error_descrip
 
 
 def _short(value, limit: int = 100) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text[:limit]
+    """A code or a message, cut short; an object or a list (a misnamed field) only by
+    its kind, not its content."""
+    if isinstance(value, (dict, list)):
+        return f"<{type(value).__name__}>"
+    return str(value)[:limit]
 
 
 def _gateway_words(holder) -> str:
