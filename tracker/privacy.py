@@ -2,20 +2,33 @@
 
 Two layers: SQL statements never carry their values into an error message or a log
 (``hide_parameters`` on the engine, ``tracker/config.py``), and a logging filter masks
-what looks like a mobile phone number or a resident identity card number in whatever
-the app, Werkzeug or gunicorn log — messages, arguments and tracebacks alike — in case
-some code puts a value into an exception message. The app's own log lines carry
-record ids, never names, phones or addresses.
+what looks like a mobile phone number (with or without +86 / 86 / 0086), an e-mail
+address or a resident identity card number in whatever the app, Werkzeug or gunicorn
+log — messages, arguments and tracebacks alike — in case some code puts a value into
+an exception message, and replaces the secret of a secret link (``/invite/<token>``,
+``/c/<token>``, ``/me/feed/<token>.ics``) with ``…``: the link is the credential. The
+app's own log lines carry record ids, never names, phones or addresses. ``scrub`` is
+also what a channel's error passes through before the outbox keeps or the reminders
+command prints it (``tracker/reminders``).
 """
 from __future__ import annotations
 
 import logging
 import re
 
-# 11-digit mainland mobile numbers and 18-character resident identity card numbers,
+# 11-digit mainland mobile numbers, also with the country code (+86, 86, 0086, as an SMS
+# gateway writes them: +8613800000002), and 18-character resident identity card numbers,
 # not when they are part of a longer run of digits (a timestamp, a hash).
-_PHONE = re.compile(r"(?<![\d])1[3-9]\d{9}(?![\d])")
+_PHONE = re.compile(r"(?<![\d])(?P<code>(?:\+|00)?86[- ]?)?(?P<number>1[3-9]\d{9})(?![\d])")
 _ID_CARD = re.compile(r"(?<![\dXx])\d{17}[\dXx](?![\dXx])")
+_EMAIL = re.compile(r"(?<![\w.%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*@"
+                    r"((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})")
+# The secret in a secret link's path, also URL-encoded (a login page's ?next=%2Fc%2F…);
+# /invite/manage is the admin's page, not a link.
+_SLASH = r"(?:/|%2[Ff])"
+_SECRET_LINK = re.compile(rf"({_SLASH}(?:invite|c|me{_SLASH}feed){_SLASH})"
+                          r"(?!manage(?![A-Za-z0-9_-]))[A-Za-z0-9_-]+")
+HIDDEN = "…"
 LOGGERS = ("tracker", "werkzeug", "gunicorn.error", "gunicorn.access", "sqlalchemy")
 
 
@@ -48,9 +61,22 @@ def mask_phone(phone: str | None) -> str:
     return "****" + phone[-4:] if len(phone) > 4 else "****"
 
 
+def mask_email(address: str | None) -> str:
+    """z***@example.com: the first letter and the domain, which say whose and where
+    enough for whoever reads an error."""
+    if not address or "@" not in address:
+        return address or ""
+    local, _at, domain = address.rpartition("@")
+    return f"{local[:1]}***@{domain}"
+
+
 def scrub(text: str) -> str:
+    """``text`` with phones and e-mail addresses masked, identity card numbers and the
+    secrets of secret links taken out: what a log line or a kept error may say."""
+    text = _SECRET_LINK.sub(lambda m: m.group(1) + HIDDEN, text)
     text = _ID_CARD.sub("[身份证号]", text)
-    return _PHONE.sub(lambda m: mask_phone(m.group()), text)
+    text = _EMAIL.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
+    return _PHONE.sub(lambda m: (m.group("code") or "") + mask_phone(m.group("number")), text)
 
 
 class PersonalDataFilter(logging.Filter):

@@ -89,6 +89,15 @@ def address_key(address: str | None) -> str:
     return str(ip)
 
 
+def address_tag(address: str | None) -> str:
+    """What the audit trail keeps of a login's client address: the key the per-address
+    login limit counts it under (``login-addr:`` and an HMAC of ``address_key``), never
+    the address. The trail only grows; an IP address is personal data. Two rows from
+    one address (an IPv6 client's one /64) carry the same tag, so a run of failures from
+    one place still shows, and the tag is the throttle's own key for that place."""
+    return key("login-addr", address_key(address))
+
+
 @dataclass(frozen=True)
 class Count:
     hits: int

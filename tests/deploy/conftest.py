@@ -43,6 +43,11 @@ class Stack:
     def direct(self, name: str) -> str:
         return f"http://127.0.0.1:{self.instances[name][1]}"
 
+    def access_log(self, front: str = "nginx") -> Path:
+        """The access log of one nginx (its folder's name in ``fronts``), as
+        deploy/nginx.conf writes it: /var/log/nginx/tracker.access.log, moved."""
+        return self.uploads.parent / front / "logs" / "tracker.access.log"
+
     def stop_redis(self) -> None:
         self.redis.stop()
 

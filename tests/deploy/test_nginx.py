@@ -1,7 +1,8 @@
 """The real nginx (deploy/nginx.conf as shipped, only addresses and folders changed) in
 front of real gunicorn: static files cached for a year under versioned URLs, gzip,
-the app's Chinese page for nginx's own 413, and the public scheme and host reaching
-the links the app prints — only when the app trusts its proxy (TRUSTED_PROXIES=1)."""
+the app's Chinese page for nginx's own 413, the public scheme and host reaching
+the links the app prints — only when the app trusts its proxy (TRUSTED_PROXIES=1) —,
+and no secret link's token nor a searched phone in nginx's or gunicorn's access log."""
 from __future__ import annotations
 
 import hashlib
@@ -103,3 +104,46 @@ def test_each_request_has_one_id_in_nginx_and_in_the_apps_log(stack, visitor):
                    for server, _port in stack.instances.values())
 
     wait_until(logged, "the access log line")
+
+
+def test_no_secret_link_and_no_searched_phone_reaches_an_access_log(stack, visitor):
+    """A 重设密码 link is a 7-day credential, a calendar feed's and a check-in code's
+    address too: opened through nginx, neither nginx's access log nor gunicorn's (the
+    journal) keeps the token; a phone typed into a search is not kept either. The
+    request is still there, with its path and request id (privacy review, session 27, #4)."""
+    link = _issue_link(visitor(), stack.world["member_ids"][1])
+    token = link.rsplit("/", 1)[1]
+    feed, code = "Feed" + "x" * 28, "Chk" + "y" * 21  # unknown: logged all the same
+    phone = stack.world["members"][2]
+    admin = visitor()
+    assert admin.login(stack.world["admin"]).status_code == 302
+    # the member opens the link, whoever has them the feed and the code; the admin searches
+    requests = {f"/invite/{token}": (visitor(), token), f"/me/feed/{feed}.ics": (visitor(), feed),
+                f"/c/{code}": (visitor(), code), f"/admin/members?q={phone}": (admin, phone)}
+    ids = {}
+    for path, (who, secret) in requests.items():
+        response = who.get(path)
+        assert response.status_code in (200, 302, 404), (path, response.status_code)
+        ids[secret] = response.headers["X-Request-ID"]
+
+    def app_log() -> str:
+        return "".join(server.log.read_text(errors="replace")
+                       for server, _port in stack.instances.values())
+
+    def all_logged() -> bool:
+        nginx_log = stack.access_log().read_text(errors="replace")
+        return all(f"rid={rid}" in nginx_log and f"rid={rid}" in app_log()
+                   for rid in ids.values())
+
+    wait_until(all_logged, "the access log lines")
+    nginx_log, gunicorn_log = stack.access_log().read_text(errors="replace"), app_log()
+    for secret in (token, feed, code, phone):
+        assert secret not in nginx_log, secret
+        assert secret not in gunicorn_log, secret
+    lines = {rid: next(line for line in nginx_log.splitlines() if f"rid={rid}" in line)
+             for rid in ids.values()}
+    assert '"GET /invite/... HTTP/1.1" 200' in lines[ids[token]]
+    assert '"GET /me/feed/....ics HTTP/1.1"' in lines[ids[feed]]
+    assert '"GET /c/... HTTP/1.1"' in lines[ids[code]]
+    assert '"GET /admin/members?... HTTP/1.1"' in lines[ids[phone]]
+    assert '"GET /invite/… HTTP/1.0"' in gunicorn_log  # the app's filter: the same rule

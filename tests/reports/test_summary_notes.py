@@ -141,3 +141,20 @@ def test_finalised_on_the_page_then_reopened_by_an_admin(client, login, october)
     assert "/reports/reopen" in page
     assert client.post(f"/reports/reopen?{query}").status_code == 302
     assert 'name="problems"' in client.get(f"/reports/?{query}").get_data(as_text=True)
+
+
+def test_the_audit_names_which_words_changed_not_the_words(october):
+    """存在问题 may well name a resident (「幸福里2栋刘桂兰老人家漏水」); the trail, which
+    nothing can ever be taken out of, says which of the two texts changed, not what they
+    say: the note itself and the month's signed copy keep the words."""
+    scope = SummaryScope(unit_id=october.unit.id)
+    with unit_of_work():
+        notes.save_notes(october.liaison, scope, 2022, 10, "幸福里2栋刘桂兰老人家漏水", "")
+    with unit_of_work():
+        notes.save_notes(october.liaison, scope, 2022, 10, "幸福里2栋刘桂兰老人家漏水",
+                         "联系物业维修")
+    rows = list(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "save_summary_notes").order_by(AuditEvent.id)))
+    assert [row.detail["fields"] for row in rows] == [["problems"], ["plans"]]
+    for row in rows:
+        assert "刘桂兰" not in str(row.detail) and "物业" not in str(row.detail)

@@ -91,12 +91,48 @@ class TestLogs:
             logging.getLogger("werkzeug").info('"GET /residents/?q=%s HTTP/1.1" 200', PHONE)
         assert PHONE not in caplog.text and "139****5678" in caplog.text
 
+    def test_request_lines_keep_no_secret_of_a_secret_link(self, caplog, app, world):
+        """A 重设密码 link is a credential for 7 days, a calendar feed's address and a
+        check-in code's too: gunicorn's access log line (its dict of atoms, as gunicorn
+        logs it) keeps the path with the secret replaced by …, also when a login page's
+        ?next= carries it URL-encoded; the admin's /invite/manage is left as it is."""
+        from tracker.services.invitations import issue_links
+
+        link = issue_links(world.admin, [world.member])[0]
+        db.session.commit()
+        feed, code = "9JYVok7U5WT86D0oaAauGfve-iaraec4", "Qm3-xYz_0123456789abcdef"
+        paths = [f"/invite/{link.token}", f"/me/feed/{feed}.ics", f"/c/{code}",
+                 f"/auth/login?next=%2Fc%2F{code}", "/invite/manage?status=all"]
+        access = logging.getLogger("gunicorn.access")
+        with caplog.at_level(logging.INFO, logger="gunicorn.access"):
+            for path in paths:
+                access.info('%(h)s "%(r)s" %(s)s', {"h": "127.0.0.1", "s": "200",
+                                                   "r": f"GET {path} HTTP/1.1"})
+        for secret in (link.token, feed, code):
+            assert secret not in caplog.text
+        assert ['"GET /invite/… HTTP/1.1"', '"GET /me/feed/….ics HTTP/1.1"',
+                '"GET /c/… HTTP/1.1"', '"GET /auth/login?next=%2Fc%2F… HTTP/1.1"',
+                '"GET /invite/manage?status=all HTTP/1.1"'] == [
+            r.getMessage().split(" ", 1)[1].rsplit(" ", 1)[0] for r in caplog.records]
+
 
 def test_the_filter_masks_identity_numbers_and_leaves_ids_alone():
     from tracker.privacy import scrub
 
     assert scrub("id 110101199003071234 and task 42") == "id [身份证号] and task 42"
     assert scrub("2026113014302512345 13912345678") == "2026113014302512345 139****5678"
+
+
+def test_the_filter_masks_a_phone_with_its_country_code_and_an_email_address():
+    """As an SMS gateway or an SMTP server quotes them (privacy review, session 27, #5)."""
+    from tracker.privacy import scrub
+
+    for written in ("+8613912345678", "8613912345678", "008613912345678", "+86 13912345678"):
+        assert "13912345678" not in scrub(f"PhoneNumber: {written}")
+        assert scrub(f"PhoneNumber: {written}").endswith("139****5678")
+    assert scrub("<zhang.san@example.com>: refused") == "<z***@example.com>: refused"
+    assert scrub("SendStatusSet.0.Code=LimitExceeded task 42") == \
+        "SendStatusSet.0.Code=LimitExceeded task 42"
 
 
 def test_a_phone_is_masked_one_way_everywhere(client, world, login):

@@ -19,10 +19,31 @@ from email.message import EmailMessage
 from urllib.parse import quote_plus
 
 from ..config import mail_from
+from ..privacy import scrub
 
 
 class ChannelError(Exception):
-    """The message did not go out; ``str()`` is what the status page shows."""
+    """The message did not go out; ``str()`` is what the status page shows and the
+    command prints — masked (``privacy.scrub``) whatever the server quoted: a gateway
+    echoing +8613800000002, an SMTP server the refused address."""
+
+    def __init__(self, text: str):
+        super().__init__(scrub(text))
+
+
+def _smtp_error(error: BaseException) -> str:
+    """An SMTP failure as its code and the server's words, not the recipients it lists
+    (``SMTPRecipientsRefused`` is a dict keyed by address)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = list(error.recipients.values())
+        code, words = answers[0] if answers else (None, b"")
+        text = words.decode(errors="replace") if isinstance(words, bytes) else str(words)
+        return f"SMTP: recipient refused: {code} {text}".strip()
+    if isinstance(error, smtplib.SMTPResponseException):
+        words = error.smtp_error
+        text = words.decode(errors="replace") if isinstance(words, bytes) else str(words)
+        return f"SMTP: {error.smtp_code} {text}"
+    return f"SMTP: {error}"
 
 
 @dataclass(frozen=True)
@@ -73,7 +94,7 @@ class EmailSender:
                     server.login(self.user, self.password or "")
                 server.send_message(mail)
         except (smtplib.SMTPException, OSError) as error:
-            raise ChannelError(f"SMTP: {error}") from None
+            raise ChannelError(_smtp_error(error)) from None
 
 
 # --- HTTP ------------------------------------------------------------------------------
@@ -199,22 +220,48 @@ class SmsSender:
 
     def _check(self, raw: bytes) -> None:
         """The gateway's JSON answer says it sent: ``success_field`` (dotted, list items by
-        number: ``SendStatusSet.0.Code``) equals ``success_value``."""
+        number: ``SendStatusSet.0.Code``) equals ``success_value``. A refusal is quoted
+        as the gateway's code and message only, never the answer itself: it echoes the
+        phone number (腾讯云's PhoneNumber, SerialNo …)."""
         try:
             value = json.loads(raw or b"")
         except ValueError:
             raise ChannelError("SMS gateway answered with something other than JSON") from None
+        holder = value
         for part in self.success_field.split("."):
             if isinstance(value, list) and part.isdigit() and int(part) < len(value):
-                value = value[int(part)]
+                holder, value = value, value[int(part)]
             elif isinstance(value, dict) and part in value:
-                value = value[part]
+                holder, value = value, value[part]
             else:
-                raise ChannelError(f"SMS gateway answer has no {self.success_field}: "
-                                   f"{raw[:200].decode(errors='replace')}")
+                raise ChannelError(f"SMS gateway answer has no {self.success_field}"
+                                   + _gateway_words(value))
         if str(value) != self.success_value:
-            raise ChannelError(f"SMS gateway answered {self.success_field}={value}: "
-                               f"{raw[:200].decode(errors='replace')}")
+            raise ChannelError(f"SMS gateway answered {self.success_field}={_short(value)}"
+                               + _gateway_words(holder))
+
+
+# Where gateways put their words next to their code: 腾讯云 SendStatusSet[i].Message and
+# Response.Error.Message, 阿里云 Message, robots and many others errmsg / msg.
+_WORDS = ("Message", "message", "errmsg", "ErrMsg", "msg", "Msg", "error_description")
+
+
+def _short(value, limit: int = 100) -> str:
+    """A code or a message, cut short; an object or a list (a misnamed field) only by
+    its kind, not its content."""
+    if isinstance(value, (dict, list)):
+        return f"<{type(value).__name__}>"
+    return str(value)[:limit]
+
+
+def _gateway_words(holder) -> str:
+    """``: <message>`` of the object holding the code (or of its ``Error``), else ""."""
+    for place in (holder, holder.get("Error") if isinstance(holder, dict) else None):
+        if isinstance(place, dict):
+            for name in _WORDS:
+                if isinstance(place.get(name), (str, int)):
+                    return f": {_short(str(place[name]))}"
+    return ""
 
 
 def sms_text(message: Message) -> str:

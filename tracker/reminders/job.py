@@ -34,6 +34,7 @@ from ..models import (
     ReminderOptOut,
     Task,
 )
+from ..privacy import scrub
 from ..timeutil import utcnow
 from . import channels, kinds, reasons
 from .available import configured
@@ -529,7 +530,9 @@ def _deliver(sender, channel: Channel, recipient: _Recipient,
         else:
             sender.send(recipient.address, message)
     except channels.ChannelError as error:
-        return str(error) or error.__class__.__name__, None, _unreachable(error)
+        # masked again here, whatever raised it: this text is kept (Outbox.last_error),
+        # shown on 提醒发送状态 and printed by the command, past the logging filter
+        return scrub(str(error)) or error.__class__.__name__, None, _unreachable(error)
     return None, None, False
 
 

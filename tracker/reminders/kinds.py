@@ -566,7 +566,11 @@ def find_changed(now: datetime, config: dict) -> list[Due]:
     for task_id, title, place, starts, ends, event_id, at, detail in _task_events(
             "changed", "update", now, config, Task.status.in_((TaskStatus.open, TaskStatus.closed)),
             Task.starts_at > now):
-        changed = [name for name in TIME_PLACE if name in (detail or {})]
+        # ``fields`` names what an edit changed (older rows: a key per field, with its
+        # old and new value)
+        detail = detail or {}
+        changed = [name for name in TIME_PLACE
+                   if name in detail or name in (detail.get("fields") or ())]
         if changed and task_id not in latest:  # newest first: the latest change of each task
             latest[task_id] = (title, place, starts, ends, event_id, at, changed)
     if not latest:

@@ -109,7 +109,7 @@ def _keys(attempt: LoginAttempt, trusted: bool) -> dict:
     else:
         rules["account_address"] = (throttle.key("login-acct-addr", phone, address),
                                     throttle.rule("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"))
-        rules["address"] = (throttle.key("login-addr", address),
+        rules["address"] = (throttle.address_tag(attempt.address),
                             throttle.rule("LOGIN_LIMIT_PER_ADDRESS"))
     # Counted always (a trusted device's failures too), waited on only when untrusted.
     rules["account"] = (throttle.key("login-acct", phone), throttle.rule("LOGIN_LIMIT_PER_ACCOUNT"))
@@ -145,7 +145,7 @@ def log_in(attempt: LoginAttempt) -> LoggedIn:
         for k, limit in rules.values():
             throttle.hit(k, limit)
         record(None, "login_failed", Target("member", known), phone=mask_phone(phone),
-               address=attempt.address, trusted_device=trusted)
+               address=throttle.address_tag(attempt.address), trusted_device=trusted)
         raise ServiceError(_l("手机号或密码不正确。"), field="password", recorded=True)
     for name in ("account_address", "device"):
         if name in rules:

@@ -3,6 +3,12 @@
 ``protect()`` makes every ORM session refuse to change or delete an AuditEvent, by
 instance or by a bulk UPDATE/DELETE: through the app the trail can only grow
 (tests/security/test_data.py walks every route to prove no request rewrites it).
+
+Since nothing can ever be taken out of it, the trail holds no personal data: ids, the
+names of the fields an edit changed (never their text), a masked phone, the login
+address only as the throttle's HMAC tag. A staff member's typed reason (作废, 取消,
+退回 …) is kept, as it is the point of the row, with any phone number or e-mail
+address in it masked (``privacy.scrub``).
 """
 from __future__ import annotations
 
@@ -13,6 +19,10 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import AuditEvent, Member
+from ..privacy import scrub
+
+# The detail keys holding text a person typed: masked as the logs are.
+TYPED = frozenset({"reason"})
 
 
 class AuditTrailIsAppendOnly(RuntimeError):
@@ -59,7 +69,8 @@ def record(actor, action: str, entity, **detail) -> AuditEvent:
         action=action,
         entity_type=entity.__tablename__,
         entity_id=entity.id,
-        detail={k: _plain(v) for k, v in detail.items()} or None,
+        detail={k: scrub(v) if k in TYPED and isinstance(v, str) else _plain(v)
+                for k, v in detail.items()} or None,
     )
     db.session.add(event)
     return event

@@ -99,7 +99,8 @@ def record_finding(task: Task, actor: Member, data: FindingData) -> Finding:
     db.session.add(finding)
     db.session.flush()
     _report_follows_findings(task)
-    record(actor, "record_finding", finding, task_id=task.id, kind=finding.kind, place=place)
+    # not the place: a 位置 may name a household (「张德发家门口」), and the trail only grows
+    record(actor, "record_finding", finding, task_id=task.id, kind=finding.kind)
     return finding
 
 

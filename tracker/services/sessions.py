@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 from ..db_setup import writing
 from ..extensions import db
 from ..models import LoginSession, Member
+from ..throttle import address_tag
 from ..timeutil import utcnow
 from ..tokens import hash_token, new_token
 from . import PermissionDenied
@@ -58,7 +59,9 @@ def why_over(row: LoginSession, now: datetime, limits: Lifetimes) -> str | None:
 
 
 def begin_session(member: Member, *, device: str, remembered: bool, address: str | None) -> str:
-    """A new session for ``member``; returns its token (stored only as a hash)."""
+    """A new session for ``member``; returns its token (stored only as a hash). The audit
+    row names the client's address only as the login throttle counts it
+    (``throttle.address_tag``), never the address itself."""
     token = new_token()
     now = utcnow()
     row = LoginSession(token_hash=hash_token(token), member_id=member.id, created_at=now,
@@ -67,7 +70,7 @@ def begin_session(member: Member, *, device: str, remembered: bool, address: str
     db.session.add(row)
     db.session.flush()
     record(member, "login", row, device=row.device, remembered=row.remembered,
-           address=address)
+           address=address_tag(address))
     return token
 
 

@@ -125,12 +125,15 @@ def save_notes(actor: Member, scope: SummaryScope, year: int, month: int,
     note = _note(actor, scope, year, month)
     if note.final:
         raise ServiceError(_l("该月报已定稿，不能再修改；如需修改，请管理员重新打开。"))
+    before = {"problems": note.problems, "plans": note.plans}
     note.problems = _text(problems, "problems")
     note.plans = _text(plans, "plans")
     note.updated_at, note.updated_by_id = utcnow(), actor.id
     db.session.flush()
+    # which texts changed, not the texts: they may name a resident, and the trail only
+    # grows (the note itself is kept, and the signed copy of the month)
     record(actor, "save_summary_notes", note, scope=scope.key, year=year, month=month,
-           problems=note.problems, plans=note.plans)
+           fields=[name for name, old in before.items() if getattr(note, name) != old])
     return note
 
 

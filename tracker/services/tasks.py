@@ -234,6 +234,20 @@ def _require_manager(actor: Member, task: Task) -> None:
         raise PermissionDenied(_l("无权操作。"))
 
 
+# A task's free text may name the people it serves (a visit's 慰问刘桂兰老人, her address
+# as 地点): its edit's audit row names these fields, never their old or new text — the
+# trail only grows, and must hold no personal data (privacy review, session 27, #3).
+TEXT_FIELDS = frozenset({"title", "beneficiary", "place", "description"})
+
+
+def edit_detail(changes: dict) -> dict:
+    """The audit detail of a task edit: ``fields`` (the names of what changed) and
+    ``[old, new]`` of the rest — times, date, 名额, checklist line."""
+    return {"fields": sorted(changes),
+            **{k: [_plain(v) for v in pair] for k, pair in changes.items()
+               if k not in TEXT_FIELDS}}
+
+
 def update_task(task: Task, actor: Member, data: TaskDetails) -> dict:
     """Edit one task's details; returns {field: [old, new]} of what changed.
 
@@ -294,7 +308,7 @@ def update_task(task: Task, actor: Member, data: TaskDetails) -> dict:
         task.resource_item = counted_on
     if changes:
         db.session.flush()
-        record(actor, "update", task, **{k: [_plain(v) for v in pair] for k, pair in changes.items()})
+        record(actor, "update", task, **edit_detail(changes))
     if "slots" in changes:
         promote_waiting(task, actor)  # more slots: the waitlist gets them first
     return changes
