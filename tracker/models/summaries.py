@@ -117,3 +117,7 @@ class SummaryCopy(db.Model):
     # 0: kept before it was recorded): another than today's differs in wording, not
     # necessarily in data
     wording_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # when an erasure (删除个人信息) took a person's name, address and phone out of the
+    # kept text (``services.erasure.redact_copies``; the figures stay as signed); None:
+    # as signed
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
