@@ -24,6 +24,7 @@ from .lru import LRU
 from .models import AssignmentStatus, ReportStatus, Role, TaskStatus
 from .menu import menu_counts
 from .permissions import may_call_leader
+from .privacy import mask_phones
 from .resend import new_token
 from .timeutil import to_local
 
@@ -280,7 +281,7 @@ def compile_templates(app) -> int:
 def register(app) -> None:
     app.jinja_env.filters.update(local_dt=local_dt, time_range=time_range, hours=hours, yuan=yuan,
                                  percent=percent, amount=amount, per_unit=per_unit,
-                                 linkify=linkify)
+                                 linkify=linkify, mask_phones=mask_phones)
     app.jinja_env.globals.update(
         csrf_token=page_csrf_token,  # in place of CSRFProtect's generate_csrf
         TASK_STATUS=TASK_STATUS,

@@ -257,7 +257,12 @@ def record_view(resident: Resident, viewer: Member) -> None:
 # --- tasks that served residents ----------------------------------------------------
 
 def serves_residents(task: Task) -> bool:
-    return task.category.code in VISIT_CATEGORIES
+    return category_serves_residents(task.category)
+
+
+def category_serves_residents(category) -> bool:
+    """走访慰问 and 结对帮扶: a task of the category serves registered residents."""
+    return category.code in VISIT_CATEGORIES
 
 
 def may_pick_residents(member: Member, task: Task) -> bool:
