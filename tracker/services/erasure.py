@@ -23,7 +23,6 @@ import csv
 import io
 import zipfile
 from datetime import date
-from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import escape as html_escape
 from sqlalchemy import and_, or_, select, tuple_
@@ -37,6 +36,11 @@ MARK = "（服务对象信息已删除）"
 MIN_TERM = 2  # one character would match too much, and no real name is that short
 
 Swaps = list[tuple[str, str]]  # (old whole value, its new value: "" when blanked)
+
+
+def xml_escape(text: str) -> str:
+    """Text as an XML text node holds it (what lxml writes for .docx and .xlsx)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def terms_of(name: str, address: str | None, phone: str | None, community: str) -> list[str]:
