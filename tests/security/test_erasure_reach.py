@@ -156,3 +156,16 @@ def test_nothing_the_app_shows_or_sends_names_her_after_the_erasure(client, logi
     db.session.commit()
     feed = client.get(f"/me/feed/{token}.ics")
     assert feed.status_code == 200 and not _holds_her(feed.get_data(as_text=True))
+
+
+def test_only_what_names_the_person_is_looked_for():
+    """The name, the address (with and without its community in front) and the phone; an
+    address that is only the community, or a piece of one, would take other people's
+    text with it."""
+    from tracker.services.erasure import terms_of
+
+    assert terms_of(NAME, f"解放路社区{ADDRESS}", PHONE, "解放路社区") == [
+        f"解放路社区{ADDRESS}", ADDRESS, PHONE, NAME]
+    assert terms_of(NAME, "解放路社区", None, "解放路社区") == [NAME]
+    assert terms_of(NAME, "12号", None, "解放路社区") == [NAME]
+    assert terms_of("李", "", None, "解放路社区") == []

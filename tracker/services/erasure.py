@@ -34,6 +34,7 @@ from .audit import record
 
 MARK = "（服务对象信息已删除）"
 MIN_TERM = 2  # one character would match too much, and no real name is that short
+MIN_ADDRESS = 4  # 「3栋」, 「12号」: a piece of an address, not one
 
 Swaps = list[tuple[str, str]]  # (old whole value, its new value: "" when blanked)
 
@@ -45,11 +46,17 @@ def xml_escape(text: str) -> str:
 
 def terms_of(name: str, address: str | None, phone: str | None, community: str) -> list[str]:
     """What names the person in free text, longest first: the name, the address, the
-    address without its community's name in front, the phone."""
-    found = {name, address or "", phone or ""}
+    address without its community's name in front, the phone. An address of fewer than
+    ``MIN_ADDRESS`` characters (「12号」) or that is no more than the community's name
+    would match other people's text: it is not a term."""
+    found = {name} if len(name) >= MIN_TERM else set()
+    places = {address or ""}
     if address and address.startswith(community):
-        found.add(address[len(community):].strip())
-    return sorted((t for t in found if len(t) >= MIN_TERM), key=len, reverse=True)
+        places.add(address[len(community):].strip())
+    found |= {p for p in places if len(p) >= MIN_ADDRESS and p not in community}
+    if phone and len(phone) >= MIN_ADDRESS:
+        found.add(phone)
+    return sorted(found, key=len, reverse=True)
 
 
 def names(text: str | None, terms: list[str]) -> bool:
