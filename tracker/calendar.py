@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 
 from .models import Task, TaskStatus
+from .privacy import mask_phones
 
 if TYPE_CHECKING:
     from icalendar import Event
@@ -34,12 +35,12 @@ def _event(task: Task, host: str, url: str, now: datetime) -> Event:
     event.add("dtstamp", now)
     event.add("dtstart", task.starts_at)
     event.add("dtend", task.ends_at)
-    event.add("summary", task.title)
-    event.add("location", task.place)
+    event.add("summary", mask_phones(task.title))
+    event.add("location", mask_phones(task.place))
     lines = [f"{task.community.name}" + (f" · {task.zone.name}" if task.zone else ""),
              task.category.name]
     if task.beneficiary:
-        lines.append(_("服务对象：%(who)s", who=task.beneficiary))
+        lines.append(_("服务对象：%(who)s", who=mask_phones(task.beneficiary)))
     lines.append(url)
     event.add("description", "\n".join(lines))
     event.add("url", url)

@@ -26,6 +26,7 @@ from .lru import LRU
 from .models import AssignmentStatus, ReportStatus, Role, TaskStatus
 from .menu import menu_counts
 from .permissions import may_call_leader
+from .privacy import mask_phones
 from .resend import new_token
 from .timeutil import to_local
 
@@ -76,9 +77,9 @@ def share_text(task, url: str) -> str:
 
     with force_locale(DEFAULT):
         return "\n".join([
-            _("【%(title)s】", title=task.title),
+            _("【%(title)s】", title=mask_phones(task.title)),
             _("时间：%(when)s", when=time_range(task)),
-            _("地点：%(place)s", place=task.place),
+            _("地点：%(place)s", place=mask_phones(task.place)),
             _("剩余名额：%(left)d/%(slots)d", left=task.slots_left, slots=task.slots),
             url])
 
@@ -302,7 +303,8 @@ def compile_templates(app) -> int:
 def register(app) -> None:
     app.jinja_env.filters.update(local_dt=local_dt, time_range=time_range, hours=hours, yuan=yuan,
                                  percent=percent, amount=amount, per_unit=per_unit,
-                                 linkify=linkify, unit_word=unit_word, device=device_label)
+                                 linkify=linkify, unit_word=unit_word, device=device_label,
+                                 mask_phones=mask_phones)
     app.jinja_env.globals.update(
         csrf_token=page_csrf_token,  # in place of CSRFProtect's generate_csrf
         TASK_STATUS=TASK_STATUS,

@@ -198,6 +198,36 @@ def test_a_finding_recorded_by_mistake_is_deactivated_not_deleted(client, login,
     assert "该摸排问题已删除。" in html
 
 
+def test_a_finding_deleted_as_personal_keeps_no_words_of_the_person(client, login, world):
+    """「涉及个人信息」: the description goes and the 位置 becomes its 责任区 or community;
+    without it the finding keeps its text, as a plain mistake does."""
+    double = build_double(world)
+    _reopen(double.survey)
+    finding = db.session.get(Finding, double.finding.id)
+    finding.place, finding.description = "二区3栋张德发家门口", "张德发（电话13907941234）私搭雨棚"
+    db.session.commit()
+    login(world.liaison)
+    page = client.get(f"/progress/findings/{finding.id}").get_data(as_text=True)
+    assert "涉及个人信息，一并清除描述" in page
+    response = client.post(f"/progress/findings/{finding.id}/deactivate",
+                           data={"reason": "误登记，涉及个人信息", "personal": "y"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    finding = db.session.get(Finding, finding.id)
+    assert finding.active is False and finding.description is None
+    where = finding.zone.name if finding.zone is not None else finding.community.name
+    assert finding.place == where
+    assert "张德发" not in client.get(f"/progress/findings/{finding.id}").get_data(as_text=True)
+
+
+def test_the_place_field_asks_for_no_names_or_phones(client, login, world):
+    double = build_double(world)
+    _reopen(double.survey)
+    login(world.leader)
+    page = client.get(f"/progress/tasks/{double.survey.id}/findings").get_data(as_text=True)
+    assert "勿写住户姓名、电话" in page
+
+
 def test_an_approved_survey_keeps_its_findings(client, login, world):
     """Taking a finding off an approved survey would change its official 完成数量 after
     the fact (and its month's 月报), while the report still says the old count."""

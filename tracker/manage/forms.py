@@ -20,6 +20,7 @@ from ..onsite.forms import ACCEPT
 from ..services import ServiceError
 from ..services.backfill import BackfillData, Participant, parse_findings
 from ..services.photos import MAX_PHOTOS_PER_TASK
+from ..services.residents import category_serves_residents
 from ..services.tasks import (
     BENEFICIARY_MAX,
     DESCRIPTION_MAX,
@@ -100,6 +101,29 @@ def member_label(member) -> str:
     return member.name + str(_l("（%(x)s）", x=member.masked_phone))
 
 
+# For a category that serves residents (走访慰问, 结对帮扶): a task's text reaches every
+# member, their calendars, SMS and the 月报, while the register shows a resident to the
+# liaison and the paired members only (the need form asks the same, needs/forms.py).
+PERSONAL_HINT = _l("请勿填写服务对象的姓名、住址、电话；服务对象请在“服务对象”中选择登记人员。")
+BENEFICIARY_HINT = _l("填写群体即可，如“空巢老人”；请勿填写服务对象的姓名、住址、电话，"
+                      "服务对象请在“服务对象”中选择登记人员。")
+PLACE_HINT = _l("写到社区或小区即可；请勿填写服务对象的门牌号、姓名、电话。")
+
+
+def hint_personal_data(form, items, chosen=None) -> None:
+    """The hints against personal data on the free-text fields, when the chosen item
+    (none chosen yet: any item offered) is of a category that serves residents."""
+    if not any(category_serves_residents(item.category) for item in items
+               if chosen is None or item.id == chosen):
+        return
+    for name, hint in (("title", PERSONAL_HINT), ("beneficiary", BENEFICIARY_HINT),
+                       ("place", PLACE_HINT), ("description", PERSONAL_HINT),
+                       ("note", PERSONAL_HINT)):
+        field = getattr(form, name, None)
+        if field is not None:
+            field.description = hint
+
+
 class TaskForm(Form):
     """创建任务 from a resource checklist item; the edit form drops the first-time fields."""
 
@@ -127,6 +151,7 @@ class TaskForm(Form):
     def set_choices(self, items, members) -> None:
         if self.resource_item is not None:
             self.resource_item.choices = [("", _l("请选择"))] + item_choices(items)
+            hint_personal_data(self, items, self.resource_item.data)
         if self.leader is not None:
             self.leader.choices = [("", _l("不设组长"))] + [
                 (m.id, member_label(m)) for m in members
@@ -327,6 +352,7 @@ class BackfillForm(Form):
 
     def set_choices(self, items, members) -> None:
         self.resource_item.choices = [("", _l("请选择"))] + item_choices(items)
+        hint_personal_data(self, items, self.resource_item.data)
         self.participants.choices = [(m.id, f"{m.name}（{m.unit.name}）") for m in members]
         self.leader.choices = [("", _l("请选择"))] + [(m.id, m.name) for m in members]
 

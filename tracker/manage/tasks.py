@@ -18,7 +18,7 @@ from ..timeutil import to_local, utcnow
 from ..view_support import run_service
 from . import queries as q
 from .common import _actor, _managed_task, _per_page, _refuse_foreign_item, bp
-from .forms import TaskEditForm, TaskFilterForm, TaskForm
+from .forms import TaskEditForm, TaskFilterForm, TaskForm, hint_personal_data
 
 
 @bp.get("/tasks")
@@ -117,6 +117,7 @@ def edit_task(task_id: int):
         "ends_at": to_local(task.ends_at).replace(tzinfo=None, second=0, microsecond=0),
     })
     form.saved_start = saved_start
+    hint_personal_data(form, [task.resource_item])
     if form.validate_on_submit():
         done = run_service(form, update_task, task, _actor(), form.details(), denied=404)
         if done:

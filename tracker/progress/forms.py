@@ -12,7 +12,7 @@ from datetime import date
 from flask import request
 from ..i18n import lazy_gettext as _l
 from ..form import Form
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..fields import strip_text
@@ -226,10 +226,10 @@ class FindingForm(Form):
     place = StringField(_l("位置"), filters=[strip_text], validators=[
         DataRequired(_l("请填写问题位置。")),
         Length(max=120, message=_l("位置不能超过120个字。")),
-    ], description=_l("如：建设路12号门前"))
+    ], description=_l("如：建设路12号门前。位置请写门牌或路段，勿写住户姓名、电话。"))
     description = TextAreaField(_l("问题描述"), filters=[strip_text], validators=[
         Length(max=2000, message=_l("问题描述不能超过2000个字。")),
-    ])
+    ], description=_l("问题会随月报上报、移交有关部门，请勿写住户姓名、电话。"))
 
 
 class HandOverForm(Form):
@@ -248,3 +248,5 @@ class DeactivateFindingForm(Form):
     reason = StringField(_l("删除原因"), filters=[strip_text], validators=[
         Length(max=200, message=_l("原因不能超过200个字。")),
     ])
+    personal = BooleanField(_l("涉及个人信息，一并清除描述"), description=_l(
+        "勾选后问题描述清空，位置改为所在责任区或社区。"))

@@ -418,5 +418,6 @@ def deactivate_finding(finding_id: int):
     form = DeactivateFindingForm()
     return _finding_action(
         finding_id, form,
-        lambda f, fm: finding_service.deactivate(f, _actor(), fm.reason.data),
+        lambda f, fm: finding_service.deactivate(f, _actor(), fm.reason.data,
+                                                 personal=fm.personal.data),
         _("已删除该摸排问题。"), "remove")

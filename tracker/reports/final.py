@@ -22,6 +22,10 @@ afterwards; a serialisation would be rendered again by tomorrow's code. The .csv
 the whole document as plain text, so it is also what the live document is compared
 with.
 
+One change is made to a kept document: an erasure (删除个人信息) takes the person's
+name, address and phone out of its text, in place — every figure stays as signed — and
+records when (``redacted_at``; ``services.erasure.redact_copies``); the page says so.
+
 Who may read a kept document depends on the communities it covers, fixed at 定稿
 (``summary_copy_community``: for a unit's month every community the month touched
 then): an admin, or a liaison who manages every one of them — on the page, in the
@@ -151,6 +155,7 @@ class SignedCopy:
     finalized_by: str
     reopened_at: datetime | None
     reopened_by: str
+    redacted_at: datetime | None = None  # an erasure took a person out of its text
 
 
 def history_plan(scope: SummaryScope, year: int, month: int, reader: Member) -> Plan:
@@ -161,15 +166,17 @@ def history_plan(scope: SummaryScope, year: int, month: int, reader: Member) -> 
     signer, reopener = aliased(Member), aliased(Member)
     return plan(
         select(SummaryCopy.id, SummaryCopy.finalized_at, signer.name, SummaryCopy.reopened_at,
-               reopener.name, copy_within(_managed(reader)))
+               reopener.name, SummaryCopy.redacted_at, copy_within(_managed(reader)))
         .join(SummaryNote, SummaryNote.id == SummaryCopy.note_id)
         .outerjoin(signer, signer.id == SummaryCopy.finalized_by_id)
         .outerjoin(reopener, reopener.id == SummaryCopy.reopened_by_id)
         .where(SummaryNote.scope_key == scope.key, SummaryNote.year == year,
                SummaryNote.month == month)
         .order_by(SummaryCopy.finalized_at, SummaryCopy.id),
-        shape=lambda rows: [SignedCopy(number, copy_id, at, by or "", reopened, reopened_by or "")
-                            for number, (copy_id, at, by, reopened, reopened_by, readable)
+        shape=lambda rows: [SignedCopy(number, copy_id, at, by or "", reopened, reopened_by or "",
+                                       redacted)
+                            for number, (copy_id, at, by, reopened, reopened_by, redacted,
+                                         readable)
                             in enumerate(rows, 1) if readable])
 
 

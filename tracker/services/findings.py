@@ -179,14 +179,27 @@ def mark_fixed(finding: Finding, actor: Member, on: date | None) -> None:
     record(actor, "fix_finding", finding, on=on)
 
 
-def deactivate(finding: Finding, actor: Member, reason: str = "") -> None:
-    """Take a finding recorded by mistake off the register (kept, not deleted)."""
+def deactivate(finding: Finding, actor: Member, reason: str = "",
+               personal: bool = False) -> None:
+    """Take a finding recorded by mistake off the register (kept, not deleted).
+    ``personal`` (「涉及个人信息」): its text goes too (``forget_text``)."""
     _require_manager(finding, actor)
     task = finding.task
     if task.report_approved:
         # an approved survey's count is official: final, as it is for recording
         raise ServiceError(_l("该摸排任务的完成情况已审核通过，不能再删除问题。"))
     finding.active = False
+    if personal:
+        forget_text(finding)
     db.session.flush()
     _report_follows_findings(task)
     record(actor, "deactivate_finding", finding, reason=(reason or "").strip()[:200])
+
+
+def forget_text(finding: Finding) -> None:
+    """A finding deleted because it names a person keeps no words of it: the
+    description goes and the 位置 becomes its 责任区 (or community). Kind, dates and
+    the survey it was found on stay."""
+    finding.description = None
+    finding.place = (finding.zone.name if finding.zone is not None
+                     else finding.community.name)[:120]

@@ -32,6 +32,7 @@ from ..models import (
 from ..permissions import managed_community_ids, manages_community, may_report
 from ..timeutil import local_today, utcnow
 from . import PermissionDenied, ServiceError
+from . import erasure
 from .audit import record
 from .photos import remove_image
 from .task_needs import series_of
@@ -256,7 +257,12 @@ def record_view(resident: Resident, viewer: Member) -> None:
 # --- tasks that served residents ----------------------------------------------------
 
 def serves_residents(task: Task) -> bool:
-    return task.category.code in VISIT_CATEGORIES
+    return category_serves_residents(task.category)
+
+
+def category_serves_residents(category) -> bool:
+    """走访慰问 and 结对帮扶: a task of the category serves registered residents."""
+    return category.code in VISIT_CATEGORIES
 
 
 def may_pick_residents(member: Member, task: Task) -> bool:
@@ -377,8 +383,7 @@ def export_resident(resident: Resident, actor: Member) -> dict:
             "created_at": _iso(resident.created_at),
         },
         "paired_members": [{"name": m.name, "unit": m.unit.name} for m in resident.paired_members],
-        "served_by_tasks": [{"title": t.title, "date": t.service_date.isoformat(),
-                             "community": t.community.name} for t in visit_history(resident)],
+        **_held_in_tasks(resident),
         "needs": [{"id": n.id, "kind": n.kind.value, "title": n.title,
                    "description": n.description, "status": n.status.value,
                    "posted_on": n.posted_on.isoformat(), "wanted_by": n.wanted_by.isoformat(),
@@ -391,6 +396,39 @@ def export_resident(resident: Resident, actor: Member) -> dict:
     }
 
 
+def _held_in_tasks(resident: Resident) -> dict:
+    """What an erasure of the resident would reach besides the record (Art. 45: the
+    copy lists it): the tasks that served them with their free text, the 补录 requests
+    and the messages about those tasks, and the signed 月报 copies of their months
+    that name them."""
+    tasks = visit_history(resident)
+    ids = {t.id for t in tasks}
+    terms = erasure.terms_of(resident.name, resident.address, resident.phone,
+                             resident.community.name)
+    return {
+        "served_by_tasks": [{
+            "title": t.title, "date": t.service_date.isoformat(),
+            "community": t.community.name, "place": t.place, "beneficiary": t.beneficiary,
+            "description": t.description,
+            "report_note": t.report.note if t.report is not None else None,
+        } for t in tasks],
+        "backfill_requests": [{"task_id": r.task_id or r.result_task_id,
+                               "description": r.description, "note": r.note}
+                              for r in erasure.requests_about(ids)
+                              if erasure.names(r.description, terms)
+                              or erasure.names(r.note, terms)],
+        "messages_about_these_tasks": [
+            {"channel": m.channel.value, "subject": m.subject, "body": m.body,
+             "created_at": _iso(m.created_at)}
+            for m in erasure.messages_about(tasks)
+            if erasure.names(m.subject, terms) or erasure.names(m.body, terms)],
+        "signed_reports_naming_them": [
+            {"title": c.title, "finalized_at": _iso(c.finalized_at)}
+            for c in erasure.copies_of(erasure.months_of([t.service_date for t in tasks]))
+            if erasure.copy_names(c, terms)],
+    }
+
+
 def _iso(value):
     return value.isoformat() if value is not None else None
 
@@ -399,16 +437,25 @@ def erase_resident(resident: Resident, actor: Member | None, reason: str = "requ
     """Erase a resident's personal data (PIPL Art. 47): name, address, phone, notes and
     pairings go; the record stays, archived, so the activities that served the person —
     and every figure counted from them — are unchanged. The needs posted for them are
-    closed and lose their text and photo (``forget_resident_in_needs``), and the
-    tasks that served them or were made from those needs lose the name from their
-    title, description and 服务对象. ``actor`` None: the retention job."""
+    closed and lose their text and photo (``forget_resident_in_needs``); the
+    tasks that served them or were made from those needs lose the person (name,
+    address, phone) from their title, description, 服务对象, 地点 and report's 情况说明
+    (``_forget_in_tasks``), and so do the 补录 requests and the messages about those
+    tasks and the signed 月报 copies of their months, whose figures stay as signed
+    (``services.erasure``). ``actor`` None: the retention job."""
     if actor is not None and not actor.is_admin:
         raise PermissionDenied(_l("只有单位管理员可以删除个人信息。"))
     if resident.erased_at is not None:
         raise ServiceError(_l("该服务对象的个人信息已删除。"))
-    name = resident.name
+    terms = erasure.terms_of(resident.name, resident.address, resident.phone,
+                             resident.community.name)
     made_from_needs = forget_resident_in_needs(resident, actor)
-    _forget_in_tasks(name, {t.id: t for t in [*visit_history(resident), *made_from_needs]})
+    tasks = {t.id: t for t in [*visit_history(resident), *made_from_needs]}
+    swaps = _forget_in_tasks(terms, tasks)
+    erasure.forget_in_requests(set(tasks), swaps, terms)
+    erasure.forget_in_messages(list(tasks.values()), swaps, terms)
+    erasure.redact_copies(erasure.months_of([t.service_date for t in tasks.values()]),
+                          swaps, terms, actor, resident.id)
     now = utcnow()
     resident.name, resident.address, resident.phone, resident.notes = ERASED_NAME, "", None, None
     resident.consent_method = ""
@@ -419,19 +466,33 @@ def erase_resident(resident: Resident, actor: Member | None, reason: str = "requ
     record(actor, "erase", resident, reason=reason)
 
 
-def _forget_in_tasks(name: str, tasks: dict[int, Task]) -> None:
-    """Take a person's name out of tasks' free text: a title naming them becomes
-    「<category>（服务对象信息已删除）」, a description or 服务对象 naming them goes.
-    Counts, dates and people are untouched."""
-    if len(name) < 2:  # one character would match too much, and no real name is that short
-        return
+def _forget_in_tasks(terms: list[str], tasks: dict[int, Task]) -> erasure.Swaps:
+    """Take a person (their name, address, phone: ``terms``) out of tasks' free text: a
+    title naming them becomes 「<category>（服务对象信息已删除）」, a 地点 naming them
+    「<community>（服务对象信息已删除）」 (the 社区 level), a description or 服务对象 naming
+    them goes, and the report's 情况说明 keeps its words with the person replaced by
+    「（服务对象信息已删除）」. Counts, dates and people are untouched. Returns each value
+    replaced and its new one, for the copies of it (messages, signed 月报)."""
+    swaps: erasure.Swaps = []
+
+    def change(old: str, new: str | None) -> str | None:
+        swaps.append((old, new or ""))
+        return new
+
     for task in tasks.values():
-        if name in task.title:
-            task.title = f"{task.category.name}（服务对象信息已删除）"
-        if task.description and name in task.description:
-            task.description = None
-        if task.beneficiary and name in task.beneficiary:
-            task.beneficiary = None
+        if erasure.names(task.title, terms):
+            task.title = change(task.title, f"{task.category.name}{erasure.MARK}")
+        if erasure.names(task.place, terms):
+            task.place = change(task.place, f"{task.community.name}{erasure.MARK}")
+        if erasure.names(task.description, terms):
+            task.description = change(task.description, None)
+        if erasure.names(task.beneficiary, terms):
+            task.beneficiary = change(task.beneficiary, None)
+    for task in tasks.values():  # the report's words, once every whole value is known
+        report = task.report
+        if report is not None and erasure.names(report.note, terms):
+            report.note = change(report.note, erasure.redact(report.note, swaps, terms))
+    return swaps
 
 
 # --- erasure reaches the needs posted for the resident ------------------------------------
