@@ -112,6 +112,10 @@ class _WatchedSMTP(smtplib.SMTP):
 class _WatchedSMTPSSL(smtplib.SMTP_SSL, _WatchedSMTP):
     """SMTPS: SMTP_SSL wraps the socket _WatchedSMTP watched (before the handshake)."""
 
+    def __init__(self, *args, deadline: _Deadline, **kwargs):
+        self._deadline = deadline
+        smtplib.SMTP_SSL.__init__(self, *args, **kwargs)
+
 
 class EmailSender:
     def __init__(self, config: dict):
