@@ -1,4 +1,5 @@
-"""Commands for whoever runs the server: ``create-admin``, ``backup``, ``restore``."""
+"""Commands for whoever runs the server: ``create-admin``, ``backup``, ``restore``,
+``sweep-uploads``."""
 from __future__ import annotations
 
 import os
@@ -13,6 +14,7 @@ from ..services import ServiceError, unit_of_work
 from ..services.installation import FirstAdmin, check_may_create, create_first_admin
 from ..services.invitations import LIFETIME, issue_links
 from ..services.passwords import check_password_strength
+from ..services.photos import sweep_uploads
 from .backup import BackupError, backup, restore
 from .files import CallerPath, file_error, os_user
 from .schema import head_revisions, known_revisions
@@ -132,3 +134,15 @@ def restore_command(archive):
                          "写出这份备份的版本，再恢复（见 docs/deploy.md 的 Rolling back an upgrade）。",
                          rev=", ".join(sorted(revisions)),
                          head=", ".join(sorted(head_revisions()))))
+
+
+@click.command("sweep-uploads")
+@with_appcontext
+def sweep_uploads_command():
+    """Remove the photo files no record names, older than a day (left by a server that
+    stopped between writing a photo and committing its record). Run daily."""
+    try:
+        removed = sweep_uploads()
+    except OSError as error:
+        raise file_error(error, current_app.config["UPLOAD_FOLDER"]) from None
+    click.echo(_("已删除 %(n)s 个没有记录的照片文件。", n=len(removed)))
