@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -78,6 +81,28 @@ def create_admin_command(phone, name, unit_name, invite, force):
             click.echo(url)
 
 
+@contextmanager
+def _stopping_ends_cleanly():
+    """SIGTERM (systemctl stop, a shutdown, systemd's TimeoutStartSec) and SIGHUP end the
+    command as an exception does: Python's default for them ends the process at once,
+    and the backup's work folder — a full copy of the database — would stay on disk.
+    As SystemExit, its ``with`` blocks clean up and a pg_dump child is killed
+    (``subprocess.run`` kills its child on any exception)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals are the main thread's (a test calling the command in a thread)
+        return
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 @click.command("backup")
 @click.option("-o", "--output", required=True,
               type=CallerPath(dir_okay=False, writable=True, path_type=Path),
@@ -89,7 +114,8 @@ def create_admin_command(phone, name, unit_name, invite, force):
 def backup_command(output, pg_snapshot):
     """Write one archive: a consistent copy of the database and the uploads folder."""
     try:
-        manifest = backup(output, pg_snapshot=pg_snapshot)
+        with _stopping_ends_cleanly():
+            manifest = backup(output, pg_snapshot=pg_snapshot)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     except OSError as error:  # the output's folder, or an upload the user may not read
