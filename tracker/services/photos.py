@@ -232,13 +232,23 @@ def store_image(data: bytes, field: str = "photo"):
     return name, processed
 
 
-def upload_folder_writable() -> bool:
-    """Whether ``store_image`` can write: the photos folder, or the nearest folder above
-    it that exists (it is made at the first upload), is a folder the app may write in."""
+def upload_folder_state() -> str:
+    """Whether ``store_image`` can write: "ok"; "not writable" when the photos folder,
+    or the nearest folder above it that exists (it is made at the first upload), is
+    not a folder the app may write in; "full" when its file system has less room left
+    for the app than two of the largest uploads (MAX_UPLOAD_MB)."""
     path = _folder()
     while not path.exists() and path.parent != path:
         path = path.parent
-    return path.is_dir() and os.access(path, os.W_OK | os.X_OK)
+    if not (path.is_dir() and os.access(path, os.W_OK | os.X_OK)):
+        return "not writable"
+    try:
+        room = os.statvfs(path)
+    except OSError:
+        return "not writable"
+    if room.f_bavail * room.f_frsize < 2 * current_app.config["MAX_CONTENT_LENGTH"]:
+        return "full"
+    return "ok"
 
 
 def image_path(name: str, thumb: bool = False) -> Path:
