@@ -122,6 +122,24 @@ def client(app):
 
 
 @pytest.fixture
+def commit_fails():
+    """``commit_fails()``: from then on the database refuses every COMMIT (a restart or
+    failover at that moment)."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    def refuse(session):
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    def arm():
+        event.listen(Session, "before_commit", refuse)
+    yield arm
+    if event.contains(Session, "before_commit", refuse):
+        event.remove(Session, "before_commit", refuse)
+
+
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()
 

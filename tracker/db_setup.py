@@ -168,10 +168,20 @@ def _end_pipelines(engine: Engine) -> None:
         if connection.invalidated:
             return  # its DBAPI connection is gone, and a pipeline with it
         pipeline = connection.info.pop(PIPELINE, None)
-        if pipeline is not None:
+        if pipeline is None:
+            return
+        try:
             # with an error, psycopg logs a failure to end the pipeline and raises the error
             pipeline.__exit__(type(error) if error else None, error,
                               error.__traceback__ if error else None)
+        except Exception:
+            # The pipeline could not end: the server went away with its results unread
+            # (a restart, a failover: "cannot exit pipeline mode while busy" on top of
+            # AdminShutdown). The connection is of no more use; closed, it is what
+            # SQLAlchemy takes for a disconnect — dropped from the pool, the request a
+            # 503 (errors.database_unavailable) like any other that meets the restart.
+            connection.connection.dbapi_connection.close()
+            raise
 
     @event.listens_for(engine, "after_cursor_execute")
     def _after_statement(connection, *_args):

@@ -53,6 +53,7 @@ _BUSY = (
     "canceling statement due to statement timeout", "canceling statement due to lock timeout",
     "could not obtain lock", "too many connections", "remaining connection slots",
     "no route to host", "name or service not known", "consuming input failed",
+    "cannot exit pipeline mode",  # psycopg: the server went away inside a pipeline
 )
 
 _FALLBACK = ("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"

@@ -20,6 +20,7 @@ tells PostgreSQL to use it anyway, for the rest of the transaction.
 """
 from __future__ import annotations
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
@@ -108,13 +109,23 @@ def generic_plans(session) -> None:
     transaction still ends in COMMIT, which keeps the prepared statements."""
     if session.get_bind().dialect.name != "postgresql":
         return
+    import psycopg
+
     connection = session.connection()
     raw = connection.connection.dbapi_connection
-    pipeline = raw.pipeline()
-    pipeline.__enter__()
     try:
-        raw.execute(GENERIC_PLANS)
-    except BaseException as error:
-        pipeline.__exit__(type(error), error, error.__traceback__)
-        raise
+        pipeline = raw.pipeline()
+        pipeline.__enter__()
+        try:
+            raw.execute(GENERIC_PLANS)
+        except BaseException as error:
+            pipeline.__exit__(type(error), error, error.__traceback__)
+            raise
+    except psycopg.OperationalError as error:
+        # The server went away (a restart, a failover) and psycopg, not SQLAlchemy, met
+        # it: dropped from the pool, and raised as SQLAlchemy raises a disconnect, so the
+        # request is the 503 (errors.database_unavailable), not a 500.
+        connection.invalidate(error)
+        raise DBAPIError.instance(GENERIC_PLANS, None, error, psycopg.Error,
+                                  connection_invalidated=True) from None
     connection.info[PIPELINE] = pipeline

@@ -160,7 +160,12 @@ class MemoryCounts:
 
 
 class RedisCounts:
-    """A sorted set per key (score = time); the database stands in while Redis is down."""
+    """A sorted set per key (score = time) in Redis, shared by the app servers — and
+    every hit written to the database as well, which counts alone while Redis is down.
+    The count is the larger of the two, so neither an outage (Redis's hits unseen by the
+    database) nor Redis's return or restart (the database's hits unseen by Redis, its
+    keys perhaps gone) gives an account a fresh set of guesses. Hits are failed logins:
+    rare, so the second write costs little."""
 
     name = "redis"
 
@@ -172,24 +177,37 @@ class RedisCounts:
         self._redis = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
         self._fallback = fallback
         self._down_until = 0.0
+        self._was_down = False
 
     def _call(self, method: str, *args):
-        if time.monotonic() >= self._down_until:
-            try:
-                return getattr(self, f"_{method}")(*args)
-            except self._errors as error:
-                self._down_until = time.monotonic() + REDIS_RETRY_SECONDS
-                log.warning("Redis unreachable (%s): login throttling counts in the database "
-                            "for the next %d s", type(error).__name__, REDIS_RETRY_SECONDS)
-        return getattr(self._fallback, method)(*args)
+        """Redis's answer, or None while it is down."""
+        if time.monotonic() < self._down_until:
+            return None
+        try:
+            answer = getattr(self, f"_{method}")(*args)
+        except self._errors as error:
+            self._down_until = time.monotonic() + REDIS_RETRY_SECONDS
+            self._was_down = True
+            log.warning("Redis unreachable (%s): login throttling counts in the database "
+                        "for the next %d s", type(error).__name__, REDIS_RETRY_SECONDS)
+            return None
+        if self._was_down:
+            self._was_down = False
+            log.warning("Redis reachable again: login throttling counts in Redis and the "
+                        "database, the larger of the two")
+        return answer
 
     def count(self, key: str, seconds: int, now: datetime) -> Count:
-        return self._call("count", key, seconds, now)
+        stored = self._fallback.count(key, seconds, now)
+        shared = self._call("count", key, seconds, now)
+        return shared if shared is not None and shared.hits > stored.hits else stored
 
     def add(self, key: str, seconds: int, now: datetime) -> None:
+        self._fallback.add(key, seconds, now)
         self._call("add", key, seconds, now)
 
     def clear(self, key: str) -> None:
+        self._fallback.clear(key)
         self._call("clear", key)
 
     def _count(self, key, seconds, now) -> Count:

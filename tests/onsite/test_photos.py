@@ -466,3 +466,55 @@ def test_a_member_of_another_community_cannot_fetch_it_even_when_on_other_tasks(
     db.session.commit()
     login(world.other_member)
     assert client.get(f"/onsite/photos/{photo.id}").status_code == 403
+
+
+# --- files of a transaction that does not commit ---------------------------------------
+
+@pytest.mark.parametrize("page", ["report", "need"])
+def test_a_photo_whose_commit_fails_leaves_no_file(app, client, login, world, commit_fails,
+                                                   page):
+    """The page says nothing was saved, and nothing was: no row, and no file on disk that
+    no record names (it would never be shown, backed up or erased)."""
+    from tests.needs.support import need
+    from tracker.models import NeedStatus
+
+    upload = samples.phone_jpeg(640, 480)
+    if page == "report":
+        login(world.leader)
+        commit_fails()
+        response = _upload(client, world.past_task, upload)
+    else:
+        wish = need(world.community, world.liaison, status=NeedStatus.claimed,
+                    claimer=world.member)
+        db.session.commit()
+        login(world.liaison)
+        commit_fails()
+        response = client.post(f"/needs/{wish.id}/fulfil", content_type="multipart/form-data",
+                               data={"note": "轮椅已修好",
+                                     "photo": (io.BytesIO(upload), "done.jpg")})
+    assert response.status_code == 503
+    assert _photo_count() == 0
+    assert _stored_files(app) == []
+
+
+def test_sweep_uploads_removes_only_old_files_no_record_names(app, world, runner):
+    import os
+    import time
+
+    kept = add_task_photo(world.past_task, world.leader, samples.small_png())
+    db.session.commit()
+    folder = photo_path(kept).parent
+    day_and_more = time.time() - 25 * 3600
+    old_orphan, fresh_orphan = "a" * 32, "b" * 32
+    for name in (old_orphan, fresh_orphan):
+        (folder / f"{name}.jpg").write_bytes(b"jpeg")
+        (folder / f"{name}_t.jpg").write_bytes(b"jpeg")
+    for path in [photo_path(kept), photo_path(kept, thumb=True),
+                 folder / f"{old_orphan}.jpg", folder / f"{old_orphan}_t.jpg"]:
+        os.utime(path, (day_and_more, day_and_more))
+    result = runner.invoke(args=["sweep-uploads"])
+    assert result.exit_code == 0, result.output
+    assert "2" in result.output
+    left = sorted(p.name for p in folder.iterdir())
+    assert left == sorted([photo_path(kept).name, photo_path(kept, thumb=True).name,
+                           f"{fresh_orphan}.jpg", f"{fresh_orphan}_t.jpg"])

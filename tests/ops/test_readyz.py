@@ -1,7 +1,10 @@
 """GET /readyz: ready (200) only when the database answers, its schema is at the
-migrations' head ("degraded", still 200, when photos cannot be stored); otherwise 503, in JSON, on both databases. /healthz (liveness) is
-untouched by the schema's state."""
+migrations' head ("degraded", still 200, when photos cannot be stored: a folder the app
+may not write, a disk nearly full); otherwise 503, in JSON, on both databases, with a
+WARNING in the log saying why. /healthz (liveness) is untouched by the schema's state."""
 from __future__ import annotations
+
+import logging
 
 import pytest
 
@@ -47,11 +50,23 @@ def test_ready_only_at_the_head_of_the_migrations(backend, tmp_path):
         assert "Set-Cookie" not in ready.headers
 
 
-def test_not_ready_when_the_database_does_not_answer(tmp_path):
+def test_not_ready_when_the_database_does_not_answer(tmp_path, caplog):
     missing = tmp_path / "no-such-dir" / "tracker.sqlite3"
-    response = _get(f"sqlite:///{missing}", "/readyz")
+    with caplog.at_level(logging.WARNING, logger="tracker.main.routes"):
+        response = _get(f"sqlite:///{missing}", "/readyz")
     assert response.status_code == 503 and response.is_json
     assert response.get_json()["database"] == "unreachable"
+    [warning] = [r for r in caplog.records if r.name == "tracker.main.routes"]
+    assert warning.levelno == logging.WARNING
+    assert "database is unreachable (OperationalError)" in warning.getMessage()
+
+
+def test_not_ready_says_why_in_the_log_when_the_schema_is_behind(tmp_path, caplog):
+    with fresh_database("sqlite", tmp_path, "readyz") as url:
+        with caplog.at_level(logging.WARNING, logger="tracker.main.routes"):
+            assert _get(url, "/readyz").status_code == 503
+    assert any("schema is missing" in r.getMessage() for r in caplog.records
+               if r.name == "tracker.main.routes" and r.levelno == logging.WARNING)
 
 
 def test_not_ready_when_postgres_does_not_answer():
@@ -81,3 +96,31 @@ def test_degraded_when_photos_cannot_be_stored(tmp_path, migrated_database):
     assert blocked.get_json()["status"] == "degraded"
     assert blocked.get_json()["uploads"] == "not writable"
     assert blocked.get_json()["schema"] == "current"
+
+
+@pytest.mark.sqlite_file
+def test_degraded_when_the_upload_disk_is_nearly_full(tmp_path, migrated_database,
+                                                      monkeypatch):
+    """Less room than two of the largest uploads: every photo would fail to be saved
+    (「照片暂时无法保存」), so the monitor sees "full"; the rest still serves (200)."""
+    import os
+    from types import SimpleNamespace
+
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    real = os.statvfs
+    room = {"bytes": 1 << 40}
+
+    def statvfs(path):
+        if str(path).startswith(str(uploads)):
+            return SimpleNamespace(f_bavail=room["bytes"] // 4096, f_frsize=4096)
+        return real(path)
+
+    monkeypatch.setattr("tracker.services.photos.os.statvfs", statvfs)
+    with migrated_database("sqlite", "uploads") as url:
+        roomy = _get(url, "/readyz", UPLOAD_FOLDER=str(uploads), MAX_CONTENT_LENGTH=10 << 20)
+        room["bytes"] = 15 << 20  # less than two 10 MB uploads
+        full = _get(url, "/readyz", UPLOAD_FOLDER=str(uploads), MAX_CONTENT_LENGTH=10 << 20)
+    assert roomy.status_code == 200 and roomy.get_json()["uploads"] == "ok"
+    assert full.status_code == 200 and full.get_json()["status"] == "degraded"
+    assert full.get_json()["uploads"] == "full"

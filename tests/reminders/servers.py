@@ -152,3 +152,49 @@ class Recorder:
         self._stopping.set()
         self._server.shutdown()
         self._server.server_close()
+
+
+class Trickler:
+    """A server that answers and never finishes: on each connection it sends ``first``
+    (an HTTP status line, an SMTP greeting's start), then one byte every ``every``
+    seconds, each within any per-read timeout, until the server stops — a half-dead
+    proxy or an overloaded gateway. ``connections`` counts who came."""
+
+    def __init__(self, first: bytes, every: float = 0.2):
+        self.first, self.every = first, every
+        self.connections = 0
+        self._stopping = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.05)
+        self.port = self._listener.getsockname()[1]
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _accept(self):
+        while not self._stopping.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+
+    def _trickle(self, conn: socket.socket):
+        with conn:
+            try:
+                conn.sendall(self.first)
+                while not self._stopping.wait(self.every):
+                    conn.sendall(b"x")
+            except OSError:
+                pass  # the client gave up and closed
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stopping.set()
+        self._thread.join(5)
+        self._listener.close()

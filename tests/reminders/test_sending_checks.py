@@ -6,13 +6,17 @@ the recipients' choices."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
+
+import pytest
 
 from sqlalchemy import select
 
 from tests import factories as f
 from tests.reminders.conftest import local
 from tests.reminders.outbox_rows import rows
+from tests.reminders.servers import Trickler
 from tracker.extensions import db
 from tracker.models import (
     Assignment,
@@ -268,6 +272,57 @@ def test_an_sms_gateway_that_never_answers_costs_one_timeout_per_run(app, town, 
     run(MORNING + timedelta(minutes=20))
     assert len(recorder.to("/sms")) == 4
     assert {r.status for r in rows(channel=Channel.sms)} == {OutboxStatus.sent}
+
+
+@pytest.fixture
+def trickling_gateway():
+    server = Trickler(b"HTTP/1.1 200 OK\r\nX-Slow: ").start()
+    yield server
+    server.stop()
+
+
+def test_an_sms_gateway_that_trickles_its_answer_is_a_timeout_not_a_hung_run(
+        app, client, login, town, smtp, trickling_gateway):
+    """Each byte comes within the per-read timeout, the answer never ends: the whole
+    delivery has REMINDER_HTTP_TIMEOUT, then it is a failure like a silent gateway's."""
+    app.config["REMINDER_HTTP_TIMEOUT"] = 1
+    app.config["SMS_GATEWAY_URL"] = trickling_gateway.url("/sms")
+    people = [with_email_and_sms(town, f"成员{n}", f"m{n}@example.org") for n in range(3)]
+    town.task(local(-2, 9), people=people, title="楼道清理")
+    started = time.monotonic()
+    report = run(MORNING)
+    assert time.monotonic() - started < 8  # one delivery's deadline, not for ever
+    assert len(smtp.mails) == 3  # the other channel went on
+    assert trickling_gateway.connections == 1  # the channel is down for the rest of the run
+    sms = rows(channel=Channel.sms)
+    assert {r.status for r in sms} == {OutboxStatus.pending}  # retried, never left "sending"
+    assert sorted(r.attempts for r in sms) == [0, 0, 1]
+    assert report.held == 2
+    [status] = [c for c in channel_status() if c.channel == Channel.sms]
+    assert status.last_failure is not None and "超时" in status.last_error
+    admin = f.member(town.unit, Role.admin, "管理员")
+    db.session.commit()
+    login(admin)
+    assert "超时" in client.get("/outbox/").get_data(as_text=True)
+
+
+def test_an_smtp_server_that_trickles_its_greeting_is_a_timeout(app, town, recorder):
+    server = Trickler(b"220 slow").start()
+    try:
+        app.config.update(REMINDER_HTTP_TIMEOUT=1, SMTP_PORT=server.port)
+        people = [with_email_and_sms(town, f"成员{n}", f"m{n}@example.org") for n in range(2)]
+        town.task(local(-2, 9), people=people, title="楼道清理")
+        started = time.monotonic()
+        report = run(MORNING)
+        assert time.monotonic() - started < 8
+    finally:
+        server.stop()
+    assert len(recorder.to("/sms")) == 2  # SMS went on
+    mails = rows(channel=Channel.email)
+    assert {r.status for r in mails} == {OutboxStatus.pending}
+    assert sorted(r.attempts for r in mails) == [0, 1] and report.held == 1
+    [status] = [c for c in channel_status() if c.channel == Channel.email]
+    assert "超时" in status.last_error
 
 
 # --- 提醒状态 ----------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from tests import factories as f
 from tests.security.support import BAD_PASSWORD, LOGIN_FAILED, error_texts
 from tests.security.workers import failed_logins_elsewhere
-from tracker import create_app
+from tracker import create_app, throttle
 from tracker.config import ConfigError, require_shared_throttle
 from tracker.extensions import db
 from tracker.models import ThrottleHit
@@ -396,7 +396,47 @@ class TestRedis:
         there = failed_logins_elsewhere(app, world.member.phone, "10.1.0.1", 3)
         assert here + there == [200] * 5, (here, there)
         assert attempt(client, world.member.phone, f.PASSWORD, "10.1.0.1").status_code == 429
-        assert db.session.scalar(select(func.count(ThrottleHit.id))) == 0  # all in Redis
+        # in Redis, and in the database too (it counts alone while Redis is down)
+        account = throttle.key("login-acct", world.member.phone)
+        assert db.session.scalar(select(func.count(ThrottleHit.id))
+                                 .where(ThrottleHit.key == account)) == 5
+
+    def test_the_guesses_made_before_an_outage_still_count_during_it_and_after(
+            self, app, client, world, redis_url, caplog, tmp_path):
+        """A Redis outage, and its return (here a restart without its keys), gives the
+        account no fresh set of guesses."""
+        url, process = redis_url
+        address = "10.1.2.1"
+        codes = [attempt(client, world.member.phone, address=address).status_code
+                 for _ in range(3)]
+        process.terminate()
+        process.wait(timeout=10)
+        # Redis down: the database had every hit, two more guesses and the limit.
+        codes += [attempt(client, world.member.phone, address=address).status_code
+                  for _ in range(3)]
+        assert codes == [200] * 5 + [429], codes
+        # Redis back, empty: the database's hits still count.
+        port = int(url.rsplit(":", 1)[1].split("/")[0])
+        again = subprocess.Popen(
+            [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, "redis-server did not start again"
+                    time.sleep(0.05)
+            app.extensions["throttle"]._down_until = 0.0  # its 30 s are the test's to skip
+            with caplog.at_level(logging.WARNING, logger="tracker.throttle"):
+                assert attempt(client, world.member.phone, address=address).status_code == 429
+            assert any("Redis reachable again" in r.getMessage() for r in caplog.records)
+        finally:
+            again.terminate()
+            again.wait(timeout=10)
 
     def test_logins_still_work_when_redis_is_down(self, app, client, world, redis_url, caplog):
         _url, process = redis_url

@@ -301,6 +301,20 @@ def test_photos_come_with_the_record_and_a_refused_one_leaves_no_file(app, clien
     assert len(_photo_files(app)) == 4  # each photo and its thumbnail
 
 
+def test_a_backfill_whose_commit_fails_leaves_no_photo_file(app, client, login, world,
+                                                            commit_fails):
+    """The database refuses the COMMIT: the liaison is told nothing was saved, and no
+    photo of the record stays on disk without it."""
+    login(world.liaison)
+    before = task_count()
+    commit_fails()
+    response = client.post("/manage/backfill", content_type="multipart/form-data", data={
+        **backfill_form(world),
+        "photos": [(io.BytesIO(samples.phone_jpeg(800, 600)), "a.jpg")]})
+    assert response.status_code == 503
+    assert task_count() == before and _photo_files(app) == []
+
+
 def test_the_form_builds_what_it_records_as_the_task_form_does(app, world, five):
     """``BackfillForm.backfill_data`` (as ``TaskForm.task_data``): the view no longer
     assembles the 补录 itself (code review #13). An empty title is the category's name,

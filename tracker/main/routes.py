@@ -1,11 +1,12 @@
-"""Landing redirect, liveness (/healthz), readiness (/readyz), the icon and the web app
+"""Landing redirect, liveness (/healthz, without the database), readiness (/readyz), the icon and the web app
 manifest (so a member can add the app to the phone's home screen)."""
 from __future__ import annotations
+
+import logging
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import text
 
 from ..admin.queries import setup_progress
 from ..errors import MESSAGES
@@ -13,12 +14,13 @@ from ..extensions import csrf, db
 from ..menu import menu_counts
 from ..ops.schema import current_revisions, head_revisions
 from ..security import referring_page
-from ..services.photos import upload_folder_writable
+from ..services.photos import upload_folder_state
 
 ICON_SIZES = (192, 512)
 THEME_COLOUR = "#b71c1c"  # --red in static/css/app.css
 
 bp = Blueprint("main", __name__)
+log = logging.getLogger(__name__)
 
 
 @bp.get("/")
@@ -38,14 +40,10 @@ def index():
 @bp.get("/healthz")
 @csrf.exempt
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-        database = "ok"
-    except Exception:  # noqa: BLE001 — any failure means "not reachable"
-        db.session.rollback()
-        database = "unreachable"
-    status = 200 if database == "ok" else 503
-    return jsonify(status="ok" if status == 200 else "degraded", database=database), status
+    """Liveness: the process answers requests. It does not touch the database: a
+    watchdog or liveness probe restarting app servers during a database outage would
+    only add restarts to it. Whether the server can serve is /readyz's question."""
+    return jsonify(status="ok"), 200
 
 
 @bp.get("/readyz")
@@ -53,8 +51,9 @@ def healthz():
 def readyz():
     """Ready for traffic: the database answers and its schema is at the migrations' head
     (a server started before ``flask db upgrade`` finished is not). A photo folder the
-    app may not write fails every upload but nothing else: the answer stays 200 with
-    ``"status": "degraded"`` and ``"uploads": "not writable"`` — a load balancer that
+    app may not write, or a disk nearly full, fails every upload but nothing else: the
+    answer stays 200 with ``"status": "degraded"`` and ``"uploads": "not writable"`` or
+    ``"full"`` — a load balancer that
     took the server out for it would take down claims and reports with the photos, so
     a monitor reads the status. Always JSON: a page rendered from the database could
     not be shown when it is the database that fails."""
@@ -62,16 +61,19 @@ def readyz():
     try:
         current = current_revisions(db.session.connection())
         db.session.rollback()
-    except Exception:  # noqa: BLE001 — any failure means "not reachable"
+    except Exception as error:  # noqa: BLE001 — any failure means "not reachable"
         db.session.rollback()
+        log.warning("/readyz: not ready, the database is unreachable (%s)",
+                    type(getattr(error, "orig", None) or error).__name__)
         return jsonify(status="not ready", database="unreachable"), 503
-    body = {"database": "ok", "revision": sorted(current),
-            "uploads": "ok" if upload_folder_writable() else "not writable"}
+    body = {"database": "ok", "revision": sorted(current), "uploads": upload_folder_state()}
     if current == head:
         body["schema"] = "current"
     else:
         body.update(schema="missing" if not current else "not at head", head=sorted(head))
     if body["schema"] != "current":
+        log.warning("/readyz: not ready, the schema is %s (%s; the code's head: %s)",
+                    body["schema"], ", ".join(body["revision"]) or "-", ", ".join(body["head"]))
         return jsonify(status="not ready", **body), 503
     return jsonify(status="ready" if body["uploads"] == "ok" else "degraded", **body), 200
 

@@ -28,6 +28,7 @@ import sqlite3
 import subprocess  # nosec B404 - pg_dump and pg_restore only
 import tarfile
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -48,6 +49,7 @@ UPLOADS = "uploads"
 PHOTOS = "photos"  # the folder of UPLOAD_FOLDER that services/photos.py writes
 FILE_MODE, FOLDER_MODE = 0o640, 0o750  # restored uploads, as the service writes them
 PG_BIN_DIRS = ("/usr/lib/postgresql/15/bin",)
+WORK_PREFIX = ".backup-"  # the archive is built in such a folder next to it
 _SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$")
 
 
@@ -153,8 +155,9 @@ def backup(output: Path, *, pg_snapshot: str | None = None) -> dict:
         raise BackupError(_("--snapshot 只用于 PostgreSQL，值为 pg_export_snapshot() 给出的快照编号。"))
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_work(output.parent)
     folder = Path(current_app.config["UPLOAD_FOLDER"])
-    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".backup-") as tmp:
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=WORK_PREFIX) as tmp:
         dump = Path(tmp) / DATABASE_FILE[backend]
         if backend == "sqlite":
             snapshot = _backup_sqlite(engine, dump)
@@ -183,6 +186,20 @@ def backup(output: Path, *, pg_snapshot: str | None = None) -> dict:
                 tar.add(path, arcname=name)
         os.replace(partial, output)
     return manifest
+
+
+def _remove_stale_work(folder: Path, older_than_hours: float = 24) -> None:
+    """Remove the work folders of backups that were killed (SIGKILL, a power cut: the
+    ones stopped by SIGTERM clean up after themselves): each holds a full copy of the
+    database, which must not outlive the archives' clean-up or a resident's erasure.
+    A folder younger than a day may be another backup's, still running."""
+    cutoff = time.time() - older_than_hours * 3600
+    for path in folder.glob(f"{WORK_PREFIX}*"):
+        try:
+            if path.is_dir() and not path.is_symlink() and path.stat().st_mtime < cutoff:
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _sqlite_copy(source_path: str | Path, target_path: str | Path) -> None:

@@ -1,7 +1,11 @@
-"""Commands for whoever runs the server: ``create-admin``, ``backup``, ``restore``."""
+"""Commands for whoever runs the server: ``create-admin``, ``backup``, ``restore``,
+``sweep-uploads``."""
 from __future__ import annotations
 
 import os
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -14,6 +18,7 @@ from ..services import ServiceError, unit_of_work
 from ..services.installation import FirstAdmin, check_may_create, create_first_admin
 from ..services.invitations import LIFETIME, issue_links
 from ..services.passwords import check_password_strength
+from ..services.photos import sweep_uploads
 from .backup import BackupError, backup, restore
 from .files import CallerPath, file_error, os_user
 from .schema import head_revisions, known_revisions
@@ -77,6 +82,28 @@ def create_admin_command(phone, name, unit_name, invite, force):
             click.echo(url)
 
 
+@contextmanager
+def _stopping_ends_cleanly():
+    """SIGTERM (systemctl stop, a shutdown, systemd's TimeoutStartSec) and SIGHUP end the
+    command as an exception does: Python's default for them ends the process at once,
+    and the backup's work folder — a full copy of the database — would stay on disk.
+    As SystemExit, its ``with`` blocks clean up and a pg_dump child is killed
+    (``subprocess.run`` kills its child on any exception)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals are the main thread's (a test calling the command in a thread)
+        return
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 @click.command("backup")
 @click.option("-o", "--output", required=True,
               type=CallerPath(dir_okay=False, writable=True, path_type=Path),
@@ -88,7 +115,8 @@ def create_admin_command(phone, name, unit_name, invite, force):
 def backup_command(output, pg_snapshot):
     """Write one archive: a consistent copy of the database and the uploads folder."""
     try:
-        manifest = backup(output, pg_snapshot=pg_snapshot)
+        with _stopping_ends_cleanly():
+            manifest = backup(output, pg_snapshot=pg_snapshot)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     except OSError as error:  # the output's folder, or an upload the user may not read
@@ -135,3 +163,15 @@ def restore_command(archive):
                          "写出这份备份的版本，再恢复（见 docs/deploy.md 的 Rolling back an upgrade）。",
                          rev=", ".join(sorted(revisions)),
                          head=", ".join(sorted(head_revisions()))))
+
+
+@click.command("sweep-uploads")
+@with_appcontext
+def sweep_uploads_command():
+    """Remove the photo files no record names, older than a day (left by a server that
+    stopped between writing a photo and committing its record). Run daily."""
+    try:
+        removed = sweep_uploads()
+    except OSError as error:
+        raise file_error(error, current_app.config["UPLOAD_FOLDER"]) from None
+    click.echo(_("已删除 %(n)s 个没有记录的照片文件。", n=len(removed)))

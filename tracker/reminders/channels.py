@@ -8,9 +8,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import smtplib
+import socket
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -46,6 +49,63 @@ def _smtp_error(error: BaseException) -> str:
     return f"SMTP: {error}"
 
 
+class DeliveryTimeout(TimeoutError):
+    """The whole delivery took longer than REMINDER_HTTP_TIMEOUT."""
+
+
+class _Deadline:
+    """One delivery's total time. ``timeout=`` bounds each socket operation only, and a
+    server that trickles a byte within each (a half-dead proxy, an overloaded gateway)
+    would hold the run for ever: at the deadline the delivery's sockets are shut down,
+    which ends the read waiting on them, and whatever the delivery raised (or returned)
+    becomes a ``DeliveryTimeout`` — a timeout like a silent server's."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def watch(self, sock: socket.socket) -> socket.socket:
+        """Shut ``sock`` down at the deadline. A duplicate of its descriptor is kept: it
+        still reaches the connection once TLS has taken the socket over."""
+        with self._lock:
+            copy = sock.dup()
+            self._sockets.append(copy)
+            if self.expired:
+                self._shut(copy)
+        return sock
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                self._shut(sock)
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        self._timer.cancel()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            expired = self.expired
+        if expired:  # an answer cut short by the deadline is no answer
+            raise DeliveryTimeout(f"timed out: no complete answer within {self.seconds:g} s") \
+                from None
+
+
 @dataclass(frozen=True)
 class Message:
     subject: str
@@ -58,6 +118,25 @@ def _text(message: Message) -> str:
 
 
 # --- e-mail ----------------------------------------------------------------------------
+
+class _WatchedSMTP(smtplib.SMTP):
+    """SMTP whose (raw) socket the delivery's deadline shuts down."""
+
+    def __init__(self, *args, deadline: _Deadline, **kwargs):
+        self._deadline = deadline
+        super().__init__(*args, **kwargs)
+
+    def _get_socket(self, host, port, timeout):
+        return self._deadline.watch(super()._get_socket(host, port, timeout))
+
+
+class _WatchedSMTPSSL(smtplib.SMTP_SSL, _WatchedSMTP):
+    """SMTPS: SMTP_SSL wraps the socket _WatchedSMTP watched (before the handshake)."""
+
+    def __init__(self, *args, deadline: _Deadline, **kwargs):
+        self._deadline = deadline
+        smtplib.SMTP_SSL.__init__(self, *args, **kwargs)
+
 
 class EmailSender:
     def __init__(self, config: dict):
@@ -82,17 +161,19 @@ class EmailSender:
         mail["To"] = to_address
         mail.set_content(_text(message))
         try:
-            if self.security == "ssl":
-                server = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                          context=self._tls())
-            else:
-                server = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-            with server:
-                if self.security == "starttls":
-                    server.starttls(context=self._tls())
-                if self.user:
-                    server.login(self.user, self.password or "")
-                server.send_message(mail)
+            with _Deadline(self.timeout) as deadline:
+                if self.security == "ssl":
+                    server = _WatchedSMTPSSL(self.host, self.port, timeout=self.timeout,
+                                             context=self._tls(), deadline=deadline)
+                else:
+                    server = _WatchedSMTP(self.host, self.port, timeout=self.timeout,
+                                          deadline=deadline)
+                with server:
+                    if self.security == "starttls":
+                        server.starttls(context=self._tls())
+                    if self.user:
+                        server.login(self.user, self.password or "")
+                    server.send_message(mail)
         except (smtplib.SMTPException, OSError) as error:
             raise ChannelError(_smtp_error(error)) from None
 
@@ -107,7 +188,39 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect)
+def _watched(connection: type, deadline: _Deadline):
+    """``connection`` (HTTP or HTTPS) whose raw socket ``deadline`` shuts down."""
+
+    def make(*args, **kwargs):
+        made = connection(*args, **kwargs)
+        create = made._create_connection
+        made._create_connection = lambda *a, **k: deadline.watch(create(*a, **k))
+        return made
+    return make
+
+
+class _Watching:
+    """A urllib handler whose connections the delivery's deadline watches."""
+
+    def __init__(self, deadline: _Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def do_open(self, http_class, req, **kwargs):
+        return super().do_open(_watched(http_class, self.deadline), req, **kwargs)
+
+
+class _HTTPHandler(_Watching, urllib.request.HTTPHandler):
+    pass
+
+
+class _HTTPSHandler(_Watching, urllib.request.HTTPSHandler):
+    pass
+
+
+def _opener(deadline: _Deadline):
+    return urllib.request.build_opener(_NoRedirect, _HTTPHandler(deadline),
+                                       _HTTPSHandler(deadline))
 
 
 def _post(url: str, body: bytes, headers: dict, timeout: float, method: str = "POST") -> bytes:
@@ -117,11 +230,12 @@ def _post(url: str, body: bytes, headers: dict, timeout: float, method: str = "P
                                      headers={"Content-Type": "application/json; charset=utf-8",
                                               **headers})
     try:
-        with _OPENER.open(request, timeout=timeout) as response:  # nosec B310 - http(s) only (checked)
-            return response.read()
+        with _Deadline(timeout) as deadline:
+            with _opener(deadline).open(request, timeout=timeout) as response:  # nosec B310 - http(s) only (checked)
+                return response.read()
     except urllib.error.HTTPError as error:
         raise ChannelError(f"HTTP {error.code}") from None
-    except (urllib.error.URLError, OSError) as error:
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
         raise ChannelError(f"{getattr(error, 'reason', error)}") from None
 
 

@@ -218,7 +218,7 @@ class _Clock:
 
 def _lease(config) -> timedelta:
     """A claim older than this belonged to a run that died (well above one delivery's
-    time, which the channels' timeouts bound; a claim is renewed at each delivery)."""
+    time, which the channels' deadlines bound; a claim is renewed at each delivery)."""
     return timedelta(seconds=config.get("REMINDER_LEASE_SECONDS", LEASE.total_seconds()))
 
 
@@ -423,7 +423,7 @@ def _finish(rows: list[Outbox], token: str, now: datetime, at: datetime, config,
         attempts = row.attempts + 1
         values = {"attempts": attempts}
         if not failed:
-            values.update(status=OutboxStatus.sent, sent_at=at)
+            values.update(status=OutboxStatus.sent, sent_at=at, reason=None)
         else:
             values.update(last_error=error[:500] if error else None, reason=reason, failed_at=at)
             if final or attempts >= config["REMINDER_MAX_ATTEMPTS"]:
@@ -519,6 +519,14 @@ def _unreachable(error: BaseException) -> bool:
     return isinstance(cause, OSError)
 
 
+def _timed_out(error: BaseException) -> bool:
+    """A server silent past the timeout, or still answering at the delivery's deadline."""
+    cause = error.__cause__ or error.__context__
+    if isinstance(cause, urllib.error.URLError) and isinstance(cause.reason, BaseException):
+        cause = cause.reason
+    return isinstance(cause, TimeoutError)
+
+
 def _deliver(sender, channel: Channel, recipient: _Recipient,
              message) -> tuple[str | None, str | None, bool]:
     """(the channel's error, the job's reason code, whether the channel is unreachable)."""
@@ -532,7 +540,8 @@ def _deliver(sender, channel: Channel, recipient: _Recipient,
     except channels.ChannelError as error:
         # masked again here, whatever raised it: this text is kept (Outbox.last_error),
         # shown on 提醒发送状态 and printed by the command, past the logging filter
-        return scrub(str(error)) or error.__class__.__name__, None, _unreachable(error)
+        return (scrub(str(error)) or error.__class__.__name__,
+                reasons.TIMED_OUT if _timed_out(error) else None, _unreachable(error))
     return None, None, False
 
 

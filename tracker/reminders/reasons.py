@@ -18,6 +18,8 @@ KIND_OFF = "kind_off"
 # failed: the installation's to fix
 ROBOT_UNREADABLE = "robot_unreadable"
 NOT_CONFIGURED = "not_configured"
+# failed, retried: the server did not answer in full within REMINDER_HTTP_TIMEOUT
+TIMED_OUT = "timed_out"
 
 WORDS = {
     OPTED_OUT: _l("收件人已关闭这类提醒"),
@@ -30,6 +32,7 @@ WORDS = {
     KIND_OFF: _l("本系统已停用这类提醒"),
     ROBOT_UNREADABLE: _l("工作群机器人地址是用另一个SECRET_KEY保存的，请重新填写"),
     NOT_CONFIGURED: _l("该渠道尚未配置"),
+    TIMED_OUT: _l("超时：对方服务器没有在规定时间内答完"),
 }
 
 

@@ -340,8 +340,8 @@ def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData, 
         backfill_event(actor, task)
     stored = []
     try:
-        # last before the report: an approved report takes no more photos, and a photo's
-        # files are written at once — the rollback of a refusal cannot take them back
+        # last before the report: an approved report takes no more photos (a photo's
+        # files are written at once; the rollback also removes them, see photos._WRITTEN)
         for number, content in enumerate(data.photos, start=1):
             try:
                 stored.append(add_task_photo(task, actor, content))

@@ -9,13 +9,15 @@ import logging
 import os
 import re
 import secrets
+import time
 from contextlib import suppress
 from pathlib import Path
 
 from flask import current_app
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import func, inspect, select
+from sqlalchemy import event, func, inspect, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, SessionTransaction
 
 from ..extensions import db
 from ..images import ImageRejected, process_image
@@ -29,6 +31,7 @@ from .checkin import window_opens
 
 MAX_PHOTOS_PER_TASK = 9
 _NAME = re.compile(r"^[0-9a-f]{32}$")
+_FILE = re.compile(r"^([0-9a-f]{32})(?:_t)?\.jpg$")  # an image and its thumbnail
 log = logging.getLogger(__name__)
 
 # Every column that holds the name of an image written by ``store_image``: a report's or
@@ -50,6 +53,52 @@ def stored_image_names(conn: Connection) -> set[str]:
             continue
         names.update(conn.scalars(select(column).where(column.is_not(None))))
     return names
+
+
+# --- files written in a transaction that did not commit ----------------------------------
+# ``store_image`` writes at once, before its row is committed: when the transaction ends
+# without a commit (a refusal's rollback, a COMMIT the database did not take — a restart,
+# a failover, a constraint checked at commit), the files go too, so no photo stays on disk
+# that no record names (never shown, never backed up, never erased). A crash between the
+# write and the commit leaves them: ``sweep_uploads`` (flask sweep-uploads) removes those.
+
+_WRITTEN = "uncommitted_image_files"
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_committed_files(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _remove_uncommitted_files(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is not None:
+        return  # a savepoint: the transaction around it decides
+    for path in session.info.pop(_WRITTEN, ()):
+        with suppress(OSError):
+            path.unlink(missing_ok=True)
+
+
+def sweep_uploads(older_than_hours: float = 24) -> list[str]:
+    """Remove the image files under uploads/photos that no record names and that are
+    older than ``older_than_hours`` (a younger one may belong to a transaction still
+    running); returns the names of the files removed."""
+    folder = _folder()
+    if not folder.is_dir():
+        return []
+    names = stored_image_names(db.session.connection())
+    db.session.rollback()  # no transaction stays open while the folder is walked
+    cutoff = time.time() - older_than_hours * 3600
+    removed = []
+    for path in sorted(folder.iterdir()):
+        match = _FILE.match(path.name)
+        if match is None or match.group(1) in names or not path.is_file():
+            continue
+        with suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path.name)
+    return removed
 
 
 def may_view_photos(member: Member, task: Task) -> bool:
@@ -152,7 +201,8 @@ def remove_photo(photo: Photo, actor: Member) -> None:
 def store_image(data: bytes, field: str = "photo"):
     """Check and shrink an uploaded photo (``images.process_image``) and write it and
     its thumbnail under a new random name; returns (name, processed). Nothing is
-    written for a refused image."""
+    written for a refused image, and the files are removed again when the session's
+    transaction ends without a commit."""
     try:
         processed = process_image(data)
     except ImageRejected as rejected:
@@ -167,6 +217,8 @@ def store_image(data: bytes, field: str = "photo"):
             with open(path, "xb") as out:  # "x": a name is never reused
                 written.append(path)
                 out.write(content)
+        # taken back with the transaction if it does not commit (see _WRITTEN)
+        db.session.info.setdefault(_WRITTEN, []).extend(written)
     except BaseException as error:
         for path in written:
             with suppress(OSError):
@@ -180,13 +232,23 @@ def store_image(data: bytes, field: str = "photo"):
     return name, processed
 
 
-def upload_folder_writable() -> bool:
-    """Whether ``store_image`` can write: the photos folder, or the nearest folder above
-    it that exists (it is made at the first upload), is a folder the app may write in."""
+def upload_folder_state() -> str:
+    """Whether ``store_image`` can write: "ok"; "not writable" when the photos folder,
+    or the nearest folder above it that exists (it is made at the first upload), is
+    not a folder the app may write in; "full" when its file system has less room left
+    for the app than two of the largest uploads (MAX_UPLOAD_MB)."""
     path = _folder()
     while not path.exists() and path.parent != path:
         path = path.parent
-    return path.is_dir() and os.access(path, os.W_OK | os.X_OK)
+    if not (path.is_dir() and os.access(path, os.W_OK | os.X_OK)):
+        return "not writable"
+    try:
+        room = os.statvfs(path)
+    except OSError:
+        return "not writable"
+    if room.f_bavail * room.f_frsize < 2 * current_app.config["MAX_CONTENT_LENGTH"]:
+        return "full"
+    return "ok"
 
 
 def image_path(name: str, thumb: bool = False) -> Path:
