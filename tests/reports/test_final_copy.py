@@ -160,7 +160,7 @@ def test_reopen_and_finalise_again_signs_the_new_figures(client, login, october)
     summary = build_summary(2022, 10, unit=october.unit)
     assert second["csv"] == render_csv(summary)
     lead = next(line for line in csv_lines(second["csv"]) if line.startswith("10月份"))
-    assert "开展共建活动15次" in lead  # 14 approved, then the pending one
+    assert "开展共建活动3场、12次" in lead  # 3场、11次 approved, then the pending one
     assert CHANGED not in client.get(f"/reports/?{query}").get_data(as_text=True)
     # the first signed copy is kept as history, marked re-opened
     copies = db.session.scalars(select(SummaryCopy).order_by(SummaryCopy.id)).all()
@@ -428,6 +428,26 @@ def test_a_month_signed_in_an_earlier_wording_that_reads_the_same_says_nothing(
     assert CHANGED not in page and REWORDED not in page
 
 
+def test_a_month_signed_when_the_lead_added_its_activities_says_its_wording_changed(
+        client, login, october):
+    """A month signed by the release whose lead added 场 and 次 (「开展共建活动14次」,
+    wording 1) reads 「3场、11次」 today, with the same figures: its page says the
+    wording changed with a system update, not 「定稿后数据有变化」; the signed copy is
+    served as signed."""
+    login(october.admin)
+    query = unit_query(october)
+    finalise(client, query)
+    with unit_of_work():
+        copy = db.session.scalar(select(SummaryCopy))
+        text = copy.csv.decode("utf-8-sig")
+        assert "开展共建活动3场、11次" in text
+        copy.csv = text.replace("开展共建活动3场、11次", "开展共建活动14次").encode("utf-8-sig")
+        copy.wording_version = 1
+    page = client.get(f"/reports/?{query}").get_data(as_text=True)
+    assert CHANGED not in page and f"{REWORDED}：</strong>正文与定稿时不同" in page
+    assert "开展共建活动14次" in client.get(f"/reports/monthly.csv?{query}").data.decode("utf-8-sig")
+
+
 def test_a_month_signed_in_todays_wording_whose_data_changed_says_so(client, login, october):
     """A copy kept in the wording of today's code differs from the live document only
     where the data changed: 「定稿后数据有变化」, as before."""
@@ -470,3 +490,4 @@ def test_a_note_has_one_current_signed_copy_at_most(app):
     db.session.commit()  # history: no limit
     assert db.session.scalar(select(func.count()).select_from(SummaryCopy).where(
         SummaryCopy.note_id == note.id, SummaryCopy.reopened_at.is_(None))) == 1
+

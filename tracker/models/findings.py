@@ -55,7 +55,8 @@ class Finding(db.Model):
         # period, GROUP BY zone/kind/status — a range scan on this index.
         Index("ix_finding_community_found", "community_id", "found_on"),
         # The register of some communities by status (open: found or handed over).
-        # (The 工作台's open count reads finding_tally: tracker/models/tallies.py.)
+        # (The 工作台's open count reads the counted findings kept per community and
+        # year, CountedFindingCommunityYear: rollups/home.py.)
         Index("ix_finding_community_status", "community_id", "status"),
         # The register over every community by status, and its count.
         Index("ix_finding_status_active", "status", "active"),

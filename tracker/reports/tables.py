@@ -250,15 +250,6 @@ def summary_tables(figures: MonthlyFigures) -> list[Table]:
     return tables if figures.is_empty else [t for t in tables if t.rows]
 
 
-def _activities_per_unit(s: MonthlyFigures) -> list[tuple[int, str]]:
-    """The month's activities summed per category word (场, 次), in category order."""
-    sums: dict[str, int] = {}
-    for c in s.categories:
-        word = c.activity_unit or _("次")
-        sums[word] = sums.get(word, 0) + c.official.activities
-    return [(value, word) for word, value in sums.items()]
-
-
 def _tables(s: MonthlyFigures) -> list[Table]:
     tables = [ledger_table(s.ledger, _("本月活动台账"))]
 
@@ -279,7 +270,7 @@ def _tables(s: MonthlyFigures) -> list[Table]:
             # 完成数量 of different categories are different things (ads cleared,
             # problems found): no total; 受益 add up per unit
             # 场 and 次 are not added either: the activities one per unit (1场、5次)
-            _("合计"), per_unit(_activities_per_unit(s)), "—",
+            _("合计"), per_unit(s.per_unit("activities")), "—",
             per_unit(s.per_unit("people_served")) or "—", t.person_times, t.members,
             Hours(t.minutes)])
         by_category.total_row = True

@@ -15,4 +15,4 @@ tests/reports/test_wording_version.py holds the golden text's digest per version
 fails until it is bumped.
 """
 
-WORDING_VERSION = 1
+WORDING_VERSION = 2
