@@ -139,7 +139,15 @@ class CountedFindingMonth(db.Model):
 
 class CountedFindingCommunityYear(db.Model):
     """The same per community and year, without the kind: the “双创”进展 view's
-    found / handed over / fixed per community for the whole county's year."""
+    found / handed over / fixed per community for the whole county's year, and the
+    工作台's open 摸排问题 of every year (``rollups.home.open_findings_count``)."""
+
+    __table_args__ = (
+        # the 工作台: a report status's open findings (status IN …) of some communities
+        # or all, every year — an index range, its figure read from the index
+        Index("ix_counted_finding_community_year_open", "report_status", "status",
+              "community_id", "findings"),
+    )
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     community_id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -201,8 +201,6 @@ class CategoryFigures:
     pending: Totals
 
 
-# what an activity of a category without a word is counted in (the categories' default)
-ACTIVITY_WORD = "次"
 UNIT_OF = {"activities": "activity_unit", "quantity": "quantity_unit",
            "people_served": "beneficiary_unit"}
 
@@ -210,15 +208,12 @@ UNIT_OF = {"activities": "activity_unit", "quantity": "quantity_unit",
 def per_unit(rows: list[CategoryFigures], figure: str) -> list[tuple[int, str]]:
     """The ``figure`` ("activities", "quantity" or "people_served") of category rows,
     summed per unit, never across units: [(132, "处"), (9, "个")], units in category
-    order, zeros left out. Activities go by their category's word: [(3, "场"), (6, "次")]
-    — the one total of activities every view gives (docs/design.md, "Categories":
-    never 场 and 次 added)."""
-    unit_of = UNIT_OF[figure]
+    order, zeros left out. Activities go by their category's word, 次 when it has none:
+    [(3, "场"), (6, "次")], the one total of activities of every view (docs/design.md,
+    "Categories": never 场 and 次 added)."""
     sums: dict[str, int] = {}
     for row in rows:
-        unit = getattr(row, unit_of)
-        if figure == "activities":
-            unit = unit or ACTIVITY_WORD
+        unit = getattr(row, UNIT_OF[figure]) or ("次" if figure == "activities" else None)
         value = getattr(row.official, figure)
         if unit and value:
             sums[unit] = sums.get(unit, 0) + value
