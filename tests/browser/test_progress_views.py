@@ -52,7 +52,7 @@ def test_community_view_on_a_phone(user_page, world, double, live_server, shot):
     follow(page.get_by_role("link", name="社区共建进展"))
     assert page.get_by_role("heading", level=1).inner_text().startswith("社区共建进展")
     assert _figure(page, "person_times") == "3"
-    assert _figure(page, "activities") == "2"
+    assert _figure(page, "activities") == "2次"
     assert page.get_by_text("另有1份完成情况待审核（参与1人次，服务时长1.0小时，牛皮癣清除20处）").is_visible()
     assert page.locator("progress").count() >= 2
     assert page.locator("svg.trend-chart").is_visible()

@@ -25,7 +25,7 @@ def test_liaison_opens_and_downloads_the_monthly_summary(new_context, live_serve
     follow(page.get_by_role("button", name="查看"))
     assert page.get_by_role("heading", name=TITLE).is_visible()
     text = page.inner_text("article.report")
-    assert "开展共建活动14次，参与党员干部48人次（13人），累计志愿服务126.5小时" in text
+    assert "开展共建活动3场、11次，参与党员干部48人次（13人），累计志愿服务126.5小时" in text
     assert "清除牛皮癣132处（一区47处、二区85处）" in text
     assert "另有1份完成情况待审核（参与2人次，服务时长4.0小时），未计入以上数据。" in text
     signature = page.locator(".report-signature")

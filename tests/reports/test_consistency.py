@@ -43,7 +43,7 @@ def figures_of(html: str) -> dict:
 # --- what a 月报 says, read from its text ----------------------------------------------------
 
 SAYS = {
-    "activities": r"开展共建活动(\d+)次",
+    "activities": r"开展共建活动((?:\d+[场次]、?)+)",  # per word: 3场、6次
     "person_times": r"参与党员干部(\d+)人次（\d+人）",
     "members": r"参与党员干部\d+人次（(\d+)人）",
     "hours": r"累计志愿服务([\d.]+)小时",
@@ -59,6 +59,15 @@ SAYS = {
     "took_part": r"本月(?:在[^，。]*?)?参与(\d+)人",  # 在…社区: a part of the unit
     "rate": r"参与率([\d.]+%)",
 }
+
+
+def per_word(*texts: str) -> dict[str, int]:
+    """Activities said per word (「3场、6次」), added up word by word: {"场": 3, "次": 6}."""
+    words: dict[str, int] = {}
+    for text in texts:
+        for n, word in re.findall(r"(\d+)([场次])", text):
+            words[word] = words.get(word, 0) + int(n)
+    return words
 
 
 def said(text: str) -> dict:
@@ -104,6 +113,7 @@ def one_community_reads_the_same(client, community_id: int, month: str) -> dict:
         summary.get("activities", "0"), summary.get("person_times", "0"),
         summary.get("members", "0"), summary.get("hours", "0.0")), (view, summary)
     assert view["person_times"] == view["person_times_total"]
+    assert view["activities"] == view["activities_total"]
     # Findings: the community view, the “双创” view and the 月报 (approved surveys only).
     if "found" in summary:
         assert view["findings"] == double["found"] == summary["found"]
@@ -143,8 +153,9 @@ def test_two_communities_together_are_the_sum_of_each(client, login, october):
     double = figures_of(page(client, f"/progress/double?{PERIOD}"))
     each = [the_same_in_every_format(client, f"community={c.id}&month={MONTH}")
             for c in (october.jiefang, october.jianshe)]
-    for key in ("activities", "person_times"):
-        assert int(both[key]) == sum(int(s.get(key, 0)) for s in each), key
+    assert int(both["person_times"]) == sum(int(s.get("person_times", 0)) for s in each)
+    # the activities add up per word (场 with 场, 次 with 次), never 场 and 次 together
+    assert per_word(both["activities"]) == per_word(*(s.get("activities", "") for s in each))
     assert float(both["hours"]) == sum(float(s.get("hours", 0)) for s in each)
     assert int(both["findings"]) == int(double["found"]) == sum(int(s.get("found", 0))
                                                                for s in each)

@@ -160,7 +160,7 @@ def test_reopen_and_finalise_again_signs_the_new_figures(client, login, october)
     summary = build_summary(2022, 10, unit=october.unit)
     assert second["csv"] == render_csv(summary)
     lead = next(line for line in csv_lines(second["csv"]) if line.startswith("10月份"))
-    assert "开展共建活动15次" in lead  # 14 approved, then the pending one
+    assert "开展共建活动3场、12次" in lead  # 3场、11次 approved, then the pending one
     assert CHANGED not in client.get(f"/reports/?{query}").get_data(as_text=True)
     # the first signed copy is kept as history, marked re-opened
     copies = db.session.scalars(select(SummaryCopy).order_by(SummaryCopy.id)).all()
@@ -311,6 +311,66 @@ def _work_in_a_third_community(october):
     return dongmen
 
 
+def _other_units_work_in_a_third_community(october):
+    """郑某某 of 县商务局 (on its roll, idle in October) takes part in 县财政局's activity in
+    东门社区: the roll's work, in a community 县商务局's own month does not touch."""
+    dongmen = f.community("东门社区")
+    task = f.task(f.item(october.other_unit, dongmen, "environment_cleanup", year=2022),
+                  october.admin, starts_at=datetime(2022, 10, 12, 1, tzinfo=timezone.utc),
+                  duration=timedelta(hours=2), status=TaskStatus.closed, title="东门清扫")
+    db.session.add(Assignment(task_id=task.id, member_id=october.members["郑某某"].id,
+                              status=AssignmentStatus.done, minutes=120))
+    db.session.add(TaskReport(task_id=task.id, quantity=1, people_served=10, note="清扫。",
+                              status=ReportStatus.approved, submitted_by_id=october.admin.id,
+                              reviewed_by_id=october.admin.id))
+    db.session.commit()
+
+
+def coverage_line(html: str) -> str:
+    text = re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", html))
+    return re.search(r"在册党员干部[^。]*。", text).group(0)
+
+
+def test_the_liaison_who_sees_the_whole_unit_is_not_told_of_changes_that_are_none(
+        client, login, october):
+    """The liaison of every community 县商务局's October touches reads the whole unit:
+    after 定稿, with nothing changed, their page says nothing changed — their live
+    document is the whole unit's, 参与情况 included (the roll's work anywhere: 郑某某's
+    in another unit's activity in 东门社区 counts, as in the signed document), not
+    their communities' part worded as a part (「本月在建设路社区、解放路社区参与…」)."""
+    _other_units_work_in_a_third_community(october)
+    query = unit_query(october)
+    login(october.admin)
+    finalise(client, query)
+    admin_live = client.get(f"/reports/?{query}&current=1").get_data(as_text=True)
+    assert CHANGED not in client.get(f"/reports/?{query}").get_data(as_text=True)
+
+    login(october.liaison)
+    page = client.get(f"/reports/?{query}").get_data(as_text=True)
+    assert "（现行定稿）" in page and CHANGED not in page
+    live = client.get(f"/reports/?{query}&current=1").get_data(as_text=True)
+    assert document_section(live) == document_section(admin_live)
+    assert coverage_line(live) == ("在册党员干部15人，本月参与14人（其中1人只参加了其他单位组织的活动），"
+                                  "参与率93.3%。")
+
+
+def test_a_change_after_finalising_is_told_to_the_admin_and_the_whole_units_liaison_alike(
+        client, login, october):
+    """An admin approves the report 待审核 after 定稿: the admin and the liaison who sees
+    the whole unit are both told the data changed, and of the same parts."""
+    query = unit_query(october)
+    login(october.admin)
+    finalise(client, query)
+    with unit_of_work():
+        _approve_pending(october)
+    told = []
+    for who in (october.admin, october.liaison):
+        login(who)
+        page = client.get(f"/reports/?{query}").get_data(as_text=True)
+        told.append(re.search(CHANGED + r"：</strong>([^。]*)。", page).group(1))
+    assert told[0] == told[1] and "与定稿时不同" in told[0]
+
+
 def test_a_liaison_who_sees_part_of_the_unit_cannot_finalise_it(client, login, october):
     _work_in_a_third_community(october)
     scope = SummaryScope(unit_id=october.unit.id)
@@ -427,6 +487,26 @@ def test_a_month_signed_in_an_earlier_wording_that_reads_the_same_says_nothing(
     assert CHANGED not in page and REWORDED not in page
 
 
+def test_a_month_signed_when_the_lead_added_its_activities_says_its_wording_changed(
+        client, login, october):
+    """A month signed by the release whose lead added 场 and 次 (「开展共建活动14次」,
+    wording 1) reads 「3场、11次」 today, with the same figures: its page says the
+    wording changed with a system update, not 「定稿后数据有变化」; the signed copy is
+    served as signed."""
+    login(october.admin)
+    query = unit_query(october)
+    finalise(client, query)
+    with unit_of_work():
+        copy = db.session.scalar(select(SummaryCopy))
+        text = copy.csv.decode("utf-8-sig")
+        assert "开展共建活动3场、11次" in text
+        copy.csv = text.replace("开展共建活动3场、11次", "开展共建活动14次").encode("utf-8-sig")
+        copy.wording_version = 1
+    page = client.get(f"/reports/?{query}").get_data(as_text=True)
+    assert CHANGED not in page and f"{REWORDED}：</strong>正文与定稿时不同" in page
+    assert "开展共建活动14次" in client.get(f"/reports/monthly.csv?{query}").data.decode("utf-8-sig")
+
+
 def test_a_month_signed_in_todays_wording_whose_data_changed_says_so(client, login, october):
     """A copy kept in the wording of today's code differs from the live document only
     where the data changed: 「定稿后数据有变化」, as before."""
@@ -469,3 +549,18 @@ def test_a_note_has_one_current_signed_copy_at_most(app):
     db.session.commit()  # history: no limit
     assert db.session.scalar(select(func.count()).select_from(SummaryCopy).where(
         SummaryCopy.note_id == note.id, SummaryCopy.reopened_at.is_(None))) == 1
+
+
+def test_right_after_seed_demo_nobody_is_told_last_months_data_changed(
+        seeded_demo, client, login):
+    """`flask seed-demo` signs last month (the liaison, who serves every community the
+    unit worked in): nothing has changed since, so neither the liaison nor the admin
+    is told 「定稿后数据有变化」 on the 月报 page, which opens on that month."""
+    from tracker.demo import DEMO_PASSWORD
+    from tracker.timeutil import local_today
+
+    world = seeded_demo(local_today())
+    for who in (world.liaison, world.admin):
+        login(who, DEMO_PASSWORD)
+        page = client.get(f"/reports/?unit={world.unit.id}").get_data(as_text=True)
+        assert "（现行定稿）" in page and CHANGED not in page, who.name

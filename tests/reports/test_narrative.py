@@ -16,7 +16,7 @@ from tracker.models import FundEntry, ReportStatus, TaskReport
 from tracker.reports.summary import build_summary
 from tracker.rollups import Scope
 from tracker.rollups.coverage import coverage as unit_coverage
-from tracker.rollups.figures import figures
+from tracker.rollups.figures import figures, figures_by_category, per_unit
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -45,7 +45,10 @@ def test_the_figures_in_the_text_are_rollup_figures(october):
     scope = Scope(date(2022, 10, 1), date(2022, 11, 1), unit_id=october.unit.id)
     official = figures(scope).official
     lead = build_summary(2022, 10, unit=october.unit).paragraphs[0].text
-    assert f"开展共建活动{official.activities}次" in lead
+    # the activities per word of the categories (3场、11次), 14 in all
+    words = per_unit(figures_by_category(scope, include_empty=False), "activities")
+    assert words == [(3, "场"), (11, "次")] and sum(n for n, _w in words) == official.activities
+    assert "开展共建活动3场、11次" in lead
     assert f"参与党员干部{official.person_times}人次（{official.members}人）" in lead
     assert official.minutes == 7590 and "累计志愿服务126.5小时" in lead
     coverage = unit_coverage(october.unit.id, date(2022, 10, 1), date(2022, 11, 1))

@@ -160,7 +160,7 @@ def official_figures(summary) -> list[str]:
     """The month's figures as every format writes them (tracker.formatting)."""
     funds, cov = summary.funds, summary.coverage
     return [
-        "开展共建活动14次", "参与党员干部48人次（13人）", "累计志愿服务126.5小时",
+        "开展共建活动3场、11次", "参与党员干部48人次（13人）", "累计志愿服务126.5小时",
         "培训社区居民71人次", "结对帮扶困难群众5户", "疫情防控值守3次（9人次，36.0小时）",
         "清除牛皮癣132处", "摸排统计下水道、人行道及其他破损道路问题17处",
         "已移交相关部门11处", "已整改3处",

@@ -82,3 +82,42 @@ def test_the_records_list_is_the_roll(client, login, october):
     assert "局办公室文员" not in page
     assert {m.name for m in db.session.scalars(visible_members(off))} == {"局办公室文员"}
     assert on_staff.on_roll
+
+
+def test_a_member_moved_during_the_year_has_the_units_of_the_years_stays(client, login, october):
+    """张伟 moves from 县商务局 to 县财政局 on 20 November 2022: his record of 2022 is of
+    both units — 县商务局 up to 19 November, then 县财政局 — as the figures count his
+    year (by the unit of the stay on the activity's day), on the page and in the .xlsx;
+    his record of 2023 is 县财政局's alone."""
+    from tracker.services import roll
+
+    zhang = october.members["张伟"]
+    zhang.unit_id = october.other_unit.id
+    roll.settle(zhang, date(2022, 11, 20))
+    db.session.commit()
+    units = "县商务局（至2022年11月19日）、县财政局"
+    assert service_record(zhang, 2022).units() == units
+    assert service_record(zhang, 2023).units() == "县财政局"
+    login(october.admin)
+    page = client.get(f"/reports/records/{zhang.id}?year=2022").get_data(as_text=True)
+    assert f"单位：{units}" in page
+    response = client.get(f"/reports/records/{zhang.id}.xlsx?year=2022")
+    sheet = load_workbook(io.BytesIO(response.data))["服务记录"]
+    assert sheet["A2"].value.startswith(f"单位：{units}　党支部：—")
+
+
+def test_a_member_switched_off_and_on_again_in_one_unit_has_that_unit_once(october):
+    """停用 on 1 March and 重新启用 on 1 May 2022: two stays in 县商务局, one unit on
+    the record; a member on no roll (staff) is of their unit."""
+    from tracker.services import roll
+
+    wang = october.members["王芳"]
+    wang.active = False
+    roll.settle(wang, date(2022, 3, 1))
+    wang.active = True
+    roll.settle(wang, date(2022, 5, 1))
+    db.session.commit()
+    assert service_record(wang, 2022).units() == "县商务局"
+    staff = f.member(october.other_unit, Role.liaison, "财政局联络员")
+    db.session.commit()
+    assert service_record(staff, 2022).units() == "县财政局"

@@ -1,8 +1,8 @@
 """The tally of active findings per community and status that the database keeps
 (``tracker/models/tallies.py``): after every kind of change — through the services,
 straight to the table, on another connection — it holds, for each community and
-status, how many active findings there are; and the 工作台's "open 摸排问题" is its
-found and handed-over rows of the communities asked about."""
+status, how many active findings there are. (The 工作台's "open 摸排问题" no longer
+reads it: they are those of approved surveys, tests/web/test_activities_and_open_findings.py.)"""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,7 +14,6 @@ from tests import factories as f
 from tests.rollups import builders as b
 from tracker.extensions import db
 from tracker.models import FindingKind, FindingStatus, FindingTally, SURVEY_CODE
-from tracker.rollups.home import home_figures
 from tracker.services import unit_of_work
 from tracker.services.findings import (
     FindingData,
@@ -120,19 +119,3 @@ def test_a_truncate_empties_it(world, surveys):
     with db.engine.begin() as conn:
         conn.execute(text("TRUNCATE finding CASCADE"))
     assert tally() == {}
-
-
-def test_the_open_count_of_the_workbench_is_its_found_and_handed_over_rows(world, surveys):
-    """Open: found or handed over, active; an admin counts every community, a liaison
-    their own."""
-    survey, other_survey = surveys
-    with unit_of_work():
-        for status in (FindingStatus.found, FindingStatus.handed_over, FindingStatus.fixed):
-            b.finding(survey, world.leader, status=status)
-        b.finding(survey, world.leader, active=False)
-        for _ in range(2):
-            b.finding(other_survey, world.leader)
-    assert home_figures(None).open_findings == 2 + 2
-    assert home_figures([world.community.id]).open_findings == 2
-    assert home_figures([world.other_community.id]).open_findings == 2
-    assert home_figures([]).open_findings == 0

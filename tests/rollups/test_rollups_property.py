@@ -524,12 +524,17 @@ def check_home(d: Drawn, ids, month_from, month_to) -> None:
         assert home.stale_tasks == sum(
             t["status"] != TaskStatus.cancelled and t["ends_at"] < NOW
             and t["report"] in (None, ReportStatus.returned) for t in reach)
-        assert home.open_findings == sum(
-            x["active"] and x["status"] != FindingStatus.fixed
-            and (com_ids is None or x["community"] in com_ids) for x in d.findings)
+        # open: found or handed over, of a survey approved (待审核: told apart)
+        for figure, report in ((home.open_findings, ReportStatus.approved),
+                               (home.pending_findings, ReportStatus.submitted)):
+            assert figure == sum(
+                x["active"] and x["status"] != FindingStatus.fixed and x["report"] == report
+                and (com_ids is None or x["community"] in com_ids) for x in d.findings)
         s = Scope(month_from, month_to, community_ids=com_ids)
         assert home.month == Figures(recount(d, s, ReportStatus.approved),
                                      recount(d, s, ReportStatus.submitted))
+        # per word (场, 次), all of them
+        assert sum(n for n, _word in home.activities) == home.month.official.activities
 
 
 @settings(max_examples=40, deadline=None,

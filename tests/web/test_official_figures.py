@@ -261,7 +261,7 @@ def test_9_a_liaison_of_two_communities_sees_them_together_and_their_summaries(
     login(world.liaison)
     html = page(client, "/progress/community")
     assert "全部社区" in html.split("<h1>")[1].split("</h1>")[0]
-    assert figure(html, "activities") == "2"
+    assert figure(html, "activities") == "2次"
     last = f"{MONTH:%Y-%m}"
     for community in (world.community, world.other_community):
         summary = page(client, f"/reports/?community={community.id}&month={last}")

@@ -53,7 +53,7 @@ def test_community_view_shows_items_categories_pending_and_trend(client, login, 
     build_double(world)
     login(world.liaison)
     html = page(client, f"/progress/community?community={world.community.id}")
-    assert figure(html, "activities") == "2"  # approved ad removal + approved survey
+    assert figure(html, "activities") == "2次"  # approved ad removal + approved survey
     assert figure(html, "hours") == "4.5"  # 90 + 120 + 60 minutes
     # pending shown apart, as on every view: how many reports, and what they would add
     assert figure(html, "pending") == (

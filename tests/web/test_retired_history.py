@@ -54,7 +54,7 @@ def test_last_years_figures_do_not_change_when_a_community_is_switched_off(
     double = f"/progress/double?community=all&period=year&year={year}"
     before = _figures(_get(client, all_of_it))
     assert (before["activities"], before["person_times"], before["members"], before["hours"]) \
-        == ("2", "3", "3", "3.0")
+        == ("2次", "3", "3", "3.0")
     assert _figures(_get(client, double))["ads"] == "30"
 
     login(world.admin)

@@ -338,6 +338,7 @@ def _home_count_columns(reach: Reach) -> dict:
         "unreported": owed.count_tasks([*owed.ended_unreported(bindparam("now")), *communities]),
         "backfill_requests": pending_count_column(reach),
         "open_findings": open_findings_count(reach.ids),
+        "pending_findings": open_findings_count(reach.ids, ReportStatus.submitted),
     }
     return {name: constants_written_out(column) for name, column in columns.items()}
 

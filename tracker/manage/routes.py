@@ -55,7 +55,8 @@ def home():
         overdue_before=now - timedelta(days=_stale_days()),
         return_form=ReturnForm(formdata=None),
         home_figures=home_figures(q.scope_for(actor).community_ids, now=now, queues=False,
-                                  open_findings=totals["open_findings"]),
+                                  open_findings=totals["open_findings"],
+                                  pending_findings=totals["pending_findings"]),
         backfill_requests=totals["backfill_requests"],
     )
 

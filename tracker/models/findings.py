@@ -55,7 +55,8 @@ class Finding(db.Model):
         # period, GROUP BY zone/kind/status — a range scan on this index.
         Index("ix_finding_community_found", "community_id", "found_on"),
         # The register of some communities by status (open: found or handed over).
-        # (The 工作台's open count reads finding_tally: tracker/models/tallies.py.)
+        # (The 工作台's open count reads the counted findings kept per community and
+        # year, CountedFindingCommunityYear: rollups/home.py.)
         Index("ix_finding_community_status", "community_id", "status"),
         # The register over every community by status, and its count.
         Index("ix_finding_status_active", "status", "active"),
@@ -145,7 +146,15 @@ class CountedFindingMonth(db.Model):
 
 class CountedFindingCommunityYear(db.Model):
     """The same per community and year, without the kind: the “双创”进展 view's
-    found / handed over / fixed per community for the whole county's year."""
+    found / handed over / fixed per community for the whole county's year, and the
+    工作台's open 摸排问题 of every year (``rollups.home.open_findings_count``)."""
+
+    __table_args__ = (
+        # the 工作台: a report status's open findings (status IN …) of some communities
+        # or all, every year — an index range, its figure read from the index
+        Index("ix_counted_finding_community_year_open", "report_status", "status",
+              "community_id", "findings"),
+    )
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     community_id: Mapped[int] = mapped_column(Integer, primary_key=True)

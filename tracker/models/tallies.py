@@ -13,6 +13,12 @@ PostgreSQL). The count is then a sum over a few rows.
 Migration 0021_finding_tally creates the same triggers (its own frozen copy of this
 SQL) and counts the findings already there; ``tests/rollups/test_finding_tally.py``
 holds the tally to the findings.
+
+No page reads it any more (session 27): the tally counts every active finding whatever
+its survey's review, while the 工作台's open 摸排问题 are those of approved surveys
+(invariant 2), with those of surveys 待审核 apart — summed from the counted findings
+kept per community and year (``CountedFindingCommunityYear``, ``rollups/home.py``), as
+few rows. The table and its triggers stay until a migration drops them.
 """
 from __future__ import annotations
 

@@ -184,6 +184,7 @@ def community():
             by_category=by_category,
             pending=pending_of(by_category),
             beneficiaries=per_unit(by_category, "people_served"),
+            activities=per_unit(by_category, "activities"),
             items=items if single else None,
             item_totals=None if single else items,
             funds=funds,

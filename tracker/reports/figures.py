@@ -274,7 +274,8 @@ class MonthlyFigures:
         return self.totals.activities == 0
 
     def per_unit(self, figure: str) -> list[tuple[int, str]]:
-        """The month's 完成数量 ("quantity") or 受益 ("people_served"), one per unit."""
+        """The month's activities ("activities", per word: 场, 次), 完成数量
+        ("quantity") or 受益 ("people_served"), one per unit."""
         return per_unit(self.categories, figure)
 
     def category(self, code: str) -> CategoryFigures | None:

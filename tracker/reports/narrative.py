@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from ..i18n import lazy_gettext as _l
 
-from ..formatting import amount, hours, pending_sentence, yuan
+from ..formatting import amount, hours, pending_sentence, per_unit, yuan
 from ..models import FUNDING_CODE, SURVEY_CODE, FindingKind, Section
 from ..rollups.figures import CategoryFigures
 from .figures import MonthlyFigures
@@ -186,13 +186,15 @@ def _generic(c: CategoryFigures, with_person_times: bool = False) -> str:
 def _lead(summary: MonthlyFigures) -> str:
     t = summary.totals
     month = _("%(m)s月份，", m=summary.month)
+    # the activities per word (3场、6次): 场 and 次 are never added (the 附表's 合计 too)
+    activities = per_unit(summary.per_unit("activities"))
     if summary.unit is not None:
         where = [summary.community.name] if summary.community else summary.communities
-        text = month + _("%(we)s组织党员干部深入%(places)s开展共建活动%(a)s次",
-                         we=we(summary), places=places(where), a=t.activities)
+        text = month + _("%(we)s组织党员干部深入%(places)s开展共建活动%(a)s",
+                         we=we(summary), places=places(where), a=activities)
     else:
-        text = month + _("各共建单位组织党员干部在%(place)s开展共建活动%(a)s次",
-                         place=summary.community.name, a=t.activities)
+        text = month + _("各共建单位组织党员干部在%(place)s开展共建活动%(a)s",
+                         place=summary.community.name, a=activities)
     if t.person_times:
         # 参与情况 counts the unit's own roll: the lead says who else is in its figures
         apart = []

@@ -8,8 +8,8 @@ admin everyone. The totals are ``rollups.coverage.member_totals``; the rows are 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -25,8 +25,10 @@ from ..models import (
     Member,
     ReportStatus,
     Role,
+    RollPeriod,
     Task,
     TaskReport,
+    Unit,
 )
 from ..permissions import managed_community_ids
 from ..rollups.coverage import member_totals
@@ -92,6 +94,18 @@ class ServiceRecord:
     minutes: int
     rows: list[RecordRow]
     years: list[int]
+    # the units of the year's stays on a roll, in order, each with its last day when
+    # it ended within the year (None: it did not): ``units``
+    stays: list[tuple[str, date | None]] = field(default_factory=list)
+
+    def units(self) -> str:
+        """The units the record is of, as it names them (in the language of the page
+        or document rendering it): 「县商务局（至2026年11月19日）、县财政局」 — the
+        figures count each activity for the unit of the stay on its day."""
+        return _("、").join(
+            _("%(unit)s（至%(y)s年%(m)s月%(d)s日）", unit=name, y=last.year, m=last.month,
+              d=last.day) if last is not None else name
+            for name, last in self.stays)
 
     def table(self, locale=DOCUMENT_LOCALE) -> Table:
         """The rows under headers in ``locale``: the document's (Chinese) for the .xlsx,
@@ -151,5 +165,31 @@ def service_record(member: Member, year: int) -> ServiceRecord:
                       source_of(backfilled, checked_in_at is not None))
             for (d, title, com, cat, place, beneficiary, note, mins, leader_name,
                  reviewer_name, backfilled, checked_in_at) in rows]
-    return ServiceRecord(member, year, activities, minutes, record_rows, years)
+    return ServiceRecord(member, year, activities, minutes, record_rows, years,
+                         year_stays(member, year))
 
+
+def year_stays(member: Member, year: int) -> list[tuple[str, date | None]]:
+    """The units of ``member``'s stays on a roll (``RollPeriod``) in ``year``, in order,
+    each with its last day when it ended within the year: a member moved in November
+    has two (the figures count the year's work by the unit of the stay on the
+    activity's day); consecutive stays in one unit (停用 and 重新启用) are one; the
+    member's unit when they were on no roll that year (staff, 计入参与统计 否)."""
+    first, after = date(year, 1, 1), date(year + 1, 1, 1)
+    rows = db.session.execute(
+        select(Unit.name, RollPeriod.until)
+        .join(Unit, Unit.id == RollPeriod.unit_id)
+        .where(RollPeriod.member_id == member.id,
+               or_(RollPeriod.since.is_(None), RollPeriod.since < after),
+               or_(RollPeriod.until.is_(None), RollPeriod.until > first))
+        .order_by(RollPeriod.since.is_not(None), RollPeriod.since)).all()
+    stays: list[list] = []  # [unit, until] of each run of stays in one unit
+    for name, until in rows:
+        if stays and stays[-1][0] == name:
+            stays[-1][1] = until
+        else:
+            stays.append([name, until])
+    if not stays:
+        return [(member.unit.name, None)]
+    return [(name, until - timedelta(days=1) if until is not None and until <= after else None)
+            for name, until in stays]

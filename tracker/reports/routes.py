@@ -59,7 +59,7 @@ from .exports import render_docx, render_participations_xlsx, render_record_xlsx
 from .forms import FUTURE_MONTH, ConfirmForm, MonthlyForm, NotesForm, is_future, parse_month
 from .records import may_see_record, service_record, visible_members
 from .queries import active_units_plan, communities_plan, unit_month_communities_plan
-from .summary import as_whole, build_summary, summary_plan
+from .summary import as_whole, build_summary, summary_plan, whole_coverage_plan
 from .tables import cell_text
 
 bp = Blueprint("reports", __name__)
@@ -176,7 +176,7 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
     reach = reach_of(current_user)
     # the pickers' lists and the whole summary in one statement (issue 14); the form
     # checks only the month, so it is validated before its choices are known
-    summary = touched = history = constant(None)
+    summary = touched = whole = history = constant(None)
     month = None  # the pickers add what was switched off since but worked that month
     if form.validate():
         year, number = parse_month(form.month.data)
@@ -187,15 +187,16 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
         history = final.history_plan(selection.scope, year, number, current_user)
         if selection.community_ids is not None:  # a liaison's unit: all of it, or a part?
             touched = unit_month_communities_plan(selection.unit.id, year, number)
-    units, communities, summary, touched, history = run_together(
+            whole = whole_coverage_plan(selection.unit, year, number)
+    units, communities, summary, touched, whole, history = run_together(
         active_units_plan(month) if seen_unit_ids(current_user) is None
         else constant([current_user.unit]),
-        communities_plan(reach, month), summary, touched, history)
+        communities_plan(reach, month), summary, touched, whole, history)
     if touched is not None:
         selection.outside = summary_notes.outside_of(current_user, touched)
         if not selection.outside:
             selection.community_ids = None
-            summary = as_whole(summary)
+            summary = as_whole(summary, whole)
     form.unit.choices = [("", "—")] + [(str(u.id), u.name) for u in units]
     form.community.choices = [("", "—")] + [(str(c.id), c.name) for c in communities]
     writable = summary is not None and may_write(current_user, selection.scope)

@@ -25,8 +25,9 @@ from flask_babel import gettext as _
 
 from ..models import Community, SummaryNote, SummaryScope, Unit
 from ..services.summary_notes import find_note
-from ..timeutil import local_today, to_local
+from ..timeutil import local_today, month_bounds, to_local
 from ..rollups.batch import Plan, run
+from ..rollups.coverage import Coverage, coverage_plan
 from .figures import MonthlyFigures, monthly_figures_plan
 from .narrative import Paragraph, paragraphs
 from .tables import DOCUMENT_LOCALE, Table, summary_tables
@@ -108,16 +109,32 @@ def summary_plan(year: int, month: int, *, unit: Unit | None = None,
     return Plan(monthly.parts, shape)
 
 
-def as_whole(summary: MonthlySummary) -> MonthlySummary:
+def whole_coverage_plan(unit: Unit, year: int, month: int) -> Plan:
+    """The whole unit's 参与情况 of the month (its roll's work in every community), for
+    a page that builds a liaison's part of the unit and learns only from the same
+    statement whether the part is the whole (``as_whole``)."""
+    return coverage_plan(unit.id, *month_bounds(year, month))
+
+
+def as_whole(summary: MonthlySummary, coverage: Coverage) -> MonthlySummary:
     """A liaison's part of a unit that holds every community the unit's month touches
     (``summary_notes.unit_month_community_ids``) has every figure of the whole unit's
-    summary: it is that summary — no 统计范围, the unit's title."""
+    summary but one: its 参与情况 counts the roll's work in those communities only,
+    where the whole unit's counts it anywhere (``whole_coverage_plan``). With that
+    ``coverage`` it is the whole unit's summary — no 统计范围, the unit's title, the
+    text and 附表 written again — so a signed month is compared with the document that
+    was signed, not with a part worded as a part (「本月在…参与」)."""
     with force_locale(DOCUMENT_LOCALE):
         summary.restricted_to = None
         summary.scope = replace(summary.scope, community_ids=None)
         summary.summary_scope = SummaryScope(summary.unit.id)
+        summary.coverage = coverage
         summary.title = _title(summary.unit, None, summary.year, summary.month)
         summary.subtitle = _subtitle(summary, local_today())
+        tables = summary_tables(summary)
+        summary.paragraphs = paragraphs(summary, summary.note, tables)
+        summary.attached, summary.captions = tables, _captions(tables)
+        summary.appendix = _appendix(tables)
     return summary
 
 

@@ -259,15 +259,6 @@ def summary_tables(figures: MonthlyFigures) -> list[Table]:
     return tables if figures.is_empty else [t for t in tables if t.rows]
 
 
-def _activities_per_unit(s: MonthlyFigures) -> list[tuple[int, str]]:
-    """The month's activities summed per category word (场, 次), in category order."""
-    sums: dict[str, int] = {}
-    for c in s.categories:
-        word = c.activity_unit or _("次")
-        sums[word] = sums.get(word, 0) + c.official.activities
-    return [(value, word) for word, value in sums.items()]
-
-
 def _other_work(row, others) -> str:
     """A zone's work in an admin's own "双创" categories: each category's 完成数量 in its
     unit (its activities when it has none), 「共享单车整理120辆、义务植树2次」; "—" for none."""
@@ -295,7 +286,7 @@ def _tables(s: MonthlyFigures) -> list[Table]:
             # 完成数量 of different categories are different things (ads cleared,
             # problems found): no total; 受益 add up per unit
             # 场 and 次 are not added either: the activities one per unit (1场、5次)
-            _("合计"), per_unit(_activities_per_unit(s)), "—",
+            _("合计"), per_unit(s.per_unit("activities")), "—",
             per_unit(s.per_unit("people_served")) or "—", t.person_times, t.members,
             Hours(t.minutes)])
         by_category.total_row = True

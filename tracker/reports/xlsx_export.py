@@ -320,7 +320,7 @@ def render_record_xlsx(record) -> bytes:
         table = record.table()
         write_heading(sheet, _("%(name)s %(year)s年志愿服务记录", name=member.name, year=record.year),
                       _("单位：%(unit)s　党支部：%(branch)s　全年参加活动%(n)s次，服务时长%(h)s小时",
-                        unit=member.unit.name, branch=member.branch or "—",
+                        unit=record.units(), branch=member.branch or "—",
                         n=record.activities, h=hours(record.minutes)),
                       len(table.headers))
         write_table(sheet, table)

@@ -201,14 +201,19 @@ class CategoryFigures:
     pending: Totals
 
 
+UNIT_OF = {"activities": "activity_unit", "quantity": "quantity_unit",
+           "people_served": "beneficiary_unit"}
+
+
 def per_unit(rows: list[CategoryFigures], figure: str) -> list[tuple[int, str]]:
-    """The ``figure`` ("quantity" or "people_served") of category rows, summed per
-    unit, never across units: [(132, "处"), (9, "个")], units in category order,
-    zeros left out."""
-    unit_of = "quantity_unit" if figure == "quantity" else "beneficiary_unit"
+    """The ``figure`` ("activities", "quantity" or "people_served") of category rows,
+    summed per unit, never across units: [(132, "处"), (9, "个")], units in category
+    order, zeros left out. Activities go by their category's word, 次 when it has none:
+    [(3, "场"), (6, "次")], the one total of activities of every view (docs/design.md,
+    "Categories": never 场 and 次 added)."""
     sums: dict[str, int] = {}
     for row in rows:
-        unit = getattr(row, unit_of)
+        unit = getattr(row, UNIT_OF[figure]) or ("次" if figure == "activities" else None)
         value = getattr(row.official, figure)
         if unit and value:
             sums[unit] = sums.get(unit, 0) + value

@@ -9,10 +9,18 @@ from sqlalchemy import and_, case, func, select
 
 from .. import owed
 from ..extensions import db
-from ..models import OPEN_FINDING, FindingTally, Task, TaskReport
+from ..models import (
+    OPEN_FINDING,
+    CountedFindingCommunityYear,
+    ReportStatus,
+    Task,
+    TaskReport,
+)
 from ..timeutil import LOCAL_TZ, month_bounds, utcnow
-from .figures import Figures, figures
+from .batch import built_once, constant, gather, run
+from .figures import Figures, figures_by_category_plan, figures_plan, per_unit
 from .scope import Scope, as_ids, scope_conditions
+from .shared import category_task_rows, summed
 
 
 @dataclass(frozen=True)
@@ -20,31 +28,39 @@ class HomeFigures:
     pending_reviews: int | None  # reports 待审核 in the liaison's communities
     stale_reviews: int | None  # of those, waiting longer than ``stale_days``
     stale_tasks: int | None  # ended, not cancelled, not reported (or returned, not resubmitted)
-    open_findings: int  # found or handed over, not yet fixed
+    open_findings: int  # of approved surveys: found or handed over, not yet fixed
+    pending_findings: int  # the same of surveys 待审核, not counted above
     month_from: date
     month_to: date
     month: Figures  # this month's official and pending totals
+    activities: list[tuple[int, str]]  # this month's official activities per word (场, 次)
 
 
-def open_findings_count(community_ids: Sequence[int] | None):
-    """摸排问题 found or handed over, not yet fixed, as a scalar subquery: the 工作台
-    reads it in the statement that counts its queues. Summed from the tally the
-    database keeps per community and status (``models.tallies``): a few rows, however
-    many findings the county has."""
+def open_findings_count(community_ids: Sequence[int] | None,
+                        report_status: ReportStatus = ReportStatus.approved):
+    """摸排问题 found or handed over, not yet fixed, of surveys whose report has
+    ``report_status`` — approved: the official figure (invariant 2: a finding counts
+    once its survey is approved, as on the “双创” view); 待审核: those shown apart — as
+    a scalar subquery: the 工作台 reads it in the statement that counts its queues.
+    Summed from the counted findings kept per year, community, report status and
+    status (``CountedFindingCommunityYear``): a few rows a year, however many findings
+    the county has."""
     reach = Scope(community_ids=as_ids(community_ids))
-    return (select(func.coalesce(func.sum(FindingTally.findings), 0))
-            .where(FindingTally.status.in_(OPEN_FINDING),
-                   *scope_conditions(reach, community=FindingTally.community_id))
+    kept = CountedFindingCommunityYear
+    return (select(func.coalesce(func.sum(kept.findings), 0))
+            .where(kept.report_status == report_status, kept.status.in_(OPEN_FINDING),
+                   *scope_conditions(reach, community=kept.community_id))
             .scalar_subquery())
 
 
 def home_figures(community_ids: Sequence[int] | None, *, stale_days: int = 7,
-                 now=None, queues: bool = True, open_findings: int | None = None) -> HomeFigures:
+                 now=None, queues: bool = True, open_findings: int | None = None,
+                 pending_findings: int | None = None) -> HomeFigures:
     """What a liaison sees first, for the communities they manage (``None`` = all,
     for an admin). Five statements; two with ``queues=False`` and ``open_findings``
-    given: a page that counts the review queues and the open findings itself, along
-    with its other counts (``open_findings_count``), leaves them to that statement —
-    the queues are then ``None``."""
+    and ``pending_findings`` given: a page that counts the review queues and the open
+    findings itself, along with its other counts (``open_findings_count``), leaves
+    them to that statement — the queues are then ``None``."""
     now = now or utcnow()
     today = now.astimezone(LOCAL_TZ).date()
     month_from, month_to = month_bounds(today.year, today.month)
@@ -53,12 +69,26 @@ def home_figures(community_ids: Sequence[int] | None, *, stale_days: int = 7,
     pending = stale_reviews = stale_tasks = None
     if queues:
         pending, stale_reviews, stale_tasks = _queue_counts(reach, stale_days, now)
-    if open_findings is None:
-        open_findings = db.session.scalar(select(open_findings_count(community_ids)))
-    month = figures(Scope(date_from=month_from, date_to=month_to,
-                          community_ids=reach.community_ids))
+    if open_findings is None or pending_findings is None:
+        open_findings, pending_findings = db.session.execute(select(
+            open_findings_count(community_ids),
+            open_findings_count(community_ids, ReportStatus.submitted))).one()
+    scope = Scope(date_from=month_from, date_to=month_to, community_ids=reach.community_ids)
+    month, activities = run(built_once(("home month", scope), lambda: _month_plan(scope)))
     return HomeFigures(pending, stale_reviews, stale_tasks, int(open_findings),
-                       month_from, month_to, month)
+                       int(pending_findings), month_from, month_to, month, activities)
+
+
+def _month_plan(scope: Scope):
+    """The month's totals and its activities per word (3场、6次: never 场 and 次
+    added), both from the month's counted tasks per category (one statement)."""
+    per_category = category_task_rows(scope)
+    return gather(
+        figures_plan(scope, tasks=summed(per_category)),
+        # the categories' activities only: their distinct members are not read
+        figures_by_category_plan(scope, include_empty=False, tasks=per_category,
+                                 members=constant({})),
+        shape=lambda month, rows: (month, per_unit(rows, "activities")))
 
 
 def _queue_counts(reach: Scope, stale_days: int, now) -> tuple[int, int, int]:
