@@ -34,18 +34,6 @@ WORDINGS = {
         "解放路社区-2022-10.csv":
             "0b600b36f758f3b1b0c5049af256f11da8a75841e3b8bbb98951c595bf71298f",
     },
-    # the lead gives the activities per word (「开展共建活动3场、11次」), as the 附表's
-    # 合计 does, no longer 场 and 次 added (「14次」)
-    2: {
-        "县商务局-2022-10.txt":
-            "4b6f131c9fa73c6fb2cc3ad008dbbc313c4202b21d538d0830b1d4cdff77fa3d",
-        "解放路社区-2022-10.txt":
-            "8584cde7eabfb241c660d08528bbb23c32bd25c1592f2be24c04b3a1a4d9e199",
-        "县商务局-2022-10.csv":
-            "1884463be36b8daa84303235a3f56a2132cb6e55483bd0d9555e728e2f67b695",
-        "解放路社区-2022-10.csv":
-            "3b242979dbdd251ed6500529c5c04cb3af3544ddd69a83a17087178ca9d6a3f1",
-    },
 }
 # 2: the 附表“责任区进展” counts an admin's own “双创” category's work (人次) and lists its
 # 完成数量 in a column 「其他“双创”工作」 — in a month with such work only, which October
