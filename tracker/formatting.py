@@ -114,8 +114,9 @@ def amount(value, unit: str | None) -> str:
 
 def per_unit(amounts: Iterable) -> str:
     """Figures of different units side by side, never added: '132处、9个' ('' if none).
-    ``amounts`` are (value, unit) pairs, already summed per unit."""
-    return "、".join(amount(value, unit) for value, unit in amounts if value)
+    ``amounts`` are (value, unit) pairs, already summed per unit; joined in the reader's
+    language ('3 sessions, 17 times' on an English page; a document is Chinese)."""
+    return _("、").join(amount(value, unit) for value, unit in amounts if value)
 
 
 BENEFICIARY_LABELS = {"人次": _l("受益人次"), "户": _l("受益户数"), "人": _l("受益人数")}

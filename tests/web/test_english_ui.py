@@ -63,3 +63,18 @@ def test_the_wechat_group_text_is_chinese_whatever_the_ui(client, login, world):
     assert re.search(r"周[一二三四五六日]", share)
     assert "Share and calendar" in html  # the page itself is English
 
+
+
+def test_figures_of_different_units_are_listed_in_the_readers_language(app):
+    """Side-by-side figures (「3场、17次」) are joined as the reader writes lists: the
+    Chinese 顿号 on a Chinese page and in the documents, a comma on an English page
+    (review session 27, "merged27" #3: 「3 sessions、17 times」)."""
+    from flask_babel import force_locale
+
+    from tracker.formatting import per_unit
+
+    with app.test_request_context("/"):
+        with force_locale("en"):
+            assert per_unit([(3, "场"), (17, "次")]) == "3 sessions, 17 times"
+        with force_locale("zh_CN"):
+            assert per_unit([(3, "场"), (17, "次")]) == "3场、17次"
