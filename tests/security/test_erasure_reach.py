@@ -14,6 +14,8 @@ import re
 import zipfile
 from datetime import timedelta
 
+import docx
+import openpyxl
 import pytest
 from sqlalchemy import select
 
@@ -85,8 +87,15 @@ def served(client, login, world):
 
 
 def _office_text(data: bytes) -> str:
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    return "".join(archive.read(n).decode("utf-8", "ignore") for n in archive.namelist())
+    """An .xlsx's cells (openpyxl) or a .docx's paragraphs and table cells (python-docx):
+    the text a reader sees, not the XML (openpyxl stores 赵 as ``&#36213;``)."""
+    if "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist():
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        return "\n".join(str(cell.value) for sheet in book for row in sheet.iter_rows()
+                         for cell in row if cell.value is not None)
+    document = docx.Document(io.BytesIO(data))
+    return "\n".join([p.text for p in document.paragraphs]
+                     + [c.text for t in document.tables for r in t.rows for c in r.cells])
 
 
 def _holds_her(text: str) -> bool:
@@ -169,3 +178,87 @@ def test_only_what_names_the_person_is_looked_for():
     assert terms_of(NAME, "解放路社区", None, "解放路社区") == [NAME]
     assert terms_of(NAME, "12号", None, "解放路社区") == [NAME]
     assert terms_of("李", "", None, "解放路社区") == []
+
+
+def test_the_signed_xlsx_loses_her_as_its_reader_sees_it(client, login, world, served):
+    """openpyxl stores every Chinese character of a worksheet as a reference (赵 as
+    ``&#36213;``): the erasure finds her there too, and the cells read without her."""
+    person, _past, _upcoming, query = served
+    signed = db.session.scalar(select(SummaryCopy))
+    assert _holds_her(_office_text(signed.xlsx))  # the cells named her when signed
+    assert client.post(f"/residents/{person.id}/erase", data={"confirm": "y"}).status_code == 302
+    db.session.expire_all()
+    copy = db.session.scalar(select(SummaryCopy))
+    for data in (copy.xlsx, copy.docx, client.get(f"/reports/monthly.xlsx?{query}").data):
+        shown = _office_text(data)
+        assert not _holds_her(shown) and MARK in shown
+    assert copy.redacted_at is not None
+
+
+def test_a_copy_still_naming_her_is_not_claimed_redacted(client, login, world, served,
+                                                          monkeypatch):
+    """If one format of a signed copy would still name her after the redaction, the
+    erasure stops with a message and nothing is written: no copy says 「已脱敏」 while
+    its .xlsx keeps her name."""
+    from tracker.services import erasure
+
+    person, _past, _upcoming, _query = served
+    monkeypatch.setattr(erasure, "_unref", lambda text: text)  # the .xlsx's text unseen
+    response = client.post(f"/residents/{person.id}/erase", data={"confirm": "y"},
+                           follow_redirects=True)
+    assert "未能脱敏" in response.get_data(as_text=True)
+    db.session.expire_all()
+    copy = db.session.scalar(select(SummaryCopy))
+    assert copy.redacted_at is None and _holds_her(copy.csv.decode("utf-8-sig"))
+    assert db.session.get(type(person), person.id).name == NAME
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action.in_(
+        ("redact_copy", "erase")))) is None
+
+
+def test_erasing_li_ming_leaves_li_minghua_whole(client, login, world):
+    """Erasing the resident 李明 takes 李明 out, and only him: the member 李明华 who served
+    him, and a resident 李明华, keep their whole names in the signed copy's every
+    format and in the messages; a message about another task is not rewritten."""
+    world.member.name = "李明华"
+    db.session.commit()
+    person = make_resident(world.community, world.liaison, name="李明", phone=PHONE)
+    make_resident(world.community, world.liaison, name="李明华", phone="13912345670")
+    visits = f.item(world.unit, world.community, "elderly_visit")
+    db.session.commit()
+    day = _last_month_day()
+    login(world.liaison)
+    assert client.post("/manage/backfill", data=backfill_form(
+        world, resource_item=visits.id, title="慰问空巢老人", place=ADDRESS,
+        beneficiary="空巢老人", note="李明华为李明打扫卫生。", people_served="1",
+        starts_at=f"{day.isoformat()}T09:00", ends_at=f"{day.isoformat()}T11:00"),
+    ).status_code == 302
+    past = db.session.scalar(select(Task).where(Task.title == "慰问空巢老人"))
+    other = f.task(visits, world.liaison, title="慰问李明华", starts_in=timedelta(days=3))
+    db.session.execute(task_resident.insert(), [{"task_id": past.id, "resident_id": person.id}])
+    about = {"ours": (past.id, "李明华：今天为李明打扫卫生。"),
+             "other": (other.id, "李明华：明天去看李明。"),
+             "digest": (None, "待审核：慰问李明华（李明提交）")}
+    for key, (task_id, body) in about.items():
+        db.session.add(Outbox(dedupe_key=f"test:{key}", kind="changed", channel=Channel.inapp,
+                              member_id=None if task_id is None else world.member.id,
+                              community_id=world.community.id, task_id=task_id,
+                              subject="通知", body=body))
+    db.session.commit()
+    login(world.admin)
+    query = f"unit={world.unit.id}&month={day.strftime('%Y-%m')}"
+    assert client.post(f"/reports/finalize?{query}").status_code == 302
+    assert client.post(f"/residents/{person.id}/erase", data={"confirm": "y"}).status_code == 302
+    db.session.expire_all()
+
+    copy = db.session.scalar(select(SummaryCopy))
+    assert copy.redacted_at is not None
+    for shown in (copy.csv.decode("utf-8-sig"), _office_text(copy.docx),
+                  _office_text(copy.xlsx)):
+        assert f"李明华为{MARK}打扫卫生。" in shown  # his own text without him
+        assert "李明华、" in shown or "、李明华" in shown  # the member as signed
+        assert f"{MARK}华" not in shown
+    bodies = {m.dedupe_key: m.body for m in db.session.scalars(select(Outbox))}
+    assert bodies["test:ours"] == f"李明华：今天为{MARK}打扫卫生。"
+    assert bodies["test:other"] == "李明华：明天去看李明。"  # not a message about his task
+    assert bodies["test:digest"] == "待审核：慰问李明华（李明提交）"  # names none of them
+    assert db.session.get(Task, past.id).report.note == f"李明华为{MARK}打扫卫生。"

@@ -20,7 +20,9 @@ audit trail has a ``redact_copy`` row naming the resident by id only.
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 import zipfile
 from datetime import date
 
@@ -28,8 +30,10 @@ from markupsafe import escape as html_escape
 from sqlalchemy import and_, or_, select, tuple_
 
 from ..extensions import db
-from ..models import BackfillRequest, Member, Outbox, SummaryCopy, SummaryNote, Task
+from ..i18n import lazy_gettext as _l
+from ..models import BackfillRequest, Member, Outbox, Resident, SummaryCopy, SummaryNote, Task
 from ..timeutil import utcnow
+from . import ServiceError
 from .audit import record
 
 MARK = "（服务对象信息已删除）"
@@ -59,19 +63,59 @@ def terms_of(name: str, address: str | None, phone: str | None, community: str) 
     return sorted(found, key=len, reverse=True)
 
 
-def names(text: str | None, terms: list[str]) -> bool:
-    return bool(text) and any(term in text for term in terms)
+def longer_names(terms: list[str], resident_id: int | None = None) -> list[str]:
+    """Other people's names that hold a term (erasing 李明 must leave 李明华 whole): the
+    members' names and the other residents' (not yet erased), longer than the term they
+    hold. The exact namesake is not told apart (a name is all the text gives)."""
+    if not terms:
+        return []
+    people = set(db.session.scalars(select(Member.name)))
+    people |= set(db.session.scalars(select(Resident.name).where(
+        Resident.id != (resident_id or 0), Resident.erased_at.is_(None))))
+    return sorted({p for p in people if p and any(t in p and t != p for t in terms)},
+                  key=len, reverse=True)
 
 
-def redact(text: str, swaps: Swaps, terms: list[str], *, escape=str) -> str:
+def _hide(text: str, keep: list[str], escape=str) -> tuple[str, list[str]]:
+    """``text`` with every name of ``keep`` (as ``escape`` stores it) swapped for a
+    placeholder no term can match; ``_show`` puts them back."""
+    held: list[str] = []
+    for name in keep:
+        stored = str(escape(name))
+        if stored in text:
+            text = text.replace(stored, f"\ue000{len(held)}\ue001")
+            held.append(stored)
+    return text, held
+
+
+def _show(text: str, held: list[str]) -> str:
+    for index in reversed(range(len(held))):
+        text = text.replace(f"\ue000{index}\ue001", held[index])
+    return text
+
+
+def names(text: str | None, terms: list[str], keep: list[str] = ()) -> bool:
+    """Whether ``text`` names the person: a term in it, outside another person's longer
+    name (``keep``)."""
+    if not text:
+        return False
+    text = _hide(text, list(keep))[0]
+    return any(term in text for term in terms)
+
+
+def redact(text: str, swaps: Swaps, terms: list[str], *, escape=str,
+           keep: list[str] = ()) -> str:
     """``text`` with each replaced value (a non-empty new one) in its new words, then
-    every term as the marker. ``escape``: how the text stores them (HTML, XML)."""
+    every term as the marker — but never inside another person's longer name
+    (``keep``: 李明华 stays whole when 李明 is erased). ``escape``: how the text stores
+    them (HTML, XML)."""
     for old, new in _longest_first(swaps):
         if new:
             text = text.replace(str(escape(old)), str(escape(new)))
+    text, held = _hide(text, list(keep), escape)
     for term in terms:
         text = text.replace(str(escape(term)), str(escape(MARK)))
-    return text
+    return _show(text, held)
 
 
 def _longest_first(swaps: Swaps) -> Swaps:
@@ -79,35 +123,54 @@ def _longest_first(swaps: Swaps) -> Swaps:
                   reverse=True)
 
 
-def _cells(text: str, swaps: Swaps, terms: list[str], escape) -> str:
+def _cells(text: str, swaps: Swaps, terms: list[str], escape, keep: list[str] = ()) -> str:
     """Markup (the page's HTML, a .docx's or .xlsx's XML): a cell or run holding a
     replaced value whole gets the new value — also an empty one — then ``redact``."""
     for old, new in _longest_first(swaps):
         text = text.replace(f">{escape(old)}<", f">{escape(new)}<")
-    return redact(text, swaps, terms, escape=escape)
+    return redact(text, swaps, terms, escape=escape, keep=keep)
 
 
-def _csv(data: bytes, swaps: Swaps, terms: list[str]) -> bytes:
+def _csv(data: bytes, swaps: Swaps, terms: list[str], keep: list[str] = ()) -> bytes:
     whole = dict(_longest_first(swaps))
     out = io.StringIO()
     writer = csv.writer(out)
     for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))):
-        writer.writerow([whole[cell] if cell in whole else redact(cell, swaps, terms)
+        writer.writerow([whole[cell] if cell in whole else redact(cell, swaps, terms, keep=keep)
                          for cell in row])
     return out.getvalue().encode("utf-8-sig")
 
 
-def _zip(data: bytes, swaps: Swaps, terms: list[str]) -> bytes:
-    """An Office file (.docx, .xlsx) with the text of its XML parts redacted; every
-    other part, and the order and compression of all, as they were. Unchanged: the
-    same bytes."""
+_CHAR_REF = re.compile(r"&#(?:([0-9]+)|[xX]([0-9a-fA-F]+));")
+_KEPT_AS_REF = set("&<>\"'")
+
+
+def _unref(text: str) -> str:
+    """XML text with its numeric character references (openpyxl writes 李 as
+    ``&#26446;``) as the characters they stand for, so a term can be found; those for
+    XML's own characters (& < > " '), control characters (a literal one would be
+    normalised away) and what is no character stay references."""
+    def char(match: re.Match) -> str:
+        code = int(match[1]) if match[1] else int(match[2], 16)
+        if code < 0x20 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
+            return match[0]
+        found = chr(code)
+        return match[0] if found in _KEPT_AS_REF else found
+    return _CHAR_REF.sub(char, text)
+
+
+def _zip(data: bytes, swaps: Swaps, terms: list[str], keep: list[str] = ()) -> bytes:
+    """An Office file (.docx, .xlsx) with the text of its XML parts redacted (a part
+    that changes is written back in UTF-8, as it declares, with its numeric character
+    references as characters: ``_unref``); every other part, and the order and
+    compression of all, as they were. Unchanged: the same bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
     parts, changed = [], False
     for info in source.infolist():
         part = source.read(info)
         if info.filename.endswith((".xml", ".rels")):
-            text = part.decode("utf-8")
-            redacted = _cells(text, swaps, terms, xml_escape)
+            text = _unref(part.decode("utf-8"))
+            redacted = _cells(text, swaps, terms, xml_escape, keep)
             if redacted != text:
                 part, changed = redacted.encode("utf-8"), True
         parts.append((info, part))
@@ -130,21 +193,43 @@ def copies_of(months: set[tuple[int, int]]) -> list[SummaryCopy]:
         .order_by(SummaryCopy.id)))
 
 
-def copy_names(copy: SummaryCopy, terms: list[str]) -> bool:
+def copy_names(copy: SummaryCopy, terms: list[str], keep: list[str] = ()) -> bool:
     """Whether the copy's text names the person (its .csv holds all of its text)."""
-    return names(copy.csv.decode("utf-8-sig"), terms) or names(copy.page, terms)
+    return names(copy.csv.decode("utf-8-sig"), terms, keep) or names(copy.page, terms, keep)
+
+
+def _read_as_shown(page: str, text: bytes, docx: bytes, xlsx: bytes) -> list[str]:
+    """A copy's four formats as a reader sees them: the page's text, the csv, the
+    .docx's paragraphs and table cells (python-docx), the .xlsx's cells (openpyxl)."""
+    import docx as python_docx
+    import openpyxl
+
+    shown = [html.unescape(re.sub(r"<[^>]*>", "", page)), text.decode("utf-8-sig")]
+    document = python_docx.Document(io.BytesIO(docx))
+    shown += [p.text for p in document.paragraphs]
+    shown += [cell.text for table in document.tables for row in table.rows
+              for cell in row.cells]
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    shown += [str(cell.value) for sheet in book for row in sheet.iter_rows() for cell in row
+              if cell.value is not None]
+    return shown
 
 
 def redact_copies(months: set[tuple[int, int]], swaps: Swaps, terms: list[str],
-                  actor: Member | None, resident_id: int) -> None:
+                  actor: Member | None, resident_id: int, keep: list[str] = ()) -> None:
     """Take the person out of the signed copies of ``months`` that name them: the text
     only (a number is never a term, and never replaced), recorded on the copy and on
-    the audit trail (by the resident's id)."""
+    the audit trail (by the resident's id). A copy that, read as a reader would (each
+    of its four formats), still names the person after that is not claimed redacted:
+    the erasure stops (``ServiceError``), nothing written."""
     now = utcnow()
     for copy in copies_of(months):
-        page = _cells(copy.page, swaps, terms, html_escape)
-        text = _csv(copy.csv, swaps, terms)
-        docx, xlsx = _zip(copy.docx, swaps, terms), _zip(copy.xlsx, swaps, terms)
+        page = _cells(copy.page, swaps, terms, html_escape, keep)
+        text = _csv(copy.csv, swaps, terms, keep)
+        docx, xlsx = _zip(copy.docx, swaps, terms, keep), _zip(copy.xlsx, swaps, terms, keep)
+        if any(names(shown, terms, keep) for shown in _read_as_shown(page, text, docx, xlsx)):
+            raise ServiceError(_l("已签发的月报「%(title)s」中仍有该服务对象的信息，未能脱敏；"
+                                  "个人信息未删除，请联系系统管理员。", title=copy.title))
         if (page, text, docx, xlsx) == (copy.page, copy.csv, copy.docx, copy.xlsx):
             continue  # it does not name them: as signed
         copy.page, copy.csv, copy.docx, copy.xlsx = page, text, docx, xlsx
@@ -152,27 +237,34 @@ def redact_copies(months: set[tuple[int, int]], swaps: Swaps, terms: list[str],
         record(actor, "redact_copy", copy, resident_id=resident_id, reason="erasure")
 
 
-def messages_about(tasks: list[Task]) -> list[Outbox]:
+def messages_about(tasks: list[Task], titles: list[str] | None = None) -> list[Outbox]:
     """The messages about these tasks, and the community messages of their communities
-    (the work group's 待审核 digest names tasks by their titles)."""
+    (the work group's 待审核 digest names tasks by their titles) that name one of the
+    tasks' ``titles`` (by default their titles now)."""
     if not tasks:
         return []
-    return list(db.session.scalars(select(Outbox).where(or_(
-        Outbox.task_id.in_(sorted({t.id for t in tasks})),
+    titles = [t for t in (titles if titles is not None else [t.title for t in tasks]) if t]
+    ids = sorted({t.id for t in tasks})
+    found = db.session.scalars(select(Outbox).where(or_(
+        Outbox.task_id.in_(ids),
         and_(Outbox.task_id.is_(None), Outbox.member_id.is_(None),
              Outbox.community_id.in_(sorted({t.community_id for t in tasks})))))
-        .order_by(Outbox.id)))
+        .order_by(Outbox.id))
+    return [m for m in found if m.task_id is not None
+            or any(title in (m.subject or "") + "\n" + (m.body or "") for title in titles)]
 
 
-def forget_in_messages(tasks: list[Task], swaps: Swaps, terms: list[str]) -> None:
-    """The messages about these tasks (in-app 消息, SMS, e-mail, the work group's; sent
-    or still to be) read as the tasks now do."""
-    for message in messages_about(tasks):
+def forget_in_messages(tasks: list[Task], swaps: Swaps, terms: list[str],
+                       keep: list[str] = (), titles: list[str] | None = None) -> None:
+    """The messages about these tasks (in-app 消息, SMS, e-mail, the work group's that
+    name one of them by its title — ``titles``, as they were before the erasure; sent
+    or still to be) read as the tasks now do; other people's names (``keep``) whole."""
+    for message in messages_about(tasks, titles):
         texts = (message.subject, message.body)
         if any(old in text for text in texts for old, _new in swaps if old) or \
-                any(names(text, terms) for text in texts):
-            message.subject = redact(message.subject, swaps, terms)[:200]
-            message.body = redact(message.body, swaps, terms)
+                any(names(text, terms, keep) for text in texts):
+            message.subject = redact(message.subject, swaps, terms, keep=keep)[:200]
+            message.body = redact(message.body, swaps, terms, keep=keep)
 
 
 def requests_about(task_ids: set[int]) -> list[BackfillRequest]:
@@ -184,13 +276,14 @@ def requests_about(task_ids: set[int]) -> list[BackfillRequest]:
         .order_by(BackfillRequest.id)))
 
 
-def forget_in_requests(task_ids: set[int], swaps: Swaps, terms: list[str]) -> None:
+def forget_in_requests(task_ids: set[int], swaps: Swaps, terms: list[str],
+                       keep: list[str] = ()) -> None:
     """The 补录 requests for these tasks: their description and note lose the person."""
     for request in requests_about(task_ids):
-        if names(request.description, terms):
-            request.description = redact(request.description, swaps, terms)
-        if names(request.note, terms):
-            request.note = redact(request.note, swaps, terms)
+        if names(request.description, terms, keep):
+            request.description = redact(request.description, swaps, terms, keep=keep)
+        if names(request.note, terms, keep):
+            request.note = redact(request.note, swaps, terms, keep=keep)
 
 
 def months_of(days: list[date]) -> set[tuple[int, int]]:

@@ -405,6 +405,7 @@ def _held_in_tasks(resident: Resident) -> dict:
     ids = {t.id for t in tasks}
     terms = erasure.terms_of(resident.name, resident.address, resident.phone,
                              resident.community.name)
+    keep = erasure.longer_names(terms, resident.id)
     return {
         "served_by_tasks": [{
             "title": t.title, "date": t.service_date.isoformat(),
@@ -415,17 +416,17 @@ def _held_in_tasks(resident: Resident) -> dict:
         "backfill_requests": [{"task_id": r.task_id or r.result_task_id,
                                "description": r.description, "note": r.note}
                               for r in erasure.requests_about(ids)
-                              if erasure.names(r.description, terms)
-                              or erasure.names(r.note, terms)],
+                              if erasure.names(r.description, terms, keep)
+                              or erasure.names(r.note, terms, keep)],
         "messages_about_these_tasks": [
             {"channel": m.channel.value, "subject": m.subject, "body": m.body,
              "created_at": _iso(m.created_at)}
             for m in erasure.messages_about(tasks)
-            if erasure.names(m.subject, terms) or erasure.names(m.body, terms)],
+            if erasure.names(m.subject, terms, keep) or erasure.names(m.body, terms, keep)],
         "signed_reports_naming_them": [
             {"title": c.title, "finalized_at": _iso(c.finalized_at)}
             for c in erasure.copies_of(erasure.months_of([t.service_date for t in tasks]))
-            if erasure.copy_names(c, terms)],
+            if erasure.copy_names(c, terms, keep)],
     }
 
 
@@ -449,13 +450,15 @@ def erase_resident(resident: Resident, actor: Member | None, reason: str = "requ
         raise ServiceError(_l("该服务对象的个人信息已删除。"))
     terms = erasure.terms_of(resident.name, resident.address, resident.phone,
                              resident.community.name)
+    keep = erasure.longer_names(terms, resident.id)  # 李明华 stays whole when 李明 goes
     made_from_needs = forget_resident_in_needs(resident, actor)
     tasks = {t.id: t for t in [*visit_history(resident), *made_from_needs]}
-    swaps = _forget_in_tasks(terms, tasks)
-    erasure.forget_in_requests(set(tasks), swaps, terms)
-    erasure.forget_in_messages(list(tasks.values()), swaps, terms)
+    titles = [t.title for t in tasks.values()]  # as the messages name them
+    swaps = _forget_in_tasks(terms, tasks, keep)
+    erasure.forget_in_requests(set(tasks), swaps, terms, keep)
+    erasure.forget_in_messages(list(tasks.values()), swaps, terms, keep, titles)
     erasure.redact_copies(erasure.months_of([t.service_date for t in tasks.values()]),
-                          swaps, terms, actor, resident.id)
+                          swaps, terms, actor, resident.id, keep)
     now = utcnow()
     resident.name, resident.address, resident.phone, resident.notes = ERASED_NAME, "", None, None
     resident.consent_method = ""
@@ -466,12 +469,14 @@ def erase_resident(resident: Resident, actor: Member | None, reason: str = "requ
     record(actor, "erase", resident, reason=reason)
 
 
-def _forget_in_tasks(terms: list[str], tasks: dict[int, Task]) -> erasure.Swaps:
+def _forget_in_tasks(terms: list[str], tasks: dict[int, Task],
+                     keep: list[str] = ()) -> erasure.Swaps:
     """Take a person (their name, address, phone: ``terms``) out of tasks' free text: a
     title naming them becomes 「<category>（服务对象信息已删除）」, a 地点 naming them
     「<community>（服务对象信息已删除）」 (the 社区 level), a description or 服务对象 naming
     them goes, and the report's 情况说明 keeps its words with the person replaced by
-    「（服务对象信息已删除）」. Counts, dates and people are untouched. Returns each value
+    「（服务对象信息已删除）」; another person's longer name (``keep``) is not theirs. Counts,
+    dates and people are untouched. Returns each value
     replaced and its new one, for the copies of it (messages, signed 月报)."""
     swaps: erasure.Swaps = []
 
@@ -480,18 +485,18 @@ def _forget_in_tasks(terms: list[str], tasks: dict[int, Task]) -> erasure.Swaps:
         return new
 
     for task in tasks.values():
-        if erasure.names(task.title, terms):
+        if erasure.names(task.title, terms, keep):
             task.title = change(task.title, f"{task.category.name}{erasure.MARK}")
-        if erasure.names(task.place, terms):
+        if erasure.names(task.place, terms, keep):
             task.place = change(task.place, f"{task.community.name}{erasure.MARK}")
-        if erasure.names(task.description, terms):
+        if erasure.names(task.description, terms, keep):
             task.description = change(task.description, None)
-        if erasure.names(task.beneficiary, terms):
+        if erasure.names(task.beneficiary, terms, keep):
             task.beneficiary = change(task.beneficiary, None)
     for task in tasks.values():  # the report's words, once every whole value is known
         report = task.report
-        if report is not None and erasure.names(report.note, terms):
-            report.note = change(report.note, erasure.redact(report.note, swaps, terms))
+        if report is not None and erasure.names(report.note, terms, keep):
+            report.note = change(report.note, erasure.redact(report.note, swaps, terms, keep=keep))
     return swaps
 
 
