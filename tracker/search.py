@@ -3,9 +3,21 @@
 already narrowed by its indexed filters and paged."""
 from __future__ import annotations
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
+
+from .privacy import ERASED_PHONE_MARK
 
 
 def matches(keyword: str, *columns):
     """Any of ``columns`` contains ``keyword`` literally."""
     return or_(*(column.contains(keyword, autoescape=True) for column in columns))
+
+
+def phone_matches(fragment: str, column, *, prefix: bool = False):
+    """``column`` (a member's 手机号) holds a real phone number that contains the typed
+    ``fragment`` (``prefix``: starts with it). An erased member's placeholder
+    (``privacy.erased_phone``: the mark and the member's id) is no number: no search
+    finds it, whether by the digits of the id or by the mark itself."""
+    found = (column.startswith(fragment, autoescape=True) if prefix
+             else column.contains(fragment, autoescape=True))
+    return and_(found, ~column.startswith(ERASED_PHONE_MARK, autoescape=True))

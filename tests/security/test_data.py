@@ -354,6 +354,109 @@ def test_a_member_whose_phone_was_erased_needs_a_new_one_to_come_back(client, lo
     assert world.member.active and world.member.phone == "13712345678"
 
 
+def _erased(member):
+    from tracker.services.member_retention import erase_contact
+
+    _switched_off(member, 2000)
+    erase_contact(member)
+    db.session.commit()
+    return member
+
+
+def test_no_phone_search_finds_an_erased_member_by_the_placeholder(client, login, world):
+    """The placeholder of an erased phone is no number: typing a fragment of the member's
+    id, or the mark, finds nobody through it (the admin's 成员 list, 服务记录, the
+    pickers of people), while a fragment of a real phone still finds its member."""
+    from tracker.manage.queries import member_candidates
+    from tracker.reports.records import visible_members
+
+    gone = _erased(world.member)
+    kept = f.member(world.unit, name="王五", phone=f"1370000{gone.id:04d}")
+    db.session.commit()
+    login(world.admin)
+    for typed in (str(gone.id), "-", gone.phone):
+        listing = client.get("/admin/members", query_string={"q": typed, "status": "all"})
+        assert "张三" not in listing.get_data(as_text=True), typed
+        found = db.session.scalars(visible_members(world.admin, typed)).all()
+        assert gone not in found, typed
+        assert gone not in member_candidates([world.unit.id], typed), typed
+    # a real number's fragment (the same digits as the erased one's id) finds its member
+    listing = client.get("/admin/members", query_string={"q": f"{gone.id:04d}"})
+    assert "王五" in listing.get_data(as_text=True)
+    assert kept in member_candidates([world.unit.id], kept.phone[:7])
+    # and a name still finds the erased member: the name is what the records are read by
+    assert "张三" in client.get("/admin/members", query_string={
+        "q": "张三", "status": "all"}).get_data(as_text=True)
+
+
+def test_an_erased_members_name_and_branch_are_corrected_without_a_phone(client, login, world):
+    """The form of a member whose phone was erased, posted as shown with only 党支部
+    changed (the phone field empty, as shown): saved, the phone still erased — no
+    number has to be invented. A number typed is written; 重新启用 still needs one."""
+    from tests.web.roll_support import edit, page_of
+    from tests.web.test_admin_roll_stale_page import form_on
+    from tracker.models import Member
+
+    gone = _erased(world.member)
+    placeholder = gone.phone
+    login(world.admin)
+    page = page_of(client.get(edit(gone.id)))
+    assert 'name="phone"' in page and "required" not in page.split('name="phone"')[1][:80]
+    form = form_on(page, "phone", branch="第二党支部（更正）", name="张三丰")
+    assert form["phone"] == ""
+    saved = client.post(edit(gone.id), data=form)
+    assert saved.status_code == 302, page_of(saved)[:3000]
+    db.session.expire_all()
+    now = db.session.get(Member, gone.id)
+    assert (now.branch, now.name) == ("第二党支部（更正）", "张三丰")
+    assert now.phone == placeholder and now.phone_erased and not now.active
+    refused = client.post(f"/admin/members/{gone.id}/active", data={"active": "1"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "手机号已清除：请先在编辑页填写新的手机号并保存，再重新启用" in refused
+    # an invalid number typed is refused, not taken for "keep"
+    form = form_on(page_of(client.get(edit(gone.id))), "phone", phone="12345")
+    assert "请输入11位手机号。" in page_of(client.post(edit(gone.id), data=form))
+    # a number typed is a new one
+    form = form_on(page_of(client.get(edit(gone.id))), "phone", phone="13712345678")
+    assert client.post(edit(gone.id), data=form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Member, gone.id).phone == "13712345678"
+
+
+def test_a_phone_left_empty_keeps_another_admins_new_number(client, login, world):
+    """Page read while the phone was erased; another admin gives a new number; the post
+    that left the phone empty (as shown) corrects 党支部 and keeps that number."""
+    from tests.web.roll_support import edit, page_of
+    from tests.web.test_admin_roll_stale_page import form_on
+    from tracker.models import Member, Role
+    from tracker.services import directory
+
+    gone = _erased(world.member)
+    other_admin = f.member(world.unit, Role.admin, name="管理员乙")
+    db.session.commit()
+    login(world.admin)
+    form = form_on(page_of(client.get(edit(gone.id))), "phone", branch="机关党支部")
+    person = db.session.get(Member, gone.id)
+    directory.update_member(person, other_admin, directory.MemberData(
+        name=person.name, phone="13712345678", unit_id=person.unit_id, branch=person.branch,
+        role=person.role, community_ids=[], on_roll=person.on_roll))
+    db.session.commit()
+    saved = client.post(edit(gone.id), data=form)
+    assert saved.status_code == 302, page_of(saved)[:3000]
+    db.session.expire_all()
+    now = db.session.get(Member, gone.id)
+    assert (now.branch, now.phone) == ("机关党支部", "13712345678")
+
+
+def test_a_live_members_phone_is_still_required(client, login, world):
+    from tests.web.roll_support import edit, page_of
+    from tests.web.test_admin_roll_stale_page import form_on
+
+    login(world.admin)
+    form = form_on(page_of(client.get(edit(world.member.id))), "phone", phone="")
+    assert "请填写手机号。" in page_of(client.post(edit(world.member.id), data=form))
+
+
 # ---------------------------------------------------------------- erasure reaches the needs
 
 @pytest.fixture

@@ -353,10 +353,17 @@ class MemberForm(AdminForm):
 
     def __init__(self, *args, record=None, **kwargs):
         super().__init__(*args, record=record, **kwargs)
-        if record is not None and record.phone_erased and self.phone.data == record.phone:
-            # erased (停用 past the retention period): shown as none, so the form asks
-            # for a new one, the only way back to an account that can log in
-            self.phone.data = ""
+        if record is not None and (record.phone_erased or d.erased_when_shown(self.shown.data)):
+            # erased (停用 past the retention period): shown as none, and left empty it
+            # stays so (``directory.update_member``; another admin's number given since
+            # the page was read is kept) — the name, unit and 党支部 can be corrected
+            # without giving contact data back; a number typed is a new one, the way
+            # back to an account that can log in (重新启用 asks for it)
+            if self.phone.data == record.phone:
+                self.phone.data = ""
+            self.phone.validators = [Optional(), *(v for v in self.phone.validators
+                                                   if not isinstance(v, DataRequired))]
+            self.phone.flags.required = False
 
     def load_choices(self, record):
         if record is None:

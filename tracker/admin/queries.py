@@ -24,6 +24,7 @@ from ..models import (
     Zone,
     liaison_community,
 )
+from ..search import matches, phone_matches
 from ..timeutil import local_today
 
 
@@ -108,8 +109,7 @@ def members_query(q: str | None, role: str | None, status: str | None):
     query = (select(Member).options(joinedload(Member.unit), selectinload(Member.communities))
              .order_by(Member.active.desc(), Member.name_key, Member.id))
     if q:
-        query = query.where(or_(Member.name.contains(q, autoescape=True),
-                                Member.phone.contains(q, autoescape=True)))
+        query = query.where(or_(matches(q, Member.name), phone_matches(q, Member.phone)))
     if role in {r.value for r in Role}:
         query = query.where(Member.role == Role(role))
     return _status(query, Member, status)

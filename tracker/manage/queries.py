@@ -37,7 +37,7 @@ from ..models import (
 from ..backfill_requests.queries import pending_count_column
 from ..paging import Prepared, limited, paginate, paginate_prepared
 from ..names import distinguished_names
-from ..search import matches
+from ..search import matches, phone_matches
 from ..sql_hints import constants_written_out
 from ..reach import Reach, in_reach, reach_of
 from ..rollups import Scope
@@ -420,7 +420,7 @@ def _candidates(unit_ids, query: str | None, limit: int):
     query = (query or "").strip()
     if query:
         stmt = stmt.where(or_(matches(query, Member.name),
-                              Member.phone.startswith(query, autoescape=True)))
+                              phone_matches(query, Member.phone, prefix=True)))
         limit = min(limit, SEARCH_MAX)
     else:
         stmt = stmt.where(Member.unit_id.in_(list(unit_ids)))
@@ -457,7 +457,7 @@ def backfill_candidates(actor: Member, search: str | None, picked: list[int],
     found = select(Member).where(*reach, Member.id.not_in([m.id for m in chosen] or [0]))
     if search:
         found = found.where(or_(matches(search, Member.name),
-                                Member.phone.startswith(search, autoescape=True)))
+                                phone_matches(search, Member.phone, prefix=True)))
     found = found.options(joinedload(Member.unit)).order_by(Member.name_key, Member.id).limit(limit)
     return chosen + list(db.session.scalars(found))
 

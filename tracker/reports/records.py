@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..permissions import managed_community_ids
 from ..rollups.coverage import member_totals
-from ..search import matches
+from ..search import matches, phone_matches
 from ..sources import SOURCE_LABELS, source_label, source_of
 from .tables import DOCUMENT_LOCALE, Hours, Table
 
@@ -66,7 +66,7 @@ def visible_members(actor: Member, search: str = ""):
         query = query.where(or_(Member.id == actor.id, _active_in(tuple(ids))))
     search = search.strip()
     if search:
-        query = query.where(matches(search, Member.name, Member.phone))
+        query = query.where(or_(matches(search, Member.name), phone_matches(search, Member.phone)))
     return query
 
 

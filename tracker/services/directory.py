@@ -34,7 +34,7 @@ from ..models import (
 )
 from ..money import MAX_FEN, format_yuan
 from ..names import person_name
-from ..privacy import mask_phone
+from ..privacy import ERASED_PHONE_MARK, mask_phone
 from ..reference import CATEGORIES
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError, required_reason
@@ -557,7 +557,9 @@ def _member_values(data: MemberData, member: Member | None) -> dict:
     phone = (data.phone or "").strip()
     if not phone:
         raise ServiceError(MSG_REQUIRED, field="phone")
-    if not PHONE_RE.match(phone):
+    if member is not None and member.phone_erased and phone == member.phone:
+        pass  # erased, and left so (``_erased_phone_kept``): no number to check
+    elif not PHONE_RE.match(phone):
         raise ServiceError(_l("请输入11位手机号。"), field="phone")
     query = select(Member.id).where(Member.phone == phone)
     if member is not None:
@@ -690,6 +692,12 @@ def shown_ids(shown: str | None, name: str) -> list[int]:
     value = _shown_then(shown).get(name)
     values = value if isinstance(value, list) else [value]
     return [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+
+
+def erased_when_shown(shown: str | None) -> bool:
+    """The page's key ``shown`` says its form showed an erased 手机号 (shown as none)."""
+    phone = _shown_then(shown).get("phone")
+    return isinstance(phone, str) and phone.startswith(ERASED_PHONE_MARK)
 
 
 def changed_since_shown(member: Member, shown: str | None,
@@ -843,6 +851,23 @@ def _phone_written(member: Member, data: MemberData, then: dict | None) -> bool:
     return then is None or then.get("phone", object()) != phone
 
 
+def _erased_phone_kept(member: Member, data: MemberData, then: dict | None) -> MemberData:
+    """An erased 手机号 (``privacy.erased_phone``: 停用 past the retention period) is
+    shown as none; posted empty, it stays erased — the name, unit and 党支部 are
+    corrected without inventing a number. ``data`` then posts the placeholder the page
+    showed (``then``; the member's own when not from a page), so the merge takes the
+    phone as left alone: another admin's new number given since is kept. A number
+    typed is written as usual; 重新启用 asks for one (``refuse_if_erased``)."""
+    if (data.phone or "").strip():
+        return data
+    if then is None:
+        return dataclasses.replace(data, phone=member.phone) if member.phone_erased else data
+    shown = then.get("phone")
+    if isinstance(shown, str) and shown.startswith(ERASED_PHONE_MARK):
+        return dataclasses.replace(data, phone=shown)
+    return data
+
+
 def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
     """The member form. Posted from a page (``data.shown``), it is merged field by field
     with the member as stored now (``merge_member_form``): what its admin changed is
@@ -859,6 +884,7 @@ def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
     # fields as they are now, not as the page that posted saw them; with the actor, in
     # id order, the member FOR UPDATE when their 手机号 may change (``roll.lock_member``)
     then = None if data.shown is None else _shown_then(data.shown)
+    data = _erased_phone_kept(member, data, then)
     roll.lock_member(member, actor, key=_phone_written(member, data, then))
     merge = merge_member_form(member, data, then)
     if merge.refused:  # the fields and the roll history decided together
