@@ -1,13 +1,16 @@
 """Two transactions on PostgreSQL, step by step: the app's session holds one side's row
 locks as the service takes them, and a second connection does the other side's next
 step. Used by the tests that prove a lock leaves a write alone, or still excludes
-another lock (``tests/services/test_lock_order.py``, ``test_need_series_race.py``)."""
+another lock (``tests/services/test_lock_order.py``, ``test_need_series_race.py``); and a
+server process ended from outside, as a restart or failover ends every connection
+(``tests/ops/test_idle_ping.py``, ``test_connection_lost.py``)."""
 from __future__ import annotations
 
 from contextlib import contextmanager
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 
 
 @contextmanager
@@ -67,3 +70,17 @@ class ServiceThread:
 
     def join(self) -> None:
         self._thread.join(timeout=60)
+
+
+def terminate_backend(pid: int) -> None:
+    """End the PostgreSQL server process ``pid`` (a pooled connection's) from a
+    connection of another pool (``pg_terminate_backend``)."""
+    from tracker.extensions import db
+
+    other = create_engine(db.engine.url, poolclass=NullPool)
+    try:
+        with other.connect() as connection:
+            assert connection.execute(text("SELECT pg_terminate_backend(:pid)"),
+                                      {"pid": pid}).scalar_one()
+    finally:
+        other.dispose()

@@ -10,10 +10,9 @@ import select
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
 
 import tracker.tasks.queries as task_queries
+from tests.pg_locks import terminate_backend
 from tracker.extensions import db
 from tracker.sql_hints import PIPELINE
 
@@ -21,18 +20,6 @@ from tracker.sql_hints import PIPELINE
 @pytest.fixture
 def app_config():
     return {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 1, "hide_parameters": True}}
-
-
-def _terminate(pid: int) -> None:
-    """End a server process from a connection of another pool (pg_terminate_backend:
-    what a restart or failover does to every connection)."""
-    other = create_engine(db.engine.url, poolclass=NullPool)
-    try:
-        with other.connect() as connection:
-            assert connection.execute(text("SELECT pg_terminate_backend(:pid)"),
-                                      {"pid": pid}).scalar_one()
-    finally:
-        other.dispose()
 
 
 @pytest.fixture
@@ -55,7 +42,7 @@ class _EndsOnADeadConnection:
         self.pipeline, self.pid = pipeline, pid
 
     def __exit__(self, *error):
-        _terminate(self.pid)
+        terminate_backend(self.pid)
         return self.pipeline.__exit__(*error)
 
 
@@ -74,7 +61,7 @@ def test_the_server_going_away_inside_the_pipeline_is_the_503(
         pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
         calls.append(pid)
         if moment in ("noticed", "sent"):
-            _terminate(pid)
+            terminate_backend(pid)
         if moment == "noticed":
             raw = connection.connection.dbapi_connection
             assert select.select([raw.fileno()], [], [], 30)[0]

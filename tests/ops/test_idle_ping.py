@@ -10,10 +10,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import NullPool
 
+from tests.pg_locks import terminate_backend
 from tracker.extensions import db
 
 IDLE = 30.0  # seconds of the test's clock: the wall clock never reaches it
@@ -82,17 +82,6 @@ def _backend_pid() -> int:
         return connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
 
 
-def _terminate(pid: int) -> None:
-    """End the pooled connection's server process from a connection of another pool."""
-    other = create_engine(db.engine.url, poolclass=NullPool)
-    try:
-        with other.connect() as connection:
-            assert connection.execute(text("SELECT pg_terminate_backend(:pid)"),
-                                      {"pid": pid}).scalar_one()
-    finally:
-        other.dispose()
-
-
 @pytest.fixture
 def postgresql(app):
     if db.engine.dialect.name != "postgresql":
@@ -102,7 +91,7 @@ def postgresql(app):
 def test_after_a_quiet_spell_a_connection_the_server_dropped_is_replaced(postgresql, pings,
                                                                          clock):
     dropped = _backend_pid()
-    _terminate(dropped)
+    terminate_backend(dropped)
     clock.pass_(IDLE + 0.1)
     assert _backend_pid() != dropped  # answered, on a new connection
     assert len(pings) == 1
@@ -114,7 +103,7 @@ def test_in_steady_use_a_dropped_connection_fails_one_request_and_the_pool_recov
     first meets the dead connection fails, as one under way when it died would; the
     pool is renewed and the next request is served."""
     dropped = _backend_pid()
-    _terminate(dropped)
+    terminate_backend(dropped)
     with pytest.raises(DBAPIError):
         _request()
     assert _backend_pid() != dropped
