@@ -349,9 +349,9 @@ class WorkerDatabases:
         # when taken, and every table is rewritten): checking them row by row made a
         # restore after a test that added 5,000 members take seconds. Only a superuser
         # may do that; the test cluster of scripts/pg.sh runs as one.
-        # Replica mode also keeps the tables' own triggers (the lists' version, the
-        # findings' tally) from firing on rows the snapshot already holds; without it,
-        # the owner of the tables turns them off for the restore.
+        # Replica mode also keeps the tables' own triggers (the lists' version) from
+        # firing on rows the snapshot already holds; without it, the owner of the
+        # tables turns them off for the restore.
         if self._pg_superuser:
             statements = ["SET LOCAL session_replication_role = replica"]
         else:

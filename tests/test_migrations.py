@@ -73,10 +73,10 @@ def test_upgrade_from_nothing_matches_the_models(backend, tmp_path):
         assert again.returncode == 0, again.stderr[-3000:]
 
 
-def _upgrade(url: str) -> None:
-    """``flask db upgrade`` to the head, the real command in a process of its own; it
-    must succeed."""
-    upgrade = run_flask(url, "db", "upgrade")
+def _upgrade(url: str, revision: str = "head") -> None:
+    """``flask db upgrade`` to the head (or ``revision``), the real command in a process
+    of its own; it must succeed."""
+    upgrade = run_flask(url, "db", "upgrade", revision)
     assert upgrade.returncode == 0, upgrade.stderr[-3000:]
 
 
@@ -330,7 +330,7 @@ def test_the_finding_tally_migration_counts_the_findings_there_and_follows_them(
         assert prepare_with_flask(url, "db", "downgrade", "0020_lists_version").returncode == 0
         with engine_on(url) as engine:
             assert "finding_tally" not in inspect(engine).get_table_names()
-        _upgrade(url)
+        _upgrade(url, "0021_finding_tally")  # 0050 drops it again
         ((community,),) = _read_after(url, [], "SELECT DISTINCT community_id FROM finding")
         assert _tally(url) == {(community, "found"): 4, (community, "handed_over"): 4,
                                (community, "fixed"): 4}
@@ -344,6 +344,72 @@ def test_the_finding_tally_migration_counts_the_findings_there_and_follows_them(
         assert _tally(url, f"DELETE FROM counted_finding WHERE finding_id IN {fixed}",
                       f"DELETE FROM finding WHERE id IN {fixed}") == {
             (community, "found"): 7, (community, "handed_over"): 5}
+
+
+def _tally_objects(url: str) -> set[str]:
+    """The triggers on ``finding`` and, on PostgreSQL, the functions named for the
+    tally: what 0021 made besides the table."""
+    with engine_on(url) as engine, engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            return set(conn.execute(text(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+                " AND tgrelid = 'finding'::regclass"
+                " UNION SELECT proname FROM pg_proc WHERE proname LIKE 'finding_tally%'")).scalars())
+        return set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                                     " AND tbl_name = 'finding'")).scalars())
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_drop_finding_tally_migration_drops_it_and_its_triggers(backend, migrated_database):
+    """0050: no page reads the tally any more, so the table, its triggers (and their
+    functions) are gone and findings are written, changed and deleted without them;
+    a downgrade makes them again, counting the findings there, and they follow again."""
+    made = ({"finding_tally", "finding_tally_truncate", "finding_tally_move",
+             "finding_tally_clear"} if backend == "postgresql" else
+            {"finding_tally_insert", "finding_tally_delete", "finding_tally_update"})
+    with migrated_database(backend, "droptally") as url:
+        with engine_on(url) as engine:
+            assert "finding_tally" not in inspect(engine).get_table_names()
+        assert _tally_objects(url) == set()
+
+        # written through the application: per survey a sewer handed over, a road fixed,
+        # a sidewalk found and a deactivated 'other' — 4 surveys, one community
+        _surveys_with_findings(url)
+        one = "(SELECT min(id) FROM finding WHERE kind = 'sidewalk')"
+        fixed = "(SELECT min(id) FROM finding WHERE status = 'fixed')"
+        _read_after(url, [
+            "INSERT INTO community (name, sort_key, active) VALUES ('人民路社区', 'renmin', TRUE)",
+            "INSERT INTO finding (task_id, unit_id, community_id, found_on, kind, place, status,"
+            " created_by_id, created_at, active) SELECT task_id, unit_id, community_id,"
+            " found_on, 'road', '人民路1号', 'found', created_by_id, created_at, TRUE"
+            f" FROM finding WHERE id = {one}",
+            "UPDATE finding SET community_id = (SELECT id FROM community WHERE name = '人民路社区')"
+            " WHERE place = '人民路1号'",
+            "UPDATE finding SET status = 'handed_over', handed_to = '县城管局',"
+            f" handed_over_on = found_on WHERE id = {one}",
+            f"DELETE FROM counted_finding WHERE finding_id = {fixed}",
+            f"DELETE FROM finding WHERE id = {fixed}"], "SELECT 1")
+        rows = _read_after(url, [], "SELECT place, status, active FROM finding")
+        assert len(rows) == 16 and ("人民路1号", "found", True) in [
+            (place, status, bool(active)) for place, status, active in rows]
+        (here,), (there,) = _read_after(url, [], "SELECT id FROM community ORDER BY id")
+
+        downgrade = run_flask(url, "db", "downgrade", "0049_figfix_open_findings_index")
+        assert downgrade.returncode == 0, downgrade.stderr[-3000:]
+        assert _tally_objects(url) == made
+        # counted by hand: 4 sidewalks found, one handed over → 3 found; 4 sewers + that
+        # one handed over → 5; 4 roads fixed, one deleted → 3; the deactivated ones
+        # nowhere; the one inserted, found, in the other community
+        assert _tally(url) == {(here, "found"): 3, (here, "handed_over"): 5,
+                               (here, "fixed"): 3, (there, "found"): 1}
+        assert _tally(url, "UPDATE finding SET active = FALSE WHERE place = '人民路1号'") == {
+            (here, "found"): 3, (here, "handed_over"): 5, (here, "fixed"): 3}
+
+        _upgrade(url)
+        with engine_on(url) as engine:
+            assert "finding_tally" not in inspect(engine).get_table_names()
+        assert _tally_objects(url) == set()
+        _read_after(url, ["UPDATE finding SET active = TRUE WHERE place = '人民路1号'"], "SELECT 1")
 
 
 def _report_owed_marks(url: str) -> dict:
@@ -1080,7 +1146,7 @@ def test_the_handed_together_migration_repairs_half_written_hand_overs(backend,
         assert "已移交：县城管局" in listed and "县城管局" in page
         counted, tally = _finding_rows(url), _tally(url)
 
-        _upgrade(url)
+        _upgrade(url, "0046_leftovers_handed_together")  # 0050 drops the tally
         after = {i: (to, str(on)[:10] if on else None) for i, to, on in _read_after(
             url, [], "SELECT id, handed_to, handed_over_on FROM finding")}
         assert after[undated] == ("县城管局", str(found[undated])[:10])

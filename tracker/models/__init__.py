@@ -31,7 +31,6 @@ from .residents import Resident, ResidentCategory, resident_member, task_residen
 from .summaries import SummaryCopy, SummaryNote, SummaryScope, summary_copy_community
 from .waitlist import WaitlistEntry, WaitStatus
 from .security import LoginSession, SubmissionToken, ThrottleHit
-from .tallies import FindingTally
 from .work import (
     FUNDING_CODE,
     HOLDING,
@@ -95,7 +94,6 @@ __all__ = [
     "CountedParticipation",
     "CountedTask",
     "FundEntry",
-    "FindingTally",
     "ListsVersion",
     "LoginSession",
     "Member",
