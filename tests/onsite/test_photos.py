@@ -264,28 +264,38 @@ def _unwritable_uploads(app, tmp_path, monkeypatch) -> Path:
     return blocker
 
 
+def _post_photo(client, login, world, page: str, before_post=lambda: None):
+    """A phone's JPEG sent where a photo is taken: the leader's photo of the past task's
+    report (``page`` "report"), or the liaison's photo confirming a 微心愿 claimed by a
+    member, with the note 「轮椅已修好」 ("need"). ``before_post`` runs just before the
+    request, after the set-up's own commit. The response, and the 微心愿 (or None)."""
+    from tests.needs.support import need
+    from tracker.models import NeedStatus
+
+    upload = samples.phone_jpeg(640, 480)
+    wish = None
+    if page == "need":
+        wish = need(world.community, world.liaison, status=NeedStatus.claimed,
+                    claimer=world.member)
+        db.session.commit()
+    login(world.leader if page == "report" else world.liaison)
+    before_post()
+    if page == "report":
+        return _upload(client, world.past_task, upload), wish
+    return client.post(f"/needs/{wish.id}/fulfil", content_type="multipart/form-data",
+                       data={"note": "轮椅已修好", "photo": (io.BytesIO(upload), "done.jpg")}), wish
+
+
 @pytest.mark.parametrize("page", ["report", "need"])
 def test_a_folder_the_app_cannot_write_keeps_the_form_and_writes_nothing(
         app, client, login, world, tmp_path, monkeypatch, caplog, page):
     """The leader (or the liaison confirming a 微心愿) is told on the same page to try again
     later or call the admin; no photo row without its file, the need stays claimed, and
     the operator finds the cause in the log."""
-    from tests.needs.support import need
     from tracker.models import Need, NeedStatus
 
     _unwritable_uploads(app, tmp_path, monkeypatch)
-    upload = samples.phone_jpeg(640, 480)
-    if page == "report":
-        login(world.leader)
-        response = _upload(client, world.past_task, upload)
-    else:
-        wish = need(world.community, world.liaison, status=NeedStatus.claimed,
-                    claimer=world.member)
-        db.session.commit()
-        login(world.liaison)
-        response = client.post(f"/needs/{wish.id}/fulfil", content_type="multipart/form-data",
-                               data={"note": "轮椅已修好",
-                                     "photo": (io.BytesIO(upload), "done.jpg")})
+    response, wish = _post_photo(client, login, world, page)
     text = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "照片暂时无法保存，请稍后再试或联系管理员。" in text
@@ -475,23 +485,7 @@ def test_a_photo_whose_commit_fails_leaves_no_file(app, client, login, world, co
                                                    page):
     """The page says nothing was saved, and nothing was: no row, and no file on disk that
     no record names (it would never be shown, backed up or erased)."""
-    from tests.needs.support import need
-    from tracker.models import NeedStatus
-
-    upload = samples.phone_jpeg(640, 480)
-    if page == "report":
-        login(world.leader)
-        commit_fails()
-        response = _upload(client, world.past_task, upload)
-    else:
-        wish = need(world.community, world.liaison, status=NeedStatus.claimed,
-                    claimer=world.member)
-        db.session.commit()
-        login(world.liaison)
-        commit_fails()
-        response = client.post(f"/needs/{wish.id}/fulfil", content_type="multipart/form-data",
-                               data={"note": "轮椅已修好",
-                                     "photo": (io.BytesIO(upload), "done.jpg")})
+    response, _wish = _post_photo(client, login, world, page, before_post=commit_fails)
     assert response.status_code == 503
     assert _photo_count() == 0
     assert _stored_files(app) == []

@@ -27,21 +27,32 @@ def tencent_refusal(phone: str) -> bytes:
         "RequestId": "a0aabda6-cf91-4f3e-a81f-9198114a2279"}}).encode()
 
 
-def test_an_sms_refusal_is_kept_and_printed_without_the_members_phone(app, town, runner):
-    gateway = Gateway(tencent_refusal(town.bob.phone))
+def _refused_reminders_trace(app, town, runner, server, config: dict, person,
+                            channel: Channel) -> tuple[str, str]:
+    """``flask send-reminders`` on the morning after a task two days ago of ``person``,
+    through ``server`` (which refuses; stopped afterwards) set up by ``config``: the
+    command ends well and the one reminder of ``channel`` stays pending (not sent: tried
+    again later). What it leaves behind: the outbox row's ``last_error`` and the
+    command's output."""
     try:
-        app.config.update(SMS_GATEWAY_URL=gateway.url,
-                          SMS_SUCCESS_FIELD="Response.SendStatusSet.0.Code",
-                          SMS_SUCCESS_VALUE="Ok")
-        town.task(local(-2, 9), people=(town.bob,), title="楼道清理")
+        app.config.update(**config)
+        town.task(local(-2, 9), people=(person,), title="楼道清理")
         result = runner.invoke(args=["send-reminders", "--now", MORNING.isoformat()])
     finally:
-        gateway.stop()
+        server.stop()
     assert result.exit_code == 0, result.output
-    [row] = rows(channel=Channel.sms)
-    assert row.status == OutboxStatus.pending  # not sent: tried again later
+    [row] = rows(channel=channel)
+    assert row.status == OutboxStatus.pending
+    return row.last_error, result.output
+
+
+def test_an_sms_refusal_is_kept_and_printed_without_the_members_phone(app, town, runner):
+    gateway = Gateway(tencent_refusal(town.bob.phone))
+    config = {"SMS_GATEWAY_URL": gateway.url,
+              "SMS_SUCCESS_FIELD": "Response.SendStatusSet.0.Code", "SMS_SUCCESS_VALUE": "Ok"}
     phone = town.bob.phone
-    for said in (row.last_error, result.output):
+    for said in _refused_reminders_trace(app, town, runner, gateway, config, town.bob,
+                                         Channel.sms):
         assert phone not in said and phone[-8:] not in said.replace("****", ""), said
         # what whoever fixes it needs: which field, the gateway's code and its words
         assert "Response.SendStatusSet.0.Code=LimitExceeded.PhoneNumberDailyLimit" in said
@@ -55,16 +66,8 @@ def test_an_smtp_refusal_is_kept_and_printed_without_the_address(app, town, runn
             return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
 
     server = Refusing().start()
-    try:
-        app.config.update(SMTP_PORT=server.port)
-        town.task(local(-2, 9), people=(town.ann,), title="楼道清理")
-        result = runner.invoke(args=["send-reminders", "--now", MORNING.isoformat()])
-    finally:
-        server.stop()
-    assert result.exit_code == 0, result.output
-    [row] = rows(channel=Channel.email)
-    assert row.status == OutboxStatus.pending
-    for said in (row.last_error, result.output):
+    for said in _refused_reminders_trace(app, town, runner, server, {"SMTP_PORT": server.port},
+                                         town.ann, Channel.email):
         assert "ann@example.org" not in said, said
         assert "550" in said and "Recipient address rejected" in said
         assert "a***@example.org" in said  # masked as the logs mask it
