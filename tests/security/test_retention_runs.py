@@ -92,6 +92,7 @@ def test_one_refused_erasure_keeps_that_resident_and_stops_no_other(
     dry = runner.invoke(args=["purge-residents", "--dry-run"])
     assert dry.exit_code != 0, dry.output
     assert "2 archived residents" in dry.output and "would be erased" in dry.output
+    assert "1 residents would not be erased" in dry.output
     assert f"resident {kept.id}: " in dry.output and "未能脱敏" in dry.output
     db.session.expire_all()
     assert all(db.session.get(Resident, p.id).erased_at is None for p in [kept, *others])

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..cli import finish_purge
+from ..cli_support import finish_purge
 from ..services.member_retention import purge_expired_members
 
 
@@ -27,4 +27,4 @@ def purge_members_command(dry_run: bool):
     else:
         done = (f"{len(result.erased)} members switched off for more than {days} days "
                 "lost phone and e-mail")
-    finish_purge(result, "member", done)
+    finish_purge(result, "member", done, dry_run)

@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..cli import finish_purge
+from ..cli_support import finish_purge
 from ..services.residents import purge_expired_residents
 
 
@@ -25,4 +25,4 @@ def purge_residents_command(dry_run: bool):
                 "(dry run, nothing changed)")
     else:
         done = f"{len(result.erased)} archived residents past {days} days erased"
-    finish_purge(result, "resident", done)
+    finish_purge(result, "resident", done, dry_run)
