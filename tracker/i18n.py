@@ -9,6 +9,7 @@ and the bureau's language is Chinese."""
 from __future__ import annotations
 
 import functools
+from datetime import date
 
 from babel import Locale
 from flask import after_this_request, current_app, has_request_context, request, session
@@ -147,3 +148,28 @@ def lazy(func, *args, **kwargs) -> LazyString:
     """``func(*args, **kwargs)`` as text when used (a value read from the config at
     render time, interpolated into a lazy message)."""
     return LazyString(func, *args, **kwargs)
+
+
+_MONTH_PATTERNS = {"full": "MMMM y", "month": "MMMM", "abbr": "MMM"}
+
+
+def month_name(year: int, month: int, form: str = "full") -> str:
+    """A month as the reader's language names it (the request's language, or the
+    document's under ``force_locale``): 「2026年11月」, "November 2026". ``form``
+    "month": without the year, where it is said nearby (「11月」, "November"); "abbr":
+    a chart's axis (「11月」, "Nov"). English from Babel's month names; Chinese written
+    out as the bureau's pages and documents have always read (not CLDR's, which may
+    change with Babel)."""
+    from babel.dates import format_date
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    if locale is None or locale.language == "zh":
+        return f"{year}年{month}月" if form == "full" else f"{month}月"
+    return format_date(date(year, month, 1), _MONTH_PATTERNS[form], locale=locale)
+
+
+def lazy_month_name(year: int, month: int, form: str = "full") -> LazyString:
+    """``month_name`` in the language of the page the text ends up on (a service's
+    refusal, made before it is shown)."""
+    return LazyString(month_name, year, month, form)

@@ -6,6 +6,7 @@ import re
 from flask import current_app, g, has_request_context, request, session, url_for
 from flask_babel import get_locale
 from .i18n import lazy_gettext as _l
+from .i18n import month_name
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -320,6 +321,7 @@ def register(app) -> None:
         target_pace=target_pace,
         beneficiary_label=beneficiary_label,
         get_locale=get_locale,
+        month_name=month_name,
         menu_counts=menu_counts,
         may_call_leader=may_call_leader_now,
         share_text=share_text,

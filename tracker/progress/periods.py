@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 
+from ..i18n import month_name
 from ..timeutil import month_bounds
 
 
@@ -32,7 +33,7 @@ class Period:
 
 def month_period(year: int, month: int) -> Period:
     start, end = month_bounds(year, month)
-    return Period("month", start, end, _("%(y)s年%(m)s月", y=year, m=month))
+    return Period("month", start, end, month_name(year, month))
 
 
 def quarter_period(year: int, quarter: int) -> Period:

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from ..charts import bar_chart, trend_chart
 from ..extensions import db
+from ..i18n import month_name
 from ..models import Community, Finding, FindingKind, Member, Role, Task
 from ..natural import sort_key as natural_key
 from ..permissions import (
@@ -233,7 +234,7 @@ def double():
 
 def _trend(months) -> Markup:
     return trend_chart(
-        [(_("%(m)s月", m=m.month), m.person_times) for m in months],
+        [(month_name(m.start.year, m.start.month, "abbr"), m.person_times) for m in months],
         pending=[m.pending_person_times for m in months],
         title=_("每月参与人次（%(a)s—%(b)s）", a=months[0].start.strftime("%Y-%m"),
                 b=months[-1].start.strftime("%Y-%m")),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from ..i18n import lazy_gettext as _l
+from ..i18n import month_name
 
 from ..formatting import amount, hours, pending_sentence, per_unit, yuan
 from ..models import FUNDING_CODE, SURVEY_CODE, FindingKind, Section
@@ -185,7 +186,7 @@ def _generic(c: CategoryFigures, with_person_times: bool = False) -> str:
 
 def _lead(summary: MonthlyFigures) -> str:
     t = summary.totals
-    month = _("%(m)s月份，", m=summary.month)
+    month = _("%(month)s份，", month=month_name(summary.year, summary.month, "month"))
     # the activities per word (3场、6次): 场 and 次 are never added (the 附表's 合计 too)
     activities = per_unit(summary.per_unit("activities"))
     if summary.unit is not None:

@@ -23,6 +23,7 @@ from datetime import date
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..i18n import month_name
 from ..models import Community, SummaryNote, SummaryScope, Unit
 from ..services.summary_notes import find_note
 from ..timeutil import local_today, month_bounds, to_local
@@ -147,7 +148,7 @@ def _title(unit, community, year, month, restricted_to=None) -> str:
         who = _("%(unit)s（%(community)s）", unit=unit.name, community="、".join(restricted_to))
     else:
         who = (unit or community).name
-    return _("%(who)s%(year)s年%(month)s月社区共建工作情况", who=who, year=year, month=month)
+    return _("%(who)s%(month)s社区共建工作情况", who=who, month=month_name(year, month))
 
 
 def _subtitle(figures: MonthlyFigures, today: date) -> list[str]:

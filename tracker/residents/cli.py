@@ -5,21 +5,24 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..services import unit_of_work
-from ..services.residents import expired_residents, purge_expired_residents
+from ..cli_support import finish_purge
+from ..services.residents import purge_expired_residents
 
 
 @click.command("purge-residents")
-@click.option("--dry-run", is_flag=True, help="Count what would be erased; change nothing.")
+@click.option("--dry-run", is_flag=True,
+              help="Try each erasure and roll it back: what would be erased or refused.")
 @with_appcontext
 def purge_residents_command(dry_run: bool):
     """Erase the personal data of residents archived longer than RESIDENT_RETENTION_DAYS
-    (the record and the activities that served them stay). Run it daily, e.g. from cron."""
+    (the record and the activities that served them stay). Run it daily, e.g. from cron.
+    Each resident is erased on their own: one whose erasure is refused is named (by id)
+    and kept whole, the others are erased, and the status is 1."""
     days = int(current_app.config["RESIDENT_RETENTION_DAYS"])
+    result = purge_expired_residents(days, dry_run=dry_run)
     if dry_run:
-        click.echo(f"{len(expired_residents(days))} archived residents past {days} days "
-                   "would be erased (dry run, nothing changed)")
-        return
-    with unit_of_work():
-        erased = purge_expired_residents(days)
-    click.echo(f"{erased} archived residents past {days} days erased")
+        done = (f"{len(result.erased)} archived residents past {days} days would be erased "
+                "(dry run, nothing changed)")
+    else:
+        done = f"{len(result.erased)} archived residents past {days} days erased"
+    finish_purge(result, "resident", done, dry_run)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_month_name
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -216,8 +217,8 @@ def _check(actor: Member, item: ResourceItem, data: BackfillData) -> tuple[datet
         raise ServiceError(_l("补录的活动须已经结束：时间不能晚于现在。"), field="ends_at")
     day = data.starts_local.date()
     if closed_to(actor, item.unit_id, item.community_id, day):
-        raise ServiceError(_l("%(y)d年%(m)d月的月报已定稿，补录该月的活动须由单位管理员操作。",
-                              y=day.year, m=day.month), field="starts_at")
+        raise ServiceError(_l("%(month)s的月报已定稿，补录该月的活动须由单位管理员操作。",
+                              month=lazy_month_name(day.year, day.month)), field="starts_at")
     if not (data.note or "").strip():
         raise ServiceError(_l("请填写情况说明。"), field="note")
     if len(data.note.strip()) > NOTE_MAX:
@@ -378,8 +379,8 @@ def add_forgotten_participant(actor: Member, task: Task, member: Member,
                               "未审核的任务请用“指派”，由本人确认参与。"))
     day = task.service_date
     if closed_to(actor, task.unit_id, task.community_id, day):
-        raise ServiceError(_l("%(y)d年%(m)d月的月报已定稿，向该月的活动添加参加人员须由单位管理员操作。",
-                              y=day.year, m=day.month))
+        raise ServiceError(_l("%(month)s的月报已定稿，向该月的活动添加参加人员须由单位管理员操作。",
+                              month=lazy_month_name(day.year, day.month)))
     if not member.active:
         raise ServiceError(_l("%(name)s 的账号已停用。", name=member.name), field="member")
     if member.unit_id not in set(db.session.scalars(working_units([task.community_id]))):

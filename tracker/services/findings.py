@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_month_name
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -151,8 +152,8 @@ def hand_over(finding: Finding, actor: Member, handed_to: str, on: date | None) 
         raise ServiceError(_l("移交日期不能早于发现日期（%(d)s）。", d=finding.found_on.isoformat()),
                            field="handed_over_on")
     _check_month_open(finding, actor, on, "handed_over_on", _l(
-        "%(y)d年%(m)d月的月报已定稿，登记该月的移交须由单位管理员操作（或由单位管理员先重新打开"
-        "该月的月报）。", y=on.year, m=on.month))
+        "%(month)s的月报已定稿，登记该月的移交须由单位管理员操作（或由单位管理员先重新打开"
+        "该月的月报）。", month=lazy_month_name(on.year, on.month)))
     finding.status = FindingStatus.handed_over
     finding.handed_to = handed_to
     finding.handed_over_on = on
@@ -172,8 +173,8 @@ def mark_fixed(finding: Finding, actor: Member, on: date | None) -> None:
             field="fixed_on",
         )
     _check_month_open(finding, actor, on, "fixed_on", _l(
-        "%(y)d年%(m)d月的月报已定稿，登记该月的整改须由单位管理员操作（或由单位管理员先重新打开"
-        "该月的月报）。", y=on.year, m=on.month))
+        "%(month)s的月报已定稿，登记该月的整改须由单位管理员操作（或由单位管理员先重新打开"
+        "该月的月报）。", month=lazy_month_name(on.year, on.month)))
     finding.status = FindingStatus.fixed
     finding.fixed_on = on
     record(actor, "fix_finding", finding, on=on)

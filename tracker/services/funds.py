@@ -17,6 +17,7 @@ from datetime import date
 
 from flask_babel import force_locale, gettext
 from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_month_name
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
@@ -62,8 +63,8 @@ def check_month_open(actor: Member, unit_id: int, community_id: int, day: date, 
     """A 已定稿 month's figures are changed by an admin only, as its 补录 is: an entry
     (or a reversal) dated in that month would change the finalised 月报's funds."""
     if closed_to(actor, unit_id, community_id, day):
-        raise ServiceError(_l("%(y)d年%(m)d月的月报已定稿，登记或冲销该月的经费须由单位管理员操作。",
-                              y=day.year, m=day.month), field=field)
+        raise ServiceError(_l("%(month)s的月报已定稿，登记或冲销该月的经费须由单位管理员操作。",
+                              month=lazy_month_name(day.year, day.month)), field=field)
 
 
 def reversal_purpose(purpose: str, reason: str) -> str:

@@ -29,7 +29,7 @@ from ..i18n import lazy_gettext as _l
 from ..models import AuditEvent, Member, MemberNotify
 from ..privacy import ERASED_PHONE_MARK, erased_phone
 from ..timeutil import utcnow
-from . import ServiceError
+from . import ServiceError, purging
 from .audit import record
 from .notify import stop_calendar
 from .sessions import end_other_sessions
@@ -71,13 +71,17 @@ def erase_contact(member: Member) -> None:
     record(None, "erase", member, reason="retention")
 
 
-def purge_expired_members(retention_days: int, now: datetime | None = None) -> int:
-    """Erase the contact data of every member past the retention period; how many."""
-    expired = expired_members(retention_days, now)
-    for member in expired:
-        erase_contact(member)
-    db.session.flush()
-    return len(expired)
+def purge_expired_members(retention_days: int, now: datetime | None = None, *,
+                          dry_run: bool = False) -> purging.Purge:
+    """Erase the contact data of every member past the retention period, each in a
+    transaction of their own as ``purge-residents`` does (``services.purging``): a
+    refusal, should one come, keeps that member whole and stops no other. Owns its
+    transactions: call it outside one."""
+    def erase(member_id: int) -> None:
+        erase_contact(db.session.get(Member, member_id))
+
+    ids = [member.id for member in expired_members(retention_days, now)]
+    return purging.erase_each(ids, erase, dry_run=dry_run)
 
 
 def refuse_if_erased(member: Member) -> None:

@@ -65,15 +65,25 @@ def stored_image_names(conn: Connection) -> set[str]:
 _WRITTEN = "uncommitted_image_files"
 
 
+# The other way round, a file whose record lets go of it (an erasure blanking a 微心愿's
+# photo) goes only when that change commits: a refused or rolled-back erasure keeps the
+# record and its photo together (``remove_image_on_commit``).
+_RELEASED = "released_image_files"
+
+
 @event.listens_for(Session, "after_commit")
 def _keep_committed_files(session: Session) -> None:
     session.info.pop(_WRITTEN, None)
+    for path in session.info.pop(_RELEASED, ()):
+        with suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _remove_uncommitted_files(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is not None:
         return  # a savepoint: the transaction around it decides
+    session.info.pop(_RELEASED, None)  # not committed: the record still names them
     for path in session.info.pop(_WRITTEN, ()):
         with suppress(OSError):
             path.unlink(missing_ok=True)
@@ -260,6 +270,13 @@ def image_path(name: str, thumb: bool = False) -> Path:
 def remove_image(name: str) -> None:
     for path in (image_path(name), image_path(name, thumb=True)):
         path.unlink(missing_ok=True)
+
+
+def remove_image_on_commit(name: str) -> None:
+    """Remove an image and its thumbnail once the transaction that lets go of it
+    commits; if it does not, they stay with the record that still names them."""
+    db.session.info.setdefault(_RELEASED, []).extend(
+        (image_path(name), image_path(name, thumb=True)))
 
 
 def _store(task: Task, actor: Member, data: bytes, *, finding_id: int | None) -> Photo:

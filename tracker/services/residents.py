@@ -32,9 +32,9 @@ from ..models import (
 from ..permissions import managed_community_ids, manages_community, may_report
 from ..timeutil import local_today, utcnow
 from . import PermissionDenied, ServiceError
-from . import erasure
+from . import erasure, purging
 from .audit import record
-from .photos import remove_image
+from .photos import remove_image_on_commit
 from .task_needs import series_of
 
 # Categories whose tasks can name the residents they served.
@@ -528,7 +528,7 @@ def forget_resident_in_needs(resident: Resident, actor: Member | None) -> list[T
         need.title = ERASED_TITLES[need.kind.value]
         need.description = need.fulfil_note = None
         if need.fulfil_photo:
-            remove_image(need.fulfil_photo)
+            remove_image_on_commit(need.fulfil_photo)  # kept if the erasure is refused
             need.fulfil_photo = None
         if need.task is not None:
             tasks.update((task.id, task) for task in series_of(need.task))
@@ -546,9 +546,13 @@ def expired_residents(retention_days: int, now=None) -> list[Resident]:
                                Resident.archived_at < cutoff).order_by(Resident.id)))
 
 
-def purge_expired_residents(retention_days: int, now=None) -> int:
-    """Erase every archived resident past the retention period; how many."""
-    expired = expired_residents(retention_days, now)
-    for resident in expired:
-        erase_resident(resident, None, reason="retention")
-    return len(expired)
+def purge_expired_residents(retention_days: int, now=None, *,
+                            dry_run: bool = False) -> purging.Purge:
+    """Erase every archived resident past the retention period, each in a transaction
+    of their own (``services.purging``): one whose erasure is refused keeps all of
+    their data and stops no other. Owns its transactions: call it outside one."""
+    def erase(resident_id: int) -> None:
+        erase_resident(db.session.get(Resident, resident_id), None, reason="retention")
+
+    ids = [resident.id for resident in expired_residents(retention_days, now)]
+    return purging.erase_each(ids, erase, dry_run=dry_run)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_month_name
 
 from sqlalchemy import func, select, union_all
 
@@ -188,9 +189,9 @@ def _first_closed_step(task: Task, actor: Member, extra=(), *, lock: bool = True
 
 
 def _steps_words(step: date, action):
-    return _l("该活动的数据也计入%(y)d年%(m)d月的月报（摸排问题在该月移交或整改，或需求在该月完成），"
+    return _l("该活动的数据也计入%(month)s的月报（摸排问题在该月移交或整改，或需求在该月完成），"
               "该月的月报已定稿，%(action)s须由单位管理员操作（或由单位管理员先重新打开该月的"
-              "月报）。", y=step.year, m=step.month, action=action)
+              "月报）。", month=lazy_month_name(step.year, step.month), action=action)
 
 
 def closed_steps_refusal(task: Task, actor: Member, action, extra=(), *, lock: bool = True):
@@ -212,8 +213,8 @@ def _approval_words(day: date, own_closed: bool, first_step: date | None):
     if own_closed:
         # what is approved becomes the month's figures: a finalised 月报 changes only by
         # an admin, as for 补录 and the funds
-        return _l("%(y)d年%(m)d月的月报已定稿，审核通过该月的完成情况须由单位管理员操作。",
-                  y=day.year, m=day.month)
+        return _l("%(month)s的月报已定稿，审核通过该月的完成情况须由单位管理员操作。",
+                  month=lazy_month_name(day.year, day.month))
     return None if first_step is None else _steps_words(first_step, _l("审核通过"))
 
 
@@ -297,8 +298,8 @@ def reopen_report(report: TaskReport, actor: Member, reason: str) -> None:
     reason = required_reason(reason, _l("请填写撤销审核的原因。"), REOPEN_REASON_MAX)
     task, day = report.task, report.task.service_date
     if closed_to(actor, task.unit_id, task.community_id, day):
-        raise ServiceError(_l("%(y)d年%(m)d月的月报已定稿，审核通过该月的完成情况须由单位管理员操作。",
-                              y=day.year, m=day.month))
+        raise ServiceError(_l("%(month)s的月报已定稿，审核通过该月的完成情况须由单位管理员操作。",
+                              month=lazy_month_name(day.year, day.month)))
     approved_by = report.reviewed_by_id
     # before any write (see task_needs): a need the approval fulfilled is to do again
     reopen_needs_of(task, actor)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_month_name
 from ..i18n import lazy_ngettext
 from sqlalchemy import func, select, update
 
@@ -362,8 +363,8 @@ def change_leader(task: Task, leader: Member | None, actor: Member) -> None:
         raise ServiceError(_l("该任务已取消。"))
     day = task.service_date
     if task.report_approved and closed_to(actor, task.unit_id, task.community_id, day):
-        raise ServiceError(_l("%(y)d年%(m)d月的月报已定稿，更换该月活动的组长须由单位管理员操作"
-                              "（或由单位管理员先重新打开该月的月报）。", y=day.year, m=day.month))
+        raise ServiceError(_l("%(month)s的月报已定稿，更换该月活动的组长须由单位管理员操作"
+                              "（或由单位管理员先重新打开该月的月报）。", month=lazy_month_name(day.year, day.month)))
     if leader is not None and not leader.active:
         raise ServiceError(_l("该党员账号已停用。"), field="leader")
     task.leader_id = leader.id if leader else None

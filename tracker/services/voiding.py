@@ -24,6 +24,7 @@ turns on the task's row lock (``activity_lock.lock_activity``).
 from __future__ import annotations
 
 from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_month_name
 from sqlalchemy import and_, select
 
 from ..extensions import db
@@ -98,8 +99,8 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True):
         return _l("该任务还没有完成情况或已确认的服务时长，不需要作废；活动不再进行请取消任务。")
     day = task.service_date
     if closed_to(actor, task.unit_id, task.community_id, day, lock=lock):
-        return _l("%(y)d年%(m)d月的月报已定稿，作废该月的活动须由单位管理员操作。",
-                  y=day.year, m=day.month)
+        return _l("%(month)s的月报已定稿，作废该月的活动须由单位管理员操作。",
+                  month=lazy_month_name(day.year, day.month))
     if not task.report_approved:
         return None
     # an approved survey's findings' steps count in their own months, and the needs its
