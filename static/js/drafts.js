@@ -129,7 +129,27 @@
     });
     var token = form.querySelector("input[name=submission_token]");
     return { at: Date.now(), token: token ? token.value : null, version: version(form),
-             values: values };
+             changedOnly: true, values: values };
+  }
+
+  // A draft kept by the earlier drafts.js (until a week after the upgrade) holds every
+  // field, the server's "today" of the day it was typed too: its dates are not put back
+  // over a date the page was served with (one typed by hand is lost once, not a wrong
+  // date sent silently).
+  function upgraded(form, draft) {
+    if (!draft || draft.changedOnly) return draft;
+    var values = {};
+    var served = {};
+    fields(form).forEach(function (el) {
+      if ((el.type === "date" || el.type === "datetime-local") && el.defaultValue) {
+        served[fieldId(el)] = true;
+      }
+    });
+    Object.keys(draft.values || {}).forEach(function (id) {
+      if (!served[id]) values[id] = draft.values[id];
+    });
+    draft.values = values;
+    return draft;
   }
 
   // Puts the draft's values on the form (only says whether any differs: ``check``).
@@ -171,7 +191,7 @@
     var key = formKey(form);
     if (form.closest("[data-no-draft]")) localStorage.removeItem(key); // kept before the mark
     if (!draftable(form)) return;
-    var draft = read(key);
+    var draft = upgraded(form, read(key));
     if (draft && (draft.version || null) !== version(form)) {
       // Typed on a page read before the record changed (another's change, or a send of
       // one's own whose answer never came): the page shows it as it is now.

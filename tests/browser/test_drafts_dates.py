@@ -154,3 +154,24 @@ def test_a_spending_drafted_yesterday_is_dated_today_and_a_typed_date_kept(
     assert form.get_by_label("用途").input_value() == "矿泉水"
     follow(form.locator("button[type=submit]"))
     assert sorted(stored_entries(live_server)) == [("横幅", DAY2), ("矿泉水", DAY0)]
+
+
+def test_a_draft_kept_before_the_upgrade_does_not_bring_back_its_date(
+        live_server, world, user_page, places, clock, shot):
+    """A draft the earlier drafts.js kept (for up to a week after the upgrade) holds every
+    field, the day-1 default date too: its text comes back, its date does not."""
+    liaison = user_page(world.liaison)
+    page_url = live_server.url(f"/progress/findings/{places['finding']}")
+    clock(MORNING)
+    liaison.goto(page_url)
+    action = hand_over_form(liaison).get_attribute("action")
+    liaison.evaluate(
+        """([key, day]) => localStorage.setItem(key, JSON.stringify({
+               at: Date.now(), token: null, version: null,
+               values: {handed_to: "县城管局", handed_over_on: day}}))""",
+        [f"draft:{world.liaison.id}:{action}", DAY1.isoformat()])
+    liaison.goto(page_url)
+    form = hand_over_form(liaison)
+    assert form.get_by_label("移交给").input_value() == "县城管局"
+    assert form.get_by_label("移交日期").input_value() == DAY2.isoformat()
+    shot(liaison, "old-draft-without-its-date")
