@@ -26,6 +26,17 @@ def local_to_utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc)
 
 
+def iso_local(value: date | datetime | None) -> str | None:
+    """A value for a download a person reads (the personal-data copies): an instant as
+    ISO 8601 in Beijing time with its offset (``2026-12-03T09:00:00+08:00``), the same
+    time every page shows; a date as it is (already a local date)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return to_local(value).isoformat(timespec="seconds")
+    return value.isoformat()
+
+
 def local_today() -> date:
     return utcnow().astimezone(LOCAL_TZ).date()
 

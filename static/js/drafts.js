@@ -4,6 +4,10 @@
    - Every form with a submission token and something to type (not a password form, not a
      file upload) keeps a draft in localStorage as it is typed, keyed by the signed-in
      member's id and the form's address; a reload restores it (「已恢复本机保存的草稿」).
+   - The draft keeps only the fields the member changed from what the page was served
+     with (and those a restored draft put back): a field the server fills on each load —
+     移交日期 or 经费's date, "today" — shows this load's value, not the day the draft
+     was typed, while a date changed by hand is restored.
    - The draft keeps the form's one-time submission token too: a form restored after a
      send whose answer was lost sends the same token again, and the server recognises it
      (「已提交，无需重复提交」) instead of applying it twice.
@@ -89,15 +93,63 @@
     }).join("&");
   }
 
+  function fieldId(el) {
+    return el.name + (el.type === "checkbox" || el.type === "radio" ? "=" + el.value : "");
+  }
+
+  // Whether the field still holds what the page was served with. A default the server
+  // fills on each load (移交日期 or 经费's date: today) must come from this load, not from
+  // the day the draft was typed, so a draft keeps only what the member changed.
+  function untouched(el) {
+    if (el.type === "checkbox" || el.type === "radio") return el.checked === el.defaultChecked;
+    if (el.tagName === "SELECT") {
+      var options = el.options;
+      var marked = Array.prototype.some.call(options, function (o) { return o.defaultSelected; });
+      return Array.prototype.every.call(options, function (o, i) {
+        // A single select with no option marked selected shows its first one.
+        var shown = o.defaultSelected || (!marked && !el.multiple && i === 0);
+        return o.selected === shown;
+      });
+    }
+    return el.value === el.defaultValue;
+  }
+
+  // Fields a restored draft put back stay in the draft even where the page now serves the
+  // same value (a refused send's page is served with what was posted): a later reload
+  // with fresh defaults must still find them.
+  var carried = {};
+
   function snapshot(form) {
     var values = {};
+    var keep = carried[formKey(form)] || {};
     fields(form).forEach(function (el) {
-      var id = el.name + (el.type === "checkbox" || el.type === "radio" ? "=" + el.value : "");
+      var id = fieldId(el);
+      if (untouched(el) && !(id in keep)) return;
       values[id] = el.type === "checkbox" || el.type === "radio" ? el.checked : el.value;
     });
     var token = form.querySelector("input[name=submission_token]");
     return { at: Date.now(), token: token ? token.value : null, version: version(form),
-             values: values };
+             changedOnly: true, values: values };
+  }
+
+  // A draft kept by the earlier drafts.js (until a week after the upgrade) holds every
+  // field, the server's "today" of the day it was typed too: its dates are not put back
+  // over a date the page was served with (one typed by hand is lost once, not a wrong
+  // date sent silently).
+  function upgraded(form, draft) {
+    if (!draft || draft.changedOnly) return draft;
+    var values = {};
+    var served = {};
+    fields(form).forEach(function (el) {
+      if ((el.type === "date" || el.type === "datetime-local") && el.defaultValue) {
+        served[fieldId(el)] = true;
+      }
+    });
+    Object.keys(draft.values || {}).forEach(function (id) {
+      if (!served[id]) values[id] = draft.values[id];
+    });
+    draft.values = values;
+    return draft;
   }
 
   // Puts the draft's values on the form (only says whether any differs: ``check``).
@@ -105,7 +157,7 @@
     var changed = false;
     fields(form).forEach(function (el) {
       var box = el.type === "checkbox" || el.type === "radio";
-      var id = el.name + (box ? "=" + el.value : "");
+      var id = fieldId(el);
       if (!(id in draft.values)) return;
       if (box ? el.checked !== draft.values[id] : el.value !== draft.values[id]) {
         changed = true;
@@ -130,12 +182,16 @@
     note.textContent = text;
   }
 
-  Array.prototype.forEach.call(document.forms, function (form) {
+  function formKey(form) {
     var target = new URL(form.getAttribute("action") || location.href, location.href);
-    var key = PREFIX + target.pathname + target.search;
+    return PREFIX + target.pathname + target.search;
+  }
+
+  Array.prototype.forEach.call(document.forms, function (form) {
+    var key = formKey(form);
     if (form.closest("[data-no-draft]")) localStorage.removeItem(key); // kept before the mark
     if (!draftable(form)) return;
-    var draft = read(key);
+    var draft = upgraded(form, read(key));
     if (draft && (draft.version || null) !== version(form)) {
       // Typed on a page read before the record changed (another's change, or a send of
       // one's own whose answer never came): the page shows it as it is now.
@@ -146,6 +202,7 @@
     // A draft already sent, back on its form with no answer from the server (no error
     // shown by it, no acceptance): the send was lost on the way, or its answer was.
     var lost = draft && draft.sent && !form.querySelector(".error, .errors, [aria-invalid=true]");
+    if (draft) carried[key] = draft.values;
     if (draft && restore(form, draft) || lost) {
       notice(form, body.getAttribute(lost ? "data-draft-unsent" : "data-draft-restored"),
              lost ? "error" : "info");

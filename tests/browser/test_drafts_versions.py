@@ -8,9 +8,9 @@ refused when another admin's change committed since — and the device draft
 changed is not put back on the page read again (its old values would be posted under
 the new page's version and saved over the other admin's change): it is dropped, the
 form says so, and the page shows the record as it is now. (The member form is merged
-field by field on the server, tests/web/test_admin_member_merge.py: a draft holds every
-field of the form, not only the ones typed, so under the new page's keys its untouched
-old values would still read as typed changes.) A draft typed under the
+field by field on the server, tests/web/test_admin_member_merge.py: a draft holds the
+fields changed on the old page, and under the new page's keys those old values would
+read as changes typed over the other admin's.) A draft typed under the
 version the page still has is restored as any draft is, and a form with no version
 keeps its draft as before.
 """

@@ -58,3 +58,53 @@ def test_systemd_on_a_utc_server_fires_them_at_beijing_time(name, calendar):
     assert done.returncode == 0, done.stderr
     assert f"Next elapse: {beijing.astimezone(timezone.utc):%a} {expected}" in done.stdout, (
         name, done.stdout)
+
+
+# ---------------------------------------------------------------- every calendar, every name
+
+SERVICES = sorted((ROOT / "deploy").glob("*.service"))
+# A `date` run by a unit's command: the file name it makes (or anything else it dates) is
+# in the zone of the process, the server's own unless it is told.
+DATE_CALL = re.compile(r"(?:\b[A-Z_]+=\S+\s+)*\bdate\b[^)'\"]*")
+
+
+@pytest.mark.parametrize("name,calendar", _calendars())
+def test_every_calendar_states_beijing_time(name, calendar):
+    """A calendar with no zone fires in the machine's zone: every timer states the county's,
+    a 5-minute step too, so a timer copied from another never lacks it."""
+    assert calendar.endswith(" Asia/Shanghai"), (name, calendar)
+
+
+def _commands() -> list[tuple[str, str]]:
+    found = []
+    for service in SERVICES:
+        for line in service.read_text(encoding="utf-8").splitlines():
+            if line.startswith("Exec"):
+                # systemd writes a literal % as %%.
+                found.append((service.name, line.split("=", 1)[1].replace("%%", "%")))
+    return found
+
+
+def test_every_date_a_service_runs_is_beijing_time():
+    calls = [(name, call.group(0)) for name, command in _commands()
+             for call in DATE_CALL.finditer(command)]
+    assert ("tracker-backup.service", "TZ=Asia/Shanghai date +%Y%m%d-%H%M") in calls
+    for name, call in calls:
+        assert call.startswith("TZ=Asia/Shanghai date "), (name, call)
+
+
+def test_the_backup_of_0230_beijing_on_a_utc_server_is_named_that_night():
+    """The archive of 02:30 on 3 December, Beijing time (18:30 UTC on the 2nd) is
+    tracker-20261203-0230.tar.gz on a server in UTC: the admin who restores picks it by
+    its name (docs/deploy.md, "Restoring a backup")."""
+    command, = [c for n, c in _commands() if n == "tracker-backup.service" and " backup -o " in c]
+    name_part = re.search(r"tracker-\$\((.*?)\)\.tar\.gz", command)
+    assert name_part, command
+    moment = int(datetime(2026, 12, 3, 2, 30, tzinfo=COUNTY).timestamp())
+    # The unit's own `date` call, run at that instant (GNU date's -d), by sh as the unit does.
+    dated = name_part.group(1).replace("date ", f"date -d @{moment} ", 1)
+    done = subprocess.run(["/bin/sh", "-c", f"echo tracker-$({dated}).tar.gz"],
+                          env={**os.environ, "TZ": "UTC"}, capture_output=True, text=True,
+                          timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "tracker-20261203-0230.tar.gz"

@@ -9,7 +9,7 @@ import json
 import queue
 import socket
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -28,6 +28,7 @@ class Mail:
     to: list[str]
     subject: str
     body: str
+    headers: dict[str, list[str]] = field(default_factory=dict)  # as received, by name
 
 
 class SmtpServer:
@@ -48,8 +49,11 @@ class SmtpServer:
         message = message_from_bytes(envelope.original_content or envelope.content,
                                      policy=policy.default)
         with self._lock:
+            headers: dict[str, list[str]] = {}
+            for name, value in message.items():
+                headers.setdefault(name, []).append(str(value))
             self.mails.append(Mail(list(envelope.rcpt_tos), str(message["Subject"]),
-                                   message.get_content()))
+                                   message.get_content(), headers))
         if self.hold:
 
             answer = threading.Event()

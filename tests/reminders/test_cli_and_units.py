@@ -46,7 +46,7 @@ def _unit(name: str) -> configparser.ConfigParser:
 
 def test_the_timer_runs_the_service_every_five_minutes():
     timer, service = _unit("tracker-reminders.timer"), _unit("tracker-reminders.service")
-    assert timer["Timer"]["OnCalendar"] == "*:0/5"
+    assert timer["Timer"]["OnCalendar"] == "*-*-* *:0/5:00 Asia/Shanghai"
     assert timer["Timer"]["Unit"] == "tracker-reminders.service"
     assert service["Service"]["Type"] == "oneshot"
     assert service["Service"]["ExecStart"].endswith("flask --app wsgi send-reminders")

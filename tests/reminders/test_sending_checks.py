@@ -5,9 +5,11 @@ rows it sends; a channel that hangs holds up no other; 提醒状态 tells failur
 the recipients' choices."""
 from __future__ import annotations
 
+import re
 import threading
 import time
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 
@@ -357,3 +359,29 @@ def test_status_page_dates_an_error_by_its_try_and_lists_no_choice_as_a_failure(
     assert "turned" not in page and "陈丽华" not in page
     [sms] = [c for c in channel_status() if c.channel == Channel.sms]
     assert (sms.failed, sms.not_sent, sms.last_error) == (0, 1, None)
+
+
+# --- an e-mail says when it was sent, and is one message ------------------------------------
+
+def test_a_reminder_mail_is_dated_when_it_leaves_in_beijing_time_with_its_own_message_id(
+        town, smtp):
+    """RFC 5322 requires Date: (a relay adds it only for its local clients): the mail says
+    the moment it left, in Beijing time (+08:00), and each mail has a Message-ID of its
+    own, on the app's domain (REMINDER_BASE_URL's host), not the machine's name."""
+    town.task(local(1, 9, 30), people=(town.ann,), title="上午值守")
+    town.task(local(1, 14, 0), people=(town.ann,), title="下午值守")
+    evening = local(0, 20, 15)  # 20:15 Beijing, outside quiet hours
+    run(evening)
+
+    mails = [mail for mail in smtp.mails if mail.to == ["ann@example.org"]]
+    assert len(mails) == 2, [mail.subject for mail in smtp.mails]
+    for mail in mails:
+        [date_header] = mail.headers.get("Date", [None])
+        sent = parsedate_to_datetime(date_header)
+        assert sent.utcoffset() == timedelta(hours=8), date_header
+        assert (sent.hour, sent.minute) == (20, 15), date_header
+        # the run's clock: its start plus the (real) seconds the run took
+        assert evening - timedelta(seconds=1) <= sent <= evening + timedelta(seconds=60)
+        [message_id] = mail.headers.get("Message-ID", [None])
+        assert re.fullmatch(r"<[^<>@\s]+@gj\.example\.gov\.cn>", message_id), message_id
+    assert mails[0].headers["Message-ID"] != mails[1].headers["Message-ID"]

@@ -201,6 +201,38 @@ def test_an_admin_exports_everything_held_about_a_resident(client, world, login,
     assert ("view", world.liaison.name) in actions and ("export", world.admin.name) in actions
 
 
+def test_the_residents_copy_gives_times_in_beijing_time(client, world, login, registered,
+                                                        monkeypatch):
+    """The Art. 45 copy is handed to a person who reads no offset: every time in it is
+    Beijing time with +08:00, as the pages show it — a view at 07:30 on 3 December is that
+    morning, not 23:30 the day before — and none is left in UTC."""
+    from datetime import datetime, timezone
+
+    from tracker import timeutil
+    from tracker.services import residents
+
+    beijing = timezone(timedelta(hours=8))
+    morning = datetime(2026, 12, 3, 7, 30, tzinfo=beijing).astimezone(timezone.utc)
+    registered.created_at = datetime(2026, 12, 2, 9, 0, tzinfo=beijing)
+    db.session.commit()
+    # the liaison's view at 07:30 (the trail is append-only: written at that time)
+    db.session.add(AuditEvent(actor_id=world.liaison.id, action="view",
+                              entity_type=Resident.__tablename__, entity_id=registered.id,
+                              created_at=morning))
+    db.session.commit()
+    monkeypatch.setattr(timeutil, "utcnow", lambda: morning)
+    monkeypatch.setattr(residents, "utcnow", lambda: morning)
+    login(world.admin)
+
+    held = json.loads(client.post(f"/residents/{registered.id}/export").get_data(as_text=True))
+    assert held["resident"]["created_at"] == "2026-12-02T09:00:00+08:00"
+    assert [e["at"] for e in held["access_and_changes"] if e["action"] == "view"] == [
+        "2026-12-03T07:30:00+08:00"]
+    assert held["exported_at"] == "2026-12-03T07:30:00+08:00"
+    times = re.findall(r'"(\d{4}-\d\d-\d\dT[^"]*)"', json.dumps(held))
+    assert times and all(t.endswith("+08:00") for t in times), times
+
+
 def test_only_admins_export(client, world, login, registered):
     login(world.liaison)
     assert client.post(f"/residents/{registered.id}/export").status_code == 403

@@ -5,10 +5,13 @@ address, so nobody reaches another member's."""
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import select
 
 from tests.web.manage_support import assignment, submitted_report
 from tracker.extensions import db
-from tracker.models import AssignmentStatus, MemberNotify, ReportStatus
+from tracker.models import AssignmentStatus, LoginSession, MemberNotify, ReportStatus
 
 
 def _held(world):
@@ -86,3 +89,51 @@ def test_the_download_holds_my_records_and_nobody_elses(client, login, world):
     for theirs in ("李四", world.other_member.phone, "lisi@example.cn", "清除牛皮癣"):
         assert theirs not in text, theirs
     assert "password_hash" not in text and world.member.password_hash not in text
+
+
+BEIJING = timezone(timedelta(hours=8))
+
+
+def _strings(value):
+    """Every string in a JSON value, however deep."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def test_the_download_gives_times_in_beijing_time(client, login, world, monkeypatch):
+    """Stored in UTC, shown in Asia/Shanghai (design): the download a member keeps reads
+    as every page does. An activity at 09:00 Beijing reads 09:00+08:00 (not 01:00 UTC), a
+    login at 07:30 on 3 December reads that morning (not 23:30 the day before), and no
+    time is left in UTC; a date stays a date."""
+    from tracker import timeutil
+    from tracker.me import held
+
+    _held(world)
+    task = world.past_task
+    task.starts_at = datetime(2026, 10, 3, 9, 0, tzinfo=BEIJING)
+    task.ends_at = datetime(2026, 10, 3, 12, 0, tzinfo=BEIJING)
+    task.service_date = date(2026, 10, 3)
+    db.session.commit()
+    morning = datetime(2026, 12, 3, 7, 30, tzinfo=BEIJING).astimezone(timezone.utc)
+    login(world.member)
+    [session] = db.session.scalars(select(LoginSession).where(
+        LoginSession.member_id == world.member.id))
+    session.created_at = session.last_seen_at = morning
+    db.session.commit()
+    monkeypatch.setattr(timeutil, "utcnow", lambda: morning)
+    monkeypatch.setattr(held, "utcnow", lambda: morning)
+
+    data = json.loads(client.get("/me/data.json").get_data(as_text=True))
+    [record] = data["participations"]
+    assert record["date"] == "2026-10-03"
+    assert (record["starts_at"], record["ends_at"]) == ("2026-10-03T09:00:00+08:00",
+                                                         "2026-10-03T12:00:00+08:00")
+    assert data["login_sessions"][0]["created_at"] == "2026-12-03T07:30:00+08:00"
+    assert data["exported_at"] == "2026-12-03T07:30:00+08:00"
+    assert [text for text in _strings(data) if text.endswith(("+00:00", "Z"))] == []

@@ -36,7 +36,7 @@ from ..models import (
 )
 from ..services.notify import settings_of
 from ..services.sessions import live_sessions
-from ..timeutil import utcnow
+from ..timeutil import iso_local, utcnow
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,9 @@ def summary(member: Member) -> Held:
                 admins=correction_admins(member))
 
 
-def _iso(value):
-    return value.isoformat() if value is not None else None
+# Times in Beijing time with the offset, as every page shows them (design: stored in
+# UTC, shown in Asia/Shanghai); dates as they are.
+_iso = iso_local
 
 
 def export(member: Member) -> dict:

@@ -18,11 +18,14 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
-from urllib.parse import quote_plus
+from email.utils import format_datetime, make_msgid
+from urllib.parse import quote_plus, urlsplit
 
 from ..config import mail_from
 from ..privacy import scrub
+from ..timeutil import to_local, utcnow
 
 
 class ChannelError(Exception):
@@ -111,6 +114,7 @@ class Message:
     subject: str
     body: str  # plain text, lines
     link: str | None = None  # absolute when REMINDER_BASE_URL is set
+    sent_at: datetime | None = None  # the run's clock as it leaves (an e-mail's Date:)
 
 
 def _text(message: Message) -> str:
@@ -138,6 +142,19 @@ class _WatchedSMTPSSL(smtplib.SMTP_SSL, _WatchedSMTP):
         smtplib.SMTP_SSL.__init__(self, *args, **kwargs)
 
 
+def _mail_domain(config: dict, sender: str | None) -> str | None:
+    """The right side of a Message-ID: the host members open the app at (PUBLIC_URL,
+    REMINDER_BASE_URL), else the From address's domain — never the machine's own name,
+    which make_msgid would otherwise put in every mail."""
+    for url in (config.get("PUBLIC_URL"), config.get("REMINDER_BASE_URL")):
+        host = urlsplit(url or "").hostname
+        if host:
+            return host
+    if sender and "@" in sender:
+        return sender.rsplit("@", 1)[1].strip(" >") or None
+    return None
+
+
 class EmailSender:
     def __init__(self, config: dict):
         self.host = config["SMTP_HOST"]
@@ -145,6 +162,7 @@ class EmailSender:
         self.security = (config["SMTP_SECURITY"] or "plain").lower()
         self.user, self.password = config["SMTP_USER"], config["SMTP_PASSWORD"]
         self.sender = mail_from(config)
+        self.domain = _mail_domain(config, self.sender)
         self.timeout = config["REMINDER_HTTP_TIMEOUT"]
         self.ca_file = config.get("SMTP_CA_FILE")
 
@@ -159,6 +177,11 @@ class EmailSender:
         mail["Subject"] = message.subject
         mail["From"] = self.sender
         mail["To"] = to_address
+        # RFC 5322 requires Date; a relay adds neither it nor Message-ID for a remote
+        # client (Postfix), and without them mail apps misorder the reminders and spam
+        # filters score them. Beijing time, as the member reads it (+0800).
+        mail["Date"] = format_datetime(to_local(message.sent_at or utcnow()))
+        mail["Message-ID"] = make_msgid(domain=self.domain)
         mail.set_content(_text(message))
         try:
             with _Deadline(self.timeout) as deadline:

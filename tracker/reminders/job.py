@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 import smtplib
 import urllib.error
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from time import monotonic
 from zoneinfo import ZoneInfo
@@ -493,7 +493,7 @@ def send_due(now: datetime, config, report: RunReport) -> None:
             if not _stamp(delivery, token, secrets.token_hex(16), clock()):
                 continue
             error, reason, unreachable = _deliver(senders.get(channel.value), channel,
-                                                  recipient, message)
+                                                  recipient, replace(message, sent_at=clock()))
             _finish(delivery, token, now, clock(), config, error, reason)
             if error is None and reason is None:
                 report.sent += len(delivery)

@@ -30,7 +30,7 @@ from ..models import (
     task_resident,
 )
 from ..permissions import managed_community_ids, manages_community, may_report
-from ..timeutil import local_today, utcnow
+from ..timeutil import iso_local, local_today, utcnow
 from . import PermissionDenied, ServiceError
 from . import erasure, purging
 from .audit import record
@@ -430,8 +430,9 @@ def _held_in_tasks(resident: Resident) -> dict:
     }
 
 
-def _iso(value):
-    return value.isoformat() if value is not None else None
+# Times in Beijing time with the offset, as every page shows them (design: stored in
+# UTC, shown in Asia/Shanghai); dates as they are.
+_iso = iso_local
 
 
 def erase_resident(resident: Resident, actor: Member | None, reason: str = "request") -> None:
