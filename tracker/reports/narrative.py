@@ -21,6 +21,7 @@ from ..i18n import lazy_gettext as _l
 
 from ..formatting import amount, hours, pending_sentence, per_unit, yuan
 from ..models import FUNDING_CODE, SURVEY_CODE, FindingKind, Section
+from ..reference import REFERENCE_NAMES
 from ..rollups.figures import CategoryFigures
 from .figures import MonthlyFigures
 
@@ -71,7 +72,18 @@ def _beneficiaries(c: CategoryFigures) -> str:
     return amount(c.official.people_served, c.beneficiary_unit)
 
 
+def _source_worded(c: CategoryFigures) -> bool:
+    """Whether a category is worded in the source's voice: a reference category under
+    the name it was seeded with. A renamed one is worded with its current name, which
+    the 附表 and the 待审核 note use too, so one 月报 calls one line one name
+    (docs/design.md: the live document uses today's names, a signed copy keeps the
+    names it was signed with; review "resources" #5)."""
+    return REFERENCE_NAMES.get(c.code) == c.name
+
+
 def _pairing(c: CategoryFigures) -> str:
+    if not _source_worded(c):
+        return _generic(c)
     b = c.official.people_served
     if c.code == "ecommerce_training":
         return _("开展电子商务培训%(a)s", a=_activities(c)) + (
@@ -86,6 +98,8 @@ def _pairing(c: CategoryFigures) -> str:
 
 
 def _volunteer(c: CategoryFigures) -> str:
+    if not _source_worded(c):
+        return _generic(c, with_person_times=True)
     pt, minutes = c.official.person_times, c.official.minutes
     if c.code == "environment_cleanup":
         return _("开展环境整治%(a)s", a=_activities(c)) + (
@@ -101,6 +115,10 @@ def _volunteer(c: CategoryFigures) -> str:
 
 
 def _double(c: CategoryFigures, summary: MonthlyFigures) -> str:
+    if c.code == SURVEY_CODE:
+        return ""  # told from the findings register, see _survey()
+    if not _source_worded(c):
+        return _generic(c)
     q = c.official.quantity
     if c.code == "ad_removal":
         if not q:
@@ -114,8 +132,6 @@ def _double(c: CategoryFigures, summary: MonthlyFigures) -> str:
         return _("清除牛皮癣%(q)s", q=amount(q, c.quantity_unit)) + detail
     if c.code == "stairwell_painting":
         return _("粉刷楼道%(q)s", q=amount(q, c.quantity_unit)) if q else _generic(c)
-    if c.code == SURVEY_CODE:
-        return ""  # told from the findings register, see _survey()
     return _generic(c)
 
 
