@@ -254,6 +254,28 @@ def _fund_places(summary: MonthlyFigures) -> list[str]:
     return spent
 
 
+def _overspent_clause(summary: MonthlyFigures) -> str:
+    """Each ledger over its own budget, named: the budgets added up may hide one
+    community's overspend behind another's unspent budget (review "resources" #1).
+    Nothing when the only ledger over is the whole overspend already said."""
+    f = summary.funds
+    overs = f.overspent
+    if not overs or (f.total_over and len(overs) == 1 and overs[0].over_fen == -f.remaining_fen):
+        return ""
+
+    def who(o) -> str:
+        # the document names what its title does not: the community in a unit's,
+        # the unit in a community's, both in the county's
+        if summary.unit is not None:
+            return o.community_name
+        if summary.community is not None:
+            return o.unit_name
+        return _("%(unit)s在%(community)s", unit=o.unit_name, community=o.community_name)
+
+    return "，" + join(_("%(who)s超出其预算%(x)s元", who=who(o), x=yuan(o.over_fen))
+                      for o in overs)
+
+
 def funds_sentence(summary: MonthlyFigures) -> str:
     f = summary.funds
     if f.spent_fen <= 0:
@@ -270,8 +292,9 @@ def funds_sentence(summary: MonthlyFigures) -> str:
                       b=yuan(f.budget_fen), p=f.used)
         else:
             text += _("，占年度预算（%(b)s元）的%(p)s", b=yuan(f.budget_fen), p=f.used)
-        if f.over_budget:
+        if f.total_over:
             text += _("，超出预算%(x)s元", x=yuan(-f.remaining_fen))
+        text += _overspent_clause(summary)
         if f.unbudgeted_fen:
             text += _("，另有未设预算的支出%(x)s元", x=yuan(f.unbudgeted_fen))
     return text + "。"
