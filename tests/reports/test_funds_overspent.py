@@ -128,3 +128,19 @@ def test_a_range_across_new_year_says_which_year_each_figure_is_of(client, login
     assert "2022年累计（元）" in html and "2022年预算（元）" in html
     assert shown["fund_years"] == ("本期跨年度：其中2022年使用5,600.00元，2022年以前使用1,000.00元；"
                                    "年度累计、年度预算和预算使用率只计2022年。")
+
+
+def test_a_communitys_month_names_the_unit_over_its_budget(october):
+    # 财政局 (the other unit) has 5,000.00 in 解放路社区 and spends 1,000.00; 县商务局
+    # spends 3,000.00 more there: 11,400.00 of its 10,000.00
+    f.item(october.other_unit, october.jiefang, "cobuild_funding", year=2022, target=500_000,
+           measure=TargetMeasure.money)
+    db.session.add(FundEntry(unit_id=october.other_unit.id, community_id=october.jiefang.id,
+                             entry_date=date(2022, 10, 20), amount_fen=100_000, purpose="支出",
+                             created_by_id=october.liaison.id))
+    db.session.commit()
+    spend(october, october.jiefang, date(2022, 10, 25), 300_000)
+    summary = build_summary(2022, 10, community=october.jiefang)
+    text = "".join(p.text for p in summary.paragraphs)
+    assert f"{october.unit.name}超出其预算1,400.00元" in text
+    assert f"{october.other_unit.name}超出" not in text
