@@ -23,7 +23,20 @@ MAX_HOURS = Decimal(24)
 HALF_HOUR = Decimal("0.5")
 NOTE_MAX = 2000
 CHOOSE = _l("请从列表中选择。")  # a choice that is not one of the list's
-WHOLE_NUMBER = re.compile(r"[+-]?\d{1,12}")  # what a whole-number field accepts
+# What a whole-number field accepts: ASCII or full-width digits only. Not ``\d``, which
+# also matches other scripts' digits (「٣٠٠」 was saved as 300 while the form showed
+# something else: review "resources" #4), as money refuses them (``money._AMOUNT``).
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9０-９]{1,12}")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+WHOLE_NUMBER_MESSAGE = _l("请输入整数（只能填写数字）。")
+
+
+def parse_whole_number(text: str) -> int:
+    """What a whole-number field reads from ``text`` (stripped, not empty): an int, or
+    ValueError with the Chinese message when it is not ASCII or full-width digits."""
+    if not WHOLE_NUMBER.fullmatch(text):
+        raise ValueError(WHOLE_NUMBER_MESSAGE)
+    return int(text.translate(_FULL_WIDTH_DIGITS))
 
 # Number fields are text inputs with a numeric keyboard, never ``type=number``: a number
 # input drops what it cannot read, so a Chinese number pad's 「，」 or 「。」 for the
@@ -101,9 +114,7 @@ class WholeNumberField(StringField):
         raw = (valuelist[0] or "").strip()
         if not raw:
             return
-        if not WHOLE_NUMBER.fullmatch(raw):
-            raise ValueError(_l("请输入整数（只能填写数字）。"))
-        self.data = int(raw)
+        self.data = parse_whole_number(raw)
 
     def process_data(self, value):
         self.data = value

@@ -23,6 +23,9 @@ CATEGORIES = [
     ("stairwell_painting", "楼道粉刷", Section.double, "次", "个", None),
     (SURVEY_CODE, "下水道、人行道及破损道路摸排", Section.double, "次", "处", None),
 ]
+# The names the reference categories are seeded with: the 月报 words a reference
+# category in the source's voice (「开展招商引资政策宣讲1场」) while it keeps this name.
+REFERENCE_NAMES = {code: name for code, name, *_rest in CATEGORIES}
 # The reference "双创" categories with a column of their own in the zone view
 # (双创进展) and the 月报's 附表“责任区进展”: ads, stairwells, the survey. What is
 # "双创" work is the section (``double_category_ids``): an admin's own category of
@@ -39,7 +42,7 @@ def double_category_ids():
     category is "双创" or not for good."""
     return select(Category.id).where(Category.section == Section.double)
 
-__all__ = ["CATEGORIES", "DOUBLE_CODES", "FUNDING_CODE", "SURVEY_CODE", "double_category_ids",
+__all__ = ["CATEGORIES", "DOUBLE_CODES", "FUNDING_CODE", "REFERENCE_NAMES", "SURVEY_CODE", "double_category_ids",
            "ensure_categories"]
 
 

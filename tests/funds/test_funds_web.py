@@ -232,3 +232,12 @@ def test_a_cancelled_or_voided_activity_is_not_offered_as_the_entrys_task(client
         assert response.status_code == 200
         assert "请从列表中选择" in response.get_data(as_text=True)
     assert entry_count() == 0
+
+
+def test_an_amount_in_wan_is_recorded_in_yuan(client, login, world):
+    # review "resources" #3: 「1.5万」 as the source document writes money
+    login(world.liaison)
+    response = client.post(url(world, "/entries"),
+                           data={"entry_date": TODAY, "amount": "1.5万", "purpose": "慰问品"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(FundEntry.amount_fen)) == 1_500_000

@@ -72,3 +72,41 @@ def test_formats_fen(fen, text):
 def test_form_value_round_trips():
     for fen in (1, 30, 320000, 320050, 123456701):
         assert parse_yuan(fen_to_input(fen)) == fen
+
+
+# Review "resources" #3: the source document writes money in 万元, and a Chinese keyboard
+# types 「。」 for the decimal point (the hours fields read it so): read exactly, in fen.
+@pytest.mark.parametrize("text,fen", [
+    ("1.5万", 1_500_000),  # 1.5 × 10,000 yuan
+    ("1万元", 1_000_000),
+    ("1.2万元", 1_200_000),
+    ("１.５万", 1_500_000),
+    ("0.05万", 50_000),  # 500 yuan
+    ("1.234567万", 1_234_567),  # 12,345.67 yuan: exactly to the fen
+    ("1500。50", 150_050),
+    ("1500。5元", 150_050),
+    ("3,200。50", 320_050),
+])
+def test_reads_wan_and_the_chinese_full_stop_exactly(text, fen):
+    assert parse_yuan(text) == fen
+    assert isinstance(parse_yuan(text), int)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("1.2345678万", "两位小数"),  # 12,345.678 yuan: finer than a fen
+    ("1.5万万", "金额格式不正确"),
+    ("1500。5。0", "金额格式不正确"),
+    ("1001万", "金额过大"),
+    ("-1万", "不能为负数"),
+    ("٣万", "金额格式不正确"),
+])
+def test_refuses_what_wan_cannot_read(text, message):
+    with pytest.raises(MoneyError) as caught:
+        parse_yuan(text)
+    assert message in str(caught.value.message)
+
+
+def test_the_refusal_says_which_forms_are_read():
+    with pytest.raises(MoneyError) as caught:
+        parse_yuan("一千五")
+    assert str(caught.value.message) == "金额格式不正确，请填写数字，如 1500、1500.50、3,200.50 或 1.5万。"

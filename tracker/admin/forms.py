@@ -27,7 +27,7 @@ from ..services import directory as d
 from ..services import roll
 from ..fields import (
     CHOOSE,
-    WHOLE_NUMBER,
+    parse_whole_number,
     ChoiceField,
     LocalDateField,
     MultiCheckboxField,
@@ -220,9 +220,10 @@ class ResourceItemForm(AdminForm):
             except MoneyError as error:
                 raise ValidationError(error.message) from None
             return
-        if not WHOLE_NUMBER.fullmatch(text):
-            raise ValidationError(_l("请输入整数（只能填写数字）。"))
-        value = int(text)
+        try:
+            value = parse_whole_number(text)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
         if not 0 <= value <= d.TARGET_MAX:
             raise ValidationError(_l("请输入%(low)s到%(high)s之间的整数。", low=0,
                                      high=d.TARGET_MAX))

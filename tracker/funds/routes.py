@@ -14,7 +14,7 @@ from ..models import Community, FundEntry, Task, Unit
 from ..permissions import manages_community, staff_required
 from ..reach import reach_of
 from ..rollups import Scope
-from ..rollups.funds import fund_figures, fund_ledgers
+from ..rollups.funds import fund_figures, fund_ledgers, ledgers_total
 from ..security import record_id
 from ..services import funds as service
 from ..timeutil import local_today
@@ -47,6 +47,8 @@ def index():
                                                         communities[pair[0][1]].sort_key))
     return render_template(
         "funds/index.html", year=year, ledgers=ordered, units=units, communities=communities,
+        total=ledgers_total(list(ledgers.values())),
+        over_count=sum(1 for fund in ledgers.values() if fund.over_budget),
         pick_units=service.active_units(), pick_communities=service.communities_in_reach(reach),
         years=range(local_today().year + 1, YEAR_MIN - 1, -1),
     )

@@ -191,8 +191,9 @@ def _community_view_plan(scope: Scope, year: int, today: date) -> Plan:
         trend_plan(Scope(date_from=trend_from, date_to=trend_to, community_ids=ids)),
         figures_plan(scope),
         figures_by_category_plan(scope),
-        resource_progress_plan(year, community_ids=ids) if single
-        else resource_progress_by_category_plan(year, community_ids=ids),
+        # the checklist as of the period's end, as the funds card counts its year
+        resource_progress_plan(year, community_ids=ids, until=scope.date_to) if single
+        else resource_progress_by_category_plan(year, community_ids=ids, until=scope.date_to),
         fund_figures_plan(scope, year),
         findings_counts_plan(scope),
         need_counts_plan(scope, today),

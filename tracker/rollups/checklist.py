@@ -4,7 +4,8 @@ done against it, item by item (one community) or added up per category and measu
 
 An item's target names its own measure (``ResourceItem.target_measure``), chosen
 when the item was made, and progress counts that measure, from the item's tasks
-with a service date in the target's year:
+with a service date in the target's year up to the period's end (the whole year when
+no period is given; ``funds.year_to_date``, the cut-off of the funds card's 年度累计):
 
 - activities: approved activities (场 / 次);
 - beneficiaries: 受益 of approved reports, in the category's beneficiary unit;
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import case, func, select
 
@@ -43,11 +45,12 @@ from ..models import (
     Zone,
 )
 from ..models.work import measure_unit
+from ..timeutil import local_today
 from . import kept
 from .batch import Plan, plan, run
 from .figures import ONE, if_approved, if_submitted
-from .funds import entry_conditions, in_budgeted_pairs
-from .scope import Scope, as_ids, item_conditions, scope_conditions, year_range
+from .funds import entry_conditions, in_budgeted_pairs, year_to_date
+from .scope import Scope, as_ids, item_conditions, scope_conditions
 
 
 class _TargetProgress:
@@ -115,12 +118,18 @@ class _Checklist:
     """The resource items of a year in reach (retired ones too), and what was done
     against them."""
 
-    def __init__(self, year: int, community_ids: Sequence[int] | None, unit_id: int | None):
+    def __init__(self, year: int, community_ids: Sequence[int] | None, unit_id: int | None,
+                 until: date | None = None):
         self.year = year
-        self.scope = Scope(*year_range(year), unit_id, as_ids(community_ids))
+        # the year up to the period's end, the cut-off the funds card counts too
+        # (funds.year_to_date): one budget has one use rate on a page
+        self.scope = Scope(*year_to_date(year, until), unit_id, as_ids(community_ids))
         measure = ResourceItem.target_measure
-        if unit_id is None and community_ids is None:
-            # the whole county: each item's kept row per status, found by its key
+        if unit_id is None and community_ids is None and (until is None
+                                                           or until > local_today()):
+            # the whole county: each item's kept row per status, found by its key. They
+            # hold the whole year's work: right while the period reaches today (no work
+            # is approved ahead of its day); a period ended before today counts live.
             official, pending = kept.item_years(year)
             self._joins = [official, pending]
             done = [official[0].activities, official[0].people_served, official[0].quantity]
@@ -192,11 +201,11 @@ _CATEGORY = (Category.code, Category.name, Category.activity_unit, Category.bene
 
 
 def resource_progress_plan(year: int, community_ids: Sequence[int] | None = None,
-                           unit_id: int | None = None) -> Plan:
+                           unit_id: int | None = None, until: date | None = None) -> Plan:
     """Each resource item of ``year`` (retired ones too, marked ``active=False``): yearly target and what is done so far
     (two statements, run together: the funds are read whether or not an item counts
     money, which costs less than a second round trip)."""
-    checklist = _Checklist(year, community_ids, unit_id)
+    checklist = _Checklist(year, community_ids, unit_id, until)
     items = (
         checklist.select(
             ResourceItem.id, ResourceItem.year, ResourceItem.unit_id, Unit.name,
@@ -214,8 +223,9 @@ def resource_progress_plan(year: int, community_ids: Sequence[int] | None = None
 
 
 def resource_progress(year: int, community_ids: Sequence[int] | None = None,
-                      unit_id: int | None = None) -> list[ItemProgress]:
-    return run(resource_progress_plan(year, community_ids, unit_id))
+                      unit_id: int | None = None, until: date | None = None
+                      ) -> list[ItemProgress]:
+    return run(resource_progress_plan(year, community_ids, unit_id, until))
 
 
 def _items(rows, fund_rows) -> list[ItemProgress]:
@@ -233,12 +243,13 @@ def _items(rows, fund_rows) -> list[ItemProgress]:
 
 
 def resource_progress_by_category_plan(year: int, community_ids: Sequence[int] | None = None,
-                                       unit_id: int | None = None) -> Plan:
+                                       unit_id: int | None = None,
+                                       until: date | None = None) -> Plan:
     """``resource_progress`` added up per category and measure, in the database (two
     statements, run together): the number of items, the sum of their targets and of
     what their tasks achieved in the year; for money, the funds spent by the (unit,
     community) pairs holding such an item, each pair counted once."""
-    checklist = _Checklist(year, community_ids, unit_id)
+    checklist = _Checklist(year, community_ids, unit_id, until)
     per_category = (
         checklist.select(
             *_CATEGORY, ResourceItem.target_measure,
@@ -253,8 +264,9 @@ def resource_progress_by_category_plan(year: int, community_ids: Sequence[int] |
 
 
 def resource_progress_by_category(year: int, community_ids: Sequence[int] | None = None,
-                                  unit_id: int | None = None) -> list[CategoryProgress]:
-    return run(resource_progress_by_category_plan(year, community_ids, unit_id))
+                                  unit_id: int | None = None, until: date | None = None
+                                  ) -> list[CategoryProgress]:
+    return run(resource_progress_by_category_plan(year, community_ids, unit_id, until))
 
 
 def _categories(rows, fund_rows) -> list[CategoryProgress]:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import and_, func, select, tuple_
 
 from ..extensions import db
 from ..formatting import percent
@@ -29,9 +29,19 @@ from ..models import (
     FundEntry,
     ResourceItem,
     TargetMeasure,
+    Unit,
 )
 from .batch import Plan, plan, run
 from .scope import Scope, as_ids, item_conditions, scope_conditions, year_range
+
+
+@dataclass(frozen=True)
+class Overspent:
+    """One ledger whose year to date is above its own budget."""
+
+    unit_name: str
+    community_name: str
+    over_fen: int  # spending above the budget
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,22 @@ class FundFigures:
     budget_fen: int  # the year's budget (0 when none is set)
     # year to date, in the ledgers that have a budget (what the budget is used by)
     budgeted_fen: int
+    # the ledgers over their own budget: a total under the summed budgets must not hide
+    # one community's overspend behind another's unspent budget (review "resources" #1)
+    overspent: tuple[Overspent, ...] = ()
+    year: int | None = None  # the year 年度累计 and the budget are of
+    # a period that starts before that year (a custom range across New Year): the part
+    # of ``spent_fen`` dated in earlier years; None when the period lies in the year
+    earlier_years_fen: int | None = None
+
+    @property
+    def crosses_year(self) -> bool:
+        return self.earlier_years_fen is not None
+
+    @property
+    def spent_in_year_fen(self) -> int:
+        """The period's spending dated in ``year`` (what 年度累计 includes of it)."""
+        return self.spent_fen - (self.earlier_years_fen or 0)
 
     @property
     def unbudgeted_fen(self) -> int:
@@ -53,8 +79,14 @@ class FundFigures:
         return self.budget_fen - self.budgeted_fen
 
     @property
-    def over_budget(self) -> bool:
+    def total_over(self) -> bool:
+        """The budgeted ledgers together spent more than their budgets together."""
         return self.budget_fen > 0 and self.budgeted_fen > self.budget_fen
+
+    @property
+    def over_budget(self) -> bool:
+        """Any ledger over its own budget (the total over implies one is)."""
+        return bool(self.overspent) or self.total_over
 
     @property
     def used(self) -> str:
@@ -100,18 +132,37 @@ def in_budgeted_pairs(scope: Scope, year: int):
     return tuple_(FundEntry.unit_id, FundEntry.community_id).in_(budgeted_pairs(scope, year))
 
 
+def year_to_date(year: int, date_to: date | None) -> tuple[date, date]:
+    """The half-open range "year to date" counts for a period of ``year`` ending before
+    ``date_to`` (exclusive; None: the whole year): from 1 January up to the period's end,
+    never past the year's. The funds card's 年度累计 and the checklist's money rows both
+    ask this, so one budget shows one use rate on a page (review "resources" #2): the
+    figure as of the period's end, as an official figure for that period reads."""
+    year_start, year_end = year_range(year)
+    return year_start, min(date_to, year_end) if date_to is not None else year_end
+
+
 def fund_figures_plan(scope: Scope, year: int) -> Plan:
     """Funds spent in the scope's period, year to date (in all, and in the ledgers
-    with a budget), and the year's budget (two statements)."""
-    year_start = date(year, 1, 1)
-    year_end = scope.date_to or date(year + 1, 1, 1)
+    with a budget), the year's budget and the ledgers over their own (three
+    statements)."""
     period = entry_conditions(scope)
-    to_date = entry_conditions(replace(scope, date_from=year_start, date_to=year_end))
+    year_start, cut_off = year_to_date(year, scope.date_to)
+    to_date = entry_conditions(replace(scope, date_from=year_start, date_to=cut_off))
     per_ledger = budgets(scope, year).subquery()
+    spent = (select(FundEntry.unit_id, FundEntry.community_id,
+                    func.sum(FundEntry.amount_fen).label("fen"))
+             .where(*to_date)
+             .group_by(FundEntry.unit_id, FundEntry.community_id)
+             .subquery())
 
-    def shape(spending, budget):
-        (spent, ytd, budgeted), = spending
-        return FundFigures(int(spent), int(ytd), int(budget[0][0]), int(budgeted))
+    crosses = scope.date_from is not None and scope.date_from < year_start
+
+    def shape(spending, budget, overs):
+        (spent_fen, ytd, budgeted, earlier), = spending
+        return FundFigures(int(spent_fen), int(ytd), int(budget[0][0]), int(budgeted),
+                           tuple(Overspent(u, c, int(fen)) for u, c, fen in overs),
+                           year=year, earlier_years_fen=int(earlier) if crosses else None)
 
     return plan(
         select(
@@ -119,8 +170,22 @@ def fund_figures_plan(scope: Scope, year: int) -> Plan:
             func.coalesce(func.sum(FundEntry.amount_fen).filter(*to_date), 0),
             func.coalesce(func.sum(FundEntry.amount_fen).filter(
                 *to_date, in_budgeted_pairs(scope, year)), 0),
+            # a period reaching back before the year (a custom range across New Year):
+            # what of its spending belongs to earlier years, which the year's budget
+            # does not count
+            func.coalesce(func.sum(FundEntry.amount_fen).filter(
+                *period, FundEntry.entry_date < year_start), 0),
         ).where(*entry_conditions(replace(scope, date_from=None, date_to=None))),
         select(func.coalesce(func.sum(per_ledger.c.fen), 0)),
+        # each budgeted ledger's year to date against its own budget, the ones over
+        select(Unit.name, Community.name, (spent.c.fen - per_ledger.c.fen).label("over"))
+        .select_from(per_ledger)
+        .join(spent, and_(spent.c.unit_id == per_ledger.c.unit_id,
+                          spent.c.community_id == per_ledger.c.community_id))
+        .join(Unit, Unit.id == per_ledger.c.unit_id)
+        .join(Community, Community.id == per_ledger.c.community_id)
+        .where(spent.c.fen > per_ledger.c.fen)
+        .order_by(Unit.sort_key, Unit.id, Community.sort_key, Community.id),
         shape=shape)
 
 
@@ -175,3 +240,13 @@ def fund_ledgers(year: int, community_ids: Sequence[int] | None = None
     return {key: FundFigures(spent.get(key, 0), spent.get(key, 0), budgeted.get(key, 0),
                              spent.get(key, 0) if key in budgeted else 0)
             for key in sorted(keys)}
+
+
+def ledgers_total(ledgers: Sequence[FundFigures]) -> FundFigures:
+    """The 合计 of ``fund_ledgers``' rows: each figure added up, so a reader can check
+    the rows against it; 预算使用率 of the total counts the budgeted ledgers, as the
+    rows' own rates do."""
+    return FundFigures(sum(f.spent_fen for f in ledgers),
+                       sum(f.year_to_date_fen for f in ledgers),
+                       sum(f.budget_fen for f in ledgers),
+                       sum(f.budgeted_fen for f in ledgers))

@@ -1,0 +1,68 @@
+"""Whole numbers are typed in ASCII or full-width digits only (review "resources" #4).
+
+``\\d`` also matches other scripts' digits: 「٣٠٠」 (Arabic-Indic) was saved as 300 as
+a 资源清单 target while the form showed something else — the case session 20 closed
+for money. The one parse (``fields.parse_whole_number``) serves every whole-number
+field and the target; a refusal is in Chinese, on the same page, with what was typed.
+"""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
+
+from tracker.extensions import db
+from tracker.fields import WholeNumberField, parse_whole_number
+from tracker.form import Form
+from tracker.models import ResourceItem
+from tracker.reference import ensure_categories
+from tracker.timeutil import local_today
+
+
+@pytest.mark.parametrize("typed", ["٣٠٠", "۳۰۰", "३००", "3٠0", "১২"])
+def test_other_scripts_digits_are_refused(typed):
+    with pytest.raises(ValueError) as caught:
+        parse_whole_number(typed)
+    assert str(caught.value) == "请输入整数（只能填写数字）。"
+
+
+@pytest.mark.parametrize("typed,value", [("12", 12), ("１２", 12), ("+７", 7), ("-3", -3)])
+def test_ascii_and_full_width_digits_are_read(typed, value):
+    assert parse_whole_number(typed) == value
+
+
+def test_a_whole_number_field_refuses_them_in_chinese(app):
+    class Slots(Form):
+        slots = WholeNumberField("名额", minimum=1, maximum=100)
+
+    with app.test_request_context(method="POST"):
+        form = Slots(formdata=MultiDict({"slots": "٣"}), meta={"csrf": False})
+        assert not form.validate()
+        assert form.slots.errors == ["请输入整数（只能填写数字）。"]
+        assert form.slots._value() == "٣"  # what was typed is shown again
+
+
+def add_item(client, world, target: str):
+    cats = ensure_categories()
+    db.session.commit()
+    return client.post("/admin/items/new", data={
+        "unit_id": world.unit.id, "community_id": world.community.id, "zone_id": "",
+        "category_id": f"{cats['ecommerce_training'].id}:activities",
+        "year": str(local_today().year), "target": target, "description": ""})
+
+
+def test_a_target_in_arabic_indic_digits_is_refused_on_the_same_page(client, login, world):
+    login(world.admin)
+    before = db.session.scalar(select(func.count(ResourceItem.id)))
+    response = add_item(client, world, "٣٠٠")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "请输入整数（只能填写数字）。" in page and 'value="٣٠٠"' in page
+    assert db.session.scalar(select(func.count(ResourceItem.id))) == before  # nothing saved
+
+
+def test_a_target_in_full_width_digits_is_saved(client, login, world):
+    login(world.admin)
+    assert add_item(client, world, "１２").status_code == 302
+    assert db.session.scalar(select(ResourceItem.target).order_by(ResourceItem.id.desc())
+                             .limit(1)) == 12
