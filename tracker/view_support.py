@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from flask import abort, flash, request
+from flask_babel import gettext as _
 
 from .services import PermissionDenied, ServiceError, attach_error, unit_of_work
+from .services.shown import StaleEdit
 
 
 @dataclass(frozen=True)
@@ -82,3 +84,46 @@ def confirmed() -> bool:
     browser's confirm() (static/js/confirm.js) or, with JavaScript off, by the GET
     confirmation page the view shows instead of acting."""
     return request.form.get("confirmed") == "1"
+
+
+def stale_aware(refused: list, service: Callable[..., Any]) -> Callable[..., Any]:
+    """``service``, with a refusal over another's change (``shown.StaleEdit``) appended
+    to ``refused`` as it passes: the page names what refused the post from the merge
+    made under the record's lock, never from one made again later."""
+    def call(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except StaleEdit as refusal:
+            refused.append(refusal)
+            raise
+    return call
+
+
+def plain_text(value) -> str:
+    """A stored value as a refused page names it (``stale_lines``)."""
+    if value in (None, "", []):
+        return _("（未填）")
+    if isinstance(value, list):
+        return _("、").join(str(v) for v in value)
+    return str(value)
+
+
+def stale_lines(form, merge, text: Callable[[str, Any], str] | None = None) -> list[str]:
+    """The lines of a form refused over another's change (``merge``: the ``shown.Merge``
+    that refused it): each conflicting field by its label, as the page showed it and as
+    it is now. ``text(name, value)``: how a field's stored value reads (default
+    ``plain_text``; a record id is named by the form's own choices)."""
+    def shown(name: str, value) -> str:
+        return text(name, value) if text is not None else plain_text(value)
+
+    lines = []
+    for change in merge.conflicts:
+        label = form[change.field].label.text if change.field in form else change.field
+        if not change.known:
+            lines.append(_("%(field)s：现为%(now)s", field=label,
+                           now=shown(change.field, change.now)))
+        else:
+            lines.append(_("%(field)s：%(then)s为%(shown)s，现为%(now)s", field=label,
+                           then=_("打开页面时"), shown=shown(change.field, change.shown),
+                           now=shown(change.field, change.now)))
+    return lines
