@@ -114,7 +114,14 @@ def stale_lines(form, merge, text: Callable[[str, Any], str] | None = None) -> l
     it is now. ``text(name, value)``: how a field's stored value reads (default
     ``plain_text``; a record id is named by the form's own choices)."""
     def shown(name: str, value) -> str:
-        return text(name, value) if text is not None else plain_text(value)
+        if text is not None:
+            return text(name, value)
+        # a choice (类别, 责任区, 结对党员 …) by the label the form shows for it
+        labels = {str(key): str(label) for key, label, *_rest in _choices(form, name)}
+        if labels and value not in (None, "", []):
+            values = value if isinstance(value, list) else [value]
+            return _("、").join(labels.get(str(v), str(v)) for v in values)
+        return plain_text(value)
 
     lines = []
     for change in merge.conflicts:
@@ -127,3 +134,26 @@ def stale_lines(form, merge, text: Callable[[str, Any], str] | None = None) -> l
                            then=_("打开页面时"), shown=shown(change.field, change.shown),
                            now=shown(change.field, change.now)))
     return lines
+
+
+def stale_page(form, refused: list, text: Callable[[str, Any], str] | None = None):
+    """The refused page's lines (``stale_lines``) when the post was refused over
+    another's change (``refused``, filled by ``stale_aware``), else None. The form shown
+    again keeps what was typed; its ``shown`` becomes the merge's ``resolved_key`` —
+    the conflicting fields as they are now, named on the page next to what was typed —
+    so saving it again, after reading them, is a decision made knowingly, while what
+    the post left as its page showed still keeps another's change."""
+    if not refused:
+        return None
+    form.shown.data = refused[0].merge.resolved_key()
+    return stale_lines(form, refused[0].merge, text)
+
+
+def _choices(form, name: str) -> list:
+    """The field's choices as (value, label, …), or [] (not a choice field)."""
+    if name not in form:
+        return []
+    try:
+        return list(form[name].iter_choices())
+    except (AttributeError, TypeError):
+        return []

@@ -85,11 +85,15 @@ class _Forms(HTMLParser):
 
 
 def form_on(page: str, action: str, **typed) -> MultiDict:
-    """What the page's form posting to ``action`` (a part of its URL) posts, with
+    """What the page's form posting to ``action`` (a part of its URL; a form posting
+    to its own page, ``action=""``, counts when it carries a ``shown`` key or a field
+    typed) posts, with
     ``typed`` typed in."""
     parser = _Forms()
     parser.feed(page)
-    [fields] = [fields for url, fields in parser.forms if action in html.unescape(url)]
+    [fields] = [fields for url, fields in parser.forms
+                if action in html.unescape(url) and url
+                or not url and any(name == "shown" or name in typed for name, _value in fields)]
     data = MultiDict([(k, v) for k, v in fields if k not in typed])
     for name, value in typed.items():
         data[name] = value

@@ -53,7 +53,7 @@ from ..services import summary_notes
 from ..services.summary_notes import may_write
 from ..timeutil import local_today, month_bounds
 from ..services.shown import StaleEdit
-from ..view_support import run_service, stale_aware, stale_lines
+from ..view_support import run_service, stale_aware, stale_page
 from . import final
 from .csv_export import render_csv
 from .exports import render_docx, render_participations_xlsx, render_record_xlsx, render_xlsx
@@ -321,11 +321,8 @@ def save_notes():
         else:
             flash(_("已保存存在问题和下步打算。"), "success")
         return _back(selection)
-    stale = None
-    if refused:  # what was typed stays; the other's words now are shown next to it
-        stale = stale_lines(form, refused[0].merge)
-        form.shown.data = refused[0].merge.resolved_key()
-    return _monthly_page(selection, notes_form=form, stale=stale)
+    # refused over another's words: what was typed stays, theirs are named next to it
+    return _monthly_page(selection, notes_form=form, stale=stale_page(form, refused))
 
 
 def _mark(service, done: str, form: ConfirmForm | None = None, **kwargs):
