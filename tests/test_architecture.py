@@ -231,10 +231,9 @@ UNGUARDED_FORMS = {
     ("base.html", "auth.logout"),  # logging out twice is logging out
     ("me/messages.html", "me.read_all"),  # marking read twice changes nothing
     ("me/messages.html", "me.read"),
-    # issuing links: the result is the page itself (the links), not a redirect
-    ("invites/manage.html", "invites.manage"),
-    ("invites/issued.html", "invites.manage"),  # 下一批: the same (the page shows the links
-    # made last; pressed twice, the same batch is made again and the first links die)
+    # (issuing links is guarded too: its result is the page itself, the links, but a
+    # reload of that page re-sends the POST, and a second batch would kill the links
+    # already handed out — review "forms", session 28, #6)
 }
 
 

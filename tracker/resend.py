@@ -62,12 +62,21 @@ def _remember_where(response):
         return response
     session[ACCEPTED] = current.token
     location = response.location if response.status_code in (301, 302, 303, 307, 308) else None
+    # a send answered with a page of its own (the links just made) names where a second
+    # send goes (``answered_on``): the page reloaded re-sends it, often without a Referer
+    location = location or g.get("_replay_to")
     try:
         with unit_of_work(once=False):
             submissions.note_location(current.token, location if is_safe_next(location) else None)
     except SQLAlchemyError:  # the change is committed; a retry then lands on the form's page
         log.warning("could not note where a submission went", exc_info=True)
     return response
+
+
+def answered_on(url: str) -> None:
+    """For a form whose answer is a page, not a redirect: the page a second send of it
+    (a double tap, the answer reloaded) is sent to, with 「已提交，无需重复提交。」."""
+    g._replay_to = url
 
 
 def accepted_submission() -> str:

@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from flask import abort, flash, request
+from flask_babel import gettext as _
 
 from .services import PermissionDenied, ServiceError, attach_error, unit_of_work
+from .services.shown import StaleEdit
 
 
 @dataclass(frozen=True)
@@ -82,3 +84,76 @@ def confirmed() -> bool:
     browser's confirm() (static/js/confirm.js) or, with JavaScript off, by the GET
     confirmation page the view shows instead of acting."""
     return request.form.get("confirmed") == "1"
+
+
+def stale_aware(refused: list, service: Callable[..., Any]) -> Callable[..., Any]:
+    """``service``, with a refusal over another's change (``shown.StaleEdit``) appended
+    to ``refused`` as it passes: the page names what refused the post from the merge
+    made under the record's lock, never from one made again later."""
+    def call(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except StaleEdit as refusal:
+            refused.append(refusal)
+            raise
+    return call
+
+
+def plain_text(value) -> str:
+    """A stored value as a refused page names it (``stale_lines``)."""
+    if value in (None, "", []):
+        return _("（未填）")
+    if isinstance(value, list):
+        return _("、").join(str(v) for v in value)
+    return str(value)
+
+
+def stale_lines(form, merge, text: Callable[[str, Any], str] | None = None) -> list[str]:
+    """The lines of a form refused over another's change (``merge``: the ``shown.Merge``
+    that refused it): each conflicting field by its label, as the page showed it and as
+    it is now. ``text(name, value)``: how a field's stored value reads (default
+    ``plain_text``; a record id is named by the form's own choices)."""
+    def shown(name: str, value) -> str:
+        if text is not None:
+            return text(name, value)
+        # a choice (类别, 责任区, 结对党员 …) by the label the form shows for it
+        labels = {str(key): str(label) for key, label, *_rest in _choices(form, name)}
+        if labels and value not in (None, "", []):
+            values = value if isinstance(value, list) else [value]
+            return _("、").join(labels.get(str(v), str(v)) for v in values)
+        return plain_text(value)
+
+    lines = []
+    for change in merge.conflicts:
+        label = form[change.field].label.text if change.field in form else change.field
+        if not change.known:
+            lines.append(_("%(field)s：现为%(now)s", field=label,
+                           now=shown(change.field, change.now)))
+        else:
+            lines.append(_("%(field)s：%(then)s为%(shown)s，现为%(now)s", field=label,
+                           then=_("打开页面时"), shown=shown(change.field, change.shown),
+                           now=shown(change.field, change.now)))
+    return lines
+
+
+def stale_page(form, refused: list, text: Callable[[str, Any], str] | None = None):
+    """The refused page's lines (``stale_lines``) when the post was refused over
+    another's change (``refused``, filled by ``stale_aware``), else None. The form shown
+    again keeps what was typed; its ``shown`` becomes the merge's ``resolved_key`` —
+    the conflicting fields as they are now, named on the page next to what was typed —
+    so saving it again, after reading them, is a decision made knowingly, while what
+    the post left as its page showed still keeps another's change."""
+    if not refused:
+        return None
+    form.shown.data = refused[0].merge.resolved_key()
+    return stale_lines(form, refused[0].merge, text)
+
+
+def _choices(form, name: str) -> list:
+    """The field's choices as (value, label, …), or [] (not a choice field)."""
+    if name not in form:
+        return []
+    try:
+        return list(form[name].iter_choices())
+    except (AttributeError, TypeError):
+        return []

@@ -1,7 +1,10 @@
 """激活链接: making one-time links (admins, liaisons) and opening one (anyone with it).
 
 The raw links exist only in the response that makes them: they are stored hashed,
-so the page that lists them is rendered straight from the POST (and not cached).
+so the page that lists them is rendered straight from the POST (and not cached). That
+POST carries a one-time submission token: sent again — a double tap, or the page
+reloaded after a link was copied into a chat — it makes nothing and revokes nothing,
+and goes back to the list (the links handed out stay alive; they cannot be shown again).
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from ..services.invitations import (
     why_dead,
 )
 from ..onsite.qr import qr_svg
+from ..resend import answered_on
 from ..view_support import no_store
 from .forms import IssueForm, SetPasswordForm
 from . import queries as q
@@ -89,6 +93,9 @@ def manage():
             except ServiceError as error:
                 attach_error(form, error)
             else:
+                # sent again (the page reloaded, a double tap): back to the list, the
+                # links just made left alive (tracker/resend.py), none made again
+                answered_on(url_for("invites.manage", unit=unit_id, role=role))
                 return render_template(
                     "invites/issued.html",
                     rows=[(link, url, qr_svg(url)) for link, url in rows],

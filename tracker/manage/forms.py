@@ -36,6 +36,7 @@ from ..services.tasks import (
 )
 from ..errors import max_upload_mb
 from ..fields import (
+    VersionField,
     NOTE_MAX,
     ChoiceField,
     HoursField,
@@ -188,6 +189,9 @@ class TaskForm(Form):
 
 class TaskEditForm(TaskForm):
     resource_item = None
+    # the fields as the page showed them (``tasks.task_shown_key``): a page read before
+    # another's edit keeps what it left alone, and is refused where both changed a field
+    shown = VersionField()
     leader = None
     leader_q = None
     find = None

@@ -13,9 +13,9 @@ from ..reach import managed_communities
 from ..permissions import manages_community, staff_required
 from ..security import record_id
 from ..services.needs import create_task_from_need
-from ..services.tasks import create_tasks, off_checklist_note, update_task
+from ..services.tasks import create_tasks, off_checklist_note, task_shown_key, update_task
 from ..timeutil import to_local, utcnow
-from ..view_support import run_service
+from ..view_support import plain_text, run_service, stale_aware, stale_page
 from . import queries as q
 from .common import _actor, _managed_task, _per_page, _refuse_foreign_item, bp
 from .forms import TaskEditForm, TaskFilterForm, TaskForm, hint_personal_data
@@ -115,14 +115,24 @@ def edit_task(task_id: int):
         "title": task.title, "beneficiary": task.beneficiary, "place": task.place,
         "description": task.description, "slots": task.slots, "starts_at": saved_start,
         "ends_at": to_local(task.ends_at).replace(tzinfo=None, second=0, microsecond=0),
+        "shown": task_shown_key(task),
     })
     form.saved_start = saved_start
     hint_personal_data(form, [task.resource_item])
+    refused: list = []
     if form.validate_on_submit():
-        done = run_service(form, update_task, task, _actor(), form.details(), denied=404)
+        done = run_service(form, stale_aware(refused, update_task), task, _actor(),
+                           form.details(), shown=form.shown.data, denied=404)
         if done:
             flash(_("任务已修改。") if done.value else _("没有需要保存的修改。"), "success")
             return redirect(url_for("manage.task", task_id=task.id))
     return render_template("manage/task_form.html", form=form, task=task,
-                           off_checklist=off_checklist_note([task]))
+                           off_checklist=off_checklist_note([task]),
+                           stale=stale_page(form, refused, text=_time_text))
+
+
+def _time_text(name: str, value) -> str:
+    """A task field's stored value on a refused page: times as the form writes them."""
+    text = plain_text(value)
+    return text.replace("T", " ") if name in ("starts_at", "ends_at") else text
 

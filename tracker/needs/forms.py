@@ -7,7 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..fields import ChoiceField, LocalDateField, WholeNumberField, strip_text
+from ..fields import ChoiceField, LocalDateField, VersionField, WholeNumberField, strip_text
 from ..models import NeedKind
 from ..onsite.forms import ACCEPT
 from ..services.needs import PEOPLE_MAX, QUANTITY_MAX, TEXT_MAX, TITLE_MAX, NeedData
@@ -85,6 +85,12 @@ class NeedForm(Form):
             zone_id=self.zone.data, resident_id=self.resident.data,
             resource_item_id=self.resource_item.data, wanted_by=self.wanted_by.data,
             people=self.people.data, quantity=self.quantity.data)
+
+
+class NeedEditForm(NeedForm):
+    # the fields as the page showed them (``needs.need_shown_key``): a page read before
+    # another's edit keeps what it left alone, and is refused where both changed a field
+    shown = VersionField()
 
 
 class ClaimForm(Form):

@@ -24,6 +24,7 @@ from ..permissions import staff_required
 from ..reach import managed_communities
 from ..security import record_id
 from ..services.needs import (
+    need_shown_key,
     claim_need,
     close_need,
     fulfil_need,
@@ -38,9 +39,9 @@ from ..services.needs import (
 )
 from ..services.photos import image_path
 from ..timeutil import local_today
-from ..view_support import no_store, run_service
+from ..view_support import no_store, run_service, stale_aware, stale_page
 from . import queries as q
-from .forms import KIND_LABELS, ClaimForm, CloseForm, FulfilForm, NeedForm
+from .forms import KIND_LABELS, ClaimForm, CloseForm, FulfilForm, NeedEditForm, NeedForm
 
 bp = Blueprint("needs", __name__)
 
@@ -130,16 +131,20 @@ def detail(need_id: int):
 @staff_required
 def edit(need_id: int):
     need = _need_or_404(need_id, manage=True)
-    form = NeedForm(obj=need, **q.form_choices(need.community_id))
+    form = NeedEditForm(obj=need, **q.form_choices(need.community_id))
     if request.method == "GET":
         form.kind.data = need.kind.value
         form.category.data, form.zone.data = need.category_id, need.zone_id
         form.resident.data, form.resource_item.data = need.resident_id, need.resource_item_id
-    if form.validate_on_submit() and run_service(form, update_need, need, _actor(),
-                                                 form.need_data(need.community_id)):
+        form.shown.data = need_shown_key(need)
+    refused: list = []
+    if form.validate_on_submit() and run_service(
+            form, stale_aware(refused, update_need), need, _actor(),
+            form.need_data(need.community_id), shown=form.shown.data):
         flash(_("已保存。"), "success")
         return redirect(url_for(".detail", need_id=need.id))
-    return render_template("needs/form.html", form=form, community=need.community, need=need)
+    return render_template("needs/form.html", form=form, community=need.community, need=need,
+                           stale=stale_page(form, refused))
 
 
 @bp.post("/<int:need_id>/claim")

@@ -75,10 +75,12 @@ HEADING = re.compile(r"^'?([一二三四五六七八九十]+、[^。]*)。")
 
 
 def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
-             today: date | None = None) -> SummaryNote:
-    """Mark the month 已定稿 (``summary_notes.finalize``: who may, when) and keep the
-    whole summary as it now reads, in every format."""
-    note = summary_notes.finalize(actor, scope, year, month, today=today)
+             today: date | None = None, *, shown_words: str | None = None) -> SummaryNote:
+    """Mark the month 已定稿 (``summary_notes.finalize``: who may, when; the words the
+    page showed, ``shown_words``) and keep the whole summary as it now reads, in every
+    format."""
+    note = summary_notes.finalize(actor, scope, year, month, today=today,
+                                  shown_words=shown_words)
     unit = db.session.get(Unit, scope.unit_id) if scope.unit_id is not None else None
     community = (db.session.get(Community, scope.community_id)
                  if scope.community_id is not None else None)

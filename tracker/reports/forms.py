@@ -9,7 +9,7 @@ from ..form import Form
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..fields import strip_text
+from ..fields import VersionField, strip_text
 from ..services.summary_notes import NOTE_MAX
 from ..timeutil import local_today
 
@@ -59,7 +59,17 @@ class NotesForm(Form):
     plans = TextAreaField(_l("下步打算"), filters=[strip_text], validators=[
         Length(max=NOTE_MAX, message=_l("不能超过%(n)s个字。", n=NOTE_MAX))],
         description=_l("每段一行。不填则月报中不出现此部分。"), render_kw={"rows": 5})
+    # the words as the page showed them (``summary_notes.notes_shown_key``): a save from
+    # an older page keeps another's words it left alone, and is refused where both wrote
+    shown = VersionField()
 
 
 class ConfirmForm(Form):
     """A one-button POST (定稿, 重新打开): only the CSRF token."""
+
+
+class FinalizeForm(ConfirmForm):
+    """定稿: the button posts the words its page showed (``notes_shown_key``), so the
+    month is never signed with words saved after the signer read the page."""
+
+    shown = VersionField()

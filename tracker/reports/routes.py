@@ -52,11 +52,20 @@ from ..security import record_id
 from ..services import summary_notes
 from ..services.summary_notes import may_write
 from ..timeutil import local_today, month_bounds
-from ..view_support import run_service
+from ..services.shown import StaleEdit
+from ..view_support import run_service, stale_aware, stale_page
 from . import final
 from .csv_export import render_csv
 from .exports import render_docx, render_participations_xlsx, render_record_xlsx, render_xlsx
-from .forms import FUTURE_MONTH, ConfirmForm, MonthlyForm, NotesForm, is_future, parse_month
+from .forms import (
+    FUTURE_MONTH,
+    ConfirmForm,
+    FinalizeForm,
+    MonthlyForm,
+    NotesForm,
+    is_future,
+    parse_month,
+)
 from .records import may_see_record, service_record, visible_members
 from .queries import active_units_plan, communities_plan, unit_month_communities_plan
 from .summary import as_whole, build_summary, summary_plan, whole_coverage_plan
@@ -165,7 +174,8 @@ def monthly():
     return _monthly_page(_selection())
 
 
-def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
+def _monthly_page(selection: Selection, notes_form: NotesForm | None = None,
+                  stale: list[str] | None = None):
     args = request.args.to_dict()
     args.setdefault("month", default_month())
     form = MonthlyForm(data={
@@ -203,7 +213,8 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
     if summary is not None and notes_form is None and writable and not summary.final:
         note = summary.note
         notes_form = NotesForm(formdata=None, problems=note.problems if note else "",
-                               plans=note.plans if note else "")
+                               plans=note.plans if note else "",
+                               shown=summary_notes.notes_shown_key(note))
     # a 已定稿 month: the kept document, and what differs in the live one
     signed = final.signed_copy(summary, current_user) if summary is not None else None
     changes = final.changes(signed, summary) if signed is not None else []
@@ -218,7 +229,9 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None):
         "reports/monthly.html", form=form, summary=summary, query=selection.query(form.month.data),
         fund=summary.funds if summary and signed is None else None, notes_form=notes_form,
         writable=writable, communities=communities, signed=signed, changes=changes,
-        reworded=reworded,
+        reworded=reworded, stale=stale,
+        # 定稿 signs the words the page's document shows (stored now), whatever is typed
+        finalize_key=summary_notes.notes_shown_key(summary.note) if summary else None,
         current=_current(), outside=selection.outside, history=history,
         month_over=summary is not None and (summary.year, summary.month) < (
             local_today().year, local_today().month),
@@ -296,20 +309,28 @@ def save_notes():
     year, month = _month_arg()
     selection = _selection((year, month))
     form = NotesForm()
-    if form.validate_on_submit() and run_service(
-            form, summary_notes.save_notes, current_user, selection.scope, year, month,
-            form.problems.data, form.plans.data):
-        flash(_("已保存存在问题和下步打算。"), "success")
+    refused: list[StaleEdit] = []
+    done = form.validate_on_submit() and run_service(
+        form, stale_aware(refused, summary_notes.save_notes), current_user, selection.scope,
+        year, month, form.problems.data, form.plans.data, shown_words=form.shown.data)
+    if done:
+        if done.value:  # another's words kept where this page left them as shown
+            flash(_("已保存存在问题和下步打算。同时保留了他人在您打开页面之后所做的修改：%(fields)s。",
+                    fields=_("、").join(str(form[name].label.text) for name in done.value)),
+                  "success")
+        else:
+            flash(_("已保存存在问题和下步打算。"), "success")
         return _back(selection)
-    return _monthly_page(selection, notes_form=form)
+    # refused over another's words: what was typed stays, theirs are named next to it
+    return _monthly_page(selection, notes_form=form, stale=stale_page(form, refused))
 
 
-def _mark(service, done: str):
+def _mark(service, done: str, form: ConfirmForm | None = None, **kwargs):
     """定稿 or 重新打开: a one-button POST, then back to the summary."""
     year, month = _month_arg()
     selection = _selection((year, month))
-    if ConfirmForm().validate_on_submit() and run_service(
-            None, service, current_user, selection.scope, year, month):
+    if (form or ConfirmForm()).validate_on_submit() and run_service(
+            None, service, current_user, selection.scope, year, month, **kwargs):
         flash(done, "success")
     return _back(selection)
 
@@ -317,7 +338,8 @@ def _mark(service, done: str):
 @bp.post("/finalize")
 @staff_required
 def finalize():
-    return _mark(final.finalize, _("本月月报已定稿。"))
+    form = FinalizeForm()
+    return _mark(final.finalize, _("本月月报已定稿。"), form, shown_words=form.shown.data)
 
 
 @bp.post("/reopen")

@@ -8,7 +8,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 
 from ..models import ResidentCategory
 from ..services.residents import PHONE_RE, normalise_phone
-from ..fields import LocalDateField, MultiCheckboxField, strip_text
+from ..fields import LocalDateField, MultiCheckboxField, VersionField, strip_text
 from ..security import record_id
 
 CATEGORY_LABELS = {
@@ -63,6 +63,13 @@ class ResidentForm(Form):
             return ResidentCategory(self.category.data)
         except ValueError:
             return None
+
+
+class ResidentEditForm(ResidentForm):
+    # the fields as the page showed them (``residents.resident_shown_key``): a page read
+    # before another's edit keeps what it left alone (a family's new phone), and is
+    # refused where both changed a field
+    shown = VersionField()
 
 
 class TaskResidentsForm(Form):

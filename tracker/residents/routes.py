@@ -32,6 +32,7 @@ from ..permissions import manages_community
 from ..reach import managed_communities
 from ..services import unit_of_work
 from ..services.residents import (
+    resident_shown_key,
     ResidentData,
     archive_resident,
     create_resident,
@@ -53,8 +54,8 @@ from ..services.residents import (
     visible_residents_query,
     visit_history,
 )
-from ..view_support import no_store, run_service
-from .forms import CATEGORY_LABELS, EraseForm, ResidentForm, TaskResidentsForm
+from ..view_support import no_store, run_service, stale_aware, stale_page
+from .forms import CATEGORY_LABELS, EraseForm, ResidentEditForm, ResidentForm, TaskResidentsForm
 
 bp = Blueprint("residents", __name__)
 
@@ -176,23 +177,26 @@ def edit(resident_id: int):
     # Paired members who have since left the candidates stay listed, so an edit keeps them.
     known = {m.id for m in candidates}
     candidates += [m for m in resident.paired_members if m.id not in known]
-    form = ResidentForm(obj=resident, candidates=candidates)
+    form = ResidentEditForm(obj=resident, candidates=candidates)
     if request.method == "GET":
         form.category.data = resident.category.value
         form.paired_ids.data = [m.id for m in resident.paired_members]
+        form.shown.data = resident_shown_key(resident)
         # The form shows the address, phone and notes: the same access record as the
         # 查看住址、电话和备注 button (PIPL), one per opening of the form. Not
         # run_service: this write is not the form's submission (once=False), and
         # _resident_or_404(manage=True) has already refused whoever may not change it.
         with unit_of_work(once=False):
             record_view(resident, current_user)
+    refused: list = []
     if form.validate_on_submit():
         data = _data(form, resident.community_id)
-        if run_service(form, update_resident, resident, current_user, data):
+        if run_service(form, stale_aware(refused, update_resident), resident, current_user,
+                       data, shown=form.shown.data):
             flash(_("已保存。"), "success")
             return redirect(url_for(".detail", resident_id=resident.id))
     return render_template("residents/form.html", form=form, community=resident.community,
-                           resident=resident)
+                           resident=resident, stale=stale_page(form, refused))
 
 
 def _state_change(resident_id: int, service, message: str, done_endpoint: str = ".detail"):

@@ -7,10 +7,7 @@ Records are never deleted here: anything that may have history is deactivated.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -39,6 +36,7 @@ from ..reference import CATEGORIES
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError, required_reason
 from . import roll, summary_notes
+from . import shown as shown_module
 from .audit import actor_first
 from .audit import record as audit
 from .member_retention import refuse_if_erased
@@ -659,31 +657,13 @@ def member_shown_key(member: Member, fields: tuple[str, ...] = SHOWN_FIELDS) -> 
     (they are on the page already), so a refusal can say what changed since — as JSON
     in URL-safe base64, a plain token in the page's hidden field. ``fields``: as in
     ``shown_values``."""
-    text = json.dumps(shown_values(member, fields), ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":"))
-    return base64.urlsafe_b64encode(text.encode()).decode("ascii")
+    return shown_module.shown_key(shown_values(member, fields))
 
 
-@dataclass(frozen=True)
-class ShownChange:
-    """A field of the member form changed since the page was read: ``shown`` what the
-    page showed (``known`` False: the page's key does not say), ``now`` what is stored
-    now."""
-
-    field: str
-    shown: object
-    now: object
-    known: bool = True
-
-
-def _shown_then(shown: str | None) -> dict:
-    """The fields as the page showed them (its ``member_shown_key``); {} when the key is
-    unreadable (a page of nothing)."""
-    try:
-        then = json.loads(base64.urlsafe_b64decode((shown or "").encode("ascii")))
-    except (ValueError, binascii.Error):  # UnicodeError is a ValueError
-        then = None
-    return then if isinstance(then, dict) else {}
+# a field of the member form changed since the page was read (the shared helper's)
+ShownChange = shown_module.ShownChange
+# the fields as the page showed them (its ``member_shown_key``); {} when unreadable
+_shown_then = shown_module.shown_then
 
 
 def shown_ids(shown: str | None, name: str) -> list[int]:
@@ -818,16 +798,8 @@ def merge_member_form(member: Member, data: MemberData,
         then = _shown_then(data.shown)
     now = shown_values(member)
     posted = _posted_values(data, now)
-    conflicts, kept, keep = [], [], {}
-    for name in SHOWN_FIELDS:
-        known, stored, mine = name in then, now[name], posted[name]
-        if mine == stored:
-            continue
-        if known and mine == then[name]:
-            kept.append(ShownChange(name, then[name], stored))
-            keep[name] = stored
-        elif not known or stored != then[name]:
-            conflicts.append(ShownChange(name, then.get(name), stored, known))
+    fields = shown_module.merge_then(then, now, posted)  # SHOWN_FIELDS, in order
+    conflicts, kept, keep = fields.conflicts, fields.kept, dict(fields.keep)
     roll_changes, roll_stale = [], _roll_stale(member, data, then, now, posted, keep)
     if roll_stale:
         roll_changes = [ShownChange(name, then[name], now[name]) for name in ROLL_FIELDS

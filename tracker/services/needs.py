@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import (
@@ -33,6 +33,7 @@ from ..models import (
 from ..permissions import manages_community
 from ..timeutil import local_date, local_today, utcnow
 from . import PermissionDenied, ServiceError, required_reason
+from . import shown as shown_module
 from .audit import record
 from .photos import store_image
 from .residents import may_view
@@ -137,13 +138,53 @@ def post_need(actor: Member, data: NeedData) -> Need:
     return need
 
 
-def update_need(need: Need, actor: Member, data: NeedData) -> None:
-    """Edit a need that is still to be done; the audit names the fields changed."""
+NEED_STALE = _l("该需求已被他人修改，请核对后重新保存。")
+# the edit form's field of each of ``EDITABLE`` (what a refused page names)
+FORM_FIELDS = {"category_id": "category", "zone_id": "zone", "resident_id": "resident",
+               "resource_item_id": "resource_item"}
+
+
+def _plain(value):
+    if isinstance(value, NeedKind):
+        return value.value
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def need_shown_values(need: Need) -> dict:
+    """The edit form's fields as stored, in plain values, named as the form's fields:
+    what its page showed (``need_shown_key``) and what a post is merged with."""
+    return {FORM_FIELDS.get(name, name): _plain(getattr(need, name)) for name in EDITABLE}
+
+
+def need_shown_key(need: Need) -> str:
+    """The edit page's hidden ``shown``: its fields as it showed them."""
+    return shown_module.shown_key(need_shown_values(need))
+
+
+def update_need(need: Need, actor: Member, data: NeedData, *, shown: str | None = None) -> None:
+    """Edit a need that is still to be done; the audit names the fields changed.
+
+    Under the need's row lock, re-read: posted from the edit page (``shown``: its
+    ``need_shown_key``), the post is merged with the need as stored now
+    (``shown.check``) — a field it left as its page showed it keeps another's change
+    made since (the other liaison's 说明), one both changed otherwise refuses the edit
+    (``NEED_STALE``) — so two saves at once take turns and never silently undo each
+    other."""
     if not may_manage(actor, need):
         raise PermissionDenied(_l("无权操作。"))
+    db.session.execute(select(Need.id).where(Need.id == need.id)
+                       .with_for_update(key_share=True))
+    db.session.refresh(need)
     if not need.is_live:
         raise ServiceError(_l("已完成或已关闭的需求不能再修改。"))
     data.community_id = need.community_id
+    data.title = (data.title or "").strip()
+    data.description = (data.description or "").strip() or None
+    posted = {FORM_FIELDS.get(name, name): _plain(getattr(data, name)) for name in EDITABLE}
+    keep = shown_module.check(NEED_STALE, shown, need_shown_values(need), posted).keep
+    for name in EDITABLE:
+        if FORM_FIELDS.get(name, name) in keep:
+            setattr(data, name, getattr(need, name))  # another's change, left as shown
     _check(data, saved_wanted_by=need.wanted_by)
     changed = [name for name in EDITABLE if getattr(need, name) != getattr(data, name)]
     for name in changed:

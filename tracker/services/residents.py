@@ -33,6 +33,7 @@ from ..permissions import managed_community_ids, manages_community, may_report
 from ..timeutil import iso_local, local_today, utcnow
 from . import PermissionDenied, ServiceError
 from . import erasure, purging
+from . import shown as shown_module
 from .audit import record
 from .photos import remove_image_on_commit
 from .task_needs import series_of
@@ -186,10 +187,49 @@ def create_resident(actor: Member, data: ResidentData) -> Resident:
     return resident
 
 
-def update_resident(resident: Resident, actor: Member, data: ResidentData) -> None:
+RESIDENT_STALE = _l("该服务对象的信息已被他人修改，请核对后重新保存。")
+
+
+def _plain(value):
+    if isinstance(value, ResidentCategory):
+        return value.value
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def resident_shown_values(resident: Resident) -> dict:
+    """The register form's fields as stored, in plain values (the form's names): what
+    its edit page showed (``resident_shown_key``) and what a post is merged with."""
+    return {**{name: _plain(getattr(resident, name)) for name in EDITABLE},
+            "paired_ids": sorted(m.id for m in resident.paired_members)}
+
+
+def resident_shown_key(resident: Resident) -> str:
+    """The edit page's hidden ``shown``: its fields as it showed them."""
+    return shown_module.shown_key(resident_shown_values(resident))
+
+
+def update_resident(resident: Resident, actor: Member, data: ResidentData, *,
+                    shown: str | None = None) -> None:
+    """The register form, saved. Under the record's row lock, re-read: posted from the
+    edit page (``shown``: its ``resident_shown_key``), the post is merged with the
+    record as stored now (``shown.check``) — a field it left as its page showed it keeps
+    another's change made since (a family's new phone stays), one both changed
+    otherwise refuses the save (``RESIDENT_STALE``), nothing written."""
     if not may_manage(actor, resident):
         raise PermissionDenied(_l("无权操作。"))
+    db.session.execute(select(Resident.id).where(Resident.id == resident.id)
+                       .with_for_update(key_share=True))
+    db.session.expire(resident)  # the record and its pairings as committed now
     data = _clean(data)
+    posted = {**{name: _plain(getattr(data, name)) for name in EDITABLE},
+              "paired_ids": sorted(data.paired_ids)}
+    keep = shown_module.check(RESIDENT_STALE, shown, resident_shown_values(resident),
+                              posted).keep
+    for name in EDITABLE:
+        if name in keep:
+            setattr(data, name, getattr(resident, name))  # another's change, left as shown
+    if "paired_ids" in keep:
+        data.paired_ids = set(keep["paired_ids"])
     changed = [name for name in EDITABLE if getattr(resident, name) != getattr(data, name)]
     for name in changed:
         setattr(resident, name, getattr(data, name))

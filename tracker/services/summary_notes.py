@@ -42,7 +42,7 @@ from ..permissions import managed_community_ids, may_see_unit
 from ..rollups.funds import budgets
 from ..rollups.scope import Scope
 from ..timeutil import local_today, month_bounds, utcnow
-from . import PermissionDenied, ServiceError
+from . import PermissionDenied, ServiceError, shown
 from .audit import record
 
 NOTE_MAX = 2000
@@ -119,22 +119,49 @@ def _text(value: str | None, field: str) -> str | None:
     return text or None
 
 
+NOTES_STALE = _l("存在问题和下步打算已被他人修改，请核对后重新保存。")
+FINAL_STALE = _l("月报内容在您打开页面后有变化，请核对后再定稿。")
+
+
+def note_words(note: SummaryNote | None) -> dict:
+    """The month's words as stored, as the page shows them (None: not written)."""
+    return {"problems": note.problems if note else None,
+            "plans": note.plans if note else None}
+
+
+def notes_shown_key(note: SummaryNote | None) -> str:
+    """What the 月报 page posts with its notes form and its 定稿 button: the words as it
+    showed them (``shown.shown_key``)."""
+    return shown.shown_key(note_words(note))
+
+
 def save_notes(actor: Member, scope: SummaryScope, year: int, month: int,
-               problems: str | None, plans: str | None) -> SummaryNote:
-    """Keep the month's 存在问题 and 下步打算 (empty: left out of the summary)."""
+               problems: str | None, plans: str | None, *,
+               shown_words: str | None = None) -> list[str]:
+    """Keep the month's 存在问题 and 下步打算 (empty: left out of the summary).
+
+    Posted from a page (``shown_words``: its ``notes_shown_key``), merged with the words
+    as stored now, read under the month's lock (``shown.merge``): one the page left as
+    shown keeps another's words written since; one both changed differently refuses
+    the save whole (``shown.StaleEdit``), nothing written — two people (an admin and
+    the liaison) may write the same month's words, and the later save from an older
+    page must not silently replace the other's. Returns the fields whose change by
+    another was kept."""
     note = _note(actor, scope, year, month)
     if note.final:
         raise ServiceError(_l("该月报已定稿，不能再修改；如需修改，请管理员重新打开。"))
-    before = {"problems": note.problems, "plans": note.plans}
-    note.problems = _text(problems, "problems")
-    note.plans = _text(plans, "plans")
+    before = note_words(note)
+    posted = {"problems": _text(problems, "problems"), "plans": _text(plans, "plans")}
+    merged = shown.check(NOTES_STALE, shown_words, before, posted)
+    posted |= merged.keep
+    note.problems, note.plans = posted["problems"], posted["plans"]
     note.updated_at, note.updated_by_id = utcnow(), actor.id
     db.session.flush()
     # which texts changed, not the texts: they may name a resident, and the trail only
     # grows (the note itself is kept, and the signed copy of the month)
     record(actor, "save_summary_notes", note, scope=scope.key, year=year, month=month,
            fields=[name for name, old in before.items() if getattr(note, name) != old])
-    return note
+    return [c.field for c in merged.kept]
 
 
 def unit_month_community_ids(unit_id: int, year: int, month: int):
@@ -209,13 +236,20 @@ def outside_reach(actor: Member, scope: SummaryScope, year: int,
 
 
 def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
-             today: date | None = None) -> SummaryNote:
+             today: date | None = None, *, shown_words: str | None = None) -> SummaryNote:
     """已定稿: the month's words are final (the 落款 carries this date). Only the
     whole unit's view may be finalised: a liaison who sees a part of the unit's month
-    is refused. ``reports.final.finalize`` calls this and keeps the document."""
+    is refused. ``reports.final.finalize`` calls this and keeps the document.
+
+    Pressed on a page (``shown_words``: its ``notes_shown_key``), refused when the words
+    stored now, under the month's lock, are not the ones that page showed
+    (``FINAL_STALE``): the signer signs the words they read, never another's saved
+    meanwhile. The page read again shows the words now."""
     note = _note(actor, scope, year, month)
     if note.final:
         raise ServiceError(_l("该月报已定稿。"))
+    if shown_words is not None and shown.shown_then(shown_words) != note_words(note):
+        raise ServiceError(FINAL_STALE)
     today = today or local_today()
     if (year, month) >= (today.year, today.month):
         raise ServiceError(_l("月份结束后才能定稿。"))

@@ -1,6 +1,7 @@
 """Creating and managing tasks."""
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,6 +26,7 @@ from ..models import (
 from ..permissions import manages_community, manages_task
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
 from . import PermissionDenied, ServiceError, required_reason
+from . import shown as shown_module
 from .activity_lock import lock_activity
 from .audit import record
 from .claims import promote_waiting
@@ -249,11 +251,55 @@ def edit_detail(changes: dict) -> dict:
                if k not in TEXT_FIELDS}}
 
 
-def update_task(task: Task, actor: Member, data: TaskDetails) -> dict:
+TASK_STALE = _l("该任务已被他人修改，请核对后重新保存。")
+
+
+def _minute(value: datetime) -> str:
+    """A local wall-clock time as the edit form shows it (to the minute), ISO text."""
+    return value.replace(second=0, microsecond=0).isoformat()
+
+
+def task_shown_values(task: Task) -> dict:
+    """The edit form's fields as stored, in plain values (named as the form's fields):
+    what its page showed (``task_shown_key``) and what a post is merged with."""
+    return {"title": task.title, "beneficiary": task.beneficiary or None,
+            "place": task.place, "description": task.description or None,
+            "slots": task.slots,
+            "starts_at": _minute(to_local(task.starts_at).replace(tzinfo=None)),
+            "ends_at": _minute(to_local(task.ends_at).replace(tzinfo=None))}
+
+
+def task_shown_key(task: Task) -> str:
+    """The edit page's hidden ``shown``: its fields as it showed them."""
+    return shown_module.shown_key(task_shown_values(task))
+
+
+def _merged_details(task: Task, data: TaskDetails, shown: str | None) -> TaskDetails:
+    """``data`` merged with the task as stored now (``shown.check``): a field the post
+    left as its page showed it keeps another's change made since (a place moved by the
+    other liaison stays moved); one both changed otherwise refuses the edit
+    (``TASK_STALE``)."""
+    posted = {"title": (data.title or "").strip(), "beneficiary": _clean(data.beneficiary),
+              "place": (data.place or "").strip(), "description": _clean(data.description),
+              "slots": data.slots,
+              "starts_at": _minute(data.starts_local) if data.starts_local else None,
+              "ends_at": _minute(data.ends_local) if data.ends_local else None}
+    keep = shown_module.check(TASK_STALE, shown, task_shown_values(task), posted).keep
+    names = {"starts_at": "starts_local", "ends_at": "ends_local"}
+    values = {names.get(name, name): datetime.fromisoformat(value) if name in names else value
+              for name, value in keep.items()}
+    return dataclasses.replace(data, **values)
+
+
+def update_task(task: Task, actor: Member, data: TaskDetails, *,
+                shown: str | None = None) -> dict:
     """Edit one task's details; returns {field: [old, new]} of what changed.
 
     Slots never drop below the slots already taken: the new count is written by one
     conditional UPDATE, so a claim racing this edit cannot over-book the task.
+    Posted from the edit page (``shown``: its ``task_shown_key``), merged under the
+    activity's lock with the task as stored now (``_merged_details``): a page read
+    before another's edit does not put back what the other changed.
     """
     _require_manager(actor, task)
     # under the activity's lock: an approval (or 作废) committed since the form was read
@@ -263,6 +309,7 @@ def update_task(task: Task, actor: Member, data: TaskDetails) -> dict:
         raise ServiceError(_l("该任务已取消，不能修改。"))
     if task.report_approved:
         raise ServiceError(_l("该任务的完成情况已审核通过，不能修改。"))
+    data = _merged_details(task, data, shown)
     _check_details(data)
     starts_at = _same_minute(task.starts_at, local_to_utc(data.starts_local))
     ends_at = _same_minute(task.ends_at, local_to_utc(data.ends_local))
