@@ -950,6 +950,59 @@ def test_the_member_names_migration_spells_stored_names_as_new_input_is_spelled(
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_the_phones_migration_stores_old_numbers_as_new_input_is_stored(
+        backend, migrated_database):
+    """0051 (review "forms" #3, #5): a member saved by the old form with full-width
+    digits (「1３９００００１００１」) has the 11 ASCII digits afterwards, so they log in
+    with their number and the import matches them. Where two members would then hold
+    one number (one already holds it, or both would), both are left as they are (the
+    unique rule holds) and the migration's log names their ids, never the numbers. An
+    erased number is left. A resident's landline is stored 区号-号码, a mobile as 11
+    digits. Each member rewritten has an audit row with the number masked."""
+    from tests.residents.support import resident
+
+    with migrated_database(backend, "phones") as url:
+        with app_on(url):
+            unit, item, liaison = _one_community()
+            ids = {key: f.member(unit, name=f"党员{key}", phone=f"139000010{n}").id
+                   for key, n in zip("ABCDEF", (11, 12, "03", 14, 15, 16))}
+            homes = [resident(item.community, liaison, name=f"居民{n}", phone=f"1380000000{n}").id
+                     for n in range(4)]
+            db.session.commit()
+        assert prepare_with_flask(url, "db", "downgrade", "0050_tally_drop_finding_tally").returncode == 0
+        old = {"A": "1３９００００１００１",  # alone: rewritten
+               "B": "１３９００００１００３",  # C holds 13900001003 already: both left
+               "D": "1３９００００１００７", "E": "１39００００１００７",  # would share: both left
+               "F": f"-{ids['F']}"}  # erased (privacy.erased_phone): no number
+        homes_old = ["057188888888", "(0571)8888-8888", "+86 139 1234 5678", "0571-87654321"]
+        _read_after(url, [f"UPDATE member SET phone = '{phone}' WHERE id = {ids[key]}"
+                          for key, phone in old.items()]
+                    + [f"UPDATE resident SET phone = '{phone}' WHERE id = {home}"
+                       for home, phone in zip(homes, homes_old)], "SELECT 1")
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+
+        phones = dict(_read_after(url, [], "SELECT id, phone FROM member"))
+        assert {key: phones[ids[key]] for key in "ABCDEF"} == {
+            "A": "13900001001", "B": old["B"], "C": "13900001003", "D": old["D"], "E": old["E"],
+            "F": old["F"]}
+        log = upgrade.stdout + upgrade.stderr
+        assert f"members {min(ids['B'], ids['C'])}, {max(ids['B'], ids['C'])} would share" in log
+        assert f"members {ids['D']}, {ids['E']} would share" in log
+        assert "13900001003" not in log and "13900001007" not in log
+        stored = dict(_read_after(url, [], "SELECT id, phone FROM resident"))
+        assert [stored[home] for home in homes] == [
+            "0571-88888888", "0571-88888888", "13912345678", "0571-87654321"]
+        audited = _read_after(url, [], "SELECT entity_type, entity_id, detail FROM audit_event"
+                                       " WHERE action = 'update'")
+        details = {(kind, entity_id): detail if isinstance(detail, dict) else json.loads(detail)
+                   for kind, entity_id, detail in audited}
+        assert {key for key, detail in details.items() if "0051" in detail.get("why", "")} == {
+            ("member", ids["A"]), *(("resident", home) for home in homes[:3])}
+        assert details[("member", ids["A"])]["phone"] == ["1３９****１００１", "139****1001"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_the_copy_wording_migration_marks_copies_kept_before_it_as_an_older_wording(
         backend, migrated_database):
     """0044: a 月报 signed before the revision was rendered by an earlier release, whose

@@ -17,6 +17,7 @@ from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .security import record_id_or_none
+from .services.cell_dates import NotADay, read_day
 
 MAX_COUNT = 1_000_000
 MAX_HOURS = Decimal(24)
@@ -241,6 +242,11 @@ class LenientSelectField(SelectField):
 
 
 class LocalDateField(DateField):
+    """A date. What a browser's date picker sends (2026-12-03) first; typed into a text
+    box (no picker: an old WeChat/X5 build, JS off) it is read as the imports read a
+    date cell (``cell_dates.read_day``: 2026/12/3, 2026年12月3日, full-width digits), so
+    the form takes what the import takes."""
+
     def process_formdata(self, valuelist):
         if not valuelist or not (valuelist[0] or "").strip():
             self.data = None
@@ -248,8 +254,11 @@ class LocalDateField(DateField):
         try:
             super().process_formdata([valuelist[0].strip()])
         except ValueError:
-            self.data = None
-            raise ValueError(_l("日期格式不正确，请按“年-月-日”填写。")) from None
+            try:
+                self.data = read_day(valuelist[0])
+            except NotADay:
+                self.data = None
+                raise ValueError(_l("日期格式不正确，请按“年-月-日”填写。")) from None
 
 
 class VersionField(HiddenField):

@@ -3,8 +3,9 @@
 already narrowed by its indexed filters and paged."""
 from __future__ import annotations
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, false, or_
 
+from .phones import phone_fragment
 from .privacy import ERASED_PHONE_MARK
 
 
@@ -17,7 +18,12 @@ def phone_matches(fragment: str, column, *, prefix: bool = False):
     """``column`` (a member's 手机号) holds a real phone number that contains the typed
     ``fragment`` (``prefix``: starts with it). An erased member's placeholder
     (``privacy.erased_phone``: the mark and the member's id) is no number: no search
-    finds it, whether by the digits of the id or by the mark itself."""
+    finds it, whether by the digits of the id or by the mark itself. The fragment is
+    read as the numbers are stored (``phones.phone_fragment``): 「139 0000」, full-width
+    digits and 「+86 139…」 find 1390000…; one with no digits in it finds no number."""
+    fragment = phone_fragment(fragment)
+    if not fragment.isdecimal() or not fragment.isascii():
+        return false()
     found = (column.startswith(fragment, autoescape=True) if prefix
              else column.contains(fragment, autoescape=True))
     return and_(found, ~column.startswith(ERASED_PHONE_MARK, autoescape=True))

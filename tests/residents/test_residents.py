@@ -1,6 +1,7 @@
 """服务对象 under PIPL: who sees what, masked phones, no-store, audit rows, retention."""
 from __future__ import annotations
 
+import html
 import json
 from datetime import timedelta
 
@@ -238,6 +239,42 @@ def test_a_phone_typed_in_full_width_is_stored_in_ascii(client, login, world, ty
                            data=dict(FORM, phone=typed))
     assert response.status_code == 302
     assert db.session.scalar(select(Resident.phone)) == "13907940001"
+
+
+@pytest.mark.parametrize("typed,stored", [
+    ("+86 139 1234 5678", "13912345678"),
+    ("139-1234-5678", "13912345678"),
+    ("0086 139\u30001234\u30005678", "13912345678"),
+    ("(0571)8888-8888", "0571-88888888"),
+    ("（０５７１）８８８８－８８８８", "0571-88888888"),
+    ("0571-88888888", "0571-88888888"),
+    ("0571 8888 8888", "0571-88888888"),
+    ("057188888888", "0571-88888888"),
+    ("(010)1234-5678", "010-12345678"),
+    ("0755-1234567", "0755-1234567"),
+])
+def test_a_phone_written_as_families_write_it_is_stored_one_way(client, login, world, typed,
+                                                                 stored):
+    """Review "forms" #5: a mobile as the member form takes it (``phones``); a landline
+    with brackets round the area code and blanks or dashes inside is stored 区号-号码
+    (010 and 02x have three digits of area code, the others four)."""
+    login(world.liaison)
+    response = client.post(f"/residents/new?community={world.community.id}",
+                           data=dict(FORM, phone=typed))
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    assert db.session.scalar(select(Resident.phone)) == stored
+
+
+@pytest.mark.parametrize("typed", ["0571-123", "(0571)8888-88888", "１２", "+86 0571 88888888"])
+def test_what_is_no_phone_is_refused_and_shown_as_typed(client, login, world, typed):
+    login(world.liaison)
+    response = client.post(f"/residents/new?community={world.community.id}",
+                           data=dict(FORM, phone=typed))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "请输入11位手机号或带区号的固定电话" in page
+    assert f'value="{typed}"' in html.unescape(page)
+    assert db.session.scalar(select(func.count()).select_from(Resident)) == 0
 
 
 def test_the_earliest_consent_date_is_taken(world):

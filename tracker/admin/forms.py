@@ -23,6 +23,7 @@ from ..extensions import db
 from ..models import Category, Community, Member, Role, Section, TargetMeasure, Unit, Zone
 from ..formatting import unit_word
 from ..money import MoneyError, fen_to_input, parse_yuan
+from ..phones import mobile_or_typed
 from ..services import directory as d
 from ..services import roll
 from ..fields import (
@@ -328,9 +329,10 @@ class MemberForm(AdminForm):
     data_class = d.MemberData
     name = StringField(MEMBER_LABELS["name"], filters=[strip_text],
                        validators=[DataRequired(_l("请填写姓名。")), max_len(40)])
-    phone = StringField(MEMBER_LABELS["phone"], filters=[strip_text],
+    # as the import reads it (``phones``): 「139 0000-1001」, 「+86 …」, full-width digits
+    phone = StringField(MEMBER_LABELS["phone"], filters=[strip_text, mobile_or_typed],
                         validators=[DataRequired(_l("请填写手机号。")),
-                                    Regexp(d.PHONE_RE.pattern, message=_l("请输入11位手机号。"))],
+                                    Regexp(d.PHONE_RE, message=_l("请输入11位手机号。"))],
                         render_kw={"inputmode": "numeric", "autocomplete": "off"},
                         description=_l("用于登录，不能与他人重复。"))
     unit_id = ChoiceField(MEMBER_LABELS["unit_id"], message=_l("请选择单位。"), invalid=CHOOSE)

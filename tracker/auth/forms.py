@@ -4,14 +4,18 @@ from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Regexp, ValidationError
 
 
+from ..phones import MOBILE_RE, mobile_or_typed
 from ..services import ServiceError
 from ..services.passwords import check_policy
 
-PHONE = Regexp(r"^1\d{10}$", message=_l("请输入11位手机号。"))
+PHONE = Regexp(MOBILE_RE, message=_l("请输入11位手机号。"))
 
 
 class LoginForm(Form):
-    phone = StringField(_l("手机号"), validators=[DataRequired(_l("请输入手机号。")), PHONE],
+    # 「138 0000 0002」, 「+86 …」, full-width digits, a blank pasted along: the number
+    # as stored (``phones``), so the throttle counts them as one account too
+    phone = StringField(_l("手机号"), filters=[mobile_or_typed],
+                        validators=[DataRequired(_l("请输入手机号。")), PHONE],
                         render_kw={"inputmode": "numeric", "autocomplete": "username"})
     password = PasswordField(_l("密码"), validators=[DataRequired(_l("请输入密码。"))],
                              render_kw={"autocomplete": "current-password"})

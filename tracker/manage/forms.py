@@ -19,6 +19,7 @@ from ..models import TaskStatus
 from ..onsite.forms import ACCEPT
 from ..services import ServiceError
 from ..services.backfill import BackfillData, Participant, parse_findings
+from ..services.cell_dates import NotADay, read_moment
 from ..services.photos import MAX_PHOTOS_PER_TASK
 from ..services.residents import category_serves_residents
 from ..services.tasks import (
@@ -87,8 +88,11 @@ class LocalDateTimeField(DateTimeLocalField):
         try:
             super().process_formdata([raw])
         except ValueError:
-            self.data = None
-            raise ValueError(_l("时间格式不正确，请按“年-月-日 时:分”填写。")) from None
+            try:  # typed, not picked: the date as the imports read it, then the time
+                self.data = read_moment(raw)
+            except NotADay:
+                self.data = None
+                raise ValueError(_l("时间格式不正确，请按“年-月-日 时:分”填写。")) from None
 
     def pre_validate(self, form):
         if self.process_errors:

@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ..phones import normalise_phone
 from ..services import ServiceError, unit_of_work
 from ..services.installation import FirstAdmin, check_may_create, create_first_admin
 from ..services.invitations import LIFETIME, issue_links
@@ -36,7 +37,7 @@ def _ask_password(phone: str) -> str:
     asked again (not after both, ending the command)."""
     while True:
         password = click.prompt(_("密码"), hide_input=True)
-        problem = check_password_strength(password, phone=phone.strip())
+        problem = check_password_strength(password, phone=normalise_phone(phone))
         if problem is not None:
             click.echo(str(problem), err=True)
             continue

@@ -7,7 +7,8 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 
 from ..models import ResidentCategory
-from ..services.residents import PHONE_RE, normalise_phone
+from ..phones import contact_or_typed
+from ..services.residents import PHONE_RE
 from ..fields import LocalDateField, MultiCheckboxField, VersionField, strip_text
 from ..security import record_id
 
@@ -37,7 +38,8 @@ class ResidentForm(Form):
     phone = StringField(
         _l("联系电话"),
         validators=[Optional(), Regexp(PHONE_RE, message=_l("请输入11位手机号或带区号的固定电话。"))],
-        filters=[strip_text, lambda v: normalise_phone(v) if isinstance(v, str) else v],
+        # 「+86 139 1234 5678」, 「(0571)8888-8888」: stored as ``phones`` writes them
+        filters=[strip_text, contact_or_typed],
         render_kw={"inputmode": "tel", "maxlength": 20, "autocomplete": "off"},
     )
     notes = TextAreaField(

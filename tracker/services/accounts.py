@@ -35,6 +35,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import throttle
 from ..extensions import db
 from ..models import LoginSession, Member
+from ..phones import normalise_phone
 from ..privacy import mask_phone
 from . import ServiceError
 from .audit import Target, record
@@ -87,7 +88,7 @@ def authenticate(phone: str, password: str) -> Member | None:
 
 
 def _by_phone(phone: str) -> Member | None:
-    return db.session.scalar(select(Member).where(Member.phone == phone.strip()))
+    return db.session.scalar(select(Member).where(Member.phone == normalise_phone(phone)))
 
 
 def _password_matches(member: Member | None, password: str) -> Member | None:
@@ -100,7 +101,7 @@ def _password_matches(member: Member | None, password: str) -> Member | None:
 
 
 def _keys(attempt: LoginAttempt, trusted: bool) -> dict:
-    phone = attempt.phone.strip()
+    phone = normalise_phone(attempt.phone)  # 「138 0000 0002」 is 13800000002: one account
     address = throttle.address_key(attempt.address)  # an IPv6 client's /64
     rules = {}
     if trusted:
@@ -130,7 +131,7 @@ def log_in(attempt: LoginAttempt) -> LoggedIn:
 
     Raises ``TooManyAttempts`` (nothing written) or a ServiceError whose failure record
     (audit row, throttle count) is committed all the same."""
-    phone = attempt.phone.strip()
+    phone = normalise_phone(attempt.phone)  # 「138 0000 0002」 is 13800000002: one account
     # One read of the account serves the throttle's question (is this a device it has
     # used?) and the password's.
     found = _by_phone(phone)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from ..i18n import lazy_gettext as _l
 
@@ -118,3 +118,29 @@ def day_or_none(text: str | None) -> date | None:
         return read_day(text)
     except NotADay:
         return None
+
+
+# A date, then a time of day as a clock shows it (9:00, 09:00:00), blanks or a T between
+# (after NFKC: full-width digits, colon and T are ASCII).
+_MOMENT = re.compile(r"^(.+?)[T\s]*(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+
+
+def read_moment(text: str | None) -> datetime | None:
+    """A date and a time of day, the date read as ``read_day`` reads one (a form's
+    开始时间 typed 「2026/12/10 9:00」, 「2026年12月10日 9:00」, 「２０２６－１２－１０Ｔ０９：００」);
+    None when empty; ``NotADay`` when there is no date or no time of day in it."""
+    shown = (text or "").strip()
+    text = unicodedata.normalize("NFKC", shown).strip()
+    if not text:
+        return None
+    match = _MOMENT.match(text)
+    if match is None:
+        raise NotADay(shown)
+    day_text, hour, minute, second = match.groups()
+    try:
+        day = read_day(day_text)
+    except NotADay:
+        raise NotADay(shown) from None
+    if day is None or int(hour) > 23 or int(minute) > 59 or int(second or 0) > 59:
+        raise NotADay(shown)
+    return datetime.combine(day, time(int(hour), int(minute), int(second or 0)))

@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..money import MAX_FEN, format_yuan
 from ..names import person_name
+from ..phones import MOBILE_RE, normalise_phone
 from ..privacy import ERASED_PHONE_MARK, mask_phone
 from ..reference import CATEGORIES
 from ..timeutil import local_today
@@ -43,7 +44,7 @@ from .member_retention import refuse_if_erased
 from .notify import stop_calendar
 from .sessions import end_other_sessions
 
-PHONE_RE = re.compile(r"^1\d{10}$")
+PHONE_RE = MOBILE_RE  # ASCII digits only (``phones``): \d would take ١٣٩…
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 YEAR_MIN, YEAR_MAX = 2000, 2100
 TARGET_MAX = 100_000_000
@@ -601,9 +602,20 @@ def _masked(changes: dict) -> dict:
     return changes
 
 
+def _phone_read(data: MemberData) -> MemberData:
+    """``data`` with its 手机号 as stored (``phones.normalise_phone``: 「+86 139 0000
+    1001」 and full-width digits are 13900001001), whoever calls; an erased number's
+    placeholder (``privacy.erased_phone``) is left as it is, being no number."""
+    phone = (data.phone or "").strip()
+    if not phone or phone.startswith(ERASED_PHONE_MARK):
+        return data
+    return dataclasses.replace(data, phone=normalise_phone(phone))
+
+
 def create_member(actor: Member, data: MemberData) -> Member:
     """A new account with no password: the member activates it via an invitation link."""
     _require_admin(actor)
+    data = _phone_read(data)
     values = _member_values(data, None)
     communities = values.pop("communities")
     # One added now joins the roll on 自何日起 (today by default): not missing from
@@ -856,7 +868,7 @@ def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
     # fields as they are now, not as the page that posted saw them; with the actor, in
     # id order, the member FOR UPDATE when their 手机号 may change (``roll.lock_member``)
     then = None if data.shown is None else _shown_then(data.shown)
-    data = _erased_phone_kept(member, data, then)
+    data = _erased_phone_kept(member, _phone_read(data), then)
     roll.lock_member(member, actor, key=_phone_written(member, data, then))
     merge = merge_member_form(member, data, then)
     if merge.refused:  # the fields and the roll history decided together

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Member, Role, Unit
+from ..phones import normalise_phone
 from . import ServiceError
 from .audit import record
 from .directory import PHONE_RE, PHONE_TAKEN
@@ -36,9 +37,10 @@ def admin_count() -> int:
 def check_may_create(phone: str, *, force: bool) -> None:
     """The refusals that do not depend on the password, so the shell can say them
     before asking for one."""
-    if not PHONE_RE.match((phone or "").strip()):
+    phone = normalise_phone(phone)
+    if not PHONE_RE.match(phone):
         raise ServiceError(_l("请输入11位手机号。"), field="phone")
-    if db.session.scalar(select(Member.id).where(Member.phone == phone.strip())) is not None:
+    if db.session.scalar(select(Member.id).where(Member.phone == phone)) is not None:
         raise ServiceError(PHONE_TAKEN, field="phone")
     if admin_count() and not force:
         raise ServiceError(_l("已有单位管理员。请由管理员在“管理 → 党员干部”中添加账号；"
@@ -52,7 +54,7 @@ def create_first_admin(data: FirstAdmin, password: str | None, *, force: bool = 
     ``password`` None: no password yet (the caller issues an invitation link).
     ``by`` names who ran the command on the server (the OS user), for the audit row.
     """
-    phone = (data.phone or "").strip()
+    phone = normalise_phone(data.phone)  # as the member form stores it
     name = (data.name or "").strip()
     unit_name = (data.unit_name or "").strip()
     check_may_create(phone, force=force)

@@ -53,6 +53,7 @@ from ..models import (
     Zone,
 )
 from ..permissions import manages_community
+from ..phones import normalise_phone
 from ..timeutil import local_date, local_to_utc
 from . import ServiceError
 from .audit import Target, record
@@ -72,7 +73,6 @@ from .member_import import (
     ImportPreview,
     ReadRow,
     header_text,
-    normalise_phone,
     read_table,
     total_row,
 )

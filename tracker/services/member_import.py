@@ -37,6 +37,7 @@ from ..extensions import db
 from ..fields import clean_text
 from ..models import Community, Member, Role, Unit, liaison_community
 from ..names import person_name
+from ..phones import normalise_phone  # the one reading of a number: the forms' too
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError, roll
 from .audit import record
@@ -307,15 +308,6 @@ def _cell(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a phone number typed into a number cell
     return clean_text(str(value)).strip()  # no control characters: they break exports
-
-
-def normalise_phone(value: str) -> str:
-    """Digits as typed by a Chinese input method (full-width １３８…), spaces, dashes
-    and +86 taken away."""
-    phone = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", value))
-    if phone.startswith("+86"):
-        phone = phone[3:]
-    return phone
 
 
 _BLANKS = re.compile(r"\s+")

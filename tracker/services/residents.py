@@ -8,8 +8,6 @@ names, not values. A resident that a task refers to is archived, never deleted.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,6 +28,7 @@ from ..models import (
     task_resident,
 )
 from ..permissions import managed_community_ids, manages_community, may_report
+from ..phones import RESIDENT_PHONE_RE, normalise_contact
 from ..timeutil import iso_local, local_today, utcnow
 from . import PermissionDenied, ServiceError
 from . import erasure, purging
@@ -40,8 +39,8 @@ from .task_needs import series_of
 
 # Categories whose tasks can name the residents they served.
 VISIT_CATEGORIES = ("elderly_visit", "household_assistance")
-# ASCII digits only, after NFKC has turned full-width digits and hyphens into ASCII.
-PHONE_RE = re.compile(r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})$")
+# As stored (``phones``): 11 ASCII digits for a mobile, 区号-号码 (0571-88888888) for a landline.
+PHONE_RE = RESIDENT_PHONE_RE
 # The earliest consent date taken: the register is recent; an older date is a typo.
 CONSENT_EARLIEST = date(2000, 1, 1)
 EDITABLE = ("name", "category", "address", "phone", "notes", "consent_date", "consent_method")
@@ -122,16 +121,10 @@ def pairing_candidate_list(community_id: int) -> list[Member]:
 
 # --- the register -------------------------------------------------------------------
 
-def normalise_phone(value: str | None) -> str:
-    """１３９…, typed on a Chinese keyboard, becomes 139… (stored, and masked in logs,
-    as ASCII); spaces go. Digits of other scripts stay, for PHONE_RE to refuse."""
-    return unicodedata.normalize("NFKC", value or "").strip().replace(" ", "")
-
-
 def _clean(data: ResidentData) -> ResidentData:
     data.name = (data.name or "").strip()
     data.address = (data.address or "").strip()
-    data.phone = normalise_phone(data.phone) or None
+    data.phone = normalise_contact(data.phone) or None
     data.notes = (data.notes or "").strip() or None
     data.consent_method = (data.consent_method or "").strip()
     if not data.name:
