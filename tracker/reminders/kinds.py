@@ -417,7 +417,8 @@ def sms_words(row) -> str | None:
     """A row's SMS when its body is not one: a digest's count alone (its first line,
     as a sentence), not its list; None for every other kind (its body, title cut)."""
     if row.kind in DIGESTS:
-        return row.body.split("\n", 1)[0].rstrip("：:") + "。"
+        first = row.body.split("\n", 1)[0]
+        return first.rstrip("：:") + ("." if first.endswith(":") else "。")
     return None
 
 
