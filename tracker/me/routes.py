@@ -27,8 +27,7 @@ from ..calendar import ics
 from ..downloads import offer_download
 from ..errors import too_many_requests
 from ..permissions import managed_community_ids
-from ..reminders.available import configured
-from ..reminders.job import reminder_rules
+from ..reminders.available import configured, reminder_rules
 from ..reminders.kinds import KINDS
 from ..security import is_safe_next
 from ..throttle import count_link_guess, link_guess_wait

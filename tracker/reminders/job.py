@@ -38,7 +38,7 @@ from ..models import (
 from ..privacy import scrub
 from ..timeutil import utcnow
 from . import channels, kinds, reasons
-from .available import configured
+from .available import configured, quiet_bounds
 from .secrets import UnreadableSecret, decrypt
 
 LEASE = timedelta(minutes=15)  # default of REMINDER_LEASE_SECONDS
@@ -64,9 +64,7 @@ def _zone(config) -> ZoneInfo:
 
 
 def _quiet_bounds(config) -> tuple[time, time]:
-    start, end = (time.fromisoformat(part.strip()) for part in
-                  config["REMINDER_QUIET_HOURS"].split("-"))
-    return start, end
+    return quiet_bounds(config)
 
 
 def in_quiet_hours(now: datetime, config) -> bool:
@@ -89,14 +87,6 @@ def _quiet_end(now: datetime, config) -> datetime:
 # the quiet hours end. A 07:30 task cancelled at 22:30 would otherwise reach phones at
 # 08:00, after people had set out for it. Everything else waits for the morning.
 BREAKS_QUIET = ("cancelled", "changed")
-
-
-def reminder_rules(config) -> dict:
-    """What 提醒设置 tells members of the sending rules, from the settings the job keeps:
-    the quiet hours (REMINDER_QUIET_HOURS) and the daily cap."""
-    start, end = _quiet_bounds(config)
-    return {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "quiet": start != end,
-            "cap": config["REMINDER_DAILY_CAP"]}
 
 
 def _cannot_wait(now: datetime, config):
