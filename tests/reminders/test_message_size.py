@@ -188,6 +188,19 @@ def test_a_member_with_email_gets_no_sms_copy_unless_they_chose_both(town, smtp,
     assert [p.query["to"][0] for p in recorder.to("/sms")] == [dan.phone]
 
 
+def test_an_sms_written_before_the_member_turned_email_on_is_skipped_with_its_reason(
+        town, smtp, recorder):
+    town.task(local(-2, 9), people=(town.bob,), title="楼道清理")
+    run(local(0, 23, 0))  # quiet hours: the SMS waits for the morning
+    db.session.add(MemberNotify(member_id=town.bob.id, email="bob@example.org", email_on=True,
+                                sms_on=True))
+    db.session.commit()
+    run(local(1, 8, 5))
+    assert recorder.to("/sms") == []
+    [sms] = rows(channel=Channel.sms)
+    assert (sms.status, sms.reason) == (OutboxStatus.skipped, "email_instead")
+
+
 def test_the_settings_page_offers_sms_beside_email_and_keeps_the_choice(
         app, client, login, town, smtp, recorder):
     login(town.bob)
