@@ -242,6 +242,8 @@ def reminder_settings(env) -> dict:
         "SMTP_USER": env.get("SMTP_USER"),
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD"),
         "SMTP_FROM": env.get("SMTP_FROM"),
+        # The sender's name members see instead of a bare address.
+        "SMTP_FROM_NAME": env.get("SMTP_FROM_NAME", "社区共建任务台账"),
         "SMTP_CA_FILE": env.get("SMTP_CA_FILE"),  # a CA bundle, e.g. the county's own CA
         # Hosts a community's work-group robot may be at besides WeCom's and DingTalk's
         # own (comma-separated host names): a private deployment's relay.
@@ -257,4 +259,10 @@ def reminder_settings(env) -> dict:
         # (dotted: "Code", "result.code", "SendStatusSet.0.Code") and its value then.
         "SMS_SUCCESS_FIELD": env.get("SMS_SUCCESS_FIELD"),
         "SMS_SUCCESS_VALUE": env.get("SMS_SUCCESS_VALUE", "0"),
+        # The 【签名】 carriers require at the start of every SMS, when the relay does not
+        # add it itself: put in front of the text and counted in its length.
+        "SMS_SIGNATURE": env.get("SMS_SIGNATURE", ""),
+        # The header carrying each message's stable id: the same on every retry, so a
+        # relay that got a message whose answer came too late can drop the repeat.
+        "SMS_IDEMPOTENCY_HEADER": env.get("SMS_IDEMPOTENCY_HEADER", "Idempotency-Key"),
     }

@@ -87,12 +87,17 @@ class Recorder:
     """An HTTP server recording every POST. ``fail[path] = "http"`` answers 500,
     ``"robot"`` answers 200 with a robot's error code, ``"redirect"`` a 302 to
     ``/elsewhere`` (where a GET is recorded too, if the redirect is followed), ``"hang"``
-    takes the request and never answers (until the server stops): ``hung`` lists them."""
+    takes the request and never answers (until the server stops): ``hung`` lists them.
+    ``"late"`` records the post and answers ``late_by`` seconds later (a gateway that
+    sent the SMS and answers after the client's timeout); ``"wecom"`` answers as 企业微信
+    does above its documented limit, errcode 40058 when ``markdown.content`` is longer
+    than 4,096 bytes of UTF-8."""
 
     def __init__(self):
         self.posts: list[Post] = []
         self.hung: list[str] = []
         self.fail: dict[str, str] = {}
+        self.late_by = 1.5
         self._stopping = threading.Event()
         recorder = self
 
@@ -117,8 +122,14 @@ class Recorder:
                     return
                 recorder.posts.append(Post(parts.path, parse_qs(parts.query),
                                            dict(self.headers.items()), body))
-                answer = {"errcode": 310000, "errmsg": "keywords not in content"} \
-                    if mode == "robot" else {"errcode": 0, "errmsg": "ok"}
+                if mode == "late":
+                    recorder._stopping.wait(recorder.late_by)
+                answer = {"errcode": 0, "errmsg": "ok"}
+                if mode == "robot":
+                    answer = {"errcode": 310000, "errmsg": "keywords not in content"}
+                elif mode == "wecom" and len(json.loads(body)["markdown"]["content"]
+                                             .encode()) > 4096:
+                    answer = {"errcode": 40058, "errmsg": "markdown.content exceed max length"}
                 payload = json.dumps(answer).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")

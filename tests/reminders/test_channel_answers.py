@@ -113,7 +113,8 @@ def test_without_smtp_from_mail_comes_from_noreply_at_the_public_host(app, town)
                           PUBLIC_URL="https://gj.example.gov.cn")
         town.task(local(-2, 9), people=(town.ann,), title="楼道清理")
         run(MORNING)
-        assert server.senders == ["noreply@gj.example.gov.cn"]
+        # the address, under the installation's name (SMTP_FROM_NAME's default)
+        assert server.senders == ["社区共建任务台账 <noreply@gj.example.gov.cn>"]
     finally:
         server.stop()
 
@@ -171,4 +172,4 @@ def test_a_bundle_sms_keeps_its_heading(app, town, recorder):
         town.task(local(-2, 8 + n), people=(town.bob,), title=f"活动{n}")
     run(MORNING)
     [sms] = recorder.to("/sms")
-    assert sms.json["content"].startswith("您有2条提醒：1. ")
+    assert sms.json["content"].startswith("您有2条提醒：请确认服务时长2条")

@@ -174,11 +174,15 @@ def test_more_than_the_daily_cap_goes_out_bundled(app, town, smtp):
     assert smtp.mails[-1].subject == "请确认服务时长：活动8"
 
 
-def test_under_the_cap_each_goes_out_on_its_own(town, smtp):
+def test_due_together_under_the_cap_leaves_as_one_message(town, smtp):
+    """Two reminders due for one member in one run: one e-mail, not two in the same
+    minute; each still its own 站内消息."""
     for n in range(2):
         town.task(local(-2, 8 + n), people=(town.ann,), title=f"活动{n}")
     run(MORNING)
-    assert sorted(m.subject for m in smtp.mails) == ["请确认服务时长：活动0", "请确认服务时长：活动1"]
+    assert [m.subject for m in smtp.mails] == ["您有2条提醒"]
+    assert all(f"活动{n}" in smtp.mails[0].body for n in range(2))
+    assert len(rows(channel=Channel.inapp, kind="confirm_hours")) == 2
 
 
 # --- kinds and their timing ----------------------------------------------------------------

@@ -18,6 +18,9 @@ def settings_form(kinds, data=None, formdata=None):
                            description=_l("只用于发送提醒，不会公开。"))
         email_on = BooleanField(_l("用邮件提醒我"))
         sms_on = BooleanField(_l("用短信提醒我"))
+        sms_with_email = BooleanField(
+            _l("有邮件时也发短信"),
+            description=_l("不勾选时，开了邮件提醒就只发邮件，不再为同一条提醒另发短信。"))
 
     for kind in kinds:
         setattr(SettingsForm, f"kind_{kind.code}",

@@ -97,6 +97,7 @@ def export(member: Member) -> dict:
                           "last_day": _iso(stay.last_day)} for stay in member.roll_history],
         "reminders": {
             "email": notify.email, "email_on": notify.email_on, "sms_on": notify.sms_on,
+            "sms_with_email": bool(notify.sms_with_email),
             "calendar_feed_on": notify.calendar_token_hash is not None,
             "kinds_turned_off": sorted(db.session.scalars(
                 select(ReminderOptOut.kind).where(ReminderOptOut.member_id == member.id))),

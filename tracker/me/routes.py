@@ -27,7 +27,7 @@ from ..calendar import ics
 from ..downloads import offer_download
 from ..errors import too_many_requests
 from ..permissions import managed_community_ids
-from ..reminders.available import configured
+from ..reminders.available import configured, reminder_rules
 from ..reminders.kinds import KINDS
 from ..security import is_safe_next
 from ..throttle import count_link_guess, link_guess_wait
@@ -100,6 +100,7 @@ def settings():
     current = settings_of(current_user)
     off = opted_out(current_user)
     data = {"email": current.email, "email_on": current.email_on, "sms_on": current.sms_on,
+            "sms_with_email": bool(current.sms_with_email),
             **{f"kind_{kind.code}": kind.code not in off for kind in kinds}}
     form = settings_form(kinds, data=data,
                          formdata=request.form if request.method == "POST" else None)
@@ -112,11 +113,14 @@ def settings():
             offered={k.code for k in kinds},
             email=form.email.data if email_offered else current.email,
             email_on=form.email_on.data if email_offered else current.email_on,
-            sms_on=form.sms_on.data if sms_offered else current.sms_on)
+            sms_on=form.sms_on.data if sms_offered else current.sms_on,
+            sms_with_email=(form.sms_with_email.data if sms_offered and email_offered
+                            else bool(current.sms_with_email)))
         if run_service(form, save_settings, current_user, chosen):
             flash(_("提醒设置已保存。"), "success")
             return redirect(url_for("me.settings"))
-    return render_template("me/settings.html", form=form, kinds=kinds, push=push)
+    return render_template("me/settings.html", form=form, kinds=kinds, push=push,
+                           rules=reminder_rules(current_app.config))
 
 
 @bp.get("/messages")

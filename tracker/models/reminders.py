@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -100,6 +100,9 @@ class MemberNotify(db.Model):
     email: Mapped[str | None] = mapped_column(String(120))
     email_on: Mapped[bool] = mapped_column(Boolean, default=False)
     sms_on: Mapped[bool] = mapped_column(Boolean, default=True)
+    # SMS as well as e-mail (False: a member who gets e-mail gets no SMS copy of it)
+    sms_with_email: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                 server_default=false())
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -80,6 +80,39 @@ def communities_for(actor: Member) -> list[tuple[Community, CommunityWebhook | N
     return [tuple(row) for row in db.session.execute(stmt).all()]
 
 
+@dataclass(frozen=True)
+class RobotDelivery:
+    """A work group's latest robot message that was tried: sent, or failed (``retrying``
+    while tries are left, else given up) with the robot's words (masked when kept)."""
+
+    status: OutboxStatus
+    at: datetime
+    error: str | None
+    retrying: bool
+
+
+def robot_deliveries(community_ids) -> dict[int, RobotDelivery]:
+    """Each community's latest tried robot message (one statement): what its liaison
+    needs to know whether the work group hears anything."""
+    ids = sorted(community_ids)
+    if not ids:
+        return {}
+    tried = func.coalesce(Outbox.sent_at, Outbox.failed_at)
+    ranked = (select(Outbox.community_id, Outbox.status, tried.label("at"), Outbox.reason,
+                     Outbox.last_error,
+                     func.row_number().over(partition_by=Outbox.community_id,
+                                            order_by=(tried.desc(), Outbox.id.desc()))
+                     .label("n"))
+              .where(Outbox.member_id.is_(None), Outbox.community_id.in_(ids),
+                     Outbox.channel.in_((Channel.wecom, Channel.dingtalk)), tried.is_not(None))
+              .subquery())
+    return {row.community_id: RobotDelivery(
+                row.status, row.at,
+                None if row.status == OutboxStatus.sent else words(row.reason, row.last_error),
+                row.status == OutboxStatus.pending)
+            for row in db.session.execute(select(ranked).where(ranked.c.n == 1))}
+
+
 def load_community(community_id: int) -> Community | None:
     return db.session.get(Community, community_id)
 

@@ -41,7 +41,9 @@ def retry(message_id: int):
 @bp.get("/webhooks")
 @staff_required
 def webhooks():
-    return render_template("outbox/webhooks.html", rows=q.communities_for(current_user))
+    rows = q.communities_for(current_user)
+    return render_template("outbox/webhooks.html", rows=rows,
+                           last=q.robot_deliveries(community.id for community, _robot in rows))
 
 
 def _community(community_id: int):
@@ -63,7 +65,8 @@ def webhook(community_id: int):
             flash(_("已保存%(name)s的工作群机器人。", name=community.name), "success")
             return redirect(url_for("outbox.webhooks"))
     return render_template("outbox/webhook.html", form=form, community=community, robot=robot,
-                           stop_form=EmptyForm(formdata=None))
+                           stop_form=EmptyForm(formdata=None),
+                           last=q.robot_deliveries([community.id]).get(community.id))
 
 
 @bp.post("/webhooks/<int:community_id>/stop")

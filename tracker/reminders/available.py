@@ -1,9 +1,12 @@
-"""Which push channels this installation has settings for.
+"""Which push channels this installation has settings for, and the sending rules pages
+tell members of.
 
 Apart from ``channels.py`` on purpose: pages ask this, and a page must never reach the
 code that sends (sending is ``flask send-reminders``'s job; tests/test_architecture.py).
 """
 from __future__ import annotations
+
+from datetime import time
 
 
 def configured(config: dict) -> set[str]:
@@ -14,3 +17,18 @@ def configured(config: dict) -> set[str]:
     if config.get("SMS_GATEWAY_URL"):
         found.add("sms")
     return found
+
+
+def quiet_bounds(config) -> tuple[time, time]:
+    """REMINDER_QUIET_HOURS ("22:00-08:00") as its start and end."""
+    start, end = (time.fromisoformat(part.strip()) for part in
+                  config["REMINDER_QUIET_HOURS"].split("-"))
+    return start, end
+
+
+def reminder_rules(config) -> dict:
+    """What 提醒设置 tells members of the sending rules, from the settings the job keeps:
+    the quiet hours (REMINDER_QUIET_HOURS) and the daily cap."""
+    start, end = quiet_bounds(config)
+    return {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "quiet": start != end,
+            "cap": config["REMINDER_DAILY_CAP"]}

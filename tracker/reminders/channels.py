@@ -19,9 +19,12 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from urllib.parse import quote_plus, urlsplit
+
+from flask_babel import gettext as _
 
 from ..config import mail_from
 from ..privacy import scrub
@@ -115,6 +118,12 @@ class Message:
     body: str  # plain text, lines
     link: str | None = None  # absolute when REMINDER_BASE_URL is set
     sent_at: datetime | None = None  # the run's clock as it leaves (an e-mail's Date:)
+    # The SMS's own words (no link) when the body is too long for one: a bundle's or a
+    # digest's count. None: the body, its title cut to fit (``sms_text``).
+    sms: str | None = None
+    # The message's stable id, the same on every try of the same outbox rows: a gateway
+    # that got it once (and answered too late) can drop the repeat.
+    key: str | None = None
 
 
 def _text(message: Message) -> str:
@@ -155,9 +164,21 @@ def _mail_domain(config: dict, sender: str | None) -> str | None:
     return None
 
 
+def _sender_address(name: str | None, address: str):
+    """From: as 「社区共建任务台账 <tracker@…>」 rather than a bare address; the address
+    alone when it cannot be parsed as one (a name of its own, already formatted)."""
+    if not name or "<" in address or "@" not in address:
+        return address
+    user, domain = address.rsplit("@", 1)
+    return Address(display_name=name, username=user, domain=domain)
+
+
 class EmailSender:
     def __init__(self, config: dict):
         self.host = config["SMTP_HOST"]
+        self.name = config.get("SMTP_FROM_NAME")
+        self.settings_link = f"{config['REMINDER_BASE_URL']}/me/settings" \
+            if config.get("REMINDER_BASE_URL") else "/me/settings"
         self.port = config["SMTP_PORT"]
         self.security = (config["SMTP_SECURITY"] or "plain").lower()
         self.user, self.password = config["SMTP_USER"], config["SMTP_PASSWORD"]
@@ -175,14 +196,18 @@ class EmailSender:
             raise ChannelError("SMTP: no From address: set SMTP_FROM")
         mail = EmailMessage()
         mail["Subject"] = message.subject
-        mail["From"] = self.sender
+        mail["From"] = _sender_address(self.name, self.sender)
         mail["To"] = to_address
+        # RFC 3834: no out-of-office reply comes back to the bureau's mailbox.
+        mail["Auto-Submitted"] = "auto-generated"
         # RFC 5322 requires Date; a relay adds neither it nor Message-ID for a remote
         # client (Postfix), and without them mail apps misorder the reminders and spam
         # filters score them. Beijing time, as the member reads it (+0800).
         mail["Date"] = format_datetime(to_local(message.sent_at or utcnow()))
         mail["Message-ID"] = make_msgid(domain=self.domain)
-        mail.set_content(_text(message))
+        mail.set_content(_text(message) + "\n\n-- \n" + _(
+            "这是社区共建任务台账的自动提醒。如不想收到邮件，请在“我的设置 → 提醒设置”中关闭：%(link)s",
+            link=self.settings_link))
         try:
             with _Deadline(self.timeout) as deadline:
                 if self.security == "ssl":
@@ -272,9 +297,28 @@ def _robot_answer(raw: bytes) -> None:
         raise ChannelError(f"robot errcode {answer.get('errcode')}: {answer.get('errmsg', '')}")
 
 
-def _markdown(message: Message) -> str:
-    text = f"### {message.subject}\n\n" + message.body.replace("\n", "\n\n")
-    return text + (f"\n\n[打开台账]({message.link})" if message.link else "")
+# The robots' documented limits of a markdown message, in bytes of UTF-8: 企业微信
+# 群机器人 "content … 最长不超过4096个字节", 钉钉 自定义机器人 20000 bytes. A longer one
+# is refused (企业微信 errcode 40058), every day the digest is that long.
+WECOM_LIMIT = 4096
+DINGTALK_LIMIT = 20000
+
+
+def _cut_bytes(text: str, limit: int) -> str:
+    """``text`` within ``limit`` bytes of UTF-8, cut at a character and marked 「…」."""
+    if len(text.encode()) <= limit:
+        return text
+    mark = "…"
+    return text.encode()[:max(limit - len(mark.encode()), 0)].decode(errors="ignore") + mark
+
+
+def _markdown(message: Message, limit: int) -> str:
+    """The robot's markdown, within ``limit`` bytes: the subject and the link always,
+    the body cut if it must be (a digest already lists only its first few)."""
+    head = f"### {_cut_bytes(message.subject, 600)}\n\n"
+    tail = f"\n\n[打开台账]({message.link})" if message.link else ""
+    room = limit - len(head.encode()) - len(tail.encode())
+    return head + _cut_bytes(message.body.replace("\n", "\n\n"), room) + tail
 
 
 class WeComSender:
@@ -284,7 +328,8 @@ class WeComSender:
         self.timeout = config["REMINDER_HTTP_TIMEOUT"]
 
     def send(self, url: str, secret: str | None, message: Message) -> None:
-        payload = {"msgtype": "markdown", "markdown": {"content": _markdown(message)}}
+        payload = {"msgtype": "markdown",
+                   "markdown": {"content": _markdown(message, WECOM_LIMIT)}}
         _robot_answer(_post(url, json.dumps(payload, ensure_ascii=False).encode(), {},
                             self.timeout))
 
@@ -306,7 +351,8 @@ class DingTalkSender:
 
     def send(self, url: str, secret: str | None, message: Message) -> None:
         payload = {"msgtype": "markdown",
-                   "markdown": {"title": message.subject, "text": _markdown(message)}}
+                   "markdown": {"title": message.subject,
+                                "text": _markdown(message, DINGTALK_LIMIT)}}
         target = dingtalk_signed(url, secret) if secret else url
         _robot_answer(_post(target, json.dumps(payload, ensure_ascii=False).encode(), {},
                             self.timeout))
@@ -324,6 +370,8 @@ class SmsSender:
         self.signature_header = config["SMS_SIGNATURE_HEADER"]
         self.timestamp_header = config["SMS_TIMESTAMP_HEADER"]
         self.timeout = config["REMINDER_HTTP_TIMEOUT"]
+        self.signature = config.get("SMS_SIGNATURE") or ""
+        self.key_header = config.get("SMS_IDEMPOTENCY_HEADER") or ""
         # Many gateways answer HTTP 200 with the error in the body (阿里云 {"Code": …},
         # 腾讯云 SendStatusSet[0].Code): when set, this field of the JSON answer must be
         # SMS_SUCCESS_VALUE, or the message did not go out.
@@ -342,9 +390,10 @@ class SmsSender:
         return value
 
     def send(self, phone: str, message: Message) -> None:
-        fields = {"phone": phone, "subject": message.subject, "text": sms_text(message)}
+        fields = {"phone": phone, "subject": message.subject, "id": message.key or "",
+                  "text": sms_text(message, self.signature)}
         body = json.dumps(self._fill(self.template, fields), ensure_ascii=False).encode()
-        headers = {}
+        headers = {self.key_header: message.key} if self.key_header and message.key else {}
         if self.secret:
             timestamp = str(int(time.time()))
             headers[self.timestamp_header] = timestamp
@@ -401,14 +450,45 @@ def _gateway_words(holder) -> str:
     return ""
 
 
-def sms_text(message: Message) -> str:
-    """One SMS, as short as it can be: the body alone when it already names what the
-    subject names (every kind's body does: "明天的任务：X" → "您认领的任务明天开始：X…"),
-    else "subject：body" (a bundle: "您有3条提醒：1. …")."""
+# What one SMS may cost: a Chinese SMS is billed as one part up to 70 characters, and
+# above that in parts of 67. Every SMS stays within two parts, signature and link
+# included: the title is cut (「…」) to make room, never the link.
+SMS_PART = 67
+SMS_BUDGET = 2 * SMS_PART
+SHORTEST_TITLE = 8  # a title is not cut shorter than this; the rest of the text is
+
+
+def _sms_words(message: Message) -> str:
+    """The body alone when it already names what the subject names (every kind's body
+    does: "明天的任务：X" → "您认领的任务明天开始：X…"), else "subject：body"."""
+    if message.sms:
+        return message.sms
     named = message.subject.split("：", 1)[-1]
     if named and named in message.body:
-        return _text(message)
-    return f"{message.subject}：{_text(message)}"
+        return message.body
+    return f"{message.subject}：{message.body}"
+
+
+def _shorten(text: str, title: str, room: int) -> str:
+    """``text`` within ``room`` characters: the title cut first, then the text's end."""
+    if len(text) <= room:
+        return text
+    if title and title in text:
+        keep = max(len(title) - (len(text) - room) - 1, SHORTEST_TITLE)
+        if keep < len(title):
+            text = text.replace(title, title[:keep] + "…")
+    if len(text) > room:
+        text = text[:max(room - 1, 0)] + "…"
+    return text
+
+
+def sms_text(message: Message, signature: str = "", budget: int = SMS_BUDGET) -> str:
+    """One SMS within ``budget`` characters: the signature (SMS_SIGNATURE), the words
+    with the title cut to fit, and the whole link."""
+    tail = f"\n{message.link}" if message.link else ""
+    title = message.subject.split("：", 1)[1] if "：" in message.subject else ""
+    return signature + _shorten(_sms_words(message), title,
+                                budget - len(signature) - len(tail)) + tail
 
 
 def senders(config: dict) -> dict:

@@ -8,6 +8,7 @@ finds nothing to claim. Nothing is sent while a transaction is open.
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 import smtplib
 import urllib.error
@@ -37,7 +38,7 @@ from ..models import (
 from ..privacy import scrub
 from ..timeutil import utcnow
 from . import channels, kinds, reasons
-from .available import configured
+from .available import configured, quiet_bounds
 from .secrets import UnreadableSecret, decrypt
 
 LEASE = timedelta(minutes=15)  # default of REMINDER_LEASE_SECONDS
@@ -63,9 +64,7 @@ def _zone(config) -> ZoneInfo:
 
 
 def _quiet_bounds(config) -> tuple[time, time]:
-    start, end = (time.fromisoformat(part.strip()) for part in
-                  config["REMINDER_QUIET_HOURS"].split("-"))
-    return start, end
+    return quiet_bounds(config)
 
 
 def in_quiet_hours(now: datetime, config) -> bool:
@@ -129,6 +128,17 @@ def _insert_ignoring_duplicates(rows: list[dict]) -> int:
     return written
 
 
+def _sms_wanted(setting: MemberNotify | None, email_push: bool) -> bool:
+    """SMS unless turned off; and for a member who gets e-mail, only if they asked for
+    both (提醒设置: 「有邮件时也发短信」) — one reminder, one channel, one cost."""
+    if setting is None:
+        return True
+    if not setting.sms_on:
+        return False
+    gets_email = email_push and setting.email_on and bool(setting.email)
+    return not gets_email or bool(setting.sms_with_email)
+
+
 def _channels_for(members: set[int], config) -> dict[int, list[Channel]]:
     """Each member's channels: in-app always; e-mail and SMS where set up and wanted."""
     push = configured(config)
@@ -140,7 +150,7 @@ def _channels_for(members: set[int], config) -> dict[int, list[Channel]]:
         setting = settings.get(member_id)
         if "email" in push and setting is not None and setting.email_on and setting.email:
             mine.append(Channel.email)
-        if "sms" in push and (setting is None or setting.sms_on):
+        if "sms" in push and _sms_wanted(setting, "email" in push):
             mine.append(Channel.sms)
         chosen[member_id] = mine
     return chosen
@@ -230,7 +240,7 @@ class _Recipient:
     problem: str | None = None  # the installation's to fix: failed, not retried (code)
 
 
-def _recipient(member_id, community_id, channel: Channel) -> _Recipient:
+def _recipient(member_id, community_id, channel: Channel, config) -> _Recipient:
     if community_id is not None and member_id is None:
         robot = db.session.get(CommunityWebhook, community_id)
         if robot is None or not robot.active or robot.channel != channel:
@@ -250,6 +260,8 @@ def _recipient(member_id, community_id, channel: Channel) -> _Recipient:
         return _Recipient(setting.email)
     if setting is not None and not setting.sms_on:
         return _Recipient(None, skip=reasons.SMS_OFF)
+    if not _sms_wanted(setting, "email" in configured(config)):
+        return _Recipient(None, skip=reasons.EMAIL_INSTEAD)
     return _Recipient(member.phone)
 
 
@@ -263,12 +275,31 @@ def _audience(row: Outbox) -> str:
     return kind.audience if kind is not None else "member"
 
 
+def message_key(rows: list[Outbox]) -> str:
+    """A delivery's stable id: the same rows make the same id on every try."""
+    ids = ",".join(str(row.id) for row in sorted(rows, key=lambda row: row.id))
+    return "gj-" + hashlib.sha256(ids.encode()).hexdigest()[:24]
+
+
+def _counted(rows: list[Outbox]) -> str:
+    """「明天的任务1条、请确认服务时长2条」: a bundle in a line, kinds in their order."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.kind] = counts.get(row.kind, 0) + 1
+    return _("、").join(
+        ngettext("%(kind)s%(n)d条", "%(kind)s%(n)d条", n,
+                 kind=str(kinds.BY_CODE[code].label) if code in kinds.BY_CODE else code, n=n)
+        for code, n in counts.items())
+
+
 def compose(rows: list[Outbox], config) -> channels.Message:
-    """One row as it is; several (over the daily cap) bundled into one message, linked to
-    the page that lists them: the liaison's 工作台, or the member's 我的待办."""
+    """One row as it is; several due together bundled into one message, linked to the
+    page that lists them: the liaison's 工作台, or the member's 我的待办."""
+    key = message_key(rows)
     if len(rows) == 1:
         row = rows[0]
-        return channels.Message(row.subject, row.body, _absolute(row.link, config))
+        return channels.Message(row.subject, row.body, _absolute(row.link, config),
+                                sms=kinds.sms_words(row), key=key)
     lines = "\n".join(f"{n}. {row.subject}" for n, row in enumerate(rows, start=1))
     audiences = {_audience(row) for row in rows}
     if audiences == {"member"}:
@@ -277,10 +308,9 @@ def compose(rows: list[Outbox], config) -> channels.Message:
         link, where = "/manage/", _("详情请登录台账查看“工作台”。")
     else:
         link, where = "/manage/", _("详情请登录台账查看“工作台”和“我的待办”。")
-    return channels.Message(ngettext("您有%(n)d条提醒",
-                                     "您有%(n)d条提醒",
-                                     len(rows), n=len(rows)), lines + "\n" + where,
-                            _absolute(link, config))
+    subject = ngettext("您有%(n)d条提醒", "您有%(n)d条提醒", len(rows), n=len(rows))
+    return channels.Message(subject, lines + "\n" + where, _absolute(link, config),
+                            sms=f"{subject}：{_counted(rows)}。{where}", key=key)
 
 
 def _release_stale_claims(at: datetime, config) -> None:
@@ -429,7 +459,11 @@ def _finish(rows: list[Outbox], token: str, now: datetime, at: datetime, config,
             if final or attempts >= config["REMINDER_MAX_ATTEMPTS"]:
                 values["status"] = OutboxStatus.failed
             else:
-                values.update(status=OutboxStatus.pending, next_attempt_at=now + timedelta(
+                # A timeout may have reached the other side (its answer came late): the
+                # wait is counted from when this try ended, and the retry carries the
+                # same message id (``message_key``) for the gateway to drop a repeat.
+                start = at if reason == reasons.TIMED_OUT else now
+                values.update(status=OutboxStatus.pending, next_attempt_at=start + timedelta(
                     seconds=config["REMINDER_RETRY_SECONDS"] * 2 ** (attempts - 1)))
         _write(_ours([row], token), claim_token=None, **values)
     db.session.commit()
@@ -454,7 +488,7 @@ def send_due(now: datetime, config, report: RunReport) -> None:
         token, rows = _claim(group, now, clock(), only)
         if not rows:
             continue  # another job claimed them first
-        recipient = _recipient(member_id, community_id, channel)
+        recipient = _recipient(member_id, community_id, channel, config)
         if recipient.skip is not None:
             _set_aside(rows, token, OutboxStatus.skipped, recipient.skip)
             report.dropped += len(rows)
@@ -467,7 +501,8 @@ def send_due(now: datetime, config, report: RunReport) -> None:
             report.failed += len(rows)
             report.errors.append(f"{channel.value}: {recipient.problem}")
             continue
-        # A work group gets each digest as written; a member's are bundled over the cap.
+        # A work group gets each digest as written; a member's due together leave as one
+        # message per channel (a bundle counts once against the daily cap).
         deliveries = [[row] for row in rows]
         if member_id is not None:
             # A cancelled or moved task, a password reset: each at once, outside the cap.
@@ -479,7 +514,7 @@ def send_due(now: datetime, config, report: RunReport) -> None:
                 _put_back(rows, token, _tomorrow_morning(now, config))
                 report.deferred += len(rows)
                 rows = []
-            deliveries = urgent + ([[row] for row in rows] if len(rows) <= allowed else [rows])
+            deliveries = urgent + [rows]
             deliveries = [delivery for delivery in deliveries if delivery]
             if not deliveries:
                 continue

@@ -382,16 +382,23 @@ def find_review_waiting(now: datetime, config: dict) -> list[Due]:
     day = to_local(now).date().isoformat()
     per_liaison, per_community = defaultdict(dict), defaultdict(dict)
     for liaison_id, community_id, task_id, title, submitted in rows:
-        line = _("%(title)s（%(date)s 提交）", title=title, date=f"{to_local(submitted):%m-%d}")
+        short = title if len(title) <= DIGEST_TITLE else title[:DIGEST_TITLE - 1] + "…"
+        line = _("%(title)s（%(date)s 提交）", title=short, date=f"{to_local(submitted):%m-%d}")
         per_liaison[liaison_id][task_id] = line
         per_community[community_id][task_id] = line
     subject = ngettext("待审核已等待%(n)d天", "待审核已等待%(n)d天", days, n=days)
 
     def digest(lines: dict) -> str:
-        return ngettext("有%(n)d条完成情况提交已超过%(d)d天，等待审核：",
+        # The count, and the oldest few: a backlog of 60 is not 60 lines in a robot's
+        # message (refused above its size limit) or in an e-mail; the rest are a click away.
+        listed = list(lines.values())[:DIGEST_LINES]
+        text = ngettext("有%(n)d条完成情况提交已超过%(d)d天，等待审核：",
                         "有%(n)d条完成情况提交已超过%(d)d天，等待审核：",
                         len(lines), n=len(lines), d=days) + "\n" + \
-            "\n".join(f"· {line}" for line in lines.values())
+            "\n".join(f"· {line}" for line in listed)
+        if len(lines) > len(listed):
+            text += "\n" + _("等共%(n)d条，请到“待审核”查看。", n=len(lines))
+        return text
 
     return ([Due("review_waiting", f"day:{day}", subject, digest(lines), "/manage/reviews",
                  member_id=liaison_id) for liaison_id, lines in per_liaison.items()]
@@ -399,8 +406,20 @@ def find_review_waiting(now: datetime, config: dict) -> list[Due]:
                    community_id=community_id) for community_id, lines in per_community.items()])
 
 
-# A digest lists everything still waiting: a newer one replaces an older one not yet sent.
+# A digest lists the oldest few of what is waiting, and counts them all: a newer one
+# replaces an older one not yet sent.
 DIGESTS = {"review_waiting"}
+DIGEST_LINES = 10
+DIGEST_TITLE = 30  # characters of a title in a digest's line
+
+
+def sms_words(row) -> str | None:
+    """A row's SMS when its body is not one: a digest's count alone (its first line,
+    as a sentence), not its list; None for every other kind (its body, title cut)."""
+    if row.kind in DIGESTS:
+        first = row.body.split("\n", 1)[0]
+        return first.rstrip("：:") + ("." if first.endswith(":") else "。")
+    return None
 
 
 @still_due_for("review_waiting")

@@ -9,6 +9,7 @@ from ..i18n import lazy_gettext as _l
 OPTED_OUT = "opted_out"
 EMAIL_OFF = "email_off"
 SMS_OFF = "sms_off"
+EMAIL_INSTEAD = "email_instead"
 INACTIVE = "inactive"
 ROBOT_OFF = "robot_off"
 # obsolete: no longer true when it could leave
@@ -25,6 +26,7 @@ WORDS = {
     OPTED_OUT: _l("收件人已关闭这类提醒"),
     EMAIL_OFF: _l("收件人已关闭邮件提醒"),
     SMS_OFF: _l("收件人已关闭短信提醒"),
+    EMAIL_INSTEAD: _l("收件人用邮件接收提醒，未选“有邮件时也发短信”"),
     INACTIVE: _l("收件人账号已停用"),
     ROBOT_OFF: _l("该社区已不再使用这个工作群机器人"),
     NOT_DUE: _l("发送时已不需要提醒（情况已变化）"),
@@ -32,7 +34,7 @@ WORDS = {
     KIND_OFF: _l("本系统已停用这类提醒"),
     ROBOT_UNREADABLE: _l("工作群机器人地址是用另一个SECRET_KEY保存的，请重新填写"),
     NOT_CONFIGURED: _l("该渠道尚未配置"),
-    TIMED_OUT: _l("超时：对方服务器没有在规定时间内答完"),
+    TIMED_OUT: _l("超时：对方服务器没有在规定时间内答完（可能已收到；重试时带同一消息编号，网关可据此去重）"),
 }
 
 

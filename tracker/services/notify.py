@@ -37,7 +37,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def settings_of(member: Member) -> MemberNotify:
     """The member's settings row (defaults when they never saved any; not added)."""
     return db.session.get(MemberNotify, member.id) or MemberNotify(
-        member_id=member.id, email=None, email_on=False, sms_on=True)
+        member_id=member.id, email=None, email_on=False, sms_on=True, sms_with_email=False)
 
 
 @dataclass
@@ -47,6 +47,7 @@ class NotifySettings:
     email: str | None = None
     email_on: bool = False
     sms_on: bool = True
+    sms_with_email: bool = False
 
 
 def save_settings(member: Member, data: NotifySettings) -> None:
@@ -64,6 +65,7 @@ def save_settings(member: Member, data: NotifySettings) -> None:
         row = MemberNotify(member_id=member.id)
         db.session.add(row)
     row.email, row.email_on, row.sms_on = email, data.email_on, data.sms_on
+    row.sms_with_email = data.sms_with_email
     row.updated_at = utcnow()
     off = data.offered - data.kinds_on
     db.session.execute(delete(ReminderOptOut).where(ReminderOptOut.member_id == member.id,
@@ -71,7 +73,7 @@ def save_settings(member: Member, data: NotifySettings) -> None:
     db.session.add_all(ReminderOptOut(member_id=member.id, kind=kind) for kind in sorted(off))
     db.session.flush()
     record(member, "reminder_settings", member, off=sorted(off), email_on=data.email_on,
-           sms_on=data.sms_on)
+           sms_on=data.sms_on, sms_with_email=data.sms_with_email)
 
 
 def opted_out(member: Member) -> set[str]:
