@@ -7,8 +7,8 @@ billed copy of each reminder, as the page now says.
 
 Downgrade drops the column (e-mail and SMS both go again where both are on).
 
-Revision ID: 0051_msgs2_sms_with_email
-Revises: 0050_tally_drop_finding_tally
+Revision ID: 0052_msgs2_sms_with_email
+Revises: 0051_phones_normalise
 Create Date: 2026-12-03 19:05:00.000000
 
 """
@@ -17,8 +17,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0051_msgs2_sms_with_email'
-down_revision = '0050_tally_drop_finding_tally'
+revision = '0052_msgs2_sms_with_email'
+down_revision = '0051_phones_normalise'
 branch_labels = None
 depends_on = None
 
