@@ -53,3 +53,14 @@ def test_only_live_sessions_count_as_devices(client, login, world):
     db.session.commit()
     assert idle and ended
     assert "现有2台手机或电脑保持登录" in client.get("/me/data").get_data(as_text=True)
+
+
+def test_the_download_runs_the_same_statements_at_any_history(client, login, world,
+                                                              count_queries):
+    """The full export reads each kind of record in one statement, never one per row."""
+    login(world.member)
+    history(world, 1)
+    small = statements(client, "/me/data.json", count_queries)
+    history(world, 10)
+    large = statements(client, "/me/data.json", count_queries)
+    assert small == large, (small, large)

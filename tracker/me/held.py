@@ -63,17 +63,21 @@ def correction_admins(member: Member) -> list[str]:
     return names or list(db.session.scalars(query))
 
 
-def summary(member: Member) -> Held:
-    """The page's figures in a fixed few statements whatever the member's history
-    (design: ≤ 6 a page, the same at 10× the data; tests/web/test_me_data.py)."""
-    notify = settings_of(member)
-    # The member again with all the page shows of it — unit, communities, the roll's
-    # stays and their units — in one statement, not one lazy load each.
+def _load_account(member: Member) -> None:
+    """The member again with their unit, communities, the roll's stays and the stays'
+    units, in one statement: not one lazy load each (a stay per unit: one per stay)."""
     db.session.scalars(
         select(Member).where(Member.id == member.id)
         .options(joinedload(Member.unit), joinedload(Member.communities),
                  joinedload(Member.roll_periods).joinedload(RollPeriod.unit))
         .execution_options(populate_existing=True)).unique().one()
+
+
+def summary(member: Member) -> Held:
+    """The page's figures in a fixed few statements whatever the member's history
+    (design: ≤ 6 a page, the same at 10× the data; tests/web/test_me_data.py)."""
+    notify = settings_of(member)
+    _load_account(member)
     # Both counts in one statement; the live sessions counted in SQL by the rule
     # why_over applies (services/sessions.py live_clause), never loaded to be counted.
     activities = (select(func.count()).select_from(Assignment)
@@ -94,8 +98,10 @@ def _iso(value):
 
 
 def export(member: Member) -> dict:
-    """Everything held about ``member``, for ``member`` to keep (我的个人信息 → 下载)."""
+    """Everything held about ``member``, for ``member`` to keep (我的个人信息 → 下载);
+    the same statements whatever the history (tests/web/test_me_data_queries.py)."""
     notify = settings_of(member)
+    _load_account(member)
     return {
         "member": {
             "id": member.id, "name": member.name, "phone": member.phone,
