@@ -16,7 +16,7 @@ def _build():
 def test_served_files_are_built_from_assets():
     built = _build().builds()
     assert {p.relative_to(ROOT / "static").as_posix() for p in built} >= {
-        "css/app.css", "css/staff.css", "js/drafts.js", "js/errors.js", "js/signout.js"}
+        "css/app.css", "css/staff.css", "css/tables.css", "js/drafts.js", "js/errors.js", "js/signout.js"}
     stale = [str(p) for p, content in built.items() if p.read_text("utf-8") != content]
     assert not stale, f"run make static: {stale}"
 
@@ -29,9 +29,13 @@ def test_the_build_drops_comments_only():
         '(function () {\nvar a = 1;\nf("x");\n})();\n'
 
 
-def test_staff_sheet_only_for_staff(client, login, world):
+def test_staff_sheet_only_for_staff_and_tables_only_with_a_table(client, login, world):
     login(world.member)
-    assert "css/staff.css" not in client.get("/tasks/").get_data(as_text=True)
+    listed = client.get("/tasks/").get_data(as_text=True)
+    assert "css/staff.css" not in listed and "css/tables.css" not in listed
+    login(world.admin)
+    members = client.get("/admin/members").get_data(as_text=True)
+    assert "<table" in members and "/static/css/tables.css?v=" in members
     login(world.liaison)
     assert "/static/css/staff.css?v=" in client.get("/manage/").get_data(as_text=True)
 
