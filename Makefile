@@ -10,6 +10,7 @@
 #   make test-deploy   nginx + two gunicorn + PostgreSQL + Redis, started for real
 #   make messages      extract msgids and update the catalogs (tracker/translations)
 #   make translations  compile the catalogs (.po → .mo; the .mo files are committed)
+#   make static        build static/css, static/js from their commented sources in assets/
 #   make lint          byte-compile, bandit (security lint), pip-audit (when it can
 #                      reach its data), ruff (ruff.toml: unused imports, undefined names)
 #   make clean         remove the venv, caches and test artifacts
@@ -48,7 +49,7 @@ unexport PYTHONDONTWRITEBYTECODE
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help run serve test test-sqlite test-pg test-browser test-deploy messages translations lint clean
+.PHONY: help run serve test test-sqlite test-pg test-browser test-deploy messages translations static lint clean
 
 help:
 	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
@@ -113,6 +114,13 @@ messages: $(STAMP)
 
 translations: $(STAMP)
 	$(PY) scripts/messages.py compile
+
+# ---------------------------------------------------------------- static files
+
+# static/css and static/js are built from their commented sources in assets/ (committed,
+# as the compiled translations are): run after editing a file there.
+static: $(STAMP)
+	$(PY) scripts/build_static.py
 
 # ---------------------------------------------------------------- housekeeping
 

@@ -123,6 +123,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "LOGIN_DELAY_MAX_SECONDS": int(env.get("LOGIN_DELAY_MAX_SECONDS", "60")),
         "PASSWORD_LIMIT": env.get("PASSWORD_LIMIT", "5 per 15 minutes"),
         "LINK_LIMIT_PER_ADDRESS": env.get("LINK_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+        # 我的个人信息's full download (/me/data.json) per member: it reads the whole
+        # history; a stolen session must not be able to repeat it without end.
+        "EXPORT_LIMIT": env.get("EXPORT_LIMIT", "10 per hour"),
         # Where members reach the app, e.g. https://gongjian.example.gov.cn: links and QR
         # codes are built from it, never from a request's Host header.
         "PUBLIC_URL": env.get("PUBLIC_URL", ""),

@@ -117,9 +117,10 @@ def bad_request(message: str):
     return _page(400, message)
 
 
-def too_many_requests(seconds: int):
-    """The 429 page, with when to come back."""
-    body, code = _page(429)
+def too_many_requests(seconds: int, message: str | None = None):
+    """The 429 page, with when to come back (``message``: what was refused, if not the
+    general text)."""
+    body, code = _page(429, message)
     return body, code, {"Retry-After": str(max(1, int(seconds)))}
 
 

@@ -301,6 +301,28 @@ def compile_templates(app) -> int:
     return len(names)
 
 
+_FORM = re.compile(r"<form\b.*?</form>", re.S)
+_TYPED = re.compile(r"<textarea\b(?![^>]*\breadonly)|<input\b(?![^>]*\b(?:readonly|type=\"(?!text\"|number\")))", re.S)
+
+
+def page_scripts(html: str) -> dict[str, bool]:
+    """Which of the optional scripts a rendered page needs (base.html; the first-load
+    budget of docs/design.md, "Budgets", leaves no room to send them everywhere):
+
+    ``drafts``: a form static/js/drafts.js keeps a draft of — it carries the one-time
+    submission token and something to type (a textarea, a text or number input, none of
+    them read-only) and no password or file input — or a [data-no-draft] mark, whose
+    draft kept before the mark it removes. ``errors``: a refusal static/js/errors.js
+    brings the member to (the form_errors summary, an alert, a red flash). ``tables``:
+    a table, styled by static/css/tables.css."""
+    drafts = "data-no-draft" in html or any(
+        'name="submission_token"' in form and _TYPED.search(form)
+        and 'type="password"' not in form and 'type="file"' not in form
+        for form in _FORM.findall(html))
+    errors = 'id="form-errors"' in html or 'role="alert"' in html or "flash-error" in html
+    return {"drafts": drafts, "errors": errors, "tables": "<table" in html}
+
+
 def register(app) -> None:
     app.jinja_env.filters.update(local_dt=local_dt, time_range=time_range, hours=hours, yuan=yuan,
                                  percent=percent, amount=amount, per_unit=per_unit,
@@ -325,6 +347,7 @@ def register(app) -> None:
         menu_counts=menu_counts,
         may_call_leader=may_call_leader_now,
         share_text=share_text,
+        page_scripts=page_scripts,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

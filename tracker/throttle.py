@@ -320,3 +320,19 @@ def count_link_guess(address: str) -> None:
 
     with unit_of_work(once=False):  # counted whatever the form's send comes to
         hit(key("link-addr", address_key(address)), rule("LINK_LIMIT_PER_ADDRESS"))
+
+
+# --- 我的个人信息's full download (/me/data.json) ----------------------------------------
+
+def export_wait(member_id: int) -> int:
+    """Seconds ``member_id`` must wait before another full export (0: none), counting
+    this one when it is allowed (its own commit, whatever the request comes to)."""
+    from .services import unit_of_work
+
+    key_, limit = key("export", str(member_id)), rule("EXPORT_LIMIT")
+    wait = wait_for(key_, limit)
+    if wait:
+        return wait
+    with unit_of_work(once=False):
+        hit(key_, limit)
+    return 0

@@ -1,231 +1,162 @@
-/* Optional: what a member types into a form is kept on this device until the server has
-   accepted it, for a weak signal (a basement, a stairwell).
-
-   - Every form with a submission token and something to type (not a password form, not a
-     file upload) keeps a draft in localStorage as it is typed, keyed by the signed-in
-     member's id and the form's address; a reload restores it (「已恢复本机保存的草稿」).
-   - The draft keeps only the fields the member changed from what the page was served
-     with (and those a restored draft put back): a field the server fills on each load —
-     移交日期 or 经费's date, "today" — shows this load's value, not the day the draft
-     was typed, while a date changed by hand is restored.
-   - The draft keeps the form's one-time submission token too: a form restored after a
-     send whose answer was lost sends the same token again, and the server recognises it
-     (「已提交，无需重复提交」) instead of applying it twice.
-   - Offline, 提交 sends nothing and says so; what was typed stays. A send that left but
-     got no answer the form shows (the browser's error page, or a login that had ended
-     and the login page) is restored on the form with a neutral note (「已恢复您上次填写
-     但未提交成功的内容…」): the network is only one reason among others.
-   - The page after an accepted send names its token (<body data-accepted>): that draft
-     goes. The server stays the only source of truth: a draft never counts by itself.
-   - A form whose page was read under a version (its hidden inputs marked
-     [data-draft-version]: the keys of the stored state it showed, which the server
-     compares on the post to refuse a change made over another's) keeps those keys with
-     the draft. A draft typed under other keys is not restored on the page read again —
-     its old values would be posted under the new keys and saved over the other change —
-     it is removed, and the form says so (「本机草稿填写于该记录被修改之前…」) when it
-     held anything the page does not.
-   - Personal data is never kept: a form inside (or marked) [data-no-draft] — the resident
-     register's — has no draft, and one left from before is removed.
-   - Signing out (a form marked [data-drop-drafts]: 退出登录, on every signed-in page)
-     removes every draft of this member from the device before the form is sent.
-   Without this script the forms post as they always did. */
 (function () {
-  "use strict";
-  var body = document.body;
-  var member = body.getAttribute("data-member");
-  if (!member || !window.localStorage) return;
-  var PREFIX = "draft:" + member + ":";
-  var KEEP_MS = 7 * 24 * 3600 * 1000; // a week-old draft is nobody's work in progress
-  var TYPED = "textarea, select, input:not([type]), input[type=text], input[type=number], " +
-    "input[type=search], input[type=tel], input[type=date], input[type=datetime-local], " +
-    "input[type=checkbox], input[type=radio]";
-
-  function read(key) {
-    try { return JSON.parse(localStorage.getItem(key)); } catch (e) { return null; }
-  }
-  function write(key, draft) {
-    try { localStorage.setItem(key, JSON.stringify(draft)); } catch (e) { /* full: no draft */ }
-  }
-
-  // The draft of the send the server has just accepted, and drafts nobody came back to.
-  var accepted = body.getAttribute("data-accepted");
-  for (var i = localStorage.length - 1; i >= 0; i--) {
-    var key = localStorage.key(i);
-    if (!key || key.indexOf("draft:") !== 0) continue;
-    var old = read(key);
-    if (!old || (accepted && old.token === accepted) || Date.now() - (old.at || 0) > KEEP_MS) {
-      localStorage.removeItem(key);
-    }
-  }
-
-  function dropMine() {
-    for (var i = localStorage.length - 1; i >= 0; i--) {
-      var key = localStorage.key(i);
-      if (key && key.indexOf(PREFIX) === 0) localStorage.removeItem(key);
-    }
-  }
-  Array.prototype.forEach.call(document.querySelectorAll("form[data-drop-drafts]"), function (form) {
-    form.addEventListener("submit", dropMine);
-  });
-
-  function draftable(form) {
-    // Only forms the server acknowledges by their token (so the draft can go when it does),
-    // and never personal data.
-    return !form.closest("[data-no-draft]") &&
-      form.querySelector("input[name=submission_token]") &&
-      !form.querySelector("input[type=password], input[type=file]") &&
-      form.querySelector("textarea, input:not([type]), input[type=text], input[type=number]");
-  }
-
-  function fields(form) {
-    return Array.prototype.filter.call(form.querySelectorAll(TYPED), function (el) {
-      return el.name && !el.disabled;
-    });
-  }
-
-  // The page's version of the form: its marked hidden keys as the page holds them (the
-  // refused page holds the keys it was posted with), or null for a form with none.
-  function version(form) {
-    var keys = form.querySelectorAll("input[data-draft-version]");
-    if (!keys.length) return null;
-    return Array.prototype.map.call(keys, function (el) {
-      return el.name + "=" + el.value;
-    }).join("&");
-  }
-
-  function fieldId(el) {
-    return el.name + (el.type === "checkbox" || el.type === "radio" ? "=" + el.value : "");
-  }
-
-  // Whether the field still holds what the page was served with. A default the server
-  // fills on each load (移交日期 or 经费's date: today) must come from this load, not from
-  // the day the draft was typed, so a draft keeps only what the member changed.
-  function untouched(el) {
-    if (el.type === "checkbox" || el.type === "radio") return el.checked === el.defaultChecked;
-    if (el.tagName === "SELECT") {
-      var options = el.options;
-      var marked = Array.prototype.some.call(options, function (o) { return o.defaultSelected; });
-      return Array.prototype.every.call(options, function (o, i) {
-        // A single select with no option marked selected shows its first one.
-        var shown = o.defaultSelected || (!marked && !el.multiple && i === 0);
-        return o.selected === shown;
-      });
-    }
-    return el.value === el.defaultValue;
-  }
-
-  // Fields a restored draft put back stay in the draft even where the page now serves the
-  // same value (a refused send's page is served with what was posted): a later reload
-  // with fresh defaults must still find them.
-  var carried = {};
-
-  function snapshot(form) {
-    var values = {};
-    var keep = carried[formKey(form)] || {};
-    fields(form).forEach(function (el) {
-      var id = fieldId(el);
-      if (untouched(el) && !(id in keep)) return;
-      values[id] = el.type === "checkbox" || el.type === "radio" ? el.checked : el.value;
-    });
-    var token = form.querySelector("input[name=submission_token]");
-    return { at: Date.now(), token: token ? token.value : null, version: version(form),
-             changedOnly: true, values: values };
-  }
-
-  // A draft kept by the earlier drafts.js (until a week after the upgrade) holds every
-  // field, the server's "today" of the day it was typed too: its dates are not put back
-  // over a date the page was served with (one typed by hand is lost once, not a wrong
-  // date sent silently).
-  function upgraded(form, draft) {
-    if (!draft || draft.changedOnly) return draft;
-    var values = {};
-    var served = {};
-    fields(form).forEach(function (el) {
-      if ((el.type === "date" || el.type === "datetime-local") && el.defaultValue) {
-        served[fieldId(el)] = true;
-      }
-    });
-    Object.keys(draft.values || {}).forEach(function (id) {
-      if (!served[id]) values[id] = draft.values[id];
-    });
-    draft.values = values;
-    return draft;
-  }
-
-  // Puts the draft's values on the form (only says whether any differs: ``check``).
-  function restore(form, draft, check) {
-    var changed = false;
-    fields(form).forEach(function (el) {
-      var box = el.type === "checkbox" || el.type === "radio";
-      var id = fieldId(el);
-      if (!(id in draft.values)) return;
-      if (box ? el.checked !== draft.values[id] : el.value !== draft.values[id]) {
-        changed = true;
-        if (check) return;
-        if (box) el.checked = draft.values[id]; else el.value = draft.values[id];
-      }
-    });
-    if (check) return changed;
-    var token = form.querySelector("input[name=submission_token]");
-    if (token && draft.token) token.value = draft.token;
-    return changed;
-  }
-
-  function notice(form, text, kind) {
-    var note = form.previousElementSibling;
-    if (!note || !note.classList.contains("draft-note")) {
-      note = document.createElement("p");
-      note.setAttribute("role", "status");
-      form.parentNode.insertBefore(note, form);
-    }
-    note.className = "flash draft-note flash-" + kind;
-    note.textContent = text;
-  }
-
-  function formKey(form) {
-    var target = new URL(form.getAttribute("action") || location.href, location.href);
-    return PREFIX + target.pathname + target.search;
-  }
-
-  Array.prototype.forEach.call(document.forms, function (form) {
-    var key = formKey(form);
-    if (form.closest("[data-no-draft]")) localStorage.removeItem(key); // kept before the mark
-    if (!draftable(form)) return;
-    var draft = upgraded(form, read(key));
-    if (draft && (draft.version || null) !== version(form)) {
-      // Typed on a page read before the record changed (another's change, or a send of
-      // one's own whose answer never came): the page shows it as it is now.
-      localStorage.removeItem(key);
-      if (restore(form, draft, true)) notice(form, body.getAttribute("data-draft-outdated"), "warning");
-      draft = null;
-    }
-    // A draft already sent, back on its form with no answer from the server (no error
-    // shown by it, no acceptance): the send was lost on the way, or its answer was.
-    var lost = draft && draft.sent && !form.querySelector(".error, .errors, [aria-invalid=true]");
-    if (draft) carried[key] = draft.values;
-    if (draft && restore(form, draft) || lost) {
-      notice(form, body.getAttribute(lost ? "data-draft-unsent" : "data-draft-restored"),
-             lost ? "error" : "info");
-    }
-    var save = function () { write(key, snapshot(form)); };
-    form.addEventListener("input", save);
-    form.addEventListener("change", save);
-    form.addEventListener("submit", function (event) {
-      var current = snapshot(form);
-      if (navigator.onLine === false) {
-        event.preventDefault();
-        write(key, current);
-        notice(form, body.getAttribute("data-draft-offline"), "error");
-        return;
-      }
-      // 查找 (a button marked data-search) sends the form to list choices, not to change
-      // anything: the page that answers with the form again is no lost send.
-      if (event.submitter && event.submitter.hasAttribute("data-search")) {
-        write(key, current);
-        return;
-      }
-      current.sent = true; // until the next page says it was accepted (or refused)
-      write(key, current);
-    });
-  });
+"use strict";
+var body = document.body;
+var member = body.getAttribute("data-member");
+if (!member || !window.localStorage) return;
+var PREFIX = "draft:" + member + ":";
+var KEEP_MS = 7 * 24 * 3600 * 1000;
+var TYPED = "textarea, select, input:not([type]), input[type=text], input[type=number], " +
+"input[type=search], input[type=tel], input[type=date], input[type=datetime-local], " +
+"input[type=checkbox], input[type=radio]";
+function read(key) {
+try { return JSON.parse(localStorage.getItem(key)); } catch (e) { return null; }
+}
+function write(key, draft) {
+try { localStorage.setItem(key, JSON.stringify(draft)); } catch (e) {  }
+}
+var accepted = body.getAttribute("data-accepted");
+for (var i = localStorage.length - 1; i >= 0; i--) {
+var key = localStorage.key(i);
+if (!key || key.indexOf("draft:") !== 0) continue;
+var old = read(key);
+if (!old || (accepted && old.token === accepted) || Date.now() - (old.at || 0) > KEEP_MS) {
+localStorage.removeItem(key);
+}
+}
+function dropMine() {
+for (var i = localStorage.length - 1; i >= 0; i--) {
+var key = localStorage.key(i);
+if (key && key.indexOf(PREFIX) === 0) localStorage.removeItem(key);
+}
+}
+Array.prototype.forEach.call(document.querySelectorAll("form[data-drop-drafts]"), function (form) {
+form.addEventListener("submit", dropMine);
+});
+function draftable(form) {
+return !form.closest("[data-no-draft]") &&
+form.querySelector("input[name=submission_token]") &&
+!form.querySelector("input[type=password], input[type=file]") &&
+form.querySelector("textarea, input:not([type]), input[type=text], input[type=number]");
+}
+function fields(form) {
+return Array.prototype.filter.call(form.querySelectorAll(TYPED), function (el) {
+return el.name && !el.disabled;
+});
+}
+function version(form) {
+var keys = form.querySelectorAll("input[data-draft-version]");
+if (!keys.length) return null;
+return Array.prototype.map.call(keys, function (el) {
+return el.name + "=" + el.value;
+}).join("&");
+}
+function fieldId(el) {
+return el.name + (el.type === "checkbox" || el.type === "radio" ? "=" + el.value : "");
+}
+function untouched(el) {
+if (el.type === "checkbox" || el.type === "radio") return el.checked === el.defaultChecked;
+if (el.tagName === "SELECT") {
+var options = el.options;
+var marked = Array.prototype.some.call(options, function (o) { return o.defaultSelected; });
+return Array.prototype.every.call(options, function (o, i) {
+var shown = o.defaultSelected || (!marked && !el.multiple && i === 0);
+return o.selected === shown;
+});
+}
+return el.value === el.defaultValue;
+}
+var carried = {};
+function snapshot(form) {
+var values = {};
+var keep = carried[formKey(form)] || {};
+fields(form).forEach(function (el) {
+var id = fieldId(el);
+if (untouched(el) && !(id in keep)) return;
+values[id] = el.type === "checkbox" || el.type === "radio" ? el.checked : el.value;
+});
+var token = form.querySelector("input[name=submission_token]");
+return { at: Date.now(), token: token ? token.value : null, version: version(form),
+changedOnly: true, values: values };
+}
+function upgraded(form, draft) {
+if (!draft || draft.changedOnly) return draft;
+var values = {};
+var served = {};
+fields(form).forEach(function (el) {
+if ((el.type === "date" || el.type === "datetime-local") && el.defaultValue) {
+served[fieldId(el)] = true;
+}
+});
+Object.keys(draft.values || {}).forEach(function (id) {
+if (!served[id]) values[id] = draft.values[id];
+});
+draft.values = values;
+return draft;
+}
+function restore(form, draft, check) {
+var changed = false;
+fields(form).forEach(function (el) {
+var box = el.type === "checkbox" || el.type === "radio";
+var id = fieldId(el);
+if (!(id in draft.values)) return;
+if (box ? el.checked !== draft.values[id] : el.value !== draft.values[id]) {
+changed = true;
+if (check) return;
+if (box) el.checked = draft.values[id]; else el.value = draft.values[id];
+}
+});
+if (check) return changed;
+var token = form.querySelector("input[name=submission_token]");
+if (token && draft.token) token.value = draft.token;
+return changed;
+}
+function notice(form, text, kind) {
+var note = form.previousElementSibling;
+if (!note || !note.classList.contains("draft-note")) {
+note = document.createElement("p");
+note.setAttribute("role", "status");
+form.parentNode.insertBefore(note, form);
+}
+note.className = "flash draft-note flash-" + kind;
+note.textContent = text;
+}
+function formKey(form) {
+var target = new URL(form.getAttribute("action") || location.href, location.href);
+return PREFIX + target.pathname + target.search;
+}
+Array.prototype.forEach.call(document.forms, function (form) {
+var key = formKey(form);
+if (form.closest("[data-no-draft]")) localStorage.removeItem(key);
+if (!draftable(form)) return;
+var draft = upgraded(form, read(key));
+if (draft && (draft.version || null) !== version(form)) {
+localStorage.removeItem(key);
+if (restore(form, draft, true)) notice(form, body.getAttribute("data-draft-outdated"), "warning");
+draft = null;
+}
+var lost = draft && draft.sent && !form.querySelector(".error, .errors, [aria-invalid=true]");
+if (draft) carried[key] = draft.values;
+if (draft && restore(form, draft) || lost) {
+notice(form, body.getAttribute(lost ? "data-draft-unsent" : "data-draft-restored"),
+lost ? "error" : "info");
+}
+var save = function () { write(key, snapshot(form)); };
+form.addEventListener("input", save);
+form.addEventListener("change", save);
+form.addEventListener("submit", function (event) {
+var current = snapshot(form);
+if (navigator.onLine === false) {
+event.preventDefault();
+write(key, current);
+notice(form, body.getAttribute("data-draft-offline"), "error");
+return;
+}
+if (event.submitter && event.submitter.hasAttribute("data-search")) {
+write(key, current);
+return;
+}
+current.sent = true;
+write(key, current);
+});
+});
 })();

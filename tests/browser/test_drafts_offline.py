@@ -223,3 +223,21 @@ def test_a_search_in_the_form_is_not_called_a_lost_send(live_server, world, user
     follow(liaison.get_by_role("button", name="查找", exact=True))
     assert liaison.get_by_label("任务名称").input_value() == "周日楼道清理"
     assert liaison.locator(".draft-note").count() == 0
+
+
+def test_signing_out_from_a_page_without_drafts_js_drops_the_drafts(live_server, world,
+                                                                     user_page):
+    """A page with no form to keep loads only static/js/signout.js, not drafts.js (the
+    first-load budget): its 退出登录 still removes every draft of the member, only theirs."""
+    member = user_page(world.member)
+    member.goto(live_server.url("/me/data"))
+    scripts = member.evaluate("Array.from(document.scripts, s => s.src)")
+    assert any("/static/js/signout.js" in s for s in scripts)
+    assert not any("/static/js/drafts.js" in s for s in scripts)
+    member.evaluate(f"localStorage.setItem('draft:{world.member.id}:/tasks/1/report', "
+                    "JSON.stringify({at: Date.now(), values: {note: '写了一半'}}))")
+    member.evaluate("localStorage.setItem('draft:99999:/x', "
+                    "JSON.stringify({at: Date.now(), values: {}}))")
+    follow(member.get_by_role("button", name="退出登录", exact=True))
+    assert "/auth/login" in member.url
+    assert member.evaluate("Object.keys(localStorage)") == ["draft:99999:/x"]

@@ -147,3 +147,36 @@ def test_no_secret_link_and_no_searched_phone_reaches_an_access_log(stack, visit
     assert '"GET /c/... HTTP/1.1"' in lines[ids[code]]
     assert '"GET /admin/members?... HTTP/1.1"' in lines[ids[phone]]
     assert '"GET /invite/… HTTP/1.0"' in gunicorn_log  # the app's filter: the same rule
+
+
+def _from(address: str, base: str, path: str) -> tuple[int, str]:
+    """GET ``path`` from nginx with ``address`` as the client's address: another address
+    of the loopback network (all of 127/8 is this machine's) stands for the Internet,
+    as nginx's allow/deny judges it by the address alone."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    where = urlsplit(base)
+    conn = http.client.HTTPConnection(where.hostname, where.port, timeout=10,
+                                      source_address=(address, 0))
+    try:
+        conn.request("GET", path, headers={"Host": HOST})
+        response = conn.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def test_readiness_is_for_this_server_only(stack):
+    """/readyz names the schema revision (and the upload disk's state): only this server's
+    own monitor reads it through nginx; from another address it is refused, and
+    /healthz stays public (review "surface", finding 4)."""
+    status, body = _from("127.0.0.2", stack.http, "/readyz")
+    assert status == 403 and "revision" not in body and "schema" not in body
+    assert _from("127.0.0.2", stack.http, "/healthz")[0] == 200
+    status, body = _from("127.0.0.1", stack.http, "/readyz")  # the local probe
+    assert status == 200 and '"status"' in body and "revision" in body
+    # and the app server directly, as docs/deploy.md has the monitor ask
+    port = next(iter(stack.instances.values()))[1]
+    status, body = _from("127.0.0.1", f"http://127.0.0.1:{port}", "/readyz")
+    assert status == 200 and "revision" in body

@@ -98,7 +98,8 @@ def test_the_empty_month_page(client, login, october):
 def test_print_stylesheet_is_a4():
     from pathlib import Path
 
-    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "app.css").read_text("utf-8")
+    # the commented source (static/css/app.css is its build, scripts/build_static.py)
+    css = (Path(__file__).resolve().parents[2] / "assets" / "css" / "app.css").read_text("utf-8")
     assert "@page { size: A4" in css
     block = css[css.index("/* == reports, funds, imports == */"):]
     assert "@media print" in block and "table-header-group" in block

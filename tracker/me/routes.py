@@ -30,7 +30,7 @@ from ..permissions import managed_community_ids
 from ..reminders.available import configured, reminder_rules
 from ..reminders.kinds import KINDS
 from ..security import is_safe_next
-from ..throttle import count_link_guess, link_guess_wait
+from ..throttle import count_link_guess, export_wait, link_guess_wait
 from ..services.notify import (
     NotifySettings,
     mark_all_read,
@@ -84,7 +84,11 @@ def data():
 @bp.get("/data.json")
 @login_required
 def data_json():
-    """Everything held about me, participation records included, as one JSON file."""
+    """Everything held about me, participation records included, as one JSON file.
+    Limited per member (EXPORT_LIMIT): each export reads the whole history."""
+    wait = export_wait(current_user.id)
+    if wait:
+        return too_many_requests(wait, _("下载过于频繁，请稍后再试。"))
     body = json.dumps(held.export(current_user), ensure_ascii=False, indent=2)
     filename = "my-data.json"
     return no_store(offer_download(

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..db_setup import writing
@@ -135,6 +135,26 @@ def end_session(row: LoginSession, actor: Member | None, reason: str) -> None:
     row.end_reason = reason
     record(actor, "logout" if reason == "logout" else "session_end", row, reason=reason,
            member_id=row.member_id)
+
+
+def live_clause(now: datetime, limits: Lifetimes):
+    """``why_over(row) is None`` as SQL: not ended, not past the absolute limit, seen
+    within its idle limit (a remembered session's own). For counting without loading."""
+    return and_(LoginSession.ended_at.is_(None),
+                LoginSession.created_at > now - limits.absolute,
+                or_(and_(LoginSession.remembered.is_(True),
+                         LoginSession.last_seen_at > now - limits.remembered_idle),
+                    and_(LoginSession.remembered.is_not(True),
+                         LoginSession.last_seen_at > now - limits.idle)))
+
+
+def live_count(member_id) -> object:
+    """The number of ``member``'s live sessions, as a scalar subquery (to fold into
+    another statement: 我的个人信息 shows it beside other counts)."""
+    return (select(func.count()).select_from(LoginSession)
+            .where(LoginSession.member_id == member_id,
+                   live_clause(utcnow(), Lifetimes.from_config()))
+            .scalar_subquery())
 
 
 def live_sessions(member: Member) -> list[LoginSession]:

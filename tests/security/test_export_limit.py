@@ -1,0 +1,41 @@
+"""我的个人信息's full download (/me/data.json) reads the member's whole history: it is
+limited per member (EXPORT_LIMIT, 10 an hour by default; review "surface", finding 3),
+counted in the shared throttle so that every worker and app server counts together."""
+import pytest
+
+from tests import factories as f
+from tests.security.test_limits import second_instance
+
+LIMIT = 10  # the shipped EXPORT_LIMIT: "10 per hour"
+
+
+@pytest.fixture
+def app_config():
+    return {"RATELIMIT_ENABLED": True}
+
+
+def sign_in(client, member):
+    from tracker.extensions import db
+
+    phone = member.phone
+    db.session.rollback()  # this test holds no lock while the other app writes (SQLite)
+    response = client.post("/auth/login", data={"phone": phone, "password": f.PASSWORD})
+    assert response.status_code == 302
+
+
+def test_the_export_past_the_limit_is_refused_in_chinese(app, client, login, world):
+    login(world.member)
+    other = second_instance(app).test_client()  # another worker on the same database
+    sign_in(other, world.member)
+    codes = [(client if n % 2 else other).get("/me/data.json").status_code
+             for n in range(LIMIT)]
+    assert codes == [200] * LIMIT
+    refused = client.get("/me/data.json")
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 3600
+    assert "下载过于频繁，请稍后再试。" in refused.get_data(as_text=True)
+    assert other.get("/me/data.json").status_code == 429
+    # the limit is the member's own: another member still downloads
+    mine = second_instance(app).test_client()
+    sign_in(mine, world.other_member)
+    assert mine.get("/me/data.json").status_code == 200

@@ -1,0 +1,53 @@
+"""The served stylesheets and scripts are the build of their commented sources in assets/
+(scripts/build_static.py, ``make static``), and the staff sheet stays off members' pages."""
+import importlib.util
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _build():
+    spec = importlib.util.spec_from_file_location("build_static", ROOT / "scripts" / "build_static.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_served_files_are_built_from_assets():
+    built = _build().builds()
+    assert {p.relative_to(ROOT / "static").as_posix() for p in built} >= {
+        "css/app.css", "css/staff.css", "css/tables.css", "js/drafts.js", "js/errors.js", "js/signout.js"}
+    stale = [str(p) for p, content in built.items() if p.read_text("utf-8") != content]
+    assert not stale, f"run make static: {stale}"
+
+
+def test_the_build_drops_comments_only():
+    build = _build()
+    assert build.minify_css("/* why */\n.a > b ,\n.c { color: red; margin: 0 auto; }\n") == \
+        ".a>b,.c{color:red;margin:0 auto}\n"
+    assert build.minify_js('/* why */\n(function () {\n  var a = 1; // why\n  // why\n  f("x");\n})();\n') == \
+        '(function () {\nvar a = 1;\nf("x");\n})();\n'
+
+
+def test_staff_sheet_only_for_staff_and_tables_only_with_a_table(client, login, world):
+    login(world.member)
+    listed = client.get("/tasks/").get_data(as_text=True)
+    assert "css/staff.css" not in listed and "css/tables.css" not in listed
+    login(world.admin)
+    members = client.get("/admin/members").get_data(as_text=True)
+    assert "<table" in members and "/static/css/tables.css?v=" in members
+    login(world.liaison)
+    assert "/static/css/staff.css?v=" in client.get("/manage/").get_data(as_text=True)
+
+
+def test_scripts_only_where_needed(client, login, world):
+    """drafts.js with a form to keep, signout.js elsewhere (退出登录 still drops drafts),
+    errors.js only with a refusal."""
+    login(world.member)
+    plain = client.get("/me/data").get_data(as_text=True)
+    assert "js/signout.js" in plain and "js/drafts.js" not in plain and "js/errors.js" not in plain
+    form = client.get("/backfill-requests/new").get_data(as_text=True)
+    assert "js/drafts.js" in form and "js/signout.js" not in form
+    refused = client.post("/auth/password", data={"current": "x", "new_password": "y",
+                                                  "confirm": "z"}).get_data(as_text=True)
+    assert 'id="form-errors"' in refused and "js/errors.js" in refused

@@ -1,0 +1,66 @@
+"""我的个人信息 (/me/data) runs a fixed few SQL statements whatever the member's history
+(design, "Budgets": ≤ 6 a page, the same at 10× the data; review "surface", finding 2),
+and counts only the sessions that still count as signed in."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests import factories as f
+from tests.web.manage_support import assignment, submitted_report
+from tests.web.test_mine_queries import statements
+from tracker.extensions import db
+from tracker.models import AssignmentStatus, LoginSession, ReportStatus, RollPeriod
+from tracker.services.sessions import begin_session
+from tracker.timeutil import utcnow
+
+
+def history(w, n: int) -> None:
+    """n of each: signed-in devices, past stays on other units' rolls, communities,
+    approved activities with hours."""
+    me = w.member
+    for i in range(n):
+        begin_session(me, device=f"Android · 微信 {i}", remembered=True, address=None)
+        unit = f.unit(f"单位{n}-{i}")
+        db.session.add(RollPeriod(member_id=me.id, unit_id=unit.id, since=None,
+                                  until=utcnow().date() - timedelta(days=400 + i)))
+        me.communities.append(f.community(f"社区{n}-{i}"))
+        item = f.item(w.unit, w.community)
+        task = f.task(item, w.liaison, starts_in=-timedelta(days=3 + i))
+        done = assignment(task, me)
+        done.status, done.minutes = AssignmentStatus.done, 60
+        submitted_report(task, w.leader, status=ReportStatus.approved)
+    db.session.commit()
+
+
+def test_me_data_runs_a_fixed_few_statements(client, login, world, count_queries):
+    login(world.member)
+    history(world, 1)
+    small = statements(client, "/me/data", count_queries)
+    history(world, 10)
+    large = statements(client, "/me/data", count_queries)
+    assert small == large and large <= 6, (small, large)
+
+
+def test_only_live_sessions_count_as_devices(client, login, world):
+    login(world.member)  # this device
+    begin_session(world.member, device="Android · 微信", remembered=True, address=None)
+    idle = begin_session(world.member, device="Windows · Chrome", remembered=False, address=None)
+    ended = begin_session(world.member, device="iPhone · Safari", remembered=True, address=None)
+    db.session.flush()
+    rows = {r.device: r for r in db.session.scalars(db.select(LoginSession))}
+    rows["Windows · Chrome"].last_seen_at = utcnow() - timedelta(days=2)  # past the idle limit
+    rows["iPhone · Safari"].ended_at = utcnow()
+    db.session.commit()
+    assert idle and ended
+    assert "现有2台手机或电脑保持登录" in client.get("/me/data").get_data(as_text=True)
+
+
+def test_the_download_runs_the_same_statements_at_any_history(client, login, world,
+                                                              count_queries):
+    """The full export reads each kind of record in one statement, never one per row."""
+    login(world.member)
+    history(world, 1)
+    small = statements(client, "/me/data.json", count_queries)
+    history(world, 10)
+    large = statements(client, "/me/data.json", count_queries)
+    assert small == large, (small, large)

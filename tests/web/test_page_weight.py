@@ -1,0 +1,121 @@
+"""A member page's first load stays within the design's budget (docs/design.md,
+"Budgets"): the HTML with every same-origin stylesheet and script it references,
+≤ 30 KB uncompressed and ≤ 8 KB compressed as nginx serves it (deploy/nginx.conf's
+gzip_comp_level; a file under its gzip_min_length is sent uncompressed), no web fonts, no outside host. Sizes in bytes, not times.
+
+The pages are the permission matrix's (tests/web/test_permissions_*.py): every GET a
+member is allowed (OK), which shows a page (HTML) rather than a download or redirect."""
+from __future__ import annotations
+
+import gzip
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+
+import tests.web as web_tests
+from tests.web.matrix import OK, set_up
+
+RAW_BUDGET = 30 * 1024
+GZIP_BUDGET = 8 * 1024
+NGINX = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
+
+
+def _nginx_setting(name: str, default: int) -> int:
+    found = re.search(rf"^\s*{name}\s+(\d+)\s*;", NGINX.read_text(), re.M)
+    return int(found.group(1)) if found else default
+
+
+def nginx_gzip_level() -> int:
+    """The level nginx compresses with: its gzip_comp_level, 1 (nginx's default) if unset."""
+    return _nginx_setting("gzip_comp_level", 1)
+
+
+def served_size(body: bytes, level: int) -> int:
+    """The bytes nginx sends for ``body``: gzipped, unless shorter than its
+    gzip_min_length (nginx's default 20), which it sends as it is."""
+    if len(body) < _nginx_setting("gzip_min_length", 20):
+        return len(body)
+    return len(gzip.compress(body, level))
+
+
+def member_pages():
+    rows = []
+    for info in sorted(pkgutil.iter_modules(web_tests.__path__), key=lambda i: i.name):
+        if info.name.startswith("test_permissions_"):
+            module = importlib.import_module(f"tests.web.{info.name}")
+            rows += [r for r in module.CASES
+                     if r.method == "GET" and r.expectation("member") == OK]
+    return rows
+
+
+ASSET = re.compile(r'<(?:link|script)\b[^>]*?(?:href|src)="([^"]+)"')
+
+
+def first_load(client, url: str, level: int) -> tuple[int, int, list[str]] | None:
+    """(raw bytes, gzip bytes, assets) of the page and what it references; None if the
+    answer is no HTML page (a download, a redirect, a JSON)."""
+    page = client.get(url)
+    if page.status_code != 200 or page.mimetype != "text/html":
+        return None
+    html = page.get_data()
+    raw, packed = len(html), served_size(html, level)
+    assets = [a for a in ASSET.findall(html.decode()) if re.search(r"\.(css|js)(\?|$)", a)]
+    for href in assets:
+        assert href.startswith("/"), f"{url} loads {href} from another host"
+        body = client.get(href).get_data()
+        raw += len(body)
+        packed += served_size(body, level)
+    return raw, packed, assets
+
+
+def test_gzip_settings_read_from_nginx():
+    assert nginx_gzip_level() == 5
+    assert served_size(b"x" * 100, 5) == 100  # under gzip_min_length 512: sent as it is
+    assert served_size(b"x" * 1000, 5) < 100
+
+
+@pytest.mark.parametrize("route", member_pages(), ids=lambda r: r.id or r.endpoint)
+def test_member_first_load_within_budget(client, login, world, cached_build, route):
+    set_up(route, world, cached_build)
+    login(world.member)
+    url = route.url(world)
+    weight = first_load(client, url, nginx_gzip_level())
+    if weight is None:
+        pytest.skip(f"{url} is no HTML page")
+    raw, packed, assets = weight
+    assert raw <= RAW_BUDGET and packed <= GZIP_BUDGET, (
+        f"{url}: {raw} bytes raw (budget {RAW_BUDGET}), {packed} gzip (budget {GZIP_BUDGET}); "
+        f"loads {assets}")
+    assert not any(".woff" in a or ".ttf" in a for a in assets)
+
+
+# The demo world (`flask seed-demo`, the house's usual scale for a look at the pages):
+# its first member's pages, with the lists as full as the demo makes them.
+DEMO_PAGES = ["/tasks/", "/tasks/todo", "/tasks/mine", "/tasks/mine?tab=done", "/me/",
+              "/me/data", "/me/messages", "/me/settings", "/me/calendar", "/progress/mine",
+              "/needs/", "/needs/mine", "/auth/sessions", "/auth/password",
+              "/backfill-requests/new", "/reports/records"]
+
+
+def test_demo_member_pages_within_budget(client, login, seeded_demo):
+    from tracker.demo import DEMO_PASSWORD
+    from tracker.timeutil import local_today
+
+    demo = seeded_demo(local_today())
+    login(demo.members[0], DEMO_PASSWORD)
+    listed = client.get("/tasks/").get_data(as_text=True)
+    task_pages = sorted(set(re.findall(r'href="(/tasks/\d+)"', listed)))[:3]
+    assert task_pages, "the demo lists no open task"
+    measured, over = 0, []
+    for url in DEMO_PAGES + task_pages:
+        weight = first_load(client, url, nginx_gzip_level())
+        if weight is None:
+            continue
+        measured += 1
+        raw, packed, assets = weight
+        if raw > RAW_BUDGET or packed > GZIP_BUDGET:
+            over.append(f"{url}: {raw} raw, {packed} gzip, loads {assets}")
+    assert measured >= 15 and not over, "\n".join(over)
