@@ -93,7 +93,7 @@ class LedgerRow:
     beneficiary_unit: str | None
     leader: str
     reviewer: str
-    source: str = ""  # 来源: 现场签到 / 组长提交 / 补录 (services.backfill.source_label)
+    source: str = ""  # 来源: 现场签到 / 组长提交 / 补录 (sources.source_label, the one rule)
 
 
 def ledger_rows(scope: Scope) -> list[LedgerRow]:
