@@ -197,7 +197,7 @@ def test_a_member_moved_later_is_the_old_units_own_in_its_past_months(world, clo
     from tracker.models import NeedStatus
     from tracker.reports.summary import build_summary
     from tracker.rollups import Scope
-    from tracker.rollups.needs import need_counts
+    from tests.plans import need_counts
 
     old, new = world.unit, f.unit("县财政局")
     zhou = f.member(old, name="周建国")
