@@ -13,6 +13,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event
@@ -285,3 +286,36 @@ def count_queries(app):
             event.remove(db.engine, "before_cursor_execute", before)
 
     return _count
+
+
+@pytest.fixture
+def both_figures(world):
+    """The past task in a category that counts both a 完成数量 (棵) and a 受益 (人), so a
+    report asks both (the categories counting one or none are tested where they matter).
+    A module uses it with ``pytestmark = pytest.mark.usefixtures("both_figures")``."""
+    item = f.item(world.unit, world.community, f.category())
+    world.past_task.category_id, world.past_task.resource_item_id = item.category_id, item.id
+    db.session.commit()
+
+
+ENGLISH_PO = (Path(__file__).resolve().parent.parent / "tracker" / "translations" / "en"
+              / "LC_MESSAGES" / "messages.po")
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    """The English catalog (messages.po) as babel reads it."""
+    from babel.messages.pofile import read_po
+
+    with ENGLISH_PO.open("rb") as handle:
+        return read_po(handle)
+
+
+@pytest.fixture
+def october(cached_build):
+    """The October 2022 dataset (tests/reports/dataset.py), committed: a month of
+    activities to report on, export and re-import (built once, then put back from a
+    snapshot: see ``cached_build``)."""
+    from tests.reports import dataset
+
+    return cached_build("october", dataset.build)

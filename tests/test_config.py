@@ -1,5 +1,8 @@
 """Settings come from the environment; production refuses to start without a secret
 nobody else knows and without being told its database."""
+import re
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
 
@@ -180,3 +183,76 @@ def test_an_idle_time_that_is_not_seconds_refuses_to_start(clean_env, value):
     clean_env.setenv("DB_PING_AFTER_IDLE_SECONDS", value)
     with pytest.raises(ConfigError, match="DB_PING_AFTER_IDLE_SECONDS"):
         load_config()
+
+
+# Every numeric setting and the least a sensible value is (review "maintain" #2): a
+# retention of 0 days or less erases on the day of archiving, a session of 0 minutes
+# never lets anyone in, a timeout of 0 waits for ever (libpq) or never (an HTTP call).
+NUMERIC_SETTINGS = {
+    "DB_CONNECT_TIMEOUT": 1, "SQLITE_BUSY_TIMEOUT_MS": 1, "SESSION_IDLE_MINUTES": 1,
+    "SESSION_REMEMBERED_IDLE_DAYS": 1, "SESSION_MAX_DAYS": 1, "LOGIN_DELAY_MAX_SECONDS": 0,
+    "MAX_UPLOAD_MB": 1, "TRUSTED_PROXIES": 0, "RESIDENT_RETENTION_DAYS": 1,
+    "MEMBER_RETENTION_DAYS": 1, "STALE_REVIEW_DAYS": 1, "REMINDER_REPORT_DAYS": 1,
+    "REMINDER_EVENING_HOUR": 0, "REMINDER_DAILY_CAP": 1, "REMINDER_MAX_ATTEMPTS": 1,
+    "REMINDER_RETRY_SECONDS": 1, "REMINDER_LOOKBACK_DAYS": 1, "REMINDER_HTTP_TIMEOUT": 0.001,
+    "REMINDER_LEASE_SECONDS": 0.001, "SMTP_PORT": 1, "DB_PREPARE_THRESHOLD": 0,
+    "DB_PING_AFTER_IDLE_SECONDS": 0,
+}
+
+
+def _load_with(env, name, value):
+    env.setenv("TRACKER_ENV", "development")
+    # the PostgreSQL connection settings are read only for a PostgreSQL URL
+    env.setenv("DATABASE_URL", "postgresql+psycopg://tracker@127.0.0.1/tracker")
+    env.setenv(name, value)
+    return load_config()
+
+
+@pytest.mark.parametrize("name", sorted(NUMERIC_SETTINGS))
+@pytest.mark.parametrize("value", ["2h", "-1", "1O"])
+def test_a_numeric_setting_that_is_no_number_stops_start_up_naming_it(clean_env, name, value):
+    """`SESSION_IDLE_MINUTES=2h` stopped gunicorn with "invalid literal for int()" and no
+    variable named; `RESIDENT_RETENTION_DAYS=-1` loaded, and the next run erased every
+    archived resident."""
+    with pytest.raises(ConfigError, match=name):
+        _load_with(clean_env, name, value)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, least in NUMERIC_SETTINGS.items() if least > 0))
+def test_a_setting_below_its_least_sensible_value_stops_start_up(clean_env, name):
+    with pytest.raises(ConfigError, match=name):
+        _load_with(clean_env, name, "0")
+
+
+@pytest.mark.parametrize("name", sorted(NUMERIC_SETTINGS))
+def test_the_least_sensible_value_is_taken(clean_env, name):
+    least = NUMERIC_SETTINGS[name]
+    value = "1" if isinstance(least, float) else str(least)
+    config = _load_with(clean_env, name, value)
+    read = (config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]["connect_timeout"]
+            if name == "DB_CONNECT_TIMEOUT" else config.get(name))
+    assert name in ("MAX_UPLOAD_MB", "DB_PREPARE_THRESHOLD") or read == float(value)
+
+
+@pytest.mark.parametrize(("name", "value"), [("REMINDER_EVENING_HOUR", "24"),
+                                             ("SMTP_PORT", "65536")])
+def test_a_setting_above_its_range_stops_start_up(clean_env, name, value):
+    with pytest.raises(ConfigError, match=name):
+        _load_with(clean_env, name, value)
+
+
+@pytest.mark.parametrize("name", ["RESIDENT_RETENTION_DAYS", "MEMBER_RETENTION_DAYS"])
+def test_retention_settings_refuse_zero_days(clean_env, name):
+    with pytest.raises(ConfigError, match=f"{name} must be a whole number at least 1"):
+        _load_with(clean_env, name, "0")
+
+
+def test_an_empty_numeric_setting_means_its_default(clean_env):
+    assert _load_with(clean_env, "RESIDENT_RETENTION_DAYS", "")["RESIDENT_RETENTION_DAYS"] == 1095
+
+
+def test_no_setting_is_read_with_a_bare_int_or_float():
+    """One reader per kind (_count / _seconds): the message names the variable."""
+    source = (Path(__file__).resolve().parent.parent / "tracker" / "config.py").read_text(
+        encoding="utf-8")
+    assert not re.findall(r"\b(?:int|float)\((?:os\.)?(?:env|environ)", source)

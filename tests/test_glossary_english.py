@@ -9,11 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-PO = ROOT / "tracker" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 DESIGN = ROOT / "docs" / "design.md"
 
 
@@ -33,12 +30,6 @@ def glossary() -> list[tuple[str, str, list[str]]]:
         for zh, en in zip(chinese.split(" / "), english.split(" / "), strict=True):
             words.append((zh.strip(), en.strip(), refused))
     return words
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    with PO.open("rb") as handle:
-        return read_po(handle)
 
 
 def _strings(message) -> tuple[str, ...]:

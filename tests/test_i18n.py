@@ -52,11 +52,6 @@ def extracted(tmp_path_factory):
     return _read(pot)
 
 
-@pytest.fixture(scope="module")
-def catalog():
-    return _read(PO)
-
-
 def test_every_template_with_text_is_extracted(extracted):
     """Jinja extraction skips a template it cannot parse without a word: catch that."""
     seen = {Path(location).as_posix() for message in extracted for location, _ in message.locations}

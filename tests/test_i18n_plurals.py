@@ -4,17 +4,11 @@ catalog has both forms; Chinese has one form, so nothing changes there."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pytest
-from babel.messages.pofile import read_po
 from flask_babel import force_locale, ngettext
 
 from tracker.formatting import amount, unit_word
 from tracker.i18n import lazy_ngettext
-
-ROOT = Path(__file__).resolve().parent.parent
-PO = ROOT / "tracker" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
 # The count messages a member, a liaison and an admin meet on the pages they open daily.
 DAILY = [
@@ -38,12 +32,6 @@ DAILY = [
 # ("1 have not confirmed", "1 people wanted", "1 more reports are", "1 participations")
 _NOT_PLURAL = r"(?:is|has|was|this|hours?|yuan|days?)\b"
 ONE_PLURAL = re.compile(rf"\b1 (?:more )?(?:people|have|are|were|(?!{_NOT_PLURAL})[a-z-]+s)\b")
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    with PO.open("rb") as handle:
-        return read_po(handle)
 
 
 def _fill(text: str, n: int) -> str:

@@ -171,7 +171,7 @@ def test_upgrading_a_database_of_the_previous_release_keeps_its_meaning(backend,
     from tracker.rollups import Scope
     from tracker.rollups.figures import Totals, figures
     from tracker.rollups.funds import fund_figures
-    from tracker.services.accounts import authenticate
+    from tests.plans import password_signs_in
     from tracker.timeutil import month_bounds
 
     with fresh_database(backend, tmp_path, "upgrade") as url:
@@ -190,8 +190,8 @@ def test_upgrading_a_database_of_the_previous_release_keeps_its_meaning(backend,
         assert client.get("/readyz").status_code == 200
         with inside(app, request=True):
             # Accounts: the same people log in with the same passwords.
-            assert authenticate("13900000001", PASSWORD).name == "王管理"
-            assert authenticate("13900000005", PASSWORD) is None  # never activated
+            assert password_signs_in("13900000001", PASSWORD).name == "王管理"
+            assert password_signs_in("13900000005", PASSWORD) is None  # never activated
             liaison = db.session.get(Member, 2)
             assert [c.name for c in liaison.communities] == ["建设路社区", "解放路社区"]
 

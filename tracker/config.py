@@ -32,11 +32,24 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _count(value: str | None, name: str) -> int:
+def _count(value: str | None, name: str, minimum: int = 0, maximum: int | None = None) -> int:
+    """A whole-number setting, refused at start-up naming the variable when it is not one
+    or out of bounds (a `-1` retention would erase everything archived at the next run).
+    Every numeric setting is read here or in ``_seconds``, never by a bare int()."""
     value = (value or "0").strip()
     if not value.isdecimal():  # not isdigit: int() cannot read ² or ①
         raise ConfigError(f"{name} must be a whole number (got {value!r}).")
-    return int(value)
+    number = int(value)
+    if number < minimum or (maximum is not None and number > maximum):
+        bounds = f"at least {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+        raise ConfigError(f"{name} must be a whole number {bounds} (got {value!r}).")
+    return number
+
+
+def _whole(env, name: str, default: str, minimum: int = 1, maximum: int | None = None) -> int:
+    """The whole-number setting ``name`` (``default`` when unset or empty, as for
+    ``_seconds``), checked by ``_count``."""
+    return _count((env.get(name) or "").strip() or default, name, minimum, maximum)
 
 
 def _engine_options(url: str) -> dict:
@@ -49,13 +62,14 @@ def _engine_options(url: str) -> dict:
     if url.startswith("postgresql"):
         options["connect_args"] = {
             # An unreachable server is a 503 after a few seconds, not a hung worker.
-            "connect_timeout": int(os.environ.get("DB_CONNECT_TIMEOUT", "5")),
+            # (0 would be libpq's "wait for ever")
+            "connect_timeout": _whole(os.environ, "DB_CONNECT_TIMEOUT", "5"),
             "prepare_threshold": _prepare_threshold(os.environ.get("DB_PREPARE_THRESHOLD")),
         }
     return options
 
 
-def _seconds(value: str | None, default: float, name: str) -> float:
+def _seconds(value: str | None, default: float, name: str, above_zero: bool = False) -> float:
     value = (value or "").strip()
     if not value:
         return default
@@ -63,6 +77,8 @@ def _seconds(value: str | None, default: float, name: str) -> float:
         seconds = float(value)
     except ValueError:
         seconds = -1.0
+    if above_zero and not seconds > 0:  # a timeout of 0 s is no time at all
+        raise ConfigError(f"{name} must be a number of seconds above 0 (got {value!r}).")
     if not seconds >= 0:  # also NaN
         raise ConfigError(f"{name} must be a number of seconds, 0 or more (got {value!r}).")
     return seconds
@@ -92,7 +108,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "ENV_MODE": mode,
         "TESTING": testing,
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-        "SQLITE_BUSY_TIMEOUT_MS": int(env.get("SQLITE_BUSY_TIMEOUT_MS", "15000")),
+        "SQLITE_BUSY_TIMEOUT_MS": _whole(env, "SQLITE_BUSY_TIMEOUT_MS", "15000"),
         "DB_PING_AFTER_IDLE_SECONDS": _seconds(env.get("DB_PING_AFTER_IDLE_SECONDS"), 1.0,
                                                "DB_PING_AFTER_IDLE_SECONDS"),
         "SECRET_KEY": env.get("SECRET_KEY"),
@@ -104,9 +120,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": _bool(env.get("SECURE_COOKIES")),
         # Server-side login sessions (tracker/services/sessions.py); the remember-me
         # cookie lasts as long as the longest session may.
-        "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "120")),
-        "SESSION_REMEMBERED_IDLE_DAYS": int(env.get("SESSION_REMEMBERED_IDLE_DAYS", "14")),
-        "SESSION_MAX_DAYS": int(env.get("SESSION_MAX_DAYS", "30")),
+        "SESSION_IDLE_MINUTES": _whole(env, "SESSION_IDLE_MINUTES", "120"),
+        "SESSION_REMEMBERED_IDLE_DAYS": _whole(env, "SESSION_REMEMBERED_IDLE_DAYS", "14"),
+        "SESSION_MAX_DAYS": _whole(env, "SESSION_MAX_DAYS", "30"),
         "SESSION_TOUCH_MINUTES": 5,
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
@@ -120,7 +136,7 @@ def load_config(overrides: dict | None = None) -> dict:
                                                    "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
-        "LOGIN_DELAY_MAX_SECONDS": int(env.get("LOGIN_DELAY_MAX_SECONDS", "60")),
+        "LOGIN_DELAY_MAX_SECONDS": _whole(env, "LOGIN_DELAY_MAX_SECONDS", "60", minimum=0),
         "PASSWORD_LIMIT": env.get("PASSWORD_LIMIT", "5 per 15 minutes"),
         "LINK_LIMIT_PER_ADDRESS": env.get("LINK_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
         # 我的个人信息's full download (/me/data.json) per member: it reads the whole
@@ -129,16 +145,16 @@ def load_config(overrides: dict | None = None) -> dict:
         # Where members reach the app, e.g. https://gongjian.example.gov.cn: links and QR
         # codes are built from it, never from a request's Host header.
         "PUBLIC_URL": env.get("PUBLIC_URL", ""),
-        "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": _whole(env, "MAX_UPLOAD_MB", "10") * 1024 * 1024,
         "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER", str(INSTANCE / "uploads")),
         # Proxies in front whose X-Forwarded-* headers are believed (0: none; see ops/web.py).
         "TRUSTED_PROXIES": _count(env.get("TRUSTED_PROXIES"), "TRUSTED_PROXIES"),
         # Archived residents' personal data is erased this long after archiving
         # (flask purge-residents): PIPL Art. 19/47, the minimum time necessary.
-        "RESIDENT_RETENTION_DAYS": int(env.get("RESIDENT_RETENTION_DAYS", "1095")),
+        "RESIDENT_RETENTION_DAYS": _whole(env, "RESIDENT_RETENTION_DAYS", "1095"),
         # A member 停用 this long loses phone and e-mail (flask purge-members); the name
         # stays on the participation records the bureau signed.
-        "MEMBER_RETENTION_DAYS": int(env.get("MEMBER_RETENTION_DAYS", "1095")),
+        "MEMBER_RETENTION_DAYS": _whole(env, "MEMBER_RETENTION_DAYS", "1095"),
         # Rows per page of a list (a phone shows 20); the lists worked through at a desk
         # are longer: the admin's lists, 服务对象, 服务记录's people, and 激活链接, where a
         # liaison ticks the members to send links to.
@@ -147,7 +163,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "RESIDENTS_PAGE_SIZE": 50,
         "RECORDS_PAGE_SIZE": 30,
         "INVITES_PAGE_SIZE": 100,
-        "STALE_REVIEW_DAYS": int(env.get("STALE_REVIEW_DAYS", "7")),
+        "STALE_REVIEW_DAYS": _whole(env, "STALE_REVIEW_DAYS", "7"),
     }
     config.update(reminder_settings(env))
     if development or testing:
@@ -228,19 +244,21 @@ def reminder_settings(env) -> dict:
     return {
         # None: every kind; else the comma-separated kinds that are on
         "REMINDER_KINDS": None if kinds is None else [k.strip() for k in kinds.split(",") if k.strip()],
-        "REMINDER_REPORT_DAYS": int(env.get("REMINDER_REPORT_DAYS", "2")),
-        "REMINDER_EVENING_HOUR": int(env.get("REMINDER_EVENING_HOUR", "18")),
+        "REMINDER_REPORT_DAYS": _whole(env, "REMINDER_REPORT_DAYS", "2"),
+        "REMINDER_EVENING_HOUR": _whole(env, "REMINDER_EVENING_HOUR", "18", minimum=0, maximum=23),
         "REMINDER_QUIET_HOURS": env.get("REMINDER_QUIET_HOURS", "22:00-08:00"),
         "REMINDER_TIMEZONE": env.get("REMINDER_TIMEZONE", "Asia/Shanghai"),
-        "REMINDER_DAILY_CAP": int(env.get("REMINDER_DAILY_CAP", "3")),
-        "REMINDER_MAX_ATTEMPTS": int(env.get("REMINDER_MAX_ATTEMPTS", "5")),
-        "REMINDER_RETRY_SECONDS": int(env.get("REMINDER_RETRY_SECONDS", "300")),
-        "REMINDER_LOOKBACK_DAYS": int(env.get("REMINDER_LOOKBACK_DAYS", "14")),
+        "REMINDER_DAILY_CAP": _whole(env, "REMINDER_DAILY_CAP", "3"),
+        "REMINDER_MAX_ATTEMPTS": _whole(env, "REMINDER_MAX_ATTEMPTS", "5"),
+        "REMINDER_RETRY_SECONDS": _whole(env, "REMINDER_RETRY_SECONDS", "300"),
+        "REMINDER_LOOKBACK_DAYS": _whole(env, "REMINDER_LOOKBACK_DAYS", "14"),
         "REMINDER_BASE_URL": (env.get("REMINDER_BASE_URL") or env.get("PUBLIC_URL", "")).rstrip("/"),
-        "REMINDER_HTTP_TIMEOUT": float(env.get("REMINDER_HTTP_TIMEOUT", "10")),
-        "REMINDER_LEASE_SECONDS": float(env.get("REMINDER_LEASE_SECONDS", "900")),
+        "REMINDER_HTTP_TIMEOUT": _seconds(env.get("REMINDER_HTTP_TIMEOUT"), 10.0,
+                                          "REMINDER_HTTP_TIMEOUT", above_zero=True),
+        "REMINDER_LEASE_SECONDS": _seconds(env.get("REMINDER_LEASE_SECONDS"), 900.0,
+                                           "REMINDER_LEASE_SECONDS", above_zero=True),
         "SMTP_HOST": env.get("SMTP_HOST"),
-        "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
+        "SMTP_PORT": _whole(env, "SMTP_PORT", "25", minimum=1, maximum=65535),
         "SMTP_SECURITY": env.get("SMTP_SECURITY", "starttls"),  # starttls | ssl | plain
         "SMTP_USER": env.get("SMTP_USER"),
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD"),

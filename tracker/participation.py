@@ -98,13 +98,46 @@ from .reference import double_category_ids
 
 COUNTED_REPORTS = (ReportStatus.approved, ReportStatus.submitted)
 
-_TASK_FIELDS = ("service_date", "unit_id", "community_id", "zone_id", "category_id",
-                "resource_item_id")
-_ASSIGNMENT_FIELDS = ("status", "minutes", "member_id", "task_id")
-_REPORT_FIELDS = ("status", "quantity", "people_served", "task_id")
-# the survey's 完成数量 counts active findings; the kept finding counts also their
-# day, kind, status (移交, 整改) and community
-_FINDING_FIELDS = ("active", "task_id", "found_on", "kind", "status", "community_id")
+
+
+@dataclass(frozen=True)
+class Watched:
+    """What of one model's rows a derived mark reads: a flush changing one of ``fields``
+    (a moved ``task_id``: the old task and the new) touches the row's task; so does a
+    new row unless ``new`` is False, and a deleted one. ``counts`` narrows the new and
+    changed rows (``is_new`` tells which) to those the mark can hold."""
+    fields: tuple[str, ...]
+    new: bool = True
+    counts: Callable[[object, bool], bool] | None = None
+
+
+def _was_or_is_done(obj: Assignment, is_new: bool) -> bool:
+    if is_new:
+        return obj.status == AssignmentStatus.done
+    history = inspect(obj).attrs.status.history
+    known = (*history.added, *history.deleted, *history.unchanged)
+    return not known or AssignmentStatus.done in known  # not loaded: cannot rule it out
+
+
+# What each derived mark reads, side by side: a column one of them starts to read is
+# added here, to its map (tests/rollups/test_touched_tasks.py changes each one).
+# The counted rows (this module): a task's dates and place in the catalogue, its done
+# participations, its report's figures; the survey's 完成数量 counts active findings,
+# and the kept finding counts also their day, kind, status (移交, 整改) and community.
+# A new task has no counted rows yet.
+COUNTED_ROWS_READ = {
+    Task: Watched(("service_date", "unit_id", "community_id", "zone_id", "category_id",
+                   "resource_item_id"), new=False),
+    Assignment: Watched(("status", "minutes", "member_id", "task_id"), counts=_was_or_is_done),
+    TaskReport: Watched(("status", "quantity", "people_served", "task_id")),
+    Finding: Watched(("active", "task_id", "found_on", "kind", "status", "community_id")),
+}
+# Task.report_owed_at (tracker/report_owed.py): the task's status and end, whether it
+# has a report and that report's status.
+OWED_MARK_READS = {
+    Task: Watched(("status", "ends_at")),
+    TaskReport: Watched(("status", "task_id")),
+}
 
 
 def _participation_rows(where):
@@ -546,35 +579,27 @@ def changed(obj, names) -> bool:
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
-def _was_or_is_done(obj: Assignment) -> bool:
-    history = inspect(obj).attrs.status.history
-    known = (*history.added, *history.deleted, *history.unchanged)
-    return not known or AssignmentStatus.done in known  # not loaded: cannot rule it out
-
-
-def touched_tasks(session: Session) -> set[int]:
-    """The tasks whose counted rows a flush may have changed."""
+def touched_task_ids(session: Session, reads: dict[type, Watched]) -> set[int]:
+    """The tasks whose mark, reading what ``reads`` says, a flush may have changed."""
     ids: set[int] = set()
+
+    def touch(obj, watched: Watched, is_new: bool) -> None:
+        if watched.counts is None or watched.counts(obj, is_new):
+            ids.add(obj.id if isinstance(obj, Task) else obj.task_id)
+            if not is_new and not isinstance(obj, Task):
+                ids.update(inspect(obj).attrs.task_id.history.deleted)
+
     for obj in session.new:
-        if isinstance(obj, (TaskReport, Finding)) or (
-                isinstance(obj, Assignment) and obj.status == AssignmentStatus.done):
-            ids.add(obj.task_id)
+        watched = reads.get(type(obj))
+        if watched is not None and watched.new:
+            touch(obj, watched, True)
     for obj in session.dirty:
-        if isinstance(obj, TaskReport) and changed(obj, _REPORT_FIELDS):
-            ids.add(obj.task_id)
-        elif isinstance(obj, Assignment) and changed(obj, _ASSIGNMENT_FIELDS) \
-                and _was_or_is_done(obj):
-            ids.add(obj.task_id)
-            old_task = inspect(obj).attrs.task_id.history.deleted
-            ids.update(old_task)
-        elif isinstance(obj, Task) and changed(obj, _TASK_FIELDS):
-            ids.add(obj.id)
-        elif isinstance(obj, Finding) and changed(obj, _FINDING_FIELDS):
-            ids.add(obj.task_id)
-            ids.update(inspect(obj).attrs.task_id.history.deleted)
+        watched = reads.get(type(obj))
+        if watched is not None and changed(obj, watched.fields):
+            touch(obj, watched, False)
     for obj in session.deleted:
         # (Tasks are never deleted: the foreign key makes trying to a loud error.)
-        if isinstance(obj, (TaskReport, Assignment, Finding)):
+        if type(obj) in reads and not isinstance(obj, Task):
             ids.add(obj.task_id)
     ids.discard(None)
     return ids
@@ -598,7 +623,7 @@ def _after_flush(session: Session, _flush_context) -> None:
     while it commits — however many flushes it made, and whatever else it does after
     them — and takes them all in one order: two transactions moving the same rows in
     opposite orders flush by flush cannot deadlock."""
-    ids = touched_tasks(session)
+    ids = touched_task_ids(session, COUNTED_ROWS_READ)
     if ids:
         _rewrite_all(session.connection(), ids, _gathered(session))
 

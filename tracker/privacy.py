@@ -75,7 +75,7 @@ def scrub(text: str) -> str:
     secrets of secret links taken out: what a log line or a kept error may say."""
     text = _SECRET_LINK.sub(lambda m: m.group(1) + HIDDEN, text)
     text = _ID_CARD.sub("[身份证号]", text)
-    text = _EMAIL.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
+    text = _EMAIL.sub(lambda m: mask_email(m.group(0)), text)
     return _PHONE.sub(lambda m: (m.group("code") or "") + mask_phone(m.group("number")), text)
 
 

@@ -17,15 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, case, event, exists, inspect, true, update
+from sqlalchemy import and_, case, event, exists, true, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from .models import ReportStatus, Task, TaskReport, TaskStatus
-from .participation import changed, locked_tasks
-
-_TASK_FIELDS = ("status", "ends_at")
-_REPORT_FIELDS = ("status", "task_id")
+from .participation import OWED_MARK_READS, locked_tasks, touched_task_ids
 
 
 def owed_value():
@@ -54,29 +51,9 @@ def rebuild(connection: Connection) -> None:
     _rewrite(connection, true())
 
 
-def touched_tasks(session: Session) -> set[int]:
-    """The tasks whose mark a flush may have changed."""
-    ids: set[int] = set()
-    for obj in session.new:
-        if isinstance(obj, Task):
-            ids.add(obj.id)
-        elif isinstance(obj, TaskReport):
-            ids.add(obj.task_id)
-    for obj in session.dirty:
-        if isinstance(obj, Task) and changed(obj, _TASK_FIELDS):
-            ids.add(obj.id)
-        elif isinstance(obj, TaskReport) and changed(obj, _REPORT_FIELDS):
-            ids.add(obj.task_id)
-            ids.update(inspect(obj).attrs.task_id.history.deleted)
-    for obj in session.deleted:
-        if isinstance(obj, TaskReport):
-            ids.add(obj.task_id)
-    ids.discard(None)
-    return ids
-
-
 def _after_flush(session: Session, _flush_context) -> None:
-    ids = touched_tasks(session)
+    # what the mark reads: participation.OWED_MARK_READS, beside the counted rows' map
+    ids = touched_task_ids(session, OWED_MARK_READS)
     if ids:
         refresh(session.connection(), ids)
         session.info.setdefault("report_owed_touched", set()).update(ids)

@@ -29,7 +29,8 @@ from tracker.participation import rebuild
 from tracker.reports.summary import build_summary
 from tracker.reports.xlsx_export import render_participations_xlsx
 from tracker.rollups import Scope
-from tracker.rollups.figures import figures, figures_by_category
+from tracker.rollups.figures import figures
+from tests.plans import figures_by_category
 from tracker.services import ServiceError, unit_of_work
 from tests.owed_marks import assert_marks_follow_the_rule
 from tracker.services.ledger_import import HEADERS, check_ledger, import_ledger, read_ledger

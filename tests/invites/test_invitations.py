@@ -9,11 +9,15 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.plans import password_signs_in
 from tracker.extensions import db
-from tracker.models import AuditEvent, Invitation, InvitationPurpose, Role
+from tracker.models import AuditEvent, Invitation, InvitationPurpose, Member, Role
 from tracker.services import PermissionDenied, ServiceError
-from tracker.services.accounts import authenticate
-from tracker.services.invitations import accept_invitation, issue_links, may_invite
+from tracker.services.invitations import (
+    accept_invitation,
+    invitable_members_query,
+    issue_links,
+)
 
 NEW_PASSWORD = "Hongqi-Piaopiao-88"
 
@@ -66,6 +70,13 @@ def test_a_member_with_a_password_gets_a_reset_link(world):
     assert link.purpose == InvitationPurpose.reset
 
 
+def may_invite(actor, member) -> bool:
+    """Whether ``actor`` may make ``member`` a link: the members the 激活链接 page lists
+    and ``issue_links`` accepts (one query, ``invitable_members_query``)."""
+    return member.id in db.session.scalars(
+        invitable_members_query(actor).with_only_columns(Member.id)).all()
+
+
 def test_who_may_issue(world):
     admin_of_other_unit = f.member(f.unit("县财政局"), name="外单位党员")
     db.session.commit()
@@ -107,7 +118,7 @@ def test_a_member_opens_the_link_sets_a_password_and_is_logged_in(client, world)
     assert response.status_code == 302
     assert client.get("/tasks/").status_code == 200  # logged in
     db.session.expire_all()
-    assert authenticate(member.phone, NEW_PASSWORD) == member
+    assert password_signs_in(member.phone, NEW_PASSWORD) == member
     assert db.session.scalar(select(Invitation)).used_at is not None
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "accept"))
 
@@ -123,8 +134,8 @@ def test_a_used_link_is_dead(client, world):
     response = _set(client, token, "Another-Secret-77")
     assert response.status_code == 410
     db.session.expire_all()
-    assert authenticate(member.phone, "Another-Secret-77") is None
-    assert authenticate(member.phone, NEW_PASSWORD) == member
+    assert password_signs_in(member.phone, "Another-Secret-77") is None
+    assert password_signs_in(member.phone, NEW_PASSWORD) == member
 
 
 def test_an_expired_link_is_dead(client, world):
@@ -187,8 +198,8 @@ def test_reset_replaces_a_forgotten_password(client, login, world):
     client.post("/auth/logout")
     assert _set(client, token).status_code == 302
     db.session.expire_all()
-    assert authenticate(world.member.phone, f.PASSWORD) is None
-    assert authenticate(world.member.phone, NEW_PASSWORD) == world.member
+    assert password_signs_in(world.member.phone, f.PASSWORD) is None
+    assert password_signs_in(world.member.phone, NEW_PASSWORD) == world.member
 
 
 def test_setting_a_password_switches_the_session_to_the_member(client, login, world):

@@ -12,7 +12,7 @@ from tests import factories as f
 from tracker.extensions import db
 from tracker.models import Invitation, InvitationPurpose
 from tracker.services import ServiceError
-from tracker.services.accounts import authenticate
+from tests.plans import password_signs_in
 from tracker.services.invitations import issue_links
 
 NEW_PASSWORD = "Hongqi-Piaopiao-88"
@@ -56,11 +56,11 @@ def test_a_link_cannot_be_used_in_the_session_of_its_maker(client, login, world)
                          data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert posted.status_code == 403
     db.session.expire_all()
-    assert authenticate(world.member.phone, f.PASSWORD) == world.member  # unchanged
+    assert password_signs_in(world.member.phone, f.PASSWORD) == world.member  # unchanged
     assert db.session.scalar(select(Invitation)).used_at is None
     # The member, on their own phone, uses it.
     client.post("/auth/logout")
     assert client.post(f"/invite/{token}", data={"new_password": NEW_PASSWORD,
                                                  "confirm": NEW_PASSWORD}).status_code == 302
     db.session.expire_all()
-    assert authenticate(world.member.phone, NEW_PASSWORD) == world.member
+    assert password_signs_in(world.member.phone, NEW_PASSWORD) == world.member

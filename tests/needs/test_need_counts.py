@@ -1,4 +1,4 @@
-"""The counts of 需求清单 / 微心愿 (``rollups.needs.need_counts``), from a world of needs
+"""The counts of 需求清单 / 微心愿 (``rollups.needs.need_counts_plan``), from a world of needs
 in known states and dates, counted by hand with the rule:
 
 - posted: posted in the period, whatever became of them;
@@ -16,7 +16,8 @@ from tests.needs.support import need
 from tracker.extensions import db
 from tracker.models import Need, NeedKind, NeedStatus
 from tracker.rollups import Scope
-from tracker.rollups.needs import NeedCounts, need_counts
+from tracker.rollups.needs import NeedCounts
+from tests.plans import need_counts
 
 OCTOBER = Scope(date_from=date(2026, 10, 1), date_to=date(2026, 11, 1))
 TODAY = date(2026, 11, 30)

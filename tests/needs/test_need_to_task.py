@@ -20,7 +20,7 @@ from tests.web.manage_support import FMT, local, task_form
 from tracker.extensions import db
 from tracker.models import NeedStatus, Task
 from tracker.rollups import Scope
-from tracker.rollups.needs import need_counts
+from tests.plans import need_counts
 from tracker.services import PermissionDenied, ServiceError, unit_of_work
 from tracker.services.needs import claim_need, create_task_from_need, fulfil_need, release_need
 from tracker.services.reviews import ReportData, approve_report, submit_report

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from tests import factories as f
 from tracker.extensions import db
 from tracker.models import AuditEvent, Invitation, Member, Role, Unit
-from tracker.services.accounts import authenticate
+from tests.plans import password_signs_in
 
 PHONE = "13900001111"
 GOOD = "Dangjian-Gongjian-7"
@@ -36,7 +36,7 @@ def test_first_admin_and_unit_from_a_password_typed_twice(runner):
     admin = _admin()
     assert admin.role == Role.admin and admin.active and admin.name == "王管理"
     assert admin.unit.name == "县商务局"
-    assert authenticate(PHONE, GOOD) == admin
+    assert password_signs_in(PHONE, GOOD) == admin
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"create", "create_admin"} <= actions
 
@@ -46,7 +46,7 @@ def test_a_mistyped_confirmation_asks_again(runner):
     assert result.exit_code == 0, result.output
     assert "两次输入的密码不一致" in result.output  # in the prompts' language
     assert "do not match" not in result.output
-    assert authenticate(PHONE, GOOD) == _admin()
+    assert password_signs_in(PHONE, GOOD) == _admin()
 
 
 def test_an_existing_unit_is_reused(runner, app):
@@ -72,8 +72,8 @@ def test_a_weak_password_is_refused_right_after_it_is_typed_and_asked_again(runn
     first, _, rest = result.output.partition("再次输入密码")
     assert "密码" in first.split("\n", 1)[1]  # the reason, before any confirmation
     assert first.count("密码:") == 2 and rest.count("再次输入密码") == 0
-    assert authenticate(PHONE, GOOD) == _admin()
-    assert authenticate(PHONE, password) is None
+    assert password_signs_in(PHONE, GOOD) == _admin()
+    assert password_signs_in(PHONE, password) is None
 
 
 def test_only_weak_passwords_write_nothing(runner):

@@ -3,7 +3,7 @@ DB_PING_AFTER_IDLE_SECONDS (tracker/db_setup.py): under load no request pays a r
 trip for it, and after a quiet spell a connection the server dropped is replaced before
 a request sees it.
 
-The pool's clock is the test's (``clock``): the idle spells are set, not slept, so a
+The pool's clock is the test's (``pool_clock``): the idle spells are set, not slept, so a
 busy machine neither makes "a moment ago" idle nor shortens a quiet spell."""
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ def app_config():
 
 
 @pytest.fixture
-def clock(app, monkeypatch):
+def pool_clock(app, monkeypatch):
     """The seconds the pool reads (tracker/db_setup.py's ``time.monotonic``);
-    ``clock.pass_(s)`` lets ``s`` seconds go by."""
+    ``pool_clock.pass_(s)`` lets ``s`` seconds go by."""
     now = [1000.0]
 
     def pass_(seconds: float) -> None:
@@ -40,7 +40,7 @@ def clock(app, monkeypatch):
 
 
 @pytest.fixture
-def pings(app, clock, monkeypatch):
+def pings(app, pool_clock, monkeypatch):
     """How many times the pool pinged a connection (each ping is the real one)."""
     dialect, seen = db.engine.dialect, []
     real = dialect.do_ping
@@ -59,19 +59,19 @@ def _request() -> int:
         return connection.execute(text("SELECT 1")).scalar_one()
 
 
-def test_a_connection_used_a_moment_ago_is_not_pinged(pings, clock):
+def test_a_connection_used_a_moment_ago_is_not_pinged(pings, pool_clock):
     _request()
     pings.clear()
     for _ in range(5):
-        clock.pass_(IDLE * 0.9)  # each request within the setting of the one before
+        pool_clock.pass_(IDLE * 0.9)  # each request within the setting of the one before
         assert _request() == 1
     assert pings == []
 
 
-def test_a_connection_idle_longer_than_the_setting_is_pinged_once(pings, clock):
+def test_a_connection_idle_longer_than_the_setting_is_pinged_once(pings, pool_clock):
     _request()
     pings.clear()
-    clock.pass_(IDLE + 0.1)
+    pool_clock.pass_(IDLE + 0.1)
     assert _request() == 1
     assert _request() == 1  # and not again right after
     assert len(pings) == 1
@@ -89,10 +89,10 @@ def postgresql(app):
 
 
 def test_after_a_quiet_spell_a_connection_the_server_dropped_is_replaced(postgresql, pings,
-                                                                         clock):
+                                                                         pool_clock):
     dropped = _backend_pid()
     terminate_backend(dropped)
-    clock.pass_(IDLE + 0.1)
+    pool_clock.pass_(IDLE + 0.1)
     assert _backend_pid() != dropped  # answered, on a new connection
     assert len(pings) == 1
 

@@ -17,14 +17,16 @@ from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, ReportStatus, TaskReport
 from tracker.reports.csv_export import neutralise, render_csv
 from tracker.reports.docx_export import render_docx
-from tracker.reports.figures import ledger_rows
+from tests.plans import ledger_rows
 from tracker.reports.summary import build_summary
-from tracker.reports.xlsx_export import paragraph_text, render_xlsx
+from tracker.reports.xlsx_export import render_xlsx
+from tests.plans import paragraph_text
 from tracker.rollups import Scope
 from tracker.rollups.coverage import coverage as unit_coverage
-from tracker.rollups.double import double_progress
-from tracker.rollups.figures import figures, figures_by_category
-from tracker.rollups.findings import findings_counts
+from tests.plans import double_progress
+from tracker.rollups.figures import figures
+from tests.plans import figures_by_category
+from tests.plans import findings_counts
 from tracker.rollups.funds import fund_figures
 from tracker.templating import hours
 

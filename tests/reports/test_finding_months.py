@@ -19,8 +19,8 @@ from tests.reports.test_participation_story import approved_activity
 from tracker.extensions import db
 from tracker.models import Finding, FindingKind, FindingStatus, ReportStatus, TaskReport
 from tracker.rollups import Scope
-from tracker.rollups.double import double_progress
-from tracker.rollups.findings import findings_counts
+from tests.plans import double_progress
+from tests.plans import findings_counts
 from tracker.reports.csv_export import render_csv
 from tracker.reports.exports import render_docx, render_xlsx
 from tracker.reports.summary import build_summary

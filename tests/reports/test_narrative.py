@@ -16,7 +16,8 @@ from tracker.models import FundEntry, ReportStatus, TaskReport
 from tracker.reports.summary import build_summary
 from tracker.rollups import Scope
 from tracker.rollups.coverage import coverage as unit_coverage
-from tracker.rollups.figures import figures, figures_by_category, per_unit
+from tracker.rollups.figures import figures, per_unit
+from tests.plans import figures_by_category
 
 GOLDEN = Path(__file__).parent / "golden"
 

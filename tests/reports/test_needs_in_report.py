@@ -18,7 +18,8 @@ from tracker.models import Member, NeedKind, NeedStatus
 from tracker.reports.csv_export import render_csv
 from tracker.reports.docx_export import render_docx
 from tracker.reports.summary import build_summary
-from tracker.reports.xlsx_export import paragraph_text, render_xlsx
+from tracker.reports.xlsx_export import render_xlsx
+from tests.plans import paragraph_text
 
 
 def _needs(o):

@@ -9,7 +9,7 @@ import pytest
 
 from tests.services.test_claims import assignment_of
 from tracker.extensions import db
-from tracker.reports.figures import ledger_rows
+from tests.plans import ledger_rows
 from tracker.reports.records import service_record
 from tracker.rollups.scope import Scope
 from tracker.services import unit_of_work

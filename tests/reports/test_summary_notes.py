@@ -14,7 +14,7 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import AuditEvent, SummaryNote, SummaryScope
 from tracker.reports.summary import build_summary
-from tracker.reports.xlsx_export import paragraph_text
+from tests.plans import paragraph_text
 from tracker.services import PermissionDenied, ServiceError, unit_of_work
 from tracker.services import summary_notes as notes
 

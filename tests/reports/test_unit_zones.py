@@ -9,9 +9,9 @@ from tests import factories as f
 from tests.rollups import builders as b
 from tracker.extensions import db
 from tracker.models import Community, ReportStatus, Role
-from tracker.reports.figures import monthly_figures
+from tracker.reports.summary import build_summary
 from tracker.rollups import Scope
-from tracker.rollups.double import double_progress
+from tests.plans import double_progress
 from tracker.timeutil import month_bounds
 
 DAY = date(2026, 3, 10)
@@ -42,9 +42,9 @@ def test_a_units_zones_are_its_own(app):
     assert [(r.name, r.ads) for r in view.rows] == [("一区", 5), ("二区", 0), ("三区", 3)]
     assert view.total.ads == 8
 
-    summary = monthly_figures(DAY.year, DAY.month, unit=ours)
+    summary = build_summary(DAY.year, DAY.month, unit=ours)
     assert [(z.name, z.ads) for z in summary.zones] == [("一区", 5), ("三区", 3)]
-    theirs_summary = monthly_figures(DAY.year, DAY.month, unit=theirs)
+    theirs_summary = build_summary(DAY.year, DAY.month, unit=theirs)
     assert [(z.name, z.ads) for z in theirs_summary.zones] == [("四区", 7)]
 
 
@@ -84,7 +84,7 @@ def test_the_summarys_zones_read_the_month_only(app):
         assert (row.ads_year, row.ads_target, row.stairs_target, row.found_year) == (0, 0, 0, 0)
     assert [getattr(month.total, n) for n in period] == [getattr(full.total, n) for n in period]
 
-    summary = monthly_figures(DAY.year, DAY.month, unit=ours)
+    summary = build_summary(DAY.year, DAY.month, unit=ours)
     assert [(z.key, z.ads) for z in summary.zones] == [
         (r.key, r.ads) for r in full.rows if r.ads or r.stairs or r.found or r.activities
         or r.person_times]

@@ -1,6 +1,8 @@
 """A reported task's raw material, shared by the tests of the derived tables."""
 from __future__ import annotations
 
+from datetime import date, datetime, time, timezone
+
 import pytest
 from sqlalchemy import select
 
@@ -8,6 +10,7 @@ from tests import factories as f
 from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus
 from tracker.services import unit_of_work
+from tracker import timeutil
 from tracker.services.claims import confirm_participation
 
 
@@ -31,3 +34,14 @@ def staffed(world):
         for member, minutes in ((world.member, 60), (world.leader, 90)):
             confirm_participation(assignment_of(world.past_task, member), member, minutes)
     return world, third
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """clock(day): it is now noon of ``day`` (local time) for the application."""
+
+    def set_day(day: date) -> None:
+        noon = datetime.combine(day, time(12), timeutil.LOCAL_TZ).astimezone(timezone.utc)
+        monkeypatch.setattr(timeutil, "utcnow", lambda: noon)
+
+    return set_day

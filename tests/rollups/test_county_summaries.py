@@ -47,10 +47,12 @@ from tracker.models import (
 )
 from tracker.reference import DOUBLE_CODES
 from tracker.rollups import Scope
-from tracker.rollups.checklist import resource_progress, resource_progress_by_category
-from tracker.rollups.double import double_progress
-from tracker.rollups.figures import figures, figures_by_category, figures_by_month, trend
-from tracker.rollups.findings import findings_counts
+from tracker.rollups.checklist import resource_progress
+from tests.plans import resource_progress_by_category
+from tests.plans import double_progress
+from tracker.rollups.figures import figures, figures_by_month, trend
+from tests.plans import figures_by_category
+from tests.plans import findings_counts
 from tracker.rollups.scope import months_between, year_range
 from tracker.services import unit_of_work
 from tracker.services.backfill import BackfillData, Participant, record_past_activity

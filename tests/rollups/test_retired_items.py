@@ -10,7 +10,8 @@ from tests import factories as f
 from tests.rollups import builders as b
 from tracker.extensions import db
 from tracker.models import TargetMeasure, TaskStatus
-from tracker.rollups.checklist import resource_progress, resource_progress_by_category
+from tracker.rollups.checklist import resource_progress
+from tests.plans import resource_progress_by_category
 from tracker.rollups.funds import fund_figures
 from tracker.rollups.scope import Scope, year_range
 from tracker.services import funds as funds_service

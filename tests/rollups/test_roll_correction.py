@@ -12,14 +12,13 @@ roll the code keeps; the figures compared are those the 月报 writes.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timezone
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from tests import factories as f
 from tests.rollups import builders as b
-from tracker import timeutil
 from tracker.extensions import db
 from tracker.models import AuditEvent, Member, Role
 from tracker.reports.summary import build_summary
@@ -28,17 +27,6 @@ from tracker.services import ServiceError, directory, roll, unit_of_work
 OCT_31 = date(2025, 10, 31)
 NOV_1 = date(2025, 11, 1)
 OCT_15 = date(2025, 10, 15)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """clock(day): it is now noon of ``day`` (local time) for the application."""
-
-    def set_day(day: date) -> None:
-        noon = datetime.combine(day, time(12), timeutil.LOCAL_TZ).astimezone(timezone.utc)
-        monkeypatch.setattr(timeutil, "utcnow", lambda: noon)
-
-    return set_day
 
 
 def correct(member, actor, day, reason):

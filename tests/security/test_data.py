@@ -135,6 +135,16 @@ def test_the_filter_masks_a_phone_with_its_country_code_and_an_email_address():
         "SendStatusSet.0.Code=LimitExceeded task 42"
 
 
+def test_an_address_is_masked_by_one_rule():
+    """The logs' filter masks an address as ``mask_email`` does (review "maintain" #3:
+    the rule was written twice, one copy unused)."""
+    from tracker.privacy import mask_email, scrub
+
+    for address in ("zhang.san@example.com", "a@b.example.cn", "Li_Si+tag@mail.gov.cn"):
+        assert scrub(f"to {address}: refused") == f"to {mask_email(address)}: refused"
+    assert mask_email("zhang.san@example.com") == "z***@example.com"
+
+
 def test_a_phone_is_masked_one_way_everywhere(client, world, login):
     """privacy.mask_phone: a member's phone on a page, in the audit trail of a changed
     phone or of a failed login, and in a log line are all written 138****0001."""

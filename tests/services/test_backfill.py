@@ -23,7 +23,7 @@ from tracker.models import (
     TaskStatus,
 )
 from tracker.rollups.figures import totals
-from tracker.rollups.findings import findings_counts
+from tests.plans import findings_counts
 from tracker.rollups.scope import Scope
 from tracker.services import PermissionDenied, ServiceError, unit_of_work
 from tracker.services.backfill import (

@@ -22,12 +22,8 @@ from tracker.services.reviews import (
 from tracker.services.tasks import cancel_task
 
 
-@pytest.fixture(autouse=True)
-def both_figures(world):
-    """The past task in a category that counts both a 完成数量 and a 受益."""
-    item = f.item(world.unit, world.community, f.category())
-    world.past_task.category_id, world.past_task.resource_item_id = item.category_id, item.id
-    db.session.commit()
+# the past task in a category counting both a 完成数量 and a 受益 (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("both_figures")
 
 
 def data(**overrides) -> ReportData:

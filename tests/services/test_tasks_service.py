@@ -30,7 +30,8 @@ from tracker.services.tasks import (
     update_task,
 )
 from tracker.rollups.checklist import resource_progress
-from tracker.rollups.figures import figures, figures_by_category
+from tracker.rollups.figures import figures
+from tests.plans import figures_by_category
 from tracker.rollups.scope import Scope
 from tracker.timeutil import LOCAL_TZ, to_local, utcnow
 

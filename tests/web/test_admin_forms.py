@@ -16,12 +16,6 @@ from tracker.models import AuditEvent, Category, Community, Member, ResourceItem
 ENGLISH_LEAKS = ("Not a valid", "Invalid Choice", "This field is required", "Field must be")
 
 
-@pytest.fixture
-def admin(world, login):
-    login(world.admin)
-    return world.admin
-
-
 def count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 

@@ -12,12 +12,6 @@ from tracker.extensions import db
 from tracker.models import AuditEvent, Community, Member, Unit
 
 
-@pytest.fixture
-def admin(world, login):
-    login(world.admin)
-    return world.admin
-
-
 def text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 

@@ -291,8 +291,8 @@ def test_the_demo_month_reads_the_same_everywhere(seeded_demo):
     from tracker.models import Unit
     from tracker.reports.summary import build_summary
     from tracker.rollups import Scope
-    from tracker.rollups.figures import figures_by_category
-    from tracker.rollups.findings import findings_counts
+    from tests.plans import figures_by_category
+    from tests.plans import findings_counts
 
     seeded_demo(TODAY)
     unit = db.session.scalar(db.select(Unit))

@@ -21,12 +21,8 @@ from tracker.models import (
 from tracker.services.reviews import ReportData, submit_report
 
 
-@pytest.fixture(autouse=True)
-def both_figures(world):
-    """The past task in a category that counts both a 完成数量 (棵) and a 受益 (人)."""
-    item = f.item(world.unit, world.community, f.category())
-    world.past_task.category_id, world.past_task.resource_item_id = item.category_id, item.id
-    db.session.commit()
+# the past task in a category counting both a 完成数量 and a 受益 (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("both_figures")
 
 
 def _ended(world, title, days=2, item=None, **kw):

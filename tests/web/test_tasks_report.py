@@ -22,13 +22,8 @@ from tracker.services.reviews import approve_report, return_report
 GOOD = {"quantity": "12", "people_served": "40", "note": "清理楼道杂物，张贴文明提示。"}
 
 
-@pytest.fixture(autouse=True)
-def both_figures(world):
-    """The past task in a category that counts a 完成数量 (棵) and a 受益 (人), so both
-    fields are asked; the categories that count one or none are tested below."""
-    item = f.item(world.unit, world.community, f.category())
-    world.past_task.category_id, world.past_task.resource_item_id = item.category_id, item.id
-    db.session.commit()
+# the past task in a category counting both a 完成数量 and a 受益 (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("both_figures")
 
 
 def url(task) -> str:

@@ -66,7 +66,6 @@ class BackfillRequest(db.Model):
     task: Mapped["Task | None"] = relationship(foreign_keys=[task_id])  # noqa: F821
     result_task: Mapped["Task | None"] = relationship(foreign_keys=[result_task_id])  # noqa: F821
     voided_task: Mapped["Task | None"] = relationship(foreign_keys=[voided_task_id])  # noqa: F821
-    decided_by: Mapped["Member | None"] = relationship(foreign_keys=[decided_by_id])  # noqa: F821
 
     @property
     def is_pending(self) -> bool:

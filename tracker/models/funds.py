@@ -35,4 +35,3 @@ class FundEntry(db.Model):
     community: Mapped["Community"] = relationship()  # noqa: F821
     task: Mapped["Task | None"] = relationship()  # noqa: F821
     created_by: Mapped["Member"] = relationship()  # noqa: F821
-    reverses: Mapped["FundEntry | None"] = relationship(remote_side=[id])

@@ -32,4 +32,3 @@ class Photo(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)  # removed photos are hidden
 
     task: Mapped["Task"] = relationship()  # noqa: F821
-    uploaded_by: Mapped["Member"] = relationship()  # noqa: F821

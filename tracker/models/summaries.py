@@ -66,7 +66,6 @@ class SummaryNote(db.Model):
     finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # 已定稿
     finalized_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
 
-    updated_by: Mapped["Member | None"] = relationship(foreign_keys=[updated_by_id])  # noqa: F821
     finalized_by: Mapped["Member | None"] = relationship(  # noqa: F821
         foreign_keys=[finalized_by_id])
 

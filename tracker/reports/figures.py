@@ -35,7 +35,7 @@ from ..models import (
 from ..rollups import Scope, Totals
 from ..sources import source_label
 from ..sql_json import json_rows_in_order, rows_of
-from ..rollups.batch import Plan, built_once, constant, gather, plan, run
+from ..rollups.batch import Plan, built_once, constant, gather, plan
 from ..rollups.coverage import (
     Coverage,
     coverage_plan,
@@ -93,11 +93,7 @@ class LedgerRow:
     beneficiary_unit: str | None
     leader: str
     reviewer: str
-    source: str = ""  # 来源: 现场签到 / 组长提交 / 补录 (services.backfill.source_label)
-
-
-def ledger_rows(scope: Scope) -> list[LedgerRow]:
-    return run(ledger_plan(scope))
+    source: str = ""  # 来源: 现场签到 / 组长提交 / 补录 (sources.source_label, the one rule)
 
 
 def ledger_plan(scope: Scope) -> Plan:
@@ -283,13 +279,6 @@ class MonthlyFigures:
 
     def section_categories(self, section: Section) -> list[CategoryFigures]:
         return [c for c in self.categories if c.section == section]
-
-
-def monthly_figures(year: int, month: int, *, unit: Unit | None = None,
-                    community: Community | None = None,
-                    community_ids: tuple[int, ...] | None = None) -> MonthlyFigures:
-    return run(monthly_figures_plan(year, month, unit=unit, community=community,
-                                    community_ids=community_ids))
 
 
 def monthly_figures_plan(year: int, month: int, *, unit: Unit | None = None,

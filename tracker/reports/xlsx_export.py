@@ -239,12 +239,6 @@ def summary_lines(text: str, size: float = 11, *, indent: bool = False) -> list[
     return wrap((INDENT if indent else "") + text, SUMMARY_WIDTH * WRAP_SAFETY * 11 / size)
 
 
-def paragraph_text(value: str) -> str:
-    """A summary-sheet cell's text as the paragraph it holds (its line breaks and its
-    indent taken out): for a reader of the workbook that wants the sentence back."""
-    return str(value).replace("\n", "").removeprefix(INDENT)
-
-
 def _summary_sheet(front, summary) -> None:
     front.title = _("汇总")
     front.column_dimensions["A"].width = SUMMARY_WIDTH

@@ -263,12 +263,6 @@ def resource_progress_by_category_plan(year: int, community_ids: Sequence[int] |
     return plan(per_category, checklist.funds(), shape=_categories)
 
 
-def resource_progress_by_category(year: int, community_ids: Sequence[int] | None = None,
-                                  unit_id: int | None = None, until: date | None = None
-                                  ) -> list[CategoryProgress]:
-    return run(resource_progress_by_category_plan(year, community_ids, unit_id, until))
-
-
 def _categories(rows, fund_rows) -> list[CategoryProgress]:
     money_fen = sum(_funds(fund_rows).values())
     result = []

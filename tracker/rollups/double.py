@@ -31,7 +31,7 @@ from ..models import (
 )
 from ..reference import DOUBLE_CODES, SURVEY_CODE, double_category_ids
 from . import kept
-from .batch import Plan, constant, gather, plan, run
+from .batch import Plan, constant, gather, plan
 from .categories import categories_plan
 from .double_rows import ADDITIVE, DoubleRow, DoubleView, OtherCategory, OtherWork
 from .figures import ONE, Pending, member_rows
@@ -180,10 +180,6 @@ def double_progress_plan(scope: Scope, by: str = "zone", *, year_to_date: bool =
         found,
         plan(_targets(ask), shape=list) if year_to_date else constant([]),
         shape=shape)
-
-
-def double_progress(scope: Scope, by: str = "zone", *, year_to_date: bool = True) -> DoubleView:
-    return run(double_progress_plan(scope, by, year_to_date=year_to_date))
 
 
 def _groups(ask: _Ask):

@@ -263,10 +263,6 @@ def figures_by_category_plan(scope: Scope, *, include_empty: bool = True,
                       _merge(tasks, members), cats, include_empty))
 
 
-def figures_by_category(scope: Scope, *, include_empty: bool = True) -> list[CategoryFigures]:
-    return run(figures_by_category_plan(scope, include_empty=include_empty))
-
-
 def _category_rows(merged: dict, cats: list[CategoryRow], include_empty: bool
                    ) -> list[CategoryFigures]:
     rows = []

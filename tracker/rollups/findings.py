@@ -36,7 +36,7 @@ from ..models import (
 )
 from ..timeutil import local_today
 from . import kept
-from .batch import Plan, plan, run
+from .batch import Plan, plan
 from .scope import Scope, finding_conditions, scope_conditions
 
 
@@ -131,10 +131,6 @@ def findings_counts_plan(scope: Scope) -> Plan:
              .subquery())
     group = (found.c.report_status, found.c.kind, found.c.status)
     return plan(select(*group, func.count()).select_from(found).group_by(*group), shape=_counts)
-
-
-def findings_counts(scope: Scope) -> FindingFigures:
-    return run(findings_counts_plan(scope))
 
 
 def _counts(rows) -> FindingFigures:

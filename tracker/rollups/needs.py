@@ -30,7 +30,7 @@ from datetime import date
 from sqlalchemy import and_, case, func, or_, select
 
 from ..models import LIVE_NEEDS, Need, NeedKind, NeedStatus, Task
-from .batch import Plan, plan, run
+from .batch import Plan, plan
 from .coverage import unit_then
 from .scope import Scope, scope_conditions
 
@@ -61,10 +61,6 @@ def _in_period(column, scope: Scope):
 
 def _count(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def need_counts(scope: Scope, today: date, *, per: str | None = None):
-    return run(need_counts_plan(scope, today, per=per))
 
 
 def need_counts_plan(scope: Scope, today: date, *, per: str | None = None) -> Plan:

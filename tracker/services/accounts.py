@@ -82,11 +82,6 @@ class LoggedIn:
     token: str
 
 
-def authenticate(phone: str, password: str) -> Member | None:
-    """The active member with this phone and password, or None (same cost either way)."""
-    return _password_matches(_by_phone(phone), password)
-
-
 def _by_phone(phone: str) -> Member | None:
     return db.session.scalar(select(Member).where(Member.phone == normalise_phone(phone)))
 

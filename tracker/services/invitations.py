@@ -62,12 +62,6 @@ def invitable_members_query(actor: Member):
                        or_(Member.unit_id == actor.unit_id, Member.unit_id.in_(units)))
 
 
-def may_invite(actor: Member, member: Member) -> bool:
-    return db.session.scalar(
-        invitable_members_query(actor).where(Member.id == member.id).with_only_columns(Member.id)
-    ) is not None
-
-
 def issue_links(actor: Member, members: list[Member]) -> list[IssuedLink]:
     """One new link per member; older live links of theirs die. A member without a
     password gets an activation link, one with a password a reset link."""
