@@ -129,14 +129,3 @@ def test_one_refused_erasure_keeps_that_resident_and_stops_no_other(
     again = runner.invoke(args=["purge-residents"])  # the next day: still named, still failed
     assert again.exit_code != 0 and again.output.startswith("0 archived")
     assert f"resident {kept.id}: " in again.output
-
-
-def test_the_daily_unit_runs_the_residents_purge_last():
-    """A oneshot unit's ExecStart lines stop at the first that fails: purge-residents,
-    which fails for as long as a refusal stands, must not keep purge-members and
-    sweep-uploads from running."""
-    unit = Path(__file__).parents[2] / "deploy" / "tracker-purge-residents.service"
-    commands = [line.split()[-1] for line in unit.read_text().splitlines()
-                if line.startswith("ExecStart=")]
-    assert commands[-1] == "purge-residents"
-    assert {"purge-members", "sweep-uploads"} <= set(commands[:-1])
