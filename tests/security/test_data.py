@@ -74,7 +74,7 @@ class TestLogs:
                                                        registered, caplog, monkeypatch):
         import tracker.residents.routes as routes
 
-        def buggy(resident, actor, data):
+        def buggy(resident, actor, data, **_):
             raise ValueError(f"cannot save {data.phone} for resident {resident.id}")
 
         monkeypatch.setattr(routes, "update_resident", buggy)
