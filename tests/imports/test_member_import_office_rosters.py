@@ -289,3 +289,14 @@ def test_the_command_takes_the_unit_as_an_option(runner, world, tmp_path):
     assert "全部计入所选单位：县商务局" in result.output
     assert "第4行是表头的第二行，已忽略。" in result.output
     assert "将新增40人" in result.output
+
+
+def test_the_templates_notes_say_how_both_kinds_of_roster_are_read(client, login, world):
+    from openpyxl import load_workbook
+
+    login(world.admin)
+    data = client.get("/imports/members/template.xlsx").get_data()
+    notes = "".join(str(row[0] or "") for row in
+                    load_workbook(io.BytesIO(data))["填写说明"].iter_rows(values_only=True))
+    assert "名单中没有单位列时（如一个单位自己的花名册），可在上传时选择全部计入的单位" in notes
+    assert "表头可以占两行" in notes and "手机号从“手机”列读取" in notes
