@@ -16,21 +16,28 @@ from ..services import member_import as service
 @click.command("import-members")
 @click.argument("path", type=CallerPath(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and print what would change; write nothing.")
+@click.option("--unit", default="", metavar="NAME",
+              help="The unit of every row when the file has no 单位 column (a unit's own roster).")
 @with_appcontext
-def import_members_command(path: Path, dry_run: bool):
+def import_members_command(path: Path, dry_run: bool, unit: str):
     """Import members from an .xlsx or .csv file (all or nothing; matched by phone)."""
     try:  # missing or not readable by the command's user: said so, with the path
         content = path.read_bytes()
     except OSError as error:
         raise file_error(error, path, reading=True) from None
     try:
-        preview = service.parse_rows(service.read_table(path.name, content))
+        preview = service.parse_rows(service.read_table(path.name, content), unit=unit.strip())
     except ServiceError as error:
         raise click.ClickException(str(error.message)) from None
+    if preview.error_field == "unit":  # the upload form's field is --unit here
+        raise click.ClickException(_("名单中没有“单位”列（表头在第%(line)d行）。请用 --unit 指定全部计入的单位，"
+                                     "或在名单中加上单位列。", line=preview.header_line))
     for message in preview.file_errors:
         raise click.ClickException(message)
-    for note in service.ignored_notes(preview.header_line, preview.skipped,
-                                      preview.totals):
+    notes = service.ignored_notes(preview.header_line, preview.skipped, preview.totals,
+                                  preview.second_header_line)
+    for note in filter(None, [service.unit_note(preview.chosen_unit, preview.unit_applied),
+                              *notes]):
         click.echo(note)
     preview = service.check_rows(preview.rows)
     for row in preview.error_rows:

@@ -2,13 +2,27 @@ from ..i18n import lazy_gettext as _l
 from ..form import Form
 from flask_wtf.file import FileField, FileRequired
 
-from ..fields import VersionField
+from ..fields import CHOOSE, ChoiceField, VersionField
 
 
 class MemberUploadForm(Form):
     file = FileField(_l("党员名单文件（.xlsx 或 .csv）"),
                      validators=[FileRequired(_l("请选择要上传的文件。"))],
                      render_kw={"accept": ".xlsx,.csv"})
+    # a bureau's own roster names its unit in the title, not in a column
+    unit = ChoiceField(_l("名单中没有“单位”列时，全部计入"), message=CHOOSE, required=False,
+                       description=_l("名单中有“单位”列时不使用此项，各行按名单中的单位导入。"))
+
+    def __init__(self, *args, units=(), **kwargs):
+        """``units``: the active units offered; the only one is chosen already."""
+        super().__init__(*args, **kwargs)
+        self.unit.choices = [("", _l("不选"))] + [(str(u.id), u.name) for u in units]
+        if len(units) == 1 and not self.is_submitted():
+            self.unit.data = units[0].id
+
+    def chosen_unit(self, units) -> str:
+        """The name of the unit chosen (one of ``units``), or ""."""
+        return next((u.name for u in units if u.id == self.unit.data), "")
 
 
 class LedgerUploadForm(Form):

@@ -123,7 +123,8 @@ def member_template():
 @bp.route("/members", methods=["GET", "POST"])
 @admin_required
 def members():
-    form = MemberUploadForm()
+    units = active_units()
+    form = MemberUploadForm(units=units)
     file_errors = []
     if form.validate_on_submit():
         upload = form.file.data
@@ -132,12 +133,20 @@ def members():
         except ServiceError as error:
             attach_error(form, error)
         else:
-            preview = service.parse_rows(table)
-            file_errors = preview.file_errors
-            if not file_errors:
+            preview = service.parse_rows(table, unit=form.chosen_unit(units))
+            if preview.error_field:  # no 单位 column and no unit chosen: that field's
+                for message in preview.file_errors:
+                    attach_error(form, ServiceError(message, field=preview.error_field))
+            else:
+                file_errors = preview.file_errors
+            if not preview.file_errors:
+                # the rows carry the chosen unit: the confirmation imports them as shown
                 token = _store(upload.filename or "", preview.rows,
                                header_line=preview.header_line, skipped=preview.skipped,
-                               totals=preview.totals)
+                               totals=preview.totals,
+                               second_header_line=preview.second_header_line,
+                               chosen_unit=preview.chosen_unit,
+                               unit_applied=preview.unit_applied)
                 session[SESSION_KEY] = token
                 return redirect(url_for(".preview", token=token))
     return render_template("imports/members.html", form=form, file_errors=file_errors)
@@ -153,7 +162,10 @@ def preview(token: str):
                 key=lambda r: (r.action != "update", r.line))[:PREVIEW_OK_ROWS]
     shown = result.error_rows + sorted(ok, key=lambda r: r.line)
     notes = service.ignored_notes(payload.get("header_line", 1), payload.get("skipped", []),
-                                  payload.get("totals", []))
+                                  payload.get("totals", []), payload.get("second_header_line"))
+    unit_note = service.unit_note(payload.get("chosen_unit", ""),
+                                  payload.get("unit_applied", False))
+    notes = [unit_note, *notes] if unit_note else notes
     bare = (q.communities_named_with_waiting(result.without_liaison)
             if result.without_liaison else "")
     form = ConfirmMemberImportForm(formdata=None)

@@ -67,11 +67,16 @@ COLUMNS = {
     "roll_from": ("自何日起", "生效日期"),
 }
 REQUIRED = ("name", "phone", "unit")
+# With a unit chosen on the upload form (a one-unit roster has no 单位 column), the
+# header needs only these; the chosen unit is every row's.
+REQUIRED_WITH_UNIT = ("name", "phone")
 TEMPLATE_HEADERS = ["姓名*", "手机号*", "单位*", "党支部", "角色", "负责社区", "计入参与统计",
                     "自何日起"]
 # The template's 填写说明 sheet (and the WeChat download page, which shows it).
 TEMPLATE_NOTES = [
-    "1. 带*的列必填：姓名、手机号（11位，以1开头）、单位（须与系统中的单位名称一致）。",
+    "1. 带*的列必填：姓名、手机号（11位，以1开头）、单位（须与系统中的单位名称一致）。"
+    "名单中没有单位列时（如一个单位自己的花名册），可在上传时选择全部计入的单位；"
+    "名单中有单位列时按各行的单位导入。",
     "2. 角色可填：党员干部、社区联络员、单位管理员；不填：新党员为党员干部，已有党员的角色和负责社区不变。",
     "3. 社区联络员须填写负责社区，多个社区用顿号“、”分隔。",
     "4. 按手机号识别党员：已有的党员会被更新，不会重复添加。",
@@ -81,6 +86,8 @@ TEMPLATE_NOTES = [
     "8. 自何日起（可不填）：新党员从哪一天起计入在册人数，或调整单位、计入参与统计从哪一天起生效，"
     "如2025-10-15；不填为导入当天。不能晚于今天，也不能早于该党员上一次在册变动的日期；"
     "没有调整单位和计入参与统计的已有党员不看此列。",
+    "9. 表头可以占两行（如“联系方式”合并在“手机｜办公电话”之上，其余列上下合并）："
+    "表头下一行只有列名时作为表头的第二行，不作为党员导入，手机号从“手机”列读取。",
 ]
 # 计入参与统计 (Member.on_roll): empty keeps an existing member's value and gives a new
 # one the role's default (党员干部 yes, 联络员 and 管理员 no).
@@ -117,6 +124,8 @@ class ImportRow(ReadRow):
     communities: str = ""
     on_roll: str = ""
     roll_from: str = ""  # 自何日起, as typed (``cell_dates.read_day`` reads it)
+    # the file has no 单位 column: ``unit`` is the one chosen on the upload form (audited)
+    unit_chosen: bool = False
     errors: list[str] = field(default_factory=list)
     action: str = ""  # create | update | same (set by check_rows)
     inactive: bool = False  # an existing account that is switched off, and stays so
@@ -130,6 +139,14 @@ class ImportPreview:
     rows: list
     file_errors: list[str] = field(default_factory=list)
     header_line: int = 1  # the spreadsheet row of the header (member import)
+    # the header's second row (「手机｜办公电话」 under a merged 「联系方式」), left out
+    second_header_line: int | None = None
+    # the upload form's field a file error belongs to (no 单位 column and none chosen)
+    error_field: str | None = None
+    # the unit chosen on the upload form and whether the rows took it (False: the file
+    # has a 单位 column of its own, and the choice was not used)
+    chosen_unit: str = ""
+    unit_applied: bool = False
     # (id, name) of the communities left with no active liaison by the import
     without_liaison: list[tuple[int, str]] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)  # rows under it left out: no data read
@@ -345,50 +362,116 @@ def _positions(cells: list[str]) -> dict[str, int]:
     return positions
 
 
-def _find_header(lines: list[tuple[int, list[str]]]) -> tuple[bool, int, dict[str, int]]:
-    """(found, index in ``lines``, positions) of the header: the first of the first
-    ``HEADER_SEARCH`` non-empty rows that has every required column (a roster's title
-    rows above it are passed over). When no row has them all: False, and the row that
-    came closest."""
+def _is_header_word(text: str) -> bool:
+    return any(text in names for names in COLUMNS.values())
+
+
+def _second_header(top: list[str], positions: dict[str, int],
+                   below: list[str]) -> dict[str, int] | None:
+    """The positions of a two-row header when ``below`` is the second row of the header
+    ``top`` (which read ``positions``), else None.
+
+    Offices merge 「联系方式」 over 「手机｜办公电话」 and the other header cells down over
+    both rows (read as repeating their text), or leave those cells empty, or name a
+    column only under a heading the import does not know. ``below`` is the header's
+    second row when each of its cells the import would read — under ``top``'s columns
+    or a column name of ``COLUMNS`` — is empty, repeats ``top``, is a column name, or is
+    a sub-heading (no digit) under a heading merged across columns, and one is a column
+    name or repeats ``top``. A person's row has a name there (or a phone, which has
+    digits) and stays a row. The second row's column names then say where a column is
+    (手机 rather than the 联系方式 merged above it and 办公电话)."""
+    if not positions:  # a title above the header is no header's first row
+        return None
+    sub = _positions(below)
+    tops = [header_text(cell) for cell in top]
+
+    def merged_across(index: int) -> bool:
+        return index < len(tops) and bool(tops[index]) and any(
+            0 <= other < len(tops) and tops[other] == tops[index]
+            for other in (index - 1, index + 1))
+
+    named = False
+    for index in set(positions.values()) | set(sub.values()):
+        cell = header_text(below[index]) if index < len(below) else ""
+        if not cell:
+            continue
+        if cell == (tops[index] if index < len(tops) else "") or _is_header_word(cell):
+            named = True
+        elif not merged_across(index) or re.search(r"\d", cell):
+            return None
+    return {**positions, **sub} if named else None
+
+
+def _find_header(lines: list[tuple[int, list[str]]], required=REQUIRED
+                 ) -> tuple[bool, int, dict[str, int], bool]:
+    """(found, index in ``lines``, positions, two rows) of the header: the first of the
+    first ``HEADER_SEARCH`` non-empty rows that has every ``required`` column — alone, or
+    with the row under it as its second row (``_second_header``; a roster's title rows
+    above it are passed over). When no row has them all: False, and the row that came
+    closest."""
     best_index, best = 0, {}
     for index, (_number, cells) in enumerate(lines[:HEADER_SEARCH]):
-        positions = _positions(cells)
-        if all(key in positions for key in REQUIRED):
-            return True, index, positions
-        if sum(key in positions for key in REQUIRED) > sum(key in best for key in REQUIRED):
+        positions, two_rows = _positions(cells), False
+        if index + 1 < len(lines):
+            below = lines[index + 1][1]
+            combined = _second_header(cells, positions, below)
+            # a row complete on its own under one that is not is the header itself, not
+            # the second row of the row above it (a title that holds a column name)
+            header_below = not all(key in positions for key in required) and all(
+                key in _positions(below) for key in required)
+            if combined is not None and not header_below:
+                positions, two_rows = combined, True
+        if all(key in positions for key in required):
+            return True, index, positions, two_rows
+        if sum(key in positions for key in required) > sum(key in best for key in required):
             best_index, best = index, positions
-    return False, best_index, best
+    return False, best_index, best, False
 
 
-def _no_header(lines, index: int, positions: dict[str, int]) -> str:
+def _no_header(lines, index: int, positions: dict[str, int], required=REQUIRED) -> str:
     """The refusal when no header was found: what the closest row holds, what it lacks."""
     line, cells = lines[index]
     found = [text if len(text) <= 20 else text[:20] + "…" for text in cells if text]
     shown = found[:12] + (["…"] if len(found) > 12 else [])
     separator = str(_l("、"))
-    missing = [COLUMNS[key][0] for key in REQUIRED if key not in positions]
+    missing = [COLUMNS[key][0] for key in required if key not in positions]
     return str(_l("没有找到表头：文件的前%(n)d行中没有一行同时有%(required)s列。"
                   "第%(line)d行的列为：%(found)s，缺少%(columns)s。请核对列名，或使用导入模板。",
                   n=min(len(lines), HEADER_SEARCH),
-                  required=separator.join(COLUMNS[key][0] for key in REQUIRED), line=line,
+                  required=separator.join(COLUMNS[key][0] for key in required), line=line,
                   found=separator.join(shown), columns=separator.join(missing)))
 
 
-def parse_rows(table: list[list]) -> ImportPreview:
+def parse_rows(table: list[list], unit: str = "") -> ImportPreview:
     """Rows of the table under its header row; file-level problems as ``file_errors``.
-    Rows above the header (a title) and rows with nothing in any column read here (only
-    a 序号) are left out; ``header_line`` and ``skipped`` say which (``ignored_notes``)."""
+    Rows above the header (a title), the header's second row and rows with nothing in
+    any column read here (only a 序号) are left out; ``header_line``,
+    ``second_header_line`` and ``skipped`` say which (``ignored_notes``).
+
+    ``unit``: the unit chosen on the upload form, every row's when the file has no 单位
+    column (the header then needs only 姓名 and 手机号); a file with one keeps its own.
+    With none chosen and a header lacking only 单位, the refusal belongs to that choice
+    (``error_field``)."""
     lines = [(number, [_cell(v) for v in values]) for number, values in enumerate(table, start=1)]
     lines = [(number, cells) for number, cells in lines if any(cells)]
     if not lines:
         return ImportPreview([], [str(_l("文件中没有数据。"))])
-    found, start, positions = _find_header(lines)
+    required = REQUIRED_WITH_UNIT if unit else REQUIRED
+    found, start, positions, two_rows = _find_header(lines, required)
     if not found:
-        return ImportPreview([], [_no_header(lines, start, positions)])
+        if not unit:
+            found, start, positions, two_rows = _find_header(lines, REQUIRED_WITH_UNIT)
+            if found:
+                return ImportPreview([], [str(_l(
+                    "名单中没有“单位”列（表头在第%(line)d行）。请选择全部计入的单位，"
+                    "或在名单中加上单位列。", line=lines[start][0]))],
+                    header_line=lines[start][0], error_field="unit")
+        return ImportPreview([], [_no_header(lines, start, positions, required)])
     header_line = lines[start][0]
+    second_header_line = lines[start + 1][0] if two_rows else None
     read = sorted(positions.values())
     body, skipped, totals = [], [], []
-    for number, cells in lines[start + 1:]:
+    for number, cells in lines[start + (2 if two_rows else 1):]:
         if total_row(cells):
             totals.append(number)
         elif any(cells[index] for index in read if index < len(cells)):
@@ -399,6 +482,7 @@ def parse_rows(table: list[list]) -> ImportPreview:
         return ImportPreview([], [str(_l("文件中只有表头，没有党员数据。"))])
     if len(body) > MAX_ROWS:
         return ImportPreview([], [str(_l("一次最多导入%(n)d行，请分批导入。", n=MAX_ROWS))])
+    applied = bool(unit) and "unit" not in positions
     rows = []
     for number, cells in body:
         def get(key):
@@ -407,10 +491,13 @@ def parse_rows(table: list[list]) -> ImportPreview:
 
         rows.append(ImportRow(line=number, name=person_name(get("name")),
                               phone=normalise_phone(get("phone")),
-                              unit=get("unit"), branch=get("branch"), role=get("role"),
+                              unit=unit if applied else get("unit"), unit_chosen=applied,
+                              branch=get("branch"), role=get("role"),
                               communities=get("communities"), on_roll=get("on_roll"),
                               roll_from=get("roll_from")))
-    return ImportPreview(rows, header_line=header_line, skipped=skipped, totals=totals)
+    return ImportPreview(rows, header_line=header_line, skipped=skipped, totals=totals,
+                         second_header_line=second_header_line, chosen_unit=unit,
+                         unit_applied=applied)
 
 
 def _line_ranges(numbers: list[int]) -> str:
@@ -424,19 +511,33 @@ def _line_ranges(numbers: list[int]) -> str:
     return str(_l("、")).join(f"{low}–{high}" if high > low else str(low) for low, high in spans)
 
 
-def ignored_notes(header_line: int, skipped: list[int], totals: list[int] = ()) -> list[str]:
+def ignored_notes(header_line: int, skipped: list[int], totals: list[int] = (),
+                  second_header_line: int | None = None) -> list[str]:
     """What the preview says of the rows it did not read: a title above the header,
-    rows with something only in columns the import does not read (a 序号), and 合计
-    rows (``total_row``)."""
+    the header's second row, rows with something only in columns the import does not
+    read (a 序号), and 合计 rows (``total_row``)."""
     notes = []
     if header_line > 1:
         notes.append(str(_l("表头在第%(line)d行，其上的标题行已忽略。", line=header_line)))
+    if second_header_line:
+        notes.append(str(_l("第%(line)d行是表头的第二行，已忽略。", line=second_header_line)))
     if skipped:
         notes.append(str(_l("第%(lines)s行只有导入不读取的列（如序号），没有姓名、手机号等，已忽略。",
                             lines=_line_ranges(skipped))))
     if totals:
         notes.append(str(_l("第%(lines)s行是合计行，已忽略。", lines=_line_ranges(list(totals)))))
     return notes
+
+
+def unit_note(chosen_unit: str, applied: bool) -> str | None:
+    """What the preview says of the unit chosen on the upload form: every row's, or not
+    used because the file has a 单位 column of its own."""
+    if not chosen_unit:
+        return None
+    if applied:
+        return str(_l("名单中没有“单位”列，全部计入所选单位：%(unit)s。", unit=chosen_unit))
+    return str(_l("名单中有“单位”列，各行按名单中的单位导入，未使用所选单位（%(unit)s）。",
+                  unit=chosen_unit))
 
 
 def rows_from_raw(raw_rows: list[dict]) -> list[ImportRow]:
@@ -760,6 +861,7 @@ def import_members(actor: Member | None, rows: list[ImportRow],
                                          len(preview.error_rows) or 1,
                               n=len(preview.error_rows) or 1))
     created, updated = [], []
+    chosen = {row.phone for row in preview.rows if row.unit_chosen}
     # A new member joins the roll on 自何日起, else today, or since always while no work
     # is recorded (the first roll); a move or a changed 计入参与统计 takes effect on
     # 自何日起, else today.
@@ -801,14 +903,22 @@ def import_members(actor: Member | None, rows: list[ImportRow],
         current = roll.open_period(member)
         record(actor, "import_create", member, role=member.role, unit_id=member.unit_id,
                on_roll=member.on_roll,
-               roll_from=current.since.isoformat() if current and current.since else None)
+               roll_from=current.since.isoformat() if current and current.since else None,
+               **_unit_chosen(member, chosen))
     for member in updated:
         record(actor, "import_update", member, role=member.role, unit_id=member.unit_id,
                on_roll=member.on_roll,
-               **({"roll_from": moved_on[member.id]} if member.id in moved_on else {}))
+               **({"roll_from": moved_on[member.id]} if member.id in moved_on else {}),
+               **_unit_chosen(member, chosen))
     db.session.flush()
     return ImportResult(len(created), len(updated), preview.count("same"),
                         _without_liaison(left))
+
+
+def _unit_chosen(member: Member, chosen: set[str]) -> dict:
+    """The audit's word that the member's unit came from the upload form's choice, not
+    from the file (which had no 单位 column)."""
+    return {"unit_chosen": True} if member.phone in chosen else {}
 
 
 def _without_liaison(community_ids: set[int]) -> list[tuple[int, str]]:
