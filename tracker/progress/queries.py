@@ -51,6 +51,15 @@ def reachable_communities(ids: set[int] | None) -> list[tuple[int, str]]:
                if ids is None or cid in ids])
 
 
+def first_with_zones(community_ids: list[int]) -> int | None:
+    """The first of ``community_ids`` (in their order) with a responsibility zone in use:
+    where “双创”进展 opens. None when none of them has one."""
+    with_zones = set(db.session.scalars(
+        select(Zone.community_id).where(Zone.active.is_(True),
+                                        Zone.community_id.in_(community_ids)).distinct()))
+    return next((cid for cid in community_ids if cid in with_zones), None)
+
+
 def zone_choices(community_ids) -> list[tuple[int, str, str]]:
     """(id, name, community name) of the zones of some communities: those in use, and
     those switched off that have tasks or findings (marked 已停用)."""

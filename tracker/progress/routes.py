@@ -97,15 +97,19 @@ def _community_choices(communities) -> list[tuple[str, str]]:
     return choices
 
 
-def _period_form(actor: Member):
+def _period_form(actor: Member, opening=None):
     """The period form with the actor's communities: by default all of a liaison's
     together (their work, wherever it was), the first one for an admin (whose "all"
-    is the whole county)."""
+    is the whole county) — or, given ``opening`` (the communities' ids, in order →
+    the one to open on, or None), the one it names, asked only when the page is opened
+    without a community."""
     communities = _reachable_communities(actor)
     default = ""
     if communities:
         together = actor.role == Role.liaison and len(communities) > 1
         default = ALL if together else str(communities[0][0])
+        if not together and opening is not None and "community" not in request.args:
+            default = str(opening([cid for cid, _n in communities]) or communities[0][0])
     form = PeriodForm(communities=_community_choices(communities), community=default)
     if not communities:
         return form, communities, None, None
@@ -201,7 +205,9 @@ def community():
 @bp.get("/double")
 @staff_required
 def double():
-    form, communities, period, selection = _period_form(_actor())
+    # opened on a community that has zones: the first by name may have none yet (the
+    # admin has just added zones to others), and its page would be all zeros
+    form, communities, period, selection = _period_form(_actor(), q.first_with_zones)
     sort = request.args.get("sort", "name")
     if sort not in SORT_KEYS:
         sort = "name"
