@@ -32,6 +32,7 @@ from ..rollups.figures import figures_by_category_plan, figures_plan, trend_plan
 from ..rollups.findings import findings_counts_plan
 from ..rollups.funds import fund_figures_plan
 from ..rollups.needs import need_counts_plan
+from ..rollups.started import start_plan
 from ..rollups.scope import trend_window
 from ..sql_hints import not_indexed
 from ..timeutil import local_today
@@ -187,7 +188,8 @@ def findings_page(flt: FindingFilter, page: int | None, per_page: int):
 def community_view_plan(scope: Scope, year: int, today: date) -> Plan:
     """社区共建进展's figures for ``scope`` (in ``year``, the period's): the trend, the
     totals overall and per category, the checklist (per item for one community, per
-    category otherwise), funds, findings and needs (per item too for one community)."""
+    category otherwise), funds, findings and needs (per item too for one community),
+    and when the app started there (``rollups.started``)."""
     return built_once(("progress.community", scope, year, today),
                       lambda: _community_view_plan(scope, year, today))
 
@@ -207,6 +209,7 @@ def _community_view_plan(scope: Scope, year: int, today: date) -> Plan:
         findings_counts_plan(scope),
         need_counts_plan(scope, today),
         need_counts_plan(scope, today, per="item") if single else constant({}),
+        start_plan(year, ids),
         shape=lambda *figures: figures)
 
 

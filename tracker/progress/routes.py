@@ -37,6 +37,7 @@ from ..rollups import Scope
 from ..rollups.batch import run
 from ..rollups.cache import cached
 from ..rollups.coverage import coverage as unit_coverage
+from ..rollups.started import earlier_work_missing
 from ..rollups.coverage import member_status
 from ..rollups.figures import pending_of, per_unit
 from ..security import record_id, record_id_or_none
@@ -177,7 +178,7 @@ def community():
         figures, figures_key = cached(
             "progress.community", (scope, period.year, today),
             lambda: run(q.community_view_plan(scope, period.year, today)))
-        months, overall, by_category, items, funds, findings, needs, item_needs = figures
+        months, overall, by_category, items, funds, findings, needs, item_needs, start = figures
         context.update(
             # the figures' section is kept under the figures' own key (the data's state
             # included) and what else it shows: rendered again only when they change
@@ -196,6 +197,8 @@ def community():
             findings=findings.official,
             needs=needs,
             item_needs=item_needs,
+            # the year's work before the app was first used is not in it yet: point to 补录
+            earlier_work_missing=earlier_work_missing(period.year, start, today),
             months=months,
             trend=partial(_trend, months),
         )
