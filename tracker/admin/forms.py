@@ -6,6 +6,7 @@ import dataclasses
 import enum
 
 from flask import request
+from flask_babel import gettext as _
 from ..i18n import lazy, lazy_gettext as _l
 from ..form import Form
 from sqlalchemy import or_, select
@@ -295,6 +296,22 @@ ROLL_BY_ROLE = ("", _l("按角色（党员干部计入，社区联络员和单�
 ROLL_CHOICES = [("1", _l("计入")), ("0", _l("不计入"))]
 
 
+def roll_kept_note(name: str, was: Role, role: Role, on_roll: bool) -> str | None:
+    """What a role change saved with 计入参与统计 left as it was means, when that is not
+    the new role's default: 计入参与统计 is the member's own setting, dated on the roll
+    (docs/design.md, "the roll"), so a role change does not move it — the admin is told
+    once, on saving, instead of the member silently staying on (or off) the roll."""
+    if role == was or on_roll == Member.on_roll_by_default(role):
+        return None
+    if on_roll:
+        return _("%(name)s的角色已改为%(role)s，仍计入参与统计（新建的%(role)s默认不计入）："
+                 "本单位的在册人数、参与率和未参与名单包括其本人。如不应计入，请将“计入参与统计”改为“不计入”。",
+                 name=name, role=ROLE[role])
+    return _("%(name)s的角色已改为%(role)s，仍不计入参与统计（新建的%(role)s默认计入）："
+             "本单位的在册人数、参与率和未参与名单不包括其本人。如应计入，请将“计入参与统计”改为“计入”。",
+             name=name, role=ROLE[role])
+
+
 class RollField(SelectField):
     """计入参与统计: yes, no, or (on a new account) the role's default."""
 
@@ -343,7 +360,8 @@ class MemberForm(AdminForm):
     community_ids = MultiCheckboxField(MEMBER_LABELS["community_ids"], coerce=record_id,
                                        description=_l("社区联络员至少选择一个社区。"))
     on_roll = RollField(MEMBER_LABELS["on_roll"], description=_l(
-        "计入本单位在册人数（参与率的分母）和未参与名单。参加志愿服务的联络员、管理员也可计入。"))
+        "计入本单位在册人数（参与率的分母）和未参与名单。参加志愿服务的联络员、管理员也可计入。"
+        "改变角色不会改变此项。"))
     roll_from = LocalDateField(MEMBER_LABELS["roll_from"], validators=[Optional()], description=_l(
         "新增人员或调整单位、计入参与统计时，从哪一天起生效（不填为今天；尚无任何任务时"
         "新增的人员计入以往各月）。此前各月的在册人数不变。"))

@@ -31,6 +31,7 @@ from .forms import (
     ResourceItemForm,
     RollCorrectionForm,
     UnitForm,
+    roll_kept_note,
     ZoneFilterForm,
     ZoneForm,
 )
@@ -326,8 +327,12 @@ def member_edit(record_id: int):
     record = db.get_or_404(Member, record_id)
     form, fixed = edit_form(MEMBERS, record)
     kept: list[str] = []
+    was = record.role
 
     def saved(member: Member) -> str:
+        note = roll_kept_note(member.name, was, member.role, member.on_roll)
+        if note:
+            flash(note, "warning")
         if not kept:
             return _("已保存%(kind)s：%(name)s", kind=MEMBERS.title, name=member)
         return _("已保存%(kind)s：%(name)s。同时保留了他人在您打开页面之后所做的修改：%(fields)s。",

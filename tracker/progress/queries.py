@@ -32,6 +32,7 @@ from ..rollups.figures import figures_by_category_plan, figures_plan, trend_plan
 from ..rollups.findings import findings_counts_plan
 from ..rollups.funds import fund_figures_plan
 from ..rollups.needs import need_counts_plan
+from ..rollups.started import start_plan
 from ..rollups.scope import trend_window
 from ..sql_hints import not_indexed
 from ..timeutil import local_today
@@ -49,6 +50,15 @@ def reachable_communities(ids: set[int] | None) -> list[tuple[int, str]]:
     return ([c for c in lists.communities if ids is None or c[0] in ids]
             + [(cid, retired(name)) for cid, name in lists.retired_communities
                if ids is None or cid in ids])
+
+
+def first_with_zones(community_ids: list[int]) -> int | None:
+    """The first of ``community_ids`` (in their order) with a responsibility zone in use:
+    where “双创”进展 opens. None when none of them has one."""
+    with_zones = set(db.session.scalars(
+        select(Zone.community_id).where(Zone.active.is_(True),
+                                        Zone.community_id.in_(community_ids)).distinct()))
+    return next((cid for cid in community_ids if cid in with_zones), None)
 
 
 def zone_choices(community_ids) -> list[tuple[int, str, str]]:
@@ -178,7 +188,8 @@ def findings_page(flt: FindingFilter, page: int | None, per_page: int):
 def community_view_plan(scope: Scope, year: int, today: date) -> Plan:
     """社区共建进展's figures for ``scope`` (in ``year``, the period's): the trend, the
     totals overall and per category, the checklist (per item for one community, per
-    category otherwise), funds, findings and needs (per item too for one community)."""
+    category otherwise), funds, findings and needs (per item too for one community),
+    and when the app started there (``rollups.started``)."""
     return built_once(("progress.community", scope, year, today),
                       lambda: _community_view_plan(scope, year, today))
 
@@ -198,6 +209,7 @@ def _community_view_plan(scope: Scope, year: int, today: date) -> Plan:
         findings_counts_plan(scope),
         need_counts_plan(scope, today),
         need_counts_plan(scope, today, per="item") if single else constant({}),
+        start_plan(year, ids),
         shape=lambda *figures: figures)
 
 

@@ -37,6 +37,7 @@ from ..rollups import Scope
 from ..rollups.batch import run
 from ..rollups.cache import cached
 from ..rollups.coverage import coverage as unit_coverage
+from ..rollups.started import earlier_work_missing
 from ..rollups.coverage import member_status
 from ..rollups.figures import pending_of, per_unit
 from ..security import record_id, record_id_or_none
@@ -97,15 +98,19 @@ def _community_choices(communities) -> list[tuple[str, str]]:
     return choices
 
 
-def _period_form(actor: Member):
+def _period_form(actor: Member, opening=None):
     """The period form with the actor's communities: by default all of a liaison's
     together (their work, wherever it was), the first one for an admin (whose "all"
-    is the whole county)."""
+    is the whole county) — or, given ``opening`` (the communities' ids, in order →
+    the one to open on, or None), the one it names, asked only when the page is opened
+    without a community."""
     communities = _reachable_communities(actor)
     default = ""
     if communities:
         together = actor.role == Role.liaison and len(communities) > 1
         default = ALL if together else str(communities[0][0])
+        if not together and opening is not None and "community" not in request.args:
+            default = str(opening([cid for cid, _n in communities]) or communities[0][0])
     form = PeriodForm(communities=_community_choices(communities), community=default)
     if not communities:
         return form, communities, None, None
@@ -173,7 +178,7 @@ def community():
         figures, figures_key = cached(
             "progress.community", (scope, period.year, today),
             lambda: run(q.community_view_plan(scope, period.year, today)))
-        months, overall, by_category, items, funds, findings, needs, item_needs = figures
+        months, overall, by_category, items, funds, findings, needs, item_needs, start = figures
         context.update(
             # the figures' section is kept under the figures' own key (the data's state
             # included) and what else it shows: rendered again only when they change
@@ -192,6 +197,8 @@ def community():
             findings=findings.official,
             needs=needs,
             item_needs=item_needs,
+            # the year's work before the app was first used is not in it yet: point to 补录
+            earlier_work_missing=earlier_work_missing(period.year, start, today),
             months=months,
             trend=partial(_trend, months),
         )
@@ -201,7 +208,9 @@ def community():
 @bp.get("/double")
 @staff_required
 def double():
-    form, communities, period, selection = _period_form(_actor())
+    # opened on a community that has zones: the first by name may have none yet (the
+    # admin has just added zones to others), and its page would be all zeros
+    form, communities, period, selection = _period_form(_actor(), q.first_with_zones)
     sort = request.args.get("sort", "name")
     if sort not in SORT_KEYS:
         sort = "name"

@@ -19,6 +19,7 @@ One module per page family, named as the page is:
 - ``scope``      which work a figure is about (Scope, periods, the WHERE rule)
 - ``figures``    totals and figures: 社区共建进展, the trend, the monthly summary
 - ``checklist``  资源清单 progress against the year's targets
+- ``started``    when the app was first used, and whether the year's work before is in it
 - ``double``     “双创”进展 by zone or community (its rows: ``double_rows``)
 - ``coverage``   参与情况 of a unit, and a member's own figures
 - ``findings``   摸排问题 counts
