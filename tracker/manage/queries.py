@@ -428,28 +428,40 @@ def _candidates(unit_ids, query: str | None, limit: int):
 
 
 @dataclass(frozen=True)
-class LeaderChoices:
-    members: list[Member]  # those who can log in (have activated) first, then by name
+class MemberChoices:
+    members: list[Member]
     cut: int | None  # the number shown when more matched (None: all are shown)
 
 
-def leader_candidates(unit_ids, query: str | None = None) -> LeaderChoices:
+def choices_limit(query: str | None) -> int:
+    """How many members a list offers: the unit's members up to a select's length with
+    no search typed, fewer found by a search (a narrower search finds the rest)."""
+    return SEARCH_MAX if (query or "").strip() else MEMBER_CHOICES_MAX
+
+
+def _first(stmt, limit: int) -> MemberChoices:
+    """The first ``limit`` members of ``stmt`` and whether more matched: a list is
+    never cut without the page saying so (one row more is read to know)."""
+    members = list(db.session.scalars(stmt.limit(limit + 1)))
+    if len(members) > limit:
+        return MemberChoices(members[:limit], limit)
+    return MemberChoices(members, None)
+
+
+def leader_candidates(unit_ids, query: str | None = None) -> MemberChoices:
     """The new task's 组长 list: ``member_candidates``, those who have activated their
     account first (a leader reports from the phone), and whether the list was cut."""
     stmt, limit = _candidates(unit_ids, query, MEMBER_CHOICES_MAX)
-    members = list(db.session.scalars(
-        stmt.order_by(case((Member.password_hash.is_(None), 1), else_=0),
-                      Member.name_key, Member.id).limit(limit + 1)))
-    if len(members) > limit:
-        return LeaderChoices(members[:limit], limit)
-    return LeaderChoices(members, None)
+    return _first(stmt.order_by(case((Member.password_hash.is_(None), 1), else_=0),
+                                Member.name_key, Member.id), limit)
 
 
 def backfill_candidates(actor: Member, search: str | None, picked: list[int],
-                        limit: int = SEARCH_MAX) -> list[Member]:
+                        limit: int | None = None) -> MemberChoices:
     """Who a 补录 may name: active members of the units working in the actor's
     communities — those ``picked`` already, then the first ``limit`` matching the
-    search, by name."""
+    search, by name (``choices_limit``: the unit's members with no search), and
+    whether more matched."""
     reach = recordable(actor)
     chosen = list(db.session.scalars(
         select(Member).where(Member.id.in_(picked or [0]), *reach)
@@ -458,8 +470,9 @@ def backfill_candidates(actor: Member, search: str | None, picked: list[int],
     if search:
         found = found.where(or_(matches(search, Member.name),
                                 phone_matches(search, Member.phone, prefix=True)))
-    found = found.options(joinedload(Member.unit)).order_by(Member.name_key, Member.id).limit(limit)
-    return chosen + list(db.session.scalars(found))
+    found = found.options(joinedload(Member.unit)).order_by(Member.name_key, Member.id)
+    more = _first(found, choices_limit(search) if limit is None else limit)
+    return MemberChoices(chosen + more.members, more.cut)
 
 
 def load_member(member_id: int | None) -> Member | None:
