@@ -11,13 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy import bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import owed
 from ..extensions import db
 from ..tasks.queries import waitlist  # noqa: F401 — the manage page shows the same queue
+from ..tasks.queries import participant_names  # noqa: F401 — as on 提交完成
 from ..models import (
     WaitlistEntry,
     HOLDING,
@@ -36,7 +37,7 @@ from ..models import (
 )
 from ..backfill_requests.queries import pending_count_column
 from ..paging import Prepared, limited, paginate, paginate_prepared
-from ..names import distinguished_names
+from ..names import names_told_apart
 from ..search import matches, phone_matches
 from ..sql_hints import constants_written_out
 from ..reach import Reach, in_reach, reach_of
@@ -359,19 +360,11 @@ def participants_by_task(task_ids) -> dict[int, list[Assignment]]:
     return grouped
 
 
-def participant_names(unit_id: int, holders: list[Assignment]) -> dict[int, str]:
-    """{member id: name as listed} for a task's participants, namesakes told apart
-    (``names.distinguished_names``) on the task unit's active members and the
-    participants themselves (补录 may name members of other units): one statement."""
-    members = [a.member for a in holders]
-    if not members:
-        return {}
-    roll = db.session.execute(
-        select(Member.name, Member.branch)
-        .where(Member.name.in_({m.name for m in members}),
-               or_(and_(Member.unit_id == unit_id, Member.active.is_(True)),
-                   Member.id.in_([m.id for m in members])))).all()
-    return distinguished_names(members, [(name, branch) for name, branch in roll])
+def participant_names_by_task(tasks, holders: dict[int, list[Assignment]]) -> dict:
+    """{task id: {member id: name as listed}}: ``participant_names`` for each of
+    ``tasks`` (their participants ``holders``), in one statement."""
+    return names_told_apart({t.id: (t.unit_id, [a.member for a in holders.get(t.id, [])])
+                             for t in tasks})
 
 
 def load_task(task_id: int) -> Task | None:
