@@ -20,19 +20,25 @@ month's last day and everyone on its activities (``rollups.coverage.named_people
 set for its 未参与名单 and its ledger's 参与人员, so a liaison 陈芳 in the ledger and a
 member 陈芳 in the list are both told apart, and a past month reads the same whoever
 joins later; for a task page, the task unit's active members and its participants
-(``manage.queries.participant_names``). One rule for every list: ``distinguished`` for
-one person whose counts are known (from a window in SQL), ``distinguished_names`` for
-people and the set they are told apart on (in Python).
+(``tasks.queries.participant_names``, also on 提交完成 and the review pages); for a
+list to pick from across units (补录, 结对党员), each unit's active members
+(``choice_names``), the unit being written beside the name. One rule for every list:
+``distinguished`` for one person whose counts are known (from a window in SQL),
+``distinguished_names`` for people and the set they are told apart on (in Python), and
+``names_told_apart`` for that set read from the database.
 """
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
+from sqlalchemy import and_, or_, select
 
+from .extensions import db
 from .fields import clean_text
+from .models import Member
 from .privacy import phone_held
 
 MIDDLE_DOT = "·"
@@ -82,3 +88,44 @@ def distinguished_names(people: Iterable, roll: Iterable[tuple[str, str | None]]
     return {p.id: distinguished(p.name, p.branch, p.phone, namesakes=names[p.name],
                                 same_branch=branches[(p.name, p.branch)])
             for p in people}
+
+
+def names_told_apart(groups: dict) -> dict[object, dict[int, str]]:
+    """{key: {member id: name as listed}} for ``groups`` ({key: (unit id, members)}, a
+    task's participants or a 补录's choices), each group's namesakes told apart
+    (``names.distinguished_names``) on its unit's active members and the group's own
+    members: one statement for a whole page (the review queue names several tasks)."""
+    everyone = {m.id: m for _unit, members in groups.values() for m in members}
+    if not everyone:
+        return {}
+    roll = db.session.execute(
+        select(Member.id, Member.name, Member.branch, Member.unit_id, Member.active)
+        .where(Member.name.in_({m.name for m in everyone.values()}),
+               or_(and_(Member.unit_id.in_({unit for unit, _members in groups.values()}),
+                        Member.active.is_(True)),
+                   Member.id.in_(list(everyone))))).all()
+    named = {}
+    for key, (unit_id, members) in groups.items():
+        ids = {m.id for m in members}
+        named[key] = distinguished_names(members, [
+            (row.name, row.branch) for row in roll
+            if row.id in ids or (row.unit_id == unit_id and row.active)])
+    return named
+
+
+def choice_names(members: list) -> dict[int, str]:
+    """{member id: name as listed} for members offered across units (the 补录 form's):
+    each told apart from the namesakes of their own unit, as a task or a 月报 does (a
+    namesake in another unit is told apart by the unit, which the choice shows)."""
+    by_unit: dict[int, list] = defaultdict(list)
+    for member in members:
+        by_unit[member.unit_id].append(member)
+    groups = names_told_apart({unit: (unit, people) for unit, people in by_unit.items()})
+    return {m_id: name for names in groups.values() for m_id, name in names.items()}
+
+
+def choices_with_unit(members: list) -> list[tuple[int, str]]:
+    """(id, label) for a list to pick members from across units: the name as listed
+    (``choice_names``) and the unit — 「陈艳（机关第一党支部）（县商务局）」, 「陈艳（县林业局）」."""
+    names = choice_names(members)
+    return [(m.id, names[m.id] + _("（%(x)s）", x=m.unit.name)) for m in members]

@@ -57,7 +57,7 @@ def test_a_liaisons_preview_names_no_one_they_may_not_record(october, jianshe_li
 def test_a_member_they_may_record_is_still_named_when_the_name_is_wrong(
         october, jianshe_liaison):
     zhang = october.members["张伟"]
-    assert zhang in backfill_candidates(jianshe_liaison, zhang.phone, [])  # the form lists him
+    assert zhang in backfill_candidates(jianshe_liaison, zhang.phone, []).members  # listed
     errors = errors_by_line(preview(jianshe_liaison, _rows(october, [zhang.phone])))
     assert errors == {2: [f"手机号{zhang.phone}是张伟的，与姓名“{TYPED_NAME}”不符。"]}
 
@@ -65,7 +65,7 @@ def test_a_member_they_may_record_is_still_named_when_the_name_is_wrong(
 def test_the_reach_is_the_backfill_forms(october, jianshe_liaison):
     """Whom the preview names and whom the 补录 form offers are one list."""
     everyone = list(db.session.scalars(db.select(Member).order_by(Member.id)))
-    offered = set(backfill_candidates(jianshe_liaison, None, [], limit=len(everyone)))
+    offered = set(backfill_candidates(jianshe_liaison, None, [], limit=len(everyone)).members)
     result = preview(jianshe_liaison, _rows(october, [m.phone for m in everyone]))
     refused = {m for m, r in zip(everyone, sorted(result.rows, key=lambda r: r.line))
                if f"手机号{m.phone}不是本社区可补录的党员。" in r.errors}

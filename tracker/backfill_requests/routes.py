@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..fields import EmptyForm
+from ..names import choices_with_unit
 from ..permissions import manages_community, staff_required
 from ..security import record_id
 from ..services.backfill_requests import (
@@ -93,7 +94,9 @@ def queue():
     actor = _actor()
     rows = q.pending_queue(actor)
     gone = {row.id: gone_task(row) for row in rows}
-    return render_template("backfill_requests/queue.html", requests=rows,
+    # two requests by 陈艳 of one unit: which one is adopted or refused must show
+    names = dict(choices_with_unit(list({row.member_id: row.member for row in rows}.values())))
+    return render_template("backfill_requests/queue.html", requests=rows, names=names,
                            needs_form=needs_backfill_form, gone=gone,
                            ended=q.ending_events(gone.values()),
                            closed={row.id: adopt_closed_month(row, actor) for row in rows})

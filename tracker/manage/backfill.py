@@ -44,13 +44,18 @@ def backfill():
     picked = picks.participants.data or []
     if request.method == "GET" and source is not None:
         picked = [source.member_id]
-    candidates = q.backfill_candidates(actor, picks.q.data, picked)
+    offered = q.backfill_candidates(actor, picks.q.data, picked)
+    candidates = offered.members
     form = BackfillForm.for_members(candidates)()
     if request.method == "GET":
         form.resource_item.data = request.args.get("item", type=record_id)
         if source is not None:
             form.fill_from_request(source, items)
     form.set_choices(items, candidates)
+    cut_note = None
+    if offered.cut is not None:  # a list cut short says so, above the ticks and the 组长
+        cut_note = form.leader.description = _(
+            "仅列出前%(n)s人，请用上面的查找输入姓名或手机号。", n=offered.cut)
     if request.method == "POST":
         _refuse_foreign_item(actor, form.resource_item.data, items)
     data = None
@@ -71,7 +76,7 @@ def backfill():
             return redirect(url_for("manage.task", task_id=done.value.id))
     gone = gone_task(source) if source is not None else None
     return render_template("manage/backfill.html", form=form, items=items,
-                           candidates=candidates, source=source, gone=gone,
+                           candidates=candidates, cut_note=cut_note, source=source, gone=gone,
                            ended=ending_events([gone]).get(gone.id) if gone else None,
                            closed=adopt_closed_month(source, actor) if source else None)
 

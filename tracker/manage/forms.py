@@ -16,6 +16,7 @@ from wtforms import DateTimeLocalField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from ..models import TaskStatus
+from ..names import choices_with_unit
 from ..onsite.forms import ACCEPT
 from ..services import ServiceError
 from ..services.backfill import BackfillData, Participant, parse_findings
@@ -359,10 +360,13 @@ class BackfillForm(Form):
         return form_class
 
     def set_choices(self, items, members) -> None:
+        """Each member offered with their unit, namesakes told apart
+        (``names.choices_with_unit``), as participant and as 组长 alike."""
         self.resource_item.choices = [("", _l("请选择"))] + item_choices(items)
         hint_personal_data(self, items, self.resource_item.data)
-        self.participants.choices = [(m.id, f"{m.name}（{m.unit.name}）") for m in members]
-        self.leader.choices = [("", _l("请选择"))] + [(m.id, m.name) for m in members]
+        labels = choices_with_unit(members)
+        self.participants.choices = labels
+        self.leader.choices = [("", _l("请选择"))] + labels
 
     def hours_of(self, member_id: int):
         return self[f"hours_{member_id}"]

@@ -11,13 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy import bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import owed
 from ..extensions import db
 from ..tasks.queries import waitlist  # noqa: F401 — the manage page shows the same queue
+from ..tasks.queries import participant_names  # noqa: F401 — as on 提交完成
 from ..models import (
     WaitlistEntry,
     HOLDING,
@@ -36,7 +37,7 @@ from ..models import (
 )
 from ..backfill_requests.queries import pending_count_column
 from ..paging import Prepared, limited, paginate, paginate_prepared
-from ..names import distinguished_names
+from ..names import names_told_apart
 from ..search import matches, phone_matches
 from ..sql_hints import constants_written_out
 from ..reach import Reach, in_reach, reach_of
@@ -359,19 +360,11 @@ def participants_by_task(task_ids) -> dict[int, list[Assignment]]:
     return grouped
 
 
-def participant_names(unit_id: int, holders: list[Assignment]) -> dict[int, str]:
-    """{member id: name as listed} for a task's participants, namesakes told apart
-    (``names.distinguished_names``) on the task unit's active members and the
-    participants themselves (补录 may name members of other units): one statement."""
-    members = [a.member for a in holders]
-    if not members:
-        return {}
-    roll = db.session.execute(
-        select(Member.name, Member.branch)
-        .where(Member.name.in_({m.name for m in members}),
-               or_(and_(Member.unit_id == unit_id, Member.active.is_(True)),
-                   Member.id.in_([m.id for m in members])))).all()
-    return distinguished_names(members, [(name, branch) for name, branch in roll])
+def participant_names_by_task(tasks, holders: dict[int, list[Assignment]]) -> dict:
+    """{task id: {member id: name as listed}}: ``participant_names`` for each of
+    ``tasks`` (their participants ``holders``), in one statement."""
+    return names_told_apart({t.id: (t.unit_id, [a.member for a in holders.get(t.id, [])])
+                             for t in tasks})
 
 
 def load_task(task_id: int) -> Task | None:
@@ -428,28 +421,40 @@ def _candidates(unit_ids, query: str | None, limit: int):
 
 
 @dataclass(frozen=True)
-class LeaderChoices:
-    members: list[Member]  # those who can log in (have activated) first, then by name
+class MemberChoices:
+    members: list[Member]
     cut: int | None  # the number shown when more matched (None: all are shown)
 
 
-def leader_candidates(unit_ids, query: str | None = None) -> LeaderChoices:
+def choices_limit(query: str | None) -> int:
+    """How many members a list offers: the unit's members up to a select's length with
+    no search typed, fewer found by a search (a narrower search finds the rest)."""
+    return SEARCH_MAX if (query or "").strip() else MEMBER_CHOICES_MAX
+
+
+def _first(stmt, limit: int) -> MemberChoices:
+    """The first ``limit`` members of ``stmt`` and whether more matched: a list is
+    never cut without the page saying so (one row more is read to know)."""
+    members = list(db.session.scalars(stmt.limit(limit + 1)))
+    if len(members) > limit:
+        return MemberChoices(members[:limit], limit)
+    return MemberChoices(members, None)
+
+
+def leader_candidates(unit_ids, query: str | None = None) -> MemberChoices:
     """The new task's 组长 list: ``member_candidates``, those who have activated their
     account first (a leader reports from the phone), and whether the list was cut."""
     stmt, limit = _candidates(unit_ids, query, MEMBER_CHOICES_MAX)
-    members = list(db.session.scalars(
-        stmt.order_by(case((Member.password_hash.is_(None), 1), else_=0),
-                      Member.name_key, Member.id).limit(limit + 1)))
-    if len(members) > limit:
-        return LeaderChoices(members[:limit], limit)
-    return LeaderChoices(members, None)
+    return _first(stmt.order_by(case((Member.password_hash.is_(None), 1), else_=0),
+                                Member.name_key, Member.id), limit)
 
 
 def backfill_candidates(actor: Member, search: str | None, picked: list[int],
-                        limit: int = SEARCH_MAX) -> list[Member]:
+                        limit: int | None = None) -> MemberChoices:
     """Who a 补录 may name: active members of the units working in the actor's
     communities — those ``picked`` already, then the first ``limit`` matching the
-    search, by name."""
+    search, by name (``choices_limit``: the unit's members with no search), and
+    whether more matched."""
     reach = recordable(actor)
     chosen = list(db.session.scalars(
         select(Member).where(Member.id.in_(picked or [0]), *reach)
@@ -458,8 +463,9 @@ def backfill_candidates(actor: Member, search: str | None, picked: list[int],
     if search:
         found = found.where(or_(matches(search, Member.name),
                                 phone_matches(search, Member.phone, prefix=True)))
-    found = found.options(joinedload(Member.unit)).order_by(Member.name_key, Member.id).limit(limit)
-    return chosen + list(db.session.scalars(found))
+    found = found.options(joinedload(Member.unit)).order_by(Member.name_key, Member.id)
+    more = _first(found, choices_limit(search) if limit is None else limit)
+    return MemberChoices(chosen + more.members, more.cut)
 
 
 def load_member(member_id: int | None) -> Member | None:

@@ -29,10 +29,12 @@ def queue():
     actor = _actor()
     page = q.pending_reports(actor, page_number(), _per_page())
     people = q.participants_by_task([r.task_id for r in page.items])
+    names = q.participant_names_by_task([r.task for r in page.items], people)
     # a 已定稿 month the approval would change: said instead of offering 通过, as on the
     # report's page (one statement for the page)
     closed = approval_refusals([r.task for r in page.items], actor)
-    return render_template("manage/queue.html", page=page, people=people, closed=closed,
+    return render_template("manage/queue.html", page=page, people=people, names=names,
+                           closed=closed,
                            stale_days=_stale_days(),
                            overdue_before=utcnow() - timedelta(days=_stale_days()))
 
@@ -40,14 +42,16 @@ def queue():
 def _render_report(report, form=None):
     people = q.participants_by_task([report.task_id])[report.task_id]
     # Approval is final: whoever has not confirmed by then never counts for this task.
-    unconfirmed = [a.member.name for a in people
+    names = q.participant_names(report.task.unit_id, people)  # namesakes told apart
+    unconfirmed = [names[a.member_id] for a in people
                    if a.status not in (AssignmentStatus.done, AssignmentStatus.absent)]
     # a 已定稿 month the approval would change: said instead of offering 通过 (no lock:
     # the page never waits for a 定稿; 通过 asks again under it)
     closed = (approval_refusal(report.task, _actor(), lock=False)
               if report.status == ReportStatus.submitted else None)
     return render_template("manage/report.html", report=report, task=report.task,
-                           participants=people, unconfirmed=unconfirmed, closed=closed,
+                           participants=people, names=names, unconfirmed=unconfirmed,
+                           closed=closed,
                            form=form or ReturnForm(formdata=None))
 
 

@@ -73,9 +73,10 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     refusal = cancel_refusal(task)
     # on record: 取消任务 no longer applies, 作废 does
     on_record = task.status != TaskStatus.cancelled and has_recorded_work(task)
+    waiting = q.waitlist(task.id)
     return dict(task=task, participants=holders, search=search, assign_form=assign,
-                participant_names=q.participant_names(task.unit_id, holders),
-                leader_form=leader, cancel_form=cancel, waitlist=q.waitlist(task.id),
+                participant_names=q.participant_names(task.unit_id, holders, waiting),
+                leader_form=leader, cancel_form=cancel, waitlist=waiting,
                 approved=approved, add_form=add,
                 add_closed=approved and closed_to(actor, task.unit_id, task.community_id,
                                                   task.service_date, lock=False),

@@ -7,6 +7,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 
 from ..models import ResidentCategory
+from ..names import choices_with_unit
 from ..phones import contact_or_typed
 from ..services.residents import PHONE_RE
 from ..fields import LocalDateField, MultiCheckboxField, VersionField, strip_text
@@ -57,7 +58,8 @@ class ResidentForm(Form):
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.consent_date.flags.required = True
-        self.paired_ids.choices = [(m.id, f"{m.name}（{m.unit.name}）") for m in candidates]
+        # namesakes told apart: pairing the wrong 陈艳 shows the resident to the wrong person
+        self.paired_ids.choices = choices_with_unit(candidates)
 
     @property
     def category_value(self) -> ResidentCategory | None:

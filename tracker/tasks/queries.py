@@ -33,6 +33,7 @@ from ..models import (
 from .. import owed
 from ..lists import token_statement
 from ..models.waitlist import waiting_before
+from ..names import names_told_apart
 from ..paging import Prepared, limited, paged_with_total, paginate_prepared
 from ..search import matches
 from ..services.voiding import voided
@@ -270,6 +271,16 @@ def participants(task: Task) -> list[Assignment]:
             .order_by(Assignment.claimed_at, Assignment.id)
         )
     )
+
+
+def participant_names(unit_id: int, holders: list[Assignment],
+                      waiting: list[WaitlistEntry] = ()) -> dict[int, str]:
+    """{member id: name as listed} for a task's participants (and those ``waiting``, the
+    liaison's 转正 picks among them), namesakes told apart
+    (``names.distinguished_names``) on the task unit's active members and the
+    participants themselves (补录 may name members of other units): one statement."""
+    members = [a.member for a in holders] + [e.member for e in waiting]
+    return names_told_apart({0: (unit_id, members)}).get(0, {})
 
 
 def finding_count(task: Task) -> int:

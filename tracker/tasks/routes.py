@@ -399,7 +399,9 @@ def report(task_id: int):
                                           unit=category.beneficiary_unit)
     else:
         del form.people_served
-    form.absent.choices = [(a.member_id, a.member.name) for a in people]
+    # namesakes told apart as on the task page: ticking the wrong 陈艳 costs her the hours
+    names = q.participant_names(task.unit_id, people)
+    form.absent.choices = [(a.member_id, names[a.member_id]) for a in people]
 
     if request.method == "POST" and refusal is not None:
         form.form_errors.append(refusal)
@@ -416,6 +418,6 @@ def report(task_id: int):
             flash(_("已重新提交完成情况，等待联络员审核。") if resubmit
                   else _("已提交完成情况，等待联络员审核。"), "success")
             return redirect(target)
-    return render_template("tasks/report.html", form=form, task=task, people=people,
+    return render_template("tasks/report.html", form=form, task=task, people=people, names=names,
                            report=task.report, refusal=refusal,
                            findings=q.finding_count(task) if category.is_survey else None)
