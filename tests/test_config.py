@@ -256,3 +256,32 @@ def test_no_setting_is_read_with_a_bare_int_or_float():
     source = (Path(__file__).resolve().parent.parent / "tracker" / "config.py").read_text(
         encoding="utf-8")
     assert not re.findall(r"\b(?:int|float)\((?:os\.)?(?:env|environ)", source)
+
+
+LIMIT_SETTINGS = ("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS", "LOGIN_LIMIT_PER_ADDRESS",
+                  "LOGIN_LIMIT_PER_ACCOUNT", "PASSWORD_LIMIT", "LINK_LIMIT_PER_ADDRESS",
+                  "EXPORT_LIMIT")
+
+
+@pytest.mark.parametrize("name", LIMIT_SETTINGS)
+@pytest.mark.parametrize("value", ["10 an hour", "0 per hour", "5 per 0 minutes", "often"])
+def test_a_rate_limit_that_cannot_work_stops_start_up_naming_it(clean_env, name, value):
+    """Review "merged29" #3: `EXPORT_LIMIT=10 an hour` started, then 下载我的数据 was a 500;
+    `0 per hour` started, then refused every download for good."""
+    with pytest.raises(ConfigError, match=name):
+        _load_with(clean_env, name, value)
+
+
+@pytest.mark.parametrize("name", LIMIT_SETTINGS)
+def test_a_rate_limit_as_the_readme_writes_it_is_taken(clean_env, name):
+    assert _load_with(clean_env, name, "3 per 2 hours")[name] == "3 per 2 hours"
+    assert _load_with(clean_env, name, "")[name]  # empty: its default
+
+
+def test_every_rate_limit_setting_is_checked_at_start():
+    """A `*_LIMIT…` setting read without `_limit` would be checked only at the request."""
+    source = (Path(__file__).resolve().parent.parent / "tracker" / "config.py").read_text(
+        encoding="utf-8")
+    read = set(re.findall(r'"([A-Z_]*_LIMIT[A-Z_]*)":', source)) - {"WTF_CSRF_TIME_LIMIT"}
+    assert read == set(LIMIT_SETTINGS)
+    assert not re.findall(r'env\.get\("[A-Z_]*_LIMIT', source)

@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .rate_rules import parse_rule
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE / 'tracker.sqlite3'}"  # development and tests only
@@ -50,6 +52,19 @@ def _whole(env, name: str, default: str, minimum: int = 1, maximum: int | None =
     """The whole-number setting ``name`` (``default`` when unset or empty, as for
     ``_seconds``), checked by ``_count``."""
     return _count((env.get(name) or "").strip() or default, name, minimum, maximum)
+
+
+def _limit(env, name: str, default: str) -> str:
+    """A rate-limit setting ("5 per 15 minutes"), refused at start-up naming the variable
+    when it cannot be read or would let nothing through: read only at the request it
+    guards, a typo would be a 500 there, or a door shut for good."""
+    value = (env.get(name) or "").strip() or default
+    try:
+        parse_rule(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a limit like '5 per 15 minutes', at least 1 "
+                          f"per at least 1 second (got {value!r}).") from None
+    return value
 
 
 def _engine_options(url: str) -> dict:
@@ -132,16 +147,15 @@ def load_config(overrides: dict | None = None) -> dict:
         # Where failed attempts are counted (tracker/throttle.py): "database" (default),
         # "redis://…", or "memory://" (one process only).
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "database"),
-        "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS": env.get("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS",
-                                                   "5 per 15 minutes"),
-        "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
-        "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS": _limit(env, "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS", "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ADDRESS": _limit(env, "LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ACCOUNT": _limit(env, "LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_DELAY_MAX_SECONDS": _whole(env, "LOGIN_DELAY_MAX_SECONDS", "60", minimum=0),
-        "PASSWORD_LIMIT": env.get("PASSWORD_LIMIT", "5 per 15 minutes"),
-        "LINK_LIMIT_PER_ADDRESS": env.get("LINK_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+        "PASSWORD_LIMIT": _limit(env, "PASSWORD_LIMIT", "5 per 15 minutes"),
+        "LINK_LIMIT_PER_ADDRESS": _limit(env, "LINK_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
         # 我的个人信息's full download (/me/data.json) per member: it reads the whole
         # history; a stolen session must not be able to repeat it without end.
-        "EXPORT_LIMIT": env.get("EXPORT_LIMIT", "10 per hour"),
+        "EXPORT_LIMIT": _limit(env, "EXPORT_LIMIT", "10 per hour"),
         # Where members reach the app, e.g. https://gongjian.example.gov.cn: links and QR
         # codes are built from it, never from a request's Host header.
         "PUBLIC_URL": env.get("PUBLIC_URL", ""),

@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import ipaddress
 import logging
-import re
 import threading
 import time
 import uuid
@@ -33,30 +32,14 @@ from sqlalchemy import delete, func, select
 
 from .extensions import db
 from .models import ThrottleHit
+from .rate_rules import Rule, parse_rule
 from .timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
-_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-_RULE = re.compile(r"^\s*(\d+)\s*(?:per|/)\s*(\d+)?\s*(second|minute|hour|day)s?\s*$", re.I)
 # Rows older than the longest window anybody configures are of no use to any count.
 _KEEP = timedelta(days=1)
 REDIS_RETRY_SECONDS = 30
-
-
-@dataclass(frozen=True)
-class Rule:
-    amount: int
-    seconds: int
-
-
-def parse_rule(text: str) -> Rule:
-    """``"5 per 15 minutes"`` → Rule(5, 900)."""
-    match = _RULE.match(text or "")
-    if not match:
-        raise ValueError(f"not a limit like '5 per 15 minutes': {text!r}")
-    amount, count, unit = match.groups()
-    return Rule(int(amount), int(count or 1) * _UNITS[unit.lower()])
 
 
 def rule(setting: str) -> Rule:

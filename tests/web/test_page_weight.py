@@ -7,6 +7,7 @@ The pages are the permission matrix's (tests/web/test_permissions_*.py): every G
 member is allowed (OK), which shows a page (HTML) rather than a download or redirect."""
 from __future__ import annotations
 
+import functools
 import gzip
 import importlib
 import pkgutil
@@ -41,14 +42,19 @@ def served_size(body: bytes, level: int) -> int:
     return len(gzip.compress(body, level))
 
 
-def member_pages():
+def pages_of(actor: str):
+    """The matrix's GET rows ``actor`` is allowed (OK)."""
     rows = []
     for info in sorted(pkgutil.iter_modules(web_tests.__path__), key=lambda i: i.name):
         if info.name.startswith("test_permissions_"):
             module = importlib.import_module(f"tests.web.{info.name}")
             rows += [r for r in module.CASES
-                     if r.method == "GET" and r.expectation("member") == OK]
+                     if r.method == "GET" and r.expectation(actor) == OK]
     return rows
+
+
+def member_pages():
+    return pages_of("member")
 
 
 ASSET = re.compile(r'<(?:link|script)\b[^>]*?(?:href|src)="([^"]+)"')
@@ -124,3 +130,50 @@ def test_demo_member_pages_within_budget(client, login, seeded_demo):
         if raw > RAW_BUDGET or packed > GZIP_BUDGET:
             over.append(f"{url}: {raw} raw, {packed} gzip, loads {assets}")
     assert measured >= 15 and not over, "\n".join(over)
+
+
+
+@functools.cache
+def classes_by_sheet() -> dict[str, frozenset[str]]:
+    """Each built stylesheet → the classes its selectors name."""
+    sheets = {}
+    for path in (Path(__file__).resolve().parents[2] / "static" / "css").glob("*.css"):
+        names = set()
+        for rule in path.read_text(encoding="utf-8").split("}"):
+            if "{" in rule:
+                selector = rule.rsplit("{", 1)[0].split("{")[-1]  # inside an @media too
+                names |= set(re.findall(r"\.([A-Za-z_][\w-]*)", selector))
+        sheets[path.name] = frozenset(names)
+    return sheets
+
+
+def test_classes_are_read_from_the_sheets():
+    sheets = classes_by_sheet()
+    assert {"app.css", "staff.css", "tables.css"} <= set(sheets)
+    assert "qr-box" in sheets["app.css"] and "bar" in sheets["staff.css"]
+
+
+@pytest.mark.parametrize(("actor", "route"),
+                         [(a, r) for a in ("member", "leader") for r in pages_of(a)],
+                         ids=lambda v: v if isinstance(v, str) else (v.id or v.endpoint))
+def test_a_members_page_links_every_sheet_its_classes_need(client, login, world, cached_build,
+                                                          actor, route):
+    """Review "merged29" #2: the 签到二维码 page a 组长 who is a member opens drew its QR
+    856 px wide: `.qr-box` was only in staff.css, which members never get. Every class a
+    member's (or a member 组长's) page uses that some stylesheet styles is styled by a
+    sheet the page links."""
+    set_up(route, world, cached_build)
+    login(getattr(world, actor))
+    page = client.get(route.url(world))
+    if page.status_code != 200 or page.mimetype != "text/html":
+        assert page.status_code in (200, 302, 303)  # a download or a redirect: no page
+        return
+    html = page.get_data(as_text=True)
+    sheets = classes_by_sheet()
+    linked = {Path(href.split("?")[0]).name for href in ASSET.findall(html) if ".css" in href}
+    styled_here = set().union(*(sheets[name] for name in linked if name in sheets))
+    used = {name for attr in re.findall(r'class="([^"]*)"', html) for name in attr.split()}
+    unstyled = {name: sorted(sheet for sheet, names in sheets.items() if name in names)
+                for name in used - styled_here
+                if any(name in names for names in sheets.values())}
+    assert unstyled == {}, f"{route.url(world)} links only {sorted(linked)}"
