@@ -47,7 +47,7 @@ def test_the_liaison_records_a_past_activity_with_five_participants(
     row = page.locator(".backfill-row", has_text="孙八")
     row.get_by_role("checkbox").check()
     row.get_by_label("孙八（县商务局） 的服务时长（小时）").fill("1.5")
-    page.get_by_label("组长", exact=True).select_option(label="王组长")
+    page.get_by_label("组长", exact=True).select_option(label="王组长（县商务局）")
     follow(page.get_by_role("button", name="保存补录"))
 
     assert "已补录活动，已计入统计。" in _flash(page)

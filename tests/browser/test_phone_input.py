@@ -29,7 +29,7 @@ def test_hours_typed_with_a_chinese_comma_are_read_as_typed(live_server, world, 
     page.get_by_label("结束时间").fill(f"{day}T15:00")
     for name in ("张三", "王组长"):
         page.get_by_label(name, exact=False).first.check()
-    page.get_by_label("组长", exact=True).select_option(label="王组长")
+    page.get_by_label("组长", exact=True).select_option(label="王组长（县商务局）")
     page.get_by_label("情况说明").fill("清理楼道杂物。")
     hours = page.get_by_label("张三（县商务局） 的服务时长（小时）")
     hours.click()

@@ -14,12 +14,6 @@ STILL_ON = "的角色已改为社区联络员，仍计入参与统计（新建�
 STILL_OFF = "的角色已改为党员干部，仍不计入参与统计（新建的党员干部默认计入）"
 
 
-@pytest.fixture
-def admin(world, login):
-    login(world.admin)
-    return world.admin
-
-
 def _edit(client, world, member, **changes) -> str:
     data = {"name": member.name, "phone": member.phone, "unit_id": member.unit_id,
             "branch": member.branch or "", "role": member.role.value,
