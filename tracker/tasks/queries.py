@@ -22,6 +22,7 @@ from ..models import (
     Category,
     Community,
     Finding,
+    ResourceItem,
     ReportStatus,
     Task,
     TaskReport,
@@ -200,6 +201,22 @@ def open_tasks_page(flt: OpenFilter, member_id: int, now: datetime, page: int,
     generic_plans(db.session)
     listed = paginate_prepared(prepared, params, make, page, per_page)
     return listed, (carried[0] if carried else None)
+
+
+@functools.cache
+def _unit_communities_statement():
+    unit = bindparam("unit_id")
+    return select(ResourceItem.community_id).where(ResourceItem.unit_id == unit).union(
+        select(Zone.community_id).where(Zone.unit_id == unit))
+
+
+def unit_community_ids(unit_id: int) -> frozenset[int]:
+    """The communities a unit works in — a checklist item there or one of its zones (the
+    rule of 补录 and its requests, backfill_requests.queries.working_communities): those
+    the open list's filter offers its members by name (the county's 200 in one select
+    were 12 KB of every list page; docs/design.md, "Budgets"). One indexed statement,
+    read on every list page: a kept copy would miss a checklist item added elsewhere."""
+    return frozenset(db.session.scalars(_unit_communities_statement(), {"unit_id": unit_id}))
 
 
 def _my_state_columns(task_id) -> list:
