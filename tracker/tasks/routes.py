@@ -106,7 +106,8 @@ def _open_page(flt: q.OpenFilter, now):
     # the page's cards with "already claimed by me" and "my place in line" on each, the
     # menu's counts and the lists' version
     return q.open_tasks_page(flt, current_user.id, now, page_number(), _per_page(),
-                             counts=riding_counts(current_user, now))
+                             counts=riding_counts(current_user, now),
+                             unit_id=current_user.unit_id)
 
 
 @bp.get("/")
@@ -127,7 +128,10 @@ def open_tasks():
                 page, carried = _open_page(flt, now)
     if carried is not None:
         keep_counts(carried.counts)
-    ours = q.unit_community_ids(current_user.unit_id)
+    # the unit's communities came with the page's rows (a statement of their own when
+    # it has none)
+    ours = (carried.unit_communities if carried is not None
+            else q.unit_community_ids(current_user.unit_id))
     form.offer_communities(ours)
     filtered = any(f.data is not None for f in (form.q, form.community, form.category, form.day))
     next_url = request.full_path.rstrip("?")
