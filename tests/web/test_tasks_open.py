@@ -207,7 +207,7 @@ def test_slots_left_are_coloured_only_when_few_are_left_or_full(client, world, l
 
 
 def _community_select(html: str) -> str:
-    return re.search(r'<select id="community" name="community">.*?</select>', html, re.S).group(0)
+    return re.search(r'<select[^>]* name="community"[^>]*>.*?</select>', html, re.S).group(0)
 
 
 def test_the_community_filter_offers_the_units_communities_and_links_every_other(
@@ -222,8 +222,11 @@ def test_the_community_filter_offers_the_units_communities_and_links_every_other
     offered = _community_select(page(client))
     assert world.community.name in offered and world.other_community.name in offered
     assert "远郊社区" not in offered
+    # 其他社区 is the select's own help, read out with it
+    assert 'aria-describedby="community-help"' in offered
     typed = page(client, "/tasks/?q=活动&day=")
-    more = re.search(r'<a href="(/tasks/communities[^"]*)">', typed).group(1)
+    more = re.search(r'<p class="help" id="community-help"><a href="(/tasks/communities[^"]*)">',
+                     typed).group(1)
     assert unquote(more) == "/tasks/communities?q=活动"
 
     chooser = page(client, "/tasks/communities?q=活动")
