@@ -24,10 +24,10 @@ import run as bench  # noqa: E402
 RAW_BUDGET, GZIP_BUDGET = 30 * 1024, 8 * 1024
 ASSET = re.compile(r'<(?:link|script)\b[^>]*?(?:href|src)="(/[^"]+\.(?:css|js)(?:\?[^"]*)?)"')
 # The member's pages (the permission matrix's member rows that show HTML), the lists first.
-PAGES = ["/tasks/todo", "/tasks/", "/tasks/mine", "/tasks/mine?tab=history", "/progress/mine",
-         "/needs/", "/needs/mine", "/me/", "/me/data", "/me/messages", "/me/settings",
-         "/me/calendar", "/auth/sessions", "/auth/password", "/backfill-requests/new",
-         "/backfill-requests/mine"]
+PAGES = ["/tasks/todo", "/tasks/", "/tasks/communities", "/tasks/mine",
+         "/tasks/mine?tab=history", "/progress/mine", "/needs/", "/needs/mine", "/me/",
+         "/me/data", "/me/messages", "/me/settings", "/me/calendar", "/auth/sessions",
+         "/auth/password", "/backfill-requests/new", "/backfill-requests/mine"]
 
 
 def nginx_setting(name: str, default: int) -> int:

@@ -11,9 +11,19 @@ token in a hidden field. A POST that carries one:
   gets the same answer.
 
 A POST without a token (an old page, a script) works as before, unguarded.
+
+A list of one-button forms (the open-task list's 认领 and 候补 on every card) is one
+form whose buttons post to their own actions (``formaction``) with one token for the
+page, in ``PAGE_FIELD``: its 20 tokens were a tenth of the list's bytes, and random
+bytes do not compress (docs/design.md, "Budgets"). Such a token guards each action on
+its own: what is written is ``action_token(token, path)``, so the same button sent
+twice applies once, while two cards claimed from one rendering (the back button, a
+second tab) are two claims, not one claim and a false 「已提交」.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import secrets
 
@@ -25,6 +35,7 @@ from .security import is_safe_next, referring_page
 from .services import submissions, unit_of_work
 
 FIELD = "submission_token"
+PAGE_FIELD = "page_submission_token"  # one token for every action of a page's buttons
 ACCEPTED = "accepted_submission"  # the token of the send the next page answers
 log = logging.getLogger(__name__)
 
@@ -32,6 +43,22 @@ log = logging.getLogger(__name__)
 def new_token() -> str:
     """A token for one rendering of one form."""
     return secrets.token_urlsafe(16)
+
+
+def action_token(page_token: str, path: str) -> str:
+    """The token a page-wide token stands for when it is sent to ``path``: one per action
+    (a token of the shape ``submissions.TOKEN`` accepts, so it is kept like any other)."""
+    digest = hashlib.sha256(f"{page_token}\n{path}".encode()).digest()[:24]
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+def sent_token() -> str | None:
+    """The token this POST carries: its form's own, or its page's for this action."""
+    token = request.form.get(FIELD)
+    if submissions.is_token(token):
+        return token
+    shared = request.form.get(PAGE_FIELD)
+    return action_token(shared, request.path) if submissions.is_token(shared) else None
 
 
 def install(app: Flask) -> None:
@@ -47,8 +74,8 @@ def install(app: Flask) -> None:
 def _take_token():
     if request.method != "POST":
         return None
-    token = request.form.get(FIELD)
-    if not submissions.is_token(token):
+    token = sent_token()
+    if token is None:
         return None
     if submissions.spent(token) is not None:
         return _replay(token)

@@ -83,7 +83,7 @@ def test_every_card_links_to_its_own_task(client, world, login):
 # --- the open-task list's cards, kept between requests (cached_fragment) -----------------
 
 CARD = re.compile(r'<article class="card task-card">.*?</article>', re.S)
-TOKENS = re.compile(r'name="(?:csrf_token|submission_token)" value="([^"]*)"')
+TOKENS = re.compile(r'name="(?:csrf_token|submission_token|page_submission_token)" value="([^"]*)"')
 
 
 def card_of(html: str, title: str) -> str:
@@ -109,20 +109,21 @@ def test_a_kept_card_is_the_card_rendered_afresh(client, world, login):
 
 
 def test_a_kept_card_carries_new_tokens_that_work(client, world, login, app):
-    """Each page's forms carry tokens of their own: no two forms, on one page or on two
-    loads of it, share a one-time submission token, and a claim sent from a kept card
-    goes through with CSRF protection on."""
+    """Each load of the list carries a one-time token of its own for its cards' one form
+    (tracker/resend.py keeps it apart per action), and a claim sent from a kept card
+    with it goes through with CSRF protection on."""
     login(world.member)
     app.config["WTF_CSRF_ENABLED"] = True
     FRAGMENTS.clear()
     first, second = (client.get("/tasks/").get_data(as_text=True) for _ in range(2))
-    submission = [re.findall(r'name="submission_token" value="([^"]+)"', page)
-                  for page in (first, second)]
-    assert len(submission[0]) >= 2
-    assert len(set(submission[0] + submission[1])) == len(submission[0]) + len(submission[1])
+    tokens = [re.findall(r'name="page_submission_token" value="([^"]+)"', page)
+              for page in (first, second)]
+    assert len(tokens[0]) == len(tokens[1]) == 1 and tokens[0] != tokens[1]
+    assert 'name="submission_token"' not in first + second  # no card carries its own
     card = card_of(second, world.task.title)
-    action = re.search(r'action="([^"]*)"', card).group(1).replace("&amp;", "&")
-    data = dict(re.findall(r'name="(csrf_token|submission_token)" value="([^"]*)"', card))
+    action = re.search(r'formaction="([^"]*)"', card).group(1).replace("&amp;", "&")
+    form = re.search(r'<form method="post" class="task-list">.*?</form>', second, re.S).group(0)
+    data = dict(re.findall(r'name="(csrf_token|page_submission_token)" value="([^"]*)"', form))
     response = client.post(action, data=data)
     assert response.status_code == 302
     assert db.session.scalar(select(Assignment.status).where(
@@ -290,8 +291,13 @@ def test_the_kept_filter_follows_a_changed_community_or_category_at_once(client,
     category.active = False
     db.session.commit()
     page = client.get("/tasks/").get_data(as_text=True)
-    assert options(page, "community") == ["全部社区", "人民路社区", "解放路第一社区"]
+    # the select names the unit's communities (人民路社区, new, is the chooser's), now
+    # as renamed, the closed one gone
+    assert options(page, "community") == ["全部社区", "解放路第一社区"]
     assert category.name not in options(page, "category")
+    chooser = client.get("/tasks/communities").get_data(as_text=True)
+    assert "人民路社区" in chooser and "解放路第一社区" in chooser
+    assert world.other_community.name not in chooser
 
 
 def test_a_typed_filter_keeps_what_was_typed(client, world, login):

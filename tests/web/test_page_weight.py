@@ -177,3 +177,74 @@ def test_a_members_page_links_every_sheet_its_classes_need(client, login, world,
                 for name in used - styled_here
                 if any(name in names for names in sheets.values())}
     assert unstyled == {}, f"{route.url(world)} links only {sorted(linked)}"
+
+
+# The open-task list at county scale: as many communities as bench/run.py's county
+# ("full"), named the way `generate-data` names them, and a page of cards and more.
+COUNTY = re.search(r'"full": Plan\([^)]*\bcommunities=(\d+)',
+                   (NGINX.parents[1] / "bench" / "run.py").read_text())
+
+
+def _county_list(world, app) -> list:
+    """The world grown to a county's communities (the member's unit working in two of
+    them, the world's), with a page and a half of open tasks over them, some full, as
+    the generated county's cards read: returns the communities' ids."""
+    from datetime import timedelta
+
+    from sqlalchemy import insert, select
+
+    from tests import factories as f
+    from tracker.datagen import PLACES, ROADS
+    from tracker.extensions import db
+    from tracker.models import Community, Unit, Zone
+    from tracker.natural import sort_key
+
+    wanted = int(COUNTY.group(1))
+    taken = set(db.session.scalars(select(Community.name)))
+    names = []
+    for i in range(len(ROADS) * 20):
+        name = f"{ROADS[i % len(ROADS)]}第{i // len(ROADS) + 2}社区"
+        if name not in taken and len(names) < wanted - len(taken):
+            names.append(name)
+    db.session.execute(insert(Community), [{"name": n, "sort_key": sort_key(n)} for n in names])
+    others = db.session.scalars(select(Community).where(Community.name.in_(names))
+                                .order_by(Community.id)).all()
+    other_unit = f.unit("县住建局")
+    longest = "下水道、人行道及破损道路摸排活动"
+    for n in range(app.config["PAGE_SIZE"] + 10):
+        community = others[n % len(others)]
+        zone = Zone(community_id=community.id, name=f"第{n % 5 + 1}责任区", unit_id=other_unit.id)
+        db.session.add(zone)
+        db.session.flush()
+        item = f.item(db.session.get(Unit, other_unit.id), community, "facility_survey", zone=zone)
+        task = f.task(item, world.liaison, starts_in=timedelta(hours=3, minutes=n), slots=12,
+                      title=longest if n % 2 else "慰问“空巢”老人活动")
+        task.place = PLACES[n % len(PLACES)]
+        task.taken = 12 if n % 4 == 0 else 11  # full (候补) or the last slot (is-few)
+    db.session.commit()
+    return [world.community.id, world.other_community.id] + [c.id for c in others]
+
+
+def test_county_open_list_within_budget(client, login, world, app):
+    """The open list and its community chooser with a county's communities: within the
+    budget (the list once offered all of them in its filter, 12 KB of a 42 KB page)."""
+    from tracker.models import Community
+    from tracker.extensions import db
+
+    ids = _county_list(world, app)
+    assert len(ids) == db.session.query(Community).count() == int(COUNTY.group(1)) == 200
+    login(world.member)
+    level = nginx_gzip_level()
+    listed = client.get("/tasks/").get_data(as_text=True)
+    assert len(re.findall(r'<article class="card task-card">', listed)) == app.config["PAGE_SIZE"]
+    assert "候补</button>" in listed and "认领</button>" in listed
+    for url in ("/tasks/", "/tasks/communities"):
+        weight = first_load(client, url, level)
+        assert weight is not None, f"{url}: no page"
+        raw, packed, assets = weight
+        assert raw <= RAW_BUDGET and packed <= GZIP_BUDGET, (
+            f"{url}: {raw} bytes raw (budget {RAW_BUDGET}), {packed} gzip "
+            f"(budget {GZIP_BUDGET}); loads {assets}")
+    # every community is still one tap from the list: the chooser links each of them
+    chooser = client.get("/tasks/communities").get_data(as_text=True)
+    assert {int(i) for i in re.findall(r'href="/tasks/\?community=(\d+)"', chooser)} == set(ids)

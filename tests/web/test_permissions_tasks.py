@@ -54,6 +54,9 @@ CASES = [
     Route("tasks.open_tasks", "GET", lambda w: "/tasks/", everyone(), id="open-list"),
     Route("tasks.open_tasks", "GET", lambda w: "/tasks/?community=abc&category=-1&day=x&page=zz",
           everyone(), id="open-list-bad-filters"),
+    # every community for the list's filter (its select names the unit's own only)
+    Route("tasks.communities", "GET", lambda w: "/tasks/communities?q=楼道&category=-1&day=x",
+          everyone(), id="open-list-communities"),
     Route("tasks.mine", "GET", lambda w: "/tasks/mine", everyone(), id="mine"),
     Route("tasks.mine", "GET", lambda w: "/tasks/mine?tab=lead&page=3", everyone(), id="mine-lead"),
     # Detail: an open task is visible to everyone logged in …

@@ -8,10 +8,12 @@ import re
 
 from sqlalchemy import func, select
 
+from tests import factories as f
 from tests.audit import work_actions
 from tests.web.manage_support import local, FMT, submitted_report, task_form
 from tracker.extensions import db
-from tracker.models import Assignment, AssignmentStatus, ReportStatus, Task, TaskReport
+from tracker.models import (Assignment, AssignmentStatus, ReportStatus, Task, TaskReport,
+                            WaitlistEntry)
 
 ALREADY = "已提交，无需重复提交"
 
@@ -132,3 +134,57 @@ def test_a_filter_form_carries_no_token(client, world, login):
     html = client.get("/tasks/").get_data(as_text=True)
     filters = re.search(r'<form method="get".*?</form>', html, re.S).group(0)
     assert "submission_token" not in filters
+
+
+def list_form(html: str) -> tuple[dict, list[str]]:
+    """The open list's one form for every card: its hidden fields (the CSRF token, the
+    page's one-time token) and the action each card's button posts it to."""
+    form = re.search(r'<form method="post" class="task-list">(.*?)</form>', html, re.S)
+    assert form, "the open list has no form for its cards' buttons"
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(1)))
+    return fields, re.findall(r'formaction="([^"]+)"', form.group(1))
+
+
+def test_claim_from_the_list_sent_twice_claims_once(client, world, login):
+    """The list's cards share one token for the page: a claim sent twice still claims
+    once, and the second send is told 「已提交，无需重复提交」."""
+    login(world.member)
+    fields, actions = list_form(client.get("/tasks/").get_data(as_text=True))
+    action = f"/tasks/{world.task.id}/claim?next=/tasks/"
+    assert action in actions and "submission_token" not in fields
+    first = client.post(action, data=fields)
+    assert first.status_code == 302
+    again = client.post(action, data=fields)
+    lands_where_the_first_went(client, first, again)
+    assert participations(world.task, world.member) == 1
+    assert db.session.get(Task, world.task.id).taken == 1
+    assert work_actions().count("claim") == 1
+
+
+def test_two_cards_sent_from_one_list_are_two_sends(client, world, login):
+    """Back to the same rendering of the list (the back button, a second tab), another
+    card's button is another send — a claim, or joining the line of a full task — never
+    「已提交」 for something not done; each of them sent again is applied once."""
+    full = f.task(world.item, world.liaison, slots=1, title="满员的活动")
+    full.taken = 1
+    db.session.commit()
+    login(world.member)
+    fields, actions = list_form(client.get("/tasks/").get_data(as_text=True))
+    sends = [f"/tasks/{world.task.id}/claim?next=/tasks/",
+             f"/tasks/{world.other_task.id}/claim?next=/tasks/",
+             f"/tasks/{full.id}/waitlist?next=/tasks/"]
+    assert set(sends) <= set(actions)
+    for action in sends:
+        response = client.post(action, data=fields)
+        assert response.status_code == 302, action
+        assert ALREADY not in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert participations(world.task, world.member) == participations(world.other_task, world.member) == 1
+    assert db.session.scalar(select(func.count(WaitlistEntry.id)).where(
+        WaitlistEntry.task_id == full.id, WaitlistEntry.member_id == world.member.id)) == 1
+    for action in sends:
+        again = client.post(action, data=fields)
+        assert again.status_code == 303, action
+        assert ALREADY in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert work_actions().count("claim") == 2
+    assert db.session.scalar(select(func.count(WaitlistEntry.id)).where(
+        WaitlistEntry.task_id == full.id)) == 1

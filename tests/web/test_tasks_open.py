@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import unquote
 
 from tests import factories as f
 from tracker.extensions import db
@@ -203,3 +204,52 @@ def test_slots_left_are_coloured_only_when_few_are_left_or_full(client, world, l
     html = page(client)
     assert {title: _slots_class(html, title) for title in cases} == {
         title: expected for title, (_, _, expected) in cases.items()}
+
+
+def _community_select(html: str) -> str:
+    return re.search(r'<select[^>]* name="community"[^>]*>.*?</select>', html, re.S).group(0)
+
+
+def test_the_community_filter_offers_the_units_communities_and_links_every_other(
+        client, world, login):
+    """The filter's select names the communities the member's unit works in (the county's
+    200 in it were 12 KB of the page); every other community is a link away, on a page
+    of plain links (no JavaScript), which keeps the filters typed so far."""
+    elsewhere = f.community("远郊社区")
+    f.task(f.item(f.unit("县住建局"), elsewhere, "ad_removal"), world.liaison, title="远郊的活动")
+    db.session.commit()
+    login(world.member)
+    offered = _community_select(page(client))
+    assert world.community.name in offered and world.other_community.name in offered
+    assert "远郊社区" not in offered
+    # 其他社区 is the select's own help, read out with it
+    assert 'aria-describedby="community-help"' in offered
+    typed = page(client, "/tasks/?q=活动&day=")
+    more = re.search(r'<p class="help" id="community-help"><a href="(/tasks/communities[^"]*)">',
+                     typed).group(1)
+    assert unquote(more) == "/tasks/communities?q=活动"
+
+    chooser = page(client, "/tasks/communities?q=活动")
+    ours, others = chooser.split("其他社区</h2>")
+    assert world.community.name in ours and "远郊社区" not in ours
+    link = unquote(re.search(r'<a href="([^"]+)">远郊社区</a>', others).group(1)
+                   .replace("&amp;", "&"))
+    assert link == f"/tasks/?community={elsewhere.id}&q=活动"
+    # the list filtered by it, the chosen community shown (and offered) in the select
+    html = page(client, link)
+    assert titles(html) == ["远郊的活动"]
+    assert f'<option selected value="{elsewhere.id}">远郊社区</option>' in _community_select(html)
+    assert 'value="活动"' in html
+
+
+def test_a_member_whose_unit_works_nowhere_is_offered_every_community_on_the_chooser(
+        client, world, login):
+    newcomer = f.member(f.unit("县新设局"))
+    db.session.commit()
+    login(newcomer)
+    offered = _community_select(page(client))
+    assert re.findall(r"<option[^>]*>([^<]*)</option>", offered) == ["全部社区"]
+    chooser = page(client, "/tasks/communities")
+    assert "本单位共建社区" not in chooser
+    assert f'href="/tasks/?community={world.community.id}"' in chooser
+    assert f'href="/tasks/?community={world.other_community.id}"' in chooser

@@ -39,7 +39,7 @@ STASH_MAX_BYTES = 3800
 # Never kept: logging in and passwords, invitations (a password is set there), and the
 # resident register (personal data: its forms keep no draft on the device either).
 PRIVATE_BLUEPRINTS = frozenset({"auth", "invites", "residents"})
-_NOT_TEXT = frozenset({"csrf_token", "submission_token", "confirmed"})
+_NOT_TEXT = frozenset({"csrf_token", "submission_token", "page_submission_token", "confirmed"})
 
 
 def note_ended_login(reason: str | None, token: str) -> None:

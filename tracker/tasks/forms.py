@@ -39,6 +39,15 @@ class TaskFilterForm(Form):
         self.community.choices = [("", _l("全部社区")), *communities]
         self.category.choices = [("", _l("全部类别")), *categories]
 
+    def offer_communities(self, ids) -> None:
+        """Offer by name only the communities in ``ids`` (the member's unit's) and the
+        one chosen, in the list's order; the rest are one link away (tasks.communities).
+        Called after ``validate``, which checked the choice against every community."""
+        chosen = self.community.data
+        self.community.choices = [
+            choice for choice in self.community.choices
+            if choice[0] == "" or choice[0] in ids or choice[0] == chosen]
+
     @property
     def typed(self) -> bool:
         """Whether the request typed anything into the filter."""

@@ -8,6 +8,7 @@ views' rule; these functions only read.
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -22,6 +23,7 @@ from ..models import (
     Category,
     Community,
     Finding,
+    ResourceItem,
     ReportStatus,
     Task,
     TaskReport,
@@ -37,6 +39,7 @@ from ..names import names_told_apart
 from ..paging import Prepared, limited, paged_with_total, paginate_prepared
 from ..search import matches
 from ..services.voiding import voided
+from ..sql_json import json_rows
 from ..sql_hints import constants_written_out, generic_plans, not_indexed
 
 def task_card_loads(path=None) -> list:
@@ -128,8 +131,13 @@ def _open_tasks(counts_kind: str, *filters) -> Prepared:
     counts = owed.counts_row(counts_kind)
     # the member's state is looked up for the page's rows only, after the LIMIT; the
     # total last (read by paginate_prepared)
+    # the communities of the member's unit (a parameter ``unit_id``), for the filter's
+    # select: a handful of index lookups, one value (json_rows), on the same row
+    ours = _unit_communities_statement().subquery("ours")
     page = (select(*cards.c, *_my_state_columns(cards.c.id), *counts.c,
-                   token_statement().scalar_subquery(), total.correlate(None))
+                   token_statement().scalar_subquery(),
+                   select(json_rows(ours.c.community_id)).scalar_subquery().correlate(None),
+                   total.correlate(None))
             .select_from(cards.join(counts, true()))
             .order_by(cards.c.starts_at, cards.c.id))
     return Prepared(page)
@@ -161,24 +169,26 @@ class OpenRow:
 @dataclass(frozen=True)
 class Carried:
     """What the open list's rows carry besides the cards, the same on every row: the
-    menu's counts and the lists' version (``ListsVersion.token``) they were read under."""
+    menu's counts, the lists' version (``ListsVersion.token``) they were read under and
+    the communities of the member's unit."""
 
     counts: owed.Counts
     lists_token: str | None
+    unit_communities: frozenset[int] = frozenset()  # ids: unit_community_ids
 
 
 _CARD_WIDTH = len(OpenCard.columns()) + 2  # the card, my status, my place in line
 
 
 def open_tasks_page(flt: OpenFilter, member_id: int, now: datetime, page: int,
-                    per_page: int, *, counts: tuple[str, dict]):
+                    per_page: int, *, counts: tuple[str, dict], unit_id: int | None = None):
     """Open tasks that have not started yet, soonest first, with the member's state on
     each and their count, in one statement that also reads the menu's ``counts`` (the
-    reach's kind and parameters, ``menu.riding_counts``) and the lists' version: (the
-    page, whose items are OpenRows; ``Carried``, or None when the page has no row to
-    carry it)."""
+    reach's kind and parameters, ``menu.riding_counts``), the lists' version and the
+    communities of ``unit_id`` (``unit_community_ids``): (the page, whose items are
+    OpenRows; ``Carried``, or None when the page has no row to carry it)."""
     counts_kind, params = counts
-    params = {**params, "member_id": member_id, "now": now}
+    params = {**params, "member_id": member_id, "now": now, "unit_id": unit_id}
     if flt.keyword:
         # the typed words are in the statement itself (LIKE, escaped): built anew
         prepared = _open_tasks(counts_kind, now, flt.community_id, flt.category_id,
@@ -192,14 +202,32 @@ def open_tasks_page(flt: OpenFilter, member_id: int, now: datetime, page: int,
 
     def make(row) -> OpenRow:
         if not carried:
-            *counts, token = row[_CARD_WIDTH:]
-            carried.append(Carried(owed.counts_from(counts), token))
+            *counts, token, ours = row[_CARD_WIDTH:]
+            carried.append(Carried(owed.counts_from(counts), token,
+                                   frozenset(i for i, in json.loads(ours or "[]"))))
         return _open_row(row[:_CARD_WIDTH])
 
     # PostgreSQL's generic plan of it runs as fast as a custom one but looks dearer
     generic_plans(db.session)
     listed = paginate_prepared(prepared, params, make, page, per_page)
     return listed, (carried[0] if carried else None)
+
+
+@functools.cache
+def _unit_communities_statement():
+    unit = bindparam("unit_id")
+    return select(ResourceItem.community_id).where(ResourceItem.unit_id == unit).union(
+        select(Zone.community_id).where(Zone.unit_id == unit))
+
+
+def unit_community_ids(unit_id: int) -> frozenset[int]:
+    """The communities a unit works in — a checklist item there or one of its zones (the
+    rule of 补录 and its requests, backfill_requests.queries.working_communities): those
+    the open list's filter offers its members by name (the county's 200 in one select
+    were 12 KB of every list page; docs/design.md, "Budgets"). Read afresh on every
+    page (a kept copy would miss a checklist item added elsewhere): with the list's own
+    rows (``open_tasks_page``), or by this one statement when it has none."""
+    return frozenset(db.session.scalars(_unit_communities_statement(), {"unit_id": unit_id}))
 
 
 def _my_state_columns(task_id) -> list:

@@ -106,7 +106,8 @@ def _open_page(flt: q.OpenFilter, now):
     # the page's cards with "already claimed by me" and "my place in line" on each, the
     # menu's counts and the lists' version
     return q.open_tasks_page(flt, current_user.id, now, page_number(), _per_page(),
-                             counts=riding_counts(current_user, now))
+                             counts=riding_counts(current_user, now),
+                             unit_id=current_user.unit_id)
 
 
 @bp.get("/")
@@ -127,12 +128,43 @@ def open_tasks():
                 page, carried = _open_page(flt, now)
     if carried is not None:
         keep_counts(carried.counts)
+    # the unit's communities came with the page's rows (a statement of their own when
+    # it has none)
+    ours = (carried.unit_communities if carried is not None
+            else q.unit_community_ids(current_user.unit_id))
+    form.offer_communities(ours)
     filtered = any(f.data is not None for f in (form.q, form.community, form.category, form.day))
     next_url = request.full_path.rstrip("?")
     # each card's arguments, which are also the key it is kept under
     cards = [(row.card, row.mine, next_url, row.place) for row in page.items]
     return render_template("tasks/open.html", form=form, choices=choices, page=page,
-                           cards=cards, filtered=filtered, next_url=next_url)
+                           cards=cards, filtered=filtered, next_url=next_url,
+                           offered=tuple(sorted(ours)), more_url=_choose_community_url())
+
+
+# The open list's filters a community picked on tasks.communities keeps.
+KEPT_FILTERS = ("q", "category", "day")
+
+
+def _kept_filters() -> dict[str, str]:
+    return {name: request.args[name] for name in KEPT_FILTERS if request.args.get(name)}
+
+
+def _choose_community_url() -> str:
+    return url_for("tasks.communities", **_kept_filters())
+
+
+@bp.get("/communities")
+@login_required
+def communities():
+    """The open list's community filter, every community: the list's own select offers
+    only those of the member's unit (and the one chosen). Links, so it works without
+    JavaScript; the other filters typed so far are kept."""
+    ours = q.unit_community_ids(current_user.unit_id)
+    listed = current_lists().communities
+    return render_template("tasks/communities.html", kept=_kept_filters(),
+                           ours=[c for c in listed if c[0] in ours],
+                           others=[c for c in listed if c[0] not in ours])
 
 
 # ---------------------------------------------------------------- one task
