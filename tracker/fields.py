@@ -266,13 +266,44 @@ class VersionField(HiddenField):
     ``directory.member_shown_key``), posted back so that a change another made since is
     refused (or, for the member form's fields, merged with: kept where the post left a
     field as shown), not written over. Rendered marked ``data-draft-version``: the device draft
-    (static/js/drafts.js) keeps the page's keys with what was typed, and a draft typed
-    under other keys is not put back on a page read again — its old values would be
-    posted under the new keys and saved over the change the keys exist to protect."""
+    (static/js/drafts.js) keeps the page's keys with what was typed.
 
-    def __init__(self, *args, **kwargs):
-        kwargs["render_kw"] = {"data-draft-version": True, **(kwargs.get("render_kw") or {})}
+    Two kinds, and the draft treats them apart:
+
+    - plain (the default: the roll's ``roll_shown`` and ``change``, 定稿's ``shown``):
+      any change since refuses the post, so a draft typed under other keys is not put
+      back on a page read again — its old values would be posted under the new keys and
+      saved over the change the keys exist to protect;
+    - ``merge=True`` (``data-draft-version="merge"``): the key of a three-way merge
+      (``services/shown.py``: a form's ``shown``). Posted with the key the draft was
+      typed under, the server keeps another's change in every field the draft left
+      alone and refuses a real conflict on the stale page, so such a draft is put back
+      with its own key, not thrown away.
+
+    A merge key the server has just refused over another's change (``refuse``) and that
+    the page shows again unchanged — the member form's, which stays refused until the
+    page is read again — is rendered plain: a draft typed under it must not come back
+    under it on the page read again, where it would only be refused once more."""
+
+    def __init__(self, *args, merge: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.merge = merge
+        self.refused = None  # the key value the server refused, while the page shows it
+
+    def refuse(self) -> None:
+        """The post carrying this key was refused over another's change (``shown.StaleEdit``
+        or the member form's refusal): while the page shows the same key, it is plain."""
+        self.refused = self.data
+
+    def __call__(self, **kwargs):
+        merging = self.merge and (self.refused is None or self.data != self.refused)
+        kwargs.setdefault("data-draft-version", "merge" if merging else True)
+        if merging:
+            # what the form says when a draft comes back under this key (here, not on
+            # <body> with drafts.js's other notes: a page without a merge key pays
+            # nothing for the words — a member's first load has a budget)
+            kwargs.setdefault("data-draft-note", str(_l("已恢复本机保存的草稿；该记录此后有过修改，保存时会与之核对。")))
+        return super().__call__(**kwargs)
 
 
 KEYWORD_MAX = 30  # a keyword longer than this is a paste, not a search

@@ -7,6 +7,7 @@ from typing import Any, Callable
 from flask import abort, flash, request
 from flask_babel import gettext as _
 
+from .fields import VersionField
 from .services import PermissionDenied, ServiceError, attach_error, unit_of_work
 from .services.shown import StaleEdit
 
@@ -31,7 +32,8 @@ def run_service(form, service: Callable[..., Any], /, *args,
     - ``PermissionDenied``: the request is aborted with ``denied`` (403, or 404
       where a record out of reach must look like one that does not exist);
     - any other ``ServiceError``: nothing is committed and the message is shown
-      on ``form`` (under its field, or at the top: see ``attach_error``), or
+      on ``form`` (under its field, or at the top: see ``attach_error``; a refusal
+      over another's change also marks the form's version keys, ``refuse_keys``), or
       flashed as an ``"error"`` when ``form`` is None; returns None, and the
       view goes on as after any failure (renders the form again, or redirects);
     - otherwise the change is committed and a ``Done`` holding the service's
@@ -54,8 +56,22 @@ def run_service(form, service: Callable[..., Any], /, *args,
             flash(str(error.message), "error")  # plain text, so the page escapes it
         else:
             attach_error(form, error)
+            if getattr(error, "merge", None) is not None:  # refused over another's change
+                refuse_keys(form)
         return None
     return Done(value)
+
+
+def refuse_keys(form) -> None:
+    """The post of ``form`` was refused over another's change (``shown.StaleEdit``, the
+    member form's refusal; both carry the ``merge`` that refused it): its merge keys, as
+    posted, are refused keys now (``VersionField.refuse``). A page that shows one again
+    unchanged marks it plain, so the device draft typed under it is not put back under
+    it later (posted, it would only be refused again); a page given a new key
+    (``stale_page``: the merge's ``resolved_key``) marks that one as a merge key still."""
+    for field in form:
+        if isinstance(field, VersionField):
+            field.refuse()
 
 
 def no_store(response, *, referrer: bool = False):

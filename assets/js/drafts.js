@@ -18,12 +18,21 @@
    - The page after an accepted send names its token (<body data-accepted>): that draft
      goes. The server stays the only source of truth: a draft never counts by itself.
    - A form whose page was read under a version (its hidden inputs marked
-     [data-draft-version]: the keys of the stored state it showed, which the server
-     compares on the post to refuse a change made over another's) keeps those keys with
-     the draft. A draft typed under other keys is not restored on the page read again —
-     its old values would be posted under the new keys and saved over the other change —
-     it is removed, and the form says so (「本机草稿填写于该记录被修改之前…」) when it
-     held anything the page does not.
+     [data-draft-version]: the keys of the stored state it showed) keeps those keys, and
+     which of them are merge keys, with the draft. On a page read again under other keys:
+     - where every key that differs is a merge key (="merge": a three-way merge's
+       ``shown``, tracker/fields.py VersionField) on the page and was one where the draft
+       was typed, the draft is restored with its own keys put back into those inputs, and
+       the form says so (the merge key's data-draft-note: 「…该记录此后有过修改，保存时会与
+       之核对」; a lost send's note says the send did not go through, as always): posted
+       under the keys it was typed under, the server keeps the later change in every
+       field the draft left alone and refuses a real conflict on its stale page;
+     - otherwise (a plain key: the roll's, which refuses any change since; or a merge key
+       the server has refused and shows again, rendered plain there) it is not restored —
+       its old values would be posted under the new keys and saved over the other
+       change — it is removed, and the form says so (「本机草稿填写于该记录被修改之前…」);
+     either way only when it held anything the page does not: a draft the page already
+     shows (a refused page shows what was posted, under the merge's new key) goes.
    - Personal data is never kept: a form inside (or marked) [data-no-draft] — the resident
      register's — has no draft, and one left from before is removed.
    - Signing out (a form marked [data-drop-drafts]: 退出登录, on every signed-in page)
@@ -84,12 +93,16 @@
   }
 
   // The page's version of the form: its marked hidden keys as the page holds them (the
-  // refused page holds the keys it was posted with), or null for a form with none.
-  function version(form) {
+  // refused page holds the keys it was posted with, or the merge's new one), or null for
+  // a form with none. ``loose``: a merge key by its name only — a draft typed under the
+  // same loose version may come back under its own keys (see below), which ``set`` (a
+  // draft's version) puts back into the inputs first.
+  function version(form, loose, set) {
     var keys = form.querySelectorAll("input[data-draft-version]");
     if (!keys.length) return null;
-    return Array.prototype.map.call(keys, function (el) {
-      return el.name + "=" + el.value;
+    return Array.prototype.map.call(keys, function (el, i) {
+      if (set) el.value = set.split("&")[i].slice(el.name.length + 1); // same names, same order
+      return el.name + (loose && el.getAttribute("data-draft-version") === "merge" ? "" : "=" + el.value);
     }).join("&");
   }
 
@@ -129,7 +142,7 @@
     });
     var token = form.querySelector("input[name=submission_token]");
     return { at: Date.now(), token: token ? token.value : null, version: version(form),
-             changedOnly: true, values: values };
+             loose: version(form, true), changedOnly: true, values: values };
   }
 
   // A draft kept by the earlier drafts.js (until a week after the upgrade) holds every
@@ -168,6 +181,7 @@
     if (check) return changed;
     var token = form.querySelector("input[name=submission_token]");
     if (token && draft.token) token.value = draft.token;
+    if (draft.merged) version(form, false, draft.version); // typed under them: the server merges
     return changed;
   }
 
@@ -194,17 +208,38 @@
     var draft = upgraded(form, read(key));
     if (draft && (draft.version || null) !== version(form)) {
       // Typed on a page read before the record changed (another's change, or a send of
-      // one's own whose answer never came): the page shows it as it is now.
-      localStorage.removeItem(key);
-      if (restore(form, draft, true)) notice(form, body.getAttribute("data-draft-outdated"), "warning");
-      draft = null;
+      // one's own whose answer never came): the page shows it as it is now. Under merge
+      // keys only, the draft goes back with its own keys and the server's merge decides;
+      // a draft the page shows already goes either way (its keys would only undo the
+      // page's: a refused page's resolved key).
+      // Under merge keys only (the same loose version, ``version``: every key that
+      // differs is a merge key here and was one where the draft was typed), the draft
+      // goes back with its own keys and the server's merge decides. A draft the page
+      // shows already goes either way (its keys would only undo the page's: a refused
+      // page's resolved key).
+      var differs = restore(form, draft, true);
+      if (differs && draft.loose && draft.loose === version(form, true)) {
+        draft.merged = true;
+      } else {
+        localStorage.removeItem(key);
+        if (differs) notice(form, body.getAttribute("data-draft-outdated"), "warning");
+        draft = null;
+      }
+    } else if (draft) {
+      // the same keys, perhaps now of another kind (a merge key the server refused,
+      // shown again plain): the draft remembers it, for the page read again
+      draft.loose = version(form, true);
+      write(key, draft);
     }
     // A draft already sent, back on its form with no answer from the server (no error
     // shown by it, no acceptance): the send was lost on the way, or its answer was.
     var lost = draft && draft.sent && !form.querySelector(".error, .errors, [aria-invalid=true]");
     if (draft) carried[key] = draft.values;
     if (draft && restore(form, draft) || lost) {
-      notice(form, body.getAttribute(lost ? "data-draft-unsent" : "data-draft-restored"),
+      // (the merge key's own note: a page with none pays nothing for its words)
+      var merged = !lost && draft.merged && form.querySelector("[data-draft-note]");
+      notice(form, merged ? merged.getAttribute("data-draft-note") :
+             body.getAttribute(lost ? "data-draft-unsent" : "data-draft-restored"),
              lost ? "error" : "info");
     }
     var save = function () { write(key, snapshot(form)); };

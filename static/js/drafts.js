@@ -43,11 +43,12 @@ return Array.prototype.filter.call(form.querySelectorAll(TYPED), function (el) {
 return el.name && !el.disabled;
 });
 }
-function version(form) {
+function version(form, loose, set) {
 var keys = form.querySelectorAll("input[data-draft-version]");
 if (!keys.length) return null;
-return Array.prototype.map.call(keys, function (el) {
-return el.name + "=" + el.value;
+return Array.prototype.map.call(keys, function (el, i) {
+if (set) el.value = set.split("&")[i].slice(el.name.length + 1);
+return el.name + (loose && el.getAttribute("data-draft-version") === "merge" ? "" : "=" + el.value);
 }).join("&");
 }
 function fieldId(el) {
@@ -76,7 +77,7 @@ values[id] = el.type === "checkbox" || el.type === "radio" ? el.checked : el.val
 });
 var token = form.querySelector("input[name=submission_token]");
 return { at: Date.now(), token: token ? token.value : null, version: version(form),
-changedOnly: true, values: values };
+loose: version(form, true), changedOnly: true, values: values };
 }
 function upgraded(form, draft) {
 if (!draft || draft.changedOnly) return draft;
@@ -108,6 +109,7 @@ if (box) el.checked = draft.values[id]; else el.value = draft.values[id];
 if (check) return changed;
 var token = form.querySelector("input[name=submission_token]");
 if (token && draft.token) token.value = draft.token;
+if (draft.merged) version(form, false, draft.version);
 return changed;
 }
 function notice(form, text, kind) {
@@ -130,14 +132,24 @@ if (form.closest("[data-no-draft]")) localStorage.removeItem(key);
 if (!draftable(form)) return;
 var draft = upgraded(form, read(key));
 if (draft && (draft.version || null) !== version(form)) {
+var differs = restore(form, draft, true);
+if (differs && draft.loose && draft.loose === version(form, true)) {
+draft.merged = true;
+} else {
 localStorage.removeItem(key);
-if (restore(form, draft, true)) notice(form, body.getAttribute("data-draft-outdated"), "warning");
+if (differs) notice(form, body.getAttribute("data-draft-outdated"), "warning");
 draft = null;
+}
+} else if (draft) {
+draft.loose = version(form, true);
+write(key, draft);
 }
 var lost = draft && draft.sent && !form.querySelector(".error, .errors, [aria-invalid=true]");
 if (draft) carried[key] = draft.values;
 if (draft && restore(form, draft) || lost) {
-notice(form, body.getAttribute(lost ? "data-draft-unsent" : "data-draft-restored"),
+var merged = !lost && draft.merged && form.querySelector("[data-draft-note]");
+notice(form, merged ? merged.getAttribute("data-draft-note") :
+body.getAttribute(lost ? "data-draft-unsent" : "data-draft-restored"),
 lost ? "error" : "info");
 }
 var save = function () { write(key, snapshot(form)); };

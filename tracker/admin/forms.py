@@ -369,8 +369,9 @@ class MemberForm(AdminForm):
     # page read before another admin's change of the roll is refused, not applied over it
     roll_shown = VersionField()
     # the form's fields as the page showed them (``directory.member_shown_key``): the
-    # post is refused when another's change of any of them committed since
-    shown = VersionField()
+    # post is merged with another's change of them since, refused only where both changed
+    # a field (``directory.merge_member_form``)
+    shown = VersionField(merge=True)
 
     def __init__(self, *args, record=None, **kwargs):
         super().__init__(*args, record=record, **kwargs)

@@ -196,7 +196,7 @@ class TaskEditForm(TaskForm):
     resource_item = None
     # the fields as the page showed them (``tasks.task_shown_key``): a page read before
     # another's edit keeps what it left alone, and is refused where both changed a field
-    shown = VersionField()
+    shown = VersionField(merge=True)
     leader = None
     leader_q = None
     find = None

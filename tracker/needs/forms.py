@@ -90,7 +90,7 @@ class NeedForm(Form):
 class NeedEditForm(NeedForm):
     # the fields as the page showed them (``needs.need_shown_key``): a page read before
     # another's edit keeps what it left alone, and is refused where both changed a field
-    shown = VersionField()
+    shown = VersionField(merge=True)
 
 
 class ClaimForm(Form):

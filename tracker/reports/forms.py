@@ -61,7 +61,7 @@ class NotesForm(Form):
         description=_l("每段一行。不填则月报中不出现此部分。"), render_kw={"rows": 5})
     # the words as the page showed them (``summary_notes.notes_shown_key``): a save from
     # an older page keeps another's words it left alone, and is refused where both wrote
-    shown = VersionField()
+    shown = VersionField(merge=True)
 
 
 class ConfirmForm(Form):

@@ -73,7 +73,7 @@ class ResidentEditForm(ResidentForm):
     # the fields as the page showed them (``services.residents.resident_shown_key``): a page read
     # before another's edit keeps what it left alone (a family's new phone), and is
     # refused where both changed a field
-    shown = VersionField()
+    shown = VersionField(merge=True)
 
 
 class TaskResidentsForm(Form):
