@@ -242,6 +242,9 @@ class CorrectHoursForm(Form):
 
     hours = HoursField(_l("正确的服务时长（小时）"))
     reason = _text(_l("改正的原因"), _l("请填写改正的原因。"), 200)
+    # the hours the page named (``claims.minutes_shown_key``): typed against them, the
+    # correction is refused when another corrected them since
+    shown = VersionField()
 
 
 class ReopenForm(Form):
