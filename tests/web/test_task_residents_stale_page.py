@@ -29,7 +29,9 @@ def named(task_id: int) -> set[int]:
 
 
 def post(browser, url: str, page: str, ticked: list[int]):
-    data = form_on(page, url)
+    """The page's form (it posts to its own page: no URL has "\0", so ``form_on``
+    takes the one without an action that has the residents) with ``ticked`` ticked."""
+    data = form_on(page, "\0", residents="")
     data.setlist("residents", [str(i) for i in ticked])
     return by(browser).post(url, data=data)
 
