@@ -216,6 +216,9 @@ class AssignForm(Form):
 
 class LeaderForm(Form):
     leader = ChoiceField(_l("组长"), message=_l("请从列表中选择组长。"), required=False)
+    # the leader the page showed (``tasks.leader_shown_key``): a choice made over
+    # another's change since is refused, naming the leader now
+    shown = VersionField()
 
 
 class CancelForm(Form):

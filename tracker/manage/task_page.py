@@ -20,6 +20,7 @@ from ..services.claims import (
     withdraw,
 )
 from ..services.reviews import reopen_report
+from ..services.shown import StaleEdit
 from ..services.summary_notes import closed_to
 from ..services.task_needs import needs_of
 from ..services.tasks import (
@@ -28,6 +29,7 @@ from ..services.tasks import (
     change_leader,
     close_task,
     has_recorded_work,
+    leader_shown_key,
     off_checklist_note,
 )
 from ..services.voiding import void_activity, void_event, void_refusal
@@ -65,7 +67,8 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                   if m.id not in on_task]
     assign = assign or AssignForm(formdata=None)
     assign.member.choices = [("", _("请选择"))] + [(m.id, member_label(m)) for m in candidates]
-    leader = leader or LeaderForm(formdata=None, data={"leader": task.leader_id})
+    leader = leader or LeaderForm(formdata=None, data={"leader": task.leader_id,
+                                                       "shown": leader_shown_key(task)})
     leader.leader.choices = _leader_choices(task, holders, candidates)
     cancel = cancel or CancelForm(formdata=None)
     approved = task.report_approved
@@ -303,12 +306,21 @@ def leader(task_id: int):
         return _render_task(context)
     # Any chosen member: the service refuses an inactive one with a message.
     new_leader = q.load_member(form.leader.data)
-    refused = _run_on_task(task, form, context, change_leader, task, new_leader, _actor())
+
+    def change(*args):
+        try:
+            return change_leader(*args, shown=form.shown.data)
+        except StaleEdit as refusal:
+            # the form shown again names the leader now: saved again, knowingly
+            form.shown.data = refusal.merge.resolved_key()
+            raise
+
+    refused = _run_on_task(task, form, context, change, task, new_leader, _actor())
     if refused is not None:
         return refused
-    if new_leader is None:
+    if task.leader is None:
         return _back_to_task(task, _("已取消组长。"))
-    return _back_to_task(task, _("组长已改为 %(name)s。", name=new_leader.name))
+    return _back_to_task(task, _("组长已改为 %(name)s。", name=task.leader.name))
 
 
 @bp.route("/tasks/<int:task_id>/close", methods=["GET", "POST"])
