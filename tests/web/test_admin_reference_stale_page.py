@@ -165,3 +165,30 @@ def test_a_fresh_page_saves_at_once(two, world, edited):
     assert response.status_code == 302
     assert stored(edited, rid, a) == theirs
     assert "同时保留了他人" not in text(by(second).get(response.headers["Location"]))
+
+
+def test_a_field_fixed_since_the_page_was_read_is_refused_not_dropped(two, world):
+    """The zone's page offered 所属社区; before it was saved, another admin put the zone
+    into the checklist, which fixes its community. The change is refused under the
+    field, in Chinese, with what was typed kept — not dropped while the save says
+    已保存."""
+    first, second = two
+    zone = _zone(world)
+    rid, url = zone.id, url_of(ZONE, zone)
+    page = text(by(first).get(url))
+    f.item(world.unit, world.community, "ad_removal", zone=zone)  # another admin's item
+    db.session.commit()
+    response = post(first, url, page, community_id=str(world.other_community.id),
+                    name="一号责任区（北）")
+    assert response.status_code == 200
+    refused = text(response)
+    assert "该责任区已用于资源清单，不能改到其他社区。" in refused
+    assert form_of(refused)["community_id"] == str(world.other_community.id)
+    assert form_of(refused)["name"] == "一号责任区（北）"
+    assert (stored(ZONE, rid, "community_id"), stored(ZONE, rid, "name")) == \
+        (str(world.community.id), "一号责任区")
+    # read again, the page shows the community fixed, and the name saves
+    fresh = text(by(first).get(url))
+    assert 'name="community_id"' not in fresh
+    assert post(first, url, fresh, name="一号责任区（北）").status_code == 302
+    assert stored(ZONE, rid, "name") == "一号责任区（北）"

@@ -15,7 +15,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Member
 from ..security import safe_next
-from ..services.directory import set_active
+from ..services.directory import offered_on_page, set_active
 from ..view_support import run_service, stale_aware, stale_page
 from .forms import ActiveForm, AdminForm
 
@@ -85,9 +85,17 @@ def edit_form(entity: Entity, record, **kwargs):
     """The record's edit form, and (label, value) of the fields this record no longer
     lets change (shown, not editable). ``formdata=None``: as stored, whatever was posted."""
     form = entity.form(obj=record, record=record, **entity.form.initial(record), **kwargs)
+    # posted from a page that still offered the field (its ``shown`` key lists it: the
+    # zone was not yet in the checklist, the item had no task when it was read): it
+    # stays, and the service refuses a change of it under the field — never dropped
+    # while the save says 已保存. A field the page showed fixed stays fixed.
+    offered = set()
+    if request.method == "POST" and kwargs.get("formdata", request.form) is not None \
+            and "shown" in form:
+        offered = offered_on_page(request.form.get("shown")) & set(request.form)
     fixed = []
     for name in entity.frozen(record):
-        if name in form:
+        if name in form and name not in offered:
             fixed.append((form[name].label.text, _field_text(form[name])))
             del form[name]
     return form, fixed

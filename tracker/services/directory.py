@@ -308,11 +308,29 @@ _SHOWN_OF = {Unit: _named_shown, Community: _named_shown, Zone: _zone_shown,
 _SHOWN_ATTRS = {ResourceItem: {"category_id": ("category_id", "target_measure")}}
 
 
+def reference_frozen_fields(record) -> tuple[str, ...]:
+    """The fields ``record``'s edit form no longer lets change (shown, not editable)."""
+    frozen = {Zone: zone_frozen_fields, Category: category_frozen_fields,
+              ResourceItem: item_frozen_fields}.get(type(record))
+    return frozen(record) if frozen is not None else ()
+
+
 def reference_shown_key(record) -> str:
     """A unit's, community's, zone's, category's or checklist item's edit page's hidden
-    ``shown``: its form's fields as the page showed them. A field fixed on the record
-    (``*_frozen_fields``) is in it too: posted as stored, it never conflicts."""
-    return shown_module.shown_key(_SHOWN_OF[type(record)](record))
+    ``shown``: its form's fields as the page showed them — the ones it let change (a
+    field fixed on the record, ``reference_frozen_fields``, is posted as stored and
+    never conflicts). So the key also says which fields the page offered: one fixed
+    since (the zone put into the checklist meanwhile) and changed on the page is
+    refused by the service, not dropped (``crud.edit_form``)."""
+    frozen = reference_frozen_fields(record)
+    return shown_module.shown_key({name: value for name, value in
+                                   _SHOWN_OF[type(record)](record).items()
+                                   if name not in frozen})
+
+
+def offered_on_page(shown: str | None) -> set[str]:
+    """The fields the edit page that posted ``shown`` let change."""
+    return set(shown_module.shown_then(shown))
 
 
 def _merge_shown(record, actor: Member, data, shown: str | None) -> tuple[object, list[str]]:
