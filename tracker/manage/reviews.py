@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..models import AssignmentStatus, ReportStatus
@@ -65,7 +65,9 @@ def report(report_id: int):
 @staff_required
 def approve(report_id: int):
     report = _managed_report(report_id)
-    if not run_service(None, approve_report, report, _actor(), denied=404):
+    # which submission the page showed (``report_version``): none unseen is approved
+    if not run_service(None, approve_report, report, _actor(), denied=404,
+                       shown=request.form.get("shown")):
         return redirect(url_for("manage.report", report_id=report.id))
     flash(_("已通过：%(title)s。", title=report.task.title), "success")
     return redirect(_next_or(url_for("manage.queue")))

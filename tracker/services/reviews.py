@@ -203,9 +203,25 @@ def _require_reviewer(report: TaskReport, actor: Member) -> None:
         raise ServiceError(_l("该任务已取消。"))
 
 
-def approve_report(report: TaskReport, actor: Member) -> None:
-    """通过: the report's figures become official; the task is closed."""
+def report_version(report: TaskReport) -> str:
+    """The 通过 button's hidden ``shown``: which submission of the report its page
+    showed (every (re)submission stamps ``submitted_at``)."""
+    at = report.submitted_at
+    return shown_module.shown_key({"submitted_at": at.isoformat() if at else None})
+
+
+def approve_report(report: TaskReport, actor: Member, *, shown: str | None = None) -> None:
+    """通过: the report's figures become official; the task is closed.
+
+    Posted from a page (``shown``: its ``report_version``), under the activity's lock:
+    a report (re)submitted since that page was read — other figures, another 缺席 list
+    the reviewer has not seen — is not approved unseen; the refusal names who
+    resubmitted it, and the report's page shows it as it is now."""
     _require_reviewer(report, actor)
+    if shown is not None and shown_module.shown_then(shown) != \
+            shown_module.shown_then(report_version(report)):
+        raise ServiceError(_l("您打开页面之后，%(name)s重新提交了该完成情况，请查看现在的内容后再审核。",
+                              name=report.submitted_by.name if report.submitted_by else ""))
     if report.task.ends_at > utcnow():
         # members confirm their hours once it has ended, and approval is final: approved
         # while it runs, nobody's hours could ever count
