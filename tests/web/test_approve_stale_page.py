@@ -74,3 +74,23 @@ def test_a_report_unchanged_since_the_page_is_approved(app, world, submitted):
     assert re.search(r'name="shown"', page)
     assert approve_on(liaison, page, submitted).status_code == 302
     assert status_now(submitted) == ReportStatus.approved
+
+
+def test_a_report_resubmitted_since_the_page_is_not_returned_unseen(app, world, submitted):
+    """退回 likewise: the reason typed against the old submission is kept on the report's
+    page, which now shows the new one; sent again from it, the report goes back."""
+    liaison, leader = signed_in(app, world.liaison), signed_in(app, world.leader)
+    page = text(by(liaison).get(f"/manage/reports/{submitted}"))
+    report_url = f"/tasks/{world.past_task.id}/report"
+    data = form_on(text(by(leader).get(report_url)), report_url, note="楼道清理完毕，已补拍照片")
+    assert by(leader).post(report_url, data=data).status_code == 302
+    url = f"/manage/reports/{submitted}/return"
+    response = by(liaison).post(url, data=form_on(page, url, reason="请补充现场照片"))
+    assert response.status_code == 200
+    refused = text(response)
+    assert "您打开页面之后，王组长重新提交了该完成情况，请查看现在的内容后再审核。" in refused
+    assert "楼道清理完毕，已补拍照片" in refused  # the report as it is now
+    assert form_on(refused, url)["reason"] == "请补充现场照片"
+    assert status_now(submitted) == ReportStatus.submitted
+    assert by(liaison).post(url, data=form_on(refused, url)).status_code == 302
+    assert status_now(submitted) == ReportStatus.returned

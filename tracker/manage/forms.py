@@ -238,6 +238,9 @@ class VoidForm(Form):
 
 class ReturnForm(Form):
     reason = _text(_l("退回原因"), _l("请填写退回原因。"), REASON_MAX, area=True)
+    # the submission the page showed (``reviews.report_version``): a report resubmitted
+    # since is not sent back over content its reviewer has not seen
+    shown = VersionField()
 
 
 class CorrectHoursForm(Form):

@@ -218,10 +218,7 @@ def approve_report(report: TaskReport, actor: Member, *, shown: str | None = Non
     the reviewer has not seen — is not approved unseen; the refusal names who
     resubmitted it, and the report's page shows it as it is now."""
     _require_reviewer(report, actor)
-    if shown is not None and shown_module.shown_then(shown) != \
-            shown_module.shown_then(report_version(report)):
-        raise ServiceError(_l("您打开页面之后，%(name)s重新提交了该完成情况，请查看现在的内容后再审核。",
-                              name=report.submitted_by.name if report.submitted_by else ""))
+    _resubmitted_since(report, shown)
     if report.task.ends_at > utcnow():
         # members confirm their hours once it has ended, and approval is final: approved
         # while it runs, nobody's hours could ever count
@@ -337,9 +334,24 @@ def approval_refusals(tasks, actor: Member) -> dict:
     return refusals
 
 
-def return_report(report: TaskReport, actor: Member, reason: str) -> None:
-    """退回 with a reason; the report keeps its content for correction."""
+def _resubmitted_since(report: TaskReport, shown: str | None, field: str | None = None) -> None:
+    """Refuse a review posted from a page (``shown``: its ``report_version``) that
+    showed another submission than the one stored now: the leader (re)submitted since,
+    and the reviewer has not seen what they would decide on."""
+    if shown is not None and shown_module.shown_then(shown) != \
+            shown_module.shown_then(report_version(report)):
+        raise ServiceError(_l("您打开页面之后，%(name)s重新提交了该完成情况，请查看现在的内容后再审核。",
+                              name=report.submitted_by.name if report.submitted_by else ""),
+                           field=field)
+
+
+def return_report(report: TaskReport, actor: Member, reason: str, *,
+                  shown: str | None = None) -> None:
+    """退回 with a reason; the report keeps its content for correction. Posted from a
+    page (``shown``), a report resubmitted since is refused under the reason, which is
+    kept (``_resubmitted_since``)."""
     _require_reviewer(report, actor)
+    _resubmitted_since(report, shown, "reason")
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_l("请填写退回原因。"))
