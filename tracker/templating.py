@@ -29,6 +29,7 @@ from .menu import menu_counts
 from .permissions import may_call_leader
 from .privacy import mask_phones
 from .resend import new_token
+from .services.reviews import report_version
 from .timeutil import to_local
 
 TASK_STATUS = {
@@ -348,6 +349,7 @@ def register(app) -> None:
         may_call_leader=may_call_leader_now,
         share_text=share_text,
         page_scripts=page_scripts,
+        report_version=report_version,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

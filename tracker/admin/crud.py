@@ -15,8 +15,8 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Member
 from ..security import safe_next
-from ..services.directory import set_active
-from ..view_support import run_service
+from ..services.directory import offered_on_page, set_active
+from ..view_support import run_service, stale_aware, stale_page
 from .forms import ActiveForm, AdminForm
 
 
@@ -85,20 +85,47 @@ def edit_form(entity: Entity, record, **kwargs):
     """The record's edit form, and (label, value) of the fields this record no longer
     lets change (shown, not editable). ``formdata=None``: as stored, whatever was posted."""
     form = entity.form(obj=record, record=record, **entity.form.initial(record), **kwargs)
+    # posted from a page that still offered the field (its ``shown`` key lists it: the
+    # zone was not yet in the checklist, the item had no task when it was read): it
+    # stays, and the service refuses a change of it under the field — never dropped
+    # while the save says 已保存. A field the page showed fixed stays fixed.
+    offered = set()
+    if request.method == "POST" and kwargs.get("formdata", request.form) is not None \
+            and "shown" in form:
+        offered = offered_on_page(request.form.get("shown")) & set(request.form)
     fixed = []
     for name in entity.frozen(record):
-        if name in form:
+        if name in form and name not in offered:
             fixed.append((form[name].label.text, _field_text(form[name])))
             del form[name]
     return form, fixed
 
 
 def edit_view(entity: Entity, record_id: int):
+    """A record's edit form. Its page posts the fields as it showed them (``shown``):
+    the service merges the post with the record under its row lock, keeping another
+    admin's change of a field the page left alone (the flash names them) and refusing
+    the save where both changed a field (the page shown again with what was typed and
+    the other's value, ``_stale.html``)."""
     record = db.get_or_404(entity.model, record_id)
     form, fixed = edit_form(entity, record)
-    return save_form(entity, form, record, fixed,
-                 lambda data: entity.update(record, current_user, data),
-                 lambda record: _("已保存%(kind)s：%(name)s", kind=entity.title, name=record))
+    kept: list[str] = []
+    refused: list = []
+
+    def update(data) -> None:
+        kept.extend(stale_aware(refused, entity.update)(
+            record, current_user, data, shown=form.shown.data) or ())
+
+    def saved(record) -> str:
+        if not kept:
+            return _("已保存%(kind)s：%(name)s", kind=entity.title, name=record)
+        return _("已保存%(kind)s：%(name)s。同时保留了他人在您打开页面之后所做的修改：%(fields)s。",
+                 kind=entity.title, name=record,
+                 fields=_("、").join(str(form[name].label.text) if name in form else name
+                                    for name in kept))
+
+    return save_form(entity, form, record, fixed, update, saved,
+                     context=lambda: {"stale": stale_page(form, refused)})
 
 
 def toggle_view(entity: Entity, record_id: int):

@@ -27,6 +27,7 @@ from ..money import MoneyError, fen_to_input, parse_yuan
 from ..phones import mobile_or_typed
 from ..services import directory as d
 from ..services import roll
+from ..services import shown as shown_module
 from ..fields import (
     CHOOSE,
     parse_whole_number,
@@ -37,7 +38,7 @@ from ..fields import (
     WholeNumberField,
     strip_text,
 )
-from ..security import record_id
+from ..security import record_id, record_id_or_none
 from ..templating import ROLE
 from ..timeutil import local_today
 
@@ -117,22 +118,46 @@ class AdminForm(Form):
         return self.data_class(**values)
 
 
+class ReferenceForm(AdminForm):
+    """A unit's, community's, zone's, category's or checklist item's form. Its edit
+    page posts ``shown``, the fields as it showed them (``directory.reference_shown_key``):
+    a page read before another admin saved keeps what it left alone and is refused
+    where both changed a field (``directory._merge_shown``)."""
+
+    shown = VersionField()
+
+    @classmethod
+    def initial(cls, record) -> dict:
+        return {"shown": d.reference_shown_key(record)}
+
+    def shown_ids(self, name: str) -> list[int]:
+        """The ids of ``name`` (a select of records) the posting page showed: one taken
+        out of use (停用) since stays a choice, so a post that leaves it as shown is the
+        field left alone — another's change of it is kept — not an unknown choice."""
+        if self.record is None:
+            return []
+        value = shown_module.shown_then(self.shown.data).get(name)
+        if isinstance(value, str):  # the item's "category:measure"
+            value = record_id_or_none(value.split(":")[0])
+        return [value] if isinstance(value, int) and not isinstance(value, bool) else []
+
+
 def _name_field(label, n=80):
     return StringField(label, filters=[strip_text], validators=[
         DataRequired(_l("请填写名称。")), max_len(n)])
 
 
-class UnitForm(AdminForm):
+class UnitForm(ReferenceForm):
     data_class = d.UnitData
     name = _name_field(_l("单位名称"))
 
 
-class CommunityForm(AdminForm):
+class CommunityForm(ReferenceForm):
     data_class = d.CommunityData
     name = _name_field(_l("社区名称"))
 
 
-class ZoneForm(AdminForm):
+class ZoneForm(ReferenceForm):
     data_class = d.ZoneData
     community_id = ChoiceField(_l("所属社区"), message=_l("请选择社区。"), invalid=CHOOSE)
     name = _name_field(_l("责任区名称"))
@@ -140,11 +165,12 @@ class ZoneForm(AdminForm):
 
     def load_choices(self, record):
         self.community_id.choices = _placeholder() + _options(
-            Community, [getattr(record, "community_id", None)])
-        self.unit_id.choices = _placeholder() + _options(Unit, [getattr(record, "unit_id", None)])
+            Community, [getattr(record, "community_id", None), *self.shown_ids("community_id")])
+        self.unit_id.choices = _placeholder() + _options(
+            Unit, [getattr(record, "unit_id", None), *self.shown_ids("unit_id")])
 
 
-class CategoryForm(AdminForm):
+class CategoryForm(ReferenceForm):
     data_class = d.CategoryData
     code = StringField(
         _l("编码"), filters=[strip_text],
@@ -170,7 +196,7 @@ class CategoryForm(AdminForm):
         validate_choice=False, description=_l("培训人次、帮扶户数、走访人数等。"))
 
 
-class ResourceItemForm(AdminForm):
+class ResourceItemForm(ReferenceForm):
     data_class = d.ResourceItemData
     unit_id = ChoiceField(_l("单位"), message=_l("请选择单位。"), invalid=CHOOSE)
     community_id = ChoiceField(_l("社区"), message=_l("请选择社区。"), invalid=CHOOSE)
@@ -247,19 +273,22 @@ class ResourceItemForm(AdminForm):
             zone_id=value("zone_id"), description=value("description"), target_measure=measure)
 
     def load_choices(self, record):
-        cur = (lambda name: getattr(record, name, None))
-        self.unit_id.choices = _placeholder() + _options(Unit, [cur("unit_id")])
-        self.community_id.choices = _placeholder() + _options(Community, [cur("community_id")])
+        # the record's own and the posting page's (``shown_ids``) stay choices when 停用
+        def cur(name):
+            return [i for i in (getattr(record, name, None), *self.shown_ids(name)) if i]
+
+        self.unit_id.choices = _placeholder() + _options(Unit, cur("unit_id"))
+        self.community_id.choices = _placeholder() + _options(Community, cur("community_id"))
         zones = db.session.execute(
             select(Zone.id, Zone.name, Community.name).join(Zone.community)
-            .where(or_(Zone.active, Zone.id == cur("zone_id")) if cur("zone_id") else Zone.active)
+            .where(or_(Zone.active, Zone.id.in_(cur("zone_id"))))
             .order_by(Community.sort_key, Zone.sort_key, Zone.id)
         )
         self.zone_id.choices = _placeholder(_l("（整个社区）")) + [
             (zid, f"{cname} · {zname}") for zid, zname, cname in zones]
         # One choice per category and measure: only the measures the category has.
         categories = db.session.scalars(
-            select(Category).where(or_(Category.active, Category.id == cur("category_id")))
+            select(Category).where(or_(Category.active, Category.id.in_(cur("category_id"))))
             .order_by(Category.sort_order, Category.id))
         self.category_id.choices = _placeholder() + [
             (f"{c.id}:{m.value}", _l("%(category)s · 按%(measure)s计", category=c.name,

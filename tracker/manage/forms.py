@@ -216,6 +216,9 @@ class AssignForm(Form):
 
 class LeaderForm(Form):
     leader = ChoiceField(_l("组长"), message=_l("请从列表中选择组长。"), required=False)
+    # the leader the page showed (``tasks.leader_shown_key``): a choice made over
+    # another's change since is refused, naming the leader now
+    shown = VersionField()
 
 
 class CancelForm(Form):
@@ -235,6 +238,9 @@ class VoidForm(Form):
 
 class ReturnForm(Form):
     reason = _text(_l("退回原因"), _l("请填写退回原因。"), REASON_MAX, area=True)
+    # the submission the page showed (``reviews.report_version``): a report resubmitted
+    # since is not sent back over content its reviewer has not seen
+    shown = VersionField()
 
 
 class CorrectHoursForm(Form):
@@ -242,6 +248,9 @@ class CorrectHoursForm(Form):
 
     hours = HoursField(_l("正确的服务时长（小时）"))
     reason = _text(_l("改正的原因"), _l("请填写改正的原因。"), 200)
+    # the hours the page named (``claims.minutes_shown_key``): typed against them, the
+    # correction is refused when another corrected them since
+    shown = VersionField()
 
 
 class ReopenForm(Form):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..models import AssignmentStatus, ReportStatus
@@ -14,6 +14,7 @@ from ..services.reviews import (
     approval_refusal,
     approval_refusals,
     approve_report,
+    report_version,
     return_report,
 )
 from ..timeutil import utcnow
@@ -49,10 +50,13 @@ def _render_report(report, form=None):
     # the page never waits for a 定稿; 通过 asks again under it)
     closed = (approval_refusal(report.task, _actor(), lock=False)
               if report.status == ReportStatus.submitted else None)
+    form = form or ReturnForm(formdata=None)
+    # the submission this page shows (a refused 退回 shown again: the report as it is
+    # now, what was typed kept) — 退回 and 通过 from it act on what was seen
+    form.shown.data = report_version(report)
     return render_template("manage/report.html", report=report, task=report.task,
                            participants=people, names=names, unconfirmed=unconfirmed,
-                           closed=closed,
-                           form=form or ReturnForm(formdata=None))
+                           closed=closed, form=form)
 
 
 @bp.get("/reports/<int:report_id>")
@@ -65,7 +69,9 @@ def report(report_id: int):
 @staff_required
 def approve(report_id: int):
     report = _managed_report(report_id)
-    if not run_service(None, approve_report, report, _actor(), denied=404):
+    # which submission the page showed (``report_version``): none unseen is approved
+    if not run_service(None, approve_report, report, _actor(), denied=404,
+                       shown=request.form.get("shown")):
         return redirect(url_for("manage.report", report_id=report.id))
     flash(_("已通过：%(title)s。", title=report.task.title), "success")
     return redirect(_next_or(url_for("manage.queue")))
@@ -77,7 +83,8 @@ def return_view(report_id: int):
     report = _managed_report(report_id)
     form = ReturnForm()
     if form.validate():
-        if run_service(form, return_report, report, _actor(), form.reason.data, denied=404):
+        if run_service(form, return_report, report, _actor(), form.reason.data, denied=404,
+                       shown=request.form.get("shown")):
             flash(_("已退回：%(title)s，组长会看到退回原因。", title=report.task.title), "success")
             return redirect(_next_or(url_for("manage.queue")))
         if (refusal := state_refusal(form)) is not None:  # the report's state, not the reason

@@ -12,8 +12,15 @@ from ..formatting import hours
 from ..models import AssignmentStatus, Role, TaskStatus
 from ..permissions import manages_task, staff_required
 from ..services.backfill import add_forgotten_participant
-from ..services.claims import assign_member, correct_minutes, task_span_minutes, withdraw
+from ..services.claims import (
+    assign_member,
+    correct_minutes,
+    minutes_shown_key,
+    task_span_minutes,
+    withdraw,
+)
 from ..services.reviews import reopen_report
+from ..services.shown import StaleEdit
 from ..services.summary_notes import closed_to
 from ..services.task_needs import needs_of
 from ..services.tasks import (
@@ -22,12 +29,13 @@ from ..services.tasks import (
     change_leader,
     close_task,
     has_recorded_work,
+    leader_shown_key,
     off_checklist_note,
 )
 from ..services.voiding import void_activity, void_event, void_refusal
 from ..services.waitlist import leave_waitlist, promote_by_hand
 from ..timeutil import utcnow
-from ..view_support import confirmed, run_service, state_refusal
+from ..view_support import confirmed, run_service, stale_aware, stale_page, state_refusal
 from . import queries as q
 from .common import _actor, _managed_task, bp
 from .forms import (
@@ -59,7 +67,8 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                   if m.id not in on_task]
     assign = assign or AssignForm(formdata=None)
     assign.member.choices = [("", _("请选择"))] + [(m.id, member_label(m)) for m in candidates]
-    leader = leader or LeaderForm(formdata=None, data={"leader": task.leader_id})
+    leader = leader or LeaderForm(formdata=None, data={"leader": task.leader_id,
+                                                       "shown": leader_shown_key(task)})
     leader.leader.choices = _leader_choices(task, holders, candidates)
     cancel = cancel or CancelForm(formdata=None)
     approved = task.report_approved
@@ -233,15 +242,24 @@ def correct_hours(assignment_id: int):
     if assignment is None or not manages_task(current_user, assignment.task):
         abort(404)
     task = assignment.task
-    form = CorrectHoursForm()
-    if form.validate_on_submit() and run_service(form, correct_minutes, assignment, _actor(),
-                                                 form.hours.minutes, form.reason.data,
-                                                 denied=404):
+    # the hours the page names as 现在的 (``minutes_shown_key``): a correction typed
+    # against them is refused when another corrected them since
+    form = CorrectHoursForm(data={"shown": minutes_shown_key(assignment)})
+    refused: list = []
+    if form.validate_on_submit() and run_service(
+            form, stale_aware(refused, correct_minutes), assignment, _actor(),
+            form.hours.minutes, form.reason.data, shown=form.shown.data, denied=404):
         return _back_to_task(task, _("已将 %(name)s 的服务时长改为 %(hours)s 小时。",
                                      name=assignment.member.name,
                                      hours=hours(assignment.minutes)))
     return render_template("manage/hours.html", task=task, assignment=assignment, form=form,
-                           span=task_span_minutes(task))
+                           span=task_span_minutes(task),
+                           stale=stale_page(form, refused, text=_hours_text))
+
+
+def _hours_text(_name: str, minutes) -> str:
+    """Hours on a refused 改正服务时长 page, as the page names them."""
+    return _("%(h)s 小时", h=hours(minutes or 0))
 
 
 def _act_on_person(row, service, done):
@@ -288,12 +306,21 @@ def leader(task_id: int):
         return _render_task(context)
     # Any chosen member: the service refuses an inactive one with a message.
     new_leader = q.load_member(form.leader.data)
-    refused = _run_on_task(task, form, context, change_leader, task, new_leader, _actor())
+
+    def change(*args):
+        try:
+            return change_leader(*args, shown=form.shown.data)
+        except StaleEdit as refusal:
+            # the form shown again names the leader now: saved again, knowingly
+            form.shown.data = refusal.merge.resolved_key()
+            raise
+
+    refused = _run_on_task(task, form, context, change, task, new_leader, _actor())
     if refused is not None:
         return refused
-    if new_leader is None:
+    if task.leader is None:
         return _back_to_task(task, _("已取消组长。"))
-    return _back_to_task(task, _("组长已改为 %(name)s。", name=new_leader.name))
+    return _back_to_task(task, _("组长已改为 %(name)s。", name=task.leader.name))
 
 
 @bp.route("/tasks/<int:task_id>/close", methods=["GET", "POST"])

@@ -50,6 +50,7 @@ from ..services.residents import (
     restore_resident,
     set_task_residents,
     task_residents,
+    task_residents_shown_key,
     update_resident,
     visible_residents_query,
     visit_history,
@@ -279,9 +280,11 @@ def for_task(task_id: int):
     offered = {r.id for r in options}
     if request.method == "GET":
         form.residents.data = [r.id for r in task_residents(task) if r.id in offered]
+        form.shown.data = task_residents_shown_key(form.residents.data)
     if form.validate_on_submit():
         picked = set(form.residents.data or [])
-        if run_service(form, set_task_residents, task, current_user, picked):
+        if run_service(form, set_task_residents, task, current_user, picked,
+                       shown=form.shown.data):
             flash(_("服务对象已保存。"), "success")
             return redirect(url_for(".for_task", task_id=task.id))
     return render_template("residents/task.html", task=task, form=form,

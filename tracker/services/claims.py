@@ -30,6 +30,7 @@ from ..models import (
 from ..permissions import manages_task
 from ..timeutil import utcnow
 from . import PermissionDenied, ServiceError, required_reason
+from . import shown as shown_module
 from .activity_lock import lock_activity
 from .audit import record
 
@@ -250,15 +251,34 @@ def add_done_participation(task: Task, member: Member, actor: Member,
 CORRECTION_REASON_MAX = 200
 
 
-def correct_minutes(assignment: Assignment, actor: Member, minutes: int, reason: str) -> int:
+HOURS_STALE = _l("该党员的服务时长已被他人修改，请核对后重新保存。")
+
+
+def minutes_shown_key(assignment: Assignment) -> str:
+    """The 改正服务时长 page's hidden ``shown``: the hours it names as 现在的 (in
+    minutes, under the form's field ``hours``)."""
+    return shown_module.shown_key({"hours": assignment.minutes})
+
+
+def correct_minutes(assignment: Assignment, actor: Member, minutes: int, reason: str, *,
+                    shown: str | None = None) -> int:
     """改正服务时长: the community's liaison or an admin corrects a participant's
     confirmed hours on an activity whose report is not approved — a 补录 typed with 8
     hours for 2, after an admin's 撤销审核; a member who confirmed more than the
     activity's real length. Audited with the old and new hours and the reason; nothing
-    counts until the report is approved (again). Returns the old minutes."""
+    counts until the report is approved (again). Returns the old minutes.
+
+    Under the activity's lock (``lock_activity``), the participation read again: an
+    approval at the same moment either comes first (the correction is then refused)
+    or waits for it. Posted from the page (``shown``: its ``minutes_shown_key``), a
+    correction typed against hours another has corrected (or the member confirmed)
+    since the page was read is refused (``HOURS_STALE``), the page naming the hours
+    now — never written over a change its author has not seen."""
     task = assignment.task
     if not manages_task(actor, task):
         raise PermissionDenied(_l("无权操作。"))
+    lock_activity(task)
+    db.session.refresh(assignment)
     if task.status == TaskStatus.cancelled:
         raise ServiceError(_l("该任务已取消。"))
     if task.report_approved:
@@ -268,6 +288,9 @@ def correct_minutes(assignment: Assignment, actor: Member, minutes: int, reason:
         raise ServiceError(_l("只有已确认参与的服务时长可以改正。"))
     reason = required_reason(reason, _l("请填写改正的原因。"), CORRECTION_REASON_MAX)
     check_minutes(minutes, task)
+    if "hours" in shown_module.check(HOURS_STALE, shown, {"hours": assignment.minutes},
+                                     {"hours": minutes}).keep:
+        minutes = assignment.minutes  # typed as the page named them: nothing to correct
     old = assignment.minutes
     assignment.minutes = minutes
     record(actor, "correct_minutes", assignment, task_id=task.id,

@@ -29,7 +29,7 @@ from ..models import (
     Unit,
     Zone,
 )
-from ..money import MAX_FEN, format_yuan
+from ..money import MAX_FEN, fen_to_input, format_yuan
 from ..names import person_name
 from ..phones import MOBILE_RE, normalise_phone
 from ..privacy import ERASED_PHONE_MARK, mask_phone
@@ -247,6 +247,119 @@ def _sign_out(member: Member, actor: Member) -> None:
     end_other_sessions(member, actor, "deactivated")
 
 
+# --- what an edit page showed (``shown``) ---------------------------------------------
+
+# A reference record's edit form refused over another admin's change made since its page
+# was read (``shown.check``), by the record's kind: what the refused page says first.
+STALE = {
+    Unit: _l("该单位已被他人修改，请核对后重新保存。"),
+    Community: _l("该社区已被他人修改，请核对后重新保存。"),
+    Zone: _l("该责任区已被他人修改，请核对后重新保存。"),
+    Category: _l("该类别已被他人修改，请核对后重新保存。"),
+    ResourceItem: _l("该资源清单项目已被他人修改，请核对后重新保存。"),
+}
+
+
+def _shown_text(value: str | None) -> str | None:
+    """A text field as the merge compares it: trimmed, empty as None (the form posts "",
+    the record stores None)."""
+    return (value or "").strip() or None
+
+
+def _item_target(source) -> str | None:
+    """The item's target as its form shows it: yuan for money, else the whole number —
+    a number means nothing without its measure, and the page names it in the form's terms."""
+    if source.target is None:
+        return None
+    if _plain(source.target_measure) == TargetMeasure.money.value:
+        return fen_to_input(source.target)
+    return str(source.target)
+
+
+def _named_shown(source) -> dict:
+    return {"name": _shown_text(source.name)}
+
+
+def _zone_shown(source) -> dict:
+    return {"community_id": source.community_id, "name": _shown_text(source.name),
+            "unit_id": source.unit_id}
+
+
+def _category_shown(source) -> dict:
+    return {"code": _shown_text(source.code), "name": _shown_text(source.name),
+            "section": _plain(source.section) if source.section is not None else None,
+            **{name: _shown_text(getattr(source, name)) for name in COUNTING}}
+
+
+def _item_shown(source) -> dict:
+    # the category and the target's measure are one choice on the form ("5:money")
+    return {"unit_id": source.unit_id, "community_id": source.community_id,
+            "zone_id": source.zone_id or None,
+            "category_id": f"{source.category_id}:{_plain(source.target_measure)}",
+            "year": source.year, "target": _item_target(source),
+            "description": _shown_text(source.description)}
+
+
+# each record's edit form's fields, as stored (the record) or as posted (its data
+# class, whose fields carry the record's names), in the plain values of its ``shown``
+_SHOWN_OF = {Unit: _named_shown, Community: _named_shown, Zone: _zone_shown,
+             Category: _category_shown, ResourceItem: _item_shown}
+# a field of ``_SHOWN_OF`` that is more than one attribute of the record
+_SHOWN_ATTRS = {ResourceItem: {"category_id": ("category_id", "target_measure")}}
+
+
+def reference_frozen_fields(record) -> tuple[str, ...]:
+    """The fields ``record``'s edit form no longer lets change (shown, not editable)."""
+    frozen = {Zone: zone_frozen_fields, Category: category_frozen_fields,
+              ResourceItem: item_frozen_fields}.get(type(record))
+    return frozen(record) if frozen is not None else ()
+
+
+def reference_shown_key(record) -> str:
+    """A unit's, community's, zone's, category's or checklist item's edit page's hidden
+    ``shown``: its form's fields as the page showed them — the ones it let change (a
+    field fixed on the record, ``reference_frozen_fields``, is posted as stored and
+    never conflicts). So the key also says which fields the page offered: one fixed
+    since (the zone put into the checklist meanwhile) and changed on the page is
+    refused by the service, not dropped (``crud.edit_form``)."""
+    frozen = reference_frozen_fields(record)
+    return shown_module.shown_key({name: value for name, value in
+                                   _SHOWN_OF[type(record)](record).items()
+                                   if name not in frozen})
+
+
+def offered_on_page(shown: str | None) -> set[str]:
+    """The fields the edit page that posted ``shown`` let change."""
+    return set(shown_module.shown_then(shown))
+
+
+def _merge_shown(record, actor: Member, data, shown: str | None) -> tuple[object, list[str]]:
+    """Lock ``record``'s row, read it again, and merge the post ``data`` with it
+    (``shown.check``): a field the post left as its page (``shown``) showed it takes
+    what is stored now — another admin's change made since stays —; a field both
+    changed otherwise refuses the save (``STALE``), nothing written. Returns ``data``
+    with those fields taken from the record, and their names (the form's).
+
+    The lock: the actor's key share first (``audit.actor_first``: a member before
+    their unit, the house order for a rename), then the record's row ``FOR NO KEY
+    UPDATE``, so two saves take turns and the second merges with what the first
+    committed, never with what both pages read. SQLite's writers take turns anyway."""
+    actor_first(actor)
+    model = type(record)
+    db.session.execute(select(model.id).where(model.id == record.id)
+                       .with_for_update(key_share=True))
+    db.session.refresh(record)
+    if shown is None:  # not from a page: nothing to merge
+        return data, []
+    values = _SHOWN_OF[model]
+    if model is ResourceItem and data.target_measure is None:
+        data = dataclasses.replace(data, target_measure=record.target_measure)
+    keep = shown_module.check(STALE[model], shown, values(record), values(data)).keep
+    attrs = _SHOWN_ATTRS.get(model, {})
+    return dataclasses.replace(data, **{attr: getattr(record, attr) for name in keep
+                                        for attr in attrs.get(name, (name,))}), list(keep)
+
+
 # --- units and communities ------------------------------------------------------------
 
 def _named(model, actor: Member, obj, name: str | None, message):
@@ -271,16 +384,28 @@ def create_unit(actor: Member, data: UnitData) -> Unit:
     return _named(Unit, actor, None, data.name, UNIT_TAKEN)
 
 
-def update_unit(unit: Unit, actor: Member, data: UnitData) -> None:
+def update_unit(unit: Unit, actor: Member, data: UnitData, *,
+                shown: str | None = None) -> list[str]:
+    """Rename a unit; posted from its edit page (``shown``: its ``reference_shown_key``),
+    merged with another admin's change made since (``_merge_shown``). Returns the
+    fields where another's change was kept."""
+    _require_admin(actor)
+    data, kept = _merge_shown(unit, actor, data, shown)
     _named(Unit, actor, unit, data.name, UNIT_TAKEN)
+    return kept
 
 
 def create_community(actor: Member, data: CommunityData) -> Community:
     return _named(Community, actor, None, data.name, COMMUNITY_TAKEN)
 
 
-def update_community(community: Community, actor: Member, data: CommunityData) -> None:
+def update_community(community: Community, actor: Member, data: CommunityData, *,
+                     shown: str | None = None) -> list[str]:
+    """As ``update_unit``, for a community."""
+    _require_admin(actor)
+    data, kept = _merge_shown(community, actor, data, shown)
     _named(Community, actor, community, data.name, COMMUNITY_TAKEN)
+    return kept
 
 
 # --- responsibility zones -------------------------------------------------------------
@@ -317,9 +442,13 @@ def create_zone(actor: Member, data: ZoneData) -> Zone:
     return _insert(actor, Zone, _zone_values(data, None), "name", ZONE_TAKEN)
 
 
-def update_zone(zone: Zone, actor: Member, data: ZoneData) -> None:
+def update_zone(zone: Zone, actor: Member, data: ZoneData, *,
+                shown: str | None = None) -> list[str]:
+    """As ``update_unit``, for a zone."""
     _require_admin(actor)
+    data, kept = _merge_shown(zone, actor, data, shown)
     _change(zone, actor, _zone_values(data, zone), "name", ZONE_TAKEN)
+    return kept
 
 
 # --- categories -----------------------------------------------------------------------
@@ -384,8 +513,11 @@ def create_category(actor: Member, data: CategoryData) -> Category:
                    "code", CODE_TAKEN)
 
 
-def update_category(category: Category, actor: Member, data: CategoryData) -> None:
+def update_category(category: Category, actor: Member, data: CategoryData, *,
+                    shown: str | None = None) -> list[str]:
+    """As ``update_unit``, for a category: its code never changes; in use, only its name."""
     _require_admin(actor)
+    data, kept = _merge_shown(category, actor, data, shown)
     if (data.code or "").strip() != category.code:
         raise ServiceError(_l("类别编码创建后不能修改。"), field="code")
     frozen = category_frozen_fields(category)
@@ -398,6 +530,7 @@ def update_category(category: Category, actor: Member, data: CategoryData) -> No
     else:
         values = _category_values(data)
     _change(category, actor, values)
+    return kept
 
 
 # --- resource checklist ---------------------------------------------------------------
@@ -475,9 +608,13 @@ def create_resource_item(actor: Member, data: ResourceItemData) -> ResourceItem:
     return _insert(actor, ResourceItem, _item_values(data, None))
 
 
-def update_resource_item(item: ResourceItem, actor: Member, data: ResourceItemData) -> None:
+def update_resource_item(item: ResourceItem, actor: Member, data: ResourceItemData, *,
+                         shown: str | None = None) -> list[str]:
+    """As ``update_unit``, for a checklist item (its 年度目标 is the 经费 ledger's budget)."""
     _require_admin(actor)
+    data, kept = _merge_shown(item, actor, data, shown)
     _change(item, actor, _item_values(data, item))
+    return kept
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from ..timeutil import iso_local, local_today, utcnow
 from . import PermissionDenied, ServiceError
 from . import erasure, purging
 from . import shown as shown_module
+from .activity_lock import lock_activity
 from .audit import record
 from .photos import remove_image_on_commit
 from .task_needs import series_of
@@ -348,22 +349,40 @@ def fixed_residents(task: Task, actor: Member) -> list[Resident]:
     ))
 
 
-def set_task_residents(task: Task, actor: Member, resident_ids: set[int]) -> None:
+def task_residents_shown_key(ids) -> str:
+    """The 服务对象 page's hidden ``shown``: the residents its form showed ticked."""
+    return shown_module.shown_key({"residents": sorted(ids)})
+
+
+def set_task_residents(task: Task, actor: Member, resident_ids: set[int], *,
+                       shown: str | None = None) -> None:
     """The leader or liaison names the residents a visit/assistance task served. A
     leader's choice touches only the residents paired with them: the others the task
-    names stay (``fixed_residents``)."""
+    names stay (``fixed_residents``).
+
+    Both may name them, each from a page of their own: posted from the page
+    (``shown``: its ``task_residents_shown_key``), only what its user ticked or
+    unticked there changes — a resident the other named since stays named, one the
+    other took off stays off — under the activity's lock (``lock_activity``), so two
+    saves take turns and the second reads what the first wrote. A resident is a
+    choice of their own: two pages never conflict over one."""
     if not may_report(actor, task):
         raise PermissionDenied(_l("只有组长或联络员可以填写服务对象。"))
     if not serves_residents(task):
         raise ServiceError(_l("只有走访慰问和结对帮扶类任务需要填写服务对象。"))
+    lock_activity(task)
     fixed = {r.id for r in fixed_residents(task, actor)}
     allowed = {r.id for r in pickable_residents(task, actor)} | fixed
     if resident_ids - allowed:
         if not manages_community(actor, task.community_id):
             raise ServiceError(_l("只能选择与您结对的服务对象。"), field="residents")
         raise ServiceError(_l("所选服务对象不属于该任务的社区。"), field="residents")
-    resident_ids = resident_ids | fixed
     current = {r.id for r in task_residents(task)}
+    then = shown_module.shown_then(shown).get("residents") if shown is not None else None
+    if isinstance(then, list):  # from a page: what its user ticked and unticked there
+        then = set(then)
+        resident_ids = (current | (resident_ids - then)) - (then - resident_ids)
+    resident_ids = resident_ids | fixed
     added, removed = resident_ids - current, current - resident_ids
     if removed:
         db.session.execute(task_resident.delete().where(

@@ -1,6 +1,7 @@
 """Reporting a task's result and reviewing it."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -13,6 +14,7 @@ from ..extensions import db
 from ..fields import MAX_COUNT
 from ..formatting import beneficiary_label
 from ..models import (
+    Assignment,
     AssignmentStatus,
     Finding,
     Member,
@@ -25,6 +27,7 @@ from ..models import (
 from ..permissions import manages_task, may_report
 from ..timeutil import utcnow
 from . import PermissionDenied, ServiceError, required_reason
+from . import shown as shown_module
 from .activity_lock import lock_activity
 from .audit import record
 from .summary_notes import closed_to, final_day, first_closed, may_change_final
@@ -71,8 +74,62 @@ def report_figures(task: Task, data: ReportData) -> tuple[int, int]:
     return int(quantity), int(people)
 
 
-def submit_report(task: Task, actor: Member, data: ReportData) -> TaskReport:
-    """The leader (or liaison) reports the result; a returned report is corrected here too."""
+REPORT_STALE = _l("该任务的完成情况已被他人修改，请核对后重新提交。")
+
+
+def report_form_fields(task: Task) -> tuple[str, ...]:
+    """The report form's fields for ``task``: 完成数量 and 受益 only where its category
+    counts them (a survey's 完成数量 is its findings, never typed)."""
+    category = task.category
+    return (*(("quantity",) if category.quantity_unit and not category.is_survey else ()),
+            *(("people_served",) if category.beneficiary_unit else ()), "note", "absent")
+
+
+def report_shown_values(task: Task) -> dict:
+    """The report form's fields as stored, in plain values: what its page showed
+    (``report_shown_key``) and what a post is merged with. 缺席人员 read from the rows
+    themselves (a column query: never the session's copies read before the lock)."""
+    report = task.report
+    values = {"quantity": report.quantity if report else None,
+              "people_served": report.people_served if report else None,
+              "note": report.note if report else None,
+              "absent": list(db.session.scalars(
+                  select(Assignment.member_id).where(
+                      Assignment.task_id == task.id,
+                      Assignment.status == AssignmentStatus.absent)
+                  .order_by(Assignment.member_id)))}
+    return {name: values[name] for name in report_form_fields(task)}
+
+
+def report_shown_key(task: Task) -> str:
+    """The report page's hidden ``shown``: its form's fields as it showed them."""
+    return shown_module.shown_key(report_shown_values(task))
+
+
+def _merge_report(task: Task, data: ReportData, shown: str | None) -> ReportData:
+    """The post ``data`` merged with the report as stored now (``shown.check``, under
+    the activity's lock): a field the post left as its page showed it keeps another's
+    change made since — the liaison's corrected 完成数量, a member another took off the
+    缺席 list —; one both changed otherwise refuses the post (``REPORT_STALE``)."""
+    posted = {"quantity": data.quantity, "people_served": data.people_served,
+              "note": (data.note or "").strip() or None,
+              "absent": sorted(data.absent_ids)}
+    fields = report_form_fields(task)
+    keep = shown_module.check(REPORT_STALE, shown, report_shown_values(task),
+                              {name: posted[name] for name in fields}).keep
+    changes = {name: value for name, value in keep.items() if name != "absent"}
+    if "absent" in keep:
+        changes["absent_ids"] = set(keep["absent"])
+    return dataclasses.replace(data, **changes)
+
+
+def submit_report(task: Task, actor: Member, data: ReportData, *,
+                  shown: str | None = None) -> TaskReport:
+    """The leader (or liaison) reports the result; a returned report is corrected here too.
+
+    Both may: posted from the report page (``shown``: its ``report_shown_key``), the
+    post is merged with the report as the other left it (``_merge_report``), never
+    putting back what they changed since the page was read."""
     if not may_report(actor, task):
         raise PermissionDenied(_l("只有组长或联络员可以提交完成情况。"))
     # a 作废 or a decision at the same moment: wait for it and read what it left (a
@@ -81,6 +138,7 @@ def submit_report(task: Task, actor: Member, data: ReportData) -> TaskReport:
     refusal = report_refusal(task)
     if refusal is not None:
         raise ServiceError(refusal)
+    data = _merge_report(task, data, shown)
     report = task.report
     holders = {a.member_id: a for a in participants(task)}
     unknown = data.absent_ids - holders.keys()
@@ -145,9 +203,22 @@ def _require_reviewer(report: TaskReport, actor: Member) -> None:
         raise ServiceError(_l("该任务已取消。"))
 
 
-def approve_report(report: TaskReport, actor: Member) -> None:
-    """通过: the report's figures become official; the task is closed."""
+def report_version(report: TaskReport) -> str:
+    """The 通过 button's hidden ``shown``: which submission of the report its page
+    showed (every (re)submission stamps ``submitted_at``)."""
+    at = report.submitted_at
+    return shown_module.shown_key({"submitted_at": at.isoformat() if at else None})
+
+
+def approve_report(report: TaskReport, actor: Member, *, shown: str | None = None) -> None:
+    """通过: the report's figures become official; the task is closed.
+
+    Posted from a page (``shown``: its ``report_version``), under the activity's lock:
+    a report (re)submitted since that page was read — other figures, another 缺席 list
+    the reviewer has not seen — is not approved unseen; the refusal names who
+    resubmitted it, and the report's page shows it as it is now."""
     _require_reviewer(report, actor)
+    _resubmitted_since(report, shown)
     if report.task.ends_at > utcnow():
         # members confirm their hours once it has ended, and approval is final: approved
         # while it runs, nobody's hours could ever count
@@ -263,9 +334,24 @@ def approval_refusals(tasks, actor: Member) -> dict:
     return refusals
 
 
-def return_report(report: TaskReport, actor: Member, reason: str) -> None:
-    """退回 with a reason; the report keeps its content for correction."""
+def _resubmitted_since(report: TaskReport, shown: str | None, field: str | None = None) -> None:
+    """Refuse a review posted from a page (``shown``: its ``report_version``) that
+    showed another submission than the one stored now: the leader (re)submitted since,
+    and the reviewer has not seen what they would decide on."""
+    if shown is not None and shown_module.shown_then(shown) != \
+            shown_module.shown_then(report_version(report)):
+        raise ServiceError(_l("您打开页面之后，%(name)s重新提交了该完成情况，请查看现在的内容后再审核。",
+                              name=report.submitted_by.name if report.submitted_by else ""),
+                           field=field)
+
+
+def return_report(report: TaskReport, actor: Member, reason: str, *,
+                  shown: str | None = None) -> None:
+    """退回 with a reason; the report keeps its content for correction. Posted from a
+    page (``shown``), a report resubmitted since is refused under the reason, which is
+    kept (``_resubmitted_since``)."""
     _require_reviewer(report, actor)
+    _resubmitted_since(report, shown, "reason")
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_l("请填写退回原因。"))

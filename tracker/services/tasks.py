@@ -401,11 +401,34 @@ def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def change_leader(task: Task, leader: Member | None, actor: Member) -> None:
+def leader_shown_key(task: Task) -> str:
+    """The task page's 组长 form's hidden ``shown``: the leader it showed."""
+    return shown_module.shown_key({"leader": task.leader_id})
+
+
+def change_leader(task: Task, leader: Member | None, actor: Member, *,
+                  shown: str | None = None) -> None:
     """组长 of the task. An approved activity's leader is in its month's 月报 (the
-    台账's 组长, the 参与明细's mark): in a 已定稿 month an admin's to change."""
+    台账's 组长, the 参与明细's mark): in a 已定稿 month an admin's to change.
+
+    The community's liaisons and the admins may all change it: posted from the task
+    page (``shown``: its ``leader_shown_key``), a choice made on a page that showed
+    another leader than the one stored now — another changed it since — is refused
+    under the 组长 field, naming the leader now (``shown.StaleEdit``); a post that
+    leaves the leader as its page showed it keeps the other's choice."""
     _require_manager(actor, task)
     lock_activity(task)  # the report's state the refusal reads is the committed one
+    merge = shown_module.merge(shown, {"leader": task.leader_id},
+                               {"leader": leader.id if leader is not None else None})
+    if merge.conflicts:
+        message = (_l("您打开此页之后，组长已被他人改为%(name)s，请核对后重新保存。",
+                      name=task.leader.name) if task.leader is not None
+                   else _l("您打开此页之后，组长已被他人取消，请核对后重新保存。"))
+        refusal = shown_module.StaleEdit(message, merge)
+        refusal.field = "leader"  # under the 组长 select, the choice made kept
+        raise refusal
+    if merge.keep:
+        return  # left as the page showed it: another's choice since stays
     if task.status == TaskStatus.cancelled:
         raise ServiceError(_l("该任务已取消。"))
     day = task.service_date

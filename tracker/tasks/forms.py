@@ -12,6 +12,7 @@ from ..fields import (
     LenientSelectField,
     LocalDateField,
     MultiCheckboxField,
+    VersionField,
     WholeNumberField,
     keyword_field,
     strip_text,
@@ -74,3 +75,7 @@ class ReportForm(Form):
         render_kw={"rows": 5},
     )
     absent = MultiCheckboxField(_l("缺席人员"), coerce=record_id)
+    # the fields as the page showed them (``reviews.report_shown_key``): the leader and
+    # the liaison may both report; a page read before the other's save keeps what it
+    # left alone and is refused where both changed a field
+    shown = VersionField()

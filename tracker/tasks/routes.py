@@ -46,12 +46,12 @@ from ..services.claims import (
     withdraw,
 )
 from ..services.backfill_requests import REQUEST_DAYS_BACK
-from ..services.reviews import ReportData, report_refusal, submit_report
+from ..services.reviews import ReportData, report_refusal, report_shown_key, submit_report
 from ..services.task_needs import needs_of
 from ..services.voiding import void_event
 from ..services.waitlist import join_waitlist, leave_waitlist
 from ..timeutil import local_today, utcnow
-from ..view_support import confirmed, run_service
+from ..view_support import confirmed, run_service, stale_aware, stale_page
 from . import queries as q
 from .forms import ConfirmForm, ReportForm, TaskFilterForm
 
@@ -409,15 +409,19 @@ def report(task_id: int):
     people = q.participants(task)
     existing = task.report
     refusal = report_refusal(task)
+    # the fields as the page shows them (``report_shown_key``): the leader and the
+    # liaison may both report, and a page read before the other's save keeps their change
+    shown = report_shown_key(task)
     if existing is not None:
         form = ReportForm(formdata=_posted(), data={
             "quantity": existing.quantity,
             "people_served": existing.people_served,
             "note": existing.note,
             "absent": [a.member_id for a in people if a.status == AssignmentStatus.absent],
+            "shown": shown,
         })
     else:
-        form = ReportForm(formdata=_posted())
+        form = ReportForm(formdata=_posted(), data={"shown": shown})
     category = task.category
     # Only the figures the category counts, each labelled with its unit; a survey's
     # 完成数量 is the findings recorded on it (see services.reviews).
@@ -435,6 +439,7 @@ def report(task_id: int):
     names = q.participant_names(task.unit_id, people)
     form.absent.choices = [(a.member_id, names[a.member_id]) for a in people]
 
+    refused: list = []
     if request.method == "POST" and refusal is not None:
         form.form_errors.append(refusal)
     elif form.validate_on_submit():
@@ -446,10 +451,12 @@ def report(task_id: int):
         )
         resubmit = existing is not None
         target = _next_or(url_for("tasks.report", task_id=task_id))
-        if run_service(form, submit_report, task, current_user, data):
+        if run_service(form, stale_aware(refused, submit_report), task, current_user, data,
+                       shown=form.shown.data):
             flash(_("已重新提交完成情况，等待联络员审核。") if resubmit
                   else _("已提交完成情况，等待联络员审核。"), "success")
             return redirect(target)
     return render_template("tasks/report.html", form=form, task=task, people=people, names=names,
                            report=task.report, refusal=refusal,
-                           findings=q.finding_count(task) if category.is_survey else None)
+                           findings=q.finding_count(task) if category.is_survey else None,
+                           stale=stale_page(form, refused))
