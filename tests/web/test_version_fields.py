@@ -57,6 +57,10 @@ MERGE_KEYS = {
     "tracker.residents.forms.ResidentEditForm.shown",
     "tracker.reports.forms.NotesForm.shown",
     "tracker.admin.forms.MemberForm.shown",
+    # review "crudstale": the reference forms, 提交完成 and a visit's 服务对象 merge too
+    "tracker.admin.forms.ReferenceForm.shown",
+    "tracker.tasks.forms.ReportForm.shown",
+    "tracker.residents.forms.TaskResidentsForm.shown",
 }
 
 
@@ -66,10 +70,14 @@ def test_the_merge_keys_are_marked_as_such_and_only_they(app):
     assert MERGE_KEYS <= set(versions)
     merging = {path for path, field in versions.items() if field.kwargs.get("merge")}
     assert MERGE_KEYS <= merging
-    # beyond these, only an admin CRUD form's ``shown`` (review "crudstale" gives them
-    # the same three-way merge)
+    # beyond these, only the forms that inherit ReferenceForm's ``shown``
     assert all(path.startswith("tracker.admin.forms.") and path.endswith(".shown")
                for path in merging - MERGE_KEYS), merging - MERGE_KEYS
+    # refused on any change since: the choice of 组长, 退回, 改正服务时长, the import's preview
+    for plain in ("tracker.manage.forms.LeaderForm.shown", "tracker.manage.forms.ReturnForm.shown",
+                  "tracker.manage.forms.CorrectHoursForm.shown",
+                  "tracker.imports.forms.ConfirmMemberImportForm.shown"):
+        assert plain in versions and plain not in merging
     assert "tracker.reports.forms.FinalizeForm.shown" not in merging
     assert "tracker.admin.forms.MemberForm.roll_shown" not in merging
     assert "tracker.admin.forms.RollCorrectionForm.change" not in merging

@@ -124,7 +124,7 @@ class ReferenceForm(AdminForm):
     a page read before another admin saved keeps what it left alone and is refused
     where both changed a field (``directory._merge_shown``)."""
 
-    shown = VersionField()
+    shown = VersionField(merge=True)
 
     @classmethod
     def initial(cls, record) -> dict:

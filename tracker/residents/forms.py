@@ -80,7 +80,7 @@ class TaskResidentsForm(Form):
     residents = MultiCheckboxField(_l("本次服务的对象"), coerce=record_id)
     # those the page showed ticked (``residents.task_residents_shown_key``): a save
     # changes only what its user ticked or unticked, never undoing the other's
-    shown = VersionField()
+    shown = VersionField(merge=True)
 
 
 class EraseForm(Form):

@@ -78,4 +78,4 @@ class ReportForm(Form):
     # the fields as the page showed them (``reviews.report_shown_key``): the leader and
     # the liaison may both report; a page read before the other's save keeps what it
     # left alone and is refused where both changed a field
-    shown = VersionField()
+    shown = VersionField(merge=True)
