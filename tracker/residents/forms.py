@@ -78,7 +78,7 @@ class ResidentEditForm(ResidentForm):
 
 class TaskResidentsForm(Form):
     residents = MultiCheckboxField(_l("本次服务的对象"), coerce=record_id)
-    # those the page showed ticked (``residents.task_residents_shown_key``): a save
+    # those the page showed ticked (``services.residents.task_residents_shown_key``): a save
     # changes only what its user ticked or unticked, never undoing the other's
     shown = VersionField(merge=True)
 
