@@ -40,9 +40,9 @@ def upload(client, rows) -> str:
 
 def confirm_form(page: str, url: str) -> dict:
     """What the preview page's 确认导入 form (posting to ``url``) sends."""
-    from tests.web.test_admin_roll_stale_page import _Forms
+    from tests.web.stale_support import PageForms
 
-    parser = _Forms()
+    parser = PageForms()
     parser.feed(page)
     [fields] = [fields for action, fields in parser.forms if action == url]
     return dict(fields)

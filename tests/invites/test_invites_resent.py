@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
-from tests.web.stale_support import _Forms
+from tests.web.stale_support import PageForms
 from tracker.extensions import db
 from tracker.models import Invitation
 
@@ -31,7 +31,7 @@ def _without_password(world, name, phone):
 
 
 def _post_forms(page: str) -> list[tuple[str, dict]]:
-    parser = _Forms()
+    parser = PageForms()
     parser.feed(page)
     return [(html.unescape(action), dict(fields)) for action, fields in parser.forms
             if "/invite/manage" in action and any(name == "csrf_token" for name, _v in fields)]

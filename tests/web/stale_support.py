@@ -40,7 +40,7 @@ def text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-class _Forms(HTMLParser):
+class PageForms(HTMLParser):
     """The forms of a page and what each would post as the browser shows it (inputs,
     selected options, the text of text areas)."""
 
@@ -89,7 +89,7 @@ def form_on(page: str, action: str, **typed) -> MultiDict:
     to its own page, ``action=""``, counts when it carries a ``shown`` key or a field
     typed) posts, with
     ``typed`` typed in."""
-    parser = _Forms()
+    parser = PageForms()
     parser.feed(page)
     [fields] = [fields for url, fields in parser.forms
                 if action in html.unescape(url) and url

@@ -16,7 +16,6 @@ elsewhere is refused, tests/web/test_admin_member_merge.py.)
 from __future__ import annotations
 
 from datetime import date
-from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select
@@ -26,6 +25,7 @@ from tests import factories as f
 from tests.audit import work_event_count
 from tests.web.roll_support import ROLL_STALE as STALE
 from tests.web.roll_support import correction, page_of, stays
+from tests.web.stale_support import PageForms
 from tracker.extensions import db
 from tracker.models import AuditEvent, Member, Role
 from tracker.services import directory, roll
@@ -35,41 +35,9 @@ MEMBER_STALE = "该党员的信息已被他人修改，请刷新后重试。"
 NOV_1, NOV_10, NOV_20 = date(2022, 11, 1), date(2022, 11, 10), date(2022, 11, 20)
 
 
-class _Forms(HTMLParser):
-    """The forms of a page and what each would post as the browser shows it."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms: list[tuple[str, list]] = []
-        self._open = False
-        self._select = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self.forms.append((a.get("action") or "", []))
-            self._open = True
-        elif not self._open:
-            return
-        elif tag == "input" and a.get("name"):
-            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
-                return
-            self.forms[-1][1].append((a["name"], a.get("value") or ""))
-        elif tag == "select":
-            self._select = a.get("name")
-        elif tag == "option" and self._select and "selected" in a:
-            self.forms[-1][1].append((self._select, a.get("value") or ""))
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._open = False
-        elif tag == "select":
-            self._select = None
-
-
 def form_on(page: str, has: str, **typed) -> MultiDict:
     """What the page's form holding the field ``has`` posts, with ``typed`` typed in."""
-    parser = _Forms()
+    parser = PageForms()
     parser.feed(page)
     [fields] = [fields for _action, fields in parser.forms
                 if any(name == has for name, _value in fields)]
