@@ -7,7 +7,7 @@ what was typed so the page can show it again.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from .i18n import lazy_gettext as _l
 from .form import Form
@@ -48,6 +48,10 @@ DIGITS = "[0-9０-９]"
 DECIMAL_MARKS = ".,，。．"  # what a phone keyboard may type for the decimal point
 WHOLE_NUMBER_PATTERN = rf"\s*[+\-]?{DIGITS}+\s*"
 HOURS_PATTERN = rf"\s*{DIGITS}*([{DECIMAL_MARKS}]{DIGITS}*)?\s*"
+# What HoursField reads once the decimal marks are "." (a sign only to say "须大于0"):
+# not Decimal's own grammar, which also takes other scripts' digits (「٢」), exponents
+# (「1e1」) and underscores (「1_0」).
+_HOURS_TEXT = re.compile(rf"[+-]?(?={DIGITS}|\.{DIGITS}){DIGITS}*(\.{DIGITS}*)?")
 
 
 # Characters a Word or Excel file cannot hold (XML 1.0 refuses them: python-docx and
@@ -154,13 +158,9 @@ class HoursField(StringField):
             raw = raw.replace(dot, ".")
         if not raw:
             return
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            raise ValueError(_l("服务时长须为数字，例如 2 或 2.5。")) from None
-        if not value.is_finite():
+        if not _HOURS_TEXT.fullmatch(raw):
             raise ValueError(_l("服务时长须为数字，例如 2 或 2.5。"))
-        self.data = value
+        self.data = Decimal(raw.translate(_FULL_WIDTH_DIGITS))
 
     def process_data(self, value):
         self.data = value

@@ -7,12 +7,14 @@ field and the target; a refusal is in Chinese, on the same page, with what was t
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from tracker.extensions import db
-from tracker.fields import WholeNumberField, parse_whole_number
+from tracker.fields import HoursField, WholeNumberField, parse_whole_number
 from tracker.form import Form
 from tracker.models import ResourceItem
 from tracker.reference import ensure_categories
@@ -66,3 +68,34 @@ def test_a_target_in_full_width_digits_is_saved(client, login, world):
     assert add_item(client, world, "１２").status_code == 302
     assert db.session.scalar(select(ResourceItem.target).order_by(ResourceItem.id.desc())
                              .limit(1)) == 12
+
+
+# 服务时长 reads the same digits as the whole numbers, with a decimal point (review
+# "resources" #4's rest: `HoursField` read 「٢」 as 2 hours through Decimal's grammar,
+# and 「1e1」 as 10, 「1_0」 as 10).
+def _hours(app, typed: str):
+    class Hours(Form):
+        hours = HoursField("服务时长（小时）")
+
+    with app.test_request_context(method="POST"):
+        form = Hours(formdata=MultiDict({"hours": typed}), meta={"csrf": False})
+        form.validate()
+        return form.hours.data, form.hours.errors, form.hours._value()
+
+
+@pytest.mark.parametrize("typed", ["٢", "۲.۵", "२", "1e1", "1_0", "2E0", "NaN", "Infinity", ".", "+"])
+def test_hours_in_other_scripts_or_decimal_notation_are_refused(app, typed):
+    data, errors, shown = _hours(app, typed)
+    assert data is None and errors == ["服务时长须为数字，例如 2 或 2.5。"]
+    assert shown == typed  # what was typed is shown again
+
+
+@pytest.mark.parametrize("typed,hours", [("2", "2"), ("２.５", "2.5"), ("1，5", "1.5"),
+                                         ("1。5", "1.5"), (".5", "0.5"), ("3.", "3")])
+def test_hours_in_ascii_or_full_width_digits_are_read(app, typed, hours):
+    data, errors, _shown = _hours(app, typed)
+    assert errors == [] and data == Decimal(hours)
+
+
+def test_negative_hours_are_refused_as_not_above_zero(app):
+    assert _hours(app, "-1")[1] == ["服务时长须大于0。"]
