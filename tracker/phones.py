@@ -56,9 +56,14 @@ def mobile_or_typed(value):
 
 
 def normalise_landline(value: str | None) -> str | None:
-    """A landline as 区号-号码 (0571-88888888), brackets round the area code and blanks
-    or dashes inside allowed; None when it is not one."""
+    """A landline as 区号-号码 (0571-88888888), brackets round the area code, blanks or
+    dashes inside and the country code (+86 571…) allowed; None when it is not one."""
     digits = _squeezed(value).replace("(", "").replace(")", "")
+    # +86 571 8888 8888: the country code stands for the trunk 0 (written "+86 0571…",
+    # both at once, it stays refused: which was meant cannot be told)
+    international = _COUNTRY.match(digits)
+    if international and digits[international.end():international.end() + 1] not in ("", "0"):
+        digits = "0" + digits[international.end():]
     if not re.fullmatch(r"0[0-9]{9,11}", digits):
         return None
     split = 3 if digits.startswith(_AREA_CODE_3) else 4
