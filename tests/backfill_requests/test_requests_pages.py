@@ -201,3 +201,35 @@ def test_the_backfill_form_comes_filled_from_a_request_and_saving_adopts_it(clie
     db.session.expire_all()
     assert request.status == RequestStatus.adopted and request.result_task_id is not None
     assert "已采纳" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_an_activity_older_than_the_listed_ones_is_found_by_its_day_and_asked(
+        client, login, world):
+    """The select lists the most recent tasks (TASK_CHOICES); an earlier one is found by
+    its day with a plain GET (no script), the form's date comes filled, and it is
+    asked from that list. A day outside the request window is refused in Chinese,
+    kept, and the recent tasks stay listed."""
+    from tests import factories as f
+    from tracker.backfill_requests.queries import TASK_CHOICES
+
+    made = [f.task(world.item, world.liaison, starts_in=-timedelta(days=n + 2), title=f"活动第{n}个")
+            for n in range(TASK_CHOICES + 5)]
+    db.session.commit()
+    old = made[-1]
+    login(world.other_member)
+    page = client.get("/backfill-requests/new").get_data(as_text=True)
+    assert f'value="{made[0].id}"' in page and f'value="{old.id}"' not in page
+    url = f"/backfill-requests/new?day={old.service_date.isoformat()}"
+    page = client.get(url).get_data(as_text=True)
+    assert f'<option value="{old.id}">' in page
+    assert f'name="service_date" type="date" value="{old.service_date.isoformat()}"' in page
+    response = client.post(url, data={"community": str(world.community.id),
+                                      "task": str(old.id), "hours": "2"})
+    assert response.status_code == 302, error_texts(response.get_data(as_text=True))
+    assert db.session.scalar(select(BackfillRequest.task_id)) == old.id
+    too_old = (local_today() - timedelta(days=200)).isoformat()
+    page = client.get(f"/backfill-requests/new?day={too_old}").get_data(as_text=True)
+    assert "请选择最近90天内、不晚于今天的日期。" in error_texts(page)
+    assert f'value="{too_old}"' in page and f'value="{made[0].id}"' in page
+    page = client.get("/backfill-requests/new?day=昨天").get_data(as_text=True)
+    assert "日期格式不正确，请按“年-月-日”填写。" in error_texts(page)

@@ -248,3 +248,46 @@ def test_county_open_list_within_budget(client, login, world, app):
     # every community is still one tap from the list: the chooser links each of them
     chooser = client.get("/tasks/communities").get_data(as_text=True)
     assert {int(i) for i in re.findall(r'href="/tasks/\?community=(\d+)"', chooser)} == set(ids)
+
+
+def _county_backfill_tasks(world) -> list:
+    """Three months of ended tasks in the member's unit's two communities, as dense as
+    the generated county's (about one a day between them) and titled as its are: what
+    the 补录申请 form could offer. Returns them, the latest first."""
+    from datetime import timedelta
+
+    from tests import factories as f
+    from tracker.extensions import db
+    from tracker.services.backfill_requests import REQUEST_DAYS_BACK
+
+    titles = ["下水道、人行道及破损道路摸排活动", "慰问“空巢”老人活动", "牛皮癣清除活动",
+              "楼道粉刷活动", "电子商务培训活动", "困难群众结对帮扶活动"]
+    tasks = []
+    for n in range(REQUEST_DAYS_BACK - 4):
+        item = world.item if n % 2 else world.other_item
+        tasks.append(f.task(item, world.liaison, starts_in=-timedelta(days=n + 2, hours=n % 5),
+                            title=titles[n % len(titles)]))
+    db.session.commit()
+    return tasks
+
+
+def test_county_backfill_form_within_budget(client, login, world):
+    """补录申请 at county scale: within the budget. Its task select once listed the 60
+    most recent tasks of three months (9.5 KB of HTML, the page 28.5 KB / 8.3 KB sent);
+    it lists the recent ones, and an earlier task is still one GET away: by its day, or
+    by ?task= from its page."""
+    tasks = _county_backfill_tasks(world)
+    login(world.other_member)
+    weight = first_load(client, "/backfill-requests/new", nginx_gzip_level())
+    assert weight is not None
+    raw, packed, assets = weight
+    assert raw <= RAW_BUDGET and packed <= GZIP_BUDGET, (
+        f"/backfill-requests/new: {raw} bytes raw (budget {RAW_BUDGET}), {packed} gzip "
+        f"(budget {GZIP_BUDGET}); loads {assets}")
+    page = client.get("/backfill-requests/new").get_data(as_text=True)
+    assert f'<option value="{tasks[0].id}">' in page  # the latest is offered as it was
+    oldest = tasks[-1]
+    by_day = client.get(f"/backfill-requests/new?day={oldest.service_date.isoformat()}")
+    assert f'<option value="{oldest.id}">' in by_day.get_data(as_text=True)
+    by_link = client.get(f"/backfill-requests/new?task={oldest.id}").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{oldest.id}"', by_link)

@@ -1,6 +1,8 @@
 """Forms of 补录申请. Every refusal is Chinese, under its field, with what was typed kept."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from ..i18n import lazy_gettext as _l
 from ..form import Form
 from wtforms import TextAreaField
@@ -37,6 +39,24 @@ class RequestForm(Form):
         self.task.choices = [("", _l("不选"))] + [
             (t.id, f"{to_local(t.starts_at):%m-%d} {t.title}（{t.community.name}）")
             for t in tasks]
+
+
+class FindTasksForm(Form):
+    """The GET search for an earlier activity than the select's recent ones, by its day
+    (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    day = LocalDateField(_l("活动日期"), validators=[Optional()],
+                         description=_l("列出这一天可申请补录的任务。"))
+
+    def check_window(self, today, days_back: int) -> None:
+        """A day the request window does not hold is refused under the field."""
+        day = self.day.data
+        if day is not None and not self.day.errors and not (
+                today - timedelta(days=days_back) <= day <= today):
+            self.day.errors = [_l("请选择最近%(days)d天内、不晚于今天的日期。", days=days_back)]
 
 
 class DeclineForm(Form):

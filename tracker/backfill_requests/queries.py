@@ -25,7 +25,11 @@ from ..reach import Reach, reach_of
 from ..services.backfill_requests import REQUEST_DAYS_BACK
 from ..timeutil import local_today, utcnow
 
-TASK_CHOICES = 60  # the most recent tasks offered in the select
+# The select offers the most recent tasks only: at county scale 60 of them (three months
+# of a unit's two communities) made the form's first load over the design's budget
+# (docs/design.md, "Budgets"), and a long select is hard to scan on a phone. An earlier
+# activity is found by its date (``day``), one GET away, or named by ?task= from its page.
+TASK_CHOICES = 20
 
 
 def working_communities(member) -> list[Community]:
@@ -37,10 +41,12 @@ def working_communities(member) -> list[Community]:
         select(Community).where(Community.id.in_(ids)).order_by(Community.name)))
 
 
-def requestable_tasks(member, community_ids) -> list[Task]:
+def requestable_tasks(member, community_ids, *, day=None, include=None) -> list[Task]:
     """Ended, not cancelled tasks of these communities within the request window that
     the member is not on (or is marked 缺席 on once the report is approved: only the
-    liaison can still correct that), latest first."""
+    liaison can still correct that), latest first: the most recent ``TASK_CHOICES``, or
+    those of ``day``; and the task ``include`` (the one asked for by ?task= or posted)
+    if it is one of them."""
     if not community_ids:
         return []
     on_it = (select(Assignment.task_id)
@@ -50,13 +56,18 @@ def requestable_tasks(member, community_ids) -> list[Task]:
                     or_(Assignment.status != AssignmentStatus.absent,
                         TaskReport.status.is_(None),
                         TaskReport.status != ReportStatus.approved)))
-    return list(db.session.scalars(
-        select(Task).where(Task.community_id.in_(list(community_ids)),
-                           Task.status != TaskStatus.cancelled, Task.ends_at <= utcnow(),
-                           Task.service_date >= local_today() - timedelta(days=REQUEST_DAYS_BACK),
-                           Task.id.not_in(on_it))
-        .options(selectinload(Task.community))
-        .order_by(Task.starts_at.desc()).limit(TASK_CHOICES)))
+    requestable = (select(Task).where(
+        Task.community_id.in_(list(community_ids)), Task.status != TaskStatus.cancelled,
+        Task.ends_at <= utcnow(),
+        Task.service_date >= local_today() - timedelta(days=REQUEST_DAYS_BACK),
+        Task.id.not_in(on_it)).options(selectinload(Task.community)))
+    listed = requestable if day is None else requestable.where(Task.service_date == day)
+    tasks = list(db.session.scalars(
+        listed.order_by(Task.starts_at.desc(), Task.id.desc()).limit(TASK_CHOICES)))
+    if include is not None and all(task.id != include for task in tasks):
+        tasks += db.session.scalars(requestable.where(Task.id == include))
+        tasks.sort(key=lambda task: (task.starts_at, task.id), reverse=True)
+    return tasks
 
 
 def my_requests(member_id: int) -> list[BackfillRequest]:

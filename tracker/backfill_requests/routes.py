@@ -14,6 +14,7 @@ from ..fields import EmptyForm
 from ..names import choices_with_unit
 from ..permissions import manages_community, staff_required
 from ..security import record_id
+from ..timeutil import local_today
 from ..services.backfill_requests import (
     REQUEST_DAYS_BACK,
     RequestData,
@@ -27,7 +28,7 @@ from ..services.backfill_requests import (
 )
 from ..view_support import run_service
 from . import queries as q
-from .forms import DeclineForm, RequestForm
+from .forms import DeclineForm, FindTasksForm, RequestForm
 
 bp = Blueprint("backfill_requests", __name__)
 
@@ -43,19 +44,35 @@ def _managed_request(request_id: int):
     return row
 
 
+def _finder() -> FindTasksForm:
+    """The GET search by day, as typed (?day=), checked against the request window."""
+    finder = FindTasksForm(formdata=request.args)
+    finder.validate()
+    finder.check_window(local_today(), REQUEST_DAYS_BACK)
+    return finder
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    """我参加了但没有记录; ``?task=`` (from a task page) picks the task."""
+    """我参加了但没有记录; ``?task=`` (from a task page) picks the task, ``?day=`` lists
+    the tasks of that day instead of the most recent ones (the form posts to its own URL,
+    so a refused page lists the same)."""
     actor = _actor()
     communities = q.working_communities(actor)
-    tasks = q.requestable_tasks(actor, [c.id for c in communities])
+    finder = _finder()
+    day = None if finder.day.errors else finder.day.data
+    source = request.args if request.method == "GET" else request.form
+    wanted = source.get("task", type=record_id)  # asked for by its page, or posted
+    tasks = q.requestable_tasks(actor, [c.id for c in communities], day=day, include=wanted)
     form = RequestForm()
     if request.method == "GET":
-        chosen = next((t for t in tasks if t.id == request.args.get("task", type=record_id)), None)
+        chosen = next((t for t in tasks if t.id == wanted), None)
         if chosen is not None:
             form.task.data, form.community.data = chosen.id, chosen.community_id
             form.service_date.data = chosen.service_date
+        elif day is not None:
+            form.service_date.data = day
     form.set_choices(communities, tasks)
     if form.validate_on_submit():
         community = next(c for c in communities if c.id == form.community.data)
@@ -65,7 +82,8 @@ def new():
         if run_service(form, ask_backfill, actor, community, data):
             flash(_("补录申请已提交，等待社区联络员处理。"), "success")
             return redirect(url_for(".mine"))
-    return render_template("backfill_requests/new.html", form=form,
+    return render_template("backfill_requests/new.html", form=form, finder=finder, day=day,
+                           day_tasks=day is not None and bool(tasks),
                            no_community=not communities, days_back=REQUEST_DAYS_BACK)
 
 
