@@ -4,7 +4,7 @@ workers, two connections) on PostgreSQL (review "robotstale", session 29). SQLit
 writers take turns anyway, so these run only with TEST_DATABASE_URL.
 
 The rule (tests/web/test_webhook_stale_page.py's): a robot is one thing, and a save
-from a page read before another saved or stopped it is refused whole — never the
+(or a 停用) from a page read before another saved or stopped it is refused whole — never the
 other's robot replaced unseen, nor two first robots of one community (the second
 failing on the table's key). Each save takes the community's row lock before it reads
 the robot it checks its page against (``notify._lock_robot``), so the second waits and
@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.slow,
 
 MODULE = __name__
 REFUSAL = "您打开此页之后，该社区的工作群机器人已被他人修改，请核对后重新填写并保存。"
+STOP_REFUSAL = "您打开此页之后，该社区的工作群机器人已被他人修改，没有停用。请查看现在的机器人后再决定。"
 OLD = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=00000000-old"
 FIRST = "https://oapi.dingtalk.com/robot/send?access_token=first-liaisons"
 SECOND = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=22222222-second"
@@ -72,7 +73,7 @@ def admin_stops(ids):
     from tracker.services import notify
 
     notify.stop_webhook(db.session.get(Member, ids["admin"]),
-                        db.session.get(Community, ids["community"]))
+                        db.session.get(Community, ids["community"]), shown=ids["shown"])
 
 
 def _robot(app, ids) -> tuple:
@@ -108,3 +109,13 @@ def test_a_save_from_a_page_read_before_a_stop_does_not_switch_the_robot_on(tmp_
         assert got["admin_stops"]["ok"] is True and got["liaison_saves"]["waited"] is True
         assert got["liaison_saves"]["refused"] == REFUSAL
         assert _robot(app, ids) == ("wecom", OLD, False)
+
+
+def test_a_stop_from_a_page_read_before_a_save_does_not_stop_the_new_robot(tmp_path):
+    with fresh_database("postgresql", tmp_path, "robotsavestop") as url:
+        app, ids = _world(url, robot=True)
+        got = race_in_order(MODULE, url, ids, "liaison_saves", "admin_stops")
+        assert [e for o in got.values() for e in o["errors"]] == []
+        assert got["liaison_saves"]["ok"] is True and got["admin_stops"]["waited"] is True
+        assert got["admin_stops"]["refused"] == STOP_REFUSAL
+        assert _robot(app, ids) == ("dingtalk", FIRST, True)

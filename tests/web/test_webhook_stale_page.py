@@ -9,7 +9,10 @@ refused on the same page in Chinese, naming the robot as the page showed it and 
 is now (channel, 在用/已停用, who and when — never the URL or the secret), the channel
 chosen kept, nothing written: the other's robot stays. The URL and the secret are
 credentials never sent back to the browser, so they are typed again; posted again from
-the refused page, the save replaces the robot knowingly.
+the refused page, the save replaces the robot knowingly. 停用 from a page read before
+another saved the robot is refused too (stopped unseen, the other's new robot could
+only be switched on again with its URL found and typed again): the robot's page says
+so, naming nothing secret, and the robot stays 在用.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from tracker.models import AuditEvent, Channel, CommunityWebhook
 from tracker.reminders.secrets import decrypt
 
 REFUSAL = "您打开此页之后，该社区的工作群机器人已被他人修改，请核对后重新填写并保存。"
+STOP_REFUSAL = "您打开此页之后，该社区的工作群机器人已被他人修改，没有停用。请查看现在的机器人后再决定。"
 WECOM = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=11111111-aaaa-4bc4-97a0-0ec2sifa5aaa"
 WECOM_2 = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=33333333-cccc-4bc4-97a0-0ec2sifa5ccc"
 DING = "https://oapi.dingtalk.com/robot/send?access_token=22222222bbbbdddd"
@@ -131,3 +135,27 @@ def test_a_fresh_page_saves_at_once(app, world):
     assert save(liaison, url, text(by(liaison).get(url)), channel="dingtalk",
                 url=DING).status_code == 302
     assert robot_now(world).channel == Channel.dingtalk
+
+
+def test_a_stop_from_an_older_page_does_not_stop_the_others_new_robot(app, world):
+    """The admin's page showed the old 企业微信 robot; the liaison has since set a 钉钉
+    one; the admin's 停用 from the older page is refused, the 钉钉 robot stays 在用.
+    From the robot's page read again, 停用 stops it."""
+    liaison, admin = signed_in(app, world.liaison), signed_in(app, world.admin)
+    url = f"/outbox/webhooks/{world.community.id}"
+    assert save(liaison, url, text(by(liaison).get(url)), channel="wecom",
+                url=WECOM).status_code == 302
+    admin_page, liaison_page = text(by(admin).get(url)), text(by(liaison).get(url))
+    assert save(liaison, url, liaison_page, channel="dingtalk", url=DING).status_code == 302
+
+    response = by(admin).post(f"{url}/stop", data=robot_form(admin_page, f"{url}/stop"))
+    assert response.status_code == 302 and response.headers["Location"] == url
+    page = text(by(admin).get(url))
+    assert STOP_REFUSAL in page
+    assert "22222222bbbbdddd" not in page
+    robot = robot_now(world)
+    assert robot.active is True and robot.channel == Channel.dingtalk
+
+    response = by(admin).post(f"{url}/stop", data=robot_form(page, f"{url}/stop"))
+    assert response.status_code == 302
+    assert robot_now(world).active is False

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -90,6 +99,7 @@ def webhook(community_id: int):
                  _("现在：%(robot)s", robot=_robot_text(change.now))]
     return render_template("outbox/webhook.html", form=form, community=community, robot=robot,
                            stop_form=EmptyForm(formdata=None), stale=stale,
+                           robot_key=webhook_shown_key(robot),
                            last=q.robot_deliveries([community.id]).get(community.id))
 
 
@@ -113,6 +123,9 @@ def stop(community_id: int):
     community = _community(community_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if run_service(None, stop_webhook, current_user, community, denied=404):
+    # the robot the page showed (its ``shown``): another's robot is not stopped unseen
+    if run_service(None, stop_webhook, current_user, community, denied=404,
+                   shown=request.form.get("shown")):
         flash(_("已停用%(name)s的工作群机器人。", name=community.name), "success")
-    return redirect(url_for("outbox.webhooks"))
+        return redirect(url_for("outbox.webhooks"))
+    return redirect(url_for("outbox.webhook", community_id=community.id))

@@ -222,13 +222,7 @@ def save_webhook(actor: Member, community: Community, data: WebhookData, *,
                            field="url")
     secret = (data.secret or "").strip() or None
     robot = _lock_robot(community)
-    if shown is not None:
-        then = shown_module.shown_then(shown)
-        now = robot_state(robot)
-        if "robot" not in then or then["robot"] != now:
-            # a plain key: the post is a whole new robot, so nothing of it merges
-            raise shown_module.StaleEdit(WEBHOOK_STALE, shown_module.Merge(then, {}, [
-                shown_module.ShownChange("robot", then.get("robot"), now, "robot" in then)]))
+    _check_shown(shown, robot, WEBHOOK_STALE)
     if robot is None:
         robot = CommunityWebhook(community_id=community.id)
         db.session.add(robot)
@@ -246,9 +240,29 @@ def save_webhook(actor: Member, community: Community, data: WebhookData, *,
     return robot
 
 
-def stop_webhook(actor: Member, community: Community) -> None:
+STOP_STALE = _l("您打开此页之后，该社区的工作群机器人已被他人修改，没有停用。请查看现在的机器人后再决定。")
+
+
+def _check_shown(shown: str | None, robot: CommunityWebhook | None, message) -> None:
+    """Refuse (``shown.StaleEdit``) a post whose page showed another robot than ``robot``
+    (read under the lock); ``shown`` None (not from a page): no check."""
+    if shown is None:
+        return
+    then, now = shown_module.shown_then(shown), robot_state(robot)
+    if "robot" not in then or then["robot"] != now:
+        # a plain key: a post is about the whole robot, so nothing of it merges
+        raise shown_module.StaleEdit(message, shown_module.Merge(then, {}, [
+            shown_module.ShownChange("robot", then.get("robot"), now, "robot" in then)]))
+
+
+def stop_webhook(actor: Member, community: Community, *, shown: str | None = None) -> None:
+    """停用 the community's robot. From its page (``shown``: its ``webhook_shown_key``),
+    refused (``STOP_STALE``) when another saved or stopped the robot since the page was
+    read: stopped unseen, another's new robot could only be switched on again with its
+    URL typed again."""
     _may_configure(actor, community)
     robot = _lock_robot(community)
+    _check_shown(shown, robot, STOP_STALE)
     if robot is None or not robot.active:
         raise ServiceError(_l("该社区没有在用的工作群机器人。"))
     robot.active = False
