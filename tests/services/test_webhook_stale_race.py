@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns anyway")]
 
 MODULE = __name__
-REFUSAL = "您打开此页之后，该社区的工作群机器人已被他人修改，请核对后重新填写并保存。"
+REFUSAL = "您打开此页之后，该社区的工作群机器人已被他人修改，没有保存。请核对现在的机器人；如仍要替换，请重新粘贴 Webhook 地址（和加签密钥）后保存。"
 STOP_REFUSAL = "您打开此页之后，该社区的工作群机器人已被他人修改，没有停用。请查看现在的机器人后再决定。"
 OLD = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=00000000-old"
 FIRST = "https://oapi.dingtalk.com/robot/send?access_token=first-liaisons"

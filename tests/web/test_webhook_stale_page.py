@@ -24,7 +24,7 @@ from tracker.extensions import db
 from tracker.models import AuditEvent, Channel, CommunityWebhook
 from tracker.reminders.secrets import decrypt
 
-REFUSAL = "您打开此页之后，该社区的工作群机器人已被他人修改，请核对后重新填写并保存。"
+REFUSAL = "您打开此页之后，该社区的工作群机器人已被他人修改，没有保存。请核对现在的机器人；如仍要替换，请重新粘贴 Webhook 地址（和加签密钥）后保存。"
 STOP_REFUSAL = "您打开此页之后，该社区的工作群机器人已被他人修改，没有停用。请查看现在的机器人后再决定。"
 WECOM = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=11111111-aaaa-4bc4-97a0-0ec2sifa5aaa"
 WECOM_2 = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=33333333-cccc-4bc4-97a0-0ec2sifa5ccc"

@@ -167,7 +167,7 @@ def _may_configure(actor: Member, community: Community) -> None:
 
 
 # review "robotstale": the robot page's key, refused on any change since (a plain key)
-WEBHOOK_STALE = _l("您打开此页之后，该社区的工作群机器人已被他人修改，请核对后重新填写并保存。")
+WEBHOOK_STALE = _l("您打开此页之后，该社区的工作群机器人已被他人修改，没有保存。请核对现在的机器人；如仍要替换，请重新粘贴 Webhook 地址（和加签密钥）后保存。")
 
 
 def robot_state(robot: CommunityWebhook | None) -> dict | None:
