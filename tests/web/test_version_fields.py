@@ -8,7 +8,7 @@ would let a draft put a page's old values back under the new keys. So every hidd
 field of the app's forms is either a version key or named here as something else.
 
 Two kinds (review "merged29" #1): a plain key (any change since refuses the post: the
-roll's ``roll_shown`` and ``change``, 定稿's ``shown``) is rendered
+roll's ``roll_shown`` and ``change``, 定稿's ``shown``, the 工作群机器人's ``shown``) is rendered
 ``data-draft-version`` and a draft typed under another is dropped; a three-way merge key
 (``services/shown.py``: the ``shown`` of the task, 需求, 服务对象, 月报 notes and member
 forms) is rendered ``data-draft-version="merge"`` and a draft typed under another comes
@@ -73,10 +73,12 @@ def test_the_merge_keys_are_marked_as_such_and_only_they(app):
     # beyond these, only the forms that inherit ReferenceForm's ``shown``
     assert all(path.startswith("tracker.admin.forms.") and path.endswith(".shown")
                for path in merging - MERGE_KEYS), merging - MERGE_KEYS
-    # refused on any change since: the choice of 组长, 退回, 改正服务时长, the import's preview
+    # refused on any change since: the choice of 组长, 退回, 改正服务时长, the import's
+    # preview, a community's 工作群机器人 (review "robotstale": a robot is one thing)
     for plain in ("tracker.manage.forms.LeaderForm.shown", "tracker.manage.forms.ReturnForm.shown",
                   "tracker.manage.forms.CorrectHoursForm.shown",
-                  "tracker.imports.forms.ConfirmMemberImportForm.shown"):
+                  "tracker.imports.forms.ConfirmMemberImportForm.shown",
+                  "tracker.outbox.forms.WebhookForm.shown"):
         assert plain in versions and plain not in merging
     assert "tracker.reports.forms.FinalizeForm.shown" not in merging
     assert "tracker.admin.forms.MemberForm.roll_shown" not in merging

@@ -6,7 +6,7 @@ from ..form import Form
 from wtforms import PasswordField, RadioField
 from wtforms.validators import DataRequired, Length
 
-from ..fields import strip_text
+from ..fields import VersionField, strip_text
 
 
 class WebhookForm(Form):
@@ -21,3 +21,6 @@ class WebhookForm(Form):
     secret = PasswordField(_l("加签密钥（钉钉，可选）"), filters=[strip_text],
                            validators=[Length(max=200)],
                            description=_l("钉钉机器人安全设置选择“加签”时填写，以 SEC 开头。"))
+    # the robot the page showed (``notify.webhook_shown_key``): a plain key — a save
+    # from a page read before another saved or stopped the robot is refused whole
+    shown = VersionField()

@@ -3,15 +3,35 @@ failed messages, and each community's work-group robot, set by its liaison or an
 admin (a community out of reach answers 404)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..permissions import admin_required, manages_community, staff_required
 from ..reminders.available import configured
 from ..reminders.reasons import words
-from ..services.notify import WebhookData, retry_message, save_webhook, stop_webhook
-from ..view_support import run_service
+from ..extensions import db
+from ..models import Member
+from ..services.notify import (
+    WebhookData,
+    retry_message,
+    save_webhook,
+    stop_webhook,
+    webhook_shown_key,
+)
+from ..templating import local_dt
+from ..view_support import run_service, stale_aware
 from . import queries as q
 from ..fields import EmptyForm
 from ..paging import page_number
@@ -58,15 +78,43 @@ def _community(community_id: int):
 def webhook(community_id: int):
     community = _community(community_id)
     robot = q.load_webhook(community.id)
-    form = WebhookForm(data={"channel": robot.channel.value} if robot else None)
+    form = WebhookForm(data={"channel": robot.channel.value if robot else None,
+                             "shown": webhook_shown_key(robot)})
+    refused: list = []
     if form.validate_on_submit():
         data = WebhookData(form.channel.data, form.url.data, form.secret.data)
-        if run_service(form, save_webhook, current_user, community, data, denied=404):
+        if run_service(form, stale_aware(refused, save_webhook), current_user, community, data,
+                       shown=form.shown.data, denied=404):
             flash(_("已保存%(name)s的工作群机器人。", name=community.name), "success")
             return redirect(url_for("outbox.webhooks"))
+    stale = None
+    if refused:
+        # the robot as the refusal read it under the lock; saved again from this page
+        # (the URL typed again: it is never sent back), knowingly over it
+        change = refused[0].merge.conflicts[0]
+        form.shown.data = refused[0].merge.resolved_key()
+        robot = q.load_webhook(community.id)
+        stale = [_("打开页面时：%(robot)s", robot=_robot_text(change.shown) if change.known
+                   else _("（不详）")),
+                 _("现在：%(robot)s", robot=_robot_text(change.now))]
     return render_template("outbox/webhook.html", form=form, community=community, robot=robot,
-                           stop_form=EmptyForm(formdata=None),
+                           stop_form=EmptyForm(formdata=None), stale=stale,
+                           robot_key=webhook_shown_key(robot),
                            last=q.robot_deliveries([community.id]).get(community.id))
+
+
+def _robot_text(state: dict | None) -> str:
+    """A robot as a refused page names it (``notify.robot_state``): its channel, 在用 or
+    停用, who saved or stopped it and when — never its URL or secret."""
+    if state is None:
+        return _("未设置机器人")
+    channel = _("企业微信群机器人") if state["channel"] == "wecom" else _("钉钉群机器人")
+    who = db.session.get(Member, state["by"]) if state.get("by") else None
+    at = local_dt(datetime.fromisoformat(state["at"]))
+    name = who.name if who is not None else "—"
+    if state["active"]:
+        return _("%(channel)s，在用（%(name)s 于 %(at)s 保存）", channel=channel, name=name, at=at)
+    return _("%(channel)s，已停用（%(name)s 于 %(at)s 停用）", channel=channel, name=name, at=at)
 
 
 @bp.post("/webhooks/<int:community_id>/stop")
@@ -75,6 +123,9 @@ def stop(community_id: int):
     community = _community(community_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if run_service(None, stop_webhook, current_user, community, denied=404):
+    # the robot the page showed (its ``shown``): another's robot is not stopped unseen
+    if run_service(None, stop_webhook, current_user, community, denied=404,
+                   shown=request.form.get("shown")):
         flash(_("已停用%(name)s的工作群机器人。", name=community.name), "success")
-    return redirect(url_for("outbox.webhooks"))
+        return redirect(url_for("outbox.webhooks"))
+    return redirect(url_for("outbox.webhook", community_id=community.id))

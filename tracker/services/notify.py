@@ -29,6 +29,7 @@ from ..reminders.kinds import BY_CODE
 from ..reminders.secrets import encrypt, mask_url
 from ..timeutil import utcnow
 from . import PermissionDenied, ServiceError
+from . import shown as shown_module
 from .audit import record
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -165,7 +166,47 @@ def _may_configure(actor: Member, community: Community) -> None:
         raise PermissionDenied(_l("无权操作。"))
 
 
-def save_webhook(actor: Member, community: Community, data: WebhookData) -> CommunityWebhook:
+# review "robotstale": the robot page's key, refused on any change since (a plain key)
+WEBHOOK_STALE = _l("您打开此页之后，该社区的工作群机器人已被他人修改，没有保存。请核对现在的机器人；如仍要替换，请重新粘贴 Webhook 地址（和加签密钥）后保存。")
+
+
+def robot_state(robot: CommunityWebhook | None) -> dict | None:
+    """What the robot page shows of a community's robot, as a plain value: None when it
+    has none; else its channel, whether it is 在用, who saved or stopped it last and
+    when. Every save and 停用 sets ``updated_at``, so two robots that read alike here
+    are one. Never the URL or the secret (the key is in the page)."""
+    if robot is None:
+        return None
+    return {"channel": robot.channel.value, "active": bool(robot.active),
+            "by": robot.updated_by_id, "at": robot.updated_at.isoformat()}
+
+
+def webhook_shown_key(robot: CommunityWebhook | None) -> str:
+    """The robot page's hidden ``shown``: the robot it showed (``robot_state``)."""
+    return shown_module.shown_key({"robot": robot_state(robot)})
+
+
+def _lock_robot(community: Community) -> CommunityWebhook | None:
+    """The community's robot as committed now, under its community's row lock: two
+    saves (or a save and a 停用) of one community's robot take turns, the first robot
+    of a community included (there is no robot row to lock yet). FOR NO KEY UPDATE:
+    rows that only reference the community (tasks, residents) are not held up."""
+    db.session.execute(select(Community.id).where(Community.id == community.id)
+                       .with_for_update(key_share=True))
+    return db.session.scalars(select(CommunityWebhook)
+                              .where(CommunityWebhook.community_id == community.id)
+                              .execution_options(populate_existing=True)).one_or_none()
+
+
+def save_webhook(actor: Member, community: Community, data: WebhookData, *,
+                 shown: str | None = None) -> CommunityWebhook:
+    """Set the community's robot, whole: channel, URL, secret, 在用.
+
+    A robot is one thing (a URL and its secret belong to one channel's robot): posted
+    from the robot page (``shown``: its ``webhook_shown_key``), a save from a page read
+    before another liaison or an admin saved or stopped the robot is refused whole
+    (``shown.StaleEdit``, ``WEBHOOK_STALE``), the page naming the robot now — never the
+    other's robot replaced unseen. ``shown`` None (not from a page): no check."""
     _may_configure(actor, community)
     channel = Channel(data.channel)
     if channel not in WEBHOOK_CHANNELS:
@@ -180,7 +221,8 @@ def save_webhook(actor: Member, community: Community, data: WebhookData) -> Comm
         raise ServiceError(_l("只能填写企业微信（https://qyapi.weixin.qq.com/…）或钉钉（https://oapi.dingtalk.com/…）群机器人的地址。"),
                            field="url")
     secret = (data.secret or "").strip() or None
-    robot = db.session.get(CommunityWebhook, community.id)
+    robot = _lock_robot(community)
+    _check_shown(shown, robot, WEBHOOK_STALE)
     if robot is None:
         robot = CommunityWebhook(community_id=community.id)
         db.session.add(robot)
@@ -198,9 +240,29 @@ def save_webhook(actor: Member, community: Community, data: WebhookData) -> Comm
     return robot
 
 
-def stop_webhook(actor: Member, community: Community) -> None:
+STOP_STALE = _l("您打开此页之后，该社区的工作群机器人已被他人修改，没有停用。请查看现在的机器人后再决定。")
+
+
+def _check_shown(shown: str | None, robot: CommunityWebhook | None, message) -> None:
+    """Refuse (``shown.StaleEdit``) a post whose page showed another robot than ``robot``
+    (read under the lock); ``shown`` None (not from a page): no check."""
+    if shown is None:
+        return
+    then, now = shown_module.shown_then(shown), robot_state(robot)
+    if "robot" not in then or then["robot"] != now:
+        # a plain key: a post is about the whole robot, so nothing of it merges
+        raise shown_module.StaleEdit(message, shown_module.Merge(then, {}, [
+            shown_module.ShownChange("robot", then.get("robot"), now, "robot" in then)]))
+
+
+def stop_webhook(actor: Member, community: Community, *, shown: str | None = None) -> None:
+    """停用 the community's robot. From its page (``shown``: its ``webhook_shown_key``),
+    refused (``STOP_STALE``) when another saved or stopped the robot since the page was
+    read: stopped unseen, another's new robot could only be switched on again with its
+    URL typed again."""
     _may_configure(actor, community)
-    robot = db.session.get(CommunityWebhook, community.id)
+    robot = _lock_robot(community)
+    _check_shown(shown, robot, STOP_STALE)
     if robot is None or not robot.active:
         raise ServiceError(_l("该社区没有在用的工作群机器人。"))
     robot.active = False
