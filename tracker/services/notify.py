@@ -245,14 +245,8 @@ STOP_STALE = _l("您打开此页之后，该社区的工作群机器人已被他
 
 def _check_shown(shown: str | None, robot: CommunityWebhook | None, message) -> None:
     """Refuse (``shown.StaleEdit``) a post whose page showed another robot than ``robot``
-    (read under the lock); ``shown`` None (not from a page): no check."""
-    if shown is None:
-        return
-    then, now = shown_module.shown_then(shown), robot_state(robot)
-    if "robot" not in then or then["robot"] != now:
-        # a plain key: a post is about the whole robot, so nothing of it merges
-        raise shown_module.StaleEdit(message, shown_module.Merge(then, {}, [
-            shown_module.ShownChange("robot", then.get("robot"), now, "robot" in then)]))
+    (read under the lock): a plain key, a post is about the whole robot."""
+    shown_module.check_unchanged(message, shown, {"robot": robot_state(robot)})
 
 
 def stop_webhook(actor: Member, community: Community, *, shown: str | None = None) -> None:

@@ -122,3 +122,17 @@ def check(message, shown: str | None, now: dict, posted: dict) -> Merge:
     if result.conflicts:
         raise StaleEdit(message, result)
     return result
+
+
+def check_unchanged(message, shown: str | None, now: dict) -> None:
+    """A plain key's check (a post about the record whole, nothing of it merges):
+    refused (``StaleEdit`` with ``message``) when a field of ``now`` differs from what
+    the page showed, or the page's key does not say. ``shown`` None (not from a page):
+    no check."""
+    if shown is None:
+        return
+    then = shown_then(shown)
+    changed = [ShownChange(name, then.get(name), stored, name in then)
+               for name, stored in now.items() if name not in then or then[name] != stored]
+    if changed:
+        raise StaleEdit(message, Merge(then, {}, changed))
