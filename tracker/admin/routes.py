@@ -255,9 +255,14 @@ def category_toggle(record_id: int):
 @admin_required
 def items(copy_form: ItemCopyForm | None = None):
     filters = ItemFilterForm()
-    query = q.items_query(_int_arg(filters.community.data), _int_arg(filters.year.data))
-    return _list("admin/items.html", ITEMS, query, filters=filters,
-                 copy_form=copy_form or ItemCopyForm())
+    community, year = _int_arg(filters.community.data), _int_arg(filters.year.data)
+    query = q.items_query(community, year)
+    if copy_form is None:
+        # a year (and community) looked at with nothing in it is the one to copy into:
+        # the progress page's 「从上一年度复制」 link lands here with both
+        copy_form = ItemCopyForm(**({"year": year} if year else {}),
+                                 community=str(community) if community else "")
+    return _list("admin/items.html", ITEMS, query, filters=filters, copy_form=copy_form)
 
 
 @bp.post("/items/copy")

@@ -31,6 +31,17 @@ class Period:
         return f"{self.date_from:%Y-%m}" if self.kind == "month" else None
 
 
+def so_far_note(period: Period, today: date) -> str | None:
+    """The line a period not yet over needs beside its figures, or None: they count up
+    to today, so on 1 January a year's 0.0% and everyone 未参与 is a year just begun,
+    not a year nobody worked."""
+    if today < period.date_from:
+        return _("该期间尚未开始。")
+    if today < period.date_to:  # its last day included: the day is not over either
+        return _("统计至今天，该期间尚未结束。")
+    return None
+
+
 def month_period(year: int, month: int) -> Period:
     start, end = month_bounds(year, month)
     return Period("month", start, end, month_name(year, month))

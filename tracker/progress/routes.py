@@ -56,7 +56,8 @@ from .forms import (
     HandOverForm,
     PeriodForm,
 )
-from .periods import Period, month_period, previous_month, quarter_period, year_period
+from .periods import (Period, month_period, previous_month, quarter_period, so_far_note,
+                      year_period)
 
 bp = Blueprint("progress", __name__)
 
@@ -68,7 +69,8 @@ SORT_KEYS = ("name", "ads", "stairs", "found", "handed_over", "fixed", "person_t
 @bp.record_once
 def _register_labels(state) -> None:
     state.app.jinja_env.globals.update(
-        FINDING_KIND=FINDING_KIND, FINDING_STATUS=FINDING_STATUS
+        FINDING_KIND=FINDING_KIND, FINDING_STATUS=FINDING_STATUS,
+        period_so_far=lambda period: so_far_note(period, local_today()),
     )
 
 
@@ -182,7 +184,7 @@ def community():
         context.update(
             # the figures' section is kept under the figures' own key (the data's state
             # included) and what else it shows: rendered again only when they change
-            figures_key=figures_key and (figures_key, name, period),
+            figures_key=figures_key and (figures_key, name, period, current_user.is_admin),
             name=name,
             single=single,
             community_id=ids[0] if single else None,
