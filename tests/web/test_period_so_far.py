@@ -71,3 +71,15 @@ def test_no_checklist_names_the_year_viewed_and_an_admin_gets_the_copy(client, l
         or re.search(rf'value="{year}"[^>]*name="copy-year"', items)
     assert re.search(rf'<option selected value="{empty.id}">无清单社区</option>'
                      rf'|<option value="{empty.id}" selected>无清单社区</option>', items)
+
+
+def test_last_year_is_one_tab_away(client, login, world):
+    """In January 本年 is days old and the year to sum up is the one before: 上年 opens it."""
+    login(world.liaison)
+    last_year = local_today().year - 1
+    html = _page(client, f"/progress/coverage?unit={world.unit.id}")
+    tab = re.search(r'<a href="([^"]+)">上年</a>', html)
+    assert tab, "no 上年 tab"
+    html = _page(client, tab.group(1).replace("&amp;", "&"))
+    assert f"参与情况 · {world.unit.name} · {last_year}年" in html
+    assert re.search(r'<a href="[^"]+" aria-current="page">上年</a>', html)

@@ -136,7 +136,7 @@ def _period_form(actor: Member, opening=None):
 
 
 def quick_periods(period: Period | None) -> list[tuple[str, dict, bool]]:
-    """Tabs for the usual choices: this month, last month, this quarter, this year."""
+    """Tabs for the usual choices: this month, last month, this quarter, this year, last year."""
     today = local_today()
     last_y, last_m = previous_month(today)
     quarter = (today.month - 1) // 3 + 1
@@ -148,6 +148,8 @@ def quick_periods(period: Period | None) -> list[tuple[str, dict, bool]]:
         (_("本季度"), {"period": "quarter", "year": str(today.year), "quarter": str(quarter)},
          quarter_period(today.year, quarter)),
         (_("本年"), {"period": "year", "year": str(today.year)}, year_period(today.year)),
+        # in January the year to sum up is last year's, and 本年 is a few days old
+        (_("上年"), {"period": "year", "year": str(today.year - 1)}, year_period(today.year - 1)),
     ]
     return [
         (label, params, period is not None
