@@ -504,8 +504,8 @@ class MemberFilterForm(FilterForm):
         (r.value, label) for r, label in ROLE_CHOICES], validate_choice=False)
     status = SelectField(_l("状态"), choices=_status_choices, validate_choice=False)
     # 「手机号重复」: "shared" lists the members who hold one number (reached from the
-    # directory's notice, so not a field of the search form)
-    phones = HiddenField()
+    # directory's notice; read from the query, never rendered in the search form)
+    phones = StringField()
 
 
 class ZoneFilterForm(FilterForm):
