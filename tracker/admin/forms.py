@@ -503,6 +503,9 @@ class MemberFilterForm(FilterForm):
     role = SelectField(_l("角色"), choices=[("", _l("全部角色"))] + [
         (r.value, label) for r, label in ROLE_CHOICES], validate_choice=False)
     status = SelectField(_l("状态"), choices=_status_choices, validate_choice=False)
+    # 「手机号重复」: "shared" lists the members who hold one number (reached from the
+    # directory's notice; read from the query, never rendered in the search form)
+    phones = StringField()
 
 
 class ZoneFilterForm(FilterForm):

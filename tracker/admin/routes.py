@@ -313,9 +313,13 @@ def item_toggle(record_id: int):
 @admin_required
 def members():
     filters = MemberFilterForm()
+    shared = q.shared_phones(db.session)
+    if filters.phones.data == "shared":
+        return render_template("admin/members_shared_phones.html", entity=MEMBERS,
+                               shared=shared)
     search = (filters.q.data or "")[:40] or None
     query = q.members_query(search, filters.role.data, filters.status.data)
-    return _list("admin/members.html", MEMBERS, query, filters=filters)
+    return _list("admin/members.html", MEMBERS, query, filters=filters, shared=shared)
 
 
 @bp.route("/members/new", methods=["GET", "POST"])

@@ -145,6 +145,8 @@ def members():
                                header_line=preview.header_line, skipped=preview.skipped,
                                totals=preview.totals,
                                second_header_line=preview.second_header_line,
+                               repeated_headers=preview.repeated_headers,
+                               repeated_titles=preview.repeated_titles,
                                chosen_unit=preview.chosen_unit,
                                unit_applied=preview.unit_applied)
                 session[SESSION_KEY] = token
@@ -162,7 +164,9 @@ def preview(token: str):
                 key=lambda r: (r.action != "update", r.line))[:PREVIEW_OK_ROWS]
     shown = result.error_rows + sorted(ok, key=lambda r: r.line)
     notes = service.ignored_notes(payload.get("header_line", 1), payload.get("skipped", []),
-                                  payload.get("totals", []), payload.get("second_header_line"))
+                                  payload.get("totals", []), payload.get("second_header_line"),
+                                  payload.get("repeated_headers", []),
+                                  payload.get("repeated_titles", []))
     unit_note = service.unit_note(payload.get("chosen_unit", ""),
                                   payload.get("unit_applied", False))
     notes = [unit_note, *notes] if unit_note else notes

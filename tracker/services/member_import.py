@@ -151,6 +151,10 @@ class ImportPreview:
     without_liaison: list[tuple[int, str]] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)  # rows under it left out: no data read
     totals: list[int] = field(default_factory=list)  # rows left out: a 合计 row
+    # rows left out: the header again (a printed roster's every page, two pasted
+    # blocks) and a title above it repeated with it (``repeated_header_rows``)
+    repeated_headers: list[int] = field(default_factory=list)
+    repeated_titles: list[int] = field(default_factory=list)
     # what the check read of each row's member, by 手机号: [id, key] of the member
     # (``PREVIEW_FIELDS``), or None where the row makes a new one (``preview_keys``)
     shown: dict[str, list | None] = field(default_factory=dict)
@@ -442,6 +446,50 @@ def _no_header(lines, index: int, positions: dict[str, int], required=REQUIRED) 
                   found=separator.join(shown), columns=separator.join(missing)))
 
 
+def _row_key(cells: list[str]) -> tuple:
+    """A row as a repeated header is compared: its filled cells by column, each read as
+    a header cell is (``header_text``), blank cells left out."""
+    return tuple((index, text) for index, cell in enumerate(cells)
+                 if (text := header_text(cell)))
+
+
+def repeated_header_rows(lines: list[tuple[int, list[str]]], start: int, two_rows: bool
+                         ) -> tuple[set[int], set[int]]:
+    """(repeated headers, repeated titles): the spreadsheet rows under the header of
+    ``lines[start]`` that are the header again — a printed roster repeats it on every
+    page, two pasted blocks bring two — and, right above such a row, those that repeat
+    one of the rows above the first header (a title like 「XX单位党员花名册」 printed on
+    every page: a title is known only as a row above the header, so a repeat of one is
+    one only where a header follows it).
+
+    A row is the header again when its filled cells, read as header cells, are the
+    header's, column by column; with a two-row header, the row under a repeated first
+    row is left out with it when it repeats the second. A person's row has a name and a
+    number where the header has 姓名 and 手机号, so it never reads as one."""
+    header = _row_key(lines[start][1])
+    second = _row_key(lines[start + 1][1]) if two_rows else None
+    titles = {_row_key(cells) for _number, cells in lines[:start]} - {()}
+    first = start + (2 if two_rows else 1)
+    headers: set[int] = set()
+    for index in range(first, len(lines)):
+        if _row_key(lines[index][1]) != header:
+            continue
+        headers.add(lines[index][0])
+        if second is not None and index + 1 < len(lines) \
+                and _row_key(lines[index + 1][1]) == second:
+            headers.add(lines[index + 1][0])
+    repeated_titles: set[int] = set()
+    for index in range(first, len(lines)):
+        if lines[index][0] not in headers:
+            continue
+        above = index - 1
+        while above >= first and lines[above][0] not in headers \
+                and _row_key(lines[above][1]) in titles:
+            repeated_titles.add(lines[above][0])
+            above -= 1
+    return headers, repeated_titles
+
+
 def parse_rows(table: list[list], unit: str = "") -> ImportPreview:
     """Rows of the table under its header row; file-level problems as ``file_errors``.
     Rows above the header (a title), the header's second row and rows with nothing in
@@ -470,8 +518,11 @@ def parse_rows(table: list[list], unit: str = "") -> ImportPreview:
     header_line = lines[start][0]
     second_header_line = lines[start + 1][0] if two_rows else None
     read = sorted(positions.values())
+    headers, titles = repeated_header_rows(lines, start, two_rows)
     body, skipped, totals = [], [], []
     for number, cells in lines[start + (2 if two_rows else 1):]:
+        if number in headers or number in titles:
+            continue
         if total_row(cells):
             totals.append(number)
         elif any(cells[index] for index in read if index < len(cells)):
@@ -497,7 +548,8 @@ def parse_rows(table: list[list], unit: str = "") -> ImportPreview:
                               roll_from=get("roll_from")))
     return ImportPreview(rows, header_line=header_line, skipped=skipped, totals=totals,
                          second_header_line=second_header_line, chosen_unit=unit,
-                         unit_applied=applied)
+                         unit_applied=applied, repeated_headers=sorted(headers),
+                         repeated_titles=sorted(titles))
 
 
 def _line_ranges(numbers: list[int]) -> str:
@@ -512,15 +564,23 @@ def _line_ranges(numbers: list[int]) -> str:
 
 
 def ignored_notes(header_line: int, skipped: list[int], totals: list[int] = (),
-                  second_header_line: int | None = None) -> list[str]:
+                  second_header_line: int | None = None, repeated_headers: list[int] = (),
+                  repeated_titles: list[int] = ()) -> list[str]:
     """What the preview says of the rows it did not read: a title above the header,
-    the header's second row, rows with something only in columns the import does not
-    read (a 序号), and 合计 rows (``total_row``)."""
+    the header's second row, the header repeated further down and a title repeated
+    above it (``repeated_header_rows``), rows with something only in columns the import
+    does not read (a 序号), and 合计 rows (``total_row``)."""
     notes = []
     if header_line > 1:
         notes.append(str(_l("表头在第%(line)d行，其上的标题行已忽略。", line=header_line)))
     if second_header_line:
         notes.append(str(_l("第%(line)d行是表头的第二行，已忽略。", line=second_header_line)))
+    if repeated_titles:
+        notes.append(str(_l("第%(lines)s行是重复的标题行，已跳过。",
+                            lines=_line_ranges(list(repeated_titles)))))
+    if repeated_headers:
+        notes.append(str(_l("第%(lines)s行是重复的表头，已跳过。",
+                            lines=_line_ranges(list(repeated_headers)))))
     if skipped:
         notes.append(str(_l("第%(lines)s行只有导入不读取的列（如序号），没有姓名、手机号等，已忽略。",
                             lines=_line_ranges(skipped))))
