@@ -33,10 +33,14 @@ def january(october):
                       title="新年大扫除")])
 
 
-def warning(category: str) -> str:
+def warning(category: str, remedy: str = "请联系单位管理员添加") -> str:
     return (f"该活动在2023年，但2023年的资源清单中没有“解放路社区 {category}”这一项目：它仍记在"
             "2022年的项目下，不计入任何一年的资源清单完成进度（月报和各项统计仍按日期和类别计入）。"
-            "如需计入，请联系单位管理员添加2023年的这一项目。")
+            f"如需计入，{remedy}2023年的这一项目。")
+
+
+# the item is the admin's to add: an admin is told to add it, a liaison whom to ask
+ADMIN_REMEDY = "请在资源清单中添加"
 
 
 def test_rows_on_another_years_item_are_recorded_with_the_task_pages_warning(october, january):
@@ -69,6 +73,17 @@ def test_the_preview_page_shows_the_warning_on_the_rows(client, login, october, 
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "检查通过，可以导入。" in page
     assert page.count(warning(october.tasks["环境整治一"].category.name)) == 2
+
+
+def test_an_admin_importing_is_told_to_add_the_item_not_to_ask_the_admin(
+        client, login, october, january):
+    category = october.tasks["环境整治一"].category.name
+    checked = preview(october.admin, january)
+    assert [r.off_checklist for r in checked.rows] == [warning(category, ADMIN_REMEDY)] * 2
+    login(october.admin)
+    page = client.get(upload(client, january).headers["Location"]).get_data(as_text=True)
+    assert page.count(warning(category, ADMIN_REMEDY)) == 2
+    assert "联系单位管理员" not in page
 
 
 def test_of_several_other_years_the_nearest_earlier_item_is_used(october, january):

@@ -371,6 +371,35 @@ def test_a_change_after_finalising_is_told_to_the_admin_and_the_whole_units_liai
     assert told[0] == told[1] and "与定稿时不同" in told[0]
 
 
+def test_reopening_is_the_admins_so_an_admin_is_told_to_reopen_and_a_liaison_to_ask(
+        client, login, october):
+    """Before 定稿 (the finalise help) and after a change since 定稿: the admin, who has
+    the 重新打开 button, is told to reopen the month first; the liaison who sees the
+    whole unit, to ask an admin to."""
+    query = unit_query(october)
+    admin_says = {"open": "如需修改，请先重新打开本月月报。",
+                  "changed": "如需按当前数据定稿，请先重新打开本月月报，再次定稿。"}
+    liaison_says = {"open": "如需修改，请管理员重新打开。",
+                    "changed": "如需按当前数据定稿，请管理员重新打开本月月报后再次定稿。"}
+    pages = {}
+    for who in (october.admin, october.liaison):
+        login(who)
+        pages[who.role.value, "open"] = client.get(f"/reports/?{query}").get_data(as_text=True)
+    finalise(client, query)
+    with unit_of_work():
+        _approve_pending(october)
+    for who in (october.admin, october.liaison):
+        login(who)
+        page = client.get(f"/reports/?{query}").get_data(as_text=True)
+        assert CHANGED in page
+        pages[who.role.value, "changed"] = page
+    for state in ("open", "changed"):
+        admin, liaison = pages["admin", state], pages["liaison", state]
+        assert admin_says[state] in admin and "请管理员重新打开" not in admin, state
+        assert liaison_says[state] in liaison and admin_says[state] not in liaison, state
+    assert "重新打开（管理员）" in pages["admin", "changed"]
+
+
 def test_a_liaison_who_sees_part_of_the_unit_cannot_finalise_it(client, login, october):
     _work_in_a_third_community(october)
     scope = SummaryScope(unit_id=october.unit.id)

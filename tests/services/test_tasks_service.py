@@ -372,7 +372,7 @@ def test_editing_a_date_across_new_year_moves_the_task_to_that_years_item(world)
     update_task(task, world.liaison, _details(task, starts_local=eve,
                                               ends_local=eve + timedelta(hours=2)))
     assert task.resource_item_id == before.id
-    assert off_checklist_note([task]) is None
+    assert off_checklist_note([task], world.liaison) is None
 
 
 def test_an_activity_without_its_years_item_stays_and_the_liaison_is_told(world):
@@ -388,7 +388,7 @@ def test_an_activity_without_its_years_item_stays_and_the_liaison_is_told(world)
     update_task(task, world.liaison, _details(task, starts_local=january,
                                               ends_local=january + timedelta(hours=2)))
     assert task.resource_item_id == before.id
-    note = str(off_checklist_note([task]))
+    note = str(off_checklist_note([task], world.liaison))
     assert f"{year}年的资源清单中没有“{world.community.name} 慰问“空巢”老人”" in note
     assert f"仍记在{year - 1}年的项目下" in note and "仍按日期和类别计入" in note
 
@@ -416,7 +416,23 @@ def test_a_series_running_into_a_year_without_its_item_is_told_how_many_tasks(wo
     tasks = create_tasks(world.liaison, no_next, _data(
         starts_local=start, ends_local=start + timedelta(hours=2),
         repeat_until=date(year + 1, 1, 11)))
-    assert str(off_checklist_note(tasks)).startswith(f"其中2个任务在{year + 1}年")
+    assert str(off_checklist_note(tasks, world.liaison)).startswith(f"其中2个任务在{year + 1}年")
+
+
+def test_the_note_names_the_remedy_by_who_reads_it(world):
+    """Adding next year's item is the admin's: the admin reading the note is told to add
+    it in the 资源清单, a liaison to ask the admin — for one task and for a series."""
+    year = _nearest_new_year() - 1
+    start = datetime(year, 12, 28, 9, 0)
+    no_next = f.item(world.unit, world.community, "ad_removal", year=year)
+    tasks = create_tasks(world.liaison, no_next, _data(
+        starts_local=start, ends_local=start + timedelta(hours=2),
+        repeat_until=date(year + 1, 1, 11)))
+    admin_says = f"如需计入，请在资源清单中添加{year + 1}年的这一项目。"
+    liaison_says = f"如需计入，请联系单位管理员添加{year + 1}年的这一项目。"
+    for shown in (tasks, tasks[-1:]):
+        assert str(off_checklist_note(shown, world.admin)).endswith(admin_says)
+        assert str(off_checklist_note(shown, world.liaison)).endswith(liaison_says)
 
 
 def test_a_funds_item_takes_no_tasks(world):

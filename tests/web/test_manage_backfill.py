@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from tests import factories as f
 from tests.onsite import samples
-from tests.web.manage_support import FMT, audit_count, backfill_form, task_count, text
+from tests.web.manage_support import FMT, audit_count, backfill_form, local, task_count, text
 from tracker.extensions import db
 from tracker.models import AssignmentStatus, Finding, Photo, ReportStatus, Task
 from tracker.timeutil import to_local, utcnow
@@ -249,6 +249,28 @@ def test_a_backfilled_activity_is_marked_in_the_ledger_the_service_record_and_ex
     login(world.liaison)
     assert "补录" in text(client.get(f"/manage/tasks/{task.id}"))
     assert "补录" in text(client.get("/manage/tasks?q=楼道大扫除"))
+
+
+@pytest.mark.parametrize("role", ["liaison", "admin"])
+def test_a_backfill_on_another_years_item_tells_each_role_its_own_remedy(
+        client, login, world, role):
+    """Recorded on last year's item (this line has no item of the activity's year): the
+    task page it lands on says so, and whose the remedy is — an admin adds the item
+    (with a link to the item form), a liaison asks the admin."""
+    day = local(-3, 9)
+    last_year = f.item(world.unit, world.community, "elderly_visit", year=day.year - 1)
+    db.session.commit()
+    login(getattr(world, role))
+    response = client.post("/manage/backfill", data=backfill_form(
+        world, resource_item=last_year.id, people_served="3"))
+    assert response.status_code == 302, text(response)[:2000]
+    page = text(client.get(response.headers["Location"]))
+    assert f"该活动在{day.year}年" in page and f"仍记在{day.year - 1}年的项目下" in page
+    told = {"liaison": f"如需计入，请联系单位管理员添加{day.year}年的这一项目。",
+            "admin": f"如需计入，请在资源清单中添加{day.year}年的这一项目。"}
+    assert told[role] in page
+    assert told["admin" if role == "liaison" else "liaison"] not in page
+    assert ('<a href="/admin/items/new">' in page) == (role == "admin")
 
 
 def test_a_survey_is_recorded_with_its_findings_typed_one_per_line(client, login, world):

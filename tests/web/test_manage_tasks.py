@@ -191,6 +191,42 @@ def test_work_left_on_another_years_item_is_pointed_out_not_refused(client, logi
     assert "该活动在" not in december
 
 
+# The remedy of work left on another year's item is an admin's: an admin is told to add
+# the item (and, where the page can, led to the item form), a liaison whom to ask.
+REMEDY = {"liaison": "如需计入，请联系单位管理员添加{year}年的这一项目。",
+          "admin": "如需计入，请在资源清单中添加{year}年的这一项目。"}
+ITEM_FORM_LINK = '<a href="/admin/items/new">'
+
+
+@pytest.mark.parametrize("role", ["liaison", "admin"])
+def test_work_left_on_another_years_item_tells_each_role_its_own_remedy(
+        client, login, world, role):
+    today = to_local(utcnow()).date()
+    year = today.year if today.month >= 7 else today.year - 1  # its New Year is near
+    item = f.item(world.unit, world.community, "elderly_visit", year=year)
+    db.session.commit()
+    login(getattr(world, role))
+    start = datetime(year, 12, 28, 9, 0)
+    response = client.post("/manage/tasks/new", data=task_form(
+        resource_item=item.id, starts_at=start.strftime(FMT),
+        ends_at=(start + timedelta(hours=2)).strftime(FMT),
+        repeat_until=f"{year + 1}-01-11"))
+    assert response.status_code == 302
+    remedy, other = REMEDY[role], REMEDY["admin" if role == "liaison" else "liaison"]
+    flashed = text(client.get(response.headers["Location"]))
+    assert f"其中2个任务在{year + 1}年" in flashed
+    assert remedy.format(year=year + 1) in flashed
+    assert other.format(year=year + 1) not in flashed
+    january = db.session.scalars(select(Task).where(
+        Task.resource_item_id == item.id, Task.service_date > date(year, 12, 31))).first()
+    for url in (f"/manage/tasks/{january.id}", f"/manage/tasks/{january.id}/edit"):
+        page = text(client.get(url))
+        notice = re.search(r"<p class=\"notice\" data-off-checklist>.*?</p>", page, re.S).group(0)
+        assert remedy.format(year=year + 1) in notice, url
+        assert other.format(year=year + 1) not in page, url
+        assert (ITEM_FORM_LINK in notice) == (role == "admin"), url
+
+
 LONG = "长" * 121
 # Times are lambdas, worked out when the test runs: a value computed at import would be
 # "tomorrow" of the wrong day in a run that crosses midnight Asia/Shanghai.

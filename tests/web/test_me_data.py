@@ -56,6 +56,20 @@ def test_the_page_names_whom_to_ask_for_a_correction(client, login, world):
     assert "停用满3年后，手机号和电子邮箱会被清除" in page
 
 
+def test_an_admin_is_told_to_correct_their_details_themselves(client, login, world):
+    """The admin keeps these details, their own too: told where to correct them, not
+    to ask the unit's admin (themselves); a liaison is still told whom to ask."""
+    login(world.admin)
+    page = client.get("/me/data").get_data(as_text=True)
+    assert "您是单位管理员，如有错误，可在“党员干部”管理中自行更正" in page
+    assert f'href="/admin/members/{world.admin.id}/edit"' in page
+    assert "告知单位管理员" not in page and "本人不能修改" not in page
+    login(world.liaison)
+    page = client.get("/me/data").get_data(as_text=True)
+    assert "请当面或电话告知单位管理员（管理员）" in page and "本人不能修改" in page
+    assert "/admin/members/" not in page
+
+
 def test_a_liaison_sees_the_communities_they_answer_for(client, login, world):
     login(world.liaison)
     page = client.get("/me/data").get_data(as_text=True)

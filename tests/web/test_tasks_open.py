@@ -242,6 +242,34 @@ def test_the_community_filter_offers_the_units_communities_and_links_every_other
     assert 'value="活动"' in html
 
 
+def test_the_filter_offers_this_years_communities_and_those_with_an_open_task_only(
+        client, world, login):
+    """The unit's communities are this year's checklist's, and any where a task of the
+    unit is still open (so none of its open tasks is out of the select's reach). A
+    community of last year's checklist only, whose tasks are over or cancelled, is no
+    longer the unit's: on the chooser it is among the others. The same whether the
+    list has rows (the communities come with them) or none."""
+    last_year = local_date(world.task.starts_at).year - 1
+    gone = f.community("旧共建社区")
+    gone_item = f.item(world.unit, gone, "ad_removal", year=last_year)
+    f.task(gone_item, world.liaison, status=TaskStatus.cancelled, title="取消的活动")
+    f.task(gone_item, world.liaison, starts_in=-timedelta(hours=1), title="进行中的活动")
+    winding = f.community("收尾社区")
+    f.task(f.item(world.unit, winding, "ad_removal", year=last_year), world.liaison,
+           title="收尾活动")
+    db.session.commit()
+    login(world.member)
+    for url in ("/tasks/", "/tasks/?q=没有这样的活动"):
+        html = page(client, url)
+        assert ("收尾活动" in titles(html)) == (url == "/tasks/")
+        offered = re.findall(r"<option[^>]*>([^<]*)</option>", _community_select(html))
+        assert sorted(offered) == sorted(
+            ["全部社区", world.community.name, world.other_community.name, "收尾社区"]), url
+    ours, others = page(client, "/tasks/communities").split("其他社区</h2>")
+    assert "收尾社区" in ours and "旧共建社区" not in ours
+    assert "旧共建社区" in others
+
+
 def test_a_member_whose_unit_works_nowhere_is_offered_every_community_on_the_chooser(
         client, world, login):
     newcomer = f.member(f.unit("县新设局"))

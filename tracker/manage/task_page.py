@@ -95,7 +95,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                 void_form=(void or VoidForm(formdata=None)) if on_record else None,
                 void_refusal=void_refusal(task, actor, lock=False) if on_record else None,
                 voided=void_event(task),
-                off_checklist=off_checklist_note([task]))
+                off_checklist=off_checklist_note([task], actor))
 
 
 def _render_task(context: dict):

@@ -88,7 +88,7 @@ def new_task():
                 flash(ngettext("已创建每周重复的 %(n)d 个任务。",
                                "已创建每周重复的 %(n)d 个任务。",
                                len(created), n=len(created)), "success")
-                if (note := off_checklist_note(created)) is not None:
+                if (note := off_checklist_note(created, actor)) is not None:
                     flash(str(note), "warning")  # the task page speaks of its own task only
             return redirect(url_for("manage.task", task_id=created[0].id))
     return render_template("manage/task_form.html", form=form, task=None, items=items,
@@ -127,7 +127,7 @@ def edit_task(task_id: int):
             flash(_("任务已修改。") if done.value else _("没有需要保存的修改。"), "success")
             return redirect(url_for("manage.task", task_id=task.id))
     return render_template("manage/task_form.html", form=form, task=task,
-                           off_checklist=off_checklist_note([task]),
+                           off_checklist=off_checklist_note([task], _actor()),
                            stale=stale_page(form, refused, text=_time_text))
 
 

@@ -559,7 +559,7 @@ def _record(actor: Member, activity: _Activity, look: _Lookups, audit: bool) -> 
         first.errors.append(str(error.message))
         return None
     savepoint.commit()
-    warning = off_checklist_note([task])
+    warning = off_checklist_note([task], actor)
     for row in activity.rows:
         row.action = "record"
         row.off_checklist = str(warning) if warning else ""

@@ -153,14 +153,15 @@ def same_line(item: ResourceItem) -> list:
             ResourceItem.category_id == item.category_id]
 
 
-def off_checklist_note(tasks) -> str | None:
-    """What the liaison is told when activities stay on a checklist item of another
+def off_checklist_note(tasks, viewer: Member) -> str | None:
+    """What ``viewer`` is told when activities stay on a checklist item of another
     year (``item_of_year`` found none of theirs), or None. Checklist progress counts
     an item's activities of its own year only, so these count toward no year's
     资源清单 progress; every other figure (月报, 社区进展, 参与情况) counts them by date and
     category all the same. A warning, not a refusal: a series may be begun in December
     before next year's checklist exists (once the admin adds the item, an edit of a task
-    not yet approved moves it there)."""
+    not yet approved moves it there). The remedy is the admin's, so an admin is told to
+    add the item, a liaison to ask for it."""
     off = [t for t in tasks if t.service_date.year != t.resource_item.year]
     if not off:
         return None
@@ -168,6 +169,19 @@ def off_checklist_note(tasks) -> str | None:
     where = item.community.name + (f"·{item.zone.name}" if item.zone else "")
     names = dict(year=off[0].service_date.year, item_year=item.year,
                  item=f"{where} {item.category.name}")
+    if viewer.is_admin:
+        if len(tasks) == 1:
+            return _l("该活动在%(year)d年，但%(year)d年的资源清单中没有“%(item)s”这一项目：它仍记在"
+                      "%(item_year)d年的项目下，不计入任何一年的资源清单完成进度（月报和各项统计仍按"
+                      "日期和类别计入）。如需计入，请在资源清单中添加%(year)d年的这一项目。", **names)
+        return lazy_ngettext(
+            "其中%(n)d个任务在%(year)d年，但%(year)d年的资源清单中没有“%(item)s”这一项目："
+            "它们仍记在%(item_year)d年的项目下，不计入任何一年的资源清单完成进度（月报和各项"
+            "统计仍按日期和类别计入）。如需计入，请在资源清单中添加%(year)d年的这一项目。",
+            "其中%(n)d个任务在%(year)d年，但%(year)d年的资源清单中没有“%(item)s”这一项目："
+            "它们仍记在%(item_year)d年的项目下，不计入任何一年的资源清单完成进度（月报和各项"
+            "统计仍按日期和类别计入）。如需计入，请在资源清单中添加%(year)d年的这一项目。", len(off),
+            n=len(off), **names)
     if len(tasks) == 1:
         return _l("该活动在%(year)d年，但%(year)d年的资源清单中没有“%(item)s”这一项目：它仍记在"
                   "%(item_year)d年的项目下，不计入任何一年的资源清单完成进度（月报和各项统计仍按"

@@ -40,6 +40,7 @@ from ..paging import Prepared, limited, paged_with_total, paginate_prepared
 from ..search import matches
 from ..services.voiding import voided
 from ..sql_json import json_rows
+from ..timeutil import local_date
 from ..sql_hints import constants_written_out, generic_plans, not_indexed
 
 def task_card_loads(path=None) -> list:
@@ -131,7 +132,7 @@ def _open_tasks(counts_kind: str, *filters) -> Prepared:
     counts = owed.counts_row(counts_kind)
     # the member's state is looked up for the page's rows only, after the LIMIT; the
     # total last (read by paginate_prepared)
-    # the communities of the member's unit (a parameter ``unit_id``), for the filter's
+    # the communities of the member's unit (``unit_community_ids``), for the filter's
     # select: a handful of index lookups, one value (json_rows), on the same row
     ours = _unit_communities_statement().subquery("ours")
     page = (select(*cards.c, *_my_state_columns(cards.c.id), *counts.c,
@@ -188,7 +189,8 @@ def open_tasks_page(flt: OpenFilter, member_id: int, now: datetime, page: int,
     communities of ``unit_id`` (``unit_community_ids``): (the page, whose items are
     OpenRows; ``Carried``, or None when the page has no row to carry it)."""
     counts_kind, params = counts
-    params = {**params, "member_id": member_id, "now": now, "unit_id": unit_id}
+    params = {**params, "member_id": member_id, "unit_id": unit_id,
+              **unit_community_params(now)}
     if flt.keyword:
         # the typed words are in the statement itself (LIKE, escaped): built anew
         prepared = _open_tasks(counts_kind, now, flt.community_id, flt.category_id,
@@ -215,19 +217,35 @@ def open_tasks_page(flt: OpenFilter, member_id: int, now: datetime, page: int,
 
 @functools.cache
 def _unit_communities_statement():
+    """Parameters ``unit_id``, ``year`` (this year, Asia/Shanghai), ``today`` and
+    ``now``; see ``unit_community_ids``."""
     unit = bindparam("unit_id")
-    return select(ResourceItem.community_id).where(ResourceItem.unit_id == unit).union(
-        select(Zone.community_id).where(Zone.unit_id == unit))
+    # a started task is off the list, so only one not yet started keeps its community
+    # named; the day bounds the (unit, service_date) index's range
+    still_open = select(Task.community_id).where(
+        Task.unit_id == unit, Task.service_date >= bindparam("today"),
+        Task.status == TaskStatus.open, Task.starts_at > bindparam("now"))
+    return select(ResourceItem.community_id).where(
+        ResourceItem.unit_id == unit, ResourceItem.year == bindparam("year")).union(still_open)
 
 
-def unit_community_ids(unit_id: int) -> frozenset[int]:
-    """The communities a unit works in — a checklist item there or one of its zones (the
-    rule of 补录 and its requests, backfill_requests.queries.working_communities): those
-    the open list's filter offers its members by name (the county's 200 in one select
-    were 12 KB of every list page; docs/design.md, "Budgets"). Read afresh on every
-    page (a kept copy would miss a checklist item added elsewhere): with the list's own
+def unit_community_params(now: datetime) -> dict:
+    """``_unit_communities_statement``'s dates for the moment ``now``."""
+    today = local_date(now)
+    return {"year": today.year, "today": today, "now": now}
+
+
+def unit_community_ids(unit_id: int, now: datetime) -> frozenset[int]:
+    """The communities a unit works in now, those the open list's filter offers its
+    members by name (the county's 200 in one select were 12 KB of every list page;
+    docs/design.md, "Budgets"): this year's checklist (停用 items too: still this
+    year's), and any community where a task of the unit is still open — a unit that
+    has stopped working in a community, its open tasks done, stops seeing it, and no
+    open task of its own is ever out of the select's reach. Read afresh on every page
+    (a kept copy would miss a checklist item added elsewhere): with the list's own
     rows (``open_tasks_page``), or by this one statement when it has none."""
-    return frozenset(db.session.scalars(_unit_communities_statement(), {"unit_id": unit_id}))
+    return frozenset(db.session.scalars(_unit_communities_statement(),
+                                        {"unit_id": unit_id, **unit_community_params(now)}))
 
 
 def _my_state_columns(task_id) -> list:

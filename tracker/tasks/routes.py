@@ -131,7 +131,7 @@ def open_tasks():
     # the unit's communities came with the page's rows (a statement of their own when
     # it has none)
     ours = (carried.unit_communities if carried is not None
-            else q.unit_community_ids(current_user.unit_id))
+            else q.unit_community_ids(current_user.unit_id, now))
     form.offer_communities(ours)
     filtered = any(f.data is not None for f in (form.q, form.community, form.category, form.day))
     next_url = request.full_path.rstrip("?")
@@ -160,7 +160,7 @@ def communities():
     """The open list's community filter, every community: the list's own select offers
     only those of the member's unit (and the one chosen). Links, so it works without
     JavaScript; the other filters typed so far are kept."""
-    ours = q.unit_community_ids(current_user.unit_id)
+    ours = q.unit_community_ids(current_user.unit_id, utcnow())
     listed = current_lists().communities
     return render_template("tasks/communities.html", kept=_kept_filters(),
                            ours=[c for c in listed if c[0] in ours],
