@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..config import sms_unsigned
 from ..permissions import admin_required, manages_community, staff_required
 from ..reminders.available import configured
 from ..reminders.reasons import words
@@ -46,7 +47,8 @@ def status():
     return render_template("outbox/status.html", channels=q.channel_status(),
                            configured=configured(current_app.config),
                            failed=q.failed_page(page_number(), current_app.config["PAGE_SIZE"]),
-                           form=EmptyForm(), describe=words)
+                           form=EmptyForm(), describe=words,
+                           sms_unsigned=sms_unsigned(current_app.config))
 
 
 @bp.post("/messages/<int:message_id>/retry")
