@@ -160,6 +160,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # 我的个人信息's full download (/me/data.json) per member: it reads the whole
         # history; a stolen session must not be able to repeat it without end.
         "EXPORT_LIMIT": _limit(env, "EXPORT_LIMIT", "10 per hour"),
+        # 「发送测试消息」 of a community's work-group robot, per community whoever presses it:
+        # enough to fix a robot and try again, never enough to flood the group.
+        "ROBOT_TEST_LIMIT": _limit(env, "ROBOT_TEST_LIMIT", "3 per 15 minutes"),
         # Where members reach the app, e.g. https://gongjian.example.gov.cn: links and QR
         # codes are built from it, never from a request's Host header.
         "PUBLIC_URL": env.get("PUBLIC_URL", ""),
