@@ -197,6 +197,11 @@ def test_every_cited_document_is_in_the_repo():
 
 SENDING = {"smtplib", "urllib.request", "http.client", "requests", "tracker.reminders.channels",
            "tracker.reminders.job"}
+# The one sender a page may reach, and why: 「发送测试消息」 on a work-group robot's page
+# (messages #4) is a liaison asking to hear from the robot now and waiting for the answer;
+# it goes through the job's own channel code, bounded by REMINDER_HTTP_TIMEOUT, staff
+# only, ROBOT_TEST_LIMIT per community. Only the robot page's route imports it.
+SENDS_ON_REQUEST = {"tracker.reminders.trial": {"tracker.outbox.routes"}}
 
 
 def test_no_page_can_reach_the_code_that_sends():
@@ -211,7 +216,10 @@ def test_no_page_can_reach_the_code_that_sends():
         if module in reached:
             continue
         reached.add(module)
-        todo.extend(graph.get(module, ()))
+        todo.extend(target for target in graph.get(module, ()) if target not in SENDS_ON_REQUEST)
+    importers = {exempt: {module for module, targets in graph.items() if exempt in targets}
+                 for exempt in SENDS_ON_REQUEST}
+    assert importers == SENDS_ON_REQUEST, importers
     bad = {}
     for module in sorted(reached & set(files)):
         tree = ast.parse(files[module].read_text(encoding="utf-8"))

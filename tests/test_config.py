@@ -285,3 +285,35 @@ def test_every_rate_limit_setting_is_checked_at_start():
     read = set(re.findall(r'"([A-Z_]*_LIMIT[A-Z_]*)":', source)) - {"WTF_CSRF_TIME_LIMIT"}
     assert read == set(LIMIT_SETTINGS)
     assert not re.findall(r'env\.get\("[A-Z_]*_LIMIT', source)
+
+
+# --- warnings at start: set, but probably wrong (messages #2) --------------------------------
+
+SMS_WARNING = "SMS_GATEWAY_URL is set but SMS_SIGNATURE is empty"
+
+
+def _start(env, **settings):
+    env.setenv("TRACKER_ENV", "testing")
+    for name in ("SMS_GATEWAY_URL", "SMS_SIGNATURE"):
+        env.delenv(name, raising=False)
+    for name, value in settings.items():
+        env.setenv(name, value)
+    return create_app()
+
+
+def test_an_sms_gateway_without_a_signature_is_warned_about_once_at_start(clean_env, caplog):
+    with caplog.at_level("WARNING", logger="tracker.config"):
+        _start(clean_env, SMS_GATEWAY_URL="https://sms.example.gov.cn/send")
+    warned = [r for r in caplog.records if SMS_WARNING in r.getMessage()]
+    assert len(warned) == 1 and warned[0].levelname == "WARNING"
+    assert "SMS_SIGNATURE" in warned[0].getMessage()
+
+
+@pytest.mark.parametrize("settings", [
+    {"SMS_GATEWAY_URL": "https://sms.example.gov.cn/send", "SMS_SIGNATURE": "【某县直属机关工委】"},
+    {},  # no gateway: no SMS to sign
+])
+def test_no_warning_when_signed_or_without_a_gateway(clean_env, caplog, settings):
+    with caplog.at_level("WARNING", logger="tracker.config"):
+        _start(clean_env, **settings)
+    assert not [r for r in caplog.records if "SMS_SIGNATURE" in r.getMessage()]

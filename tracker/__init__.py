@@ -5,7 +5,7 @@ import os
 
 from flask import Flask
 
-from .config import INSTANCE, ROOT, load_config, require_shared_throttle
+from .config import INSTANCE, ROOT, load_config, require_shared_throttle, warn_at_start
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
         require_shared_throttle(int(os.environ.get("WEB_CONCURRENCY") or 1),
                                 app.config["ENV_MODE"], app.config["RATELIMIT_STORAGE_URI"])
     register_logging(app)
+    warn_at_start(app.config)  # after the logging filters are in place
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)

@@ -8,6 +8,7 @@ file of its own.
 """
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,6 +23,9 @@ MIN_SECRET_KEY_LENGTH = 32
 # is the command that makes a key
 PLACEHOLDER_SECRET_KEY = "change-me"  # nosec B105 - what deploy/tracker.env.example used to ship
 MAKE_SECRET_KEY = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"  # nosec B105
+
+
+log = logging.getLogger(__name__)
 
 
 class ConfigError(RuntimeError):
@@ -156,6 +160,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # 我的个人信息's full download (/me/data.json) per member: it reads the whole
         # history; a stolen session must not be able to repeat it without end.
         "EXPORT_LIMIT": _limit(env, "EXPORT_LIMIT", "10 per hour"),
+        # 「发送测试消息」 of a community's work-group robot, per community whoever presses it:
+        # enough to fix a robot and try again, never enough to flood the group.
+        "ROBOT_TEST_LIMIT": _limit(env, "ROBOT_TEST_LIMIT", "3 per 15 minutes"),
         # Where members reach the app, e.g. https://gongjian.example.gov.cn: links and QR
         # codes are built from it, never from a request's Host header.
         "PUBLIC_URL": env.get("PUBLIC_URL", ""),
@@ -204,6 +211,26 @@ def load_config(overrides: dict | None = None) -> dict:
     if not (development or testing):
         _require_production_settings(config, env, overrides)
     return config
+
+
+def sms_unsigned(config) -> bool:
+    """An SMS gateway is set but SMS_SIGNATURE is not. Carriers reject (or the relay
+    must add) an SMS without its 【签名】, so every SMS may fail or go out anonymous;
+    yet a relay that signs itself is legitimate, so this is a warning, not a refusal."""
+    return bool(config.get("SMS_GATEWAY_URL")) and not (config.get("SMS_SIGNATURE") or "").strip()
+
+
+def warn_at_start(config) -> list[str]:
+    """Log what is set but probably wrong (the app still starts); returns the lines
+    logged. Called once by ``create_app``; the admin's 提醒发送状态 shows the same."""
+    lines = []
+    if sms_unsigned(config):
+        lines.append("SMS_GATEWAY_URL is set but SMS_SIGNATURE is empty: every SMS goes out "
+                     "without the 【签名】 carriers require (set SMS_SIGNATURE, e.g. "
+                     "'【某县直属机关工委】', unless the gateway adds it itself).")
+    for line in lines:
+        log.warning(line)
+    return lines
 
 
 def mail_from(config: dict) -> str | None:

@@ -78,3 +78,14 @@ def test_the_status_page_lists_every_channel(client, login, world):
     for name in ("站内消息", "邮件", "短信", "企业微信群", "钉钉群"):
         assert name in page
     assert "没有发送失败的提醒" in page
+
+
+@pytest.mark.parametrize("signature, warned", [("", True), ("【某县直属机关工委】", False)])
+def test_the_status_page_says_when_sms_go_out_unsigned(app, client, login, world, signature,
+                                                      warned):
+    """messages #2: an SMS gateway without SMS_SIGNATURE — what start-up logs, the admin
+    reads on 提醒发送状态 too."""
+    app.config.update(SMS_GATEWAY_URL="https://sms.example.gov.cn/send", SMS_SIGNATURE=signature)
+    login(world.admin)
+    page = text(client.get("/outbox/"))
+    assert ("没有设置短信签名（SMS_SIGNATURE）" in page) is warned

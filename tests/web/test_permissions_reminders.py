@@ -89,6 +89,9 @@ CASES = [
           STAFF_OF_COMMUNITY, data=ROBOT),
     Route("outbox.stop", "POST", lambda w: f"/outbox/webhooks/{w.community.id}/stop",
           STAFF_OF_COMMUNITY),
+    # 发送测试消息: whoever may set the robot (with none set, refused on its page)
+    Route("outbox.test", "POST", lambda w: f"/outbox/webhooks/{w.community.id}/test",
+          STAFF_OF_COMMUNITY),
 ]
 
 

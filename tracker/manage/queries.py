@@ -28,6 +28,7 @@ from ..models import (
     Category,
     Community,
     Member,
+    Outbox,
     ReportStatus,
     ResourceItem,
     Task,
@@ -36,6 +37,7 @@ from ..models import (
     Zone,
 )
 from ..backfill_requests.queries import pending_count_column
+from ..outbox.queries import given_up_count, given_up_robots
 from ..paging import Prepared, limited, paginate, paginate_prepared
 from ..names import names_told_apart
 from ..search import matches, phone_matches
@@ -323,8 +325,17 @@ def home_count_columns(actor: Member) -> dict:
     """The counts the 工作台 shows beside the menu's, as scalar subqueries to read in the
     menu's statement (``menu.menu_counts_with``, whose ``now`` parameter they share):
     已退回待修改 and 已结束未提交 (by the rules their lists use), waiting 补录申请, and
-    the open 摸排问题 of the statistics."""
+    the open 摸排问题 of the statistics, and the work groups whose robot the reminder job
+    gave up on (``outbox.queries.given_up_count``)."""
     return _home_count_columns(reach_of(actor))
+
+
+def robots_given_up(actor: Member, count: int) -> list:
+    """The work groups of ``actor``'s reach that hear nothing — read only when the
+    counts statement found some (``count``): no statement on an ordinary day."""
+    if not count:
+        return []
+    return given_up_robots(reach_of(actor).conditions(Outbox.community_id))
 
 
 @functools.lru_cache(maxsize=512)
@@ -340,6 +351,7 @@ def _home_count_columns(reach: Reach) -> dict:
         "backfill_requests": pending_count_column(reach),
         "open_findings": open_findings_count(reach.ids),
         "pending_findings": open_findings_count(reach.ids, ReportStatus.submitted),
+        "robots_given_up": given_up_count(reach.conditions(Outbox.community_id)),
     }
     return {name: constants_written_out(column) for name, column in columns.items()}
 

@@ -58,5 +58,6 @@ def home():
                                   open_findings=totals["open_findings"],
                                   pending_findings=totals["pending_findings"]),
         backfill_requests=totals["backfill_requests"],
+        robots_given_up=q.robots_given_up(actor, totals["robots_given_up"]),
     )
 

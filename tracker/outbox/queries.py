@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
 from ..models import Channel, Community, CommunityWebhook, Member, Outbox, OutboxStatus
@@ -111,6 +111,58 @@ def robot_deliveries(community_ids) -> dict[int, RobotDelivery]:
                 None if row.status == OutboxStatus.sent else words(row.reason, row.last_error),
                 row.status == OutboxStatus.pending)
             for row in db.session.execute(select(ranked).where(ranked.c.n == 1))}
+
+
+ROBOTS = (Channel.wecom, Channel.dingtalk)
+
+
+def _given_up(communities: list) -> list:
+    """Conditions on ``Outbox``, joined with the community's ``CommunityWebhook``: a work
+    group's message the job gave up on (``failed``: every retry spent, or a robot stored
+    under another SECRET_KEY), its robot still in use on that channel, and no message
+    sent to that group since — the group hears nothing until someone fixes the robot.
+    ``communities``: conditions on ``Outbox.community_id`` (the reader's reach). Read
+    through indexes only (``ix_outbox_status_next``, ``ix_outbox_member_channel``)."""
+    later = aliased(Outbox)
+    return [Outbox.member_id.is_(None), Outbox.channel.in_(ROBOTS),
+            Outbox.status == OutboxStatus.failed, *communities,
+            CommunityWebhook.active.is_(True), CommunityWebhook.channel == Outbox.channel,
+            ~select(later.id).where(later.member_id.is_(None), later.channel.in_(ROBOTS),
+                                    later.status == OutboxStatus.sent,
+                                    later.community_id == Outbox.community_id,
+                                    later.sent_at > Outbox.failed_at).exists()]
+
+
+def _with_robot(statement):
+    return statement.join(CommunityWebhook, CommunityWebhook.community_id == Outbox.community_id)
+
+
+def given_up_count(communities: list):
+    """How many work groups of the reach hear nothing (``_given_up``): a scalar
+    subquery, read in the 工作台's counts statement, so the page asks for the groups
+    themselves (``given_up_robots``) only when there are some."""
+    return _with_robot(select(func.count(func.distinct(Outbox.community_id)))
+                       .select_from(Outbox)).where(*_given_up(communities)).scalar_subquery()
+
+
+@dataclass(frozen=True)
+class GivenUpRobot:
+    community: Community
+    channel: Channel
+    at: datetime  # the latest failed try
+
+
+def given_up_robots(communities: list) -> list[GivenUpRobot]:
+    """The work groups of the reach that hear nothing, in the communities' order (one
+    statement)."""
+    rows = db.session.execute(
+        _with_robot(select(Community, Outbox.channel, func.max(Outbox.failed_at))
+                    .select_from(Outbox))
+        .join(Community, Community.id == Outbox.community_id)
+        .where(*_given_up(communities))
+        .group_by(Community.id, Outbox.channel)
+        .order_by(Community.sort_key, Community.id)).all()
+    return [GivenUpRobot(community, channel, at) for community, channel, at in rows]
 
 
 def load_community(community_id: int) -> Community | None:

@@ -18,15 +18,18 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..config import sms_unsigned
 from ..permissions import admin_required, manages_community, staff_required
 from ..reminders.available import configured
 from ..reminders.reasons import words
+from ..reminders.trial import send_robot_test
 from ..extensions import db
 from ..models import Member
 from ..services.notify import (
     WebhookData,
     retry_message,
     save_webhook,
+    start_robot_test,
     stop_webhook,
     webhook_shown_key,
 )
@@ -46,7 +49,8 @@ def status():
     return render_template("outbox/status.html", channels=q.channel_status(),
                            configured=configured(current_app.config),
                            failed=q.failed_page(page_number(), current_app.config["PAGE_SIZE"]),
-                           form=EmptyForm(), describe=words)
+                           form=EmptyForm(), describe=words,
+                           sms_unsigned=sms_unsigned(current_app.config))
 
 
 @bp.post("/messages/<int:message_id>/retry")
@@ -115,6 +119,24 @@ def _robot_text(state: dict | None) -> str:
     if state["active"]:
         return _("%(channel)s，在用（%(name)s 于 %(at)s 保存）", channel=channel, name=name, at=at)
     return _("%(channel)s，已停用（%(name)s 于 %(at)s 停用）", channel=channel, name=name, at=at)
+
+
+@bp.post("/webhooks/<int:community_id>/test")
+@staff_required
+def test(community_id: int):
+    """「发送测试消息」: counted and audited in one unit of work (refused when too often),
+    then sent with no transaction open; the answer is shown on the robot's page."""
+    community = _community(community_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    started = run_service(None, start_robot_test, current_user, community, denied=404)
+    if started:
+        error = send_robot_test(current_user, started.value, current_app.config)
+        if error is None:
+            flash(_("测试消息已发送，请到工作群查看。"), "success")
+        else:
+            flash(_("测试消息发送失败：%(error)s", error=error), "error")
+    return redirect(url_for("outbox.webhook", community_id=community.id))
 
 
 @bp.post("/webhooks/<int:community_id>/stop")

@@ -240,7 +240,7 @@ class _Recipient:
     problem: str | None = None  # the installation's to fix: failed, not retried (code)
 
 
-def _recipient(member_id, community_id, channel: Channel, config) -> _Recipient:
+def recipient_of(member_id, community_id, channel: Channel, config) -> _Recipient:
     if community_id is not None and member_id is None:
         robot = db.session.get(CommunityWebhook, community_id)
         if robot is None or not robot.active or robot.channel != channel:
@@ -488,7 +488,7 @@ def send_due(now: datetime, config, report: RunReport) -> None:
         token, rows = _claim(group, now, clock(), only)
         if not rows:
             continue  # another job claimed them first
-        recipient = _recipient(member_id, community_id, channel, config)
+        recipient = recipient_of(member_id, community_id, channel, config)
         if recipient.skip is not None:
             _set_aside(rows, token, OutboxStatus.skipped, recipient.skip)
             report.dropped += len(rows)
@@ -527,7 +527,7 @@ def send_due(now: datetime, config, report: RunReport) -> None:
                 continue
             if not _stamp(delivery, token, secrets.token_hex(16), clock()):
                 continue
-            error, reason, unreachable = _deliver(senders.get(channel.value), channel,
+            error, reason, unreachable = deliver(senders.get(channel.value), channel,
                                                   recipient, replace(message, sent_at=clock()))
             _finish(delivery, token, now, clock(), config, error, reason)
             if error is None and reason is None:
@@ -562,7 +562,7 @@ def _timed_out(error: BaseException) -> bool:
     return isinstance(cause, TimeoutError)
 
 
-def _deliver(sender, channel: Channel, recipient: _Recipient,
+def deliver(sender, channel: Channel, recipient: _Recipient,
              message) -> tuple[str | None, str | None, bool]:
     """(the channel's error, the job's reason code, whether the channel is unreachable)."""
     if sender is None:

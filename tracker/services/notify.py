@@ -12,6 +12,7 @@ from flask import current_app
 from ..i18n import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
+from .. import throttle
 from ..extensions import db
 from ..models import (
     Channel,
@@ -262,6 +263,29 @@ def stop_webhook(actor: Member, community: Community, *, shown: str | None = Non
     robot.active = False
     robot.updated_by_id, robot.updated_at = actor.id, utcnow()
     record(actor, "webhook_stop", community, channel=robot.channel.value)
+
+
+ROBOT_TEST_TOO_OFTEN = "robot-test"
+
+
+def start_robot_test(actor: Member, community: Community) -> CommunityWebhook:
+    """「发送测试消息」, before it is sent (``reminders.trial`` sends it, outside this unit
+    of work): whoever may set the robot, an active robot, within ROBOT_TEST_LIMIT —
+    counted per community, whoever presses, so no one can flood a group with tests.
+    The try is counted and audited here, whatever the robot answers; nothing goes to
+    the outbox (a test is no digest: the 工作台's notice and the status page ignore it)."""
+    _may_configure(actor, community)
+    robot = db.session.get(CommunityWebhook, community.id)
+    if robot is None or not robot.active:
+        raise ServiceError(_l("该社区没有在用的工作群机器人。"))
+    key, limit = throttle.key(ROBOT_TEST_TOO_OFTEN, str(community.id)), throttle.rule("ROBOT_TEST_LIMIT")
+    wait = throttle.wait_for(key, limit)
+    if wait:
+        raise ServiceError(_l("测试消息发送过于频繁，请%(minutes)d分钟后再试。",
+                              minutes=max(1, -(-wait // 60))))
+    throttle.hit(key, limit)
+    record(actor, "webhook_test", community, channel=robot.channel.value)
+    return robot
 
 
 def retry_message(actor: Member, message: Outbox) -> None:

@@ -1,0 +1,117 @@
+"""The 工作台 says when a work group hears nothing (messages #4): the reminder job gave
+up on the latest digest to a community's robot. The notice names the community and the
+robot's channel and links to the robot's page (where 发送测试消息 is); it goes once a
+later digest is sent. Against the suite's real HTTP recorder standing in for the robot."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests import factories as f
+from tests.reminders.conftest import local
+from tracker.extensions import db
+from tracker.models import Channel, Outbox, OutboxStatus, ReportStatus, Role, TaskReport
+from tracker.reminders.job import run
+from tracker.services.notify import WebhookData, save_webhook
+
+MORNING = local(0, 10)
+NOTICE = "解放路社区的工作群（企业微信群机器人）收不到提醒：最近一次发送失败，多次重试后已放弃。"
+
+
+def _digest_owed(town):
+    """A report waiting 10 days: the community's liaison digest has something to say."""
+    task = town.task(local(-12, 9), title="楼道清理")
+    db.session.add(TaskReport(task_id=task.id, quantity=1, people_served=1, note="完成",
+                              status=ReportStatus.submitted, submitted_by_id=town.lee.id,
+                              submitted_at=MORNING - timedelta(days=10)))
+    db.session.commit()
+
+
+def _robot(town, recorder):
+    save_webhook(town.liaison, town.community, WebhookData("wecom", recorder.url("/wecom")))
+    db.session.commit()
+
+
+def _home(client):
+    response = client.get("/manage/")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def _robot_rows():
+    return db.session.query(Outbox).filter(Outbox.channel == Channel.wecom).all()
+
+
+def test_a_digest_given_up_is_on_the_liaisons_dashboard_until_one_goes_through(
+        app, client, login, town, recorder):
+    app.config["REMINDER_MAX_ATTEMPTS"] = 1  # the first failure is the last
+    recorder.fail["/wecom"] = "robot"
+    _digest_owed(town)
+    _robot(town, recorder)
+    run(MORNING)
+    [row] = _robot_rows()
+    assert row.status == OutboxStatus.failed
+
+    login(town.liaison)
+    page = _home(client)
+    assert NOTICE in page
+    assert f'href="/outbox/webhooks/{town.community.id}">检查机器人并发送测试消息</a>' in page
+    # an admin's 工作台 covers every community; another community's liaison sees nothing
+    admin = f.member(town.unit, Role.admin, "管理员")
+    other = f.member(town.unit, Role.liaison, "联络员二", communities=[town.other])
+    db.session.commit()
+    login(admin)
+    assert NOTICE in _home(client)
+    login(other)
+    assert "收不到提醒" not in _home(client)
+
+    recorder.fail.clear()
+    run(local(1, 10))  # the next day's digest reaches the group
+    assert {r.status for r in _robot_rows()} == {OutboxStatus.failed, OutboxStatus.sent}
+    login(town.liaison)
+    assert "收不到提醒" not in _home(client)
+
+
+def test_a_digest_still_being_retried_is_no_notice(app, client, login, town, recorder):
+    """A failure with tries left is not yet given up: the robot page says 稍后自动重试."""
+    app.config["REMINDER_MAX_ATTEMPTS"] = 3
+    recorder.fail["/wecom"] = "robot"
+    _digest_owed(town)
+    _robot(town, recorder)
+    run(MORNING)
+    [row] = _robot_rows()
+    assert row.status == OutboxStatus.pending and row.failed_at is not None
+    login(town.liaison)
+    assert "收不到提醒" not in _home(client)
+
+
+def test_a_robot_stopped_after_giving_up_is_no_notice(app, client, login, town, recorder):
+    """停用: the community chose to have no robot; there is nothing to fix."""
+    app.config["REMINDER_MAX_ATTEMPTS"] = 1
+    recorder.fail["/wecom"] = "http"
+    _digest_owed(town)
+    _robot(town, recorder)
+    run(MORNING)
+    login(town.liaison)
+    assert "收不到提醒" in _home(client)
+    client.post(f"/outbox/webhooks/{town.community.id}/stop")
+    assert "收不到提醒" not in _home(client)
+
+
+def test_the_notice_costs_no_statement_on_an_ordinary_day(
+        app, client, login, town, recorder, count_queries):
+    """Whether any group hears nothing is one more column of the counts statement; the
+    groups themselves are read (one statement) only when there are some."""
+    app.config["REMINDER_MAX_ATTEMPTS"] = 1
+    _digest_owed(town)
+    _robot(town, recorder)
+    login(town.liaison)
+    run(MORNING)  # sent
+    db.session.expire_all()
+    with count_queries() as fine:
+        _home(client)
+    recorder.fail["/wecom"] = "robot"
+    run(local(1, 10))  # given up
+    db.session.expire_all()
+    with count_queries() as failed:
+        assert NOTICE in _home(client)
+    assert failed.count == fine.count + 1, failed.statements[-3:]
