@@ -435,13 +435,19 @@ def _still_due(rows: list[Outbox], token: str, at: datetime, config,
 
 def _robot_rows(row: Outbox, communities: set[int]) -> dict[int, tuple]:
     """Each community's robot row of the same digest as ``row`` (same kind and day):
-    (status, next_attempt_at)."""
+    (status, next_attempt_at). A robot changed to the other channel that day may leave
+    two: the sent one counts, else one still to be tried."""
     about = kinds.about_of(row)
     keys = [f"{row.kind}:c{community}:{about}:{robot.value}"
             for community in communities for robot in ROBOTS]
-    return {community: (status, retry) for community, status, retry in db.session.execute(
-        select(Outbox.community_id, Outbox.status, Outbox.next_attempt_at)
-        .where(Outbox.dedupe_key.in_(keys))).all()}
+    rank = {OutboxStatus.sent: 0, OutboxStatus.pending: 1, OutboxStatus.sending: 1}
+    found: dict[int, tuple] = {}
+    for community, status, retry in sorted(db.session.execute(
+            select(Outbox.community_id, Outbox.status, Outbox.next_attempt_at)
+            .where(Outbox.dedupe_key.in_(keys))).all(),
+            key=lambda robot: rank.get(robot[1], 2), reverse=True):
+        found[community] = (status, retry)  # the best-ranked is written last
+    return found
 
 
 def _work_group_got(rows: list[Outbox], token: str, at: datetime, config,
