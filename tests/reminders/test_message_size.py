@@ -67,7 +67,14 @@ def test_a_digest_of_60_waiting_reports_stays_within_each_robots_limit_and_the_s
     assert f"{BASE}/manage/reviews" in content
     [robot_row] = rows(channel=Channel(robot))
     assert robot_row.status == OutboxStatus.sent, robot_row.last_error
+    # the liaison is in the work group: no SMS copy of what it got (test_sms_copy.py)
+    assert [p for p in recorder.to("/sms") if p.query["to"] == [town.liaison.phone]] == []
 
+
+def test_the_sms_of_a_digest_of_60_waiting_reports_is_the_count_and_the_link(town, recorder):
+    """No work group robot: the liaison's SMS is the digest's only push."""
+    waiting_reports(town, 60)
+    run(MORNING)
     # The liaison's SMS: the count and the link, not the list.
     [sms] = [p for p in recorder.to("/sms") if p.query["to"] == [town.liaison.phone]]
     text = sms.json["content"]

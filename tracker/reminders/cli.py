@@ -43,6 +43,9 @@ def send_reminders_command(now: datetime | None):
     if report.held:
         click.echo(f"  {report.held} left for the next run: their channel was unreachable",
                    err=True)
+    if report.waiting:
+        click.echo(f"  {report.waiting} SMS copies of a digest wait for their work group robot's "
+                   "outcome")
     # click.echo is no logger: what it prints passes no logging filter, so it is masked
     # here (the journal keeps the timer's stderr)
     for error in sorted(set(report.errors)):

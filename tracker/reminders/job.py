@@ -53,6 +53,7 @@ class RunReport:
     deferred: int = 0
     dropped: int = 0  # not sent: no longer due, or the recipient turned it off
     held: int = 0  # groups left for the next run: their channel was down in this one
+    waiting: int = 0  # a liaison's SMS copies of a digest held until the robot's outcome
     quiet: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -111,6 +112,9 @@ def _tomorrow_morning(now: datetime, config) -> datetime:
 def dedupe_key(due: kinds.Due, channel: Channel) -> str:
     who = f"m{due.member_id}" if due.member_id is not None else f"c{due.community_id}"
     return f"{due.kind}:{who}:{due.about}:{channel.value}"
+
+
+ROBOTS = (Channel.wecom, Channel.dingtalk)
 
 
 def _insert_ignoring_duplicates(rows: list[dict]) -> int:
@@ -422,6 +426,59 @@ def _still_due(rows: list[Outbox], token: str, at: datetime, config,
     return keep
 
 
+# --- a liaison's SMS copy of what their work group got ------------------------------------------
+# SMS costs the bureau per message, and a community's liaison is in its work group: a digest
+# (kinds.DIGESTS) the group's robot delivered is not sent to them again by SMS. A robot that
+# failed for good (or was stopped, or never set) delivered nothing, so the SMS copy leaves
+# then — nothing is lost. E-mail and in-app copies are kept: they cost nothing per message
+# and keep the full list, which the robot's message and the SMS cut short.
+
+def _robot_rows(row: Outbox, communities: set[int]) -> dict[int, tuple]:
+    """Each community's robot row of the same digest as ``row`` (same kind and day):
+    (status, next_attempt_at). A robot changed to the other channel that day may leave
+    two: the sent one counts, else one still to be tried."""
+    about = kinds.about_of(row)
+    keys = [f"{row.kind}:c{community}:{about}:{robot.value}"
+            for community in communities for robot in ROBOTS]
+    rank = {OutboxStatus.sent: 0, OutboxStatus.pending: 1, OutboxStatus.sending: 1}
+    found: dict[int, tuple] = {}
+    for community, status, retry in sorted(db.session.execute(
+            select(Outbox.community_id, Outbox.status, Outbox.next_attempt_at)
+            .where(Outbox.dedupe_key.in_(keys))).all(),
+            key=lambda robot: rank.get(robot[1], 2), reverse=True):
+        found[community] = (status, retry)  # the best-ranked is written last
+    return found
+
+
+def _work_group_got(rows: list[Outbox], token: str, at: datetime, config,
+                    report: RunReport) -> list[Outbox]:
+    """A liaison's SMS rows less the digests every work group they are about received
+    (``skipped``, reasons.WORK_GROUP_GOT); a digest whose robot delivery is still to be
+    tried or retried waits for its outcome (put back, no attempt counted)."""
+    undecided = (OutboxStatus.pending, OutboxStatus.sending)
+    keep, got, wait, wait_until = [], [], [], None
+    for row in rows:
+        communities = kinds.digest_communities(row, at, config) \
+            if row.kind in kinds.DIGESTS else set()
+        robots = _robot_rows(row, communities) if communities else {}
+        outcomes = [robots.get(community, (None, None))[0] for community in communities]
+        if not communities or any(status not in (OutboxStatus.sent, *undecided)
+                                  for status in outcomes):
+            keep.append(row)  # a work group it is about did not (and will not) get it
+        elif all(status == OutboxStatus.sent for status in outcomes):
+            got.append(row)
+        else:
+            wait.append(row)
+            retries = [retry for status, retry in robots.values() if status in undecided]
+            wait_until = max([retry for retry in (wait_until, *retries) if retry], default=None)
+    _set_aside(got, token, OutboxStatus.skipped, reasons.WORK_GROUP_GOT)
+    report.dropped += len(got)
+    if wait:
+        _put_back(wait, token, wait_until)
+        report.waiting += len(wait)
+    return keep
+
+
 def _reword(row: Outbox, kind: kinds.Kind, token: str, at: datetime, config) -> None:
     """A row whose kind words it at send time (kinds.REWORDED: 今天 rather than 明天, the
     task's time and place as they are now) gets its new text, stored as it will be sent."""
@@ -478,7 +535,9 @@ def send_due(now: datetime, config, report: RunReport) -> None:
     _release_stale_claims(clock(), config)
     senders = channels.senders(config)
     down: set[Channel] = set()  # channels that timed out or refused a connection this run
-    groups = _due_groups(now, only)
+    # Work groups first: a liaison's SMS copy of a digest waits for the robot's outcome
+    # (``_work_group_got``), which this run then already knows.
+    groups = sorted(_due_groups(now, only), key=lambda group: group[0] is not None)
     db.session.commit()  # a run holds no lock between its claims (SQLite: BEGIN IMMEDIATE)
     for group in groups:
         member_id, community_id, channel = group
@@ -494,6 +553,8 @@ def send_due(now: datetime, config, report: RunReport) -> None:
             report.dropped += len(rows)
             continue
         rows = _still_due(rows, token, clock(), config, report)
+        if rows and member_id is not None and channel == Channel.sms:
+            rows = _work_group_got(rows, token, clock(), config, report)
         if not rows:
             continue
         if recipient.problem is not None:

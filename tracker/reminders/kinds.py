@@ -122,7 +122,7 @@ def reworded_for(code: str):
     return register
 
 
-def _about(row) -> str:
+def about_of(row) -> str:
     """What a row is about, as its kind's ``find`` named it (the dedupe key's middle:
     ``kind:who:about:channel``)."""
     return row.dedupe_key.split(":", 2)[2].rsplit(":", 1)[0]
@@ -214,7 +214,7 @@ def _tomorrow_day(row) -> date | None:
     """The day of the task a 明天的任务 row announces (``task:{id}:{YYYYMMDD}``; the rows
     an earlier release keyed by the start were given the day by migration 0028)."""
     try:
-        return datetime.strptime(_about(row).rsplit(":", 1)[-1], "%Y%m%d").date()
+        return datetime.strptime(about_of(row).rsplit(":", 1)[-1], "%Y%m%d").date()
     except ValueError:
         return None
 
@@ -364,7 +364,7 @@ def still_returned(row, now: datetime, config: dict) -> bool:
     reviewed = db.session.scalar(
         select(TaskReport.reviewed_at).select_from(Task).join(Task.report)
         .where(*owed.to_correct(row.member_id), Task.id == row.task_id))
-    return reviewed is not None and _about(row) == f"task:{row.task_id}:{reviewed:%Y%m%d%H%M%S}"
+    return reviewed is not None and about_of(row) == f"task:{row.task_id}:{reviewed:%Y%m%d%H%M%S}"
 
 
 # --- 待审核已等待N天: the liaison's daily digest, and the community work group's --------------
@@ -435,6 +435,17 @@ def still_waiting(row, now: datetime, config: dict) -> bool:
                    .where(*owed.overdue_review(now, config["STALE_REVIEW_DAYS"]), theirs))
 
 
+def digest_communities(row, now: datetime, config: dict) -> set[int]:
+    """The communities a liaison's digest row is about as it leaves: theirs with a report
+    still waiting longer than ``STALE_REVIEW_DAYS`` (each one's work group has its own)."""
+    return set(db.session.scalars(
+        select(Task.community_id).join(Task.report)
+        .where(*owed.overdue_review(now, config["STALE_REVIEW_DAYS"]),
+               Task.community_id.in_(select(liaison_community.c.community_id)
+                                     .where(liaison_community.c.member_id == row.member_id)))
+        .distinct()))
+
+
 # --- 候补转正: the member whose waitlist place became a slot, at once (the next job run) ----
 
 def find_waitlist_promoted(now: datetime, config: dict) -> list[Due]:
@@ -466,7 +477,7 @@ def still_promoted(row, now: datetime, config: dict) -> bool:
                WaitlistEntry.status == WaitStatus.promoted,
                Assignment.status.in_(owed.TO_CONFIRM), Task.status != TaskStatus.cancelled,
                Task.starts_at > now)).all()
-    return any(_about(row) == f"task:{row.task_id}:{at:%Y%m%d%H%M%S}" for at in promoted if at)
+    return any(about_of(row) == f"task:{row.task_id}:{at:%Y%m%d%H%M%S}" for at in promoted if at)
 
 
 # --- 补录申请已处理: the member who asked, once the liaison decided (the next job run) -------

@@ -12,6 +12,7 @@ SMS_OFF = "sms_off"
 EMAIL_INSTEAD = "email_instead"
 INACTIVE = "inactive"
 ROBOT_OFF = "robot_off"
+WORK_GROUP_GOT = "work_group_got"  # a liaison's SMS copy of a digest their work group got
 # obsolete: no longer true when it could leave
 NOT_DUE = "not_due"
 SUPERSEDED = "superseded"
@@ -29,6 +30,7 @@ WORDS = {
     EMAIL_INSTEAD: _l("收件人用邮件接收提醒，未选“有邮件时也发短信”"),
     INACTIVE: _l("收件人账号已停用"),
     ROBOT_OFF: _l("该社区已不再使用这个工作群机器人"),
+    WORK_GROUP_GOT: _l("已发到社区工作群，不再重复发短信"),
     NOT_DUE: _l("发送时已不需要提醒（情况已变化）"),
     SUPERSEDED: _l("已被更新的一期汇总取代"),
     KIND_OFF: _l("本系统已停用这类提醒"),
