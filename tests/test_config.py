@@ -260,7 +260,7 @@ def test_no_setting_is_read_with_a_bare_int_or_float():
 
 LIMIT_SETTINGS = ("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS", "LOGIN_LIMIT_PER_ADDRESS",
                   "LOGIN_LIMIT_PER_ACCOUNT", "PASSWORD_LIMIT", "LINK_LIMIT_PER_ADDRESS",
-                  "EXPORT_LIMIT")
+                  "EXPORT_LIMIT", "ROBOT_TEST_LIMIT")
 
 
 @pytest.mark.parametrize("name", LIMIT_SETTINGS)
