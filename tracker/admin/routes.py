@@ -281,6 +281,7 @@ def items_copy():
         flash(_("已从%(old)d年度复制%(n)d条资源清单项目到%(new)d年度（目标照上年填写，可逐条修改）；"
                 "%(skipped)d条在%(new)d年度已有，未复制。", old=result.from_year, new=result.to_year,
                 n=result.copied, skipped=result.skipped), "success")
+        _flash_moved(result.to_year, result.moved)
     else:
         flash(ngettext("上一年度的%(n)d条项目在%(new)d年度都已有，没有需要复制的。",
                        "上一年度的%(n)d条项目在%(new)d年度都已有，没有需要复制的。",
@@ -289,10 +290,30 @@ def items_copy():
     return redirect(url_for("admin.items", year=result.to_year))
 
 
+def _flash_moved(year: int, moved: int) -> None:
+    """What a new item of ``year`` took over (``tasks.move_onto_year_items``): the tasks
+    recorded before it existed, on another year's item of its line."""
+    if moved:
+        flash(ngettext("%(year)d年此前记在其他年度项目下的%(n)d个任务已改记到新项目，计入%(year)d年度的"
+                       "资源清单完成情况。",
+                       "%(year)d年此前记在其他年度项目下的%(n)d个任务已改记到新项目，计入%(year)d年度的"
+                       "资源清单完成情况。", moved, year=year, n=moved), "success")
+
+
 @bp.route("/items/new", methods=["GET", "POST"])
 @admin_required
 def item_new():
-    return create_view(ITEMS)
+    """As ``create_view``, with a second flash saying how many tasks the new item took
+    over."""
+    form = ITEMS.form()
+    done = form.validate_on_submit() and run_service(form, d.add_resource_item, current_user,
+                                                     form.to_data())
+    if not done:
+        return render_page(ITEMS, form, None, [])
+    added = done.value
+    flash(_("已添加%(kind)s：%(name)s", kind=ITEMS.title, name=added.item), "success")
+    _flash_moved(added.item.year, added.moved)
+    return redirect(url_for(ITEMS.list_endpoint))
 
 
 @bp.route("/items/<int:record_id>/edit", methods=["GET", "POST"])

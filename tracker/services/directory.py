@@ -43,6 +43,7 @@ from .audit import record as audit
 from .member_retention import refuse_if_erased
 from .notify import stop_calendar
 from .sessions import end_other_sessions
+from .tasks import move_onto_year_items
 
 PHONE_RE = MOBILE_RE  # ASCII digits only (``phones``): \d would take ١٣٩…
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
@@ -236,6 +237,9 @@ def set_active(obj, actor: Member, active: bool) -> None:
             _sign_out(obj, actor)
     db.session.flush()
     audit(actor, "reactivate" if active else "deactivate", obj)
+    if isinstance(obj, ResourceItem) and active:
+        # switched off, it was given none of its year's activities (``item_of_year``)
+        move_onto_year_items(actor, [obj])
 
 
 def _sign_out(member: Member, actor: Member) -> None:
@@ -603,17 +607,37 @@ def _item_values(data: ResourceItemData, item: ResourceItem | None) -> dict:
     return values
 
 
-def create_resource_item(actor: Member, data: ResourceItemData) -> ResourceItem:
+@dataclass(frozen=True)
+class ItemAdded:
+    """A new checklist item, and how many activities of its year it took over from
+    another year's item of its line (``tasks.move_onto_year_items``)."""
+
+    item: ResourceItem
+    moved: int
+
+
+def add_resource_item(actor: Member, data: ResourceItemData) -> ItemAdded:
     _require_admin(actor)
-    return _insert(actor, ResourceItem, _item_values(data, None))
+    item = _insert(actor, ResourceItem, _item_values(data, None))
+    return ItemAdded(item, move_onto_year_items(actor, [item]))
+
+
+def create_resource_item(actor: Member, data: ResourceItemData) -> ResourceItem:
+    return add_resource_item(actor, data).item
 
 
 def update_resource_item(item: ResourceItem, actor: Member, data: ResourceItemData, *,
                          shown: str | None = None) -> list[str]:
-    """As ``update_unit``, for a checklist item (its 年度目标 is the 经费 ledger's budget)."""
+    """As ``update_unit``, for a checklist item (its 年度目标 is the 经费 ledger's budget).
+    An item without tasks moved onto another year or line is that line's item of that
+    year from now on, as if added: it takes over the year's activities as an added one
+    does."""
     _require_admin(actor)
     data, kept = _merge_shown(item, actor, data, shown)
+    before = (item.year, item.unit_id, item.community_id, item.zone_id, item.category_id)
     _change(item, actor, _item_values(data, item))
+    if (item.year, item.unit_id, item.community_id, item.zone_id, item.category_id) != before:
+        move_onto_year_items(actor, [item])
     return kept
 
 
@@ -626,6 +650,7 @@ class ItemsCopied:
     to_year: int
     copied: int
     skipped: int
+    moved: int = 0  # activities of ``to_year`` moved onto the new items
 
 
 def copy_items_from_previous_year(actor: Member, to_year: int, *, unit_id: int | None = None,
@@ -635,7 +660,9 @@ def copy_items_from_previous_year(actor: Member, to_year: int, *, unit_id: int |
     unit, community, zone and category are still in use becomes the same line of
     ``to_year`` — unit, community, zone, category, measure, with its target and note
     copied (the admin edits them after) — unless ``to_year`` already has that line.
-    Each new item is audited (``create``, with the item it was copied from)."""
+    Each new item is audited (``create``, with the item it was copied from), and takes
+    over the activities of ``to_year`` recorded on another year's item of its line
+    before it existed (``tasks.move_onto_year_items``)."""
     _require_admin(actor)
     if isinstance(to_year, bool) or not isinstance(to_year, int) \
             or not YEAR_MIN < to_year <= YEAR_MAX:
@@ -665,7 +692,7 @@ def copy_items_from_previous_year(actor: Member, to_year: int, *, unit_id: int |
     existing = set(db.session.execute(
         select(ResourceItem.unit_id, ResourceItem.community_id, ResourceItem.zone_id,
                ResourceItem.category_id).where(ResourceItem.year == to_year)).tuples())
-    copied = 0
+    created = []
     for source in sources:
         line = (source.unit_id, source.community_id, source.zone_id, source.category_id)
         if line in existing:
@@ -679,8 +706,9 @@ def copy_items_from_previous_year(actor: Member, to_year: int, *, unit_id: int |
         db.session.add(item)
         db.session.flush()
         audit(actor, "create", item, copied_from=source.id, **values)
-        copied += 1
-    return ItemsCopied(from_year, to_year, copied, len(sources) - copied)
+        created.append(item)
+    moved = move_onto_year_items(actor, created)
+    return ItemsCopied(from_year, to_year, len(created), len(sources) - len(created), moved)
 
 
 # --- members --------------------------------------------------------------------------

@@ -133,7 +133,7 @@ def item_of_year(item: ResourceItem, year: int) -> ResourceItem:
     is one. Checklist progress counts an item's activities in the item's year only, so a
     weekly series begun in December goes on under next year's item, and an activity
     recorded on last year's still-open item counts where it belongs. Without that year's
-    item it stays on ``item``."""
+    item it stays on ``item`` until that item is added (``move_onto_year_items``)."""
     if item.year == year:
         return item
     found = db.session.scalar(
@@ -141,6 +141,47 @@ def item_of_year(item: ResourceItem, year: int) -> ResourceItem:
                                    ResourceItem.active.is_(True))
         .order_by(ResourceItem.id).limit(1))
     return found or item
+
+
+def move_onto_year_items(actor: Member, items) -> int:
+    """Put each activity dated (service date, Beijing) in the year of one of ``items``
+    that sits on another year's item of the same line onto that item; returns how many
+    moved. Called when an item of a year comes into being (added, copied, 重新启用, or
+    an item without tasks edited onto another year or line): ``item_of_year`` put them
+    on another year's item only because this one did not exist, and checklist progress
+    counts an item's activities of its own year, so left there they would count toward
+    no year's. Approved ones and 补录 too: the checklist is no part of a signed 月报, and
+    the kept counts (``CountedItemYear``) follow the task's item in the same flush. An
+    inactive item takes none, as ``item_of_year`` gives it none. Each move is audited."""
+    moved = 0
+    by_year: dict[int, dict[tuple, ResourceItem]] = {}
+    for item in items:
+        if item.active:
+            by_year.setdefault(item.year, {})[_line_of(item)] = item
+    for year, lines in sorted(by_year.items()):
+        other_years = select(ResourceItem.id).where(ResourceItem.year != year)
+        found = db.session.scalars(
+            select(Task)
+            .where(Task.service_date >= date(year, 1, 1), Task.service_date <= date(year, 12, 31),
+                   Task.resource_item_id.in_(other_years),
+                   Task.category_id.in_({line[3] for line in lines}),
+                   Task.community_id.in_({line[1] for line in lines}))
+            .order_by(Task.id))
+        for task in found:
+            item = lines.get(_line_of(task))
+            if item is None:
+                continue
+            record(actor, "move_to_item", task, resource_item_id=[task.resource_item_id, item.id])
+            task.resource_item = item
+            moved += 1
+    db.session.flush()
+    return moved
+
+
+def _line_of(record) -> tuple:
+    """A checklist line as a key: what ``same_line`` compares, of an item or of a task
+    (which copies its item's)."""
+    return (record.unit_id, record.community_id, record.zone_id, record.category_id)
 
 
 def same_line(item: ResourceItem) -> list:
@@ -159,9 +200,9 @@ def off_checklist_note(tasks, viewer: Member) -> str | None:
     an item's activities of its own year only, so these count toward no year's
     资源清单 progress; every other figure (月报, 社区进展, 参与情况) counts them by date and
     category all the same. A warning, not a refusal: a series may be begun in December
-    before next year's checklist exists (once the admin adds the item, an edit of a task
-    not yet approved moves it there). The remedy is the admin's, so an admin is told to
-    add the item, a liaison to ask for it."""
+    before next year's checklist exists (once the admin adds that year's item, or copies
+    the checklist, they move onto it: ``move_onto_year_items``). The remedy is the
+    admin's, so an admin is told to add the item, a liaison to ask for it."""
     off = [t for t in tasks if t.service_date.year != t.resource_item.year]
     if not off:
         return None
