@@ -298,6 +298,9 @@ class VersionField(HiddenField):
     def __call__(self, **kwargs):
         merging = self.merge and (self.refused is None or self.data != self.refused)
         kwargs.setdefault("data-draft-version", "merge" if merging else True)
+        # what the form says when a draft typed under other keys is not put back: with
+        # the keys, so a form without them (the 补录申请 form's) does not carry it
+        kwargs.setdefault("data-draft-outdated", str(_l("本机草稿填写于该记录被修改之前，已不再恢复；页面显示的是现在的内容，请核对后重新填写。")))
         if merging:
             # what the form says when a draft comes back under this key (here, not on
             # <body> with drafts.js's other notes: a page without a merge key pays

@@ -30,7 +30,8 @@
      - otherwise (a plain key: the roll's, which refuses any change since; or a merge key
        the server has refused and shows again, rendered plain there) it is not restored —
        its old values would be posted under the new keys and saved over the other
-       change — it is removed, and the form says so (「本机草稿填写于该记录被修改之前…」);
+       change — it is removed, and the form says so (「本机草稿填写于该记录被修改之前…」, the words
+       carried by the keys' inputs, data-draft-outdated: a page without keys pays nothing);
      either way only when it held anything the page does not: a draft the page already
      shows (a refused page shows what was posted, under the merge's new key) goes.
    - Personal data is never kept: a form inside (or marked) [data-no-draft] — the resident
@@ -222,7 +223,9 @@
         draft.merged = true;
       } else {
         localStorage.removeItem(key);
-        if (differs) notice(form, body.getAttribute("data-draft-outdated"), "warning");
+        // the words come with the page's keys (a form without keys has no use for them)
+        var outdated = form.querySelector("[data-draft-outdated]");
+        if (differs && outdated) notice(form, outdated.getAttribute("data-draft-outdated"), "warning");
         draft = null;
       }
     } else if (draft) {

@@ -1,11 +1,1 @@
-(function () {
-"use strict";
-Array.prototype.forEach.call(document.querySelectorAll("a[data-back]"), function (link) {
-link.addEventListener("click", function (event) {
-if (window.history.length > 1) {
-event.preventDefault();
-window.history.back();
-}
-});
-});
-})();
+(function(){"use strict";Array.prototype.forEach.call(document.querySelectorAll("a[data-back]"),function(a){a.addEventListener("click",function(a){if(window.history.length>1){a.preventDefault();window.history.back();}});});})();

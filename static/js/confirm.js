@@ -1,14 +1,1 @@
-(function () {
-"use strict";
-var forms = document.querySelectorAll("form[data-confirm]");
-Array.prototype.forEach.call(forms, function (form) {
-form.addEventListener("submit", function (event) {
-if (!window.confirm(form.getAttribute("data-confirm"))) {
-event.preventDefault();
-return;
-}
-var flag = form.querySelector("input[name=confirmed]");
-if (flag) flag.value = "1";
-});
-});
-})();
+(function(){"use strict";var a=document.querySelectorAll("form[data-confirm]");Array.prototype.forEach.call(a,function(a){a.addEventListener("submit",function(c){if(!window.confirm(a.getAttribute("data-confirm"))){c.preventDefault();return;}var b=a.querySelector("input[name=confirmed]");if(b)b.value="1";});});})();

@@ -1,15 +1,1 @@
-(function () {
-"use strict";
-var member = document.body.getAttribute("data-member");
-if (!member || !window.localStorage) return;
-var prefix = "draft:" + member + ":";
-function dropMine() {
-for (var i = localStorage.length - 1; i >= 0; i--) {
-var key = localStorage.key(i);
-if (key && key.indexOf(prefix) === 0) localStorage.removeItem(key);
-}
-}
-Array.prototype.forEach.call(document.querySelectorAll("form[data-drop-drafts]"), function (form) {
-form.addEventListener("submit", dropMine);
-});
-})();
+(function(){"use strict";var a=document.body.getAttribute("data-member");if(!a||!window.localStorage)return;var c="draft:"+a+":";function b(){for(var d=localStorage.length-1; d>=0; d--){var a=localStorage.key(d);if(a&&a.indexOf(c)===0)localStorage.removeItem(a);}}Array.prototype.forEach.call(document.querySelectorAll("form[data-drop-drafts]"),function(a){a.addEventListener("submit",b);});})();

@@ -291,3 +291,27 @@ def test_county_backfill_form_within_budget(client, login, world):
     assert f'<option value="{oldest.id}">' in by_day.get_data(as_text=True)
     by_link = client.get(f"/backfill-requests/new?task={oldest.id}").get_data(as_text=True)
     assert re.search(rf'<option selected value="{oldest.id}"', by_link)
+
+
+def test_county_backfill_form_refusing_a_day_within_budget(client, login, world):
+    """补录申请 at county scale with a ?day= outside the 90 days refused: the page has the
+    error summary, the refusal under the field, errors.js on top of drafts.js, and the
+    recent tasks listed as on a first load. Review "askweight": 8,624 bytes sent, over;
+    within the budget since the scripts' local names are shortened and the table-only
+    rules and the stale-draft words left the pages that do not use them."""
+    from datetime import timedelta
+
+    from tracker.services.backfill_requests import REQUEST_DAYS_BACK
+    from tracker.timeutil import local_today
+
+    tasks = _county_backfill_tasks(world)
+    login(world.other_member)
+    for day in (local_today() - timedelta(days=REQUEST_DAYS_BACK + 30), local_today() + timedelta(days=1)):
+        url = f"/backfill-requests/new?day={day.isoformat()}"
+        page = client.get(url).get_data(as_text=True)
+        assert 'id="form-errors"' in page and "js/errors.js" in page and "js/drafts.js" in page
+        assert f'<option value="{tasks[0].id}">' in page  # the recent list, kept
+        raw, packed, assets = first_load(client, url, nginx_gzip_level())
+        assert raw <= RAW_BUDGET and packed <= GZIP_BUDGET, (
+            f"{url}: {raw} bytes raw (budget {RAW_BUDGET}), {packed} gzip "
+            f"(budget {GZIP_BUDGET}); loads {assets}")
