@@ -265,20 +265,6 @@ def fund_figures(scope: Scope, year: int) -> FundFigures:
     return run(fund_figures_plan(scope, year))
 
 
-def funds_by_unit_community(date_from: date, date_to: date,
-                            community_ids: Sequence[int] | None = None,
-                            unit_id: int | None = None) -> dict[tuple[int, int], int]:
-    """Funds spent (fen, net of reversals) per (unit, community) in a period: the
-    grouped form of ``fund_figures(...).spent_fen`` (one statement)."""
-    scope = Scope(date_from, date_to, unit_id, as_ids(community_ids))
-    rows = db.session.execute(
-        select(FundEntry.unit_id, FundEntry.community_id, func.sum(FundEntry.amount_fen))
-        .where(*entry_conditions(scope))
-        .group_by(FundEntry.unit_id, FundEntry.community_id)
-    )
-    return {(u, c): int(total) for u, c, total in rows}
-
-
 def fund_ledgers(year: int, community_ids: Sequence[int] | None = None
                  ) -> dict[tuple[int, int], FundFigures]:
     """Every unit × community ledger of a year: spent in the year and the budget — the
