@@ -95,12 +95,39 @@ def test_year_elapsed_counts_days_in_asia_shanghai(monkeypatch):
     (130, 100, "已完成全年目标", False),
 ])
 def test_a_target_against_the_time_passed(done, target, reading, behind):
-    pace = target_pace(done, target, 2026, date(2026, 11, 30))
+    # a November 2026 period read on 30 November
+    pace = target_pace(done, target, date(2026, 11, 30), today=date(2026, 11, 30))
     assert (pace.schedule, pace.reading, pace.behind) == ("91.5%", reading, behind)
 
 
 def test_no_target_no_pace():
-    assert target_pace(5, 0, 2026, date(2026, 11, 30)) is None
+    assert target_pace(5, 0, date(2026, 11, 30), today=date(2026, 11, 30)) is None
+
+
+# 时序进度 beside a period's figures is read where the figures stop: a past period's last
+# day, today while the period runs (review "funds2, open: 时序进度 as of today").
+@pytest.mark.parametrize("last_day, today, schedule", [
+    # the November 2026 月报 signed on 4 December: 30 November, day 334 of 365
+    (date(2026, 11, 30), date(2026, 12, 4), "91.5%"),
+    # the current month, December 2026, on 4 December: day 338 of 365 (92.60…%)
+    (date(2026, 12, 31), date(2026, 12, 4), "92.6%"),
+    # March 2025 read in December 2026: 31 March 2025, day 90 of 365 (24.65…%), not 100%
+    (date(2025, 3, 31), date(2026, 12, 4), "24.7%"),
+    # the year 2025 read in 2026: all of it
+    (date(2025, 12, 31), date(2026, 12, 4), "100.0%"),
+    # February 2024 (a leap year) read later: 29 February, day 60 of 366 (16.39…%)
+    (date(2024, 2, 29), date(2026, 12, 4), "16.4%"),
+    # a period of next year asked about today: none of its year has passed
+    (date(2027, 1, 31), date(2026, 12, 4), "0.0%"),
+])
+def test_schedule_is_read_at_the_end_of_the_period(last_day, today, schedule):
+    assert target_pace(1, 1000, last_day, today=today).schedule == schedule
+
+
+def test_the_november_report_signed_in_december_reads_november():
+    # 46 of 100 done by 30 November: 46.0% against 91.5%, not against 4 December's 92.6%
+    pace = target_pace(46, 100, date(2026, 11, 30), today=date(2026, 12, 4))
+    assert (pace.schedule, pace.reading) == ("91.5%", "慢于时序进度 45.5 个百分点")
 
 
 def test_hours_are_written_from_minutes_by_one_rule():

@@ -16,8 +16,9 @@ another:
   the document locale, keep 58人次;
 - a day in a table of one month's work: 11月3日 (the year is in the heading).
 
-Beside a yearly target it writes 时序进度 (the share of the year passed, in
-Asia/Shanghai) and whether the target is ahead of it or behind (``target_pace``).
+Beside a yearly target it writes 时序进度 (the share of the period's year passed by the
+period's end, or by today while it runs, in Asia/Shanghai) and whether the target is
+ahead of it or behind (``target_pace``).
 
 It also writes the one sentence every view and the 月报 use for work still waiting
 for review ("另有N份完成情况待审核（…），未计入以上数据。").
@@ -33,7 +34,7 @@ from flask_babel import ngettext, npgettext, pgettext
 from .i18n import lazy_gettext as _l
 
 from .money import format_yuan
-from .timeutil import year_elapsed
+from .timeutil import period_elapsed
 
 HOURS_FORMAT = "0.0"  # the spreadsheet's number format for hours
 YUAN_FORMAT = "#,##0.00"  # and for money
@@ -165,12 +166,14 @@ class Pace:
     behind: bool
 
 
-def target_pace(done: int, target: int, year: int, today=None) -> Pace | None:
-    """How a target stands against time (None without a target): both shares rounded
-    as the page shows them, so the reading agrees with the two figures beside it."""
+def target_pace(done: int, target: int, last_day, today=None) -> Pace | None:
+    """How a target stands against time (None without a target): ``done`` counts up to
+    the period's ``last_day``, so the schedule is read there too (``period_elapsed``).
+    Both shares rounded as the page shows them, so the reading agrees with the two
+    figures beside it."""
     if not target:
         return None
-    passed, days = year_elapsed(year, today)
+    passed, days = period_elapsed(last_day, today)
     reached, schedule = rate_value(done, target), rate_value(passed, days)
     points = ((reached - schedule) * 100).quantize(Decimal("0.1"))
     if done >= target:

@@ -60,3 +60,17 @@ def year_elapsed(year: int, today: date | None = None) -> tuple[int, int]:
     if today.year != year:
         return (days if today.year > year else 0), days
     return today.timetuple().tm_yday, days
+
+
+def schedule_day(last_day: date, today: date | None = None) -> date:
+    """The day 时序进度 is read at for a period ending on ``last_day`` (included): a
+    period's figures count up to its end, so a past period's schedule stops on its last
+    day (a November 月报 signed in December reads 30 November), while the period still
+    running reads today."""
+    return min(last_day, today or local_today())
+
+
+def period_elapsed(last_day: date, today: date | None = None) -> tuple[int, int]:
+    """时序进度 beside figures of a period ending on ``last_day``: ``year_elapsed`` of
+    the period's year (the year of its last day) at ``schedule_day``."""
+    return year_elapsed(last_day.year, schedule_day(last_day, today))

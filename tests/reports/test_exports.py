@@ -142,8 +142,10 @@ def test_docx_figures_are_rollup_figures(docx, october, scope):
     assert [r[1] for r in docx_table(docx, "未参与名单")[1:]] == [p.name for p in coverage.not_yet]
 
     funds = fund_figures(scope, 2022)
-    assert docx_table(docx, "共建活动经费")[1] == [
-        "2,800.00", "8,400.00", "10,000.00", "84.0%", "1,600.00", "0.00"]
+    # one ledger (县商务局 in 解放路社区), then the 合计
+    assert docx_table(docx, "共建活动经费")[1:] == [
+        ["解放路社区", "2,800.00", "8,400.00", "10,000.00", "84.0%", "1,600.00", "0.00"],
+        ["合计", "2,800.00", "8,400.00", "10,000.00", "84.0%", "1,600.00", "0.00"]]
     assert (funds.spent_fen, funds.year_to_date_fen, funds.budget_fen) == (280_000, 840_000, 1_000_000)
 
 
@@ -274,14 +276,15 @@ def test_xlsx_other_sheets_are_rollup_figures(book, october, scope):
     assert (on_roll, took_part, idle) == (coverage.on_roll, coverage.took_part, len(coverage.not_yet))
     assert f"{rate:.1%}" == coverage.rate_text
     funds = fund_figures(scope, 2022)
-    spent, ytd, budget, used, remaining, unbudgeted = sheet_rows(book["共建活动经费"],
-                                                                 first=HEADER + 1)[0]
+    ledger, total = sheet_rows(book["共建活动经费"], first=HEADER + 1)
+    assert ledger[0] == "解放路社区" and total[0] == "合计" and ledger[1:] == total[1:]
+    spent, ytd, budget, used, remaining, unbudgeted = total[1:]
     assert (spent * 100, ytd * 100, budget * 100) == (funds.spent_fen, funds.year_to_date_fen,
                                                      funds.budget_fen)
     assert remaining * 100 == funds.remaining_fen
     assert unbudgeted * 100 == funds.unbudgeted_fen == 0
-    assert book["共建活动经费"][f"A{HEADER + 1}"].number_format == "#,##0.00"
-    assert book["共建活动经费"][f"D{HEADER + 1}"].number_format == "0.0%"
+    assert book["共建活动经费"][f"B{HEADER + 1}"].number_format == "#,##0.00"
+    assert book["共建活动经费"][f"E{HEADER + 1}"].number_format == "0.0%"
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -299,8 +302,9 @@ def test_csv_utf8_bom_and_same_content(summary):
     assert rows[ledger_at + 1][:3] == ["序号", "日期", "社区（责任区）"]
     assert rows[ledger_at + 2][:4] == ["1", "10月8日", "解放路社区", "电商培训一"]
     funds_at = rows.index(["共建活动经费"])
-    assert rows[funds_at + 2] == ["2,800.00", "8,400.00", "10,000.00", "84.0%", "1,600.00",
-                                 "0.00"]
+    assert rows[funds_at + 2:funds_at + 4] == [
+        ["解放路社区", "2,800.00", "8,400.00", "10,000.00", "84.0%", "1,600.00", "0.00"],
+        ["合计", "2,800.00", "8,400.00", "10,000.00", "84.0%", "1,600.00", "0.00"]]
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1+1", "@SUM(A1)", "\tx", "\rx",

@@ -33,9 +33,10 @@ def funds_text(summary) -> str:
                 for p in summary.paragraphs if "使用共建活动经费" in p.text)
 
 
-def funds_row(summary) -> list[str]:
+def funds_rows(summary) -> list[list[str]]:
+    """The 附表“共建活动经费”: one row per ledger, then the 合计."""
     table = next(t for t in summary.tables() if t.key == "funds")
-    return [str(cell) for cell in table.rows[0]]
+    return [[str(cell) for cell in row] for row in table.rows]
 
 
 def test_the_unit_summary_sets_only_the_budgeted_community_against_the_budget(october):
@@ -47,8 +48,11 @@ def test_the_unit_summary_sets_only_the_budgeted_community_against_the_budget(oc
     assert funds_text(summary) == (
         "本月在建设路社区、解放路社区使用共建活动经费5,800.00元，年度累计11,400.00元，"
         "其中8,400.00元占年度预算（10,000.00元）的84.0%，另有未设预算的支出3,000.00元。")
-    assert funds_row(summary) == [
-        "5,800.00", "11,400.00", "10,000.00", "84.0%", "1,600.00", "3,000.00"]
+    # one row per ledger, in the communities' order, then the 合计 the sentence states
+    assert funds_rows(summary) == [
+        ["建设路社区", "3,000.00", "3,000.00", "未设定", "—", "—", "3,000.00"],
+        ["解放路社区", "2,800.00", "8,400.00", "10,000.00", "84.0%", "1,600.00", "0.00"],
+        ["合计", "5,800.00", "11,400.00", "10,000.00", "84.0%", "1,600.00", "3,000.00"]]
 
 
 def test_without_spending_elsewhere_the_sentence_is_as_before(october):
@@ -61,17 +65,18 @@ def test_a_community_without_a_budget_says_not_set_in_every_format(october):
     spend_in_jianshe(october)
     summary = build_summary(2022, 10, community=october.jianshe)
     assert funds_text(summary) == "本月使用共建活动经费3,000.00元。"
+    # a community's 月报 names each ledger by its unit: one here, then the 合计
     expected = ["3,000.00", "3,000.00", "未设定", "—", "—", "3,000.00"]
-    assert funds_row(summary) == expected
+    assert funds_rows(summary) == [["县商务局", *expected], ["合计", *expected]]
 
     document = Document(io.BytesIO(render_docx(summary)))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     index = next(i for i, text in enumerate(headings) if text.endswith("　共建活动经费"))
-    assert [c.text for c in document.tables[index].rows[1].cells] == expected
+    assert [c.text for c in document.tables[index].rows[1].cells] == ["县商务局", *expected]
 
     sheet = load_workbook(io.BytesIO(render_xlsx(summary)))["共建活动经费"]
     values = next(row for row in sheet.iter_rows(values_only=True) if "未设定" in row)
-    assert values[2:5] == ("未设定", "—", "—")
+    assert values[3:6] == ("未设定", "—", "—")
 
 
 def figures_of(html: str) -> dict:

@@ -54,6 +54,15 @@ WORDINGS[3] = {
 # 4: each ledger over its own budget is named in the funds sentence, and a renamed
 # reference category is worded with its current name — neither happens in October 2022
 WORDINGS[4] = WORDINGS[3]
+# 5: the 附表“共建活动经费” lists each (unit, community) ledger — by its community in a
+# unit's 月报, its unit in a community's — then a 合计 row; the text reads as in 4
+WORDINGS[5] = {
+    **WORDINGS[4],
+    "县商务局-2022-10.csv":
+        "cc4d3ac0b71db82a7e64ff1308ccf4dd5709c8f4992326194f6e04543df22841",
+    "解放路社区-2022-10.csv":
+        "0c4d886d6025d872f37c3822468da9e94200cc76dc764771b94bff1915aff058",
+}
 # The wordings whose change does not show in October 2022's documents (each is worded as
 # the one before it there): October reading as one of these, or as the wording just
 # before a run of them, is not a change reverted.

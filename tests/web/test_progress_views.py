@@ -77,6 +77,18 @@ def test_community_view_shows_items_categories_pending_and_trend(client, login, 
     assert 'style="' not in html and not re.search(r"<script(?![^>]*\bsrc=)", html)
 
 
+def test_community_view_reads_the_schedule_at_the_periods_end(client, login, world):
+    """A period that has ended reads 时序进度 on its last day, not today: 1 January of
+    this year alone is day 1 of 365 or 366, 0.3% either way, whatever day it is now."""
+    build_double(world)
+    login(world.liaison)
+    first = date(local_today().year, 1, 1).isoformat()
+    html = page(client, f"/progress/community?community={world.community.id}"
+                        f"&period=range&start={first}&end={first}")
+    paces = re.findall(r'<p class="pace[^"]*" data-figure="pace-\d+">([^<]*)</p>', html)
+    assert paces and all(p.startswith("时序进度 0.3%") for p in paces), paces
+
+
 def test_double_view_by_zone_with_targets_and_findings(client, login, world):
     double = build_double(world)
     login(world.liaison)

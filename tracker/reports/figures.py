@@ -57,7 +57,7 @@ from ..rollups.figures import (
     per_unit,
 )
 from ..rollups.findings import FindingCounts, FindingMoves, findings_counts_plan, moves_plan
-from ..rollups.funds import FundFigures, fund_figures_plan, spent_places_plan
+from ..rollups.funds import FundFigures, LedgerFunds, ledger_funds_plan, spent_places_plan
 from ..rollups.needs import NeedCounts, need_counts_plan
 from ..rollups.scope import (
     counted_task_conditions,
@@ -260,7 +260,8 @@ class MonthlyFigures:
     coverage: Coverage | None  # a unit's 参与情况 (None for a community summary), over
     # the summary's communities when it is about some of them (unit + community, or a
     # liaison's part): the same work as the rest of the text
-    funds: FundFigures
+    funds: FundFigures  # the 合计 of ``fund_ledgers``: the sentence and the table agree
+    fund_ledgers: tuple[LedgerFunds, ...]  # the 附表“共建活动经费”'s rows, one per ledger
     fund_places: list[str]  # the communities where the month's money was spent, in order
     needs: NeedCounts  # 需求清单 / 微心愿: posted and fulfilled in the month
     ledger: list[LedgerRow]
@@ -344,7 +345,8 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
             findings=findings.official,
             finding_moves=moves,
             coverage=unit_coverage,
-            funds=funds,
+            funds=funds.total,
+            fund_ledgers=funds.ledgers,
             fund_places=fund_places,
             needs=needs,
             ledger=ledger,
@@ -367,7 +369,7 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
         moves_plan(scope),
         coverage_plan(unit_id, date_from, date_to, ids) if unit_id is not None
         else constant(None),
-        fund_figures_plan(scope, year),
+        ledger_funds_plan(scope, year),
         spent_places_plan(scope),
         need_counts_plan(scope, today),
         ledger_plan(scope),

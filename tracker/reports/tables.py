@@ -338,17 +338,31 @@ def _tables(s: MonthlyFigures) -> list[Table]:
         needs.rows.append([s.needs.posted, s.needs.fulfilled, s.needs.wishes_fulfilled])
     tables.append(needs)
 
-    f = s.funds
+    # one row per (unit, community) ledger and their 合计, from one rollup
+    # (rollups.funds.ledger_funds_plan): the 合计 is the sentence's figure and 经费台账's.
+    # A ledger is named by what the title does not say: its community in a unit's
+    # 月报, its unit in a community's.
+    by_unit = s.unit is None and s.community is not None
     funds = Table("funds", _("共建活动经费"), [
+        _("单位") if by_unit else _("社区"),
         _("本月使用（元）"), _("年度累计（元）"), _("年度预算（元）"), _("预算使用率"),
         _("预算剩余（元）"), _("未设预算的支出（元）"),
-    ], widths=[14, 14, 14, 10, 14, 14])
-    if f.spent_fen or f.year_to_date_fen or f.budget_fen:
-        # 使用率 and 剩余 count the ledgers with a budget; the rest is its own column
-        funds.rows.append([Yuan(f.spent_fen), Yuan(f.year_to_date_fen),
-                           Yuan(f.budget_fen) if f.budget_fen else _("未设定"),
-                           Rate(f.budgeted_fen, f.budget_fen),
-                           Yuan(f.remaining_fen) if f.budget_fen else "—",
-                           Yuan(f.unbudgeted_fen)])
+    ], widths=[16, 14, 14, 14, 10, 14, 14])
+    for ledger in s.fund_ledgers:
+        funds.rows.append([ledger.unit_name if by_unit else ledger.community_name,
+                           *_fund_cells(ledger.fund)])
+    if s.fund_ledgers:
+        funds.rows.append([_("合计"), *_fund_cells(s.funds)])
+        funds.total_row = True
     tables.append(funds)
     return tables
+
+
+def _fund_cells(f) -> list:
+    """A funds row's figures: 使用率 and 剩余 count the ledgers with a budget; the rest
+    is its own column."""
+    return [Yuan(f.spent_fen), Yuan(f.year_to_date_fen),
+            Yuan(f.budget_fen) if f.budget_fen else _("未设定"),
+            Rate(f.budgeted_fen, f.budget_fen),
+            Yuan(f.remaining_fen) if f.budget_fen else "—",
+            Yuan(f.unbudgeted_fen)]

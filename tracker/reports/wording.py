@@ -15,7 +15,7 @@ tests/reports/test_wording_version.py holds the golden text's digest per version
 fails until it is bumped.
 """
 
-WORDING_VERSION = 4
+WORDING_VERSION = 5
 # 1: the wording of the first copies that recorded it
 # 2: the 附表“责任区进展” counts an admin's own “双创” category (its 人次; its 完成数量 in a
 #    column 「其他“双创”工作」 in a month with such work)
@@ -24,3 +24,6 @@ WORDING_VERSION = 4
 # 4: the funds sentence names each ledger over its own budget (「解放路社区超出其预算
 #    1,300.00元」), which the budgets added up could hide; a renamed reference category is
 #    worded with its current name, as the 附表 name it
+# 5: the 附表“共建活动经费” has one row per (unit, community) ledger — named by its
+#    community in a unit's 月报, its unit in a community's — and a 合计 row, not one row
+#    of totals

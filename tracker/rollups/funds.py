@@ -11,6 +11,11 @@ target that year) against the sum of their budgets, and spending in a ledger wit
 one is its own figure (``unbudgeted_fen``, 未设预算的支出), never set against another
 community's budget. The checklist (``checklist.py``) counts money against the same
 pairs, so its 共建活动经费 row and the funds card say the same.
+
+Every figure here is one rollup: ``ledger_funds_plan`` gives each ledger's row and
+their 合计, the rows added up. ``fund_figures`` is that 合计, and the funds list
+(``fund_ledgers``) and the 月报's 附表“共建活动经费” are its rows, so a table's rows, its
+合计 and the sentence beside it cannot disagree.
 """
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import and_, func, select, tuple_
+from sqlalchemy import and_, func, or_, select, true, tuple_
 
 from ..extensions import db
 from ..formatting import percent
@@ -142,51 +147,105 @@ def year_to_date(year: int, date_to: date | None) -> tuple[date, date]:
     return year_start, min(date_to, year_end) if date_to is not None else year_end
 
 
-def fund_figures_plan(scope: Scope, year: int) -> Plan:
-    """Funds spent in the scope's period, year to date (in all, and in the ledgers
-    with a budget), the year's budget and the ledgers over their own (three
-    statements)."""
+@dataclass(frozen=True)
+class LedgerFunds:
+    """One (unit, community) ledger's figures for a period: a row of the funds tables."""
+
+    unit_id: int
+    community_id: int
+    unit_name: str
+    community_name: str
+    fund: FundFigures
+
+
+@dataclass(frozen=True)
+class FundRollup:
+    """The ledgers of a scope with an entry (in the period or the year to its end) or a
+    budget that year, in the units' and communities' order, and their 合计."""
+
+    ledgers: tuple[LedgerFunds, ...]
+    total: FundFigures
+
+
+def _ledger_figures(spent: int, ytd: int, budget: int, earlier: int | None, year: int,
+                    unit_name: str, community_name: str) -> FundFigures:
+    over = (Overspent(unit_name, community_name, ytd - budget),) if budget and ytd > budget \
+        else ()
+    return FundFigures(spent, ytd, budget, ytd if budget else 0, over, year=year,
+                       earlier_years_fen=earlier)
+
+
+def ledgers_total(ledgers: Sequence[FundFigures], year: int | None = None) -> FundFigures:
+    """The 合计 of ledgers' rows: each figure added up, so a reader can check the rows
+    against it; 预算使用率 of the total counts the budgeted ledgers, as the rows' own
+    rates do, and the ledgers over their own budget are each row's."""
+    earlier = [f.earlier_years_fen for f in ledgers if f.earlier_years_fen is not None]
+    return FundFigures(sum(f.spent_fen for f in ledgers),
+                       sum(f.year_to_date_fen for f in ledgers),
+                       sum(f.budget_fen for f in ledgers),
+                       sum(f.budgeted_fen for f in ledgers),
+                       tuple(o for f in ledgers for o in f.overspent),
+                       year=year, earlier_years_fen=sum(earlier) if earlier else None)
+
+
+def ledger_funds_plan(scope: Scope, year: int) -> Plan:
+    """Each (unit, community) ledger of the scope — spent in the scope's period, year to
+    date (``year_to_date``), the year's budget — and their 合计 (one statement).
+
+    A ledger is listed when it has an entry in the period or the year to its end (a
+    冲销 that nets it to nothing included: the entries are there to read) or a budget
+    that year."""
     period = entry_conditions(scope)
     year_start, cut_off = year_to_date(year, scope.date_to)
     to_date = entry_conditions(replace(scope, date_from=year_start, date_to=cut_off))
-    per_ledger = budgets(scope, year).subquery()
-    spent = (select(FundEntry.unit_id, FundEntry.community_id,
-                    func.sum(FundEntry.amount_fen).label("fen"))
-             .where(*to_date)
-             .group_by(FundEntry.unit_id, FundEntry.community_id)
-             .subquery())
-
     crosses = scope.date_from is not None and scope.date_from < year_start
+    where = entry_conditions(replace(scope, date_from=None, date_to=None))
+    spent = (
+        select(FundEntry.unit_id.label("unit_id"), FundEntry.community_id.label("community_id"),
+               func.coalesce(func.sum(FundEntry.amount_fen).filter(*period), 0).label("spent"),
+               func.coalesce(func.sum(FundEntry.amount_fen).filter(*to_date), 0).label("ytd"),
+               # a period reaching back before the year (a custom range across New
+               # Year): what of its spending belongs to earlier years, which the year's
+               # budget does not count
+               func.coalesce(func.sum(FundEntry.amount_fen).filter(
+                   *period, FundEntry.entry_date < year_start), 0).label("earlier"))
+        .where(*where, or_(and_(true(), *period), and_(true(), *to_date)))
+        .group_by(FundEntry.unit_id, FundEntry.community_id)
+        .subquery())
+    budget = budgets(scope, year).subquery()
+    keys = (select(spent.c.unit_id, spent.c.community_id)
+            .union(select(budget.c.unit_id, budget.c.community_id))
+            .subquery())
 
-    def shape(spending, budget, overs):
-        (spent_fen, ytd, budgeted, earlier), = spending
-        return FundFigures(int(spent_fen), int(ytd), int(budget[0][0]), int(budgeted),
-                           tuple(Overspent(u, c, int(fen)) for u, c, fen in overs),
-                           year=year, earlier_years_fen=int(earlier) if crosses else None)
+    def shape(rows):
+        ledgers = tuple(
+            LedgerFunds(u, c, unit_name, community_name,
+                        _ledger_figures(int(s), int(ytd), int(b), int(e) if crosses else None,
+                                        year, unit_name, community_name))
+            for u, c, unit_name, community_name, s, ytd, e, b in rows)
+        return FundRollup(ledgers, ledgers_total([led.fund for led in ledgers], year))
 
     return plan(
-        select(
-            func.coalesce(func.sum(FundEntry.amount_fen).filter(*period), 0),
-            func.coalesce(func.sum(FundEntry.amount_fen).filter(*to_date), 0),
-            func.coalesce(func.sum(FundEntry.amount_fen).filter(
-                *to_date, in_budgeted_pairs(scope, year)), 0),
-            # a period reaching back before the year (a custom range across New Year):
-            # what of its spending belongs to earlier years, which the year's budget
-            # does not count
-            func.coalesce(func.sum(FundEntry.amount_fen).filter(
-                *period, FundEntry.entry_date < year_start), 0),
-        ).where(*entry_conditions(replace(scope, date_from=None, date_to=None))),
-        select(func.coalesce(func.sum(per_ledger.c.fen), 0)),
-        # each budgeted ledger's year to date against its own budget, the ones over
-        select(Unit.name, Community.name, (spent.c.fen - per_ledger.c.fen).label("over"))
-        .select_from(per_ledger)
-        .join(spent, and_(spent.c.unit_id == per_ledger.c.unit_id,
-                          spent.c.community_id == per_ledger.c.community_id))
-        .join(Unit, Unit.id == per_ledger.c.unit_id)
-        .join(Community, Community.id == per_ledger.c.community_id)
-        .where(spent.c.fen > per_ledger.c.fen)
+        select(keys.c.unit_id, keys.c.community_id, Unit.name, Community.name,
+               func.coalesce(spent.c.spent, 0), func.coalesce(spent.c.ytd, 0),
+               func.coalesce(spent.c.earlier, 0), func.coalesce(budget.c.fen, 0))
+        .select_from(keys)
+        .join(Unit, Unit.id == keys.c.unit_id)
+        .join(Community, Community.id == keys.c.community_id)
+        .outerjoin(spent, and_(spent.c.unit_id == keys.c.unit_id,
+                               spent.c.community_id == keys.c.community_id))
+        .outerjoin(budget, and_(budget.c.unit_id == keys.c.unit_id,
+                                budget.c.community_id == keys.c.community_id))
         .order_by(Unit.sort_key, Unit.id, Community.sort_key, Community.id),
         shape=shape)
+
+
+def fund_figures_plan(scope: Scope, year: int) -> Plan:
+    """Funds spent in the scope's period, year to date (in all, and in the ledgers
+    with a budget), the year's budget and the ledgers over their own: the 合计 of
+    ``ledger_funds_plan`` (one statement)."""
+    ledgers = ledger_funds_plan(scope, year)
+    return Plan(ledgers.parts, lambda *rowsets: ledgers.shape(*rowsets).total)
 
 
 def spent_places_plan(scope: Scope) -> Plan:
@@ -206,47 +265,19 @@ def fund_figures(scope: Scope, year: int) -> FundFigures:
     return run(fund_figures_plan(scope, year))
 
 
-def funds_by_unit_community(date_from: date, date_to: date,
-                            community_ids: Sequence[int] | None = None,
-                            unit_id: int | None = None) -> dict[tuple[int, int], int]:
-    """Funds spent (fen, net of reversals) per (unit, community) in a period: the
-    grouped form of ``fund_figures(...).spent_fen`` (one statement)."""
-    scope = Scope(date_from, date_to, unit_id, as_ids(community_ids))
-    rows = db.session.execute(
-        select(FundEntry.unit_id, FundEntry.community_id, func.sum(FundEntry.amount_fen))
-        .where(*entry_conditions(scope))
-        .group_by(FundEntry.unit_id, FundEntry.community_id)
-    )
-    return {(u, c): int(total) for u, c, total in rows}
-
-
 def fund_ledgers(year: int, community_ids: Sequence[int] | None = None
                  ) -> dict[tuple[int, int], FundFigures]:
-    """Every unit × community ledger of a year: spent in the year and the budget.
-
-    A ledger exists once it has a budget, an entry, or a resource checklist item
-    that year, so a liaison can open it before the first yuan is spent. Three
-    statements (the spending is ``funds_by_unit_community``).
-    """
-    scope = Scope(community_ids=as_ids(community_ids))
-    spent = funds_by_unit_community(*year_range(year), community_ids)
-    budgeted = {(u, c): int(fen) for u, c, fen in db.session.execute(budgets(scope, year))}
+    """Every unit × community ledger of a year: spent in the year and the budget — the
+    rows of ``ledger_funds_plan`` over the whole year — and, with nothing spent and no
+    budget, the ledgers with a resource checklist item that year, so a liaison can open
+    one before the first yuan is spent. Two statements."""
+    scope = Scope(*year_range(year), community_ids=as_ids(community_ids))
+    rollup = run(ledger_funds_plan(scope, year))
+    found = {(led.unit_id, led.community_id): led.fund for led in rollup.ledgers}
     committed = set(db.session.execute(
         select(ResourceItem.unit_id, ResourceItem.community_id)
         .where(*item_conditions(scope, year))
         .group_by(ResourceItem.unit_id, ResourceItem.community_id)
     ).tuples())
-    keys = committed | spent.keys() | budgeted.keys()
-    return {key: FundFigures(spent.get(key, 0), spent.get(key, 0), budgeted.get(key, 0),
-                             spent.get(key, 0) if key in budgeted else 0)
-            for key in sorted(keys)}
-
-
-def ledgers_total(ledgers: Sequence[FundFigures]) -> FundFigures:
-    """The 合计 of ``fund_ledgers``' rows: each figure added up, so a reader can check
-    the rows against it; 预算使用率 of the total counts the budgeted ledgers, as the
-    rows' own rates do."""
-    return FundFigures(sum(f.spent_fen for f in ledgers),
-                       sum(f.year_to_date_fen for f in ledgers),
-                       sum(f.budget_fen for f in ledgers),
-                       sum(f.budgeted_fen for f in ledgers))
+    empty = FundFigures(0, 0, 0, 0, year=year)
+    return {key: found.get(key, empty) for key in sorted(committed | found.keys())}
