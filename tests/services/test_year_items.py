@@ -135,7 +135,7 @@ def test_copying_the_checklist_moves_the_years_work_onto_the_new_items(world, li
     assert (_checklist_done(year - 1, lines.ads_old.id, community),
             _checklist_done(year - 1, lines.ads_old.id)) == (LAST_YEAR_ADS, LAST_YEAR_ADS)
 
-    assert off_checklist_note([db.session.get(Task, lines.backfilled.id)]) is not None
+    assert off_checklist_note([db.session.get(Task, lines.backfilled.id)], world.other_liaison) is not None
     with unit_of_work():
         copied = directory.copy_items_from_previous_year(world.admin, year,
                                                           community_id=world.other_community.id)
@@ -151,7 +151,7 @@ def test_copying_the_checklist_moves_the_years_work_onto_the_new_items(world, li
                                          {"resource_item_id": [lines.ads_old.id, ads.id]})]
     assert _moves(lines.last_years) == []
     # the task page's note (「…的资源清单中没有…这一项目」) is gone: it reads the task's item
-    assert off_checklist_note([db.session.get(Task, lines.backfilled.id)]) is None
+    assert off_checklist_note([db.session.get(Task, lines.backfilled.id)], world.other_liaison) is None
 
     # one question, one number: both views count the approved 12 and the 补录's 30
     cleared = APPROVED_ADS + BACKFILLED_ADS
