@@ -505,7 +505,7 @@ class MemberFilterForm(FilterForm):
     status = SelectField(_l("状态"), choices=_status_choices, validate_choice=False)
     # 「手机号重复」: "shared" lists the members who hold one number (reached from the
     # directory's notice; read from the query, never rendered in the search form)
-    phones = StringField()
+    phones = StringField(filters=[strip_text])
 
 
 class ZoneFilterForm(FilterForm):
