@@ -9,7 +9,6 @@ database back before each test — see tests/dbstate.py and docs/testing.md.
 """
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 from dataclasses import dataclass
@@ -60,17 +59,6 @@ def pytest_collection_modifyitems(config, items):
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
-
-
-def pytest_collection_finish(session):
-    """Keep what lives for the whole run out of the garbage collector's sight. The
-    collected modules and items (and, later, each worker's apps: tests/dbstate.py) are
-    never garbage, yet every full collection walked all of them again: the collector
-    was 8 % of a worker's CPU on the matrix tests, the freeze saves about half (docs/testing.md, 4 December). ``gc.freeze`` moves
-    what exists now into a generation no collection scans; the garbage collected just
-    before is not kept."""
-    gc.collect()
-    gc.freeze()
 
 
 @pytest.fixture(scope="session")

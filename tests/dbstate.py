@@ -29,7 +29,6 @@ that no test can reach.
 from __future__ import annotations
 
 import copy
-import gc
 import hashlib
 import os
 import re
@@ -209,10 +208,6 @@ class WorkerDatabases:
             cached.keeper = sqlite3.connect(engine.url.database, check_same_thread=False)
         if "base" not in self.snapshots:
             self._build_base(cached)
-        # The app lives as long as the worker: out of the collector's sight, as the
-        # collected tests are (tests/conftest.py: pytest_collection_finish).
-        gc.collect()
-        gc.freeze()
         return cached
 
     def folder(self) -> Path:
