@@ -67,6 +67,12 @@ PER_TEST_KEYS = ("UPLOAD_FOLDER",)
 # long, and never on another (local) day: the world's times are relative to when it was
 # built ("starts in two days").
 SNAPSHOT_MAX_AGE = 30.0
+# Apps kept per worker. Each holds connections (its pool and its keeper), and a test
+# module whose config carries a port of its own (the reminders' local SMTP and SMS
+# servers) makes an app per test: unbounded, a PostgreSQL run ran out of connections
+# (「too many clients」) once enough such tests had run. The least recently used app
+# beyond this many is closed; it is built again if asked for again.
+MAX_CACHED_APPS = 8
 
 
 AST_BUG = "AST constructor recursion depth mismatch"
@@ -176,6 +182,7 @@ class WorkerDatabases:
         self._pg_sequences: list[str] = []
         self._pg_superuser = False
         self._tests = 0
+        self._apps_built = 0
 
     # ---------------------------------------------------------------- apps
 
@@ -184,9 +191,13 @@ class WorkerDatabases:
         for name in PER_TEST_KEYS:
             config.pop(name, None)
         key = repr(sorted((name, repr(value)) for name, value in load_config(config).items()))
-        cached = self.apps.get(key)
+        cached = self.apps.pop(key, None)  # put back last: the most recently used
         if cached is None:
-            cached = self.apps[key] = self._build_app(config, len(self.apps))
+            self._apps_built += 1
+            cached = self._build_app(config, self._apps_built)
+        self.apps[key] = cached
+        while len(self.apps) > MAX_CACHED_APPS:
+            _close_app(self.apps.pop(next(iter(self.apps))))
         return cached
 
     def _build_app(self, config: dict, number: int) -> CachedApp:
@@ -371,14 +382,18 @@ class WorkerDatabases:
 
     def close(self) -> None:
         for cached in self.apps.values():
-            cached.engine.dispose()
-            if cached.keeper is not None:
-                cached.keeper.close()
+            _close_app(cached)
         for snapshot in self.snapshots.values():
             if snapshot.sqlite is not None:
                 snapshot.sqlite.close()
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _close_app(cached: CachedApp) -> None:
+    cached.engine.dispose()
+    if cached.keeper is not None:
+        cached.keeper.close()
 
 
 # ---------------------------------------------------------------- objects of a snapshot
