@@ -9,7 +9,8 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
-from ..models import Channel, Community, CommunityWebhook, Member, Outbox, OutboxStatus
+from ..models import (WEBHOOK_CHANNELS, Channel, Community, CommunityWebhook, Member, Outbox,
+                      OutboxStatus)
 from ..paging import paginate
 from ..permissions import managed_community_ids
 from ..reminders.reasons import words
@@ -104,16 +105,13 @@ def robot_deliveries(community_ids) -> dict[int, RobotDelivery]:
                                             order_by=(tried.desc(), Outbox.id.desc()))
                      .label("n"))
               .where(Outbox.member_id.is_(None), Outbox.community_id.in_(ids),
-                     Outbox.channel.in_((Channel.wecom, Channel.dingtalk)), tried.is_not(None))
+                     Outbox.channel.in_(WEBHOOK_CHANNELS), tried.is_not(None))
               .subquery())
     return {row.community_id: RobotDelivery(
                 row.status, row.at,
                 None if row.status == OutboxStatus.sent else words(row.reason, row.last_error),
                 row.status == OutboxStatus.pending)
             for row in db.session.execute(select(ranked).where(ranked.c.n == 1))}
-
-
-ROBOTS = (Channel.wecom, Channel.dingtalk)
 
 
 def _given_up(communities: list) -> list:
@@ -124,10 +122,10 @@ def _given_up(communities: list) -> list:
     ``communities``: conditions on ``Outbox.community_id`` (the reader's reach). Read
     through indexes only (``ix_outbox_status_next``, ``ix_outbox_member_channel``)."""
     later = aliased(Outbox)
-    return [Outbox.member_id.is_(None), Outbox.channel.in_(ROBOTS),
+    return [Outbox.member_id.is_(None), Outbox.channel.in_(WEBHOOK_CHANNELS),
             Outbox.status == OutboxStatus.failed, *communities,
             CommunityWebhook.active.is_(True), CommunityWebhook.channel == Outbox.channel,
-            ~select(later.id).where(later.member_id.is_(None), later.channel.in_(ROBOTS),
+            ~select(later.id).where(later.member_id.is_(None), later.channel.in_(WEBHOOK_CHANNELS),
                                     later.status == OutboxStatus.sent,
                                     later.community_id == Outbox.community_id,
                                     later.sent_at > Outbox.failed_at).exists()]

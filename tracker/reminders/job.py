@@ -34,6 +34,7 @@ from ..models import (
     OutboxStatus,
     ReminderOptOut,
     Task,
+    WEBHOOK_CHANNELS,
 )
 from ..privacy import scrub
 from ..timeutil import utcnow
@@ -112,9 +113,6 @@ def _tomorrow_morning(now: datetime, config) -> datetime:
 def dedupe_key(due: kinds.Due, channel: Channel) -> str:
     who = f"m{due.member_id}" if due.member_id is not None else f"c{due.community_id}"
     return f"{due.kind}:{who}:{due.about}:{channel.value}"
-
-
-ROBOTS = (Channel.wecom, Channel.dingtalk)
 
 
 def _insert_ignoring_duplicates(rows: list[dict]) -> int:
@@ -439,7 +437,7 @@ def _robot_rows(row: Outbox, communities: set[int]) -> dict[int, tuple]:
     two: the sent one counts, else one still to be tried."""
     about = kinds.about_of(row)
     keys = [f"{row.kind}:c{community}:{about}:{robot.value}"
-            for community in communities for robot in ROBOTS]
+            for community in communities for robot in WEBHOOK_CHANNELS]
     rank = {OutboxStatus.sent: 0, OutboxStatus.pending: 1, OutboxStatus.sending: 1}
     found: dict[int, tuple] = {}
     for community, status, retry in sorted(db.session.execute(
@@ -629,7 +627,7 @@ def deliver(sender, channel: Channel, recipient: _Recipient,
     if sender is None:
         return None, reasons.NOT_CONFIGURED, False
     try:
-        if channel in (Channel.wecom, Channel.dingtalk):
+        if channel in WEBHOOK_CHANNELS:
             sender.send(recipient.address, recipient.secret, message)
         else:
             sender.send(recipient.address, message)
