@@ -130,12 +130,22 @@ def test_no_secret_link_and_no_searched_phone_reaches_an_access_log(stack, visit
         return "".join(server.log.read_text(errors="replace")
                        for server, _port in stack.instances.values())
 
-    def all_logged() -> bool:
-        nginx_log = stack.access_log().read_text(errors="replace")
-        return all(f"rid={rid}" in nginx_log and f"rid={rid}" in app_log()
-                   for rid in ids.values())
+    def missing() -> list[str]:
+        nginx_log, gunicorn_log = stack.access_log().read_text(errors="replace"), app_log()
+        return [f"{secret[:8]}… rid={rid} in nginx: {f'rid={rid}' in nginx_log}, "
+                f"in gunicorn: {f'rid={rid}' in gunicorn_log}"
+                for secret, rid in ids.items()
+                if f"rid={rid}" not in nginx_log or f"rid={rid}" not in gunicorn_log]
 
-    wait_until(all_logged, "the access log lines")
+    try:
+        wait_until(lambda: not missing(), "the access log lines")
+    except RuntimeError:
+        # this wait once timed out in a full run and passed on every rerun: say which
+        # line never came, and the logs' ends, so the next failure explains itself
+        tails = {"nginx": stack.access_log().read_text(errors="replace").splitlines()[-8:],
+                 **{name: server.tail(8).splitlines()
+                    for name, (server, _port) in stack.instances.items()}}
+        pytest.fail(f"never logged: {missing()}; tails: {tails}")
     nginx_log, gunicorn_log = stack.access_log().read_text(errors="replace"), app_log()
     for secret in (token, feed, code, phone):
         assert secret not in nginx_log, secret
