@@ -41,6 +41,18 @@ def test_me_data_runs_a_fixed_few_statements(client, login, world, count_queries
     assert small == large and large <= 6, (small, large)
 
 
+def test_an_admins_page_reads_nobody_to_ask_for_a_correction(client, login, world,
+                                                             count_queries):
+    """An admin corrects their own details on their member form, so their page names no
+    admin to ask and reads none: one statement fewer than a member's page, which reads
+    the unit's admins (one statement: the unit has one) and is otherwise the same page."""
+    login(world.member)
+    member = statements(client, "/me/data", count_queries)
+    login(world.admin)
+    admin = statements(client, "/me/data", count_queries)
+    assert admin == member - 1, (member, admin)
+
+
 def test_only_live_sessions_count_as_devices(client, login, world):
     login(world.member)  # this device
     begin_session(world.member, device="Android · 微信", remembered=True, address=None)

@@ -47,7 +47,7 @@ class Held:
     calendar_on: bool
     devices: int  # live login sessions
     activities: int  # participations with hours confirmed in an approved activity
-    admins: list[str]  # whom to ask for a correction
+    admins: list[str]  # whom to ask for a correction; empty for an admin, who asks nobody
 
 
 def current_stay(member: Member) -> RollPeriod | None:
@@ -87,10 +87,12 @@ def summary(member: Member) -> Held:
                          TaskReport.status == ReportStatus.approved)
                   .scalar_subquery())
     done, devices = db.session.execute(select(activities, live_count(member.id))).one()
+    # An admin corrects their own details (the page links to their member form and names
+    # nobody to ask), so the admins are read only for the others: no statement wasted.
     return Held(member=member, stay=current_stay(member), notify=notify,
                 calendar_on=notify.calendar_token_hash is not None,
                 devices=devices or 0, activities=done or 0,
-                admins=correction_admins(member))
+                admins=[] if member.is_admin else correction_admins(member))
 
 
 # Times in Beijing time with the offset, as every page shows them (design: stored in
