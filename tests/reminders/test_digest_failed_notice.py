@@ -31,6 +31,16 @@ def _robot(town, recorder):
     db.session.commit()
 
 
+def _robot_failing(app, town, recorder, *, attempts: int, failure: str):
+    """The digest owed, the community's robot answering with ``failure``, a message
+    tried at most ``attempts`` times, and the morning's run."""
+    app.config["REMINDER_MAX_ATTEMPTS"] = attempts
+    recorder.fail["/wecom"] = failure
+    _digest_owed(town)
+    _robot(town, recorder)
+    run(MORNING)
+
+
 def _home(client):
     response = client.get("/manage/")
     assert response.status_code == 200
@@ -43,11 +53,7 @@ def _robot_rows():
 
 def test_a_digest_given_up_is_on_the_liaisons_dashboard_until_one_goes_through(
         app, client, login, town, recorder):
-    app.config["REMINDER_MAX_ATTEMPTS"] = 1  # the first failure is the last
-    recorder.fail["/wecom"] = "robot"
-    _digest_owed(town)
-    _robot(town, recorder)
-    run(MORNING)
+    _robot_failing(app, town, recorder, attempts=1, failure="robot")  # the first is the last
     [row] = _robot_rows()
     assert row.status == OutboxStatus.failed
 
@@ -73,11 +79,7 @@ def test_a_digest_given_up_is_on_the_liaisons_dashboard_until_one_goes_through(
 
 def test_a_digest_still_being_retried_is_no_notice(app, client, login, town, recorder):
     """A failure with tries left is not yet given up: the robot page says 稍后自动重试."""
-    app.config["REMINDER_MAX_ATTEMPTS"] = 3
-    recorder.fail["/wecom"] = "robot"
-    _digest_owed(town)
-    _robot(town, recorder)
-    run(MORNING)
+    _robot_failing(app, town, recorder, attempts=3, failure="robot")
     [row] = _robot_rows()
     assert row.status == OutboxStatus.pending and row.failed_at is not None
     login(town.liaison)
@@ -86,11 +88,7 @@ def test_a_digest_still_being_retried_is_no_notice(app, client, login, town, rec
 
 def test_a_robot_stopped_after_giving_up_is_no_notice(app, client, login, town, recorder):
     """停用: the community chose to have no robot; there is nothing to fix."""
-    app.config["REMINDER_MAX_ATTEMPTS"] = 1
-    recorder.fail["/wecom"] = "http"
-    _digest_owed(town)
-    _robot(town, recorder)
-    run(MORNING)
+    _robot_failing(app, town, recorder, attempts=1, failure="http")
     login(town.liaison)
     assert "收不到提醒" in _home(client)
     client.post(f"/outbox/webhooks/{town.community.id}/stop")
