@@ -10,15 +10,14 @@ reversed) = 8,400.00 of it. Here 建设路社区 gets a ledger of its own: a bud
 October reversed (冲销) the same day.
 """
 import io
-import re
 from datetime import date
 
 from docx import Document
 from openpyxl import load_workbook
 
-from tests import factories as f
+from tests.reports.funds_support import budget_in_jianshe, funds_list_total, spend
 from tracker.extensions import db
-from tracker.models import FundEntry, TargetMeasure
+from tracker.models import FundEntry
 from tracker.reports.docx_export import render_docx
 from tracker.reports.summary import build_summary
 from tracker.reports.xlsx_export import render_xlsx
@@ -26,9 +25,7 @@ from tracker.services.funds import add_entry, reverse_entry
 
 
 def second_ledger(october):
-    f.item(october.unit, october.jianshe, "cobuild_funding", year=2022, target=500_000,
-           measure=TargetMeasure.money)
-    db.session.commit()
+    budget_in_jianshe(october)
     for day, fen in [(date(2022, 9, 12), 200_000), (date(2022, 10, 21), 450_000)]:
         add_entry(october.admin, october.unit, october.jianshe, 2022, entry_date=day,
                   amount_fen=fen, purpose="建设路共建支出")
@@ -92,10 +89,7 @@ def test_the_docx_and_xlsx_list_each_ledger_and_the_total(october):
 def test_a_communitys_month_names_each_units_ledger(october):
     """In 解放路社区's 月报 the ledgers are the units': 县财政局 spends 1,000.00 there in
     October without a budget, beside 县商务局's."""
-    db.session.add(FundEntry(unit_id=october.other_unit.id, community_id=october.jiefang.id,
-                             entry_date=date(2022, 10, 9), amount_fen=100_000,
-                             purpose="财政局慰问", created_by_id=october.admin.id))
-    db.session.commit()
+    spend(october, october.jiefang, date(2022, 10, 9), 100_000, unit=october.other_unit)
     summary = build_summary(2022, 10, community=october.jiefang)
     table = next(t for t in summary.tables() if t.key == "funds")
     assert table.headers[0] == "单位"
@@ -114,8 +108,4 @@ def test_the_total_is_the_funds_lists(client, login, october):
     the October 月报's 年度累计 and budget."""
     second_ledger(october)
     login(october.admin)
-    html = client.get("/funds/?year=2022").get_data(as_text=True)
-    total = re.search(r'data-figure="funds_total">(.*?)</tr>', html, re.S).group(1)
-    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>.*?</t[hd]>",
-                                                                      total, re.S)]
-    assert cells[:4] == ["合计", "15,000.00", "14,900.00", "99.3%"]
+    assert funds_list_total(client)[:4] == ["合计", "15,000.00", "14,900.00", "99.3%"]

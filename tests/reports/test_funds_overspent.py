@@ -16,29 +16,25 @@ from docx import Document
 from openpyxl import load_workbook
 
 from tests import factories as f
-from tracker.extensions import db
-from tracker.models import FundEntry, TargetMeasure
+from tests.reports.funds_support import budget_in_jianshe, funds_list_total, spend
+from tracker.models import TargetMeasure
 from tracker.reports.csv_export import render_csv
 from tracker.reports.docx_export import render_docx
 from tracker.reports.summary import build_summary
 from tracker.reports.xlsx_export import render_xlsx
 
 
-def spend(october, community, day, fen):
-    db.session.add(FundEntry(unit_id=october.unit.id, community_id=community.id,
-                             entry_date=day, amount_fen=fen, purpose="支出",
-                             created_by_id=october.liaison.id))
-    db.session.commit()
+def spend_within_jianshes_budget(october):
+    """建设路社区 gets a budget of 5,000.00 and spends 1,000.00 of it."""
+    budget_in_jianshe(october)
+    spend(october, october.jianshe, date(2022, 10, 20), 100_000)
 
 
 def overspend_in_jiefang(october):
-    """建设路社区 gets a budget of 5,000.00 and spends 1,000.00 of it; 解放路社区 spends
-    3,000.00 more: 11,400.00 of its 10,000.00, over by 1,400.00, while the unit's
-    12,400.00 is within the 15,000.00 of both budgets added up."""
-    f.item(october.unit, october.jianshe, "cobuild_funding", year=2022, target=500_000,
-           measure=TargetMeasure.money)
-    db.session.commit()
-    spend(october, october.jianshe, date(2022, 10, 20), 100_000)
+    """As ``spend_within_jianshes_budget``, and 解放路社区 spends 3,000.00 more: 11,400.00
+    of its 10,000.00, over by 1,400.00, while the unit's 12,400.00 is within the
+    15,000.00 of both budgets added up."""
+    spend_within_jianshes_budget(october)
     spend(october, october.jiefang, date(2022, 10, 25), 300_000)
 
 
@@ -71,10 +67,7 @@ def test_a_ledger_over_its_budget_is_named_in_the_units_month(client, login, oct
 
 
 def test_a_unit_within_every_budget_says_no_overspend(october):
-    f.item(october.unit, october.jianshe, "cobuild_funding", year=2022, target=500_000,
-           measure=TargetMeasure.money)
-    db.session.commit()
-    spend(october, october.jianshe, date(2022, 10, 20), 100_000)
+    spend_within_jianshes_budget(october)
     summary = build_summary(2022, 10, unit=october.unit)
     text = "".join(p.text for p in summary.paragraphs)
     assert "超出" not in text and "超出" not in render_csv(summary).decode("utf-8-sig")
@@ -83,12 +76,9 @@ def test_a_unit_within_every_budget_says_no_overspend(october):
 def test_the_funds_list_adds_its_ledgers_up_and_counts_the_ones_over(client, login, october):
     overspend_in_jiefang(october)
     login(october.admin)
-    html = client.get("/funds/?year=2022").get_data(as_text=True)
-    total = re.search(r'data-figure="funds_total">(.*?)</tr>', html, re.S).group(1)
-    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>.*?</t[hd]>",
-                                                                      total, re.S)]
     # by hand: budgets 10,000 + 5,000; spent 11,400 + 1,000; 12,400 / 15,000 = 82.7%
-    assert cells == ["合计", "15,000.00", "12,400.00", "82.7%", "1个台账超出预算"]
+    assert funds_list_total(client) == ["合计", "15,000.00", "12,400.00", "82.7%",
+                                        "1个台账超出预算"]
 
 
 def test_the_progress_card_names_the_ledger_over_its_budget(client, login, october):
@@ -135,10 +125,7 @@ def test_a_communitys_month_names_the_unit_over_its_budget(october):
     # spends 3,000.00 more there: 11,400.00 of its 10,000.00
     f.item(october.other_unit, october.jiefang, "cobuild_funding", year=2022, target=500_000,
            measure=TargetMeasure.money)
-    db.session.add(FundEntry(unit_id=october.other_unit.id, community_id=october.jiefang.id,
-                             entry_date=date(2022, 10, 20), amount_fen=100_000, purpose="支出",
-                             created_by_id=october.liaison.id))
-    db.session.commit()
+    spend(october, october.jiefang, date(2022, 10, 20), 100_000, unit=october.other_unit)
     spend(october, october.jiefang, date(2022, 10, 25), 300_000)
     summary = build_summary(2022, 10, community=october.jiefang)
     text = "".join(p.text for p in summary.paragraphs)
