@@ -222,14 +222,19 @@ def test_slots_may_not_drop_below_the_number_taken(world):
     assert task.slots == 3
 
 
+def _reported(task: Task, status: ReportStatus) -> Task:
+    """``task`` with its leader's report in ``status``, as the task's own rows see it."""
+    db.session.add(TaskReport(task_id=task.id, quantity=1, people_served=1, note="好",
+                              status=status, submitted_by_id=task.leader_id))
+    db.session.flush()
+    db.session.refresh(task)
+    return task
+
+
 def test_update_refused_for_other_community_and_cancelled_or_approved(world):
     with pytest.raises(PermissionDenied):
         update_task(world.task, world.other_liaison, _details(world.task, title="x"))
-    past = world.past_task
-    db.session.add(TaskReport(task_id=past.id, quantity=1, people_served=1, note="好",
-                              status=ReportStatus.approved, submitted_by_id=world.leader.id))
-    db.session.flush()
-    db.session.refresh(past)
+    past = _reported(world.past_task, ReportStatus.approved)
     with pytest.raises(ServiceError):
         update_task(past, world.liaison, _details(past, title="x"))
     cancel_task(world.task, world.liaison, "下雨")
@@ -279,11 +284,7 @@ def test_the_times_of_confirmed_work_must_still_hold_it(world):
 
 
 def test_a_reported_task_may_not_move_past_now(world):
-    past = world.past_task
-    db.session.add(TaskReport(task_id=past.id, quantity=1, people_served=1, note="好",
-                              status=ReportStatus.submitted, submitted_by_id=world.leader.id))
-    db.session.flush()
-    db.session.refresh(past)
+    past = _reported(world.past_task, ReportStatus.submitted)
     later = _local(5, 9)
     with pytest.raises(ServiceError, match="结束时间不能晚于现在"):
         update_task(past, world.liaison, _details(past, starts_local=later,
@@ -409,30 +410,25 @@ def test_an_activity_without_its_years_item_stays_and_the_liaison_is_told(world)
                    if row.item_id == before.id)
 
 
-def test_a_series_running_into_a_year_without_its_item_is_told_how_many_tasks(world):
+@pytest.mark.parametrize("reader, remedy", [
+    ("liaison", "如需计入，请联系单位管理员添加{year}年的这一项目。"),
+    ("admin", "如需计入，请在资源清单中添加{year}年的这一项目。"),
+], ids=["liaison", "admin"])
+def test_the_note_names_the_remedy_by_who_reads_it(world, reader, remedy):
+    """A series running from December into a year without its item is told how many of
+    its tasks are in that year. Adding next year's item is the admin's: the admin
+    reading the note is told to add it in the 资源清单, a liaison to ask the admin — for
+    one task and for a series."""
     year = _nearest_new_year() - 1
     start = datetime(year, 12, 28, 9, 0)
     no_next = f.item(world.unit, world.community, "ad_removal", year=year)
     tasks = create_tasks(world.liaison, no_next, _data(
         starts_local=start, ends_local=start + timedelta(hours=2),
         repeat_until=date(year + 1, 1, 11)))
-    assert str(off_checklist_note(tasks, world.liaison)).startswith(f"其中2个任务在{year + 1}年")
-
-
-def test_the_note_names_the_remedy_by_who_reads_it(world):
-    """Adding next year's item is the admin's: the admin reading the note is told to add
-    it in the 资源清单, a liaison to ask the admin — for one task and for a series."""
-    year = _nearest_new_year() - 1
-    start = datetime(year, 12, 28, 9, 0)
-    no_next = f.item(world.unit, world.community, "ad_removal", year=year)
-    tasks = create_tasks(world.liaison, no_next, _data(
-        starts_local=start, ends_local=start + timedelta(hours=2),
-        repeat_until=date(year + 1, 1, 11)))
-    admin_says = f"如需计入，请在资源清单中添加{year + 1}年的这一项目。"
-    liaison_says = f"如需计入，请联系单位管理员添加{year + 1}年的这一项目。"
-    for shown in (tasks, tasks[-1:]):
-        assert str(off_checklist_note(shown, world.admin)).endswith(admin_says)
-        assert str(off_checklist_note(shown, world.liaison)).endswith(liaison_says)
+    says = remedy.format(year=year + 1)
+    series = str(off_checklist_note(tasks, getattr(world, reader)))
+    assert series.startswith(f"其中2个任务在{year + 1}年") and series.endswith(says)
+    assert str(off_checklist_note(tasks[-1:], getattr(world, reader))).endswith(says)
 
 
 def test_a_funds_item_takes_no_tasks(world):
@@ -523,11 +519,7 @@ def test_cancel_needs_a_reason_and_keeps_it_in_the_audit(world):
 
 
 def test_cancel_refused_after_a_report_and_for_other_community(world):
-    past = world.past_task
-    db.session.add(TaskReport(task_id=past.id, quantity=1, people_served=1, note="好",
-                              status=ReportStatus.submitted, submitted_by_id=world.leader.id))
-    db.session.flush()
-    db.session.refresh(past)
+    past = _reported(world.past_task, ReportStatus.submitted)
     with pytest.raises(ServiceError):
         cancel_task(past, world.liaison, "原因")
     with pytest.raises(PermissionDenied):
