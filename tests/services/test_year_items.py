@@ -14,13 +14,18 @@ item is of the year before it, as in January before the checklist is copied.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import select
 
 from tests import factories as f
+from werkzeug.datastructures import MultiDict
+
+from tests.web.stale_support import PageForms
 from tracker.extensions import db
 from tracker.models import (
     Assignment,
@@ -244,3 +249,129 @@ def test_the_kept_rows_follow_the_move(world, lines):
                     (lines.year, ads.id, 2, APPROVED_ADS + BACKFILLED_ADS)]
     assert db.session.scalar(select(TaskReport.status).where(
         TaskReport.task_id == lines.approved.id)) == ReportStatus.approved
+
+
+# --- the admin's way to the missing item, and what an item's edit or 重新启用 moved ----
+# (review "itemlink", findings 1 and 2)
+
+def _item_form(page: str, **typed) -> MultiDict:
+    """What the page's item form posts as the browser shows it, with ``typed`` typed."""
+    parser = PageForms()
+    parser.feed(page)
+    [fields] = [fields for _url, fields in parser.forms
+                if any(name == "unit_id" for name, _value in fields)]
+    data = MultiDict([(k, v) for k, v in fields if k not in typed])
+    data.update(typed)
+    return data
+
+
+def _ad_removal() -> Category:
+    return db.session.scalar(select(Category).where(Category.code == "ad_removal"))
+
+
+def test_the_admins_note_opens_the_item_form_filled_with_the_missing_line(
+        client, login, world, lines):
+    """The task page's note (this year's 补录 on last year's 牛皮癣清除 of the zone) links
+    to the new item form naming that line and this year; the form starts with them, and
+    saved with a target it takes the line's two activities of the year."""
+    login(world.admin)
+    page = html.unescape(client.get(f"/manage/tasks/{lines.backfilled.id}").get_data(as_text=True))
+    link = re.search(r'data-off-checklist>[^<]*<a href="([^"]+)"', page).group(1)
+    url = urlsplit(link)
+    # the line of last year's item — its target counted 处 cleared (完成数量) — and the
+    # activity's year
+    assert (url.path, parse_qs(url.query)) == ("/admin/items/new", {
+        "unit": [str(world.unit.id)], "community": [str(world.other_community.id)],
+        "zone": [str(lines.zone.id)], "category": [f"{_ad_removal().id}:quantity"],
+        "year": [str(lines.year)]})
+
+    form = _item_form(client.get(link).get_data(as_text=True), target="10")
+    assert {name: form.get(name) for name in (
+        "unit_id", "community_id", "zone_id", "category_id", "year")} == {
+        "unit_id": str(world.unit.id), "community_id": str(world.other_community.id),
+        "zone_id": str(lines.zone.id), "category_id": f"{_ad_removal().id}:quantity",
+        "year": str(lines.year)}
+    text = html.unescape(client.post(link, data=form, follow_redirects=True)
+                         .get_data(as_text=True))
+    assert f"{lines.year}年此前记在其他年度项目下的2个任务已改记到新项目" in text
+    assert _item_of(lines.backfilled).id == _new_item(lines, "ad_removal").id
+
+
+def test_the_liaisons_note_has_no_link(client, login, world, lines):
+    login(world.other_liaison)
+    page = html.unescape(client.get(f"/manage/tasks/{lines.backfilled.id}").get_data(as_text=True))
+    assert "请联系单位管理员添加" in page and "/admin/items/new" not in page
+
+
+def _started(client, query: str) -> dict:
+    """What the new item form starts with, opened with ``query``."""
+    response = client.get(f"/admin/items/new?{query}")
+    assert response.status_code == 200
+    form = _item_form(response.get_data(as_text=True))
+    return {name: form.get(name, "") for name in (
+        "unit_id", "community_id", "zone_id", "category_id", "year")}
+
+
+EMPTY_FORM = {"unit_id": "", "community_id": "", "zone_id": "", "category_id": ""}
+
+
+@pytest.mark.parametrize("query", [
+    "unit=abc&community=-1&zone=0&category=abc:def&year=明年",
+    "unit=99999&community=99999&zone=99999&category=99999&year=1800",
+    "unit=99999999999999999999&community=1e3&category=:&year=2101",
+    "category=1:people&zone=&unit=&year=",
+])
+def test_junk_arguments_leave_the_item_form_as_it_starts_empty(client, login, world, query):
+    login(world.admin)
+    assert _started(client, query) == {**EMPTY_FORM, "year": str(local_today().year)}
+
+
+def test_a_switched_off_unit_or_another_communitys_zone_is_not_taken(client, login, world, lines):
+    gone = f.unit("县财政局")
+    gone.active = False
+    db.session.commit()
+    login(world.admin)
+    started = _started(client, f"unit={gone.id}&community={world.community.id}"
+                               f"&zone={lines.zone.id}&category={_ad_removal().id}")
+    # the zone is 建设路社区's; a category named by its id alone takes its own result
+    # (完成数量, 处) as the target's measure, as the form's default does
+    assert started == {**EMPTY_FORM, "community_id": str(world.community.id),
+                       "category_id": f"{_ad_removal().id}:quantity",
+                       "year": str(local_today().year)}
+
+
+def test_switching_the_years_item_back_on_says_how_many_tasks_it_took(
+        client, login, world, lines):
+    item = f.item(world.unit, world.other_community, "ad_removal", year=lines.year,
+                  zone=lines.zone)
+    item.active = False
+    db.session.commit()
+    login(world.admin)
+    text = html.unescape(client.post(f"/admin/items/{item.id}/active", data={"active": "1"},
+                                     follow_redirects=True).get_data(as_text=True))
+    # this year's approved task and 补录 of the line; last year's and the stairs' stay
+    assert "已重新启用" in text
+    assert f"{lines.year}年此前记在其他年度项目下的2个任务已改记到新项目" in text
+    # switched off and on again: nothing left to move, nothing said of moves
+    client.post(f"/admin/items/{item.id}/active", data={"active": "0"})
+    text = html.unescape(client.post(f"/admin/items/{item.id}/active", data={"active": "1"},
+                                     follow_redirects=True).get_data(as_text=True))
+    assert "已重新启用" in text and "已改记到新项目" not in text
+
+
+def test_an_item_edited_onto_the_year_says_how_many_tasks_it_took(client, login, world, lines):
+    item = f.item(world.unit, world.other_community, "ad_removal", year=lines.year + 1,
+                  zone=lines.zone)
+    db.session.commit()
+    login(world.admin)
+    edit = f"/admin/items/{item.id}/edit"
+    text = html.unescape(client.post(edit, data=_item_form(
+        client.get(edit).get_data(as_text=True), target="20"), follow_redirects=True)
+        .get_data(as_text=True))
+    assert "已保存" in text and "已改记到新项目" not in text  # its own year: nothing moved
+    text = html.unescape(client.post(edit, data=_item_form(
+        client.get(edit).get_data(as_text=True), year=str(lines.year)),
+        follow_redirects=True).get_data(as_text=True))
+    assert "已保存" in text
+    assert f"{lines.year}年此前记在其他年度项目下的2个任务已改记到新项目" in text
+    assert _item_of(lines.backfilled).id == item.id

@@ -270,7 +270,12 @@ def test_a_backfill_on_another_years_item_tells_each_role_its_own_remedy(
             "admin": f"如需计入，请在资源清单中添加{day.year}年的这一项目。"}
     assert told[role] in page
     assert told["admin" if role == "liaison" else "liaison"] not in page
-    assert ('<a href="/admin/items/new">' in page) == (role == "admin")
+    # the item form, filled with that line and year (tests/services/test_year_items.py)
+    link = re.search(r'<a href="(/admin/items/new[^"]*)"', page)
+    assert (link is not None) == (role == "admin")
+    if link:
+        assert f"category={last_year.category_id}:" in link.group(1)
+        assert f"year={day.year}" in link.group(1)
 
 
 def test_a_survey_is_recorded_with_its_findings_typed_one_per_line(client, login, world):

@@ -168,7 +168,8 @@ def test_create_a_weekly_series(client, login, world):
 # the item (and, where the page can, led to the item form), a liaison whom to ask.
 REMEDY = {"liaison": "如需计入，请联系单位管理员添加{year}年的这一项目。",
           "admin": "如需计入，请在资源清单中添加{year}年的这一项目。"}
-ITEM_FORM_LINK = '<a href="/admin/items/new">'
+# the item form, filled with the missing line and year (tests/services/test_year_items.py)
+ITEM_FORM_LINK = '<a href="/admin/items/new?'
 
 
 @pytest.mark.parametrize("role", ["liaison", "admin"])

@@ -128,15 +128,17 @@ def edit_view(entity: Entity, record_id: int):
                      context=lambda: {"stale": stale_page(form, refused)})
 
 
-def toggle_view(entity: Entity, record_id: int):
-    """POST active=0 (停用) or active=1 (重新启用); back to where the button was."""
+def toggle_view(entity: Entity, record_id: int, then: Callable | None = None):
+    """POST active=0 (停用) or active=1 (重新启用); back to where the button was.
+    ``then(record, result)``: the section's own word after a change (``set_active``'s
+    result: the activities a checklist item switched back on took over)."""
     record = db.get_or_404(entity.model, record_id)
     form = ActiveForm()
     if not form.validate_on_submit():
         abort(400)
     active = form.active.data == "1"
     target = safe_next(request.args.get("next"), url_for(entity.list_endpoint))
-    if run_service(None, set_active, record, current_user, active):
+    if done := run_service(None, set_active, record, current_user, active):
         if active:
             flash(_("已重新启用：%(name)s", name=record), "success")
         elif isinstance(record, Member):
@@ -144,4 +146,6 @@ def toggle_view(entity: Entity, record_id: int):
                     name=record), "success")
         else:
             flash(_("已停用：%(name)s", name=record), "success")
+        if then is not None:
+            then(record, done.value)
     return redirect(target)

@@ -224,6 +224,35 @@ class ResourceItemForm(ReferenceForm):
             self.target.data = (fen_to_input(record.target) if measure == TargetMeasure.money
                                 else str(record.target))
 
+    def start_from(self, args) -> None:
+        """A new item's form opened from a link naming a line and a year (``unit``,
+        ``community``, ``zone``, ``category``: an id, or the form's "id:measure" choice,
+        ``year``): what the 资源清单 lacks, from a task's note (``tasks.missing_item``).
+        A value the form offers is taken; anything else — unknown, 停用, text, a zone of
+        another community, a year out of range — is left as the empty form has it: a
+        link only saves typing, and the admin still chooses and saves."""
+        def offered(field, value):
+            return value if value in {v for v, *_ in field.choices} else None
+
+        unit = offered(self.unit_id, record_id_or_none(args.get("unit")))
+        community = offered(self.community_id, record_id_or_none(args.get("community")))
+        zone = offered(self.zone_id, record_id_or_none(args.get("zone")))
+        if zone is not None and (community is None
+                                 or db.session.get(Zone, zone).community_id != community):
+            zone = None
+        category = (args.get("category") or "").strip()
+        if ":" not in category and (found := record_id_or_none(category)) is not None:
+            row = db.session.get(Category, found)
+            category = f"{row.id}:{row.default_measure.value}" if row is not None else ""
+        category = offered(self.category_id, category)
+        year = record_id_or_none(args.get("year"))
+        year = year if year is not None and d.YEAR_MIN <= year <= d.YEAR_MAX else None
+        for field, value in ((self.unit_id, unit), (self.community_id, community),
+                             (self.zone_id, zone), (self.category_id, category),
+                             (self.year, year)):
+            if value not in (None, ""):
+                field.data = value
+
     def _measure(self) -> TargetMeasure | None:
         if self.category_id is not None:
             _category, measure = _category_measure(self.category_id.data)

@@ -5,6 +5,8 @@ and a 停用 / 重新启用 button; the shared flow lives in ``crud.py``.
 """
 from __future__ import annotations
 
+import dataclasses
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -306,6 +308,8 @@ def item_new():
     """As ``create_view``, with a second flash saying how many tasks the new item took
     over."""
     form = ITEMS.form()
+    if request.method == "GET":
+        form.start_from(request.args)  # a task's note names the line and year it lacks
     done = form.validate_on_submit() and run_service(form, d.add_resource_item, current_user,
                                                      form.to_data())
     if not done:
@@ -319,13 +323,25 @@ def item_new():
 @bp.route("/items/<int:record_id>/edit", methods=["GET", "POST"])
 @admin_required
 def item_edit(record_id: int):
-    return edit_view(ITEMS, record_id)
+    """As ``edit_view``; an item moved onto another year or line says, as an added one
+    does, how many tasks it took over."""
+    saved: list[d.ItemSaved] = []
+
+    def update(item, actor, data, *, shown=None) -> list[str]:
+        saved.append(d.save_resource_item(item, actor, data, shown=shown))
+        return saved[-1].kept
+
+    response = edit_view(dataclasses.replace(ITEMS, update=update), record_id)
+    if saved:
+        _flash_moved(db.session.get(ResourceItem, record_id).year, saved[-1].moved)
+    return response
 
 
 @bp.post("/items/<int:record_id>/active")
 @admin_required
 def item_toggle(record_id: int):
-    return toggle_view(ITEMS, record_id)
+    """停用 / 重新启用; switched back on, the item says how many tasks it took over."""
+    return toggle_view(ITEMS, record_id, then=lambda item, moved: _flash_moved(item.year, moved))
 
 
 # --- 党员干部 ---------------------------------------------------------------------------

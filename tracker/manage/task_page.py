@@ -30,6 +30,7 @@ from ..services.tasks import (
     close_task,
     has_recorded_work,
     leader_shown_key,
+    missing_item,
     off_checklist_note,
 )
 from ..services.voiding import void_activity, void_event, void_refusal
@@ -95,7 +96,8 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                 void_form=(void or VoidForm(formdata=None)) if on_record else None,
                 void_refusal=void_refusal(task, actor, lock=False) if on_record else None,
                 voided=void_event(task),
-                off_checklist=off_checklist_note([task], actor))
+                off_checklist=off_checklist_note([task], actor),
+                off_checklist_line=missing_item([task]))
 
 
 def _render_task(context: dict):

@@ -13,7 +13,13 @@ from ..reach import managed_communities
 from ..permissions import manages_community, staff_required
 from ..security import record_id
 from ..services.needs import create_task_from_need
-from ..services.tasks import create_tasks, off_checklist_note, task_shown_key, update_task
+from ..services.tasks import (
+    create_tasks,
+    missing_item,
+    off_checklist_note,
+    task_shown_key,
+    update_task,
+)
 from ..timeutil import to_local, utcnow
 from ..view_support import plain_text, run_service, stale_aware, stale_page
 from . import queries as q
@@ -128,6 +134,7 @@ def edit_task(task_id: int):
             return redirect(url_for("manage.task", task_id=task.id))
     return render_template("manage/task_form.html", form=form, task=task,
                            off_checklist=off_checklist_note([task], _actor()),
+                           off_checklist_line=missing_item([task]),
                            stale=stale_page(form, refused, text=_time_text))
 
 

@@ -11,6 +11,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from ..i18n import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -34,6 +35,7 @@ from ..names import person_name
 from ..phones import MOBILE_RE, normalise_phone
 from ..privacy import ERASED_PHONE_MARK, mask_phone
 from ..reference import CATEGORIES
+from ..security import record_id_or_none
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError, required_reason
 from . import roll, summary_notes
@@ -43,7 +45,7 @@ from .audit import record as audit
 from .member_retention import refuse_if_erased
 from .notify import stop_calendar
 from .sessions import end_other_sessions
-from .tasks import move_onto_year_items
+from .tasks import lock_lines, move_onto_year_items
 
 PHONE_RE = MOBILE_RE  # ASCII digits only (``phones``): \d would take ١٣٩…
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
@@ -215,17 +217,20 @@ def _change(obj, actor: Member, values: dict, field_name: str | None = None, tak
         audit(actor, "update", obj, **changes)
 
 
-def set_active(obj, actor: Member, active: bool) -> None:
+def set_active(obj, actor: Member, active: bool) -> int:
     """停用 / 重新启用 any managed record. An admin cannot switch themselves off. A
     member 停用 loses their calendar feed address (``notify.stop_calendar``, audited
-    with the reason ``deactivated``)."""
+    with the reason ``deactivated``). Returns how many activities a checklist item
+    switched back on took over (``move_onto_year_items``), else 0."""
     _require_admin(actor)
+    if isinstance(obj, ResourceItem) and active:
+        lock_lines([obj.id])  # an activity put on its line meanwhile: ``item_of_year``
     if isinstance(obj, Member) and obj.id == actor.id and not active:
         raise ServiceError(_l("不能停用自己的账号。"))
     if isinstance(obj, Member):
         roll.lock_member(obj, actor)  # another admin's change of the roll, committed meanwhile
     if obj.active == active:
-        return  # a repeated click changes nothing
+        return 0  # a repeated click changes nothing
     if isinstance(obj, Member) and active:
         refuse_if_erased(obj)  # 停用 past the retention period: a new phone first
     obj.active = active
@@ -239,7 +244,8 @@ def set_active(obj, actor: Member, active: bool) -> None:
     audit(actor, "reactivate" if active else "deactivate", obj)
     if isinstance(obj, ResourceItem) and active:
         # switched off, it was given none of its year's activities (``item_of_year``)
-        move_onto_year_items(actor, [obj])
+        return move_onto_year_items(actor, [obj])
+    return 0
 
 
 def _sign_out(member: Member, actor: Member) -> None:
@@ -601,6 +607,9 @@ def _item_values(data: ResourceItemData, item: ResourceItem | None) -> dict:
     )
     if item is not None:
         query = query.where(ResourceItem.id != item.id)
+    # the line held before it is read: a second admin's same item waits and is refused
+    # here, and an activity being put on the line is moved by this one or sees it
+    lock_lines(item_ids=[item.id] if item is not None else (), line=SimpleNamespace(**values))
     existing = db.session.scalar(query.limit(1))
     if existing is not None:
         raise ServiceError(ITEM_TAKEN if existing else ITEM_TAKEN_INACTIVE, field="category_id")
@@ -626,19 +635,48 @@ def create_resource_item(actor: Member, data: ResourceItemData) -> ResourceItem:
     return add_resource_item(actor, data).item
 
 
-def update_resource_item(item: ResourceItem, actor: Member, data: ResourceItemData, *,
-                         shown: str | None = None) -> list[str]:
+@dataclass(frozen=True)
+class ItemSaved:
+    """A checklist item's edit: the fields where another admin's change was kept, and how
+    many activities the item took over, moved onto another year or line."""
+
+    kept: list[str]
+    moved: int
+
+
+def save_resource_item(item: ResourceItem, actor: Member, data: ResourceItemData, *,
+                       shown: str | None = None) -> ItemSaved:
     """As ``update_unit``, for a checklist item (its 年度目标 is the 经费 ledger's budget).
     An item without tasks moved onto another year or line is that line's item of that
     year from now on, as if added: it takes over the year's activities as an added one
     does."""
     _require_admin(actor)
+    # both lines held before the item's own row (``_merge_shown``), in one id order with
+    # an item added or copied into either (``tasks.lock_lines``)
+    lock_lines(item_ids=[item.id], line=_posted_line(data))
     data, kept = _merge_shown(item, actor, data, shown)
     before = (item.year, item.unit_id, item.community_id, item.zone_id, item.category_id)
     _change(item, actor, _item_values(data, item))
+    moved = 0
     if (item.year, item.unit_id, item.community_id, item.zone_id, item.category_id) != before:
-        move_onto_year_items(actor, [item])
-    return kept
+        moved = move_onto_year_items(actor, [item])
+    return ItemSaved(kept, moved)
+
+
+def update_resource_item(item: ResourceItem, actor: Member, data: ResourceItemData, *,
+                         shown: str | None = None) -> list[str]:
+    """``save_resource_item``, returning what ``update_unit`` does: the fields kept."""
+    return save_resource_item(item, actor, data, shown=shown).kept
+
+
+def _posted_line(data: ResourceItemData) -> SimpleNamespace | None:
+    """The line a post names, when its ids are ids (else the checks refuse it later)."""
+    ids = [record_id_or_none(getattr(data, name))
+           for name in ("unit_id", "community_id", "category_id")]
+    zone = record_id_or_none(data.zone_id) if data.zone_id else None
+    if None in ids or (data.zone_id and zone is None):
+        return None
+    return SimpleNamespace(unit_id=ids[0], community_id=ids[1], zone_id=zone, category_id=ids[2])
 
 
 @dataclass(frozen=True)
@@ -689,6 +727,10 @@ def copy_items_from_previous_year(actor: Member, to_year: int, *, unit_id: int |
         raise ServiceError(_l("%(year)d年度没有可复制的资源清单项目：只复制在用的项目，"
                               "且其单位、社区和类别仍在用（已停用的项目可先重新启用）。",
                               year=from_year))
+    # every item of the lines held before ``to_year``'s are read: an activity being put on
+    # one of them waits, then reads the new item (``tasks.item_of_year``), or committed
+    # first and is moved below; a second copy waits, then skips what this one made
+    lock_lines([source.id for source in sources])
     existing = set(db.session.execute(
         select(ResourceItem.unit_id, ResourceItem.community_id, ResourceItem.zone_id,
                ResourceItem.category_id).where(ResourceItem.year == to_year)).tuples())

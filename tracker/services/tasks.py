@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
 from ..i18n import lazy_ngettext
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..formatting import hours
@@ -133,14 +134,52 @@ def item_of_year(item: ResourceItem, year: int) -> ResourceItem:
     is one. Checklist progress counts an item's activities in the item's year only, so a
     weekly series begun in December goes on under next year's item, and an activity
     recorded on last year's still-open item counts where it belongs. Without that year's
-    item it stays on ``item`` until that item is added (``move_onto_year_items``)."""
+    item it stays on ``item`` until that item is added (``move_onto_year_items``).
+
+    Another year's: ``item``'s row is held first (``hold_item``), so an item of ``year``
+    being added to the line — copied, typed in, 重新启用 or edited onto it, each holding
+    the line's items (``lock_lines``) — is either committed and read here, or added after
+    this activity is, and moves it then: never read as missing and then added unseen."""
     if item.year == year:
         return item
+    hold_item(item)
     found = db.session.scalar(
         select(ResourceItem).where(*same_line(item), ResourceItem.year == year,
                                    ResourceItem.active.is_(True))
         .order_by(ResourceItem.id).limit(1))
     return found or item
+
+
+def hold_item(item: ResourceItem) -> None:
+    """Lock ``item``'s row (``FOR NO KEY UPDATE``: the activity's own row, pointing at it,
+    still takes its key share) for the rest of the transaction: an activity about to be
+    put on it, or on another year's item of its line, waits for an item of its line being
+    added, and the item's adder for the activity (``item_of_year``). One row only, so the
+    activity's side never holds one item while waiting for another."""
+    db.session.execute(select(ResourceItem.id).where(ResourceItem.id == item.id)
+                       .with_for_update(key_share=True))
+
+
+def lock_lines(item_ids=(), line=None) -> None:
+    """Lock every item (any year, active or not) of the checklist lines of the items
+    ``item_ids`` (ids or a select of them) and of ``line`` (anything with a line's four
+    ids: ``same_line``), in one statement in id order, before an item of a line is added
+    or changes year or line (and so takes over activities, ``move_onto_year_items``). An
+    activity being put on one of them (``item_of_year``'s ``hold_item``) then either
+    committed first, and is moved by the adder, or waits and reads the new item. Items
+    before tasks, as every path that takes both does (``update_task``): no circle."""
+    other = aliased(ResourceItem)
+    of_items = (select(ResourceItem.id)
+                .join(other, and_(other.unit_id == ResourceItem.unit_id,
+                                  other.community_id == ResourceItem.community_id,
+                                  other.zone_id.is_not_distinct_from(ResourceItem.zone_id),
+                                  other.category_id == ResourceItem.category_id))
+                .where(other.id.in_(item_ids)))
+    wanted = [ResourceItem.id.in_(of_items)]
+    if line is not None:
+        wanted.append(and_(*same_line(line)))
+    db.session.execute(select(ResourceItem.id).where(or_(*wanted))
+                       .order_by(ResourceItem.id).with_for_update(key_share=True))
 
 
 def move_onto_year_items(actor: Member, items) -> int:
@@ -234,6 +273,21 @@ def off_checklist_note(tasks, viewer: Member) -> str | None:
                          "它们仍记在%(item_year)d年的项目下，不计入任何一年的资源清单完成进度（月报和各项"
                          "统计仍按日期和类别计入）。如需计入，请联系单位管理员添加%(year)d年的这一项目。", len(off),
               n=len(off), **names)
+
+
+def missing_item(tasks) -> dict | None:
+    """The item ``off_checklist_note`` tells of, as the new item form's query arguments
+    (``ResourceItemForm.start_from``): the line of the first activity off the checklist
+    — its item's unit, community, zone, category and measure — and that activity's year;
+    None when every activity is on its own year's item."""
+    off = [t for t in tasks if t.service_date.year != t.resource_item.year]
+    if not off:
+        return None
+    item = off[0].resource_item
+    args = {"unit": item.unit_id, "community": item.community_id,
+            "category": f"{item.category_id}:{item.target_measure.value}",
+            "year": off[0].service_date.year}
+    return args | ({"zone": item.zone_id} if item.zone_id else {})
 
 
 def _clean(value: str | None) -> str | None:
@@ -357,6 +411,9 @@ def update_task(task: Task, actor: Member, data: TaskDetails, *,
     before another's edit does not put back what the other changed.
     """
     _require_manager(actor, task)
+    # its item before the activity, the order of an item being added to its line (which
+    # then moves the line's tasks): ``item_of_year`` below re-reads under that hold
+    hold_item(task.resource_item)
     # under the activity's lock: an approval (or 作废) committed since the form was read
     # is seen here, and the edit refused, not written over it
     lock_activity(task)
