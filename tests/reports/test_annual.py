@@ -1,0 +1,97 @@
+"""The 年度总结 (annual summary): its figures are the 月报's over the year."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from tests import factories as f
+from tests.rollups import builders as b
+from tracker.extensions import db
+from tracker.models import ReportStatus
+from tracker.reports.annual import build_annual
+from tracker.reports.summary import build_summary
+
+
+def _at(y, mo, d, h, mi):
+    """Beijing time → UTC (Asia/Shanghai is UTC+8 all year)."""
+    return datetime(y, mo, d, h, mi, tzinfo=timezone.utc).replace(tzinfo=None)
+
+
+def approved_at(item, creator, start_utc, people, minutes, *, served=0,
+                status=ReportStatus.approved):
+    task = f.task(item, creator, starts_at=start_utc)
+    for person in people:
+        b.join(task, person, minutes=minutes)
+    b.report(task, creator, status, people=served)
+    return task
+
+
+def year_world(w):
+    """Approved work in March, July and on 31 December 23:30 Beijing time (15:30 UTC:
+    2025's), one 待审核 in May, and one on 1 January 00:10 Beijing time (still 31
+    December in UTC: 2026's)."""
+    clean = f.item(w.unit, w.community, "environment_cleanup", year=2025, target=10)
+    training = f.item(w.unit, w.community, "ecommerce_training", year=2025, target=10)
+    clean26 = f.item(w.unit, w.community, "environment_cleanup", year=2026, target=10)
+    approved_at(clean, w.liaison, b.at_local(date(2025, 3, 10)), [w.member, w.leader], 60)
+    approved_at(training, w.liaison, b.at_local(date(2025, 7, 5)), [w.member], 90, served=30)
+    approved_at(clean, w.liaison, b.at_local(date(2025, 5, 5)), [w.other_member], 60,
+                status=ReportStatus.submitted)
+    approved_at(clean, w.liaison, datetime(2025, 12, 31, 15, 30, tzinfo=timezone.utc),
+                [w.other_member], 45)
+    approved_at(clean26, w.liaison, datetime(2025, 12, 31, 16, 10, tzinfo=timezone.utc),
+                [w.member], 30)
+    db.session.commit()
+
+
+# by hand: 2025 is March (1次 环境整治, 2人次, 120 min), July (1场 电子商务培训, 1人次,
+# 90 min, 30 served) and 31 December 23:30 (1次 环境整治, 1人次, 45 min): 1场、2次,
+# 4人次, 255 min = 4.3 h, 3 distinct people. May's is pending; 1 January 00:10 is 2026's.
+MONTHS = {3: ("1次", 2, 120), 7: ("1场", 1, 90), 12: ("1次", 1, 45)}
+
+
+def test_the_year_is_its_twelve_months(world):
+    year_world(world)
+    s = build_annual(2025, unit=world.unit)
+    t = s.figures.totals
+    assert (t.activities, t.person_times, t.minutes, t.members) == (3, 4, 255, 3)
+    for row in s.months:
+        expected = MONTHS.get(row.month, ("", 0, 0))
+        assert (row.activities(), row.totals.person_times, row.totals.minutes) == expected
+    # the twelve 月报 of the same scope add up to the year
+    monthly = [build_summary(2025, m, unit=world.unit).totals for m in range(1, 13)]
+    assert sum(m.activities for m in monthly) == t.activities
+    assert sum(m.person_times for m in monthly) == t.person_times
+    assert sum(m.minutes for m in monthly) == t.minutes
+    assert build_summary(2026, 1, unit=world.unit).totals.person_times == 1  # 00:10's
+
+
+def test_the_text_and_tables_say_the_year(world):
+    year_world(world)
+    s = build_annual(2025, unit=world.unit)
+    assert s.title == "县商务局2025年社区共建工作总结"
+    assert s.subtitle == ["统计时间：2025年1月1日至12月31日", "（只计已审核通过的完成情况）"]
+    text = [p.heading + p.text for p in s.paragraphs]
+    assert text[0] == ("2025年，我局组织党员干部深入解放路社区开展共建活动1场、2次，参与党员干部"
+                       "4人次（3人），累计志愿服务4.3小时，扎实推进社区共建工作。"
+                       "现将全年工作总结如下：")
+    # no “双创” work and no funds: their sections are left out, the rest numbered in order
+    assert [p.heading for p in s.paragraphs if p.heading] == [
+        "一、落实结对共建责任。", "二、组织党员志愿服务。", "三、资源清单完成情况。", "四、参与情况。"]
+    # targets: 电子商务培训 counts 受益 (30 of 10), 环境整治 activities (2 of 10)
+    assert text[3] == ("三、资源清单完成情况。全年资源清单共2项，已完成全年目标1项，其中电子商务培训"
+                       "目标10人次、完成30人次（300.0%），环境整治目标10次、完成2次（20.0%）。")
+    assert text[4] == "四、参与情况。我局在册党员干部3人，全年参与3人，参与率100.0%。"
+    assert "另有1份完成情况待审核" in text[5]
+    tables = {t.key: t for t in s.tables()}
+    months = [[str(c) for c in row] for row in tables["months"].rows]
+    assert len(months) == 13
+    assert months[2] == ["2025年3月", "1次", "2", "2.0", "—", "1次", "—"]
+    assert months[-1] == ["合计", "1场、2次", "4", "4.3", "1场", "2次", "—"]
+    checklist = [[str(c) for c in row] for row in tables["checklist"].rows]
+    # a year over: 时序进度 is the whole year
+    assert checklist == [
+        ["解放路社区", "电子商务培训", "10人次", "30人次", "300.0%", "100.0%", "已完成全年目标"],
+        ["解放路社区", "环境整治", "10次", "2次", "20.0%", "100.0%", "慢于时序进度 80.0 个百分点"],
+    ]
