@@ -1,9 +1,12 @@
 """The 年度总结 (annual summary): its figures are the 月报's over the year."""
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, timezone
 
-import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
 
 from tests import factories as f
 from tests.rollups import builders as b
@@ -11,11 +14,6 @@ from tracker.extensions import db
 from tracker.models import ReportStatus
 from tracker.reports.annual import build_annual
 from tracker.reports.summary import build_summary
-
-
-def _at(y, mo, d, h, mi):
-    """Beijing time → UTC (Asia/Shanghai is UTC+8 all year)."""
-    return datetime(y, mo, d, h, mi, tzinfo=timezone.utc).replace(tzinfo=None)
 
 
 def approved_at(item, creator, start_utc, people, minutes, *, served=0,
@@ -95,3 +93,102 @@ def test_the_text_and_tables_say_the_year(world):
         ["解放路社区", "电子商务培训", "10人次", "30人次", "300.0%", "100.0%", "已完成全年目标"],
         ["解放路社区", "环境整治", "10次", "2次", "20.0%", "100.0%", "慢于时序进度 80.0 个百分点"],
     ]
+
+
+# --- the page and its downloads (the October 2022 dataset) --------------------------------
+
+def page_of(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def plain(html: str) -> str:
+    return html.replace('<strong class="report-heading">', "").replace("</strong>", "")
+
+
+def test_the_page_shows_the_document_and_links_its_downloads(client, login, october):
+    login(october.admin)
+    page = page_of(client, f"/reports/annual?unit={october.unit.id}&year=2022")
+    summary = build_annual(2022, unit=october.unit)
+    assert "县商务局2022年社区共建工作总结" in page
+    for p in summary.paragraphs:
+        assert p.heading + p.text in plain(page)
+    assert "（只计已审核通过的完成情况）" in page
+    for fmt in ("docx", "xlsx"):
+        assert f"/reports/annual.{fmt}?unit={october.unit.id}&amp;year=2022" in page
+    # the year is the twelve 月报 of 2022 added up (September, October, November hold work)
+    monthly = [build_summary(2022, m, unit=october.unit).totals for m in range(1, 13)]
+    t = summary.figures.totals
+    assert (t.activities, t.person_times, t.minutes) == (
+        sum(m.activities for m in monthly), sum(m.person_times for m in monthly),
+        sum(m.minutes for m in monthly))
+    assert [m.person_times for m in monthly] == [
+        row.totals.person_times for row in summary.months]
+
+
+def test_a_liaison_sees_their_communities_part(client, login, october):
+    october.liaison.communities = [october.jianshe]
+    db.session.commit()
+    login(october.liaison)
+    page = page_of(client, "/reports/annual?year=2022")
+    assert "统计范围：建设路社区" in page
+    assert "县商务局（建设路社区）2022年社区共建工作总结" in page
+    assert "落实结对共建责任" not in page  # 解放路社区's pairing work is not theirs
+
+
+def test_a_bad_year_is_said_on_the_page_and_kept(client, login, october):
+    login(october.admin)
+    page = page_of(client, "/reports/annual?year=20x2")
+    assert "年份格式不正确，请填写四位数字，如 2026。" in page
+    assert 'value="20x2"' in page
+    assert "社区共建工作总结" not in page
+    future = page_of(client, "/reports/annual?year=2100")
+    assert "这一年还没有到" in future
+    assert client.get("/reports/annual.docx?year=abc").status_code == 400
+    assert client.get("/reports/annual.docx?year=2100").status_code == 400
+
+
+def test_the_monthly_page_links_the_annual_summary(client, login, october):
+    login(october.admin)
+    page = page_of(client, f"/reports/?unit={october.unit.id}&month=2022-10")
+    assert f'href="/reports/annual?unit={october.unit.id}"' in page
+    assert ">年度总结<" in page
+
+
+def test_the_docx_holds_the_text_and_tables_in_chinese_fonts(client, login, october):
+    login(october.admin)
+    response = client.get(f"/reports/annual.docx?unit={october.unit.id}&year=2022")
+    assert response.status_code == 200
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    document = Document(io.BytesIO(response.data))
+    summary = build_annual(2022, unit=october.unit)
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "县商务局2022年社区共建工作总结"
+    for p in summary.paragraphs:
+        assert p.heading + p.text in texts
+    for name, font in [("Normal", "仿宋_GB2312"), ("Title", "方正小标宋简体"), ("Heading 1", "黑体")]:
+        assert document.styles[name].element.rPr.rFonts.get(qn("w:eastAsia")) == font, name
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[0] == "附表1　分月统计"
+    months = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert len(months) == 1 + 12 + 1  # header, twelve months, 合计
+    assert months[10][0] == "2022年10月" and months[-1][0] == "合计"
+    assert months[-1][2] == str(summary.figures.totals.person_times)
+
+
+def test_the_xlsx_has_the_text_and_one_sheet_per_table(client, login, october):
+    login(october.admin)
+    response = client.get(f"/reports/annual.xlsx?unit={october.unit.id}&year=2022")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data))
+    summary = build_annual(2022, unit=october.unit)
+    assert book.sheetnames == ["汇总", *(t.title for t in summary.tables())]
+    front = "".join(str(c.value) for row in book["汇总"].iter_rows() for c in row if c.value)
+    assert "县商务局2022年社区共建工作总结" in front
+    sheet = book["分月统计"]
+    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    assert [str(v).replace("\n", "") for v in values[0][:4]] == [
+        "月份", "活动", "人次", "服务时长（小时）"]
+    assert values[-1][0] == "合计"
+    assert values[-1][2] == summary.figures.totals.person_times
