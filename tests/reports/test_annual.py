@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal
 
 from docx import Document
 from docx.oxml.ns import qn
@@ -14,6 +15,7 @@ from tracker.extensions import db
 from tracker.models import ReportStatus
 from tracker.reports.annual import build_annual
 from tracker.reports.summary import build_summary
+from tracker.timeutil import local_today
 
 
 def approved_at(item, creator, start_utc, people, minutes, *, served=0,
@@ -93,6 +95,37 @@ def test_the_text_and_tables_say_the_year(world):
         ["解放路社区", "电子商务培训", "10人次", "30人次", "300.0%", "100.0%", "已完成全年目标"],
         ["解放路社区", "环境整治", "10次", "2次", "20.0%", "100.0%", "慢于时序进度 80.0 个百分点"],
     ]
+
+
+def test_a_year_not_over_says_so_and_reads_the_schedule_today(world):
+    today = local_today()
+    # the world's checklist of this year: 环境整治 in 解放路社区 and 清除牛皮癣 in 建设路社区,
+    # 10 each (次, 处)
+    approved_at(world.item, world.liaison, b.at_local(today, 0), [world.member], 60)
+    db.session.commit()
+    s = build_annual(today.year, unit=world.unit, today=today)
+    assert s.subtitle[0] == (f"统计时间：{today.year}年1月1日至{today.month}月{today.day}日"
+                             f"（统计至{today.month}月{today.day}日，本年度尚未结束）")
+    # 时序进度: the days of the year passed by the end of today, of all its days
+    passed = (today - date(today.year, 1, 1)).days + 1
+    days = (date(today.year + 1, 1, 1) - date(today.year, 1, 1)).days
+    schedule = f"{(Decimal(passed * 100) / days).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+    checklist = next(p.text for p in s.paragraphs if p.heading.endswith("资源清单完成情况。"))
+    assert checklist == ("全年资源清单共2项，已完成全年目标0项，其中环境整治目标10次、完成1次（10.0%），"
+                         "牛皮癣清除目标10处、完成0处（0.0%）。"
+                         f"截至{today.month}月{today.day}日，时序进度为{schedule}。")
+    assert next(t for t in s.tables() if t.key == "checklist").rows[0][5] == schedule
+
+
+def test_the_funds_of_the_year_against_the_budget(october):
+    """The dataset's 县商务局 spent 3,000.00 (March) + 2,600.00 (July) + 2,800.00
+    (October, a 500.00 entry reversed) of its 10,000.00 budget in 解放路社区."""
+    s = build_annual(2022, unit=october.unit)
+    funds = next(p for p in s.paragraphs if p.heading.endswith("共建活动经费。"))
+    assert funds.text == "全年使用共建活动经费8,400.00元，占年度预算（10,000.00元）的84.0%。"
+    table = next(t for t in s.tables() if t.key == "funds")
+    assert [str(c) for c in table.rows[-1]] == [
+        "合计", "8,400.00", "10,000.00", "84.0%", "1,600.00", "0.00"]
 
 
 # --- the page and its downloads (the October 2022 dataset) --------------------------------
