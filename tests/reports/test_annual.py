@@ -170,6 +170,18 @@ def test_a_liaison_sees_their_communities_part(client, login, october):
     assert "落实结对共建责任" not in page  # 解放路社区's pairing work is not theirs
 
 
+def test_a_liaison_of_every_community_of_the_year_sees_the_whole_unit(client, login, october):
+    october.liaison.communities = [october.jiefang, october.jianshe]
+    db.session.commit()
+    login(october.liaison)
+    page = page_of(client, "/reports/annual?year=2022")
+    assert "统计范围" not in page
+    assert "县商务局2022年社区共建工作总结" in page
+    admin = build_annual(2022, unit=october.unit)
+    for p in admin.paragraphs:
+        assert p.heading + p.text in plain(page)
+
+
 def test_a_bad_year_is_said_on_the_page_and_kept(client, login, october):
     login(october.admin)
     page = page_of(client, "/reports/annual?year=20x2")

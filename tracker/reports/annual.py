@@ -8,8 +8,9 @@ figures (a clause whose figure is zero is left out, numbers formatted as the 月
 writes them) and the tables reuse ``tables.py``'s kinds, so the .docx and .xlsx are
 rendered by the 月报's exporters (they take any ``document.Document``).
 
-存在问题 and 下步打算 are not part of it: ``SummaryNote`` holds a (scope, year,
-month) and a year would need a month that is none (docs/reviews.md, session 31).
+存在问题 and 下步打算 are not part of it: ``SummaryNote`` keys people's words by
+(scope, year, month), and a year would need a month that is none (docs/design.md,
+"The annual summary").
 The document is always written in Chinese (``DOCUMENT_LOCALE``).
 """
 from __future__ import annotations

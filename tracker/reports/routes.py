@@ -309,12 +309,32 @@ def participations_export():
 ANNUAL_FORMATS = {fmt: FORMATS[fmt] for fmt in ("docx", "xlsx")}
 
 
+def _annual_selection(year: int | None) -> Selection:
+    """``_selection`` for the year: a liaison who manages every community of each month
+    of the unit's year (``summary_notes.outside_reach``, as the 月报 asks per month)
+    sees the whole unit, the admin's document; one who does not, their part of it."""
+    selection = _selection()
+    if year is not None and selection.community_ids is not None:
+        today = local_today()
+        last = 12 if year < today.year else today.month
+        outside = {c.id: c for month in range(1, last + 1)
+                   for c in summary_notes.outside_reach(current_user, selection.scope, year,
+                                                        month)}
+        if not outside:
+            selection.community_ids = None
+        selection.outside = list(outside.values())
+    return selection
+
+
 @bp.get("/annual")
 @staff_required
 def annual():
     """The year's summary, for whoever may read the 月报 of the same unit or community
-    (the same ``_selection``: a liaison's unit is their communities' part of it)."""
-    selection = _selection()
+    (the same ``_selection``: a liaison's unit is their communities' part of it, unless
+    they manage every community of its year)."""
+    year = parse_year(request.args.get("year", str(default_year())))
+    selection = _annual_selection(year if year is not None and year <= local_today().year
+                                  else None)
     args = request.args.to_dict()
     args.setdefault("year", str(default_year()))
     form = AnnualForm(data={
@@ -354,7 +374,7 @@ def _year_of_document() -> int:
 @staff_required
 def annual_export(fmt: str):
     year = _year_of_document()
-    selection = _selection()
+    selection = _annual_selection(year)
     summary = build_annual(year, unit=selection.unit, community=selection.community,
                            community_ids=selection.community_ids)
     render, mimetype = ANNUAL_FORMATS[fmt]
