@@ -150,6 +150,7 @@ def test_the_page_shows_the_document_and_links_its_downloads(client, login, octo
     assert "（只计已审核通过的完成情况）" in page
     for fmt in ("docx", "xlsx"):
         assert f"/reports/annual.{fmt}?unit={october.unit.id}&amp;year=2022" in page
+    assert f'<a href="/reports/?unit={october.unit.id}">返回月报</a>' in page
     # the year is the twelve 月报 of 2022 added up (September, October, November hold work)
     monthly = [build_summary(2022, m, unit=october.unit).totals for m in range(1, 13)]
     t = summary.figures.totals

@@ -357,7 +357,8 @@ def annual():
     query = {k: v for k, v in {"unit": selection.unit.id if selection.unit else None,
                                "community": selection.community.id if selection.community
                                else None, "year": form.year.data}.items() if v}
-    return render_template("reports/annual.html", form=form, summary=summary, query=query)
+    return render_template("reports/annual.html", form=form, summary=summary, query=query,
+                           monthly_query={k: v for k, v in query.items() if k != "year"})
 
 
 def _year_of_document() -> int:
