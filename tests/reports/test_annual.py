@@ -97,6 +97,19 @@ def test_the_text_and_tables_say_the_year(world):
     ]
 
 
+def test_the_lead_names_the_people_participation_does_not_count(world):
+    """A member of another unit on the unit's task is in the lead's people but not in
+    参与情况 (the unit's own roll): the lead says so, as the 月报's does."""
+    clean = f.item(world.unit, world.community, "environment_cleanup", year=2025)
+    guest = f.member(f.unit("县财政局"), name="赵外单位")
+    approved_at(clean, world.liaison, b.at_local(date(2025, 6, 3)), [world.member, guest], 60)
+    db.session.commit()
+    s = build_annual(2025, unit=world.unit)
+    assert "参与党员干部2人次（2人，其中外单位党员干部1人）" in s.paragraphs[0].text
+    coverage = next(p.text for p in s.paragraphs if p.heading.endswith("参与情况。"))
+    assert coverage.startswith("我局在册党员干部3人，全年参与1人，参与率33.3%。")
+
+
 def test_a_year_not_over_says_so_and_reads_the_schedule_today(world):
     today = local_today()
     # the world's checklist of this year: 环境整治 in 解放路社区 and 清除牛皮癣 in 建设路社区,

@@ -205,7 +205,21 @@ def _lead(f: MonthlyFigures) -> str:
         text = year + _("各共建单位组织党员干部在%(place)s开展共建活动%(a)s",
                         place=f.community.name, a=activities)
     if t.person_times:
-        text += _("，参与党员干部%(pt)s人次（%(m)s人）", pt=t.person_times, m=t.members)
+        # 参与情况 counts the unit's own roll of the year's last day: the lead names who
+        # else is in its people, as the 月报's lead does for the month
+        apart = []
+        if f.other_units_members:
+            apart.append(_("外单位党员干部%(n)s人", n=f.other_units_members))
+        if f.moved_members:
+            apart.append(_("年内调离的%(n)s人", n=f.moved_members))
+        if f.left_members:
+            apart.append(_("年内离册的%(n)s人", n=f.left_members))
+        if f.off_roll_members:
+            apart.append(_("不计入参与统计的%(n)s人", n=f.off_roll_members))
+        people = _("%(m)s人", m=t.members)
+        if apart:
+            people += _("，其中%(parts)s", parts=join(apart))
+        text += _("，参与党员干部%(pt)s人次（%(people)s）", pt=t.person_times, people=people)
     if t.minutes:
         text += _("，累计志愿服务%(h)s小时", h=hours(t.minutes))
     if f.section_categories(Section.double) or f.findings.total:
