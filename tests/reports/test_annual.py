@@ -101,13 +101,21 @@ def test_the_lead_names_the_people_participation_does_not_count(world):
     """A member of another unit on the unit's task is in the lead's people but not in
     参与情况 (the unit's own roll): the lead says so, as the 月报's does."""
     clean = f.item(world.unit, world.community, "environment_cleanup", year=2025)
-    guest = f.member(f.unit("县财政局"), name="赵外单位")
+    far = f.unit("县财政局")
+    guest = f.member(far, name="赵外单位")
     approved_at(clean, world.liaison, b.at_local(date(2025, 6, 3)), [world.member, guest], 60)
+    # 李四 of our unit took part only in 县财政局's activity, for 90 minutes
+    theirs = f.item(far, world.community, "environment_cleanup", year=2025)
+    approved_at(theirs, world.liaison, b.at_local(date(2025, 8, 3)), [world.other_member], 90)
     db.session.commit()
     s = build_annual(2025, unit=world.unit)
     assert "参与党员干部2人次（2人，其中外单位党员干部1人）" in s.paragraphs[0].text
     coverage = next(p.text for p in s.paragraphs if p.heading.endswith("参与情况。"))
-    assert coverage.startswith("我局在册党员干部3人，全年参与1人，参与率33.3%。")
+    # the roll's 人次 and hours: 张三 60 min + 李四 90 min, where the lead's are 张三's
+    # and 赵外单位's 60 + 60
+    assert coverage.startswith(
+        "我局在册党员干部3人，全年参与2人（其中1人只参加了其他单位组织的活动），参与率66.7%。"
+        "本单位党员参与2人次、服务时长2.5小时（按活动当日所在单位计，含参加其他单位组织的活动）。")
 
 
 def test_a_year_not_over_says_so_and_reads_the_schedule_today(world):
@@ -182,6 +190,7 @@ def test_a_liaison_sees_their_communities_part(client, login, october):
     assert "统计范围：建设路社区" in page
     assert "县商务局（建设路社区）2022年社区共建工作总结" in page
     assert "落实结对共建责任" not in page  # 解放路社区's pairing work is not theirs
+    assert "全年在建设路社区参与" in page  # 参与情况 counts the same communities
 
 
 def test_a_liaison_of_every_community_of_the_year_sees_the_whole_unit(client, login, october):

@@ -41,6 +41,7 @@ from .figures import MonthlyFigures, year_figures_plan
 from .narrative import (
     MAX_NAMES,
     Paragraph,
+    coverage_places,
     _double,
     _pairing,
     _survey,
@@ -297,8 +298,20 @@ def _section_coverage(f: MonthlyFigures, tables) -> str:
     cov = f.coverage
     if cov is None or cov.on_roll <= 0:
         return ""
-    text = _("%(we)s在册党员干部%(n)s人，全年参与%(k)s人，参与率%(rate)s。",
-             we=we(f), n=cov.on_roll, k=cov.took_part, rate=cov.rate_text)
+    where = coverage_places(f)
+    took = (_("全年在%(places)s参与%(k)s人", places=places(where), k=cov.took_part) if where
+            else _("全年参与%(k)s人", k=cov.took_part))
+    if cov.elsewhere_only and cov.elsewhere_only == cov.took_part:
+        took += _("（均为参加其他单位组织的活动）")
+    elif cov.elsewhere_only:
+        took += _("（其中%(n)s人只参加了其他单位组织的活动）", n=cov.elsewhere_only)
+    text = _("%(we)s在册党员干部%(n)s人，%(took)s，参与率%(rate)s。",
+             we=we(f), n=cov.on_roll, took=took, rate=cov.rate_text)
+    t = f.totals
+    if cov.person_times and (cov.person_times, cov.minutes) != (t.person_times, t.minutes):
+        # the 参与情况 page's figures where they are not the lead's (the 月报's rule)
+        text += _("本单位党员参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
+                  "含参加其他单位组织的活动）。", pt=cov.person_times, h=hours(cov.minutes))
     names = [p.listed_name for p in cov.not_yet]
     if names:
         listed = join(names[:MAX_NAMES])
