@@ -67,6 +67,13 @@ def _far_unit_rows() -> list:
     query = lambda w: f"unit={w.far_unit.id}&month={MONTH}"  # noqa: E731
     rows = [Route("reports.monthly", "GET", lambda w: f"/reports/?{query(w)}", OTHER_UNITS,
                   setup=_far_unit, id="monthly-other-unit")]
+    rows += [Route("reports.annual", "GET",
+                   lambda w: f"/reports/annual?unit={w.far_unit.id}&year=2022", OTHER_UNITS,
+                   setup=_far_unit, id="annual-other-unit")]
+    rows += [Route("reports.annual_export", "GET",
+                   lambda w, fmt=fmt: f"/reports/annual.{fmt}?unit={w.far_unit.id}&year=2022",
+                   OTHER_UNITS, setup=_far_unit, id=f"annual-{fmt}-other-unit")
+             for fmt in ("docx", "xlsx")]
     rows += [Route("reports.monthly_export", "GET",
                    lambda w, fmt=fmt: f"/reports/monthly.{fmt}?{query(w)}", OTHER_UNITS,
                    setup=_far_unit, id=f"{fmt}-other-unit") for fmt in ("docx", "xlsx", "csv")]
@@ -167,6 +174,24 @@ CASES = [
     # re-opening is an admin's: the liaisons see the month (403)
     Route("reports.reopen", "POST", lambda w: f"/reports/reopen?unit={w.unit.id}&month={MONTH}",
           {"admin": OK, "liaison": FORBIDDEN, "other_liaison": FORBIDDEN}),
+    # 年度总结: whoever may read the 月报 of the same unit or community, its downloads too
+    Route("reports.annual", "GET", lambda w: "/reports/annual", STAFF_ANY),
+    Route("reports.annual", "GET", lambda w: f"/reports/annual?unit={w.unit.id}&year=2022",
+          STAFF_ANY, id="annual-unit"),
+    Route("reports.annual", "GET",
+          lambda w: f"/reports/annual?community={w.community.id}&year=2022",
+          STAFF_OF_COMMUNITY, id="annual-community"),
+    Route("reports.annual", "GET", lambda w: "/reports/annual?unit=999&year=2022",
+          STAFF_NOT_FOUND, id="annual-unknown-unit"),
+    Route("reports.annual_export", "GET",
+          lambda w: f"/reports/annual.docx?unit={w.unit.id}&year=2022", STAFF_ANY,
+          id="annual-docx"),
+    Route("reports.annual_export", "GET",
+          lambda w: f"/reports/annual.xlsx?community={w.community.id}&year=2022",
+          STAFF_OF_COMMUNITY, id="annual-xlsx-community"),
+    Route("reports.annual_export", "GET",
+          lambda w: f"/reports/annual.xlsx?community={w.other_community.id}&year=2022",
+          {"other_liaison": OK, "admin": OK, "liaison": HIDDEN}, id="annual-other-community"),
     Route("reports.records", "GET", lambda w: "/reports/records", everyone()),
     Route("reports.record", "GET", lambda w: f"/reports/records/{w.member.id}", RECORD_OF_MEMBER,
           default=HIDDEN),

@@ -1,9 +1,9 @@
-"""The monthly summary as a Word document in the conventions of Chinese official
-documents (GB/T 9704): A4, title in 方正小标宋简体, body 仿宋_GB2312 三号 (16 pt),
-headings 黑体, the 落款 (who, and the date) right-aligned after the text, page
-numbers "第 X 页 共 Y 页" in the footer, and the tables (附表) after the 落款 on
-landscape pages, with bordered cells, a header row repeated on every page and
-column widths fitted to what the columns hold.
+"""A document handed up (``document.Document``: the 月报, the 年度总结) as a Word
+document in the conventions of Chinese official documents (GB/T 9704): A4, title in
+方正小标宋简体, body 仿宋_GB2312 三号 (16 pt), headings 黑体, the 落款 (who, and the
+date) right-aligned after the text, page numbers "第 X 页 共 Y 页" in the footer, and
+the tables (附表) after the 落款 on landscape pages, with bordered cells, a header row
+repeated on every page and column widths fitted to what the columns hold.
 
 python-docx's ``font.name`` sets only the Latin font; Chinese text needs the
 ``w:eastAsia`` attribute of ``w:rFonts`` as well, so it is set on every style used.
@@ -29,6 +29,7 @@ from flask_babel import gettext as _
 from markupsafe import escape
 
 from ..fields import clean_text
+from .document import Document as HandedUp
 from .layout import MIN_TEXT, break_header, fit_columns
 from .tables import DOCUMENT_LOCALE, Table, cell_text
 
@@ -319,7 +320,7 @@ def add_table(document, table: Table, text_width: int = LANDSCAPE_TEXT_WIDTH,
     document.element.body._insert_tbl(parse_xml("".join(parts)))
 
 
-def render_docx(summary) -> bytes:
+def render_docx(summary: HandedUp) -> bytes:
     with force_locale(DOCUMENT_LOCALE):
         document = _document(summary)
     buffer = io.BytesIO()

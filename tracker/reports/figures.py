@@ -61,6 +61,7 @@ from ..rollups.funds import FundFigures, LedgerFunds, ledger_funds_plan, spent_p
 from ..rollups.needs import NeedCounts, need_counts_plan
 from ..rollups.scope import (
     counted_task_conditions,
+    year_range,
     participation_conditions,
     task_conditions,
 )
@@ -231,7 +232,7 @@ class MonthlyFigures:
     """What the month's summary is about and every figure it gives."""
 
     year: int
-    month: int
+    month: int | None  # None: the whole year (the 年度总结's figures, ``year_figures_plan``)
     unit: Unit | None
     community: Community | None
     scope: Scope
@@ -312,11 +313,44 @@ def monthly_figures_plan(year: int, month: int, *, unit: Unit | None = None,
     return Plan(figures.parts, shape)
 
 
+def year_figures_plan(year: int, *, unit: Unit | None = None,
+                      community: Community | None = None,
+                      community_ids: tuple[int, ...] | None = None) -> Plan:
+    """``monthly_figures_plan`` of a whole year (the 年度总结's figures, ``month`` None):
+    the same statements over 1 January to 31 December, so the year counts by the
+    月报's rules and adds up to its twelve months where figures add up."""
+    if unit is None and community is None:
+        raise ValueError("a summary is about a unit or a community")
+    if community is not None:
+        ids = (community.id,)
+    else:
+        ids = tuple(sorted(community_ids)) if community_ids is not None else None
+    unit_id = unit.id if unit is not None else None
+    restricted = unit is not None and community is None and ids is not None
+    today = local_today()
+    figures = built_once(("year figures", year, unit_id, ids, restricted, today),
+                         lambda: _period_plan(year, None, year_range(year), unit_id, ids,
+                                              restricted, today))
+
+    def shape(*rowsets) -> MonthlyFigures:
+        return MonthlyFigures(unit=unit, community=community, **figures.shape(*rowsets))
+
+    return Plan(figures.parts, shape)
+
+
 def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...] | None,
                 restricted: bool, today: date) -> Plan:
     """``monthly_figures_plan`` of plain values (built once per process): its shape
     gives every field of ``MonthlyFigures`` but the unit and the community."""
-    date_from, date_to = month_bounds(year, month)
+    return _period_plan(year, month, month_bounds(year, month), unit_id, ids, restricted, today)
+
+
+def _period_plan(year: int, month: int | None, bounds: tuple[date, date],
+                 unit_id: int | None, ids: tuple[int, ...] | None, restricted: bool,
+                 today: date) -> Plan:
+    """The figures of a month, or of the year when ``month`` is None (``bounds``: the
+    half-open period)."""
+    date_from, date_to = bounds
     scope = Scope(date_from=date_from, date_to=date_to, unit_id=unit_id, community_ids=ids)
     names = constant(None)
     if restricted:

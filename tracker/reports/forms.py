@@ -50,6 +50,42 @@ class MonthlyForm(Form):
             raise ValidationError(FUTURE_MONTH)
 
 
+YEAR_RE = re.compile(r"^\d{4}$")
+FUTURE_YEAR = _l("这一年还没有到，年度总结只能生成今年及以前的年份。")
+
+
+def parse_year(text: str | None) -> int | None:
+    """'2026' → 2026; None when it is not a year the app can hold (2000–2100)."""
+    text = (text or "").strip()
+    if not YEAR_RE.match(text) or not 2000 <= int(text) <= 2100:
+        return None
+    return int(text)
+
+
+def default_year() -> int:
+    """The year a 年度总结 is written for: this year, or last year in January (its
+    summary is handed up then)."""
+    today = local_today()
+    return today.year - 1 if today.month == 1 else today.year
+
+
+class AnnualForm(Form):
+    class Meta:
+        csrf = False
+
+    unit = SelectField(_l("单位"), validate_choice=False)
+    community = SelectField(_l("社区"), validate_choice=False)
+    year = StringField(_l("年份"), validators=[DataRequired(_l("请填写年份。"))],
+                       render_kw={"inputmode": "numeric", "placeholder": "2026", "size": 6})
+
+    def validate_year(self, field):
+        year = parse_year(field.data)
+        if year is None:
+            raise ValidationError(_l("年份格式不正确，请填写四位数字，如 2026。"))
+        if year > local_today().year:
+            raise ValidationError(FUTURE_YEAR)
+
+
 class NotesForm(Form):
     """存在问题 and 下步打算: people's words for the month (empty: left out)."""
 

@@ -47,6 +47,7 @@ from ..models import Community, Member, Role, SummaryScope, Unit
 from ..paging import paginate
 from ..permissions import manages_community, may_see_unit, seen_unit_ids, staff_required
 from ..reach import reach_of
+from ..rollups.scope import year_range
 from ..rollups.batch import constant, run_together
 from ..security import record_id
 from ..services import summary_notes
@@ -57,14 +58,19 @@ from ..view_support import run_service, stale_aware, stale_page
 from . import final
 from .csv_export import render_csv
 from .exports import render_docx, render_participations_xlsx, render_record_xlsx, render_xlsx
+from .annual import annual_plan, build_annual
 from .forms import (
     FUTURE_MONTH,
+    FUTURE_YEAR,
+    AnnualForm,
     ConfirmForm,
     FinalizeForm,
     MonthlyForm,
     NotesForm,
+    default_year,
     is_future,
     parse_month,
+    parse_year,
 )
 from .records import may_see_record, service_record, visible_members
 from .queries import active_units_plan, communities_plan, unit_month_communities_plan
@@ -233,6 +239,7 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None,
         # 定稿 signs the words the page's document shows (stored now), whatever is typed
         finalize_key=summary_notes.notes_shown_key(summary.note) if summary else None,
         current=_current(), outside=selection.outside, history=history,
+        annual_due=local_today().month in (12, 1),  # the 年度总结 is handed up then
         month_over=summary is not None and (summary.year, summary.month) < (
             local_today().year, local_today().month),
     )
@@ -295,6 +302,87 @@ def participations_export():
         lambda: send_file(io.BytesIO(render_participations_xlsx(summary)), mimetype=XLSX,
                           as_attachment=True, download_name=filename),
         filename=filename, preview="reports/_participations.html", summary=summary)
+
+
+# --- 年度总结 ---------------------------------------------------------------------------
+
+ANNUAL_FORMATS = {fmt: FORMATS[fmt] for fmt in ("docx", "xlsx")}
+
+
+def _annual_selection(year: int | None) -> Selection:
+    """``_selection`` for the year: a liaison who manages every community of each month
+    of the unit's year (``summary_notes.outside_reach``, as the 月报 asks per month)
+    sees the whole unit, the admin's document; one who does not, their part of it."""
+    selection = _selection()
+    if year is not None and selection.community_ids is not None:
+        today = local_today()
+        last = 12 if year < today.year else today.month
+        outside = {c.id: c for month in range(1, last + 1)
+                   for c in summary_notes.outside_reach(current_user, selection.scope, year,
+                                                        month)}
+        if not outside:
+            selection.community_ids = None
+        selection.outside = list(outside.values())
+    return selection
+
+
+@bp.get("/annual")
+@staff_required
+def annual():
+    """The year's summary, for whoever may read the 月报 of the same unit or community
+    (the same ``_selection``: a liaison's unit is their communities' part of it, unless
+    they manage every community of its year)."""
+    year = parse_year(request.args.get("year", str(default_year())))
+    selection = _annual_selection(year if year is not None and year <= local_today().year
+                                  else None)
+    args = request.args.to_dict()
+    args.setdefault("year", str(default_year()))
+    form = AnnualForm(data={
+        "unit": str(selection.unit.id) if selection.unit else "",
+        "community": str(selection.community.id) if selection.community else "",
+        "year": args["year"],
+    })
+    summary, period = constant(None), None
+    if form.validate():
+        year = parse_year(form.year.data)
+        period = year_range(year)
+        summary = annual_plan(year, unit=selection.unit, community=selection.community,
+                              community_ids=selection.community_ids)
+    units, communities, summary = run_together(
+        active_units_plan(period) if seen_unit_ids(current_user) is None
+        else constant([current_user.unit]),
+        communities_plan(reach_of(current_user), period), summary)
+    form.unit.choices = [("", "—")] + [(str(u.id), u.name) for u in units]
+    form.community.choices = [("", "—")] + [(str(c.id), c.name) for c in communities]
+    query = {k: v for k, v in {"unit": selection.unit.id if selection.unit else None,
+                               "community": selection.community.id if selection.community
+                               else None, "year": form.year.data}.items() if v}
+    return render_template("reports/annual.html", form=form, summary=summary, query=query,
+                           monthly_query={k: v for k, v in query.items() if k != "year"})
+
+
+def _year_of_document() -> int:
+    """The year asked for (400 when it is none; a year to come has no summary yet)."""
+    year = parse_year(request.args.get("year"))
+    if year is None:
+        abort(400)
+    if year > local_today().year:
+        abort(make_response(bad_request(str(FUTURE_YEAR))))
+    return year
+
+
+@bp.get("/annual.<any(docx, xlsx):fmt>")
+@staff_required
+def annual_export(fmt: str):
+    year = _year_of_document()
+    selection = _annual_selection(year)
+    summary = build_annual(year, unit=selection.unit, community=selection.community,
+                           community_ids=selection.community_ids)
+    render, mimetype = ANNUAL_FORMATS[fmt]
+    return offer_download(
+        lambda: send_file(io.BytesIO(render(summary)), mimetype=mimetype, as_attachment=True,
+                          download_name=summary.filename(fmt)),
+        filename=summary.filename(fmt), preview="reports/_document.html", summary=summary)
 
 
 # --- 存在问题, 下步打算, 已定稿 ----------------------------------------------------------

@@ -259,16 +259,9 @@ def summary_tables(figures: MonthlyFigures) -> list[Table]:
     return tables if figures.is_empty else [t for t in tables if t.rows]
 
 
-def _other_work(row, others) -> str:
-    """A zone's work in an admin's own "双创" categories: each category's 完成数量 in its
-    unit (its activities when it has none), 「共享单车整理120辆、义务植树2次」; "—" for none."""
-    done = [(c, row.other(c.id).done) for c in others]
-    return "、".join(f"{c.name}{amount(value, c.unit)}" for c, value in done if value) or "—"
-
-
-def _tables(s: MonthlyFigures) -> list[Table]:
-    tables = [ledger_table(s.ledger, _("本月活动台账"))]
-
+def category_table(s: MonthlyFigures) -> Table:
+    """分类统计: each category's figures of the period and their 合计 (the 月报's and
+    the 年度总结's)."""
     by_category = Table("categories", _("分类统计"), [
         _("类别"), _("活动"), _("完成数量"), _("受益"), _("人次"), _("参与人数"),
         _("服务时长（小时）"),
@@ -290,7 +283,18 @@ def _tables(s: MonthlyFigures) -> list[Table]:
             per_unit(s.per_unit("people_served")) or "—", t.person_times, t.members,
             Hours(t.minutes)])
         by_category.total_row = True
-    tables.append(by_category)
+    return by_category
+
+
+def _other_work(row, others) -> str:
+    """A zone's work in an admin's own "双创" categories: each category's 完成数量 in its
+    unit (its activities when it has none), 「共享单车整理120辆、义务植树2次」; "—" for none."""
+    done = [(c, row.other(c.id).done) for c in others]
+    return "、".join(f"{c.name}{amount(value, c.unit)}" for c, value in done if value) or "—"
+
+
+def _tables(s: MonthlyFigures) -> list[Table]:
+    tables = [ledger_table(s.ledger, _("本月活动台账")), category_table(s)]
 
     # 已移交/已整改: of the month's own findings, as they stood at its end; 本月移交/本月
     # 整改: the steps of the month, whenever the finding was found (what the text tells)

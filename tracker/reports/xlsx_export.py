@@ -1,4 +1,5 @@
-"""The monthly summary as an Excel 台账: a summary sheet with the same text (and the
+"""A document handed up (``document.Document``: the 月报, the 年度总结) as an Excel
+台账: a summary sheet with the same text (and the
 落款), then one sheet per 附表 of the .docx, in its order and numbered as it is (the
 caption 「附表1　本月活动台账」 in the title row, the ledger's 序号 the same as in the
 Word copy) — each sheet with a title row and a unit/period row above its header, set
@@ -36,6 +37,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from ..fields import clean_text
 from ..services.ledger_import import SHEET as PARTICIPATION_SHEET
 from .figures import participation_rows
+from .document import Document
 from .layout import break_header, fit_columns, wrap
 from .tables import DOCUMENT_LOCALE, TYPED, Table, cell_text, participation_table
 
@@ -210,7 +212,7 @@ def sheet_title(text: str) -> str:
     return str(text).translate(INVALID_SHEET_CHARS)[:31]
 
 
-def render_xlsx(summary) -> bytes:
+def render_xlsx(summary: Document) -> bytes:
     with force_locale(DOCUMENT_LOCALE):
         book = _workbook(summary)
     buffer = io.BytesIO()
