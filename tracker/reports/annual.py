@@ -42,16 +42,16 @@ from .narrative import (
     MAX_NAMES,
     Paragraph,
     coverage_places,
-    _double,
-    _pairing,
-    _survey,
-    _volunteer,
+    double_text,
+    pairing_text,
+    survey_text,
+    volunteer_text,
     join,
     needs_sentence,
     places,
     we,
 )
-from .summary import _captions, _appendix
+from .summary import caption_lines, appendix_line
 from .tables import DOCUMENT_LOCALE, Count, Hours, Rate, Table, Yuan, category_table
 
 NUMERALS = "一二三四五六七八九十"
@@ -149,14 +149,14 @@ def annual_plan(year: int, *, unit: Unit | None = None, community: Community | N
             summary = AnnualSummary(figures, rows, items, categories,
                                     schedule_day=min(date(year, 12, 31), today))
             tables = annual_tables(summary)
-            summary.attached, summary.captions = tables, _captions(tables)
+            summary.attached, summary.captions = tables, caption_lines(tables)
             summary.title = _title(figures)
             summary.subtitle = _subtitle(figures, today)
             summary.paragraphs = annual_paragraphs(summary)
             summary.signer = (unit or community).name
             summary.signed_on = _("%(y)s年%(m)s月%(d)s日", y=today.year, m=today.month,
                                   d=today.day)
-            summary.appendix = _appendix(tables)
+            summary.appendix = appendix_line(tables)
             summary.empty_text = _("（无）")
         return summary
 
@@ -231,7 +231,7 @@ def _lead(f: MonthlyFigures) -> str:
 
 
 def _section_pairing(f: MonthlyFigures) -> str:
-    clauses = [_pairing(c) for c in f.section_categories(Section.pairing)
+    clauses = [pairing_text(c) for c in f.section_categories(Section.pairing)
                if c.code != FUNDING_CODE]
     text = ""
     if clauses:
@@ -245,7 +245,7 @@ def _section_pairing(f: MonthlyFigures) -> str:
 
 
 def _section_volunteer(f: MonthlyFigures) -> str:
-    clauses = [_volunteer(c) for c in f.section_categories(Section.volunteer)]
+    clauses = [volunteer_text(c) for c in f.section_categories(Section.volunteer)]
     if not clauses:
         return ""
     return (_("全年组织党员干部前往%(places)s报到，",
@@ -254,8 +254,8 @@ def _section_volunteer(f: MonthlyFigures) -> str:
 
 
 def _section_double(f: MonthlyFigures) -> str:
-    clauses = [_double(c, f) for c in f.section_categories(Section.double)]
-    clauses.append(_survey(f))
+    clauses = [double_text(c, f) for c in f.section_categories(Section.double)]
+    clauses.append(survey_text(f))
     clauses = [c for c in clauses if c]
     if not clauses:
         return ""

@@ -82,7 +82,7 @@ def _source_worded(c: CategoryFigures) -> bool:
     return REFERENCE_NAMES.get(c.code) == c.name
 
 
-def _pairing(c: CategoryFigures) -> str:
+def pairing_text(c: CategoryFigures) -> str:
     if not _source_worded(c):
         return _generic(c)
     b = c.official.people_served
@@ -98,7 +98,7 @@ def _pairing(c: CategoryFigures) -> str:
     return _generic(c)
 
 
-def _volunteer(c: CategoryFigures) -> str:
+def volunteer_text(c: CategoryFigures) -> str:
     if not _source_worded(c):
         return _generic(c, with_person_times=True)
     pt, minutes = c.official.person_times, c.official.minutes
@@ -115,9 +115,9 @@ def _volunteer(c: CategoryFigures) -> str:
     return _generic(c, with_person_times=True)
 
 
-def _double(c: CategoryFigures, summary: MonthlyFigures) -> str:
+def double_text(c: CategoryFigures, summary: MonthlyFigures) -> str:
     if c.code == SURVEY_CODE:
-        return ""  # told from the findings register, see _survey()
+        return ""  # told from the findings register, see survey_text()
     if not _source_worded(c):
         return _generic(c)
     q = c.official.quantity
@@ -149,7 +149,7 @@ FINDING_WORDS = {
 }
 
 
-def _survey(summary: MonthlyFigures) -> str:
+def survey_text(summary: MonthlyFigures) -> str:
     """摸排: the findings of approved surveys (a survey's 完成数量 is its findings)."""
     found = summary.findings
     if found.total:
@@ -315,7 +315,7 @@ def needs_sentence(summary: MonthlyFigures) -> str:
 
 
 def _section_pairing(summary: MonthlyFigures) -> str:
-    clauses = [_pairing(c) for c in summary.section_categories(Section.pairing)
+    clauses = [pairing_text(c) for c in summary.section_categories(Section.pairing)
                if c.code != FUNDING_CODE]
     text = ""
     if clauses:
@@ -328,7 +328,7 @@ def _section_pairing(summary: MonthlyFigures) -> str:
 
 
 def _section_volunteer(summary: MonthlyFigures) -> str:
-    clauses = [_volunteer(c) for c in summary.section_categories(Section.volunteer)]
+    clauses = [volunteer_text(c) for c in summary.section_categories(Section.volunteer)]
     if not clauses:
         return ""
     return (_("组织党员干部前往%(places)s报到，",
@@ -337,8 +337,8 @@ def _section_volunteer(summary: MonthlyFigures) -> str:
 
 
 def _section_double(summary: MonthlyFigures) -> str:
-    clauses = [_double(c, summary) for c in summary.section_categories(Section.double)]
-    clauses.append(_survey(summary))
+    clauses = [double_text(c, summary) for c in summary.section_categories(Section.double)]
+    clauses.append(survey_text(summary))
     clauses = [c for c in clauses if c]
     if not clauses:
         return moves_sentence(summary)

@@ -104,7 +104,7 @@ def summary_plan(year: int, month: int, *, unit: Unit | None = None,
                 paragraphs=paragraphs(figures, note, tables),
                 signer=(unit or community).name,
                 signed_on=_("%(y)s年%(m)s月%(d)s日", y=signed.year, m=signed.month, d=signed.day),
-                appendix=_appendix(tables), attached=tables, captions=_captions(tables),
+                appendix=appendix_line(tables), attached=tables, captions=caption_lines(tables),
                 empty_text=_("（无）"), note=note, summary_scope=scope)
 
     return Plan(monthly.parts, shape)
@@ -134,8 +134,8 @@ def as_whole(summary: MonthlySummary, coverage: Coverage) -> MonthlySummary:
         summary.subtitle = _subtitle(summary, local_today())
         tables = summary_tables(summary)
         summary.paragraphs = paragraphs(summary, summary.note, tables)
-        summary.attached, summary.captions = tables, _captions(tables)
-        summary.appendix = _appendix(tables)
+        summary.attached, summary.captions = tables, caption_lines(tables)
+        summary.appendix = appendix_line(tables)
     return summary
 
 
@@ -165,12 +165,12 @@ def _subtitle(figures: MonthlyFigures, today: date) -> list[str]:
     return lines
 
 
-def _captions(tables: list[Table]) -> list[str]:
+def caption_lines(tables: list[Table]) -> list[str]:
     return [_("附表%(n)s　%(title)s", n=number, title=table.title)
             for number, table in enumerate(tables, 1)]
 
 
-def _appendix(tables: list[Table]) -> str:
+def appendix_line(tables: list[Table]) -> str:
     if not tables:
         return ""
     return _("附表：") + "  ".join(f"{i}. {t.title}" for i, t in enumerate(tables, 1))
