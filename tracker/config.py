@@ -265,6 +265,13 @@ def _require_production_settings(config: dict, env, overrides: dict) -> None:
         )
 
 
+def web_concurrency() -> int:
+    """gunicorn's own worker-count variable, which ``create_app`` checks the throttle
+    storage against; read by ``_count`` so that ``WEB_CONCURRENCY=4x`` stops start-up
+    naming it, as every other number setting does, not with "invalid literal for int()"."""
+    return _count(os.environ.get("WEB_CONCURRENCY") or "1", "WEB_CONCURRENCY")
+
+
 def require_shared_throttle(workers: int, mode: str | None = None,
                             storage: str | None = None) -> None:
     """Refuse to serve production with per-process throttle counters and several workers.
