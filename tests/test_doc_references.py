@@ -32,6 +32,14 @@ def test_every_table_is_in_the_designs_shape_of_the_data():
     assert sorted(t for t in tables if not re.search(rf"\b{t}\b", shape)) == []
 
 
+def test_every_association_table_is_in_the_designs_shape_of_the_data():
+    shape = _shape_of_the_data()
+    tables = {name for path in (ROOT / "tracker" / "models").glob("*.py")
+              for name in re.findall(r"= Table\(\s*\"(\w+)\"", path.read_text(encoding="utf-8"))}
+    assert {"liaison_community", "task_resident"} <= tables
+    assert sorted(t for t in tables if not re.search(rf"\b{t}\b", shape)) == []
+
+
 def _resolves(reference: str) -> bool:
     parts = reference.split(".")
     for cut in range(len(parts), 0, -1):
