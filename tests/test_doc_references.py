@@ -155,3 +155,21 @@ def test_every_repo_path_the_install_docs_cite_exists():
                if not found.startswith("bench/out/")  # written by bench/run.py, not committed
                and not next(ROOT.glob(found), None)]
     assert missing == []
+
+
+def test_every_pinned_package_has_its_why_in_the_readme_and_only_those():
+    def pinned(name):
+        return {re.split(r"[\[=<>~ ]", line.strip())[0].lower()
+                for line in _text(name).splitlines()
+                if line.strip() and not line.startswith(("#", "-r"))}
+
+    runtime, dev = pinned("requirements.txt"), pinned("requirements-dev.txt")
+    readme = _text("README.md")
+    section = readme[readme.index("## Dependencies"):]
+    listed, listed_dev = set(), set()
+    for cell in re.findall(r"^\| ([^|]+) \| [^|]+ \|$", section, re.M)[1:]:  # past the header
+        names = {re.split(r"\[", n.strip())[0].lower() for n in cell.replace(" (dev)", "").split(",")}
+        (listed_dev if cell.endswith("(dev)") else listed).update(names)
+    assert {"flask", "psycopg", "ruff"} <= runtime | dev
+    assert sorted(runtime ^ listed) == []
+    assert sorted(dev ^ listed_dev) == []
