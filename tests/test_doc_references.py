@@ -173,3 +173,13 @@ def test_every_pinned_package_has_its_why_in_the_readme_and_only_those():
     assert {"flask", "psycopg", "ruff"} <= runtime | dev
     assert sorted(runtime ^ listed) == []
     assert sorted(dev ^ listed_dev) == []
+
+
+def test_every_reminder_kind_has_its_row_in_the_readmes_reminders(app):
+    from tracker.reminders.kinds import KINDS
+
+    readme = _text("README.md")
+    section = readme[readme.index("## Reminders"):readme.index("\n## ", readme.index("## Reminders") + 1)]
+    rows = set(re.findall(r"^\| `([a-z_]+)` ", section, re.M))
+    assert "tomorrow" in rows
+    assert sorted({kind.code for kind in KINDS} ^ rows) == []
