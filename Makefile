@@ -3,7 +3,7 @@
 #   make run           venv + dependencies, compile translations, migrate, demo data (and one
 #                      send-reminders run, so 消息 has the demo's reminders),
 #                      serve on http://127.0.0.1:5000 (TRACKER_ENV=development)
-#   make test          the whole suite on SQLite, then again on a throw-away PostgreSQL 15
+#   make test          the suite on SQLite, again on a throw-away PostgreSQL 15, then test-deploy
 #   make test-sqlite   the whole suite on SQLite (unit, integration, browser)
 #   make test-pg       the whole suite on PostgreSQL 15 (started and stopped by scripts/pg.sh)
 #   make test-browser  only the real-browser tests (Playwright + /usr/bin/chromium)
@@ -49,7 +49,7 @@ unexport PYTHONDONTWRITEBYTECODE
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help run serve test test-sqlite test-pg test-browser test-deploy messages translations static lint clean
+.PHONY: help run test test-sqlite test-pg test-browser test-deploy messages translations static lint clean
 
 help:
 	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'

@@ -252,10 +252,28 @@ def test_an_empty_numeric_setting_means_its_default(clean_env):
 
 
 def test_no_setting_is_read_with_a_bare_int_or_float():
-    """One reader per kind (_count / _seconds): the message names the variable."""
-    source = (Path(__file__).resolve().parent.parent / "tracker" / "config.py").read_text(
-        encoding="utf-8")
-    assert not re.findall(r"\b(?:int|float)\((?:os\.)?(?:env|environ)", source)
+    """One reader per kind (_count / _seconds): the message names the variable. The
+    factory reads WEB_CONCURRENCY, so it is held to the same rule."""
+    tracker = Path(__file__).resolve().parent.parent / "tracker"
+    for source in (tracker / "config.py", tracker / "__init__.py"):
+        assert not re.findall(r"\b(?:int|float)\((?:os\.)?(?:env|environ)",
+                              source.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("value", ["4x", "-1"])
+def test_a_worker_count_that_is_no_number_stops_start_up_naming_it(clean_env, tmp_path,
+                                                                    value):
+    """README, Configuration: a number setting that is not a whole number stops start-up
+    with a message naming the variable; WEB_CONCURRENCY=4x gave "invalid literal for
+    int() with base 10" and no name."""
+    clean_env.setenv("SECRET_KEY", "a-long-random-production-secret-of-48-characters")
+    clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    clean_env.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    clean_env.setenv("WEB_CONCURRENCY", value)
+    with pytest.raises(ConfigError, match="WEB_CONCURRENCY"):
+        create_app()
+    clean_env.setenv("WEB_CONCURRENCY", "4")
+    assert create_app().config["ENV_MODE"] == "production"
 
 
 LIMIT_SETTINGS = ("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS", "LOGIN_LIMIT_PER_ADDRESS",

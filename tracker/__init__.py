@@ -1,11 +1,10 @@
 """社区共建任务台账 — the application factory."""
 from __future__ import annotations
 
-import os
-
 from flask import Flask
 
-from .config import INSTANCE, ROOT, load_config, require_shared_throttle, warn_at_start
+from .config import (INSTANCE, ROOT, load_config, require_shared_throttle, warn_at_start,
+                     web_concurrency)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -17,7 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(load_config(config))
     if not app.testing:
-        require_shared_throttle(int(os.environ.get("WEB_CONCURRENCY") or 1),
+        require_shared_throttle(web_concurrency(),
                                 app.config["ENV_MODE"], app.config["RATELIMIT_STORAGE_URI"])
     register_logging(app)
     warn_at_start(app.config)  # after the logging filters are in place

@@ -173,8 +173,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # Archived residents' personal data is erased this long after archiving
         # (flask purge-residents): PIPL Art. 19/47, the minimum time necessary.
         "RESIDENT_RETENTION_DAYS": _whole(env, "RESIDENT_RETENTION_DAYS", "1095"),
-        # A member 停用 this long loses phone and e-mail (flask purge-members); the name
-        # stays on the participation records the bureau signed.
+        # A member 停用 this long loses phone, e-mail, password hash and calendar feed
+        # (flask purge-members); the name stays on the participation records the bureau
+        # signed.
         "MEMBER_RETENTION_DAYS": _whole(env, "MEMBER_RETENTION_DAYS", "1095"),
         # Rows per page of a list (a phone shows 20); the lists worked through at a desk
         # are longer: the admin's lists, 服务对象, 服务记录's people, and 激活链接, where a
@@ -262,6 +263,13 @@ def _require_production_settings(config: dict, env, overrides: dict) -> None:
             "itself: set it, e.g. postgresql+psycopg://tracker@/tracker?host=/var/run/postgresql "
             "(or TRACKER_ENV=development for a local run on SQLite)."
         )
+
+
+def web_concurrency() -> int:
+    """gunicorn's own worker-count variable, which ``create_app`` checks the throttle
+    storage against; read by ``_count`` so that ``WEB_CONCURRENCY=4x`` stops start-up
+    naming it, as every other number setting does, not with "invalid literal for int()"."""
+    return _count(os.environ.get("WEB_CONCURRENCY") or "1", "WEB_CONCURRENCY")
 
 
 def require_shared_throttle(workers: int, mode: str | None = None,
