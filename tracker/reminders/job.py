@@ -511,12 +511,12 @@ def _finish(rows: list[Outbox], token: str, now: datetime, at: datetime, config,
             values.update(status=OutboxStatus.sent, sent_at=at, reason=None)
         else:
             values.update(last_error=error[:500] if error else None, reason=reason, failed_at=at)
-            if final or attempts >= config["REMINDER_MAX_ATTEMPTS"]:
+            if final or reason in reasons.NOT_RETRIED \
+                    or attempts >= config["REMINDER_MAX_ATTEMPTS"]:
                 values["status"] = OutboxStatus.failed
             else:
-                # A timeout may have reached the other side (its answer came late): the
-                # wait is counted from when this try ended, and the retry carries the
-                # same message id (``message_key``) for the gateway to drop a repeat.
+                # A timeout took the whole timeout: the wait is counted from when this try
+                # ended, not from the run's start.
                 start = at if reason == reasons.TIMED_OUT else now
                 values.update(status=OutboxStatus.pending, next_attempt_at=start + timedelta(
                     seconds=config["REMINDER_RETRY_SECONDS"] * 2 ** (attempts - 1)))
@@ -631,6 +631,10 @@ def deliver(sender, channel: Channel, recipient: _Recipient,
             sender.send(recipient.address, recipient.secret, message)
         else:
             sender.send(recipient.address, message)
+    except channels.Unconfirmed as error:
+        # handed over, no answer: failed, not retried by the job; a server that takes a
+        # message and stays silent is down for the rest of the run as well
+        return scrub(str(error)) or error.__class__.__name__, reasons.UNCONFIRMED, True
     except channels.ChannelError as error:
         # masked again here, whatever raised it: this text is kept (Outbox.last_error),
         # shown on 提醒发送状态 and printed by the command, past the logging filter
