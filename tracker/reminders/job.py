@@ -452,7 +452,8 @@ def _work_group_got(rows: list[Outbox], token: str, at: datetime, config,
                     report: RunReport) -> list[Outbox]:
     """A liaison's SMS rows less the digests every work group they are about received
     (``skipped``, reasons.WORK_GROUP_GOT); a digest whose robot delivery is still to be
-    tried or retried waits for its outcome (put back, no attempt counted)."""
+    tried or retried waits for its outcome (put back, no attempt counted); a digest some
+    of whose work groups got it leaves counting the others' reports only (stored as sent)."""
     undecided = (OutboxStatus.pending, OutboxStatus.sending)
     keep, got, wait, wait_until = [], [], [], None
     for row in rows:
@@ -463,6 +464,12 @@ def _work_group_got(rows: list[Outbox], token: str, at: datetime, config,
         if not communities or any(status not in (OutboxStatus.sent, *undecided)
                                   for status in outcomes):
             keep.append(row)  # a work group it is about did not (and will not) get it
+            heard = {community for community in communities
+                     if robots.get(community, (None, None))[0] == OutboxStatus.sent}
+            if heard:  # the SMS tells only what the liaison's other work groups did not hear
+                subject, body = kinds.digest_words_for(row, communities - heard, at, config)
+                _write(_ours([row], token), subject=subject[:200], body=body)
+                db.session.commit()
         elif all(status == OutboxStatus.sent for status in outcomes):
             got.append(row)
         else:
