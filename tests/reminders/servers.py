@@ -35,10 +35,13 @@ class SmtpServer:
     """aiosmtpd in a thread; ``mails`` is everything it accepted. ``hold``: each message, once
     recorded, waits to be answered — ``held.get()`` gives its recipients and a
     ``threading.Event`` the test sets to let the server answer 250 (a test choreographing
-    a send against something else, without the wall clock)."""
+    a send against something else, without the wall clock; never set: a server that takes
+    the mail and never answers). ``silent_quit``: QUIT is never answered."""
 
     def __init__(self):
         self.hold = False
+        self.silent_quit = False  # takes the mail (250), then never answers QUIT
+        self._stopping = threading.Event()
         self.held: queue.Queue = queue.Queue()
         self.mails: list[Mail] = []
         self.port = free_port()
@@ -62,12 +65,17 @@ class SmtpServer:
             await asyncio.get_running_loop().run_in_executor(None, answer.wait, 60)
         return "250 OK"
 
+    async def handle_QUIT(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        if self.silent_quit:
+            await asyncio.get_running_loop().run_in_executor(None, self._stopping.wait, 60)
+        return "221 Bye"
 
     def start(self):
         self._controller.start()
         return self
 
     def stop(self):
+        self._stopping.set()
         self._controller.stop()
 
 
@@ -212,4 +220,34 @@ class Trickler:
     def stop(self):
         self._stopping.set()
         self._thread.join(5)
+        self._listener.close()
+
+
+class Unaccepting:
+    """A port that never accepts: it listens with a backlog of none, and its queue is
+    filled by connections nobody accepts, so the kernel drops every further SYN and a
+    client's connect waits until its own timeout — a gateway behind a dead route or a
+    firewall that drops. Nothing can reach it: a timeout here delivered nothing."""
+
+    def __init__(self):
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(0)
+        self.port = self._listener.getsockname()[1]
+        self._queued: list[socket.socket] = []
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def start(self):
+        for _ in range(3):  # more than the queue holds
+            queued = socket.socket()
+            queued.setblocking(False)
+            queued.connect_ex(("127.0.0.1", self.port))
+            self._queued.append(queued)
+        return self
+
+    def stop(self):
+        for queued in self._queued:
+            queued.close()
         self._listener.close()

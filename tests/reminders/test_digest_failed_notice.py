@@ -1,7 +1,7 @@
 """The 工作台 says when a work group hears nothing (messages #4): the reminder job gave
 up on the latest digest to a community's robot. The notice names the community and the
 robot's channel and links to the robot's page (where 发送测试消息 is); it goes once a
-later digest is sent. Against the suite's real HTTP recorder standing in for the robot."""
+later digest is sent, or a test message the robot took. Against the suite's real HTTP recorder standing in for the robot."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,7 +14,7 @@ from tracker.reminders.job import run
 from tracker.services.notify import WebhookData, save_webhook
 
 MORNING = local(0, 10)
-NOTICE = "解放路社区的工作群（企业微信群机器人）收不到提醒：最近一次发送失败，多次重试后已放弃。"
+NOTICE = "解放路社区的工作群（企业微信群机器人）可能收不到提醒：最近一次发送失败，已不再自动重试。"
 
 
 def _digest_owed(town):
@@ -113,3 +113,46 @@ def test_the_notice_costs_no_statement_on_an_ordinary_day(
     with count_queries() as failed:
         assert NOTICE in _home(client)
     assert failed.count == fine.count + 1, failed.statements[-3:]
+
+
+def test_a_test_message_the_robot_took_ends_the_notice_until_a_later_digest_fails(
+        app, client, login, town, recorder):
+    """发送测试消息 goes through the digests' own code to the robot as saved: once the
+    robot takes one, the group hears it again. A test that fails changes nothing; a
+    digest given up after the good test is a notice again."""
+    app.config["REMINDER_MAX_ATTEMPTS"] = 1
+    recorder.fail["/wecom"] = "robot"
+    _digest_owed(town)
+    _robot(town, recorder)
+    run(MORNING)
+    login(town.liaison)
+    test_url = f"/outbox/webhooks/{town.community.id}/test"
+
+    client.post(test_url)  # the robot still answers its error code
+    assert NOTICE in _home(client)
+
+    recorder.fail.clear()  # fixed (say, the keyword added in the group's robot settings)
+    client.post(test_url)
+    assert "测试消息" in recorder.to("/wecom")[-1].json["markdown"]["content"]
+    assert "收不到提醒" not in _home(client)
+    [row] = _robot_rows()
+    assert row.status == OutboxStatus.failed  # the failed digest itself is left as it was
+
+    recorder.fail["/wecom"] = "robot"
+    run(local(1, 10))  # the next day's digest is given up, after the good test
+    assert NOTICE in _home(client)
+
+
+def test_a_robot_saved_again_after_a_good_test_is_untested(app, client, login, town, recorder):
+    app.config["REMINDER_MAX_ATTEMPTS"] = 1
+    recorder.fail["/wecom"] = "robot"
+    _digest_owed(town)
+    _robot(town, recorder)
+    run(MORNING)
+    recorder.fail.clear()
+    login(town.liaison)
+    client.post(f"/outbox/webhooks/{town.community.id}/test")
+    assert "收不到提醒" not in _home(client)
+    save_webhook(town.liaison, town.community, WebhookData("wecom", recorder.url("/wecom2")))
+    db.session.commit()
+    assert NOTICE in _home(client)  # the new address has not been heard from yet

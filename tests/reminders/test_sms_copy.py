@@ -92,13 +92,15 @@ def test_no_robot_means_the_sms_copy_is_sent(town, recorder):
 
 
 def test_a_liaison_of_two_communities_one_with_a_robot(town, recorder):
-    """The community without a robot heard nothing: the SMS copy leaves. Once the second
-    community has a robot too (the next day's digest), it does not."""
+    """The community without a robot heard nothing: the SMS copy leaves, counting its
+    reports only — 解放路's one went to 解放路's work group, 建设路's two did not: 「有2条」,
+    not 3. Once the second community has a robot too (the next day's digest), it does not."""
     other_item = f.item(town.unit, town.other, "ad_removal")
     town.liaison.communities = [town.community, town.other]
     db.session.commit()
     waiting(town, "解放路的")
-    waiting(town, "建设路的", item=other_item)
+    waiting(town, "建设路的一", item=other_item)
+    waiting(town, "建设路的二", item=other_item)
     with_robot(town, recorder)
 
     run(MORNING)
@@ -106,6 +108,12 @@ def test_a_liaison_of_two_communities_one_with_a_robot(town, recorder):
     assert "解放路的" in group.json["markdown"]["content"]
     [copy] = sms_to(recorder, town.liaison)
     assert "有2条完成情况提交已超过7天" in copy["content"]
+    [sms] = rows(kind="review_waiting", channel=Channel.sms)
+    assert sms.status == OutboxStatus.sent
+    assert "建设路的一" in sms.body and "建设路的二" in sms.body and "解放路的" not in sms.body
+    # the in-app copy keeps all three, at no cost
+    [inapp] = rows(kind="review_waiting", channel=Channel.inapp)
+    assert inapp.body.startswith("有3条完成情况提交已超过7天")
 
     save_webhook(town.liaison, town.other,
                  WebhookData("dingtalk", recorder.url("/dingtalk?access_token=t")))

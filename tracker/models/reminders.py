@@ -127,6 +127,10 @@ class CommunityWebhook(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When this robot, as saved, last took a 发送测试消息: proof the group hears it again,
+    # which ends the 工作台's notice of a digest given up before it (outbox.queries).
+    # A save clears it: a new URL or secret is untested.
+    tested_ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     community: Mapped["Community"] = relationship()  # noqa: F821
 

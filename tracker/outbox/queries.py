@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
@@ -116,15 +116,18 @@ def robot_deliveries(community_ids) -> dict[int, RobotDelivery]:
 
 def _given_up(communities: list) -> list:
     """Conditions on ``Outbox``, joined with the community's ``CommunityWebhook``: a work
-    group's message the job gave up on (``failed``: every retry spent, or a robot stored
-    under another SECRET_KEY), its robot still in use on that channel, and no message
-    sent to that group since — the group hears nothing until someone fixes the robot.
+    group's message the job gave up on (``failed``: every retry spent, handed over with
+    no answer, or a robot stored under another SECRET_KEY), its robot still in use on
+    that channel, no message sent to that group since, and no 发送测试消息 the robot (as
+    saved now) took since — the group hears nothing until someone fixes the robot.
     ``communities``: conditions on ``Outbox.community_id`` (the reader's reach). Read
     through indexes only (``ix_outbox_status_next``, ``ix_outbox_member_channel``)."""
     later = aliased(Outbox)
     return [Outbox.member_id.is_(None), Outbox.channel.in_(WEBHOOK_CHANNELS),
             Outbox.status == OutboxStatus.failed, *communities,
             CommunityWebhook.active.is_(True), CommunityWebhook.channel == Outbox.channel,
+            or_(CommunityWebhook.tested_ok_at.is_(None),
+                CommunityWebhook.tested_ok_at <= Outbox.failed_at),
             ~select(later.id).where(later.member_id.is_(None), later.channel.in_(WEBHOOK_CHANNELS),
                                     later.status == OutboxStatus.sent,
                                     later.community_id == Outbox.community_id,

@@ -1,7 +1,9 @@
 """How a message leaves: e-mail (SMTP), SMS (a county's HTTP gateway), and a
 community work group's robot (企业微信, 钉钉). Each sender raises ``ChannelError``
 when the message did not go out; the job then keeps the row, its error, and
-retries it later. In-app messages need no sender: the row is the message.
+retries it later. It raises ``Unconfirmed`` when the message was handed over in full
+and no answer came: the other side may have it, so the job does not send it again on
+its own. In-app messages need no sender: the row is the message.
 """
 from __future__ import annotations
 
@@ -38,6 +40,24 @@ class ChannelError(Exception):
 
     def __init__(self, text: str):
         super().__init__(scrub(text))
+
+
+class Unconfirmed(ChannelError):
+    """The message was handed over in full — an HTTP request written to its last byte,
+    an e-mail's DATA ended by its final dot — and no answer followed (the read timed
+    out, the delivery's deadline fired, the connection dropped). A gateway that answers
+    late has usually sent the SMS already: retrying it on a timer is how a member got
+    the same reminder five times, so a person decides (提醒发送状态's 重试)."""
+
+
+class _Phase:
+    """How far one delivery got. Only what is known to have been handed over counts:
+    a failure before that (no DNS, connection refused, a connect or TLS timeout, a
+    write cut short) reached nobody and is safe to retry."""
+
+    def __init__(self):
+        self.submitted = False  # the whole request (the mail's final dot) was written
+        self.accepted = False  # SMTP: 250 after the final dot
 
 
 def _smtp_error(error: BaseException) -> str:
@@ -133,21 +153,35 @@ def _text(message: Message) -> str:
 # --- e-mail ----------------------------------------------------------------------------
 
 class _WatchedSMTP(smtplib.SMTP):
-    """SMTP whose (raw) socket the delivery's deadline shuts down."""
+    """SMTP whose (raw) socket the delivery's deadline shuts down, and which notes in
+    ``phase`` when the message was handed over (its final dot written) and taken (250)."""
 
-    def __init__(self, *args, deadline: _Deadline, **kwargs):
-        self._deadline = deadline
+    def __init__(self, *args, deadline: _Deadline, phase: _Phase, **kwargs):
+        self._deadline, self._phase = deadline, phase
         super().__init__(*args, **kwargs)
 
     def _get_socket(self, host, port, timeout):
         return self._deadline.watch(super()._get_socket(host, port, timeout))
 
+    def send(self, s):
+        super().send(s)
+        # Only DATA's content ends with CRLF "." CRLF (every command is one line): once it
+        # is written, the server may deliver the mail whatever happens to its answer.
+        if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self._phase.submitted = True
+
+    def data(self, msg):
+        code, reply = super().data(msg)
+        if code == 250:
+            self._phase.accepted = True
+        return code, reply
+
 
 class _WatchedSMTPSSL(smtplib.SMTP_SSL, _WatchedSMTP):
     """SMTPS: SMTP_SSL wraps the socket _WatchedSMTP watched (before the handshake)."""
 
-    def __init__(self, *args, deadline: _Deadline, **kwargs):
-        self._deadline = deadline
+    def __init__(self, *args, deadline: _Deadline, phase: _Phase, **kwargs):
+        self._deadline, self._phase = deadline, phase
         smtplib.SMTP_SSL.__init__(self, *args, **kwargs)
 
 
@@ -208,14 +242,16 @@ class EmailSender:
         mail.set_content(_text(message) + "\n\n-- \n" + _(
             "这是社区共建任务台账的自动提醒。如不想收到邮件，请在“我的设置 → 提醒设置”中关闭：%(link)s",
             link=self.settings_link))
+        phase = _Phase()
         try:
             with _Deadline(self.timeout) as deadline:
                 if self.security == "ssl":
                     server = _WatchedSMTPSSL(self.host, self.port, timeout=self.timeout,
-                                             context=self._tls(), deadline=deadline)
+                                             context=self._tls(), deadline=deadline,
+                                             phase=phase)
                 else:
                     server = _WatchedSMTP(self.host, self.port, timeout=self.timeout,
-                                          deadline=deadline)
+                                          deadline=deadline, phase=phase)
                 with server:
                     if self.security == "starttls":
                         server.starttls(context=self._tls())
@@ -223,6 +259,10 @@ class EmailSender:
                         server.login(self.user, self.password or "")
                     server.send_message(mail)
         except (smtplib.SMTPException, OSError) as error:
+            if phase.accepted:
+                return  # the server said 250 to the mail: a QUIT unanswered takes nothing back
+            if phase.submitted and not isinstance(error, smtplib.SMTPResponseException):
+                raise Unconfirmed(_smtp_error(error)) from None
             raise ChannelError(_smtp_error(error)) from None
 
 
@@ -236,13 +276,24 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _watched(connection: type, deadline: _Deadline):
-    """``connection`` (HTTP or HTTPS) whose raw socket ``deadline`` shuts down."""
+def _watched(connection: type, deadline: _Deadline, phase: _Phase):
+    """``connection`` (HTTP or HTTPS) whose raw socket ``deadline`` shuts down, and which
+    notes in ``phase`` when the request was written in full. urllib reports a connect
+    timeout and a read timeout alike (``URLError(TimeoutError)``), so the phase is taken
+    here: connect (and TLS) first, then write the request, then wait for the answer."""
 
     def make(*args, **kwargs):
         made = connection(*args, **kwargs)
         create = made._create_connection
         made._create_connection = lambda *a, **k: deadline.watch(create(*a, **k))
+        request = made.request
+
+        def request_in_phases(*a, **k):
+            if made.sock is None:
+                made.connect()  # a failure here reached nobody
+            request(*a, **k)
+            phase.submitted = True  # from here on, the other side may have acted on it
+        made.request = request_in_phases
         return made
     return make
 
@@ -250,12 +301,12 @@ def _watched(connection: type, deadline: _Deadline):
 class _Watching:
     """A urllib handler whose connections the delivery's deadline watches."""
 
-    def __init__(self, deadline: _Deadline):
+    def __init__(self, deadline: _Deadline, phase: _Phase):
         super().__init__()
-        self.deadline = deadline
+        self.deadline, self.phase = deadline, phase
 
     def do_open(self, http_class, req, **kwargs):
-        return super().do_open(_watched(http_class, self.deadline), req, **kwargs)
+        return super().do_open(_watched(http_class, self.deadline, self.phase), req, **kwargs)
 
 
 class _HTTPHandler(_Watching, urllib.request.HTTPHandler):
@@ -266,9 +317,9 @@ class _HTTPSHandler(_Watching, urllib.request.HTTPSHandler):
     pass
 
 
-def _opener(deadline: _Deadline):
-    return urllib.request.build_opener(_NoRedirect, _HTTPHandler(deadline),
-                                       _HTTPSHandler(deadline))
+def _opener(deadline: _Deadline, phase: _Phase):
+    return urllib.request.build_opener(_NoRedirect, _HTTPHandler(deadline, phase),
+                                       _HTTPSHandler(deadline, phase))
 
 
 def _post(url: str, body: bytes, headers: dict, timeout: float, method: str = "POST") -> bytes:
@@ -277,13 +328,16 @@ def _post(url: str, body: bytes, headers: dict, timeout: float, method: str = "P
     request = urllib.request.Request(url, data=body, method=method,
                                      headers={"Content-Type": "application/json; charset=utf-8",
                                               **headers})
+    phase = _Phase()
     try:
         with _Deadline(timeout) as deadline:
-            with _opener(deadline).open(request, timeout=timeout) as response:  # nosec B310 - http(s) only (checked)
+            with _opener(deadline, phase).open(request, timeout=timeout) as response:  # nosec B310 - http(s) only (checked)
                 return response.read()
     except urllib.error.HTTPError as error:
         raise ChannelError(f"HTTP {error.code}") from None
     except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+        if phase.submitted:  # written in full, no (complete) answer: it may have been acted on
+            raise Unconfirmed(f"{getattr(error, 'reason', error)}") from None
         raise ChannelError(f"{getattr(error, 'reason', error)}") from None
 
 

@@ -452,7 +452,8 @@ def _work_group_got(rows: list[Outbox], token: str, at: datetime, config,
                     report: RunReport) -> list[Outbox]:
     """A liaison's SMS rows less the digests every work group they are about received
     (``skipped``, reasons.WORK_GROUP_GOT); a digest whose robot delivery is still to be
-    tried or retried waits for its outcome (put back, no attempt counted)."""
+    tried or retried waits for its outcome (put back, no attempt counted); a digest some
+    of whose work groups got it leaves counting the others' reports only (stored as sent)."""
     undecided = (OutboxStatus.pending, OutboxStatus.sending)
     keep, got, wait, wait_until = [], [], [], None
     for row in rows:
@@ -463,6 +464,12 @@ def _work_group_got(rows: list[Outbox], token: str, at: datetime, config,
         if not communities or any(status not in (OutboxStatus.sent, *undecided)
                                   for status in outcomes):
             keep.append(row)  # a work group it is about did not (and will not) get it
+            heard = {community for community in communities
+                     if robots.get(community, (None, None))[0] == OutboxStatus.sent}
+            if heard:  # the SMS tells only what the liaison's other work groups did not hear
+                subject, body = kinds.digest_words_for(row, communities - heard, at, config)
+                _write(_ours([row], token), subject=subject[:200], body=body)
+                db.session.commit()
         elif all(status == OutboxStatus.sent for status in outcomes):
             got.append(row)
         else:
@@ -511,12 +518,12 @@ def _finish(rows: list[Outbox], token: str, now: datetime, at: datetime, config,
             values.update(status=OutboxStatus.sent, sent_at=at, reason=None)
         else:
             values.update(last_error=error[:500] if error else None, reason=reason, failed_at=at)
-            if final or attempts >= config["REMINDER_MAX_ATTEMPTS"]:
+            if final or reason in reasons.NOT_RETRIED \
+                    or attempts >= config["REMINDER_MAX_ATTEMPTS"]:
                 values["status"] = OutboxStatus.failed
             else:
-                # A timeout may have reached the other side (its answer came late): the
-                # wait is counted from when this try ended, and the retry carries the
-                # same message id (``message_key``) for the gateway to drop a repeat.
+                # A timeout took the whole timeout: the wait is counted from when this try
+                # ended, not from the run's start.
                 start = at if reason == reasons.TIMED_OUT else now
                 values.update(status=OutboxStatus.pending, next_attempt_at=start + timedelta(
                     seconds=config["REMINDER_RETRY_SECONDS"] * 2 ** (attempts - 1)))
@@ -631,6 +638,10 @@ def deliver(sender, channel: Channel, recipient: _Recipient,
             sender.send(recipient.address, recipient.secret, message)
         else:
             sender.send(recipient.address, message)
+    except channels.Unconfirmed as error:
+        # handed over, no answer: failed, not retried by the job; a server that takes a
+        # message and stays silent is down for the rest of the run as well
+        return scrub(str(error)) or error.__class__.__name__, reasons.UNCONFIRMED, True
     except channels.ChannelError as error:
         # masked again here, whatever raised it: this text is kept (Outbox.last_error),
         # shown on 提醒发送状态 and printed by the command, past the logging filter

@@ -382,28 +382,53 @@ def find_review_waiting(now: datetime, config: dict) -> list[Due]:
     day = to_local(now).date().isoformat()
     per_liaison, per_community = defaultdict(dict), defaultdict(dict)
     for liaison_id, community_id, task_id, title, submitted in rows:
-        short = title if len(title) <= DIGEST_TITLE else title[:DIGEST_TITLE - 1] + "…"
-        line = _("%(title)s（%(date)s 提交）", title=short, date=f"{to_local(submitted):%m-%d}")
+        line = _digest_line(title, submitted)
         per_liaison[liaison_id][task_id] = line
         per_community[community_id][task_id] = line
-    subject = ngettext("待审核已等待%(n)d天", "待审核已等待%(n)d天", days, n=days)
+    subject = _digest_subject(days)
+    return ([Due("review_waiting", f"day:{day}", subject, _digest(lines, days),
+                 "/manage/reviews", member_id=liaison_id)
+             for liaison_id, lines in per_liaison.items()]
+            + [Due("review_waiting", f"day:{day}", subject, _digest(lines, days),
+                   "/manage/reviews", community_id=community_id)
+               for community_id, lines in per_community.items()])
 
-    def digest(lines: dict) -> str:
-        # The count, and the oldest few: a backlog of 60 is not 60 lines in a robot's
-        # message (refused above its size limit) or in an e-mail; the rest are a click away.
-        listed = list(lines.values())[:DIGEST_LINES]
-        text = ngettext("有%(n)d条完成情况提交已超过%(d)d天，等待审核：",
-                        "有%(n)d条完成情况提交已超过%(d)d天，等待审核：",
-                        len(lines), n=len(lines), d=days) + "\n" + \
-            "\n".join(f"· {line}" for line in listed)
-        if len(lines) > len(listed):
-            text += "\n" + _("等共%(n)d条，请到“待审核”查看。", n=len(lines))
-        return text
 
-    return ([Due("review_waiting", f"day:{day}", subject, digest(lines), "/manage/reviews",
-                 member_id=liaison_id) for liaison_id, lines in per_liaison.items()]
-            + [Due("review_waiting", f"day:{day}", subject, digest(lines), "/manage/reviews",
-                   community_id=community_id) for community_id, lines in per_community.items()])
+def _digest_subject(days: int) -> str:
+    return ngettext("待审核已等待%(n)d天", "待审核已等待%(n)d天", days, n=days)
+
+
+def _digest_line(title: str, submitted) -> str:
+    short = title if len(title) <= DIGEST_TITLE else title[:DIGEST_TITLE - 1] + "…"
+    return _("%(title)s（%(date)s 提交）", title=short, date=f"{to_local(submitted):%m-%d}")
+
+
+def _digest(lines: dict, days: int) -> str:
+    # The count, and the oldest few: a backlog of 60 is not 60 lines in a robot's
+    # message (refused above its size limit) or in an e-mail; the rest are a click away.
+    listed = list(lines.values())[:DIGEST_LINES]
+    text = ngettext("有%(n)d条完成情况提交已超过%(d)d天，等待审核：",
+                    "有%(n)d条完成情况提交已超过%(d)d天，等待审核：",
+                    len(lines), n=len(lines), d=days) + "\n" + \
+        "\n".join(f"· {line}" for line in listed)
+    if len(lines) > len(listed):
+        text += "\n" + _("等共%(n)d条，请到“待审核”查看。", n=len(lines))
+    return text
+
+
+def digest_words_for(row, communities: set[int], now: datetime,
+                     config: dict) -> tuple[str, str]:
+    """A liaison's digest (subject, body) as it leaves, listing and counting only the
+    reports waiting in ``communities`` — those whose work group did not get the group's
+    own digest, when the SMS copy goes for them alone."""
+    days = config["STALE_REVIEW_DAYS"]
+    lines = {task_id: _digest_line(title, submitted)
+             for task_id, title, submitted in db.session.execute(
+                 select(Task.id, Task.title, TaskReport.submitted_at)
+                 .select_from(Task).join(Task.report)
+                 .where(*owed.overdue_review(now, days), Task.community_id.in_(sorted(communities)))
+                 .order_by(TaskReport.submitted_at, Task.id))}
+    return _digest_subject(days), _digest(lines, days)
 
 
 # A digest lists the oldest few of what is waiting, and counts them all: a newer one

@@ -20,8 +20,14 @@ KIND_OFF = "kind_off"
 # failed: the installation's to fix
 ROBOT_UNREADABLE = "robot_unreadable"
 NOT_CONFIGURED = "not_configured"
-# failed, retried: the server did not answer in full within REMINDER_HTTP_TIMEOUT
+# failed, retried: the message was not handed over within REMINDER_HTTP_TIMEOUT (no
+# connection, no TLS, or the SMTP exchange before DATA's end stalled): nobody has it
 TIMED_OUT = "timed_out"
+# failed, not retried by the job: handed over in full (the HTTP request written, the
+# mail's final dot sent) and no answer came — the other side may have it, and a retry on
+# a timer is a repeat in the member's phone. An admin's 重试 sends it again.
+UNCONFIRMED = "unconfirmed"
+NOT_RETRIED = (UNCONFIRMED,)
 
 WORDS = {
     OPTED_OUT: _l("收件人已关闭这类提醒"),
@@ -36,7 +42,9 @@ WORDS = {
     KIND_OFF: _l("本系统已停用这类提醒"),
     ROBOT_UNREADABLE: _l("工作群机器人地址是用另一个SECRET_KEY保存的，请重新填写"),
     NOT_CONFIGURED: _l("该渠道尚未配置"),
-    TIMED_OUT: _l("超时：对方服务器没有在规定时间内答完（可能已收到；重试时带同一消息编号，网关可据此去重）"),
+    TIMED_OUT: _l("超时：未能在规定时间内连上对方服务器或把消息交给它（对方未收到，将自动重试）"),
+    UNCONFIRMED: _l("已提交，未收到确认，未自动重发：消息已完整交给对方服务器，但它没有在规定时间内答复，"
+                    "可能已经送达。请先向收件人核实，确实没有收到再点“重试”。"),
 }
 
 

@@ -5,7 +5,9 @@ The one sender a page reaches (``tests/test_architecture.py`` names it): the lia
 asked to wait for this answer, and it goes through the job's own code — the robot's
 stored URL and 加签 secret (``job.recipient_of``), the same sender, timeout and overall
 deadline (REMINDER_HTTP_TIMEOUT), the same masked error words (``job.deliver``) — so a
-test that passes means the digests will pass. Nothing is written to the outbox.
+test that passes means the digests will pass. Nothing is written to the outbox; a test
+the robot took is noted on the robot (``notify.robot_test_passed``), which ends the
+工作台's notice of a digest given up before it.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import Community, CommunityWebhook, Member
+from ..services.notify import robot_test_passed
 from ..timeutil import utcnow
 from . import channels, job, reasons
 
@@ -35,11 +38,14 @@ def send_robot_test(actor: Member, robot: CommunityWebhook, config) -> str | Non
     community = db.session.get(Community, robot.community_id)
     recipient = job.recipient_of(None, robot.community_id, robot.channel, config)
     message = trial_message(actor, community, config)
+    community_id, channel, tested = robot.community_id, robot.channel, robot.updated_at
     db.session.commit()  # no transaction stays open while we talk to the network
     if recipient.skip is not None or recipient.problem is not None:
         return reasons.words(recipient.skip or recipient.problem)
-    error, reason, _unreachable = job.deliver(channels.senders(config).get(robot.channel.value),
-                                              robot.channel, recipient, message)
+    error, reason, _unreachable = job.deliver(channels.senders(config).get(channel.value),
+                                              channel, recipient, message)
     if error is None and reason is None:
+        robot_test_passed(community_id, tested, utcnow())
+        db.session.commit()
         return None
     return reasons.words(reason, error)

@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -234,6 +235,7 @@ def save_webhook(actor: Member, community: Community, data: WebhookData, *,
     robot.active = True
     robot.updated_by_id = actor.id
     robot.updated_at = utcnow()
+    robot.tested_ok_at = None  # this URL and secret have not been tested yet
     db.session.flush()
     # The URL is a credential: the audit row names the channel and the masked URL only.
     record(actor, "webhook_save", community, channel=channel.value, url=robot.url_hint,
@@ -273,7 +275,9 @@ def start_robot_test(actor: Member, community: Community) -> CommunityWebhook:
     of work): whoever may set the robot, an active robot, within ROBOT_TEST_LIMIT —
     counted per community, whoever presses, so no one can flood a group with tests.
     The try is counted and audited here, whatever the robot answers; nothing goes to
-    the outbox (a test is no digest: the 工作台's notice and the status page ignore it)."""
+    the outbox (a test is no digest: the status page ignores it). One the robot takes
+    is noted on it (``robot_test_passed``): the 工作台's notice of a given-up digest
+    before it ends, since the group hears the robot again."""
     _may_configure(actor, community)
     robot = db.session.get(CommunityWebhook, community.id)
     if robot is None or not robot.active:
@@ -286,6 +290,18 @@ def start_robot_test(actor: Member, community: Community) -> CommunityWebhook:
     throttle.hit(key, limit)
     record(actor, "webhook_test", community, channel=robot.channel.value)
     return robot
+
+
+def robot_test_passed(community_id: int, tested: datetime, at: datetime) -> None:
+    """The robot took a 发送测试消息 at ``at``: noted on it, unless it was saved or
+    stopped while the test was on its way (``tested``: its ``updated_at`` as read before
+    sending), so a test of the old URL never vouches for a new one. One conditional
+    UPDATE."""
+    db.session.execute(
+        update(CommunityWebhook)
+        .where(CommunityWebhook.community_id == community_id,
+               CommunityWebhook.updated_at == tested, CommunityWebhook.active.is_(True))
+        .values(tested_ok_at=at), execution_options={"synchronize_session": False})
 
 
 def retry_message(actor: Member, message: Outbox) -> None:
