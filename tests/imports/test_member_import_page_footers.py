@@ -95,7 +95,8 @@ def test_rows_that_could_be_a_person_stay_rows(world):
 @pytest.mark.parametrize("cells", [
     ["第1页"], ["第 2 页 共 5 页"], ["共5页 第2页"], ["第2/5页"], ["- 3 -"], ["－３－"],
     ["制表人：张三"], ["制表时间：2026年11月"], ["审核人：…"], ["制表人 张三  审核人 李四"],
-    ["", "", "第3页"], ["制表人：", "张三", "审核人：", "李四"], ["第2页", "", "合计：35人"],
+    ["", "", "第3页"], ["制表人：", "张三", "审核人：", "李四"], ["第2页", "", "合计：35人"], ["共35人"],
+    ["Page 3 of 5"],
 ])
 def test_footer_texts(cells):
     assert mi.footer_row(cells) is True
@@ -103,7 +104,7 @@ def test_footer_texts(cells):
 
 @pytest.mark.parametrize("cells", [
     ["页"], ["第一页"], ["王芳", "第1页"], ["第1页", "13700000001"],
-    ["制表人：张三 137 0000 0001"], ["制表人", "张三"], ["3", "第1页"], ["审核"],
+    ["制表人：张三 137 0000 0001"], ["制表人", "张三"], ["3", "第1页"], ["审核"], ["35人"],
 ])
 def test_not_footers(cells):
     assert mi.footer_row(cells) is False

@@ -371,7 +371,7 @@ _FOOTER_LABEL = re.compile(
     r"|制表|制表单位|填报单位|填表单位|制表日期|制表时间|填表日期|填表时间|填报日期|填报时间"
     r"|打印日期|打印时间|导出日期|导出时间|审核日期|审核时间)"
     r"(?:\s*[:：]|\s+\S)")
-_FOOTER_COUNT = re.compile(r"^(?:(?:合计|总计|共计)[:：]?)?共?\d+(?:人|名)$|^(?:合计|总计|小计|共计)")
+_HEADCOUNT = re.compile(r"^共\d+(?:人|名)$")
 _MOBILE_IN = re.compile(r"(?<![0-9])1[0-9]{10}(?![0-9])")
 
 
@@ -383,8 +383,8 @@ def _footer_text(cell: str) -> str | None:
     if squeezed and _PAGE.match(squeezed):
         return "page"
     if _FOOTER_LABEL.match(text):
-        return "label:" if re.search(r"[:：]$", squeezed) else "label"
-    if _FOOTER_COUNT.match(squeezed):
+        return "label:" if squeezed.endswith(":") else "label"  # NFKC: ：is :
+    if _TOTAL.match(squeezed) or _HEADCOUNT.match(squeezed):
         return "count"
     return None
 
@@ -543,9 +543,11 @@ def repeated_header_rows(lines: list[tuple[int, list[str]]], start: int, two_row
 
 def parse_rows(table: list[list], unit: str = "") -> ImportPreview:
     """Rows of the table under its header row; file-level problems as ``file_errors``.
-    Rows above the header (a title), the header's second row and rows with nothing in
-    any column read here (only a 序号) are left out; ``header_line``,
-    ``second_header_line`` and ``skipped`` say which (``ignored_notes``).
+    Rows above the header (a title), the header's second row, the header (and its
+    title) repeated, 合计 rows, page footers and rows with nothing in any column read
+    here (only a 序号) are left out; ``header_line``, ``second_header_line``,
+    ``repeated_headers``, ``repeated_titles``, ``totals``, ``footers`` and ``skipped``
+    say which (``ignored_notes``).
 
     ``unit``: the unit chosen on the upload form, every row's when the file has no 单位
     column (the header then needs only 姓名 and 手机号); a file with one keeps its own.
