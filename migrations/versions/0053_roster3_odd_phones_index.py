@@ -10,7 +10,9 @@ SQLAlchemy writes it for each database, constants written out — SQLite uses a 
 index only for a query whose terms are the index's as written. Index only; no data
 changes.
 
-Revision ID: 0053_roster3_unplain_phones_index
+(The revision id is kept within alembic_version's 32 characters on PostgreSQL.)
+
+Revision ID: 0053_roster3_odd_phones_index
 Revises: 0052_msgs2_sms_with_email
 Create Date: 2026-12-04 10:20:00.000000
 
@@ -20,7 +22,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0053_roster3_unplain_phones_index'
+revision = '0053_roster3_odd_phones_index'
 down_revision = '0052_msgs2_sms_with_email'
 branch_labels = None
 depends_on = None
