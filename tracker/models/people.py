@@ -186,7 +186,7 @@ def phone_spelt_oddly():
         func.ltrim(Member.phone, "0123456789") == "")))
 
 
-# (id, phone): the members' directory reads those two, from the index alone
+# (id, phone): what the directory reads of them; PostgreSQL answers from the index alone
 Index("ix_member_phone_unplain", Member.id, Member.phone,
       sqlite_where=phone_spelt_oddly(), postgresql_where=phone_spelt_oddly())
 
