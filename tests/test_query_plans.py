@@ -398,3 +398,28 @@ def test_postgresql_ends_the_held_back_setting_with_a_failing_statement_or_the_c
     db.session.commit()
     assert raw().pgconn.pipeline_status == 0
     assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == "auto"
+
+
+def test_the_member_directorys_odd_phones_are_read_from_their_own_index(app, world):
+    """Every load of /admin/members asks which active members store a number not spelt
+    plainly (``admin.queries.shared_phones``): read from the partial index that holds
+    only them (none in the usual case), never by reading every member — on SQLite
+    (whose planner takes a partial index only when the query's terms are its WHERE as
+    written) and on PostgreSQL (sequential scans off: the index is chosen whenever its
+    WHERE is proved from the query's, whatever the few rows of a test database)."""
+    from tracker.admin import queries as q
+
+    connection = db.session.connection()
+    compiled = q.odd_phones_query().compile(db.engine)
+    if db.engine.dialect.name == "sqlite":
+        plan = [row[3] for row in connection.exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + str(compiled),
+            tuple(compiled.params[name] for name in compiled.positiontup or ()))]
+        # one step, through the index: its rows, not the member table's
+        assert len(plan) == 1 and "USING" in plan[0] and "ix_member_phone_unplain" in plan[0], plan
+    else:
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = "\n".join(row[0] for row in connection.exec_driver_sql(
+            "EXPLAIN " + str(compiled), compiled.params))
+        assert "ix_member_phone_unplain" in plan and "Seq Scan" not in plan, plan
+    db.session.rollback()

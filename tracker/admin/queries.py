@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -23,10 +23,12 @@ from ..models import (
     Unit,
     Zone,
     liaison_community,
+    phone_spelt_oddly,
 )
 from ..phones import normalise_phone
 from ..privacy import mask_phone, phone_held
 from ..search import matches, phone_matches
+from ..sql_hints import constants_written_out
 from ..timeutil import local_today
 
 
@@ -130,13 +132,11 @@ class SharedPhone:
         return mask_phone(self.number)
 
 
-def _spelt_plainly():
-    """SQL: the stored number is 11 ASCII digits starting with 1, as every way in
-    stores one now (``phones.MOBILE_RE``) — written with ltrim() and length(), which
-    read the same on SQLite and PostgreSQL (they share no regex syntax); ltrim() rather
-    than ten replace()s: a quarter of the cost over 20,000 members on SQLite."""
-    return and_(func.length(Member.phone) == 11, Member.phone.like("1%"),
-                func.ltrim(Member.phone, "0123456789") == "")
+def odd_phones_query():
+    """The active members whose stored number is not spelt plainly (``shared_phones``'
+    first statement), read from the partial index that holds only them, whose WHERE
+    is this one written out (``models.people.phone_spelt_oddly``)."""
+    return constants_written_out(select(Member.id, Member.phone).where(phone_spelt_oddly()))
 
 
 def shared_phones(session) -> list[SharedPhone]:
@@ -148,8 +148,7 @@ def shared_phones(session) -> list[SharedPhone]:
     One of any two such members stores a spelling other than the plain one, so those
     are asked for first (one statement, nothing in the usual case); the members who
     hold their numbers plainly, a second."""
-    odd = session.execute(select(Member.id, Member.phone).where(
-        Member.active.is_(True), not_(_spelt_plainly()))).all()
+    odd = session.execute(odd_phones_query()).all()
     numbers = {normalise_phone(phone) for _id, phone in odd if phone_held(phone)}
     numbers.discard("")
     if not numbers:

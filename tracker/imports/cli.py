@@ -36,7 +36,7 @@ def import_members_command(path: Path, dry_run: bool, unit: str):
         raise click.ClickException(message)
     notes = service.ignored_notes(preview.header_line, preview.skipped, preview.totals,
                                   preview.second_header_line, preview.repeated_headers,
-                                  preview.repeated_titles)
+                                  preview.repeated_titles, preview.footers)
     for note in filter(None, [service.unit_note(preview.chosen_unit, preview.unit_applied),
                               *notes]):
         click.echo(note)

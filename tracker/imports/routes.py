@@ -147,6 +147,7 @@ def members():
                                second_header_line=preview.second_header_line,
                                repeated_headers=preview.repeated_headers,
                                repeated_titles=preview.repeated_titles,
+                               footers=preview.footers,
                                chosen_unit=preview.chosen_unit,
                                unit_applied=preview.unit_applied)
                 session[SESSION_KEY] = token
@@ -166,7 +167,8 @@ def preview(token: str):
     notes = service.ignored_notes(payload.get("header_line", 1), payload.get("skipped", []),
                                   payload.get("totals", []), payload.get("second_header_line"),
                                   payload.get("repeated_headers", []),
-                                  payload.get("repeated_titles", []))
+                                  payload.get("repeated_titles", []),
+                                  payload.get("footers", []))
     unit_note = service.unit_note(payload.get("chosen_unit", ""),
                                   payload.get("unit_applied", False))
     notes = [unit_note, *notes] if unit_note else notes

@@ -15,7 +15,7 @@ from .needs import LIVE_NEEDS, Need, NeedKind, NeedStatus
 from .lists import ListsVersion
 from .invitations import Invitation, InvitationPurpose
 from .onsite import Photo
-from .people import Member, Role, RollPeriod, Unit, liaison_community
+from .people import Member, Role, RollPeriod, Unit, liaison_community, phone_spelt_oddly
 from .places import Community, Zone
 from .reminders import (
     WEBHOOK_CHANNELS,
@@ -127,5 +127,6 @@ __all__ = [
     "WEBHOOK_CHANNELS",
     "Zone",
     "liaison_community",
+    "phone_spelt_oddly",
     "summary_copy_community",
 ]

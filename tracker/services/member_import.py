@@ -88,6 +88,8 @@ TEMPLATE_NOTES = [
     "没有调整单位和计入参与统计的已有党员不看此列。",
     "9. 表头可以占两行（如“联系方式”合并在“手机｜办公电话”之上，其余列上下合并）："
     "表头下一行只有列名时作为表头的第二行，不作为党员导入，手机号从“手机”列读取。",
+    "10. 从其他系统导出或打印的名单可直接导入：每页重复的标题行和表头，以及页脚（页码如“第1页 共5页”“- 3 -”，"
+    "制表人、审核人、制表时间，合计行）会自动跳过，预览中列出跳过的行号；有手机号的行不会当作页脚跳过。",
 ]
 # 计入参与统计 (Member.on_roll): empty keeps an existing member's value and gives a new
 # one the role's default (党员干部 yes, 联络员 and 管理员 no).
@@ -155,6 +157,8 @@ class ImportPreview:
     # blocks) and a title above it repeated with it (``repeated_header_rows``)
     repeated_headers: list[int] = field(default_factory=list)
     repeated_titles: list[int] = field(default_factory=list)
+    # rows left out: a page's footer printed into the rows (``footer_row``)
+    footers: list[int] = field(default_factory=list)
     # what the check read of each row's member, by 手机号: [id, key] of the member
     # (``PREVIEW_FIELDS``), or None where the row makes a new one (``preview_keys``)
     shown: dict[str, list | None] = field(default_factory=dict)
@@ -355,6 +359,53 @@ def total_row(cells: list[str]) -> bool:
     return not any(PHONE_RE.match(normalise_phone(cell)) for cell in filled)
 
 
+# A page's footer as another system prints it into the cells of an exported roster:
+# a page number (「第1页」「第 2 页 共 5 页」「共5页 第2页」「第2/5页」「- 3 -」), a
+# signature or date line (「制表人：张三」「制表时间：2026年11月」「审核人：…」) and a count
+# (「合计：35人」「共35人」). Page numbers need digits, and a label its colon (or a blank
+# and text after it), so that a name — even 「页」 — is never one.
+_PAGE = re.compile(r"^(?:第\d+页(?:[,，、/]?共\d+页)?|共\d+页(?:[,，、/]?第\d+页)?|第\d+/\d+页"
+                   r"|[-–—]\d+[-–—]|page\d+(?:of\d+)?)$", re.I)
+_FOOTER_LABEL = re.compile(
+    r"^(?:制表人?|填表人?|填报人|统计人|经办人|审核人?|审批人|复核人?|负责人|主管领导|领导签字"
+    r"|制表|制表单位|填报单位|填表单位|制表日期|制表时间|填表日期|填表时间|填报日期|填报时间"
+    r"|打印日期|打印时间|导出日期|导出时间|审核日期|审核时间)"
+    r"(?:\s*[:：]|\s+\S)")
+_HEADCOUNT = re.compile(r"^共\d+(?:人|名)$")
+_MOBILE_IN = re.compile(r"(?<![0-9])1[0-9]{10}(?![0-9])")
+
+
+def _footer_text(cell: str) -> str | None:
+    """What kind of footer text a cell is — "page", "label" (its value may follow in a
+    cell of its own when nothing comes after the colon: "label:"), "count" — or None."""
+    text = unicodedata.normalize("NFKC", cell).strip()
+    squeezed = _BLANKS.sub("", text)
+    if squeezed and _PAGE.match(squeezed):
+        return "page"
+    if _FOOTER_LABEL.match(text):
+        return "label:" if squeezed.endswith(":") else "label"  # NFKC: ：is :
+    if _TOTAL.match(squeezed) or _HEADCOUNT.match(squeezed):
+        return "count"
+    return None
+
+
+def footer_row(cells: list[str]) -> bool:
+    """A page footer repeated in the rows of a roster exported from another system:
+    each filled cell of the row is footer text (``_footer_text``) or the value of the
+    label in the cell before it (「制表人：」｜「张三」), and no cell holds a mobile number
+    — a row with one could be a person and stays a row."""
+    filled = [cell for cell in cells if cell]
+    if not filled or any(_MOBILE_IN.search(normalise_phone(cell)) for cell in filled):
+        return False
+    after_label = False
+    for cell in filled:
+        kind = _footer_text(cell)
+        if kind is None and not after_label:
+            return False
+        after_label = kind == "label:"
+    return True
+
+
 def _positions(cells: list[str]) -> dict[str, int]:
     """Column key → index, for the cells of a row read as a header."""
     positions: dict[str, int] = {}
@@ -492,9 +543,11 @@ def repeated_header_rows(lines: list[tuple[int, list[str]]], start: int, two_row
 
 def parse_rows(table: list[list], unit: str = "") -> ImportPreview:
     """Rows of the table under its header row; file-level problems as ``file_errors``.
-    Rows above the header (a title), the header's second row and rows with nothing in
-    any column read here (only a 序号) are left out; ``header_line``,
-    ``second_header_line`` and ``skipped`` say which (``ignored_notes``).
+    Rows above the header (a title), the header's second row, the header (and its
+    title) repeated, 合计 rows, page footers and rows with nothing in any column read
+    here (only a 序号) are left out; ``header_line``, ``second_header_line``,
+    ``repeated_headers``, ``repeated_titles``, ``totals``, ``footers`` and ``skipped``
+    say which (``ignored_notes``).
 
     ``unit``: the unit chosen on the upload form, every row's when the file has no 单位
     column (the header then needs only 姓名 and 手机号); a file with one keeps its own.
@@ -519,12 +572,14 @@ def parse_rows(table: list[list], unit: str = "") -> ImportPreview:
     second_header_line = lines[start + 1][0] if two_rows else None
     read = sorted(positions.values())
     headers, titles = repeated_header_rows(lines, start, two_rows)
-    body, skipped, totals = [], [], []
+    body, skipped, totals, footers = [], [], [], []
     for number, cells in lines[start + (2 if two_rows else 1):]:
         if number in headers or number in titles:
             continue
         if total_row(cells):
             totals.append(number)
+        elif footer_row(cells):
+            footers.append(number)
         elif any(cells[index] for index in read if index < len(cells)):
             body.append((number, cells))
         else:
@@ -549,7 +604,7 @@ def parse_rows(table: list[list], unit: str = "") -> ImportPreview:
     return ImportPreview(rows, header_line=header_line, skipped=skipped, totals=totals,
                          second_header_line=second_header_line, chosen_unit=unit,
                          unit_applied=applied, repeated_headers=sorted(headers),
-                         repeated_titles=sorted(titles))
+                         repeated_titles=sorted(titles), footers=footers)
 
 
 def _line_ranges(numbers: list[int]) -> str:
@@ -565,11 +620,12 @@ def _line_ranges(numbers: list[int]) -> str:
 
 def ignored_notes(header_line: int, skipped: list[int], totals: list[int] = (),
                   second_header_line: int | None = None, repeated_headers: list[int] = (),
-                  repeated_titles: list[int] = ()) -> list[str]:
+                  repeated_titles: list[int] = (), footers: list[int] = ()) -> list[str]:
     """What the preview says of the rows it did not read: a title above the header,
     the header's second row, the header repeated further down and a title repeated
-    above it (``repeated_header_rows``), rows with something only in columns the import
-    does not read (a 序号), and 合计 rows (``total_row``)."""
+    above it (``repeated_header_rows``), page footers (``footer_row``), rows with
+    something only in columns the import does not read (a 序号), and 合计 rows
+    (``total_row``)."""
     notes = []
     if header_line > 1:
         notes.append(str(_l("表头在第%(line)d行，其上的标题行已忽略。", line=header_line)))
@@ -581,6 +637,11 @@ def ignored_notes(header_line: int, skipped: list[int], totals: list[int] = (),
     if repeated_headers:
         notes.append(str(_l("第%(lines)s行是重复的表头，已跳过。",
                             lines=_line_ranges(list(repeated_headers)))))
+    if footers:
+        notes.append(str(lazy_ngettext(
+            "第%(lines)s行是页脚（页码、制表人、审核人等），共%(n)d行，已跳过。",
+            "第%(lines)s行是页脚（页码、制表人、审核人等），共%(n)d行，已跳过。",
+            len(footers), lines=_line_ranges(list(footers)), n=len(footers))))
     if skipped:
         notes.append(str(_l("第%(lines)s行只有导入不读取的列（如序号），没有姓名、手机号等，已忽略。",
                             lines=_line_ranges(skipped))))
