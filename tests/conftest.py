@@ -21,7 +21,7 @@ from flask import redirect, url_for
 from sqlalchemy import event
 
 from tests import factories as f
-from tests.dbstate import WorkerDatabases, reset_throttle
+from tests.dbstate import WorkerDatabases, keep_out_of_gc, reset_throttle
 from tests.scratch_db import MigratedHeads
 from tracker.extensions import db
 from tracker.models import Role
@@ -61,6 +61,14 @@ def pytest_collection_modifyitems(config, items):
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+def pytest_collection_finish(session):
+    """Keep what lives for the whole run out of the garbage collector's sight: the
+    collected modules and items are never garbage, yet every full collection walked them
+    again (the collector was 7.7 % of a worker's CPU on the matrix tests: docs/testing.md,
+    sessions 30 and 31). Each worker's apps join them when built (tests/dbstate.py)."""
+    keep_out_of_gc()
 
 
 @pytest.fixture(scope="session")
