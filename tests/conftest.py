@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask import redirect, url_for
 from sqlalchemy import event
 
 from tests import factories as f
-from tests.dbstate import WorkerDatabases, reset_throttle
+from tests.dbstate import WorkerDatabases, keep_out_of_gc, reset_throttle
 from tests.scratch_db import MigratedHeads
 from tracker.extensions import db
 from tracker.models import Role
@@ -59,6 +61,14 @@ def pytest_collection_modifyitems(config, items):
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+def pytest_collection_finish(session):
+    """Keep what lives for the whole run out of the garbage collector's sight: the
+    collected modules and items are never garbage, yet every full collection walked them
+    again (the collector was 7.7 % of a worker's CPU on the matrix tests: docs/testing.md,
+    sessions 30 and 31). Each worker's apps join them when built (tests/dbstate.py)."""
+    keep_out_of_gc()
 
 
 @pytest.fixture(scope="session")
@@ -145,16 +155,70 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def _has_login_cookie(client, app) -> bool:
+    # A client without a cookie yet has nobody to log out.
+    return any(client.get_cookie(name) is not None
+               for name in (app.config["SESSION_COOKIE_NAME"],
+                            app.config.get("REMEMBER_COOKIE_NAME", "remember_token")))
+
+
+@contextmanager
+def _posted(client, app, path: str):
+    """What the view of a POST to ``path`` does, done here without the request: a request
+    context with the client's address, browser and cookies (the test's app context stays,
+    as with a request of the test client); the cookies the response sets go back to the
+    client. Flask's ``session_transaction`` does the same with the session alone."""
+    context = app.test_request_context(path, method="POST", environ_base=client.environ_base)
+    client._add_cookies_to_wsgi(context.request.environ)
+    with context:
+        response = redirect(url_for("main.index"))
+        yield response
+        # Flask-Login's remember-me cookie and the session cookie, as after a request
+        response = app.process_response(response)
+    client._update_cookies_from_response(context.request.host.partition(":")[0],
+                                         context.request.path,
+                                         response.headers.getlist("Set-Cookie"))
+
+
 @pytest.fixture
 def login(client, app):
-    """login(member) signs the test client in as that member."""
-    cookies = (app.config["SESSION_COOKIE_NAME"],
-               app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+    """login(member) signs the test client in as that member: what a logout of whoever is
+    in and then the login form would do — the same services, the same session row, audit
+    rows, throttle and cookies — without sending the two requests (a third of the
+    permission matrices' time went on them: docs/testing.md, session 31). The tests of
+    logging in itself use ``http_login``."""
+    from flask_login import current_user
+
+    from tracker.auth.loader import current_session
+    from tracker.auth.routes import login_attempt, signed_in, signed_out
+    from tracker.services import unit_of_work
+    from tracker.services.accounts import log_in
+    from tracker.services.sessions import log_out
 
     def _login(member, password: str = f.PASSWORD):
-        # Log out whoever is in. A client without a cookie yet has nobody to log out
-        # (the POST would only be redirected to the login page): skip that request.
-        if any(client.get_cookie(name) is not None for name in cookies):
+        if _has_login_cookie(client, app):
+            with _posted(client, app, "/auth/logout"):
+                # an ended login is only sent to the login page, which starts afresh
+                if current_user.is_authenticated:
+                    with unit_of_work():
+                        log_out(current_user, current_session())
+                    signed_out()
+        with _posted(client, app, "/auth/login") as response:
+            with unit_of_work():
+                started = log_in(login_attempt(member.phone, password, remember=False))
+            signed_in(started, False, response)
+        return member
+
+    return _login
+
+
+@pytest.fixture
+def http_login(client, app):
+    """http_login(member) signs the test client in through the login form: POST
+    /auth/logout (when someone may be in), then POST /auth/login, as a browser does."""
+
+    def _login(member, password: str = f.PASSWORD):
+        if _has_login_cookie(client, app):
             client.post("/auth/logout")
         response = client.post("/auth/login", data={"phone": member.phone, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]

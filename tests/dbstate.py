@@ -29,6 +29,7 @@ that no test can reach.
 from __future__ import annotations
 
 import copy
+import gc
 import hashlib
 import os
 import re
@@ -195,9 +196,15 @@ class WorkerDatabases:
         if cached is None:
             self._apps_built += 1
             cached = self._build_app(config, self._apps_built)
+            closed = False
+            while len(self.apps) >= MAX_CACHED_APPS:
+                _close_app(self.apps.pop(next(iter(self.apps))))
+                closed = True
+            if closed:
+                # the closed app's cycles were frozen with it: never collected otherwise
+                gc.unfreeze()
+            keep_out_of_gc()  # the new app lives as long as the worker, or until closed
         self.apps[key] = cached
-        while len(self.apps) > MAX_CACHED_APPS:
-            _close_app(self.apps.pop(next(iter(self.apps))))
         return cached
 
     def _build_app(self, config: dict, number: int) -> CachedApp:
@@ -388,6 +395,14 @@ class WorkerDatabases:
                 snapshot.sqlite.close()
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def keep_out_of_gc() -> None:
+    """Move every object alive now out of the garbage collector's sight (``gc.freeze``),
+    after collecting what is garbage already so that none of it is kept. For what lives
+    as long as the worker: the collected tests, the cached apps."""
+    gc.collect()
+    gc.freeze()
 
 
 def _close_app(cached: CachedApp) -> None:

@@ -258,8 +258,8 @@ def test_the_owners_phone_has_a_strict_limit_of_its_own(app, world):
 
 # ---------------------------------------------------------------- other guesses
 
-def test_guessing_the_current_password_is_limited(client, world, login):
-    login(world.member)
+def test_guessing_the_current_password_is_limited(client, world, http_login):
+    http_login(world.member)
     form = {"new_password": "Qingshan-River-9", "confirm": "Qingshan-River-9"}
     for _ in range(5):
         response = client.post("/auth/password", data={**form, "current": BAD_PASSWORD})
@@ -284,8 +284,8 @@ def test_guessing_invitation_links_is_limited(client, world):
     assert other.status_code == 200
 
 
-def test_guessing_check_in_codes_is_limited(client, world, login):
-    login(world.member)
+def test_guessing_check_in_codes_is_limited(client, world, http_login):
+    http_login(world.member)
     for n in range(20):
         response = client.post(f"/c/guess-{n}", environ_base={"REMOTE_ADDR": "10.3.1.1"})
         assert response.status_code == 404

@@ -128,8 +128,8 @@ def test_remember_me_cookie_lasts_no_longer_than_a_session_may(app, client, worl
 
 # ---------------------------------------------------------------- logout really ends (case 1)
 
-def test_logout_ends_the_session(client, world, login):
-    login(world.member)
+def test_logout_ends_the_session(client, world, http_login):
+    http_login(world.member)
     client.post("/auth/logout")
     assert sent_to_login(client)
 
@@ -160,18 +160,18 @@ def test_a_remember_cookie_alone_logs_back_in_while_the_session_lives(app, clien
     assert signed_in(phone)
 
 
-def test_logout_ends_only_the_session_it_was_sent_from(app, client, world, login):
+def test_logout_ends_only_the_session_it_was_sent_from(app, client, world, http_login):
     other_phone = phone_login(app, world.member)
-    login(world.member)
+    http_login(world.member)
     client.post("/auth/logout")
     assert sent_to_login(client)
     assert signed_in(other_phone)
 
 
-def test_log_out_everywhere_ends_every_session_of_the_member(app, client, world, login):
+def test_log_out_everywhere_ends_every_session_of_the_member(app, client, world, http_login):
     phone = phone_login(app, world.member)
     bystander = phone_login(app, world.other_member)
-    login(world.member)
+    http_login(world.member)
     response = client.post("/auth/logout-everywhere")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
     assert sent_to_login(client) and sent_to_login(phone)
@@ -187,14 +187,14 @@ def test_a_deactivated_member_is_logged_out(app, world):
     assert [row.end_reason for row in sessions_of(world.member)] == ["deactivated"]
 
 
-def test_an_admins_deactivation_ends_every_session_at_once(app, client, world, login):
+def test_an_admins_deactivation_ends_every_session_at_once(app, client, world, http_login):
     """停用 is a sign-out everywhere: the member's sessions end when the admin presses it,
     with the admin's name on the trail, not whenever each phone next calls; an open
     phone then meets the login page, and another member's session goes on."""
     phone = phone_login(app, world.member)
     desktop = phone_login(app, world.member, user_agent=DESKTOP)
     bystander = phone_login(app, world.other_member)
-    login(world.admin)
+    http_login(world.admin)
     response = client.post(f"/admin/members/{world.member.id}/active", data={"active": "0"})
     assert response.status_code == 302
     rows = sessions_of(world.member)
@@ -206,8 +206,8 @@ def test_an_admins_deactivation_ends_every_session_at_once(app, client, world, l
     assert signed_in(bystander)
 
 
-def test_the_admin_is_told_a_deactivation_signs_the_member_out(client, world, login):
-    login(world.admin)
+def test_the_admin_is_told_a_deactivation_signs_the_member_out(client, world, http_login):
+    http_login(world.admin)
     page = client.get(f"/admin/members/{world.member.id}/edit").get_data(as_text=True)
     assert "停用后，该党员在所有设备上的登录立即退出" in page
     response = client.post(f"/admin/members/{world.member.id}/active", data={"active": "0"},
@@ -229,9 +229,9 @@ def test_a_password_reset_link_ends_every_session(app, client, world):
     assert signed_in(client)  # the new session begun by the link
 
 
-def test_a_password_change_ends_the_other_sessions(app, client, world, login):
+def test_a_password_change_ends_the_other_sessions(app, client, world, http_login):
     phone = phone_login(app, world.member)
-    login(world.member)
+    http_login(world.member)
     response = client.post("/auth/password", data={
         "current": f.PASSWORD, "new_password": "Qingshan-River-9", "confirm": "Qingshan-River-9"})
     assert response.status_code == 302
@@ -261,12 +261,12 @@ def test_a_deactivated_members_feed_is_no_longer_served(client, world):
 
 
 def test_a_member_switched_off_and_on_again_needs_a_new_calendar_address(client, world,
-                                                                         login):
+                                                                         http_login):
     """停用 ends the feed address with the account, on the audit trail as 退出所有设备's
     does: a member 重新启用 finds the old address gone (a calendar service still
     holding it gets nothing), and a new one made on 日历订阅 serves."""
     address = _feed(client, world.member)
-    login(world.admin)
+    http_login(world.admin)
     for active in ("0", "1"):
         response = client.post(f"/admin/members/{world.member.id}/active",
                                data={"active": active})
@@ -277,17 +277,17 @@ def test_a_member_switched_off_and_on_again_needs_a_new_calendar_address(client,
     _feed(client, world.member)  # made again on 日历订阅: it works
 
 
-def test_log_out_everywhere_ends_the_calendar_address(client, world, login):
+def test_log_out_everywhere_ends_the_calendar_address(client, world, http_login):
     address = _feed(client, world.member)
-    login(world.member)
+    http_login(world.member)
     client.post("/auth/logout-everywhere")
     assert client.get(address).status_code == 404
     assert events("calendar_stop")[-1].detail == {"reason": "logout_all"}
 
 
-def test_a_password_change_ends_the_calendar_address(client, world, login):
+def test_a_password_change_ends_the_calendar_address(client, world, http_login):
     address = _feed(client, world.member)
-    login(world.member)
+    http_login(world.member)
     response = client.post("/auth/password", data={
         "current": f.PASSWORD, "new_password": "Qingshan-River-9", "confirm": "Qingshan-River-9"})
     assert response.status_code == 302
@@ -306,15 +306,15 @@ def test_a_password_reset_link_ends_the_calendar_address(client, world):
     assert client.get(address).status_code == 404
 
 
-def test_a_new_calendar_address_after_log_out_everywhere_serves(client, world, login):
+def test_a_new_calendar_address_after_log_out_everywhere_serves(client, world, http_login):
     _feed(client, world.member)
-    login(world.member)
+    http_login(world.member)
     client.post("/auth/logout-everywhere")
     _feed(client, world.member)  # made again on 日历订阅: it works
 
 
-def test_the_devices_page_says_the_calendar_address_ends_with_them(client, world, login):
-    login(world.member)
+def test_the_devices_page_says_the_calendar_address_ends_with_them(client, world, http_login):
+    http_login(world.member)
     page = client.get("/auth/sessions").get_data(as_text=True)
     assert "退出所有设备或修改密码后，日历订阅地址也随之失效" in page
 
@@ -370,7 +370,7 @@ def test_last_seen_is_written_every_few_minutes_not_on_every_request(app, world)
 
 # ---------------------------------------------------------------- 登录设备
 
-def test_the_devices_page_lists_live_sessions_and_marks_this_one(app, client, world, login):
+def test_the_devices_page_lists_live_sessions_and_marks_this_one(app, client, world, http_login):
     phone_login(app, world.member, user_agent=WECHAT)
     ended = phone_login(app, world.member, user_agent=DESKTOP)
     ended.post("/auth/logout")
@@ -384,19 +384,19 @@ def test_the_devices_page_lists_live_sessions_and_marks_this_one(app, client, wo
     assert page.count('action="/auth/sessions/') == 2
 
 
-def test_signing_out_anywhere_drops_this_members_drafts_on_the_device(client, world, login):
+def test_signing_out_anywhere_drops_this_members_drafts_on_the_device(client, world, http_login):
     """drafts.js clears the member's saved drafts when a form marked data-drop-drafts is
     sent: 退出登录 on every page and 退出所有设备 here (tests/browser/test_drafts_offline.py
     proves the clearing itself)."""
-    login(world.member)
+    http_login(world.member)
     page = fresh_get(client, "/auth/sessions").get_data(as_text=True)
     marked = re.findall(r'<form method="post" action="([^"]+)"[^>]*data-drop-drafts', page)
     assert sorted(marked) == ["/auth/logout", "/auth/logout-everywhere"]
 
 
-def test_ending_a_session_from_the_devices_page(app, client, world, login):
+def test_ending_a_session_from_the_devices_page(app, client, world, http_login):
     phone = phone_login(app, world.member)
-    login(world.member)
+    http_login(world.member)
     row = next(r for r in sessions_of(world.member) if r.device == "Android · 微信")
     response = client.post(f"/auth/sessions/{row.id}/end")
     assert response.status_code == 302 and response.headers["Location"].endswith("/auth/sessions")
@@ -404,17 +404,17 @@ def test_ending_a_session_from_the_devices_page(app, client, world, login):
     assert sessions_of(world.member)[0].end_reason == "ended_by_member"
 
 
-def test_ending_this_session_from_the_devices_page_logs_out(client, world, login):
-    login(world.member)
+def test_ending_this_session_from_the_devices_page_logs_out(client, world, http_login):
+    http_login(world.member)
     row = sessions_of(world.member)[-1]
     response = client.post(f"/auth/sessions/{row.id}/end")
     assert "/auth/login" in response.headers["Location"]
     assert sent_to_login(client)
 
 
-def test_nobody_ends_another_members_session(app, client, world, login):
+def test_nobody_ends_another_members_session(app, client, world, http_login):
     phone = phone_login(app, world.other_member)
-    login(world.member)
+    http_login(world.member)
     row = sessions_of(world.other_member)[0]
     assert client.post(f"/auth/sessions/{row.id}/end").status_code == 404
     assert signed_in(phone)

@@ -80,16 +80,16 @@ def test_deactivated_member_cannot_log_in(client, world, app):
     assert "手机号或密码不正确。" in response.get_data(as_text=True)
 
 
-def test_change_password(client, world, login):
-    login(world.member)
+def test_change_password(client, world, http_login):
+    http_login(world.member)
     response = client.post("/auth/password", data={
         "current": "Gongjian-2026", "new_password": "Qingshan-River-9", "confirm": "Qingshan-River-9"})
     assert response.status_code == 302
-    login(world.member, "Qingshan-River-9")
+    http_login(world.member, "Qingshan-River-9")
 
 
-def test_change_password_refuses_a_common_one(client, world, login):
-    login(world.member)
+def test_change_password_refuses_a_common_one(client, world, http_login):
+    http_login(world.member)
     response = client.post("/auth/password", data={
         "current": "Gongjian-2026", "new_password": "12345678", "confirm": "12345678"})
     page = response.get_data(as_text=True)
@@ -112,8 +112,8 @@ def _sent_to_login(client) -> bool:
     return _fresh_request(client).headers.get("Location", "").startswith("/auth/login")
 
 
-def test_changing_the_password_ends_the_other_sessions(app, client, world, login):
-    login(world.member)
+def test_changing_the_password_ends_the_other_sessions(app, client, world, http_login):
+    http_login(world.member)
     other = app.test_client()  # the same member on another phone
     g.pop("_login_user", None)
     assert other.post("/auth/login", data={"phone": world.member.phone,
@@ -136,12 +136,12 @@ def test_a_remembered_login_survives_its_own_password_change(client, world):
     assert _signed_in(client)  # … and the renewed remember-me cookie logs back in
 
 
-def test_the_session_carries_a_random_token_stored_only_as_its_hash(client, world, login):
+def test_the_session_carries_a_random_token_stored_only_as_its_hash(client, world, http_login):
     import hashlib
 
     from tracker.models import LoginSession
 
-    login(world.member)
+    http_login(world.member)
     with client.session_transaction() as session:
         token = session["_user_id"]
     assert len(token) >= 40  # secrets.token_urlsafe(32): nothing guessable in it
@@ -152,8 +152,8 @@ def test_the_session_carries_a_random_token_stored_only_as_its_hash(client, worl
 
 @pytest.mark.parametrize("value", ["{id}", "{id}:", "{id}:0123456789abcdef0123456789abcdef",
                                    "x:y", "", "a" * 43, "x" * 500])
-def test_a_session_id_that_does_not_match_is_logged_out(client, world, login, value):
-    login(world.member)
+def test_a_session_id_that_does_not_match_is_logged_out(client, world, http_login, value):
+    http_login(world.member)
     with client.session_transaction() as session:
         session["_user_id"] = value.format(id=world.member.id)
     assert _sent_to_login(client)

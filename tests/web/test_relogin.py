@@ -43,9 +43,9 @@ def _reports(task) -> int:
     return len(db.session.scalars(select(TaskReport).where(TaskReport.task_id == task.id)).all())
 
 
-def test_the_text_sent_after_the_login_ended_comes_back_on_the_form(client, login, world):
+def test_the_text_sent_after_the_login_ended_comes_back_on_the_form(client, http_login, world):
     task = world.past_task
-    login(world.leader)
+    http_login(world.leader)
     _end_the_login(world.leader)
     sent = client.post(f"/tasks/{task.id}/report", data={"note": NOTE, "absent": []},
                        headers={"Referer": f"http://localhost/tasks/{task.id}/report"})
@@ -66,9 +66,9 @@ def test_the_text_sent_after_the_login_ended_comes_back_on_the_form(client, logi
     assert NOTE not in _page(client.get(f"/tasks/{task.id}/report"))
 
 
-def test_another_member_logging_in_on_the_device_never_sees_it(client, login, world):
+def test_another_member_logging_in_on_the_device_never_sees_it(client, http_login, world):
     task = world.past_task
-    login(world.leader)
+    http_login(world.leader)
     _end_the_login(world.leader)
     sent = client.post(f"/tasks/{task.id}/report", data={"note": NOTE, "absent": []})
     _log_in(client, world.liaison, at=sent.headers["Location"])  # the same phone, someone else
@@ -77,9 +77,9 @@ def test_another_member_logging_in_on_the_device_never_sees_it(client, login, wo
     assert NOTE not in _page(client.get(f"/tasks/{task.id}/report"))
 
 
-def test_signing_out_drops_it(client, login, world):
+def test_signing_out_drops_it(client, http_login, world):
     task = world.past_task
-    login(world.leader)
+    http_login(world.leader)
     _end_the_login(world.leader)
     sent = client.post(f"/tasks/{task.id}/report", data={"note": NOTE, "absent": []})
     _log_in(client, world.leader, at=sent.headers["Location"])
@@ -88,9 +88,9 @@ def test_signing_out_drops_it(client, login, world):
     assert NOTE not in _page(client.get(f"/tasks/{task.id}/report"))
 
 
-def test_a_residents_details_are_not_kept(client, login, world):
+def test_a_residents_details_are_not_kept(client, http_login, world):
     resident = world_resident(world)
-    login(world.liaison)
+    http_login(world.liaison)
     _end_the_login(world.liaison)
     sent = client.post(f"/residents/{resident.id}/edit",
                        data={"name": "刘奶奶", "phone": "13912345678", "address": "幸福里3栋"})
@@ -101,9 +101,9 @@ def test_a_residents_details_are_not_kept(client, login, world):
     assert "13912345678" not in _page(client.get(f"/residents/{resident.id}/edit"))
 
 
-def test_text_too_long_for_a_cookie_is_not_kept_and_the_page_says_so(client, login, world):
+def test_text_too_long_for_a_cookie_is_not_kept_and_the_page_says_so(client, http_login, world):
     task = world.past_task
-    login(world.leader)
+    http_login(world.leader)
     _end_the_login(world.leader)
     # 1,500 characters that do not repeat (the cookie is compressed): more than 4 KB.
     long_text = "".join(chr(0x4E00 + i * 7919 % 20000) for i in range(1500))
@@ -112,9 +112,9 @@ def test_text_too_long_for_a_cookie_is_not_kept_and_the_page_says_so(client, log
     assert "登录已过期，请重新登录。刚才填写的内容没有提交成功，登录后请核对并重新提交。" in login_page
 
 
-def test_a_button_that_only_posts_leads_back_to_its_page(client, login, world):
+def test_a_button_that_only_posts_leads_back_to_its_page(client, http_login, world):
     """认领 is a POST-only address: after the login the member is on the task's page."""
-    login(world.member)
+    http_login(world.member)
     _end_the_login(world.member)
     sent = client.post(f"/tasks/{world.task.id}/claim",
                        headers={"Referer": f"http://localhost/tasks/{world.task.id}"})
@@ -124,22 +124,22 @@ def test_a_button_that_only_posts_leads_back_to_its_page(client, login, world):
 
 
 def test_opening_a_page_after_the_login_ended_says_why_and_a_first_visit_says_nothing(
-        client, login, world):
+        client, http_login, world):
     first = client.get("/tasks/mine")
     assert "登录已过期" not in _page(client.get(first.headers["Location"]))
-    login(world.member)
+    http_login(world.member)
     _end_the_login(world.member)
     again = client.get("/tasks/mine")
     assert "登录已过期，请重新登录。" in _page(client.get(again.headers["Location"]))
 
 
-def test_a_prefixed_forms_text_comes_back_in_that_form(client, login, world):
+def test_a_prefixed_forms_text_comes_back_in_that_form(client, http_login, world):
     """作废's reason (``void-reason``: the form shares the approved task's page with
     撤销审核) comes back in the 作废 form, not lost and not in another form."""
     from tests.web.manage_support import submitted_report
 
     task = submitted_report(world.past_task, world.leader, status=ReportStatus.approved).task
-    login(world.admin)
+    http_login(world.admin)
     _end_the_login(world.admin)
     page = f"/manage/tasks/{task.id}"
     sent = client.post(page + "/void", data={"void-reason": "当天因雨并未开展", "confirmed": "1"},

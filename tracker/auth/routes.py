@@ -7,7 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..security import safe_next
 from ..services import ServiceError, attach_error, unit_of_work
-from ..services.accounts import LoginAttempt, TooManyAttempts, change_password, log_in
+from ..services.accounts import (LoggedIn, LoginAttempt, TooManyAttempts, change_password,
+                                 log_in)
 from ..services.sessions import end_own_session, live_sessions, log_out, log_out_everywhere
 from ..view_support import run_service
 from . import devices, relogin
@@ -37,13 +38,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         target = safe_next(request.args.get("next"), url_for("main.index"))
-        device_id, device_members = devices.read()
-        attempt = LoginAttempt(
-            phone=form.phone.data, password=form.password.data,
-            address=request.remote_addr or "",
-            device_name=devices.describe(request.headers.get("User-Agent", "")),
-            remember=bool(form.remember.data), device_id=device_id,
-            device_members=device_members)
+        attempt = login_attempt(form.phone.data, form.password.data, bool(form.remember.data))
         # by hand, not run_service: TooManyAttempts is the 429 page with Retry-After
         try:
             with unit_of_work():
@@ -53,21 +48,47 @@ def login():
         except ServiceError as error:  # one message whether or not the account exists
             attach_error(form, error)
         else:
-            stash = relogin.take_stash()  # what a login that ended was sending
-            _fresh_session()
-            relogin.put_back(stash, started.member.id)
-            started.member.session_token = started.token
-            login_user(started.member, remember=attempt.remember)
             response = redirect(target)
-            devices.remember(response, started.member.id)
+            signed_in(started, attempt.remember, response)
             return response
     return render_template("auth/login.html", form=form)
 
 
-def _logged_out(message: str):
+# The next two are the login's and the logout's work on this request's cookies, apart
+# from the views so that tests/conftest.py's ``login`` does exactly what they do
+# without sending the two requests.
+
+def login_attempt(phone: str, password: str, remember: bool) -> LoginAttempt:
+    """A login as this request asks for it: its address, its browser's name and the
+    trusted-device cookie it carries."""
+    device_id, device_members = devices.read()
+    return LoginAttempt(
+        phone=phone, password=password, address=request.remote_addr or "",
+        device_name=devices.describe(request.headers.get("User-Agent", "")),
+        remember=remember, device_id=device_id, device_members=device_members)
+
+
+def signed_in(started: LoggedIn, remember: bool, response) -> None:
+    """A login that passed, on this browser: a fresh session naming the new server-side
+    session, what a login that ended was sending (if it was this member's), and the
+    trusted-device cookie on ``response``."""
+    stash = relogin.take_stash()
+    _fresh_session()
+    relogin.put_back(stash, started.member.id)
+    started.member.session_token = started.token
+    login_user(started.member, remember=remember)
+    devices.remember(response, started.member.id)
+
+
+def signed_out() -> None:
+    """A login that ended, on this browser: a fresh session without the member."""
     _fresh_session()
     # After clearing: logout_user() leaves the flag that deletes the remember-me cookie.
     logout_user()
+
+
+def _logged_out(message: str):
+    signed_out()
     flash(message, "info")
     return redirect(url_for("auth.login"))
 
