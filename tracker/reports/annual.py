@@ -8,10 +8,10 @@ document (``AnnualSummary``); ``annual_text`` writes its text in the 月报's vo
 ``annual_tables`` its 附表 in ``tables.py``'s kinds, so the .docx, .xlsx and .csv are
 rendered by the 月报's exporters (they take any ``document.Document``).
 
-存在问题 and 下步打算 are not part of it: ``SummaryNote`` keys people's words by
-(scope, year, month), and a year would need a month that is none (docs/design.md,
-"The annual summary").
-The document is always written in Chinese (``DOCUMENT_LOCALE``).
+存在问题 and 下步打算 are people's words for the year (``YearNote``,
+``services.year_notes``), read when the plan is made, as the 月报's are, and told
+after the figures under their headings. The year has no 定稿: its 落款 is always
+today. The document is always written in Chinese (``DOCUMENT_LOCALE``).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from datetime import date
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..models import Community, Unit
+from ..models import Community, SummaryScope, Unit, YearNote
 from ..rollups import Scope
 from ..rollups.batch import Plan, gather, run
 from ..rollups.checklist import CategoryProgress, ItemProgress, resource_progress_plan
@@ -29,6 +29,7 @@ from ..rollups.checklist import resource_progress_by_category_plan
 from ..rollups.figures import figures_by_category_plan, figures_plan
 from ..rollups.scope import year_range
 from ..rollups.shared import category_task_rows, members_plan, participants_part, summed
+from ..services.year_notes import find_year_note
 from ..timeutil import local_today, month_bounds
 from .annual_tables import MonthRow, annual_tables
 from .annual_text import annual_paragraphs, annual_subtitle, annual_title
@@ -57,6 +58,8 @@ class AnnualSummary:
     attached: list[Table] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
     empty_text: str = ""
+    note: YearNote | None = None  # the year's 存在问题 and 下步打算, if written
+    summary_scope: SummaryScope | None = None  # whose words: the unit's, the community's
 
     @property
     def year(self) -> int:
@@ -105,6 +108,8 @@ def annual_plan(year: int, *, unit: Unit | None = None, community: Community | N
         ids = tuple(sorted(community_ids)) if community_ids is not None else None
     unit_id = unit.id if unit is not None else None
     year_end = year_range(year)[1]
+    scope = SummaryScope(unit_id, community.id if community is not None else None)
+    note = find_year_note(scope, year)  # people's words: an entity, read now
     months = [_month_plan(Scope(*month_bounds(year, m), unit_id=unit_id, community_ids=ids))
               for m in range(1, 13)]
 
@@ -113,7 +118,8 @@ def annual_plan(year: int, *, unit: Unit | None = None, community: Community | N
             rows = [MonthRow(m, totals, cats)
                     for m, (totals, cats) in enumerate(month_figures, 1)]
             summary = AnnualSummary(figures, rows, items, categories,
-                                    schedule_day=min(date(year, 12, 31), today))
+                                    schedule_day=min(date(year, 12, 31), today),
+                                    note=note, summary_scope=scope)
             tables = annual_tables(summary)
             summary.attached, summary.captions = tables, caption_lines(tables)
             summary.title = annual_title(figures)

@@ -16,11 +16,13 @@ from ..rollups.checklist import CategoryProgress
 from .figures import MonthlyFigures
 from .narrative import (
     MAX_NAMES,
+    NOTE_SECTIONS,
     Paragraph,
     coverage_places,
     double_text,
     join,
     needs_sentence,
+    note_lines,
     pairing_text,
     places,
     survey_text,
@@ -207,7 +209,9 @@ def _section_funds(f: MonthlyFigures) -> str:
 
 def annual_paragraphs(s: AnnualSummary) -> list[Paragraph]:
     """The year's text: the lead, then each section with something to say, numbered
-    一、二、三… in the order they appear, then the pending note."""
+    一、二、三… in the order they appear, the pending note, then the year's 存在问题
+    and 下步打算 (``s.note``), numbered on, each left out with its heading when empty
+    (the 月报's rule, ``narrative.paragraphs``)."""
     f = s.figures
     tables = s.attached
     out: list[Paragraph] = []
@@ -230,5 +234,10 @@ def annual_paragraphs(s: AnnualSummary) -> list[Paragraph]:
     pending = pending_sentence(f.pending)
     if pending:
         out.append(Paragraph(pending))
+    for name, heading in NOTE_SECTIONS:
+        lines = note_lines(getattr(s.note, name, None))
+        if lines:
+            out.append(Paragraph(lines[0], heading=f"{next(numbers)}、{heading}"))
+            out.extend(Paragraph(line) for line in lines[1:])
     return out
 
