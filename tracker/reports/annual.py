@@ -3,8 +3,8 @@
 Every figure is the 月报's, asked of the same rollups over the year
 (``figures.year_figures_plan``) and over each of its twelve months, plus the
 checklist's year progress (``rollups.checklist``, as 社区共建进展 reads it) with
-时序进度 at the year's end. This module asks for them (``annual_plan``) and holds the
-document (``AnnualSummary``); ``annual_text`` writes its text in the 月报's voice,
+时序进度 at the year's end. This module asks for them (``annual_plan``) and fills the
+document (``annual_document.AnnualSummary``); ``annual_text`` writes its text in the 月报's voice,
 ``annual_tables`` its 附表 in ``tables.py``'s kinds, so the .docx, .xlsx and .csv are
 rendered by the 月报's exporters (they take any ``document.Document``).
 
@@ -15,64 +15,29 @@ today. The document is always written in Chinese (``DOCUMENT_LOCALE``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..models import Community, SummaryScope, Unit, YearNote
+from ..models import Community, SummaryScope, Unit
 from ..rollups import Scope
 from ..rollups.batch import Plan, gather, run
-from ..rollups.checklist import CategoryProgress, ItemProgress, resource_progress_plan
-from ..rollups.checklist import resource_progress_by_category_plan
+from ..rollups.checklist import (
+    resource_progress_by_category_plan,
+    resource_progress_plan,
+)
 from ..rollups.figures import figures_by_category_plan, figures_plan
 from ..rollups.scope import year_range
 from ..rollups.shared import category_task_rows, members_plan, participants_part, summed
 from ..services.year_notes import find_year_note
 from ..timeutil import local_today, month_bounds
-from .annual_tables import MonthRow, annual_tables
+from .annual_document import AnnualSummary, MonthRow
+from .annual_tables import annual_tables
 from .annual_text import annual_paragraphs, annual_subtitle, annual_title
-from .figures import MonthlyFigures, year_figures_plan
-from .narrative import Paragraph
+from .figures import year_figures_plan
 from .summary import appendix_line, caption_lines
-from .tables import DOCUMENT_LOCALE, Table
-
-
-@dataclass
-class AnnualSummary:
-    """The year's figures with the document every format renders (the fields the
-    exporters read: ``document.Document``)."""
-
-    figures: MonthlyFigures  # the year's (``month`` None)
-    months: list[MonthRow]
-    checklist: list[ItemProgress]
-    checklist_categories: list[CategoryProgress]
-    schedule_day: date  # where 时序进度 is read: the year's last day, or today
-    title: str = ""
-    subtitle: list[str] = field(default_factory=list)
-    paragraphs: list[Paragraph] = field(default_factory=list)
-    signer: str = ""
-    signed_on: str = ""
-    appendix: str = ""
-    attached: list[Table] = field(default_factory=list)
-    captions: list[str] = field(default_factory=list)
-    empty_text: str = ""
-    note: YearNote | None = None  # the year's 存在问题 and 下步打算, if written
-    summary_scope: SummaryScope | None = None  # whose words: the unit's, the community's
-
-    @property
-    def year(self) -> int:
-        return self.figures.year
-
-    def tables(self) -> list[Table]:
-        return self.attached
-
-    def captioned_tables(self) -> list[tuple[str, Table]]:
-        return list(zip(self.captions, self.attached))
-
-    def filename(self, ext: str) -> str:
-        return f"{self.title}.{ext}"
+from .tables import DOCUMENT_LOCALE
 
 
 def build_annual(year: int, *, unit: Unit | None = None, community: Community | None = None,

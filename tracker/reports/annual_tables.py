@@ -1,40 +1,19 @@
-"""The 年度总结's 附表 (``annual.AnnualSummary``): month by month, the categories, the
+"""The 年度总结's 附表 (``annual_document.AnnualSummary``): month by month, the categories, the
 checklist, 参与情况 and funds, in ``tables.py``'s kinds (the 月报's exporters render
 them).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
+from ..formatting import target_pace
 from ..i18n import month_name
 from ..models import Section, TargetMeasure
+from .annual_document import AnnualSummary, MonthRow
 from .figures import MonthlyFigures
-from ..formatting import per_unit, target_pace
-from ..rollups import Totals
-from ..rollups.figures import CategoryFigures, per_unit as per_unit_rows
 from .tables import Count, Hours, Rate, Table, Yuan, category_table
-
-if TYPE_CHECKING:
-    from .annual import AnnualSummary
-
-
-@dataclass(frozen=True)
-class MonthRow:
-    """One month of the year: the 月报's totals and categories for it."""
-
-    month: int
-    totals: Totals
-    categories: list[CategoryFigures]
-
-    def activities(self, section: Section | None = None) -> str:
-        """The month's activities per word (「3场、5次」: 场 and 次 never added), of one
-        section or all."""
-        rows = [c for c in self.categories if section is None or c.section == section]
-        return per_unit(per_unit_rows(rows, "activities"))
 
 
 def annual_tables(s: AnnualSummary) -> list[Table]:

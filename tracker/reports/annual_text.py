@@ -1,4 +1,4 @@
-"""The 年度总结's text (``annual.AnnualSummary``): title, the lines under it, the lead
+"""The 年度总结's text (``annual_document.AnnualSummary``): title, the lines under it, the lead
 and its numbered sections, in the 月报's voice — a clause whose figure is zero is left
 out, numbers formatted as the 月报 writes them, the 月报's own clauses reused
 (``narrative``) — then the pending note and people's 存在问题 and 下步打算.
@@ -6,13 +6,13 @@ out, numbers formatted as the 月报 writes them, the 月报's own clauses reuse
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
-from ..formatting import amount, hours, pending_sentence, target_pace, yuan
+from ..formatting import amount, hours, pending_sentence, per_unit, target_pace, yuan
 from ..models import FUNDING_CODE, Section
 from ..rollups.checklist import CategoryProgress
+from .annual_document import AnnualSummary
 from .figures import MonthlyFigures
 from .narrative import (
     MAX_NAMES,
@@ -29,10 +29,7 @@ from .narrative import (
     volunteer_text,
     we,
 )
-from ..formatting import per_unit
 
-if TYPE_CHECKING:
-    from .annual import AnnualSummary
 
 NUMERALS = "一二三四五六七八九十"
 
