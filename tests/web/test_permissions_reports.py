@@ -73,7 +73,11 @@ def _far_unit_rows() -> list:
     rows += [Route("reports.annual_export", "GET",
                    lambda w, fmt=fmt: f"/reports/annual.{fmt}?unit={w.far_unit.id}&year=2022",
                    OTHER_UNITS, setup=_far_unit, id=f"annual-{fmt}-other-unit")
-             for fmt in ("docx", "xlsx")]
+             for fmt in ("docx", "xlsx", "csv")]
+    rows += [Route("reports.save_annual_notes", "POST",
+                   lambda w: f"/reports/annual/notes?unit={w.far_unit.id}&year=2022",
+                   OTHER_UNITS, setup=_far_unit, data={"problems": "问题", "plans": ""},
+                   id="annual-notes-other-unit")]
     rows += [Route("reports.monthly_export", "GET",
                    lambda w, fmt=fmt: f"/reports/monthly.{fmt}?{query(w)}", OTHER_UNITS,
                    setup=_far_unit, id=f"{fmt}-other-unit") for fmt in ("docx", "xlsx", "csv")]
@@ -192,6 +196,25 @@ CASES = [
     Route("reports.annual_export", "GET",
           lambda w: f"/reports/annual.xlsx?community={w.other_community.id}&year=2022",
           {"other_liaison": OK, "admin": OK, "liaison": HIDDEN}, id="annual-other-community"),
+    Route("reports.annual_export", "GET",
+          lambda w: f"/reports/annual.csv?unit={w.unit.id}&year=2022", STAFF_ANY,
+          id="annual-csv"),
+    Route("reports.annual_export", "GET",
+          lambda w: f"/reports/annual.csv?community={w.community.id}&year=2022",
+          STAFF_OF_COMMUNITY, id="annual-csv-community"),
+    Route("reports.annual_export", "GET", lambda w: "/reports/annual.csv?unit=999&year=2022",
+          STAFF_NOT_FOUND, id="annual-csv-unknown-unit"),
+    # the year's 存在问题 / 下步打算: whoever may write the 月报's words of the same summary
+    Route("reports.save_annual_notes", "POST",
+          lambda w: f"/reports/annual/notes?unit={w.unit.id}&year=2022", STAFF_ANY,
+          data={"problems": "问题", "plans": "打算"}, id="annual-notes-unit"),
+    Route("reports.save_annual_notes", "POST",
+          lambda w: f"/reports/annual/notes?community={w.community.id}&year=2022",
+          STAFF_OF_COMMUNITY, data={"problems": "问题", "plans": ""},
+          id="annual-notes-community"),
+    Route("reports.save_annual_notes", "POST",
+          lambda w: "/reports/annual/notes?unit=999&year=2022", STAFF_NOT_FOUND,
+          data={"problems": "问题"}, id="annual-notes-unknown-unit"),
     Route("reports.records", "GET", lambda w: "/reports/records", everyone()),
     Route("reports.record", "GET", lambda w: f"/reports/records/{w.member.id}", RECORD_OF_MEMBER,
           default=HIDDEN),

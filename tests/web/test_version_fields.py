@@ -56,6 +56,7 @@ MERGE_KEYS = {
     "tracker.needs.forms.NeedEditForm.shown",
     "tracker.residents.forms.ResidentEditForm.shown",
     "tracker.reports.forms.NotesForm.shown",
+    "tracker.reports.forms.AnnualNotesForm.shown",  # the 年度总结's words, as the 月报's
     "tracker.admin.forms.MemberForm.shown",
     # review "crudstale": the reference forms, 提交完成 and a visit's 服务对象 merge too
     "tracker.admin.forms.ReferenceForm.shown",

@@ -28,7 +28,13 @@ from .reminders import (
     ReminderOptOut,
 )
 from .residents import Resident, ResidentCategory, resident_member, task_resident
-from .summaries import SummaryCopy, SummaryNote, SummaryScope, summary_copy_community
+from .summaries import (
+    SummaryCopy,
+    SummaryNote,
+    SummaryScope,
+    YearNote,
+    summary_copy_community,
+)
 from .waitlist import WaitlistEntry, WaitStatus
 from .security import LoginSession, SubmissionToken, ThrottleHit
 from .work import (
@@ -125,6 +131,7 @@ __all__ = [
     "WaitlistEntry",
     "Unit",
     "WEBHOOK_CHANNELS",
+    "YearNote",
     "Zone",
     "liaison_community",
     "phone_spelt_oddly",

@@ -74,6 +74,25 @@ class SummaryNote(db.Model):
         return self.finalized_at is not None
 
 
+class YearNote(db.Model):
+    """存在问题 and 下步打算 of a 年度总结 (annual summary), kept per summary
+    (``SummaryScope.key``) and year. Apart from ``SummaryNote``, whose readers (定稿,
+    its kept copies, who may change a signed month) all take a row for a month: the
+    year has no 定稿, so its words are only ever written and read."""
+
+    __table_args__ = (UniqueConstraint("scope_key", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope_key: Mapped[str] = mapped_column(String(255))  # SummaryScope.key
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    problems: Mapped[str | None] = mapped_column(Text)  # 存在问题
+    plans: Mapped[str | None] = mapped_column(Text)  # 下步打算
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+
+
 summary_copy_community = Table(
     "summary_copy_community",
     db.metadata,

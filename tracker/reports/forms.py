@@ -109,3 +109,20 @@ class FinalizeForm(ConfirmForm):
     month is never signed with words saved after the signer read the page."""
 
     shown = VersionField()
+
+
+class AnnualNotesForm(NotesForm):
+    """存在问题 and 下步打算 of the 年度总结 (empty: left out); ``shown`` as the 月报's."""
+
+    problems = TextAreaField(_l("存在问题"), filters=[strip_text], validators=[
+        Length(max=NOTE_MAX, message=_l("不能超过%(n)s个字。", n=NOTE_MAX))],
+        description=_l("每段一行。不填则年度总结中不出现此部分。"), render_kw={"rows": 5})
+    # the words as the page showed them (``year_notes.year_notes_shown_key``), merged as
+    # the 月报's are
+    shown = VersionField(merge=True)
+    plans = TextAreaField(_l("下步打算"), filters=[strip_text], validators=[
+        Length(max=NOTE_MAX, message=_l("不能超过%(n)s个字。", n=NOTE_MAX))],
+        description=_l("每段一行。不填则年度总结中不出现此部分。"), render_kw={"rows": 5})
+    # the words as the page showed them (``year_notes.year_notes_shown_key``), merged as
+    # the 月报's are
+    shown = VersionField(merge=True)

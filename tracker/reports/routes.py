@@ -50,7 +50,7 @@ from ..reach import reach_of
 from ..rollups.scope import year_range
 from ..rollups.batch import constant, run_together
 from ..security import record_id
-from ..services import summary_notes
+from ..services import summary_notes, year_notes
 from ..services.summary_notes import may_write
 from ..timeutil import local_today, month_bounds
 from ..services.shown import StaleEdit
@@ -63,6 +63,7 @@ from .forms import (
     FUTURE_MONTH,
     FUTURE_YEAR,
     AnnualForm,
+    AnnualNotesForm,
     ConfirmForm,
     FinalizeForm,
     MonthlyForm,
@@ -306,7 +307,6 @@ def participations_export():
 
 # --- 年度总结 ---------------------------------------------------------------------------
 
-ANNUAL_FORMATS = {fmt: FORMATS[fmt] for fmt in ("docx", "xlsx")}
 
 
 def _annual_selection(year: int | None) -> Selection:
@@ -333,8 +333,12 @@ def annual():
     (the same ``_selection``: a liaison's unit is their communities' part of it, unless
     they manage every community of its year)."""
     year = parse_year(request.args.get("year", str(default_year())))
-    selection = _annual_selection(year if year is not None and year <= local_today().year
-                                  else None)
+    return _annual_page(_annual_selection(year if year is not None
+                                          and year <= local_today().year else None))
+
+
+def _annual_page(selection: Selection, notes_form: AnnualNotesForm | None = None,
+                 stale: list[str] | None = None):
     args = request.args.to_dict()
     args.setdefault("year", str(default_year()))
     form = AnnualForm(data={
@@ -357,8 +361,16 @@ def annual():
     query = {k: v for k, v in {"unit": selection.unit.id if selection.unit else None,
                                "community": selection.community.id if selection.community
                                else None, "year": form.year.data}.items() if v}
+    # the year's words, written by whoever may write the 月报's (no 定稿: always open)
+    writable = summary is not None and may_write(current_user, selection.scope)
+    if writable and notes_form is None:
+        note = summary.note
+        notes_form = AnnualNotesForm(formdata=None, problems=note.problems if note else "",
+                                     plans=note.plans if note else "",
+                                     shown=year_notes.year_notes_shown_key(note))
     return render_template("reports/annual.html", form=form, summary=summary, query=query,
-                           monthly_query={k: v for k, v in query.items() if k != "year"})
+                           monthly_query={k: v for k, v in query.items() if k != "year"},
+                           writable=writable, notes_form=notes_form, stale=stale)
 
 
 def _year_of_document() -> int:
@@ -371,18 +383,44 @@ def _year_of_document() -> int:
     return year
 
 
-@bp.get("/annual.<any(docx, xlsx):fmt>")
+@bp.get("/annual.<any(docx, xlsx, csv):fmt>")
 @staff_required
 def annual_export(fmt: str):
     year = _year_of_document()
     selection = _annual_selection(year)
     summary = build_annual(year, unit=selection.unit, community=selection.community,
                            community_ids=selection.community_ids)
-    render, mimetype = ANNUAL_FORMATS[fmt]
+    render, mimetype = FORMATS[fmt]  # the 月报's exporters: any ``document.Document``
     return offer_download(
         lambda: send_file(io.BytesIO(render(summary)), mimetype=mimetype, as_attachment=True,
                           download_name=summary.filename(fmt)),
         filename=summary.filename(fmt), preview="reports/_document.html", summary=summary)
+
+
+@bp.post("/annual/notes")
+@staff_required
+def save_annual_notes():
+    year = _year_of_document()
+    selection = _annual_selection(year)
+    form = AnnualNotesForm()
+    refused: list[StaleEdit] = []
+    done = form.validate_on_submit() and run_service(
+        form, stale_aware(refused, year_notes.save_year_notes), current_user,
+        selection.scope, year, form.problems.data, form.plans.data,
+        shown_words=form.shown.data)
+    if done:
+        if done.value:  # another's words kept where this page left them as shown
+            flash(_("已保存存在问题和下步打算。同时保留了他人在您打开页面之后所做的修改：%(fields)s。",
+                    fields=_("、").join(str(form[name].label.text) for name in done.value)),
+                  "success")
+        else:
+            flash(_("已保存存在问题和下步打算。"), "success")
+        return redirect(url_for(".annual", **{k: v for k, v in {
+            "unit": selection.unit.id if selection.unit else None,
+            "community": selection.community.id if selection.community else None,
+            "year": year}.items() if v}))
+    # refused, or too long: what was typed stays, another's words named next to it
+    return _annual_page(selection, notes_form=form, stale=stale_page(form, refused))
 
 
 # --- 存在问题, 下步打算, 已定稿 ----------------------------------------------------------

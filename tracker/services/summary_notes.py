@@ -112,7 +112,9 @@ def _note(actor: Member, scope: SummaryScope, year: int, month: int) -> SummaryN
     return note
 
 
-def _text(value: str | None, field: str) -> str | None:
+def note_text(value: str | None, field: str) -> str | None:
+    """People's words as kept: lines right-trimmed, the whole trimmed, None when empty;
+    refused over ``NOTE_MAX`` (the 月报's and the 年度总结's alike)."""
     text = "\n".join(line.rstrip() for line in (value or "").strip().splitlines())
     if len(text) > NOTE_MAX:
         raise ServiceError(_l("不能超过%(n)s个字。", n=NOTE_MAX), field=field)
@@ -151,7 +153,7 @@ def save_notes(actor: Member, scope: SummaryScope, year: int, month: int,
     if note.final:
         raise ServiceError(_l("该月报已定稿，不能再修改；如需修改，请管理员重新打开。"))
     before = note_words(note)
-    posted = {"problems": _text(problems, "problems"), "plans": _text(plans, "plans")}
+    posted = {"problems": note_text(problems, "problems"), "plans": note_text(plans, "plans")}
     merged = shown.check(NOTES_STALE, shown_words, before, posted)
     posted |= merged.keep
     note.problems, note.plans = posted["problems"], posted["plans"]

@@ -1,0 +1,74 @@
+"""What the 年度总结 is (``AnnualSummary``): the year's figures, its twelve months
+(``MonthRow``), its checklist, and the document every format renders — the fields
+``document.Document`` names. ``annual`` fills it, ``annual_text`` and
+``annual_tables`` write from it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..formatting import per_unit
+from ..models import Section, SummaryScope, YearNote
+from ..rollups import Totals
+from ..rollups.checklist import CategoryProgress, ItemProgress
+from ..rollups.figures import CategoryFigures
+from ..rollups.figures import per_unit as per_unit_rows
+from .figures import MonthlyFigures
+from .narrative import Paragraph
+from .tables import Table
+
+
+@dataclass(frozen=True)
+
+
+class MonthRow:
+    """One month of the year: the 月报's totals and categories for it."""
+
+    month: int
+    totals: Totals
+    categories: list[CategoryFigures]
+
+    def activities(self, section: Section | None = None) -> str:
+        """The month's activities per word (「3场、5次」: 场 and 次 never added), of one
+        section or all."""
+        rows = [c for c in self.categories if section is None or c.section == section]
+        return per_unit(per_unit_rows(rows, "activities"))
+
+
+@dataclass
+
+
+class AnnualSummary:
+    """The year's figures with the document every format renders (the fields the
+    exporters read: ``document.Document``)."""
+
+    figures: MonthlyFigures  # the year's (``month`` None)
+    months: list[MonthRow]
+    checklist: list[ItemProgress]
+    checklist_categories: list[CategoryProgress]
+    schedule_day: date  # where 时序进度 is read: the year's last day, or today
+    title: str = ""
+    subtitle: list[str] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    signer: str = ""
+    signed_on: str = ""
+    appendix: str = ""
+    attached: list[Table] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    empty_text: str = ""
+    note: YearNote | None = None  # the year's 存在问题 and 下步打算, if written
+    summary_scope: SummaryScope | None = None  # whose words: the unit's, the community's
+
+    @property
+    def year(self) -> int:
+        return self.figures.year
+
+    def tables(self) -> list[Table]:
+        return self.attached
+
+    def captioned_tables(self) -> list[tuple[str, Table]]:
+        return list(zip(self.captions, self.attached))
+
+    def filename(self, ext: str) -> str:
+        return f"{self.title}.{ext}"

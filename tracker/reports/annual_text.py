@@ -1,0 +1,240 @@
+"""The 年度总结's text (``annual_document.AnnualSummary``): title, the lines under it, the lead
+and its numbered sections, in the 月报's voice — a clause whose figure is zero is left
+out, numbers formatted as the 月报 writes them, the 月报's own clauses reused
+(``narrative``) — then the pending note and people's 存在问题 and 下步打算.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+
+from ..formatting import amount, hours, pending_sentence, per_unit, target_pace, yuan
+from ..models import FUNDING_CODE, Section
+from ..rollups.checklist import CategoryProgress
+from .annual_document import AnnualSummary
+from .figures import MonthlyFigures
+from .narrative import (
+    MAX_NAMES,
+    NOTE_SECTIONS,
+    Paragraph,
+    coverage_places,
+    double_text,
+    join,
+    needs_sentence,
+    note_lines,
+    pairing_text,
+    places,
+    survey_text,
+    volunteer_text,
+    we,
+)
+
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def annual_title(f: MonthlyFigures) -> str:
+    if f.unit is not None and f.community is not None:
+        who = _("%(unit)s（%(community)s）", unit=f.unit.name, community=f.community.name)
+    elif f.restricted_to:
+        who = _("%(unit)s（%(community)s）", unit=f.unit.name,
+                community="、".join(f.restricted_to))
+    else:
+        who = (f.unit or f.community).name
+    return _("%(who)s%(y)s年社区共建工作总结", who=who, y=f.year)
+
+
+def annual_subtitle(f: MonthlyFigures, today: date) -> list[str]:
+    if f.year == today.year:
+        period = _("统计时间：%(y)s年1月1日至%(m)s月%(d)s日（统计至%(m)s月%(d)s日，本年度尚未结束）",
+                   y=f.year, m=today.month, d=today.day)
+    else:
+        period = _("统计时间：%(y)s年1月1日至12月31日", y=f.year)
+    lines = [period, _("（只计已审核通过的完成情况）")]
+    if f.restricted_to:
+        lines.append(_("统计范围：%(names)s", names="、".join(f.restricted_to)))
+    return lines
+
+
+def _lead(f: MonthlyFigures) -> str:
+    t = f.totals
+    activities = per_unit(f.per_unit("activities"))
+    year = _("%(y)s年，", y=f.year)
+    if f.unit is not None:
+        where = [f.community.name] if f.community else f.communities
+        text = year + _("%(we)s组织党员干部深入%(places)s开展共建活动%(a)s",
+                        we=we(f), places=places(where), a=activities)
+    else:
+        text = year + _("各共建单位组织党员干部在%(place)s开展共建活动%(a)s",
+                        place=f.community.name, a=activities)
+    if t.person_times:
+        # 参与情况 counts the unit's own roll of the year's last day: the lead names who
+        # else is in its people, as the 月报's lead does for the month
+        apart = []
+        if f.other_units_members:
+            apart.append(_("外单位党员干部%(n)s人", n=f.other_units_members))
+        if f.moved_members:
+            apart.append(_("年内调离的%(n)s人", n=f.moved_members))
+        if f.left_members:
+            apart.append(_("年内离册的%(n)s人", n=f.left_members))
+        if f.off_roll_members:
+            apart.append(_("不计入参与统计的%(n)s人", n=f.off_roll_members))
+        people = _("%(m)s人", m=t.members)
+        if apart:
+            people += _("，其中%(parts)s", parts=join(apart))
+        text += _("，参与党员干部%(pt)s人次（%(people)s）", pt=t.person_times, people=people)
+    if t.minutes:
+        text += _("，累计志愿服务%(h)s小时", h=hours(t.minutes))
+    if f.section_categories(Section.double) or f.findings.total:
+        text += _("，扎实推进社区共建和城市“双创”工作。")
+    else:
+        text += _("，扎实推进社区共建工作。")
+    return text + _("现将全年工作总结如下：")
+
+
+def _section_pairing(f: MonthlyFigures) -> str:
+    clauses = [pairing_text(c) for c in f.section_categories(Section.pairing)
+               if c.code != FUNDING_CODE]
+    text = ""
+    if clauses:
+        where = places(f.community_sections[Section.pairing])
+        intro = (_("全年针对%(places)s实际困难，按照单位资源清单落实帮扶措施：", places=where)
+                 if f.unit is not None else
+                 _("全年针对%(places)s实际困难，各共建单位按照资源清单落实帮扶措施：",
+                   places=where))
+        text = intro + join(clauses, "；") + "。"
+    return text + needs_sentence(f)
+
+
+def _section_volunteer(f: MonthlyFigures) -> str:
+    clauses = [volunteer_text(c) for c in f.section_categories(Section.volunteer)]
+    if not clauses:
+        return ""
+    return (_("全年组织党员干部前往%(places)s报到，",
+              places=places(f.community_sections[Section.volunteer]))
+            + join(clauses, "，") + _("，增强社区居民幸福感、安全感、获得感。"))
+
+
+def _section_double(f: MonthlyFigures) -> str:
+    clauses = [double_text(c, f) for c in f.section_categories(Section.double)]
+    clauses.append(survey_text(f))
+    clauses = [c for c in clauses if c]
+    if not clauses:
+        return ""
+    where = f.community_sections[Section.double] or f.communities
+    intro = (_("按照“双创”工作安排，全年组织党员干部分组前往%(places)s责任区，",
+               places=places(where)) if where
+             else _("按照“双创”工作安排，全年组织党员干部分组前往责任区，"))
+    return intro + join(clauses, "，") + "。"
+
+
+def _target_clause(c: CategoryProgress) -> str:
+    if c.is_money:
+        done, target = _("%(x)s元", x=yuan(c.done)), _("%(x)s元", x=yuan(c.target))
+    else:
+        done, target = amount(c.done, c.unit), amount(c.target, c.unit)
+    return _("%(name)s目标%(t)s、完成%(d)s（%(p)s）", name=c.category_name, t=target, d=done,
+             p=c.percent)
+
+
+def _section_checklist(s: AnnualSummary) -> str:
+    """The checklist's year: items and targets met, per category against its target,
+    and 时序进度 while the year runs."""
+    items = [i for i in s.checklist if i.target]
+    if not items:
+        return ""
+    met = sum(1 for i in items if i.done >= i.target)
+    text = _("全年资源清单共%(n)s项，已完成全年目标%(m)s项", n=len(items), m=met)
+    clauses = [_target_clause(c) for c in s.checklist_categories if c.target]
+    if clauses:
+        text += _("，其中") + join(clauses, "，")
+    text += "。"
+    if s.schedule_day < date(s.year, 12, 31):
+        pace = target_pace(0, 1, date(s.year, 12, 31), s.schedule_day)
+        text += _("截至%(m)s月%(d)s日，时序进度为%(p)s。", m=s.schedule_day.month,
+                  d=s.schedule_day.day, p=pace.schedule)
+    return text
+
+
+def _section_coverage(f: MonthlyFigures, tables) -> str:
+    cov = f.coverage
+    if cov is None or cov.on_roll <= 0:
+        return ""
+    where = coverage_places(f)
+    took = (_("全年在%(places)s参与%(k)s人", places=places(where), k=cov.took_part) if where
+            else _("全年参与%(k)s人", k=cov.took_part))
+    if cov.elsewhere_only and cov.elsewhere_only == cov.took_part:
+        took += _("（均为参加其他单位组织的活动）")
+    elif cov.elsewhere_only:
+        took += _("（其中%(n)s人只参加了其他单位组织的活动）", n=cov.elsewhere_only)
+    text = _("%(we)s在册党员干部%(n)s人，%(took)s，参与率%(rate)s。",
+             we=we(f), n=cov.on_roll, took=took, rate=cov.rate_text)
+    t = f.totals
+    if cov.person_times and (cov.person_times, cov.minutes) != (t.person_times, t.minutes):
+        # the 参与情况 page's figures where they are not the lead's (the 月报's rule)
+        text += _("本单位党员参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
+                  "含参加其他单位组织的活动）。", pt=cov.person_times, h=hours(cov.minutes))
+    names = [p.listed_name for p in cov.not_yet]
+    if names:
+        listed = join(names[:MAX_NAMES])
+        if len(names) > MAX_NAMES:
+            number = next((n for n, t in enumerate(tables, 1) if t.key == "not_yet"), None)
+            listed = _("%(names)s等%(n)s人（名单见附表%(t)s）", names=listed, n=len(names),
+                       t=number)
+        text += _("全年未参与：%(names)s。", names=listed)
+    return text
+
+
+def _section_funds(f: MonthlyFigures) -> str:
+    funds = f.funds
+    if funds.spent_fen <= 0:
+        return ""
+    text = _("全年使用共建活动经费%(x)s元", x=yuan(funds.spent_fen))
+    if funds.budget_fen:
+        if funds.unbudgeted_fen:
+            text += _("，其中%(x)s元占年度预算（%(b)s元）的%(p)s", x=yuan(funds.budgeted_fen),
+                      b=yuan(funds.budget_fen), p=funds.used)
+        else:
+            text += _("，占年度预算（%(b)s元）的%(p)s", b=yuan(funds.budget_fen), p=funds.used)
+        if funds.total_over:
+            text += _("，超出预算%(x)s元", x=yuan(-funds.remaining_fen))
+        if funds.unbudgeted_fen:
+            text += _("，另有未设预算的支出%(x)s元", x=yuan(funds.unbudgeted_fen))
+    return text + "。"
+
+
+def annual_paragraphs(s: AnnualSummary) -> list[Paragraph]:
+    """The year's text: the lead, then each section with something to say, numbered
+    一、二、三… in the order they appear, the pending note, then the year's 存在问题
+    and 下步打算 (``s.note``), numbered on, each left out with its heading when empty
+    (the 月报's rule, ``narrative.paragraphs``)."""
+    f = s.figures
+    tables = s.attached
+    out: list[Paragraph] = []
+    if f.is_empty:
+        out.append(Paragraph(_("本年度暂无已审核的共建活动。")))
+    else:
+        out.append(Paragraph(_lead(f)))
+    sections = [
+        (_("落实结对共建责任。"), "" if f.is_empty else _section_pairing(f)),
+        (_("组织党员志愿服务。"), _section_volunteer(f)),
+        (_("协同推进“双创”工作。"), _section_double(f)),
+        (_("资源清单完成情况。"), _section_checklist(s)),
+        (_("参与情况。"), _section_coverage(f, tables)),
+        (_("共建活动经费。"), _section_funds(f)),
+    ]
+    numbers = iter(NUMERALS)
+    for heading, text in sections:
+        if text:
+            out.append(Paragraph(text, heading=f"{next(numbers)}、{heading}"))
+    pending = pending_sentence(f.pending)
+    if pending:
+        out.append(Paragraph(pending))
+    for name, heading in NOTE_SECTIONS:
+        lines = note_lines(getattr(s.note, name, None))
+        if lines:
+            out.append(Paragraph(lines[0], heading=f"{next(numbers)}、{heading}"))
+            out.extend(Paragraph(line) for line in lines[1:])
+    return out
+
