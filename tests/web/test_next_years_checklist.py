@@ -158,3 +158,17 @@ def test_a_liaison_is_told_only_of_their_own_series_running_into_next_year(
         "资源清单由单位管理员建立，建立后自动改记，无需您操作。")
     assert '<p class="muted" id="checklist-due">' in page
     assert "从上一年度复制" not in page and "#copy-items" not in page
+
+
+def test_a_line_missing_where_the_pair_has_next_years_items_is_named_by_its_activities(
+        client, login, world, this_years, beijing_day):
+    cleanup, _ads = this_years
+    # both communities have next year's checklist, but not the clean-up line a
+    # January activity was planned on
+    f.item(world.unit, world.community, "elderly_visit", year=NEXT)
+    f.item(world.unit, world.other_community, "ad_removal", year=NEXT)
+    f.task(cleanup, world.liaison, starts_at=_starting(date(NEXT, 1, 5)))
+    db.session.commit()
+    notice = _notice(_page(client, login, world.admin, date(NEXT, 1, 1), beijing_day))
+    assert notice == (f"{NEXT}年资源清单中还缺少部分项目。 已有1个{NEXT}年的活动暂记在其他年度的项目下。 "
+                      f'<a href="/admin/items?year={NEXT}">查看{NEXT}年资源清单</a>')
