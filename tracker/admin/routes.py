@@ -16,6 +16,9 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Category, Community, Member, ResourceItem, Role, Unit, Zone
 from ..permissions import admin_required
+from ..reach import reach_of
+from ..timeutil import local_today
+from ..year_checklist import checklist_due
 from ..security import record_id_or_none
 from ..services import directory as d
 from ..services import roll
@@ -264,7 +267,8 @@ def items(copy_form: ItemCopyForm | None = None):
         # the progress page's 「从上一年度复制」 link lands here with both
         copy_form = ItemCopyForm(**({"year": year} if year else {}),
                                  community=str(community) if community else "")
-    return _list("admin/items.html", ITEMS, query, filters=filters, copy_form=copy_form)
+    return _list("admin/items.html", ITEMS, query, filters=filters, copy_form=copy_form,
+                 checklist_due=checklist_due(reach_of(current_user), local_today()))
 
 
 @bp.post("/items/copy")

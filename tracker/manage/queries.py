@@ -46,6 +46,9 @@ from ..reach import Reach, in_reach, reach_of
 from ..rollups import Scope
 from ..rollups.home import open_findings_count
 from ..services.backfill import recordable
+from ..timeutil import local_today
+from ..year_checklist import asked_year
+from ..year_checklist import columns as year_checklist_columns
 
 MEMBER_CHOICES_MAX = 300  # a select longer than this is a search, not a list
 SEARCH_MAX = 30
@@ -321,13 +324,14 @@ def _home_lists_statement(reach: str, limit: int):
     )
 
 
-def home_count_columns(actor: Member) -> dict:
+def home_count_columns(actor: Member, today: date | None = None) -> dict:
     """The counts the 工作台 shows beside the menu's, as scalar subqueries to read in the
     menu's statement (``menu.menu_counts_with``, whose ``now`` parameter they share):
     已退回待修改 and 已结束未提交 (by the rules their lists use), waiting 补录申请, and
     the open 摸排问题 of the statistics, and the work groups whose robot the reminder job
-    gave up on (``outbox.queries.given_up_count``)."""
-    return _home_count_columns(reach_of(actor))
+    gave up on (``outbox.queries.given_up_count``), and whether the checklist of the year
+    asked about on ``today`` is missing (``year_checklist.columns``)."""
+    return _home_count_columns(reach_of(actor), asked_year(today or local_today()))
 
 
 def robots_given_up(actor: Member, count: int) -> list:
@@ -339,8 +343,8 @@ def robots_given_up(actor: Member, count: int) -> list:
 
 
 @functools.lru_cache(maxsize=512)
-def _home_count_columns(reach: Reach) -> dict:
-    """Built once per reach (all, or a liaison's communities) and kept, their constants
+def _home_count_columns(reach: Reach, year: int) -> dict:
+    """Built once per reach (all, or a liaison's communities) and checklist year and kept, their constants
     and communities written out, as the menu's are (``owed._counts_statement``): the
     statement they join is then the same object on every request (no cache key to
     walk), and the same text, whose plan PostgreSQL keeps."""
@@ -352,6 +356,7 @@ def _home_count_columns(reach: Reach) -> dict:
         "open_findings": open_findings_count(reach.ids),
         "pending_findings": open_findings_count(reach.ids, ReportStatus.submitted),
         "robots_given_up": given_up_count(reach.conditions(Outbox.community_id)),
+        **year_checklist_columns(reach, year),
     }
     return {name: constants_written_out(column) for name, column in columns.items()}
 

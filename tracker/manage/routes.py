@@ -13,7 +13,8 @@ from ..menu import menu_counts_with
 from ..permissions import staff_required
 from ..rollups.home import home_figures
 from ..services.reviews import approval_refusals
-from ..timeutil import utcnow
+from ..timeutil import local_date, utcnow
+from ..year_checklist import asked_year, due_from
 from . import backfill, reviews, task_page, tasks  # noqa: F401  (their routes, on bp)
 from . import queries as q
 from .common import _actor, _stale_days, bp
@@ -33,7 +34,8 @@ def home():
     short lists another (``q.home_lists``); for a liaison, the 已定稿 months the
     waiting reports' approvals would change a third (``approval_refusals``)."""
     actor, now = _actor(), utcnow()
-    counts, totals = menu_counts_with(actor, now, q.home_count_columns(actor))
+    today = local_date(now)
+    counts, totals = menu_counts_with(actor, now, q.home_count_columns(actor, today))
     lists = q.home_lists(actor, now, days=UPCOMING_DAYS, limit=HOME_LIST)
     # a 已定稿 month an approval would change: said instead of 通过, as on 待审核 (one
     # statement for the list, none for an admin or an empty list)
@@ -59,5 +61,6 @@ def home():
                                   pending_findings=totals["pending_findings"]),
         backfill_requests=totals["backfill_requests"],
         robots_given_up=q.robots_given_up(actor, totals["robots_given_up"]),
+        checklist_due=due_from(asked_year(today), today, totals),
     )
 

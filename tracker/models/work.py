@@ -117,6 +117,13 @@ class Category(db.Model):
 class ResourceItem(db.Model):
     """What a unit commits to a community (or one zone of it) for a year."""
 
+    __table_args__ = (
+        # the 工作台's counts ask, on every load, which unit × community pairs of last
+        # year have no item of the year asked about (``year_checklist``): by index, not
+        # a scan of every year's checklist
+        Index("ix_resource_item_year_pair", "year", "unit_id", "community_id"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
