@@ -6,13 +6,26 @@ let one file serve a server with other needs (docs/deploy.md).
 """
 import multiprocessing
 import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tracker.config import ConfigError, gunicorn_workers, text_setting  # noqa: E402
+
+env = os.environ
 
 # nginx on the same host talks to this address (deploy/nginx.conf, upstream tracker_app).
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+bind = text_setting(env, "GUNICORN_BIND", "127.0.0.1:8000")
 
 # Sync workers: each request holds one process, and the work is the database's. Two per
 # core plus one keeps the cores busy while some workers wait on PostgreSQL.
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# Read as the app reads its numbers: `GUNICORN_WORKERS=4x` stops gunicorn with the variable
+# named (SystemExit: gunicorn prints it alone, without "Failed to read config file" and a
+# traceback), and an empty value is the default.
+try:
+    workers = gunicorn_workers(multiprocessing.cpu_count() * 2 + 1)
+except ConfigError as error:
+    raise SystemExit(f"tracker: {error}") from None
 worker_class = "sync"
 
 # A monthly report for a whole county takes a few seconds; nothing takes a minute. A
@@ -32,7 +45,7 @@ max_requests_jitter = 200
 # forked workers start with empty connection pools (tracker/db_setup.py). Code is
 # therefore read at start only: a new release is `systemctl restart tracker`
 # (docs/deploy.md, "Upgrading"); GUNICORN_PRELOAD=0 loads it in each worker again.
-preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip() != "0"
+preload_app = text_setting(env, "GUNICORN_PRELOAD", "1") != "0"
 # The workers' heartbeat files on tmpfs: a slow disk must not make them look dead.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
@@ -41,7 +54,7 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # the one it made) and the time taken in milliseconds.
 accesslog = "-"
 errorlog = "-"
-loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+loglevel = text_setting(env, "GUNICORN_LOG_LEVEL", "info")
 access_log_format = ('%(h)s "%(r)s" %(s)s %(B)s %(M)sms rid=%({x-request-id}o)s '
                      'for=%({x-forwarded-for}i)s "%(a)s"')
 
@@ -49,11 +62,11 @@ access_log_format = ('%(h)s "%(r)s" %(s)s %(B)s %(M)sms rid=%({x-request-id}o)s 
 # (TRUSTED_PROXIES, read by the app for X-Forwarded-For/Host/Port/Proto); gunicorn's
 # own reading of X-Forwarded-Proto follows the same switch, from nginx on this host
 # only (or the addresses in GUNICORN_FORWARDED_ALLOW_IPS).
-_behind_proxy = os.environ.get("TRUSTED_PROXIES", "0").strip() not in ("", "0")
-forwarded_allow_ips = (os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+_behind_proxy = text_setting(env, "TRUSTED_PROXIES", "0") != "0"
+forwarded_allow_ips = (text_setting(env, "GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
                        if _behind_proxy else "")
 
-proc_name = os.environ.get("GUNICORN_PROC_NAME", "tracker")
+proc_name = text_setting(env, "GUNICORN_PROC_NAME", "tracker")
 # No control socket (gunicornc): nothing here uses it, and several instances on one
 # host would otherwise fight over the same default path.
 control_socket_disable = True
@@ -102,11 +115,7 @@ def when_ready(server):
 def _check_throttle_storage(server):
     """``RATELIMIT_STORAGE_URI=memory://`` counts in each worker apart: with several
     workers the login limits would be several times looser than configured."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from tracker.config import ConfigError, require_shared_throttle
+    from tracker.config import require_shared_throttle
 
     try:
         require_shared_throttle(server.cfg.workers)

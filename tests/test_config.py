@@ -1,14 +1,17 @@
 """Settings come from the environment; production refuses to start without a secret
 nobody else knows and without being told its database."""
 import re
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
 
 from tracker import create_app
-from tracker.config import INSTANCE, ConfigError, load_config
+from tracker.config import INSTANCE, ConfigError, load_config, require_shared_throttle
 from tracker.extensions import db
+from tracker.reminders.job import in_quiet_hours
 
 
 @pytest.fixture
@@ -335,3 +338,143 @@ def test_no_warning_when_signed_or_without_a_gateway(clean_env, caplog, settings
     with caplog.at_level("WARNING", logger="tracker.config"):
         _start(clean_env, **settings)
     assert not [r for r in caplog.records if "SMS_SIGNATURE" in r.getMessage()]
+
+
+# --- a setting set but empty (an env file's `NAME=` line) is unset, checked at start ----------
+
+# What README's Configuration gives as each text setting's default: a blank value is the
+# same as no line at all (README, Configuration).
+TEXT_DEFAULTS = {
+    "UPLOAD_FOLDER": str(INSTANCE / "uploads"), "PASSWORD_HASH_METHOD": "scrypt",
+    "RATELIMIT_STORAGE_URI": "database", "PUBLIC_URL": "", "REMINDER_KINDS": None,
+    "REMINDER_QUIET_HOURS": "22:00-08:00", "REMINDER_TIMEZONE": "Asia/Shanghai",
+    "REMINDER_BASE_URL": "", "SMTP_HOST": None, "SMTP_SECURITY": "starttls",
+    "SMTP_USER": None, "SMTP_PASSWORD": None, "SMTP_FROM": None,
+    "SMTP_FROM_NAME": "社区共建任务台账", "SMTP_CA_FILE": None, "WEBHOOK_HOSTS": (),
+    "SMS_GATEWAY_URL": None, "SMS_GATEWAY_METHOD": "POST",
+    "SMS_BODY_TEMPLATE": '{"phone": "{phone}", "text": "{text}"}', "SMS_SIGNING_SECRET": None,
+    "SMS_SIGNATURE_HEADER": "X-Signature", "SMS_TIMESTAMP_HEADER": "X-Timestamp",
+    "SMS_SUCCESS_FIELD": None, "SMS_SUCCESS_VALUE": "0", "SMS_SIGNATURE": "",
+}
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+@pytest.mark.parametrize("name", sorted(TEXT_DEFAULTS))
+def test_a_text_setting_set_but_empty_means_its_default(clean_env, name, value):
+    """`UPLOAD_FOLDER=` was an empty path, which failed at the first photo; an empty
+    `SMTP_SECURITY=` sent mail, password included, in plain text."""
+    clean_env.delenv("PUBLIC_URL", raising=False)  # REMINDER_BASE_URL's default
+    assert _load_with(clean_env, name, value)[name] == TEXT_DEFAULTS[name]
+
+
+def test_an_empty_idempotency_header_is_no_header_as_the_readme_says(clean_env):
+    """The one exception: README documents `SMS_IDEMPOTENCY_HEADER=` as "no header"."""
+    clean_env.delenv("SMS_IDEMPOTENCY_HEADER", raising=False)
+    assert load_config({"ENV_MODE": "testing"})["SMS_IDEMPOTENCY_HEADER"] == "Idempotency-Key"
+    assert _load_with(clean_env, "SMS_IDEMPOTENCY_HEADER", "")["SMS_IDEMPOTENCY_HEADER"] == ""
+
+
+def test_an_empty_database_url_in_development_is_the_sqlite_default(clean_env):
+    config = _load_with(clean_env, "DATABASE_URL", " ")
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{INSTANCE / 'tracker.sqlite3'}"
+
+
+def test_a_blank_secret_key_is_a_missing_one(clean_env, tmp_path):
+    """Production says what is wrong (not set), development uses its stand-in key
+    instead of signing cookies with three blanks."""
+    clean_env.setenv("SECRET_KEY", "   ")
+    clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        load_config()
+    clean_env.setenv("TRACKER_ENV", "development")
+    assert load_config()["SECRET_KEY"].strip()
+
+
+def test_an_empty_tracker_env_is_production_with_its_checks(clean_env, tmp_path):
+    """`TRACKER_ENV=` ran as a mode named "", which the several-workers check (made for
+    "production") let through with per-process login counts."""
+    clean_env.setenv("TRACKER_ENV", "")
+    clean_env.setenv("SECRET_KEY", PRODUCTION_KEY)
+    clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    assert load_config()["ENV_MODE"] == "production"
+    clean_env.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI=memory://"):
+        require_shared_throttle(2)
+
+
+@pytest.mark.parametrize("value", ["prod", "Production", "dev"])
+def test_an_unknown_tracker_env_stops_start_up_naming_it(clean_env, value):
+    clean_env.setenv("TRACKER_ENV", value)
+    with pytest.raises(ConfigError, match="TRACKER_ENV must be one of"):
+        load_config()
+
+
+def test_no_setting_is_read_around_the_loader():
+    """Every setting goes through ``text_setting`` (or the readers built on it), so that
+    an empty value means the same for all of them."""
+    root = Path(__file__).resolve().parent.parent
+    for path in ("tracker/config.py", "tracker/__init__.py", "deploy/gunicorn.conf.py"):
+        source = (root / path).read_text(encoding="utf-8")
+        assert not re.findall(r"""(?:env|environ)(?:\.get\(|\[)\s*["']""", source), path
+
+
+# --- the reminder job's settings are checked at start, not at night in the job --------------
+
+@pytest.mark.parametrize("value", ["22-08", "22:00", "22:00-8", "25:00-08:00", "22:00-08:60",
+                                   "22:00–08:00", "22:00-08:00-09:00", "night"])
+def test_quiet_hours_the_job_cannot_read_stop_start_up_naming_them(clean_env, value):
+    """`REMINDER_QUIET_HOURS=22-08` started, then every run of the reminder job failed."""
+    clean_env.setenv("TRACKER_ENV", "testing")
+    clean_env.setenv("REMINDER_QUIET_HOURS", value)
+    with pytest.raises(ConfigError, match="REMINDER_QUIET_HOURS must be two times of day"):
+        create_app()
+
+
+@pytest.mark.parametrize(("value", "quiet_at", "not_quiet_at"), [
+    (" 21:30 - 07:00 ", "21:30", "07:00"),
+    ("9:00-11:00", "10:59", "11:00"),
+])
+def test_quiet_hours_that_start_are_the_ones_the_job_keeps(clean_env, value, quiet_at,
+                                                           not_quiet_at):
+    clean_env.setenv("REMINDER_QUIET_HOURS", value)
+    config = load_config({"ENV_MODE": "testing"})
+    shanghai = ZoneInfo("Asia/Shanghai")
+
+    def at(hh_mm):
+        hour, minute = map(int, hh_mm.split(":"))
+        return datetime(2026, 12, 4, hour, minute, tzinfo=shanghai)
+
+    assert in_quiet_hours(at(quiet_at), config)
+    assert not in_quiet_hours(at(not_quiet_at), config)
+
+
+def test_equal_quiet_hours_are_none(clean_env):
+    clean_env.setenv("REMINDER_QUIET_HOURS", "00:00-00:00")
+    config = load_config({"ENV_MODE": "testing"})
+    assert not in_quiet_hours(datetime(2026, 12, 4, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+                              config)
+
+
+@pytest.mark.parametrize("value", ["Asia/Shangai", "Asia", "asia/shanghai", "../etc/passwd",
+                                   "Beijing"])
+def test_a_time_zone_the_job_cannot_find_stops_start_up_naming_it(clean_env, value):
+    clean_env.setenv("TRACKER_ENV", "testing")
+    clean_env.setenv("REMINDER_TIMEZONE", value)
+    with pytest.raises(ConfigError, match="REMINDER_TIMEZONE must be a time zone name"):
+        create_app()
+
+
+def test_another_time_zone_is_taken(clean_env):
+    clean_env.setenv("REMINDER_TIMEZONE", "Asia/Urumqi")
+    assert load_config({"ENV_MODE": "testing"})["REMINDER_TIMEZONE"] == "Asia/Urumqi"
+
+
+@pytest.mark.parametrize("value", ["tls", "none", "starttls,ssl"])
+def test_smtp_security_other_than_the_three_stops_start_up(clean_env, value):
+    """Anything but `ssl` or `starttls` used to send in plain text, `tls` included."""
+    with pytest.raises(ConfigError, match="SMTP_SECURITY must be one of"):
+        _load_with(clean_env, "SMTP_SECURITY", value)
+
+
+def test_smtp_security_is_read_whatever_its_case(clean_env):
+    assert _load_with(clean_env, "SMTP_SECURITY", " SSL ")["SMTP_SECURITY"] == "ssl"

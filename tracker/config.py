@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+from datetime import time
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .rate_rules import parse_rule
 
@@ -30,6 +33,29 @@ log = logging.getLogger(__name__)
 
 class ConfigError(RuntimeError):
     """Raised at start-up when a required setting is missing."""
+
+
+MODES = ("production", "development", "testing")
+
+
+def text_setting(env, name: str, default: str | None = None) -> str | None:
+    """The setting ``name`` without the blanks around it, or ``default`` when it is unset,
+    empty or only blanks. `UPLOAD_FOLDER=` (a line of an env file whose value was deleted
+    or never filled in) then means what leaving the line out means, instead of an empty
+    path that fails at the first photo; a required setting (SECRET_KEY, DATABASE_URL in
+    production) is then refused at start as missing. Every setting is read here or by
+    ``_secret`` (the number and limit readers too), never by ``env.get`` itself; the one
+    setting whose empty value means something else (SMS_IDEMPOTENCY_HEADER) says so
+    where it is read."""
+    value = (env.get(name) or "").strip()
+    return value or default
+
+
+def _secret(env, name: str) -> str | None:
+    """A key or password: taken as typed (a blank may be part of it), None when unset,
+    empty or only blanks, as ``text_setting``."""
+    value = env.get(name)
+    return value if value and value.strip() else None
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -53,16 +79,16 @@ def _count(value: str | None, name: str, minimum: int = 0, maximum: int | None =
 
 
 def _whole(env, name: str, default: str, minimum: int = 1, maximum: int | None = None) -> int:
-    """The whole-number setting ``name`` (``default`` when unset or empty, as for
-    ``_seconds``), checked by ``_count``."""
-    return _count((env.get(name) or "").strip() or default, name, minimum, maximum)
+    """The whole-number setting ``name`` (``default`` when unset or blank), checked by
+    ``_count``."""
+    return _count(text_setting(env, name, default), name, minimum, maximum)
 
 
 def _limit(env, name: str, default: str) -> str:
     """A rate-limit setting ("5 per 15 minutes"), refused at start-up naming the variable
     when it cannot be read or would let nothing through: read only at the request it
     guards, a typo would be a 500 there, or a door shut for good."""
-    value = (env.get(name) or "").strip() or default
+    value = text_setting(env, name, default)
     try:
         parse_rule(value)
     except ValueError:
@@ -83,14 +109,15 @@ def _engine_options(url: str) -> dict:
             # An unreachable server is a 503 after a few seconds, not a hung worker.
             # (0 would be libpq's "wait for ever")
             "connect_timeout": _whole(os.environ, "DB_CONNECT_TIMEOUT", "5"),
-            "prepare_threshold": _prepare_threshold(os.environ.get("DB_PREPARE_THRESHOLD")),
+            "prepare_threshold": _prepare_threshold(text_setting(os.environ,
+                                                                 "DB_PREPARE_THRESHOLD", "1")),
         }
     return options
 
 
-def _seconds(value: str | None, default: float, name: str, above_zero: bool = False) -> float:
-    value = (value or "").strip()
-    if not value:
+def _seconds(env, name: str, default: float, above_zero: bool = False) -> float:
+    value = text_setting(env, name)
+    if value is None:
         return default
     try:
         seconds = float(value)
@@ -103,54 +130,61 @@ def _seconds(value: str | None, default: float, name: str, above_zero: bool = Fa
     return seconds
 
 
-def _prepare_threshold(value: str | None) -> int | None:
+def _prepare_threshold(value: str) -> int | None:
     """After how many uses on a connection psycopg prepares a statement on the server.
     1 (ours; psycopg's own default is 5): a statement asked a second time is prepared,
     so PostgreSQL stops parsing it and comes to a kept plan from its sixth execution
     instead of its eleventh (docs/performance.md, session 14). "none" turns prepared
     statements off, for a PgBouncer older than 1.21 in transaction mode."""
-    value = (value or "1").strip()
     if value.lower() in ("none", "off"):
         return None
     return _count(value, "DB_PREPARE_THRESHOLD")
+
+
+def _mode(env, overrides: dict) -> str:
+    """TRACKER_ENV: a typo (`prod`) must not run a production that skips the checks
+    made for "production" by name (several workers on per-process login counts)."""
+    mode = overrides.get("ENV_MODE") or text_setting(env, "TRACKER_ENV", "production")
+    if mode not in MODES:
+        raise ConfigError(f"TRACKER_ENV must be one of {', '.join(MODES)} (got {mode!r}).")
+    return mode
 
 
 def load_config(overrides: dict | None = None) -> dict:
     """Build the Flask config dict from the environment, then apply overrides."""
     env = os.environ
     overrides = dict(overrides or {})
-    mode = overrides.get("ENV_MODE") or env.get("TRACKER_ENV", "production")
+    mode = _mode(env, overrides)
     testing = bool(overrides.get("TESTING")) or mode == "testing"
     development = mode == "development"
 
     config: dict = {
         "ENV_MODE": mode,
         "TESTING": testing,
-        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        "SQLALCHEMY_DATABASE_URI": text_setting(env, "DATABASE_URL", DEFAULT_DATABASE_URL),
         "SQLITE_BUSY_TIMEOUT_MS": _whole(env, "SQLITE_BUSY_TIMEOUT_MS", "15000"),
-        "DB_PING_AFTER_IDLE_SECONDS": _seconds(env.get("DB_PING_AFTER_IDLE_SECONDS"), 1.0,
-                                               "DB_PING_AFTER_IDLE_SECONDS"),
-        "SECRET_KEY": env.get("SECRET_KEY"),
+        "DB_PING_AFTER_IDLE_SECONDS": _seconds(env, "DB_PING_AFTER_IDLE_SECONDS", 1.0),
+        "SECRET_KEY": _secret(env, "SECRET_KEY"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _bool(env.get("SECURE_COOKIES")),
+        "SESSION_COOKIE_SECURE": _bool(text_setting(env, "SECURE_COOKIES")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": _bool(env.get("SECURE_COOKIES")),
+        "REMEMBER_COOKIE_SECURE": _bool(text_setting(env, "SECURE_COOKIES")),
         # Server-side login sessions (tracker/services/sessions.py); the remember-me
         # cookie lasts as long as the longest session may.
         "SESSION_IDLE_MINUTES": _whole(env, "SESSION_IDLE_MINUTES", "120"),
         "SESSION_REMEMBERED_IDLE_DAYS": _whole(env, "SESSION_REMEMBERED_IDLE_DAYS", "14"),
         "SESSION_MAX_DAYS": _whole(env, "SESSION_MAX_DAYS", "30"),
         "SESSION_TOUCH_MINUTES": 5,
-        "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
+        "PASSWORD_HASH_METHOD": text_setting(env, "PASSWORD_HASH_METHOD", "scrypt"),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "tracker" / "translations"),
         "WTF_CSRF_TIME_LIMIT": None,  # a form left open on a phone all day still submits
         # Where failed attempts are counted (tracker/throttle.py): "database" (default),
         # "redis://…", or "memory://" (one process only).
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "database"),
+        "RATELIMIT_STORAGE_URI": text_setting(env, "RATELIMIT_STORAGE_URI", "database"),
         "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS": _limit(env, "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": _limit(env, "LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
         "LOGIN_LIMIT_PER_ACCOUNT": _limit(env, "LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
@@ -165,11 +199,11 @@ def load_config(overrides: dict | None = None) -> dict:
         "ROBOT_TEST_LIMIT": _limit(env, "ROBOT_TEST_LIMIT", "3 per 15 minutes"),
         # Where members reach the app, e.g. https://gongjian.example.gov.cn: links and QR
         # codes are built from it, never from a request's Host header.
-        "PUBLIC_URL": env.get("PUBLIC_URL", ""),
+        "PUBLIC_URL": text_setting(env, "PUBLIC_URL", ""),
         "MAX_CONTENT_LENGTH": _whole(env, "MAX_UPLOAD_MB", "10") * 1024 * 1024,
-        "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER", str(INSTANCE / "uploads")),
+        "UPLOAD_FOLDER": text_setting(env, "UPLOAD_FOLDER", str(INSTANCE / "uploads")),
         # Proxies in front whose X-Forwarded-* headers are believed (0: none; see ops/web.py).
-        "TRUSTED_PROXIES": _count(env.get("TRUSTED_PROXIES"), "TRUSTED_PROXIES"),
+        "TRUSTED_PROXIES": _whole(env, "TRUSTED_PROXIES", "0", minimum=0),
         # Archived residents' personal data is erased this long after archiving
         # (flask purge-residents): PIPL Art. 19/47, the minimum time necessary.
         "RESIDENT_RETENTION_DAYS": _whole(env, "RESIDENT_RETENTION_DAYS", "1095"),
@@ -257,7 +291,7 @@ def _require_production_settings(config: dict, env, overrides: dict) -> None:
             f"{MIN_SECRET_KEY_LENGTH} characters, so signed cookies could be forged. "
             f"Make one with: {MAKE_SECRET_KEY}"
         )
-    if not (env.get("DATABASE_URL") or "").strip() and "SQLALCHEMY_DATABASE_URI" not in overrides:
+    if text_setting(env, "DATABASE_URL") is None and "SQLALCHEMY_DATABASE_URI" not in overrides:
         raise ConfigError(
             "DATABASE_URL is not set. In production the app does not pick a database "
             "itself: set it, e.g. postgresql+psycopg://tracker@/tracker?host=/var/run/postgresql "
@@ -269,7 +303,13 @@ def web_concurrency() -> int:
     """gunicorn's own worker-count variable, which ``create_app`` checks the throttle
     storage against; read by ``_count`` so that ``WEB_CONCURRENCY=4x`` stops start-up
     naming it, as every other number setting does, not with "invalid literal for int()"."""
-    return _count(os.environ.get("WEB_CONCURRENCY") or "1", "WEB_CONCURRENCY")
+    return _whole(os.environ, "WEB_CONCURRENCY", "1", minimum=0)
+
+
+def gunicorn_workers(default: int) -> int:
+    """deploy/gunicorn.conf.py's worker count, read as every number setting is:
+    `GUNICORN_WORKERS=4x` stops gunicorn naming the variable; empty is the default."""
+    return _whole(os.environ, "GUNICORN_WORKERS", str(default))
 
 
 def require_shared_throttle(workers: int, mode: str | None = None,
@@ -279,60 +319,121 @@ def require_shared_throttle(workers: int, mode: str | None = None,
     ``memory://`` counts in each worker apart, so N workers allow N times the limit.
     gunicorn's ``on_starting`` hook calls this with its worker count; ``create_app``
     calls it with ``WEB_CONCURRENCY`` (gunicorn's default worker count)."""
-    mode = mode or os.environ.get("TRACKER_ENV", "production")
-    storage = (storage or os.environ.get("RATELIMIT_STORAGE_URI") or "database").strip()
+    mode = mode or text_setting(os.environ, "TRACKER_ENV", "production")
+    storage = (storage or "").strip() or text_setting(os.environ, "RATELIMIT_STORAGE_URI",
+                                                      "database")
     if mode == "production" and storage.startswith("memory://") and workers > 1:
         raise ConfigError(
             f"RATELIMIT_STORAGE_URI={storage} counts failed logins in each of the {workers} "
             "workers apart. Leave it unset (the database counts) or use redis://…"
         )
+
+
+QUIET_HOURS = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)")
+
+
+def parse_quiet_hours(value: str) -> tuple[time, time]:
+    """REMINDER_QUIET_HOURS ("22:00-08:00") as its start and end (equal: no quiet hours);
+    ValueError unless it is two times of day written HH:MM-HH:MM. The reminder job and
+    the start-up check read it here, so what starts is what the job can read."""
+    found = QUIET_HOURS.fullmatch(value.strip())
+    if not found:
+        raise ValueError(value)
+    hour, minute, end_hour, end_minute = map(int, found.groups())
+    return time(hour, minute), time(end_hour, end_minute)
+
+
+def _quiet_hours(env) -> str:
+    """Read only by the reminder job, a typo would first fail there, at night, every
+    run: it is checked at start instead."""
+    value = text_setting(env, "REMINDER_QUIET_HOURS", "22:00-08:00")
+    try:
+        parse_quiet_hours(value)
+    except ValueError:
+        raise ConfigError(f"REMINDER_QUIET_HOURS must be two times of day HH:MM-HH:MM, "
+                          f"like '22:00-08:00' (got {value!r}).") from None
+    return value
+
+
+def _timezone(env) -> str:
+    """As ``_quiet_hours``: a zone the job cannot find is refused at start."""
+    value = text_setting(env, "REMINDER_TIMEZONE", "Asia/Shanghai")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Asia", a folder
+        raise ConfigError(f"REMINDER_TIMEZONE must be a time zone name like "
+                          f"'Asia/Shanghai' (got {value!r}).") from None
+    return value
+
+
+SMTP_SECURITY = ("starttls", "ssl", "plain")
+
+
+def _smtp_security(env) -> str:
+    """Anything but "ssl" or "starttls" was sent in plain text: `SMTP_SECURITY=tls`
+    would have sent the SMTP password unencrypted without a word."""
+    value = text_setting(env, "SMTP_SECURITY", "starttls").lower()
+    if value not in SMTP_SECURITY:
+        raise ConfigError(f"SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)} "
+                          f"(got {value!r}).")
+    return value
+
+
+def _idempotency_header(env) -> str:
+    """The one setting whose empty value is not its default: README documents
+    `SMS_IDEMPOTENCY_HEADER=` as "no such header", for a gateway that refuses one."""
+    if "SMS_IDEMPOTENCY_HEADER" in env and text_setting(env, "SMS_IDEMPOTENCY_HEADER") is None:
+        return ""
+    return text_setting(env, "SMS_IDEMPOTENCY_HEADER", "Idempotency-Key")
+
+
 def reminder_settings(env) -> dict:
     """Reminders (``flask send-reminders``) and their channels; README "Reminders"
     lists each variable. A channel without its settings is simply not used."""
-    kinds = env.get("REMINDER_KINDS")
+    kinds = text_setting(env, "REMINDER_KINDS")
     return {
         # None: every kind; else the comma-separated kinds that are on
         "REMINDER_KINDS": None if kinds is None else [k.strip() for k in kinds.split(",") if k.strip()],
         "REMINDER_REPORT_DAYS": _whole(env, "REMINDER_REPORT_DAYS", "2"),
         "REMINDER_EVENING_HOUR": _whole(env, "REMINDER_EVENING_HOUR", "18", minimum=0, maximum=23),
-        "REMINDER_QUIET_HOURS": env.get("REMINDER_QUIET_HOURS", "22:00-08:00"),
-        "REMINDER_TIMEZONE": env.get("REMINDER_TIMEZONE", "Asia/Shanghai"),
+        "REMINDER_QUIET_HOURS": _quiet_hours(env),
+        "REMINDER_TIMEZONE": _timezone(env),
         "REMINDER_DAILY_CAP": _whole(env, "REMINDER_DAILY_CAP", "3"),
         "REMINDER_MAX_ATTEMPTS": _whole(env, "REMINDER_MAX_ATTEMPTS", "5"),
         "REMINDER_RETRY_SECONDS": _whole(env, "REMINDER_RETRY_SECONDS", "300"),
         "REMINDER_LOOKBACK_DAYS": _whole(env, "REMINDER_LOOKBACK_DAYS", "14"),
-        "REMINDER_BASE_URL": (env.get("REMINDER_BASE_URL") or env.get("PUBLIC_URL", "")).rstrip("/"),
-        "REMINDER_HTTP_TIMEOUT": _seconds(env.get("REMINDER_HTTP_TIMEOUT"), 10.0,
-                                          "REMINDER_HTTP_TIMEOUT", above_zero=True),
-        "REMINDER_LEASE_SECONDS": _seconds(env.get("REMINDER_LEASE_SECONDS"), 900.0,
-                                           "REMINDER_LEASE_SECONDS", above_zero=True),
-        "SMTP_HOST": env.get("SMTP_HOST"),
+        "REMINDER_BASE_URL": text_setting(env, "REMINDER_BASE_URL",
+                                          text_setting(env, "PUBLIC_URL", "")).rstrip("/"),
+        "REMINDER_HTTP_TIMEOUT": _seconds(env, "REMINDER_HTTP_TIMEOUT", 10.0, above_zero=True),
+        "REMINDER_LEASE_SECONDS": _seconds(env, "REMINDER_LEASE_SECONDS", 900.0, above_zero=True),
+        "SMTP_HOST": text_setting(env, "SMTP_HOST"),
         "SMTP_PORT": _whole(env, "SMTP_PORT", "25", minimum=1, maximum=65535),
-        "SMTP_SECURITY": env.get("SMTP_SECURITY", "starttls"),  # starttls | ssl | plain
-        "SMTP_USER": env.get("SMTP_USER"),
-        "SMTP_PASSWORD": env.get("SMTP_PASSWORD"),
-        "SMTP_FROM": env.get("SMTP_FROM"),
+        "SMTP_SECURITY": _smtp_security(env),
+        "SMTP_USER": text_setting(env, "SMTP_USER"),
+        "SMTP_PASSWORD": _secret(env, "SMTP_PASSWORD"),
+        "SMTP_FROM": text_setting(env, "SMTP_FROM"),
         # The sender's name members see instead of a bare address.
-        "SMTP_FROM_NAME": env.get("SMTP_FROM_NAME", "社区共建任务台账"),
-        "SMTP_CA_FILE": env.get("SMTP_CA_FILE"),  # a CA bundle, e.g. the county's own CA
+        "SMTP_FROM_NAME": text_setting(env, "SMTP_FROM_NAME", "社区共建任务台账"),
+        "SMTP_CA_FILE": text_setting(env, "SMTP_CA_FILE"),  # a CA bundle, e.g. the county's own CA
         # Hosts a community's work-group robot may be at besides WeCom's and DingTalk's
         # own (comma-separated host names): a private deployment's relay.
-        "WEBHOOK_HOSTS": tuple(h.strip().lower() for h in env.get("WEBHOOK_HOSTS", "").split(",")
+        "WEBHOOK_HOSTS": tuple(h.strip().lower() for h in text_setting(env, "WEBHOOK_HOSTS", "").split(",")
                                if h.strip()),
-        "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL"),
-        "SMS_GATEWAY_METHOD": env.get("SMS_GATEWAY_METHOD", "POST").upper(),
-        "SMS_BODY_TEMPLATE": env.get("SMS_BODY_TEMPLATE", '{"phone": "{phone}", "text": "{text}"}'),
-        "SMS_SIGNING_SECRET": env.get("SMS_SIGNING_SECRET"),
-        "SMS_SIGNATURE_HEADER": env.get("SMS_SIGNATURE_HEADER", "X-Signature"),
-        "SMS_TIMESTAMP_HEADER": env.get("SMS_TIMESTAMP_HEADER", "X-Timestamp"),
+        "SMS_GATEWAY_URL": text_setting(env, "SMS_GATEWAY_URL"),
+        "SMS_GATEWAY_METHOD": text_setting(env, "SMS_GATEWAY_METHOD", "POST").upper(),
+        "SMS_BODY_TEMPLATE": text_setting(env, "SMS_BODY_TEMPLATE",
+                                          '{"phone": "{phone}", "text": "{text}"}'),
+        "SMS_SIGNING_SECRET": _secret(env, "SMS_SIGNING_SECRET"),
+        "SMS_SIGNATURE_HEADER": text_setting(env, "SMS_SIGNATURE_HEADER", "X-Signature"),
+        "SMS_TIMESTAMP_HEADER": text_setting(env, "SMS_TIMESTAMP_HEADER", "X-Timestamp"),
         # A gateway answering 200 with an error in its JSON: the field that says it sent
         # (dotted: "Code", "result.code", "SendStatusSet.0.Code") and its value then.
-        "SMS_SUCCESS_FIELD": env.get("SMS_SUCCESS_FIELD"),
-        "SMS_SUCCESS_VALUE": env.get("SMS_SUCCESS_VALUE", "0"),
+        "SMS_SUCCESS_FIELD": text_setting(env, "SMS_SUCCESS_FIELD"),
+        "SMS_SUCCESS_VALUE": text_setting(env, "SMS_SUCCESS_VALUE", "0"),
         # The 【签名】 carriers require at the start of every SMS, when the relay does not
         # add it itself: put in front of the text and counted in its length.
-        "SMS_SIGNATURE": env.get("SMS_SIGNATURE", ""),
+        "SMS_SIGNATURE": text_setting(env, "SMS_SIGNATURE", ""),
         # The header carrying each message's stable id: the same on every retry, so a
         # relay that got a message whose answer came too late can drop the repeat.
-        "SMS_IDEMPOTENCY_HEADER": env.get("SMS_IDEMPOTENCY_HEADER", "Idempotency-Key"),
+        "SMS_IDEMPOTENCY_HEADER": _idempotency_header(env),
     }

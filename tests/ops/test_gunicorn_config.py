@@ -167,3 +167,42 @@ def test_the_master_compiles_and_freezes_before_the_workers_fork(app):
     assert frozen > 0
     assert len(app.jinja_env.cache) == len(app.jinja_env.list_templates())
     assert logged and logged[0][1:] == (len(app.jinja_env.list_templates()), frozen)
+
+
+@pytest.mark.parametrize("value", ["4x", "0"])
+def test_a_worker_count_that_is_no_number_stops_gunicorn_naming_it(tmp_path, value):
+    """`GUNICORN_WORKERS=4x` stopped gunicorn with "Failed to read config file", a
+    traceback and "invalid literal for int()"; now the one line names the variable, as
+    the app's own number settings do (README, Configuration)."""
+    server = _start(tmp_path, GUNICORN_WORKERS=value)
+    try:
+        output, _ = server.communicate(timeout=60)
+    finally:
+        server.kill()
+    assert server.returncode != 0
+    assert "tracker: GUNICORN_WORKERS must be a whole number" in output
+    assert f"(got '{value}')" in output
+    assert "invalid literal" not in output and "Traceback" not in output
+
+
+def _read_config(monkeypatch, **env) -> dict:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+
+
+def test_gunicorn_settings_set_but_empty_are_their_defaults(monkeypatch):
+    """An env file's `GUNICORN_WORKERS=` line: int("") stopped gunicorn; an empty bind
+    or process name went to gunicorn as given."""
+    read = _read_config(monkeypatch, GUNICORN_WORKERS="", GUNICORN_BIND=" ",
+                        GUNICORN_PROC_NAME="", GUNICORN_LOG_LEVEL="", GUNICORN_PRELOAD="",
+                        TRUSTED_PROXIES="1", GUNICORN_FORWARDED_ALLOW_IPS="")
+    assert read["workers"] == os.cpu_count() * 2 + 1  # README: 2 × cores + 1
+    assert (read["bind"], read["proc_name"], read["loglevel"]) == ("127.0.0.1:8000", "tracker",
+                                                                   "info")
+    assert read["preload_app"] is True
+    assert read["forwarded_allow_ips"] == "127.0.0.1,::1"
+
+
+def test_a_worker_count_is_taken_as_given(monkeypatch):
+    assert _read_config(monkeypatch, GUNICORN_WORKERS=" 3 ")["workers"] == 3

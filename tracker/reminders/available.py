@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import time
 
+from ..config import parse_quiet_hours
+
 
 def configured(config: dict) -> set[str]:
     """The push channels this installation has settings for (webhooks: per community)."""
@@ -21,9 +23,7 @@ def configured(config: dict) -> set[str]:
 
 def quiet_bounds(config) -> tuple[time, time]:
     """REMINDER_QUIET_HOURS ("22:00-08:00") as its start and end."""
-    start, end = (time.fromisoformat(part.strip()) for part in
-                  config["REMINDER_QUIET_HOURS"].split("-"))
-    return start, end
+    return parse_quiet_hours(config["REMINDER_QUIET_HOURS"])
 
 
 def reminder_rules(config) -> dict:
