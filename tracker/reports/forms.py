@@ -75,7 +75,8 @@ class AnnualForm(Form):
 
     unit = SelectField(_l("单位"), validate_choice=False)
     community = SelectField(_l("社区"), validate_choice=False)
-    year = StringField(_l("年份"), validators=[DataRequired(_l("请填写年份。"))],
+    year = StringField(_l("年份"), filters=[strip_text],
+                       validators=[DataRequired(_l("请填写年份。"))],
                        render_kw={"inputmode": "numeric", "placeholder": "2026", "size": 6})
 
     def validate_year(self, field):
