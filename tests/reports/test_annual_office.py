@@ -13,9 +13,11 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.needs.support import need
+from tests.reports.test_annual_query_count import STATEMENTS
 from tests.rollups import builders as b
 from tracker.extensions import db
-from tracker.models import ReportStatus, SummaryCopy, TargetMeasure
+from tracker.models import NeedKind, NeedStatus, ReportStatus, SummaryCopy, TargetMeasure
 from tracker.reports.annual import build_annual
 from tracker.services import unit_of_work
 from tracker.services.funds import add_entry
@@ -94,6 +96,16 @@ def test_a_signed_month_changed_since_is_marked_and_named(client, login, october
     assert "定稿后数据有变化" in page_of(client, link.replace("&amp;", "&"))
 
 
+def test_a_signed_month_adds_no_statement(client, login, october, count_queries):
+    """Its 月报 is asked in the year's batch (tests/reports/test_annual_query_count.py:
+    the year is 4 statements with or without signed months)."""
+    sign_october_and_approve_the_pending(client, login, october)
+    db.session.expire_all()
+    with count_queries() as q:
+        assert build_annual(2022, unit=october.unit).changed_months == []
+    assert q.count == STATEMENTS
+
+
 def test_a_copy_of_an_older_wording_is_not_called_changed_data(client, login, october):
     """A copy kept by an earlier release differs in its words, maybe not in its data: the
     document does not say the data changed, the page does not claim agreement."""
@@ -114,9 +126,13 @@ def test_a_copy_of_an_older_wording_is_not_called_changed_data(client, login, oc
 # --- 2: an empty year -----------------------------------------------------------------------
 
 def test_an_empty_year_reads_as_an_empty_month(world):
-    """2024: a checklist item and a budget, 1,200.00元 spent in March, no approved work
-    and nobody took part: the plain sentence and the funds sentence, no zero figures, no
-    roll call (the 2024-03 月报's rule)."""
+    """2024: a checklist item and a budget, 1,200.00元 spent in March, a 微心愿 a member
+    fulfilled in May, no approved work and nobody took part: the plain sentence, the
+    needs and the funds sentences, unnumbered; no zero figures, no roll call (an empty
+    月报's rule)."""
+    need(world.community, world.liaison, kind=NeedKind.wish, posted_on=date(2024, 5, 2),
+         wanted_by=date(2024, 5, 30), status=NeedStatus.fulfilled, claimer=world.member,
+         fulfilled_on=date(2024, 5, 10))
     f.item(world.unit, world.community, "environment_cleanup", year=2024, target=10)
     f.item(world.unit, world.community, "cobuild_funding", year=2024, target=500_000,
            measure=TargetMeasure.money)
@@ -126,6 +142,7 @@ def test_an_empty_year_reads_as_an_empty_month(world):
     s = build_annual(2024, unit=world.unit)
     assert [(p.heading, p.text) for p in s.paragraphs] == [
         ("", "本年度暂无已审核的共建活动。"),
+        ("", "认领社区需求清单，完成微心愿1个。"),
         ("", "全年使用共建活动经费1,200.00元，占年度预算（5,000.00元）的24.0%。"),
     ]
 
