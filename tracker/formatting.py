@@ -166,11 +166,13 @@ class Pace:
     behind: bool
 
 
-def target_pace(done: int, target: int, last_day, today=None) -> Pace | None:
+def target_pace(done: int, target: int, last_day, today=None, *,
+                spaced: bool = True) -> Pace | None:
     """How a target stands against time (None without a target): ``done`` counts up to
     the period's ``last_day``, so the schedule is read there too (``period_elapsed``).
     Both shares rounded as the page shows them, so the reading agrees with the two
-    figures beside it."""
+    figures beside it. The pages space the number from its words; a document handed up
+    (``spaced`` False: the 年度总结) writes no spaces around numbers, as the 月报 does."""
     if not target:
         return None
     passed, days = period_elapsed(last_day, today)
@@ -179,9 +181,11 @@ def target_pace(done: int, target: int, last_day, today=None) -> Pace | None:
     if done >= target:
         reading = _("已完成全年目标")
     elif points > 0:
-        reading = _("快于时序进度 %(n)s 个百分点", n=points)
+        reading = (_("快于时序进度 %(n)s 个百分点", n=points) if spaced
+                   else _("快于时序进度%(n)s个百分点", n=points))
     elif points < 0:
-        reading = _("慢于时序进度 %(n)s 个百分点", n=-points)
+        reading = (_("慢于时序进度 %(n)s 个百分点", n=-points) if spaced
+                   else _("慢于时序进度%(n)s个百分点", n=-points))
     else:
         reading = _("与时序进度持平")
     return Pace(percent(passed, days), reading, behind=done < target and points < 0)

@@ -74,11 +74,13 @@ def test_the_lead_names_who_left_moved_or_is_off_the_roll_in_the_year(year_2022)
 
 
 def test_the_unit_moved_to_names_nobody_apart(year_2022):
-    """B ran no activity: its lead is the empty year's; 乙 (moved in) is B's own and
-    worked only A's activity, 戊 too."""
+    """B ran no activity: its lead is the empty year's, and 参与情况 follows unnumbered,
+    as in an empty 月报 where someone took part (review "annual" #2); 乙 (moved in) is
+    B's own and worked only A's activity, 戊 too."""
     _a, b = year_2022
     s = build_annual(2022, unit=b)
     assert s.paragraphs[0].text == "本年度暂无已审核的共建活动。"
-    coverage = next(p.text for p in s.paragraphs if p.heading.endswith("参与情况。"))
+    assert not any(p.heading for p in s.paragraphs)
+    coverage = s.paragraphs[1].text
     assert coverage.startswith("我局在册党员干部2人，全年参与2人（均为参加其他单位组织的活动），"
                                "参与率100.0%。")

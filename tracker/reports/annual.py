@@ -1,7 +1,7 @@
 """The annual summary (年度总结): the year's work as the bureau hands it up.
 
 Every figure is the 月报's, asked of the same rollups over the year
-(``figures.year_figures_plan``) and over each of its twelve months, plus the
+(``figures.year_figures_plan``) and over each of its months begun, plus the
 checklist's year progress (``rollups.checklist``, as 社区共建进展 reads it) with
 时序进度 at the year's end. This module asks for them (``annual_plan``) and fills the
 document (``annual_document.AnnualSummary``); ``annual_text`` writes its text in the 月报's voice,
@@ -12,6 +12,10 @@ rendered by the 月报's exporters (they take any ``document.Document``).
 ``services.year_notes``), read when the plan is made, as the 月报's are, and told
 after the figures under their headings. The year has no 定稿: its 落款 is always
 today. The document is always written in Chinese (``DOCUMENT_LOCALE``).
+
+The year counts the data as it is now. A 已定稿 month whose live 月报 no longer reads
+as the copy kept at its 定稿 (``final.changes``, the 月报 page's comparison) is
+marked, so the office does not find out by adding up the 月报 it handed up.
 """
 from __future__ import annotations
 
@@ -35,8 +39,9 @@ from ..timeutil import local_today, month_bounds
 from .annual_document import AnnualSummary, MonthRow
 from .annual_tables import annual_tables
 from .annual_text import annual_paragraphs, annual_subtitle, annual_title
+from .final import changes, reworded, signed_months
 from .figures import year_figures_plan
-from .summary import appendix_line, caption_lines
+from .summary import appendix_line, caption_lines, summary_plan
 from .tables import DOCUMENT_LOCALE
 
 
@@ -75,16 +80,31 @@ def annual_plan(year: int, *, unit: Unit | None = None, community: Community | N
     year_end = year_range(year)[1]
     scope = SummaryScope(unit_id, community.id if community is not None else None)
     note = find_year_note(scope, year)  # people's words: an entity, read now
+    # the months begun: one to come has nothing to tell yet
+    last = 12 if year < today.year else today.month
     months = [_month_plan(Scope(*month_bounds(year, m), unit_id=unit_id, community_ids=ids))
-              for m in range(1, 13)]
+              for m in range(1, last + 1)]
+    # the 已定稿 months, compared with their signed 月报 as the 月报 page does; a
+    # liaison's part of the unit has no signed 月报 of its own to compare with
+    restricted = community is None and community_ids is not None
+    signed = {} if restricted else signed_months(scope, year)
+    lives = [summary_plan(year, m, unit=unit, community=community, today=today, note=kept)
+             for m, (kept, _copy) in signed.items()]
 
-    def shape(figures, items, categories, *month_figures) -> AnnualSummary:
+    def shape(figures, items, categories, *rest) -> AnnualSummary:
+        month_figures, live = rest[:last], rest[last:]
+        changed, rewritten = [], []
+        for (m, (_kept, copy)), month in zip(signed.items(), live):
+            if changes(copy, month):
+                (rewritten if reworded(copy) else changed).append(m)
         with force_locale(DOCUMENT_LOCALE):
-            rows = [MonthRow(m, totals, cats)
+            rows = [MonthRow(m, totals, cats, running=(year, m) == (today.year, today.month),
+                             changed=m in changed)
                     for m, (totals, cats) in enumerate(month_figures, 1)]
             summary = AnnualSummary(figures, rows, items, categories,
                                     schedule_day=min(date(year, 12, 31), today),
-                                    note=note, summary_scope=scope)
+                                    note=note, summary_scope=scope,
+                                    changed_months=changed, reworded_months=rewritten)
             tables = annual_tables(summary)
             summary.attached, summary.captions = tables, caption_lines(tables)
             summary.title = annual_title(figures)
@@ -103,5 +123,5 @@ def annual_plan(year: int, *, unit: Unit | None = None, community: Community | N
         resource_progress_plan(year, community_ids=ids, unit_id=unit_id, until=year_end),
         resource_progress_by_category_plan(year, community_ids=ids, unit_id=unit_id,
                                            until=year_end),
-        *months, shape=shape)
+        *months, *lives, shape=shape)
 

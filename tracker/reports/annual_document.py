@@ -1,4 +1,4 @@
-"""What the 年度总结 is (``AnnualSummary``): the year's figures, its twelve months
+"""What the 年度总结 is (``AnnualSummary``): the year's figures, its months begun
 (``MonthRow``), its checklist, and the document every format renders — the fields
 ``document.Document`` names. ``annual`` fills it, ``annual_text`` and
 ``annual_tables`` write from it.
@@ -28,6 +28,8 @@ class MonthRow:
     month: int
     totals: Totals
     categories: list[CategoryFigures]
+    running: bool = False  # the month of today: its figures are to date
+    changed: bool = False  # 已定稿, and its 月报 now reads otherwise than the signed one
 
     def activities(self, section: Section | None = None) -> str:
         """The month's activities per word (「3场、5次」: 场 and 次 never added), of one
@@ -59,6 +61,10 @@ class AnnualSummary:
     empty_text: str = ""
     note: YearNote | None = None  # the year's 存在问题 and 下步打算, if written
     summary_scope: SummaryScope | None = None  # whose words: the unit's, the community's
+    # 已定稿 months whose live 月报 differs from the signed one (``final.changes``): in
+    # data, or — a copy kept by an earlier wording (``final.reworded``) — maybe in words
+    changed_months: list[int] = field(default_factory=list)
+    reworded_months: list[int] = field(default_factory=list)
 
     @property
     def year(self) -> int:

@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 from ..formatting import target_pace
 from ..i18n import month_name
 from ..models import Section, TargetMeasure
+from ..timeutil import period_elapsed
 from .annual_document import AnnualSummary, MonthRow
 from .figures import MonthlyFigures
-from .tables import Count, Hours, Rate, Table, Yuan, category_table
+from .tables import Count, Hours, Rate, Table, Yuan, YuanAmount, category_table
 
 
 def annual_tables(s: AnnualSummary) -> list[Table]:
@@ -41,7 +42,8 @@ SECTION_COLUMNS = (Section.pairing, Section.volunteer, Section.double)
 
 
 def _months_table(s: AnnualSummary) -> Table:
-    """Twelve months and the year: the 合计 is the year's figures (``figures``), which
+    """The months begun (the running one marked, those changed since 定稿 with *) and the
+    year: the 合计 is the year's figures (``figures``), which
     are the months added up (activities per word, 场 and 次 never added)."""
     section_headers = {Section.pairing: _("结对共建活动"), Section.volunteer: _("志愿服务活动"),
                        Section.double: _("“双创”活动")}
@@ -50,7 +52,12 @@ def _months_table(s: AnnualSummary) -> Table:
         *(section_headers[section] for section in SECTION_COLUMNS),
     ], widths=[8, 12, 8, 10, 12, 12, 12])
     for row in s.months:
-        table.rows.append([month_name(s.year, row.month), row.activities() or "—",
+        label = month_name(s.year, row.month)
+        if row.running:
+            label += _("（截至%(d)s日）", d=s.schedule_day.day)
+        if row.changed:  # the text says why (``annual_text.changed_sentence``)
+            label += "*"
+        table.rows.append([label, row.activities() or "—",
                            row.totals.person_times, Hours(row.totals.minutes),
                            *(row.activities(section) or "—"
                              for section in SECTION_COLUMNS)])
@@ -64,25 +71,29 @@ def _months_table(s: AnnualSummary) -> Table:
 
 
 def _checklist_table(s: AnnualSummary) -> Table:
-    """Each checklist item of the year: its target, what was done, the share, and how
-    it stands against 时序进度 at the year's end (or today)."""
+    """Each checklist item of the year: its target, what was done, the share, 时序进度
+    at the year's end (or today) and how the item stands against it — not a budget's."""
     by_unit = s.figures.unit is None
     table = Table("checklist", _("资源清单完成情况"), [
         _("单位") if by_unit else _("社区"), _("类别"), _("年度目标"), _("已完成"),
         _("完成率"), _("时序进度"), _("进度"),
     ], widths=[16, 16, 12, 12, 8, 8, 24])
+    year_end = date(s.year, 12, 31)
+    schedule = Rate(*period_elapsed(year_end, s.schedule_day))
     for i in s.checklist:
         if not i.target:
             continue
         where = i.unit_name if by_unit else (
             f"{i.community_name}·{i.zone_name}" if i.zone_name else i.community_name)
-        pace = target_pace(i.done, i.target, date(i.year, 12, 31), s.schedule_day)
         if i.measure == TargetMeasure.money:
-            target, done = Yuan(i.target), Yuan(i.done)
+            # a budget is spent, not done ahead of or behind time (社区共建进展 too)
+            target, done, reading = YuanAmount(i.target), YuanAmount(i.done), "—"
         else:
             target, done = Count(i.target, i.unit), Count(i.done, i.unit)
+            reading = target_pace(i.done, i.target, year_end, s.schedule_day,
+                                  spaced=False).reading
         table.rows.append([where, i.category_name, target, done, Rate(i.done, i.target),
-                           pace.schedule, pace.reading])
+                           schedule, reading])
     return table
 
 

@@ -10,7 +10,8 @@ from datetime import date
 from flask_babel import gettext as _
 
 from ..formatting import amount, hours, pending_sentence, per_unit, target_pace, yuan
-from ..models import FUNDING_CODE, Section
+from ..i18n import month_name
+from ..models import FUNDING_CODE, Section, TargetMeasure
 from ..rollups.checklist import CategoryProgress
 from .annual_document import AnnualSummary
 from .figures import MonthlyFigures
@@ -47,7 +48,7 @@ def annual_title(f: MonthlyFigures) -> str:
 
 def annual_subtitle(f: MonthlyFigures, today: date) -> list[str]:
     if f.year == today.year:
-        period = _("统计时间：%(y)s年1月1日至%(m)s月%(d)s日（统计至%(m)s月%(d)s日，本年度尚未结束）",
+        period = _("统计时间：%(y)s年1月1日至%(m)s月%(d)s日（本年度尚未结束）",
                    y=f.year, m=today.month, d=today.day)
     else:
         period = _("统计时间：%(y)s年1月1日至12月31日", y=f.year)
@@ -130,26 +131,25 @@ def _section_double(f: MonthlyFigures) -> str:
 
 
 def _target_clause(c: CategoryProgress) -> str:
-    if c.is_money:
-        done, target = _("%(x)s元", x=yuan(c.done)), _("%(x)s元", x=yuan(c.target))
-    else:
-        done, target = amount(c.done, c.unit), amount(c.target, c.unit)
-    return _("%(name)s目标%(t)s、完成%(d)s（%(p)s）", name=c.category_name, t=target, d=done,
-             p=c.percent)
+    return _("%(name)s目标%(t)s、完成%(d)s（%(p)s）", name=c.category_name,
+             t=amount(c.target, c.unit), d=amount(c.done, c.unit), p=c.percent)
 
 
 def _section_checklist(s: AnnualSummary) -> str:
-    """The checklist's year: items and targets met, per category against its target,
-    and 时序进度 while the year runs."""
-    items = [i for i in s.checklist if i.target]
-    if not items:
+    """The checklist's year: items and targets met, the categories with work done
+    against their targets, and 时序进度 while the year runs — nothing when nothing was
+    done (the 附表 lists every item). A budget is not a target done: the funds
+    sentence tells it (spent, and its share of the budget)."""
+    items = [i for i in s.checklist if i.target and i.measure != TargetMeasure.money]
+    clauses = [_target_clause(c) for c in s.checklist_categories
+               if c.target and c.done and not c.is_money]
+    if not items or not clauses:
         return ""
     met = sum(1 for i in items if i.done >= i.target)
-    text = _("全年资源清单共%(n)s项，已完成全年目标%(m)s项", n=len(items), m=met)
-    clauses = [_target_clause(c) for c in s.checklist_categories if c.target]
-    if clauses:
-        text += _("，其中") + join(clauses, "，")
-    text += "。"
+    text = _("全年资源清单共%(n)s项", n=len(items))
+    if met:
+        text += _("，已完成全年目标%(m)s项", m=met)
+    text += _("，其中") + join(clauses, "，") + "。"
     if s.schedule_day < date(s.year, 12, 31):
         pace = target_pace(0, 1, date(s.year, 12, 31), s.schedule_day)
         text += _("截至%(m)s月%(d)s日，时序进度为%(p)s。", m=s.schedule_day.month,
@@ -204,33 +204,53 @@ def _section_funds(f: MonthlyFigures) -> str:
     return text + "。"
 
 
+def changed_sentence(s: AnnualSummary) -> str:
+    """The 已定稿 months whose 月报 now reads otherwise than the signed one: the
+    office compares the year with the 月报 it handed up, so the text says which months
+    will not add up, and that the year counts the data as it is now."""
+    if not s.changed_months:
+        return ""
+    number = next((n for n, t in enumerate(s.attached, 1) if t.key == "months"), None)
+    return _("%(months)s月报定稿后数据有变化（附表%(t)s中标“*”的月份），本总结按当前数据统计。",
+             months=join(month_name(s.year, m, "month") for m in s.changed_months), t=number)
+
+
 def annual_paragraphs(s: AnnualSummary) -> list[Paragraph]:
     """The year's text: the lead, then each section with something to say, numbered
-    一、二、三… in the order they appear, the pending note, then the year's 存在问题
-    and 下步打算 (``s.note``), numbered on, each left out with its heading when empty
-    (the 月报's rule, ``narrative.paragraphs``)."""
+    一、二、三… in the order they appear, the pending note, the months changed since
+    their 定稿, then the year's 存在问题 and 下步打算 (``s.note``), numbered on, each
+    left out with its heading when empty (the 月报's rule, ``narrative.paragraphs``).
+
+    An empty year is one plain sentence, then, unnumbered, the needs and funds
+    sentences, the checklist's when something on it was done, and 参与情况 when
+    someone of the unit took part (in other units' activities), as an empty 月报 reads."""
     f = s.figures
     tables = s.attached
     out: list[Paragraph] = []
+    numbers = iter(NUMERALS)
     if f.is_empty:
         out.append(Paragraph(_("本年度暂无已审核的共建活动。")))
+        took_part = f.coverage is not None and f.coverage.took_part
+        for sentence in (needs_sentence(f), _section_funds(f), _section_checklist(s),
+                         _section_coverage(f, tables) if took_part else ""):
+            if sentence:
+                out.append(Paragraph(sentence))
     else:
         out.append(Paragraph(_lead(f)))
-    sections = [
-        (_("落实结对共建责任。"), "" if f.is_empty else _section_pairing(f)),
-        (_("组织党员志愿服务。"), _section_volunteer(f)),
-        (_("协同推进“双创”工作。"), _section_double(f)),
-        (_("资源清单完成情况。"), _section_checklist(s)),
-        (_("参与情况。"), _section_coverage(f, tables)),
-        (_("共建活动经费。"), _section_funds(f)),
-    ]
-    numbers = iter(NUMERALS)
-    for heading, text in sections:
-        if text:
-            out.append(Paragraph(text, heading=f"{next(numbers)}、{heading}"))
-    pending = pending_sentence(f.pending)
-    if pending:
-        out.append(Paragraph(pending))
+        sections = [
+            (_("落实结对共建责任。"), _section_pairing(f)),
+            (_("组织党员志愿服务。"), _section_volunteer(f)),
+            (_("协同推进“双创”工作。"), _section_double(f)),
+            (_("资源清单完成情况。"), _section_checklist(s)),
+            (_("参与情况。"), _section_coverage(f, tables)),
+            (_("共建活动经费。"), _section_funds(f)),
+        ]
+        for heading, text in sections:
+            if text:
+                out.append(Paragraph(text, heading=f"{next(numbers)}、{heading}"))
+    for sentence in (pending_sentence(f.pending), changed_sentence(s)):
+        if sentence:
+            out.append(Paragraph(sentence))
     for name, heading in NOTE_SECTIONS:
         lines = note_lines(getattr(s.note, name, None))
         if lines:

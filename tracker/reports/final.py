@@ -47,7 +47,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import Integer, and_, func, insert, literal, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, defer
 
 from ..extensions import db
 from ..models import (
@@ -132,6 +132,21 @@ def signed_copy(summary: MonthlySummary, reader: Member | None = None) -> Summar
     if not summary.final:
         return None
     return current_copy(summary.note, _managed(reader))
+
+
+def signed_months(scope: SummaryScope, year: int) -> dict[int, tuple[SummaryNote, SummaryCopy]]:
+    """The 已定稿 months of ``scope``'s year, each with the document kept at its 定稿
+    in force (``current_copy``'s, whoever reads: the 年度总结 compares its months with
+    them, and says the same to every reader of the year), in one statement."""
+    rows = db.session.execute(
+        select(SummaryNote, SummaryCopy)
+        .join(SummaryCopy, and_(SummaryCopy.note_id == SummaryNote.id,
+                                SummaryCopy.reopened_at.is_(None)))
+        .where(SummaryNote.scope_key == scope.key, SummaryNote.year == year,
+               SummaryNote.finalized_at.is_not(None))
+        .options(defer(SummaryCopy.page))
+        .order_by(SummaryNote.month, SummaryCopy.id)).all()
+    return {note.month: (note, copy) for note, copy in rows}  # the latest, as current_copy
 
 
 def _managed(reader: Member | None) -> set[int] | None:

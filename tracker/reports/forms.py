@@ -13,7 +13,7 @@ from ..fields import VersionField, strip_text
 from ..services.summary_notes import NOTE_MAX
 from ..timeutil import local_today
 
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 
 
 def parse_month(text: str | None) -> tuple[int, int] | None:
@@ -50,7 +50,7 @@ class MonthlyForm(Form):
             raise ValidationError(FUTURE_MONTH)
 
 
-YEAR_RE = re.compile(r"^\d{4}$")
+YEAR_RE = re.compile(r"^[0-9]{4}$")
 FUTURE_YEAR = _l("这一年还没有到，年度总结只能生成今年及以前的年份。")
 
 

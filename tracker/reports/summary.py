@@ -66,6 +66,9 @@ class MonthlySummary(MonthlyFigures):
         return f"{self.title}.{ext}"
 
 
+READ = object()  # ``summary_plan``'s words: read them when the plan is made
+
+
 def build_summary(year: int, month: int, *, unit: Unit | None = None,
                   community: Community | None = None,
                   community_ids: tuple[int, ...] | None = None,
@@ -81,13 +84,16 @@ def build_summary(year: int, month: int, *, unit: Unit | None = None,
 def summary_plan(year: int, month: int, *, unit: Unit | None = None,
                  community: Community | None = None,
                  community_ids: tuple[int, ...] | None = None,
-                 today: date | None = None) -> Plan:
+                 today: date | None = None, note: SummaryNote | None | object = READ) -> Plan:
     """``build_summary`` as a plan, for a page that reads more in the same statement.
-    The stored words (``SummaryNote``) are read now: they are an entity, not a figure."""
+    The stored words (``SummaryNote``) are read now: they are an entity, not a figure
+    (``note``: already read by the caller, or None when there are none; ``READ``: read
+    them here)."""
     scope = SummaryScope(unit.id if unit else None, community.id if community else None,
                          tuple(sorted(community_ids)) if community_ids is not None
                          and community is None else None)
-    note = find_note(scope, year, month)
+    if note is READ:
+        note = find_note(scope, year, month)
     monthly = monthly_figures_plan(year, month, unit=unit, community=community,
                                    community_ids=community_ids)
 

@@ -75,6 +75,22 @@ class Yuan:
 
 
 @dataclass(frozen=True)
+class YuanAmount(Yuan):
+    """Money among counts in their units: '4,300.00元' as text, in Excel the number
+    shown so (a column whose other rows read 12场, 160人次)."""
+
+    text: str = field(default="", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", _("%(x)s元", x=yuan(self.fen)))
+
+    def __str__(self) -> str:
+        return self.text
+
+    number_format = YUAN_FORMAT + '"元"'
+
+
+@dataclass(frozen=True)
 class Rate:
     part: int
     whole: int
