@@ -9,7 +9,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from ..formatting import amount, hours, pending_sentence, per_unit, target_pace, yuan
+from ..formatting import amount, hours, pending_sentence, target_pace, yuan
 from ..i18n import month_name
 from ..models import FUNDING_CODE, Section, TargetMeasure
 from ..rollups.checklist import CategoryProgress
@@ -22,6 +22,7 @@ from .narrative import (
     coverage_places,
     double_text,
     join,
+    lead_text,
     needs_sentence,
     note_lines,
     pairing_text,
@@ -59,34 +60,7 @@ def annual_subtitle(f: MonthlyFigures, today: date) -> list[str]:
 
 
 def _lead(f: MonthlyFigures) -> str:
-    t = f.totals
-    activities = per_unit(f.per_unit("activities"))
-    year = _("%(y)s年，", y=f.year)
-    if f.unit is not None:
-        where = [f.community.name] if f.community else f.communities
-        text = year + _("%(we)s组织党员干部深入%(places)s开展共建活动%(a)s",
-                        we=we(f), places=places(where), a=activities)
-    else:
-        text = year + _("各共建单位组织党员干部在%(place)s开展共建活动%(a)s",
-                        place=f.community.name, a=activities)
-    if t.person_times:
-        # 参与情况 counts the unit's own roll of the year's last day: the lead names who
-        # else is in its people, as the 月报's lead does for the month
-        apart = []
-        if f.other_units_members:
-            apart.append(_("外单位党员干部%(n)s人", n=f.other_units_members))
-        if f.moved_members:
-            apart.append(_("年内调离的%(n)s人", n=f.moved_members))
-        if f.left_members:
-            apart.append(_("年内离册的%(n)s人", n=f.left_members))
-        if f.off_roll_members:
-            apart.append(_("不计入参与统计的%(n)s人", n=f.off_roll_members))
-        people = _("%(m)s人", m=t.members)
-        if apart:
-            people += _("，其中%(parts)s", parts=join(apart))
-        text += _("，参与党员干部%(pt)s人次（%(people)s）", pt=t.person_times, people=people)
-    if t.minutes:
-        text += _("，累计志愿服务%(h)s小时", h=hours(t.minutes))
+    text = lead_text(f, _("%(y)s年，", y=f.year), whole_year=True)
     if f.section_categories(Section.double) or f.findings.total:
         text += _("，扎实推进社区共建和城市“双创”工作。")
     else:

@@ -200,27 +200,31 @@ def _generic(c: CategoryFigures, with_person_times: bool = False) -> str:
 
 # --- sentences --------------------------------------------------------------------------
 
-def _lead(summary: MonthlyFigures) -> str:
+def lead_text(summary: MonthlyFigures, opening: str, whole_year: bool = False) -> str:
+    """The lead of the 月报 and of the 年度总结 up to its closing words: who went where,
+    the activities, the people and the hours. ``opening`` names the period (「10月份，」,
+    「2026年，」); ``whole_year`` words the roll's comings and goings for the year."""
     t = summary.totals
-    month = _("%(month)s份，", month=month_name(summary.year, summary.month, "month"))
     # the activities per word (3场、6次): 场 and 次 are never added (the 附表's 合计 too)
     activities = per_unit(summary.per_unit("activities"))
     if summary.unit is not None:
         where = [summary.community.name] if summary.community else summary.communities
-        text = month + _("%(we)s组织党员干部深入%(places)s开展共建活动%(a)s",
-                         we=we(summary), places=places(where), a=activities)
+        text = opening + _("%(we)s组织党员干部深入%(places)s开展共建活动%(a)s",
+                           we=we(summary), places=places(where), a=activities)
     else:
-        text = month + _("各共建单位组织党员干部在%(place)s开展共建活动%(a)s",
-                         place=summary.community.name, a=activities)
+        text = opening + _("各共建单位组织党员干部在%(place)s开展共建活动%(a)s",
+                           place=summary.community.name, a=activities)
     if t.person_times:
         # 参与情况 counts the unit's own roll: the lead says who else is in its figures
         apart = []
         if summary.other_units_members:
             apart.append(_("外单位党员干部%(n)s人", n=summary.other_units_members))
         if summary.moved_members:
-            apart.append(_("本月调离的%(n)s人", n=summary.moved_members))
+            apart.append(_("年内调离的%(n)s人", n=summary.moved_members) if whole_year
+                         else _("本月调离的%(n)s人", n=summary.moved_members))
         if summary.left_members:
-            apart.append(_("本月离册的%(n)s人", n=summary.left_members))
+            apart.append(_("年内离册的%(n)s人", n=summary.left_members) if whole_year
+                         else _("本月离册的%(n)s人", n=summary.left_members))
         if summary.off_roll_members:
             apart.append(_("不计入参与统计的%(n)s人", n=summary.off_roll_members))
         people = _("%(m)s人", m=t.members)
@@ -229,6 +233,12 @@ def _lead(summary: MonthlyFigures) -> str:
         text += _("，参与党员干部%(pt)s人次（%(people)s）", pt=t.person_times, people=people)
     if t.minutes:
         text += _("，累计志愿服务%(h)s小时", h=hours(t.minutes))
+    return text
+
+
+def _lead(summary: MonthlyFigures) -> str:
+    text = lead_text(summary, _("%(month)s份，", month=month_name(
+        summary.year, summary.month, "month")))
     # “双创” whenever the text has its section: its work, its findings, or the month's
     # steps with findings of earlier months
     if (summary.section_categories(Section.double) or summary.findings.total
