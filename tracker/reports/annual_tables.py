@@ -14,7 +14,7 @@ from ..models import Section, TargetMeasure
 from ..timeutil import period_elapsed
 from .annual_document import AnnualSummary, MonthRow
 from .figures import MonthlyFigures
-from .tables import Count, Hours, Rate, Table, Yuan, YuanAmount, category_table
+from .tables import Count, Hours, Rate, Table, Yuan, YuanAmount, category_table, coverage_tables
 
 
 def annual_tables(s: AnnualSummary) -> list[Table]:
@@ -24,16 +24,7 @@ def annual_tables(s: AnnualSummary) -> list[Table]:
     tables = [_months_table(s), category_table(f), _checklist_table(s)]
     cov = f.coverage
     if cov is not None and cov.on_roll > 0:
-        tables.append(Table("coverage", _("参与情况"), [
-            _("在册党员干部"), _("全年参与"), _("参与率"), _("未参与"),
-        ], [[cov.on_roll, cov.took_part, Rate(cov.took_part, cov.on_roll), len(cov.not_yet)]],
-            widths=[12, 10, 10, 10]))
-        absent = Table("not_yet", _("全年未参与名单"), [_("序号"), _("姓名"), _("备注")],
-                       widths=[6, 14, 24])
-        for number, person in enumerate(cov.not_yet, 1):
-            absent.rows.append([number, person.listed_name,
-                                _("有活动待审核") if person.has_pending else ""])
-        tables.append(absent)
+        tables += coverage_tables(cov, _("全年参与"), _("全年未参与名单"))
     tables.append(_funds_table(f))
     return tables if f.is_empty else [t for t in tables if t.rows]
 

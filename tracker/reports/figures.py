@@ -283,6 +283,20 @@ class MonthlyFigures:
         return [c for c in self.categories if c.section == section]
 
 
+def _scope_of(unit: Unit | None, community: Community | None,
+              community_ids: tuple[int, ...] | None) -> tuple[int | None, tuple | None, bool]:
+    """A summary's unit id, its community ids (None: all of the unit's) and whether a
+    unit's summary is narrowed to some of them (a liaison's part)."""
+    if unit is None and community is None:
+        raise ValueError("a summary is about a unit or a community")
+    if community is not None:
+        ids = (community.id,)
+    else:
+        ids = tuple(sorted(community_ids)) if community_ids is not None else None
+    unit_id = unit.id if unit is not None else None
+    return unit_id, ids, unit is not None and community is None and ids is not None
+
+
 def monthly_figures_plan(year: int, month: int, *, unit: Unit | None = None,
                          community: Community | None = None,
                          community_ids: tuple[int, ...] | None = None) -> Plan:
@@ -295,14 +309,7 @@ def monthly_figures_plan(year: int, month: int, *, unit: Unit | None = None,
     written (notes saved, .docx and .xlsx downloaded), and building them cost more
     than running them.
     """
-    if unit is None and community is None:
-        raise ValueError("a summary is about a unit or a community")
-    if community is not None:
-        ids = (community.id,)
-    else:
-        ids = tuple(sorted(community_ids)) if community_ids is not None else None
-    unit_id = unit.id if unit is not None else None
-    restricted = unit is not None and community is None and ids is not None
+    unit_id, ids, restricted = _scope_of(unit, community, community_ids)
     today = local_today()  # what is overdue on the day: a plan of yesterday is not today's
     figures = built_once(("monthly figures", year, month, unit_id, ids, restricted, today),
                          lambda: _month_plan(year, month, unit_id, ids, restricted, today))
@@ -319,14 +326,7 @@ def year_figures_plan(year: int, *, unit: Unit | None = None,
     """``monthly_figures_plan`` of a whole year (the 年度总结's figures, ``month`` None):
     the same statements over 1 January to 31 December, so the year counts by the
     月报's rules and adds up to its twelve months where figures add up."""
-    if unit is None and community is None:
-        raise ValueError("a summary is about a unit or a community")
-    if community is not None:
-        ids = (community.id,)
-    else:
-        ids = tuple(sorted(community_ids)) if community_ids is not None else None
-    unit_id = unit.id if unit is not None else None
-    restricted = unit is not None and community is None and ids is not None
+    unit_id, ids, restricted = _scope_of(unit, community, community_ids)
     today = local_today()
     figures = built_once(("year figures", year, unit_id, ids, restricted, today),
                          lambda: _period_plan(year, None, year_range(year), unit_id, ids,

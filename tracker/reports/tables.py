@@ -309,6 +309,20 @@ def _other_work(row, others) -> str:
     return "、".join(f"{c.name}{amount(value, c.unit)}" for c, value in done if value) or "—"
 
 
+def coverage_tables(cov, took_part: str, absent_title: str) -> list[Table]:
+    """参与情况 and the names of who did not take part, for the 月报 and the 年度总结
+    (``took_part`` heads the column: 本月参与 / 全年参与)."""
+    counts = Table("coverage", _("参与情况"), [
+        _("在册党员干部"), took_part, _("参与率"), _("未参与"),
+    ], [[cov.on_roll, cov.took_part, Rate(cov.took_part, cov.on_roll), len(cov.not_yet)]],
+        widths=[12, 10, 10, 10])
+    absent = Table("not_yet", absent_title, [_("序号"), _("姓名"), _("备注")], widths=[6, 14, 24])
+    for number, person in enumerate(cov.not_yet, 1):
+        absent.rows.append([number, person.listed_name,
+                            _("有活动待审核") if person.has_pending else ""])
+    return [counts, absent]
+
+
 def _tables(s: MonthlyFigures) -> list[Table]:
     tables = [ledger_table(s.ledger, _("本月活动台账")), category_table(s)]
 
@@ -339,17 +353,7 @@ def _tables(s: MonthlyFigures) -> list[Table]:
     tables.append(zones)
 
     if s.coverage is not None and s.coverage.on_roll > 0:  # a roll of nobody says nothing
-        cov = s.coverage
-        tables.append(Table("coverage", _("参与情况"), [
-            _("在册党员干部"), _("本月参与"), _("参与率"), _("未参与"),
-        ], [[cov.on_roll, cov.took_part, Rate(cov.took_part, cov.on_roll), len(cov.not_yet)]],
-            widths=[12, 10, 10, 10]))
-        absent = Table("not_yet", _("未参与名单"), [_("序号"), _("姓名"), _("备注")],
-                       widths=[6, 14, 24])
-        for number, person in enumerate(cov.not_yet, 1):
-            absent.rows.append([number, person.listed_name,
-                                _("有活动待审核") if person.has_pending else ""])
-        tables.append(absent)
+        tables += coverage_tables(s.coverage, _("本月参与"), _("未参与名单"))
 
     needs = Table("needs", _("需求清单和微心愿"), [
         _("本月发布（条）"), _("本月完成（条）"), _("其中微心愿（个）"),
