@@ -252,7 +252,7 @@ def monthly_export(fmt: str):
     month = _month_arg()
     selection = _selection(month)
     summary = _summary(selection, *month)
-    render, mimetype = FORMATS[fmt]
+    mimetype = FORMATS[fmt][1]
     signed = final.signed_copy(summary, current_user) if not _current() else None
     if signed is not None:  # 已定稿: the document as it was signed (its page: our
         # template's escaped output, kept at 定稿)
@@ -264,6 +264,12 @@ def monthly_export(fmt: str):
             page=Markup(signed.page))  # nosec B704
     if summary.final:
         final.mark_current(summary)
+    return _document_download(summary, fmt)
+
+
+def _document_download(summary, fmt: str):
+    """A document (月报 or 年度总结) in ``fmt``, offered as the house offers downloads."""
+    render, mimetype = FORMATS[fmt]
     return offer_download(
         lambda: send_file(io.BytesIO(render(summary)), mimetype=mimetype, as_attachment=True,
                           download_name=summary.filename(fmt)),
@@ -390,11 +396,7 @@ def annual_export(fmt: str):
     selection = _annual_selection(year)
     summary = build_annual(year, unit=selection.unit, community=selection.community,
                            community_ids=selection.community_ids)
-    render, mimetype = FORMATS[fmt]  # the 月报's exporters: any ``document.Document``
-    return offer_download(
-        lambda: send_file(io.BytesIO(render(summary)), mimetype=mimetype, as_attachment=True,
-                          download_name=summary.filename(fmt)),
-        filename=summary.filename(fmt), preview="reports/_document.html", summary=summary)
+    return _document_download(summary, fmt)  # the 月报's exporters: any ``document.Document``
 
 
 @bp.post("/annual/notes")
