@@ -30,6 +30,7 @@ import pytest
 
 from tracker.extensions import db
 from tracker.models import SummaryScope
+from tracker.reports.annual import build_annual
 from tracker.reports.docx_export import render_docx
 from tracker.reports.summary import build_summary
 from tracker.reports.xlsx_export import render_xlsx
@@ -264,3 +265,29 @@ def test_a_busy_month_prints_without_words_over_words(busy, suffix, tmp_path):
     texts = [w.text for words in ledger for w in words]
     assert "（小时）" in texts
     assert not any(t.endswith(("（小", "（小时")) or t.startswith(("时）", "）")) for t in texts)
+
+
+# --- each 附表 on a page of its own ------------------------------------------------------
+
+MONTH_TABLES = ("本月活动台账", "分类统计", "责任区进展", "参与情况", "未参与名单", "共建活动经费")
+YEAR_TABLES = ("分月统计", "分类统计", "资源清单完成情况", "参与情况", "全年未参与名单",
+               "共建活动经费")
+
+
+@pytest.mark.parametrize("kind", ["月报", "年度总结"])
+def test_each_appendix_table_prints_on_a_page_of_its_own(october, kind, tmp_path):
+    """October 2022 (and its year) has six 附表, each short enough for one landscape
+    page: the document prints as its text's pages — up to the 落款 — and then one page
+    per 附表, each headed by its caption; no blank page between the text and the
+    附表, none between two 附表."""
+    if kind == "月报":
+        document, titles = build_summary(2022, 10, unit=october.unit, today=SIGNED), MONTH_TABLES
+    else:
+        document, titles = build_annual(2022, unit=october.unit, today=SIGNED), YEAR_TABLES
+    pdf = to_pdf(render_docx(document), ".docx", tmp_path)
+    text_pages = pdf.page_of(compact(document.signed_on)) + 1  # the text ends at the 落款
+    assert len(pdf.pages) == text_pages + 6, [compact(page)[:20] for page in pdf.pages]
+    for number, title in enumerate(titles, 1):
+        page = pdf.pages[text_pages + number - 1]
+        first_line = next(line for line in page.splitlines() if line.strip())
+        assert compact(first_line) == f"附表{number}{title}", (number, compact(page)[:40])

@@ -361,9 +361,36 @@ def _document(summary):
 
     tables = summary.captioned_tables()
     if tables:
-        _page(document.add_section(WD_SECTION.NEW_PAGE), landscape=True)
+        _page(_section_after_text(document), landscape=True)
         table_styles = TableStyles.of(document)
         for caption, table in tables:
-            _add_paragraph(document, caption, ids["Heading 1"])
+            _caption(document, caption, ids["Heading 1"])
             add_table(document, table, styles=table_styles)
     return document
+
+
+def _section_after_text(document):
+    """A section starting on a new page after the text, its break held by the text's
+    last paragraph. python-docx's ``add_section`` holds it in an empty paragraph of its
+    own, which falls onto a page of its own — a blank page before the 附表 — when the
+    text fills its last page to the bottom."""
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    holder = document.element.body.xpath("./w:p[w:pPr/w:sectPr]")[-1]
+    last = holder.getprevious()
+    if last is not None and last.tag == qn("w:p") and (last.pPr is None
+                                                       or last.pPr.sectPr is None):
+        last.set_sectPr(holder.pPr.sectPr)
+        holder.getparent().remove(holder)
+    return section
+
+
+def _caption(document, caption: str, style_id: str) -> None:
+    """A 附表's caption (附表N　title) at the top of a page of its own, kept with its
+    table: an office files each 附表 as a sheet of its own, and a caption at the foot of
+    a page with its table on the next reads as a table without a title. A page break
+    *before* the caption, not an empty paragraph holding a break, which would itself
+    fall onto a fresh page and leave it blank; at the top of the tables' first page the
+    break asks for nothing more."""
+    paragraph = _add_paragraph(document, caption, style_id)
+    paragraph.paragraph_format.page_break_before = True
+    paragraph.paragraph_format.keep_with_next = True
