@@ -2,8 +2,9 @@
 document in the conventions of Chinese official documents (GB/T 9704): A4, title in
 方正小标宋简体, body 仿宋_GB2312 三号 (16 pt), headings 黑体, the 落款 (who, and the
 date) right-aligned after the text, page numbers "第 X 页 共 Y 页" in the footer, and
-the tables (附表) after the 落款 on landscape pages, with bordered cells, a header row
-repeated on every page and column widths fitted to what the columns hold.
+the tables (附表) after the 落款 on landscape pages, each starting a page of its own with
+its caption kept with it, with bordered cells, a header row repeated on every page and
+column widths fitted to what the columns hold.
 
 python-docx's ``font.name`` sets only the Latin font; Chinese text needs the
 ``w:eastAsia`` attribute of ``w:rFonts`` as well, so it is set on every style used.
