@@ -259,6 +259,11 @@ def test_a_busy_month_prints_without_words_over_words(busy, suffix, tmp_path):
     # about 1.3 times its type size; the old one-page-wide sheet was about 5 pt)
     ledger = [words for words, page in zip(pdf.words, pdf.pages) if "孙涛" in compact(page)]
     assert ledger
+    # the ledger runs over pages, its header row printed at the top of each
+    pages = [compact(page) for page in pdf.pages if "孙涛" in compact(page)]
+    assert len(pages) > 1
+    for page in pages:
+        assert page.index("序号") < page.index("孙涛") and "审核人" in page
     smallest = min(w.height for words in ledger for w in words)
     assert smallest >= 8.5, smallest
     # the hours header breaks before its bracket, never inside it
