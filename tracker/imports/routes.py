@@ -103,6 +103,25 @@ def _load(token: str, kind: str = "member-imports", key: str = SESSION_KEY) -> d
     return payload
 
 
+# The rows of an upload that its reading left out (``member_import.ImportPreview``, the
+# 台账's too), kept with its rows for the preview's notes.
+LEFT_OUT = ("header_line", "second_header_line", "skipped", "totals", "repeated_headers",
+            "repeated_titles", "footers")
+
+
+def _left_out(preview) -> dict:
+    return {key: getattr(preview, key) for key in LEFT_OUT}
+
+
+def _ignored_notes(payload: dict) -> list[str]:
+    """What a preview (member list or 台账) says of the rows the upload left out."""
+    return service.ignored_notes(payload.get("header_line", 1), payload.get("skipped", []),
+                                 payload.get("totals", []), payload.get("second_header_line"),
+                                 payload.get("repeated_headers", []),
+                                 payload.get("repeated_titles", []),
+                                 payload.get("footers", []))
+
+
 def _template_download(make, filename: str, headers, notes):
     """An empty import sheet; inside WeChat, its columns and notes on a page."""
     return offer_download(
@@ -141,13 +160,7 @@ def members():
                 file_errors = preview.file_errors
             if not preview.file_errors:
                 # the rows carry the chosen unit: the confirmation imports them as shown
-                token = _store(upload.filename or "", preview.rows,
-                               header_line=preview.header_line, skipped=preview.skipped,
-                               totals=preview.totals,
-                               second_header_line=preview.second_header_line,
-                               repeated_headers=preview.repeated_headers,
-                               repeated_titles=preview.repeated_titles,
-                               footers=preview.footers,
+                token = _store(upload.filename or "", preview.rows, **_left_out(preview),
                                chosen_unit=preview.chosen_unit,
                                unit_applied=preview.unit_applied)
                 session[SESSION_KEY] = token
@@ -164,11 +177,7 @@ def preview(token: str):
     ok = sorted((r for r in result.rows if not r.errors),
                 key=lambda r: (r.action != "update", r.line))[:PREVIEW_OK_ROWS]
     shown = result.error_rows + sorted(ok, key=lambda r: r.line)
-    notes = service.ignored_notes(payload.get("header_line", 1), payload.get("skipped", []),
-                                  payload.get("totals", []), payload.get("second_header_line"),
-                                  payload.get("repeated_headers", []),
-                                  payload.get("repeated_titles", []),
-                                  payload.get("footers", []))
+    notes = _ignored_notes(payload)
     unit_note = service.unit_note(payload.get("chosen_unit", ""),
                                   payload.get("unit_applied", False))
     notes = [unit_note, *notes] if unit_note else notes
@@ -290,9 +299,7 @@ def ledger():
             if checked:
                 token = _store(upload.filename or "", read.rows, LEDGER,
                                checked=_checked(read.rows),
-                               sha256=ledger_import.file_digest(data),
-                               header_line=read.header_line, skipped=read.skipped,
-                               totals=read.totals)
+                               sha256=ledger_import.file_digest(data), **_left_out(read))
                 session[LEDGER_KEY] = token
                 return redirect(url_for(".ledger_preview", token=token))
     return render_template("imports/ledger.html", form=form, file_errors=file_errors)
@@ -309,8 +316,7 @@ def ledger_preview(token: str):
     shown = result.error_rows + result.voided_rows + warned + [
         r for r in result.rows if not r.errors and r.action != "voided"
         and not r.off_checklist][:PREVIEW_OK_ROWS]
-    notes = service.ignored_notes(payload.get("header_line", 1), payload.get("skipped", []),
-                                  payload.get("totals", []))
+    notes = _ignored_notes(payload)
     return render_template("imports/ledger_preview.html", token=token, preview=result,
                            shown=shown, filename=payload["filename"], form=ConfirmImportForm(),
                            ok_rows_cut=PREVIEW_OK_ROWS, notes=notes)

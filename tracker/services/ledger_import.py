@@ -74,7 +74,7 @@ from .member_import import (
     ReadRow,
     header_text,
     read_table,
-    total_row,
+    rows_under_header,
 )
 from .tasks import off_checklist_note
 from .voiding import void_event, voided
@@ -97,6 +97,9 @@ TEMPLATE_NOTES = [
     "3. 手机号识别党员；服务时长（小时）不填为活动时长；每次活动须有一行组长填“是”。",
     "4. 完成数量、受益、地点、服务对象、情况说明每次活动填一样的内容。",
     "5. 月报页面“导出参与明细（可再导入）”下载的文件可直接导入；系统中已有的活动会跳过，不会重复。",
+    "6. 打印或从其他系统导出的台账也可导入：每页重复的标题行和表头，以及页脚（页码如“第1页 共5页”“第一页”"
+    "“- 3 -”“1/5”，制表人、审核人、制表时间，合计行）会自动跳过，预览中列出跳过的行号；"
+    "有手机号或日期的行不会当作页脚跳过。",
 ]
 REQUIRED = ("day", "starts", "ends", "unit", "community", "category", "title", "place",
             "phone", "note")
@@ -228,22 +231,17 @@ def read_ledger(filename: str, data: bytes) -> LedgerPreview:
                 if text == header and key not in found:
                     found[key] = index
         if all(key in found for key in REQUIRED):
-            positions, header_line, below = found, lines[at][0], lines[at + 1:]
+            positions, start = found, at
             break
     if positions is None:
         missing = "”“".join(h for k, h in COLUMNS if k in REQUIRED)
         return LedgerPreview([], [str(_l("没有找到表头：“参与明细”表应有“%(columns)s”列。"
                                          "请使用导出的台账或补录模板。", columns=missing))])
-    # a 合计 row under the data, and rows with something only in columns not read (a
-    # 序号 numbered down an empty sheet), are left out and named (``ignored_notes``)
-    body, skipped, totals = [], [], []
-    for number, cells in below:
-        if total_row(cells):
-            totals.append(number)
-        elif any(cells[i] for i in positions.values() if i < len(cells)):
-            body.append((number, cells))
-        else:
-            skipped.append(number)
+    # the member list's sorting of the rows under the header: the header repeated on a
+    # printed sheet's every page, 合计 rows, page footers, rows with something only in
+    # columns not read (a 序号 numbered down an empty sheet) are left out and named
+    under = rows_under_header(lines, start, False, positions.values())
+    body = under.body
     if not body:
         return LedgerPreview([], [str(_l("文件中只有表头，没有参与记录。"))])
     if len(body) > MAX_ROWS:
@@ -256,7 +254,7 @@ def read_ledger(filename: str, data: bytes) -> LedgerPreview:
                 values[key] = unicodedata.normalize("NFKC", values[key]).strip()
         values["phone"] = normalise_phone(values.get("phone", ""))
         rows.append(LedgerRow(line=number, **values))
-    return LedgerPreview(rows, header_line=header_line, skipped=skipped, totals=totals)
+    return LedgerPreview(rows, header_line=lines[start][0], **under.left_out())
 
 
 # --- checking and recording -----------------------------------------------------------------

@@ -41,7 +41,7 @@ from ..phones import normalise_phone  # the one reading of a number: the forms' 
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError, roll
 from .audit import record
-from .cell_dates import NotADay, read_day
+from .cell_dates import NotADay, day_or_none, read_day
 from .directory import PHONE_RE, SHOWN_FIELDS, changed_since_shown, member_shown_key
 
 MAX_ROWS = 20_000
@@ -88,8 +88,9 @@ TEMPLATE_NOTES = [
     "没有调整单位和计入参与统计的已有党员不看此列。",
     "9. 表头可以占两行（如“联系方式”合并在“手机｜办公电话”之上，其余列上下合并）："
     "表头下一行只有列名时作为表头的第二行，不作为党员导入，手机号从“手机”列读取。",
-    "10. 从其他系统导出或打印的名单可直接导入：每页重复的标题行和表头，以及页脚（页码如“第1页 共5页”“- 3 -”，"
-    "制表人、审核人、制表时间，合计行）会自动跳过，预览中列出跳过的行号；有手机号的行不会当作页脚跳过。",
+    "10. 从其他系统导出或打印的名单可直接导入：每页重复的标题行和表头，以及页脚（页码如“第1页 共5页”“第一页”"
+    "“- 3 -”“1/5”，制表人、审核人、制表时间，合计行）会自动跳过，预览中列出跳过的行号；"
+    "有手机号或日期的行不会当作页脚跳过。",
 ]
 # 计入参与统计 (Member.on_roll): empty keeps an existing member's value and gives a new
 # one the role's default (党员干部 yes, 联络员 and 管理员 no).
@@ -359,29 +360,42 @@ def total_row(cells: list[str]) -> bool:
     return not any(PHONE_RE.match(normalise_phone(cell)) for cell in filled)
 
 
-# A page's footer as another system prints it into the cells of an exported roster:
-# a page number (「第1页」「第 2 页 共 5 页」「共5页 第2页」「第2/5页」「- 3 -」), a
-# signature or date line (「制表人：张三」「制表时间：2026年11月」「审核人：…」) and a count
-# (「合计：35人」「共35人」). Page numbers need digits, and a label its colon (or a blank
-# and text after it), so that a name — even 「页」 — is never one.
-_PAGE = re.compile(r"^(?:第\d+页(?:[,，、/]?共\d+页)?|共\d+页(?:[,，、/]?第\d+页)?|第\d+/\d+页"
-                   r"|[-–—]\d+[-–—]|page\d+(?:of\d+)?)$", re.I)
-_FOOTER_LABEL = re.compile(
-    r"^(?:制表人?|填表人?|填报人|统计人|经办人|审核人?|审批人|复核人?|负责人|主管领导|领导签字"
-    r"|制表|制表单位|填报单位|填表单位|制表日期|制表时间|填表日期|填表时间|填报日期|填报时间"
-    r"|打印日期|打印时间|导出日期|导出时间|审核日期|审核时间)"
-    r"(?:\s*[:：]|\s+\S)")
+# A page's footer as another system prints it into the cells of an exported roster or
+# 台账: a page number (「第1页」「第 2 页 共 5 页」「共5页 第2页」「第2/5页」「- 3 -」「Page 1 of
+# 5」, in Chinese numerals too: 「第一页 共五页」「第十二页」), a signature or date line
+# (「制表人：张三」「制表时间：2026年11月」「审核人：…」, or the label alone in its cell and its
+# value in the next: 「制表人」｜「张三」) and a count (「合计：35人」「共35人」). Page numbers
+# need a number, and a label its colon, a blank and text after it, or a value beside it,
+# so that a name — even 「页」 — is never one.
+_NUMBER = r"(?:\d+|[〇零一二三四五六七八九十百]+)"
+_PAGE = re.compile(rf"^(?:第{_NUMBER}页(?:[,，、/]?共{_NUMBER}页)?|共{_NUMBER}页(?:[,，、/]?第{_NUMBER}页)?"
+                   rf"|第{_NUMBER}/{_NUMBER}页|[-–—]{_NUMBER}[-–—]|page\d+(?:(?:of|/)\d+)?)$", re.I)
+# 「1/5」 is a page number only alone in its row: beside anything else it may be a date
+_BARE_PAGE = re.compile(r"^(\d+)/(\d+)$")
+_LABELS = (r"制表人?|填表人?|填报人|统计人|经办人|审核人?|审批人|复核人?|负责人|主管领导|领导签字"
+           r"|制表单位|填报单位|填表单位|制表日期|制表时间|填表日期|填表时间|填报日期|填报时间"
+           r"|打印日期|打印时间|导出日期|导出时间|审核日期|审核时间")
+_FOOTER_LABEL = re.compile(rf"^(?:{_LABELS})(?:\s*[:：]|\s+\S)")
+_BARE_LABEL = re.compile(rf"^(?:{_LABELS})$")
+_DATE_LABEL = re.compile(r"(?:日期|时间)[:：]?$")
 _HEADCOUNT = re.compile(r"^共\d+(?:人|名)$")
 _MOBILE_IN = re.compile(r"(?<![0-9])1[0-9]{10}(?![0-9])")
+_CLOCK = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
 
 
 def _footer_text(cell: str) -> str | None:
-    """What kind of footer text a cell is — "page", "label" (its value may follow in a
-    cell of its own when nothing comes after the colon: "label:"), "count" — or None."""
+    """What kind of footer text a cell is — "page", "alone" (a page number only when
+    nothing else is in its row), "label" (with its value in it), "label:" (a colon and
+    nothing after it: its value may follow in the next cell), "bare" (a label with no
+    colon: its value must follow), "count" — or None."""
     text = unicodedata.normalize("NFKC", cell).strip()
     squeezed = _BLANKS.sub("", text)
     if squeezed and _PAGE.match(squeezed):
         return "page"
+    if (fraction := _BARE_PAGE.match(squeezed)) and 1 <= int(fraction[1]) <= int(fraction[2]):
+        return "alone"  # 「12/5」 is no page of five: a date, more likely
+    if _BARE_LABEL.match(squeezed):
+        return "bare"
     if _FOOTER_LABEL.match(text):
         return "label:" if squeezed.endswith(":") else "label"  # NFKC: ：is :
     if _TOTAL.match(squeezed) or _HEADCOUNT.match(squeezed):
@@ -389,20 +403,43 @@ def _footer_text(cell: str) -> str | None:
     return None
 
 
+def _dated(cell: str) -> bool:
+    """A date or a time of day (「2026-11-30」, a serial, 「09:00」): a data row's."""
+    text = unicodedata.normalize("NFKC", cell).strip()
+    return bool(_CLOCK.match(text)) or day_or_none(text) is not None
+
+
 def footer_row(cells: list[str]) -> bool:
-    """A page footer repeated in the rows of a roster exported from another system:
-    each filled cell of the row is footer text (``_footer_text``) or the value of the
-    label in the cell before it (「制表人：」｜「张三」), and no cell holds a mobile number
-    — a row with one could be a person and stays a row."""
+    """A page footer repeated in the rows of a sheet exported from another system or
+    printed (both imports): each filled cell of the row is footer text
+    (``_footer_text``) or the value of the label in the cell before it (「制表人：」｜「张三」,
+    「制表人」｜「张三」). A bare 「1/5」 is one only alone in its row. No cell may hold a
+    mobile number, and a label's value no date or time unless the label is one of a date
+    (「制表时间」｜「2026-11-30」): such a row could be a person's or an activity's, and
+    stays a row."""
     filled = [cell for cell in cells if cell]
     if not filled or any(_MOBILE_IN.search(normalise_phone(cell)) for cell in filled):
         return False
-    after_label = False
-    for cell in filled:
-        kind = _footer_text(cell)
-        if kind is None and not after_label:
+    kinds = [_footer_text(cell) for cell in filled]
+    if kinds == ["alone"]:
+        return True
+    index = 0
+    while index < len(filled):
+        kind = kinds[index]
+        if kind is None or kind == "alone":
             return False
-        after_label = kind == "label:"
+        index += 1
+        if kind not in ("label:", "bare"):
+            continue
+        has_value = index < len(filled) and kinds[index] is None
+        if not has_value:
+            if kind == "bare":  # 「审核」 alone is no signature line
+                return False
+            continue
+        label = unicodedata.normalize("NFKC", filled[index - 1]).strip()
+        if _dated(filled[index]) and not _DATE_LABEL.search(label):
+            return False
+        index += 1
     return True
 
 
@@ -541,6 +578,51 @@ def repeated_header_rows(lines: list[tuple[int, list[str]]], start: int, two_row
     return headers, repeated_titles
 
 
+@dataclass
+class UnderHeader:
+    """The rows under a sheet's header as both imports sort them: ``body`` (number,
+    cells) to read, and the spreadsheet rows left out, each kind named on the preview
+    (``ignored_notes``)."""
+
+    body: list[tuple[int, list[str]]]
+    repeated_headers: list[int]
+    repeated_titles: list[int]
+    totals: list[int] = field(default_factory=list)
+    footers: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+
+    def left_out(self) -> dict[str, list[int]]:
+        """The rows left out, as ``ImportPreview``'s fields of the same names."""
+        return {"repeated_headers": self.repeated_headers,
+                "repeated_titles": self.repeated_titles, "totals": self.totals,
+                "footers": self.footers, "skipped": self.skipped}
+
+
+def rows_under_header(lines: list[tuple[int, list[str]]], start: int, two_rows: bool,
+                      read) -> UnderHeader:
+    """The non-empty rows under the header of ``lines[start]`` (two rows of it with
+    ``two_rows``), sorted: the header and a title above it repeated
+    (``repeated_header_rows``), a 合计 row (``total_row``), a page footer
+    (``footer_row``), a row with nothing in the columns ``read`` (a 序号 numbered down
+    an empty sheet), and the body. One sorting for the member list and the 台账, so a
+    printed or exported sheet of either is read alike."""
+    read = sorted(read)
+    headers, titles = repeated_header_rows(lines, start, two_rows)
+    under = UnderHeader([], sorted(headers), sorted(titles))
+    for number, cells in lines[start + (2 if two_rows else 1):]:
+        if number in headers or number in titles:
+            continue
+        if total_row(cells):
+            under.totals.append(number)
+        elif footer_row(cells):
+            under.footers.append(number)
+        elif any(cells[index] for index in read if index < len(cells)):
+            under.body.append((number, cells))
+        else:
+            under.skipped.append(number)
+    return under
+
+
 def parse_rows(table: list[list], unit: str = "") -> ImportPreview:
     """Rows of the table under its header row; file-level problems as ``file_errors``.
     Rows above the header (a title), the header's second row, the header (and its
@@ -570,20 +652,8 @@ def parse_rows(table: list[list], unit: str = "") -> ImportPreview:
         return ImportPreview([], [_no_header(lines, start, positions, required)])
     header_line = lines[start][0]
     second_header_line = lines[start + 1][0] if two_rows else None
-    read = sorted(positions.values())
-    headers, titles = repeated_header_rows(lines, start, two_rows)
-    body, skipped, totals, footers = [], [], [], []
-    for number, cells in lines[start + (2 if two_rows else 1):]:
-        if number in headers or number in titles:
-            continue
-        if total_row(cells):
-            totals.append(number)
-        elif footer_row(cells):
-            footers.append(number)
-        elif any(cells[index] for index in read if index < len(cells)):
-            body.append((number, cells))
-        else:
-            skipped.append(number)
+    under = rows_under_header(lines, start, two_rows, positions.values())
+    body = under.body
     if not body:
         return ImportPreview([], [str(_l("文件中只有表头，没有党员数据。"))])
     if len(body) > MAX_ROWS:
@@ -601,10 +671,8 @@ def parse_rows(table: list[list], unit: str = "") -> ImportPreview:
                               branch=get("branch"), role=get("role"),
                               communities=get("communities"), on_roll=get("on_roll"),
                               roll_from=get("roll_from")))
-    return ImportPreview(rows, header_line=header_line, skipped=skipped, totals=totals,
-                         second_header_line=second_header_line, chosen_unit=unit,
-                         unit_applied=applied, repeated_headers=sorted(headers),
-                         repeated_titles=sorted(titles), footers=footers)
+    return ImportPreview(rows, header_line=header_line, second_header_line=second_header_line,
+                         chosen_unit=unit, unit_applied=applied, **under.left_out())
 
 
 def _line_ranges(numbers: list[int]) -> str:
