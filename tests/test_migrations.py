@@ -1268,3 +1268,84 @@ def test_the_double_section_migration_counts_an_admins_own_double_category(
         assert _double_rows(url) == ([], [], [])  # as the old rule kept them
         _upgrade(url)
         assert _double_rows(url) == kept
+
+
+def _outbox(url: str) -> dict:
+    """Each outbox row by its dedupe key: (status, reason, attempts, holds a claim)."""
+    read = "SELECT dedupe_key, status, reason, attempts, claim_token FROM outbox"
+    return {key: (status, reason, attempts, token is not None)
+            for key, status, reason, attempts, token in _read_after(url, [], read)}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_old_timeouts_migration_leaves_a_person_to_decide_on_each_old_timeout(
+        backend, migrated_database):
+    """0057 (small2 A): before session 31 a read timeout after the whole SMS request or
+    robot post was written was ``timed_out`` as a connect timeout was, and retried — the
+    gateway may have sent it already. So every row still ``timed_out`` (waiting for its
+    retry, claimed by a job stopped for the upgrade, or given up) is failed and never
+    sent by the job again, as an unconfirmed send is: listed among the failed with
+    重试, a work group's digest in the 工作台's notice, and words telling the admin to
+    ask the recipient first. Rows of other reasons, and sent ones, are untouched."""
+    from tracker.models import Channel, Community, Outbox, OutboxStatus
+    from tracker.outbox import queries
+    from tracker.reminders import job, reasons
+    from tracker.services.notify import WebhookData, save_webhook
+    from tracker.timeutil import utcnow
+
+    with migrated_database(backend, "oldtimeouts") as url:
+        with app_on(url):
+            unit, item, liaison = _one_community()
+            member = f.member(unit, name="陈丽华")
+            community = item.community
+            save_webhook(liaison, community, WebhookData(
+                "wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"))
+            tried = utcnow() - timedelta(hours=2)
+
+            def row(key, channel, status, reason, attempts=1, **more):
+                to = {"community_id": community.id} if channel == Channel.wecom \
+                    else {"member_id": member.id}
+                db.session.add(Outbox(
+                    dedupe_key=key, kind="review_waiting" if "community_id" in to
+                    else "confirm_hours", channel=channel, subject="s", body="b",
+                    status=status, reason=reason, attempts=attempts, next_attempt_at=tried,
+                    failed_at=tried if status != OutboxStatus.sent else None,
+                    last_error="timed out" if reason == "timed_out" else None, **to, **more))
+
+            row("digest", Channel.wecom, OutboxStatus.pending, "timed_out")
+            row("sms", Channel.sms, OutboxStatus.pending, "timed_out", attempts=2)
+            row("claimed", Channel.sms, OutboxStatus.sending, "timed_out",
+                claim_token="t" * 32, claimed_at=tried)
+            row("given_up", Channel.email, OutboxStatus.failed, "timed_out", attempts=5)
+            row("http_500", Channel.email, OutboxStatus.pending, None)
+            row("unconfirmed", Channel.sms, OutboxStatus.failed, "unconfirmed")
+            row("sent", Channel.inapp, OutboxStatus.sent, None, sent_at=tried)
+            db.session.commit()
+            member_id = member.id
+        assert prepare_with_flask(url, "db", "downgrade",
+                                  "0056_nextyear_item_year_index").returncode == 0
+        before = _outbox(url)
+        _upgrade(url)
+
+        after = _outbox(url)
+        old = ("failed", "timed_out_old")
+        assert after == {**before, "digest": (*old, 1, False), "sms": (*old, 2, False),
+                         "claimed": (*old, 1, False), "given_up": (*old, 5, False)}
+        with app_on(url):
+            # the job picks none of them, however long it waits; the other retry it does
+            later = utcnow() + timedelta(days=30)
+            assert job._due_groups(later) == [(member_id, None, Channel.email)]
+            # shown as the unconfirmed send is: among the failed (with 重试), the work
+            # group's in the 工作台's notice, the admin asked to check with the recipient
+            failed = {m.dedupe_key for m in queries.failed_page(1, 50).items}
+            assert failed == {"digest", "sms", "claimed", "given_up", "unconfirmed"}
+            [robot] = queries.given_up_robots([])
+            assert robot.community.id == db.session.scalar(select(Community.id))
+            for words in (reasons.words("timed_out_old"), reasons.words("unconfirmed")):
+                assert "未自动重发" in words and "请先向收件人核实，确实没有收到再点“重试”" in words
+            # but it does not say the message was handed over: the old row cannot tell
+            assert "已完整交给对方服务器" not in reasons.words("timed_out_old")
+        assert run_flask(url, "db", "downgrade", "0056_nextyear_item_year_index").returncode == 0
+        assert {key for key, (_s, reason, *_r) in _outbox(url).items()
+                if reason == "unconfirmed"} == {"digest", "sms", "claimed", "given_up",
+                                                 "unconfirmed"}

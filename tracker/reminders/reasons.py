@@ -27,7 +27,13 @@ TIMED_OUT = "timed_out"
 # mail's final dot sent) and no answer came — the other side may have it, and a retry on
 # a timer is a repeat in the member's phone. An admin's 重试 sends it again.
 UNCONFIRMED = "unconfirmed"
-NOT_RETRIED = (UNCONFIRMED,)
+# failed, not retried by the job: a timeout recorded before the job told "handed over"
+# from "never connected" (migration 0057). Then a read timeout after the whole request
+# was written was ``timed_out`` as much as a connect timeout was, so nobody knows
+# whether the other side has it: as UNCONFIRMED, a person decides, but the words do not
+# claim it was handed over.
+TIMED_OUT_OLD = "timed_out_old"
+NOT_RETRIED = (UNCONFIRMED, TIMED_OUT_OLD)
 
 WORDS = {
     OPTED_OUT: _l("收件人已关闭这类提醒"),
@@ -45,6 +51,8 @@ WORDS = {
     TIMED_OUT: _l("超时：未能在规定时间内连上对方服务器或把消息交给它（对方未收到，将自动重试）"),
     UNCONFIRMED: _l("已提交，未收到确认，未自动重发：消息已完整交给对方服务器，但它没有在规定时间内答复，"
                     "可能已经送达。请先向收件人核实，确实没有收到再点“重试”。"),
+    TIMED_OUT_OLD: _l("超时，未自动重发：这次发送记录于系统升级前，当时的记录分不清消息是否已交给对方服务器，"
+                      "可能已经送达。请先向收件人核实，确实没有收到再点“重试”。"),
 }
 
 

@@ -1,7 +1,11 @@
 """What an erasure (删除个人信息, PIPL Art. 47) reaches besides the resident's record:
 the free text that names them — the tasks that served them (``residents.
-_forget_in_tasks``), the messages written about those tasks (消息, SMS, e-mail), the 补录
-requests for them, and the signed 月报 copies of the months they fall in.
+_forget_in_tasks``: title, 地点, description, 服务对象, the report's 情况说明 and 退回
+reason), the messages written about those tasks (消息, SMS, e-mail), the 补录 requests
+for them (description, note, 拒绝 reason), the other residents' 备注 of their community,
+the 存在问题 and 下步打算 people wrote for any month or year (``SummaryNote``,
+``YearNote``), and the signed 月报 copies of the months the tasks and those month notes
+fall in.
 
 The person is found by *terms*: the name, the address (and the address without its
 community's name, as a 地点 is often typed), the phone. A text naming one of them
@@ -31,7 +35,16 @@ from sqlalchemy import and_, or_, select, tuple_
 
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
-from ..models import BackfillRequest, Member, Outbox, Resident, SummaryCopy, SummaryNote, Task
+from ..models import (
+    BackfillRequest,
+    Member,
+    Outbox,
+    Resident,
+    SummaryCopy,
+    SummaryNote,
+    Task,
+    YearNote,
+)
 from ..timeutil import utcnow
 from . import ServiceError
 from .audit import record
@@ -278,12 +291,66 @@ def requests_about(task_ids: set[int]) -> list[BackfillRequest]:
 
 def forget_in_requests(task_ids: set[int], swaps: Swaps, terms: list[str],
                        keep: list[str] = ()) -> None:
-    """The 补录 requests for these tasks: their description and note lose the person."""
+    """The 补录 requests for these tasks: their description, note and 拒绝 reason lose
+    the person."""
     for request in requests_about(task_ids):
-        if names(request.description, terms, keep):
-            request.description = redact(request.description, swaps, terms, keep=keep)
-        if names(request.note, terms, keep):
-            request.note = redact(request.note, swaps, terms, keep=keep)
+        for field in ("description", "note", "decline_reason"):
+            text = getattr(request, field)
+            if names(text, terms, keep):
+                setattr(request, field, redact(text, swaps, terms, keep=keep))
+
+
+NOTE_FIELDS = ("problems", "plans")
+
+
+def notes_naming(terms: list[str], keep: list[str] = ()) -> list[SummaryNote | YearNote]:
+    """Every month's and year's 存在问题 / 下步打算 (any unit's or community's) whose words
+    name the person. People write them about anyone (「走访赵奶奶时发现…」) in any month,
+    not only the months of the tasks that served them, so all are looked through — the
+    database picks those holding a term, ``names`` drops another's longer name."""
+    if not terms:
+        return []
+    found: list[SummaryNote | YearNote] = []
+    for model in (SummaryNote, YearNote):
+        holding = or_(*[getattr(model, field).contains(term, autoescape=True)
+                        for term in terms for field in NOTE_FIELDS])
+        found += [note for note in db.session.scalars(select(model).where(holding)
+                                                      .order_by(model.id))
+                  if any(names(getattr(note, field), terms, keep) for field in NOTE_FIELDS)]
+    return found
+
+
+def forget_in_notes(swaps: Swaps, terms: list[str], actor: Member | None, resident_id: int,
+                    keep: list[str] = ()) -> set[tuple[int, int]]:
+    """The month's and year's words lose the person as a signed copy's text does
+    (``redact``, with the same swaps and terms), so a 已定稿 month's words still read as
+    its redacted copy (the caller redacts the copies of the months returned). The rest
+    of the words stay; the audit row names the fields and the resident's id only.
+    Returns the months of the month notes changed."""
+    months: set[tuple[int, int]] = set()
+    for note in notes_naming(terms, keep):
+        fields = [field for field in NOTE_FIELDS if names(getattr(note, field), terms, keep)]
+        for field in fields:
+            setattr(note, field, redact(getattr(note, field), swaps, terms, keep=keep))
+        if isinstance(note, SummaryNote):
+            months.add((note.year, note.month))
+        record(actor, "redact_notes", note, resident_id=resident_id, fields=fields,
+               reason="erasure")
+    return months
+
+
+def forget_in_residents(resident: Resident, swaps: Swaps, terms: list[str],
+                        keep: list[str] = ()) -> None:
+    """The other residents' 备注 in the person's community (「与赵奶奶同住」) lose them."""
+    if not terms:
+        return
+    others = db.session.scalars(select(Resident).where(
+        Resident.community_id == resident.community_id, Resident.id != resident.id,
+        or_(*[Resident.notes.contains(term, autoescape=True) for term in terms]))
+        .order_by(Resident.id))
+    for other in others:
+        if names(other.notes, terms, keep):
+            other.notes = redact(other.notes, swaps, terms, keep=keep)
 
 
 def months_of(days: list[date]) -> set[tuple[int, int]]:

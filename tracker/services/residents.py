@@ -23,6 +23,7 @@ from ..models import (
     Resident,
     ResidentCategory,
     ResourceItem,
+    SummaryNote,
     Task,
     resident_member,
     task_resident,
@@ -451,13 +452,17 @@ def export_resident(resident: Resident, actor: Member) -> dict:
 def _held_in_tasks(resident: Resident) -> dict:
     """What an erasure of the resident would reach besides the record (Art. 45: the
     copy lists it): the tasks that served them with their free text, the 补录 requests
-    and the messages about those tasks, and the signed 月报 copies of their months
-    that name them."""
+    and the messages about those tasks, the months' and years' 存在问题 / 下步打算 that
+    name them, and the signed 月报 copies of those tasks' and notes' months that name
+    them."""
     tasks = visit_history(resident)
     ids = {t.id for t in tasks}
     terms = erasure.terms_of(resident.name, resident.address, resident.phone,
                              resident.community.name)
     keep = erasure.longer_names(terms, resident.id)
+    notes = erasure.notes_naming(terms, keep)
+    months = erasure.months_of([t.service_date for t in tasks]) | {
+        (n.year, n.month) for n in notes if isinstance(n, SummaryNote)}
     return {
         "served_by_tasks": [{
             "title": t.title, "date": t.service_date.isoformat(),
@@ -475,10 +480,14 @@ def _held_in_tasks(resident: Resident) -> dict:
              "created_at": _iso(m.created_at)}
             for m in erasure.messages_about(tasks)
             if erasure.names(m.subject, terms, keep) or erasure.names(m.body, terms, keep)],
+        "summary_notes_naming_them": [
+            {"scope": n.scope_key, "year": n.year, "month": getattr(n, "month", None),
+             **{field: getattr(n, field) for field in erasure.NOTE_FIELDS
+                if erasure.names(getattr(n, field), terms, keep)}}
+            for n in notes],
         "signed_reports_naming_them": [
             {"title": c.title, "finalized_at": _iso(c.finalized_at)}
-            for c in erasure.copies_of(erasure.months_of([t.service_date for t in tasks]))
-            if erasure.copy_names(c, terms, keep)],
+            for c in erasure.copies_of(months) if erasure.copy_names(c, terms, keep)],
     }
 
 
@@ -494,9 +503,11 @@ def erase_resident(resident: Resident, actor: Member | None, reason: str = "requ
     closed and lose their text and photo (``forget_resident_in_needs``); the
     tasks that served them or were made from those needs lose the person (name,
     address, phone) from their title, description, 服务对象, 地点 and report's 情况说明
-    (``_forget_in_tasks``), and so do the 补录 requests and the messages about those
-    tasks and the signed 月报 copies of their months, whose figures stay as signed
-    (``services.erasure``). ``actor`` None: the retention job."""
+    and 退回 reason (``_forget_in_tasks``), and so do the 补录 requests and the messages
+    about those tasks, the other residents' 备注 in their community, every month's and
+    year's 存在问题 and 下步打算, and the signed 月报 copies of the tasks' months and of
+    those notes' months, whose figures stay as signed (``services.erasure``). ``actor``
+    None: the retention job."""
     if actor is not None and not actor.is_admin:
         raise PermissionDenied(_l("只有单位管理员可以删除个人信息。"))
     if resident.erased_at is not None:
@@ -510,7 +521,11 @@ def erase_resident(resident: Resident, actor: Member | None, reason: str = "requ
     swaps = _forget_in_tasks(terms, tasks, keep)
     erasure.forget_in_requests(set(tasks), swaps, terms, keep)
     erasure.forget_in_messages(list(tasks.values()), swaps, terms, keep, titles)
-    erasure.redact_copies(erasure.months_of([t.service_date for t in tasks.values()]),
+    erasure.forget_in_residents(resident, swaps, terms, keep)
+    noted = erasure.forget_in_notes(swaps, terms, actor, resident.id, keep)
+    # a month's words and its signed copy lose the person alike, or the month would read
+    # as changed since its 定稿
+    erasure.redact_copies(erasure.months_of([t.service_date for t in tasks.values()]) | noted,
                           swaps, terms, actor, resident.id, keep)
     now = utcnow()
     resident.name, resident.address, resident.phone, resident.notes = ERASED_NAME, "", None, None
@@ -528,7 +543,8 @@ def _forget_in_tasks(terms: list[str], tasks: dict[int, Task],
     title naming them becomes 「<category>（服务对象信息已删除）」, a 地点 naming them
     「<community>（服务对象信息已删除）」 (the 社区 level), a description or 服务对象 naming
     them goes, and the report's 情况说明 keeps its words with the person replaced by
-    「（服务对象信息已删除）」; another person's longer name (``keep``) is not theirs. Counts,
+    「（服务对象信息已删除）」, as does its 退回 reason; another person's longer name
+    (``keep``) is not theirs. Counts,
     dates and people are untouched. Returns each value
     replaced and its new one, for the copies of it (messages, signed 月报)."""
     swaps: erasure.Swaps = []
@@ -550,6 +566,9 @@ def _forget_in_tasks(terms: list[str], tasks: dict[int, Task],
         report = task.report
         if report is not None and erasure.names(report.note, terms, keep):
             report.note = change(report.note, erasure.redact(report.note, swaps, terms, keep=keep))
+        if report is not None and erasure.names(report.return_reason, terms, keep):
+            report.return_reason = change(report.return_reason, erasure.redact(
+                report.return_reason, swaps, terms, keep=keep))
     return swaps
 
 
