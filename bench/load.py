@@ -90,6 +90,7 @@ class Server:
         self.port = free_port()
         env = dict(os.environ, DATABASE_URL=url, TRACKER_ENV="production",
                    SECRET_KEY="bench-" + os.urandom(24).hex(),
+                   PUBLIC_URL=f"http://127.0.0.1:{self.port}",
                    # 200 members log in from one address here; a real county does not
                    LOGIN_LIMIT_PER_ADDRESS="100000 per 15 minutes",
                    GUNICORN_LOG_LEVEL="warning")

@@ -59,7 +59,8 @@ def main() -> int:
     url = args.pg_url or f"sqlite:///{county.DATA / f'county-{args.scale}.sqlite3'}"
     county.ensure_data(county.make_app(url), county.SCALES[args.scale], reuse=True)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "ENV_MODE": "production",
-                      "SECRET_KEY": "profile-claim-secret-of-32-characters-or-more", "LOGIN_LIMIT_PER_ADDRESS": "100000 per 15 minutes"})
+                      "SECRET_KEY": "profile-claim-secret-of-32-characters-or-more",
+                      "PUBLIC_URL": "http://localhost", "LOGIN_LIMIT_PER_ADDRESS": "100000 per 15 minutes"})
     task_ids, phones = _storm_world(app)
     try:
         sessions = [sign_in(app, phone) for phone in phones]

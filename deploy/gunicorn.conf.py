@@ -10,9 +10,21 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tracker.config import ConfigError, gunicorn_workers, text_setting  # noqa: E402
+from tracker.config import (ConfigError, gunicorn_preload, gunicorn_workers,  # noqa: E402
+                            text_setting)
 
 env = os.environ
+
+
+def _checked(read, *args):
+    """A setting read by the app's own reader; one it refuses stops gunicorn naming it
+    (SystemExit: gunicorn prints it alone, without "Failed to read config file" and a
+    traceback)."""
+    try:
+        return read(*args)
+    except ConfigError as error:
+        raise SystemExit(f"tracker: {error}") from None
+
 
 # nginx on the same host talks to this address (deploy/nginx.conf, upstream tracker_app).
 bind = text_setting(env, "GUNICORN_BIND", "127.0.0.1:8000")
@@ -20,12 +32,8 @@ bind = text_setting(env, "GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers: each request holds one process, and the work is the database's. Two per
 # core plus one keeps the cores busy while some workers wait on PostgreSQL.
 # Read as the app reads its numbers: `GUNICORN_WORKERS=4x` stops gunicorn with the variable
-# named (SystemExit: gunicorn prints it alone, without "Failed to read config file" and a
-# traceback), and an empty value is the default.
-try:
-    workers = gunicorn_workers(multiprocessing.cpu_count() * 2 + 1)
-except ConfigError as error:
-    raise SystemExit(f"tracker: {error}") from None
+# named, and an empty value is the default.
+workers = _checked(gunicorn_workers, multiprocessing.cpu_count() * 2 + 1)
 worker_class = "sync"
 
 # A monthly report for a whole county takes a few seconds; nothing takes a minute. A
@@ -44,8 +52,9 @@ max_requests_jitter = 200
 # /healthz's throughput and stalled its worker meanwhile (docs/performance.md). The
 # forked workers start with empty connection pools (tracker/db_setup.py). Code is
 # therefore read at start only: a new release is `systemctl restart tracker`
-# (docs/deploy.md, "Upgrading"); GUNICORN_PRELOAD=0 loads it in each worker again.
-preload_app = text_setting(env, "GUNICORN_PRELOAD", "1") != "0"
+# (docs/deploy.md, "Upgrading"); GUNICORN_PRELOAD=0 (or off, no, false) loads it in each
+# worker again; a word that is neither on nor off stops gunicorn, as GUNICORN_WORKERS=4x does.
+preload_app = _checked(gunicorn_preload)
 # The workers' heartbeat files on tmpfs: a slow disk must not make them look dead.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 

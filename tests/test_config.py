@@ -1,5 +1,6 @@
 """Settings come from the environment; production refuses to start without a secret
-nobody else knows and without being told its database."""
+nobody else knows and without being told its database and its public address; a setting
+the app would first fail on later is refused at start, naming it."""
 import re
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +17,8 @@ from tracker.reminders.job import in_quiet_hours
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for name in ("TRACKER_ENV", "SECRET_KEY", "DATABASE_URL", "SECURE_COOKIES"):
+    for name in ("TRACKER_ENV", "SECRET_KEY", "DATABASE_URL", "SECURE_COOKIES", "PUBLIC_URL",
+                 "REMINDER_BASE_URL", "PASSWORD_HASH_METHOD", "REMINDER_KINDS"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -39,11 +41,13 @@ def test_empty_secret_key_counts_as_missing(clean_env):
 
 
 PRODUCTION_KEY = "a-long-random-production-secret-of-48-characters"
+SITE = "https://gongjian.example.gov.cn"
 
 
 def test_production_with_secret_key_starts(clean_env, tmp_path):
     clean_env.setenv("SECRET_KEY", PRODUCTION_KEY)
     clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    clean_env.setenv("PUBLIC_URL", SITE)
     app = create_app()
     assert app.config["SECRET_KEY"] == PRODUCTION_KEY
     assert app.config["ENV_MODE"] == "production"
@@ -66,6 +70,7 @@ def test_production_refuses_a_key_that_is_not_secret(clean_env, tmp_path, key):
 def test_a_key_of_32_characters_is_enough(clean_env, tmp_path):
     clean_env.setenv("SECRET_KEY", "k" * 32)
     clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    clean_env.setenv("PUBLIC_URL", SITE)
     assert load_config()["SECRET_KEY"] == "k" * 32
 
 
@@ -271,6 +276,7 @@ def test_a_worker_count_that_is_no_number_stops_start_up_naming_it(clean_env, tm
     int() with base 10" and no name."""
     clean_env.setenv("SECRET_KEY", "a-long-random-production-secret-of-48-characters")
     clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    clean_env.setenv("PUBLIC_URL", SITE)
     clean_env.delenv("RATELIMIT_STORAGE_URI", raising=False)
     clean_env.setenv("WEB_CONCURRENCY", value)
     with pytest.raises(ConfigError, match="WEB_CONCURRENCY"):
@@ -396,6 +402,7 @@ def test_an_empty_tracker_env_is_production_with_its_checks(clean_env, tmp_path)
     clean_env.setenv("TRACKER_ENV", "")
     clean_env.setenv("SECRET_KEY", PRODUCTION_KEY)
     clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    clean_env.setenv("PUBLIC_URL", SITE)
     assert load_config()["ENV_MODE"] == "production"
     clean_env.setenv("RATELIMIT_STORAGE_URI", "memory://")
     with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI=memory://"):
@@ -478,3 +485,149 @@ def test_smtp_security_other_than_the_three_stops_start_up(clean_env, value):
 
 def test_smtp_security_is_read_whatever_its_case(clean_env):
     assert _load_with(clean_env, "SMTP_SECURITY", " SSL ")["SMTP_SECURITY"] == "ssl"
+
+
+# --- production is told its address; every setting it would fail on later is checked at start
+
+@pytest.mark.parametrize("value", [None, "", "  "])
+def test_production_refuses_to_start_without_a_public_url(clean_env, tmp_path, value):
+    """README: links, QR codes and reminders are built on PUBLIC_URL, "set it in
+    production". Without it a QR code printed for a 活动 named whatever host the
+    request came with, and reminders went out with no link at all."""
+    clean_env.setenv("SECRET_KEY", PRODUCTION_KEY)
+    clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    if value is not None:
+        clean_env.setenv("PUBLIC_URL", value)
+    with pytest.raises(ConfigError, match="PUBLIC_URL is not set") as refused:
+        create_app()
+    assert "e.g. https://gongjian.example.gov.cn" in str(refused.value)
+    clean_env.setenv("PUBLIC_URL", "http://gongjian.example.gov.cn")  # plain HTTP is a site too
+    assert create_app().config["PUBLIC_URL"] == "http://gongjian.example.gov.cn"
+
+
+@pytest.mark.parametrize("mode", ["development", "testing"])
+def test_development_and_testing_need_no_public_url(clean_env, mode):
+    clean_env.setenv("TRACKER_ENV", mode)
+    assert create_app().config["PUBLIC_URL"] == ""
+
+
+@pytest.mark.parametrize("name", ["PUBLIC_URL", "REMINDER_BASE_URL"])
+@pytest.mark.parametrize("value", [
+    "htp://gongjian.example.gov.cn",  # the scheme mistyped
+    "gongjian.example.gov.cn",  # no scheme: a link would be a path on the member's own page
+    "https:/gongjian.example.gov.cn", "https//gongjian.example.gov.cn", "https://",
+    "ftp://gongjian.example.gov.cn", "https://gongjian.example.gov.cn:44x",
+    "https://gongjian.example.gov.cn/?from=qr", "https://gongjian.example.gov.cn/#top",
+    "https://gongjian .example.gov.cn",
+])
+def test_an_address_that_is_no_web_address_stops_start_up_naming_it(clean_env, name, value):
+    clean_env.setenv("TRACKER_ENV", "testing")
+    clean_env.setenv(name, value)
+    with pytest.raises(ConfigError, match=f"{name} must be the address members open, "
+                                          "http:// or https:// and a host name"):
+        create_app()
+
+
+@pytest.mark.parametrize(("value", "kept"), [
+    ("https://gongjian.example.gov.cn/", "https://gongjian.example.gov.cn"),
+    (" http://10.0.0.5:8080// ", "http://10.0.0.5:8080"),
+    ("https://www.example.gov.cn/gongjian/", "https://www.example.gov.cn/gongjian"),
+])
+def test_an_address_is_kept_without_its_trailing_slash(clean_env, value, kept):
+    """The paths joined to it start with "/": a link is never `…gov.cn//invite/…`."""
+    clean_env.setenv("TRACKER_ENV", "testing")
+    clean_env.setenv("PUBLIC_URL", value)
+    app = create_app()
+    assert app.config["PUBLIC_URL"] == kept
+    assert app.config["REMINDER_BASE_URL"] == kept  # its default
+    from tracker.security import public_url_for
+
+    with app.test_request_context("/", base_url="http://forged.example.com"):
+        assert public_url_for("auth.login") == kept + "/auth/login"
+    clean_env.setenv("REMINDER_BASE_URL", "https://gj.example.gov.cn/")
+    assert create_app().config["REMINDER_BASE_URL"] == "https://gj.example.gov.cn"
+
+
+@pytest.mark.parametrize("value", ["scrpyt", "Scrypt", "scrypt:3:8:1", "scrypt:32768:8",
+                                   "pbkdf2:sha999", "pbkdf2:sha256:0", "bcrypt"])
+def test_a_hash_method_werkzeug_cannot_use_stops_start_up_naming_it(clean_env, value):
+    """`PASSWORD_HASH_METHOD=scrpyt` started, then every login was a 500 (the method is
+    first used when a password is checked or a stand-in hash is made)."""
+    clean_env.setenv("TRACKER_ENV", "testing")
+    clean_env.setenv("PASSWORD_HASH_METHOD", value)
+    with pytest.raises(ConfigError, match="PASSWORD_HASH_METHOD must be a Werkzeug hash "
+                                          "method") as refused:
+        create_app()
+    assert repr(value) in str(refused.value)
+
+
+@pytest.mark.parametrize("value", ["scrypt:16384:8:1", "pbkdf2:sha256:1000", " scrypt "])
+def test_a_hash_method_werkzeug_knows_is_taken(clean_env, value):
+    clean_env.setenv("TRACKER_ENV", "testing")
+    clean_env.setenv("PASSWORD_HASH_METHOD", value)
+    app = create_app()
+    assert app.config["PASSWORD_HASH_METHOD"] == value.strip()
+    from werkzeug.security import check_password_hash
+
+    from tracker.models import Member
+
+    member = Member(name="王五", phone="13800000009")
+    with app.app_context():
+        member.set_password("Gongjian-2026")
+    assert member.password_hash.startswith(value.strip().split(":")[0] + ":")
+    assert check_password_hash(member.password_hash, "Gongjian-2026")
+
+
+# README, Reminders: the kinds REMINDER_KINDS may list (password_reset is always on).
+README_KINDS = ("tomorrow", "confirm_hours", "submit_report", "report_overdue", "returned",
+                "review_waiting", "waitlist_promoted", "backfill_decided", "cancelled",
+                "changed", "hours_corrected", "voided")
+
+
+@pytest.mark.parametrize(("value", "unknown"), [("tomorow", ["'tomorow'"]),
+                                                ("tomorrow, returnd,cancel", ["'returnd'",
+                                                                              "'cancel'"])])
+def test_a_reminder_kind_that_is_not_one_stops_start_up_naming_it(clean_env, value, unknown):
+    """`REMINDER_KINDS=tomorow` started, and 明天的任务 was never sent again, without a
+    word anywhere."""
+    clean_env.setenv("TRACKER_ENV", "testing")
+    clean_env.setenv("REMINDER_KINDS", value)
+    with pytest.raises(ConfigError, match="REMINDER_KINDS must name reminder kinds") as refused:
+        create_app()
+    message = str(refused.value)
+    assert message.endswith("not a kind: " + ", ".join(unknown) + ".")
+    assert all(code in message for code in README_KINDS)
+
+
+def test_the_reminder_kinds_listed_are_the_ones_sent(clean_env):
+    from tracker.reminders.kinds import enabled
+
+    clean_env.setenv("TRACKER_ENV", "testing")
+    clean_env.setenv("REMINDER_KINDS", " Tomorrow , returned,password_reset")
+    config = create_app().config
+    assert config["REMINDER_KINDS"] == ["tomorrow", "returned", "password_reset"]
+    assert {kind.code for kind in enabled(config)} == {"tomorrow", "returned", "password_reset"}
+
+
+@pytest.mark.parametrize(("value", "secure"), [
+    ("1", True), ("true", True), ("TRUE", True), ("Yes", True), (" on ", True),
+    ("0", False), ("false", False), ("No", False), ("OFF", False), ("", False), ("  ", False),
+])
+def test_an_on_off_setting_takes_the_usual_words(clean_env, value, secure):
+    clean_env.setenv("TRACKER_ENV", "testing")
+    clean_env.setenv("SECURE_COOKIES", value)
+    config = create_app().config
+    assert config["SESSION_COOKIE_SECURE"] is secure
+    assert config["REMEMBER_COOKIE_SECURE"] is secure
+
+
+@pytest.mark.parametrize("value", ["ture", "2", "enabled", "y"])
+def test_an_on_off_setting_of_another_word_stops_start_up_naming_it(clean_env, value):
+    """`SECURE_COOKIES=ture` read as off: the login cookies went over plain HTTP too, and
+    no Strict-Transport-Security was sent, on a site its operator had set to HTTPS."""
+    clean_env.setenv("TRACKER_ENV", "testing")
+    clean_env.setenv("SECURE_COOKIES", value)
+    with pytest.raises(ConfigError, match="SECURE_COOKIES must be one of 1, true, yes, on "
+                                          r"\(on\) or 0, false, no, off \(off\)") as refused:
+        create_app()
+    assert repr(value) in str(refused.value)

@@ -78,7 +78,7 @@ INSTALL_DOCS = ("README.md", "docs/deploy.md", "docs/design.md", "docs/scaling.m
 COMMAND_DOCS = INSTALL_DOCS + ("docs/testing.md", "docs/performance.md")
 # Where the environment is read: the app's settings, gunicorn's, and create_app's own check.
 SETTING_READERS = ("tracker/config.py", "tracker/__init__.py", "deploy/gunicorn.conf.py")
-READ = re.compile(r"""(?:\benv(?:iron)?\.get\(|\b(?:_whole|_limit|_seconds|_secret|text_setting)"""
+READ = re.compile(r"""(?:\benv(?:iron)?\.get\(|\b(?:_whole|_limit|_seconds|_secret|_flag|text_setting)"""
                   r"""\((?:os\.environ|env),\s*)["']([A-Z][A-Z0-9_]*)["']""")
 TABLE_NAMES = re.compile(r"^\| ((?:`[A-Z][A-Z0-9_]*`(?:, | / )?)+) \|", re.M)
 
@@ -101,8 +101,9 @@ def test_the_settings_scan_finds_each_way_a_setting_is_read():
     assert READ.findall('env.get("A_B", "x") _whole(env, "C", "1") os.environ.get("D") '
                         '_whole(os.environ, "E", "5") _limit(env, "F", "1 per hour") '
                         'overrides.get("G") text_setting(env, "H", "x") _secret(env, "I") '
-                        '_seconds(env, "J", 1.0) text_setting(os.environ, "K")') == [
-        "A_B", "C", "D", "E", "F", "H", "I", "J", "K"]
+                        '_seconds(env, "J", 1.0) text_setting(os.environ, "K") '
+                        '_flag(os.environ, "L", True)') == [
+        "A_B", "C", "D", "E", "F", "H", "I", "J", "K", "L"]
 
 
 def test_every_setting_the_code_reads_is_in_the_readmes_configuration_and_only_those():

@@ -15,6 +15,7 @@ def create_app(config: dict | None = None) -> Flask:
         instance_path=str(INSTANCE),
     )
     app.config.update(load_config(config))
+    check_reminder_kinds(app.config)
     if not app.testing:
         require_shared_throttle(web_concurrency(),
                                 app.config["ENV_MODE"], app.config["RATELIMIT_STORAGE_URI"])
@@ -30,6 +31,14 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     register_operations(app)
     return app
+
+
+def check_reminder_kinds(config) -> None:
+    # Here, not in load_config: the kinds' list lives with the queries on the models,
+    # which config.py, read before everything else, cannot import.
+    from .reminders.kinds import check_setting
+
+    check_setting(config)
 
 
 def register_logging(app: Flask) -> None:

@@ -4,7 +4,10 @@ Secrets have no fallback outside development and testing: a production process
 without SECRET_KEY, or with a key that is not secret (the example file's placeholder,
 anything shorter than 32 characters), refuses to start instead of running with a
 guessable key; so does one without DATABASE_URL, instead of quietly writing a SQLite
-file of its own.
+file of its own, and one without PUBLIC_URL, which every link and QR code it hands out
+is built on. A setting the app would first fail on later (a hash method at the first
+login, quiet hours in the night's reminder job, an on/off word it cannot read) is
+checked when the app starts, naming the setting.
 """
 from __future__ import annotations
 
@@ -12,9 +15,12 @@ import logging
 import os
 import re
 from datetime import time
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from werkzeug.security import generate_password_hash
 
 from .rate_rules import parse_rule
 
@@ -58,10 +64,23 @@ def _secret(env, name: str) -> str | None:
     return value if value and value.strip() else None
 
 
-def _bool(value: str | None, default: bool = False) -> bool:
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def _flag(env, name: str, default: bool = False) -> bool:
+    """An on/off setting: one of the usual words in any case, ``default`` when unset or
+    blank, refused at start naming the variable otherwise: `SECURE_COOKIES=ture` used to
+    read as off, and the site went on sending its login cookies over plain HTTP."""
+    value = text_setting(env, name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name} must be one of {', '.join(TRUE_WORDS)} (on) or "
+                      f"{', '.join(FALSE_WORDS)} (off) (got {value!r}).")
 
 
 def _count(value: str | None, name: str, minimum: int = 0, maximum: int | None = None) -> int:
@@ -95,6 +114,52 @@ def _limit(env, name: str, default: str) -> str:
         raise ConfigError(f"{name} must be a limit like '5 per 15 minutes', at least 1 "
                           f"per at least 1 second (got {value!r}).") from None
     return value
+
+
+WEB_SCHEMES = ("http", "https")
+EXAMPLE_PUBLIC_URL = "https://gongjian.example.gov.cn"
+
+
+def _address(value: str | None, name: str) -> str:
+    """PUBLIC_URL or REMINDER_BASE_URL: the site's absolute address, which links and QR
+    codes are built on as address + path, so it is kept without its trailing slash (every
+    path starts with one) and is "" when not set. A scheme typo (`htp://`) or none at
+    all (`gongjian.example.gov.cn`, `https:/…`) made links that open nothing, first seen
+    on a printed QR code or in a member's SMS: refused at start, naming the setting."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    try:
+        port_readable = parts.port is None or parts.port > 0  # `:80x` raises
+    except ValueError:
+        port_readable = False
+    if (not port_readable or parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname
+            or parts.username is not None or "?" in value or "#" in value
+            or any(ch.isspace() for ch in value)):
+        raise ConfigError(f"{name} must be the address members open, http:// or https:// "
+                          f"and a host name, like '{EXAMPLE_PUBLIC_URL}' (got {value!r}).")
+    return value.rstrip("/")
+
+
+@lru_cache(maxsize=8)
+def sample_hash(method: str) -> str:
+    """A hash of a constant made with Werkzeug's ``method``, once per process and method:
+    made at start (``_hash_method``), then the stand-in a login checks an unknown phone
+    against (services/accounts.py) and the source of the method's parameters
+    (services/passwords.py, ``needs_rehash``); so start-up pays the only hash."""
+    return generate_password_hash("not-a-real-password", method=method)
+
+
+def _hash_method(method: str) -> str:
+    """PASSWORD_HASH_METHOD is used first at a login: a typo (`scrpyt`) started, then
+    every login was a 500. It is tried once at start instead."""
+    try:
+        sample_hash(method)
+    except (ValueError, OverflowError) as error:  # Werkzeug's, hashlib's own limits
+        raise ConfigError(f"PASSWORD_HASH_METHOD must be a Werkzeug hash method like "
+                          f"'scrypt' or 'scrypt:32768:8:1' (got {method!r}: {error}).") from None
+    return method
 
 
 def _engine_options(url: str) -> dict:
@@ -167,10 +232,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "SECRET_KEY": _secret(env, "SECRET_KEY"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _bool(text_setting(env, "SECURE_COOKIES")),
+        "SESSION_COOKIE_SECURE": _flag(env, "SECURE_COOKIES"),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": _bool(text_setting(env, "SECURE_COOKIES")),
+        "REMEMBER_COOKIE_SECURE": _flag(env, "SECURE_COOKIES"),
         # Server-side login sessions (tracker/services/sessions.py); the remember-me
         # cookie lasts as long as the longest session may.
         "SESSION_IDLE_MINUTES": _whole(env, "SESSION_IDLE_MINUTES", "120"),
@@ -226,6 +291,9 @@ def load_config(overrides: dict | None = None) -> dict:
         config["SECRET_KEY"] = config["SECRET_KEY"] or f"insecure-{mode}-key"
     config["REMEMBER_COOKIE_DURATION"] = 60 * 60 * 24 * config["SESSION_MAX_DAYS"]
     config.update(overrides)
+    for name in ("PUBLIC_URL", "REMINDER_BASE_URL"):
+        config[name] = _address(config.get(name), name)
+    config["PASSWORD_HASH_METHOD"] = _hash_method(config["PASSWORD_HASH_METHOD"])
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
                       _engine_options(config["SQLALCHEMY_DATABASE_URI"]))
     storage = (config["RATELIMIT_STORAGE_URI"] or "").strip()
@@ -283,7 +351,8 @@ def mail_from(config: dict) -> str | None:
 
 
 def _require_production_settings(config: dict, env, overrides: dict) -> None:
-    """Production runs on a key nobody else knows and on the database it was told."""
+    """Production runs on a key nobody else knows, on the database it was told, and
+    builds its links on the address it was told."""
     key = str(config["SECRET_KEY"])
     if key.strip() == PLACEHOLDER_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
         raise ConfigError(
@@ -296,6 +365,13 @@ def _require_production_settings(config: dict, env, overrides: dict) -> None:
             "DATABASE_URL is not set. In production the app does not pick a database "
             "itself: set it, e.g. postgresql+psycopg://tracker@/tracker?host=/var/run/postgresql "
             "(or TRACKER_ENV=development for a local run on SQLite)."
+        )
+    if not config["PUBLIC_URL"]:
+        raise ConfigError(
+            "PUBLIC_URL is not set. In production invitation links, check-in QR codes "
+            "and the links in reminders are built on it, never on a request's Host "
+            f"header: set it to the address members open, e.g. {EXAMPLE_PUBLIC_URL} "
+            "(or TRACKER_ENV=development for a local run)."
         )
 
 
@@ -310,6 +386,12 @@ def gunicorn_workers(default: int) -> int:
     """deploy/gunicorn.conf.py's worker count, read as every number setting is:
     `GUNICORN_WORKERS=4x` stops gunicorn naming the variable; empty is the default."""
     return _whole(os.environ, "GUNICORN_WORKERS", str(default))
+
+
+def gunicorn_preload() -> bool:
+    """deploy/gunicorn.conf.py's GUNICORN_PRELOAD, an on/off setting read by ``_flag``:
+    `GUNICORN_PRELOAD=no` used to mean on (anything but "0" did)."""
+    return _flag(os.environ, "GUNICORN_PRELOAD", True)
 
 
 def require_shared_throttle(workers: int, mode: str | None = None,
@@ -392,8 +474,10 @@ def reminder_settings(env) -> dict:
     lists each variable. A channel without its settings is simply not used."""
     kinds = text_setting(env, "REMINDER_KINDS")
     return {
-        # None: every kind; else the comma-separated kinds that are on
-        "REMINDER_KINDS": None if kinds is None else [k.strip() for k in kinds.split(",") if k.strip()],
+        # None: every kind; else the comma-separated kinds that are on, each checked
+        # against the kinds there are by create_app (reminders.kinds.check_setting)
+        "REMINDER_KINDS": None if kinds is None else [k.strip().lower() for k in kinds.split(",")
+                                                      if k.strip()],
         "REMINDER_REPORT_DAYS": _whole(env, "REMINDER_REPORT_DAYS", "2"),
         "REMINDER_EVENING_HOUR": _whole(env, "REMINDER_EVENING_HOUR", "18", minimum=0, maximum=23),
         "REMINDER_QUIET_HOURS": _quiet_hours(env),
@@ -402,8 +486,9 @@ def reminder_settings(env) -> dict:
         "REMINDER_MAX_ATTEMPTS": _whole(env, "REMINDER_MAX_ATTEMPTS", "5"),
         "REMINDER_RETRY_SECONDS": _whole(env, "REMINDER_RETRY_SECONDS", "300"),
         "REMINDER_LOOKBACK_DAYS": _whole(env, "REMINDER_LOOKBACK_DAYS", "14"),
+        # checked and its trailing slash dropped with PUBLIC_URL (``_address``)
         "REMINDER_BASE_URL": text_setting(env, "REMINDER_BASE_URL",
-                                          text_setting(env, "PUBLIC_URL", "")).rstrip("/"),
+                                          text_setting(env, "PUBLIC_URL", "")),
         "REMINDER_HTTP_TIMEOUT": _seconds(env, "REMINDER_HTTP_TIMEOUT", 10.0, above_zero=True),
         "REMINDER_LEASE_SECONDS": _seconds(env, "REMINDER_LEASE_SECONDS", 900.0, above_zero=True),
         "SMTP_HOST": text_setting(env, "SMTP_HOST"),

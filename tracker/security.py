@@ -97,7 +97,7 @@ def https_url() -> str:
     own host on the default port; the same path and query string."""
     path = urlsplit(request.base_url).path  # percent-encoded as it must be in a URL
     query = request.query_string.decode("latin-1")  # as the visitor sent it
-    public = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    public = current_app.config.get("PUBLIC_URL") or ""  # without its "/" (config._address)
     if urlsplit(public).scheme == "https":
         base = public
     else:
@@ -153,7 +153,7 @@ def public_url_for(endpoint: str, **values) -> str:
     With ``PUBLIC_URL`` set it is that address plus the path, whatever Host header the
     request came with: a forged Host can never put someone else's site into a link a
     member will trust. Without it, the request's own host (local and test runs)."""
-    base = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    base = current_app.config.get("PUBLIC_URL")  # without its "/" (config._address)
     if not base:
         return url_for(endpoint, _external=True, **values)
     return base + url_for(endpoint, _external=False, **values)

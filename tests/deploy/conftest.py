@@ -104,14 +104,21 @@ def stack():
         started.append(redis)
         s.wait_until(lambda: s.redis_up(redis_port), "redis-server")
 
+        # nginx's ports first: each instance is told the address it is reached at, as
+        # production requires (PUBLIC_URL), and builds its links on it
+        http_port, plain_port, old_http_port = s.free_port(), s.free_port(), s.free_port()
+        tls = {"port": s.free_port(), "redirect_port": s.free_port(),
+               **s.self_signed(base / "tls", HOST)}
         common = {"TRACKER_ENV": "production", "SECRET_KEY": SECRET, "DATABASE_URL": pg.url,
                   "UPLOAD_FOLDER": str(uploads), "MAX_UPLOAD_MB": "10",
                   "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{redis_port}/0"}
+        behind_nginx = {"TRUSTED_PROXIES": "1", "PUBLIC_URL": f"http://{HOST}:{http_port}"}
         instances = {}
-        for name, extra, workers in (("a", {"TRUSTED_PROXIES": "1"}, 2),
-                                     ("b", {"TRUSTED_PROXIES": "1"}, 2),
-                                     ("c", {}, 1),
-                                     ("d", {"TRUSTED_PROXIES": "1", "SECURE_COOKIES": "1"}, 1)):
+        for name, extra, workers in (("a", behind_nginx, 2),
+                                     ("b", behind_nginx, 2),
+                                     ("c", {"PUBLIC_URL": f"http://127.0.0.1:{plain_port}"}, 1),
+                                     ("d", {"TRUSTED_PROXIES": "1", "SECURE_COOKIES": "1",
+                                            "PUBLIC_URL": f"https://{HOST}:{tls['port']}"}, 1)):
             port = s.free_port()
             server = s.gunicorn(name, base / "gunicorn", port, {**common, **extra},
                                 workers=workers).start()
@@ -121,9 +128,6 @@ def stack():
             s.wait_until(lambda port=port: s.http_ok(f"http://127.0.0.1:{port}/readyz"),
                          f"gunicorn {name}", timeout=120)
 
-        http_port, plain_port, old_http_port = s.free_port(), s.free_port(), s.free_port()
-        tls = {"port": s.free_port(), "redirect_port": s.free_port(),
-               **s.self_signed(base / "tls", HOST)}
         fronts = (("nginx", {"port": http_port}, ["a", "b"]),
                   ("nginx-https", {"tls": tls}, ["d"]),
                   ("nginx-old-http", {"port": old_http_port}, ["d"]),

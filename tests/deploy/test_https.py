@@ -47,7 +47,9 @@ def test_where_plain_http_was_left_open_the_app_sends_pages_to_https(stack, visi
     v = visitor(stack.old_http)
     answer = v.get("/auth/login?next=%2Ftasks%2F")
     assert answer.status_code == 301
-    assert answer.headers["Location"] == f"https://{HOST}/auth/login?next=%2Ftasks%2F"
+    # the site's https:// PUBLIC_URL (the tests' HTTPS nginx listens on a port of its own)
+    assert answer.headers["Location"] == f"{stack.https.replace('127.0.0.1', HOST)}" \
+                                         "/auth/login?next=%2Ftasks%2F"
     assert v.get("/healthz").status_code == 200  # health checks are answered over HTTP
 
 

@@ -1,8 +1,9 @@
 """The real nginx (deploy/nginx.conf as shipped, only addresses and folders changed) in
 front of real gunicorn: static files cached for a year under versioned URLs, gzip,
-the app's Chinese page for nginx's own 413, the public scheme and host reaching
-the links the app prints — only when the app trusts its proxy (TRUSTED_PROXIES=1) —,
-and no secret link's token nor a searched phone in nginx's or gunicorn's access log."""
+the app's Chinese page for nginx's own 413, the links the app prints built on the
+address each instance is told (PUBLIC_URL, required in production), never on the Host
+nginx passes on, and no secret link's token nor a searched phone in nginx's or
+gunicorn's access log."""
 from __future__ import annotations
 
 import hashlib
@@ -68,7 +69,8 @@ def _issue_link(v, member_id: int) -> str:
     return found.group(1)
 
 
-def test_with_a_trusted_proxy_links_carry_the_public_scheme_and_host(stack, visitor):
+def test_links_carry_the_public_scheme_and_host(stack, visitor):
+    """Each instance's PUBLIC_URL: the address people reach it at through nginx."""
     tls_port = stack.https.rsplit(":", 1)[1]
     member = stack.world["member_ids"][0]
     link = _issue_link(visitor(stack.https), member)
@@ -78,7 +80,10 @@ def test_with_a_trusted_proxy_links_carry_the_public_scheme_and_host(stack, visi
 
 
 def test_without_trusting_the_proxy_its_headers_are_ignored(stack, visitor):
+    """The visitor's Host (the public name) and nginx's X-Forwarded-* reach the app; the
+    link is on the instance's own PUBLIC_URL all the same."""
     link = _issue_link(visitor(stack.untrusted), stack.world["member_ids"][0])
+    assert link.startswith(f"{stack.untrusted}/invite/")
     assert HOST not in link and not link.startswith("https://")
 
 

@@ -33,6 +33,7 @@ def _start(tmp_path, **env) -> subprocess.Popen:
     environment = {**os.environ, "TRACKER_ENV": "production",
                    "SECRET_KEY": "gunicorn-test-secret-of-32-characters-or-more",
                    "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
+                   "PUBLIC_URL": "https://gongjian.example.gov.cn",
                    "GUNICORN_BIND": f"127.0.0.1:{_free_port()}", **env}
     environment.pop("TEST_DATABASE_URL", None)
     return subprocess.Popen([str(GUNICORN), "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
@@ -206,3 +207,23 @@ def test_gunicorn_settings_set_but_empty_are_their_defaults(monkeypatch):
 
 def test_a_worker_count_is_taken_as_given(monkeypatch):
     assert _read_config(monkeypatch, GUNICORN_WORKERS=" 3 ")["workers"] == 3
+
+
+@pytest.mark.parametrize(("value", "preload"), [("0", False), ("off", False), ("No", False),
+                                                ("false", False), ("1", True), (" yes ", True),
+                                                ("ON", True), ("true", True)])
+def test_preload_is_an_on_off_setting_like_the_apps(monkeypatch, value, preload):
+    """`GUNICORN_PRELOAD=no` (or off, false) loaded the app in the master all the same:
+    anything but "0" was on."""
+    assert _read_config(monkeypatch, GUNICORN_PRELOAD=value)["preload_app"] is preload
+
+
+def test_a_preload_word_neither_on_nor_off_stops_gunicorn_naming_it(tmp_path):
+    server = _start(tmp_path, GUNICORN_PRELOAD="ture")
+    try:
+        output, _ = server.communicate(timeout=60)
+    finally:
+        server.kill()
+    assert server.returncode != 0
+    assert "tracker: GUNICORN_PRELOAD must be one of 1, true, yes, on (on)" in output
+    assert "(got 'ture')" in output and "Traceback" not in output

@@ -2,7 +2,6 @@
 ``sweep-uploads``."""
 from __future__ import annotations
 
-import os
 import signal
 import threading
 from contextlib import contextmanager
@@ -28,8 +27,8 @@ from .schema import head_revisions, known_revisions
 def public_url(path: str) -> str | None:
     """``path`` on the site's public address, or None when the address is not known
     (no PUBLIC_URL): a shell has no request to take the host from."""
-    base = current_app.config.get("PUBLIC_URL") or os.environ.get("PUBLIC_URL")
-    return base.rstrip("/") + path if base else None
+    base = current_app.config.get("PUBLIC_URL")  # without its "/" (config._address)
+    return base + path if base else None
 
 
 def _ask_password(phone: str) -> str:

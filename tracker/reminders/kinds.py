@@ -22,6 +22,7 @@ from ..i18n import lazy_gettext as _l
 from sqlalchemy import and_, literal, select
 
 from .. import owed
+from ..config import ConfigError
 from ..extensions import db
 from ..models import (
     HOLDING,
@@ -774,6 +775,19 @@ KINDS = [
 ]
 BY_CODE = {kind.code: kind for kind in KINDS}
 UNCAPPED = tuple(kind.code for kind in KINDS if not kind.capped)
+
+
+def check_setting(config: dict) -> None:
+    """REMINDER_KINDS names only kinds there are: a misspelt one (`tomorow`) switched
+    that kind off without a word. Called by ``create_app`` at start (config.py cannot
+    read this list: the kinds query the models, which come after the settings)."""
+    unknown = [code for code in config.get("REMINDER_KINDS") or () if code not in BY_CODE]
+    if unknown:
+        switchable = ", ".join(kind.code for kind in KINDS if kind.audience != "account")
+        always = ", ".join(kind.code for kind in KINDS if kind.audience == "account")
+        raise ConfigError(f"REMINDER_KINDS must name reminder kinds, comma-separated, of: "
+                          f"{switchable} ({always} is always on); not a kind: "
+                          f"{', '.join(map(repr, unknown))}.")
 
 
 def enabled(config: dict) -> list[Kind]:

@@ -25,14 +25,14 @@ account, never the password).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from flask import current_app
 from ..i18n import lazy_gettext as _l
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from .. import throttle
+from ..config import sample_hash
 from ..extensions import db
 from ..models import LoginSession, Member
 from ..phones import normalise_phone
@@ -44,12 +44,12 @@ from .notify import stop_calendar
 from .sessions import begin_session, end_other_sessions
 
 
-@lru_cache(maxsize=4)
 def _dummy_hash(method: str) -> str:
     """Checked against when the phone is unknown, so a miss costs as much as a wrong
     password: made with the installation's own hash parameters (a stronger setting than
-    the default would otherwise make unknown phones answer faster), once per process."""
-    return generate_password_hash("not-a-real-password", method=method)
+    the default would otherwise make unknown phones answer faster), once per process —
+    at start, where the setting is checked (``config.sample_hash``)."""
+    return sample_hash(method)
 
 
 class TooManyAttempts(ServiceError):

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from flask import current_app
 from ..i18n import lazy_gettext as _l
-from werkzeug.security import generate_password_hash
 
+from ..config import sample_hash
 from . import ServiceError
 
 MIN_LENGTH, MAX_LENGTH = 8, 128
@@ -40,10 +40,10 @@ def check_policy(password: str, phone: str | None, field: str = "new_password") 
         raise ServiceError(_l("密码太常见或太简单，请换一个。"), field=field)
 
 
-@lru_cache(maxsize=8)
 def _parameters(method: str) -> str:
-    # "scrypt" → "scrypt:32768:8:1": the form Werkzeug writes before the first "$".
-    return generate_password_hash("x", method=method).split("$", 1)[0]
+    # "scrypt" → "scrypt:32768:8:1": the form Werkzeug writes before the first "$", read
+    # off the hash made at start (``config.sample_hash``), not off one more hash.
+    return sample_hash(method).split("$", 1)[0]
 
 
 def needs_rehash(password_hash: str | None) -> bool:
