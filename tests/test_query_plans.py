@@ -423,3 +423,22 @@ def test_the_member_directorys_odd_phones_are_read_from_their_own_index(app, wor
             "EXPLAIN " + str(compiled), compiled.params))
         assert "ix_member_phone_unplain" in plan and "Seq Scan" not in plan, plan
     db.session.rollback()
+
+
+def test_a_units_findings_of_a_year_are_read_by_the_unit(app, world, count_queries):
+    """The 年度总结 of a unit counts the findings its surveys found in the year (the
+    survey sentence, the zones, the counts): read through the index that leads with the
+    unit (``ix_finding_unit_found``), never the county's year through ``ix_finding_found``
+    nor the whole table. SQLite's plan: PostgreSQL chooses by its statistics."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    from tracker.reports.figures import year_figures_plan
+
+    parts = year_figures_plan(utcnow().year, unit=world.unit).parts
+    connection = db.session.connection()
+    read = []
+    for part in {id(part): part for part in parts}.values():
+        sql = str(part.compile(db.engine, compile_kwargs={"literal_binds": True}))
+        read += [row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)
+                 if re.search(r"\bfinding\b", row[3])]
+    assert read and all("ix_finding_unit_found" in step for step in read), read
