@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from tracker import owed
 from tracker.extensions import db
@@ -442,3 +442,16 @@ def test_a_units_findings_of_a_year_are_read_by_the_unit(app, world, count_queri
         read += [row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)
                  if re.search(r"\bfinding\b", row[3])]
     assert read and all("ix_finding_unit_found" in step for step in read), read
+
+
+def test_postgresql_compiles_no_statement_just_in_time(app):
+    """The app's connections run with JIT off (``db_setup._no_jit``): at county scale
+    the 年度总结's batch is estimated above ``jit_above_cost`` and PostgreSQL compiled
+    it on every request (about 145 ms for a 10 ms statement). A test database's
+    estimates never reach that cost, so the setting itself is what is checked — on a
+    connection of the app's pool, after a transaction rolled back."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's JIT")
+    db.session.execute(select(func.count(Task.id)))
+    db.session.rollback()
+    assert db.session.execute(text("SHOW jit")).scalar() == "off"
