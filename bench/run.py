@@ -214,6 +214,13 @@ def pages(actors: dict, year: int) -> list[tuple[str, str, str]]:
         ("月报 page, unit", "admin", f"/reports/?unit={u}&month={month}"),
         ("月报 .docx, unit", "admin", f"/reports/monthly.docx?unit={u}&month={month}"),
         ("月报 .xlsx, unit", "admin", f"/reports/monthly.xlsx?unit={u}&month={month}"),
+        # the year's summary of the same unit: the admin's whole unit, and the liaison's
+        # (their communities' part, or the whole unit when they manage every community
+        # of its year: routes._annual_selection)
+        ("年度总结 page, unit", "admin", f"/reports/annual?unit={u}&year={year}"),
+        ("年度总结 page, own unit", "liaison", f"/reports/annual?unit={u}&year={year}"),
+        ("年度总结 .docx, unit", "admin", f"/reports/annual.docx?unit={u}&year={year}"),
+        ("年度总结 .xlsx, unit", "admin", f"/reports/annual.xlsx?unit={u}&year={year}"),
     ]
 
 
@@ -232,7 +239,7 @@ def counting(engine):
         event.remove(engine, "before_cursor_execute", before)
 
 
-def time_pages(app, runs: int, warm: int = 0) -> list[dict]:
+def time_pages(app, runs: int, warm: int = 0, only: str | None = None) -> list[dict]:
     actors = pick_actors(app)
     clients = {}
     for role in ("admin", "liaison", "member"):
@@ -244,6 +251,8 @@ def time_pages(app, runs: int, warm: int = 0) -> list[dict]:
         engine = db.engine
     results, timed = [], []
     for name, role, url in pages(actors, local_today().year):
+        if only and only not in name:
+            continue
         client = clients[role]
         try:
             first = client.get(url)
@@ -342,6 +351,8 @@ def main() -> int:
     parser.add_argument("--pg-url", help="use this PostgreSQL database instead of a new cluster")
     parser.add_argument("--keep-pg", action="store_true", help="leave the bench cluster running")
     parser.add_argument("--out", help="write the results as JSON to this file")
+    parser.add_argument("--only", help="time only the pages whose name holds this text "
+                        "(e.g. 年度总结)")
     args = parser.parse_args()
 
     plan = SCALES[args.scale]
@@ -372,7 +383,7 @@ def main() -> int:
                 counts = {"tasks": db.session.scalar(select(func.count(Task.id))),
                           "assignments": db.session.scalar(select(func.count(Assignment.id)))}
             load_before = os.getloadavg()
-            results = time_pages(app, args.runs, args.warm)
+            results = time_pages(app, args.runs, args.warm, args.only)
             # the machine is shared: each figure stands next to the load it was taken under
             report["databases"][backend] = {"version": version, "generate_seconds": seconds,
                                             "rows": counts, "pages": results,

@@ -60,6 +60,7 @@ def configure_engine(engine: Engine, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
     if engine.dialect.name == "postgresql":
         _note_writes(engine)
         _end_pipelines(engine)
+        _no_jit(engine)
     if engine.dialect.name != "sqlite":
         return
     busy_timeout_ms = int(busy_timeout_ms)
@@ -155,6 +156,23 @@ def _note_writes(engine: Engine) -> None:
     def _on_commit(connection):
         if connection.info.get("wrote", True):
             connection.info["own_commits"] = connection.info.get("own_commits", 0) + 1
+
+
+def _no_jit(engine: Engine) -> None:
+    """No JIT compilation on the app's connections. PostgreSQL compiles a statement
+    whose estimated cost passes ``jit_above_cost``, on every execution, prepared or
+    not: the 年度总结's one batch estimates about 150,000 (the year's people apart, a
+    few subqueries per participation guessed at thousands of rows), and compiling it
+    took about 145 ms of a statement that runs in 10 (docs/performance.md, "the 年度总结
+    at county scale"). The app's statements are a page's aggregates over indexed
+    ranges; none gains from JIT. Set once per connection and committed, so the
+    request's first rollback does not undo it."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        dbapi_connection.commit()
 
 
 def _end_pipelines(engine: Engine) -> None:

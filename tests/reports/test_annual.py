@@ -5,6 +5,7 @@ import io
 from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
+import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
@@ -203,6 +204,25 @@ def test_a_liaison_of_every_community_of_the_year_sees_the_whole_unit(client, lo
     admin = build_annual(2022, unit=october.unit)
     for p in admin.paragraphs:
         assert p.heading + p.text in plain(page)
+
+
+@pytest.mark.parametrize("month", [1, 12])
+def test_one_month_of_the_year_beyond_a_liaison_makes_the_year_their_part(
+        client, login, october, month):
+    """Each month of the unit's year is asked whether it went beyond the liaison (the
+    question of the 月报 of that month), the year's first and last months too: work in a
+    third community in that month alone makes the liaison of the other two see their
+    part of the year, titled with their communities."""
+    october.liaison.communities = [october.jiefang, october.jianshe]
+    ximen = f.community("西门社区")
+    item = f.item(october.unit, ximen, "environment_cleanup", year=2022)
+    f.task(item, october.admin, starts_at=b.at_local(date(2022, month, 20)))
+    db.session.commit()
+    login(october.liaison)
+    page = page_of(client, "/reports/annual?year=2022")
+    assert "统计范围" in page
+    assert "县商务局2022年社区共建工作总结" not in page
+    assert "西门社区" not in page  # not theirs: neither counted nor named
 
 
 def test_a_bad_year_is_said_on_the_page_and_kept(client, login, october):

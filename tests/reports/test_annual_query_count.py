@@ -42,19 +42,63 @@ def test_annual_statements_do_not_grow(october, count_queries):
     assert small <= STATEMENTS
 
 
+# The page's statements, as planned: the signed-in member, the unit asked for, the
+# year's words, its 已定稿 months with their kept copies, ONE batch (the pickers and the
+# whole document) and the menu's counts.
+PAGE = 6
+
+
 def test_the_page_statements_for_an_admin_and_a_liaison(october, client, login, count_queries):
-    """The page: login and menu, the pickers and the document in one batch. A liaison's
-    unit asks each month of the year whether they manage every community it touched
-    (``routes._annual_selection``): 12 small statements more, whatever the data."""
+    """A liaison's unit is the whole unit when they manage every community of each month
+    of its year begun (``routes._annual_selection``): the communities they manage are
+    read, then ONE statement asks all twelve months of 2022 at once — not one a month
+    (it was one a month: 12 more statements). A liaison who sees a part compares no
+    已定稿 month with its kept copy: one statement fewer."""
     url = f"/reports/annual?unit={october.unit.id}&year=2022"
     counts = {}
-    for who in ("admin", "liaison"):
-        login(getattr(october, who))
+
+    def measure(who):
+        login(who)
         client.get(url)  # warm: the session's first read of the menu lists
         db.session.expire_all()
         with count_queries() as q:
             assert client.get(url).status_code == 200
-        counts[who] = q.count
-    # measured on the October 2022 dataset (docs/performance.md)
-    assert counts["admin"] <= 6
-    assert counts["liaison"] <= 19
+        return q.count
+
+    counts["admin"] = measure(october.admin)
+    counts["liaison, whole unit"] = measure(october.liaison)  # manages both communities
+    october.liaison.communities = [october.jianshe]
+    db.session.commit()
+    counts["liaison, a part"] = measure(october.liaison)
+    assert counts == {"admin": PAGE, "liaison, whole unit": PAGE + 2,
+                      "liaison, a part": PAGE + 2 - 1}
+
+
+def test_the_pages_batch_is_combined_once_and_reads_afresh(october, client, login,
+                                                           monkeypatch):
+    """The year's, its months' and its checklist's statements are built once per scope
+    in a process (``rollups.batch.built_once``, as the 月报's are), so the page's ~40
+    SELECTs are put together into one statement once: the second look combines none,
+    and still counts an activity approved in between."""
+    from tracker.rollups import batch
+
+    activities = build_annual(2022, unit=october.unit).figures.totals.activities
+    batch.forget_built()
+    combined = []
+    real = batch.combined
+    monkeypatch.setattr(batch, "combined", lambda parts: combined.append(parts) or real(parts))
+    login(october.admin)
+    url = f"/reports/annual?unit={october.unit.id}&year=2022"
+    before = client.get(url).get_data(as_text=True)
+    assert len(combined) == 1
+    item = f.item(october.unit, october.jianshe, "ad_removal", year=2022, zone=october.zone1)
+    task = f.task(item, october.liaison,
+                  starts_at=datetime(2022, 3, 3, 1, tzinfo=timezone.utc))
+    db.session.add(TaskReport(task_id=task.id, quantity=3, people_served=0, note="清除",
+                              status=ReportStatus.approved, submitted_by_id=october.liaison.id,
+                              reviewed_by_id=october.liaison.id))
+    db.session.commit()
+    after = client.get(url).get_data(as_text=True)
+    assert len(combined) == 1  # not combined again
+    assert after != before
+    assert build_annual(2022, unit=october.unit).figures.totals.activities == activities + 1

@@ -62,6 +62,10 @@ class Finding(db.Model):
         Index("ix_finding_status_active", "status", "active"),
         # The register over every community (admin): newest first, a page at a time.
         Index("ix_finding_found", "found_on", "id"),
+        # A unit's findings of a period (the 月报's and the 年度总结's counts, zones and
+        # survey sentence): by the unit, not the county's period through ix_finding_found
+        # (over a year, 100 units' findings read to keep one's).
+        Index("ix_finding_unit_found", "unit_id", "found_on"),
         # A month's hand-overs and fixes of findings found whenever (the 月报's
         # 「本月移交N处、整改N处」, rollups.findings.moves_plan): range scans by the day.
         Index("ix_finding_handed_over_on", "handed_over_on"),

@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 
 from ..models import Community, SummaryScope, Unit
 from ..rollups import Scope
-from ..rollups.batch import Plan, gather, run
+from ..rollups.batch import Plan, built_once, gather, run
 from ..rollups.checklist import (
     resource_progress_by_category_plan,
     resource_progress_plan,
@@ -82,8 +82,22 @@ def annual_plan(year: int, *, unit: Unit | None = None, community: Community | N
     note = find_year_note(scope, year)  # people's words: an entity, read now
     # the months begun: one to come has nothing to tell yet
     last = 12 if year < today.year else today.month
-    months = [_month_plan(Scope(*month_bounds(year, m), unit_id=unit_id, community_ids=ids))
-              for m in range(1, last + 1)]
+    # the months' and the checklist's statements built once per scope in a process, as
+    # the year's and the 月报's are (``batch.built_once``): building and combining ~50
+    # SELECTs cost more CPU than running them, and with every part built once the
+    # page's whole batch is combined once too. One key for all the months, so a year
+    # takes two places in the bounded cache of built plans, not thirteen.
+    months = built_once(("annual months", year, last, unit_id, ids), lambda: gather(
+        *(_month_plan(Scope(*month_bounds(year, m), unit_id=unit_id, community_ids=ids))
+          for m in range(1, last + 1)), shape=lambda *figures: figures))
+    # the checklist of the year as 社区共建进展 reads it, to the year's end (its county
+    # branch reads today: in the key, as the progress pages' is)
+    checklist = built_once(("annual checklist", year, unit_id, ids, local_today()),
+                           lambda: gather(
+        resource_progress_plan(year, community_ids=ids, unit_id=unit_id, until=year_end),
+        resource_progress_by_category_plan(year, community_ids=ids, unit_id=unit_id,
+                                           until=year_end),
+        shape=lambda items, categories: (items, categories)))
     # the 已定稿 months, compared with their signed 月报 as the 月报 page does; a
     # liaison's part of the unit has no signed 月报 of its own to compare with
     restricted = community is None and community_ids is not None
@@ -91,8 +105,8 @@ def annual_plan(year: int, *, unit: Unit | None = None, community: Community | N
     lives = [summary_plan(year, m, unit=unit, community=community, today=today, note=kept)
              for m, (kept, _copy) in signed.items()]
 
-    def shape(figures, items, categories, *rest) -> AnnualSummary:
-        month_figures, live = rest[:last], rest[last:]
+    def shape(figures, checklist, month_figures, *live) -> AnnualSummary:
+        items, categories = checklist
         changed, rewritten = [], []
         for (m, (_kept, copy)), month in zip(signed.items(), live):
             if changes(copy, month):
@@ -119,9 +133,5 @@ def annual_plan(year: int, *, unit: Unit | None = None, community: Community | N
 
     return gather(
         year_figures_plan(year, unit=unit, community=community, community_ids=community_ids),
-        # the checklist of the year as 社区共建进展 reads it, to the year's end
-        resource_progress_plan(year, community_ids=ids, unit_id=unit_id, until=year_end),
-        resource_progress_by_category_plan(year, community_ids=ids, unit_id=unit_id,
-                                           until=year_end),
-        *months, *lives, shape=shape)
+        checklist, months, *lives, shape=shape)
 

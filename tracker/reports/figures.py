@@ -258,6 +258,7 @@ class MonthlyFigures:
     findings: FindingCounts  # found in the month, of approved surveys (those 待审核 are
     # in ``pending``), with their statuses on the month's last day
     finding_moves: FindingMoves  # handed over and fixed in the month, whenever found
+    # (the year's: none asked, see ``_period_plan``)
     coverage: Coverage | None  # a unit's 参与情况 (None for a community summary), over
     # the summary's communities when it is about some of them (unit + community, or a
     # liaison's part): the same work as the rest of the text
@@ -265,7 +266,7 @@ class MonthlyFigures:
     fund_ledgers: tuple[LedgerFunds, ...]  # the 附表“共建活动经费”'s rows, one per ledger
     fund_places: list[str]  # the communities where the month's money was spent, in order
     needs: NeedCounts  # 需求清单 / 微心愿: posted and fulfilled in the month
-    ledger: list[LedgerRow]
+    ledger: list[LedgerRow]  # the year's: none asked (``_period_plan``)
 
     @property
     def is_empty(self) -> bool:
@@ -389,6 +390,13 @@ def _period_plan(year: int, month: int | None, bounds: tuple[date, date],
     # the totals are the categories' rows added up, and the distinct members of every
     # grouping come from one read of the month's participations
     per_category, part = category_task_rows(scope), participants_part(scope)
+    moves, ledger = moves_plan(scope), ledger_plan(scope)
+    if month is None:
+        # the 年度总结 has neither the 台账 nor the 「本月移交」 sentence and its zones
+        # read only their work (``narrative.double_text``): over a year of the county
+        # they were two thirds of its statement's time (docs/performance.md, "the 年度
+        # 总结 at county scale"), so the year does not ask them
+        moves, ledger = Plan((), FindingMoves), Plan((), list)
     return gather(
         figures_plan(scope, tasks=summed(per_category), members=members_plan(part)),
         _people_apart_plan(scope) if unit_id is not None else constant((0, 0, 0, 0)),
@@ -400,13 +408,13 @@ def _period_plan(year: int, month: int | None, bounds: tuple[date, date],
                                       members_plan(part, double_only=True))),
         names,
         findings_counts_plan(scope),
-        moves_plan(scope),
+        moves,
         coverage_plan(unit_id, date_from, date_to, ids) if unit_id is not None
         else constant(None),
         ledger_funds_plan(scope, year),
         spent_places_plan(scope),
         need_counts_plan(scope, today),
-        ledger_plan(scope),
+        ledger,
         shape=shape)
 
 

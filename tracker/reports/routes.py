@@ -317,18 +317,17 @@ def participations_export():
 
 def _annual_selection(year: int | None) -> Selection:
     """``_selection`` for the year: a liaison who manages every community of each month
-    of the unit's year (``summary_notes.outside_reach``, as the 月报 asks per month)
-    sees the whole unit, the admin's document; one who does not, their part of it."""
+    of the unit's year (``summary_notes.outside_reach``, the 月报's question asked of
+    every month begun at once, in one statement) sees the whole unit, the admin's
+    document; one who does not, their part of it."""
     selection = _selection()
     if year is not None and selection.community_ids is not None:
         today = local_today()
         last = 12 if year < today.year else today.month
-        outside = {c.id: c for month in range(1, last + 1)
-                   for c in summary_notes.outside_reach(current_user, selection.scope, year,
-                                                        month)}
-        if not outside:
+        selection.outside = summary_notes.outside_reach(current_user, selection.scope, year,
+                                                        1, through=last)
+        if not selection.outside:
             selection.community_ids = None
-        selection.outside = list(outside.values())
     return selection
 
 

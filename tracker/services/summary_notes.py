@@ -166,14 +166,21 @@ def save_notes(actor: Member, scope: SummaryScope, year: int, month: int,
     return [c.field for c in merged.kept]
 
 
-def unit_month_community_ids(unit_id: int, year: int, month: int):
+def unit_month_community_ids(unit_id: int, year: int, month: int,
+                             through: int | None = None):
     """The communities whose figures a unit's 月报 of the month holds, as a select of
     ids: where its activities of the month took place (any not cancelled, reported or
     not), where its fund entries of the year to the month's end were made or its
     budgets are, and where the needs its members claimed or its tasks took on were
     posted or fulfilled that month. A view of the unit that leaves one of them out is
-    a part of the unit; one that holds them all has every figure of the whole."""
-    date_from, date_to = month_bounds(year, month)
+    a part of the unit; one that holds them all has every figure of the whole.
+
+    ``through``: the months ``month`` to ``through`` of the year at once — the union of
+    each month's, as one select (the 年度总结 asks it of every month begun). Each
+    month's conditions are a range of dates, or the year to the month's end, so the
+    union is the same conditions over the months' whole range."""
+    date_from = month_bounds(year, month)[0]
+    date_to = month_bounds(year, through or month)[1]
     last = date_to - timedelta(days=1)
     budgeted = budgets(Scope(unit_id=unit_id), year).subquery()
     ids = select(Task.community_id).where(
@@ -191,32 +198,39 @@ def unit_month_community_ids(unit_id: int, year: int, month: int):
     return select(ids.c.community_id)
 
 
-def signed_community_ids(scope: SummaryScope, year: int, month: int):
+def signed_community_ids(scope: SummaryScope, year: int, month: int,
+                         through: int | None = None):
     """The communities the month's signed document in force covers (fixed at its 定稿,
     ``summary_copy_community``), as a select of ids: none when the month is not
-    已定稿 or was finalised before documents were kept."""
+    已定稿 or was finalised before documents were kept. ``through``: those of the
+    months ``month`` to ``through`` at once."""
+    months = (SummaryNote.month == month if through is None
+              else SummaryNote.month.between(month, through))
     return (select(summary_copy_community.c.community_id)
             .join(SummaryCopy, SummaryCopy.id == summary_copy_community.c.copy_id)
             .join(SummaryNote, SummaryNote.id == SummaryCopy.note_id)
-            .where(SummaryNote.scope_key == scope.key, SummaryNote.year == year,
-                   SummaryNote.month == month, SummaryNote.finalized_at.is_not(None),
+            .where(SummaryNote.scope_key == scope.key, SummaryNote.year == year, months,
+                   SummaryNote.finalized_at.is_not(None),
                    SummaryCopy.reopened_at.is_(None)))
 
 
-def reach_community_ids(unit_id: int, year: int, month: int):
+def reach_community_ids(unit_id: int, year: int, month: int, through: int | None = None):
     """The communities a liaison must manage to see a unit's month whole, as a select of
     ids: those its figures touch now (``unit_month_community_ids``) and, once it is
     已定稿, those its signed document covers. A liaison who lacks one sees a part of the
     unit, live; after a void they still do not see a signed document that holds a
-    community beyond them, and a 补录 elsewhere does not widen their live view."""
-    return unit_month_community_ids(unit_id, year, month).union(
-        signed_community_ids(SummaryScope(unit_id), year, month))
+    community beyond them, and a 补录 elsewhere does not widen their live view.
+    ``through``: every month ``month`` to ``through`` at once (their union)."""
+    return unit_month_community_ids(unit_id, year, month, through).union(
+        signed_community_ids(SummaryScope(unit_id), year, month, through))
 
 
-def unit_month_communities(unit_id: int, year: int, month: int) -> list[Community]:
+def unit_month_communities(unit_id: int, year: int, month: int,
+                           through: int | None = None) -> list[Community]:
     """``reach_community_ids`` as communities, in natural order."""
     return list(db.session.scalars(
-        select(Community).where(Community.id.in_(reach_community_ids(unit_id, year, month)))
+        select(Community).where(Community.id.in_(
+            reach_community_ids(unit_id, year, month, through)))
         .order_by(Community.sort_key, Community.id)))
 
 
@@ -227,14 +241,15 @@ def outside_of(actor: Member, communities) -> list:
 
 
 def outside_reach(actor: Member, scope: SummaryScope, year: int,
-                  month: int) -> list[Community]:
+                  month: int, through: int | None = None) -> list[Community]:
     """The communities of a unit's month (``unit_month_communities``: its live ones and
     those of its signed document) that ``actor`` does not manage: none for an admin,
-    for a community's summary, or for a liaison who sees the whole unit."""
+    for a community's summary, or for a liaison who sees the whole unit. ``through``:
+    of any of the months ``month`` to ``through``, in one statement."""
     if managed_community_ids(actor) is None or scope.unit_id is None or (
             scope.community_id is not None):
         return []
-    return outside_of(actor, unit_month_communities(scope.unit_id, year, month))
+    return outside_of(actor, unit_month_communities(scope.unit_id, year, month, through))
 
 
 def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
