@@ -8,8 +8,8 @@ statement time (docs/performance.md, "the 年度总结 at county scale").
 
 Downgrade drops the index.
 
-Revision ID: 0057_annualperf_finding_unit
-Revises: 0056_nextyear_item_year_index
+Revision ID: 0058_annualperf_finding_unit
+Revises: 0057_small2_old_timeouts
 Create Date: 2026-12-04 14:00:00.000000
 
 """
@@ -17,8 +17,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0057_annualperf_finding_unit'
-down_revision = '0056_nextyear_item_year_index'
+revision = '0058_annualperf_finding_unit'
+down_revision = '0057_small2_old_timeouts'
 branch_labels = None
 depends_on = None
 
