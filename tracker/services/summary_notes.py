@@ -266,14 +266,14 @@ def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
     return note
 
 
-def copy_within(managed: set[int] | None):
-    """SQL: the ``SummaryCopy`` covers no community outside ``managed`` (None: every
+def copy_within(managed: set[int] | None, copy=SummaryCopy, covers=summary_copy_community):
+    """SQL: the kept document (a ``SummaryCopy``; a ``YearCopy`` with its ``covers``,
+    ``year_copy_community``) covers no community outside ``managed`` (None: every
     community, an admin's reach)."""
     if managed is None:
         return true()
-    return ~exists(select(summary_copy_community.c.community_id).where(
-        summary_copy_community.c.copy_id == SummaryCopy.id,
-        summary_copy_community.c.community_id.not_in(managed)))
+    return ~exists(select(covers.c.community_id).where(
+        covers.c.copy_id == copy.id, covers.c.community_id.not_in(managed)))
 
 
 def current_copy(note: SummaryNote | None,
