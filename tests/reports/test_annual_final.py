@@ -184,3 +184,27 @@ def test_a_liaison_who_sees_part_of_the_units_year_may_not_sign_it(client, login
     page = client.get(f"/reports/annual?{query(october)}").get_data(as_text=True)
     assert "定稿的是全单位的年度总结" in page and "东门社区" in page
     assert db.session.scalar(select(YearNote.finalized_by_id)) == october.admin.id
+
+
+def test_every_signed_document_of_the_year_stays_downloadable(client, login, october):
+    """定稿记录: re-opened and signed again, both documents are listed, numbered, and each
+    downloads as it was signed; another unit's year does not serve them."""
+    scope = SummaryScope(unit_id=october.unit.id)
+    with unit_of_work():
+        annual_final.finalize_year(october.admin, scope, YEAR)
+    first = db.session.scalar(select(YearCopy))
+    first_csv = first.csv
+    with unit_of_work():
+        year_notes.reopen_year(october.admin, scope, YEAR)
+        approve_report(october.tasks["待审核整治"].report, october.admin)
+        annual_final.finalize_year(october.admin, scope, YEAR)
+    login(october.liaison)  # manages every community the unit's 2022 touched
+    page = client.get(f"/reports/annual?{query(october)}").get_data(as_text=True)
+    assert "定稿记录（2份）" in page and "第1次定稿" in page and "（现行定稿）" in page
+    response = client.get(f"/reports/annual/signed/{first.id}.csv?{query(october)}")
+    assert response.status_code == 200 and response.data == first_csv
+    assert unquote(response.headers["Content-Disposition"]).endswith(
+        "县商务局2022年社区共建工作总结（第1次定稿）.csv")
+    other = f"unit={october.other_unit.id}&year={YEAR}"
+    login(october.admin)
+    assert client.get(f"/reports/annual/signed/{first.id}.csv?{other}").status_code == 404

@@ -67,9 +67,11 @@ def _far_unit_year_signed(w):
     """县财政局's 2022 finalised (its 年度总结 kept)."""
     from tracker.models import SummaryScope
     from tracker.reports import annual_final
+    from tracker.services.year_notes import current_year_copy
 
     _far_unit(w)
-    annual_final.finalize_year(w.admin, SummaryScope(w.far_unit.id), 2022)
+    w.far_year_copy = current_year_copy(
+        annual_final.finalize_year(w.admin, SummaryScope(w.far_unit.id), 2022)).id
     db.session.commit()
 
 
@@ -77,8 +79,10 @@ def _unit_year_signed(w):
     """县商务局's 2022 finalised (its 年度总结 kept)."""
     from tracker.models import SummaryScope
     from tracker.reports import annual_final
+    from tracker.services.year_notes import current_year_copy
 
-    annual_final.finalize_year(w.admin, SummaryScope(w.unit.id), 2022)
+    w.unit_year_copy = current_year_copy(
+        annual_final.finalize_year(w.admin, SummaryScope(w.unit.id), 2022)).id
     db.session.commit()
 
 
@@ -105,6 +109,10 @@ def _far_unit_rows() -> list:
         Route("reports.reopen_annual", "POST",
               lambda w: f"/reports/annual/reopen?unit={w.far_unit.id}&year=2022",
               OTHER_UNITS, setup=_far_unit_year_signed, id="annual-reopen-other-unit"),
+        Route("reports.annual_signed_export", "GET",
+              lambda w: f"/reports/annual/signed/{w.far_year_copy}.docx?unit={w.far_unit.id}"
+                        "&year=2022", OTHER_UNITS, setup=_far_unit_year_signed,
+              id="annual-signed-other-unit"),
     ]
     rows += [Route("reports.monthly_export", "GET",
                    lambda w, fmt=fmt: f"/reports/monthly.{fmt}?{query(w)}", OTHER_UNITS,
@@ -258,6 +266,17 @@ CASES = [
           lambda w: f"/reports/annual/reopen?community={w.community.id}&year=2022",
           {"admin": OK, "liaison": FORBIDDEN, "other_liaison": HIDDEN},
           id="annual-reopen-community"),
+    # the year's 定稿记录 as signed: whoever may read the (whole) 年度总结, each under its
+    # own year's summary only
+    Route("reports.annual_signed_export", "GET",
+          lambda w: f"/reports/annual/signed/{w.unit_year_copy}.xlsx?unit={w.unit.id}&year=2022",
+          STAFF_ANY, setup=_unit_year_signed, id="annual-signed-unit"),
+    Route("reports.annual_signed_export", "GET",
+          lambda w: f"/reports/annual/signed/{w.unit_year_copy}.csv?unit={w.unit.id}&year=2021",
+          STAFF_NOT_FOUND, setup=_unit_year_signed, id="annual-signed-another-year"),
+    Route("reports.annual_signed_export", "GET",
+          lambda w: f"/reports/annual/signed/{w.unit_year_copy}.csv?unit=999&year=2022",
+          STAFF_NOT_FOUND, setup=_unit_year_signed, id="annual-signed-unknown-unit"),
     Route("reports.records", "GET", lambda w: "/reports/records", everyone()),
     Route("reports.record", "GET", lambda w: f"/reports/records/{w.member.id}", RECORD_OF_MEMBER,
           default=HIDDEN),

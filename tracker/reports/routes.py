@@ -372,8 +372,11 @@ def _annual_page(selection: Selection, notes_form: AnnualNotesForm | None = None
         final.mark_current(summary)
     if signed is not None and _current():
         signed = None
+    # 定稿记录: a year with no note has never been signed (a copy belongs to its note)
+    history = (annual_final.history(selection.scope, summary.year, current_user)
+               if summary is not None and summary.note is not None else [])
     return render_template(
-        "reports/annual.html", form=form, summary=summary, query=query,
+        "reports/annual.html", history=history, form=form, summary=summary, query=query,
         monthly_query={k: v for k, v in query.items() if k != "year"},
         writable=writable, notes_form=notes_form, stale=stale, signed=signed,
         changes=changes, reworded=reworded, current=_current(), outside=selection.outside,
@@ -413,6 +416,20 @@ def annual_export(fmt: str):
     if summary.final:
         final.mark_current(summary)
     return _document_download(summary, fmt)  # the 月报's exporters: any ``document.Document``
+
+
+@bp.get("/annual/signed/<int:copy_id>.<any(docx, xlsx, csv):fmt>")
+@staff_required
+def annual_signed_export(copy_id: int, fmt: str):
+    """One document of the year's 定稿记录 as it was signed (in force or re-opened
+    since): for an admin or a liaison who manages every community it covers."""
+    year = _year_of_document()
+    kept = annual_final.kept_year_copy(_annual_selection(year).scope, year, copy_id,
+                                       current_user)
+    if kept is None:
+        abort(404)
+    copy, number = kept
+    return _kept_download(copy, fmt, final.copy_filename(copy, number, fmt))
 
 
 @bp.post("/annual/notes")
