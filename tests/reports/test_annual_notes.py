@@ -6,8 +6,8 @@ per summary and year — not the 月报's, not another year's — and told after
 and the pending note, numbered on, one paragraph a line, each left out with its heading
 when empty, in the page, .docx, .xlsx and .csv alike. Too long is said on the page,
 what was typed kept. A save from an older page keeps the other's words in a field it
-left as shown, and is refused where both wrote differently, as the 月报's is. The year
-has no 定稿.
+left as shown, and is refused where both wrote differently, as the 月报's is. The year's
+定稿 is tests/reports/test_annual_final.py.
 """
 from __future__ import annotations
 
@@ -147,11 +147,11 @@ def test_a_refused_save_keeps_what_was_typed(client, login, october):
     assert db.session.scalar(select(SummaryNote)) is None
 
 
-def test_the_page_offers_the_words_and_no_finalising(client, login, october):
-    """A community's summary read by an admin: the form is there; the year is never
-    signed, so no 定稿 button."""
+def test_the_page_offers_the_words_and_the_years_finalising(client, login, october):
+    """A community's summary read by an admin: the form is there; 2022 is over, so the
+    year's 定稿 button is offered (not a month's)."""
     login(october.admin)
     page = client.get(f"/reports/annual?community={october.jiefang.id}&year=2022").get_data(
         as_text=True)
     assert 'name="problems"' in page
-    assert "/reports/finalize" not in page and "标记" not in page
+    assert "/reports/finalize" not in page and "/reports/annual/finalize" in page

@@ -51,8 +51,9 @@ PAGE = 6
 def test_the_page_statements_for_an_admin_and_a_liaison(october, client, login, count_queries):
     """A liaison's unit is the whole unit when they manage every community of each month
     of its year begun (``routes._annual_selection``): the communities they manage are
-    read, then ONE statement asks all twelve months of 2022 at once — not one a month
-    (it was one a month: 12 more statements). A liaison who sees a part compares no
+    read, then ONE statement asks all twelve months of 2022 and the year's signed
+    document at once (``year_notes.year_outside``) — not one a month (it was one a
+    month: 12 more statements). A liaison who sees a part compares no
     已定稿 month with its kept copy: one statement fewer."""
     url = f"/reports/annual?unit={october.unit.id}&year=2022"
     counts = {}

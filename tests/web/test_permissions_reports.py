@@ -6,7 +6,8 @@ in their communities (``member`` is on ``past_task`` in community A), or admin.
 
 "Another unit" is 县财政局 (``far_unit``, made by the rows that need it): it worked in
 the liaison's community A in October 2022, so the liaison is near it, yet its summary,
-every download of it, its notes, 定稿 and signed copies are an admin's only.
+every download of it, its notes, 定稿 (the month's and the year's) and signed copies are
+an admin's only.
 """
 from datetime import datetime, timezone
 
@@ -62,6 +63,29 @@ def _far_unit_signed(w):
     w.far_copy = current_copy(final.finalize(w.admin, SummaryScope(w.far_unit.id), 2022, 10)).id
 
 
+def _far_unit_year_signed(w):
+    """县财政局's 2022 finalised (its 年度总结 kept)."""
+    from tracker.models import SummaryScope
+    from tracker.reports import annual_final
+    from tracker.services.year_notes import current_year_copy
+
+    _far_unit(w)
+    w.far_year_copy = current_year_copy(
+        annual_final.finalize_year(w.admin, SummaryScope(w.far_unit.id), 2022)).id
+    db.session.commit()
+
+
+def _unit_year_signed(w):
+    """县商务局's 2022 finalised (its 年度总结 kept)."""
+    from tracker.models import SummaryScope
+    from tracker.reports import annual_final
+    from tracker.services.year_notes import current_year_copy
+
+    w.unit_year_copy = current_year_copy(
+        annual_final.finalize_year(w.admin, SummaryScope(w.unit.id), 2022)).id
+    db.session.commit()
+
+
 def _far_unit_rows() -> list:
     """Every summary route asked for the other unit: an admin's only."""
     query = lambda w: f"unit={w.far_unit.id}&month={MONTH}"  # noqa: E731
@@ -78,6 +102,18 @@ def _far_unit_rows() -> list:
                    lambda w: f"/reports/annual/notes?unit={w.far_unit.id}&year=2022",
                    OTHER_UNITS, setup=_far_unit, data={"problems": "问题", "plans": ""},
                    id="annual-notes-other-unit")]
+    rows += [
+        Route("reports.finalize_annual", "POST",
+              lambda w: f"/reports/annual/finalize?unit={w.far_unit.id}&year=2022",
+              OTHER_UNITS, setup=_far_unit, id="annual-finalize-other-unit"),
+        Route("reports.reopen_annual", "POST",
+              lambda w: f"/reports/annual/reopen?unit={w.far_unit.id}&year=2022",
+              OTHER_UNITS, setup=_far_unit_year_signed, id="annual-reopen-other-unit"),
+        Route("reports.annual_signed_export", "GET",
+              lambda w: f"/reports/annual/signed/{w.far_year_copy}.docx?unit={w.far_unit.id}"
+                        "&year=2022", OTHER_UNITS, setup=_far_unit_year_signed,
+              id="annual-signed-other-unit"),
+    ]
     rows += [Route("reports.monthly_export", "GET",
                    lambda w, fmt=fmt: f"/reports/monthly.{fmt}?{query(w)}", OTHER_UNITS,
                    setup=_far_unit, id=f"{fmt}-other-unit") for fmt in ("docx", "xlsx", "csv")]
@@ -215,6 +251,32 @@ CASES = [
     Route("reports.save_annual_notes", "POST",
           lambda w: "/reports/annual/notes?unit=999&year=2022", STAFF_NOT_FOUND,
           data={"problems": "问题"}, id="annual-notes-unknown-unit"),
+    # the year's 定稿: whoever may write its words (the 月报's rule); re-opening, an admin
+    Route("reports.finalize_annual", "POST",
+          lambda w: f"/reports/annual/finalize?community={w.community.id}&year=2022",
+          STAFF_OF_COMMUNITY, id="annual-finalize-community"),
+    Route("reports.finalize_annual", "POST",
+          lambda w: "/reports/annual/finalize?unit=999&year=2022", STAFF_NOT_FOUND,
+          id="annual-finalize-unknown-unit"),
+    Route("reports.reopen_annual", "POST",
+          lambda w: f"/reports/annual/reopen?unit={w.unit.id}&year=2022",
+          {"admin": OK, "liaison": FORBIDDEN, "other_liaison": FORBIDDEN},
+          setup=_unit_year_signed, id="annual-reopen-unit"),
+    Route("reports.reopen_annual", "POST",
+          lambda w: f"/reports/annual/reopen?community={w.community.id}&year=2022",
+          {"admin": OK, "liaison": FORBIDDEN, "other_liaison": HIDDEN},
+          id="annual-reopen-community"),
+    # the year's 定稿记录 as signed: whoever may read the (whole) 年度总结, each under its
+    # own year's summary only
+    Route("reports.annual_signed_export", "GET",
+          lambda w: f"/reports/annual/signed/{w.unit_year_copy}.xlsx?unit={w.unit.id}&year=2022",
+          STAFF_ANY, setup=_unit_year_signed, id="annual-signed-unit"),
+    Route("reports.annual_signed_export", "GET",
+          lambda w: f"/reports/annual/signed/{w.unit_year_copy}.csv?unit={w.unit.id}&year=2021",
+          STAFF_NOT_FOUND, setup=_unit_year_signed, id="annual-signed-another-year"),
+    Route("reports.annual_signed_export", "GET",
+          lambda w: f"/reports/annual/signed/{w.unit_year_copy}.csv?unit=999&year=2022",
+          STAFF_NOT_FOUND, setup=_unit_year_signed, id="annual-signed-unknown-unit"),
     Route("reports.records", "GET", lambda w: "/reports/records", everyone()),
     Route("reports.record", "GET", lambda w: f"/reports/records/{w.member.id}", RECORD_OF_MEMBER,
           default=HIDDEN),

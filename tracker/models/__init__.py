@@ -29,11 +29,14 @@ from .reminders import (
 )
 from .residents import Resident, ResidentCategory, resident_member, task_resident
 from .summaries import (
+    KeptDocument,
     SummaryCopy,
     SummaryNote,
     SummaryScope,
+    YearCopy,
     YearNote,
     summary_copy_community,
+    year_copy_community,
 )
 from .waitlist import WaitlistEntry, WaitStatus
 from .security import LoginSession, SubmissionToken, ThrottleHit
@@ -120,6 +123,7 @@ __all__ = [
     "Section",
     "SubmissionToken",
     "SummaryCopy",
+    "KeptDocument",
     "SummaryNote",
     "SummaryScope",
     "TargetMeasure",
@@ -131,9 +135,11 @@ __all__ = [
     "WaitlistEntry",
     "Unit",
     "WEBHOOK_CHANNELS",
+    "YearCopy",
     "YearNote",
     "Zone",
     "liaison_community",
     "phone_spelt_oddly",
     "summary_copy_community",
+    "year_copy_community",
 ]

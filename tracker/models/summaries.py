@@ -76,9 +76,9 @@ class SummaryNote(db.Model):
 
 class YearNote(db.Model):
     """存在问题 and 下步打算 of a 年度总结 (annual summary), kept per summary
-    (``SummaryScope.key``) and year. Apart from ``SummaryNote``, whose readers (定稿,
-    its kept copies, who may change a signed month) all take a row for a month: the
-    year has no 定稿, so its words are only ever written and read."""
+    (``SummaryScope.key``) and year, and whether the year is 已定稿. Apart from
+    ``SummaryNote``, whose readers (its kept copies, who may change a signed month) all
+    take a row for a month; the year's kept documents are ``YearCopy``."""
 
     __table_args__ = (UniqueConstraint("scope_key", "year"),)
 
@@ -91,6 +91,15 @@ class YearNote(db.Model):
     plans: Mapped[str | None] = mapped_column(Text)  # 下步打算
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # 已定稿
+    finalized_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+
+    finalized_by: Mapped["Member | None"] = relationship(  # noqa: F821
+        foreign_keys=[finalized_by_id])
+
+    @property
+    def final(self) -> bool:
+        return self.finalized_at is not None
 
 
 summary_copy_community = Table(
@@ -106,22 +115,14 @@ when they manage them all (``reports.final.may_read``), whatever the month's dat
 becomes afterwards."""
 
 
-class SummaryCopy(db.Model):
-    """The 月报 as it was when the month was marked 已定稿: the rendered page section
-    and the .csv, .docx and .xlsx bytes, served for the finalised month instead of
-    the live figures (the signed document does not change afterwards). Re-opening
-    the month keeps the copy as history (``reopened_at``); the note's current copy
-    is the one not re-opened — one at most, which the database holds to as well
-    (``uq_summary_copy_current``: 定稿's lock keeps two 定稿 apart, the index backs it)."""
-
-    __table_args__ = (
-        Index("uq_summary_copy_current", "note_id", unique=True,
-              sqlite_where=text("reopened_at IS NULL"),
-              postgresql_where=text("reopened_at IS NULL")),
-    )
+class KeptDocument:
+    """A document as it was signed (定稿): the rendered page section and the .csv,
+    .docx and .xlsx bytes, served instead of the live figures, and when and by whom it
+    was signed and re-opened. The 月报's (``SummaryCopy``) and the 年度总结's
+    (``YearCopy``) are kept alike, so one set of functions keeps, serves and compares
+    both (``reports.final``)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    note_id: Mapped[int] = mapped_column(ForeignKey("summary_note.id"), index=True)
     finalized_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finalized_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
     reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -135,9 +136,52 @@ class SummaryCopy(db.Model):
     # 0: kept before it was recorded): another than today's differs in wording, not
     # necessarily in data
     wording_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SummaryCopy(KeptDocument, db.Model):
+    """The 月报 as it was when the month was marked 已定稿 (``KeptDocument``), served
+    for the finalised month instead of the live figures (the signed document does not
+    change afterwards). Re-opening the month keeps the copy as history
+    (``reopened_at``); the note's current copy is the one not re-opened — one at most,
+    which the database holds to as well (``uq_summary_copy_current``: 定稿's lock keeps
+    two 定稿 apart, the index backs it)."""
+
+    __table_args__ = (
+        Index("uq_summary_copy_current", "note_id", unique=True,
+              sqlite_where=text("reopened_at IS NULL"),
+              postgresql_where=text("reopened_at IS NULL")),
+    )
+
+    note_id: Mapped[int] = mapped_column(ForeignKey("summary_note.id"), index=True)
     # when an erasure (删除个人信息) took a person's name, address and phone out of the
     # kept text (``services.erasure.redact_copies``; the figures stay as signed); None:
     # as signed. Deferred: read only where a copy is shown, so the code that re-opens or
     # lists copies also runs on a database of before the column (tests/test_migrations.py
     # re-opens a month at 0044, the only state holding two current copies)
     redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, deferred=True)
+
+
+year_copy_community = Table(
+    "year_copy_community",
+    db.metadata,
+    Column("copy_id", ForeignKey("year_copy.id"), primary_key=True),
+    Column("community_id", ForeignKey("community.id"), primary_key=True),
+)
+"""The communities a kept 年度总结 covers, fixed at 定稿, as ``summary_copy_community``
+for a month: a unit's year, every community one of its months touched then."""
+
+
+class YearCopy(KeptDocument, db.Model):
+    """The 年度总结 as it was when the year was marked 已定稿 (``KeptDocument``), kept
+    as the 月报's are: one current copy per year at most, re-opened ones kept as
+    history. A table of its own rather than ``summary_copy`` rows: every reader of
+    ``summary_copy`` (the 定稿记录, the year's comparison with its signed months, an
+    erasure's redaction, one current copy per month) takes its copies for a month."""
+
+    __table_args__ = (
+        Index("uq_year_copy_current", "note_id", unique=True,
+              sqlite_where=text("reopened_at IS NULL"),
+              postgresql_where=text("reopened_at IS NULL")),
+    )
+
+    note_id: Mapped[int] = mapped_column(ForeignKey("year_note.id"), index=True)

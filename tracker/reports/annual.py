@@ -10,8 +10,8 @@ rendered by the 月报's exporters (they take any ``document.Document``).
 
 存在问题 and 下步打算 are people's words for the year (``YearNote``,
 ``services.year_notes``), read when the plan is made, as the 月报's are, and told
-after the figures under their headings. The year has no 定稿: its 落款 is always
-today. The document is always written in Chinese (``DOCUMENT_LOCALE``).
+after the figures under their headings. Its 落款 is the day the year was marked
+已定稿 (``annual_final``), else today. The document is always written in Chinese (``DOCUMENT_LOCALE``).
 
 The year counts the data as it is now. A 已定稿 month whose live 月报 no longer reads
 as the copy kept at its 定稿 (``final.changes``, the 月报 page's comparison) is
@@ -35,7 +35,7 @@ from ..rollups.figures import figures_by_category_plan, figures_plan
 from ..rollups.scope import year_range
 from ..rollups.shared import category_task_rows, members_plan, participants_part, summed
 from ..services.year_notes import find_year_note
-from ..timeutil import local_today, month_bounds
+from ..timeutil import local_today, month_bounds, to_local
 from .annual_document import AnnualSummary, MonthRow
 from .annual_tables import annual_tables
 from .annual_text import annual_paragraphs, annual_subtitle, annual_title
@@ -125,8 +125,10 @@ def annual_plan(year: int, *, unit: Unit | None = None, community: Community | N
             summary.subtitle = annual_subtitle(figures, today)
             summary.paragraphs = annual_paragraphs(summary)
             summary.signer = (unit or community).name
-            summary.signed_on = _("%(y)s年%(m)s月%(d)s日", y=today.year, m=today.month,
-                                  d=today.day)
+            # 落款: the day the year was marked 已定稿, else today (as the 月报's)
+            signed_on = to_local(note.finalized_at).date() if note and note.final else today
+            summary.signed_on = _("%(y)s年%(m)s月%(d)s日", y=signed_on.year,
+                                  m=signed_on.month, d=signed_on.day)
             summary.appendix = appendix_line(tables)
             summary.empty_text = _("（无）")
         return summary

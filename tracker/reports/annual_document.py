@@ -70,6 +70,11 @@ class AnnualSummary:
     def year(self) -> int:
         return self.figures.year
 
+    @property
+    def final(self) -> bool:
+        """已定稿: the year's words are final and its document was kept."""
+        return self.note is not None and self.note.final
+
     def tables(self) -> list[Table]:
         return self.attached
 

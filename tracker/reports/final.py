@@ -52,6 +52,7 @@ from sqlalchemy.orm import aliased, defer
 from ..extensions import db
 from ..models import (
     Community,
+    KeptDocument,
     Member,
     SummaryCopy,
     SummaryNote,
@@ -89,16 +90,25 @@ def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
 
 
 def keep(note: SummaryNote, summary: MonthlySummary, actor: Member) -> SummaryCopy:
-    copy = SummaryCopy(note_id=note.id, finalized_at=note.finalized_at,
-                       finalized_by_id=actor.id, title=summary.title[:255],
-                       page=str(page_html(summary)), csv=render_csv(summary),
-                       docx=render_docx(summary), xlsx=render_xlsx(summary),
-                       wording_version=WORDING_VERSION)
+    return keep_document(SummaryCopy, summary_copy_community, note, summary, actor,
+                         covered(note))
+
+
+def keep_document(kind: type[KeptDocument], covers, note, document, actor: Member,
+                  communities) -> KeptDocument:
+    """Keep ``document`` (a 月报, or a 年度总结: ``kind`` ``YearCopy``) as signed for
+    ``note``, in every format, with the communities it covers (``communities``, a select
+    of ids, written to ``covers``): who may read it depends on them."""
+    copy = kind(note_id=note.id, finalized_at=note.finalized_at,
+                finalized_by_id=actor.id, title=document.title[:255],
+                page=str(page_html(document)), csv=render_csv(document),
+                docx=render_docx(document), xlsx=render_xlsx(document),
+                wording_version=WORDING_VERSION)
     db.session.add(copy)
     db.session.flush()
-    communities = covered(note).subquery()
-    db.session.execute(insert(summary_copy_community).from_select(
-        ["copy_id", "community_id"], select(literal(copy.id, Integer), communities.c[0])))
+    ids = communities.subquery()
+    db.session.execute(insert(covers).from_select(
+        ["copy_id", "community_id"], select(literal(copy.id, Integer), ids.c[0])))
     return copy
 
 
@@ -111,7 +121,7 @@ def covered(note: SummaryNote):
     return summary_notes.unit_month_community_ids(note.unit_id, note.year, note.month)
 
 
-def page_html(summary: MonthlySummary) -> Markup:
+def page_html(summary) -> Markup:
     """The page's document section (title block, text, 落款, 附表), in the document's
     language whoever renders it."""
     def render() -> str:
@@ -153,7 +163,7 @@ def _managed(reader: Member | None) -> set[int] | None:
     return None if reader is None else managed_community_ids(reader)
 
 
-def copy_bytes(copy: SummaryCopy, fmt: str) -> bytes:
+def copy_bytes(copy: KeptDocument, fmt: str) -> bytes:
     if fmt == "html":  # the page kept at 定稿: our template's escaped output
         return render_template("reports/standalone.html", title=copy.title,
                                page=Markup(copy.page)).encode("utf-8")  # nosec B704
@@ -219,22 +229,23 @@ def _signed_before(copy: SummaryCopy):
                and_(SummaryCopy.finalized_at == copy.finalized_at, SummaryCopy.id < copy.id))
 
 
-def copy_filename(copy: SummaryCopy, number: int, fmt: str) -> str:
+def copy_filename(copy: KeptDocument, number: int, fmt: str) -> str:
     """A kept document's name in the 定稿记录: its title and which 定稿 of the month it
     was, by which the copies of one month differ (the file is Chinese, as the 月报 is)."""
     return f"{copy.title}（第{number}次定稿）.{fmt}"
 
 
-def mark_current(summary: MonthlySummary, today: date | None = None) -> None:
-    """The live document of a 已定稿 month: its title (and so its file name) says it
-    is the current data, not the signed 月报, and it is dated today."""
+def mark_current(summary, today: date | None = None) -> None:
+    """The live document of a 已定稿 month (or year: any ``document.Document``): its
+    title (and so its file name) says it is the current data, not the signed document,
+    and it is dated today."""
     day = today or local_today()
     with force_locale(DOCUMENT_LOCALE):
         summary.title = _("%(title)s（当前数据，非定稿）", title=summary.title)
         summary.signed_on = _("%(y)s年%(m)s月%(d)s日", y=day.year, m=day.month, d=day.day)
 
 
-def changes(copy: SummaryCopy, summary: MonthlySummary) -> list[str]:
+def changes(copy: KeptDocument, summary) -> list[str]:
     """The parts of the live document that differ from the kept one, in the
     document's order: 标题, a numbered section's heading, 正文, 附表“…”. Empty when
     the live document says what was signed."""
@@ -262,7 +273,7 @@ def changes(copy: SummaryCopy, summary: MonthlySummary) -> list[str]:
     return parts
 
 
-def reworded(copy: SummaryCopy) -> bool:
+def reworded(copy: KeptDocument) -> bool:
     """Whether ``copy`` was rendered in another wording of the 月报 than this code's
     (kept by an earlier release): then what ``changes`` names may differ in wording
     only, and is not evidence that the data changed."""

@@ -55,7 +55,7 @@ from ..services.summary_notes import may_write
 from ..timeutil import local_today, month_bounds
 from ..services.shown import StaleEdit
 from ..view_support import run_service, stale_aware, stale_page
-from . import final
+from . import annual_final, final
 from .csv_export import render_csv
 from .exports import render_docx, render_participations_xlsx, render_record_xlsx, render_xlsx
 from .annual import annual_plan, build_annual
@@ -252,19 +252,22 @@ def monthly_export(fmt: str):
     month = _month_arg()
     selection = _selection(month)
     summary = _summary(selection, *month)
-    mimetype = FORMATS[fmt][1]
     signed = final.signed_copy(summary, current_user) if not _current() else None
-    if signed is not None:  # 已定稿: the document as it was signed (its page: our
-        # template's escaped output, kept at 定稿)
-        filename = f"{signed.title}.{fmt}"
-        return offer_download(
-            lambda: send_file(io.BytesIO(final.copy_bytes(signed, fmt)), mimetype=mimetype,
-                              as_attachment=True, download_name=filename),
-            filename=filename, preview="reports/_signed_document.html",
-            page=Markup(signed.page))  # nosec B704
+    if signed is not None:  # 已定稿: the document as it was signed
+        return _kept_download(signed, fmt, f"{signed.title}.{fmt}")
     if summary.final:
         final.mark_current(summary)
     return _document_download(summary, fmt)
+
+
+def _kept_download(copy, fmt: str, filename: str):
+    """A document kept at a 定稿 (a month's or a year's) in ``fmt``, as it was signed."""
+    # its page: our template's escaped output, kept at 定稿
+    return offer_download(
+        lambda: send_file(io.BytesIO(final.copy_bytes(copy, fmt)), mimetype=FORMATS[fmt][1],
+                          as_attachment=True, download_name=filename),
+        filename=filename, preview="reports/_signed_document.html",
+        page=Markup(copy.page))  # nosec B704
 
 
 def _document_download(summary, fmt: str):
@@ -288,13 +291,7 @@ def signed_export(copy_id: int, fmt: str):
     if kept is None:
         abort(404)
     copy, number = kept
-    filename = final.copy_filename(copy, number, fmt)
-    # its page: our template's escaped output, kept at 定稿
-    return offer_download(
-        lambda: send_file(io.BytesIO(final.copy_bytes(copy, fmt)), mimetype=FORMATS[fmt][1],
-                          as_attachment=True, download_name=filename),
-        filename=filename, preview="reports/_signed_document.html",
-        page=Markup(copy.page))  # nosec B704
+    return _kept_download(copy, fmt, final.copy_filename(copy, number, fmt))
 
 
 @bp.get("/participations.xlsx")
@@ -317,15 +314,13 @@ def participations_export():
 
 def _annual_selection(year: int | None) -> Selection:
     """``_selection`` for the year: a liaison who manages every community of each month
-    of the unit's year (``summary_notes.outside_reach``, the 月报's question asked of
-    every month begun at once, in one statement) sees the whole unit, the admin's
+    of the unit's year (``year_notes.year_outside``, the 月报's question asked of every
+    month begun and of the year's signed document at once, in one statement) sees the
+    whole unit, the admin's
     document; one who does not, their part of it."""
     selection = _selection()
     if year is not None and selection.community_ids is not None:
-        today = local_today()
-        last = 12 if year < today.year else today.month
-        selection.outside = summary_notes.outside_reach(current_user, selection.scope, year,
-                                                        1, through=last)
+        selection.outside = year_notes.year_outside(current_user, selection.scope, year)
         if not selection.outside:
             selection.community_ids = None
     return selection
@@ -363,19 +358,41 @@ def _annual_page(selection: Selection, notes_form: AnnualNotesForm | None = None
         communities_plan(reach_of(current_user), period), summary)
     form.unit.choices = [("", "—")] + [(str(u.id), u.name) for u in units]
     form.community.choices = [("", "—")] + [(str(c.id), c.name) for c in communities]
-    query = {k: v for k, v in {"unit": selection.unit.id if selection.unit else None,
-                               "community": selection.community.id if selection.community
-                               else None, "year": form.year.data}.items() if v}
-    # the year's words, written by whoever may write the 月报's (no 定稿: always open)
+    query = _annual_query(selection, form.year.data)
+    # the year's words, written by whoever may write the 月报's, until the year is 已定稿
     writable = summary is not None and may_write(current_user, selection.scope)
-    if writable and notes_form is None:
+    if writable and notes_form is None and not summary.final:
         note = summary.note
         notes_form = AnnualNotesForm(formdata=None, problems=note.problems if note else "",
                                      plans=note.plans if note else "",
                                      shown=year_notes.year_notes_shown_key(note))
-    return render_template("reports/annual.html", form=form, summary=summary, query=query,
-                           monthly_query={k: v for k, v in query.items() if k != "year"},
-                           writable=writable, notes_form=notes_form, stale=stale)
+    # a 已定稿 year: the kept document, and what differs in the live one (as the 月报's)
+    signed = annual_final.signed_year_copy(summary, current_user) if summary else None
+    changes = final.changes(signed, summary) if signed is not None else []
+    reworded = signed is not None and final.reworded(signed)
+    if summary is not None and summary.final and (signed is None or _current()):
+        final.mark_current(summary)
+    if signed is not None and _current():
+        signed = None
+    # 定稿记录: a year with no note has never been signed (a copy belongs to its note)
+    history = (annual_final.history(selection.scope, summary.year, current_user)
+               if summary is not None and summary.note is not None else [])
+    return render_template(
+        "reports/annual.html", history=history, form=form, summary=summary, query=query,
+        monthly_query={k: v for k, v in query.items() if k != "year"},
+        writable=writable, notes_form=notes_form, stale=stale, signed=signed,
+        changes=changes, reworded=reworded, current=_current(), outside=selection.outside,
+        # 定稿 signs the words the page's document shows (stored now), whatever is typed
+        finalize_key=year_notes.year_notes_shown_key(summary.note) if summary else None,
+        year_over=summary is not None and summary.year < local_today().year)
+
+
+def _annual_query(selection: Selection, year) -> dict:
+    """The query string that asks for this 年度总结 again."""
+    values = {"unit": selection.unit.id if selection.unit else None,
+              "community": selection.community.id if selection.community else None,
+              "year": year}
+    return {k: v for k, v in values.items() if v}
 
 
 def _year_of_document() -> int:
@@ -395,7 +412,26 @@ def annual_export(fmt: str):
     selection = _annual_selection(year)
     summary = build_annual(year, unit=selection.unit, community=selection.community,
                            community_ids=selection.community_ids)
+    signed = annual_final.signed_year_copy(summary, current_user) if not _current() else None
+    if signed is not None:  # 已定稿: the document as it was signed
+        return _kept_download(signed, fmt, f"{signed.title}.{fmt}")
+    if summary.final:
+        final.mark_current(summary)
     return _document_download(summary, fmt)  # the 月报's exporters: any ``document.Document``
+
+
+@bp.get("/annual/signed/<int:copy_id>.<any(docx, xlsx, csv):fmt>")
+@staff_required
+def annual_signed_export(copy_id: int, fmt: str):
+    """One document of the year's 定稿记录 as it was signed (in force or re-opened
+    since): for an admin or a liaison who manages every community it covers."""
+    year = _year_of_document()
+    kept = annual_final.kept_year_copy(_annual_selection(year).scope, year, copy_id,
+                                       current_user)
+    if kept is None:
+        abort(404)
+    copy, number = kept
+    return _kept_download(copy, fmt, final.copy_filename(copy, number, fmt))
 
 
 @bp.post("/annual/notes")
@@ -416,12 +452,33 @@ def save_annual_notes():
                   "success")
         else:
             flash(_("已保存存在问题和下步打算。"), "success")
-        return redirect(url_for(".annual", **{k: v for k, v in {
-            "unit": selection.unit.id if selection.unit else None,
-            "community": selection.community.id if selection.community else None,
-            "year": year}.items() if v}))
+        return redirect(url_for(".annual", **_annual_query(selection, year)))
     # refused, or too long: what was typed stays, another's words named next to it
     return _annual_page(selection, notes_form=form, stale=stale_page(form, refused))
+
+
+def _mark_year(service, done: str, form: ConfirmForm | None = None, **kwargs):
+    """The year's 定稿 or 重新打开: a one-button POST, then back to the 年度总结."""
+    year = _year_of_document()
+    selection = _annual_selection(year)
+    if (form or ConfirmForm()).validate_on_submit() and run_service(
+            None, service, current_user, selection.scope, year, **kwargs):
+        flash(done, "success")
+    return redirect(url_for(".annual", **_annual_query(selection, year)))
+
+
+@bp.post("/annual/finalize")
+@staff_required
+def finalize_annual():
+    form = FinalizeForm()
+    return _mark_year(annual_final.finalize_year, _("本年度总结已定稿。"), form,
+                      shown_words=form.shown.data)
+
+
+@bp.post("/annual/reopen")
+@staff_required
+def reopen_annual():
+    return _mark_year(year_notes.reopen_year, _("已重新打开本年度总结，可以修改。"))
 
 
 # --- 存在问题, 下步打算, 已定稿 ----------------------------------------------------------

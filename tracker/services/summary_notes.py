@@ -176,7 +176,7 @@ def unit_month_community_ids(unit_id: int, year: int, month: int,
     a part of the unit; one that holds them all has every figure of the whole.
 
     ``through``: the months ``month`` to ``through`` of the year at once — the union of
-    each month's, as one select (the 年度总结 asks it of every month begun). Each
+    each month's, as one select (the 年度总结 asks it of every month begun: ``year_notes.year_outside``). Each
     month's conditions are a range of dates, or the year to the month's end, so the
     union is the same conditions over the months' whole range."""
     date_from = month_bounds(year, month)[0]
@@ -225,12 +225,11 @@ def reach_community_ids(unit_id: int, year: int, month: int, through: int | None
         signed_community_ids(SummaryScope(unit_id), year, month, through))
 
 
-def unit_month_communities(unit_id: int, year: int, month: int,
-                           through: int | None = None) -> list[Community]:
+def unit_month_communities(unit_id: int, year: int, month: int) -> list[Community]:
     """``reach_community_ids`` as communities, in natural order."""
     return list(db.session.scalars(
         select(Community).where(Community.id.in_(
-            reach_community_ids(unit_id, year, month, through)))
+            reach_community_ids(unit_id, year, month)))
         .order_by(Community.sort_key, Community.id)))
 
 
@@ -241,15 +240,15 @@ def outside_of(actor: Member, communities) -> list:
 
 
 def outside_reach(actor: Member, scope: SummaryScope, year: int,
-                  month: int, through: int | None = None) -> list[Community]:
+                  month: int) -> list[Community]:
     """The communities of a unit's month (``unit_month_communities``: its live ones and
     those of its signed document) that ``actor`` does not manage: none for an admin,
-    for a community's summary, or for a liaison who sees the whole unit. ``through``:
-    of any of the months ``month`` to ``through``, in one statement."""
+    for a community's summary, or for a liaison who sees the whole unit (the year's
+    question, of every month at once: ``year_notes.year_outside``)."""
     if managed_community_ids(actor) is None or scope.unit_id is None or (
             scope.community_id is not None):
         return []
-    return outside_of(actor, unit_month_communities(scope.unit_id, year, month, through))
+    return outside_of(actor, unit_month_communities(scope.unit_id, year, month))
 
 
 def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
@@ -281,14 +280,14 @@ def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
     return note
 
 
-def copy_within(managed: set[int] | None):
-    """SQL: the ``SummaryCopy`` covers no community outside ``managed`` (None: every
+def copy_within(managed: set[int] | None, copy=SummaryCopy, covers=summary_copy_community):
+    """SQL: the kept document (a ``SummaryCopy``; a ``YearCopy`` with its ``covers``,
+    ``year_copy_community``) covers no community outside ``managed`` (None: every
     community, an admin's reach)."""
     if managed is None:
         return true()
-    return ~exists(select(summary_copy_community.c.community_id).where(
-        summary_copy_community.c.copy_id == SummaryCopy.id,
-        summary_copy_community.c.community_id.not_in(managed)))
+    return ~exists(select(covers.c.community_id).where(
+        covers.c.copy_id == copy.id, covers.c.community_id.not_in(managed)))
 
 
 def current_copy(note: SummaryNote | None,
