@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -212,7 +213,9 @@ def test_one_month_of_the_year_beyond_a_liaison_makes_the_year_their_part(
     """Each month of the unit's year is asked whether it went beyond the liaison (the
     question of the 月报 of that month), the year's first and last months too: work in a
     third community in that month alone makes the liaison of the other two see their
-    part of the year, titled with their communities."""
+    part of the year, titled with their communities. The third community is counted
+    nowhere; it is named only where the page says why they cannot 定稿 the unit's year,
+    as the 月报 names it."""
     october.liaison.communities = [october.jiefang, october.jianshe]
     ximen = f.community("西门社区")
     item = f.item(october.unit, ximen, "environment_cleanup", year=2022)
@@ -222,7 +225,9 @@ def test_one_month_of_the_year_beyond_a_liaison_makes_the_year_their_part(
     page = page_of(client, "/reports/annual?year=2022")
     assert "统计范围" in page
     assert "县商务局2022年社区共建工作总结" not in page
-    assert "西门社区" not in page  # not theirs: neither counted nor named
+    refusal = re.search(r'<p class="help" data-figure="final_refused">(.*?)</p>', page, re.S)
+    assert refusal and "本单位本年度还在西门社区开展了工作" in refusal.group(1)
+    assert "西门社区" not in page.replace(refusal.group(0), "")  # not theirs: not counted
 
 
 def test_a_bad_year_is_said_on_the_page_and_kept(client, login, october):
