@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import (Boolean, Column, Date, Enum, ForeignKey, Index, String, Table, and_, func,
-                        not_, text)
+from sqlalchemy import (Boolean, Column, Date, Enum, ForeignKey, Index, Integer, String, Table,
+                        and_, func, not_, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -85,6 +85,11 @@ class Member(UserMixin, db.Model):
     # read only that.
     on_roll: Mapped[bool] = mapped_column(Boolean, default=default_on_roll)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # 已合并至: the account kept when this duplicate of the same person was merged into
+    # it (services/merge.py); set once, with the account switched off. A plain column,
+    # not a foreign key: member rows are never deleted, and a key on member's own table
+    # would have SQLite rebuild the table every other table points at.
+    merged_into_id: Mapped[int | None] = mapped_column(Integer)
 
     unit: Mapped[Unit] = relationship(back_populates="members")
     communities: Mapped[list["Community"]] = relationship(  # noqa: F821
