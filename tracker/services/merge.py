@@ -126,10 +126,6 @@ class Preview:
     conflicts: list[Task] = field(default_factory=list)
     final_months: list[summary_notes.FinalMonth] = field(default_factory=list)
 
-    @property
-    def hours(self) -> float:
-        return self.minutes / 60
-
     def key(self) -> str:
         """What the page showed (``shown``): refused at the merge when it moved since —
         B claimed a task, was assigned one, a 补录 named B, a month touched was 定稿 — so
