@@ -21,7 +21,7 @@ def text(response) -> str:
 
 def confirm(client, keep, drop):
     shown = merge.preview(db.session.get(Member, keep.id), db.session.get(Member, drop.id)).key()
-    return client.post(f"/admin/members/{drop.id}/merge", data={"keep": keep.id, "shown": shown})
+    return client.post(f"/admin/members/{drop.id}/merge-into/{keep.id}", data={"shown": shown})
 
 
 def test_the_member_page_leads_to_a_confirmation_that_shows_what_moves(client, world, admin):

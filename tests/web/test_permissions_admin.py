@@ -45,7 +45,7 @@ def _merge(w):
     """合并账号's confirmation as its page posts it: 李四 into 张三, naming what it showed."""
     from tracker.services import merge
     keep, drop = (db.session.get(Member, m.id) for m in (w.member, w.other_member))
-    return {"keep": str(keep.id), "shown": merge.preview(keep, drop).key()}
+    return {"shown": merge.preview(keep, drop).key()}
 
 
 def _category_id(w):
@@ -96,7 +96,8 @@ def _rows():
                   lambda w: f"/admin/members/{w.other_member.id}/merge?keep={w.member.id}",
                   ADMIN_ONLY),
             Route("admin.member_merge_confirm", "POST",
-                  lambda w: f"/admin/members/{w.other_member.id}/merge", ADMIN_ONLY,
+                  lambda w: f"/admin/members/{w.other_member.id}/merge-into/{w.member.id}",
+                  ADMIN_ONLY,
                   data=_merge)]
     for key, (base, rid, new_data, edit_data, setup) in SECTIONS.items():
         def edit_url(w, base=base, rid=rid):

@@ -570,8 +570,8 @@ class MergePickForm(FilterForm):
 
 
 class MergeForm(Form):
-    """合并账号's confirmation: the account kept, and what the page showed would move
-    (``merge.Preview.key``) — refused when that changed since the page was read."""
+    """合并账号's confirmation (the two accounts are in its address): what the page
+    showed would move (``merge.Preview.key``) — refused when that changed since the page
+    was read."""
 
-    keep = HiddenField(validators=[DataRequired()])
     shown = VersionField()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from ..i18n import lazy_gettext as _l
@@ -468,7 +468,6 @@ def _merge_page(drop: Member, keep: Member | None, form: MergeForm):
             preview = merge.preview(keep, drop)
         except ServiceError as error:
             refusal = error.message
-    form.keep.data = str(keep.id) if keep is not None else ""
     form.shown.data = preview.key() if preview is not None else ""
     pick = MergePickForm(drop)
     if keep is not None:
@@ -495,16 +494,13 @@ def member_merge(record_id: int):
     return _merge_page(drop, keep, MergeForm(formdata=None))
 
 
-@bp.post("/members/<int:record_id>/merge")
+@bp.post("/members/<int:record_id>/merge-into/<int:keep_id>")
 @admin_required
-def member_merge_confirm(record_id: int):
+def member_merge_confirm(record_id: int, keep_id: int):
     """合并账号 confirmed: all of it in one transaction, or refused on the same page."""
     drop = db.get_or_404(Member, record_id)
+    keep = db.get_or_404(Member, keep_id)
     form = MergeForm()
-    keep_id = _int_arg(form.keep.data)
-    keep = db.session.get(Member, keep_id) if keep_id is not None else None
-    if keep is None:
-        abort(404)
     done = form.validate_on_submit() and run_service(
         form, merge.merge_members, keep, drop, current_user, shown=form.shown.data)
     if not done:

@@ -306,6 +306,9 @@ def merge_members(keep: Member, drop: Member, actor: Member, *,
     differ from their signed copy (an admin's change: allowed, and named)."""
     if actor is None or not actor.is_admin or not actor.active:
         raise PermissionDenied(_l("只有单位管理员可以合并账号。"))
+    unclassified = member_references() - set(REFERENCES)
+    if unclassified:  # a new reference to a member nobody decided for: merge nothing
+        raise RuntimeError(f"merge: unclassified references to member.id: {sorted(unclassified)}")
     if drop.id == actor.id:
         raise ServiceError(_l("不能把自己的账号合并到其他账号（合并后该账号将停用）。"))
     _lock(keep, drop, actor)
