@@ -94,9 +94,15 @@ def test_the_merged_account_cannot_log_in_and_its_sessions_end(client, world, lo
     assert response.status_code == 302  # A keeps their login
 
 
-def test_the_shared_phones_page_offers_the_merge_of_each_pair(client, world, admin):
-    twin = f.member(world.unit, name="张三", phone=f" {world.member.phone}")
+def test_the_shared_phones_page_offers_the_merge_of_each_pair_of_one_unit(client, world, admin):
+    """One number (137…1005) spelt three ways: two accounts of 县商务局 (each may be merged
+    into the other) and one of 县财政局 (no merge across units)."""
+    plain = f.member(world.unit, name="周明", phone="13700001005")
+    odd = f.member(world.unit, name="周明", phone="１３７００００１００５")
+    elsewhere = f.member(f.unit("县财政局"), name="周明", phone="1３７００００1005")
     db.session.commit()
     page = text(client.get("/admin/members?phones=shared"))
-    assert f"/admin/members/{twin.id}/merge?keep={world.member.id}" in page
-    assert f"/admin/members/{world.member.id}/merge?keep={twin.id}" in page
+    assert f"/admin/members/{odd.id}/merge?keep={plain.id}" in page
+    assert f"/admin/members/{plain.id}/merge?keep={odd.id}" in page
+    assert f"/admin/members/{elsewhere.id}/merge" not in page
+    assert f"merge?keep={elsewhere.id}" not in page
