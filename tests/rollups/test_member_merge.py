@@ -195,3 +195,22 @@ def test_an_admin_cannot_merge_their_own_account_away(world, pair):
         merge.merge_members(world.liaison, world.admin, world.admin, shown="")
     db.session.rollback()
     assert db.session.get(Member, world.admin.id).active
+
+
+def test_a_duplicate_switched_off_before_the_merge_still_brings_its_work(world, pair):
+    """The way duplicates were handled before: B switched off on 1 November. October
+    counted both accounts; merged, the person counts once, with B's hours on A."""
+    from tracker.services import directory
+
+    unit, keep, drop, _item, _tasks = pair
+    directory.set_active(drop, world.admin, False)
+    db.session.commit()
+    stay = db.session.scalar(select(RollPeriod).where(RollPeriod.member_id == drop.id))
+    stay.until = NOV_1  # (switched off on 1 November, not on the test's today)
+    db.session.commit()
+    assert participation(unit) == (3, 2, {"钱七"})
+
+    do_merge(keep, drop, world.admin)
+
+    assert participation(unit) == (2, 1, {"钱七"})
+    assert service_record(keep, 2025).minutes == 210

@@ -343,8 +343,10 @@ def merge_members(keep: Member, drop: Member, actor: Member, *,
     roll.settle(drop, local_today())  # off the roll from today, as 停用 is
     db.session.flush()
     gained = fold_roll(keep, drop)
-    stop_calendar(drop, actor, "merged")
-    end_other_sessions(drop, actor, "merged")
+    # as 停用 ends them (``directory._sign_out``): the account never logs in again, so
+    # no form typed before is kept for a login to come (``auth.relogin``)
+    stop_calendar(drop, actor, "deactivated")
+    end_other_sessions(drop, actor, "deactivated")
     db.session.flush()
     db.session.expire_all()  # the statements above bypassed the ORM's copies
     audit(actor, "merge", drop, into=keep.id, participations=moved.participations,
