@@ -214,3 +214,14 @@ def test_a_duplicate_switched_off_before_the_merge_still_brings_its_work(world, 
 
     assert participation(unit) == (2, 1, {"钱七"})
     assert service_record(keep, 2025).minutes == 210
+
+
+def test_a_merged_account_cannot_be_switched_back_on(world, pair):
+    from tracker.services import directory
+
+    _unit, keep, drop, _item, _tasks = pair
+    do_merge(keep, drop, world.admin)
+    with pytest.raises(ServiceError):
+        directory.set_active(drop, world.admin, True)
+    db.session.rollback()
+    assert not db.session.get(Member, drop.id).active
