@@ -91,7 +91,7 @@ def test_after_the_merge_the_person_counts_once_with_both_accounts_hours(world, 
     assert db.session.scalar(select(func.count()).select_from(CountedParticipation).where(
         CountedParticipation.member_id == drop.id)) == 0
     db.session.refresh(drop)
-    assert (drop.active, drop.merged_into_id) == (False, keep.id)
+    assert (drop.active, merge.merged_into(drop)) == (False, keep)
     assert db.session.scalars(select(RollPeriod).where(RollPeriod.member_id == drop.id)).all() == []
 
 
@@ -130,7 +130,7 @@ def test_a_task_both_took_part_in_refuses_the_merge_and_writes_nothing(world, pa
     assert db.session.scalar(select(func.count()).select_from(Assignment).where(
         Assignment.member_id == drop.id)) == 2
     db.session.refresh(drop)
-    assert (drop.active, drop.merged_into_id) == (True, None)
+    assert (drop.active, merge.merged_into(drop)) == (True, None)
 
 
 def test_a_withdrawn_claim_of_b_in_a_task_a_did_stays_on_b(world, pair):

@@ -563,7 +563,7 @@ class MergePickForm(FilterForm):
         kept = db.session.execute(
             select(Member.id, Member.name, Member.phone).where(
                 Member.unit_id == drop.unit_id, Member.id != drop.id,
-                Member.active.is_(True), Member.merged_into_id.is_(None))
+                Member.active.is_(True))
             .order_by(Member.name_key, Member.id))
         self.keep.choices = [("", _l("（请选择）"))] + [
             (str(i), f"{name}（{mask_phone(phone)}）") for i, name, phone in kept]

@@ -81,8 +81,7 @@ def _member_page(record: Member, form=None, *,
     if roll_form is None:
         roll_form = RollCorrectionForm(formdata=None)
         roll_form.change.data = roll.shown_key(change)
-    merged_into = (db.session.get(Member, record.merged_into_id)
-                   if record.merged_into_id is not None else None)
+    merged_into = merge.merged_into(record)
     return {"roll_change": change, "roll_form": roll_form,
             "roll_units": {p.unit_id: p.unit.name for p in record.roll_periods},
             "stale": None, "merged_into": merged_into}

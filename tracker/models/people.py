@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import (Boolean, Column, Date, Enum, ForeignKey, Index, Integer, String, Table,
-                        and_, func, not_, text)
+from sqlalchemy import (Boolean, Column, Date, Enum, ForeignKey, Index, String, Table, and_, func,
+                        not_, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -85,11 +85,6 @@ class Member(UserMixin, db.Model):
     # read only that.
     on_roll: Mapped[bool] = mapped_column(Boolean, default=default_on_roll)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # 已合并至: the account kept when this duplicate of the same person was merged into
-    # it (services/merge.py); set once, with the account switched off. A plain column,
-    # not a foreign key: member rows are never deleted, and a key on member's own table
-    # would have SQLite rebuild the table every other table points at.
-    merged_into_id: Mapped[int | None] = mapped_column(Integer)
 
     unit: Mapped[Unit] = relationship(back_populates="members")
     communities: Mapped[list["Community"]] = relationship(  # noqa: F821
@@ -229,3 +224,15 @@ class RollPeriod(db.Model):
     def last_day(self) -> date | None:
         """The last day on the roll (``until`` is the first day off it); None: still on it."""
         return None if self.until is None else self.until - timedelta(days=1)
+
+
+class MemberMerge(db.Model):
+    """合并账号 (services/merge.py): the duplicate account ``member_id`` (B) was merged into
+    ``into_id`` (A) — switched off for good, marked 已合并至A. One row per duplicate (the
+    key): a second merge of it is refused, on PostgreSQL too. A table of its own rather
+    than a column of ``member``: every page reads members, none of them this."""
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), primary_key=True)
+    into_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    merged_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))

@@ -8,8 +8,8 @@ are paired with, the communities they serve as liaison — and B's stays on the 
 folded into A's (``fold_roll``). What records *who did an act* stays on B: the audit
 trail, reviews, 定稿, records an account created or uploaded; they are history of what
 that account did, and the audit row of the merge says which account B became. B is
-switched off (off the roll from today, signed out everywhere), marked 已合并 (``Member.
-merged_into_id``) and cannot log in; A keeps their phone and login.
+switched off (off the roll from today, signed out everywhere), marked 已合并至A
+(``MemberMerge``) and cannot log in; A keeps their phone and login.
 
 Every foreign key to ``member.id`` is classified in ``REFERENCES``; a key the metadata
 has and the map does not fails ``tests/rollups/test_member_merge.py``, so a new table
@@ -30,6 +30,7 @@ from ..models import (
     AssignmentStatus,
     BackfillRequest,
     Member,
+    MemberMerge,
     Need,
     Role,
     RollPeriod,
@@ -93,9 +94,19 @@ REFERENCES: dict[tuple[str, str], str] = {
     ("outbox", "member_id"): STAY,
     ("member_notify", "member_id"): STAY,
     ("reminder_opt_out", "member_id"): STAY,
+    # the merge's own record: which account became which, and who merged them
+    ("member_merge", "member_id"): STAY,
+    ("member_merge", "into_id"): STAY,
+    ("member_merge", "merged_by_id"): STAY,
 }
 
 _RANK = {Role.member: 0, Role.liaison: 1, Role.admin: 2}
+
+
+def merged_into(member: Member) -> Member | None:
+    """The account ``member`` was merged into (已合并至), or None."""
+    row = db.session.get(MemberMerge, member.id)
+    return db.session.get(Member, row.into_id) if row is not None else None
 
 
 def member_references() -> set[tuple[str, str]]:
@@ -141,7 +152,7 @@ def _refusal(keep: Member, drop: Member) -> str | None:
     """Why these two accounts cannot be merged at all (before anything is counted)."""
     if keep.id == drop.id:
         return _l("保留的账号和被合并的账号是同一个账号。")
-    if drop.merged_into_id is not None or keep.merged_into_id is not None:
+    if merged_into(drop) is not None or merged_into(keep) is not None:
         return _l("该账号已合并到其他账号，不能再合并。")
     if not keep.active:
         return _l("保留的账号已停用：请先重新启用该账号，或改为保留另一个账号。")
@@ -339,7 +350,7 @@ def merge_members(keep: Member, drop: Member, actor: Member, *,
             .values(member_id=keep.id))
         db.session.execute(delete(table).where(table.c.member_id == drop.id))
     drop.active = False
-    drop.merged_into_id = keep.id
+    db.session.add(MemberMerge(member_id=drop.id, into_id=keep.id, merged_by_id=actor.id))
     roll.settle(drop, local_today())  # off the roll from today, as 停用 is
     db.session.flush()
     gained = fold_roll(keep, drop)
