@@ -12,7 +12,7 @@ switched off (off the roll from today, signed out everywhere), marked 已合并�
 (``MemberMerge``) and cannot log in; A keeps their phone and login.
 
 Every foreign key to ``member.id`` is classified in ``REFERENCES``; a key the metadata
-has and the map does not fails ``tests/rollups/test_member_merge.py``, so a new table
+has and the map does not fails ``tests/rollups/test_account_merge.py``, so a new table
 naming a member is classified when it is added, not forgotten by the merge.
 """
 from __future__ import annotations
