@@ -225,3 +225,32 @@ def test_a_merged_account_cannot_be_switched_back_on(world, pair):
         directory.set_active(drop, world.admin, True)
     db.session.rollback()
     assert not db.session.get(Member, drop.id).active
+
+
+def test_b_leading_waiting_and_serving_communities_passes_to_a_once(world, pair):
+    """Both accounts are liaisons: A serves 解放路社区, B serves it and 建设路社区. B leads
+    a task and waits for a place on another. After the merge A leads and waits, and serves
+    both communities, each once; the tasks B created stay B's (who did an act)."""
+    from tracker.models import Role, Task, TaskStatus, WaitlistEntry
+    from tracker.models.waitlist import WaitStatus
+
+    _unit, keep, drop, item, _tasks = pair
+    keep.role = drop.role = Role.liaison
+    keep.communities = [world.community]
+    drop.communities = [world.community, world.other_community]
+    led = b.task_on(item, drop, date(2025, 12, 10), leader=drop, status=TaskStatus.open)
+    full = b.task_on(item, world.liaison, date(2025, 12, 11), status=TaskStatus.open)
+    db.session.add(WaitlistEntry(task_id=full.id, member_id=drop.id, status=WaitStatus.waiting))
+    db.session.commit()
+    preview = merge.preview(keep, drop)
+    assert (preview.led, preview.waitlist, preview.communities) == (1, 1, 1)
+
+    do_merge(keep, drop, world.admin)
+
+    task = db.session.get(Task, led.id)
+    assert (task.leader_id, task.created_by_id) == (keep.id, drop.id)
+    assert db.session.scalars(select(WaitlistEntry.member_id).where(
+        WaitlistEntry.task_id == full.id)).all() == [keep.id]
+    assert sorted(c.id for c in db.session.get(Member, keep.id).communities) == sorted(
+        [world.community.id, world.other_community.id])
+    assert db.session.get(Member, drop.id).communities == []
