@@ -41,6 +41,13 @@ def _correction(w):
     return {"roll-day": "2022-10-15", "roll-reason": "日期记错", "roll-change": shown}
 
 
+def _merge(w):
+    """合并账号's confirmation as its page posts it: 李四 into 张三, naming what it showed."""
+    from tracker.services import merge
+    keep, drop = (db.session.get(Member, m.id) for m in (w.member, w.other_member))
+    return {"shown": merge.preview(keep, drop).key()}
+
+
 def _category_id(w):
     return w.item.category_id
 
@@ -83,7 +90,15 @@ def _rows():
             # 更正日期: the latest change of a member's roll history (liaisons: 403)
             Route("admin.member_roll_date", "POST",
                   lambda w: f"/admin/members/{w.other_member.id}/roll-date", ADMIN_ONLY,
-                  data=_correction, setup=_dated_stay)]
+                  data=_correction, setup=_dated_stay),
+            # 合并账号: the page showing what would move, and its confirmation
+            Route("admin.member_merge", "GET",
+                  lambda w: f"/admin/members/{w.other_member.id}/merge?keep={w.member.id}",
+                  ADMIN_ONLY),
+            Route("admin.member_merge_confirm", "POST",
+                  lambda w: f"/admin/members/{w.other_member.id}/merge-into/{w.member.id}",
+                  ADMIN_ONLY,
+                  data=_merge)]
     for key, (base, rid, new_data, edit_data, setup) in SECTIONS.items():
         def edit_url(w, base=base, rid=rid):
             return f"{base}/{rid(w)}/edit"

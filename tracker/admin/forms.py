@@ -25,6 +25,7 @@ from ..models import Category, Community, Member, Role, Section, TargetMeasure, 
 from ..formatting import unit_word
 from ..money import MoneyError, fen_to_input, parse_yuan
 from ..phones import mobile_or_typed
+from ..privacy import mask_phone
 from ..services import directory as d
 from ..services import roll
 from ..services import shown as shown_module
@@ -548,3 +549,29 @@ class ZoneFilterForm(FilterForm):
 
 class ItemFilterForm(ZoneFilterForm):
     year = StringField(_l("年度"), filters=[strip_text], render_kw={"inputmode": "numeric"})
+
+
+class MergePickForm(FilterForm):
+    """合并账号: which account of the same unit to keep (a GET: the page then shows what
+    would move; nothing is written before the confirmation's post). Offered: the unit's
+    other accounts in use, never one already merged."""
+
+    keep = SelectField(_l("保留的账号"), validate_choice=False)
+
+    def __init__(self, drop: Member, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kept = db.session.execute(
+            select(Member.id, Member.name, Member.phone).where(
+                Member.unit_id == drop.unit_id, Member.id != drop.id,
+                Member.active.is_(True))
+            .order_by(Member.name_key, Member.id))
+        self.keep.choices = [("", _l("（请选择）"))] + [
+            (str(i), f"{name}（{mask_phone(phone)}）") for i, name, phone in kept]
+
+
+class MergeForm(Form):
+    """合并账号's confirmation (the two accounts are in its address): what the page
+    showed would move (``merge.Preview.key``) — refused when that changed since the page
+    was read."""
+
+    shown = VersionField()

@@ -14,14 +14,16 @@ from ..i18n import lazy_gettext as _l
 from flask_login import current_user
 
 from ..extensions import db
+from ..formatting import hours
 from ..models import Category, Community, Member, ResourceItem, Role, Unit, Zone
 from ..permissions import admin_required
 from ..reach import reach_of
 from ..timeutil import local_today
 from ..year_checklist import checklist_due
 from ..security import record_id_or_none
+from ..services import ServiceError
 from ..services import directory as d
-from ..services import roll
+from ..services import merge, roll
 from ..view_support import run_service
 from . import queries as q
 from .crud import Entity, create_view, edit_form, edit_view, render_page, save_form, toggle_view
@@ -31,6 +33,8 @@ from .forms import (
     ItemCopyForm,
     ItemFilterForm,
     MemberFilterForm,
+    MergeForm,
+    MergePickForm,
     MemberForm,
     SECTION,
     ResourceItemForm,
@@ -77,9 +81,10 @@ def _member_page(record: Member, form=None, *,
     if roll_form is None:
         roll_form = RollCorrectionForm(formdata=None)
         roll_form.change.data = roll.shown_key(change)
+    merged_into = merge.merged_into(record)
     return {"roll_change": change, "roll_form": roll_form,
             "roll_units": {p.unit_id: p.unit.name for p in record.roll_periods},
-            "stale": None}
+            "stale": None, "merged_into": merged_into}
 
 
 def _stale_fields(form, refusal: d.MemberFormRefused) -> dict:
@@ -448,3 +453,64 @@ def member_toggle(record_id: int):
             flash(_("%(name)s 是以下任务的组长，请联络员另选组长：%(tasks)s",
                     name=member.name, tasks=_("、").join(titles)), "info")
     return response
+
+
+# --- 合并账号 ---------------------------------------------------------------------------
+
+def _merge_page(drop: Member, keep: Member | None, form: MergeForm):
+    """The duplicate ``drop`` (B), the account to keep chosen or not, and — chosen — what
+    would move, or why the two cannot be merged. ``form``: the confirmation, given the
+    key of what this page shows (a refused post keeps its error and gets the new key)."""
+    preview = refusal = None
+    if keep is not None:
+        try:
+            preview = merge.preview(keep, drop)
+        except ServiceError as error:
+            refusal = error.message
+    form.shown.data = preview.key() if preview is not None else ""
+    pick = MergePickForm(drop)
+    if keep is not None:
+        pick.keep.data = str(keep.id)
+    months = _month_list(preview.final_months) if preview is not None else ""
+    return render_template("admin/member_merge.html", entity=MEMBERS, drop=drop, keep=keep,
+                           pick=pick, preview=preview, refusal=refusal, form=form,
+                           final_months=months)
+
+
+def _month_list(months) -> str:
+    return _("、").join(_("%(unit)s%(year)d年%(month)d月", unit=m.unit_name, year=m.year,
+                         month=m.month) for m in months)
+
+
+@bp.get("/members/<int:record_id>/merge")
+@admin_required
+def member_merge(record_id: int):
+    """合并账号: pick the account to keep; the page shows what would move, nothing is
+    written (the 手机号重复 page links here with both accounts chosen)."""
+    drop = db.get_or_404(Member, record_id)
+    keep_id = _int_arg(request.args.get("keep"))
+    keep = db.session.get(Member, keep_id) if keep_id is not None else None
+    return _merge_page(drop, keep, MergeForm(formdata=None))
+
+
+@bp.post("/members/<int:record_id>/merge-into/<int:keep_id>")
+@admin_required
+def member_merge_confirm(record_id: int, keep_id: int):
+    """合并账号 confirmed: all of it in one transaction, or refused on the same page."""
+    drop = db.get_or_404(Member, record_id)
+    keep = db.get_or_404(Member, keep_id)
+    form = MergeForm()
+    done = form.validate_on_submit() and run_service(
+        form, merge.merge_members, keep, drop, current_user, shown=form.shown.data)
+    if not done:
+        return _merge_page(drop, keep, form)
+    moved = done.value
+    flash(_("已将%(drop)s（%(phone)s）合并到%(keep)s：%(count)s，服务时长%(hours)s小时。",
+            drop=drop.name, phone=drop.masked_phone, keep=keep.name,
+            count=ngettext("%(num)d条参与记录", "%(num)d条参与记录", moved.participations),
+            hours=hours(moved.minutes)), "success")
+    if moved.final_months:
+        flash(_("这次合并涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
+                "会提示“定稿后数据有变化”；如需按合并后的数据定稿，请重新打开该月月报后再次定稿。",
+                months=_month_list(moved.final_months)), "info")
+    return redirect(url_for("admin.member_edit", record_id=keep.id))

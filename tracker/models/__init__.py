@@ -15,7 +15,8 @@ from .needs import LIVE_NEEDS, Need, NeedKind, NeedStatus
 from .lists import ListsVersion
 from .invitations import Invitation, InvitationPurpose
 from .onsite import Photo
-from .people import Member, Role, RollPeriod, Unit, liaison_community, phone_spelt_oddly
+from .people import (Member, MemberMerge, Role, RollPeriod, Unit, liaison_community,
+                     phone_spelt_oddly)
 from .places import Community, Zone
 from .reminders import (
     WEBHOOK_CHANNELS,
@@ -106,6 +107,7 @@ __all__ = [
     "ListsVersion",
     "LoginSession",
     "Member",
+    "MemberMerge",
     "LIVE_NEEDS",
     "Need",
     "NeedKind",

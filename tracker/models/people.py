@@ -224,3 +224,15 @@ class RollPeriod(db.Model):
     def last_day(self) -> date | None:
         """The last day on the roll (``until`` is the first day off it); None: still on it."""
         return None if self.until is None else self.until - timedelta(days=1)
+
+
+class MemberMerge(db.Model):
+    """合并账号 (services/merge.py): the duplicate account ``member_id`` (B) was merged into
+    ``into_id`` (A) — switched off for good, marked 已合并至A. One row per duplicate (the
+    key): a second merge of it is refused, on PostgreSQL too. A table of its own rather
+    than a column of ``member``: every page reads members, none of them this."""
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), primary_key=True)
+    into_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    merged_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))

@@ -43,6 +43,7 @@ from . import shown as shown_module
 from .audit import actor_first
 from .audit import record as audit
 from .member_retention import refuse_if_erased
+from .merge import merged_into
 from .notify import stop_calendar
 from .sessions import end_other_sessions
 from .tasks import lock_lines, move_onto_year_items
@@ -233,6 +234,8 @@ def set_active(obj, actor: Member, active: bool) -> int:
         return 0  # a repeated click changes nothing
     if isinstance(obj, Member) and active:
         refuse_if_erased(obj)  # 停用 past the retention period: a new phone first
+        if merged_into(obj) is not None:  # its work is on the account kept (merge.py)
+            raise ServiceError(_l("该账号已合并到其他账号，不能重新启用。"))
     obj.active = active
     if isinstance(obj, Member):
         # off the roll from today, or on it again from today: the months before keep

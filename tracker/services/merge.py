@@ -1,0 +1,378 @@
+"""合并账号: one person's two accounts of one unit become one (docs/design.md,
+"Merging two accounts of one person").
+
+The admin keeps account A and merges the duplicate B into it. What records *the
+person's work or identity in a task* moves to A — participations (with their hours,
+check-ins and 补录), 候补 places, 组长, 补录申请, needs they claimed, the residents they
+are paired with, the communities they serve as liaison — and B's stays on the roll are
+folded into A's (``fold_roll``). What records *who did an act* stays on B: the audit
+trail, reviews, 定稿, records an account created or uploaded; they are history of what
+that account did, and the audit row of the merge says which account B became. B is
+switched off (off the roll from today, signed out everywhere), marked 已合并至A
+(``MemberMerge``) and cannot log in; A keeps their phone and login.
+
+Every foreign key to ``member.id`` is classified in ``REFERENCES``; a key the metadata
+has and the map does not fails ``tests/rollups/test_account_merge.py``, so a new table
+naming a member is classified when it is added, not forgotten by the merge.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..i18n import lazy_gettext as _l
+from ..models import (
+    Assignment,
+    AssignmentStatus,
+    BackfillRequest,
+    Member,
+    MemberMerge,
+    Need,
+    Role,
+    RollPeriod,
+    Task,
+    WaitlistEntry,
+)
+from ..models.people import liaison_community
+from ..models.residents import resident_member
+from ..models.waitlist import WaitStatus
+from ..timeutil import local_today
+from . import PermissionDenied, ServiceError, roll, summary_notes
+from .audit import record as audit
+from .notify import stop_calendar
+from .sessions import end_other_sessions
+
+MOVE = "move"  # the person's work or identity in a task: to A
+UNION = "union"  # a membership (association row keyed by the member): A gets B's, once
+STAY = "stay"  # who did an act, or the account's own settings and history: stays on B
+DERIVED = "derived"  # rewritten from the moved rows (``participation.refresh``)
+ROLL = "roll"  # B's stays on the roll: folded into A's (``fold_roll``)
+
+# (table, column) → what the merge does with a reference to B, and why (one line each).
+REFERENCES: dict[tuple[str, str], str] = {
+    # the person's work: participations (hours, check-ins, 补录 are columns of it)
+    ("assignment", "member_id"): MOVE,
+    ("waitlist_entry", "member_id"): MOVE,
+    ("task", "leader_id"): MOVE,
+    ("backfill_request", "member_id"): MOVE,
+    ("need", "claimed_by_id"): MOVE,
+    # memberships: A takes part in whatever B did
+    ("liaison_community", "member_id"): UNION,
+    ("resident_member", "member_id"): UNION,
+    ("roll_period", "member_id"): ROLL,
+    ("counted_participation", "member_id"): DERIVED,
+    # who did an act: the record stays true to the account that acted (audit trail)
+    ("audit_event", "actor_id"): STAY,
+    ("assignment", "assigned_by_id"): STAY,
+    ("waitlist_entry", "promoted_by_id"): STAY,
+    ("task", "created_by_id"): STAY,
+    ("task_report", "submitted_by_id"): STAY,
+    ("task_report", "reviewed_by_id"): STAY,
+    ("finding", "created_by_id"): STAY,
+    ("photo", "uploaded_by_id"): STAY,
+    ("fund_entry", "created_by_id"): STAY,
+    ("need", "created_by_id"): STAY,
+    ("need", "fulfilled_by_id"): STAY,
+    ("need", "closed_by_id"): STAY,
+    ("backfill_request", "decided_by_id"): STAY,
+    ("resident", "created_by_id"): STAY,
+    ("invitation", "created_by_id"): STAY,
+    ("community_webhook", "updated_by_id"): STAY,
+    ("summary_note", "updated_by_id"): STAY,
+    ("summary_note", "finalized_by_id"): STAY,
+    ("year_note", "updated_by_id"): STAY,
+    ("summary_copy", "finalized_by_id"): STAY,
+    ("summary_copy", "reopened_by_id"): STAY,
+    # the account itself: its activation links (they would activate B, switched off),
+    # its sessions (ended), its messages and reminder settings (what B was sent)
+    ("invitation", "member_id"): STAY,
+    ("login_session", "member_id"): STAY,
+    ("outbox", "member_id"): STAY,
+    ("member_notify", "member_id"): STAY,
+    ("reminder_opt_out", "member_id"): STAY,
+    # the merge's own record: which account became which, and who merged them
+    ("member_merge", "member_id"): STAY,
+    ("member_merge", "into_id"): STAY,
+    ("member_merge", "merged_by_id"): STAY,
+}
+
+_RANK = {Role.member: 0, Role.liaison: 1, Role.admin: 2}
+
+
+def merged_into(member: Member) -> Member | None:
+    """The account ``member`` was merged into (已合并至), or None."""
+    row = db.session.get(MemberMerge, member.id)
+    return db.session.get(Member, row.into_id) if row is not None else None
+
+
+def member_references() -> set[tuple[str, str]]:
+    """Every (table, column) the metadata has with a foreign key to ``member.id``."""
+    return {(fk.parent.table.name, fk.parent.name)
+            for table in db.metadata.tables.values() for fk in table.foreign_keys
+            if fk.column.table.name == "member" and fk.column.name == "id"}
+
+
+@dataclass
+class Preview:
+    """What merging ``drop`` into ``keep`` would move, and what refuses it."""
+
+    keep: Member
+    drop: Member
+    participations: int = 0
+    minutes: int = 0
+    claims: int = 0
+    check_ins: int = 0
+    backfilled: int = 0
+    waitlist: int = 0
+    led: int = 0
+    requests: int = 0
+    needs: int = 0
+    communities: int = 0
+    residents: int = 0
+    stays: int = 0
+    conflicts: list[Task] = field(default_factory=list)
+    final_months: list[summary_notes.FinalMonth] = field(default_factory=list)
+
+    def key(self) -> str:
+        """What the page showed (``shown``): refused at the merge when it moved since —
+        B claimed a task, was assigned one, a 补录 named B, a month touched was 定稿 — so
+        nothing the admin did not see is merged."""
+        return ",".join(str(n) for n in (
+            self.keep.id, self.drop.id, self.participations, self.minutes, self.claims,
+            self.check_ins, self.backfilled, self.waitlist, self.led, self.requests,
+            self.needs, self.communities, self.residents, self.stays,
+            *(f"{m.unit_id}-{m.year}-{m.month}" for m in self.final_months)))
+
+
+def _refusal(keep: Member, drop: Member) -> str | None:
+    """Why these two accounts cannot be merged at all (before anything is counted)."""
+    if keep.id == drop.id:
+        return _l("保留的账号和被合并的账号是同一个账号。")
+    if merged_into(drop) is not None or merged_into(keep) is not None:
+        return _l("该账号已合并到其他账号，不能再合并。")
+    if not keep.active:
+        return _l("保留的账号已停用：请先重新启用该账号，或改为保留另一个账号。")
+    if keep.unit_id != drop.unit_id:
+        return _l("两个账号不属于同一单位（%(a)s、%(b)s）：请先在党员页面把其中一人调到另一单位"
+                  "（按生效日期记入在册记录），再合并。", a=keep.unit.name, b=drop.unit.name)
+    if _RANK[drop.role] > _RANK[keep.role]:
+        return _l("被合并的账号的角色高于保留的账号：请先在党员页面把保留的账号设为相同的角色，再合并。")
+    return None
+
+
+def _moving_assignments(keep: Member, drop: Member):
+    """B's participations that move: all but a withdrawn one in a task A is also in (it
+    held nothing and stays on B, so the two records stay as they happened)."""
+    mine = aliased(Assignment)
+    in_keep = exists().where(mine.task_id == Assignment.task_id, mine.member_id == keep.id)
+    return select(Assignment).where(
+        Assignment.member_id == drop.id,
+        ~and_(in_keep, Assignment.status == AssignmentStatus.withdrawn))
+
+
+def _moving_waitlist(keep: Member, drop: Member):
+    """B's 候补 places that move: all but one B left in a task A also has a place in."""
+    mine = aliased(WaitlistEntry)
+    in_keep = exists().where(mine.task_id == WaitlistEntry.task_id, mine.member_id == keep.id)
+    return select(WaitlistEntry).where(
+        WaitlistEntry.member_id == drop.id,
+        ~and_(in_keep, WaitlistEntry.status == WaitStatus.left))
+
+
+def conflicts(keep: Member, drop: Member) -> list[Task]:
+    """The tasks both accounts took part in (or wait for) where neither record can go:
+    the unique (task, member) keys would break, and dropping either would lose a record
+    of work. The admin corrects them first (e.g. 取消认领 of the wrong one, or 作废)."""
+    a, b = aliased(Assignment), aliased(Assignment)
+    wa, wb = aliased(WaitlistEntry), aliased(WaitlistEntry)
+    both_in = select(b.task_id).where(
+        b.member_id == drop.id, b.status != AssignmentStatus.withdrawn,
+        exists().where(a.task_id == b.task_id, a.member_id == keep.id))
+    keep_holds = exists().where(a.task_id == wb.task_id, a.member_id == keep.id)
+    keep_waits = exists().where(wa.task_id == wb.task_id, wa.member_id == keep.id)
+    waits = select(wb.task_id).where(
+        wb.member_id == drop.id, wb.status != WaitStatus.left, keep_holds | keep_waits)
+    ids = set(db.session.scalars(both_in)) | set(db.session.scalars(waits))
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Task).where(Task.id.in_(ids))
+                                   .order_by(Task.starts_at, Task.id)))
+
+
+def _stays(member: Member) -> list[tuple[date, date, int]]:
+    """The member's stays as [since, until) with open ends as far as dates go."""
+    return [(p.since or date.min, p.until or date.max, p.unit_id) for p in member.roll_periods]
+
+
+def _uncovered(piece: tuple[date, date], covered: list[tuple[date, date, int]]):
+    """The parts of ``piece`` no stay of ``covered`` holds."""
+    parts = [piece]
+    for since, until, _unit in covered:
+        parts = [part for start, end in parts for part in (
+            (start, min(end, since)), (max(start, until), end)) if part[0] < part[1]]
+    return parts
+
+
+def fold_roll(keep: Member, drop: Member) -> list[tuple[date | None, date | None, int]]:
+    """B's stays (B is already off the roll: closed) become A's for the days A was on no
+    roll: the person was on the roll then, as B. On days both were, A's stay stands and
+    the person counts once. Returns the stays A gained."""
+    gained = [(since, until, unit) for since, until, unit in _stays(drop)
+              for since, until in _uncovered((since, until), _stays(keep))]
+    for stay in list(drop.roll_periods):
+        drop.roll_periods.remove(stay)
+    db.session.flush()
+    for since, until, unit in gained:
+        keep.roll_periods.append(RollPeriod(unit_id=unit, since=None if since == date.min else since,
+                                            until=None if until == date.max else until))
+    return [(None if s == date.min else s, None if u == date.max else u, unit)
+            for s, u, unit in gained]
+
+
+def _on_roll_at(stays: list[tuple[date, date, int]], day: date) -> bool:
+    return any(since <= day < until for since, until, _unit in stays)
+
+
+def _final_months(keep: Member, drop: Member, done_days: list[date]) -> list:
+    """The 已定稿 months whose figures the merge may change: those in which B had work
+    counted (人次 and hours go to A's stay then, the distinct people may fall by one) or
+    was on the roll on the month's last day (the roll the month is counted by)."""
+    stays = _stays(drop)
+    starts = [since for since, _u, _unit in stays] + done_days
+    if not starts:
+        return []
+    units = {keep.unit_id, drop.unit_id} | {unit for _s, _u, unit in stays}
+    first = max(min(starts), date(2000, 1, 1))
+    worked = {(day.year, day.month) for day in done_days}
+    months = []
+    for month in summary_notes.final_unit_months(units, first, local_today()):
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        if (month.year, month.month) in worked or _on_roll_at(stays, following - timedelta(days=1)):
+            months.append(month)
+    return months
+
+
+def preview(keep: Member, drop: Member) -> Preview:
+    """What merging would move (read only: the confirmation page). ``ServiceError`` when
+    the two cannot be merged at all."""
+    refusal = _refusal(keep, drop)
+    if refusal is not None:
+        raise ServiceError(refusal)
+    shown = Preview(keep, drop)
+    moving = db.session.scalars(_moving_assignments(keep, drop)).all()
+    holding = [a for a in moving if a.status != AssignmentStatus.withdrawn]
+    shown.participations = len(holding)
+    done = [a for a in holding if a.status == AssignmentStatus.done]
+    shown.minutes = sum(a.minutes or 0 for a in done)
+    shown.claims = sum(a.status in (AssignmentStatus.claimed, AssignmentStatus.assigned,
+                                    AssignmentStatus.checked_in) for a in holding)
+    shown.check_ins = sum(a.checked_in_at is not None for a in holding)
+    shown.backfilled = sum(a.task.backfilled for a in holding)
+    shown.waitlist = len([w for w in db.session.scalars(_moving_waitlist(keep, drop))
+                          if w.status == WaitStatus.waiting])
+    count = lambda query: db.session.scalar(select(func.count()).select_from(query.subquery()))  # noqa: E731
+    shown.led = count(select(Task.id).where(Task.leader_id == drop.id))
+    shown.requests = count(select(BackfillRequest.id).where(BackfillRequest.member_id == drop.id))
+    shown.needs = count(select(Need.id).where(Need.claimed_by_id == drop.id))
+    shown.communities = _union_count(liaison_community, "community_id", keep, drop)
+    shown.residents = _union_count(resident_member, "resident_id", keep, drop)
+    shown.stays = len(drop.roll_periods)
+    shown.conflicts = conflicts(keep, drop)
+    shown.final_months = _final_months(keep, drop, [a.task.service_date for a in done])
+    return shown
+
+
+def _union_count(table, other: str, keep: Member, drop: Member) -> int:
+    """How many of B's rows in an association table A does not have yet."""
+    mine = table.alias()
+    return db.session.scalar(select(func.count()).select_from(table).where(
+        table.c.member_id == drop.id,
+        ~exists().where(mine.c.member_id == keep.id, mine.c[other] == table.c[other])))
+
+
+def _lock(keep: Member, drop: Member, actor: Member) -> None:
+    """Both accounts' rows in id order (the house order: two admins merging one pair, or
+    the pair both ways, take turns and the second is refused: B merged), NO KEY like every
+    roll change (``roll.lock_member``); the actor's row key-shared for their audit row."""
+    for member_id in sorted({keep.id, drop.id, actor.id}):
+        read = member_id == actor.id and member_id not in (keep.id, drop.id)
+        db.session.execute(select(Member.id).where(Member.id == member_id)
+                           .with_for_update(read=read, key_share=True))
+    db.session.execute(select(Member).where(Member.id.in_([keep.id, drop.id]))
+                       .execution_options(populate_existing=True)).all()
+    db.session.refresh(keep, ["roll_periods"])
+    db.session.refresh(drop, ["roll_periods"])
+
+
+def merge_members(keep: Member, drop: Member, actor: Member, *,
+                  shown: str | None) -> Preview:
+    """Merge ``drop`` (B) into ``keep`` (A), in the caller's transaction: all of it or
+    nothing. Refused (nothing written) when the two cannot be merged, when a task has
+    both (``conflicts``), or when what would move is no longer what the page showed
+    (``shown``). Returns what moved, with the 已定稿 months whose live figures may now
+    differ from their signed copy (an admin's change: allowed, and named)."""
+    if actor is None or not actor.is_admin or not actor.active:
+        raise PermissionDenied(_l("只有单位管理员可以合并账号。"))
+    unclassified = member_references() - set(REFERENCES)
+    if unclassified:  # a new reference to a member nobody decided for: merge nothing
+        raise RuntimeError(f"merge: unclassified references to member.id: {sorted(unclassified)}")
+    if drop.id == actor.id:
+        raise ServiceError(_l("不能把自己的账号合并到其他账号（合并后该账号将停用）。"))
+    _lock(keep, drop, actor)
+    moved = preview(keep, drop)
+    if moved.conflicts:
+        raise ServiceError(_l("两个账号都参加了以下任务，不能合并：%(tasks)s。请先更正这些任务的参与记录"
+                              "（如取消其中一个账号的认领），再合并。",
+                              tasks=str(_l("、")).join(task_label(t) for t in moved.conflicts)))
+    if shown != moved.key():
+        raise ServiceError(_l("打开确认页面之后，两个账号的记录有了变化，请查看更新后的内容再确认合并。"))
+    stays_before = [[p.unit_id, _iso(p.since), _iso(p.until)] for p in drop.roll_periods]
+    task_ids = []
+    for row in db.session.scalars(_moving_assignments(keep, drop)):
+        row.member_id = keep.id  # through the ORM: the counted rows follow (participation.py)
+        task_ids.append(row.task_id)
+    for row in db.session.scalars(_moving_waitlist(keep, drop)):
+        row.member_id = keep.id
+    db.session.flush()
+    for model, column in ((Task, Task.leader_id), (BackfillRequest, BackfillRequest.member_id),
+                          (Need, Need.claimed_by_id)):
+        db.session.execute(update(model).where(column == drop.id).values({column.key: keep.id})
+                           .execution_options(synchronize_session=False))
+    for table, other in ((liaison_community, "community_id"), (resident_member, "resident_id")):
+        mine = table.alias()
+        db.session.execute(update(table).where(
+            table.c.member_id == drop.id,
+            ~exists().where(mine.c.member_id == keep.id, mine.c[other] == table.c[other]))
+            .values(member_id=keep.id))
+        db.session.execute(delete(table).where(table.c.member_id == drop.id))
+    drop.active = False
+    db.session.add(MemberMerge(member_id=drop.id, into_id=keep.id, merged_by_id=actor.id))
+    roll.settle(drop, local_today())  # off the roll from today, as 停用 is
+    db.session.flush()
+    gained = fold_roll(keep, drop)
+    # as 停用 ends them (``directory._sign_out``): the account never logs in again, so
+    # no form typed before is kept for a login to come (``auth.relogin``)
+    stop_calendar(drop, actor, "deactivated")
+    end_other_sessions(drop, actor, "deactivated")
+    db.session.flush()
+    db.session.expire_all()  # the statements above bypassed the ORM's copies
+    audit(actor, "merge", drop, into=keep.id, participations=moved.participations,
+          minutes=moved.minutes, claims=moved.claims, check_ins=moved.check_ins,
+          backfilled=moved.backfilled, waitlist=moved.waitlist, led=moved.led,
+          requests=moved.requests, needs=moved.needs, communities=moved.communities,
+          residents=moved.residents, tasks=sorted(task_ids), stays_before=stays_before,
+          stays_gained=[[unit, _iso(since), _iso(until)] for since, until, unit in gained],
+          final_months=[[m.unit_id, m.year, m.month] for m in moved.final_months])
+    return moved
+
+
+def task_label(task: Task) -> str:
+    return f"{task.service_date.isoformat()} {task.title}"
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
