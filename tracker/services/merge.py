@@ -85,8 +85,11 @@ REFERENCES: dict[tuple[str, str], str] = {
     ("summary_note", "updated_by_id"): STAY,
     ("summary_note", "finalized_by_id"): STAY,
     ("year_note", "updated_by_id"): STAY,
+    ("year_note", "finalized_by_id"): STAY,
     ("summary_copy", "finalized_by_id"): STAY,
     ("summary_copy", "reopened_by_id"): STAY,
+    ("year_copy", "finalized_by_id"): STAY,
+    ("year_copy", "reopened_by_id"): STAY,
     # the account itself: its activation links (they would activate B, switched off),
     # its sessions (ended), its messages and reminder settings (what B was sent)
     ("invitation", "member_id"): STAY,
