@@ -41,19 +41,27 @@ def _q(october) -> str:
     return f"unit={october.unit.id}&year={YEAR}"
 
 
-@pytest.fixture
-def signed_year(client, login, october):
-    """赵奶奶 of 解放路社区, served by October's 慰问老人; the unit's 2022 words name her
-    (name, address, phone). The admin signed the year, re-opened it and signed it again:
-    two kept copies naming her, the second in force. 解放路社区's own 2022 summary,
-    whose words do not name her, signed too."""
+def _serve_and_write(october, problems: str, plans: str):
+    """赵奶奶 of 解放路社区, served by October's 慰问老人; the unit's 2022 words
+    (``problems``, ``plans``) written by the admin."""
     person = make_resident(october.jiefang, october.liaison, name=NAME, phone=PHONE)
     db.session.execute(task_resident.insert(), [
         {"task_id": october.tasks["慰问老人"].id, "resident_id": person.id}])
     db.session.commit()
     with unit_of_work():
         save_year_notes(october.admin, SummaryScope(unit_id=october.unit.id), YEAR,
-                        PROBLEMS[0], PLANS[0])
+                        problems, plans)
+    return person
+
+
+@pytest.fixture
+def signed_year(client, login, october):
+    """赵奶奶, served by October's 慰问老人; the unit's 2022 words name her (name,
+    address, phone). The admin signed the year, re-opened it and signed it again: two
+    kept copies naming her, the second in force. 解放路社区's own 2022 summary, whose
+    words do not name her, signed too."""
+    person = _serve_and_write(october, PROBLEMS[0], PLANS[0])
+    with unit_of_work():
         annual_final.finalize_year(october.admin, SummaryScope(community_id=october.jiefang.id),
                                    YEAR)
     login(october.admin)
@@ -187,3 +195,23 @@ def test_a_year_copy_still_naming_her_is_not_claimed_redacted(client, october, s
     assert db.session.get(type(signed_year), signed_year.id).name == NAME
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action.in_(
         ("redact_copy", "erase")))) is None
+
+
+def test_her_name_broken_over_two_lines_of_the_xlsx_goes_too(client, login, october):
+    """The .xlsx's summary sheet breaks each paragraph into lines of its own (a line
+    break in the cell's text): a name that falls across one is still her name, to a
+    reader and to the erasure."""
+    words = "走访中发现部分独居老人家中电路老化，需尽快排查，其中{}家最为突出。"
+    person = _serve_and_write(october, words.format(NAME), "")
+    login(october.admin)
+    assert client.post(f"/reports/annual/finalize?{_q(october)}").status_code == 302
+    (copy,) = _copies(october)
+    cells = _office_text(copy.xlsx)
+    assert NAME not in cells and NAME in cells.replace("\n", "")  # broken as signed
+
+    assert client.post(f"/residents/{person.id}/erase", data={"confirm": "y"}).status_code == 302
+    db.session.expire_all()
+    copy = db.session.get(YearCopy, copy.id)
+    cells = _office_text(copy.xlsx).replace("\n", "")
+    assert NAME not in cells and words.format(MARK) in cells
+    assert copy.redacted_at is not None

@@ -175,17 +175,32 @@ def _unref(text: str) -> str:
     return _CHAR_REF.sub(char, text)
 
 
+_LINE_BREAK = "(?:\n|&#10;|&#x[aA];)?"
+
+
+def _unbroken(text: str, terms: list[str]) -> str:
+    """XML text with every term broken over two lines made whole again, so it is found:
+    the .xlsx's summary sheet breaks each paragraph into lines itself (a line break in
+    the cell's text, ``xlsx_export.summary_lines``), and a name falling across one is
+    still the name to a reader. The line break goes with the term it broke."""
+    for term in terms:
+        stored = xml_escape(term)
+        text = re.sub(_LINE_BREAK.join(map(re.escape, stored)), lambda _m: stored, text)
+    return text
+
+
 def _zip(data: bytes, swaps: Swaps, terms: list[str], keep: list[str] = ()) -> bytes:
     """An Office file (.docx, .xlsx) with the text of its XML parts redacted (a part
     that changes is written back in UTF-8, as it declares, with its numeric character
-    references as characters: ``_unref``); every other part, and the order and
-    compression of all, as they were. Unchanged: the same bytes."""
+    references as characters: ``_unref``; a term broken over two lines found too:
+    ``_unbroken``); every other part, and the order and compression of all, as they
+    were. Unchanged: the same bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
     parts, changed = [], False
     for info in source.infolist():
         part = source.read(info)
         if info.filename.endswith((".xml", ".rels")):
-            text = _unref(part.decode("utf-8"))
+            text = _unbroken(_unref(part.decode("utf-8")), terms)
             redacted = _cells(text, swaps, terms, xml_escape, keep)
             if redacted != text:
                 part, changed = redacted.encode("utf-8"), True
@@ -223,7 +238,8 @@ def copy_names(copy: KeptDocument, terms: list[str], keep: list[str] = ()) -> bo
 
 def _read_as_shown(page: str, text: bytes, docx: bytes, xlsx: bytes) -> list[str]:
     """A copy's four formats as a reader sees them: the page's text, the csv, the
-    .docx's paragraphs and table cells (python-docx), the .xlsx's cells (openpyxl)."""
+    .docx's paragraphs and table cells (python-docx), the .xlsx's cells (openpyxl),
+    each cell's lines as one."""
     import docx as python_docx
     import openpyxl
 
@@ -233,8 +249,9 @@ def _read_as_shown(page: str, text: bytes, docx: bytes, xlsx: bytes) -> list[str
     shown += [cell.text for table in document.tables for row in table.rows
               for cell in row.cells]
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
-    shown += [str(cell.value) for sheet in book for row in sheet.iter_rows() for cell in row
-              if cell.value is not None]
+    # a cell's lines read as one text: the summary sheet breaks a paragraph itself
+    shown += [str(cell.value).replace("\n", "") for sheet in book for row in sheet.iter_rows()
+              for cell in row if cell.value is not None]
     return shown
 
 
