@@ -136,6 +136,12 @@ class KeptDocument:
     # 0: kept before it was recorded): another than today's differs in wording, not
     # necessarily in data
     wording_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # when an erasure (删除个人信息) took a person's name, address and phone out of the
+    # kept text (``services.erasure.redact_copies``; the figures stay as signed); None:
+    # as signed. Deferred: read only where a copy is shown, so the code that re-opens or
+    # lists copies also runs on a database of before the column (tests/test_migrations.py
+    # re-opens a month at 0044, the only state holding two current copies)
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, deferred=True)
 
 
 class SummaryCopy(KeptDocument, db.Model):
@@ -153,12 +159,6 @@ class SummaryCopy(KeptDocument, db.Model):
     )
 
     note_id: Mapped[int] = mapped_column(ForeignKey("summary_note.id"), index=True)
-    # when an erasure (删除个人信息) took a person's name, address and phone out of the
-    # kept text (``services.erasure.redact_copies``; the figures stay as signed); None:
-    # as signed. Deferred: read only where a copy is shown, so the code that re-opens or
-    # lists copies also runs on a database of before the column (tests/test_migrations.py
-    # re-opens a month at 0044, the only state holding two current copies)
-    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, deferred=True)
 
 
 year_copy_community = Table(

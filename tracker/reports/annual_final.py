@@ -3,7 +3,8 @@
 page, .csv, .docx, .xlsx, by ``final.keep_document``) with the communities it covers;
 then the page and every download serve that copy, and the live figures are compared
 with it (``final.changes``). Who may finalise and re-open, and when, is
-``services.year_notes``.
+``services.year_notes``. An erasure redacts a kept copy's text as a month's
+(``services.erasure.redact_copies``, ``redacted_at``); the page and the 定稿记录 say so.
 """
 from __future__ import annotations
 
@@ -56,14 +57,15 @@ def history(scope: SummaryScope, year: int, reader: Member) -> list[SignedCopy]:
     signer, reopener = aliased(Member), aliased(Member)
     rows = db.session.execute(
         select(YearCopy.id, YearCopy.finalized_at, signer.name, YearCopy.reopened_at,
-               reopener.name, copy_within(_managed(reader), YearCopy, year_copy_community))
+               reopener.name, YearCopy.redacted_at,
+               copy_within(_managed(reader), YearCopy, year_copy_community))
         .join(YearNote, YearNote.id == YearCopy.note_id)
         .outerjoin(signer, signer.id == YearCopy.finalized_by_id)
         .outerjoin(reopener, reopener.id == YearCopy.reopened_by_id)
         .where(YearNote.scope_key == scope.key, YearNote.year == year)
         .order_by(YearCopy.finalized_at, YearCopy.id)).all()
-    return [SignedCopy(number, copy_id, at, by or "", reopened, reopened_by or "")
-            for number, (copy_id, at, by, reopened, reopened_by, readable)
+    return [SignedCopy(number, copy_id, at, by or "", reopened, reopened_by or "", redacted)
+            for number, (copy_id, at, by, reopened, reopened_by, redacted, readable)
             in enumerate(rows, 1) if readable]
 
 

@@ -4,8 +4,8 @@ _forget_in_tasks``: title, 地点, description, 服务对象, the report's 情�
 reason), the messages written about those tasks (消息, SMS, e-mail), the 补录 requests
 for them (description, note, 拒绝 reason), the other residents' 备注 of their community,
 the 存在问题 and 下步打算 people wrote for any month or year (``SummaryNote``,
-``YearNote``), and the signed 月报 copies of the months the tasks and those month notes
-fall in.
+``YearNote``), and the signed 月报 and 年度总结 copies of the months and years the
+tasks and those notes fall in (``periods_of``).
 
 The person is found by *terms*: the name, the address (and the address without its
 community's name, as a 地点 is often typed), the phone. A text naming one of them
@@ -14,12 +14,13 @@ get; a whole value the erasure replaced (a title, a 地点, a 情况说明) is r
 new value wherever it was copied (a message's body, a 月报's cell), so the copies read as
 the live text does.
 
-A signed 月报 copy (``SummaryCopy``) is the document the bureau signed: its figures stay
-as signed, byte for byte, but a name in its text must not outlive the erasure. Its
-page, .csv, .docx and .xlsx are redacted in place, in the erasure's transaction (no
-rendering again: tomorrow's code and data would change the figures), and the copy
-records when (``redacted_at``); its page says 「已按删除个人信息的要求脱敏」, and the
-audit trail has a ``redact_copy`` row naming the resident by id only.
+A signed 月报 copy (``SummaryCopy``) or 年度总结 copy (``YearCopy``), in force or
+re-opened, is the document the bureau signed: its figures stay as signed, byte for
+byte, but a name in its text must not outlive the erasure. Its page, .csv, .docx and
+.xlsx are redacted in place, in the erasure's transaction (no rendering again:
+tomorrow's code and data would change the figures), and the copy records when
+(``redacted_at``); its page says 「已按删除个人信息的要求脱敏」, and the audit trail has
+a ``redact_copy`` row naming the resident by id only.
 """
 from __future__ import annotations
 
@@ -37,12 +38,14 @@ from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..models import (
     BackfillRequest,
+    KeptDocument,
     Member,
     Outbox,
     Resident,
     SummaryCopy,
     SummaryNote,
     Task,
+    YearCopy,
     YearNote,
 )
 from ..timeutil import utcnow
@@ -172,17 +175,32 @@ def _unref(text: str) -> str:
     return _CHAR_REF.sub(char, text)
 
 
+_LINE_BREAK = "(?:\n|&#10;|&#x[aA];)?"
+
+
+def _unbroken(text: str, terms: list[str]) -> str:
+    """XML text with every term broken over two lines made whole again, so it is found:
+    the .xlsx's summary sheet breaks each paragraph into lines itself (a line break in
+    the cell's text, ``xlsx_export.summary_lines``), and a name falling across one is
+    still the name to a reader. The line break goes with the term it broke."""
+    for term in terms:
+        stored = xml_escape(term)
+        text = re.sub(_LINE_BREAK.join(map(re.escape, stored)), lambda _m: stored, text)
+    return text
+
+
 def _zip(data: bytes, swaps: Swaps, terms: list[str], keep: list[str] = ()) -> bytes:
     """An Office file (.docx, .xlsx) with the text of its XML parts redacted (a part
     that changes is written back in UTF-8, as it declares, with its numeric character
-    references as characters: ``_unref``); every other part, and the order and
-    compression of all, as they were. Unchanged: the same bytes."""
+    references as characters: ``_unref``; a term broken over two lines found too:
+    ``_unbroken``); every other part, and the order and compression of all, as they
+    were. Unchanged: the same bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
     parts, changed = [], False
     for info in source.infolist():
         part = source.read(info)
         if info.filename.endswith((".xml", ".rels")):
-            text = _unref(part.decode("utf-8"))
+            text = _unbroken(_unref(part.decode("utf-8")), terms)
             redacted = _cells(text, swaps, terms, xml_escape, keep)
             if redacted != text:
                 part, changed = redacted.encode("utf-8"), True
@@ -196,24 +214,32 @@ def _zip(data: bytes, swaps: Swaps, terms: list[str], keep: list[str] = ()) -> b
     return out.getvalue()
 
 
-def copies_of(months: set[tuple[int, int]]) -> list[SummaryCopy]:
-    """Every signed 月报 copy (in force or re-opened) of these months, any scope."""
-    if not months:
-        return []
-    return list(db.session.scalars(
-        select(SummaryCopy).join(SummaryNote, SummaryNote.id == SummaryCopy.note_id)
-        .where(tuple_(SummaryNote.year, SummaryNote.month).in_(sorted(months)))
-        .order_by(SummaryCopy.id)))
+def copies_of(months: set[tuple[int, int]], years: set[int] = frozenset()
+              ) -> list[KeptDocument]:
+    """Every signed 月报 copy (in force or re-opened) of these months, then every signed
+    年度总结 copy of these years, any scope."""
+    found: list[KeptDocument] = []
+    if months:
+        found += db.session.scalars(
+            select(SummaryCopy).join(SummaryNote, SummaryNote.id == SummaryCopy.note_id)
+            .where(tuple_(SummaryNote.year, SummaryNote.month).in_(sorted(months)))
+            .order_by(SummaryCopy.id))
+    if years:
+        found += db.session.scalars(
+            select(YearCopy).join(YearNote, YearNote.id == YearCopy.note_id)
+            .where(YearNote.year.in_(sorted(years))).order_by(YearCopy.id))
+    return found
 
 
-def copy_names(copy: SummaryCopy, terms: list[str], keep: list[str] = ()) -> bool:
+def copy_names(copy: KeptDocument, terms: list[str], keep: list[str] = ()) -> bool:
     """Whether the copy's text names the person (its .csv holds all of its text)."""
     return names(copy.csv.decode("utf-8-sig"), terms, keep) or names(copy.page, terms, keep)
 
 
 def _read_as_shown(page: str, text: bytes, docx: bytes, xlsx: bytes) -> list[str]:
     """A copy's four formats as a reader sees them: the page's text, the csv, the
-    .docx's paragraphs and table cells (python-docx), the .xlsx's cells (openpyxl)."""
+    .docx's paragraphs and table cells (python-docx), the .xlsx's cells (openpyxl),
+    each cell's lines as one."""
     import docx as python_docx
     import openpyxl
 
@@ -223,26 +249,37 @@ def _read_as_shown(page: str, text: bytes, docx: bytes, xlsx: bytes) -> list[str
     shown += [cell.text for table in document.tables for row in table.rows
               for cell in row.cells]
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
-    shown += [str(cell.value) for sheet in book for row in sheet.iter_rows() for cell in row
-              if cell.value is not None]
+    # a cell's lines read as one text: the summary sheet breaks a paragraph itself
+    shown += [str(cell.value).replace("\n", "") for sheet in book for row in sheet.iter_rows()
+              for cell in row if cell.value is not None]
     return shown
 
 
+def _not_redacted(copy: KeptDocument):
+    """What the erasure says when ``copy`` would still name the person."""
+    if isinstance(copy, YearCopy):
+        return _l("已定稿的年度总结「%(title)s」中仍有该服务对象的信息，未能脱敏；"
+                  "个人信息未删除，请联系系统管理员。", title=copy.title)
+    return _l("已签发的月报「%(title)s」中仍有该服务对象的信息，未能脱敏；"
+              "个人信息未删除，请联系系统管理员。", title=copy.title)
+
+
 def redact_copies(months: set[tuple[int, int]], swaps: Swaps, terms: list[str],
-                  actor: Member | None, resident_id: int, keep: list[str] = ()) -> None:
-    """Take the person out of the signed copies of ``months`` that name them: the text
-    only (a number is never a term, and never replaced), recorded on the copy and on
-    the audit trail (by the resident's id). A copy that, read as a reader would (each
-    of its four formats), still names the person after that is not claimed redacted:
-    the erasure stops (``ServiceError``), nothing written."""
+                  actor: Member | None, resident_id: int, keep: list[str] = (),
+                  years: set[int] = frozenset()) -> None:
+    """Take the person out of the signed copies of ``months`` (月报) and ``years``
+    (年度总结) that name them: the text only (a number is never a term, and never
+    replaced), recorded on the copy and on the audit trail (by the resident's id). A
+    copy that, read as a reader would (each of its four formats), still names the
+    person after that is not claimed redacted: the erasure stops (``ServiceError``),
+    nothing written."""
     now = utcnow()
-    for copy in copies_of(months):
+    for copy in copies_of(months, years):
         page = _cells(copy.page, swaps, terms, html_escape, keep)
         text = _csv(copy.csv, swaps, terms, keep)
         docx, xlsx = _zip(copy.docx, swaps, terms, keep), _zip(copy.xlsx, swaps, terms, keep)
         if any(names(shown, terms, keep) for shown in _read_as_shown(page, text, docx, xlsx)):
-            raise ServiceError(_l("已签发的月报「%(title)s」中仍有该服务对象的信息，未能脱敏；"
-                                  "个人信息未删除，请联系系统管理员。", title=copy.title))
+            raise ServiceError(_not_redacted(copy))
         if (page, text, docx, xlsx) == (copy.page, copy.csv, copy.docx, copy.xlsx):
             continue  # it does not name them: as signed
         copy.page, copy.csv, copy.docx, copy.xlsx = page, text, docx, xlsx
@@ -321,22 +358,20 @@ def notes_naming(terms: list[str], keep: list[str] = ()) -> list[SummaryNote | Y
 
 
 def forget_in_notes(swaps: Swaps, terms: list[str], actor: Member | None, resident_id: int,
-                    keep: list[str] = ()) -> set[tuple[int, int]]:
+                    keep: list[str] = ()) -> list[SummaryNote | YearNote]:
     """The month's and year's words lose the person as a signed copy's text does
-    (``redact``, with the same swaps and terms), so a 已定稿 month's words still read as
-    its redacted copy (the caller redacts the copies of the months returned). The rest
-    of the words stay; the audit row names the fields and the resident's id only.
-    Returns the months of the month notes changed."""
-    months: set[tuple[int, int]] = set()
-    for note in notes_naming(terms, keep):
+    (``redact``, with the same swaps and terms), so a 已定稿 month's or year's words
+    still read as its redacted copy (the caller redacts the copies of the notes'
+    periods: ``periods_of``). The rest of the words stay; the audit row names the
+    fields and the resident's id only. Returns the notes changed."""
+    changed = notes_naming(terms, keep)
+    for note in changed:
         fields = [field for field in NOTE_FIELDS if names(getattr(note, field), terms, keep)]
         for field in fields:
             setattr(note, field, redact(getattr(note, field), swaps, terms, keep=keep))
-        if isinstance(note, SummaryNote):
-            months.add((note.year, note.month))
         record(actor, "redact_notes", note, resident_id=resident_id, fields=fields,
                reason="erasure")
-    return months
+    return changed
 
 
 def forget_in_residents(resident: Resident, swaps: Swaps, terms: list[str],
@@ -353,5 +388,12 @@ def forget_in_residents(resident: Resident, swaps: Swaps, terms: list[str],
             other.notes = redact(other.notes, swaps, terms, keep=keep)
 
 
-def months_of(days: list[date]) -> set[tuple[int, int]]:
-    return {(day.year, day.month) for day in days}
+def periods_of(days: list[date], notes: list[SummaryNote | YearNote]
+               ) -> tuple[set[tuple[int, int]], set[int]]:
+    """The months and the years whose signed copies may name the person: those of the
+    days of the tasks that served them, and of the words (``notes``) that named them. A
+    month's words are told in its 月报 only, a year's in its 年度总结 only; a month's
+    activities count in its year's too."""
+    months = {(day.year, day.month) for day in days} | {
+        (n.year, n.month) for n in notes if isinstance(n, SummaryNote)}
+    return months, {year for year, _month in months} | {n.year for n in notes}

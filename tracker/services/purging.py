@@ -2,7 +2,7 @@
 in a transaction of their own.
 
 One transaction for the whole run would let a single refusal (a resident whose signed
-月报 copy cannot be redacted: ``erasure.redact_copies``) undo every erasure of the run,
+月报 or 年度总结 copy cannot be redacted: ``erasure.redact_copies``) undo every erasure of the run,
 and, the run being daily, every run after it: nobody would be erased again until a
 person fixed that one. So each erasure commits alone; one that is refused rolls back
 alone, keeps all of that person's data, and the run goes on. The refusals are returned

@@ -23,7 +23,6 @@ from ..models import (
     Resident,
     ResidentCategory,
     ResourceItem,
-    SummaryNote,
     Task,
     resident_member,
     task_resident,
@@ -453,16 +452,15 @@ def _held_in_tasks(resident: Resident) -> dict:
     """What an erasure of the resident would reach besides the record (Art. 45: the
     copy lists it): the tasks that served them with their free text, the 补录 requests
     and the messages about those tasks, the months' and years' 存在问题 / 下步打算 that
-    name them, and the signed 月报 copies of those tasks' and notes' months that name
-    them."""
+    name them, and the signed 月报 and 年度总结 copies of those tasks' and notes' months
+    and years that name them."""
     tasks = visit_history(resident)
     ids = {t.id for t in tasks}
     terms = erasure.terms_of(resident.name, resident.address, resident.phone,
                              resident.community.name)
     keep = erasure.longer_names(terms, resident.id)
     notes = erasure.notes_naming(terms, keep)
-    months = erasure.months_of([t.service_date for t in tasks]) | {
-        (n.year, n.month) for n in notes if isinstance(n, SummaryNote)}
+    months, years = erasure.periods_of([t.service_date for t in tasks], notes)
     return {
         "served_by_tasks": [{
             "title": t.title, "date": t.service_date.isoformat(),
@@ -487,7 +485,7 @@ def _held_in_tasks(resident: Resident) -> dict:
             for n in notes],
         "signed_reports_naming_them": [
             {"title": c.title, "finalized_at": _iso(c.finalized_at)}
-            for c in erasure.copies_of(months) if erasure.copy_names(c, terms, keep)],
+            for c in erasure.copies_of(months, years) if erasure.copy_names(c, terms, keep)],
     }
 
 
@@ -505,8 +503,8 @@ def erase_resident(resident: Resident, actor: Member | None, reason: str = "requ
     address, phone) from their title, description, 服务对象, 地点 and report's 情况说明
     and 退回 reason (``_forget_in_tasks``), and so do the 补录 requests and the messages
     about those tasks, the other residents' 备注 in their community, every month's and
-    year's 存在问题 and 下步打算, and the signed 月报 copies of the tasks' months and of
-    those notes' months, whose figures stay as signed (``services.erasure``). ``actor``
+    year's 存在问题 and 下步打算, and the signed 月报 and 年度总结 copies of the tasks' and
+    those notes' months and years, whose figures stay as signed (``services.erasure``). ``actor``
     None: the retention job."""
     if actor is not None and not actor.is_admin:
         raise PermissionDenied(_l("只有单位管理员可以删除个人信息。"))
@@ -523,10 +521,10 @@ def erase_resident(resident: Resident, actor: Member | None, reason: str = "requ
     erasure.forget_in_messages(list(tasks.values()), swaps, terms, keep, titles)
     erasure.forget_in_residents(resident, swaps, terms, keep)
     noted = erasure.forget_in_notes(swaps, terms, actor, resident.id, keep)
-    # a month's words and its signed copy lose the person alike, or the month would read
-    # as changed since its 定稿
-    erasure.redact_copies(erasure.months_of([t.service_date for t in tasks.values()]) | noted,
-                          swaps, terms, actor, resident.id, keep)
+    # a month's or year's words and its signed copies lose the person alike, or the
+    # 已定稿 month or year would read as changed since its 定稿
+    months, years = erasure.periods_of([t.service_date for t in tasks.values()], noted)
+    erasure.redact_copies(months, swaps, terms, actor, resident.id, keep, years=years)
     now = utcnow()
     resident.name, resident.address, resident.phone, resident.notes = ERASED_NAME, "", None, None
     resident.consent_method = ""

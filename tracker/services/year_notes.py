@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, undefer
 
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
@@ -174,9 +174,11 @@ def current_year_copy(note: YearNote | None, managed: set[int] | None = None) ->
     or covers a community outside ``managed``: a reader's communities, None for all)."""
     if note is None or not note.final:
         return None
+    # the page says whether an erasure redacted it: read with it, not a statement later
     return db.session.scalar(select(YearCopy).where(
         YearCopy.note_id == note.id, YearCopy.reopened_at.is_(None),
         copy_within(managed, YearCopy, year_copy_community))
+        .options(undefer(YearCopy.redacted_at))
         .order_by(YearCopy.id.desc()).limit(1))
 
 
