@@ -268,7 +268,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": _whole(env, "MAX_UPLOAD_MB", "10") * 1024 * 1024,
         "UPLOAD_FOLDER": text_setting(env, "UPLOAD_FOLDER", str(INSTANCE / "uploads")),
         # Proxies in front whose X-Forwarded-* headers are believed (0: none; see ops/web.py).
-        "TRUSTED_PROXIES": _whole(env, "TRUSTED_PROXIES", "0", minimum=0),
+        "TRUSTED_PROXIES": trusted_proxies(env),
         # Archived residents' personal data is erased this long after archiving
         # (flask purge-residents): PIPL Art. 19/47, the minimum time necessary.
         "RESIDENT_RETENTION_DAYS": _whole(env, "RESIDENT_RETENTION_DAYS", "1095"),
@@ -386,6 +386,15 @@ def gunicorn_workers(default: int) -> int:
     """deploy/gunicorn.conf.py's worker count, read as every number setting is:
     `GUNICORN_WORKERS=4x` stops gunicorn naming the variable; empty is the default."""
     return _whole(os.environ, "GUNICORN_WORKERS", str(default))
+
+
+def trusted_proxies(env=None) -> int:
+    """TRUSTED_PROXIES, the number of proxies in front whose X-Forwarded-* headers are
+    believed, read here by the app (ProxyFix) and by deploy/gunicorn.conf.py (its
+    forwarded_allow_ips), so both believe the same: gunicorn's own "anything but `0`"
+    took `00` for trusted while the app read 0, and `no` for trusted while the app
+    refused it. A value that is not a whole number stops either, naming it."""
+    return _whole(os.environ if env is None else env, "TRUSTED_PROXIES", "0", minimum=0)
 
 
 def gunicorn_preload() -> bool:
