@@ -388,13 +388,13 @@ def gunicorn_workers(default: int) -> int:
     return _whole(os.environ, "GUNICORN_WORKERS", str(default))
 
 
-def trusted_proxies(env=None) -> int:
+def trusted_proxies(env=os.environ) -> int:
     """TRUSTED_PROXIES, the number of proxies in front whose X-Forwarded-* headers are
     believed, read here by the app (ProxyFix) and by deploy/gunicorn.conf.py (its
     forwarded_allow_ips), so both believe the same: gunicorn's own "anything but `0`"
     took `00` for trusted while the app read 0, and `no` for trusted while the app
     refused it. A value that is not a whole number stops either, naming it."""
-    return _whole(os.environ if env is None else env, "TRUSTED_PROXIES", "0", minimum=0)
+    return _whole(env, "TRUSTED_PROXIES", "0", minimum=0)
 
 
 def gunicorn_preload() -> bool:
