@@ -142,6 +142,15 @@ def _address(value: str | None, name: str) -> str:
     return value.rstrip("/")
 
 
+def example_host(url: str) -> bool:
+    """The address's host is a name reserved for examples (RFC 2606: example.com, .org,
+    .net, anything under .example) or the example file's own placeholder
+    (gongjian.example.gov.cn): a label `example` anywhere. No installation is reached
+    there; an install that skipped docs/deploy.md step 5's `sed` would hand out links
+    and QR codes to a host that is not theirs."""
+    return "example" in (urlsplit(url).hostname or "").split(".")
+
+
 @lru_cache(maxsize=8)
 def sample_hash(method: str) -> str:
     """A hash of a constant made with Werkzeug's ``method``, once per process and method:
@@ -372,6 +381,32 @@ def _require_production_settings(config: dict, env, overrides: dict) -> None:
             "and the links in reminders are built on it, never on a request's Host "
             f"header: set it to the address members open, e.g. {EXAMPLE_PUBLIC_URL} "
             "(or TRACKER_ENV=development for a local run)."
+        )
+    for name in ("PUBLIC_URL", "REMINDER_BASE_URL"):
+        _require_own_address(config, name)
+
+
+def _require_own_address(config: dict, name: str) -> None:
+    """PUBLIC_URL (or REMINDER_BASE_URL) is this installation's address: not the example
+    file's placeholder host, and https:// when the site says it is served over HTTPS.
+    SECURE_COOKIES=1 with an http:// address is refused rather than logged: browsers
+    keep the login cookie only for https://, so every link and QR code built on it first
+    goes over plain HTTP, opens nothing where port 80 is closed, and a log line is read
+    after the QR codes are printed. docs/deploy.md's HTTPS step changes both at once."""
+    value = config.get(name) or ""
+    if example_host(value):
+        raise ConfigError(
+            f"{name} is {value!r}, an example host (the example file's placeholder or an "
+            "RFC 2606 name): links, QR codes and reminders would lead there. Set it to the "
+            "address members open (docs/deploy.md, step 5: the second sed writes your "
+            "host into it)."
+        )
+    if config.get("SESSION_COOKIE_SECURE") and urlsplit(value).scheme.lower() == "http":
+        raise ConfigError(
+            f"{name} is {value!r}, an http:// address, but SECURE_COOKIES is on (the site "
+            "is served over HTTPS): links and QR codes would go over plain HTTP first. "
+            "Write it with https:// (docs/deploy.md, HTTPS), or turn SECURE_COOKIES off "
+            "if the site has no HTTPS."
         )
 
 

@@ -33,7 +33,7 @@ def _start(tmp_path, **env) -> subprocess.Popen:
     environment = {**os.environ, "TRACKER_ENV": "production",
                    "SECRET_KEY": "gunicorn-test-secret-of-32-characters-or-more",
                    "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
-                   "PUBLIC_URL": "https://gongjian.example.gov.cn",
+                   "PUBLIC_URL": "https://gongjian.county.gov.cn",
                    "GUNICORN_BIND": f"127.0.0.1:{_free_port()}", **env}
     environment.pop("TEST_DATABASE_URL", None)
     return subprocess.Popen([str(GUNICORN), "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
