@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tracker.config import (ConfigError, gunicorn_preload, gunicorn_workers,  # noqa: E402
-                            text_setting)
+                            text_setting, trusted_proxies)
 
 env = os.environ
 
@@ -70,8 +70,9 @@ access_log_format = ('%(h)s "%(r)s" %(s)s %(B)s %(M)sms rid=%({x-request-id}o)s 
 # Proxy headers are believed only when the app is told it sits behind a proxy
 # (TRUSTED_PROXIES, read by the app for X-Forwarded-For/Host/Port/Proto); gunicorn's
 # own reading of X-Forwarded-Proto follows the same switch, from nginx on this host
-# only (or the addresses in GUNICORN_FORWARDED_ALLOW_IPS).
-_behind_proxy = text_setting(env, "TRUSTED_PROXIES", "0") != "0"
+# only (or the addresses in GUNICORN_FORWARDED_ALLOW_IPS). Read by the app's own reader,
+# so `00` is none here as it is there, and `no` stops gunicorn naming it.
+_behind_proxy = _checked(trusted_proxies) > 0
 forwarded_allow_ips = (text_setting(env, "GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
                        if _behind_proxy else "")
 

@@ -24,7 +24,7 @@ def _environment(url: str, env: dict | None) -> dict:
         "TRACKER_ENV": "production",
         "SECRET_KEY": "flask-cli-test-secret-of-32-characters-or-more",
         "DATABASE_URL": url,
-        "PUBLIC_URL": "https://gongjian.example.gov.cn",  # required in production
+        "PUBLIC_URL": "https://gongjian.county.gov.cn",  # required in production, not an example host
         **(env or {}),
     }
     full_env.pop("TEST_DATABASE_URL", None)

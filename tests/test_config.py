@@ -41,7 +41,7 @@ def test_empty_secret_key_counts_as_missing(clean_env):
 
 
 PRODUCTION_KEY = "a-long-random-production-secret-of-48-characters"
-SITE = "https://gongjian.example.gov.cn"
+SITE = "https://gongjian.county.gov.cn"  # an installation's own host, not an example
 
 
 def test_production_with_secret_key_starts(clean_env, tmp_path):
@@ -501,8 +501,60 @@ def test_production_refuses_to_start_without_a_public_url(clean_env, tmp_path, v
     with pytest.raises(ConfigError, match="PUBLIC_URL is not set") as refused:
         create_app()
     assert "e.g. https://gongjian.example.gov.cn" in str(refused.value)
-    clean_env.setenv("PUBLIC_URL", "http://gongjian.example.gov.cn")  # plain HTTP is a site too
-    assert create_app().config["PUBLIC_URL"] == "http://gongjian.example.gov.cn"
+    clean_env.setenv("PUBLIC_URL", "http://gongjian.county.gov.cn")  # plain HTTP is a site too
+    assert create_app().config["PUBLIC_URL"] == "http://gongjian.county.gov.cn"
+
+
+def _production(env, tmp_path, **settings):
+    env.setenv("SECRET_KEY", PRODUCTION_KEY)
+    env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    for name, value in settings.items():
+        env.setenv(name, value)
+    return create_app
+
+
+@pytest.mark.parametrize("name", ["PUBLIC_URL", "REMINDER_BASE_URL"])
+@pytest.mark.parametrize("value", [
+    "http://gongjian.example.gov.cn",  # deploy/tracker.env.example's line, step 5's sed skipped
+    "https://gongjian.example.gov.cn/", "https://example.com", "https://WWW.Example.org:8443",
+    "http://gongjian.county.example", "https://example.net",
+])
+def test_production_refuses_an_example_host_naming_the_setting(clean_env, tmp_path, name, value):
+    """RFC 2606 keeps these names for examples: no installation is reached there, and
+    every link and QR code built on one leads members nowhere (or to a stranger)."""
+    start = _production(clean_env, tmp_path, **{"PUBLIC_URL": SITE, name: value})
+    with pytest.raises(ConfigError, match=f"^{name} is .*an example host") as refused:
+        start()
+    assert "docs/deploy.md, step 5" in str(refused.value)
+
+
+@pytest.mark.parametrize("value", ["https://gongjian.county.gov.cn", "http://10.0.0.5:8080",
+                                   "https://examples.county.gov.cn", "https://myexample.cn"])
+def test_a_host_that_only_looks_like_an_example_is_an_installation(clean_env, tmp_path, value):
+    assert _production(clean_env, tmp_path, PUBLIC_URL=value)().config["PUBLIC_URL"] == value
+
+
+@pytest.mark.parametrize("mode", ["development", "testing"])
+def test_an_example_host_is_fine_outside_production(clean_env, mode):
+    clean_env.setenv("TRACKER_ENV", mode)
+    clean_env.setenv("PUBLIC_URL", "https://gongjian.example.gov.cn")
+    assert create_app().config["PUBLIC_URL"] == "https://gongjian.example.gov.cn"
+
+
+@pytest.mark.parametrize("name", ["PUBLIC_URL", "REMINDER_BASE_URL"])
+def test_production_over_https_refuses_an_http_address(clean_env, tmp_path, name):
+    """SECURE_COOKIES=1 says the site is on HTTPS: an http:// link would go over plain
+    HTTP first (nothing at all where port 80 is closed)."""
+    start = _production(clean_env, tmp_path, SECURE_COOKIES="1",
+                        **{"PUBLIC_URL": SITE, name: "http://gongjian.county.gov.cn"})
+    with pytest.raises(ConfigError, match=f"^{name} is 'http://gongjian.county.gov.cn', an "
+                                          "http:// address, but SECURE_COOKIES is on"):
+        start()
+    clean_env.setenv(name, "https://gongjian.county.gov.cn")
+    assert start().config[name] == "https://gongjian.county.gov.cn"
+    clean_env.setenv("SECURE_COOKIES", "0")  # a site without HTTPS: http:// is its address
+    clean_env.setenv(name, "http://gongjian.county.gov.cn")
+    assert start().config[name] == "http://gongjian.county.gov.cn"
 
 
 @pytest.mark.parametrize("mode", ["development", "testing"])
@@ -631,3 +683,16 @@ def test_an_on_off_setting_of_another_word_stops_start_up_naming_it(clean_env, v
                                           r"\(on\) or 0, false, no, off \(off\)") as refused:
         create_app()
     assert repr(value) in str(refused.value)
+
+
+def test_the_example_files_address_is_refused_until_step_5_writes_the_host(clean_env, tmp_path):
+    """deploy/tracker.env.example's PUBLIC_URL as shipped stops production; the same
+    line after docs/deploy.md step 5's `sed` (TRACKER_HOST written in) starts."""
+    example = (INSTANCE.parent / "deploy" / "tracker.env.example").read_text()
+    [shipped] = [line.split("=", 1)[1] for line in example.splitlines()
+                 if line.startswith("PUBLIC_URL=")]
+    start = _production(clean_env, tmp_path, PUBLIC_URL=shipped)
+    with pytest.raises(ConfigError, match="^PUBLIC_URL is .*an example host"):
+        start()
+    clean_env.setenv("PUBLIC_URL", shipped.replace("gongjian.example.gov.cn", "gj.county.gov.cn"))
+    assert start().config["PUBLIC_URL"] == "http://gj.county.gov.cn"

@@ -142,6 +142,15 @@ def _address(value: str | None, name: str) -> str:
     return value.rstrip("/")
 
 
+def example_host(url: str) -> bool:
+    """The address's host is a name reserved for examples (RFC 2606: example.com, .org,
+    .net, anything under .example) or the example file's own placeholder
+    (gongjian.example.gov.cn): a label `example` anywhere. No installation is reached
+    there; an install that skipped docs/deploy.md step 5's `sed` would hand out links
+    and QR codes to a host that is not theirs."""
+    return "example" in (urlsplit(url).hostname or "").split(".")
+
+
 @lru_cache(maxsize=8)
 def sample_hash(method: str) -> str:
     """A hash of a constant made with Werkzeug's ``method``, once per process and method:
@@ -268,7 +277,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": _whole(env, "MAX_UPLOAD_MB", "10") * 1024 * 1024,
         "UPLOAD_FOLDER": text_setting(env, "UPLOAD_FOLDER", str(INSTANCE / "uploads")),
         # Proxies in front whose X-Forwarded-* headers are believed (0: none; see ops/web.py).
-        "TRUSTED_PROXIES": _whole(env, "TRUSTED_PROXIES", "0", minimum=0),
+        "TRUSTED_PROXIES": trusted_proxies(env),
         # Archived residents' personal data is erased this long after archiving
         # (flask purge-residents): PIPL Art. 19/47, the minimum time necessary.
         "RESIDENT_RETENTION_DAYS": _whole(env, "RESIDENT_RETENTION_DAYS", "1095"),
@@ -373,6 +382,32 @@ def _require_production_settings(config: dict, env, overrides: dict) -> None:
             f"header: set it to the address members open, e.g. {EXAMPLE_PUBLIC_URL} "
             "(or TRACKER_ENV=development for a local run)."
         )
+    for name in ("PUBLIC_URL", "REMINDER_BASE_URL"):
+        _require_own_address(config, name)
+
+
+def _require_own_address(config: dict, name: str) -> None:
+    """PUBLIC_URL (or REMINDER_BASE_URL) is this installation's address: not the example
+    file's placeholder host, and https:// when the site says it is served over HTTPS.
+    SECURE_COOKIES=1 with an http:// address is refused rather than logged: browsers
+    keep the login cookie only for https://, so every link and QR code built on it first
+    goes over plain HTTP, opens nothing where port 80 is closed, and a log line is read
+    after the QR codes are printed. docs/deploy.md's HTTPS step changes both at once."""
+    value = config.get(name) or ""
+    if example_host(value):
+        raise ConfigError(
+            f"{name} is {value!r}, an example host (the example file's placeholder or an "
+            "RFC 2606 name): links, QR codes and reminders would lead there. Set it to the "
+            "address members open (docs/deploy.md, step 5: the second sed writes your "
+            "host into it)."
+        )
+    if config.get("SESSION_COOKIE_SECURE") and urlsplit(value).scheme.lower() == "http":
+        raise ConfigError(
+            f"{name} is {value!r}, an http:// address, but SECURE_COOKIES is on (the site "
+            "is served over HTTPS): links and QR codes would go over plain HTTP first. "
+            "Write it with https:// (docs/deploy.md, HTTPS), or turn SECURE_COOKIES off "
+            "if the site has no HTTPS."
+        )
 
 
 def web_concurrency() -> int:
@@ -386,6 +421,15 @@ def gunicorn_workers(default: int) -> int:
     """deploy/gunicorn.conf.py's worker count, read as every number setting is:
     `GUNICORN_WORKERS=4x` stops gunicorn naming the variable; empty is the default."""
     return _whole(os.environ, "GUNICORN_WORKERS", str(default))
+
+
+def trusted_proxies(env=os.environ) -> int:
+    """TRUSTED_PROXIES, the number of proxies in front whose X-Forwarded-* headers are
+    believed, read here by the app (ProxyFix) and by deploy/gunicorn.conf.py (its
+    forwarded_allow_ips), so both believe the same: gunicorn's own "anything but `0`"
+    took `00` for trusted while the app read 0, and `no` for trusted while the app
+    refused it. A value that is not a whole number stops either, naming it."""
+    return _whole(env, "TRUSTED_PROXIES", "0", minimum=0)
 
 
 def gunicorn_preload() -> bool:

@@ -19,7 +19,7 @@ import requests
 from tests.deploy import servers as s
 from tests.flask_cli import run_flask
 
-HOST = "gongjian.example.gov.cn"  # the public name people type
+HOST = s.HOST  # the public name people type
 SECRET = "deploy-test-secret-shared-by-every-instance"
 PASSWORD = "Gongjian-2026"  # tests/factories.py's
 

@@ -148,6 +148,10 @@ def port_open(port: int) -> bool:
 # --- nginx ---------------------------------------------------------------------------------
 
 SITE = ROOT / "deploy" / "nginx.conf"
+# The public name people type (docs/deploy.md step 0's TRACKER_HOST): an installation's
+# own, as production refuses the example's placeholder host in PUBLIC_URL.
+HOST = "gongjian.county.gov.cn"
+EXAMPLE_HOST = "gongjian.example.gov.cn"  # the shipped site file's server_name
 
 
 def _replace(text: str, pattern: str, new: str, flags: int = 0) -> str:
@@ -164,7 +168,7 @@ DEPLOY_DOC = ROOT / "docs" / "deploy.md"
 def documented_https_edit(site: str) -> str:
     """The site file after the one command docs/deploy.md ("HTTPS") gives an operator
     (deploy/install-site.sh HOST --https), run as written there on a copy of the
-    deploy folder whose nginx.conf is ``site`` (the example host kept)."""
+    deploy folder whose nginx.conf is ``site``, for ``HOST``."""
     found = re.search(r'^/srv/tracker/app/deploy/install-site\.sh "\$TRACKER_HOST" --https$',
                       DEPLOY_DOC.read_text(encoding="utf-8"), re.M)
     if not found:
@@ -177,7 +181,7 @@ def documented_https_edit(site: str) -> str:
         copy = Path(folder) / "tracker"
         command = found.group(0).replace("/srv/tracker/app/deploy/", f"{deploy}/")
         subprocess.run(["sh", "-c", command], check=True, capture_output=True,
-                       env={**os.environ, "TRACKER_HOST": "gongjian.example.gov.cn",
+                       env={**os.environ, "TRACKER_HOST": HOST,
                             "TRACKER_SITE_FILE": str(copy)})
         return copy.read_text(encoding="utf-8")
 
@@ -205,6 +209,7 @@ def render_site(*, upstreams: list[int], logs: Path, acme: Path, port: int | Non
         site = _replace(site, r"/etc/ssl/tracker/fullchain.pem", str(tls["cert"]))
         site = _replace(site, r"/etc/ssl/tracker/privkey.pem", str(tls["key"]))
     else:
+        site = _replace(site, re.escape(EXAMPLE_HOST), HOST)  # as install-site.sh HOST does
         site = _replace(site, r"^    listen 80;  # HTTP-only$", f"    listen 127.0.0.1:{port};", re.M)
         site = _replace(site, r"^    listen \[::\]:80;  # HTTP-only\n", "", re.M)
     servers = "".join(f"    server 127.0.0.1:{p};\n" for p in upstreams)

@@ -33,7 +33,7 @@ def _start(tmp_path, **env) -> subprocess.Popen:
     environment = {**os.environ, "TRACKER_ENV": "production",
                    "SECRET_KEY": "gunicorn-test-secret-of-32-characters-or-more",
                    "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
-                   "PUBLIC_URL": "https://gongjian.example.gov.cn",
+                   "PUBLIC_URL": "https://gongjian.county.gov.cn",
                    "GUNICORN_BIND": f"127.0.0.1:{_free_port()}", **env}
     environment.pop("TEST_DATABASE_URL", None)
     return subprocess.Popen([str(GUNICORN), "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
@@ -227,3 +227,25 @@ def test_a_preload_word_neither_on_nor_off_stops_gunicorn_naming_it(tmp_path):
     assert server.returncode != 0
     assert "tracker: GUNICORN_PRELOAD must be one of 1, true, yes, on (on)" in output
     assert "(got 'ture')" in output and "Traceback" not in output
+
+
+@pytest.mark.parametrize(("value", "allowed"), [("0", ""), ("00", ""), ("", ""),
+                                                ("1", "127.0.0.1,::1"), (" 2 ", "127.0.0.1,::1")])
+def test_gunicorn_believes_proxies_exactly_when_the_app_does(monkeypatch, value, allowed):
+    """TRUSTED_PROXIES counts proxies (README): `00` is none, as the app reads it, so
+    gunicorn does not believe X-Forwarded-Proto either; it used to, as anything but
+    "0" was trusted."""
+    read = _read_config(monkeypatch, TRUSTED_PROXIES=value)
+    assert read["forwarded_allow_ips"] == allowed
+
+
+def test_a_trusted_proxies_value_that_is_no_number_stops_gunicorn_naming_it(tmp_path):
+    """`TRUSTED_PROXIES=no` was trusted by gunicorn (not "0") and refused by the app."""
+    server = _start(tmp_path, TRUSTED_PROXIES="no")
+    try:
+        output, _ = server.communicate(timeout=60)
+    finally:
+        server.kill()
+    assert server.returncode != 0
+    assert "tracker: TRUSTED_PROXIES must be a whole number" in output
+    assert "(got 'no')" in output and "Traceback" not in output

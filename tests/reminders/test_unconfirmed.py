@@ -172,3 +172,50 @@ def test_a_server_that_never_accepts_the_connection_is_retried(
     delivered = {Channel.sms: lambda: recorder.to("/sms"), Channel.email: lambda: smtp.mails,
                  Channel.wecom: lambda: recorder.to("/wecom")}[channel]()
     assert len(delivered) == 1
+
+
+RETRIED_WORDS = "将自动重试"
+GIVEN_UP_WORDS = "自动重试的次数已用完"
+
+
+@pytest.mark.parametrize("channel", [Channel.sms, Channel.wecom])
+def test_a_timeout_at_its_last_try_is_not_said_to_be_retried(
+        app, client, login, town, unaccepting, channel):
+    """REMINDER_MAX_ATTEMPTS=2: the first timeout leaves the row pending (the job tries
+    again, and the pages say so); the second is its last try, the row is failed and
+    nothing sends it again but an admin's 重试 — no page may still say 「将自动重试」."""
+    app.config.update(REMINDER_HTTP_TIMEOUT=1, REMINDER_MAX_ATTEMPTS=2)
+    if channel == Channel.sms:
+        app.config["SMS_GATEWAY_URL"] = unaccepting.url("/sms?to={phone}")
+        hours_to_confirm(town, town.bob)
+    else:
+        stale_report(town)
+        robot_at(town, unaccepting.url("/wecom"))
+    admin = f.member(town.unit, Role.admin, "管理员")
+    db.session.commit()
+    login(admin)
+    pages = ["/outbox/", f"/outbox/webhooks/{town.community.id}"]
+
+    run(MORNING)
+    [row] = rows(channel=channel)
+    assert (row.status, row.reason, row.attempts) == (OutboxStatus.pending, "timed_out", 1)
+    assert RETRIED_WORDS in client.get("/outbox/").get_data(as_text=True)
+
+    run(MORNING + timedelta(hours=1))  # past the retry's wait (300 s)
+    [row] = rows(channel=channel)
+    assert (row.status, row.reason, row.attempts) == (OutboxStatus.failed, "timed_out", 2)
+    for path in pages if channel == Channel.wecom else pages[:1]:
+        page = client.get(path).get_data(as_text=True)
+        assert RETRIED_WORDS not in page and GIVEN_UP_WORDS in page, path
+
+
+def test_a_robot_test_that_timed_out_is_not_said_to_be_retried(
+        app, client, login, town, unaccepting):
+    """发送测试消息 is sent once, now: a timeout's answer promises no retry."""
+    app.config["REMINDER_HTTP_TIMEOUT"] = 1
+    robot_at(town, unaccepting.url("/wecom"))
+    login(town.liaison)
+    page = client.post(f"/outbox/webhooks/{town.community.id}/test",
+                       follow_redirects=True).get_data(as_text=True)
+    assert "测试消息发送失败：超时" in page
+    assert RETRIED_WORDS not in page and GIVEN_UP_WORDS not in page

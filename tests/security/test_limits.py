@@ -339,7 +339,7 @@ def test_the_app_refuses_memory_counters_under_several_workers(monkeypatch, tmp_
     monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret-of-48-characters")
     monkeypatch.setenv("TRACKER_ENV", "production")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
-    monkeypatch.setenv("PUBLIC_URL", "https://gongjian.example.gov.cn")
+    monkeypatch.setenv("PUBLIC_URL", "https://gongjian.county.gov.cn")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
     monkeypatch.setenv("WEB_CONCURRENCY", "2")
     with pytest.raises(ConfigError):

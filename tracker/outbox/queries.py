@@ -48,8 +48,9 @@ def channel_status() -> list[ChannelStatus]:
         .group_by(Outbox.channel))}
     latest = (select(Outbox.channel, func.max(Outbox.failed_at).label("at"))
               .where(Outbox.failed_at.is_not(None)).group_by(Outbox.channel).subquery())
-    latest_errors = {channel: words(reason, error) for channel, reason, error in db.session.execute(
-        select(Outbox.channel, Outbox.reason, Outbox.last_error)
+    latest_errors = {channel: words(reason, error, status)
+                     for channel, reason, error, status in db.session.execute(
+        select(Outbox.channel, Outbox.reason, Outbox.last_error, Outbox.status)
         .join(latest, and_(latest.c.channel == Outbox.channel, latest.c.at == Outbox.failed_at)))}
     result = []
     for channel in Channel:
@@ -109,7 +110,8 @@ def robot_deliveries(community_ids) -> dict[int, RobotDelivery]:
               .subquery())
     return {row.community_id: RobotDelivery(
                 row.status, row.at,
-                None if row.status == OutboxStatus.sent else words(row.reason, row.last_error),
+                None if row.status == OutboxStatus.sent
+                else words(row.reason, row.last_error, row.status),
                 row.status == OutboxStatus.pending)
             for row in db.session.execute(select(ranked).where(ranked.c.n == 1))}
 

@@ -4,6 +4,7 @@ an HTTP status) is kept as it came, in ``Outbox.last_error``."""
 from __future__ import annotations
 
 from ..i18n import lazy_gettext as _l
+from ..models import OutboxStatus
 
 # skipped: the recipient's choice (or their account) — nothing to fix, nothing to retry
 OPTED_OUT = "opted_out"
@@ -48,17 +49,32 @@ WORDS = {
     KIND_OFF: _l("本系统已停用这类提醒"),
     ROBOT_UNREADABLE: _l("工作群机器人地址是用另一个SECRET_KEY保存的，请重新填写"),
     NOT_CONFIGURED: _l("该渠道尚未配置"),
-    TIMED_OUT: _l("超时：未能在规定时间内连上对方服务器或把消息交给它（对方未收到，将自动重试）"),
     UNCONFIRMED: _l("已提交，未收到确认，未自动重发：消息已完整交给对方服务器，但它没有在规定时间内答复，"
                     "可能已经送达。请先向收件人核实，确实没有收到再点“重试”。"),
     TIMED_OUT_OLD: _l("超时，未自动重发：这次发送记录于系统升级前，当时的记录分不清消息是否已交给对方服务器，"
                       "可能已经送达。请先向收件人核实，确实没有收到再点“重试”。"),
 }
 
+# A timeout's words say what happens next, and only a row the job still holds (pending,
+# or claimed by a run) is tried again: a failed one used up REMINDER_MAX_ATTEMPTS and
+# waits for an admin's 重试; a robot's 发送测试消息 is sent once, whatever the answer.
+RETRIED = (OutboxStatus.pending, OutboxStatus.sending)
+TIMED_OUT_WORDS = {
+    "retried": _l("超时：未能在规定时间内连上对方服务器或把消息交给它（对方未收到，将自动重试）"),
+    "given_up": _l("超时：未能在规定时间内连上对方服务器或把消息交给它，对方未收到。"
+                   "自动重试的次数已用完，不会再自动发送：渠道恢复后，由管理员在“提醒发送状态”中点“重试”。"),
+    "once": _l("超时：未能在规定时间内连上对方服务器或把消息交给它，对方未收到。"),
+}
 
-def words(reason: str | None, last_error: str | None = None) -> str | None:
+
+def words(reason: str | None, last_error: str | None = None,
+          status: OutboxStatus | None = None) -> str | None:
     """What 提醒状态 shows for a row: the job's reason in the reader's language, else the
-    channel's own error."""
+    channel's own error. ``status``: the row's, which decides whether a timeout is said
+    to be retried; None for a message that is not a row (a robot test, sent once)."""
+    if reason == TIMED_OUT:
+        then = "retried" if status in RETRIED else "given_up" if status is not None else "once"
+        return str(TIMED_OUT_WORDS[then])
     if reason is not None:
         return str(WORDS.get(reason, reason))
     return last_error
