@@ -175,9 +175,10 @@ def refuse_overlap(member_ids: list[int], starts_at: datetime, ends_at: datetime
 
     The check is a read, so the members' rows are locked first (in id order, no
     deadlock): two 补录 of the same member at once take turns, and the second one's read
-    sees the first one's task. ``FOR NO KEY UPDATE`` leaves the member's own claims
-    alone (their inserts only take a key-share lock). SQLite's writers take turns
-    anyway; it ignores the clause."""
+    sees the first one's task. ``FOR NO KEY UPDATE`` leaves writes that merely name
+    the member alone (a key-share lock); a claim of the member share-locks the row
+    after its task's (``claims.hold_member``) and takes its turn. SQLite's writers take
+    turns anyway; it ignores the clause."""
     db.session.execute(select(Member.id).where(Member.id.in_(member_ids))
                        .order_by(Member.id).with_for_update(key_share=True))
     clash = [(m, t, absent) for m, t, absent
@@ -232,7 +233,7 @@ def _check(actor: Member, item: ResourceItem, data: BackfillData, *,
     working = set(db.session.scalars(working_units([item.community_id])))
     # under their share locks: a participant merged (or switched off) meanwhile is
     # refused, never written onto the account merged away (``claims.hold_member``)
-    active = (held_active(ids) if hold
+    active = (held_active(ids, no_key=True) if hold
               else {p.member.id for p in people if p.member.active})
     for p in people:
         if p.member.id not in active:

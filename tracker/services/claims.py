@@ -98,15 +98,19 @@ def _held_active(member: Member) -> bool:
     return member.id in held_active([member.id])
 
 
-def held_active(member_ids) -> set[int]:
+def held_active(member_ids, *, no_key: bool = False) -> set[int]:
     """``hold_member`` for many (a 补录's participants, a ledger import's members): their
     rows share-locked in id order (the sort comes before the lock, so two such
-    transactions and a merge take them in one order), and the ids of those active."""
+    transactions and a merge take them in one order), and the ids of those active.
+    ``no_key``: ``FOR NO KEY UPDATE`` instead, the lock the caller takes next anyway
+    (``backfill.refuse_overlap``) — two 补录 each holding a share and then asking for
+    more would wait for each other."""
     ids = sorted(set(member_ids))
     if not ids:
         return set()
+    lock = dict(key_share=True) if no_key else dict(read=True)
     rows = db.session.execute(select(Member.id, Member.active).where(Member.id.in_(ids))
-                              .order_by(Member.id).with_for_update(read=True))
+                              .order_by(Member.id).with_for_update(**lock))
     return {member_id for member_id, active in rows if active}
 
 
