@@ -46,7 +46,7 @@ from ..timeutil import local_date, local_to_utc, to_local, utcnow
 from . import PermissionDenied, ServiceError
 from .activity_lock import lock_activity
 from .audit import record
-from .claims import add_done_participation, check_minutes, task_span_minutes
+from .claims import add_done_participation, check_minutes, held_active, task_span_minutes
 from .findings import MAX_DESCRIPTION, MAX_PLACE, FindingData, record_finding
 from .photos import MAX_PHOTOS_PER_TASK, add_task_photo, remove_image
 from .reviews import ReportData, approve_report, report_figures, submit_report
@@ -175,9 +175,10 @@ def refuse_overlap(member_ids: list[int], starts_at: datetime, ends_at: datetime
 
     The check is a read, so the members' rows are locked first (in id order, no
     deadlock): two 补录 of the same member at once take turns, and the second one's read
-    sees the first one's task. ``FOR NO KEY UPDATE`` leaves the member's own claims
-    alone (their inserts only take a key-share lock). SQLite's writers take turns
-    anyway; it ignores the clause."""
+    sees the first one's task. ``FOR NO KEY UPDATE`` leaves writes that merely name
+    the member alone (a key-share lock); a claim of the member share-locks the row
+    after its task's (``claims.hold_member``) and takes its turn. SQLite's writers take
+    turns anyway; it ignores the clause."""
     db.session.execute(select(Member.id).where(Member.id.in_(member_ids))
                        .order_by(Member.id).with_for_update(key_share=True))
     clash = [(m, t, absent) for m, t, absent
@@ -196,7 +197,8 @@ def refuse_overlap(member_ids: list[int], starts_at: datetime, ends_at: datetime
                               name=member.name, task=task.title, when=when), field=field)
 
 
-def _check(actor: Member, item: ResourceItem, data: BackfillData) -> tuple[datetime, datetime]:
+def _check(actor: Member, item: ResourceItem, data: BackfillData, *,
+           hold: bool = True) -> tuple[datetime, datetime]:
     if not manages_community(actor, item.community_id):
         raise PermissionDenied(_l("无权在该社区补录活动。"))
     if not item.active:
@@ -229,8 +231,12 @@ def _check(actor: Member, item: ResourceItem, data: BackfillData) -> tuple[datet
     if len(set(ids)) != len(ids):
         raise ServiceError(_l("参加人员中有重复的党员。"), field="participants")
     working = set(db.session.scalars(working_units([item.community_id])))
+    # under their share locks: a participant merged (or switched off) meanwhile is
+    # refused, never written onto the account merged away (``claims.hold_member``)
+    active = (held_active(ids, no_key=True) if hold
+              else {p.member.id for p in people if p.member.active})
     for p in people:
-        if not p.member.active:
+        if p.member.id not in active:
             raise ServiceError(_l("%(name)s 的账号已停用。", name=p.member.name),
                                field="participants")
         if p.member.unit_id not in working:
@@ -293,15 +299,17 @@ def backfill_event(actor: Member, task: Task, **source):
 
 
 def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData, *,
-                         audit: bool = True) -> Task:
+                         audit: bool = True, hold: bool = True) -> Task:
     """补录 one past activity: task, participations and approved report, all or nothing
     (the caller's unit of work). Everything but the photos' contents is checked before
     the first write; a photo refused after that undoes the files already written, and
     the caller's rollback the rest. ``audit=False``: the caller writes the activity's
     ``backfill`` event itself (``backfill_event``), naming where it came from — the
-    ledger import, whose own event is written once every activity is recorded."""
+    ledger import, whose own event is written once every activity is recorded.
+    ``hold=False``: the participants' share locks are the caller's to take, after every
+    activity's checklist item (the ledger import's many activities)."""
     item = item_of_year(item, data.starts_local.year)
-    starts_at, ends_at = _check(actor, item, data)
+    starts_at, ends_at = _check(actor, item, data, hold=hold)
     now = utcnow()
     task = Task(
         resource_item_id=item.id, unit_id=item.unit_id, community_id=item.community_id,

@@ -77,6 +77,43 @@ def _release_slot(task: Task) -> None:
     db.session.refresh(task, ["taken"])
 
 
+def hold_member(member: Member) -> None:
+    """Share-lock the member's row for the rest of the transaction and refuse when the
+    account is switched off — read under the lock, not as the page or the session saw
+    it. Every write that gives a member work on a task takes it *after* the task's row
+    lock (the house order: the activity, then members in id order, then the rows of
+    either): a 合并账号 (``merge.merge_members``) locks the tasks it will rewrite before
+    the two member rows ``FOR NO KEY UPDATE``, which a share lock waits for. Without it
+    a claim or an assignment committing while the merge ran stayed on the account
+    merged away (an insert's foreign-key check takes only KEY SHARE, which NO KEY
+    UPDATE lets through), splitting the person's hours again. A merged account is
+    always switched off (and cannot be switched back on), so ``active`` says both.
+    Shares do not exclude each other: two claims by one member do not wait."""
+    if not _held_active(member):
+        raise ServiceError(_l("该党员账号已停用。"))
+
+
+def _held_active(member: Member) -> bool:
+    """``hold_member``'s lock and read, without the refusal."""
+    return member.id in held_active([member.id])
+
+
+def held_active(member_ids, *, no_key: bool = False) -> set[int]:
+    """``hold_member`` for many (a 补录's participants, a ledger import's members): their
+    rows share-locked in id order (the sort comes before the lock, so two such
+    transactions and a merge take them in one order), and the ids of those active.
+    ``no_key``: ``FOR NO KEY UPDATE`` instead, the lock the caller takes next anyway
+    (``backfill.refuse_overlap``) — two 补录 each holding a share and then asking for
+    more would wait for each other."""
+    ids = sorted(set(member_ids))
+    if not ids:
+        return set()
+    lock = dict(key_share=True) if no_key else dict(read=True)
+    rows = db.session.execute(select(Member.id, Member.active).where(Member.id.in_(ids))
+                              .order_by(Member.id).with_for_update(**lock))
+    return {member_id for member_id, active in rows if active}
+
+
 def _existing(task: Task, member: Member) -> Assignment | None:
     return db.session.scalar(
         select(Assignment).where(Assignment.task_id == task.id, Assignment.member_id == member.id)
@@ -91,6 +128,7 @@ def _join(task: Task, member: Member, status: AssignmentStatus, actor: Member,
             raise ServiceError(_l("您已认领该任务。"))
         raise ServiceError(_l("%(name)s 已在该任务中。", name=member.name))
     _take_slot(task, require_future=require_future, open_only=open_only)
+    hold_member(member)  # after the task's lock: switched off (merged) meanwhile?
     if existing is None:
         existing = Assignment(task_id=task.id, member_id=member.id, status=status)
         db.session.add(existing)
@@ -148,8 +186,10 @@ def withdraw(assignment: Assignment, actor: Member) -> None:
         raise ServiceError(_l("当前状态不能取消认领。"))
     if task.starts_at <= utcnow():
         raise ServiceError(_l("任务已开始，不能取消认领。"))
-    assignment.status = AssignmentStatus.withdrawn
+    # the task's row first, then the participation (the house order): a merge holding
+    # the task waits for this, never this for a merge holding the participation
     _release_slot(task)
+    assignment.status = AssignmentStatus.withdrawn
     record(actor, "withdraw", assignment, task_id=task.id)
     promote_waiting(task, actor)
 
@@ -179,8 +219,10 @@ def promote_waiting(task: Task, actor: Member) -> None:
         if entry is None:
             return
         holding = _existing(task, entry.member)
-        if not entry.member.active or (holding is not None
-                                       and holding.status != AssignmentStatus.withdrawn):
+        # under the member's share lock (``hold_member``): switched off or merged
+        # meanwhile, they leave the line rather than refuse the withdrawal
+        if not _held_active(entry.member) or (holding is not None
+                                              and holding.status != AssignmentStatus.withdrawn):
             # Cannot take the slot (deactivated, or already on the task): out of line.
             entry.status, entry.left_at = WaitStatus.left, utcnow()
             db.session.flush()

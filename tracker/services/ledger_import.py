@@ -68,6 +68,7 @@ from .backfill import (
     working_units,
 )
 from .cell_dates import NotADay, day_or_none, read_day
+from .claims import held_active
 from .member_import import (
     PHONE_CHUNK,
     ImportPreview,
@@ -551,7 +552,7 @@ def _record(actor: Member, activity: _Activity, look: _Lookups, audit: bool) -> 
         beneficiary=first.beneficiary or None)
     savepoint = db.session.begin_nested()
     try:
-        task = record_past_activity(actor, activity.item, data, audit=audit)
+        task = record_past_activity(actor, activity.item, data, audit=audit, hold=False)
     except ServiceError as error:  # PermissionDenied too: a row the actor may not record
         savepoint.rollback()
         first.errors.append(str(error.message))
@@ -591,7 +592,22 @@ def _apply(actor: Member, rows: list[LedgerRow], audit: bool = True) -> LedgerPr
             _skip_voided(activity, task)
         elif (task := _record(actor, activity, look, audit)) is not None:
             recorded.append(task.id)
+    _participants_still_active(recorded)
     return LedgerPreview(rows, task_ids=recorded)
+
+
+def _participants_still_active(task_ids: list[int]) -> None:
+    """Every participant recorded, share-locked at once in id order after every
+    activity's checklist item (``claims.held_active``; the order a 补录 takes them in,
+    items then members), and refused if any was switched off or merged meanwhile —
+    never an import's hours left on an account merged away."""
+    ids = set(db.session.scalars(select(Assignment.member_id).where(
+        Assignment.task_id.in_(task_ids)))) if task_ids else set()
+    gone = ids - held_active(ids)
+    if gone:
+        names = db.session.scalars(select(Member.name).where(Member.id.in_(gone))
+                                   .order_by(Member.id))
+        raise ServiceError(_l("%(name)s 的账号已停用。", name=str(_l("、")).join(names)))
 
 
 def check_ledger(actor: Member, rows: list[LedgerRow]) -> LedgerPreview:

@@ -297,6 +297,51 @@ def _union_count(table, other: str, keep: Member, drop: Member) -> int:
         ~exists().where(mine.c.member_id == keep.id, mine.c[other] == table.c[other])))
 
 
+def _work_tasks(drop: Member) -> set[int]:
+    """The tasks whose rows the merge locks or writes: those B leads, holds a
+    participation or a 候补 place in, or asked a 补录 of."""
+    return set(db.session.scalars(select(Task.id).where(Task.leader_id == drop.id).union(
+        select(Assignment.task_id).where(Assignment.member_id == drop.id),
+        select(WaitlistEntry.task_id).where(WaitlistEntry.member_id == drop.id),
+        select(BackfillRequest.task_id).where(BackfillRequest.member_id == drop.id,
+                                              BackfillRequest.task_id.is_not(None)))))
+
+
+def _lock_work(drop: Member, also: set[int]) -> set[int]:
+    """Before the member rows, the rows of B's work the merge rewrites, in the house
+    order (docs/design.md): the tasks in id order, then B's 补录申请. Every write giving
+    a member work on a task takes the task first and the member's row after it
+    (``claims.hold_member``), and a 采纳 the task, then the request, then the member; a
+    merge that took the members first and then waited for such a task (B its 组长) or
+    request held what that write waited for. ``also``: tasks to lock besides (found in
+    an earlier round). Returns the tasks locked."""
+    task_ids = _work_tasks(drop) | also
+    if task_ids:  # one statement: PostgreSQL sorts before it locks, so in id order
+        db.session.execute(select(Task.id).where(Task.id.in_(task_ids)).order_by(Task.id)
+                           .with_for_update(key_share=True)).all()
+    db.session.execute(select(BackfillRequest.id).where(BackfillRequest.member_id == drop.id)
+                       .order_by(BackfillRequest.id).with_for_update(key_share=True)).all()
+    return task_ids
+
+
+def _lock_all(keep: Member, drop: Member, actor: Member) -> None:
+    """B's work (``_lock_work``), then the member rows (``_lock``). A write giving B work
+    on another task may commit while the merge waits for B's row (the write held it
+    shared): that task was not locked, and locking it now, after the members, would
+    break the order. So the locks are taken in a savepoint, and when B's tasks grew
+    meanwhile it is rolled back — PostgreSQL then releases the row locks taken in it —
+    and all are taken again with the new ones, in order."""
+    locked: set[int] = set()
+    while True:
+        savepoint = db.session.begin_nested()
+        locked = _lock_work(drop, locked)
+        _lock(keep, drop, actor)
+        if _work_tasks(drop) <= locked:
+            savepoint.commit()
+            return
+        savepoint.rollback()
+
+
 def _lock(keep: Member, drop: Member, actor: Member) -> None:
     """Both accounts' rows in id order (the house order: two admins merging one pair, or
     the pair both ways, take turns and the second is refused: B merged), NO KEY like every
@@ -325,7 +370,7 @@ def merge_members(keep: Member, drop: Member, actor: Member, *,
         raise RuntimeError(f"merge: unclassified references to member.id: {sorted(unclassified)}")
     if drop.id == actor.id:
         raise ServiceError(_l("不能把自己的账号合并到其他账号（合并后该账号将停用）。"))
-    _lock(keep, drop, actor)
+    _lock_all(keep, drop, actor)
     moved = preview(keep, drop)
     if moved.conflicts:
         raise ServiceError(_l("两个账号都参加了以下任务，不能合并：%(tasks)s。请先更正这些任务的参与记录"

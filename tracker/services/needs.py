@@ -35,6 +35,7 @@ from ..timeutil import local_date, local_today, utcnow
 from . import PermissionDenied, ServiceError, required_reason
 from . import shown as shown_module
 from .audit import record
+from .claims import hold_member
 from .photos import store_image
 from .residents import may_view
 from .task_needs import series_approved
@@ -197,9 +198,10 @@ def update_need(need: Need, actor: Member, data: NeedData, *, shown: str | None 
 def claim_need(need: Need, member: Member, *, for_unit: bool = False) -> None:
     """认领: the member takes the need, for themselves or for their unit as a whole.
 
-    One conditional UPDATE decides: whoever's statement finds the need open wins."""
-    if not member.active:
-        raise ServiceError(_l("该党员账号已停用。"))
+    One conditional UPDATE decides: whoever's statement finds the need open wins.
+    The member's row share-locked first (``claims.hold_member``; members before the
+    rows of either, as a merge takes them): not claimed for an account merged away."""
+    hold_member(member)
     now = utcnow()
     result = db.session.execute(
         update(Need)

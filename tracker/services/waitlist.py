@@ -19,7 +19,7 @@ from ..permissions import manages_task
 from ..timeutil import utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
-from .claims import promote
+from .claims import hold_member, promote
 
 ALREADY_WAITING = _l("您已在候补名单中。")
 
@@ -44,6 +44,7 @@ def join_waitlist(task: Task, member: Member) -> WaitlistEntry:
         if task.status == TaskStatus.closed or task.starts_at <= utcnow():
             raise ServiceError(_l("任务已开始，候补已截止。"))
         raise ServiceError(_l("还有空余名额，请直接认领。"))
+    hold_member(member)  # after the task's lock, as a claim: not merged meanwhile
     entry = db.session.scalar(select(WaitlistEntry).where(
         WaitlistEntry.task_id == task.id, WaitlistEntry.member_id == member.id))
     if entry is not None and entry.status == WaitStatus.waiting:
