@@ -14,6 +14,9 @@ from tracker.reminders.job import run
 from tracker.services.notify import WebhookData, save_webhook
 
 MORNING = local(0, 10)
+# A 发送测试消息 is noted at the real now, so a digest it is to follow must have failed
+# before it: this morning is still to come between 00:00 and 10:00 Asia/Shanghai.
+YESTERDAY_MORNING = local(-1, 10)
 NOTICE = "解放路社区的工作群（企业微信群机器人）可能收不到提醒：最近一次发送失败，已不再自动重试。"
 
 
@@ -124,7 +127,7 @@ def test_a_test_message_the_robot_took_ends_the_notice_until_a_later_digest_fail
     recorder.fail["/wecom"] = "robot"
     _digest_owed(town)
     _robot(town, recorder)
-    run(MORNING)
+    run(YESTERDAY_MORNING)
     login(town.liaison)
     test_url = f"/outbox/webhooks/{town.community.id}/test"
 
@@ -148,7 +151,7 @@ def test_a_robot_saved_again_after_a_good_test_is_untested(app, client, login, t
     recorder.fail["/wecom"] = "robot"
     _digest_owed(town)
     _robot(town, recorder)
-    run(MORNING)
+    run(YESTERDAY_MORNING)
     recorder.fail.clear()
     login(town.liaison)
     client.post(f"/outbox/webhooks/{town.community.id}/test")
