@@ -15,12 +15,11 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import Community, Member, SummaryScope, Unit, YearCopy, YearNote, year_copy_community
-from ..permissions import managed_community_ids
 from ..services import year_notes
 from ..services.summary_notes import copy_within
 from .annual import build_annual
 from .annual_document import AnnualSummary
-from .final import SignedCopy, keep_document
+from .final import SignedCopy, keep_document, reader_reach
 
 
 def finalize_year(actor: Member, scope: SummaryScope, year: int, today: date | None = None,
@@ -43,11 +42,7 @@ def signed_year_copy(summary: AnnualSummary, reader: Member | None = None) -> Ye
     and the reader is shown the live figures."""
     if not summary.final:
         return None
-    return year_notes.current_year_copy(summary.note, _managed(reader))
-
-
-def _managed(reader: Member | None) -> set[int] | None:
-    return None if reader is None else managed_community_ids(reader)
+    return year_notes.current_year_copy(summary.note, reader_reach(reader))
 
 
 def history(scope: SummaryScope, year: int, reader: Member) -> list[SignedCopy]:
@@ -58,7 +53,7 @@ def history(scope: SummaryScope, year: int, reader: Member) -> list[SignedCopy]:
     rows = db.session.execute(
         select(YearCopy.id, YearCopy.finalized_at, signer.name, YearCopy.reopened_at,
                reopener.name, YearCopy.redacted_at,
-               copy_within(_managed(reader), YearCopy, year_copy_community))
+               copy_within(reader_reach(reader), YearCopy, year_copy_community))
         .join(YearNote, YearNote.id == YearCopy.note_id)
         .outerjoin(signer, signer.id == YearCopy.finalized_by_id)
         .outerjoin(reopener, reopener.id == YearCopy.reopened_by_id)

@@ -141,7 +141,7 @@ def signed_copy(summary: MonthlySummary, reader: Member | None = None) -> Summar
     covers; else None, and the reader is shown the live figures."""
     if not summary.final:
         return None
-    return current_copy(summary.note, _managed(reader))
+    return current_copy(summary.note, reader_reach(reader))
 
 
 def signed_months(scope: SummaryScope, year: int) -> dict[int, tuple[SummaryNote, SummaryCopy]]:
@@ -159,7 +159,9 @@ def signed_months(scope: SummaryScope, year: int) -> dict[int, tuple[SummaryNote
     return {note.month: (note, copy) for note, copy in rows}  # the latest, as current_copy
 
 
-def _managed(reader: Member | None) -> set[int] | None:
+def reader_reach(reader: Member | None) -> set[int] | None:
+    """The communities ``reader`` manages (None: every community; no reader is the
+    county's view)."""
     return None if reader is None else managed_community_ids(reader)
 
 
@@ -193,7 +195,7 @@ def history_plan(scope: SummaryScope, year: int, month: int, reader: Member) -> 
     signer, reopener = aliased(Member), aliased(Member)
     return plan(
         select(SummaryCopy.id, SummaryCopy.finalized_at, signer.name, SummaryCopy.reopened_at,
-               reopener.name, SummaryCopy.redacted_at, copy_within(_managed(reader)))
+               reopener.name, SummaryCopy.redacted_at, copy_within(reader_reach(reader)))
         .join(SummaryNote, SummaryNote.id == SummaryCopy.note_id)
         .outerjoin(signer, signer.id == SummaryCopy.finalized_by_id)
         .outerjoin(reopener, reopener.id == SummaryCopy.reopened_by_id)
@@ -215,7 +217,7 @@ def kept_copy(scope: SummaryScope, year: int, month: int, copy_id: int,
     ``reader`` does not manage."""
     note = find_note(scope, year, month)
     copy = db.session.scalar(select(SummaryCopy).where(
-        SummaryCopy.id == copy_id, copy_within(_managed(reader))))
+        SummaryCopy.id == copy_id, copy_within(reader_reach(reader))))
     if note is None or copy is None or copy.note_id != note.id:
         return None
     number = db.session.scalar(select(func.count(SummaryCopy.id)).where(
