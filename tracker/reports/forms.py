@@ -24,6 +24,7 @@ def parse_month(text: str | None) -> tuple[int, int] | None:
     return int(match.group(1)), int(match.group(2))
 
 
+BAD_MONTH = _l("月份格式不正确，请按“年-月”填写，如 2022-10。")
 FUTURE_MONTH = _l("这个月份还没有到，月报只能生成本月及以前的月份。")
 
 
@@ -45,12 +46,13 @@ class MonthlyForm(Form):
     def validate_month(self, field):
         parsed = parse_month(field.data)
         if parsed is None:
-            raise ValidationError(_l("月份格式不正确，请按“年-月”填写，如 2022-10。"))
+            raise ValidationError(BAD_MONTH)
         if is_future(*parsed):
             raise ValidationError(FUTURE_MONTH)
 
 
 YEAR_RE = re.compile(r"^[0-9]{4}$")
+BAD_YEAR = _l("年份格式不正确，请填写四位数字，如 2026。")
 FUTURE_YEAR = _l("这一年还没有到，年度总结只能生成今年及以前的年份。")
 
 
@@ -60,6 +62,11 @@ def parse_year(text: str | None) -> int | None:
     if not YEAR_RE.match(text) or not 2000 <= int(text) <= 2100:
         return None
     return int(text)
+
+
+def is_future_year(year: int) -> bool:
+    """Whether the year has not begun (local time): it has no 年度总结 yet."""
+    return year > local_today().year
 
 
 def default_year() -> int:
@@ -82,8 +89,8 @@ class AnnualForm(Form):
     def validate_year(self, field):
         year = parse_year(field.data)
         if year is None:
-            raise ValidationError(_l("年份格式不正确，请填写四位数字，如 2026。"))
-        if year > local_today().year:
+            raise ValidationError(BAD_YEAR)
+        if is_future_year(year):
             raise ValidationError(FUTURE_YEAR)
 
 

@@ -70,6 +70,7 @@ from .forms import (
     NotesForm,
     default_year,
     is_future,
+    is_future_year,
     parse_month,
     parse_year,
 )
@@ -334,7 +335,7 @@ def annual():
     they manage every community of its year)."""
     year = parse_year(request.args.get("year", str(default_year())))
     return _annual_page(_annual_selection(year if year is not None
-                                          and year <= local_today().year else None))
+                                          and not is_future_year(year) else None))
 
 
 def _annual_page(selection: Selection, notes_form: AnnualNotesForm | None = None,
@@ -400,7 +401,7 @@ def _year_of_document() -> int:
     year = parse_year(request.args.get("year"))
     if year is None:
         abort(400)
-    if year > local_today().year:
+    if is_future_year(year):
         abort(make_response(bad_request(str(FUTURE_YEAR))))
     return year
 
