@@ -528,6 +528,55 @@ def test_production_refuses_an_example_host_naming_the_setting(clean_env, tmp_pa
     assert "docs/deploy.md, step 5" in str(refused.value)
 
 
+@pytest.mark.parametrize("name", ["PUBLIC_URL", "REMINDER_BASE_URL"])
+@pytest.mark.parametrize("value", [
+    "https://gongjian.test",  # RFC 6761 .test: for testing, never in the DNS
+    "http://gongjian.invalid:8080",  # .invalid: a name that must not resolve
+    "http://gongjian.localhost",  # .localhost: the machine the browser runs on
+    "https://tracker.county.example/",  # RFC 2606 .example (refused as an example host)
+])
+def test_production_refuses_a_reserved_host_naming_the_setting(clean_env, tmp_path, name, value):
+    """RFC 2606/6761 keep .test, .invalid, .localhost and .example out of the DNS: no
+    member's phone reaches an installation there, so links, QR codes and reminders built
+    on one lead nowhere. Refused at start, as the example file's placeholder is."""
+    start = _production(clean_env, tmp_path, **{"PUBLIC_URL": SITE, name: value})
+    with pytest.raises(ConfigError, match=f"^{name} is '{re.escape(value.rstrip('/'))}', an? "
+                                          "(reserved|example) host") as refused:
+        start()
+    assert "docs/deploy.md, step 5" in str(refused.value)
+
+
+@pytest.mark.parametrize("value", ["https://GongJian.County.TEST", "https://gongjian.test.",
+                                   "http://a.b.invalid", "http://app.LOCALHOST:5000"])
+def test_a_reserved_top_level_name_is_refused_whatever_its_case_or_final_dot(
+        clean_env, tmp_path, value):
+    """Host names are case-blind and `gongjian.test.` is `gongjian.test` written fully
+    qualified: both reach the same nothing."""
+    with pytest.raises(ConfigError, match="^PUBLIC_URL is .*a reserved host"):
+        _production(clean_env, tmp_path, PUBLIC_URL=value)()
+
+
+@pytest.mark.parametrize("value", ["http://localhost", "http://localhost:5000", "http://localhost.",
+                                   "http://127.0.0.1:8080", "http://[::1]:8000"])
+def test_production_on_loopback_starts_for_a_single_machine_trial(clean_env, tmp_path, value):
+    """Bare localhost and the loopback addresses are kept: production mode tried on the
+    server itself, with its browser (bench/load.py, bench/profile_claim.py and the deploy
+    tests' instance on 127.0.0.1 run so). Only names *under* .localhost are refused."""
+    for name in ("PUBLIC_URL", "REMINDER_BASE_URL"):
+        clean_env.setenv(name, value)
+    app = _production(clean_env, tmp_path)()
+    assert app.config["PUBLIC_URL"] == app.config["REMINDER_BASE_URL"] == value.rstrip("/")
+
+
+@pytest.mark.parametrize("value", ["https://test.county.gov.cn", "https://gongjian.testing.cn",
+                                   "https://localhost.county.gov.cn", "https://invalid.cn",
+                                   "http://tracker-test:8000"])
+def test_a_host_that_only_looks_reserved_is_an_installation(clean_env, tmp_path, value):
+    """Only the top-level name counts: `test`, `localhost` or `invalid` further left is
+    an ordinary label of a real name."""
+    assert _production(clean_env, tmp_path, PUBLIC_URL=value)().config["PUBLIC_URL"] == value
+
+
 @pytest.mark.parametrize("value", ["https://gongjian.county.gov.cn", "http://10.0.0.5:8080",
                                    "https://examples.county.gov.cn", "https://myexample.cn"])
 def test_a_host_that_only_looks_like_an_example_is_an_installation(clean_env, tmp_path, value):

@@ -148,7 +148,28 @@ def example_host(url: str) -> bool:
     (gongjian.example.gov.cn): a label `example` anywhere. No installation is reached
     there; an install that skipped docs/deploy.md step 5's `sed` would hand out links
     and QR codes to a host that is not theirs."""
-    return "example" in (urlsplit(url).hostname or "").split(".")
+    return "example" in _host_labels(url)
+
+
+# RFC 2606 and RFC 6761 keep these top-level names out of the DNS: .test for testing,
+# .invalid for names that must not resolve, .localhost for the machine one is on. No
+# member's phone reaches an installation under them.
+RESERVED_TOP_LEVEL = ("test", "invalid", "localhost")
+
+
+def reserved_host(url: str) -> bool:
+    """The address's host is under a reserved top-level name (``RESERVED_TOP_LEVEL``).
+    Bare `localhost` (like 127.0.0.1, which is no name at all) is not refused: it is a
+    single-machine trial in production mode, the browser on the server itself — what
+    bench/load.py, bench/profile_claim.py and the deploy tests' instance on loopback
+    run —, a choice no one makes by leaving a placeholder in place."""
+    labels = _host_labels(url)
+    return len(labels) > 1 and labels[-1] in RESERVED_TOP_LEVEL
+
+
+def _host_labels(url: str) -> list[str]:
+    # a fully qualified name's trailing dot (`gongjian.test.`) names the same host
+    return (urlsplit(url).hostname or "").rstrip(".").split(".")
 
 
 @lru_cache(maxsize=8)
@@ -395,11 +416,17 @@ def _require_own_address(config: dict, name: str) -> None:
     after the QR codes are printed. docs/deploy.md's HTTPS step changes both at once."""
     value = config.get(name) or ""
     if example_host(value):
+        kind = "an example host (the example file's placeholder or an RFC 2606 name)"
+    elif reserved_host(value):
+        kind = ("a reserved host (RFC 2606/6761: no installation is reached under .test, "
+                ".invalid or .localhost)")
+    else:
+        kind = None
+    if kind is not None:
         raise ConfigError(
-            f"{name} is {value!r}, an example host (the example file's placeholder or an "
-            "RFC 2606 name): links, QR codes and reminders would lead there. Set it to the "
-            "address members open (docs/deploy.md, step 5: the second sed writes your "
-            "host into it)."
+            f"{name} is {value!r}, {kind}: links, QR codes and reminders would lead there. "
+            "Set it to the address members open (docs/deploy.md, step 5: the second sed "
+            "writes your host into it)."
         )
     if config.get("SESSION_COOKIE_SECURE") and urlsplit(value).scheme.lower() == "http":
         raise ConfigError(
