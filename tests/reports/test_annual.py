@@ -82,7 +82,7 @@ def test_the_text_and_tables_say_the_year(world):
     assert [p.heading for p in s.paragraphs if p.heading] == [
         "一、落实结对共建责任。", "二、组织党员志愿服务。", "三、资源清单完成情况。", "四、参与情况。"]
     # targets: 电子商务培训 counts 受益 (30 of 10), 环境整治 activities (2 of 10)
-    assert text[3] == ("三、资源清单完成情况。全年资源清单共2项，已完成全年目标1项，其中电子商务培训"
+    assert text[3] == ("三、资源清单完成情况。全年资源清单共2项，已完成全年目标1项。各类别完成情况：电子商务培训"
                        "目标10人次、完成30人次（300.0%），环境整治目标10次、完成2次（20.0%）。")
     assert text[4] == "四、参与情况。我局在册党员干部3人，全年参与3人，参与率100.0%。"
     assert "另有1份完成情况待审核" in text[5]
@@ -135,7 +135,7 @@ def test_a_year_not_over_says_so_and_reads_the_schedule_today(world):
     schedule = f"{(Decimal(passed * 100) / days).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
     checklist = next(p.text for p in s.paragraphs if p.heading.endswith("资源清单完成情况。"))
     # no target met and nothing done of 牛皮癣清除: left out of the text (附表3 lists them)
-    assert checklist == ("全年资源清单共2项，其中环境整治目标10次、完成1次（10.0%）。"
+    assert checklist == ("全年资源清单共2项。各类别完成情况：环境整治目标10次、完成1次（10.0%）。"
                          f"截至{today.month}月{today.day}日，时序进度为{schedule}。")
     assert str(next(t for t in s.tables() if t.key == "checklist").rows[0][5]) == schedule
 

@@ -168,7 +168,8 @@ def test_the_checklist_tells_what_was_done_and_no_budget_as_a_target(world):
     s = build_annual(2025, unit=world.unit)
     text = {p.heading: p.text for p in s.paragraphs if p.heading}
     checklist = next(v for k, v in text.items() if k.endswith("资源清单完成情况。"))
-    assert checklist == "全年资源清单共2项，已完成全年目标1项，其中环境整治目标2次、完成2次（100.0%）。"
+    assert checklist == ("全年资源清单共2项（不含共建活动经费），已完成全年目标1项。各类别完成情况："
+                         "环境整治目标2次、完成2次（100.0%）。")
     funds = next(v for k, v in text.items() if k.endswith("共建活动经费。"))
     assert funds == "全年使用共建活动经费1,000.00元，占年度预算（1,000.00元）的100.0%。"
     table = next(t for t in s.tables() if t.key == "checklist")

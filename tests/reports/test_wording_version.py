@@ -63,10 +63,13 @@ WORDINGS[5] = {
     "解放路社区-2022-10.csv":
         "0c4d886d6025d872f37c3822468da9e94200cc76dc764771b94bff1915aff058",
 }
+# 6: the 年度总结's 资源清单 sentence (「（不含共建活动经费）」, 「。各类别完成情况：」); the
+# 月报 reads as in 5
+WORDINGS[6] = WORDINGS[5]
 # The wordings whose change does not show in October 2022's documents (each is worded as
 # the one before it there): October reading as one of these, or as the wording just
 # before a run of them, is not a change reverted.
-ALIKE_IN_OCTOBER = {2, 4}
+ALIKE_IN_OCTOBER = {2, 4, 6}
 
 BUMP = ("the 月报's wording changed: bump WORDING_VERSION in tracker/reports/wording.py "
         "and add the new digests under the new version here (signed months then say their "
@@ -101,3 +104,23 @@ def test_a_change_of_wording_bumps_the_wording_version(october):
 @pytest.mark.parametrize("version", sorted(WORDINGS))
 def test_every_wording_lists_every_document(version):
     assert set(WORDINGS[version]) == set(WORDINGS[max(WORDINGS)])
+
+
+# The 年度总结's kept copies (``YearCopy``) record the wording too: its golden documents
+# (tests/reports/test_annual_golden.py, text and 附表) per version, from the version
+# they were first written in
+ANNUAL_WORDINGS = {
+    6: {
+        "县商务局-2022-annual.txt":
+            "7030891fffae6a98e24e1a443e48cde03d04804758e7215b7075b1a49ae30a80",
+        "解放路社区-2022-annual.txt":
+            "c98e3336e394c58e4d30b50f98073d15b3e42eda87cdb61d7770fe0c0591b9ce",
+    },
+}
+
+
+def test_a_change_of_the_annual_wording_bumps_the_wording_version():
+    got = {name: digest((GOLDEN / name).read_bytes()) for name in ANNUAL_WORDINGS[6]}
+    newest = max(ANNUAL_WORDINGS)  # the year may read as it did under a later 月报 bump
+    assert newest <= WORDING_VERSION
+    assert got == ANNUAL_WORDINGS[newest], BUMP

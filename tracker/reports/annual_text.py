@@ -121,9 +121,16 @@ def _section_checklist(s: AnnualSummary) -> str:
         return ""
     met = sum(1 for i in items if i.done >= i.target)
     text = _("全年资源清单共%(n)s项", n=len(items))
+    # 附表“资源清单完成情况” lists the budgets too: the count says they are not in it
+    budget = next((i.category_name for i in s.checklist
+                   if i.target and i.measure == TargetMeasure.money), None)
+    if budget:
+        text += _("（不含%(name)s）", name=budget)
     if met:
         text += _("，已完成全年目标%(m)s项", m=met)
-    text += _("，其中") + join(clauses, "，") + "。"
+    # the categories in a sentence of their own: after 「已完成全年目标6项，其中」 they
+    # read as the items met, some of them at 30%
+    text += _("。各类别完成情况：") + join(clauses, "，") + "。"
     if s.schedule_day < date(s.year, 12, 31):
         pace = target_pace(0, 1, date(s.year, 12, 31), s.schedule_day)
         text += _("截至%(m)s月%(d)s日，时序进度为%(p)s。", m=s.schedule_day.month,

@@ -9,7 +9,9 @@ before it would differ although no figure did. So each kept copy records the
 was recorded), and when it is not this code's, the page says that the wording changed
 with a system update rather than that the data changed.
 
-Bump ``WORDING_VERSION`` with every change to what the 月报 says or how its text and
+The 年度总结's kept copies (``YearCopy``) record it too and are compared the same way.
+
+Bump ``WORDING_VERSION`` with every change to what the 月报 or the 年度总结 says or how its text and
 tables are laid out (``narrative``, ``tables``, ``csv_export``, the document template):
 tests/reports/test_wording_version.py holds the golden text's digest per version and
 fails until it is bumped. Do not bump it for a layout the .csv does not show — where
@@ -18,7 +20,7 @@ the same, and a bump would have every month signed before it say that a differen
 its data may be one of wording only (``final.reworded``).
 """
 
-WORDING_VERSION = 5
+WORDING_VERSION = 6
 # 1: the wording of the first copies that recorded it
 # 2: the 附表“责任区进展” counts an admin's own “双创” category (its 人次; its 完成数量 in a
 #    column 「其他“双创”工作」 in a month with such work)
@@ -30,3 +32,7 @@ WORDING_VERSION = 5
 # 5: the 附表“共建活动经费” has one row per (unit, community) ledger — named by its
 #    community in a unit's 月报, its unit in a community's — and a 合计 row, not one row
 #    of totals
+# 6: the 年度总结's 资源清单 sentence says the budgets are not among its items (附表
+#    “资源清单完成情况” lists them) and gives the categories in a sentence of their own
+#    (「…已完成全年目标6项。各类别完成情况：…」), not after 「其中」, where they read as the
+#    items met; the 月报 reads as in 5
