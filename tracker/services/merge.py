@@ -43,6 +43,8 @@ from ..models.waitlist import WaitStatus
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError, roll, summary_notes
 from .audit import record as audit
+# with the writes that refuse a merged account (``claims``): they cannot import this module
+from .claims import merged_into
 from .notify import stop_calendar
 from .sessions import end_other_sessions
 
@@ -104,12 +106,6 @@ REFERENCES: dict[tuple[str, str], str] = {
 }
 
 _RANK = {Role.member: 0, Role.liaison: 1, Role.admin: 2}
-
-
-def merged_into(member: Member) -> Member | None:
-    """The account ``member`` was merged into (已合并至), or None."""
-    row = db.session.get(MemberMerge, member.id)
-    return db.session.get(Member, row.into_id) if row is not None else None
 
 
 def member_references() -> set[tuple[str, str]]:
@@ -314,14 +310,20 @@ def _lock_work(drop: Member, also: set[int]) -> set[int]:
     (``claims.hold_member``), and a 采纳 the task, then the request, then the member; a
     merge that took the members first and then waited for such a task (B its 组长) or
     request held what that write waited for. ``also``: tasks to lock besides (found in
-    an earlier round). Returns the tasks locked."""
+    an earlier round). Returns the tasks and the requests locked."""
     task_ids = _work_tasks(drop) | also
     if task_ids:  # one statement: PostgreSQL sorts before it locks, so in id order
         db.session.execute(select(Task.id).where(Task.id.in_(task_ids)).order_by(Task.id)
                            .with_for_update(key_share=True)).all()
-    db.session.execute(select(BackfillRequest.id).where(BackfillRequest.member_id == drop.id)
-                       .order_by(BackfillRequest.id).with_for_update(key_share=True)).all()
-    return task_ids
+    requests = set(db.session.scalars(
+        select(BackfillRequest.id).where(BackfillRequest.member_id == drop.id)
+        .order_by(BackfillRequest.id).with_for_update(key_share=True)))
+    return task_ids, requests
+
+
+def _requests(drop: Member) -> set[int]:
+    return set(db.session.scalars(select(BackfillRequest.id).where(
+        BackfillRequest.member_id == drop.id)))
 
 
 def _lock_all(keep: Member, drop: Member, actor: Member) -> None:
@@ -330,13 +332,16 @@ def _lock_all(keep: Member, drop: Member, actor: Member) -> None:
     shared): that task was not locked, and locking it now, after the members, would
     break the order. So the locks are taken in a savepoint, and when B's tasks grew
     meanwhile it is rolled back — PostgreSQL then releases the row locks taken in it —
-    and all are taken again with the new ones, in order."""
+    and all are taken again with the new ones, in order. The same for a 补录申请 B asked
+    meanwhile (``backfill_requests.ask_backfill`` shares B's row): a 采纳 of it holds the
+    request and then asks for B's row, so the merge must not ask for the request after
+    B's."""
     locked: set[int] = set()
     while True:
         savepoint = db.session.begin_nested()
-        locked = _lock_work(drop, locked)
+        locked, requests = _lock_work(drop, locked)
         _lock(keep, drop, actor)
-        if _work_tasks(drop) <= locked:
+        if _work_tasks(drop) <= locked and _requests(drop) <= requests:
             savepoint.commit()
             return
         savepoint.rollback()
