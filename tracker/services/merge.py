@@ -135,6 +135,14 @@ class Preview:
     stays: int = 0
     conflicts: list[Task] = field(default_factory=list)
     final_months: list[summary_notes.FinalMonth] = field(default_factory=list)
+    final_community_months: list[summary_notes.FinalCommunityMonth] = field(
+        default_factory=list)
+
+    @property
+    def all_final_months(self) -> list:
+        """Every 已定稿 month named, the units' and the communities', by date."""
+        return sorted([*self.final_months, *self.final_community_months],
+                      key=lambda m: (m.year, m.month))
 
     def key(self) -> str:
         """What the page showed (``shown``): refused at the merge when it moved since —
@@ -144,7 +152,8 @@ class Preview:
             self.keep.id, self.drop.id, self.participations, self.minutes, self.claims,
             self.check_ins, self.backfilled, self.waitlist, self.led, self.requests,
             self.needs, self.communities, self.residents, self.stays,
-            *(f"{m.unit_id}-{m.year}-{m.month}" for m in self.final_months)))
+            *(f"{m.unit_id}-{m.year}-{m.month}" for m in self.final_months),
+            *(f"c{m.community_id}-{m.year}-{m.month}" for m in self.final_community_months)))
 
 
 def _refusal(keep: Member, drop: Member) -> str | None:
@@ -282,6 +291,9 @@ def preview(keep: Member, drop: Member) -> Preview:
     shown.stays = len(drop.roll_periods)
     shown.conflicts = conflicts(keep, drop)
     shown.final_months = _final_months(keep, drop, [a.task.service_date for a in done])
+    # a community's own 月报 too: its distinct people may fall by one (A and B both there)
+    shown.final_community_months = summary_notes.final_community_months(
+        (a.task.community_id, a.task.service_date) for a in done)
     return shown
 
 
@@ -419,7 +431,9 @@ def merge_members(keep: Member, drop: Member, actor: Member, *,
           requests=moved.requests, needs=moved.needs, communities=moved.communities,
           residents=moved.residents, tasks=sorted(task_ids), stays_before=stays_before,
           stays_gained=[[unit, _iso(since), _iso(until)] for since, until, unit in gained],
-          final_months=[[m.unit_id, m.year, m.month] for m in moved.final_months])
+          final_months=[[m.unit_id, m.year, m.month] for m in moved.final_months],
+          final_community_months=[[m.community_id, m.year, m.month]
+                                  for m in moved.final_community_months])
     return moved
 
 
