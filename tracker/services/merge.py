@@ -315,7 +315,7 @@ def _work_tasks(drop: Member) -> set[int]:
                                               BackfillRequest.task_id.is_not(None)))))
 
 
-def _lock_work(drop: Member, also: set[int]) -> set[int]:
+def _lock_work(drop: Member, also: set[int]) -> tuple[set[int], set[int]]:
     """Before the member rows, the rows of B's work the merge rewrites, in the house
     order (docs/design.md): the tasks in id order, then B's 补录申请. Every write giving
     a member work on a task takes the task first and the member's row after it
@@ -334,6 +334,7 @@ def _lock_work(drop: Member, also: set[int]) -> set[int]:
 
 
 def _requests(drop: Member) -> set[int]:
+    """B's 补录申请 as committed now (read again once B's row is the merge's)."""
     return set(db.session.scalars(select(BackfillRequest.id).where(
         BackfillRequest.member_id == drop.id)))
 
