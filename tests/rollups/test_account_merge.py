@@ -254,3 +254,179 @@ def test_b_leading_waiting_and_serving_communities_passes_to_a_once(world, pair)
     assert sorted(c.id for c in db.session.get(Member, keep.id).communities) == sorted(
         [world.community.id, world.other_community.id])
     assert db.session.get(Member, drop.id).communities == []
+
+
+def test_b_s_record_request_is_a_s_after_the_merge_and_adopted_onto_a(world, pair):
+    """B asked for a 补录 of an approved activity on 20 November (1 hour) that neither
+    account is on. The request is the person's: after the merge it is A's, and the
+    liaison's 采纳 records the hour on A — A's year is A's 2 hours, B's 1.5 and this 1:
+    4.5 hours."""
+    from tracker.models import BackfillRequest, Community
+    from tracker.services.backfill_requests import RequestData, adopt_into_task, ask_backfill
+
+    _unit, keep, drop, item, _tasks = pair
+    forgotten = b.task_on(item, world.liaison, date(2025, 11, 20), title="防汛物资搬运")
+    b.report(forgotten, world.liaison)
+    db.session.commit()
+    asked = ask_backfill(drop, db.session.get(Community, item.community_id),
+                         RequestData(service_date=None, minutes=60, task=forgotten))
+    db.session.commit()
+    assert merge.preview(keep, drop).requests == 1
+
+    do_merge(keep, drop, world.admin)
+
+    request = db.session.get(BackfillRequest, asked.id)
+    assert request.member_id == keep.id
+    adopted = adopt_into_task(request, world.liaison)
+    db.session.commit()
+    assert (adopted.task_id, adopted.member_id, adopted.minutes) == (forgotten.id, keep.id, 60)
+    assert service_record(keep, 2025).minutes == 120 + 90 + 60
+    assert db.session.scalar(select(func.count()).select_from(BackfillRequest).where(
+        BackfillRequest.member_id == drop.id)) == 0
+
+
+def test_a_need_b_claimed_is_a_s_after_the_merge_still_claimed(world, pair):
+    """B took on a resident's wish (已认领). Claiming is the person's promise: after the
+    merge A holds the claim, in the same state, and B holds none."""
+    from tests.needs.support import need
+    from tracker.models import Need, NeedStatus
+    from tracker.services.needs import claim_need
+
+    _unit, keep, drop, _item, _tasks = pair
+    wish = need(world.community, world.liaison)
+    db.session.commit()
+    claim_need(wish, drop)
+    db.session.commit()
+    assert merge.preview(keep, drop).needs == 1
+
+    do_merge(keep, drop, world.admin)
+
+    claimed = db.session.get(Need, wish.id)
+    assert (claimed.status, claimed.claimed_by_id) == (NeedStatus.claimed, keep.id)
+    assert db.session.scalar(select(func.count()).select_from(Need).where(
+        Need.claimed_by_id == drop.id)) == 0
+
+
+def test_residents_paired_with_either_account_are_paired_with_a_once(world, pair):
+    """赵奶奶 is paired with both accounts, 孙爷爷 with B only, 李奶奶 with A only. After
+    the merge each of the three is paired with A, once — no resident with two pairings
+    of one person, and none left with B. The page counted one new pairing (孙爷爷's)."""
+    from tests.residents.support import resident
+    from tracker.models import Resident, resident_member
+
+    _unit, keep, drop, _item, _tasks = pair
+    both = resident(world.community, world.liaison, name="赵奶奶", paired=[keep, drop])
+    b_only = resident(world.community, world.liaison, name="孙爷爷", paired=[drop])
+    a_only = resident(world.community, world.liaison, name="李奶奶", paired=[keep])
+    db.session.commit()
+    assert merge.preview(keep, drop).residents == 1
+
+    do_merge(keep, drop, world.admin)
+
+    for person in (both, b_only, a_only):
+        assert [m.id for m in db.session.get(Resident, person.id).paired_members] == [keep.id]
+    assert db.session.scalar(select(func.count()).select_from(resident_member).where(
+        resident_member.c.member_id == drop.id)) == 0
+
+
+def test_a_finalised_community_month_the_merge_changes_is_named_and_audited(world, pair):
+    """解放路社区's own 月报 for October (every unit's work there) is 已定稿. Both accounts
+    worked there in October, so its distinct people are two before the merge and one
+    after: the month is named on the confirmation page's list and in the audit row,
+    beside the unit's months, though no unit month of the unit is finalised."""
+    _unit, keep, drop, _item, _tasks = pair
+    community = SummaryScope(community_id=world.community.id)
+    final.finalize(world.admin, community, 2025, 10)
+    db.session.commit()
+    assert people_of(build_summary(2025, 10, community=world.community)) == 2
+
+    preview = merge.preview(keep, drop)
+    assert preview.final_months == []
+    assert [(m.name, m.year, m.month) for m in preview.all_final_months] == [
+        (world.community.name, 2025, 10)]
+    do_merge(keep, drop, world.admin)
+
+    assert people_of(build_summary(2025, 10, community=world.community)) == 1
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "merge"))
+    assert event.detail["final_community_months"] == [[world.community.id, 2025, 10]]
+    assert event.detail["final_months"] == []
+
+
+def test_a_community_month_b_did_no_work_in_is_not_named(world, pair):
+    """The community's November 月报 is 已定稿 too, but B did nothing there in November:
+    the merge changes nothing of it and does not name it."""
+    _unit, keep, drop, _item, _tasks = pair
+    final.finalize(world.admin, SummaryScope(community_id=world.community.id), 2025, 11)
+    final.finalize(world.admin, SummaryScope(community_id=world.other_community.id), 2025, 10)
+    db.session.commit()
+    assert merge.preview(keep, drop).all_final_months == []
+
+
+def people_of(summary) -> int:
+    """The distinct people the 月报's lead counts (「参与党员干部N人次（M人）」)."""
+    text = " ".join(p.text for p in summary.paragraphs)
+    return int(re.search(r"参与党员干部\d+人次（(\d+)人", text).group(1))
+
+
+def _merged_away(keep) -> str:
+    return f"赵六 的账号已合并至赵六（{keep.masked_phone}）"
+
+
+def test_a_liaison_naming_the_merged_account_as_leader_is_told_to_choose_a(world, pair):
+    """A page read before the merge still offers B as 组长: the task page's 组长 and a new
+    task's are refused under the 组长 field, naming A (the account to choose), and
+    nothing is written."""
+    from tests.web.manage_support import local
+    from tracker.models import Task, TaskStatus
+    from tracker.services.tasks import TaskData, change_leader, create_tasks
+
+    _unit, keep, drop, item, _tasks = pair
+    task = b.task_on(item, world.liaison, date(2025, 12, 10), status=TaskStatus.open)
+    db.session.commit()
+    do_merge(keep, drop, world.admin)
+    tasks = db.session.scalar(select(func.count()).select_from(Task))
+
+    with pytest.raises(ServiceError) as led:
+        change_leader(task, drop, world.liaison)
+    db.session.rollback()
+    with pytest.raises(ServiceError) as created:
+        create_tasks(world.liaison, item, TaskData(
+            title="楼道粉刷", place="5号楼", starts_local=local(3, 9), ends_local=local(3, 11),
+            slots=4, leader=drop))
+    db.session.rollback()
+
+    for refusal in (led.value, created.value):
+        assert str(refusal.message) == _merged_away(keep) + "，不能再担任组长；请改选赵六。"
+        assert refusal.field == "leader"
+    assert db.session.get(Task, task.id).leader_id is None
+    assert db.session.scalar(select(func.count()).select_from(Task)) == tasks
+
+
+def test_a_resident_paired_with_the_merged_account_is_refused_naming_a(world, pair):
+    """The register form read before the merge pairs 孙爷爷 with B: refused under 结对党员,
+    naming A; the resident keeps the pairings it had (none)."""
+    from tests.residents.support import resident
+    from tracker.models import Resident
+    from tracker.services.residents import (
+        EDITABLE,
+        ResidentData,
+        resident_shown_key,
+        update_resident,
+    )
+
+    _unit, keep, drop, _item, _tasks = pair
+    person = resident(world.community, world.liaison, name="孙爷爷")
+    person.consent_date = date(2025, 11, 1)  # (the test's today is 2 December 2025)
+    db.session.commit()
+    shown = resident_shown_key(person)
+    do_merge(keep, drop, world.admin)
+
+    data = ResidentData(community_id=person.community_id, paired_ids={drop.id},
+                        **{name: getattr(person, name) for name in EDITABLE})
+    with pytest.raises(ServiceError) as refused:
+        update_resident(person, world.liaison, data, shown=shown)
+    db.session.rollback()
+
+    assert str(refused.value.message) == _merged_away(keep) + "，请改为与赵六结对。"
+    assert refused.value.field == "paired_ids"
+    assert db.session.get(Resident, person.id).paired_members == []

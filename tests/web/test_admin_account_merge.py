@@ -106,3 +106,31 @@ def test_the_shared_phones_page_offers_the_merge_of_each_pair_of_one_unit(client
     assert f"/admin/members/{plain.id}/merge?keep={odd.id}" in page
     assert f"/admin/members/{elsewhere.id}/merge" not in page
     assert f"merge?keep={elsewhere.id}" not in page
+
+
+def test_a_finalised_community_month_is_named_on_the_page_and_after_the_merge(
+        client, world, admin):
+    """李四 (B) worked on an approved activity of 解放路社区 two months ago, whose
+    community 月报 (every unit's work there) is 已定稿; no unit month is. The merge
+    changes that month's distinct people: the confirmation page names it, and so does
+    the message after the merge."""
+    from datetime import timedelta
+
+    from tests.rollups import builders as b
+    from tracker.models import SummaryScope
+    from tracker.reports import final
+    from tracker.timeutil import local_today
+
+    day = (local_today().replace(day=1) - timedelta(days=40)).replace(day=8)
+    worked = b.task_on(world.item, world.liaison, day, title="清理楼道")
+    b.join(worked, world.other_member, minutes=90)
+    b.report(worked, world.liaison)
+    final.finalize(world.admin, SummaryScope(community_id=world.community.id), day.year, day.month)
+    db.session.commit()
+    named = f"{world.community.name}{day.year}年{day.month}月"
+
+    page = text(client.get(f"/admin/members/{world.other_member.id}/merge?keep={world.member.id}"))
+    assert f"合并会改变以下已定稿月报的当前数据：{named}。" in page
+
+    response = confirm(client, world.member, world.other_member)
+    assert f"这次合并涉及已定稿的月报：{named}。" in text(client.get(response.headers["Location"]))

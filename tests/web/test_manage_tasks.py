@@ -547,7 +547,22 @@ def test_an_inactive_leader_is_refused_not_silently_cleared(client, login, world
     login(world.liaison)
     page = text(client.post(f"/manage/tasks/{world.task.id}/leader",
                             data={"leader": world.leader.id}))
-    assert "该党员账号已停用" in page
+    assert f"{world.leader.name} 的账号已停用，不能担任组长，请另选组长。" in page
+    assert fresh(Task, world.task.id).leader_id == world.leader.id
+
+
+def test_a_leader_merged_since_the_page_was_read_is_explained(client, login, world):
+    """The 组长 chosen on a page read before their account was merged away is no longer
+    offered: the page says why the choice is gone, and the leader stays as it was."""
+    from tracker.services import merge
+
+    keep, drop = f.member(world.unit, name="赵六"), f.member(world.unit, name="赵六")
+    db.session.commit()
+    merge.merge_members(keep, drop, world.admin, shown=merge.preview(keep, drop).key())
+    db.session.commit()
+    login(world.liaison)
+    page = text(client.post(f"/manage/tasks/{world.task.id}/leader", data={"leader": drop.id}))
+    assert "所选的组长不在名单中（其账号可能已停用或已合并到另一个账号）" in page
     assert fresh(Task, world.task.id).leader_id == world.leader.id
 
 

@@ -471,14 +471,15 @@ def _merge_page(drop: Member, keep: Member | None, form: MergeForm):
     pick = MergePickForm(drop)
     if keep is not None:
         pick.keep.data = str(keep.id)
-    months = _month_list(preview.final_months) if preview is not None else ""
+    months = _month_list(preview.all_final_months) if preview is not None else ""
     return render_template("admin/member_merge.html", entity=MEMBERS, drop=drop, keep=keep,
                            pick=pick, preview=preview, refusal=refusal, form=form,
                            final_months=months)
 
 
 def _month_list(months) -> str:
-    return _("、").join(_("%(unit)s%(year)d年%(month)d月", unit=m.unit_name, year=m.year,
+    """The 已定稿 months named: a unit's 月报 or a community's (``FinalMonth.name``)."""
+    return _("、").join(_("%(unit)s%(year)d年%(month)d月", unit=m.name, year=m.year,
                          month=m.month) for m in months)
 
 
@@ -509,8 +510,8 @@ def member_merge_confirm(record_id: int, keep_id: int):
             drop=drop.name, phone=drop.masked_phone, keep=keep.name,
             count=ngettext("%(num)d条参与记录", "%(num)d条参与记录", moved.participations),
             hours=hours(moved.minutes)), "success")
-    if moved.final_months:
+    if moved.all_final_months:
         flash(_("这次合并涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
                 "会提示“定稿后数据有变化”；如需按合并后的数据定稿，请重新打开该月月报后再次定稿。",
-                months=_month_list(moved.final_months)), "info")
+                months=_month_list(moved.all_final_months)), "info")
     return redirect(url_for("admin.member_edit", record_id=keep.id))

@@ -130,6 +130,11 @@ def hint_personal_data(form, items, chosen=None) -> None:
             field.description = hint
 
 
+# a choice no longer offered: mostly a page read before its account was switched off or
+# merged (合并账号), which is then no longer in the list
+LEADER_GONE = _l("所选的组长不在名单中（其账号可能已停用或已合并到另一个账号），请从列表中选择组长。")
+
+
 class TaskForm(Form):
     """创建任务 from a resource checklist item; the edit form drops the first-time fields."""
 
@@ -142,8 +147,8 @@ class TaskForm(Form):
     slots = WholeNumberField(_l("名额"), minimum=1, maximum=MAX_SLOTS,
                              required_message=_l("请填写名额。"))
     description = _text(_l("任务说明"), None, DESCRIPTION_MAX, area=True, required=False)
-    leader = ChoiceField(_l("组长"), message=_l("请从列表中选择组长。"), required=False,
-                         description=_l("可不填，也可以以后在任务页面指定。"))
+    leader = ChoiceField(_l("组长"), message=_l("请从列表中选择组长。"), invalid=LEADER_GONE,
+                         required=False, description=_l("可不填，也可以以后在任务页面指定。"))
     leader_q = keyword_field(_l("查找组长"), description=_l("姓名或手机号"))
     find = SubmitField(_l("查找"))
     repeat_until = LocalDateField(
@@ -215,7 +220,8 @@ class AssignForm(Form):
 
 
 class LeaderForm(Form):
-    leader = ChoiceField(_l("组长"), message=_l("请从列表中选择组长。"), required=False)
+    leader = ChoiceField(_l("组长"), message=_l("请从列表中选择组长。"), invalid=LEADER_GONE,
+                         required=False)
     # the leader the page showed (``tasks.leader_shown_key``): a choice made over
     # another's change since is refused, naming the leader now
     shown = VersionField()

@@ -49,7 +49,13 @@ from .backfill import (
     same_activity,
     working_units,
 )
-from .claims import MAX_MINUTES, MINUTE_STEP, add_past_participation, check_minutes
+from .claims import (
+    MAX_MINUTES,
+    MINUTE_STEP,
+    add_past_participation,
+    check_minutes,
+    hold_member,
+)
 from .summary_notes import closed_to
 from .tasks import item_of_year
 
@@ -132,6 +138,11 @@ def _check_request(member: Member, community: Community, data: RequestData) -> d
 def ask_backfill(member: Member, community: Community, data: RequestData) -> BackfillRequest:
     """The member's 「我参加了但没有记录」: a pending request in the liaison's queue."""
     day = _check_request(member, community, data)
+    # the member's own row shared to the commit, ``active`` read under it: a 补录申请 is
+    # the person's work, and 合并账号 moves it while holding the duplicate's row — one
+    # written for it meanwhile (its insert's key-share is let through) was left on the
+    # account merged away, where no 采纳 can take it (``claims.hold_member``)
+    hold_member(member)
     request = BackfillRequest(
         member_id=member.id, community_id=community.id,
         task_id=None if data.task is None else data.task.id, service_date=day,

@@ -22,6 +22,7 @@ from ..models import (
     Assignment,
     AssignmentStatus,
     Member,
+    MemberMerge,
     Task,
     TaskStatus,
     WaitlistEntry,
@@ -91,6 +92,12 @@ def hold_member(member: Member) -> None:
     Shares do not exclude each other: two claims by one member do not wait."""
     if not _held_active(member):
         raise ServiceError(_l("该党员账号已停用。"))
+
+
+def merged_into(member: Member) -> Member | None:
+    """The account ``member`` was merged into (已合并至, ``merge.merge_members``), or None."""
+    row = db.session.get(MemberMerge, member.id)
+    return db.session.get(Member, row.into_id) if row is not None else None
 
 
 def _held_active(member: Member) -> bool:

@@ -43,6 +43,8 @@ from ..models.waitlist import WaitStatus
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError, roll, summary_notes
 from .audit import record as audit
+# with the writes that refuse a merged account (``claims``): they cannot import this module
+from .claims import merged_into
 from .notify import stop_calendar
 from .sessions import end_other_sessions
 
@@ -106,12 +108,6 @@ REFERENCES: dict[tuple[str, str], str] = {
 _RANK = {Role.member: 0, Role.liaison: 1, Role.admin: 2}
 
 
-def merged_into(member: Member) -> Member | None:
-    """The account ``member`` was merged into (已合并至), or None."""
-    row = db.session.get(MemberMerge, member.id)
-    return db.session.get(Member, row.into_id) if row is not None else None
-
-
 def member_references() -> set[tuple[str, str]]:
     """Every (table, column) the metadata has with a foreign key to ``member.id``."""
     return {(fk.parent.table.name, fk.parent.name)
@@ -139,6 +135,14 @@ class Preview:
     stays: int = 0
     conflicts: list[Task] = field(default_factory=list)
     final_months: list[summary_notes.FinalMonth] = field(default_factory=list)
+    final_community_months: list[summary_notes.FinalCommunityMonth] = field(
+        default_factory=list)
+
+    @property
+    def all_final_months(self) -> list:
+        """Every 已定稿 month named, the units' and the communities', by date."""
+        return sorted([*self.final_months, *self.final_community_months],
+                      key=lambda m: (m.year, m.month))
 
     def key(self) -> str:
         """What the page showed (``shown``): refused at the merge when it moved since —
@@ -148,7 +152,8 @@ class Preview:
             self.keep.id, self.drop.id, self.participations, self.minutes, self.claims,
             self.check_ins, self.backfilled, self.waitlist, self.led, self.requests,
             self.needs, self.communities, self.residents, self.stays,
-            *(f"{m.unit_id}-{m.year}-{m.month}" for m in self.final_months)))
+            *(f"{m.unit_id}-{m.year}-{m.month}" for m in self.final_months),
+            *(f"c{m.community_id}-{m.year}-{m.month}" for m in self.final_community_months)))
 
 
 def _refusal(keep: Member, drop: Member) -> str | None:
@@ -286,6 +291,9 @@ def preview(keep: Member, drop: Member) -> Preview:
     shown.stays = len(drop.roll_periods)
     shown.conflicts = conflicts(keep, drop)
     shown.final_months = _final_months(keep, drop, [a.task.service_date for a in done])
+    # a community's own 月报 too: its distinct people may fall by one (A and B both there)
+    shown.final_community_months = summary_notes.final_community_months(
+        (a.task.community_id, a.task.service_date) for a in done)
     return shown
 
 
@@ -307,21 +315,28 @@ def _work_tasks(drop: Member) -> set[int]:
                                               BackfillRequest.task_id.is_not(None)))))
 
 
-def _lock_work(drop: Member, also: set[int]) -> set[int]:
+def _lock_work(drop: Member, also: set[int]) -> tuple[set[int], set[int]]:
     """Before the member rows, the rows of B's work the merge rewrites, in the house
     order (docs/design.md): the tasks in id order, then B's 补录申请. Every write giving
     a member work on a task takes the task first and the member's row after it
     (``claims.hold_member``), and a 采纳 the task, then the request, then the member; a
     merge that took the members first and then waited for such a task (B its 组长) or
     request held what that write waited for. ``also``: tasks to lock besides (found in
-    an earlier round). Returns the tasks locked."""
+    an earlier round). Returns the tasks and the requests locked."""
     task_ids = _work_tasks(drop) | also
     if task_ids:  # one statement: PostgreSQL sorts before it locks, so in id order
         db.session.execute(select(Task.id).where(Task.id.in_(task_ids)).order_by(Task.id)
                            .with_for_update(key_share=True)).all()
-    db.session.execute(select(BackfillRequest.id).where(BackfillRequest.member_id == drop.id)
-                       .order_by(BackfillRequest.id).with_for_update(key_share=True)).all()
-    return task_ids
+    requests = set(db.session.scalars(
+        select(BackfillRequest.id).where(BackfillRequest.member_id == drop.id)
+        .order_by(BackfillRequest.id).with_for_update(key_share=True)))
+    return task_ids, requests
+
+
+def _requests(drop: Member) -> set[int]:
+    """B's 补录申请 as committed now (read again once B's row is the merge's)."""
+    return set(db.session.scalars(select(BackfillRequest.id).where(
+        BackfillRequest.member_id == drop.id)))
 
 
 def _lock_all(keep: Member, drop: Member, actor: Member) -> None:
@@ -330,13 +345,16 @@ def _lock_all(keep: Member, drop: Member, actor: Member) -> None:
     shared): that task was not locked, and locking it now, after the members, would
     break the order. So the locks are taken in a savepoint, and when B's tasks grew
     meanwhile it is rolled back — PostgreSQL then releases the row locks taken in it —
-    and all are taken again with the new ones, in order."""
+    and all are taken again with the new ones, in order. The same for a 补录申请 B asked
+    meanwhile (``backfill_requests.ask_backfill`` shares B's row): a 采纳 of it holds the
+    request and then asks for B's row, so the merge must not ask for the request after
+    B's."""
     locked: set[int] = set()
     while True:
         savepoint = db.session.begin_nested()
-        locked = _lock_work(drop, locked)
+        locked, requests = _lock_work(drop, locked)
         _lock(keep, drop, actor)
-        if _work_tasks(drop) <= locked:
+        if _work_tasks(drop) <= locked and _requests(drop) <= requests:
             savepoint.commit()
             return
         savepoint.rollback()
@@ -414,7 +432,9 @@ def merge_members(keep: Member, drop: Member, actor: Member, *,
           requests=moved.requests, needs=moved.needs, communities=moved.communities,
           residents=moved.residents, tasks=sorted(task_ids), stays_before=stays_before,
           stays_gained=[[unit, _iso(since), _iso(until)] for since, until, unit in gained],
-          final_months=[[m.unit_id, m.year, m.month] for m in moved.final_months])
+          final_months=[[m.unit_id, m.year, m.month] for m in moved.final_months],
+          final_community_months=[[m.community_id, m.year, m.month]
+                                  for m in moved.final_community_months])
     return moved
 
 

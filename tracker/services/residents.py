@@ -35,6 +35,7 @@ from . import erasure, purging
 from . import shown as shown_module
 from .activity_lock import lock_activity
 from .audit import record
+from .claims import held_active, merged_into
 from .photos import remove_image_on_commit
 from .task_needs import series_of
 
@@ -155,12 +156,34 @@ def _clean(data: ResidentData) -> ResidentData:
     return data
 
 
+def _hold_paired(ids) -> None:
+    """The members a pairing names, share-locked in id order to the commit
+    (``claims.held_active``), before their pairings are read or written. A pairing is the
+    person's, and 合并账号 moves it to the account kept while it holds the duplicate's
+    row: a pairing written for the duplicate without this lock (its insert's key-share is
+    let through) stayed on the account merged away; one removed while the merge moved it
+    found no row to delete. A write that waited reads the pairings, and who is active,
+    as the merge left them."""
+    held_active(ids)
+
+
 def _paired_members(community_id: int, ids: set[int]) -> list[Member]:
+    """The members to pair, each active under the lock ``_hold_paired`` took."""
     if not ids:
         return []
     members = list(db.session.scalars(
         pairing_candidates(community_id).where(Member.id.in_(ids))))
     if len(members) != len(ids):
+        for gone in db.session.scalars(select(Member).where(
+                Member.id.in_(ids - {m.id for m in members}), Member.active.is_(False))
+                .order_by(Member.name_key, Member.id)):
+            into = merged_into(gone)
+            if into is not None:
+                raise ServiceError(_l("%(name)s 的账号已合并至%(into)s（%(phone)s），请改为与%(into)s结对。",
+                                      name=gone.name, into=into.name, phone=into.masked_phone),
+                                   field="paired_ids")
+            raise ServiceError(_l("%(name)s 的账号已停用，不能结对。", name=gone.name),
+                               field="paired_ids")
         raise ServiceError(_l("结对党员须是在该社区共建单位的在册党员。"), field="paired_ids")
     return members
 
@@ -171,6 +194,7 @@ def create_resident(actor: Member, data: ResidentData) -> Resident:
     if not manages_community(actor, data.community_id):
         raise PermissionDenied(_l("无权在该社区登记服务对象。"))
     data = _clean(data)
+    _hold_paired(data.paired_ids)
     resident = Resident(community_id=data.community_id, created_by_id=actor.id, active=True)
     for name in EDITABLE:
         setattr(resident, name, getattr(data, name))
@@ -213,6 +237,10 @@ def update_resident(resident: Resident, actor: Member, data: ResidentData, *,
         raise PermissionDenied(_l("无权操作。"))
     db.session.execute(select(Resident.id).where(Resident.id == resident.id)
                        .with_for_update(key_share=True))
+    # the resident before its members (the house order); those paired now and those
+    # posted, so what is read next is what a merge of one of them left
+    _hold_paired(set(db.session.scalars(select(resident_member.c.member_id).where(
+        resident_member.c.resident_id == resident.id))) | set(data.paired_ids or ()))
     db.session.expire(resident)  # the record and its pairings as committed now
     data = _clean(data)
     posted = {**{name: _plain(getattr(data, name)) for name in EDITABLE},

@@ -371,6 +371,20 @@ class FinalMonth:
     year: int
     month: int
 
+    @property
+    def name(self) -> str:
+        return self.unit_name
+
+
+@dataclass(frozen=True)
+class FinalCommunityMonth:
+    """A 已定稿 month of a community's own 月报 (every unit's work there)."""
+
+    community_id: int
+    name: str
+    year: int
+    month: int
+
 
 def final_unit_months(unit_ids, first_day: date, last_day: date) -> list[FinalMonth]:
     """The 已定稿 months of these units' 月报 (the whole unit's, or the unit's in one
@@ -389,6 +403,25 @@ def final_unit_months(unit_ids, first_day: date, last_day: date) -> list[FinalMo
                              SummaryNote.unit_id))
     return [FinalMonth(row.unit_id, row.name, row.year, row.month) for row in rows
             if first <= (row.year, row.month) <= last]
+
+
+def final_community_months(places) -> list[FinalCommunityMonth]:
+    """The 已定稿 months of the communities' own 月报 among ``places`` — (community id,
+    day) pairs of work whose counting changes — by date, then community. A community's
+    月报 counts every unit's work there and no roll: a change of who did the work on
+    those days (合并账号) changes its distinct people, not its unit's roll."""
+    wanted = {(community_id, day.year, day.month) for community_id, day in places}
+    if not wanted:
+        return []
+    rows = db.session.execute(
+        select(SummaryNote.community_id, Community.name, SummaryNote.year, SummaryNote.month)
+        .join(Community, Community.id == SummaryNote.community_id)
+        .where(SummaryNote.unit_id.is_(None), SummaryNote.finalized_at.is_not(None),
+               SummaryNote.community_id.in_(sorted({c for c, _y, _m in wanted})),
+               SummaryNote.year.in_(sorted({y for _c, y, _m in wanted})))
+        .order_by(SummaryNote.year, SummaryNote.month, Community.sort_key, Community.id))
+    return [FinalCommunityMonth(*row) for row in rows
+            if (row.community_id, row.year, row.month) in wanted]
 
 
 def closed_to(actor: Member, unit_id: int, community_id: int, day: date, *,

@@ -30,7 +30,7 @@ from . import PermissionDenied, ServiceError, required_reason
 from . import shown as shown_module
 from .activity_lock import lock_activity
 from .audit import record
-from .claims import promote_waiting
+from .claims import held_active, merged_into, promote_waiting
 from .summary_notes import closed_to
 from .task_needs import give_back_needs_of, lock_needs_of
 
@@ -303,8 +303,6 @@ def create_tasks(actor: Member, item: ResourceItem, data: TaskData) -> list[Task
         raise ServiceError(_l("该资源清单项目已停用。"), field="resource_item")
     _check_details(data)
     check_start_window(data.starts_local)
-    if data.leader is not None and not data.leader.active:
-        raise ServiceError(_l("该党员账号已停用。"), field="leader")
     duration = data.ends_local - data.starts_local
     series_id = secrets.token_hex(8) if data.repeat_until else None
     check_item_takes_activities(item)
@@ -335,6 +333,7 @@ def create_tasks(actor: Member, item: ResourceItem, data: TaskData) -> list[Task
         )
         db.session.add(task)
         tasks.append(task)
+    hold_leader(data.leader)  # after the checklist items (``item_of_year``), the house order
     db.session.flush()
     for task in tasks:
         record(actor, "create", task, series_id=series_id)
@@ -518,6 +517,24 @@ def leader_shown_key(task: Task) -> str:
     return shown_module.shown_key({"leader": task.leader_id})
 
 
+def hold_leader(leader: Member | None) -> None:
+    """The chosen 组长's row share-locked to the commit and ``active`` read under it
+    (``claims.hold_member``): refused under the 组长 field when the account was switched
+    off or merged meanwhile, naming the account kept. A task's 组长 is the person's work
+    that 合并账号 moves to the account kept; the merge holds the duplicate's row until it
+    commits, and a leader written without this lock (the insert's key-share is let
+    through) committed onto the account merged away after the merge had read its tasks."""
+    if leader is None or held_active([leader.id]):
+        return
+    into = merged_into(leader)
+    if into is not None:
+        raise ServiceError(_l("%(name)s 的账号已合并至%(into)s（%(phone)s），不能再担任组长；"
+                              "请改选%(into)s。", name=leader.name, into=into.name,
+                              phone=into.masked_phone), field="leader")
+    raise ServiceError(_l("%(name)s 的账号已停用，不能担任组长，请另选组长。", name=leader.name),
+                       field="leader")
+
+
 def change_leader(task: Task, leader: Member | None, actor: Member, *,
                   shown: str | None = None) -> None:
     """组长 of the task. An approved activity's leader is in its month's 月报 (the
@@ -547,8 +564,7 @@ def change_leader(task: Task, leader: Member | None, actor: Member, *,
     if task.report_approved and closed_to(actor, task.unit_id, task.community_id, day):
         raise ServiceError(_l("%(month)s的月报已定稿，更换该月活动的组长须由单位管理员操作"
                               "（或由单位管理员先重新打开该月的月报）。", month=lazy_month_name(day.year, day.month)))
-    if leader is not None and not leader.active:
-        raise ServiceError(_l("该党员账号已停用。"), field="leader")
+    hold_leader(leader)  # after the activity's lock (``lock_activity``), the house order
     task.leader_id = leader.id if leader else None
     task.leader = leader
     record(actor, "change_leader", task, leader_id=task.leader_id)
