@@ -237,3 +237,36 @@ def test_a_month_she_left_by_a_date_correction_after_its_signing_loses_her(
     for fmt, text in _as_read(copy).items():
         assert report_note in text, fmt
     assert _redacted_copies(person) == [("summary_copy", copy.id)]
+
+
+def test_a_copy_found_by_its_text_still_naming_her_is_not_claimed_redacted(
+        client, login, october, monkeypatch):
+    """The re-opened month's copy is found by its text alone; if a format of it would
+    still name her after the redaction, the erasure stops, says which 月报, and writes
+    nothing."""
+    from tracker.services import erasure
+
+    person = make_resident(october.jiefang, october.liaison, name=NAME, phone=PHONE)
+    unit = SummaryScope(unit_id=october.unit.id)
+
+    def save(problems, plans):
+        save_notes(october.admin, unit, YEAR, 10, problems, plans)
+
+    with unit_of_work():
+        save(PROBLEMS[0], PLANS[0])
+    _sign_rewrite_sign(client, login, october.admin,
+                       f"unit={october.unit.id}&month={YEAR}-10", save, "month")
+    as_signed = _as_signed(_every_copy())
+    old = db.session.scalar(select(SummaryCopy).where(SummaryCopy.reopened_at.is_not(None)))
+
+    monkeypatch.setattr(erasure, "_unref", lambda text: text)  # the .xlsx's text unseen
+    response = client.post(f"/residents/{person.id}/erase", data={"confirm": "y"},
+                           follow_redirects=True)
+    assert f"已签发的月报「{old.title}」中仍有该服务对象的信息，未能脱敏" in response.get_data(
+        as_text=True)
+    db.session.expire_all()
+    assert _as_signed(_every_copy()) == as_signed
+    assert all(c.redacted_at is None for c in _every_copy())
+    assert db.session.get(Resident, person.id).name == NAME
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action.in_(
+        ("redact_copy", "erase")))) is None
