@@ -243,9 +243,11 @@ def _instr(element, compiler, **kw):
 
 def _holding(model, terms: list[str]):
     """The copies whose page or .csv holds a term as each stores it: the page escaped
-    as HTML, the .csv with a quote doubled, in UTF-8."""
+    as HTML, the .csv with a quote doubled, in UTF-8. A term holding a shorter one (the
+    address holds itself without its community's name) is not asked: a text holding it
+    holds the shorter one too, and each question reads every copy's text again."""
     found = []
-    for term in terms:
+    for term in [t for t in terms if not any(o != t and o in t for o in terms)]:
         found.append(_holds(model.page, literal(str(html_escape(term)), Text())))
         found.append(_holds(model.csv, literal(term.replace('"', '""').encode("utf-8"),
                                                LargeBinary())))
