@@ -4,8 +4,10 @@ _forget_in_tasks``: title, 地点, description, 服务对象, the report's 情�
 reason), the messages written about those tasks (消息, SMS, e-mail), the 补录 requests
 for them (description, note, 拒绝 reason), the other residents' 备注 of their community,
 the 存在问题 and 下步打算 people wrote for any month or year (``SummaryNote``,
-``YearNote``), and the signed 月报 and 年度总结 copies of the months and years the
-tasks and those notes fall in (``periods_of``).
+``YearNote``), and the signed 月报 and 年度总结 copies naming them: those of the months
+and years the tasks and those notes fall in (``periods_of``), and every other copy whose
+text holds them (``copies_of``) — one signed before its words were rewritten at a 重新打开,
+or before an activity's date was corrected into another month.
 
 The person is found by *terms*: the name, the address (and the address without its
 community's name, as a 地点 is often typed), the phone. A text naming one of them
@@ -32,7 +34,10 @@ import zipfile
 from datetime import date
 
 from markupsafe import escape as html_escape
-from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy import Boolean, LargeBinary, Text, and_, literal, or_, select, tuple_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import undefer
+from sqlalchemy.sql.functions import FunctionElement
 
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
@@ -214,20 +219,67 @@ def _zip(data: bytes, swaps: Swaps, terms: list[str], keep: list[str] = ()) -> b
     return out.getvalue()
 
 
-def copies_of(months: set[tuple[int, int]], years: set[int] = frozenset()
-              ) -> list[KeptDocument]:
-    """Every signed 月报 copy (in force or re-opened) of these months, then every signed
-    年度总结 copy of these years, any scope."""
+class _holds(FunctionElement):  # noqa: N801 — used like a SQL function
+    """``text`` holds ``part``: ``instr`` on SQLite, ``position`` elsewhere — character
+    for character in text, byte for byte in bytes (the .csv is kept as bytes: no
+    decoding in the database, and no LIKE pattern to escape)."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "holds"
+
+
+@compiles(_holds)
+def _position(element, compiler, **kw):
+    text, part = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"(position({part} IN {text}) > 0)"
+
+
+@compiles(_holds, "sqlite")
+def _instr(element, compiler, **kw):
+    text, part = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"(instr({text}, {part}) > 0)"
+
+
+def _holding(model, terms: list[str]):
+    """The copies whose page or .csv holds a term as each stores it: the page escaped
+    as HTML, the .csv with a quote doubled, in UTF-8. A term holding a shorter one (the
+    address holds itself without its community's name) is not asked: a text holding it
+    holds the shorter one too, and each question reads every copy's text again."""
+    found = []
+    for term in [t for t in terms if not any(o != t and o in t for o in terms)]:
+        found.append(_holds(model.page, literal(str(html_escape(term)), Text())))
+        found.append(_holds(model.csv, literal(term.replace('"', '""').encode("utf-8"),
+                                               LargeBinary())))
+    return found
+
+
+def copies_of(months: set[tuple[int, int]], years: set[int] = frozenset(),
+              terms: list[str] = (), *, files: bool = False) -> list[KeptDocument]:
+    """The signed 月报 copies, then the signed 年度总结 copies (in force or re-opened,
+    any scope) that may name the person: those of ``months`` and ``years``
+    (``periods_of``), and every other one whose page or .csv holds one of ``terms``
+    (all of a copy's text is in its .csv, and its page shows it) — a copy keeps what
+    was signed, so words rewritten after a 重新打开, or an activity whose date was
+    corrected, take them out of the live month or year but not out of the copy. The
+    database picks them (one statement per kind, reading every copy's page and .csv);
+    ``names`` tells another's longer name apart. ``files``: with the .docx and .xlsx
+    loaded in the same statement (the redaction reads them all)."""
     found: list[KeptDocument] = []
-    if months:
-        found += db.session.scalars(
-            select(SummaryCopy).join(SummaryNote, SummaryNote.id == SummaryCopy.note_id)
-            .where(tuple_(SummaryNote.year, SummaryNote.month).in_(sorted(months)))
-            .order_by(SummaryCopy.id))
-    if years:
-        found += db.session.scalars(
-            select(YearCopy).join(YearNote, YearNote.id == YearCopy.note_id)
-            .where(YearNote.year.in_(sorted(years))).order_by(YearCopy.id))
+    for model, periods in ((SummaryCopy, months), (YearCopy, years)):
+        conditions = _holding(model, list(terms))
+        if periods and model is SummaryCopy:
+            conditions.append(model.note_id.in_(select(SummaryNote.id).where(
+                tuple_(SummaryNote.year, SummaryNote.month).in_(sorted(periods)))))
+        elif periods:
+            conditions.append(model.note_id.in_(select(YearNote.id).where(
+                YearNote.year.in_(sorted(periods)))))
+        if not conditions:
+            continue
+        statement = select(model).where(or_(*conditions)).order_by(model.id)
+        if files:
+            statement = statement.options(undefer(model.docx), undefer(model.xlsx))
+        found += db.session.scalars(statement)
     return found
 
 
@@ -267,14 +319,15 @@ def _not_redacted(copy: KeptDocument):
 def redact_copies(months: set[tuple[int, int]], swaps: Swaps, terms: list[str],
                   actor: Member | None, resident_id: int, keep: list[str] = (),
                   years: set[int] = frozenset()) -> None:
-    """Take the person out of the signed copies of ``months`` (月报) and ``years``
-    (年度总结) that name them: the text only (a number is never a term, and never
+    """Take the person out of the signed copies that name them (``copies_of``: those of
+    ``months`` (月报) and ``years`` (年度总结), and any other whose text holds one of
+    ``terms``): the text only (a number is never a term, and never
     replaced), recorded on the copy and on the audit trail (by the resident's id). A
     copy that, read as a reader would (each of its four formats), still names the
     person after that is not claimed redacted: the erasure stops (``ServiceError``),
     nothing written."""
     now = utcnow()
-    for copy in copies_of(months, years):
+    for copy in copies_of(months, years, terms, files=True):
         page = _cells(copy.page, swaps, terms, html_escape, keep)
         text = _csv(copy.csv, swaps, terms, keep)
         docx, xlsx = _zip(copy.docx, swaps, terms, keep), _zip(copy.xlsx, swaps, terms, keep)
@@ -390,7 +443,8 @@ def forget_in_residents(resident: Resident, swaps: Swaps, terms: list[str],
 
 def periods_of(days: list[date], notes: list[SummaryNote | YearNote]
                ) -> tuple[set[tuple[int, int]], set[int]]:
-    """The months and the years whose signed copies may name the person: those of the
+    """The months and the years whose signed copies may name the person, whatever
+    their text holds (``copies_of`` adds those whose text holds them): those of the
     days of the tasks that served them, and of the words (``notes``) that named them. A
     month's words are told in its 月报 only, a year's in its 年度总结 only; a month's
     activities count in its year's too."""

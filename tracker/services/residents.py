@@ -480,8 +480,9 @@ def _held_in_tasks(resident: Resident) -> dict:
     """What an erasure of the resident would reach besides the record (Art. 45: the
     copy lists it): the tasks that served them with their free text, the 补录 requests
     and the messages about those tasks, the months' and years' 存在问题 / 下步打算 that
-    name them, and the signed 月报 and 年度总结 copies of those tasks' and notes' months
-    and years that name them."""
+    name them, and the signed 月报 and 年度总结 copies that name them (``erasure.
+    copies_of``: those of the tasks' and notes' months and years, and any other whose
+    text holds them)."""
     tasks = visit_history(resident)
     ids = {t.id for t in tasks}
     terms = erasure.terms_of(resident.name, resident.address, resident.phone,
@@ -513,7 +514,8 @@ def _held_in_tasks(resident: Resident) -> dict:
             for n in notes],
         "signed_reports_naming_them": [
             {"title": c.title, "finalized_at": _iso(c.finalized_at)}
-            for c in erasure.copies_of(months, years) if erasure.copy_names(c, terms, keep)],
+            for c in erasure.copies_of(months, years, terms)
+            if erasure.copy_names(c, terms, keep)],
     }
 
 
@@ -531,9 +533,10 @@ def erase_resident(resident: Resident, actor: Member | None, reason: str = "requ
     address, phone) from their title, description, 服务对象, 地点 and report's 情况说明
     and 退回 reason (``_forget_in_tasks``), and so do the 补录 requests and the messages
     about those tasks, the other residents' 备注 in their community, every month's and
-    year's 存在问题 and 下步打算, and the signed 月报 and 年度总结 copies of the tasks' and
-    those notes' months and years, whose figures stay as signed (``services.erasure``). ``actor``
-    None: the retention job."""
+    year's 存在问题 and 下步打算, and the signed 月报 and 年度总结 copies naming them (of the
+    tasks' and those notes' months and years, and any other whose text holds them),
+    whose figures stay as signed (``services.erasure``). ``actor`` None: the retention
+    job."""
     if actor is not None and not actor.is_admin:
         raise PermissionDenied(_l("只有单位管理员可以删除个人信息。"))
     if resident.erased_at is not None:
@@ -550,7 +553,9 @@ def erase_resident(resident: Resident, actor: Member | None, reason: str = "requ
     erasure.forget_in_residents(resident, swaps, terms, keep)
     noted = erasure.forget_in_notes(swaps, terms, actor, resident.id, keep)
     # a month's or year's words and its signed copies lose the person alike, or the
-    # 已定稿 month or year would read as changed since its 定稿
+    # 已定稿 month or year would read as changed since its 定稿; the copies of other
+    # periods that still name them (signed before a 重新打开 or a correction) are found
+    # by their text
     months, years = erasure.periods_of([t.service_date for t in tasks.values()], noted)
     erasure.redact_copies(months, swaps, terms, actor, resident.id, keep, years=years)
     now = utcnow()
