@@ -1,7 +1,8 @@
 """The annual summary (年度总结): the year's work as the bureau hands it up.
 
 Every figure is the 月报's, asked of the same rollups over the year
-(``figures.year_figures_plan``) and over each of its months begun, plus the
+(``figures.year_period_plan``) and counted for each of its months begun from the
+year's reads (``_year_plan``), plus the
 checklist's year progress (``rollups.checklist``, as 社区共建进展 reads it) with
 时序进度 at the year's end. This module asks for them (``annual_plan``) and fills the
 document (``annual_document.AnnualSummary``); ``annual_text`` writes its text in the 月报's voice,
