@@ -114,13 +114,14 @@ def members_plan(part, by: str = "", *, double_only: bool = False,
 # The plans of one page each ask one grouping of the same read (the 年度总结's year
 # and months: six groupings of 2,400 rows): the JSON is parsed once and each grouping
 # counted once per text, whichever plan asks first. Keyed by the text itself, so a
-# read that differs by one row is counted afresh.
-@functools.lru_cache(maxsize=4)
+# read that differs by one row is counted afresh; a few kept, as a text may be large
+# (a community's year).
+@functools.lru_cache(maxsize=2)
 def _participations(text: str | None) -> list:
     return json.loads(text) if text else []
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=8)
 def _counted(text: str | None, at: int | None, double_only: bool, monthly: bool) -> dict:
     official: dict[tuple, set] = {}
     pending: dict[tuple, set] = {}
