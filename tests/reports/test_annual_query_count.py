@@ -1,12 +1,12 @@
 """A year's summary runs the same small number of SQL statements whatever the data size
 (review "annual2" #5): the year's figures, its twelve months and its checklist are one
 batch, so more activities, months with work or communities add rows, not statements."""
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from tests import factories as f
 from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, ReportStatus, TaskReport
-from tracker.reports.annual import build_annual
+from tracker.reports.annual import annual_plan, build_annual
 
 # the statements measured on the October 2022 dataset (docs/performance.md): the
 # session's own reads (unit, communities, the year's words, its 已定稿 months) and the batch
@@ -40,6 +40,19 @@ def test_annual_statements_do_not_grow(october, count_queries):
     assert build_annual(2022, unit=october.unit).figures.totals.activities == before + 60
     assert count(count_queries, october) == small
     assert small <= STATEMENTS
+
+
+def test_a_month_begun_adds_no_select_to_the_batch(october):
+    """分月统计's months are counted from the year's own reads — its counted tasks
+    grouped by month and category, its participations read once for the year and every
+    month — so a year with twelve months begun asks the batch as many SELECTs as one
+    with a single month (it asked two more per month: the month's tasks and its
+    participations)."""
+    def selects(today):
+        return len({id(part) for part in annual_plan(2022, unit=october.unit,
+                                                     today=today).parts})
+
+    assert selects(date(2022, 12, 15)) == selects(date(2022, 1, 15))
 
 
 # The page's statements, as planned: the signed-in member, the unit asked for, the

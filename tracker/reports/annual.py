@@ -1,7 +1,8 @@
 """The annual summary (年度总结): the year's work as the bureau hands it up.
 
 Every figure is the 月报's, asked of the same rollups over the year
-(``figures.year_figures_plan``) and over each of its months begun, plus the
+(``figures.year_period_plan``) and counted for each of its months begun from the
+year's reads (``_year_plan``), plus the
 checklist's year progress (``rollups.checklist``, as 社区共建进展 reads it) with
 时序进度 at the year's end. This module asks for them (``annual_plan``) and fills the
 document (``annual_document.AnnualSummary``); ``annual_text`` writes its text in the 月报's voice,
@@ -33,14 +34,20 @@ from ..rollups.checklist import (
 )
 from ..rollups.figures import figures_by_category_plan, figures_plan
 from ..rollups.scope import year_range
-from ..rollups.shared import category_task_rows, members_plan, participants_part, summed
+from ..rollups.shared import (
+    category_month_task_rows,
+    in_month,
+    members_plan,
+    participants_part,
+    summed,
+)
 from ..services.year_notes import find_year_note
 from ..timeutil import local_today, month_bounds, to_local
 from .annual_document import AnnualSummary, MonthRow
 from .annual_tables import annual_tables
 from .annual_text import annual_paragraphs, annual_subtitle, annual_title
 from .final import changes, reworded, signed_months
-from .figures import year_figures_plan
+from .figures import MonthlyFigures, scope_of, year_period_plan
 from .summary import appendix_line, caption_lines, summary_plan
 from .tables import DOCUMENT_LOCALE
 
@@ -54,17 +61,34 @@ def build_annual(year: int, *, unit: Unit | None = None, community: Community | 
                            today=today))
 
 
-def _month_plan(scope: Scope) -> Plan:
+def _month_plan(year: int, month: int, by_month: Plan, part) -> Plan:
     """A month's totals and categories, asked as the 月报 asks them
     (``figures._period_plan``): the categories' rows added up, the distinct members
-    from one read of the participations."""
-    per_category, part = category_task_rows(scope), participants_part(scope)
+    counted from the participations — both out of the year's reads, the counted tasks
+    grouped by month and category (``shared.in_month``) and the participations read
+    once (``members_plan(…, month=)``), not a statement of each per month."""
+    per_category, this = in_month(by_month, year, month), (year, month)
+    scope = Scope(*month_bounds(year, month))  # unread: both reads are given
     return gather(
-        figures_plan(scope, tasks=summed(per_category), members=members_plan(part)),
+        figures_plan(scope, tasks=summed(per_category), members=members_plan(part, month=this)),
         figures_by_category_plan(scope, include_empty=False, tasks=per_category,
-                                 members=members_plan(part, "category")),
+                                 members=members_plan(part, "category", month=this)),
         shape=lambda overall, categories: (overall.official,
                                            [c for c in categories if c.official.activities]))
+
+
+def _year_plan(year: int, last: int, unit_id: int | None, ids: tuple[int, ...] | None,
+               restricted: bool, today: date) -> Plan:
+    """The year's figures (``figures.year_period_plan``) and those of its months begun,
+    of plain values: the year's participations are read once for the year and every
+    month (one statement object, ``batch.fetch`` runs it once), and the months' counted
+    tasks in one statement grouped by month."""
+    scope = Scope(*year_range(year), unit_id=unit_id, community_ids=ids)
+    part, by_month = participants_part(scope), category_month_task_rows(scope)
+    return gather(
+        year_period_plan(year, unit_id, ids, restricted, today, part=part),
+        *(_month_plan(year, m, by_month, part) for m in range(1, last + 1)),
+        shape=lambda figures, *months: (figures, months))
 
 
 def annual_plan(year: int, *, unit: Unit | None = None, community: Community | None = None,
@@ -72,24 +96,20 @@ def annual_plan(year: int, *, unit: Unit | None = None, community: Community | N
                 today: date | None = None) -> Plan:
     """``build_annual`` as a plan (one statement with whatever the page reads)."""
     today = today or local_today()
-    if community is not None:
-        ids = (community.id,)
-    else:
-        ids = tuple(sorted(community_ids)) if community_ids is not None else None
-    unit_id = unit.id if unit is not None else None
+    unit_id, ids, restricted = scope_of(unit, community, community_ids)
     year_end = year_range(year)[1]
     scope = SummaryScope(unit_id, community.id if community is not None else None)
     note = find_year_note(scope, year)  # people's words: an entity, read now
     # the months begun: one to come has nothing to tell yet
     last = 12 if year < today.year else today.month
-    # the months' and the checklist's statements built once per scope in a process, as
-    # the year's and the 月报's are (``batch.built_once``): building and combining ~50
+    # the year's, the months' and the checklist's statements built once per scope in a
+    # process, as the 月报's are (``batch.built_once``): building and combining ~40
     # SELECTs cost more CPU than running them, and with every part built once the
-    # page's whole batch is combined once too. One key for all the months, so a year
-    # takes two places in the bounded cache of built plans, not thirteen.
-    months = built_once(("annual months", year, last, unit_id, ids), lambda: gather(
-        *(_month_plan(Scope(*month_bounds(year, m), unit_id=unit_id, community_ids=ids))
-          for m in range(1, last + 1)), shape=lambda *figures: figures))
+    # page's whole batch is combined once too. The year and its months under one key
+    # (they share their reads), so a year takes two places in the bounded cache of
+    # built plans, not thirteen.
+    figures = built_once(("annual figures", year, last, unit_id, ids, restricted, local_today()),
+                         lambda: _year_plan(year, last, unit_id, ids, restricted, local_today()))
     # the checklist of the year as 社区共建进展 reads it, to the year's end (its county
     # branch reads today: in the key, as the progress pages' is)
     checklist = built_once(("annual checklist", year, unit_id, ids, local_today()),
@@ -100,12 +120,13 @@ def annual_plan(year: int, *, unit: Unit | None = None, community: Community | N
         shape=lambda items, categories: (items, categories)))
     # the 已定稿 months, compared with their signed 月报 as the 月报 page does; a
     # liaison's part of the unit has no signed 月报 of its own to compare with
-    restricted = community is None and community_ids is not None
     signed = {} if restricted else signed_months(scope, year)
     lives = [summary_plan(year, m, unit=unit, community=community, today=today, note=kept)
              for m, (kept, _copy) in signed.items()]
 
-    def shape(figures, checklist, month_figures, *live) -> AnnualSummary:
+    def shape(year_and_months, checklist, *live) -> AnnualSummary:
+        plain, month_figures = year_and_months
+        figures = MonthlyFigures(unit=unit, community=community, **plain)
         items, categories = checklist
         changed, rewritten = [], []
         for (m, (_kept, copy)), month in zip(signed.items(), live):
@@ -133,7 +154,5 @@ def annual_plan(year: int, *, unit: Unit | None = None, community: Community | N
             summary.empty_text = _("（无）")
         return summary
 
-    return gather(
-        year_figures_plan(year, unit=unit, community=community, community_ids=community_ids),
-        checklist, months, *lives, shape=shape)
+    return gather(figures, checklist, *lives, shape=shape)
 

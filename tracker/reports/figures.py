@@ -284,7 +284,7 @@ class MonthlyFigures:
         return [c for c in self.categories if c.section == section]
 
 
-def _scope_of(unit: Unit | None, community: Community | None,
+def scope_of(unit: Unit | None, community: Community | None,
               community_ids: tuple[int, ...] | None) -> tuple[int | None, tuple | None, bool]:
     """A summary's unit id, its community ids (None: all of the unit's) and whether a
     unit's summary is narrowed to some of them (a liaison's part)."""
@@ -310,7 +310,7 @@ def monthly_figures_plan(year: int, month: int, *, unit: Unit | None = None,
     written (notes saved, .docx and .xlsx downloaded), and building them cost more
     than running them.
     """
-    unit_id, ids, restricted = _scope_of(unit, community, community_ids)
+    unit_id, ids, restricted = scope_of(unit, community, community_ids)
     today = local_today()  # what is overdue on the day: a plan of yesterday is not today's
     figures = built_once(("monthly figures", year, month, unit_id, ids, restricted, today),
                          lambda: _month_plan(year, month, unit_id, ids, restricted, today))
@@ -327,16 +327,25 @@ def year_figures_plan(year: int, *, unit: Unit | None = None,
     """``monthly_figures_plan`` of a whole year (the 年度总结's figures, ``month`` None):
     the same statements over 1 January to 31 December, so the year counts by the
     月报's rules and adds up to its twelve months where figures add up."""
-    unit_id, ids, restricted = _scope_of(unit, community, community_ids)
+    unit_id, ids, restricted = scope_of(unit, community, community_ids)
     today = local_today()
     figures = built_once(("year figures", year, unit_id, ids, restricted, today),
-                         lambda: _period_plan(year, None, year_range(year), unit_id, ids,
-                                              restricted, today))
+                         lambda: year_period_plan(year, unit_id, ids, restricted, today))
 
     def shape(*rowsets) -> MonthlyFigures:
         return MonthlyFigures(unit=unit, community=community, **figures.shape(*rowsets))
 
     return Plan(figures.parts, shape)
+
+
+def year_period_plan(year: int, unit_id: int | None, ids: tuple[int, ...] | None,
+                     restricted: bool, today: date, part=None) -> Plan:
+    """``year_figures_plan`` of plain values (for ``batch.built_once``): its shape
+    gives every field of ``MonthlyFigures`` but the unit and the community. ``part``:
+    the year's participations (``shared.participants_part``) as a statement the caller
+    shares with other plans (the 年度总结's months), read once for all of them."""
+    return _period_plan(year, None, year_range(year), unit_id, ids, restricted, today,
+                        part=part)
 
 
 def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...] | None,
@@ -348,7 +357,7 @@ def _month_plan(year: int, month: int, unit_id: int | None, ids: tuple[int, ...]
 
 def _period_plan(year: int, month: int | None, bounds: tuple[date, date],
                  unit_id: int | None, ids: tuple[int, ...] | None, restricted: bool,
-                 today: date) -> Plan:
+                 today: date, part=None) -> Plan:
     """The figures of a month, or of the year when ``month`` is None (``bounds``: the
     half-open period)."""
     date_from, date_to = bounds
@@ -389,7 +398,8 @@ def _period_plan(year: int, month: int | None, bounds: tuple[date, date],
 
     # the totals are the categories' rows added up, and the distinct members of every
     # grouping come from one read of the month's participations
-    per_category, part = category_task_rows(scope), participants_part(scope)
+    per_category = category_task_rows(scope)
+    part = participants_part(scope) if part is None else part
     moves, ledger = moves_plan(scope), ledger_plan(scope)
     if month is None:
         # the 年度总结 has neither the 台账 nor the 「本月移交」 sentence and its zones
