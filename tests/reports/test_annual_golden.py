@@ -38,7 +38,8 @@ The 县商务局's year, activity by activity (approved; 人次 × minutes):
         (June) and 财政局党员 (5 December, after his move: the unit's), 社区需求 王芳
         (October) → 微心愿2个、社区需求1条
     二: 环境整治 1+2+1 = 4次, 2+11+2 = 15人次; 疫情防控 3次 9人次 36.0小时;
-        慰问 受益 6+9 = 15人
+        慰问 受益 6+9 = 15人次 (人 added over two visits are 人次: the same elders may be
+        visited twice); the 分类统计 合计 adds them to the trainees' 人次: 156+15 = 171人次
     三: 牛皮癣 30+132 = 162处 (一区47, 二区85+30 = 115); 楼道 9个; 摸排 4+17 = 21处
         (下水道 2+5 = 7, 人行道 1+7 = 8, 破损道路 1+5 = 6); on 31 December 已移交
         (handed over or fixed) 3+11 = 14, 已整改 2+3 = 5

@@ -112,9 +112,9 @@ def test_every_wording_lists_every_document(version):
 ANNUAL_WORDINGS = {
     6: {
         "县商务局-2022-annual.txt":
-            "7030891fffae6a98e24e1a443e48cde03d04804758e7215b7075b1a49ae30a80",
+            "72279812a6b15892b94fa44e998b277748dcf87816e6196ab32225cde178acbe",
         "解放路社区-2022-annual.txt":
-            "c98e3336e394c58e4d30b50f98073d15b3e42eda87cdb61d7770fe0c0591b9ce",
+            "77b3f1022d02884fdc8451918398c18467bdd5b81228fae11bf36719c9af3ee5",
     },
 }
 

@@ -33,6 +33,7 @@ from ..formatting import (
     per_unit,
     percent,
     rate_value,
+    served_unit,
     yuan,
 )
 from ..privacy import phone_held
@@ -287,7 +288,8 @@ def category_table(s: MonthlyFigures) -> Table:
         by_category.rows.append([
             c.name, Count(o.activities, c.activity_unit),
             Count(o.quantity, c.quantity_unit) if c.quantity_unit else "—",
-            Count(o.people_served, c.beneficiary_unit) if c.beneficiary_unit else "—",
+            Count(o.people_served, served_unit(c.beneficiary_unit, o.activities))
+            if c.beneficiary_unit else "—",
             o.person_times, o.members, Hours(o.minutes)])
     if s.categories:
         t = s.totals

@@ -26,6 +26,7 @@ from ..models import (
     ReportStatus,
     Section,
 )
+from ..formatting import served_unit
 from . import kept
 from .batch import Plan, built_once, gather, plan, run
 from .categories import CategoryRow, categories, categories_plan  # noqa: F401
@@ -210,14 +211,22 @@ def per_unit(rows: list[CategoryFigures], figure: str) -> list[tuple[int, str]]:
     summed per unit, never across units: [(132, "处"), (9, "个")], units in category
     order, zeros left out. Activities go by their category's word, 次 when it has none:
     [(3, "场"), (6, "次")], the one total of activities of every view (docs/design.md,
-    "Categories": never 场 and 次 added)."""
-    sums: dict[str, int] = {}
+    "Categories": never 场 and 次 added). 受益 in 户 or 人 from more than one activity
+    is 户次 or 人次 (``served_unit``), and 人次 of visits add to 人次 of trainees."""
+    sums: dict[str, list[int]] = {}
     for row in rows:
         unit = getattr(row, UNIT_OF[figure]) or ("次" if figure == "activities" else None)
         value = getattr(row.official, figure)
         if unit and value:
-            sums[unit] = sums.get(unit, 0) + value
-    return [(value, unit) for unit, value in sums.items()]
+            summed = sums.setdefault(unit, [0, 0])
+            summed[0] += value
+            summed[1] += row.official.activities
+    merged: dict[str, int] = {}
+    for unit, (value, activities) in sums.items():
+        if figure == "people_served":
+            unit = served_unit(unit, activities)
+        merged[unit] = merged.get(unit, 0) + value
+    return [(value, unit) for unit, value in merged.items()]
 
 
 @dataclass(frozen=True)
@@ -243,7 +252,8 @@ def pending_of(rows: list[CategoryFigures]) -> Pending:
         minutes=sum(r.pending.minutes for r in rows),
         results=tuple((r.name, r.pending.quantity, r.quantity_unit) for r in rows
                       if r.quantity_unit and r.pending.quantity),
-        beneficiaries=tuple((r.name, r.pending.people_served, r.beneficiary_unit) for r in rows
+        beneficiaries=tuple((r.name, r.pending.people_served,
+                             served_unit(r.beneficiary_unit, r.pending.activities)) for r in rows
                             if r.beneficiary_unit and r.pending.people_served),
     )
 
