@@ -112,9 +112,9 @@ def test_every_wording_lists_every_document(version):
 ANNUAL_WORDINGS = {
     6: {
         "县商务局-2022-annual.txt":
-            "72279812a6b15892b94fa44e998b277748dcf87816e6196ab32225cde178acbe",
+            "6796e8fb283ca55ee40e63ae7b480933fc4e403253f7b5ec2f55a5a8609b2f2a",
         "解放路社区-2022-annual.txt":
-            "77b3f1022d02884fdc8451918398c18467bdd5b81228fae11bf36719c9af3ee5",
+            "de17deecb7cb455df2763d6785449cea2e5b8076299d6228b0059bc7020129e6",
     },
 }
 
