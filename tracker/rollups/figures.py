@@ -211,21 +211,18 @@ def per_unit(rows: list[CategoryFigures], figure: str) -> list[tuple[int, str]]:
     summed per unit, never across units: [(132, "处"), (9, "个")], units in category
     order, zeros left out. Activities go by their category's word, 次 when it has none:
     [(3, "场"), (6, "次")], the one total of activities of every view (docs/design.md,
-    "Categories": never 场 and 次 added). 受益 in 户 or 人 from more than one activity
-    is 户次 or 人次 (``served_unit``), and 人次 of visits add to 人次 of trainees."""
-    sums: dict[str, list[int]] = {}
+    "Categories": never 场 and 次 added); 受益 in 户 / 人 of 2+ activities: ``served_unit``."""
+    sums: dict[str, int] = {}
+    activities: dict[str, int] = {}
     for row in rows:
         unit = getattr(row, UNIT_OF[figure]) or ("次" if figure == "activities" else None)
-        value = getattr(row.official, figure)
-        if unit and value:
-            summed = sums.setdefault(unit, [0, 0])
-            summed[0] += value
-            summed[1] += row.official.activities
+        if unit and getattr(row.official, figure):
+            sums[unit] = sums.get(unit, 0) + getattr(row.official, figure)
+            activities[unit] = activities.get(unit, 0) + row.official.activities
     merged: dict[str, int] = {}
-    for unit, (value, activities) in sums.items():
-        if figure == "people_served":
-            unit = served_unit(unit, activities)
-        merged[unit] = merged.get(unit, 0) + value
+    for unit, value in sums.items():
+        shown = served_unit(unit, activities[unit]) if figure == "people_served" else unit
+        merged[shown] = merged.get(shown, 0) + value
     return [(value, unit) for unit, value in merged.items()]
 
 
