@@ -100,6 +100,25 @@ def test_a_target_against_the_time_passed(done, target, reading, behind):
     assert (pace.schedule, pace.reading, pace.behind) == ("91.5%", reading, behind)
 
 
+@pytest.mark.parametrize("done, reading, behind", [
+    (46, "未完成全年目标", True),  # not 「慢于时序进度 54.0 个百分点」 against 100%
+    (100, "已完成全年目标", False),
+])
+def test_a_year_over_reads_its_target_met_or_not(done, reading, behind):
+    # the year 2025 read on 4 December 2026: the schedule is the whole year, no pace left
+    pace = target_pace(done, 100, date(2025, 12, 31), today=date(2026, 12, 4))
+    assert (pace.schedule, pace.reading, pace.behind) == ("100.0%", reading, behind)
+    # the document's unspaced reading is the same words
+    assert target_pace(done, 100, date(2025, 12, 31), today=date(2026, 12, 4),
+                       spaced=False).reading == reading
+
+
+def test_a_past_month_of_a_year_still_reads_its_pace():
+    # November 2025 read a year later: the schedule stops on 30 November, 91.5%
+    pace = target_pace(46, 100, date(2025, 11, 30), today=date(2026, 12, 4))
+    assert (pace.schedule, pace.reading) == ("91.5%", "慢于时序进度 45.5 个百分点")
+
+
 def test_no_target_no_pace():
     assert target_pace(5, 0, date(2026, 11, 30), today=date(2026, 11, 30)) is None
 

@@ -85,6 +85,7 @@ COUNTED = {
     "次": lambda n: npgettext("计量单位", "%(num)s次", "%(num)s次", n),
     "人次": lambda n: npgettext("计量单位", "%(num)s人次", "%(num)s人次", n),
     "户": lambda n: npgettext("计量单位", "%(num)s户", "%(num)s户", n),
+    "户次": lambda n: npgettext("计量单位", "%(num)s户次", "%(num)s户次", n),
     "人": lambda n: npgettext("计量单位", "%(num)s人", "%(num)s人", n),
 }
 # ... and the unit by itself, as an admin picks it or a label names it ('person-times')
@@ -93,8 +94,21 @@ UNIT_WORDS = {
     "次": lambda: pgettext("计量单位", "次"),
     "人次": lambda: pgettext("计量单位", "人次"),
     "户": lambda: pgettext("计量单位", "户"),
+    "户次": lambda: pgettext("计量单位", "户次"),
     "人": lambda: pgettext("计量单位", "人"),
 }
+
+
+# 受益 in 户 or 人 says how many households or people one activity served. Nothing
+# records whether the next activity served the same ones (a report gives a number, and
+# a task's named 服务对象 are optional), so a sum over more than one activity counts
+# visits, not households: 户次 / 人次 (docs/design.md, "Categories").
+REPEATED = {"户": "户次", "人": "人次"}
+
+
+def served_unit(unit: str | None, activities: int) -> str | None:
+    """The unit of a 受益 figure summed over ``activities`` approved reports."""
+    return REPEATED.get(unit, unit) if unit and activities > 1 else unit
 
 
 def unit_word(unit: str | None) -> str:
@@ -180,6 +194,10 @@ def target_pace(done: int, target: int, last_day, today=None, *,
     points = ((reached - schedule) * 100).quantize(Decimal("0.1"))
     if done >= target:
         reading = _("已完成全年目标")
+    elif passed == days:
+        # the schedule is the whole year (the period's year is over by its last day):
+        # there is no pace left to be behind, only a target not met
+        reading = _("未完成全年目标")
     elif points > 0:
         reading = (_("快于时序进度 %(n)s 个百分点", n=points) if spaced
                    else _("快于时序进度%(n)s个百分点", n=points))

@@ -38,7 +38,8 @@ The 县商务局's year, activity by activity (approved; 人次 × minutes):
         (June) and 财政局党员 (5 December, after his move: the unit's), 社区需求 王芳
         (October) → 微心愿2个、社区需求1条
     二: 环境整治 1+2+1 = 4次, 2+11+2 = 15人次; 疫情防控 3次 9人次 36.0小时;
-        慰问 受益 6+9 = 15人
+        慰问 受益 6+9 = 15人次 (人 added over two visits are 人次: the same elders may be
+        visited twice); the 分类统计 合计 adds them to the trainees' 人次: 156+15 = 171人次
     三: 牛皮癣 30+132 = 162处 (一区47, 二区85+30 = 115); 楼道 9个; 摸排 4+17 = 21处
         (下水道 2+5 = 7, 人行道 1+7 = 8, 破损道路 1+5 = 6); on 31 December 已移交
         (handed over or fixed) 3+11 = 14, 已整改 2+3 = 5
@@ -63,6 +64,13 @@ stairs, surveys), plus 县财政局's briefing of 10 October (1场, 财政局党
     minutes 540 + 120 + 240 + 5130 + 240 = 6270 = 104.5 小时; people: October's 14 and
     何离职 = 15; 宣讲 2场 40+25 = 65人次; needs of 解放路社区 fulfilled in 2022: the same
     three; funds: 8,400.00 (建设路社区's 1,200.50 is not this community's).
+
+附表“需求清单和微心愿” (the 月报's table, 全年 for 本月): 解放路社区's four needs were all
+posted in 2022 (1 June, 3 June, 2 October, 1 December) and three fulfilled (20 June,
+15 October, 5 December), two of them 微心愿 → 4 | 3 | 2. 县商务局's needs are those its
+members claimed (the one nobody claimed, of 3 June, is no unit's) → 3 | 3 | 2. By month
+the unit's posted are June 1, October 1, December 1; 解放路社区's June 2, October 1,
+December 1: each adds up to the year.
 """
 from __future__ import annotations
 
@@ -77,6 +85,7 @@ from openpyxl import load_workbook
 from tests.plans import paragraph_text
 from tests.reports import year_dataset
 from tracker.reports.annual import build_annual
+from tracker.reports.csv_export import render_csv
 from tracker.reports.docx_export import render_docx
 from tracker.reports.summary import build_summary
 from tracker.reports.tables import cell_text
@@ -184,3 +193,30 @@ def test_the_checklist_sentence_does_not_count_the_budget_nor_list_categories_as
     assert "，其中" not in text
     checklist = next(t for t in summary.tables() if t.key == "checklist")
     assert len(checklist.rows) == 11 + 1
+
+
+NEEDS = {"unit": ["3", "3", "2"], "jiefang": ["4", "3", "2"]}  # by hand (the docstring)
+
+
+@pytest.mark.parametrize("who", ["unit", "jiefang"])
+def test_the_needs_appendix_is_the_monthly_one_over_the_year(year2022, who):
+    summary = build(year2022, who)
+    needs = {t.key: t for t in summary.tables()}["needs"]
+    assert needs.headers == ["全年发布（条）", "全年完成（条）", "其中微心愿（个）"]
+    assert [[cell_text(v) for v in row] for row in needs.rows] == [NEEDS[who]]
+    # the twelve 月报's 附表 of the same name add up to it (one table function)
+    scope = {"unit": year2022.unit} if who == "unit" else {"community": year2022.jiefang}
+    monthly = [0, 0, 0]
+    for month in range(1, 13):
+        table = {t.key: t for t in build_summary(2022, month, **scope).tables()}.get("needs")
+        for row in table.rows if table else []:  # a month with nothing else has no 附表
+            monthly = [a + int(b) for a, b in zip(monthly, row)]
+    assert [str(n) for n in monthly] == NEEDS[who]
+    # and every format carries it
+    book = load_workbook(io.BytesIO(render_xlsx(summary)))
+    sheet = [[c.value for c in row] for row in book["需求清单和微心愿"].iter_rows(min_row=4)]
+    assert sheet == [[int(n) for n in NEEDS[who]]]
+    csv = render_csv(summary)
+    csv = csv.decode("utf-8-sig") if isinstance(csv, bytes) else csv
+    assert "需求清单和微心愿" in csv and "全年发布（条）,全年完成（条）,其中微心愿（个）" in csv
+    assert ",".join(NEEDS[who]) in csv

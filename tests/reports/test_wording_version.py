@@ -112,9 +112,9 @@ def test_every_wording_lists_every_document(version):
 ANNUAL_WORDINGS = {
     6: {
         "县商务局-2022-annual.txt":
-            "7030891fffae6a98e24e1a443e48cde03d04804758e7215b7075b1a49ae30a80",
+            "6796e8fb283ca55ee40e63ae7b480933fc4e403253f7b5ec2f55a5a8609b2f2a",
         "解放路社区-2022-annual.txt":
-            "c98e3336e394c58e4d30b50f98073d15b3e42eda87cdb61d7770fe0c0591b9ce",
+            "de17deecb7cb455df2763d6785449cea2e5b8076299d6228b0059bc7020129e6",
     },
 }
 

@@ -69,7 +69,9 @@ def test_community_view_shows_items_categories_pending_and_trend(client, login, 
     schedule = (gone * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
     paces = re.findall(r'<p class="pace[^"]*" data-figure="pace-\d+">([^<]*)</p>', html)
     gap = schedule - Decimal("28.0")
-    reading = (f"慢于时序进度 {gap} 个百分点" if gap > 0 else
+    # on 31 December the whole year is the schedule: a target short of it is not met
+    reading = ("未完成全年目标" if schedule == 100 else
+               f"慢于时序进度 {gap} 个百分点" if gap > 0 else
                f"快于时序进度 {-gap} 个百分点" if gap < 0 else "与时序进度持平")
     assert f"时序进度 {schedule}% · {reading}" in paces
     assert '<svg class="chart trend-chart"' in html and "逐月趋势" in html
@@ -253,3 +255,21 @@ def test_done_participation_in_unapproved_task_is_not_official(client, login, wo
     assert figure(html, "person_times") == "3"
     assert "待审核，未计入" not in html
     assert AssignmentStatus.done  # (the participant's own status stays done)
+
+
+def test_a_past_year_reads_a_target_short_of_it_as_not_met(client, login, world):
+    """Last year on 社区共建进展, read today: the schedule is the whole year, so 2 of 10
+    clean-ups reads 未完成全年目标 — the 年度总结's 附表3 word (formatting.target_pace)."""
+    last = local_today().year - 1
+    item = f.item(world.unit, world.community, "environment_cleanup", year=last, target=10)
+    for day in (date(last, 3, 10), date(last, 7, 10)):
+        task = f.task(item, world.liaison, starts_at=b.at_local(day))
+        b.join(task, world.member, minutes=60)
+        b.report(task, world.liaison, ReportStatus.approved)
+    db.session.commit()
+    login(world.liaison)
+    html = page(client, f"/progress/community?community={world.community.id}"
+                        f"&period=range&start={last}-01-01&end={last}-12-31")
+    paces = re.findall(r'<p class="pace[^"]*" data-figure="pace-\d+">([^<]*)</p>', html)
+    assert paces == ["时序进度 100.0% · 未完成全年目标"]
+    assert "慢于时序进度" not in html

@@ -14,17 +14,28 @@ from ..models import Section, TargetMeasure
 from ..timeutil import period_elapsed
 from .annual_document import AnnualSummary, MonthRow
 from .figures import MonthlyFigures
-from .tables import Count, Hours, Rate, Table, Yuan, YuanAmount, category_table, coverage_tables
+from .tables import (
+    Count,
+    Hours,
+    Rate,
+    Table,
+    Yuan,
+    YuanAmount,
+    category_table,
+    coverage_tables,
+    needs_table,
+)
 
 
 def annual_tables(s: AnnualSummary) -> list[Table]:
-    """附表: month by month, the categories, the checklist, 参与情况 and funds — those
-    with rows (all of them in an empty year, as the 月报 does)."""
+    """附表: month by month, the categories, the checklist, 参与情况, the needs and funds —
+    those with rows (all of them in an empty year, as the 月报 does)."""
     f = s.figures
     tables = [_months_table(s), category_table(f), _checklist_table(s)]
     cov = f.coverage
     if cov is not None and cov.on_roll > 0:
         tables += coverage_tables(cov, _("全年参与"), _("全年未参与名单"))
+    tables.append(needs_table(f, _("全年发布（条）"), _("全年完成（条）")))
     tables.append(_funds_table(f))
     return tables if f.is_empty else [t for t in tables if t.rows]
 

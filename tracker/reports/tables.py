@@ -33,6 +33,7 @@ from ..formatting import (
     per_unit,
     percent,
     rate_value,
+    served_unit,
     yuan,
 )
 from ..privacy import phone_held
@@ -287,7 +288,8 @@ def category_table(s: MonthlyFigures) -> Table:
         by_category.rows.append([
             c.name, Count(o.activities, c.activity_unit),
             Count(o.quantity, c.quantity_unit) if c.quantity_unit else "—",
-            Count(o.people_served, c.beneficiary_unit) if c.beneficiary_unit else "—",
+            Count(o.people_served, served_unit(c.beneficiary_unit, o.activities))
+            if c.beneficiary_unit else "—",
             o.person_times, o.members, Hours(o.minutes)])
     if s.categories:
         t = s.totals
@@ -323,6 +325,17 @@ def coverage_tables(cov, took_part: str, absent_title: str) -> list[Table]:
     return [counts, absent]
 
 
+def needs_table(s: MonthlyFigures, posted: str, fulfilled: str) -> Table:
+    """附表“需求清单和微心愿” of the 月报 and the 年度总结: the period's needs posted and
+    fulfilled (``rollups/needs.py``, the figures the text counts), with the headers
+    naming the period (本月 / 全年)."""
+    needs = Table("needs", _("需求清单和微心愿"), [posted, fulfilled, _("其中微心愿（个）")],
+                  widths=[14, 14, 14])
+    if s.needs.posted or s.needs.fulfilled:
+        needs.rows.append([s.needs.posted, s.needs.fulfilled, s.needs.wishes_fulfilled])
+    return needs
+
+
 def _tables(s: MonthlyFigures) -> list[Table]:
     tables = [ledger_table(s.ledger, _("本月活动台账")), category_table(s)]
 
@@ -355,12 +368,7 @@ def _tables(s: MonthlyFigures) -> list[Table]:
     if s.coverage is not None and s.coverage.on_roll > 0:  # a roll of nobody says nothing
         tables += coverage_tables(s.coverage, _("本月参与"), _("未参与名单"))
 
-    needs = Table("needs", _("需求清单和微心愿"), [
-        _("本月发布（条）"), _("本月完成（条）"), _("其中微心愿（个）"),
-    ], widths=[14, 14, 14])
-    if s.needs.posted or s.needs.fulfilled:
-        needs.rows.append([s.needs.posted, s.needs.fulfilled, s.needs.wishes_fulfilled])
-    tables.append(needs)
+    tables.append(needs_table(s, _("本月发布（条）"), _("本月完成（条）")))
 
     # one row per (unit, community) ledger and their 合计, from one rollup
     # (rollups.funds.ledger_funds_plan): the 合计 is the sentence's figure and 经费台账's.

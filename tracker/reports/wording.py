@@ -35,4 +35,9 @@ WORDING_VERSION = 6
 # 6: the 年度总结's 资源清单 sentence says the budgets are not among its items (附表
 #    “资源清单完成情况” lists them) and gives the categories in a sentence of their own
 #    (「…已完成全年目标6项。各类别完成情况：…」), not after 「其中」, where they read as the
-#    items met; the 月报 reads as in 5
+#    items met; 受益 in 户 or 人 summed over more than one activity reads 户次 / 人次
+#    (「慰问“空巢”老人15人次」), in the 月报 too, and 人次 of visits add to the 合计's
+#    人次; a target short of it in a year that is over reads 「未完成全年目标」, not
+#    「慢于时序进度…」 against 100% (the 年度总结's 附表“资源清单完成情况”); the 年度总结 has
+#    the 月报's 附表“需求清单和微心愿” (全年发布 / 全年完成) before 共建活动经费; October 2022's
+#    月报 reads as in 5 (its 户 and 人 each come from one activity)

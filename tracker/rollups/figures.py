@@ -26,6 +26,7 @@ from ..models import (
     ReportStatus,
     Section,
 )
+from ..formatting import served_unit
 from . import kept
 from .batch import Plan, built_once, gather, plan, run
 from .categories import CategoryRow, categories, categories_plan  # noqa: F401
@@ -210,14 +211,19 @@ def per_unit(rows: list[CategoryFigures], figure: str) -> list[tuple[int, str]]:
     summed per unit, never across units: [(132, "处"), (9, "个")], units in category
     order, zeros left out. Activities go by their category's word, 次 when it has none:
     [(3, "场"), (6, "次")], the one total of activities of every view (docs/design.md,
-    "Categories": never 场 and 次 added)."""
+    "Categories": never 场 and 次 added); 受益 in 户 / 人 of 2+ activities: ``served_unit``."""
     sums: dict[str, int] = {}
+    activities: dict[str, int] = {}
     for row in rows:
         unit = getattr(row, UNIT_OF[figure]) or ("次" if figure == "activities" else None)
-        value = getattr(row.official, figure)
-        if unit and value:
-            sums[unit] = sums.get(unit, 0) + value
-    return [(value, unit) for unit, value in sums.items()]
+        if unit and getattr(row.official, figure):
+            sums[unit] = sums.get(unit, 0) + getattr(row.official, figure)
+            activities[unit] = activities.get(unit, 0) + row.official.activities
+    merged: dict[str, int] = {}
+    for unit, value in sums.items():
+        shown = served_unit(unit, activities[unit]) if figure == "people_served" else unit
+        merged[shown] = merged.get(shown, 0) + value
+    return [(value, unit) for unit, value in merged.items()]
 
 
 @dataclass(frozen=True)
@@ -243,7 +249,8 @@ def pending_of(rows: list[CategoryFigures]) -> Pending:
         minutes=sum(r.pending.minutes for r in rows),
         results=tuple((r.name, r.pending.quantity, r.quantity_unit) for r in rows
                       if r.quantity_unit and r.pending.quantity),
-        beneficiaries=tuple((r.name, r.pending.people_served, r.beneficiary_unit) for r in rows
+        beneficiaries=tuple((r.name, r.pending.people_served,
+                             served_unit(r.beneficiary_unit, r.pending.activities)) for r in rows
                             if r.beneficiary_unit and r.pending.people_served),
     )
 
