@@ -444,6 +444,30 @@ def test_the_community_summary_of_the_liaison_may_be_finalised(october):
     assert summary_notes.outside_reach(october.liaison, scope, 2022, 10) == []
 
 
+@pytest.mark.parametrize("who, unit, community, in_part", [
+    ("admin", True, None, False),  # an admin reaches every community
+    ("liaison", False, "jiefang", False),  # a community's summary is that community's
+    ("liaison", True, "jiefang", False),  # so is a unit's in one community
+    ("liaison", True, None, True),  # a unit's whole summary: 东门社区 is beyond them
+])
+def test_who_sees_a_unit_in_part_is_one_rule_for_the_month_and_the_year(
+        october, who, unit, community, in_part):
+    """Only a liaison reading a unit's whole summary can see it in part; the 月报 and the
+    年度总结 ask that one question first (``summary_notes.may_see_in_part``), then name
+    the communities of the unit's work the liaison does not manage — 东门社区, worked in
+    that October — or none."""
+    from tracker.services import year_notes
+
+    _work_in_a_third_community(october)
+    actor = getattr(october, who)
+    scope = SummaryScope(unit_id=october.unit.id if unit else None,
+                         community_id=getattr(october, community).id if community else None)
+    outside = ["东门社区"] if in_part else []
+    assert summary_notes.may_see_in_part(actor, scope) is in_part
+    assert [c.name for c in summary_notes.outside_reach(actor, scope, 2022, 10)] == outside
+    assert [c.name for c in year_notes.year_outside(actor, scope, 2022)] == outside
+
+
 def test_the_changed_parts_are_named_in_the_language_of_the_page(client, login, october):
     """「定稿后数据有变化」 names the parts that differ as parts of its own sentence: a
     section by its heading in quotes, joined in the page's language (「、」 in

@@ -46,7 +46,7 @@ from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import Integer, and_, func, insert, literal, or_, select
+from sqlalchemy import Integer, and_, insert, literal, select
 from sqlalchemy.orm import aliased, defer
 
 from ..extensions import db
@@ -61,9 +61,9 @@ from ..models import (
     summary_copy_community,
 )
 from ..permissions import managed_community_ids
-from ..rollups.batch import Plan, plan
+from ..rollups.batch import Plan, plan, run
 from ..services import summary_notes
-from ..services.summary_notes import copy_within, current_copy, find_note
+from ..services.summary_notes import copy_within, current_copy
 from ..timeutil import local_today
 from .csv_export import render_csv
 from .exports import render_docx, render_xlsx
@@ -82,16 +82,21 @@ def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
     format."""
     note = summary_notes.finalize(actor, scope, year, month, today=today,
                                   shown_words=shown_words)
-    unit = db.session.get(Unit, scope.unit_id) if scope.unit_id is not None else None
-    community = (db.session.get(Community, scope.community_id)
-                 if scope.community_id is not None else None)
-    keep(note, build_summary(year, month, unit=unit, community=community), actor)
+    keep(note, build_summary(year, month, **places(scope)), actor)
     return note
+
+
+def places(scope: SummaryScope) -> dict:
+    """The unit and the community a summary is about, as its builder takes them."""
+    return {"unit": db.session.get(Unit, scope.unit_id) if scope.unit_id is not None else None,
+            "community": (db.session.get(Community, scope.community_id)
+                          if scope.community_id is not None else None)}
 
 
 def keep(note: SummaryNote, summary: MonthlySummary, actor: Member) -> SummaryCopy:
     return keep_document(SummaryCopy, summary_copy_community, note, summary, actor,
-                         covered(note))
+                         covered(SummaryScope(note.unit_id, note.community_id),
+                                 note.year, note.month))
 
 
 def keep_document(kind: type[KeptDocument], covers, note, document, actor: Member,
@@ -112,13 +117,14 @@ def keep_document(kind: type[KeptDocument], covers, note, document, actor: Membe
     return copy
 
 
-def covered(note: SummaryNote):
-    """The communities the document kept for ``note``'s month covers, as a select of
+def covered(scope: SummaryScope, year: int, month: int, through: int | None = None):
+    """The communities the document kept for ``scope``'s month covers, as a select of
     ids: a community's summary (or a unit's in one community) that community; a unit's
-    month every community it touches (``summary_notes.unit_month_community_ids``)."""
-    if note.community_id is not None:
-        return select(Community.id).where(Community.id == note.community_id)
-    return summary_notes.unit_month_community_ids(note.unit_id, note.year, note.month)
+    month every community it touches (``summary_notes.unit_month_community_ids``).
+    ``through``: of the months ``month`` to ``through`` — a year's, 1 to 12."""
+    if scope.community_id is not None:
+        return select(Community.id).where(Community.id == scope.community_id)
+    return summary_notes.unit_month_community_ids(scope.unit_id, year, month, through)
 
 
 def page_html(summary) -> Markup:
@@ -135,13 +141,15 @@ def page_html(summary) -> Markup:
         return Markup(render())  # nosec B704
 
 
-def signed_copy(summary: MonthlySummary, reader: Member | None = None) -> SummaryCopy | None:
-    """The kept document to serve for ``summary``: its month is 已定稿 and ``reader``
-    (None: the command line, every community) manages every community the document
-    covers; else None, and the reader is shown the live figures."""
+def signed_copy(summary, reader: Member | None = None,
+                current=current_copy) -> KeptDocument | None:
+    """The kept document to serve for ``summary`` (a 月报; a 年度总结 with ``current``
+    ``year_notes.current_year_copy``): it is 已定稿 and ``reader`` (None: the command
+    line, every community) manages every community the document covers; else None,
+    and the reader is shown the live figures."""
     if not summary.final:
         return None
-    return current_copy(summary.note, reader_reach(reader))
+    return current(summary.note, reader_reach(reader), shown=True)
 
 
 def signed_months(scope: SummaryScope, year: int) -> dict[int, tuple[SummaryNote, SummaryCopy]]:
@@ -192,16 +200,25 @@ def history_plan(scope: SummaryScope, year: int, month: int, reader: Member) -> 
     community's, a unit's in one community) that ``reader`` may read, oldest first and
     numbered among all of the month's: the page's 定稿记录, in its batch (one statement
     with its figures)."""
+    return copies_plan(SummaryNote, SummaryCopy, summary_copy_community, scope, reader,
+                       year=year, month=month)
+
+
+def copies_plan(note, copy, covers, scope: SummaryScope, reader: Member, **period) -> Plan:
+    """Every document kept (``copy``, its communities in ``covers``) for ``scope``'s
+    summary of ``period`` (``note``: a month's ``SummaryNote``, a year's ``YearNote``)
+    that ``reader`` may read, oldest first and numbered among all of the period's: a
+    page's 定稿记录."""
     signer, reopener = aliased(Member), aliased(Member)
     return plan(
-        select(SummaryCopy.id, SummaryCopy.finalized_at, signer.name, SummaryCopy.reopened_at,
-               reopener.name, SummaryCopy.redacted_at, copy_within(reader_reach(reader)))
-        .join(SummaryNote, SummaryNote.id == SummaryCopy.note_id)
-        .outerjoin(signer, signer.id == SummaryCopy.finalized_by_id)
-        .outerjoin(reopener, reopener.id == SummaryCopy.reopened_by_id)
-        .where(SummaryNote.scope_key == scope.key, SummaryNote.year == year,
-               SummaryNote.month == month)
-        .order_by(SummaryCopy.finalized_at, SummaryCopy.id),
+        select(copy.id, copy.finalized_at, signer.name, copy.reopened_at,
+               reopener.name, copy.redacted_at, copy_within(reader_reach(reader), copy, covers))
+        .join(note, note.id == copy.note_id)
+        .outerjoin(signer, signer.id == copy.finalized_by_id)
+        .outerjoin(reopener, reopener.id == copy.reopened_by_id)
+        .where(note.scope_key == scope.key,
+               *(getattr(note, name) == value for name, value in period.items()))
+        .order_by(copy.finalized_at, copy.id),
         shape=lambda rows: [SignedCopy(number, copy_id, at, by or "", reopened, reopened_by or "",
                                        redacted)
                             for number, (copy_id, at, by, reopened, reopened_by, redacted,
@@ -215,20 +232,17 @@ def kept_copy(scope: SummaryScope, year: int, month: int, copy_id: int,
     re-opened since) and which 定稿 of the month it was (1, 2, …, as the 定稿记录
     numbers them), or None when it is not one of this month's or covers a community
     ``reader`` does not manage."""
-    note = find_note(scope, year, month)
-    copy = db.session.scalar(select(SummaryCopy).where(
-        SummaryCopy.id == copy_id, copy_within(reader_reach(reader))))
-    if note is None or copy is None or copy.note_id != note.id:
-        return None
-    number = db.session.scalar(select(func.count(SummaryCopy.id)).where(
-        SummaryCopy.note_id == note.id, _signed_before(copy)))
-    return copy, number + 1
+    return kept_of(copies_plan(SummaryNote, SummaryCopy, summary_copy_community, scope,
+                               reader, year=year, month=month), SummaryCopy, copy_id)
 
 
-def _signed_before(copy: SummaryCopy):
-    """SQL: a copy kept before ``copy`` (the 定稿记录's order: when, then id)."""
-    return or_(SummaryCopy.finalized_at < copy.finalized_at,
-               and_(SummaryCopy.finalized_at == copy.finalized_at, SummaryCopy.id < copy.id))
+def kept_of(copies: Plan, copy, copy_id: int) -> tuple[KeptDocument, int] | None:
+    """``copy_id`` among ``copies`` (``copies_plan``: those a reader may read, numbered),
+    and its number; None when it is not one of them."""
+    for signed in run(copies):
+        if signed.id == copy_id:
+            return db.session.get(copy, copy_id), signed.number
+    return None
 
 
 def copy_filename(copy: KeptDocument, number: int, fmt: str) -> str:

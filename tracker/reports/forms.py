@@ -125,12 +125,12 @@ class AnnualNotesForm(NotesForm):
     problems = TextAreaField(_l("存在问题"), filters=[strip_text], validators=[
         Length(max=NOTE_MAX, message=_l("不能超过%(n)s个字。", n=NOTE_MAX))],
         description=_l("每段一行。不填则年度总结中不出现此部分。"), render_kw={"rows": 5})
-    # the words as the page showed them (``year_notes.year_notes_shown_key``), merged as
+    # the words as the page showed them (``summary_notes.notes_shown_key``), merged as
     # the 月报's are
     shown = VersionField(merge=True)
     plans = TextAreaField(_l("下步打算"), filters=[strip_text], validators=[
         Length(max=NOTE_MAX, message=_l("不能超过%(n)s个字。", n=NOTE_MAX))],
         description=_l("每段一行。不填则年度总结中不出现此部分。"), render_kw={"rows": 5})
-    # the words as the page showed them (``year_notes.year_notes_shown_key``), merged as
+    # the words as the page showed them (``summary_notes.notes_shown_key``), merged as
     # the 月报's are
     shown = VersionField(merge=True)

@@ -366,7 +366,7 @@ def _annual_page(selection: Selection, notes_form: AnnualNotesForm | None = None
         note = summary.note
         notes_form = AnnualNotesForm(formdata=None, problems=note.problems if note else "",
                                      plans=note.plans if note else "",
-                                     shown=year_notes.year_notes_shown_key(note))
+                                     shown=summary_notes.notes_shown_key(note))
     # a 已定稿 year: the kept document, and what differs in the live one (as the 月报's)
     signed = annual_final.signed_year_copy(summary, current_user) if summary else None
     changes = final.changes(signed, summary) if signed is not None else []
@@ -384,7 +384,7 @@ def _annual_page(selection: Selection, notes_form: AnnualNotesForm | None = None
         writable=writable, notes_form=notes_form, stale=stale, signed=signed,
         changes=changes, reworded=reworded, current=_current(), outside=selection.outside,
         # 定稿 signs the words the page's document shows (stored now), whatever is typed
-        finalize_key=year_notes.year_notes_shown_key(summary.note) if summary else None,
+        finalize_key=summary_notes.notes_shown_key(summary.note) if summary else None,
         year_over=summary is not None and summary.year < local_today().year)
 
 

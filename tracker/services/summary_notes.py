@@ -13,6 +13,12 @@ re-opened here, and kept as history. Once the month is signed, a liaison sees it
 only if they also manage every community the signed document covers
 (``reach_community_ids``): what the document holds was fixed at 定稿, whatever the
 month's data becomes afterwards.
+
+The 年度总结's words (``YearNote``, ``services.year_notes``) are kept as a month's are
+(``SummaryWords``), so the functions that find, lock, write, sign and re-open a
+summary's words, and find its copy in force, take the note's model (and the kept
+copy's, with its communities, as ``copy_within`` does) and serve the year too; what
+stays each summary's own is its period, its messages and its audit actions.
 """
 from __future__ import annotations
 
@@ -21,18 +27,20 @@ from datetime import date, timedelta
 
 from ..i18n import lazy_gettext as _l
 from sqlalchemy import Integer, and_, cast, exists, extract, or_, select, true
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, undefer
 
 from ..extensions import db
 from ..models import (
     Community,
     FundEntry,
+    KeptDocument,
     Member,
     Need,
     Role,
     SummaryCopy,
     SummaryNote,
     SummaryScope,
+    SummaryWords,
     Task,
     TaskStatus,
     Unit,
@@ -62,11 +70,16 @@ def may_write(actor: Member, scope: SummaryScope) -> bool:
 
 
 def find_note(scope: SummaryScope, year: int, month: int) -> SummaryNote | None:
-    # who finalised it comes along: the 月报 page names them (issue 14: no statement
-    # more while the page renders)
-    return db.session.scalar(select(SummaryNote).where(
-        SummaryNote.scope_key == scope.key, SummaryNote.year == year,
-        SummaryNote.month == month).options(joinedload(SummaryNote.finalized_by)))
+    return find_words(SummaryNote, scope, year=year, month=month)
+
+
+def find_words(model: type[SummaryWords], scope: SummaryScope, **period) -> SummaryWords | None:
+    """The words of ``scope``'s summary for ``period`` (a ``SummaryNote``'s year and
+    month, a ``YearNote``'s year), None when none were written."""
+    # who finalised it comes along: the page names them (issue 14: no statement more
+    # while the page renders)
+    return db.session.scalar(select(model).filter_by(scope_key=scope.key, **period)
+                             .options(joinedload(model.finalized_by)))
 
 
 def lock_scope(unit_id: int | None, community_id: int | None, *, shared: bool) -> None:
@@ -98,16 +111,24 @@ def lock_scope(unit_id: int | None, community_id: int | None, *, shared: bool) -
 
 
 def _note(actor: Member, scope: SummaryScope, year: int, month: int) -> SummaryNote:
+    return locked_words(actor, scope, SummaryNote, _l("无权修改该月报。"),
+                        year=year, month=month)
+
+
+def locked_words(actor: Member, scope: SummaryScope, model: type[SummaryWords], refused,
+                 **period) -> SummaryWords:
+    """The words of ``scope``'s summary for ``period`` (as ``find_words``) under the
+    summary's lock (``lock_scope``), made when there are none; ``refused`` (a
+    ``PermissionDenied``) to whoever may not write them."""
     if not may_write(actor, scope):
-        raise PermissionDenied(_l("无权修改该月报。"))
+        raise PermissionDenied(refused)
     lock_scope(scope.unit_id, scope.community_id, shared=False)
     # read again under the lock: another 定稿 or save may have committed meanwhile
-    note = db.session.scalar(select(SummaryNote).where(
-        SummaryNote.scope_key == scope.key, SummaryNote.year == year,
-        SummaryNote.month == month).execution_options(populate_existing=True))
+    note = db.session.scalar(select(model).filter_by(scope_key=scope.key, **period)
+                             .execution_options(populate_existing=True))
     if note is None:
-        note = SummaryNote(scope_key=scope.key, unit_id=scope.unit_id,
-                           community_id=scope.community_id, year=year, month=month)
+        note = model(scope_key=scope.key, unit_id=scope.unit_id,
+                     community_id=scope.community_id, **period)
         db.session.add(note)
     return note
 
@@ -125,15 +146,15 @@ NOTES_STALE = _l("存在问题和下步打算已被他人修改，请核对后�
 FINAL_STALE = _l("月报内容在您打开页面后有变化，请核对后再定稿。")
 
 
-def note_words(note: SummaryNote | None) -> dict:
-    """The month's words as stored, as the page shows them (None: not written)."""
+def note_words(note: SummaryWords | None) -> dict:
+    """The summary's words as stored, as its page shows them (None: not written)."""
     return {"problems": note.problems if note else None,
             "plans": note.plans if note else None}
 
 
-def notes_shown_key(note: SummaryNote | None) -> str:
-    """What the 月报 page posts with its notes form and its 定稿 button: the words as it
-    showed them (``shown.shown_key``)."""
+def notes_shown_key(note: SummaryWords | None) -> str:
+    """What the 月报 and 年度总结 pages post with their notes form and their 定稿
+    button: the words as they showed them (``shown.shown_key``)."""
     return shown.shown_key(note_words(note))
 
 
@@ -152,6 +173,16 @@ def save_notes(actor: Member, scope: SummaryScope, year: int, month: int,
     note = _note(actor, scope, year, month)
     if note.final:
         raise ServiceError(_l("该月报已定稿，不能再修改；如需修改，请管理员重新打开。"))
+    return write_words(actor, note, problems, plans, shown_words, "save_summary_notes",
+                       scope=scope.key, year=year, month=month)
+
+
+def write_words(actor: Member, note: SummaryWords, problems: str | None, plans: str | None,
+                shown_words: str | None, action: str, **audit) -> list[str]:
+    """Keep ``note``'s words (a month's or a year's, read under its lock and not
+    final): merged with those stored now (``shown.check``: a field both this page and
+    another changed differently refuses the save whole, nothing written), audited as
+    ``action`` with ``audit``. Returns the fields whose change by another was kept."""
     before = note_words(note)
     posted = {"problems": note_text(problems, "problems"), "plans": note_text(plans, "plans")}
     merged = shown.check(NOTES_STALE, shown_words, before, posted)
@@ -160,8 +191,8 @@ def save_notes(actor: Member, scope: SummaryScope, year: int, month: int,
     note.updated_at, note.updated_by_id = utcnow(), actor.id
     db.session.flush()
     # which texts changed, not the texts: they may name a resident, and the trail only
-    # grows (the note itself is kept, and the signed copy of the month)
-    record(actor, "save_summary_notes", note, scope=scope.key, year=year, month=month,
+    # grows (the note itself is kept, and the signed copy of the month or year)
+    record(actor, action, note, **audit,
            fields=[name for name, old in before.items() if getattr(note, name) != old])
     return [c.field for c in merged.kept]
 
@@ -198,20 +229,21 @@ def unit_month_community_ids(unit_id: int, year: int, month: int,
     return select(ids.c.community_id)
 
 
-def signed_community_ids(scope: SummaryScope, year: int, month: int,
-                         through: int | None = None):
+def signed_community_ids(scope: SummaryScope, year: int, month: int | None = None,
+                         through: int | None = None, note=SummaryNote, copy=SummaryCopy,
+                         covers=summary_copy_community):
     """The communities the month's signed document in force covers (fixed at its 定稿,
     ``summary_copy_community``), as a select of ids: none when the month is not
     已定稿 or was finalised before documents were kept. ``through``: those of the
-    months ``month`` to ``through`` at once."""
-    months = (SummaryNote.month == month if through is None
-              else SummaryNote.month.between(month, through))
-    return (select(summary_copy_community.c.community_id)
-            .join(SummaryCopy, SummaryCopy.id == summary_copy_community.c.copy_id)
-            .join(SummaryNote, SummaryNote.id == SummaryCopy.note_id)
-            .where(SummaryNote.scope_key == scope.key, SummaryNote.year == year, months,
-                   SummaryNote.finalized_at.is_not(None),
-                   SummaryCopy.reopened_at.is_(None)))
+    months ``month`` to ``through`` at once. A year's (``note`` ``YearNote``, its
+    ``copy`` ``YearCopy`` and ``covers`` ``year_copy_community``) has no month."""
+    months = ([] if month is None else [note.month == month] if through is None
+              else [note.month.between(month, through)])
+    return (select(covers.c.community_id)
+            .join(copy, copy.id == covers.c.copy_id)
+            .join(note, note.id == copy.note_id)
+            .where(note.scope_key == scope.key, note.year == year, *months,
+                   note.finalized_at.is_not(None), copy.reopened_at.is_(None)))
 
 
 def reach_community_ids(unit_id: int, year: int, month: int, through: int | None = None):
@@ -239,14 +271,24 @@ def outside_of(actor: Member, communities) -> list:
     return [] if managed is None else [c for c in communities if c.id not in managed]
 
 
+def may_see_in_part(actor: Member, scope: SummaryScope) -> bool:
+    """Whether ``actor`` may be one who sees ``scope``'s summary in part: a liaison (or
+    anyone whose reach is some communities) reading a unit's whole summary. An admin
+    reaches every community, and a community's summary (or a unit's in one community)
+    is that community's, whole to whoever may read it: nothing of theirs lies outside.
+    The 月报's question (``outside_reach``) and the 年度总结's (``year_notes.year_outside``)
+    ask it first."""
+    return (managed_community_ids(actor) is not None and scope.unit_id is not None
+            and scope.community_id is None)
+
+
 def outside_reach(actor: Member, scope: SummaryScope, year: int,
                   month: int) -> list[Community]:
     """The communities of a unit's month (``unit_month_communities``: its live ones and
     those of its signed document) that ``actor`` does not manage: none for an admin,
     for a community's summary, or for a liaison who sees the whole unit (the year's
     question, of every month at once: ``year_notes.year_outside``)."""
-    if managed_community_ids(actor) is None or scope.unit_id is None or (
-            scope.community_id is not None):
+    if not may_see_in_part(actor, scope):
         return []
     return outside_of(actor, unit_month_communities(scope.unit_id, year, month))
 
@@ -264,8 +306,7 @@ def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
     note = _note(actor, scope, year, month)
     if note.final:
         raise ServiceError(_l("该月报已定稿。"))
-    if shown_words is not None and shown.shown_then(shown_words) != note_words(note):
-        raise ServiceError(FINAL_STALE)
+    refuse_unseen(note, shown_words, FINAL_STALE)
     today = today or local_today()
     if (year, month) >= (today.year, today.month):
         raise ServiceError(_l("月份结束后才能定稿。"))
@@ -274,9 +315,24 @@ def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
         raise ServiceError(_l(
             "本单位本月还在%(names)s开展了工作，你负责的社区不包括这些社区，不能为全单位定稿；"
             "请单位管理员定稿。", names="、".join(c.name for c in missing)))
+    return sign(actor, note, "finalize_summary", scope=scope.key, year=year, month=month)
+
+
+def refuse_unseen(note: SummaryWords, shown_words: str | None, stale) -> None:
+    """Refuse (``stale``) a 定稿 pressed on a page (``shown_words``: its
+    ``notes_shown_key``) that showed other words than those stored now, under the
+    summary's lock: the signer signs the words they read, never another's saved
+    meanwhile."""
+    if shown_words is not None and shown.shown_then(shown_words) != note_words(note):
+        raise ServiceError(stale)
+
+
+def sign(actor: Member, note: SummaryWords, action: str, **audit) -> SummaryWords:
+    """Mark ``note`` 已定稿 by ``actor`` now, once every check has passed; audited as
+    ``action`` with ``audit``."""
     note.finalized_at, note.finalized_by_id = utcnow(), actor.id
     db.session.flush()
-    record(actor, "finalize_summary", note, scope=scope.key, year=year, month=month)
+    record(actor, action, note, **audit)
     return note
 
 
@@ -290,17 +346,23 @@ def copy_within(managed: set[int] | None, copy=SummaryCopy, covers=summary_copy_
         covers.c.copy_id == copy.id, covers.c.community_id.not_in(managed)))
 
 
-def current_copy(note: SummaryNote | None,
-                 managed: set[int] | None = None) -> SummaryCopy | None:
+def current_copy(note: SummaryWords | None, managed: set[int] | None = None,
+                 copy=SummaryCopy, covers=summary_copy_community, *,
+                 shown: bool = False) -> KeptDocument | None:
     """The document kept when ``note``'s month was finalised (None when it is not
     final, or was finalised before documents were kept, or covers a community outside
-    ``managed``: a reader's communities, None for all)."""
+    ``managed``: a reader's communities, None for all); a year's, with ``copy``
+    ``YearCopy`` and its ``covers``. ``shown``: to be shown, whether an erasure redacted
+    it comes along (the page says so); else it is not read, so that re-opening runs on
+    a database of before that column (``KeptDocument.redacted_at``)."""
     if note is None or not note.final:
         return None
-    return db.session.scalar(select(SummaryCopy).where(
-        SummaryCopy.note_id == note.id, SummaryCopy.reopened_at.is_(None),
-        copy_within(managed))
-        .order_by(SummaryCopy.id.desc()).limit(1))
+    statement = (select(copy).where(copy.note_id == note.id, copy.reopened_at.is_(None),
+                                    copy_within(managed, copy, covers))
+                 .order_by(copy.id.desc()).limit(1))
+    if shown:
+        statement = statement.options(undefer(copy.redacted_at))
+    return db.session.scalar(statement)
 
 
 def reopen(actor: Member, scope: SummaryScope, year: int, month: int) -> SummaryNote:
@@ -313,17 +375,25 @@ def reopen(actor: Member, scope: SummaryScope, year: int, month: int) -> Summary
     note = _note(actor, scope, year, month)  # under the lock, as 定稿 takes it
     if not note.final:
         raise ServiceError(_l("该月报尚未定稿。"))
-    copy = current_copy(note)
+    return unsign(actor, note, "reopen_summary", scope=scope.key, year=year, month=month)
+
+
+def unsign(actor: Member, note: SummaryWords, action: str, copy=SummaryCopy,
+           covers=summary_copy_community, **audit) -> SummaryWords:
+    """Undo ``note``'s 已定稿 (read under its lock, final); its copies (``copy``,
+    ``covers``: a year's ``YearCopy``, ``year_copy_community``) are kept as history,
+    marked re-opened. Audited as ``action`` with ``audit`` and the copy that was in
+    force."""
+    in_force = current_copy(note, None, copy, covers)
     # every copy still current is kept as history (what was signed stays on record):
     # a note not final has none, whatever copies an older release left current
     now = utcnow()
-    for kept in db.session.scalars(select(SummaryCopy).where(
-            SummaryCopy.note_id == note.id, SummaryCopy.reopened_at.is_(None))).all():
+    for kept in db.session.scalars(select(copy).where(
+            copy.note_id == note.id, copy.reopened_at.is_(None))).all():
         kept.reopened_at, kept.reopened_by_id = now, actor.id
     note.finalized_at = note.finalized_by_id = None
     db.session.flush()
-    record(actor, "reopen_summary", note, scope=scope.key, year=year, month=month,
-           copy=copy.id if copy is not None else None)
+    record(actor, action, note, **audit, copy=in_force.id if in_force is not None else None)
     return note
 
 
