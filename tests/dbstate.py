@@ -20,11 +20,18 @@ worker:
     file. The pool is emptied first: every test starts on new connections.
   - PostgreSQL: the worker has its own database; a snapshot is a schema of its own
     (``snapshot_<digest of its name>``) holding a copy of each table that
-    had rows, plus the sequences' positions. ``restore`` is one round trip: DELETE from
-    every table (children first), INSERT … SELECT from the snapshot, setval.
+    had rows, plus the sequences' positions. ``restore`` rewrites a table (DELETE, then
+    INSERT … SELECT from the snapshot) only when it may differ from the snapshot, and
+    puts every sequence back (setval). What may differ is known from the database
+    itself, not from this process: a statement-level trigger on every table notes the
+    table's name in ``tests_written_table`` (UNLOGGED, test databases only) whatever
+    connection writes — the app, a ``flask`` subprocess, gunicorn, a racing thread.
+    Rewritten are the noted tables, and, when the database holds another snapshot than
+    the one asked for, every table either snapshot has rows in. Without superuser
+    rights (no replica mode) there are no such triggers and every table is rewritten.
 
-Nothing of a test survives into the next: every table is rewritten from a snapshot
-that no test can reach.
+Nothing of a test survives into the next: every table a test (or anything it started)
+wrote is rewritten from a snapshot that no test can reach, and the sequences with it.
 """
 from __future__ import annotations
 
@@ -74,6 +81,8 @@ SNAPSHOT_MAX_AGE = 30.0
 # (「too many clients」) once enough such tests had run. The least recently used app
 # beyond this many is closed; it is built again if asked for again.
 MAX_CACHED_APPS = 8
+# PostgreSQL: the tables written since the last restore, noted by triggers (_pg_track).
+WRITTEN = "tests_written_table"
 
 
 AST_BUG = "AST constructor recursion depth mismatch"
@@ -150,7 +159,9 @@ class Snapshot:
     taken_at: float  # time.monotonic()
     day: object  # local_today() when taken
     sqlite: sqlite3.Connection | None = None
-    pg_restore_sql: str | None = None
+    pg_schema: str | None = None
+    pg_copied: frozenset[str] = frozenset()  # the tables that had rows
+    pg_positions: tuple = ()  # (sequence, last_value, is_called)
     data: object = None  # what the builder returned (e.g. the world's ids)
 
 
@@ -182,6 +193,8 @@ class WorkerDatabases:
         self._pg_tables: list[str] = []
         self._pg_sequences: list[str] = []
         self._pg_superuser = False
+        # The written-table triggers are installed (superusers only, see _pg_track).
+        self._pg_tracked = False
         self._tests = 0
         self._apps_built = 0
 
@@ -262,8 +275,41 @@ class WorkerDatabases:
                     "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) "
                     "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                     "WHERE c.relkind = 'S' AND n.nspname = current_schema() ORDER BY 1")).all()
+                if self._pg_superuser:
+                    self._pg_track()
             db.session.remove()
         self.take(cached, "base")
+
+    def _pg_track(self) -> None:
+        """Make the database note, in ``WRITTEN``, each table any statement of any
+        connection writes: the restore then rewrites those tables only. A statement-level
+        AFTER trigger fires once per statement, and only when the statement succeeds;
+        its note is part of the writer's transaction, so a write rolled back leaves no
+        note, and no changed row either. ENABLE ALWAYS: it fires in replica mode too, so
+        a writer that turned the tables' triggers off is still seen. The restore's own
+        writes are not noted (``tests.restoring``, set for its transaction only): a
+        note another connection commits meanwhile is kept for the next restore.
+
+        No unique key on the notes: a second transaction inserting the same name would
+        wait for the first to end, and the race tests' transactions would then wait for
+        each other where the app's own code never makes them. The check before the
+        insert only keeps one transaction from noting a table twice."""
+        statements = [
+            f"CREATE UNLOGGED TABLE {WRITTEN} (name text NOT NULL)",
+            "CREATE FUNCTION tests_note_written_table() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN IF current_setting('tests.restoring', true) IS DISTINCT FROM 'on' "
+            f"AND NOT EXISTS (SELECT FROM {WRITTEN} WHERE name = TG_TABLE_NAME) THEN "
+            f"INSERT INTO {WRITTEN} (name) VALUES (TG_TABLE_NAME); END IF; RETURN NULL; END $$",
+        ]
+        for table in self._pg_tables:
+            statements += [
+                f'CREATE TRIGGER tests_written AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE '
+                f'ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION tests_note_written_table()',
+                f'ALTER TABLE "{table}" ENABLE ALWAYS TRIGGER tests_written']
+        for statement in statements:
+            db.session.execute(text(statement))
+        db.session.commit()
+        self._pg_tracked = True
 
     def _saw_statement(self, _conn, _cursor, statement, *_args) -> None:
         if _writes(statement):
@@ -281,7 +327,7 @@ class WorkerDatabases:
         self._set_state(name)
         snapshot = Snapshot(name, time.monotonic(), local_today(), data=data)
         if self.pg_url:
-            snapshot.pg_restore_sql = self._pg_take(cached, name)
+            self._pg_take(cached, snapshot)
         else:
             copied = sqlite3.connect(":memory:", check_same_thread=False)
             cached.keeper.backup(copied)
@@ -328,23 +374,73 @@ class WorkerDatabases:
 
     def restore(self, cached: CachedApp, name: str) -> None:
         snapshot = self.snapshots[name]
+        held = self.snapshots.get(self.state) if self.state is not None else None
         self._set_state(name)
         if self.pg_url:
             try:
                 with cached.keeper.cursor() as cursor:
-                    cursor.execute(snapshot.pg_restore_sql)  # no parameters: one simple query
+                    tables = self._pg_tables_to_rewrite(cursor, snapshot, held)
+                    # no parameters: one simple query
+                    cursor.execute(self._pg_restore_sql(snapshot, tables))
                 cached.keeper.commit()
             except BaseException:
                 cached.keeper.rollback()
+                self.state = None  # half put back, or not at all: rewrite everything next time
                 raise
         else:
             cached.engine.dispose()  # every test starts on new connections
             snapshot.sqlite.backup(cached.keeper)
 
-    def _pg_take(self, cached: CachedApp, name: str) -> str:
+    def _pg_tables_to_rewrite(self, cursor, snapshot: Snapshot,
+                              held: Snapshot | None) -> list[str]:
+        """The tables that may differ from `snapshot`, children first; `held` is the
+        snapshot the database was last put back to (or taken as), if known. The notes
+        are taken in the restore's transaction: if it fails they are back."""
+        if not self._pg_tracked:
+            return list(reversed(self._pg_tables))
+        cursor.execute(f"DELETE FROM {WRITTEN} RETURNING name")
+        tables = {row[0] for row in cursor.fetchall()}
+        if held is None:
+            tables.update(self._pg_tables)
+        elif held is not snapshot:
+            # what either snapshot holds; a table empty in both is empty in both
+            tables |= held.pg_copied | snapshot.pg_copied
+        return [table for table in reversed(self._pg_tables) if table in tables]
+
+    def _pg_restore_sql(self, snapshot: Snapshot, tables: list[str]) -> str:
+        # Foreign keys are not checked while the snapshot goes back (it was consistent
+        # when taken, and every table that may differ from it is rewritten): checking
+        # them row by row made a restore after a test that added 5,000 members take
+        # seconds. Only a superuser may do that; the test cluster of scripts/pg.sh runs
+        # as one. Replica mode also keeps the tables' own triggers (the lists' version)
+        # from firing on rows the snapshot already holds; without it, the owner of the
+        # tables turns them off for the restore (and every table is rewritten).
+        if self._pg_superuser:
+            statements = ["SET LOCAL session_replication_role = replica"]
+        else:
+            statements = [f'ALTER TABLE "{table}" DISABLE TRIGGER USER'
+                          for table in self._pg_tables]
+        if self._pg_tracked:
+            statements.append("SET LOCAL tests.restoring = on")
+        statements += [f'DELETE FROM "{table}"' for table in tables]
+        statements += [f'INSERT INTO "{table}" OVERRIDING SYSTEM VALUE '
+                       f'SELECT * FROM {snapshot.pg_schema}."{table}"'
+                       for table in reversed(tables) if table in snapshot.pg_copied]
+        if not self._pg_superuser:
+            statements += [f'ALTER TABLE "{table}" ENABLE TRIGGER USER'
+                           for table in self._pg_tables]
+        # Every sequence, written table or not: a nextval of a transaction that was
+        # rolled back moved its sequence and left no note.
+        if snapshot.pg_positions:
+            statements.append("SELECT " + ", ".join(
+                f"setval('{sequence}', {value}, {str(called).lower()})"
+                for sequence, value, called in snapshot.pg_positions))
+        return ";\n".join(statements)
+
+    def _pg_take(self, cached: CachedApp, snapshot: Snapshot) -> None:
         # A digest, not the name: PostgreSQL cuts identifiers at 63 bytes, and names
         # of snapshots taken on top of others share long prefixes.
-        schema = '"snapshot_%s"' % hashlib.sha1(name.encode()).hexdigest()[:20]
+        schema = '"snapshot_%s"' % hashlib.sha1(snapshot.name.encode()).hexdigest()[:20]
         try:
             with cached.keeper.cursor() as cursor:
                 cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
@@ -359,31 +455,17 @@ class WorkerDatabases:
                     cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
                     last_value, is_called = cursor.fetchone()
                     positions.append((sequence, int(last_value), bool(is_called)))
+                if self._pg_tracked:
+                    # the database is this snapshot now: nothing written since
+                    cursor.execute(f"DELETE FROM {WRITTEN}")
             cached.keeper.commit()
         except BaseException:
             cached.keeper.rollback()
+            self.state = None
             raise
-        # Foreign keys are not checked while the snapshot goes back (it was consistent
-        # when taken, and every table is rewritten): checking them row by row made a
-        # restore after a test that added 5,000 members take seconds. Only a superuser
-        # may do that; the test cluster of scripts/pg.sh runs as one.
-        # Replica mode also keeps the tables' own triggers (the lists' version) from
-        # firing on rows the snapshot already holds; without it, the owner of the
-        # tables turns them off for the restore.
-        if self._pg_superuser:
-            statements = ["SET LOCAL session_replication_role = replica"]
-        else:
-            statements = [f'ALTER TABLE "{table}" DISABLE TRIGGER USER'
-                          for table in self._pg_tables]
-        statements += [f'DELETE FROM "{table}"' for table in reversed(self._pg_tables)]
-        statements += [f'INSERT INTO "{table}" OVERRIDING SYSTEM VALUE '
-                       f'SELECT * FROM {schema}."{table}"' for table in copied]
-        if not self._pg_superuser:
-            statements += [f'ALTER TABLE "{table}" ENABLE TRIGGER USER'
-                           for table in self._pg_tables]
-        statements += [f"SELECT setval('{sequence}', {value}, {str(called).lower()})"
-                       for sequence, value, called in positions]
-        return ";\n".join(statements)
+        snapshot.pg_schema = schema
+        snapshot.pg_copied = frozenset(copied)
+        snapshot.pg_positions = tuple(positions)
 
     # ---------------------------------------------------------------- the end
 
