@@ -12,7 +12,7 @@ worker:
 * A *snapshot* is a database state: ``base`` (the schema and the reference categories,
   as ``create_all`` + ``ensure_categories`` leave it), ``base+world`` (plus the small
   world of conftest.py), ``base+october`` (plus the reports' dataset) — see ``built``.
-  ``restore`` puts one back, whole, before a test:
+  ``restore`` puts one back before a test:
 
   - SQLite: the database of each cached app is a file on tmpfs (/dev/shm); a snapshot
     is an in-memory copy, written back over the file with the sqlite3 backup API — in
@@ -22,7 +22,8 @@ worker:
     (``snapshot_<digest of its name>``) holding a copy of each table that
     had rows, plus the sequences' positions. ``restore`` rewrites a table (DELETE, then
     INSERT … SELECT from the snapshot) only when it may differ from the snapshot, and
-    puts every sequence back (setval). What may differ is known from the database
+    puts every sequence back (setval), in one query (one round trip, one transaction:
+    ``tests_put_back``). What may differ is known from the database
     itself, not from this process: a statement-level trigger on every table notes the
     table's name in ``tests_written_table`` (UNLOGGED, test databases only) whatever
     connection writes — the app, a ``flask`` subprocess, gunicorn, a racing thread.
