@@ -12,7 +12,7 @@ worker:
 * A *snapshot* is a database state: ``base`` (the schema and the reference categories,
   as ``create_all`` + ``ensure_categories`` leave it), ``base+world`` (plus the small
   world of conftest.py), ``base+october`` (plus the reports' dataset) — see ``built``.
-  ``restore`` puts one back, whole, before a test:
+  ``restore`` puts one back before a test:
 
   - SQLite: the database of each cached app is a file on tmpfs (/dev/shm); a snapshot
     is an in-memory copy, written back over the file with the sqlite3 backup API — in
@@ -20,11 +20,19 @@ worker:
     file. The pool is emptied first: every test starts on new connections.
   - PostgreSQL: the worker has its own database; a snapshot is a schema of its own
     (``snapshot_<digest of its name>``) holding a copy of each table that
-    had rows, plus the sequences' positions. ``restore`` is one round trip: DELETE from
-    every table (children first), INSERT … SELECT from the snapshot, setval.
+    had rows, plus the sequences' positions. ``restore`` rewrites a table (DELETE, then
+    INSERT … SELECT from the snapshot) only when it may differ from the snapshot, and
+    puts every sequence back (setval), in one query (one round trip, one transaction:
+    ``tests_put_back``). What may differ is known from the database
+    itself, not from this process: a statement-level trigger on every table notes the
+    table's name in ``tests_written_table`` (UNLOGGED, test databases only) whatever
+    connection writes — the app, a ``flask`` subprocess, gunicorn, a racing thread.
+    Rewritten are the noted tables, and, when the database holds another snapshot than
+    the one asked for, every table either snapshot has rows in. Without superuser
+    rights (no replica mode) there are no such triggers and every table is rewritten.
 
-Nothing of a test survives into the next: every table is rewritten from a snapshot
-that no test can reach.
+Nothing of a test survives into the next: every table a test (or anything it started)
+wrote is rewritten from a snapshot that no test can reach, and the sequences with it.
 """
 from __future__ import annotations
 
@@ -74,6 +82,8 @@ SNAPSHOT_MAX_AGE = 30.0
 # (「too many clients」) once enough such tests had run. The least recently used app
 # beyond this many is closed; it is built again if asked for again.
 MAX_CACHED_APPS = 8
+# PostgreSQL: the tables written since the last restore, noted by triggers (_pg_track).
+WRITTEN = "tests_written_table"
 
 
 AST_BUG = "AST constructor recursion depth mismatch"
@@ -150,7 +160,9 @@ class Snapshot:
     taken_at: float  # time.monotonic()
     day: object  # local_today() when taken
     sqlite: sqlite3.Connection | None = None
-    pg_restore_sql: str | None = None
+    pg_schema: str | None = None
+    pg_copied: frozenset[str] = frozenset()  # the tables that had rows
+    pg_positions: tuple = ()  # (sequence, last_value, is_called)
     data: object = None  # what the builder returned (e.g. the world's ids)
 
 
@@ -182,6 +194,8 @@ class WorkerDatabases:
         self._pg_tables: list[str] = []
         self._pg_sequences: list[str] = []
         self._pg_superuser = False
+        # The written-table triggers are installed (superusers only, see _pg_track).
+        self._pg_tracked = False
         self._tests = 0
         self._apps_built = 0
 
@@ -221,6 +235,10 @@ class WorkerDatabases:
         if self.pg_url:
             args, kwargs = engine.dialect.create_connect_args(engine.url)
             cached.keeper = engine.dialect.connect(*args, **kwargs)
+            # A restore is one query string, which PostgreSQL runs as one transaction:
+            # without the driver's BEGIN and COMMIT it is one round trip, not three (on a
+            # busy machine each round trip waits for the server to be scheduled).
+            cached.keeper.autocommit = True
         else:
             event.listen(engine, "connect", _no_fsync)
             cached.keeper = sqlite3.connect(engine.url.database, check_same_thread=False)
@@ -262,8 +280,43 @@ class WorkerDatabases:
                     "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) "
                     "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                     "WHERE c.relkind = 'S' AND n.nspname = current_schema() ORDER BY 1")).all()
+                if self._pg_superuser:
+                    self._pg_track(cached)
             db.session.remove()
         self.take(cached, "base")
+
+    def _pg_track(self, cached: CachedApp) -> None:
+        """Make the database note, in ``WRITTEN``, each table any statement of any
+        connection writes: the restore then rewrites those tables only. A statement-level
+        AFTER trigger fires once per statement, and only when the statement succeeds;
+        its note is part of the writer's transaction, so a write rolled back leaves no
+        note, and no changed row either. ENABLE ALWAYS: it fires in replica mode too, so
+        a writer that turned the tables' triggers off is still seen. The restore's own
+        writes are not noted (``tests.restoring``, set for its transaction only): a
+        note another connection commits meanwhile is kept for the next restore.
+
+        No unique key on the notes: a second transaction inserting the same name would
+        wait for the first to end, and the race tests' transactions would then wait for
+        each other where the app's own code never makes them. The check before the
+        insert only keeps one transaction from noting a table twice."""
+        statements = [
+            f"DROP TABLE IF EXISTS {WRITTEN}",
+            f"CREATE UNLOGGED TABLE {WRITTEN} (name text NOT NULL)",
+            "CREATE OR REPLACE FUNCTION tests_note_written_table() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN IF current_setting('tests.restoring', true) IS DISTINCT FROM 'on' "
+            f"AND NOT EXISTS (SELECT FROM {WRITTEN} WHERE name = TG_TABLE_NAME) THEN "
+            f"INSERT INTO {WRITTEN} (name) VALUES (TG_TABLE_NAME); END IF; RETURN NULL; END $$",
+        ]
+        statements.append(PUT_BACK_FUNCTION)
+        for table in self._pg_tables:
+            statements += [
+                f'CREATE TRIGGER tests_written AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE '
+                f'ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION tests_note_written_table()',
+                f'ALTER TABLE "{table}" ENABLE ALWAYS TRIGGER tests_written']
+        with cached.keeper.transaction(), cached.keeper.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)  # no parameters: the SQL's % signs stay as they are
+        self._pg_tracked = True
 
     def _saw_statement(self, _conn, _cursor, statement, *_args) -> None:
         if _writes(statement):
@@ -281,7 +334,7 @@ class WorkerDatabases:
         self._set_state(name)
         snapshot = Snapshot(name, time.monotonic(), local_today(), data=data)
         if self.pg_url:
-            snapshot.pg_restore_sql = self._pg_take(cached, name)
+            self._pg_take(cached, snapshot)
         else:
             copied = sqlite3.connect(":memory:", check_same_thread=False)
             cached.keeper.backup(copied)
@@ -328,25 +381,70 @@ class WorkerDatabases:
 
     def restore(self, cached: CachedApp, name: str) -> None:
         snapshot = self.snapshots[name]
+        held = self.snapshots.get(self.state) if self.state is not None else None
         self._set_state(name)
         if self.pg_url:
             try:
                 with cached.keeper.cursor() as cursor:
-                    cursor.execute(snapshot.pg_restore_sql)  # no parameters: one simple query
-                cached.keeper.commit()
+                    # no parameters: one simple query, one transaction
+                    cursor.execute(self._pg_restore_sql(snapshot, held))
             except BaseException:
-                cached.keeper.rollback()
+                self.state = None  # not put back: rewrite everything next time
                 raise
         else:
             cached.engine.dispose()  # every test starts on new connections
             snapshot.sqlite.backup(cached.keeper)
 
-    def _pg_take(self, cached: CachedApp, name: str) -> str:
+    def _pg_restore_sql(self, snapshot: Snapshot, held: Snapshot | None) -> str:
+        """The query that puts `snapshot` back; `held` is the snapshot the database was
+        last put back to (or taken as), if known."""
+        if self._pg_tracked:
+            if held is None:
+                forced = self._pg_tables
+            elif held is not snapshot:
+                # what either snapshot holds; a table empty in both is empty in both
+                forced = sorted(held.pg_copied | snapshot.pg_copied)
+            else:
+                forced = []
+            statements = [f"SELECT tests_put_back({_pg_literal(snapshot.pg_schema)}, "
+                          f"{_pg_array(reversed(self._pg_tables))}, {_pg_array(forced)}, "
+                          f"{_pg_array(sorted(snapshot.pg_copied))})"]
+        else:
+            statements = self._pg_rewrite_all(snapshot)
+        # Every sequence, written table or not: a nextval of a transaction that was
+        # rolled back moved its sequence and left no note.
+        if snapshot.pg_positions:
+            statements.append("SELECT " + ", ".join(
+                f"setval('{sequence}', {value}, {str(called).lower()})"
+                for sequence, value, called in snapshot.pg_positions))
+        return ";\n".join(statements)
+
+    def _pg_rewrite_all(self, snapshot: Snapshot) -> list[str]:
+        """Every table emptied and the snapshot's rows put in: what a restore does when
+        nothing notes the written tables (no superuser)."""
+        # Foreign keys are not checked while the snapshot goes back (it was consistent
+        # when taken, and every table is rewritten): checking them row by row made a
+        # restore after a test that added 5,000 members take seconds. Only a superuser
+        # may do that (then the restore is tests_put_back's); without replica mode the
+        # owner of the tables turns their own triggers (the lists' version) off for the
+        # restore, so they do not fire on rows the snapshot already holds.
+        statements = [f'ALTER TABLE "{table}" DISABLE TRIGGER USER'
+                      for table in self._pg_tables]
+        statements += [f'DELETE FROM "{table}"' for table in reversed(self._pg_tables)]
+        statements += [f'INSERT INTO "{table}" OVERRIDING SYSTEM VALUE '
+                       f'SELECT * FROM "{snapshot.pg_schema}"."{table}"'
+                       for table in self._pg_tables if table in snapshot.pg_copied]
+        statements += [f'ALTER TABLE "{table}" ENABLE TRIGGER USER'
+                       for table in self._pg_tables]
+        return statements
+
+    def _pg_take(self, cached: CachedApp, snapshot: Snapshot) -> None:
         # A digest, not the name: PostgreSQL cuts identifiers at 63 bytes, and names
         # of snapshots taken on top of others share long prefixes.
-        schema = '"snapshot_%s"' % hashlib.sha1(name.encode()).hexdigest()[:20]
+        name = "snapshot_%s" % hashlib.sha1(snapshot.name.encode()).hexdigest()[:20]
+        schema = f'"{name}"'
         try:
-            with cached.keeper.cursor() as cursor:
+            with cached.keeper.transaction(), cached.keeper.cursor() as cursor:
                 cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
                 copied = []
                 for table in self._pg_tables:
@@ -359,31 +457,15 @@ class WorkerDatabases:
                     cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
                     last_value, is_called = cursor.fetchone()
                     positions.append((sequence, int(last_value), bool(is_called)))
-            cached.keeper.commit()
+                if self._pg_tracked:
+                    # the database is this snapshot now: nothing written since
+                    cursor.execute(f"DELETE FROM {WRITTEN}")
         except BaseException:
-            cached.keeper.rollback()
+            self.state = None
             raise
-        # Foreign keys are not checked while the snapshot goes back (it was consistent
-        # when taken, and every table is rewritten): checking them row by row made a
-        # restore after a test that added 5,000 members take seconds. Only a superuser
-        # may do that; the test cluster of scripts/pg.sh runs as one.
-        # Replica mode also keeps the tables' own triggers (the lists' version) from
-        # firing on rows the snapshot already holds; without it, the owner of the
-        # tables turns them off for the restore.
-        if self._pg_superuser:
-            statements = ["SET LOCAL session_replication_role = replica"]
-        else:
-            statements = [f'ALTER TABLE "{table}" DISABLE TRIGGER USER'
-                          for table in self._pg_tables]
-        statements += [f'DELETE FROM "{table}"' for table in reversed(self._pg_tables)]
-        statements += [f'INSERT INTO "{table}" OVERRIDING SYSTEM VALUE '
-                       f'SELECT * FROM {schema}."{table}"' for table in copied]
-        if not self._pg_superuser:
-            statements += [f'ALTER TABLE "{table}" ENABLE TRIGGER USER'
-                           for table in self._pg_tables]
-        statements += [f"SELECT setval('{sequence}', {value}, {str(called).lower()})"
-                       for sequence, value, called in positions]
-        return ";\n".join(statements)
+        snapshot.pg_schema = name
+        snapshot.pg_copied = frozenset(copied)
+        snapshot.pg_positions = tuple(positions)
 
     # ---------------------------------------------------------------- the end
 
@@ -409,6 +491,48 @@ def _close_app(cached: CachedApp) -> None:
     cached.engine.dispose()
     if cached.keeper is not None:
         cached.keeper.close()
+
+
+# A snapshot put back (superusers only): the tables noted as written since the last
+# restore, and `forced` (what differs between the snapshot held and this one), emptied
+# children first and filled from the snapshot's copies parents first; the notes taken in
+# the same transaction, so a restore that fails leaves them for the next. Foreign keys are
+# not checked (replica mode; the snapshot was consistent when taken, and every table that
+# may differ from it is rewritten): checking them row by row made a restore after a test
+# that added 5,000 members take seconds. Replica mode also keeps the tables' own triggers
+# (the lists' version) from firing on rows the snapshot already holds; `tests.restoring`
+# keeps the restore's own writes from being noted.
+PUT_BACK_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION tests_put_back(source text, children_first text[], forced text[],
+                                          copied text[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    chosen text[];
+    i int;
+BEGIN
+    PERFORM set_config('session_replication_role', 'replica', true);
+    PERFORM set_config('tests.restoring', 'on', true);
+    WITH noted AS (DELETE FROM {WRITTEN} RETURNING name)
+    SELECT coalesce(array_agg(t.name ORDER BY t.position), '{{}}') INTO chosen
+    FROM unnest(children_first) WITH ORDINALITY AS t(name, position)
+    WHERE t.name = ANY(forced) OR t.name IN (SELECT name FROM noted);
+    FOR i IN 1 .. coalesce(array_length(chosen, 1), 0) LOOP
+        EXECUTE format('DELETE FROM %I', chosen[i]);
+    END LOOP;
+    FOR i IN REVERSE coalesce(array_length(chosen, 1), 0) .. 1 LOOP
+        IF chosen[i] = ANY(copied) THEN
+            EXECUTE format('INSERT INTO %I OVERRIDING SYSTEM VALUE SELECT * FROM %I.%I',
+                           chosen[i], source, chosen[i]);
+        END IF;
+    END LOOP;
+END $$"""
+
+
+def _pg_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _pg_array(values) -> str:
+    return "ARRAY[" + ", ".join(_pg_literal(value) for value in values) + "]::text[]"
 
 
 # ---------------------------------------------------------------- objects of a snapshot
