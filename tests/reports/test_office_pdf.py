@@ -284,13 +284,18 @@ def test_each_appendix_table_prints_on_a_page_of_its_own(october, kind, tmp_path
     """October 2022 (and its year) has six 附表, each short enough for one landscape
     page: the document prints as its text's pages — up to the 落款 — and then one page
     per 附表, each headed by its caption; no blank page between the text and the
-    附表, none between two 附表."""
+    附表, none between two 附表. The text ends with the list of 附表 under the 落款 (as in
+    the source report); when the 落款 fills its page, the list runs onto the next one
+    (the 年度总结 of October 2022 since its 资源清单 sentence grew), and that page is
+    still the text's, not a blank one."""
     if kind == "月报":
         document, titles = build_summary(2022, 10, unit=october.unit, today=SIGNED), MONTH_TABLES
     else:
         document, titles = build_annual(2022, unit=october.unit, today=SIGNED), YEAR_TABLES
     pdf = to_pdf(render_docx(document), ".docx", tmp_path)
-    text_pages = pdf.page_of(compact(document.signed_on)) + 1  # the text ends at the 落款
+    signed = pdf.page_of(compact(document.signed_on))
+    text_pages = pdf.page_of(compact(f"附表：1.{titles[0]}")) + 1  # the list under the 落款
+    assert text_pages - signed <= 2  # the list follows the 落款: on its page or the next
     assert len(pdf.pages) == text_pages + 6, [compact(page)[:20] for page in pdf.pages]
     for number, title in enumerate(titles, 1):
         page = pdf.pages[text_pages + number - 1]
