@@ -107,6 +107,22 @@ def _sign_rewrite_sign(client, login, admin, query: str, save, kind: str):
     assert client.post(f"{prefix}/finalize?{query}").status_code == 302
 
 
+def _month_signed_naming_her_then_rewritten(client, login, october) -> Resident:
+    """She is a resident served by nothing; the unit's October words name her, and the
+    admin signs them, re-opens and signs the words rewritten without her."""
+    person = make_resident(october.jiefang, october.liaison, name=NAME, phone=PHONE)
+    unit = SummaryScope(unit_id=october.unit.id)
+
+    def save(problems, plans):
+        save_notes(october.admin, unit, YEAR, 10, problems, plans)
+
+    with unit_of_work():
+        save(PROBLEMS[0], PLANS[0])
+    _sign_rewrite_sign(client, login, october.admin,
+                       f"unit={october.unit.id}&month={YEAR}-10", save, "month")
+    return person
+
+
 def _check_only_the_first_copy_lost_her(client, person, model, first_title: str):
     """Before and after her erasure: the copy signed first named her and loses her; the
     copy signed after the rewrite, and every other kept copy, never named her and stay
@@ -157,16 +173,7 @@ def test_a_month_signed_naming_her_then_rewritten_without_her_loses_her(client, 
                                                                         october):
     """The unit's October 2022 words named her; the admin signed the month, re-opened it
     and signed it again with words naming nobody; she was served by nothing then."""
-    person = make_resident(october.jiefang, october.liaison, name=NAME, phone=PHONE)
-    unit = SummaryScope(unit_id=october.unit.id)
-
-    def save(problems, plans):
-        save_notes(october.admin, unit, YEAR, 10, problems, plans)
-
-    with unit_of_work():
-        save(PROBLEMS[0], PLANS[0])
-    _sign_rewrite_sign(client, login, october.admin,
-                       f"unit={october.unit.id}&month={YEAR}-10", save, "month")
+    person = _month_signed_naming_her_then_rewritten(client, login, october)
     (title,) = {c.title for c in db.session.scalars(select(SummaryCopy))}
     _check_only_the_first_copy_lost_her(client, person, SummaryCopy, title)
 
@@ -246,16 +253,7 @@ def test_a_copy_found_by_its_text_still_naming_her_is_not_claimed_redacted(
     nothing."""
     from tracker.services import erasure
 
-    person = make_resident(october.jiefang, october.liaison, name=NAME, phone=PHONE)
-    unit = SummaryScope(unit_id=october.unit.id)
-
-    def save(problems, plans):
-        save_notes(october.admin, unit, YEAR, 10, problems, plans)
-
-    with unit_of_work():
-        save(PROBLEMS[0], PLANS[0])
-    _sign_rewrite_sign(client, login, october.admin,
-                       f"unit={october.unit.id}&month={YEAR}-10", save, "month")
+    person = _month_signed_naming_her_then_rewritten(client, login, october)
     as_signed = _as_signed(_every_copy())
     old = db.session.scalar(select(SummaryCopy).where(SummaryCopy.reopened_at.is_not(None)))
 
