@@ -430,3 +430,48 @@ def test_a_resident_paired_with_the_merged_account_is_refused_naming_a(world, pa
     assert str(refused.value.message) == _merged_away(keep) + "，请改为与赵六结对。"
     assert refused.value.field == "paired_ids"
     assert db.session.get(Resident, person.id).paired_members == []
+
+
+def b_leads_in_november(world, unit, drop, item):
+    """An approved activity of 钱七's in 解放路社区 on 5 November, led by B, who did no
+    work of its own that month; the community's own November 月报 is 已定稿."""
+    colleague = db.session.scalar(select(Member).where(Member.unit_id == unit.id,
+                                                       Member.name == "钱七"))
+    task = b.task_on(item, world.liaison, date(2025, 11, 5), leader=drop)
+    b.join(task, colleague)
+    b.report(task, world.liaison)
+    final.finalize(world.admin, SummaryScope(community_id=world.community.id), 2025, 11)
+    db.session.commit()
+
+
+def test_a_community_month_b_only_led_under_another_name_is_named(world, pair):
+    """B's account was typed 赵陆. The 台账 of the community's November 月报 names 赵陆 as
+    组长; after the merge it names A's 赵六, so the signed document no longer matches:
+    the month is named on the confirmation page and in the audit row."""
+    unit, keep, drop, item, _tasks = pair
+    drop.name = "赵陆"
+    b_leads_in_november(world, unit, drop, item)
+
+    preview = merge.preview(keep, drop)
+    assert [(m.name, m.year, m.month) for m in preview.final_community_months] == [
+        (world.community.name, 2025, 11)]
+    do_merge(keep, drop, world.admin)
+
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "merge"))
+    assert event.detail["final_community_months"] == [[world.community.id, 2025, 11]]
+    # and the naming is not idle: the live 月报 no longer says what was signed
+    live = build_summary(2025, 11, community=world.community)
+    assert final.changes(final.signed_copy(live), live)
+
+
+def test_a_community_month_b_only_led_under_the_same_name_is_not_named(world, pair):
+    """The same activity, both accounts 赵六: the 台账 writes 赵六 as 组长 before and after
+    the merge, the signed November still matches, and the page does not claim it changes."""
+    unit, keep, drop, item, _tasks = pair
+    b_leads_in_november(world, unit, drop, item)
+
+    assert merge.preview(keep, drop).final_community_months == []
+    do_merge(keep, drop, world.admin)
+
+    live = build_summary(2025, 11, community=world.community)
+    assert final.changes(final.signed_copy(live), live) == []

@@ -29,6 +29,7 @@ from ..models import (
     Assignment,
     AssignmentStatus,
     BackfillRequest,
+    CountedTask,
     Member,
     MemberMerge,
     Need,
@@ -245,23 +246,42 @@ def _on_roll_at(stays: list[tuple[date, date, int]], day: date) -> bool:
     return any(since <= day < until for since, until, _unit in stays)
 
 
-def _final_months(keep: Member, drop: Member, done_days: list[date]) -> list:
-    """The 已定稿 months whose figures the merge may change: those in which B had work
-    counted (人次 and hours go to A's stay then, the distinct people may fall by one) or
-    was on the roll on the month's last day (the roll the month is counted by)."""
+def _final_months(keep: Member, drop: Member, done_days: list[date],
+                  led: list[tuple[int, int, date]]) -> list:
+    """The 已定稿 months whose figures or words the merge may change: those in which B
+    had work counted (人次 and hours go to A's stay then, the distinct people may fall by
+    one) or was on the roll on the month's last day (the roll the month is counted by),
+    and a month of a unit whose counted activity B led (its 台账's 组长 becomes A).
+    ``led``: (unit id, community id, day) of those activities."""
     stays = _stays(drop)
-    starts = [since for since, _u, _unit in stays] + done_days
+    starts = [since for since, _u, _unit in stays] + done_days + [day for _u, _c, day in led]
     if not starts:
         return []
-    units = {keep.unit_id, drop.unit_id} | {unit for _s, _u, unit in stays}
+    units = {keep.unit_id, drop.unit_id} | {unit for _s, _u, unit in stays} | {
+        unit for unit, _c, _d in led}
     first = max(min(starts), date(2000, 1, 1))
     worked = {(day.year, day.month) for day in done_days}
+    led_months = {(unit, day.year, day.month) for unit, _c, day in led}
     months = []
     for month in summary_notes.final_unit_months(units, first, local_today()):
         following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-        if (month.year, month.month) in worked or _on_roll_at(stays, following - timedelta(days=1)):
+        if ((month.year, month.month) in worked
+                or (month.unit_id, month.year, month.month) in led_months
+                or _on_roll_at(stays, following - timedelta(days=1))):
             months.append(month)
     return months
+
+
+def _led_counted(keep: Member, drop: Member) -> list[tuple[int, int, date]]:
+    """(unit id, community id, day) of the counted activities (待审核 or approved) B
+    leads, whose 月报 names B as 组长 in its 台账 — when A goes by another name (a typo,
+    a changed name), so that the 台账 reads otherwise after the merge. Two accounts of
+    one name write the same 组长 before and after, and their months are not named for it."""
+    if keep.name == drop.name:
+        return []
+    return [tuple(row) for row in db.session.execute(
+        select(CountedTask.unit_id, CountedTask.community_id, CountedTask.service_date)
+        .join(Task, Task.id == CountedTask.task_id).where(Task.leader_id == drop.id))]
 
 
 def preview(keep: Member, drop: Member) -> Preview:
@@ -290,10 +310,13 @@ def preview(keep: Member, drop: Member) -> Preview:
     shown.residents = _union_count(resident_member, "resident_id", keep, drop)
     shown.stays = len(drop.roll_periods)
     shown.conflicts = conflicts(keep, drop)
-    shown.final_months = _final_months(keep, drop, [a.task.service_date for a in done])
-    # a community's own 月报 too: its distinct people may fall by one (A and B both there)
+    led = _led_counted(keep, drop)
+    shown.final_months = _final_months(keep, drop, [a.task.service_date for a in done], led)
+    # a community's own 月报 too: its distinct people may fall by one (A and B both
+    # there), and its 台账 names the 组长
     shown.final_community_months = summary_notes.final_community_months(
-        (a.task.community_id, a.task.service_date) for a in done)
+        [*((a.task.community_id, a.task.service_date) for a in done),
+         *((community, day) for _unit, community, day in led)])
     return shown
 
 
