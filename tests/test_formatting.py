@@ -14,8 +14,10 @@ from tracker.formatting import (
     per_unit,
     percent,
     target_pace,
+    target_unit,
     yuan,
 )
+from tracker.models import TargetMeasure
 from tracker.natural import chinese_number, sort_key
 from tracker.rollups.figures import Pending
 from tracker.timeutil import year_elapsed
@@ -38,6 +40,22 @@ def test_money_and_counts():
     assert yuan(1_000_000) == "10,000.00" and yuan(652_100) == "6,521.00"
     assert amount(58, "人次") == "58人次" and amount(3, None) == "3"
     assert per_unit([(132, "处"), (0, "个"), (5, "户")]) == "132处、5户"
+
+
+@pytest.mark.parametrize("unit, measure, written", [
+    # 受益 in 户 / 人 added up over the year's activities: visits, whatever their number
+    ("户", TargetMeasure.beneficiaries, "户次"), ("人", TargetMeasure.beneficiaries, "人次"),
+    ("人次", TargetMeasure.beneficiaries, "人次"),
+    # every other measure keeps the category's own unit
+    ("场", TargetMeasure.activities, "场"), ("次", TargetMeasure.activities, "次"),
+    ("处", TargetMeasure.quantity, "处"), ("户", TargetMeasure.quantity, "户"),
+    ("元", TargetMeasure.money, "元"),
+])
+def test_a_target_of_households_or_people_served_counts_visits(unit, measure, written):
+    """docs/design.md, "Categories": a checklist target of 受益 in 户 or 人 is compared
+    with the year's 受益 added up, so it and its progress are written 户次 / 人次."""
+    assert target_unit(unit, measure) == written
+    assert target_unit(unit, measure.value) == written  # as a row from the database
 
 
 def test_the_pending_sentence():

@@ -16,6 +16,7 @@ another:
   the document locale, keep 58人次;
 - a day in a table of one month's work: 11月3日 (the year is in the heading).
 
+A checklist target in 户 or 人 of beneficiaries is written 户次 / 人次 (``target_unit``).
 Beside a yearly target it writes 时序进度 (the share of the period's year passed by the
 period's end, or by today while it runs, in Asia/Shanghai) and whether the target is
 ahead of it or behind (``target_pace``).
@@ -109,6 +110,18 @@ REPEATED = {"户": "户次", "人": "人次"}
 def served_unit(unit: str | None, activities: int) -> str | None:
     """The unit of a 受益 figure summed over ``activities`` approved reports."""
     return REPEATED.get(unit, unit) if unit and activities > 1 else unit
+
+
+def target_unit(unit: str | None, measure) -> str | None:
+    """The unit a checklist item's yearly target of ``measure`` (a ``TargetMeasure`` or
+    its value) and its progress are written in, given the category's unit of that
+    measure. A beneficiaries target in 户 or 人 is compared with the 受益 of the year's
+    activities added up, each activity adding the households or people it served: it
+    is a target of household-visits / person-visits, 户次 / 人次, whatever the number of
+    activities so far (one activity serving 15 households is 15户次 too: each served
+    once). Every place that shows a target with its progress asks here (docs/design.md,
+    "Categories")."""
+    return REPEATED.get(unit, unit) if measure == "beneficiaries" else unit
 
 
 def unit_word(unit: str | None) -> str:

@@ -47,7 +47,11 @@ The 县商务局's year, activity by activity (approved; 人次 × minutes):
         stairs, survey (June's), 二区 ads, survey = 11; the 共建活动经费 budget is not
         one of them (附表3 lists 12 rows). At their target: 电商 116≥10, 宣讲 40≥10,
         慰问 15≥10, ads 47 and 115 ≥10, 二区 survey 17≥10 → 6. By category: ads
-        20 / 162 = 810.0%, survey 20 / 21 = 105.0%, stairs 10 / 9 = 90.0%, …
+        20 / 162 = 810.0%, survey 20 / 21 = 105.0%, stairs 10 / 9 = 90.0%, …; the
+        帮扶 and 慰问 targets (受益, the category in 户 / 人) are compared with the year's
+        受益 added up, so they read as visits, target and done alike (docs/design.md,
+        "Categories"): 帮扶 10户次, 5户次 from its one October activity = 50.0%; 慰问
+        10人次, 6+9 = 15人次 = 150.0% — in the sentence and in 附表3's rows
     五: above. 六: 3,000.00 + 2,600.00 + 2,800.00 (+500.00 − 500.00) = 8,400.00 in
         解放路社区 of its 10,000.00 budget = 84.0%; 1,200.50 in 建设路社区, no budget
         → 9,600.50 spent.

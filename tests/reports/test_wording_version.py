@@ -66,10 +66,13 @@ WORDINGS[5] = {
 # 6: the 年度总结's 资源清单 sentence (「（不含共建活动经费）」, 「。各类别完成情况：」); the
 # 月报 reads as in 5
 WORDINGS[6] = WORDINGS[5]
+# 7: a checklist target of 受益 in 户 or 人 reads 户次 / 人次 — in the 年度总结 only: the
+# 月报 shows no target and reads as in 6
+WORDINGS[7] = WORDINGS[6]
 # The wordings whose change does not show in October 2022's documents (each is worded as
 # the one before it there): October reading as one of these, or as the wording just
 # before a run of them, is not a change reverted.
-ALIKE_IN_OCTOBER = {2, 4, 6}
+ALIKE_IN_OCTOBER = {2, 4, 6, 7}
 
 BUMP = ("the 月报's wording changed: bump WORDING_VERSION in tracker/reports/wording.py "
         "and add the new digests under the new version here (signed months then say their "
@@ -115,6 +118,13 @@ ANNUAL_WORDINGS = {
             "6796e8fb283ca55ee40e63ae7b480933fc4e403253f7b5ec2f55a5a8609b2f2a",
         "解放路社区-2022-annual.txt":
             "de17deecb7cb455df2763d6785449cea2e5b8076299d6228b0059bc7020129e6",
+    },
+    # 7: the 帮扶 and 慰问 targets and their completion in 户次 / 人次 (「目标10户次、完成5户次」)
+    7: {
+        "县商务局-2022-annual.txt":
+            "fb4103718ab5d0ad8edfce2b3e1906c58439f40365add16b2c66eb376d77d5b4",
+        "解放路社区-2022-annual.txt":
+            "366968c024ddcb4f092a50ad904ba1e4259762facd3eccdb33a024b03be3d182",
     },
 }
 

@@ -22,7 +22,7 @@ from wtforms.validators import (
 
 from ..extensions import db
 from ..models import Category, Community, Member, Role, Section, TargetMeasure, Unit, Zone
-from ..formatting import unit_word
+from ..formatting import target_unit, unit_word
 from ..money import MoneyError, fen_to_input, parse_yuan
 from ..phones import mobile_or_typed
 from ..privacy import mask_phone
@@ -197,6 +197,13 @@ class CategoryForm(ReferenceForm):
         validate_choice=False, description=_l("培训人次、帮扶户数、走访人数等。"))
 
 
+# How a target of visits adds up (``formatting.target_unit``: 户 → 户次, 人 → 人次).
+VISITS_HELP = {
+    "户次": _l("整数：每帮扶一户一次计1户次，全年各次活动累加，同一户帮扶两次计2户次。"),
+    "人次": _l("整数：每服务一人一次计1人次，全年各次活动累加，同一人服务两次计2人次。"),
+}
+
+
 class ResourceItemForm(ReferenceForm):
     data_class = d.ResourceItemData
     unit_id = ChoiceField(_l("单位"), message=_l("请选择单位。"), invalid=CHOOSE)
@@ -212,7 +219,8 @@ class ResourceItemForm(ReferenceForm):
                             default=lambda: local_today().year)
     target = StringField(_l("年度目标"), filters=[strip_text],
                          render_kw={"inputmode": "decimal", "autocomplete": "off"},
-                         description=_l("整数；经费填金额（元），如 10000 或 10,000.00。"))
+                         description=_l("整数；经费填金额（元），如 10000 或 10,000.00；"
+                                        "受益按户或人计的，目标计户次或人次：每帮扶一户一次计1户次。"))
     description = TextAreaField(_l("说明"), filters=[strip_text], validators=[Optional(), max_len(1000)])
 
     def __init__(self, *args, record=None, **kwargs):
@@ -224,6 +232,26 @@ class ResourceItemForm(ReferenceForm):
             self.category_id.data = f"{record.category_id}:{measure.value}"
             self.target.data = (fen_to_input(record.target) if measure == TargetMeasure.money
                                 else str(record.target))
+        self._name_the_target()
+
+    def _name_the_target(self) -> None:
+        """Once the form knows the category and measure (the item's own, the one posted
+        or prefilled), the target's label names its unit: 「年度目标（户次）」 — a
+        beneficiaries target in 户 or 人 counts visits (``formatting.target_unit``), and
+        its help then says how they add up. The select's options name the unit too, for
+        a choice not yet saved."""
+        category_id, measure = _category_measure(self.category_id.data)
+        category = db.session.get(Category, category_id) if category_id is not None else None
+        if category is None or measure not in category.measures:
+            return
+        if measure == TargetMeasure.money:
+            self.target.label.text = _l("年度目标（元）")
+            return
+        own = category.unit_of(measure)
+        unit = target_unit(own, measure)
+        self.target.label.text = _l("年度目标（%(u)s）", u=lazy(unit_word, unit))
+        if unit != own:
+            self.target.description = VISITS_HELP[unit]
 
     def start_from(self, args) -> None:
         """A new item's form opened from a link naming a line and a year (``unit``,
@@ -253,6 +281,7 @@ class ResourceItemForm(ReferenceForm):
                              (self.year, year)):
             if value not in (None, ""):
                 field.data = value
+        self._name_the_target()
 
     def _measure(self) -> TargetMeasure | None:
         if self.category_id is not None:
@@ -327,8 +356,9 @@ class ResourceItemForm(ReferenceForm):
 
 
 def measure_label(category: Category, measure: TargetMeasure):
-    """'活动（场）', '受益（人次）', '完成数量（处）', '经费（元）'."""
-    unit = category.unit_of(measure)
+    """'活动（场）', '受益（人次）', '受益（户次）', '完成数量（处）', '经费（元）': a
+    beneficiaries target in 户 or 人 counts visits (``formatting.target_unit``)."""
+    unit = target_unit(category.unit_of(measure), measure)
     unit = lazy(unit_word, unit)  # 场/次, 人次/户/人 in the reader's language; 处, 个 as typed
     return {TargetMeasure.activities: _l("活动（%(u)s）", u=unit),
             TargetMeasure.beneficiaries: _l("受益（%(u)s）", u=unit),

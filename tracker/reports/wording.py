@@ -20,7 +20,7 @@ the same, and a bump would have every month signed before it say that a differen
 its data may be one of wording only (``final.reworded``).
 """
 
-WORDING_VERSION = 6
+WORDING_VERSION = 7
 # 1: the wording of the first copies that recorded it
 # 2: the 附表“责任区进展” counts an admin's own “双创” category (its 人次; its 完成数量 in a
 #    column 「其他“双创”工作」 in a month with such work)
@@ -41,3 +41,7 @@ WORDING_VERSION = 6
 #    「慢于时序进度…」 against 100% (the 年度总结's 附表“资源清单完成情况”); the 年度总结 has
 #    the 月报's 附表“需求清单和微心愿” (全年发布 / 全年完成) before 共建活动经费; October 2022's
 #    月报 reads as in 5 (its 户 and 人 each come from one activity)
+# 7: a checklist target of 受益 in 户 or 人, and what is done against it, read as visits,
+#    户次 / 人次 (「慰问“空巢”老人目标10人次、完成15人次」), as the sum it is compared with
+#    is written: the 年度总结's 资源清单 sentence and its 附表“资源清单完成情况”; the 月报
+#    shows no target and reads as in 6

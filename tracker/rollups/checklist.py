@@ -8,7 +8,9 @@ with a service date in the target's year up to the period's end (the whole year 
 no period is given; ``funds.year_to_date``, the cut-off of the funds card's 年度累计):
 
 - activities: approved activities (场 / 次);
-- beneficiaries: 受益 of approved reports, in the category's beneficiary unit;
+- beneficiaries: 受益 of approved reports, in the category's beneficiary unit — added
+  up over the year's activities, so a target in 户 or 人 counts 户次 / 人次 and is
+  written so (``formatting.target_unit``);
 - quantity: 完成数量 of approved reports, in the category's unit;
 - money (共建活动经费): the funds spent that year by the item's unit in its
   community (the FundEntry ledger, net of reversals — ``funds.fund_figures``), in
@@ -33,7 +35,7 @@ from datetime import date
 
 from sqlalchemy import case, func, select
 
-from ..formatting import percent
+from ..formatting import percent, target_unit
 from ..models import (
     Category,
     Community,
@@ -82,7 +84,7 @@ class ItemProgress(_TargetProgress):
     category_code: str
     category_name: str
     measure: TargetMeasure
-    unit: str  # the measure's unit: 场, 次, 人次, 户, 处 … or 元
+    unit: str  # the target's unit (formatting.target_unit): 场, 次, 人次, 户次, 处 … or 元
     target: int  # in the measure (fen for money)
     done: int
     pending: int  # reports 待审核, in the measure (0 for money)
@@ -193,6 +195,13 @@ def _funds(rows) -> dict[tuple[int, int], int]:
     return {(u, c): int(total) for u, c, total in rows}
 
 
+def _unit(measure, category_units) -> str:
+    """What a target of ``measure`` and its progress are written in: 户 / 人 of
+    beneficiaries are visits (户次 / 人次), as the sum they are compared with is."""
+    measure = TargetMeasure(measure)
+    return target_unit(measure_unit(measure, *category_units), measure)
+
+
 # The category's columns both views read: enough to name its units (Category.unit_of).
 _CATEGORY = (Category.code, Category.name, Category.activity_unit, Category.beneficiary_unit,
              Category.quantity_unit)
@@ -237,7 +246,7 @@ def _items(rows, fund_rows) -> list[ItemProgress]:
             item_done, item_pending = funds.get((item_unit, com_id), 0), 0
         result.append(ItemProgress(item_id, item_year, unit_name, com_id, com_name, zone_name,
                                    code, cat_name, TargetMeasure(measure),
-                                   measure_unit(measure, *units), int(target), int(item_done),
+                                   _unit(measure, units), int(target), int(item_done),
                                    int(item_pending), bool(active)))
     return result
 
@@ -270,6 +279,6 @@ def _categories(rows, fund_rows) -> list[CategoryProgress]:
         if measure == TargetMeasure.money:
             done, pending = money_fen, 0
         result.append(CategoryProgress(code, name, TargetMeasure(measure),
-                                       measure_unit(measure, *units), int(items), int(target),
+                                       _unit(measure, units), int(items), int(target),
                                        int(done), int(pending)))
     return result
