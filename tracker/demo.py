@@ -658,8 +658,7 @@ LAST_YEAR_TARGETS = {
     "facility_survey": {"一区": 3, "二区": 3, "三区": 5},
 }
 LAST_YEAR_BUDGET_YUAN = 8_000
-# (month, day, fen, purpose): no December entry, a month the demo may have signed in
-# January (``_summary_words``), which only an admin may then change
+# (month, day, fen, purpose)
 LAST_YEAR_FUNDS = ((3, 12, 120_000, "电子商务培训场地及资料费"),
                    (5, 20, 96_050, "慰问“空巢”老人慰问品"),
                    (8, 18, 150_000, "环境整治工具采购"),
@@ -676,7 +675,8 @@ LAST_YEAR_PLANS = (
 
 def _last_year(world: DemoWorld, today: date, rng: random.Random) -> None:
     """Last year, as a unit that kept its ledger would have it: its checklist, its
-    activities (补录: the year is long past for a task to claim), its funds and
+    activities (补录, as a unit enters a year it did not record as it went: a task may
+    not start more than a year before today, ``tasks.check_start_window``), its funds and
     findings, its words. ``seed_demo`` then signs the unit's 年度总结 as the admin,
     through the 定稿 button's own function (``annual_final.finalize_year``), so the kept
     copy is the one the app makes — last, after everything else the demo seeds: in
@@ -694,7 +694,9 @@ def _last_year(world: DemoWorld, today: date, rng: random.Random) -> None:
     turn, findings = 0, []
     for quarter in range(4):
         for i, (code, crew_size, hours, figures, zones) in enumerate(LAST_YEAR_WORK):
-            # spread over the quarter's months; the fourth quarter's in October
+            # spread over the quarter's months; the fourth quarter's in October, clear of
+            # November and December, which the recent months may reach into (January,
+            # February): a member on two activities at once would be refused
             month = 10 if quarter == 3 else quarter * 3 + 1 + i % 3
             day = date(year, month, 5 + 3 * i)
             key = (DOUBLE if zones else PAIRED, zones[quarter] if zones else None, code)
