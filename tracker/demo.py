@@ -10,6 +10,9 @@ units), a survey's findings are recorded before its report, the checklist's targ
 each name their measure (the training's in 场, the funds' is the budget), the
 admin's and the liaison's accounts are off the roll (计入参与统计), and last month's
 summary has its 存在问题 and 下步打算 and is marked 已定稿.
+Last year is there too, small but whole (``_last_year``): its checklist, one approved
+activity per category a quarter, its funds, a survey's findings, its words, and the
+unit's 年度总结 signed by the admin — so a finished, 已定稿 year can be read.
 The command is idempotent: a second run changes nothing.
 """
 from __future__ import annotations
@@ -50,6 +53,7 @@ from .models import (
 )
 from .backfill_requests.queries import requestable_tasks
 from .reference import ensure_categories
+from .rollups.coverage import on_roll
 from .services.claims import (
     assign_member,
     claim_slot,
@@ -73,9 +77,11 @@ from .services.needs import (
 from .services.residents import ResidentData, create_resident, set_task_residents
 from .services.sessions import begin_session
 from .services.reviews import ReportData, approve_report, return_report, submit_report
+from .reports.annual_final import finalize_year
 from .reports.final import finalize
 from .services.summary_notes import save_notes
-from .services.tasks import TaskData, cancel_task, create_tasks
+from .services.tasks import TaskData, cancel_task, create_tasks, move_onto_year_items
+from .services.year_notes import save_year_notes
 from .timeutil import local_today, utcnow
 
 # bandit B105: the demo world only (seed-demo)
@@ -174,6 +180,9 @@ def seed_demo(today: date) -> DemoWorld:
     world = _people_and_places(today.year)
     _activities(world, today, rng)
     _seed_extras(world, today, rng)
+    # the year signed last of all, once everything the demo holds of it is there
+    finalize_year(world.admin, SummaryScope(unit_id=world.unit.id), today.year - 1,
+                  today=today)
     return world
 
 
@@ -227,13 +236,20 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute))
 
 
-def _new_task(world: DemoWorld, key, day: date, *, slots: int, leader: Member,
-              start_hour: int = 9, hours: int = 2):
+def _what(key) -> tuple[str, str, str]:
+    """An activity's title, place and 服务对象 on a checklist line (a zone's named)."""
     community, zone, code = key
     table = PAIRED_WORK if community == PAIRED else DOUBLE_WORK
     title, place, beneficiary, *_ = table[code]
     if zone:
         title, place = f"{title}（{zone}）", f"{place}{zone}"
+    return title, place, beneficiary
+
+
+def _new_task(world: DemoWorld, key, day: date, *, slots: int, leader: Member,
+              start_hour: int = 9, hours: int = 2):
+    community = key[0]
+    title, place, beneficiary = _what(key)
     (task,) = create_tasks(world.liaison, world.items[key], TaskData(
         title=title, place=place, beneficiary=beneficiary,
         starts_local=_at(day, start_hour), ends_local=_at(day, start_hour + hours),
@@ -349,10 +365,13 @@ def _report(task: Task, figure: int | None, note: str, absent: set[int]) -> Repo
 
 
 def _note(task: Task, figure: int | None) -> str:
-    category = task.category
-    title = task.title.split("（")[0]
+    found = len(task_findings(task)) if task.category.is_survey else None
+    return _note_text(task.category, task.title, figure, found)
+
+
+def _note_text(category: Category, title: str, figure: int | None, found: int | None) -> str:
+    title = title.split("（")[0]
     if category.is_survey:
-        found = len(task_findings(task))
         return f"{title}顺利完成，登记问题{found}处，已拍照留存。"
     unit = category.quantity_unit or category.beneficiary_unit
     if figure is not None and unit:
@@ -405,6 +424,10 @@ def _seed_extras(world: DemoWorld, today: date, rng: random.Random) -> None:
     _backfill_request(world, today)
     _residents(world, today)
     _needs(world, today)
+    # after this year's (its rng draws and numbers are as they always were), from a
+    # stream of its own (the same whatever day the demo is loaded on), and before last
+    # month is signed: in January that month is last year's December
+    _last_year(world, today, random.Random(today.year - 1))  # nosec B311
     _summary_words(world, today)
     _login_devices(world)
 
@@ -607,3 +630,153 @@ def _needs(world: DemoWorld, today: date) -> None:
         title=greenbelt.title, place="解放路社区东风巷", beneficiary="社区居民",
         starts_local=_at(start, 15), ends_local=_at(start, 17), slots=3,
         description=greenbelt.description))
+
+
+# --- last year: a finished year, signed ------------------------------------------------------
+# One approved activity per category a quarter, the "双创" ones in each zone in turn, with
+# the figures fixed here so the signed 年度总结 can be read against them (and its
+# checklist reads some targets met, some not). Per line: the category, the crew (leader
+# included), the hours, the figure each quarter (受益 or 完成数量 as the category counts
+# it; a survey's is the findings it records), and the zone each quarter.
+LAST_YEAR_WORK = (
+    ("ecommerce_training", 4, 2, (26, 32, 28, 34), None),
+    ("policy_briefing", 4, 2, (36, 40, 38, 42), None),
+    ("household_assistance", 3, 2, (3, 3, 3, 3), None),
+    ("environment_cleanup", 6, 2, (None, None, None, None), None),
+    ("epidemic_duty", 4, 4, (None, None, None, None), None),
+    ("elderly_visit", 3, 2, (5, 6, 4, 5), None),
+    ("ad_removal", 6, 3, (45, 52, 46, 55), ("一区", "二区", "三区", "一区")),
+    ("stairwell_painting", 5, 3, (4, 3, 5, 4), ("二区", "三区", "一区", "二区")),
+    ("facility_survey", 3, 2, (3, 2, 3, 2), ("三区", "一区", "二区", "三区")),
+)
+# Last year's checklist: each line's target, in the measure this year's has.
+LAST_YEAR_TARGETS = {
+    "ecommerce_training": 4, "policy_briefing": 160, "household_assistance": 12,
+    "environment_cleanup": 4, "epidemic_duty": 4, "elderly_visit": 20,
+    "ad_removal": {"一区": 100, "二区": 50, "三区": 50},
+    "stairwell_painting": {"一区": 4, "二区": 8, "三区": 4},
+    "facility_survey": {"一区": 3, "二区": 3, "三区": 5},
+}
+LAST_YEAR_BUDGET_YUAN = 8_000
+# (month, day, fen, purpose)
+LAST_YEAR_FUNDS = ((3, 12, 120_000, "电子商务培训场地及资料费"),
+                   (5, 20, 96_050, "慰问“空巢”老人慰问品"),
+                   (8, 18, 150_000, "环境整治工具采购"),
+                   (10, 16, 200_000, "困难群众结对帮扶慰问金"))
+LAST_YEAR_PROBLEMS = (
+    "部分党员干部工作日参与社区活动时间不足，活动多集中在周末。\n"
+    "建设路社区责任区牛皮癣反复出现，三区清理目标未完成，巩固成果难度较大。\n"
+    "摸排发现的部分问题移交后整改周期较长，群众仍有反映。")
+LAST_YEAR_PLANS = (
+    "结合社区居民实际需求，调整电子商务培训和招商引资政策宣讲内容，提高针对性。\n"
+    "建立责任区常态化清理机制，分组包片，巩固“双创”成果。\n"
+    "加强与县城市管理局沟通，跟踪摸排问题整改进度，做到件件有回音。")
+
+
+def _last_year(world: DemoWorld, today: date, rng: random.Random) -> None:
+    """Last year, as a unit that kept its ledger would have it: its checklist, its
+    activities (补录, as a unit enters a year it did not record as it went: a task may
+    not start more than a year before today, ``tasks.check_start_window``), its funds and
+    findings, its words. ``seed_demo`` then signs the unit's 年度总结 as the admin,
+    through the 定稿 button's own function (``annual_final.finalize_year``), so the kept
+    copy is the one the app makes — last, after everything else the demo seeds: in
+    January and February the demo's recent months reach into last year
+    (``_activities``), and the signed year includes them."""
+    year = today.year - 1
+    items = _last_years_checklist(world, year)
+    # in January and February the recent months' tasks of last year were put on this
+    # year's items (last year had none yet): moved as the admin's new items move them
+    move_onto_year_items(world.admin, items.values())
+    # everyone takes part in turn (in the rng's order), each only on a day they were on
+    # the unit's roll (the demo's roll has no dates yet: all of them, all year)
+    order = list(world.members)
+    rng.shuffle(order)
+    turn, findings = 0, []
+    for quarter in range(4):
+        for i, (code, crew_size, hours, figures, zones) in enumerate(LAST_YEAR_WORK):
+            # spread over the quarter's months; the fourth quarter's in October, clear of
+            # November and December, which the recent months may reach into (January,
+            # February): a member on two activities at once would be refused
+            month = 10 if quarter == 3 else quarter * 3 + 1 + i % 3
+            day = date(year, month, 5 + 3 * i)
+            key = (DOUBLE if zones else PAIRED, zones[quarter] if zones else None, code)
+            on_roll_then = _on_roll(world, day)
+            crew = []
+            while len(crew) < crew_size:
+                member, turn = order[turn % len(order)], turn + 1
+                if member.id in on_roll_then:
+                    crew.append(member)
+            task = _past_activity(world, items[key], key, day, crew, hours, figures[quarter],
+                                  len(findings), rng)
+            findings.extend((quarter, f) for f in task_findings(task))
+    _last_years_findings(world, findings)
+    paired = items[(PAIRED, None, "cobuild_funding")].community
+    for month, day, fen, purpose in LAST_YEAR_FUNDS:
+        add_entry(world.liaison, world.unit, paired, year, entry_date=date(year, month, day),
+                  amount_fen=fen, purpose=purpose)
+    save_year_notes(world.liaison, SummaryScope(unit_id=world.unit.id), year,
+                    LAST_YEAR_PROBLEMS, LAST_YEAR_PLANS)
+
+
+def _last_years_checklist(world: DemoWorld, year: int) -> dict:
+    """Last year's items: this year's lines, with ``LAST_YEAR_TARGETS``."""
+    cats = {item.category.code: item.category for item in world.items.values()}
+    items = {}
+    for (community, zone, code), this_years in world.items.items():
+        if code == "cobuild_funding":
+            target = LAST_YEAR_BUDGET_YUAN * 100
+        else:
+            target = LAST_YEAR_TARGETS[code]
+            target = target[zone] if zone else target
+        items[(community, zone, code)] = ResourceItem(
+            unit=world.unit, community=this_years.community, zone=this_years.zone,
+            category=cats[code], year=year, target=target,
+            target_measure=this_years.target_measure, description=this_years.description)
+    db.session.add_all(items.values())
+    db.session.flush()
+    return items
+
+
+def _on_roll(world: DemoWorld, day: date) -> set[int]:
+    """The ids of the members on the demo unit's roll (在册) on ``day``."""
+    return set(db.session.scalars(select(RollPeriod.member_id)
+                                  .where(*on_roll(world.unit.id, day))))
+
+
+def _past_activity(world: DemoWorld, item: ResourceItem, key, day: date, crew: list[Member],
+                   hours: int, figure: int | None, numbered: int,
+                   rng: random.Random) -> Task:
+    """One of last year's activities, recorded afterwards (补录) with its report; a
+    survey records ``figure`` findings, of each kind in turn (``numbered`` found before)."""
+    category = item.category
+    title, place, beneficiary = _what(key)
+    found = []
+    if category.is_survey:
+        for n in range(numbered, numbered + figure):
+            kind = FINDING_KINDS[n % len(FINDING_KINDS)]
+            found.append(FindingData(kind=kind, place=FINDING_PLACES[n % len(FINDING_PLACES)],
+                                     description=FINDING_DESCRIPTIONS[kind]))
+    start_hour = 8 if hours > 3 else rng.choice((9, 14))
+    return record_past_activity(world.liaison, item, BackfillData(
+        title=title, place=place, beneficiary=beneficiary,
+        starts_local=_at(day, start_hour), ends_local=_at(day, start_hour + hours),
+        participants=[Participant(m) for m in crew], leader=crew[0],
+        note=_note_text(category, title, figure, len(found)),
+        quantity=figure if category.quantity_unit and not category.is_survey else None,
+        people_served=figure if category.beneficiary_unit else None,
+        description=f"按照单位资源清单，组织党员干部到{key[0]}开展{title}。",
+        findings=found))
+
+
+def _last_years_findings(world: DemoWorld, findings: list) -> None:
+    """The surveys' findings handed over to 县城市管理局 two days after, the first
+    half year's fixed ten days after that; of the fourth quarter's, one handed over and
+    one still waiting."""
+    fourth = [finding for quarter, finding in findings if quarter == 3]
+    for quarter, finding in findings:
+        if quarter == 3 and finding is not fourth[0]:
+            continue
+        handed = finding.found_on + timedelta(days=2)
+        hand_over(finding, world.liaison, "县城市管理局", handed)
+        if quarter < 2:
+            mark_fixed(finding, world.liaison, handed + timedelta(days=10))

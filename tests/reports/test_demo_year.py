@@ -1,0 +1,182 @@
+"""The demo's finished year (`flask seed-demo`, task "demoyear"): besides the months up
+to today, the demo holds last year — its checklist, one approved activity per category
+a quarter, its funds and findings, its words — and the unit's 年度总结 for it, signed
+by the admin through the 定稿 button's own function. A newcomer opening 年度总结 for
+last year sees a 已定稿 document whose kept copy is what the live figures read, and
+whose text says what was seeded.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from datetime import date, datetime, time, timezone
+
+import pytest
+from sqlalchemy import select
+
+from tracker import timeutil
+from tracker.extensions import db
+from tracker.models import (
+    Assignment,
+    AssignmentStatus,
+    ReportStatus,
+    RollPeriod,
+    SummaryScope,
+    Task,
+    YearCopy,
+)
+from tracker.rollups.coverage import on_roll
+from tracker.services import year_notes
+
+CHANGED = ('data-figure="changed_since_final"', 'data-figure="changed_months"',
+           'data-figure="reworded_since_final"', 'data-figure="current_data"',
+           "定稿后数据有变化")
+
+
+def document_section(html: str) -> str:
+    return re.search(r'<article class="report">.*?</article>', html, re.S).group(0)
+
+
+def _signed_year(world, year: int):
+    note = year_notes.find_year_note(SummaryScope(unit_id=world.unit.id), year)
+    copies = db.session.scalars(select(YearCopy).where(YearCopy.note_id == note.id)).all() \
+        if note is not None else []
+    return note, copies
+
+
+def _reads_signed(client, login, world, year: int) -> str:
+    """The 年度总结 page of ``year`` for the admin and for the liaison (who serves both
+    communities the unit worked in: the whole unit's document), each showing the signed
+    copy with nothing changed since; the admin's document section."""
+    from tracker.demo import DEMO_PASSWORD
+
+    q = f"unit={world.unit.id}&year={year}"
+    sections = []
+    for who in (world.admin, world.liaison):
+        login(who, DEMO_PASSWORD)
+        page = client.get(f"/reports/annual?{q}").get_data(as_text=True)
+        assert "本年度总结已定稿（局办公室管理员，" in page, who.name
+        assert "以下是定稿时的年度总结" in page and "（现行定稿）" in page, who.name
+        assert not [c for c in CHANGED if c in page], who.name
+        assert 'data-figure="final_part"' not in page, who.name
+        sections.append(document_section(page))
+        # the live figures, as a download, are the kept copy line for line, under the
+        # title that says they are the current data
+        copy = db.session.scalar(select(YearCopy))
+        live = client.get(f"/reports/annual.csv?{q}&current=1")
+        assert live.status_code == 200, who.name
+        live_lines, kept_lines = (data.decode("utf-8-sig").splitlines()
+                                  for data in (live.data, copy.csv))
+        assert live_lines[0] == f"{kept_lines[0]}（当前数据，非定稿）", who.name
+        assert live_lines[1:] == kept_lines[1:], who.name
+    assert sections[0] == sections[1]
+    return sections[0]
+
+
+def test_the_demo_holds_last_year_signed_by_the_admin(seeded_demo, client, login):
+    today = timeutil.local_today()
+    world = seeded_demo(today)
+    year = today.year - 1
+    note, copies = _signed_year(world, year)
+    assert note is not None and note.final and note.finalized_by_id == world.admin.id
+    assert len(copies) == 1 and copies[0].reopened_at is None
+    assert copies[0].title == f"县商务局{year}年社区共建工作总结"
+    _reads_signed(client, login, world, year)
+
+
+def test_last_years_participants_were_on_the_roll_that_day(seeded_demo):
+    today = timeutil.local_today()
+    world = seeded_demo(today)
+    year = today.year - 1
+    done = db.session.execute(
+        select(Assignment.member_id, Task.service_date).join(Task)
+        .where(Task.service_date >= date(year, 1, 1), Task.service_date <= date(year, 12, 31),
+               Assignment.status == AssignmentStatus.done)).all()
+    assert len(done) >= 150  # 36 activities, three to six people each
+    for member_id, day in done:
+        assert db.session.scalar(select(RollPeriod.id).where(
+            RollPeriod.member_id == member_id, *on_roll(world.unit.id, day))), (member_id, day)
+
+
+def test_the_signed_year_says_what_was_seeded(seeded_demo):
+    """Worked out by hand from the demo's last year: 36 activities (per quarter two
+    training and two briefing sessions 场, seven others 次), crews of 4+4+3+6+4+3+6+5+3 =
+    38 a quarter for 2, 2, 2, 2, 4, 2, 3, 3, 2 hours (95 hours), everyone of the roll's
+    28 in turn; the checklist's 15 items with a target (the budget apart), 11 of them met
+    (not the briefing's 156 of 160 人次, 三区's ads 46 of 50 and stairwells 3 of 4, 一区's
+    survey 2 of 3); four entries of 1,200 + 960.50 + 1,500 + 2,000 yuan against 8,000."""
+    today = timeutil.local_today()
+    world = seeded_demo(today)
+    year = today.year - 1
+    _note, (copy,) = _signed_year(world, year)
+    text = copy.csv.decode("utf-8-sig")
+    for phrase in (
+        f"{year}年，我局组织党员干部深入建设路社区、解放路社区开展共建活动8场、28次，"
+        "参与党员干部152人次（28人），累计志愿服务380.0小时",
+        "开展电子商务培训4场，培训社区居民120人次；开展招商引资政策宣讲4场，覆盖群众156人次",
+        "清除牛皮癣198处（一区100处、二区52处、三区46处），粉刷楼道16个",
+        "摸排统计下水道、人行道及其他破损道路问题10处（下水道3处、人行道3处、破损道路2处、"
+        "其他2处），已移交相关部门9处，已整改5处",
+        "全年资源清单共15项（不含共建活动经费），已完成全年目标11项。",
+        "招商引资政策宣讲目标160人次、完成156人次（97.5%）",
+        "牛皮癣清除目标200处、完成198处（99.0%）",
+        "下水道、人行道及破损道路摸排目标11处、完成10处（90.9%）",
+        "我局在册党员干部28人，全年参与28人，参与率100.0%。",
+        "全年使用共建活动经费5,660.50元，占年度预算（8,000.00元）的70.8%。",
+        "存在问题",
+        "部分党员干部工作日参与社区活动时间不足，活动多集中在周末。",
+        "下步打算",
+        "建立责任区常态化清理机制，分组包片，巩固“双创”成果。",
+    ):
+        assert phrase in text, phrase
+    assert "时序进度为" not in text  # a finished year
+
+
+@pytest.fixture(params=[1, 2], ids=["January", "February"])
+def early_in_the_year(request, monkeypatch):
+    """It is 10:00 on the 15th of January (February) of next year, Beijing time, for
+    the whole application: ``timeutil.utcnow`` and every tracker module's own name for
+    it."""
+    day = date(timeutil.local_today().year + 1, request.param, 15)
+    moment = datetime.combine(day, time(10), timeutil.LOCAL_TZ).astimezone(timezone.utc)
+    original = timeutil.utcnow
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] == "tracker" and getattr(module, "utcnow", None) is original:
+            monkeypatch.setattr(module, "utcnow", lambda: moment)
+    return day
+
+
+def test_early_in_the_year_the_signed_year_includes_the_recent_months(
+        early_in_the_year, seeded_demo, client, login):
+    """Seeded in January (February), the demo's recent months reach back into November
+    (December) of last year: those activities are last year's too, on its checklist
+    items, and the signed year counts them — the kept copy is still the live document,
+    and last month's 月报, signed by the liaison (December's in January), reads as it
+    was signed."""
+    today = early_in_the_year
+    world = seeded_demo(today)
+    year = today.year - 1
+    note, copies = _signed_year(world, year)
+    assert note.final and len(copies) == 1
+    recent = db.session.scalars(select(Task).where(
+        Task.service_date >= date(year, 10 + today.month, 1),
+        Task.service_date <= date(year, 12, 31))).all()
+    assert recent and all(t.resource_item.year == year for t in recent)
+    _reads_signed(client, login, world, year)
+    # the year counts every approved activity dated in it: the quarters' 36 and the
+    # recent months' approved ones
+    approved = [t for t in db.session.scalars(select(Task).where(
+        Task.service_date >= date(year, 1, 1), Task.service_date <= date(year, 12, 31)))
+        if t.report is not None and t.report.status == ReportStatus.approved]
+    words = Counter(t.category.activity_unit for t in approved)
+    assert len(approved) > 36 and any(t.service_date.month > 10 for t in approved)
+    text = copies[0].csv.decode("utf-8-sig")
+    assert f"开展共建活动{words['场']}场、{words['次']}次" in text
+    from tracker.demo import DEMO_PASSWORD
+
+    login(world.admin, DEMO_PASSWORD)
+    last_month = f"{year}-12" if today.month == 1 else f"{today.year}-01"
+    page = client.get(f"/reports/?unit={world.unit.id}&month={last_month}").get_data(
+        as_text=True)
+    assert "（现行定稿）" in page and "定稿后数据有变化" not in page
