@@ -8,9 +8,10 @@ from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, ReportStatus, TaskReport
 from tracker.reports.annual import annual_plan, build_annual
 
-# the statements measured on the October 2022 dataset (docs/performance.md): the
-# session's own reads (unit, communities, the year's words, its 已定稿 months) and the batch
-STATEMENTS = 4
+# the statements measured on the October 2022 dataset (docs/performance.md): the unit
+# (read again after expire_all), the year's words with its 已定稿 months (one
+# statement since session 34) and the batch
+STATEMENTS = 3
 
 
 def count(count_queries, october) -> int:
@@ -55,19 +56,17 @@ def test_a_month_begun_adds_no_select_to_the_batch(october):
     assert selects(date(2022, 12, 15)) == selects(date(2022, 1, 15))
 
 
-# The page's statements, as planned: the signed-in member, the unit asked for, the
-# year's words, its 已定稿 months with their kept copies, ONE batch (the pickers and the
-# whole document) and the menu's counts.
-PAGE = 6
+# The design's budget: at most 6 statements a page (docs/design.md), whoever reads it.
+BUDGET = 6
 
 
 def test_the_page_statements_for_an_admin_and_a_liaison(october, client, login, count_queries):
-    """A liaison's unit is the whole unit when they manage every community of each month
-    of its year begun (``routes._annual_selection``): the communities they manage are
-    read, then ONE statement asks all twelve months of 2022 and the year's signed
-    document at once (``year_notes.year_outside``) — not one a month (it was one a
-    month: 12 more statements). A liaison who sees a part compares no
-    已定稿 month with its kept copy: one statement fewer."""
+    """The 年度总结 page keeps the budget for each of its readers: an admin, a liaison
+    who manages every community of the unit's year (``routes._annual_selection``: the
+    whole unit, the admin's document, compared with its signed months) and a liaison
+    who sees a part of it. A liaison's communities come with the year's reach, and the
+    year's words with its signed months (session 34, "liaisonq"): they were a statement
+    each, 7 for a part and 8 for the whole unit."""
     url = f"/reports/annual?unit={october.unit.id}&year=2022"
     counts = {}
 
@@ -84,8 +83,7 @@ def test_the_page_statements_for_an_admin_and_a_liaison(october, client, login, 
     october.liaison.communities = [october.jianshe]
     db.session.commit()
     counts["liaison, a part"] = measure(october.liaison)
-    assert counts == {"admin": PAGE, "liaison, whole unit": PAGE + 2,
-                      "liaison, a part": PAGE + 2 - 1}
+    assert {who: n <= BUDGET for who, n in counts.items()} == dict.fromkeys(counts, True), counts
 
 
 def test_the_pages_batch_is_combined_once_and_reads_afresh(october, client, login,

@@ -41,12 +41,11 @@ from ..rollups.shared import (
     participants_part,
     summed,
 )
-from ..services.year_notes import find_year_note
 from ..timeutil import local_today, month_bounds, to_local
 from .annual_document import AnnualSummary, MonthRow
 from .annual_tables import annual_tables
 from .annual_text import annual_paragraphs, annual_subtitle, annual_title
-from .final import changes, reworded, signed_months
+from .final import changes, reworded, year_words_and_signed_months
 from .figures import MonthlyFigures, scope_of, year_period_plan
 from .summary import appendix_line, caption_lines, summary_plan
 from .tables import DOCUMENT_LOCALE
@@ -99,7 +98,10 @@ def annual_plan(year: int, *, unit: Unit | None = None, community: Community | N
     unit_id, ids, restricted = scope_of(unit, community, community_ids)
     year_end = year_range(year)[1]
     scope = SummaryScope(unit_id, community.id if community is not None else None)
-    note = find_year_note(scope, year)  # people's words: an entity, read now
+    # people's words: an entity, read now, with the 已定稿 months (compared with their
+    # signed 月报 as the 月报 page does; a liaison's part of the unit has no signed 月报
+    # of its own to compare with)
+    note, signed = year_words_and_signed_months(scope, year, months=not restricted)
     # the months begun: one to come has nothing to tell yet
     last = 12 if year < today.year else today.month
     # the year's, the months' and the checklist's statements built once per scope in a
@@ -118,9 +120,6 @@ def annual_plan(year: int, *, unit: Unit | None = None, community: Community | N
         resource_progress_by_category_plan(year, community_ids=ids, unit_id=unit_id,
                                            until=year_end),
         shape=lambda items, categories: (items, categories)))
-    # the 已定稿 months, compared with their signed 月报 as the 月报 page does; a
-    # liaison's part of the unit has no signed 月报 of its own to compare with
-    signed = {} if restricted else signed_months(scope, year)
     lives = [summary_plan(year, m, unit=unit, community=community, today=today, note=kept)
              for m, (kept, _copy) in signed.items()]
 

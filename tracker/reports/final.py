@@ -47,7 +47,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import Integer, and_, insert, literal, select
-from sqlalchemy.orm import aliased, defer
+from sqlalchemy.orm import aliased, defer, joinedload
 
 from ..extensions import db
 from ..models import (
@@ -58,6 +58,7 @@ from ..models import (
     SummaryNote,
     SummaryScope,
     Unit,
+    YearNote,
     summary_copy_community,
 )
 from ..permissions import managed_community_ids
@@ -152,19 +153,35 @@ def signed_copy(summary, reader: Member | None = None,
     return current(summary.note, reader_reach(reader), shown=True)
 
 
-def signed_months(scope: SummaryScope, year: int) -> dict[int, tuple[SummaryNote, SummaryCopy]]:
-    """The 已定稿 months of ``scope``'s year, each with the document kept at its 定稿
-    in force (``current_copy``'s, whoever reads: the 年度总结 compares its months with
-    them, and says the same to every reader of the year), in one statement."""
+def year_words_and_signed_months(scope: SummaryScope, year: int, *, months: bool = True
+                                  ) -> tuple[YearNote | None, dict[int, tuple[SummaryNote, SummaryCopy]]]:
+    """The words of ``scope``'s year (``year_notes.find_year_note``'s, who finalised them
+    along) and its 已定稿 months (none unless ``months``), each with the document kept at
+    its 定稿 in force (``current_copy``'s, whoever reads: the 年度总结 compares its months
+    with them, and says the same to every reader of the year) — in one statement: both
+    are read before the 年度总结's batch, and a statement each put the page of a
+    liaison who sees the whole unit over its budget of 6 (session 34).
+
+    Both hang off one constant row by outer joins, so a year without words still gives
+    its signed months and one without signed months its words: a row per signed month
+    (the year's words repeated on each, one entity), or one row of the words alone."""
+    if not months:
+        return summary_notes.find_words(YearNote, scope, year=year), {}
+    one = select(literal(1, Integer).label("one")).subquery("one")
+    words = and_(YearNote.scope_key == scope.key, YearNote.year == year)
+    signed = and_(SummaryNote.scope_key == scope.key, SummaryNote.year == year,
+                  SummaryNote.finalized_at.is_not(None))
     rows = db.session.execute(
-        select(SummaryNote, SummaryCopy)
-        .join(SummaryCopy, and_(SummaryCopy.note_id == SummaryNote.id,
-                                SummaryCopy.reopened_at.is_(None)))
-        .where(SummaryNote.scope_key == scope.key, SummaryNote.year == year,
-               SummaryNote.finalized_at.is_not(None))
-        .options(defer(SummaryCopy.page))
+        select(YearNote, SummaryNote, SummaryCopy).select_from(one)
+        .outerjoin(YearNote, words)
+        .outerjoin(SummaryNote, signed)
+        .outerjoin(SummaryCopy, and_(SummaryCopy.note_id == SummaryNote.id,
+                                     SummaryCopy.reopened_at.is_(None)))
+        .options(joinedload(YearNote.finalized_by), defer(SummaryCopy.page))
         .order_by(SummaryNote.month, SummaryCopy.id)).all()
-    return {note.month: (note, copy) for note, copy in rows}  # the latest, as current_copy
+    # the latest copy of a month, as current_copy; a month without one in force has none
+    return (rows[0][0] if rows else None,
+            {note.month: (note, copy) for _words, note, copy in rows if copy is not None})
 
 
 def reader_reach(reader: Member | None) -> set[int] | None:

@@ -127,11 +127,12 @@ def _int_arg(name: str) -> int | None:
         abort(404)
 
 
-def _selection(month: tuple[int, int] | None = None) -> Selection:
+def _selection(month: tuple[int, int] | None = None, *, year: int | None = None) -> Selection:
     """The unit and/or community asked for, within the actor's reach (else 404). A
     liaison's unit is narrowed to their communities when ``month`` of the unit
-    reaches beyond them (``summary_notes.outside_reach``), else it is the whole unit.
-    Without ``month`` it is narrowed; the page finds out in its batch whether the
+    reaches beyond them (``summary_notes.outside_reach``) — or, asked for a ``year``,
+    when a month of it does (``year_notes.year_outside``) — else it is the whole unit.
+    Without either it is narrowed; the 月报 page finds out in its batch whether the
     liaison covers the whole unit after all, and then widens it (``summary.as_whole``)."""
     actor = current_user
     unit_id, community_id = _int_arg("unit"), _int_arg("community")
@@ -151,6 +152,8 @@ def _selection(month: tuple[int, int] | None = None) -> Selection:
     if unit is not None and community is None and actor.role != Role.admin:
         if month is not None:
             outside = summary_notes.outside_reach(actor, SummaryScope(unit.id), *month)
+        elif year is not None:  # the liaison's communities are read with it
+            outside = year_notes.year_outside(actor, SummaryScope(unit.id), year)
         ids = None if outside == [] else reach_of(actor).community_ids
     return Selection(unit, community, ids, outside or [])
 
@@ -316,15 +319,10 @@ def participations_export():
 def _annual_selection(year: int | None) -> Selection:
     """``_selection`` for the year: a liaison who manages every community of each month
     of the unit's year (``year_notes.year_outside``, the 月报's question asked of every
-    month begun and of the year's signed document at once, in one statement) sees the
-    whole unit, the admin's
-    document; one who does not, their part of it."""
-    selection = _selection()
-    if year is not None and selection.community_ids is not None:
-        selection.outside = year_notes.year_outside(current_user, selection.scope, year)
-        if not selection.outside:
-            selection.community_ids = None
-    return selection
+    month begun and of the year's signed document at once, in one statement with the
+    liaison's communities) sees the whole unit, the admin's document; one who does not,
+    their part of it."""
+    return _selection(year=year)
 
 
 @bp.get("/annual")
