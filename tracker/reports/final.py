@@ -47,7 +47,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import Integer, and_, insert, literal, select
-from sqlalchemy.orm import aliased, defer, joinedload
+from sqlalchemy.orm import aliased, defer, joinedload, undefer
 
 from ..extensions import db
 from ..models import (
@@ -151,6 +151,25 @@ def signed_copy(summary, reader: Member | None = None,
     if not summary.final:
         return None
     return current(summary.note, reader_reach(reader), shown=True)
+
+
+def words_and_signed_copy(scope: SummaryScope, year: int, month: int, reader: Member | None
+                          ) -> tuple[SummaryNote | None, KeptDocument | None]:
+    """The words of ``scope``'s month (``summary_notes.find_note``'s, who finalised them
+    along) and, when it is 已定稿, the document ``signed_copy`` serves ``reader`` (the
+    latest in force, shown; None when it covers a community beyond the reader) — in one
+    statement, before the 月报 page's batch: the copy read after it put the page of a
+    liaison over its budget of 6 (session 34)."""
+    in_force = and_(SummaryCopy.note_id == SummaryNote.id, SummaryNote.finalized_at.is_not(None),
+                    SummaryCopy.reopened_at.is_(None), copy_within(reader_reach(reader)))
+    row = db.session.execute(
+        select(SummaryNote, SummaryCopy).outerjoin(SummaryCopy, in_force)
+        .where(SummaryNote.scope_key == scope.key, SummaryNote.year == year,
+               SummaryNote.month == month)
+        .options(joinedload(SummaryNote.finalized_by), undefer(SummaryCopy.redacted_at))
+        # a note has no copy in the row, or only copies: the latest first
+        .order_by(SummaryCopy.id.desc()).limit(1)).first()
+    return (None, None) if row is None else (row[0], row[1])
 
 
 def year_words_and_signed_months(scope: SummaryScope, year: int, *, months: bool = True

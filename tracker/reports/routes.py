@@ -198,13 +198,15 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None,
     # the pickers' lists and the whole summary in one statement (issue 14); the form
     # checks only the month, so it is validated before its choices are known
     summary = touched = whole = history = constant(None)
-    month = None  # the pickers add what was switched off since but worked that month
+    month, kept = None, None  # the pickers add what was switched off since but worked that month
     if form.validate():
         year, number = parse_month(form.month.data)
         month = month_bounds(year, number)
+        # the month's words with the document kept at its 定稿 for this reader: one statement
+        note, kept = final.words_and_signed_copy(selection.scope, year, number, current_user)
         summary = summary_plan(year, number, unit=selection.unit,
                                community=selection.community,
-                               community_ids=selection.community_ids)
+                               community_ids=selection.community_ids, note=note)
         history = final.history_plan(selection.scope, year, number, current_user)
         if selection.community_ids is not None:  # a liaison's unit: all of it, or a part?
             touched = unit_month_communities_plan(selection.unit.id, year, number)
@@ -227,7 +229,7 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None,
                                plans=note.plans if note else "",
                                shown=summary_notes.notes_shown_key(note))
     # a 已定稿 month: the kept document, and what differs in the live one
-    signed = final.signed_copy(summary, current_user) if summary is not None else None
+    signed = kept if summary is not None and summary.final else None  # final.signed_copy's
     changes = final.changes(signed, summary) if signed is not None else []
     reworded = signed is not None and final.reworded(signed)
     if summary is not None and summary.final and (signed is None or _current()):
