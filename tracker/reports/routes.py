@@ -347,16 +347,22 @@ def _annual_page(selection: Selection, notes_form: AnnualNotesForm | None = None
         "community": str(selection.community.id) if selection.community else "",
         "year": args["year"],
     })
-    summary, period = constant(None), None
+    summary, history, period, kept = constant(None), constant([]), None, None
     if form.validate():
         year = parse_year(form.year.data)
         period = year_range(year)
+        # people's words before the batch, in one statement: the year's, the document
+        # kept at its 定稿 for this reader, and (not for a liaison's part) its signed months
+        words = final.year_words(selection.scope, year, reader=current_user,
+                                 months=selection.community_ids is None)
+        kept = words.kept
         summary = annual_plan(year, unit=selection.unit, community=selection.community,
-                              community_ids=selection.community_ids)
-    units, communities, summary = run_together(
+                              community_ids=selection.community_ids, words=words)
+        history = annual_final.history_plan(selection.scope, year, current_user)
+    units, communities, summary, history = run_together(
         active_units_plan(period) if seen_unit_ids(current_user) is None
         else constant([current_user.unit]),
-        communities_plan(reach_of(current_user), period), summary)
+        communities_plan(reach_of(current_user), period), summary, history)
     form.unit.choices = [("", "—")] + [(str(u.id), u.name) for u in units]
     form.community.choices = [("", "—")] + [(str(c.id), c.name) for c in communities]
     query = _annual_query(selection, form.year.data)
@@ -368,7 +374,7 @@ def _annual_page(selection: Selection, notes_form: AnnualNotesForm | None = None
                                      plans=note.plans if note else "",
                                      shown=summary_notes.notes_shown_key(note))
     # a 已定稿 year: the kept document, and what differs in the live one (as the 月报's)
-    signed = annual_final.signed_year_copy(summary, current_user) if summary else None
+    signed = kept if summary is not None and summary.final else None  # signed_year_copy's
     changes = final.changes(signed, summary) if signed is not None else []
     reworded = signed is not None and final.reworded(signed)
     if summary is not None and summary.final and (signed is None or _current()):
@@ -376,8 +382,8 @@ def _annual_page(selection: Selection, notes_form: AnnualNotesForm | None = None
     if signed is not None and _current():
         signed = None
     # 定稿记录: a year with no note has never been signed (a copy belongs to its note)
-    history = (annual_final.history(selection.scope, summary.year, current_user)
-               if summary is not None and summary.note is not None else [])
+    if summary is None or summary.note is None:
+        history = []
     return render_template(
         "reports/annual.html", history=history, form=form, summary=summary, query=query,
         monthly_query={k: v for k, v in query.items() if k != "year"},
