@@ -9,9 +9,15 @@ from flask_login import current_user, login_required
 from .models import HOLDING, AssignmentStatus, Member, Role, Task, TaskStatus
 
 
+def manages_every_community(member: Member) -> bool:
+    """``managed_community_ids(member) is None``, asked without reading a liaison's
+    communities (the 年度总结 reads them with the year's reach, in one statement)."""
+    return member.role == Role.admin
+
+
 def managed_community_ids(member: Member) -> set[int] | None:
     """Communities a member manages: None means all (admin), empty means none."""
-    if member.role == Role.admin:
+    if manages_every_community(member):
         return None
     if member.role == Role.liaison:
         return {c.id for c in member.communities}

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from tests import factories as f
 from tests.needs.support import need
-from tests.reports.test_annual_query_count import STATEMENTS
+from tests.reports.test_annual_query_count import BUDGET, STATEMENTS
 from tests.rollups import builders as b
 from tracker.extensions import db
 from tracker.models import NeedKind, NeedStatus, ReportStatus, SummaryCopy, TargetMeasure
@@ -96,9 +96,33 @@ def test_a_signed_month_changed_since_is_marked_and_named(client, login, october
     assert "定稿后数据有变化" in page_of(client, link.replace("&amp;", "&"))
 
 
+def test_a_liaison_who_sees_the_whole_unit_is_told_of_the_changed_month(
+        client, login, october, count_queries):
+    """The liaison of every community of the unit's year reads the admin's document:
+    its signed months are compared as on the admin's page (read with the year's words,
+    their liaison's communities with the year's reach: session 34), within the page's
+    budget of 6 statements; a liaison of a part compares none."""
+    sign_october_and_approve_the_pending(client, login, october)
+    with unit_of_work():
+        approve_report(october.tasks["待审核整治"].report, october.admin)
+    url = f"/reports/annual?unit={october.unit.id}&year=2022"
+    login(october.liaison)  # manages both communities
+    page_of(client, url)
+    db.session.expire_all()
+    with count_queries() as q:
+        page = page_of(client, url)
+    assert q.count <= BUDGET
+    notice = re.search(r'<p class="notice"[^>]*data-figure="changed_months".*?</p>', page,
+                       re.S).group(0)
+    assert ">2022年10月</a>" in notice
+    october.liaison.communities = [october.jianshe]
+    db.session.commit()
+    assert 'data-figure="changed_months"' not in page_of(client, url)
+
+
 def test_a_signed_month_adds_no_statement(client, login, october, count_queries):
     """Its 月报 is asked in the year's batch (tests/reports/test_annual_query_count.py:
-    the year is 4 statements with or without signed months)."""
+    the year is 3 statements with or without signed months)."""
     sign_october_and_approve_the_pending(client, login, october)
     db.session.expire_all()
     with count_queries() as q:

@@ -31,6 +31,7 @@ from tracker.models import (
     Finding,
     FindingStatus,
     ReportStatus,
+    Role,
     SummaryCopy,
     SummaryNote,
     SummaryScope,
@@ -41,6 +42,7 @@ from tracker.models import (
 from tracker.reports.csv_export import render_csv
 from tracker.reports.summary import build_summary
 from tracker.reports.wording import WORDING_VERSION
+from tracker.permissions import managed_community_ids
 from tracker.services import ServiceError, unit_of_work
 from tracker.services import summary_notes, voiding
 from tracker.services.directory import MemberData, update_member
@@ -617,3 +619,28 @@ def test_right_after_seed_demo_nobody_is_told_last_months_data_changed(
         login(who, DEMO_PASSWORD)
         page = client.get(f"/reports/?unit={world.unit.id}").get_data(as_text=True)
         assert "（现行定稿）" in page and CHANGED not in page, who.name
+
+
+def test_the_years_reach_brings_the_liaisons_own_communities(october, count_queries):
+    """A liaison's communities come with the year's reach (``year_notes.year_outside``,
+    one statement: the 年度总结 page's budget, session 34): afterwards the liaison
+    manages what the relationship says — a community of theirs without any work that
+    year included — and the communities of the unit's work they do not manage are
+    named, as when their communities were read apart."""
+    from tracker.services import year_notes
+
+    _work_in_a_third_community(october)
+    quiet = f.community("西门社区")  # the liaison's, no work of the unit's in 2022
+    october.liaison.communities = [october.jiefang, october.jianshe, quiet]
+    db.session.commit()
+    expected = sorted(c.id for c in october.liaison.communities)
+    db.session.expire_all()
+    liaison, scope = october.liaison, SummaryScope(unit_id=october.unit.id)
+    assert liaison.role == Role.liaison  # the member read again, their communities not
+    with count_queries() as q:
+        outside = year_notes.year_outside(liaison, scope, 2022)
+        managed = sorted(managed_community_ids(liaison))
+    assert q.count == 1
+    assert [c.name for c in outside] == ["东门社区"]
+    assert managed == expected
+

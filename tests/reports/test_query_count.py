@@ -31,3 +31,39 @@ def test_summary_statements_do_not_grow(october, count_queries):
     assert build_summary(2022, 10, unit=october.unit).totals.activities == 74
     assert count(count_queries, october) == small
     assert small <= 30
+
+
+# The design's budget: at most 6 statements a page (docs/design.md), whoever reads it.
+BUDGET = 6
+
+
+def test_a_signed_months_page_within_the_budget(october, client, login, count_queries):
+    """The 月报 page of a 已定稿 month keeps the budget for an admin, a liaison who sees
+    the whole unit (served the signed document) and a liaison of a part (served their
+    live part): the kept document comes with the month's words, in one statement
+    (session 34: a statement of its own put a liaison's page at 7)."""
+    url = f"/reports/?unit={october.unit.id}&month=2022-10"
+    login(october.admin)
+    assert client.post(f"/reports/finalize?unit={october.unit.id}&month=2022-10"
+                       ).status_code == 302
+    counts, pages = {}, {}
+
+    def measure(who, label):
+        login(who)
+        client.get(url)  # warm: the session's first read of the menu lists
+        db.session.expire_all()
+        with count_queries() as q:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts[label], pages[label] = q.count, response.get_data(as_text=True)
+
+    measure(october.admin, "admin")
+    measure(october.liaison, "liaison, whole unit")  # manages both communities
+    october.liaison.communities = [october.jianshe]
+    db.session.commit()
+    measure(october.liaison, "liaison, a part")
+    assert {who: n <= BUDGET for who, n in counts.items()} == dict.fromkeys(counts, True), counts
+    # the signed document to the whole unit's readers, the live part to the other
+    told = {who: [n for n in ("final_part", "current_data") if f'data-figure="{n}"' in page]
+            for who, page in pages.items()}
+    assert told == {"admin": [], "liaison, whole unit": [], "liaison, a part": ["final_part"]}

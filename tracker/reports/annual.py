@@ -41,12 +41,11 @@ from ..rollups.shared import (
     participants_part,
     summed,
 )
-from ..services.year_notes import find_year_note
 from ..timeutil import local_today, month_bounds, to_local
 from .annual_document import AnnualSummary, MonthRow
 from .annual_tables import annual_tables
 from .annual_text import annual_paragraphs, annual_subtitle, annual_title
-from .final import changes, reworded, signed_months
+from .final import YearWords, changes, reworded, year_words
 from .figures import MonthlyFigures, scope_of, year_period_plan
 from .summary import appendix_line, caption_lines, summary_plan
 from .tables import DOCUMENT_LOCALE
@@ -93,13 +92,19 @@ def _year_plan(year: int, last: int, unit_id: int | None, ids: tuple[int, ...] |
 
 def annual_plan(year: int, *, unit: Unit | None = None, community: Community | None = None,
                 community_ids: tuple[int, ...] | None = None,
-                today: date | None = None) -> Plan:
-    """``build_annual`` as a plan (one statement with whatever the page reads)."""
+                today: date | None = None, words: YearWords | None = None) -> Plan:
+    """``build_annual`` as a plan (one statement with whatever the page reads); ``words``:
+    ``final.year_words`` of the same summary, read by the caller (its ``months`` when
+    the summary is not a liaison's part of the unit)."""
     today = today or local_today()
     unit_id, ids, restricted = scope_of(unit, community, community_ids)
     year_end = year_range(year)[1]
     scope = SummaryScope(unit_id, community.id if community is not None else None)
-    note = find_year_note(scope, year)  # people's words: an entity, read now
+    # people's words: an entity, read now (``words``: already read by the page, with
+    # the document its reader is served), with the 已定稿 months, compared with their
+    # signed 月报 as the 月报 page does; a liaison's part of the unit has no signed 月报
+    # of its own to compare with
+    note, _kept, signed = words or year_words(scope, year, months=not restricted)
     # the months begun: one to come has nothing to tell yet
     last = 12 if year < today.year else today.month
     # the year's, the months' and the checklist's statements built once per scope in a
@@ -118,9 +123,6 @@ def annual_plan(year: int, *, unit: Unit | None = None, community: Community | N
         resource_progress_by_category_plan(year, community_ids=ids, unit_id=unit_id,
                                            until=year_end),
         shape=lambda items, categories: (items, categories)))
-    # the 已定稿 months, compared with their signed 月报 as the 月报 page does; a
-    # liaison's part of the unit has no signed 月报 of its own to compare with
-    signed = {} if restricted else signed_months(scope, year)
     lives = [summary_plan(year, m, unit=unit, community=community, today=today, note=kept)
              for m, (kept, _copy) in signed.items()]
 

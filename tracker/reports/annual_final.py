@@ -11,11 +11,19 @@ from __future__ import annotations
 from datetime import date
 
 from ..models import Member, SummaryScope, YearCopy, YearNote, year_copy_community
-from ..rollups.batch import run
+from ..rollups.batch import Plan, built_once
 from ..services import year_notes
 from .annual import build_annual
 from .annual_document import AnnualSummary
-from .final import SignedCopy, copies_plan, covered, keep_document, kept_of, places, signed_copy
+from .final import (
+    copies_plan,
+    covered,
+    keep_document,
+    kept_of,
+    places,
+    reader_reach,
+    signed_copy,
+)
 
 
 def finalize_year(actor: Member, scope: SummaryScope, year: int, today: date | None = None,
@@ -35,11 +43,16 @@ def signed_year_copy(summary: AnnualSummary, reader: Member | None = None) -> Ye
     return signed_copy(summary, reader, year_notes.current_year_copy)
 
 
-def history(scope: SummaryScope, year: int, reader: Member) -> list[SignedCopy]:
+def history_plan(scope: SummaryScope, year: int, reader: Member) -> Plan:
     """Every document kept for the year's 年度总结 that ``reader`` may read, oldest first
     and numbered among all of the year's: the page's 定稿记录, as the 月报's
-    (``final.copies_plan``)."""
-    return run(copies_plan(YearNote, YearCopy, year_copy_community, scope, reader, year=year))
+    (``final.copies_plan``), in the page's batch (session 34: a statement of its own put
+    the page of a year with words over its budget of 6). Built once per summary, year
+    and reach (``batch.built_once``), so the page's batch is still combined once."""
+    managed = reader_reach(reader)
+    return built_once(
+        ("year copies", scope.key, year, None if managed is None else tuple(sorted(managed))),
+        lambda: copies_plan(YearNote, YearCopy, year_copy_community, scope, reader, year=year))
 
 
 def kept_year_copy(scope: SummaryScope, year: int, copy_id: int,

@@ -41,13 +41,14 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import Integer, and_, insert, literal, select
-from sqlalchemy.orm import aliased, defer
+from sqlalchemy.orm import aliased, defer, joinedload, undefer
 
 from ..extensions import db
 from ..models import (
@@ -58,7 +59,10 @@ from ..models import (
     SummaryNote,
     SummaryScope,
     Unit,
+    YearCopy,
+    YearNote,
     summary_copy_community,
+    year_copy_community,
 )
 from ..permissions import managed_community_ids
 from ..rollups.batch import Plan, plan, run
@@ -70,6 +74,9 @@ from .exports import render_docx, render_xlsx
 from .summary import MonthlySummary, build_summary
 from .tables import DOCUMENT_LOCALE
 from .wording import WORDING_VERSION
+
+# ``year_words`` asked for no kept document (None is a reader: the county's, every community)
+NO_READER = object()
 
 # a numbered section's heading at the start of a paragraph: 二、组织党员志愿服务。
 HEADING = re.compile(r"^'?([一二三四五六七八九十]+、[^。]*)。")
@@ -152,19 +159,73 @@ def signed_copy(summary, reader: Member | None = None,
     return current(summary.note, reader_reach(reader), shown=True)
 
 
-def signed_months(scope: SummaryScope, year: int) -> dict[int, tuple[SummaryNote, SummaryCopy]]:
-    """The 已定稿 months of ``scope``'s year, each with the document kept at its 定稿
-    in force (``current_copy``'s, whoever reads: the 年度总结 compares its months with
-    them, and says the same to every reader of the year), in one statement."""
-    rows = db.session.execute(
-        select(SummaryNote, SummaryCopy)
-        .join(SummaryCopy, and_(SummaryCopy.note_id == SummaryNote.id,
-                                SummaryCopy.reopened_at.is_(None)))
+def words_and_signed_copy(scope: SummaryScope, year: int, month: int, reader: Member | None
+                          ) -> tuple[SummaryNote | None, KeptDocument | None]:
+    """The words of ``scope``'s month (``summary_notes.find_note``'s, who finalised them
+    along) and, when it is 已定稿, the document ``signed_copy`` serves ``reader`` (the
+    latest in force, shown; None when it covers a community beyond the reader) — in one
+    statement, before the 月报 page's batch: the copy read after it put the page of a
+    liaison over its budget of 6 (session 34)."""
+    in_force = and_(SummaryCopy.note_id == SummaryNote.id, SummaryNote.finalized_at.is_not(None),
+                    SummaryCopy.reopened_at.is_(None), copy_within(reader_reach(reader)))
+    row = db.session.execute(
+        select(SummaryNote, SummaryCopy).outerjoin(SummaryCopy, in_force)
         .where(SummaryNote.scope_key == scope.key, SummaryNote.year == year,
-               SummaryNote.finalized_at.is_not(None))
-        .options(defer(SummaryCopy.page))
-        .order_by(SummaryNote.month, SummaryCopy.id)).all()
-    return {note.month: (note, copy) for note, copy in rows}  # the latest, as current_copy
+               SummaryNote.month == month)
+        .options(joinedload(SummaryNote.finalized_by), undefer(SummaryCopy.redacted_at))
+        # a note has no copy in the row, or only copies: the latest first
+        .order_by(SummaryCopy.id.desc()).limit(1)).first()
+    return (None, None) if row is None else (row[0], row[1])
+
+
+class YearWords(NamedTuple):
+    """What the 年度总结 reads of people's words before its batch (``year_words``)."""
+
+    note: YearNote | None  # the year's 存在问题 and 下步打算, who finalised them along
+    kept: YearCopy | None  # the document kept at its 定稿 that the reader may be served
+    months: dict[int, tuple[SummaryNote, SummaryCopy]]  # its 已定稿 months, their copies
+
+
+def year_words(scope: SummaryScope, year: int, *, months: bool,
+               reader: Member | None | object = NO_READER) -> YearWords:
+    """The words of ``scope``'s year (``year_notes.find_year_note``'s); with ``reader``,
+    when the year is 已定稿, the document ``annual_final.signed_year_copy`` serves them
+    (the latest in force, shown; None when it covers a community beyond them; None is
+    the county's reader, every community); with ``months``, its 已定稿 months, each with
+    the document kept at its 定稿 in force (``current_copy``'s, whoever reads: the
+    年度总结 compares its months with them, and says the same to every reader of the
+    year). In one statement: all of them are read before the 年度总结's batch, and a
+    statement each put a liaison's page over its budget of 6 (session 34).
+
+    They hang off one constant row by outer joins, so a year without words still gives
+    its signed months: a row per signed month, the year's words and kept document
+    repeated on each (one entity each), or one row without a month."""
+    one = select(literal(1, Integer).label("one")).subquery("one")
+    stmt = (select(YearNote).select_from(one)
+            .outerjoin(YearNote, and_(YearNote.scope_key == scope.key, YearNote.year == year))
+            .options(joinedload(YearNote.finalized_by)))
+    if reader is not NO_READER:
+        stmt = (stmt.add_columns(YearCopy)
+                .outerjoin(YearCopy, and_(
+                    YearCopy.note_id == YearNote.id, YearNote.finalized_at.is_not(None),
+                    YearCopy.reopened_at.is_(None),
+                    copy_within(reader_reach(reader), YearCopy, year_copy_community)))
+                .options(undefer(YearCopy.redacted_at)).order_by(YearCopy.id))
+    if months:
+        stmt = (stmt.add_columns(SummaryNote, SummaryCopy)
+                .outerjoin(SummaryNote, and_(SummaryNote.scope_key == scope.key,
+                                             SummaryNote.year == year,
+                                             SummaryNote.finalized_at.is_not(None)))
+                .outerjoin(SummaryCopy, and_(SummaryCopy.note_id == SummaryNote.id,
+                                             SummaryCopy.reopened_at.is_(None)))
+                .options(defer(SummaryCopy.page)).order_by(SummaryNote.month, SummaryCopy.id))
+    rows = db.session.execute(stmt).all()
+    note = rows[0].YearNote if rows else None
+    kept = [row.YearCopy for row in rows if reader is not NO_READER and row.YearCopy is not None]
+    # the latest copy of a month, as current_copy; a month without one in force has none
+    signed = {row.SummaryNote.month: (row.SummaryNote, row.SummaryCopy) for row in rows
+              if months and row.SummaryCopy is not None}
+    return YearWords(note, max(kept, key=lambda c: c.id) if kept else None, signed)
 
 
 def reader_reach(reader: Member | None) -> set[int] | None:

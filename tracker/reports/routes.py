@@ -127,11 +127,12 @@ def _int_arg(name: str) -> int | None:
         abort(404)
 
 
-def _selection(month: tuple[int, int] | None = None) -> Selection:
+def _selection(month: tuple[int, int] | None = None, *, year: int | None = None) -> Selection:
     """The unit and/or community asked for, within the actor's reach (else 404). A
     liaison's unit is narrowed to their communities when ``month`` of the unit
-    reaches beyond them (``summary_notes.outside_reach``), else it is the whole unit.
-    Without ``month`` it is narrowed; the page finds out in its batch whether the
+    reaches beyond them (``summary_notes.outside_reach``) — or, asked for a ``year``,
+    when a month of it does (``year_notes.year_outside``) — else it is the whole unit.
+    Without either it is narrowed; the 月报 page finds out in its batch whether the
     liaison covers the whole unit after all, and then widens it (``summary.as_whole``)."""
     actor = current_user
     unit_id, community_id = _int_arg("unit"), _int_arg("community")
@@ -151,6 +152,8 @@ def _selection(month: tuple[int, int] | None = None) -> Selection:
     if unit is not None and community is None and actor.role != Role.admin:
         if month is not None:
             outside = summary_notes.outside_reach(actor, SummaryScope(unit.id), *month)
+        elif year is not None:  # the liaison's communities are read with it
+            outside = year_notes.year_outside(actor, SummaryScope(unit.id), year)
         ids = None if outside == [] else reach_of(actor).community_ids
     return Selection(unit, community, ids, outside or [])
 
@@ -195,13 +198,15 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None,
     # the pickers' lists and the whole summary in one statement (issue 14); the form
     # checks only the month, so it is validated before its choices are known
     summary = touched = whole = history = constant(None)
-    month = None  # the pickers add what was switched off since but worked that month
+    month, kept = None, None  # the pickers add what was switched off since but worked that month
     if form.validate():
         year, number = parse_month(form.month.data)
         month = month_bounds(year, number)
+        # the month's words with the document kept at its 定稿 for this reader: one statement
+        note, kept = final.words_and_signed_copy(selection.scope, year, number, current_user)
         summary = summary_plan(year, number, unit=selection.unit,
                                community=selection.community,
-                               community_ids=selection.community_ids)
+                               community_ids=selection.community_ids, note=note)
         history = final.history_plan(selection.scope, year, number, current_user)
         if selection.community_ids is not None:  # a liaison's unit: all of it, or a part?
             touched = unit_month_communities_plan(selection.unit.id, year, number)
@@ -224,7 +229,7 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None,
                                plans=note.plans if note else "",
                                shown=summary_notes.notes_shown_key(note))
     # a 已定稿 month: the kept document, and what differs in the live one
-    signed = final.signed_copy(summary, current_user) if summary is not None else None
+    signed = kept if summary is not None and summary.final else None  # final.signed_copy's
     changes = final.changes(signed, summary) if signed is not None else []
     reworded = signed is not None and final.reworded(signed)
     if summary is not None and summary.final and (signed is None or _current()):
@@ -316,15 +321,10 @@ def participations_export():
 def _annual_selection(year: int | None) -> Selection:
     """``_selection`` for the year: a liaison who manages every community of each month
     of the unit's year (``year_notes.year_outside``, the 月报's question asked of every
-    month begun and of the year's signed document at once, in one statement) sees the
-    whole unit, the admin's
-    document; one who does not, their part of it."""
-    selection = _selection()
-    if year is not None and selection.community_ids is not None:
-        selection.outside = year_notes.year_outside(current_user, selection.scope, year)
-        if not selection.outside:
-            selection.community_ids = None
-    return selection
+    month begun and of the year's signed document at once, in one statement with the
+    liaison's communities) sees the whole unit, the admin's document; one who does not,
+    their part of it."""
+    return _selection(year=year)
 
 
 @bp.get("/annual")
@@ -347,16 +347,22 @@ def _annual_page(selection: Selection, notes_form: AnnualNotesForm | None = None
         "community": str(selection.community.id) if selection.community else "",
         "year": args["year"],
     })
-    summary, period = constant(None), None
+    summary, history, period, kept = constant(None), constant([]), None, None
     if form.validate():
         year = parse_year(form.year.data)
         period = year_range(year)
+        # people's words before the batch, in one statement: the year's, the document
+        # kept at its 定稿 for this reader, and (not for a liaison's part) its signed months
+        words = final.year_words(selection.scope, year, reader=current_user,
+                                 months=selection.community_ids is None)
+        kept = words.kept
         summary = annual_plan(year, unit=selection.unit, community=selection.community,
-                              community_ids=selection.community_ids)
-    units, communities, summary = run_together(
+                              community_ids=selection.community_ids, words=words)
+        history = annual_final.history_plan(selection.scope, year, current_user)
+    units, communities, summary, history = run_together(
         active_units_plan(period) if seen_unit_ids(current_user) is None
         else constant([current_user.unit]),
-        communities_plan(reach_of(current_user), period), summary)
+        communities_plan(reach_of(current_user), period), summary, history)
     form.unit.choices = [("", "—")] + [(str(u.id), u.name) for u in units]
     form.community.choices = [("", "—")] + [(str(c.id), c.name) for c in communities]
     query = _annual_query(selection, form.year.data)
@@ -368,7 +374,7 @@ def _annual_page(selection: Selection, notes_form: AnnualNotesForm | None = None
                                      plans=note.plans if note else "",
                                      shown=summary_notes.notes_shown_key(note))
     # a 已定稿 year: the kept document, and what differs in the live one (as the 月报's)
-    signed = annual_final.signed_year_copy(summary, current_user) if summary else None
+    signed = kept if summary is not None and summary.final else None  # signed_year_copy's
     changes = final.changes(signed, summary) if signed is not None else []
     reworded = signed is not None and final.reworded(signed)
     if summary is not None and summary.final and (signed is None or _current()):
@@ -376,8 +382,8 @@ def _annual_page(selection: Selection, notes_form: AnnualNotesForm | None = None
     if signed is not None and _current():
         signed = None
     # 定稿记录: a year with no note has never been signed (a copy belongs to its note)
-    history = (annual_final.history(selection.scope, summary.year, current_user)
-               if summary is not None and summary.note is not None else [])
+    if summary is None or summary.note is None:
+        history = []
     return render_template(
         "reports/annual.html", history=history, form=form, summary=summary, query=query,
         monthly_query={k: v for k, v in query.items() if k != "year"},

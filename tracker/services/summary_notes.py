@@ -46,7 +46,7 @@ from ..models import (
     Unit,
     summary_copy_community,
 )
-from ..permissions import managed_community_ids, may_see_unit
+from ..permissions import managed_community_ids, manages_every_community, may_see_unit
 from ..rollups.funds import budgets
 from ..rollups.scope import Scope
 from ..timeutil import local_today, month_bounds, utcnow
@@ -278,7 +278,7 @@ def may_see_in_part(actor: Member, scope: SummaryScope) -> bool:
     is that community's, whole to whoever may read it: nothing of theirs lies outside.
     The 月报's question (``outside_reach``) and the 年度总结's (``year_notes.year_outside``)
     ask it first."""
-    return (managed_community_ids(actor) is not None and scope.unit_id is not None
+    return (not manages_every_community(actor) and scope.unit_id is not None
             and scope.community_id is None)
 
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import inspect, or_, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
@@ -30,6 +31,7 @@ from ..models import (
     SummaryScope,
     YearCopy,
     YearNote,
+    liaison_community,
     year_copy_community,
 )
 from ..timeutil import local_today
@@ -81,7 +83,12 @@ def year_outside(actor: Member, scope: SummaryScope, year: int,
     ones and those of its signed document) and, once the year is 已定稿, those its signed
     document covers — in one statement. None for an admin, for a community's summary, or
     for a liaison who sees the whole unit's year (``summary_notes.may_see_in_part``, the
-    月报's guard)."""
+    月报's guard).
+
+    A liaison's own communities come in the same statement when they are not yet read,
+    and are kept as ``actor.communities`` (what ``permissions.managed_community_ids``
+    reads): the 年度总结 page needs them next — its part of the unit, its pickers, who
+    may write — and a statement of their own put it over its budget of 6 (session 34)."""
     if not may_see_in_part(actor, scope):
         return []
     today = today or local_today()
@@ -90,8 +97,20 @@ def year_outside(actor: Member, scope: SummaryScope, year: int,
                                   covers=year_copy_community)
     reached = [Community.id.in_(reach_community_ids(scope.unit_id, year, 1, through=last)),
                Community.id.in_(signed)]
-    return outside_of(actor, db.session.scalars(
-        select(Community).where(or_(*reached)).order_by(Community.sort_key, Community.id)))
+    reach = or_(*reached)
+    natural = (Community.sort_key, Community.id)
+    if actor.role == Role.liaison and "communities" in inspect(actor).unloaded:
+        mine = Community.id.in_(select(liaison_community.c.community_id)
+                                .where(liaison_community.c.member_id == actor.id))
+        rows = db.session.execute(select(Community, mine).where(or_(reach, mine))
+                                  .order_by(*natural)).all()
+        # as the relationship reads them (it orders by sort_key)
+        set_committed_value(actor, "communities", [c for c, managed in rows if managed])
+        # those only managed, not reached, are the actor's own: outside_of leaves them out
+        communities = [c for c, _managed in rows]
+    else:
+        communities = db.session.scalars(select(Community).where(reach).order_by(*natural))
+    return outside_of(actor, communities)
 
 
 def finalize_year(actor: Member, scope: SummaryScope, year: int, today: date | None = None,
