@@ -28,7 +28,10 @@ worker:
     table's name in ``tests_written_table`` (UNLOGGED, test databases only) whatever
     connection writes — the app, a ``flask`` subprocess, gunicorn, a racing thread.
     Rewritten are the noted tables, and, when the database holds another snapshot than
-    the one asked for, every table either snapshot has rows in. Without superuser
+    the one asked for, the tables whose content differs between the two: each snapshot
+    keeps a digest of each table's rows, taken with it (``pg_digests``), so a table
+    both snapshots hold alike — the categories, the lists' version — is left as it is
+    when a test switches from ``base`` to its world and back. Without superuser
     rights (no replica mode) there are no such triggers and every table is rewritten.
 
 Nothing of a test survives into the next: every table a test (or anything it started)
@@ -45,7 +48,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from dataclasses import dataclass, is_dataclass
+from dataclasses import dataclass, field, is_dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -162,6 +165,8 @@ class Snapshot:
     sqlite: sqlite3.Connection | None = None
     pg_schema: str | None = None
     pg_copied: frozenset[str] = frozenset()  # the tables that had rows
+    # PostgreSQL: an md5 of each table's rows when taken (absent: the table was empty)
+    pg_digests: dict[str, str] = field(default_factory=dict)
     pg_positions: tuple = ()  # (sequence, last_value, is_called)
     data: object = None  # what the builder returned (e.g. the world's ids)
 
@@ -399,13 +404,7 @@ class WorkerDatabases:
         """The query that puts `snapshot` back; `held` is the snapshot the database was
         last put back to (or taken as), if known."""
         if self._pg_tracked:
-            if held is None:
-                forced = self._pg_tables
-            elif held is not snapshot:
-                # what either snapshot holds; a table empty in both is empty in both
-                forced = sorted(held.pg_copied | snapshot.pg_copied)
-            else:
-                forced = []
+            forced = self._pg_differing(snapshot, held)
             statements = [f"SELECT tests_put_back({_pg_literal(snapshot.pg_schema)}, "
                           f"{_pg_array(reversed(self._pg_tables))}, {_pg_array(forced)}, "
                           f"{_pg_array(sorted(snapshot.pg_copied))})"]
@@ -418,6 +417,22 @@ class WorkerDatabases:
                 f"setval('{sequence}', {value}, {str(called).lower()})"
                 for sequence, value, called in snapshot.pg_positions))
         return ";\n".join(statements)
+
+    def _pg_differing(self, snapshot: Snapshot, held: Snapshot | None) -> list[str]:
+        """The tables that may differ between the database and `snapshot` whatever the
+        notes say: every table when the database's state is not known; otherwise those
+        whose rows `held` (what the database was last put back to, or taken as) and
+        `snapshot` do not hold alike. A table nobody wrote since holds `held`'s rows, so
+        where the two digests agree it already holds `snapshot`'s. A snapshot built again
+        (older than SNAPSHOT_MAX_AGE) is a new Snapshot with digests of its own, and the
+        database is in its state when it is taken: the comparison is always between the
+        very two states involved."""
+        if held is None:
+            return self._pg_tables
+        if held is snapshot:
+            return []
+        return [table for table in self._pg_tables
+                if held.pg_digests.get(table) != snapshot.pg_digests.get(table)]
 
     def _pg_rewrite_all(self, snapshot: Snapshot) -> list[str]:
         """Every table emptied and the snapshot's rows put in: what a restore does when
@@ -446,12 +461,19 @@ class WorkerDatabases:
         try:
             with cached.keeper.transaction(), cached.keeper.cursor() as cursor:
                 cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
-                copied = []
+                copied, digests = [], {}
                 for table in self._pg_tables:
-                    cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")')
-                    if cursor.fetchone()[0]:
+                    # A row's text is its every column in the type's own output, quoted
+                    # where it holds a separator; sorted, so the digest is the content's,
+                    # not the order on disk. NULL for an empty table.
+                    # (The alias is no column's name: a column would shadow it.)
+                    cursor.execute("SELECT md5(string_agg(tests_row::text, E'\\n' "
+                                   f'ORDER BY tests_row::text)) FROM "{table}" tests_row')
+                    digest = cursor.fetchone()[0]
+                    if digest is not None:
                         cursor.execute(f'CREATE TABLE {schema}."{table}" AS TABLE "{table}"')
                         copied.append(table)
+                        digests[table] = digest
                 positions = []
                 for sequence in self._pg_sequences:
                     cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
@@ -465,6 +487,7 @@ class WorkerDatabases:
             raise
         snapshot.pg_schema = name
         snapshot.pg_copied = frozenset(copied)
+        snapshot.pg_digests = digests
         snapshot.pg_positions = tuple(positions)
 
     # ---------------------------------------------------------------- the end
@@ -494,12 +517,13 @@ def _close_app(cached: CachedApp) -> None:
 
 
 # A snapshot put back (superusers only): the tables noted as written since the last
-# restore, and `forced` (what differs between the snapshot held and this one), emptied
-# children first and filled from the snapshot's copies parents first; the notes taken in
-# the same transaction, so a restore that fails leaves them for the next. Foreign keys are
-# not checked (replica mode; the snapshot was consistent when taken, and every table that
-# may differ from it is rewritten): checking them row by row made a restore after a test
-# that added 5,000 members take seconds. Replica mode also keeps the tables' own triggers
+# restore, and `forced` (what differs between the snapshot held and this one, by their
+# digests: WorkerDatabases._pg_differing), emptied children first and filled from the
+# snapshot's copies parents first; the notes taken in the same transaction, so a restore
+# that fails leaves them for the next. Foreign keys are not checked (replica mode; the
+# snapshot was consistent when taken, and every table that may differ from it is
+# rewritten): checking them row by row made a restore after a test that added 5,000
+# members take seconds. Replica mode also keeps the tables' own triggers
 # (the lists' version) from firing on rows the snapshot already holds; `tests.restoring`
 # keeps the restore's own writes from being noted.
 PUT_BACK_FUNCTION = f"""

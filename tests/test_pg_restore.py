@@ -128,3 +128,56 @@ def test_a_restore_that_fails_half_way_leaves_the_next_one_complete(
 
     _put_back(_databases, _cached_app)
     assert _rows("unit") == []
+
+
+def test_a_switch_to_the_world_and_back_leaves_the_tables_both_snapshots_hold_alike(
+        world, _databases, _cached_app):
+    # The categories are the reference data of `base`, and the world's build adds none:
+    # both snapshots hold the very same categories, so no switch between them needs to
+    # touch the table. The members differ (the base has none), so those are rewritten.
+    world_state = _databases.state
+    categories = _rows("category")
+    members = _rows("member")
+    assert categories and members
+
+    _put_back(_databases, _cached_app)  # the next test, without `world`
+    assert _rows("category") == categories  # the very same row versions
+    assert _rows("member") == []
+
+    db.session.remove()
+    _databases.restore(_cached_app, world_state)  # the next test, with `world` again
+    assert _rows("category") == categories
+    again = _rows("member")
+    assert [row[1:] for row in again] == [row[1:] for row in members]
+    assert [row[0] for row in again] != [row[0] for row in members]  # written back
+
+
+def test_a_category_an_admin_renamed_comes_back_in_either_snapshot(
+        client, login, world, _databases, _cached_app):
+    from tracker.models import Category
+
+    world_state = _databases.state
+    names = [row[1:] for row in _rows("category")]
+    category = db.session.scalar(text("SELECT id FROM category WHERE code = 'ad_removal'"))
+    login(world.admin)
+
+    response = client.post(f"/admin/categories/{category}/edit",
+                           data={"name": "改过的名字", "activity_unit": "场",
+                                 "quantity_unit": "个"})
+    assert response.status_code == 302
+    assert db.session.get(Category, category).name == "改过的名字"
+    db.session.rollback()
+
+    # the table both snapshots hold alike was written: it goes back into each
+    _put_back(_databases, _cached_app)
+    assert [row[1:] for row in _rows("category")] == names
+    db.session.remove()
+    _databases.restore(_cached_app, world_state)
+    assert [row[1:] for row in _rows("category")] == names
+
+    # and renamed on the base by another process: back again when the world follows
+    _put_back(_databases, _cached_app)
+    _in_another_process(f"UPDATE category SET name = '又改了' WHERE id = {category}")
+    db.session.remove()
+    _databases.restore(_cached_app, world_state)
+    assert [row[1:] for row in _rows("category")] == names
