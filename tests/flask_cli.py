@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.deadlines import HUNG_SECONDS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -32,7 +34,7 @@ def _environment(url: str, env: dict | None) -> dict:
 
 
 def run_flask(url: str, *args: str, env: dict | None = None, input: str | None = None,
-              timeout: int = 300) -> subprocess.CompletedProcess:
+              timeout: int = HUNG_SECONDS) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", *args],
         cwd=ROOT, env=_environment(url, env), capture_output=True, text=True,
@@ -60,7 +62,7 @@ def _flask_main(environment: dict, args: tuple, stdout: str, stderr: str) -> Non
 
 
 def prepare_with_flask(url: str, *args: str, env: dict | None = None,
-                       timeout: int = 300) -> subprocess.CompletedProcess:
+                       timeout: int = HUNG_SECONDS) -> subprocess.CompletedProcess:
     """``flask --app wsgi *args`` on ``url`` as ``run_flask`` runs it, in a forked
     process (see the module's docstring): only to prepare a test's database."""
     import tempfile

@@ -17,12 +17,27 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import select
 
+from tests.deadlines import HUNG_SECONDS
+
+# SQLite: how long a racer waits for the write lock. The app's 15 s (README,
+# SQLITE_BUSY_TIMEOUT_MS) is when a member gets the "系统繁忙" page instead, tested with a
+# lock held past it (tests/security/test_errors.py). Here the racers queue for the lock
+# on purpose, and each one's first unit of work is a cold process's (its statements
+# compiled while it holds the lock: about ten times a warm one's CPU): on a saturated
+# machine the queue took longer than 15 s, and the last racer failed with "database is
+# locked" (docs/testing.md). Waiting longer weakens nothing a race test asserts: the
+# "database is locked" they exist to catch — a write begun deferred, a read transaction
+# turned writer after another committed — comes at once, without waiting (tested:
+# tests/services/test_waitlist_race.py fails with BEGIN instead of BEGIN IMMEDIATE).
+RACE_BUSY_TIMEOUT_MS = HUNG_SECONDS * 1000
+
 
 def race_app(url: str):
     from tracker import create_app
 
     return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
-                       "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
+                       "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False,
+                       "SQLITE_BUSY_TIMEOUT_MS": RACE_BUSY_TIMEOUT_MS})
 
 
 @contextmanager
@@ -51,7 +66,7 @@ def connect_then_wait(barrier) -> None:
 
     db.session.execute(select(1))
     db.session.rollback()
-    barrier.wait(timeout=120)
+    barrier.wait(timeout=HUNG_SECONDS)
 
 
 def act_in_turn(url: str, barrier, items: list, act, refusal: str | None = None) -> dict:
@@ -108,7 +123,7 @@ def shared_event():
     return process_context().Event()
 
 
-def run_racers(target, per_process: list[tuple], timeout: int = 300) -> list:
+def run_racers(target, per_process: list[tuple], timeout: int = HUNG_SECONDS) -> list:
     """Start ``target(*args, barrier, results)`` once per ``args`` in ``per_process``;
     each child puts one outcome on ``results``. Returns the outcomes."""
     ctx = process_context()
@@ -132,7 +147,7 @@ def run_racers(target, per_process: list[tuple], timeout: int = 300) -> list:
 
 
 HOLD_SECONDS = 1.5  # SQLite only: the first one's open transaction, once the second has started
-WAIT_DEADLINE_SECONDS = 60  # PostgreSQL: only stops a hung test
+WAIT_DEADLINE_SECONDS = HUNG_SECONDS  # PostgreSQL: only stops a hung test
 
 
 def _pg_backend_pid() -> int:
@@ -203,7 +218,7 @@ def ordered_actor(module: str, name: str, first: bool, url: str, ids: dict, acte
             postgres = db.engine.dialect.name == "postgresql"
             try:
                 if not first:
-                    acted.wait(timeout=60)
+                    acted.wait(timeout=HUNG_SECONDS)
                     started.set()
                 with unit_of_work():
                     if not first and postgres:
@@ -217,7 +232,7 @@ def ordered_actor(module: str, name: str, first: bool, url: str, ids: dict, acte
                             outcome["second_waited"] = _second_waits_for_me(mine, second_pid,
                                                                             done)
                         else:
-                            started.wait(timeout=60)
+                            started.wait(timeout=HUNG_SECONDS)
                             done.wait(timeout=HOLD_SECONDS)
                             outcome["second_waited"] = None
                 outcome["ok"] = True
@@ -256,8 +271,7 @@ def race_in_order(module: str, url: str, ids: dict, first: str, second: str, *,
     second_pid = ctx.Value("i", 0)
     outcomes = run_racers(ordered_actor,
                           [(module, first, True, url, ids, acted, started, done, second_pid),
-                           (module, second, False, url, ids, acted, started, done, second_pid)],
-                          timeout=120)
+                           (module, second, False, url, ids, acted, started, done, second_pid)])
     got = {o["name"]: o for o in outcomes}
     got[second]["waited"] = got[first].pop("second_waited", None)
     if second_waits and got[second]["waited"] is False:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import requests
 
+from tests.deadlines import HUNG_SECONDS
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -30,8 +32,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until(check, what: str, timeout: float = 60) -> None:
-    """Poll ``check()`` until true (the deadline only stops a hung start)."""
+def wait_until(check, what: str, timeout: float = HUNG_SECONDS) -> None:
+    """Poll ``check()`` until true (the deadline only stops a hung start: a gunicorn
+    loading the app took over a minute on a saturated machine, tests/deadlines.py)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

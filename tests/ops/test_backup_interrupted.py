@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.deadlines import HUNG_SECONDS
 from tests.flask_cli import ROOT, _environment, prepare_with_flask
 
 pytestmark = pytest.mark.sqlite_file
@@ -25,10 +26,11 @@ from pathlib import Path
 import tracker.ops.backup as backup
 
 real, dumped, output = backup._upload_files, Path(sys.argv[1]), sys.argv[2]
+pause = float(sys.argv[3])  # until the signal comes: longer than the test waits for it
 
 def paused(folder, names):
     dumped.touch()
-    time.sleep(120)
+    time.sleep(pause)
     return real(folder, names)
 
 backup._upload_files = paused
@@ -48,18 +50,19 @@ def test_a_backup_stopped_by_a_signal_leaves_no_dump(tmp_path, migrated_database
     backups.mkdir()
     with migrated_database("sqlite", "src") as url:
         process = subprocess.Popen(
-            [sys.executable, "-c", _PAUSED_BACKUP, str(dumped), str(backups / "t.tar.gz")],
+            [sys.executable, "-c", _PAUSED_BACKUP, str(dumped), str(backups / "t.tar.gz"),
+             str(HUNG_SECONDS)],
             cwd=ROOT, env=_environment(url, {"UPLOAD_FOLDER": str(tmp_path / "uploads")}),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
-            deadline = time.monotonic() + 120  # only stops a hung test
+            deadline = time.monotonic() + HUNG_SECONDS  # only stops a hung test
             while not dumped.exists() and process.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.05)
             assert dumped.exists(), process.communicate()[1][-2000:]
             [work] = _work_folders(backups)
             assert [p.name for p in work.iterdir()] == ["database.sqlite3"]  # the dump is there
             process.send_signal(signum)
-            _, stderr = process.communicate(timeout=60)
+            _, stderr = process.communicate(timeout=HUNG_SECONDS)
         finally:
             if process.poll() is None:
                 process.kill()

@@ -32,6 +32,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from tests import races
+from tests.deadlines import HUNG_SECONDS
 from tests.flask_cli import prepare_with_flask, run_flask
 from tests.scratch_app import engine_on, inside, scratch_app
 from tests.scratch_db import BACKENDS, fresh_database
@@ -153,7 +154,7 @@ def _count(url: str, sql: str) -> int:
 def _wait_for_approvals(url: str, at_least: int, writers) -> int:
     """Poll until the writers have approved ``at_least`` reports in all (not a timing
     assertion: the deadline only stops a hung test). Returns the audit rows then."""
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + HUNG_SECONDS
     while time.monotonic() < deadline:
         if _count(url, APPROVED) >= at_least:
             return _count(url, AUDITED)
@@ -249,7 +250,7 @@ def test_a_backup_under_load_restores_the_moment_it_was_taken(backend, tmp_path,
             outcomes = []
             for _ in writers:
                 try:
-                    outcomes.append(results.get(timeout=120))
+                    outcomes.append(results.get(timeout=HUNG_SECONDS))
                 except queue.Empty:
                     break
             for writer in writers:

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.dbstate import keep_out_of_gc
+from tests.deadlines import HUNG_SECONDS
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -44,7 +45,7 @@ def _start(tmp_path, **env) -> subprocess.Popen:
 def test_several_workers_with_per_process_counts_do_not_start(tmp_path):
     server = _start(tmp_path, GUNICORN_WORKERS="2", RATELIMIT_STORAGE_URI="memory://")
     try:
-        output, _ = server.communicate(timeout=60)
+        output, _ = server.communicate(timeout=HUNG_SECONDS)
     finally:
         server.kill()
     assert server.returncode != 0
@@ -68,19 +69,26 @@ def test_one_worker_with_per_process_counts_passes_the_check(tmp_path):
         _answers(port)
     finally:
         server.terminate()
-        lines += server.communicate(timeout=60)[0].splitlines(keepends=True)
+        lines += server.communicate(timeout=HUNG_SECONDS)[0].splitlines(keepends=True)
     assert any("Listening at" in line for line in lines), "".join(lines)
     assert not any("RATELIMIT_STORAGE_URI" in line for line in lines)
 
 
-def _answers(port: int, seconds: float = 30) -> None:
-    """Wait until the server answers an HTTP request (any status)."""
-    deadline = time.monotonic() + seconds
+def _answers(port: int, server: subprocess.Popen | None = None) -> None:
+    """Wait until the server answers an HTTP request (any status): refused until the
+    master listens (it loads the app first), then the one request waits in the queue
+    until a worker takes it (the master compiles the templates and forks it). Each
+    takes seconds of CPU, a minute or more on a saturated machine: the request used to
+    give up after 5 s and the wait after 30, so a slow start failed the test."""
+    deadline = time.monotonic() + HUNG_SECONDS
     while True:
         try:
             _answer(port, "/healthz")
             return
-        except OSError:
+        except ConnectionRefusedError:
+            if server is not None and server.poll() is not None:
+                pytest.fail("gunicorn stopped before it answered:\n"
+                            + server.communicate(timeout=HUNG_SECONDS)[0])
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
@@ -90,8 +98,8 @@ def _workers(master: int) -> set[str]:
     return set(Path(f"/proc/{master}/task/{master}/children").read_text().split())
 
 
-def _answer(port: int, path: str, timeout: float = 5) -> int:
-    """The status of one GET."""
+def _answer(port: int, path: str, timeout: float = HUNG_SECONDS) -> int:
+    """The status of one GET (``timeout``: only stops a hung test)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request("GET", path)
@@ -111,17 +119,18 @@ def test_the_app_is_loaded_once_and_replaced_workers_are_forked_ready(tmp_path):
                     GUNICORN_BIND=f"127.0.0.1:{port}",
                     GUNICORN_CMD_ARGS="--max-requests 3 --max-requests-jitter 0")
     try:
-        _answers(port)
+        _answers(port, server)
         maps = Path(f"/proc/{server.pid}/maps").read_text()
         assert "PIL/_imaging" in maps, "the master has not loaded the app"
         seen = set(_workers(server.pid))
         statuses = []
         for _ in range(12):
-            statuses.append(_answer(port, "/healthz", timeout=30))
+            # a replaced worker's first: the master forks it once the last one exits
+            statuses.append(_answer(port, "/healthz"))
             seen |= _workers(server.pid)
     finally:
         server.terminate()
-        output = server.communicate(timeout=60)[0]
+        output = server.communicate(timeout=HUNG_SECONDS)[0]
     assert statuses == [200] * 12, output
     assert len(seen) >= 3, f"workers were not replaced: {seen}\n{output}"
     # the master compiled the templates before it forked the first worker
@@ -136,11 +145,11 @@ def test_without_preload_the_master_does_not_load_the_app(tmp_path):
     server = _start(tmp_path, GUNICORN_WORKERS="1", RATELIMIT_STORAGE_URI="memory://",
                     GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_PRELOAD="0")
     try:
-        _answers(port)
+        _answers(port, server)
         maps = Path(f"/proc/{server.pid}/maps").read_text()
     finally:
         server.terminate()
-        output = server.communicate(timeout=60)[0]
+        output = server.communicate(timeout=HUNG_SECONDS)[0]
     assert "PIL/_imaging" not in maps
     assert "templates compiled" not in output
 
@@ -177,7 +186,7 @@ def test_a_worker_count_that_is_no_number_stops_gunicorn_naming_it(tmp_path, val
     the app's own number settings do (README, Configuration)."""
     server = _start(tmp_path, GUNICORN_WORKERS=value)
     try:
-        output, _ = server.communicate(timeout=60)
+        output, _ = server.communicate(timeout=HUNG_SECONDS)
     finally:
         server.kill()
     assert server.returncode != 0
@@ -221,7 +230,7 @@ def test_preload_is_an_on_off_setting_like_the_apps(monkeypatch, value, preload)
 def test_a_preload_word_neither_on_nor_off_stops_gunicorn_naming_it(tmp_path):
     server = _start(tmp_path, GUNICORN_PRELOAD="ture")
     try:
-        output, _ = server.communicate(timeout=60)
+        output, _ = server.communicate(timeout=HUNG_SECONDS)
     finally:
         server.kill()
     assert server.returncode != 0
@@ -243,7 +252,7 @@ def test_a_trusted_proxies_value_that_is_no_number_stops_gunicorn_naming_it(tmp_
     """`TRUSTED_PROXIES=no` was trusted by gunicorn (not "0") and refused by the app."""
     server = _start(tmp_path, TRUSTED_PROXIES="no")
     try:
-        output, _ = server.communicate(timeout=60)
+        output, _ = server.communicate(timeout=HUNG_SECONDS)
     finally:
         server.kill()
     assert server.returncode != 0

@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from tests.races import connect_then_wait, run_racers
+from tests.races import RACE_BUSY_TIMEOUT_MS, connect_then_wait, run_racers
 from tests.reminders.conftest import local, reminder_config
 from tests.scratch_db import BACKENDS, fresh_database
 
@@ -23,7 +23,8 @@ def _app(url: str, config: dict):
     from tracker import create_app
 
     return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
-                       "RATELIMIT_ENABLED": False, **config})
+                       "RATELIMIT_ENABLED": False,
+                       "SQLITE_BUSY_TIMEOUT_MS": RACE_BUSY_TIMEOUT_MS, **config})
 
 
 def _job(url: str, config: dict, now_iso: str, barrier, results) -> None:

@@ -19,6 +19,7 @@ from datetime import date
 
 import pytest
 
+from tests.deadlines import HUNG_SECONDS
 from tests.races import connect_then_wait, race_app, race_world, run_racers
 from tests.rollups.test_summary_race import submitted_yesterday
 from tests.scratch_db import BACKENDS, fresh_database
@@ -50,7 +51,7 @@ def _approve_two(url: str, first: int, second: int, reviewer_id: int, barrier,
             with unit_of_work():
                 approve_report(db.session.get(TaskReport, first), reviewer)
                 db.session.flush()
-                barrier.wait(timeout=60)
+                barrier.wait(timeout=HUNG_SECONDS)
                 approve_report(db.session.get(TaskReport, second), reviewer)
             outcome["ok"] = 1
             db.session.remove()

@@ -19,7 +19,7 @@ from tests import factories as f
 from tests.scratch_db import PG_URL
 from tracker import create_app
 from tracker.extensions import db
-from tracker.models import Assignment, Role
+from tracker.models import HOLDING, Assignment, Member, Role, Task, WaitlistEntry, WaitStatus
 from tracker.reference import ensure_categories
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -104,6 +104,61 @@ def test_a_claim_while_sqlite_is_locked_is_a_chinese_503_and_saves_nothing(tmp_p
         assert_nothing_written(task_id, member_id)
         # The lock gone, the same session works again.
         assert client.post(f"/tasks/{task_id}/claim").status_code == 302
+
+
+def _one_slot_held_by(task_id: int, member_id: int | None) -> None:
+    """The task down to one slot, claimed by ``member_id`` (or by a member of the same
+    unit when None: the task is full for the logged-in member)."""
+    from tracker.services import unit_of_work
+    from tracker.services.claims import claim_slot
+
+    task = db.session.get(Task, task_id)
+    member = db.session.get(Member, member_id) if member_id else f.member(
+        db.session.get(Member, task.created_by_id).unit)
+    task.slots = 1
+    db.session.commit()
+    with unit_of_work():
+        claim_slot(task, member)
+    db.session.remove()
+
+
+def _holds(task_id: int, member_id: int) -> bool:
+    db.session.remove()
+    return db.session.scalar(select(Assignment.status).where(
+        Assignment.task_id == task_id, Assignment.member_id == member_id)) in HOLDING
+
+
+def _waiting(task_id: int, member_id: int) -> bool:
+    db.session.remove()
+    return db.session.scalar(select(WaitlistEntry.status).where(
+        WaitlistEntry.task_id == task_id, WaitlistEntry.member_id == member_id)) == (
+        WaitStatus.waiting)
+
+
+@pytest.mark.sqlite_file
+@pytest.mark.parametrize("action", ["withdraw", "waitlist"])
+def test_a_withdrawal_or_a_waitlist_join_while_sqlite_is_locked_is_a_chinese_503(tmp_path,
+                                                                                 action):
+    """The two writes of tests/services/test_waitlist_race.py, sent by a member while
+    another writer holds SQLite's lock past SQLITE_BUSY_TIMEOUT_MS (there, racers queued
+    longer than the 15 s on a saturated machine): the member gets the 503 page, the
+    slot and the line are as they were, and the same tap works once the lock is gone."""
+    path = tmp_path / "locked.sqlite3"
+    with own_app(f"sqlite:///{path}", SQLITE_BUSY_TIMEOUT_MS=200) as (app, client, ids):
+        task_id, member_id = ids
+        with app.app_context():
+            _one_slot_held_by(task_id, member_id if action == "withdraw" else None)
+            tap = ((f"/tasks/{task_id}/withdraw", {"confirmed": "1"}) if action == "withdraw"
+                   else (f"/tasks/{task_id}/waitlist", {}))
+            with sqlite_locked(path):
+                refused = client.post(tap[0], data=tap[1])
+            assert_busy_page(refused)
+            assert _holds(task_id, member_id) == (action == "withdraw")
+            assert not _waiting(task_id, member_id)
+            assert db.session.get(Task, task_id).taken == 1
+            assert client.post(tap[0], data=tap[1]).status_code == 302
+            assert _holds(task_id, member_id) is False
+            assert _waiting(task_id, member_id) == (action == "waitlist")
 
 
 def test_the_error_page_reads_nothing_from_the_database(client, world, login, count_queries):

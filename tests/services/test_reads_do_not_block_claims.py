@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
+from tests.deadlines import HUNG_SECONDS
 from tests.races import connect_then_wait, run_racers, shared_event
 from tests.scratch_db import BACKENDS, fresh_database
 
@@ -43,7 +44,7 @@ def _reader(url: str, read_open, claimed, barrier, results) -> None:
             connect_then_wait(barrier)
             outcome["tasks"] = db.session.scalar(select(func.count()).select_from(Task))
             read_open.set()
-            outcome["claim_finished_during_read"] = claimed.wait(timeout=60)
+            outcome["claim_finished_during_read"] = claimed.wait(timeout=HUNG_SECONDS)
             outcome["still_in_read"] = db.session().in_transaction()
             db.session.rollback()
             db.session.remove()
@@ -68,7 +69,7 @@ def _claimant(url: str, task_id: int, member_id: int, read_open, claimed, barrie
         with app.test_request_context(f"/tasks/{task_id}/claim", method="POST"):
             app.preprocess_request()
             connect_then_wait(barrier)
-            read_open.wait(timeout=60)
+            read_open.wait(timeout=HUNG_SECONDS)
             try:
                 with unit_of_work():
                     claim_slot(db.session.get(Task, task_id), db.session.get(Member, member_id))
@@ -126,7 +127,7 @@ def test_a_long_read_does_not_delay_a_claim_in_another_process(backend, tmp_path
 
         outcomes = run_racers(_pair, [("reader", url, task_id, member_id, read_open, claimed),
                                       ("claimant", url, task_id, member_id, read_open, claimed)],
-                              timeout=120)
+                              timeout=HUNG_SECONDS)
         by_role = {o["role"]: o for o in outcomes}
         assert [e for o in outcomes for e in o["errors"]] == []
         assert by_role["claimant"]["claimed"] is True
