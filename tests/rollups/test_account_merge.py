@@ -475,3 +475,24 @@ def test_a_community_month_b_only_led_under_the_same_name_is_not_named(world, pa
 
     live = build_summary(2025, 11, community=world.community)
     assert final.changes(final.signed_copy(live), live) == []
+
+
+def test_another_units_month_is_named_only_for_the_activity_b_led(world, pair):
+    """B (typed 赵陆) led one approved activity of 县财政局 on 5 November; 县财政局's October
+    and November 月报 are both 已定稿. The merge rewrites the 组长 of November's 台账 only:
+    B's work (20 October) and roll are counted on 县统计局's roll, not 县财政局's, so
+    县财政局's October is not named."""
+    _unit, keep, drop, _item, _tasks = pair
+    drop.name = "赵陆"
+    other = f.unit("县财政局")
+    worker = f.member(other, name="孙八")
+    task = b.task_on(f.item(other, world.community, "environment_cleanup", year=2025),
+                     world.liaison, date(2025, 11, 5), leader=drop)
+    b.join(task, worker)
+    b.report(task, world.liaison)
+    for month in (10, 11):
+        final.finalize(world.admin, SummaryScope(unit_id=other.id), 2025, month)
+    db.session.commit()
+
+    assert [(m.unit_name, m.year, m.month) for m in merge.preview(keep, drop).final_months] == [
+        ("县财政局", 2025, 11)]

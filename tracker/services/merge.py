@@ -257,17 +257,20 @@ def _final_months(keep: Member, drop: Member, done_days: list[date],
     starts = [since for since, _u, _unit in stays] + done_days + [day for _u, _c, day in led]
     if not starts:
         return []
-    units = {keep.unit_id, drop.unit_id} | {unit for _s, _u, unit in stays} | {
-        unit for unit, _c, _d in led}
+    # the units whose roll B's work and stays are counted on; a unit of an activity B
+    # only led is named for that activity's month alone
+    rolls = {keep.unit_id, drop.unit_id} | {unit for _s, _u, unit in stays}
     first = max(min(starts), date(2000, 1, 1))
     worked = {(day.year, day.month) for day in done_days}
     led_months = {(unit, day.year, day.month) for unit, _c, day in led}
     months = []
-    for month in summary_notes.final_unit_months(units, first, local_today()):
+    for month in summary_notes.final_unit_months(rolls | {unit for unit, _c, _d in led},
+                                                 first, local_today()):
         following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-        if ((month.year, month.month) in worked
-                or (month.unit_id, month.year, month.month) in led_months
-                or _on_roll_at(stays, following - timedelta(days=1))):
+        counted_on_roll = month.unit_id in rolls and (
+            (month.year, month.month) in worked
+            or _on_roll_at(stays, following - timedelta(days=1)))
+        if counted_on_roll or (month.unit_id, month.year, month.month) in led_months:
             months.append(month)
     return months
 
