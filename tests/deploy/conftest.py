@@ -126,7 +126,7 @@ def stack():
             instances[name] = (server, port)
         for name, (server, port) in instances.items():
             s.wait_until(lambda port=port: s.http_ok(f"http://127.0.0.1:{port}/readyz"),
-                         f"gunicorn {name}", timeout=120)
+                         f"gunicorn {name}")
 
         fronts = (("nginx", {"port": http_port}, ["a", "b"]),
                   ("nginx-https", {"tls": tls}, ["d"]),

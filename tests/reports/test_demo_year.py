@@ -99,14 +99,14 @@ def test_last_years_participants_were_on_the_roll_that_day(seeded_demo):
             RollPeriod.member_id == member_id, *on_roll(world.unit.id, day))), (member_id, day)
 
 
-def test_the_signed_year_says_what_was_seeded(seeded_demo):
+def test_the_signed_year_says_what_was_seeded(mid_year, seeded_demo):
     """Worked out by hand from the demo's last year: 36 activities (per quarter two
     training and two briefing sessions 场, seven others 次), crews of 4+4+3+6+4+3+6+5+3 =
     38 a quarter for 2, 2, 2, 2, 4, 2, 3, 3, 2 hours (95 hours), everyone of the roll's
     28 in turn; the checklist's 15 items with a target (the budget apart), 11 of them met
     (not the briefing's 156 of 160 人次, 三区's ads 46 of 50 and stairwells 3 of 4, 一区's
     survey 2 of 3); four entries of 1,200 + 960.50 + 1,500 + 2,000 yuan against 8,000."""
-    today = timeutil.local_today()
+    today = mid_year
     world = seeded_demo(today)
     year = today.year - 1
     _note, (copy,) = _signed_year(world, year)
@@ -133,18 +133,28 @@ def test_the_signed_year_says_what_was_seeded(seeded_demo):
     assert "时序进度为" not in text  # a finished year
 
 
-@pytest.fixture(params=[1, 2], ids=["January", "February"])
-def early_in_the_year(request, monkeypatch):
-    """It is 10:00 on the 15th of January (February) of next year, Beijing time, for
-    the whole application: ``timeutil.utcnow`` and every tracker module's own name for
-    it."""
-    day = date(timeutil.local_today().year + 1, request.param, 15)
+def set_app_clock(monkeypatch, day: date) -> date:
+    """It is 10:00 on ``day``, Beijing time, for the whole application:
+    ``timeutil.utcnow`` and every tracker module's own name for it."""
     moment = datetime.combine(day, time(10), timeutil.LOCAL_TZ).astimezone(timezone.utc)
     original = timeutil.utcnow
     for name, module in list(sys.modules.items()):
         if name.split(".")[0] == "tracker" and getattr(module, "utcnow", None) is original:
             monkeypatch.setattr(module, "utcnow", lambda: moment)
     return day
+
+
+@pytest.fixture(params=[1, 2], ids=["January", "February"])
+def early_in_the_year(request, monkeypatch):
+    """The 15th of January (February) of next year."""
+    return set_app_clock(monkeypatch, date(timeutil.local_today().year + 1, request.param, 15))
+
+
+@pytest.fixture
+def mid_year(monkeypatch):
+    """15 June of next year: the demo's recent months (April to June) are all in the
+    year, so last year holds only what the demo seeds for it, whatever today's month."""
+    return set_app_clock(monkeypatch, date(timeutil.local_today().year + 1, 6, 15))
 
 
 def test_early_in_the_year_the_signed_year_includes_the_recent_months(

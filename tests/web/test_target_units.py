@@ -12,6 +12,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 
+import pytest
 from flask import g
 from sqlalchemy import select
 
@@ -136,6 +137,22 @@ def test_a_refused_item_form_keeps_the_visits_label(client, login, world):
     assert response.status_code == 200
     assert label_of_target(html) == "年度目标（户次）"
     assert 'value="十户"' in html and "每月一次" in html
+
+
+@pytest.mark.parametrize("posted", ["99999999999999999999999:beneficiaries",
+                                    "-1:beneficiaries", "x:beneficiaries"])
+def test_a_category_no_record_can_have_is_refused_on_the_form(client, login, world, posted):
+    """A posted category id the database's INTEGER cannot hold (or no id at all) is a
+    choice not on the list: the form says so on the same page, keeps what was typed,
+    and writes nothing — never a 500 from naming the target's unit."""
+    login(world.admin)
+    response = client.post("/admin/items/new", data={
+        "unit_id": world.unit.id, "community_id": world.community.id, "zone_id": "",
+        "category_id": posted, "year": str(TODAY.year), "target": "10",
+        "description": "每月一次"})
+    html = html_lib.unescape(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert "每月一次" in html and "请从列表中选择" in html
 
 
 def test_other_measures_keep_their_own_unit(client, login, world):

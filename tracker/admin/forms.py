@@ -367,10 +367,11 @@ def measure_label(category: Category, measure: TargetMeasure):
 
 
 def _category_measure(value) -> tuple[int | None, TargetMeasure | None]:
-    """'3:quantity' → (3, TargetMeasure.quantity); (None, None) when unreadable."""
+    """'3:quantity' → (3, TargetMeasure.quantity); (None, None) when unreadable, and
+    when the id is none a record can have (too large for the INTEGER: ``record_id``)."""
     category_id, _sep, measure = str(value or "").partition(":")
     try:
-        return int(category_id), TargetMeasure(measure)
+        return record_id(category_id), TargetMeasure(measure)
     except ValueError:
         return None, None
 
