@@ -86,6 +86,9 @@ def test_the_page_statements_for_an_admin_and_a_liaison(october, client, login, 
     db.session.commit()
     counts["liaison, a part"] = measure(october.liaison)
     assert {who: n <= BUDGET for who, n in counts.items()} == dict.fromkeys(counts, True), counts
+    # and today's exact counts (docs/performance.md, session 34): one more within the
+    # budget is still a change to look at
+    assert counts == {"admin": 5, "liaison, whole unit": 6, "liaison, a part": 6}
 
 
 def test_a_year_with_words_and_a_signed_year_within_the_budget(october, client, login,
@@ -126,6 +129,11 @@ def test_a_year_with_words_and_a_signed_year_within_the_budget(october, client, 
     counts = {(when, who): n for when, found in (("words", words), ("signed", signed))
               for who, (n, _page) in found.items()}
     assert {key: n <= BUDGET for key, n in counts.items()} == dict.fromkeys(counts, True), counts
+    # and today's exact counts (docs/performance.md, session 34): one more within the
+    # budget is still a change to look at
+    assert counts == {(when, who): 5 if who == "admin" else 6
+                      for when in ("words", "signed")
+                      for who in ("admin", "liaison, whole unit", "liaison, a part")}
     assert {who: "已定稿" in page and "人手不足" in page for who, (_n, page) in signed.items()} == {
         "admin": True, "liaison, whole unit": True, "liaison, a part": True}
     # the 定稿记录: the admin's and the whole unit's liaison's, not the part's
