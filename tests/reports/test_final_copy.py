@@ -41,7 +41,7 @@ from tracker.models import (
 )
 from tracker.reports.csv_export import render_csv
 from tracker.reports.summary import build_summary
-from tracker.reports.wording import WORDING_VERSION
+from tracker.reports.wording import MONTH_UNCHANGED_IN, WORDING_VERSION, written_as
 from tracker.permissions import managed_community_ids
 from tracker.services import ServiceError, unit_of_work
 from tracker.services import summary_notes, voiding
@@ -494,6 +494,11 @@ def test_the_changed_parts_are_named_in_the_language_of_the_page(client, login, 
 REWORDED = "定稿后系统更新，月报的写法有变化"
 
 
+# A release before today's whose 月报 was worded otherwise: the version before the
+# wording today's code writes the 月报 in (a later bump may have changed the 年度总结 alone)
+EARLIER_MONTH_WORDING = written_as(WORDING_VERSION, MONTH_UNCHANGED_IN) - 1
+
+
 def _as_an_earlier_release_kept_it(copy: SummaryCopy) -> str:
     """Make ``copy`` one kept by an earlier release that laid the 月报 out otherwise
     (its first table without its last column, as 附表 were before they gained
@@ -505,7 +510,7 @@ def _as_an_earlier_release_kept_it(copy: SummaryCopy) -> str:
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     copy.csv = out.getvalue().encode("utf-8-sig")
-    copy.wording_version = WORDING_VERSION - 1
+    copy.wording_version = EARLIER_MONTH_WORDING
     return rows[first][0]
 
 
@@ -537,7 +542,7 @@ def test_a_month_signed_in_an_earlier_wording_that_reads_the_same_says_nothing(
     query = unit_query(october)
     finalise(client, query)
     with unit_of_work():
-        db.session.scalar(select(SummaryCopy)).wording_version = WORDING_VERSION - 1
+        db.session.scalar(select(SummaryCopy)).wording_version = EARLIER_MONTH_WORDING
     page = client.get(f"/reports/?{query}").get_data(as_text=True)
     assert CHANGED not in page and REWORDED not in page
 
@@ -644,3 +649,19 @@ def test_the_years_reach_brings_the_liaisons_own_communities(october, count_quer
     assert [c.name for c in outside] == ["东门社区"]
     assert managed == expected
 
+
+
+def test_a_month_signed_before_a_change_of_the_years_words_alone_says_its_data_changed(
+        client, login, october):
+    """Wording 7 changed the 年度总结's words only (its targets in 户次 / 人次); the 月报
+    reads as in 6. A month signed by the release of wording 6 whose data then changes
+    says 「定稿后数据有变化」 — not that the difference may be one of wording, which would
+    hide a real change from the signer."""
+    login(october.admin)
+    query = unit_query(october)
+    finalise(client, query)
+    with unit_of_work():
+        db.session.scalar(select(SummaryCopy)).wording_version = 6
+        _fund_entry_in_an_earlier_month(october)
+    page = client.get(f"/reports/?{query}").get_data(as_text=True)
+    assert CHANGED in page and REWORDED not in page

@@ -18,7 +18,7 @@ import pytest
 from tests.reports.test_narrative import GOLDEN
 from tracker.reports.csv_export import render_csv
 from tracker.reports.summary import build_summary
-from tracker.reports.wording import WORDING_VERSION
+from tracker.reports.wording import MONTH_UNCHANGED_IN, WORDING_VERSION, YEAR_UNCHANGED_IN
 
 SIGNED = date(2022, 11, 3)
 
@@ -134,3 +134,15 @@ def test_a_change_of_the_annual_wording_bumps_the_wording_version():
     newest = max(ANNUAL_WORDINGS)  # the year may read as it did under a later 月报 bump
     assert newest <= WORDING_VERSION
     assert got == ANNUAL_WORDINGS[newest], BUMP
+
+
+def test_a_version_listed_as_leaving_a_document_unchanged_left_its_golden_text_alone():
+    """A version under ``MONTH_UNCHANGED_IN`` (``YEAR_UNCHANGED_IN``) has a signed month
+    (year) of the version before read as today's, so its change must not show in that
+    document's golden text: the digests here are the same as the version before's."""
+    for version in MONTH_UNCHANGED_IN:
+        assert WORDINGS[version] == WORDINGS[version - 1], version
+    for version in YEAR_UNCHANGED_IN:
+        assert ANNUAL_WORDINGS[version] == ANNUAL_WORDINGS[version - 1], version
+    # the 年度总结's 7 changed it, so it cannot be listed as leaving the year alone
+    assert ANNUAL_WORDINGS[7] != ANNUAL_WORDINGS[6] and 7 not in YEAR_UNCHANGED_IN

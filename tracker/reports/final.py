@@ -73,7 +73,7 @@ from .csv_export import render_csv
 from .exports import render_docx, render_xlsx
 from .summary import MonthlySummary, build_summary
 from .tables import DOCUMENT_LOCALE
-from .wording import WORDING_VERSION
+from .wording import MONTH_UNCHANGED_IN, WORDING_VERSION, YEAR_UNCHANGED_IN, written_as
 
 # ``year_words`` asked for no kept document (None is a reader: the county's, every community)
 NO_READER = object()
@@ -351,10 +351,12 @@ def changes(copy: KeptDocument, summary) -> list[str]:
 
 
 def reworded(copy: KeptDocument) -> bool:
-    """Whether ``copy`` was rendered in another wording of the 月报 than this code's
-    (kept by an earlier release): then what ``changes`` names may differ in wording
-    only, and is not evidence that the data changed."""
-    return copy.wording_version != WORDING_VERSION
+    """Whether ``copy`` was rendered in another wording of its document (the 月报, or
+    the 年度总结 for a ``YearCopy``) than this code's (kept by an earlier release): then
+    what ``changes`` names may differ in wording only, and is not evidence that the data
+    changed. A version that changed only the other document's words does not count."""
+    unchanged = YEAR_UNCHANGED_IN if isinstance(copy, YearCopy) else MONTH_UNCHANGED_IN
+    return written_as(copy.wording_version, unchanged) != written_as(WORDING_VERSION, unchanged)
 
 
 def _read(data: bytes) -> tuple[list[str], dict[str, list[list[str]]]]:

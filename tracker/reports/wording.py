@@ -10,6 +10,12 @@ was recorded), and when it is not this code's, the page says that the wording ch
 with a system update rather than that the data changed.
 
 The 年度总结's kept copies (``YearCopy``) record it too and are compared the same way.
+One number counts the wordings of both documents, so a bump for one of them leaves the
+other's words as they were: such a version is listed under the document it did not
+change (``MONTH_UNCHANGED_IN``, ``YEAR_UNCHANGED_IN``), and a copy of that document
+signed under the version before still reads as this code writes it (``written_as``) —
+a month signed before a change of the 年度总结 alone whose data then changes says
+「定稿后数据有变化」, not that the difference may be one of wording.
 
 Bump ``WORDING_VERSION`` with every change to what the 月报 or the 年度总结 says or how its text and
 tables are laid out (``narrative``, ``tables``, ``csv_export``, the document template):
@@ -45,3 +51,16 @@ WORDING_VERSION = 7
 #    户次 / 人次 (「慰问“空巢”老人目标10人次、完成15人次」), as the sum it is compared with
 #    is written: the 年度总结's 资源清单 sentence and its 附表“资源清单完成情况”; the 月报
 #    shows no target and reads as in 6
+
+# The versions whose change left a document's words as they were (the other document's
+# alone changed): tests/reports/test_wording_version.py checks them against its digests.
+MONTH_UNCHANGED_IN = frozenset({7})
+YEAR_UNCHANGED_IN: frozenset[int] = frozenset()
+
+
+def written_as(version: int, unchanged: frozenset[int]) -> int:
+    """The wording a document of ``version`` is written in: the last version at or
+    before it that changed that document's words."""
+    while version in unchanged:
+        version -= 1
+    return version
