@@ -4,6 +4,7 @@ batch, so more activities, months with work or communities add rows, not stateme
 from datetime import date, datetime, timedelta, timezone
 
 from tests import factories as f
+from tests.page_statements import page_statements
 from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, ReportStatus, SummaryScope, TaskReport
 from tracker.reports import annual_final
@@ -72,13 +73,8 @@ def test_the_page_statements_for_an_admin_and_a_liaison(october, client, login, 
     url = f"/reports/annual?unit={october.unit.id}&year=2022"
     counts = {}
 
-    def measure(who):
-        login(who)
-        client.get(url)  # warm: the session's first read of the menu lists
-        db.session.expire_all()
-        with count_queries() as q:
-            assert client.get(url).status_code == 200
-        return q.count
+    def measure(who) -> int:
+        return page_statements(client, login, count_queries, who, url)[0]
 
     counts["admin"] = measure(october.admin)
     counts["liaison, whole unit"] = measure(october.liaison)  # manages both communities
@@ -102,13 +98,7 @@ def test_a_year_with_words_and_a_signed_year_within_the_budget(october, client, 
     scope = SummaryScope(unit_id=october.unit.id)
 
     def measure(who) -> tuple[int, str]:
-        login(who)
-        client.get(url)  # warm: the session's first read of the menu lists
-        db.session.expire_all()
-        with count_queries() as q:
-            response = client.get(url)
-        assert response.status_code == 200
-        return q.count, response.get_data(as_text=True)
+        return page_statements(client, login, count_queries, who, url)
 
     def readers() -> dict:
         october.liaison.communities = [october.jiefang, october.jianshe]

@@ -2,6 +2,7 @@
 from datetime import datetime, timedelta, timezone
 
 from tests import factories as f
+from tests.page_statements import page_statements
 from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, ReportStatus, TaskReport
 from tracker.reports.summary import build_summary
@@ -49,13 +50,7 @@ def test_a_signed_months_page_within_the_budget(october, client, login, count_qu
     counts, pages = {}, {}
 
     def measure(who, label):
-        login(who)
-        client.get(url)  # warm: the session's first read of the menu lists
-        db.session.expire_all()
-        with count_queries() as q:
-            response = client.get(url)
-        assert response.status_code == 200
-        counts[label], pages[label] = q.count, response.get_data(as_text=True)
+        counts[label], pages[label] = page_statements(client, login, count_queries, who, url)
 
     measure(october.admin, "admin")
     measure(october.liaison, "liaison, whole unit")  # manages both communities
