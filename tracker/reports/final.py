@@ -67,7 +67,7 @@ from ..models import (
 from ..permissions import managed_community_ids
 from ..rollups.batch import Plan, plan, run
 from ..services import summary_notes
-from ..services.summary_notes import copy_within, current_copy
+from ..services.summary_notes import copy_within, current_copy, in_force
 from ..timeutil import local_today
 from .csv_export import render_csv
 from .exports import render_docx, render_xlsx
@@ -166,10 +166,10 @@ def words_and_signed_copy(scope: SummaryScope, year: int, month: int, reader: Me
     latest in force, shown; None when it covers a community beyond the reader) — in one
     statement, before the 月报 page's batch: the copy read after it put the page of a
     liaison over its budget of 6 (session 34)."""
-    in_force = and_(SummaryCopy.note_id == SummaryNote.id, SummaryNote.finalized_at.is_not(None),
-                    SummaryCopy.reopened_at.is_(None), copy_within(reader_reach(reader)))
+    served = and_(SummaryNote.finalized_at.is_not(None),
+                  in_force(SummaryNote.id, reader_reach(reader)))
     row = db.session.execute(
-        select(SummaryNote, SummaryCopy).outerjoin(SummaryCopy, in_force)
+        select(SummaryNote, SummaryCopy).outerjoin(SummaryCopy, served)
         .where(SummaryNote.scope_key == scope.key, SummaryNote.year == year,
                SummaryNote.month == month)
         .options(joinedload(SummaryNote.finalized_by), undefer(SummaryCopy.redacted_at))
@@ -207,9 +207,8 @@ def year_words(scope: SummaryScope, year: int, *, months: bool,
     if reader is not NO_READER:
         stmt = (stmt.add_columns(YearCopy)
                 .outerjoin(YearCopy, and_(
-                    YearCopy.note_id == YearNote.id, YearNote.finalized_at.is_not(None),
-                    YearCopy.reopened_at.is_(None),
-                    copy_within(reader_reach(reader), YearCopy, year_copy_community)))
+                    YearNote.finalized_at.is_not(None),
+                    in_force(YearNote.id, reader_reach(reader), YearCopy, year_copy_community)))
                 .options(undefer(YearCopy.redacted_at)).order_by(YearCopy.id))
     if months:
         stmt = (stmt.add_columns(SummaryNote, SummaryCopy)

@@ -346,6 +346,17 @@ def copy_within(managed: set[int] | None, copy=SummaryCopy, covers=summary_copy_
         covers.c.copy_id == copy.id, covers.c.community_id.not_in(managed)))
 
 
+def in_force(note_id, managed: set[int] | None, copy=SummaryCopy,
+             covers=summary_copy_community):
+    """SQL: ``copy`` is a document kept at a 定稿 of the note ``note_id`` (a value, or
+    a note's id column joined to), not re-opened since, that a reader of ``managed``
+    may be served (``copy_within``) — the one rule of which kept copy a page, a
+    download or a 年度总结 serves (``current_copy``, ``final.words_and_signed_copy``,
+    ``final.year_words``); the latest such copy is the one."""
+    return and_(copy.note_id == note_id, copy.reopened_at.is_(None),
+                copy_within(managed, copy, covers))
+
+
 def current_copy(note: SummaryWords | None, managed: set[int] | None = None,
                  copy=SummaryCopy, covers=summary_copy_community, *,
                  shown: bool = False) -> KeptDocument | None:
@@ -357,8 +368,7 @@ def current_copy(note: SummaryWords | None, managed: set[int] | None = None,
     a database of before that column (``KeptDocument.redacted_at``)."""
     if note is None or not note.final:
         return None
-    statement = (select(copy).where(copy.note_id == note.id, copy.reopened_at.is_(None),
-                                    copy_within(managed, copy, covers))
+    statement = (select(copy).where(in_force(note.id, managed, copy, covers))
                  .order_by(copy.id.desc()).limit(1))
     if shown:
         statement = statement.options(undefer(copy.redacted_at))
