@@ -442,3 +442,27 @@ def test_logins_failures_logouts_and_ends_are_audited_without_secrets(app, clien
     everything = " ".join(str(e.detail) for e in db.session.scalars(select(AuditEvent)))
     for secret in (BAD_PASSWORD, f.PASSWORD, token.split("|")[0]):
         assert secret not in everything
+
+
+def test_the_session_lookup_brings_a_liaisons_communities_in_its_one_statement(
+        world, count_queries):
+    """Every signed-in request looks its session up by the cookie's token
+    (``sessions.find_live``); a liaison's pages then ask which communities they manage.
+    Those come in the lookup's one statement, so no liaison page spends a statement of
+    its budget of 6 on them (the 摸排问题 register ran 7, docs/performance.md session 34)."""
+    from sqlalchemy import inspect
+
+    from tracker.permissions import managed_community_ids
+    from tracker.services.sessions import begin_session, find_live
+
+    world.liaison.communities = [world.community, world.other_community]
+    token = begin_session(world.liaison, device="test", remembered=False, address=None)
+    db.session.commit()
+    theirs = {world.community.id, world.other_community.id}
+    db.session.expunge_all()  # a new request: nothing of the liaison in memory
+    with count_queries() as q:
+        row, why = find_live(token)
+        managed = managed_community_ids(row.member)
+    assert why is None and "communities" not in inspect(row.member).unloaded
+    assert managed == theirs
+    assert q.count == 1, q.statements

@@ -82,9 +82,13 @@ def session_of(token: str | None) -> LoginSession | None:
 
 @functools.cache
 def _live_lookup():
-    """The session and its member by token hash: built once per process, since every
-    signed-in request runs it (building it cost as much as running it)."""
-    return (select(LoginSession).options(joinedload(LoginSession.member))
+    """The session and its member by token hash, with the communities a liaison
+    manages (``permissions.managed_community_ids``: every liaison page asks them, and a
+    statement of their own put a liaison's lists over the budget of 6; for anyone else
+    the outer join finds none): built once per process, since every signed-in request
+    runs it (building it cost as much as running it)."""
+    return (select(LoginSession)
+            .options(joinedload(LoginSession.member).joinedload(Member.communities))
             .where(LoginSession.token_hash == bindparam("token_hash")))
 
 
@@ -95,7 +99,8 @@ def find_live(token: str) -> tuple[LoginSession | None, str | None]:
     with its audit row, so the trail shows when it stopped counting."""
     if not token or len(token) > 100:
         return None, "unknown"
-    row = db.session.scalar(_live_lookup(), {"token_hash": hash_token(token)})
+    row = db.session.execute(_live_lookup(), {"token_hash": hash_token(token)}
+                             ).unique().scalar_one_or_none()
     if row is None:
         return None, "unknown"
     now = utcnow()
