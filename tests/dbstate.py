@@ -164,11 +164,15 @@ class Snapshot:
     day: object  # local_today() when taken
     sqlite: sqlite3.Connection | None = None
     pg_schema: str | None = None
-    pg_copied: frozenset[str] = frozenset()  # the tables that had rows
     # PostgreSQL: an md5 of each table's rows when taken (absent: the table was empty)
     pg_digests: dict[str, str] = field(default_factory=dict)
     pg_positions: tuple = ()  # (sequence, last_value, is_called)
     data: object = None  # what the builder returned (e.g. the world's ids)
+
+    @property
+    def pg_copied(self) -> frozenset[str]:
+        """The tables that had rows, copied into the snapshot's schema: those with a digest."""
+        return frozenset(self.pg_digests)
 
 
 # Statements that cannot change the data; anything else counts as a write (a CTE that
@@ -443,12 +447,13 @@ class WorkerDatabases:
         # may do that (then the restore is tests_put_back's); without replica mode the
         # owner of the tables turns their own triggers (the lists' version) off for the
         # restore, so they do not fire on rows the snapshot already holds.
+        copied = snapshot.pg_copied
         statements = [f'ALTER TABLE "{table}" DISABLE TRIGGER USER'
                       for table in self._pg_tables]
         statements += [f'DELETE FROM "{table}"' for table in reversed(self._pg_tables)]
         statements += [f'INSERT INTO "{table}" OVERRIDING SYSTEM VALUE '
                        f'SELECT * FROM "{snapshot.pg_schema}"."{table}"'
-                       for table in self._pg_tables if table in snapshot.pg_copied]
+                       for table in self._pg_tables if table in copied]
         statements += [f'ALTER TABLE "{table}" ENABLE TRIGGER USER'
                        for table in self._pg_tables]
         return statements
@@ -461,7 +466,7 @@ class WorkerDatabases:
         try:
             with cached.keeper.transaction(), cached.keeper.cursor() as cursor:
                 cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
-                copied, digests = [], {}
+                digests = {}
                 for table in self._pg_tables:
                     # A row's text is its every column in the type's own output, quoted
                     # where it holds a separator; sorted, so the digest is the content's,
@@ -472,7 +477,6 @@ class WorkerDatabases:
                     digest = cursor.fetchone()[0]
                     if digest is not None:
                         cursor.execute(f'CREATE TABLE {schema}."{table}" AS TABLE "{table}"')
-                        copied.append(table)
                         digests[table] = digest
                 positions = []
                 for sequence in self._pg_sequences:
@@ -486,7 +490,6 @@ class WorkerDatabases:
             self.state = None
             raise
         snapshot.pg_schema = name
-        snapshot.pg_copied = frozenset(copied)
         snapshot.pg_digests = digests
         snapshot.pg_positions = tuple(positions)
 
