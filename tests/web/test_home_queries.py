@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from tests import factories as f
+from tests.page_statements import page_statements
 from tests.web.manage_support import submitted_report
 from tests.web.test_progress_queries import grow
 from tracker.extensions import db
@@ -25,12 +26,7 @@ def more_tasks(w, n: int) -> None:
 
 
 def statements(client, login, member, count_queries) -> tuple[int, str]:
-    login(member)
-    client.get("/manage/")  # warm: first-request work is not the page's
-    with count_queries() as q:
-        response = client.get("/manage/")
-    assert response.status_code == 200
-    return q.count, response.get_data(as_text=True)
+    return page_statements(client, login, count_queries, member, "/manage/")
 
 
 def shown(page: str, heading: str) -> int:

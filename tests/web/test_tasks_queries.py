@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select
 
+from tests.page_statements import counted, warm
 from tracker.extensions import db
 from tracker.models import (
     Assignment,
@@ -98,16 +99,14 @@ def add_tasks(ids: dict, n: int, offset: int) -> None:
     db.session.commit()
 
 
-def measure(app, client, count_queries, ids) -> dict[str, int]:
+def measure(client, count_queries, ids) -> dict[str, int]:
     counts = {}
     for url in (u.format(**ids) for u in URLS):
-        client.get(url)  # the drop-downs read (and kept) before counting
-        # A fresh app context: a new session and no cached user, like a real request.
-        with app.app_context():
-            with count_queries() as q:
-                response = client.get(url)
+        warm(client, url)  # the drop-downs read (and kept) before counting
+        # an app context of its own: a new session and no cached user, like a real request
+        run, response = counted(client, count_queries, url)
         assert response.status_code == 200, url
-        counts[url] = q.count
+        counts[url] = len(run)
     return counts
 
 
@@ -115,13 +114,13 @@ def test_statement_count_does_not_grow_with_data(app, client, world, login, coun
     login(world.member)
     ids = ids_of(world)
     add_tasks(ids, 10, 0)
-    small = measure(app, client, count_queries, ids)
+    small = measure(client, count_queries, ids)
     # The pages did show the data (so the counts are of real work).
     page = client.get("/tasks/mine?tab=confirm").get_data(as_text=True)
     assert "past-0" in page
 
     add_tasks(ids, 990, 10)
-    large = measure(app, client, count_queries, ids)
+    large = measure(client, count_queries, ids)
     page = client.get("/tasks/").get_data(as_text=True)
     assert "第 1 / " in page  # many pages now
 
