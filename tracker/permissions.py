@@ -10,8 +10,8 @@ from .models import HOLDING, AssignmentStatus, Member, Role, Task, TaskStatus
 
 
 def manages_every_community(member: Member) -> bool:
-    """``managed_community_ids(member) is None``, asked without reading a liaison's
-    communities (the 年度总结 reads them with the year's reach, in one statement)."""
+    """``managed_community_ids(member) is None``, asked of the role alone, without a
+    liaison's communities (``summary_notes.may_see_in_part`` asks it first)."""
     return member.role == Role.admin
 
 

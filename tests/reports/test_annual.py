@@ -208,6 +208,42 @@ def test_a_liaison_of_every_community_of_the_year_sees_the_whole_unit(client, lo
         assert p.heading + p.text in plain(page)
 
 
+@pytest.mark.parametrize("part", [True, False])
+def test_a_liaisons_year_after_a_commit_earlier_in_the_request(client, login, october, part):
+    """The liaison's communities come with the session lookup; a request that commits
+    before the page is built — here the loader writing the session's last-seen time,
+    due every few minutes — expires them, and the page reads them again: the same part
+    of the unit, or the whole unit (session 35: the year's reach no longer reads them
+    itself). Run as production runs a request, in an app context of its own."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from tests.page_statements import own_app_context
+    from tracker.models import LoginSession
+    from tracker.timeutil import utcnow
+
+    october.liaison.communities = [october.jianshe] if part else [october.jiefang,
+                                                                  october.jianshe]
+    db.session.commit()
+    login(october.liaison)
+    long_ago = utcnow() - timedelta(hours=1)
+    db.session.execute(update(LoginSession).where(LoginSession.member_id == october.liaison.id)
+                       .values(last_seen_at=long_ago))
+    db.session.commit()
+    with own_app_context(client):
+        page = page_of(client, "/reports/annual?year=2022")
+    seen = db.session.scalars(db.select(LoginSession.last_seen_at)
+                              .where(LoginSession.member_id == october.liaison.id)).all()
+    assert all(when > long_ago for when in seen)  # the loader did write it first
+    if part:
+        assert "统计范围：建设路社区" in page
+        assert "县商务局（建设路社区）2022年社区共建工作总结" in page
+    else:
+        assert "统计范围" not in page
+        assert "县商务局2022年社区共建工作总结" in page
+
+
 @pytest.mark.parametrize("month", [1, 12])
 def test_one_month_of_the_year_beyond_a_liaison_makes_the_year_their_part(
         client, login, october, month):

@@ -67,9 +67,10 @@ def test_the_page_statements_for_an_admin_and_a_liaison(october, client, login, 
     """The 年度总结 page keeps the budget for each of its readers: an admin, a liaison
     who manages every community of the unit's year (``routes._annual_selection``: the
     whole unit, the admin's document, compared with its signed months) and a liaison
-    who sees a part of it. A liaison's communities come with the year's reach, and the
-    year's words with its signed months (session 34, "liaisonq"): they were a statement
-    each, 7 for a part and 8 for the whole unit."""
+    who sees a part of it, counted as production runs a request (tests/page_statements.py).
+    A liaison's communities come with the session lookup (session 35; with the year's
+    reach in session 34, "liaisonq"), and the year's words with its signed months: they
+    were a statement each, 7 for a part and 8 for the whole unit."""
     url = f"/reports/annual?unit={october.unit.id}&year=2022"
     counts = {}
 

@@ -31,7 +31,6 @@ from tracker.models import (
     Finding,
     FindingStatus,
     ReportStatus,
-    Role,
     SummaryCopy,
     SummaryNote,
     SummaryScope,
@@ -626,12 +625,14 @@ def test_right_after_seed_demo_nobody_is_told_last_months_data_changed(
         assert "（现行定稿）" in page and CHANGED not in page, who.name
 
 
-def test_the_years_reach_brings_the_liaisons_own_communities(october, count_queries):
-    """A liaison's communities come with the year's reach (``year_notes.year_outside``,
-    one statement: the 年度总结 page's budget, session 34): afterwards the liaison
-    manages what the relationship says — a community of theirs without any work that
-    year included — and the communities of the unit's work they do not manage are
-    named, as when their communities were read apart."""
+def test_the_years_reach_is_one_statement_and_the_liaisons_communities_their_own(
+        october, count_queries):
+    """The year's reach (``year_notes.year_outside``) is one statement: the liaison's
+    communities are what the relationship says, loaded on a page by the session lookup
+    (session 35: the reach no longer reads them itself). The communities of the unit's
+    work they do not manage are named, a community of theirs without any work that year
+    left out; and when a commit expired them (as a POST's, or the session's last-seen
+    write, does earlier in a request) they are read again, with the same answer."""
     from tracker.services import year_notes
 
     _work_in_a_third_community(october)
@@ -639,15 +640,14 @@ def test_the_years_reach_brings_the_liaisons_own_communities(october, count_quer
     october.liaison.communities = [october.jiefang, october.jianshe, quiet]
     db.session.commit()
     expected = sorted(c.id for c in october.liaison.communities)
-    db.session.expire_all()
     liaison, scope = october.liaison, SummaryScope(unit_id=october.unit.id)
-    assert liaison.role == Role.liaison  # the member read again, their communities not
-    with count_queries() as q:
+    db.session.commit()  # the liaison and their communities expired, as by a POST's commit
+    assert [c.name for c in year_notes.year_outside(liaison, scope, 2022)] == ["东门社区"]
+    assert sorted(managed_community_ids(liaison)) == expected
+    with count_queries() as q:  # their communities loaded, as the session lookup leaves them
         outside = year_notes.year_outside(liaison, scope, 2022)
-        managed = sorted(managed_community_ids(liaison))
     assert q.count == 1
     assert [c.name for c in outside] == ["东门社区"]
-    assert managed == expected
 
 
 

@@ -152,7 +152,7 @@ def _selection(month: tuple[int, int] | None = None, *, year: int | None = None)
     if unit is not None and community is None and actor.role != Role.admin:
         if month is not None:
             outside = summary_notes.outside_reach(actor, SummaryScope(unit.id), *month)
-        elif year is not None:  # the liaison's communities are read with it
+        elif year is not None:
             outside = year_notes.year_outside(actor, SummaryScope(unit.id), year)
         ids = None if outside == [] else reach_of(actor).community_ids
     return Selection(unit, community, ids, outside or [])

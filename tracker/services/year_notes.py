@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import inspect, or_, select
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import or_, select
 
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
@@ -31,7 +30,6 @@ from ..models import (
     SummaryScope,
     YearCopy,
     YearNote,
-    liaison_community,
     year_copy_community,
 )
 from ..timeutil import local_today
@@ -85,10 +83,9 @@ def year_outside(actor: Member, scope: SummaryScope, year: int,
     for a liaison who sees the whole unit's year (``summary_notes.may_see_in_part``, the
     月报's guard).
 
-    A liaison's own communities come in the same statement when they are not yet read,
-    and are kept as ``actor.communities`` (what ``permissions.managed_community_ids``
-    reads): the 年度总结 page needs them next — its part of the unit, its pickers, who
-    may write — and a statement of their own put it over its budget of 6 (session 34)."""
+    The liaison's own communities are ``actor.communities``: on a page they came with
+    the session lookup (``sessions._live_lookup``), so they cost no statement here; read
+    afresh after a commit expired them, or outside a request (session 35)."""
     if not may_see_in_part(actor, scope):
         return []
     today = today or local_today()
@@ -97,19 +94,8 @@ def year_outside(actor: Member, scope: SummaryScope, year: int,
                                   covers=year_copy_community)
     reached = [Community.id.in_(reach_community_ids(scope.unit_id, year, 1, through=last)),
                Community.id.in_(signed)]
-    reach = or_(*reached)
-    natural = (Community.sort_key, Community.id)
-    if actor.role == Role.liaison and "communities" in inspect(actor).unloaded:
-        mine = Community.id.in_(select(liaison_community.c.community_id)
-                                .where(liaison_community.c.member_id == actor.id))
-        rows = db.session.execute(select(Community, mine).where(or_(reach, mine))
-                                  .order_by(*natural)).all()
-        # as the relationship reads them (it orders by sort_key)
-        set_committed_value(actor, "communities", [c for c, managed in rows if managed])
-        # those only managed, not reached, are the actor's own: outside_of leaves them out
-        communities = [c for c, _managed in rows]
-    else:
-        communities = db.session.scalars(select(Community).where(reach).order_by(*natural))
+    communities = db.session.scalars(select(Community).where(or_(*reached))
+                                     .order_by(Community.sort_key, Community.id))
     return outside_of(actor, communities)
 
 
