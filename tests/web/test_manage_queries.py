@@ -172,3 +172,29 @@ def test_the_review_queue_asks_the_finalised_months_once_for_its_page(client, lo
     large, refused, offered = queue()
     assert (refused, offered) == (12, 6)
     assert large == small
+
+
+# The design's budget: at most 6 statements a page (docs/design.md), the same at 10× the data.
+BUDGET = 6
+
+
+def test_the_review_queue_within_the_budget(client, login, world, count_queries):
+    """待审核 keeps the budget for an admin and for a liaison, with 2 waiting reports and
+    with 20, each with three participants: the session lookup
+    (a liaison's communities with it), the page of reports each carrying the count of
+    them all (one statement: session 35, the liaison's queue ran 7), who holds a slot,
+    their namesakes, for a liaison the days a 已定稿 月报 closes to them, the menu's
+    counts."""
+    from tests.page_statements import page_statements
+
+    counts = {}
+    for reports, more in ((2, 2), (20, 18)):  # 20: ten times as many
+        _populate(world, more)
+        for who in ("admin", "liaison"):
+            counts[(who, reports)], page = page_statements(
+                client, login, count_queries, getattr(world, who), "/manage/reviews")
+            assert page.count("/approve") == reports, (who, reports)  # each card offers 通过
+    assert {key: n <= BUDGET for key, n in counts.items()} == dict.fromkeys(counts, True), counts
+    # and today's exact counts (docs/performance.md, session 35): one more within the
+    # budget is still a change to look at
+    assert counts == {("admin", 2): 5, ("admin", 20): 5, ("liaison", 2): 6, ("liaison", 20): 6}

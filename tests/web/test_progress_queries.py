@@ -171,3 +171,27 @@ def test_the_findings_register_pages_newest_first_and_counts_what_the_filter_fin
     unreported = q.FindingFilter(reach={world.community.id}, review=q.NOT_REPORTED)
     page = q.findings_page(unreported, 1, 10)
     assert (page.total, [f_.id for f_ in page.items]) == (2, newest_first[:2])
+
+
+# The design's budget: at most 6 statements a page (docs/design.md), the same at 10× the data.
+BUDGET = 6
+
+
+def test_the_findings_register_within_the_budget(client, login, world, count_queries):
+    """摸排问题 keeps the budget for a liaison and for an admin, with a small history and
+    ten times as much: the session lookup (a liaison's communities with it: session 34
+    measured 7 for a liaison before), the lists' version, the zones to filter by, the
+    page of findings, their count, the menu's counts."""
+    from tests.page_statements import page_statements
+
+    counts = {}
+    for n in (2, 20):
+        grow(world, n)
+        for who in ("admin", "liaison"):
+            counts[(who, n)], page = page_statements(
+                client, login, count_queries, getattr(world, who), "/progress/findings")
+            assert "破损道路" in page, (who, n)  # the findings listed
+    assert {key: n <= BUDGET for key, n in counts.items()} == dict.fromkeys(counts, True), counts
+    # and today's exact counts (docs/performance.md, session 35): one more within the
+    # budget is still a change to look at
+    assert counts == {(who, n): 6 for who in ("admin", "liaison") for n in (2, 20)}

@@ -129,20 +129,31 @@ def tasks_page(actor: Member, flt: TaskFilter, now: datetime, page: int, per_pag
 
 @functools.cache
 def _pending_statement(reach: str) -> Prepared:
-    """待审核: submitted reports with what their cards show, oldest first, and their
-    count; built once per reach, constants written out (as the 工作台's lists).
+    """待审核: submitted reports with what their cards show, oldest first, each row with
+    the count of them all; built once per reach, constants written out (as the 工作台's
+    lists). One statement, not a page and then a COUNT: a liaison's queue ran 7, one
+    over the budget of 6 (docs/performance.md, session 35)."""
+    return _reports_picked(reach, TaskReport.status == ReportStatus.submitted)
 
-    The task the reports are joined to for the conditions is the one loaded
-    (``contains_eager``), with its community, zone and category, and the submitter.
-    Joining the task a second time for it, with its leader and its report, made nine
-    tables, whose join order PostgreSQL took 15–20 ms to choose on every 待审核 page
-    (1M set), for 2 ms of running."""
-    waiting = [TaskReport.status == ReportStatus.submitted, *_in_reach(reach)]
-    listed = (_with_cards(select(TaskReport)).where(*waiting)
-              .order_by(TaskReport.submitted_at, TaskReport.id))
-    counted = (select(func.count(TaskReport.id))
-               .join(Task, Task.id == TaskReport.task_id).where(*waiting))
-    return Prepared(constants_written_out(limited(listed)), constants_written_out(counted))
+
+def _reports_picked(reach: str, *waiting) -> Prepared:
+    """The reports of ``reach`` meeting ``waiting``, oldest first: the page's reports
+    picked, and all of them counted (``COUNT(*) OVER ()``), from the review queue's
+    index first; then only those joined to what their cards show (joined before the
+    LIMIT: 10 ms of 12 at 1M, for the overdue ones). The task they are joined to is the
+    one loaded (``_with_cards``): joining it a second time, with its leader and its
+    report, made nine tables, whose join order PostgreSQL took 15–20 ms to choose on
+    every 待审核 page (1M set), for 2 ms of running."""
+    picked = limited(
+        select(TaskReport.id, func.count().over().label("total"))
+        .join(Task, Task.id == TaskReport.task_id)
+        .where(*waiting, *_in_reach(reach))
+        .order_by(TaskReport.submitted_at, TaskReport.id)
+    ).subquery()
+    return Prepared(constants_written_out(
+        _with_cards(select(TaskReport, picked.c.total).join(picked, picked.c.id == TaskReport.id))
+        .order_by(TaskReport.submitted_at, TaskReport.id)
+    ))
 
 
 def _with_cards(reports):
@@ -180,21 +191,10 @@ def overdue_reports(actor: Member, now: datetime, days: int, page: int, per_page
 
 @functools.cache
 def _overdue_statement(reach: str) -> Prepared:
-    """As ``_stale_statement``: the page's reports picked and all of them counted from
-    the review queue's index first, then only those joined to what their cards show
-    (joined before the LIMIT: 10 ms of 12 at 1M). Built once per reach, the cut-off a
-    parameter."""
-    picked = limited(
-        select(TaskReport.id, func.count().over().label("total"))
-        .join(Task, Task.id == TaskReport.task_id)
-        .where(*owed.submitted_before(bindparam("before", type_=TaskReport.submitted_at.type)),
-               *_in_reach(reach))
-        .order_by(TaskReport.submitted_at, TaskReport.id)
-    ).subquery()
-    return Prepared(constants_written_out(
-        _with_cards(select(TaskReport, picked.c.total).join(picked, picked.c.id == TaskReport.id))
-        .order_by(TaskReport.submitted_at, TaskReport.id)
-    ))
+    """As 待审核 (``_reports_picked``), of the reports waiting since before ``before``:
+    built once per reach, the cut-off a parameter."""
+    return _reports_picked(
+        reach, *owed.submitted_before(bindparam("before", type_=TaskReport.submitted_at.type)))
 
 
 def stale_tasks(actor: Member, now: datetime, page: int, per_page: int):
