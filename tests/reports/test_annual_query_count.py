@@ -65,7 +65,7 @@ BUDGET = 6
 
 def test_the_page_statements_for_an_admin_and_a_liaison(october, client, login, count_queries):
     """The 年度总结 page keeps the budget for each of its readers: an admin, a liaison
-    who manages every community of the unit's year (``routes._annual_selection``: the
+    who manages every community of the unit's year (``routes._selection`` for a year: the
     whole unit, the admin's document, compared with its signed months) and a liaison
     who sees a part of it, counted as production runs a request (tests/page_statements.py).
     A liaison's communities come with the session lookup (session 35; with the year's
@@ -160,3 +160,30 @@ def test_the_pages_batch_is_combined_once_and_reads_afresh(october, client, logi
     assert len(combined) == 1  # not combined again
     assert after != before
     assert build_annual(2022, unit=october.unit).figures.totals.activities == activities + 1
+
+
+def test_only_a_year_with_words_asks_for_its_finalisations(october, client, login, monkeypatch):
+    """The 定稿记录 (``annual_final.history_plan``) is read in the page's batch only for a
+    year with words: a year without has never been signed (a kept document belongs to
+    its words), and asked all the same it came back empty and was dropped."""
+    from tracker.rollups import batch
+
+    real = batch.combined
+    combined = []
+    monkeypatch.setattr(batch, "combined", lambda parts: combined.append(parts) or real(parts))
+    login(october.admin)
+    url = f"/reports/annual?unit={october.unit.id}&year=2022"
+
+    def asks_the_record() -> bool:
+        batch.forget_built()
+        combined.clear()
+        assert client.get(url).status_code == 200
+        (parts,) = combined
+        return any("year_copy" in str(part.compile(dialect=db.engine.dialect))
+                   for part in parts)
+
+    assert not asks_the_record()
+    with unit_of_work():
+        year_notes.save_year_notes(october.admin, SummaryScope(unit_id=october.unit.id), 2022,
+                                   "人手不足", "")
+    assert asks_the_record()

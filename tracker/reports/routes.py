@@ -131,7 +131,8 @@ def _selection(month: tuple[int, int] | None = None, *, year: int | None = None)
     """The unit and/or community asked for, within the actor's reach (else 404). A
     liaison's unit is narrowed to their communities when ``month`` of the unit
     reaches beyond them (``summary_notes.outside_reach``) — or, asked for a ``year``,
-    when a month of it does (``year_notes.year_outside``) — else it is the whole unit.
+    when a month of it or the year's signed document does (``year_notes.year_outside``:
+    every month begun at once, one statement) — else it is the whole unit.
     Without either it is narrowed; the 月报 page finds out in its batch whether the
     liaison covers the whole unit after all, and then widens it (``summary.as_whole``)."""
     actor = current_user
@@ -317,16 +318,6 @@ def participations_export():
 # --- 年度总结 ---------------------------------------------------------------------------
 
 
-
-def _annual_selection(year: int | None) -> Selection:
-    """``_selection`` for the year: a liaison who manages every community of each month
-    of the unit's year (``year_notes.year_outside``, the 月报's question asked of every
-    month begun and of the year's signed document at once, in one statement with the
-    liaison's communities) sees the whole unit, the admin's document; one who does not,
-    their part of it."""
-    return _selection(year=year)
-
-
 @bp.get("/annual")
 @staff_required
 def annual():
@@ -334,8 +325,8 @@ def annual():
     (the same ``_selection``: a liaison's unit is their communities' part of it, unless
     they manage every community of its year)."""
     year = parse_year(request.args.get("year", str(default_year())))
-    return _annual_page(_annual_selection(year if year is not None
-                                          and not is_future_year(year) else None))
+    return _annual_page(_selection(year=year if year is not None
+                                   and not is_future_year(year) else None))
 
 
 def _annual_page(selection: Selection, notes_form: AnnualNotesForm | None = None,
@@ -358,7 +349,10 @@ def _annual_page(selection: Selection, notes_form: AnnualNotesForm | None = None
         kept = words.kept
         summary = annual_plan(year, unit=selection.unit, community=selection.community,
                               community_ids=selection.community_ids, words=words)
-        history = annual_final.history_plan(selection.scope, year, current_user)
+        # 定稿记录: a year with no words has never been signed (a copy belongs to its
+        # note), so it asks for none
+        if words.note is not None:
+            history = annual_final.history_plan(selection.scope, year, current_user)
     units, communities, summary, history = run_together(
         active_units_plan(period) if seen_unit_ids(current_user) is None
         else constant([current_user.unit]),
@@ -381,9 +375,6 @@ def _annual_page(selection: Selection, notes_form: AnnualNotesForm | None = None
         final.mark_current(summary)
     if signed is not None and _current():
         signed = None
-    # 定稿记录: a year with no note has never been signed (a copy belongs to its note)
-    if summary is None or summary.note is None:
-        history = []
     return render_template(
         "reports/annual.html", history=history, form=form, summary=summary, query=query,
         monthly_query={k: v for k, v in query.items() if k != "year"},
@@ -416,7 +407,7 @@ def _year_of_document() -> int:
 @staff_required
 def annual_export(fmt: str):
     year = _year_of_document()
-    selection = _annual_selection(year)
+    selection = _selection(year=year)
     summary = build_annual(year, unit=selection.unit, community=selection.community,
                            community_ids=selection.community_ids)
     signed = annual_final.signed_year_copy(summary, current_user) if not _current() else None
@@ -433,7 +424,7 @@ def annual_signed_export(copy_id: int, fmt: str):
     """One document of the year's 定稿记录 as it was signed (in force or re-opened
     since): for an admin or a liaison who manages every community it covers."""
     year = _year_of_document()
-    kept = annual_final.kept_year_copy(_annual_selection(year).scope, year, copy_id,
+    kept = annual_final.kept_year_copy(_selection(year=year).scope, year, copy_id,
                                        current_user)
     if kept is None:
         abort(404)
@@ -445,7 +436,7 @@ def annual_signed_export(copy_id: int, fmt: str):
 @staff_required
 def save_annual_notes():
     year = _year_of_document()
-    selection = _annual_selection(year)
+    selection = _selection(year=year)
     form = AnnualNotesForm()
     refused: list[StaleEdit] = []
     done = form.validate_on_submit() and run_service(
@@ -467,7 +458,7 @@ def save_annual_notes():
 def _mark_year(service, done: str, form: ConfirmForm | None = None, **kwargs):
     """The year's 定稿 or 重新打开: a one-button POST, then back to the 年度总结."""
     year = _year_of_document()
-    selection = _annual_selection(year)
+    selection = _selection(year=year)
     if (form or ConfirmForm()).validate_on_submit() and run_service(
             None, service, current_user, selection.scope, year, **kwargs):
         flash(done, "success")
