@@ -99,19 +99,18 @@ def test_a_signed_month_changed_since_is_marked_and_named(client, login, october
 def test_a_liaison_who_sees_the_whole_unit_is_told_of_the_changed_month(
         client, login, october, count_queries):
     """The liaison of every community of the unit's year reads the admin's document:
-    its signed months are compared as on the admin's page (read with the year's words,
-    their liaison's communities with the year's reach: session 34), within the page's
-    budget of 6 statements; a liaison of a part compares none."""
+    its signed months are compared as on the admin's page (read with the year's words:
+    session 34), within the page's budget of 6 statements, counted as production runs a
+    request (tests/page_statements.py); a liaison of a part compares none."""
+    from tests.page_statements import page_statements
+
     sign_october_and_approve_the_pending(client, login, october)
     with unit_of_work():
         approve_report(october.tasks["待审核整治"].report, october.admin)
     url = f"/reports/annual?unit={october.unit.id}&year=2022"
-    login(october.liaison)  # manages both communities
-    page_of(client, url)
-    db.session.expire_all()
-    with count_queries() as q:
-        page = page_of(client, url)
-    assert q.count <= BUDGET
+    # the liaison manages both communities
+    statements, page = page_statements(client, login, count_queries, october.liaison, url)
+    assert statements <= BUDGET
     notice = re.search(r'<p class="notice"[^>]*data-figure="changed_months".*?</p>', page,
                        re.S).group(0)
     assert ">2022年10月</a>" in notice
