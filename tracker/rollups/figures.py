@@ -19,8 +19,6 @@ from datetime import date
 from sqlalchemy import distinct, extract, func, select
 
 from ..models import (
-    Category,
-    Community,
     CountedParticipation,
     CountedTask,
     ReportStatus,
@@ -291,28 +289,6 @@ def _category_rows(merged: dict, cats: list[CategoryRow], include_empty: bool,
                                     cat.quantity_unit, cat.beneficiary_unit, figs.official,
                                     figs.pending, distinct_served(named.get(cat.id))))
     return rows
-
-
-@dataclass(frozen=True)
-class CommunitySection:
-    community_id: int
-    community_name: str
-    section: Section
-    activities: int  # approved reports
-
-
-def activities_by_community_section_plan(scope: Scope) -> Plan:
-    """Where each section's official work took place: approved activities per
-    community and category section, by community name (one statement)."""
-    return plan(
-        select(CountedTask.community_id, Community.name, Category.section, func.count())
-        .join(Category, Category.id == CountedTask.category_id)
-        .join(Community, Community.id == CountedTask.community_id)
-        .where(CountedTask.report_status == ReportStatus.approved, *counted_task_conditions(scope))
-        .group_by(CountedTask.community_id, Community.name, Community.sort_key, Category.section)
-        .order_by(Community.sort_key, CountedTask.community_id),
-        shape=lambda rows: [CommunitySection(cid, name, Section(section), int(n))
-                            for cid, name, section, n in rows])
 
 
 # --- per month -------------------------------------------------------------------
