@@ -206,3 +206,17 @@ def test_the_year_with_one_month_unnamed_stays_visits(world):
     assert category_rows(year)["困难群众结对帮扶"][3] == "9户次"
     # May alone: its two activities name their households
     assert "结对帮扶困难群众3户（6户次）" in text_of(may(world))
+
+
+def test_the_month_and_year_pages_read_it(client, login, world):
+    three = households(world)
+    helped(world, "household_assistance", [(3, three), (3, three)])
+    login(world.admin)
+    for url in (f"/reports/?unit={world.unit.id}&month=2025-05",
+                f"/reports/annual?unit={world.unit.id}&year=2025"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.get_data(as_text=True)
+        assert "结对帮扶困难群众3户（6户次）" in page, url
+        assert ">3户（6户次）<" in page, url  # 分类统计's cell
+        assert "赵钱孙" not in page, url
