@@ -13,6 +13,7 @@ from tracker.formatting import (
     pending_sentence,
     per_unit,
     percent,
+    served,
     target_pace,
     target_unit,
     yuan,
@@ -56,6 +57,23 @@ def test_a_target_of_households_or_people_served_counts_visits(unit, measure, wr
     with the year's 受益 added up, so it and its progress are written 户次 / 人次."""
     assert target_unit(unit, measure) == written
     assert target_unit(unit, measure.value) == written  # as a row from the database
+
+
+@pytest.mark.parametrize("value, unit, activities, distinct, written", [
+    # one activity: its households / people, named or not
+    (5, "户", 1, 5, "5户"), (5, "户", 1, None, "5户"), (4, "人", 1, None, "4人"),
+    # a sum of several: visits, after the households / people when they are known
+    (6, "户", 2, 3, "3户（6户次）"), (5, "户", 2, 5, "5户（5户次）"),
+    (8, "人", 2, 4, "4人（8人次）"),
+    (6, "户", 2, None, "6户次"), (8, "人", 2, None, "8人次"),
+    # 人次 of trainees are visits already: nothing to count apart
+    (58, "人次", 2, 30, "58人次"),
+])
+def test_a_sum_of_households_or_people_served(value, unit, activities, distinct, written):
+    """docs/design.md, "Categories": 受益 in 户 or 人 over more than one activity is
+    written in visits, with the distinct households / people first when every activity
+    named its 服务对象 (``distinct``; None when one did not)."""
+    assert served(value, unit, activities, distinct) == written
 
 
 def test_the_pending_sentence():

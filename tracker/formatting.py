@@ -16,7 +16,9 @@ another:
   the document locale, keep 58人次;
 - a day in a table of one month's work: 11月3日 (the year is in the heading).
 
-A checklist target in 户 or 人 of beneficiaries is written 户次 / 人次 (``target_unit``).
+受益 in 户 or 人 over more than one activity is written 户次 / 人次, after the distinct
+households / people when every activity named them (「5户（60户次）」, ``served``); a
+checklist target in 户 or 人 of beneficiaries is written 户次 / 人次 (``target_unit``).
 Beside a yearly target it writes 时序进度 (the share of the period's year passed by the
 period's end, or by today while it runs, in Asia/Shanghai) and whether the target is
 ahead of it or behind (``target_pace``).
@@ -100,16 +102,38 @@ UNIT_WORDS = {
 }
 
 
-# 受益 in 户 or 人 says how many households or people one activity served. Nothing
-# records whether the next activity served the same ones (a report gives a number, and
-# a task's named 服务对象 are optional), so a sum over more than one activity counts
-# visits, not households: 户次 / 人次 (docs/design.md, "Categories").
+# 受益 in 户 or 人 says how many households or people one activity served. A report
+# gives a number, and a task's named 服务对象 are optional, so a sum over more than one
+# activity counts visits: 户次 / 人次 — and the households / people themselves only
+# when every activity of the sum named as many 服务对象 as its 受益 (``served``;
+# docs/design.md, "Categories").
 REPEATED = {"户": "户次", "人": "人次"}
 
 
 def served_unit(unit: str | None, activities: int) -> str | None:
     """The unit of a 受益 figure summed over ``activities`` approved reports."""
     return REPEATED.get(unit, unit) if unit and activities > 1 else unit
+
+
+def served_distinct(unit: str | None, activities: int, distinct: int | None) -> int | None:
+    """The households / people a sum of ``activities`` approved reports' 受益 is written
+    with, beside its 户次 / 人次: ``distinct`` (the distinct 服务对象 the activities name,
+    None unless every one of them names as many as its 受益: ``rollups.served``) for a
+    category in 户 or 人 over more than one activity; None where the sum is written
+    without them — one activity's 受益 is its households already."""
+    return distinct if distinct is not None and unit in REPEATED and activities > 1 else None
+
+
+def served(value: int, unit: str | None, activities: int, distinct: int | None = None) -> str:
+    """A category's 受益 over ``activities`` approved reports, the one way every text and
+    table writes it: one activity's in its unit (「5户」); a sum of more than one in visits
+    (「60户次」), after the households / people when they are known (``served_distinct``):
+    「5户（60户次）」."""
+    visits = amount(value, served_unit(unit, activities))
+    known = served_distinct(unit, activities, distinct)
+    if known is None:
+        return visits
+    return _("%(distinct)s（%(visits)s）", distinct=amount(known, unit), visits=visits)
 
 
 def target_unit(unit: str | None, measure) -> str | None:

@@ -18,7 +18,7 @@ from .formatting import (
     pending_sentence,
     per_unit,
     percent,
-    served_unit,
+    served,
     target_pace,
     target_unit,
     unit_word,
@@ -330,7 +330,7 @@ def page_scripts(html: str) -> dict[str, bool]:
 
 def register(app) -> None:
     app.jinja_env.filters.update(local_dt=local_dt, time_range=time_range, hours=hours, yuan=yuan,
-                                 percent=percent, amount=amount, per_unit=per_unit, served_unit=served_unit,
+                                 percent=percent, amount=amount, per_unit=per_unit, served=served,
                                  target_unit=target_unit,
                                  linkify=linkify, unit_word=unit_word, device=device_label,
                                  mask_phones=mask_phones)

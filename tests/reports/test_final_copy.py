@@ -652,11 +652,16 @@ def test_the_years_reach_is_one_statement_and_the_liaisons_communities_their_own
 
 
 def test_a_month_signed_before_a_change_of_the_years_words_alone_says_its_data_changed(
-        client, login, october):
+        client, login, october, monkeypatch):
     """Wording 7 changed the 年度总结's words only (its targets in 户次 / 人次); the 月报
     reads as in 6. A month signed by the release of wording 6 whose data then changes
-    says 「定稿后数据有变化」 — not that the difference may be one of wording, which would
-    hide a real change from the signer."""
+    under the release of wording 7 says 「定稿后数据有变化」 — not that the difference may
+    be one of wording, which would hide a real change from the signer. (Wording 8
+    changed the 月报's words too: today's release reads a copy of 6 as reworded.)"""
+    from tracker.reports import final
+
+    assert 7 in MONTH_UNCHANGED_IN
+    monkeypatch.setattr(final, "WORDING_VERSION", 7)  # the release of wording 7
     login(october.admin)
     query = unit_query(october)
     finalise(client, query)

@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 
 from ..models import Community, SummaryScope, Unit
 from ..rollups import Scope
-from ..rollups.batch import Plan, built_once, gather, run
+from ..rollups.batch import Plan, built_once, constant, gather, run
 from ..rollups.checklist import (
     resource_progress_by_category_plan,
     resource_progress_plan,
@@ -70,8 +70,10 @@ def _month_plan(year: int, month: int, by_month: Plan, part) -> Plan:
     scope = Scope(*month_bounds(year, month))  # unread: both reads are given
     return gather(
         figures_plan(scope, tasks=summed(per_category), members=members_plan(part, month=this)),
+        # a month's row gives no 受益 (``annual_tables._months_table``): no 服务对象 read
         figures_by_category_plan(scope, include_empty=False, tasks=per_category,
-                                 members=members_plan(part, "category", month=this)),
+                                 members=members_plan(part, "category", month=this),
+                                 named=constant({})),
         shape=lambda overall, categories: (overall.official,
                                            [c for c in categories if c.official.activities]))
 

@@ -47,10 +47,10 @@ from ..rollups.coverage import (
     unit_then,
 )
 from ..rollups.double import DoubleRow, double_progress_plan
+from ..rollups.categories import activities_by_community_section_plan
 from ..rollups.figures import (
     CategoryFigures,
     Pending,
-    activities_by_community_section_plan,
     figures_by_category_plan,
     figures_plan,
     pending_of,

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..i18n import month_name
 
-from ..formatting import amount, hours, pending_sentence, per_unit, served_unit, yuan
+from ..formatting import amount, hours, pending_sentence, per_unit, served, yuan
 from ..models import FUNDING_CODE, SURVEY_CODE, FindingKind, Section
 from ..reference import REFERENCE_NAMES
 from ..rollups.figures import CategoryFigures
@@ -70,8 +70,7 @@ def _activities(c: CategoryFigures) -> str:
 
 
 def _beneficiaries(c: CategoryFigures) -> str:
-    return amount(c.official.people_served,
-                  served_unit(c.beneficiary_unit, c.official.activities))
+    return served(c.official.people_served, c.beneficiary_unit, c.official.activities, c.served)
 
 
 def _source_worded(c: CategoryFigures) -> bool:

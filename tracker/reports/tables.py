@@ -33,6 +33,8 @@ from ..formatting import (
     per_unit,
     percent,
     rate_value,
+    served,
+    served_distinct,
     served_unit,
     yuan,
 )
@@ -153,6 +155,45 @@ class Count:
     @property
     def number_format(self) -> str:
         return f'0"{self.unit}"' if self.unit else "0"
+
+
+@dataclass(frozen=True)
+class Served(Count):
+    """A category's 受益 as ``formatting.served`` writes it: a count in its unit (「5户」,
+    「60户次」), or the households / people with the visits (「5户（60户次）」) — in Excel
+    the number of households (5), the visits shown beside it by the number format."""
+
+    activities: int = 1
+    distinct: int | None = None
+
+    @classmethod
+    def of(cls, c) -> "Served":
+        """The 受益 of a category's row (``rollups.figures.CategoryFigures``)."""
+        o = c.official
+        return cls(o.people_served, c.beneficiary_unit, activities=o.activities,
+                   distinct=c.served)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", served(self.value, self.unit, self.activities,
+                                                self.distinct))
+
+    @property
+    def known(self) -> int | None:
+        return served_distinct(self.unit, self.activities, self.distinct)
+
+    @property
+    def number(self) -> int:
+        known = self.known
+        return self.value if known is None else known
+
+    @property
+    def number_format(self) -> str:
+        known = self.known
+        if known is None:
+            shown = served_unit(self.unit, self.activities)
+            return f'0"{shown}"' if shown else "0"
+        # the households' number, the rest of the text as written (「户（60户次）」)
+        return '0"' + self.text.removeprefix(str(known)).replace('"', "") + '"'
 
 
 TYPED = (Hours, Yuan, Rate, Count, Day)
@@ -288,8 +329,7 @@ def category_table(s: MonthlyFigures) -> Table:
         by_category.rows.append([
             c.name, Count(o.activities, c.activity_unit),
             Count(o.quantity, c.quantity_unit) if c.quantity_unit else "—",
-            Count(o.people_served, served_unit(c.beneficiary_unit, o.activities))
-            if c.beneficiary_unit else "—",
+            Served.of(c) if c.beneficiary_unit else "—",
             o.person_times, o.members, Hours(o.minutes)])
     if s.categories:
         t = s.totals

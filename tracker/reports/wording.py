@@ -26,7 +26,7 @@ the same, and a bump would have every month signed before it say that a differen
 its data may be one of wording only (``final.reworded``).
 """
 
-WORDING_VERSION = 7
+WORDING_VERSION = 8
 # 1: the wording of the first copies that recorded it
 # 2: the 附表“责任区进展” counts an admin's own “双创” category (its 人次; its 完成数量 in a
 #    column 「其他“双创”工作」 in a month with such work)
@@ -51,6 +51,11 @@ WORDING_VERSION = 7
 #    户次 / 人次 (「慰问“空巢”老人目标10人次、完成15人次」), as the sum it is compared with
 #    is written: the 年度总结's 资源清单 sentence and its 附表“资源清单完成情况”; the 月报
 #    shows no target and reads as in 6
+# 8: 受益 in 户 or 人 summed over more than one activity gives the distinct households /
+#    people before the visits when every activity names as many 服务对象 as its 受益
+#    (「结对帮扶困难群众3户（6户次）」), in the text and 分类统计 of both documents; a sum
+#    with an activity that does not reads as in 7 (October 2022 and the 2022 年度总结,
+#    whose activities name no 服务对象)
 
 # The versions whose change left a document's words as they were (the other document's
 # alone changed): tests/reports/test_wording_version.py checks them against its digests.

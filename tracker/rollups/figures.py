@@ -19,8 +19,6 @@ from datetime import date
 from sqlalchemy import distinct, extract, func, select
 
 from ..models import (
-    Category,
-    Community,
     CountedParticipation,
     CountedTask,
     ReportStatus,
@@ -30,6 +28,7 @@ from ..formatting import served_unit
 from . import kept
 from .batch import Plan, built_once, gather, plan, run
 from .categories import CategoryRow, categories, categories_plan  # noqa: F401
+from .served import distinct_served, named_rows
 from .scope import (
     ONE,
     Scope,
@@ -200,6 +199,9 @@ class CategoryFigures:
     beneficiary_unit: str | None  # 受益's unit, or None
     official: Totals
     pending: Totals
+    # of a category in 户 or 人: the distinct 服务对象 its approved activities name, when
+    # every one names as many as its 受益 (``served.distinct_served``), else None
+    served: int | None = None
 
 
 UNIT_OF = {"activities": "activity_unit", "quantity": "quantity_unit",
@@ -256,22 +258,27 @@ def pending_of(rows: list[CategoryFigures]) -> Pending:
 
 
 def figures_by_category_plan(scope: Scope, *, include_empty: bool = True,
-                             tasks: Plan | None = None, members: Plan | None = None) -> Plan:
-    """Official and pending totals per category, in category order (three statements).
+                             tasks: Plan | None = None, members: Plan | None = None,
+                             named: Plan | None = None) -> Plan:
+    """Official and pending totals per category, in category order (four statements,
+    one page's batch).
 
     Categories without any figure are listed with zeros when ``include_empty`` (and
     when active), so a page always shows the same rows. ``tasks``, ``members``: the
-    same from reads the page shares (``rollups.shared``).
+    same from reads the page shares (``rollups.shared``); ``named``: the 服务对象 the
+    activities name (``served.named_rows``), ``constant({})`` for a page that shows no
+    category's 受益.
     """
     return gather(tasks or task_rows(scope, _by_category),
                   members or member_rows(scope, _by_category),
                   categories_plan(),
-                  shape=lambda tasks, members, cats: _category_rows(
-                      _merge(tasks, members), cats, include_empty))
+                  named or named_rows(scope),
+                  shape=lambda tasks, members, cats, named: _category_rows(
+                      _merge(tasks, members), cats, include_empty, named))
 
 
-def _category_rows(merged: dict, cats: list[CategoryRow], include_empty: bool
-                   ) -> list[CategoryFigures]:
+def _category_rows(merged: dict, cats: list[CategoryRow], include_empty: bool,
+                   named: dict) -> list[CategoryFigures]:
     rows = []
     for cat in cats:
         figs = merged.get((cat.id,))
@@ -280,30 +287,8 @@ def _category_rows(merged: dict, cats: list[CategoryRow], include_empty: bool
         figs = figs or Figures()
         rows.append(CategoryFigures(cat.id, cat.code, cat.name, cat.section, cat.activity_unit,
                                     cat.quantity_unit, cat.beneficiary_unit, figs.official,
-                                    figs.pending))
+                                    figs.pending, distinct_served(named.get(cat.id))))
     return rows
-
-
-@dataclass(frozen=True)
-class CommunitySection:
-    community_id: int
-    community_name: str
-    section: Section
-    activities: int  # approved reports
-
-
-def activities_by_community_section_plan(scope: Scope) -> Plan:
-    """Where each section's official work took place: approved activities per
-    community and category section, by community name (one statement)."""
-    return plan(
-        select(CountedTask.community_id, Community.name, Category.section, func.count())
-        .join(Category, Category.id == CountedTask.category_id)
-        .join(Community, Community.id == CountedTask.community_id)
-        .where(CountedTask.report_status == ReportStatus.approved, *counted_task_conditions(scope))
-        .group_by(CountedTask.community_id, Community.name, Community.sort_key, Category.section)
-        .order_by(Community.sort_key, CountedTask.community_id),
-        shape=lambda rows: [CommunitySection(cid, name, Section(section), int(n))
-                            for cid, name, section, n in rows])
 
 
 # --- per month -------------------------------------------------------------------

@@ -85,9 +85,9 @@ def _month_plan(scope: Scope):
     per_category = category_task_rows(scope)
     return gather(
         figures_plan(scope, tasks=summed(per_category)),
-        # the categories' activities only: their distinct members are not read
+        # the categories' activities only: their distinct members and 服务对象 are not read
         figures_by_category_plan(scope, include_empty=False, tasks=per_category,
-                                 members=constant({})),
+                                 members=constant({}), named=constant({})),
         shape=lambda month, rows: (month, per_unit(rows, "activities")))
 
 

@@ -81,9 +81,9 @@ def participation_conditions(scope: Scope) -> list:
     return _work_conditions(scope, CountedParticipation)
 
 
-def counted_task_conditions(scope: Scope) -> list:
-    """WHERE conditions on CountedTask for a scope."""
-    return _work_conditions(scope, CountedTask)
+def counted_task_conditions(scope: Scope, counted=CountedTask) -> list:
+    """WHERE conditions on CountedTask (or an alias of it, ``counted``) for a scope."""
+    return _work_conditions(scope, counted)
 
 
 def finding_conditions(scope: Scope) -> list:

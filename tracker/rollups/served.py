@@ -1,0 +1,78 @@
+"""The households and people a category's approved activities served, when they are known.
+
+A report's 受益 in 户 or 人 is a number typed for one activity; a task may also name
+its 服务对象 (``task_resident``: a 困难群众 record is a household, an 空巢老人 one a
+person). When every approved activity of a category in the scope names exactly as
+many 服务对象 as its 受益, the named ones are the households / people served, and
+those of several activities can be counted once each: 「结对帮扶困难群众5户（60户次）」.
+When one activity names none, or another number than its 受益, nothing says who it
+served, and the sum stays 户次 / 人次 alone — never a part counted as the whole
+(docs/design.md, "Categories"; written by ``formatting.served``).
+
+An erased resident keeps the rows that name it (``Resident.erased_at``), and an
+archived one is still a household served: both are counted, so the count never
+changes because of what became of a record afterwards.
+"""
+from __future__ import annotations
+
+from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy.orm import aliased
+
+from ..formatting import REPEATED
+from ..models import Category, CountedTask, ReportStatus, task_resident
+from .batch import Plan, plan
+from .scope import ONE, Scope, counted_task_conditions
+
+# the same table in the count of each activity's own 服务对象 (correlated per activity)
+_NAMED_HERE = task_resident.alias("named_here")
+
+
+def named_rows(scope: Scope) -> Plan:
+    """{category id: (approved activities, those naming their 服务对象, exactly as many
+    as their 受益, distinct 服务对象 named — None unless both counts agree)} of the
+    categories in 户 or 人 (one statement, a part of the page's batch).
+
+    The distinct 服务对象 are counted only for a category whose every activity names
+    them (a CASE evaluates its subquery only then): most sums have an activity that
+    names none, and the join of every activity with its 服务对象 cost ten times the
+    count of the activities (a county's year, ``bench``)."""
+    approved = CountedTask.report_status == ReportStatus.approved
+    counted = CountedTask.category_id.in_(
+        select(Category.id).where(Category.beneficiary_unit.in_(tuple(REPEATED))))
+    named = (select(func.count()).select_from(_NAMED_HERE)
+             .where(_NAMED_HERE.c.task_id == CountedTask.task_id)
+             .correlate(CountedTask).scalar_subquery())
+    # an activity naming none (受益 0 or not) says nothing of whom it served
+    as_named = and_(CountedTask.people_served > 0, named == CountedTask.people_served)
+    per_category = (
+        select(CountedTask.category_id.label("category_id"),
+               func.count().label("activities"),
+               func.count(case((as_named, ONE))).label("as_named"))
+        .where(approved, counted, *counted_task_conditions(scope))
+        .group_by(CountedTask.category_id)
+        .subquery())
+    other = aliased(CountedTask)
+    residents = (
+        select(func.count(distinct(task_resident.c.resident_id)))
+        .select_from(other)
+        .join(task_resident, task_resident.c.task_id == other.task_id)
+        .where(other.report_status == ReportStatus.approved,
+               other.category_id == per_category.c.category_id,
+               *counted_task_conditions(scope, other))
+        .scalar_subquery())
+    query = select(per_category.c.category_id, per_category.c.activities,
+                   per_category.c.as_named,
+                   case((per_category.c.as_named == per_category.c.activities, residents)))
+    return plan(query, shape=lambda rows: {
+        category: (int(activities), int(as_named), residents)
+        for category, activities, as_named, residents in rows})
+
+
+def distinct_served(counts: tuple | None) -> int | None:
+    """A category's distinct 服务对象 from its ``named_rows`` counts: known only when
+    every approved activity names as many as its 受益 (None otherwise, and without
+    activities)."""
+    if not counts:
+        return None
+    activities, as_named, residents = counts
+    return int(residents) if activities and as_named == activities else None
