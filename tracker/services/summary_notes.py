@@ -23,7 +23,7 @@ stays each summary's own is its period, its messages and its audit actions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from ..i18n import lazy_gettext as _l
 from sqlalchemy import Integer, and_, cast, exists, extract, or_, select, true
@@ -327,12 +327,14 @@ def refuse_unseen(note: SummaryWords, shown_words: str | None, stale) -> None:
         raise ServiceError(stale)
 
 
-def sign(actor: Member, note: SummaryWords, action: str, **audit) -> SummaryWords:
-    """Mark ``note`` 已定稿 by ``actor`` now, once every check has passed; audited as
-    ``action`` with ``audit``."""
-    note.finalized_at, note.finalized_by_id = utcnow(), actor.id
+def sign(actor: Member, note: SummaryWords, action: str, *, at: datetime | None = None,
+         **audit) -> SummaryWords:
+    """Mark ``note`` 已定稿 by ``actor`` now (``at``: then, the demo's signature of a
+    year in January, ``demo.seed_demo``), once every check has passed; audited as
+    ``action`` with ``audit``, the audit row dated as the signature."""
+    note.finalized_at, note.finalized_by_id = at or utcnow(), actor.id
     db.session.flush()
-    record(actor, action, note, **audit)
+    record(actor, action, note, **audit).created_at = note.finalized_at
     return note
 
 
