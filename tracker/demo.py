@@ -123,8 +123,10 @@ DOUBLE_WORK = {
                         (60, TargetMeasure.quantity), (3, 7)),
 }
 FUND_BUDGET_YUAN = 10_000
-# the day of January the admin signs last year's 年度总结 (``seed_demo``)
-YEAR_SIGNED_ON = 10
+# the day of January the admin signs last year's 年度总结 (``seed_demo``), and the day
+# of this month the liaison signed last month's 月报 (``_summary_words``): early in the
+# next, as an office does, and a year's December before the year
+YEAR_SIGNED_ON, MONTH_SIGNED_ON = 10, 5
 
 
 @dataclass
@@ -189,8 +191,14 @@ def seed_demo(today: date) -> DemoWorld:
     # own function, so the kept copy's 落款, its 定稿记录 and the audit row say that day
     signed_on = min(date(today.year, 1, YEAR_SIGNED_ON), today)
     finalize_year(world.admin, SummaryScope(unit_id=world.unit.id), today.year - 1,
-                  today=signed_on, signed_at=min(local_to_utc(_at(signed_on, 10)), utcnow()))
+                  today=signed_on, signed_at=_signed_at(signed_on))
     return world
+
+
+def _signed_at(day: date) -> datetime:
+    """When a document the demo signs on ``day`` was signed: 10:00 that day, or now
+    when that is earlier (the demo loaded on that very morning)."""
+    return min(local_to_utc(_at(day, 10)), utcnow())
 
 
 def _people_and_places(year: int) -> DemoWorld:
@@ -549,8 +557,9 @@ def _backfill_request(world: DemoWorld, today: date) -> None:
 
 
 def _summary_words(world: DemoWorld, today: date) -> None:
-    """Last month's 月报: the liaison writes 存在问题 and 下步打算 and marks it 已定稿;
-    this month's words are a draft."""
+    """Last month's 月报: the liaison writes 存在问题 and 下步打算 and marks it 已定稿
+    (dated the 5th of this month, or now when that is earlier); this month's words are
+    a draft."""
     unit = SummaryScope(unit_id=world.unit.id)
     last_year, last_month = (today.year - 1, 12) if today.month == 1 else (
         today.year, today.month - 1)
@@ -559,7 +568,8 @@ def _summary_words(world: DemoWorld, today: date) -> None:
                "建设路社区部分责任区牛皮癣反弹较快，需要反复清理。",
                "结合“双创”迎检安排周末分组清理，重点巩固一区、二区成果。\n"
                "继续做好“空巢”老人结对慰问和困难群众结对帮扶。")
-    finalize(world.liaison, unit, last_year, last_month, today=today)
+    finalize(world.liaison, unit, last_year, last_month, today=today,
+             signed_at=_signed_at(min(today.replace(day=MONTH_SIGNED_ON), today)))
     save_notes(world.liaison, unit, today.year, today.month,
                "摸排发现的部分问题移交后整改较慢。", "")
 

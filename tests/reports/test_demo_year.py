@@ -28,6 +28,8 @@ from tracker.models import (
     AuditEvent,
     ReportStatus,
     RollPeriod,
+    SummaryCopy,
+    SummaryNote,
     SummaryScope,
     Task,
     YearCopy,
@@ -223,6 +225,9 @@ def test_early_in_the_year_the_signed_year_includes_the_recent_months(
     page = client.get(f"/reports/?unit={world.unit.id}&month={last_month}").get_data(
         as_text=True)
     assert "（现行定稿）" in page and "定稿后数据有变化" not in page
+    # signed on the 5th, as an office signs a month early in the next: in January,
+    # last year's December before the year itself
+    assert _month_signed_on(world) == date(today.year, today.month, 5)
 
 
 def _months_table(text: str) -> list[list[str]]:
@@ -270,3 +275,19 @@ def test_in_any_month_last_year_is_whole_and_signed_in_january(
         AuditEvent.action == "finalize_year_summary")).all()
     assert timeutil.local_date(signing.created_at) == signed_on
     _reads_signed(client, login, world, year, signed_on)  # the 落款 among the rest
+    # last month's 月报, signed by the liaison early in this month (the 5th, or today)
+    assert _month_signed_on(world) == min(today.replace(day=5), today)
+
+
+def _month_signed_on(world) -> date:
+    """The day the demo's one 已定稿 月报 (last month's) was signed, by the note, its kept
+    copy and the audit row alike."""
+    (month,) = db.session.scalars(select(SummaryNote).where(
+        SummaryNote.finalized_at.is_not(None))).all()
+    (signing,) = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "finalize_summary")).all()
+    days = {timeutil.local_date(at) for at in (month.finalized_at, signing.created_at,
+                                               *db.session.scalars(select(SummaryCopy.finalized_at)
+                                                   .where(SummaryCopy.note_id == month.id)))}
+    assert len(days) == 1 and month.finalized_by_id == world.liaison.id
+    return days.pop()

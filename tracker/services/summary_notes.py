@@ -294,10 +294,13 @@ def outside_reach(actor: Member, scope: SummaryScope, year: int,
 
 
 def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
-             today: date | None = None, *, shown_words: str | None = None) -> SummaryNote:
+             today: date | None = None, *, shown_words: str | None = None,
+             signed_at: datetime | None = None) -> SummaryNote:
     """已定稿: the month's words are final (the 落款 carries this date). Only the
     whole unit's view may be finalised: a liaison who sees a part of the unit's month
     is refused. ``reports.final.finalize`` calls this and keeps the document.
+    ``signed_at``: the moment of the signature when it is not now — the demo's last
+    month, signed early in this one (``demo._summary_words``).
 
     Pressed on a page (``shown_words``: its ``notes_shown_key``), refused when the words
     stored now, under the month's lock, are not the ones that page showed
@@ -315,7 +318,8 @@ def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
         raise ServiceError(_l(
             "本单位本月还在%(names)s开展了工作，你负责的社区不包括这些社区，不能为全单位定稿；"
             "请单位管理员定稿。", names="、".join(c.name for c in missing)))
-    return sign(actor, note, "finalize_summary", scope=scope.key, year=year, month=month)
+    return sign(actor, note, "finalize_summary", at=signed_at, scope=scope.key, year=year,
+                month=month)
 
 
 def refuse_unseen(note: SummaryWords, shown_words: str | None, stale) -> None:
