@@ -11,8 +11,9 @@ each name their measure (the training's in 场, the funds' is the budget), the
 admin's and the liaison's accounts are off the roll (计入参与统计), and last month's
 summary has its 存在问题 and 下步打算 and is marked 已定稿.
 Last year is there too, small but whole (``_last_year``): its checklist, one approved
-activity per category a quarter, its funds, a survey's findings, its words, and the
-unit's 年度总结 signed by the admin — so a finished, 已定稿 year can be read.
+activity per category a quarter (every month of the year has some), its funds, a
+survey's findings, its words, and the unit's 年度总结 signed by the admin in January —
+so a finished, 已定稿 year can be read.
 The command is idempotent: a second run changes nothing.
 """
 from __future__ import annotations
@@ -82,7 +83,7 @@ from .reports.final import finalize
 from .services.summary_notes import save_notes
 from .services.tasks import TaskData, cancel_task, create_tasks, move_onto_year_items
 from .services.year_notes import save_year_notes
-from .timeutil import local_today, utcnow
+from .timeutil import local_to_utc, local_today, utcnow
 
 # bandit B105: the demo world only (seed-demo)
 DEMO_PASSWORD = "demo1234"  # nosec B105
@@ -122,6 +123,10 @@ DOUBLE_WORK = {
                         (60, TargetMeasure.quantity), (3, 7)),
 }
 FUND_BUDGET_YUAN = 10_000
+# the day of January the admin signs last year's 年度总结 (``seed_demo``), and the day
+# of this month the liaison signed last month's 月报 (``_summary_words``): early in the
+# next, as an office does, and a year's December before the year
+YEAR_SIGNED_ON, MONTH_SIGNED_ON = 10, 5
 
 
 @dataclass
@@ -180,10 +185,20 @@ def seed_demo(today: date) -> DemoWorld:
     world = _people_and_places(today.year)
     _activities(world, today, rng)
     _seed_extras(world, today, rng)
-    # the year signed last of all, once everything the demo holds of it is there
+    # the year signed last of all, once everything the demo holds of it is there, and
+    # dated as an office signs its 年度总结: in January (the 10th, or today when that is
+    # earlier), not whenever the demo happens to be loaded — through the 定稿 button's
+    # own function, so the kept copy's 落款, its 定稿记录 and the audit row say that day
+    signed_on = min(date(today.year, 1, YEAR_SIGNED_ON), today)
     finalize_year(world.admin, SummaryScope(unit_id=world.unit.id), today.year - 1,
-                  today=today)
+                  today=signed_on, signed_at=_signed_at(signed_on))
     return world
+
+
+def _signed_at(day: date) -> datetime:
+    """When a document the demo signs on ``day`` was signed: 10:00 that day, or now
+    when that is earlier (the demo loaded on that very morning)."""
+    return min(local_to_utc(_at(day, 10)), utcnow())
 
 
 def _people_and_places(year: int) -> DemoWorld:
@@ -542,8 +557,9 @@ def _backfill_request(world: DemoWorld, today: date) -> None:
 
 
 def _summary_words(world: DemoWorld, today: date) -> None:
-    """Last month's 月报: the liaison writes 存在问题 and 下步打算 and marks it 已定稿;
-    this month's words are a draft."""
+    """Last month's 月报: the liaison writes 存在问题 and 下步打算 and marks it 已定稿
+    (dated the 5th of this month, or now when that is earlier); this month's words are
+    a draft."""
     unit = SummaryScope(unit_id=world.unit.id)
     last_year, last_month = (today.year - 1, 12) if today.month == 1 else (
         today.year, today.month - 1)
@@ -552,7 +568,8 @@ def _summary_words(world: DemoWorld, today: date) -> None:
                "建设路社区部分责任区牛皮癣反弹较快，需要反复清理。",
                "结合“双创”迎检安排周末分组清理，重点巩固一区、二区成果。\n"
                "继续做好“空巢”老人结对慰问和困难群众结对帮扶。")
-    finalize(world.liaison, unit, last_year, last_month, today=today)
+    finalize(world.liaison, unit, last_year, last_month, today=today,
+             signed_at=_signed_at(min(today.replace(day=MONTH_SIGNED_ON), today)))
     save_notes(world.liaison, unit, today.year, today.month,
                "摸排发现的部分问题移交后整改较慢。", "")
 
@@ -681,7 +698,8 @@ def _last_year(world: DemoWorld, today: date, rng: random.Random) -> None:
     through the 定稿 button's own function (``annual_final.finalize_year``), so the kept
     copy is the one the app makes — last, after everything else the demo seeds: in
     January and February the demo's recent months reach into last year
-    (``_activities``), and the signed year includes them."""
+    (``_activities``), and the signed year includes them — and dated in January, as an
+    office signs it (``YEAR_SIGNED_ON``)."""
     year = today.year - 1
     items = _last_years_checklist(world, year)
     # in January and February the recent months' tasks of last year were put on this
@@ -692,13 +710,16 @@ def _last_year(world: DemoWorld, today: date, rng: random.Random) -> None:
     order = list(world.members)
     rng.shuffle(order)
     turn, findings = 0, []
+    # the days the demo already has an activity on: in January and February the recent
+    # months reach into last year's November (December), and a member on two activities
+    # at once would be refused — last year's keep to other days
+    busy = set(db.session.scalars(select(Task.service_date)
+                                  .where(Task.unit_id == world.unit.id)))
     for quarter in range(4):
         for i, (code, crew_size, hours, figures, zones) in enumerate(LAST_YEAR_WORK):
-            # spread over the quarter's months; the fourth quarter's in October, clear of
-            # November and December, which the recent months may reach into (January,
-            # February): a member on two activities at once would be refused
-            month = 10 if quarter == 3 else quarter * 3 + 1 + i % 3
-            day = date(year, month, 5 + 3 * i)
+            # spread over the quarter's three months, each year's month with some
+            day = _free_day(busy, date(year, quarter * 3 + 1 + i % 3, 5 + 3 * i))
+            busy.add(day)
             key = (DOUBLE if zones else PAIRED, zones[quarter] if zones else None, code)
             on_roll_then = _on_roll(world, day)
             crew = []
@@ -716,6 +737,14 @@ def _last_year(world: DemoWorld, today: date, rng: random.Random) -> None:
                   amount_fen=fen, purpose=purpose)
     save_year_notes(world.liaison, SummaryScope(unit_id=world.unit.id), year,
                     LAST_YEAR_PROBLEMS, LAST_YEAR_PLANS)
+
+
+def _free_day(busy: set[date], planned: date) -> date:
+    """``planned``, or the nearest day of its month not in ``busy`` (the earlier of two
+    as near), by the 29th: a survey's findings are handed over two days after, still in
+    the year."""
+    days = sorted(range(1, 30), key=lambda d: (abs(d - planned.day), d))
+    return next(day for day in (planned.replace(day=d) for d in days) if day not in busy)
 
 
 def _last_years_checklist(world: DemoWorld, year: int) -> dict:

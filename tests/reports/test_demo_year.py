@@ -7,6 +7,10 @@ whose text says what was seeded.
 """
 from __future__ import annotations
 
+import csv
+import functools
+import importlib
+import pkgutil
 import re
 import sys
 from collections import Counter
@@ -15,13 +19,17 @@ from datetime import date, datetime, time, timezone
 import pytest
 from sqlalchemy import select
 
+import tracker
 from tracker import timeutil
 from tracker.extensions import db
 from tracker.models import (
     Assignment,
     AssignmentStatus,
+    AuditEvent,
     ReportStatus,
     RollPeriod,
+    SummaryCopy,
+    SummaryNote,
     SummaryScope,
     Task,
     YearCopy,
@@ -45,10 +53,15 @@ def _signed_year(world, year: int):
     return note, copies
 
 
-def _reads_signed(client, login, world, year: int) -> str:
+def _dated(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _reads_signed(client, login, world, year: int, signed_on: date | None = None) -> str:
     """The 年度总结 page of ``year`` for the admin and for the liaison (who serves both
     communities the unit worked in: the whole unit's document), each showing the signed
-    copy with nothing changed since; the admin's document section."""
+    copy with nothing changed since (signed on ``signed_on``, when given: the notice and
+    the 定稿记录 say that day); the admin's document section."""
     from tracker.demo import DEMO_PASSWORD
 
     q = f"unit={world.unit.id}&year={year}"
@@ -56,19 +69,27 @@ def _reads_signed(client, login, world, year: int) -> str:
     for who in (world.admin, world.liaison):
         login(who, DEMO_PASSWORD)
         page = client.get(f"/reports/annual?{q}").get_data(as_text=True)
-        assert "本年度总结已定稿（局办公室管理员，" in page, who.name
+        on = "" if signed_on is None else signed_on.isoformat()
+        assert f"本年度总结已定稿（局办公室管理员，{on}" in page, who.name
+        assert f"第1次定稿：{on}" in page, who.name
         assert "以下是定稿时的年度总结" in page and "（现行定稿）" in page, who.name
         assert not [c for c in CHANGED if c in page], who.name
         assert 'data-figure="final_part"' not in page, who.name
         sections.append(document_section(page))
         # the live figures, as a download, are the kept copy line for line, under the
-        # title that says they are the current data
+        # title that says they are the current data, dated today (the kept copy: the
+        # day it was signed)
         copy = db.session.scalar(select(YearCopy))
         live = client.get(f"/reports/annual.csv?{q}&current=1")
         assert live.status_code == 200, who.name
         live_lines, kept_lines = (data.decode("utf-8-sig").splitlines()
                                   for data in (live.data, copy.csv))
         assert live_lines[0] == f"{kept_lines[0]}（当前数据，非定稿）", who.name
+        at = kept_lines.index(world.unit.name) + 1  # the 落款, under the signer
+        assert live_lines[at] == _dated(timeutil.local_today()), who.name
+        if signed_on is not None:
+            assert kept_lines[at] == _dated(signed_on), who.name
+        del live_lines[at], kept_lines[at]
         assert live_lines[1:] == kept_lines[1:], who.name
     assert sections[0] == sections[1]
     return sections[0]
@@ -133,9 +154,20 @@ def test_the_signed_year_says_what_was_seeded(mid_year, seeded_demo):
     assert "时序进度为" not in text  # a finished year
 
 
+@functools.cache
+def _every_tracker_module() -> None:
+    """Import all of tracker/, once: a module first imported while the clock is set
+    (the demo, its services) would keep that clock for good — ``from .timeutil import
+    utcnow`` binds what it finds, which no monkeypatch undoes — and seed the next
+    test's demo, of another day, at this one's hour."""
+    for found in pkgutil.walk_packages(tracker.__path__, "tracker."):
+        importlib.import_module(found.name)
+
+
 def set_app_clock(monkeypatch, day: date) -> date:
     """It is 10:00 on ``day``, Beijing time, for the whole application:
     ``timeutil.utcnow`` and every tracker module's own name for it."""
+    _every_tracker_module()
     moment = datetime.combine(day, time(10), timeutil.LOCAL_TZ).astimezone(timezone.utc)
     original = timeutil.utcnow
     for name, module in list(sys.modules.items()):
@@ -173,7 +205,10 @@ def test_early_in_the_year_the_signed_year_includes_the_recent_months(
         Task.service_date >= date(year, 10 + today.month, 1),
         Task.service_date <= date(year, 12, 31))).all()
     assert recent and all(t.resource_item.year == year for t in recent)
-    _reads_signed(client, login, world, year)
+    _reads_signed(client, login, world, year, date(today.year, 1, 10))
+    # its every month with activity: the fourth quarter seeded clear of the recent days
+    assert [row[0] for row in _months_table(copies[0].csv.decode("utf-8-sig"))[:12]
+            if row[1] == "—"] == []
     # the year counts every approved activity dated in it: the quarters' 36 and the
     # recent months' approved ones
     approved = [t for t in db.session.scalars(select(Task).where(
@@ -190,3 +225,69 @@ def test_early_in_the_year_the_signed_year_includes_the_recent_months(
     page = client.get(f"/reports/?unit={world.unit.id}&month={last_month}").get_data(
         as_text=True)
     assert "（现行定稿）" in page and "定稿后数据有变化" not in page
+    # signed on the 5th, as an office signs a month early in the next: in January,
+    # last year's December before the year itself
+    assert _month_signed_on(world) == date(today.year, today.month, 5)
+
+
+def _months_table(text: str) -> list[list[str]]:
+    """The rows of 附表1 分月统计 in a kept copy's .csv (the twelve months and 合计)."""
+    lines = text.splitlines()
+    start = lines.index("分月统计")  # the table's title, its headers under it
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.strip():
+            break
+        rows.append(next(csv.reader([line])))
+    return rows
+
+
+@pytest.fixture(params=range(1, 13), ids=lambda m: f"month{m:02}")
+def any_month(request, monkeypatch):
+    """The 15th of each month of next year — but the 5th of January, before the day an
+    office signs its 年度总结 (January's 15th and February's are
+    ``early_in_the_year``'s)."""
+    month = request.param
+    return set_app_clock(monkeypatch, date(timeutil.local_today().year + 1, month,
+                                           5 if month == 1 else 15))
+
+
+def test_in_any_month_last_year_is_whole_and_signed_in_january(
+        any_month, seeded_demo, client, login):
+    """Whatever month the demo is loaded in, last year's 分月统计 has activity in each of
+    its twelve months — the fourth quarter's in October, November and December, as the
+    other quarters are spread, not a year that stopped in October — and the year reads
+    as an office signs its 年度总结: in January, on the 10th (or today, when the demo is
+    loaded before then): the page's notice and 定稿记录, the kept copy's 落款 and the
+    audit trail say that day, and nothing has changed since."""
+    today = any_month
+    world = seeded_demo(today)
+    year = today.year - 1
+    signed_on = min(date(today.year, 1, 10), today)
+    note, (copy,) = _signed_year(world, year)
+    text = copy.csv.decode("utf-8-sig")
+    months = _months_table(text)
+    assert [row[0] for row in months] == [f"{year}年{m}月" for m in range(1, 13)] + ["合计"]
+    assert [row[0] for row in months[:12] if row[1] == "—" or int(row[2]) == 0] == []
+    assert timeutil.local_date(note.finalized_at) == signed_on
+    assert timeutil.local_date(copy.finalized_at) == signed_on
+    (signing,) = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "finalize_year_summary")).all()
+    assert timeutil.local_date(signing.created_at) == signed_on
+    _reads_signed(client, login, world, year, signed_on)  # the 落款 among the rest
+    # last month's 月报, signed by the liaison early in this month (the 5th, or today)
+    assert _month_signed_on(world) == min(today.replace(day=5), today)
+
+
+def _month_signed_on(world) -> date:
+    """The day the demo's one 已定稿 月报 (last month's) was signed, by the note, its kept
+    copy and the audit row alike."""
+    (month,) = db.session.scalars(select(SummaryNote).where(
+        SummaryNote.finalized_at.is_not(None))).all()
+    (signing,) = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "finalize_summary")).all()
+    days = {timeutil.local_date(at) for at in (month.finalized_at, signing.created_at,
+                                               *db.session.scalars(select(SummaryCopy.finalized_at)
+                                                   .where(SummaryCopy.note_id == month.id)))}
+    assert len(days) == 1 and month.finalized_by_id == world.liaison.id
+    return days.pop()

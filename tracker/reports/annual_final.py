@@ -8,7 +8,7 @@ with it (``final.changes``). Who may finalise and re-open, and when, is
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from ..models import Member, SummaryScope, YearCopy, YearNote, year_copy_community
 from ..rollups.batch import Plan, built_once
@@ -27,10 +27,14 @@ from .final import (
 
 
 def finalize_year(actor: Member, scope: SummaryScope, year: int, today: date | None = None,
-                  *, shown_words: str | None = None) -> YearNote:
+                  *, shown_words: str | None = None,
+                  signed_at: datetime | None = None) -> YearNote:
     """Mark the year 已定稿 (``year_notes.finalize_year``: who may, when; the words the
-    page showed) and keep the whole year's document as it now reads, in every format."""
-    note = year_notes.finalize_year(actor, scope, year, today, shown_words=shown_words)
+    page showed; ``signed_at``, a signature dated other than now: the demo's) and keep
+    the whole year's document as it now reads, in every format, its 落款 the day of the
+    signature."""
+    note = year_notes.finalize_year(actor, scope, year, today, shown_words=shown_words,
+                                    signed_at=signed_at)
     document = build_annual(year, **places(scope), today=today)
     keep_document(YearCopy, year_copy_community, note, document, actor,
                   covered(scope, year, 1, through=12))

@@ -83,12 +83,13 @@ HEADING = re.compile(r"^'?([一二三四五六七八九十]+、[^。]*)。")
 
 
 def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
-             today: date | None = None, *, shown_words: str | None = None) -> SummaryNote:
+             today: date | None = None, *, shown_words: str | None = None,
+             signed_at: datetime | None = None) -> SummaryNote:
     """Mark the month 已定稿 (``summary_notes.finalize``: who may, when; the words the
-    page showed, ``shown_words``) and keep the whole summary as it now reads, in every
-    format."""
+    page showed, ``shown_words``; ``signed_at``, a signature dated other than now: the
+    demo's) and keep the whole summary as it now reads, in every format."""
     note = summary_notes.finalize(actor, scope, year, month, today=today,
-                                  shown_words=shown_words)
+                                  shown_words=shown_words, signed_at=signed_at)
     keep(note, build_summary(year, month, **places(scope)), actor)
     return note
 

@@ -23,7 +23,7 @@ stays each summary's own is its period, its messages and its audit actions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from ..i18n import lazy_gettext as _l
 from sqlalchemy import Integer, and_, cast, exists, extract, or_, select, true
@@ -294,10 +294,13 @@ def outside_reach(actor: Member, scope: SummaryScope, year: int,
 
 
 def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
-             today: date | None = None, *, shown_words: str | None = None) -> SummaryNote:
+             today: date | None = None, *, shown_words: str | None = None,
+             signed_at: datetime | None = None) -> SummaryNote:
     """已定稿: the month's words are final (the 落款 carries this date). Only the
     whole unit's view may be finalised: a liaison who sees a part of the unit's month
     is refused. ``reports.final.finalize`` calls this and keeps the document.
+    ``signed_at``: the moment of the signature when it is not now — the demo's last
+    month, signed early in this one (``demo._summary_words``).
 
     Pressed on a page (``shown_words``: its ``notes_shown_key``), refused when the words
     stored now, under the month's lock, are not the ones that page showed
@@ -315,7 +318,8 @@ def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
         raise ServiceError(_l(
             "本单位本月还在%(names)s开展了工作，你负责的社区不包括这些社区，不能为全单位定稿；"
             "请单位管理员定稿。", names="、".join(c.name for c in missing)))
-    return sign(actor, note, "finalize_summary", scope=scope.key, year=year, month=month)
+    return sign(actor, note, "finalize_summary", at=signed_at, scope=scope.key, year=year,
+                month=month)
 
 
 def refuse_unseen(note: SummaryWords, shown_words: str | None, stale) -> None:
@@ -327,12 +331,14 @@ def refuse_unseen(note: SummaryWords, shown_words: str | None, stale) -> None:
         raise ServiceError(stale)
 
 
-def sign(actor: Member, note: SummaryWords, action: str, **audit) -> SummaryWords:
-    """Mark ``note`` 已定稿 by ``actor`` now, once every check has passed; audited as
-    ``action`` with ``audit``."""
-    note.finalized_at, note.finalized_by_id = utcnow(), actor.id
+def sign(actor: Member, note: SummaryWords, action: str, *, at: datetime | None = None,
+         **audit) -> SummaryWords:
+    """Mark ``note`` 已定稿 by ``actor`` now (``at``: then, the demo's signature of a
+    year in January, ``demo.seed_demo``), once every check has passed; audited as
+    ``action`` with ``audit``, the audit row dated as the signature."""
+    note.finalized_at, note.finalized_by_id = at or utcnow(), actor.id
     db.session.flush()
-    record(actor, action, note, **audit)
+    record(actor, action, note, **audit).created_at = note.finalized_at
     return note
 
 

@@ -17,7 +17,7 @@ the document at 定稿 (``YearCopy``). Finalising and re-opening are audited.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import or_, select
 
@@ -100,12 +100,14 @@ def year_outside(actor: Member, scope: SummaryScope, year: int,
 
 
 def finalize_year(actor: Member, scope: SummaryScope, year: int, today: date | None = None,
-                  *, shown_words: str | None = None) -> YearNote:
+                  *, shown_words: str | None = None,
+                  signed_at: datetime | None = None) -> YearNote:
     """已定稿: the year's words are final (the 落款 carries this date), as
     ``summary_notes.finalize`` marks a month: whoever may write them, once the year is
     over, from the whole unit's view only, the words the page showed
     (``shown_words``). ``reports.annual_final.finalize_year`` calls this and keeps the
-    document."""
+    document. ``signed_at``: the moment of the signature when it is not now — the demo
+    signs its last year as an office does, in January (``demo.seed_demo``)."""
     note = _locked_note(actor, scope, year)
     if note.final:
         raise ServiceError(_l("该年度总结已定稿。"))
@@ -118,7 +120,7 @@ def finalize_year(actor: Member, scope: SummaryScope, year: int, today: date | N
         raise ServiceError(_l(
             "本单位本年度还在%(names)s开展了工作，你负责的社区不包括这些社区，不能为全单位定稿；"
             "请单位管理员定稿。", names="、".join(c.name for c in missing)))
-    return sign(actor, note, "finalize_year_summary", scope=scope.key, year=year)
+    return sign(actor, note, "finalize_year_summary", at=signed_at, scope=scope.key, year=year)
 
 
 def current_year_copy(note: YearNote | None, managed: set[int] | None = None, *,
