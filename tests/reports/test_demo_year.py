@@ -242,9 +242,16 @@ def _months_table(text: str) -> list[list[str]]:
     return rows
 
 
-@pytest.fixture(params=range(1, 13), ids=lambda m: f"month{m:02}")
+# January and February: the recent months reach into last year's November / December;
+# from March on they are all in this year, so last year is seeded alike in every month
+# from March to December — its first and last stand for the rest (a demo seeding costs
+# a few seconds of a worker: issue 13).
+MONTHS_THAT_DIFFER = (1, 2, 3, 12)
+
+
+@pytest.fixture(params=MONTHS_THAT_DIFFER, ids=lambda m: f"month{m:02}")
 def any_month(request, monkeypatch):
-    """The 15th of each month of next year — but the 5th of January, before the day an
+    """The 15th of a month of next year — but the 5th of January, before the day an
     office signs its 年度总结 (January's 15th and February's are
     ``early_in_the_year``'s)."""
     month = request.param
