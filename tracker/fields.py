@@ -27,17 +27,33 @@ CHOOSE = _l("请从列表中选择。")  # a choice that is not one of the list'
 # What a whole-number field accepts: ASCII or full-width digits only. Not ``\d``, which
 # also matches other scripts' digits (「٣٠٠」 was saved as 300 while the form showed
 # something else: review "resources" #4), as money refuses them (``money._AMOUNT``).
-WHOLE_NUMBER = re.compile(r"[+-]?[0-9０-９]{1,12}")
+# Any number of digits: a number too long is still a whole number, refused by its
+# field's range (「请输入0到1000000之间的整数。」), not as if it were not one (review
+# "walk", #3).
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9０-９]+")
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 WHOLE_NUMBER_MESSAGE = _l("请输入整数（只能填写数字）。")
+# More significant digits than this is beyond every range a field checks (the widest,
+# a 资源清单 target's 100,000,000), so the number is read as ±10**BEYOND_DIGITS: the
+# range refuses it all the same, and no int of thousands of digits is built (``int()``
+# refuses 4,300+ digits with an English ValueError; nothing that long reaches the
+# database).
+BEYOND_DIGITS = 18
 
 
 def parse_whole_number(text: str) -> int:
     """What a whole-number field reads from ``text`` (stripped, not empty): an int, or
-    ValueError with the Chinese message when it is not ASCII or full-width digits."""
+    ValueError with the Chinese message when it is not ASCII or full-width digits. The
+    caller compares it with its range; a number of more than ``BEYOND_DIGITS`` digits
+    reads as one just as far out of it."""
     if not WHOLE_NUMBER.fullmatch(text):
         raise ValueError(WHOLE_NUMBER_MESSAGE)
-    return int(text.translate(_FULL_WIDTH_DIGITS))
+    digits = text.translate(_FULL_WIDTH_DIGITS)
+    sign = -1 if digits[0] == "-" else 1
+    digits = digits.lstrip("+-").lstrip("0") or "0"
+    if len(digits) > BEYOND_DIGITS:
+        return sign * 10 ** BEYOND_DIGITS
+    return sign * int(digits)
 
 # Number fields are text inputs with a numeric keyboard, never ``type=number``: a number
 # input drops what it cannot read, so a Chinese number pad's 「，」 or 「。」 for the

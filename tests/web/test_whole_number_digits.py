@@ -44,6 +44,27 @@ def test_a_whole_number_field_refuses_them_in_chinese(app):
         assert form.slots._value() == "٣"  # what was typed is shown again
 
 
+# A number of any length that is all digits is a whole number: a field refuses one too
+# long with its range, as it refuses 1000001 (review "walk", #3: 13 digits or more
+# were called 「请输入整数（只能填写数字）」).
+@pytest.mark.parametrize("typed", ["1000000000000", "9" * 20, "１" + "０" * 19, "-" + "9" * 30,
+                                   "9" * 5000],
+                         ids=["13 digits", "20 nines", "20 full-width", "-30 nines", "5000 nines"])
+def test_a_number_too_long_is_refused_by_the_range(app, typed):
+    class Slots(Form):
+        slots = WholeNumberField("名额", minimum=1, maximum=500)
+
+    with app.test_request_context(method="POST"):
+        form = Slots(formdata=MultiDict({"slots": typed}), meta={"csrf": False})
+        assert not form.validate()
+        assert form.slots.errors == ["请输入1到500之间的整数。"]
+        assert form.slots._value() == typed  # what was typed is shown again
+
+
+def test_leading_zeros_do_not_make_a_number_long(app):
+    assert parse_whole_number("0" * 30 + "12") == 12
+
+
 def add_item(client, world, target: str):
     cats = ensure_categories()
     db.session.commit()
