@@ -16,6 +16,7 @@ from wtforms import (DateField, HiddenField, SearchField, SelectField, SelectMul
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .formatting import hours as fmt_hours
 from .security import record_id_or_none
 from .services.cell_dates import NotADay, read_day
 
@@ -157,7 +158,13 @@ class WholeNumberField(StringField):
 
 
 class HoursField(StringField):
-    """服务时长 in hours, 0.5 h steps; ``data`` is a Decimal, never a float."""
+    """服务时长 in hours, 0.5 h steps; ``data`` is a Decimal, never a float.
+
+    The most it takes is the activity's length where its form knows it (the form's
+    ``activity_minutes``: ``claims.task_span_minutes`` of the task, or of the times
+    typed on the 补录 form), else 24 hours. The stricter limit is the one named: a
+    member told 「不能超过24小时」 for a 3-hour activity retyped 4 and was refused again
+    (review "walk", #4)."""
 
     def __init__(self, label=None, **kwargs):
         render_kw = {"type": "text", "inputmode": "decimal", "pattern": HOURS_PATTERN,
@@ -193,6 +200,11 @@ class HoursField(StringField):
             raise StopValidation(_l("请填写服务时长。"))
         if self.data <= 0:
             raise StopValidation(_l("服务时长须大于0。"))
+        limit = getattr(form, "activity_minutes", None)
+        if limit is not None and self.data * 60 > limit:
+            # the service's words (``claims.check_minutes``), said before it is reached
+            raise StopValidation(_l("服务时长不能超过活动时长（%(hours)s小时）。",
+                                    hours=fmt_hours(limit)))
         if self.data > MAX_HOURS:
             raise StopValidation(_l("服务时长不能超过24小时。"))
         if self.data % HALF_HOUR != 0:

@@ -53,9 +53,10 @@ def test_confirm_records_whole_minutes(client, world, login, typed):
     ("-1", "服务时长须大于0"),
     ("0.3", "0.5小时的整数倍"),
     ("1.25", "0.5小时的整数倍"),
-    ("25", "服务时长不能超过24小时"),
-    ("99999999999999999999", "服务时长不能超过24小时"),
-    ("3", "不能超过活动时长（2.0小时）"),  # the task lasted two hours
+    # the task lasted two hours: its length is the limit named, above 24 too
+    ("25", "不能超过活动时长（2.0小时）"),
+    ("99999999999999999999", "不能超过活动时长（2.0小时）"),
+    ("3", "不能超过活动时长（2.0小时）"),
 ])
 def test_bad_hours_are_refused_on_the_same_form(client, world, login, typed, message):
     login(world.member)

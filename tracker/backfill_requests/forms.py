@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..fields import NOTE_MAX, ChoiceField, HoursField, LocalDateField, strip_text
 from ..services.backfill_requests import REASON_MAX
+from ..services.claims import task_span_minutes
 from ..timeutil import to_local
 
 
@@ -35,10 +36,20 @@ class RequestForm(Form):
     note = _area(_l("备注"), NOTE_MAX)
 
     def set_choices(self, communities, tasks) -> None:
+        self._spans = {t.id: task_span_minutes(t) for t in tasks}
         self.community.choices = [("", _l("请选择"))] + [(c.id, c.name) for c in communities]
         self.task.choices = [("", _l("不选"))] + [
             (t.id, f"{to_local(t.starts_at):%m-%d} {t.title}（{t.community.name}）")
             for t in tasks]
+
+
+    @property
+    def activity_minutes(self) -> int | None:
+        """The chosen task's length (HoursField's limit, as ``ask_backfill`` holds it);
+        None without a task: then 24 hours."""
+        if self.task.errors or self.task.data is None:
+            return None
+        return getattr(self, "_spans", {}).get(self.task.data)
 
 
 class FindTasksForm(Form):

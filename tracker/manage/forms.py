@@ -20,6 +20,7 @@ from ..names import choices_with_unit
 from ..onsite.forms import ACCEPT
 from ..services import ServiceError
 from ..services.backfill import BackfillData, Participant, parse_findings
+from ..services.claims import span_minutes
 from ..services.cell_dates import NotADay, read_moment
 from ..services.photos import MAX_PHOTOS_PER_TASK
 from ..services.residents import category_serves_residents
@@ -254,6 +255,7 @@ class CorrectHoursForm(Form):
 
     hours = HoursField(_l("正确的服务时长（小时）"))
     reason = _text(_l("改正的原因"), _l("请填写改正的原因。"), 200)
+    activity_minutes: int | None = None  # the task's length (HoursField's limit), set by the view
     # the hours the page named (``claims.minutes_shown_key``): typed against them, the
     # correction is refused when another corrected them since
     shown = VersionField()
@@ -434,6 +436,16 @@ class BackfillForm(Form):
             return
         _as_validation(check_times, self.starts_at.data, field.data)
 
+    @property
+    def activity_minutes(self) -> int | None:
+        """The length of the activity as typed (each hours field's limit, as the service
+        will hold it: ``claims.task_span_minutes``), once its times were accepted —
+        the hours fields come after them."""
+        starts, ends = self.starts_at.data, self.ends_at.data
+        if starts is None or ends is None or self.starts_at.errors or self.ends_at.errors:
+            return None
+        return span_minutes(starts, ends)
+
     def validate_participants(self, field):
         if not field.data:
             raise ValidationError(_l("请至少选择一名参加人员。"))
@@ -449,3 +461,4 @@ class AddParticipantForm(Form):
 
     member = ChoiceField(_l("党员"), message=_l("请从列表中选择要添加的党员。"))
     hours = OptionalHoursField(_l("服务时长（小时）"), render_kw={"placeholder": _l("默认为活动时长")})
+    activity_minutes: int | None = None  # the task's length (HoursField's limit), set by the view

@@ -172,6 +172,7 @@ def add_participant(task_id: int):
     """添加遗漏的参加人员 of an approved activity (``backfill.add_forgotten_participant``)."""
     task = _managed_task(task_id)
     form = AddParticipantForm()
+    form.activity_minutes = task_span_minutes(task)
     context = _task_page(task, add=form)
     if not form.validate():
         return _render_task(context)
@@ -247,6 +248,7 @@ def correct_hours(assignment_id: int):
     # the hours the page names as 现在的 (``minutes_shown_key``): a correction typed
     # against them is refused when another corrected them since
     form = CorrectHoursForm(data={"shown": minutes_shown_key(assignment)})
+    form.activity_minutes = task_span_minutes(task)
     refused: list = []
     if form.validate_on_submit() and run_service(
             form, stale_aware(refused, correct_minutes), assignment, _actor(),

@@ -390,7 +390,13 @@ def confirm_refusal(assignment: Assignment):
 
 def task_span_minutes(task: Task) -> int:
     """The task's length rounded up to the next half hour: the most one can serve."""
-    span = int((task.ends_at - task.starts_at).total_seconds() // 60)
+    return span_minutes(task.starts_at, task.ends_at)
+
+
+def span_minutes(starts, ends) -> int:
+    """The length from ``starts`` to ``ends`` rounded up to the next half hour, at most
+    24 hours (``task_span_minutes``; the 补录 form's typed times too)."""
+    span = int((ends - starts).total_seconds() // 60)
     return min(MAX_MINUTES, -(-span // MINUTE_STEP) * MINUTE_STEP)
 
 

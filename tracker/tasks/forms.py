@@ -60,6 +60,7 @@ class ConfirmForm(Form):
         _l("服务时长（小时）"),
         description=_l("按实际参加的时间填写，以0.5小时为单位，例如 1.5。"),
     )
+    activity_minutes: int | None = None  # the task's length (HoursField's limit), set by the view
 
 
 class ReportForm(Form):

@@ -385,6 +385,7 @@ def confirm(assignment_id: int):
     suggested = (Decimal(assignment.minutes) if assignment.minutes
                  else Decimal(task_span_minutes(task))) / 60
     form = ConfirmForm(formdata=_posted(), hours=suggested)
+    form.activity_minutes = task_span_minutes(task)
     if request.method == "POST" and refusal is not None:
         form.form_errors.append(refusal)  # refused as the page says (as 提交完成 is)
     elif form.validate_on_submit():
