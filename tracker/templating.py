@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from flask import current_app, g, has_request_context, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, pgettext
 from .i18n import lazy_gettext as _l
 from .i18n import month_name
 from flask_login import current_user
@@ -32,7 +32,7 @@ from .permissions import may_call_leader
 from .privacy import mask_phones
 from .resend import new_token
 from .services.reviews import report_version
-from .timeutil import to_local
+from .timeutil import to_local, utcnow
 
 TASK_STATUS = {
     TaskStatus.open: _l("进行中"),
@@ -281,6 +281,17 @@ def form_state(form) -> tuple:
             tuple(map(str, getattr(form, "form_errors", ()))))
 
 
+def task_status_label(task) -> str:
+    """A task's status as the liaison's pages badge it (``manage/_macros.html``
+    task_status): ``TASK_STATUS``, except that an open task whose end has passed is
+    「已结束」 — its status stays open (claims not closed, no report approved), but
+    「进行中」 beside 「已结束，尚未提交完成情况」 said the opposite of the line under it
+    (review "walk", #5). Compared in UTC, as stored."""
+    if task.status == TaskStatus.open and task.ends_at <= utcnow():
+        return pgettext("结束时间已过", "已结束")
+    return str(TASK_STATUS[task.status])
+
+
 def may_call_leader_now(task, participant: bool = False) -> bool:
     """May the signed-in person see the leader's phone (permissions.may_call_leader)?
     Not when it was erased (a leader 停用 past the retention period)."""
@@ -352,6 +363,7 @@ def register(app) -> None:
         month_name=month_name,
         menu_counts=menu_counts,
         may_call_leader=may_call_leader_now,
+        task_status_label=task_status_label,
         share_text=share_text,
         page_scripts=page_scripts,
         report_version=report_version,

@@ -1,0 +1,52 @@
+"""The liaison's task badge does not contradict the card (review "walk", #5): an open
+task whose end has passed reads 「已结束」 (English "Ended") on the 工作台, the task list
+and the task page, not 「进行中」 beside 「已结束，尚未提交完成情况」; one that has not
+ended still reads 进行中. The task's status itself stays open (claims are closed only by
+关闭 or an approved report)."""
+from __future__ import annotations
+
+import html
+import re
+
+from flask import g
+
+from tracker.extensions import db
+from tracker.models import Task, TaskStatus
+
+
+def _page(client, url: str) -> str:
+    g.pop("_flask_babel", None)  # a served request starts without the last one's locale
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return html.unescape(response.get_data(as_text=True))
+
+
+def _badge_of(page: str, task: Task) -> str:
+    """The status badge of the card (or page head) that links to / names ``task``."""
+    at = page.index(task.title)
+    head = page[at:at + 900]
+    return re.search(r'<span class="badge ?[a-z]*">([^<]+)</span>', head).group(1)
+
+
+def test_an_ended_open_task_reads_ended_on_the_workbench_list_and_page(client, login, world):
+    """楼道清理 ended yesterday with no report; 环境整治 starts in two days."""
+    login(world.liaison)
+    home = _page(client, "/manage/")
+    assert "已结束，尚未提交完成情况。" in home[home.index(world.past_task.title):][:1500]
+    assert _badge_of(home, world.past_task) == "已结束"
+    listed = _page(client, "/manage/tasks")
+    assert _badge_of(listed, world.past_task) == "已结束"
+    assert _badge_of(listed, world.task) == "进行中"
+    task_page = _page(client, f"/manage/tasks/{world.past_task.id}")
+    assert re.search(r'<h1>楼道清理</h1>\s*<span>\s*<span class="badge ">已结束</span>', task_page)
+    db.session.expire_all()
+    assert db.session.get(Task, world.past_task.id).status == TaskStatus.open
+
+
+def test_in_english_an_ended_task_reads_ended_and_a_closed_one_closed(client, login, world):
+    world.task.status = TaskStatus.closed  # 关闭: no more claims, before its start
+    db.session.commit()
+    login(world.liaison)
+    listed = _page(client, "/manage/tasks?lang=en")
+    assert _badge_of(listed, world.past_task) == "Ended"
+    assert _badge_of(listed, world.task) == "Closed"
