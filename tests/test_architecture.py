@@ -280,6 +280,7 @@ def test_the_scan_finds_a_form_without_a_token(tmp_path):
 # 合并账号's confirmation had none). A form carries it when it names it (``form.csrf_token``,
 # ``csrf_token()``), uses ``once_per_action()``, or renders each field of its form in a
 # loop (``field`` renders the hidden CSRFTokenField) without leaving that one out.
+# tests/web/test_post_forms_csrf.py reads the same on the pages the demo renders.
 _FORM_LOOP = re.compile(r"\{%\s*for (\w+) in \w+\s*%\}.*?field\(\1\b", re.S)
 
 
