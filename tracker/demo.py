@@ -10,6 +10,8 @@ units), a survey's findings are recorded before its report, the checklist's targ
 each name their measure (the training's in 场, the funds' is the budget), the
 admin's and the liaison's accounts are off the roll (计入参与统计), and last month's
 summary has its 存在问题 and 下步打算 and is marked 已定稿.
+解放路社区's 服务对象 (8 空巢老人, 6 困难群众 households) are named on the visits, each
+as many as its report's 受益 (``_residents``), so a sum reads 「4户（6户次）」.
 Last year is there too, small but whole (``_last_year``): its checklist, one approved
 activity per category a quarter (every month of the year has some), its funds, a
 survey's findings, its words, and the unit's 年度总结 signed by the admin in January —
