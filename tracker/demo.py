@@ -10,6 +10,8 @@ units), a survey's findings are recorded before its report, the checklist's targ
 each name their measure (the training's in 场, the funds' is the budget), the
 admin's and the liaison's accounts are off the roll (计入参与统计), and last month's
 summary has its 存在问题 and 下步打算 and is marked 已定稿.
+解放路社区's 服务对象 (8 空巢老人, 6 困难群众 households) are named on the visits, each
+as many as its report's 受益 (``_residents``), so a sum reads 「4户（6户次）」.
 Last year is there too, small but whole (``_last_year``): its checklist, one approved
 activity per category a quarter (every month of the year has some), its funds, a
 survey's findings, its words, and the unit's 年度总结 signed by the admin in January —
@@ -279,9 +281,7 @@ def _activities(world: DemoWorld, today: date, rng: random.Random) -> None:
     keys = list(world.items)
     keys.remove((PAIRED, None, "cobuild_funding"))
     demo_member, demo_leader = world.members[0], world.members[1]
-    month = today.month - 2
-    first_day = date(today.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
-    days, day = [], first_day
+    days, day = [], _first_day(today)
     while True:
         day += timedelta(days=rng.choice((1, 2, 2, 3)))
         if day >= today:
@@ -336,6 +336,12 @@ def _activities(world: DemoWorld, today: date, rng: random.Random) -> None:
             approve_report(report, world.liaison)
         _as_if_on_time(report, task)
     _upcoming(world, today, rng)
+
+
+def _first_day(today: date) -> date:
+    """The first day of the demo's recent months: the 1st of the month two before."""
+    month = today.month - 2
+    return date(today.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
 
 
 def _as_if_on_time(report, task) -> None:
@@ -574,32 +580,67 @@ def _summary_words(world: DemoWorld, today: date) -> None:
                "摸排发现的部分问题移交后整改较慢。", "")
 
 
+# 解放路社区's register (name, kind, address, phone): 空巢老人 are people, 困难群众 households
+RESIDENTS = (
+    ("刘桂兰", ResidentCategory.elderly, "解放路社区幸福里2栋101", "13907940001"),
+    ("陈水生", ResidentCategory.elderly, "解放路社区幸福里5栋302", "13907940002"),
+    ("黄金花", ResidentCategory.elderly, "解放路社区东风巷8号", None),
+    ("周德顺", ResidentCategory.elderly, "解放路社区幸福里7栋102", "13907940006"),
+    ("万秀珍", ResidentCategory.elderly, "解放路社区东风巷22号", "13907940007"),
+    ("熊国华", ResidentCategory.elderly, "解放路社区幸福里1栋401", None),
+    ("胡冬梅", ResidentCategory.elderly, "解放路社区解放路136号", "13907940009"),
+    ("涂长根", ResidentCategory.elderly, "解放路社区东风巷3号", "13907940010"),
+    ("吴志明", ResidentCategory.needy, "解放路社区东风巷15号", "13907940004"),
+    ("杨春梅", ResidentCategory.needy, "解放路社区幸福里9栋201", "13907940005"),
+    ("余建华", ResidentCategory.needy, "解放路社区东风巷27号", "13907940011"),
+    ("邹小平", ResidentCategory.needy, "解放路社区幸福里11栋502", None),
+    ("李凤英", ResidentCategory.needy, "解放路社区解放路98号", "13907940013"),
+    ("罗宝林", ResidentCategory.needy, "解放路社区东风巷31号", "13907940014"),
+)
+VISIT_KINDS = {"elderly_visit": ResidentCategory.elderly,
+               "household_assistance": ResidentCategory.needy}
+
+
 def _residents(world: DemoWorld, today: date) -> None:
+    """解放路社区's 空巢老人 and 困难群众, each paired with a member, and the visits that
+    served them: each visit with a report names exactly as many as its 受益, so the
+    sums read 「结对帮扶困难群众5户（9户次）」 (docs/design.md, "Categories").
+
+    Their consent was taken on a visit before the demo's months (registered in the
+    days before its first activity), so a visit never names someone before they
+    agreed to be recorded, and every visit of the demo's months can name them.
+    A visit waiting for its report (stale) names none: the leader names them with
+    the report. Last year's 补录 visits, entered after the year, name none."""
     paired = world.items[(PAIRED, None, "cobuild_funding")].community
-    people = [
-        ("刘桂兰", ResidentCategory.elderly, "解放路社区幸福里2栋101", "13907940001"),
-        ("陈水生", ResidentCategory.elderly, "解放路社区幸福里5栋302", "13907940002"),
-        ("黄金花", ResidentCategory.elderly, "解放路社区东风巷8号", None),
-        ("吴志明", ResidentCategory.needy, "解放路社区东风巷15号", "13907940004"),
-        ("杨春梅", ResidentCategory.needy, "解放路社区幸福里9栋201", "13907940005"),
-    ]
+    first = _first_day(today)
     residents = []
-    for n, (name, category, address, phone) in enumerate(people):
+    for n, (name, category, address, phone) in enumerate(RESIDENTS):
         residents.append(create_resident(world.liaison, ResidentData(
             community_id=paired.id, name=name, category=category, address=address, phone=phone,
             notes="独居，子女在外地工作。" if category == ResidentCategory.elderly else "家庭收入较低。",
-            consent_date=today - timedelta(days=80), consent_method="入户走访时本人口头同意，联络员记录",
+            consent_date=first - timedelta(days=10 + n),
+            consent_method="入户走访时本人口头同意，联络员记录",
             paired_ids={world.members[n].id})))
     visits = db.session.scalars(
-        select(Task).join(Category).where(
-            Category.code.in_(("elderly_visit", "household_assistance")),
-            Task.starts_at < utcnow(), Task.status != TaskStatus.cancelled)
+        select(Task).join(Category).join(TaskReport, TaskReport.task_id == Task.id).where(
+            Task.unit_id == world.unit.id, Category.code.in_(tuple(VISIT_KINDS)),
+            Task.service_date >= first, Task.status != TaskStatus.cancelled)
+        .order_by(Task.starts_at, Task.id)
     ).all()
+    turns = dict.fromkeys(VISIT_KINDS, 0)
     for task in visits:
-        wanted = ResidentCategory.elderly if task.category.code == "elderly_visit" else ResidentCategory.needy
-        chosen = {r.id for r in residents if r.category == wanted}
-        set_task_residents(task, world.liaison, chosen)
+        code = task.category.code
+        kind = [r.id for r in residents if r.category == VISIT_KINDS[code]]
+        set_task_residents(task, world.liaison,
+                           named_on_visit(kind, turns[code], task.report.people_served))
+        turns[code] += 1
 
+
+def named_on_visit(kind: list[int], turn: int, served: int | None) -> set[int]:
+    """The residents of a kind (in the register's order) the ``turn``-th visit of the
+    kind names: as many as its 受益, from the ``turn``-th on, in a rotation — the same
+    households come again on the next visits, one more in turn, as a pairing does."""
+    return {kind[(turn + i) % len(kind)] for i in range(min(served or 0, len(kind)))}
 
 
 def _needs(world: DemoWorld, today: date) -> None:

@@ -298,3 +298,56 @@ def _month_signed_on(world) -> date:
                                                    .where(SummaryCopy.note_id == month.id)))}
     assert len(days) == 1 and month.finalized_by_id == world.liaison.id
     return days.pop()
+
+
+# --- the demo's visits name whom they served (task "demonamed") ----------------------------
+
+def test_the_demos_visits_name_as_many_as_they_served(mid_year, seeded_demo, client, login):
+    """The demo's register holds 8 空巢老人 and 6 困难群众 households of 解放路社区 (a few
+    without a phone), each consenting before the demo's first visit; every approved
+    visit of the year names exactly as many of them as its report's 受益, never one
+    whose consent came after the visit. So the year reads the households / people
+    served beside the visits — 「结对帮扶困难群众N户（M户次）」, N the distinct ones the
+    visits named, fewer than M (the same households come again) — and each month's
+    月报 reads its visits the same way (one visit: its 受益 in 户 / 人, which the
+    households it named are)."""
+    from tracker.demo import DEMO_PASSWORD
+    from tracker.models import Resident, ResidentCategory
+    from tracker.services.residents import task_residents
+
+    today = mid_year
+    world = seeded_demo(today)
+    register = db.session.scalars(select(Resident)).all()
+    kinds = Counter(r.category for r in register)
+    assert kinds == {ResidentCategory.elderly: 8, ResidentCategory.needy: 6}
+    assert all(r.community.name == "解放路社区" for r in register)
+    assert 0 < sum(r.phone is None for r in register) < len(register)
+    words = {"household_assistance": ("结对帮扶困难群众", "户"),
+             "elderly_visit": ("慰问“空巢”老人", "人")}
+    login(world.admin, DEMO_PASSWORD)
+    for code, (phrase, unit) in words.items():
+        visits = [t for t in db.session.scalars(select(Task).order_by(Task.starts_at))
+                  if t.category.code == code and t.service_date.year == today.year
+                  and t.report is not None and t.report.status == ReportStatus.approved]
+        assert len(visits) >= 2, code
+        named = {}
+        for task in visits:
+            residents = task_residents(task)
+            assert len(residents) == task.report.people_served, (code, task.service_date)
+            assert all(r.consent_date <= task.service_date for r in residents), task.title
+            named[task.id] = {r.id for r in residents}
+        distinct = len(set().union(*named.values()))
+        served = sum(t.report.people_served for t in visits)
+        assert distinct < served, code  # the same households visited again
+        page = client.get(f"/reports/annual?unit={world.unit.id}&year={today.year}")
+        assert f"{phrase}{distinct}{unit}（{served}{unit}次）" in page.get_data(as_text=True)
+        for month in sorted({t.service_date.month for t in visits}):
+            in_month = [t for t in visits if t.service_date.month == month]
+            households = len(set().union(*(named[t.id] for t in in_month)))
+            visited = sum(t.report.people_served for t in in_month)
+            expected = (f"{phrase}{households}{unit}（{visited}{unit}次）" if len(in_month) > 1
+                        else f"{phrase}{visited}{unit}")
+            page = client.get(f"/reports/?unit={world.unit.id}&month={today.year}-{month:02d}")
+            # the whole figure: 「3户」 is not the start of 「3户次」 or 「3户（…」
+            assert re.search(re.escape(expected) + "(?![次（])", page.get_data(as_text=True)), \
+                (code, month)
