@@ -30,6 +30,7 @@ MONTH_QUERY = "unit={unit}&month=2022-10"
 YEAR_QUERY = "unit={unit}&year=2022"
 CHANGED = "定稿后数据有变化"
 MONTH_CHANGED_IN_YEAR = "10月月报定稿后数据有变化"
+WAITING = 'data-figure="waiting_since_final"'
 
 
 def month_page(client, o) -> str:
@@ -102,8 +103,10 @@ def test_a_report_submitted_after_signing_is_no_change_until_it_is_approved(
     assert waiting and waiting[0].startswith("另有2份完成情况待审核")
     assert waiting[0] not in lines(signed)
     assert any("郑某某" in line and "有活动待审核" in line for line in live)
-    # … but no official figure: the signer is not told the data changed, nor is the year
+    # … but no official figure: the signer is not told the data changed, nor is the year;
+    # the page tells, as information, that what waits for review moved since
     told_unchanged(client, october)
+    assert WAITING in month_page(client, october)
     login(october.liaison)  # who manages every community the month touches: the same
     told_unchanged(client, october)
 
@@ -111,14 +114,17 @@ def test_a_report_submitted_after_signing_is_no_change_until_it_is_approved(
     with unit_of_work():
         approve_report(report, october.admin)  # an admin's, in a signed month
     told_changed(client, october)
+    assert WAITING not in month_page(client, october)  # the change is told instead
 
 
 def test_a_report_returned_before_approval_is_no_change(client, login, october):
     login(october.admin)
     sign_october(client, october)
+    assert WAITING not in month_page(client, october)  # nothing moved yet
     with unit_of_work():  # the liaison returns October's report 待审核 (not refused)
         return_report(october.tasks["待审核整治"].report, october.liaison, "请补充照片")
     told_unchanged(client, october)
+    assert WAITING in month_page(client, october)
     with unit_of_work():  # and the returned one of October is corrected and resubmitted
         task = october.tasks["被退回清除"]
         submit_report(task, task.leader, ReportData(quantity=28, people_served=0,

@@ -325,6 +325,21 @@ def mark_current(summary, today: date | None = None) -> None:
         summary.signed_on = _("%(y)s年%(m)s月%(d)s日", y=day.year, m=day.month, d=day.day)
 
 
+class Comparison(NamedTuple):
+    """A kept document against the live one (``compare``)."""
+
+    parts: list[str]  # what differs, as ``changes`` names it
+    waiting: bool  # nothing but what waits for review differs: told, not as a change
+
+
+def compare(copy: KeptDocument, summary) -> Comparison:
+    """``changes``, and whether what waits for review is all that differs (a report
+    submitted, or returned before approval, since 定稿): the page tells that apart."""
+    kept, live = _read(copy.csv), _read(render_csv(summary))
+    parts = _parts(official(*kept), official(*live))
+    return Comparison(parts, not parts and kept != live)
+
+
 def changes(copy: KeptDocument, summary) -> list[str]:
     """The parts of the live document that differ from the kept one, in the
     document's order: 标题, a numbered section's heading, 正文, 附表“…”. Empty when
@@ -334,8 +349,12 @@ def changes(copy: KeptDocument, summary) -> list[str]:
     the official figures, never in them, so a report submitted after 定稿 — or returned
     before anyone approved it — changes no figure that was signed; its approval, or
     an approved one taken back (撤销审核), does."""
-    old_text, old_tables = official(*_read(copy.csv))
-    new_text, new_tables = official(*_read(render_csv(summary)))
+    return compare(copy, summary).parts
+
+
+def _parts(kept, live) -> list[str]:
+    old_text, old_tables = kept
+    new_text, new_tables = live
     parts: list[str] = []
     changed = set(old_text) ^ set(new_text)
     for index, line in enumerate(new_text + old_text):
