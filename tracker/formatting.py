@@ -28,6 +28,7 @@ for review ("另有N份完成情况待审核（…），未计入以上数据。
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -202,10 +203,27 @@ def pending_sentence(pending) -> str:
             adds.append(_("%(what)s受益%(n)s", what=name, n=amount(value, unit)))
     # The separator is the language's own (「，」 in Chinese, ", " in English).
     detail = _("（%(adds)s）", adds=_("，").join(adds)) if adds else ""
+    return _pending_words(pending.reports, pending.reports, detail)
+
+
+def _pending_words(reports: int, n, detail) -> str:
     return ngettext("另有%(n)s份完成情况待审核%(detail)s，未计入以上数据。",
                     "另有%(n)s份完成情况待审核%(detail)s，未计入以上数据。",
-                    pending.reports,
-             n=pending.reports, detail=detail)
+                    reports, n=n, detail=detail)
+
+
+# stand-ins for the sentence's figures while its pattern is made
+_COUNT, _DETAIL = "\x00", "\x01"
+
+
+def is_pending_sentence(text: str) -> bool:
+    """Whether ``text`` is a sentence ``pending_sentence`` writes in the current
+    language, whatever its figures: a signed document's comparison leaves it out
+    (``reports.final.changes``), since what waits for review is no official figure."""
+    words = _pending_words(2, _COUNT, _DETAIL)
+    pattern = "".join(r"\d+" if part == _COUNT else ".*" if part == _DETAIL else re.escape(part)
+                      for part in re.split(f"({_COUNT}|{_DETAIL})", words))
+    return re.fullmatch(pattern, text, re.S) is not None
 
 
 @dataclass(frozen=True)

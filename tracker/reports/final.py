@@ -9,7 +9,9 @@ renamed. The live figures are still computed: when their document differs from t
 kept one, ``changes`` names the parts that differ, so the page can say
 「定稿后数据有变化」 and offer the live document (当前数据) — titled and dated so that
 nobody takes it for the signed one — and an admin can re-open the month and finalise
-it again. A copy rendered by an earlier release that worded the 月报 otherwise
+it again. What waits for review is left out of that comparison (``official``): it is
+told apart from the official figures, so a report merely submitted (or returned
+before approval) after 定稿 is no change of the signed month. A copy rendered by an earlier release that worded the 月报 otherwise
 (``wording.WORDING_VERSION``, kept with the copy) differs from the live document in
 its wording even where no figure changed: for it the page says that the wording
 changed with a system update since 定稿, and names the parts that differ as possibly
@@ -51,6 +53,7 @@ from sqlalchemy import Integer, and_, insert, literal, select
 from sqlalchemy.orm import aliased, defer, joinedload, undefer
 
 from ..extensions import db
+from ..formatting import is_pending_sentence
 from ..models import (
     Community,
     KeptDocument,
@@ -72,7 +75,7 @@ from ..timeutil import local_today
 from .csv_export import render_csv
 from .exports import render_docx, render_xlsx
 from .summary import MonthlySummary, build_summary
-from .tables import DOCUMENT_LOCALE
+from .tables import DOCUMENT_LOCALE, pending_remark
 from .wording import MONTH_UNCHANGED_IN, WORDING_VERSION, YEAR_UNCHANGED_IN, written_as
 
 # ``year_words`` asked for no kept document (None is a reader: the county's, every community)
@@ -322,12 +325,36 @@ def mark_current(summary, today: date | None = None) -> None:
         summary.signed_on = _("%(y)s年%(m)s月%(d)s日", y=day.year, m=day.month, d=day.day)
 
 
+class Comparison(NamedTuple):
+    """A kept document against the live one (``compare``)."""
+
+    parts: list[str]  # what differs, as ``changes`` names it
+    waiting: bool  # nothing but what waits for review differs: told, not as a change
+
+
+def compare(copy: KeptDocument, summary) -> Comparison:
+    """``changes``, and whether what waits for review is all that differs (a report
+    submitted, or returned before approval, since 定稿): the page tells that apart."""
+    kept, live = _read(copy.csv), _read(render_csv(summary))
+    parts = _parts(official(*kept), official(*live))
+    return Comparison(parts, not parts and kept != live)
+
+
 def changes(copy: KeptDocument, summary) -> list[str]:
     """The parts of the live document that differ from the kept one, in the
     document's order: 标题, a numbered section's heading, 正文, 附表“…”. Empty when
-    the live document says what was signed."""
-    old_text, old_tables = _read(copy.csv)
-    new_text, new_tables = _read(render_csv(summary))
+    the live document says what was signed.
+
+    What waits for review is left out of both (``official``): it is told apart from
+    the official figures, never in them, so a report submitted after 定稿 — or returned
+    before anyone approved it — changes no figure that was signed; its approval, or
+    an approved one taken back (撤销审核), does."""
+    return compare(copy, summary).parts
+
+
+def _parts(kept, live) -> list[str]:
+    old_text, old_tables = kept
+    new_text, new_tables = live
     parts: list[str] = []
     changed = set(old_text) ^ set(new_text)
     for index, line in enumerate(new_text + old_text):
@@ -348,6 +375,26 @@ def changes(copy: KeptDocument, summary) -> list[str]:
             if label not in parts:
                 parts.append(label)
     return parts
+
+
+def official(text: list[str], tables: dict[str, list[list[str]]]
+             ) -> tuple[list[str], dict[str, list[list[str]]]]:
+    """A document read back (``_read``) without what waits for review: the pending
+    sentence (「另有N份完成情况待审核（…），未计入以上数据。」) and the 备注
+    「有活动待审核」 of the 未参与名单. They are recognised by their words, as written in
+    the document's language — the kept copy holds nothing else to know them by; a copy
+    kept by an earlier wording of them differs in wording anyway (``reworded``)."""
+    with force_locale(DOCUMENT_LOCALE):
+        remark, remark_header = pending_remark(), _("备注")
+        text = [line for line in text if not is_pending_sentence(line)]
+    kept = {}
+    for title, rows in tables.items():
+        column = rows[0].index(remark_header) if rows and remark_header in rows[0] else None
+        if column is not None:
+            rows = [rows[0]] + [[("" if n == column and cell == remark else cell)
+                                 for n, cell in enumerate(row)] for row in rows[1:]]
+        kept[title] = rows
+    return text, kept
 
 
 def reworded(copy: KeptDocument) -> bool:

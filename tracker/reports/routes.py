@@ -231,7 +231,7 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None,
                                shown=summary_notes.notes_shown_key(note))
     # a 已定稿 month: the kept document, and what differs in the live one
     signed = kept if summary is not None and summary.final else None  # final.signed_copy's
-    changes = final.changes(signed, summary) if signed is not None else []
+    changes, waiting = final.compare(signed, summary) if signed is not None else ([], False)
     reworded = signed is not None and final.reworded(signed)
     if summary is not None and summary.final and (signed is None or _current()):
         final.mark_current(summary)
@@ -243,7 +243,7 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None,
         "reports/monthly.html", form=form, summary=summary, query=selection.query(form.month.data),
         fund=summary.funds if summary and signed is None else None, notes_form=notes_form,
         writable=writable, communities=communities, signed=signed, changes=changes,
-        reworded=reworded, stale=stale,
+        waiting=waiting, reworded=reworded, stale=stale,
         # 定稿 signs the words the page's document shows (stored now), whatever is typed
         finalize_key=summary_notes.notes_shown_key(summary.note) if summary else None,
         current=_current(), outside=selection.outside, history=history,

@@ -361,8 +361,15 @@ def coverage_tables(cov, took_part: str, absent_title: str) -> list[Table]:
     absent = Table("not_yet", absent_title, [_("序号"), _("姓名"), _("备注")], widths=[6, 14, 24])
     for number, person in enumerate(cov.not_yet, 1):
         absent.rows.append([number, person.listed_name,
-                            _("有活动待审核") if person.has_pending else ""])
+                            pending_remark() if person.has_pending else ""])
     return [counts, absent]
+
+
+def pending_remark() -> str:
+    """The 未参与名单's 备注 of someone whose activity waits for review: told apart
+    from the official figures, it is left out when a signed document is compared with
+    the live one (``final.changes``)."""
+    return _("有活动待审核")
 
 
 def needs_table(s: MonthlyFigures, posted: str, fulfilled: str) -> Table:
