@@ -14,7 +14,7 @@ from datetime import date
 from babel import Locale
 from flask import after_this_request, current_app, has_request_context, request, session
 from flask_babel import LazyString as _BabelLazyString
-from flask_babel import gettext, ngettext
+from flask_babel import gettext, ngettext, pgettext
 from markupsafe import Markup, escape
 
 SUPPORTED = ("zh_CN", "en")
@@ -142,6 +142,13 @@ def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyStri
     ``%(num)d``), in the singular or the plural the reader's language asks for. In Chinese
     (the msgids) both forms are the same text."""
     return LazyString(ngettext, singular, plural, num, **variables)
+
+
+def lazy_pgettext(context: str, string: str, **variables) -> LazyString:
+    """``pgettext`` when the text is used: a word that reads one way in Chinese and
+    another in English by where it stands (「已结束」: a task ended, or the filter of
+    tasks closed or ended)."""
+    return LazyString(pgettext, context, string, **variables)
 
 
 def lazy(func, *args, **kwargs) -> LazyString:

@@ -8,7 +8,12 @@ from __future__ import annotations
 import html
 import re
 
+from datetime import timedelta
+
 from flask import g
+from sqlalchemy import select
+
+from tests import factories as f
 
 from tracker.extensions import db
 from tracker.models import Task, TaskStatus
@@ -50,3 +55,29 @@ def test_in_english_an_ended_task_reads_ended_and_a_closed_one_closed(client, lo
     listed = _page(client, "/manage/tasks?lang=en")
     assert _badge_of(listed, world.past_task) == "Ended"
     assert _badge_of(listed, world.task) == "Closed"
+
+
+def _listed(page: str) -> list[str]:
+    """The titles of the task list's cards, in order."""
+    return re.findall(r'<h3><a (?:class="stretch" )?href="/manage/tasks/\d+">([^<]+)</a></h3>', page)
+
+
+def test_the_status_filter_lists_the_tasks_its_badge_names(client, login, world):
+    """The task list's 状态 filter names what the badges say: 进行中 lists the open tasks
+    before their end, 已结束 the closed ones and the open ones whose end has passed — so
+    楼道清理 (open, ended yesterday, no report) is under 已结束, never under 进行中."""
+    closed_early = f.task(world.item, world.liaison, starts_in=timedelta(days=20),
+                          title="二十天后", status=TaskStatus.closed)
+    db.session.commit()
+    login(world.liaison)
+    in_progress = _page(client, "/manage/tasks?status=open")
+    ended = _page(client, "/manage/tasks?status=closed")
+    assert world.task.title in _listed(in_progress)
+    assert world.past_task.title not in _listed(in_progress)
+    assert world.past_task.title in _listed(ended) and closed_early.title in _listed(ended)
+    assert world.task.title not in _listed(ended)
+    for page, word in ((in_progress, "进行中"), (ended, "已结束")):
+        for title in _listed(page):
+            task = db.session.scalar(select(Task).where(Task.title == title))
+            assert _badge_of(page, task) == word, (word, title)
+    assert re.search(r'<option (selected )?value="closed"( selected)?>已结束</option>', ended)

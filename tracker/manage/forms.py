@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from ..i18n import lazy, lazy_gettext as _l
+from ..i18n import lazy, lazy_gettext as _l, lazy_pgettext
 from ..form import Form
 from flask_wtf.file import MultipleFileField
 from wtforms import DateTimeLocalField, StringField, SubmitField, TextAreaField
@@ -270,9 +270,13 @@ class ReopenForm(Form):
         super().__init__(*args, prefix="reopen", **kwargs)
 
 
-STATUS_CHOICES = [("", _l("全部状态"))] + [
-    (status.value, label) for status, label in TASK_STATUS.items()
-]
+# The filter names what the list's badges say (``templating.task_status_label``): 进行中
+# is an open task before its end, 已结束 a closed one or an open one whose end has
+# passed (``queries.tasks_page``), so 进行中 never lists a task badged 已结束.
+STATUS_CHOICES = [("", _l("全部状态")),
+                  (TaskStatus.open.value, TASK_STATUS[TaskStatus.open]),
+                  (TaskStatus.closed.value, lazy_pgettext("任务筛选：已关闭或结束时间已过", "已结束")),
+                  (TaskStatus.cancelled.value, TASK_STATUS[TaskStatus.cancelled])]
 
 
 class TaskFilterForm(Form):

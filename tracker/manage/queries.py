@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -99,13 +99,25 @@ class TaskFilter:
     keyword: str | None = None  # in the title, the place or the community's name
 
 
+def _status_shown(status: TaskStatus, now: datetime):
+    """The tasks a status filter lists: those the list badges so
+    (``templating.task_status_label``) — 进行中 an open task before its end, 已结束 a
+    closed one or an open one whose end has passed."""
+    ended = and_(Task.status == TaskStatus.open, Task.ends_at <= now)
+    if status == TaskStatus.open:
+        return and_(Task.status == TaskStatus.open, Task.ends_at > now)
+    if status == TaskStatus.closed:
+        return or_(Task.status == TaskStatus.closed, ended)
+    return Task.status == status
+
+
 def tasks_page(actor: Member, flt: TaskFilter, now: datetime, page: int, per_page: int):
     """All tasks of the actor's communities: upcoming soonest first, then past, latest first."""
     conditions = reach_of(actor).conditions(Task.community_id)
     if flt.community_id is not None:
         conditions.append(Task.community_id == flt.community_id)
     if flt.status is not None:
-        conditions.append(Task.status == flt.status)
+        conditions.append(_status_shown(flt.status, now))
     if flt.category_id is not None:
         conditions.append(Task.category_id == flt.category_id)
     if flt.date_from is not None:
