@@ -71,6 +71,16 @@ def pytest_collection_finish(session):
     keep_out_of_gc()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item):
+    """The test's body sees the database its fixtures promised: a restore still due
+    (no fixture touched the database, and no build came) is carried out now, before
+    the body can start a process or a server that reaches the database on its own."""
+    databases = item.funcargs.get("_databases") if hasattr(item, "funcargs") else None
+    if databases is not None:
+        databases.ensure_restored()
+
+
 @pytest.fixture(scope="session")
 def _databases():
     """This worker's cached apps and database snapshots (tests/dbstate.py)."""
@@ -115,8 +125,14 @@ def _cached_app(_databases, app_config):
 @pytest.fixture
 def app(_databases, _cached_app, app_config):
     """The app for this test's configuration, on a database holding only the schema and
-    the reference categories; its own app context, config and upload folder."""
-    _databases.restore(_cached_app, "base")
+    the reference categories; its own app context, config and upload folder.
+
+    The ``base`` snapshot is marked due, not put back here: the first connection the
+    app's engine hands out puts it back (so does ``_databases.ensure_restored()``, and,
+    at the latest, the start of the test's body: ``pytest_runtest_call`` below), unless
+    a build (``world``, ``cached_build``, …) puts its own snapshot back first — then the
+    test pays one switch, not two (tests/dbstate.py, docs/testing.md, session 35)."""
+    _databases.due(_cached_app, "base")
     app = _cached_app.app
     folder = _databases.test_folder()
     _cached_app.restore_config(folder / "uploads", app_config)

@@ -34,6 +34,15 @@ worker:
     when a test switches from ``base`` to its world and back. Without superuser
     rights (no replica mode) there are no such triggers and every table is rewritten.
 
+* ``due`` (what the ``app`` fixture does since session 35) does not put ``base`` back
+  at once: it marks it due. The due restore is carried out at the first use of the
+  database — the first connection any cached engine hands out (a pool ``checkout``
+  listener), an explicit ``ensure_restored()``, and at the latest just before the
+  test's body (tests/conftest.py, ``pytest_runtest_call``) — unless a build
+  (``built``: the world, October, …) puts its own snapshot back first: then the due
+  restore is dropped, and the database goes from the previous test's state straight to
+  the build's, one switch instead of two.
+
 Nothing of a test survives into the next: every table a test (or anything it started)
 wrote is rewritten from a snapshot that no test can reach, and the sequences with it.
 """
@@ -42,11 +51,13 @@ from __future__ import annotations
 import copy
 import gc
 import hashlib
+import json
 import os
 import re
 import shutil
 import sqlite3
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field, is_dataclass
 from datetime import date, datetime, timedelta
@@ -140,6 +151,12 @@ class CachedApp:
     # PostgreSQL: a DB-API connection made as the engine makes its own; a restore
     # through the pool cost a pre-ping and a reset (two round trips) on top of its one.
     keeper: object = None
+    # SQLite: the snapshot this app's file was last made (or taken) from, and the
+    # keeper's ``PRAGMA data_version`` then. While that number stays the same no other
+    # connection of any process has committed to the file, so it still holds exactly
+    # that snapshot, and putting the same one back is nothing to do.
+    held: object = None
+    data_version: int | None = None
 
     def restore_config(self, upload_folder: Path, overrides: dict) -> None:
         self.app.config.clear()
@@ -207,6 +224,13 @@ class WorkerDatabases:
         self._pg_tracked = False
         self._tests = 0
         self._apps_built = 0
+        # A restore marked due (``due``) and not yet carried out: (cached app, name).
+        self._due: tuple[CachedApp, str] | None = None
+        # The live server's threads reach the database too: one restore at a time.
+        self._lock = threading.RLock()
+        # Counted for docs/testing.md (written out when TESTS_RESTORE_COUNTS names a file)
+        self.counts = {"restores": 0, "switches": 0, "unchanged": 0,
+                       "due": 0, "due_dropped": 0}
 
     # ---------------------------------------------------------------- apps
 
@@ -221,7 +245,10 @@ class WorkerDatabases:
             cached = self._build_app(config, self._apps_built)
             closed = False
             while len(self.apps) >= MAX_CACHED_APPS:
-                _close_app(self.apps.pop(next(iter(self.apps))))
+                evicted = self.apps.pop(next(iter(self.apps)))
+                if self._due is not None and self._due[0] is evicted:
+                    self._due = None  # left by a test that never ran; no one uses that app
+                _close_app(evicted)
                 closed = True
             if closed:
                 # the closed app's cycles were frozen with it: never collected otherwise
@@ -241,6 +268,12 @@ class WorkerDatabases:
         cached = CachedApp(app, engine, copy.deepcopy(dict(app.config)))
         event.listen(engine, "before_cursor_execute", self._saw_statement)
         event.listen(engine, "commit", self._saw_commit)
+        # The first connection handed out after a restore was marked due carries it out,
+        # before the connection runs anything: whatever reads or writes through the app
+        # (a fixture adding rows, ``login``, the CLI runner, the live server's threads)
+        # sees the state it was promised. On every cached engine: on PostgreSQL they
+        # share the worker's database.
+        event.listen(engine, "checkout", self._checkout)
         if self.pg_url:
             args, kwargs = engine.dialect.create_connect_args(engine.url)
             cached.keeper = engine.dialect.connect(*args, **kwargs)
@@ -328,8 +361,17 @@ class WorkerDatabases:
         self._pg_tracked = True
 
     def _saw_statement(self, _conn, _cursor, statement, *_args) -> None:
+        if self._due is not None:
+            # only a connection handed out before the restore was due can get here
+            raise AssertionError(
+                f"a statement on a connection checked out before the due restore of "
+                f"{self._due[1]!r}: it would see the previous test's data ({statement[:80]!r})")
         if _writes(statement):
             self.writes += 1
+
+    def _checkout(self, _dbapi_connection, _record, _proxy) -> None:
+        if self._due is not None:
+            self.ensure_restored()
 
     def _saw_commit(self, _conn) -> None:
         self.writes_committed = self.writes
@@ -348,6 +390,7 @@ class WorkerDatabases:
             copied = sqlite3.connect(":memory:", check_same_thread=False)
             cached.keeper.backup(copied)
             snapshot.sqlite = copied
+            cached.held, cached.data_version = snapshot, _data_version(cached.keeper)
         old = self.snapshots.pop(name, None)
         if old is not None and old.sqlite is not None:
             old.sqlite.close()
@@ -362,17 +405,32 @@ class WorkerDatabases:
             return None
         return snapshot
 
-    def built(self, cached: CachedApp, name: str, build, max_age: float = SNAPSHOT_MAX_AGE):
+    def built(self, cached: CachedApp, name: str, build, max_age: float | None = None):
         """``build()`` (which writes and commits some data and returns the objects a
         test uses) — or, when the very same build on the very same database state was
         done less than `max_age` seconds ago (and today), the database put back to what
         it was right after that build and the returned objects re-made, expired, in
-        this test's session. Anything else written first: just ``build()``."""
+        this test's session. Anything else written first: just ``build()``.
+
+        With a restore due (nothing has touched the database since the ``app`` fixture
+        marked ``base`` due), the build starts from the due state: its snapshot, when
+        fresh, is put back straight over whatever the database holds and the due
+        restore is dropped; otherwise the due restore is carried out and the build runs.
+        `max_age` defaults to SNAPSHOT_MAX_AGE (read at each call)."""
+        if max_age is None:
+            max_age = SNAPSHOT_MAX_AGE
+        due = self._due
+        if due is not None and due[0] is cached:
+            key = self._built_key(due[1], name, build)
+            snapshot = self.fresh(key, max_age)
+            if snapshot is not None:
+                db.session.rollback()  # as below: nothing added but unflushed is kept
+                self.restore(cached, key)
+                return _thaw(snapshot.data, {})
+        self.ensure_restored()
         if self.state is None or self.writes != self.writes_at_state:
             return build()  # not on a known state: nothing to reuse, nothing to keep
-        # The builder is part of the key: two builds given the same name by different
-        # tests (the browser's and the imports' "october") never get each other's data.
-        key = f"{self.state}+{name}[{build.__module__}.{build.__qualname__}]"
+        key = self._built_key(self.state, name, build)
         snapshot = self.fresh(key, max_age)
         if snapshot is not None:
             # Nothing was written since the known state: end the test's read transaction,
@@ -388,11 +446,65 @@ class WorkerDatabases:
         self.take(cached, key, data=_freeze(result))
         return result
 
+    @staticmethod
+    def _built_key(state: str, name: str, build) -> str:
+        # The builder is part of the key: two builds given the same name by different
+        # tests (the browser's and the imports' "october") never get each other's data.
+        return f"{state}+{name}[{build.__module__}.{build.__qualname__}]"
+
+    def due(self, cached: CachedApp, name: str) -> None:
+        """Promise this test the database in the state `name`, and put it back only when
+        needed: at the first connection an engine hands out, at ``ensure_restored()``,
+        or at the latest before the test's body — unless ``restore`` (a build's
+        snapshot) comes first, which makes this one moot."""
+        with self._lock:
+            earlier = self._due
+            if earlier is not None and earlier[0] is not cached and not self.pg_url:
+                self._put_back(*earlier)  # another app's file: promised too
+            self.counts["due"] += 1
+            self._due = (cached, name)
+            if not self.pg_url:
+                # every test starts on new connections (none is out: the last test's
+                # session was removed); the file is written when the restore is done
+                cached.engine.dispose()
+
+    def ensure_restored(self) -> None:
+        """Carry out the restore marked due, if there is one. A fixture that lets
+        anything reach the database other than through the app's engines (a subprocess,
+        a server of its own) calls this first."""
+        if self._due is None:
+            return
+        with self._lock:
+            if self._due is None:
+                return
+            cached, name = self._due
+            self._put_back(cached, name)
+            self._due = None  # only once done: a restore that failed is tried again
+
     def restore(self, cached: CachedApp, name: str) -> None:
+        """Put the snapshot `name` back now. A restore still due is dropped (the
+        database goes from what it holds straight to `name`) — on SQLite only when it
+        was due on this same app's file, another app's is carried out."""
+        with self._lock:
+            due = self._due
+            if due is not None:
+                if self.pg_url or due[0] is cached:
+                    self.counts["due_dropped"] += 1
+                else:
+                    self._put_back(*due)
+                self._due = None
+            if not self.pg_url:
+                cached.engine.dispose()  # every test starts on new connections
+            self._put_back(cached, name)
+
+    def _put_back(self, cached: CachedApp, name: str) -> None:
         snapshot = self.snapshots[name]
         held = self.snapshots.get(self.state) if self.state is not None else None
+        self.counts["restores"] += 1
         self._set_state(name)
         if self.pg_url:
+            if held is not snapshot:
+                self.counts["switches"] += 1
             try:
                 with cached.keeper.cursor() as cursor:
                     # no parameters: one simple query, one transaction
@@ -400,9 +512,15 @@ class WorkerDatabases:
             except BaseException:
                 self.state = None  # not put back: rewrite everything next time
                 raise
+        elif cached.held is snapshot and _data_version(cached.keeper) == cached.data_version:
+            # nothing committed to the file since it was made from this very snapshot
+            self.counts["unchanged"] += 1
         else:
-            cached.engine.dispose()  # every test starts on new connections
+            if cached.held is not snapshot:
+                self.counts["switches"] += 1
+            cached.held = None  # until the copy is complete
             snapshot.sqlite.backup(cached.keeper)
+            cached.held, cached.data_version = snapshot, _data_version(cached.keeper)
 
     def _pg_restore_sql(self, snapshot: Snapshot, held: Snapshot | None) -> str:
         """The query that puts `snapshot` back; `held` is the snapshot the database was
@@ -496,6 +614,12 @@ class WorkerDatabases:
     # ---------------------------------------------------------------- the end
 
     def close(self) -> None:
+        counts = os.environ.get("TESTS_RESTORE_COUNTS")
+        if counts:
+            # one line per worker: how many restores the tests asked for, and did
+            worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+            with open(counts, "a", encoding="utf-8") as handle:
+                handle.write(f"{worker} {json.dumps(self.counts, sort_keys=True)}\n")
         for cached in self.apps.values():
             _close_app(cached)
         for snapshot in self.snapshots.values():
@@ -511,6 +635,12 @@ def keep_out_of_gc() -> None:
     as long as the worker: the collected tests, the cached apps."""
     gc.collect()
     gc.freeze()
+
+
+def _data_version(connection: sqlite3.Connection) -> int:
+    """SQLite's count of the commits other connections (of any process) made to the file
+    this connection has open: the same number twice means nobody committed between."""
+    return connection.execute("PRAGMA data_version").fetchone()[0]
 
 
 def _close_app(cached: CachedApp) -> None:

@@ -165,7 +165,9 @@ def live_server(_databases):
     reach the next."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     cached = _databases.app_for(LIVE_APP)
-    _databases.restore(cached, "base")
+    # due, as in the ``app`` fixture: the first request (or the body's start) puts
+    # ``base`` back, unless the browser world's snapshot comes first
+    _databases.due(cached, "base")
     folder = _databases.test_folder()
     cached.restore_config(folder / "uploads", {})
     reset_throttle(cached.app)
