@@ -230,3 +230,14 @@ def test_the_month_and_year_pages_read_it(client, login, world):
         assert "结对帮扶困难群众3户（6户次）" in page, url
         assert ">3户（6户次）<" in page, url  # 分类统计's cell
         assert "赵钱孙" not in page, url
+
+
+def test_only_the_kind_the_category_serves_is_counted(world):
+    """A 结对帮扶 activity serves 困难群众 households: 空巢老人 named on it (before the
+    picker offered one kind only) are not households, so each activity names one
+    household for its 受益 3 and the sum stays visits."""
+    needy = households(world, n=1)
+    elders = households(world, ELDERLY, n=2, start=10)
+    helped(world, "household_assistance", [(3, elders + needy), (3, elders + needy)])
+    rows = category_rows(may(world))
+    assert rows["困难群众结对帮扶"][3] == "6户次"
