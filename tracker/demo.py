@@ -77,7 +77,7 @@ from .services.needs import (
     fulfil_need,
     post_need,
 )
-from .services.residents import ResidentData, create_resident, set_task_residents
+from .services.residents import VISIT_KINDS, ResidentData, create_resident, set_task_residents
 from .services.sessions import begin_session
 from .services.reviews import ReportData, approve_report, return_report, submit_report
 from .reports.annual_final import finalize_year
@@ -597,8 +597,6 @@ RESIDENTS = (
     ("李凤英", ResidentCategory.needy, "解放路社区解放路98号", "13907940013"),
     ("罗宝林", ResidentCategory.needy, "解放路社区东风巷31号", "13907940014"),
 )
-VISIT_KINDS = {"elderly_visit": ResidentCategory.elderly,
-               "household_assistance": ResidentCategory.needy}
 
 
 def _residents(world: DemoWorld, today: date) -> None:

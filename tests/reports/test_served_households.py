@@ -169,9 +169,19 @@ def test_the_word_excel_and_csv_copies_carry_it(world):
     assert "3户（6户次）" in cells
     book = load_workbook(io.BytesIO(render_xlsx(summary)))
     found = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
-             if cell.number_format == '0"户（6户次）"']
-    # the households' number, the visits beside it as the sheet shows it: 3户（6户次）
-    assert [cell.value for cell in found] == [3]
+             if cell.number_format == '"3户（"0"户次）"']
+    # the visits are the value, the households written in the format: the sheet shows
+    # 3户（6户次） and a sum of the column counts 6
+    assert [cell.value for cell in found] == [6]
+    cell = found[0]
+    sheet = cell.parent
+    total = next(r for r in range(cell.row + 1, sheet.max_row + 1)
+                 if sheet.cell(row=r, column=1).value == "合计")
+    above = [sheet.cell(row=r, column=cell.column).value for r in range(1, total)]
+    # the column adds up to its 合计 (「6户次」, written as text: its units may differ),
+    # not 3 households beside 6 visits
+    assert sheet.cell(row=total, column=cell.column).value == "6户次"
+    assert sum(v for v in above if isinstance(v, int)) == 6
     rows = list(csv.reader(io.StringIO(render_csv(summary).decode("utf-8-sig"))))
     assert any("3户（6户次）" in row for row in rows)
     assert not any("赵钱孙" in cell for row in rows for cell in row)
@@ -220,3 +230,14 @@ def test_the_month_and_year_pages_read_it(client, login, world):
         assert "结对帮扶困难群众3户（6户次）" in page, url
         assert ">3户（6户次）<" in page, url  # 分类统计's cell
         assert "赵钱孙" not in page, url
+
+
+def test_only_the_kind_the_category_serves_is_counted(world):
+    """A 结对帮扶 activity serves 困难群众 households: 空巢老人 named on it (before the
+    picker offered one kind only) are not households, so each activity names one
+    household for its 受益 3 and the sum stays visits."""
+    needy = households(world, n=1)
+    elders = households(world, ELDERLY, n=2, start=10)
+    helped(world, "household_assistance", [(3, elders + needy), (3, elders + needy)])
+    rows = category_rows(may(world))
+    assert rows["困难群众结对帮扶"][3] == "6户次"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from tracker.services.residents import (
     ResidentData,
     create_resident,
     delete_resident,
+    pickable_residents,
     set_task_residents,
     update_resident,
 )
@@ -418,7 +420,7 @@ def _community_roster(w):
     """The matrix's resident (paired with ``member``), one paired with the leader, and one
     paired with nobody — all in community A."""
     mine = resident(w.community, w.liaison, name="钱奶奶", phone="13800000002",
-                    paired=[w.leader], category=ResidentCategory.needy)
+                    paired=[w.leader])
     nobodys = resident(w.community, w.liaison, name="孙爷爷", phone="13800000003")
     db.session.commit()
     return world_resident(w), mine, nobodys
@@ -520,3 +522,69 @@ def test_visit_task_in_the_future_can_also_name_residents(world):
     r = world_resident(world)
     set_task_residents(task, world.liaison, {r.id})
     assert db.session.scalar(select(func.count()).select_from(task_resident)) == 1
+
+
+def test_a_visit_names_only_the_kind_its_category_serves(client, login, world):
+    """走访慰问 serves 空巢老人: a 困难群众 household is not offered on its 服务对象 page,
+    and a post naming one is refused on the page, nothing written."""
+    elder = world_resident(world)
+    household = resident(world.community, world.liaison, name="钱大伯", phone="13800000009",
+                         category=ResidentCategory.needy)
+    db.session.commit()
+    task = visit_task(world)
+    assert [r.id for r in pickable_residents(task, world.liaison)] == [elder.id]
+    with pytest.raises(ServiceError, match="只能选择空巢老人"):
+        set_task_residents(task, world.liaison, {elder.id, household.id})
+    login(world.liaison)
+    page = client.get(f"/residents/task/{task.id}").get_data(as_text=True)
+    assert elder.name in page and household.name not in page
+    response = client.post(f"/residents/task/{task.id}",
+                           data={"residents": [str(elder.id), str(household.id)]})
+    assert response.status_code == 200
+    assert "所选内容无效" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(task_resident)) == 0
+
+
+@pytest.mark.parametrize("approved, signed, refused", [
+    (True, True, True), (True, False, False), (False, True, False)],
+    ids=["approved-signed", "approved-open-month", "pending-signed"])
+def test_an_approved_visits_residents_in_a_finalised_month_are_changed_by_an_admin(
+        client, login, world, approved, signed, refused):
+    """An approved visit's 服务对象 are in its month's 月报 (「3户（6户次）」): once the month
+    is signed, the leader and the liaison are refused, on the page too, and an admin
+    changes them (docs/design.md, as the 组长 of such an activity)."""
+    from tracker.models import ReportStatus, SummaryNote, TaskReport
+    from tracker.timeutil import utcnow
+
+    elder = world_resident(world)
+    elder.paired_members.append(world.leader)
+    task = visit_task(world)
+    day = task.service_date
+    db.session.add(TaskReport(task_id=task.id, quantity=0, people_served=1, note="说明",
+                              submitted_by_id=world.leader.id,
+                              status=ReportStatus.approved if approved
+                              else ReportStatus.submitted))
+    if signed:
+        db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                                   year=day.year, month=day.month, finalized_at=utcnow(),
+                                   finalized_by_id=world.admin.id))
+    db.session.commit()
+    db.session.refresh(task)
+    named = select(func.count()).select_from(task_resident)
+    if refused:
+        message = f"{day.year}年{day.month}月的月报已定稿，更改该月已审核活动的服务对象须由单位管理员操作"
+        for actor in (world.leader, world.liaison):
+            with pytest.raises(ServiceError, match=message):
+                set_task_residents(task, actor, {elder.id})
+        db.session.rollback()
+        login(world.liaison)
+        response = client.post(f"/residents/task/{task.id}", data={"residents": [str(elder.id)]})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and "月报已定稿" in page
+        ticked = re.search(rf'<input[^>]*value="{elder.id}"[^>]*>', page).group(0)
+        assert "checked" in ticked  # what was ticked is kept
+        assert db.session.scalar(named) == 0
+        set_task_residents(task, world.admin, {elder.id})
+    else:
+        set_task_residents(task, world.leader, {elder.id})
+    assert db.session.scalar(named) == 1

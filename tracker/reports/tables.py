@@ -161,7 +161,8 @@ class Count:
 class Served(Count):
     """A category's 受益 as ``formatting.served`` writes it: a count in its unit (「5户」,
     「60户次」), or the households / people with the visits (「5户（60户次）」) — in Excel
-    the number of households (5), the visits shown beside it by the number format."""
+    the visits (60), so a column sums to its 合计, the households written into the
+    number format as text (``"5户（"0"户次）"``)."""
 
     activities: int = 1
     distinct: int | None = None
@@ -183,8 +184,8 @@ class Served(Count):
 
     @property
     def number(self) -> int:
-        known = self.known
-        return self.value if known is None else known
+        # always the 户次 / 人次: a column of 受益 adds up to its 合计 row
+        return self.value
 
     @property
     def number_format(self) -> str:
@@ -192,8 +193,10 @@ class Served(Count):
         if known is None:
             shown = served_unit(self.unit, self.activities)
             return f'0"{shown}"' if shown else "0"
-        # the households' number, the rest of the text as written (「户（60户次）」)
-        return '0"' + self.text.removeprefix(str(known)).replace('"', "") + '"'
+        # the households as literal text before the visits' number: 「5户（60户次）」
+        # shows 60, the value a sum of the column takes (``known`` is a fixed number)
+        head, _, tail = self.text.replace('"', "").rpartition(str(self.value))
+        return f'"{head}"0"{tail}"'
 
 
 TYPED = (Hours, Yuan, Rate, Count, Day)

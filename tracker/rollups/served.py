@@ -7,7 +7,8 @@ many 服务对象 as its 受益, the named ones are the households / people serv
 those of several activities can be counted once each: 「结对帮扶困难群众5户（60户次）」.
 When one activity names none, or another number than its 受益, nothing says who it
 served, and the sum stays 户次 / 人次 alone — never a part counted as the whole
-(docs/design.md, "Categories"; written by ``formatting.served``).
+(docs/design.md, "Categories"; written by ``formatting.served``). Only residents of
+the kind the category serves count (``services.residents.VISIT_KINDS``).
 
 An erased resident keeps the rows that name it (``Resident.erased_at``), and an
 archived one is still a household served: both are counted, so the count never
@@ -15,16 +16,30 @@ changes because of what became of a record afterwards.
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import and_, case, distinct, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..formatting import REPEATED
-from ..models import Category, CountedTask, ReportStatus, task_resident
+from ..models import Category, CountedTask, ReportStatus, Resident, task_resident
 from .batch import Plan, plan
 from .scope import ONE, Scope, counted_task_conditions
 
 # the same table in the count of each activity's own 服务对象 (correlated per activity)
 _NAMED_HERE = task_resident.alias("named_here")
+_RESIDENT_HERE = aliased(Resident, name="resident_here")
+
+
+def _served_kind(resident, category_id):
+    """The resident is of the kind the category serves (``VISIT_KINDS``: a 结对帮扶
+    activity serves 困难群众 households, a 走访慰问 one 空巢老人): one of another kind
+    named on it — before the pickers offered only the category's kind — is not counted,
+    so such an activity names fewer than its 受益 and the sum stays 户次 / 人次."""
+    # imported here: services import the rollups (a cycle at import time)
+    from ..services.residents import VISIT_KINDS
+    codes = {code: select(Category.id).where(Category.code == code).scalar_subquery()
+             for code in VISIT_KINDS}
+    return or_(false(), *(and_(category_id == codes[code], resident.category == kind)
+                          for code, kind in VISIT_KINDS.items()))
 
 
 def named_rows(scope: Scope) -> Plan:
@@ -40,7 +55,9 @@ def named_rows(scope: Scope) -> Plan:
     counted = CountedTask.category_id.in_(
         select(Category.id).where(Category.beneficiary_unit.in_(tuple(REPEATED))))
     named = (select(func.count()).select_from(_NAMED_HERE)
-             .where(_NAMED_HERE.c.task_id == CountedTask.task_id)
+             .join(_RESIDENT_HERE, _RESIDENT_HERE.id == _NAMED_HERE.c.resident_id)
+             .where(_NAMED_HERE.c.task_id == CountedTask.task_id,
+                    _served_kind(_RESIDENT_HERE, CountedTask.category_id))
              .correlate(CountedTask).scalar_subquery())
     # an activity naming none (受益 0 or not) says nothing of whom it served
     as_named = and_(CountedTask.people_served > 0, named == CountedTask.people_served)
@@ -56,7 +73,9 @@ def named_rows(scope: Scope) -> Plan:
         select(func.count(distinct(task_resident.c.resident_id)))
         .select_from(other)
         .join(task_resident, task_resident.c.task_id == other.task_id)
+        .join(Resident, Resident.id == task_resident.c.resident_id)
         .where(other.report_status == ReportStatus.approved,
+               _served_kind(Resident, other.category_id),
                other.category_id == per_category.c.category_id,
                *counted_task_conditions(scope, other))
         .scalar_subquery())

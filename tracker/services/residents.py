@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_month_name
 from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
@@ -37,10 +38,21 @@ from .activity_lock import lock_activity
 from .audit import record
 from .claims import held_active, merged_into
 from .photos import remove_image_on_commit
+from .summary_notes import closed_to
 from .task_needs import series_of
 
-# Categories whose tasks can name the residents they served.
-VISIT_CATEGORIES = ("elderly_visit", "household_assistance")
+# Categories whose tasks can name the residents they served, and the one kind of
+# resident each serves: 走访慰问 the 空巢老人 (a person), 结对帮扶 the 困难群众 (a
+# household). The picker offers, the save accepts and the 户 / 人 count
+# (``rollups.served``) counts only that kind.
+VISIT_KINDS = {"elderly_visit": ResidentCategory.elderly,
+               "household_assistance": ResidentCategory.needy}
+VISIT_CATEGORIES = tuple(VISIT_KINDS)
+# A save naming a resident of another kind (a crafted post: the page offers none).
+OTHER_KIND = {
+    ResidentCategory.elderly: _l("走访慰问类任务只能选择空巢老人作为服务对象。"),
+    ResidentCategory.needy: _l("结对帮扶类任务只能选择困难群众作为服务对象。"),
+}
 # As stored (``phones``): 11 ASCII digits for a mobile, 区号-号码 (0571-88888888) for a landline.
 PHONE_RE = RESIDENT_PHONE_RE
 # The earliest consent date taken: the register is recent; an older date is a typo.
@@ -327,6 +339,11 @@ def category_serves_residents(category) -> bool:
     return category.code in VISIT_CATEGORIES
 
 
+def served_kind(task: Task) -> ResidentCategory | None:
+    """The kind of resident the task's category serves (``VISIT_KINDS``)."""
+    return VISIT_KINDS.get(task.category.code)
+
+
 def may_pick_residents(member: Member, task: Task) -> bool:
     return serves_residents(task) and may_report(member, task)
 
@@ -358,7 +375,8 @@ def pickable_residents(task: Task, actor: Member) -> list[Resident]:
     else:
         offered = _paired_with(actor) & (Resident.active.is_(True) | Resident.id.in_(named))
     return list(db.session.scalars(
-        select(Resident).where(Resident.community_id == task.community_id, offered)
+        select(Resident).where(Resident.community_id == task.community_id,
+                               Resident.category == served_kind(task), offered)
         .order_by(Resident.category, Resident.name, Resident.id)
     ))
 
@@ -402,6 +420,11 @@ def set_task_residents(task: Task, actor: Member, resident_ids: set[int], *,
     fixed = {r.id for r in fixed_residents(task, actor)}
     allowed = {r.id for r in pickable_residents(task, actor)} | fixed
     if resident_ids - allowed:
+        kind = served_kind(task)
+        other = db.session.scalars(select(Resident.id).where(
+            Resident.id.in_(resident_ids - allowed), Resident.category != kind)).first()
+        if other is not None:  # a crafted post: the page offers only the category's kind
+            raise ServiceError(OTHER_KIND[kind], field="residents")
         if not manages_community(actor, task.community_id):
             raise ServiceError(_l("只能选择与您结对的服务对象。"), field="residents")
         raise ServiceError(_l("所选服务对象不属于该任务的社区。"), field="residents")
@@ -412,6 +435,14 @@ def set_task_residents(task: Task, actor: Member, resident_ids: set[int], *,
         resident_ids = (current | (resident_ids - then)) - (then - resident_ids)
     resident_ids = resident_ids | fixed
     added, removed = resident_ids - current, current - resident_ids
+    day = task.service_date
+    if ((added or removed) and task.report_approved
+            and closed_to(actor, task.unit_id, task.community_id, day)):
+        # an approved activity's 服务对象 are in its month's 月报 (「3户（6户次）」): in a
+        # 已定稿 month an admin's to change, as the 组长 (``tasks.change_leader``)
+        raise ServiceError(_l("%(month)s的月报已定稿，更改该月已审核活动的服务对象须由单位管理员"
+                              "操作（或由单位管理员先重新打开该月的月报）。",
+                              month=lazy_month_name(day.year, day.month)), field="residents")
     if removed:
         db.session.execute(task_resident.delete().where(
             task_resident.c.task_id == task.id, task_resident.c.resident_id.in_(removed)))
