@@ -5,6 +5,7 @@ promised 「且无法恢复」)."""
 from __future__ import annotations
 
 import pytest
+from flask import g
 from sqlalchemy import func, select
 
 from tests.residents.support import resident, visit_task, world_resident
@@ -118,3 +119,18 @@ def test_an_erased_resident_a_task_named_stays_named(world):
     set_task_residents(task, world.liaison, {other.id})
     db.session.commit()
     assert {x.id for x in task_residents(task)} == {r.id, other.id}
+
+
+def _page(client, url: str) -> str:
+    g.pop("_flask_babel", None)  # a served request starts without the last one's locale
+    return client.get(url).get_data(as_text=True)
+
+
+def test_the_erased_marker_is_shown_in_the_pages_language(client, login, world):
+    """Defect 5's remark: the stored 「（已删除）」 read as Chinese on the English register."""
+    r = _erased(world)
+    login(world.admin)
+    assert "（已删除）" in _page(client, f"/residents/{r.id}")  # zh_CN, the default
+    for url in ("/residents/?archived=1&lang=en", f"/residents/{r.id}?lang=en"):
+        page = _page(client, url)
+        assert "(deleted)" in page and "（已删除）" not in page, url
