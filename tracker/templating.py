@@ -339,8 +339,16 @@ def page_scripts(html: str) -> dict[str, bool]:
             "report": '<article class="report">' in html}
 
 
+def resident_name(resident) -> str:
+    """A resident's name as a page shows it: an erased one's stored 「（已删除）」
+    (``services.residents.ERASED_NAME``, kept in the column that held the name) is the
+    marker in the page's language."""
+    return str(_l("（已删除）")) if resident.erased_at is not None else resident.name
+
+
 def register(app) -> None:
-    app.jinja_env.filters.update(local_dt=local_dt, time_range=time_range, hours=hours, yuan=yuan,
+    app.jinja_env.filters.update(resident_name=resident_name,
+                                 local_dt=local_dt, time_range=time_range, hours=hours, yuan=yuan,
                                  percent=percent, amount=amount, per_unit=per_unit, served=served,
                                  target_unit=target_unit,
                                  linkify=linkify, unit_word=unit_word, device=device_label,

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..lists import active_categories
 from ..models import LIVE_NEEDS, Community, Need, NeedStatus, Resident, ResourceItem, Zone
 from ..paging import paginate
+from ..services.residents import not_erased
 
 # The board's tabs: what is still to be done first.
 STATUSES = ("open", "tasked", "claimed", "overdue", "fulfilled", "closed")
@@ -65,7 +66,7 @@ def form_choices(community_id: int) -> dict:
     zones = db.session.scalars(select(Zone).where(Zone.community_id == community_id,
                                                   Zone.active.is_(True)).order_by(Zone.sort_key))
     residents = db.session.scalars(select(Resident).where(
-        Resident.community_id == community_id, Resident.active.is_(True))
+        Resident.community_id == community_id, Resident.active.is_(True), not_erased())
         .order_by(Resident.name, Resident.id))
     items = db.session.scalars(select(ResourceItem).where(
         ResourceItem.community_id == community_id, ResourceItem.active.is_(True))

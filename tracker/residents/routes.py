@@ -32,6 +32,7 @@ from ..permissions import manages_community
 from ..reach import managed_communities
 from ..services import unit_of_work
 from ..services.residents import (
+    ERASED_REFUSED,
     resident_shown_key,
     ResidentData,
     archive_resident,
@@ -163,7 +164,8 @@ def detail(resident_id: int):
 def full(resident_id: int):
     """The full record, shown once per request and logged (PIPL access record)."""
     resident = _resident_or_404(resident_id)
-    run_service(None, record_view, resident, current_user, denied=404)
+    if not run_service(None, record_view, resident, current_user, denied=404):
+        return redirect(url_for(".detail", resident_id=resident_id))  # erased: refused
     return _detail_page(resident, full=True)
 
 
@@ -174,6 +176,11 @@ def edit(resident_id: int):
     record and is written to the audit trail like ``full``; a refused save shows only
     what was sent."""
     resident = _resident_or_404(resident_id, manage=True)
+    if resident.erased_at is not None:
+        # read-only history: the form would show the blanks to type a new person into
+        # (``update_resident`` refuses the save too), and its opening would log a view
+        flash(str(ERASED_REFUSED), "error")
+        return redirect(url_for(".detail", resident_id=resident_id))
     candidates = pairing_candidate_list(resident.community_id)
     # Paired members who have since left the candidates stay listed, so an edit keeps them.
     known = {m.id for m in candidates}

@@ -37,7 +37,7 @@ from . import shown as shown_module
 from .audit import record
 from .claims import hold_member
 from .photos import store_image
-from .residents import may_view
+from .residents import may_view, refuse_erased
 from .task_needs import series_approved
 from .tasks import TaskData, create_tasks
 
@@ -103,7 +103,10 @@ def _check(data: NeedData, *, saved_wanted_by: date | None = None) -> Category:
             raise ServiceError(_l("请选择本社区的责任区。"), field="zone")
     if data.resident_id is not None:
         resident = db.session.get(Resident, data.resident_id)
-        if resident is None or resident.community_id != data.community_id or not resident.active:
+        if resident is None or resident.community_id != data.community_id:
+            raise ServiceError(_l("请选择本社区登记的服务对象。"), field="resident")
+        refuse_erased(resident, field="resident")
+        if not resident.active:
             raise ServiceError(_l("请选择本社区登记的服务对象。"), field="resident")
     if data.resource_item_id is not None:
         item = db.session.get(ResourceItem, data.resource_item_id)

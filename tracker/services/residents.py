@@ -254,6 +254,7 @@ def update_resident(resident: Resident, actor: Member, data: ResidentData, *,
     _hold_paired(set(db.session.scalars(select(resident_member.c.member_id).where(
         resident_member.c.resident_id == resident.id))) | set(data.paired_ids or ()))
     db.session.expire(resident)  # the record and its pairings as committed now
+    refuse_erased(resident)
     data = _clean(data)
     posted = {**{name: _plain(getattr(data, name)) for name in EDITABLE},
               "paired_ids": sorted(data.paired_ids)}
@@ -289,6 +290,7 @@ def archive_resident(resident: Resident, actor: Member) -> None:
 def restore_resident(resident: Resident, actor: Member) -> None:
     if not may_manage(actor, resident):
         raise PermissionDenied(_l("无权操作。"))
+    refuse_erased(resident)
     if resident.active:
         raise ServiceError(_l("该服务对象未归档。"))
     resident.active = True
@@ -325,6 +327,7 @@ def record_view(resident: Resident, viewer: Member) -> None:
     """Every look at a full record is on the audit trail (PIPL)."""
     if not may_view(viewer, resident):
         raise PermissionDenied(_l("无权查看。"))
+    refuse_erased(resident)
     record(viewer, "view", resident)
 
 
@@ -376,7 +379,8 @@ def pickable_residents(task: Task, actor: Member) -> list[Resident]:
         offered = _paired_with(actor) & (Resident.active.is_(True) | Resident.id.in_(named))
     return list(db.session.scalars(
         select(Resident).where(Resident.community_id == task.community_id,
-                               Resident.category == served_kind(task), offered)
+                               Resident.category == served_kind(task), offered,
+                               not_erased())
         .order_by(Resident.category, Resident.name, Resident.id)
     ))
 
@@ -417,8 +421,11 @@ def set_task_residents(task: Task, actor: Member, resident_ids: set[int], *,
     if not serves_residents(task):
         raise ServiceError(_l("只有走访慰问和结对帮扶类任务需要填写服务对象。"))
     lock_activity(task)
-    fixed = {r.id for r in fixed_residents(task, actor)}
+    fixed = {r.id for r in fixed_residents(task, actor)} | erased_named(task)
     allowed = {r.id for r in pickable_residents(task, actor)} | fixed
+    for picked in db.session.scalars(select(Resident).where(
+            Resident.id.in_(resident_ids - allowed)).order_by(Resident.id)):
+        refuse_erased(picked, field="residents")
     if resident_ids - allowed:
         kind = served_kind(task)
         other = db.session.scalars(select(Resident.id).where(
@@ -465,6 +472,29 @@ def visit_history(resident: Resident) -> list[Task]:
 # --- PIPL: what is held about one resident, erasure, retention ---------------------------
 
 ERASED_NAME = "（已删除）"
+ERASED_REFUSED = _l("该服务对象的个人信息已删除，记录只作历史保留，不能恢复、修改、查看或选用。")
+
+
+def refuse_erased(resident: Resident, *, field: str | None = None) -> None:
+    """The one guard of every service that changes, reveals or picks a resident: an
+    erased record (``erased_at``) is read-only history. The erasure told the person
+    「且无法恢复」: a 恢复, an edit typing a new name under the old consent date, a
+    logged 查看, a pairing or a new 微心愿 or visit naming it would each go back on it."""
+    if resident.erased_at is not None:
+        raise ServiceError(ERASED_REFUSED, field=field)
+
+
+def not_erased():
+    """The pickers' condition: an erased resident is offered nowhere (``refuse_erased``)."""
+    return Resident.erased_at.is_(None)
+
+
+def erased_named(task: Task) -> set[int]:
+    """The erased residents a task names: they stay named (the visit and its figures are
+    history), and no page offers them, so a save keeps them as they are."""
+    return set(db.session.scalars(
+        select(Resident.id).join(task_resident, task_resident.c.resident_id == Resident.id)
+        .where(task_resident.c.task_id == task.id, Resident.erased_at.is_not(None))))
 
 
 def export_resident(resident: Resident, actor: Member) -> dict:
