@@ -99,12 +99,43 @@ def test_an_unknown_phone_costs_a_check_with_the_members_own_hash_parameters(
     assert checked == [world.member.password_hash.split("$", 1)[0]]
 
 
-def test_inactive_account_gets_the_same_message(client, world):
+SWITCHED_OFF = "该账号已停用，请联系单位管理员。"
+
+
+def test_a_switched_off_account_with_its_right_password_is_told_so_and_counts_nothing(
+        client, world):
+    """The owner of a switched-off account typing the right password is told why, and
+    whom to ask — however many times: no lockout count, no session. A wrong password
+    for it gets the message any failure gets (nothing told of the account) and counts."""
     inactive = f.member(world.unit, active=False)
     db.session.commit()
-    response = attempt(client, inactive.phone, f.PASSWORD)
-    assert response.status_code == 200
-    assert error_texts(response.get_data(as_text=True)) == [LOGIN_FAILED]
+    for _ in range(7):  # more than the 5 failures the account-and-address allows
+        response = attempt(client, inactive.phone, f.PASSWORD)
+        assert response.status_code == 200
+        assert error_texts(response.get_data(as_text=True)) == [SWITCHED_OFF]
+    assert db.session.scalar(select(func.count(ThrottleHit.id))) == 0
+    assert client.get("/tasks/").status_code == 302  # not signed in
+
+    wrong = attempt(client, inactive.phone)
+    assert error_texts(wrong.get_data(as_text=True)) == [LOGIN_FAILED]
+    assert db.session.scalar(select(func.count(ThrottleHit.id))) > 0
+
+
+def test_a_switched_off_account_costs_the_same_hash_check(client, world, monkeypatch):
+    """Right or wrong, the password of a switched-off account is checked against its
+    hash, as any account's: the answer takes no less time than a wrong password's."""
+    from tracker.services import accounts
+
+    inactive = f.member(world.unit, active=False)
+    db.session.commit()
+    checked = []
+    real = type(inactive).check_password
+    monkeypatch.setattr(type(inactive), "check_password",
+                        lambda self, pw: checked.append(self.id) or real(self, pw))
+    attempt(client, inactive.phone, f.PASSWORD)
+    attempt(client, inactive.phone)
+    assert checked == [inactive.id, inactive.id]
+    assert accounts.SWITCHED_OFF == SWITCHED_OFF
 
 
 # ---------------------------------------------------------------- case 2: limits across workers

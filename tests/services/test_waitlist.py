@@ -252,3 +252,69 @@ def test_the_demo_world_has_a_full_task_with_a_waitlist(seeded_demo):
     promoted = db.session.scalar(select(WaitlistEntry).where(
         WaitlistEntry.task_id == task.id, WaitlistEntry.status == WaitStatus.promoted))
     assert promoted.member_id == world.members[13].id
+
+
+# --- 停用: the member's places go back, as by their own 取消认领 -------------------------
+
+def test_switching_a_member_off_frees_their_place_for_the_first_in_line(app, world, full):
+    """停用 of a member holding a place on a full task that has not started: the place
+    goes to the first 候补 at once, as a withdrawal gives it (audited ``withdraw`` by the
+    admin, the promotion by the queue), and the one promoted is told by the reminder
+    job. The member switched off leaves the other waitlists they were on; what they did
+    on a task already past stays theirs, and 重新启用 claims nothing back."""
+    from tracker.reminders.job import write_due
+    from tracker.services.directory import set_active
+
+    task, (a, b, _c) = full
+    other = f.task(world.item, world.liaison, slots=1, title="义诊")
+    db.session.commit()
+    run(claim_slot, other, a)
+    run(join_waitlist, task, a)
+    run(join_waitlist, task, b)
+    run(join_waitlist, other, world.member)  # 张三 waits elsewhere too
+    past_before = {(x.member_id, x.status) for x in world.past_task.assignments}
+
+    released = run(set_active, world.member, world.admin, False)
+    db.session.expire_all()
+    assert released == 1
+    assert task.taken == task.slots == 2
+    assert holding(task) == sorted([world.other_member.id, a.id])
+    assert [e.member_id for e in tq.waitlist(task.id)] == [b.id]
+    assert tq.my_wait_entry(other.id, world.member.id).status == WaitStatus.left
+    [withdrawal] = actions("withdraw")
+    assert withdrawal.actor_id == world.admin.id
+    [promotion] = actions("waitlist_promote")
+    assert promotion.detail == {"task_id": task.id, "member_id": a.id, "by_hand": False}
+    assert {(x.member_id, x.status) for x in world.past_task.assignments} == past_before
+
+    write_due(utcnow(), app.config)
+    db.session.commit()
+    rows = list(db.session.scalars(select(Outbox).where(Outbox.kind == "waitlist_promoted")))
+    assert {row.member_id for row in rows} == {a.id}
+
+    assert run(set_active, world.member, world.admin, True) == 0
+    db.session.expire_all()
+    assert world.member.id not in holding(task)
+
+
+def test_a_refused_switch_off_releases_nothing(world, full, monkeypatch):
+    """All in one transaction: a failure after the places went back leaves the member
+    on, on the task, and the line as it was."""
+    from tracker.services import directory
+
+    task, (a, _b, _c) = full
+    run(join_waitlist, task, a)
+
+    release = directory.release_places
+
+    def release_then_fail(member, actor):
+        assert release(member, actor) == 1
+        raise ServiceError("boom")
+
+    monkeypatch.setattr(directory, "release_places", release_then_fail)
+    with pytest.raises(ServiceError):
+        run(directory.set_active, world.member, world.admin, False)
+    db.session.expire_all()
+    assert world.member.active
+    assert holding(task) == sorted([world.member.id, world.other_member.id])
+    assert [e.member_id for e in tq.waitlist(task.id)] == [a.id]

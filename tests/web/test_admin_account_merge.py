@@ -88,7 +88,7 @@ def test_the_merged_account_cannot_log_in_and_its_sessions_end(client, world, lo
     response = client.post("/auth/login", data={"phone": world.other_member.phone,
                                                 "password": f.PASSWORD})
     assert response.status_code == 200
-    assert "手机号或密码不正确。" in text(response)
+    assert "该账号已停用，请联系单位管理员。" in text(response)  # B's own password: told
     response = client.post("/auth/login", data={"phone": world.member.phone,
                                                 "password": f.PASSWORD})
     assert response.status_code == 302  # A keeps their login

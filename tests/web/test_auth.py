@@ -77,7 +77,8 @@ def test_deactivated_member_cannot_log_in(client, world, app):
     response = client.post("/auth/login", data={"phone": world.member.phone,
                                                 "password": "Gongjian-2026"})
     assert response.status_code == 200
-    assert "手机号或密码不正确。" in response.get_data(as_text=True)
+    assert "该账号已停用，请联系单位管理员。" in response.get_data(as_text=True)
+    assert client.get("/tasks/mine").status_code == 302  # no session
 
 
 def test_change_password(client, world, http_login):

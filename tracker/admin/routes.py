@@ -433,13 +433,20 @@ def member_roll_date(record_id: int):
     return redirect(url_for("admin.member_edit", record_id=member.id))
 
 
+def _flash_released(member: Member, released: int) -> None:
+    """停用 gave the member's places on tasks not started back (``set_active``)."""
+    if not member.active and released:
+        flash(ngettext("已释放%(n)d个未开始任务的名额。", "已释放%(n)d个未开始任务的名额。",
+                       released, n=released), "info")
+
+
 @bp.post("/members/<int:record_id>/active")
 @admin_required
 def member_toggle(record_id: int):
     member = db.session.get(Member, record_id)
     had_liaison = member is not None and member.active and member.role == Role.liaison
     left = {c.id for c in member.communities} if had_liaison else set()
-    response = toggle_view(MEMBERS, record_id)
+    response = toggle_view(MEMBERS, record_id, then=_flash_released)
     member = db.session.get(Member, record_id)
     if member is not None and not member.active:
         bare = q.communities_without_liaison(left) if left else []

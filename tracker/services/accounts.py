@@ -18,7 +18,8 @@ or Redis, so every worker and app server sees them):
   (``LOGIN_LIMIT_PER_ACCOUNT_ADDRESS`` failures per device): the owner's phone logs in
   even while the account is under attack.
 
-Only failures count; a success clears its account-and-address and device counts.
+Only failures count (the right password of a switched-off account is no guess: it is
+told 「该账号已停用」 and counts nothing); a success clears its account-and-address and device counts.
 Every login and failed login writes an AuditEvent (a masked phone for an unknown
 account, never the password).
 """
@@ -87,12 +88,17 @@ def _by_phone(phone: str) -> Member | None:
 
 
 def _password_matches(member: Member | None, password: str) -> Member | None:
+    """The account when ``password`` is its own (switched off or not), else None. The
+    hash is checked whatever the account, so every answer costs the same."""
     if member is None or not member.password_hash:
         check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
-    if not member.check_password(password) or not member.active:
+    if not member.check_password(password):
         return None
     return member
+
+
+SWITCHED_OFF = _l("该账号已停用，请联系单位管理员。")
 
 
 def _keys(attempt: LoginAttempt, trusted: bool) -> dict:
@@ -143,6 +149,15 @@ def log_in(attempt: LoginAttempt) -> LoggedIn:
         record(None, "login_failed", Target("member", known), phone=mask_phone(phone),
                address=throttle.address_tag(attempt.address), trusted_device=trusted)
         raise ServiceError(_l("手机号或密码不正确。"), field="password", recorded=True)
+    if not member.active:
+        # The right password of a switched-off (or merged) account: its owner is told
+        # why, and whom to ask, rather than retyping a password that is right until the
+        # lockout. Only the owner learns it (a wrong password gets the message above),
+        # so nothing about the account is given away; not a guess, so nothing counted.
+        record(None, "login_failed", Target("member", known), phone=mask_phone(phone),
+               address=throttle.address_tag(attempt.address), trusted_device=trusted,
+               reason="inactive")
+        raise ServiceError(SWITCHED_OFF, field="password", recorded=True)
     for name in ("account_address", "device"):
         if name in rules:
             throttle.clear(rules[name][0])

@@ -201,6 +201,49 @@ def withdraw(assignment: Assignment, actor: Member) -> None:
     promote_waiting(task, actor)
 
 
+def places_held(member: Member) -> set[int]:
+    """The tasks not started (nor cancelled) in which ``member`` holds a place (认领 or
+    指派) or waits (候补): what 停用 gives back (``release_places``), whose rows it
+    locks before the member's (the house order, docs/design.md)."""
+    now = utcnow()
+    return set(db.session.scalars(
+        select(Assignment.task_id).join(Task, Task.id == Assignment.task_id)
+        .where(Assignment.member_id == member.id,
+               Assignment.status.in_((AssignmentStatus.claimed, AssignmentStatus.assigned)),
+               Task.starts_at > now, Task.status != TaskStatus.cancelled)
+        .union(select(WaitlistEntry.task_id).join(Task, Task.id == WaitlistEntry.task_id)
+               .where(WaitlistEntry.member_id == member.id,
+                      WaitlistEntry.status == WaitStatus.waiting,
+                      Task.starts_at > now, Task.status != TaskStatus.cancelled))))
+
+
+def release_places(member: Member, actor: Member) -> int:
+    """停用: a switched-off member cannot come, nor log in to 取消认领, so their places
+    on tasks not started go back now, each by ``withdraw`` as if they had withdrawn
+    (audited ``withdraw`` by the admin): the first 候补 takes it in this transaction and
+    is told as for any withdrawal (the 候补转正 reminder). They leave every waitlist
+    (audited ``waitlist_leave``). What they did (a task started: checked in, done,
+    absent) stays theirs. The caller holds the tasks' rows and then the member's
+    (``places_held``), and has switched the member off. Returns how many places went
+    back."""
+    waiting = db.session.scalars(select(WaitlistEntry).where(
+        WaitlistEntry.member_id == member.id, WaitlistEntry.status == WaitStatus.waiting)
+        .order_by(WaitlistEntry.task_id)).all()
+    for entry in waiting:
+        entry.status, entry.left_at = WaitStatus.left, utcnow()
+        record(actor, "waitlist_leave", entry, task_id=entry.task_id, member_id=member.id)
+    held = db.session.scalars(
+        select(Assignment).join(Task, Task.id == Assignment.task_id)
+        .where(Assignment.member_id == member.id,
+               Assignment.status.in_((AssignmentStatus.claimed, AssignmentStatus.assigned)),
+               Task.starts_at > utcnow(), Task.status != TaskStatus.cancelled)
+        .order_by(Task.id)).all()
+    for assignment in held:
+        withdraw(assignment, actor)
+    db.session.flush()
+    return len(held)
+
+
 def promote(entry: WaitlistEntry, actor: Member, *, by_hand: bool) -> Assignment:
     """Give the waiting member of ``entry`` a slot (the usual claim rule: no over-booking)."""
     task = entry.task

@@ -41,6 +41,7 @@ from . import PermissionDenied, ServiceError, required_reason
 from . import roll, summary_notes
 from . import shown as shown_module
 from .audit import actor_first
+from .claims import places_held, release_places
 from .audit import record as audit
 from .member_retention import refuse_if_erased
 from .merge import merged_into
@@ -221,14 +222,19 @@ def _change(obj, actor: Member, values: dict, field_name: str | None = None, tak
 def set_active(obj, actor: Member, active: bool) -> int:
     """停用 / 重新启用 any managed record. An admin cannot switch themselves off. A
     member 停用 loses their calendar feed address (``notify.stop_calendar``, audited
-    with the reason ``deactivated``). Returns how many activities a checklist item
-    switched back on took over (``move_onto_year_items``), else 0."""
+    with the reason ``deactivated``) and, in the same transaction, their places on tasks
+    not started and their 候补 (``claims.release_places``: the waitlist moves up as for a
+    withdrawal); 重新启用 claims nothing back. Returns how many activities a checklist
+    item switched back on took over (``move_onto_year_items``), or how many places a
+    member switched off gave back, else 0."""
     _require_admin(actor)
     if isinstance(obj, ResourceItem) and active:
         lock_lines([obj.id])  # an activity put on its line meanwhile: ``item_of_year``
     if isinstance(obj, Member) and obj.id == actor.id and not active:
         raise ServiceError(_l("不能停用自己的账号。"))
-    if isinstance(obj, Member):
+    if isinstance(obj, Member) and not active:
+        _lock_with_places(obj, actor)  # its places go back (``claims.release_places``)
+    elif isinstance(obj, Member):
         roll.lock_member(obj, actor)  # another admin's change of the roll, committed meanwhile
     if obj.active == active:
         return 0  # a repeated click changes nothing
@@ -245,10 +251,34 @@ def set_active(obj, actor: Member, active: bool) -> int:
             _sign_out(obj, actor)
     db.session.flush()
     audit(actor, "reactivate" if active else "deactivate", obj)
+    if isinstance(obj, Member) and not active:
+        # after the member is off: a promotion skips them (``promote_waiting``)
+        return release_places(obj, actor)
     if isinstance(obj, ResourceItem) and active:
         # switched off, it was given none of its year's activities (``item_of_year``)
         return move_onto_year_items(actor, [obj])
     return 0
+
+
+def _lock_with_places(member: Member, actor: Member) -> None:
+    """停用's locks in the house order (docs/design.md): the rows of the tasks whose
+    places the member gives back (``claims.places_held``), in id order, then the
+    member's (``roll.lock_member``). A claim committing while this waits for the
+    member's row (it held it shared) adds a task not locked; locking it now, after the
+    member, would break the order — so, as ``merge._lock_all`` does, the locks are taken
+    in a savepoint, rolled back when the tasks grew meanwhile, and taken again."""
+    locked: set[int] = set()
+    while True:
+        savepoint = db.session.begin_nested()
+        locked = places_held(member) | locked
+        if locked:  # one statement: PostgreSQL sorts before it locks, so in id order
+            db.session.execute(select(Task.id).where(Task.id.in_(locked)).order_by(Task.id)
+                               .with_for_update(key_share=True)).all()
+        roll.lock_member(member, actor)
+        if places_held(member) <= locked:
+            savepoint.commit()
+            return
+        savepoint.rollback()
 
 
 def _sign_out(member: Member, actor: Member) -> None:

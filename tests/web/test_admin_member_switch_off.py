@@ -1,0 +1,44 @@
+"""停用 of a member on the admin's page (review walk2, defect 2): their places on tasks
+not started go back — the first 候补 moving up as for a withdrawal — and the page says
+how many were released."""
+from __future__ import annotations
+
+import html
+
+from tests import factories as f
+from tracker.extensions import db
+from tracker.models import Assignment, AssignmentStatus, Member
+from tracker.services import unit_of_work
+from tracker.services.claims import claim_slot
+from tracker.services.waitlist import join_waitlist
+
+
+def test_switching_a_member_off_says_how_many_places_went_back(client, login, world):
+    full = f.task(world.item, world.liaison, slots=1, title="敬老院包饺子")
+    open_one = f.task(world.item, world.liaison, slots=3, title="义诊")
+    waiting = f.member(world.unit, name="赵一")
+    db.session.commit()
+    with unit_of_work():
+        claim_slot(full, world.member)
+        claim_slot(open_one, world.member)
+        join_waitlist(full, waiting)
+    login(world.admin)
+    page = client.post(f"/admin/members/{world.member.id}/active", data={"active": "0"},
+                       follow_redirects=True)
+    assert page.status_code == 200
+    assert "已释放2个未开始任务的名额。" in html.unescape(page.get_data(as_text=True))
+    db.session.expire_all()
+    assert db.session.get(Member, world.member.id).active is False
+    mine = {a.task_id: a.status for a in db.session.query(Assignment)
+            .filter_by(member_id=world.member.id)}
+    assert mine[full.id] == mine[open_one.id] == AssignmentStatus.withdrawn
+    promoted = db.session.query(Assignment).filter_by(task_id=full.id,
+                                                      member_id=waiting.id).one()
+    assert promoted.status == AssignmentStatus.claimed
+
+
+def test_a_member_without_places_is_switched_off_without_the_line(client, login, world):
+    login(world.admin)
+    page = client.post(f"/admin/members/{world.other_member.id}/active", data={"active": "0"},
+                       follow_redirects=True)
+    assert "个未开始任务的名额" not in html.unescape(page.get_data(as_text=True))
