@@ -1349,3 +1349,55 @@ def test_the_old_timeouts_migration_leaves_a_person_to_decide_on_each_old_timeou
         assert {key for key, (_s, reason, *_r) in _outbox(url).items()
                 if reason == "unconfirmed"} == {"digest", "sms", "claimed", "given_up",
                                                  "unconfirmed"}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_erased_again_migration_puts_restored_erased_residents_back_as_erased(
+        backend, migrated_database):
+    """0062 (review "walk2", #1): before it an erased 服务对象 could be restored (恢复) and
+    edited. Afterwards every erased record is as the erasure leaves it — archived (its
+    archive time kept, or the erasure's), 「（已删除）」, no address, phone, notes, consent
+    method or pairings — and the log names the ids it changed, not what they held. A
+    record erased as it should be, and one never erased, are untouched."""
+    from tests.residents.support import resident
+
+    erased_on = datetime(2026, 10, 1, 2, 0)
+    with migrated_database(backend, "erased") as url:
+        with app_on(url):
+            unit, item, liaison = _one_community()
+            pair = f.member(unit, name="结对党员", phone="13900004444")
+            restored = resident(item.community, liaison, name="钱某某", phone="13900005555",
+                                paired=[pair]).id
+            kept_erased = resident(item.community, liaison, name="孙某某", active=False).id
+            never = resident(item.community, liaison, name="李某某", paired=[pair]).id
+            db.session.commit()
+        assert run_flask(url, "db", "downgrade", "0061_yearerase_year_redacted").returncode == 0
+        stamp = erased_on.isoformat(sep=" ")
+        _read_after(url, [
+            # erased, then 恢复 and 修改: back on the register with a name typed again
+            f"UPDATE resident SET erased_at = '{stamp}', archived_at = NULL WHERE id = {restored}",
+            # erased as the erasure leaves it, archived before
+            f"UPDATE resident SET erased_at = '{stamp}', archived_at = '2026-09-01 00:00:00',"
+            f" name = '（已删除）', address = '', phone = NULL, notes = NULL,"
+            f" consent_method = '' WHERE id = {kept_erased}"], "SELECT 1")
+        before = {row[0]: tuple(row[1:]) for row in _read_after(
+            url, [], "SELECT id, name, address, phone, notes, consent_method, active,"
+                     " archived_at FROM resident")}
+        upgrade = run_flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+
+        after = {row[0]: tuple(row[1:]) for row in _read_after(
+            url, [], "SELECT id, name, address, phone, notes, consent_method, active,"
+                     " archived_at FROM resident")}
+        name, address, phone, notes, method, active, archived = after[restored]
+        assert (name, address, phone, notes, method, bool(active)) == (
+            "（已删除）", "", None, None, "", False)
+        assert str(archived).startswith("2026-10-01 02:00")  # the erasure's time
+        assert after[kept_erased] == before[kept_erased]
+        assert after[never] == before[never]
+        pairs = _read_after(url, [], "SELECT resident_id FROM resident_member")
+        assert sorted(r for (r,) in pairs) == [never]
+        log = upgrade.stdout + upgrade.stderr
+        assert f"erased residents {restored} were restored" in log
+        assert "钱某某" not in log and "13900005555" not in log
+        assert f"{kept_erased}" not in log.split("erased residents", 1)[1].split("\n", 1)[0]
