@@ -238,8 +238,12 @@ def test_row_errors_name_the_row_and_nothing_is_written(october, cleanup_categor
 def test_a_row_names_every_error_at_once_in_column_order(october, cleanup_category):
     """Walk 2, defect 4: five independent errors of one row come in one upload, in the
     sheet's column order — not the missing cell alone, then the rest on the next one."""
-    data = sheet([row(october, october.members["郑某某"], day="2026-13-45",
-                      category="不存在类别", **{"服务时长（小时）": "abc", "情况说明": ""})])
+    zheng = october.members["郑某某"]
+    next_year = str(local_today().year + 1)
+    data = sheet([row(october, zheng, day="2026-13-45", category="不存在类别",
+                      **{"服务时长（小时）": "abc", "情况说明": ""}),
+                  row(october, zheng, day=f"{next_year}-01-05", leader="是", title="将来",
+                      category=cleanup_category, **{"受益": "-1"})])
     before = counts()
     assert errors_by_line(preview(october.liaison, data)) == {2: [
         "日期“2026-13-45”不是有效日期：没有13月。",
@@ -247,8 +251,8 @@ def test_a_row_names_every_error_at_once_in_column_order(october, cleanup_catego
         "服务时长“abc”应为小时数，如2或1.5。",
         "该活动没有组长：请在其中一行的“组长”填“是”。",
         "缺少“情况说明”。",
-    ]}
-    with pytest.raises(ServiceError, match="有1行存在错误"):
+    ], 3: ["补录的活动须已经结束：时间不能晚于现在。", "“-1”应为0到1000000之间的整数。"]}
+    with pytest.raises(ServiceError, match="有2行存在错误"):
         imported(october.liaison, data)
     db.session.expire_all()
     assert counts() == before

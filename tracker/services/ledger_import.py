@@ -54,7 +54,7 @@ from ..models import (
 )
 from ..permissions import manages_community
 from ..phones import normalise_phone
-from ..timeutil import local_date, local_to_utc
+from ..timeutil import local_date, local_to_utc, utcnow
 from . import ServiceError
 from .audit import Target, record
 from .backfill import (
@@ -394,6 +394,11 @@ def _read_row(actor: Member, row: LedgerRow, look: _Lookups,
     for key, text, value in (("starts", row.starts, starts), ("ends", row.ends, ends)):
         if text and value is None:
             error(key, _l("时间“%(v)s”无法识别，应为如09:00的时间。", v=text))
+    if day is not None and starts is not None and ends is not None \
+            and local_to_utc(_span(day, starts, ends)[1]) > utcnow():
+        # the recording's rule, said here with the row's other errors (a 2027 date
+        # beside an 「abc」 of hours), not once they are fixed
+        error("day", _l("补录的活动须已经结束：时间不能晚于现在。"))
     if starts is not None and ends is not None and _overnight_too_long(starts, ends):
         error("ends", _l("结束时间早于开始时间。跨夜活动（如22:00至次日02:00）最长%(h)d小时，"
                          "请检查开始和结束是否写反。", h=OVERNIGHT_MAX_HOURS))
