@@ -126,7 +126,7 @@ def test_look_alike_rows_of_a_ledger_stay_rows_and_say_what_is_wrong(october, cl
     are skipped."""
     zheng = october.members["郑某某"]
     short_date = line(october, cleanup_category, "郑某某", day="1/5", leader="是")
-    page_in_date = line(october, cleanup_category, "冯某某", day="第十二页")
+    page_in_date = line(october, cleanup_category, "冯某某", day="第十二页", leader="是")
     data = workbook([
         HEADERS,
         line(october, cleanup_category, "郑某某", title="楼道清扫", leader="是"),

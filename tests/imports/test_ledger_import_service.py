@@ -205,9 +205,9 @@ def test_row_errors_name_the_row_and_nothing_is_written(october, cleanup_categor
     db.session.commit()
     rows = [
         row(october, idle, leader="是", category=cleanup_category),             # 2: fine
-        row(october, idle, title="未知", **{"手机号": "13712345678"},
+        row(october, idle, title="未知", **{"手机号": "13712345678"}, leader="是",
             category=cleanup_category),                                          # 3
-        row(october, idle, title="社区", community="不存在社区",
+        row(october, idle, title="社区", community="不存在社区", leader="是",
             category=cleanup_category),                                          # 4
         row(october, idle, title="将来", day=tomorrow.isoformat(), leader="是",
             category=cleanup_category),                                          # 5
@@ -215,7 +215,8 @@ def test_row_errors_name_the_row_and_nothing_is_written(october, cleanup_categor
             category=cleanup_category),                                          # 6
         row(october, m["张伟"], title="重叠", day="2022-10-08", starts="10:00",
             ends="12:00", leader="是", category=cleanup_category),               # 7
-        row(october, other, title="日期", day="十月五日", category=cleanup_category),  # 8
+        row(october, other, title="日期", day="十月五日", leader="是",
+            category=cleanup_category),                                          # 8
     ]
     before = counts()
     result = preview(october.liaison, sheet(rows))
@@ -232,6 +233,37 @@ def test_row_errors_name_the_row_and_nothing_is_written(october, cleanup_categor
         imported(october.liaison, sheet(rows))
     db.session.expire_all()
     assert counts() == before
+
+
+def test_a_row_names_every_error_at_once_in_column_order(october, cleanup_category):
+    """Walk 2, defect 4: five independent errors of one row come in one upload, in the
+    sheet's column order — not the missing cell alone, then the rest on the next one."""
+    zheng = october.members["郑某某"]
+    next_year = str(local_today().year + 1)
+    data = sheet([row(october, zheng, day="2026-13-45", category="不存在类别",
+                      **{"服务时长（小时）": "abc", "情况说明": ""}),
+                  row(october, zheng, day=f"{next_year}-01-05", leader="是", title="将来",
+                      category=cleanup_category, **{"受益": "-1"})])
+    before = counts()
+    assert errors_by_line(preview(october.liaison, data)) == {2: [
+        "日期“2026-13-45”不是有效日期：没有13月。",
+        "类别“不存在类别”不存在。",
+        "服务时长“abc”应为小时数，如2或1.5。",
+        "该活动没有组长：请在其中一行的“组长”填“是”。",
+        "缺少“情况说明”。",
+    ], 3: ["补录的活动须已经结束：时间不能晚于现在。", "“-1”应为0到1000000之间的整数。"]}
+    with pytest.raises(ServiceError, match="有2行存在错误"):
+        imported(october.liaison, data)
+    db.session.expire_all()
+    assert counts() == before
+
+
+def test_a_missing_cell_is_named_once_not_as_a_wrong_value(october, cleanup_category):
+    """An empty 日期, 单位 or 手机号 says it is missing, not also that it does not read."""
+    data = sheet([row(october, october.members["郑某某"], day="", leader="是",
+                      category=cleanup_category, **{"单位": "", "手机号": ""})])
+    assert errors_by_line(preview(october.liaison, data)) == {2: [
+        "缺少“日期”。", "缺少“单位”。", "缺少“手机号”。"]}
 
 
 def test_one_bad_row_and_nothing_is_written(october, cleanup_category):
@@ -308,7 +340,7 @@ def test_the_rules_of_the_one_form_hold_row_by_row(october, cleanup_category):
     assert errors[7] == ["责任区“九区”不在解放路社区。"]
     assert errors[2] == ["财政局党员 所在单位不在该社区开展共建，不能补录。"]
     assert errors[3][0].startswith("摸排类活动须逐处登记问题，不能从台账导入")
-    assert errors[4] == ["请从参加人员中选择组长。"]
+    assert errors[4] == ["该活动没有组长：请在其中一行的“组长”填“是”。"]  # the file's words
 
 
 def test_a_final_month_needs_an_admin(october, cleanup_category):

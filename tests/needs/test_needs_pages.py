@@ -60,6 +60,30 @@ def test_bad_input_is_explained_on_the_same_form_and_kept(client, login, world):
     assert db.session.scalar(select(Need)) is None and work_event_count() == before
 
 
+def test_every_refused_field_is_named_in_one_submit(client, login, world):
+    """Walk 2, defect 4: a past 需要完成的日期 is named with a wrong 需要人数 (a number the
+    form refuses), and with a quantity in a category without a unit (both the service's
+    refusals), not only on the next submit; on a new need and on an edited one."""
+    wish = need(world.community, world.liaison)
+    db.session.commit()
+    login(world.liaison)
+    before = work_event_count()
+    for url in ("/needs/new", f"/needs/{wish.id}/edit"):
+        html = client.post(url, data=_form(wanted_by="2020-01-01", people="-3")
+                           ).get_data(as_text=True)
+        errors = error_texts(html)
+        assert "需要完成的日期不能早于今天。" in errors, url
+        assert any("整数" in e for e in errors) and len(errors) == 2, (url, errors)
+        assert 'value="2020-01-01"' in html and 'value="-3"' in html, url
+        html = client.post(url, data=_form(wanted_by="2020-01-01", quantity="3")
+                           ).get_data(as_text=True)
+        assert set(error_texts(html)) == {"需要完成的日期不能早于今天。",
+                                          "该类别没有数量单位，请不填数量，或填写需要的人数。"}, url
+    db.session.refresh(wish)
+    assert wish.title == "为独居老人修理轮椅" and db.session.scalar(
+        select(db.func.count(Need.id))) == 1 and work_event_count() == before
+
+
 def test_an_empty_wanted_by_date_is_a_message_on_the_form(client, login, world):
     """The field is ``required`` in the page; a client that sends it empty anyway is
     answered on the form (no 500), on a new need and on an edited one."""

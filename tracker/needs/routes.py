@@ -100,7 +100,7 @@ def new():
     community = next((c for c in communities if c.id == community_id), None)
     if community is None:
         return render_template("needs/choose_community.html", communities=communities)
-    form = NeedForm(**q.form_choices(community.id))
+    form = NeedForm(community_id=community.id, **q.form_choices(community.id))
     if form.validate_on_submit():
         done = run_service(form, post_need, _actor(), form.need_data(community.id))
         if done:
@@ -131,7 +131,8 @@ def detail(need_id: int):
 @staff_required
 def edit(need_id: int):
     need = _need_or_404(need_id, manage=True)
-    form = NeedEditForm(obj=need, **q.form_choices(need.community_id))
+    form = NeedEditForm(obj=need, community_id=need.community_id,
+                        saved_wanted_by=need.wanted_by, **q.form_choices(need.community_id))
     if request.method == "GET":
         form.kind.data = need.kind.value
         form.category.data, form.zone.data = need.category_id, need.zone_id

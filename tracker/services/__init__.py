@@ -29,6 +29,15 @@ class ServiceError(Exception):
         self.recorded = recorded
 
 
+class ServiceErrors(ServiceError):
+    """Several refusals of one change, each under its own field: a form names them all
+    at once, not one per submit. Read as a ``ServiceError``, it is the first."""
+
+    def __init__(self, errors: list[ServiceError]):
+        super().__init__(errors[0].message, field=errors[0].field)
+        self.errors = errors
+
+
 class PermissionDenied(ServiceError):
     """The actor may not do this to this record (→ 403)."""
 
@@ -45,12 +54,14 @@ def required_reason(reason: str | None, missing, limit: int, field: str = "reaso
 
 
 def attach_error(form, error: ServiceError) -> None:
-    """Show a refused change on the form: under its field, or at the top."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
+    """Show a refused change on the form: under its field, or at the top (each of a
+    ``ServiceErrors``)."""
+    for one in getattr(error, "errors", None) or [error]:
+        field = getattr(form, one.field, None) if one.field else None
+        if field is not None:
+            field.errors = [*field.errors, one.message]
+        else:
+            form.form_errors.append(one.message)
 
 
 @contextmanager

@@ -54,7 +54,7 @@ from ..models import (
 )
 from ..permissions import manages_community
 from ..phones import normalise_phone
-from ..timeutil import local_date, local_to_utc
+from ..timeutil import local_date, local_to_utc, utcnow
 from . import ServiceError
 from .audit import Target, record
 from .backfill import (
@@ -367,66 +367,95 @@ class _Activity:
     ends: datetime | None = None
 
 
-def _read_row(actor: Member, row: LedgerRow, look: _Lookups, activity: _Activity) -> None:
+def _read_row(actor: Member, row: LedgerRow, look: _Lookups,
+              activity: _Activity) -> list[tuple[str, str]]:
     """Row-level errors (what the cells say); the activity's item and times from its
-    first row."""
-    errors = row.errors
+    first row.
+
+    Every error of the row at once, in the sheet's column order: a missing cell is
+    named with the 2026-13-45 beside it, not only on the next upload (walk 2, defect 4).
+    A check that needs a missing cell is left out (the missing cell says it). Returns
+    the errors with their columns (``_apply`` may add the activity's missing 组长)."""
+    found: list[tuple[str, str]] = []  # (column key, message): sorted by column below
+
+    def error(key: str, message) -> None:
+        found.append((key, str(message)))
+
     for key, header in COLUMNS:
         if key in REQUIRED and not getattr(row, key):
-            errors.append(str(_l("缺少“%(column)s”。", column=header)))
-    if errors:
-        return
+            error(key, _l("缺少“%(column)s”。", column=header))
     starts, ends = _time(row.starts), _time(row.ends)
-    try:
-        day = read_day(row.day)
-    except NotADay as refused:
-        day = None
-        errors.append(refused.message(dict(COLUMNS)["day"]))
-    for text, value in ((row.starts, starts), (row.ends, ends)):
-        if value is None:
-            errors.append(str(_l("时间“%(v)s”无法识别，应为如09:00的时间。", v=text)))
+    day = None
+    if row.day:
+        try:
+            day = read_day(row.day)
+        except NotADay as refused:
+            error("day", refused.message(dict(COLUMNS)["day"]))
+    for key, text, value in (("starts", row.starts, starts), ("ends", row.ends, ends)):
+        if text and value is None:
+            error(key, _l("时间“%(v)s”无法识别，应为如09:00的时间。", v=text))
+    if day is not None and starts is not None and ends is not None \
+            and local_to_utc(_span(day, starts, ends)[1]) > utcnow():
+        # the recording's rule, said here with the row's other errors (a 2027 date
+        # beside an 「abc」 of hours), not once they are fixed
+        error("day", _l("补录的活动须已经结束：时间不能晚于现在。"))
     if starts is not None and ends is not None and _overnight_too_long(starts, ends):
-        errors.append(str(_l("结束时间早于开始时间。跨夜活动（如22:00至次日02:00）最长%(h)d小时，"
-                             "请检查开始和结束是否写反。", h=OVERNIGHT_MAX_HOURS)))
+        error("ends", _l("结束时间早于开始时间。跨夜活动（如22:00至次日02:00）最长%(h)d小时，"
+                         "请检查开始和结束是否写反。", h=OVERNIGHT_MAX_HOURS))
     unit, community = look.units.get(row.unit), look.communities.get(row.community)
     category = look.categories.get(row.category)
-    if unit is None:
-        errors.append(str(_l("单位“%(v)s”不存在。", v=row.unit)))
-    if community is None:
-        errors.append(str(_l("社区“%(v)s”不存在。", v=row.community)))
-    if category is None:
-        errors.append(str(_l("类别“%(v)s”不存在。", v=row.category)))
+    if row.unit and unit is None:
+        error("unit", _l("单位“%(v)s”不存在。", v=row.unit))
+    if row.community and community is None:
+        error("community", _l("社区“%(v)s”不存在。", v=row.community))
+    if row.category and category is None:
+        error("category", _l("类别“%(v)s”不存在。", v=row.category))
     zone = None
     if row.zone and community is not None:
         zone = look.zones.get((community.id, row.zone))
         if zone is None:
-            errors.append(str(_l("责任区“%(v)s”不在%(c)s。", v=row.zone, c=row.community)))
+            error("zone", _l("责任区“%(v)s”不在%(c)s。", v=row.zone, c=row.community))
     member = look.members.get(row.phone)
     if community is not None and not manages_community(actor, community.id):
         # said before the member: a community the actor has not is no one's reach
-        errors.append(str(_l("无权在该社区补录活动。")))
+        error("community", _l("无权在该社区补录活动。"))
+    elif not row.phone:
+        pass  # 缺少“手机号” says it
     elif member is None:  # no name and no "no such account": the same for all outside reach
-        errors.append(str(_l("手机号%(phone)s不是本社区可补录的党员。", phone=row.phone)))
+        error("phone", _l("手机号%(phone)s不是本社区可补录的党员。", phone=row.phone))
     elif row.name and row.name != member.name:  # in reach: the 补录 form lists them too
-        errors.append(str(_l("手机号%(phone)s是%(found)s的，与姓名“%(name)s”不符。",
-                             phone=row.phone, found=member.name, name=row.name)))
+        error("phone", _l("手机号%(phone)s是%(found)s的，与姓名“%(name)s”不符。",
+                          phone=row.phone, found=member.name, name=row.name))
     if _minutes(row.hours) == -1:
-        errors.append(str(_l("服务时长“%(v)s”应为小时数，如2或1.5。", v=row.hours)))
-    for text in (row.quantity, row.people_served):
+        error("hours", _l("服务时长“%(v)s”应为小时数，如2或1.5。", v=row.hours))
+    for key in ("quantity", "people_served"):
+        text = getattr(row, key)
         if _count(text) == -1:
-            errors.append(str(_l("“%(v)s”应为0到%(high)s之间的整数。", v=text,
-                                 high=MAX_COUNT)))
-    if errors or activity.item is not None:
-        return
+            error(key, _l("“%(v)s”应为0到%(high)s之间的整数。", v=text, high=MAX_COUNT))
+    row.errors = _in_column_order(found)
+    if found or activity.item is not None:
+        return found
     item = _item_for(look.items.get((unit.id, community.id, zone.id if zone else None,
                                      category.id), []), day.year)
     if item is None:
         where = row.community + (f"·{row.zone}" if row.zone else "")
-        errors.append(str(_l("%(unit)s%(y)d年在%(where)s没有“%(category)s”资源清单项目。",
-                             unit=row.unit, y=day.year, where=where, category=row.category)))
-        return
+        row.errors.append(str(_l("%(unit)s%(y)d年在%(where)s没有“%(category)s”资源清单项目。",
+                                 unit=row.unit, y=day.year, where=where,
+                                 category=row.category)))
+        return found
     activity.item = item
     activity.starts, activity.ends = _span(day, starts, ends)
+    return found
+
+
+_COLUMN_ORDER = {key: index for index, (key, _header) in enumerate(COLUMNS)}
+# an activity no row of which marks its 组长, said on its first row in the file's terms
+# (the recording says it in the web form's: 「请从参加人员中选择组长。」)
+NO_LEADER = _l("该活动没有组长：请在其中一行的“组长”填“%(mark)s”。", mark=LEADER_MARK)
+
+
+def _in_column_order(found: list[tuple[str, str]]) -> list[str]:
+    return [message for _key, message in sorted(found, key=lambda f: _COLUMN_ORDER[f[0]])]
 
 
 def _item_for(line: list[ResourceItem], year: int) -> ResourceItem | None:
@@ -529,10 +558,15 @@ def _members_may_take_part(actor: Member, activity: _Activity, look: _Lookups) -
                                      name=member.name)))
 
 
+def _leads(row: LedgerRow) -> bool:
+    """The row marks its member the activity's 组长."""
+    return row.leader.strip().lower() in LEADER_WORDS
+
+
 def _record(actor: Member, activity: _Activity, look: _Lookups, audit: bool) -> Task | None:
     _members_may_take_part(actor, activity, look)
     first = activity.rows[0]
-    leaders = [row for row in activity.rows if row.leader.strip().lower() in LEADER_WORDS]
+    leaders = [row for row in activity.rows if _leads(row)]
     for extra in leaders[1:]:
         extra.errors.append(str(_l("同一活动只能有一名组长（第%(line)d行已是组长）。",
                                    line=leaders[0].line)))
@@ -540,6 +574,8 @@ def _record(actor: Member, activity: _Activity, look: _Lookups, audit: bool) -> 
         # the ledger carries a survey's count of findings, not the findings themselves
         # (kind and place of each): recorded from it, the survey would count none
         first.errors.append(str(_l("摸排类活动须逐处登记问题，不能从台账导入；请在“补录活动”页面填写。")))
+    if not leaders:
+        first.errors.append(str(NO_LEADER))
     if any(row.errors for row in activity.rows):
         return None
     data = BackfillData(
@@ -571,12 +607,26 @@ def _apply(actor: Member, rows: list[LedgerRow], audit: bool = True) -> LedgerPr
     activities' own ``backfill`` events are the caller's to write."""
     look = _lookups(actor, rows)
     activities: dict[tuple, _Activity] = {}
-    for row in rows:
+    of_row = []
+    for row in rows:  # the activities first: whether one has a 组长 is every row's to say
         row.errors, row.action, row.voided, row.off_checklist = [], "", "", ""
         activity = activities.setdefault(_key(row), _Activity([]))
         activity.rows.append(row)
-        _read_row(actor, row, look, activity)
-        if len(activity.rows) > 1:
+        of_row.append(activity)
+    found = {id(row): _read_row(actor, row, look, activity)
+             for row, activity in zip(rows, of_row)}
+    for activity in activities.values():
+        # a 组长 missing is named with the activity's other errors, in one upload; an
+        # activity with none is still looked for first (a kept export of an activity
+        # recorded without a 组长 is skipped as before) and refused in ``_record``
+        first = activity.rows[0]
+        if not any(_leads(row) for row in activity.rows) \
+                and any(row.errors for row in activity.rows):
+            cells = found[id(first)]  # its errors are these, then any of its activity's
+            first.errors = [*_in_column_order([*cells, ("leader", str(NO_LEADER))]),
+                            *first.errors[len(cells):]]
+    for row, activity in zip(rows, of_row):
+        if row is not activity.rows[0]:
             _agrees(row, activity.rows[0])
     recorded = []
     for activity in activities.values():
