@@ -122,3 +122,23 @@ def task(item: ResourceItem, creator: Member, *, starts_in: timedelta = timedelt
     db.session.add(t)
     db.session.flush()
     return t
+
+
+def reported(task: Task, by: Member, *, approved: bool, people_served: int = 0,
+             signed_by: Member | None = None) -> None:
+    """``task`` reported by ``by`` (approved, or waiting for review) and, with
+    ``signed_by``, its month's unit 月报 marked 已定稿 by them: what the refusals of a
+    change to an approved activity of a signed month are about. Committed."""
+    from tracker.models import ReportStatus, SummaryNote, TaskReport
+
+    db.session.add(TaskReport(task_id=task.id, quantity=0, people_served=people_served,
+                              note="说明", submitted_by_id=by.id,
+                              status=ReportStatus.approved if approved
+                              else ReportStatus.submitted))
+    if signed_by is not None:
+        day = task.service_date
+        db.session.add(SummaryNote(scope_key=f"unit:{task.unit_id}", unit_id=task.unit_id,
+                                   year=day.year, month=day.month, finalized_at=utcnow(),
+                                   finalized_by_id=signed_by.id))
+    db.session.commit()
+    db.session.refresh(task)

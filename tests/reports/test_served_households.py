@@ -15,6 +15,7 @@ import csv
 import io
 from datetime import date
 
+import pytest
 from docx import Document
 from openpyxl import load_workbook
 
@@ -97,21 +98,14 @@ def test_three_and_two_different_households_are_5_households(world):
     assert category_rows(summary)["困难群众结对帮扶"][3] == "5户（5户次）"
 
 
-def test_an_activity_without_its_households_leaves_the_visits_alone(world):
+@pytest.mark.parametrize("second_names", [
+    pytest.param(lambda three: [], id="an activity naming none"),
+    pytest.param(lambda three: three[:2], id="an activity naming fewer than its figure"),
+])
+def test_an_activity_not_naming_its_households_leaves_the_visits_alone(world, second_names):
     elders_named(world)
     three = households(world)
-    helped(world, "household_assistance", [(3, three), (3, [])])
-    summary = may(world)
-    assert NAMED_ELDERS in text_of(summary)  # the rule applies where it can
-    assert "结对帮扶困难群众6户次" in text_of(summary)
-    assert "户（" not in text_of(summary).replace(NAMED_ELDERS, "")
-    assert category_rows(summary)["困难群众结对帮扶"][3] == "6户次"
-
-
-def test_an_activity_naming_fewer_than_its_figure_leaves_the_visits_alone(world):
-    elders_named(world)
-    three = households(world)
-    helped(world, "household_assistance", [(3, three), (3, three[:2])])
+    helped(world, "household_assistance", [(3, three), (3, second_names(three))])
     summary = may(world)
     assert NAMED_ELDERS in text_of(summary)  # the rule applies where it can
     assert "结对帮扶困难群众6户次" in text_of(summary)

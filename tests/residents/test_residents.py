@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from tests import factories as f
 from tests.residents.support import resident, visit_task, world_resident
 from tracker.extensions import db
 from tracker.models import AuditEvent, Resident, ResidentCategory, task_resident
@@ -292,8 +293,6 @@ def test_the_earliest_consent_date_is_taken(world):
 
 
 def test_a_member_of_no_partner_unit_cannot_be_paired(world):
-    from tests import factories as f
-
     stranger = f.member(f.unit("县财政局"), name="外单位党员")
     data = ResidentData(community_id=world.community.id, name="周阿姨",
                         category=ResidentCategory.needy, address="解放路1号", phone=None,
@@ -553,23 +552,12 @@ def test_an_approved_visits_residents_in_a_finalised_month_are_changed_by_an_adm
     """An approved visit's 服务对象 are in its month's 月报 (「3户（6户次）」): once the month
     is signed, the leader and the liaison are refused, on the page too, and an admin
     changes them (docs/design.md, as the 组长 of such an activity)."""
-    from tracker.models import ReportStatus, SummaryNote, TaskReport
-    from tracker.timeutil import utcnow
-
     elder = world_resident(world)
     elder.paired_members.append(world.leader)
     task = visit_task(world)
     day = task.service_date
-    db.session.add(TaskReport(task_id=task.id, quantity=0, people_served=1, note="说明",
-                              submitted_by_id=world.leader.id,
-                              status=ReportStatus.approved if approved
-                              else ReportStatus.submitted))
-    if signed:
-        db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
-                                   year=day.year, month=day.month, finalized_at=utcnow(),
-                                   finalized_by_id=world.admin.id))
-    db.session.commit()
-    db.session.refresh(task)
+    f.reported(task, world.leader, approved=approved, people_served=1,
+               signed_by=world.admin if signed else None)
     named = select(func.count()).select_from(task_resident)
     if refused:
         message = f"{day.year}年{day.month}月的月报已定稿，更改该月已审核活动的服务对象须由单位管理员操作"

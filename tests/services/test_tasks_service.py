@@ -465,19 +465,8 @@ def test_an_approved_activitys_leader_in_a_finalised_month_is_changed_by_an_admi
         world, approved, signed, refused):
     """An approved activity's 组长 is in its month's 月报 (the 台账's 组长 column): once the
     month is signed, only an admin changes it. Before approval it is no figure yet."""
-    from tracker.models import SummaryNote
-
     task, day = world.past_task, world.past_task.service_date
-    db.session.add(TaskReport(task_id=task.id, quantity=0, people_served=0, note="说明",
-                              submitted_by_id=world.leader.id,
-                              status=ReportStatus.approved if approved
-                              else ReportStatus.submitted))
-    if signed:
-        db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
-                                   year=day.year, month=day.month, finalized_at=utcnow(),
-                                   finalized_by_id=world.admin.id))
-    db.session.commit()
-    db.session.refresh(task)
+    f.reported(task, world.leader, approved=approved, signed_by=world.admin if signed else None)
     if refused:
         with pytest.raises(ServiceError, match=f"{day.year}年{day.month}月的月报已定稿，"
                                                "更换该月活动的组长须由单位管理员操作"):
