@@ -205,16 +205,24 @@ def places_held(member: Member) -> set[int]:
     """The tasks not started (nor cancelled) in which ``member`` holds a place (认领 or
     指派) or waits (候补): what 停用 gives back (``release_places``), whose rows it
     locks before the member's (the house order, docs/design.md)."""
-    now = utcnow()
+    not_started = _not_started()
     return set(db.session.scalars(
         select(Assignment.task_id).join(Task, Task.id == Assignment.task_id)
-        .where(Assignment.member_id == member.id,
-               Assignment.status.in_((AssignmentStatus.claimed, AssignmentStatus.assigned)),
-               Task.starts_at > now, Task.status != TaskStatus.cancelled)
+        .where(*_holds_a_place(member), *not_started)
         .union(select(WaitlistEntry.task_id).join(Task, Task.id == WaitlistEntry.task_id)
                .where(WaitlistEntry.member_id == member.id,
-                      WaitlistEntry.status == WaitStatus.waiting,
-                      Task.starts_at > now, Task.status != TaskStatus.cancelled))))
+                      WaitlistEntry.status == WaitStatus.waiting, *not_started))))
+
+
+def _holds_a_place(member: Member) -> tuple:
+    """``member``'s assignments that hold a place (认领 or 指派)."""
+    return (Assignment.member_id == member.id,
+            Assignment.status.in_((AssignmentStatus.claimed, AssignmentStatus.assigned)))
+
+
+def _not_started() -> tuple:
+    """Tasks that 停用 gives places back in: not started, not cancelled."""
+    return Task.starts_at > utcnow(), Task.status != TaskStatus.cancelled
 
 
 def release_places(member: Member, actor: Member) -> int:
@@ -234,9 +242,7 @@ def release_places(member: Member, actor: Member) -> int:
         record(actor, "waitlist_leave", entry, task_id=entry.task_id, member_id=member.id)
     held = db.session.scalars(
         select(Assignment).join(Task, Task.id == Assignment.task_id)
-        .where(Assignment.member_id == member.id,
-               Assignment.status.in_((AssignmentStatus.claimed, AssignmentStatus.assigned)),
-               Task.starts_at > utcnow(), Task.status != TaskStatus.cancelled)
+        .where(*_holds_a_place(member), *_not_started())
         .order_by(Task.id)).all()
     for assignment in held:
         withdraw(assignment, actor)
