@@ -118,11 +118,12 @@ def served_unit(unit: str | None, activities: int) -> str | None:
 
 def served_distinct(unit: str | None, activities: int, distinct: int | None) -> int | None:
     """The households / people a sum of ``activities`` approved reports' 受益 is written
-    with, beside its 户次 / 人次: ``distinct`` (the distinct 服务对象 the activities name,
-    None unless every one of them names as many as its 受益: ``rollups.served``) for a
-    category in 户 or 人 over more than one activity; None where the sum is written
-    without them — one activity's 受益 is its households already."""
-    return distinct if distinct is not None and unit in REPEATED and activities > 1 else None
+    with, beside its 户次 / 人次: ``distinct``, the distinct 服务对象 the activities name
+    (None when they are not known: whether every activity names as many as its 受益 is
+    decided once, by ``rollups.served.named_rows``), wherever the figure is written in
+    visits (``served_unit``). None where it is not: one activity's 受益 in 户 is its
+    households already, and 人次 of trainees are visits with nothing to count apart."""
+    return None if served_unit(unit, activities) == unit else distinct
 
 
 def served(value: int, unit: str | None, activities: int, distinct: int | None = None) -> str:

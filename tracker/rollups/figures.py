@@ -28,7 +28,7 @@ from ..formatting import served_unit
 from . import kept
 from .batch import Plan, built_once, gather, plan, run
 from .categories import CategoryRow, categories, categories_plan  # noqa: F401
-from .served import distinct_served, named_rows
+from .served import named_rows
 from .scope import (
     ONE,
     Scope,
@@ -200,7 +200,7 @@ class CategoryFigures:
     official: Totals
     pending: Totals
     # of a category in 户 or 人: the distinct 服务对象 its approved activities name, when
-    # every one names as many as its 受益 (``served.distinct_served``), else None
+    # every one names as many as its 受益 (``served.named_rows`` decides), else None
     served: int | None = None
 
 
@@ -287,7 +287,7 @@ def _category_rows(merged: dict, cats: list[CategoryRow], include_empty: bool,
         figs = figs or Figures()
         rows.append(CategoryFigures(cat.id, cat.code, cat.name, cat.section, cat.activity_unit,
                                     cat.quantity_unit, cat.beneficiary_unit, figs.official,
-                                    figs.pending, distinct_served(named.get(cat.id))))
+                                    figs.pending, named.get(cat.id)))
     return rows
 
 

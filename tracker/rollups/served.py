@@ -43,9 +43,12 @@ def _served_kind(resident, category_id):
 
 
 def named_rows(scope: Scope) -> Plan:
-    """{category id: (approved activities, those naming their 服务对象, exactly as many
-    as their 受益, distinct 服务对象 named — None unless both counts agree)} of the
-    categories in 户 or 人 (one statement, a part of the page's batch).
+    """{category id: the distinct 服务对象 its approved activities name, or None} of the
+    categories in 户 or 人 with approved activities (one statement, a part of the page's
+    batch): a number only when every one of those activities names exactly as many
+    (of the category's kind) as its 受益. This CASE is the one place the rule is
+    decided; what reads the count (``CategoryFigures.served``, ``formatting.served``)
+    takes a number as known.
 
     The distinct 服务对象 are counted only for a category whose every activity names
     them (a CASE evaluates its subquery only then): most sums have an activity that
@@ -79,19 +82,9 @@ def named_rows(scope: Scope) -> Plan:
                other.category_id == per_category.c.category_id,
                *counted_task_conditions(scope, other))
         .scalar_subquery())
-    query = select(per_category.c.category_id, per_category.c.activities,
-                   per_category.c.as_named,
+    # a category has a row only with approved activities (≥ 1), and an activity named
+    # as its 受益 names at least one: a count here is never 0
+    query = select(per_category.c.category_id,
                    case((per_category.c.as_named == per_category.c.activities, residents)))
     return plan(query, shape=lambda rows: {
-        category: (int(activities), int(as_named), residents)
-        for category, activities, as_named, residents in rows})
-
-
-def distinct_served(counts: tuple | None) -> int | None:
-    """A category's distinct 服务对象 from its ``named_rows`` counts: known only when
-    every approved activity names as many as its 受益 (None otherwise, and without
-    activities)."""
-    if not counts:
-        return None
-    activities, as_named, residents = counts
-    return int(residents) if activities and as_named == activities else None
+        category: None if residents is None else int(residents) for category, residents in rows})
