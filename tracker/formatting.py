@@ -217,14 +217,17 @@ def _pending_words(reports: int, n, detail) -> str:
 _COUNT, _DETAIL = "\x00", "\x01"
 
 
-def is_pending_sentence(text: str) -> bool:
-    """Whether ``text`` is a sentence ``pending_sentence`` writes in the current
-    language, whatever its figures: a signed document's comparison leaves it out
-    (``reports.final.changes``), since what waits for review is no official figure."""
+def pending_sentence_pattern() -> re.Pattern:
+    """What every sentence ``pending_sentence`` writes in the current language matches
+    in full (``fullmatch``), whatever its figures: a signed document's comparison
+    leaves it out (``reports.final.official``), since what waits for review is no
+    official figure. Made from the sentence's msgid, so it follows the catalog: built
+    when asked, under the language in force (never at import), once for all the lines
+    a caller tests."""
     words = _pending_words(2, _COUNT, _DETAIL)
     pattern = "".join(r"\d+" if part == _COUNT else ".*" if part == _DETAIL else re.escape(part)
                       for part in re.split(f"({_COUNT}|{_DETAIL})", words))
-    return re.fullmatch(pattern, text, re.S) is not None
+    return re.compile(pattern, re.S)
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ from sqlalchemy import Integer, and_, insert, literal, select
 from sqlalchemy.orm import aliased, defer, joinedload, undefer
 
 from ..extensions import db
-from ..formatting import is_pending_sentence
+from ..formatting import pending_sentence_pattern
 from ..models import (
     Community,
     KeptDocument,
@@ -386,7 +386,8 @@ def official(text: list[str], tables: dict[str, list[list[str]]]
     kept by an earlier wording of them differs in wording anyway (``reworded``)."""
     with force_locale(DOCUMENT_LOCALE):
         remark, remark_header = pending_remark(), _("备注")
-        text = [line for line in text if not is_pending_sentence(line)]
+        pending = pending_sentence_pattern()  # once for every line of the document
+        text = [line for line in text if pending.fullmatch(line) is None]
     kept = {}
     for title, rows in tables.items():
         column = rows[0].index(remark_header) if rows and remark_header in rows[0] else None

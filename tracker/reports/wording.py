@@ -26,7 +26,7 @@ the same, and a bump would have every month signed before it say that a differen
 its data may be one of wording only (``final.reworded``).
 
 Bump it too when rewording what waits for review: the pending sentence
-(「另有N份完成情况待审核…」, ``formatting.pending_sentence`` / ``is_pending_sentence``)
+(「另有N份完成情况待审核…」, ``formatting.pending_sentence`` / ``pending_sentence_pattern``)
 or the 未参与名单's 「有活动待审核」 remark (``tables.pending_remark``). ``final.official``
 takes them out of both copies before comparing, recognising them by their words: a
 copy kept with the old words would keep them, and differ from the live document.
