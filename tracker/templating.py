@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from flask import current_app, g, has_request_context, request, session, url_for
 from flask_babel import get_locale, pgettext
@@ -281,13 +282,13 @@ def form_state(form) -> tuple:
             tuple(map(str, getattr(form, "form_errors", ()))))
 
 
-def task_status_label(task) -> str:
+def task_status_label(task, now: datetime | None = None) -> str:
     """A task's status as the liaison's pages badge it (``manage/_macros.html``
-    task_status): ``TASK_STATUS``, except that an open task whose end has passed is
-    「已结束」 — its status stays open (claims not closed, no report approved), but
-    「进行中」 beside 「已结束，尚未提交完成情况」 said the opposite of the line under it
-    (review "walk", #5). Compared in UTC, as stored."""
-    if task.status == TaskStatus.open and task.ends_at <= utcnow():
+    task_status): ``TASK_STATUS``, except that an open task whose end has passed by
+    ``now`` (default: this instant) is 「已结束」 (``Task.open_and_ended``, the rule the
+    task list's 状态 filter reads too) — its status stays open, but 「进行中」 beside
+    「已结束，尚未提交完成情况」 said the opposite of the line under it (review "walk", #5)."""
+    if task.open_and_ended(now or utcnow()):
         return pgettext("结束时间已过", "已结束")
     return str(TASK_STATUS[task.status])
 

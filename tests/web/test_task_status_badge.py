@@ -8,15 +8,18 @@ from __future__ import annotations
 import html
 import re
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
+import pytest
 from flask import g
 from sqlalchemy import select
 
 from tests import factories as f
 
 from tracker.extensions import db
+from tracker.manage.queries import TaskFilter, tasks_page
 from tracker.models import Task, TaskStatus
+from tracker.templating import task_status_label
 
 
 def _page(client, url: str) -> str:
@@ -81,3 +84,30 @@ def test_the_status_filter_lists_the_tasks_its_badge_names(client, login, world)
             task = db.session.scalar(select(Task).where(Task.title == title))
             assert _badge_of(page, task) == word, (word, title)
     assert re.search(r'<option (selected )?value="closed"( selected)?>已结束</option>', ended)
+
+
+@pytest.mark.parametrize(("offset", "word"), [
+    pytest.param(timedelta(microseconds=-1), "进行中", id="a microsecond before its end"),
+    pytest.param(timedelta(0), "已结束", id="at the instant it ends"),
+    pytest.param(timedelta(microseconds=1), "已结束", id="a microsecond after"),
+])
+def test_the_badge_and_the_filter_agree_at_the_instant_a_task_ends(world, offset, word):
+    """The badge (Python, on the task as the database gives it back) and the 状态 filter
+    (SQL) read the task at one instant ``now`` and say the same: a task whose end is now
+    has ended — 已结束, listed under 已结束 and not under 进行中 — and a microsecond
+    before its end it is 进行中. Its end carries microseconds, so neither database's
+    way of storing an instant may round it to the other side."""
+    task = f.task(world.item, world.liaison, title="正在结束",
+                  starts_at=datetime(2026, 12, 5, 1, 2, 3, 456789, tzinfo=timezone.utc))
+    db.session.commit()
+    now = task.ends_at + offset
+    db.session.expire_all()
+    g.pop("_flask_babel", None)
+    assert task_status_label(db.session.get(Task, task.id), now) == word
+
+    def listed_under(status: TaskStatus) -> bool:
+        page = tasks_page(world.liaison, TaskFilter(status=status), now, 1, 100)
+        return task.id in {t.id for t in page.items}
+
+    assert listed_under(TaskStatus.closed) == (word == "已结束")
+    assert listed_under(TaskStatus.open) == (word == "进行中")

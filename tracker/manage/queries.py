@@ -102,10 +102,11 @@ class TaskFilter:
 def _status_shown(status: TaskStatus, now: datetime):
     """The tasks a status filter lists: those the list badges so
     (``templating.task_status_label``) — 进行中 an open task before its end, 已结束 a
-    closed one or an open one whose end has passed."""
-    ended = and_(Task.status == TaskStatus.open, Task.ends_at <= now)
+    closed one or an open one whose end has passed (``Task.open_and_ended``, the
+    badge's own rule)."""
+    ended = Task.open_and_ended(now)
     if status == TaskStatus.open:
-        return and_(Task.status == TaskStatus.open, Task.ends_at > now)
+        return and_(Task.status == TaskStatus.open, ~ended)
     if status == TaskStatus.closed:
         return or_(Task.status == TaskStatus.closed, ended)
     return Task.status == status

@@ -21,7 +21,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy import false, text
+from sqlalchemy import and_, false, text
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -228,6 +229,22 @@ class Task(db.Model):
         """Its report is approved: its figures are official, and final until an admin's
         撤销审核."""
         return self.report is not None and self.report.status == ReportStatus.approved
+
+    @hybrid_method
+    def open_and_ended(self, now: datetime) -> bool:
+        """Open, and its end has passed by ``now`` (a task ending at ``now`` has ended;
+        UTC, as stored). The liaison's pages badge it 「已结束」 and the task list's 状态
+        filter lists it under 已结束, not 进行中, while its status stays open (claims not
+        closed, no report approved; review "walk", #5). The one statement of that rule,
+        for the badge (``templating.task_status_label``, on a loaded task) and the
+        filter (``manage/queries._status_shown``, in SQL); ``now`` is the caller's, so a
+        page, or a test, fixes the instant."""
+        return self.status == TaskStatus.open and self.ends_at <= now
+
+    @open_and_ended.inplace.expression
+    @classmethod
+    def _open_and_ended_expression(cls, now: datetime):
+        return and_(cls.status == TaskStatus.open, cls.ends_at <= now)
 
     @property
     def slots_state(self) -> str:
