@@ -135,6 +135,13 @@ def served(value: int, unit: str | None, activities: int, distinct: int | None =
     known = served_distinct(unit, activities, distinct)
     if known is None:
         return visits
+    return served_beside(known, unit, visits)
+
+
+def served_beside(known: int, unit: str, visits: str) -> str:
+    """The households / people ``known`` (in ``unit``, 户 or 人) written before the
+    ``visits`` (the 户次 / 人次 as written, or what stands in for them in a spreadsheet's
+    number format: ``reports.tables.Served``): 「5户（60户次）」."""
     return _("%(distinct)s（%(visits)s）", distinct=amount(known, unit), visits=visits)
 
 

@@ -34,6 +34,7 @@ from ..formatting import (
     percent,
     rate_value,
     served,
+    served_beside,
     served_distinct,
     served_unit,
     yuan,
@@ -189,14 +190,27 @@ class Served(Count):
 
     @property
     def number_format(self) -> str:
+        # the visits: their number (0) and unit, as ``Count`` writes them
+        head, tail = "", served_unit(self.unit, self.activities) or ""
         known = self.known
-        if known is None:
-            shown = served_unit(self.unit, self.activities)
-            return f'0"{shown}"' if shown else "0"
-        # the households as literal text before the visits' number: 「5户（60户次）」
-        # shows 60, the value a sum of the column takes (``known`` is a fixed number)
-        head, _, tail = self.text.replace('"', "").rpartition(str(self.value))
-        return f'"{head}"0"{tail}"'
+        if known is not None:
+            # the households as literal text before the visits' number: 「5户（60户次）」
+            # shows 60, the value a sum of the column takes (``known`` is a fixed
+            # number); written by the same words as the text, the visits stood in for
+            head, after = served_beside(known, self.unit, _VISITS).split(_VISITS)
+            tail += after
+        return f"{_literal(head)}0{_literal(tail)}"
+
+
+# what stands for the visits while the format's words are written (no text holds it)
+_VISITS = "\x00"
+
+
+def _literal(text: str) -> str:
+    """``text`` shown as it is by an Excel number format: quoted, without the quotes
+    it cannot hold."""
+    text = text.replace('"', "")
+    return f'"{text}"' if text else ""
 
 
 TYPED = (Hours, Yuan, Rate, Count, Day)
