@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..permissions import manages_community, manages_task
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
-from . import PermissionDenied, ServiceError, required_reason
+from . import PermissionDenied, ServiceError, refuse_all, required_reason
 from . import shown as shown_module
 from .activity_lock import lock_activity
 from .audit import record
@@ -102,21 +102,33 @@ def check_times(starts_local: datetime, ends_local: datetime) -> None:
                            field="ends_at")
 
 
-def _check_details(data: TaskDetails) -> None:
-    """The rules every task obeys, whichever form (or script) sets them."""
+def detail_problems(data: TaskDetails) -> list[tuple[str, object]]:
+    """Every rule of ``_check_details`` the details break, as (form field, message)."""
+    found: list[tuple[str, object]] = []
     for name, value, limit in (("title", data.title, TITLE_MAX), ("place", data.place, PLACE_MAX)):
         if not (value or "").strip():
-            raise ServiceError(_l("此项必填。"), field=name)
-        if len(value.strip()) > limit:
-            raise ServiceError(_l("不能超过%(max)d个字。", max=limit), field=name)
+            found.append((name, _l("此项必填。")))
+        elif len(value.strip()) > limit:
+            found.append((name, _l("不能超过%(max)d个字。", max=limit)))
     if len((data.beneficiary or "").strip()) > BENEFICIARY_MAX:
-        raise ServiceError(_l("不能超过%(max)d个字。", max=BENEFICIARY_MAX), field="beneficiary")
+        found.append(("beneficiary", _l("不能超过%(max)d个字。", max=BENEFICIARY_MAX)))
     if len((data.description or "").strip()) > DESCRIPTION_MAX:
-        raise ServiceError(_l("不能超过%(max)d个字。", max=DESCRIPTION_MAX), field="description")
-    check_times(data.starts_local, data.ends_local)
+        found.append(("description", _l("不能超过%(max)d个字。", max=DESCRIPTION_MAX)))
+    try:
+        if data.starts_local is not None and data.ends_local is not None:  # (the form's)
+            check_times(data.starts_local, data.ends_local)
+    except ServiceError as refused:
+        found.append((refused.field, refused.message))
     if isinstance(data.slots, bool) or not isinstance(data.slots, int) \
             or not 1 <= data.slots <= MAX_SLOTS:
-        raise ServiceError(_l("名额须为1到%(max)d之间的整数。", max=MAX_SLOTS), field="slots")
+        found.append(("slots", _l("名额须为1到%(max)d之间的整数。", max=MAX_SLOTS)))
+    return found
+
+
+def _check_details(data: TaskDetails) -> None:
+    """The rules every task obeys, whichever form (or script) sets them; every field
+    they refuse at once."""
+    refuse_all(detail_problems(data))
 
 
 def check_item_takes_activities(item: ResourceItem) -> None:
