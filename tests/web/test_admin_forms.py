@@ -386,6 +386,31 @@ def test_member_duplicate_phone(client, world, admin):
     assert db.session.get(Member, world.other_member.id).phone != world.member.phone
 
 
+def test_every_mistake_of_the_member_form_is_named_in_one_submit(client, world, admin):
+    """The form passed, the service refuses three fields: a 手机号 already used, a
+    社区联络员 given no community, a 生效日期 in the future — all named at once. Then an
+    empty 姓名 (the form's) with the 手机号 already used (the service's): both at once.
+    What was typed stays, nothing is written."""
+    before = (count(Member), audit_count())
+    response = client.post("/admin/members/new", data=member_form(
+        world, phone=world.member.phone, role="liaison", roll_from="2099-01-01"))
+    for message in ("该手机号已被其他党员使用。", "社区联络员至少要负责一个社区。",
+                    "生效日期不能晚于今天。"):
+        assert_refused(response, message, kept=world.member.phone)
+    assert_refused(response, "赵六", kept="2099-01-01")
+    response = client.post("/admin/members/new", data=member_form(
+        world, name="", phone=world.member.phone))
+    assert_refused(response, "请填写姓名。", kept=world.member.phone)
+    assert_refused(response, "该手机号已被其他党员使用。")
+    response = client.post(f"/admin/members/{world.other_member.id}/edit", data=member_form(
+        world, name="", phone=world.member.phone))
+    assert_refused(response, "请填写姓名。", kept=world.member.phone)
+    assert_refused(response, "该手机号已被其他党员使用。")
+    assert (count(Member), audit_count()) == before
+    db.session.expire_all()
+    assert db.session.get(Member, world.other_member.id).phone != world.member.phone
+
+
 def test_member_edit_shows_full_phone_and_communities(client, world, admin):
     page = client.get(f"/admin/members/{world.liaison.id}/edit").get_data(as_text=True)
     assert f'value="{world.liaison.phone}"' in page
