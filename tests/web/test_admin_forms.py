@@ -411,6 +411,28 @@ def test_every_mistake_of_the_member_form_is_named_in_one_submit(client, world, 
     assert db.session.get(Member, world.other_member.id).phone != world.member.phone
 
 
+def test_a_move_dated_in_the_future_is_named_with_the_other_mistakes(client, world, admin):
+    """A move to another unit 自 a day in the future, on an edit that also gives a 手机号
+    already used (the service's) or leaves 姓名 empty (the form's): each pair in one
+    submit, nothing written."""
+    new_unit = f.unit("县财政局")
+    db.session.commit()
+    before = audit_count()
+    move = dict(unit_id=new_unit.id, on_roll="1", roll_from="2099-01-01")
+    for changes, message in [
+        ({"name": world.member.name, "phone": world.other_member.phone},
+         "该手机号已被其他党员使用。"),
+        ({"name": "", "phone": world.member.phone}, "请填写姓名。"),
+    ]:
+        response = client.post(f"/admin/members/{world.member.id}/edit",
+                               data=member_form(world, **move, **changes))
+        assert_refused(response, message, kept="2099-01-01")
+        assert_refused(response, "生效日期不能晚于今天。")
+    assert audit_count() == before
+    db.session.expire_all()
+    assert db.session.get(Member, world.member.id).unit_id == world.unit.id
+
+
 def test_member_edit_shows_full_phone_and_communities(client, world, admin):
     page = client.get(f"/admin/members/{world.liaison.id}/edit").get_data(as_text=True)
     assert f'value="{world.liaison.phone}"' in page

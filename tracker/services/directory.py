@@ -799,10 +799,28 @@ def member_problems(data: MemberData, member: Member | None) -> list[tuple[str, 
     if member is not None:  # an erased 手机号 left empty stays erased: not "required"
         data = _erased_phone_kept(member, data, None)
     found: list[tuple[str, object]] = []
-    _member_values(data, member, found)
-    if member is None and data.roll_from is not None and data.roll_from > local_today():
-        found.append((roll.FIELD, _l("生效日期不能晚于今天。")))
+    values = _member_values(data, member, found)
+    if member is None:
+        if data.roll_from is not None and data.roll_from > local_today():
+            found.append((roll.FIELD, _l("生效日期不能晚于今天。")))
+    else:
+        _roll_day_problem(member, data, values, found)
     return found
+
+
+def _roll_day_problem(member: Member, data: MemberData, values: dict,
+                      found: list[tuple[str, object]]) -> None:
+    """The 生效日期 typed for a post that moves the member's roll (单位 or 计入参与统计),
+    checked as ``update_member`` checks it (``roll.check_day``), nothing applied."""
+    if data.roll_from is None or values["unit_id"] is None:
+        return
+    wanted = roll.roll_unit(member.active, values.get("on_roll", member.on_roll),
+                            values["unit_id"])
+    if roll.differs(member, wanted):
+        try:
+            roll.check_day(member, data.roll_from)
+        except ServiceError as refused:
+            found.append((refused.field, refused.message))
 
 
 def _member_values(data: MemberData, member: Member | None,
@@ -1150,6 +1168,8 @@ def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
     if member.id == actor.id and data.role != Role.admin:
         found.append(("role", _l("不能取消自己的管理员角色。")))
     values = _member_values(data, member, found)
+    if found:  # refused anyway: its 生效日期 is named too (``settle``'s check below)
+        _roll_day_problem(member, data, values, found)
     refuse_all(found)
     communities = values.pop("communities")
     changes = _apply(member, values)
