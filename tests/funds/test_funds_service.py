@@ -10,7 +10,7 @@ from tracker.extensions import db
 from tracker.models import AuditEvent, FundEntry, SummaryNote, TargetMeasure, TaskStatus
 from tracker.rollups import Scope
 from tracker.rollups.funds import fund_figures, fund_ledgers
-from tracker.services import PermissionDenied, ServiceError
+from tracker.services import PermissionDenied, ServiceError, ServiceErrors
 from tracker.services import funds as service
 from tracker.timeutil import local_today, utcnow
 
@@ -234,3 +234,17 @@ def test_another_month_being_final_does_not_matter(world):
     service.reverse_entry(world.liaison, original)
     db.session.commit()
     assert year_figures(world).year_to_date_fen == 0
+
+
+def test_every_refused_field_of_an_entry_is_named_at_once(world):
+    """A zero amount, an empty 用途 and a cancelled 关联任务 are refused together, each
+    under its field; nothing is written."""
+    cancelled = f.task(world.item, world.liaison, status=TaskStatus.cancelled)
+    db.session.commit()
+    with pytest.raises(ServiceErrors) as refused:
+        service.add_entry(world.liaison, world.unit, world.community, YEAR, entry_date=TODAY,
+                          amount_fen=0, purpose="  ", task=cancelled)
+    assert [(e.field, str(e.message)) for e in refused.value.errors] == [
+        ("amount", "金额必须大于0。"), ("purpose", "请填写用途。"),
+        ("task_id", "所选任务已取消或作废，不能关联。")]
+    assert db.session.scalar(select(func.count(FundEntry.id))) == 0

@@ -241,3 +241,22 @@ def test_an_amount_in_wan_is_recorded_in_yuan(client, login, world):
                            data={"entry_date": TODAY, "amount": "1.5万", "purpose": "慰问品"})
     assert response.status_code == 302
     assert db.session.scalar(select(FundEntry.amount_fen)) == 1_500_000
+
+
+def test_every_mistake_of_an_entry_is_named_in_one_submit(client, login, world):
+    """A wrong amount (the form's) and a date of another year (the service's) are both
+    named on the page the first submit returns, what was typed kept, nothing written."""
+    login(world.liaison)
+    last_year = f"{YEAR - 1}-12-31"
+    response = client.post(url(world, "/entries"),
+                           data={"entry_date": last_year, "amount": "abc", "purpose": "横幅制作"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "金额格式不正确" in page and f"日期须在{YEAR}年内。" in page
+    assert f'value="{last_year}"' in page and 'value="abc"' in page and 'value="横幅制作"' in page
+    # a date the form cannot read is the form's one message for it, no other
+    response = client.post(url(world, "/entries"),
+                           data={"entry_date": "2022-13-45", "amount": "abc", "purpose": "x"})
+    page = response.get_data(as_text=True)
+    assert "日期格式不正确" in page and "年内" not in page and "金额格式不正确" in page
+    assert entry_count() == 0

@@ -233,6 +233,46 @@ def test_bad_input_gets_a_chinese_message_and_keeps_what_was_typed(client, login
     assert db.session.scalar(select(func.count()).select_from(Resident)) == 0
 
 
+def test_every_mistake_of_the_register_form_is_named_in_one_submit(client, login, world):
+    """An empty 姓名 (the form's) and a 同意日期 in the future (the service's) are both
+    named by the first submit, new or edit; what was typed is kept, nothing written."""
+    login(world.liaison)
+    data = dict(FORM, name="", consent_date="2999-01-01")
+    response = client.post(f"/residents/new?community={world.community.id}", data=data)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "请填写姓名。" in text and "同意日期不能晚于今天。" in text
+    assert 'value="2999-01-01"' in text and "建设路8号2单元" in text
+    assert db.session.scalar(select(func.count()).select_from(Resident)) == 0
+    r = world_resident(world)
+    before = (r.name, r.consent_date)
+    response = client.post(f"/residents/{r.id}/edit", data=data)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "请填写姓名。" in text and "同意日期不能晚于今天。" in text
+    db.session.refresh(r)
+    assert (r.name, r.consent_date) == before
+
+
+def test_the_service_names_a_refused_pairing_beside_a_refused_field(world):
+    """The form passed, the service refuses two fields: a 同意日期 in the future and a
+    member of no partner unit as 结对党员, both at once, nothing written."""
+    from tracker.services import ServiceErrors
+
+    stranger = f.member(f.unit("县财政局"), name="外单位党员")
+    data = ResidentData(community_id=world.community.id, name="周阿姨",
+                        category=ResidentCategory.needy, address="解放路1号", phone=None,
+                        notes=None, consent_date=local_today() + timedelta(days=1),
+                        consent_method="口头同意", paired_ids={stranger.id})
+    with pytest.raises(ServiceErrors) as refused:
+        create_resident(world.liaison, data)
+    assert [(e.field, str(e.message)) for e in refused.value.errors] == [
+        ("consent_date", "同意日期不能晚于今天。"),
+        ("paired_ids", "结对党员须是在该社区共建单位的在册党员。")]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Resident)) == 0
+
+
 @pytest.mark.parametrize("typed", ["１３９０７９４０００１", "1３９０７９４０００１", "139 0794 0001"])
 def test_a_phone_typed_in_full_width_is_stored_in_ascii(client, login, world, typed):
     """The phone is stored as ASCII digits whatever the keyboard typed: one form to

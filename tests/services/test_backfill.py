@@ -273,3 +273,35 @@ def test_the_demo_world_has_a_backfilled_activity_with_five_participants(seeded_
 def test_finding_kinds_are_read_in_either_language():
     assert [(x.kind, x.place) for x in parse_findings("Sewer, East gate\n其他，西门口")] == [
         (FindingKind.sewer, "East gate"), (FindingKind.other, "西门口")]
+
+
+def test_every_independent_refusal_of_a_backfill_is_named_at_once(world, people):
+    """A finalised month, an empty 情况说明 and a 组长 who is not among the participants
+    are refused together, each under its field; nothing is written."""
+    from tracker.services import ServiceErrors
+
+    day = three_days_ago_at(9)
+    db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                               year=day.year, month=day.month, finalized_at=utcnow(),
+                               finalized_by_id=world.admin.id))
+    db.session.commit()
+    outsider = f.member(world.unit, name="孙八")
+    db.session.commit()
+    before = task_count()
+    with pytest.raises(ServiceErrors) as refused:
+        recorded(world, data(people, note="  ", leader=outsider))
+    assert [(e.field, str(e.message)) for e in refused.value.errors] == [
+        ("starts_at", f"{day.year}年{day.month}月的月报已定稿，补录该月的活动须由单位管理员操作。"),
+        ("note", "请填写情况说明。"), ("leader", "组长须是参加人员之一。")]
+    assert task_count() == before
+
+
+def test_times_that_are_refused_are_not_also_checked_against_now(world, people):
+    """A rule that needs an earlier one waits for it: an end before the start is the
+    one message of the times, not also the finalised month or an overlap."""
+    from tracker.services import ServiceErrors
+
+    with pytest.raises(ServiceErrors) as refused:
+        recorded(world, data(people, ends_local=three_days_ago_at(8), note=""))
+    assert [(e.field, str(e.message)) for e in refused.value.errors] == [
+        ("ends_at", "结束时间必须晚于开始时间。"), ("note", "请填写情况说明。")]

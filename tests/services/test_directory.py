@@ -388,3 +388,25 @@ def test_an_unchosen_on_roll_is_decided_in_one_place(world, monkeypatch):
     assert Member.on_roll_by_default(Role.member) is True
     assert Member.on_roll_by_default(Role.liaison) is False
     assert Member.on_roll_by_default(Role.admin) is False
+
+
+def test_the_member_form_names_every_refused_field_at_once(world):
+    """A 手机号 already used, a 社区联络员 with no community and a 生效日期 in the
+    future, refused together, each under its field; no member written."""
+    from datetime import timedelta
+
+    from tracker.services import ServiceErrors
+    from tracker.services import roll
+    from tracker.timeutil import local_today
+
+    before = db.session.scalar(select(func.count(Member.id)))
+    data = member_data(world.unit, phone=world.member.phone, role=Role.liaison)
+    data.roll_from = local_today() + timedelta(days=1)
+    with pytest.raises(ServiceErrors) as refused:
+        d.create_member(world.admin, data)
+    assert [(e.field, str(e.message)) for e in refused.value.errors] == [
+        ("phone", "该手机号已被其他党员使用。"),
+        ("community_ids", "社区联络员至少要负责一个社区。"),
+        (roll.FIELD, "生效日期不能晚于今天。")]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Member.id))) == before

@@ -10,7 +10,7 @@ from tests import factories as f
 from tests.rollups import builders as b
 from tracker.extensions import db
 from tracker.models import AuditEvent, FindingKind, FindingStatus, TaskStatus
-from tracker.services import PermissionDenied, ServiceError
+from tracker.services import PermissionDenied, ServiceError, ServiceErrors
 from tracker.services import findings as svc
 from tracker.timeutil import local_today
 
@@ -223,3 +223,14 @@ def test_the_database_holds_the_target_and_the_day_of_a_hand_over_together(world
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
+
+
+def test_a_hand_over_names_every_refused_field_at_once(world, survey):
+    """An empty 移交给 and a date in the future are refused together, each under its
+    field; the finding stays 已发现."""
+    finding = svc.record_finding(survey, world.leader, data())
+    with pytest.raises(ServiceErrors) as refused:
+        svc.hand_over(finding, world.liaison, "  ", TODAY + timedelta(days=1))
+    assert [(e.field, str(e.message)) for e in refused.value.errors] == [
+        ("handed_to", "请填写移交给哪个部门或单位。"), ("handed_over_on", "日期不能晚于今天。")]
+    assert finding.status == FindingStatus.found and finding.handed_to is None

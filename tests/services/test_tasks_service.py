@@ -570,3 +570,22 @@ def test_weekly_series_refuses_until_before_start_date(world):
         create_tasks(world.liaison, world.item,
                      _data(starts_local=first, ends_local=first + timedelta(hours=1),
                            repeat_until=date(first.year - 1, 1, 1)))
+
+
+def test_an_edit_names_every_rule_it_breaks_at_once(world):
+    """名额 below the 2 places taken and an activity shorter than the 2 hours confirmed:
+    both refused together, under their fields, nothing written."""
+    from tracker.services import ServiceErrors
+
+    past = world.past_task
+    _confirm(past, world.member, 120)
+    start = to_local(past.starts_at).replace(tzinfo=None)
+    with pytest.raises(ServiceErrors) as refused:
+        update_task(past, world.liaison, _details(past, slots=1, title="  ",
+                                                  ends_local=start + timedelta(hours=1)))
+    assert [(e.field, str(e.message)) for e in refused.value.errors] == [
+        ("title", "此项必填。"), ("slots", "名额不能少于已认领的人数（2人）。"),
+        ("ends_at", "已有党员确认了2.0小时的服务时长，活动时长不能短于此。")]
+    db.session.refresh(past)
+    assert (past.slots, past.title) != (1, "  ")
+    assert to_local(past.ends_at).replace(tzinfo=None) == start + timedelta(hours=2)

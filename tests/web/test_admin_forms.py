@@ -386,6 +386,53 @@ def test_member_duplicate_phone(client, world, admin):
     assert db.session.get(Member, world.other_member.id).phone != world.member.phone
 
 
+def test_every_mistake_of_the_member_form_is_named_in_one_submit(client, world, admin):
+    """The form passed, the service refuses three fields: a 手机号 already used, a
+    社区联络员 given no community, a 生效日期 in the future — all named at once. Then an
+    empty 姓名 (the form's) with the 手机号 already used (the service's): both at once.
+    What was typed stays, nothing is written."""
+    before = (count(Member), audit_count())
+    response = client.post("/admin/members/new", data=member_form(
+        world, phone=world.member.phone, role="liaison", roll_from="2099-01-01"))
+    for message in ("该手机号已被其他党员使用。", "社区联络员至少要负责一个社区。",
+                    "生效日期不能晚于今天。"):
+        assert_refused(response, message, kept=world.member.phone)
+    assert_refused(response, "赵六", kept="2099-01-01")
+    response = client.post("/admin/members/new", data=member_form(
+        world, name="", phone=world.member.phone))
+    assert_refused(response, "请填写姓名。", kept=world.member.phone)
+    assert_refused(response, "该手机号已被其他党员使用。")
+    response = client.post(f"/admin/members/{world.other_member.id}/edit", data=member_form(
+        world, name="", phone=world.member.phone))
+    assert_refused(response, "请填写姓名。", kept=world.member.phone)
+    assert_refused(response, "该手机号已被其他党员使用。")
+    assert (count(Member), audit_count()) == before
+    db.session.expire_all()
+    assert db.session.get(Member, world.other_member.id).phone != world.member.phone
+
+
+def test_a_move_dated_in_the_future_is_named_with_the_other_mistakes(client, world, admin):
+    """A move to another unit 自 a day in the future, on an edit that also gives a 手机号
+    already used (the service's) or leaves 姓名 empty (the form's): each pair in one
+    submit, nothing written."""
+    new_unit = f.unit("县财政局")
+    db.session.commit()
+    before = audit_count()
+    move = dict(unit_id=new_unit.id, on_roll="1", roll_from="2099-01-01")
+    for changes, message in [
+        ({"name": world.member.name, "phone": world.other_member.phone},
+         "该手机号已被其他党员使用。"),
+        ({"name": "", "phone": world.member.phone}, "请填写姓名。"),
+    ]:
+        response = client.post(f"/admin/members/{world.member.id}/edit",
+                               data=member_form(world, **move, **changes))
+        assert_refused(response, message, kept="2099-01-01")
+        assert_refused(response, "生效日期不能晚于今天。")
+    assert audit_count() == before
+    db.session.expire_all()
+    assert db.session.get(Member, world.member.id).unit_id == world.unit.id
+
+
 def test_member_edit_shows_full_phone_and_communities(client, world, admin):
     page = client.get(f"/admin/members/{world.liaison.id}/edit").get_data(as_text=True)
     assert f'value="{world.liaison.phone}"' in page

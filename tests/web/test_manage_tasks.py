@@ -393,6 +393,35 @@ def test_edit_slots_below_taken_is_refused(client, login, world):
     assert task.slots == 5 and task.title == "环境整治"
 
 
+def test_every_mistake_of_a_task_edit_is_named_in_one_submit(client, login, world):
+    """Past task, 2 places taken, one member confirmed 2 hours. 名额 1 with a one-hour
+    activity breaks two rules the service holds: both are named at once. An empty 任务名称
+    (the form's) with 名额 1 (the service's): both at once too. What was typed stays,
+    nothing is written."""
+    past = world.past_task
+    done = db.session.scalar(select(Assignment).where(Assignment.task_id == past.id,
+                                                      Assignment.member_id == world.member.id))
+    done.status, done.minutes = AssignmentStatus.done, 120
+    db.session.commit()
+    start = to_local(past.starts_at)
+    short = (start + timedelta(hours=1)).strftime(FMT)
+    login(world.liaison)
+    events = audit_count()
+    for changes, messages in [
+        ({"slots": "1", "ends_at": short},
+         ("名额不能少于已认领的人数（2人）", "已有党员确认了2.0小时的服务时长")),
+        ({"slots": "1", "title": ""}, ("请填写任务名称。", "名额不能少于已认领的人数（2人）")),
+    ]:
+        page = text(client.post(f"/manage/tasks/{past.id}/edit",
+                                data=edit_form(past, **changes)))
+        for message in messages:
+            assert message in page, (changes, message)
+        assert 'value="1"' in page and f'value="{changes.get("ends_at", "")}' in page
+    task = fresh(Task, past.id)
+    assert (task.slots, task.ends_at, task.title) == (past.slots, past.ends_at, "楼道清理")
+    assert audit_count() == events
+
+
 def test_editing_an_old_task_keeps_its_start(client, login, world):
     old = f.task(world.item, world.liaison, starts_in=-timedelta(days=500), title="旧任务")
     db.session.commit()

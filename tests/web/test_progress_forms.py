@@ -151,6 +151,21 @@ def test_hand_over_refuses_bad_input(client, login, world, data, message):
     assert double.finding.status == FindingStatus.found and double.finding.handed_to is None
 
 
+def test_every_mistake_of_a_hand_over_is_named_in_one_submit(client, login, world):
+    """An empty 移交给 (the form's) and a 移交日期 in the future (the service's) are both
+    named by the first submit, the date typed kept, nothing written."""
+    double = build_double(world)
+    login(world.liaison)
+    response = client.post(f"/progress/findings/{double.finding.id}/hand-over",
+                           data={"handed_to": "", "handed_over_on": TOMORROW})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "请填写移交给哪个部门或单位。" in html and "日期不能晚于今天。" in html
+    assert f'value="{TOMORROW}"' in html
+    db.session.expire_all()
+    assert double.finding.status == FindingStatus.found and double.finding.handed_to is None
+
+
 def test_the_finding_moves_found_handed_over_fixed(client, login, world):
     double = build_double(world)
     finding = double.finding

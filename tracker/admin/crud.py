@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import Member
 from ..security import safe_next
 from ..services.directory import offered_on_page, set_active
+from ..services import name_problems
 from ..view_support import run_service, stale_aware, stale_page
 from .forms import ActiveForm, AdminForm
 
@@ -65,6 +66,10 @@ def save_form(entity: Entity, form, record, fixed, change, done_message,
             record = done.value or record
             flash(done_message(record), "success")
             return redirect(url_for(entity.list_endpoint))
+    elif request.method == "POST" and hasattr(form, "service_problems"):
+        # what the service would refuse of the fields the form let pass: one submit
+        # names every mistake
+        name_problems(form, form.service_problems())
     return render_page(entity, form, record, fixed, **context())
 
 

@@ -492,6 +492,13 @@ class MemberForm(AdminForm):
         self.unit_id.choices = _placeholder() + _options(Unit, unit_ids)
         self.community_ids.choices = _options(Community, community_ids)
 
+    def service_problems(self) -> list:
+        """What ``directory`` would refuse of the fields as typed (a 手机号 already
+        used, a 生效日期 in the future), named beside the form's own refusals. Read
+        only, without the merge with another's change: the service decides again,
+        under the member's lock, once the form passes."""
+        return d.member_problems(self.to_data(), self.record)
+
     @classmethod
     def initial(cls, record: Member) -> dict:
         return {"community_ids": [c.id for c in record.communities],

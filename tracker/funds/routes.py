@@ -17,6 +17,7 @@ from ..rollups import Scope
 from ..rollups.funds import fund_figures, fund_ledgers, ledgers_total
 from ..security import record_id
 from ..services import funds as service
+from ..services import name_problems
 from ..timeutil import local_today
 from ..view_support import run_service
 from .forms import EntryForm, ReverseForm
@@ -104,12 +105,22 @@ def add_entry(unit_id: int, community_id: int, year: int):
     form = EntryForm()
     form.set_tasks(service.linkable_tasks(unit.id, community.id, year))
 
-    def change():
+    def typed() -> dict:
         task = db.session.get(Task, form.task_id.data) if form.task_id.data else None
-        service.add_entry(current_user, unit, community, year, entry_date=form.entry_date.data,
-                          amount_fen=form.amount.data, purpose=form.purpose.data, task=task)
+        return dict(entry_date=form.entry_date.data, amount_fen=form.amount.data,
+                    purpose=form.purpose.data, task=task)
 
-    return _submit(form, change, _("支出已登记。"), unit, community, year, entry_form=form)
+    def change():
+        service.add_entry(current_user, unit, community, year, **typed())
+
+    if not form.validate_on_submit():
+        # what the form refused, and what the service would refuse of the other fields
+        name_problems(form, service.entry_problems(current_user, unit, community, year,
+                                                   **typed()))
+    elif run_service(form, change):
+        flash(_("支出已登记。"), "success")
+        return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year))
+    return _render_ledger(unit, community, year, entry_form=form)
 
 
 @bp.post("/entries/<int:entry_id>/reverse")

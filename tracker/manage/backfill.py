@@ -9,8 +9,8 @@ from flask_login import current_user
 from ..backfill_requests.queries import ending_events, load_request
 from ..permissions import manages_community, staff_required
 from ..security import record_id
-from ..services import ServiceError, attach_error
-from ..services.backfill import record_past_activity
+from ..services import name_problems
+from ..services.backfill import backfill_problems, record_past_activity
 from ..services.backfill_requests import adopt_closed_month, adopt_through_backfill, gone_task
 from ..view_support import run_service
 from . import queries as q
@@ -29,6 +29,17 @@ def _request_to_record():
     if source is None or not manages_community(current_user, source.community_id):
         abort(404)
     return source
+
+
+def _name_problems(form, actor, items, candidates) -> None:
+    """A form its validators refused also names what the service would refuse of its
+    other fields (a month already 定稿, a member of no partner unit), so one submit
+    names every mistake; read only (no lock: the service checks again when the form
+    passes). Not without a checklist item, which every such rule is about."""
+    item = next((i for i in items if i.id == form.resource_item.data), None)
+    if item is not None:
+        name_problems(form, backfill_problems(actor, item, form.typed_data(item, candidates),
+                                              hold=False))
 
 
 @bp.route("/backfill", methods=["GET", "POST"])
@@ -59,12 +70,12 @@ def backfill():
     if request.method == "POST":
         _refuse_foreign_item(actor, form.resource_item.data, items)
     data = None
-    if form.is_submitted() and not form.find.data and form.validate():
-        item = next(i for i in items if i.id == form.resource_item.data)
-        try:
+    if form.is_submitted() and not form.find.data:
+        if form.validate():
+            item = next(i for i in items if i.id == form.resource_item.data)
             data = form.backfill_data(item, candidates)
-        except ServiceError as error:  # a 摸排问题 line that cannot be read
-            attach_error(form, error)
+        else:
+            _name_problems(form, actor, items, candidates)
     if data is not None:
         done = (run_service(form, record_past_activity, actor, item, data, denied=404)
                 if source is None else

@@ -396,8 +396,8 @@ class BackfillForm(Form):
         """What the validated form records on ``item``, the participants and leader
         among ``members`` (those offered): the title is the category's name when left
         empty, each member's hours those typed (empty: the activity's length), the
-        photos as uploaded. An unreadable 摸排问题 line raises ServiceError (field
-        ``findings``)."""
+        photos as uploaded. An unreadable 摸排问题 line is the form's refusal
+        (``validate_findings``); here it would raise ServiceError (field ``findings``)."""
         by_id = {m.id: m for m in members}
         return BackfillData(
             title=self.title.data or item.category.name, place=self.place.data,
@@ -409,6 +409,26 @@ class BackfillForm(Form):
             beneficiary=self.beneficiary.data, findings=parse_findings(self.findings.data),
             photos=[upload.read() for upload in self.photos.data or []
                     if upload and upload.filename])
+
+    def typed_data(self, item, members) -> BackfillData:
+        """What a form its own validators refused still says, for the service's check of
+        the other fields (``backfill.backfill_problems``): what could not be read is
+        None or left out (a participant not offered, a 摸排问题 line that cannot be
+        read), the photos only counted."""
+        by_id = {m.id: m for m in members}
+        try:
+            findings = parse_findings(self.findings.data)
+        except ServiceError:
+            findings = []
+        return BackfillData(
+            title=self.title.data or item.category.name, place=self.place.data or "",
+            starts_local=self.starts_at.data, ends_local=self.ends_at.data,
+            participants=[Participant(by_id[i], self.hours_of(i).minutes)
+                          for i in self.participants.data or [] if i in by_id],
+            leader=by_id.get(self.leader.data), note=self.note.data or "",
+            quantity=self.quantity.data, people_served=self.people_served.data,
+            beneficiary=self.beneficiary.data, findings=findings,
+            photos=[b"" for upload in self.photos.data or [] if upload and upload.filename])
 
     def fill_from_request(self, source, items) -> None:
         """A member's 补录申请 to record: its community's item (when there is one
@@ -453,6 +473,9 @@ class BackfillForm(Form):
     def validate_participants(self, field):
         if not field.data:
             raise ValidationError(_l("请至少选择一名参加人员。"))
+
+    def validate_findings(self, field):
+        _as_validation(parse_findings, field.data)  # an unreadable line, by its number
 
     def validate_leader(self, field):
         if field.data is not None and field.data not in (self.participants.data or []):

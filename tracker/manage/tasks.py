@@ -12,9 +12,11 @@ from ..paging import page_number
 from ..reach import managed_communities
 from ..permissions import manages_community, staff_required
 from ..security import record_id
+from ..services import name_problems
 from ..services.needs import create_task_from_need
 from ..services.tasks import (
     create_tasks,
+    edit_problems,
     missing_item,
     off_checklist_note,
     task_shown_key,
@@ -132,6 +134,8 @@ def edit_task(task_id: int):
         if done:
             flash(_("任务已修改。") if done.value else _("没有需要保存的修改。"), "success")
             return redirect(url_for("manage.task", task_id=task.id))
+    elif request.method == "POST":  # and what the service would refuse of the rest
+        name_problems(form, edit_problems(task, form.details()))
     return render_template("manage/task_form.html", form=form, task=task,
                            off_checklist=off_checklist_note([task], _actor()),
                            off_checklist_line=missing_item([task]),

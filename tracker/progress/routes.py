@@ -42,6 +42,7 @@ from ..rollups.coverage import member_status
 from ..rollups.figures import pending_of, per_unit
 from ..security import record_id, record_id_or_none
 from ..services import findings as finding_service
+from ..services import name_problems
 from ..timeutil import local_today
 from ..view_support import run_service
 from . import queries as q
@@ -397,9 +398,15 @@ def finding(finding_id: int):
     return _finding_page(_finding_or_404(finding_id))
 
 
-def _finding_action(finding_id: int, form, action, success: str, form_name: str):
+def _finding_action(finding_id: int, form, action, success: str, form_name: str,
+                    problems=None):
+    """``problems(finding, form)``: what the service would refuse of the form's fields,
+    named beside the form's own refusals (one submit names every mistake)."""
     finding = _finding_or_404(finding_id)
-    if form.validate_on_submit() and run_service(form, action, finding, form):
+    if not form.validate_on_submit():
+        if problems is not None and request.method == "POST":
+            name_problems(form, problems(finding, form))
+    elif run_service(form, action, finding, form):
         flash(success, "success")
         return redirect(url_for(".finding", finding_id=finding.id))
     db.session.refresh(finding)
@@ -414,7 +421,9 @@ def hand_over(finding_id: int):
         finding_id, form,
         lambda f, fm: finding_service.hand_over(f, _actor(), fm.handed_to.data,
                                                 fm.handed_over_on.date),
-        _("已登记移交。"), "hand_over")
+        _("已登记移交。"), "hand_over",
+        problems=lambda f, fm: finding_service.hand_over_problems(
+            f, _actor(), fm.handed_to.data, fm.handed_over_on.date))
 
 
 @bp.post("/findings/<int:finding_id>/fix")

@@ -30,7 +30,7 @@ from ..paging import paginate
 from ..models import Resident, ResidentCategory, Task
 from ..permissions import manages_community
 from ..reach import managed_communities
-from ..services import unit_of_work
+from ..services import name_problems, unit_of_work
 from ..services.residents import (
     ERASED_REFUSED,
     resident_shown_key,
@@ -48,6 +48,7 @@ from ..services.residents import (
     pairing_candidate_list,
     pickable_residents,
     record_view,
+    resident_problems,
     restore_resident,
     set_task_residents,
     task_residents,
@@ -137,6 +138,8 @@ def new():
         if done:
             flash(_("服务对象已登记。"), "success")
             return redirect(url_for(".detail", resident_id=done.value.id))
+    elif request.method == "POST":  # and what the service would refuse of the rest
+        name_problems(form, resident_problems(_data(form, community.id)))
     return render_template("residents/form.html", form=form, community=community, resident=None)
 
 
@@ -203,6 +206,8 @@ def edit(resident_id: int):
                        data, shown=form.shown.data):
             flash(_("已保存。"), "success")
             return redirect(url_for(".detail", resident_id=resident.id))
+    elif request.method == "POST":
+        name_problems(form, resident_problems(_data(form, resident.community_id)))
     return render_template("residents/form.html", form=form, community=resident.community,
                            resident=resident, stale=stale_page(form, refused))
 

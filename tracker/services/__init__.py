@@ -38,6 +38,25 @@ class ServiceErrors(ServiceError):
         self.errors = errors
 
 
+def refuse_all(found) -> None:
+    """Raise ``found`` — the (form field, message) pairs a ``*_problems`` function
+    collected — as one ``ServiceErrors``; nothing when it is empty."""
+    if found:
+        raise ServiceErrors([ServiceError(message, field=name) for name, message in found])
+
+
+def name_problems(form, found) -> None:
+    """A form its own validators refused (an amount of 「abc」) also names what the
+    service would refuse of its other fields (a date next year), so one submit names
+    every mistake: each (field, message) of ``found`` goes under its field unless the
+    form already put an error there. The service still decides alone once the form
+    passes."""
+    for name, message in found:
+        field = getattr(form, name, None)
+        if field is not None and not field.errors:
+            field.errors = [*field.errors, message]
+
+
 class PermissionDenied(ServiceError):
     """The actor may not do this to this record (→ 403)."""
 

@@ -43,7 +43,7 @@ from ..models import (
 )
 from ..permissions import managed_community_ids, manages_community, manages_task
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
-from . import PermissionDenied, ServiceError
+from . import PermissionDenied, ServiceError, refuse_all
 from .activity_lock import lock_activity
 from .audit import record
 from .claims import add_done_participation, check_minutes, held_active, task_span_minutes
@@ -53,9 +53,9 @@ from .reviews import ReportData, approve_report, report_figures, submit_report
 from .summary_notes import closed_to
 from .tasks import (
     TaskDetails,
-    _check_details,
     _clean,
     check_item_takes_activities,
+    detail_problems,
     item_of_year,
     new_checkin_token,
     same_line,
@@ -197,34 +197,90 @@ def refuse_overlap(member_ids: list[int], starts_at: datetime, ends_at: datetime
                               name=member.name, task=task.title, when=when), field=field)
 
 
-def _check(actor: Member, item: ResourceItem, data: BackfillData, *,
-           hold: bool = True) -> tuple[datetime, datetime]:
-    if not manages_community(actor, item.community_id):
-        raise PermissionDenied(_l("无权在该社区补录活动。"))
+def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
+                      hold: bool = True) -> list[tuple[str, object]]:
+    """Every field of a 补录 the rules refuse, as (form field, message): a 情况说明
+    left empty is named with a month already 定稿 and a member of no partner unit, not
+    one per submit. A rule that needs an earlier one to hold waits for it: times that
+    are refused are not checked against now or the month, an activity's twin and the
+    participants' overlaps are looked for only with its times (and participants)
+    accepted. ``hold``: as ``record_past_activity``'s."""
+    found: list[tuple[str, object]] = []
+
+    def check(rule, *args, **kwargs) -> bool:
+        try:
+            rule(*args, **kwargs)
+        except ServiceError as refused:
+            found.append((refused.field, refused.message))
+            return False
+        return True
+
+    item_ok = item.active and check(check_item_takes_activities, item)
     if not item.active:
-        raise ServiceError(_l("该资源清单项目已停用。"), field="resource_item")
+        found.append(("resource_item", _l("该资源清单项目已停用。")))
     if data.findings and not item.category.is_survey:
-        raise ServiceError(_l("只有摸排类活动可以登记摸排问题。"), field="findings")
+        found.append(("findings", _l("只有摸排类活动可以登记摸排问题。")))
     if len(data.photos) > MAX_PHOTOS_PER_TASK:
-        raise ServiceError(_l("每个任务最多%(n)s张照片；一张合影就够了，不必多传。",
-                              n=MAX_PHOTOS_PER_TASK), field="photos")
+        found.append(("photos", _l("每个任务最多%(n)s张照片；一张合影就够了，不必多传。",
+                                   n=MAX_PHOTOS_PER_TASK)))
     people = data.participants
-    _check_details(TaskDetails(title=data.title, place=data.place,
-                               starts_local=data.starts_local, ends_local=data.ends_local,
-                               slots=max(1, len(people)), beneficiary=data.beneficiary,
-                               description=data.description))
-    check_item_takes_activities(item)
-    starts_at, ends_at = local_to_utc(data.starts_local), local_to_utc(data.ends_local)
-    if ends_at > utcnow():
-        raise ServiceError(_l("补录的活动须已经结束：时间不能晚于现在。"), field="ends_at")
-    day = data.starts_local.date()
-    if closed_to(actor, item.unit_id, item.community_id, day):
-        raise ServiceError(_l("%(month)s的月报已定稿，补录该月的活动须由单位管理员操作。",
-                              month=lazy_month_name(day.year, day.month)), field="starts_at")
+    details = detail_problems(TaskDetails(
+        title=data.title, place=data.place, starts_local=data.starts_local,
+        ends_local=data.ends_local, slots=max(1, len(people)), beneficiary=data.beneficiary,
+        description=data.description))
+    found += details
+    times_ok = data.starts_local is not None and data.ends_local is not None and not any(
+        name in ("starts_at", "ends_at") for name, _message in details)
+    if times_ok:
+        starts_at, ends_at = local_to_utc(data.starts_local), local_to_utc(data.ends_local)
+        day = data.starts_local.date()
+        if ends_at > utcnow():
+            found.append(("ends_at", _l("补录的活动须已经结束：时间不能晚于现在。")))
+            times_ok = False
+        elif closed_to(actor, item.unit_id, item.community_id, day):
+            found.append(("starts_at", _l("%(month)s的月报已定稿，补录该月的活动须由单位管理员操作。",
+                                          month=lazy_month_name(day.year, day.month))))
+            times_ok = False
     if not (data.note or "").strip():
-        raise ServiceError(_l("请填写情况说明。"), field="note")
-    if len(data.note.strip()) > NOTE_MAX:
-        raise ServiceError(_l("情况说明不能超过%(max)s个字。", max=NOTE_MAX), field="note")
+        found.append(("note", _l("请填写情况说明。")))
+    elif len(data.note.strip()) > NOTE_MAX:
+        found.append(("note", _l("情况说明不能超过%(max)s个字。", max=NOTE_MAX)))
+    ids = [p.member.id for p in people]
+    people_ok = check(_check_participants, item, people, hold=hold)
+    if data.leader is None:
+        found.append(("leader", _l("请从参加人员中选择组长。")))
+    elif data.leader.id not in ids:
+        found.append(("leader", _l("组长须是参加人员之一。")))
+    # what the activity will report: a 完成数量 missing is named with the rest (the
+    # category's rule, ``reviews.report_figures``, read before there is a task)
+    check(report_figures, _Unwritten(item.category),
+          ReportData(quantity=data.quantity, people_served=data.people_served, note=""))
+    if item_ok and times_ok and not any(name == "title" for name, _message in details):
+        twin = already_recorded(item, data.title, starts_at, ends_at)
+        if twin is not None:
+            found.append(("title", _l(
+                "该活动已记录：“%(task)s”（%(when)s，任务编号%(id)d）的资源清单项目、名称和时间都相同。"
+                "遗漏的参加人员请在该任务页面用“添加遗漏的参加人员”添加，不要重复补录。",
+                task=twin.title, id=twin.id,
+                when=to_local(twin.starts_at).strftime("%Y-%m-%d %H:%M"))))
+    if times_ok and people_ok:
+        check(refuse_overlap, ids, starts_at, ends_at, field="participants",
+              same_activity=(item.community_id, item.category_id))
+    return found
+
+
+@dataclass
+class _Unwritten:
+    """What ``report_figures`` reads of a task, before the task is written: its category
+    (a survey's findings, counted by the task's id, are none yet)."""
+
+    category: object
+    id: None = None
+
+
+def _check_participants(item: ResourceItem, people: list[Participant], *,
+                        hold: bool) -> None:
+    """The participants' rules, the first one broken (they are one field)."""
     if not people:
         raise ServiceError(_l("请至少选择一名参加人员。"), field="participants")
     ids = [p.member.id for p in people]
@@ -242,20 +298,14 @@ def _check(actor: Member, item: ResourceItem, data: BackfillData, *,
         if p.member.unit_id not in working:
             raise ServiceError(_l("%(name)s 所在单位不在该社区开展共建，不能补录。",
                                   name=p.member.name), field="participants")
-    if data.leader is None:
-        raise ServiceError(_l("请从参加人员中选择组长。"), field="leader")
-    if data.leader.id not in ids:
-        raise ServiceError(_l("组长须是参加人员之一。"), field="leader")
-    twin = already_recorded(item, data.title, starts_at, ends_at)
-    if twin is not None:
-        raise ServiceError(_l("该活动已记录：“%(task)s”（%(when)s，任务编号%(id)d）的资源清单项目、名称和时间都相同。"
-                              "遗漏的参加人员请在该任务页面用“添加遗漏的参加人员”添加，不要重复补录。",
-                              task=twin.title, id=twin.id,
-                              when=to_local(twin.starts_at).strftime("%Y-%m-%d %H:%M")),
-                           field="title")
-    refuse_overlap(ids, starts_at, ends_at, field="participants",
-                   same_activity=(item.community_id, item.category_id))
-    return starts_at, ends_at
+
+
+def _check(actor: Member, item: ResourceItem, data: BackfillData, *,
+           hold: bool = True) -> tuple[datetime, datetime]:
+    if not manages_community(actor, item.community_id):
+        raise PermissionDenied(_l("无权在该社区补录活动。"))
+    refuse_all(backfill_problems(actor, item, data, hold=hold))
+    return local_to_utc(data.starts_local), local_to_utc(data.ends_local)
 
 
 def same_activity(item: ResourceItem, title: str, starts_at: datetime,

@@ -37,7 +37,7 @@ from ..privacy import ERASED_PHONE_MARK, mask_phone
 from ..reference import CATEGORIES
 from ..security import record_id_or_none
 from ..timeutil import local_today
-from . import PermissionDenied, ServiceError, required_reason
+from . import PermissionDenied, ServiceError, refuse_all, required_reason
 from . import roll, summary_notes
 from . import shown as shown_module
 from .audit import actor_first
@@ -791,34 +791,85 @@ def copy_items_from_previous_year(actor: Member, to_year: int, *, unit_id: int |
 PHONE_TAKEN = _l("该手机号已被其他党员使用。")
 
 
-def _member_values(data: MemberData, member: Member | None) -> dict:
-    name = _text(person_name(data.name), "name", 40)  # 「王　芳」 is 王芳
+def member_problems(data: MemberData, member: Member | None) -> list[tuple[str, object]]:
+    """Every field of the member form the rules refuse, as (form field, message) in the
+    form's order: a 手机号 already used is named with a 社区联络员 given no community
+    and a 生效日期 in the future, not one per submit."""
+    data = _phone_read(data)
+    if member is not None:  # an erased 手机号 left empty stays erased: not "required"
+        data = _erased_phone_kept(member, data, None)
+    found: list[tuple[str, object]] = []
+    values = _member_values(data, member, found)
+    if member is None:
+        if data.roll_from is not None and data.roll_from > local_today():
+            found.append((roll.FIELD, _l("生效日期不能晚于今天。")))
+    else:
+        _roll_day_problem(member, data, values, found)
+    return found
+
+
+def _roll_day_problem(member: Member, data: MemberData, values: dict,
+                      found: list[tuple[str, object]]) -> None:
+    """The 生效日期 typed for a post that moves the member's roll (单位 or 计入参与统计),
+    checked as ``update_member`` checks it (``roll.check_day``), nothing applied."""
+    if data.roll_from is None or values["unit_id"] is None:
+        return
+    wanted = roll.roll_unit(member.active, values.get("on_roll", member.on_roll),
+                            values["unit_id"])
+    if roll.differs(member, wanted):
+        try:
+            roll.check_day(member, data.roll_from)
+        except ServiceError as refused:
+            found.append((refused.field, refused.message))
+
+
+def _member_values(data: MemberData, member: Member | None,
+                   found: list[tuple[str, object]] | None = None) -> dict:
+    """The member's values from ``data``. Refused: every field at once, raised — or,
+    given ``found``, appended to it (the values then hold None where refused)."""
+    problems: list[tuple[str, object]] = [] if found is None else found
+
+    def take(rule, *args):
+        try:
+            return rule(*args)
+        except ServiceError as refused:
+            problems.append((refused.field, refused.message))
+            return None
+
+    name = take(_text, person_name(data.name), "name", 40)  # 「王　芳」 is 王芳
     phone = (data.phone or "").strip()
     if not phone:
-        raise ServiceError(MSG_REQUIRED, field="phone")
-    if member is not None and member.phone_erased and phone == member.phone:
-        pass  # erased, and left so (``_erased_phone_kept``): no number to check
-    elif not PHONE_RE.match(phone):
-        raise ServiceError(_l("请输入11位手机号。"), field="phone")
-    query = select(Member.id).where(Member.phone == phone)
-    if member is not None:
-        query = query.where(Member.id != member.id)
-    if _taken(query):
-        raise ServiceError(PHONE_TAKEN, field="phone")
-    unit = _ref(Unit, data.unit_id, "unit_id", member.unit_id if member else None)
-    branch = _text(data.branch, "branch", 80, required=False)
+        problems.append(("phone", MSG_REQUIRED))
+    elif not (member is not None and member.phone_erased and phone == member.phone) \
+            and not PHONE_RE.match(phone):
+        # (erased, and left so, ``_erased_phone_kept``: no number to check)
+        problems.append(("phone", _l("请输入11位手机号。")))
+    else:
+        query = select(Member.id).where(Member.phone == phone)
+        if member is not None:
+            query = query.where(Member.id != member.id)
+        if _taken(query):
+            problems.append(("phone", PHONE_TAKEN))
+    unit = take(_ref, Unit, data.unit_id, "unit_id", member.unit_id if member else None)
+    branch = take(lambda: _text(data.branch, "branch", 80, required=False))
     if not isinstance(data.role, Role):
-        raise ServiceError(MSG_CHOOSE, field="role")
+        problems.append(("role", MSG_CHOOSE))
     communities = []
     if data.role == Role.liaison:
         current = {c.id for c in member.communities} if member else set()
-        for community_id in dict.fromkeys(data.community_ids or []):
-            communities.append(_ref(Community, community_id, "community_ids",
-                                    community_id if community_id in current else None))
-        if not communities:
-            raise ServiceError(_l("社区联络员至少要负责一个社区。"), field="community_ids")
-    values = {"name": name, "phone": phone, "unit_id": unit.id, "branch": branch,
-              "role": data.role, "communities": communities}
+        wanted = list(dict.fromkeys(data.community_ids or []))
+        for community_id in wanted:
+            community = take(_ref, Community, community_id, "community_ids",
+                             community_id if community_id in current else None)
+            if community is None:
+                break  # one message for the field
+            communities.append(community)
+        if not wanted:
+            problems.append(("community_ids", _l("社区联络员至少要负责一个社区。")))
+    if found is None:
+        refuse_all(problems)
+    values = {"name": name, "phone": phone, "unit_id": unit.id if unit else None,
+              "branch": branch, "role": data.role, "communities": communities}
     if data.on_roll is not None:
         values["on_roll"] = bool(data.on_roll)
     elif member is None:
@@ -856,13 +907,12 @@ def create_member(actor: Member, data: MemberData) -> Member:
     """A new account with no password: the member activates it via an invitation link."""
     _require_admin(actor)
     data = _phone_read(data)
-    values = _member_values(data, None)
-    communities = values.pop("communities")
     # One added now joins the roll on 自何日起 (today by default): not missing from
     # months before they came; the first roll, before any work, since always.
+    refuse_all(member_problems(data, None))
+    values = _member_values(data, None)
+    communities = values.pop("communities")
     day = data.roll_from
-    if day is not None and day > local_today():
-        raise ServiceError(_l("生效日期不能晚于今天。"), field=roll.FIELD)
     member = Member(password_hash=None, active=True, **values)
     member.communities = communities
     roll.start(member, day if day is not None else roll.join_day())
@@ -1114,9 +1164,13 @@ def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
     if merge.refused:  # the fields and the roll history decided together
         raise MemberFormRefused(merge.refused, merge)
     data = merge.data
+    found = []
     if member.id == actor.id and data.role != Role.admin:
-        raise ServiceError(_l("不能取消自己的管理员角色。"), field="role")
-    values = _member_values(data, member)
+        found.append(("role", _l("不能取消自己的管理员角色。")))
+    values = _member_values(data, member, found)
+    if found:  # refused anyway: its 生效日期 is named too (``settle``'s check below)
+        _roll_day_problem(member, data, values, found)
+    refuse_all(found)
     communities = values.pop("communities")
     changes = _apply(member, values)
     changes.update(_community_change(member, communities))

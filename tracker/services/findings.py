@@ -33,7 +33,7 @@ from ..models import (
 )
 from ..permissions import manages_community, may_report
 from ..timeutil import local_today, utcnow
-from . import PermissionDenied, ServiceError
+from . import PermissionDenied, ServiceError, refuse_all
 from .audit import record
 from .summary_notes import closed_to
 
@@ -137,23 +137,37 @@ def _check_month_open(finding: Finding, actor: Member, on: date, field: str, mes
         raise ServiceError(message, field=field)
 
 
+def hand_over_problems(finding: Finding, actor: Member, handed_to: str | None,
+                       on: date | None) -> list[tuple[str, object]]:
+    """Every field of a 移交 the rules refuse, as (form field, message): an empty 移交给
+    is named with a 移交日期 in the future, not on the next submit. The date's own
+    rules in order (a date in the future is not also checked against its month)."""
+    found: list[tuple[str, object]] = []
+    handed_to = (handed_to or "").strip()
+    if not handed_to:
+        found.append(("handed_to", _l("请填写移交给哪个部门或单位。")))
+    elif len(handed_to) > MAX_HANDED_TO:
+        found.append(("handed_to", _l("移交对象不能超过%(n)s个字。", n=MAX_HANDED_TO)))
+    try:
+        on = _check_date(on, "handed_over_on")
+        if on < finding.found_on:
+            raise ServiceError(_l("移交日期不能早于发现日期（%(d)s）。",
+                                  d=finding.found_on.isoformat()), field="handed_over_on")
+        _check_month_open(finding, actor, on, "handed_over_on", _l(
+            "%(month)s的月报已定稿，登记该月的移交须由单位管理员操作（或由单位管理员先重新打开"
+            "该月的月报）。", month=lazy_month_name(on.year, on.month)))
+    except ServiceError as refused:
+        found.append((refused.field, refused.message))
+    return found
+
+
 def hand_over(finding: Finding, actor: Member, handed_to: str, on: date | None) -> None:
     """已移交: the liaison hands the finding to the department that will fix it."""
     _require_manager(finding, actor)
     if finding.status != FindingStatus.found:
         raise ServiceError(_l("只有“已发现”的问题可以移交。"))
-    handed_to = (handed_to or "").strip()
-    if not handed_to:
-        raise ServiceError(_l("请填写移交给哪个部门或单位。"), field="handed_to")
-    if len(handed_to) > MAX_HANDED_TO:
-        raise ServiceError(_l("移交对象不能超过%(n)s个字。", n=MAX_HANDED_TO), field="handed_to")
-    on = _check_date(on, "handed_over_on")
-    if on < finding.found_on:
-        raise ServiceError(_l("移交日期不能早于发现日期（%(d)s）。", d=finding.found_on.isoformat()),
-                           field="handed_over_on")
-    _check_month_open(finding, actor, on, "handed_over_on", _l(
-        "%(month)s的月报已定稿，登记该月的移交须由单位管理员操作（或由单位管理员先重新打开"
-        "该月的月报）。", month=lazy_month_name(on.year, on.month)))
+    refuse_all(hand_over_problems(finding, actor, handed_to, on))
+    handed_to = handed_to.strip()
     finding.status = FindingStatus.handed_over
     finding.handed_to = handed_to
     finding.handed_over_on = on

@@ -39,7 +39,7 @@ from ..money import MAX_FEN
 from ..permissions import manages_community
 from ..reach import Reach
 from ..timeutil import local_today
-from . import PermissionDenied, ServiceError
+from . import PermissionDenied, ServiceError, refuse_all
 from .audit import record
 from .summary_notes import closed_to
 
@@ -63,8 +63,12 @@ def check_month_open(actor: Member, unit_id: int, community_id: int, day: date, 
     """A 已定稿 month's figures are changed by an admin only, as its 补录 is: an entry
     (or a reversal) dated in that month would change the finalised 月报's funds."""
     if closed_to(actor, unit_id, community_id, day):
-        raise ServiceError(_l("%(month)s的月报已定稿，登记或冲销该月的经费须由单位管理员操作。",
-                              month=lazy_month_name(day.year, day.month)), field=field)
+        raise ServiceError(month_closed(day), field=field)
+
+
+def month_closed(day: date):
+    return _l("%(month)s的月报已定稿，登记或冲销该月的经费须由单位管理员操作。",
+              month=lazy_month_name(day.year, day.month))
 
 
 def reversal_purpose(purpose: str, reason: str) -> str:
@@ -76,30 +80,49 @@ def reversal_purpose(purpose: str, reason: str) -> str:
         return gettext("冲销：%(purpose)s", purpose=purpose)
 
 
+def entry_problems(actor: Member, unit: Unit, community: Community, year: int, *,
+                   entry_date: date | None, amount_fen: int | None, purpose: str | None,
+                   task: Task | None = None) -> list[tuple[str, object]]:
+    """Every field of an entry the rules refuse, as (form field, message) in the form's
+    order: a date in another year is named with a wrong 用途 or 关联任务, not on the
+    next submit. A field left None (the form could not read it) is not checked."""
+    found: list[tuple[str, object]] = []
+    if entry_date is not None:
+        # one message for the date: a date of another year is not also checked
+        # against today or its month
+        if entry_date.year != year:
+            found.append(("entry_date", _l("日期须在%(year)s年内。", year=year)))
+        elif entry_date > local_today():
+            found.append(("entry_date", _l("日期不能晚于今天。")))
+        elif closed_to(actor, unit.id, community.id, entry_date):
+            found.append(("entry_date", month_closed(entry_date)))
+    if amount_fen is not None and not 0 < amount_fen <= MAX_FEN:
+        found.append(("amount", _l("金额必须大于0。")))
+    if purpose is not None:
+        purpose = purpose.strip()
+        if not purpose:
+            found.append(("purpose", _l("请填写用途。")))
+        elif len(purpose) > PURPOSE_MAX:
+            found.append(("purpose", _l("用途不能超过%(n)s个字。", n=PURPOSE_MAX)))
+    if task is not None and (task.unit_id != unit.id or task.community_id != community.id):
+        found.append(("task_id", _l("所选任务不属于该单位和社区。")))
+    elif task is not None and task.status == TaskStatus.cancelled:
+        # money counts from this ledger, not from tasks: pointing it at an activity that
+        # did not take place (cancelled or voided) would tell the reader it paid for one
+        found.append(("task_id", _l("所选任务已取消或作废，不能关联。")))
+    return found
+
+
 def add_entry(actor: Member, unit: Unit, community: Community, year: int, *,
               entry_date: date, amount_fen: int, purpose: str,
               task: Task | None = None) -> FundEntry:
-    """Record money spent (a positive amount) in this ledger's year."""
+    """Record money spent (a positive amount) in this ledger's year; every refused
+    field at once (``entry_problems``)."""
     require_keeper(actor, community.id)
     check_year(year)
-    if entry_date.year != year:
-        raise ServiceError(_l("日期须在%(year)s年内。", year=year), field="entry_date")
-    if entry_date > local_today():
-        raise ServiceError(_l("日期不能晚于今天。"), field="entry_date")
-    check_month_open(actor, unit.id, community.id, entry_date, field="entry_date")
-    if not 0 < amount_fen <= MAX_FEN:
-        raise ServiceError(_l("金额必须大于0。"), field="amount")
-    purpose = (purpose or "").strip()
-    if not purpose:
-        raise ServiceError(_l("请填写用途。"), field="purpose")
-    if len(purpose) > PURPOSE_MAX:
-        raise ServiceError(_l("用途不能超过%(n)s个字。", n=PURPOSE_MAX), field="purpose")
-    if task is not None and (task.unit_id != unit.id or task.community_id != community.id):
-        raise ServiceError(_l("所选任务不属于该单位和社区。"), field="task_id")
-    if task is not None and task.status == TaskStatus.cancelled:
-        # money counts from this ledger, not from tasks: pointing it at an activity that
-        # did not take place (cancelled or voided) would tell the reader it paid for one
-        raise ServiceError(_l("所选任务已取消或作废，不能关联。"), field="task_id")
+    refuse_all(entry_problems(actor, unit, community, year, entry_date=entry_date,
+                              amount_fen=amount_fen, purpose=purpose or "", task=task))
+    purpose = purpose.strip()
     entry = FundEntry(unit_id=unit.id, community_id=community.id, entry_date=entry_date,
                       amount_fen=amount_fen, purpose=purpose,
                       task_id=task.id if task else None, created_by_id=actor.id)

@@ -591,7 +591,8 @@ def _record(actor: Member, activity: _Activity, look: _Lookups, audit: bool) -> 
         task = record_past_activity(actor, activity.item, data, audit=audit, hold=False)
     except ServiceError as error:  # PermissionDenied too: a row the actor may not record
         savepoint.rollback()
-        first.errors.append(str(error.message))
+        # each refusal of a ``ServiceErrors``, as the form would show them
+        first.errors.extend(str(one.message) for one in getattr(error, "errors", [error]))
         return None
     savepoint.commit()
     warning = off_checklist_note([task], actor)

@@ -31,7 +31,7 @@ from ..models import (
 from ..permissions import managed_community_ids, manages_community, may_report
 from ..phones import RESIDENT_PHONE_RE, normalise_contact
 from ..timeutil import iso_local, local_today, utcnow
-from . import PermissionDenied, ServiceError
+from . import PermissionDenied, ServiceError, refuse_all
 from . import erasure, purging
 from . import shown as shown_module
 from .activity_lock import lock_activity
@@ -135,36 +135,55 @@ def pairing_candidate_list(community_id: int) -> list[Member]:
 
 # --- the register -------------------------------------------------------------------
 
-def _clean(data: ResidentData) -> ResidentData:
+def resident_problems(data: ResidentData) -> list[tuple[str, object]]:
+    """Every field of the register form the rules refuse, as (form field, message) in
+    the form's order: an empty 姓名 is named with a 同意日期 in the future, not on the
+    next submit. Strips ``data``'s text fields (``phone`` as stored)."""
     data.name = (data.name or "").strip()
     data.address = (data.address or "").strip()
     data.phone = normalise_contact(data.phone) or None
     data.notes = (data.notes or "").strip() or None
     data.consent_method = (data.consent_method or "").strip()
+    found: list[tuple[str, object]] = []
     if not data.name:
-        raise ServiceError(_l("请填写姓名。"), field="name")
-    if len(data.name) > 40:
-        raise ServiceError(_l("姓名不能超过40个字。"), field="name")
+        found.append(("name", _l("请填写姓名。")))
+    elif len(data.name) > 40:
+        found.append(("name", _l("姓名不能超过40个字。")))
     if data.category is None:
-        raise ServiceError(_l("请选择类别。"), field="category")
+        found.append(("category", _l("请选择类别。")))
     if not data.address:
-        raise ServiceError(_l("请填写住址。"), field="address")
-    if len(data.address) > 120:
-        raise ServiceError(_l("住址不能超过120个字。"), field="address")
+        found.append(("address", _l("请填写住址。")))
+    elif len(data.address) > 120:
+        found.append(("address", _l("住址不能超过120个字。")))
     if data.phone is not None and not PHONE_RE.match(data.phone):
-        raise ServiceError(_l("请输入11位手机号或带区号的固定电话。"), field="phone")
+        found.append(("phone", _l("请输入11位手机号或带区号的固定电话。")))
     if data.notes is not None and len(data.notes) > 2000:
-        raise ServiceError(_l("备注不能超过2000个字。"), field="notes")
+        found.append(("notes", _l("备注不能超过2000个字。")))
     if data.consent_date is None:
-        raise ServiceError(_l("请填写本人同意登记的日期。"), field="consent_date")
-    if data.consent_date > local_today():
-        raise ServiceError(_l("同意日期不能晚于今天。"), field="consent_date")
-    if data.consent_date < CONSENT_EARLIEST:
-        raise ServiceError(_l("同意日期不能早于2000年1月1日，请检查。"), field="consent_date")
+        found.append(("consent_date", _l("请填写本人同意登记的日期。")))
+    elif data.consent_date > local_today():
+        found.append(("consent_date", _l("同意日期不能晚于今天。")))
+    elif data.consent_date < CONSENT_EARLIEST:
+        found.append(("consent_date", _l("同意日期不能早于2000年1月1日，请检查。")))
     if not data.consent_method:
-        raise ServiceError(_l("请填写取得同意的方式。"), field="consent_method")
-    if len(data.consent_method) > 80:
-        raise ServiceError(_l("同意方式不能超过80个字。"), field="consent_method")
+        found.append(("consent_method", _l("请填写取得同意的方式。")))
+    elif len(data.consent_method) > 80:
+        found.append(("consent_method", _l("同意方式不能超过80个字。")))
+    return found
+
+
+def _clean(data: ResidentData, community_id: int) -> ResidentData:
+    """``data`` stripped, or every refused field at once — the 结对党员 too, when
+    another field is refused (a pairing refused alone is found later, under the
+    record's locks)."""
+    found = resident_problems(data)
+    if found:
+        _hold_paired(data.paired_ids)
+        try:
+            _paired_members(community_id, data.paired_ids)
+        except ServiceError as refused:
+            found.append((refused.field, refused.message))
+    refuse_all(found)
     return data
 
 
@@ -205,7 +224,7 @@ def create_resident(actor: Member, data: ResidentData) -> Resident:
         raise ServiceError(_l("请选择社区。"), field="community_id")
     if not manages_community(actor, data.community_id):
         raise PermissionDenied(_l("无权在该社区登记服务对象。"))
-    data = _clean(data)
+    data = _clean(data, data.community_id)
     _hold_paired(data.paired_ids)
     resident = Resident(community_id=data.community_id, created_by_id=actor.id, active=True)
     for name in EDITABLE:
@@ -255,7 +274,7 @@ def update_resident(resident: Resident, actor: Member, data: ResidentData, *,
         resident_member.c.resident_id == resident.id))) | set(data.paired_ids or ()))
     db.session.expire(resident)  # the record and its pairings as committed now
     refuse_erased(resident)
-    data = _clean(data)
+    data = _clean(data, resident.community_id)
     posted = {**{name: _plain(getattr(data, name)) for name in EDITABLE},
               "paired_ids": sorted(data.paired_ids)}
     keep = shown_module.check(RESIDENT_STALE, shown, resident_shown_values(resident),

@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..permissions import manages_community, manages_task
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
-from . import PermissionDenied, ServiceError, required_reason
+from . import PermissionDenied, ServiceError, refuse_all, required_reason
 from . import shown as shown_module
 from .activity_lock import lock_activity
 from .audit import record
@@ -102,21 +102,33 @@ def check_times(starts_local: datetime, ends_local: datetime) -> None:
                            field="ends_at")
 
 
-def _check_details(data: TaskDetails) -> None:
-    """The rules every task obeys, whichever form (or script) sets them."""
+def detail_problems(data: TaskDetails) -> list[tuple[str, object]]:
+    """Every rule of ``_check_details`` the details break, as (form field, message)."""
+    found: list[tuple[str, object]] = []
     for name, value, limit in (("title", data.title, TITLE_MAX), ("place", data.place, PLACE_MAX)):
         if not (value or "").strip():
-            raise ServiceError(_l("此项必填。"), field=name)
-        if len(value.strip()) > limit:
-            raise ServiceError(_l("不能超过%(max)d个字。", max=limit), field=name)
+            found.append((name, _l("此项必填。")))
+        elif len(value.strip()) > limit:
+            found.append((name, _l("不能超过%(max)d个字。", max=limit)))
     if len((data.beneficiary or "").strip()) > BENEFICIARY_MAX:
-        raise ServiceError(_l("不能超过%(max)d个字。", max=BENEFICIARY_MAX), field="beneficiary")
+        found.append(("beneficiary", _l("不能超过%(max)d个字。", max=BENEFICIARY_MAX)))
     if len((data.description or "").strip()) > DESCRIPTION_MAX:
-        raise ServiceError(_l("不能超过%(max)d个字。", max=DESCRIPTION_MAX), field="description")
-    check_times(data.starts_local, data.ends_local)
+        found.append(("description", _l("不能超过%(max)d个字。", max=DESCRIPTION_MAX)))
+    try:
+        if data.starts_local is not None and data.ends_local is not None:  # (the form's)
+            check_times(data.starts_local, data.ends_local)
+    except ServiceError as refused:
+        found.append((refused.field, refused.message))
     if isinstance(data.slots, bool) or not isinstance(data.slots, int) \
             or not 1 <= data.slots <= MAX_SLOTS:
-        raise ServiceError(_l("名额须为1到%(max)d之间的整数。", max=MAX_SLOTS), field="slots")
+        found.append(("slots", _l("名额须为1到%(max)d之间的整数。", max=MAX_SLOTS)))
+    return found
+
+
+def _check_details(data: TaskDetails) -> None:
+    """The rules every task obeys, whichever form (or script) sets them; every field
+    they refuse at once."""
+    refuse_all(detail_problems(data))
 
 
 def check_item_takes_activities(item: ResourceItem) -> None:
@@ -421,13 +433,9 @@ def update_task(task: Task, actor: Member, data: TaskDetails, *,
     if task.report_approved:
         raise ServiceError(_l("该任务的完成情况已审核通过，不能修改。"))
     data = _merged_details(task, data, shown)
-    _check_details(data)
+    refuse_all(detail_problems(data) + edit_problems(task, data))
     starts_at = _same_minute(task.starts_at, local_to_utc(data.starts_local))
     ends_at = _same_minute(task.ends_at, local_to_utc(data.ends_local))
-    if starts_at != task.starts_at:
-        check_start_window(data.starts_local)
-    if (starts_at, ends_at) != (task.starts_at, task.ends_at):
-        _check_done_work_fits(task, starts_at, ends_at)
     changes: dict = {}
     if data.slots != task.slots:
         result = db.session.execute(
@@ -473,6 +481,38 @@ def update_task(task: Task, actor: Member, data: TaskDetails, *,
     return changes
 
 
+def edit_problems(task: Task, data: TaskDetails) -> list[tuple[str, object]]:
+    """What the edit form's changes break of what the task already holds, as (form
+    field, message), beside ``detail_problems``: a 名额 below the places taken is named
+    with an end the work already confirmed does not fit, not on the next submit. Times
+    refused by ``detail_problems`` (or unread, None) are not checked further; the 名额's
+    conditional UPDATE still decides under the lock."""
+    found: list[tuple[str, object]] = []
+
+    def check(rule, *args) -> None:
+        try:
+            rule(*args)
+        except ServiceError as refused:
+            found.append((refused.field, refused.message))
+
+    if isinstance(data.slots, int) and not isinstance(data.slots, bool) \
+            and 1 <= data.slots < task.taken:
+        found.append(("slots", _l("名额不能少于已认领的人数（%(n)d人）。", n=task.taken)))
+    if data.starts_local is None or data.ends_local is None or \
+            data.ends_local <= data.starts_local or data.ends_local - data.starts_local > MAX_DURATION:
+        return found
+    starts_at = _same_minute(task.starts_at, local_to_utc(data.starts_local))
+    ends_at = _same_minute(task.ends_at, local_to_utc(data.ends_local))
+    if starts_at != task.starts_at:
+        check(check_start_window, data.starts_local)
+    if (starts_at, ends_at) != (task.starts_at, task.ends_at):
+        check(_check_done_work_fits, task, starts_at, ends_at)
+    day = local_date(starts_at)
+    if day != task.service_date:
+        check(_check_findings_move, task, day)
+    return found
+
+
 def _check_done_work_fits(task: Task, starts_at: datetime, ends_at: datetime) -> None:
     """Once someone has confirmed hours on a task, or its result is reported, the
     activity has happened: new times must still hold the work already counted on them
@@ -494,13 +534,18 @@ def _move_findings(task: Task, day: date) -> None:
     """A survey's findings were found on the survey's day, and count in its month: a
     corrected date moves them with it (else a month's text would count findings that
     its table puts in another month)."""
-    findings = list(db.session.scalars(select(Finding).where(Finding.task_id == task.id)))
-    handed = [f.handed_over_on for f in findings if f.handed_over_on is not None]
-    if handed and min(handed) < day:
-        raise ServiceError(_l("该任务登记的问题已于%(d)s移交，活动日期不能晚于移交日期。",
-                              d=min(handed).isoformat()), field="starts_at")
-    for finding in findings:
+    _check_findings_move(task, day)
+    for finding in db.session.scalars(select(Finding).where(Finding.task_id == task.id)):
         finding.found_on = day
+
+
+def _check_findings_move(task: Task, day: date) -> None:
+    """A finding already handed over on a day before ``day`` cannot have been found on it."""
+    handed = db.session.scalar(select(func.min(Finding.handed_over_on)).where(
+        Finding.task_id == task.id))
+    if handed is not None and handed < day:
+        raise ServiceError(_l("该任务登记的问题已于%(d)s移交，活动日期不能晚于移交日期。",
+                              d=handed.isoformat()), field="starts_at")
 
 
 def _same_minute(old: datetime, new: datetime) -> datetime:
