@@ -17,6 +17,7 @@ from ..extensions import db
 from ..formatting import hours
 from ..models import Category, Community, Member, ResourceItem, Role, Unit, Zone
 from ..permissions import admin_required
+from ..reports import final
 from ..reach import reach_of
 from ..timeutil import local_today
 from ..year_checklist import checklist_due
@@ -425,11 +426,12 @@ def member_roll_date(record_id: int):
                            form_action=url_for("admin.member_edit", record_id=member.id))
     flash(_("已更正%(name)s的在册变动日期：%(before)s改为%(after)s。", name=member.name,
             before=before.day.isoformat(), after=form.day.data.isoformat()), "success")
-    if done.value:
+    # the months whose page now says so: the promise is the page's own comparison
+    told = final.told_changed(done.value)
+    if told:
         flash(_("这次更正涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
                 "会提示“定稿后数据有变化”；如需按更正后的数据定稿，请重新打开该月月报后再次定稿。",
-                months=_("、").join(_("%(unit)s%(year)d年%(month)d月", unit=m.unit_name,
-                                      year=m.year, month=m.month) for m in done.value)), "info")
+                months=_month_list(told)), "info")
     return redirect(url_for("admin.member_edit", record_id=member.id))
 
 
@@ -517,8 +519,9 @@ def member_merge_confirm(record_id: int, keep_id: int):
             drop=drop.name, phone=drop.masked_phone, keep=keep.name,
             count=ngettext("%(num)d条参与记录", "%(num)d条参与记录", moved.participations),
             hours=hours(moved.minutes)), "success")
-    if moved.all_final_months:
+    told = final.told_changed(moved.all_final_months)  # as the 月报 pages now compare
+    if told:
         flash(_("这次合并涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
                 "会提示“定稿后数据有变化”；如需按合并后的数据定稿，请重新打开该月月报后再次定稿。",
-                months=_month_list(moved.all_final_months)), "info")
+                months=_month_list(told)), "info")
     return redirect(url_for("admin.member_edit", record_id=keep.id))

@@ -352,6 +352,32 @@ def changes(copy: KeptDocument, summary) -> list[str]:
     return compare(copy, summary).parts
 
 
+def told_changed(months) -> list:
+    """Of these 已定稿 months — ``summary_notes.FinalMonth`` (a unit's: its whole 月报
+    and its 月报 in one community) and ``FinalCommunityMonth`` (a community's own) —
+    those whose 月报 page now says 「定稿后数据有变化」: a signed document in force the
+    live one differs from (``changes``). What an admin's change of a signed month
+    (更正日期, 合并账号) promises, asked of the page's own comparison once the change is
+    made: the services name the months it may touch, this the months it did. A month
+    finalised before documents were kept has no notice to promise (served live)."""
+    told = []
+    for month in months:
+        community_id = getattr(month, "community_id", None)
+        where = ([SummaryNote.unit_id == month.unit_id] if community_id is None else
+                 [SummaryNote.unit_id.is_(None), SummaryNote.community_id == community_id])
+        notes = db.session.scalars(select(SummaryNote).where(
+            *where, SummaryNote.year == month.year, SummaryNote.month == month.month,
+            SummaryNote.finalized_at.is_not(None)).order_by(SummaryNote.id))
+        for note in notes:
+            copy = current_copy(note)
+            scope = SummaryScope(note.unit_id, note.community_id)
+            if copy is not None and changes(copy, build_summary(
+                    note.year, note.month, **places(scope))):
+                told.append(month)
+                break
+    return told
+
+
 def _parts(kept, live) -> list[str]:
     old_text, old_tables = kept
     new_text, new_tables = live
