@@ -475,8 +475,9 @@ def merge_members(keep: Member, drop: Member, actor: Member, *,
     """Merge ``drop`` (B) into ``keep`` (A), in the caller's transaction: all of it or
     nothing. Refused (nothing written) when the two cannot be merged, when a task has
     both (``conflicts``), or when what would move is no longer what the page showed
-    (``shown``). Returns what moved, with the 已定稿 months whose live figures may now
-    differ from their signed copy (an admin's change: allowed, and named)."""
+    (``shown``). Returns what moved, with the 已定稿 months whose official figures it
+    changes (``_final_months``; an admin's change: allowed, and named — the page after
+    it names those whose 月报 now says so, ``final.told_changed``)."""
     if actor is None or not actor.is_admin or not actor.active:
         raise PermissionDenied(_l("只有单位管理员可以合并账号。"))
     unclassified = member_references() - set(REFERENCES)
