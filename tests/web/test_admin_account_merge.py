@@ -244,3 +244,38 @@ def test_a_month_both_accounts_are_on_the_roll_of_is_promised_and_told(client, w
     assert f"这次合并涉及已定稿的月报：{named}。" in page
     assert "定稿后数据有变化" in text(client.get(
         f"/reports/?unit={world.unit.id}&month={day:%Y-%m}"))
+
+
+def test_a_month_signed_in_an_earlier_wording_is_not_promised_the_data_notice(
+        client, world, admin):
+    """The same month, signed by a release that worded the 月报 otherwise: its page says
+    that the wording changed since 定稿 (which may be all that differs) and never
+    「定稿后数据有变化」. The confirmation page and the message after the merge say so
+    of that month, instead of promising the notice."""
+    from datetime import timedelta
+
+    from tests.rollups import builders as b
+    from tracker.models import SummaryCopy, SummaryScope
+    from tracker.reports import final
+    from tracker.timeutil import local_today
+
+    day = (local_today().replace(day=1) - timedelta(days=40)).replace(day=8)
+    keep, drop = f.member(world.unit, name="赵六"), f.member(world.unit, name="赵六")
+    task = b.task_on(world.item, world.liaison, day, title="清理楼道")
+    b.join(task, drop, minutes=90)
+    b.report(task, world.liaison)
+    final.finalize(world.admin, SummaryScope(unit_id=world.unit.id), day.year, day.month)
+    db.session.scalar(select(SummaryCopy).order_by(SummaryCopy.id.desc()).limit(1)
+                      ).wording_version = 1
+    db.session.commit()
+    named = f"{world.unit.name}{day.year}年{day.month}月"
+
+    page = text(client.get(f"/admin/members/{drop.id}/merge?keep={keep.id}"))
+    assert 'id="final-months"' not in page
+    assert (f"合并还可能改变以下已定稿月报的当前数据：{named}。这些月份的定稿文件是系统更新前的写法，"
+            "月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化。") in page
+    page = text(client.get(confirm(client, keep, drop).headers["Location"]))
+    assert "这次合并涉及已定稿" not in page
+    assert f"这次合并还可能改变以下已定稿月报的数据：{named}。" in page
+    month = text(client.get(f"/reports/?unit={world.unit.id}&month={day:%Y-%m}"))
+    assert "定稿后系统更新，月报的写法有变化" in month and "定稿后数据有变化" not in month

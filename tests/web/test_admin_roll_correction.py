@@ -253,3 +253,25 @@ def test_a_correction_that_leaves_the_month_counted_as_before_promises_nothing(
     assert "涉及已定稿" not in page
     assert "定稿后数据有变化" not in page_of(
         client.get(f"/reports/?unit={world.unit.id}&month=2022-11"))
+
+
+def test_a_month_signed_in_an_earlier_wording_is_not_promised_the_data_notice(
+        client, login, world, moved):
+    """October 2022, signed by a release that worded the 月报 otherwise: its page says
+    that the wording changed since 定稿, never 「定稿后数据有变化」. The correction into
+    it says that of the month instead of promising the notice."""
+    from tracker.reports import final
+
+    zhang, _new = moved
+    final.finalize(world.admin, SummaryScope(unit_id=world.unit.id), 2022, 10)
+    db.session.scalar(select(SummaryCopy)).wording_version = 1
+    db.session.commit()
+    login(world.admin)
+    page = page_of(client.post(f"/admin/members/{zhang.id}/roll-date",
+                               data={"roll-day": "2022-10-15", "roll-reason": "调动文件日期为10月15日",
+                                     **shown(client, zhang.id)}, follow_redirects=True))
+    assert "这次更正涉及已定稿" not in page
+    assert ("这次更正还可能改变以下已定稿月报的数据：县商务局2022年10月。这些月份的定稿文件是系统更新前的"
+            "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化") in page
+    october = page_of(client.get(f"/reports/?unit={world.unit.id}&month=2022-10"))
+    assert "月报的写法有变化" in october and "定稿后数据有变化" not in october
