@@ -134,3 +134,148 @@ def test_a_finalised_community_month_is_named_on_the_page_and_after_the_merge(
 
     response = confirm(client, world.member, world.other_member)
     assert f"这次合并涉及已定稿的月报：{named}。" in text(client.get(response.headers["Location"]))
+
+
+def test_only_months_whose_official_figures_move_are_promised_the_notice(client, world, admin):
+    """张叁 (B, a typo of 张三's name, not counted in participation) worked on an
+    approved activity of the unit three months ago (month A) and on one still 待审核
+    two months ago (month B); the unit's and 解放路社区's 月报 of both months are
+    已定稿. Moving B's approved work to 张三 changes month A's official figures (the
+    台账's 参与人员, who took part); moving work that waits for review changes nothing
+    month B signed (what waits is told apart, never counted). The confirmation page
+    and the message after the merge name month A only — and the 月报 pages keep the
+    promise both ways: A's says 「定稿后数据有变化」, B's does not."""
+    from datetime import timedelta
+
+    from tests.rollups import builders as b
+    from tracker.models import ReportStatus, SummaryScope
+    from tracker.reports import final
+    from tracker.timeutil import local_today
+
+    drop = f.member(world.unit, name="张叁", on_roll=False)
+    first = local_today().replace(day=1)
+    month_b = (first - timedelta(days=40)).replace(day=8)
+    month_a = (month_b.replace(day=1) - timedelta(days=20)).replace(day=8)
+    for day, status in ((month_a, ReportStatus.approved), (month_b, ReportStatus.submitted)):
+        task = b.task_on(world.item, world.liaison, day, title="清理楼道")
+        b.join(task, drop, minutes=90)
+        b.report(task, world.liaison, status=status)
+        for scope in (SummaryScope(unit_id=world.unit.id),
+                      SummaryScope(community_id=world.community.id)):
+            final.finalize(world.admin, scope, day.year, day.month)
+    db.session.commit()
+
+    def named(day) -> str:
+        return (f"{world.unit.name}{day.year}年{day.month}月、"
+                f"{world.community.name}{day.year}年{day.month}月")
+
+    page = text(client.get(f"/admin/members/{drop.id}/merge?keep={world.member.id}"))
+    assert f"合并会改变以下已定稿月报的当前数据：{named(month_a)}。" in page
+    assert f"{month_b.year}年{month_b.month}月" not in page
+
+    response = confirm(client, world.member, drop)
+    page = text(client.get(response.headers["Location"]))
+    assert f"这次合并涉及已定稿的月报：{named(month_a)}。" in page
+    assert f"{month_b.year}年{month_b.month}月" not in page
+
+    for day, changed in ((month_a, True), (month_b, False)):
+        for place in (f"unit={world.unit.id}", f"community={world.community.id}"):
+            shown = text(client.get(f"/reports/?{place}&month={day:%Y-%m}"))
+            assert ("定稿后数据有变化" in shown) == changed, (place, day)
+
+
+def test_a_month_a_takes_over_unchanged_is_not_promised_the_notice(client, world, admin):
+    """赵六 had two accounts of one name: B, on the roll since always, worked on an
+    approved activity two months ago, whose 月报 is 已定稿; A was opened later and has
+    been on the roll only since last month. After the merge A takes B's place in that
+    month — on its roll, among who took part, in the 台账, under the same name — so
+    its document reads as signed: the merge names no month, and the 月报 page does not
+    say 「定稿后数据有变化」. Were A on that month's roll too, the roll would fall by
+    one: that month is named, and its page says so (the next test)."""
+    from datetime import timedelta
+
+    from tests.rollups import builders as b
+    from tracker.models import RollPeriod, SummaryScope
+    from tracker.reports import final
+    from tracker.timeutil import local_today
+
+    first = local_today().replace(day=1)
+    day = (first - timedelta(days=40)).replace(day=8)
+    keep, drop = f.member(world.unit, name="赵六"), f.member(world.unit, name="赵六")
+    db.session.get(RollPeriod, keep.roll_periods[0].id).since = (
+        first - timedelta(days=1)).replace(day=1)
+    task = b.task_on(world.item, world.liaison, day, title="清理楼道")
+    b.join(task, drop, minutes=90)
+    b.report(task, world.liaison)
+    final.finalize(world.admin, SummaryScope(unit_id=world.unit.id), day.year, day.month)
+    db.session.commit()
+
+    page = text(client.get(f"/admin/members/{drop.id}/merge?keep={keep.id}"))
+    assert "确认合并" in page and "已定稿月报" not in page
+    page = text(client.get(confirm(client, keep, drop).headers["Location"]))
+    assert "已将赵六" in page and "涉及已定稿" not in page
+    assert "定稿后数据有变化" not in text(client.get(
+        f"/reports/?unit={world.unit.id}&month={day:%Y-%m}"))
+
+
+def test_a_month_both_accounts_are_on_the_roll_of_is_promised_and_told(client, world, admin):
+    """The same two accounts, both on the roll since always: after the merge the
+    person is on the month's roll once, not twice. The month is named, and its 月报
+    page says 「定稿后数据有变化」."""
+    from datetime import timedelta
+
+    from tests.rollups import builders as b
+    from tracker.models import SummaryScope
+    from tracker.reports import final
+    from tracker.timeutil import local_today
+
+    day = (local_today().replace(day=1) - timedelta(days=40)).replace(day=8)
+    keep, drop = f.member(world.unit, name="赵六"), f.member(world.unit, name="赵六")
+    task = b.task_on(world.item, world.liaison, day, title="清理楼道")
+    b.join(task, drop, minutes=90)
+    b.report(task, world.liaison)
+    final.finalize(world.admin, SummaryScope(unit_id=world.unit.id), day.year, day.month)
+    db.session.commit()
+    named = f"{world.unit.name}{day.year}年{day.month}月"
+
+    page = text(client.get(f"/admin/members/{drop.id}/merge?keep={keep.id}"))
+    assert f"合并会改变以下已定稿月报的当前数据：{named}。" in page
+    page = text(client.get(confirm(client, keep, drop).headers["Location"]))
+    assert f"这次合并涉及已定稿的月报：{named}。" in page
+    assert "定稿后数据有变化" in text(client.get(
+        f"/reports/?unit={world.unit.id}&month={day:%Y-%m}"))
+
+
+def test_a_month_signed_in_an_earlier_wording_is_not_promised_the_data_notice(
+        client, world, admin):
+    """The same month, signed by a release that worded the 月报 otherwise: its page says
+    that the wording changed since 定稿 (which may be all that differs) and never
+    「定稿后数据有变化」. The confirmation page and the message after the merge say so
+    of that month, instead of promising the notice."""
+    from datetime import timedelta
+
+    from tests.rollups import builders as b
+    from tracker.models import SummaryCopy, SummaryScope
+    from tracker.reports import final
+    from tracker.timeutil import local_today
+
+    day = (local_today().replace(day=1) - timedelta(days=40)).replace(day=8)
+    keep, drop = f.member(world.unit, name="赵六"), f.member(world.unit, name="赵六")
+    task = b.task_on(world.item, world.liaison, day, title="清理楼道")
+    b.join(task, drop, minutes=90)
+    b.report(task, world.liaison)
+    final.finalize(world.admin, SummaryScope(unit_id=world.unit.id), day.year, day.month)
+    db.session.scalar(select(SummaryCopy).order_by(SummaryCopy.id.desc()).limit(1)
+                      ).wording_version = 1
+    db.session.commit()
+    named = f"{world.unit.name}{day.year}年{day.month}月"
+
+    page = text(client.get(f"/admin/members/{drop.id}/merge?keep={keep.id}"))
+    assert 'id="final-months"' not in page
+    assert (f"合并还可能改变以下已定稿月报的当前数据：{named}。这些月份的定稿文件是系统更新前的写法，"
+            "月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化。") in page
+    page = text(client.get(confirm(client, keep, drop).headers["Location"]))
+    assert "这次合并涉及已定稿" not in page
+    assert f"这次合并还可能改变以下已定稿月报的数据：{named}。" in page
+    month = text(client.get(f"/reports/?unit={world.unit.id}&month={day:%Y-%m}"))
+    assert "定稿后系统更新，月报的写法有变化" in month and "定稿后数据有变化" not in month

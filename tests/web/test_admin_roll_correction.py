@@ -169,3 +169,109 @@ class TestWithCsrf:
         response = client.post(f"/admin/members/{zhang.id}/roll-date", data=fields)
         assert response.status_code == 302, page_of(response)[-2000:]
         assert stays(zhang.id)[-1][1] == date(2022, 10, 20)
+
+
+def test_only_months_whose_official_figures_move_are_promised_the_notice(
+        client, login, world, moved):
+    """张三 (moved to 县财政局 from 1 November 2022) worked on an approved activity of
+    县商务局 on 10 November; 李四, moved there from 1 December, on one still 待审核 on 10
+    December. Both units' November and December are 已定稿. Each move is corrected to
+    the 20th: 张三's approved work of the 10th now counts for 县商务局, not 县财政局 — an
+    official figure of both units' November —, while 李四's waits for review and counts
+    in no signed figure, and both months' rolls (of their last day) stay as they were.
+    The message names November, not December, and the 月报 pages keep the promise both
+    ways: November's says 「定稿后数据有变化」, December's does not."""
+    from datetime import date
+
+    from tests.rollups import builders as b
+    from tracker.models import ReportStatus
+    from tracker.reports import final
+
+    zhang, new = moved
+    li = db.session.get(Member, world.other_member.id)
+    directory.update_member(li, world.admin, directory.MemberData(
+        name=li.name, phone=li.phone, unit_id=new.id, role=li.role, branch=li.branch,
+        on_roll=True, roll_from=date(2022, 12, 1)))
+    item = f.item(world.unit, world.community, "environment_cleanup", year=2022)
+    for person, day, status in ((zhang, date(2022, 11, 10), ReportStatus.approved),
+                                (li, date(2022, 12, 10), ReportStatus.submitted)):
+        task = b.task_on(item, world.liaison, day, title="清理楼道")
+        b.join(task, person, minutes=90)
+        b.report(task, world.liaison, status=status)
+    for unit in (world.unit, new):
+        for month in (11, 12):
+            final.finalize(world.admin, SummaryScope(unit_id=unit.id), 2022, month)
+    db.session.commit()
+    login(world.admin)
+
+    def correct(person, day: str) -> str:
+        return page_of(client.post(f"/admin/members/{person.id}/roll-date",
+                                   data={"roll-day": day, "roll-reason": "调动文件日期有误",
+                                         **shown(client, person.id)}, follow_redirects=True))
+
+    page = correct(zhang, "2022-11-20")
+    assert "已更正张三的在册变动日期：2022-11-01改为2022-11-20。" in page
+    assert "这次更正涉及已定稿的月报：县商务局2022年11月、县财政局2022年11月。" in page
+    page = correct(li, "2022-12-20")
+    assert "已更正李四的在册变动日期：2022-12-01改为2022-12-20。" in page
+    assert "涉及已定稿" not in page
+
+    for month, changed in (("2022-11", True), ("2022-12", False)):
+        for unit in (world.unit, new):
+            shown_page = page_of(client.get(f"/reports/?unit={unit.id}&month={month}"))
+            assert ("定稿后数据有变化" in shown_page) == changed, (unit.name, month)
+
+
+def test_a_correction_that_leaves_the_month_counted_as_before_promises_nothing(
+        client, login, world):
+    """李四 left 县商务局's roll (计入参与统计 否) from 5 November 2022, corrected to the 20th;
+    he worked on an approved activity of the unit on the 10th, and November is 已定稿.
+    Either way he was on the roll during November and off it at its end, and his work
+    counts for the unit he is in: the month's document reads as signed. No month is
+    named, and November's 月报 page does not say 「定稿后数据有变化」."""
+    from datetime import date
+
+    from tests.rollups import builders as b
+    from tracker.reports import final
+
+    li = db.session.get(Member, world.other_member.id)
+    directory.update_member(li, world.admin, directory.MemberData(
+        name=li.name, phone=li.phone, unit_id=li.unit_id, role=li.role, branch=li.branch,
+        on_roll=False, roll_from=date(2022, 11, 5)))
+    task = b.task_on(f.item(world.unit, world.community, "environment_cleanup", year=2022),
+                     world.liaison, date(2022, 11, 10), title="清理楼道")
+    b.join(task, li, minutes=90)
+    b.report(task, world.liaison)
+    final.finalize(world.admin, SummaryScope(unit_id=world.unit.id), 2022, 11)
+    db.session.commit()
+    login(world.admin)
+
+    page = page_of(client.post(f"/admin/members/{li.id}/roll-date",
+                               data={"roll-day": "2022-11-20", "roll-reason": "日期记错",
+                                     **shown(client, li.id)}, follow_redirects=True))
+    assert "已更正李四的在册变动日期：2022-11-05改为2022-11-20。" in page
+    assert "涉及已定稿" not in page
+    assert "定稿后数据有变化" not in page_of(
+        client.get(f"/reports/?unit={world.unit.id}&month=2022-11"))
+
+
+def test_a_month_signed_in_an_earlier_wording_is_not_promised_the_data_notice(
+        client, login, world, moved):
+    """October 2022, signed by a release that worded the 月报 otherwise: its page says
+    that the wording changed since 定稿, never 「定稿后数据有变化」. The correction into
+    it says that of the month instead of promising the notice."""
+    from tracker.reports import final
+
+    zhang, _new = moved
+    final.finalize(world.admin, SummaryScope(unit_id=world.unit.id), 2022, 10)
+    db.session.scalar(select(SummaryCopy)).wording_version = 1
+    db.session.commit()
+    login(world.admin)
+    page = page_of(client.post(f"/admin/members/{zhang.id}/roll-date",
+                               data={"roll-day": "2022-10-15", "roll-reason": "调动文件日期为10月15日",
+                                     **shown(client, zhang.id)}, follow_redirects=True))
+    assert "这次更正涉及已定稿" not in page
+    assert ("这次更正还可能改变以下已定稿月报的数据：县商务局2022年10月。这些月份的定稿文件是系统更新前的"
+            "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化") in page
+    october = page_of(client.get(f"/reports/?unit={world.unit.id}&month=2022-10"))
+    assert "月报的写法有变化" in october and "定稿后数据有变化" not in october

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..formatting import hours
 from ..models import Category, Community, Member, ResourceItem, Role, Unit, Zone
 from ..permissions import admin_required
+from ..reports import final
 from ..reach import reach_of
 from ..timeutil import local_today
 from ..year_checklist import checklist_due
@@ -425,11 +426,16 @@ def member_roll_date(record_id: int):
                            form_action=url_for("admin.member_edit", record_id=member.id))
     flash(_("已更正%(name)s的在册变动日期：%(before)s改为%(after)s。", name=member.name,
             before=before.day.isoformat(), after=form.day.data.isoformat()), "success")
-    if done.value:
+    # the months whose page now says so: the promise is the page's own comparison
+    told = final.told_changed(done.value)
+    if told.changed:
         flash(_("这次更正涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
                 "会提示“定稿后数据有变化”；如需按更正后的数据定稿，请重新打开该月月报后再次定稿。",
-                months=_("、").join(_("%(unit)s%(year)d年%(month)d月", unit=m.unit_name,
-                                      year=m.year, month=m.month) for m in done.value)), "info")
+                months=_month_list(told.changed)), "info")
+    if told.reworded:
+        flash(_("这次更正还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
+                "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按更正后的数据"
+                "定稿，请重新打开该月月报后再次定稿。", months=_month_list(told.reworded)), "info")
     return redirect(url_for("admin.member_edit", record_id=member.id))
 
 
@@ -478,10 +484,13 @@ def _merge_page(drop: Member, keep: Member | None, form: MergeForm):
     pick = MergePickForm(drop)
     if keep is not None:
         pick.keep.data = str(keep.id)
-    months = _month_list(preview.all_final_months) if preview is not None else ""
+    months = preview.all_final_months if preview is not None else []
+    # a month signed in an earlier wording: its page says the wording changed, not the data
+    reworded = final.reworded_months(months)
     return render_template("admin/member_merge.html", entity=MEMBERS, drop=drop, keep=keep,
                            pick=pick, preview=preview, refusal=refusal, form=form,
-                           final_months=months)
+                           final_months=_month_list([m for m in months if m not in reworded]),
+                           reworded_months=_month_list(reworded))
 
 
 def _month_list(months) -> str:
@@ -517,8 +526,13 @@ def member_merge_confirm(record_id: int, keep_id: int):
             drop=drop.name, phone=drop.masked_phone, keep=keep.name,
             count=ngettext("%(num)d条参与记录", "%(num)d条参与记录", moved.participations),
             hours=hours(moved.minutes)), "success")
-    if moved.all_final_months:
+    told = final.told_changed(moved.all_final_months)  # as the 月报 pages now compare
+    if told.changed:
         flash(_("这次合并涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
                 "会提示“定稿后数据有变化”；如需按合并后的数据定稿，请重新打开该月月报后再次定稿。",
-                months=_month_list(moved.all_final_months)), "info")
+                months=_month_list(told.changed)), "info")
+    if told.reworded:
+        flash(_("这次合并还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
+                "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按合并后的数据"
+                "定稿，请重新打开该月月报后再次定稿。", months=_month_list(told.reworded)), "info")
     return redirect(url_for("admin.member_edit", record_id=keep.id))

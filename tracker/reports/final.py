@@ -352,6 +352,56 @@ def changes(copy: KeptDocument, summary) -> list[str]:
     return compare(copy, summary).parts
 
 
+class Told(NamedTuple):
+    """What the 月报 pages of signed months say after an admin's change (``told_changed``)."""
+
+    changed: list  # 「定稿后数据有变化」
+    reworded: list  # signed in an earlier wording: the page says the wording changed
+
+
+def _copies_in_force(month) -> list[tuple[KeptDocument, SummaryNote]]:
+    """The signed documents in force of a 已定稿 month — ``summary_notes.FinalMonth``
+    (a unit's: its whole 月报 and its 月报 in one community) or ``FinalCommunityMonth``
+    (a community's own) —, each with the note it was kept for. A month finalised
+    before documents were kept has none (served live: no notice)."""
+    community_id = getattr(month, "community_id", None)
+    where = ([SummaryNote.unit_id == month.unit_id] if community_id is None else
+             [SummaryNote.unit_id.is_(None), SummaryNote.community_id == community_id])
+    notes = db.session.scalars(select(SummaryNote).where(
+        *where, SummaryNote.year == month.year, SummaryNote.month == month.month,
+        SummaryNote.finalized_at.is_not(None)).order_by(SummaryNote.id)).all()
+    return [(copy, note) for note in notes for copy in [current_copy(note)] if copy is not None]
+
+
+def reworded_months(months) -> list:
+    """Of these 已定稿 months, those whose every signed document in force was rendered
+    in an earlier wording of the 月报 (``reworded``): their page says that the wording
+    changed since 定稿 — whatever the data — and never 「定稿后数据有变化」, so an
+    admin's change is not promised that notice there."""
+    return [month for month in months
+            if (copies := _copies_in_force(month)) and all(reworded(c) for c, _n in copies)]
+
+
+def told_changed(months) -> Told:
+    """Of these 已定稿 months (as ``_copies_in_force``), those whose 月报 page now says
+    「定稿后数据有变化」: a signed document in force, in today's wording, that the live
+    one differs from (``changes``); and, apart, those signed in an earlier wording only
+    (``reworded_months``), whose page cannot tell a change of data from one of words.
+    What an admin's change of a signed month (更正日期, 合并账号) promises, asked of the
+    page's own comparison once the change is made: the services name the months it may
+    change, this those whose page tells it."""
+    changed, rewritten = [], []
+    for month in months:
+        copies = _copies_in_force(month)
+        if copies and all(reworded(copy) for copy, _note in copies):
+            rewritten.append(month)
+        elif any(not reworded(copy) and changes(copy, build_summary(
+                note.year, note.month, **places(SummaryScope(note.unit_id, note.community_id))))
+                for copy, note in copies):
+            changed.append(month)
+    return Told(changed, rewritten)
+
+
 def _parts(kept, live) -> list[str]:
     old_text, old_tables = kept
     new_text, new_tables = live

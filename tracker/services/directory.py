@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from types import SimpleNamespace
 
 from ..i18n import lazy_gettext as _l
@@ -1202,8 +1202,9 @@ def correct_roll_date(member: Member, actor: Member, day: date | None,
     """更正日期: the latest change of the member's roll history (``roll.last_change``)
     took effect on ``day``, not on the day recorded — a move, or 计入参与统计, 停用 or
     重新启用 dated wrongly. The days between the two dates count in the other stay;
-    months already 已定稿 keep their signed document, and their live figures may now
-    differ from it: returned, named, for the page to say so. Audited with both dates
+    months already 已定稿 keep their signed document, and those whose official figures
+    the correction changes (``roll.corrected_months``) now differ from it: returned,
+    named, for the page to say so. Audited with both dates
     and the reason. ``shown``: the change the page named (``roll.shown_key``): refused
     when the latest change is now another (another admin's move, 停用 or correction
     committed since the page was read), never applied to a change the admin did not see."""
@@ -1218,8 +1219,7 @@ def correct_roll_date(member: Member, actor: Member, day: date | None,
         raise ServiceError(_l("请填写更正后的日期。"), field=roll.CORRECTION_FIELD)
     roll.check_correction(change, day)
     reason = required_reason(reason, _l("请填写更正的原因。"), ROLL_REASON_MAX)
-    first, last = min(day, change.day), max(day, change.day) - timedelta(days=1)
-    final = summary_notes.final_unit_months(change.unit_ids, first, last)
+    final = roll.corrected_months(member, change, day)
     roll.move_change(member, change, day)
     db.session.flush()
     audit(actor, "correct_roll_date", member, before=change.day.isoformat(),

@@ -33,9 +33,11 @@ from ..models import (
     Member,
     MemberMerge,
     Need,
+    ReportStatus,
     Role,
     RollPeriod,
     Task,
+    TaskReport,
     WaitlistEntry,
 )
 from ..models.people import liaison_community
@@ -246,13 +248,71 @@ def _on_roll_at(stays: list[tuple[date, date, int]], day: date) -> bool:
     return any(since <= day < until for since, until, _unit in stays)
 
 
+def _roll_day(year: int, month: int) -> date:
+    """The day a month's roll is counted on: its last (``coverage.roll_day``; a 已定稿
+    month has ended)."""
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """What A holds of the official figures (approved work and activities led, the
+    roll): whether B's part of a month is taken over by A unchanged (``_taken_over``)."""
+
+    same_person: bool  # the documents write both the same: one name, one 党支部
+    stays: list[tuple[date, date, int]]
+    worked: set[tuple[int, int]]  # (year, month) of A's approved work
+    worked_in: set[tuple[int, int, int]]  # (community id, year, month) of it
+    led: set[tuple[int, int, int, int]]  # (unit id, community id, year, month) A led
+
+
+def _kept(keep: Member, drop: Member) -> _Kept:
+    same = keep.name == drop.name and (keep.branch or "") == (drop.branch or "")
+    if not same:
+        return _Kept(False, [], set(), set(), set())
+    days = db.session.execute(
+        select(Task.community_id, Task.service_date).join(Assignment, Assignment.task_id == Task.id)
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .where(Assignment.member_id == keep.id, Assignment.status == AssignmentStatus.done,
+               TaskReport.status == ReportStatus.approved)).all()
+    led = db.session.execute(
+        select(CountedTask.unit_id, CountedTask.community_id, CountedTask.service_date)
+        .join(Task, Task.id == CountedTask.task_id)
+        .where(Task.leader_id == keep.id, CountedTask.report_status == ReportStatus.approved))
+    return _Kept(True, _stays(keep), {(day.year, day.month) for _c, day in days},
+                 {(community, day.year, day.month) for community, day in days},
+                 {(unit, community, day.year, day.month) for unit, community, day in led})
+
+
+def _taken_over(a: _Kept, unit_id: int, year: int, month: int) -> bool:
+    """Whether B's part of a unit's month passes to A leaving its document as it was:
+    the documents write A as B (one name, one 党支部), and A is nowhere in that month —
+    no approved work, on no unit's roll on its last day (A's stay then would stand and
+    B's go: a unit's roll falls by one), leading none of the unit's approved activities.
+    Then A takes B's place in every figure and list: the merge is no change of the
+    signed month, and the page will not say 「定稿后数据有变化」."""
+    return (a.same_person and (year, month) not in a.worked
+            and not _on_roll_at(a.stays, _roll_day(year, month))
+            and not any(u == unit_id and (y, m) == (year, month) for u, _c, y, m in a.led))
+
+
+def _community_taken_over(a: _Kept, community_id: int, year: int, month: int) -> bool:
+    """``_taken_over`` for a community's own 月报 (every unit's work there, no roll)."""
+    return (a.same_person and (community_id, year, month) not in a.worked_in
+            and not any((c, y, m) == (community_id, year, month) for _u, c, y, m in a.led))
+
+
 def _final_months(keep: Member, drop: Member, done_days: list[date],
-                  led: list[tuple[int, int, date]]) -> list:
-    """The 已定稿 months whose figures or words the merge may change: those in which B
-    had work counted (人次 and hours go to A's stay then, the distinct people may fall by
-    one) or was on the roll on the month's last day (the roll the month is counted by),
-    and a month of a unit whose counted activity B led (its 台账's 组长 becomes A).
-    ``led``: (unit id, community id, day) of those activities."""
+                  led: list[tuple[int, int, date]], kept: _Kept) -> list:
+    """The 已定稿 months whose official figures or words the merge changes: those in
+    which B had approved work (人次 and hours go to A's stay then, the distinct people
+    may fall by one) or was on the roll on the month's last day (the roll the month is
+    counted by), and a month of a unit whose approved activity B led (its 台账's 组长
+    becomes A) — unless A takes B's place there unchanged (``_taken_over``). Work that
+    waits for review is not counted in a signed month's figures (``final.official``):
+    moving it changes nothing the page compares, and names no month.
+    ``done_days``: the days of B's approved work; ``led``: (unit id, community id, day)
+    of the approved activities B led."""
     stays = _stays(drop)
     starts = [since for since, _u, _unit in stays] + done_days + [day for _u, _c, day in led]
     if not starts:
@@ -266,25 +326,27 @@ def _final_months(keep: Member, drop: Member, done_days: list[date],
     months = []
     for month in summary_notes.final_unit_months(rolls | {unit for unit, _c, _d in led},
                                                  first, local_today()):
-        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
         counted_on_roll = month.unit_id in rolls and (
             (month.year, month.month) in worked
-            or _on_roll_at(stays, following - timedelta(days=1)))
-        if counted_on_roll or (month.unit_id, month.year, month.month) in led_months:
+            or _on_roll_at(stays, _roll_day(month.year, month.month)))
+        if ((counted_on_roll or (month.unit_id, month.year, month.month) in led_months)
+                and not _taken_over(kept, month.unit_id, month.year, month.month)):
             months.append(month)
     return months
 
 
 def _led_counted(keep: Member, drop: Member) -> list[tuple[int, int, date]]:
-    """(unit id, community id, day) of the counted activities (待审核 or approved) B
-    leads, whose 月报 names B as 组长 in its 台账 — when A goes by another name (a typo,
-    a changed name), so that the 台账 reads otherwise after the merge. Two accounts of
-    one name write the same 组长 before and after, and their months are not named for it."""
+    """(unit id, community id, day) of the approved activities B leads, whose 月报 names
+    B as 组长 in its 台账 — when A goes by another name (a typo, a changed name), so that
+    the 台账 reads otherwise after the merge. Two accounts of one name write the same
+    组长 before and after, and their months are not named for it; nor is an activity
+    waiting for review: its 组长 is in no signed figure (``final.official``)."""
     if keep.name == drop.name:
         return []
     return [tuple(row) for row in db.session.execute(
         select(CountedTask.unit_id, CountedTask.community_id, CountedTask.service_date)
-        .join(Task, Task.id == CountedTask.task_id).where(Task.leader_id == drop.id))]
+        .join(Task, Task.id == CountedTask.task_id)
+        .where(Task.leader_id == drop.id, CountedTask.report_status == ReportStatus.approved))]
 
 
 def preview(keep: Member, drop: Member) -> Preview:
@@ -313,13 +375,21 @@ def preview(keep: Member, drop: Member) -> Preview:
     shown.residents = _union_count(resident_member, "resident_id", keep, drop)
     shown.stays = len(drop.roll_periods)
     shown.conflicts = conflicts(keep, drop)
+    # what the signed months count: B's approved work and activities (the official
+    # figures, ``final.official``); work waiting for review moves outside them
+    official = [a for a in done
+                if a.task.report is not None and a.task.report.status == ReportStatus.approved]
     led = _led_counted(keep, drop)
-    shown.final_months = _final_months(keep, drop, [a.task.service_date for a in done], led)
+    kept = _kept(keep, drop)
+    shown.final_months = _final_months(keep, drop, [a.task.service_date for a in official],
+                                       led, kept)
     # a community's own 月报 too: its distinct people may fall by one (A and B both
     # there), and its 台账 names the 组长
-    shown.final_community_months = summary_notes.final_community_months(
-        [*((a.task.community_id, a.task.service_date) for a in done),
-         *((community, day) for _unit, community, day in led)])
+    shown.final_community_months = [
+        m for m in summary_notes.final_community_months(
+            [*((a.task.community_id, a.task.service_date) for a in official),
+             *((community, day) for _unit, community, day in led)])
+        if not _community_taken_over(kept, m.community_id, m.year, m.month)]
     return shown
 
 
@@ -405,8 +475,9 @@ def merge_members(keep: Member, drop: Member, actor: Member, *,
     """Merge ``drop`` (B) into ``keep`` (A), in the caller's transaction: all of it or
     nothing. Refused (nothing written) when the two cannot be merged, when a task has
     both (``conflicts``), or when what would move is no longer what the page showed
-    (``shown``). Returns what moved, with the 已定稿 months whose live figures may now
-    differ from their signed copy (an admin's change: allowed, and named)."""
+    (``shown``). Returns what moved, with the 已定稿 months whose official figures it
+    changes (``_final_months``; an admin's change: allowed, and named — the page after
+    it names those whose 月报 now says so, ``final.told_changed``)."""
     if actor is None or not actor.is_admin or not actor.active:
         raise PermissionDenied(_l("只有单位管理员可以合并账号。"))
     unclassified = member_references() - set(REFERENCES)

@@ -31,16 +31,25 @@ change it showed (``shown_key``); under ``lock_member`` the service refuses it
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from ..i18n import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Member, RollPeriod, Task
+from ..models import (
+    Assignment,
+    AssignmentStatus,
+    Member,
+    Need,
+    ReportStatus,
+    RollPeriod,
+    Task,
+    TaskReport,
+)
 from ..timeutil import local_today
-from . import ServiceError
+from . import ServiceError, summary_notes
 
 FIELD = "roll_from"
 CORRECTION_FIELD = "day"  # the correction form's date field
@@ -218,6 +227,62 @@ def last_change(member: Member) -> Change | None:
     joined = next((p.unit_id for p in member.roll_periods if p.since == day), None)
     return Change(day=day, after=days[-2] if len(days) > 1 else None,
                   left_unit_id=left, joined_unit_id=joined)
+
+
+def corrected_months(member: Member, change: Change, day: date) -> list:
+    """The 已定稿 months (``summary_notes.FinalMonth``) whose official figures moving
+    ``change`` to ``day`` may change — never fewer than those whose signed document the
+    live one will then differ from (``final.told_changed`` asks which do). The days
+    between the two dates count in the other stay; a month is named when
+
+    - its last day is one of them: the roll it is counted by (参与情况, 未参与名单, who
+      of its people are the unit's own) gains or loses the member;
+    - it is the month of a unit the member left, its first day is one of them, and the
+      member has approved work on the unit's activities in it: the member was on the
+      unit's roll during the month or not (the lead's 本月调离 / 本月离册 against 外单位 /
+      不计入参与统计);
+    - the change is a move (the stays either side are of two units: off every roll the
+      member's work counts for their unit of now, ``coverage.unit_then``), and the
+      member has approved work, or a need they claimed fulfilled, on one of the days:
+      that work counts for the other unit's members (参与情况's 人次 and hours, which
+      the 月报 writes when they differ from the unit's own activities').
+
+    Work waiting for review counts in no signed figure (``final.official``): moving it
+    names no month. Nor does a change within a month that leaves the member counted as
+    before: a member who left the roll on the 20th and not the 5th was on it during the
+    month and is off it at its end, either way."""
+    first, last = min(day, change.day), max(day, change.day) - timedelta(days=1)
+    months = summary_notes.final_unit_months(change.unit_ids, first, last)
+    if not months:
+        return []
+    units = {change.left_unit_id or member.unit_id, change.joined_unit_id or member.unit_id}
+    approved = db.session.execute(
+        select(Task.service_date, Task.unit_id).join(Assignment, Assignment.task_id == Task.id)
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .where(Assignment.member_id == member.id, Assignment.status == AssignmentStatus.done,
+               TaskReport.status == ReportStatus.approved,
+               Task.service_date >= date(first.year, first.month, 1),
+               Task.service_date <= _month_end(last))).all()
+    moved: set[date] = set()
+    if len(units) > 1:
+        moved = {d for d, _unit in approved if first <= d <= last} | set(db.session.scalars(
+            select(Need.fulfilled_on).where(Need.claimed_by_id == member.id,
+                                            Need.fulfilled_on.between(first, last))))
+    left = {(unit, d.year, d.month) for d, unit in approved if unit == change.left_unit_id}
+    named = []
+    for month in months:
+        start = date(month.year, month.month, 1)
+        end = _month_end(start)
+        if (first <= end <= last
+                or (first <= start <= last and (month.unit_id, month.year, month.month) in left)
+                or any(start <= d <= end for d in moved)):
+            named.append(month)
+    return named
+
+
+def _month_end(day: date) -> date:
+    """The last day of ``day``'s month (the day a past month's roll is counted on)."""
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1)
 
 
 def shown_key(change: Change | None) -> str:

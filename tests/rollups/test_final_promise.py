@@ -1,0 +1,148 @@
+"""The admin's promise about signed months (更正日期, 合并账号) against what happens.
+
+An admin's change of a 已定稿 month is allowed; the page names the months it touches
+and promises that their 月报 page will say 「定稿后数据有变化」 (docs/design.md, 定稿).
+That page compares the signed document with the live one leaving out what waits for
+review (``final.changes``). Each case here makes the change over signed months and
+asks the page's own comparison of every one of them (``told``).
+
+The services name the months a change may touch before it is made (the merge's
+confirmation page shows them): never fewer than those the page will tell, and none
+for work that only waits for review. Which figures a roll correction moves can hang
+on the rest of the month (参与情况's 人次 is written only where it differs from the
+unit's own activities'), so after the change the message names those of them whose
+page does tell (``final.told_changed``, the same comparison: proved on the pages in
+tests/web/test_admin_roll_correction.py and test_admin_account_merge.py).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories as f
+from tests.rollups import builders as b
+from tracker.extensions import db
+from tracker.models import AssignmentStatus, ReportStatus, RollPeriod, SummaryNote, SummaryScope
+from tracker.reports import final
+from tracker.reports.summary import build_summary
+from tracker.services import directory, merge, roll, summary_notes
+
+WORKED = date(2025, 10, 10)
+MONTHS = ((2025, 9), (2025, 10))  # November: no case reaches it
+
+
+def sign(admin, units) -> None:
+    for unit in units:
+        for year, month in MONTHS:
+            final.finalize(admin, SummaryScope(unit_id=unit.id), year, month)
+
+
+def told(units) -> set[tuple[str, int, int]]:
+    """The signed months whose 月报 page says 「定稿后数据有变化」: the page's comparison."""
+    db.session.expire_all()
+    changed = set()
+    for unit in units:
+        for year, month in MONTHS:
+            note = db.session.scalar(select(SummaryNote).where(
+                SummaryNote.scope_key == SummaryScope(unit_id=unit.id).key,
+                SummaryNote.year == year, SummaryNote.month == month))
+            copy = summary_notes.current_copy(note)
+            if final.changes(copy, build_summary(year, month, unit=unit)):
+                changed.add((unit.name, year, month))
+    return changed
+
+
+def named(months) -> set[tuple[str, int, int]]:
+    return {(m.name, m.year, m.month) for m in months}
+
+
+def data(member, **changes) -> directory.MemberData:
+    values = dict(name=member.name, phone=member.phone, unit_id=member.unit_id,
+                  role=member.role, branch=member.branch, on_roll=member.on_roll)
+    values.update(changes)
+    return directory.MemberData(**values)
+
+
+# (recorded, corrected): within October either way, across its first day, across its
+# last day
+IN_OCT, IN_OCT_BACK = (date(2025, 10, 5), date(2025, 10, 20)), (date(2025, 10, 20), date(2025, 10, 5))
+FIRST_DAY, LAST_DAY = (date(2025, 10, 3), date(2025, 9, 28)), (date(2025, 11, 1), date(2025, 10, 15))
+APPROVED, WAITING = ReportStatus.approved, ReportStatus.submitted
+CORRECTIONS = [
+    *(("move", *dates, APPROVED) for dates in (IN_OCT, IN_OCT_BACK, FIRST_DAY, LAST_DAY)),
+    ("move", *IN_OCT, WAITING), ("move", *FIRST_DAY, WAITING),
+    *(("leave", *dates, APPROVED) for dates in (IN_OCT, FIRST_DAY, LAST_DAY)),
+    *(("join", *dates, APPROVED) for dates in (FIRST_DAY, LAST_DAY)),
+]
+
+
+@pytest.mark.parametrize("kind,recorded,corrected,status", CORRECTIONS)
+def test_a_correction_names_the_months_whose_page_will_say_so(
+        world, clock, kind, recorded, corrected, status):
+    """张三 of 县农业局 worked on 10 October on an activity of his unit (approved, or
+    still 待审核); his latest roll change — a move to 县财政局, leaving the roll, or
+    joining it — recorded on one day is corrected to another. Both units' September
+    to November are 已定稿."""
+    old, new = f.unit("县农业局"), f.unit("县财政局")
+    zhang = f.member(old, name="张三", on_roll=kind != "join")
+    f.member(old, name="李四")
+    f.member(new, name="王五")
+    task = b.task_on(f.item(old, world.community, "environment_cleanup", year=2025),
+                     world.liaison, WORKED)
+    b.join(task, zhang, minutes=120)
+    b.report(task, world.liaison, status=status)
+    db.session.commit()
+    clock(date(2025, 12, 2))
+    change = {"move": dict(unit_id=new.id), "leave": dict(on_roll=False),
+              "join": dict(on_roll=True)}[kind]
+    directory.update_member(zhang, world.admin, data(zhang, roll_from=recorded, **change))
+    sign(world.admin, (old, new))
+    db.session.commit()
+
+    months = directory.correct_roll_date(zhang, world.admin, corrected, "日期记错",
+                                         shown=roll.shown_key(roll.last_change(zhang)))
+    db.session.commit()
+
+    told_now = told((old, new))
+    assert named(months) >= told_now
+    if status == WAITING:  # moving work that waits for review names nothing more
+        assert named(months) == told_now
+
+
+@pytest.mark.parametrize("case,status", [
+    *((case, APPROVED) for case in ("typo", "both_on_roll", "a_joined_later", "b_off_roll",
+                                    "a_worked_too")),
+    ("typo", WAITING), ("b_off_roll", WAITING)])
+def test_a_merge_names_the_months_whose_page_will_say_so(world, clock, case, status):
+    """B worked on 10 October on an activity of the unit (approved, or still 待审核);
+    A is kept. ``typo``: B is 赵陆, both on the roll; ``both_on_roll``: one name, both
+    on the roll since always; ``a_joined_later``: one name, A on the roll only since
+    November; ``b_off_roll``: one name, B not counted in participation; ``a_worked_too``:
+    one name, A on the roll from November and also working in October (approved)."""
+    unit = f.unit("县统计局")
+    keep = f.member(unit, name="赵六")
+    drop = f.member(unit, name="赵陆" if case == "typo" else "赵六",
+                    on_roll=case != "b_off_roll")
+    f.member(unit, name="钱七")
+    if case in ("a_joined_later", "a_worked_too"):
+        stay = db.session.scalar(select(RollPeriod).where(RollPeriod.member_id == keep.id))
+        stay.since = date(2025, 11, 1)
+    item = f.item(unit, world.community, "environment_cleanup", year=2025)
+    task = b.task_on(item, world.liaison, WORKED)
+    b.join(task, drop, minutes=120)
+    b.report(task, world.liaison, status=status)
+    if case == "a_worked_too":
+        other = b.task_on(item, world.liaison, date(2025, 10, 12))
+        b.join(other, keep, minutes=60, status=AssignmentStatus.done)
+        b.report(other, world.liaison)
+    db.session.commit()
+    clock(date(2025, 12, 2))
+    sign(world.admin, (unit,))
+    db.session.commit()
+
+    moved = merge.merge_members(keep, drop, world.admin, shown=merge.preview(keep, drop).key())
+    db.session.commit()
+
+    assert named(moved.final_months) == told((unit,))  # the confirmation page's, exactly
