@@ -61,3 +61,26 @@ def test_an_approved_activitys_page_says_the_signed_year_makes_additions_an_admi
     login(world.admin)
     page = text(client.get(f"/manage/tasks/{task.id}"))
     assert add in page and "年度总结已定稿" not in page
+
+
+def test_a_request_dated_in_a_signed_year_is_the_admins_to_adopt(client, login, world):
+    """A 补录申请 asked in January for a day of December, the year signed since: the
+    queue and the 补录 form tell the liaison an admin must adopt it (the request is
+    written as it stands then: today's 90 days back would not reach last year)."""
+    from tracker.models import BackfillRequest
+
+    request = BackfillRequest(member_id=world.other_member.id, community_id=world.community.id,
+                              service_date=date(SIGNED, 12, 20), minutes=120,
+                              description="帮助清理楼道杂物")
+    db.session.add(request)
+    db.session.commit()
+    sign_year(world)
+    adopt = f"/manage/backfill?request={request.id}"
+    login(world.liaison)
+    queue = text(client.get("/backfill-requests/"))
+    assert f"{SIGNED}年度总结已定稿，该申请须由单位管理员采纳" in queue and adopt not in queue
+    form = text(client.get(adopt))
+    assert f"{SIGNED}年度总结已定稿，补录该年的活动须由单位管理员操作" in form
+    login(world.admin)
+    queue = text(client.get("/backfill-requests/"))
+    assert adopt in queue and "年度总结已定稿" not in queue
