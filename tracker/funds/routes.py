@@ -74,9 +74,14 @@ def _render_ledger(unit, community, year, *, entry_form=None, reverse_form=None,
     if entry_form is None:
         entry_form = EntryForm(formdata=None, entry_date=min(local_today(), date(year, 12, 31)))
     entry_form.set_tasks(service.linkable_tasks(unit.id, community.id, year))
+    entries = service.ledger_entries(unit.id, community.id, year)
+    # a signed month's (or year's) entries are an admin's to reverse: said instead of
+    # a form that would be refused, as 工作台 says it instead of 通过
+    closed, entry_closed = service.ledger_closed(current_user, unit.id, community.id, year,
+                                                 entries)
     return render_template(
         "funds/ledger.html", unit=unit, community=community, year=year, fund=figures,
-        entries=service.ledger_entries(unit.id, community.id, year),
+        entries=entries, closed=closed, entry_closed=entry_closed,
         budget_items=service.budget_items(unit.id, community.id, year), entry_form=entry_form,
         reverse_form=reverse_form or ReverseForm(formdata=None), reverse_id=reverse_id,
     )

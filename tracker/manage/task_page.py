@@ -57,8 +57,9 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
 
     An approved task is not edited or assigned (approval is final): instead its page
     offers 添加遗漏的参加人员 (the liaison of the community, or an admin — in a 已定稿
-    month an admin only) and, to an admin, 撤销审核. An activity on record (a report, or
-    confirmed hours: 取消任务 no longer applies) offers 作废 to whoever may
+    month or year an admin only: ``add_closed``, a ``summary_notes.Closed``) and, to an
+    admin, 撤销审核. An activity on record (a report, or confirmed hours: 取消任务 no
+    longer applies) offers 作废 to whoever may
     (``voiding.void_refusal``), and a voided one says who voided it, when and why."""
     actor = _actor()
     search = (request.args.get("q") or "").strip()[:40]

@@ -237,9 +237,11 @@ def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
         if ends_at > utcnow():
             found.append(("ends_at", _l("补录的活动须已经结束：时间不能晚于现在。")))
             times_ok = False
-        elif closed_to(actor, item.unit_id, item.community_id, day):
-            found.append(("starts_at", _l("%(month)s的月报已定稿，补录该月的活动须由单位管理员操作。",
-                                          month=lazy_month_name(day.year, day.month))))
+        elif closed := closed_to(actor, item.unit_id, item.community_id, day):
+            found.append(("starts_at", closed.say(
+                _l("%(month)s的月报已定稿，补录该月的活动须由单位管理员操作。",
+                   month=lazy_month_name(day.year, day.month)),
+                _l("%(year)s年度总结已定稿，补录该年的活动须由单位管理员操作。", year=day.year))))
             times_ok = False
     if not (data.note or "").strip():
         found.append(("note", _l("请填写情况说明。")))
@@ -436,9 +438,13 @@ def add_forgotten_participant(actor: Member, task: Task, member: Member,
         raise ServiceError(_l("只有完成情况已审核通过的活动才在这里添加参加人员；"
                               "未审核的任务请用“指派”，由本人确认参与。"))
     day = task.service_date
-    if closed_to(actor, task.unit_id, task.community_id, day):
-        raise ServiceError(_l("%(month)s的月报已定稿，向该月的活动添加参加人员须由单位管理员操作。",
-                              month=lazy_month_name(day.year, day.month)))
+    closed = closed_to(actor, task.unit_id, task.community_id, day)
+    if closed:
+        raise ServiceError(closed.say(
+            _l("%(month)s的月报已定稿，向该月的活动添加参加人员须由单位管理员操作。",
+               month=lazy_month_name(day.year, day.month)),
+            _l("%(year)s年度总结已定稿，向该年的活动添加参加人员须由单位管理员操作。",
+               year=day.year)))
     if not member.active:
         raise ServiceError(_l("%(name)s 的账号已停用。", name=member.name), field="member")
     if member.unit_id not in set(db.session.scalars(working_units([task.community_id]))):

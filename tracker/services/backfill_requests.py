@@ -56,7 +56,7 @@ from .claims import (
     check_minutes,
     hold_member,
 )
-from .summary_notes import closed_to
+from .summary_notes import Closed, closed_to
 from .tasks import item_of_year
 
 # How far back a member may ask: older work is the liaison's own 补录 or an import.
@@ -217,11 +217,12 @@ def gone_task(request: BackfillRequest) -> Task | None:
     return None
 
 
-def adopt_closed_month(request: BackfillRequest, actor: Member) -> date | None:
-    """The day whose 已定稿 month closes 采纳 of the request to ``actor``, or None: the
-    补录 that adopts it records an activity on the request's day, and adding the member
-    to an approved activity changes its month's figures — in a 已定稿 month both are an
-    admin's (``summary_notes.closed_to``). The queue and the 补录 form say so up front
+def adopt_closed_month(request: BackfillRequest, actor: Member) -> Closed | None:
+    """Why the request's day is closed to ``actor`` for 采纳 (a ``Closed``: its 已定稿
+    month, or year), or None: the 补录 that adopts it records an activity on the
+    request's day, and adding the member to an approved activity changes its month's
+    figures — in a 已定稿 month (or year) both are an admin's
+    (``summary_notes.closed_to``). The queue and the 补录 form say so up front
     instead of offering what the service would refuse: a page's question, so it takes
     no lock (never waits for a 定稿 of the month); 采纳 asks again under it."""
     if needs_backfill_form(request):
@@ -232,7 +233,7 @@ def adopt_closed_month(request: BackfillRequest, actor: Member) -> date | None:
         unit_id, day = request.task.unit_id, request.task.service_date
     else:
         return None
-    return day if closed_to(actor, unit_id, request.community_id, day, lock=False) else None
+    return closed_to(actor, unit_id, request.community_id, day, lock=False)
 
 
 def _refuse_the_gone_activity(request: BackfillRequest, item: ResourceItem,

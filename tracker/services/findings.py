@@ -131,10 +131,13 @@ def _check_date(value: date | None, field: str) -> date:
     return value
 
 
-def _check_month_open(finding: Finding, actor: Member, on: date, field: str, message) -> None:
-    """A step dated in a 已定稿 month changes that month's figures: an admin's to record."""
-    if closed_to(actor, finding.unit_id, finding.community_id, on):
-        raise ServiceError(message, field=field)
+def _check_month_open(finding: Finding, actor: Member, on: date, field: str, message,
+                      year_message) -> None:
+    """A step dated in a 已定稿 month (or year) changes that month's figures: an admin's
+    to record. ``message`` names the month, ``year_message`` the year (``Closed.say``)."""
+    closed = closed_to(actor, finding.unit_id, finding.community_id, on)
+    if closed:
+        raise ServiceError(closed.say(message, year_message), field=field)
 
 
 def hand_over_problems(finding: Finding, actor: Member, handed_to: str | None,
@@ -155,7 +158,9 @@ def hand_over_problems(finding: Finding, actor: Member, handed_to: str | None,
                                   d=finding.found_on.isoformat()), field="handed_over_on")
         _check_month_open(finding, actor, on, "handed_over_on", _l(
             "%(month)s的月报已定稿，登记该月的移交须由单位管理员操作（或由单位管理员先重新打开"
-            "该月的月报）。", month=lazy_month_name(on.year, on.month)))
+            "该月的月报）。", month=lazy_month_name(on.year, on.month)), _l(
+            "%(year)s年度总结已定稿，登记该年的移交须由单位管理员操作（或由单位管理员先重新打开"
+            "该年度总结）。", year=on.year))
     except ServiceError as refused:
         found.append((refused.field, refused.message))
     return found
@@ -188,7 +193,9 @@ def mark_fixed(finding: Finding, actor: Member, on: date | None) -> None:
         )
     _check_month_open(finding, actor, on, "fixed_on", _l(
         "%(month)s的月报已定稿，登记该月的整改须由单位管理员操作（或由单位管理员先重新打开"
-        "该月的月报）。", month=lazy_month_name(on.year, on.month)))
+        "该月的月报）。", month=lazy_month_name(on.year, on.month)), _l(
+        "%(year)s年度总结已定稿，登记该年的整改须由单位管理员操作（或由单位管理员先重新打开"
+        "该年度总结）。", year=on.year))
     finding.status = FindingStatus.fixed
     finding.fixed_on = on
     record(actor, "fix_finding", finding, on=on)

@@ -7,8 +7,8 @@ an admin on the resource checklist (one budget, one place to enter it). Entries 
 mistake is put right by 冲销, a negative entry on the same date that points at
 the entry it cancels; an entry is reversed at most once (a unique key on
 ``reverses_id`` holds that even against two clicks at once). A month whose 月报
-is 已定稿 takes entries and reversals dated in it from an admin only, as its 补录
-does; a reversal's purpose is stored in Chinese, the language of the ledger's
+is 已定稿 — or whose year's 年度总结 is — takes entries and reversals dated in it from
+an admin only, as its 补录 does; a reversal's purpose is stored in Chinese, the language of the ledger's
 documents, whatever the language of the keeper's pages.
 """
 from __future__ import annotations
@@ -41,7 +41,8 @@ from ..reach import Reach
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError, refuse_all
 from .audit import record
-from .summary_notes import closed_to
+from . import summary_notes
+from .summary_notes import Closed, closed_to
 
 PURPOSE_MAX = 200
 FIRST_YEAR = 2000
@@ -61,14 +62,40 @@ def check_year(year: int) -> None:
 def check_month_open(actor: Member, unit_id: int, community_id: int, day: date, *,
                      field: str | None = None) -> None:
     """A 已定稿 month's figures are changed by an admin only, as its 补录 is: an entry
-    (or a reversal) dated in that month would change the finalised 月报's funds."""
-    if closed_to(actor, unit_id, community_id, day):
-        raise ServiceError(month_closed(day), field=field)
+    (or a reversal) dated in that month would change the finalised 月报's funds (or, the
+    year being 已定稿, the 年度总结's)."""
+    closed = closed_to(actor, unit_id, community_id, day)
+    if closed:
+        raise ServiceError(closed_words(closed), field=field)
 
 
-def month_closed(day: date):
-    return _l("%(month)s的月报已定稿，登记或冲销该月的经费须由单位管理员操作。",
-              month=lazy_month_name(day.year, day.month))
+def closed_words(closed):
+    """The refusal of an entry or a reversal on a day ``closed_to`` the keeper: the
+    service's, and the ledger's sentence instead of a form that would be refused."""
+    return closed.say(
+        _l("%(month)s的月报已定稿，登记或冲销该月的经费须由单位管理员操作。",
+           month=lazy_month_name(closed.year, closed.month)),
+        _l("%(year)s年度总结已定稿，登记或冲销该年的经费须由单位管理员操作。", year=closed.year))
+
+
+def ledger_closed(actor: Member, unit_id: int, community_id: int, year: int,
+                  entries) -> tuple[dict, object | None]:
+    """What the ledger says instead of a form ``check_month_open`` would refuse
+    (``closed_words``), as 工作台 says it instead of 通过: by entry id, for the entries
+    of ``entries`` (``ledger_entries``' rows) dated in a month closed to ``actor``; and
+    for 登记支出, when the year's 年度总结 closes every month of it (None: some month is
+    open, and the service answers for the date typed). No lock: the service asks again
+    under it."""
+    months, whole_year = summary_notes.closed_in_year(actor, unit_id, community_id, year)
+    if not months and not whole_year:
+        return {}, None
+    # the month's own 定稿 named first, as ``closed_to`` does
+    refusals = {entry.id: closed_words(Closed(entry.entry_date,
+                                              by_year=entry.entry_date.month not in months))
+                for entry, _reversed_by in entries
+                if entry.entry_date.month in months or whole_year}
+    return refusals, (closed_words(Closed(date(year, 1, 1), by_year=True))
+                      if whole_year else None)
 
 
 def reversal_purpose(purpose: str, reason: str) -> str:
@@ -94,8 +121,8 @@ def entry_problems(actor: Member, unit: Unit, community: Community, year: int, *
             found.append(("entry_date", _l("日期须在%(year)s年内。", year=year)))
         elif entry_date > local_today():
             found.append(("entry_date", _l("日期不能晚于今天。")))
-        elif closed_to(actor, unit.id, community.id, entry_date):
-            found.append(("entry_date", month_closed(entry_date)))
+        elif closed := closed_to(actor, unit.id, community.id, entry_date):
+            found.append(("entry_date", closed_words(closed)))
     if amount_fen is not None and not 0 < amount_fen <= MAX_FEN:
         found.append(("amount", _l("金额必须大于0。")))
     if purpose is not None:

@@ -462,13 +462,18 @@ def set_task_residents(task: Task, actor: Member, resident_ids: set[int], *,
     resident_ids = resident_ids | fixed
     added, removed = resident_ids - current, current - resident_ids
     day = task.service_date
-    if ((added or removed) and task.report_approved
-            and closed_to(actor, task.unit_id, task.community_id, day)):
+    closed = ((added or removed) and task.report_approved
+              and closed_to(actor, task.unit_id, task.community_id, day))
+    if closed:
         # an approved activity's 服务对象 are in its month's 月报 (「3户（6户次）」): in a
-        # 已定稿 month an admin's to change, as the 组长 (``tasks.change_leader``)
-        raise ServiceError(_l("%(month)s的月报已定稿，更改该月已审核活动的服务对象须由单位管理员"
-                              "操作（或由单位管理员先重新打开该月的月报）。",
-                              month=lazy_month_name(day.year, day.month)), field="residents")
+        # 已定稿 month (or year) an admin's to change, as the 组长 (``tasks.change_leader``)
+        raise ServiceError(closed.say(
+            _l("%(month)s的月报已定稿，更改该月已审核活动的服务对象须由单位管理员"
+               "操作（或由单位管理员先重新打开该月的月报）。",
+               month=lazy_month_name(day.year, day.month)),
+            _l("%(year)s年度总结已定稿，更改该年已审核活动的服务对象须由单位管理员"
+               "操作（或由单位管理员先重新打开该年度总结）。", year=day.year)),
+            field="residents")
     if removed:
         db.session.execute(task_resident.delete().where(
             task_resident.c.task_id == task.id, task_resident.c.resident_id.in_(removed)))

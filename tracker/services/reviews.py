@@ -8,7 +8,7 @@ from datetime import date
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import func, or_, select, union_all
 
 from ..extensions import db
 from ..fields import MAX_COUNT
@@ -30,7 +30,14 @@ from . import PermissionDenied, ServiceError, required_reason
 from . import shown as shown_module
 from .activity_lock import lock_activity
 from .audit import record
-from .summary_notes import closed_to, final_day, first_closed, may_change_final
+from .summary_notes import (
+    Closed,
+    closed_to,
+    final_day,
+    final_year_day,
+    first_closed,
+    may_change_final,
+)
 from .task_needs import fulfil_needs_of, lock_needs_of, reopen_needs_of
 from .tasks import participants
 
@@ -253,16 +260,21 @@ def step_days(task: Task) -> list[date]:
     return sorted({day for row in rows for day in row[1:] if day is not None})
 
 
-def _first_closed_step(task: Task, actor: Member, extra=(), *, lock: bool = True) -> date | None:
+def _first_closed_step(task: Task, actor: Member, extra=(), *,
+                       lock: bool = True) -> Closed | None:
     return first_closed(actor, task.unit_id,
                         [(task.community_id, d) for d in step_days(task)] + list(extra),
                         lock=lock)
 
 
-def _steps_words(step: date, action):
-    return _l("该活动的数据也计入%(month)s的月报（摸排问题在该月移交或整改，或需求在该月完成），"
-              "该月的月报已定稿，%(action)s须由单位管理员操作（或由单位管理员先重新打开该月的"
-              "月报）。", month=lazy_month_name(step.year, step.month), action=action)
+def _steps_words(step: Closed, action):
+    return step.say(
+        _l("该活动的数据也计入%(month)s的月报（摸排问题在该月移交或整改，或需求在该月完成），"
+           "该月的月报已定稿，%(action)s须由单位管理员操作（或由单位管理员先重新打开该月的"
+           "月报）。", month=lazy_month_name(step.year, step.month), action=action),
+        _l("该活动的数据也计入%(year)s年度总结（摸排问题在该年移交或整改，或需求在该年完成），"
+           "%(year)s年度总结已定稿，%(action)s须由单位管理员操作（或由单位管理员先重新打开该"
+           "年度总结）。", year=step.year, action=action))
 
 
 def closed_steps_refusal(task: Task, actor: Member, action, extra=(), *, lock: bool = True):
@@ -278,15 +290,25 @@ def closed_steps_refusal(task: Task, actor: Member, action, extra=(), *, lock: b
     return None if step is None else _steps_words(step, action)
 
 
-def _approval_words(day: date, own_closed: bool, first_step: date | None):
+def _approval_words(own: Closed | None, first_step: Closed | None):
     """The rule of ``approval_refusal`` once the months are known: the activity's own
-    month first, in its own words, else the earliest step dated in a closed month."""
-    if own_closed:
-        # what is approved becomes the month's figures: a finalised 月报 changes only by
-        # an admin, as for 补录 and the funds
-        return _l("%(month)s的月报已定稿，审核通过该月的完成情况须由单位管理员操作。",
-                  month=lazy_month_name(day.year, day.month))
+    month first (``own``: closed), in its own words, else the earliest step dated in a
+    closed month."""
+    if own is not None:
+        # what is approved becomes the month's figures: a finalised 月报 (or 年度总结)
+        # changes only by an admin, as for 补录 and the funds
+        return own_closed_words(own)
     return None if first_step is None else _steps_words(first_step, _l("审核通过"))
+
+
+def own_closed_words(closed: Closed):
+    """The refusal of 通过 (or of 撤销审核) of an activity on a day ``closed_to`` the
+    reviewer."""
+    return closed.say(
+        _l("%(month)s的月报已定稿，审核通过该月的完成情况须由单位管理员操作。",
+           month=lazy_month_name(closed.year, closed.month)),
+        _l("%(year)s年度总结已定稿，审核通过该年的完成情况须由单位管理员操作。",
+           year=closed.year))
 
 
 def approval_refusal(task: Task, actor: Member, *, lock: bool = True):
@@ -295,12 +317,12 @@ def approval_refusal(task: Task, actor: Member, *, lock: bool = True):
     (the report page shows it instead of 通过). 通过 asks under ``closed_to``'s lock,
     held to its commit; the report page, which only shows what is offered, passes
     ``lock=False``: a GET never waits for a 定稿 of the month."""
-    day = task.service_date
-    if closed_to(actor, task.unit_id, task.community_id, day, lock=lock):
-        return _approval_words(day, True, None)
+    own = closed_to(actor, task.unit_id, task.community_id, task.service_date, lock=lock)
+    if own is not None:
+        return _approval_words(own, None)
     if may_change_final(actor):
         return None
-    return _approval_words(day, False, _first_closed_step(task, actor, lock=lock))
+    return _approval_words(None, _first_closed_step(task, actor, lock=lock))
 
 
 def approval_refusals(tasks, actor: Member) -> dict:
@@ -317,18 +339,22 @@ def approval_refusals(tasks, actor: Member) -> dict:
         select(Task.id.label("task_id"), Task.service_date.label("day")).where(Task.id.in_(ids)),
         select(steps.c.task_id, steps.c.handed_over_on),
         select(steps.c.task_id, steps.c.fixed_on)).subquery()
-    closed: dict[int, list[date]] = {}
-    for task_id, day in db.session.execute(
-            select(places.c.task_id, places.c.day)
+    month_final = final_day(Task.unit_id, Task.community_id, places.c.day)
+    closed: dict[int, list[Closed]] = {}
+    for task_id, day, by_month in db.session.execute(
+            select(places.c.task_id, places.c.day, month_final)
             .join(Task, Task.id == places.c.task_id)
             .where(places.c.day.is_not(None),
-                   final_day(Task.unit_id, Task.community_id, places.c.day))):
-        closed.setdefault(task_id, []).append(day)
+                   or_(month_final,
+                       final_year_day(Task.unit_id, Task.community_id, places.c.day)))):
+        # the month's own 定稿 named first, as ``closed_to`` does
+        closed.setdefault(task_id, []).append(Closed(day, by_year=not by_month))
     refusals = {}
     for task in tasks:
         days, own = closed.get(task.id, []), task.service_date
-        own_closed = any((d.year, d.month) == (own.year, own.month) for d in days)
-        refusal = _approval_words(own, own_closed, min(days, default=None))
+        own_closed = next((c for c in days if (c.year, c.month) == (own.year, own.month)),
+                          None)
+        refusal = _approval_words(own_closed, min(days, key=lambda c: c.day, default=None))
         if refusal is not None:
             refusals[task.id] = refusal
     return refusals
@@ -383,9 +409,9 @@ def reopen_report(report: TaskReport, actor: Member, reason: str) -> None:
         raise ServiceError(_l("只有已审核通过的完成情况可以撤销审核。"))
     reason = required_reason(reason, _l("请填写撤销审核的原因。"), REOPEN_REASON_MAX)
     task, day = report.task, report.task.service_date
-    if closed_to(actor, task.unit_id, task.community_id, day):
-        raise ServiceError(_l("%(month)s的月报已定稿，审核通过该月的完成情况须由单位管理员操作。",
-                              month=lazy_month_name(day.year, day.month)))
+    closed = closed_to(actor, task.unit_id, task.community_id, day)
+    if closed:
+        raise ServiceError(own_closed_words(closed))
     approved_by = report.reviewed_by_id
     # before any write (see task_needs): a need the approval fulfilled is to do again
     reopen_needs_of(task, actor)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import Integer, and_, cast, exists, extract, or_, select, true
+from sqlalchemy import Integer, and_, cast, exists, extract, literal, or_, select, true, union_all
 from sqlalchemy.orm import joinedload, undefer
 
 from ..extensions import db
@@ -44,6 +44,7 @@ from ..models import (
     Task,
     TaskStatus,
     Unit,
+    YearNote,
     summary_copy_community,
 )
 from ..permissions import managed_community_ids, manages_every_community, may_see_unit
@@ -413,40 +414,39 @@ def unsign(actor: Member, note: SummaryWords, action: str, copy=SummaryCopy,
     return note
 
 
-def _final_notes_of(task_unit_id, community_id, year, month) -> list:
-    """The conditions on ``SummaryNote`` of a 已定稿 月报 that an activity of the unit in
-    the community, in that month, counts in: the unit's, the community's or the unit's in
-    this community. The arguments are values, or columns and expressions of a statement
-    that asks it of many activities at once (``final_day``)."""
-    return [SummaryNote.year == year, SummaryNote.month == month,
-            SummaryNote.finalized_at.is_not(None),
-            or_(and_(SummaryNote.unit_id == task_unit_id,
-                     or_(SummaryNote.community_id.is_(None),
-                         SummaryNote.community_id == community_id)),
-                and_(SummaryNote.unit_id.is_(None), SummaryNote.community_id == community_id))]
-
-
-def month_is_final(task_unit_id: int, community_id: int, year: int, month: int) -> bool:
-    """Whether a 月报 this activity counts in is 已定稿: the unit's, the community's or
-    the unit's in this community."""
-    return db.session.scalar(
-        select(SummaryNote.id).where(
-            *_final_notes_of(task_unit_id, community_id, year, month)).limit(1)
-    ) is not None
+def _final_notes_of(task_unit_id, community_id, year, month=None, note=SummaryNote) -> list:
+    """The conditions on ``note`` of a 已定稿 月报 that an activity of the unit in the
+    community, in that month, counts in: the unit's, the community's or the unit's in
+    this community. ``note`` ``YearNote`` (no ``month``): of a 已定稿 年度总结 of the year,
+    by the same scopes. The arguments are values, or columns and expressions of a
+    statement that asks it of many activities at once (``final_day``)."""
+    period = [note.year == year] + ([] if month is None else [note.month == month])
+    return [*period, note.finalized_at.is_not(None),
+            or_(and_(note.unit_id == task_unit_id,
+                     or_(note.community_id.is_(None), note.community_id == community_id)),
+                and_(note.unit_id.is_(None), note.community_id == community_id))]
 
 
 def final_day(unit_id, community_id, day):
-    """SQL: ``month_is_final`` of the month of ``day``, for columns of a statement (a
-    unit, a community, a date each row) — a page that shows what is offered on many
-    activities asks it of them all in one statement."""
+    """SQL: a 月报 of the month of ``day`` that an activity counts in is 已定稿 (the
+    unit's, the community's or the unit's in this community: ``_final_notes_of``), for
+    columns of a statement (a unit, a community, a date each row) — a page that shows
+    what is offered on many activities asks it of them all in one statement."""
     return exists(select(SummaryNote.id).where(*_final_notes_of(
         unit_id, community_id, cast(extract("year", day), Integer),
         cast(extract("month", day), Integer))))
 
 
+def final_year_day(unit_id, community_id, day):
+    """SQL: a 年度总结 of the year of ``day`` that an activity counts in is 已定稿, by
+    ``final_day``'s scopes (re-opened, it is not)."""
+    return exists(select(YearNote.id).where(*_final_notes_of(
+        unit_id, community_id, cast(extract("year", day), Integer), note=YearNote)))
+
+
 def may_change_final(actor: Member) -> bool:
-    """A finalised month's figures are changed by an admin only: no 已定稿 月报 closes a
-    month to them (``closed_to``)."""
+    """A finalised month's figures are changed by an admin only: no 已定稿 月报 (nor
+    年度总结) closes a month to them (``closed_to``)."""
     return actor.role == Role.admin
 
 
@@ -510,28 +510,82 @@ def final_community_months(places) -> list[FinalCommunityMonth]:
             if (row.community_id, row.year, row.month) in wanted]
 
 
+@dataclass(frozen=True)
+class Closed:
+    """Why a day is closed to one who is not an admin (``closed_to``): the 月报 of its
+    month is 已定稿, or else (``by_year``) the 年度总结 of its year. Each refusal is
+    worded by its caller, once for each (``say``)."""
+
+    day: date
+    by_year: bool = False
+
+    @property
+    def year(self) -> int:
+        return self.day.year
+
+    @property
+    def month(self) -> int:
+        return self.day.month
+
+    def say(self, month_words, year_words):
+        """The caller's refusal: ``month_words`` naming the month, or ``year_words``
+        naming the year when the year's 定稿 closes it."""
+        return year_words if self.by_year else month_words
+
+
 def closed_to(actor: Member, unit_id: int, community_id: int, day: date, *,
-              lock: bool = True) -> bool:
-    """Whether the month of ``day`` is closed to ``actor``: a 月报 it counts in is 已定稿
-    and ``actor`` is not an admin. A finalised month's figures are changed by an admin
-    only, however they would change (补录, an approval, 作废, a finding's 移交 or 整改,
-    the funds): a liaison is refused and told an admin must do it, or re-open the month.
+              lock: bool = True) -> Closed | None:
+    """Whether the month of ``day`` is closed to ``actor`` (a ``Closed``, else None): a
+    月报 it counts in is 已定稿, or a 年度总结 of its year is, and ``actor`` is not an
+    admin. A finalised month's figures are changed by an admin only, however they would
+    change (补录, an approval, 作废, a finding's 移交 or 整改, the funds): a liaison is
+    refused and told an admin must do it, or re-open the month. The year is finalised
+    as a month is (docs/design.md): its 定稿 closes each of its months alike, by the
+    same scopes (the unit's, the community's, the unit's in the community), so a
+    liaison's change cannot unsettle a signed 年度总结 that only an admin can sign again.
+    The month's own 定稿 is named first (its words are the nearer).
 
     A write path asks under ``lock_scope``'s shared lock (held to its commit), so a
-    定稿 of that month cannot sign between the answer and the write; a page that only
-    shows what is offered passes ``lock=False``."""
+    定稿 of that month or year (``locked_words`` takes the same rows) cannot sign between
+    the answer and the write; a page that only shows what is offered passes
+    ``lock=False``."""
     if may_change_final(actor):
-        return False
+        return None
     if lock:
         lock_scope(unit_id, community_id, shared=True)
-    return month_is_final(unit_id, community_id, day.year, day.month)
+    # the month's and the year's in one statement: a page asks it of each action it offers
+    by_month, by_year = db.session.execute(select(
+        exists(select(SummaryNote.id).where(
+            *_final_notes_of(unit_id, community_id, day.year, day.month))),
+        exists(select(YearNote.id).where(
+            *_final_notes_of(unit_id, community_id, day.year, note=YearNote))))).one()
+    if by_month or by_year:
+        return Closed(day, by_year=not by_month)
+    return None
 
 
-def first_closed(actor: Member, unit_id: int, places, *, lock: bool = True) -> date | None:
+def closed_in_year(actor: Member, unit_id: int, community_id: int,
+                   year: int) -> tuple[set[int], bool]:
+    """``closed_to`` of every month of ``year`` at once, for a page that only shows what
+    is offered on many days of one unit in one community (the funds ledger): the months
+    closed to ``actor`` by their own 月报's 定稿, and whether the 年度总结's closes them
+    all. No lock; no statement for an admin."""
+    if may_change_final(actor):
+        return set(), False
+    # one statement: the signed months, and 0 for the signed year
+    months = set(db.session.scalars(union_all(
+        select(SummaryNote.month).where(*_final_notes_of(unit_id, community_id, year)),
+        select(literal(0)).where(*_final_notes_of(unit_id, community_id, year,
+                                                  note=YearNote)))))
+    return months - {0}, 0 in months
+
+
+def first_closed(actor: Member, unit_id: int, places, *,
+                 lock: bool = True) -> Closed | None:
     """The earliest of ``places`` — (community id, day) pairs whose months a change
-    touches — that is ``closed_to`` ``actor``, or None when every month is open to them
-    (one question per community and month). ``lock`` as ``closed_to``'s: a page that
-    only shows what is offered passes False."""
+    touches — that is ``closed_to`` ``actor`` (its ``Closed``), or None when every
+    month is open to them (one question per community and month). ``lock`` as
+    ``closed_to``'s: a page that only shows what is offered passes False."""
     if may_change_final(actor):
         return None
     months: dict[tuple, date] = {}
@@ -539,6 +593,7 @@ def first_closed(actor: Member, unit_id: int, places, *, lock: bool = True) -> d
                                     key=lambda p: (p[1], p[0])):
         months.setdefault((community_id, day.year, day.month), day)
     for (community_id, _year, _month), day in months.items():
-        if closed_to(actor, unit_id, community_id, day, lock=lock):
-            return day
+        closed = closed_to(actor, unit_id, community_id, day, lock=lock)
+        if closed is not None:
+            return closed
     return None

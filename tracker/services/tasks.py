@@ -606,9 +606,13 @@ def change_leader(task: Task, leader: Member | None, actor: Member, *,
     if task.status == TaskStatus.cancelled:
         raise ServiceError(_l("该任务已取消。"))
     day = task.service_date
-    if task.report_approved and closed_to(actor, task.unit_id, task.community_id, day):
-        raise ServiceError(_l("%(month)s的月报已定稿，更换该月活动的组长须由单位管理员操作"
-                              "（或由单位管理员先重新打开该月的月报）。", month=lazy_month_name(day.year, day.month)))
+    closed = task.report_approved and closed_to(actor, task.unit_id, task.community_id, day)
+    if closed:
+        raise ServiceError(closed.say(
+            _l("%(month)s的月报已定稿，更换该月活动的组长须由单位管理员操作"
+               "（或由单位管理员先重新打开该月的月报）。", month=lazy_month_name(day.year, day.month)),
+            _l("%(year)s年度总结已定稿，更换该年活动的组长须由单位管理员操作"
+               "（或由单位管理员先重新打开该年度总结）。", year=day.year)))
     hold_leader(leader)  # after the activity's lock (``lock_activity``), the house order
     task.leader_id = leader.id if leader else None
     task.leader = leader

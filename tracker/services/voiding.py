@@ -98,9 +98,12 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True):
     if not has_recorded_work(task):
         return _l("该任务还没有完成情况或已确认的服务时长，不需要作废；活动不再进行请取消任务。")
     day = task.service_date
-    if closed_to(actor, task.unit_id, task.community_id, day, lock=lock):
-        return _l("%(month)s的月报已定稿，作废该月的活动须由单位管理员操作。",
-                  month=lazy_month_name(day.year, day.month))
+    closed = closed_to(actor, task.unit_id, task.community_id, day, lock=lock)
+    if closed:
+        return closed.say(_l("%(month)s的月报已定稿，作废该月的活动须由单位管理员操作。",
+                             month=lazy_month_name(day.year, day.month)),
+                          _l("%(year)s年度总结已定稿，作废该年的活动须由单位管理员操作。",
+                             year=day.year))
     if not task.report_approved:
         return None
     # an approved survey's findings' steps count in their own months, and the needs its
