@@ -4,8 +4,9 @@ over the rules of ``tracker/owed.py`` (what each person owes), and words it.
 Adding a kind is a one-place change: write its ``find`` function below (it returns
 what each message says as facts, ``_said``) and the one function that words those
 facts (``worded_by``), and add a ``Kind`` to ``KINDS``. Its code is what
-``REMINDER_KINDS`` lists and what a member's opt-out stores; the settings page offers it to the audience named. 候补转正
-(``waitlist_promoted``) and 补录申请结果 (``backfill_decided``) were added this way.
+``REMINDER_KINDS`` lists and what a member's opt-out stores; the settings page offers
+it to the audience named. 候补转正 (``waitlist_promoted``) and 补录申请结果
+(``backfill_decided``) were added this way.
 
 No kind is ever about rankings, points, online time or check-in streaks
 (docs/design.md, invariant 6): only about a task the person is on or owes.
