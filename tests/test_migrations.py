@@ -1401,3 +1401,37 @@ def test_the_erased_again_migration_puts_restored_erased_residents_back_as_erase
         assert f"erased residents {restored} were restored" in log
         assert "钱某某" not in log and "13900005555" not in log
         assert f"{kept_erased}" not in log.split("erased residents", 1)[1].split("\n", 1)[0]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_outbox_facts_migration_keeps_old_messages_as_they_were_sent(
+        backend, migrated_database):
+    """0063 (remindlang): a reminder keeps what it says as data (``outbox.facts``) so a
+    page words it in its reader's language. A message written before has no facts and
+    keeps its text; a downgrade drops the column, and the text stays."""
+    with migrated_database(backend, "facts") as url:
+        with app_on(url):
+            unit, _item, _liaison = _one_community()
+            member = f.member(unit, name="周建国")
+            db.session.commit()
+            member_id = member.id
+        assert run_flask(url, "db", "downgrade", "0062_erased_erased_again").returncode == 0
+        with engine_on(url) as engine, engine.connect() as conn:
+            assert "facts" not in {c["name"] for c in inspect(conn).get_columns("outbox")}
+        sent = ("INSERT INTO outbox (dedupe_key, kind, channel, member_id, subject, body,"
+                " status, attempts, next_attempt_at, created_at, sent_at) VALUES"
+                f" ('old:{member_id}', 'tomorrow', 'inapp', {member_id}, '明天的任务：旧',"
+                " '旧的正文。', 'sent', 0, '2026-12-01 10:00:00', '2026-12-01 10:00:00',"
+                " '2026-12-01 10:00:00')")
+        _read_after(url, [sent], "SELECT 1")
+        _upgrade(url)
+        assert _read_after(url, [], "SELECT subject, body, facts FROM outbox") == [
+            ("明天的任务：旧", "旧的正文。", None)]
+
+        downgrade = run_flask(url, "db", "downgrade", "0062_erased_erased_again")
+        assert downgrade.returncode == 0, downgrade.stderr[-3000:]
+        assert _read_after(url, [], "SELECT subject, body FROM outbox") == [
+            ("明天的任务：旧", "旧的正文。")]
+        with engine_on(url) as engine, engine.connect() as conn:
+            assert "facts" not in {c["name"] for c in inspect(conn).get_columns("outbox")}
+        _upgrade(url)

@@ -28,7 +28,7 @@ from ..downloads import offer_download
 from ..errors import too_many_requests
 from ..permissions import managed_community_ids
 from ..reminders.available import configured, reminder_rules
-from ..reminders.kinds import KINDS
+from ..reminders.kinds import KINDS, words_of
 from ..security import is_safe_next
 from ..throttle import count_link_guess, export_wait, link_guess_wait
 from ..services.notify import (
@@ -130,8 +130,10 @@ def settings():
 @bp.get("/messages")
 @login_required
 def messages():
+    # ``said``: each message in the reader's language, worded from what it says
     return render_template("me/messages.html", page=q.messages_page(
-        current_user.id, page_number(), current_app.config["PAGE_SIZE"]), form=EmptyForm())
+        current_user.id, page_number(), current_app.config["PAGE_SIZE"]), form=EmptyForm(),
+        said=words_of)
 
 
 @bp.post("/messages/<int:message_id>/read")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -62,6 +62,12 @@ class Outbox(db.Model):
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    # What the message says, as data: the values its kind words it from
+    # (``reminders.kinds``: task title, times as UTC ISO strings, counts, names as they
+    # were when written), so a page words it in its reader's language; ``subject`` and
+    # ``body`` keep the words it was sent in. NULL: a row written before (migration
+    # 0063), or of a kind worded once: its stored text is what is shown.
+    facts: Mapped[dict | None] = mapped_column(JSON)
     link: Mapped[str | None] = mapped_column(String(300))  # a path inside the app
     status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.pending)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -21,6 +21,7 @@ from flask_login import current_user
 from ..config import sms_unsigned
 from ..permissions import admin_required, manages_community, staff_required
 from ..reminders.available import configured
+from ..reminders.kinds import words_of
 from ..reminders.reasons import words
 from ..reminders.trial import send_robot_test
 from ..extensions import db
@@ -49,7 +50,7 @@ def status():
     return render_template("outbox/status.html", channels=q.channel_status(),
                            configured=configured(current_app.config),
                            failed=q.failed_page(page_number(), current_app.config["PAGE_SIZE"]),
-                           form=EmptyForm(), describe=words,
+                           form=EmptyForm(), describe=words, said=words_of,
                            sms_unsigned=sms_unsigned(current_app.config))
 
 

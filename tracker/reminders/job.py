@@ -184,6 +184,7 @@ def write_due(now: datetime, config) -> int:
                 "dedupe_key": dedupe_key(item, channel), "kind": item.kind, "channel": channel,
                 "member_id": item.member_id, "community_id": item.community_id,
                 "task_id": item.task_id, "subject": item.subject[:200], "body": item.body,
+                "facts": item.facts,
                 "link": item.link, "attempts": 0, "next_attempt_at": now, "created_at": now,
                 # An in-app message is delivered by being written: it makes no sound, so
                 # neither quiet hours nor the daily cap hold it back.
@@ -467,8 +468,9 @@ def _work_group_got(rows: list[Outbox], token: str, at: datetime, config,
             heard = {community for community in communities
                      if robots.get(community, (None, None))[0] == OutboxStatus.sent}
             if heard:  # the SMS tells only what the liaison's other work groups did not hear
-                subject, body = kinds.digest_words_for(row, communities - heard, at, config)
-                _write(_ours([row], token), subject=subject[:200], body=body)
+                facts = kinds.digest_facts_for(row, communities - heard, at, config)
+                subject, body = kinds.BY_CODE[row.kind].word(facts)
+                _write(_ours([row], token), subject=subject[:200], body=body, facts=facts)
                 db.session.commit()
         elif all(status == OutboxStatus.sent for status in outcomes):
             got.append(row)
@@ -486,12 +488,15 @@ def _work_group_got(rows: list[Outbox], token: str, at: datetime, config,
 
 def _reword(row: Outbox, kind: kinds.Kind, token: str, at: datetime, config) -> None:
     """A row whose kind words it at send time (kinds.REWORDED: 今天 rather than 明天, the
-    task's time and place as they are now) gets its new text, stored as it will be sent."""
-    words = kind.words_at_send(row, at, config)
-    if words is None or words == (row.subject, row.body):
+    task's time and place as they are now) gets its new facts and text, stored as it
+    will be sent."""
+    facts = kind.facts_at_send(row, at, config)
+    if facts is None:
         return
-    subject, body = words
-    _write(_ours([row], token), subject=subject[:200], body=body)
+    subject, body = kind.word(facts)
+    if (subject, body, facts) == (row.subject, row.body, row.facts):
+        return
+    _write(_ours([row], token), subject=subject[:200], body=body, facts=facts)
     db.session.commit()
 
 

@@ -1,10 +1,12 @@
 """The reminder kinds, in one list. Each finds what is due now with one statement
 over the rules of ``tracker/owed.py`` (what each person owes), and words it.
 
-Adding a kind is a one-place change: write its ``find`` function below and add a
-``Kind`` to ``KINDS``. Its code is what ``REMINDER_KINDS`` lists and what a
-member's opt-out stores; the settings page offers it to the audience named. 候补转正
-(``waitlist_promoted``) and 补录申请结果 (``backfill_decided``) were added this way.
+Adding a kind is a one-place change: write its ``find`` function below (it returns
+what each message says as facts, ``_said``) and the one function that words those
+facts (``worded_by``), and add a ``Kind`` to ``KINDS``. Its code is what
+``REMINDER_KINDS`` lists and what a member's opt-out stores; the settings page offers
+it to the audience named. 候补转正 (``waitlist_promoted``) and 补录申请结果
+(``backfill_decided``) were added this way.
 
 No kind is ever about rankings, points, online time or check-in streaks
 (docs/design.md, invariant 6): only about a task the person is on or owes.
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Callable
 
 from flask_babel import gettext as _
@@ -35,6 +37,7 @@ from ..models import (
     Member,
     ReminderNewsStart,
     RequestStatus,
+    Role,
     Task,
     TaskReport,
     TaskStatus,
@@ -60,6 +63,8 @@ class Due:
     member_id: int | None = None
     community_id: int | None = None
     task_id: int | None = None
+    # what it says, as data: its kind's ``word`` makes ``subject`` and ``body`` of it
+    facts: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -85,11 +90,49 @@ class Kind:
         check = STILL_DUE.get(self.code)
         return check is None or check(row, now, config)
 
-    def words_at_send(self, row, now: datetime, config: dict) -> tuple[str, str] | None:
-        """The row's (subject, body) as they should read when it leaves (``REWORDED``),
-        or None: as written."""
-        words = REWORDED.get(self.code)
-        return None if words is None else words(row, now, config)
+    def facts_at_send(self, row, now: datetime, config: dict) -> dict | None:
+        """The row's facts as they should be when it leaves (``REWORDED``), or None:
+        as written."""
+        facts = REWORDED.get(self.code)
+        return None if facts is None else facts(row, now, config)
+
+    def word(self, facts: dict) -> tuple[str, str]:
+        """(subject, body) of a message of this kind saying ``facts``, in the current
+        locale (``WORDS``)."""
+        return WORDS[self.code](facts)
+
+
+# --- worded from what it says -----------------------------------------------------------------
+# A reminder is kept as data — its kind's code and the values its words need
+# (``Due.facts``, stored as ``Outbox.facts``: a task's title, times as UTC ISO strings,
+# counts, names as they were when written) — and worded by its kind's one function of
+# them, in the locale of the moment: the job's (zh_CN, no request) for what is sent and
+# stored as ``subject`` / ``body``, and the reader's on the 消息 and 提醒发送状态 pages
+# (``words_of``). One function both times: an SMS and its 消息 say the same words.
+
+WORDS: dict[str, Callable[[dict], tuple[str, str]]] = {}
+
+
+def worded_by(code: str):
+    def register(words):
+        WORDS[code] = words
+        return words
+    return register
+
+
+def words_of(row) -> tuple[str, str]:
+    """An outbox row's (subject, body) in the current locale: worded from its facts,
+    or as stored (a row written before facts were kept, a message worded once)."""
+    words = WORDS.get(row.kind)
+    if row.facts is None or words is None:
+        return row.subject, row.body
+    return words(row.facts)
+
+
+def _said(code: str, about: str, facts: dict, link: str | None = None, **who) -> Due:
+    """A ``Due`` of kind ``code`` saying ``facts``, worded now (the job's locale)."""
+    subject, body = WORDS[code](facts)
+    return Due(code, about, subject, body, link, facts=facts, **who)
 
 
 # --- still due when it can leave ------------------------------------------------------------
@@ -111,7 +154,8 @@ def still_due_for(code: str):
 
 # --- worded when it leaves ---------------------------------------------------------------------
 # A kind whose text depends on when it is read (明天 / 今天, a time that may have moved)
-# words a row again just before it is sent: (subject, body), stored on the row as sent.
+# gives a row new facts just before it is sent; they and their words are stored on the
+# row as sent.
 
 REWORDED: dict[str, Callable] = {}
 
@@ -133,9 +177,35 @@ def _exists(statement) -> bool:
     return bool(db.session.scalar(select(statement.exists())))
 
 
-def _task_line(title: str, starts_at, ends_at, place: str | None = None) -> str:
-    when = time_range(_Span(starts_at, ends_at))
-    return f"{title}（{when}{'，' + place if place else ''}）"
+def _iso(moment: datetime | None) -> str | None:
+    """A time as facts keep it: UTC, ISO 8601."""
+    if moment is None:
+        return None
+    utc = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else \
+        moment.astimezone(timezone.utc)
+    return utc.isoformat()
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _task(title: str, starts_at, ends_at, place: str | None = None) -> dict:
+    """A task as a message's facts name it (as it was when written)."""
+    return {"title": title, "starts": _iso(starts_at), "ends": _iso(ends_at), "place": place}
+
+
+def _task_line(task: dict) -> str:
+    when = time_range(_Span(_moment(task["starts"]), _moment(task["ends"])))
+    if task.get("place"):
+        return _("%(title)s（%(when)s，%(place)s）", title=task["title"], when=when,
+                 place=task["place"])
+    return _("%(title)s（%(when)s）", title=task["title"], when=when)
+
+
+def _local_time(text: str | None) -> str:
+    """A facts time as a message shows it: Asia/Shanghai, to the minute."""
+    return f"{to_local(_moment(text)):%Y-%m-%d %H:%M}" if text else ""
 
 
 @dataclass
@@ -168,8 +238,15 @@ def _reason(text: str | None) -> str:
     return (text or "").strip().rstrip("。.！!").strip()
 
 
-def _who(member: Member | None) -> str:
-    return f"{ROLE[member.role]}{member.name}" if member is not None else _("（未知）")
+def _person(member: Member | None) -> dict | None:
+    """Who did it, as a message's facts name them: role and name as they were then."""
+    return None if member is None else {"role": member.role.value, "name": member.name}
+
+
+def _who(person: dict | None) -> str:
+    if person is None:
+        return _("（未知）")
+    return _("%(role)s%(name)s", role=ROLE[Role(person["role"])], name=person["name"])
 
 
 def _days_since(moment: datetime, now: datetime) -> int:
@@ -184,13 +261,19 @@ def _days_since(moment: datetime, now: datetime) -> int:
 # 「今天」 when it could not leave by midnight (quiet hours, the daily cap's deferral) and
 # the task is still to come today.
 
-def _tomorrow_words(title: str, place: str | None, starts, ends, today: bool) -> tuple[str, str]:
-    line = _task_line(title, starts, ends, place)
-    if today:
-        return (_("今天的任务：%(title)s", title=title),
+def _tomorrow_facts(title: str, place: str | None, starts, ends, today: bool) -> dict:
+    return {"task": _task(title, starts, ends, place), "today": today}
+
+
+@worded_by("tomorrow")
+def word_tomorrow(facts: dict) -> tuple[str, str]:
+    task = facts["task"]
+    line = _task_line(task)
+    if facts.get("today"):
+        return (_("今天的任务：%(title)s", title=task["title"]),
                 _("您认领的任务今天 %(time)s 开始：%(task)s。如不能参加，请在开始前取消认领。",
-                  time=f"{to_local(starts):%H:%M}", task=line))
-    return (_("明天的任务：%(title)s", title=title),
+                  time=f"{to_local(_moment(task['starts'])):%H:%M}", task=line))
+    return (_("明天的任务：%(title)s", title=task["title"]),
             _("您认领的任务明天开始：%(task)s。如不能参加，请在开始前取消认领。", task=line))
 
 
@@ -205,9 +288,9 @@ def find_tomorrow(now: datetime, config: dict) -> list[Due]:
         .where(*owed.coming_soon(None, now), Task.service_date == tomorrow,
                _active(Assignment.member_id))
     ).all()
-    return [Due("tomorrow", f"task:{task_id}:{tomorrow:%Y%m%d}",
-                *_tomorrow_words(title, place, starts, ends, today=False),
-                f"/tasks/{task_id}", member_id=member_id, task_id=task_id)
+    return [_said("tomorrow", f"task:{task_id}:{tomorrow:%Y%m%d}",
+                  _tomorrow_facts(title, place, starts, ends, today=False),
+                  f"/tasks/{task_id}", member_id=member_id, task_id=task_id)
             for member_id, task_id, title, place, starts, ends in rows]
 
 
@@ -242,14 +325,14 @@ def still_tomorrow(row, now: datetime, config: dict) -> bool:
 
 
 @reworded_for("tomorrow")
-def reword_tomorrow(row, now: datetime, config: dict) -> tuple[str, str] | None:
+def reword_tomorrow(row, now: datetime, config: dict) -> dict | None:
     """The task's time and place as they are when the row leaves, and 「今天」 if that is
     the task's own day."""
     task = _tomorrow_task(row, now)
     if task is None:
         return None
     title, place, starts, ends, day = task
-    return _tomorrow_words(title, place, starts, ends, today=day == to_local(now).date())
+    return _tomorrow_facts(title, place, starts, ends, today=day == to_local(now).date())
 
 
 # --- 请确认服务时长: a day after the end ------------------------------------------------------
@@ -262,12 +345,17 @@ def find_confirm_hours(now: datetime, config: dict) -> list[Due]:
         .where(*owed.to_confirm(None, now - timedelta(days=1)),
                Task.ends_at > _recent(config, now), _active(Assignment.member_id))
     ).all()
-    return [Due("confirm_hours", f"task:{task_id}", _("请确认服务时长：%(title)s", title=title),
-                _("%(task)s 已结束，请确认您的参与和服务时长。",
-                  task=_task_line(title, starts, ends)),
-                f"/tasks/assignments/{assignment_id}/confirm", member_id=member_id,
-                task_id=task_id)
+    return [_said("confirm_hours", f"task:{task_id}", {"task": _task(title, starts, ends)},
+                  f"/tasks/assignments/{assignment_id}/confirm", member_id=member_id,
+                  task_id=task_id)
             for member_id, assignment_id, task_id, title, starts, ends in rows]
+
+
+@worded_by("confirm_hours")
+def word_confirm_hours(facts: dict) -> tuple[str, str]:
+    task = facts["task"]
+    return (_("请确认服务时长：%(title)s", title=task["title"]),
+            _("%(task)s 已结束，请确认您的参与和服务时长。", task=_task_line(task)))
 
 
 @still_due_for("confirm_hours")
@@ -288,14 +376,19 @@ def find_submit_report(now: datetime, config: dict) -> list[Due]:
         .where(*owed.to_report(None, now), Task.ends_at <= now - timedelta(days=days),
                Task.ends_at > _recent(config, now), _active(Task.leader_id))
     ).all()
-    return [Due("submit_report", f"task:{task_id}",
-                _("请提交完成情况：%(title)s", title=title),
-                ngettext("您是 %(task)s 的组长，活动已结束%(n)d天，请提交完成情况。",
-                         "您是 %(task)s 的组长，活动已结束%(n)d天，请提交完成情况。",
-                         _days_since(ends, now),
-                  task=_task_line(title, starts, ends), n=_days_since(ends, now)),
-                f"/tasks/{task_id}/report", member_id=leader_id, task_id=task_id)
+    return [_said("submit_report", f"task:{task_id}",
+                  {"task": _task(title, starts, ends), "days": _days_since(ends, now)},
+                  f"/tasks/{task_id}/report", member_id=leader_id, task_id=task_id)
             for leader_id, task_id, title, starts, ends in rows]
+
+
+@worded_by("submit_report")
+def word_submit_report(facts: dict) -> tuple[str, str]:
+    task, days = facts["task"], facts["days"]
+    return (_("请提交完成情况：%(title)s", title=task["title"]),
+            ngettext("您是 %(task)s 的组长，活动已结束%(n)d天，请提交完成情况。",
+                     "您是 %(task)s 的组长，活动已结束%(n)d天，请提交完成情况。",
+                     days, task=_task_line(task), n=days))
 
 
 @still_due_for("submit_report")
@@ -317,17 +410,23 @@ def find_report_overdue(now: datetime, config: dict) -> list[Due]:
         .where(*owed.ended_unreported(now, ended_before=now - timedelta(days=days)),
                Task.ends_at > _recent(config, now), _active(liaison_community.c.member_id))
     ).all()
-    return [Due("report_overdue", f"task:{task_id}",
-                ngettext("已结束%(n)d天未提交：%(title)s",
-                         "已结束%(n)d天未提交：%(title)s",
-                         _days_since(ends, now), n=_days_since(ends, now), title=title),
-                ngettext("%(task)s 已结束%(n)d天，组长%(leader)s尚未提交完成情况。",
-                         "%(task)s 已结束%(n)d天，组长%(leader)s尚未提交完成情况。",
-                         _days_since(ends, now),
-                  task=_task_line(title, starts, ends), n=_days_since(ends, now),
-                  leader=name or _("（未指定）")),
-                f"/manage/tasks/{task_id}", member_id=liaison_id, task_id=task_id)
+    return [_said("report_overdue", f"task:{task_id}",
+                  {"task": _task(title, starts, ends), "days": _days_since(ends, now),
+                   "leader": name},
+                  f"/manage/tasks/{task_id}", member_id=liaison_id, task_id=task_id)
             for liaison_id, task_id, title, starts, ends, name in rows]
+
+
+@worded_by("report_overdue")
+def word_report_overdue(facts: dict) -> tuple[str, str]:
+    task, days = facts["task"], facts["days"]
+    return (ngettext("已结束%(n)d天未提交：%(title)s",
+                     "已结束%(n)d天未提交：%(title)s",
+                     days, n=days, title=task["title"]),
+            ngettext("%(task)s 已结束%(n)d天，组长%(leader)s尚未提交完成情况。",
+                     "%(task)s 已结束%(n)d天，组长%(leader)s尚未提交完成情况。",
+                     days, task=_task_line(task), n=days,
+                     leader=facts.get("leader") or _("（未指定）")))
 
 
 @still_due_for("report_overdue")
@@ -350,12 +449,17 @@ def find_returned(now: datetime, config: dict) -> list[Due]:
                _active(Task.leader_id))
     ).all()
     # A second return of the same report is a new reminder: the review time is in the key.
-    return [Due("returned", f"task:{task_id}:{reviewed:%Y%m%d%H%M%S}",
-                _("已退回请修改：%(title)s", title=title),
-                _("%(title)s 的完成情况被退回，原因：%(reason)s。请修改后重新提交。",
-                  title=title, reason=_reason(reason)),
-                f"/tasks/{task_id}/report", member_id=leader_id, task_id=task_id)
+    return [_said("returned", f"task:{task_id}:{reviewed:%Y%m%d%H%M%S}",
+                  {"title": title, "reason": reason},
+                  f"/tasks/{task_id}/report", member_id=leader_id, task_id=task_id)
             for leader_id, task_id, title, reviewed, reason in rows]
+
+
+@worded_by("returned")
+def word_returned(facts: dict) -> tuple[str, str]:
+    return (_("已退回请修改：%(title)s", title=facts["title"]),
+            _("%(title)s 的完成情况被退回，原因：%(reason)s。请修改后重新提交。",
+              title=facts["title"], reason=_reason(facts.get("reason"))))
 
 
 @still_due_for("returned")
@@ -383,53 +487,53 @@ def find_review_waiting(now: datetime, config: dict) -> list[Due]:
     day = to_local(now).date().isoformat()
     per_liaison, per_community = defaultdict(dict), defaultdict(dict)
     for liaison_id, community_id, task_id, title, submitted in rows:
-        line = _digest_line(title, submitted)
-        per_liaison[liaison_id][task_id] = line
-        per_community[community_id][task_id] = line
-    subject = _digest_subject(days)
-    return ([Due("review_waiting", f"day:{day}", subject, _digest(lines, days),
-                 "/manage/reviews", member_id=liaison_id)
-             for liaison_id, lines in per_liaison.items()]
-            + [Due("review_waiting", f"day:{day}", subject, _digest(lines, days),
-                   "/manage/reviews", community_id=community_id)
-               for community_id, lines in per_community.items()])
+        per_liaison[liaison_id][task_id] = (title, submitted)
+        per_community[community_id][task_id] = (title, submitted)
+    return ([_said("review_waiting", f"day:{day}", _digest_facts(waiting, days),
+                   "/manage/reviews", member_id=liaison_id)
+             for liaison_id, waiting in per_liaison.items()]
+            + [_said("review_waiting", f"day:{day}", _digest_facts(waiting, days),
+                     "/manage/reviews", community_id=community_id)
+               for community_id, waiting in per_community.items()])
 
 
-def _digest_subject(days: int) -> str:
-    return ngettext("待审核已等待%(n)d天", "待审核已等待%(n)d天", days, n=days)
+def _digest_facts(waiting: dict, days: int) -> dict:
+    """The count, and the oldest few: a backlog of 60 is not 60 lines in a robot's
+    message (refused above its size limit) or in an e-mail; the rest are a click away.
+    Each listed title as the line shows it (cut to ``DIGEST_TITLE``)."""
+    listed = list(waiting.values())[:DIGEST_LINES]
+    return {"days": days, "count": len(waiting),
+            "lines": [[title if len(title) <= DIGEST_TITLE else title[:DIGEST_TITLE - 1] + "…",
+                       _iso(submitted)] for title, submitted in listed]}
 
 
-def _digest_line(title: str, submitted) -> str:
-    short = title if len(title) <= DIGEST_TITLE else title[:DIGEST_TITLE - 1] + "…"
-    return _("%(title)s（%(date)s 提交）", title=short, date=f"{to_local(submitted):%m-%d}")
-
-
-def _digest(lines: dict, days: int) -> str:
-    # The count, and the oldest few: a backlog of 60 is not 60 lines in a robot's
-    # message (refused above its size limit) or in an e-mail; the rest are a click away.
-    listed = list(lines.values())[:DIGEST_LINES]
+@worded_by("review_waiting")
+def word_review_waiting(facts: dict) -> tuple[str, str]:
+    days, count, lines = facts["days"], facts["count"], facts["lines"]
     text = ngettext("有%(n)d条完成情况提交已超过%(d)d天，等待审核：",
                     "有%(n)d条完成情况提交已超过%(d)d天，等待审核：",
-                    len(lines), n=len(lines), d=days) + "\n" + \
-        "\n".join(f"· {line}" for line in listed)
-    if len(lines) > len(listed):
-        text += "\n" + _("等共%(n)d条，请到“待审核”查看。", n=len(lines))
-    return text
+                    count, n=count, d=days) + "\n" + \
+        "\n".join("· " + _("%(title)s（%(date)s 提交）", title=title,
+                            date=f"{to_local(_moment(submitted)):%m-%d}")
+                  for title, submitted in lines)
+    if count > len(lines):
+        text += "\n" + _("等共%(n)d条，请到“待审核”查看。", n=count)
+    return ngettext("待审核已等待%(n)d天", "待审核已等待%(n)d天", days, n=days), text
 
 
-def digest_words_for(row, communities: set[int], now: datetime,
-                     config: dict) -> tuple[str, str]:
-    """A liaison's digest (subject, body) as it leaves, listing and counting only the
-    reports waiting in ``communities`` — those whose work group did not get the group's
-    own digest, when the SMS copy goes for them alone."""
+def digest_facts_for(row, communities: set[int], now: datetime, config: dict) -> dict:
+    """A liaison's digest facts as it leaves, listing and counting only the reports
+    waiting in ``communities`` — those whose work group did not get the group's own
+    digest, when the SMS copy goes for them alone."""
     days = config["STALE_REVIEW_DAYS"]
-    lines = {task_id: _digest_line(title, submitted)
-             for task_id, title, submitted in db.session.execute(
-                 select(Task.id, Task.title, TaskReport.submitted_at)
-                 .select_from(Task).join(Task.report)
-                 .where(*owed.overdue_review(now, days), Task.community_id.in_(sorted(communities)))
-                 .order_by(TaskReport.submitted_at, Task.id))}
-    return _digest_subject(days), _digest(lines, days)
+    waiting = {task_id: (title, submitted)
+               for task_id, title, submitted in db.session.execute(
+                   select(Task.id, Task.title, TaskReport.submitted_at)
+                   .select_from(Task).join(Task.report)
+                   .where(*owed.overdue_review(now, days),
+                          Task.community_id.in_(sorted(communities)))
+                   .order_by(TaskReport.submitted_at, Task.id))}
+    return _digest_facts(waiting, days)
 
 
 # A digest lists the oldest few of what is waiting, and counts them all: a newer one
@@ -484,12 +588,18 @@ def find_waitlist_promoted(now: datetime, config: dict) -> list[Due]:
                _active(WaitlistEntry.member_id))
     ).all()
     # Promoted again after leaving and waiting anew is a new message: the time is in the key.
-    return [Due("waitlist_promoted", f"task:{task_id}:{promoted:%Y%m%d%H%M%S}",
-                _("候补转正：%(title)s", title=title),
-                _("您候补的任务有了名额，已为您认领：%(task)s。如不能参加，请在开始前取消认领。",
-                  task=_task_line(title, starts, ends, place)),
-                f"/tasks/{task_id}", member_id=member_id, task_id=task_id)
+    return [_said("waitlist_promoted", f"task:{task_id}:{promoted:%Y%m%d%H%M%S}",
+                  {"task": _task(title, starts, ends, place)},
+                  f"/tasks/{task_id}", member_id=member_id, task_id=task_id)
             for member_id, promoted, task_id, title, place, starts, ends in rows]
+
+
+@worded_by("waitlist_promoted")
+def word_waitlist_promoted(facts: dict) -> tuple[str, str]:
+    task = facts["task"]
+    return (_("候补转正：%(title)s", title=task["title"]),
+            _("您候补的任务有了名额，已为您认领：%(task)s。如不能参加，请在开始前取消认领。",
+              task=_task_line(task)))
 
 
 @still_due_for("waitlist_promoted")
@@ -547,17 +657,23 @@ def find_backfill_decided(now: datetime, config: dict) -> list[Due]:
     decided_before = _decided_before([row.id for row in rows if row.voided_task_id is not None])
     dues = []
     for request_id, member_id, status, day, reason, decided_at, _voided in rows:
-        if status == RequestStatus.adopted:
-            subject = _("补录申请已采纳：%(date)s", date=day.isoformat())
-            body = _("您%(date)s的补录申请已采纳，计入您的服务记录。", date=day.isoformat())
-        else:
-            subject = _("补录申请未采纳：%(date)s", date=day.isoformat())
-            body = _("您%(date)s的补录申请未被采纳，理由：%(reason)s",
-                     date=day.isoformat(), reason=reason or "")
         about = _decision(request_id, decided_at, request_id in decided_before)
-        dues.append(Due("backfill_decided", about, subject, body,
-                        "/backfill-requests/mine", member_id=member_id))
+        dues.append(_said("backfill_decided", about,
+                          {"adopted": status == RequestStatus.adopted, "date": day.isoformat(),
+                           "reason": reason},
+                          "/backfill-requests/mine", member_id=member_id))
     return dues
+
+
+@worded_by("backfill_decided")
+def word_backfill_decided(facts: dict) -> tuple[str, str]:
+    day = facts["date"]
+    if facts["adopted"]:
+        return (_("补录申请已采纳：%(date)s", date=day),
+                _("您%(date)s的补录申请已采纳，计入您的服务记录。", date=day))
+    return (_("补录申请未采纳：%(date)s", date=day),
+            _("您%(date)s的补录申请未被采纳，理由：%(reason)s", date=day,
+              reason=facts.get("reason") or ""))
 
 # --- 任务已取消 / 任务时间地点有变: the members on a task, at the next run ----------------------
 # Both read what the task services already write: the task's status and the AuditEvent of
@@ -604,15 +720,22 @@ def find_cancelled(now: datetime, config: dict) -> list[Due]:
     dues = []
     for task_id, member_id, waiting in people:
         title, place, starts, ends, reason = events[task_id]
-        line = _task_line(title, starts, ends, place)
-        body = (_("您候补的任务已取消：%(task)s。原因：%(reason)s。", task=line,
-                  reason=_reason(reason)) if waiting else
-                _("您认领的任务已取消，不用再前往：%(task)s。原因：%(reason)s。", task=line,
-                  reason=_reason(reason)))
-        dues.append(Due("cancelled", f"task:{task_id}:cancel",
-                        _("任务已取消：%(title)s", title=title), body, f"/tasks/{task_id}",
-                        member_id=member_id, task_id=task_id))
+        dues.append(_said("cancelled", f"task:{task_id}:cancel",
+                          {"task": _task(title, starts, ends, place), "reason": reason,
+                           "waiting": bool(waiting)},
+                          f"/tasks/{task_id}", member_id=member_id, task_id=task_id))
     return dues
+
+
+@worded_by("cancelled")
+def word_cancelled(facts: dict) -> tuple[str, str]:
+    task, reason = facts["task"], _reason(facts.get("reason"))
+    line = _task_line(task)
+    body = (_("您候补的任务已取消：%(task)s。原因：%(reason)s。", task=line, reason=reason)
+            if facts.get("waiting") else
+            _("您认领的任务已取消，不用再前往：%(task)s。原因：%(reason)s。", task=line,
+              reason=reason))
+    return _("任务已取消：%(title)s", title=task["title"]), body
 
 
 def find_changed(now: datetime, config: dict) -> list[Due]:
@@ -641,20 +764,26 @@ def find_changed(now: datetime, config: dict) -> list[Due]:
         title, place, starts, ends, event_id, at, changed = latest[task_id]
         if claimed_at is not None and claimed_at >= at:
             continue  # claimed after the change: they saw the new time and place
-        line = _task_line(title, starts, ends, place)
-        if "place" in changed and len(changed) > 1:
-            body = _("您认领的任务时间和地点有变，现为：%(task)s。如不能参加，请在开始前取消认领。",
-                     task=line)
-        elif "place" in changed:
-            body = _("您认领的任务地点有变，现为：%(task)s。如不能参加，请在开始前取消认领。",
-                     task=line)
-        else:
-            body = _("您认领的任务时间有变，现为：%(task)s。如不能参加，请在开始前取消认领。",
-                     task=line)
-        dues.append(Due("changed", f"task:{task_id}:changed:{event_id}",
-                        _("任务时间地点有变：%(title)s", title=title), body,
-                        f"/tasks/{task_id}", member_id=member_id, task_id=task_id))
+        dues.append(_said("changed", f"task:{task_id}:changed:{event_id}",
+                          {"task": _task(title, starts, ends, place), "changed": changed},
+                          f"/tasks/{task_id}", member_id=member_id, task_id=task_id))
     return dues
+
+
+@worded_by("changed")
+def word_changed(facts: dict) -> tuple[str, str]:
+    task, changed = facts["task"], facts["changed"]
+    line = _task_line(task)
+    if "place" in changed and len(changed) > 1:
+        body = _("您认领的任务时间和地点有变，现为：%(task)s。如不能参加，请在开始前取消认领。",
+                 task=line)
+    elif "place" in changed:
+        body = _("您认领的任务地点有变，现为：%(task)s。如不能参加，请在开始前取消认领。",
+                 task=line)
+    else:
+        body = _("您认领的任务时间有变，现为：%(task)s。如不能参加，请在开始前取消认领。",
+                 task=line)
+    return _("任务时间地点有变：%(title)s", title=task["title"]), body
 
 
 # --- 服务时长已改正: the liaison changed the member's confirmed hours -------------------------
@@ -676,16 +805,23 @@ def find_hours_corrected(now: datetime, config: dict) -> list[Due]:
     dues = []
     for event, member_id, task_id, title in events:
         detail = event.detail or {}
-        dues.append(Due(
+        dues.append(_said(
             "hours_corrected", f"task:{task_id}:hours:{event.id}",
-            _("服务时长已改正：%(title)s", title=title),
-            _("%(who)s于%(time)s将您在“%(task)s”的服务时长由%(old)s小时改为%(new)s小时，"
-              "原因：%(reason)s。如有疑问，请联系社区联络员。",
-              who=_who(event.actor), time=f"{to_local(event.created_at):%Y-%m-%d %H:%M}",
-              task=title, old=hours(detail.get("old_minutes") or 0),
-              new=hours(detail.get("minutes") or 0), reason=_reason(detail.get("reason"))),
+            {"title": title, "who": _person(event.actor), "at": _iso(event.created_at),
+             "old_minutes": detail.get("old_minutes") or 0,
+             "minutes": detail.get("minutes") or 0, "reason": detail.get("reason")},
             f"/tasks/{task_id}", member_id=member_id, task_id=task_id))
     return dues
+
+
+@worded_by("hours_corrected")
+def word_hours_corrected(facts: dict) -> tuple[str, str]:
+    return (_("服务时长已改正：%(title)s", title=facts["title"]),
+            _("%(who)s于%(time)s将您在“%(task)s”的服务时长由%(old)s小时改为%(new)s小时，"
+              "原因：%(reason)s。如有疑问，请联系社区联络员。",
+              who=_who(facts.get("who")), time=_local_time(facts["at"]), task=facts["title"],
+              old=hours(facts["old_minutes"]), new=hours(facts["minutes"]),
+              reason=_reason(facts.get("reason"))))
 
 
 # --- 活动已作废: the liaison voided an activity the member's confirmed hours were on ---------
@@ -704,15 +840,23 @@ def find_voided(now: datetime, config: dict) -> list[Due]:
                AuditEvent.created_at > _recent(config, now), _active(Assignment.member_id))
         .order_by(AuditEvent.id, Assignment.id)
     ).all()
-    return [Due("voided", f"task:{task_id}:void",
-                _("活动已作废：%(title)s", title=title),
-                _("%(who)s于%(time)s作废了活动%(task)s，您在该活动的%(h)s小时服务时长不再计入。"
-                  "原因：%(reason)s。如有疑问，请联系社区联络员。",
-                  who=_who(event.actor), time=f"{to_local(event.created_at):%Y-%m-%d %H:%M}",
-                  task=_task_line(title, starts, ends), h=hours(minutes or 0),
-                  reason=_reason((event.detail or {}).get("reason"))),
-                f"/tasks/{task_id}", member_id=member_id, task_id=task_id)
+    return [_said("voided", f"task:{task_id}:void",
+                  {"task": _task(title, starts, ends), "who": _person(event.actor),
+                   "at": _iso(event.created_at), "minutes": minutes or 0,
+                   "reason": (event.detail or {}).get("reason")},
+                  f"/tasks/{task_id}", member_id=member_id, task_id=task_id)
             for event, member_id, minutes, task_id, title, starts, ends in events]
+
+
+@worded_by("voided")
+def word_voided(facts: dict) -> tuple[str, str]:
+    task = facts["task"]
+    return (_("活动已作废：%(title)s", title=task["title"]),
+            _("%(who)s于%(time)s作废了活动%(task)s，您在该活动的%(h)s小时服务时长不再计入。"
+              "原因：%(reason)s。如有疑问，请联系社区联络员。",
+              who=_who(facts.get("who")), time=_local_time(facts["at"]),
+              task=_task_line(task), h=hours(facts["minutes"]),
+              reason=_reason(facts.get("reason"))))
 
 
 # --- 账号安全: a reset link made for the member's account, and its use --------------------------
@@ -728,21 +872,27 @@ def find_password_reset(now: datetime, config: dict) -> list[Due]:
     ).all()
     dues = []
     for link in links:
-        who, made = _who(link.created_by), f"{to_local(link.created_at):%Y-%m-%d %H:%M}"
-        dues.append(Due(
-            "password_reset", f"invitation:{link.id}:issued",
-            _("已为您的账号生成重设密码链接"),
-            _("%(who)s于%(time)s为您的账号生成了重设登录密码的链接。如非本人申请，请立即联系单位管理员。",
-              who=who, time=made),
-            member_id=link.member_id))
+        who = _person(link.created_by)
+        dues.append(_said("password_reset", f"invitation:{link.id}:issued",
+                          {"used": False, "who": who, "at": _iso(link.created_at)},
+                          member_id=link.member_id))
         if link.used_at is not None:
-            dues.append(Due(
-                "password_reset", f"invitation:{link.id}:used", _("您的登录密码已重设"),
-                _("您的登录密码已于%(time)s通过%(who)s生成的链接重设，其他设备上的登录已退出。"
-                  "如非本人操作，请立即联系单位管理员。",
-                  time=f"{to_local(link.used_at):%Y-%m-%d %H:%M}", who=who),
-                member_id=link.member_id))
+            dues.append(_said("password_reset", f"invitation:{link.id}:used",
+                              {"used": True, "who": who, "at": _iso(link.used_at)},
+                              member_id=link.member_id))
     return dues
+
+
+@worded_by("password_reset")
+def word_password_reset(facts: dict) -> tuple[str, str]:
+    who, time = _who(facts.get("who")), _local_time(facts["at"])
+    if facts["used"]:
+        return (_("您的登录密码已重设"),
+                _("您的登录密码已于%(time)s通过%(who)s生成的链接重设，其他设备上的登录已退出。"
+                  "如非本人操作，请立即联系单位管理员。", time=time, who=who))
+    return (_("已为您的账号生成重设密码链接"),
+            _("%(who)s于%(time)s为您的账号生成了重设登录密码的链接。如非本人申请，请立即联系单位管理员。",
+              who=who, time=time))
 
 
 KINDS = [

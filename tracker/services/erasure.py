@@ -363,11 +363,37 @@ def forget_in_messages(tasks: list[Task], swaps: Swaps, terms: list[str],
     name one of them by its title — ``titles``, as they were before the erasure; sent
     or still to be) read as the tasks now do; other people's names (``keep``) whole."""
     for message in messages_about(tasks, titles):
-        texts = (message.subject, message.body)
+        # the facts a page words it from (``Outbox.facts``) as well as the words sent
+        texts = (message.subject, message.body, *_texts_in(message.facts))
         if any(old in text for text in texts for old, _new in swaps if old) or \
                 any(names(text, terms, keep) for text in texts):
             message.subject = redact(message.subject, swaps, terms, keep=keep)[:200]
             message.body = redact(message.body, swaps, terms, keep=keep)
+            if message.facts is not None:
+                message.facts = _redact_in(message.facts, swaps, terms, keep)
+
+
+def _texts_in(value) -> list[str]:
+    """Every string in a JSON value (a message's facts)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [text for item in value for text in _texts_in(item)]
+    return []
+
+
+def _redact_in(value, swaps: Swaps, terms: list[str], keep: list[str]):
+    """A JSON value (a message's facts) with each string redacted (a new value: the
+    column sees an assignment)."""
+    if isinstance(value, str):
+        return redact(value, swaps, terms, keep=keep)
+    if isinstance(value, dict):
+        return {key: _redact_in(item, swaps, terms, keep) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redact_in(item, swaps, terms, keep) for item in value]
+    return value
 
 
 def requests_about(task_ids: set[int]) -> list[BackfillRequest]:
