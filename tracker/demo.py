@@ -10,12 +10,14 @@ units), a survey's findings are recorded before its report, the checklist's targ
 each name their measure (the training's in 场, the funds' is the budget), the
 admin's and the liaison's accounts are off the roll (计入参与统计), and last month's
 summary has its 存在问题 and 下步打算 and is marked 已定稿.
-解放路社区's 服务对象 (8 空巢老人, 6 困难群众 households) are named on the visits, each
-as many as its report's 受益 (``_residents``), so a sum reads 「4户（6户次）」.
+Every month the demo holds has two approved visits or more of each kind (慰问“空巢”老人,
+结对帮扶: ``_more_visits``), and 解放路社区's 服务对象 (8 空巢老人, 6 困难群众 households)
+are named on them, each as many as its report's 受益, the same ones called on again
+(``_name_visits``): a month's 月报 and a year read 「3户（5户次）」.
 Last year is there too, small but whole (``_last_year``): its checklist, one approved
-activity per category a quarter (every month of the year has some), its funds, a
-survey's findings, its words, and the unit's 年度总结 signed by the admin in January —
-so a finished, 已定稿 year can be read.
+activity per category a quarter (every month of the year has some) and the visits, its
+funds, a survey's findings, its words, and the unit's 年度总结 signed by the admin in
+January — so a finished, 已定稿 year can be read.
 The command is idempotent: a second run changes nothing.
 """
 from __future__ import annotations
@@ -107,8 +109,9 @@ PAIRED_WORK = {
                            (12, TargetMeasure.activities), (20, 38)),
     "policy_briefing": ("招商引资政策宣讲", "解放路社区会议室", "社区商户、居民",
                         (160, TargetMeasure.beneficiaries), (25, 45)),
+    # a target of household-visits: the 6 households, called on twice a month by pairs
     "household_assistance": ("困难群众结对帮扶走访", "解放路社区", "困难群众",
-                             (12, TargetMeasure.beneficiaries), (2, 5)),
+                             (48, TargetMeasure.beneficiaries), (2, 5)),
     "environment_cleanup": ("环境整治：背街小巷清理", "解放路社区背街小巷", "社区居民",
                             (24, TargetMeasure.activities), None),
     "epidemic_duty": ("疫情防控值守：小区卡口", "解放路社区小区卡口", "进出居民",
@@ -186,6 +189,7 @@ def seed_demo(today: date) -> DemoWorld:
     rng = random.Random(2022)  # nosec B311
     world = _people_and_places(today.year)
     _activities(world, today, rng)
+    _more_visits(world, today)
     _seed_extras(world, today, rng)
     # the year signed last of all, once everything the demo holds of it is there, and
     # dated as an office signs its 年度总结: in January (the 10th, or today when that is
@@ -432,6 +436,98 @@ def _upcoming(world: DemoWorld, today: date, rng: random.Random) -> None:
         description="每周一次，小区卡口值守，协助核验健康码。"))
 
 
+# --- the visits: two of each kind a month, so a 月报 reads 「3户（5户次）」 -------------------
+# The rotation above has about one 走访慰问 and one 结对帮扶 a month: a month's 月报 would
+# read the one visit's 「3户」, never the households beside the 户次. A second pass
+# (``_more_visits`` for the recent months, ``_last_year`` for the year before) adds a
+# pair's visit where a month has fewer than ``VISITS_A_MONTH`` approved visits of a kind,
+# without drawing from the rotation's rng (the rest of the demo stays as it was); the
+# visits name their 服务对象 afterwards (``_name_visits``), the same households again.
+VISITS_A_MONTH = 2
+# the 受益 of the added visits in turn, per kind: a pair calls on one to three
+# households (空巢老人) — the last year's 20 a kind serve 40
+VISIT_SERVED = (2, 1, 2, 3)
+# the hour a recent added visit starts: the old people in the morning, the households
+# in the afternoon; an hour each
+VISIT_HOURS = {"elderly_visit": 10, "household_assistance": 15}
+
+
+def _more_visits(world: DemoWorld, today: date) -> None:
+    """The second pass over the demo's recent months: in each month (this one on the days
+    before today, none yet when loaded on the 1st), a pair of members visits until there
+    are ``VISITS_A_MONTH`` approved visits of each kind — assigned, confirmed, reported
+    and approved as the rotation's are, on days spread over the month away from the
+    kind's other visits, by members with nothing else that day (never the demo member,
+    its leader, or the member asking to be recorded: what they see stays as it was)."""
+    crews = [m for i, m in enumerate(world.members) if i not in (0, 1, 7)]
+    turn, served = 0, dict.fromkeys(VISIT_KINDS, 0)
+    month = _first_day(today)
+    while month < today:
+        end = min(_next_month(month), today) - timedelta(days=1)
+        for j, code in enumerate(VISIT_KINDS):
+            key = (PAIRED, None, code)
+            taken = _visit_days(world, code, month, end)
+            for day in _spread(month, end, taken["all"], VISITS_A_MONTH - len(taken["approved"]),
+                               j):
+                busy = set(db.session.scalars(select(Assignment.member_id).join(Task).where(
+                    Task.service_date == day)))
+                pair = []
+                while len(pair) < 2:
+                    member, turn = crews[turn % len(crews)], turn + 1
+                    if member.id not in busy:
+                        pair.append(member)
+                figure = VISIT_SERVED[served[code] % len(VISIT_SERVED)]
+                served[code] += 1
+                task = _new_task(world, key, day, slots=2, leader=pair[0],
+                                 start_hour=VISIT_HOURS[code], hours=1)
+                for m in pair:
+                    confirm_participation(assign_member(task, m, world.liaison), m, 60)
+                report = submit_report(task, pair[0], _report(task, figure, _note(task, figure),
+                                                              set()))
+                approve_report(report, world.liaison)
+                _as_if_on_time(report, task)
+        month = _next_month(month)
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _visit_days(world: DemoWorld, code: str, start: date, end: date) -> dict:
+    """The days from ``start`` to ``end`` with a visit of the kind (not called off):
+    {"all": those days, "approved": one per approved visit}."""
+    rows = db.session.execute(
+        select(Task.service_date, TaskReport.status).join(Category)
+        .outerjoin(TaskReport, TaskReport.task_id == Task.id)
+        .where(Task.unit_id == world.unit.id, Category.code == code,
+               Task.service_date >= start, Task.service_date <= end,
+               Task.status != TaskStatus.cancelled)).all()
+    return {"all": {day for day, _status in rows},
+            "approved": [day for day, status in rows if status == ReportStatus.approved]}
+
+
+def _spread(start: date, end: date, taken: set[date], wanted: int, kind: int,
+            avoid: set[date] = frozenset()) -> list[date]:
+    """``wanted`` days from ``start`` to ``end`` for visits of a kind: a week or more from
+    the kind's other visits (``taken``) where the month allows, then the nearest to a plan
+    spread over the month (the two kinds' turns apart); none of ``avoid``. Fewer when a
+    young month has not enough days."""
+    span, days, picked = (end - start).days, set(taken), []
+    apart = span // (2 * VISITS_A_MONTH)
+    for i in range(max(wanted, 0)):
+        planned = start + timedelta(days=round(span * (2 * i + kind + 1) / (2 * VISITS_A_MONTH + 1)))
+        free = [day for day in (start + timedelta(days=d) for d in range(span + 1))
+                if day not in days and day not in avoid]
+        if not free:
+            break
+        day = min(free, key=lambda day: (
+            -min([apart, *(abs((day - other).days) for other in days)]),
+            abs((day - planned).days), day))
+        days.add(day)
+        picked.append(day)
+    return sorted(picked)
+
+
 def _holding(task: Task, member: Member) -> Assignment:
     return db.session.scalar(select(Assignment).where(Assignment.task_id == task.id,
                                                       Assignment.member_id == member.id))
@@ -449,6 +545,8 @@ def _seed_extras(world: DemoWorld, today: date, rng: random.Random) -> None:
     # stream of its own (the same whatever day the demo is loaded on), and before last
     # month is signed: in January that month is last year's December
     _last_year(world, today, random.Random(today.year - 1))  # nosec B311
+    # every visit of both years there, before any month or the year is signed
+    _name_visits(world, today)
     _summary_words(world, today)
     _login_devices(world)
 
@@ -600,45 +698,53 @@ RESIDENTS = (
 
 
 def _residents(world: DemoWorld, today: date) -> None:
-    """解放路社区's 空巢老人 and 困难群众, each paired with a member, and the visits that
-    served them: each visit with a report names exactly as many as its 受益, so the
-    sums read 「结对帮扶困难群众5户（9户次）」 (docs/design.md, "Categories").
-
-    Their consent was taken on a visit before the demo's months (registered in the
-    days before its first activity), so a visit never names someone before they
-    agreed to be recorded, and every visit of the demo's months can name them.
-    A visit waiting for its report (stale) names none: the leader names them with
-    the report. Last year's 补录 visits, entered after the year, name none."""
+    """解放路社区's 空巢老人 and 困难群众, each paired with a member. Their consent was
+    taken on a visit before the demo's records begin (in the days before last year's
+    1 January), so a visit never names someone before they agreed to be recorded, and
+    every visit of the demo's two years can name them (``_name_visits``)."""
     paired = world.items[(PAIRED, None, "cobuild_funding")].community
-    first = _first_day(today)
-    residents = []
+    first = date(today.year - 1, 1, 1)
     for n, (name, category, address, phone) in enumerate(RESIDENTS):
-        residents.append(create_resident(world.liaison, ResidentData(
+        create_resident(world.liaison, ResidentData(
             community_id=paired.id, name=name, category=category, address=address, phone=phone,
             notes="独居，子女在外地工作。" if category == ResidentCategory.elderly else "家庭收入较低。",
             consent_date=first - timedelta(days=10 + n),
             consent_method="入户走访时本人口头同意，联络员记录",
-            paired_ids={world.members[n].id})))
+            paired_ids={world.members[n].id}))
+
+
+def _name_visits(world: DemoWorld, today: date) -> None:
+    """The visits that served the register's residents: each visit with a report, of
+    last year and this, names exactly as many of its kind as its 受益, so the sums read
+    「结对帮扶困难群众5户（9户次）」 (docs/design.md, "Categories") — and a month with
+    two approved visits of a kind 「3户（5户次）」, never as many households as 户次: each
+    visit begins with the household (person) the last approved one ended with, called
+    on again, then the next ones in the register's order (``named_on_visit``).
+
+    A visit waiting for its report (stale) names none: the leader names them with the
+    report."""
+    register = db.session.scalars(
+        select(Resident).where(Resident.community_id == world.items[
+            (PAIRED, None, "cobuild_funding")].community_id).order_by(Resident.id)).all()
     visits = db.session.scalars(
         select(Task).join(Category).join(TaskReport, TaskReport.task_id == Task.id).where(
             Task.unit_id == world.unit.id, Category.code.in_(tuple(VISIT_KINDS)),
-            Task.service_date >= first, Task.status != TaskStatus.cancelled)
+            Task.service_date >= date(today.year - 1, 1, 1), Task.status != TaskStatus.cancelled)
         .order_by(Task.starts_at, Task.id)
     ).all()
-    turns = dict.fromkeys(VISIT_KINDS, 0)
+    at = dict.fromkeys(VISIT_KINDS, 0)
     for task in visits:
-        code = task.category.code
-        kind = [r.id for r in residents if r.category == VISIT_KINDS[code]]
-        set_task_residents(task, world.liaison,
-                           named_on_visit(kind, turns[code], task.report.people_served))
-        turns[code] += 1
+        code, served = task.category.code, task.report.people_served
+        kind = [r.id for r in register if r.category == VISIT_KINDS[code]]
+        set_task_residents(task, world.liaison, named_on_visit(kind, at[code], served))
+        if task.report.status == ReportStatus.approved and served:
+            at[code] = (at[code] + min(served, len(kind)) - 1) % len(kind)
 
 
-def named_on_visit(kind: list[int], turn: int, served: int | None) -> set[int]:
-    """The residents of a kind (in the register's order) the ``turn``-th visit of the
-    kind names: as many as its 受益, from the ``turn``-th on, in a rotation — the same
-    households come again on the next visits, one more in turn, as a pairing does."""
-    return {kind[(turn + i) % len(kind)] for i in range(min(served or 0, len(kind)))}
+def named_on_visit(kind: list[int], at: int, served: int | None) -> set[int]:
+    """The residents of a kind (in the register's order) a visit names: as many as its
+    受益, from the ``at``-th on, in a rotation."""
+    return {kind[(at + i) % len(kind)] for i in range(min(served or 0, len(kind)))}
 
 
 def _needs(world: DemoWorld, today: date) -> None:
@@ -693,7 +799,9 @@ def _needs(world: DemoWorld, today: date) -> None:
 # the figures fixed here so the signed 年度总结 can be read against them (and its
 # checklist reads some targets met, some not). Per line: the category, the crew (leader
 # included), the hours, the figure each quarter (受益 or 完成数量 as the category counts
-# it; a survey's is the findings it records), and the zone each quarter.
+# it; a survey's is the findings it records), and the zone each quarter. The visits
+# (结对帮扶, 慰问“空巢”老人) have more: a pair's, till each month has two of each kind
+# (``VISITS_A_MONTH``), serving ``VISIT_SERVED`` in turn.
 LAST_YEAR_WORK = (
     ("ecommerce_training", 4, 2, (26, 32, 28, 34), None),
     ("policy_briefing", 4, 2, (36, 40, 38, 42), None),
@@ -707,8 +815,8 @@ LAST_YEAR_WORK = (
 )
 # Last year's checklist: each line's target, in the measure this year's has.
 LAST_YEAR_TARGETS = {
-    "ecommerce_training": 4, "policy_briefing": 160, "household_assistance": 12,
-    "environment_cleanup": 4, "epidemic_duty": 4, "elderly_visit": 20,
+    "ecommerce_training": 4, "policy_briefing": 160, "household_assistance": 48,
+    "environment_cleanup": 4, "epidemic_duty": 4, "elderly_visit": 60,
     "ad_removal": {"一区": 100, "二区": 50, "三区": 50},
     "stairwell_painting": {"一区": 4, "二区": 8, "三区": 4},
     "facility_survey": {"一区": 3, "二区": 3, "三区": 5},
@@ -769,6 +877,28 @@ def _last_year(world: DemoWorld, today: date, rng: random.Random) -> None:
             task = _past_activity(world, items[key], key, day, crew, hours, figures[quarter],
                                   len(findings), rng)
             findings.extend((quarter, f) for f in task_findings(task))
+    # a pair's visits, as this year's (``_more_visits``), till each month of the year
+    # has two approved of each kind — but the months of the recent ones, theirs already
+    served, first = dict.fromkeys(VISIT_KINDS, 0), _first_day(today)
+    for month in range(1, 13):
+        start = date(year, month, 1)
+        if start >= first:
+            break
+        for j, code in enumerate(VISIT_KINDS):
+            key = (PAIRED, None, code)
+            end = _next_month(start) - timedelta(days=1)
+            have = _visit_days(world, code, start, end)
+            for day in _spread(start, end, have["all"], VISITS_A_MONTH - len(have["approved"]),
+                               j, avoid=busy):
+                busy.add(day)
+                on_roll_then, pair = _on_roll(world, day), []
+                while len(pair) < 2:
+                    member, turn = order[turn % len(order)], turn + 1
+                    if member.id in on_roll_then:
+                        pair.append(member)
+                figure = VISIT_SERVED[served[code] % len(VISIT_SERVED)]
+                served[code] += 1
+                _past_activity(world, items[key], key, day, pair, 1, figure, 0, rng)
     _last_years_findings(world, findings)
     paired = items[(PAIRED, None, "cobuild_funding")].community
     for month, day, fen, purpose in LAST_YEAR_FUNDS:

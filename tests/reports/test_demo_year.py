@@ -124,18 +124,28 @@ def test_the_signed_year_says_what_was_seeded(mid_year, seeded_demo):
     """Worked out by hand from the demo's last year: 36 activities (per quarter two
     training and two briefing sessions 场, seven others 次), crews of 4+4+3+6+4+3+6+5+3 =
     38 a quarter for 2, 2, 2, 2, 4, 2, 3, 3, 2 hours (95 hours), everyone of the roll's
-    28 in turn; the checklist's 15 items with a target (the budget apart), 11 of them met
-    (not the briefing's 156 of 160 人次, 三区's ads 46 of 50 and stairwells 3 of 4, 一区's
-    survey 2 of 3); four entries of 1,200 + 960.50 + 1,500 + 2,000 yuan against 8,000."""
+    28 in turn; and two visits of each kind (结对帮扶, 慰问“空巢”老人) every month: the
+    quarter's one in its third month, so 8 × 2 + 4 = 20 more of each, 40 visits of a
+    pair for an hour (80 人次, 80 hours), serving 2, 1, 2, 3 households (people) in turn
+    — 40 of each kind, besides the quarters' 4 × 3 户次 and 5 + 6 + 4 + 5 人次; every
+    visit names as many as it served and the year's visits name every household (6)
+    and every old person (8) of the register; the checklist's 15 items with a target
+    (the budget apart), 11 of them met (not the briefing's 156 of 160 人次, 三区's ads 46
+    of 50 and stairwells 3 of 4, 一区's survey 2 of 3); four entries of 1,200 + 960.50 +
+    1,500 + 2,000 yuan against 8,000."""
     today = mid_year
     world = seeded_demo(today)
     year = today.year - 1
     _note, (copy,) = _signed_year(world, year)
     text = copy.csv.decode("utf-8-sig")
     for phrase in (
-        f"{year}年，我局组织党员干部深入建设路社区、解放路社区开展共建活动8场、28次，"
-        "参与党员干部152人次（28人），累计志愿服务380.0小时",
-        "开展电子商务培训4场，培训社区居民120人次；开展招商引资政策宣讲4场，覆盖群众156人次",
+        f"{year}年，我局组织党员干部深入建设路社区、解放路社区开展共建活动8场、68次，"
+        "参与党员干部232人次（28人），累计志愿服务460.0小时",
+        "开展电子商务培训4场，培训社区居民120人次；开展招商引资政策宣讲4场，覆盖群众156人次；"
+        "结对帮扶困难群众6户（52户次）",
+        "慰问“空巢”老人8人（60人次）",
+        "困难群众结对帮扶目标48户次、完成52户次（108.3%）",
+        "慰问“空巢”老人目标60人次、完成60人次（100.0%）",
         "清除牛皮癣198处（一区100处、二区52处、三区46处），粉刷楼道16个",
         "摸排统计下水道、人行道及其他破损道路问题10处（下水道3处、人行道3处、破损道路2处、"
         "其他2处），已移交相关部门9处，已整改5处",
@@ -300,17 +310,40 @@ def _month_signed_on(world) -> date:
     return days.pop()
 
 
-# --- the demo's visits name whom they served (task "demonamed") ----------------------------
+# --- the demo's visits name whom they served (tasks "demonamed", "demovisits") ------------
+
+VISITS = {"household_assistance": ("结对帮扶困难群众", "户"),
+          "elderly_visit": ("慰问“空巢”老人", "人")}
+
+
+def _approved_visits(code: str, first: date, last: date) -> list:
+    return [t for t in db.session.scalars(select(Task).order_by(Task.starts_at))
+            if t.category.code == code and first <= t.service_date <= last
+            and t.report is not None and t.report.status == ReportStatus.approved]
+
+
+def _month_span(year: int, month: int) -> tuple[date, date]:
+    after = date(year + month // 12, month % 12 + 1, 1)
+    return date(year, month, 1), date.fromordinal(after.toordinal() - 1)
+
+
+def _served(visits) -> tuple[int, int]:
+    """(the households / people the visits named, told apart; their 受益 added up)."""
+    from tracker.services.residents import task_residents
+
+    named = set().union(*({r.id for r in task_residents(t)} for t in visits))
+    return len(named), sum(t.report.people_served for t in visits)
+
 
 def test_the_demos_visits_name_as_many_as_they_served(mid_year, seeded_demo, client, login):
     """The demo's register holds 8 空巢老人 and 6 困难群众 households of 解放路社区 (a few
     without a phone), each consenting before the demo's first visit; every approved
-    visit of the year names exactly as many of them as its report's 受益, never one
-    whose consent came after the visit. So the year reads the households / people
-    served beside the visits — 「结对帮扶困难群众N户（M户次）」, N the distinct ones the
-    visits named, fewer than M (the same households come again) — and each month's
-    月报 reads its visits the same way (one visit: its 受益 in 户 / 人, which the
-    households it named are)."""
+    visit of both years names exactly as many of them as its report's 受益, never one
+    whose consent came after the visit. Every month the demo holds — last year's twelve
+    and its recent three, up to today — has at least two approved visits of each kind, some
+    calling on the same household (person) again: so the year reads the households /
+    people served beside the visits — 「结对帮扶困难群众N户（M户次）」, N the distinct
+    ones the visits named, fewer than M — and so does each month's 月报."""
     from tracker.demo import DEMO_PASSWORD
     from tracker.models import Resident, ResidentCategory
     from tracker.services.residents import task_residents
@@ -322,32 +355,57 @@ def test_the_demos_visits_name_as_many_as_they_served(mid_year, seeded_demo, cli
     assert kinds == {ResidentCategory.elderly: 8, ResidentCategory.needy: 6}
     assert all(r.community.name == "解放路社区" for r in register)
     assert 0 < sum(r.phone is None for r in register) < len(register)
-    words = {"household_assistance": ("结对帮扶困难群众", "户"),
-             "elderly_visit": ("慰问“空巢”老人", "人")}
     login(world.admin, DEMO_PASSWORD)
-    for code, (phrase, unit) in words.items():
-        visits = [t for t in db.session.scalars(select(Task).order_by(Task.starts_at))
-                  if t.category.code == code and t.service_date.year == today.year
-                  and t.report is not None and t.report.status == ReportStatus.approved]
-        assert len(visits) >= 2, code
-        named = {}
+    for code, (phrase, unit) in VISITS.items():
+        visits = _approved_visits(code, date(today.year - 1, 1, 1), today)
         for task in visits:
             residents = task_residents(task)
             assert len(residents) == task.report.people_served, (code, task.service_date)
             assert all(r.consent_date <= task.service_date for r in residents), task.title
-            named[task.id] = {r.id for r in residents}
-        distinct = len(set().union(*named.values()))
-        served = sum(t.report.people_served for t in visits)
-        assert distinct < served, code  # the same households visited again
         page = client.get(f"/reports/annual?unit={world.unit.id}&year={today.year}")
+        distinct, served = _served([t for t in visits if t.service_date.year == today.year])
+        assert distinct < served, code  # the same households visited again
         assert f"{phrase}{distinct}{unit}（{served}{unit}次）" in page.get_data(as_text=True)
-        for month in sorted({t.service_date.month for t in visits}):
-            in_month = [t for t in visits if t.service_date.month == month]
-            households = len(set().union(*(named[t.id] for t in in_month)))
-            visited = sum(t.report.people_served for t in in_month)
-            expected = (f"{phrase}{households}{unit}（{visited}{unit}次）" if len(in_month) > 1
-                        else f"{phrase}{visited}{unit}")
-            page = client.get(f"/reports/?unit={world.unit.id}&month={today.year}-{month:02d}")
+    # last year's, and the demo's recent months: June, and the two before it
+    months = [(today.year - 1, m) for m in range(1, 13)] + [
+        (today.year, m) for m in range(today.month - 2, today.month + 1)]
+    for year, month in months:
+        page = client.get(f"/reports/?unit={world.unit.id}&month={year}-{month:02d}")
+        text = page.get_data(as_text=True)
+        for code, (phrase, unit) in VISITS.items():
+            in_month = _approved_visits(code, *_month_span(year, month))
+            households, visited = _served(in_month)
+            assert len(in_month) >= 2 and households < visited, (code, year, month)
             # the whole figure: 「3户」 is not the start of 「3户次」 or 「3户（…」
-            assert re.search(re.escape(expected) + "(?![次（])", page.get_data(as_text=True)), \
-                (code, month)
+            expected = f"{phrase}{households}{unit}（{visited}{unit}次）"
+            assert re.search(re.escape(expected) + "(?![次（])", text), (code, year, month)
+
+
+def test_last_months_signed_report_reads_households_beside_visits(
+        any_month, seeded_demo, client, login):
+    """What a bureau trying the demo sees first: last month's 月报, signed by the liaison
+    (in January, last year's December). Each visit kind had two approved visits or more
+    that month, one calling again on a household (old person) another had: the signed
+    document reads the households (people) beside the visits, 「结对帮扶困难群众N户（M户次）」
+    with N < M, N those the visits named and M their 受益 added up — and so does this
+    month's so far."""
+    from tracker.demo import DEMO_PASSWORD
+
+    today = any_month
+    world = seeded_demo(today)
+    last = date.fromordinal(today.replace(day=1).toordinal() - 1)
+    login(world.liaison, DEMO_PASSWORD)
+    page = client.get(f"/reports/?unit={world.unit.id}&month={last:%Y-%m}").get_data(
+        as_text=True)
+    assert "（现行定稿）" in page and "定稿后数据有变化" not in page
+    this_month = client.get(f"/reports/?unit={world.unit.id}&month={today:%Y-%m}").get_data(
+        as_text=True)
+    yesterday = date.fromordinal(today.toordinal() - 1)
+    for code, (phrase, unit) in VISITS.items():
+        for text, (first, end) in ((page, _month_span(last.year, last.month)),
+                                   (this_month, (today.replace(day=1), yesterday))):
+            visits = _approved_visits(code, first, end)
+            households, visited = _served(visits)
+            assert len(visits) >= 2 and households < visited, (code, first)
+            expected = f"{phrase}{households}{unit}（{visited}{unit}次）"
+            assert re.search(re.escape(expected) + "(?![次（])", text), (code, first)
