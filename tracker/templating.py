@@ -14,7 +14,6 @@ from markupsafe import Markup, escape
 
 from .formatting import (
     amount,
-    beneficiary_label,
     hours,
     pending_sentence,
     per_unit,
@@ -367,7 +366,6 @@ def register(app) -> None:
         form_state=form_state,
         pending_sentence=pending_sentence,
         target_pace=target_pace,
-        beneficiary_label=beneficiary_label,
         get_locale=get_locale,
         month_name=month_name,
         menu_counts=menu_counts,

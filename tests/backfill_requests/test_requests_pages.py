@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.audit import work_event_count
@@ -64,6 +65,51 @@ def test_bad_input_is_explained_on_the_same_form_and_kept(client, login, world):
         "community": str(world.community.id), "hours": "2",
         "service_date": local_today().isoformat()}).get_data(as_text=True)
     assert "没有选择任务时，请说明参加了什么活动。" in error_texts(html)
+    assert (_count(), work_event_count()) == before
+
+
+def field_errors(html: str) -> dict[str, list[str]]:
+    """The errors under each field, by the field's id."""
+    found: dict[str, list[str]] = {}
+    for field, text in re.findall(r'<p class="error" id="([\w-]+?)-error\d+">(.*?)</p>', html):
+        found.setdefault(field, []).append(text)
+    return found
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("zh_CN", {"community": "请选择您所在单位共建的社区。", "future": "日期不能晚于今天。",
+               "hours": "服务时长须为数字，例如 2 或 2.5。",
+               "description": "没有选择任务时，请说明参加了什么活动。"}),
+    ("en", {"community": "Please choose a community your unit works in.",
+            "future": "The date cannot be later than today.",
+            "hours": "Service hours must be a number, e.g. 2 or 2.5.",
+            "description": "When no task is chosen, please describe what you took part in."}),
+])
+def test_every_mistake_is_named_in_one_submit(client, login, world, lang, said):
+    """Review walk3, #2: a member on a phone needed three submits to learn three
+    independent mistakes — no community, then hours 「abc」, and only then a date after
+    today. Design invariant 4: every error at once, each under its field, what was typed
+    kept, nothing written."""
+    login(world.other_member)
+    client.get(f"/backfill-requests/new?lang={lang}")
+    before = (_count(), work_event_count())
+    tomorrow = (local_today() + timedelta(days=1)).isoformat()
+    html = client.post("/backfill-requests/new", data={
+        "service_date": tomorrow, "hours": "2", "description": "清理楼道"}).get_data(as_text=True)
+    assert field_errors(html) == {"community": [said["community"]],
+                                  "service_date": [said["future"]]}
+    html = client.post("/backfill-requests/new", data={
+        "community": str(world.community.id), "service_date": tomorrow, "hours": "abc"}
+    ).get_data(as_text=True)
+    assert field_errors(html) == {"service_date": [said["future"]], "hours": [said["hours"]],
+                                  "description": [said["description"]]}
+    assert f'value="{tomorrow}"' in html and 'value="abc"' in html
+    # the form's own checks passed: the service names each of its problems just as well
+    html = client.post("/backfill-requests/new", data={
+        "community": str(world.community.id), "service_date": tomorrow, "hours": "2"}
+    ).get_data(as_text=True)
+    assert field_errors(html) == {"service_date": [said["future"]],
+                                  "description": [said["description"]]}
     assert (_count(), work_event_count()) == before
 
 

@@ -11,6 +11,7 @@ from tests.audit import work_event_count
 from tests.backfill_requests.support import asked, asked_for_past_task
 from tests.services.test_claims import audits, refused
 from tracker.extensions import db
+from tracker.fields import NOTE_MAX
 from tracker.models import (
     Assignment,
     AssignmentStatus,
@@ -20,7 +21,7 @@ from tracker.models import (
 )
 from tracker.rollups.figures import totals
 from tracker.rollups.scope import Scope
-from tracker.services import PermissionDenied, unit_of_work
+from tracker.services import PermissionDenied, ServiceErrors, unit_of_work
 from tracker.services.backfill_requests import (
     RequestData,
     adopt_into_task,
@@ -77,6 +78,23 @@ def test_a_member_asks_and_the_request_waits_in_the_queue(world):
         "over-a-day", "no-hours"])
 def test_what_is_typed_is_checked(world, values, message):
     refused_nothing_written(*ask(world, **values), message=message)
+
+
+def test_every_problem_is_named_at_once_each_under_its_field(world):
+    """Review walk3, #2: the rules were checked one at a time, the first refusal hiding
+    the others; now a request names them all, in the form's order."""
+    error = refused(*ask(world, service_date=local_today() + timedelta(days=1), minutes=45,
+                         description=" ", note="备" * (NOTE_MAX + 1)), error=ServiceErrors)
+    assert [(one.field, str(one.message)) for one in error.errors] == [
+        ("service_date", "日期不能晚于今天。"),
+        ("description", "没有选择任务时，请说明参加了什么活动。"),
+        ("hours", "服务时长须为0.5小时的整数倍，大于0且不超过24小时。"),
+        ("note", f"不能超过{NOTE_MAX}个字。")]
+    elsewhere = f.community("和平路社区")
+    db.session.commit()
+    error = refused(*ask(world, community=elsewhere, task=world.task, minutes=None),
+                    error=ServiceErrors)
+    assert [one.field for one in error.errors] == ["community", "task", "hours"]
 
 
 def test_a_request_may_go_back_90_days_and_no_further(world):

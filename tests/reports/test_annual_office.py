@@ -258,6 +258,18 @@ def test_only_a_liaison_of_a_part_is_told_they_see_a_part(client, login, october
     assert PART_ONLY in page_of(client, "/reports/annual?year=2022")
 
 
+def test_the_english_help_keeps_a_space_between_its_sentences(client, login, october):
+    """Review walk3, #9: 「…only approved reports are counted.A liaison's annual summary…」
+    — the two sentences of the help line are two sentences in English too, with the
+    space between them a reader expects."""
+    october.liaison.communities = [october.jianshe]
+    db.session.commit()
+    login(october.liaison)
+    page = page_of(client, "/reports/annual?year=2022&lang=en")
+    help_line = re.search(r'<p class="help">(.*?)</p>', page, re.S).group(1)
+    assert re.search(r"are counted\.\s+A liaison's annual summary", help_line), help_line
+
+
 def test_a_year_in_other_digits_is_refused(client, login, october):
     login(october.admin)
     for year in ("２０２２", "٢٠٢٢"):

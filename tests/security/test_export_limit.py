@@ -39,3 +39,19 @@ def test_the_export_past_the_limit_is_refused_in_chinese(app, client, login, wor
     mine = second_instance(app).test_client()
     sign_in(mine, world.other_member)
     assert mine.get("/me/data.json").status_code == 200
+
+
+def test_the_page_wechat_shows_instead_of_the_file_is_no_export(client, login, world):
+    """Review walk3, #4: inside WeChat the download is a page saying what the file holds;
+    it reads no record, so viewing it (as often as a member taps) uses none of the
+    member's exports, and the file opened in the phone's browser afterwards is the one
+    export it is."""
+    from tests.reports.test_wechat_downloads import PHONE_BROWSER, WECHAT_ANDROID
+
+    login(world.member)
+    for _ in range(LIMIT + 2):
+        assert client.get("/me/data.json", headers={"User-Agent": WECHAT_ANDROID}
+                          ).status_code == 200
+    codes = [client.get("/me/data.json", headers={"User-Agent": PHONE_BROWSER}).status_code
+             for _ in range(LIMIT + 1)]
+    assert codes == [200] * LIMIT + [429]

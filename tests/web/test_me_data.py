@@ -5,10 +5,12 @@ address, so nobody reaches another member's."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from tests.reports.test_wechat_downloads import PHONE_BROWSER, wechat_page
 from tests.web.manage_support import assignment, submitted_report
 from tracker.extensions import db
 from tracker.models import AssignmentStatus, LoginSession, MemberNotify, ReportStatus
@@ -103,6 +105,32 @@ def test_the_download_holds_my_records_and_nobody_elses(client, login, world):
     for theirs in ("李四", world.other_member.phone, "lisi@example.cn", "清除牛皮癣"):
         assert theirs not in text, theirs
     assert "password_hash" not in text and world.member.password_hash not in text
+
+
+# The WeChat page's sections, each by the key of the file's list it counts.
+SECTIONS = {"在册时段": "roll_history", "参与记录": "participations", "带队的任务": "tasks_led",
+            "候补记录": "waitlist", "补录申请": "backfill_requests", "认领的需求": "needs_claimed",
+            "消息": "messages", "登录记录": "login_sessions", "账号变更记录": "changes_to_account"}
+
+
+def test_inside_wechat_the_page_lists_what_the_file_holds_not_the_file(client, login, world):
+    """Review walk3, #4: WeChat's browser does not save files, and the page standing in
+    for the download printed the whole JSON — the full phone number the page had just
+    said it keeps off the screen, every message, every device. It shows what the file
+    holds instead, each section counted as the file counts it, the phone masked as on
+    我的个人信息."""
+    _held(world)
+    login(world.member)
+    page = wechat_page(client, "/me/data.json")
+    assert "my-data.json" in page
+    assert world.member.phone not in page and world.member.masked_phone in page
+    assert "zhangsan@example.cn" not in page and "楼道清理" not in page  # no record itself
+    shown = dict(re.findall(r"<dt>([^<]+)</dt><dd>(\d+)</dd>", page))
+    data = json.loads(client.get("/me/data.json", headers={"User-Agent": PHONE_BROWSER}
+                                 ).get_data(as_text=True))
+    assert {label: int(shown[label]) for label in SECTIONS} == {
+        label: len(data[key]) for label, key in SECTIONS.items()}
+    assert int(shown["参与记录"]) == 1 and int(shown["登录记录"]) == 1
 
 
 BEIJING = timezone(timedelta(hours=8))

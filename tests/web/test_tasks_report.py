@@ -1,6 +1,7 @@
 """提交完成 over HTTP: the leader's report, its status, correction and resubmission."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -30,6 +31,10 @@ def url(task) -> str:
     return f"/tasks/{task.id}/report"
 
 
+def people_served_label(html: str) -> str:
+    return re.search(r'<label for="people_served">([^<]*)</label>', html).group(1)
+
+
 def the_report(task) -> TaskReport | None:
     db.session.expire_all()
     return db.session.scalar(select(TaskReport).where(TaskReport.task_id == task.id))
@@ -44,7 +49,8 @@ def status_of(task, member) -> AssignmentStatus:
 def test_form_shows_the_unit_and_the_participants(client, world, login):
     login(world.leader)
     html = client.get(url(world.past_task)).get_data(as_text=True)
-    assert "完成数量（棵）" in html and "受益人数（人）" in html  # each with its unit
+    # each with its unit: 完成数量 in the category's 棵, 受益人数 naming its own
+    assert "完成数量（棵）" in html and people_served_label(html) == "受益人数"
     assert "情况说明" in html and "缺席人员" in html
     assert 'type="checkbox"' in html and f'value="{world.member.id}"' in html
     assert "张三" in html and "未提交" in html
@@ -239,9 +245,33 @@ def test_households_are_asked_in_households(client, world, login):
     task = past_task_of(world, "household_assistance")
     login(world.leader)
     html = client.get(url(task)).get_data(as_text=True)
-    assert "受益户数（户）" in html and 'name="quantity"' not in html
+    assert people_served_label(html) == "受益户数" and 'name="quantity"' not in html
     assert client.post(url(task), data={"people_served": "3", "note": "走访"}).status_code == 302
     assert the_report(task).people_served == 3
+
+
+@pytest.mark.parametrize("lang, label", [("zh_CN", "受益人次"),
+                                         ("en", "People served (person-times)")])
+def test_the_beneficiaries_name_their_unit_once(client, world, login, lang, label):
+    """Review walk3, #7: 受益人次 names its unit; the form said 「受益人次（人次）」 and
+    "People served (person-times) (人次)", the refusal repeated it, and the 工作台's card
+    read 「受益人次 35人次」. Once, in each language, on the form, its refusal and the
+    card."""
+    task = past_task_of(world, "ecommerce_training")
+    login(world.leader)
+    html = client.get(url(task) + f"?lang={lang}").get_data(as_text=True)
+    assert people_served_label(html) == label
+    html = client.post(url(task), data={"people_served": "-1", "note": "培训"}
+                       ).get_data(as_text=True)
+    assert people_served_label(html) == label
+    assert "人次）" not in html and "(人次)" not in html
+    assert client.post(url(task), data={"people_served": "35", "note": "培训"}
+                       ).status_code == 302
+    login(world.liaison)
+    card = client.get("/manage/").get_data(as_text=True)
+    figures = re.search(r"<p>([^<]*\d+ ?(?:人次|person-times)[^<]*)</p>", card).group(1)
+    served = "受益 35人次" if lang == "zh_CN" else "Beneficiaries 35 person-times"
+    assert figures.startswith(served + " · "), figures
 
 
 def test_a_survey_counts_its_findings_not_a_typed_number(client, world, login):

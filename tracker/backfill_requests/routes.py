@@ -17,7 +17,6 @@ from ..security import record_id
 from ..timeutil import local_today
 from ..services.backfill_requests import (
     REQUEST_DAYS_BACK,
-    RequestData,
     adopt_closed_month,
     adopt_into_task,
     ask_backfill,
@@ -65,7 +64,7 @@ def new():
     source = request.args if request.method == "GET" else request.form
     wanted = source.get("task", type=record_id)  # asked for by its page, or posted
     tasks = q.requestable_tasks(actor, [c.id for c in communities], day=day, include=wanted)
-    form = RequestForm()
+    form = RequestForm(member=actor)
     if request.method == "GET":
         chosen = next((t for t in tasks if t.id == wanted), None)
         if chosen is not None:
@@ -75,11 +74,7 @@ def new():
             form.service_date.data = day
     form.set_choices(communities, tasks)
     if form.validate_on_submit():
-        community = next(c for c in communities if c.id == form.community.data)
-        task = next((t for t in tasks if t.id == form.task.data), None)  # one offered
-        data = RequestData(service_date=form.service_date.data, minutes=form.hours.minutes,
-                           task=task, description=form.description.data, note=form.note.data)
-        if run_service(form, ask_backfill, actor, community, data):
+        if run_service(form, ask_backfill, actor, form.chosen_community(), form.request_data()):
             flash(_("补录申请已提交，等待社区联络员处理。"), "success")
             return redirect(url_for(".mine"))
     return render_template("backfill_requests/new.html", form=form, finder=finder, day=day,

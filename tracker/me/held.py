@@ -6,7 +6,8 @@ calendar feed, how many devices are signed in and how many activities are on rec
 and whom to ask for a correction. ``export`` is the download: everything held about
 the member, participation records included, as one JSON document — never the password
 hash nor any token (a session's or the feed's), which are credentials, not data about
-the person. Only the member's own rows are read: every query is keyed by their id.
+the person. ``contents`` is what stands in for the download inside WeChat, whose browser
+does not save files: the file's sections counted, the phone masked as on the page. Only the member's own rows are read: every query is keyed by their id.
 """
 from __future__ import annotations
 
@@ -93,6 +94,45 @@ def summary(member: Member) -> Held:
                 calendar_on=notify.calendar_token_hash is not None,
                 devices=devices or 0, activities=done or 0,
                 admins=[] if member.is_admin else correction_admins(member))
+
+
+@dataclass(frozen=True)
+class Contents:
+    """What the download holds, counted: the page WeChat's browser gets instead of the
+    file (``me.routes.data_json``). The counts are of the records ``export`` writes, each
+    kind by the same condition."""
+    member: Member
+    roll_history: int
+    participations: int
+    tasks_led: int
+    waitlist: int
+    backfill_requests: int
+    needs_claimed: int
+    messages: int
+    login_sessions: int
+    changes_to_account: int
+
+
+def _count(model, *where):
+    return select(func.count()).select_from(model).where(*where).scalar_subquery()
+
+
+def contents(member: Member) -> Contents:
+    """The download's sections and how many records each holds, in two statements (the
+    account with its stays, then every count in one): no record itself is read — a
+    preview, not the export (``export``, limited by EXPORT_LIMIT)."""
+    _load_account(member)
+    counts = db.session.execute(select(
+        _count(Assignment, Assignment.member_id == member.id),
+        _count(Task, Task.leader_id == member.id),
+        _count(WaitlistEntry, WaitlistEntry.member_id == member.id),
+        _count(BackfillRequest, BackfillRequest.member_id == member.id),
+        _count(Need, or_(Need.claimed_by_id == member.id, Need.fulfilled_by_id == member.id)),
+        _count(Outbox, Outbox.member_id == member.id),
+        _count(LoginSession, LoginSession.member_id == member.id),
+        _count(AuditEvent, AuditEvent.entity_type == Member.__tablename__,
+               AuditEvent.entity_id == member.id))).one()
+    return Contents(member, len(member.roll_history), *counts)
 
 
 # Times in Beijing time with the offset, as every page shows them (design: stored in

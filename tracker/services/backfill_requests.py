@@ -38,7 +38,7 @@ from ..models import (
 )
 from ..permissions import manages_community
 from ..timeutil import local_to_utc, local_today, to_local, utcnow
-from . import PermissionDenied, ServiceError, required_reason
+from . import PermissionDenied, ServiceError, ServiceErrors, required_reason
 from .activity_lock import lock_activity
 from .audit import record
 from .backfill import (
@@ -95,44 +95,76 @@ def _clean(text: str | None) -> str | None:
     return text or None
 
 
-def _check_request(member: Member, community: Community, data: RequestData) -> date:
-    if not works_in(member, community.id):
-        raise ServiceError(_l("您所在单位不在该社区开展共建，不能申请补录。"), field="community")
+# The request form's fields, in its order: the order its refusals are named in.
+FORM_FIELDS = ("community", "task", "service_date", "description", "hours", "note")
+
+
+def request_problems(member: Member, community: Community | None,
+                     data: RequestData) -> list[tuple[str, object]]:
+    """Every field the rules refuse, as (form field, message) in the form's order, the
+    first problem of each: a member on a phone learns the community, the date and the
+    hours at once, not one per submit (review walk3, #2; design invariant 4).
+    ``community`` None: not chosen — the form says so under its field — and the rest is
+    checked all the same."""
+    found: dict[str, object] = {}
+
+    def refuse(field: str, message) -> None:
+        found.setdefault(field, message)
+
+    if community is not None and not works_in(member, community.id):
+        refuse("community", _l("您所在单位不在该社区开展共建，不能申请补录。"))
     task = data.task
     if task is not None:
-        if task.community_id != community.id:
-            raise ServiceError(_l("所选任务不属于该社区。"), field="task")
-        if task.status == TaskStatus.cancelled:
-            raise ServiceError(_l("该任务已取消。"), field="task")
-        if task.ends_at > utcnow():
-            raise ServiceError(_l("该任务还没有结束，结束后才能申请补录。"), field="task")
-        if not is_requestable(task, member):
-            raise ServiceError(_l("您已在该任务中，请在“我的任务”中确认参与。"), field="task")
+        if community is not None and task.community_id != community.id:
+            refuse("task", _l("所选任务不属于该社区。"))
+        elif task.status == TaskStatus.cancelled:
+            refuse("task", _l("该任务已取消。"))
+        elif task.ends_at > utcnow():
+            refuse("task", _l("该任务还没有结束，结束后才能申请补录。"))
+        elif not is_requestable(task, member):
+            refuse("task", _l("您已在该任务中，请在“我的任务”中确认参与。"))
+        elif db.session.scalar(select(BackfillRequest.id).where(
+                BackfillRequest.member_id == member.id, BackfillRequest.task_id == task.id,
+                BackfillRequest.status == RequestStatus.pending)) is not None:
+            refuse("task", _l("您已为该任务提交过补录申请，正在等待处理。"))
+    # a task refused is the one problem of its day and length: they are the task's, not
+    # the member's to correct
+    task_refused = "task" in found
     day = task.service_date if task is not None else data.service_date
-    if day is None:
-        raise ServiceError(_l("请填写参加活动的日期。"), field="service_date")
     today = local_today()
-    if day > today:
-        raise ServiceError(_l("日期不能晚于今天。"), field="service_date")
-    if day < today - timedelta(days=REQUEST_DAYS_BACK):
-        raise ServiceError(_l("只能申请%(days)d天以内的补录，更早的活动请联系社区联络员。",
-                              days=REQUEST_DAYS_BACK), field="service_date")
+    if task_refused:
+        pass
+    elif day is None:
+        refuse("service_date", _l("请填写参加活动的日期。"))
+    elif day > today:
+        refuse("service_date", _l("日期不能晚于今天。"))
+    elif day < today - timedelta(days=REQUEST_DAYS_BACK):
+        refuse("service_date", _l("只能申请%(days)d天以内的补录，更早的活动请联系社区联络员。",
+                                  days=REQUEST_DAYS_BACK))
     if task is None and not _clean(data.description):
-        raise ServiceError(_l("没有选择任务时，请说明参加了什么活动。"), field="description")
+        refuse("description", _l("没有选择任务时，请说明参加了什么活动。"))
     for text, field in ((data.description, "description"), (data.note, "note")):
         if len((text or "").strip()) > NOTE_MAX:
-            raise ServiceError(_l("不能超过%(max)d个字。", max=NOTE_MAX), field=field)
+            refuse(field, _l("不能超过%(max)d个字。", max=NOTE_MAX))
     if data.minutes is None:
-        raise ServiceError(_l("请填写服务时长。"), field="hours")
-    if task is not None:
-        check_minutes(data.minutes, task)
+        refuse("hours", _l("请填写服务时长。"))
+    elif task_refused:
+        pass
+    elif task is not None:
+        try:
+            check_minutes(data.minutes, task)
+        except ServiceError as error:
+            refuse("hours", error.message)
     elif data.minutes <= 0 or data.minutes % MINUTE_STEP or data.minutes > MAX_MINUTES:
-        raise ServiceError(_l("服务时长须为0.5小时的整数倍，大于0且不超过24小时。"), field="hours")
-    if task is not None and db.session.scalar(select(BackfillRequest.id).where(
-            BackfillRequest.member_id == member.id, BackfillRequest.task_id == task.id,
-            BackfillRequest.status == RequestStatus.pending)) is not None:
-        raise ServiceError(_l("您已为该任务提交过补录申请，正在等待处理。"), field="task")
-    return day
+        refuse("hours", _l("服务时长须为0.5小时的整数倍，大于0且不超过24小时。"))
+    return [(field, found[field]) for field in FORM_FIELDS if field in found]
+
+
+def _check_request(member: Member, community: Community, data: RequestData) -> date:
+    found = request_problems(member, community, data)
+    if found:
+        raise ServiceErrors([ServiceError(message, field=field) for field, message in found])
+    return data.task.service_date if data.task is not None else data.service_date
 
 
 def ask_backfill(member: Member, community: Community, data: RequestData) -> BackfillRequest:

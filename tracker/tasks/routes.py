@@ -431,9 +431,9 @@ def report(task_id: int):
     else:
         del form.quantity
     if category.beneficiary_unit:
-        form.people_served.label.text = _("%(what)s（%(unit)s）",
-                                          what=beneficiary_label(category.beneficiary_unit),
-                                          unit=category.beneficiary_unit)
+        # the label names the unit already (受益人次, "Households helped"): adding the
+        # unit again read 「受益人次（人次）」, "People served (person-times) (人次)"
+        form.people_served.label.text = beneficiary_label(category.beneficiary_unit)
     else:
         del form.people_served
     # namesakes told apart as on the task page: ticking the wrong 陈艳 costs her the hours
