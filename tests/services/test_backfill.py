@@ -305,3 +305,21 @@ def test_times_that_are_refused_are_not_also_checked_against_now(world, people):
         recorded(world, data(people, ends_local=three_days_ago_at(8), note=""))
     assert [(e.field, str(e.message)) for e in refused.value.errors] == [
         ("ends_at", "结束时间必须晚于开始时间。"), ("note", "请填写情况说明。")]
+
+
+@pytest.mark.parametrize("figures, box", [(dict(quantity=-1, people_served=5), "quantity"),
+                                          (dict(quantity=3, people_served=-1), "people_served")])
+def test_a_negative_figure_is_refused_under_its_box(world, people, figures, box):
+    """「数量不能为负数」 is named under the box it was typed in, with the other
+    mistakes, by the 补录 as by the report form (``reviews.report_figures``)."""
+    from tracker.services import ServiceErrors
+
+    item = f.item(world.unit, world.community, f.category())  # counts 棵 and 人
+    db.session.commit()
+    before = task_count()
+    with pytest.raises(ServiceErrors) as refused:
+        with unit_of_work():
+            record_past_activity(world.liaison, item, data(people, note="", **figures))
+    assert [(e.field, str(e.message)) for e in refused.value.errors] == [
+        ("note", "请填写情况说明。"), (box, "数量不能为负数。")]
+    assert task_count() == before

@@ -401,3 +401,36 @@ def test_the_form_builds_what_it_records_as_the_task_form_does(app, world, five)
         # refused by the form's own validation (so the service still checks the rest)
         with pytest.raises(AssertionError, match="摸排问题第1行"):
             form_of(findings="火山，解放路")
+
+
+@pytest.mark.parametrize("box", ["people_served", "quantity"])
+def test_a_negative_figure_is_named_under_its_box_with_the_other_mistakes(client, login, world,
+                                                                          box):
+    """A negative 受益人数 or 完成数量 is the form's refusal; the read-only check of the
+    other fields then meets the service's own 「数量不能为负数」 (review36 #1: a 500)."""
+    item = f.item(world.unit, world.community, f.category(),  # counts 棵 and 人
+                  year=to_local(utcnow()).year)
+    db.session.commit()
+    login(world.liaison)
+    before = (task_count(), audit_count())
+    response = client.post("/manage/backfill", data=backfill_form(
+        world, resource_item=item.id, **{"quantity": "3", "people_served": "5", box: "-1"},
+        note=""))
+    page = text(response)
+    assert response.status_code == 200
+    assert "请输入0到" in page and "请填写情况说明。" in page
+    assert (task_count(), audit_count()) == before
+
+
+def test_a_problem_of_no_field_or_of_a_field_the_form_lacks_is_shown_at_the_top(app, world):
+    """What the service would refuse is never dropped on the read-only path: a message
+    of no field, or of a field the 补录 form has no box for (名额), goes at the top, as
+    it does when the service refuses the form (``attach_error``); said once."""
+    from tracker.manage.forms import BackfillForm
+    from tracker.services import name_problems
+
+    with app.test_request_context("/manage/backfill", method="POST"):
+        form = BackfillForm.for_members([])()
+        name_problems(form, [(None, "甲"), ("slots", "乙"), ("note", "丙"), (None, "甲")])
+        assert form.form_errors == ["甲", "乙"]
+        assert form.note.errors == ["丙"]

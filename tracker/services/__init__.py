@@ -49,12 +49,23 @@ def name_problems(form, found) -> None:
     """A form its own validators refused (an amount of 「abc」) also names what the
     service would refuse of its other fields (a date next year), so one submit names
     every mistake: each (field, message) of ``found`` goes under its field unless the
-    form already put an error there. The service still decides alone once the form
-    passes."""
+    form already put an error there. A message of no field, or of a field this form
+    does not have (the 补录 form has no 名额), goes at the top, as ``attach_error``
+    shows it when the service refuses: never dropped. The service still decides alone
+    once the form passes."""
     for name, message in found:
-        field = getattr(form, name, None)
-        if field is not None and not field.errors:
+        field = _field_of(form, name)
+        if field is None:
+            if message not in form.form_errors:
+                form.form_errors.append(message)
+        elif not field.errors:
             field.errors = [*field.errors, message]
+
+
+def _field_of(form, name: str | None):
+    """The form's field called ``name``; None for a message of no field, or of a field
+    the form does not have."""
+    return getattr(form, name, None) if name else None
 
 
 class PermissionDenied(ServiceError):
@@ -76,7 +87,7 @@ def attach_error(form, error: ServiceError) -> None:
     """Show a refused change on the form: under its field, or at the top (each of a
     ``ServiceErrors``)."""
     for one in getattr(error, "errors", None) or [error]:
-        field = getattr(form, one.field, None) if one.field else None
+        field = _field_of(form, one.field)
         if field is not None:
             field.errors = [*field.errors, one.message]
         else:

@@ -70,8 +70,9 @@ def report_figures(task: Task, data: ReportData) -> tuple[int, int]:
     if people is None:
         raise ServiceError(_l("请填写%(what)s。", what=beneficiary_label(
             category.beneficiary_unit)), field="people_served")
-    if quantity < 0 or people < 0:
-        raise ServiceError(_l("数量不能为负数。"))
+    if quantity < 0 or people < 0:  # named under the box it was typed in
+        raise ServiceError(_l("数量不能为负数。"),
+                           field="quantity" if quantity < 0 else "people_served")
     # Every path (the report form, 补录, the ledger import) comes through here: a
     # phone number pasted into 受益 must not become an official figure.
     for value, name in ((quantity, "quantity"), (people, "people_served")):
