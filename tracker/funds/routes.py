@@ -121,7 +121,7 @@ def add_entry(unit_id: int, community_id: int, year: int):
     if not form.validate_on_submit():
         # what the form refused, and what the service would refuse of the other fields
         name_problems(form, service.entry_problems(current_user, unit, community, year,
-                                                   **typed()))
+                                                   **typed(), lock=False))
     elif run_service(form, change):
         flash(_("支出已登记。"), "success")
         return redirect(url_for(".ledger", unit_id=unit.id, community_id=community.id, year=year))

@@ -39,7 +39,7 @@ def _name_problems(form, actor, items, candidates) -> None:
     item = next((i for i in items if i.id == form.resource_item.data), None)
     if item is not None:
         name_problems(form, backfill_problems(actor, item, form.typed_data(item, candidates),
-                                              hold=False))
+                                              hold=False, lock=False))
 
 
 @bp.route("/backfill", methods=["GET", "POST"])

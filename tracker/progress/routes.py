@@ -423,7 +423,7 @@ def hand_over(finding_id: int):
                                                 fm.handed_over_on.date),
         _("已登记移交。"), "hand_over",
         problems=lambda f, fm: finding_service.hand_over_problems(
-            f, _actor(), fm.handed_to.data, fm.handed_over_on.date))
+            f, _actor(), fm.handed_to.data, fm.handed_over_on.date, lock=False))
 
 
 @bp.post("/findings/<int:finding_id>/fix")

@@ -166,7 +166,7 @@ def _overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime,
 
 def refuse_overlap(member_ids: list[int], starts_at: datetime, ends_at: datetime, *,
                    other_than: int | None = None, field: str | None = None,
-                   same_activity: tuple[int, int] | None = None) -> None:
+                   same_activity: tuple[int, int] | None = None, lock: bool = True) -> None:
     """The same member on two overlapping activities is refused (``other_than``: the
     task being added to, which does not clash with itself). ``same_activity``
     (community id, category id): a member marked 缺席 on an overlapping activity of
@@ -178,9 +178,11 @@ def refuse_overlap(member_ids: list[int], starts_at: datetime, ends_at: datetime
     sees the first one's task. ``FOR NO KEY UPDATE`` leaves writes that merely name
     the member alone (a key-share lock); a claim of the member share-locks the row
     after its task's (``claims.hold_member``) and takes its turn. SQLite's writers take
-    turns anyway; it ignores the clause."""
-    db.session.execute(select(Member.id).where(Member.id.in_(member_ids))
-                       .order_by(Member.id).with_for_update(key_share=True))
+    turns anyway; it ignores the clause. ``lock=False``: a read-only check (the form's,
+    ``backfill_problems``), no lock and so no turn."""
+    if lock:
+        db.session.execute(select(Member.id).where(Member.id.in_(member_ids))
+                           .order_by(Member.id).with_for_update(key_share=True))
     clash = [(m, t, absent) for m, t, absent
              in _overlapping(member_ids, starts_at, ends_at, same_activity)
              if t.id != other_than]
@@ -198,13 +200,17 @@ def refuse_overlap(member_ids: list[int], starts_at: datetime, ends_at: datetime
 
 
 def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
-                      hold: bool = True) -> list[tuple[str, object]]:
+                      hold: bool = True, lock: bool = True) -> list[tuple[str, object]]:
     """Every field of a 补录 the rules refuse, as (form field, message): a 情况说明
     left empty is named with a month already 定稿 and a member of no partner unit, not
     one per submit. A rule that needs an earlier one to hold waits for it: times that
     are refused are not checked against now or the month, an activity's twin and the
     participants' overlaps are looked for only with its times (and participants)
-    accepted. ``hold``: as ``record_past_activity``'s."""
+    accepted. ``hold``: as ``record_past_activity``'s. ``lock=False``: the read-only
+    check of a form its own validators refused takes no row lock at all (not
+    ``closed_to``'s, not the participants'), so a mistyped form never makes a 定稿 or
+    another 补录 wait; the service checks again, locked. (Not ``hold``: the ledger
+    import records with ``hold=False`` and still needs ``refuse_overlap``'s locks.)"""
     found: list[tuple[str, object]] = []
 
     def check(rule, *args, **kwargs) -> bool:
@@ -237,7 +243,7 @@ def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
         if ends_at > utcnow():
             found.append(("ends_at", _l("补录的活动须已经结束：时间不能晚于现在。")))
             times_ok = False
-        elif closed := closed_to(actor, item.unit_id, item.community_id, day):
+        elif closed := closed_to(actor, item.unit_id, item.community_id, day, lock=lock):
             found.append(("starts_at", closed.say(
                 _l("%(month)s的月报已定稿，补录该月的活动须由单位管理员操作。",
                    month=lazy_month_name(day.year, day.month)),
@@ -248,7 +254,7 @@ def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
     elif len(data.note.strip()) > NOTE_MAX:
         found.append(("note", _l("情况说明不能超过%(max)s个字。", max=NOTE_MAX)))
     ids = [p.member.id for p in people]
-    people_ok = check(_check_participants, item, people, hold=hold)
+    people_ok = check(_check_participants, item, people, hold=hold and lock)
     if data.leader is None:
         found.append(("leader", _l("请从参加人员中选择组长。")))
     elif data.leader.id not in ids:
@@ -267,7 +273,7 @@ def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
                 when=to_local(twin.starts_at).strftime("%Y-%m-%d %H:%M"))))
     if times_ok and people_ok:
         check(refuse_overlap, ids, starts_at, ends_at, field="participants",
-              same_activity=(item.community_id, item.category_id))
+              same_activity=(item.community_id, item.category_id), lock=lock)
     return found
 
 

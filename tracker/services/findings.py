@@ -132,19 +132,21 @@ def _check_date(value: date | None, field: str) -> date:
 
 
 def _check_month_open(finding: Finding, actor: Member, on: date, field: str, message,
-                      year_message) -> None:
+                      year_message, *, lock: bool = True) -> None:
     """A step dated in a 已定稿 month (or year) changes that month's figures: an admin's
     to record. ``message`` names the month, ``year_message`` the year (``Closed.say``)."""
-    closed = closed_to(actor, finding.unit_id, finding.community_id, on)
+    closed = closed_to(actor, finding.unit_id, finding.community_id, on, lock=lock)
     if closed:
         raise ServiceError(closed.say(message, year_message), field=field)
 
 
 def hand_over_problems(finding: Finding, actor: Member, handed_to: str | None,
-                       on: date | None) -> list[tuple[str, object]]:
+                       on: date | None, *, lock: bool = True) -> list[tuple[str, object]]:
     """Every field of a 移交 the rules refuse, as (form field, message): an empty 移交给
     is named with a 移交日期 in the future, not on the next submit. The date's own
-    rules in order (a date in the future is not also checked against its month)."""
+    rules in order (a date in the future is not also checked against its month).
+    ``lock=False``: the read-only check of a form its own validators refused, which
+    must not make a 定稿 wait (``closed_to``'s); the service checks again, locked."""
     found: list[tuple[str, object]] = []
     handed_to = (handed_to or "").strip()
     if not handed_to:
@@ -160,7 +162,7 @@ def hand_over_problems(finding: Finding, actor: Member, handed_to: str | None,
             "%(month)s的月报已定稿，登记该月的移交须由单位管理员操作（或由单位管理员先重新打开"
             "该月的月报）。", month=lazy_month_name(on.year, on.month)), _l(
             "%(year)s年度总结已定稿，登记该年的移交须由单位管理员操作（或由单位管理员先重新打开"
-            "该年度总结）。", year=on.year))
+            "该年度总结）。", year=on.year), lock=lock)
     except ServiceError as refused:
         found.append((refused.field, refused.message))
     return found

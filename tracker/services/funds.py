@@ -109,10 +109,12 @@ def reversal_purpose(purpose: str, reason: str) -> str:
 
 def entry_problems(actor: Member, unit: Unit, community: Community, year: int, *,
                    entry_date: date | None, amount_fen: int | None, purpose: str | None,
-                   task: Task | None = None) -> list[tuple[str, object]]:
+                   task: Task | None = None, lock: bool = True) -> list[tuple[str, object]]:
     """Every field of an entry the rules refuse, as (form field, message) in the form's
     order: a date in another year is named with a wrong 用途 or 关联任务, not on the
-    next submit. A field left None (the form could not read it) is not checked."""
+    next submit. A field left None (the form could not read it) is not checked.
+    ``lock=False``: the read-only check of a form its own validators refused, which
+    must not make a 定稿 wait (``closed_to``'s); the service checks again, locked."""
     found: list[tuple[str, object]] = []
     if entry_date is not None:
         # one message for the date: a date of another year is not also checked
@@ -121,7 +123,7 @@ def entry_problems(actor: Member, unit: Unit, community: Community, year: int, *
             found.append(("entry_date", _l("日期须在%(year)s年内。", year=year)))
         elif entry_date > local_today():
             found.append(("entry_date", _l("日期不能晚于今天。")))
-        elif closed := closed_to(actor, unit.id, community.id, entry_date):
+        elif closed := closed_to(actor, unit.id, community.id, entry_date, lock=lock):
             found.append(("entry_date", closed_words(closed)))
     if amount_fen is not None and not 0 < amount_fen <= MAX_FEN:
         found.append(("amount", _l("金额必须大于0。")))
