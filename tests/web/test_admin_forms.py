@@ -507,3 +507,17 @@ def test_a_move_on_the_member_form_is_dated_and_the_page_lists_the_stays(client,
     assert "自何日起" in page and "在册记录" in page
     rows = re.findall(r"<tr><td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td></tr>", page)
     assert rows == [("县商务局", "最早记录起", "2020-03-01"), ("县财政局", "2020-03-02", "至今")]
+
+
+def test_own_admin_role_is_named_with_the_forms_own_refusals(client, world, admin):
+    """An admin emptying their own 姓名 and taking their own 管理员 role away is told
+    both on one submit (review36 #3): the page's check names the role as the service
+    would, not on the next submit."""
+    data = member_form(world, name="", phone=admin.phone, role="member")
+    response = client.post(f"/admin/members/{admin.id}/edit", data=data)
+    assert_refused(response, "请填写姓名。")
+    page = html.unescape(response.get_data(as_text=True))
+    assert '<p class="error" id="role-error1">不能取消自己的管理员角色。</p>' in page
+    assert "角色：不能取消自己的管理员角色。" in page  # in the summary of the page's errors
+    db.session.expire_all()
+    assert db.session.get(Member, admin.id).role == Role.admin

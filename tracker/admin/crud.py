@@ -69,7 +69,7 @@ def save_form(entity: Entity, form, record, fixed, change, done_message,
     elif request.method == "POST" and hasattr(form, "service_problems"):
         # what the service would refuse of the fields the form let pass: one submit
         # names every mistake
-        name_problems(form, form.service_problems())
+        name_problems(form, form.service_problems(current_user))
     return render_page(entity, form, record, fixed, **context())
 
 

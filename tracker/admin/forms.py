@@ -492,12 +492,13 @@ class MemberForm(AdminForm):
         self.unit_id.choices = _placeholder() + _options(Unit, unit_ids)
         self.community_ids.choices = _options(Community, community_ids)
 
-    def service_problems(self) -> list:
+    def service_problems(self, actor: Member) -> list:
         """What ``directory`` would refuse of the fields as typed (a 手机号 already
-        used, a 生效日期 in the future), named beside the form's own refusals. Read
-        only, without the merge with another's change: the service decides again,
-        under the member's lock, once the form passes."""
-        return d.member_problems(self.to_data(), self.record)
+        used, a 生效日期 in the future, ``actor``'s own 管理员 role taken away), named
+        beside the form's own refusals. Read only, without the merge with another's
+        change: the service decides again, under the member's lock, once the form
+        passes."""
+        return d.member_problems(self.to_data(), self.record, actor)
 
     @classmethod
     def initial(cls, record: Member) -> dict:

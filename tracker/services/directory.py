@@ -791,14 +791,19 @@ def copy_items_from_previous_year(actor: Member, to_year: int, *, unit_id: int |
 PHONE_TAKEN = _l("该手机号已被其他党员使用。")
 
 
-def member_problems(data: MemberData, member: Member | None) -> list[tuple[str, object]]:
+def member_problems(data: MemberData, member: Member | None,
+                    actor: Member | None = None) -> list[tuple[str, object]]:
     """Every field of the member form the rules refuse, as (form field, message) in the
     form's order: a 手机号 already used is named with a 社区联络员 given no community
-    and a 生效日期 in the future, not one per submit."""
+    and a 生效日期 in the future, not one per submit. ``actor``, the admin posting: an
+    admin taking their own 管理员 role away is named with the rest, as
+    ``update_member`` names it first."""
     data = _phone_read(data)
     if member is not None:  # an erased 手机号 left empty stays erased: not "required"
         data = _erased_phone_kept(member, data, None)
     found: list[tuple[str, object]] = []
+    if member is not None and actor is not None:
+        _own_admin_problem(member, actor, data, found)
     values = _member_values(data, member, found)
     if member is None:
         if data.roll_from is not None and data.roll_from > local_today():
@@ -806,6 +811,13 @@ def member_problems(data: MemberData, member: Member | None) -> list[tuple[str, 
     else:
         _roll_day_problem(member, data, values, found)
     return found
+
+
+def _own_admin_problem(member: Member, actor: Member, data: MemberData,
+                       found: list[tuple[str, object]]) -> None:
+    """An admin may not take their own 管理员 role away (no admin might be left)."""
+    if member.id == actor.id and data.role != Role.admin:
+        found.append(("role", _l("不能取消自己的管理员角色。")))
 
 
 def _roll_day_problem(member: Member, data: MemberData, values: dict,
@@ -1165,8 +1177,7 @@ def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
         raise MemberFormRefused(merge.refused, merge)
     data = merge.data
     found = []
-    if member.id == actor.id and data.role != Role.admin:
-        found.append(("role", _l("不能取消自己的管理员角色。")))
+    _own_admin_problem(member, actor, data, found)
     values = _member_values(data, member, found)
     if found:  # refused anyway: its 生效日期 is named too (``settle``'s check below)
         _roll_day_problem(member, data, values, found)
