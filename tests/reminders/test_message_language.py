@@ -35,7 +35,7 @@ from tracker.models import (
 )
 from tracker.reminders import kinds
 from tracker.reminders.job import run
-from tracker.timeutil import to_local
+from tracker.timeutil import local_today, to_local
 
 MORNING = local(0, 10)
 # Chinese characters and the full-width punctuation that goes with them (（）：，。“”)
@@ -226,6 +226,85 @@ def test_a_message_reads_in_the_language_of_the_page(app, client, login, town, m
         assert not CJK.search(_without(text, data)), text
     shown = [value for value in data if value in subject + body]
     assert shown, (subject, body)  # its data as typed, not translated away
+
+
+def _slot(days: int) -> str:
+    """A town task's time as the Chinese messages write it: 「2026-12-06 周日 09:00–11:00」."""
+    day = local_today() + timedelta(days=days)
+    return f"{day:%Y-%m-%d} 周{'一二三四五六日'[day.weekday()]} 09:00–11:00"
+
+
+def _day(days: int) -> str:
+    return f"{local_today() + timedelta(days=days):%Y-%m-%d}"
+
+
+# Each kind's Chinese (subject, body) as the kinds wrote it before its words were kept as
+# facts (git show 7d84fa6:tracker/reminders/kinds.py), written out: a change of wording
+# fails here, not only a change of how it is kept. ``at``: the time of the liaison's or
+# admin's act, read from the message (it is the clock's, not the town's).
+ZH = {
+    "tomorrow": lambda town, at: (
+        "明天的任务：明早清扫",
+        f"您认领的任务明天开始：明早清扫（{_slot(1)}，社区活动中心）。如不能参加，请在开始前取消认领。"),
+    "confirm_hours": lambda town, at: (
+        "请确认服务时长：楼道清理",
+        f"楼道清理（{_slot(-2)}） 已结束，请确认您的参与和服务时长。"),
+    "submit_report": lambda town, at: (
+        "请提交完成情况：未报告",
+        f"您是 未报告（{_slot(-3)}） 的组长，活动已结束2天，请提交完成情况。"),
+    "report_overdue": lambda town, at: (
+        "已结束4天未提交：逾期未报",
+        f"逾期未报（{_slot(-5)}） 已结束4天，组长{town.lee.name}尚未提交完成情况。"),
+    "returned": lambda town, at: (
+        "已退回请修改：退回的",
+        "退回的 的完成情况被退回，原因：缺少照片。请修改后重新提交。"),
+    "review_waiting": lambda town, at: (
+        "待审核已等待7天",
+        f"有1条完成情况提交已超过7天，等待审核：\n· 等了八天（{_day(-8)[5:]} 提交）"),
+    "cancelled": lambda town, at: (
+        "任务已取消：明早巡查",
+        f"您认领的任务已取消，不用再前往：明早巡查（{_slot(1)}，社区活动中心）。原因：场地临时不能使用。"),
+    "changed": lambda town, at: (
+        "任务时间地点有变：后天值守",
+        f"您认领的任务地点有变，现为：后天值守（{_slot(2)}，社区东门）。如不能参加，请在开始前取消认领。"),
+    "hours_corrected": lambda town, at: (
+        "服务时长已改正：楼道清扫",
+        f"社区联络员{town.liaison.name}于{at}将您在“楼道清扫”的服务时长由2.0小时改为1.5小时，"
+        "原因：提前离开。如有疑问，请联系社区联络员。"),
+    "voided": lambda town, at: (
+        "活动已作废：误录的活动",
+        f"社区联络员{town.liaison.name}于{at}作废了活动误录的活动（{_slot(-2)}），"
+        "您在该活动的2.0小时服务时长不再计入。原因：当天并未开展，误录。如有疑问，请联系社区联络员。"),
+    "waitlist_promoted": lambda town, at: (
+        "候补转正：候补转正的",
+        f"您候补的任务有了名额，已为您认领：候补转正的（{_slot(2)}，社区活动中心）。如不能参加，请在开始前取消认领。"),
+    "backfill_decided": lambda town, at: (
+        f"补录申请未采纳：{_day(-3)}",
+        f"您{_day(-3)}的补录申请未被采纳，理由：当天没有这项活动"),
+    "password_reset": lambda town, at: (
+        "已为您的账号生成重设密码链接",
+        f"单位管理员管理员王强于{at}为您的账号生成了重设登录密码的链接。如非本人申请，请立即联系单位管理员。"),
+}
+
+
+def test_every_kind_has_its_chinese_written_out():
+    assert set(ZH) == {kind.code for kind in kinds.KINDS}
+
+
+@pytest.mark.parametrize("made_due", MADE_DUE, ids=lambda made: made.__name__)
+def test_a_message_says_in_chinese_what_it_said_before_its_facts_were_kept(
+        app, client, login, town, made_due):
+    """Stored, sent on every channel and shown on the 消息 page in Chinese: the words
+    each kind wrote before remindlang, literally (review36 #4)."""
+    reader, _data, _english = made_due(app, town)
+    [inapp] = [row for row in rows(member_id=reader.id, channel=Channel.inapp)
+               if row.kind == made_due.__name__]
+    at = re.search(r"于(\d{4}-\d\d-\d\d \d\d:\d\d)", inapp.body)
+    expected = ZH[made_due.__name__](town, at and at.group(1))
+    for sent in rows(member_id=reader.id, kind=inapp.kind):
+        assert (sent.subject, sent.body) == expected
+    login(reader)
+    assert messages(client, "zh_CN") == [expected]
 
 
 def test_the_english_message_says_what_the_chinese_one_does(app, client, login, town):
