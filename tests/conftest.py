@@ -130,8 +130,10 @@ def app(_databases, _cached_app, app_config):
     The ``base`` snapshot is marked due, not put back here: the first connection the
     app's engine hands out puts it back (so does ``_databases.ensure_restored()``, and,
     at the latest, the start of the test's body: ``pytest_runtest_call`` below), unless
-    a build (``world``, ``cached_build``, …) puts its own snapshot back first — then the
-    test pays one switch, not two (tests/dbstate.py, docs/testing.md, session 35)."""
+    a build (``world``, ``cached_build``, …) with a fresh snapshot comes first — then
+    that snapshot is due instead, and a build on top of it takes its place again: the
+    test pays one restore, however many builds (tests/dbstate.py, docs/testing.md,
+    sessions 35 and 36)."""
     _databases.due(_cached_app, "base")
     app = _cached_app.app
     folder = _databases.test_folder()
@@ -304,6 +306,19 @@ def cached_build(app, _databases, _cached_app):
 def world(cached_build) -> World:
     """A small world, committed (built once per 30 s, see ``cached_build``)."""
     return cached_build("world", _build_world)
+
+
+@pytest.fixture
+def route_world(world, cached_build, route) -> World:
+    """The world with the permission-matrix row ``route``'s setup done on it
+    (tests/web/matrix.py, ``set_up``; ``route`` is the test's parameter). In the test's
+    set-up, not its body: the setup's snapshot then takes the world's place as the
+    restore due, and the test pays one restore instead of two (tests/dbstate.py, session
+    36); in the body the world would already have been put back."""
+    from tests.web.matrix import set_up
+
+    set_up(route, world, cached_build)
+    return world
 
 
 # The demo world, seeded, is kept for longer than the 30 s of other builds: six modules

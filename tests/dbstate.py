@@ -39,9 +39,11 @@ worker:
   database — the first connection any cached engine hands out (a pool ``checkout``
   listener), an explicit ``ensure_restored()``, and at the latest just before the
   test's body (tests/conftest.py, ``pytest_runtest_call``) — unless a build
-  (``built``: the world, October, …) puts its own snapshot back first: then the due
+  (``built``: the world, October, …) comes first with a fresh snapshot: then the due
   restore is dropped, and the database goes from the previous test's state straight to
-  the build's, one switch instead of two.
+  the build's, one switch instead of two. Since session 36 the build's snapshot is
+  itself marked due in the dropped one's place, so a build on top of it (a matrix
+  row's setup on the world) drops it in turn: whatever the builds, one restore a test.
 
 Nothing of a test survives into the next: every table a test (or anything it started)
 wrote is rewritten from a snapshot that no test can reach, and the sequences with it.
@@ -413,9 +415,12 @@ class WorkerDatabases:
         this test's session. Anything else written first: just ``build()``.
 
         With a restore due (nothing has touched the database since the ``app`` fixture
-        marked ``base`` due), the build starts from the due state: its snapshot, when
-        fresh, is put back straight over whatever the database holds and the due
-        restore is dropped; otherwise the due restore is carried out and the build runs.
+        marked ``base`` due, or since an earlier build of this test marked its own
+        snapshot due), the build starts from the due state: its snapshot, when fresh,
+        takes the due one's place — due in its turn, put back at the first use of the
+        database, or dropped for a build on top of it — so a build on a build (a matrix
+        row's setup on the world) costs one restore, not one per build. Otherwise the
+        due restore is carried out and the build runs.
         `max_age` defaults to SNAPSHOT_MAX_AGE (read at each call)."""
         if max_age is None:
             max_age = SNAPSHOT_MAX_AGE
@@ -425,7 +430,7 @@ class WorkerDatabases:
             snapshot = self.fresh(key, max_age)
             if snapshot is not None:
                 db.session.rollback()  # as below: nothing added but unflushed is kept
-                self.restore(cached, key)
+                self._due_instead(cached, key)
                 return _thaw(snapshot.data, {})
         self.ensure_restored()
         if self.state is None or self.writes != self.writes_at_state:
@@ -467,6 +472,23 @@ class WorkerDatabases:
                 # every test starts on new connections (none is out: the last test's
                 # session was removed); the file is written when the restore is done
                 cached.engine.dispose()
+
+    def _due_instead(self, cached: CachedApp, name: str) -> None:
+        """The snapshot `name` (a build's, taken on top of the state due now) becomes the
+        restore due, in place of the one due, which is dropped: `name` holds that state
+        and what the build added to it. Only while a restore is due on this app: nothing
+        has reached the database since it was marked (the first connection handed out
+        would have carried it out), so no connection of this test is out to read the
+        state in between. Why not at once: another build may follow (a matrix row's
+        setup on the world), and then only its snapshot needs putting back."""
+        with self._lock:
+            if self._due is None or self._due[0] is not cached:
+                # carried out meanwhile (a live server's thread): the build's state now
+                self.restore(cached, name)
+                return
+            self.counts["due_dropped"] += 1
+            self.counts["due"] += 1
+            self._due = (cached, name)
 
     def ensure_restored(self) -> None:
         """Carry out the restore marked due, if there is one. A fixture that lets

@@ -2,14 +2,16 @@
 tests/test_restore_isolation.py (the suite does not collect this module: no ``test_``
 prefix). Each test starts by reading the whole database — every table's rows and the
 sequences' positions — and checks it is exactly the state its fixtures promise (``base``,
-or the small world), whatever the test before it wrote, through the app or from another
+the small world, or a matrix row's setup on the world), whatever the test before it wrote, through the app or from another
 process; then it writes something of its own for the next test to not see.
 
 The ``app`` fixture only marks ``base`` due (tests/dbstate.py, session 35): these are the
 ways a test could otherwise see its predecessor's rows — a fixture reading or writing
 before any restore, a process started by a fixture or by the body, a build's snapshot put
 back over a database the last test wrote — and what each test pays (one restore, not two,
-for a world test)."""
+for a world test). Since session 36 a build's snapshot is due in its turn, and a build on
+top of it (a row's setup on the world, ``route_world``) takes its place: one restore for
+that test too, and the same ways to see the wrong rows, between the two builds."""
 from __future__ import annotations
 
 import os
@@ -21,6 +23,7 @@ from sqlalchemy import inspect
 
 from tests import dbstate
 from tests import factories as f
+from tests.web.matrix import Route
 from tracker.extensions import db
 from tracker.models import Member, Unit
 
@@ -170,6 +173,111 @@ def test_world_after_a_base_test(world, restored_since):
     _same_as_first("world")
     assert restored_since() == (1, 1)  # one switch, not base first and then the world
     _write_through_the_app()
+
+
+# ---------------------------------------------------------------- a build on a build
+
+def _a_unit_of_the_row(world) -> None:
+    """A permission-matrix row's setup: data of its own on top of the world."""
+    unit = f.unit("这一行的单位")
+    f.member(unit, name="这一行的人")
+    world.row_unit = unit
+
+
+@pytest.fixture
+def route():
+    """The matrix row the ``route_world`` fixture (conftest.py) sets the world up for,
+    as a matrix module's parameter gives it."""
+    return Route("main.index", "GET", lambda w: "/", {}, setup=_a_unit_of_the_row)
+
+
+def _same_as_the_first_row(world) -> None:
+    assert world.row_unit.name == "这一行的单位"  # the setup's objects, re-made
+    _same_as_first("row")  # (and the read transaction ended: the app's take the write lock)
+    assert len(SEEN["row"]["unit"]) == len(SEEN["world"]["unit"]) + 1  # the world's, the row's
+
+
+def test_a_row_on_the_world_first(route_world, restored_since):
+    _same_as_the_first_row(route_world)
+    assert restored_since() == (1, 0)  # the world (over the last world test's), then built
+    _write_through_the_app()
+
+
+def test_a_row_after_a_row_test_wrote(route_world, restored_since):
+    _same_as_the_first_row(route_world)
+    # the row's snapshot straight over the last row test's database: one restore and no
+    # switch — not the world first (a switch) and then the row over it (another)
+    assert restored_since() == (1, 0)
+    _in_another_process("UPDATE unit SET name = name || '（另一个进程改的）'")
+
+
+def test_a_row_after_another_process_wrote(route_world, restored_since):
+    _same_as_the_first_row(route_world)
+    assert restored_since() == (1, 0)
+    _write_through_the_app()
+
+
+def test_the_world_after_a_row_test(world, restored_since):
+    _same_as_first("world")
+    assert restored_since() == (1, 1)
+    _write_through_the_app()
+
+
+def test_a_row_after_a_world_test(route_world, restored_since):
+    _same_as_the_first_row(route_world)
+    assert restored_since() == (1, 1)  # from the world straight to the row
+    _in_another_process("INSERT INTO unit (name, sort_key, active) "
+                        "VALUES ('另一个进程的单位', 'x', true)")
+
+
+def test_base_after_a_row_test(app, restored_since):
+    _same_as_first("base")
+    assert restored_since() == (1, 1)
+    _write_through_the_app()
+
+
+def test_a_row_after_a_base_test(route_world, restored_since):
+    _same_as_the_first_row(route_world)
+    assert restored_since() == (1, 1)  # from the base straight to the row
+    _write_through_the_app()
+
+
+@pytest.fixture
+def read_before_the_row(world):
+    """What a fixture that reads through the app between the world and the row's setup
+    sees."""
+    return _content()
+
+
+def test_a_fixture_reading_between_the_world_and_the_row_sees_the_world(
+        read_before_the_row, route_world, restored_since):
+    assert read_before_the_row == SEEN["world"]
+    _same_as_the_first_row(route_world)
+    assert restored_since() == (2, 2)  # the world for that fixture, then the row's
+    _in_another_process("INSERT INTO unit (name, sort_key, active) "
+                        "VALUES ('另一个进程的单位', 'x', true)")
+
+
+@pytest.fixture
+def counted_before_the_row(world, _databases):
+    """A process a fixture starts between the world and the row's setup."""
+    _databases.ensure_restored()
+    return _count_elsewhere("unit")
+
+
+def test_a_process_a_fixture_starts_between_the_world_and_the_row_sees_the_world(
+        counted_before_the_row, route_world):
+    assert counted_before_the_row == len(SEEN["world"]["unit"])
+    _same_as_the_first_row(route_world)
+    _in_another_process("INSERT INTO unit (name, sort_key, active) "
+                        "VALUES ('另一个进程的单位', 'x', true)")
+
+
+def test_a_process_the_body_starts_sees_the_row(route_world):
+    # nothing touched the database before the body: the body's start put the row back
+    assert _count_elsewhere("unit") == len(SEEN["row"]["unit"])
+    assert _count_elsewhere("member") == len(SEEN["row"]["member"])
+    _same_as_the_first_row(route_world)
 
 
 # ---------------------------------------------------------------- before the body

@@ -18,7 +18,7 @@ from tests import factories as f
 from tests.residents.support import resident as make_resident
 from tests.residents.support import visit_task
 from tests.security.support import matrix_cases
-from tests.web.matrix import ACTORS, OK, set_up
+from tests.web.matrix import ACTORS, OK
 from tracker.extensions import db
 from tracker.models import AuditEvent, Resident, task_resident
 from tracker.timeutil import utcnow
@@ -653,7 +653,8 @@ ROUTES = matrix_cases()
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[f"{r.id or r.endpoint}-{r.method}" for r in ROUTES])
-def test_no_route_updates_or_deletes_audit_rows(client, world, login, cached_build, route):
+@pytest.mark.usefixtures("route_world")
+def test_no_route_updates_or_deletes_audit_rows(client, world, login, route):
     """Every route × method of the permission matrix (so every route of the app, see
     test_permission_coverage), as a visitor who may use it, with its form data: audit
     rows are only ever inserted."""
@@ -664,7 +665,6 @@ def test_no_route_updates_or_deletes_audit_rows(client, world, login, cached_bui
             changed.append(statement[:80])
 
     actor = next((a for a in ACTORS if route.expectation(a) == OK), "admin")
-    set_up(route, world, cached_build)
     if actor != "anonymous":
         login(getattr(world, actor))
     data = route.data(world) if callable(route.data) else route.data

@@ -19,7 +19,7 @@ from tests.security.support import (
     matrix_cases,
     writes,
 )
-from tests.web.matrix import ACTORS, set_up
+from tests.web.matrix import ACTORS
 from tracker.extensions import db
 
 GET_CASES = [route for route in matrix_cases() if route.method == "GET"]
@@ -76,10 +76,10 @@ def test_write_detector_can_fail(app):
 
 
 @pytest.mark.parametrize("route", GET_CASES, ids=[f"{r.id or r.endpoint}" for r in GET_CASES])
-def test_get_pages_change_nothing_and_have_no_inline_code(client, login, world, cached_build,
+@pytest.mark.usefixtures("route_world")
+def test_get_pages_change_nothing_and_have_no_inline_code(client, login, world,
                                                           route):
     """Every GET route of the permission matrix, as every kind of visitor."""
-    set_up(route, world, cached_build)
     db.session.commit()
     url = route.url(world)
     for actor in ACTORS:

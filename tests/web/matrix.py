@@ -98,8 +98,9 @@ def set_up(route: Route, world, cached_build=None) -> None:
     vars(world).update(cached_build(f"setup-{id(route.setup)}", build))
 
 
-def check(client, login, world, route: Route, actor: str, cached_build=None) -> None:
-    set_up(route, world, cached_build)
+def check(client, login, world, route: Route, actor: str) -> None:
+    """``route`` opened as ``actor`` answers as its row expects; ``world`` is the
+    ``route_world`` fixture's (conftest.py): the row's setup done already."""
     if actor != "anonymous":
         login(getattr(world, actor))
     url = route.url(world)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import tests.web as web_tests
-from tests.web.matrix import OK, set_up
+from tests.web.matrix import OK
 
 RAW_BUDGET = 30 * 1024
 GZIP_BUDGET = 8 * 1024
@@ -84,8 +84,8 @@ def test_gzip_settings_read_from_nginx():
 
 
 @pytest.mark.parametrize("route", member_pages(), ids=lambda r: r.id or r.endpoint)
-def test_member_first_load_within_budget(client, login, world, cached_build, route):
-    set_up(route, world, cached_build)
+@pytest.mark.usefixtures("route_world")
+def test_member_first_load_within_budget(client, login, world, route):
     login(world.member)
     url = route.url(world)
     weight = first_load(client, url, nginx_gzip_level())
@@ -156,13 +156,13 @@ def test_classes_are_read_from_the_sheets():
 @pytest.mark.parametrize(("actor", "route"),
                          [(a, r) for a in ("member", "leader") for r in pages_of(a)],
                          ids=lambda v: v if isinstance(v, str) else (v.id or v.endpoint))
-def test_a_members_page_links_every_sheet_its_classes_need(client, login, world, cached_build,
+@pytest.mark.usefixtures("route_world")
+def test_a_members_page_links_every_sheet_its_classes_need(client, login, world,
                                                           actor, route):
     """Review "merged29" #2: the 签到二维码 page a 组长 who is a member opens drew its QR
     856 px wide: `.qr-box` was only in staff.css, which members never get. Every class a
     member's (or a member 组长's) page uses that some stylesheet styles is styled by a
     sheet the page links."""
-    set_up(route, world, cached_build)
     login(getattr(world, actor))
     page = client.get(route.url(world))
     if page.status_code != 200 or page.mimetype != "text/html":

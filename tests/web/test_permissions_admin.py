@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from tests import factories as f
 from tests.audit import OF_WORK
-from tests.web.matrix import ACTORS, ADMIN_ONLY, Route, cases_for, check, set_up
+from tests.web.matrix import ACTORS, ADMIN_ONLY, Route, cases_for, check
 from tracker.extensions import db
 from tracker.models import (
     AuditEvent,
@@ -124,8 +124,8 @@ CASES = _rows()
 
 
 @pytest.mark.parametrize(**cases_for(CASES))
-def test_admin_permissions(client, login, world, cached_build, route, actor):
-    check(client, login, world, route, actor, cached_build)
+def test_admin_permissions(client, login, route_world, route, actor):
+    check(client, login, route_world, route, actor)
 
 
 def _fingerprint():
@@ -156,8 +156,8 @@ DENIED_ACTORS = [a for a in ACTORS if a not in ("admin",)]
 
 
 @pytest.mark.parametrize("route", POSTS, ids=[f"{r.endpoint}" for r in POSTS])
-def test_refused_posts_change_nothing(client, login, world, cached_build, route):
-    set_up(route, world, cached_build)
+@pytest.mark.usefixtures("route_world")
+def test_refused_posts_change_nothing(client, login, world, route):
     before = _fingerprint()
     for actor in DENIED_ACTORS:
         if actor == "anonymous":
@@ -172,9 +172,9 @@ def test_refused_posts_change_nothing(client, login, world, cached_build, route)
 
 
 @pytest.mark.parametrize("route", POSTS, ids=[f"{r.endpoint}" for r in POSTS])
-def test_admin_posts_do_change_something(client, login, world, cached_build, route):
+@pytest.mark.usefixtures("route_world")
+def test_admin_posts_do_change_something(client, login, world, route):
     """The other side of the test above: the same request as admin is not a no-op."""
-    set_up(route, world, cached_build)
     login(world.admin)
     before = _fingerprint()
     response = client.post(route.url(world), data=route.data(world) if callable(route.data) else route.data)

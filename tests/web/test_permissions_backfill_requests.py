@@ -67,5 +67,5 @@ CASES = [
 
 
 @pytest.mark.parametrize(**cases_for(CASES))
-def test_backfill_request_permissions(client, login, world, cached_build, route, actor):
-    check(client, login, world, route, actor, cached_build)
+def test_backfill_request_permissions(client, login, route_world, route, actor):
+    check(client, login, route_world, route, actor)

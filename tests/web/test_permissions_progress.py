@@ -71,8 +71,8 @@ CASES = [
 
 
 @pytest.mark.parametrize(**cases_for(CASES))
-def test_progress_permissions(client, login, world, cached_build, route, actor):
-    check(client, login, world, route, actor, cached_build)
+def test_progress_permissions(client, login, route_world, route, actor):
+    check(client, login, route_world, route, actor)
 
 
 def test_nothing_changes_when_denied(client, login, world):

@@ -96,8 +96,8 @@ CASES = [
 
 
 @pytest.mark.parametrize(**cases_for(CASES))
-def test_reminder_permissions(client, login, world, cached_build, route, actor):
-    check(client, login, world, route, actor, cached_build)
+def test_reminder_permissions(client, login, route_world, route, actor):
+    check(client, login, route_world, route, actor)
 
 
 def test_someone_elses_message_stays_unread(client, login, world):

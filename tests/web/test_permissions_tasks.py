@@ -106,8 +106,8 @@ CASES = [
 
 
 @pytest.mark.parametrize(**cases_for(CASES))
-def test_tasks_permissions(client, login, world, cached_build, route, actor):
-    check(client, login, world, route, actor, cached_build)
+def test_tasks_permissions(client, login, route_world, route, actor):
+    check(client, login, route_world, route, actor)
 
 
 def test_denied_actions_change_nothing(client, login, world):
