@@ -279,3 +279,80 @@ def test_a_month_signed_in_an_earlier_wording_is_not_promised_the_data_notice(
     assert f"这次合并还可能改变以下已定稿月报的数据：{named}。" in page
     month = text(client.get(f"/reports/?unit={world.unit.id}&month={day:%Y-%m}"))
     assert "定稿后系统更新，月报的写法有变化" in month and "定稿后数据有变化" not in month
+
+
+def test_a_signed_year_whose_figures_move_is_named_and_its_page_tells_it(client, world, admin):
+    """张叁 (B, a typo of 张三's name) worked on an approved activity of the unit on 8
+    March 2025 and on one still 待审核 on 8 April 2024; the unit's and 解放路社区's 年度总结
+    of 2025 and 2024 are 已定稿, none of their months. Moving B's approved work to 张三
+    changes the unit's 2025 official figures (B was on no roll, 张三 is: who of the
+    roll took part); moving work that waits for review changes nothing 2024 signed.
+    The community's 2025 counts one person either way (张三 did no work there), so its
+    document reads as signed. The message after the merge names the unit's 2025 年度总结
+    only, by the year page's own comparison, and the pages keep it: the unit's 2025
+    says 「定稿后数据有变化」, the others do not. No month is signed, so the
+    confirmation page names none and no year beside them."""
+    from datetime import date
+
+    from tests.rollups import builders as b
+    from tracker.models import ReportStatus, SummaryScope
+    from tracker.reports import annual_final
+
+    drop = f.member(world.unit, name="张叁", on_roll=False)
+    for day, status in ((date(2025, 3, 8), ReportStatus.approved),
+                        (date(2024, 4, 8), ReportStatus.submitted)):
+        item = f.item(world.unit, world.community, "environment_cleanup", year=day.year)
+        task = b.task_on(item, world.liaison, day, title="清理楼道")
+        b.join(task, drop, minutes=90)
+        b.report(task, world.liaison, status=status)
+        for scope in (SummaryScope(unit_id=world.unit.id),
+                      SummaryScope(community_id=world.community.id)):
+            annual_final.finalize_year(world.admin, scope, day.year)
+    db.session.commit()
+
+    page = text(client.get(f"/admin/members/{drop.id}/merge?keep={world.member.id}"))
+    assert "已定稿月报" not in page and "年度总结已定稿" not in page
+
+    response = confirm(client, world.member, drop)
+    page = text(client.get(response.headers["Location"]))
+    assert f"这次合并涉及已定稿的年度总结：{world.unit.name}2025年。" in page
+    assert "2024年" not in page and f"{world.community.name}2025年" not in page
+
+    for year, place, changed in ((2025, f"unit={world.unit.id}", True),
+                                 (2025, f"community={world.community.id}", False),
+                                 (2024, f"unit={world.unit.id}", False),
+                                 (2024, f"community={world.community.id}", False)):
+        shown = text(client.get(f"/reports/annual?{place}&year={year}"))
+        assert "已定稿" in shown, (place, year)
+        assert ("定稿后数据有变化" in shown) == changed, (place, year)
+
+
+def test_a_signed_year_is_named_beside_the_signed_months_it_holds(client, world, admin):
+    """As above, but 2025's March 月报 of the unit is 已定稿 too: the confirmation page
+    names that month, and beside it the unit's 2025 年度总结 that holds it; the message
+    after the merge names that year (the community's 2025 reads as signed)."""
+    from datetime import date
+
+    from tests.rollups import builders as b
+    from tracker.models import ReportStatus, SummaryScope
+    from tracker.reports import annual_final, final
+
+    drop = f.member(world.unit, name="张叁", on_roll=False)
+    day = date(2025, 3, 8)
+    item = f.item(world.unit, world.community, "environment_cleanup", year=day.year)
+    task = b.task_on(item, world.liaison, day, title="清理楼道")
+    b.join(task, drop, minutes=90)
+    b.report(task, world.liaison, status=ReportStatus.approved)
+    final.finalize(world.admin, SummaryScope(unit_id=world.unit.id), 2025, 3)
+    for scope in (SummaryScope(unit_id=world.unit.id),
+                  SummaryScope(community_id=world.community.id)):
+        annual_final.finalize_year(world.admin, scope, 2025)
+    db.session.commit()
+
+    page = text(client.get(f"/admin/members/{drop.id}/merge?keep={world.member.id}"))
+    assert f"合并会改变以下已定稿月报的当前数据：{world.unit.name}2025年3月。" in page
+    assert f"这些月份所在年度的年度总结已定稿：{world.unit.name}2025年。" in page
+
+    response = confirm(client, world.member, drop)
+    page = text(client.get(response.headers["Location"]))
+    assert f"这次合并涉及已定稿的年度总结：{world.unit.name}2025年。" in page

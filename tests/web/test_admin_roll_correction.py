@@ -275,3 +275,54 @@ def test_a_month_signed_in_an_earlier_wording_is_not_promised_the_data_notice(
             "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化") in page
     october = page_of(client.get(f"/reports/?unit={world.unit.id}&month=2022-10"))
     assert "月报的写法有变化" in october and "定稿后数据有变化" not in october
+
+
+def test_a_signed_year_whose_figures_move_is_named_and_its_page_tells_it(
+        client, login, world, moved):
+    """As the test above, with no month signed but both units' 年度总结 of 2022: 李四's
+    correction moves work that waits for review only, in no signed figure: it names no
+    year, and neither year's page says 「定稿后数据有变化」. 张三's approved work of 10
+    November then counts for 县商务局's members, not 县财政局's: 县财政局's year loses
+    it (本单位党员参与…人次, 按活动当日所在单位计), and the message names that year, whose
+    page then says 「定稿后数据有变化」. 县商务局's year prints its members' 人次 only where
+    they differ from its own activities' (as the 月报, so no rule tells before the change):
+    here its document reads as signed, so it is not named and its page says nothing."""
+    from tests.rollups import builders as b
+    from tracker.models import ReportStatus
+    from tracker.reports import annual_final
+
+    zhang, new = moved
+    li = db.session.get(Member, world.other_member.id)
+    directory.update_member(li, world.admin, directory.MemberData(
+        name=li.name, phone=li.phone, unit_id=new.id, role=li.role, branch=li.branch,
+        on_roll=True, roll_from=date(2022, 12, 1)))
+    item = f.item(world.unit, world.community, "environment_cleanup", year=2022)
+    for person, day, status in ((zhang, date(2022, 11, 10), ReportStatus.approved),
+                                (li, date(2022, 12, 10), ReportStatus.submitted)):
+        task = b.task_on(item, world.liaison, day, title="清理楼道")
+        b.join(task, person, minutes=90)
+        b.report(task, world.liaison, status=status)
+    for unit in (world.unit, new):
+        annual_final.finalize_year(world.admin, SummaryScope(unit_id=unit.id), 2022)
+    db.session.commit()
+    login(world.admin)
+
+    def correct(person, day: str) -> str:
+        return page_of(client.post(f"/admin/members/{person.id}/roll-date",
+                                   data={"roll-day": day, "roll-reason": "调动文件日期有误",
+                                         **shown(client, person.id)}, follow_redirects=True))
+
+    def year_pages() -> list[bool]:
+        return ["定稿后数据有变化" in page_of(
+            client.get(f"/reports/annual?unit={unit.id}&year=2022")) for unit in (world.unit, new)]
+
+    page = correct(li, "2022-12-20")
+    assert "已更正李四的在册变动日期：2022-12-01改为2022-12-20。" in page
+    assert "涉及已定稿" not in page
+    assert year_pages() == [False, False]
+
+    page = correct(zhang, "2022-11-20")
+    assert "已更正张三的在册变动日期：2022-11-01改为2022-11-20。" in page
+    assert "这次更正涉及已定稿的年度总结：县财政局2022年。" in page
+    assert "县商务局2022年" not in page and "已定稿的月报" not in page
+    assert year_pages() == [False, True]

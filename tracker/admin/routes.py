@@ -17,7 +17,7 @@ from ..extensions import db
 from ..formatting import hours
 from ..models import Category, Community, Member, ResourceItem, Role, Unit, Zone
 from ..permissions import admin_required
-from ..reports import final
+from ..reports import annual_final, final
 from ..reach import reach_of
 from ..timeutil import local_today
 from ..year_checklist import checklist_due
@@ -436,6 +436,11 @@ def member_roll_date(record_id: int):
         flash(_("这次更正还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
                 "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按更正后的数据"
                 "定稿，请重新打开该月月报后再次定稿。", months=_month_list(told.reworded)), "info")
+    years = annual_final.told_changed_years(roll.corrected_years(before, form.day.data))
+    if years:
+        flash(_("这次更正涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
+                "会提示“定稿后数据有变化”；如需按更正后的数据定稿，请重新打开该年度总结后再次定稿。",
+                years=_year_list(years)), "info")
     return redirect(url_for("admin.member_edit", record_id=member.id))
 
 
@@ -490,13 +495,24 @@ def _merge_page(drop: Member, keep: Member | None, form: MergeForm):
     return render_template("admin/member_merge.html", entity=MEMBERS, drop=drop, keep=keep,
                            pick=pick, preview=preview, refusal=refusal, form=form,
                            final_months=_month_list([m for m in months if m not in reworded]),
-                           reworded_months=_month_list(reworded))
+                           reworded_months=_month_list(reworded),
+                           final_years=_year_list(preview.years_of_months if months else []))
 
 
 def _month_list(months) -> str:
     """The 已定稿 months named: a unit's 月报 or a community's (``FinalMonth.name``)."""
     return _("、").join(_("%(unit)s%(year)d年%(month)d月", unit=m.name, year=m.year,
                          month=m.month) for m in months)
+
+
+def _year_list(years) -> str:
+    """The 已定稿 年度总结 named (``summary_notes.FinalYear``): a unit's, a unit's in one
+    community, or a community's own."""
+    return _("、").join(
+        _("%(unit)s在%(community)s%(year)d年", unit=y.unit_name, community=y.community_name,
+          year=y.year) if y.unit_name is not None and y.community_name is not None
+        else _("%(unit)s%(year)d年", unit=y.unit_name or y.community_name, year=y.year)
+        for y in years)
 
 
 @bp.get("/members/<int:record_id>/merge")
@@ -535,4 +551,9 @@ def member_merge_confirm(record_id: int, keep_id: int):
         flash(_("这次合并还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
                 "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按合并后的数据"
                 "定稿，请重新打开该月月报后再次定稿。", months=_month_list(told.reworded)), "info")
+    years = annual_final.told_changed_years(moved.final_years)  # as the year's page compares
+    if years:
+        flash(_("这次合并涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
+                "会提示“定稿后数据有变化”；如需按合并后的数据定稿，请重新打开该年度总结后再次定稿。",
+                years=_year_list(years)), "info")
     return redirect(url_for("admin.member_edit", record_id=keep.id))

@@ -10,18 +10,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import select
+
+from ..extensions import db
 from ..models import Member, SummaryScope, YearCopy, YearNote, year_copy_community
 from ..rollups.batch import Plan, built_once
-from ..services import year_notes
+from ..services import summary_notes, year_notes
 from .annual import build_annual
 from .annual_document import AnnualSummary
 from .final import (
+    changes,
     copies_plan,
     covered,
     keep_document,
     kept_of,
     places,
     reader_reach,
+    reworded,
     signed_copy,
 )
 
@@ -66,3 +71,20 @@ def kept_year_copy(scope: SummaryScope, year: int, copy_id: int,
     this year's or covers a community ``reader`` does not manage."""
     return kept_of(copies_plan(YearNote, YearCopy, year_copy_community, scope, reader,
                                year=year), YearCopy, copy_id)
+
+
+def told_changed_years(years) -> list[summary_notes.FinalYear]:
+    """Of these 已定稿 years (``summary_notes.final_years``), those whose 年度总结 page now
+    says 「定稿后数据有变化」: a signed document in force, in today's wording, that the live
+    one differs from (``final.changes``, the page's own comparison) — ``final.told_changed``
+    of a year. What an admin's change (更正日期, 合并账号) tells once it is made; a year
+    signed in an earlier wording, whose page says its wording changed, is not named."""
+    told = []
+    for year in years:
+        note = db.session.scalar(select(YearNote).where(
+            YearNote.scope_key == year.scope.key, YearNote.year == year.year))
+        copy = year_notes.current_year_copy(note)
+        if copy is not None and not reworded(copy) and changes(
+                copy, build_annual(year.year, **places(year.scope))):
+            told.append(year)
+    return told

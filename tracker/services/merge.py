@@ -140,6 +140,9 @@ class Preview:
     final_months: list[summary_notes.FinalMonth] = field(default_factory=list)
     final_community_months: list[summary_notes.FinalCommunityMonth] = field(
         default_factory=list)
+    # the 已定稿 年度总结 whose figures the merge may move (``_final_years``): the page
+    # after the merge names those whose page then says so
+    final_years: list[summary_notes.FinalYear] = field(default_factory=list)
 
     @property
     def all_final_months(self) -> list:
@@ -147,16 +150,28 @@ class Preview:
         return sorted([*self.final_months, *self.final_community_months],
                       key=lambda m: (m.year, m.month))
 
+    @property
+    def years_of_months(self) -> list[summary_notes.FinalYear]:
+        """The 已定稿 年度总结 that a month named lies in (the confirmation page names
+        them beside the months): a unit's month in the unit's years (whole, or in one
+        community), a community's own month in the community's own year."""
+        units = {(m.unit_id, m.year) for m in self.final_months}
+        communities = {(m.community_id, m.year) for m in self.final_community_months}
+        return [y for y in self.final_years
+                if ((y.unit_id, y.year) in units if y.unit_id is not None
+                    else (y.community_id, y.year) in communities)]
+
     def key(self) -> str:
         """What the page showed (``shown``): refused at the merge when it moved since —
-        B claimed a task, was assigned one, a 补录 named B, a month touched was 定稿 — so
-        nothing the admin did not see is merged."""
+        B claimed a task, was assigned one, a 补录 named B, a month touched was 定稿, or
+        the year one lies in — so nothing the admin did not see is merged."""
         return ",".join(str(n) for n in (
             self.keep.id, self.drop.id, self.participations, self.minutes, self.claims,
             self.check_ins, self.backfilled, self.waitlist, self.led, self.requests,
             self.needs, self.communities, self.residents, self.stays,
             *(f"{m.unit_id}-{m.year}-{m.month}" for m in self.final_months),
-            *(f"c{m.community_id}-{m.year}-{m.month}" for m in self.final_community_months)))
+            *(f"c{m.community_id}-{m.year}-{m.month}" for m in self.final_community_months),
+            *(f"y{y.scope.key}-{y.year}" for y in self.years_of_months)))
 
 
 def _refusal(keep: Member, drop: Member) -> str | None:
@@ -390,7 +405,30 @@ def preview(keep: Member, drop: Member) -> Preview:
             [*((a.task.community_id, a.task.service_date) for a in official),
              *((community, day) for _unit, community, day in led)])
         if not _community_taken_over(kept, m.community_id, m.year, m.month)]
+    shown.final_years = _final_years(keep, drop, [a.task.service_date for a in official],
+                                     [a.task.community_id for a in official], led)
     return shown
+
+
+def _final_years(keep: Member, drop: Member, done_days: list[date],
+                 done_communities: list[int], led: list[tuple[int, int, date]]
+                 ) -> list[summary_notes.FinalYear]:
+    """The 已定稿 年度总结 the merge may change — its months signed or not: those of the
+    units whose roll B's stays and work are counted on, and of the units and
+    communities of B's approved work and of the approved activities B led, from the
+    year of the first of them to this year (a roll is counted on every month's last
+    day). More than change: the page after the merge asks each whether it now differs
+    (``annual_final.told_changed_years``)."""
+    stays = _stays(drop)
+    starts = [since for since, _u, _unit in stays] + done_days + [day for _u, _c, day in led]
+    if not starts:
+        return []
+    first = max(min(starts), date(2000, 1, 1))
+    units = ({keep.unit_id, drop.unit_id} | {unit for _s, _u, unit in stays}
+             | {unit for unit, _c, _d in led})
+    communities = set(done_communities) | {community for _u, community, _d in led}
+    return summary_notes.final_years(units, communities,
+                                     range(first.year, local_today().year + 1))
 
 
 def _union_count(table, other: str, keep: Member, drop: Member) -> int:

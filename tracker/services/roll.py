@@ -280,6 +280,16 @@ def corrected_months(member: Member, change: Change, day: date) -> list:
     return named
 
 
+def corrected_years(change: Change, day: date) -> list:
+    """The 已定稿 年度总结 (``summary_notes.FinalYear``) of the units ``change`` is between
+    whose year holds one of the days between the two dates — its months signed or not:
+    those whose figures moving ``change`` to ``day`` may change. More than change: the
+    page after the correction asks each whether it now differs
+    (``annual_final.told_changed_years``)."""
+    first, last = min(day, change.day), max(day, change.day) - timedelta(days=1)
+    return summary_notes.final_years(change.unit_ids, (), range(first.year, last.year + 1))
+
+
 def _month_end(day: date) -> date:
     """The last day of ``day``'s month (the day a past month's roll is counted on)."""
     return date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1)

@@ -511,6 +511,45 @@ def final_community_months(places) -> list[FinalCommunityMonth]:
 
 
 @dataclass(frozen=True)
+class FinalYear:
+    """A 已定稿 年度总结 (``YearNote``): a unit's, a unit's in one community, or a
+    community's own (``unit_id`` None)."""
+
+    unit_id: int | None
+    community_id: int | None
+    unit_name: str | None
+    community_name: str | None
+    year: int
+
+    @property
+    def scope(self) -> SummaryScope:
+        return SummaryScope(self.unit_id, self.community_id)
+
+
+def final_years(unit_ids, community_ids, years) -> list[FinalYear]:
+    """The 已定稿 年度总结 of these years: of these units (the whole unit's, or the unit's
+    in one community) and these communities' own. What an admin's change of these
+    units' rolls or these communities' work in those years may make differ from its
+    signed document (``annual_final.told_changed_years`` asks which do)."""
+    unit_ids, community_ids, years = set(unit_ids), set(community_ids), set(years)
+    if not years or not (unit_ids or community_ids):
+        return []
+    rows = db.session.execute(
+        select(YearNote.unit_id, YearNote.community_id, YearNote.year, Unit.name,
+               Community.name.label("community_name"))
+        .outerjoin(Unit, Unit.id == YearNote.unit_id)
+        .outerjoin(Community, Community.id == YearNote.community_id)
+        .where(YearNote.finalized_at.is_not(None), YearNote.year.in_(sorted(years)),
+               or_(YearNote.unit_id.in_(sorted(unit_ids)),
+                   and_(YearNote.unit_id.is_(None),
+                        YearNote.community_id.in_(sorted(community_ids)))))
+        .order_by(YearNote.year, YearNote.unit_id.is_(None), Unit.sort_key, YearNote.unit_id,
+                  Community.sort_key, YearNote.community_id)).all()
+    return [FinalYear(row.unit_id, row.community_id, row.name, row.community_name, row.year)
+            for row in rows]
+
+
+@dataclass(frozen=True)
 class Closed:
     """Why a day is closed to one who is not an admin (``closed_to``): the 月报 of its
     month is 已定稿, or else (``by_year``) the 年度总结 of its year. Each refusal is
