@@ -285,10 +285,10 @@ def test_a_signed_year_whose_figures_move_is_named_and_its_page_tells_it(client,
     """张叁 (B, a typo of 张三's name) worked on an approved activity of the unit on 8
     March 2025 and on one still 待审核 on 8 April 2024; the unit's and 解放路社区's 年度总结
     of 2025 and 2024 are 已定稿, none of their months. Moving B's approved work to 张三
-    changes the unit's 2025 official figures (B was on no roll, 张三 is: who of the
-    roll took part); moving work that waits for review changes nothing 2024 signed.
-    The community's 2025 counts one person either way (张三 did no work there), so its
-    document reads as signed. The message after the merge names the unit's 2025 年度总结
+    changes the unit's 2025 official figures (the work now counts as that of 张三, who
+    is on the roll); moving work that waits for review changes nothing 2024 signed.
+    The community's own 2025 counts the work of every unit, no roll: its document reads
+    as signed either way. The message after the merge names the unit's 2025 年度总结
     only, by the year page's own comparison, and the pages keep it: the unit's 2025
     says 「定稿后数据有变化」, the others do not. No month is signed, so the
     confirmation page names none and no year beside them."""
