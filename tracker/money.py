@@ -20,6 +20,8 @@ _AMOUNT = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?$")
 # Before 万 any number of decimals is read (1.5万, 0.05万); the fen check refuses what
 # is finer than a fen.
 _WAN = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$")
+# Digits with separators and a decimal point, however placed: what a minus makes negative.
+_NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]*)?")
 # What the refusal says: the forms the field reads
 BAD_AMOUNT = _l("金额格式不正确，请填写数字，如 1500、1500.50、3,200.50 或 1.5万。")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
@@ -49,6 +51,10 @@ def parse_yuan(text: str | None, *, allow_zero: bool = False) -> int:
     if not raw:
         raise MoneyError(_l("请输入金额。"))
     if raw.startswith("-"):
+        # a minus before something that is no number at all (「-abc」) is not a
+        # negative amount: the format's message says what to type (review walk4, #4)
+        if not _NUMBER.fullmatch(raw[1:].strip()):
+            raise MoneyError(BAD_AMOUNT)
         raise MoneyError(_l("金额不能为负数；更正已记的支出请使用“冲销”。"))
     if wan:
         if not _WAN.fullmatch(raw):

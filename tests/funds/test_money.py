@@ -48,6 +48,9 @@ def test_point_one_plus_point_two_is_exactly_thirty_fen():
     ("３٠٠", "金额格式不正确"),
     ("1.٥", "金额格式不正确"),
     ("￥-5", "不能为负数"),
+    ("-3.333", "不能为负数"),
+    ("-abc", "金额格式不正确"),  # a minus before no number is not a negative amount
+    ("-", "金额格式不正确"),
     ("￥", "请输入金额"),
     ("$5", "金额格式不正确"),
 ])

@@ -7,7 +7,8 @@ and whom to ask for a correction. ``export`` is the download: everything held ab
 the member, participation records included, as one JSON document — never the password
 hash nor any token (a session's or the feed's), which are credentials, not data about
 the person. ``contents`` is what stands in for the download inside WeChat, whose browser
-does not save files: the file's sections counted, the phone masked as on the page. Only the member's own rows are read: every query is keyed by their id.
+does not save files: the file's sections counted, the phone masked as on the page. Only
+the member's own rows are read: every query is keyed by their id.
 """
 from __future__ import annotations
 
