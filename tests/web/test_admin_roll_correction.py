@@ -171,21 +171,12 @@ class TestWithCsrf:
         assert stays(zhang.id)[-1][1] == date(2022, 10, 20)
 
 
-def test_only_months_whose_official_figures_move_are_promised_the_notice(
-        client, login, world, moved):
-    """张三 (moved to 县财政局 from 1 November 2022) worked on an approved activity of
-    县商务局 on 10 November; 李四, moved there from 1 December, on one still 待审核 on 10
-    December. Both units' November and December are 已定稿. Each move is corrected to
-    the 20th: 张三's approved work of the 10th now counts for 县商务局, not 县财政局 — an
-    official figure of both units' November —, while 李四's waits for review and counts
-    in no signed figure, and both months' rolls (of their last day) stay as they were.
-    The message names November, not December, and the 月报 pages keep the promise both
-    ways: November's says 「定稿后数据有变化」, December's does not."""
-    from datetime import date
 
+def _approved_november_pending_december(world, moved):
+    """张三 (moved to 县财政局 from 1 November 2022) on an approved activity of 县商务局 on
+    10 November; 李四, moved there from 1 December, on one still 待审核 on 10 December."""
     from tests.rollups import builders as b
     from tracker.models import ReportStatus
-    from tracker.reports import final
 
     zhang, new = moved
     li = db.session.get(Member, world.other_member.id)
@@ -198,6 +189,22 @@ def test_only_months_whose_official_figures_move_are_promised_the_notice(
         task = b.task_on(item, world.liaison, day, title="清理楼道")
         b.join(task, person, minutes=90)
         b.report(task, world.liaison, status=status)
+    return zhang, li, new
+
+
+def test_only_months_whose_official_figures_move_are_promised_the_notice(
+        client, login, world, moved):
+    """张三 (moved to 县财政局 from 1 November 2022) worked on an approved activity of
+    县商务局 on 10 November; 李四, moved there from 1 December, on one still 待审核 on 10
+    December. Both units' November and December are 已定稿. Each move is corrected to
+    the 20th: 张三's approved work of the 10th now counts for 县商务局, not 县财政局 — an
+    official figure of both units' November —, while 李四's waits for review and counts
+    in no signed figure, and both months' rolls (of their last day) stay as they were.
+    The message names November, not December, and the 月报 pages keep the promise both
+    ways: November's says 「定稿后数据有变化」, December's does not."""
+    from tracker.reports import final
+
+    zhang, li, new = _approved_november_pending_december(world, moved)
     for unit in (world.unit, new):
         for month in (11, 12):
             final.finalize(world.admin, SummaryScope(unit_id=unit.id), 2022, month)
@@ -287,21 +294,9 @@ def test_a_signed_year_whose_figures_move_is_named_and_its_page_tells_it(
     page then says 「定稿后数据有变化」. 县商务局's year prints its members' 人次 only where
     they differ from its own activities' (as the 月报, so no rule tells before the change):
     here its document reads as signed, so it is not named and its page says nothing."""
-    from tests.rollups import builders as b
-    from tracker.models import ReportStatus
     from tracker.reports import annual_final
 
-    zhang, new = moved
-    li = db.session.get(Member, world.other_member.id)
-    directory.update_member(li, world.admin, directory.MemberData(
-        name=li.name, phone=li.phone, unit_id=new.id, role=li.role, branch=li.branch,
-        on_roll=True, roll_from=date(2022, 12, 1)))
-    item = f.item(world.unit, world.community, "environment_cleanup", year=2022)
-    for person, day, status in ((zhang, date(2022, 11, 10), ReportStatus.approved),
-                                (li, date(2022, 12, 10), ReportStatus.submitted)):
-        task = b.task_on(item, world.liaison, day, title="清理楼道")
-        b.join(task, person, minutes=90)
-        b.report(task, world.liaison, status=status)
+    zhang, li, new = _approved_november_pending_december(world, moved)
     for unit in (world.unit, new):
         annual_final.finalize_year(world.admin, SummaryScope(unit_id=unit.id), 2022)
     db.session.commit()
