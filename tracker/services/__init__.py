@@ -45,6 +45,18 @@ def refuse_all(found) -> None:
         raise ServiceErrors([ServiceError(message, field=name) for name, message in found])
 
 
+def collect(found: list, rule, *args, **kwargs) -> bool:
+    """Whether ``rule(*args, **kwargs)`` passed; its refusal, if any, is added to
+    ``found`` as (form field, message) instead of raised — how a ``*_problems``
+    function asks a rule that raises, and goes on to the next field."""
+    try:
+        rule(*args, **kwargs)
+    except ServiceError as refused:
+        found.append((refused.field, refused.message))
+        return False
+    return True
+
+
 def name_problems(form, found) -> None:
     """A form its own validators refused (an amount of 「abc」) also names what the
     service would refuse of its other fields (a date next year), so one submit names

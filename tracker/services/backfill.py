@@ -43,7 +43,7 @@ from ..models import (
 )
 from ..permissions import managed_community_ids, manages_community, manages_task
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
-from . import PermissionDenied, ServiceError, refuse_all
+from . import PermissionDenied, ServiceError, collect, refuse_all
 from .activity_lock import lock_activity
 from .audit import record
 from .claims import add_done_participation, check_minutes, held_active, task_span_minutes
@@ -212,16 +212,7 @@ def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
     another 补录 wait; the service checks again, locked. (Not ``hold``: the ledger
     import records with ``hold=False`` and still needs ``refuse_overlap``'s locks.)"""
     found: list[tuple[str, object]] = []
-
-    def check(rule, *args, **kwargs) -> bool:
-        try:
-            rule(*args, **kwargs)
-        except ServiceError as refused:
-            found.append((refused.field, refused.message))
-            return False
-        return True
-
-    item_ok = item.active and check(check_item_takes_activities, item)
+    item_ok = item.active and collect(found, check_item_takes_activities, item)
     if not item.active:
         found.append(("resource_item", _l("该资源清单项目已停用。")))
     if data.findings and not item.category.is_survey:
@@ -254,14 +245,14 @@ def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
     elif len(data.note.strip()) > NOTE_MAX:
         found.append(("note", _l("情况说明不能超过%(max)s个字。", max=NOTE_MAX)))
     ids = [p.member.id for p in people]
-    people_ok = check(_check_participants, item, people, hold=hold and lock)
+    people_ok = collect(found, _check_participants, item, people, hold=hold and lock)
     if data.leader is None:
         found.append(("leader", _l("请从参加人员中选择组长。")))
     elif data.leader.id not in ids:
         found.append(("leader", _l("组长须是参加人员之一。")))
     # what the activity will report: a 完成数量 missing is named with the rest (the
     # category's rule, ``reviews.report_figures``, read before there is a task)
-    check(report_figures, _Unwritten(item.category),
+    collect(found, report_figures, _Unwritten(item.category),
           ReportData(quantity=data.quantity, people_served=data.people_served, note=""))
     if item_ok and times_ok and not any(name == "title" for name, _message in details):
         twin = already_recorded(item, data.title, starts_at, ends_at)
@@ -272,7 +263,7 @@ def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
                 task=twin.title, id=twin.id,
                 when=to_local(twin.starts_at).strftime("%Y-%m-%d %H:%M"))))
     if times_ok and people_ok:
-        check(refuse_overlap, ids, starts_at, ends_at, field="participants",
+        collect(found, refuse_overlap, ids, starts_at, ends_at, field="participants",
               same_activity=(item.community_id, item.category_id), lock=lock)
     return found
 

@@ -37,7 +37,7 @@ from ..privacy import ERASED_PHONE_MARK, mask_phone
 from ..reference import CATEGORIES
 from ..security import record_id_or_none
 from ..timeutil import local_today
-from . import PermissionDenied, ServiceError, refuse_all, required_reason
+from . import PermissionDenied, ServiceError, collect, refuse_all, required_reason
 from . import roll, summary_notes
 from . import shown as shown_module
 from .audit import actor_first
@@ -829,10 +829,7 @@ def _roll_day_problem(member: Member, data: MemberData, values: dict,
     wanted = roll.roll_unit(member.active, values.get("on_roll", member.on_roll),
                             values["unit_id"])
     if roll.differs(member, wanted):
-        try:
-            roll.check_day(member, data.roll_from)
-        except ServiceError as refused:
-            found.append((refused.field, refused.message))
+        collect(found, roll.check_day, member, data.roll_from)
 
 
 def _member_values(data: MemberData, member: Member | None,

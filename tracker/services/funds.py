@@ -41,8 +41,7 @@ from ..reach import Reach
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError, refuse_all
 from .audit import record
-from . import summary_notes
-from .summary_notes import Closed, closed_to
+from .summary_notes import Closed, closed_in_year, closed_to
 
 PURPOSE_MAX = 200
 FIRST_YEAR = 2000
@@ -86,7 +85,7 @@ def ledger_closed(actor: Member, unit_id: int, community_id: int, year: int,
     for 登记支出, when the year's 年度总结 closes every month of it (None: some month is
     open, and the service answers for the date typed). No lock: the service asks again
     under it."""
-    months, whole_year = summary_notes.closed_in_year(actor, unit_id, community_id, year)
+    months, whole_year = closed_in_year(actor, unit_id, community_id, year)
     if not months and not whole_year:
         return {}, None
     # the month's own 定稿 named first, as ``closed_to`` does

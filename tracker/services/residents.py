@@ -31,7 +31,7 @@ from ..models import (
 from ..permissions import managed_community_ids, manages_community, may_report
 from ..phones import RESIDENT_PHONE_RE, normalise_contact
 from ..timeutil import iso_local, local_today, utcnow
-from . import PermissionDenied, ServiceError, refuse_all
+from . import PermissionDenied, ServiceError, collect, refuse_all
 from . import erasure, purging
 from . import shown as shown_module
 from .activity_lock import lock_activity
@@ -179,10 +179,7 @@ def _clean(data: ResidentData, community_id: int) -> ResidentData:
     found = resident_problems(data)
     if found:
         _hold_paired(data.paired_ids)
-        try:
-            _paired_members(community_id, data.paired_ids)
-        except ServiceError as refused:
-            found.append((refused.field, refused.message))
+        collect(found, _paired_members, community_id, data.paired_ids)
     refuse_all(found)
     return data
 

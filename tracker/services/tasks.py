@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..permissions import manages_community, manages_task
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
-from . import PermissionDenied, ServiceError, refuse_all, required_reason
+from . import PermissionDenied, ServiceError, collect, refuse_all, required_reason
 from . import shown as shown_module
 from .activity_lock import lock_activity
 from .audit import record
@@ -114,11 +114,8 @@ def detail_problems(data: TaskDetails) -> list[tuple[str, object]]:
         found.append(("beneficiary", _l("不能超过%(max)d个字。", max=BENEFICIARY_MAX)))
     if len((data.description or "").strip()) > DESCRIPTION_MAX:
         found.append(("description", _l("不能超过%(max)d个字。", max=DESCRIPTION_MAX)))
-    try:
-        if data.starts_local is not None and data.ends_local is not None:  # (the form's)
-            check_times(data.starts_local, data.ends_local)
-    except ServiceError as refused:
-        found.append((refused.field, refused.message))
+    if data.starts_local is not None and data.ends_local is not None:  # (the form's)
+        collect(found, check_times, data.starts_local, data.ends_local)
     if isinstance(data.slots, bool) or not isinstance(data.slots, int) \
             or not 1 <= data.slots <= MAX_SLOTS:
         found.append(("slots", _l("名额须为1到%(max)d之间的整数。", max=MAX_SLOTS)))
@@ -488,28 +485,21 @@ def edit_problems(task: Task, data: TaskDetails) -> list[tuple[str, object]]:
     refused by ``detail_problems`` (or unread, None) are not checked further; the 名额's
     conditional UPDATE still decides under the lock."""
     found: list[tuple[str, object]] = []
-
-    def check(rule, *args) -> None:
-        try:
-            rule(*args)
-        except ServiceError as refused:
-            found.append((refused.field, refused.message))
-
     if isinstance(data.slots, int) and not isinstance(data.slots, bool) \
             and 1 <= data.slots < task.taken:
         found.append(("slots", _l("名额不能少于已认领的人数（%(n)d人）。", n=task.taken)))
-    if data.starts_local is None or data.ends_local is None or \
-            data.ends_local <= data.starts_local or data.ends_local - data.starts_local > MAX_DURATION:
+    if data.starts_local is None or data.ends_local is None or not collect(
+            [], check_times, data.starts_local, data.ends_local):  # (named by detail_problems)
         return found
     starts_at = _same_minute(task.starts_at, local_to_utc(data.starts_local))
     ends_at = _same_minute(task.ends_at, local_to_utc(data.ends_local))
     if starts_at != task.starts_at:
-        check(check_start_window, data.starts_local)
+        collect(found, check_start_window, data.starts_local)
     if (starts_at, ends_at) != (task.starts_at, task.ends_at):
-        check(_check_done_work_fits, task, starts_at, ends_at)
+        collect(found, _check_done_work_fits, task, starts_at, ends_at)
     day = local_date(starts_at)
     if day != task.service_date:
-        check(_check_findings_move, task, day)
+        collect(found, _check_findings_move, task, day)
     return found
 
 
