@@ -87,7 +87,7 @@ from .reports.final import finalize
 from .services.summary_notes import save_notes
 from .services.tasks import TaskData, cancel_task, create_tasks, move_onto_year_items
 from .services.year_notes import save_year_notes
-from .timeutil import local_to_utc, local_today, utcnow
+from .timeutil import local_to_utc, local_today, month_bounds, utcnow
 
 # bandit B105: the demo world only (seed-demo)
 DEMO_PASSWORD = "demo1234"  # nosec B105
@@ -463,7 +463,7 @@ def _more_visits(world: DemoWorld, today: date) -> None:
     turn, served = 0, dict.fromkeys(VISIT_KINDS, 0)
     month = _first_day(today)
     while month < today:
-        end = min(_next_month(month), today) - timedelta(days=1)
+        end = min(month_bounds(month.year, month.month)[1], today) - timedelta(days=1)
         for j, code in enumerate(VISIT_KINDS):
             key = (PAIRED, None, code)
             taken = _visit_days(world, code, month, end)
@@ -486,11 +486,7 @@ def _more_visits(world: DemoWorld, today: date) -> None:
                                                               set()))
                 approve_report(report, world.liaison)
                 _as_if_on_time(report, task)
-        month = _next_month(month)
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        month = month_bounds(month.year, month.month)[1]
 
 
 def _visit_days(world: DemoWorld, code: str, start: date, end: date) -> dict:
@@ -886,7 +882,7 @@ def _last_year(world: DemoWorld, today: date, rng: random.Random) -> None:
             break
         for j, code in enumerate(VISIT_KINDS):
             key = (PAIRED, None, code)
-            end = _next_month(start) - timedelta(days=1)
+            end = month_bounds(start.year, start.month)[1] - timedelta(days=1)
             have = _visit_days(world, code, start, end)
             for day in _spread(start, end, have["all"], VISITS_A_MONTH - len(have["approved"]),
                                j, avoid=busy):

@@ -43,7 +43,7 @@ from ..models import (
 from ..models.people import liaison_community
 from ..models.residents import resident_member
 from ..models.waitlist import WaitStatus
-from ..timeutil import local_today
+from ..timeutil import local_today, month_bounds
 from . import PermissionDenied, ServiceError, roll, summary_notes
 from .audit import record as audit
 # with the writes that refuse a merged account (``claims``): they cannot import this module
@@ -266,7 +266,7 @@ def _on_roll_at(stays: list[tuple[date, date, int]], day: date) -> bool:
 def _roll_day(year: int, month: int) -> date:
     """The day a month's roll is counted on: its last (``coverage.roll_day``; a 已定稿
     month has ended)."""
-    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return month_bounds(year, month)[1] - timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -317,6 +317,21 @@ def _community_taken_over(a: _Kept, community_id: int, year: int, month: int) ->
             and not any((c, y, m) == (community_id, year, month) for _u, c, y, m in a.led))
 
 
+def _first_moved(drop: Member, done_days: list[date],
+                 led: list[tuple[int, int, date]]) -> date | None:
+    """The first day whose figures the merge may move: of B's stays, B's approved work
+    (``done_days``) and the approved activities B led (``led``), not before 2000; None
+    when B has none of them."""
+    starts = [since for since, _u, _unit in _stays(drop)] + done_days + [day for _u, _c, day in led]
+    return max(min(starts), date(2000, 1, 1)) if starts else None
+
+
+def _roll_units(keep: Member, drop: Member) -> set[int]:
+    """The units whose roll B's work and stays are counted on: A's, B's and every unit
+    of B's stays."""
+    return {keep.unit_id, drop.unit_id} | {unit for _s, _u, unit in _stays(drop)}
+
+
 def _final_months(keep: Member, drop: Member, done_days: list[date],
                   led: list[tuple[int, int, date]], kept: _Kept) -> list:
     """The 已定稿 months whose official figures or words the merge changes: those in
@@ -328,14 +343,12 @@ def _final_months(keep: Member, drop: Member, done_days: list[date],
     moving it changes nothing the page compares, and names no month.
     ``done_days``: the days of B's approved work; ``led``: (unit id, community id, day)
     of the approved activities B led."""
-    stays = _stays(drop)
-    starts = [since for since, _u, _unit in stays] + done_days + [day for _u, _c, day in led]
-    if not starts:
+    first = _first_moved(drop, done_days, led)
+    if first is None:
         return []
-    # the units whose roll B's work and stays are counted on; a unit of an activity B
-    # only led is named for that activity's month alone
-    rolls = {keep.unit_id, drop.unit_id} | {unit for _s, _u, unit in stays}
-    first = max(min(starts), date(2000, 1, 1))
+    stays = _stays(drop)
+    # a unit of an activity B only led is named for that activity's month alone
+    rolls = _roll_units(keep, drop)
     worked = {(day.year, day.month) for day in done_days}
     led_months = {(unit, day.year, day.month) for unit, _c, day in led}
     months = []
@@ -419,13 +432,10 @@ def _final_years(keep: Member, drop: Member, done_days: list[date],
     year of the first of them to this year (a roll is counted on every month's last
     day). More than change: the page after the merge asks each whether it now differs
     (``annual_final.told_changed_years``)."""
-    stays = _stays(drop)
-    starts = [since for since, _u, _unit in stays] + done_days + [day for _u, _c, day in led]
-    if not starts:
+    first = _first_moved(drop, done_days, led)
+    if first is None:
         return []
-    first = max(min(starts), date(2000, 1, 1))
-    units = ({keep.unit_id, drop.unit_id} | {unit for _s, _u, unit in stays}
-             | {unit for unit, _c, _d in led})
+    units = _roll_units(keep, drop) | {unit for unit, _c, _d in led}
     communities = set(done_communities) | {community for _u, community, _d in led}
     return summary_notes.final_years(units, communities,
                                      range(first.year, local_today().year + 1))
