@@ -10,6 +10,7 @@ from tracker import timeutil
 from tracker.formatting import (
     amount,
     hours,
+    in_unit_order,
     pending_sentence,
     per_unit,
     percent,
@@ -41,6 +42,15 @@ def test_money_and_counts():
     assert yuan(1_000_000) == "10,000.00" and yuan(652_100) == "6,521.00"
     assert amount(58, "人次") == "58人次" and amount(3, None) == "3"
     assert per_unit([(132, "处"), (0, "个"), (5, "户")]) == "132处、5户"
+
+
+def test_a_total_lists_its_units_in_the_declared_order():
+    # the closed units as declared (场, 次; 人次, 户, 人), a unit's visits after it; a
+    # unit an admin typed after them all, in the order given (docs/design.md, "Categories")
+    given = [(5, "户次"), (2, "棵"), (4, "人"), (5, "人次"), (1, "处"), (3, "户"), (2, "次"),
+             (1, "场")]
+    assert in_unit_order(given) == [(1, "场"), (2, "次"), (5, "人次"), (3, "户"), (5, "户次"),
+                                    (4, "人"), (2, "棵"), (1, "处")]
 
 
 @pytest.mark.parametrize("unit, measure, written", [

@@ -173,10 +173,27 @@ def amount(value, unit: str | None) -> str:
     return f"{value}{unit or ''}"
 
 
+# The one order a total of several units lists them in, whatever categories the period
+# has work in (附表2's 合计 read 「41人次、4户次」 one month and 「5户次、5人次」 the next when
+# the units came in the order of the first category with a figure): the closed units as
+# they are declared (``directory.ACTIVITY_UNITS``: 场, 次; ``BENEFICIARY_UNITS``: 人次,
+# 户, 人 — the order of the reference categories), a unit's visits (户次) right after it;
+# 人 summed as 人次 is counted with the 人次 already first. Any other unit (a quantity's,
+# typed by an admin) comes after them, in the order given (docs/design.md, "Categories").
+UNIT_ORDER = ("场", "次", "人次", "户", "户次", "人")
+
+
+def in_unit_order(amounts: Iterable) -> list:
+    """(value, unit) pairs of one total in ``UNIT_ORDER`` (the rest after, as given)."""
+    rank = {unit: place for place, unit in enumerate(UNIT_ORDER)}
+    return sorted(amounts, key=lambda pair: rank.get(pair[1], len(UNIT_ORDER)))
+
+
 def per_unit(amounts: Iterable) -> str:
     """Figures of different units side by side, never added: '132处、9个' ('' if none).
-    ``amounts`` are (value, unit) pairs, already summed per unit; joined in the reader's
-    language ('3 sessions, 17 times' on an English page; a document is Chinese)."""
+    ``amounts`` are (value, unit) pairs, already summed per unit and in ``UNIT_ORDER``
+    (``rollups.figures.per_unit``); joined in the reader's language ('3 sessions, 17
+    times' on an English page; a document is Chinese)."""
     return _("、").join(amount(value, unit) for value, unit in amounts if value)
 
 

@@ -72,10 +72,13 @@ WORDINGS[7] = WORDINGS[6]
 # 8: a sum of 受益 in 户 or 人 whose activities all name their 服务对象 gives the distinct
 # households / people (「3户（6户次）」) — October 2022's activities name none: as in 7
 WORDINGS[8] = WORDINGS[7]
+# 9: a total lists its units in one fixed order (人次 before 户次, 场 before 次) — October
+# 2022's came in that order already: as in 8
+WORDINGS[9] = WORDINGS[8]
 # The wordings whose change does not show in October 2022's documents (each is worded as
 # the one before it there): October reading as one of these, or as the wording just
 # before a run of them, is not a change reverted.
-ALIKE_IN_OCTOBER = {2, 4, 6, 7, 8}
+ALIKE_IN_OCTOBER = {2, 4, 6, 7, 8, 9}
 
 BUMP = ("the 月报's wording changed: bump WORDING_VERSION in tracker/reports/wording.py "
         "and add the new digests under the new version here (signed months then say their "
@@ -133,6 +136,8 @@ ANNUAL_WORDINGS = {
 # 8: the distinct households / people of a sum whose activities all name them — the
 # 2022 year's name none: it reads as in 7
 ANNUAL_WORDINGS[8] = ANNUAL_WORDINGS[7]
+# 9: the units of a total in one fixed order — the 2022 year's already were: as in 8
+ANNUAL_WORDINGS[9] = ANNUAL_WORDINGS[8]
 
 
 def test_a_change_of_the_annual_wording_bumps_the_wording_version():

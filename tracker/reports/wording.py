@@ -32,7 +32,7 @@ takes them out of both copies before comparing, recognising them by their words:
 copy kept with the old words would keep them, and differ from the live document.
 """
 
-WORDING_VERSION = 8
+WORDING_VERSION = 9
 # 1: the wording of the first copies that recorded it
 # 2: the 附表“责任区进展” counts an admin's own “双创” category (its 人次; its 完成数量 in a
 #    column 「其他“双创”工作」 in a month with such work)
@@ -62,6 +62,11 @@ WORDING_VERSION = 8
 #    (「结对帮扶困难群众3户（6户次）」), in the text and 分类统计 of both documents; a sum
 #    with an activity that does not reads as in 7 (October 2022 and the 2022 年度总结,
 #    whose activities name no 服务对象)
+# 9: a total of several units lists them in one fixed order (``formatting.UNIT_ORDER``:
+#    场, 次; 人次, 户, 户次, 人), not in the order of the first category with work in each:
+#    附表2's (分类统计's) 合计 reads 「5人次、5户次」 in a month whose 人次 are elders
+#    visited, not 「5户次、5人次」, and its activities 「1场、2次」; the 年度总结's 分月统计
+#    too. October 2022 and the 2022 年度总结 read as in 8 (their units came in that order)
 
 # The versions whose change left a document's words as they were (the other document's
 # alone changed): tests/reports/test_wording_version.py checks them against its digests.

@@ -24,7 +24,7 @@ from ..models import (
     ReportStatus,
     Section,
 )
-from ..formatting import served_unit
+from ..formatting import in_unit_order, served_unit
 from . import kept
 from .batch import Plan, built_once, gather, plan, run
 from .categories import CategoryRow, categories, categories_plan  # noqa: F401
@@ -210,10 +210,12 @@ UNIT_OF = {"activities": "activity_unit", "quantity": "quantity_unit",
 
 def per_unit(rows: list[CategoryFigures], figure: str) -> list[tuple[int, str]]:
     """The ``figure`` ("activities", "quantity" or "people_served") of category rows,
-    summed per unit, never across units: [(132, "处"), (9, "个")], units in category
-    order, zeros left out. Activities go by their category's word, 次 when it has none:
-    [(3, "场"), (6, "次")], the one total of activities of every view (docs/design.md,
-    "Categories": never 场 and 次 added); 受益 in 户 / 人 of 2+ activities: ``served_unit``."""
+    summed per unit, never across units: [(132, "处"), (9, "个")], zeros left out, the
+    units in the one order every total lists them in (``formatting.UNIT_ORDER``: 人次
+    before 户次 whichever category has work; any other unit after, in category order).
+    Activities go by their category's word, 次 when it has none: [(3, "场"), (6, "次")],
+    the one total of activities of every view (docs/design.md, "Categories": never 场
+    and 次 added); 受益 in 户 / 人 of 2+ activities: ``served_unit``."""
     sums: dict[str, int] = {}
     activities: dict[str, int] = {}
     for row in rows:
@@ -225,7 +227,7 @@ def per_unit(rows: list[CategoryFigures], figure: str) -> list[tuple[int, str]]:
     for unit, value in sums.items():
         shown = served_unit(unit, activities[unit]) if figure == "people_served" else unit
         merged[shown] = merged.get(shown, 0) + value
-    return [(value, unit) for unit, value in merged.items()]
+    return in_unit_order((value, unit) for unit, value in merged.items())
 
 
 @dataclass(frozen=True)
