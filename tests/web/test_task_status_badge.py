@@ -16,7 +16,10 @@ from sqlalchemy import select
 
 from tests import factories as f
 
+from tracker import templating
 from tracker.extensions import db
+from tracker.manage import task_page
+from tracker.manage import tasks as manage_tasks
 from tracker.manage.queries import TaskFilter, tasks_page
 from tracker.models import Task, TaskStatus
 from tracker.templating import task_status_label
@@ -111,3 +114,36 @@ def test_the_badge_and_the_filter_agree_at_the_instant_a_task_ends(world, offset
 
     assert listed_under(TaskStatus.closed) == (word == "已结束")
     assert listed_under(TaskStatus.open) == (word == "进行中")
+
+
+def _ending_between_two_readings(world, monkeypatch, view_module) -> Task:
+    """A task that ends between two readings of the clock: the view's (a second before its
+    end) and any later one (a badge reading the clock for itself: a second after)."""
+    task = f.task(world.item, world.liaison, title="正在结束",
+                  starts_at=datetime(2026, 12, 5, 1, 0, tzinfo=timezone.utc))
+    db.session.commit()
+    monkeypatch.setattr(view_module, "utcnow", lambda: task.ends_at - timedelta(seconds=1))
+    monkeypatch.setattr(templating, "utcnow", lambda: task.ends_at + timedelta(seconds=1))
+    return task
+
+
+def test_the_task_list_badges_its_cards_at_the_instant_it_filtered_them(
+        client, login, world, monkeypatch):
+    """The task list reads the clock once: the 状态 filter and every card's badge read the
+    one instant. A task listed under 进行中 (open, its end not yet passed when the list
+    was chosen) is badged 进行中, not 已结束 by a badge reading the clock again later."""
+    task = _ending_between_two_readings(world, monkeypatch, manage_tasks)
+    login(world.liaison)
+    page = _page(client, "/manage/tasks?status=open")
+    assert task.title in _listed(page)
+    assert _badge_of(page, task) == "进行中"
+
+
+def test_the_task_page_badges_the_task_at_the_instant_it_reads_it_at(
+        client, login, world, monkeypatch):
+    """The task page's badge reads the instant the page's other rules read (who may be 移出,
+    whose hours are flagged unconfirmed), not a second reading of the clock."""
+    task = _ending_between_two_readings(world, monkeypatch, task_page)
+    login(world.liaison)
+    page = _page(client, f"/manage/tasks/{task.id}")
+    assert re.search(r'<h1>正在结束</h1>\s*<span>\s*<span class="badge ">进行中</span>', page)

@@ -102,5 +102,6 @@ def stale():
         tasks=q.stale_tasks(actor, now, page_number(), _per_page()),
         overdue=q.overdue_reports(actor, now, _stale_days(), 1, _per_page()),
         stale_days=_stale_days(),
+        now=now,  # the cards' badges read the instant the lists were chosen at
     )
 

@@ -62,5 +62,6 @@ def home():
         backfill_requests=totals["backfill_requests"],
         robots_given_up=q.robots_given_up(actor, totals["robots_given_up"]),
         checklist_due=due_from(asked_year(today), today, totals),
+        now=now,  # the cards' badges read the instant the lists were chosen at
     )
 

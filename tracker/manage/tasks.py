@@ -44,8 +44,11 @@ def tasks():
         date_to=None if form.date_to.errors else form.date_to.data,
         keyword=form.q.data,
     )
-    page = q.tasks_page(actor, flt, utcnow(), page_number(), _per_page())
-    return render_template("manage/tasks.html", form=form, page=page)
+    # one reading of the clock for the 状态 filter and every card's badge: a task ending
+    # between two readings would be listed under 进行中 and badged 已结束
+    now = utcnow()
+    page = q.tasks_page(actor, flt, now, page_number(), _per_page())
+    return render_template("manage/tasks.html", form=form, page=page, now=now)
 
 
 def _task_form_choices(form: TaskForm, actor, items) -> None:
