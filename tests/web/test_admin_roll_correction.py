@@ -321,3 +321,59 @@ def test_a_signed_year_whose_figures_move_is_named_and_its_page_tells_it(
     assert "这次更正涉及已定稿的年度总结：县财政局2022年。" in page
     assert "县商务局2022年" not in page and "已定稿的月报" not in page
     assert year_pages() == [False, True]
+
+
+def test_a_correction_across_a_signed_years_end_names_that_year_and_audits_it(
+        client, login, world, moved):
+    """张三's move to 县财政局, recorded from 1 November 2022, took effect on 5 January
+    2023; no month is signed, both units' 年度总结 of 2022 and 2023 are. A year counts
+    its roll on its last day: 31 December 2022 lies between the two dates, so 张三 counts
+    on 县商务局's 2022 roll, not 县财政局's, and both 2022 years move. Nothing of 2023
+    counts otherwise (he is 县财政局's at its end either way, with no work). The service
+    names both 2022 years before the change and the audit row records them; the message
+    names them (the year page's own comparison), and only the 2022 pages say
+    「定稿后数据有变化」."""
+    from tracker.reports import annual_final
+
+    zhang, new = moved
+    for unit in (world.unit, new):
+        for year in (2022, 2023):
+            annual_final.finalize_year(world.admin, SummaryScope(unit_id=unit.id), year)
+    db.session.commit()
+    login(world.admin)
+
+    page = page_of(client.post(f"/admin/members/{zhang.id}/roll-date",
+                               data={"roll-day": "2023-01-05", "roll-reason": "调动文件日期有误",
+                                     **shown(client, zhang.id)}, follow_redirects=True))
+    assert "已更正张三的在册变动日期：2022-11-01改为2023-01-05。" in page
+    assert "这次更正涉及已定稿的年度总结：县商务局2022年、县财政局2022年。" in page
+    assert "2023年" not in page
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "correct_roll_date"))
+    assert sorted(event.detail["final_years"]) == sorted(
+        [[world.unit.id, None, 2022], [new.id, None, 2022]])
+    for unit in (world.unit, new):
+        for year, changed in ((2022, True), (2023, False)):
+            shown_page = page_of(client.get(f"/reports/annual?unit={unit.id}&year={year}"))
+            assert "已定稿" in shown_page
+            assert ("定稿后数据有变化" in shown_page) == changed, (unit.name, year)
+
+
+def test_a_correction_within_a_signed_year_names_no_year(client, login, world, moved):
+    """The same move corrected to 20 November 2022: the days between hold no year's end,
+    no work and no first day of a year, so the signed 2022 of either unit counts as
+    signed; the audit row records no year, and the message names none."""
+    from tracker.reports import annual_final
+
+    zhang, new = moved
+    for unit in (world.unit, new):
+        annual_final.finalize_year(world.admin, SummaryScope(unit_id=unit.id), 2022)
+    db.session.commit()
+    login(world.admin)
+
+    page = page_of(client.post(f"/admin/members/{zhang.id}/roll-date",
+                               data={"roll-day": "2022-11-20", "roll-reason": "调动文件日期有误",
+                                     **shown(client, zhang.id)}, follow_redirects=True))
+    assert "已更正张三的在册变动日期：2022-11-01改为2022-11-20。" in page
+    assert "涉及已定稿" not in page
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "correct_roll_date"))
+    assert event.detail["final_years"] == []

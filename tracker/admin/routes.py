@@ -413,7 +413,7 @@ def member_edit(record_id: int):
 def member_roll_date(record_id: int):
     """更正日期: the latest change of the member's roll history took effect on another
     day. Refused on the member page with what was typed; done, the page names the
-    已定稿 months it touches (their signed documents stay as signed)."""
+    已定稿 months and 年度总结 it touches (their signed documents stay as signed)."""
     member = db.get_or_404(Member, record_id)
     form = RollCorrectionForm()
     before = roll.last_change(member)
@@ -427,7 +427,7 @@ def member_roll_date(record_id: int):
     flash(_("已更正%(name)s的在册变动日期：%(before)s改为%(after)s。", name=member.name,
             before=before.day.isoformat(), after=form.day.data.isoformat()), "success")
     # the months whose page now says so: the promise is the page's own comparison
-    told = final.told_changed(done.value)
+    told = final.told_changed(done.value.months)
     if told.changed:
         flash(_("这次更正涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
                 "会提示“定稿后数据有变化”；如需按更正后的数据定稿，请重新打开该月月报后再次定稿。",
@@ -436,7 +436,9 @@ def member_roll_date(record_id: int):
         flash(_("这次更正还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
                 "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按更正后的数据"
                 "定稿，请重新打开该月月报后再次定稿。", months=_month_list(told.reworded)), "info")
-    years = annual_final.told_changed_years(roll.corrected_years(before, form.day.data))
+    # every signed year between the dates, not only those foreseen (``done.value.years``,
+    # audited): the message is the year page's own comparison
+    years = annual_final.told_changed_years(roll.candidate_years(before, form.day.data))
     if years:
         flash(_("这次更正涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
                 "会提示“定稿后数据有变化”；如需按更正后的数据定稿，请重新打开该年度总结后再次定稿。",
@@ -492,11 +494,14 @@ def _merge_page(drop: Member, keep: Member | None, form: MergeForm):
     months = preview.all_final_months if preview is not None else []
     # a month signed in an earlier wording: its page says the wording changed, not the data
     reworded = final.reworded_months(months)
+    years = preview.years if preview is not None else []
+    # nor is the notice promised for a year signed in an earlier wording
+    years = [y for y in years if y not in annual_final.reworded_years(years)]
     return render_template("admin/member_merge.html", entity=MEMBERS, drop=drop, keep=keep,
                            pick=pick, preview=preview, refusal=refusal, form=form,
                            final_months=_month_list([m for m in months if m not in reworded]),
                            reworded_months=_month_list(reworded),
-                           final_years=_year_list(preview.years_of_months if months else []))
+                           final_years=_year_list(years))
 
 
 def _month_list(months) -> str:
