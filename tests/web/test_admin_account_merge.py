@@ -422,3 +422,29 @@ def test_a_signed_year_a_takes_over_unchanged_is_not_named(client, world, admin)
         shown = text(client.get(f"/reports/annual?unit={unit.id}&year={year}"))
         assert "已定稿" in shown
         assert ("定稿后数据有变化" in shown) == changed, year
+
+
+def test_a_year_signed_in_an_earlier_wording_is_not_promised_the_data_notice(
+        client, world, admin):
+    """The demo's case, the 2025 年度总结 signed by a release that worded it otherwise: its
+    page says that the wording changed since 定稿 and never 「定稿后数据有变化」. The
+    confirmation page and the message after the merge name that year apart and say so,
+    instead of promising the notice."""
+    from tracker.models import SummaryScope, YearCopy
+    from tracker.reports import annual_final
+
+    drop = f.member(world.unit, name="周建国", on_roll=True)
+    annual_final.finalize_year(world.admin, SummaryScope(unit_id=world.unit.id), 2025)
+    db.session.scalar(select(YearCopy).order_by(YearCopy.id.desc()).limit(1)).wording_version = 1
+    db.session.commit()
+    named = f"{world.unit.name}2025年"
+
+    page = text(client.get(f"/admin/members/{drop.id}/merge?keep={world.member.id}"))
+    assert 'id="final-years"' not in page
+    assert (f"合并还可能改变以下已定稿年度总结的当前数据：{named}。这些年度总结的定稿文件是系统更新前的"
+            "写法，年度总结页面提示的是“年度总结的写法有变化”，不会另外提示数据有变化。") in page
+    page = text(client.get(confirm(client, world.member, drop).headers["Location"]))
+    assert "涉及已定稿的年度总结" not in page
+    assert f"这次合并还可能改变以下已定稿年度总结的数据：{named}。" in page
+    year = text(client.get(f"/reports/annual?unit={world.unit.id}&year=2025"))
+    assert "定稿后系统更新，年度总结的写法有变化" in year and "定稿后数据有变化" not in year

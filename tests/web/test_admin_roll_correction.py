@@ -377,3 +377,27 @@ def test_a_correction_within_a_signed_year_names_no_year(client, login, world, m
     assert "涉及已定稿" not in page
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "correct_roll_date"))
     assert event.detail["final_years"] == []
+
+
+def test_a_year_signed_in_an_earlier_wording_is_not_promised_the_data_notice(
+        client, login, world, moved):
+    """The move corrected across 31 December 2022, 县商务局's 2022 年度总结 signed by a
+    release that worded it otherwise: the message names it apart (its page says the
+    wording changed, never 「定稿后数据有变化」); 县财政局's 2022, signed in today's words,
+    is told as before."""
+    from tracker.models import YearCopy
+    from tracker.reports import annual_final
+
+    zhang, new = moved
+    for unit in (world.unit, new):
+        annual_final.finalize_year(world.admin, SummaryScope(unit_id=unit.id), 2022)
+    db.session.scalar(select(YearCopy).where(YearCopy.id == select(YearCopy.id).order_by(
+        YearCopy.id).limit(1).scalar_subquery())).wording_version = 1
+    db.session.commit()
+    login(world.admin)
+
+    page = page_of(client.post(f"/admin/members/{zhang.id}/roll-date",
+                               data={"roll-day": "2023-01-05", "roll-reason": "调动文件日期有误",
+                                     **shown(client, zhang.id)}, follow_redirects=True))
+    assert "这次更正涉及已定稿的年度总结：县财政局2022年。" in page
+    assert "这次更正还可能改变以下已定稿年度总结的数据：县商务局2022年。" in page

@@ -443,6 +443,12 @@ def member_roll_date(record_id: int):
         flash(_("这次更正涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
                 "会提示“定稿后数据有变化”；如需按更正后的数据定稿，请重新打开该年度总结后再次定稿。",
                 years=_year_list(years)), "info")
+    reworded = annual_final.reworded_years(done.value.years)  # foreseen, signed in earlier words
+    if reworded:
+        flash(_("这次更正还可能改变以下已定稿年度总结的数据：%(years)s。这些年度总结的定稿文件是系统"
+                "更新前的写法，年度总结页面提示的是“年度总结的写法有变化”，不会另外提示数据有变化；"
+                "如需按更正后的数据定稿，请重新打开该年度总结后再次定稿。",
+                years=_year_list(reworded)), "info")
     return redirect(url_for("admin.member_edit", record_id=member.id))
 
 
@@ -495,13 +501,14 @@ def _merge_page(drop: Member, keep: Member | None, form: MergeForm):
     # a month signed in an earlier wording: its page says the wording changed, not the data
     reworded = final.reworded_months(months)
     years = preview.years if preview is not None else []
-    # nor is the notice promised for a year signed in an earlier wording
-    years = [y for y in years if y not in annual_final.reworded_years(years)]
+    # nor for a year signed in an earlier wording: named apart, as those months are
+    reworded_years = annual_final.reworded_years(years)
     return render_template("admin/member_merge.html", entity=MEMBERS, drop=drop, keep=keep,
                            pick=pick, preview=preview, refusal=refusal, form=form,
                            final_months=_month_list([m for m in months if m not in reworded]),
                            reworded_months=_month_list(reworded),
-                           final_years=_year_list(years))
+                           final_years=_year_list([y for y in years if y not in reworded_years]),
+                           reworded_years=_year_list(reworded_years))
 
 
 def _month_list(months) -> str:
@@ -561,4 +568,10 @@ def member_merge_confirm(record_id: int, keep_id: int):
         flash(_("这次合并涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
                 "会提示“定稿后数据有变化”；如需按合并后的数据定稿，请重新打开该年度总结后再次定稿。",
                 years=_year_list(years)), "info")
+    reworded = annual_final.reworded_years(moved.years)  # foreseen, signed in earlier words
+    if reworded:
+        flash(_("这次合并还可能改变以下已定稿年度总结的数据：%(years)s。这些年度总结的定稿文件是系统"
+                "更新前的写法，年度总结页面提示的是“年度总结的写法有变化”，不会另外提示数据有变化；"
+                "如需按合并后的数据定稿，请重新打开该年度总结后再次定稿。",
+                years=_year_list(reworded)), "info")
     return redirect(url_for("admin.member_edit", record_id=keep.id))
