@@ -286,6 +286,15 @@ def _touched(between: _Between, unit_id: int, left_unit_id: int | None, start: d
             or any(start <= d <= end for d in between.moved))
 
 
+def corrected_key(corrected: Corrected | None) -> str:
+    """What a page named of ``corrected`` (posted back as the correction's ``promised``):
+    the signed months and years, "" for none."""
+    if corrected is None:
+        return ""
+    return ",".join([*(f"{m.unit_id}-{m.year}-{m.month}" for m in corrected.months),
+                     *(f"y{y.scope.key}-{y.year}" for y in corrected.years)])
+
+
 def corrected_months(member: Member, change: Change, day: date) -> list:
     """The 已定稿 months (``summary_notes.FinalMonth``) whose official figures moving
     ``change`` to ``day`` may change — never fewer than those whose signed document the
