@@ -102,7 +102,7 @@ def test_a_correction_names_the_months_whose_page_will_say_so(
     db.session.commit()
 
     months = directory.correct_roll_date(zhang, world.admin, corrected, "日期记错",
-                                         shown=roll.shown_key(roll.last_change(zhang)))
+                                         shown=roll.shown_key(roll.last_change(zhang))).months
     db.session.commit()
 
     told_now = told((old, new))
@@ -146,3 +146,102 @@ def test_a_merge_names_the_months_whose_page_will_say_so(world, clock, case, sta
     db.session.commit()
 
     assert named(moved.final_months) == told((unit,))  # the confirmation page's, exactly
+
+
+# --- the signed years (年度总结): its roll on 31 December, its work over the year ----
+
+def sign_years(admin, scopes) -> None:
+    from tracker.reports import annual_final
+    for scope in scopes:
+        annual_final.finalize_year(admin, scope, 2025)
+
+
+def told_years(scopes) -> set[tuple]:
+    """The signed 2025 年度总结 whose page says 「定稿后数据有变化」: the page's comparison."""
+    from tracker.reports import annual_final
+    db.session.expire_all()
+    years = [summary_notes.FinalYear(s.unit_id, s.community_id, None, None, 2025)
+             for s in scopes]
+    return {(y.scope.key, y.year) for y in annual_final.told_changed_years(years)}
+
+
+def named_years(years) -> set[tuple]:
+    return {(y.scope.key, y.year) for y in years}
+
+
+@pytest.mark.parametrize("case", ["both_on_roll", "a_later_same_name", "a_later_typo",
+                                  "a_later_typo_idle", "b_off_roll", "both_worked_there"])
+def test_a_merge_names_the_years_whose_page_will_say_so(world, clock, case):
+    """The unit's and 解放路社区's own 2025 年度总结 are 已定稿, none of their months;
+    A is kept. ``both_on_roll``: one name, both on the roll since always, B worked in
+    October; ``a_later_same_name``: one name, A on the roll only from 2026, B worked;
+    ``a_later_typo``: B is 赵陆, A from 2026, B worked (B took part: named nowhere);
+    ``a_later_typo_idle``: the same, B's work still 待审核 (B is in the 全年未参与名单 by
+    name); ``b_off_roll``: one name, B not counted in participation, worked, A on the
+    roll; ``both_worked_there``: one name, both on the roll and working in the community
+    (its own year's people fall by one). The confirmation page's years are those told."""
+    unit = f.unit("县统计局")
+    typo = case.startswith("a_later_typo")
+    keep = f.member(unit, name="赵六")
+    drop = f.member(unit, name="赵陆" if typo else "赵六", on_roll=case != "b_off_roll")
+    f.member(unit, name="钱七")
+    if case.startswith("a_later"):
+        stay = db.session.scalar(select(RollPeriod).where(RollPeriod.member_id == keep.id))
+        stay.since = date(2026, 1, 2)
+    item = f.item(unit, world.community, "environment_cleanup", year=2025)
+    task = b.task_on(item, world.liaison, WORKED)
+    b.join(task, drop, minutes=120)
+    b.report(task, world.liaison, status=WAITING if case == "a_later_typo_idle" else APPROVED)
+    if case == "both_worked_there":
+        other = b.task_on(item, world.liaison, date(2025, 10, 12))
+        b.join(other, keep, minutes=60, status=AssignmentStatus.done)
+        b.report(other, world.liaison)
+    db.session.commit()
+    clock(date(2026, 1, 10))
+    scopes = (SummaryScope(unit_id=unit.id), SummaryScope(community_id=world.community.id))
+    sign_years(world.admin, scopes)
+    db.session.commit()
+
+    moved = merge.merge_members(keep, drop, world.admin, shown=merge.preview(keep, drop).key())
+    db.session.commit()
+
+    assert named_years(moved.years) == told_years(scopes)  # the confirmation page's, exactly
+
+
+YEAR_END = (date(2026, 1, 5), date(2025, 12, 20))  # across 31 December
+IN_YEAR = (date(2025, 11, 20), date(2025, 11, 5))  # within the year, away from its ends
+
+
+@pytest.mark.parametrize("kind,recorded,corrected", [
+    (kind, *dates) for kind in ("move", "leave", "join") for dates in (YEAR_END, IN_YEAR)])
+def test_a_correction_names_the_years_whose_page_will_say_so(world, clock, kind, recorded,
+                                                             corrected):
+    """张三 of 县农业局 worked on 10 October 2025 (approved); his latest roll change —
+    a move to 县财政局, leaving the roll, or joining it — is corrected across the year's
+    end or within November. Both units' 2025 年度总结 are 已定稿, none of their months.
+    The years named before the change are never fewer than those told after it."""
+    old, new = f.unit("县农业局"), f.unit("县财政局")
+    zhang = f.member(old, name="张三", on_roll=kind != "join")
+    f.member(old, name="李四")
+    f.member(new, name="王五")
+    task = b.task_on(f.item(old, world.community, "environment_cleanup", year=2025),
+                     world.liaison, WORKED)
+    b.join(task, zhang, minutes=120)
+    b.report(task, world.liaison)
+    db.session.commit()
+    clock(date(2026, 1, 10))
+    change = {"move": dict(unit_id=new.id), "leave": dict(on_roll=False),
+              "join": dict(on_roll=True)}[kind]
+    directory.update_member(zhang, world.admin, data(zhang, roll_from=recorded, **change))
+    scopes = (SummaryScope(unit_id=old.id), SummaryScope(unit_id=new.id))
+    sign_years(world.admin, scopes)
+    db.session.commit()
+
+    years = directory.correct_roll_date(zhang, world.admin, corrected, "日期记错",
+                                        shown=roll.shown_key(roll.last_change(zhang))).years
+    db.session.commit()
+
+    told_now = told_years(scopes)
+    assert named_years(years) >= told_now
+    if recorded.year == corrected.year:  # no year's end, no work between: nothing moves
+        assert named_years(years) == told_now == set()

@@ -223,9 +223,9 @@ def test_a_correction_across_a_finalised_month_names_it(world, moved):
     final.finalize(world.admin, SummaryScope(unit_id=old.id), 2025, 9)
     db.session.commit()
     # within November: no finalised month
-    assert correct(zhang, world.admin, date(2025, 11, 5), "日期记错") == []
+    assert correct(zhang, world.admin, date(2025, 11, 5), "日期记错").months == []
     db.session.commit()
-    months = correct(zhang, world.admin, OCT_15, "实为10月15日")
+    months = correct(zhang, world.admin, OCT_15, "实为10月15日").months
     db.session.commit()
     assert {(m.unit_name, m.year, m.month) for m in months} == {
         ("县农业局", 2025, 10), ("县财政局", 2025, 10)}

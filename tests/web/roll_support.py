@@ -4,6 +4,7 @@ stored."""
 from __future__ import annotations
 
 import html
+import re
 
 from sqlalchemy import select
 
@@ -42,3 +43,18 @@ def correction(page: str) -> str:
     start = page.find('id="roll-date"')
     assert start >= 0, "no 更正日期 form on the page"
     return page[start:page.find("</section>", start)]
+
+
+def confirmed(client, url: str, data: dict, follow_redirects: bool = False):
+    """更正日期 posted; when the member page first names the signed months or years the
+    correction would change (its ``roll-promised``), posted again, confirmed."""
+    response = client.post(url, data=data)
+    if response.status_code == 200:
+        found = re.search(r'name="roll-promised"[^>]*value="([^"]+)"',
+                          response.get_data(as_text=True))
+        if found:
+            response = client.post(url, data={**data,
+                                              "roll-promised": html.unescape(found.group(1))})
+    if follow_redirects and response.status_code == 302:
+        response = client.get(response.headers["Location"])
+    return response

@@ -287,11 +287,11 @@ def test_a_signed_year_whose_figures_move_is_named_and_its_page_tells_it(client,
     of 2025 and 2024 are 已定稿, none of their months. Moving B's approved work to 张三
     changes the unit's 2025 official figures (the work now counts as that of 张三, who
     is on the roll); moving work that waits for review changes nothing 2024 signed.
-    The community's own 2025 counts the work of every unit, no roll: its document reads
-    as signed either way. The message after the merge names the unit's 2025 年度总结
-    only, by the year page's own comparison, and the pages keep it: the unit's 2025
-    says 「定稿后数据有变化」, the others do not. No month is signed, so the
-    confirmation page names none and no year beside them."""
+    The community's own 2025 counts the work of every unit, no roll, no names: 张三 has
+    no work there, so its people stay as many and its document reads as signed. The
+    confirmation page names the unit's 2025 年度总结 only (no month: none is signed),
+    the message after the merge names it too, by the year page's own comparison, and
+    the pages keep it: the unit's 2025 says 「定稿后数据有变化」, the others do not."""
     from datetime import date
 
     from tests.rollups import builders as b
@@ -311,7 +311,8 @@ def test_a_signed_year_whose_figures_move_is_named_and_its_page_tells_it(client,
     db.session.commit()
 
     page = text(client.get(f"/admin/members/{drop.id}/merge?keep={world.member.id}"))
-    assert "已定稿月报" not in page and "年度总结已定稿" not in page
+    assert "已定稿月报" not in page
+    assert f"合并会改变以下已定稿年度总结的当前数据：{world.unit.name}2025年。" in page
 
     response = confirm(client, world.member, drop)
     page = text(client.get(response.headers["Location"]))
@@ -351,8 +352,99 @@ def test_a_signed_year_is_named_beside_the_signed_months_it_holds(client, world,
 
     page = text(client.get(f"/admin/members/{drop.id}/merge?keep={world.member.id}"))
     assert f"合并会改变以下已定稿月报的当前数据：{world.unit.name}2025年3月。" in page
-    assert f"这些月份所在年度的年度总结已定稿：{world.unit.name}2025年。" in page
+    assert f"合并会改变以下已定稿年度总结的当前数据：{world.unit.name}2025年。" in page
 
     response = confirm(client, world.member, drop)
     page = text(client.get(response.headers["Location"]))
     assert f"这次合并涉及已定稿的年度总结：{world.unit.name}2025年。" in page
+
+
+def test_a_merge_that_moves_only_a_signed_years_roll_names_that_year_before_it(
+        client, world, admin):
+    """The demo's case (walk4): 周建国 (B) and 张三 (A, kept) are both on the unit's roll
+    at the end of 2025; neither has a month signed, the unit's 2025 年度总结 is 已定稿.
+    The year counts its roll on its last day (在册党员干部): after the merge the person
+    counts once, so its figures move. The confirmation page names that year before the
+    merge, as it names months; the message after it names it, the audit row records it,
+    and the year's page then says 「定稿后数据有变化」."""
+    from tracker.models import AuditEvent, SummaryScope
+    from tracker.reports import annual_final
+
+    drop = f.member(world.unit, name="周建国", on_roll=True)
+    annual_final.finalize_year(world.admin, SummaryScope(unit_id=world.unit.id), 2025)
+    db.session.commit()
+
+    page = text(client.get(f"/admin/members/{drop.id}/merge?keep={world.member.id}"))
+    assert "已定稿月报" not in page
+    assert f"合并会改变以下已定稿年度总结的当前数据：{world.unit.name}2025年。" in page
+    assert "这些年度总结页面会提示“定稿后数据有变化”" in page
+
+    response = confirm(client, world.member, drop)
+    page = text(client.get(response.headers["Location"]))
+    assert f"这次合并涉及已定稿的年度总结：{world.unit.name}2025年。" in page
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "merge"))
+    assert event.detail["final_years"] == [[world.unit.id, None, 2025]]
+    shown = text(client.get(f"/reports/annual?unit={world.unit.id}&year=2025"))
+    assert "定稿后数据有变化" in shown
+
+
+def test_a_signed_year_a_takes_over_unchanged_is_not_named(client, world, admin):
+    """Two accounts of 赵六 (one name, one 党支部) of 县统计局: B on the roll since always,
+    A only since 1 March 2025; no work. Both units' 2024 and 2025 年度总结 are 已定稿.
+    At the end of 2024 only B was on the roll: A takes B's place there and the 2024
+    document reads as before (the same 赵六 on the roll, not taking part). At the end of
+    2025 both were: the roll falls by one. The confirmation page names 2025 only, the
+    message after names 2025 only, and only 2025's page says 「定稿后数据有变化」."""
+    from datetime import date
+
+    from tracker.models import AuditEvent, RollPeriod, SummaryScope
+    from tracker.reports import annual_final
+
+    unit = f.unit("县统计局")
+    keep = f.member(unit, name="赵六", on_roll=True)
+    drop = f.member(unit, name="赵六", on_roll=True)
+    f.member(unit, name="钱七", on_roll=True)
+    db.session.scalar(select(RollPeriod).where(RollPeriod.member_id == keep.id)).since = \
+        date(2025, 3, 1)
+    for year in (2024, 2025):
+        annual_final.finalize_year(world.admin, SummaryScope(unit_id=unit.id), year)
+    db.session.commit()
+
+    page = text(client.get(f"/admin/members/{drop.id}/merge?keep={keep.id}"))
+    assert "合并会改变以下已定稿年度总结的当前数据：县统计局2025年。" in page
+
+    response = confirm(client, keep, drop)
+    page = text(client.get(response.headers["Location"]))
+    assert "这次合并涉及已定稿的年度总结：县统计局2025年。" in page
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "merge"))
+    assert event.detail["final_years"] == [[unit.id, None, 2025]]
+    for year, changed in ((2024, False), (2025, True)):
+        shown = text(client.get(f"/reports/annual?unit={unit.id}&year={year}"))
+        assert "已定稿" in shown
+        assert ("定稿后数据有变化" in shown) == changed, year
+
+
+def test_a_year_signed_in_an_earlier_wording_is_not_promised_the_data_notice(
+        client, world, admin):
+    """The demo's case, the 2025 年度总结 signed by a release that worded it otherwise: its
+    page says that the wording changed since 定稿 and never 「定稿后数据有变化」. The
+    confirmation page and the message after the merge name that year apart and say so,
+    instead of promising the notice."""
+    from tracker.models import SummaryScope, YearCopy
+    from tracker.reports import annual_final
+
+    drop = f.member(world.unit, name="周建国", on_roll=True)
+    annual_final.finalize_year(world.admin, SummaryScope(unit_id=world.unit.id), 2025)
+    db.session.scalar(select(YearCopy).order_by(YearCopy.id.desc()).limit(1)).wording_version = 1
+    db.session.commit()
+    named = f"{world.unit.name}2025年"
+
+    page = text(client.get(f"/admin/members/{drop.id}/merge?keep={world.member.id}"))
+    assert 'id="final-years"' not in page
+    assert (f"合并还可能改变以下已定稿年度总结的当前数据：{named}。这些年度总结的定稿文件是系统更新前的"
+            "写法，年度总结页面提示的是“年度总结的写法有变化”，不会另外提示数据有变化。") in page
+    page = text(client.get(confirm(client, world.member, drop).headers["Location"]))
+    assert "涉及已定稿的年度总结" not in page
+    assert f"这次合并还可能改变以下已定稿年度总结的数据：{named}。" in page
+    year = text(client.get(f"/reports/annual?unit={world.unit.id}&year=2025"))
+    assert "定稿后系统更新，年度总结的写法有变化" in year and "定稿后数据有变化" not in year

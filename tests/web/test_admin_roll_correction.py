@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from tests import factories as f
 from tests.audit import work_event_count
-from tests.web.roll_support import correction, page_of, stays
+from tests.web.roll_support import confirmed, correction, page_of, stays
 from tracker.extensions import db
 from tracker.models import AuditEvent, Member, SummaryCopy, SummaryScope
 from tracker.services import directory
@@ -125,9 +125,9 @@ def test_a_correction_into_a_finalised_month_names_it_and_keeps_the_signed_copy(
     db.session.commit()
     signed = db.session.scalar(select(SummaryCopy.csv))
     login(world.admin)
-    response = client.post(f"/admin/members/{zhang.id}/roll-date",
-                           data={"roll-day": "2022-10-15", "roll-reason": "调动文件日期为10月15日",
-                                 **shown(client, zhang.id)}, follow_redirects=True)
+    response = confirmed(client, f"/admin/members/{zhang.id}/roll-date",
+                                 data={"roll-day": "2022-10-15", "roll-reason": "调动文件日期为10月15日",
+                                       **shown(client, zhang.id)}, follow_redirects=True)
     page = page_of(response)
     assert "已更正张三的在册变动日期" in page
     assert "这次更正涉及已定稿的月报：县商务局2022年10月。" in page
@@ -212,9 +212,9 @@ def test_only_months_whose_official_figures_move_are_promised_the_notice(
     login(world.admin)
 
     def correct(person, day: str) -> str:
-        return page_of(client.post(f"/admin/members/{person.id}/roll-date",
-                                   data={"roll-day": day, "roll-reason": "调动文件日期有误",
-                                         **shown(client, person.id)}, follow_redirects=True))
+        return page_of(confirmed(client, f"/admin/members/{person.id}/roll-date",
+                                         data={"roll-day": day, "roll-reason": "调动文件日期有误",
+                                               **shown(client, person.id)}, follow_redirects=True))
 
     page = correct(zhang, "2022-11-20")
     assert "已更正张三的在册变动日期：2022-11-01改为2022-11-20。" in page
@@ -274,9 +274,9 @@ def test_a_month_signed_in_an_earlier_wording_is_not_promised_the_data_notice(
     db.session.scalar(select(SummaryCopy)).wording_version = 1
     db.session.commit()
     login(world.admin)
-    page = page_of(client.post(f"/admin/members/{zhang.id}/roll-date",
-                               data={"roll-day": "2022-10-15", "roll-reason": "调动文件日期为10月15日",
-                                     **shown(client, zhang.id)}, follow_redirects=True))
+    page = page_of(confirmed(client, f"/admin/members/{zhang.id}/roll-date",
+                                     data={"roll-day": "2022-10-15", "roll-reason": "调动文件日期为10月15日",
+                                           **shown(client, zhang.id)}, follow_redirects=True))
     assert "这次更正涉及已定稿" not in page
     assert ("这次更正还可能改变以下已定稿月报的数据：县商务局2022年10月。这些月份的定稿文件是系统更新前的"
             "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化") in page
@@ -303,9 +303,9 @@ def test_a_signed_year_whose_figures_move_is_named_and_its_page_tells_it(
     login(world.admin)
 
     def correct(person, day: str) -> str:
-        return page_of(client.post(f"/admin/members/{person.id}/roll-date",
-                                   data={"roll-day": day, "roll-reason": "调动文件日期有误",
-                                         **shown(client, person.id)}, follow_redirects=True))
+        return page_of(confirmed(client, f"/admin/members/{person.id}/roll-date",
+                                         data={"roll-day": day, "roll-reason": "调动文件日期有误",
+                                               **shown(client, person.id)}, follow_redirects=True))
 
     def year_pages() -> list[bool]:
         return ["定稿后数据有变化" in page_of(
@@ -321,3 +321,125 @@ def test_a_signed_year_whose_figures_move_is_named_and_its_page_tells_it(
     assert "这次更正涉及已定稿的年度总结：县财政局2022年。" in page
     assert "县商务局2022年" not in page and "已定稿的月报" not in page
     assert year_pages() == [False, True]
+
+
+def test_a_correction_across_a_signed_years_end_names_that_year_and_audits_it(
+        client, login, world, moved):
+    """张三's move to 县财政局, recorded from 1 November 2022, took effect on 5 January
+    2023; no month is signed, both units' 年度总结 of 2022 and 2023 are. A year counts
+    its roll on its last day: 31 December 2022 lies between the two dates, so 张三 counts
+    on 县商务局's 2022 roll, not 县财政局's, and both 2022 years move. Nothing of 2023
+    counts otherwise (he is 县财政局's at its end either way, with no work). The service
+    names both 2022 years before the change and the audit row records them; the message
+    names them (the year page's own comparison), and only the 2022 pages say
+    「定稿后数据有变化」."""
+    from tracker.reports import annual_final
+
+    zhang, new = moved
+    for unit in (world.unit, new):
+        for year in (2022, 2023):
+            annual_final.finalize_year(world.admin, SummaryScope(unit_id=unit.id), year)
+    db.session.commit()
+    login(world.admin)
+
+    page = page_of(confirmed(client, f"/admin/members/{zhang.id}/roll-date",
+                                     data={"roll-day": "2023-01-05", "roll-reason": "调动文件日期有误",
+                                           **shown(client, zhang.id)}, follow_redirects=True))
+    assert "已更正张三的在册变动日期：2022-11-01改为2023-01-05。" in page
+    assert "这次更正涉及已定稿的年度总结：县商务局2022年、县财政局2022年。" in page
+    assert "2023年" not in page
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "correct_roll_date"))
+    assert sorted(event.detail["final_years"]) == sorted(
+        [[world.unit.id, None, 2022], [new.id, None, 2022]])
+    for unit in (world.unit, new):
+        for year, changed in ((2022, True), (2023, False)):
+            shown_page = page_of(client.get(f"/reports/annual?unit={unit.id}&year={year}"))
+            assert "已定稿" in shown_page
+            assert ("定稿后数据有变化" in shown_page) == changed, (unit.name, year)
+
+
+def test_a_correction_within_a_signed_year_names_no_year(client, login, world, moved):
+    """The same move corrected to 20 November 2022: the days between hold no year's end,
+    no work and no first day of a year, so the signed 2022 of either unit counts as
+    signed; the audit row records no year, and the message names none."""
+    from tracker.reports import annual_final
+
+    zhang, new = moved
+    for unit in (world.unit, new):
+        annual_final.finalize_year(world.admin, SummaryScope(unit_id=unit.id), 2022)
+    db.session.commit()
+    login(world.admin)
+
+    page = page_of(client.post(f"/admin/members/{zhang.id}/roll-date",
+                               data={"roll-day": "2022-11-20", "roll-reason": "调动文件日期有误",
+                                     **shown(client, zhang.id)}, follow_redirects=True))
+    assert "已更正张三的在册变动日期：2022-11-01改为2022-11-20。" in page
+    assert "涉及已定稿" not in page
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "correct_roll_date"))
+    assert event.detail["final_years"] == []
+
+
+def test_a_year_signed_in_an_earlier_wording_is_not_promised_the_data_notice(
+        client, login, world, moved):
+    """The move corrected across 31 December 2022, 县商务局's 2022 年度总结 signed by a
+    release that worded it otherwise: the message names it apart (its page says the
+    wording changed, never 「定稿后数据有变化」); 县财政局's 2022, signed in today's words,
+    is told as before."""
+    from tracker.models import YearCopy
+    from tracker.reports import annual_final
+
+    zhang, new = moved
+    for unit in (world.unit, new):
+        annual_final.finalize_year(world.admin, SummaryScope(unit_id=unit.id), 2022)
+    db.session.scalar(select(YearCopy).where(YearCopy.id == select(YearCopy.id).order_by(
+        YearCopy.id).limit(1).scalar_subquery())).wording_version = 1
+    db.session.commit()
+    login(world.admin)
+
+    page = page_of(confirmed(client, f"/admin/members/{zhang.id}/roll-date",
+                                     data={"roll-day": "2023-01-05", "roll-reason": "调动文件日期有误",
+                                           **shown(client, zhang.id)}, follow_redirects=True))
+    assert "这次更正涉及已定稿的年度总结：县财政局2022年。" in page
+    assert "这次更正还可能改变以下已定稿年度总结的数据：县商务局2022年。" in page
+
+
+def test_a_correction_names_the_signed_years_and_months_before_it_is_made(
+        client, login, world, moved):
+    """The member page, as the merge's confirmation page, names before the correction
+    the signed 年度总结 and 月报 it would change: 张三's move of 1 November 2022 corrected
+    to 5 January 2023, both units' 2022 signed. The first post writes nothing and shows
+    them, with what was typed and 确认更正. If a month it moves is 定稿 meanwhile, the
+    confirmation is refused and the page names it too; confirmed again, it is made."""
+    from tracker.reports import annual_final, final
+
+    zhang, new = moved
+    for unit in (world.unit, new):
+        annual_final.finalize_year(world.admin, SummaryScope(unit_id=unit.id), 2022)
+    db.session.commit()
+    login(world.admin)
+    url = f"/admin/members/{zhang.id}/roll-date"
+    typed = {"roll-day": "2023-01-05", "roll-reason": "调动文件日期有误", **shown(client, zhang.id)}
+    before, events = stays(zhang.id), work_event_count()
+
+    response = client.post(url, data=typed)
+    assert response.status_code == 200
+    section = correction(page_of(response))
+    assert ("更正可能改变以下已定稿年度总结的当前数据：县商务局2022年、县财政局2022年。"
+            "定稿文件仍是签署时的内容") in section
+    assert "已定稿月报" not in section
+    assert 'value="2023-01-05"' in section and "调动文件日期有误" in section
+    assert "确认更正" in section
+    assert stays(zhang.id) == before and work_event_count() == events
+    promised = re.search(r'name="roll-promised"[^>]*value="([^"]+)"', section).group(1)
+
+    final.finalize(world.admin, SummaryScope(unit_id=new.id), 2022, 12)  # meanwhile
+    db.session.commit()
+    events = work_event_count()
+    section = correction(page_of(client.post(url, data={**typed, "roll-promised": promised})))
+    assert "这次更正涉及的已定稿月报或年度总结有了变化" in section
+    assert "更正可能改变以下已定稿月报的当前数据：县财政局2022年12月。" in section
+    assert stays(zhang.id) == before and work_event_count() == events
+
+    page = page_of(confirmed(client, url, typed, follow_redirects=True))
+    assert "已更正张三的在册变动日期：2022-11-01改为2023-01-05。" in page
+    assert "这次更正涉及已定稿的月报：县财政局2022年12月。" in page

@@ -102,7 +102,8 @@ def _marked(html: str) -> set[str]:
 
 def test_the_member_page_marks_its_forms_keys(client, login, world):
     """张三 moved to another unit on 1 November 2022: the page has the member form and
-    the 更正日期 form naming that move."""
+    the 更正日期 form naming that move (and the signed months and years it named before
+    a correction, none yet)."""
     zhang = db.session.get(Member, world.member.id)
     directory.update_member(zhang, world.admin, directory.MemberData(
         name=zhang.name, phone=zhang.phone, unit_id=f.unit("县财政局").id, role=zhang.role,
@@ -111,9 +112,9 @@ def test_the_member_page_marks_its_forms_keys(client, login, world):
     login(world.admin)
     page = page_of(client.get(f"/admin/members/{world.member.id}/edit"))
     assert _marked(page[:page.find('id="roll-date"')]) == {"shown", "roll_shown"}
-    assert _marked(correction(page)) == {"roll-change"}
+    assert _marked(correction(page)) == {"roll-change", "roll-promised"}
     assert _kinds(page[:page.find('id="roll-date"')]) == {"shown": "merge", "roll_shown": "plain"}
-    assert _kinds(correction(page)) == {"roll-change": "plain"}
+    assert _kinds(correction(page)) == {"roll-change": "plain", "roll-promised": "plain"}
     for tag in re.findall(r"<input[^>]*data-draft-version[^>]*>", page):
         assert 'type="hidden"' in tag
 

@@ -519,6 +519,10 @@ class RollCorrectionForm(Form):
     # which change the page named (``roll.shown_key``): the correction is refused when
     # the latest change is now another, not applied to one the admin did not see
     change = VersionField()
+    # the signed months and years the page named before the correction (``roll.
+    # corrected_key``, as 合并账号's ``shown``): a correction that moves one is made once
+    # the admin has seen them, and refused when they changed since
+    promised = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="roll", **kwargs)

@@ -412,22 +412,39 @@ def member_edit(record_id: int):
 @admin_required
 def member_roll_date(record_id: int):
     """更正日期: the latest change of the member's roll history took effect on another
-    day. Refused on the member page with what was typed; done, the page names the
-    已定稿 months it touches (their signed documents stay as signed)."""
+    day. Refused on the member page with what was typed. A correction that would move
+    a signed month or 年度总结 (``directory.foresee_roll_correction``) is first shown on
+    the member page with them named, and made when posted again with what was shown
+    (``roll.corrected_key``). Done, the page names the 已定稿 months and 年度总结 whose
+    page now says so (their signed documents stay as signed)."""
     member = db.get_or_404(Member, record_id)
     form = RollCorrectionForm()
     before = roll.last_change(member)
-    done = form.validate_on_submit() and run_service(
-        form, d.correct_roll_date, member, current_user, form.day.data, form.reason.data,
-        shown=form.change.data)
+    done = None
+    if form.validate_on_submit():
+        # confirmed (the page named them), or nothing signed to name: the service checks
+        # under the member's lock that what it changes is what the page named
+        promised = form.promised.data or ""
+        if promised or not roll.corrected_key(d.foresee_roll_correction(member, form.day.data)):
+            done = run_service(
+                form, d.correct_roll_date, member, current_user, form.day.data,
+                form.reason.data, shown=form.change.data, promised=promised)
     if not done:
+        # what the correction typed would change of what was signed, named before it is
+        # made (for the change the page showed: another's since is refused anyway)
+        foreseen = None
+        if form.day.data is not None and form.change.data == roll.shown_key(
+                roll.last_change(member)):
+            foreseen = d.foresee_roll_correction(member, form.day.data)
+        form.promised.data = roll.corrected_key(foreseen)
         main, fixed = edit_form(MEMBERS, member, formdata=None)
         return render_page(MEMBERS, main, member, fixed, **_member_page(member, roll_form=form),
-                           form_action=url_for("admin.member_edit", record_id=member.id))
+                           form_action=url_for("admin.member_edit", record_id=member.id),
+                           **_foreseen(foreseen))
     flash(_("已更正%(name)s的在册变动日期：%(before)s改为%(after)s。", name=member.name,
             before=before.day.isoformat(), after=form.day.data.isoformat()), "success")
     # the months whose page now says so: the promise is the page's own comparison
-    told = final.told_changed(done.value)
+    told = final.told_changed(done.value.months)
     if told.changed:
         flash(_("这次更正涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
                 "会提示“定稿后数据有变化”；如需按更正后的数据定稿，请重新打开该月月报后再次定稿。",
@@ -436,12 +453,34 @@ def member_roll_date(record_id: int):
         flash(_("这次更正还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
                 "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按更正后的数据"
                 "定稿，请重新打开该月月报后再次定稿。", months=_month_list(told.reworded)), "info")
-    years = annual_final.told_changed_years(roll.corrected_years(before, form.day.data))
+    # every signed year between the dates, not only those foreseen (``done.value.years``,
+    # audited): the message is the year page's own comparison
+    years = annual_final.told_changed_years(roll.candidate_years(before, form.day.data))
     if years:
         flash(_("这次更正涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
                 "会提示“定稿后数据有变化”；如需按更正后的数据定稿，请重新打开该年度总结后再次定稿。",
                 years=_year_list(years)), "info")
+    reworded = annual_final.reworded_years(done.value.years)  # foreseen, signed in earlier words
+    if reworded:
+        flash(_("这次更正还可能改变以下已定稿年度总结的数据：%(years)s。这些年度总结的定稿文件是系统"
+                "更新前的写法，年度总结页面提示的是“年度总结的写法有变化”，不会另外提示数据有变化；"
+                "如需按更正后的数据定稿，请重新打开该年度总结后再次定稿。",
+                years=_year_list(reworded)), "info")
     return redirect(url_for("admin.member_edit", record_id=member.id))
+
+
+def _foreseen(foreseen) -> dict:
+    """The member page's names for what a correction would change of what was signed
+    (``directory.foresee_roll_correction``): the months and years whose page may say
+    「定稿后数据有变化」, and apart those signed in an earlier wording (their page says
+    the wording changed)."""
+    if foreseen is None:
+        return {}
+    months = final.reworded_months(foreseen.months)
+    years = annual_final.reworded_years(foreseen.years)
+    return {"roll_months": _month_list([m for m in foreseen.months if m not in months]),
+            "roll_years": _year_list([y for y in foreseen.years if y not in years]),
+            "roll_reworded": _("、").join(x for x in (_month_list(months), _year_list(years)) if x)}
 
 
 def _flash_released(member: Member, released: int) -> None:
@@ -492,11 +531,15 @@ def _merge_page(drop: Member, keep: Member | None, form: MergeForm):
     months = preview.all_final_months if preview is not None else []
     # a month signed in an earlier wording: its page says the wording changed, not the data
     reworded = final.reworded_months(months)
+    years = preview.years if preview is not None else []
+    # nor for a year signed in an earlier wording: named apart, as those months are
+    reworded_years = annual_final.reworded_years(years)
     return render_template("admin/member_merge.html", entity=MEMBERS, drop=drop, keep=keep,
                            pick=pick, preview=preview, refusal=refusal, form=form,
                            final_months=_month_list([m for m in months if m not in reworded]),
                            reworded_months=_month_list(reworded),
-                           final_years=_year_list(preview.years_of_months if months else []))
+                           final_years=_year_list([y for y in years if y not in reworded_years]),
+                           reworded_years=_year_list(reworded_years))
 
 
 def _month_list(months) -> str:
@@ -556,4 +599,10 @@ def member_merge_confirm(record_id: int, keep_id: int):
         flash(_("这次合并涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
                 "会提示“定稿后数据有变化”；如需按合并后的数据定稿，请重新打开该年度总结后再次定稿。",
                 years=_year_list(years)), "info")
+    reworded = annual_final.reworded_years(moved.years)  # foreseen, signed in earlier words
+    if reworded:
+        flash(_("这次合并还可能改变以下已定稿年度总结的数据：%(years)s。这些年度总结的定稿文件是系统"
+                "更新前的写法，年度总结页面提示的是“年度总结的写法有变化”，不会另外提示数据有变化；"
+                "如需按合并后的数据定稿，请重新打开该年度总结后再次定稿。",
+                years=_year_list(reworded)), "info")
     return redirect(url_for("admin.member_edit", record_id=keep.id))

@@ -73,6 +73,21 @@ def kept_year_copy(scope: SummaryScope, year: int, copy_id: int,
                                year=year), YearCopy, copy_id)
 
 
+def _current_copy(year: summary_notes.FinalYear) -> YearCopy | None:
+    note = db.session.scalar(select(YearNote).where(
+        YearNote.scope_key == year.scope.key, YearNote.year == year.year))
+    return year_notes.current_year_copy(note)
+
+
+def reworded_years(years) -> list[summary_notes.FinalYear]:
+    """Of these 已定稿 years, those whose signed document in force was rendered in an
+    earlier wording of the 年度总结 (``final.reworded``): their page says the wording
+    changed since 定稿, never 「定稿后数据有变化」, so that notice is not promised for
+    them (``final.reworded_months`` of a year)."""
+    return [year for year in years
+            if (copy := _current_copy(year)) is not None and reworded(copy)]
+
+
 def told_changed_years(years) -> list[summary_notes.FinalYear]:
     """Of these 已定稿 years (``summary_notes.final_years``), those whose 年度总结 page now
     says 「定稿后数据有变化」: a signed document in force, in today's wording, that the live
@@ -81,9 +96,7 @@ def told_changed_years(years) -> list[summary_notes.FinalYear]:
     signed in an earlier wording, whose page says its wording changed, is not named."""
     told = []
     for year in years:
-        note = db.session.scalar(select(YearNote).where(
-            YearNote.scope_key == year.scope.key, YearNote.year == year.year))
-        copy = year_notes.current_year_copy(note)
+        copy = _current_copy(year)
         if copy is not None and not reworded(copy) and changes(
                 copy, build_annual(year.year, **places(year.scope))):
             told.append(year)

@@ -38,7 +38,7 @@ from ..reference import CATEGORIES
 from ..security import record_id_or_none
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError, collect, refuse_all, required_reason
-from . import roll, summary_notes
+from . import roll
 from . import shown as shown_module
 from .audit import actor_first
 from .claims import places_held, release_places
@@ -1205,17 +1205,37 @@ def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
 ROLL_REASON_MAX = 200
 
 
+def foresee_roll_correction(member: Member, day: date | None) -> roll.Corrected | None:
+    """What 更正日期 of the member's latest change to ``day`` would change of what was
+    signed (``roll.Corrected``), read only, for the page to name before the correction
+    is made; None when there is nothing to correct or ``day`` is refused (the correction
+    then says why)."""
+    change = roll.last_change(member)
+    if change is None or day is None:
+        return None
+    try:
+        roll.check_correction(change, day)
+    except ServiceError:
+        return None
+    months = roll.corrected_months(member, change, day)
+    return roll.Corrected(months, roll.corrected_years(member, change, day, months))
+
+
 def correct_roll_date(member: Member, actor: Member, day: date | None,
-                      reason: str | None, *, shown: str | None) -> list[summary_notes.FinalMonth]:
+                      reason: str | None, *, shown: str | None,
+                      promised: str | None = None) -> roll.Corrected:
     """更正日期: the latest change of the member's roll history (``roll.last_change``)
     took effect on ``day``, not on the day recorded — a move, or 计入参与统计, 停用 or
     重新启用 dated wrongly. The days between the two dates count in the other stay;
-    months already 已定稿 keep their signed document, and those whose official figures
-    the correction changes (``roll.corrected_months``) now differ from it: returned,
-    named, for the page to say so. Audited with both dates
-    and the reason. ``shown``: the change the page named (``roll.shown_key``): refused
+    months and years already 已定稿 keep their signed document, and those whose official
+    figures the correction changes (``roll.corrected_months``, ``roll.corrected_years``:
+    named before the change is made) now differ from it: returned (``roll.Corrected``),
+    for the page to say so. Audited with both dates, the reason, and those months and
+    years. ``shown``: the change the page named (``roll.shown_key``): refused
     when the latest change is now another (another admin's move, 停用 or correction
-    committed since the page was read), never applied to a change the admin did not see."""
+    committed since the page was read), never applied to a change the admin did not see.
+    ``promised``: the signed months and years the page named (``roll.corrected_key``):
+    refused when the correction now changes others (one was 定稿 since)."""
     _require_admin(actor)
     roll.lock_member(member, actor)  # the latest change as it is now, not as the page saw it
     change = roll.last_change(member)
@@ -1227,11 +1247,15 @@ def correct_roll_date(member: Member, actor: Member, day: date | None,
         raise ServiceError(_l("请填写更正后的日期。"), field=roll.CORRECTION_FIELD)
     roll.check_correction(change, day)
     reason = required_reason(reason, _l("请填写更正的原因。"), ROLL_REASON_MAX)
-    final = roll.corrected_months(member, change, day)
+    months = roll.corrected_months(member, change, day)
+    final = roll.Corrected(months, roll.corrected_years(member, change, day, months))
+    if promised is not None and promised != roll.corrected_key(final):
+        raise ServiceError(_l("打开页面之后，这次更正涉及的已定稿月报或年度总结有了变化，请查看下方的说明后再确认更正。"))
     roll.move_change(member, change, day)
     db.session.flush()
     audit(actor, "correct_roll_date", member, before=change.day.isoformat(),
           after=day.isoformat(), reason=reason, left_unit_id=change.left_unit_id,
           joined_unit_id=change.joined_unit_id,
-          final_months=[[m.unit_id, m.year, m.month] for m in final])
+          final_months=[[m.unit_id, m.year, m.month] for m in final.months],
+          final_years=[[y.unit_id, y.community_id, y.year] for y in final.years])
     return final

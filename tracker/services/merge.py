@@ -140,8 +140,11 @@ class Preview:
     final_months: list[summary_notes.FinalMonth] = field(default_factory=list)
     final_community_months: list[summary_notes.FinalCommunityMonth] = field(
         default_factory=list)
-    # the 已定稿 年度总结 whose figures the merge may move (``_final_years``): the page
-    # after the merge names those whose page then says so
+    # the 已定稿 年度总结 whose official figures the merge changes (``_years_moved``):
+    # named on the confirmation page, as the months are
+    years: list[summary_notes.FinalYear] = field(default_factory=list)
+    # every 已定稿 年度总结 the merge may touch (``_final_years``): the message after the
+    # merge names those whose page then says so, whatever ``years`` foresaw
     final_years: list[summary_notes.FinalYear] = field(default_factory=list)
 
     @property
@@ -150,28 +153,17 @@ class Preview:
         return sorted([*self.final_months, *self.final_community_months],
                       key=lambda m: (m.year, m.month))
 
-    @property
-    def years_of_months(self) -> list[summary_notes.FinalYear]:
-        """The 已定稿 年度总结 that a month named lies in (the confirmation page names
-        them beside the months): a unit's month in the unit's years (whole, or in one
-        community), a community's own month in the community's own year."""
-        units = {(m.unit_id, m.year) for m in self.final_months}
-        communities = {(m.community_id, m.year) for m in self.final_community_months}
-        return [y for y in self.final_years
-                if ((y.unit_id, y.year) in units if y.unit_id is not None
-                    else (y.community_id, y.year) in communities)]
-
     def key(self) -> str:
         """What the page showed (``shown``): refused at the merge when it moved since —
-        B claimed a task, was assigned one, a 补录 named B, a month touched was 定稿, or
-        the year one lies in — so nothing the admin did not see is merged."""
+        B claimed a task, was assigned one, a 补录 named B, a month or a year touched was
+        定稿 — so nothing the admin did not see is merged."""
         return ",".join(str(n) for n in (
             self.keep.id, self.drop.id, self.participations, self.minutes, self.claims,
             self.check_ins, self.backfilled, self.waitlist, self.led, self.requests,
             self.needs, self.communities, self.residents, self.stays,
             *(f"{m.unit_id}-{m.year}-{m.month}" for m in self.final_months),
             *(f"c{m.community_id}-{m.year}-{m.month}" for m in self.final_community_months),
-            *(f"y{y.scope.key}-{y.year}" for y in self.years_of_months)))
+            *(f"y{y.scope.key}-{y.year}" for y in self.years)))
 
 
 def _refusal(keep: Member, drop: Member) -> str | None:
@@ -282,9 +274,9 @@ class _Kept:
 
 
 def _kept(keep: Member, drop: Member) -> _Kept:
+    """A's part of the official figures, whatever A's name: a year (``_years_moved``)
+    asks it of either; a month only of two accounts of one name (``_taken_over``)."""
     same = keep.name == drop.name and (keep.branch or "") == (drop.branch or "")
-    if not same:
-        return _Kept(False, [], set(), set(), set())
     days = db.session.execute(
         select(Task.community_id, Task.service_date).join(Assignment, Assignment.task_id == Task.id)
         .join(TaskReport, TaskReport.task_id == Task.id)
@@ -294,7 +286,7 @@ def _kept(keep: Member, drop: Member) -> _Kept:
         select(CountedTask.unit_id, CountedTask.community_id, CountedTask.service_date)
         .join(Task, Task.id == CountedTask.task_id)
         .where(Task.leader_id == keep.id, CountedTask.report_status == ReportStatus.approved))
-    return _Kept(True, _stays(keep), {(day.year, day.month) for _c, day in days},
+    return _Kept(same, _stays(keep), {(day.year, day.month) for _c, day in days},
                  {(community, day.year, day.month) for community, day in days},
                  {(unit, community, day.year, day.month) for unit, community, day in led})
 
@@ -420,7 +412,67 @@ def preview(keep: Member, drop: Member) -> Preview:
         if not _community_taken_over(kept, m.community_id, m.year, m.month)]
     shown.final_years = _final_years(keep, drop, [a.task.service_date for a in official],
                                      [a.task.community_id for a in official], led)
+    shown.years = _years_moved(shown, [(a.task.community_id, a.task.service_date)
+                                       for a in official], kept)
     return shown
+
+
+def _year_roll_day(year: int) -> date:
+    """The day a year's roll is counted on (``coverage.roll_day``): its last, or today."""
+    return min(date(year, 12, 31), local_today())
+
+
+def _years_moved(shown: Preview, done: list[tuple[int, date]],
+                 kept: _Kept) -> list[summary_notes.FinalYear]:
+    """Of the 已定稿 年度总结 the merge may touch (``shown.final_years``), those whose
+    official figures it changes — named on the confirmation page, by the months' rule
+    (``_final_months``) over the year, the period the 年度总结 counts (``annual``):
+
+    - a year holding a month named: its 分月统计 marks that month changed (a unit's
+      month in the unit's years, whole or in one community; a community's own month in
+      the community's own year);
+    - a unit's year (whole, or in one community) of a unit whose roll B is counted on,
+      when B was on the roll on the year's last day (在册党员干部, 全年参与, 全年未参与名单
+      are of that day's roll) or has approved work in it (in that community, for the
+      unit's part there: its 人次 and hours go to A's stay, its people may fall by one) —
+      unless A takes B's place unchanged: A nowhere in the year (no approved work, no
+      stay on a roll in it), and B named nowhere the year prints differently (one name
+      and 党支部; or B not in the 全年未参与名单 — off the roll at its end, or with
+      approved work in it —: the 年度总结 has no 台账, and names no one else);
+    - a community's own year (its work, no roll, no names) when both accounts have
+      approved work there in it: its people fall by one.
+
+    The message after the merge asks the page's own comparison of every year it may
+    touch (``annual_final.told_changed_years``): ``tests/rollups/test_final_promise.py``
+    states the cases where the two agree."""
+    units = {(m.unit_id, m.year) for m in shown.final_months}
+    communities = {(m.community_id, m.year) for m in shown.final_community_months}
+    rolls = _roll_units(shown.keep, shown.drop)
+    stays = _stays(shown.drop)
+    worked = {day.year for _c, day in done}
+    worked_in = {(community, day.year) for community, day in done}
+    a_worked_in = {(community, year) for community, year, _m in kept.worked_in}
+    named = []
+    for year in shown.final_years:
+        if year.unit_id is None:
+            moved = ((year.community_id, year.year) in communities
+                     or ((year.community_id, year.year) in worked_in
+                         and (year.community_id, year.year) in a_worked_in))
+        else:
+            b_worked = (year.year in worked if year.community_id is None
+                        else (year.community_id, year.year) in worked_in)
+            b_at_end = _on_roll_at(stays, _year_roll_day(year.year))
+            a_absent = (not any(y == year.year for y, _m in kept.worked)
+                        and not any(since <= date(year.year, 12, 31)
+                                    and until > date(year.year, 1, 1)
+                                    for since, until, _unit in kept.stays))
+            b_listed = b_at_end and not b_worked  # in the 全年未参与名单, by name
+            moved = ((year.unit_id, year.year) in units
+                     or (year.unit_id in rolls and (b_worked or b_at_end)
+                         and not (a_absent and (kept.same_person or not b_listed))))
+        if moved:
+            named.append(year)
+    return named
 
 
 def _final_years(keep: Member, drop: Member, done_days: list[date],
@@ -579,7 +631,8 @@ def merge_members(keep: Member, drop: Member, actor: Member, *,
           stays_gained=[[unit, _iso(since), _iso(until)] for since, until, unit in gained],
           final_months=[[m.unit_id, m.year, m.month] for m in moved.final_months],
           final_community_months=[[m.community_id, m.year, m.month]
-                                  for m in moved.final_community_months])
+                                  for m in moved.final_community_months],
+          final_years=[[y.unit_id, y.community_id, y.year] for y in moved.years])
     return moved
 
 

@@ -229,6 +229,72 @@ def last_change(member: Member) -> Change | None:
                   left_unit_id=left, joined_unit_id=joined)
 
 
+@dataclass(frozen=True)
+class Corrected:
+    """What 更正日期 may change of what was signed, named before the change is made
+    (``correct_roll_date`` returns it, its audit row records it): the 已定稿 months
+    (``corrected_months``) and the 已定稿 年度总结 (``corrected_years``)."""
+
+    months: list
+    years: list
+
+
+@dataclass(frozen=True)
+class _Between:
+    """The days a correction moves into the other stay, [first, last], and the
+    member's official work that those days hold (``_between``)."""
+
+    first: date
+    last: date
+    move: bool  # the stays either side are of two units
+    approved: list[tuple[date, int]]  # (day, task's unit) of approved work in the months touched
+    moved: set[date]  # days of approved work or a claimed need fulfilled, for a move
+
+
+def _between(member: Member, change: Change, day: date) -> _Between:
+    first, last = min(day, change.day), max(day, change.day) - timedelta(days=1)
+    units = {change.left_unit_id or member.unit_id, change.joined_unit_id or member.unit_id}
+    # from the first of the first year: a year counts its roll once (``coverage``), who
+    # was on the unit's roll during it (本年调离) from its first day
+    approved = [tuple(row) for row in db.session.execute(
+        select(Task.service_date, Task.unit_id).join(Assignment, Assignment.task_id == Task.id)
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .where(Assignment.member_id == member.id, Assignment.status == AssignmentStatus.done,
+               TaskReport.status == ReportStatus.approved,
+               Task.service_date >= date(first.year, 1, 1),
+               Task.service_date <= date(last.year, 12, 31)))]
+    moved: set[date] = set()
+    if len(units) > 1:
+        moved = {d for d, _unit in approved if first <= d <= last} | set(db.session.scalars(
+            select(Need.fulfilled_on).where(Need.claimed_by_id == member.id,
+                                            Need.fulfilled_on.between(first, last))))
+    return _Between(first, last, len(units) > 1, approved, moved)
+
+
+def _touched(between: _Between, unit_id: int, left_unit_id: int | None, start: date,
+             end: date) -> bool:
+    """Whether a period [start, end] of a unit — a month, or a year — counts otherwise
+    once the days between count in the other stay: its roll day (``end``) is one of
+    them; it is the unit left, its first day is one of them and the member has approved
+    work on that unit's activities in it (on the unit's roll during the period or not:
+    本月调离 / 本月离册 against 外单位); or, for a move, approved work or a claimed need
+    of the member falls on one of them (that work counts for the other unit's members)."""
+    first, last = between.first, between.last
+    return (first <= end <= last
+            or (first <= start <= last and unit_id == left_unit_id
+                and any(start <= d <= end and unit == unit_id for d, unit in between.approved))
+            or any(start <= d <= end for d in between.moved))
+
+
+def corrected_key(corrected: Corrected | None) -> str:
+    """What a page named of ``corrected`` (posted back as the correction's ``promised``):
+    the signed months and years, "" for none."""
+    if corrected is None:
+        return ""
+    return ",".join([*(f"{m.unit_id}-{m.year}-{m.month}" for m in corrected.months),
+                     *(f"y{y.scope.key}-{y.year}" for y in corrected.years)])
+
+
 def corrected_months(member: Member, change: Change, day: date) -> list:
     """The 已定稿 months (``summary_notes.FinalMonth``) whose official figures moving
     ``change`` to ``day`` may change — never fewer than those whose signed document the
@@ -251,41 +317,40 @@ def corrected_months(member: Member, change: Change, day: date) -> list:
     names no month. Nor does a change within a month that leaves the member counted as
     before: a member who left the roll on the 20th and not the 5th was on it during the
     month and is off it at its end, either way."""
-    first, last = min(day, change.day), max(day, change.day) - timedelta(days=1)
-    months = summary_notes.final_unit_months(change.unit_ids, first, last)
-    if not months:
-        return []
-    units = {change.left_unit_id or member.unit_id, change.joined_unit_id or member.unit_id}
-    approved = db.session.execute(
-        select(Task.service_date, Task.unit_id).join(Assignment, Assignment.task_id == Task.id)
-        .join(TaskReport, TaskReport.task_id == Task.id)
-        .where(Assignment.member_id == member.id, Assignment.status == AssignmentStatus.done,
-               TaskReport.status == ReportStatus.approved,
-               Task.service_date >= date(first.year, first.month, 1),
-               Task.service_date <= _month_end(last))).all()
-    moved: set[date] = set()
-    if len(units) > 1:
-        moved = {d for d, _unit in approved if first <= d <= last} | set(db.session.scalars(
-            select(Need.fulfilled_on).where(Need.claimed_by_id == member.id,
-                                            Need.fulfilled_on.between(first, last))))
-    left = {(unit, d.year, d.month) for d, unit in approved if unit == change.left_unit_id}
-    named = []
-    for month in months:
-        start = date(month.year, month.month, 1)
-        end = _month_end(start)
-        if (first <= end <= last
-                or (first <= start <= last and (month.unit_id, month.year, month.month) in left)
-                or any(start <= d <= end for d in moved)):
-            named.append(month)
-    return named
+    between = _between(member, change, day)
+    months = summary_notes.final_unit_months(change.unit_ids, between.first, between.last)
+    return [month for month in months
+            if _touched(between, month.unit_id, change.left_unit_id,
+                        date(month.year, month.month, 1),
+                        _month_end(date(month.year, month.month, 1)))]
 
 
-def corrected_years(change: Change, day: date) -> list:
-    """The 已定稿 年度总结 (``summary_notes.FinalYear``) of the units ``change`` is between
-    whose year holds one of the days between the two dates — its months signed or not:
-    those whose figures moving ``change`` to ``day`` may change. More than change: the
-    page after the correction asks each whether it now differs
-    (``annual_final.told_changed_years``)."""
+def corrected_years(member: Member, change: Change, day: date, months=()) -> list:
+    """The 已定稿 年度总结 (``summary_notes.FinalYear``: a unit's, whole or in one
+    community) whose official figures moving ``change`` to ``day`` may change — named
+    before the change, as ``corrected_months`` names the months, and by the same rule,
+    the year being a period of its own: the year counts its roll on its last day (在册
+    党员干部, 全年参与, 全年未参与名单), who of its people are the unit's own by its
+    first day, and its members' 人次 and hours by the unit of each day (``_touched``);
+    and a year holding one of the ``months`` named marks that month changed in its
+    分月统计. Its months signed or not. The year's figures are the months' rules over
+    the year (``annual``): never fewer than those whose page will then say
+    「定稿后数据有变化」 (``annual_final.told_changed_years`` asks which do)."""
+    between = _between(member, change, day)
+    years = summary_notes.final_years(change.unit_ids, (),
+                                      range(between.first.year, between.last.year + 1))
+    holding = {(m.unit_id, m.year) for m in months}
+    return [year for year in years
+            if (year.unit_id, year.year) in holding
+            or _touched(between, year.unit_id, change.left_unit_id, date(year.year, 1, 1),
+                        min(date(year.year, 12, 31), local_today()))]
+
+
+def candidate_years(change: Change, day: date) -> list:
+    """Every 已定稿 年度总结 of the units ``change`` is between whose year holds one of
+    the days between the two dates: what the message after the correction asks the
+    year page's own comparison of (``annual_final.told_changed_years``), so that it is
+    exact whatever ``corrected_years`` foresaw."""
     first, last = min(day, change.day), max(day, change.day) - timedelta(days=1)
     return summary_notes.final_years(change.unit_ids, (), range(first.year, last.year + 1))
 
