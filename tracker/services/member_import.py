@@ -34,7 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..fields import clean_text
+from ..fields import clean_text, one_line
 from ..models import Community, Member, Role, Unit, liaison_community
 from ..names import person_name
 from ..phones import normalise_phone  # the one reading of a number: the forms' too
@@ -333,7 +333,9 @@ def _cell(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a phone number typed into a number cell
-    return clean_text(str(value)).strip()  # no control characters: they break exports
+    # no control characters (they break exports), and one line: every column of a roster
+    # is (an Alt+Enter in a cell is a space; a list of 负责社区 is split on it alike)
+    return one_line(clean_text(str(value))).strip()
 
 
 _BLANKS = re.compile(r"\s+")
