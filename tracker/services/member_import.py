@@ -43,6 +43,7 @@ from . import PermissionDenied, ServiceError, roll
 from .audit import record
 from .cell_dates import NotADay, day_or_none, read_day
 from .directory import PHONE_RE, SHOWN_FIELDS, changed_since_shown, member_shown_key
+from .invitations import STAFF_ROLES, revoke_links
 
 MAX_ROWS = 20_000
 XLSX_MAX_UNPACKED = 50 * 1024 * 1024  # a 20,000-row member list unpacks to a few MB
@@ -1059,6 +1060,7 @@ def import_members(actor: Member | None, rows: list[ImportRow],
     joins, today = roll.join_day(), local_today()
     days = {}
     left: set[int] = set()  # communities of the liaisons the import changes
+    changed, demoted = [], []  # a new role or unit; a staff role lost
     for row in preview.rows:
         if row.action == "same":
             continue
@@ -1076,15 +1078,24 @@ def import_members(actor: Member | None, rows: list[ImportRow],
         else:
             if member.active and member.role == Role.liaison:
                 left.update(c.id for c in member.communities)
+            before = member.role, member.unit_id
             for key, value in _values(row, unit, role, member).items():
                 setattr(member, key, value)
             updated.append(member)
+            if (member.role, member.unit_id) != before:
+                changed.append(member)
+            if member.role != before[0] and before[0] in STAFF_ROLES \
+                    and member.role != Role.admin:
+                demoted.append(member)
         days[row.phone] = day
         if role != Role.liaison:
             member.communities = []
         elif names:
             member.communities = [lookups.communities[n] for n in names]
     db.session.flush()
+    # as the member form does (``directory.update_member``): the links made for a member
+    # whose role or unit changed die, and those a demoted liaison or admin made
+    revoke_links(of=changed, made_by=demoted)
     moved_on = {}
     for member in updated:
         day = days[member.phone] or today
