@@ -40,7 +40,7 @@ from ..extensions import db
 from ..models import Invitation, InvitationPurpose, Member, ResourceItem, Role
 from ..timeutil import utcnow
 from ..tokens import hash_token, new_token
-from . import PermissionDenied, ServiceError
+from . import PermissionDenied, ServiceError, roll
 from .accounts import LoggedIn, set_new_password
 from .audit import record
 from .passwords import check_policy
@@ -216,6 +216,15 @@ def accept_invitation(token: str, password: str, *, device: str = "",
     the member had ends, and a new one begins on this phone. ``opened_by``: who is signed
     in where the link was opened (refused if it is the link's maker)."""
     invitation = find_invitation(token)
+    if invitation is not None:
+        # The member's row first, then the link: the order of every change of their
+        # role, unit or active flag, which takes that row (``roll.lock_member``) before
+        # it kills their links (``revoke_links``). A promotion committing meanwhile is
+        # then what the checks below read, and the two never wait for each other in a
+        # circle (PostgreSQL; SQLite's writers take turns).
+        roll.lock_member(invitation.member)
+        db.session.refresh(invitation)
+        db.session.refresh(invitation.created_by)
     reason = why_dead(invitation)
     if reason is not None:
         raise ServiceError(reason)
