@@ -31,7 +31,7 @@ def test_a_title_with_a_line_break_stops_no_reminder(town, smtp, recorder):
 
 
 def test_an_unexpected_error_of_one_send_fails_only_its_row(town, smtp, recorder,
-                                                              monkeypatch):
+                                                              monkeypatch, caplog):
     def broken(self, to_address, message):
         raise KeyError("a fault of the code, not a channel's answer")
 
@@ -47,3 +47,6 @@ def test_an_unexpected_error_of_one_send_fails_only_its_row(town, smtp, recorder
     [sms_row] = [row for row in _pushed() if row.channel == Channel.sms]
     assert sms_row.status == OutboxStatus.sent  # the other member's SMS went out
     assert len(recorder.to("/sms")) == 1 and not smtp.mails
+    # logged, with the error's type, for whoever maintains the code
+    [logged] = [r for r in caplog.records if r.name == "tracker.reminders.job"]
+    assert "unexpected KeyError" in logged.getMessage() and logged.exc_info
