@@ -92,8 +92,30 @@ def clean_text(value: str) -> str:
 
 def strip_text(value):
     """A WTForms filter for typed text: surrounding blanks are not part of what was
-    meant, and control characters pasted with it are not text (``clean_text``)."""
+    meant, and control characters pasted with it are not text (``clean_text``). For a
+    field of several lines (说明, 情况说明); a one-line field takes ``strip_line``."""
     return clean_text(value).strip() if isinstance(value, str) else value
+
+
+# What ends a line, to Python (``str.splitlines``) and to a mail header: CR, LF, VT,
+# FF, the file/group/record separators, NEL and the Unicode line and paragraph
+# separators. A title is one line: one with a break in it made the reminder e-mail's
+# Subject refused by the mail library, and that stopped the whole reminder run
+# (review37 F1) — and pasted into a form or typed into an Excel cell with Alt+Enter,
+# such a break is never meant.
+_LINE_BREAKS = re.compile("[ \t]*[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+[ \t]*")
+
+
+def one_line(value: str) -> str:
+    """``value`` on one line: each run of line breaks (with the blanks around it) is one
+    space. 「楼道清理\n第二行」 → 「楼道清理 第二行」."""
+    return _LINE_BREAKS.sub(" ", value)
+
+
+def strip_line(value):
+    """A WTForms filter for a one-line field (a title, a place, a name): ``strip_text``,
+    and any line break in it a space (``one_line``)."""
+    return one_line(clean_text(value)).strip() if isinstance(value, str) else value
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -37,7 +37,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
 from .extensions import db
-from .fields import clean_text
+from .fields import clean_text, one_line
 from .models import Member
 from .privacy import phone_held
 
@@ -55,7 +55,7 @@ def person_name(value: str | None) -> str:
     """``value`` trimmed, without blanks between Han characters, and with any middle-dot
     look-alike between Han characters as 「·」: 「王　芳」 → 「王芳」, 「热合曼•艾力」 →
     「热合曼·艾力」."""
-    name = clean_text(value or "").strip()
+    name = one_line(clean_text(value or "")).strip()  # a name is one line (in a Subject too)
     name = _DOT_BETWEEN_HAN.sub(MIDDLE_DOT, name)
     return _BLANKS_BETWEEN_HAN.sub("", name)
 

@@ -517,3 +517,20 @@ def test_an_activity_voided_before_any_report_is_not_recorded_again_either(
                                                   category=cleanup_category)]))
     assert checked.ok and [r.action for r in checked.rows] == ["voided"]
     assert "原因：签到有误，当天并未开展" in checked.rows[0].voided
+
+
+def test_a_cell_with_alt_enter_line_breaks_is_one_line_but_the_note_keeps_them(
+        october, cleanup_category):
+    """An Excel cell typed with Alt+Enter holds a line break: in 活动 it became the task's
+    title, and its reminder e-mail's Subject stopped the reminder run (review37 F1).
+    Every column but 情况说明 is one line."""
+    m = october.members
+    data = sheet([row(october, m["郑某某"], leader="是", category=cleanup_category,
+                      title="楼道清理\n第二行", **{"地点": "党群服务中心\r\n二楼",
+                                                 "服务对象": "独居老人\n李某",
+                                                 "情况说明": "清理楼道杂物。\n共三处。"})])
+    assert imported(october.liaison, data).activities == 1
+    task = db.session.scalar(select(Task).where(Task.backfilled.is_(True)))
+    assert (task.title, task.place, task.beneficiary) == ("楼道清理 第二行", "党群服务中心 二楼",
+                                                         "独居老人 李某")
+    assert task.report.note == "清理楼道杂物。\n共三处。"

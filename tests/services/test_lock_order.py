@@ -383,3 +383,48 @@ def test_two_admins_changing_each_others_phone_lock_the_two_in_id_order(tmp_path
     held the other's row and waited for its own: a deadlock."""
     with pg_world(tmp_path, f"phones{int(first_is_lower)}") as url:
         _phones_swapped_by_two_admins(url, first_is_lower)
+
+
+def test_a_link_used_while_its_member_is_promoted_waits_and_is_refused(tmp_path):
+    """Accepting an activation link takes the member's row before the link's
+    (``invitations.accept_invitation``): the order of the member form, which holds the
+    member (``roll.lock_member``) and then kills their links (``revoke_links``). An admin
+    promoting the member holds the row: the acceptance waits, then reads the promotion
+    and is refused, no password set (review37 F2). Taken the other way round, the
+    admin's revocation waited for the link the acceptance held, which waited for the
+    member: a circle."""
+    from tracker.extensions import db
+    from tracker.models import Invitation, Member, Role
+    from tracker.services.invitations import accept_invitation, issue_links
+    from tracker.timeutil import utcnow
+
+    def build(f, unit, item, liaison):
+        member = f.member(unit, name="新党员")
+        member.password_hash = None
+        db.session.flush()
+        [link] = issue_links(liaison, [member])
+        return dict(member=member.id, token=link.token)
+
+    with pg_world(tmp_path, "linklock") as url:
+        app, ids = _ids(url, build)
+        with app.test_request_context("/"):
+            member = ServiceThread(app, lambda: accept_invitation(ids["token"],
+                                                                  "Hongqi-Piaopiao-88"))
+            with other_transaction() as admin:
+                admin.execute(select(Member.id).where(Member.id == ids["member"])
+                              .with_for_update(key_share=True))  # roll.lock_member
+                member.start()
+                try:
+                    _waiting_for_a_lock()  # the acceptance waits for the member
+                    admin.execute(update(Member).where(Member.id == ids["member"])
+                                  .values(role=Role.admin))
+                    admin.execute(update(Invitation).where(Invitation.member_id == ids["member"])
+                                  .values(revoked_at=utcnow()))  # revoke_links: no wait
+                    admin.commit()
+                finally:
+                    admin.rollback()
+                    member.join()
+            assert "账号的角色、单位或状态有了变化" in member.outcome
+            db.session.expire_all()
+            assert db.session.get(Member, ids["member"]).password_hash is None
+            _dispose()

@@ -727,3 +727,21 @@ def test_a_task_whose_members_confirmed_their_hours_is_not_offered_for_cancellin
     assert reason in text(response)
     assert fresh(Task, world.past_task.id).status == TaskStatus.open
     assert audit_count() == events
+
+
+def test_a_title_posted_with_a_line_break_is_stored_on_one_line(client, login, world):
+    """The browser's <input> drops a line break, a crafted POST does not: a title with
+    one stopped the reminder run (its e-mail's Subject, review37 F1). 说明 keeps its."""
+    login(world.liaison)
+    response = client.post("/manage/tasks/new", data=task_form(
+        resource_item=world.item.id, title="楼道清理\r\n第二行", place="活动中心\n二楼",
+        beneficiary="社区\u2028居民", description="第一行\n第二行"))
+    assert response.status_code == 302
+    task = db.session.scalar(select(Task).where(Task.title == "楼道清理 第二行"))
+    assert (task.place, task.beneficiary, task.description) == ("活动中心 二楼", "社区 居民",
+                                                              "第一行\n第二行")
+    response = client.post(f"/manage/tasks/{task.id}/edit",
+                           data=edit_form(task, title="改后\n标题", place="新\r地点"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (task.title, task.place) == ("改后 标题", "新 地点")

@@ -37,6 +37,7 @@ from ..fields import (
     MultiCheckboxField,
     VersionField,
     WholeNumberField,
+    strip_line,
     strip_text,
 )
 from ..security import record_id, record_id_or_none
@@ -144,7 +145,7 @@ class ReferenceForm(AdminForm):
 
 
 def _name_field(label, n=80):
-    return StringField(label, filters=[strip_text], validators=[
+    return StringField(label, filters=[strip_line], validators=[
         DataRequired(_l("请填写名称。")), max_len(n)])
 
 
@@ -174,7 +175,7 @@ class ZoneForm(ReferenceForm):
 class CategoryForm(ReferenceForm):
     data_class = d.CategoryData
     code = StringField(
-        _l("编码"), filters=[strip_text],
+        _l("编码"), filters=[strip_line],
         validators=[DataRequired(_l("请填写编码。")), max_len(40),
                     Regexp(d.CODE_RE.pattern,
                            message=_l("编码须以小写字母开头，只含小写字母、数字和下划线，2到40位。"))],
@@ -186,7 +187,7 @@ class CategoryForm(ReferenceForm):
         _l("活动的计量单位"), choices=[(u, lazy(unit_word, u)) for u in d.ACTIVITY_UNITS], default="次",
         validate_choice=False, description=_l("培训、宣讲按“场”计，走访、值守、清理等按“次”计。"))
     quantity_unit = StringField(
-        _l("完成数量的单位"), filters=[strip_text], validators=[Optional(), max_len(8)],
+        _l("完成数量的单位"), filters=[strip_line], validators=[Optional(), max_len(8)],
         # the examples are the values to type (the unit goes into the Chinese 月报 as typed):
         # placeholders, so the English help keeps them in Chinese
         description=_l("如 %(a)s、%(b)s、%(c)s；没有完成数量就不填。服务时长另按党员确认的时长统计，不能填“小时”。",
@@ -217,7 +218,7 @@ class ResourceItemForm(ReferenceForm):
     year = WholeNumberField(_l("年度"), minimum=d.YEAR_MIN, maximum=d.YEAR_MAX,
                             required_message=_l("请填写年度。"),
                             default=lambda: local_today().year)
-    target = StringField(_l("年度目标"), filters=[strip_text],
+    target = StringField(_l("年度目标"), filters=[strip_line],
                          render_kw={"inputmode": "decimal", "autocomplete": "off"},
                          description=_l("整数；经费填金额（元），如 10000 或 10,000.00；"
                                         "受益按户或人计的，目标计户次或人次：每帮扶一户一次计1户次。"))
@@ -434,16 +435,16 @@ MEMBER_LABELS = {
 
 class MemberForm(AdminForm):
     data_class = d.MemberData
-    name = StringField(MEMBER_LABELS["name"], filters=[strip_text],
+    name = StringField(MEMBER_LABELS["name"], filters=[strip_line],
                        validators=[DataRequired(_l("请填写姓名。")), max_len(40)])
     # as the import reads it (``phones``): 「139 0000-1001」, 「+86 …」, full-width digits
-    phone = StringField(MEMBER_LABELS["phone"], filters=[strip_text, mobile_or_typed],
+    phone = StringField(MEMBER_LABELS["phone"], filters=[strip_line, mobile_or_typed],
                         validators=[DataRequired(_l("请填写手机号。")),
                                     Regexp(d.PHONE_RE, message=_l("请输入11位手机号。"))],
                         render_kw={"inputmode": "numeric", "autocomplete": "off"},
                         description=_l("用于登录，不能与他人重复。"))
     unit_id = ChoiceField(MEMBER_LABELS["unit_id"], message=_l("请选择单位。"), invalid=CHOOSE)
-    branch = StringField(MEMBER_LABELS["branch"], filters=[strip_text], validators=[Optional(), max_len(80)])
+    branch = StringField(MEMBER_LABELS["branch"], filters=[strip_line], validators=[Optional(), max_len(80)])
     role = EnumField(MEMBER_LABELS["role"], enum_cls=Role, default=Role.member.value,
                      message=_l("请选择角色。"), invalid=CHOOSE,
                      choices=[(r.value, label) for r, label in ROLE_CHOICES])
@@ -513,7 +514,7 @@ class RollCorrectionForm(Form):
     member form."""
 
     day = LocalDateField(_l("更正为"), validators=[InputRequired(_l("请填写更正后的日期。"))])
-    reason = StringField(_l("更正的原因"), filters=[strip_text], validators=[
+    reason = StringField(_l("更正的原因"), filters=[strip_line], validators=[
         DataRequired(_l("请填写更正的原因。")), max_len(d.ROLL_REASON_MAX)],
         render_kw={"maxlength": d.ROLL_REASON_MAX})
     # which change the page named (``roll.shown_key``): the correction is refused when
@@ -571,14 +572,14 @@ def _status_choices():
 
 
 class MemberFilterForm(FilterForm):
-    q = StringField(_l("姓名或手机号"), filters=[strip_text], validators=[Optional(), max_len(40)],
+    q = StringField(_l("姓名或手机号"), filters=[strip_line], validators=[Optional(), max_len(40)],
                     render_kw={"type": "search"})
     role = SelectField(_l("角色"), choices=[("", _l("全部角色"))] + [
         (r.value, label) for r, label in ROLE_CHOICES], validate_choice=False)
     status = SelectField(_l("状态"), choices=_status_choices, validate_choice=False)
     # 「手机号重复」: "shared" lists the members who hold one number (reached from the
     # directory's notice; read from the query, never rendered in the search form)
-    phones = StringField(filters=[strip_text])
+    phones = StringField(filters=[strip_line])
 
 
 class ZoneFilterForm(FilterForm):
@@ -591,7 +592,7 @@ class ZoneFilterForm(FilterForm):
 
 
 class ItemFilterForm(ZoneFilterForm):
-    year = StringField(_l("年度"), filters=[strip_text], render_kw={"inputmode": "numeric"})
+    year = StringField(_l("年度"), filters=[strip_line], render_kw={"inputmode": "numeric"})
 
 
 class MergePickForm(FilterForm):

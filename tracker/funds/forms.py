@@ -6,7 +6,7 @@ from ..form import Form
 from wtforms import StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 
-from ..fields import CHOOSE, ChoiceField, LocalDateField, strip_text
+from ..fields import CHOOSE, ChoiceField, LocalDateField, strip_line
 from ..money import MoneyError, fen_to_input, parse_yuan
 from ..services.funds import PURPOSE_MAX
 
@@ -45,7 +45,7 @@ class MoneyField(StringField):
 class EntryForm(Form):
     entry_date = LocalDateField(_l("日期"), validators=[InputRequired(_l("请填写日期。"))])
     amount = MoneyField(_l("金额（元）"), description=_l("如 3200 或 3,200.50"))
-    purpose = StringField(_l("用途"), filters=[strip_text], validators=[
+    purpose = StringField(_l("用途"), filters=[strip_line], validators=[
         DataRequired(_l("请填写用途。")),
         Length(max=PURPOSE_MAX, message=_l("用途不能超过%(max)d个字。", max=PURPOSE_MAX)),
     ])
@@ -58,6 +58,6 @@ class EntryForm(Form):
 
 
 class ReverseForm(Form):
-    reason = StringField(_l("冲销原因"), filters=[strip_text], validators=[
+    reason = StringField(_l("冲销原因"), filters=[strip_line], validators=[
         Optional(), Length(max=100, message=_l("冲销原因不能超过%(max)d个字。", max=100)),
     ])

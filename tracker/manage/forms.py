@@ -48,6 +48,7 @@ from ..fields import (
     LocalDateField,
     WholeNumberField,
     keyword_field,
+    strip_line,
     strip_text,
 )
 from ..security import record_id, record_id_or_none
@@ -60,7 +61,9 @@ def _text(label, required_message, limit, *, area=False, required=True):
     validators.append(Length(max=limit, message=_l("不能超过%(max)d个字。", max=limit)))
     field_class = TextAreaField if area else StringField
     render_kw = {"maxlength": limit} | ({"rows": 4} if area else {})
-    return field_class(label, validators=validators, filters=[strip_text], render_kw=render_kw)
+    # a one-line field (任务名称, 地点, 服务对象) keeps no line break (``strip_line``)
+    return field_class(label, validators=validators,
+                       filters=[strip_text if area else strip_line], render_kw=render_kw)
 
 
 def item_choices(items) -> list[tuple[int, str]]:

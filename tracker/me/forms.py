@@ -6,14 +6,14 @@ from ..form import Form
 from wtforms import BooleanField, EmailField
 from wtforms.validators import Length, Optional
 
-from ..fields import strip_text
+from ..fields import strip_line
 
 
 def settings_form(kinds, data=None, formdata=None):
     """One switch per reminder kind offered to this member, and where push messages go."""
 
     class SettingsForm(Form):
-        email = EmailField(_l("电子邮箱"), filters=[strip_text],
+        email = EmailField(_l("电子邮箱"), filters=[strip_line],
                            validators=[Optional(), Length(max=120)],
                            description=_l("只用于发送提醒，不会公开。"))
         email_on = BooleanField(_l("用邮件提醒我"))

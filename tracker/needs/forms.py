@@ -7,7 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..fields import ChoiceField, LocalDateField, VersionField, WholeNumberField, strip_text
+from ..fields import ChoiceField, LocalDateField, VersionField, WholeNumberField, strip_line, strip_text
 from ..models import NeedKind
 from ..onsite.forms import ACCEPT
 from ..services.needs import (
@@ -49,7 +49,7 @@ class NeedForm(Form):
     title = StringField(_l("标题"), validators=[
         DataRequired(message=_l("请填写标题。")),
         Length(max=TITLE_MAX, message=_l("不能超过%(max)d个字。", max=TITLE_MAX))],
-        filters=[strip_text], render_kw={"maxlength": TITLE_MAX},
+        filters=[strip_line], render_kw={"maxlength": TITLE_MAX},
         description=_l("例如：为独居老人修理轮椅、购买一副老花镜。所有党员都能看到标题和说明，"
                        "请不要写服务对象的姓名、住址等个人信息，服务对象在下面选择。"))
     description = _area(_l("说明"), TEXT_MAX)

@@ -6,7 +6,7 @@ from ..form import Form
 from wtforms import PasswordField, RadioField
 from wtforms.validators import DataRequired, Length
 
-from ..fields import VersionField, strip_text
+from ..fields import VersionField, strip_line
 
 
 class WebhookForm(Form):
@@ -14,11 +14,11 @@ class WebhookForm(Form):
                                                ("dingtalk", _l("钉钉群机器人"))],
                          default="wecom", validators=[DataRequired(message=_l("请选择。"))])
     # PasswordField: the saved URL is never sent back to the browser, not even in a form.
-    url = PasswordField(_l("Webhook 地址"), filters=[strip_text],
+    url = PasswordField(_l("Webhook 地址"), filters=[strip_line],
                         validators=[DataRequired(message=_l("请粘贴 Webhook 地址。")),
                                     Length(max=500)],
                         description=_l("在群设置 → 群机器人 → 添加机器人后复制。保存后只显示部分地址。"))
-    secret = PasswordField(_l("加签密钥（钉钉，可选）"), filters=[strip_text],
+    secret = PasswordField(_l("加签密钥（钉钉，可选）"), filters=[strip_line],
                            validators=[Length(max=200)],
                            description=_l("钉钉机器人安全设置选择“加签”时填写，以 SEC 开头。"))
     # the robot the page showed (``notify.webhook_shown_key``): a plain key — a save

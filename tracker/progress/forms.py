@@ -15,7 +15,7 @@ from ..form import Form
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..fields import strip_text
+from ..fields import strip_line, strip_text
 from ..models import FindingKind, FindingStatus, ReportStatus
 from ..timeutil import local_today, month_bounds
 from .periods import Period, month_period, quarter_period, range_period, year_period
@@ -223,7 +223,7 @@ class FindingForm(Form):
     kind = Choice(_l("问题类型"), message=_l("请选择问题类型。"),
                   choices=[(k.value, v) for k, v in FINDING_KIND.items()],
                   validators=[DataRequired(_l("请选择问题类型。"))])
-    place = StringField(_l("位置"), filters=[strip_text], validators=[
+    place = StringField(_l("位置"), filters=[strip_line], validators=[
         DataRequired(_l("请填写问题位置。")),
         Length(max=120, message=_l("位置不能超过120个字。")),
     ], description=_l("如：建设路12号门前。位置请写门牌或路段，勿写住户姓名、电话。"))
@@ -233,7 +233,7 @@ class FindingForm(Form):
 
 
 class HandOverForm(Form):
-    handed_to = StringField(_l("移交给"), filters=[strip_text], validators=[
+    handed_to = StringField(_l("移交给"), filters=[strip_line], validators=[
         DataRequired(_l("请填写移交给哪个部门或单位。")),
         Length(max=120, message=_l("移交对象不能超过120个字。")),
     ], description=_l("如：县住建局市政所"))
@@ -245,7 +245,7 @@ class FixForm(Form):
 
 
 class DeactivateFindingForm(Form):
-    reason = StringField(_l("删除原因"), filters=[strip_text], validators=[
+    reason = StringField(_l("删除原因"), filters=[strip_line], validators=[
         Length(max=200, message=_l("原因不能超过200个字。")),
     ])
     personal = BooleanField(_l("涉及个人信息，一并清除描述"), description=_l(

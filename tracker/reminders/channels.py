@@ -29,6 +29,7 @@ from urllib.parse import quote_plus, urlsplit
 from flask_babel import gettext as _
 
 from ..config import mail_from
+from ..fields import one_line
 from ..privacy import scrub
 from ..timeutil import to_local, utcnow
 
@@ -229,7 +230,9 @@ class EmailSender:
         if not self.sender:  # never a mail "From: None" (load_config refuses this at start)
             raise ChannelError("SMTP: no From address: set SMTP_FROM")
         mail = EmailMessage()
-        mail["Subject"] = message.subject
+        # One line: the mail library refuses a header with a line break in it (a task
+        # title stored with one before titles were kept to one line, review37 F1).
+        mail["Subject"] = one_line(message.subject)
         mail["From"] = _sender_address(self.name, self.sender)
         mail["To"] = to_address
         # RFC 3834: no out-of-office reply comes back to the bureau's mailbox.
@@ -369,7 +372,7 @@ def _cut_bytes(text: str, limit: int) -> str:
 def _markdown(message: Message, limit: int) -> str:
     """The robot's markdown, within ``limit`` bytes: the subject and the link always,
     the body cut if it must be (a digest already lists only its first few)."""
-    head = f"### {_cut_bytes(message.subject, 600)}\n\n"
+    head = f"### {_cut_bytes(one_line(message.subject), 600)}\n\n"  # a heading is one line
     tail = f"\n\n[打开台账]({message.link})" if message.link else ""
     room = limit - len(head.encode()) - len(tail.encode())
     return head + _cut_bytes(message.body.replace("\n", "\n\n"), room) + tail
@@ -405,7 +408,7 @@ class DingTalkSender:
 
     def send(self, url: str, secret: str | None, message: Message) -> None:
         payload = {"msgtype": "markdown",
-                   "markdown": {"title": message.subject,
+                   "markdown": {"title": one_line(message.subject),
                                 "text": _markdown(message, DINGTALK_LIMIT)}}
         target = dingtalk_signed(url, secret) if secret else url
         _robot_answer(_post(target, json.dumps(payload, ensure_ascii=False).encode(), {},

@@ -9,6 +9,7 @@ finds nothing to claim. Nothing is sent while a transaction is open.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import smtplib
 import urllib.error
@@ -42,6 +43,7 @@ from . import channels, kinds, reasons
 from .available import configured, quiet_bounds
 from .secrets import UnreadableSecret, decrypt
 
+log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=15)  # default of REMINDER_LEASE_SECONDS
 BATCH = 200  # recipients per run; the rest wait for the next run
 
@@ -652,6 +654,16 @@ def deliver(sender, channel: Channel, recipient: _Recipient,
         # shown on 提醒发送状态 and printed by the command, past the logging filter
         return (scrub(str(error)) or error.__class__.__name__,
                 reasons.TIMED_OUT if _timed_out(error) else None, _unreachable(error))
+    except Exception as error:  # noqa: BLE001 — one message's fault must stop no other
+        # Not a channel's answer but a fault of this message or of the code (a Subject
+        # the mail library refused stopped the whole run, every later member's SMS with
+        # it, at every run: review37 F1). This try fails as a channel's error does —
+        # retried up to REMINDER_MAX_ATTEMPTS, then 发送失败 on 提醒发送状态 — and the rest
+        # of the run goes on. The row keeps the error's type only (its text may quote
+        # the message); the traceback goes to the log, masked (privacy.PersonalDataFilter).
+        log.error("reminder not sent on %s: unexpected %s", channel.value,
+                  type(error).__name__, exc_info=True)
+        return f"unexpected error: {type(error).__name__}", None, False
     return None, None, False
 
 

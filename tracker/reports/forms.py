@@ -9,7 +9,7 @@ from ..form import Form
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..fields import VersionField, strip_text
+from ..fields import VersionField, strip_line, strip_text
 from ..services.summary_notes import NOTE_MAX
 from ..timeutil import local_today
 
@@ -82,7 +82,7 @@ class AnnualForm(Form):
 
     unit = SelectField(_l("单位"), validate_choice=False)
     community = SelectField(_l("社区"), validate_choice=False)
-    year = StringField(_l("年份"), filters=[strip_text],
+    year = StringField(_l("年份"), filters=[strip_line],
                        validators=[DataRequired(_l("请填写年份。"))],
                        render_kw={"inputmode": "numeric", "placeholder": "2026", "size": 6})
 

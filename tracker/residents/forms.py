@@ -10,7 +10,7 @@ from ..models import ResidentCategory
 from ..names import choices_with_unit
 from ..phones import contact_or_typed
 from ..services.residents import PHONE_RE
-from ..fields import LocalDateField, MultiCheckboxField, VersionField, strip_text
+from ..fields import LocalDateField, MultiCheckboxField, VersionField, strip_line, strip_text
 from ..security import record_id
 
 CATEGORY_LABELS = {
@@ -23,7 +23,7 @@ def _text(label, required_message, limit, **kwargs):
     return StringField(label, validators=[
         DataRequired(message=required_message),
         Length(max=limit, message=_l("不能超过%(max)d个字。", max=limit)),
-    ], filters=[strip_text], render_kw={"maxlength": limit, **kwargs.pop("render_kw", {})}, **kwargs)
+    ], filters=[strip_line], render_kw={"maxlength": limit, **kwargs.pop("render_kw", {})}, **kwargs)
 
 
 class ResidentForm(Form):
@@ -40,7 +40,7 @@ class ResidentForm(Form):
         _l("联系电话"),
         validators=[Optional(), Regexp(PHONE_RE, message=_l("请输入11位手机号或带区号的固定电话。"))],
         # 「+86 139 1234 5678」, 「(0571)8888-8888」: stored as ``phones`` writes them
-        filters=[strip_text, contact_or_typed],
+        filters=[strip_line, contact_or_typed],
         render_kw={"inputmode": "tel", "maxlength": 20, "autocomplete": "off"},
     )
     notes = TextAreaField(

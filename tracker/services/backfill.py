@@ -54,6 +54,7 @@ from .summary_notes import closed_to
 from .tasks import (
     TaskDetails,
     _clean,
+    _line,
     check_item_takes_activities,
     detail_problems,
     item_of_year,
@@ -363,8 +364,8 @@ def record_past_activity(actor: Member, item: ResourceItem, data: BackfillData, 
     task = Task(
         resource_item_id=item.id, unit_id=item.unit_id, community_id=item.community_id,
         zone_id=item.zone_id, category_id=item.category_id, category=item.category,
-        title=data.title.strip(), beneficiary=_clean(data.beneficiary),
-        place=data.place.strip(), description=_clean(data.description),
+        title=_line(data.title), beneficiary=_line(data.beneficiary) or None,
+        place=_line(data.place), description=_clean(data.description),
         starts_at=starts_at, ends_at=ends_at, service_date=local_date(starts_at),
         slots=len(data.participants), taken=len(data.participants),
         leader_id=data.leader.id, status=TaskStatus.open, checkin_token=new_checkin_token(),

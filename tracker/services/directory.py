@@ -42,6 +42,7 @@ from . import roll
 from . import shown as shown_module
 from .audit import actor_first
 from .claims import places_held, release_places
+from .invitations import STAFF_ROLES, revoke_links
 from .audit import record as audit
 from .member_retention import refuse_if_erased
 from .merge import merged_into
@@ -288,6 +289,8 @@ def _sign_out(member: Member, actor: Member) -> None:
     and makes a new feed address on 日历订阅."""
     stop_calendar(member, actor, "deactivated")
     end_other_sessions(member, actor, "deactivated")
+    # no link for them is used, and none they made for others (``invitations.revoke_links``)
+    revoke_links(of=[member], made_by=[member])
 
 
 # --- what an edit page showed (``shown``) ---------------------------------------------
@@ -1180,8 +1183,15 @@ def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
         _roll_day_problem(member, data, values, found)
     refuse_all(found)
     communities = values.pop("communities")
+    role_before = member.role
     changes = _apply(member, values)
     changes.update(_community_change(member, communities))
+    if "role" in changes or "unit_id" in changes:
+        # a link made for them before was made for someone they no longer are: a
+        # liaison's link for a member made 管理员 would sign its maker in as the admin
+        revoke_links(of=[member])
+    if "role" in changes and role_before in STAFF_ROLES and member.role != Role.admin:
+        revoke_links(made_by=[member])  # those they made under the role they had
     if roll.changes_roll(member):
         if data.roll_shown is not None:
             # the unit and 计入参与统计 posted were chosen against the history the

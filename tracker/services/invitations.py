@@ -13,12 +13,22 @@ as someone else with a link they made), and the member is told, on every reminde
 channel, when a reset link is made for them and when it is used (the reminder kind
 ``password_reset``, tracker/reminders/kinds.py).
 
+The rule of who may make a link for whom is asked again when the link is used
+(``maker_may_still``): a liaison's link for a member made 联络员 or 管理员 since, moved
+out of the liaison's reach, or given a password, and any link whose maker has been
+switched off or has lost the role, is dead — else the liaison could open it in another
+browser and become the new admin (review37 F2). The links die outright too
+(``revoke_links``) when a member's role, unit or active flag changes (member form,
+roster import, 停用, merge), and a maker's issued links when they are switched off or
+lose the staff role they made them under.
+
 A token is ``secrets.token_urlsafe(32)``; only its SHA-256 is stored. A link expires
 after 7 days, dies when used, and dies when a newer link is made for the same member.
 No account ever gets a default password.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -30,13 +40,17 @@ from ..extensions import db
 from ..models import Invitation, InvitationPurpose, Member, ResourceItem, Role
 from ..timeutil import utcnow
 from ..tokens import hash_token, new_token
-from . import PermissionDenied, ServiceError
+from . import PermissionDenied, ServiceError, roll
 from .accounts import LoggedIn, set_new_password
 from .audit import record
 from .passwords import check_policy
 from .sessions import begin_session
 
 LIFETIME = timedelta(days=7)
+STAFF_ROLES = (Role.admin, Role.liaison)  # the roles that make links for others
+# A link killed by a change since it was made (``maker_may_still``, ``revoke_links``).
+WITHDRAWN = _l("该链接已失效：生成链接后，账号的角色、单位或状态有了变化，或生成链接的人员已不再负责。"
+               "请向单位管理员索取新的链接。")
 MAKER_REFUSED = _l("这是您为他人生成的链接，不能在您自己的登录状态下使用。请把链接发给本人，由本人在自己的手机上打开。")
 MAX_BATCH = 200  # links made in one go (each shown with a QR code)
 
@@ -115,6 +129,40 @@ def may_reset(actor: Member) -> bool:
     return actor.role == Role.admin
 
 
+def maker_may_still(invitation: Invitation) -> bool:
+    """Could the link's maker make it for its member now? The rule of making
+    (``invitable_members_query``, ``may_reset``), asked at use: the maker still active
+    and still a liaison or admin, the member still in their reach, and a non-admin's
+    link still for a member without a password."""
+    maker = invitation.created_by
+    if maker is None or not maker.active:
+        return False
+    in_reach = db.session.scalar(
+        invitable_members_query(maker).where(Member.id == invitation.member_id)
+        .with_only_columns(Member.id))
+    if in_reach is None:
+        return False
+    return may_reset(maker) or not invitation.member.password_hash
+
+
+def revoke_links(*, of: Sequence[Member] = (), made_by: Sequence[Member] = ()) -> int:
+    """Kill the live links made for the members ``of`` (their role, unit or active flag
+    changed: whoever made the link may no longer be the one to) and those made by the
+    members ``made_by`` (switched off, or no longer in the role they made them under).
+    A link used or dead already stays as it is. Returns how many died."""
+    wanted = [Invitation.member_id.in_([m.id for m in of])] if of else []
+    wanted += [Invitation.created_by_id.in_([m.id for m in made_by])] if made_by else []
+    if not wanted:
+        return 0
+    result = db.session.execute(
+        update(Invitation)
+        .where(or_(*wanted), Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
+        .values(revoked_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount
+
+
 def opened_by_its_maker(invitation: Invitation, viewer) -> bool:
     """Is the person opening the link the staff member who made it for someone else?"""
     viewer_id = getattr(viewer, "id", None) if getattr(viewer, "is_authenticated", False) \
@@ -142,13 +190,24 @@ def why_dead(invitation: Invitation | None):
     if invitation.used_at is not None:
         return _l("该链接已使用过，不能再次使用。忘记密码请向联络员索取新的链接。")
     if invitation.revoked_at is not None:
-        return _l("该链接已失效：已为您生成了更新的链接，请使用最新收到的链接。")
+        if _newer_link(invitation):
+            return _l("该链接已失效：已为您生成了更新的链接，请使用最新收到的链接。")
+        return WITHDRAWN  # (``revoke_links``)
     if invitation.expires_at <= utcnow():
         return _l("该链接已过期（有效期%(days)s天），请向联络员索取新的激活链接。",
                   days=lifetime_days())
     if not invitation.member.active:
         return _l("该账号已停用，请联系单位管理员。")
+    if not maker_may_still(invitation):
+        return WITHDRAWN
     return None
+
+
+def _newer_link(invitation: Invitation) -> bool:
+    """Was a link made for the member after this one (which then killed it)?"""
+    return db.session.scalar(select(Invitation.id).where(
+        Invitation.member_id == invitation.member_id, Invitation.id > invitation.id)
+        .limit(1)) is not None
 
 
 def accept_invitation(token: str, password: str, *, device: str = "",
@@ -157,6 +216,15 @@ def accept_invitation(token: str, password: str, *, device: str = "",
     the member had ends, and a new one begins on this phone. ``opened_by``: who is signed
     in where the link was opened (refused if it is the link's maker)."""
     invitation = find_invitation(token)
+    if invitation is not None:
+        # The member's row first, then the link: the order of every change of their
+        # role, unit or active flag, which takes that row (``roll.lock_member``) before
+        # it kills their links (``revoke_links``). A promotion committing meanwhile is
+        # then what the checks below read, and the two never wait for each other in a
+        # circle (PostgreSQL; SQLite's writers take turns).
+        roll.lock_member(invitation.member)
+        db.session.refresh(invitation)
+        db.session.refresh(invitation.created_by)
     reason = why_dead(invitation)
     if reason is not None:
         raise ServiceError(reason)

@@ -40,7 +40,7 @@ from ..i18n import lazy_ngettext
 from sqlalchemy import select
 
 from ..extensions import db
-from ..fields import MAX_COUNT, clean_text
+from ..fields import MAX_COUNT, clean_text, one_line
 from ..models import (
     Assignment,
     AssignmentStatus,
@@ -105,6 +105,7 @@ TEMPLATE_NOTES = [
 REQUIRED = ("day", "starts", "ends", "unit", "community", "category", "title", "place",
             "phone", "note")
 # Fields of the activity (not of one participation): every row of it must agree.
+MULTI_LINE = ("note",)  # the columns that keep their line breaks
 ACTIVITY_FIELDS = ("place", "beneficiary", "quantity", "people_served", "note")
 MAX_ROWS = 5_000  # each activity is recorded with the one-form checks: a month, not a decade
 HEADER_SEARCH = 5  # the export puts a title and a unit/period row above the header
@@ -250,6 +251,10 @@ def read_ledger(filename: str, data: bytes) -> LedgerPreview:
     rows = []
     for number, cells in body:
         values = {key: cells[i] if i < len(cells) else "" for key, i in positions.items()}
+        # every column but 情况说明 is one line: an Alt+Enter in a cell of 活动 (the
+        # task's title, in its reminders' Subject) or 地点 is a space (review37 F1)
+        values = {key: text if key in MULTI_LINE else one_line(text).strip()
+                  for key, text in values.items()}
         for key in NORMALISED:
             if key in values:
                 values[key] = unicodedata.normalize("NFKC", values[key]).strip()

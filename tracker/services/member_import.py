@@ -34,7 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..fields import clean_text
+from ..fields import clean_text, one_line
 from ..models import Community, Member, Role, Unit, liaison_community
 from ..names import person_name
 from ..phones import normalise_phone  # the one reading of a number: the forms' too
@@ -43,6 +43,7 @@ from . import PermissionDenied, ServiceError, roll
 from .audit import record
 from .cell_dates import NotADay, day_or_none, read_day
 from .directory import PHONE_RE, SHOWN_FIELDS, changed_since_shown, member_shown_key
+from .invitations import STAFF_ROLES, revoke_links
 
 MAX_ROWS = 20_000
 XLSX_MAX_UNPACKED = 50 * 1024 * 1024  # a 20,000-row member list unpacks to a few MB
@@ -333,7 +334,9 @@ def _cell(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a phone number typed into a number cell
-    return clean_text(str(value)).strip()  # no control characters: they break exports
+    # no control characters (they break exports), and one line: every column of a roster
+    # is (an Alt+Enter in a cell is a space; a list of 负责社区 is split on it alike)
+    return one_line(clean_text(str(value))).strip()
 
 
 _BLANKS = re.compile(r"\s+")
@@ -1057,6 +1060,7 @@ def import_members(actor: Member | None, rows: list[ImportRow],
     joins, today = roll.join_day(), local_today()
     days = {}
     left: set[int] = set()  # communities of the liaisons the import changes
+    changed, demoted = [], []  # a new role or unit; a staff role lost
     for row in preview.rows:
         if row.action == "same":
             continue
@@ -1074,15 +1078,24 @@ def import_members(actor: Member | None, rows: list[ImportRow],
         else:
             if member.active and member.role == Role.liaison:
                 left.update(c.id for c in member.communities)
+            before = member.role, member.unit_id
             for key, value in _values(row, unit, role, member).items():
                 setattr(member, key, value)
             updated.append(member)
+            if (member.role, member.unit_id) != before:
+                changed.append(member)
+            if member.role != before[0] and before[0] in STAFF_ROLES \
+                    and member.role != Role.admin:
+                demoted.append(member)
         days[row.phone] = day
         if role != Role.liaison:
             member.communities = []
         elif names:
             member.communities = [lookups.communities[n] for n in names]
     db.session.flush()
+    # as the member form does (``directory.update_member``): the links made for a member
+    # whose role or unit changed die, and those a demoted liaison or admin made
+    revoke_links(of=changed, made_by=demoted)
     moved_on = {}
     for member in updated:
         day = days[member.phone] or today

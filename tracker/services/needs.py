@@ -19,6 +19,7 @@ from ..i18n import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from ..extensions import db
+from ..fields import one_line
 from ..models import (
     Category,
     Member,
@@ -88,7 +89,7 @@ def need_problems(data: NeedData, *,
     """Every field the rules refuse, as (form field, message) in the form's order: a past
     需要完成的日期 is named with a wrong 需要人数, not on the next submit (walk 2,
     defect 4). Strips ``data``'s title and description."""
-    data.title = (data.title or "").strip()
+    data.title = one_line(data.title or "").strip()  # a title is one line (review37 F1)
     data.description = (data.description or "").strip() or None
     found: list[tuple[str, object]] = []
     if data.kind is None:
@@ -195,7 +196,7 @@ def update_need(need: Need, actor: Member, data: NeedData, *, shown: str | None 
     if not need.is_live:
         raise ServiceError(_l("已完成或已关闭的需求不能再修改。"))
     data.community_id = need.community_id
-    data.title = (data.title or "").strip()
+    data.title = one_line(data.title or "").strip()  # a title is one line (review37 F1)
     data.description = (data.description or "").strip() or None
     posted = {FORM_FIELDS.get(name, name): _plain(getattr(data, name)) for name in EDITABLE}
     keep = shown_module.check(NEED_STALE, shown, need_shown_values(need), posted).keep

@@ -13,6 +13,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
+from ..fields import one_line
 from ..formatting import hours
 from ..models import (
     HOLDING,
@@ -304,6 +305,13 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
+def _line(value: str | None) -> str:
+    """A one-line field (任务名称, 地点, 服务对象) as stored, whichever way it came — the
+    form, the ledger import, a need, a script: trimmed, any line break a space. A break
+    in a title made its reminder e-mail's Subject refused (review37 F1)."""
+    return one_line(value or "").strip()
+
+
 def create_tasks(actor: Member, item: ResourceItem, data: TaskData) -> list[Task]:
     """Create a task (or a weekly series) from a resource checklist item."""
     if not manages_community(actor, item.community_id):
@@ -325,9 +333,9 @@ def create_tasks(actor: Member, item: ResourceItem, data: TaskData) -> list[Task
             community_id=item.community_id,
             zone_id=item.zone_id,
             category_id=item.category_id,
-            title=data.title.strip(),
-            beneficiary=_clean(data.beneficiary),
-            place=data.place.strip(),
+            title=_line(data.title),
+            beneficiary=_line(data.beneficiary) or None,
+            place=_line(data.place),
             description=_clean(data.description),
             starts_at=starts_at,
             ends_at=local_to_utc(start_local + duration),
@@ -396,8 +404,8 @@ def _merged_details(task: Task, data: TaskDetails, shown: str | None) -> TaskDet
     left as its page showed it keeps another's change made since (a place moved by the
     other liaison stays moved); one both changed otherwise refuses the edit
     (``TASK_STALE``)."""
-    posted = {"title": (data.title or "").strip(), "beneficiary": _clean(data.beneficiary),
-              "place": (data.place or "").strip(), "description": _clean(data.description),
+    posted = {"title": _line(data.title), "beneficiary": _line(data.beneficiary) or None,
+              "place": _line(data.place), "description": _clean(data.description),
               "slots": data.slots,
               "starts_at": _minute(data.starts_local) if data.starts_local else None,
               "ends_at": _minute(data.ends_local) if data.ends_local else None}
@@ -449,9 +457,9 @@ def update_task(task: Task, actor: Member, data: TaskDetails, *,
             )
         changes["slots"] = [old, data.slots]
     values = {
-        "title": data.title.strip(),
-        "beneficiary": _clean(data.beneficiary),
-        "place": data.place.strip(),
+        "title": _line(data.title),
+        "beneficiary": _line(data.beneficiary) or None,
+        "place": _line(data.place),
         "description": _clean(data.description),
         "starts_at": starts_at,
         "ends_at": ends_at,
