@@ -632,7 +632,7 @@ def _after_flush(session: Session, _flush_context) -> None:
     tasks are only noted, for the block's end."""
     ids = touched_task_ids(session, COUNTED_ROWS_READ)
     held = session.info.get(_HELD)
-    if held is not None and session.get_nested_transaction() is None:
+    if held is not None:
         held.update(ids)
     elif ids:
         _rewrite_all(session.connection(), ids, _gathered(session))
@@ -655,10 +655,10 @@ def refreshed_once(session: Session):
     many activities that reads no counted row before the block ends (the demo's
     seeding, ``tracker.demo``): a counted row read inside the block may be stale.
 
-    A rollback forgets the tasks noted (their writes went with it). Flushes inside a
-    savepoint rewrite at once, as without the block, so a savepoint rolled back takes
-    its rewrites along and nothing noted outside it; the block must end outside any
-    savepoint."""
+    A rollback (of the transaction, or of a savepoint inside the block) leaves the
+    tasks noted: a task rewritten from its live rows is right whatever was undone (one
+    that is gone has none). The block must end outside any savepoint: a rewrite inside
+    one would go if it were rolled back."""
     if _HELD in session.info:  # inside another block: that one refreshes
         yield
         return
@@ -696,8 +696,6 @@ def _after_transaction_end(session: Session, transaction) -> None:
     # committed, its changes were written or handed on above; rolled back, they were
     # never handed on and go here
     session.info.get(_PENDING, {}).pop(transaction, None)
-    if transaction.parent is None and session.info.get(_HELD):
-        session.info[_HELD].clear()  # committed: refreshed; rolled back: gone with it
 
 
 def install() -> None:
