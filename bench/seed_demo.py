@@ -148,11 +148,14 @@ def main() -> int:
     today = args.today or timeutil.local_today()
     if args.digest:
         stop_the_clock(today)
+    scratch = None
     if args.pg_url:
         url = args.pg_url
     else:
-        path = args.sqlite or str(Path(tempfile.mkdtemp(
-            dir="/dev/shm" if Path("/dev/shm").is_dir() else None)) / "demo.sqlite3")
+        if not args.sqlite:  # removed at the end
+            scratch = tempfile.TemporaryDirectory(
+                dir="/dev/shm" if Path("/dev/shm").is_dir() else None)
+        path = args.sqlite or str(Path(scratch.name) / "demo.sqlite3")
         url = f"sqlite:///{path}"
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
                       "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
@@ -170,6 +173,10 @@ def main() -> int:
         for name, (count, h) in tables.items():
             print(f"  {name:32} {count:6} {h}")
         print(f"digest {whole}")
+    with app.app_context():
+        db.engine.dispose()
+    if scratch is not None:
+        scratch.cleanup()
     return 0
 
 
