@@ -49,6 +49,7 @@ rows until it is approved again, and 作废 (``voiding.void_activity``) marks th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -617,15 +618,59 @@ def _gathered(session: Session, transaction=None) -> list[dict]:
         transaction, [{} for _ in SUMMARIES])
 
 
+# The tasks whose counted rows wait for the end of ``refreshed_once``'s block: a set
+# in session.info while a block runs
+_HELD = "tracker.participation.held_task_ids"
+
+
 def _after_flush(session: Session, _flush_context) -> None:
     """Refresh the counted rows of the tasks the flush touched; their summaries' changes
     wait for the commit (``_before_commit``). So a transaction locks summary rows only
     while it commits — however many flushes it made, and whatever else it does after
     them — and takes them all in one order: two transactions moving the same rows in
-    opposite orders flush by flush cannot deadlock."""
+    opposite orders flush by flush cannot deadlock. Inside ``refreshed_once`` the
+    tasks are only noted, for the block's end."""
     ids = touched_task_ids(session, COUNTED_ROWS_READ)
-    if ids:
+    held = session.info.get(_HELD)
+    if held is not None:
+        held.update(ids)
+    elif ids:
         _rewrite_all(session.connection(), ids, _gathered(session))
+
+
+def _refresh_held(session: Session) -> None:
+    ids = session.info.get(_HELD)
+    if ids:
+        _rewrite_all(session.connection(), set(ids), _gathered(session))
+        ids.clear()
+
+
+@contextmanager
+def refreshed_once(session: Session):
+    """A block of many writes whose counted rows are refreshed once, at its end (and at
+    a commit inside it), not flush by flush: each task touched, however often, is
+    rewritten once from what it then is — the same rows the flushes would have left
+    (a rewrite reads only the live rows, whatever came before), and the summaries,
+    written at the commit as always, move by the same differences. For a writer of
+    many activities that reads no counted row before the block ends (the demo's
+    seeding, ``tracker.demo``): a counted row read inside the block may be stale.
+
+    A rollback (of the transaction, or of a savepoint inside the block) leaves the
+    tasks noted: a task rewritten from its live rows is right whatever was undone (one
+    that is gone has none). The block must end outside any savepoint: a rewrite inside
+    one would go if it were rolled back."""
+    if _HELD in session.info:  # inside another block: that one refreshes
+        yield
+        return
+    session.info[_HELD] = set()
+    try:
+        yield
+        if session.get_nested_transaction() is not None:
+            raise RuntimeError("refreshed_once: the block ends inside a savepoint")
+        session.flush()
+        _refresh_held(session)
+    finally:
+        session.info.pop(_HELD, None)
 
 
 def _before_commit(session: Session) -> None:
@@ -634,6 +679,8 @@ def _before_commit(session: Session) -> None:
     its counted rows by ``_after_transaction_end``)."""
     session.flush()  # the commit's own flush comes after this event: its changes too
     nested = session.get_nested_transaction()
+    if nested is None:
+        _refresh_held(session)  # a commit inside ``refreshed_once``: its tasks now
     changes = session.info.get(_PENDING, {}).pop(nested or session.get_transaction(), None)
     if not changes:
         return
