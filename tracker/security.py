@@ -73,6 +73,24 @@ def add_security_headers(response):
     return response
 
 
+def private_by_default(response):
+    """A response to a signed-in visitor is kept by no cache unless its view chose
+    otherwise: pages and downloads name members, phones, residents and hours, and a
+    shared phone's browser keeps whatever is cacheable after its user signs out.
+    ``send_file``'s own ``no-cache`` (stored, revalidated) is no choice and is replaced;
+    static files (the visitor's or not) and a view's own header (the calendar feed's,
+    a photo's) are kept."""
+    if request.endpoint == "static":
+        return response
+    if response.headers.get("Cache-Control", "no-cache") != "no-cache":
+        return response
+    from flask_login import current_user
+
+    if current_user.is_authenticated:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 # Answered over plain HTTP too: health checks call the app server directly
 # (http://127.0.0.1:8000/readyz), and nginx's 413 page comes from whatever the upload used.
 _PLAIN_HTTP_ALLOWED = frozenset({"main.healthz", "main.readyz", "main.too_large"})

@@ -57,12 +57,11 @@ from .qr import qr_svg
 bp = Blueprint("onsite", __name__)
 
 def _private(body, *, secret: bool = False):
-    """A page for this visitor only; ``secret`` (the check-in code): kept by no cache."""
+    """A page for this visitor only (``private, no-store``, as every signed-in page:
+    ``security.private_by_default``); ``secret`` (the check-in code): ``no-store``
+    and ``Pragma``, as every page with a secret."""
     response = make_response(body)
-    if secret:
-        return no_store(response)
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return no_store(response) if secret else response
 
 
 def _task_or_404(task_id: int) -> Task:
