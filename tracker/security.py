@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask import current_app, redirect, request, url_for
+from flask import current_app, g, redirect, request, url_for
 from werkzeug.routing import IntegerConverter
 
 # The largest value of an SQL INTEGER (PostgreSQL's int4; SQLite's driver overflows at 2**63).
@@ -84,9 +84,13 @@ def private_by_default(response):
         return response
     if response.headers.get("Cache-Control", "no-cache") != "no-cache":
         return response
-    from flask_login import current_user
+    from flask_login import AnonymousUserMixin
 
-    if current_user.is_authenticated:
+    # the member the request loaded (every signed-in page and download loads it), asked
+    # without a query: not loaded here, nor ``is_authenticated`` (UserMixin reads the
+    # row's 在用, a SELECT on a session a failed COMMIT just rolled back)
+    user = g.get("_login_user")
+    if user is not None and not isinstance(user, AnonymousUserMixin):
         response.headers["Cache-Control"] = "private, no-store"
     return response
 
