@@ -60,11 +60,13 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 # Logs to stdout/stderr: systemd's journal keeps them (journalctl -u tracker).
 # Each access line names the request id (the app sends back nginx's X-Request-ID, or
-# the one it made) and the time taken in milliseconds.
+# the one it made) and the time taken in milliseconds. The request is written as method,
+# path and protocol, without its query string (not %(r)s): a search's ?q= holds what
+# staff typed — a phone, a resident's name — and nginx's log drops it too.
 accesslog = "-"
 errorlog = "-"
 loglevel = text_setting(env, "GUNICORN_LOG_LEVEL", "info")
-access_log_format = ('%(h)s "%(r)s" %(s)s %(B)s %(M)sms rid=%({x-request-id}o)s '
+access_log_format = ('%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms rid=%({x-request-id}o)s '
                      'for=%({x-forwarded-for}i)s "%(a)s"')
 
 # Proxy headers are believed only when the app is told it sits behind a proxy

@@ -123,10 +123,13 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
-    from .security import add_security_headers, redirect_plain_http
+    from .security import add_security_headers, private_by_default, redirect_plain_http
 
     # First of all before_request hooks: the redirect needs no session and no database.
     app.before_request_funcs.setdefault(None, []).insert(0, redirect_plain_http)
+    # after_request hooks run last registered first: the security headers are set
+    # before private_by_default asks who is signed in
+    app.after_request(private_by_default)
     app.after_request(add_security_headers)
 
 

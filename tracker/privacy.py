@@ -15,11 +15,27 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
+from urllib.parse import unquote
 
 # 11-digit mainland mobile numbers, also with the country code (+86, 86, 0086, as an SMS
 # gateway writes them: +8613800000002), and 18-character resident identity card numbers,
-# not when they are part of a longer run of digits (a timestamp, a hash).
-_PHONE = re.compile(r"(?<![\d])(?P<code>(?:\+|00)?86[- ]?)?(?P<number>1[3-9]\d{9})(?![\d])")
+# not when they are part of a longer run of digits (a timestamp, a hash). A mobile is
+# matched as the searches read one (``phones.phone_fragment``): in full-width digits, and
+# 3-4-4 with a blank or a dash between the groups (「138 1234 5678」, 「138-1234-5678」),
+# also as a URL writes them (%20 or + for the blank, %EF%BC%91 for a full-width 1).
+_D = r"(?:[0-9\uff10-\uff19]|%[Ee][Ff]%[Bb][Cc]%9[0-9])"  # a digit, ASCII or full-width
+_ONE = r"(?:[1\uff11]|%[Ee][Ff]%[Bb][Cc]%91)"
+_THREE_TO_NINE = r"(?:[3-9\uff13-\uff19]|%[Ee][Ff]%[Bb][Cc]%9[3-9])"
+_SEP = (r"(?:[ +\-\u2010-\u2015\u2212\u3000\ufe58\ufe63\uff0d]|%20|%2[Bb]|%[Ee]3%80%80"
+        r"|%[Ee][Ff]%[Bb][Cc]%8[Dd])?")
+_PHONE = re.compile(
+    # not after a digit — but after a %XX escape (%20, a Chinese character's) it may
+    # start, unless that escape is a full-width digit's
+    rf"(?:(?<=%[0-9A-Fa-f]{{2}})|(?<!\d))(?<!%[Ee][Ff]%[Bb][Cc]%9[0-9])"
+    rf"(?P<code>(?:\+|00|%2[Bb])?86{_SEP})?"
+    rf"(?P<number>{_ONE}{_THREE_TO_NINE}{_D}{_SEP}{_D}{{4}}{_SEP}{_D}{{4}})"
+    rf"(?!\d|%[Ee][Ff]%[Bb][Cc]%9[0-9])")
 _ID_CARD = re.compile(r"(?<![\dXx])\d{17}[\dXx](?![\dXx])")
 _EMAIL = re.compile(r"(?<![\w.%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*@"
                     r"((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})")
@@ -76,7 +92,13 @@ def scrub(text: str) -> str:
     text = _SECRET_LINK.sub(lambda m: m.group(1) + HIDDEN, text)
     text = _ID_CARD.sub("[身份证号]", text)
     text = _EMAIL.sub(lambda m: mask_email(m.group(0)), text)
-    return _PHONE.sub(lambda m: (m.group("code") or "") + mask_phone(m.group("number")), text)
+    return _PHONE.sub(lambda m: (m.group("code") or "") + mask_phone(_digits(m.group("number"))),
+                      text)
+
+
+def _digits(number: str) -> str:
+    """A matched mobile as ``mask_phone`` reads it: eleven ASCII digits."""
+    return re.sub(r"\D", "", unicodedata.normalize("NFKC", unquote(number)))
 
 
 def mask_phones(text: str | None) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask import current_app, redirect, request, url_for
+from flask import current_app, g, redirect, request, url_for
 from werkzeug.routing import IntegerConverter
 
 # The largest value of an SQL INTEGER (PostgreSQL's int4; SQLite's driver overflows at 2**63).
@@ -70,6 +70,28 @@ def add_security_headers(response):
     response.headers.setdefault("Permissions-Policy", f"{camera}, {_NO_FEATURES}")
     if current_app.config.get("SESSION_COOKIE_SECURE"):  # SECURE_COOKIES=1: served over HTTPS
         response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
+def private_by_default(response):
+    """A response to a signed-in visitor is kept by no cache unless its view chose
+    otherwise: pages and downloads name members, phones, residents and hours, and a
+    shared phone's browser keeps whatever is cacheable after its user signs out.
+    ``send_file``'s own ``no-cache`` (stored, revalidated) is no choice and is replaced;
+    static files (the visitor's or not) and a view's own header (the calendar feed's,
+    a photo's) are kept."""
+    if request.endpoint == "static":
+        return response
+    if response.headers.get("Cache-Control", "no-cache") != "no-cache":
+        return response
+    from flask_login import AnonymousUserMixin
+
+    # the member the request loaded (every signed-in page and download loads it), asked
+    # without a query: not loaded here, nor ``is_authenticated`` (UserMixin reads the
+    # row's 在用, a SELECT on a session a failed COMMIT just rolled back)
+    user = g.get("_login_user")
+    if user is not None and not isinstance(user, AnonymousUserMixin):
+        response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

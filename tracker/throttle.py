@@ -290,19 +290,24 @@ def growing_delay(key_: str, limit: Rule, max_seconds: int, now: datetime | None
     return max(0, int(remaining + 0.999))
 
 
-# --- secret links (/invite/<token>, /c/<token>) -----------------------------------------
+# --- secret links (/invite/<token>, /c/<token>, /me/feed/<token>.ics) ------------------
 
-def link_guess_wait(address: str) -> int:
-    """Seconds this address must wait after too many unknown link tokens (0: none)."""
-    return wait_for(key("link-addr", address_key(address)), rule("LINK_LIMIT_PER_ADDRESS"))
-
-
-def count_link_guess(address: str) -> None:
-    """An unknown token was tried from ``address``: counted at once, in its own commit."""
+def unknown_link_wait(address: str) -> int:
+    """An unknown token was tried from ``address``: seconds to wait (a 429) when the
+    address is past ``LINK_LIMIT_PER_ADDRESS``, else counted (its own commit, whatever
+    the request comes to) and 0 (a 404). Only unknown tokens are counted and refused: a
+    known one is served first, whoever else behind the same address (a carrier's NAT, a
+    calendar server polling dead feeds) got theirs wrong. Guessing is kept off by the
+    tokens' size (192 bits and more); the counter slows a guesser's noise."""
     from .services import unit_of_work
 
-    with unit_of_work(once=False):  # counted whatever the form's send comes to
-        hit(key("link-addr", address_key(address)), rule("LINK_LIMIT_PER_ADDRESS"))
+    key_, limit = key("link-addr", address_key(address)), rule("LINK_LIMIT_PER_ADDRESS")
+    wait = wait_for(key_, limit)
+    if wait:
+        return wait
+    with unit_of_work(once=False):
+        hit(key_, limit)
+    return 0
 
 
 # --- 我的个人信息's full download (/me/data.json) ----------------------------------------

@@ -467,6 +467,21 @@ def test_a_removed_photo_is_no_longer_served(client, login, world, photo):
     assert client.get(f"/onsite/photos/{photo.id}").status_code == 404
 
 
+def test_a_removed_photo_leaves_no_file(client, login, world, photo):
+    """Removing a photo deletes its image and thumbnail (it may show someone who asked
+    for it to go); the row stays as history, and the backup no longer asks for it."""
+    from tracker.services.photos import stored_image_names
+
+    files = [photo_path(photo), photo_path(photo, thumb=True)]
+    assert all(path.is_file() for path in files)
+    login(world.leader)
+    assert client.post(f"/onsite/photos/{photo.id}/remove").status_code == 302
+    assert not any(path.is_file() for path in files)
+    db.session.expire_all()
+    assert db.session.get(Photo, photo.id).active is False
+    assert photo.stored_name not in stored_image_names(db.session.connection())
+
+
 def test_a_member_of_another_community_cannot_fetch_it_even_when_on_other_tasks(client, login,
                                                                                world, photo):
     other = f.task(world.other_item, world.other_liaison, leader=world.other_member,

@@ -258,3 +258,25 @@ def test_a_trusted_proxies_value_that_is_no_number_stops_gunicorn_naming_it(tmp_
     assert server.returncode != 0
     assert "tracker: TRUSTED_PROXIES must be a whole number" in output
     assert "(got 'no')" in output and "Traceback" not in output
+
+
+def test_gunicorn_logs_the_path_without_the_query_string():
+    """A search's ?q= reaches gunicorn's access line only if the format asks for it:
+    the request is written as method, path and protocol."""
+    from datetime import timedelta
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger, SafeAtoms
+
+    config = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    cfg = Config()
+    cfg.set("access_log_format", config["access_log_format"])
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": "/admin/members?q=138+1234+5678",
+               "PATH_INFO": "/admin/members", "QUERY_STRING": "q=138+1234+5678",
+               "SERVER_PROTOCOL": "HTTP/1.0", "REMOTE_ADDR": "127.0.0.1"}
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
+    atoms = Logger(cfg).atoms(response, SimpleNamespace(headers=[]), environ,
+                              timedelta(milliseconds=5))
+    line = cfg.access_log_format % SafeAtoms(atoms)
+    assert '"GET /admin/members HTTP/1.0" 200' in line
+    assert "q=" not in line and "1234" not in line

@@ -121,3 +121,64 @@ def test_a_member_switched_off_and_on_again_in_one_unit_has_that_unit_once(octob
     staff = f.member(october.other_unit, Role.liaison, "财政局联络员")
     db.session.commit()
     assert service_record(staff, 2022).units() == "县财政局"
+
+
+def _visits_in_two_communities(world):
+    """world.member's approved visit in world.other_community (the person served and the
+    leader's 情况说明 named) and approved work in world.community: what liaison A may and
+    may not read of the member's year."""
+    from datetime import timedelta
+
+    from tracker.models import Assignment, AssignmentStatus, TaskStatus
+
+    tasks = []
+    for item, staff, title, served, note in (
+            (world.other_item, world.other_liaison, "走访慰问", "独居老人王秀英（幸福里3栋）",
+             "王秀英行动不便，独居，儿子在外地"),
+            (world.item, world.liaison, "A社区楼道清理", "A社区居民", "清理三个单元")):
+        task = f.task(item, staff, starts_in=timedelta(days=-3), title=title)
+        task.beneficiary = served
+        db.session.add(Assignment(task_id=task.id, member_id=world.member.id,
+                                  status=AssignmentStatus.done, minutes=120))
+        db.session.commit()
+        f.reported(task, staff, approved=True)
+        task.report.note = note
+        task.status = TaskStatus.closed  # as approval leaves it
+        tasks.append(task)
+    db.session.commit()
+    return tasks
+
+
+def test_a_liaison_reads_only_the_rows_of_tasks_they_may_see(client, login, world):
+    # invariant 5: the other community's visit answers liaison A 404 on its task page, so
+    # its 服务对象 and 情况说明 are not on the member's record either — page or .xlsx;
+    # the totals still count it, and the record says how many rows are left out
+    visit, own = _visits_in_two_communities(world)
+    year = visit.service_date.year
+    login(world.liaison)
+    assert client.get(f"/tasks/{visit.id}").status_code == 404
+    page = client.get(f"/reports/records/{world.member.id}?year={year}").get_data(as_text=True)
+    assert "A社区楼道清理" in page and "清理三个单元" in page
+    assert "王秀英" not in page and "儿子在外地" not in page and "走访慰问" not in page
+    assert "另有1次活动在其他社区，不列明细，已计入合计。" in page
+    record = service_record(world.member, year, world.liaison)
+    assert (record.activities, len(record.rows), record.withheld) == (2, 1, 1)
+    sheet = load_workbook(io.BytesIO(client.get(
+        f"/reports/records/{world.member.id}.xlsx?year={year}").data))["服务记录"]
+    text = " ".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v)
+    assert "清理三个单元" in text and "王秀英" not in text and "走访慰问" not in text
+    assert "全年参加活动2次" in text and "另有1次活动在其他社区" in text
+
+
+def test_the_member_the_admin_and_the_other_liaison_read_the_visit(client, login, world):
+    visit, _own = _visits_in_two_communities(world)
+    year = visit.service_date.year
+    # the member and an admin read every row; community B's liaison B's rows only
+    for reader, withheld in ((world.member, 0), (world.admin, 0), (world.other_liaison, 1)):
+        login(reader)
+        page = client.get(f"/reports/records/{world.member.id}?year={year}").get_data(
+            as_text=True)
+        assert "王秀英" in page and "儿子在外地" in page, reader.name
+        assert ("清理三个单元" in page) == (not withheld), reader.name
+        assert ("另有1次活动在其他社区" in page) == bool(withheld), reader.name
+        assert service_record(world.member, year, reader).withheld == withheld

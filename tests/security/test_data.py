@@ -135,6 +135,32 @@ def test_the_filter_masks_a_phone_with_its_country_code_and_an_email_address():
         "SendStatusSet.0.Code=LimitExceeded task 42"
 
 
+@pytest.mark.parametrize("written", [
+    "138 1234 5678", "138-1234-5678", "+86 138 1234 5678", "0086-138-1234-5678",
+    "１３８１２３４５６７８", "１３８－１２３４－５６７８", "138\u30001234\u30005678",
+    # as a query string writes them: blanks as + or %20, full-width digits UTF-8 escaped
+    "q=138+1234+5678", "q=%2B86%20138%201234%205678", "q=%E5%BC%A013812345678",
+    "q=" + "".join(f"%EF%BC%9{d}" for d in "13812345678"),
+])
+def test_a_phone_written_as_the_searches_read_it_is_masked(written):
+    """Every way the app's searches read a mobile (``phones.phone_fragment``: blanks,
+    dashes, full-width digits, +86) is masked in a log line and in a task's text."""
+    from tracker.privacy import mask_phones, scrub
+
+    line = f'"GET /admin/members?{written} HTTP/1.0" 200'
+    assert "1234" not in scrub(line) and "５６７８" not in scrub(line)
+    assert "138****5678" in scrub(line)
+    assert "1234" not in mask_phones(f"联系人 {written}")
+
+
+def test_digits_that_are_no_mobile_stay_as_written():
+    from tracker.privacy import scrub
+
+    for text in ("task 42 at 13:45 took 1234 ms", "2026-12-05 13:45:12", "id 13812345678901",
+                 "订单 2138 1234 5678", "%EF%BC%9213812345678"):
+        assert scrub(text) == text, text
+
+
 def test_an_address_is_masked_by_one_rule():
     """The logs' filter masks an address as ``mask_email`` does (review "maintain" #3:
     the rule was written twice, one copy unused)."""

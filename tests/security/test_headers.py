@@ -153,3 +153,33 @@ def test_referrer_policy_keeps_secret_links_to_themselves(client, world):
     db.session.commit()
     assert client.get(f"/invite/{link.token}").headers["Referrer-Policy"] == "no-referrer"
     assert client.get("/auth/login").headers["Referrer-Policy"] == "same-origin"
+
+
+def test_what_a_signed_in_visitor_is_sent_is_kept_by_no_cache(client, world, login):
+    """A shared phone's browser keeps what is cacheable after its user signs out: every
+    response to a signed-in visitor is ``private, no-store`` — a page, the member edit
+    form with the full phone, and each kind of download (send_file's own ``no-cache``
+    would store them) — unless its view chose its own; static files keep theirs."""
+    month = "2026-11"
+    login(world.admin)
+    for url in (f"/reports/participations.xlsx?unit={world.unit.id}&month={month}",
+                f"/reports/monthly.csv?unit={world.unit.id}&month={month}",
+                f"/reports/records/{world.member.id}.xlsx",
+                f"/reports/records/{world.member.id}",
+                f"/admin/members/{world.member.id}/edit", "/admin/members", "/tasks/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "private, no-store", url
+    login(world.member)
+    assert client.get("/tasks/").headers["Cache-Control"] == "private, no-store"
+    assert client.get("/static/css/app.css").headers.get("Cache-Control") != "private, no-store"
+    # a view's own choice stays: the calendar feed (fetched by a calendar app, no login)
+    from tracker.services.notify import new_calendar_token
+
+    token = new_calendar_token(world.member)
+    db.session.commit()
+    assert client.get(f"/me/feed/{token}.ics").headers["Cache-Control"] == "private, max-age=900"
+
+
+def test_a_visitor_who_is_not_signed_in_gets_no_private_default(client):
+    assert client.get("/auth/login").headers.get("Cache-Control") != "private, no-store"

@@ -184,10 +184,13 @@ def test_link_guesses_from_one_64_are_counted_together(client, world):
         response = client.get(f"/invite/guess-{n}",
                               environ_base={"REMOTE_ADDR": f"2001:db8:5:6:{n:x}::1"})
         assert response.status_code == 404
-    refused = client.get(f"/invite/{link.token}", environ_base={"REMOTE_ADDR": "2001:db8:5:6::99"})
+    refused = client.get("/invite/guess-x", environ_base={"REMOTE_ADDR": "2001:db8:5:6::99"})
     assert refused.status_code == 429
-    other = client.get(f"/invite/{link.token}", environ_base={"REMOTE_ADDR": "2001:db8:5:7::1"})
-    assert other.status_code == 200
+    other = client.get("/invite/guess-x", environ_base={"REMOTE_ADDR": "2001:db8:5:7::1"})
+    assert other.status_code == 404
+    # a real link is no guess: served from the locked /64 too
+    assert client.get(f"/invite/{link.token}",
+                      environ_base={"REMOTE_ADDR": "2001:db8:5:6::99"}).status_code == 200
 
 
 def test_the_refusal_is_in_chinese_on_the_login_form_with_retry_after(client, world):
@@ -308,11 +311,15 @@ def test_guessing_invitation_links_is_limited(client, world):
     for n in range(20):
         response = client.get(f"/invite/guess-{n}", environ_base={"REMOTE_ADDR": "10.3.0.1"})
         assert response.status_code == 404
-    refused = client.get(f"/invite/{link.token}", environ_base={"REMOTE_ADDR": "10.3.0.1"})
+    refused = client.get("/invite/guess-20", environ_base={"REMOTE_ADDR": "10.3.0.1"})
     assert refused.status_code == 429 and "操作过于频繁" in refused.get_data(as_text=True)
     assert "Retry-After" in refused.headers
-    other = client.get(f"/invite/{link.token}", environ_base={"REMOTE_ADDR": "10.3.0.2"})
-    assert other.status_code == 200
+    other = client.get("/invite/guess-20", environ_base={"REMOTE_ADDR": "10.3.0.2"})
+    assert other.status_code == 404
+    # only guesses are refused: someone else's real link from the same address (a
+    # carrier's NAT) opens
+    served = client.get(f"/invite/{link.token}", environ_base={"REMOTE_ADDR": "10.3.0.1"})
+    assert served.status_code == 200
 
 
 def test_guessing_check_in_codes_is_limited(client, world, http_login):
@@ -320,8 +327,11 @@ def test_guessing_check_in_codes_is_limited(client, world, http_login):
     for n in range(20):
         response = client.post(f"/c/guess-{n}", environ_base={"REMOTE_ADDR": "10.3.1.1"})
         assert response.status_code == 404
-    refused = client.get(f"/c/{world.task.checkin_token}", environ_base={"REMOTE_ADDR": "10.3.1.1"})
+    refused = client.get("/c/guess-20", environ_base={"REMOTE_ADDR": "10.3.1.1"})
     assert refused.status_code == 429
+    # the task's real code still opens from that address (others' guesses lock no one out)
+    served = client.get(f"/c/{world.task.checkin_token}", environ_base={"REMOTE_ADDR": "10.3.1.1"})
+    assert served.status_code == 200
 
 
 def test_guessing_calendar_feed_addresses_is_limited(client, world):
@@ -333,10 +343,30 @@ def test_guessing_calendar_feed_addresses_is_limited(client, world):
     for n in range(20):
         response = client.get(f"/me/feed/guess-{n}.ics", environ_base={"REMOTE_ADDR": "10.3.2.1"})
         assert response.status_code == 404
-    refused = client.get(f"/me/feed/{token}.ics", environ_base={"REMOTE_ADDR": "10.3.2.1"})
+    refused = client.get("/me/feed/guess-20.ics", environ_base={"REMOTE_ADDR": "10.3.2.1"})
     assert refused.status_code == 429 and "Retry-After" in refused.headers
-    other = client.get(f"/me/feed/{token}.ics", environ_base={"REMOTE_ADDR": "10.3.2.2"})
-    assert other.status_code == 200 and other.data.startswith(b"BEGIN:VCALENDAR")
+    other = client.get("/me/feed/guess-20.ics", environ_base={"REMOTE_ADDR": "10.3.2.2"})
+    assert other.status_code == 404
+    served = client.get(f"/me/feed/{token}.ics", environ_base={"REMOTE_ADDR": "10.3.2.1"})
+    assert served.status_code == 200 and served.data.startswith(b"BEGIN:VCALENDAR")
+
+
+def test_dead_feed_addresses_polled_from_one_server_lock_no_live_feed(client, world):
+    """Every new password or 「生成新地址」 ends a feed address, and the calendar app keeps
+    polling it: a calendar server (or a carrier's NAT) fetching many members' feeds
+    gathers those 404s, and the live feeds it fetches must still be served."""
+    from tracker.services.notify import new_calendar_token
+
+    live = new_calendar_token(world.member)
+    dead = new_calendar_token(world.liaison)
+    db.session.commit()
+    new_calendar_token(world.liaison)  # the liaison made a new address: the old one ends
+    db.session.commit()
+    server = {"REMOTE_ADDR": "10.3.3.1"}
+    codes = [client.get(f"/me/feed/{dead}.ics", environ_base=server).status_code
+             for _ in range(21)]
+    assert codes == [404] * 20 + [429]
+    assert client.get(f"/me/feed/{live}.ics", environ_base=server).status_code == 200
 
 
 # ---------------------------------------------------------------- per-process counters

@@ -159,3 +159,56 @@ def test_a_stop_from_an_older_page_does_not_stop_the_others_new_robot(app, world
     response = by(admin).post(f"{url}/stop", data=robot_form(page, f"{url}/stop"))
     assert response.status_code == 302
     assert robot_now(world).active is False
+
+
+def _forged(state) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps({"robot": state}).encode()).decode()
+
+
+@pytest.mark.parametrize("state", [
+    {"channel": "wecom", "active": True, "by": None, "at": "not-a-date"},
+    {"channel": "wecom", "active": True, "by": None, "at": "0001-01-01T00:00:00+14:00"},
+    {"x": 1}, ["wecom"], "robot", {"channel": "sms", "active": True, "by": None, "at": None},
+])
+def test_an_unreadable_shown_robot_is_unknown_not_an_error(app, world, state):
+    """The page's key is posted back (unsigned): one that says no robot is refused as
+    from a page that showed 「（不详）」, what is stored now named — never a 500."""
+    from tracker.services.notify import WebhookData, save_webhook
+
+    save_webhook(world.admin, world.community, WebhookData("wecom", WECOM, None))
+    db.session.commit()
+    liaison = signed_in(app, world.liaison)
+    url = f"/outbox/webhooks/{world.community.id}"
+    page = text(by(liaison).get(url))
+    response = save(liaison, url, page, channel="wecom", url=WECOM_2, shown=_forged(state))
+    assert response.status_code == 200
+    refused = text(response)
+    assert "打开页面时：（不详）" in refused
+    assert f"现在：企业微信群机器人，在用（{world.admin.name} 于" in refused
+
+
+def test_a_posted_robot_names_nobody_outside_those_who_may_set_it(app, world):
+    """A forged key naming any member by id: the refused page names the saver only
+    when they may set this community's robot (its liaisons, the admins)."""
+    from tests import factories as f
+    from tracker.models import Role
+    from tracker.services.notify import WebhookData, save_webhook
+
+    stranger = f.member(world.unit, name="别社区的张秘密")
+    elsewhere = f.member(world.unit, Role.liaison, "别社区联络员",
+                         communities=[world.other_community])
+    save_webhook(world.admin, world.community, WebhookData("wecom", WECOM, None))
+    db.session.commit()
+    liaison = signed_in(app, world.liaison)
+    url = f"/outbox/webhooks/{world.community.id}"
+    page = text(by(liaison).get(url))
+    for who, named in ((stranger, False), (elsewhere, False), (world.liaison, True)):
+        forged = {"channel": "dingtalk", "active": True, "by": who.id,
+                  "at": "2020-01-01T00:00:00+00:00"}
+        refused = text(save(liaison, url, page, channel="wecom", url=WECOM_2,
+                            shown=_forged(forged)))
+        assert "打开页面时：钉钉群机器人，在用（" in refused
+        assert (who.name in refused.split("现在：")[0].split("打开页面时：", 1)[1]) is named

@@ -16,7 +16,7 @@ from ..auth.devices import describe
 from ..errors import too_many_requests
 from ..permissions import staff_required
 from ..security import public_url_for, record_id_or_none
-from ..throttle import count_link_guess, link_guess_wait
+from ..throttle import unknown_link_wait
 from ..services import PermissionDenied, ServiceError, attach_error, unit_of_work
 from ..services.invitations import (
     MAKER_REFUSED,
@@ -119,14 +119,14 @@ def _whole_number(value) -> int:
 @bp.route("/<token>", methods=["GET", "POST"])
 def accept(token: str):
     """The member opens the link, sets a password, and is logged in."""
-    wait = link_guess_wait(request.remote_addr or "")
-    if wait:
-        return too_many_requests(wait)
     invitation = find_invitation(token)
     reason = why_dead(invitation)
     if reason is not None:
-        if invitation is None:
-            count_link_guess(request.remote_addr or "")
+        # only an unknown token is a guess (counted, 429 past the limit); a known one,
+        # even used or expired, is answered whatever others tried from this address
+        wait = unknown_link_wait(request.remote_addr or "") if invitation is None else 0
+        if wait:
+            return too_many_requests(wait)
         status = 404 if invitation is None else 410
         return render_template("invites/dead.html", reason=reason), status
     if opened_by_its_maker(invitation, current_user):

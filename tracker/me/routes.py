@@ -30,7 +30,7 @@ from ..permissions import managed_community_ids
 from ..reminders.available import configured, reminder_rules
 from ..reminders.kinds import KINDS, words_of
 from ..security import is_safe_next
-from ..throttle import count_link_guess, export_wait, link_guess_wait
+from ..throttle import export_wait, unknown_link_wait
 from ..services.notify import (
     NotifySettings,
     mark_all_read,
@@ -190,13 +190,13 @@ def calendar():
 @bp.get("/feed/<token>.ics")
 def feed(token: str):
     # A secret link like /invite/ and /c/: unknown tokens from one address are counted,
-    # and too many of them get a 429 (tracker/throttle.py, LINK_LIMIT_PER_ADDRESS).
-    wait = link_guess_wait(request.remote_addr or "")
-    if wait:
-        return too_many_requests(wait)
+    # and too many of them get a 429 (tracker/throttle.py, LINK_LIMIT_PER_ADDRESS); a
+    # live address is served whatever the others polled from there
     owner = q.feed_owner(token_hash(token)) if len(token) <= 64 else None
     if owner is None:
-        count_link_guess(request.remote_addr or "")
+        wait = unknown_link_wait(request.remote_addr or "")
+        if wait:
+            return too_many_requests(wait)
         abort(404)
     tasks = q.feed_tasks(owner.member_id, utcnow())
     body = ics(((task, url_for("tasks.detail", task_id=task.id, _external=True)) for task in tasks),

@@ -47,7 +47,7 @@ from ..services.photos import (
     task_photos,
 )
 from ..security import public_url_for
-from ..throttle import count_link_guess, link_guess_wait
+from ..throttle import unknown_link_wait
 from ..services.residents import may_pick_residents
 from ..timeutil import utcnow
 from ..view_support import no_store, run_service
@@ -57,12 +57,11 @@ from .qr import qr_svg
 bp = Blueprint("onsite", __name__)
 
 def _private(body, *, secret: bool = False):
-    """A page for this visitor only; ``secret`` (the check-in code): kept by no cache."""
+    """A page for this visitor only (``private, no-store``, as every signed-in page:
+    ``security.private_by_default``); ``secret`` (the check-in code): ``no-store``
+    and ``Pragma``, as every page with a secret."""
     response = make_response(body)
-    if secret:
-        return no_store(response)
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return no_store(response) if secret else response
 
 
 def _task_or_404(task_id: int) -> Task:
@@ -127,14 +126,12 @@ def report_photos(task: Task) -> dict:
 # --- check-in ------------------------------------------------------------------------
 
 def _invalid_code():
-    count_link_guess(request.remote_addr or "")
+    """An unknown code: counted, a 404 — a 429 once this address tried too many (a
+    known code is served first, whatever others tried from the same address)."""
+    wait = unknown_link_wait(request.remote_addr or "")
+    if wait:
+        return too_many_requests(wait)
     return render_template("onsite/checkin_invalid.html"), 404
-
-
-def _guessing():
-    """A 429 page for an address that tried too many unknown codes, else None."""
-    wait = link_guess_wait(request.remote_addr or "")
-    return too_many_requests(wait) if wait else None
 
 
 @bp.get("/c/<token>")
@@ -142,9 +139,6 @@ def _guessing():
 def checkin_landing(token: str):
     """What the QR code opens: the task and one big 签到 button (GET changes nothing
     but the count of unknown codes tried from this address)."""
-    refused = _guessing()
-    if refused:
-        return refused
     task = task_for_token(token)
     if task is None:
         return _invalid_code()
@@ -155,9 +149,6 @@ def checkin_landing(token: str):
 @bp.post("/c/<token>")
 @login_required
 def checkin(token: str):
-    refused = _guessing()
-    if refused:
-        return refused
     task = task_for_token(token)
     if task is None:
         return _invalid_code()

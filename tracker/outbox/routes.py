@@ -26,6 +26,7 @@ from ..reminders.reasons import words
 from ..reminders.trial import send_robot_test
 from ..extensions import db
 from ..models import Member
+from ..security import MAX_DB_INT
 from ..services.notify import (
     WebhookData,
     retry_message,
@@ -99,23 +100,38 @@ def webhook(community_id: int):
         change = refused[0].merge.conflicts[0]
         form.shown.data = refused[0].merge.resolved_key()
         robot = q.load_webhook(community.id)
-        stale = [_("打开页面时：%(robot)s", robot=_robot_text(change.shown) if change.known
-                   else _("（不详）")),
-                 _("现在：%(robot)s", robot=_robot_text(change.now))]
+        # what the page showed is the posted key (unsigned): read as a robot only when
+        # it is one, else 不详 — never a 500, never anyone named by a posted id
+        shown = _robot_text(change.shown, community.id, posted=True) if change.known else None
+        stale = [_("打开页面时：%(robot)s", robot=shown or _("（不详）")),
+                 _("现在：%(robot)s", robot=_robot_text(change.now, community.id))]
     return render_template("outbox/webhook.html", form=form, community=community, robot=robot,
                            stop_form=EmptyForm(formdata=None), stale=stale,
                            robot_key=webhook_shown_key(robot),
                            last=q.robot_deliveries([community.id]).get(community.id))
 
 
-def _robot_text(state: dict | None) -> str:
+def _robot_text(state, community_id: int, *, posted: bool = False) -> str | None:
     """A robot as a refused page names it (``notify.robot_state``): its channel, 在用 or
-    停用, who saved or stopped it and when — never its URL or secret."""
+    停用, who saved or stopped it and when — never its URL or secret. None when
+    ``state`` is no robot state (the page's posted key, forged or broken). In a
+    ``posted`` state, who saved it is named only when they may set this community's
+    robot now (its liaisons, the admins, as a real save's ``by`` was): a posted id
+    names no one else."""
     if state is None:
         return _("未设置机器人")
+    if not isinstance(state, dict) or state.get("channel") not in ("wecom", "dingtalk") \
+            or not isinstance(state.get("active"), bool):
+        return None
+    by = state.get("by")
+    try:
+        at = local_dt(datetime.fromisoformat(state["at"]))
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return None
+    who = db.session.get(Member, by) if type(by) is int and 0 < by <= MAX_DB_INT else None
+    if posted and who is not None and not manages_community(who, community_id):
+        who = None
     channel = _("企业微信群机器人") if state["channel"] == "wecom" else _("钉钉群机器人")
-    who = db.session.get(Member, state["by"]) if state.get("by") else None
-    at = local_dt(datetime.fromisoformat(state["at"]))
     name = who.name if who is not None else "—"
     if state["active"]:
         return _("%(channel)s，在用（%(name)s 于 %(at)s 保存）", channel=channel, name=name, at=at)

@@ -5,6 +5,9 @@ volunteer-service record rules (activity, date, place, 服务对象, content, ho
 Who sees whose record: a member their own; a liaison the members active in
 their communities (any participation, past or present, in a task there); an
 admin everyone. The totals are ``rollups.coverage.member_totals``; the rows are a listing.
+A row names an activity's 服务对象 and 情况说明, so it is listed to a reader only when
+that reader may see its task (``permissions.may_see_task``, the task page's rule): a
+liaison gets their communities' rows, and only a count of the member's others.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from datetime import date, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import exists, extract, or_, select
 from sqlalchemy.orm import aliased
 
@@ -30,7 +34,7 @@ from ..models import (
     TaskReport,
     Unit,
 )
-from ..permissions import managed_community_ids
+from ..permissions import managed_community_ids, may_see_task
 from ..rollups.coverage import member_totals
 from ..search import matches, phone_matches
 from ..sources import SOURCE_LABELS, source_label, source_of
@@ -97,6 +101,9 @@ class ServiceRecord:
     # the units of the year's stays on a roll, in order, each with its last day when
     # it ended within the year (None: it did not): ``units``
     stays: list[tuple[str, date | None]] = field(default_factory=list)
+    # the year's approved activities left out of ``rows`` because the reader may not
+    # see their tasks (another community's): counted in the totals, not listed
+    withheld: int = 0
 
     def units(self) -> str:
         """The units the record is of, as it names them (in the language of the page
@@ -106,6 +113,13 @@ class ServiceRecord:
             _("%(unit)s（至%(y)s年%(m)s月%(d)s日）", unit=name, y=last.year, m=last.month,
               d=last.day) if last is not None else name
             for name, last in self.stays)
+
+    def withheld_note(self) -> str:
+        """What the reader is told of the rows left out (in the language of the page or
+        document rendering it), so the totals above the listing do not read as its sum."""
+        return ngettext("另有%(n)s次活动在其他社区，不列明细，已计入合计。",
+                        "另有%(n)s次活动在其他社区，不列明细，已计入合计。",
+                        self.withheld, n=self.withheld)
 
     def table(self, locale=DOCUMENT_LOCALE) -> Table:
         """The rows under headers in ``locale``: the document's (Chinese) for the .xlsx,
@@ -129,15 +143,18 @@ def _approved_done(member_id: int) -> list:
             TaskReport.status == ReportStatus.approved]
 
 
-def service_record(member: Member, year: int) -> ServiceRecord:
-    """The member's approved participations of ``year`` and the year's totals."""
+def service_record(member: Member, year: int, reader: Member | None = None) -> ServiceRecord:
+    """The member's approved participations of ``year`` and the year's totals; with a
+    ``reader``, only the rows of tasks the reader may see (``may_see_task``, given the
+    reader's own participation in each), the others counted in ``withheld``."""
     date_from, date_to = date(year, 1, 1), date(year + 1, 1, 1)
     activities, minutes = member_totals(member.id, date_from, date_to)
-    leader, reviewer = aliased(Member), aliased(Member)
-    rows = db.session.execute(
+    leader, reviewer, mine = aliased(Member), aliased(Member), aliased(Assignment)
+    found = db.session.execute(
         select(Task.service_date, Task.title, Community.name, Category.name, Task.place,
                Task.beneficiary, TaskReport.note, Assignment.minutes, leader.name, reviewer.name,
-               Task.backfilled, Assignment.checked_in_at)
+               Task.backfilled, Assignment.checked_in_at,
+               Task.status, Task.leader_id, Task.community_id, mine.status.label("mine"))
         .select_from(Assignment)
         .join(Task, Task.id == Assignment.task_id)
         .join(TaskReport, TaskReport.task_id == Task.id)
@@ -145,10 +162,13 @@ def service_record(member: Member, year: int) -> ServiceRecord:
         .join(Category, Category.id == Task.category_id)
         .outerjoin(leader, leader.id == Task.leader_id)
         .outerjoin(reviewer, reviewer.id == TaskReport.reviewed_by_id)
+        .outerjoin(mine, (mine.task_id == Task.id)
+                   & (mine.member_id == (reader.id if reader is not None else None)))
         .where(*_approved_done(member.id), Task.service_date >= date_from,
                Task.service_date < date_to)
         .order_by(Task.service_date, Task.starts_at, Task.id)
     ).all()
+    rows = [row for row in found if reader is None or may_see_task(reader, row, row.mine)]
     year_col = extract("year", Task.service_date)
     years = sorted({int(y) for (y,) in db.session.execute(
         select(year_col).select_from(Assignment)
@@ -164,9 +184,9 @@ def service_record(member: Member, year: int) -> ServiceRecord:
                       source_label(backfilled, checked_in_at is not None),
                       source_of(backfilled, checked_in_at is not None))
             for (d, title, com, cat, place, beneficiary, note, mins, leader_name,
-                 reviewer_name, backfilled, checked_in_at) in rows]
+                 reviewer_name, backfilled, checked_in_at, *_reach) in rows]
     return ServiceRecord(member, year, activities, minutes, record_rows, years,
-                         year_stays(member, year))
+                         year_stays(member, year), withheld=len(found) - len(rows))
 
 
 def year_stays(member: Member, year: int) -> list[tuple[str, date | None]]:

@@ -560,14 +560,15 @@ def _year_arg() -> int:
 @login_required
 def record(member_id: int):
     member = _record_member(member_id)
-    return render_template("reports/record.html", record=service_record(member, _year_arg()))
+    return render_template("reports/record.html",
+                           record=service_record(member, _year_arg(), current_user))
 
 
 @bp.get("/records/<int:member_id>.xlsx")
 @login_required
 def record_xlsx(member_id: int):
     member = _record_member(member_id)
-    record = service_record(member, _year_arg())
+    record = service_record(member, _year_arg(), current_user)
     filename = f"{member.name}{record.year}年服务记录.xlsx"
     return offer_download(
         lambda: send_file(io.BytesIO(render_record_xlsx(record)), mimetype=XLSX,

@@ -319,7 +319,9 @@ def render_record_xlsx(record) -> bytes:
                         unit=record.units(), branch=member.branch or "—",
                         n=record.activities, h=hours(record.minutes)),
                       len(table.headers))
-        write_table(sheet, table)
+        after = write_table(sheet, table)
+        if record.withheld:
+            put(sheet.cell(row=after + 1, column=1), record.withheld_note())
         fit_heading(sheet, len(table.headers))
         print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
         book.properties.title = str(sheet.cell(row=1, column=1).value)

@@ -36,7 +36,9 @@ log = logging.getLogger(__name__)
 
 # Every column that holds the name of an image written by ``store_image``: a report's or
 # a finding's photo, a 微心愿's completion photo. The backup keeps exactly the files these
-# name (tracker/ops/backup.py); a new owner of a stored image is added here.
+# name (tracker/ops/backup.py); a new owner of a stored image is added here. A removed
+# photo's row keeps its name (its history), but not its image: its files are deleted
+# (``remove_photo``), so only a live photo owns one.
 IMAGE_OWNERS = (Photo.stored_name, Need.fulfil_photo)
 
 
@@ -51,7 +53,8 @@ def stored_image_names(conn: Connection) -> set[str]:
         table = column.property.parent.local_table.name
         if table not in tables or column.key not in {c["name"] for c in inspector.get_columns(table)}:
             continue
-        names.update(conn.scalars(select(column).where(column.is_not(None))))
+        live = [Photo.active.is_(True)] if column is Photo.stored_name else []
+        names.update(conn.scalars(select(column).where(column.is_not(None), *live)))
     return names
 
 
@@ -190,13 +193,16 @@ def set_finding_photo(finding: Finding, actor: Member, data: bytes) -> Photo:
     photo = _store(finding.task, actor, data, finding_id=finding.id)
     if old is not None:
         old.active = False
+        remove_image_on_commit(old.stored_name)  # replaced: its image goes (remove_photo)
     record(actor, "add_photo", photo, task_id=finding.task_id, finding_id=finding.id,
            replaces=old.id if old else None)
     return photo
 
 
 def remove_photo(photo: Photo, actor: Member) -> None:
-    """Take a photo off the report (hidden, kept on disk like every record with history)."""
+    """Take a photo off the report: the row stays (who took it, when, who removed it:
+    history), its image and thumbnail are deleted once this commits — a removed photo
+    may show a person who asked for it to go, and a hidden file is still held."""
     task = photo.task
     if not (may_report(actor, task) or photo.uploaded_by_id == actor.id):
         raise PermissionDenied(_l("无权操作。"))
@@ -205,7 +211,28 @@ def remove_photo(photo: Photo, actor: Member) -> None:
     if photo.finding_id is None and task.report_approved:
         raise ServiceError(_l("该任务的完成情况已审核通过，不能再修改照片。"))
     photo.active = False
+    remove_image_on_commit(photo.stored_name)
     record(actor, "remove_photo", photo, task_id=task.id)
+
+
+def erase_photos(tasks, actor: Member | None, resident_id: int) -> list[Photo]:
+    """An erasure's (PIPL Art. 47) reach into the report photos of ``tasks`` (those that
+    served the person alone): every photo of them, findings' excepted (a survey's
+    pictures of a drain), is removed with its files once the erasure commits — already
+    removed ones' files too. Returns the photos it took off."""
+    ids = [task.id for task in tasks]
+    if not ids:
+        return []
+    taken = []
+    for photo in db.session.scalars(select(Photo).where(
+            Photo.task_id.in_(ids), Photo.finding_id.is_(None)).order_by(Photo.id)):
+        remove_image_on_commit(photo.stored_name)
+        if photo.active:
+            photo.active = False
+            taken.append(photo)
+            record(actor, "remove_photo", photo, task_id=photo.task_id,
+                   erasure_of=resident_id)
+    return taken
 
 
 def store_image(data: bytes, field: str = "photo"):

@@ -21,6 +21,7 @@ from ..models import (
     Member,
     Need,
     NeedStatus,
+    Photo,
     Resident,
     ResidentCategory,
     ResourceItem,
@@ -37,7 +38,7 @@ from . import shown as shown_module
 from .activity_lock import lock_activity
 from .audit import record
 from .claims import held_active, merged_into
-from .photos import remove_image_on_commit
+from .photos import erase_photos, remove_image_on_commit
 from .summary_notes import closed_to
 from .task_needs import series_of
 
@@ -567,6 +568,7 @@ def _held_in_tasks(resident: Resident) -> dict:
     text holds them)."""
     tasks = visit_history(resident)
     ids = {t.id for t in tasks}
+    alone = {t.id for t in served_alone(resident, tasks)}
     terms = erasure.terms_of(resident.name, resident.address, resident.phone,
                              resident.community.name)
     keep = erasure.longer_names(terms, resident.id)
@@ -579,6 +581,12 @@ def _held_in_tasks(resident: Resident) -> dict:
             "description": t.description,
             "report_note": t.report.note if t.report is not None else None,
         } for t in tasks],
+        # the report photos held of those tasks (an erasure removes those of the tasks
+        # that served them alone; the others stay for the admin to judge)
+        "photos_on_these_tasks": [{
+            "photo_id": p.id, "task": p.task.title, "date": p.task.service_date.isoformat(),
+            "uploaded_at": _iso(p.created_at), "served_them_alone": p.task_id in alone,
+        } for p in _task_photos(ids)],
         "backfill_requests": [{"task_id": r.task_id or r.result_task_id,
                                "description": r.description, "note": r.note}
                               for r in erasure.requests_about(ids)
@@ -628,6 +636,10 @@ def erase_resident(resident: Resident, actor: Member | None, reason: str = "requ
     keep = erasure.longer_names(terms, resident.id)  # 李明华 stays whole when 李明 goes
     made_from_needs = forget_resident_in_needs(resident, actor)
     tasks = {t.id: t for t in [*visit_history(resident), *made_from_needs]}
+    # the report photos of the visits that served them alone show them, their home or
+    # their door: removed with their files; a visit of several keeps its photos, named
+    # in the export (``_held_in_tasks``) for the admin to judge
+    erase_photos(served_alone(resident, tasks.values()), actor, resident.id)
     titles = [t.title for t in tasks.values()]  # as the messages name them
     swaps = _forget_in_tasks(terms, tasks, keep)
     erasure.forget_in_requests(set(tasks), swaps, terms, keep)
@@ -648,6 +660,22 @@ def erase_resident(resident: Resident, actor: Member | None, reason: str = "requ
     resident.archived_at = resident.archived_at or now
     resident.erased_at = now
     record(actor, "erase", resident, reason=reason)
+
+
+def _task_photos(task_ids) -> list:
+    """The live report photos of these tasks (a finding's excepted), oldest first."""
+    return list(db.session.scalars(select(Photo).where(
+        Photo.task_id.in_(task_ids), Photo.active.is_(True), Photo.finding_id.is_(None))
+        .order_by(Photo.task_id, Photo.id))) if task_ids else []
+
+
+def served_alone(resident: Resident, tasks) -> list[Task]:
+    """Those of ``tasks`` that served no other resident than ``resident``."""
+    ids = [task.id for task in tasks]
+    shared = set(db.session.scalars(
+        select(task_resident.c.task_id).where(task_resident.c.task_id.in_(ids),
+                                              task_resident.c.resident_id != resident.id)))
+    return [task for task in tasks if task.id not in shared]
 
 
 def _forget_in_tasks(terms: list[str], tasks: dict[int, Task],
