@@ -41,7 +41,7 @@ def test_the_review_says_who_will_not_count_if_approved_now(client, login, world
     db.session.commit()
     login(world.liaison)
     page = text(client.get(f"/manage/reports/{report.id}"))
-    assert "王组长 尚未确认服务时长。审核通过后将不能再确认" in page
+    assert "王组长 尚未确认服务时长，也没有签到。审核通过后将不能再确认" in page
     done.status = AssignmentStatus.absent
     leader = assignment(world.past_task, world.leader)
     leader.status, leader.minutes = AssignmentStatus.done, 60

@@ -30,6 +30,7 @@ from . import PermissionDenied, ServiceError, required_reason
 from . import shown as shown_module
 from .activity_lock import lock_activity
 from .audit import record
+from .claims import task_span_minutes
 from .summary_notes import (
     Closed,
     closed_to,
@@ -218,13 +219,19 @@ def report_version(report: TaskReport) -> str:
     return shown_module.shown_key({"submitted_at": at.isoformat() if at else None})
 
 
-def approve_report(report: TaskReport, actor: Member, *, shown: str | None = None) -> None:
+def approve_report(report: TaskReport, actor: Member, *, shown: str | None = None,
+                   count_checked_in: bool = False) -> None:
     """通过: the report's figures become official; the task is closed.
 
     Posted from a page (``shown``: its ``report_version``), under the activity's lock:
     a report (re)submitted since that page was read — other figures, another 缺席 list
     the reviewer has not seen — is not approved unseen; the refusal names who
-    resubmitted it, and the report's page shows it as it is now."""
+    resubmitted it, and the report's page shows it as it is now.
+
+    Approval is final: a participation not confirmed by then never counts. A check-in
+    is evidence of taking part, so with ``count_checked_in`` (the review pages' default,
+    a choice on the report's page) every member checked in and not yet confirmed is
+    counted first at the activity's length (``count_checked_in_members``)."""
     _require_reviewer(report, actor)
     _resubmitted_since(report, shown)
     if report.task.ends_at > utcnow():
@@ -236,6 +243,8 @@ def approve_report(report: TaskReport, actor: Member, *, shown: str | None = Non
     if refusal is not None:
         raise ServiceError(refusal)
     lock_needs_of(task)  # before any write: see task_needs
+    if count_checked_in:
+        count_checked_in_members(task, actor)
     report.status = ReportStatus.approved
     report.return_reason = None
     report.reviewed_by_id = actor.id
@@ -244,6 +253,30 @@ def approve_report(report: TaskReport, actor: Member, *, shown: str | None = Non
         report.task.status = TaskStatus.closed
     record(actor, "approve", report, task_id=report.task_id)
     fulfil_needs_of(report.task, actor)  # the need the task was made from is done
+
+
+def checked_in_unconfirmed(participants) -> list:
+    """Of a task's ``participants``, those checked in on site whose hours are not
+    confirmed: what 通过 may count at the activity's length (``approve_report``)."""
+    return [a for a in participants if a.status == AssignmentStatus.checked_in]
+
+
+def count_checked_in_members(task: Task, actor: Member) -> list[Assignment]:
+    """按签到计入: each member checked in on ``task`` and not yet confirmed is counted
+    done at the activity's length (``claims.task_span_minutes``, what 添加遗漏的参加人员
+    gives by default), confirmed by ``actor``, each audited ``count_checked_in``. The
+    member may not confirm after approval, so this is the reviewer's to do at 通过;
+    claimed members who never checked in are left to confirm (they are named apart)."""
+    minutes = task_span_minutes(task)
+    counted = checked_in_unconfirmed(participants(task))
+    for assignment in counted:
+        assignment.status = AssignmentStatus.done
+        assignment.minutes = minutes
+        assignment.confirmed_at = utcnow()
+        record(actor, "count_checked_in", assignment, task_id=task.id,
+               member_id=assignment.member_id, minutes=minutes)
+    db.session.flush()
+    return counted
 
 
 def _steps_of(task_ids):
