@@ -58,7 +58,7 @@ def test_a_report_of_a_task_still_running_cannot_be_approved(client, login, worl
     report = submitted_report(running, world.leader)
     login(world.liaison)
     response = client.post(f"/manage/reports/{report.id}/approve", follow_redirects=True)
-    assert "活动结束后才能审核通过。" in text(response)
+    assert "活动进行中，" in text(response) and " 结束后可审核通过。" in text(response)
     db.session.expire_all()
     assert db.session.get(TaskReport, report.id).status == ReportStatus.submitted
 
