@@ -56,6 +56,7 @@ from ..services.reviews import (
 from ..services.task_needs import needs_of
 from ..services.voiding import void_event
 from ..services.waitlist import join_waitlist, leave_waitlist
+from ..templating import task_phase
 from ..timeutil import local_today, utcnow
 from ..view_support import confirmed, run_service, stale_aware, stale_page
 from . import queries as q
@@ -319,6 +320,7 @@ class MineRow:
     can_withdraw: bool = False
     can_confirm: bool = False
     can_report: bool = False
+    phase: str = ""  # 未开始 / 进行中 on the 未结束 tab (``templating.task_phase``)
 
 
 def _rows(tab: str, items, now) -> list[MineRow]:
@@ -332,6 +334,7 @@ def _rows(tab: str, items, now) -> list[MineRow]:
                 can_withdraw=(item.status in WITHDRAWABLE and task.starts_at > now
                               and task.status != TaskStatus.cancelled),
                 can_confirm=confirm_refusal(item) is None,
+                phase=task_phase(task, now) if tab == "upcoming" else "",
             ))
         else:
             rows.append(MineRow(task=item, can_report=report_refusal(item) is None))
