@@ -3,8 +3,10 @@
 Every listing of participations or activities (the ledger, a member's 服务记录, their
 exports, task pages) shows it: 补录 when the task was recorded after the fact
 (``Task.backfilled``, set by ``services/backfill.py``), else 现场签到 when the
-member (for an activity: any participant) checked in on site, else 组长提交 —
-recorded through the leader's report.
+member (for an activity: any participant whose participation counts, i.e. done)
+checked in on site, else 组长提交 — recorded through the leader's report. An
+activity whose check-ins all went uncounted (never confirmed before 通过, or marked
+缺席) is not 现场签到: its row would name a source for people it does not list.
 """
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import current_app, g, has_request_context, request, session, url_for
 from flask_babel import get_locale, pgettext
+from flask_babel import gettext as _
 from .i18n import lazy_gettext as _l
 from .i18n import month_name
 from flask_login import current_user
@@ -281,14 +282,39 @@ def form_state(form) -> tuple:
             tuple(map(str, getattr(form, "form_errors", ()))))
 
 
+UPCOMING, RUNNING, ENDED = "upcoming", "running", "ended"
+
+
+def task_phase(task, now: datetime | None = None) -> str:
+    """Where a task (a ``Task`` or a row with its ``starts_at`` and ``ends_at``, UTC)
+    stands at ``now`` (default: this instant): ``UPCOMING`` before its start,
+    ``RUNNING`` from its start until its end, ``ENDED`` from its end (a task ending at
+    ``now`` has ended, as ``Task.open_and_ended`` says). The one rule of the words
+    未开始 / 进行中 / 已结束 on every page that tells a task's time: the liaison's badge
+    (``task_status_label``), 我的任务's cards, 我的待办 (walk5 D6: 「即将开始」 on a task
+    checked in, 「进行中」 on one not begun)."""
+    now = now or utcnow()
+    if task.ends_at <= now:
+        return ENDED
+    return RUNNING if task.starts_at <= now else UPCOMING
+
+
+def phase_label(phase: str) -> str:
+    """The word of a ``task_phase``."""
+    if phase == ENDED:
+        return pgettext("结束时间已过", "已结束")
+    return _("进行中") if phase == RUNNING else _("未开始")
+
+
 def task_status_label(task, now: datetime | None = None) -> str:
     """A task's status as the liaison's pages badge it (``manage/_macros.html``
-    task_status): ``TASK_STATUS``, except that an open task whose end has passed by
-    ``now`` (default: this instant) is 「已结束」 (``Task.open_and_ended``, the rule the
-    task list's 状态 filter reads too) — its status stays open, but 「进行中」 beside
-    「已结束，尚未提交完成情况」 said the opposite of the line under it (review "walk", #5)."""
-    if task.open_and_ended(now or utcnow()):
-        return pgettext("结束时间已过", "已结束")
+    task_status): an open task by its ``task_phase`` — 「未开始」, 「进行中」, or
+    「已结束」 once its end has passed by ``now`` (default: this instant;
+    ``Task.open_and_ended``, the rule the task list's 状态 filter reads too: its status
+    stays open, but 「进行中」 beside 「已结束，尚未提交完成情况」 said the opposite of the
+    line under it, review "walk", #5) —; a closed or cancelled one by ``TASK_STATUS``."""
+    if task.status == TaskStatus.open:
+        return phase_label(task_phase(task, now))
     return str(TASK_STATUS[task.status])
 
 
@@ -371,6 +397,8 @@ def register(app) -> None:
         menu_counts=menu_counts,
         may_call_leader=may_call_leader_now,
         task_status_label=task_status_label,
+        task_phase=task_phase,
+        phase_label=phase_label,
         share_text=share_text,
         page_scripts=page_scripts,
         report_version=report_version,

@@ -20,6 +20,7 @@ from tracker.services.reviews import (
     submit_report,
 )
 from tracker.services.tasks import cancel_task
+from tracker.timeutil import local_today, to_local
 
 
 # the past task in a category counting both a 完成数量 and a 受益 (tests/conftest.py)
@@ -202,7 +203,10 @@ def test_approval_waits_for_the_end_of_the_activity(world):
     db.session.commit()
     with unit_of_work():
         report = submit_report(running, world.leader, data())
-    refused(approve_report, report, world.liaison, message="活动结束后才能审核通过")
+    end = to_local(running.ends_at)
+    refused(approve_report, report, world.liaison,
+            message=f"活动进行中，{end:%H:%M} 结束后可审核通过" if end.date() == local_today()
+            else f"活动进行中，{end:%Y-%m-%d %H:%M} 结束后可审核通过")
 
 
 def test_a_report_left_waiting_on_a_cancelled_task_is_not_approved(world):

@@ -604,7 +604,7 @@ def test_close_a_task(client, login, world):
     assert fresh(Task, world.task.id).status == TaskStatus.closed
     again = client.post(f"/manage/tasks/{world.task.id}/close", data={"confirmed": "1"},
                         follow_redirects=True)
-    assert "只有进行中的任务可以关闭" in text(again)
+    assert "该任务已关闭或已取消，不能再关闭" in text(again)
 
 
 @pytest.mark.parametrize("reason, message", [("", "请填写取消原因"), ("   ", "请填写取消原因"),

@@ -41,7 +41,7 @@ def test_the_review_says_who_will_not_count_if_approved_now(client, login, world
     db.session.commit()
     login(world.liaison)
     page = text(client.get(f"/manage/reports/{report.id}"))
-    assert "王组长 尚未确认服务时长。审核通过后将不能再确认" in page
+    assert "王组长 尚未确认服务时长，也没有签到。审核通过后将不能再确认" in page
     done.status = AssignmentStatus.absent
     leader = assignment(world.past_task, world.leader)
     leader.status, leader.minutes = AssignmentStatus.done, 60
@@ -58,7 +58,7 @@ def test_a_report_of_a_task_still_running_cannot_be_approved(client, login, worl
     report = submitted_report(running, world.leader)
     login(world.liaison)
     response = client.post(f"/manage/reports/{report.id}/approve", follow_redirects=True)
-    assert "活动结束后才能审核通过。" in text(response)
+    assert "活动进行中，" in text(response) and " 结束后可审核通过。" in text(response)
     db.session.expire_all()
     assert db.session.get(TaskReport, report.id).status == ReportStatus.submitted
 

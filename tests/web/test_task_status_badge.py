@@ -1,8 +1,9 @@
 """The liaison's task badge does not contradict the card (review "walk", #5): an open
 task whose end has passed reads 「已结束」 (English "Ended") on the 工作台, the task list
-and the task page, not 「进行中」 beside 「已结束，尚未提交完成情况」; one that has not
-ended still reads 进行中. The task's status itself stays open (claims are closed only by
-关闭 or an approved report)."""
+and the task page, not 「进行中」 beside 「已结束，尚未提交完成情况」; one that has begun
+and not ended reads 进行中, one not begun 未开始 (walk5 D6: ``templating.task_phase``,
+the one rule). The task's status itself stays open (claims are closed only by 关闭 or an
+approved report)."""
 from __future__ import annotations
 
 import html
@@ -34,20 +35,24 @@ def _page(client, url: str) -> str:
 
 def _badge_of(page: str, task: Task) -> str:
     """The status badge of the card (or page head) that links to / names ``task``."""
-    at = page.index(task.title)
+    at = page.index(f">{task.title}</a>")  # its link, not a category of the same name
     head = page[at:at + 900]
     return re.search(r'<span class="badge ?[a-z]*">([^<]+)</span>', head).group(1)
 
 
 def test_an_ended_open_task_reads_ended_on_the_workbench_list_and_page(client, login, world):
-    """楼道清理 ended yesterday with no report; 环境整治 starts in two days."""
+    """楼道清理 ended yesterday with no report; 环境整治 starts in two days; 清扫 began
+    half an hour ago."""
+    running = f.task(world.item, world.liaison, starts_in=-timedelta(minutes=30), title="清扫")
+    db.session.commit()
     login(world.liaison)
     home = _page(client, "/manage/")
     assert "已结束，尚未提交完成情况。" in home[home.index(world.past_task.title):][:1500]
     assert _badge_of(home, world.past_task) == "已结束"
     listed = _page(client, "/manage/tasks")
     assert _badge_of(listed, world.past_task) == "已结束"
-    assert _badge_of(listed, world.task) == "进行中"
+    assert _badge_of(listed, world.task) == "未开始"
+    assert _badge_of(listed, running) == "进行中"
     task_page = _page(client, f"/manage/tasks/{world.past_task.id}")
     assert re.search(r'<h1>楼道清理</h1>\s*<span>\s*<span class="badge ">已结束</span>', task_page)
     db.session.expire_all()
@@ -69,9 +74,10 @@ def _listed(page: str) -> list[str]:
 
 
 def test_the_status_filter_lists_the_tasks_its_badge_names(client, login, world):
-    """The task list's 状态 filter names what the badges say: 进行中 lists the open tasks
-    before their end, 已结束 the closed ones and the open ones whose end has passed — so
-    楼道清理 (open, ended yesterday, no report) is under 已结束, never under 进行中."""
+    """The task list's 状态 filter names what the badges say: 未结束 lists the open tasks
+    before their end (badged 未开始 or 进行中), 已结束 the closed ones and the open ones
+    whose end has passed — so 楼道清理 (open, ended yesterday, no report) is under 已结束,
+    never under 未结束."""
     closed_early = f.task(world.item, world.liaison, starts_in=timedelta(days=20),
                           title="二十天后", status=TaskStatus.closed)
     db.session.commit()
@@ -82,11 +88,12 @@ def test_the_status_filter_lists_the_tasks_its_badge_names(client, login, world)
     assert world.past_task.title not in _listed(in_progress)
     assert world.past_task.title in _listed(ended) and closed_early.title in _listed(ended)
     assert world.task.title not in _listed(ended)
-    for page, word in ((in_progress, "进行中"), (ended, "已结束")):
+    for page, words in ((in_progress, ("未开始", "进行中")), (ended, ("已结束",))):
         for title in _listed(page):
             task = db.session.scalar(select(Task).where(Task.title == title))
-            assert _badge_of(page, task) == word, (word, title)
+            assert _badge_of(page, task) in words, (words, title)
     assert re.search(r'<option (selected )?value="closed"( selected)?>已结束</option>', ended)
+    assert re.search(r'<option (selected )?value="open"( selected)?>未结束</option>', in_progress)
 
 
 @pytest.mark.parametrize(("offset", "word"), [

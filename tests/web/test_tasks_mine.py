@@ -54,6 +54,31 @@ def test_upcoming_lists_my_future_tasks_with_withdraw(client, world, login):
     assert "已指派" in html
 
 
+def test_the_tab_of_tasks_not_ended_says_which_have_begun(client, world, login):
+    """walk5 D6: the tab lists every task not yet ended, so it is 「未结束」, not
+    「即将开始」; a task under way (checked in) reads 进行中 there — as 我的待办 says —
+    and one not begun 未开始 (``templating.task_phase``, the one rule)."""
+    on(world.task, world.member)
+    running = f.task(world.item, world.liaison, starts_in=-timedelta(minutes=20),
+                     title="清除小广告")
+    on(running, world.member, AssignmentStatus.checked_in)
+    db.session.commit()
+    login(world.member)
+    html = tab(client, "upcoming")
+    assert "即将开始" not in html
+    assert '<h2>未结束</h2>' in html
+    assert titles(html) == ["清除小广告", "环境整治"]
+
+    def badges(title):
+        card = html[html.index(f">{title}</a>"):].split("</article>")[0]
+        return re.findall(r'<span class="badge ?[a-z]*">([^<]+)</span>', card)
+
+    assert badges("清除小广告") == ["进行中", "已签到"]
+    assert badges("环境整治") == ["未开始", "已认领"]
+    todo = client.get("/tasks/todo").get_data(as_text=True)
+    assert "进行中" in todo[todo.index(">清除小广告<"):].split("</a>")[0]
+
+
 def test_cancelled_task_shows_as_cancelled(client, world, login):
     on(world.task, world.member)
     world.task.status = TaskStatus.cancelled
@@ -166,7 +191,7 @@ def test_totals_count_approved_participations_of_this_year_only(client, world, l
 def test_a_new_member_sees_empty_tabs(client, world, login):
     login(world.other_member)
     html = tab(client)
-    assert "没有即将开始的任务" in html
+    assert "没有未结束的任务" in html
     assert re.findall(r"<b>(.*?)</b>", html[html.index('class="stats"'):])[:2] == ["0.0", "0"]
     for name, text in [("confirm", "没有需要确认参与的任务"), ("returned", "没有被退回的完成情况"),
                        ("history", "还没有参加过的任务"), ("lead", "您还没有担任组长的任务")]:
@@ -174,7 +199,7 @@ def test_a_new_member_sees_empty_tabs(client, world, login):
 
 
 def test_unknown_tab_falls_back_to_the_default(client, world, login):
-    login(world.other_member)  # owes nothing: 即将开始
+    login(world.other_member)  # owes nothing: 未结束
     html = tab(client, "nonsense")
     assert 'href="/tasks/mine?tab=upcoming" aria-current="page"' in html
     login(world.member)  # hours to confirm: 待确认 first

@@ -273,11 +273,12 @@ class ReopenForm(Form):
         super().__init__(*args, prefix="reopen", **kwargs)
 
 
-# The filter names what the list's badges say (``templating.task_status_label``): 进行中
-# is an open task before its end, 已结束 a closed one or an open one whose end has
-# passed (``queries.tasks_page``), so 进行中 never lists a task badged 已结束.
+# The filter names what the list's badges say (``templating.task_status_label``): 未结束
+# is an open task before its end — badged 未开始 or 进行中 (``templating.task_phase``) —,
+# 已结束 a closed one or an open one whose end has passed (``queries.tasks_page``), so
+# 未结束 never lists a task badged 已结束 (and 进行中 no longer names one not begun).
 STATUS_CHOICES = [("", _l("全部状态")),
-                  (TaskStatus.open.value, TASK_STATUS[TaskStatus.open]),
+                  (TaskStatus.open.value, lazy_pgettext("任务筛选：未开始或进行中", "未结束")),
                   (TaskStatus.closed.value, lazy_pgettext("任务筛选：已关闭或结束时间已过", "已结束")),
                   (TaskStatus.cancelled.value, TASK_STATUS[TaskStatus.cancelled])]
 

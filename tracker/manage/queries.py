@@ -101,7 +101,8 @@ class TaskFilter:
 
 def _status_shown(status: TaskStatus, now: datetime):
     """The tasks a status filter lists: those the list badges so
-    (``templating.task_status_label``) — 进行中 an open task before its end, 已结束 a
+    (``templating.task_status_label``) — 未结束 an open task before its end (badged
+    未开始 or 进行中), 已结束 a
     closed one or an open one whose end has passed (``Task.open_and_ended``, the
     badge's own rule)."""
     ended = Task.open_and_ended(now)

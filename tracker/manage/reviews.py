@@ -10,10 +10,12 @@ from flask_babel import gettext as _
 from ..models import AssignmentStatus, ReportStatus
 from ..paging import page_number
 from ..permissions import staff_required
+from ..services.claims import task_span_minutes
 from ..services.reviews import (
     approval_refusal,
     approval_refusals,
     approve_report,
+    checked_in_unconfirmed,
     report_version,
     return_report,
 )
@@ -34,8 +36,11 @@ def queue():
     # a 已定稿 month the approval would change: said instead of offering 通过, as on the
     # report's page (one statement for the page)
     closed = approval_refusals([r.task for r in page.items], actor)
+    # the queue's 通过 counts check-ins not confirmed (``approve_report``): named
+    checked_in = {task_id: [names[task_id][a.member_id] for a in checked_in_unconfirmed(held)]
+                  for task_id, held in people.items()}
     return render_template("manage/queue.html", page=page, people=people, names=names,
-                           closed=closed,
+                           closed=closed, checked_in=checked_in,
                            stale_days=_stale_days(),
                            overdue_before=utcnow() - timedelta(days=_stale_days()))
 
@@ -44,8 +49,12 @@ def _render_report(report, form=None):
     people = q.participants_by_task([report.task_id])[report.task_id]
     # Approval is final: whoever has not confirmed by then never counts for this task.
     names = q.participant_names(report.task.unit_id, people)  # namesakes told apart
+    # a check-in is evidence of taking part: 通过 counts those at the activity's
+    # length unless the reviewer unticks it (``approve_report``); the others are named
+    checked_in = [names[a.member_id] for a in checked_in_unconfirmed(people)]
     unconfirmed = [names[a.member_id] for a in people
-                   if a.status not in (AssignmentStatus.done, AssignmentStatus.absent)]
+                   if a.status not in (AssignmentStatus.done, AssignmentStatus.absent,
+                                       AssignmentStatus.checked_in)]
     # a 已定稿 month the approval would change: said instead of offering 通过 (no lock:
     # the page never waits for a 定稿; 通过 asks again under it)
     closed = (approval_refusal(report.task, _actor(), lock=False)
@@ -56,6 +65,7 @@ def _render_report(report, form=None):
     form.shown.data = report_version(report)
     return render_template("manage/report.html", report=report, task=report.task,
                            participants=people, names=names, unconfirmed=unconfirmed,
+                           checked_in=checked_in, span=task_span_minutes(report.task),
                            closed=closed, form=form)
 
 
@@ -70,8 +80,12 @@ def report(report_id: int):
 def approve(report_id: int):
     report = _managed_report(report_id)
     # which submission the page showed (``report_version``): none unseen is approved
+    # 按签到计入 is the default: the report page posts its checkbox (``checkins``
+    # says it was offered); the queue's 通过 offers no choice and counts them
+    offered = "checkins" in request.form
+    count = request.form.get("count_checked_in") == "1" if offered else True
     if not run_service(None, approve_report, report, _actor(), denied=404,
-                       shown=request.form.get("shown")):
+                       shown=request.form.get("shown"), count_checked_in=count):
         return redirect(url_for("manage.report", report_id=report.id))
     flash(_("已通过：%(title)s。", title=report.task.title), "success")
     return redirect(_next_or(url_for("manage.queue")))

@@ -75,9 +75,10 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     cancel = cancel or CancelForm(formdata=None)
     approved = task.report_approved
     add = add or AddParticipantForm(formdata=None)
-    # those marked 缺席 first: the leader may have marked them wrongly
+    # those on it and not counted first: marked 缺席 (the leader may have marked them
+    # wrongly), or checked in or claimed and not confirmed when it was approved
     absent = [a.member for a in holders
-              if a.status == AssignmentStatus.absent and a.member.active]
+              if a.status != AssignmentStatus.done and a.member.active]
     add.member.choices = [("", _("请选择"))] + [(m.id, member_label(m))
                                                  for m in absent + candidates]
     # None: not on record (the page says nothing of a report: it shows the report)

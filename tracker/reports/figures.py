@@ -222,8 +222,11 @@ def participation_rows(scope: Scope) -> list[ParticipationRow]:
 
 
 def _anyone_checked_in():
-    """Whether any participant of the task checked in on site (its 来源 is 现场签到)."""
+    """Whether a counted participation of the task (done) checked in on site (its 来源
+    is 现场签到): a check-in that never counted — not confirmed when it was approved,
+    or marked 缺席 — is no source of what the row says (``sources.py``)."""
     return exists(select(Assignment.id).where(Assignment.task_id == Task.id,
+                                              Assignment.status == AssignmentStatus.done,
                                               Assignment.checked_in_at.is_not(None)))
 
 

@@ -450,7 +450,9 @@ def add_forgotten_participant(actor: Member, task: Task, member: Member,
                               name=member.name), field="member")
     held = db.session.scalar(select(Assignment.status).where(
         Assignment.task_id == task.id, Assignment.member_id == member.id))
-    if held not in (None, AssignmentStatus.withdrawn, AssignmentStatus.absent):
+    # on it and not counted — 缺席, or not confirmed when it was approved (a check-in
+    # not counted at 通过) — is left out, not in: they are added as anyone left out
+    if held == AssignmentStatus.done:
         raise ServiceError(_l("%(name)s 已在该任务中。", name=member.name), field="member")
     if minutes is None:
         minutes = task_span_minutes(task)

@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..extensions import db
 from ..formatting import hours
 from ..models import (
+    HOLDING,
     Assignment,
     AssignmentStatus,
     Member,
@@ -326,9 +327,10 @@ def add_done_participation(task: Task, member: Member, actor: Member,
     the caller having checked who may and whether it may. The slot is taken as for an
     assignment — closed tasks included, since closing only stops claims — and a full
     task gets one more slot first: what happened is recorded, and ``taken <= slots``
-    still holds. A participation marked 缺席 already holds its slot and becomes done."""
+    still holds. A participation that holds its slot and is not done — marked 缺席, or
+    claimed or checked in and never confirmed — becomes done."""
     existing = _existing(task, member)
-    if existing is not None and existing.status == AssignmentStatus.absent:
+    if existing is not None and existing.status in HOLDING:
         assignment = existing
     else:
         db.session.execute(
@@ -433,6 +435,11 @@ def confirm_refusal(assignment: Assignment):
     if assignment.status == AssignmentStatus.absent:
         return _l("组长已登记您缺席；如有误，请联系组长修改后再确认。")
     if task.report_approved:
+        if assignment.status != AssignmentStatus.done:
+            # approval is final: say why the check-in (or claim) did not count, and
+            # who can still add it (添加遗漏的参加人员)
+            return _l("该任务审核通过时，您尚未确认服务时长，本次参与没有计入统计。"
+                      "如您参加了，请联系本社区联络员，在任务页“添加遗漏的参加人员”中补上。")
         return _l("该任务已审核通过，服务时长不能再修改。")
     return None
 

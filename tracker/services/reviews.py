@@ -25,11 +25,12 @@ from ..models import (
     TaskStatus,
 )
 from ..permissions import manages_task, may_report
-from ..timeutil import utcnow
+from ..timeutil import to_local, utcnow
 from . import PermissionDenied, ServiceError, required_reason
 from . import shown as shown_module
 from .activity_lock import lock_activity
 from .audit import record
+from .claims import task_span_minutes
 from .summary_notes import (
     Closed,
     closed_to,
@@ -218,24 +219,28 @@ def report_version(report: TaskReport) -> str:
     return shown_module.shown_key({"submitted_at": at.isoformat() if at else None})
 
 
-def approve_report(report: TaskReport, actor: Member, *, shown: str | None = None) -> None:
+def approve_report(report: TaskReport, actor: Member, *, shown: str | None = None,
+                   count_checked_in: bool = False) -> None:
     """通过: the report's figures become official; the task is closed.
 
     Posted from a page (``shown``: its ``report_version``), under the activity's lock:
     a report (re)submitted since that page was read — other figures, another 缺席 list
     the reviewer has not seen — is not approved unseen; the refusal names who
-    resubmitted it, and the report's page shows it as it is now."""
+    resubmitted it, and the report's page shows it as it is now.
+
+    Approval is final: a participation not confirmed by then never counts. A check-in
+    is evidence of taking part, so with ``count_checked_in`` (the review pages' default,
+    a choice on the report's page) every member checked in and not yet confirmed is
+    counted first at the activity's length (``count_checked_in_members``)."""
     _require_reviewer(report, actor)
     _resubmitted_since(report, shown)
-    if report.task.ends_at > utcnow():
-        # members confirm their hours once it has ended, and approval is final: approved
-        # while it runs, nobody's hours could ever count
-        raise ServiceError(_l("活动结束后才能审核通过。"))
     task = report.task
     refusal = approval_refusal(task, actor)
     if refusal is not None:
         raise ServiceError(refusal)
     lock_needs_of(task)  # before any write: see task_needs
+    if count_checked_in:
+        count_checked_in_members(task, actor)
     report.status = ReportStatus.approved
     report.return_reason = None
     report.reviewed_by_id = actor.id
@@ -244,6 +249,30 @@ def approve_report(report: TaskReport, actor: Member, *, shown: str | None = Non
         report.task.status = TaskStatus.closed
     record(actor, "approve", report, task_id=report.task_id)
     fulfil_needs_of(report.task, actor)  # the need the task was made from is done
+
+
+def checked_in_unconfirmed(participants) -> list:
+    """Of a task's ``participants``, those checked in on site whose hours are not
+    confirmed: what 通过 may count at the activity's length (``approve_report``)."""
+    return [a for a in participants if a.status == AssignmentStatus.checked_in]
+
+
+def count_checked_in_members(task: Task, actor: Member) -> list[Assignment]:
+    """按签到计入: each member checked in on ``task`` and not yet confirmed is counted
+    done at the activity's length (``claims.task_span_minutes``, what 添加遗漏的参加人员
+    gives by default), confirmed by ``actor``, each audited ``count_checked_in``. The
+    member may not confirm after approval, so this is the reviewer's to do at 通过;
+    claimed members who never checked in are left to confirm (they are named apart)."""
+    minutes = task_span_minutes(task)
+    counted = checked_in_unconfirmed(participants(task))
+    for assignment in counted:
+        assignment.status = AssignmentStatus.done
+        assignment.minutes = minutes
+        assignment.confirmed_at = utcnow()
+        record(actor, "count_checked_in", assignment, task_id=task.id,
+               member_id=assignment.member_id, minutes=minutes)
+    db.session.flush()
+    return counted
 
 
 def _steps_of(task_ids):
@@ -312,12 +341,36 @@ def own_closed_words(closed: Closed):
            year=closed.year))
 
 
+def reviewable_from(task: Task, now=None) -> str | None:
+    """While the activity runs, when its report becomes reviewable — its end, local
+    time: 「15:30」, or 「2026-12-06 15:30」 when that is another day —; None once it
+    has ended. The one rule of 通过's wait (``running_refusal``), also told to the
+    member who reports it early (the 提交完成 page): members confirm their hours once
+    it has ended, and approval is final — approved while it runs, nobody's hours could
+    ever count. 退回 needs no wait."""
+    now = now or utcnow()
+    if task.ends_at <= now:
+        return None
+    end = to_local(task.ends_at)
+    return f"{end:%H:%M}" if end.date() == to_local(now).date() else f"{end:%Y-%m-%d %H:%M}"
+
+
+def running_refusal(task: Task, now=None):
+    """Why 通过 must wait (the activity is running, ``reviewable_from``), or None."""
+    until = reviewable_from(task, now)
+    return None if until is None else _l("活动进行中，%(time)s 结束后可审核通过。", time=until)
+
+
 def approval_refusal(task: Task, actor: Member, *, lock: bool = True):
-    """Why ``actor`` may not approve the task's report because a 月报 it changes is
-    已定稿 (its own month's, or one its findings were handed over or fixed in), or None
-    (the report page shows it instead of 通过). 通过 asks under ``closed_to``'s lock,
-    held to its commit; the report page, which only shows what is offered, passes
-    ``lock=False``: a GET never waits for a 定稿 of the month."""
+    """Why ``actor`` may not approve the task's report now, or None (the report page
+    shows it instead of 通过): the activity still runs (``running_refusal``), or a 月报
+    it changes is 已定稿 (its own month's, or one its findings were handed over or
+    fixed in). 通过 asks under ``closed_to``'s lock, held to its commit; the report
+    page, which only shows what is offered, passes ``lock=False``: a GET never waits
+    for a 定稿 of the month."""
+    running = running_refusal(task)
+    if running is not None:
+        return running
     own = closed_to(actor, task.unit_id, task.community_id, task.service_date, lock=lock)
     if own is not None:
         return _approval_words(own, None)
@@ -331,9 +384,13 @@ def approval_refusals(tasks, actor: Member) -> dict:
     approve left out), for a page that lists many (待审核): one statement for them all,
     which reads the days each would change — its own and its findings' steps — that fall
     in a 已定稿 month (``summary_notes.final_day``), and takes no lock (the approval
-    asks again under it). None for an admin: no statement."""
+    asks again under it). None for an admin: no statement. A task still running is
+    refused by ``running_refusal`` first, as ``approval_refusal`` does."""
+    running = {task.id: refusal for task in tasks
+               if (refusal := running_refusal(task)) is not None}
+    tasks = [task for task in tasks if task.id not in running]
     if may_change_final(actor) or not tasks:
-        return {}
+        return running
     ids = [task.id for task in tasks]
     steps = _steps_of(ids).subquery()
     places = union_all(
@@ -350,7 +407,7 @@ def approval_refusals(tasks, actor: Member) -> dict:
                        final_year_day(Task.unit_id, Task.community_id, places.c.day)))):
         # the month's own 定稿 named first, as ``closed_to`` does
         closed.setdefault(task_id, []).append(Closed(day, by_year=not by_month))
-    refusals = {}
+    refusals = running
     for task in tasks:
         days, own = closed.get(task.id, []), task.service_date
         own_closed = next((c for c in days if (c.year, c.month) == (own.year, own.month)),

@@ -621,7 +621,7 @@ def close_task(task: Task, actor: Member) -> None:
     """No more claims; participants and the report stay as they are."""
     _require_manager(actor, task)
     if task.status != TaskStatus.open:
-        raise ServiceError(_l("只有进行中的任务可以关闭。"))
+        raise ServiceError(_l("该任务已关闭或已取消，不能再关闭。"))
     task.status = TaskStatus.closed
     record(actor, "close", task)
 

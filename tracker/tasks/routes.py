@@ -46,10 +46,17 @@ from ..services.claims import (
     withdraw,
 )
 from ..services.backfill_requests import REQUEST_DAYS_BACK
-from ..services.reviews import ReportData, report_refusal, report_shown_key, submit_report
+from ..services.reviews import (
+    ReportData,
+    report_refusal,
+    report_shown_key,
+    reviewable_from,
+    submit_report,
+)
 from ..services.task_needs import needs_of
 from ..services.voiding import void_event
 from ..services.waitlist import join_waitlist, leave_waitlist
+from ..templating import task_phase
 from ..timeutil import local_today, utcnow
 from ..view_support import confirmed, run_service, stale_aware, stale_page
 from . import queries as q
@@ -313,6 +320,7 @@ class MineRow:
     can_withdraw: bool = False
     can_confirm: bool = False
     can_report: bool = False
+    phase: str = ""  # 未开始 / 进行中 on the 未结束 tab (``templating.task_phase``)
 
 
 def _rows(tab: str, items, now) -> list[MineRow]:
@@ -326,6 +334,7 @@ def _rows(tab: str, items, now) -> list[MineRow]:
                 can_withdraw=(item.status in WITHDRAWABLE and task.starts_at > now
                               and task.status != TaskStatus.cancelled),
                 can_confirm=confirm_refusal(item) is None,
+                phase=task_phase(task, now) if tab == "upcoming" else "",
             ))
         else:
             rows.append(MineRow(task=item, can_report=report_refusal(item) is None))
@@ -454,10 +463,15 @@ def report(task_id: int):
         target = _next_or(url_for("tasks.report", task_id=task_id))
         if run_service(form, stale_aware(refused, submit_report), task, current_user, data,
                        shown=form.shown.data):
-            flash(_("已重新提交完成情况，等待联络员审核。") if resubmit
-                  else _("已提交完成情况，等待联络员审核。"), "success")
+            until = reviewable_from(task)
+            if until is not None:  # sent while it runs: say when it can be approved
+                flash(_("已提交完成情况。活动进行中，%(time)s 结束后联络员才能审核通过。",
+                        time=until), "success")
+            else:
+                flash(_("已重新提交完成情况，等待联络员审核。") if resubmit
+                      else _("已提交完成情况，等待联络员审核。"), "success")
             return redirect(target)
     return render_template("tasks/report.html", form=form, task=task, people=people, names=names,
-                           report=task.report, refusal=refusal,
+                           report=task.report, refusal=refusal, until=reviewable_from(task),
                            findings=q.finding_count(task) if category.is_survey else None,
                            stale=stale_page(form, refused))
