@@ -1435,3 +1435,31 @@ def test_the_outbox_facts_migration_keeps_old_messages_as_they_were_sent(
         with engine_on(url) as engine, engine.connect() as conn:
             assert "facts" not in {c["name"] for c in inspect(conn).get_columns("outbox")}
         _upgrade(url)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_resident_name_key_migration_puts_existing_residents_in_pinyin_order(
+        backend, migrated_database):
+    """0064 (walk6fix2) gives the 服务对象 already there their pinyin key, as 0024 gave the
+    members theirs: ordered by it they read as in a dictionary (安 an … 曾 zeng as a
+    surname), each key what the application writes for that name; a downgrade drops it."""
+    from tests.residents.support import resident
+    from tracker.name_order import name_key
+
+    names = ["万秀珍", "黄金花", "曾阿姨", "安阿婆", "陈水生"]
+    with migrated_database(backend, "residentkeys") as url:
+        with app_on(url):
+            _unit, item, liaison = _one_community()
+            for i, name in enumerate(names):
+                resident(item.community, liaison, name=name, phone=f"1390000000{i}")
+            db.session.commit()
+        down = run_flask(url, "db", "downgrade", "0063_remindlang_outbox_facts")
+        assert down.returncode == 0, down.stderr[-3000:]
+        with engine_on(url) as engine, engine.connect() as conn:
+            assert "name_key" not in {c["name"] for c in inspect(conn).get_columns("resident")}
+        assert [n for (n,) in _read_after(url, [], "SELECT name FROM resident ORDER BY id")] \
+            == names
+        _upgrade(url)
+        keyed = _read_after(url, [], "SELECT name, name_key FROM resident ORDER BY name_key")
+        assert [name for name, _key in keyed] == ["安阿婆", "陈水生", "黄金花", "万秀珍", "曾阿姨"]
+        assert all(key == name_key(name) for name, key in keyed)

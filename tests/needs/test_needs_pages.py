@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from tests.audit import work_event_count
@@ -125,6 +126,23 @@ def test_a_member_claims_for_their_unit_and_sees_it_in_mine(client, login, world
     client.post(f"/needs/{wish.id}/release")
     db.session.refresh(wish)
     assert wish.status == NeedStatus.open and "您还没有认领需求" in client.get("/needs/mine").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang, card, label, verb", [
+    ("zh_CN", "认领人：张三", "<dt>认领人</dt>", "<dt>认领</dt>"),
+    ("en", "Claimed by: 张三", "<dt>Claimed by</dt>", "<dt>Claim</dt>"),
+])
+def test_who_claimed_a_need_is_labelled_as_a_claimer_not_as_the_verb(client, login, world, lang,
+                                                                     card, label, verb):
+    """The card and the need's page say who holds a claimed need: 「认领人：张三」, in
+    English "Claimed by", not the 认领 button's "Claim" (an instruction)."""
+    wish = need(world.community, world.liaison, status=NeedStatus.claimed, claimer=world.member)
+    db.session.commit()
+    login(world.member)
+    mine = client.get(f"/needs/mine?lang={lang}").get_data(as_text=True)
+    assert card in mine and "Claim: " not in mine
+    page = client.get(f"/needs/{wish.id}?lang={lang}").get_data(as_text=True)
+    assert label in page and verb not in page
 
 
 def test_the_liaison_fulfils_with_a_note_or_closes_with_a_reason(client, login, world):

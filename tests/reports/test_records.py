@@ -84,6 +84,33 @@ def test_the_records_list_is_the_roll(client, login, october):
     assert on_staff.on_roll
 
 
+def test_a_member_off_the_roll_is_found_by_the_work_they_did(client, login, october):
+    """人次 and hours count every participation, on the roll or not (design.md, the
+    roll): 张伟 taken off the roll (计入参与统计 否) keeps his 服务记录, and whoever may
+    open it finds him in the list and by his name; so is a member off the roll whose
+    only work is approved. A liaison of another community still does not; an account
+    off the roll whose only work is still 待审核 has no record yet and is not listed."""
+    from tracker.models import Assignment, AssignmentStatus
+
+    zhang = october.members["张伟"]
+    zhang.on_roll = False
+    pending_only = f.member(october.unit, name="待审核文员", on_roll=False)
+    db.session.add(Assignment(task_id=october.tasks["待审核整治"].id, member_id=pending_only.id,
+                              status=AssignmentStatus.done, minutes=60))
+    outsider = f.member(october.unit, name="外社区联络员", role=Role.liaison,
+                        communities=[f.community("幸福路社区")])
+    db.session.commit()
+    for actor in (october.admin, october.liaison):
+        listed = {m.name for m in db.session.scalars(visible_members(actor))}
+        assert "张伟" in listed and "待审核文员" not in listed, actor.name
+        found = [m.name for m in db.session.scalars(visible_members(actor, "张伟"))]
+        assert found == ["张伟"], actor.name
+        login(actor)
+        page = client.get("/reports/records", query_string={"q": "张伟"}).get_data(as_text=True)
+        assert f"/reports/records/{zhang.id}" in page and "没有找到党员" not in page
+    assert "张伟" not in {m.name for m in db.session.scalars(visible_members(outsider, "张伟"))}
+
+
 def test_a_member_moved_during_the_year_has_the_units_of_the_years_stays(client, login, october):
     """张伟 moves from 县商务局 to 县财政局 on 20 November 2022: his record of 2022 is of
     both units — 县商务局 up to 19 November, then 县财政局 — as the figures count his

@@ -86,6 +86,60 @@ def test_the_list_filters_archived_residents_out(client, login, world):
 
 
 
+# 服务对象 in the order of every list of people: by the pinyin of the name (安 an, 陈 chen,
+# 黄 huang, 万 wan, 曾 zeng as a surname), not by code point (万 4E07 first, 黄 9EC4 last).
+BY_PINYIN = ["安阿婆", "陈水生", "黄金花", "万秀珍", "曾阿姨"]
+
+
+def _in_order_shown(page: str, names) -> list[str]:
+    return sorted(names, key=page.index)
+
+
+def test_the_list_is_in_pinyin_order_communities_in_their_order(client, login, world):
+    """The register lists a community's residents by pinyin, and the communities in the
+    order every list of them has (建设路社区 before 解放路社区), whichever was made first."""
+    for phone, name in enumerate(reversed(BY_PINYIN)):
+        resident(world.community, world.liaison, name=name, phone=f"1380000010{phone}")
+    other = resident(world.other_community, world.other_liaison, name="白大爷",
+                     phone="13800000110")
+    db.session.commit()
+    login(world.liaison)
+    page = client.get(f"/residents/?community={world.community.id}").get_data(as_text=True)
+    assert _in_order_shown(page, BY_PINYIN) == BY_PINYIN
+    login(world.admin)
+    page = client.get("/residents/").get_data(as_text=True)
+    assert (world.other_community.name, world.community.name) == ("建设路社区", "解放路社区")
+    assert _in_order_shown(page, [*BY_PINYIN, other.name]) == [other.name, *BY_PINYIN]
+
+
+def test_the_pickers_of_residents_are_in_pinyin_order(world):
+    """A visit's 本次服务的对象 and the 需求 form's 服务对象 offer the names by pinyin; the
+    residents a task names are read back in that order too."""
+    from tracker.needs.queries import form_choices
+    from tracker.services.residents import task_residents
+
+    made = [resident(world.community, world.liaison, name=name, phone=f"1380000020{i}")
+            for i, name in enumerate(reversed(BY_PINYIN))]
+    db.session.commit()
+    task = visit_task(world)
+    assert [r.name for r in pickable_residents(task, world.liaison)] == BY_PINYIN
+    offered = [r.name for r in form_choices(world.community.id)["residents"]]
+    assert offered == BY_PINYIN
+    set_task_residents(task, world.liaison, {r.id for r in made})
+    db.session.commit()
+    assert [r.name for r in task_residents(task)] == BY_PINYIN
+
+
+def test_a_renamed_resident_moves_to_the_place_of_the_new_name(world):
+    """The key follows the name, as a member's does: 万秀珍 renamed 艾秀珍 (ai) comes first."""
+    from tracker.name_order import name_key
+
+    r = resident(world.community, world.liaison, name="万秀珍")
+    r.name = "艾秀珍"
+    db.session.commit()
+    assert r.name_key == name_key("艾秀珍")
+
+
 def test_archiving_ends_the_paired_members_access(client, login, world):
     """Archiving is what ends a pairing (the person moved, died, withdrew consent): the
     paired member no longer lists or opens the record; the archived list is the

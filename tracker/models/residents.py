@@ -10,9 +10,10 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Column, Date, Enum, ForeignKey, Index, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
+from ..name_order import KEY_MAX, name_key
 from ..privacy import mask_phone
 from ..timeutil import utcnow
 from .types import UTCDateTime
@@ -40,12 +41,21 @@ task_resident = Table(
 )
 
 
+def _default_name_key(context) -> str:
+    # for rows inserted without the ORM (bulk loads): the key of the inserted name
+    return name_key(context.get_current_parameters().get("name"))
+
+
 class Resident(db.Model):
     __table_args__ = (Index("ix_resident_community_active", "community_id", "active"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
     name: Mapped[str] = mapped_column(String(40))
+    # The name in pinyin order (tracker/name_order.py), as ``Member.name_key``: the
+    # residents list and every picker of residents order by it. It follows the name.
+    name_key: Mapped[str] = mapped_column(String(KEY_MAX), default=_default_name_key,
+                                          server_default="")
     category: Mapped[ResidentCategory] = mapped_column(
         Enum(ResidentCategory, native_enum=False, length=16, validate_strings=True)
     )
@@ -66,6 +76,11 @@ class Resident(db.Model):
     paired_members: Mapped[list["Member"]] = relationship(  # noqa: F821
         secondary=resident_member, order_by="Member.name_key"
     )
+
+    @validates("name")
+    def _keep_name_key(self, _key, name):
+        self.name_key = name_key(name)
+        return name
 
     @property
     def masked_phone(self) -> str:

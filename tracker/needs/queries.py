@@ -67,7 +67,7 @@ def form_choices(community_id: int) -> dict:
                                                   Zone.active.is_(True)).order_by(Zone.sort_key))
     residents = db.session.scalars(select(Resident).where(
         Resident.community_id == community_id, Resident.active.is_(True), not_erased())
-        .order_by(Resident.name, Resident.id))
+        .order_by(Resident.name_key, Resident.id))
     items = db.session.scalars(select(ResourceItem).where(
         ResourceItem.community_id == community_id, ResourceItem.active.is_(True))
         .options(joinedload(ResourceItem.category), joinedload(ResourceItem.unit))

@@ -60,14 +60,32 @@ def may_see_record(actor: Member, member: Member) -> bool:
     return bool(ids) and bool(db.session.scalar(select(_active_in(tuple(ids), member.id))))
 
 
+def _has_record(community_ids) -> object:
+    """The member has a row in a 服务记录: an approved participation — in
+    ``community_ids`` (a liaison's), or anywhere (None: an admin's)."""
+    approved = (select(Assignment.id)
+                .join(TaskReport, TaskReport.task_id == Assignment.task_id)
+                .where(Assignment.member_id == Member.id,
+                       Assignment.status == AssignmentStatus.done,
+                       TaskReport.status == ReportStatus.approved))
+    if community_ids is not None:
+        approved = approved.join(Task, Task.id == Assignment.task_id) \
+            .where(Task.community_id.in_(community_ids))
+    return exists(approved)
+
+
 def visible_members(actor: Member, search: str = ""):
     """A select of the members whose records ``actor`` may open, by name: those on
-    the roll (计入参与统计), and the actor themselves."""
-    query = (select(Member).where(or_(Member.id == actor.id, Member.on_roll.is_(True)))
-             .order_by(Member.name_key, Member.id))
+    the roll (计入参与统计), anyone with approved work in the actor's reach, on the roll
+    or not (work done is work done: a member taken off the roll, a liaison who also
+    volunteers, is found by name), and the actor themselves."""
     ids = managed_community_ids(actor)
-    if ids is not None:
-        query = query.where(or_(Member.id == actor.id, _active_in(tuple(ids))))
+    reach = tuple(ids) if ids is not None else None
+    query = (select(Member)
+             .where(or_(Member.id == actor.id, Member.on_roll.is_(True), _has_record(reach)))
+             .order_by(Member.name_key, Member.id))
+    if reach is not None:
+        query = query.where(or_(Member.id == actor.id, _active_in(reach)))
     search = search.strip()
     if search:
         query = query.where(or_(matches(search, Member.name), phone_matches(search, Member.phone)))

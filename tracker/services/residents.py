@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import (
+    Community,
     Member,
     Need,
     NeedStatus,
@@ -117,7 +118,10 @@ def visible_residents_query(member: Member, *, community_id: int | None = None,
         query = query.where(Resident.community_id == community_id)
     if category is not None:
         query = query.where(Resident.category == category)
-    return query.order_by(Resident.community_id, Resident.name, Resident.id)
+    # communities in their natural order (as every list of them), people in pinyin order
+    community = select(Community.sort_key).where(Community.id == Resident.community_id) \
+        .scalar_subquery()
+    return query.order_by(community, Resident.community_id, Resident.name_key, Resident.id)
 
 
 def pairing_candidates(community_id: int):
@@ -371,7 +375,7 @@ def may_pick_residents(member: Member, task: Task) -> bool:
 def task_residents(task: Task) -> list[Resident]:
     return list(db.session.scalars(
         select(Resident).join(task_resident, task_resident.c.resident_id == Resident.id)
-        .where(task_resident.c.task_id == task.id).order_by(Resident.name, Resident.id)
+        .where(task_resident.c.task_id == task.id).order_by(Resident.name_key, Resident.id)
     ))
 
 
@@ -398,7 +402,7 @@ def pickable_residents(task: Task, actor: Member) -> list[Resident]:
         select(Resident).where(Resident.community_id == task.community_id,
                                Resident.category == served_kind(task), offered,
                                not_erased())
-        .order_by(Resident.category, Resident.name, Resident.id)
+        .order_by(Resident.category, Resident.name_key, Resident.id)
     ))
 
 
@@ -412,7 +416,7 @@ def fixed_residents(task: Task, actor: Member) -> list[Resident]:
     return list(db.session.scalars(
         select(Resident).join(task_resident, task_resident.c.resident_id == Resident.id)
         .where(task_resident.c.task_id == task.id, ~_paired_with(actor))
-        .order_by(Resident.name, Resident.id)
+        .order_by(Resident.name_key, Resident.id)
     ))
 
 
