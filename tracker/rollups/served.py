@@ -115,8 +115,8 @@ def _named_once_query(scope: Scope):
     ``_named_query`` asks both counts with a subquery per activity and per category,
     each looking up every named row's resident through its key: on PostgreSQL an index
     probe and a heap fetch each, twice over — a county's year (2,700 activities, 13,000
-    named rows) took 60–180 ms where this takes about a third (docs/performance.md,
-    "session 37"). On SQLite the key is the rowid and those lookups are cheap; there
+    named rows) took 60–180 ms on a loaded machine, this a half to two thirds of that
+    (docs/performance.md, "session 37"). On SQLite the key is the rowid and those lookups are cheap; there
     this form is slower (SQLite builds the kind of every named row of the county), so
     SQLite keeps ``_named_query``."""
     from ..services.residents import VISIT_KINDS
