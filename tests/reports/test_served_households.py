@@ -31,7 +31,7 @@ from tracker.reports.csv_export import render_csv
 from tracker.reports.docx_export import render_docx
 from tracker.reports.summary import build_summary
 from tracker.reports.xlsx_export import render_xlsx
-from tracker.rollups.batch import plan, run
+from tracker.rollups.batch import plan, run, run_together
 from tracker.rollups.scope import Scope
 from tracker.rollups.served import _named_once_query, _named_query
 from tracker.services.residents import erase_resident
@@ -240,13 +240,14 @@ def test_only_the_kind_the_category_serves_is_counted(world):
     assert rows["困难群众结对帮扶"][3] == "6户次"
 
 
+def _answer(query):
+    return plan(query, shape=lambda rows: {c: None if n is None else int(n) for c, n in rows})
+
+
 def _both_forms(scope):
     """``named_rows``' answer for ``scope`` from each of its two statements (SQLite's
     and PostgreSQL's: both run on either database)."""
-    def answer(query):
-        return run(plan(query, shape=lambda rows: {c: None if n is None else int(n)
-                                                    for c, n in rows}))
-    return answer(_named_query(scope)), answer(_named_once_query(scope))
+    return run(_answer(_named_query(scope))), run(_answer(_named_once_query(scope)))
 
 
 @pytest.mark.parametrize("case", ["named", "one unnamed", "one of 受益 1 unnamed",
@@ -287,3 +288,7 @@ def test_both_statements_give_the_rule_s_answer(world, case):
     }
     for scope, answer in expected.items():
         assert _both_forms(scope) == (answer, answer), scope
+    # a page's batch may hold several scopes' (the month's and the year's): each its own
+    together = run_together(*(_answer(form(scope)) for scope in expected
+                              for form in (_named_query, _named_once_query)))
+    assert list(together) == [answer for answer in expected.values() for _ in range(2)]

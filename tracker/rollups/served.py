@@ -136,7 +136,7 @@ def _named_once_query(scope: Scope):
                                  of_kind.c.category_id == CountedTask.category_id))
         .where(CountedTask.report_status == ReportStatus.approved, counted,
                *counted_task_conditions(scope))
-        .cte("named_rows"))
+        .cte())  # unnamed: a page may batch two scopes' (one WITH each)
     per_activity = (
         select(named.c.category_id, named.c.people_served,
                func.count(named.c.resident_id).label("named"))
