@@ -116,9 +116,9 @@ def _named_once_query(scope: Scope):
     each looking up every named row's resident through its key: on PostgreSQL an index
     probe and a heap fetch each, twice over — a county's year (2,700 activities, 13,000
     named rows) took 60–180 ms on a loaded machine, this a half to two thirds of that
-    (docs/performance.md, "session 37"). On SQLite the key is the rowid and those lookups are cheap; there
-    this form is slower (SQLite builds the kind of every named row of the county), so
-    SQLite keeps ``_named_query``."""
+    (docs/performance.md, "session 37"). On SQLite the key is the rowid and those
+    lookups are cheap; there this form is slower (SQLite builds the kind of every named
+    row of the county first), so SQLite keeps ``_named_query``."""
     from ..services.residents import VISIT_KINDS
     of_kind = (
         select(task_resident.c.task_id, task_resident.c.resident_id,
