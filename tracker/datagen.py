@@ -38,6 +38,8 @@ from .models import (
     ReportStatus,
     ResourceItem,
     Role,
+    Resident,
+    ResidentCategory,
     RollPeriod,
     TargetMeasure,
     Task,
@@ -46,6 +48,7 @@ from .models import (
     Unit,
     Zone,
     liaison_community,
+    task_resident,
 )
 from .name_order import name_key
 from .natural import sort_key
@@ -115,6 +118,9 @@ class Plan:
     seed: int = 2022
     batch: int = 10000
     today: date | None = None
+    # every reported visit names its 服务对象 (``name_served``): off by default, so the
+    # set is the one earlier benchmarks were measured on
+    served: bool = False
 
 
 @dataclass
@@ -130,7 +136,7 @@ class _Ids:
 
 
 TABLES = [Unit, Community, Zone, Member, RollPeriod, ResourceItem, Task, Assignment, TaskReport,
-          Finding, FundEntry]
+          Finding, FundEntry, Resident]
 
 
 class Writer:
@@ -327,7 +333,82 @@ def generate(plan: Plan, progress=None) -> dict:
     writer.counts[CountedParticipation.__tablename__] = rebuild_counted(db.session.connection())
     rebuild_report_owed(db.session.connection())
     db.session.commit()
+    if plan.served:
+        writer.counts.update(name_served(plan.seed, plan.batch, vacuum=False))
     _reset_sequences()
+    return writer.counts
+
+
+# a community's register of each kind: (fewest, most) records; at least the largest
+# 受益 of a visit of that kind (``MEASURES``), so every visit can name as many as it served
+REGISTER = {ResidentCategory.needy: (12, 40), ResidentCategory.elderly: (15, 50)}
+
+
+def name_served(seed: int = Plan.seed, batch: int = Plan.batch, *, vacuum: bool = True) -> dict:
+    """Give every community a register of 困难群众 households and 空巢老人 (consent taken
+    before the data's first day), and have every visit with a report (结对帮扶,
+    走访慰问: ``services.residents.VISIT_KINDS``) name exactly as many of its kind as its
+    受益, as a leader does with the report — so the sums of 受益 give households /
+    people (``rollups.served``). As in the demo (``demo._name_visits``), each visit of a
+    community begins with the household (person) the last approved one ended with,
+    called on again, then the next ones in the register's order: the same households
+    are visited again within a month, the distinct count below the 户次.
+
+    Works on a generated set (``generate`` with ``Plan.served``, or afterwards on one
+    generated without: ``bench/run.py --named``); names nothing twice. Returns the rows
+    written per table."""
+    # imported here: services import the rollups, which this module's callers load first
+    from .services.residents import VISIT_KINDS
+    # its own generator: the rest of the data set is the same with or without the names
+    rng = random.Random(seed + 1)  # nosec B311 — test data
+    writer = Writer(batch)
+    codes = {cat.id: cat.code for cat in ensure_categories().values() if cat.code in VISIT_KINDS}
+    db.session.commit()
+    if db.session.scalar(select(func.count()).select_from(task_resident)):
+        return {}
+    visits = db.session.execute(
+        select(Task.id, Task.community_id, Task.category_id, TaskReport.people_served,
+               TaskReport.status)
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .where(Task.category_id.in_(tuple(codes)))
+        .order_by(Task.starts_at, Task.id)).all()
+    first_day = db.session.scalar(select(func.min(Task.service_date))) or local_today()
+    creators = dict(db.session.execute(select(liaison_community.c.community_id,
+                                              func.min(liaison_community.c.member_id))
+                                       .group_by(liaison_community.c.community_id)).all())
+    admin_id = db.session.scalar(select(func.min(Member.id)).where(Member.role == Role.admin))
+    next_id = int(db.session.scalar(select(func.coalesce(func.max(Resident.id), 0)))) + 1
+    db.session.commit()
+    register: dict[tuple[int, ResidentCategory], list[int]] = {}
+    for community_id in sorted({v.community_id for v in visits}):
+        for kind, (fewest, most) in REGISTER.items():
+            ids = register.setdefault((community_id, kind), [])
+            for n in range(rng.randint(fewest, most)):
+                name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2))))
+                writer.add(_table(Resident), {
+                    "id": next_id, "community_id": community_id, "name": name,
+                    "category": kind, "address": f"{rng.randint(1, 30)}栋{rng.randint(1, 6)}0{rng.randint(1, 4)}",
+                    "phone": None, "notes": None,
+                    "consent_date": first_day - timedelta(days=10 + n),
+                    "consent_method": "入户走访时本人口头同意，联络员记录", "active": True,
+                    "archived_at": None, "erased_at": None,
+                    "created_by_id": creators.get(community_id, admin_id),
+                    "created_at": _local(first_day - timedelta(days=10 + n), 17)})
+                ids.append(next_id)
+                next_id += 1
+    writer.flush(_table(Resident))
+    at: dict[tuple[int, ResidentCategory], int] = {}
+    for visit in visits:
+        key = (visit.community_id, VISIT_KINDS[codes[visit.category_id]])
+        kind, start = register[key], at.get(key, 0)
+        served = min(visit.people_served or 0, len(kind))
+        for i in range(served):
+            writer.add(task_resident, {"task_id": visit.id, "resident_id": kind[(start + i) % len(kind)]})
+        if visit.status == ReportStatus.approved and served:
+            at[key] = (start + served - 1) % len(kind)
+    writer.flush(task_resident)
+    if vacuum:
+        _reset_sequences()
     return writer.counts
 
 
@@ -512,10 +593,14 @@ def _reset_sequences() -> None:
 @click.option("--years", default=Plan.years, show_default=True, type=click.IntRange(1, 20))
 @click.option("--seed", default=Plan.seed, show_default=True, type=int)
 @click.option("--batch", default=Plan.batch, show_default=True, type=click.IntRange(100))
+@click.option("--served/--no-served", default=False, show_default=True,
+              help="Give each community a register of residents and have every reported "
+              "visit name as many as its 受益.")
 @with_appcontext
-def generate_data_command(members, communities, zones, tasks, assignments, years, seed, batch):
+def generate_data_command(members, communities, zones, tasks, assignments, years, seed, batch,
+                          served):
     """Generate a county-scale data set in bulk (adds to what is there)."""
-    plan = Plan(members, communities, zones, tasks, assignments, years, seed, batch)
+    plan = Plan(members, communities, zones, tasks, assignments, years, seed, batch, served=served)
     click.echo(f"Generating {tasks} tasks with {assignments} participations "
                f"({members} members, {communities} communities, {zones} zones, {years} years) "
                f"on {db.engine.dialect.name} …")

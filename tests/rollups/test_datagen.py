@@ -5,8 +5,11 @@ from sqlalchemy import func, select
 
 from tests.owed_marks import assert_marks_follow_the_rule
 from tests.rollups.counted import assert_in_sync
+from tracker.datagen import name_served
 from tracker.rollups import Scope
+from tracker.rollups.batch import run
 from tracker.rollups.figures import figures as scope_figures
+from tracker.rollups.served import named_rows
 from tracker.services import ServiceError
 from tracker.services.tasks import check_item_takes_activities
 from tracker.extensions import db
@@ -16,15 +19,19 @@ from tracker.models import (
     Finding,
     FindingStatus,
     FundEntry,
+    Category,
     Member,
     ReportStatus,
+    Resident,
     ResourceItem,
     Role,
     Task,
     TaskReport,
     TaskStatus,
     Unit,
+    task_resident,
 )
+from tracker.services.residents import VISIT_KINDS
 
 ARGS = ["generate-data", "--members", "120", "--communities", "3", "--zones", "6",
         "--tasks", "400", "--assignments", "2400", "--years", "2", "--seed", "7", "--batch", "500"]
@@ -97,3 +104,52 @@ def test_generated_tasks_are_on_items_the_app_makes_tasks_on(app, runner):
     assert refused == []
     assert count(FundEntry) > 0
     assert count(FundEntry, FundEntry.task_id.is_not(None)) == 0
+
+
+def test_generated_visits_name_their_served_only_when_asked(app, runner):
+    """The default set names no 服务对象 (the one earlier benchmarks were measured on)."""
+    assert runner.invoke(args=ARGS).exit_code == 0
+    assert count(Resident) == 0
+    assert db.session.scalar(select(func.count()).select_from(task_resident)) == 0
+
+
+def test_generated_visits_name_as_many_as_their_beneficiaries(app, runner):
+    """With --served every community has a register, and every visit with a report names
+    exactly as many residents as its 受益, of its community and of the kind its category
+    serves, each recorded (consent) before the visit; no other task names any. The same
+    households are visited again, so the households served are fewer than the 户次, and
+    each visit category's count is the distinct residents its approved visits name."""
+    result = runner.invoke(args=[*ARGS, "--served"])
+    assert result.exit_code == 0, result.output
+    named: dict[int, list[Resident]] = {}
+    for task_id, resident in db.session.execute(
+            select(task_resident.c.task_id, Resident)
+            .join(Resident, Resident.id == task_resident.c.resident_id)):
+        named.setdefault(task_id, []).append(resident)
+    visits = 0
+    served_by: dict[int, set[int]] = {}
+    beneficiaries: dict[int, int] = {}
+    for task in db.session.scalars(select(Task)):
+        code = task.category.code
+        residents = named.get(task.id, [])
+        if code not in VISIT_KINDS or task.report is None:
+            assert residents == [], task.id
+            continue
+        visits += 1
+        assert len(residents) == task.report.people_served, task.id
+        assert {r.community_id for r in residents} <= {task.community_id}
+        assert {r.category for r in residents} <= {VISIT_KINDS[code]}
+        assert all(r.consent_date <= task.service_date for r in residents)
+        if task.report.status == ReportStatus.approved:
+            served_by.setdefault(task.category_id, set()).update(r.id for r in residents)
+            beneficiaries[task.category_id] = (beneficiaries.get(task.category_id, 0)
+                                               + task.report.people_served)
+    assert visits > 20
+    counted = run(named_rows(Scope()))
+    for code in VISIT_KINDS:
+        category = db.session.scalar(select(Category.id).where(Category.code == code))
+        assert counted[category] == len(served_by[category]) < beneficiaries[category]
+    # added to a set that already names them: nothing named twice
+    before = db.session.scalar(select(func.count()).select_from(task_resident))
+    assert name_served() == {}
+    assert db.session.scalar(select(func.count()).select_from(task_resident)) == before
