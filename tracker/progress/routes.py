@@ -63,8 +63,8 @@ from .periods import (Period, month_period, previous_month, quarter_period, so_f
 bp = Blueprint("progress", __name__)
 
 ALL = "all"
-SORT_KEYS = ("name", "ads", "stairs", "found", "handed_over", "fixed", "person_times",
-             "members", "minutes")
+SORT_KEYS = ("name", "ads", "stairs", "found", "handed_over", "fixed", "handed_over_in",
+             "fixed_in", "person_times", "members", "minutes")
 
 
 @bp.record_once
