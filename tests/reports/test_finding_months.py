@@ -180,3 +180,49 @@ def test_the_double_view_says_its_statuses_are_those_of_the_period_end(client, l
     assert "状态为当前状态" not in html
     register = client.get("/progress/findings").get_data(as_text=True)
     assert "登记簿列出所有摸排问题及其当前状态（进展页和月报中的状态为所选时间段末的状态）" in register
+
+
+def double_steps(html: str, key) -> tuple[int, int]:
+    """(本月移交, 本月整改) of the “双创” view's row ``key`` (its ``data-key``), or of
+    its cards (``key`` None)."""
+    if key is None:
+        return tuple(int(re.search(rf'data-figure="{name}">(\d+)<', html).group(1))
+                     for name in ("handed_over_in", "fixed_in"))
+    row = re.search(rf'<tr data-key="{key}">(.*?)</tr>', html, re.S).group(1)
+    return tuple(int(re.search(rf'data-label="{label}" class="num">(\d+)<', row).group(1))
+                 for label in ("本月移交", "本月整改"))
+
+
+def test_the_double_view_has_the_month_steps_the_summary_tells(client, login, october):
+    """Invariant 1: a November finding handed over and fixed in December is 「本月移交1处、
+    整改1处」 in December's 月报 (text and 附表“责任区进展”), and the “双创” view of December
+    says the same — on its cards, in its zone's row, and in its community's row when it
+    shows every community — though none of its own findings is December's."""
+    finding = november_survey_finding(october)
+    finding.status, finding.handed_over_on, finding.handed_to = (
+        FindingStatus.found, None, None)
+    db.session.commit()
+    hand_over(finding, october.admin, "县住建局", date(2022, 12, 2))
+    mark_fixed(finding, october.admin, date(2022, 12, 9))
+    db.session.commit()
+
+    summary = build_summary(2022, 12, community=october.jianshe)
+    assert "摸排问题本月移交1处、整改1处" in "".join(p.text for p in summary.paragraphs)
+    table = zone_rows(summary)
+    assert table["二区"][2:] == [1, 1] and table["合计"][2:] == [1, 1]
+
+    login(october.admin)
+    zones = client.get(f"/progress/double?community={october.jianshe.id}&period=month"
+                       "&month=2022-12").get_data(as_text=True)
+    assert double_steps(zones, None) == (1, 1)
+    assert double_steps(zones, october.zone2.id) == tuple(table["二区"][2:])
+    assert double_steps(zones, october.zone1.id) == (0, 0)
+    county = client.get("/progress/double?community=all&period=month&month=2022-12"
+                        ).get_data(as_text=True)
+    assert double_steps(county, None) == (1, 1)
+    assert double_steps(county, october.jianshe.id) == (1, 1)
+    assert double_steps(county, october.jiefang.id) == (0, 0)
+    # November's view: the finding's own month, no step in it but its 已移交 as of 30 November
+    november = client.get(f"/progress/double?community={october.jianshe.id}&period=month"
+                          "&month=2022-11").get_data(as_text=True)
+    assert double_steps(november, None) == (0, 0)

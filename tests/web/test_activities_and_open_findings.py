@@ -114,3 +114,23 @@ def test_no_finding_waiting_says_nothing_apart(client, login, world):
     home = page(client, "/manage/")
     assert figure(home, "home_open_findings") == "0"
     assert figure(home, "home_pending_findings") is None
+
+
+def test_the_open_findings_link_opens_the_list_of_that_figure(client, login, world):
+    """The 工作台's 「N 未整改的摸排问题」 links to the register; the register it opens
+    says 「共 N 处」 — the approved surveys' open findings, without the 待审核 ones told
+    apart beside the figure (walk6 #8)."""
+    survey = f.item(world.unit, world.community, "facility_survey")
+    for status, count in ((ReportStatus.approved, 2), (ReportStatus.submitted, 3)):
+        task = b.task_on(survey, world.liaison, MONTH)
+        b.report(task, world.liaison, status, quantity=count)
+        for _ in range(count):
+            b.finding(task, world.liaison, FindingKind.road, FindingStatus.found)
+    db.session.commit()
+    for actor in (world.liaison, world.admin):
+        login(actor)
+        home = page(client, "/manage/")
+        link = re.search(r'<a class="stat" href="([^"]+)"><b data-figure="home_open_findings">',
+                         home).group(1).replace("&amp;", "&")
+        assert figure(home, "home_open_findings") == "2"
+        assert figure(page(client, link), "findings_total") == "共 2 处"

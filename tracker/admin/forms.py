@@ -455,7 +455,9 @@ class MemberForm(AdminForm):
         "改变角色不会改变此项。"))
     roll_from = LocalDateField(MEMBER_LABELS["roll_from"], validators=[Optional()], description=_l(
         "新增人员或调整单位、计入参与统计时，从哪一天起生效（不填为今天；尚无任何任务时"
-        "新增的人员计入以往各月）。此前各月的在册人数不变。"))
+        "新增的人员计入以往各月）。这一天所在月份之前各月的在册人数不变；这一天所在的月份起，"
+        "各月（按月末那天统计）随之变化，已定稿的月份也不例外：保存后会列出月报或年度总结页面"
+        "将提示“定稿后数据有变化”的那些。"))
     # the latest roll change the page showed (``roll.shown_key``): a move chosen on a
     # page read before another admin's change of the roll is refused, not applied over it
     roll_shown = VersionField()

@@ -372,7 +372,40 @@ def members():
 @bp.route("/members/new", methods=["GET", "POST"])
 @admin_required
 def member_new():
-    return create_view(MEMBERS)
+    """As ``create_view``; a member added from a day of a 已定稿 month is told as a
+    change of that month's roll (``_tell_roll_change``)."""
+    def added(member: Member) -> str:
+        _tell_roll_change(member, None)
+        return _("已添加%(kind)s：%(name)s", kind=MEMBERS.title, name=member)
+
+    return save_form(MEMBERS, MEMBERS.form(), None, [],
+                     lambda data: MEMBERS.create(current_user, data), added)
+
+
+def _tell_roll_change(member: Member, before: str | None) -> None:
+    """After the member form saved a change of the roll (``before``: the latest change
+    the member had, as ``roll.shown_key``; None for a member just added): name the
+    已定稿 月报 and 年度总结 whose page now says 「定稿后数据有变化」 — the page's own
+    comparison, as 更正日期 and 合并账号 tell theirs. A month's roll is its last day's,
+    so a 自何日起 inside a signed month changes that month."""
+    change = roll.last_change(member)
+    if change is None or (before is not None and roll.shown_key(change) == before):
+        return
+    today = local_today()
+    told = final.told_changed(roll.changed_final_months(change, today))
+    if told.changed:
+        flash(_("这次修改涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
+                "会提示“定稿后数据有变化”；如需按修改后的数据定稿，请重新打开该月月报后再次定稿。",
+                months=_month_list(told.changed)), "info")
+    if told.reworded:
+        flash(_("这次修改还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
+                "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按修改后的数据"
+                "定稿，请重新打开该月月报后再次定稿。", months=_month_list(told.reworded)), "info")
+    years = annual_final.told_changed_years(roll.changed_final_years(change, today))
+    if years:
+        flash(_("这次修改涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
+                "会提示“定稿后数据有变化”；如需按修改后的数据定稿，请重新打开该年度总结后再次定稿。",
+                years=_year_list(years)), "info")
 
 
 @bp.route("/members/<int:record_id>/edit", methods=["GET", "POST"])
@@ -384,11 +417,13 @@ def member_edit(record_id: int):
     form, fixed = edit_form(MEMBERS, record)
     kept: list[str] = []
     was = record.role
+    roll_before = roll.shown_key(roll.last_change(record))
 
     def saved(member: Member) -> str:
         note = roll_kept_note(member.name, was, member.role, member.on_roll)
         if note:
             flash(note, "warning")
+        _tell_roll_change(member, roll_before)
         if not kept:
             return _("已保存%(kind)s：%(name)s", kind=MEMBERS.title, name=member)
         return _("已保存%(kind)s：%(name)s。同时保留了他人在您打开页面之后所做的修改：%(fields)s。",

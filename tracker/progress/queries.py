@@ -29,7 +29,8 @@ from ..rollups.batch import Plan, built_once, constant, gather
 from ..rollups.checklist import resource_progress_by_category_plan, resource_progress_plan
 from ..rollups.double import double_progress_plan
 from ..rollups.figures import figures_by_category_plan, figures_plan, trend_plan
-from ..rollups.findings import findings_counts_plan
+from ..rollups.double_rows import with_moves
+from ..rollups.findings import findings_counts_plan, moves_plan
 from ..rollups.funds import fund_figures_plan
 from ..rollups.needs import need_counts_plan
 from ..rollups.started import start_plan
@@ -217,5 +218,8 @@ def double_view_plan(scope: Scope, by: str) -> Plan:
     """"双创"进展's view of ``scope`` per ``by`` (zone or community)."""
     # by day too: a period that ended yesterday counts its findings' statuses as of
     # its end, today's as of today (rollups.findings.reaches_today)
+    # with the period's 移交/整改 of findings of any period, from the 月报's own
+    # statement (its 「本月移交N处、整改N处」 and 附表“责任区进展”): one question, one number
     return built_once(("progress.double", scope, by, local_today()),
-                      lambda: double_progress_plan(scope, by))
+                      lambda: gather(double_progress_plan(scope, by), moves_plan(scope),
+                                     shape=with_moves))

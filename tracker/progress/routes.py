@@ -63,8 +63,8 @@ from .periods import (Period, month_period, previous_month, quarter_period, so_f
 bp = Blueprint("progress", __name__)
 
 ALL = "all"
-SORT_KEYS = ("name", "ads", "stairs", "found", "handed_over", "fixed", "person_times",
-             "members", "minutes")
+SORT_KEYS = ("name", "ads", "stairs", "found", "handed_over", "fixed", "handed_over_in",
+             "fixed_in", "person_times", "members", "minutes")
 
 
 @bp.record_once
@@ -337,7 +337,15 @@ def findings():
     zone_communities = [community_id] if community_id else (reach if len(reach) <= 5 else [])
     form.zone.choices = [("", _("全部责任区"))] + [
         (str(z), n if community_id else f"{c}·{n}") for z, n, c in q.zone_choices(zone_communities)]
+    # A zone of another community than the one chosen (the zone select keeps its choice
+    # when only the community is changed): not this community's, so the filter is
+    # dropped — and said — rather than the whole form refused.
+    zone_dropped = bool(community_id and form.zone.data
+                        and form.zone.data not in {v for v, _n in form.zone.choices})
+    if zone_dropped:
+        form.zone.data = ""
     flt = q.FindingFilter(reach=None if managed_community_ids(actor) is None else reach)
+    page = None
     if form.validate():
         flt.community_id = int(form.community.data) if form.community.data else None
         flt.zone_id = int(form.zone.data) if form.zone.data else None
@@ -345,8 +353,11 @@ def findings():
         flt.status = form.status.data or None
         flt.review = form.review.data or None
         flt.month = form.month_range
-    page = q.findings_page(flt, None, current_app.config["PAGE_SIZE"])
-    return render_template("progress/findings.html", form=form, page=page)
+        page = q.findings_page(flt, None, current_app.config["PAGE_SIZE"])
+    # refused: no list at all — the register's whole total under the filters still
+    # shown would read as their answer
+    return render_template("progress/findings.html", form=form, page=page,
+                           zone_dropped=zone_dropped)
 
 
 def _task_or_404(task_id: int) -> Task:

@@ -50,6 +50,7 @@ from ..services.residents import (
     record_view,
     resident_problems,
     restore_resident,
+    served_count,
     set_task_residents,
     task_residents,
     task_residents_shown_key,
@@ -299,7 +300,8 @@ def for_task(task_id: int):
                        shown=form.shown.data):
             flash(_("服务对象已保存。"), "success")
             return redirect(url_for(".for_task", task_id=task.id))
+    served = task_residents(task)
     return render_template("residents/task.html", task=task, form=form,
-                           served=task_residents(task),
+                           served=served, count=served_count(task, served),
                            fixed=fixed_residents(task, current_user),
                            manages=manages_community(current_user, task.community_id))

@@ -56,6 +56,11 @@ class DoubleRow:
     found: int = 0
     handed_over: int = 0
     fixed: int = 0
+    # the period's steps with findings of any period: handed over / fixed on a day of
+    # it (the 月报's 本月移交 / 本月整改, ``findings.moves_plan``); set by the view
+    # that asks for them (``with_moves``), 0 otherwise
+    handed_over_in: int = 0
+    fixed_in: int = 0
     found_pending: int = 0  # findings of surveys 待审核
     found_year: int = 0
     survey_target: int = 0
@@ -90,3 +95,25 @@ class DoubleView:
     # an admin's own "双创" categories with figures in the view (work or a target), in
     # category order: a column each, beside the three fixed ones
     others: tuple = ()
+
+
+def with_moves(view: DoubleView, moves) -> DoubleView:
+    """``view`` with the period's steps (``findings.FindingMoves``) in its rows and
+    total: per zone, or per community for a view by community. A zone (community)
+    the view does not list — switched off since — gets a row of its own, as the 月报's
+    附表“责任区进展” gives it one; the total is the steps' own."""
+    if view.by == "zone":
+        steps = {z.key: (z.handed_over, z.fixed) for z in moves.by_zone}
+        names = {z.key: (z.name, z.community_name) for z in moves.by_zone}
+    else:
+        steps = {key: (handed, fixed) for key, handed, fixed in moves.by_community}
+        names = {}
+    rows = {r.key: r for r in view.rows}
+    for key, (handed, fixed) in steps.items():
+        if key not in rows:
+            name, community_name = names.get(key, ("", ""))
+            rows[key] = DoubleRow(key, name, community_name)
+            view.rows.append(rows[key])
+        rows[key].handed_over_in, rows[key].fixed_in = handed, fixed
+    view.total.handed_over_in, view.total.fixed_in = moves.handed_over, moves.fixed
+    return view

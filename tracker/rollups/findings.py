@@ -166,13 +166,16 @@ class FindingMoves:
     ``earlier``: how many of those findings were found before it (when none was, the
     steps are those of the period's own findings, which ``FindingCounts`` tells);
     ``stepped``: how many findings had a step in it (one handed over and fixed counts
-    once); ``by_zone``: the steps per zone, in the zones' order."""
+    once); ``by_zone``: the steps per zone, in the zones' order; ``by_community``:
+    ((community id, handed over, fixed), …), the same steps per community (the “双创”
+    view of several communities has a row per community)."""
 
     handed_over: int = 0
     fixed: int = 0
     earlier: int = 0
     stepped: int = 0
     by_zone: tuple = ()
+    by_community: tuple = ()
 
     @property
     def all_earlier(self) -> bool:
@@ -182,14 +185,18 @@ class FindingMoves:
 
 def _moves(rows) -> FindingMoves:
     zones: dict = {}
+    communities: dict = {}
     totals = [0, 0, 0, 0]
-    for key, name, community_name, handed, fixed, earlier, stepped in rows:
+    for key, name, community_id, community_name, handed, fixed, earlier, stepped in rows:
         counts = (int(handed), int(fixed), int(earlier), int(stepped))
         totals = [a + b for a, b in zip(totals, counts)]
         was = zones.get(key) or ZoneMoves(key, name or "", community_name or "")
         zones[key] = ZoneMoves(key, was.name, was.community_name,
                                was.handed_over + counts[0], was.fixed + counts[1])
-    return FindingMoves(*totals, by_zone=tuple(zones.values()))
+        handed_before, fixed_before = communities.get(community_id, (0, 0))
+        communities[community_id] = (handed_before + counts[0], fixed_before + counts[1])
+    return FindingMoves(*totals, by_zone=tuple(zones.values()),
+                        by_community=tuple((key, *steps) for key, steps in communities.items()))
 
 
 def _stepped_within(start: date, end: date):
@@ -212,7 +219,8 @@ def moves_plan(scope: Scope) -> Plan:
     fixed = and_(fixed_by(None), fixed_on() >= start, fixed_on() < end)
     earlier = Finding.found_on < start
     return plan(
-        select(Finding.zone_id, Zone.name, Community.name, func.count(case((handed, 1))),
+        select(Finding.zone_id, Zone.name, Finding.community_id, Community.name,
+               func.count(case((handed, 1))),
                func.count(case((fixed, 1))), func.count(case((earlier, 1))), func.count())
         .join(CountedTask, and_(CountedTask.task_id == Finding.task_id,
                                 CountedTask.report_status == ReportStatus.approved))

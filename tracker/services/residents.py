@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..formatting import REPEATED
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
 from sqlalchemy import exists, select
@@ -366,6 +367,34 @@ def category_serves_residents(category) -> bool:
 def served_kind(task: Task) -> ResidentCategory | None:
     """The kind of resident the task's category serves (``VISIT_KINDS``)."""
     return VISIT_KINDS.get(task.category.code)
+
+
+@dataclass(frozen=True)
+class ServedCount:
+    """A 走访慰问 / 结对帮扶 task's 受益 beside the 服务对象 it names, as the rule of
+    ``rollups.served`` reads them: only when every activity of a sum names exactly as
+    many (of the category's kind) as its 受益 are the households / people known
+    (「6户（8户次）」); otherwise the sum is written 户次 / 人次 alone."""
+
+    people_served: int | None  # the report's 受益; None: no report yet
+    named: int  # the 服务对象 named of the kind the category serves
+    unit: str  # 户 or 人
+
+    @property
+    def differs(self) -> bool:
+        return self.people_served is not None and self.named != self.people_served
+
+
+def served_count(task: Task, named: list[Resident]) -> ServedCount | None:
+    """The task's ``ServedCount`` (``named``: its 服务对象, ``task_residents``), or None
+    for a category whose 受益 is not counted in 户 or 人."""
+    unit = task.category.beneficiary_unit
+    if unit not in REPEATED:
+        return None
+    kind = served_kind(task)
+    report = task.report
+    return ServedCount(report.people_served if report is not None else None,
+                       sum(1 for r in named if r.category == kind), unit)
 
 
 def may_pick_residents(member: Member, task: Task) -> bool:

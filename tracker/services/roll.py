@@ -355,6 +355,22 @@ def candidate_years(change: Change, day: date) -> list:
     return summary_notes.final_years(change.unit_ids, (), range(first.year, last.year + 1))
 
 
+def changed_final_months(change: Change, today: date) -> list:
+    """The 已定稿 months (``summary_notes.FinalMonth``) a roll change just saved on the
+    member form (新增, 计入参与统计, 单位, from its 自何日起) may change: those of its units
+    from the change's month to today's — each month's roll is that of its last day, on
+    or after the change. More than change: the page after the save asks each whether
+    its 月报 now differs (``final.told_changed``)."""
+    return summary_notes.final_unit_months(change.unit_ids, change.day, today)
+
+
+def changed_final_years(change: Change, today: date) -> list:
+    """The 已定稿 年度总结 (``summary_notes.FinalYear``) of the change's units from its
+    year to today's, as ``changed_final_months`` (``annual_final.told_changed_years``
+    asks which now differ)."""
+    return summary_notes.final_years(change.unit_ids, (), range(change.day.year, today.year + 1))
+
+
 def _month_end(day: date) -> date:
     """The last day of ``day``'s month (the day a past month's roll is counted on)."""
     return date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1)
