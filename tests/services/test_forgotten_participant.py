@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, update
 
 from tests import factories as f
 from tests.audit import work_event_count
@@ -304,6 +305,35 @@ def test_a_member_marked_absent_on_an_approved_activity_may_ask_for_it(world):
         Assignment.task_id == task.id, Assignment.member_id == world.member.id)) \
         == AssignmentStatus.done
 
+
+
+@pytest.mark.parametrize("left_as", [AssignmentStatus.claimed, AssignmentStatus.checked_in])
+def test_a_member_not_counted_at_approval_may_ask_for_the_activity(world, left_as):
+    """Approval is final: a claim or a check-in not confirmed by 通过 does not count, and
+    only the liaison can add the member then — so the member may ask, as one marked 缺席
+    may (review37c 2: the task page sends her to the liaison, the request must reach them)."""
+    task = world.past_task
+    db.session.execute(update(Assignment).where(
+        Assignment.task_id == task.id, Assignment.member_id == world.member.id
+    ).values(status=left_as))
+    db.session.commit()
+    with unit_of_work():
+        report = submit_report(task, world.leader, ReportData(quantity=None, people_served=None,
+                                                              note="清理", absent_ids=set()))
+    assert not is_requestable(task, world.member)  # still hers to confirm
+    with unit_of_work():
+        approve_report(report, world.liaison, count_checked_in=False)
+    assert is_requestable(task, world.member)
+    from tracker.backfill_requests.queries import requestable_tasks
+    assert task in requestable_tasks(world.member, [world.community.id])
+    with unit_of_work():
+        request = ask_backfill(world.member, world.community,
+                               RequestData(service_date=None, minutes=60, task=task))
+    with unit_of_work():
+        adopt_into_task(request, world.liaison)
+    assert db.session.scalar(select(Assignment.status).where(
+        Assignment.task_id == task.id, Assignment.member_id == world.member.id)) \
+        == AssignmentStatus.done
 
 # --- 撤销审核 ------------------------------------------------------------------------------
 

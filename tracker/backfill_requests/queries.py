@@ -43,8 +43,8 @@ def working_communities(member) -> list[Community]:
 
 def requestable_tasks(member, community_ids, *, day=None, include=None) -> list[Task]:
     """Ended, not cancelled tasks of these communities within the request window that
-    the member is not on (or is marked 缺席 on once the report is approved: only the
-    liaison can still correct that), latest first: the most recent ``TASK_CHOICES``, or
+    the member is not on (or is on but not counted once the report is approved:
+    ``is_requestable``'s rule), latest first: the most recent ``TASK_CHOICES``, or
     those of ``day``; and the task ``include`` (the one asked for by ?task= or posted)
     if it is one of them."""
     if not community_ids:
@@ -53,7 +53,7 @@ def requestable_tasks(member, community_ids, *, day=None, include=None) -> list[
              .outerjoin(TaskReport, TaskReport.task_id == Assignment.task_id)
              .where(Assignment.member_id == member.id,
                     Assignment.status != AssignmentStatus.withdrawn,
-                    or_(Assignment.status != AssignmentStatus.absent,
+                    or_(Assignment.status == AssignmentStatus.done,
                         TaskReport.status.is_(None),
                         TaskReport.status != ReportStatus.approved)))
     requestable = (select(Task).where(

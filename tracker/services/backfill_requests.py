@@ -80,14 +80,15 @@ def works_in(member: Member, community_id: int) -> bool:
 
 def is_requestable(task: Task, member: Member) -> bool:
     """A task a member may ask to be added to: ended, not cancelled, and the member is
-    not on it — or is marked 缺席 on it once its report is approved (the leader can no
-    longer correct that; the liaison adds them)."""
+    not on it — or, once its report is approved, on it but not counted (缺席, or a claim
+    or check-in not confirmed by 通过: no one can correct that but the liaison, who adds
+    them as ``backfill.add_forgotten_participant`` adds anyone not counted)."""
     if task.status == TaskStatus.cancelled or task.ends_at > utcnow():
         return False
     on_it = db.session.scalar(select(Assignment.status).where(
         Assignment.task_id == task.id, Assignment.member_id == member.id,
         Assignment.status != AssignmentStatus.withdrawn))
-    return on_it is None or (on_it == AssignmentStatus.absent and task.report_approved)
+    return on_it is None or (on_it != AssignmentStatus.done and task.report_approved)
 
 
 def _clean(text: str | None) -> str | None:
