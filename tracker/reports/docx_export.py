@@ -369,13 +369,28 @@ def render_docx(summary: HandedUp) -> bytes:
 
 
 def _signature(document, summary) -> None:
-    """落款: the unit and the date, right-aligned, after a blank line."""
-    document.add_paragraph()
+    """落款: the unit and the date, right-aligned, after a blank line; and the list of
+    附表 after it. The text's last paragraph, the 落款 and the list are kept together
+    (keep with next): a month whose text filled its first page printed the 附表 list
+    alone on a page of its own (a 落款 alone would read as unsigned text)."""
+    kept = [document.add_paragraph()]
     for text in (summary.signer, summary.signed_on):
         paragraph = document.add_paragraph(clean_text(text))
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         paragraph.paragraph_format.first_line_indent = Pt(0)
         paragraph.paragraph_format.right_indent = Pt(32)
+        kept.append(paragraph)
+    if summary.appendix:
+        appendix = document.add_paragraph(clean_text(summary.appendix))
+        appendix.paragraph_format.first_line_indent = Pt(0)
+        appendix.paragraph_format.space_before = Pt(28)
+    else:
+        kept.pop()  # the date ends the text: nothing to keep it with
+    last_text = kept[0]._p.getprevious()
+    if last_text is not None and last_text.tag == qn("w:p"):
+        last_text.get_or_add_pPr().keepNext_val = True
+    for paragraph in kept:
+        paragraph.paragraph_format.keep_with_next = True
 
 
 def _document(summary):
@@ -394,10 +409,6 @@ def _document(summary):
             set_font(p.add_run(clean_text(paragraph.heading)), HEADING_FONT)
         p.add_run(clean_text(paragraph.text))  # the 存在问题 and 下步打算 people typed
     _signature(document, summary)
-    if summary.appendix:
-        appendix = document.add_paragraph(clean_text(summary.appendix))
-        appendix.paragraph_format.first_line_indent = Pt(0)
-        appendix.paragraph_format.space_before = Pt(28)
 
     tables = summary.captioned_tables()
     if tables:
