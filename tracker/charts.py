@@ -8,6 +8,7 @@ right below it.
 """
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from itertools import count
 
@@ -32,6 +33,31 @@ def _fmt(value) -> str:
 def _clip(label: str, limit: int) -> str:
     label = str(label)
     return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def _text_width(text: str, size: float) -> float:
+    """About how wide a sans-serif text is set: a Chinese character 1 em, anything
+    else (digits, Latin) 0.6 em."""
+    return sum(size if unicodedata.east_asian_width(ch) in "WF" else 0.6 * size
+               for ch in str(text))
+
+
+AXIS_FONT = 12
+AXIS_GAP = 6  # units left between two axis labels
+MIN_AXIS_FONT = 9
+
+
+def _axis(labels: Sequence[str], slot: float) -> tuple[float, int]:
+    """The axis labels' font size and how many slots apart they are printed: smaller
+    type (down to ``MIN_AXIS_FONT``) when the widest would touch its neighbour — twelve
+    「10月」 at 12 units ran together as 「10月11月12月」 — then every other one, or
+    fewer."""
+    widest = max((_text_width(label, 1) for label in labels), default=0)
+    if not widest:
+        return AXIS_FONT, 1
+    size = max(MIN_AXIS_FONT, min(AXIS_FONT, int(10 * (slot - AXIS_GAP) / widest) / 10))
+    every = max(1, -(-(widest * size + AXIS_GAP) // slot))
+    return size, int(every)
 
 
 def _tip(label, value: str, pending: str | None = None) -> str:
@@ -94,7 +120,8 @@ def trend_chart(points: Sequence[tuple[str, int]], *, title: str,
     col_w = max(2.0, min(28.0, slot * 0.7))
     stacked = [v + (pending[i] if pending else 0) for i, (_l, v) in enumerate(points)]
     peak = max(stacked, default=0)
-    every = max(1, -(-n // 12))  # at most ~12 axis labels
+    size, spaced = _axis([label for label, _v in points], slot)
+    every = max(1, -(-n // 12), spaced)  # at most ~12 axis labels, none touching
     head, _ = _open(height, title, "trend-chart")
     base_y = top + plot_h
     parts = [
@@ -123,7 +150,7 @@ def trend_chart(points: Sequence[tuple[str, int]], *, title: str,
                          f'font-size="12" fill="{INK}" {FONT}>{escape(fmt(value))}</text>')
         if i % every == 0:
             parts.append(f'<text x="{cx:.1f}" y="{height - 8}" text-anchor="middle" '
-                         f'font-size="12" fill="{MUTED}" {FONT}>{escape(label)}</text>')
+                         f'font-size="{size:g}" fill="{MUTED}" {FONT}>{escape(label)}</text>')
         parts.append("</g>")
     parts.append("</svg>")
     # bandit B704: every text in it was escaped above

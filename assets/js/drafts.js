@@ -34,6 +34,9 @@
        carried by the keys' inputs, data-draft-outdated: a page without keys pays nothing);
      either way only when it held anything the page does not: a draft the page already
      shows (a refused page shows what was posted, under the merge's new key) goes.
+   - A draft that differs from the page only by the blanks the server strips (around a
+     name, inside a phone number; around a textarea's text) is what the page shows: it
+     is not "restored" (a refused page said 「已恢复本机保存的草稿」 and put the blanks back).
    - Personal data is never kept: a form inside (or marked) [data-no-draft] — the resident
      register's — has no draft, and one left from before is removed.
    - Signing out (a form marked [data-drop-drafts]: 退出登录, on every signed-in page)
@@ -166,6 +169,19 @@
     return draft;
   }
 
+  // Whether the field already shows the draft's text as the server keeps it: the server
+  // strips a field's blanks (a name pasted as " 解放路社区 ", a number typed as WeChat
+  // shows it, "139 1234 0002"), and a refused page shows what was posted so — that draft
+  // is the page's, nothing to restore (「已恢复本机保存的草稿」 on a page the member never
+  // left). A one-line field by its text without any blank, a textarea without the blanks
+  // at its ends (its lines are the member's).
+  function shows(el, text) {
+    if (el.value === text) return true;
+    if (typeof text !== "string") return false;
+    if (el.tagName === "TEXTAREA") return el.value.trim() === text.trim();
+    return el.tagName === "INPUT" && el.value.replace(/\s+/g, "") === text.replace(/\s+/g, "");
+  }
+
   // Puts the draft's values on the form (only says whether any differs: ``check``).
   function restore(form, draft, check) {
     var changed = false;
@@ -173,7 +189,7 @@
       var box = el.type === "checkbox" || el.type === "radio";
       var id = fieldId(el);
       if (!(id in draft.values)) return;
-      if (box ? el.checked !== draft.values[id] : el.value !== draft.values[id]) {
+      if (box ? el.checked !== draft.values[id] : !shows(el, draft.values[id])) {
         changed = true;
         if (check) return;
         if (box) el.checked = draft.values[id]; else el.value = draft.values[id];

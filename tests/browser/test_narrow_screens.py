@@ -84,7 +84,7 @@ MEMBER_PAGES = ["/tasks/", "/tasks/mine", "/tasks/todo", "/progress/mine",
 ADMIN_PAGES = ["/admin/units", "/admin/communities", "/admin/zones", "/admin/categories",
                "/admin/items", "/admin/members"]
 LIAISON_PAGES = ["/manage/", "/manage/reviews", "/manage/tasks", "/reports/?month=2022-10",
-                 "/progress/community?community={community}&year=2022",
+                 "/progress/community?community={community}&period=year&year=2022",
                  "/progress/coverage", "/invite/manage", "/reports/records"]
 
 
@@ -116,7 +116,7 @@ CARD_PAGES = [
     ("liaison", "/funds/{unit}/{community}/2022"),  # the funds ledger
     ("liaison", "/invite/manage"),  # the invitation list
     ("liaison", "/manage/tasks/{task}"),  # a task's participants
-    ("liaison", "/progress/community?community={community}&year=2022"),  # progress tables
+    ("liaison", "/progress/community?community={community}&period=year&year=2022"),  # progress tables
     ("liaison", "/progress/double?year=2022"),  # 双创进展, sortable
     ("admin", "/outbox/"),  # outbox status
 ]
@@ -183,7 +183,7 @@ LABEL_BOXES = """() => {
 
 @pytest.mark.parametrize("path, wraps", [
     ("/reports/?unit={unit}&month=2022-10", True),  # the 月报: 台账 and 附表 cards
-    ("/progress/community?community={community}&year=2022", False),
+    ("/progress/community?community={community}&period=year&year=2022", False),
     ("/progress/double?year=2022", False),
 ])
 def test_card_labels_of_two_lines_do_not_print_over_the_next_line(

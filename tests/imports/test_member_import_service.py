@@ -120,6 +120,30 @@ def test_csv_in_the_encodings_excel_writes(world, encoding):
     assert preview.ok and preview.rows[0].name == "钱七" and preview.rows[0].branch == "一支部"
 
 
+@pytest.mark.parametrize("separator", ["\t", ";"])
+def test_a_csv_whose_columns_are_separated_by_tabs_or_semicolons(world, separator):
+    """Walk 5, D5: a roster Excel/WPS saved as 「文本文件（制表符分隔）」 and renamed .csv
+    (or a table copied into Notepad; a semicolon CSV) was read as one cell a line and
+    refused with 「第1行的列为：姓名 手机号 单位，缺少姓名、手机号、单位」. Its columns are
+    read as the separator it uses splits them."""
+    text = "\n".join(separator.join(row) for row in [
+        ("姓名", "手机号", "单位", "所在支部"),
+        ("吴刚", "13912340010", "县商务局", "一支部"),
+        ("孙丽", "13912340011", "县商务局", ""),
+    ]) + "\n"
+    preview = preview_of(text.encode("gb18030"), name="tabs.csv")
+    assert preview.ok
+    assert [(r.name, r.phone, r.branch) for r in preview.rows] == [
+        ("吴刚", "13912340010", "一支部"), ("孙丽", "13912340011", "")]
+
+
+def test_a_comma_csv_with_a_semicolon_in_a_cell_keeps_its_columns(world):
+    data = csv_bytes([("钱七", "13700000001", "县商务局", "一支部;二组", "党员干部", "")],
+                     encoding="utf-8")
+    preview = preview_of(data, name="名单.csv")
+    assert preview.ok and preview.rows[0].branch == "一支部;二组"
+
+
 @pytest.mark.parametrize("name,data,message", [
     ("a.xls", b"whatever", "另存为 .xlsx"),
     ("a.txt", b"whatever", "只支持"),

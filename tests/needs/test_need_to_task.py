@@ -483,3 +483,41 @@ def test_a_voided_week_gives_a_claimed_need_back_to_its_claimer_with_the_series(
     db.session.refresh(wish)
     assert (wish.status, wish.claimed_by_id, wish.task_id, wish.fulfilled_on) == (
         NeedStatus.claimed, world.member.id, second.id, None)
+
+
+def _leader_options(page: str) -> list[str]:
+    select_ = re.search(r'<select[^>]*name="leader".*?</select>', page, re.S)
+    assert select_, "the 组长 list"
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select_.group(0))
+
+
+@pytest.mark.parametrize("case", ["funding", "switched_off"])
+def test_a_need_whose_item_holds_no_tasks_says_why_and_offers_the_usual_leaders(
+        client, login, world, case):
+    """Walk 5, D9: a need linked to a 共建活动经费 item (money: no tasks), or to an item
+    停用 since, opened 转为任务 with nothing chosen, no word why, and only 「不设组长」.
+    The form says why the need's item is not chosen, and lists the leaders the plain
+    form lists."""
+    from tracker.models.work import FUNDING_CODE
+
+    if case == "funding":
+        linked = f.item(world.unit, world.community, FUNDING_CODE)
+        code = FUNDING_CODE
+    else:
+        linked = world.item
+        code = "environment_cleanup"
+    wish = need(world.community, world.liaison, code=code, resource_item_id=linked.id,
+                title="楼道照明灯更换")
+    if case == "switched_off":
+        linked.active = False
+        f.item(world.unit, world.community, "household_assistance")  # one left to pick
+    db.session.commit()
+    login(world.liaison)
+    page = client.get(f"/manage/tasks/new?need={wish.id}").get_data(as_text=True)
+    why = "记录经费，不能创建任务" if case == "funding" else "已停用，不能再创建任务"
+    assert f"需求关联的资源清单项目“{linked}”{why}" in page
+    assert not re.search(r"<option[^>]*selected[^>]*value=\"\d+\"|<option value=\"\d+\" selected",
+                         page.split('name="leader"')[0])
+    plain = client.get("/manage/tasks/new").get_data(as_text=True)
+    assert len(_leader_options(page)) > 1
+    assert _leader_options(page) == _leader_options(plain)

@@ -140,3 +140,19 @@ def test_a_month_signed_before_keeps_its_bytes_and_is_not_called_changed(
     assert "定稿后数据有变化" not in page and "定稿后系统更新" not in page
     year = build_annual(2022, unit=october.unit)
     assert (year.changed_months, year.reworded_months) == ([], [])
+
+
+@pytest.mark.parametrize("kind", ["月报", "社区月报", "空月报", "年度总结"])
+def test_the_appendix_list_stays_with_the_signature_and_the_text(october, kind):
+    """Walk 5, D8: a month whose text filled page 1 printed the 「附表：…」 line alone on
+    page 2. The text's last paragraph, the blank line, the 落款 (unit, date) and the
+    附表 list are one block: each kept with the next, so an office suite moves them to
+    a page together or not at all."""
+    summary = documents(october)[kind]
+    body = [el for el in body_of(render_docx(summary)) if el.tag == qn("w:p")]
+    texts = [text_of(el) for el in body]
+    listed = texts.index(summary.appendix)
+    assert texts[listed - 2:listed] == [summary.signer, summary.signed_on]
+    assert texts[listed - 3] == ""  # the blank line before the 落款
+    assert texts[listed - 4], "the text's last paragraph"
+    assert all(on(el, "w:keepNext") for el in body[listed - 4:listed])

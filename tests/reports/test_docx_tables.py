@@ -79,6 +79,10 @@ def by_the_api(document, table: Table, text_width: int = docx_export.LANDSCAPE_T
         column.width = width
         for cell in column.cells:
             cell.width = width
+    for row in grid.rows[1:len(table.rows) + 1]:  # numbers and dates never wrap
+        for cell, keep in zip(row.cells, table.unbroken):
+            if keep:
+                cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
     if not table.rows:
         merged = grid.cell(1, 0).merge(grid.cell(1, columns - 1))
         merged.paragraphs[0].style = style

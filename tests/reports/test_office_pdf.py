@@ -19,6 +19,7 @@ parallel runs do not collide. Selected with ``-m office``; ``make test`` runs th
 from __future__ import annotations
 
 import html
+import io
 import re
 import shutil
 import subprocess
@@ -285,9 +286,9 @@ def test_each_appendix_table_prints_on_a_page_of_its_own(october, kind, tmp_path
     page: the document prints as its text's pages — up to the 落款 — and then one page
     per 附表, each headed by its caption; no blank page between the text and the
     附表, none between two 附表. The text ends with the list of 附表 under the 落款 (as in
-    the source report); when the 落款 fills its page, the list runs onto the next one
-    (the 年度总结 of October 2022 since its 资源清单 sentence grew), and that page is
-    still the text's, not a blank one."""
+    the source report), on the 落款's page: the text's last paragraph, the 落款 and the
+    list are kept together, so a 落款 filling its page takes the last paragraph with it
+    onto the next one rather than leave the list alone there (walk 5, D8)."""
     if kind == "月报":
         document, titles = build_summary(2022, 10, unit=october.unit, today=SIGNED), MONTH_TABLES
     else:
@@ -295,9 +296,39 @@ def test_each_appendix_table_prints_on_a_page_of_its_own(october, kind, tmp_path
     pdf = to_pdf(render_docx(document), ".docx", tmp_path)
     signed = pdf.page_of(compact(document.signed_on))
     text_pages = pdf.page_of(compact(f"附表：1.{titles[0]}")) + 1  # the list under the 落款
-    assert text_pages - signed <= 2  # the list follows the 落款: on its page or the next
+    assert text_pages - 1 == signed  # the list on the 落款's page, not alone on the next
     assert len(pdf.pages) == text_pages + 6, [compact(page)[:20] for page in pdf.pages]
     for number, title in enumerate(titles, 1):
         page = pdf.pages[text_pages + number - 1]
         first_line = next(line for line in page.splitlines() if line.strip())
         assert compact(first_line) == f"附表{number}{title}", (number, compact(page)[:40])
+
+
+def test_a_full_ledger_prints_dates_and_short_names_on_one_line(app, tmp_path):
+    """Walk 5, D7: in 附表1 LibreOffice printed 「11月20」 over 「日」 and 「解放路社」 over
+    「区」 — the widths ignored the space it puts between Chinese and digits, and shrank
+    every text column alike. A ledger whose 活动内容 fills the page keeps each date and
+    each five-character name on one line; the long text wraps."""
+    from docx import Document as WordDocument
+    from flask_babel import force_locale
+
+    from tracker.reports import docx_export
+    from tracker.reports.tables import DOCUMENT_LOCALE, Day, Hours, ledger_table
+
+    with force_locale(DOCUMENT_LOCALE):
+        table = ledger_table([], "本月活动台账")
+        for number, (day, community) in enumerate(
+                [(date(2026, 11, 20), "解放路社区"), (date(2026, 12, 3), "建设路社区")], 1):
+            table.rows.append([number, Day.of(day), community, "困难群众结对帮扶", "结对帮扶",
+                               "解放路沿街", "困难群众", "走访困难群众，送去米面油。" * 8,
+                               "李娜、刘洋", 3, Hours(360), "", "", "李娜", "张伟", "现场签到"])
+        document = WordDocument()
+        docx_export._styles(document)
+        docx_export._page(document.sections[0], landscape=True)
+        docx_export.add_table(document, table)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    pdf = to_pdf(buffer.getvalue(), ".docx", tmp_path)
+    lines = [re.sub(r"[ \u3000]+", "", line) for line in pdf.text.splitlines()]
+    for needle in ("11月20日", "12月3日", "解放路社区", "建设路社区", "解放路沿街", "李娜、刘洋"):
+        assert any(needle in line for line in lines), (needle, lines[:12])

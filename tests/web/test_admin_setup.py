@@ -133,3 +133,26 @@ def test_the_liaison_step_waits_until_the_liaisons_can_log_in(client, login):
     db.session.commit()
     page = _setup_page(client)
     assert "社区联络员" in _ticked(page) and "基础数据已经齐备" in page
+
+
+def _members_card(page: str) -> str:
+    found = re.search(r'<a class="stat" href="/admin/members"><b>(\d+)</b>', page)
+    assert found, "the 党员干部 card"
+    return found.group(1)
+
+
+def test_the_admin_index_and_the_setup_steps_count_the_same_members(client, login):
+    """Walk 5, D2: a fresh install said 「1 党员干部」 on 管理 (the admin herself) and
+    「现有 0 条」 on 开始使用. 党员干部 are the people an admin sets up, both pages alike."""
+    admin = _fresh_admin()
+    login(admin)
+    index = client.get("/admin/").get_data(as_text=True)
+    assert _members_card(index) == "0"
+    assert "尚未通过邀请链接激活账号" not in index  # the admin has her password
+    f.member(admin.unit, Role.member, "李娜").password_hash = None  # not activated yet
+    db.session.commit()
+    index = client.get("/admin/").get_data(as_text=True)
+    assert _members_card(index) == "1"
+    assert "其中 1 名党员干部尚未通过邀请链接激活账号。" in index
+    setup = client.get("/admin/setup").get_data(as_text=True)
+    assert "现有 1 条" in setup

@@ -273,3 +273,23 @@ def test_a_past_year_reads_a_target_short_of_it_as_not_met(client, login, world)
     paces = re.findall(r'<p class="pace[^"]*" data-figure="pace-\d+">([^<]*)</p>', html)
     assert paces == ["时序进度 100.0% · 未完成全年目标"]
     assert "慢于时序进度" not in html
+
+
+def test_a_community_with_nothing_yet_says_so_in_a_line(client, login, world):
+    """Walk 5, D4: a community with a 资源清单 and no activity yet showed a blank
+    12-month chart, twelve month rows of 0 and ten category rows of 0. An empty period
+    says so in one line, as the 月报 does (「本月暂无已审核的共建活动。」)."""
+    login(world.admin)
+    html = page(client, f"/progress/community?community={world.community.id}")
+    assert "该期间暂无已审核或待审核的共建活动。" in html
+    assert re.search(r"\d{4}-\d{2}至\d{4}-\d{2}各月暂无共建活动。", html)
+    assert 'class="figures by-category' not in html and 'class="figures by-month' not in html
+    assert "trend-chart" not in html
+
+
+def test_a_community_with_work_shows_its_tables_and_chart(client, login, world):
+    build_double(world)
+    login(world.liaison)
+    html = page(client, f"/progress/community?community={world.community.id}")
+    assert "暂无已审核或待审核的共建活动" not in html and "各月暂无共建活动" not in html
+    assert 'class="figures by-category' in html and "trend-chart" in html

@@ -133,3 +133,19 @@ def test_no_english_page_puts_full_width_punctuation_around_english_words(
             wrong += [f"{url}: …{text[max(0, m.start() - 20):m.end() + 20].strip()}…"
                       for m in MIXED.finditer(text)]
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_trend_chart_axis_labels_never_touch(app):
+    """Walk 5, D4: twelve months' labels at 12 units ran together (「10月11月12月」).
+    Between two printed labels, each set at its font size (a Chinese character 1 em,
+    a digit 0.6 em), there are at least 6 units (half a 12-unit character): 2 units,
+    shrunk with the chart on a phone, read as 「10月11月12月」."""
+    with app.test_request_context():
+        svg = str(trend_chart([(f"{m}月", m) for m in range(1, 13)], title="t"))
+    labels = re.findall(r'<text x="([\d.]+)" y="\d+" text-anchor="middle" '
+                        r'font-size="([\d.]+)"[^>]*>(\d+月)</text>', svg)
+    assert len(labels) >= 6, "at least every other month is named"
+    for (x, size, text), (next_x, _s, _t) in zip(labels, labels[1:]):
+        width = (len(text) - 1) * 0.6 * float(size) + float(size)
+        assert width + 6 <= float(next_x) - float(x), (text, size)
+    assert all(float(size) >= 9 for _x, size, _t in labels)

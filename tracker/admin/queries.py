@@ -46,9 +46,9 @@ def section_counts(session) -> dict:
             _count(Zone, Zone.active).label("zones"),
             _count(Category, Category.active).label("categories"),
             _count(ResourceItem, ResourceItem.active, ResourceItem.year == year).label("items"),
-            _count(Member, Member.active).label("members"),
-            _count(Member, Member.active, Member.password_hash.is_(None)).label("not_activated"),
-            # The people an admin sets up: liaisons and members, not the admins themselves.
+            # 党员干部, on 管理 and 开始使用 alike: the people an admin sets up, liaisons
+            # and members, not the admins themselves (a fresh install said 「1 党员干部」
+            # on one page and 「现有 0 条」 on the other).
             _count(Member, Member.active, Member.role != Role.admin).label("people"),
             _count(Member, Member.active, Member.role != Role.admin,
                    Member.password_hash.is_(None)).label("people_not_activated"),

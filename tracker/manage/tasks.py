@@ -55,7 +55,9 @@ def _task_form_choices(form: TaskForm, actor, items) -> None:
     """Leaders are picked among the members of the chosen item's unit, or found by
     name or phone (查找); a list cut short says so."""
     chosen = form.resource_item.data
-    units = {item.unit_id for item in items if chosen is None or item.id == chosen}
+    units = ({item.unit_id for item in items if item.id == chosen}
+             # none chosen, or one not offered: every unit's members, not an empty list
+             or {item.unit_id for item in items})
     leaders = q.leader_candidates(units, form.leader_q.data)
     form.set_choices(items, leaders.members)
     if leaders.cut is not None:
@@ -103,7 +105,8 @@ def new_task():
                     flash(str(note), "warning")  # the task page speaks of its own task only
             return redirect(url_for("manage.task", task_id=created[0].id))
     return render_template("manage/task_form.html", form=form, task=None, items=items,
-                           need=need)
+                           need=need, need_item=need and need_queries.item_without_tasks(
+                               need, items))
 
 
 def _need_to_convert():

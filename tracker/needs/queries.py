@@ -78,9 +78,20 @@ def form_choices(community_id: int) -> dict:
 
 def task_item_for(need: Need, items: list[ResourceItem]) -> int | None:
     """The checklist item a task made from ``need`` is most likely of: the one the need
-    names, else the only item of its community and category (None: the liaison picks)."""
-    if need.resource_item_id is not None:
+    names if tasks can be made from it (it is among ``items``), else the only item of
+    its community and category (None: the liaison picks)."""
+    if any(i.id == need.resource_item_id for i in items):
         return need.resource_item_id
     same = [i.id for i in items
             if i.community_id == need.community_id and i.category_id == need.category_id]
     return same[0] if len(same) == 1 else None
+
+
+def item_without_tasks(need: Need, items: list[ResourceItem]) -> ResourceItem | None:
+    """The checklist item ``need`` names when no task can be made from it (it is not
+    among ``items``: 停用 since the need was posted, or an item of money such as
+    共建活动经费, which counts funds, not activities) — the 转为任务 form says why it is
+    not chosen."""
+    if need.resource_item is None or any(i.id == need.resource_item_id for i in items):
+        return None
+    return need.resource_item

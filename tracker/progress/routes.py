@@ -206,6 +206,11 @@ def community():
             earlier_work_missing=earlier_work_missing(period.year, start, today),
             months=months,
             trend=partial(_trend, months),
+            # a period (a trend) with no activity, approved or waiting, says so in one
+            # line as the 月报 does, not with an empty chart and rows of zeros
+            no_activity=not any(r.official.activities or r.pending.activities
+                                for r in by_category),
+            no_trend=not any(m.activities or m.pending_activities for m in months),
         )
     return render_template("progress/community.html", **context)
 

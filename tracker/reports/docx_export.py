@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass
 
@@ -44,7 +45,15 @@ LEDGER_STYLE = "报表正文（台账）"
 WIDE_TABLE = 10  # columns from which a table is set in 小五 (9 pt) instead of 五号 …
 LEDGER_TABLE = 13  # … and from which in 8 pt (the ledger: one row per activity)
 CELL_MARGIN = Mm(1)
-LATIN_EM = 0.6  # a digit or Latin letter of the fallback CJK fonts, in em
+LATIN_EM = 0.6  # a display column (half a Chinese character), in em
+# as office software sets a table cell (LibreOffice measured, Word alike): a digit or
+# Latin letter of the fallback fonts (DejaVu Sans: 0.636 em), and the space both put
+# between a Chinese character and a digit or Latin letter ("autospace": LibreOffice
+# 0.2 em, Word about a quarter) — 「11月20日」 has three such joins
+CHINESE_EM = 1.05  # a Chinese character is 1 em: a little room to spare
+DIGIT_EM = 0.64
+AUTOSPACE_EM = 0.25
+SHORT_TEXT = 12  # display columns (six Chinese) a short text column keeps when it can
 LANDSCAPE_MARGIN = Mm(15)
 LANDSCAPE_TEXT_WIDTH = Mm(297) - 2 * LANDSCAPE_MARGIN
 
@@ -186,20 +195,47 @@ def _add_paragraph(document, text: str, style_id: str):
     return paragraph
 
 
+def set_width(text: str) -> float:
+    """``text``'s width in display columns as office software sets it: a Chinese
+    character ``CHINESE_EM`` (two display columns would be 1.2 em: a fifth too much,
+    which made a full ledger shrink every column), a digit or Latin letter
+    ``DIGIT_EM``, and ``AUTOSPACE_EM`` more wherever a Chinese character meets a digit
+    or Latin letter. Measured with ``tables.display_width`` alone, 「12月3日」 was a
+    character short of its column and printed 「12月3」 over 「日」."""
+    width = 0.0
+    joins = 0
+    before = None  # whether the last character was Chinese (None: neither)
+    for ch in text:
+        wide = unicodedata.east_asian_width(ch) in "WF"
+        width += (CHINESE_EM if wide else DIGIT_EM) / LATIN_EM
+        kind = True if wide else (False if ch.isalnum() else None)
+        if kind is not None and before is not None and kind != before:
+            joins += 1
+        before = kind
+    return width + joins * AUTOSPACE_EM / LATIN_EM
+
+
 def column_widths(table: Table, text_width: int, char_width: int) -> list[int]:
     """Column widths (EMU) for ``text_width``: each column as wide as its fitted
-    content. When that is too wide, the text columns give up room in proportion to
-    their width (``layout.fit_columns``: long text such as 活动内容 keeps the most, and
-    wraps), none below a few characters; numbers and dates never wrap. When it is
-    narrower, every column grows alike, up to half as wide again."""
+    content (``set_width``). When that is too wide, a short text column (a
+    community, a place, two names: up to ``SHORT_TEXT``) keeps its width and the
+    longer ones give up room in proportion to theirs (``layout.fit_columns``: long text
+    such as 活动内容 keeps the most, and wraps) — shrunk alike, every column lost its
+    last character to a second line (「解放路社」 over 「区」); only when that cannot fit
+    do the short ones shrink too, none below a few characters. Numbers and dates never
+    wrap (their cells are ``w:noWrap`` as well). When it is narrower, every column
+    grows alike, up to half as wide again."""
     padding = 2 * CELL_MARGIN
-    fitted = table.fitted_widths()
+    fitted = table.fitted_widths(set_width)
     room = (text_width - padding * len(fitted)) // char_width  # characters
     if sum(fitted) <= room:
         scale = min(room / max(1, sum(fitted)), 1.5)
         return [int(w * char_width * scale) + padding for w in fitted]
+    unbroken = table.unbroken
+    floor = SHORT_TEXT if sum(w if keep else min(w, SHORT_TEXT)
+                              for w, keep in zip(fitted, unbroken)) <= room else MIN_TEXT
     return [int(w * char_width) + padding
-            for w in fit_columns(fitted, table.unbroken, room, MIN_TEXT)]
+            for w in fit_columns(fitted, unbroken, room, floor)]
 
 
 _BREAKS = re.compile(r"([\t\r\n])")  # a run's w:tab and w:br
@@ -232,12 +268,15 @@ def _t_xml(text: str) -> str:
     return f"<w:t>{escaped}</w:t>"
 
 
-def _cell_start(width: int, style_id: str, align: str | None, span: int = 1) -> str:
-    """A ``w:tc`` up to its paragraph's run: the cell's width (twips) and span, the
-    paragraph's style and alignment. Made once per column of a table."""
+def _cell_start(width: int, style_id: str, align: str | None, span: int = 1,
+                no_wrap: bool = False) -> str:
+    """A ``w:tc`` up to its paragraph's run: the cell's width (twips) and span, whether
+    its text may wrap, the paragraph's style and alignment. Made once per column of a
+    table."""
     span_xml = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    wrap_xml = "<w:noWrap/>" if no_wrap else ""
     align_xml = f'<w:jc w:val="{align}"/>' if align else ""
-    return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{span_xml}</w:tcPr>'
+    return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{span_xml}{wrap_xml}</w:tcPr>'
             f'<w:p><w:pPr><w:pStyle w:val="{escape(style_id)}"/>'
             f"{align_xml}</w:pPr>")
 
@@ -305,8 +344,8 @@ def add_table(document, table: Table, text_width: int = LANDSCAPE_TEXT_WIDTH,
           for width, text in zip(widths, headers)),
         "</w:tr>",
     ]
-    starts = [_cell_start(width, style_id, "right" if is_number else None)
-              for width, is_number in zip(widths, table.numeric)]
+    starts = [_cell_start(width, style_id, "right" if is_number else None, no_wrap=keep)
+              for width, is_number, keep in zip(widths, table.numeric, table.unbroken)]
     last = len(table.rows)
     for index, values in enumerate(table.rows, 1):
         total = table.total_row and index == last
@@ -330,13 +369,28 @@ def render_docx(summary: HandedUp) -> bytes:
 
 
 def _signature(document, summary) -> None:
-    """落款: the unit and the date, right-aligned, after a blank line."""
-    document.add_paragraph()
+    """落款: the unit and the date, right-aligned, after a blank line; and the list of
+    附表 after it. The text's last paragraph, the 落款 and the list are kept together
+    (keep with next): a month whose text filled its first page printed the 附表 list
+    alone on a page of its own (a 落款 alone would read as unsigned text)."""
+    kept = [document.add_paragraph()]
     for text in (summary.signer, summary.signed_on):
         paragraph = document.add_paragraph(clean_text(text))
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         paragraph.paragraph_format.first_line_indent = Pt(0)
         paragraph.paragraph_format.right_indent = Pt(32)
+        kept.append(paragraph)
+    if summary.appendix:
+        appendix = document.add_paragraph(clean_text(summary.appendix))
+        appendix.paragraph_format.first_line_indent = Pt(0)
+        appendix.paragraph_format.space_before = Pt(28)
+    else:
+        kept.pop()  # the date ends the text: nothing to keep it with
+    last_text = kept[0]._p.getprevious()
+    if last_text is not None and last_text.tag == qn("w:p"):
+        last_text.get_or_add_pPr().keepNext_val = True
+    for paragraph in kept:
+        paragraph.paragraph_format.keep_with_next = True
 
 
 def _document(summary):
@@ -355,10 +409,6 @@ def _document(summary):
             set_font(p.add_run(clean_text(paragraph.heading)), HEADING_FONT)
         p.add_run(clean_text(paragraph.text))  # the 存在问题 and 下步打算 people typed
     _signature(document, summary)
-    if summary.appendix:
-        appendix = document.add_paragraph(clean_text(summary.appendix))
-        appendix.paragraph_format.first_line_indent = Pt(0)
-        appendix.paragraph_format.space_before = Pt(28)
 
     tables = summary.captioned_tables()
     if tables:

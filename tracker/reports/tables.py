@@ -13,6 +13,7 @@ Figures of different units are never added: a total row lists them one per unit
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -266,15 +267,18 @@ class Table:
         return [Markup("".join(f"<td{a}>{escape(cell_text(value))}</td>"  # nosec B704
                                for a, value in zip(attributes, row))) for row in self.rows]
 
-    def fitted_widths(self) -> list[int]:
+    def fitted_widths(self, measure: Callable[[str], float] = display_width) -> list[float]:
         """Each column as wide as its longest cell (a header may wrap), at most its
-        ``widths`` cap: long text gets the room, numbers stay narrow."""
+        ``widths`` cap: long text gets the room, numbers stay narrow. ``measure`` is
+        a text's width in display columns (the .docx adds what office software puts
+        between Chinese and digits: ``docx_export.set_width``)."""
         caps = self.widths or [20] * len(self.headers)
         fitted = []
-        for col, (header, cap) in enumerate(zip(self.headers, caps)):
-            cells = [display_width(cell_text(row[col])) for row in self.rows]
-            wanted = max([min(display_width(header), HEADER_WRAP), *cells])
-            fitted.append(max(MIN_WIDTH, min(cap, wanted)))
+        for col, (header, cap, unbroken) in enumerate(zip(self.headers, caps, self.unbroken)):
+            cells = [measure(cell_text(row[col])) for row in self.rows]
+            wanted = max([min(measure(header), HEADER_WRAP), *cells])
+            # a number or a date is never wrapped: its cap cannot cut it
+            fitted.append(max(MIN_WIDTH, wanted if unbroken else min(cap, wanted)))
         return fitted
 
 

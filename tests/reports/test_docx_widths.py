@@ -1,0 +1,74 @@
+"""The ledger's columns in the .docx are wide enough for what office software sets in
+them (walk 5, D7): LibreOffice printed 「11月20」 over 「日」 and 「解放路社」 over 「区」.
+
+Office software sets a Chinese character 1 em wide and a digit in its fallback font
+(DejaVu Sans) 0.636 em, and puts a space (its "autospace": 0.2 em in LibreOffice,
+about a quarter em in Word) wherever a Chinese character meets a digit. docs/design.md:
+"numbers and dates never wrap"."""
+from __future__ import annotations
+
+from datetime import date
+
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from flask_babel import force_locale
+
+from tracker.reports import docx_export
+from tracker.reports.tables import DOCUMENT_LOCALE, Day, Hours, ledger_table
+
+LEDGER_PT = 8  # the ledger's type (16 columns)
+MARGINS = 2 * Mm(1)  # a cell's padding, left and right
+
+
+def needed(chinese: int, digits: int, joins: int) -> int:
+    """EMU a cell needs for its text on one line, as LibreOffice sets it."""
+    em = chinese * 1 + digits * 0.636 + joins * 0.2
+    return int(Pt(LEDGER_PT * em)) + MARGINS
+
+
+def ledger(content: str = "走访困难群众。"):
+    table = ledger_table([], "本月活动台账")
+    table.rows.append([1, Day.of(date(2026, 11, 20)), "解放路社区", "结对帮扶", "结对帮扶",
+                       "解放路沿街", "困难群众", content, "李娜、刘洋", 3, Hours(360), "", "",
+                       "李娜", "张伟", "现场签到"])
+    table.rows.append([2, Day.of(date(2026, 12, 3)), "建设路社区", "清除小广告", "环境整治",
+                       "建设路", "居民", content, "王芳", 1, Hours(60), "", "", "", "张伟",
+                       "组长提交"])
+    return table
+
+
+def widths(table):
+    document = docx_export.Document()
+    docx_export._styles(document)
+    docx_export.add_table(document, table)
+    grid = document.tables[-1]
+    return document, [cell.width for cell in grid.rows[0].cells]
+
+
+def test_a_date_gets_room_for_its_digits_and_the_spaces_around_them(app):
+    """「11月20日」: two Chinese, four digits, three joins of Chinese and digits."""
+    with app.app_context(), force_locale(DOCUMENT_LOCALE):
+        for content in ("走访困难群众。", "讲解政策。" * 40):  # a ledger with room, and a full one
+            _, columns = widths(ledger(content))
+            assert columns[1] >= needed(chinese=2, digits=4, joins=3), content
+
+
+def test_a_short_name_keeps_its_line_when_long_text_fills_the_page(app):
+    """A five-character community, place or pair of names is not broken before its last
+    character because 活动内容 is long: the long text gives up the room and wraps."""
+    with app.app_context(), force_locale(DOCUMENT_LOCALE):
+        _, columns = widths(ledger("讲解政策。" * 40))
+    for column, chinese in ((2, 5), (5, 5), (8, 5)):  # 解放路社区, 解放路沿街, 李娜、刘洋
+        assert columns[column] >= needed(chinese=chinese, digits=0, joins=0), column
+    assert sum(columns) <= docx_export.LANDSCAPE_TEXT_WIDTH
+
+
+def test_date_and_number_cells_never_wrap(app):
+    with app.app_context(), force_locale(DOCUMENT_LOCALE):
+        document, _ = widths(ledger())
+    grid = document.tables[-1]
+    no_wrap = [cell._tc.tcPr.find(qn("w:noWrap")) is not None for cell in grid.rows[1].cells]
+    assert no_wrap[0] and no_wrap[1] and no_wrap[9] and no_wrap[10]  # 序号 日期 人次 服务时长
+    assert not no_wrap[2] and not no_wrap[7]  # a community, the 活动内容 may wrap
+    header = grid.rows[0].cells[10]._tc.tcPr  # a header may wrap (服务时长 / （小时）)
+    assert header.find(qn("w:noWrap")) is None
