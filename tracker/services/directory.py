@@ -1259,7 +1259,7 @@ def correct_roll_date(member: Member, actor: Member, day: date | None,
     reason = required_reason(reason, _l("请填写更正的原因。"), ROLL_REASON_MAX)
     months = roll.corrected_months(member, change, day)
     final = roll.Corrected(months, roll.corrected_years(member, change, day, months))
-    if promised is not None and promised != roll.corrected_key(final):
+    if promised is not None and promised != roll.corrected_key(final, day):
         raise ServiceError(_l("打开页面之后，这次更正涉及的已定稿月报或年度总结有了变化，请查看下方的说明后再确认更正。"))
     roll.move_change(member, change, day)
     db.session.flush()
