@@ -1186,9 +1186,11 @@ def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
     role_before = member.role
     changes = _apply(member, values)
     changes.update(_community_change(member, communities))
-    if "role" in changes or "unit_id" in changes:
+    if "role" in changes or "unit_id" in changes or "phone" in changes:
         # a link made for them before was made for someone they no longer are: a
-        # liaison's link for a member made 管理员 would sign its maker in as the admin
+        # liaison's link for a member made 管理员 would sign its maker in as the admin;
+        # a 手机号 corrected (a typo, a number handed on) means the link may be in the
+        # hands of whoever had the old number, and would set this account's password
         revoke_links(of=[member])
     if "role" in changes and role_before in STAFF_ROLES and member.role != Role.admin:
         revoke_links(made_by=[member])  # those they made under the role they had
