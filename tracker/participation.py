@@ -621,6 +621,10 @@ def _gathered(session: Session, transaction=None) -> list[dict]:
 # The tasks whose counted rows wait for the end of ``refreshed_once``'s block: a set
 # in session.info while a block runs
 _HELD = "tracker.participation.held_task_ids"
+# The tasks a block left by an exception had noted: its flushed writes may yet be
+# committed (a caller that catches and goes on), so the transaction's commit
+# refreshes them; a rollback of the transaction drops them with those writes
+_OWED = "tracker.participation.owed_task_ids"
 
 
 def _after_flush(session: Session, _flush_context) -> None:
@@ -639,10 +643,11 @@ def _after_flush(session: Session, _flush_context) -> None:
 
 
 def _refresh_held(session: Session) -> None:
-    ids = session.info.get(_HELD)
+    ids = set().union(*(session.info.get(key, ()) for key in (_HELD, _OWED)))
     if ids:
-        _rewrite_all(session.connection(), set(ids), _gathered(session))
-        ids.clear()
+        _rewrite_all(session.connection(), ids, _gathered(session))
+    session.info.get(_HELD, set()).clear()
+    session.info.pop(_OWED, None)
 
 
 @contextmanager
@@ -658,7 +663,11 @@ def refreshed_once(session: Session):
     A rollback (of the transaction, or of a savepoint inside the block) leaves the
     tasks noted: a task rewritten from its live rows is right whatever was undone (one
     that is gone has none). The block must end outside any savepoint: a rewrite inside
-    one would go if it were rolled back."""
+    one would go if it were rolled back.
+
+    An exception out of the block hands the tasks noted to the transaction's commit
+    (``_OWED``): a caller that catches it and commits what was flushed commits their
+    counted rows too; a rollback drops them (``_after_transaction_end``)."""
     if _HELD in session.info:  # inside another block: that one refreshes
         yield
         return
@@ -669,6 +678,11 @@ def refreshed_once(session: Session):
             raise RuntimeError("refreshed_once: the block ends inside a savepoint")
         session.flush()
         _refresh_held(session)
+    except BaseException:
+        # not refreshed here: the session may be unable to flush (the exception may be
+        # the flush's own), or be inside a savepoint that will be rolled back
+        session.info.setdefault(_OWED, set()).update(session.info.get(_HELD, ()))
+        raise
     finally:
         session.info.pop(_HELD, None)
 
@@ -696,6 +710,8 @@ def _after_transaction_end(session: Session, transaction) -> None:
     # committed, its changes were written or handed on above; rolled back, they were
     # never handed on and go here
     session.info.get(_PENDING, {}).pop(transaction, None)
+    if transaction.parent is None:  # committed, refreshed (``_before_commit``); else undone
+        session.info.pop(_OWED, None)
 
 
 def install() -> None:

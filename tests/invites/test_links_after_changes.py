@@ -159,3 +159,20 @@ def test_a_link_superseded_by_a_newer_one_says_so(client, world):
     old = _issue(world.liaison, member)
     _issue(world.admin, member)
     assert "已为您生成了更新的链接" in client.get(f"/invite/{old}").get_data(as_text=True)
+
+
+def test_a_link_dies_when_the_members_phone_is_changed(client, world):
+    """review37b F5: the 手机号 was someone else's (a typo, a number handed on); a link
+    already given out for the old number no longer sets this account's password."""
+    member = _new_member(world)
+    token = _issue(world.liaison, member)
+    _edit(member, world.admin, phone="13900001234")
+    assert db.session.scalar(select(Invitation)).revoked_at is not None
+    assert_refused(client, token, member)
+
+
+def test_a_link_lives_on_when_only_the_name_is_changed(client, world):
+    member = _new_member(world)
+    _issue(world.liaison, member)
+    _edit(member, world.admin, name="新党员乙")
+    assert db.session.scalar(select(Invitation)).revoked_at is None

@@ -143,3 +143,20 @@ def _another_past_task(world):
     db.session.flush()
     confirm_participation(assignment_of(task, world.member), world.member, 60)
     return task
+
+
+def test_writes_kept_after_an_exception_out_of_the_block_are_counted(staffed):
+    """review37b F2: a caller catches an exception out of the block and commits what
+    was flushed in it: the counted rows are those of the committed writes."""
+    world, third = staffed
+    task = world.past_task
+    with pytest.raises(ValueError):
+        with participation.refreshed_once(db.session()):
+            reported_and_approved(world, absent={third.id})
+            db.session.flush()
+            raise ValueError("the caller catches it and goes on")
+    db.session.commit()
+    db.session.expire_all()
+    assert row_of(task).report_status == ReportStatus.approved
+    assert third.id not in people_of(task)
+    assert_in_sync()

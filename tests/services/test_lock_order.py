@@ -169,8 +169,8 @@ def test_a_need_can_be_handed_to_a_week_whose_void_has_written_its_task(tmp_path
             _dispose()
 
 
-def _waiting_for_a_lock(deadline_s: float = 60) -> None:
-    """Return once some other connection of the database waits for a row lock (asked
+def _waiting_for_a_lock(deadline_s: float = 60, waiting: int = 1) -> None:
+    """Return once ``waiting`` other connections of the database wait for a lock (asked
     of PostgreSQL, not guessed from the clock)."""
     import time
 
@@ -180,7 +180,7 @@ def _waiting_for_a_lock(deadline_s: float = 60) -> None:
                  " WHERE NOT l.granted AND a.datname = current_database()")
     deadline = time.monotonic() + deadline_s
     with db.engine.connect() as conn:
-        while conn.execute(query).scalar() == 0:
+        while conn.execute(query).scalar() < waiting:
             conn.rollback()
             assert time.monotonic() < deadline, "nobody ever waited for a lock"
             time.sleep(0.02)
@@ -427,4 +427,60 @@ def test_a_link_used_while_its_member_is_promoted_waits_and_is_refused(tmp_path)
             assert "账号的角色、单位或状态有了变化" in member.outcome
             db.session.expire_all()
             assert db.session.get(Member, ids["member"]).password_hash is None
+            _dispose()
+
+
+def test_a_link_used_while_the_member_form_promotes_its_member_closes_no_circle(tmp_path):
+    """review37b F4: the two real services, each in its own request. A third transaction
+    holds the member's row; the link's acceptance queues for it first, then the member
+    form's promotion (``directory.update_member``: ``roll.lock_member``, then
+    ``revoke_links``). Released, neither is aborted as a deadlock: the form takes no
+    link row before the member's. Whichever goes first, the end agrees with it — the
+    password set by a link used before the promotion, or none and the link refused."""
+    from tracker.extensions import db
+    from tracker.models import Member, Role
+    from tracker.services import directory
+    from tracker.services.invitations import accept_invitation, issue_links
+
+    def build(f, unit, item, liaison):
+        member = f.member(unit, name="新党员")
+        member.password_hash = None
+        admin = f.member(unit, role=Role.admin, name="管理员乙")
+        db.session.flush()
+        [link] = issue_links(liaison, [member])
+        return dict(member=member.id, admin=admin.id, token=link.token)
+
+    def promote():
+        member = db.session.get(Member, ids["member"])
+        directory.update_member(member, db.session.get(Member, ids["admin"]),
+                                directory.MemberData(
+                                    name=member.name, phone=member.phone,
+                                    unit_id=member.unit_id, role=Role.admin,
+                                    branch=member.branch, on_roll=member.on_roll,
+                                    community_ids=[]))
+
+    with pg_world(tmp_path, "linkform") as url:
+        app, ids = _ids(url, build)
+        with app.test_request_context("/"):
+            accepting = ServiceThread(app, lambda: accept_invitation(ids["token"],
+                                                                     "Hongqi-Piaopiao-88"))
+            promoting = ServiceThread(app, promote)
+            with other_transaction() as holder:
+                holder.execute(select(Member.id).where(Member.id == ids["member"])
+                               .with_for_update(key_share=True))
+                try:
+                    accepting.start()
+                    _waiting_for_a_lock()
+                    promoting.start()
+                    _waiting_for_a_lock(waiting=2)
+                finally:
+                    holder.rollback()
+                    accepting.join()
+                    promoting.join()
+            assert promoting.outcome == "ok"
+            assert accepting.outcome == "ok" or "账号的角色、单位或状态有了变化" in accepting.outcome
+            db.session.expire_all()
+            member = db.session.get(Member, ids["member"])
+            assert member.role == Role.admin
+            assert (member.password_hash is not None) == (accepting.outcome == "ok")
             _dispose()

@@ -4,6 +4,7 @@ what was typed kept and nothing written; a correction across a 已定稿 month i
 and the page names the month, whose signed document stays as signed."""
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 
@@ -443,3 +444,62 @@ def test_a_correction_names_the_signed_years_and_months_before_it_is_made(
     page = page_of(confirmed(client, url, typed, follow_redirects=True))
     assert "已更正张三的在册变动日期：2022-11-01改为2023-01-05。" in page
     assert "这次更正涉及已定稿的月报：县财政局2022年12月。" in page
+
+
+def _both_years_signed(world, new) -> None:
+    from tracker.reports import annual_final
+    for unit in (world.unit, new):
+        annual_final.finalize_year(world.admin, SummaryScope(unit_id=unit.id), 2022)
+    db.session.commit()
+
+
+def test_a_correction_from_a_stale_page_is_refused_before_any_confirmation(
+        client, login, world, moved):
+    """review37b F1: the page showed a change another admin has corrected since. A date
+    that would move a signed 年度总结 is not put up for confirmation (it could not be
+    made): the page says the roll was changed by another, nothing is written."""
+    zhang, new = moved
+    _both_years_signed(world, new)
+    login(world.admin)
+    url = f"/admin/members/{zhang.id}/roll-date"
+    typed = {"roll-day": "2023-01-05", "roll-reason": "调动文件日期有误", **shown(client, zhang.id)}
+    directory.correct_roll_date(db.session.get(Member, zhang.id), world.admin,
+                                date(2022, 11, 20), "另一位管理员", shown=typed["roll-change"])
+    db.session.commit()
+    before, events = stays(zhang.id), work_event_count()
+
+    response = client.post(url, data=typed)
+    assert response.status_code == 200
+    section = correction(page_of(response))
+    assert "该党员的在册记录已被他人修改，请刷新后重试。" in page_of(response)
+    assert "确认更正" not in section and "更正可能改变" not in section
+    assert 'value="2023-01-05"' in section and "调动文件日期有误" in section
+    assert stays(zhang.id) == before and work_event_count() == events
+
+
+def test_another_date_typed_on_the_confirming_page_is_a_new_correction(
+        client, login, world, moved):
+    """review37b F3: the admin changes 更正为 on the confirming page. Nothing was signed
+    in between, so the page does not say the signed documents changed: a date touching
+    nothing signed is made at once, one touching signed years is named for confirming."""
+    zhang, new = moved
+    _both_years_signed(world, new)
+    login(world.admin)
+    url = f"/admin/members/{zhang.id}/roll-date"
+    typed = {"roll-day": "2023-01-05", "roll-reason": "调动文件日期有误", **shown(client, zhang.id)}
+    section = correction(page_of(client.post(url, data=typed)))
+    promised = html.unescape(
+        re.search(r'name="roll-promised"[^>]*value="([^"]+)"', section).group(1))
+
+    section = correction(page_of(client.post(
+        url, data={**typed, "roll-day": "2023-01-10", "roll-promised": promised})))
+    assert "有了变化" not in section
+    assert "更正可能改变以下已定稿年度总结的当前数据：县商务局2022年、县财政局2022年。" in section
+    assert 'value="2023-01-10"' in section and "确认更正" in section
+
+    response = client.post(url, data={**typed, "roll-day": "2022-11-20",
+                                      "roll-promised": promised})
+    assert response.status_code == 302
+    assert "有了变化" not in page_of(client.get(response.headers["Location"]))
+    assert stays(zhang.id) == [(world.unit.id, None, date(2022, 11, 20)),
+                               (new.id, date(2022, 11, 20), None)]

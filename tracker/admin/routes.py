@@ -460,7 +460,13 @@ def member_roll_date(record_id: int):
         # confirmed (the page named them), or nothing signed to name: the service checks
         # under the member's lock that what it changes is what the page named
         promised = form.promised.data or ""
-        if promised or not roll.corrected_key(d.foresee_roll_correction(member, form.day.data)):
+        day = form.day.data
+        if promised and roll.promised_day(promised) != (day.isoformat() if day else ""):
+            promised = ""  # another date typed on the confirming page: named afresh
+        # a page that showed another change than the latest goes to the service too,
+        # which refuses it as stale: never asked to confirm a correction it cannot make
+        if (promised or form.change.data != roll.shown_key(before)
+                or not roll.corrected_key(d.foresee_roll_correction(member, day), day)):
             done = run_service(
                 form, d.correct_roll_date, member, current_user, form.day.data,
                 form.reason.data, shown=form.change.data, promised=promised)
@@ -471,7 +477,7 @@ def member_roll_date(record_id: int):
         if form.day.data is not None and form.change.data == roll.shown_key(
                 roll.last_change(member)):
             foreseen = d.foresee_roll_correction(member, form.day.data)
-        form.promised.data = roll.corrected_key(foreseen)
+        form.promised.data = roll.corrected_key(foreseen, form.day.data)
         main, fixed = edit_form(MEMBERS, member, formdata=None)
         return render_page(MEMBERS, main, member, fixed, **_member_page(member, roll_form=form),
                            form_action=url_for("admin.member_edit", record_id=member.id),

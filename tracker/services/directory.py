@@ -1186,9 +1186,11 @@ def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
     role_before = member.role
     changes = _apply(member, values)
     changes.update(_community_change(member, communities))
-    if "role" in changes or "unit_id" in changes:
+    if "role" in changes or "unit_id" in changes or "phone" in changes:
         # a link made for them before was made for someone they no longer are: a
-        # liaison's link for a member made 管理员 would sign its maker in as the admin
+        # liaison's link for a member made 管理员 would sign its maker in as the admin;
+        # a 手机号 corrected (a typo, a number handed on) means the link may be in the
+        # hands of whoever had the old number, and would set this account's password
         revoke_links(of=[member])
     if "role" in changes and role_before in STAFF_ROLES and member.role != Role.admin:
         revoke_links(made_by=[member])  # those they made under the role they had
@@ -1259,7 +1261,7 @@ def correct_roll_date(member: Member, actor: Member, day: date | None,
     reason = required_reason(reason, _l("请填写更正的原因。"), ROLL_REASON_MAX)
     months = roll.corrected_months(member, change, day)
     final = roll.Corrected(months, roll.corrected_years(member, change, day, months))
-    if promised is not None and promised != roll.corrected_key(final):
+    if promised is not None and promised != roll.corrected_key(final, day):
         raise ServiceError(_l("打开页面之后，这次更正涉及的已定稿月报或年度总结有了变化，请查看下方的说明后再确认更正。"))
     roll.move_change(member, change, day)
     db.session.flush()

@@ -19,7 +19,8 @@ out of the liaison's reach, or given a password, and any link whose maker has be
 switched off or has lost the role, is dead — else the liaison could open it in another
 browser and become the new admin (review37 F2). The links die outright too
 (``revoke_links``) when a member's role, unit or active flag changes (member form,
-roster import, 停用, merge), and a maker's issued links when they are switched off or
+roster import, 停用, merge) or their 手机号 is changed (member form: the import matches
+by it), and a maker's issued links when they are switched off or
 lose the staff role they made them under.
 
 A token is ``secrets.token_urlsafe(32)``; only its SHA-256 is stored. A link expires

@@ -286,13 +286,21 @@ def _touched(between: _Between, unit_id: int, left_unit_id: int | None, start: d
             or any(start <= d <= end for d in between.moved))
 
 
-def corrected_key(corrected: Corrected | None) -> str:
-    """What a page named of ``corrected`` (posted back as the correction's ``promised``):
-    the signed months and years, "" for none."""
+def corrected_key(corrected: Corrected | None, day: date | None) -> str:
+    """What a page named of ``corrected`` — correcting to ``day`` — (posted back as the
+    correction's ``promised``): the day and the signed months and years, "" for none.
+    The day is part of it: a date typed anew on the confirming page is another
+    correction, named afresh (``promised_day``), not one whose signed items changed."""
     if corrected is None:
         return ""
-    return ",".join([*(f"{m.unit_id}-{m.year}-{m.month}" for m in corrected.months),
-                     *(f"y{y.scope.key}-{y.year}" for y in corrected.years)])
+    named = ",".join([*(f"{m.unit_id}-{m.year}-{m.month}" for m in corrected.months),
+                      *(f"y{y.scope.key}-{y.year}" for y in corrected.years)])
+    return f"{day.isoformat()}:{named}" if named and day is not None else ""
+
+
+def promised_day(promised: str) -> str:
+    """The day (ISO) of a ``corrected_key`` a page posted back, "" for none."""
+    return promised.partition(":")[0] if ":" in promised else ""
 
 
 def corrected_months(member: Member, change: Change, day: date) -> list:
