@@ -173,7 +173,7 @@ def test_a_refused_confirm_brings_the_member_to_the_refusal(new_context, live_se
         page.get_by_role("button", name="确认参与").click()
     page.wait_for_load_state("load")
     shot(page, "confirm-refused")
-    _on_the_screen(page, javascript=javascript, says="该任务已审核通过，服务时长不能再修改。")
+    _on_the_screen(page, javascript=javascript, says="本次参与没有计入统计。")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

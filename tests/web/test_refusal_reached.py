@@ -125,14 +125,15 @@ def test_a_refused_confirm_is_said_in_the_error_summary(client, login, world):
     url = f"/tasks/assignments/{place.id}/confirm"
     page = Elements(client.post(url, data={"hours": "2"}).get_data(as_text=True))
     summary = page.by_id("form-errors")
-    assert "该任务已审核通过，服务时长不能再修改。" in summary["text"]
+    # approval is final: the claim was not confirmed by then, so it did not count
+    assert "该任务审核通过时，您尚未确认服务时长，本次参与没有计入统计。" in summary["text"]
     assert "autofocus" in summary and summary["role"] == "alert"
     db.session.expire_all()
     assert place.minutes is None and place.status == AssignmentStatus.claimed
     # opened afterwards, the page says it, and takes no focus: nothing was refused
     page = Elements(client.get(url).get_data(as_text=True))
     assert not [e for e in page.all if e.get("id") == "form-errors" or "autofocus" in e]
-    assert "该任务已审核通过，服务时长不能再修改。" in page.all[0]["text"]
+    assert "该任务审核通过时，您尚未确认服务时长，本次参与没有计入统计。" in page.all[0]["text"]
 
 
 def test_a_refused_report_is_said_in_the_error_summary(client, login, world):
