@@ -5,6 +5,7 @@ import re
 from urllib.parse import urlsplit
 
 from flask import current_app, g, redirect, request, url_for
+from flask_login import AnonymousUserMixin
 from werkzeug.routing import IntegerConverter
 
 # The largest value of an SQL INTEGER (PostgreSQL's int4; SQLite's driver overflows at 2**63).
@@ -84,8 +85,6 @@ def private_by_default(response):
         return response
     if response.headers.get("Cache-Control", "no-cache") != "no-cache":
         return response
-    from flask_login import AnonymousUserMixin
-
     # the member the request loaded (every signed-in page and download loads it), asked
     # without a query: not loaded here, nor ``is_authenticated`` (UserMixin reads the
     # row's 在用, a SELECT on a session a failed COMMIT just rolled back)

@@ -19,7 +19,7 @@ from tracker.services import member_import as mi
 from tracker.services.invitations import issue_links
 
 NEW_PASSWORD = "Hongqi-Piaopiao-88"
-WITHDRAWN = "账号的角色、单位或状态有了变化"
+WITHDRAWN = "账号的角色、单位、手机号或状态有了变化"
 
 
 def _new_member(world, name="新党员", **kwargs):

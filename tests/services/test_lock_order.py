@@ -424,7 +424,7 @@ def test_a_link_used_while_its_member_is_promoted_waits_and_is_refused(tmp_path)
                 finally:
                     admin.rollback()
                     member.join()
-            assert "账号的角色、单位或状态有了变化" in member.outcome
+            assert "账号的角色、单位、手机号或状态有了变化" in member.outcome
             db.session.expire_all()
             assert db.session.get(Member, ids["member"]).password_hash is None
             _dispose()
@@ -478,7 +478,7 @@ def test_a_link_used_while_the_member_form_promotes_its_member_closes_no_circle(
                     accepting.join()
                     promoting.join()
             assert promoting.outcome == "ok"
-            assert accepting.outcome == "ok" or "账号的角色、单位或状态有了变化" in accepting.outcome
+            assert accepting.outcome == "ok" or "账号的角色、单位、手机号或状态有了变化" in accepting.outcome
             db.session.expire_all()
             member = db.session.get(Member, ids["member"])
             assert member.role == Role.admin

@@ -50,7 +50,7 @@ from .sessions import begin_session
 LIFETIME = timedelta(days=7)
 STAFF_ROLES = (Role.admin, Role.liaison)  # the roles that make links for others
 # A link killed by a change since it was made (``maker_may_still``, ``revoke_links``).
-WITHDRAWN = _l("该链接已失效：生成链接后，账号的角色、单位或状态有了变化，或生成链接的人员已不再负责。"
+WITHDRAWN = _l("该链接已失效：生成链接后，账号的角色、单位、手机号或状态有了变化，或生成链接的人员已不再负责。"
                "请向单位管理员索取新的链接。")
 MAKER_REFUSED = _l("这是您为他人生成的链接，不能在您自己的登录状态下使用。请把链接发给本人，由本人在自己的手机上打开。")
 MAX_BATCH = 200  # links made in one go (each shown with a QR code)
