@@ -22,8 +22,8 @@ from tracker.services.invitations import (
 NEW_PASSWORD = "Hongqi-Piaopiao-88"
 
 
-def _new_member(world, **kwargs):
-    member = f.member(world.unit, name="新党员", **kwargs)
+def _new_member(world, name="新党员", **kwargs):
+    member = f.member(world.unit, name=name, **kwargs)
     member.password_hash = None  # as created by an admin or an import
     db.session.commit()
     return member

@@ -11,33 +11,14 @@ from sqlalchemy import select
 
 from tests import factories as f
 from tests.imports.helpers import xlsx_bytes
+from tests.invites.test_invitations import NEW_PASSWORD, _issue, _new_member, _set
 from tests.plans import password_signs_in
 from tracker.extensions import db
 from tracker.models import Invitation, Member, Role
 from tracker.services import directory, merge
 from tracker.services import member_import as mi
-from tracker.services.invitations import issue_links
 
-NEW_PASSWORD = "Hongqi-Piaopiao-88"
 WITHDRAWN = "账号的角色、单位、手机号或状态有了变化"
-
-
-def _new_member(world, name="新党员", **kwargs):
-    member = f.member(world.unit, name=name, **kwargs)
-    member.password_hash = None  # as created by an admin or an import
-    db.session.commit()
-    return member
-
-
-def _issue(actor, member) -> str:
-    [link] = issue_links(actor, [member])
-    db.session.commit()
-    return link.token
-
-
-def _set(client, token):
-    return client.post(f"/invite/{token}",
-                       data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
 
 
 def assert_refused(client, token, member):

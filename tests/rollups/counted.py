@@ -28,6 +28,16 @@ DERIVED = (CountedTask, CountedParticipation, CountedMonth, CountedMemberYear,
            CountedFinding, CountedFindingMonth, CountedFindingCommunityYear)
 
 
+def row_of(task):
+    return db.session.get(CountedTask, task.id)
+
+
+def people_of(task):
+    return dict(db.session.execute(
+        select(CountedParticipation.member_id, CountedParticipation.minutes)
+        .where(CountedParticipation.task_id == task.id)).all())
+
+
 def _rows(conn) -> tuple[set, ...]:
     return tuple(set(conn.execute(select(model.__table__)).tuples()) for model in DERIVED)
 

@@ -12,13 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
-from tests.rollups.counted import assert_in_sync, stored
+from tests.rollups.counted import assert_in_sync, people_of, row_of, stored
 from tracker import participation
 from tracker.extensions import db
 from tracker.models import (
     Assignment,
     CountedParticipation,
-    CountedTask,
     ReportStatus,
 )
 from tracker.services import ServiceError, unit_of_work
@@ -26,16 +25,6 @@ from tracker.services.claims import confirm_participation
 from tracker.services.reviews import ReportData, approve_report, return_report, submit_report
 from tracker.services.tasks import TaskDetails, update_task
 from tracker.timeutil import to_local
-
-
-def row_of(task):
-    return db.session.get(CountedTask, task.id)
-
-
-def people_of(task):
-    return dict(db.session.execute(
-        select(CountedParticipation.member_id, CountedParticipation.minutes)
-        .where(CountedParticipation.task_id == task.id)).all())
 
 
 def report(world, absent=()):

@@ -13,30 +13,18 @@ from sqlalchemy import select
 
 from tests import factories as f
 from tests.rollups.conftest import assignment_of
-from tests.rollups.counted import assert_in_sync
+from tests.rollups.counted import assert_in_sync, people_of, row_of
 from tracker import participation
 from tracker.extensions import db
 from tracker.models import (
     Assignment,
     AssignmentStatus,
     CountedMonth,
-    CountedParticipation,
-    CountedTask,
     ReportStatus,
     ResourceItem,
 )
 from tracker.services.claims import confirm_participation
 from tracker.services.reviews import ReportData, approve_report, return_report, submit_report
-
-
-def row_of(task):
-    return db.session.get(CountedTask, task.id)
-
-
-def people_of(task):
-    return dict(db.session.execute(
-        select(CountedParticipation.member_id, CountedParticipation.minutes)
-        .where(CountedParticipation.task_id == task.id)).all())
 
 
 def month_of(task) -> int:

@@ -15,6 +15,7 @@ from tests import factories as f
 from tests.audit import work_event_count
 from tests.services.test_backfill import data, day_scope, people, recorded, task_count  # noqa: F401
 from tests.services.test_claims import audits, refused
+from tracker.backfill_requests.queries import requestable_tasks
 from tracker.extensions import db
 from tracker.models import (
     Assignment,
@@ -285,16 +286,10 @@ def test_a_request_naming_an_approved_activity_adds_the_member_to_it(world, peop
     assert "环境整治1次（4人次" in month_text(world, task)
 
 
-def test_a_member_marked_absent_on_an_approved_activity_may_ask_for_it(world):
-    task = world.past_task
-    with unit_of_work():
-        report = submit_report(task, world.leader, ReportData(quantity=None, people_served=None,
-                                                              note="清理", absent_ids={world.member.id}))
-    assert not is_requestable(task, world.member)  # the leader can still correct it
-    with unit_of_work():
-        approve_report(report, world.liaison)
+def asks_and_is_added(world, task):
+    """``world.member``, on the approved ``task`` but not counted, may ask for it; 采纳
+    adds her to it, done."""
     assert is_requestable(task, world.member)
-    from tracker.backfill_requests.queries import requestable_tasks
     assert task in requestable_tasks(world.member, [world.community.id])
     with unit_of_work():
         request = ask_backfill(world.member, world.community,
@@ -305,6 +300,16 @@ def test_a_member_marked_absent_on_an_approved_activity_may_ask_for_it(world):
         Assignment.task_id == task.id, Assignment.member_id == world.member.id)) \
         == AssignmentStatus.done
 
+
+def test_a_member_marked_absent_on_an_approved_activity_may_ask_for_it(world):
+    task = world.past_task
+    with unit_of_work():
+        report = submit_report(task, world.leader, ReportData(quantity=None, people_served=None,
+                                                              note="清理", absent_ids={world.member.id}))
+    assert not is_requestable(task, world.member)  # the leader can still correct it
+    with unit_of_work():
+        approve_report(report, world.liaison)
+    asks_and_is_added(world, task)
 
 
 @pytest.mark.parametrize("left_as", [AssignmentStatus.claimed, AssignmentStatus.checked_in])
@@ -323,17 +328,8 @@ def test_a_member_not_counted_at_approval_may_ask_for_the_activity(world, left_a
     assert not is_requestable(task, world.member)  # still hers to confirm
     with unit_of_work():
         approve_report(report, world.liaison, count_checked_in=False)
-    assert is_requestable(task, world.member)
-    from tracker.backfill_requests.queries import requestable_tasks
-    assert task in requestable_tasks(world.member, [world.community.id])
-    with unit_of_work():
-        request = ask_backfill(world.member, world.community,
-                               RequestData(service_date=None, minutes=60, task=task))
-    with unit_of_work():
-        adopt_into_task(request, world.liaison)
-    assert db.session.scalar(select(Assignment.status).where(
-        Assignment.task_id == task.id, Assignment.member_id == world.member.id)) \
-        == AssignmentStatus.done
+    asks_and_is_added(world, task)
+
 
 # --- 撤销审核 ------------------------------------------------------------------------------
 
