@@ -290,6 +290,21 @@ def growing_delay(key_: str, limit: Rule, max_seconds: int, now: datetime | None
     return max(0, int(remaining + 0.999))
 
 
+def _wait_else_count(key_: str, limit: Rule) -> int:
+    """Seconds to wait when ``key_`` has reached ``limit``; else this attempt counted
+    and 0. The hit is written in its own commit, whatever the request comes to: a
+    guess answered with a 404, or an export whose download then fails, still counts,
+    and a rollback of the request's unit of work cannot take the hit back."""
+    from .services import unit_of_work
+
+    wait = wait_for(key_, limit)
+    if wait:
+        return wait
+    with unit_of_work(once=False):
+        hit(key_, limit)
+    return 0
+
+
 # --- secret links (/invite/<token>, /c/<token>, /me/feed/<token>.ics) ------------------
 
 def unknown_link_wait(address: str) -> int:
@@ -299,15 +314,8 @@ def unknown_link_wait(address: str) -> int:
     known one is served first, whoever else behind the same address (a carrier's NAT, a
     calendar server polling dead feeds) got theirs wrong. Guessing is kept off by the
     tokens' size (192 bits and more); the counter slows a guesser's noise."""
-    from .services import unit_of_work
-
-    key_, limit = key("link-addr", address_key(address)), rule("LINK_LIMIT_PER_ADDRESS")
-    wait = wait_for(key_, limit)
-    if wait:
-        return wait
-    with unit_of_work(once=False):
-        hit(key_, limit)
-    return 0
+    return _wait_else_count(key("link-addr", address_key(address)),
+                            rule("LINK_LIMIT_PER_ADDRESS"))
 
 
 # --- 我的个人信息's full download (/me/data.json) ----------------------------------------
@@ -315,12 +323,4 @@ def unknown_link_wait(address: str) -> int:
 def export_wait(member_id: int) -> int:
     """Seconds ``member_id`` must wait before another full export (0: none), counting
     this one when it is allowed (its own commit, whatever the request comes to)."""
-    from .services import unit_of_work
-
-    key_, limit = key("export", str(member_id)), rule("EXPORT_LIMIT")
-    wait = wait_for(key_, limit)
-    if wait:
-        return wait
-    with unit_of_work(once=False):
-        hit(key_, limit)
-    return 0
+    return _wait_else_count(key("export", str(member_id)), rule("EXPORT_LIMIT"))

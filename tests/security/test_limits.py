@@ -322,6 +322,29 @@ def test_guessing_invitation_links_is_limited(client, world):
     assert served.status_code == 200
 
 
+def test_a_counted_attempt_is_its_own_commit_and_the_limit_then_waits(app):
+    """Link guesses and full exports share one rule (throttle._wait_else_count): below
+    the limit the attempt is counted in a commit of its own, so the request's work
+    rolled back afterwards (a 404, a failed download) still leaves it counted; at the
+    limit the answer is the wait, and a refused attempt counts nothing more."""
+    from tracker.rate_rules import Rule
+
+    limit = Rule(amount=2, seconds=3600)
+    key_ = throttle.key("test-own-commit", "one")
+    with app.test_request_context("/"):
+        waits = []
+        for _ in range(2):
+            waits.append(throttle._wait_else_count(key_, limit))
+            db.session.rollback()  # the rest of the request fails
+        waits.append(throttle._wait_else_count(key_, limit))
+        db.session.rollback()
+    assert waits[:2] == [0, 0]
+    assert 3500 < waits[2] <= 3601
+    counted = db.session.scalar(select(func.count()).select_from(ThrottleHit)
+                                .where(ThrottleHit.key == key_))
+    assert counted == 2
+
+
 def test_guessing_check_in_codes_is_limited(client, world, http_login):
     http_login(world.member)
     for n in range(20):

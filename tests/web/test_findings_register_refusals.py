@@ -67,3 +67,24 @@ def test_a_refused_filter_lists_nothing(client, login, world):
     html = page(client, "/progress/findings?kind=sewer&month=2026-13")
     assert "请选择月份，例如“2025-10”。" in html
     assert 'value="2026-13"' in html  # what was typed stays
+
+
+def test_each_zone_names_its_community_for_the_select_that_follows(client, login, world):
+    """What static/js/follow.js reads (tests/browser/test_zone_follows_community.py
+    drives it): the 责任区 select follows the 社区 select, each zone option names its
+    community, 全部责任区 none; the page loads the script."""
+    double = build_double(world)
+    second = f.community("新华路社区")
+    other_zone = f.zone(second, "一区", world.unit)
+    db.session.commit()
+    login(world.admin)
+    html = page(client, "/progress/findings")
+    select = re.search(r'<select[^>]*id="zone"[^>]*>.*?</select>', html, re.S).group(0)
+    assert 'data-follows="community"' in select
+    parents = {re.search(r'value="(\d*)"', tag).group(1):
+               (re.search(r'data-parent="(\d+)"', tag) or [None, None])[1]
+               for tag in re.findall(r"<option\b[^>]*>", select)}
+    assert parents[""] is None
+    assert parents[str(double.zone2.id)] == str(world.community.id)
+    assert parents[str(other_zone.id)] == str(second.id)
+    assert "/static/js/follow.js?v=" in html

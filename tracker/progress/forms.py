@@ -64,7 +64,7 @@ class Choice(SelectField):
         self.message = message
 
     def pre_validate(self, form):
-        values = {str(value) for value, _label in (self.choices or [])}
+        values = {str(value) for value, _label, *_render_kw in (self.choices or [])}
         if self.data not in values:
             raise ValidationError(self.message or _l("请从列表中选择。"))
 

@@ -62,19 +62,20 @@ def first_with_zones(community_ids: list[int]) -> int | None:
     return next((cid for cid in community_ids if cid in with_zones), None)
 
 
-def zone_choices(community_ids) -> list[tuple[int, str, str]]:
-    """(id, name, community name) of the zones of some communities: those in use, and
-    those switched off that have tasks or findings (marked 已停用)."""
+def zone_choices(community_ids) -> list[tuple[int, str, str, int]]:
+    """(id, name, community name, community id) of the zones of some communities: those
+    in use, and those switched off that have tasks or findings (marked 已停用)."""
     worked = or_(Zone.id.in_(select(Task.zone_id).where(Task.community_id.in_(community_ids))),
                  Zone.id.in_(select(Finding.zone_id).where(
                      Finding.community_id.in_(community_ids))))
     rows = db.session.execute(
-        select(Zone.id, Zone.name, Community.name, Zone.active).join(Community)
+        select(Zone.id, Zone.name, Community.name, Zone.active, Zone.community_id)
+        .join(Community)
         .where(Zone.community_id.in_(community_ids), or_(Zone.active.is_(True), worked))
         .order_by(Community.sort_key, Zone.active.desc(), Zone.sort_key, Zone.id)
     ).all()
-    return [(zid, name if active else retired(name), community)
-            for zid, name, community, active in rows]
+    return [(zid, name if active else retired(name), community, community_id)
+            for zid, name, community, active, community_id in rows]
 
 
 def unit_choices() -> list[tuple[int, str]]:

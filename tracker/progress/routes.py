@@ -339,14 +339,18 @@ def findings():
     form.community.choices = [("", _("全部社区"))] + [(str(c), n) for c, n in communities]
     # Zones to pick from: the chosen community's, or all of a few communities' (a
     # county has a thousand: pick a community first).
+    # Each zone names its community (data-parent): in the browser the zone select
+    # offers only the chosen community's (static/js/follow.js, the select's
+    # data-follows); without the script, the server's drop below.
     zone_communities = [community_id] if community_id else (reach if len(reach) <= 5 else [])
     form.zone.choices = [("", _("全部责任区"))] + [
-        (str(z), n if community_id else f"{c}·{n}") for z, n, c in q.zone_choices(zone_communities)]
-    # A zone of another community than the one chosen (the zone select keeps its choice
-    # when only the community is changed): not this community's, so the filter is
-    # dropped — and said — rather than the whole form refused.
+        (str(z), n if community_id else f"{c}·{n}", {"data-parent": str(cid)})
+        for z, n, c, cid in q.zone_choices(zone_communities)]
+    # A zone of another community than the one chosen (without the script the zone
+    # select keeps its choice when only the community is changed): not this
+    # community's, so the filter is dropped — and said — rather than the form refused.
     zone_dropped = bool(community_id and form.zone.data
-                        and form.zone.data not in {v for v, _n in form.zone.choices})
+                        and form.zone.data not in {v for v, *_n in form.zone.choices})
     if zone_dropped:
         form.zone.data = ""
     flt = q.FindingFilter(reach=None if managed_community_ids(actor) is None else reach)

@@ -21,11 +21,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..downloads import offer_download
 from ..security import public_url_for, record_id_or_none
 from ..extensions import db
+from ..fields import strip_line
 from ..paging import paginate
 from ..models import Resident, ResidentCategory, Task
 from ..permissions import manages_community
@@ -63,6 +64,8 @@ from .forms import CATEGORY_LABELS, EraseForm, ResidentEditForm, ResidentForm, T
 
 bp = Blueprint("residents", __name__)
 
+SEARCH_MAX = 40  # as the member directory's search field (admin.forms.MemberFilterForm)
+
 
 bp.after_request(no_store)
 
@@ -99,15 +102,20 @@ def index():
     category = ResidentCategory(category) if category in {c.value for c in ResidentCategory} \
         else None
     archived = request.args.get("archived") == "1"
+    # a part of a name, read as the member directory reads its 姓名或手机号 (40 at most)
+    search = strip_line(request.args.get("q") or "")[:SEARCH_MAX]
     query = visible_residents_query(current_user, community_id=community_id,
-                                    category=category, archived=archived)
+                                    category=category, archived=archived,
+                                    search=search or None)
+    # the community joined into the page's own statement (one row each): a statement
+    # fewer than a second SELECT of them, the page within the design's 6
     page = paginate(query.options(selectinload(Resident.paired_members),
-                                  selectinload(Resident.community)), None,
+                                  joinedload(Resident.community)), None,
                     current_app.config["RESIDENTS_PAGE_SIZE"])
     return render_template(
         "residents/index.html", page=page, communities=communities,
         community_id=community_id, category=category, archived=archived,
-        manages=bool(communities),
+        search=search, search_max=SEARCH_MAX, manages=bool(communities),
     )
 
 

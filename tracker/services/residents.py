@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..permissions import managed_community_ids, manages_community, may_report
 from ..phones import RESIDENT_PHONE_RE, normalise_contact
+from ..search import matches
 from ..timeutil import iso_local, local_today, utcnow
 from . import PermissionDenied, ServiceError, collect, refuse_all
 from . import erasure, purging
@@ -98,9 +99,11 @@ def may_view(member: Member, resident: Resident) -> bool:
 
 def visible_residents_query(member: Member, *, community_id: int | None = None,
                             category: ResidentCategory | None = None,
-                            archived: bool = False):
+                            archived: bool = False, search: str | None = None):
     """Residents a member may see in a list: managed communities, or own pairings.
-    The archived list is the managers' only: a pairing gives access to active residents."""
+    The archived list is the managers' only: a pairing gives access to active residents.
+    ``search``: those whose name contains it (the member directory's rule, a literal
+    part of the name: ``search.matches``)."""
     query = select(Resident).where(Resident.active.is_(not archived))
     managed = managed_community_ids(member)
     if managed is None:
@@ -119,6 +122,11 @@ def visible_residents_query(member: Member, *, community_id: int | None = None,
         query = query.where(Resident.community_id == community_id)
     if category is not None:
         query = query.where(Resident.category == category)
+    if search:
+        # An erased record's name is the placeholder ERASED_NAME: its old name is gone,
+        # and no search finds it by the placeholder either (as no search finds an
+        # erased member's phone by its mark).
+        query = query.where(matches(search, Resident.name), Resident.erased_at.is_(None))
     # communities in their natural order (as every list of them), people in pinyin order
     community = select(Community.sort_key).where(Community.id == Resident.community_id) \
         .scalar_subquery()

@@ -1,0 +1,33 @@
+/* Optional: a select that follows another (the 摸排问题 register's 责任区 follows its 社区).
+   <select data-follows="ID"> names the select it follows; each of its options that
+   belongs to one value of that select carries data-parent="VALUE", an option without it
+   (全部责任区) is offered always. When the followed select changes, the options are
+   rebuilt, not hidden: WeChat's and iOS's pickers show a hidden <option> all the same.
+   Offered for a value: every option the page came with when that value is the one the
+   page came with (the server's own list), else the options marked for the value and
+   the unmarked ones — a value whose options the page does not hold (a county of many
+   communities lists zones only once one is chosen) offers the unmarked ones alone, and
+   the list after 筛选 holds the rest. A choice no longer offered goes back to the first
+   option. Without this script the server drops a zone of another community and says so. */
+(function () {
+  "use strict";
+  var selects = document.querySelectorAll("select[data-follows]");
+  Array.prototype.forEach.call(selects, function (select) {
+    var parent = document.getElementById(select.getAttribute("data-follows"));
+    if (!parent) return;
+    var all = Array.prototype.slice.call(select.options);
+    var initial = parent.value;
+    parent.addEventListener("change", function () {
+      var value = parent.value, chosen = select.value, kept = false;
+      while (select.options.length) select.remove(0);
+      all.forEach(function (option) {
+        var owner = option.getAttribute("data-parent");
+        if (value === initial || owner === null || owner === value) {
+          select.appendChild(option);
+          if (option.value === chosen) kept = true;
+        }
+      });
+      select.value = kept ? chosen : select.options.length ? select.options[0].value : "";
+    });
+  });
+})();
