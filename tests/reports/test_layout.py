@@ -1,6 +1,13 @@
 """Chinese line-breaking (避头尾) of the text the exporters wrap themselves (the .xlsx
 summary sheet), and the fitting of columns into a page."""
-from tracker.reports.layout import NO_LINE_END, NO_LINE_START, break_header, fit_columns, wrap
+from tracker.reports.layout import (
+    NO_LINE_END,
+    NO_LINE_START,
+    break_header,
+    fit_columns,
+    share_columns,
+    wrap,
+)
 from tracker.reports.tables import display_width
 
 # docs/design.md, the .xlsx summary sheet: "no line begins with ，。、；：？！”’）》, none
@@ -56,3 +63,22 @@ def test_text_columns_give_up_room_numbers_keep_theirs():
     widths = fit_columns([4, 10, 44, 24, 8], [True, True, False, False, False], 60)
     assert widths[:2] == [4, 10] and sum(widths) <= 60.01
     assert widths[2] > widths[3] >= 8 and widths[4] == 8
+
+
+def test_the_widest_text_column_gives_up_room_first():
+    """Water-filling: 活动内容 (44) is cut toward the next widest (24) before anything
+    else; then both together; a narrower one keeps its width all along."""
+    unbroken = [True, False, False, False]
+    floors = [8] * 4
+    assert share_columns([10, 14, 44, 24], unbroken, 80, floors) == [10, 14, 32, 24]
+    assert share_columns([10, 14, 44, 24], unbroken, 70, floors) == [10, 14, 23, 23]
+
+
+def test_a_cut_column_keeps_half_its_width_and_its_floor():
+    """Below half its width 活动内容 would wrap into more than twice its lines for a
+    short column's one: the caller shares the room in proportion instead (``None``)."""
+    unbroken = [False, False, False]
+    floors = [8, 10, 8]
+    assert share_columns([44, 12, 24], unbroken, 44, floors) == [22, 10, 12]
+    assert share_columns([44, 12, 24], unbroken, 43, floors) is None
+    assert share_columns([6, 12], [False, False], 100, floors) == [6, 12]  # it fits

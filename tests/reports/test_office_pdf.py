@@ -307,8 +307,9 @@ def test_each_appendix_table_prints_on_a_page_of_its_own(october, kind, tmp_path
 def test_a_full_ledger_prints_dates_and_short_names_on_one_line(app, tmp_path):
     """Walk 5, D7: in 附表1 LibreOffice printed 「11月20」 over 「日」 and 「解放路社」 over
     「区」 — the widths ignored the space it puts between Chinese and digits, and shrank
-    every text column alike. A ledger whose 活动内容 fills the page keeps each date and
-    each five-character name on one line; the long text wraps."""
+    every text column alike. A ledger whose 活动内容 fills the page keeps each date,
+    each five-character name and the eight-character 活动 (session 37's open D7: its
+    「扶」 wrapped) on one line; the long text wraps."""
     from docx import Document as WordDocument
     from flask_babel import force_locale
 
@@ -330,5 +331,6 @@ def test_a_full_ledger_prints_dates_and_short_names_on_one_line(app, tmp_path):
     document.save(buffer)
     pdf = to_pdf(buffer.getvalue(), ".docx", tmp_path)
     lines = [re.sub(r"[ \u3000]+", "", line) for line in pdf.text.splitlines()]
-    for needle in ("11月20日", "12月3日", "解放路社区", "建设路社区", "解放路沿街", "李娜、刘洋"):
+    for needle in ("11月20日", "12月3日", "解放路社区", "建设路社区", "解放路沿街", "李娜、刘洋",
+                   "困难群众结对帮扶"):
         assert any(needle in line for line in lines), (needle, lines[:12])

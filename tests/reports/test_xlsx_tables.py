@@ -1,15 +1,27 @@
 """A table sheet's cells share their style by kind (``xlsx_export.write_table`` styles
 the first cell of each kind and copies its style to the others): every cell still
-has the look of its kind, read back from the saved workbook."""
+has the look of its kind, read back from the saved workbook. A full ledger sheet gives
+the room to 活动内容, which wraps, before a medium text column loses its line."""
 from __future__ import annotations
 
 import io
 from datetime import date
 
+from flask_babel import force_locale
 from openpyxl import Workbook, load_workbook
 
-from tracker.reports.tables import TYPED, Count, Hours, Rate, Table, Yuan
-from tracker.reports.xlsx_export import HEADER_ROW, write_table
+from tracker.reports.tables import (
+    DOCUMENT_LOCALE,
+    TYPED,
+    Count,
+    Day,
+    Hours,
+    Rate,
+    Table,
+    Yuan,
+    ledger_table,
+)
+from tracker.reports.xlsx_export import CELL_PADDING, HEADER_ROW, write_table
 
 
 def table() -> Table:
@@ -58,3 +70,25 @@ def test_every_cell_has_the_style_of_its_kind():
     assert sheet.cell(row=HEADER_ROW + 2, column=8).value == "=1+1"  # text, not a formula
     assert sheet.cell(row=HEADER_ROW + 2, column=8).data_type == "s"
     assert sheet.cell(row=HEADER_ROW + 1, column=5).value == 10  # 1,000 fen
+
+
+def test_a_full_ledger_sheet_wraps_the_content_before_an_eight_character_title(app):
+    """Shrunk in proportion with 活动内容, an eight-character 活动 (16 display columns)
+    and the five-character names lost their last characters to a second line; now the
+    widest column, 活动内容, gives up the room and wraps (session 37's open D7, the .xlsx
+    shares the .docx's rule)."""
+    with app.app_context(), force_locale(DOCUMENT_LOCALE):
+        ledger = ledger_table([], "本月活动台账")
+        for number in (1, 2):
+            ledger.rows.append([number, Day.of(date(2026, 11, 20)), "解放路社区",
+                                "困难群众结对帮扶", "结对帮扶", "解放路沿街", "困难群众",
+                                "走访困难群众，送去米面油。" * 8, "李娜、刘洋", 3, Hours(360),
+                                "", "", "李娜", "张伟", "现场签到"])
+        book = Workbook()
+        write_table(book.active, ledger)
+    widths = {column: book.active.column_dimensions[column].width for column in "CDFHI"}
+    assert widths["D"] >= 16 + CELL_PADDING  # 困难群众结对帮扶 on one line
+    for column in "CFI":  # 解放路社区, 解放路沿街, 李娜、刘洋
+        assert widths[column] >= 10 + CELL_PADDING, column
+    assert widths["H"] == max(d.width for d in book.active.column_dimensions.values())
+    assert widths["H"] < 44 + CELL_PADDING  # 活动内容 gave up the room: it wraps

@@ -32,7 +32,7 @@ from markupsafe import escape
 
 from ..fields import clean_text
 from .document import Document as HandedUp
-from .layout import MIN_TEXT, break_header, fit_columns
+from .layout import MIN_TEXT, break_header, fit_columns, share_columns
 from .tables import DOCUMENT_LOCALE, Table, cell_text
 
 TITLE_FONT = "方正小标宋简体"
@@ -217,14 +217,19 @@ def set_width(text: str) -> float:
 
 def column_widths(table: Table, text_width: int, char_width: int) -> list[int]:
     """Column widths (EMU) for ``text_width``: each column as wide as its fitted
-    content (``set_width``). When that is too wide, a short text column (a
-    community, a place, two names: up to ``SHORT_TEXT``) keeps its width and the
-    longer ones give up room in proportion to theirs (``layout.fit_columns``: long text
-    such as 活动内容 keeps the most, and wraps) — shrunk alike, every column lost its
-    last character to a second line (「解放路社」 over 「区」); only when that cannot fit
-    do the short ones shrink too, none below a few characters. Numbers and dates never
-    wrap (their cells are ``w:noWrap`` as well). When it is narrower, every column
-    grows alike, up to half as wide again."""
+    content (``set_width``). When that is too wide, the widest text column gives up
+    room first (``layout.share_columns``: 活动内容 is cut down toward the next widest,
+    and wraps), so a text column a few characters longer than the short ones (an
+    eight-character 活动, a long place) keeps its line — shrunk in proportion with
+    活动内容, it lost its last character or two to a second line (「困难群众结对帮」
+    over 「扶」), as every column did before widths were fitted (「解放路社」 over
+    「区」). None gets narrower than its header or ``MIN_TEXT``, nor a column cut this
+    way than half its width. A busy ledger, every column full, where that is still too
+    wide, shares the room in proportion as before (``layout.fit_columns``): a short
+    text column (a community, a place, two names: up to ``SHORT_TEXT``) keeps its width
+    while the longer ones shrink; only when that cannot fit do the short ones shrink
+    too. Numbers and dates never wrap (their cells are ``w:noWrap`` as well). When it
+    is narrower, every column grows alike, up to half as wide again."""
     padding = 2 * CELL_MARGIN
     fitted = table.fitted_widths(set_width)
     room = (text_width - padding * len(fitted)) // char_width  # characters
@@ -232,10 +237,13 @@ def column_widths(table: Table, text_width: int, char_width: int) -> list[int]:
         scale = min(room / max(1, sum(fitted)), 1.5)
         return [int(w * char_width * scale) + padding for w in fitted]
     unbroken = table.unbroken
-    floor = SHORT_TEXT if sum(w if keep else min(w, SHORT_TEXT)
-                              for w, keep in zip(fitted, unbroken)) <= room else MIN_TEXT
-    return [int(w * char_width) + padding
-            for w in fit_columns(fitted, unbroken, room, floor)]
+    floors = [max(MIN_TEXT, header) for header in table.header_widths(set_width)]
+    shared = share_columns(fitted, unbroken, room, floors)
+    if shared is None:
+        short = SHORT_TEXT if sum(w if keep else min(w, SHORT_TEXT)
+                                  for w, keep in zip(fitted, unbroken)) <= room else MIN_TEXT
+        shared = fit_columns(fitted, unbroken, room, [max(short, floor) for floor in floors])
+    return [int(w * char_width) + padding for w in shared]
 
 
 _BREAKS = re.compile(r"([\t\r\n])")  # a run's w:tab and w:br

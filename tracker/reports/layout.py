@@ -11,6 +11,7 @@ import re
 from .tables import display_width
 
 MIN_TEXT = 8  # a text column shrinks to no fewer columns than this (four Chinese)
+LONG_TEXT_KEEPS = 0.5  # the widest columns give up room first, down to this share
 # 避头尾: no line starts with a closing mark, none ends with an opening one
 NO_LINE_START = frozenset("，。、；：？！”’）》」』】〕…—·%,.;:?!)")
 NO_LINE_END = frozenset("“‘（《「『【〔(")
@@ -19,18 +20,56 @@ _TOKENS = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,:/%\-]*[0-9A-Za-z%]|\n|.", re.S)
 _BACKTRACK = 3  # tokens moved to the next line at most, to keep a mark off a line's edge
 
 
-def fit_columns(fitted: list[int], unbroken: list[bool], room: float,
-                min_text: int = MIN_TEXT) -> list[float]:
+def share_columns(fitted: list[float], unbroken: list[bool], room: float,
+                  floors: list[float]) -> list[float] | None:
+    """Column widths that fit ``room``, the widest text column giving up room first:
+    it is cut down toward the next widest, then both together toward the third, and so
+    on ("water-filling"), so a column whose longest cell is a few characters longer than
+    the short ones (an eight-character 活动, a long place) keeps its line while 活动内容
+    wraps instead. Shrunk in proportion, every column lost something, and a medium one
+    its last character or two to a second line.
+
+    A column cut this way keeps at least half its width (``LONG_TEXT_KEEPS``: its text
+    then takes twice the lines) and its floor (``floors``: its header, a few
+    characters); numbers and dates (``unbroken``) keep theirs. ``None`` when even that
+    is too wide: a busy ledger, every column full, whose 活动内容 would be cut to the
+    width of the short columns (twice its lines again, the rows twice as tall) — the
+    caller then shares the room in proportion (``fit_columns``)."""
+    if sum(fitted) <= room:
+        return [float(w) for w in fitted]
+    lows = [w if keep else min(w, max(floor, w * LONG_TEXT_KEEPS))
+            for w, keep, floor in zip(fitted, unbroken, floors)]
+    if sum(lows) > room:
+        return None
+
+    def filled(level):
+        return [float(min(w, max(low, level))) for w, low in zip(fitted, lows)]
+
+    # the highest level that fits: the total grows linearly between the widths and lows,
+    # by one per column cut to the level
+    level = min(lows)
+    for step in sorted(set(fitted) | set(lows)):
+        if sum(filled(step)) > room:
+            cut = sum(1 for w, low in zip(fitted, lows) if low <= level < w)
+            return filled(level + (room - sum(filled(level))) / cut)
+        level = step
+    return filled(level)  # not reached: everything at its width fits
+
+
+def fit_columns(fitted: list[float], unbroken: list[bool], room: float,
+                min_text: float | list[float] = MIN_TEXT) -> list[float]:
     """Column widths that fit ``room``: each column as wide as its fitted content; when
     that is too wide, the text columns give up room in proportion to their width (long
-    text such as 活动内容 keeps the most, and wraps), none below ``min_text``; numbers
-    and dates (``unbroken``) keep theirs."""
+    text such as 活动内容 keeps the most, and wraps), none below ``min_text`` (one for
+    all, or each column's); numbers and dates (``unbroken``) keep theirs."""
     if sum(fitted) <= room:
         return [float(w) for w in fitted]
     kept = sum(w for w, keep in zip(fitted, unbroken) if keep)
+    floors = min_text if isinstance(min_text, list) else [min_text] * len(fitted)
 
     def shrunk(scale):
-        return [w if keep else max(min(w, min_text), w * scale) for w, keep in zip(fitted, unbroken)]
+        return [w if keep else max(min(w, floor), w * scale)
+                for w, keep, floor in zip(fitted, unbroken, floors)]
 
     low, high = 0.0, 1.0
     for _ in range(30):  # the largest scale that fits (bisection)

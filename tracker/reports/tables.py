@@ -274,12 +274,20 @@ class Table:
         between Chinese and digits: ``docx_export.set_width``)."""
         caps = self.widths or [20] * len(self.headers)
         fitted = []
-        for col, (header, cap, unbroken) in enumerate(zip(self.headers, caps, self.unbroken)):
+        for col, (header, cap, unbroken) in enumerate(
+                zip(self.header_widths(measure), caps, self.unbroken)):
             cells = [measure(cell_text(row[col])) for row in self.rows]
-            wanted = max([min(measure(header), HEADER_WRAP), *cells])
+            wanted = max([header, *cells])
             # a number or a date is never wrapped: its cap cannot cut it
             fitted.append(max(MIN_WIDTH, wanted if unbroken else min(cap, wanted)))
         return fitted
+
+
+    def header_widths(self, measure: Callable[[str], float] = display_width) -> list[float]:
+        """Each header's width as ``fitted_widths`` counts it: a header wider than
+        ``HEADER_WRAP`` wraps onto two lines. A column shrunk to fit a page never
+        gets narrower than its header (``layout.share_columns``)."""
+        return [min(measure(header), HEADER_WRAP) for header in self.headers]
 
 
 def cell_text(value) -> str:

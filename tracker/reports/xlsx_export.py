@@ -8,9 +8,10 @@ rows with members' phone numbers, which bulk 补录 reads back, are a download o
 own (``render_participations_xlsx``): the 月报 workbook is handed up.
 
 Printed, a sheet must stay readable: its columns are fitted into the page's width at a
-legible scale (``PRINT_SCALE``; long text columns narrower, wrapping more), and each
-row is given the height of its tallest wrapped cell — a spreadsheet keeps a row's
-height as written, and wrapped text taller than its row prints over the rows below.
+legible scale (``PRINT_SCALE``; the widest text columns narrower first, wrapping more:
+``layout.share_columns``), and each row is given the height of its tallest wrapped
+cell — a spreadsheet keeps a row's height as written, and wrapped text taller than its
+row prints over the rows below.
 The summary sheet's text is broken into lines here, as Chinese is set (避头尾,
 ``layout.wrap``), each paragraph indented by two characters as in the .docx.
 
@@ -38,7 +39,7 @@ from ..fields import clean_text
 from ..services.ledger_import import SHEET as PARTICIPATION_SHEET
 from .figures import participation_rows
 from .document import Document
-from .layout import break_header, fit_columns, wrap
+from .layout import MIN_TEXT, break_header, fit_columns, share_columns, wrap
 from .tables import DOCUMENT_LOCALE, TYPED, Table, cell_text, participation_table
 
 THIN = Side(style="thin", color="999999")
@@ -176,7 +177,11 @@ def write_table(sheet, table: Table, first_row: int = HEADER_ROW, *, freeze: boo
                 cell.font = Font(bold=True)
         return apply
 
-    widths = fit_columns(table.fitted_widths(), table.unbroken, page_room(len(table.headers)))
+    # the widest column wraps first (a busy sheet, every column full: all in proportion)
+    fitted, room = table.fitted_widths(), page_room(len(table.headers))
+    floors = [max(MIN_TEXT, header) for header in table.header_widths()]
+    widths = (share_columns(fitted, table.unbroken, room, floors)
+              or fit_columns(fitted, table.unbroken, room, floors))
     headers = [break_header(h, w) if break_headers else h for h, w in zip(table.headers, widths)]
     for col, header in enumerate(headers, 1):
         cell = sheet.cell(row=first_row, column=col)
