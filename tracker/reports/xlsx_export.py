@@ -47,6 +47,9 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="EEEEEE")
 INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 HEADER_ROW = 3  # under the title row and the unit/period row
+# printed at the top of every page of a long table: a second page says whose table,
+# for which period, and what each column is, as the first does
+TITLE_ROWS = f"1:{HEADER_ROW}"
 SUMMARY_WIDTH = 80  # characters of the summary sheet's one column: an A4 page's width
 INDENT = "\u3000\u3000"  # a paragraph's first line, as in the .docx (two characters)
 # Heights and widths as a spreadsheet measures them, in the default font (11 pt):
@@ -88,7 +91,7 @@ def put(cell, value) -> None:
 
 
 def print_setup(sheet, header_rows: str | None = None) -> None:
-    """A4 landscape, one page wide (as many long as it takes), header rows repeated.
+    """A4 landscape, one page wide (as many long as it takes), ``header_rows`` repeated.
     The columns were fitted to that width at ``PRINT_SCALE`` (``write_table``), so
     fitting the page shrinks a sheet to about that scale at most."""
     sheet.page_setup.orientation = "landscape"
@@ -232,7 +235,7 @@ def _table_sheet(book, summary, table: Table, name: str, caption: str, *,
                   len(table.headers))
     write_table(sheet, table, break_headers=break_headers)
     fit_heading(sheet, len(table.headers))
-    print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
+    print_setup(sheet, TITLE_ROWS)
 
 
 def _sheet_subtitle(summary) -> str:
@@ -328,7 +331,7 @@ def render_record_xlsx(record) -> bytes:
         if record.withheld:
             put(sheet.cell(row=after + 1, column=1), record.withheld_note())
         fit_heading(sheet, len(table.headers))
-        print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
+        print_setup(sheet, TITLE_ROWS)
         book.properties.title = str(sheet.cell(row=1, column=1).value)
     buffer = io.BytesIO()
     book.save(buffer)
