@@ -13,7 +13,7 @@ from .i18n import lazy_gettext as _l
 from .form import Form
 from wtforms import (DateField, HiddenField, SearchField, SelectField, SelectMultipleField,
                      StringField)
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import InputRequired, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .formatting import hours as fmt_hours
@@ -309,6 +309,16 @@ class LocalDateField(DateField):
             except NotADay:
                 self.data = None
                 raise ValueError(_l("日期格式不正确，请按“年-月-日”填写。")) from None
+
+
+class DayRequired(InputRequired):
+    """``InputRequired`` for a ``LocalDateField``: a box of blanks (what a text box on
+    an old WeChat build sends when cleared) is no date either, so the form asks for one
+    instead of passing ``None`` on; a day typed but not read keeps its own message."""
+
+    def __call__(self, form, field):
+        if field.data is None and not field.process_errors:
+            raise StopValidation(self.message)
 
 
 class VersionField(HiddenField):

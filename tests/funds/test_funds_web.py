@@ -112,6 +112,19 @@ def test_bad_date_and_task_in_chinese(client, login, world):
     assert entry_count() == 0
 
 
+def test_a_date_of_blanks_is_asked_for_on_the_page(client, login, world):
+    # a date field left as spaces (a text box on an old WeChat build) is no date: the
+    # page asks for one, keeps what was typed, and writes nothing
+    login(world.liaison)
+    for blank in ("   ", "\u3000 "):
+        response = client.post(url(world, "/entries"), data={
+            "entry_date": blank, "amount": "12.50", "purpose": "横幅制作"})
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        assert "请填写日期。" in page and 'value="12.50"' in page and "横幅制作" in page
+    assert entry_count() == 0
+
+
 def test_budget_exceeded_is_shown(client, login, world):
     login(world.admin)
     assert client.post(f"/admin/items/{budget_item(world).id}/edit", data=item_form(

@@ -13,7 +13,6 @@ from sqlalchemy import or_, select
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
-    InputRequired,
     Length,
     Optional,
     Regexp,
@@ -33,6 +32,7 @@ from ..fields import (
     CHOOSE,
     parse_whole_number,
     ChoiceField,
+    DayRequired,
     LocalDateField,
     MultiCheckboxField,
     VersionField,
@@ -515,7 +515,7 @@ class RollCorrectionForm(Form):
     another day (``directory.correct_roll_date``). Prefixed: it shares the page with the
     member form."""
 
-    day = LocalDateField(_l("更正为"), validators=[InputRequired(_l("请填写更正后的日期。"))])
+    day = LocalDateField(_l("更正为"), validators=[DayRequired(_l("请填写更正后的日期。"))])
     reason = StringField(_l("更正的原因"), filters=[strip_line], validators=[
         DataRequired(_l("请填写更正的原因。")), max_len(d.ROLL_REASON_MAX)],
         render_kw={"maxlength": d.ROLL_REASON_MAX})

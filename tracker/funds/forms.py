@@ -4,9 +4,9 @@ from __future__ import annotations
 from ..i18n import lazy_gettext as _l
 from ..form import Form
 from wtforms import StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
+from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
-from ..fields import CHOOSE, ChoiceField, LocalDateField, strip_line
+from ..fields import CHOOSE, ChoiceField, DayRequired, LocalDateField, strip_line
 from ..money import MoneyError, fen_to_input, parse_yuan
 from ..services.funds import PURPOSE_MAX
 
@@ -43,7 +43,7 @@ class MoneyField(StringField):
 
 
 class EntryForm(Form):
-    entry_date = LocalDateField(_l("日期"), validators=[InputRequired(_l("请填写日期。"))])
+    entry_date = LocalDateField(_l("日期"), validators=[DayRequired(_l("请填写日期。"))])
     amount = MoneyField(_l("金额（元）"), description=_l("如 3200 或 3,200.50"))
     purpose = StringField(_l("用途"), filters=[strip_line], validators=[
         DataRequired(_l("请填写用途。")),
