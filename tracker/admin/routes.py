@@ -378,8 +378,99 @@ def member_new():
         _tell_roll_change(member, None)
         return _("已添加%(kind)s：%(name)s", kind=MEMBERS.title, name=member)
 
-    return save_form(MEMBERS, MEMBERS.form(), None, [],
-                     lambda data: MEMBERS.create(current_user, data), added)
+    form = MEMBERS.form()
+    held: list[d.SignedUnconfirmed] = []
+
+    def create(data) -> Member:
+        try:
+            return MEMBERS.create(current_user, _from_page(data))
+        except d.SignedUnconfirmed as refusal:
+            held.append(refusal)
+            raise
+
+    return save_form(MEMBERS, form, None, [], create, added,
+                     context=lambda: _signed_named(form, held))
+
+
+def _from_page(data: d.MemberData) -> d.MemberData:
+    """The member form's data as a page posts it: ``promised`` "" when the page named
+    nothing signed (None is a script's, which the service asks nothing of)."""
+    return dataclasses.replace(data, promised=data.promised or "")
+
+
+def _signed_named(form: MemberForm, held: list) -> dict:
+    """The member form not saved: when its change of the roll touches 已定稿 months or
+    years the page had not named (``directory.SignedUnconfirmed``, decided under the
+    member's lock), the page names them — what was typed kept — and posts their key
+    back as ``promised``: confirmed so, the save is made, as 更正日期's. Refused for
+    another reason, the page names nothing and its next save decides afresh."""
+    if not held:
+        form.promised.data = ""
+        return {}
+    form.promised.data = held[-1].key
+    return _foreseen(held[-1].signed, "form")
+
+
+_TOLD = {
+    # an admin's change of what was signed, told after it in its own verb — 修改 (the
+    # member form), 更正 (更正日期), 合并 (合并账号) —: the page's own comparisons
+    # (``final.told_changed``, ``annual_final.told_changed_years``), and apart the
+    # documents signed in an earlier wording, whose pages say the wording changed
+    "修改": (
+        lambda names: _("这次修改涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
+                        "会提示“定稿后数据有变化”；如需按修改后的数据定稿，请重新打开该月月报后再次定稿。",
+                        months=names),
+        lambda names: _("这次修改还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
+                        "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按修改后的数据"
+                        "定稿，请重新打开该月月报后再次定稿。", months=names),
+        lambda names: _("这次修改涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
+                        "会提示“定稿后数据有变化”；如需按修改后的数据定稿，请重新打开该年度总结后再次定稿。",
+                        years=names),
+        lambda names: _("这次修改还可能改变以下已定稿年度总结的数据：%(years)s。这些年度总结的定稿文件是系统"
+                        "更新前的写法，年度总结页面提示的是“年度总结的写法有变化”，不会另外提示数据有变化；"
+                        "如需按修改后的数据定稿，请重新打开该年度总结后再次定稿。", years=names)),
+    "更正": (
+        lambda names: _("这次更正涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
+                        "会提示“定稿后数据有变化”；如需按更正后的数据定稿，请重新打开该月月报后再次定稿。",
+                        months=names),
+        lambda names: _("这次更正还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
+                        "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按更正后的数据"
+                        "定稿，请重新打开该月月报后再次定稿。", months=names),
+        lambda names: _("这次更正涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
+                        "会提示“定稿后数据有变化”；如需按更正后的数据定稿，请重新打开该年度总结后再次定稿。",
+                        years=names),
+        lambda names: _("这次更正还可能改变以下已定稿年度总结的数据：%(years)s。这些年度总结的定稿文件是系统"
+                        "更新前的写法，年度总结页面提示的是“年度总结的写法有变化”，不会另外提示数据有变化；"
+                        "如需按更正后的数据定稿，请重新打开该年度总结后再次定稿。", years=names)),
+    "合并": (
+        lambda names: _("这次合并涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
+                        "会提示“定稿后数据有变化”；如需按合并后的数据定稿，请重新打开该月月报后再次定稿。",
+                        months=names),
+        lambda names: _("这次合并还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
+                        "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按合并后的数据"
+                        "定稿，请重新打开该月月报后再次定稿。", months=names),
+        lambda names: _("这次合并涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
+                        "会提示“定稿后数据有变化”；如需按合并后的数据定稿，请重新打开该年度总结后再次定稿。",
+                        years=names),
+        lambda names: _("这次合并还可能改变以下已定稿年度总结的数据：%(years)s。这些年度总结的定稿文件是系统"
+                        "更新前的写法，年度总结页面提示的是“年度总结的写法有变化”，不会另外提示数据有变化；"
+                        "如需按合并后的数据定稿，请重新打开该年度总结后再次定稿。", years=names)),
+}
+
+
+def _tell_signed(verb: str, told: final.Told, years: list, reworded_years: list) -> None:
+    """After an admin's change of what was signed (``_TOLD``'s verbs): the 已定稿 月报
+    (``told``: ``final.told_changed``) and 年度总结 (``years``: ``annual_final.
+    told_changed_years``) whose page now says 「定稿后数据有变化」, and apart those signed
+    in an earlier wording that it may change (``told.reworded``, ``reworded_years``:
+    ``annual_final.reworded_years`` of the years foreseen)."""
+    months_changed, months_reworded, years_changed, years_reworded = _TOLD[verb]
+    for message, named in ((months_changed, _month_list(told.changed)),
+                           (months_reworded, _month_list(told.reworded)),
+                           (years_changed, _year_list(years)),
+                           (years_reworded, _year_list(reworded_years))):
+        if named:
+            flash(message(named), "info")
 
 
 def _tell_roll_change(member: Member, before: str | None) -> None:
@@ -392,20 +483,11 @@ def _tell_roll_change(member: Member, before: str | None) -> None:
     if change is None or (before is not None and roll.shown_key(change) == before):
         return
     today = local_today()
-    told = final.told_changed(roll.changed_final_months(change, today))
-    if told.changed:
-        flash(_("这次修改涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
-                "会提示“定稿后数据有变化”；如需按修改后的数据定稿，请重新打开该月月报后再次定稿。",
-                months=_month_list(told.changed)), "info")
-    if told.reworded:
-        flash(_("这次修改还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
-                "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按修改后的数据"
-                "定稿，请重新打开该月月报后再次定稿。", months=_month_list(told.reworded)), "info")
-    years = annual_final.told_changed_years(roll.changed_final_years(change, today))
-    if years:
-        flash(_("这次修改涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
-                "会提示“定稿后数据有变化”；如需按修改后的数据定稿，请重新打开该年度总结后再次定稿。",
-                years=_year_list(years)), "info")
+    years = roll.changed_final_years(change, today)
+    # as 更正日期 and 合并账号: a year signed in an earlier wording that the change may
+    # touch is named apart (its page says the wording changed, never the data)
+    _tell_signed("修改", final.told_changed(roll.changed_final_months(change, today)),
+                 annual_final.told_changed_years(years), annual_final.reworded_years(years))
 
 
 @bp.route("/members/<int:record_id>/edit", methods=["GET", "POST"])
@@ -432,15 +514,21 @@ def member_edit(record_id: int):
 
     refused: list[d.MemberFormRefused] = []
 
+    held: list[d.SignedUnconfirmed] = []
+
     def update(data) -> None:
         try:
-            kept.extend(d.update_member(record, current_user, data))
+            kept.extend(d.update_member(record, current_user, _from_page(data)))
         except d.MemberFormRefused as refusal:
             refused.append(refusal)  # the page names what refused it, nothing decided again
             raise
+        except d.SignedUnconfirmed as refusal:
+            held.append(refusal)  # the signed months and years it touches, named to confirm
+            raise
 
     return save_form(MEMBERS, form, record, fixed, update, saved,
-                     context=lambda: {"stale": _stale_fields(form, refused[0])} if refused else {})
+                     context=lambda: _signed_named(form, held) | (
+                         {"stale": _stale_fields(form, refused[0])} if refused else {}))
 
 
 @bp.post("/members/<int:record_id>/roll-date")
@@ -484,44 +572,29 @@ def member_roll_date(record_id: int):
                            **_foreseen(foreseen))
     flash(_("已更正%(name)s的在册变动日期：%(before)s改为%(after)s。", name=member.name,
             before=before.day.isoformat(), after=form.day.data.isoformat()), "success")
-    # the months whose page now says so: the promise is the page's own comparison
-    told = final.told_changed(done.value.months)
-    if told.changed:
-        flash(_("这次更正涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
-                "会提示“定稿后数据有变化”；如需按更正后的数据定稿，请重新打开该月月报后再次定稿。",
-                months=_month_list(told.changed)), "info")
-    if told.reworded:
-        flash(_("这次更正还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
-                "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按更正后的数据"
-                "定稿，请重新打开该月月报后再次定稿。", months=_month_list(told.reworded)), "info")
-    # every signed year between the dates, not only those foreseen (``done.value.years``,
-    # audited): the message is the year page's own comparison
-    years = annual_final.told_changed_years(roll.candidate_years(before, form.day.data))
-    if years:
-        flash(_("这次更正涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
-                "会提示“定稿后数据有变化”；如需按更正后的数据定稿，请重新打开该年度总结后再次定稿。",
-                years=_year_list(years)), "info")
-    reworded = annual_final.reworded_years(done.value.years)  # foreseen, signed in earlier words
-    if reworded:
-        flash(_("这次更正还可能改变以下已定稿年度总结的数据：%(years)s。这些年度总结的定稿文件是系统"
-                "更新前的写法，年度总结页面提示的是“年度总结的写法有变化”，不会另外提示数据有变化；"
-                "如需按更正后的数据定稿，请重新打开该年度总结后再次定稿。",
-                years=_year_list(reworded)), "info")
+    # the months whose page now says so: the promise is the page's own comparison; of
+    # the years, every signed one between the dates, not only those foreseen
+    # (``done.value.years``, audited): the message is the year page's own comparison
+    _tell_signed("更正", final.told_changed(done.value.months),
+                 annual_final.told_changed_years(roll.candidate_years(before, form.day.data)),
+                 annual_final.reworded_years(done.value.years))  # foreseen, in earlier words
     return redirect(url_for("admin.member_edit", record_id=member.id))
 
 
-def _foreseen(foreseen) -> dict:
-    """The member page's names for what a correction would change of what was signed
-    (``directory.foresee_roll_correction``): the months and years whose page may say
-    「定稿后数据有变化」, and apart those signed in an earlier wording (their page says
-    the wording changed)."""
+def _foreseen(foreseen, prefix: str = "roll") -> dict:
+    """The member page's names for what a change would make of what was signed — a
+    correction's (``directory.foresee_roll_correction``, ``prefix`` "roll") or the
+    member form's (``roll.signed_after``, "form") —: the months and years whose page may
+    say 「定稿后数据有变化」, and apart those signed in an earlier wording (their page
+    says the wording changed)."""
     if foreseen is None:
         return {}
     months = final.reworded_months(foreseen.months)
     years = annual_final.reworded_years(foreseen.years)
-    return {"roll_months": _month_list([m for m in foreseen.months if m not in months]),
-            "roll_years": _year_list([y for y in foreseen.years if y not in years]),
-            "roll_reworded": _("、").join(x for x in (_month_list(months), _year_list(years)) if x)}
+    return {f"{prefix}_months": _month_list([m for m in foreseen.months if m not in months]),
+            f"{prefix}_years": _year_list([y for y in foreseen.years if y not in years]),
+            f"{prefix}_reworded": _("、").join(
+                x for x in (_month_list(months), _year_list(years)) if x)}
 
 
 def _flash_released(member: Member, released: int) -> None:
@@ -626,24 +699,8 @@ def member_merge_confirm(record_id: int, keep_id: int):
             drop=drop.name, phone=drop.masked_phone, keep=keep.name,
             count=ngettext("%(num)d条参与记录", "%(num)d条参与记录", moved.participations),
             hours=hours(moved.minutes)), "success")
-    told = final.told_changed(moved.all_final_months)  # as the 月报 pages now compare
-    if told.changed:
-        flash(_("这次合并涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
-                "会提示“定稿后数据有变化”；如需按合并后的数据定稿，请重新打开该月月报后再次定稿。",
-                months=_month_list(told.changed)), "info")
-    if told.reworded:
-        flash(_("这次合并还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
-                "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按合并后的数据"
-                "定稿，请重新打开该月月报后再次定稿。", months=_month_list(told.reworded)), "info")
-    years = annual_final.told_changed_years(moved.final_years)  # as the year's page compares
-    if years:
-        flash(_("这次合并涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
-                "会提示“定稿后数据有变化”；如需按合并后的数据定稿，请重新打开该年度总结后再次定稿。",
-                years=_year_list(years)), "info")
-    reworded = annual_final.reworded_years(moved.years)  # foreseen, signed in earlier words
-    if reworded:
-        flash(_("这次合并还可能改变以下已定稿年度总结的数据：%(years)s。这些年度总结的定稿文件是系统"
-                "更新前的写法，年度总结页面提示的是“年度总结的写法有变化”，不会另外提示数据有变化；"
-                "如需按合并后的数据定稿，请重新打开该年度总结后再次定稿。",
-                years=_year_list(reworded)), "info")
+    # as the 月报 and year pages now compare; apart, the years foreseen signed in earlier words
+    _tell_signed("合并", final.told_changed(moved.all_final_months),
+                 annual_final.told_changed_years(moved.final_years),
+                 annual_final.reworded_years(moved.years))
     return redirect(url_for("admin.member_edit", record_id=keep.id))
