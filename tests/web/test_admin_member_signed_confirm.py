@@ -149,3 +149,21 @@ def test_the_service_refuses_a_promise_the_roll_no_longer_keeps(world):
     directory.create_member(db.session.get(Member, world.admin.id), dataclasses.replace(
         data, phone="13712345679", promised=None))
     db.session.commit()
+
+
+def test_an_import_dated_into_a_signed_month_names_it_after(client, login, world):
+    """The member import's 自何日起 into a signed month changes it as the form does: the
+    page after the import names it (its preview does not yet: docs/design.md)."""
+    import io
+
+    from tests.imports.helpers import HEADER, xlsx_bytes
+
+    _sign(world, (2022, 10), (2022, 11))
+    login(world.admin)
+    rows = [("安新人", PHONE, world.unit.name, "", "", "", "", "2022-11-15")]
+    upload = client.post("/imports/members", content_type="multipart/form-data", data={
+        "file": (io.BytesIO(xlsx_bytes(rows, header=[*HEADER, "自何日起"])), "名单.xlsx")})
+    page = page_of(client.post(upload.headers["Location"], follow_redirects=True))
+    assert "导入完成：新增1人" in page and _added() is not None
+    assert f"这次导入涉及已定稿的月报：{world.unit.name}2022年11月。" in page
+    assert "2022年10月" not in page

@@ -27,6 +27,7 @@ from ..services import directory as d
 from ..services import merge, roll
 from ..view_support import run_service
 from . import queries as q
+from .told import month_list, tell_roll_changes, tell_signed, year_list
 from .crud import Entity, create_view, edit_form, edit_view, render_page, save_form, toggle_view
 from .forms import (
     CategoryForm,
@@ -411,68 +412,6 @@ def _signed_named(form: MemberForm, held: list) -> dict:
     return _foreseen(held[-1].signed, "form")
 
 
-_TOLD = {
-    # an admin's change of what was signed, told after it in its own verb — 修改 (the
-    # member form), 更正 (更正日期), 合并 (合并账号) —: the page's own comparisons
-    # (``final.told_changed``, ``annual_final.told_changed_years``), and apart the
-    # documents signed in an earlier wording, whose pages say the wording changed
-    "修改": (
-        lambda names: _("这次修改涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
-                        "会提示“定稿后数据有变化”；如需按修改后的数据定稿，请重新打开该月月报后再次定稿。",
-                        months=names),
-        lambda names: _("这次修改还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
-                        "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按修改后的数据"
-                        "定稿，请重新打开该月月报后再次定稿。", months=names),
-        lambda names: _("这次修改涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
-                        "会提示“定稿后数据有变化”；如需按修改后的数据定稿，请重新打开该年度总结后再次定稿。",
-                        years=names),
-        lambda names: _("这次修改还可能改变以下已定稿年度总结的数据：%(years)s。这些年度总结的定稿文件是系统"
-                        "更新前的写法，年度总结页面提示的是“年度总结的写法有变化”，不会另外提示数据有变化；"
-                        "如需按修改后的数据定稿，请重新打开该年度总结后再次定稿。", years=names)),
-    "更正": (
-        lambda names: _("这次更正涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
-                        "会提示“定稿后数据有变化”；如需按更正后的数据定稿，请重新打开该月月报后再次定稿。",
-                        months=names),
-        lambda names: _("这次更正还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
-                        "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按更正后的数据"
-                        "定稿，请重新打开该月月报后再次定稿。", months=names),
-        lambda names: _("这次更正涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
-                        "会提示“定稿后数据有变化”；如需按更正后的数据定稿，请重新打开该年度总结后再次定稿。",
-                        years=names),
-        lambda names: _("这次更正还可能改变以下已定稿年度总结的数据：%(years)s。这些年度总结的定稿文件是系统"
-                        "更新前的写法，年度总结页面提示的是“年度总结的写法有变化”，不会另外提示数据有变化；"
-                        "如需按更正后的数据定稿，请重新打开该年度总结后再次定稿。", years=names)),
-    "合并": (
-        lambda names: _("这次合并涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
-                        "会提示“定稿后数据有变化”；如需按合并后的数据定稿，请重新打开该月月报后再次定稿。",
-                        months=names),
-        lambda names: _("这次合并还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
-                        "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按合并后的数据"
-                        "定稿，请重新打开该月月报后再次定稿。", months=names),
-        lambda names: _("这次合并涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
-                        "会提示“定稿后数据有变化”；如需按合并后的数据定稿，请重新打开该年度总结后再次定稿。",
-                        years=names),
-        lambda names: _("这次合并还可能改变以下已定稿年度总结的数据：%(years)s。这些年度总结的定稿文件是系统"
-                        "更新前的写法，年度总结页面提示的是“年度总结的写法有变化”，不会另外提示数据有变化；"
-                        "如需按合并后的数据定稿，请重新打开该年度总结后再次定稿。", years=names)),
-}
-
-
-def _tell_signed(verb: str, told: final.Told, years: list, reworded_years: list) -> None:
-    """After an admin's change of what was signed (``_TOLD``'s verbs): the 已定稿 月报
-    (``told``: ``final.told_changed``) and 年度总结 (``years``: ``annual_final.
-    told_changed_years``) whose page now says 「定稿后数据有变化」, and apart those signed
-    in an earlier wording that it may change (``told.reworded``, ``reworded_years``:
-    ``annual_final.reworded_years`` of the years foreseen)."""
-    months_changed, months_reworded, years_changed, years_reworded = _TOLD[verb]
-    for message, named in ((months_changed, _month_list(told.changed)),
-                           (months_reworded, _month_list(told.reworded)),
-                           (years_changed, _year_list(years)),
-                           (years_reworded, _year_list(reworded_years))):
-        if named:
-            flash(message(named), "info")
-
-
 def _tell_roll_change(member: Member, before: str | None) -> None:
     """After the member form saved a change of the roll (``before``: the latest change
     the member had, as ``roll.shown_key``; None for a member just added): name the
@@ -482,12 +421,7 @@ def _tell_roll_change(member: Member, before: str | None) -> None:
     change = roll.last_change(member)
     if change is None or (before is not None and roll.shown_key(change) == before):
         return
-    today = local_today()
-    years = roll.changed_final_years(change, today)
-    # as 更正日期 and 合并账号: a year signed in an earlier wording that the change may
-    # touch is named apart (its page says the wording changed, never the data)
-    _tell_signed("修改", final.told_changed(roll.changed_final_months(change, today)),
-                 annual_final.told_changed_years(years), annual_final.reworded_years(years))
+    tell_roll_changes("修改", [change])
 
 
 @bp.route("/members/<int:record_id>/edit", methods=["GET", "POST"])
@@ -575,7 +509,7 @@ def member_roll_date(record_id: int):
     # the months whose page now says so: the promise is the page's own comparison; of
     # the years, every signed one between the dates, not only those foreseen
     # (``done.value.years``, audited): the message is the year page's own comparison
-    _tell_signed("更正", final.told_changed(done.value.months),
+    tell_signed("更正", final.told_changed(done.value.months),
                  annual_final.told_changed_years(roll.candidate_years(before, form.day.data)),
                  annual_final.reworded_years(done.value.years))  # foreseen, in earlier words
     return redirect(url_for("admin.member_edit", record_id=member.id))
@@ -591,10 +525,10 @@ def _foreseen(foreseen, prefix: str = "roll") -> dict:
         return {}
     months = final.reworded_months(foreseen.months)
     years = annual_final.reworded_years(foreseen.years)
-    return {f"{prefix}_months": _month_list([m for m in foreseen.months if m not in months]),
-            f"{prefix}_years": _year_list([y for y in foreseen.years if y not in years]),
+    return {f"{prefix}_months": month_list([m for m in foreseen.months if m not in months]),
+            f"{prefix}_years": year_list([y for y in foreseen.years if y not in years]),
             f"{prefix}_reworded": _("、").join(
-                x for x in (_month_list(months), _year_list(years)) if x)}
+                x for x in (month_list(months), year_list(years)) if x)}
 
 
 def _flash_released(member: Member, released: int) -> None:
@@ -650,26 +584,10 @@ def _merge_page(drop: Member, keep: Member | None, form: MergeForm):
     reworded_years = annual_final.reworded_years(years)
     return render_template("admin/member_merge.html", entity=MEMBERS, drop=drop, keep=keep,
                            pick=pick, preview=preview, refusal=refusal, form=form,
-                           final_months=_month_list([m for m in months if m not in reworded]),
-                           reworded_months=_month_list(reworded),
-                           final_years=_year_list([y for y in years if y not in reworded_years]),
-                           reworded_years=_year_list(reworded_years))
-
-
-def _month_list(months) -> str:
-    """The 已定稿 months named: a unit's 月报 or a community's (``FinalMonth.name``)."""
-    return _("、").join(_("%(unit)s%(year)d年%(month)d月", unit=m.name, year=m.year,
-                         month=m.month) for m in months)
-
-
-def _year_list(years) -> str:
-    """The 已定稿 年度总结 named (``summary_notes.FinalYear``): a unit's, a unit's in one
-    community, or a community's own."""
-    return _("、").join(
-        _("%(unit)s在%(community)s%(year)d年", unit=y.unit_name, community=y.community_name,
-          year=y.year) if y.unit_name is not None and y.community_name is not None
-        else _("%(unit)s%(year)d年", unit=y.unit_name or y.community_name, year=y.year)
-        for y in years)
+                           final_months=month_list([m for m in months if m not in reworded]),
+                           reworded_months=month_list(reworded),
+                           final_years=year_list([y for y in years if y not in reworded_years]),
+                           reworded_years=year_list(reworded_years))
 
 
 @bp.get("/members/<int:record_id>/merge")
@@ -700,7 +618,7 @@ def member_merge_confirm(record_id: int, keep_id: int):
             count=ngettext("%(num)d条参与记录", "%(num)d条参与记录", moved.participations),
             hours=hours(moved.minutes)), "success")
     # as the 月报 and year pages now compare; apart, the years foreseen signed in earlier words
-    _tell_signed("合并", final.told_changed(moved.all_final_months),
+    tell_signed("合并", final.told_changed(moved.all_final_months),
                  annual_final.told_changed_years(moved.final_years),
                  annual_final.reworded_years(moved.years))
     return redirect(url_for("admin.member_edit", record_id=keep.id))
