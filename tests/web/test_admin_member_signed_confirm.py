@@ -167,3 +167,28 @@ def test_an_import_dated_into_a_signed_month_names_it_after(client, login, world
     assert "导入完成：新增1人" in page and _added() is not None
     assert f"这次导入涉及已定稿的月报：{world.unit.name}2022年11月。" in page
     assert "2022年10月" not in page
+
+
+def test_a_year_signed_in_an_earlier_wording_is_named_apart_before_and_after(
+        client, login, world):
+    """The unit's 2022 年度总结 signed by a release that worded it otherwise: a member
+    added from 15 November 2022 is named apart before the save (its page says the
+    wording changed, never 「定稿后数据有变化」), and after it as 更正日期 and 合并账号
+    name theirs — the member form's message had no such line before."""
+    from tracker.models import YearCopy
+    from tracker.reports import annual_final
+
+    annual_final.finalize_year(world.admin, SummaryScope(unit_id=world.unit.id), 2022)
+    db.session.scalar(select(YearCopy).order_by(YearCopy.id).limit(1)).wording_version = 1
+    db.session.commit()
+    login(world.admin)
+    unit = world.unit.name
+    page = page_of(client.post("/admin/members/new", data=_new_member(world, "2022-11-15")))
+    notice = _named(page)
+    assert f"保存还可能改变以下已定稿文件的当前数据：{unit}2022年。" in notice
+    assert "form-final-years" not in notice
+    done = page_of(client.post("/admin/members/new", follow_redirects=True, data={
+        **_new_member(world, "2022-11-15"), "promised": promised_on(page)}))
+    assert "已添加党员干部：安新人" in done
+    assert f"这次修改还可能改变以下已定稿年度总结的数据：{unit}2022年。" in done
+    assert "这次修改涉及已定稿的年度总结" not in done
