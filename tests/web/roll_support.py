@@ -58,3 +58,24 @@ def confirmed(client, url: str, data: dict, follow_redirects: bool = False):
     if follow_redirects and response.status_code == 302:
         response = client.get(response.headers["Location"])
     return response
+
+
+def promised_on(page: str) -> str:
+    """The member form's ``promised`` key on the page ("" when it names nothing)."""
+    found = re.search(r'<input[^>]*name="promised"[^>]*>', page)
+    assert found, "no promised key on the member form"
+    value = re.search(r'value="([^"]*)"', found.group(0))
+    return html.unescape(value.group(1)) if value else ""
+
+
+def form_confirmed(client, url: str, data: dict, follow_redirects: bool = False):
+    """The member form posted; when the page first names the signed months or years the
+    save would change (its ``promised``), posted again, confirmed."""
+    response = client.post(url, data=data)
+    if response.status_code == 200:
+        promised = promised_on(response.get_data(as_text=True))
+        if promised:
+            response = client.post(url, data={**data, "promised": promised})
+    if follow_redirects and response.status_code == 302:
+        response = client.get(response.headers["Location"])
+    return response

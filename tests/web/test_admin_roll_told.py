@@ -2,10 +2,11 @@
 已定稿 month changes that month's roll (a month counts the roll of its last day): the
 page after the save names the 已定稿 月报 whose page now says 「定稿后数据有变化」, as
 更正日期 and 合并账号 do, and names none whose page does not. Before saving, the form
-does not promise that the month holding the day keeps its 在册人数 (walk6 #2)."""
+does not promise that the month holding the day keeps its 在册人数 (walk6 #2); it names
+them before the save (``test_admin_member_signed_confirm``)."""
 from __future__ import annotations
 
-from tests.web.roll_support import page_of
+from tests.web.roll_support import form_confirmed, page_of
 from tracker.extensions import db
 from tracker.models import Member, SummaryScope
 
@@ -32,8 +33,9 @@ def _new_member(world, roll_from: str) -> dict:
 def test_a_member_added_from_a_day_of_a_signed_month_names_it(client, login, world):
     _sign(world, (2022, 10), (2022, 11))
     login(world.admin)
-    page = page_of(client.post("/admin/members/new", data=_new_member(world, "2022-11-15"),
-                               follow_redirects=True))
+    # named first, before the save (``test_admin_member_signed_confirm``), then confirmed
+    page = page_of(form_confirmed(client, "/admin/members/new",
+                                  _new_member(world, "2022-11-15"), follow_redirects=True))
     assert "已添加党员干部：安新人" in page
     unit = world.unit.name
     # November's roll (of 30 November) has the new member; October's (31 October) not
@@ -51,8 +53,8 @@ def test_taking_a_member_off_the_roll_inside_a_signed_month_names_it(client, log
     data = {"name": member.name, "phone": member.phone, "unit_id": member.unit_id,
             "branch": member.branch or "", "role": member.role.value,
             "on_roll": "0", "roll_from": "2022-11-20"}
-    page = page_of(client.post(f"/admin/members/{member.id}/edit", data=data,
-                               follow_redirects=True))
+    page = page_of(form_confirmed(client, f"/admin/members/{member.id}/edit", data,
+                                  follow_redirects=True))
     assert f"已保存党员干部：{member.name}" in page
     assert f"{TOLD}{world.unit.name}2022年11月。" in page
     assert "定稿后数据有变化" in _report(client, world, "2022-11")
@@ -81,5 +83,5 @@ def test_the_form_says_the_month_of_the_day_changes(client, login, world):
         page = page_of(client.get(url))
         assert "此前各月的在册人数不变" not in page
         assert "这一天所在月份之前各月的在册人数不变；这一天所在的月份起" in page
-        assert "保存后会列出月报或年度总结页面将提示“定稿后数据有变化”的那些" in page
+        assert "已定稿的月份也不例外：保存前会先列出其中受影响的月报和年度总结，确认后才保存。" in page
 

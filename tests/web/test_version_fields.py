@@ -103,7 +103,7 @@ def _marked(html: str) -> set[str]:
 def test_the_member_page_marks_its_forms_keys(client, login, world):
     """张三 moved to another unit on 1 November 2022: the page has the member form and
     the 更正日期 form naming that move (and the signed months and years it named before
-    a correction, none yet)."""
+    a correction, none yet; the member form's likewise, before a save)."""
     zhang = db.session.get(Member, world.member.id)
     directory.update_member(zhang, world.admin, directory.MemberData(
         name=zhang.name, phone=zhang.phone, unit_id=f.unit("县财政局").id, role=zhang.role,
@@ -111,9 +111,11 @@ def test_the_member_page_marks_its_forms_keys(client, login, world):
     db.session.commit()
     login(world.admin)
     page = page_of(client.get(f"/admin/members/{world.member.id}/edit"))
-    assert _marked(page[:page.find('id="roll-date"')]) == {"shown", "roll_shown"}
+    # the member form's ``promised``: the signed months and years named before a save
+    assert _marked(page[:page.find('id="roll-date"')]) == {"shown", "roll_shown", "promised"}
     assert _marked(correction(page)) == {"roll-change", "roll-promised"}
-    assert _kinds(page[:page.find('id="roll-date"')]) == {"shown": "merge", "roll_shown": "plain"}
+    assert _kinds(page[:page.find('id="roll-date"')]) == {"shown": "merge", "roll_shown": "plain",
+                                                          "promised": "plain"}
     assert _kinds(correction(page)) == {"roll-change": "plain", "roll-promised": "plain"}
     for tag in re.findall(r"<input[^>]*data-draft-version[^>]*>", page):
         assert 'type="hidden"' in tag
@@ -146,7 +148,7 @@ def test_a_refused_member_forms_key_shown_again_is_plain(client, login, world):
     assert refused.status_code == 200
     assert "该党员的信息已被他人修改，请刷新后重试。" in page_of(refused)
     assert _kinds(page_of(refused)[:page_of(refused).find('id="roll-date"')]) == {
-        "shown": "plain", "roll_shown": "plain"}
+        "shown": "plain", "roll_shown": "plain", "promised": "plain"}
     assert _shown(page_of(refused)) == typed["shown"]
     again = page_of(client.get(url))
     assert _kinds(again[:again.find('id="roll-date"')])["shown"] == "merge"

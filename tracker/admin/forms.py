@@ -456,8 +456,8 @@ class MemberForm(AdminForm):
     roll_from = LocalDateField(MEMBER_LABELS["roll_from"], validators=[Optional()], description=_l(
         "新增人员或调整单位、计入参与统计时，从哪一天起生效（不填为今天；尚无任何任务时"
         "新增的人员计入以往各月）。这一天所在月份之前各月的在册人数不变；这一天所在的月份起，"
-        "各月（按月末那天统计）随之变化，已定稿的月份也不例外：保存后会列出月报或年度总结页面"
-        "将提示“定稿后数据有变化”的那些。"))
+        "各月（按月末那天统计）随之变化，已定稿的月份也不例外：保存前会先列出其中受影响的月报和"
+        "年度总结，确认后才保存。"))
     # the latest roll change the page showed (``roll.shown_key``): a move chosen on a
     # page read before another admin's change of the roll is refused, not applied over it
     roll_shown = VersionField()
@@ -465,6 +465,10 @@ class MemberForm(AdminForm):
     # post is merged with another's change of them since, refused only where both changed
     # a field (``directory.merge_member_form``)
     shown = VersionField(merge=True)
+    # the signed months and years the page named before the save (``roll.corrected_key``,
+    # from ``directory.SignedUnconfirmed``; as 更正日期's ``promised``): a save that
+    # changes one is made once its admin has seen them, named afresh when they changed
+    promised = VersionField()
 
     def __init__(self, *args, record=None, **kwargs):
         super().__init__(*args, record=record, **kwargs)

@@ -27,6 +27,7 @@ from ..services import directory as d
 from ..services import merge, roll
 from ..view_support import run_service
 from . import queries as q
+from .told import month_list, tell_roll_changes, tell_signed, year_list
 from .crud import Entity, create_view, edit_form, edit_view, render_page, save_form, toggle_view
 from .forms import (
     CategoryForm,
@@ -378,8 +379,37 @@ def member_new():
         _tell_roll_change(member, None)
         return _("已添加%(kind)s：%(name)s", kind=MEMBERS.title, name=member)
 
-    return save_form(MEMBERS, MEMBERS.form(), None, [],
-                     lambda data: MEMBERS.create(current_user, data), added)
+    form = MEMBERS.form()
+    held: list[d.SignedUnconfirmed] = []
+
+    def create(data) -> Member:
+        try:
+            return MEMBERS.create(current_user, _from_page(data))
+        except d.SignedUnconfirmed as refusal:
+            held.append(refusal)
+            raise
+
+    return save_form(MEMBERS, form, None, [], create, added,
+                     context=lambda: _signed_named(form, held))
+
+
+def _from_page(data: d.MemberData) -> d.MemberData:
+    """The member form's data as a page posts it: ``promised`` "" when the page named
+    nothing signed (None is a script's, which the service asks nothing of)."""
+    return dataclasses.replace(data, promised=data.promised or "")
+
+
+def _signed_named(form: MemberForm, held: list) -> dict:
+    """The member form not saved: when its change of the roll touches 已定稿 months or
+    years the page had not named (``directory.SignedUnconfirmed``, decided under the
+    member's lock), the page names them — what was typed kept — and posts their key
+    back as ``promised``: confirmed so, the save is made, as 更正日期's. Refused for
+    another reason, the page names nothing and its next save decides afresh."""
+    if not held:
+        form.promised.data = ""
+        return {}
+    form.promised.data = held[-1].key
+    return _foreseen(held[-1].signed, "form")
 
 
 def _tell_roll_change(member: Member, before: str | None) -> None:
@@ -391,21 +421,7 @@ def _tell_roll_change(member: Member, before: str | None) -> None:
     change = roll.last_change(member)
     if change is None or (before is not None and roll.shown_key(change) == before):
         return
-    today = local_today()
-    told = final.told_changed(roll.changed_final_months(change, today))
-    if told.changed:
-        flash(_("这次修改涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
-                "会提示“定稿后数据有变化”；如需按修改后的数据定稿，请重新打开该月月报后再次定稿。",
-                months=_month_list(told.changed)), "info")
-    if told.reworded:
-        flash(_("这次修改还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
-                "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按修改后的数据"
-                "定稿，请重新打开该月月报后再次定稿。", months=_month_list(told.reworded)), "info")
-    years = annual_final.told_changed_years(roll.changed_final_years(change, today))
-    if years:
-        flash(_("这次修改涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
-                "会提示“定稿后数据有变化”；如需按修改后的数据定稿，请重新打开该年度总结后再次定稿。",
-                years=_year_list(years)), "info")
+    tell_roll_changes("修改", [change])
 
 
 @bp.route("/members/<int:record_id>/edit", methods=["GET", "POST"])
@@ -432,15 +448,21 @@ def member_edit(record_id: int):
 
     refused: list[d.MemberFormRefused] = []
 
+    held: list[d.SignedUnconfirmed] = []
+
     def update(data) -> None:
         try:
-            kept.extend(d.update_member(record, current_user, data))
+            kept.extend(d.update_member(record, current_user, _from_page(data)))
         except d.MemberFormRefused as refusal:
             refused.append(refusal)  # the page names what refused it, nothing decided again
             raise
+        except d.SignedUnconfirmed as refusal:
+            held.append(refusal)  # the signed months and years it touches, named to confirm
+            raise
 
     return save_form(MEMBERS, form, record, fixed, update, saved,
-                     context=lambda: {"stale": _stale_fields(form, refused[0])} if refused else {})
+                     context=lambda: _signed_named(form, held) | (
+                         {"stale": _stale_fields(form, refused[0])} if refused else {}))
 
 
 @bp.post("/members/<int:record_id>/roll-date")
@@ -484,44 +506,29 @@ def member_roll_date(record_id: int):
                            **_foreseen(foreseen))
     flash(_("已更正%(name)s的在册变动日期：%(before)s改为%(after)s。", name=member.name,
             before=before.day.isoformat(), after=form.day.data.isoformat()), "success")
-    # the months whose page now says so: the promise is the page's own comparison
-    told = final.told_changed(done.value.months)
-    if told.changed:
-        flash(_("这次更正涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
-                "会提示“定稿后数据有变化”；如需按更正后的数据定稿，请重新打开该月月报后再次定稿。",
-                months=_month_list(told.changed)), "info")
-    if told.reworded:
-        flash(_("这次更正还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
-                "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按更正后的数据"
-                "定稿，请重新打开该月月报后再次定稿。", months=_month_list(told.reworded)), "info")
-    # every signed year between the dates, not only those foreseen (``done.value.years``,
-    # audited): the message is the year page's own comparison
-    years = annual_final.told_changed_years(roll.candidate_years(before, form.day.data))
-    if years:
-        flash(_("这次更正涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
-                "会提示“定稿后数据有变化”；如需按更正后的数据定稿，请重新打开该年度总结后再次定稿。",
-                years=_year_list(years)), "info")
-    reworded = annual_final.reworded_years(done.value.years)  # foreseen, signed in earlier words
-    if reworded:
-        flash(_("这次更正还可能改变以下已定稿年度总结的数据：%(years)s。这些年度总结的定稿文件是系统"
-                "更新前的写法，年度总结页面提示的是“年度总结的写法有变化”，不会另外提示数据有变化；"
-                "如需按更正后的数据定稿，请重新打开该年度总结后再次定稿。",
-                years=_year_list(reworded)), "info")
+    # the months whose page now says so: the promise is the page's own comparison; of
+    # the years, every signed one between the dates, not only those foreseen
+    # (``done.value.years``, audited): the message is the year page's own comparison
+    tell_signed("更正", final.told_changed(done.value.months),
+                 annual_final.told_changed_years(roll.candidate_years(before, form.day.data)),
+                 annual_final.reworded_years(done.value.years))  # foreseen, in earlier words
     return redirect(url_for("admin.member_edit", record_id=member.id))
 
 
-def _foreseen(foreseen) -> dict:
-    """The member page's names for what a correction would change of what was signed
-    (``directory.foresee_roll_correction``): the months and years whose page may say
-    「定稿后数据有变化」, and apart those signed in an earlier wording (their page says
-    the wording changed)."""
+def _foreseen(foreseen, prefix: str = "roll") -> dict:
+    """The member page's names for what a change would make of what was signed — a
+    correction's (``directory.foresee_roll_correction``, ``prefix`` "roll") or the
+    member form's (``roll.signed_after``, "form") —: the months and years whose page may
+    say 「定稿后数据有变化」, and apart those signed in an earlier wording (their page
+    says the wording changed)."""
     if foreseen is None:
         return {}
     months = final.reworded_months(foreseen.months)
     years = annual_final.reworded_years(foreseen.years)
-    return {"roll_months": _month_list([m for m in foreseen.months if m not in months]),
-            "roll_years": _year_list([y for y in foreseen.years if y not in years]),
-            "roll_reworded": _("、").join(x for x in (_month_list(months), _year_list(years)) if x)}
+    return {f"{prefix}_months": month_list([m for m in foreseen.months if m not in months]),
+            f"{prefix}_years": year_list([y for y in foreseen.years if y not in years]),
+            f"{prefix}_reworded": _("、").join(
+                x for x in (month_list(months), year_list(years)) if x)}
 
 
 def _flash_released(member: Member, released: int) -> None:
@@ -577,26 +584,10 @@ def _merge_page(drop: Member, keep: Member | None, form: MergeForm):
     reworded_years = annual_final.reworded_years(years)
     return render_template("admin/member_merge.html", entity=MEMBERS, drop=drop, keep=keep,
                            pick=pick, preview=preview, refusal=refusal, form=form,
-                           final_months=_month_list([m for m in months if m not in reworded]),
-                           reworded_months=_month_list(reworded),
-                           final_years=_year_list([y for y in years if y not in reworded_years]),
-                           reworded_years=_year_list(reworded_years))
-
-
-def _month_list(months) -> str:
-    """The 已定稿 months named: a unit's 月报 or a community's (``FinalMonth.name``)."""
-    return _("、").join(_("%(unit)s%(year)d年%(month)d月", unit=m.name, year=m.year,
-                         month=m.month) for m in months)
-
-
-def _year_list(years) -> str:
-    """The 已定稿 年度总结 named (``summary_notes.FinalYear``): a unit's, a unit's in one
-    community, or a community's own."""
-    return _("、").join(
-        _("%(unit)s在%(community)s%(year)d年", unit=y.unit_name, community=y.community_name,
-          year=y.year) if y.unit_name is not None and y.community_name is not None
-        else _("%(unit)s%(year)d年", unit=y.unit_name or y.community_name, year=y.year)
-        for y in years)
+                           final_months=month_list([m for m in months if m not in reworded]),
+                           reworded_months=month_list(reworded),
+                           final_years=year_list([y for y in years if y not in reworded_years]),
+                           reworded_years=year_list(reworded_years))
 
 
 @bp.get("/members/<int:record_id>/merge")
@@ -626,24 +617,8 @@ def member_merge_confirm(record_id: int, keep_id: int):
             drop=drop.name, phone=drop.masked_phone, keep=keep.name,
             count=ngettext("%(num)d条参与记录", "%(num)d条参与记录", moved.participations),
             hours=hours(moved.minutes)), "success")
-    told = final.told_changed(moved.all_final_months)  # as the 月报 pages now compare
-    if told.changed:
-        flash(_("这次合并涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
-                "会提示“定稿后数据有变化”；如需按合并后的数据定稿，请重新打开该月月报后再次定稿。",
-                months=_month_list(told.changed)), "info")
-    if told.reworded:
-        flash(_("这次合并还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
-                "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按合并后的数据"
-                "定稿，请重新打开该月月报后再次定稿。", months=_month_list(told.reworded)), "info")
-    years = annual_final.told_changed_years(moved.final_years)  # as the year's page compares
-    if years:
-        flash(_("这次合并涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
-                "会提示“定稿后数据有变化”；如需按合并后的数据定稿，请重新打开该年度总结后再次定稿。",
-                years=_year_list(years)), "info")
-    reworded = annual_final.reworded_years(moved.years)  # foreseen, signed in earlier words
-    if reworded:
-        flash(_("这次合并还可能改变以下已定稿年度总结的数据：%(years)s。这些年度总结的定稿文件是系统"
-                "更新前的写法，年度总结页面提示的是“年度总结的写法有变化”，不会另外提示数据有变化；"
-                "如需按合并后的数据定稿，请重新打开该年度总结后再次定稿。",
-                years=_year_list(reworded)), "info")
+    # as the 月报 and year pages now compare; apart, the years foreseen signed in earlier words
+    tell_signed("合并", final.told_changed(moved.all_final_months),
+                 annual_final.told_changed_years(moved.final_years),
+                 annual_final.reworded_years(moved.years))
     return redirect(url_for("admin.member_edit", record_id=keep.id))

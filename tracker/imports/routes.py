@@ -27,6 +27,7 @@ from flask_login import current_user
 
 from ..admin import queries as q
 from ..admin.forms import MEMBER_LABELS
+from ..admin.told import tell_roll_changes
 from ..downloads import offer_download
 from ..permissions import admin_required, staff_required
 from ..services import ServiceError, attach_error
@@ -230,6 +231,8 @@ def confirm(token: str):
     if result.without_liaison:  # as when a liaison is switched off on the member form
         flash(_("以下社区已没有在用的社区联络员，请为其指定新的联络员：%(communities)s",
                 communities=q.communities_named_with_waiting(result.without_liaison)), "info")
+    # as after the member form: the signed months and years its 自何日起 changed
+    tell_roll_changes("导入", result.roll_changes)
     return redirect(url_for(".members"))
 
 

@@ -131,6 +131,10 @@ class MemberData:
     # merged with another's change of them committed since (``merge_member_form``),
     # refused when both changed one field otherwise; None (not from a page) checks nothing
     shown: str | None = None
+    # the 已定稿 months and years the page named before the save (``roll.corrected_key``;
+    # "" when it named none): refused when the roll change touches others
+    # (``_keep_promise``, ``SignedUnconfirmed``); None (the import, scripts) checks nothing
+    promised: str | None = None
 
 
 # --- shared checks --------------------------------------------------------------------
@@ -924,10 +928,11 @@ def create_member(actor: Member, data: MemberData) -> Member:
     refuse_all(member_problems(data, None))
     values = _member_values(data, None)
     communities = values.pop("communities")
-    day = data.roll_from
+    day = data.roll_from if data.roll_from is not None else roll.join_day()
     member = Member(password_hash=None, active=True, **values)
     member.communities = communities
-    roll.start(member, day if day is not None else roll.join_day())
+    _keep_promise(roll.pending_change(None, roll.wanted_unit(member), day), data.promised)
+    roll.start(member, day)
     db.session.add(member)
     _flush("phone", PHONE_TAKEN)
     audit(actor, "create", member, role=member.role, unit_id=member.unit_id,
@@ -1206,12 +1211,46 @@ def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
         # a move or 计入参与统计 changed: dated, so the months before keep their roll
         day = data.roll_from or local_today()
         roll.check_day(member, day)
+        _keep_promise(roll.pending_change(member, roll.wanted_unit(member), day), data.promised)
         roll.settle(member, day)
         changes["roll_from"] = day.isoformat()
     if changes:
         _flush("phone", PHONE_TAKEN)
         audit(actor, "update", member, **_masked(changes))
     return [c.field for c in merge.kept]
+
+
+FORM_PROMISE_STALE = _l("打开页面之后，这次保存涉及的已定稿月报或年度总结有了变化，请查看上方的说明后再确认保存。")
+FORM_CONFIRM = _l("请核对表单上方的说明，确认后再保存。")
+
+
+class SignedUnconfirmed(ServiceError):
+    """A member form's change of the roll that touches 已定稿 months or years the page
+    did not name before the save (``_keep_promise``), carrying what it touches —
+    ``signed`` (``roll.Corrected``) and its ``key`` (``roll.corrected_key``) — for the
+    page to name them, decided once, under the member's lock: posted again with ``key``
+    (its admin confirming), the save is made."""
+
+    def __init__(self, message, signed: roll.Corrected, key: str):
+        super().__init__(message, field=roll.FIELD)
+        self.signed, self.key = signed, key
+
+
+def _keep_promise(change: roll.Change | None, promised: str | None) -> None:
+    """Refuse a member form's roll ``change`` that touches 已定稿 months or years
+    (``roll.signed_after``: those of its units from its day's month to today) other than
+    the page named before the save (``promised``, their ``roll.corrected_key``; "" for
+    none): named for the first time, named afresh for another date typed, or changed
+    since the page (one was 定稿 since, another admin's change moved what this one
+    changes) — as 更正日期's ``promised``. A change touching nothing signed is never
+    refused; ``promised`` None (the import, scripts) asks nothing."""
+    if promised is None or change is None:
+        return
+    signed = roll.signed_after(change, local_today())
+    key = roll.corrected_key(signed, change.day)
+    if key and key != promised:
+        same_day = roll.promised_day(promised) == change.day.isoformat()
+        raise SignedUnconfirmed(FORM_PROMISE_STALE if same_day else FORM_CONFIRM, signed, key)
 
 
 ROLL_REASON_MAX = 200

@@ -1045,6 +1045,10 @@ class ImportResult:
     unchanged: int
     # (id, name) of the communities the import left with no active liaison
     without_liaison: list[tuple[int, str]] = field(default_factory=list)
+    # the dated changes of the roll it made (``roll.Change``: a member added from a day,
+    # a move or 计入参与统计 from its 自何日起), for the page to name the 已定稿 months
+    # and years whose page now says 「定稿后数据有变化」, as the member form's save does
+    roll_changes: list = field(default_factory=list)
 
 
 def import_members(actor: Member | None, rows: list[ImportRow],
@@ -1133,8 +1137,11 @@ def import_members(actor: Member | None, rows: list[ImportRow],
                **({"roll_from": moved_on[member.id]} if member.id in moved_on else {}),
                **_unit_chosen(member, chosen))
     db.session.flush()
+    dated = [change for member in created + updated
+             if (member in created or member.id in moved_on)
+             and (change := roll.last_change(member)) is not None]
     return ImportResult(len(created), len(updated), preview.count("same"),
-                        _without_liaison(left))
+                        _without_liaison(left), dated)
 
 
 def _unit_chosen(member: Member, chosen: set[str]) -> dict:

@@ -379,6 +379,28 @@ def changed_final_years(change: Change, today: date) -> list:
     return summary_notes.final_years(change.unit_ids, (), range(change.day.year, today.year + 1))
 
 
+def pending_change(member: Member | None, unit_id: int | None, day: date | None) -> Change | None:
+    """The change a save of the member form (or a row of the import) would record, read
+    before it is made: on ``day`` the member leaves the unit of their open stay (none
+    for a member not yet added: ``member`` None) for the roll of ``unit_id`` (None: off
+    every roll). None when the roll stays as it is, or when the day is none (a first
+    roll, since always: no signed month holds it)."""
+    current = open_period(member) if member is not None else None
+    left = current.unit_id if current is not None else None
+    if day is None or left == unit_id:
+        return None
+    return Change(day=day, after=None, left_unit_id=left, joined_unit_id=unit_id)
+
+
+def signed_after(change: Change | None, today: date) -> Corrected | None:
+    """The 已定稿 months and years a roll change of the member form or the import may
+    change (``changed_final_months``, ``changed_final_years``), for the page to name
+    before it is saved (``corrected_key`` keys them, as 更正日期's); None for no change."""
+    if change is None:
+        return None
+    return Corrected(changed_final_months(change, today), changed_final_years(change, today))
+
+
 def _month_end(day: date) -> date:
     """The last day of ``day``'s month (the day a past month's roll is counted on)."""
     return date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1)
