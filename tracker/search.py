@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from sqlalchemy import and_, false, or_
 
+from .fields import clean_text
 from .phones import phone_fragment
 from .privacy import ERASED_PHONE_MARK
 
 
 def matches(keyword: str, *columns):
-    """Any of ``columns`` contains ``keyword`` literally."""
+    """Any of ``columns`` contains ``keyword`` literally. A control character pasted
+    into the box is no part of a name (``fields.clean_text``): PostgreSQL refuses a NUL
+    in a parameter outright (a 500), SQLite just finds nothing."""
+    keyword = clean_text(keyword)
     return or_(*(column.contains(keyword, autoescape=True) for column in columns))
 
 

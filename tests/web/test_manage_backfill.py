@@ -130,6 +130,21 @@ def test_find_offers_more_members_keeps_the_picks_and_writes_nothing(client, log
     assert (task_count(), audit_count()) == before
 
 
+def test_a_control_character_pasted_into_the_search_is_no_part_of_the_name(
+        client, login, world):
+    # a NUL (a paste, %00 in a link) reached PostgreSQL's LIKE and answered a 500 there
+    f.member(world.unit, name="赵六")
+    db.session.commit()
+    login(world.liaison)
+    page = text(client.post("/manage/backfill",
+                            data=backfill_form(world, [world.member], find="1", q="赵\x00六")))
+    assert "赵六" in page and picked(page, world.member)
+    response = client.post("/manage/tasks/new", data={"leader_q": "赵\x00六", "find": "1"})
+    assert response.status_code == 200
+    for listed in ("/reports/records", "/manage/tasks", "/tasks/", "/manage/backfill"):
+        assert client.get(f"{listed}?q=赵%00六").status_code == 200, listed  # a GET box
+
+
 def test_a_search_never_uploads_the_photos_chosen(client, login, world):
     """查找 posts the form url-encoded (its button's ``formenctype``): a file input then
     sends only the photo's name, so a name search costs no upload (and no 413)."""
