@@ -196,6 +196,26 @@ def test_the_finding_moves_found_handed_over_fixed(client, login, world):
     assert actions == ["hand_over_finding", "fix_finding"]
 
 
+@pytest.mark.parametrize("typed", ["2026-02-30", "   ", "x" * 300])
+def test_a_stale_pages_form_is_told_the_findings_state_whatever_was_typed(
+        client, login, world, typed):
+    # the page that drew 整改 (or 移交) is older than another's change of the finding: the
+    # refusal names the state, not a field of a form the page no longer draws
+    finding = build_double(world).finding  # 已发现
+    login(world.liaison)
+    html = client.post(f"/progress/findings/{finding.id}/fix",
+                       data={"fixed_on": typed}).get_data(as_text=True)
+    assert "只有“已移交”的问题可以登记整改。" in html
+    finding.status, finding.handed_to, finding.handed_over_on = (
+        FindingStatus.handed_over, "县住建局市政所", local_today())
+    db.session.commit()
+    html = client.post(f"/progress/findings/{finding.id}/hand-over",
+                       data={"handed_to": "别处", "handed_over_on": typed}).get_data(as_text=True)
+    assert "只有“已发现”的问题可以移交。" in html
+    db.session.expire_all()
+    assert finding.status == FindingStatus.handed_over and finding.fixed_on is None
+
+
 def test_a_finding_recorded_by_mistake_is_deactivated_not_deleted(client, login, world):
     double = build_double(world)
     _reopen(double.survey)

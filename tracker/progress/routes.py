@@ -25,7 +25,7 @@ from markupsafe import Markup
 from ..charts import bar_chart, trend_chart
 from ..extensions import db
 from ..i18n import month_name
-from ..models import Community, Finding, FindingKind, Member, Role, Task
+from ..models import Community, Finding, FindingKind, FindingStatus, Member, Role, Task
 from ..natural import sort_key as natural_key
 from ..permissions import (
     managed_community_ids,
@@ -419,11 +419,15 @@ def finding(finding_id: int):
 
 
 def _finding_action(finding_id: int, form, action, success: str, form_name: str,
-                    problems=None):
+                    problems=None, status=None):
     """``problems(finding, form)``: what the service would refuse of the form's fields,
-    named beside the form's own refusals (one submit names every mistake)."""
+    named beside the form's own refusals (one submit names every mistake).
+    ``status``: the finding's state the form is offered in; a form posted from a page
+    older than another's change of state goes to the service, whose refusal names the
+    state — the field's own refusal would be on a form the page no longer draws."""
     finding = _finding_or_404(finding_id)
-    if not form.validate_on_submit():
+    stale = status is not None and not (finding.active and finding.status == status)
+    if not stale and not form.validate_on_submit():
         if problems is not None and request.method == "POST":
             name_problems(form, problems(finding, form))
     elif run_service(form, action, finding, form):
@@ -443,7 +447,8 @@ def hand_over(finding_id: int):
                                                 fm.handed_over_on.date),
         _("已登记移交。"), "hand_over",
         problems=lambda f, fm: finding_service.hand_over_problems(
-            f, _actor(), fm.handed_to.data, fm.handed_over_on.date, lock=False))
+            f, _actor(), fm.handed_to.data, fm.handed_over_on.date, lock=False),
+        status=FindingStatus.found)
 
 
 @bp.post("/findings/<int:finding_id>/fix")
@@ -453,7 +458,7 @@ def fix(finding_id: int):
     return _finding_action(
         finding_id, form,
         lambda f, fm: finding_service.mark_fixed(f, _actor(), fm.fixed_on.date),
-        _("已登记整改。"), "fix")
+        _("已登记整改。"), "fix", status=FindingStatus.handed_over)
 
 
 @bp.post("/findings/<int:finding_id>/deactivate")
