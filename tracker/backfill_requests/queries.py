@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -13,15 +13,18 @@ from ..models import (
     AssignmentStatus,
     BackfillRequest,
     Community,
+    Member,
     ReportStatus,
     RequestStatus,
     ResourceItem,
+    RollPeriod,
     Task,
     TaskReport,
     TaskStatus,
     Zone,
 )
 from ..reach import Reach, reach_of
+from ..services.backfill import nameable, units_working_in
 from ..services.backfill_requests import REQUEST_DAYS_BACK
 from ..timeutil import local_today, utcnow
 
@@ -33,16 +36,25 @@ TASK_CHOICES = 20
 
 
 def working_communities(member) -> list[Community]:
-    """The communities the member's unit works in (补录's rule: a checklist item there
-    or one of its zones), by name."""
-    ids = select(ResourceItem.community_id).where(ResourceItem.unit_id == member.unit_id).union(
-        select(Zone.community_id).where(Zone.unit_id == member.unit_id))
+    """The communities the member may ask about (补录's rule, ``backfill.nameable``), by
+    name: those a unit works in (a checklist item there or one of its zones) that the
+    member was in on a day of the request window — a stay of theirs then, or the unit
+    they are in now. A member moved since still finds the communities of the unit they
+    left (the activities of the days before the move)."""
+    start = local_today() - timedelta(days=REQUEST_DAYS_BACK)
+    units = select(RollPeriod.unit_id).where(
+        RollPeriod.member_id == member.id,
+        or_(RollPeriod.until.is_(None), RollPeriod.until > start)).union(
+        select(Member.unit_id).where(Member.id == member.id))
+    ids = select(ResourceItem.community_id).where(ResourceItem.unit_id.in_(units)).union(
+        select(Zone.community_id).where(Zone.unit_id.in_(units)))
     return list(db.session.scalars(
         select(Community).where(Community.id.in_(ids)).order_by(Community.name)))
 
 
 def requestable_tasks(member, community_ids, *, day=None, include=None) -> list[Task]:
-    """Ended, not cancelled tasks of these communities within the request window that
+    """Ended, not cancelled tasks of these communities within the request window, of a
+    day the member's unit worked in the task's community (``backfill.nameable``), that
     the member is not on (or is on but not counted once the report is approved:
     ``is_requestable``'s rule), latest first: the most recent ``TASK_CHOICES``, or
     those of ``day``; and the task ``include`` (the one asked for by ?task= or posted)
@@ -56,11 +68,15 @@ def requestable_tasks(member, community_ids, *, day=None, include=None) -> list[
                     or_(Assignment.status == AssignmentStatus.done,
                         TaskReport.status.is_(None),
                         TaskReport.status != ReportStatus.approved)))
+    # 补录's rule, on each task's day: the member's unit then works in its community
+    named = exists(select(Member.id).where(
+        Member.id == member.id,
+        *nameable(units_working_in(Task.community_id), Task.service_date)))
     requestable = (select(Task).where(
         Task.community_id.in_(list(community_ids)), Task.status != TaskStatus.cancelled,
         Task.ends_at <= utcnow(),
         Task.service_date >= local_today() - timedelta(days=REQUEST_DAYS_BACK),
-        Task.id.not_in(on_it)).options(selectinload(Task.community)))
+        Task.id.not_in(on_it), named).options(selectinload(Task.community)))
     listed = requestable if day is None else requestable.where(Task.service_date == day)
     tasks = list(db.session.scalars(
         listed.order_by(Task.starts_at.desc(), Task.id.desc()).limit(TASK_CHOICES)))

@@ -52,10 +52,10 @@ def backfill():
     items = q.active_items(actor)
     source = _request_to_record()
     picks = BackfillPicks(request.form if request.method == "POST" else request.args)
-    picked = picks.participants.data or []
+    picked, day = picks.participants.data or [], picks.day()
     if request.method == "GET" and source is not None:
-        picked = [source.member_id]
-    offered = q.backfill_candidates(actor, picks.q.data, picked)
+        picked, day = [source.member_id], source.service_date
+    offered = q.backfill_candidates(actor, picks.q.data, picked, day=day)
     candidates = offered.members
     form = BackfillForm.for_members(candidates)()
     if request.method == "GET":

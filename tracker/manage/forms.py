@@ -340,6 +340,12 @@ class BackfillPicks(Form):
 
     q = keyword_field(_l("查找党员"), description=_l("姓名或手机号"))
     participants = MultiCheckboxField(_l("参加人员"), coerce=record_id, validate_choice=False)
+    # the day the members are offered for (补录's rule: their unit that day)
+    starts_at = LocalDateTimeField(_l("开始时间"), required_message=_l("请填写开始时间。"))
+
+    def day(self):
+        """The activity's day as typed, or None (not typed, or not a time)."""
+        return self.starts_at.data.date() if self.starts_at.data is not None else None
 
 
 class BackfillForm(Form):

@@ -31,6 +31,7 @@ from ..models import (
     Outbox,
     ReportStatus,
     ResourceItem,
+    RollPeriod,
     Task,
     TaskReport,
     TaskStatus,
@@ -45,7 +46,8 @@ from ..sql_hints import constants_written_out
 from ..reach import Reach, in_reach, reach_of
 from ..rollups import Scope
 from ..rollups.home import open_findings_count
-from ..services.backfill import recordable
+from ..rollups.coverage import unit_then
+from ..services.backfill import nameable, recordable, working_units
 from ..timeutil import local_today
 from ..year_checklist import asked_year
 from ..year_checklist import columns as year_checklist_columns
@@ -439,6 +441,28 @@ def member_candidates(unit_ids, query: str | None = None,
     return list(db.session.scalars(stmt.order_by(Member.name_key, Member.id).limit(limit)))
 
 
+def forgotten_candidates(task: Task, query: str | None = None,
+                         limit: int = MEMBER_CHOICES_MAX) -> list[Member]:
+    """添加遗漏的参加人员's list for an approved activity: whom 补录's rule names on it
+    (``backfill.nameable``: their unit on its day works in its community; one switched
+    off since, for work before) — the task's unit's members of that day (a member moved
+    since included), or, with a search text, anyone the rule names whose name contains
+    it or whose phone starts with it."""
+    day = task.service_date
+    stmt = select(Member).where(*nameable(working_units([task.community_id]), day))
+    query = (query or "").strip()
+    if query:
+        stmt = stmt.where(or_(matches(query, Member.name),
+                              phone_matches(query, Member.phone, prefix=True)))
+        limit = min(limit, SEARCH_MAX)
+    else:
+        ever_there = select(RollPeriod.member_id).where(RollPeriod.unit_id == task.unit_id)
+        stmt = stmt.where(or_(Member.unit_id == task.unit_id, Member.id.in_(ever_there)),
+                          unit_then(Member.id, day, Member.unit_id) == task.unit_id)
+    return list(db.session.scalars(stmt.options(joinedload(Member.unit))
+                                   .order_by(Member.name_key, Member.id).limit(limit)))
+
+
 def _candidates(unit_ids, query: str | None, limit: int):
     stmt = select(Member).where(Member.active.is_(True))
     query = (query or "").strip()
@@ -481,16 +505,20 @@ def leader_candidates(unit_ids, query: str | None = None) -> MemberChoices:
 
 
 def backfill_candidates(actor: Member, search: str | None, picked: list[int],
-                        limit: int | None = None) -> MemberChoices:
-    """Who a 补录 may name: active members of the units working in the actor's
-    communities — those ``picked`` already, then the first ``limit`` matching the
-    search, by name (``choices_limit``: the unit's members with no search), and
-    whether more matched."""
-    reach = recordable(actor)
+                        limit: int | None = None, day=None) -> MemberChoices:
+    """Who a 补录 may name (``backfill.recordable``): those ``picked`` already, then
+    the first ``limit`` matching the search, by name (``choices_limit``: the unit's
+    members with no search), and whether more matched. ``day``: the activity's, as
+    the form shows it (None: not typed) — those offered are the members the rule
+    admits on it (their unit that day works in one of the actor's communities). The
+    picked stay picked whatever the day, if the rule admits them on some day: a day
+    changed since they were ticked is asked again when the form is saved, which names
+    whom it refuses (``backfill._check_participants``), the ticks kept."""
     chosen = list(db.session.scalars(
-        select(Member).where(Member.id.in_(picked or [0]), *reach)
+        select(Member).where(Member.id.in_(picked or [0]), *recordable(actor))
         .options(joinedload(Member.unit)).order_by(Member.name_key, Member.id)))
-    found = select(Member).where(*reach, Member.id.not_in([m.id for m in chosen] or [0]))
+    found = select(Member).where(*recordable(actor, day),
+                                 Member.id.not_in([m.id for m in chosen] or [0]))
     if search:
         found = found.where(or_(matches(search, Member.name),
                                 phone_matches(search, Member.phone, prefix=True)))

@@ -65,15 +65,17 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     search = (request.args.get("q") or "").strip()[:40]
     holders = q.participants_by_task([task.id])[task.id]
     on_task = {a.member_id for a in holders}
-    candidates = [m for m in q.member_candidates([task.unit_id], search)
-                  if m.id not in on_task]
+    approved = task.report_approved
+    # an approved activity takes only a forgotten participant: whom 补录's rule names
+    offered = (q.forgotten_candidates(task, search) if approved
+               else q.member_candidates([task.unit_id], search))
+    candidates = [m for m in offered if m.id not in on_task]
     assign = assign or AssignForm(formdata=None)
     assign.member.choices = [("", _("请选择"))] + [(m.id, member_label(m)) for m in candidates]
     leader = leader or LeaderForm(formdata=None, data={"leader": task.leader_id,
                                                        "shown": leader_shown_key(task)})
     leader.leader.choices = _leader_choices(task, holders, candidates)
     cancel = cancel or CancelForm(formdata=None)
-    approved = task.report_approved
     add = add or AddParticipantForm(formdata=None)
     # those on it and not counted first: marked 缺席 (the leader may have marked them
     # wrongly), or checked in or claimed and not confirmed when it was approved

@@ -50,15 +50,18 @@ def covers(day) -> list:
             or_(RollPeriod.until.is_(None), RollPeriod.until > day)]
 
 
-def unit_then(member_id, day):
+def unit_then(member_id, day, unit_now=None):
     """SQL: the unit of ``member_id`` on ``day`` — that of their stay on a unit's roll
     then, else the unit they are in now (off every roll: staff off it, 补录 before they
-    joined). A member moved since keeps, for the days before, the unit they had."""
+    joined). A member moved since keeps, for the days before, the unit they had.
+    ``unit_now``: the unit they are in now as a column of the query (``Member.unit_id``,
+    asked of ``Member`` rows, whose own id the lookup could not be correlated to)."""
+    if unit_now is None:
+        unit_now = (select(Member.unit_id).where(Member.id == member_id)
+                    .correlate_except(Member).scalar_subquery())
     return func.coalesce(
         select(RollPeriod.unit_id).where(RollPeriod.member_id == member_id, *covers(day))
-        .correlate_except(RollPeriod).scalar_subquery(),
-        select(Member.unit_id).where(Member.id == member_id)
-        .correlate_except(Member).scalar_subquery())
+        .correlate_except(RollPeriod).scalar_subquery(), unit_now)
 
 
 def on_roll(unit_id: int, day: date) -> list:

@@ -26,7 +26,7 @@ from datetime import datetime
 
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from ..extensions import db
 from ..fields import NOTE_MAX
@@ -37,11 +37,15 @@ from ..models import (
     AssignmentStatus,
     Member,
     ResourceItem,
+    RollPeriod,
     Task,
     TaskStatus,
+    Unit,
     Zone,
 )
+from ..privacy import ERASED_PHONE_MARK
 from ..permissions import managed_community_ids, manages_community, manages_task
+from ..rollups.coverage import covers, unit_then
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
 from . import PermissionDenied, ServiceError, collect, refuse_all
 from .activity_lock import lock_activity
@@ -133,13 +137,122 @@ def working_units(community_ids):
     return items.union(zones)
 
 
-def recordable(actor: Member) -> list:
-    """WHERE conditions on ``Member``: whom ``actor`` may name in a 补录 — the active
-    members of the units working in the actor's communities (every community for an
-    admin). The 补录 form offers no one else, and the ledger import names no one else
-    (the one reach for both: a liaison learns no other account's name from them)."""
-    return [Member.active.is_(True),
-            Member.unit_id.in_(working_units(managed_community_ids(actor)))]
+def units_working_in(community):
+    """``working_units`` for one community given as a column (a task's): a select
+    correlated to the row it is asked of."""
+    return select(ResourceItem.unit_id).where(ResourceItem.community_id == community).union(
+        select(Zone.unit_id).where(Zone.community_id == community, Zone.unit_id.is_not(None)))
+
+
+def _stay_on(day):
+    """SQL: the member (``Member``) has a stay on a unit's roll that includes ``day``."""
+    return exists(select(RollPeriod.id).where(RollPeriod.member_id == Member.id, *covers(day)))
+
+
+def _erased():
+    """SQL: the member's contact data was erased at the end of the retention period
+    (``member_retention``)."""
+    return Member.phone.startswith(ERASED_PHONE_MARK)
+
+
+def nameable(working, day) -> list:
+    """WHERE conditions on ``Member``: who may be named on past work done on ``day`` (a
+    local date, or a task's ``service_date``) in a community, ``working`` being the
+    units working there (``working_units``, or ``units_working_in`` a task's
+    community). The one rule of every way of recording past work — the 补录 form's
+    candidates and its check, the ledger import, the member's 补录申请 (page and
+    check), 采纳 and 添加遗漏的参加人员 (docs/design.md, 补录):
+
+    - their unit that day works in the community: the unit of their stay on a roll
+      then, else the unit they are in now (``coverage.unit_then`` — the unit the work
+      is counted for). A member moved since is named on the work they did before the
+      move (counted for the old unit), not on work after it in a community the new
+      unit does not work in;
+    - an account switched off (停用) since, only for a day of one of its stays: the work
+      it did before the switch-off (its last stay ends on the day of 停用). A merged
+      account has no stay left (they became the kept account's), so it is named on
+      nothing: its work is the kept account's;
+    - never an account whose contact data the retention period erased: the bureau
+      keeps its records of work done, but the period is the limit it set itself for
+      processing what concerns someone who left (PIPL Art. 19), and nobody could tell
+      the member of new work on their record any more."""
+    return [unit_then(Member.id, day, Member.unit_id).in_(working),
+            or_(Member.active.is_(True), _stay_on(day)), ~_erased()]
+
+
+def ever_nameable(working) -> list:
+    """WHERE conditions on ``Member``: who ``nameable`` admits on some day — an active
+    member of a unit working there, or anyone not erased with a stay in one. What a
+    补录 form offers before its day is known; the day's rule is asked when it is."""
+    return [or_(and_(Member.active.is_(True), Member.unit_id.in_(working)),
+                exists(select(RollPeriod.id).where(RollPeriod.member_id == Member.id,
+                                                   RollPeriod.unit_id.in_(working)))),
+            ~_erased()]
+
+
+def recordable(actor: Member, day=None) -> list:
+    """WHERE conditions on ``Member``: whom ``actor`` may name in a 补录 on ``day`` — in
+    one of the actor's communities (every community for an admin), by ``nameable``;
+    without a day, anyone it admits on some day (``ever_nameable``). The 补录 form
+    offers no one else, and the ledger import names no one else (the one reach for
+    both: a liaison learns no other account's name from them)."""
+    working = working_units(managed_community_ids(actor))
+    return ever_nameable(working) if day is None else nameable(working, day)
+
+
+def nameable_ids(community_id: int, day, member_ids) -> set[int]:
+    """Those of ``member_ids`` ``nameable`` on work in the community on ``day`` (None:
+    not known yet, ``ever_nameable``): one statement."""
+    working = working_units([community_id])
+    rule = ever_nameable(working) if day is None else nameable(working, day)
+    return set(db.session.scalars(select(Member.id).where(Member.id.in_(list(member_ids)),
+                                                          *rule)))
+
+
+def unit_on(member: Member, day) -> Unit | None:
+    """The member's unit on ``day`` (``coverage.unit_then``)."""
+    return db.session.scalar(select(Unit).where(Unit.id == unit_then(member.id, day)))
+
+
+def refuse_unnameable(community_id: int, day, members: list[Member], *,
+                      field: str | None = None, hold: bool = True) -> None:
+    """``nameable``, asked of each of ``members`` for work in the community on ``day``
+    (None: the day is not known yet, ``ever_nameable``); the first one refused is
+    named. ``hold``: their rows share-locked first (in id order, ``claims.held_active``)
+    and the rule read under the locks: one merged (or erased) meanwhile is refused,
+    never written onto the account merged away (``claims.hold_member``)."""
+    ids = [m.id for m in members]
+    if hold:
+        held_active(ids, no_key=True)
+    fine = nameable_ids(community_id, day, ids)
+    for member in members:
+        if member.id not in fine:
+            raise ServiceError(why_not_nameable(member, community_id, day), field=field)
+
+
+def why_not_nameable(member: Member, community_id: int, day):
+    """What a member ``nameable`` refused is told, read afresh: their account erased,
+    switched off (and not in a unit that day), or their unit not working in the
+    community — that day's unit, named with the day, when the day is what refuses them
+    (on another day they would be named: moved since, or the form's day changed)."""
+    db.session.refresh(member, ["active", "phone", "unit_id"])
+    if member.phone.startswith(ERASED_PHONE_MARK):
+        return _l("%(name)s 的账号已停用且已过保存期限，不能再记录其参加的活动。", name=member.name)
+    if not member.active and (day is None or not db.session.scalar(
+            select(_stay_on(day)).where(Member.id == member.id))):
+        return _l("%(name)s 的账号已停用，只能补录其停用前在册期间参加的活动。", name=member.name)
+    if (unit := day_refuses(member, community_id, day)) is not None:
+        return _l("%(name)s 在%(day)s所在的单位（%(unit)s）不在该社区开展共建，不能补录该日的活动。",
+                  name=member.name, day=day.strftime("%Y-%m-%d"), unit=unit.name)
+    return _l("%(name)s 所在单位不在该社区开展共建，不能补录。", name=member.name)
+
+
+def day_refuses(member: Member, community_id: int, day) -> Unit | None:
+    """The member's unit on ``day`` when the day is what keeps them off work in the
+    community (``nameable`` admits them on another day), else None."""
+    if day is None or member.id not in nameable_ids(community_id, None, [member.id]):
+        return None
+    return unit_on(member, day)
 
 
 def _overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime,
@@ -246,7 +359,9 @@ def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
     elif len(data.note.strip()) > NOTE_MAX:
         found.append(("note", _l("情况说明不能超过%(max)s个字。", max=NOTE_MAX)))
     ids = [p.member.id for p in people]
-    people_ok = collect(found, _check_participants, item, people, hold=hold and lock)
+    people_ok = collect(found, _check_participants, item, people,
+                        data.starts_local.date() if data.starts_local is not None else None,
+                        hold=hold and lock)
     if data.leader is None:
         found.append(("leader", _l("请从参加人员中选择组长。")))
     elif data.leader.id not in ids:
@@ -278,26 +393,21 @@ class _Unwritten:
     id: None = None
 
 
-def _check_participants(item: ResourceItem, people: list[Participant], *,
+def _check_participants(item: ResourceItem, people: list[Participant], day, *,
                         hold: bool) -> None:
-    """The participants' rules, the first one broken (they are one field)."""
+    """The participants' rules, the first one broken (they are one field). ``day``: the
+    activity's (None: not typed), whose rule (``nameable``) is asked again here — the
+    form's list was offered for the day it showed, and the day may have been changed
+    since."""
     if not people:
         raise ServiceError(_l("请至少选择一名参加人员。"), field="participants")
     ids = [p.member.id for p in people]
     if len(set(ids)) != len(ids):
         raise ServiceError(_l("参加人员中有重复的党员。"), field="participants")
-    working = set(db.session.scalars(working_units([item.community_id])))
-    # under their share locks: a participant merged (or switched off) meanwhile is
-    # refused, never written onto the account merged away (``claims.hold_member``)
-    active = (held_active(ids, no_key=True) if hold
-              else {p.member.id for p in people if p.member.active})
-    for p in people:
-        if p.member.id not in active:
-            raise ServiceError(_l("%(name)s 的账号已停用。", name=p.member.name),
-                               field="participants")
-        if p.member.unit_id not in working:
-            raise ServiceError(_l("%(name)s 所在单位不在该社区开展共建，不能补录。",
-                                  name=p.member.name), field="participants")
+    # under their share locks: a participant merged meanwhile is refused, never written
+    # onto the account merged away (``claims.hold_member``)
+    refuse_unnameable(item.community_id, day, [p.member for p in people],
+                      field="participants", hold=hold)
 
 
 def _check(actor: Member, item: ResourceItem, data: BackfillData, *,
@@ -425,7 +535,8 @@ def add_forgotten_participant(actor: Member, task: Task, member: Member,
     so the activity still counts once and its 人次 and hours grow by what the member
     did — the counted rows follow through the flush hook (``tracker/participation.py``).
     The rules are 补录's: the liaison of the community or an admin; a 已定稿 month by an
-    admin only; an active member whose unit works in the community; no other activity
+    admin only; a member ``nameable`` on the activity's day (their unit then works in
+    the community; one switched off since, for work before it); no other activity
     at the same time; hours in half hours within the activity's length."""
     if not manages_task(actor, task):
         raise PermissionDenied(_l("无权操作。"))
@@ -443,11 +554,8 @@ def add_forgotten_participant(actor: Member, task: Task, member: Member,
                month=lazy_month_name(day.year, day.month)),
             _l("%(year)s年度总结已定稿，向该年的活动添加参加人员须由单位管理员操作。",
                year=day.year)))
-    if not member.active:
-        raise ServiceError(_l("%(name)s 的账号已停用。", name=member.name), field="member")
-    if member.unit_id not in set(db.session.scalars(working_units([task.community_id]))):
-        raise ServiceError(_l("%(name)s 所在单位不在该社区开展共建，不能补录。",
-                              name=member.name), field="member")
+    # 补录's rule for the activity's day, under the member's lock (``nameable``)
+    refuse_unnameable(task.community_id, day, [member], field="member")
     held = db.session.scalar(select(Assignment.status).where(
         Assignment.task_id == task.id, Assignment.member_id == member.id))
     # on it and not counted — 缺席, or not confirmed when it was approved (a check-in
@@ -459,7 +567,7 @@ def add_forgotten_participant(actor: Member, task: Task, member: Member,
     check_minutes(minutes, task)
     refuse_overlap([member.id], task.starts_at, task.ends_at, other_than=task.id,
                    field="member")
-    assignment = add_done_participation(task, member, actor, minutes)
+    assignment = add_done_participation(task, member, actor, minutes, held=True)
     record(actor, "add_participant", assignment, task_id=task.id, member_id=member.id,
            minutes=minutes, was_absent=held == AssignmentStatus.absent,
            community_id=task.community_id)

@@ -44,10 +44,12 @@ from .audit import record
 from .backfill import (
     BackfillData,
     add_forgotten_participant,
+    day_refuses,
+    nameable_ids,
     record_past_activity,
     refuse_overlap,
+    refuse_unnameable,
     same_activity,
-    working_units,
 )
 from .claims import (
     MAX_MINUTES,
@@ -73,9 +75,19 @@ class RequestData:
     note: str | None = None
 
 
-def works_in(member: Member, community_id: int) -> bool:
-    """Whether the member's unit works in the community (补录's rule)."""
-    return member.unit_id in set(db.session.scalars(working_units([community_id])))
+def works_in(member: Member, community_id: int, day: date | None = None) -> bool:
+    """Whether the member may ask for work in the community on ``day`` (None: not known,
+    some day): 补录's rule (``backfill.nameable``) — their unit that day works there."""
+    return member.id in nameable_ids(community_id, day, [member.id])
+
+
+def _not_working_there(member: Member, community_id: int, day: date | None):
+    """Why ``works_in`` refused the member: their unit does not work in the community —
+    that day's, named with the day, when the day is what refuses them."""
+    if (unit := day_refuses(member, community_id, day)) is not None:
+        return _l("您在%(day)s所在的单位（%(unit)s）不在该社区开展共建，不能申请该日活动的补录。",
+                  day=day.strftime("%Y-%m-%d"), unit=unit.name)
+    return _l("您所在单位不在该社区开展共建，不能申请补录。")
 
 
 def is_requestable(task: Task, member: Member) -> bool:
@@ -112,8 +124,6 @@ def request_problems(member: Member, community: Community | None,
     def refuse(field: str, message) -> None:
         found.setdefault(field, message)
 
-    if community is not None and not works_in(member, community.id):
-        refuse("community", _l("您所在单位不在该社区开展共建，不能申请补录。"))
     task = data.task
     if task is not None:
         if community is not None and task.community_id != community.id:
@@ -142,6 +152,11 @@ def request_problems(member: Member, community: Community | None,
     elif day < today - timedelta(days=REQUEST_DAYS_BACK):
         refuse("service_date", _l("只能申请%(days)d天以内的补录，更早的活动请联系社区联络员。",
                                   days=REQUEST_DAYS_BACK))
+    # the rule on the day asked about, once the day is one that may be asked (else on
+    # some day: the date's own refusal is the one to correct)
+    on = day if day is not None and "service_date" not in found else None
+    if community is not None and not works_in(member, community.id, on):
+        refuse("community", _not_working_there(member, community.id, on))
     if task is None and not _clean(data.description):
         refuse("description", _l("没有选择任务时，请说明参加了什么活动。"))
     for text, field in ((data.description, "description"), (data.note, "note")):
@@ -309,7 +324,7 @@ def _add_to_task(request: BackfillRequest, actor: Member) -> Assignment:
     if not is_requestable(task, member):
         raise ServiceError(_l("%(name)s 已在该任务中。", name=member.name))
     refuse_overlap([member.id], task.starts_at, task.ends_at, other_than=task.id)
-    return add_past_participation(task, member, actor, request.minutes)
+    return add_past_participation(task, member, actor, request.minutes, held=True)
 
 
 def adopt_into_task(request: BackfillRequest, actor: Member) -> Assignment:
@@ -318,9 +333,8 @@ def adopt_into_task(request: BackfillRequest, actor: Member) -> Assignment:
     if request.task is None:
         raise ServiceError(_l("该申请需通过补录表单采纳。"))
     task, member = request.task, request.member
-    if not works_in(member, request.community_id):
-        raise ServiceError(_l("%(name)s 所在单位不在该社区开展共建，不能补录。",
-                              name=member.name))
+    # 补录's rule on the task's day, the member's row locked (``backfill.nameable``)
+    refuse_unnameable(request.community_id, task.service_date, [member])
     slots = task.slots
     assignment = _add_to_task(request, actor)
     _decided(request, actor, RequestStatus.adopted)

@@ -129,14 +129,18 @@ def _existing(task: Task, member: Member) -> Assignment | None:
 
 
 def _join(task: Task, member: Member, status: AssignmentStatus, actor: Member,
-          *, require_future: bool, open_only: bool = True) -> Assignment:
+          *, require_future: bool, open_only: bool = True, held: bool = False) -> Assignment:
+    """``held``: the caller has locked the member's row and asked its own rule under the
+    lock (past work, ``backfill.refuse_unnameable``, which names a member switched off
+    since on work done before), so ``hold_member``'s is not asked."""
     existing = _existing(task, member)
     if existing is not None and existing.status != AssignmentStatus.withdrawn:
         if actor.id == member.id:
             raise ServiceError(_l("您已认领该任务。"))
         raise ServiceError(_l("%(name)s 已在该任务中。", name=member.name))
     _take_slot(task, require_future=require_future, open_only=open_only)
-    hold_member(member)  # after the task's lock: switched off (merged) meanwhile?
+    if not held:
+        hold_member(member)  # after the task's lock: switched off (merged) meanwhile?
     if existing is None:
         existing = Assignment(task_id=task.id, member_id=member.id, status=status)
         db.session.add(existing)
@@ -301,12 +305,13 @@ def assign_member(task: Task, member: Member, actor: Member) -> Assignment:
 
 
 def add_past_participation(task: Task, member: Member, actor: Member,
-                           minutes: int) -> Assignment:
+                           minutes: int, *, held: bool = False) -> Assignment:
     """A liaison records that ``member`` took part in a task that has ended and whose
     report is not approved, with ``minutes`` confirmed (补录申请's 采纳; see
     ``add_done_participation``). Returns the done participation; the caller audits it.
     An approved task takes a forgotten participant through
-    ``backfill.add_forgotten_participant``."""
+    ``backfill.add_forgotten_participant``. ``held``: as ``_join``'s (采纳 asks 补录's
+    rule, ``backfill.refuse_unnameable``)."""
     if not manages_task(actor, task):
         raise PermissionDenied(_l("无权操作。"))
     if task.status == TaskStatus.cancelled:
@@ -315,20 +320,20 @@ def add_past_participation(task: Task, member: Member, actor: Member,
         raise ServiceError(_l("该任务的完成情况已审核通过，不能再指派。"))
     if task.ends_at > utcnow():
         raise ServiceError(_l("任务结束后才能确认参与。"))
-    if not member.active:
+    if not held and not member.active:
         raise ServiceError(_l("该党员账号已停用。"))
     check_minutes(minutes, task)
-    return add_done_participation(task, member, actor, minutes)
+    return add_done_participation(task, member, actor, minutes, held=held)
 
 
 def add_done_participation(task: Task, member: Member, actor: Member,
-                           minutes: int) -> Assignment:
+                           minutes: int, *, held: bool = False) -> Assignment:
     """Write ``member``'s done participation with ``minutes`` on a task that has ended,
     the caller having checked who may and whether it may. The slot is taken as for an
     assignment — closed tasks included, since closing only stops claims — and a full
     task gets one more slot first: what happened is recorded, and ``taken <= slots``
     still holds. A participation that holds its slot and is not done — marked 缺席, or
-    claimed or checked in and never confirmed — becomes done."""
+    claimed or checked in and never confirmed — becomes done. ``held``: as ``_join``'s."""
     existing = _existing(task, member)
     if existing is not None and existing.status in HOLDING:
         assignment = existing
@@ -340,7 +345,7 @@ def add_done_participation(task: Task, member: Member, actor: Member,
         )
         db.session.refresh(task, ["slots"])
         assignment = _join(task, member, AssignmentStatus.assigned, actor,
-                           require_future=False, open_only=False)
+                           require_future=False, open_only=False, held=held)
     assignment.status = AssignmentStatus.done
     assignment.minutes = minutes
     assignment.confirmed_at = utcnow()

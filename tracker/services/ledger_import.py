@@ -37,7 +37,7 @@ from datetime import date, datetime, time, timedelta
 
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_ngettext
-from sqlalchemy import select
+from sqlalchemy import and_, not_, select
 
 from ..extensions import db
 from ..fields import MAX_COUNT, clean_text, one_line
@@ -62,10 +62,13 @@ from .backfill import (
     Participant,
     already_recorded,
     backfill_event,
+    nameable,
+    nameable_ids,
     record_past_activity,
     recordable,
     same_activity,
-    working_units,
+    units_working_in,
+    why_not_nameable,
 )
 from .cell_dates import NotADay, day_or_none, read_day
 from .claims import held_active
@@ -341,9 +344,11 @@ class _Lookups:
 def _lookups(actor: Member, rows: list[LedgerRow]) -> _Lookups:
     """Everything the rows name, a handful of statements for a file of thousands.
 
-    The members are only those the actor may name in a 补录 (``backfill.recordable``):
-    a phone of anyone else — another community's liaison, an admin, a member of a unit
-    not working there, someone 停用 — or of no one reads alike, so a file of numbers
+    The members are only those the actor may name in a 补录 on some day
+    (``backfill.recordable``; each activity's day is asked of its rows,
+    ``_members_may_take_part``): a phone of anyone else — another community's liaison,
+    an admin, a member of a unit that never worked there, someone 停用 with no stay in
+    such a unit, an account erased — or of no one reads alike, so a file of numbers
     does not turn into the names of the county's accounts (security review, session 26,
     finding 2)."""
     phones = sorted({row.phone for row in rows if row.phone})
@@ -547,20 +552,20 @@ def _repeated(activity: _Activity, look: _Lookups) -> None:
 
 
 def _members_may_take_part(actor: Member, activity: _Activity, look: _Lookups) -> None:
-    """The one form's rules about each participant, on that participant's own row (the
-    recording would name only the first it meets, on the activity's first row). Only
-    where the actor may record: elsewhere the recording refuses the whole activity."""
+    """The one form's rule about each participant (``backfill.nameable`` on the
+    activity's day), on that participant's own row (the recording would name only the
+    first it meets, on the activity's first row). Only where the actor may record:
+    elsewhere the recording refuses the whole activity."""
     item = activity.item
     if not manages_community(actor, item.community_id):
         return
-    working = set(db.session.scalars(working_units([item.community_id])))
+    day = activity.starts.date()
+    fine = nameable_ids(item.community_id, day,
+                        {look.members[row.phone].id for row in activity.rows})
     for row in activity.rows:
         member = look.members[row.phone]
-        if not member.active:
-            row.errors.append(str(_l("%(name)s 的账号已停用。", name=member.name)))
-        elif member.unit_id not in working:
-            row.errors.append(str(_l("%(name)s 所在单位不在该社区开展共建，不能补录。",
-                                     name=member.name)))
+        if member.id not in fine:
+            row.errors.append(str(why_not_nameable(member, item.community_id, day)))
 
 
 def _leads(row: LedgerRow) -> bool:
@@ -655,14 +660,21 @@ def _apply(actor: Member, rows: list[LedgerRow], audit: bool = True) -> LedgerPr
 def _participants_still_active(task_ids: list[int]) -> None:
     """Every participant recorded, share-locked at once in id order after every
     activity's checklist item (``claims.held_active``; the order a 补录 takes them in,
-    items then members), and refused if any was switched off or merged meanwhile —
+    items then members), and 补录's rule (``backfill.nameable``) asked again under the
+    locks, on each activity's day: refused if any was merged (or erased) meanwhile —
     never an import's hours left on an account merged away."""
     ids = set(db.session.scalars(select(Assignment.member_id).where(
         Assignment.task_id.in_(task_ids)))) if task_ids else set()
-    gone = ids - held_active(ids)
-    if gone:
-        names = db.session.scalars(select(Member.name).where(Member.id.in_(gone))
-                                   .order_by(Member.id))
+    held_active(ids)
+    if not ids:
+        return
+    names = list(db.session.scalars(
+        select(Member.name).join(Assignment, Assignment.member_id == Member.id)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(Assignment.task_id.in_(task_ids),
+               not_(and_(*nameable(units_working_in(Task.community_id), Task.service_date))))
+        .group_by(Member.id, Member.name).order_by(Member.id)))
+    if names:
         raise ServiceError(_l("%(name)s 的账号已停用。", name=str(_l("、")).join(names)))
 
 
