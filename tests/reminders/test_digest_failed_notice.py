@@ -159,3 +159,23 @@ def test_a_robot_saved_again_after_a_good_test_is_untested(app, client, login, t
     save_webhook(town.liaison, town.community, WebhookData("wecom", recorder.url("/wecom2")))
     db.session.commit()
     assert NOTICE in _home(client)  # the new address has not been heard from yet
+
+
+def test_the_robot_page_names_the_last_try_s_error_not_a_later_set_aside(
+        app, client, login, town, recorder):
+    """walk7 D1, the robot's 最近一次发送: a digest that failed and was then set aside
+    before its retry (the report it told of was approved meanwhile: no longer due) shows
+    the robot's own error, not the set-aside's reason."""
+    _robot_failing(app, town, recorder, attempts=3, failure="robot")
+    [row] = _robot_rows()
+    error = row.last_error
+    db.session.query(TaskReport).update({"status": ReportStatus.approved})
+    db.session.commit()
+    recorder.fail.clear()
+    run(MORNING + timedelta(hours=1))
+    [row] = _robot_rows()
+    assert (row.status, row.reason) == (OutboxStatus.obsolete, "not_due")
+    login(town.liaison)
+    page = client.get(f"/outbox/webhooks/{town.community.id}").get_data(as_text=True)
+    assert f"发送失败，已不再自动重试：{error}" in page
+    assert "发送时已不需要提醒" not in page

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from tests import factories as f
 from tests.reminders.conftest import local
 from tests.reminders.outbox_rows import rows
-from tests.reminders.servers import Trickler
+from tests.reminders.servers import Trickler, free_port
 from tracker.extensions import db
 from tracker.models import (
     Assignment,
@@ -30,8 +30,11 @@ from tracker.models import (
     TaskReport,
 )
 from tracker.outbox.queries import channel_status
+from tracker.reminders import reasons
 from tracker.reminders.job import run
+from tracker.reminders.reasons import failure_words
 from tracker.services.claims import confirm_participation, withdraw
+from tracker.services.directory import set_active
 from tracker.services.notify import NotifySettings, WebhookData, save_settings, save_webhook
 
 MORNING = local(0, 10)
@@ -367,6 +370,64 @@ def test_status_page_dates_an_error_by_its_try_and_lists_no_choice_as_a_failure(
     assert "turned" not in page and "陈丽华" not in page
     [sms] = [c for c in channel_status() if c.channel == Channel.sms]
     assert (sms.failed, sms.not_sent, sms.last_error) == (0, 1, None)
+
+
+def _sms_refused_then(app, town, recorder, after) -> None:
+    """bob's SMS fails at 10:00 (nothing listens at the gateway), then ``after`` happens
+    and the gateway is back: the next run sets the row aside, never sends it."""
+    gateway = app.config["SMS_GATEWAY_URL"]
+    app.config["SMS_GATEWAY_URL"] = f"http://127.0.0.1:{free_port()}/sms?to={{phone}}"
+    town.task(local(-2, 9), people=(town.bob,), title="楼道清理")  # hours to confirm
+    run(MORNING)
+    [sms] = rows(channel=Channel.sms)
+    assert (sms.status, sms.attempts) == (OutboxStatus.pending, 1)
+    after()
+    db.session.commit()
+    app.config["SMS_GATEWAY_URL"] = gateway
+    run(MORNING + timedelta(minutes=10))
+    assert recorder.to("/sms") == []
+
+
+def _last_sms_error(client, login, town) -> tuple:
+    [status] = [c for c in channel_status() if c.channel == Channel.sms]
+    admin = f.member(town.unit, Role.admin, "管理员")
+    db.session.commit()
+    login(admin)
+    return status, client.get("/outbox/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("after, reason, words", [
+    ("email", "email_instead", "收件人用邮件接收提醒"),
+    ("deactivated", "inactive", "收件人账号已停用"),
+])
+def test_a_row_set_aside_after_a_failed_try_keeps_that_failure_as_the_last_error(
+        app, client, login, town, recorder, after, reason, words):
+    """walk7 D1: 最近出错 is the last real failure (connection refused at 10:00), even when
+    that row was skipped later (bob chose e-mail; bob was 停用): a skip is not an error."""
+    def email():
+        save_settings(town.bob, NotifySettings(offered=set(), email="bob@example.org",
+                                               email_on=True, sms_on=True))
+
+    def deactivated():
+        set_active(town.bob, f.member(town.unit, Role.admin, "停用的管理员"), False)
+
+    _sms_refused_then(app, town, recorder, {"email": email, "deactivated": deactivated}[after])
+    [sms] = rows(channel=Channel.sms)
+    assert (sms.status, sms.reason) == (OutboxStatus.skipped, reason)
+    status, page = _last_sms_error(client, login, town)
+    assert "Connection refused" in status.last_error
+    assert status.last_failure - MORNING < timedelta(minutes=1)  # the failed try's time
+    assert (status.failed, status.not_sent) == (0, 1)
+    assert "Connection refused" in page and words not in page
+
+
+def test_a_set_aside_row_whose_failure_left_no_channel_words_still_shows_a_failure(app):
+    """A try that failed for the job's own reason (该渠道尚未配置) keeps no channel words;
+    once an admin's 重试 was then skipped, the reason is the skip's: the failure is said
+    as unrecorded, not as the skip, not as nothing."""
+    assert failure_words(reasons.SMS_OFF, None, OutboxStatus.skipped) == "发送失败（原因未记下）"
+    assert failure_words(reasons.NOT_DUE, "HTTP 500", OutboxStatus.obsolete) == "HTTP 500"
+    assert failure_words(reasons.NOT_CONFIGURED, None, OutboxStatus.failed) == "该渠道尚未配置"
 
 
 # --- an e-mail says when it was sent, and is one message ------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from tests import factories as f
@@ -179,6 +180,40 @@ def test_a_member_already_on_an_overlapping_activity_is_refused_by_name(world, p
     refused_and_nothing_written(
         world, data(people, starts_local=start, ends_local=start + timedelta(hours=2)),
         "在同一时间已参加“楼道清理”")
+
+
+def test_every_member_on_an_overlapping_activity_is_named_in_one_message(world, people):
+    """walk7 D3: a 补录 whose participants clash names them all at once, those on the
+    same activity together with it and its time — not the first one only, one submit
+    per member."""
+    recorded(world, data(people, title="晚间清理", participants=[Participant(m) for m in people[:3]]))
+    recorded(world, data(people, title="入户走访", participants=[Participant(people[3])],
+                         leader=people[3], starts_local=three_days_ago_at(10),
+                         ends_local=three_days_ago_at(12)))
+    day = three_days_ago_at(9).strftime("%Y-%m-%d")
+    # members in the roll's order (by name): 李四, 王组长, 张三 on the first, 赵六 on the second
+    refused_and_nothing_written(
+        world, data(people, title="楼道清理（再补录）"),
+        f"李四、王组长、张三 在同一时间已参加“晚间清理”（{day} 09:00）；"
+        f"赵六 在同一时间已参加“入户走访”（{day} 10:00），不能重复记录。")
+
+
+def test_the_clash_message_is_made_in_the_readers_language_when_shown(app, world, people):
+    """The message names the clashes with plain values, worded when shown: in English
+    after the refusal (its rollback) as well."""
+    recorded(world, data(people, title="晚间清理", participants=[Participant(m) for m in people[:2]],
+                         leader=people[0]))
+    recorded(world, data(people, title="入户走访", participants=[Participant(people[3])],
+                         leader=people[3], starts_local=three_days_ago_at(10),
+                         ends_local=three_days_ago_at(12)))
+    refusal = refused(record_past_activity, world.liaison, world.item,
+                      data(people, title="楼道清理（再补录）"))
+    day = three_days_ago_at(9).strftime("%Y-%m-%d")
+    with app.test_request_context("/"), force_locale("en"):
+        said = str(refusal.errors[0].message)
+    assert said == (f"李四, 张三 already took part in “晚间清理” ({day} 09:00) at the same time; "
+                    f"赵六 already took part in “入户走访” ({day} 10:00) at the same time; "
+                    "they cannot be recorded twice.")
 
 
 def test_hours_longer_than_the_activity_are_refused(world, people):

@@ -139,6 +139,21 @@ def test_someone_already_on_it_or_elsewhere_at_that_time_is_refused(world, peopl
     assert work_event_count() == before
 
 
+def test_a_member_on_two_overlapping_activities_is_told_of_both(world, people):  # noqa: F811
+    """walk7 D3: adding a forgotten participant names every activity they are on at that
+    time, not the first one only."""
+    task = clean_up_of_three(world, people)
+    start = to_local(task.starts_at).replace(tzinfo=None)
+    recorded(world, alone(people, people[3], title="慰问", starts_local=start,
+                         ends_local=start + timedelta(hours=1)))
+    recorded(world, alone(people, people[3], title="走访", starts_local=start + timedelta(hours=1),
+                         ends_local=start + timedelta(hours=2)))
+    day = start.strftime("%Y-%m-%d")
+    refused(add_forgotten_participant, world.liaison, task, people[3], None,
+            message=f"赵六 在同一时间已参加“慰问”（{day} 09:00）；"
+                    f"赵六 在同一时间已参加“走访”（{day} 10:00），不能重复记录。")
+
+
 def test_a_member_wrongly_marked_absent_is_corrected_on_the_activity(world):
     """The leader marked 张三 缺席 and the report was approved: adding him turns that
     participation done — no second row, no second activity."""

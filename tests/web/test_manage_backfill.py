@@ -66,6 +66,22 @@ def test_a_refusal_is_shown_on_the_same_page_with_the_input_kept(client, login, 
     assert (task_count(), audit_count()) == before
 
 
+def test_the_same_activity_submitted_again_names_every_participant_on_it_at_once(
+        client, login, world, five):
+    """walk7 D3: every clashing participant in one message (in the roll's order), not the
+    first only — a liaison unticking one at a time re-entered the whole form each time."""
+    login(world.liaison)
+    assert client.post("/manage/backfill", data=backfill_form(world, five)).status_code == 302
+    before = (task_count(), audit_count())
+    response = client.post("/manage/backfill", data=backfill_form(world, five, title="楼道大扫除二"))
+    page = text(response)
+    assert response.status_code == 200
+    when = local(-3, 9).strftime(FMT).replace("T", " ")
+    assert f"李四、钱七、王组长、张三、赵六 在同一时间已参加“楼道大扫除”（{when}），不能重复记录。" in page
+    assert 'value="解放路12号"' in page and all(picked(page, m) for m in five)
+    assert (task_count(), audit_count()) == before
+
+
 def test_every_mistake_of_a_backfill_is_named_in_one_submit(client, login, world, five):
     """Mistakes of independent fields are named together, whether the form or the
     service finds them: an end in the future (the service's) with an empty 情况说明 (the

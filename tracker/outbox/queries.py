@@ -13,7 +13,7 @@ from ..models import (WEBHOOK_CHANNELS, Channel, Community, CommunityWebhook, Me
                       OutboxStatus)
 from ..paging import paginate
 from ..permissions import managed_community_ids
-from ..reminders.reasons import words
+from ..reminders.reasons import failure_words
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,9 @@ class ChannelStatus:
 
 
 def channel_status() -> list[ChannelStatus]:
-    """Per channel: last success, last error (dated by the failed try), pending, failed
-    and not-sent counts (two statements)."""
+    """Per channel: last success, last error (dated by the failed try, worded by that try
+    even if its row was set aside since: ``reasons.failure_words``), pending, failed and
+    not-sent counts (two statements)."""
     rows = {row.channel: row for row in db.session.execute(
         select(Outbox.channel,
                func.max(case((Outbox.status == OutboxStatus.sent, Outbox.sent_at))).label("ok"),
@@ -48,7 +49,7 @@ def channel_status() -> list[ChannelStatus]:
         .group_by(Outbox.channel))}
     latest = (select(Outbox.channel, func.max(Outbox.failed_at).label("at"))
               .where(Outbox.failed_at.is_not(None)).group_by(Outbox.channel).subquery())
-    latest_errors = {channel: words(reason, error, status)
+    latest_errors = {channel: failure_words(reason, error, status)
                      for channel, reason, error, status in db.session.execute(
         select(Outbox.channel, Outbox.reason, Outbox.last_error, Outbox.status)
         .join(latest, and_(latest.c.channel == Outbox.channel, latest.c.at == Outbox.failed_at)))}
@@ -111,7 +112,7 @@ def robot_deliveries(community_ids) -> dict[int, RobotDelivery]:
     return {row.community_id: RobotDelivery(
                 row.status, row.at,
                 None if row.status == OutboxStatus.sent
-                else words(row.reason, row.last_error, row.status),
+                else failure_words(row.reason, row.last_error, row.status),
                 row.status == OutboxStatus.pending)
             for row in db.session.execute(select(ranked).where(ranked.c.n == 1))}
 

@@ -526,7 +526,7 @@ def _sms_words(message: Message) -> str:
     return f"{message.subject}：{message.body}"
 
 
-def _shorten(text: str, title: str, room: int) -> str:
+def shorten(text: str, title: str, room: int) -> str:
     """``text`` within ``room`` characters: the title cut first, then the text's end."""
     if len(text) <= room:
         return text
@@ -544,7 +544,7 @@ def sms_text(message: Message, signature: str = "", budget: int = SMS_BUDGET) ->
     with the title cut to fit, and the whole link."""
     tail = f"\n{message.link}" if message.link else ""
     title = message.subject.split("：", 1)[1] if "：" in message.subject else ""
-    return signature + _shorten(_sms_words(message), title,
+    return signature + shorten(_sms_words(message), title,
                                 budget - len(signature) - len(tail)) + tail
 
 

@@ -297,22 +297,43 @@ def _counted(rows: list[Outbox]) -> str:
         for code, n in counts.items())
 
 
+def _line(row: Outbox) -> str:
+    """A row as a line of a bundle: its subject; a declined 补录申请's with its reason (the
+    words that matter, which the subject does not say), the line kept within one SMS part
+    as an SMS keeps a title (``channels.shorten``: the reason cut, marked 「…」)."""
+    facts = row.facts or {}
+    reason = (facts.get("reason") or "").strip()
+    if row.kind != "backfill_decided" or facts.get("adopted", True) or not reason:
+        return row.subject
+    return channels.shorten(_("%(line)s，理由：%(reason)s", line=row.subject, reason=reason),
+                            reason, channels.SMS_PART)
+
+
+def _where(rows: list[Outbox]) -> tuple[str, str]:
+    """The page a bundle links to, one that lists every item of it, and the words naming
+    it: a liaison's 工作台 (with 我的待办 for their own tasks), a member's 我的待办 — or,
+    when an item is of a kind neither lists (a 补录申请's result, hours corrected …),
+    消息, which lists every reminder (walk7 D2)."""
+    audiences = {_audience(row) for row in rows}
+    if any(_audience(row) == "member" and row.kind not in kinds.ON_TODO for row in rows):
+        return "/me/messages", _("详情请登录台账查看“消息”。")
+    if audiences == {"member"}:
+        return "/tasks/todo", _("详情请登录台账查看“我的待办”。")
+    if audiences == {"liaison"}:
+        return "/manage/", _("详情请登录台账查看“工作台”。")
+    return "/manage/", _("详情请登录台账查看“工作台”和“我的待办”。")
+
+
 def compose(rows: list[Outbox], config) -> channels.Message:
-    """One row as it is; several due together bundled into one message, linked to the
-    page that lists them: the liaison's 工作台, or the member's 我的待办."""
+    """One row as it is; several due together bundled into one message, linked to a
+    page that lists them all (``_where``)."""
     key = message_key(rows)
     if len(rows) == 1:
         row = rows[0]
         return channels.Message(row.subject, row.body, _absolute(row.link, config),
                                 sms=kinds.sms_words(row), key=key)
-    lines = "\n".join(f"{n}. {row.subject}" for n, row in enumerate(rows, start=1))
-    audiences = {_audience(row) for row in rows}
-    if audiences == {"member"}:
-        link, where = "/tasks/todo", _("详情请登录台账查看“我的待办”。")
-    elif audiences == {"liaison"}:
-        link, where = "/manage/", _("详情请登录台账查看“工作台”。")
-    else:
-        link, where = "/manage/", _("详情请登录台账查看“工作台”和“我的待办”。")
+    lines = "\n".join(f"{n}. {_line(row)}" for n, row in enumerate(rows, start=1))
+    link, where = _where(rows)
     subject = ngettext("您有%(n)d条提醒", "您有%(n)d条提醒", len(rows), n=len(rows))
     return channels.Message(subject, lines + "\n" + where, _absolute(link, config),
                             sms=f"{subject}：{_counted(rows)}。{where}", key=key)

@@ -925,6 +925,11 @@ KINDS = [
 ]
 BY_CODE = {kind.code: kind for kind in KINDS}
 UNCAPPED = tuple(kind.code for kind in KINDS if not kind.capped)
+# The kinds 我的待办 lists (``owed.member_todo``: a task of today or tomorrow, hours to
+# confirm, a report to submit or to correct). The others — 补录申请结果, hours corrected,
+# 作废, 候补转正 of a task further off — are listed on 消息 only (every in-app copy is
+# delivered as it is written): a bundle with one of them links there (``job.compose``).
+ON_TODO = frozenset({"tomorrow", "confirm_hours", "submit_report", "returned"})
 
 
 def check_setting(config: dict) -> None:

@@ -35,6 +35,10 @@ UNCONFIRMED = "unconfirmed"
 # claim it was handed over.
 TIMED_OUT_OLD = "timed_out_old"
 NOT_RETRIED = (UNCONFIRMED, TIMED_OUT_OLD)
+# A row set aside after a failed try: its ``reason`` says why it was set aside (one of the
+# codes above), no longer why the try failed; the try's time and the channel's own error
+# are still on the row (``failed_at``, ``last_error``).
+SET_ASIDE = (OutboxStatus.skipped, OutboxStatus.obsolete)
 
 WORDS = {
     OPTED_OUT: _l("收件人已关闭这类提醒"),
@@ -65,6 +69,9 @@ TIMED_OUT_WORDS = {
                    "自动重试的次数已用完，不会再自动发送：渠道恢复后，由管理员在“提醒发送状态”中点“重试”。"),
     "once": _l("超时：未能在规定时间内连上对方服务器或把消息交给它，对方未收到。"),
 }
+# A set-aside row whose failed try left no words of the channel (the job's own reason,
+# such as 该渠道尚未配置, was overwritten by the set-aside's)
+UNRECORDED = _l("发送失败（原因未记下）")
 
 
 def words(reason: str | None, last_error: str | None = None,
@@ -78,3 +85,14 @@ def words(reason: str | None, last_error: str | None = None,
     if reason is not None:
         return str(WORDS.get(reason, reason))
     return last_error
+
+
+def failure_words(reason: str | None, last_error: str | None,
+                  status: OutboxStatus | None) -> str | None:
+    """What a row's last failed try is shown as (a channel's 最近出错, a robot's latest
+    try). A row set aside since (the member then chose e-mail, was 停用, the reminder
+    no longer due) keeps that try's error: the set-aside's reason is not an error, and
+    showing it hid the real failure (walk7 D1)."""
+    if status in SET_ASIDE:
+        return last_error or str(UNRECORDED)
+    return words(reason, last_error, status)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..i18n import lazy_gettext as _l
-from ..i18n import lazy_month_name
+from ..i18n import lazy, lazy_month_name
 from sqlalchemy import and_, exists, func, or_, select
 
 from ..extensions import db
@@ -301,16 +301,43 @@ def refuse_overlap(member_ids: list[int], starts_at: datetime, ends_at: datetime
              in _overlapping(member_ids, starts_at, ends_at, same_activity)
              if t.id != other_than]
     if clash:
-        member, task, absent = clash[0]
-        when = to_local(task.starts_at).strftime("%Y-%m-%d %H:%M")
+        # plain values: the message is made when shown, after the refusal's rollback
+        raise ServiceError(lazy(_say_clashes, [(m.name, t.id, t.title, t.starts_at, bool(absent))
+                                               for m, t, absent in clash]), field=field)
+
+
+def _say_clashes(clash: list[tuple]) -> str:
+    """Every clashing member in one message (a liaison who unticked the one named was
+    refused again for the next: walk7 D3): the members who clash with the same activity
+    named together, each activity with its time; those marked 缺席 on the same activity
+    in a sentence of their own, as they are corrected there. Made when shown (``lazy``),
+    in the reader's language."""
+    groups: dict[tuple[int, bool], tuple] = {}
+    for name, task_id, title, starts_at, absent in clash:
+        groups.setdefault((task_id, absent), (task_id, title, starts_at, absent, []))[4].append(name)
+    sentences, taken = [], []
+    for task_id, title, starts_at, absent, names in groups.values():
+        when = to_local(starts_at).strftime("%Y-%m-%d %H:%M")
+        who = str(_l("、")).join(names)
         if absent:
-            raise ServiceError(_l("%(name)s 在同一活动“%(task)s”（%(when)s，任务编号%(id)d）中被登记为缺席；"
-                                  "如其实际参加了，请在该任务中更正（任务页面的“添加遗漏的参加人员”），"
-                                  "不要另行补录。",
-                                  name=member.name, task=task.title, when=when, id=task.id),
-                               field=field)
-        raise ServiceError(_l("%(name)s 在同一时间已参加“%(task)s”（%(when)s），不能重复记录。",
-                              name=member.name, task=task.title, when=when), field=field)
+            sentences.append(str(_l(
+                "%(name)s 在同一活动“%(task)s”（%(when)s，任务编号%(id)d）中被登记为缺席；"
+                "如其实际参加了，请在该任务中更正（任务页面的“添加遗漏的参加人员”），不要另行补录。",
+                name=who, task=title, when=when, id=task_id)))
+        else:
+            taken.append((who, title, when))
+    if len(taken) == 1:
+        [(who, title, when)] = taken
+        sentences.append(str(_l("%(name)s 在同一时间已参加“%(task)s”（%(when)s），不能重复记录。",
+                                name=who, task=title, when=when)))
+    elif taken:
+        each = [str(_l("%(name)s 在同一时间已参加“%(task)s”（%(when)s）", name=who, task=title,
+                       when=when)) for who, title, when in taken]
+        clashes = str(_l("；")).join(each)
+        sentences.append(str(_l("%(clashes)s，不能重复记录。", clashes=clashes)))
+    # a Chinese full stop needs no space after it, an English one does
+    return "".join(sentence if sentence.endswith("。") or n == len(sentences) - 1
+                   else sentence + " " for n, sentence in enumerate(sentences))
 
 
 def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
