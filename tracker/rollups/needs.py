@@ -34,7 +34,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from ..models import LIVE_NEEDS, Need, NeedKind, NeedStatus, Task
 from .batch import Plan, plan
-from .coverage import unit_then
+from .stays import unit_then
 from .scope import Scope, scope_conditions
 
 
@@ -91,7 +91,7 @@ def need_unit():
     - claimed for a unit (以单位名义认领, ``claimed_unit_id``, what the need's page names
       as 认领人): that unit, wherever its contact moves;
     - claimed by a member alone: the unit of the member's stay on ``claim_day``
-      (``coverage.unit_then``);
+      (``stays.unit_then``);
     - claimed by nobody and turned into a task: the task's unit;
     - else none."""
     return case(

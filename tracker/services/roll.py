@@ -324,7 +324,7 @@ def corrected_months(member: Member, change: Change, day: date) -> list:
       unit's roll during the month or not (the lead's 本月调离 / 本月离册 against 外单位 /
       不计入参与统计);
     - the change is a move (the stays either side are of two units: off every roll the
-      member's work counts for their unit of now, ``coverage.unit_then``), and the
+      member's work counts for their unit of now, ``stays.unit_then``), and the
       member has approved work on one of the days: that work counts for the other
       unit's members (参与情况's 人次 and hours, which the 月报 writes when they
       differ from the unit's own activities'); or a need they claimed alone was
