@@ -749,7 +749,8 @@ def test_the_roll_from_audit_migration_dates_moves_and_switch_offs_made_before_0
 
     from tracker.models import Unit
     from tracker.reports.summary import build_summary
-    from tracker.rollups.coverage import coverage, unit_then
+    from tracker.rollups.coverage import coverage
+    from tracker.rollups.stays import unit_then
 
     october = (date(2026, 10, 1), date(2026, 11, 1))
     with migrated_database(backend, "rollaudit") as url:

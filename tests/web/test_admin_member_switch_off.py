@@ -42,3 +42,32 @@ def test_a_member_without_places_is_switched_off_without_the_line(client, login,
     page = client.post(f"/admin/members/{world.other_member.id}/active", data={"active": "0"},
                        follow_redirects=True)
     assert "个未开始任务的名额" not in html.unescape(page.get_data(as_text=True))
+
+
+def test_switching_off_a_claimer_names_the_needs_left_claimed(client, login, world):
+    """walk8 #15: a need the member claimed (alone, or as the contact of their unit's
+    claim) and that is not yet fulfilled is named, with what the liaison does: give the
+    claim back (取消认领 on the need's page), so that someone else can take it. A need
+    they fulfilled, or one claimed by another, is not named."""
+    from tests.needs.support import need
+    from tracker.models import NeedStatus
+
+    need(world.community, world.liaison, title="帮空巢老人修理轮椅", status=NeedStatus.claimed,
+         claimer=world.member, claimed_unit_id=world.unit.id)
+    need(world.community, world.liaison, title="每周帮独居老人代购米面",
+         status=NeedStatus.claimed, claimer=world.member)
+    need(world.community, world.liaison, title="购买一副老花镜", status=NeedStatus.fulfilled,
+         claimer=world.member, fulfilled_on=world.past_task.service_date)
+    need(world.community, world.liaison, title="清理楼道杂物", status=NeedStatus.claimed,
+         claimer=world.other_member)
+    db.session.commit()
+    login(world.admin)
+    page = html.unescape(client.post(f"/admin/members/{world.member.id}/active",
+                                     data={"active": "0"}, follow_redirects=True)
+                         .get_data(as_text=True))
+    said = (f"{world.member.name} 认领（或作为单位认领的联系人）的以下需求尚未完成，"
+            "请社区联络员在需求页面取消认领，以便他人重新认领：")
+    assert said in page
+    named = page.split(said, 1)[1].split("<", 1)[0]
+    assert named.split("、") == [f"帮空巢老人修理轮椅（{world.community.name}）",
+                                 f"每周帮独居老人代购米面（{world.community.name}）"]

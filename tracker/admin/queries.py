@@ -14,6 +14,8 @@ from ..models import (
     Category,
     Community,
     Member,
+    Need,
+    NeedStatus,
     ReportStatus,
     ResourceItem,
     Role,
@@ -328,6 +330,18 @@ def tasks_left_leaderless(member_id: int, limit: int = 10) -> list[str]:
         .where(Task.leader_id == member_id, Task.status == TaskStatus.open,
                or_(TaskReport.id.is_(None), TaskReport.status == ReportStatus.returned))
         .order_by(Task.starts_at, Task.id).limit(limit)))
+
+
+def needs_left_claimed(member_id: int, limit: int = 10) -> list[str]:
+    """The needs ``member_id`` holds claimed and not yet fulfilled — for themselves or
+    as the contact of their unit's claim (以单位名义认领) — each as its title and
+    community: once that account is switched off nobody answers for them, and the
+    need's page still names them; its liaison gives the claim back (取消认领)."""
+    return [_("%(title)s（%(community)s）", title=title, community=community)
+            for title, community in db.session.execute(
+                select(Need.title, Community.name).join(Community, Community.id == Need.community_id)
+                .where(Need.claimed_by_id == member_id, Need.status == NeedStatus.claimed)
+                .order_by(Need.wanted_by, Need.id).limit(limit))]
 
 
 def shown_text(name: str, value) -> str:

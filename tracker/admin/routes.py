@@ -557,6 +557,12 @@ def member_toggle(record_id: int):
         if titles:
             flash(_("%(name)s 是以下任务的组长，请联络员另选组长：%(tasks)s",
                     name=member.name, tasks=_("、").join(titles)), "info")
+        # the need's page still names them as 认领人 (or its unit's 联系人)
+        needs = q.needs_left_claimed(member.id)
+        if needs:
+            flash(_("%(name)s 认领（或作为单位认领的联系人）的以下需求尚未完成，"
+                    "请社区联络员在需求页面取消认领，以便他人重新认领：%(needs)s",
+                    name=member.name, needs=_("、").join(needs)), "info")
     return response
 
 

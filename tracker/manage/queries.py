@@ -46,7 +46,7 @@ from ..sql_hints import constants_written_out
 from ..reach import Reach, in_reach, reach_of
 from ..rollups import Scope
 from ..rollups.home import open_findings_count
-from ..rollups.coverage import unit_then
+from ..rollups.stays import unit_then
 from ..services.backfill import nameable, recordable, working_units
 from ..timeutil import local_today
 from ..year_checklist import asked_year

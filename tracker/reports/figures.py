@@ -44,9 +44,9 @@ from ..rollups.coverage import (
     on_roll_at_end,
     on_roll_during,
     roll_day,
-    unit_then,
 )
 from ..rollups.double import DoubleRow, double_progress_plan
+from ..rollups.stays import unit_then
 from ..rollups.categories import activities_by_community_section_plan
 from ..rollups.figures import (
     CategoryFigures,

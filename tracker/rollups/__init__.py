@@ -22,6 +22,7 @@ One module per page family, named as the page is:
 - ``started``    when the app was first used, and whether the year's work before is in it
 - ``double``     “双创”进展 by zone or community (its rows: ``double_rows``)
 - ``coverage``   参与情况 of a unit, and a member's own figures
+- ``stays``      a member's stays on the roll: the unit they had on a day
 - ``findings``   摸排问题 counts
 - ``funds``      共建活动经费 spent and budgets
 - ``home``       the liaison's 工作台

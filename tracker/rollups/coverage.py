@@ -34,34 +34,13 @@ from ..timeutil import local_today
 from .batch import Plan, built_once, plan, run
 from .figures import ONE, if_approved, if_submitted
 from .scope import Scope, participation_conditions, task_conditions
+from .stays import covers
 
 
 def roll_day(date_to: date) -> date:
     """The day whose roll a period [.., date_to) is counted against: its last day, or
     today for a period still running."""
     return min(date_to - timedelta(days=1), local_today())
-
-
-def covers(day) -> list:
-    """WHERE conditions: a ``RollPeriod`` (a stay on a unit's roll) that includes
-    ``day`` (from ``since``, unset: as far back as the records go, up to the day before
-    ``until``, unset: still on it)."""
-    return [or_(RollPeriod.since.is_(None), RollPeriod.since <= day),
-            or_(RollPeriod.until.is_(None), RollPeriod.until > day)]
-
-
-def unit_then(member_id, day, unit_now=None):
-    """SQL: the unit of ``member_id`` on ``day`` — that of their stay on a unit's roll
-    then, else the unit they are in now (off every roll: staff off it, 补录 before they
-    joined). A member moved since keeps, for the days before, the unit they had.
-    ``unit_now``: the unit they are in now as a column of the query (``Member.unit_id``,
-    asked of ``Member`` rows, whose own id the lookup could not be correlated to)."""
-    if unit_now is None:
-        unit_now = (select(Member.unit_id).where(Member.id == member_id)
-                    .correlate_except(Member).scalar_subquery())
-    return func.coalesce(
-        select(RollPeriod.unit_id).where(RollPeriod.member_id == member_id, *covers(day))
-        .correlate_except(RollPeriod).scalar_subquery(), unit_now)
 
 
 def on_roll(unit_id: int, day: date) -> list:

@@ -18,20 +18,23 @@ The rule (one statement, ``GROUP BY`` in the database):
 
 A need turned into a task is fulfilled when the task's report is approved, on that
 day (services.task_needs). Closed needs (已关闭) count as posted only. The scope's
-communities, zone and category apply; a unit's needs (a unit's 月报) are those its
-members claimed, for themselves or for the unit, and those nobody claimed that were
-turned into one of the unit's tasks.
+communities, zone and category apply; a unit's needs (a unit's 月报) are those whose
+unit (``need_unit``) it is: those claimed for it (以单位名义认领), those its members
+claimed alone while in it, and those nobody claimed that were turned into one of its
+tasks.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Date, and_, case, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from ..models import LIVE_NEEDS, Need, NeedKind, NeedStatus, Task
 from .batch import Plan, plan
-from .coverage import unit_then
+from .stays import unit_then
 from .scope import Scope, scope_conditions
 
 
@@ -52,6 +55,50 @@ class NeedCounts:
 
     def __bool__(self) -> bool:
         return any((self.posted, self.fulfilled, self.live))
+
+
+class _local_day(FunctionElement):  # noqa: N801 — used like a SQL function
+    """The Beijing date of a UTC instant as stored (naive UTC): China keeps UTC+8 all
+    year, so it is the date eight hours later."""
+
+    type = Date()
+    inherit_cache = True
+    name = "local_day"
+
+
+@compiles(_local_day)
+def _local_day_postgresql(element, compiler, **kw):
+    return f"CAST(({compiler.process(element.clauses, **kw)} + INTERVAL '8 hours') AS DATE)"
+
+
+@compiles(_local_day, "sqlite")
+def _local_day_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
+
+
+def claim_day():
+    """SQL: the day that decides whose a need claimed by a member alone is: the day it
+    was fulfilled, or — not yet — the day it was claimed (its Beijing date; the day it
+    was posted for a claim of no recorded time). Never today: a member moved today (or
+    after the claim) leaves the months before where they were."""
+    return func.coalesce(Need.fulfilled_on, _local_day(Need.claimed_at), Need.posted_on)
+
+
+def need_unit():
+    """SQL: the unit a need counts for — a unit's 月报 and 年度总结 (附表 需求清单和微心愿,
+    完成微心愿), its 进展, and the communities its month touches. One rule:
+
+    - claimed for a unit (以单位名义认领, ``claimed_unit_id``, what the need's page names
+      as 认领人): that unit, wherever its contact moves;
+    - claimed by a member alone: the unit of the member's stay on ``claim_day``
+      (``stays.unit_then``);
+    - claimed by nobody and turned into a task: the task's unit;
+    - else none."""
+    return case(
+        (Need.claimed_unit_id.is_not(None), Need.claimed_unit_id),
+        (Need.claimed_by_id.is_not(None), unit_then(Need.claimed_by_id, claim_day())),
+        else_=select(Task.unit_id).where(Task.id == Need.task_id)
+        .correlate_except(Task).scalar_subquery())
 
 
 def _in_period(column, scope: Scope):
@@ -81,14 +128,7 @@ def need_counts_plan(scope: Scope, today: date, *, per: str | None = None) -> Pl
     where = scope_conditions(scope, community=Need.community_id, zone=Need.zone_id,
                              category=Need.category_id)
     if scope.unit_id is not None:
-        # a member's claim is their unit's: the unit they had when it was done (or now),
-        # so moving them later leaves a past month's needs where they were
-        when = func.coalesce(Need.fulfilled_on, today)
-        where.append(or_(
-            and_(Need.claimed_by_id.is_not(None),
-                 unit_then(Need.claimed_by_id, when) == scope.unit_id),
-            and_(Need.claimed_by_id.is_(None),
-                 Need.task_id.in_(select(Task.id).where(Task.unit_id == scope.unit_id)))))
+        where.append(need_unit() == scope.unit_id)
     key = {None: None, "community": Need.community_id, "item": Need.resource_item_id}[per]
     if key is None:
         return plan(select(*columns).where(*where),

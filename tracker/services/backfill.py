@@ -45,7 +45,7 @@ from ..models import (
 )
 from ..privacy import ERASED_PHONE_MARK
 from ..permissions import managed_community_ids, manages_community, manages_task
-from ..rollups.coverage import covers, unit_then
+from ..rollups.stays import covers, unit_then
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
 from . import PermissionDenied, ServiceError, collect, refuse_all
 from .activity_lock import lock_activity
@@ -164,7 +164,7 @@ def nameable(working, day) -> list:
     check), 采纳 and 添加遗漏的参加人员 (docs/design.md, 补录):
 
     - their unit that day works in the community: the unit of their stay on a roll
-      then, else the unit they are in now (``coverage.unit_then`` — the unit the work
+      then, else the unit they are in now (``stays.unit_then`` — the unit the work
       is counted for). A member moved since is named on the work they did before the
       move (counted for the old unit), not on work after it in a community the new
       unit does not work in;
@@ -210,7 +210,7 @@ def nameable_ids(community_id: int, day, member_ids) -> set[int]:
 
 
 def unit_on(member: Member, day) -> Unit | None:
-    """The member's unit on ``day`` (``coverage.unit_then``)."""
+    """The member's unit on ``day`` (``stays.unit_then``)."""
     return db.session.scalar(select(Unit).where(Unit.id == unit_then(member.id, day)))
 
 

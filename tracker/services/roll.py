@@ -48,6 +48,7 @@ from ..models import (
     Task,
     TaskReport,
 )
+from ..rollups.needs import claim_day
 from ..timeutil import local_today
 from . import ServiceError, summary_notes
 
@@ -248,7 +249,9 @@ class _Between:
     last: date
     move: bool  # the stays either side are of two units
     approved: list[tuple[date, int]]  # (day, task's unit) of approved work in the months touched
-    moved: set[date]  # days of approved work or a claimed need fulfilled, for a move
+    # for a move: days of approved work, and the days (posted, fulfilled) a need counts
+    # on whose claim_day is one of them, claimed by the member alone
+    moved: set[date]
 
 
 def _between(member: Member, change: Change, day: date) -> _Between:
@@ -265,9 +268,13 @@ def _between(member: Member, change: Change, day: date) -> _Between:
                Task.service_date <= date(last.year, 12, 31)))]
     moved: set[date] = set()
     if len(units) > 1:
-        moved = {d for d, _unit in approved if first <= d <= last} | set(db.session.scalars(
-            select(Need.fulfilled_on).where(Need.claimed_by_id == member.id,
-                                            Need.fulfilled_on.between(first, last))))
+        # a need the member claimed alone is the unit's of their stay on its claim_day:
+        # it counts in the months it was posted and fulfilled in
+        needs = db.session.execute(select(Need.posted_on, Need.fulfilled_on).where(
+            Need.claimed_by_id == member.id, Need.claimed_unit_id.is_(None),
+            claim_day().between(first, last)))
+        moved = {d for d, _unit in approved if first <= d <= last} | {
+            d for row in needs for d in row if d is not None}
     return _Between(first, last, len(units) > 1, approved, moved)
 
 
@@ -277,8 +284,9 @@ def _touched(between: _Between, unit_id: int, left_unit_id: int | None, start: d
     once the days between count in the other stay: its roll day (``end``) is one of
     them; it is the unit left, its first day is one of them and the member has approved
     work on that unit's activities in it (on the unit's roll during the period or not:
-    本月调离 / 本月离册 against 外单位); or, for a move, approved work or a claimed need
-    of the member falls on one of them (that work counts for the other unit's members)."""
+    本月调离 / 本月离册 against 外单位); or, for a move, it holds the member's approved
+    work on one of them (that work counts for the other unit's members), or a day a
+    need counts on (posted, fulfilled) whose claim_day is one of them."""
     first, last = between.first, between.last
     return (first <= end <= last
             or (first <= start <= last and unit_id == left_unit_id
@@ -316,10 +324,12 @@ def corrected_months(member: Member, change: Change, day: date) -> list:
       unit's roll during the month or not (the lead's 本月调离 / 本月离册 against 外单位 /
       不计入参与统计);
     - the change is a move (the stays either side are of two units: off every roll the
-      member's work counts for their unit of now, ``coverage.unit_then``), and the
-      member has approved work, or a need they claimed fulfilled, on one of the days:
-      that work counts for the other unit's members (参与情况's 人次 and hours, which
-      the 月报 writes when they differ from the unit's own activities').
+      member's work counts for their unit of now, ``stays.unit_then``), and the
+      member has approved work on one of the days: that work counts for the other
+      unit's members (参与情况's 人次 and hours, which the 月报 writes when they
+      differ from the unit's own activities'); or a need they claimed alone was
+      fulfilled — not yet: claimed — on one of them (``rollups.needs.claim_day``): it
+      is the other unit's in the months it was posted and fulfilled in.
 
     Work waiting for review counts in no signed figure (``final.official``): moving it
     names no month. Nor does a change within a month that leaves the member counted as

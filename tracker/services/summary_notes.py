@@ -49,6 +49,7 @@ from ..models import (
 )
 from ..permissions import managed_community_ids, manages_every_community, may_see_unit
 from ..rollups.funds import budgets
+from ..rollups.needs import need_unit
 from ..rollups.scope import Scope
 from ..timeutil import local_today, month_bounds, utcnow
 from . import PermissionDenied, ServiceError, shown
@@ -203,8 +204,8 @@ def unit_month_community_ids(unit_id: int, year: int, month: int,
     """The communities whose figures a unit's 月报 of the month holds, as a select of
     ids: where its activities of the month took place (any not cancelled, reported or
     not), where its fund entries of the year to the month's end were made or its
-    budgets are, and where the needs its members claimed or its tasks took on were
-    posted or fulfilled that month. A view of the unit that leaves one of them out is
+    budgets are, and where the needs that are its (``rollups.needs.need_unit``, the
+    rule its figures count them by) were posted or fulfilled that month. A view of the unit that leaves one of them out is
     a part of the unit; one that holds them all has every figure of the whole.
 
     ``through``: the months ``month`` to ``through`` of the year at once — the union of
@@ -225,8 +226,7 @@ def unit_month_community_ids(unit_id: int, year: int, month: int,
         select(Need.community_id).where(
             or_(Need.posted_on.between(date_from, last),
                 Need.fulfilled_on.between(date_from, last)),
-            or_(Need.claimed_by_id.in_(select(Member.id).where(Member.unit_id == unit_id)),
-                Need.task_id.in_(select(Task.id).where(Task.unit_id == unit_id))))).subquery()
+            need_unit() == unit_id)).subquery()
     return select(ids.c.community_id)
 
 

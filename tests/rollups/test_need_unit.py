@@ -1,0 +1,147 @@
+"""Whose a 需求 / 微心愿 is (docs/design.md, 需求清单 in a unit's 月报): one rule,
+``rollups.needs.need_unit``, for every figure of a unit.
+
+- claimed for a unit (以单位名义认领): that unit, whoever moves — what the need's page
+  names as 认领人;
+- claimed by a member alone: the unit of the member's stay on the day it was
+  fulfilled, or — not yet fulfilled — on the day it was claimed (its Beijing date),
+  never today's; so a move dated today (or any day after the claim) changes no month
+  before it, and a signed 月报 reads as it was signed.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+
+from sqlalchemy import select
+
+from tests import factories as f
+from tests.needs.support import need
+from tests.plans import need_counts
+from tracker import timeutil
+from tracker.extensions import db
+from tracker.models import NeedStatus, SummaryNote, SummaryScope
+from tracker.reports import final
+from tracker.reports.summary import build_summary
+from tracker.rollups import Scope
+from tracker.services import directory, summary_notes
+
+NOVEMBER = (date(2025, 11, 1), date(2025, 12, 1))
+DECEMBER = (date(2025, 12, 1), date(2026, 1, 1))
+
+
+def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
+    """An instant given by its Beijing wall-clock time, as the app stores it (UTC)."""
+    local = datetime.combine(day, time(hour, minute), timeutil.LOCAL_TZ)
+    return local.astimezone(timezone.utc)
+
+
+def moved(admin, member, unit) -> None:
+    """The admin moves ``member`` to ``unit``, 自何日起 left empty: today."""
+    directory.update_member(member, admin, directory.MemberData(
+        name=member.name, phone=member.phone, unit_id=unit.id, role=member.role,
+        branch=member.branch, on_roll=member.on_roll))
+    db.session.commit()
+
+
+def claimed(community, liaison, claimer, when: datetime, **fields):
+    row = need(community, liaison, status=NeedStatus.claimed, claimer=claimer, **fields)
+    row.claimed_at = when
+    return row
+
+
+def posted(unit, period) -> int:
+    return need_counts(Scope(*period, unit_id=unit.id), timeutil.local_today()).posted
+
+
+def test_a_move_dated_today_leaves_last_months_needs_with_both_units(world, clock):
+    """The walk's case: 刘志强 of 县农业局 claimed a 微心愿 posted on 23 November, not yet
+    fulfilled; both units' November is signed; on 5 December he is moved to 县财政局
+    from today. Neither November changes: the need was 县农业局's when he claimed it."""
+    old, new = f.unit("县农业局"), f.unit("县财政局")
+    liu = f.member(old, name="刘志强")
+    f.member(new, name="何静")
+    clock(date(2025, 11, 25))
+    claimed(world.community, world.liaison, liu, at(date(2025, 11, 25)),
+            posted_on=date(2025, 11, 23), wanted_by=date(2025, 12, 20))
+    db.session.commit()
+    clock(date(2025, 12, 5))
+    for unit in (old, new):
+        final.finalize(world.admin, SummaryScope(unit_id=unit.id), 2025, 11)
+    db.session.commit()
+    assert (posted(old, NOVEMBER), posted(new, NOVEMBER)) == (1, 0)
+
+    moved(world.admin, liu, new)
+
+    assert (posted(old, NOVEMBER), posted(new, NOVEMBER)) == (1, 0)
+    db.session.expire_all()
+    for unit in (old, new):  # what each 月报 page compares: no 「定稿后数据有变化」
+        note = db.session.scalar(select(SummaryNote).where(
+            SummaryNote.scope_key == SummaryScope(unit_id=unit.id).key,
+            SummaryNote.year == 2025, SummaryNote.month == 11))
+        assert not final.changes(summary_notes.current_copy(note),
+                                 build_summary(2025, 11, unit=unit)), unit.name
+
+
+def test_the_claim_day_is_the_beijing_date(world, clock):
+    """Claimed at 23:30 on 30 November and at 00:30 on 1 December, Beijing time (both
+    30 November in UTC), by a member moved on 1 December: the first is the old unit's,
+    the second the new one's."""
+    old, new = f.unit("县农业局"), f.unit("县财政局")
+    liu = f.member(old, name="刘志强")
+    db.session.commit()
+    clock(date(2025, 12, 1))
+    moved(world.admin, liu, new)
+    claimed(world.community, world.liaison, liu, at(date(2025, 11, 30), 23, 30),
+            posted_on=date(2025, 11, 20), wanted_by=date(2025, 12, 20))
+    claimed(world.community, world.liaison, liu, at(date(2025, 12, 1), 0, 30),
+            posted_on=date(2025, 11, 21), wanted_by=date(2025, 12, 20))
+    db.session.commit()
+    assert (posted(old, NOVEMBER), posted(new, NOVEMBER)) == (1, 1)
+
+
+def test_a_need_claimed_for_the_unit_is_the_units_whoever_moves(world, clock):
+    """陈丽华 claimed 「帮空巢老人修理轮椅」 for 县农业局 (its page: 认领人 县农业局（联系人：
+    陈丽华）), then moved to 县财政局: it stays 县农业局's, in the month it was posted,
+    when it is fulfilled after the move, and among the communities its month touches."""
+    old, new = f.unit("县农业局"), f.unit("县财政局")
+    chen = f.member(old, name="陈丽华")
+    db.session.commit()
+    clock(date(2025, 12, 3))
+    wish = claimed(world.community, world.liaison, chen, at(date(2025, 12, 3)),
+                   posted_on=date(2025, 12, 2), wanted_by=date(2025, 12, 15),
+                   claimed_unit_id=old.id)
+    db.session.commit()
+    clock(date(2025, 12, 5))
+    moved(world.admin, chen, new)
+    assert (posted(old, DECEMBER), posted(new, DECEMBER)) == (1, 0)
+
+    clock(date(2025, 12, 10))
+    wish.status, wish.fulfilled_on = NeedStatus.fulfilled, date(2025, 12, 10)
+    db.session.commit()
+    today = date(2025, 12, 10)
+    assert need_counts(Scope(*DECEMBER, unit_id=old.id), today).fulfilled == 1
+    assert need_counts(Scope(*DECEMBER, unit_id=new.id), today).fulfilled == 0
+    touched = set(db.session.scalars(summary_notes.unit_month_community_ids(old.id, 2025, 12)))
+    assert world.community.id in touched
+    assert world.community.id not in set(db.session.scalars(
+        summary_notes.unit_month_community_ids(new.id, 2025, 12)))
+
+
+def test_fulfilled_after_a_move_is_the_unit_of_the_fulfilment_day(world, clock):
+    """刘志强 claimed a need alone in 县农业局 on 20 November, was moved to 县财政局 on 2
+    December and did it; the liaison confirmed it on 10 December: December's 完成 is
+    县财政局's, the unit he was in on the day it was fulfilled."""
+    old, new = f.unit("县农业局"), f.unit("县财政局")
+    liu = f.member(old, name="刘志强")
+    clock(date(2025, 11, 20))
+    wish = claimed(world.community, world.liaison, liu, at(date(2025, 11, 20)),
+                   posted_on=date(2025, 11, 18), wanted_by=date(2025, 12, 20))
+    db.session.commit()
+    clock(date(2025, 12, 2))
+    moved(world.admin, liu, new)
+    clock(date(2025, 12, 10))
+    wish.status, wish.fulfilled_on = NeedStatus.fulfilled, date(2025, 12, 10)
+    db.session.commit()
+    today = date(2025, 12, 10)
+    assert need_counts(Scope(*DECEMBER, unit_id=old.id), today).fulfilled == 0
+    assert need_counts(Scope(*DECEMBER, unit_id=new.id), today).fulfilled == 1
