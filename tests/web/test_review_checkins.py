@@ -5,7 +5,9 @@ Approval is final and hours come only from confirmed participation (docs/design.
 "approve / return"). A check-in is evidence of taking part: 通过 counts those checked
 in at the activity's length unless the reviewer unticks it; the 来源 of an activity is
 现场签到 only when a counted participation came from a check-in; a member whose
-check-in did not count is told why and who can still add it."""
+check-in did not count is told why and who can still add it. The same person's time
+counts once: a check-in at hours already counted on another activity is not counted
+(review38 #1)."""
 from __future__ import annotations
 
 import html
@@ -13,16 +15,24 @@ from datetime import timedelta
 
 import pytest
 
+from tests import factories as f
 from tests.web.manage_support import assignment, fresh, submitted_report, text
 from tests.web.stale_support import form_on
 from tests.plans import ledger_rows
 from tracker.extensions import db
-from tracker.models import Assignment, AssignmentStatus, AuditEvent, ReportStatus, TaskReport
+from tracker.models import (
+    Assignment,
+    AssignmentStatus,
+    AuditEvent,
+    ReportStatus,
+    TaskReport,
+    TaskStatus,
+)
 from tracker.rollups.scope import Scope
-from tracker.services import unit_of_work
+from tracker.services import ServiceError, unit_of_work
 from tracker.services.backfill import add_forgotten_participant
 from tracker.services.reviews import approve_report
-from tracker.timeutil import utcnow
+from tracker.timeutil import to_local, utcnow
 
 pytestmark = pytest.mark.usefixtures("both_figures")
 
@@ -127,3 +137,109 @@ def test_the_service_counts_check_ins_only_when_asked(world):
     with unit_of_work():
         approve_report(report, world.liaison)
     assert fresh(Assignment, member.id).status == AssignmentStatus.checked_in
+
+
+# --- the same person's time counted once (review38 #1) ---------------------------------------
+# 补录 and 添加遗漏的参加人员 refuse a member already on another activity at the same hours
+# (「在同一时间已参加…不能重复记录」); 按签到计入 keeps the same rule: a check-in at hours
+# already counted elsewhere is not counted a second time, and the reviewer is told whose.
+
+def _twin(world, *, starts_at=None, title="清除小广告"):
+    """Another checklist item's activity of the same community and the same 组长, by
+    default at the very hours of the past task (two items of one event)."""
+    past = world.past_task
+    item = f.item(world.unit, world.community, "ad_removal")
+    twin = f.task(item, world.liaison, leader=world.leader,
+                  starts_at=starts_at or past.starts_at,
+                  duration=past.ends_at - past.starts_at, title=title)
+    db.session.commit()
+    return twin
+
+
+def _done_minutes(member) -> int:
+    db.session.expire_all()
+    return sum(a.minutes for a in db.session.query(Assignment).filter_by(
+        member_id=member.id, status=AssignmentStatus.done))
+
+
+def test_her_check_ins_on_two_activities_at_the_same_hours_count_once(world):
+    """Checked in on both, both approved 按签到计入: two hours, on the first approved;
+    the second leaves her check-in uncounted and says on which activity she counts —
+    and 添加遗漏的参加人员 then refuses her there, by the same rule."""
+    past, twin = world.past_task, _twin(world)
+    first, second = _checked_in(past, world.member), _checked_in(twin, world.member)
+    with unit_of_work():
+        assert approve_report(submitted_report(past, world.leader), world.liaison,
+                              count_checked_in=True) == []
+    with unit_of_work():
+        left_out = approve_report(submitted_report(twin, world.leader), world.liaison,
+                                  count_checked_in=True)
+    assert [(a.member_id, other.id) for a, other in left_out] == [(world.member.id, past.id)]
+    assert _done_minutes(world.member) == 120  # the activity's two hours, once
+    assert (fresh(Assignment, first.id).status, fresh(Assignment, first.id).minutes) == (
+        AssignmentStatus.done, 120)
+    assert fresh(Assignment, second.id).status == AssignmentStatus.checked_in
+    assert fresh(TaskReport, submitted_report(twin, world.leader).id).status == ReportStatus.approved
+    assert db.session.query(AuditEvent).filter_by(action="count_checked_in").count() == 1
+    with pytest.raises(ServiceError, match="同一时间"):
+        with unit_of_work():
+            add_forgotten_participant(world.liaison, twin, world.member, None)
+
+
+def test_hours_she_confirmed_herself_are_counted_ones(world):
+    """Her own 确认参与 on the other activity (its report not yet approved) is time
+    counted: the check-in here is not counted too; the others checked in are."""
+    past, twin = world.past_task, _twin(world)
+    mine = assignment(past, world.member)
+    mine.status, mine.minutes = AssignmentStatus.done, 60
+    _checked_in(twin, world.member)
+    other = _checked_in(twin, world.leader)
+    with unit_of_work():
+        left_out = approve_report(submitted_report(twin, world.leader), world.liaison,
+                                  count_checked_in=True)
+    assert [a.member_id for a, _ in left_out] == [world.member.id]
+    assert _done_minutes(world.member) == 60
+    assert fresh(Assignment, other.id).status == AssignmentStatus.done
+
+
+def test_hours_that_do_not_overlap_or_a_voided_activity_do_not_stop_the_count(world):
+    """One activity right after the other (ends at 11:00, the next starts at 11:00) is not
+    the same time; an activity voided (作废) counts nobody's hours."""
+    past = world.past_task
+    after = _twin(world, starts_at=past.ends_at, title="随后的活动")
+    voided = _twin(world, title="已作废的活动")
+    for task in (after, voided):
+        done = assignment(task, world.member)
+        done.status, done.minutes = AssignmentStatus.done, 120
+    voided.status = TaskStatus.cancelled
+    _checked_in(past, world.member)
+    with unit_of_work():
+        approve_report(submitted_report(past, world.leader), world.liaison,
+                       count_checked_in=True)
+    assert fresh(Assignment, assignment(past, world.member).id).status == AssignmentStatus.done
+
+
+@pytest.mark.parametrize("where", ["report", "queue"])
+def test_both_approvals_name_her_check_in_left_uncounted(client, login, world, where):
+    """From the report's page (按签到计入 ticked) and from the queue's 通过 alike."""
+    past, twin = world.past_task, _twin(world)
+    _checked_in(past, world.member)
+    held = _checked_in(twin, world.member)
+    with unit_of_work():
+        approve_report(submitted_report(past, world.leader), world.liaison,
+                       count_checked_in=True)
+    report = submitted_report(twin, world.leader)
+    login(world.liaison)
+    page = text(client.get(f"/manage/reports/{report.id}" if where == "report"
+                           else "/manage/reviews"))
+    when = to_local(past.starts_at).strftime("%Y-%m-%d %H:%M")
+    words = f"张三 在同一时间已计入“{past.title}”（{when}），本活动不按签到计入。"
+    if where == "report":  # said before 通过, under 按签到计入
+        assert words in html.unescape(page)
+    url = f"/manage/reports/{report.id}/approve"
+    shown = html.unescape(text(client.post(url, data=form_on(page, url),
+                                           follow_redirects=True)))
+    assert f"已通过：{twin.title}。" in shown
+    assert words in shown
+    assert fresh(Assignment, held.id).status == AssignmentStatus.checked_in
+    assert _done_minutes(world.member) == 120

@@ -16,6 +16,8 @@ from ..services.reviews import (
     approval_refusals,
     approve_report,
     checked_in_unconfirmed,
+    counted_elsewhere,
+    not_counted_words,
     report_version,
     return_report,
 )
@@ -51,21 +53,28 @@ def _render_report(report, form=None):
     names = q.participant_names(report.task.unit_id, people)  # namesakes told apart
     # a check-in is evidence of taking part: 通过 counts those at the activity's
     # length unless the reviewer unticks it (``approve_report``); the others are named
-    checked_in = [names[a.member_id] for a in checked_in_unconfirmed(people)]
+    ids = [a.member_id for a in checked_in_unconfirmed(people)]
+    checked_in = [names[member_id] for member_id in ids]
+    # …but not one whose time already counts on another activity at the same hours
+    # (``count_checked_in_members``): said before 通过 as after it
+    submitted = report.status == ReportStatus.submitted
+    elsewhere = counted_elsewhere(report.task, ids) if submitted else {}
+    not_counted = [not_counted_words(names[member_id], other)
+                   for member_id, other in elsewhere.items()]
     unconfirmed = [names[a.member_id] for a in people
                    if a.status not in (AssignmentStatus.done, AssignmentStatus.absent,
                                        AssignmentStatus.checked_in)]
     # a 已定稿 month the approval would change: said instead of offering 通过 (no lock:
     # the page never waits for a 定稿; 通过 asks again under it)
-    closed = (approval_refusal(report.task, _actor(), lock=False)
-              if report.status == ReportStatus.submitted else None)
+    closed = approval_refusal(report.task, _actor(), lock=False) if submitted else None
     form = form or ReturnForm(formdata=None)
     # the submission this page shows (a refused 退回 shown again: the report as it is
     # now, what was typed kept) — 退回 and 通过 from it act on what was seen
     form.shown.data = report_version(report)
     return render_template("manage/report.html", report=report, task=report.task,
                            participants=people, names=names, unconfirmed=unconfirmed,
-                           checked_in=checked_in, span=task_span_minutes(report.task),
+                           checked_in=checked_in, not_counted=not_counted,
+                           span=task_span_minutes(report.task),
                            closed=closed, form=form)
 
 
@@ -84,10 +93,15 @@ def approve(report_id: int):
     # says it was offered); the queue's 通过 offers no choice and counts them
     offered = "checkins" in request.form
     count = request.form.get("count_checked_in") == "1" if offered else True
-    if not run_service(None, approve_report, report, _actor(), denied=404,
-                       shown=request.form.get("shown"), count_checked_in=count):
+    done = run_service(None, approve_report, report, _actor(), denied=404,
+                       shown=request.form.get("shown"), count_checked_in=count)
+    if not done:
         return redirect(url_for("manage.report", report_id=report.id))
     flash(_("已通过：%(title)s。", title=report.task.title), "success")
+    # the same person's time counts once: a check-in at hours already counted elsewhere
+    # was not counted, and the reviewer is told whose
+    for assignment, other in done.value:
+        flash(str(not_counted_words(assignment.member.name, other)), "warning")
     return redirect(_next_or(url_for("manage.queue")))
 
 

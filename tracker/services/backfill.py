@@ -52,6 +52,7 @@ from .activity_lock import lock_activity
 from .audit import record
 from .claims import add_done_participation, check_minutes, held_active, task_span_minutes
 from .findings import MAX_DESCRIPTION, MAX_PLACE, FindingData, record_finding
+from .overlap import overlapping
 from .photos import MAX_PHOTOS_PER_TASK, add_task_photo, remove_image
 from .reviews import ReportData, approve_report, report_figures, submit_report
 from .summary_notes import closed_to
@@ -255,29 +256,6 @@ def day_refuses(member: Member, community_id: int, day) -> Unit | None:
     return unit_on(member, day)
 
 
-def _overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime,
-                 same_activity: tuple[int, int] | None = None):
-    """(member, task, absent) rows where a member already holds a place on a task that
-    is not cancelled and overlaps [starts_at, ends_at). With ``same_activity``
-    (community id, category id), a place marked 缺席 on such a task of that community
-    and category is one too (``absent`` true): the same activity, where the member is
-    already recorded."""
-    held = Assignment.status.not_in((AssignmentStatus.withdrawn, AssignmentStatus.absent))
-    if same_activity is not None:
-        held = held | ((Assignment.status == AssignmentStatus.absent)
-                       & (Task.community_id == same_activity[0])
-                       & (Task.category_id == same_activity[1]))
-    return db.session.execute(
-        select(Member, Task, Assignment.status == AssignmentStatus.absent)
-        .join(Assignment, Assignment.member_id == Member.id)
-        .join(Task, Task.id == Assignment.task_id)
-        .where(Member.id.in_(member_ids), held,
-               Task.status != TaskStatus.cancelled,
-               Task.starts_at < ends_at, Task.ends_at > starts_at)
-        .order_by(Member.name_key, Task.starts_at)
-    ).all()
-
-
 def refuse_overlap(member_ids: list[int], starts_at: datetime, ends_at: datetime, *,
                    other_than: int | None = None, field: str | None = None,
                    same_activity: tuple[int, int] | None = None, lock: bool = True) -> None:
@@ -298,7 +276,7 @@ def refuse_overlap(member_ids: list[int], starts_at: datetime, ends_at: datetime
         db.session.execute(select(Member.id).where(Member.id.in_(member_ids))
                            .order_by(Member.id).with_for_update(key_share=True))
     clash = [(m, t, absent) for m, t, absent
-             in _overlapping(member_ids, starts_at, ends_at, same_activity)
+             in overlapping(member_ids, starts_at, ends_at, same_activity)
              if t.id != other_than]
     if clash:
         # plain values: the message is made when shown, after the refusal's rollback

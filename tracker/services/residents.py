@@ -711,11 +711,16 @@ def _task_photos(task_ids) -> list:
 
 
 def served_alone(resident: Resident, tasks) -> list[Task]:
-    """Those of ``tasks`` that served no other resident than ``resident``."""
+    """Those of ``tasks`` that served no other resident than ``resident``: no other whose
+    data is still held. Erasure keeps a task's link to an erased resident (the history),
+    but that person's record no longer holds anything the photos could be kept for, so
+    the last of a visit's residents to be erased takes its photos (review38 #2)."""
     ids = [task.id for task in tasks]
     shared = set(db.session.scalars(
-        select(task_resident.c.task_id).where(task_resident.c.task_id.in_(ids),
-                                              task_resident.c.resident_id != resident.id)))
+        select(task_resident.c.task_id)
+        .join(Resident, Resident.id == task_resident.c.resident_id)
+        .where(task_resident.c.task_id.in_(ids), task_resident.c.resident_id != resident.id,
+               Resident.erased_at.is_(None))))
     return [task for task in tasks if task.id not in shared]
 
 

@@ -30,7 +30,8 @@ from . import PermissionDenied, ServiceError, required_reason
 from . import shown as shown_module
 from .activity_lock import lock_activity
 from .audit import record
-from .claims import task_span_minutes
+from .claims import held_active, task_span_minutes
+from .overlap import overlapping
 from .summary_notes import (
     Closed,
     closed_to,
@@ -220,7 +221,7 @@ def report_version(report: TaskReport) -> str:
 
 
 def approve_report(report: TaskReport, actor: Member, *, shown: str | None = None,
-                   count_checked_in: bool = False) -> None:
+                   count_checked_in: bool = False) -> list[tuple[Assignment, Task]]:
     """通过: the report's figures become official; the task is closed.
 
     Posted from a page (``shown``: its ``report_version``), under the activity's lock:
@@ -231,16 +232,22 @@ def approve_report(report: TaskReport, actor: Member, *, shown: str | None = Non
     Approval is final: a participation not confirmed by then never counts. A check-in
     is evidence of taking part, so with ``count_checked_in`` (the review pages' default,
     a choice on the report's page) every member checked in and not yet confirmed is
-    counted first at the activity's length (``count_checked_in_members``)."""
+    counted first at the activity's length (``count_checked_in_members``) — but for one
+    whose hours already count on another activity at the same hours: those are returned
+    (with that activity), for the reviewer to be told."""
     _require_reviewer(report, actor)
     _resubmitted_since(report, shown)
     task = report.task
     refusal = approval_refusal(task, actor)
     if refusal is not None:
         raise ServiceError(refusal)
+    checked_in = checked_in_unconfirmed(participants(task)) if count_checked_in else []
+    # their rows locked as ``backfill.refuse_overlap`` locks them, and before the needs'
+    # (a need claimed takes its member's row first): two 通过 of two activities at the
+    # same hours take turns, and the second reads what the first counted
+    held_active([a.member_id for a in checked_in], no_key=True)
     lock_needs_of(task)  # before any write: see task_needs
-    if count_checked_in:
-        count_checked_in_members(task, actor)
+    left_out = count_checked_in_members(task, actor, checked_in)
     report.status = ReportStatus.approved
     report.return_reason = None
     report.reviewed_by_id = actor.id
@@ -249,6 +256,7 @@ def approve_report(report: TaskReport, actor: Member, *, shown: str | None = Non
         report.task.status = TaskStatus.closed
     record(actor, "approve", report, task_id=report.task_id)
     fulfil_needs_of(report.task, actor)  # the need the task was made from is done
+    return left_out
 
 
 def checked_in_unconfirmed(participants) -> list:
@@ -257,22 +265,55 @@ def checked_in_unconfirmed(participants) -> list:
     return [a for a in participants if a.status == AssignmentStatus.checked_in]
 
 
-def count_checked_in_members(task: Task, actor: Member) -> list[Assignment]:
-    """按签到计入: each member checked in on ``task`` and not yet confirmed is counted
+def count_checked_in_members(task: Task, actor: Member,
+                             checked_in: list[Assignment]) -> list[tuple[Assignment, Task]]:
+    """按签到计入: each member checked in on ``task`` and not yet confirmed
+    (``checked_in``, their rows locked by the caller: ``approve_report``) is counted
     done at the activity's length (``claims.task_span_minutes``, what 添加遗漏的参加人员
     gives by default), confirmed by ``actor``, each audited ``count_checked_in``. The
     member may not confirm after approval, so this is the reviewer's to do at 通过;
-    claimed members who never checked in are left to confirm (they are named apart)."""
+    claimed members who never checked in are left to confirm (they are named apart).
+
+    The same person's time is counted once (``overlap.overlapping``, the rule 补录 and
+    添加遗漏的参加人员 refuse by): a member whose hours already count on another activity
+    at overlapping hours is not counted here. Returns those left out, each with the
+    activity she is counted on, for the reviewer to be told."""
+    if not checked_in:
+        return []
     minutes = task_span_minutes(task)
-    counted = checked_in_unconfirmed(participants(task))
-    for assignment in counted:
+    elsewhere = counted_elsewhere(task, [a.member_id for a in checked_in])
+    for assignment in checked_in:
+        if assignment.member_id in elsewhere:
+            continue
         assignment.status = AssignmentStatus.done
         assignment.minutes = minutes
         assignment.confirmed_at = utcnow()
         record(actor, "count_checked_in", assignment, task_id=task.id,
                member_id=assignment.member_id, minutes=minutes)
     db.session.flush()
-    return counted
+    return [(a, elsewhere[a.member_id]) for a in checked_in if a.member_id in elsewhere]
+
+
+def counted_elsewhere(task: Task, member_ids: list[int]) -> dict[int, Task]:
+    """Of ``member_ids``, those whose hours already count (done) on another activity at
+    hours overlapping ``task``'s, each with the first such activity: whom 按签到计入 does
+    not count on ``task`` (``overlap.overlapping``). The report's page asks it unlocked,
+    to say so before 通过."""
+    found: dict[int, Task] = {}
+    if member_ids:
+        for member, other, _absent in overlapping(member_ids, task.starts_at, task.ends_at,
+                                                  counted=True):
+            if other.id != task.id:
+                found.setdefault(member.id, other)
+    return found
+
+
+def not_counted_words(name: str, other: Task):
+    """What the report's page and 通过 say of a check-in ``count_checked_in_members``
+    leaves out: whose (``name``), and on which activity her time already counts."""
+    return _l("%(name)s 在同一时间已计入“%(task)s”（%(when)s），本活动不按签到计入。",
+              name=name, task=other.title,
+              when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
 
 
 def _steps_of(task_ids):

@@ -1,0 +1,42 @@
+"""The same person's time is counted once: who already has a place on an activity at
+the same hours.
+
+One query for every path that puts a member's hours on an activity after the fact —
+补录 and 添加遗漏的参加人员 refuse a member it finds (``backfill.refuse_overlap``), 通过's
+按签到计入 leaves such a member uncounted (``reviews.count_checked_in_members``). Its
+own module because ``backfill`` approves through ``reviews``: both read it here."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Assignment, AssignmentStatus, Member, Task, TaskStatus
+
+
+def overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime,
+                same_activity: tuple[int, int] | None = None, *, counted: bool = False):
+    """(member, task, absent) rows where a member already holds a place on a task that
+    is not cancelled and overlaps [starts_at, ends_at). With ``same_activity``
+    (community id, category id), a place marked 缺席 on such a task of that community
+    and category is one too (``absent`` true): the same activity, where the member is
+    already recorded. ``counted``: only a place whose hours count (done, confirmed or
+    recorded) — a check-in or a claim elsewhere is no time counted yet, so 通过 on
+    the first of two such activities still counts it."""
+    held = Assignment.status.not_in((AssignmentStatus.withdrawn, AssignmentStatus.absent))
+    if counted:
+        held = Assignment.status == AssignmentStatus.done
+    elif same_activity is not None:
+        held = held | ((Assignment.status == AssignmentStatus.absent)
+                       & (Task.community_id == same_activity[0])
+                       & (Task.category_id == same_activity[1]))
+    return db.session.execute(
+        select(Member, Task, Assignment.status == AssignmentStatus.absent)
+        .join(Assignment, Assignment.member_id == Member.id)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(Member.id.in_(member_ids), held,
+               Task.status != TaskStatus.cancelled,
+               Task.starts_at < ends_at, Task.ends_at > starts_at)
+        .order_by(Member.name_key, Task.starts_at)
+    ).all()
