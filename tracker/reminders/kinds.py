@@ -80,6 +80,10 @@ class Kind:
     # False: news that cannot wait for tomorrow morning (a task called off or moved, a
     # password reset): REMINDER_DAILY_CAP neither holds it back nor counts it.
     capped: bool = True
+    # True: useless once its task starts (明天的任务, 候补转正): REMINDER_DAILY_CAP counts it
+    # but never holds it back — the cap defers news that can wait instead, so three
+    # 补录申请 results cannot push the eve's 明天的任务 past an 08:00 start (walk7 D8).
+    timely: bool = False
     # True: it tells of an event (a task called off or moved, a reset link, corrected
     # hours), not of something still owed: only events after the installation began
     # telling it (``_news_since``), so an upgrade does not tell weeks of them as news.
@@ -897,7 +901,7 @@ def word_password_reset(facts: dict) -> tuple[str, str]:
 
 KINDS = [
     Kind("tomorrow", _l("明天的任务"), _l("前一天晚上提醒您明天要参加的任务"), "member",
-         find_tomorrow),
+         find_tomorrow, timely=True),
     Kind("confirm_hours", _l("请确认服务时长"), _l("任务结束一天后，提醒您确认服务时长"), "member",
          find_confirm_hours),
     Kind("submit_report", _l("请提交完成情况"), _l("您是组长、活动结束后仍未提交完成情况时提醒"),
@@ -913,7 +917,7 @@ KINDS = [
     Kind("voided", _l("活动已作废"), _l("您已确认服务时长的活动被联络员作废、时长不再计入时提醒，附原因"),
          "member", find_voided),
     Kind("waitlist_promoted", _l("候补转正"), _l("您候补的任务有人取消、名额转给您时立即提醒"),
-         "member", find_waitlist_promoted),
+         "member", find_waitlist_promoted, timely=True),
     Kind("backfill_decided", _l("补录申请结果"), _l("您的补录申请被采纳或拒绝时立即提醒"),
          "member", find_backfill_decided),
     Kind("report_overdue", _l("已结束未提交（抄送联络员）"),
@@ -925,6 +929,7 @@ KINDS = [
 ]
 BY_CODE = {kind.code: kind for kind in KINDS}
 UNCAPPED = tuple(kind.code for kind in KINDS if not kind.capped)
+TIMELY = tuple(kind.code for kind in KINDS if kind.timely)
 
 
 def check_setting(config: dict) -> None:
