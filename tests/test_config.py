@@ -201,7 +201,7 @@ NUMERIC_SETTINGS = {
     "SESSION_REMEMBERED_IDLE_DAYS": 1, "SESSION_MAX_DAYS": 1, "LOGIN_DELAY_MAX_SECONDS": 0,
     "MAX_UPLOAD_MB": 1, "TRUSTED_PROXIES": 0, "RESIDENT_RETENTION_DAYS": 1,
     "MEMBER_RETENTION_DAYS": 1, "STALE_REVIEW_DAYS": 1, "REMINDER_REPORT_DAYS": 1,
-    "REMINDER_EVENING_HOUR": 0, "REMINDER_DAILY_CAP": 1, "REMINDER_MAX_ATTEMPTS": 1,
+    "REMINDER_EVENING_HOUR": 0, "REMINDER_SETOUT_HOURS": 0, "REMINDER_DAILY_CAP": 1, "REMINDER_MAX_ATTEMPTS": 1,
     "REMINDER_RETRY_SECONDS": 1, "REMINDER_LOOKBACK_DAYS": 1, "REMINDER_HTTP_TIMEOUT": 0.001,
     "REMINDER_LEASE_SECONDS": 0.001, "SMTP_PORT": 1, "DB_PREPARE_THRESHOLD": 0,
     "DB_PING_AFTER_IDLE_SECONDS": 0,
@@ -243,6 +243,7 @@ def test_the_least_sensible_value_is_taken(clean_env, name):
 
 
 @pytest.mark.parametrize(("name", "value"), [("REMINDER_EVENING_HOUR", "24"),
+                                             ("REMINDER_SETOUT_HOURS", "13"),
                                              ("SMTP_PORT", "65536")])
 def test_a_setting_above_its_range_stops_start_up(clean_env, name, value):
     with pytest.raises(ConfigError, match=name):

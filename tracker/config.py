@@ -552,6 +552,10 @@ def reminder_settings(env) -> dict:
         "REMINDER_REPORT_DAYS": _whole(env, "REMINDER_REPORT_DAYS", "2"),
         "REMINDER_EVENING_HOUR": _whole(env, "REMINDER_EVENING_HOUR", "18", minimum=0, maximum=23),
         "REMINDER_QUIET_HOURS": _quiet_hours(env),
+        # a cancel or move of a task starting within this many hours after the quiet
+        # hours end is pushed during them: its members set out before they end
+        "REMINDER_SETOUT_HOURS": _whole(env, "REMINDER_SETOUT_HOURS", "2", minimum=0,
+                                        maximum=12),
         "REMINDER_TIMEZONE": _timezone(env),
         "REMINDER_DAILY_CAP": _whole(env, "REMINDER_DAILY_CAP", "3"),
         "REMINDER_MAX_ATTEMPTS": _whole(env, "REMINDER_MAX_ATTEMPTS", "5"),

@@ -178,9 +178,20 @@ def password_reset(app, town):
     return town.ann, [admin.name], "A password reset link was made for your account"
 
 
+def admin_waiting(app, town):
+    """A report of a 已定稿 month: only an admin may approve it (walk7 D6)."""
+    admin = f.member(town.unit, Role.admin, "管理员王强")
+    task = town.task(local(-9, 9), title="等了八天")
+    f.reported(task, town.lee, approved=False, signed_by=admin)
+    task.report.submitted_at = MORNING - timedelta(days=8)
+    db.session.commit()
+    run(MORNING)
+    return admin, [task.title], "For an admin: "
+
+
 MADE_DUE = [tomorrow, confirm_hours, submit_report, report_overdue, returned, review_waiting,
             cancelled, changed, hours_corrected, voided, waitlist_promoted, backfill_decided,
-            password_reset]
+            admin_waiting, password_reset]
 
 
 def test_every_kind_is_made_due_here():
@@ -281,6 +292,10 @@ ZH = {
     "backfill_decided": lambda town, at: (
         f"补录申请未采纳：{_day(-3)}",
         f"您{_day(-3)}的补录申请未被采纳，理由：当天没有这项活动"),
+    "admin_waiting": lambda town, at: (
+        "待单位管理员处理：1项",
+        "有1项已等待超过7天，涉及已定稿的月份，须由单位管理员处理（社区联络员无法操作）：\n"
+        f"1条完成情况待审核通过：\n· 等了八天（{_day(-8)[5:]} 提交）"),
     "password_reset": lambda town, at: (
         "已为您的账号生成重设密码链接",
         f"单位管理员管理员王强于{at}为您的账号生成了重设登录密码的链接。如非本人申请，请立即联系单位管理员。"),

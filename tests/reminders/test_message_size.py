@@ -263,6 +263,8 @@ def test_the_settings_page_names_the_configured_quiet_hours_cap_and_what_breaks_
     page = client.get("/me/settings").get_data(as_text=True)
     assert "晚上21:00到早上07:30不发送" in page and "22点" not in page
     assert "最多2条" in page and "被取消或改了时间地点时除外" in page
+    assert "次日09:30前开始的任务" in page  # 07:30 plus REMINDER_SETOUT_HOURS (2)
+    assert "明天的任务和候补转正照常发送" in page
 
 
 # --- 6. an e-mail says who sent it, that it is automatic, and how to stop it --------------------------

@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.races import RACE_BUSY_TIMEOUT_MS, connect_then_wait, run_racers
 from tests.reminders.conftest import local, reminder_config
@@ -49,7 +49,7 @@ def _job(url: str, config: dict, now_iso: str, barrier, results) -> None:
 def _demo_world(url: str, config: dict, robot_urls: dict) -> None:
     from tracker.demo import LIAISON_PHONE, seed_demo
     from tracker.extensions import db
-    from tracker.models import Community, Member, MemberNotify
+    from tracker.models import Community, Member, MemberNotify, SummaryNote
     from tracker.services.notify import WebhookData, save_webhook
     from tracker.timeutil import local_today
 
@@ -57,6 +57,10 @@ def _demo_world(url: str, config: dict, robot_urls: dict) -> None:
     with app.test_request_context("/"):
         db.create_all()
         seed_demo(today=local_today())
+        # The demo's last month is signed (已定稿): its waiting reports are the admins'
+        # to approve (admin_waiting), not in the liaison's digest. Re-opened here, so the
+        # liaison's digest and its SMS copy race as well.
+        db.session.execute(update(SummaryNote).values(finalized_at=None, finalized_by_id=None))
         demo_member = db.session.scalar(select(Member).where(Member.phone == "13800000002"))
         db.session.add(MemberNotify(member_id=demo_member.id, email="zhou@example.org",
                                     email_on=True, sms_on=True))

@@ -100,20 +100,44 @@ def test_tomorrow_that_waited_past_midnight_is_sent_for_today_if_the_task_is_sti
     assert smtp.mails[-1].subject == "明天的任务：后天值守"
 
 
-def test_tomorrow_deferred_by_the_daily_cap_is_sent_for_today_or_dropped_once_started(
+def test_over_the_daily_cap_tomorrows_tasks_still_leave_and_news_that_can_wait_is_deferred(
         app, town, smtp):
-    """Over the daily cap a 明天的任务 waits for the next morning (08:00): the task at
-    10:00 is then told as today's, the one at 07:30 had started and is not told."""
+    """walk7 D8: news used up the day's cap, and the eve's 明天的任务 waited for 08:00,
+    where an 07:30 (or 08:00) task's was dropped as started: never e-mailed. A reminder
+    useless once its task starts is never held by the cap (it counts); what can wait
+    (请确认服务时长 here, 补录申请结果 in the walk) is what goes the next morning."""
     app.config["REMINDER_DAILY_CAP"] = 1
     town.task(local(-2, 9), people=(town.ann,), title="楼道清理")  # hours to confirm
     run(local(0, 12))  # today's one message
+    assert len(smtp.mails) == 1
+    town.task(local(-1, 16), people=(town.ann,), title="傍晚清理")  # to confirm from 18:00
     later = town.task(local(1, 10), people=(town.ann,), title="上午巡查")
     early = town.task(local(1, 7, 30), people=(town.ann,), title="清晨巡查")
+    at_eight = town.task(local(1, 8), people=(town.ann,), title="早班值守")
     report = run(local(0, 19, 0))
-    assert report.deferred == 2 and len(smtp.mails) == 1
+
+    assert report.deferred == 1  # 请确认服务时长：傍晚清理, not the tasks of tomorrow
+    [bundle] = smtp.mails[1:]
+    for title in ("上午巡查", "清晨巡查", "早班值守"):
+        assert f"明天的任务：{title}" in bundle.body
+    assert "傍晚清理" not in bundle.body
+    for task in (later, early, at_eight):
+        assert rows(channel=Channel.email, task_id=task.id)[0].status == OutboxStatus.sent
 
     run(local(1, 8, 5))
-    assert [m.subject for m in smtp.mails[1:]] == ["今天的任务：上午巡查"]
+    assert [m.subject for m in smtp.mails[2:]] == ["请确认服务时长：傍晚清理"]
+
+
+def test_a_tomorrow_reminder_held_by_quiet_hours_is_sent_for_today_or_dropped_once_started(
+        town, smtp):
+    """Written in the quiet hours, a 明天的任务 waits for their end (08:00): the task at
+    10:00 is then told as today's, the one at 07:30 had started and is not told."""
+    later = town.task(local(1, 10), people=(town.ann,), title="上午巡查")
+    early = town.task(local(1, 7, 30), people=(town.ann,), title="清晨巡查")
+    assert run(local(0, 22, 30)).quiet and smtp.mails == []
+
+    run(local(1, 8, 5))
+    assert [m.subject for m in smtp.mails] == ["今天的任务：上午巡查"]
     assert "今天 10:00 开始" in smtp.mails[-1].body
     assert rows(channel=Channel.email, task_id=early.id)[0].status == OutboxStatus.obsolete
     assert rows(channel=Channel.email, task_id=later.id)[0].status == OutboxStatus.sent

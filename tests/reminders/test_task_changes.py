@@ -140,6 +140,49 @@ def test_a_task_called_off_at_night_reaches_phones_before_it_would_have_started(
     assert sorted(m.subject for m in smtp.mails) == ["任务已取消：上午清扫", "任务已取消：清晨清扫"]
 
 
+def test_a_task_starting_as_the_quiet_hours_end_is_called_off_at_night_not_as_it_starts(
+        app, town, smtp, recorder):
+    """walk7 D5: an 08:00 task cancelled at 23:00 was held until 08:00 sharp, as it
+    started: its members were already at the gate. A cancel or move of a task starting
+    within REMINDER_SETOUT_HOURS (2 h) after the quiet hours end goes out at night, as
+    one before their end does; a task starting 2 h after them or later waits."""
+    at_end = town.task(local(1, 8), people=(town.ann, town.bob), title="早班卡口值守")
+    half_past = town.task(local(1, 8, 30), people=(town.ann,), title="早班巡查")
+    moved = town.task(local(1, 11), people=(town.ann,), title="上午整理")
+    later = town.task(local(1, 10), people=(town.ann,), title="上午清扫")
+    cancel_task(at_end, town.liaison, "天气预报周日有大雨")
+    cancel_task(half_past, town.liaison, "下雨")
+    cancel_task(later, town.liaison, "下雨")
+    start = to_local(moved.starts_at).replace(tzinfo=None) - timedelta(hours=2)  # to 09:00
+    update_task(moved, town.liaison, details(moved, starts_local=start,
+                                             ends_local=start + timedelta(hours=2)))
+    db.session.commit()
+
+    night = run(local(0, 23, 0))
+    assert night.quiet
+    assert sorted(m.subject for m in smtp.mails) == [
+        "任务已取消：早班卡口值守", "任务已取消：早班巡查", "任务时间地点有变：上午整理"]
+    [sms] = [p.json["content"] for p in recorder.to("/sms")]
+    assert "不用再前往" in sms and "早班卡口值守" in sms  # bob: SMS only
+    assert {r.status.value for r in rows(kind="cancelled", task_id=later.id)
+            if r.channel != Channel.inapp} == {"pending"}  # starts at 10:00: waits
+
+    run(local(1, 8, 0))
+    assert "任务已取消：上午清扫" in [m.subject for m in smtp.mails[3:]]
+
+
+def test_no_set_out_margin_holds_what_starts_at_the_quiet_hours_end(app, town, smtp):
+    """REMINDER_SETOUT_HOURS=0: only a task starting before the quiet hours end breaks
+    them (the rule before walk7 D5)."""
+    app.config["REMINDER_SETOUT_HOURS"] = 0
+    task = town.task(local(1, 8), people=(town.ann,), title="早班卡口值守")
+    cancel_task(task, town.liaison, "下雨")
+    db.session.commit()
+    assert run(local(0, 23, 0)).quiet and smtp.mails == []
+    run(local(1, 8, 0))
+    assert [m.subject for m in smtp.mails] == ["任务已取消：早班卡口值守"]
+
+
 def test_a_member_whose_hours_the_liaison_corrected_is_told_what_and_why(app, town, smtp):
     """改正服务时长 changes a member's service record by someone else's hand: they hear
     of it at the next run, once — from what to what, by whom, why."""

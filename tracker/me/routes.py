@@ -26,6 +26,7 @@ from flask_login import current_user, login_required
 from ..calendar import ics
 from ..downloads import in_wechat, offer_download
 from ..errors import too_many_requests
+from ..models import Role
 from ..permissions import managed_community_ids
 from ..reminders.available import configured, reminder_rules
 from ..reminders.kinds import KINDS, words_of
@@ -54,11 +55,14 @@ bp = Blueprint("me", __name__)
 
 
 def _offered():
-    """The kinds a member is offered: a liaison's digests only to liaisons; notices about
-    the account itself (audience "account") to nobody: they are always on."""
+    """The kinds a member is offered: a liaison's digests only to liaisons (and admins),
+    what only an admin may do only to admins; notices about the account itself (audience
+    "account") to nobody: they are always on."""
     staff = managed_community_ids(current_user) is None or bool(managed_community_ids(current_user))
+    admin = current_user.role == Role.admin
     return [kind for kind in KINDS
-            if kind.audience == "member" or (staff and kind.audience == "liaison")]
+            if kind.audience == "member" or (staff and kind.audience == "liaison")
+            or (admin and kind.audience == "admin")]
 
 
 # Account pages other areas add (issue 15's 登录设备): listed here when the app has them.

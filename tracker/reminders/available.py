@@ -6,7 +6,7 @@ code that sends (sending is ``flask send-reminders``'s job; tests/test_architect
 """
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, datetime, time, timedelta
 
 from ..config import parse_quiet_hours
 
@@ -28,7 +28,11 @@ def quiet_bounds(config) -> tuple[time, time]:
 
 def reminder_rules(config) -> dict:
     """What 提醒设置 tells members of the sending rules, from the settings the job keeps:
-    the quiet hours (REMINDER_QUIET_HOURS) and the daily cap."""
+    the quiet hours (REMINDER_QUIET_HOURS), what breaks them — a task starting before
+    their end plus REMINDER_SETOUT_HOURS called off or moved (``job.setout_deadline``) —
+    and the daily cap."""
     start, end = quiet_bounds(config)
+    setout = datetime.combine(date.min, end) + timedelta(
+        hours=config.get("REMINDER_SETOUT_HOURS", 2))
     return {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "quiet": start != end,
-            "cap": config["REMINDER_DAILY_CAP"]}
+            "setout": f"{setout:%H:%M}", "cap": config["REMINDER_DAILY_CAP"]}

@@ -36,7 +36,8 @@ def send_reminders_command(now: datetime | None):
     from .job import run
 
     report = run(now)
-    quiet = " (quiet hours: only a called-off or moved task starting before they end is pushed; the rest waits)" if report.quiet else ""
+    quiet = (" (quiet hours: only a called-off or moved task starting before they end, or "
+             "within REMINDER_SETOUT_HOURS after, is pushed; the rest waits)") if report.quiet else ""
     click.echo(f"reminders: {report.written} written, {report.sent} sent, {report.failed} failed, "
                f"{report.deferred} deferred to tomorrow, {report.dropped} not sent (no longer due "
                f"or turned off){quiet}")

@@ -87,16 +87,23 @@ def _quiet_end(now: datetime, config) -> datetime:
     return ends if ends > local else ends + timedelta(days=1)
 
 
-# News that cannot wait for the morning: a task called off or moved that starts before
-# the quiet hours end. A 07:30 task cancelled at 22:30 would otherwise reach phones at
-# 08:00, after people had set out for it. Everything else waits for the morning.
+# News that cannot wait for the morning: a task called off or moved whose members set
+# out before the quiet hours end — one starting before they end, or within
+# REMINDER_SETOUT_HOURS after (the way there: an 08:00 task cancelled at 22:30 and told
+# at 08:00 found its members already at the gate, walk7 D5). Everything else waits.
 BREAKS_QUIET = ("cancelled", "changed")
+
+
+def setout_deadline(now: datetime, config) -> datetime:
+    """A cancel or move of a task starting before this is pushed during the quiet hours
+    ``now`` is in: their end plus REMINDER_SETOUT_HOURS."""
+    return _quiet_end(now, config) + timedelta(hours=config.get("REMINDER_SETOUT_HOURS", 2))
 
 
 def _cannot_wait(now: datetime, config):
     """The outbox rows that go out during quiet hours (``BREAKS_QUIET``)."""
     return Outbox.kind.in_(BREAKS_QUIET) & Outbox.task_id.in_(
-        select(Task.id).where(Task.starts_at < _quiet_end(now, config)))
+        select(Task.id).where(Task.starts_at < setout_deadline(now, config)))
 
 
 def _day_start(now: datetime, config) -> datetime:
@@ -604,10 +611,14 @@ def send_due(now: datetime, config, report: RunReport) -> None:
             rows = [row for row in rows if row.kind not in kinds.UNCAPPED]
             allowed = config["REMINDER_DAILY_CAP"] - _sent_today(member_id, channel, token, now, config)
             if rows and allowed <= 0:
-                # today's share is used up: tomorrow morning, not lost
-                _put_back(rows, token, _tomorrow_morning(now, config))
-                report.deferred += len(rows)
-                rows = []
+                # today's share is used up: what can wait goes tomorrow morning, not lost;
+                # what is useless once its task starts (kinds.TIMELY) still leaves, and
+                # counts (one per task: it cannot flood)
+                later = [row for row in rows if row.kind not in kinds.TIMELY]
+                if later:
+                    _put_back(later, token, _tomorrow_morning(now, config))
+                    report.deferred += len(later)
+                rows = [row for row in rows if row.kind in kinds.TIMELY]
             deliveries = urgent + [rows]
             deliveries = [delivery for delivery in deliveries if delivery]
             if not deliveries:

@@ -46,6 +46,8 @@ from ..models import (
     liaison_community,
 )
 from ..formatting import hours
+from ..services import reviews
+from ..services.backfill_requests import admin_only_adoption
 from ..services.voiding import void_of_task
 from ..templating import ROLE, time_range
 from ..timeutil import to_local
@@ -80,6 +82,10 @@ class Kind:
     # False: news that cannot wait for tomorrow morning (a task called off or moved, a
     # password reset): REMINDER_DAILY_CAP neither holds it back nor counts it.
     capped: bool = True
+    # True: useless once its task starts (明天的任务, 候补转正): REMINDER_DAILY_CAP counts it
+    # but never holds it back — the cap defers news that can wait instead, so three
+    # 补录申请 results cannot push the eve's 明天的任务 past an 08:00 start (walk7 D8).
+    timely: bool = False
     # True: it tells of an event (a task called off or moved, a reset link, corrected
     # hours), not of something still owed: only events after the installation began
     # telling it (``_news_since``), so an upgrade does not tell weeks of them as news.
@@ -474,6 +480,16 @@ def still_returned(row, now: datetime, config: dict) -> bool:
 
 # --- 待审核已等待N天: the liaison's daily digest, and the community work group's --------------
 
+def _admin_only(task_ids: set[int]) -> set[int]:
+    """Of these tasks (their reports waiting), those whose approval only an admin may
+    make — a 已定稿 month's (``reviews.admin_only_approvals``, the 待审核 page's rule):
+    no liaison's digest nags about what they cannot do (walk7 D6)."""
+    if not task_ids:
+        return set()
+    tasks = db.session.scalars(select(Task).where(Task.id.in_(sorted(task_ids)))).all()
+    return set(reviews.admin_only_approvals(tasks))
+
+
 def find_review_waiting(now: datetime, config: dict) -> list[Due]:
     days = config["STALE_REVIEW_DAYS"]
     rows = db.session.execute(
@@ -485,8 +501,11 @@ def find_review_waiting(now: datetime, config: dict) -> list[Due]:
         .order_by(TaskReport.submitted_at, Task.id)
     ).all()
     day = to_local(now).date().isoformat()
+    admins = _admin_only({row.id for row in rows})
     per_liaison, per_community = defaultdict(dict), defaultdict(dict)
     for liaison_id, community_id, task_id, title, submitted in rows:
+        if task_id in admins:
+            continue  # a liaison cannot approve it: the admin is told (待单位管理员处理)
         per_liaison[liaison_id][task_id] = (title, submitted)
         per_community[community_id][task_id] = (title, submitted)
     return ([_said("review_waiting", f"day:{day}", _digest_facts(waiting, days),
@@ -533,12 +552,14 @@ def digest_facts_for(row, communities: set[int], now: datetime, config: dict) ->
                    .where(*owed.overdue_review(now, days),
                           Task.community_id.in_(sorted(communities)))
                    .order_by(TaskReport.submitted_at, Task.id))}
+    for task_id in _admin_only(set(waiting)):
+        del waiting[task_id]
     return _digest_facts(waiting, days)
 
 
 # A digest lists the oldest few of what is waiting, and counts them all: a newer one
 # replaces an older one not yet sent.
-DIGESTS = {"review_waiting"}
+DIGESTS = {"review_waiting", "admin_waiting"}
 DIGEST_LINES = 10
 DIGEST_TITLE = 30  # characters of a title in a digest's line
 
@@ -561,19 +582,112 @@ def still_waiting(row, now: datetime, config: dict) -> bool:
     else:
         theirs = Task.community_id.in_(select(liaison_community.c.community_id)
                                        .where(liaison_community.c.member_id == row.member_id))
-    return _exists(select(Task.id).join(Task.report)
-                   .where(*owed.overdue_review(now, config["STALE_REVIEW_DAYS"]), theirs))
+    waiting = set(db.session.scalars(
+        select(Task.id).join(Task.report)
+        .where(*owed.overdue_review(now, config["STALE_REVIEW_DAYS"]), theirs)))
+    return bool(waiting - _admin_only(waiting))
 
 
 def digest_communities(row, now: datetime, config: dict) -> set[int]:
     """The communities a liaison's digest row is about as it leaves: theirs with a report
     still waiting longer than ``STALE_REVIEW_DAYS`` (each one's work group has its own)."""
-    return set(db.session.scalars(
-        select(Task.community_id).join(Task.report)
+    waiting = dict(db.session.execute(
+        select(Task.id, Task.community_id).join(Task.report)
         .where(*owed.overdue_review(now, config["STALE_REVIEW_DAYS"]),
                Task.community_id.in_(select(liaison_community.c.community_id)
-                                     .where(liaison_community.c.member_id == row.member_id)))
-        .distinct()))
+                                     .where(liaison_community.c.member_id == row.member_id))))
+        .all())
+    admins = _admin_only(set(waiting))
+    return {community for task_id, community in waiting.items() if task_id not in admins}
+
+
+# --- 待单位管理员处理: what only an admin may do, to the unit's admins, daily --------------------
+# A report of a 已定稿 month waits for an admin's 通过, and a 补录申请 dated in one for an
+# admin's 采纳 (``reviews.admin_only_approvals``, ``backfill_requests.admin_only_adoption``:
+# the pages' own rules); the liaison's digest leaves them out. Waiting longer than
+# STALE_REVIEW_DAYS, as the liaison's digest; to the active admins of the activity's unit.
+
+def _for_admins(now: datetime, days: int, unit_id: int | None = None) -> dict:
+    """{unit id: (reports {task id: (title, submitted)}, requests [(name, day, asked)])}
+    of what only an admin may do and has waited longer than ``days``."""
+    reports = db.session.execute(
+        select(Task.id, Task.unit_id, Task.title, TaskReport.submitted_at)
+        .select_from(Task).join(Task.report)
+        .where(*owed.overdue_review(now, days),
+               *([Task.unit_id == unit_id] if unit_id is not None else []))
+        .order_by(TaskReport.submitted_at, Task.id)).all()
+    admins = _admin_only({row.id for row in reports})
+    found: dict = defaultdict(lambda: ({}, []))
+    for task_id, unit, title, submitted in reports:
+        if task_id in admins:
+            found[unit][0][task_id] = (title, submitted)
+    for request in db.session.scalars(
+            select(BackfillRequest)
+            .where(BackfillRequest.status == RequestStatus.pending,
+                   BackfillRequest.created_at < now - timedelta(days=days))
+            .order_by(BackfillRequest.created_at, BackfillRequest.id)):
+        unit = request.task.unit_id if request.task is not None else request.member.unit_id
+        if (unit_id is None or unit == unit_id) and admin_only_adoption(request) is not None:
+            found[unit][1].append((request.member.name, request.service_date, request.created_at))
+    return found
+
+
+def find_admin_waiting(now: datetime, config: dict) -> list[Due]:
+    days = config["STALE_REVIEW_DAYS"]
+    found = _for_admins(now, days)
+    if not found:
+        return []
+    admins = db.session.execute(
+        select(Member.id, Member.unit_id)
+        .where(Member.role == Role.admin, Member.active.is_(True),
+               Member.unit_id.in_(sorted(found)))).all()
+    day = to_local(now).date().isoformat()
+    dues = []
+    for admin_id, unit in admins:
+        reports, requests = found[unit]
+        dues.append(_said("admin_waiting", f"day:{day}", {
+            "days": days, "reports": _digest_facts(reports, days),
+            "requests": {"count": len(requests),
+                         "lines": [[name, day_asked.isoformat(), _iso(asked)]
+                                   for name, day_asked, asked in requests[:DIGEST_LINES]]}},
+            "/manage/reviews" if reports else "/backfill-requests/", member_id=admin_id))
+    return dues
+
+
+@worded_by("admin_waiting")
+def word_admin_waiting(facts: dict) -> tuple[str, str]:
+    days, reports, requests = facts["days"], facts["reports"], facts["requests"]
+    total = reports["count"] + requests["count"]
+    text = [ngettext("有%(n)d项已等待超过%(d)d天，涉及已定稿的月份，须由单位管理员处理（社区联络员无法操作）：",
+                     "有%(n)d项已等待超过%(d)d天，涉及已定稿的月份，须由单位管理员处理（社区联络员无法操作）：",
+                     total, n=total, d=days)]
+    if reports["count"]:
+        text.append(ngettext("%(n)d条完成情况待审核通过：", "%(n)d条完成情况待审核通过：",
+                             reports["count"], n=reports["count"]))
+        text += ["· " + _("%(title)s（%(date)s 提交）", title=title,
+                          date=f"{to_local(_moment(submitted)):%m-%d}")
+                 for title, submitted in reports["lines"]]
+    if requests["count"]:
+        text.append(ngettext("%(n)d条补录申请待采纳：", "%(n)d条补录申请待采纳：",
+                             requests["count"], n=requests["count"]))
+        text += ["· " + _("%(name)s %(day)s（%(date)s 提交）", name=name, day=day,
+                          date=f"{to_local(_moment(asked)):%m-%d}")
+                 for name, day, asked in requests["lines"]]
+    if reports["count"] > len(reports["lines"]) or requests["count"] > len(requests["lines"]):
+        text.append(_("其余请到“待审核”和“补录申请”查看。"))
+    return (ngettext("待单位管理员处理：%(n)d项", "待单位管理员处理：%(n)d项", total, n=total),
+            "\n".join(text))
+
+
+@still_due_for("admin_waiting")
+def still_for_admin(row, now: datetime, config: dict) -> bool:
+    """Still an active admin, and something of their unit only an admin may do still
+    waits."""
+    admin = db.session.get(Member, row.member_id)
+    if admin is None or not admin.active or admin.role != Role.admin:
+        return False
+    found = _for_admins(now, config["STALE_REVIEW_DAYS"], admin.unit_id)
+    return any(reports or requests for reports, requests in found.values())
 
 
 # --- 候补转正: the member whose waitlist place became a slot, at once (the next job run) ----
@@ -897,7 +1011,7 @@ def word_password_reset(facts: dict) -> tuple[str, str]:
 
 KINDS = [
     Kind("tomorrow", _l("明天的任务"), _l("前一天晚上提醒您明天要参加的任务"), "member",
-         find_tomorrow),
+         find_tomorrow, timely=True),
     Kind("confirm_hours", _l("请确认服务时长"), _l("任务结束一天后，提醒您确认服务时长"), "member",
          find_confirm_hours),
     Kind("submit_report", _l("请提交完成情况"), _l("您是组长、活动结束后仍未提交完成情况时提醒"),
@@ -913,18 +1027,22 @@ KINDS = [
     Kind("voided", _l("活动已作废"), _l("您已确认服务时长的活动被联络员作废、时长不再计入时提醒，附原因"),
          "member", find_voided),
     Kind("waitlist_promoted", _l("候补转正"), _l("您候补的任务有人取消、名额转给您时立即提醒"),
-         "member", find_waitlist_promoted),
+         "member", find_waitlist_promoted, timely=True),
     Kind("backfill_decided", _l("补录申请结果"), _l("您的补录申请被采纳或拒绝时立即提醒"),
          "member", find_backfill_decided),
     Kind("report_overdue", _l("已结束未提交（抄送联络员）"),
          _l("组长逾期较久仍未提交完成情况时，提醒社区联络员"), "liaison", find_report_overdue),
     Kind("review_waiting", _l("待审核已等待多日"), _l("每天汇总一次等待审核过久的完成情况"),
          "liaison", find_review_waiting),
+    Kind("admin_waiting", _l("待单位管理员处理"),
+         _l("每天汇总一次只能由单位管理员处理、已等待多日的事项（已定稿月份的审核通过和补录申请）"),
+         "admin", find_admin_waiting),
     Kind("password_reset", _l("账号安全"), _l("有人为您的账号生成重设密码链接、或用它重设了密码时通知您"),
          "account", find_password_reset, capped=False, news=True),
 ]
 BY_CODE = {kind.code: kind for kind in KINDS}
 UNCAPPED = tuple(kind.code for kind in KINDS if not kind.capped)
+TIMELY = tuple(kind.code for kind in KINDS if kind.timely)
 # The kinds 我的待办 lists (``owed.member_todo``: a task of today or tomorrow, hours to
 # confirm, a report to submit or to correct). The others — 补录申请结果, hours corrected,
 # 作废, 候补转正 of a task further off — are listed on 消息 only (every in-app copy is

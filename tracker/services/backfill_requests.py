@@ -58,7 +58,7 @@ from .claims import (
     check_minutes,
     hold_member,
 )
-from .summary_notes import Closed, closed_to
+from .summary_notes import Closed, closed_day, may_change_final
 from .tasks import item_of_year
 
 # How far back a member may ask: older work is the liaison's own 补录 or an import.
@@ -273,6 +273,15 @@ def adopt_closed_month(request: BackfillRequest, actor: Member) -> Closed | None
     (``summary_notes.closed_to``). The queue and the 补录 form say so up front
     instead of offering what the service would refuse: a page's question, so it takes
     no lock (never waits for a 定稿 of the month); 采纳 asks again under it."""
+    if may_change_final(actor):
+        return None
+    return admin_only_adoption(request)
+
+
+def admin_only_adoption(request: BackfillRequest) -> Closed | None:
+    """``adopt_closed_month`` for anyone but an admin: the 已定稿 month (or year) that
+    makes 采纳 an admin's, or None. The reminder job asks it to tell the admin of the
+    requests only they can adopt (``reminders.kinds``: 待单位管理员处理)."""
     if needs_backfill_form(request):
         gone = gone_task(request)
         unit_id = gone.unit_id if gone is not None else request.member.unit_id
@@ -281,7 +290,7 @@ def adopt_closed_month(request: BackfillRequest, actor: Member) -> Closed | None
         unit_id, day = request.task.unit_id, request.task.service_date
     else:
         return None
-    return closed_to(actor, unit_id, request.community_id, day, lock=False)
+    return closed_day(unit_id, request.community_id, day, lock=False)
 
 
 def _refuse_the_gone_activity(request: BackfillRequest, item: ResourceItem,

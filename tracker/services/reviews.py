@@ -432,6 +432,16 @@ def approval_refusals(tasks, actor: Member) -> dict:
     tasks = [task for task in tasks if task.id not in running]
     if may_change_final(actor) or not tasks:
         return running
+    return running | admin_only_approvals(tasks)
+
+
+def admin_only_approvals(tasks) -> dict:
+    """Of ``tasks`` (ended), those whose approval only an admin may make, by task id:
+    the refusal anyone else is given (``approval_refusal``'s closed months, in one
+    statement). The 待审核 page asks it through ``approval_refusals``; the reminder job
+    asks it to tell the admin, not the liaison (``reminders.kinds``: 待单位管理员处理)."""
+    if not tasks:
+        return {}
     ids = [task.id for task in tasks]
     steps = _steps_of(ids).subquery()
     places = union_all(
@@ -448,7 +458,7 @@ def approval_refusals(tasks, actor: Member) -> dict:
                        final_year_day(Task.unit_id, Task.community_id, places.c.day)))):
         # the month's own 定稿 named first, as ``closed_to`` does
         closed.setdefault(task_id, []).append(Closed(day, by_year=not by_month))
-    refusals = running
+    refusals = {}
     for task in tasks:
         days, own = closed.get(task.id, []), task.service_date
         own_closed = next((c for c in days if (c.year, c.month) == (own.year, own.month)),

@@ -590,6 +590,14 @@ def closed_to(actor: Member, unit_id: int, community_id: int, day: date, *,
     ``lock=False``."""
     if may_change_final(actor):
         return None
+    return closed_day(unit_id, community_id, day, lock=lock)
+
+
+def closed_day(unit_id: int, community_id: int, day: date, *,
+               lock: bool = True) -> Closed | None:
+    """``closed_to`` for anyone but an admin: whether a 月报 (or 年度总结) counting
+    ``day`` is 已定稿 — what only an admin may then change (the reminder job tells the
+    admin of it, ``reminders.kinds``)."""
     if lock:
         lock_scope(unit_id, community_id, shared=True)
     # the month's and the year's in one statement: a page asks it of each action it offers
