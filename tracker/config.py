@@ -302,9 +302,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # Archived residents' personal data is erased this long after archiving
         # (flask purge-residents): PIPL Art. 19/47, the minimum time necessary.
         "RESIDENT_RETENTION_DAYS": _whole(env, "RESIDENT_RETENTION_DAYS", "1095"),
-        # A member 停用 this long loses phone, e-mail, password hash and calendar feed
-        # (flask purge-members); the name stays on the participation records the bureau
-        # signed.
+        # A member 停用 (or merged away by 合并账号) this long loses phone, e-mail,
+        # password hash and calendar feed (flask purge-members); the name stays on the
+        # participation records the bureau signed.
         "MEMBER_RETENTION_DAYS": _whole(env, "MEMBER_RETENTION_DAYS", "1095"),
         # Rows per page of a list (a phone shows 20); the lists worked through at a desk
         # are longer: the admin's lists, 服务对象, 服务记录's people, and 激活链接, where a

@@ -12,10 +12,21 @@ the dot the national standard uses for such names), and so does a lone '.' or '�
 
 **Namesakes.** A bureau of 2,000 has several 张伟 and 王芳: a list that names 「陈芳、陈芳」
 says nothing about which two took part. Where a name occurs more than once among the
-people a page or document can name, each of them is written with what tells them apart:
-the 党支部 when theirs is the only one of that name there, else the last four digits of
-the phone (「陈芳（第2党支部）」, 「陈芳（尾号0063）」). A name nobody else there has is
-written as it is. For a 月报 (and 参与情况) those people are the unit's roll of the
+people a page or document can name, each of them is written with what tells them apart,
+so that no two of them read alike (``distinguished``):
+
+- the 党支部, when theirs is the only one of that name there (「陈芳（第2党支部）」);
+- else the last four digits of the phone, when no other namesake written by the phone
+  has them (「陈芳（尾号0063）」);
+- else the phone as lists mask it (``privacy.mask_phone``: 「赵敏（138****0008）」 and
+  「赵敏（139****0008）」, the mistyped duplicate 合并账号 is for) — never more digits
+  than that: the middle four are shown nowhere, and a 月报 is handed up;
+- else (no phone: erased by the retention rule; or the same first three and last four)
+  a serial among those nothing else tells apart, in the order the accounts were opened
+  (「陈芳（同名1）」, 「陈芳（同名2）」); one such namesake alone is written as the name is,
+  which reads unlike every other.
+
+A name nobody else there has is written as it is. For a 月报 (and 参与情况) those people are the unit's roll of the
 month's last day and everyone on its activities (``rollups.coverage.named_people``), one
 set for its 未参与名单 and its ledger's 参与人员, so a liaison 陈芳 in the ledger and a
 member 陈芳 in the list are both told apart, and a past month reads the same whoever
@@ -23,9 +34,11 @@ joins later; for a task page, the task unit's active members and its participant
 (``tasks.queries.participant_names``, also on 提交完成 and the review pages); for a
 list to pick from across units (补录, 结对党员), each unit's active members
 (``choice_names``), the unit being written beside the name. One rule for every list:
-``distinguished`` for one person whose counts are known (from a window in SQL),
-``distinguished_names`` for people and the set they are told apart on (in Python), and
-``names_told_apart`` for that set read from the database.
+``distinguished`` writes one person from what is counted of their namesakes
+(``COUNTS``), counted in Python (``namesake_counts``: ``distinguished_names``, and
+``names_told_apart`` for a set read from the database) or by windows in SQL
+(``namesake_columns``: the 月报's set, ``rollups.coverage.named_people``) — the same
+counts, ``tests/reports/test_namesakes.py`` holding the two to it.
 """
 from __future__ import annotations
 
@@ -34,12 +47,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from .extensions import db
 from .fields import clean_text, one_line
 from .models import Member
-from .privacy import phone_held
+from .privacy import ERASED_PHONE_MARK, mask_phone, phone_held
 
 MIDDLE_DOT = "·"
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -61,33 +74,114 @@ def person_name(value: str | None) -> str:
 
 
 PHONE_DIGITS = 4
+# What ``distinguished`` is told of a person's namesakes in a list, in this order (a row
+# of ``namesake_columns``, a value of ``namesake_counts``): of the people the list is
+# about, how many have the name; of those, how many the 党支部 too; of the namesakes
+# written by the phone (no 党支部 of their own), how many its last four digits and how
+# many its masked number (0 for someone not written by a phone); and the serial among
+# the namesakes nothing else tells apart (0 unless two or more of them are).
+COUNTS = ("namesakes", "same_branch", "same_tail", "same_mask", "serial")
+ALONE = (1, 1, 1, 1, 0)
 
 
 def distinguished(name: str, branch: str | None, phone: str | None, *, namesakes: int,
-                  same_branch: int) -> str:
-    """``name`` as listed: with its 党支部 or the phone's last digits when ``namesakes``
-    (people of that name, this one included) is more than one. ``same_branch``: of
-    those, how many are in this one's 党支部 (a 党支部 shared tells nobody apart)."""
+                  same_branch: int, same_tail: int = 1, same_mask: int = 1,
+                  serial: int = 0) -> str:
+    """``name`` as listed among its namesakes (``COUNTS``; the module's rule): as it is
+    when nobody else in the list has it, else with its 党支部 (none of theirs shared),
+    a serial (nothing else tells them apart), the phone's last four digits or the
+    masked phone (the fewest digits that tell them apart)."""
     if namesakes <= 1:
         return name
     if branch and same_branch <= 1:
         return name + _("（%(x)s）", x=branch)
+    if serial:
+        return name + _("（同名%(n)s）", n=serial)
     phone = phone_held(phone)  # an erased phone tells nobody apart
-    if phone:
+    if phone and same_tail <= 1:
         return name + _("（尾号%(x)s）", x=phone[-PHONE_DIGITS:])
-    return name
+    if phone and same_mask <= 1:
+        return name + _("（%(x)s）", x=mask_phone(phone))
+    return name  # the one namesake nothing tells apart: the others are written otherwise
 
 
-def distinguished_names(people: Iterable, roll: Iterable[tuple[str, str | None]]) -> dict:
-    """{person.id: name as listed} for ``people`` (with ``id``, ``name``, ``branch`` and
-    ``phone``), told apart on ``roll``: the (name, 党支部) of everyone the list is
-    about, ``people`` included."""
+def listed(name: str, branch: str | None, phone: str | None, counts) -> str:
+    """``distinguished`` with ``counts`` as a row gives them (``COUNTS``' order)."""
+    return distinguished(name, branch, phone, **dict(zip(COUNTS, map(int, counts))))
+
+
+def namesake_counts(roll: Iterable) -> dict[int, tuple[int, ...]]:
+    """{id: ``COUNTS``} for everyone on ``roll`` (people with ``id``, ``name``,
+    ``branch`` and ``phone``: everyone a list is about), counted among them."""
     roll = list(roll)
-    names = Counter(name for name, _branch in roll)
-    branches = Counter(roll)
-    return {p.id: distinguished(p.name, p.branch, p.phone, namesakes=names[p.name],
-                                same_branch=branches[(p.name, p.branch)])
-            for p in people}
+    names = Counter(p.name for p in roll)
+    branches = Counter((p.name, p.branch) for p in roll)
+    by_phone = sorted((p for p in roll if names[p.name] > 1
+                       and not (p.branch and branches[(p.name, p.branch)] <= 1)),
+                      key=lambda p: p.id)
+    held = {p.id: phone_held(p.phone) for p in by_phone}
+    tails = Counter((p.name, held[p.id][-PHONE_DIGITS:]) for p in by_phone if held[p.id])
+    masks = Counter((p.name, mask_phone(held[p.id])) for p in by_phone if held[p.id])
+    unnamed: dict[str, list[int]] = defaultdict(list)
+    for p in by_phone:  # in id order: the serials' order
+        if not held[p.id] or masks[(p.name, mask_phone(held[p.id]))] > 1:
+            unnamed[p.name].append(p.id)
+    serials = {p_id: n for ids in unnamed.values() if len(ids) > 1
+               for n, p_id in enumerate(ids, 1)}
+    by_phone_ids = {p.id for p in by_phone}
+
+    def phone_counts(p) -> tuple[int, int]:
+        phone = held.get(p.id) if p.id in by_phone_ids else None
+        if not phone:
+            return 0, 0
+        return tails[(p.name, phone[-PHONE_DIGITS:])], masks[(p.name, mask_phone(phone))]
+
+    return {p.id: (names[p.name], branches[(p.name, p.branch)], *phone_counts(p),
+                   serials.get(p.id, 0)) for p in roll}
+
+
+def namesake_columns(people):
+    """``namesake_counts`` in SQL, by windows: a subquery of ``member_id`` and the
+    ``COUNTS`` columns over ``people`` (a subquery of ``member_id``, ``name``,
+    ``branch`` and ``phone``: everyone a list is about, once each). Three layers, each
+    counting over the one before: the namesakes and their 党支部; who of them is written
+    by the phone, and how many share its last four digits and its masked number; the
+    serials of those nothing tells apart."""
+    p = people.c
+    namesakes = (select(p.member_id, p.name, p.branch, p.phone,
+                        func.count().over(partition_by=p.name).label("namesakes"),
+                        func.count().over(partition_by=(p.name, p.branch)).label("same_branch"))
+                 .subquery("namesakes_counted"))
+    n = namesakes.c
+    by_phone = and_(n.namesakes > 1, or_(func.coalesce(n.branch, "") == "", n.same_branch > 1))
+    held = and_(n.phone.is_not(None), ~n.phone.startswith(ERASED_PHONE_MARK))
+    tail_of = func.substr(n.phone, func.length(n.phone) - (PHONE_DIGITS - 1))
+    # equal where ``mask_phone`` writes two numbers alike: a mobile's first three and last
+    # four digits, another number's last four
+    mask_of = case((func.length(n.phone) == 11, func.substr(n.phone, 1, 3)), else_="").op("||")(tail_of)
+    tail = case((and_(by_phone, held), tail_of))
+    mask = case((and_(by_phone, held), mask_of))
+    phones = (select(n.member_id, n.name, n.namesakes, n.same_branch,
+                     case((by_phone, 1), else_=0).label("by_phone"), tail.label("tail"),
+                     func.count(tail).over(partition_by=(n.name, tail)).label("same_tail"),
+                     func.count(mask).over(partition_by=(n.name, mask)).label("same_mask"))
+              .subquery("namesakes_by_phone"))
+    q = phones.c
+    unnamed = case((and_(q.by_phone == 1, or_(q.tail.is_(None), q.same_mask > 1)), 1), else_=0)
+    serial = case((and_(unnamed == 1, func.sum(unnamed).over(partition_by=q.name) > 1),
+                   func.row_number().over(partition_by=(q.name, unnamed), order_by=q.member_id)),
+                  else_=0)
+    return (select(q.member_id, q.namesakes, q.same_branch, q.same_tail, q.same_mask,
+                   serial.label("serial"))
+            .subquery("namesakes"))
+
+
+def distinguished_names(people: Iterable, roll: Iterable) -> dict:
+    """{person.id: name as listed} for ``people`` (with ``id``, ``name``, ``branch`` and
+    ``phone``), told apart on ``roll``: everyone the list is about, ``people``
+    included, with the same four attributes."""
+    counts = namesake_counts(roll)
+    return {p.id: listed(p.name, p.branch, p.phone, counts.get(p.id, ALONE)) for p in people}
 
 
 def names_told_apart(groups: dict) -> dict[object, dict[int, str]]:
@@ -99,7 +193,8 @@ def names_told_apart(groups: dict) -> dict[object, dict[int, str]]:
     if not everyone:
         return {}
     roll = db.session.execute(
-        select(Member.id, Member.name, Member.branch, Member.unit_id, Member.active)
+        select(Member.id, Member.name, Member.branch, Member.phone, Member.unit_id,
+               Member.active)
         .where(Member.name.in_({m.name for m in everyone.values()}),
                or_(and_(Member.unit_id.in_({unit for unit, _members in groups.values()}),
                         Member.active.is_(True)),
@@ -108,8 +203,7 @@ def names_told_apart(groups: dict) -> dict[object, dict[int, str]]:
     for key, (unit_id, members) in groups.items():
         ids = {m.id for m in members}
         named[key] = distinguished_names(members, [
-            (row.name, row.branch) for row in roll
-            if row.id in ids or (row.unit_id == unit_id and row.active)])
+            row for row in roll if row.id in ids or (row.unit_id == unit_id and row.active)])
     return named
 
 

@@ -422,6 +422,75 @@ def test_a_member_whose_phone_was_erased_needs_a_new_one_to_come_back(client, lo
     assert world.member.active and world.member.phone == "13712345678"
 
 
+def _merged_away(keep, drop, actor, days_ago: int):
+    """``drop`` merged into ``keep`` (合并账号, as its page does), ``days_ago`` days ago:
+    the merge's own record dated then (the audit trail only grows; the merge writes
+    both in one transaction)."""
+    from tracker.models import MemberMerge
+    from tracker.services import merge
+
+    merge.merge_members(keep, drop, actor, shown=merge.preview(keep, drop).key())
+    db.session.get(MemberMerge, drop.id).merged_at = utcnow() - timedelta(days=days_ago)
+    db.session.commit()
+
+
+def test_a_merged_duplicate_loses_its_contact_data_after_the_retention_period(
+        app, runner, client, login, world):
+    """A duplicate merged away (合并账号) is switched off by the merge — no 停用 on its
+    trail — and for good: its phone (often someone else's, mistyped), e-mail, password
+    hash and calendar feed go MEMBER_RETENTION_DAYS after the merge, as after a 停用. One
+    merged longer ago than that is erased, one merged more recently kept whole; the
+    merge's record, the kept account and the work moved to it stay as they were."""
+    from tracker.models import Assignment, AssignmentStatus, Member, MemberMerge, MemberNotify
+    from tracker.services.notify import new_calendar_token
+
+    days = app.config["MEMBER_RETENTION_DAYS"]
+    keep_old, drop_old = (f.member(world.unit, name="赵敏", phone=p)
+                          for p in ("13700000008", "13600000008"))
+    keep_new, drop_new = (f.member(world.unit, name="钱敏", phone=p)
+                          for p in ("13700000009", "13600000009"))
+    task = f.task(f.item(world.unit, world.community, "environment_cleanup"), world.liaison)
+    db.session.add(Assignment(task_id=task.id, member_id=drop_old.id,
+                              status=AssignmentStatus.claimed))
+    db.session.add(MemberNotify(member_id=drop_old.id, email="dup@example.cn", email_on=True))
+    db.session.flush()
+    new_calendar_token(drop_old)
+    db.session.commit()
+    _merged_away(keep_old, drop_old, world.admin, days + 1)
+    _merged_away(keep_new, drop_new, world.admin, days - 1)
+    new_calendar_token(drop_old)  # (a feed the merge ended: made again, to see it go)
+    db.session.commit()
+
+    result = runner.invoke(args=["purge-members"])
+    assert result.exit_code == 0 and result.output.startswith("1 members"), result.output
+
+    db.session.expire_all()
+    erased = db.session.get(Member, drop_old.id)
+    assert erased.phone_erased and "13600000008" not in erased.phone
+    assert erased.password_hash is None and erased.name == "赵敏"
+    notify = db.session.get(MemberNotify, drop_old.id)
+    assert notify.email is None and notify.calendar_token_hash is None
+    assert db.session.get(Member, drop_new.id).phone == "13600000009"  # merged lately: kept
+    for kept, phone in ((keep_old, "13700000008"), (keep_new, "13700000009")):
+        assert db.session.get(Member, kept.id).phone == phone and kept.active
+    # the merge's record and the work it moved are as they were
+    assert db.session.get(MemberMerge, drop_old.id).into_id == keep_old.id
+    assert db.session.scalar(select(Assignment.member_id).where(
+        Assignment.task_id == task.id)) == keep_old.id
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "merge", AuditEvent.entity_id == drop_old.id)) == 1
+    assert runner.invoke(args=["purge-members"]).output.startswith("0 members")  # done once
+
+    # its page says it is merged and erased, offering no way back on
+    login(world.admin)
+    page = client.get(f"/admin/members/{drop_old.id}/edit").get_data(as_text=True)
+    assert 'id="merged"' in page and "该账号合并已满保存期限" in page
+    assert "再重新启用" not in page
+    refused = client.post(f"/admin/members/{drop_old.id}/active", data={"active": "1"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "该账号已合并到其他账号，不能重新启用。" in refused
+
+
 def _erased(member):
     from tracker.services.member_retention import erase_contact
 

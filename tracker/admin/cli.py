@@ -1,5 +1,5 @@
-"""`flask --app wsgi purge-members [--dry-run]`: the retention period of 停用 members'
-contact data (``services/member_retention.py``)."""
+"""`flask --app wsgi purge-members [--dry-run]`: the retention period of 停用 (and
+merged) members' contact data (``services/member_retention.py``)."""
 from __future__ import annotations
 
 import click
@@ -15,8 +15,9 @@ from ..services.member_retention import purge_expired_members
               help="Try each erasure and roll it back: what would be erased or refused.")
 @with_appcontext
 def purge_members_command(dry_run: bool):
-    """Erase the phone, e-mail and password of members switched off (停用) longer than
-    MEMBER_RETENTION_DAYS; their names and participation records stay. Run it daily.
+    """Erase the phone, e-mail and password of members switched off (停用), or merged
+    away (合并账号), longer than MEMBER_RETENTION_DAYS; their names and participation
+    records stay. Run it daily.
     Each member is erased on their own, as in purge-residents: one refused is named (by
     id) and kept whole, the others are erased, and the status is 1."""
     days = int(current_app.config["MEMBER_RETENTION_DAYS"])

@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, exists, func, select, union
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..names import distinguished
+from ..names import ALONE, COUNTS, listed
 from ..models import (
     Assignment,
     AssignmentStatus,
@@ -41,6 +41,7 @@ from ..rollups.coverage import (
     coverage_plan,
     leaders_and_reviewers,
     named_people,
+    told_apart,
     on_roll_at_end,
     on_roll_during,
     roll_day,
@@ -106,8 +107,7 @@ def ledger_plan(scope: Scope) -> Plan:
     # namesakes told apart among the people the 月报 can name, as its 未参与名单 is
     named = named_people(scope)
     participants = (participants.outerjoin(named, named.c.member_id == Member.id)
-                    .add_columns(func.coalesce(named.c.namesakes, 1),
-                                 func.coalesce(named.c.same_branch, 1)))
+                    .add_columns(*told_apart(named)))
     # the 组长's and 审核人's namesake counts, read from the same set in a part of
     # their own (joined into the activities' statement, PostgreSQL's generic plan
     # evaluated the set once per activity: 20 ms at 1M)
@@ -119,7 +119,7 @@ def ledger_plan(scope: Scope) -> Plan:
         # of the page's batch (sql_json), in the order they joined each task
         json_rows_in_order(participants.where(*conditions),
                            Assignment.task_id, Assignment.claimed_at, Assignment.id),
-        select(named.c.member_id, named.c.namesakes, named.c.same_branch)
+        select(named.c.member_id, *(named.c[column] for column in COUNTS))
         .where(named.c.member_id.in_(staff)),
         shape=_ledger)
 
@@ -163,20 +163,16 @@ def _told_apart(member):
 def _listed(counts: dict, member_id, name, branch, phone) -> str:
     if name is None:  # no leader (reviewer) recorded
         return ""
-    namesakes, same_branch = counts.get(member_id, (1, 1))  # named nowhere else: alone
-    return distinguished(name, branch, phone, namesakes=int(namesakes),
-                         same_branch=int(same_branch))
+    return listed(name, branch, phone, counts.get(member_id, ALONE))  # named nowhere else: alone
 
 
 def _ledger(tasks, counted, participants, staff) -> list[LedgerRow]:
-    counts = {member_id: (namesakes, same_branch)
-              for member_id, namesakes, same_branch in staff}
+    counts = {member_id: tuple(told) for member_id, *told in staff}
     per_task = {task_id: (int(count), int(minutes), int(quantity), int(people))
                 for task_id, count, minutes, quantity, people in counted}
     names: dict[int, list[str]] = {}
-    for task_id, name, branch, phone, namesakes, same_branch in rows_of(participants[0][0]):
-        names.setdefault(task_id, []).append(distinguished(
-            name, branch, phone, namesakes=int(namesakes), same_branch=int(same_branch)))
+    for task_id, name, branch, phone, *told in rows_of(participants[0][0]):
+        names.setdefault(task_id, []).append(listed(name, branch, phone, told))
     rows = []
     for (task_id, day, community, zone, title, place, category, section, quantity_unit,
          beneficiary_unit, beneficiary, note, backfilled, checked_in, *named) in tasks:

@@ -28,7 +28,7 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..formatting import percent
 from ..models import CountedParticipation, Member, ReportStatus, RollPeriod, Task, TaskReport
-from ..names import distinguished
+from ..names import ALONE, COUNTS, listed, namesake_columns
 from ..sql_hints import constants_written_out
 from ..timeutil import local_today
 from .batch import Plan, built_once, plan, run
@@ -53,9 +53,8 @@ def on_roll(unit_id: int, day: date) -> list:
 
 def named_people(scope: Scope):
     """The people a unit's 月报 (or its 参与情况) can name, each with what tells
-    namesakes among them apart (``names.distinguished``): a subquery of ``member_id``,
-    ``namesakes`` (how many of them have the member's name) and ``same_branch`` (how
-    many of those the member's 党支部 too).
+    namesakes among them apart (``names.distinguished``): a subquery of ``member_id``
+    and the ``names.COUNTS`` of each among them (``names.namesake_columns``).
 
     They are the unit's roll of the period's last day (its 未参与名单 is drawn from it),
     everyone on the scope's approved activities (its ledger's 参与人员: the unit's
@@ -75,12 +74,16 @@ def named_people(scope: Scope):
         parts.insert(0, select(RollPeriod.member_id.label("member_id"))
                      .where(*on_roll(scope.unit_id, roll_day(scope.date_to))))
     named = union(*parts).subquery("named")
-    return (select(Member.id.label("member_id"),
-                   func.count().over(partition_by=Member.name).label("namesakes"),
-                   func.count().over(partition_by=(Member.name, Member.branch))
-                   .label("same_branch"))
-            .join(named, named.c.member_id == Member.id)
-            .subquery("namesakes"))
+    return namesake_columns(
+        select(Member.id.label("member_id"), Member.name, Member.branch, Member.phone)
+        .join(named, named.c.member_id == Member.id)
+        .subquery("named_people"))
+
+
+def told_apart(named) -> list:
+    """The ``names.COUNTS`` columns of ``named`` (``named_people``), as one alone in the
+    document where a row has none (outer-joined)."""
+    return [func.coalesce(named.c[column], alone) for column, alone in zip(COUNTS, ALONE)]
 
 
 def leaders_and_reviewers(scope: Scope) -> list:
@@ -125,20 +128,17 @@ class NotYet:
     member_id: int
     name: str
     has_pending: bool  # took part in an activity still 待审核
-    # what tells namesakes apart (names.py): their 党支部 or phone, how many of the
-    # people the 月报 can name (``named_people``) have the name, and how many of those
-    # the 党支部
+    # what tells namesakes apart (names.py): their 党支部 or phone, and what is counted
+    # of their namesakes among the people the 月报 can name (``named_people``)
     branch: str | None = None
     phone: str | None = None
-    namesakes: int = 1
-    same_branch: int = 1
+    counts: tuple[int, ...] = ALONE  # names.COUNTS
 
     @property
     def listed_name(self) -> str:
         """The name as lists give it (「陈芳（第2党支部）」 among namesakes), in the
         language of the list being written."""
-        return distinguished(self.name, self.branch, self.phone, namesakes=self.namesakes,
-                             same_branch=self.same_branch)
+        return listed(self.name, self.branch, self.phone, self.counts)
 
 
 @dataclass(frozen=True)
@@ -237,10 +237,9 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
     def shape(roll_rows, figure_rows, not_yet_rows):
         (on_roll_count, took_part_own), = roll_rows
         (pt, minutes, pending_pt), = figure_rows
-        not_yet = [NotYet(member_id, name, bool(pending), branch, phone, int(namesakes),
-                          int(same_branch))
-                   for member_id, name, pending, branch, phone, namesakes, same_branch
-                   in not_yet_rows]
+        not_yet = [NotYet(member_id, name, bool(pending), branch, phone,
+                          tuple(int(n) for n in counts))
+                   for member_id, name, pending, branch, phone, *counts in not_yet_rows]
         return Coverage(int(on_roll_count), int(on_roll_count) - len(not_yet),
                         int(took_part_own), int(pt), int(minutes), int(pending_pt), not_yet)
 
@@ -252,7 +251,7 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
     named = named_people(Scope(date_from, date_to, unit_id=unit_id,
                                community_ids=community_ids))
     roll = (select(Member.id, Member.name, Member.name_key, Member.branch, Member.phone,
-                   named.c.namesakes, named.c.same_branch)
+                   *(named.c[column] for column in COUNTS))
             .join(RollPeriod, RollPeriod.member_id == Member.id)
             .join(named, named.c.member_id == Member.id)
             .where(*on_roll(unit_id, day))
@@ -282,7 +281,7 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
             roll.c.id,
             roll.c.name,
             _took_part(roll.c.id, date_from, date_to, ReportStatus.submitted, community_ids),
-            roll.c.branch, roll.c.phone, roll.c.namesakes, roll.c.same_branch,
+            roll.c.branch, roll.c.phone, *(roll.c[column] for column in COUNTS),
         )
         .where(~_took_part(roll.c.id, date_from, date_to, ReportStatus.approved,
                            community_ids))

@@ -244,9 +244,11 @@ def set_active(obj, actor: Member, active: bool) -> int:
     if obj.active == active:
         return 0  # a repeated click changes nothing
     if isinstance(obj, Member) and active:
-        refuse_if_erased(obj)  # 停用 past the retention period: a new phone first
+        # first: a merged account is never switched back on, its phone erased (the
+        # retention rule, merged long ago) or not — a new phone would not help
         if merged_into(obj) is not None:  # its work is on the account kept (merge.py)
             raise ServiceError(_l("该账号已合并到其他账号，不能重新启用。"))
+        refuse_if_erased(obj)  # 停用 past the retention period: a new phone first
     obj.active = active
     if isinstance(obj, Member):
         # off the roll from today, or on it again from today: the months before keep

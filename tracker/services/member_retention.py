@@ -1,4 +1,4 @@
-"""The retention period of 停用 members' contact data (`flask purge-members`).
+"""The retention period of 停用 (and merged) members' contact data (`flask purge-members`).
 
 A member switched off (停用) longer than ``MEMBER_RETENTION_DAYS`` (PIPL Art. 19/47: no
 longer than the purpose needs) loses what only served to reach them: the phone number,
@@ -14,19 +14,24 @@ password through an invitation link. A roster imported later with the old number
 a new member (the number is no longer known).
 
 When a member was switched off is the audit trail's: their latest 停用 (``deactivate``)
-with no 重新启用 after it. A member inactive with no such event (data loaded by hand) is
-left alone: nothing dates it.
+with no 重新启用 after it. A duplicate account merged away (合并账号, ``services/merge.py``)
+is switched off too, by the merge — no 停用 on its trail —, for good (it is never switched
+back on): its date is the merge's own record, ``MemberMerge.merged_at``, written in the
+merge's transaction with its ``merge`` audit row; the duplicate's phone is often someone
+else's, mistyped. Its erasure leaves that record, the kept account and the work moved to
+it as they are: only the duplicate's contact data goes. A member inactive with neither
+(data loaded by hand) is left alone: nothing dates it.
 """
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
-from ..models import AuditEvent, Member, MemberNotify
+from ..models import AuditEvent, Member, MemberMerge, MemberNotify
 from ..privacy import ERASED_PHONE_MARK, erased_phone
 from ..timeutil import utcnow
 from . import ServiceError, purging
@@ -48,13 +53,21 @@ def _toggles(after: datetime | None = None, before: datetime | None = None, *act
     return exists(select(event.id).where(*conditions))
 
 
+def _merged_before(cutoff: datetime):
+    """EXISTS: the member was merged away (合并账号) before ``cutoff``."""
+    return exists(select(MemberMerge.member_id).where(MemberMerge.member_id == Member.id,
+                                                      MemberMerge.merged_at < cutoff))
+
+
 def expired_members(retention_days: int, now: datetime | None = None) -> list[Member]:
-    """Members 停用 longer than the retention period whose phone is still held."""
+    """Members 停用, or merged away, longer than the retention period whose phone is
+    still held."""
     cutoff = (now or utcnow()) - timedelta(days=retention_days)
     return list(db.session.scalars(
         select(Member)
         .where(Member.active.is_(False), ~Member.phone.startswith(ERASED_PHONE_MARK),
-               _toggles(None, cutoff, "deactivate"), ~_toggles(cutoff, None))
+               or_(and_(_toggles(None, cutoff, "deactivate"), ~_toggles(cutoff, None)),
+                   _merged_before(cutoff)))
         .order_by(Member.id)))
 
 
