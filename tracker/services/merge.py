@@ -256,6 +256,12 @@ def _on_roll_at(stays: list[tuple[date, date, int]], day: date) -> bool:
     return any(since <= day < until for since, until, _unit in stays)
 
 
+def _in_unit(stays: list[tuple[date, date, int]], unit_id: int) -> list[tuple[date, date, int]]:
+    """The stays on one unit's roll: a unit's period counts B on its roll only by B's
+    stays there (B on another unit's roll at the period's end is not on this one's)."""
+    return [stay for stay in stays if stay[2] == unit_id]
+
+
 def _roll_day(year: int, month: int) -> date:
     """The day a month's roll is counted on: its last (``coverage.roll_day``; a 已定稿
     month has ended)."""
@@ -349,7 +355,7 @@ def _final_months(keep: Member, drop: Member, done_days: list[date],
                                                  first, local_today()):
         counted_on_roll = month.unit_id in rolls and (
             (month.year, month.month) in worked
-            or _on_roll_at(stays, _roll_day(month.year, month.month)))
+            or _on_roll_at(_in_unit(stays, month.unit_id), _roll_day(month.year, month.month)))
         if ((counted_on_roll or (month.unit_id, month.year, month.month) in led_months)
                 and not _taken_over(kept, month.unit_id, month.year, month.month)):
             months.append(month)
@@ -462,7 +468,7 @@ def _years_moved(shown: Preview, done: list[tuple[int, date]],
         else:
             b_worked = (year.year in worked if year.community_id is None
                         else (year.community_id, year.year) in worked_in)
-            b_at_end = _on_roll_at(stays, _year_roll_day(year.year))
+            b_at_end = _on_roll_at(_in_unit(stays, year.unit_id), _year_roll_day(year.year))
             a_absent = (not any(y == year.year for y, _m in kept.worked)
                         and not any(since <= date(year.year, 12, 31)
                                     and until > date(year.year, 1, 1)
