@@ -245,11 +245,41 @@ def fold_roll(keep: Member, drop: Member) -> list[tuple[date | None, date | None
     for stay in list(drop.roll_periods):
         drop.roll_periods.remove(stay)
     db.session.flush()
-    for since, until, unit in gained:
-        keep.roll_periods.append(RollPeriod(unit_id=unit, since=None if since == date.min else since,
-                                            until=None if until == date.max else until))
+    _join_stays(keep, gained)
     return [(None if s == date.min else s, None if u == date.max else u, unit)
             for s, u, unit in gained]
+
+
+def _join_stays(keep: Member, gained: list[tuple[date, date, int]]) -> None:
+    """Give A the ``gained`` stays, each joined with any of A's stays of the same unit
+    it abuts (as ``roll.settle`` does for a return on the day of leaving): a day where
+    one stay ends and the next of the same unit begins is no change — read as one, the
+    member page would say 「由X调入X」 and 更正日期 would offer to correct it. The days
+    on each roll are the same either way."""
+    pieces = sorted([(since, until, unit, None) for since, until, unit in gained]
+                    + [(p.since or date.min, p.until or date.max, p.unit_id, p)
+                       for p in keep.roll_periods], key=lambda piece: piece[0])
+    runs: list[list] = []
+    for piece in pieces:
+        if runs and runs[-1][-1][2] == piece[2] and runs[-1][-1][1] == piece[0]:
+            runs[-1].append(piece)
+        else:
+            runs.append([piece])
+    spans = []
+    for run in runs:
+        held = [period for _s, _u, _unit, period in run if period is not None]
+        if len(run) == 1 and held:
+            continue  # A's own stay, nothing abuts it
+        for period in held[1:]:
+            keep.roll_periods.remove(period)
+        spans.append((held[0] if held else None, run[0][0], run[-1][1], run[0][2]))
+    db.session.flush()  # the joined stays are gone before one of them becomes open
+    for period, since, until, unit in spans:
+        if period is None:
+            period = RollPeriod(unit_id=unit)
+            keep.roll_periods.append(period)
+        period.since = None if since == date.min else since
+        period.until = None if until == date.max else until
 
 
 def _on_roll_at(stays: list[tuple[date, date, int]], day: date) -> bool:
