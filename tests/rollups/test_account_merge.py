@@ -108,8 +108,33 @@ def test_b_on_the_roll_before_a_keeps_the_person_on_those_months_roll_as_a(world
     do_merge(keep, drop, world.admin)
 
     assert participation(unit) == (2, 1, {"钱七"})
-    assert [(p.unit_id, p.since, p.until) for p in keep.roll_history] == [
-        (unit.id, None, NOV_1), (unit.id, NOV_1, None)]
+    # one stay: the person was on the unit's roll all along, no move on 1 November
+    assert [(p.unit_id, p.since, p.until) for p in keep.roll_history] == [(unit.id, None, None)]
+
+
+def test_b_on_the_roll_in_a_s_gap_leaves_a_one_stay_and_no_change_to_correct(world, pair):
+    """walk8 #6: A left the roll on 1 November and came back on 20 November (停用,
+    重新启用), B was on it all along. After the merge the person was on the unit's roll
+    every day: one stay, so the member page reads no move from the unit to itself and
+    更正日期 has no change to offer. The figures are as the days say, A once each month."""
+    from tracker.rollups import coverage
+    from tracker.services import roll
+    unit, keep, drop, _item, _tasks = pair
+    stay = db.session.scalar(select(RollPeriod).where(RollPeriod.member_id == keep.id))
+    stay.until = NOV_1
+    db.session.add(RollPeriod(member_id=keep.id, unit_id=unit.id, since=date(2025, 11, 20)))
+    db.session.commit()
+
+    do_merge(keep, drop, world.admin)
+
+    db.session.refresh(keep)
+    assert [(p.unit_id, p.since, p.until) for p in keep.roll_history] == [(unit.id, None, None)]
+    assert roll.last_change(keep) is None
+    # October: A and 钱七 on the roll, A (both accounts' work) took part; 30 November
+    # (November's roll day) the same two
+    assert participation(unit) == (2, 1, {"钱七"})
+    assert db.session.scalar(select(func.count()).select_from(RollPeriod).where(
+        *coverage.on_roll(unit.id, date(2025, 11, 30)))) == 2
 
 
 def test_a_task_both_took_part_in_refuses_the_merge_and_writes_nothing(world, pair):

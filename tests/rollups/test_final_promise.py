@@ -208,6 +208,54 @@ def test_a_merge_names_the_years_whose_page_will_say_so(world, clock, case):
     assert named_years(moved.years) == told_years(scopes)  # the confirmation page's, exactly
 
 
+def moved_b(world):
+    """B (赵陆, a typo) was on 县财政局's roll until 1 June 2025, then on 县统计局's, no
+    work; A (赵六, 县统计局) is on the roll only from 2026. 县财政局's periods after June
+    lose no one: A takes over B's stay there unchanged (review38 #4)."""
+    old, new = f.unit("县统计局"), f.unit("县财政局")
+    keep = f.member(old, name="赵六")
+    drop = f.member(old, name="赵陆")
+    f.member(old, name="钱七")
+    f.member(new, name="王五")
+    stay = db.session.scalar(select(RollPeriod).where(RollPeriod.member_id == keep.id))
+    stay.since = date(2026, 1, 2)
+    first = db.session.scalar(select(RollPeriod).where(RollPeriod.member_id == drop.id))
+    first.since = date(2025, 6, 1)
+    db.session.add(RollPeriod(member_id=drop.id, unit_id=new.id, until=date(2025, 6, 1)))
+    db.session.commit()
+    return old, new, keep, drop
+
+
+def test_a_merge_of_one_who_moved_in_the_year_names_the_years_whose_page_will_say_so(world,
+                                                                                    clock):
+    """Both units' 2025 年度总结 are signed: only a year B was on that unit's roll at
+    its end can be named for B's place on the roll."""
+    old, new, keep, drop = moved_b(world)
+    clock(date(2026, 1, 10))
+    scopes = (SummaryScope(unit_id=old.id), SummaryScope(unit_id=new.id))
+    sign_years(world.admin, scopes)
+    db.session.commit()
+
+    moved = merge.merge_members(keep, drop, world.admin, shown=merge.preview(keep, drop).key())
+    db.session.commit()
+
+    assert named_years(moved.years) == told_years(scopes)  # the confirmation page's, exactly
+
+
+def test_a_merge_of_one_who_moved_in_the_year_names_the_months_whose_page_will_say_so(world,
+                                                                                     clock):
+    """The same for the months: both units' September and October 2025 are signed."""
+    old, new, keep, drop = moved_b(world)
+    clock(date(2025, 12, 2))
+    sign(world.admin, (old, new))
+    db.session.commit()
+
+    moved = merge.merge_members(keep, drop, world.admin, shown=merge.preview(keep, drop).key())
+    db.session.commit()
+
+    assert named(moved.final_months) == told((old, new))  # the confirmation page's, exactly
+
+
 YEAR_END = (date(2026, 1, 5), date(2025, 12, 20))  # across 31 December
 IN_YEAR = (date(2025, 11, 20), date(2025, 11, 5))  # within the year, away from its ends
 

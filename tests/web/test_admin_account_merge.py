@@ -6,12 +6,14 @@ from __future__ import annotations
 import html
 import re
 
+from flask import g
 from sqlalchemy import func, select
 
 from tests import factories as f
 from tests.audit import work_event_count
 from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, Member
+from tracker.privacy import mask_phone
 from tracker.services import merge
 
 
@@ -44,6 +46,19 @@ def test_the_member_page_leads_to_a_confirmation_that_shows_what_moves(client, w
     assert "该账号已合并至张三" in page
     assert db.session.scalar(select(Assignment.member_id).where(
         Assignment.task_id == world.task.id)) == world.member.id
+
+
+def test_the_english_confirmation_counts_waitlist_places_not_a_button(client, world, admin):
+    """walk8 #8: the count of 候补 places is a count, not the task page's 「Join waitlist」."""
+    url = f"/admin/members/{world.other_member.id}/merge?keep={world.member.id}"
+    page = text(client.get(url))
+    counts = dict(zip(*[re.findall(rf"<{tag}>([^<]*)</{tag}>", page) for tag in ("dt", "dd")]))
+    assert counts["候补记录"] == "0"
+    g.pop("_flask_babel", None)  # a served request starts without the last one's locale
+    page = text(client.get(url + "&lang=en"))
+    counts = dict(zip(*[re.findall(rf"<{tag}>([^<]*)</{tag}>", page) for tag in ("dt", "dd")]))
+    assert counts["Waitlist places"] == "0"
+    assert "Join waitlist" not in page
 
 
 def test_a_task_both_took_part_in_is_named_and_the_merge_refused_on_the_page(
@@ -88,7 +103,15 @@ def test_the_merged_account_cannot_log_in_and_its_sessions_end(client, world, lo
     response = client.post("/auth/login", data={"phone": world.other_member.phone,
                                                 "password": f.PASSWORD})
     assert response.status_code == 200
-    assert "该账号已停用，请联系单位管理员。" in text(response)  # B's own password: told
+    # B's own password: told it was merged and which number to log in with, masked
+    assert (f"该账号已合并至{keep.name}（{mask_phone(keep.phone)}），请用该账号的手机号登录。"
+            in text(response))
+    assert keep.phone not in text(response)
+    # a wrong password learns nothing of the account: the message any failure gets
+    response = client.post("/auth/login", data={"phone": world.other_member.phone,
+                                                "password": f.PASSWORD + "x"})
+    assert "手机号或密码不正确。" in text(response)
+    assert "合并" not in text(response) and mask_phone(keep.phone) not in text(response)
     response = client.post("/auth/login", data={"phone": world.member.phone,
                                                 "password": f.PASSWORD})
     assert response.status_code == 302  # A keeps their login

@@ -48,6 +48,9 @@ def import_members_command(path: Path, dry_run: bool, unit: str):
             ngettext("有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
                      "有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
                      len(preview.error_rows), n=len(preview.error_rows)))
+    for row in preview.rows:  # a merged account's number (left out), a likely duplicate
+        for note in row.notes:
+            click.echo(_("第%(line)d行：", line=row.line) + note)
     if preview.without_liaison:
         click.echo(_("导入后以下社区将没有在用的社区联络员，请为其指定新的联络员：%(communities)s",
                      communities=_("、").join(name for _cid, name in preview.without_liaison)))
@@ -63,3 +66,5 @@ def import_members_command(path: Path, dry_run: bool, unit: str):
         result = service.import_members(None, preview.rows)
     click.echo(_("导入完成：新增%(created)d人，更新%(updated)d人，%(same)d人无变化。",
                  created=result.created, updated=result.updated, same=result.unchanged))
+    if result.merged:
+        click.echo(str(service.merged_left_out(result.merged)))

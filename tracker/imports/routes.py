@@ -176,7 +176,7 @@ def preview(token: str):
     result = service.check_rows(service.rows_from_raw(payload["rows"]), current_user)
     # the rows an import changes come first: a role or a unit moved is seen, not row 1,500
     ok = sorted((r for r in result.rows if not r.errors),
-                key=lambda r: (r.action != "update", r.line))[:PREVIEW_OK_ROWS]
+                key=lambda r: (r.action != "update" and not r.notes, r.line))[:PREVIEW_OK_ROWS]
     shown = result.error_rows + sorted(ok, key=lambda r: r.line)
     notes = _ignored_notes(payload)
     unit_note = service.unit_note(payload.get("chosen_unit", ""),
@@ -187,6 +187,7 @@ def preview(token: str):
     form = ConfirmMemberImportForm(formdata=None)
     form.shown.data = _keep_shown(token, payload, result.shown)
     return render_template("imports/preview.html", token=token, preview=result, shown=shown,
+                           merged_left_out=service.merged_left_out,
                            filename=payload["filename"], form=form,
                            ok_rows_cut=PREVIEW_OK_ROWS, notes=notes, bare=bare)
 
@@ -228,6 +229,8 @@ def confirm(token: str):
     session.pop(SESSION_KEY, None)
     flash(_("导入完成：新增%(created)d人，更新%(updated)d人，%(same)d人无变化。",
             created=result.created, updated=result.updated, same=result.unchanged), "success")
+    if result.merged:
+        flash(service.merged_left_out(result.merged), "info")
     if result.without_liaison:  # as when a liaison is switched off on the member form
         flash(_("以下社区已没有在用的社区联络员，请为其指定新的联络员：%(communities)s",
                 communities=q.communities_named_with_waiting(result.without_liaison)), "info")

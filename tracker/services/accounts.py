@@ -40,6 +40,7 @@ from ..phones import normalise_phone
 from ..privacy import mask_phone
 from . import ServiceError
 from .audit import Target, record
+from .claims import merged_into
 from .passwords import check_policy, needs_rehash
 from .notify import stop_calendar
 from .sessions import begin_session, end_other_sessions
@@ -127,6 +128,22 @@ def _wait(rules: dict, trusted: bool) -> int:
     return max(waits, default=0)
 
 
+def _switched_off(member: Member):
+    """Why a switched-off account cannot log in, told its owner (the right password):
+    a merged account's work lives on the account kept (合并账号), so they are told to
+    log in with its number — masked, as lists show it: the owner knows their own. An
+    account kept that is itself switched off (or whose number was erased) would not
+    let them in: then the plain message, whom to ask."""
+    kept, seen = merged_into(member), {member.id}
+    while kept is not None and not kept.active and kept.id not in seen:  # A merged on too
+        seen.add(kept.id)
+        kept = merged_into(kept) or kept
+    if kept is None or not kept.active or not kept.masked_phone:
+        return SWITCHED_OFF
+    return _l("该账号已合并至%(name)s（%(phone)s），请用该账号的手机号登录。",
+              name=kept.name, phone=kept.masked_phone)
+
+
 def log_in(attempt: LoginAttempt) -> LoggedIn:
     """Check the throttle, then the password; begin a session or record the failure.
 
@@ -157,7 +174,7 @@ def log_in(attempt: LoginAttempt) -> LoggedIn:
         record(None, "login_failed", Target("member", known), phone=mask_phone(phone),
                address=throttle.address_tag(attempt.address), trusted_device=trusted,
                reason="inactive")
-        raise ServiceError(SWITCHED_OFF, field="password", recorded=True)
+        raise ServiceError(_switched_off(member), field="password", recorded=True)
     for name in ("account_address", "device"):
         if name in rules:
             throttle.clear(rules[name][0])

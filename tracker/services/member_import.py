@@ -35,7 +35,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..fields import clean_text, one_line
-from ..models import Community, Member, Role, Unit, liaison_community
+from ..models import Community, Member, MemberMerge, Role, Unit, liaison_community
 from ..names import person_name
 from ..phones import normalise_phone  # the one reading of a number: the forms' too
 from ..timeutil import local_today
@@ -114,6 +114,7 @@ class ReadRow:
         del values["errors"], values["action"]
         values.pop("inactive", None)
         values.pop("changes", None)
+        values.pop("notes", None)
         return values
 
 
@@ -131,9 +132,12 @@ class ImportRow(ReadRow):
     # the file has no 单位 column: ``unit`` is the one chosen on the upload form (audited)
     unit_chosen: bool = False
     errors: list[str] = field(default_factory=list)
-    action: str = ""  # create | update | same (set by check_rows)
+    action: str = ""  # create | update | same | merged (set by check_rows)
     inactive: bool = False  # an existing account that is switched off, and stays so
     changes: list[str] = field(default_factory=list)  # an update's 「角色：A → B」 …
+    # what the admin should know of the row: whose merged account its number is, a
+    # likely duplicate of an existing account (``_notes``); a note refuses nothing
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -763,6 +767,7 @@ class _Lookups:
     units: dict[str, Unit]
     communities: dict[str, Community]
     members: dict[str, Member]
+    merged: dict[int, Member] = field(default_factory=dict)  # a merged account's id → kept
 
 
 def _lookups(rows: list[ImportRow]) -> _Lookups:
@@ -775,7 +780,15 @@ def _lookups(rows: list[ImportRow]) -> _Lookups:
         members.update((m.phone, m) for m in db.session.scalars(
             select(Member).where(Member.phone.in_(chunk))
             .options(selectinload(Member.communities), selectinload(Member.roll_periods))))
-    return _Lookups(units, communities, members)
+    # 合并账号: a merged account is switched off for good (never active)
+    switched_off = sorted(m.id for m in members.values() if not m.active)
+    merged = {}
+    for start in range(0, len(switched_off), PHONE_CHUNK):
+        rows_merged = db.session.execute(select(MemberMerge.member_id, Member).join(
+            Member, Member.id == MemberMerge.into_id).where(
+            MemberMerge.member_id.in_(switched_off[start:start + PHONE_CHUNK])))
+        merged.update((member_id, kept) for member_id, kept in rows_merged)
+    return _Lookups(units, communities, members, merged)
 
 
 def _role(text: str) -> Role | None:
@@ -863,12 +876,24 @@ def check_rows(rows: list[ImportRow], actor: Member | None = None,
         if existing is not None and actor is not None and existing.id == actor.id \
                 and role is not None and role != actor.role:
             errors.append(str(_l("不能通过导入修改自己的角色。")))
-        if not errors:
+        row.notes = []
+        if not errors and existing is not None and existing.id in lookups.merged:
+            # the roster still lists the person under the merged account's number: the
+            # row is left out (the duplicate is kept as it was merged, and the row's
+            # values are not the kept account's to take unseen — its own number, its
+            # login); the admin updates the kept account, or the roster's number
+            kept = lookups.merged[existing.id]
+            row.action = "merged"
+            row.notes.append(str(_l("该手机号的账号已合并至%(name)s（%(phone)s），此行不导入；"
+                                    "如需更新，请在名单中改填%(name)s的手机号。",
+                                    name=kept.name, phone=kept.masked_phone)))
+        elif not errors:
             row.action = _action(row, existing, unit, role, names)
             if row.action == "update":
                 row.changes = _changes(row, existing, unit, role, names, lookups)
             # an import never switches an account back on (停用 is the admin's word)
             row.inactive = existing is not None and not existing.active
+    _note_namesakes(rows, lookups)
     preview = ImportPreview(rows, shown=preview_keys(rows, lookups))
     if not preview.error_rows:
         preview.without_liaison = _left_without_liaison(rows, lookups)
@@ -1026,6 +1051,31 @@ def _values(row: ImportRow, unit: Unit, role: Role, existing: Member | None = No
     return values
 
 
+def _note_namesakes(rows: list[ImportRow], lookups: _Lookups) -> None:
+    """A note on each new row whose 姓名, 单位 and 党支部 are an existing account's (not a
+    merged one): likely one person under another number — the duplicate that later needs
+    合并账号. A note, not a refusal: two people of one name in one 党支部 happen."""
+    new = [row for row in rows if row.action == "create"]
+    names = sorted({row.name for row in new})
+    found: dict[tuple, list[Member]] = {}
+    for start in range(0, len(names), PHONE_CHUNK):
+        for member in db.session.scalars(
+                select(Member).where(Member.name.in_(names[start:start + PHONE_CHUNK]))
+                .order_by(Member.id)):
+            found.setdefault((member.name, member.unit_id, member.branch or ""), []).append(member)
+    merged = set(db.session.scalars(select(MemberMerge.member_id).where(MemberMerge.member_id.in_(
+        [m.id for ms in found.values() for m in ms])))) if found else set()
+    for row in new:
+        unit = lookups.units[row.unit]
+        same = [m for m in found.get((row.name, unit.id, row.branch), []) if m.id not in merged]
+        if same:
+            row.notes.append(str(_l("%(place)s已有同名账号%(accounts)s：如为同一人，"
+                                    "请核对手机号，不要重复新增。",
+                                    place=unit.name + row.branch,  # 县商务局第二党支部
+                                    accounts=str(_l("、")).join(
+                                        f"{m.name}（{m.masked_phone}）" for m in same))))
+
+
 def _action(row, existing, unit, role, community_names) -> str:
     if existing is None:
         return "create"
@@ -1049,6 +1099,7 @@ class ImportResult:
     # a move or 计入参与统计 from its 自何日起), for the page to name the 已定稿 months
     # and years whose page now says 「定稿后数据有变化」, as the member form's save does
     roll_changes: list = field(default_factory=list)
+    merged: int = 0  # rows left out: the number is a merged account's (合并账号)
 
 
 def import_members(actor: Member | None, rows: list[ImportRow],
@@ -1086,7 +1137,7 @@ def import_members(actor: Member | None, rows: list[ImportRow],
     left: set[int] = set()  # communities of the liaisons the import changes
     changed, demoted = [], []  # a new role or unit; a staff role lost
     for row in preview.rows:
-        if row.action == "same":
+        if row.action in ("same", "merged"):  # nothing to write; a merged account's row is left out
             continue
         unit = lookups.units[row.unit]
         member = lookups.members.get(row.phone)
@@ -1141,7 +1192,14 @@ def import_members(actor: Member | None, rows: list[ImportRow],
              if (member in created or member.id in moved_on)
              and (change := roll.last_change(member)) is not None]
     return ImportResult(len(created), len(updated), preview.count("same"),
-                        _without_liaison(left), dated)
+                        _without_liaison(left), dated, preview.count("merged"))
+
+
+def merged_left_out(n: int):
+    """What the preview, the import's message and the command say of the rows left out
+    because their number is a merged account's."""
+    return lazy_ngettext("%(n)d行的手机号属于已合并的账号，不导入。",
+                         "%(n)d行的手机号属于已合并的账号，不导入。", n, n=n)
 
 
 def _unit_chosen(member: Member, chosen: set[str]) -> dict:

@@ -245,15 +245,51 @@ def fold_roll(keep: Member, drop: Member) -> list[tuple[date | None, date | None
     for stay in list(drop.roll_periods):
         drop.roll_periods.remove(stay)
     db.session.flush()
-    for since, until, unit in gained:
-        keep.roll_periods.append(RollPeriod(unit_id=unit, since=None if since == date.min else since,
-                                            until=None if until == date.max else until))
+    _join_stays(keep, gained)
     return [(None if s == date.min else s, None if u == date.max else u, unit)
             for s, u, unit in gained]
 
 
+def _join_stays(keep: Member, gained: list[tuple[date, date, int]]) -> None:
+    """Give A the ``gained`` stays, each joined with any of A's stays of the same unit
+    it abuts (as ``roll.settle`` does for a return on the day of leaving): a day where
+    one stay ends and the next of the same unit begins is no change — read as one, the
+    member page would say 「由X调入X」 and 更正日期 would offer to correct it. The days
+    on each roll are the same either way."""
+    pieces = sorted([(since, until, unit, None) for since, until, unit in gained]
+                    + [(p.since or date.min, p.until or date.max, p.unit_id, p)
+                       for p in keep.roll_periods], key=lambda piece: piece[0])
+    runs: list[list] = []
+    for piece in pieces:
+        if runs and runs[-1][-1][2] == piece[2] and runs[-1][-1][1] == piece[0]:
+            runs[-1].append(piece)
+        else:
+            runs.append([piece])
+    spans = []
+    for run in runs:
+        held = [period for _s, _u, _unit, period in run if period is not None]
+        if len(run) == 1 and held:
+            continue  # A's own stay, nothing abuts it
+        for period in held[1:]:
+            keep.roll_periods.remove(period)
+        spans.append((held[0] if held else None, run[0][0], run[-1][1], run[0][2]))
+    db.session.flush()  # the joined stays are gone before one of them becomes open
+    for period, since, until, unit in spans:
+        if period is None:
+            period = RollPeriod(unit_id=unit)
+            keep.roll_periods.append(period)
+        period.since = None if since == date.min else since
+        period.until = None if until == date.max else until
+
+
 def _on_roll_at(stays: list[tuple[date, date, int]], day: date) -> bool:
     return any(since <= day < until for since, until, _unit in stays)
+
+
+def _in_unit(stays: list[tuple[date, date, int]], unit_id: int) -> list[tuple[date, date, int]]:
+    """The stays on one unit's roll: a unit's period counts B on its roll only by B's
+    stays there (B on another unit's roll at the period's end is not on this one's)."""
+    return [stay for stay in stays if stay[2] == unit_id]
 
 
 def _roll_day(year: int, month: int) -> date:
@@ -349,7 +385,7 @@ def _final_months(keep: Member, drop: Member, done_days: list[date],
                                                  first, local_today()):
         counted_on_roll = month.unit_id in rolls and (
             (month.year, month.month) in worked
-            or _on_roll_at(stays, _roll_day(month.year, month.month)))
+            or _on_roll_at(_in_unit(stays, month.unit_id), _roll_day(month.year, month.month)))
         if ((counted_on_roll or (month.unit_id, month.year, month.month) in led_months)
                 and not _taken_over(kept, month.unit_id, month.year, month.month)):
             months.append(month)
@@ -462,7 +498,7 @@ def _years_moved(shown: Preview, done: list[tuple[int, date]],
         else:
             b_worked = (year.year in worked if year.community_id is None
                         else (year.community_id, year.year) in worked_in)
-            b_at_end = _on_roll_at(stays, _year_roll_day(year.year))
+            b_at_end = _on_roll_at(_in_unit(stays, year.unit_id), _year_roll_day(year.year))
             a_absent = (not any(y == year.year for y, _m in kept.worked)
                         and not any(since <= date(year.year, 12, 31)
                                     and until > date(year.year, 1, 1)
