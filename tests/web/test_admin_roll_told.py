@@ -128,3 +128,31 @@ def test_a_branch_change_that_makes_namesakes_alike_names_the_signed_month_and_y
     assert f"{TOLD}{world.unit.name}2022年11月。" in page
     assert f"这次修改涉及已定稿的年度总结：{world.unit.name}2022年。" in page
     assert "定稿后数据有变化" in _report(client, world, "2022-11")
+
+
+def test_renaming_a_participant_names_the_signed_community_month_whose_ledger_names_them(
+        client, login, world):
+    # walk8 #10 (b): 张三 took part in an activity of 解放路社区 in November 2022, whose
+    # own 月报 (every unit's work there, no roll) was signed: its 台账 names him
+    from datetime import date
+
+    from tests.rollups import builders as b
+    from tracker.reports import final
+
+    task = b.task_on(world.item, world.liaison, date(2022, 11, 3))
+    b.join(task, world.member)
+    b.report(task, world.liaison)
+    db.session.commit()
+    final.finalize(world.admin, SummaryScope(community_id=world.community.id), 2022, 11)
+    db.session.commit()
+    login(world.admin)
+    member = db.session.get(Member, world.member.id)
+    data = {"name": "张叁", "phone": member.phone, "unit_id": member.unit_id,
+            "branch": member.branch or "", "role": member.role.value, "on_roll": "1",
+            "roll_from": ""}
+    page = page_of(client.post(f"/admin/members/{member.id}/edit", data=data,
+                               follow_redirects=True))
+    assert "已保存党员干部：张叁" in page
+    assert f"{world.community.name}2022年11月" in page.split(TOLD, 1)[1].split("。", 1)[0]
+    assert "定稿后数据有变化" in page_of(client.get(
+        f"/reports/?community={world.community.id}&month=2022-11"))
