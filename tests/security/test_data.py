@@ -500,6 +500,28 @@ def _erased(member):
     return member
 
 
+def test_an_erased_member_reads_as_erased_not_as_never_activated(client, login, world):
+    """walk8 #13: a member who worked for years and whose contact data the retention
+    period erased is not 「未激活」 (never came) in the admin's list nor on the member
+    form — the list says 已按期清除 —; and 服务记录 names their unit with no dangling
+    separator where the phone would be."""
+    import html
+    import re
+
+    gone = _erased(world.member)
+    login(world.admin)
+    listing = html.unescape(client.get("/admin/members", query_string={
+        "q": "张三", "status": "all"}).get_data(as_text=True))
+    row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*张三(?:(?!</tr>).)*</tr>", listing, re.S).group(0)
+    assert "已按期清除" in row and "未激活" not in row
+    form = client.get(f"/admin/members/{gone.id}/edit").get_data(as_text=True)
+    assert "账号未激活" not in form and "密码已清除" in form
+    records = html.unescape(client.get("/reports/records", query_string={
+        "q": "张三"}).get_data(as_text=True))
+    line = re.search(r'<span class="muted">([^<]*)</span>', records).group(1)
+    assert line.strip() == world.unit.name
+
+
 def test_no_phone_search_finds_an_erased_member_by_the_placeholder(client, login, world):
     """The placeholder of an erased phone is no number: typing a fragment of the member's
     id, or the mark, finds nobody through it (the admin's 成员 list, 服务记录, the

@@ -15,7 +15,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from tests import factories as f
 from tests.security.support import csrf_token, dummy_url, login_response, post_only_rules, writes
 from tracker.extensions import db
-from tracker.models import Assignment, AssignmentStatus, AuditEvent
+from tracker.models import Assignment, AssignmentStatus, AuditEvent, Unit
 
 OVER_INT = ("2147483648", "99999999999999999999")
 
@@ -87,11 +87,13 @@ def test_a_withdrawal_with_a_bad_next_is_saved_and_says_so(client, world, login,
 
 def test_an_admin_toggle_with_a_bad_next_is_saved(client, world, login):
     login(world.admin)
-    response = client.post(f"/admin/units/{world.unit.id}/active",
+    unit = f.unit("县粮食局")  # nobody belongs to it: 停用 is allowed
+    db.session.commit()
+    response = client.post(f"/admin/units/{unit.id}/active",
                            query_string={"next": INJECTED[0]}, data={"active": "0"})
     assert response.status_code == 302
     db.session.expire_all()
-    assert world.unit.active is False
+    assert db.session.get(Unit, unit.id).active is False
 
 
 # ---------------------------------------------------------------- ids past the INTEGER (case 5)

@@ -317,7 +317,7 @@ def test_member_update_masks_phone_in_audit(world):
 def test_inactive_unit_refused_for_new_member_but_kept_for_existing(world):
     old = f.unit("撤并单位")
     m = d.create_member(world.admin, member_data(old))
-    d.set_active(old, world.admin, False)
+    old.active = False  # switched off before the member came (set_active now refuses)
     refused(lambda: d.create_member(world.admin, member_data(old, phone="13700000002")), "unit_id", "停用")
     d.update_member(m, world.admin, member_data(old, name="赵六六"))  # unchanged unit is fine
     assert m.name == "赵六六"
@@ -347,7 +347,8 @@ def test_admin_may_demote_and_deactivate_another_admin(world):
 
 @pytest.mark.parametrize("attr", ["unit", "community", "item", "other_member"])
 def test_deactivate_and_reactivate_write_audit_rows(world, attr):
-    obj = getattr(world, attr)
+    # a unit nobody belongs to (one with people in use is refused: below)
+    obj = f.unit("县粮食局") if attr == "unit" else getattr(world, attr)
     d.set_active(obj, world.admin, False)
     assert obj.active is False
     d.set_active(obj, world.admin, False)  # repeated: nothing new
@@ -410,3 +411,19 @@ def test_the_member_form_names_every_refused_field_at_once(world):
         (roll.FIELD, "生效日期不能晚于今天。")]
     db.session.rollback()
     assert db.session.scalar(select(func.count(Member.id))) == before
+
+
+def test_a_unit_is_switched_off_only_once_nobody_in_use_belongs_to_it(world):
+    # walk8 #11: its people are on its roll; switched off, no picker would list it
+    unit = f.unit("县财政局")
+    member = f.member(unit, name="周建国")
+    f.member(unit, Role.liaison, name="陈丽华")
+    refused(lambda: d.set_active(unit, world.admin, False),
+            contains="县财政局还有2名在用的人员")
+    assert unit.active and audits(unit) == []
+    d.update_member(member, world.admin, member_data(world.unit, name="周建国",
+                                                     phone=member.phone))
+    d.set_active(db.session.scalars(select(Member).where(
+        Member.unit_id == unit.id, Member.active.is_(True))).one(), world.admin, False)
+    d.set_active(unit, world.admin, False)  # moved away and switched off: nobody left
+    assert unit.active is False

@@ -121,21 +121,40 @@ def test_item_list_marks_items_with_tasks(client, world, admin):
 
 
 def test_deactivate_and_reactivate_unit(client, world, admin):
-    response = client.post(f"/admin/units/{world.unit.id}/active", data={"active": "0"})
+    unit = f.unit("县粮食局")  # nobody belongs to it
+    db.session.commit()
+    response = client.post(f"/admin/units/{unit.id}/active", data={"active": "0"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/admin/units")
     db.session.expire_all()
-    assert db.session.get(Unit, world.unit.id).active is False
+    assert db.session.get(Unit, unit.id).active is False
     page = text(client.get("/admin/units"))
-    assert "已停用：县商务局" in page and "重新启用" in page
+    assert "已停用：县粮食局" in page and "重新启用" in page
     # Posting the same state again changes nothing and writes no second audit row.
-    client.post(f"/admin/units/{world.unit.id}/active", data={"active": "0"})
-    client.post(f"/admin/units/{world.unit.id}/active", data={"active": "1"})
+    client.post(f"/admin/units/{unit.id}/active", data={"active": "0"})
+    client.post(f"/admin/units/{unit.id}/active", data={"active": "1"})
     db.session.expire_all()
-    assert db.session.get(Unit, world.unit.id).active is True
+    assert db.session.get(Unit, unit.id).active is True
     actions = db.session.scalars(select(AuditEvent.action).where(
-        AuditEvent.entity_type == "unit", AuditEvent.entity_id == world.unit.id)
+        AuditEvent.entity_type == "unit", AuditEvent.entity_id == unit.id)
         .order_by(AuditEvent.id)).all()
     assert actions == ["deactivate", "reactivate"]
+
+
+def test_a_unit_with_people_in_use_is_not_switched_off(client, world, admin):
+    # walk8 #11: its members are on its roll; switched off, no list would offer it
+    unit = f.unit("县财政局")
+    for name in ("周建国", "陈丽华"):
+        f.member(unit, name=name)
+    f.member(unit, name="王秀英", active=False)  # switched off: on no roll, not counted
+    db.session.commit()
+    response = client.post(f"/admin/units/{unit.id}/active", data={"active": "0"},
+                           follow_redirects=True)
+    page = text(response)
+    assert "县财政局还有2名在用的人员（党员干部、管理员或联络员），不能停用。" in page
+    assert "把他们的单位改为其他单位（或停用其账号），再停用该单位" in page
+    assert "已停用：县财政局" not in page
+    db.session.expire_all()
+    assert db.session.get(Unit, unit.id).active is True
 
 
 def test_toggle_returns_to_safe_next_only(client, world, admin):

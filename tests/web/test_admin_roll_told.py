@@ -85,3 +85,74 @@ def test_the_form_says_the_month_of_the_day_changes(client, login, world):
         assert "这一天所在月份之前各月的在册人数不变；这一天所在的月份起" in page
         assert "已定稿的月份也不例外：保存前会先列出其中受影响的月报和年度总结，确认后才保存。" in page
 
+
+
+def test_renaming_a_member_names_the_signed_months_that_print_the_name(client, login, world):
+    # walk8 #10: 李四 is on the roll of 30 November 2022 and did nothing that month, so
+    # its signed 未参与名单 prints his name; the rename makes that page differ
+    _sign(world, (2022, 11))
+    login(world.admin)
+    member = db.session.get(Member, world.other_member.id)
+    data = {"name": "李思", "phone": member.phone, "unit_id": member.unit_id,
+            "branch": member.branch or "", "role": member.role.value, "on_roll": "1",
+            "roll_from": ""}
+    page = page_of(client.post(f"/admin/members/{member.id}/edit", data=data,
+                               follow_redirects=True))
+    assert "已保存党员干部：李思" in page
+    assert f"{TOLD}{world.unit.name}2022年11月。" in page
+    assert "定稿后数据有变化" in _report(client, world, "2022-11")
+
+
+def test_a_branch_change_that_makes_namesakes_alike_names_the_signed_month_and_year(
+        client, login, world):
+    # walk8 #10 (a): two 李四 of another 党支部 each are told apart by it in the signed
+    # 未参与名单 (month and year); one moved to the other's 党支部, they are told apart by
+    # their numbers, and both pages differ from what was signed
+    from tests import factories as f
+    from tracker.reports import annual_final
+
+    other = db.session.get(Member, world.other_member.id)
+    other.branch = "第一党支部"
+    namesake = f.member(world.unit, name=other.name)
+    namesake.branch = "第二党支部"
+    db.session.commit()
+    _sign(world, (2022, 11))
+    annual_final.finalize_year(world.admin, SummaryScope(unit_id=world.unit.id), 2022)
+    db.session.commit()
+    login(world.admin)
+    data = {"name": other.name, "phone": other.phone, "unit_id": other.unit_id,
+            "branch": "第二党支部", "role": other.role.value, "on_roll": "1", "roll_from": ""}
+    page = page_of(client.post(f"/admin/members/{other.id}/edit", data=data,
+                               follow_redirects=True))
+    assert f"已保存党员干部：{other.name}" in page
+    assert f"{TOLD}{world.unit.name}2022年11月。" in page
+    assert f"这次修改涉及已定稿的年度总结：{world.unit.name}2022年。" in page
+    assert "定稿后数据有变化" in _report(client, world, "2022-11")
+
+
+def test_renaming_a_participant_names_the_signed_community_month_whose_ledger_names_them(
+        client, login, world):
+    # walk8 #10 (b): 张三 took part in an activity of 解放路社区 in November 2022, whose
+    # own 月报 (every unit's work there, no roll) was signed: its 台账 names him
+    from datetime import date
+
+    from tests.rollups import builders as b
+    from tracker.reports import final
+
+    task = b.task_on(world.item, world.liaison, date(2022, 11, 3))
+    b.join(task, world.member)
+    b.report(task, world.liaison)
+    db.session.commit()
+    final.finalize(world.admin, SummaryScope(community_id=world.community.id), 2022, 11)
+    db.session.commit()
+    login(world.admin)
+    member = db.session.get(Member, world.member.id)
+    data = {"name": "张叁", "phone": member.phone, "unit_id": member.unit_id,
+            "branch": member.branch or "", "role": member.role.value, "on_roll": "1",
+            "roll_from": ""}
+    page = page_of(client.post(f"/admin/members/{member.id}/edit", data=data,
+                               follow_redirects=True))
+    assert "已保存党员干部：张叁" in page
+    assert f"{world.community.name}2022年11月" in page.split(TOLD, 1)[1].split("。", 1)[0]
+    assert "定稿后数据有变化" in page_of(client.get(
+        f"/reports/?community={world.community.id}&month=2022-11"))

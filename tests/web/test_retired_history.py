@@ -99,3 +99,21 @@ def test_a_unit_switched_off_keeps_its_coverage_reachable(client, login, world):
     assert "县财政局（已停用）" in page
     monthly = html.unescape(_get(client, f"/reports/?unit={world.unit.id}&month={year}-11"))
     assert re.search(rf'<option value="{unit.id}"[^>]*>县财政局（已停用）</option>', monthly)
+
+
+def test_a_unit_switched_off_without_tasks_but_with_a_roll_stays_reachable(client, login, world):
+    # walk8 #11: 县财政局 has no tasks of its own; its member worked on 县商务局's last
+    # November and counts on 县财政局's roll — its 参与情况 and 月报 stay one pick away
+    year = local_today().year - 1
+    unit = f.unit("县财政局")
+    someone = f.member(unit, name="周建国")
+    task = b.task_on(world.item, world.admin, date(year, 11, 3))
+    b.join(task, someone)
+    b.report(task, world.admin)
+    unit.active = False
+    db.session.commit()
+    login(world.admin)
+    page = html.unescape(_get(client, f"/progress/coverage?unit={unit.id}&period=year&year={year}"))
+    assert "县财政局（已停用）" in page
+    monthly = html.unescape(_get(client, f"/reports/?unit={unit.id}&month={year}-11"))
+    assert re.search(rf'<option[^>]* value="{unit.id}"[^>]*>县财政局（已停用）</option>', monthly)

@@ -412,16 +412,20 @@ def _signed_named(form: MemberForm, held: list) -> dict:
     return _foreseen(held[-1].signed, "form")
 
 
-def _tell_roll_change(member: Member, before: str | None) -> None:
+def _tell_roll_change(member: Member, before: str | None, renamed: bool = False) -> None:
     """After the member form saved a change of the roll (``before``: the latest change
     the member had, as ``roll.shown_key``; None for a member just added): name the
     已定稿 月报 and 年度总结 whose page now says 「定稿后数据有变化」 — the page's own
     comparison, as 更正日期 and 合并账号 tell theirs. A month's roll is its last day's,
-    so a 自何日起 inside a signed month changes that month."""
+    so a 自何日起 inside a signed month changes that month. ``renamed``: the save also
+    changed the member's 姓名 or 党支部, which signed 台账, 未参与名单 and namesakes'
+    labels print — the months and years that may print them are asked too."""
     change = roll.last_change(member)
     if change is None or (before is not None and roll.shown_key(change) == before):
-        return
-    tell_roll_changes("修改", [change])
+        change = None
+    if change is not None or renamed:
+        tell_roll_changes("修改", [change] if change is not None else [],
+                          renamed=member if renamed else None)
 
 
 @bp.route("/members/<int:record_id>/edit", methods=["GET", "POST"])
@@ -434,12 +438,13 @@ def member_edit(record_id: int):
     kept: list[str] = []
     was = record.role
     roll_before = roll.shown_key(roll.last_change(record))
+    printed = (record.name, record.branch)  # what signed documents print of them
 
     def saved(member: Member) -> str:
         note = roll_kept_note(member.name, was, member.role, member.on_roll)
         if note:
             flash(note, "warning")
-        _tell_roll_change(member, roll_before)
+        _tell_roll_change(member, roll_before, renamed=(member.name, member.branch) != printed)
         if not kept:
             return _("已保存%(kind)s：%(name)s", kind=MEMBERS.title, name=member)
         return _("已保存%(kind)s：%(name)s。同时保留了他人在您打开页面之后所做的修改：%(fields)s。",

@@ -9,7 +9,7 @@ from flask import flash
 from flask_babel import gettext as _
 
 from ..reports import annual_final, final
-from ..services import roll
+from ..services import roll, summary_notes
 from ..timeutil import local_today
 
 
@@ -74,13 +74,17 @@ TOLD = {
 }
 
 
-def tell_roll_changes(verb: str, changes) -> None:
+def tell_roll_changes(verb: str, changes, renamed=None) -> None:
     """After changes of the roll saved (``roll.Change``s: the member form's, the
     import's, each from its 自何日起), ``tell_signed`` of the 已定稿 months and years they
     may change — those of their units from the day's month to today
     (``roll.changed_final_months``, ``roll.changed_final_years``) —, as the pages' own
     comparisons now find them. Asked once per unit, from its earliest day (an import's
-    thousand rows of one unit are one question, not a thousand)."""
+    thousand rows of one unit are one question, not a thousand).
+
+    ``renamed``: a member whose 姓名 or 党支部 the change also made other — the months
+    and years whose documents may print them (``summary_notes.final_naming``) are asked
+    too, in the one message."""
     first: dict[int, object] = {}
     for change in changes:
         for unit_id in change.unit_ids:
@@ -91,6 +95,10 @@ def tell_roll_changes(verb: str, changes) -> None:
         one = roll.Change(day=day, after=None, left_unit_id=unit_id, joined_unit_id=None)
         months.update(dict.fromkeys(roll.changed_final_months(one, today)))
         years.update(dict.fromkeys(roll.changed_final_years(one, today)))
+    if renamed is not None:
+        named_months, named_years = summary_notes.final_naming(renamed, today)
+        months.update(dict.fromkeys(named_months))
+        years.update(dict.fromkeys(named_years))
     months = sorted(months, key=lambda m: (m.year, m.month))
     years = sorted(years, key=lambda y: y.year)
     # a year signed in an earlier wording the change may touch is named apart, as

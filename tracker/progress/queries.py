@@ -16,6 +16,7 @@ from ..models import (
     FindingKind,
     FindingStatus,
     ReportStatus,
+    RollPeriod,
     Task,
     TaskReport,
     Unit,
@@ -79,11 +80,15 @@ def zone_choices(community_ids) -> list[tuple[int, str, str, int]]:
 
 
 def unit_choices() -> list[tuple[int, str]]:
-    """(id, name) of the units in use, then of those switched off that have tasks
-    (marked 已停用): a retired unit's past 参与情况 stays reachable."""
+    """(id, name) of the units in use, then of those switched off that have tasks or
+    had a roll (a member's stay on it: their work and 参与率 are counted there even on
+    another unit's tasks, walk8 #11), marked 已停用: a retired unit's past 参与情况
+    stays reachable."""
     worked = select(Task.id).where(Task.unit_id == Unit.id).exists()
+    stayed = select(RollPeriod.id).where(RollPeriod.unit_id == Unit.id).exists()
     rows = db.session.execute(
-        select(Unit.id, Unit.name, Unit.active).where(or_(Unit.active.is_(True), worked))
+        select(Unit.id, Unit.name, Unit.active).where(or_(Unit.active.is_(True), worked,
+                                                          stayed))
         .order_by(Unit.active.desc(), Unit.sort_key, Unit.id))
     return [(uid, name if active else retired(name)) for uid, name, active in rows]
 

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import or_, select
 
 from ..lists import retired_name
-from ..models import Community, Task, Unit
+from ..models import Community, RollPeriod, Task, Unit
 from ..reach import Reach
 from ..services.summary_notes import reach_community_ids
 from ..rollups.batch import Plan, built_once, plan
@@ -22,9 +22,17 @@ Choice = namedtuple("Choice", "id name")
 
 def active_units_plan(month: tuple[date, date] | None = None) -> Plan:
     """The units in use, in natural order, then those switched off that have work in
-    ``month`` (a half-open range of dates; marked 已停用): a past month's 月报 of a
-    unit switched off since stays one pick away."""
-    return built_once(("units", month), lambda: _listed(Unit, Task.unit_id, month))
+    ``month`` (a half-open range of dates; marked 已停用) or a roll in it (a member's
+    stay on it overlapping the month: its 月报 counts them, walk8 #11): a past month's
+    月报 of a unit switched off since stays one pick away."""
+    def stayed(start: date, end: date):
+        return select(RollPeriod.id).where(
+            RollPeriod.unit_id == Unit.id,
+            or_(RollPeriod.since.is_(None), RollPeriod.since < end),
+            or_(RollPeriod.until.is_(None), RollPeriod.until > start)).exists()
+
+    return built_once(("units", month), lambda: _listed(Unit, Task.unit_id, month,
+                                                        also=stayed))
 
 
 def communities_plan(reach: Reach, month: tuple[date, date] | None = None) -> Plan:
@@ -34,14 +42,14 @@ def communities_plan(reach: Reach, month: tuple[date, date] | None = None) -> Pl
         Community, Task.community_id, month, *reach.conditions(Community.id)))
 
 
-def _listed(model, task_column, month, *conditions) -> Plan:
+def _listed(model, task_column, month, *conditions, also=None) -> Plan:
     """(id, name) of ``model``'s rows in natural order, as one row of the page's batch
-    (``sql_json``)."""
+    (``sql_json``). ``also(start, end)``: another reason to list a row switched off."""
     shown = model.active.is_(True)
     if month is not None:
         worked = select(Task.id).where(task_column == model.id, Task.service_date >= month[0],
                                        Task.service_date < month[1]).exists()
-        shown = or_(shown, worked)
+        shown = or_(shown, worked, *([also(*month)] if also is not None else []))
     return plan(json_rows_in_order(select(model.id, model.name, model.active)
                                    .where(shown, *conditions),
                                    model.active.desc(), model.sort_key, model.id),

@@ -14,6 +14,7 @@ from datetime import date
 from types import SimpleNamespace
 
 from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -243,6 +244,8 @@ def set_active(obj, actor: Member, active: bool) -> int:
         roll.lock_member(obj, actor)  # another admin's change of the roll, committed meanwhile
     if obj.active == active:
         return 0  # a repeated click changes nothing
+    if isinstance(obj, Unit) and not active:
+        _refuse_unit_with_members(obj)
     if isinstance(obj, Member) and active:
         # first: a merged account is never switched back on, its phone erased (the
         # retention rule, merged long ago) or not — a new phone would not help
@@ -265,6 +268,24 @@ def set_active(obj, actor: Member, active: bool) -> int:
         # switched off, it was given none of its year's activities (``item_of_year``)
         return move_onto_year_items(actor, [obj])
     return 0
+
+
+def _refuse_unit_with_members(unit: Unit) -> None:
+    """A unit is switched off only once nobody active belongs to it: its members are on
+    its roll, so its 月报 and 参与情况 still count them — a unit no list offers would
+    hold a roll nobody can reach or sign (walk8 #11). They are moved to another unit
+    (or switched off) on the member form first. Counted under no lock: a member moved
+    onto the unit as it is switched off stays reachable (``progress.queries.unit_choices``
+    keeps a retired unit with a roll)."""
+    count = db.session.scalar(select(func.count(Member.id)).where(
+        Member.unit_id == unit.id, Member.active.is_(True)))
+    if count:
+        raise ServiceError(lazy_ngettext(
+            "%(unit)s还有%(n)d名在用的人员（党员干部、管理员或联络员），不能停用。请先在“党员干部”"
+            "中逐一编辑，把他们的单位改为其他单位（或停用其账号），再停用该单位。",
+            "%(unit)s还有%(n)d名在用的人员（党员干部、管理员或联络员），不能停用。请先在“党员干部”"
+            "中逐一编辑，把他们的单位改为其他单位（或停用其账号），再停用该单位。",
+            count, unit=unit.name, n=count))
 
 
 def _lock_with_places(member: Member, actor: Member) -> None:

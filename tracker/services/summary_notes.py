@@ -26,11 +26,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import Integer, and_, cast, exists, extract, literal, or_, select, true, union_all
+from sqlalchemy import (Integer, and_, cast, exists, extract, func, literal, or_, select, true,
+                        union_all)
 from sqlalchemy.orm import joinedload, undefer
 
 from ..extensions import db
 from ..models import (
+    Assignment,
     Community,
     FundEntry,
     KeptDocument,
@@ -508,6 +510,46 @@ def final_community_months(places) -> list[FinalCommunityMonth]:
         .order_by(SummaryNote.year, SummaryNote.month, Community.sort_key, Community.id))
     return [FinalCommunityMonth(*row) for row in rows
             if (row.community_id, row.year, row.month) in wanted]
+
+
+def final_naming(member: Member, today: date) -> tuple[list, list]:
+    """The 已定稿 months (``FinalMonth``, ``FinalCommunityMonth``) and 年度总结
+    (``FinalYear``) whose documents may print this member's name or 党支部 — the
+    candidates a change of them is asked about (``final.told_changed``,
+    ``annual_final.told_changed_years`` say which pages now differ): the months of the
+    units whose roll they were on, while on it (未参与名单, and the namesakes' labels of
+    that roll); the months of the units and communities of the tasks they took part in
+    or led, in the task's month (台账); and the years of those units and communities from
+    the first of these days to today's. More than change, never less: a name is printed
+    only where the member is on a roll or in a task."""
+    months: dict = {}
+    units: set[int] = set()
+    first = today
+    for stay in member.roll_periods:
+        since = stay.since or date(1, 1, 1)  # since always
+        units.add(stay.unit_id)
+        # the years from the first signed one, for a stay since always
+        first = min(first, stay.since or date(db.session.scalar(
+            select(func.min(YearNote.year))) or today.year, 1, 1))
+        months.update(dict.fromkeys(final_unit_months(
+            [stay.unit_id], since, min(stay.last_day or today, today))))
+    tasks = db.session.execute(select(Task.unit_id, Task.community_id, Task.service_date).where(
+        or_(Task.leader_id == member.id,
+            Task.id.in_(select(Assignment.task_id).where(Assignment.member_id == member.id))))
+    ).all()
+    if tasks:
+        worked = {(unit, day.year, day.month) for unit, _c, day in tasks}
+        task_units = {unit for unit, _c, _d in tasks}
+        first = min(first, *(day for _u, _c, day in tasks))
+        months.update(dict.fromkeys(
+            m for m in final_unit_months(task_units, min(d for _u, _c, d in tasks), today)
+            if (m.unit_id, m.year, m.month) in worked))
+        months.update(dict.fromkeys(final_community_months(
+            [(community, day) for _unit, community, day in tasks])))
+        units |= task_units
+    years = final_years(units, {community for _u, community, _d in tasks},
+                        range(first.year, today.year + 1))
+    return sorted(months, key=lambda m: (m.year, m.month)), years
 
 
 @dataclass(frozen=True)
