@@ -13,7 +13,9 @@ within the activity's length. A request whose named activity did not happen afte
 all — voided (作废, ``reopen_requests_of``) or cancelled (取消) — is 采纳 through the form
 too, for what the member really took part in: that activity itself, unchanged, is
 refused (``_refuse_the_gone_activity``). In a 已定稿 month 采纳 is an admin's
-(``adopt_closed_month``), as every change of its figures is.
+(``adopt_closed_month``), as every change of its figures is. A member put on the
+named task as done another way (添加遗漏的参加人员, 指派 and 确认参与) has the request
+已采纳 with it (``answered_requests``); 采纳 of one already on it just closes it.
 """
 from __future__ import annotations
 
@@ -333,11 +335,27 @@ def adopt_into_task(request: BackfillRequest, actor: Member) -> Assignment:
     if request.task is None:
         raise ServiceError(_l("该申请需通过补录表单采纳。"))
     task, member = request.task, request.member
+    on_it = db.session.scalar(select(Assignment).where(
+        Assignment.task_id == task.id, Assignment.member_id == member.id,
+        Assignment.status == AssignmentStatus.done))
+    if on_it is not None and task.status != TaskStatus.cancelled:
+        # on the task's record as done already, by a way that did not close the request
+        # (``answered_requests``: one racing its filing, or 撤销审核 and a resubmission
+        # taking a 缺席 back): what was asked for is recorded, 采纳 just says so
+        _decided(request, actor, RequestStatus.adopted)
+        request.assignment_id = on_it.id
+        request.result_task_id = task.id
+        record(actor, "backfill_request_adopt", request, task_id=task.id,
+               assignment_id=on_it.id, member_id=member.id, minutes=on_it.minutes,
+               through="already_on")
+        return on_it
     # 补录's rule on the task's day, the member's row locked (``backfill.nameable``)
     refuse_unnameable(request.community_id, task.service_date, [member])
     slots = task.slots
-    assignment = _add_to_task(request, actor)
+    # decided before the participation is written: adding it adopts the member's
+    # pending requests naming the task (``answered_requests``), this one is adopted here
     _decided(request, actor, RequestStatus.adopted)
+    assignment = _add_to_task(request, actor)
     request.assignment_id = assignment.id
     request.result_task_id = task.id
     record(actor, "backfill_request_adopt", request, task_id=task.id,
