@@ -58,7 +58,7 @@ from .claims import (
     MINUTE_STEP,
     add_past_participation,
     check_minutes,
-    hold_member,
+    held_active,
 )
 from .summary_notes import Closed, closed_to
 from .tasks import item_of_year
@@ -159,6 +159,11 @@ def request_problems(member: Member, community: Community | None,
     on = day if day is not None and "service_date" not in found else None
     if community is not None and not works_in(member, community.id, on):
         refuse("community", _not_working_there(member, community.id, on))
+    if task is None and on is not None and community is not None \
+            and "community" not in found and _pending_free_text(member, community, on):
+        # the same work asked twice sat twice in the queue, each with 补录并采纳 (review
+        # walk7, D4): one pending request per day names the day's work, as one per task
+        refuse("service_date", _l("您已为该日期提交过补录申请，正在等待处理。"))
     if task is None and not _clean(data.description):
         refuse("description", _l("没有选择任务时，请说明参加了什么活动。"))
     for text, field in ((data.description, "description"), (data.note, "note")):
@@ -178,6 +183,19 @@ def request_problems(member: Member, community: Community | None,
     return [(field, found[field]) for field in FORM_FIELDS if field in found]
 
 
+def _pending_free_text(member: Member, community: Community, day: date) -> bool:
+    """Whether the member has a request naming no task pending for the community and
+    day: the same work asked again (whatever its description says — the liaison reads
+    one request for the day, and the member may withdraw it to ask it otherwise). A
+    request 作废 put back in the queue (``voided_task_id``) is about the voided activity,
+    not one asked without a task."""
+    return db.session.scalar(select(BackfillRequest.id).where(
+        BackfillRequest.member_id == member.id, BackfillRequest.community_id == community.id,
+        BackfillRequest.service_date == day, BackfillRequest.task_id.is_(None),
+        BackfillRequest.voided_task_id.is_(None),
+        BackfillRequest.status == RequestStatus.pending).limit(1)) is not None
+
+
 def _check_request(member: Member, community: Community, data: RequestData) -> date:
     found = request_problems(member, community, data)
     if found:
@@ -187,12 +205,17 @@ def _check_request(member: Member, community: Community, data: RequestData) -> d
 
 def ask_backfill(member: Member, community: Community, data: RequestData) -> BackfillRequest:
     """The member's 「我参加了但没有记录」: a pending request in the liaison's queue."""
+    # the member's own row locked to the commit, ``active`` read under it, before the
+    # checks: a 补录申请 is the person's work, and 合并账号 moves it while holding the
+    # duplicate's row — one written for it meanwhile (its insert's key-share is let
+    # through) was left on the account merged away, where no 采纳 can take it
+    # (``claims.hold_member``). FOR NO KEY UPDATE, not a share: two posts of one member
+    # at once take turns, and the second reads the first's request — one pending
+    # request per task, or per day for one naming none (a share let both through, each
+    # seeing none: review walk7, D4)
+    if member.id not in held_active([member.id], no_key=True):
+        raise ServiceError(_l("该党员账号已停用。"))
     day = _check_request(member, community, data)
-    # the member's own row shared to the commit, ``active`` read under it: a 补录申请 is
-    # the person's work, and 合并账号 moves it while holding the duplicate's row — one
-    # written for it meanwhile (its insert's key-share is let through) was left on the
-    # account merged away, where no 采纳 can take it (``claims.hold_member``)
-    hold_member(member)
     request = BackfillRequest(
         member_id=member.id, community_id=community.id,
         task_id=None if data.task is None else data.task.id, service_date=day,
