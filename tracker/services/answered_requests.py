@@ -17,6 +17,20 @@ from ..timeutil import utcnow
 from .audit import record
 
 
+def lock_requests_naming(task_id: int, member_id: int) -> list[BackfillRequest]:
+    """The member's requests still pending that name the task, locked for the rest of
+    the transaction, read afresh. In the house order (docs/design.md): after the task,
+    before the member's row — a 合并账号 locks the duplicate's requests and then waits for
+    its row, so a write that locked the member first and the request after deadlocked
+    with it; 添加遗漏的参加人员 takes them before 补录's rule locks the member."""
+    return list(db.session.scalars(
+        select(BackfillRequest).where(
+            BackfillRequest.member_id == member_id, BackfillRequest.task_id == task_id,
+            BackfillRequest.status == RequestStatus.pending)
+        .order_by(BackfillRequest.id).with_for_update(key_share=True)
+        .execution_options(populate_existing=True)))
+
+
 def adopt_answered_requests(assignment: Assignment, actor: Member, through: str) -> None:
     """``assignment`` is done: the member's requests still pending that name its task
     asked for exactly this, so they are 已采纳 — by ``actor``, now, with the
@@ -26,16 +40,10 @@ def adopt_answered_requests(assignment: Assignment, actor: Member, through: str)
     left alone: it may be about another activity.
 
     The caller holds the activity's lock (``lock_activity``); the requests are locked
-    after it, 作废's order (``backfill_requests.reopen_requests_of``). 采纳 marks the
-    request it decides before it adds the participation, so it finds none here."""
-    requests = db.session.scalars(
-        select(BackfillRequest).where(
-            BackfillRequest.member_id == assignment.member_id,
-            BackfillRequest.task_id == assignment.task_id,
-            BackfillRequest.status == RequestStatus.pending)
-        .order_by(BackfillRequest.id).with_for_update()
-        .execution_options(populate_existing=True))
-    for request in list(requests):
+    after it (``lock_requests_naming``), 作废's order
+    (``backfill_requests.reopen_requests_of``). 采纳 marks the request it decides
+    before it adds the participation, so it finds none here."""
+    for request in lock_requests_naming(assignment.task_id, assignment.member_id):
         request.status = RequestStatus.adopted
         request.decided_by_id = actor.id
         request.decided_at = utcnow()
