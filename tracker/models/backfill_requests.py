@@ -1,6 +1,7 @@
 """补录申请: a member's 「我参加了但没有记录」, waiting in the liaison's queue.
 
-A request moves 待处理 → 已采纳 (the participation was added to a task, or a 补录
+A request moves 待处理 → 已采纳 (the participation was added to a task — by 采纳, or by
+another way that puts the member on it as done, ``services.answered_requests`` —, or a 补录
 made from it), 已拒绝 (with a reason) or 已撤回 (the member took it back). It keeps
 what it produced — the participation, or the task a 补录 wrote — so the member's
 list can link to the record. An adopted request whose activity is voided (作废) is

@@ -49,6 +49,7 @@ from ..rollups.stays import covers, unit_then
 from ..timeutil import local_date, local_to_utc, to_local, utcnow
 from . import PermissionDenied, ServiceError, collect, refuse_all
 from .activity_lock import lock_activity
+from .answered_requests import lock_requests_naming
 from .audit import record
 from .claims import add_done_participation, check_minutes, held_active, task_span_minutes
 from .findings import MAX_DESCRIPTION, MAX_PLACE, FindingData, record_finding
@@ -559,6 +560,9 @@ def add_forgotten_participant(actor: Member, task: Task, member: Member,
                month=lazy_month_name(day.year, day.month)),
             _l("%(year)s年度总结已定稿，向该年的活动添加参加人员须由单位管理员操作。",
                year=day.year)))
+    # the member's requests naming the task, which adding them answers
+    # (``answered_requests``), locked before the member's row: the house order
+    lock_requests_naming(task.id, member.id)
     # 补录's rule for the activity's day, under the member's lock (``nameable``)
     refuse_unnameable(task.community_id, day, [member], field="member")
     held = db.session.scalar(select(Assignment.status).where(

@@ -13,7 +13,9 @@ within the activity's length. A request whose named activity did not happen afte
 all — voided (作废, ``reopen_requests_of``) or cancelled (取消) — is 采纳 through the form
 too, for what the member really took part in: that activity itself, unchanged, is
 refused (``_refuse_the_gone_activity``). In a 已定稿 month 采纳 is an admin's
-(``adopt_closed_month``), as every change of its figures is.
+(``adopt_closed_month``), as every change of its figures is. A member put on the
+named task as done another way (添加遗漏的参加人员, 指派 and 确认参与) has the request
+已采纳 with it (``answered_requests``); 采纳 of one already on it just closes it.
 """
 from __future__ import annotations
 
@@ -56,7 +58,7 @@ from .claims import (
     MINUTE_STEP,
     add_past_participation,
     check_minutes,
-    hold_member,
+    held_active,
 )
 from .summary_notes import Closed, closed_day, may_change_final
 from .tasks import item_of_year
@@ -157,6 +159,11 @@ def request_problems(member: Member, community: Community | None,
     on = day if day is not None and "service_date" not in found else None
     if community is not None and not works_in(member, community.id, on):
         refuse("community", _not_working_there(member, community.id, on))
+    if task is None and on is not None and community is not None \
+            and "community" not in found and _pending_free_text(member, community, on):
+        # the same work asked twice sat twice in the queue, each with 补录并采纳 (review
+        # walk7, D4): one pending request per day names the day's work, as one per task
+        refuse("service_date", _l("您已为该日期提交过补录申请，正在等待处理。"))
     if task is None and not _clean(data.description):
         refuse("description", _l("没有选择任务时，请说明参加了什么活动。"))
     for text, field in ((data.description, "description"), (data.note, "note")):
@@ -176,6 +183,19 @@ def request_problems(member: Member, community: Community | None,
     return [(field, found[field]) for field in FORM_FIELDS if field in found]
 
 
+def _pending_free_text(member: Member, community: Community, day: date) -> bool:
+    """Whether the member has a request naming no task pending for the community and
+    day: the same work asked again (whatever its description says — the liaison reads
+    one request for the day, and the member may withdraw it to ask it otherwise). A
+    request 作废 put back in the queue (``voided_task_id``) is about the voided activity,
+    not one asked without a task."""
+    return db.session.scalar(select(BackfillRequest.id).where(
+        BackfillRequest.member_id == member.id, BackfillRequest.community_id == community.id,
+        BackfillRequest.service_date == day, BackfillRequest.task_id.is_(None),
+        BackfillRequest.voided_task_id.is_(None),
+        BackfillRequest.status == RequestStatus.pending).limit(1)) is not None
+
+
 def _check_request(member: Member, community: Community, data: RequestData) -> date:
     found = request_problems(member, community, data)
     if found:
@@ -185,12 +205,17 @@ def _check_request(member: Member, community: Community, data: RequestData) -> d
 
 def ask_backfill(member: Member, community: Community, data: RequestData) -> BackfillRequest:
     """The member's 「我参加了但没有记录」: a pending request in the liaison's queue."""
+    # the member's own row locked to the commit, ``active`` read under it, before the
+    # checks: a 补录申请 is the person's work, and 合并账号 moves it while holding the
+    # duplicate's row — one written for it meanwhile (its insert's key-share is let
+    # through) was left on the account merged away, where no 采纳 can take it
+    # (``claims.hold_member``). FOR NO KEY UPDATE, not a share: two posts of one member
+    # at once take turns, and the second reads the first's request — one pending
+    # request per task, or per day for one naming none (a share let both through, each
+    # seeing none: review walk7, D4)
+    if member.id not in held_active([member.id], no_key=True):
+        raise ServiceError(_l("该党员账号已停用。"))
     day = _check_request(member, community, data)
-    # the member's own row shared to the commit, ``active`` read under it: a 补录申请 is
-    # the person's work, and 合并账号 moves it while holding the duplicate's row — one
-    # written for it meanwhile (its insert's key-share is let through) was left on the
-    # account merged away, where no 采纳 can take it (``claims.hold_member``)
-    hold_member(member)
     request = BackfillRequest(
         member_id=member.id, community_id=community.id,
         task_id=None if data.task is None else data.task.id, service_date=day,
@@ -342,11 +367,27 @@ def adopt_into_task(request: BackfillRequest, actor: Member) -> Assignment:
     if request.task is None:
         raise ServiceError(_l("该申请需通过补录表单采纳。"))
     task, member = request.task, request.member
+    on_it = db.session.scalar(select(Assignment).where(
+        Assignment.task_id == task.id, Assignment.member_id == member.id,
+        Assignment.status == AssignmentStatus.done))
+    if on_it is not None and task.status != TaskStatus.cancelled:
+        # on the task's record as done already, by a way that did not close the request
+        # (``answered_requests``: one racing its filing, or 撤销审核 and a resubmission
+        # taking a 缺席 back): what was asked for is recorded, 采纳 just says so
+        _decided(request, actor, RequestStatus.adopted)
+        request.assignment_id = on_it.id
+        request.result_task_id = task.id
+        record(actor, "backfill_request_adopt", request, task_id=task.id,
+               assignment_id=on_it.id, member_id=member.id, minutes=on_it.minutes,
+               through="already_on")
+        return on_it
     # 补录's rule on the task's day, the member's row locked (``backfill.nameable``)
     refuse_unnameable(request.community_id, task.service_date, [member])
     slots = task.slots
-    assignment = _add_to_task(request, actor)
+    # decided before the participation is written: adding it adopts the member's
+    # pending requests naming the task (``answered_requests``), this one is adopted here
     _decided(request, actor, RequestStatus.adopted)
+    assignment = _add_to_task(request, actor)
     request.assignment_id = assignment.id
     request.result_task_id = task.id
     record(actor, "backfill_request_adopt", request, task_id=task.id,

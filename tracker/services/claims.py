@@ -34,6 +34,7 @@ from ..timeutil import utcnow
 from . import PermissionDenied, ServiceError, required_reason
 from . import shown as shown_module
 from .activity_lock import lock_activity
+from .answered_requests import adopt_answered_requests
 from .audit import record
 
 MAX_MINUTES = 24 * 60
@@ -333,7 +334,9 @@ def add_done_participation(task: Task, member: Member, actor: Member,
     assignment — closed tasks included, since closing only stops claims — and a full
     task gets one more slot first: what happened is recorded, and ``taken <= slots``
     still holds. A participation that holds its slot and is not done — marked 缺席, or
-    claimed or checked in and never confirmed — becomes done. ``held``: as ``_join``'s."""
+    claimed or checked in and never confirmed — becomes done. ``held``: as ``_join``'s.
+    A 补录申请 of the member's still pending that names the task is 已采纳 with it
+    (``answered_requests``)."""
     existing = _existing(task, member)
     if existing is not None and existing.status in HOLDING:
         assignment = existing
@@ -350,6 +353,8 @@ def add_done_participation(task: Task, member: Member, actor: Member,
     assignment.minutes = minutes
     assignment.confirmed_at = utcnow()
     db.session.flush()
+    # the member's 补录申请 naming the task is answered (添加遗漏的参加人员)
+    adopt_answered_requests(assignment, actor, "add_participant")
     return assignment
 
 
@@ -426,6 +431,8 @@ def confirm_participation(assignment: Assignment, member: Member, minutes: int) 
     assignment.status = AssignmentStatus.done
     assignment.confirmed_at = utcnow()
     record(member, "confirm", assignment, minutes=minutes)
+    # 指派 after the end and confirmed: a 补录申请 of theirs naming the task is answered
+    adopt_answered_requests(assignment, member, "confirm")
 
 
 def confirm_refusal(assignment: Assignment):
