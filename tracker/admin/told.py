@@ -80,7 +80,8 @@ def tell_roll_changes(verb: str, changes) -> None:
     may change — those of their units from the day's month to today
     (``roll.changed_final_months``, ``roll.changed_final_years``) —, as the pages' own
     comparisons now find them. Asked once per unit, from its earliest day (an import's
-    thousand rows of one unit are one question, not a thousand)."""
+    thousand rows of one unit are one question, not a thousand); the months and years
+    of the needs they may move (``roll.need_months``, ``roll.need_years``) once for all."""
     first: dict[int, object] = {}
     for change in changes:
         for unit_id in change.unit_ids:
@@ -91,6 +92,10 @@ def tell_roll_changes(verb: str, changes) -> None:
         one = roll.Change(day=day, after=None, left_unit_id=unit_id, joined_unit_id=None)
         months.update(dict.fromkeys(roll.changed_final_months(one, today)))
         years.update(dict.fromkeys(roll.changed_final_years(one, today)))
+    # and those the needs each member claimed alone count in, whose unit a change may
+    # move — posted in a month before its day too (one question for all the changes)
+    months.update(dict.fromkeys(roll.need_months(changes)))
+    years.update(dict.fromkeys(roll.need_years(changes)))
     months = sorted(months, key=lambda m: (m.year, m.month))
     years = sorted(years, key=lambda y: y.year)
     # a year signed in an earlier wording the change may touch is named apart, as
