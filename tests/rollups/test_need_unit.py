@@ -23,7 +23,7 @@ from tracker.models import NeedStatus, SummaryNote, SummaryScope
 from tracker.reports import final
 from tracker.reports.summary import build_summary
 from tracker.rollups import Scope
-from tracker.services import directory, summary_notes
+from tracker.services import directory, roll, summary_notes
 
 NOVEMBER = (date(2025, 11, 1), date(2025, 12, 1))
 DECEMBER = (date(2025, 12, 1), date(2026, 1, 1))
@@ -145,3 +145,118 @@ def test_fulfilled_after_a_move_is_the_unit_of_the_fulfilment_day(world, clock):
     today = date(2025, 12, 10)
     assert need_counts(Scope(*DECEMBER, unit_id=old.id), today).fulfilled == 0
     assert need_counts(Scope(*DECEMBER, unit_id=new.id), today).fulfilled == 1
+
+
+def test_review38b_a_correction_names_the_month_a_need_was_posted_in(world, clock):
+    """review38b #2: 刘志强 moved 县农业局 → 县财政局 on 1 December, then on 10 December
+    claimed alone a need posted on 18 November: November's 本月发布 is 县财政局's. Both
+    units' November is signed. 更正日期 of the move to 15 December makes the claim day a
+    县农业局 day: both signed Novembers change, and the correction names them before it
+    is made (``corrected_months``: a need counts in the month it was posted in)."""
+    old, new = f.unit("县农业局"), f.unit("县财政局")
+    liu = f.member(old, name="刘志强")
+    f.member(new, name="何静")
+    db.session.commit()
+    clock(date(2025, 12, 1))
+    moved(world.admin, liu, new)
+    clock(date(2025, 12, 10))
+    claimed(world.community, world.liaison, liu, at(date(2025, 12, 10)),
+            posted_on=date(2025, 11, 18), wanted_by=date(2025, 12, 30))
+    db.session.commit()
+    clock(date(2025, 12, 20))
+    for unit in (old, new):
+        final.finalize(world.admin, SummaryScope(unit_id=unit.id), 2025, 11)
+    db.session.commit()
+    assert (posted(old, NOVEMBER), posted(new, NOVEMBER)) == (0, 1)
+    person = db.session.get(type(liu), liu.id)
+    foreseen = directory.foresee_roll_correction(person, date(2025, 12, 15))
+    named = {(m.unit_id, m.year, m.month) for m in foreseen.months}
+    assert {(old.id, 2025, 11), (new.id, 2025, 11)} <= named, named
+
+    done = directory.correct_roll_date(person, world.admin, date(2025, 12, 15), "录入日期有误",
+                                       shown=roll.shown_key(roll.last_change(person)),
+                                       promised=roll.corrected_key(foreseen, date(2025, 12, 15)))
+    db.session.commit()
+    assert (posted(old, NOVEMBER), posted(new, NOVEMBER)) == (1, 0)  # both Novembers changed
+    # the message after it (``final.told_changed`` of what was named) names both
+    told = {(m.unit_id, m.year, m.month) for m in final.told_changed(done.months).changed}
+    assert {(old.id, 2025, 11), (new.id, 2025, 11)} <= told, told
+
+
+def test_review38b_a_backdated_move_names_the_month_a_need_was_posted_in(world, clock):
+    """review38b #2: 刘志强 of 县农业局 claimed alone on 10 December a need posted on 18
+    November; both units' November is signed. On 20 December the admin moves him to
+    县财政局 from 1 December (the member form, 自何日起): November's 本月发布 moves from
+    one unit to the other, so the save is held and both Novembers named
+    (``roll.signed_after``); confirmed with what was named, it is made."""
+    old, new = f.unit("县农业局"), f.unit("县财政局")
+    liu = f.member(old, name="刘志强")
+    f.member(new, name="何静")
+    db.session.commit()
+    clock(date(2025, 12, 10))
+    claimed(world.community, world.liaison, liu, at(date(2025, 12, 10)),
+            posted_on=date(2025, 11, 18), wanted_by=date(2025, 12, 30))
+    db.session.commit()
+    clock(date(2025, 12, 20))
+    for unit in (old, new):
+        final.finalize(world.admin, SummaryScope(unit_id=unit.id), 2025, 11)
+    db.session.commit()
+    assert (posted(old, NOVEMBER), posted(new, NOVEMBER)) == (1, 0)
+
+    def save(promised):
+        directory.update_member(liu, world.admin, directory.MemberData(
+            name=liu.name, phone=liu.phone, unit_id=new.id, role=liu.role, branch=liu.branch,
+            on_roll=liu.on_roll, roll_from=date(2025, 12, 1), promised=promised))
+        db.session.commit()
+
+    try:
+        save("")
+        refused = None
+    except directory.SignedUnconfirmed as error:
+        refused = error
+        db.session.rollback()
+    assert refused is not None, "saved at once, naming nothing"
+    assert (posted(old, NOVEMBER), posted(new, NOVEMBER)) == (1, 0)  # nothing saved
+    named = {(m.unit_id, m.year, m.month) for m in refused.signed.months}
+    assert {(old.id, 2025, 11), (new.id, 2025, 11)} <= named, named
+
+    save(refused.key)  # the admin confirms what was named
+    assert (posted(old, NOVEMBER), posted(new, NOVEMBER)) == (0, 1)
+    # and the page after the save names both (``admin.told.tell_roll_changes``' months)
+    change = roll.last_change(db.session.get(type(liu), liu.id))
+    told = {(m.unit_id, m.year, m.month) for m in final.told_changed(
+        roll.need_months([change])).changed}
+    assert {(old.id, 2025, 11), (new.id, 2025, 11)} <= told, told
+
+
+def test_a_move_touching_no_needs_month_names_no_more(world, clock):
+    """The months a roll change names grow only by those of the needs it moves: 刘志强
+    claimed alone on 25 November a need posted on 18 November (before the move: stays
+    县农业局's) and on 10 December one posted on 3 December (December is not signed).
+    Moved from 1 December, with both Novembers signed, the form names nothing and saves
+    at once; 更正日期 of the move to 5 December names nothing either."""
+    old, new = f.unit("县农业局"), f.unit("县财政局")
+    liu = f.member(old, name="刘志强")
+    f.member(new, name="何静")
+    db.session.commit()
+    clock(date(2025, 11, 25))
+    claimed(world.community, world.liaison, liu, at(date(2025, 11, 25)),
+            posted_on=date(2025, 11, 18), wanted_by=date(2025, 12, 30))
+    clock(date(2025, 12, 10))
+    claimed(world.community, world.liaison, liu, at(date(2025, 12, 10)),
+            posted_on=date(2025, 12, 3), wanted_by=date(2025, 12, 30))
+    db.session.commit()
+    clock(date(2025, 12, 20))
+    for unit in (old, new):
+        final.finalize(world.admin, SummaryScope(unit_id=unit.id), 2025, 11)
+    db.session.commit()
+
+    directory.update_member(liu, world.admin, directory.MemberData(
+        name=liu.name, phone=liu.phone, unit_id=new.id, role=liu.role, branch=liu.branch,
+        on_roll=liu.on_roll, roll_from=date(2025, 12, 1), promised=""))  # not refused
+    db.session.commit()
+    assert (posted(old, NOVEMBER), posted(new, NOVEMBER)) == (1, 0)
+    person = db.session.get(type(liu), liu.id)
+    assert roll.need_months([roll.last_change(person)]) == []
+    foreseen = directory.foresee_roll_correction(person, date(2025, 12, 5))
+    assert (foreseen.months, foreseen.years) == ([], [])

@@ -80,7 +80,8 @@ def tell_roll_changes(verb: str, changes, renamed=None) -> None:
     may change — those of their units from the day's month to today
     (``roll.changed_final_months``, ``roll.changed_final_years``) —, as the pages' own
     comparisons now find them. Asked once per unit, from its earliest day (an import's
-    thousand rows of one unit are one question, not a thousand).
+    thousand rows of one unit are one question, not a thousand); the months and years
+    of the needs they may move (``roll.need_months``, ``roll.need_years``) once for all.
 
     ``renamed``: a member whose 姓名 or 党支部 the change also made other — the months
     and years whose documents may print them (``summary_notes.final_naming``) are asked
@@ -95,6 +96,10 @@ def tell_roll_changes(verb: str, changes, renamed=None) -> None:
         one = roll.Change(day=day, after=None, left_unit_id=unit_id, joined_unit_id=None)
         months.update(dict.fromkeys(roll.changed_final_months(one, today)))
         years.update(dict.fromkeys(roll.changed_final_years(one, today)))
+    # and those the needs each member claimed alone count in, whose unit a change may
+    # move — posted in a month before its day too (one question for all the changes)
+    months.update(dict.fromkeys(roll.need_months(changes)))
+    years.update(dict.fromkeys(roll.need_years(changes)))
     if renamed is not None:
         named_months, named_years = summary_notes.final_naming(renamed, today)
         months.update(dict.fromkeys(named_months))

@@ -1261,7 +1261,8 @@ class SignedUnconfirmed(ServiceError):
 
 def _keep_promise(change: roll.Change | None, promised: str | None) -> None:
     """Refuse a member form's roll ``change`` that touches 已定稿 months or years
-    (``roll.signed_after``: those of its units from its day's month to today) other than
+    (``roll.signed_after``: those of its units from its day's month to today, and those
+    of the needs it moves, ``roll.moved_needs``) other than
     the page named before the save (``promised``, their ``roll.corrected_key``; "" for
     none): named for the first time, named afresh for another date typed, or changed
     since the page (one was 定稿 since, another admin's change moved what this one

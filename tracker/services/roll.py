@@ -30,7 +30,7 @@ change it showed (``shown_key``); under ``lock_member`` the service refuses it
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from ..i18n import lazy_gettext as _l
@@ -204,12 +204,14 @@ class Change:
     ``left_unit_id`` ended and/or the one in ``joined_unit_id`` began (both: a move, or
     计入参与统计 changed back and forth across units; one of them: off every roll, or on
     one again). ``after``: the date of the change before it (None: nothing dated before
-    it), which a corrected day must be later than."""
+    it), which a corrected day must be later than. ``member_id``: whose (None: a member
+    not yet added) — the needs they claimed alone move with it (``need_days``)."""
 
     day: date
     after: date | None
     left_unit_id: int | None
     joined_unit_id: int | None
+    member_id: int | None = None
 
     @property
     def unit_ids(self) -> tuple[int, ...]:
@@ -227,7 +229,7 @@ def last_change(member: Member) -> Change | None:
     left = next((p.unit_id for p in member.roll_periods if p.until == day), None)
     joined = next((p.unit_id for p in member.roll_periods if p.since == day), None)
     return Change(day=day, after=days[-2] if len(days) > 1 else None,
-                  left_unit_id=left, joined_unit_id=joined)
+                  left_unit_id=left, joined_unit_id=joined, member_id=member.id)
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,8 @@ class _Between:
     # for a move: days of approved work, and the days (posted, fulfilled) a need counts
     # on whose claim_day is one of them, claimed by the member alone
     moved: set[date]
+    # (unit, year, month) a need of ``moved`` counts in, for either unit (``need_months``)
+    need_months: set[tuple[int, int, int]]
 
 
 def _between(member: Member, change: Change, day: date) -> _Between:
@@ -267,15 +271,90 @@ def _between(member: Member, change: Change, day: date) -> _Between:
                Task.service_date >= date(first.year, 1, 1),
                Task.service_date <= date(last.year, 12, 31)))]
     moved: set[date] = set()
+    needs: set[tuple[int, int, int]] = set()
     if len(units) > 1:
         # a need the member claimed alone is the unit's of their stay on its claim_day:
-        # it counts in the months it was posted and fulfilled in
-        needs = db.session.execute(select(Need.posted_on, Need.fulfilled_on).where(
-            Need.claimed_by_id == member.id, Need.claimed_unit_id.is_(None),
-            claim_day().between(first, last)))
+        # it counts in the months it was posted and fulfilled in (``moved_needs``)
+        found = moved_needs([replace(change, day=first)], last)
+        needs = _unit_months(found)
         moved = {d for d, _unit in approved if first <= d <= last} | {
-            d for row in needs for d in row if d is not None}
-    return _Between(first, last, len(units) > 1, approved, moved)
+            d for _units, days in found for d in days}
+    return _Between(first, last, len(units) > 1, approved, moved, needs)
+
+
+def moved_needs(changes, last: date | None = None) -> list[tuple[set[int], set[date]]]:
+    """For each roll change of a member (``Change.member_id``; none: a member not yet
+    added), the needs whose unit it may move (``rollups.needs.need_unit``, one rule): the
+    two units either side of it — a side off every roll is the unit the member is in now
+    (``stays.unit_then``); one unit, nothing moves — and the days those needs count on,
+    posted (本月发布) and fulfilled (本月完成): needs the member claimed alone whose
+    ``claim_day`` (the day ``need_unit`` decides them by) is the change's day or later,
+    to ``last`` (None: any). A need posted in a month before the change moves that
+    month's 本月发布. One statement for all the changes (an import's many)."""
+    wanted = [c for c in changes if c.member_id is not None]
+    found: dict[int, list] = {}
+    ids = sorted({c.member_id for c in wanted})
+    day = claim_day()
+    for start in range(0, len(ids), 500):
+        query = (select(Need.claimed_by_id, Member.unit_id, day, Need.posted_on, Need.fulfilled_on)
+                 .join(Member, Member.id == Need.claimed_by_id)
+                 .where(Need.claimed_by_id.in_(ids[start:start + 500]),
+                        Need.claimed_unit_id.is_(None),
+                        day >= min(c.day for c in wanted)))
+        if last is not None:
+            query = query.where(day <= last)
+        for row in db.session.execute(query):
+            found.setdefault(row[0], []).append(row[1:])
+    moved = []
+    for change in changes:
+        rows = [r for r in found.get(change.member_id, ()) if r[1] >= change.day]
+        units = {change.left_unit_id or r[0] for r in rows} | {
+            change.joined_unit_id or r[0] for r in rows}
+        units.discard(None)
+        if len(units) > 1:
+            moved.append((units, {d for r in rows for d in r[2:] if d is not None}))
+    return moved
+
+
+def _unit_months(moved) -> set[tuple[int, int, int]]:
+    """(unit, year, month) of each day of ``moved_needs``, for each of its units."""
+    return {(unit, d.year, d.month) for units, days in moved for unit in units for d in days}
+
+
+def need_months(changes, last: date | None = None) -> list:
+    """The 已定稿 months (``summary_notes.FinalMonth``) the needs ``changes`` may move
+    count in (``moved_needs``): a month before a change's own is among them."""
+    return _final_months(_unit_months(moved_needs(changes, last)))
+
+
+def _final_months(wanted: set[tuple[int, int, int]]) -> list:
+    if not wanted:
+        return []
+    days = [date(year, month, 1) for _unit, year, month in wanted]
+    return [m for m in summary_notes.final_unit_months({u for u, _y, _m in wanted},
+                                                       min(days), max(days))
+            if (m.unit_id, m.year, m.month) in wanted]
+
+
+def _final_years(wanted: set[tuple[int, int, int]]) -> list:
+    """The 已定稿 年度总结 of the (unit, year) of ``wanted``'s months."""
+    pairs = {(unit, year) for unit, year, _month in wanted}
+    if not pairs:
+        return []
+    return [y for y in summary_notes.final_years({u for u, _y in pairs}, (),
+                                                 {y for _u, y in pairs})
+            if (y.unit_id, y.year) in pairs]
+
+
+def need_years(changes, last: date | None = None) -> list:
+    """The 已定稿 年度总结 the needs ``changes`` may move count in, as ``need_months``."""
+    return _final_years(_unit_months(moved_needs(changes, last)))
+
+
+def _merged(*lists) -> list:
+    """Months or years of several candidate lists, each once, in date order."""
+    return sorted(dict.fromkeys(x for one in lists for x in one),
+                  key=lambda x: (x.year, getattr(x, "month", 0)))
 
 
 def _touched(between: _Between, unit_id: int, left_unit_id: int | None, start: date,
@@ -336,7 +415,10 @@ def corrected_months(member: Member, change: Change, day: date) -> list:
     before: a member who left the roll on the 20th and not the 5th was on it during the
     month and is off it at its end, either way."""
     between = _between(member, change, day)
-    months = summary_notes.final_unit_months(change.unit_ids, between.first, between.last)
+    # and the months its moved needs count in, which may be before the first day
+    months = _merged(summary_notes.final_unit_months(change.unit_ids, between.first,
+                                                     between.last),
+                     _final_months(between.need_months))
     return [month for month in months
             if _touched(between, month.unit_id, change.left_unit_id,
                         date(month.year, month.month, 1),
@@ -355,8 +437,9 @@ def corrected_years(member: Member, change: Change, day: date, months=()) -> lis
     the year (``annual``): never fewer than those whose page will then say
     「定稿后数据有变化」 (``annual_final.told_changed_years`` asks which do)."""
     between = _between(member, change, day)
-    years = summary_notes.final_years(change.unit_ids, (),
-                                      range(between.first.year, between.last.year + 1))
+    years = _merged(summary_notes.final_years(change.unit_ids, (),
+                                              range(between.first.year, between.last.year + 1)),
+                    _final_years(between.need_months))
     holding = {(m.unit_id, m.year) for m in months}
     return [year for year in years
             if (year.unit_id, year.year) in holding
@@ -370,7 +453,8 @@ def candidate_years(change: Change, day: date) -> list:
     year page's own comparison of (``annual_final.told_changed_years``), so that it is
     exact whatever ``corrected_years`` foresaw."""
     first, last = min(day, change.day), max(day, change.day) - timedelta(days=1)
-    return summary_notes.final_years(change.unit_ids, (), range(first.year, last.year + 1))
+    return _merged(summary_notes.final_years(change.unit_ids, (), range(first.year, last.year + 1)),
+                   need_years([replace(change, day=first)], last))
 
 
 def changed_final_months(change: Change, today: date) -> list:
@@ -378,15 +462,20 @@ def changed_final_months(change: Change, today: date) -> list:
     member form (新增, 计入参与统计, 单位, from its 自何日起) may change: those of its units
     from the change's month to today's — each month's roll is that of its last day, on
     or after the change. More than change: the page after the save asks each whether
-    its 月报 now differs (``final.told_changed``)."""
-    return summary_notes.final_unit_months(change.unit_ids, change.day, today)
+    its 月报 now differs (``final.told_changed``). And the months the needs it may move
+    count in (``need_months``): a need posted in a month before the change's and
+    claimed on or after its day is the other unit's in its month of 本月发布."""
+    return _merged(summary_notes.final_unit_months(change.unit_ids, change.day, today),
+                   need_months([change]))
 
 
 def changed_final_years(change: Change, today: date) -> list:
     """The 已定稿 年度总结 (``summary_notes.FinalYear``) of the change's units from its
     year to today's, as ``changed_final_months`` (``annual_final.told_changed_years``
-    asks which now differ)."""
-    return summary_notes.final_years(change.unit_ids, (), range(change.day.year, today.year + 1))
+    asks which now differ), and those its moved needs count in (``need_years``)."""
+    return _merged(summary_notes.final_years(change.unit_ids, (),
+                                             range(change.day.year, today.year + 1)),
+                   need_years([change]))
 
 
 def pending_change(member: Member | None, unit_id: int | None, day: date | None) -> Change | None:
@@ -399,7 +488,8 @@ def pending_change(member: Member | None, unit_id: int | None, day: date | None)
     left = current.unit_id if current is not None else None
     if day is None or left == unit_id:
         return None
-    return Change(day=day, after=None, left_unit_id=left, joined_unit_id=unit_id)
+    return Change(day=day, after=None, left_unit_id=left, joined_unit_id=unit_id,
+                  member_id=member.id if member is not None else None)
 
 
 def signed_after(change: Change | None, today: date) -> Corrected | None:
