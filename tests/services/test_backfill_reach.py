@@ -262,3 +262,24 @@ def test_the_approved_activitys_page_offers_the_member_its_unit_had_that_day(
                   "周建国")
     assert not option(client.get(f"/manage/tasks/{after.id}", query_string={"q": moved.name})
                       .get_data(as_text=True), moved.id, "周建国")
+
+
+def test_the_imports_last_check_gives_the_rules_own_reason(world, people):
+    """review38b #5: the ledger import asks 补录's rule again under its locks
+    (``_participants_still_active``); one it now refuses — here moved meanwhile, by a
+    backdated 自何日起, to a unit not working there on the activity's day — is told the
+    rule's reason, naming that day's unit, not 「账号已停用」 (he is active)."""
+    from tracker.services.ledger_import import _participants_still_active
+
+    moved = people["moved"]
+    day = days_ago(BEFORE)
+    task = recorded(world, past_work(world, moved, day))
+    stays = db.session.scalars(select(RollPeriod).where(RollPeriod.member_id == moved.id))
+    for stay in stays:  # the move dated back before the activity
+        if stay.unit_id == world.unit.id:
+            stay.until = days_ago(BEFORE + 1)
+        else:
+            stay.since = days_ago(BEFORE + 1)
+    db.session.commit()
+    said = refused(lambda: _participants_still_active([task.id]))
+    assert said == f"周建国 在{day:%Y-%m-%d}所在的单位（县财政局）不在该社区开展共建，不能补录该日的活动。"

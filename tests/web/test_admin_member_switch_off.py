@@ -71,3 +71,25 @@ def test_switching_off_a_claimer_names_the_needs_left_claimed(client, login, wor
     named = page.split(said, 1)[1].split("<", 1)[0]
     assert named.split("、") == [f"帮空巢老人修理轮椅（{world.community.name}）",
                                  f"每周帮独居老人代购米面（{world.community.name}）"]
+
+
+def test_a_refused_reactivation_says_nothing_of_a_switch_off(client, login, world):
+    """review38b #6: the needs left claimed (and the tasks led) are named after a 停用
+    that happened, not after a 重新启用 refused (an erased phone must be replaced first),
+    which switched nobody off."""
+    from tests.needs.support import need
+    from tracker.models import NeedStatus
+    from tracker.services.member_retention import erase_contact
+
+    need(world.community, world.liaison, title="帮空巢老人修理轮椅", status=NeedStatus.claimed,
+         claimer=world.member)
+    world.member.active = False
+    erase_contact(world.member)
+    db.session.commit()
+    login(world.admin)
+    page = html.unescape(client.post(f"/admin/members/{world.member.id}/active",
+                                     data={"active": "1"}, follow_redirects=True)
+                         .get_data(as_text=True))
+    assert "手机号已清除" in page  # refused
+    assert "帮空巢老人修理轮椅" not in page
+    assert "的以下需求尚未完成" not in page

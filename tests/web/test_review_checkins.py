@@ -31,7 +31,7 @@ from tracker.models import (
 from tracker.rollups.scope import Scope
 from tracker.services import ServiceError, unit_of_work
 from tracker.services.backfill import add_forgotten_participant
-from tracker.services.reviews import approve_report
+from tracker.services.reviews import ReportData, approve_report, submit_report
 from tracker.timeutil import to_local, utcnow
 
 pytestmark = pytest.mark.usefixtures("both_figures")
@@ -243,3 +243,93 @@ def test_both_approvals_name_her_check_in_left_uncounted(client, login, world, w
     assert words in shown
     assert fresh(Assignment, held.id).status == AssignmentStatus.checked_in
     assert _done_minutes(world.member) == 120
+
+
+def test_her_own_confirm_of_hours_counted_elsewhere_is_refused_naming_them(client, login, world):
+    """review38b #1: counted on A at 通过 (按签到计入), she then confirms her own hours on
+    B at the same hours (B not yet approved): refused on the page, naming A; B's 通过
+    then leaves her check-in there uncounted — the two hours count once, whichever
+    review comes first."""
+    past, twin = world.past_task, _twin(world)
+    _checked_in(past, world.member)
+    on_twin = _checked_in(twin, world.member)
+    with unit_of_work():
+        approve_report(submitted_report(past, world.leader), world.liaison,
+                       count_checked_in=True)
+    login(world.member)
+    url = f"/tasks/assignments/{on_twin.id}/confirm"
+    page = html.unescape(text(client.post(url, data=form_on(client.get(url).get_data(as_text=True),
+                                                             url, hours="2"))))
+    when = to_local(past.starts_at).strftime("%Y-%m-%d %H:%M")
+    assert f"您在同一时间已计入“{past.title}”（{when}）" in page
+    assert fresh(Assignment, on_twin.id).status == AssignmentStatus.checked_in
+    with unit_of_work():
+        approve_report(submitted_report(twin, world.leader), world.liaison,
+                       count_checked_in=True)
+    assert _done_minutes(world.member) == 120  # the two hours, once
+
+
+def test_hours_put_back_by_the_absent_list_after_a_count_elsewhere_are_not(client, login, world):
+    """review38b #1: her confirmed hours on B, marked 缺席 by B's 组长; A approved
+    按签到计入 counts her (nothing counts on B); B's 组长 then takes her off the absent
+    list: her B hours do not come back (she stays checked in there, uncounted), and the
+    page says where her time counts."""
+    past, twin = world.past_task, _twin(world)
+    _checked_in(past, world.member)
+    mine = assignment(twin, world.member)
+    mine.status, mine.minutes = AssignmentStatus.done, 120
+    mine.checked_in_at = utcnow() - timedelta(hours=20)
+    db.session.commit()
+    with unit_of_work():
+        submit_report(twin, world.leader, ReportData(12, 30, "清理", {world.member.id}))
+    with unit_of_work():
+        approve_report(submitted_report(past, world.leader), world.liaison,
+                       count_checked_in=True)
+    login(world.leader)
+    url = f"/tasks/{twin.id}/report"
+    page = client.get(url).get_data(as_text=True)
+    posted = form_on(page, url)
+    assert posted.getlist("absent") == [str(world.member.id)]  # as the page shows it
+    posted.poplist("absent")  # the 组长 unticks her
+    shown = html.unescape(text(client.post(url, data=posted, follow_redirects=True)))
+    when = to_local(past.starts_at).strftime("%Y-%m-%d %H:%M")
+    assert f"张三 已移出缺席名单，但其在同一时间已计入“{past.title}”（{when}）" in shown
+    assert fresh(Assignment, mine.id).status == AssignmentStatus.checked_in
+    assert _done_minutes(world.member) == 120  # the two hours, once
+
+
+def test_taken_off_the_absent_list_with_nothing_counted_elsewhere_her_hours_come_back(world):
+    """The rule leaves the ordinary case alone: off the 缺席 list, her confirmed hours
+    count again."""
+    mine = assignment(world.past_task, world.member)
+    mine.status, mine.minutes = AssignmentStatus.done, 90
+    db.session.commit()
+    for absent in ({world.member.id}, set()):
+        left_out = []
+        with unit_of_work():
+            submit_report(world.past_task, world.leader, ReportData(12, 30, "清理", absent),
+                          left_out=left_out)
+    assert left_out == []
+    assert (fresh(Assignment, mine.id).status, fresh(Assignment, mine.id).minutes) == (
+        AssignmentStatus.done, 90)
+
+
+def test_the_member_is_told_where_her_time_counts_not_sent_to_a_refused_repair(world):
+    """review38b #4: her check-in left uncounted because the same hours count on another
+    activity: 添加遗漏的参加人员 refuses her there, so her task page names the activity
+    her time counts on instead of sending her to it."""
+    from tracker.services.claims import confirm_refusal
+    past, twin = world.past_task, _twin(world)
+    _checked_in(past, world.member)
+    second = _checked_in(twin, world.member)
+    with unit_of_work():
+        approve_report(submitted_report(past, world.leader), world.liaison, count_checked_in=True)
+    with unit_of_work():
+        approve_report(submitted_report(twin, world.leader), world.liaison, count_checked_in=True)
+    said = str(confirm_refusal(fresh(Assignment, second.id)))
+    with pytest.raises(ServiceError, match="同一时间"):
+        with unit_of_work():
+            add_forgotten_participant(world.liaison, twin, world.member, None)
+    assert "添加遗漏的参加人员" not in said, said
+    when = to_local(past.starts_at).strftime("%Y-%m-%d %H:%M")
+    assert f"您在同一时间已计入“{past.title}”（{when}）" in said, said

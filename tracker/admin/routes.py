@@ -547,11 +547,13 @@ def _flash_released(member: Member, released: int) -> None:
 @admin_required
 def member_toggle(record_id: int):
     member = db.session.get(Member, record_id)
-    had_liaison = member is not None and member.active and member.role == Role.liaison
+    was_active = member is not None and member.active
+    had_liaison = was_active and member.role == Role.liaison
     left = {c.id for c in member.communities} if had_liaison else set()
     response = toggle_view(MEMBERS, record_id, then=_flash_released)
     member = db.session.get(Member, record_id)
-    if member is not None and not member.active:
+    # only after a 停用 that happened: a refused 重新启用 leaves her off, told nothing new
+    if was_active and member is not None and not member.active:
         bare = q.communities_without_liaison(left) if left else []
         if bare:
             # nobody there creates tasks, reviews reports or hears of the waiting ones

@@ -30,12 +30,13 @@ from ..models import (
     WaitStatus,
 )
 from ..permissions import manages_task
-from ..timeutil import utcnow
+from ..timeutil import to_local, utcnow
 from . import PermissionDenied, ServiceError, required_reason
 from . import shown as shown_module
 from .activity_lock import lock_activity
 from .answered_requests import adopt_answered_requests
 from .audit import record
+from .overlap import counted_elsewhere
 
 MAX_MINUTES = 24 * 60
 MINUTE_STEP = 30
@@ -417,7 +418,13 @@ def confirm_participation(assignment: Assignment, member: Member, minutes: int) 
     since. A 作废 at the same moment either comes first — the confirmation then reads
     the task cancelled and is refused, writing nothing — or waits for it and takes the
     member's new hours off with the others, telling the member as it tells them. Never
-    a done participation left unseen on a voided activity."""
+    a done participation left unseen on a voided activity.
+
+    The same person's time is counted once (``overlap.counted_elsewhere``, the rule
+    通过 and 补录 decide by): hours that already count on another activity at
+    overlapping hours refuse the confirmation, naming that activity. Her row is taken
+    ``FOR NO KEY UPDATE`` after the activity's, as 通过 takes it, so a 通过 counting her
+    check-in elsewhere at the same moment and this confirmation take turns."""
     if assignment.member_id != member.id:
         raise PermissionDenied(_l("无权操作。"))
     lock_activity(assignment.task)
@@ -427,6 +434,12 @@ def confirm_participation(assignment: Assignment, member: Member, minutes: int) 
         raise ServiceError(refusal)
     task = assignment.task
     check_minutes(minutes, task)
+    held_active([member.id], no_key=True)
+    other = counted_elsewhere(task, [member.id]).get(member.id)
+    if other is not None:
+        raise ServiceError(_l("您在同一时间已计入“%(task)s”（%(when)s），同一时间只计一次，"
+                              "不能再确认本活动的服务时长。", task=other.title,
+                              when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M")))
     assignment.minutes = minutes
     assignment.status = AssignmentStatus.done
     assignment.confirmed_at = utcnow()
@@ -435,8 +448,14 @@ def confirm_participation(assignment: Assignment, member: Member, minutes: int) 
     adopt_answered_requests(assignment, member, "confirm")
 
 
-def confirm_refusal(assignment: Assignment):
-    """Why this participation cannot be confirmed now, or None when it can."""
+def confirm_refusal(assignment: Assignment, *, why: bool = True):
+    """Why this participation cannot be confirmed now, or None when it can.
+
+    On an approved task where she was not counted, the repair offered is the one that
+    would be taken: when her hours count on another activity at the same hours
+    (``overlap.counted_elsewhere`` — 添加遗漏的参加人员 refuses her here for it), she is
+    told where, not sent to it. ``why=False``: only whether (a list's 确认 button),
+    without the statement that asks it."""
     task = assignment.task
     if task.status == TaskStatus.cancelled:
         return _l("该任务已取消或作废，服务时长不再计入，不能确认参与。")
@@ -449,7 +468,15 @@ def confirm_refusal(assignment: Assignment):
     if task.report_approved:
         if assignment.status != AssignmentStatus.done:
             # approval is final: say why the check-in (or claim) did not count, and
-            # who can still add it (添加遗漏的参加人员)
+            # who can still add it (添加遗漏的参加人员) — unless the same hours count
+            # elsewhere, which refuses that repair too
+            other = (counted_elsewhere(task, [assignment.member_id]).get(assignment.member_id)
+                     if why else None)
+            if other is not None:
+                return _l("您在同一时间已计入“%(task)s”（%(when)s），同一时间只计一次，"
+                          "本活动没有计入统计。如您当时参加的是本活动，请联系本社区联络员"
+                          "更正“%(task)s”的记录。", task=other.title,
+                          when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
             return _l("该任务审核通过时，您尚未确认服务时长，本次参与没有计入统计。"
                       "如您参加了，请联系本社区联络员，在任务页“添加遗漏的参加人员”中补上。")
         return _l("该任务已审核通过，服务时长不能再修改。")

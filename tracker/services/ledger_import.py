@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from ..i18n import lazy_gettext as _l
-from ..i18n import lazy_ngettext
+from ..i18n import lazy, lazy_ngettext
 from sqlalchemy import and_, not_, select
 
 from ..extensions import db
@@ -661,21 +661,36 @@ def _participants_still_active(task_ids: list[int]) -> None:
     """Every participant recorded, share-locked at once in id order after every
     activity's checklist item (``claims.held_active``; the order a 补录 takes them in,
     items then members), and 补录's rule (``backfill.nameable``) asked again under the
-    locks, on each activity's day: refused if any was merged (or erased) meanwhile —
-    never an import's hours left on an account merged away."""
+    locks, on each activity's day: refused if any was merged (or erased) meanwhile, or
+    moved to a unit not working there that day — never an import's hours left on an
+    account merged away. Each is told the rule's own reason (``why_not_nameable``)."""
     ids = set(db.session.scalars(select(Assignment.member_id).where(
         Assignment.task_id.in_(task_ids)))) if task_ids else set()
     held_active(ids)
     if not ids:
         return
-    names = list(db.session.scalars(
-        select(Member.name).join(Assignment, Assignment.member_id == Member.id)
+    refused = db.session.execute(
+        select(Member, Task.community_id, Task.service_date)
+        .join(Assignment, Assignment.member_id == Member.id)
         .join(Task, Task.id == Assignment.task_id)
         .where(Assignment.task_id.in_(task_ids),
                not_(and_(*nameable(units_working_in(Task.community_id), Task.service_date))))
-        .group_by(Member.id, Member.name).order_by(Member.id)))
-    if names:
-        raise ServiceError(_l("%(name)s 的账号已停用。", name=str(_l("、")).join(names)))
+        .order_by(Member.id, Task.service_date)).all()
+    if refused:
+        # each in 补录's own words (switched off, erased, or that day's unit not working
+        # there — moved meanwhile by a dated 自何日起), read now, before the rollback
+        first = {}
+        for member, community_id, day in refused:
+            first.setdefault(member.id, (member, community_id, day))
+        raise ServiceError(lazy(_sentences, [why_not_nameable(*each) for each in first.values()]))
+
+
+def _sentences(parts) -> str:
+    """Refusals one after another: a Chinese full stop needs no space after it, an
+    English one does."""
+    said = [str(part) for part in parts]
+    return "".join(text if text.endswith("。") or n == len(said) - 1 else text + " "
+                   for n, text in enumerate(said))
 
 
 def check_ledger(actor: Member, rows: list[LedgerRow]) -> LedgerPreview:

@@ -1,10 +1,13 @@
 """The same person's time is counted once: who already has a place on an activity at
 the same hours.
 
-One query for every path that puts a member's hours on an activity after the fact —
-补录 and 添加遗漏的参加人员 refuse a member it finds (``backfill.refuse_overlap``), 通过's
-按签到计入 leaves such a member uncounted (``reviews.count_checked_in_members``). Its
-own module because ``backfill`` approves through ``reviews``: both read it here."""
+One query for every path that writes a member's hours as done —
+补录 and 添加遗漏的参加人员 refuse a member it finds (``backfill.refuse_overlap``), a
+member's own 确认参与 is refused (``claims.confirm_participation``), 通过's 按签到计入
+and a resubmitted report taking her off the 缺席 list leave her uncounted
+(``reviews.count_checked_in_members``, ``reviews._mark_absences``). Its own module
+because ``backfill`` approves through ``reviews`` and ``reviews`` counts through
+``claims``: all read it here."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -40,3 +43,17 @@ def overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime,
                Task.starts_at < ends_at, Task.ends_at > starts_at)
         .order_by(Member.name_key, Task.starts_at)
     ).all()
+
+
+def counted_elsewhere(task: Task, member_ids: list[int]) -> dict[int, Task]:
+    """Of ``member_ids``, those whose hours already count (done) on another activity at
+    hours overlapping ``task``'s, each with the first such activity: whose hours are
+    not counted on ``task`` too. Callers that write lock the members' rows first
+    (``claims.held_active(..., no_key=True)``); a page asks it unlocked, to say so."""
+    found: dict[int, Task] = {}
+    if member_ids:
+        for member, other, _absent in overlapping(member_ids, task.starts_at, task.ends_at,
+                                                  counted=True):
+            if other.id != task.id:
+                found.setdefault(member.id, other)
+    return found

@@ -31,7 +31,7 @@ from . import shown as shown_module
 from .activity_lock import lock_activity
 from .audit import record
 from .claims import held_active, task_span_minutes
-from .overlap import overlapping
+from .overlap import counted_elsewhere
 from .summary_notes import (
     Closed,
     closed_to,
@@ -134,12 +134,15 @@ def _merge_report(task: Task, data: ReportData, shown: str | None) -> ReportData
 
 
 def submit_report(task: Task, actor: Member, data: ReportData, *,
-                  shown: str | None = None) -> TaskReport:
+                  shown: str | None = None, left_out: list | None = None) -> TaskReport:
     """The leader (or liaison) reports the result; a returned report is corrected here too.
 
     Both may: posted from the report page (``shown``: its ``report_shown_key``), the
     post is merged with the report as the other left it (``_merge_report``), never
-    putting back what they changed since the page was read."""
+    putting back what they changed since the page was read. A member taken off the
+    缺席 list whose confirmed hours now overlap hours counted elsewhere is not counted
+    here (``_mark_absences``): she is appended to ``left_out`` with that activity, for
+    the page to say so."""
     if not may_report(actor, task):
         raise PermissionDenied(_l("只有组长或联络员可以提交完成情况。"))
     # a 作废 or a decision at the same moment: wait for it and read what it left (a
@@ -155,7 +158,9 @@ def submit_report(task: Task, actor: Member, data: ReportData, *,
     if unknown:
         raise ServiceError(_l("缺席名单中有不在该任务中的党员。"))
     quantity, people_served = report_figures(task, data)
-    _mark_absences(holders, data.absent_ids)
+    uncounted = _mark_absences(task, holders, data.absent_ids)
+    if left_out is not None:
+        left_out.extend(uncounted)
 
     action = "submit" if report is None else "resubmit"
     if report is None:
@@ -187,20 +192,34 @@ def report_refusal(task: Task):
     return None
 
 
-def _mark_absences(holders, absent_ids: set[int]) -> None:
+def _mark_absences(task: Task, holders, absent_ids: set[int]) -> list[tuple[Assignment, Task]]:
+    """Mark the 缺席 list; one taken off it goes back to what she had reached — her
+    confirmed hours done again, but the same person's time is counted once
+    (``overlap.counted_elsewhere``, as 通过 decides): hours now overlapping hours that
+    count on another activity (counted there while she was marked 缺席 here) are not
+    put back; she stays checked in (or claimed) and is returned with that activity.
+    Her row is taken ``FOR NO KEY UPDATE`` after the activity's, as 通过 takes it."""
+    restored = [a for member_id, a in holders.items()
+                if member_id not in absent_ids and a.status == AssignmentStatus.absent]
+    confirmed = [a.member_id for a in restored if a.minutes]
+    held_active(confirmed, no_key=True)
+    elsewhere = counted_elsewhere(task, confirmed)
     for member_id, assignment in holders.items():
         if member_id in absent_ids:
             assignment.status = AssignmentStatus.absent
-        elif assignment.status == AssignmentStatus.absent:
-            # Taken off the absent list: back to what the member had reached.
-            if assignment.minutes:
-                assignment.status = AssignmentStatus.done
-            elif assignment.checked_in_at:
-                assignment.status = AssignmentStatus.checked_in
-            elif assignment.assigned_by_id:
-                assignment.status = AssignmentStatus.assigned
-            else:
-                assignment.status = AssignmentStatus.claimed
+    for assignment in restored:
+        if assignment.minutes and assignment.member_id in elsewhere:
+            assignment.minutes = None  # not counted here: nothing confirmed stays
+            assignment.confirmed_at = None
+        if assignment.minutes:
+            assignment.status = AssignmentStatus.done
+        elif assignment.checked_in_at:
+            assignment.status = AssignmentStatus.checked_in
+        elif assignment.assigned_by_id:
+            assignment.status = AssignmentStatus.assigned
+        else:
+            assignment.status = AssignmentStatus.claimed
+    return [(a, elsewhere[a.member_id]) for a in restored if a.member_id in elsewhere]
 
 
 def _require_reviewer(report: TaskReport, actor: Member) -> None:
@@ -294,24 +313,19 @@ def count_checked_in_members(task: Task, actor: Member,
     return [(a, elsewhere[a.member_id]) for a in checked_in if a.member_id in elsewhere]
 
 
-def counted_elsewhere(task: Task, member_ids: list[int]) -> dict[int, Task]:
-    """Of ``member_ids``, those whose hours already count (done) on another activity at
-    hours overlapping ``task``'s, each with the first such activity: whom 按签到计入 does
-    not count on ``task`` (``overlap.overlapping``). The report's page asks it unlocked,
-    to say so before 通过."""
-    found: dict[int, Task] = {}
-    if member_ids:
-        for member, other, _absent in overlapping(member_ids, task.starts_at, task.ends_at,
-                                                  counted=True):
-            if other.id != task.id:
-                found.setdefault(member.id, other)
-    return found
-
-
 def not_counted_words(name: str, other: Task):
     """What the report's page and 通过 say of a check-in ``count_checked_in_members``
     leaves out: whose (``name``), and on which activity her time already counts."""
     return _l("%(name)s 在同一时间已计入“%(task)s”（%(when)s），本活动不按签到计入。",
+              name=name, task=other.title,
+              when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
+
+
+def put_back_words(name: str, other: Task):
+    """What a resubmitted report says of one taken off the 缺席 list whose hours were
+    not put back (``_mark_absences``): whose, and where her time already counts."""
+    return _l("%(name)s 已移出缺席名单，但其在同一时间已计入“%(task)s”（%(when)s），"
+              "本活动不重复计入。",
               name=name, task=other.title,
               when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
 

@@ -48,6 +48,7 @@ from ..services.claims import (
 from ..services.backfill_requests import REQUEST_DAYS_BACK
 from ..services.reviews import (
     ReportData,
+    put_back_words,
     report_refusal,
     report_shown_key,
     reviewable_from,
@@ -333,7 +334,7 @@ def _rows(tab: str, items, now) -> list[MineRow]:
                 assignment=item,
                 can_withdraw=(item.status in WITHDRAWABLE and task.starts_at > now
                               and task.status != TaskStatus.cancelled),
-                can_confirm=confirm_refusal(item) is None,
+                can_confirm=confirm_refusal(item, why=False) is None,
                 phase=task_phase(task, now) if tab == "upcoming" else "",
             ))
         else:
@@ -461,8 +462,9 @@ def report(task_id: int):
         )
         resubmit = existing is not None
         target = _next_or(url_for("tasks.report", task_id=task_id))
+        left_out: list = []
         if run_service(form, stale_aware(refused, submit_report), task, current_user, data,
-                       shown=form.shown.data):
+                       shown=form.shown.data, left_out=left_out):
             until = reviewable_from(task)
             if until is not None:  # sent while it runs: say when it can be approved
                 flash(_("已提交完成情况。活动进行中，%(time)s 结束后联络员才能审核通过。",
@@ -470,6 +472,8 @@ def report(task_id: int):
             else:
                 flash(_("已重新提交完成情况，等待联络员审核。") if resubmit
                       else _("已提交完成情况，等待联络员审核。"), "success")
+            for assignment, other in left_out:
+                flash(str(put_back_words(names[assignment.member_id], other)), "warning")
             return redirect(target)
     return render_template("tasks/report.html", form=form, task=task, people=people, names=names,
                            report=task.report, refusal=refusal, until=reviewable_from(task),
