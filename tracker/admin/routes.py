@@ -403,13 +403,21 @@ def _signed_named(form: MemberForm, held: list) -> dict:
     """The member form not saved: when its change of the roll touches 已定稿 months or
     years the page had not named (``directory.SignedUnconfirmed``, decided under the
     member's lock), the page names them — what was typed kept — and posts their key
-    back as ``promised``: confirmed so, the save is made, as 更正日期's. Refused for
+    back as ``promised``: confirmed so, the save is made, as 更正日期's. A question,
+    not a refusal: asked in the page's notice only, as 更正日期's confirmation is — no
+    error on 自何日起 (nothing there to correct), so no error box nor 「错误：」 title; that
+    what it names changed since the page named it is said in the notice too. Refused for
     another reason, the page names nothing and its next save decides afresh."""
     if not held:
         form.promised.data = ""
         return {}
-    form.promised.data = held[-1].key
-    return _foreseen(held[-1].signed, "form")
+    asked = held[-1]
+    form.promised.data = asked.key
+    if roll.FIELD in form:
+        date_field = form[roll.FIELD]
+        date_field.errors = [e for e in date_field.errors if e is not asked.message]
+    changed = asked.message if asked.message is d.FORM_PROMISE_STALE else None
+    return _foreseen(asked.signed, "form") | {"form_changed": changed}
 
 
 def _tell_roll_change(member: Member, before: str | None) -> None:
