@@ -68,7 +68,7 @@ def test_a_member_added_into_a_signed_month_is_named_before_the_save(client, log
     assert _added() is not None
     after = page_of(done)
     assert "已添加党员干部：安新人" in after
-    assert f"这次修改涉及已定稿的月报：{unit}2022年11月。" in after
+    assert f"这次添加涉及已定稿的月报：{unit}2022年11月。" in after
 
 
 def test_an_edit_off_the_roll_inside_a_signed_month_is_named_before_the_save(client, login,
@@ -190,8 +190,8 @@ def test_a_year_signed_in_an_earlier_wording_is_named_apart_before_and_after(
     done = page_of(client.post("/admin/members/new", follow_redirects=True, data={
         **_new_member(world, "2022-11-15"), "promised": promised_on(page)}))
     assert "已添加党员干部：安新人" in done
-    assert f"这次修改还可能改变以下已定稿年度总结的数据：{unit}2022年。" in done
-    assert "这次修改涉及已定稿的年度总结" not in done
+    assert f"这次添加还可能改变以下已定稿年度总结的数据：{unit}2022年。" in done
+    assert "这次添加涉及已定稿的年度总结" not in done
 
 
 def _asked_not_refused(page: str) -> None:

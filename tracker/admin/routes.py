@@ -374,10 +374,11 @@ def members():
 @admin_required
 def member_new():
     """As ``create_view``; a member added from a day of a 已定稿 month is told as a
-    change of that month's roll (``_tell_roll_change``)."""
-    def added(member: Member) -> str:
-        _tell_roll_change(member, None)
-        return _("已添加%(kind)s：%(name)s", kind=MEMBERS.title, name=member)
+    change of that month's roll (``_tell_roll_change``), in its own verb (添加), after
+    the news of the save itself, as the member import tells its own."""
+    def added(member: Member) -> None:
+        flash(_("已添加%(kind)s：%(name)s", kind=MEMBERS.title, name=member), "success")
+        _tell_roll_change(member, None, "添加")
 
     form = MEMBERS.form()
     held: list[d.SignedUnconfirmed] = []
@@ -420,7 +421,7 @@ def _signed_named(form: MemberForm, held: list) -> dict:
     return _foreseen(asked.signed, "form") | {"form_changed": changed}
 
 
-def _tell_roll_change(member: Member, before: str | None) -> None:
+def _tell_roll_change(member: Member, before: str | None, verb: str = "修改") -> None:
     """After the member form saved a change of the roll (``before``: the latest change
     the member had, as ``roll.shown_key``; None for a member just added): name the
     已定稿 月报 and 年度总结 whose page now says 「定稿后数据有变化」 — the page's own
@@ -429,7 +430,7 @@ def _tell_roll_change(member: Member, before: str | None) -> None:
     change = roll.last_change(member)
     if change is None or (before is not None and roll.shown_key(change) == before):
         return
-    tell_roll_changes("修改", [change])
+    tell_roll_changes(verb, [change])
 
 
 @bp.route("/members/<int:record_id>/edit", methods=["GET", "POST"])
