@@ -254,6 +254,45 @@ def test_one_move_made_by_both_admins_on_other_days_is_a_conflict_on_the_roll(
     assert stays(person.id) == before and member_updates(person.id) == updates
 
 
+@pytest.mark.parametrize("typed", ["dated", "undated"])
+def test_a_dated_move_over_anothers_off_the_roll_meanwhile_is_a_conflict_on_the_roll(
+        client, login, world, two_admins, typed):
+    """管理员 moves 张三 to 县民政局 from ten days ago; 管理员乙, from a page read after,
+    takes him off 计入参与统计 from three days ago and saves first. Off the roll, a move
+    changes no stay, so saved 管理员's move would lose its 自何日起 unsaid (a dated
+    change is never saved without its date): refused on the roll as the other order
+    is, naming 乙's 计入参与统计 (not kept), the unit and the date typed kept, nothing
+    written. With no date typed there is no date to lose: the move is saved as a
+    field, 乙's change kept."""
+    today = local_today()
+    login(world.admin)
+    person = subject(world, KINDS["unit"])
+    mine = page_form(client, person.id, unit_id=str(unit_named("县民政局")))
+    if typed == "dated":
+        mine["roll_from"] = (today - timedelta(days=10)).isoformat()
+    directory.update_member(person, two_admins, data(
+        person, on_roll=False, roll_from=today - timedelta(days=3)))
+    db.session.commit()
+    before, updates = stays(person.id), member_updates(person.id)
+
+    response = client.post(edit(person.id), data=mine)
+    if typed == "undated":
+        assert f"{KEPT}计入参与统计。" in saved(client, response)
+        assert member(person.id).unit_id == unit_named("县民政局")
+        return
+    assert response.status_code == 200
+    page = page_of(response)
+    assert ROLL_STALE in page and STALE not in page
+    assert stays(person.id) == before and member_updates(person.id) == updates
+    assert member(person.id).unit_id == world.unit.id
+    again = form_on(page, "phone")
+    assert again["roll_from"] == mine["roll_from"]  # typed, kept
+    assert again["unit_id"] == str(unit_named("县民政局"))
+    conflicts, kept = conflicts_and_kept(page)
+    assert "<li>计入参与统计：打开页面时为" in conflicts and ROLL_LINE in conflicts
+    assert "计入参与统计" not in kept
+
+
 OUT_OF_USE = {"unit": KINDS["unit"], "communities": KINDS["communities"]}
 
 

@@ -68,7 +68,7 @@ def test_a_member_added_into_a_signed_month_is_named_before_the_save(client, log
     assert _added() is not None
     after = page_of(done)
     assert "已添加党员干部：安新人" in after
-    assert f"这次修改涉及已定稿的月报：{unit}2022年11月。" in after
+    assert f"这次添加涉及已定稿的月报：{unit}2022年11月。" in after
 
 
 def test_an_edit_off_the_roll_inside_a_signed_month_is_named_before_the_save(client, login,
@@ -190,5 +190,45 @@ def test_a_year_signed_in_an_earlier_wording_is_named_apart_before_and_after(
     done = page_of(client.post("/admin/members/new", follow_redirects=True, data={
         **_new_member(world, "2022-11-15"), "promised": promised_on(page)}))
     assert "已添加党员干部：安新人" in done
-    assert f"这次修改还可能改变以下已定稿年度总结的数据：{unit}2022年。" in done
-    assert "这次修改涉及已定稿的年度总结" not in done
+    assert f"这次添加还可能改变以下已定稿年度总结的数据：{unit}2022年。" in done
+    assert "这次添加涉及已定稿的年度总结" not in done
+
+
+def _asked_not_refused(page: str) -> None:
+    """The confirm step is a question, as 更正日期's confirmation: its notice and the
+    confirm button — no error box (「请修改下面标出的内容…」, the 「错误：」 the page's
+    title takes from it), no field marked in error."""
+    assert 'id="form-errors"' not in page and "请修改下面标出的内容后重新提交。" not in page
+    assert "错误：" not in page
+    assert "has-error" not in page and 'aria-invalid="true"' not in page
+    assert 'class="error"' not in page
+    assert "请核对表单上方的说明" not in page
+
+
+def test_the_confirm_step_asks_and_does_not_refuse(client, login, world):
+    _sign(world, (2022, 11))
+    login(world.admin)
+    page = page_of(client.post("/admin/members/new", data=_new_member(world, "2022-11-15")))
+    assert NAMED in _named(page) and ">确认添加</button>" in page
+    _asked_not_refused(page)
+    # an edit's confirm step alike
+    person = member(world.other_member.id)
+    data = {"name": person.name, "phone": person.phone, "unit_id": person.unit_id,
+            "branch": person.branch or "", "role": person.role.value,
+            "on_roll": "0", "roll_from": "2022-11-20"}
+    page = page_of(client.post(edit(person.id), data=data))
+    assert ">确认保存</button>" in page
+    _asked_not_refused(page)
+
+
+def test_a_confirm_step_named_afresh_says_why_in_its_notice(client, login, world):
+    """A month signed since the page named them: asked again, the notice saying that
+    what it names changed since (not an error under 自何日起)."""
+    _sign(world, (2022, 11))
+    login(world.admin)
+    page = page_of(client.post("/admin/members/new", data=_new_member(world, "2022-11-15")))
+    _sign(world, (2022, 12))
+    again = page_of(client.post("/admin/members/new", data={
+        **_new_member(world, "2022-11-15"), "promised": promised_on(page)}))
+    assert "这次保存涉及的已定稿月报或年度总结有了变化" in _named(again)
+    _asked_not_refused(again)

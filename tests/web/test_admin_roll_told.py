@@ -38,8 +38,13 @@ def test_a_member_added_from_a_day_of_a_signed_month_names_it(client, login, wor
                                   _new_member(world, "2022-11-15"), follow_redirects=True))
     assert "已添加党员干部：安新人" in page
     unit = world.unit.name
-    # November's roll (of 30 November) has the new member; October's (31 October) not
-    assert f"{TOLD}{unit}2022年11月。" in page
+    # November's roll (of 30 November) has the new member; October's (31 October) not;
+    # told in its own verb (nothing was 修改'd), after the news of the save itself, as
+    # the member import tells its own
+    added = f"这次添加涉及已定稿的月报：{unit}2022年11月。"
+    assert added in page and "这次修改涉及" not in page
+    assert page.index("已添加党员干部：安新人") < page.index(added)
+    assert "如需按添加后的数据定稿" in page
     assert "定稿文件仍是签署时的内容" in page
     assert "定稿后数据有变化" in _report(client, world, "2022-11")
     assert "定稿后数据有变化" not in _report(client, world, "2022-10")

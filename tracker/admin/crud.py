@@ -58,13 +58,16 @@ def _field_text(field) -> str:
 def save_form(entity: Entity, form, record, fixed, change, done_message,
               context: Callable[[], dict] = dict):
     """Validate, run ``change`` (a service call) in one transaction, then go back to the
-    list. Not saved: the page again, with ``context()`` over ``entity.context``'s (what
-    the view learnt from the refusal)."""
+    list with ``done_message`` (None when it flashed its own). Not saved: the page
+    again, with ``context()`` over ``entity.context``'s (what the view learnt from the
+    refusal)."""
     if form.validate_on_submit():
         done = run_service(form, change, form.to_data())
         if done:
             record = done.value or record
-            flash(done_message(record), "success")
+            message = done_message(record)  # None: the view flashed its own, in its order
+            if message:
+                flash(message, "success")
             return redirect(url_for(entity.list_endpoint))
     elif request.method == "POST" and hasattr(form, "service_problems"):
         # what the service would refuse of the fields the form let pass: one submit

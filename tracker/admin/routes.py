@@ -374,10 +374,11 @@ def members():
 @admin_required
 def member_new():
     """As ``create_view``; a member added from a day of a 已定稿 month is told as a
-    change of that month's roll (``_tell_roll_change``)."""
-    def added(member: Member) -> str:
-        _tell_roll_change(member, None)
-        return _("已添加%(kind)s：%(name)s", kind=MEMBERS.title, name=member)
+    change of that month's roll (``_tell_roll_change``), in its own verb (添加), after
+    the news of the save itself, as the member import tells its own."""
+    def added(member: Member) -> None:
+        flash(_("已添加%(kind)s：%(name)s", kind=MEMBERS.title, name=member), "success")
+        _tell_roll_change(member, None, verb="添加")
 
     form = MEMBERS.form()
     held: list[d.SignedUnconfirmed] = []
@@ -403,16 +404,25 @@ def _signed_named(form: MemberForm, held: list) -> dict:
     """The member form not saved: when its change of the roll touches 已定稿 months or
     years the page had not named (``directory.SignedUnconfirmed``, decided under the
     member's lock), the page names them — what was typed kept — and posts their key
-    back as ``promised``: confirmed so, the save is made, as 更正日期's. Refused for
+    back as ``promised``: confirmed so, the save is made, as 更正日期's. A question,
+    not a refusal: asked in the page's notice only, as 更正日期's confirmation is — no
+    error on 自何日起 (nothing there to correct), so no error box nor 「错误：」 title; that
+    what it names changed since the page named it is said in the notice too. Refused for
     another reason, the page names nothing and its next save decides afresh."""
     if not held:
         form.promised.data = ""
         return {}
-    form.promised.data = held[-1].key
-    return _foreseen(held[-1].signed, "form")
+    asked = held[-1]
+    form.promised.data = asked.key
+    if roll.FIELD in form:
+        date_field = form[roll.FIELD]
+        date_field.errors = [e for e in date_field.errors if e is not asked.message]
+    changed = asked.message if asked.message is d.FORM_PROMISE_STALE else None
+    return _foreseen(asked.signed, "form") | {"form_changed": changed}
 
 
-def _tell_roll_change(member: Member, before: str | None, renamed: bool = False) -> None:
+def _tell_roll_change(member: Member, before: str | None, renamed: bool = False,
+                      verb: str = "修改") -> None:
     """After the member form saved a change of the roll (``before``: the latest change
     the member had, as ``roll.shown_key``; None for a member just added): name the
     已定稿 月报 and 年度总结 whose page now says 「定稿后数据有变化」 — the page's own
@@ -424,7 +434,7 @@ def _tell_roll_change(member: Member, before: str | None, renamed: bool = False)
     if change is None or (before is not None and roll.shown_key(change) == before):
         change = None
     if change is not None or renamed:
-        tell_roll_changes("修改", [change] if change is not None else [],
+        tell_roll_changes(verb, [change] if change is not None else [],
                           renamed=member if renamed else None)
 
 

@@ -1,8 +1,8 @@
 """What an admin's change of signed data tells after it is made — the member form
-(修改), 更正日期 (更正), 合并账号 (合并), the member import (导入) —, written once: the
-已定稿 月报 and 年度总结 whose page now says 「定稿后数据有变化」 (the pages' own
-comparisons), and apart those signed in an earlier wording, whose pages say the wording
-changed (docs/design.md, the roll over time)."""
+(修改; 添加 for a member added), 更正日期 (更正), 合并账号 (合并), the member import
+(导入) —, written once: the 已定稿 月报 and 年度总结 whose page now says 「定稿后数据有变化」
+(the pages' own comparisons), and apart those signed in an earlier wording, whose pages
+say the wording changed (docs/design.md, the roll over time)."""
 from __future__ import annotations
 
 from flask import flash
@@ -15,8 +15,8 @@ from ..timeutil import local_today
 
 TOLD = {
     # an admin's change of what was signed, told after it in its own verb — 修改 (the
-    # member form), 更正 (更正日期), 合并 (合并账号), 导入 (the member import) —: the
-    # pages' own comparisons
+    # member form; 添加, a member added from it), 更正 (更正日期), 合并 (合并账号), 导入
+    # (the member import) —: the pages' own comparisons
     # (``final.told_changed``, ``annual_final.told_changed_years``), and apart the
     # documents signed in an earlier wording, whose pages say the wording changed
     "修改": (
@@ -32,6 +32,19 @@ TOLD = {
         lambda names: _("这次修改还可能改变以下已定稿年度总结的数据：%(years)s。这些年度总结的定稿文件是系统"
                         "更新前的写法，年度总结页面提示的是“年度总结的写法有变化”，不会另外提示数据有变化；"
                         "如需按修改后的数据定稿，请重新打开该年度总结后再次定稿。", years=names)),
+    "添加": (
+        lambda names: _("这次添加涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
+                        "会提示“定稿后数据有变化”；如需按添加后的数据定稿，请重新打开该月月报后再次定稿。",
+                        months=names),
+        lambda names: _("这次添加还可能改变以下已定稿月报的数据：%(months)s。这些月份的定稿文件是系统更新前的"
+                        "写法，月报页面提示的是“月报的写法有变化”，不会另外提示数据有变化；如需按添加后的数据"
+                        "定稿，请重新打开该月月报后再次定稿。", months=names),
+        lambda names: _("这次添加涉及已定稿的年度总结：%(years)s。定稿文件仍是签署时的内容，这些年度总结页面"
+                        "会提示“定稿后数据有变化”；如需按添加后的数据定稿，请重新打开该年度总结后再次定稿。",
+                        years=names),
+        lambda names: _("这次添加还可能改变以下已定稿年度总结的数据：%(years)s。这些年度总结的定稿文件是系统"
+                        "更新前的写法，年度总结页面提示的是“年度总结的写法有变化”，不会另外提示数据有变化；"
+                        "如需按添加后的数据定稿，请重新打开该年度总结后再次定稿。", years=names)),
     "更正": (
         lambda names: _("这次更正涉及已定稿的月报：%(months)s。定稿文件仍是签署时的内容，这些月份的月报页面"
                         "会提示“定稿后数据有变化”；如需按更正后的数据定稿，请重新打开该月月报后再次定稿。",

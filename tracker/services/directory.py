@@ -1098,8 +1098,10 @@ def _roll_stale(member: Member, data: MemberData, then: dict, now: dict, posted:
     the stays), and when it changes 单位 or 计入参与统计 itself, dated (自何日起), to
     what another's change has made it meanwhile on another day: the same move, but not
     on the date this admin typed (on that very day it is the same change: nothing to
-    decide; no date typed: nothing to decide either). Called under
-    ``roll.lock_member``."""
+    decide; no date typed: nothing to decide either) — and when it changes them, dated,
+    to anything else: another's change may have taken the member off the roll, where a
+    move is a plain field and its 自何日起 would be dropped unsaid (a dated change is
+    never saved without its date). Called under ``roll.lock_member``."""
     if data.roll_shown is None:
         return False
     change = roll.last_change(member)
@@ -1108,10 +1110,12 @@ def _roll_stale(member: Member, data: MemberData, then: dict, now: dict, posted:
     saved = posted | keep
     if roll.differs(member, roll.roll_unit(member.active, saved["on_roll"], saved["unit_id"])):
         return True
-    dated_elsewhere = data.roll_from is not None and (change is None
-                                                      or change.day != data.roll_from)
-    return dated_elsewhere and any(
-        name in then and posted[name] == now[name] != then[name] for name in ROLL_FIELDS)
+    if data.roll_from is None:
+        return False
+    typed = [name for name in ROLL_FIELDS if name in then and posted[name] != then[name]]
+    same_change = change is not None and change.day == data.roll_from and all(
+        posted[name] == now[name] for name in typed)
+    return bool(typed) and not same_change
 
 
 def merge_member_form(member: Member, data: MemberData,
