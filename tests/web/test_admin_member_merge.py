@@ -313,7 +313,12 @@ def test_a_value_taken_out_of_use_left_as_shown_keeps_anothers_change(
         directory.update_member(person, world.admin, data(
             person, community_ids=[world.community.id, gone.id]))
     db.session.commit()
-    directory.set_active(gone, world.admin, False)
+    if kind.field == "unit_id":
+        # a unit switched off with people in it: refused since session 38 (peoplefix),
+        # still met in an installation that did it before
+        gone.active = False
+    else:
+        directory.set_active(gone, world.admin, False)
     db.session.commit()
     login(world.admin)
     person = member(person.id)
