@@ -449,13 +449,9 @@ def forgotten_candidates(task: Task, query: str | None = None,
     since included), or, with a search text, anyone the rule names whose name contains
     it or whose phone starts with it."""
     day = task.service_date
-    stmt = select(Member).where(*nameable(working_units([task.community_id]), day))
-    query = (query or "").strip()
-    if query:
-        stmt = stmt.where(or_(matches(query, Member.name),
-                              phone_matches(query, Member.phone, prefix=True)))
-        limit = min(limit, SEARCH_MAX)
-    else:
+    stmt, limit, query = _searched(
+        select(Member).where(*nameable(working_units([task.community_id]), day)), query, limit)
+    if not query:
         ever_there = select(RollPeriod.member_id).where(RollPeriod.unit_id == task.unit_id)
         stmt = stmt.where(or_(Member.unit_id == task.unit_id, Member.id.in_(ever_there)),
                           unit_then(Member.id, day, Member.unit_id) == task.unit_id)
@@ -463,14 +459,21 @@ def forgotten_candidates(task: Task, query: str | None = None,
                                    .order_by(Member.name_key, Member.id).limit(limit)))
 
 
-def _candidates(unit_ids, query: str | None, limit: int):
-    stmt = select(Member).where(Member.active.is_(True))
+def _searched(stmt, query: str | None, limit: int):
+    """``stmt`` narrowed to the members whose name contains the typed text or whose
+    phone starts with it, at most ``SEARCH_MAX`` of them; with nothing typed, as it
+    was. Returns the statement, the limit and the text as read."""
     query = (query or "").strip()
     if query:
         stmt = stmt.where(or_(matches(query, Member.name),
                               phone_matches(query, Member.phone, prefix=True)))
         limit = min(limit, SEARCH_MAX)
-    else:
+    return stmt, limit, query
+
+
+def _candidates(unit_ids, query: str | None, limit: int):
+    stmt, limit, query = _searched(select(Member).where(Member.active.is_(True)), query, limit)
+    if not query:
         stmt = stmt.where(Member.unit_id.in_(list(unit_ids)))
     return stmt.options(joinedload(Member.unit)), limit
 
