@@ -53,15 +53,18 @@ def _app(url: str, uploads: Path, **extra):
 
 
 def _build_world(url: str, uploads: Path) -> dict:
-    """One unit working in two communities; per writer, tasks of last month's same day
-    with a leader and a group, and one upcoming task everybody claims."""
+    """One unit working in two communities; per writer, tasks of last month with a
+    leader and a group, an hour each and no two at the same hours (a member's time is
+    counted once: a confirm of hours counted elsewhere is refused), and one upcoming
+    task everybody claims."""
     from tests import factories as f
     from tracker.extensions import db
     from tracker.models import Role
     from tracker.timeutil import utcnow
 
     with inside(_app(url, uploads), request=True):
-        start = (utcnow() - timedelta(days=35)).replace(hour=1, minute=0, second=0, microsecond=0)
+        this_month = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        start = (this_month - timedelta(days=1)).replace(day=1)  # 360 hours fit in it
         unit = f.unit("县商务局")
         paired, double = f.community("解放路社区"), f.community("建设路社区")
         items = [f.item(unit, paired, "environment_cleanup", year=start.year),
@@ -74,8 +77,10 @@ def _build_world(url: str, uploads: Path) -> dict:
             tasks = []
             for i in range(TASKS_PER_WRITER):
                 group = [people[(w * 7 + i + k) % len(people)] for k in range(GROUP + 1)]
-                task = f.task(items[i % 2], liaison, starts_at=start + timedelta(minutes=i),
-                              leader=group[0], slots=GROUP, title=f"活动{w}-{i}")
+                task = f.task(items[i % 2], liaison,
+                              starts_at=start + timedelta(hours=w * TASKS_PER_WRITER + i),
+                              duration=timedelta(hours=1), leader=group[0], slots=GROUP,
+                              title=f"活动{w}-{i}")
                 tasks.append((task.id, group[0].id, [m.id for m in group[1:]]))
             plans.append({"tasks": tasks, "claimers": [p.id for p in people[w::WRITERS]]})
         db.session.commit()

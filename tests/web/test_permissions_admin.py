@@ -48,14 +48,26 @@ def _merge(w):
     return {"shown": merge.preview(keep, drop).key()}
 
 
+def _empty_unit(w):
+    """县档案局, nobody in it: a unit that may be switched off (one with people in use
+    may not be, peoplefix) and edited."""
+    if db.session.scalar(select(Unit.id).where(Unit.name == "县档案局")) is None:
+        f.unit("县档案局")
+        db.session.commit()
+
+
+def _empty_unit_id(w):
+    return db.session.scalar(select(Unit.id).where(Unit.name == "县档案局"))
+
+
 def _category_id(w):
     return w.item.category_id
 
 
 SECTIONS = {
     # key: (list URL, record id, valid form data for create, valid form data for edit, setup)
-    "unit": ("/admin/units", lambda w: w.unit.id,
-             lambda w: {"name": "县财政局"}, lambda w: {"name": "县商务局（改）"}, None),
+    "unit": ("/admin/units", _empty_unit_id,
+             lambda w: {"name": "县财政局"}, lambda w: {"name": "县档案局（改）"}, _empty_unit),
     "community": ("/admin/communities", lambda w: w.community.id,
                   lambda w: {"name": "人民路社区"}, lambda w: {"name": "解放路社区（改）"}, None),
     "zone": ("/admin/zones", lambda w: w.zone.id,
