@@ -92,3 +92,20 @@ def test_a_bundle_with_one_item_my_todo_does_not_list_links_messages(town, smtp,
     assert sms.json["content"].startswith("您有2条提醒")
     assert "详情请登录台账查看“消息”。" in sms.json["content"]
     assert sms.json["content"].endswith("https://gj.example.gov.cn/me/messages")
+
+
+def test_messages_offers_to_handle_what_asks_and_to_view_what_is_news(client, login, town,
+                                                                     smtp):
+    """walk9 #8: a declined 补录申请 has nothing to handle — its card on 消息 offers 「查看」;
+    hours to confirm ask the member to act — 「去处理」."""
+    _decided(town, 5, SHORT)
+    town.task(local(-2, 8), people=(town.ann,), title="活动甲")
+    run(MORNING)
+    login(town.ann)
+    page = client.get("/me/messages").get_data(as_text=True)
+    cards = page.split('<article class="card message')[1:]
+    news = [c for c in cards if "补录申请未采纳" in c]
+    asking = [c for c in cards if "活动甲" in c]
+    assert news and asking
+    assert all("查看</button>" in c and "去处理" not in c for c in news)
+    assert all("去处理</button>" in c for c in asking)

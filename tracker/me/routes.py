@@ -29,7 +29,7 @@ from ..errors import too_many_requests
 from ..models import Role
 from ..permissions import managed_community_ids
 from ..reminders.available import configured, reminder_rules
-from ..reminders.kinds import KINDS, words_of
+from ..reminders.kinds import ASKING, KINDS, words_of
 from ..security import is_safe_next
 from ..throttle import export_wait, unknown_link_wait
 from ..services.notify import (
@@ -146,7 +146,7 @@ def messages():
     # ``said``: each message in the reader's language, worded from what it says
     return render_template("me/messages.html", page=q.messages_page(
         current_user.id, page_number(), current_app.config["PAGE_SIZE"]), form=EmptyForm(),
-        said=words_of)
+        said=words_of, asking=ASKING)
 
 
 @bp.post("/messages/<int:message_id>/read")

@@ -1048,6 +1048,10 @@ TIMELY = tuple(kind.code for kind in KINDS if kind.timely)
 # 作废, 候补转正 of a task further off — are listed on 消息 only (every in-app copy is
 # delivered as it is written): a bundle with one of them links there (``job.compose``).
 ON_TODO = frozenset({"tomorrow", "confirm_hours", "submit_report", "returned"})
+# The kinds that ask the reader to do something (a member's 我的待办, a liaison's or an
+# admin's reviews and overdue reports); the others are news — 消息 offers 「查看」 for
+# them, not 「去处理」: a declined 补录申请 or a voided activity has nothing to handle.
+ASKING = ON_TODO | {"report_overdue", "review_waiting", "admin_waiting"}
 
 
 def check_setting(config: dict) -> None:
