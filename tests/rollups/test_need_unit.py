@@ -35,11 +35,12 @@ def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
     return local.astimezone(timezone.utc)
 
 
-def moved(admin, member, unit) -> None:
-    """The admin moves ``member`` to ``unit``, 自何日起 left empty: today."""
+def moved(admin, member, unit, day: date | None = None, promised: str | None = None) -> None:
+    """The admin moves ``member`` to ``unit`` on the member form: 自何日起 ``day`` (left
+    empty: today), with the key of a confirm step when ``promised`` is given."""
     directory.update_member(member, admin, directory.MemberData(
         name=member.name, phone=member.phone, unit_id=unit.id, role=member.role,
-        branch=member.branch, on_roll=member.on_roll))
+        branch=member.branch, on_roll=member.on_roll, roll_from=day, promised=promised))
     db.session.commit()
 
 
@@ -204,10 +205,7 @@ def test_review38b_a_backdated_move_names_the_month_a_need_was_posted_in(world, 
     assert (posted(old, NOVEMBER), posted(new, NOVEMBER)) == (1, 0)
 
     def save(promised):
-        directory.update_member(liu, world.admin, directory.MemberData(
-            name=liu.name, phone=liu.phone, unit_id=new.id, role=liu.role, branch=liu.branch,
-            on_roll=liu.on_roll, roll_from=date(2025, 12, 1), promised=promised))
-        db.session.commit()
+        moved(world.admin, liu, new, date(2025, 12, 1), promised)
 
     try:
         save("")
@@ -251,10 +249,7 @@ def test_a_move_touching_no_needs_month_names_no_more(world, clock):
         final.finalize(world.admin, SummaryScope(unit_id=unit.id), 2025, 11)
     db.session.commit()
 
-    directory.update_member(liu, world.admin, directory.MemberData(
-        name=liu.name, phone=liu.phone, unit_id=new.id, role=liu.role, branch=liu.branch,
-        on_roll=liu.on_roll, roll_from=date(2025, 12, 1), promised=""))  # not refused
-    db.session.commit()
+    moved(world.admin, liu, new, date(2025, 12, 1), promised="")  # not refused
     assert (posted(old, NOVEMBER), posted(new, NOVEMBER)) == (1, 0)
     person = db.session.get(type(liu), liu.id)
     assert roll.need_months([roll.last_change(person)]) == []
