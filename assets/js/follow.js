@@ -1,4 +1,5 @@
-/* Optional: a select that follows another (the 摸排问题 register's 责任区 follows its 社区).
+/* Optional: a select that follows another (the 摸排问题 register's and the
+   资源清单 item form's 责任区 follow their 社区).
    <select data-follows="ID"> names the select it follows; each of its options that
    belongs to one value of that select carries data-parent="VALUE", an option without it
    (全部责任区) is offered always. When the followed select changes, the options are

@@ -1,5 +1,5 @@
-"""The 摸排问题 register's 责任区 select follows its 社区 in Chromium (static/js/follow.js):
-choosing a community leaves only its zones to pick, and a zone of another community
+"""The 摸排问题 register's 责任区 select (and the 资源清单 item form's) follows its 社区
+in Chromium (static/js/follow.js): choosing a community leaves only its zones to pick, and a zone of another community
 chosen before goes back to 全部责任区 — so the server never has to drop it. Without
 JavaScript the page works as before: the server drops the zone and says so."""
 from __future__ import annotations
@@ -77,3 +77,23 @@ def test_without_javascript_the_server_drops_the_zone_as_before(new_context, wor
     follow(page.get_by_role("button", name="筛选"))
     assert DROPPED in page.content()
     assert page.locator("#zone").input_value() == ""
+
+
+def test_the_checklist_items_zone_select_follows_its_community(user_page, world, zones,
+                                                               live_server):
+    """The admin's 资源清单 item form (smallopen's note): its 责任区 select offers, once a
+    社区 is chosen, only that community's zones and 整个社区 — a zone of another
+    community chosen before goes back to 整个社区, so the server's refusal
+    「该责任区不属于所选社区。」 is not met by a user with a browser."""
+    page = user_page(world.admin)
+    page.goto(live_server.url("/admin/items/new"))
+    zone = page.locator("#zone_id")
+    assert len(zone.locator("option").all_inner_texts()) >= 4  # 整个社区 and every zone
+    zone.select_option(zones["ids"]["东区"])
+    page.locator("#community_id").select_option(zones["first"])
+    assert zone.locator("option").all_inner_texts() == [
+        "（整个社区）", f"{world.community} · 一区", f"{world.community} · 二区"]
+    assert zone.input_value() == ""
+    page.locator("#community_id").select_option(zones["other"])
+    assert zone.locator("option").all_inner_texts() == [
+        "（整个社区）", f"{world.other_community} · 东区"]

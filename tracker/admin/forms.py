@@ -340,12 +340,17 @@ class ResourceItemForm(ReferenceForm):
         self.unit_id.choices = _placeholder() + _options(Unit, cur("unit_id"))
         self.community_id.choices = _placeholder() + _options(Community, cur("community_id"))
         zones = db.session.execute(
-            select(Zone.id, Zone.name, Community.name).join(Zone.community)
+            select(Zone.id, Zone.name, Community.name, Community.id).join(Zone.community)
             .where(or_(Zone.active, Zone.id.in_(cur("zone_id"))))
             .order_by(Community.sort_key, Zone.sort_key, Zone.id)
         )
+        # Each zone names its community (data-parent) so that, in the browser, the zone
+        # select offers only the chosen community's (static/js/follow.js); without the
+        # script the server refuses a zone of another community (``validate``).
         self.zone_id.choices = _placeholder(_l("（整个社区）")) + [
-            (zid, f"{cname} · {zname}") for zid, zname, cname in zones]
+            (zid, f"{cname} · {zname}", {"data-parent": str(cid)})
+            for zid, zname, cname, cid in zones]
+        self.zone_id.render_kw = {"data-follows": self.community_id.id}
         # One choice per category and measure: only the measures the category has.
         categories = db.session.scalars(
             select(Category).where(or_(Category.active, Category.id.in_(cur("category_id"))))
