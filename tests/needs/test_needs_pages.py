@@ -191,3 +191,24 @@ def test_a_residents_name_only_for_whom_the_register_allows(client, login, world
         # never the address or the phone, even for those who may open the record
         assert "解放路12号" not in html and "13800000001" not in html
         assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_claim_whose_claimer_was_switched_off_is_marked_until_given_back(client, login, world):
+    """A claimed 微心愿 nobody will fulfil (its claimer's account was switched off) is
+    marked on the need's page and on the board, with the way out (取消认领); given back,
+    or once fulfilled, the mark goes (nothing is waiting on the account any more)."""
+    claimed = need(world.community, world.liaison, status=NeedStatus.claimed,
+                   claimer=world.member)
+    world.member.active = False
+    db.session.commit()
+    mark = "账号已停用，可取消认领后重新等待认领"
+    login(world.liaison)
+    assert mark in client.get(f"/needs/{claimed.id}").get_data(as_text=True)
+    assert mark in client.get("/needs/?status=claimed").get_data(as_text=True)
+    assert client.post(f"/needs/{claimed.id}/release").status_code == 302
+    assert mark not in client.get(f"/needs/{claimed.id}").get_data(as_text=True)
+    fulfilled = need(world.community, world.liaison, title="修理水管",
+                     status=NeedStatus.fulfilled, claimer=world.member)
+    db.session.commit()
+    page = client.get(f"/needs/{fulfilled.id}").get_data(as_text=True)
+    assert world.member.name in page and mark not in page
