@@ -161,3 +161,35 @@ def test_renaming_a_participant_names_the_signed_community_month_whose_ledger_na
     assert f"{world.community.name}2022年11月" in page.split(TOLD, 1)[1].split("。", 1)[0]
     assert "定稿后数据有变化" in page_of(client.get(
         f"/reports/?community={world.community.id}&month=2022-11"))
+
+
+def test_renaming_the_reviewer_names_the_signed_month_whose_ledger_prints_them(
+        client, login, world):
+    # review39 #5: the 台账 prints each activity's 审核人; 王审核 approved an activity of
+    # 解放路社区 in November 2022, whose own 月报 was signed, and took part in nothing —
+    # renamed, that month's signed ledger differs, so the save names it
+    from datetime import date
+
+    from tests import factories as f
+    from tests.rollups import builders as b
+    from tracker.models import Role
+    from tracker.reports import final
+
+    reviewer = f.member(world.unit, Role.liaison, "王审核", communities=[world.community])
+    task = b.task_on(world.item, world.liaison, date(2022, 11, 3))
+    b.join(task, world.member)
+    b.report(task, world.liaison).reviewed_by_id = reviewer.id
+    db.session.commit()
+    final.finalize(world.admin, SummaryScope(community_id=world.community.id), 2022, 11)
+    db.session.commit()
+    login(world.admin)
+    data = {"name": "王审合", "phone": reviewer.phone, "unit_id": reviewer.unit_id,
+            "branch": reviewer.branch or "", "role": reviewer.role.value,
+            "on_roll": "1" if reviewer.on_roll else "0", "roll_from": "",
+            "community_ids": [str(world.community.id)]}
+    page = page_of(client.post(f"/admin/members/{reviewer.id}/edit", data=data,
+                               follow_redirects=True))
+    assert "已保存党员干部：王审合" in page
+    assert f"{world.community.name}2022年11月" in page.split(TOLD, 1)[1].split("。", 1)[0]
+    assert "定稿后数据有变化" in page_of(client.get(
+        f"/reports/?community={world.community.id}&month=2022-11"))

@@ -44,6 +44,7 @@ from ..models import (
     SummaryScope,
     SummaryWords,
     Task,
+    TaskReport,
     TaskStatus,
     Unit,
     YearNote,
@@ -518,8 +519,8 @@ def final_naming(member: Member, today: date) -> tuple[list, list]:
     candidates a change of them is asked about (``final.told_changed``,
     ``annual_final.told_changed_years`` say which pages now differ): the months of the
     units whose roll they were on, while on it (未参与名单, and the namesakes' labels of
-    that roll); the months of the units and communities of the tasks they took part in
-    or led, in the task's month (台账); and the years of those units and communities from
+    that roll); the months of the units and communities of the tasks they took part in,
+    led or reviewed, in the task's month (台账: its 参与人员, 组长 and 审核人); and the years of those units and communities from
     the first of these days to today's. More than change, never less: a name is printed
     only where the member is on a roll or in a task."""
     months: dict = {}
@@ -535,7 +536,8 @@ def final_naming(member: Member, today: date) -> tuple[list, list]:
             [stay.unit_id], since, min(stay.last_day or today, today))))
     tasks = db.session.execute(select(Task.unit_id, Task.community_id, Task.service_date).where(
         or_(Task.leader_id == member.id,
-            Task.id.in_(select(Assignment.task_id).where(Assignment.member_id == member.id))))
+            Task.id.in_(select(Assignment.task_id).where(Assignment.member_id == member.id)),
+            Task.id.in_(select(TaskReport.task_id).where(TaskReport.reviewed_by_id == member.id))))
     ).all()
     if tasks:
         worked = {(unit, day.year, day.month) for unit, _c, day in tasks}
