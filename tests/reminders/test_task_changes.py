@@ -227,8 +227,10 @@ def test_a_task_moved_within_its_day_gets_one_tomorrow_reminder_and_the_change_n
 
 def test_a_waiting_tomorrow_reminder_states_the_time_and_place_when_it_leaves(town, smtp):
     """Written at 22:35 (quiet hours), the task moved within its day at 23:00: what
-    leaves at 08:00 gives the new time and place, besides the change notice."""
-    task = town.task(local(1, 9, 30), people=(town.ann,), title="上午值守")
+    leaves at 08:00 gives the new time and place, besides the change notice. (It starts,
+    before and after the move, later than the quiet hours' end plus the set-out margin:
+    nothing breaks the quiet hours.)"""
+    task = town.task(local(1, 10, 30), people=(town.ann,), title="上午值守")
     run(local(0, 22, 35))
     start = to_local(task.starts_at).replace(tzinfo=None) + timedelta(hours=1)
     update_task(task, town.liaison, details(task, starts_local=start,
@@ -236,13 +238,13 @@ def test_a_waiting_tomorrow_reminder_states_the_time_and_place_when_it_leaves(to
                                             place="社区东门"))
     db.session.commit()
     run(local(0, 23, 0))
-    assert smtp.mails == []  # 10:30 is after the quiet hours: the notice waits too
+    assert smtp.mails == []  # 10:30 → 11:30, both after 10:00: the notice waits too
 
     run(local(1, 8, 0))
     mails = {m.subject: m.body for m in smtp.mails}
     assert set(mails) == {"今天的任务：上午值守", "任务时间地点有变：上午值守"}
-    assert "今天 10:30 开始" in mails["今天的任务：上午值守"]
-    assert "社区东门" in mails["今天的任务：上午值守"] and "09:30" not in mails["今天的任务：上午值守"]
+    assert "今天 11:30 开始" in mails["今天的任务：上午值守"]
+    assert "社区东门" in mails["今天的任务：上午值守"] and "10:30" not in mails["今天的任务：上午值守"]
 
 
 def test_a_task_moved_to_another_day_is_announced_on_the_eve_of_that_day(town, smtp):
@@ -323,3 +325,23 @@ def test_the_members_of_a_voided_activity_are_told_their_hours_no_longer_count(a
     assert run(local(0, 11)).written == 0
     # a voided activity is not a cancellation to go to: no 任务已取消 besides
     assert rows(kind="cancelled") == []
+
+
+def test_a_task_moved_at_night_away_from_an_early_start_is_told_at_night(app, town, smtp):
+    """review39 #2: ann knows her task as starting at 08:00, as the quiet hours end; at
+    23:00 the liaison moves it to 15:00. She would set out for 08:00, so she hears of
+    the move tonight, as for a move *to* an early hour; a move of a 10:00 task to 15:00
+    (she sets out after the margin) waits for the morning."""
+    early = town.task(local(1, 8), people=(town.ann,), title="早班卡口值守")
+    late = town.task(local(1, 10), people=(town.ann,), title="上午清扫")
+    for task in (early, late):
+        start = to_local(task.starts_at).replace(tzinfo=None).replace(hour=15)
+        update_task(task, town.liaison, details(task, starts_local=start,
+                                                ends_local=start + timedelta(hours=2)))
+    db.session.commit()
+
+    night = run(local(0, 23, 0))
+    assert night.quiet
+    assert [m.subject for m in smtp.mails] == ["任务时间地点有变：早班卡口值守"]
+    run(local(1, 8, 0))
+    assert "任务时间地点有变：上午清扫" in [m.subject for m in smtp.mails[1:]]

@@ -88,9 +88,10 @@ def _quiet_end(now: datetime, config) -> datetime:
 
 
 # News that cannot wait for the morning: a task called off or moved whose members set
-# out before the quiet hours end — one starting before they end, or within
-# REMINDER_SETOUT_HOURS after (the way there: an 08:00 task cancelled at 22:30 and told
-# at 08:00 found its members already at the gate, walk7 D5). Everything else waits.
+# out before the quiet hours end — one starting (or, moved, starting as they knew it)
+# before they end, or within REMINDER_SETOUT_HOURS after (the way there: an 08:00 task
+# cancelled at 22:30 and told at 08:00 found its members already at the gate, walk7 D5).
+# Everything else waits.
 BREAKS_QUIET = ("cancelled", "changed")
 
 
@@ -101,9 +102,19 @@ def setout_deadline(now: datetime, config) -> datetime:
 
 
 def _cannot_wait(now: datetime, config):
-    """The outbox rows that go out during quiet hours (``BREAKS_QUIET``)."""
-    return Outbox.kind.in_(BREAKS_QUIET) & Outbox.task_id.in_(
-        select(Task.id).where(Task.starts_at < setout_deadline(now, config)))
+    """The outbox rows that go out during quiet hours (``BREAKS_QUIET``): the task starts
+    before the deadline, or — a move — started before it as its members knew it (the
+    row's ``set_out``, ``kinds.find_changed``: an 08:00 task moved at night to 15:00
+    must not find them at the gate at 08:00, review39 #2)."""
+    deadline = setout_deadline(now, config)
+    moved_from_early = [
+        row_id for row_id, facts in db.session.execute(
+            select(Outbox.id, Outbox.facts).where(
+                Outbox.kind == "changed", Outbox.status == OutboxStatus.pending))
+        if (facts or {}).get("set_out") and datetime.fromisoformat(facts["set_out"]) < deadline]
+    return Outbox.kind.in_(BREAKS_QUIET) & or_(
+        Outbox.task_id.in_(select(Task.id).where(Task.starts_at < deadline)),
+        Outbox.id.in_(moved_from_early))
 
 
 def _day_start(now: datetime, config) -> datetime:

@@ -865,7 +865,11 @@ def find_changed(now: datetime, config: dict) -> list[Due]:
         changed = [name for name in TIME_PLACE
                    if name in detail or name in (detail.get("fields") or ())]
         if changed and task_id not in latest:  # newest first: the latest change of each task
-            latest[task_id] = (title, place, starts, ends, event_id, at, changed)
+            # the start the members knew before it: a task moved away from an early start
+            # cannot wait for the morning either (``job.setout_deadline``, review39 #2)
+            was = (detail.get("starts_at") or [None])[0]
+            latest[task_id] = (title, place, starts, ends, event_id, at, changed,
+                               _iso(min(starts, datetime.fromisoformat(was))) if was else None)
     if not latest:
         return []
     people = db.session.execute(
@@ -875,11 +879,13 @@ def find_changed(now: datetime, config: dict) -> list[Due]:
     ).all()
     dues = []
     for task_id, member_id, claimed_at in people:
-        title, place, starts, ends, event_id, at, changed = latest[task_id]
+        title, place, starts, ends, event_id, at, changed, earlier = latest[task_id]
         if claimed_at is not None and claimed_at >= at:
             continue  # claimed after the change: they saw the new time and place
-        dues.append(_said("changed", f"task:{task_id}:changed:{event_id}",
-                          {"task": _task(title, starts, ends, place), "changed": changed},
+        facts = {"task": _task(title, starts, ends, place), "changed": changed}
+        if earlier:
+            facts["set_out"] = earlier
+        dues.append(_said("changed", f"task:{task_id}:changed:{event_id}", facts,
                           f"/tasks/{task_id}", member_id=member_id, task_id=task_id))
     return dues
 
