@@ -21,9 +21,11 @@ from ..models import (
     Task,
     TaskReport,
     TaskStatus,
+    Unit,
     Zone,
 )
 from ..reach import Reach, reach_of
+from ..rollups.stays import unit_then
 from ..services.backfill import nameable, units_working_in
 from ..services.backfill_requests import REQUEST_DAYS_BACK
 from ..timeutil import local_today, utcnow
@@ -121,6 +123,21 @@ def pending_queue(actor) -> list[BackfillRequest]:
                  selectinload(BackfillRequest.community),
                  selectinload(BackfillRequest.voided_task))
         .order_by(BackfillRequest.created_at, BackfillRequest.id)))
+
+
+def units_of_day(requests) -> dict[int, Unit]:
+    """{request id: the member's unit on the request's day} (``stays.unit_then``): the
+    unit 补录 counts the work for, and the one its rule asks of (``backfill.nameable``)
+    — not the unit the member is in now, which a move since may have made one that
+    works nowhere here. One statement for the queue."""
+    ids = [row.id for row in requests]
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(BackfillRequest.id, Unit)
+        .join(Unit, Unit.id == unit_then(BackfillRequest.member_id,
+                                         BackfillRequest.service_date))
+        .where(BackfillRequest.id.in_(ids))).tuples().all())
 
 
 def load_request(request_id: int) -> BackfillRequest | None:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..fields import EmptyForm
-from ..names import choices_with_unit
+from ..names import labels_with_unit
 from ..permissions import manages_community, staff_required
 from ..security import record_id
 from ..timeutil import local_today
@@ -107,8 +107,11 @@ def queue():
     actor = _actor()
     rows = q.pending_queue(actor)
     gone = {row.id: gone_task(row) for row in rows}
-    # two requests by 陈艳 of one unit: which one is adopted or refused must show
-    names = dict(choices_with_unit(list({row.member_id: row.member for row in rows}.values())))
+    # two requests by 陈艳 of one unit: which one is adopted or refused must show; each
+    # named with the unit of its day, which 采纳 counts the work for (a member moved since
+    # is named by the unit left)
+    units = q.units_of_day(rows)
+    names = labels_with_unit((row.id, row.member, units[row.id]) for row in rows)
     return render_template("backfill_requests/queue.html", requests=rows, names=names,
                            needs_form=needs_backfill_form, gone=gone,
                            ended=q.ending_events(gone.values()),
