@@ -65,8 +65,12 @@ def new():
     wanted = source.get("task", type=record_id)  # asked for by its page, or posted
     tasks = q.requestable_tasks(actor, [c.id for c in communities], day=day, include=wanted)
     form = RequestForm(member=actor)
+    chosen = next((t for t in tasks if t.id == wanted), None)
+    # the task asked for (or posted from a page read before) left out because its hours
+    # are taken by another activity of theirs: said, naming it
+    elsewhere = (q.left_out_for_overlap(actor, [c.id for c in communities], wanted)
+                 if chosen is None and wanted is not None else None)
     if request.method == "GET":
-        chosen = next((t for t in tasks if t.id == wanted), None)
         if chosen is not None:
             form.task.data, form.community.data = chosen.id, chosen.community_id
             form.service_date.data = chosen.service_date
@@ -78,7 +82,7 @@ def new():
             flash(_("补录申请已提交，等待社区联络员处理。"), "success")
             return redirect(url_for(".mine"))
     return render_template("backfill_requests/new.html", form=form, finder=finder, day=day,
-                           day_tasks=day is not None and bool(tasks),
+                           day_tasks=day is not None and bool(tasks), elsewhere=elsewhere,
                            no_community=not communities, days_back=REQUEST_DAYS_BACK)
 
 

@@ -60,6 +60,7 @@ from .claims import (
     check_minutes,
     held_active,
 )
+from .overlap import overlapping
 from .summary_notes import Closed, closed_day, may_change_final
 from .tasks import item_of_year
 
@@ -105,6 +106,24 @@ def is_requestable(task: Task, member: Member) -> bool:
     return on_it is None or (on_it != AssignmentStatus.done and task.report_approved)
 
 
+def place_elsewhere(task: Task, member: Member) -> Task | None:
+    """The first other activity at hours overlapping ``task``'s where the member holds a
+    place (``overlap.overlapping``: claimed, checked in or done, not cancelled), or
+    None. 采纳 would refuse to add them to ``task`` (``backfill.refuse_overlap``, the
+    same rule): the request is not offered (``queries.requestable_tasks``) nor taken."""
+    for _member, other, _absent in overlapping([member.id], task.starts_at, task.ends_at):
+        if other.id != task.id:
+            return other
+    return None
+
+
+def taken_elsewhere(task: Task, other: Task):
+    """What the member is told of ``task`` when ``place_elsewhere`` found ``other``."""
+    return _l("您在同一时间已参加“%(other)s”（%(when)s），不能再申请补录“%(task)s”；"
+              "如记录有误，请联系社区联络员。", other=other.title, task=task.title,
+              when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
+
+
 def _clean(text: str | None) -> str | None:
     text = (text or "").strip()
     return text or None
@@ -136,6 +155,8 @@ def request_problems(member: Member, community: Community | None,
             refuse("task", _l("该任务还没有结束，结束后才能申请补录。"))
         elif not is_requestable(task, member):
             refuse("task", _l("您已在该任务中，请在“我的任务”中确认参与。"))
+        elif (other := place_elsewhere(task, member)) is not None:
+            refuse("task", taken_elsewhere(task, other))
         elif db.session.scalar(select(BackfillRequest.id).where(
                 BackfillRequest.member_id == member.id, BackfillRequest.task_id == task.id,
                 BackfillRequest.status == RequestStatus.pending)) is not None:
