@@ -13,11 +13,12 @@ from datetime import timedelta
 import pytest
 
 from tests import factories as f
+from tests.backfill_requests.support import asked_for_past_task
 from tests.backfill_requests.test_requests_service import ask, refused_nothing_written
 from tracker.backfill_requests.queries import requestable_tasks
 from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus
-from tracker.timeutil import to_local
+from tracker.timeutil import to_local, utcnow
 
 
 def _place_at_the_same_hours(world, status=AssignmentStatus.done):
@@ -95,3 +96,34 @@ def test_a_task_offered_from_its_page_has_no_such_notice(client, login, world):
                       query_string={"task": world.past_task.id}).get_data(as_text=True)
     assert "不能再申请补录" not in page
     assert re.search(rf'<option selected value="{world.past_task.id}"', _task_select(page))
+
+
+# --- 采纳 of a request whose member is on the task already (askfix) ---------------------------
+
+def _flashes(page: str) -> list[str]:
+    return [m.strip() for m in re.findall(r'class="flash[^"]*"[^>]*>([^<]*)<', page)]
+
+
+def test_adopting_a_request_whose_member_is_already_on_the_task_says_so(client, login, world):
+    past = world.past_task
+    request = asked_for_past_task(world, minutes=90)
+    db.session.add(Assignment(task_id=past.id, member_id=world.other_member.id,
+                              status=AssignmentStatus.done, minutes=60, confirmed_at=utcnow()))
+    past.taken += 1
+    past.slots = max(past.slots, past.taken)
+    db.session.commit()
+    login(world.liaison)
+    page = client.post(f"/backfill-requests/{request.id}/adopt",
+                       follow_redirects=True).get_data(as_text=True)
+    name = world.other_member.name
+    assert f"已采纳 {name} 的补录申请：其已在任务“{past.title}”中，无需再添加。" in page
+    assert "已加入任务" not in page
+
+
+def test_adopting_a_request_adds_the_member_and_says_so(client, login, world):
+    request = asked_for_past_task(world, minutes=90)
+    login(world.liaison)
+    page = client.post(f"/backfill-requests/{request.id}/adopt",
+                       follow_redirects=True).get_data(as_text=True)
+    assert (f"已采纳 {world.other_member.name} 的补录申请，已加入任务“{world.past_task.title}”。"
+            in page)

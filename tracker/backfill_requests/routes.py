@@ -126,8 +126,12 @@ def queue():
 @staff_required
 def adopt(request_id: int):
     row = _managed_request(request_id)
-    if EmptyForm().validate_on_submit() and run_service(None, adopt_into_task, row, _actor(),
-                                                         denied=404):
+    done = EmptyForm().validate_on_submit() and run_service(None, adopt_into_task, row,
+                                                            _actor(), denied=404)
+    if done and done.value.already_on:  # on the task already: nothing was added
+        flash(_("已采纳 %(name)s 的补录申请：其已在任务“%(task)s”中，无需再添加。",
+                name=row.member.name, task=row.task.title), "success")
+    elif done:
         flash(_("已采纳 %(name)s 的补录申请，已加入任务“%(task)s”。",
                 name=row.member.name, task=row.task.title), "success")
     return redirect(url_for(".queue"))

@@ -382,7 +382,17 @@ def _add_to_task(request: BackfillRequest, actor: Member) -> Assignment:
     return add_past_participation(task, member, actor, request.minutes, held=True)
 
 
-def adopt_into_task(request: BackfillRequest, actor: Member) -> Assignment:
+@dataclass(frozen=True)
+class Adoption:
+    """What 采纳 into the named task did: the member's participation on it, and whether
+    it was there already (done another way: nothing added, the request just closed —
+    the liaison is told so, not 「已加入」)."""
+
+    assignment: Assignment
+    already_on: bool = False
+
+
+def adopt_into_task(request: BackfillRequest, actor: Member) -> Adoption:
     """采纳: the member's participation, done with the hours asked for, on the task."""
     _deciding(request, actor, request.task)
     if request.task is None:
@@ -401,7 +411,7 @@ def adopt_into_task(request: BackfillRequest, actor: Member) -> Assignment:
         record(actor, "backfill_request_adopt", request, task_id=task.id,
                assignment_id=on_it.id, member_id=member.id, minutes=on_it.minutes,
                through="already_on")
-        return on_it
+        return Adoption(on_it, already_on=True)
     # 补录's rule on the task's day, the member's row locked (``backfill.nameable``)
     refuse_unnameable(request.community_id, task.service_date, [member])
     slots = task.slots
@@ -414,7 +424,7 @@ def adopt_into_task(request: BackfillRequest, actor: Member) -> Assignment:
     record(actor, "backfill_request_adopt", request, task_id=task.id,
            assignment_id=assignment.id, member_id=member.id, minutes=request.minutes,
            slots_raised=task.slots != slots)
-    return assignment
+    return Adoption(assignment)
 
 
 def decline_request(request: BackfillRequest, actor: Member, reason: str) -> None:
