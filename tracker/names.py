@@ -207,19 +207,42 @@ def names_told_apart(groups: dict) -> dict[object, dict[int, str]]:
     return named
 
 
-def choice_names(members: list) -> dict[int, str]:
+def choice_names(members: list, units: dict | None = None) -> dict[int, str]:
     """{member id: name as listed} for members offered across units (the 补录 form's):
-    each told apart from the namesakes of their own unit, as a task or a 月报 does (a
-    namesake in another unit is told apart by the unit, which the choice shows)."""
+    each told apart from the namesakes of the unit they are listed with, as a task or a
+    月报 does (a namesake in another unit is told apart by the unit, which the choice
+    shows). ``units``: {member id: unit} where the unit listed is not the one they are in
+    now (补录 lists the unit of the activity's day, ``stays.unit_then``)."""
+    units = units or {}
     by_unit: dict[int, list] = defaultdict(list)
     for member in members:
-        by_unit[member.unit_id].append(member)
+        listed_in = units.get(member.id)
+        by_unit[member.unit_id if listed_in is None else listed_in.id].append(member)
     groups = names_told_apart({unit: (unit, people) for unit, people in by_unit.items()})
     return {m_id: name for names in groups.values() for m_id, name in names.items()}
 
 
-def choices_with_unit(members: list) -> list[tuple[int, str]]:
+def choices_with_unit(members: list, units: dict | None = None) -> list[tuple[int, str]]:
     """(id, label) for a list to pick members from across units: the name as listed
-    (``choice_names``) and the unit — 「陈艳（机关第一党支部）（县商务局）」, 「陈艳（县林业局）」."""
-    names = choice_names(members)
-    return [(m.id, names[m.id] + _("（%(x)s）", x=m.unit.name)) for m in members]
+    (``choice_names``) and the unit — 「陈艳（机关第一党支部）（县商务局）」, 「陈艳（县林业局）」.
+    ``units``: {member id: unit} to name instead of the one they are in now (the unit of
+    the activity's day, which 补录 counts the work for)."""
+    units = units or {}
+    names = choice_names(members, units)
+    return [(m.id, names[m.id] + _("（%(x)s）", x=units.get(m.id, m.unit).name))
+            for m in members]
+
+
+def labels_with_unit(entries) -> dict:
+    """{key: label} for ``entries`` ((key, member, unit) each: the 补录申请 queue's
+    requests, each member with the unit of the request's day): ``choices_with_unit``'s
+    label, the namesakes of each unit told apart — one statement however many. A member
+    may be listed with two units (requests for days either side of a move)."""
+    entries = list(entries)
+    by_unit: dict[int, dict] = defaultdict(dict)
+    for _key, member, unit in entries:
+        by_unit[unit.id][member.id] = member
+    told = names_told_apart({unit: (unit, list(people.values()))
+                             for unit, people in by_unit.items()})
+    return {key: told[unit.id][member.id] + _("（%(x)s）", x=unit.name)
+            for key, member, unit in entries}

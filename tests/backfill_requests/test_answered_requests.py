@@ -94,7 +94,7 @@ def test_adopting_a_request_whose_member_is_on_the_task_closes_it_as_adopted(wor
     db.session.commit()
     participations = db.session.scalar(select(func.count(Assignment.id)))
     with unit_of_work():
-        got = adopt_into_task(request, world.liaison)
+        got = adopt_into_task(request, world.liaison).assignment
     assert (got.id, got.minutes) == (on_it.id, 60)  # his hours as recorded
     _adopted_by(request, world.liaison, on_it, "already_on")
     assert db.session.scalar(select(func.count(Assignment.id))) == participations

@@ -218,7 +218,7 @@ def test_a_task_approved_meanwhile_takes_the_member_as_a_forgotten_participant(w
                   community_ids=(world.community.id,))
     before = totals(scope)
     with unit_of_work():
-        assignment = adopt_into_task(request, world.liaison)
+        assignment = adopt_into_task(request, world.liaison).assignment
     after = totals(scope)
     assert assignment.task_id == past.id and assignment.minutes == 90
     assert (after.activities, after.person_times, after.minutes) == (
@@ -363,7 +363,7 @@ def test_a_request_adopted_into_an_activity_voided_since_is_back_in_the_queue(wo
     declined = asked(other, world.community, task=past, service_date=None,
                      description=None, minutes=60)
     with unit_of_work():
-        added = adopt_into_task(request, world.liaison)
+        added = adopt_into_task(request, world.liaison).assignment
         decline_request(declined, world.liaison, "当天没有签到记录")
     with unit_of_work():
         report = submit_report(past, world.liaison, ReportData(

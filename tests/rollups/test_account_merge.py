@@ -302,7 +302,7 @@ def test_b_s_record_request_is_a_s_after_the_merge_and_adopted_onto_a(world, pai
 
     request = db.session.get(BackfillRequest, asked.id)
     assert request.member_id == keep.id
-    adopted = adopt_into_task(request, world.liaison)
+    adopted = adopt_into_task(request, world.liaison).assignment
     db.session.commit()
     assert (adopted.task_id, adopted.member_id, adopted.minutes) == (forgotten.id, keep.id, 60)
     assert service_record(keep, 2025).minutes == 120 + 90 + 60

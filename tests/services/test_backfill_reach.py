@@ -283,3 +283,96 @@ def test_the_imports_last_check_gives_the_rules_own_reason(world, people):
     db.session.commit()
     said = refused(lambda: _participants_still_active([task.id]))
     assert said == f"周建国 在{day:%Y-%m-%d}所在的单位（县财政局）不在该社区开展共建，不能补录该日的活动。"
+
+
+# --- the unit a moved member is named by (walk9 #4, #5) ---------------------------------------
+
+def labels(page: str, name: str) -> dict[int, str]:
+    """{member id: label} of the 补录 form's participant ticks for members called ``name``."""
+    return {int(value): label.strip() for value, label in re.findall(
+        r'<label class="option"><input[^>]*name="participants"[^>]*value="(\d+)"[^>]*>'
+        rf'\s*({name}[^<]*)</label>', page)}
+
+
+def test_the_form_names_each_member_by_the_unit_of_the_activitys_day(
+        client, login, world, people):
+    """walk9 #4: 周建国, moved from 县商务局 to 县财政局 (which works nowhere here), found for
+    a day before the move is listed as 「周建国（县商务局）」 — the unit the rule names him
+    for and the work is counted for — as ticks and as 组长; before a day is typed, by the
+    unit he is in now, and the page says which unit the brackets name."""
+    moved = people["moved"]
+    login(world.liaison)
+    fresh = client.get("/manage/backfill", query_string={"q": moved.name}).get_data(as_text=True)
+    assert labels(fresh, "周建国") == {moved.id: "周建国（县财政局）"}
+    assert "括号内为现在所在的单位；填写开始时间后点“查找”，改为活动当天所在的单位。" in fresh
+    day = days_ago(BEFORE)
+    found = client.post("/manage/backfill", data=form_data(
+        world, moved, day, participants=[], leader="", find="1")).get_data(as_text=True)
+    assert labels(found, "周建国") == {moved.id: "周建国（县商务局）"}
+    assert f"括号内为{day:%Y-%m-%d}当天所在的单位，服务时长计入该单位。" in found
+    assert option(found, moved.id, "周建国（县商务局）") and "县财政局" not in found
+    # ticked, then the day moved after the move: he is named by that day's unit, as the
+    # refusal under the list names it
+    after = form_data(world, moved, days_ago(AFTER), q="")
+    refused_page = client.post("/manage/backfill", data=after).get_data(as_text=True)
+    assert labels(refused_page, "周建国") == {moved.id: "周建国（县财政局）"}
+    assert f"周建国 在{days_ago(AFTER):%Y-%m-%d}所在的单位（县财政局）" in refused_page
+
+
+def test_a_namesake_of_the_unit_he_was_in_that_day_is_told_apart_from_him(
+        client, login, world, people):
+    """Listed with 县商务局 for that day, 周建国 is told apart from the 周建国 of 县商务局
+    today, as two members of one unit are: never two ticks reading alike."""
+    moved = people["moved"]
+    namesake = f.member(world.unit, name="周建国", phone="13800000061")
+    db.session.commit()
+    login(world.liaison)
+    page = client.post("/manage/backfill", data=form_data(
+        world, moved, days_ago(BEFORE), participants=[], leader="", find="1")
+    ).get_data(as_text=True)
+    found = labels(page, "周建国")
+    assert set(found) == {moved.id, namesake.id}
+    assert all(label.endswith("（县商务局）") for label in found.values())
+    assert found[moved.id] != found[namesake.id]
+
+
+def test_the_request_queue_and_its_form_name_the_member_by_the_unit_of_the_requests_day(
+        client, login, world, people):
+    """walk9 #4: 周建国's 补录申请 for a day before his move is listed in the queue, and
+    offered on 补录并采纳, as 「周建国（县商务局）」: the unit 采纳 counts it for."""
+    from tests.backfill_requests.support import asked
+
+    moved = people["moved"]
+    request = asked(moved, world.community, service_date=days_ago(BEFORE))
+    login(world.liaison)
+    queue = client.get("/backfill-requests/").get_data(as_text=True)
+    assert "<h3>周建国（县商务局）</h3>" in queue and "县财政局" not in queue
+    form = client.get("/manage/backfill", query_string={"request": request.id}).get_data(
+        as_text=True)
+    assert labels(form, "周建国") == {moved.id: "周建国（县商务局）"}
+    # he asked: ticked and chosen as 组长
+    assert re.search(rf'<option selected value="{moved.id}">周建国（县商务局）<', form)
+
+
+def test_a_liaisons_backfill_into_a_signed_month_names_the_month_and_the_member_at_once(
+        client, login, world, people):
+    """walk9 #5: a moved member named for a day after his move, in a month already 定稿:
+    the month and the member are refused on one page, what was typed kept. (The walk's
+    first round was the admin's, whom a 定稿 month does not refuse.)"""
+    from tracker.models import SummaryNote
+    from tracker.timeutil import utcnow
+
+    moved = people["moved"]
+    day = days_ago(AFTER)
+    db.session.add(SummaryNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                               year=day.year, month=day.month, finalized_at=utcnow(),
+                               finalized_by_id=world.admin.id))
+    db.session.commit()
+    login(world.liaison)
+    page = client.post("/manage/backfill", data=form_data(
+        world, moved, day, participants=[moved.id, world.member.id], q="")
+    ).get_data(as_text=True)
+    errors = re.findall(r'<p class="error"[^>]*>([^<]*)</p>', page)
+    assert errors == [f"{day.year}年{day.month}月的月报已定稿，补录该月的活动须由单位管理员操作。",
+                      f"周建国 在{day:%Y-%m-%d}所在的单位（县财政局）不在该社区开展共建，不能补录该日的活动。"]
+    assert 'value="解放路12号"' in page and "清理楼道杂物。" in page

@@ -293,7 +293,7 @@ def test_a_request_naming_an_approved_activity_adds_the_member_to_it(world, peop
             request, message="请在补录申请列表中直接采纳")
 
     with unit_of_work():
-        assignment = adopt_into_task(request, world.liaison)
+        assignment = adopt_into_task(request, world.liaison).assignment
 
     assert assignment.task_id == task.id and request.result_task_id == task.id
     assert task_count() == tasks_before

@@ -21,11 +21,14 @@ from ..models import (
     Task,
     TaskReport,
     TaskStatus,
+    Unit,
     Zone,
 )
 from ..reach import Reach, reach_of
+from ..rollups.stays import unit_then
 from ..services.backfill import nameable, units_working_in
-from ..services.backfill_requests import REQUEST_DAYS_BACK
+from ..services.overlap import held_elsewhere
+from ..services.backfill_requests import REQUEST_DAYS_BACK, place_elsewhere, taken_elsewhere
 from ..timeutil import local_today, utcnow
 
 # The select offers the most recent tasks only: at county scale 60 of them (three months
@@ -52,15 +55,10 @@ def working_communities(member) -> list[Community]:
         select(Community).where(Community.id.in_(ids)).order_by(Community.name)))
 
 
-def requestable_tasks(member, community_ids, *, day=None, include=None) -> list[Task]:
-    """Ended, not cancelled tasks of these communities within the request window, of a
-    day the member's unit worked in the task's community (``backfill.nameable``), that
-    the member is not on (or is on but not counted once the report is approved:
-    ``is_requestable``'s rule), latest first: the most recent ``TASK_CHOICES``, or
-    those of ``day``; and the task ``include`` (the one asked for by ?task= or posted)
-    if it is one of them."""
-    if not community_ids:
-        return []
+def _requestable(member, community_ids, *, elsewhere_too: bool = False):
+    """The select of ``requestable_tasks`` (all of them, unordered). ``elsewhere_too``:
+    with the tasks at hours where the member holds a place on another activity
+    (``overlap.held_elsewhere``), which the list leaves out."""
     on_it = (select(Assignment.task_id)
              .outerjoin(TaskReport, TaskReport.task_id == Assignment.task_id)
              .where(Assignment.member_id == member.id,
@@ -72,11 +70,25 @@ def requestable_tasks(member, community_ids, *, day=None, include=None) -> list[
     named = exists(select(Member.id).where(
         Member.id == member.id,
         *nameable(units_working_in(Task.community_id), Task.service_date)))
-    requestable = (select(Task).where(
+    requestable = select(Task).where(
         Task.community_id.in_(list(community_ids)), Task.status != TaskStatus.cancelled,
         Task.ends_at <= utcnow(),
         Task.service_date >= local_today() - timedelta(days=REQUEST_DAYS_BACK),
-        Task.id.not_in(on_it), named).options(selectinload(Task.community)))
+        Task.id.not_in(on_it), named)
+    return requestable if elsewhere_too else requestable.where(~held_elsewhere(member.id))
+
+
+def requestable_tasks(member, community_ids, *, day=None, include=None) -> list[Task]:
+    """Ended, not cancelled tasks of these communities within the request window, of a
+    day the member's unit worked in the task's community (``backfill.nameable``), that
+    the member is not on (or is on but not counted once the report is approved:
+    ``is_requestable``'s rule) and at hours where they hold no place on another
+    activity (``overlap.held_elsewhere``: 采纳 would refuse them, review38bfix), latest
+    first: the most recent ``TASK_CHOICES``, or those of ``day``; and the task
+    ``include`` (the one asked for by ?task= or posted) if it is one of them."""
+    if not community_ids:
+        return []
+    requestable = _requestable(member, community_ids).options(selectinload(Task.community))
     listed = requestable if day is None else requestable.where(Task.service_date == day)
     tasks = list(db.session.scalars(
         listed.order_by(Task.starts_at.desc(), Task.id.desc()).limit(TASK_CHOICES)))
@@ -84,6 +96,20 @@ def requestable_tasks(member, community_ids, *, day=None, include=None) -> list[
         tasks += db.session.scalars(requestable.where(Task.id == include))
         tasks.sort(key=lambda task: (task.starts_at, task.id), reverse=True)
     return tasks
+
+
+def left_out_for_overlap(member, community_ids, task_id):
+    """Why the task ``task_id`` (asked for by its page's 我参加了但没有记录) is not
+    offered, when ``requestable_tasks`` leaves it out only because the member holds a
+    place on another activity at its hours — naming that activity
+    (``backfill_requests.place_elsewhere``), for the page to say instead of quietly
+    showing no task; else None."""
+    if not community_ids or task_id is None:
+        return None
+    asked = db.session.scalar(_requestable(member, community_ids, elsewhere_too=True)
+                              .where(Task.id == task_id, held_elsewhere(member.id)))
+    other = None if asked is None else place_elsewhere(asked, member)
+    return None if other is None else taken_elsewhere(asked, other)
 
 
 def my_requests(member_id: int) -> list[BackfillRequest]:
@@ -121,6 +147,21 @@ def pending_queue(actor) -> list[BackfillRequest]:
                  selectinload(BackfillRequest.community),
                  selectinload(BackfillRequest.voided_task))
         .order_by(BackfillRequest.created_at, BackfillRequest.id)))
+
+
+def units_of_day(requests) -> dict[int, Unit]:
+    """{request id: the member's unit on the request's day} (``stays.unit_then``): the
+    unit 补录 counts the work for, and the one its rule asks of (``backfill.nameable``)
+    — not the unit the member is in now, which a move since may have made one that
+    works nowhere here. One statement for the queue."""
+    ids = [row.id for row in requests]
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(BackfillRequest.id, Unit)
+        .join(Unit, Unit.id == unit_then(BackfillRequest.member_id,
+                                         BackfillRequest.service_date))
+        .where(BackfillRequest.id.in_(ids))).tuples().all())
 
 
 def load_request(request_id: int) -> BackfillRequest | None:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..fields import EmptyForm
-from ..names import choices_with_unit
+from ..names import labels_with_unit
 from ..permissions import manages_community, staff_required
 from ..security import record_id
 from ..timeutil import local_today
@@ -65,8 +65,12 @@ def new():
     wanted = source.get("task", type=record_id)  # asked for by its page, or posted
     tasks = q.requestable_tasks(actor, [c.id for c in communities], day=day, include=wanted)
     form = RequestForm(member=actor)
+    chosen = next((t for t in tasks if t.id == wanted), None)
+    # the task asked for (or posted from a page read before) left out because its hours
+    # are taken by another activity of theirs: said, naming it
+    elsewhere = (q.left_out_for_overlap(actor, [c.id for c in communities], wanted)
+                 if chosen is None and wanted is not None else None)
     if request.method == "GET":
-        chosen = next((t for t in tasks if t.id == wanted), None)
         if chosen is not None:
             form.task.data, form.community.data = chosen.id, chosen.community_id
             form.service_date.data = chosen.service_date
@@ -78,7 +82,7 @@ def new():
             flash(_("补录申请已提交，等待社区联络员处理。"), "success")
             return redirect(url_for(".mine"))
     return render_template("backfill_requests/new.html", form=form, finder=finder, day=day,
-                           day_tasks=day is not None and bool(tasks),
+                           day_tasks=day is not None and bool(tasks), elsewhere=elsewhere,
                            no_community=not communities, days_back=REQUEST_DAYS_BACK)
 
 
@@ -107,8 +111,11 @@ def queue():
     actor = _actor()
     rows = q.pending_queue(actor)
     gone = {row.id: gone_task(row) for row in rows}
-    # two requests by 陈艳 of one unit: which one is adopted or refused must show
-    names = dict(choices_with_unit(list({row.member_id: row.member for row in rows}.values())))
+    # two requests by 陈艳 of one unit: which one is adopted or refused must show; each
+    # named with the unit of its day, which 采纳 counts the work for (a member moved since
+    # is named by the unit left)
+    units = q.units_of_day(rows)
+    names = labels_with_unit((row.id, row.member, units[row.id]) for row in rows)
     return render_template("backfill_requests/queue.html", requests=rows, names=names,
                            needs_form=needs_backfill_form, gone=gone,
                            ended=q.ending_events(gone.values()),
@@ -119,8 +126,12 @@ def queue():
 @staff_required
 def adopt(request_id: int):
     row = _managed_request(request_id)
-    if EmptyForm().validate_on_submit() and run_service(None, adopt_into_task, row, _actor(),
-                                                         denied=404):
+    done = EmptyForm().validate_on_submit() and run_service(None, adopt_into_task, row,
+                                                            _actor(), denied=404)
+    if done and done.value.already_on:  # on the task already: nothing was added
+        flash(_("已采纳 %(name)s 的补录申请：其已在任务“%(task)s”中，无需再添加。",
+                name=row.member.name, task=row.task.title), "success")
+    elif done:
         flash(_("已采纳 %(name)s 的补录申请，已加入任务“%(task)s”。",
                 name=row.member.name, task=row.task.title), "success")
     return redirect(url_for(".queue"))

@@ -62,7 +62,7 @@ def backfill():
         form.resource_item.data = request.args.get("item", type=record_id)
         if source is not None:
             form.fill_from_request(source, items)
-    form.set_choices(items, candidates)
+    form.set_choices(items, candidates, offered.units)
     cut_note = None
     if offered.cut is not None:  # a list cut short says so, above the ticks and the 组长
         cut_note = form.leader.description = _(
@@ -86,7 +86,7 @@ def backfill():
                 flash(_("已采纳 %(name)s 的补录申请。", name=source.member.name), "success")
             return redirect(url_for("manage.task", task_id=done.value.id))
     gone = gone_task(source) if source is not None else None
-    return render_template("manage/backfill.html", form=form, items=items,
+    return render_template("manage/backfill.html", form=form, items=items, day=day,
                            candidates=candidates, cut_note=cut_note, source=source, gone=gone,
                            ended=ending_events([gone]).get(gone.id) if gone else None,
                            closed=adopt_closed_month(source, actor) if source else None)

@@ -390,12 +390,14 @@ class BackfillForm(Form):
             for m in members})
         return form_class
 
-    def set_choices(self, items, members) -> None:
+    def set_choices(self, items, members, units=None) -> None:
         """Each member offered with their unit, namesakes told apart
-        (``names.choices_with_unit``), as participant and as 组长 alike."""
+        (``names.choices_with_unit``), as participant and as 组长 alike. ``units``:
+        {member id: unit} of the activity's day, once it is typed (the unit 补录 counts
+        the work for); before that, the unit each is in now."""
         self.resource_item.choices = [("", _l("请选择"))] + item_choices(items)
         hint_personal_data(self, items, self.resource_item.data)
-        labels = choices_with_unit(members)
+        labels = choices_with_unit(members, units)
         self.participants.choices = labels
         self.leader.choices = [("", _l("请选择"))] + labels
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import owed
@@ -35,6 +35,7 @@ from ..models import (
     Task,
     TaskReport,
     TaskStatus,
+    Unit,
     Zone,
 )
 from ..backfill_requests.queries import pending_count_column
@@ -482,6 +483,9 @@ def _candidates(unit_ids, query: str | None, limit: int):
 class MemberChoices:
     members: list[Member]
     cut: int | None  # the number shown when more matched (None: all are shown)
+    # {member id: unit} to name each by where it is not the unit they are in now (补录:
+    # the unit of the activity's day); empty: their units now
+    units: dict = field(default_factory=dict)
 
 
 def choices_limit(query: str | None) -> int:
@@ -513,11 +517,26 @@ def backfill_candidates(actor: Member, search: str | None, picked: list[int],
     the first ``limit`` matching the search, by name (``choices_limit``: the unit's
     members with no search), and whether more matched. ``day``: the activity's, as
     the form shows it (None: not typed) — those offered are the members the rule
-    admits on it (their unit that day works in one of the actor's communities). The
-    picked stay picked whatever the day, if the rule admits them on some day: a day
-    changed since they were ticked is asked again when the form is saved, which names
-    whom it refuses (``backfill._check_participants``), the ticks kept."""
-    chosen = list(db.session.scalars(
+    admits on it (their unit that day works in one of the actor's communities), each
+    with that unit (``units``: the unit the work is counted for, ``stays.unit_then``;
+    a member moved since is named by the unit left, not by one that may work nowhere
+    here), read in the same statements. The picked stay picked whatever the day, if
+    the rule admits them on some day: a day changed since they were ticked is asked
+    again when the form is saved, which names whom it refuses
+    (``backfill._check_participants``), the ticks kept."""
+    day_unit = aliased(Unit, name="day_unit")
+
+    def with_day_unit(stmt):
+        if day is None:
+            return stmt
+        return stmt.add_columns(day_unit).join(
+            day_unit, day_unit.id == unit_then(Member.id, day, Member.unit_id))
+
+    def read(stmt, n=None):
+        rows = db.session.execute(stmt if n is None else stmt.limit(n)).all()
+        return [row[0] for row in rows], {row[0].id: row[1] for row in rows if len(row) > 1}
+
+    chosen, units = read(with_day_unit(
         select(Member).where(Member.id.in_(picked or [0]), *recordable(actor))
         .options(joinedload(Member.unit)).order_by(Member.name_key, Member.id)))
     found = select(Member).where(*recordable(actor, day),
@@ -525,9 +544,13 @@ def backfill_candidates(actor: Member, search: str | None, picked: list[int],
     if search:
         found = found.where(or_(matches(search, Member.name),
                                 phone_matches(search, Member.phone, prefix=True)))
-    found = found.options(joinedload(Member.unit)).order_by(Member.name_key, Member.id)
-    more = _first(found, choices_limit(search) if limit is None else limit)
-    return MemberChoices(chosen + more.members, more.cut)
+    found = with_day_unit(found.options(joinedload(Member.unit))
+                          .order_by(Member.name_key, Member.id))
+    most = choices_limit(search) if limit is None else limit
+    more, more_units = read(found, most + 1)  # one row more: whether the list is cut
+    units.update(more_units)
+    cut = most if len(more) > most else None
+    return MemberChoices(chosen + more[:most], cut, units)
 
 
 def load_member(member_id: int | None) -> Member | None:

@@ -60,6 +60,7 @@ from .claims import (
     check_minutes,
     held_active,
 )
+from .overlap import overlapping
 from .summary_notes import Closed, closed_day, may_change_final
 from .tasks import item_of_year
 
@@ -105,6 +106,24 @@ def is_requestable(task: Task, member: Member) -> bool:
     return on_it is None or (on_it != AssignmentStatus.done and task.report_approved)
 
 
+def place_elsewhere(task: Task, member: Member) -> Task | None:
+    """The first other activity at hours overlapping ``task``'s where the member holds a
+    place (``overlap.overlapping``: claimed, checked in or done, not cancelled), or
+    None. 采纳 would refuse to add them to ``task`` (``backfill.refuse_overlap``, the
+    same rule): the request is not offered (``queries.requestable_tasks``) nor taken."""
+    for _member, other, _absent in overlapping([member.id], task.starts_at, task.ends_at):
+        if other.id != task.id:
+            return other
+    return None
+
+
+def taken_elsewhere(task: Task, other: Task):
+    """What the member is told of ``task`` when ``place_elsewhere`` found ``other``."""
+    return _l("您在同一时间已参加“%(other)s”（%(when)s），不能再申请补录“%(task)s”；"
+              "如记录有误，请联系社区联络员。", other=other.title, task=task.title,
+              when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
+
+
 def _clean(text: str | None) -> str | None:
     text = (text or "").strip()
     return text or None
@@ -136,6 +155,8 @@ def request_problems(member: Member, community: Community | None,
             refuse("task", _l("该任务还没有结束，结束后才能申请补录。"))
         elif not is_requestable(task, member):
             refuse("task", _l("您已在该任务中，请在“我的任务”中确认参与。"))
+        elif (other := place_elsewhere(task, member)) is not None:
+            refuse("task", taken_elsewhere(task, other))
         elif db.session.scalar(select(BackfillRequest.id).where(
                 BackfillRequest.member_id == member.id, BackfillRequest.task_id == task.id,
                 BackfillRequest.status == RequestStatus.pending)) is not None:
@@ -361,7 +382,17 @@ def _add_to_task(request: BackfillRequest, actor: Member) -> Assignment:
     return add_past_participation(task, member, actor, request.minutes, held=True)
 
 
-def adopt_into_task(request: BackfillRequest, actor: Member) -> Assignment:
+@dataclass(frozen=True)
+class Adoption:
+    """What 采纳 into the named task did: the member's participation on it, and whether
+    it was there already (done another way: nothing added, the request just closed —
+    the liaison is told so, not 「已加入」)."""
+
+    assignment: Assignment
+    already_on: bool = False
+
+
+def adopt_into_task(request: BackfillRequest, actor: Member) -> Adoption:
     """采纳: the member's participation, done with the hours asked for, on the task."""
     _deciding(request, actor, request.task)
     if request.task is None:
@@ -380,7 +411,7 @@ def adopt_into_task(request: BackfillRequest, actor: Member) -> Assignment:
         record(actor, "backfill_request_adopt", request, task_id=task.id,
                assignment_id=on_it.id, member_id=member.id, minutes=on_it.minutes,
                through="already_on")
-        return on_it
+        return Adoption(on_it, already_on=True)
     # 补录's rule on the task's day, the member's row locked (``backfill.nameable``)
     refuse_unnameable(request.community_id, task.service_date, [member])
     slots = task.slots
@@ -393,7 +424,7 @@ def adopt_into_task(request: BackfillRequest, actor: Member) -> Assignment:
     record(actor, "backfill_request_adopt", request, task_id=task.id,
            assignment_id=assignment.id, member_id=member.id, minutes=request.minutes,
            slots_raised=task.slots != slots)
-    return assignment
+    return Adoption(assignment)
 
 
 def decline_request(request: BackfillRequest, actor: Member, reason: str) -> None:

@@ -5,17 +5,38 @@ One query for every path that writes a member's hours as done —
 补录 and 添加遗漏的参加人员 refuse a member it finds (``backfill.refuse_overlap``), a
 member's own 确认参与 is refused (``claims.confirm_participation``), 通过's 按签到计入
 and a resubmitted report taking her off the 缺席 list leave her uncounted
-(``reviews.count_checked_in_members``, ``reviews._mark_absences``). Its own module
+(``reviews.count_checked_in_members``, ``reviews._mark_absences``); a member is not
+offered a 补录申请 naming an activity that 采纳 would refuse by it
+(``held_elsewhere``, ``backfill_requests.place_elsewhere``). Its own module
 because ``backfill`` approves through ``reviews`` and ``reviews`` counts through
 ``claims``: all read it here."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import Assignment, AssignmentStatus, Member, Task, TaskStatus
+
+
+def places_at(starts_at, ends_at, same_activity: tuple[int, int] | None = None, *,
+              counted: bool = False, task=Task) -> list:
+    """WHERE conditions on ``Assignment`` joined to ``task`` (``Task``, or an alias of
+    it): a place on an activity that is not cancelled and overlaps [starts_at, ends_at)
+    — values, or columns of the statement asking it (another task's, for a list of
+    tasks: ``held_elsewhere``). The one rule of ``overlapping``; see there for
+    ``same_activity`` and ``counted``."""
+    held = Assignment.status.not_in((AssignmentStatus.withdrawn, AssignmentStatus.absent))
+    if counted:
+        held = Assignment.status == AssignmentStatus.done
+    elif same_activity is not None:
+        held = held | ((Assignment.status == AssignmentStatus.absent)
+                       & (task.community_id == same_activity[0])
+                       & (task.category_id == same_activity[1]))
+    return [held, task.status != TaskStatus.cancelled,
+            task.starts_at < ends_at, task.ends_at > starts_at]
 
 
 def overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime,
@@ -27,22 +48,26 @@ def overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime,
     already recorded. ``counted``: only a place whose hours count (done, confirmed or
     recorded) — a check-in or a claim elsewhere is no time counted yet, so 通过 on
     the first of two such activities still counts it."""
-    held = Assignment.status.not_in((AssignmentStatus.withdrawn, AssignmentStatus.absent))
-    if counted:
-        held = Assignment.status == AssignmentStatus.done
-    elif same_activity is not None:
-        held = held | ((Assignment.status == AssignmentStatus.absent)
-                       & (Task.community_id == same_activity[0])
-                       & (Task.category_id == same_activity[1]))
     return db.session.execute(
         select(Member, Task, Assignment.status == AssignmentStatus.absent)
         .join(Assignment, Assignment.member_id == Member.id)
         .join(Task, Task.id == Assignment.task_id)
-        .where(Member.id.in_(member_ids), held,
-               Task.status != TaskStatus.cancelled,
-               Task.starts_at < ends_at, Task.ends_at > starts_at)
+        .where(Member.id.in_(member_ids),
+               *places_at(starts_at, ends_at, same_activity, counted=counted))
         .order_by(Member.name_key, Task.starts_at)
     ).all()
+
+
+def held_elsewhere(member_id: int):
+    """SQL, of each ``Task`` row of a statement: ``member_id`` holds a place on another
+    activity at overlapping hours (``overlapping``'s rule, as ``backfill.refuse_overlap``
+    asks it when the member is added to the task) — what a 补录申请 naming the task
+    could only be refused for, so the member is not offered it
+    (``backfill_requests.queries.requestable_tasks``)."""
+    other = aliased(Task, name="other_task")
+    return exists(select(Assignment.id).join(other, other.id == Assignment.task_id).where(
+        Assignment.member_id == member_id, other.id != Task.id,
+        *places_at(Task.starts_at, Task.ends_at, task=other)))
 
 
 def counted_elsewhere(task: Task, member_ids: list[int]) -> dict[int, Task]:
