@@ -1,0 +1,35 @@
+"""The 更多 menu stays on the screen wherever 更多 lands (walk10 D5): when the menu row
+wraps and 更多 starts a row of its own at the left, a menu hung from its right edge
+opened off the left of the screen — 「My to-do」 read "-do", a member's three items were
+three empty red boxes — where nobody can scroll to it. Every item of the open menu is
+measured whole inside the viewport, on a phone in either language and on a desktop."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import sign_in
+from tests.factories import PASSWORD
+
+# Each link of the open menu: its box and the screen's width.
+ITEMS = """() => Array.from(document.querySelectorAll('nav.nav .more[open] .more-menu a'))
+  .map(a => { const b = a.getBoundingClientRect();
+              return {text: a.innerText.trim(), left: b.left, right: b.right,
+                      width: innerWidth}; })"""
+
+
+@pytest.mark.parametrize("who, lang, width", [
+    ("member", "zh", 320), ("member", "zh", 360), ("liaison", "en", 390),
+    ("admin", "en", 414), ("admin", "zh", 1280),
+])
+def test_every_item_of_the_open_menu_is_on_the_screen(new_context, live_server, world, shot,
+                                                      who, lang, width):
+    page = new_context().new_page()
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, live_server, getattr(world, who), PASSWORD)
+    page.goto(live_server.url(f"/tasks/?lang={lang}"))
+    page.locator("nav.nav .more summary").click()
+    shot(page, f"more-{who}-{lang}-{width}")
+    items = page.evaluate(ITEMS)
+    assert len(items) >= 3
+    off = [i for i in items if i["left"] < 0 or i["right"] > i["width"]]
+    assert off == [], off
