@@ -28,11 +28,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, and_, case, func, select
+from sqlalchemy import Date, and_, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from ..models import LIVE_NEEDS, Need, NeedKind, NeedStatus, Task
+from ..models import LIVE_NEEDS, Member, Need, NeedKind, NeedStatus, RollPeriod, Task
 from .batch import Plan, plan
 from .stays import unit_then
 from .scope import Scope, scope_conditions
@@ -101,6 +101,20 @@ def need_unit():
         .correlate_except(Task).scalar_subquery())
 
 
+def counts_for(unit_id):
+    """SQL: the needs that count for ``unit_id`` (``need_unit() == unit_id``). The CASE
+    reads each need's claimer's stay through correlated lookups no index serves, so it
+    is asked only of the needs that can count for the unit — claimed for it, claimed by
+    someone ever on its roll or in it now, or turned into one of its tasks — not of
+    every need of the county (bench39: a unit's counts over 36,000 needs 21 → 9 ms)."""
+    may_count = or_(
+        Need.claimed_unit_id == unit_id,
+        Need.claimed_by_id.in_(select(RollPeriod.member_id).where(RollPeriod.unit_id == unit_id)
+                               .union(select(Member.id).where(Member.unit_id == unit_id))),
+        Need.task_id.in_(select(Task.id).where(Task.unit_id == unit_id)))
+    return and_(may_count, need_unit() == unit_id)
+
+
 def _in_period(column, scope: Scope):
     conditions = scope_conditions(scope, date=column)
     return and_(column.is_not(None), *conditions)
@@ -128,7 +142,7 @@ def need_counts_plan(scope: Scope, today: date, *, per: str | None = None) -> Pl
     where = scope_conditions(scope, community=Need.community_id, zone=Need.zone_id,
                              category=Need.category_id)
     if scope.unit_id is not None:
-        where.append(need_unit() == scope.unit_id)
+        where.append(counts_for(scope.unit_id))
     key = {None: None, "community": Need.community_id, "item": Need.resource_item_id}[per]
     if key is None:
         return plan(select(*columns).where(*where),

@@ -52,7 +52,7 @@ from ..models import (
 )
 from ..permissions import managed_community_ids, manages_every_community, may_see_unit
 from ..rollups.funds import budgets
-from ..rollups.needs import need_unit
+from ..rollups.needs import counts_for
 from ..rollups.scope import Scope
 from ..timeutil import local_today, month_bounds, utcnow
 from . import PermissionDenied, ServiceError, shown
@@ -229,7 +229,7 @@ def unit_month_community_ids(unit_id: int, year: int, month: int,
         select(Need.community_id).where(
             or_(Need.posted_on.between(date_from, last),
                 Need.fulfilled_on.between(date_from, last)),
-            need_unit() == unit_id)).subquery()
+            counts_for(unit_id))).subquery()
     return select(ids.c.community_id)
 
 
