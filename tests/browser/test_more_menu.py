@@ -33,3 +33,18 @@ def test_every_item_of_the_open_menu_is_on_the_screen(new_context, live_server, 
     assert len(items) >= 3
     off = [i for i in items if i["left"] < 0 or i["right"] > i["width"]]
     assert off == [], off
+
+
+def test_a_folded_filter_shows_that_it_opens(user_page, live_server, world):
+    """walk10 D11: the 筛选 box's summary is a flex row, which drops the browser's
+    disclosure triangle: on a phone 「筛选」 read as a heading. It draws its own, turned
+    when open; and a language switch (?lang=) is no filter, so it does not open the box."""
+    page = user_page(world.liaison)
+    page.goto(live_server.url("/manage/tasks?lang=zh"))
+    box = page.locator("details.filter-box")
+    assert box.get_attribute("open") is None
+    marker = "el => getComputedStyle(el, '::before').content"
+    summary = box.locator("summary")
+    assert summary.evaluate(marker) == '"\u25b8"'
+    summary.click()
+    assert summary.evaluate(marker) == '"\u25be"'
