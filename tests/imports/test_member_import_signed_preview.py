@@ -12,6 +12,7 @@ duplicate, as a new row like an existing account is (session 38 Open: mergefix).
 from __future__ import annotations
 
 import io
+from datetime import date
 from sqlalchemy import func, select
 
 from tests import factories as f
@@ -265,3 +266,27 @@ def test_the_command_names_them_too_and_asks_nothing(runner, world, tmp_path):
     assert f"{MONTHS}{world.unit.name}2022年11月。" in dry.output and _added() is None
     done = runner.invoke(args=["import-members", str(path)])
     assert done.exit_code == 0 and "新增1人" in done.output and _added() is not None
+
+
+def test_many_renamed_members_are_each_asked_by_their_own_stays(world):
+    # 李四 is on 县商务局's roll since always; 王五 joined 县财政局's on 1 January 2023.
+    # Both months of November 2022 are signed: renaming both names 县商务局's (李四 on
+    # its roll then) and not 县财政局's (王五 not yet on it), as each alone would
+    from tracker.models import RollPeriod
+    from tracker.services import summary_notes
+
+    other = f.unit("县财政局")
+    wang = f.member(other, name="王五", on_roll=False)
+    db.session.add(RollPeriod(member_id=wang.id, unit_id=other.id, since=date(2023, 1, 1)))
+    db.session.commit()
+    _sign(world, (2022, 11))
+    _sign(world, (2022, 11), unit=other)
+    li = db.session.get(Member, world.other_member.id)
+    db.session.expire_all()
+    li, wang = db.session.get(Member, li.id), db.session.get(Member, wang.id)
+    today = date(2026, 12, 5)
+    both = summary_notes.final_naming_many([li, wang], today)
+    assert [(m.unit_id, m.year, m.month) for m in both[0]] == [(world.unit.id, 2022, 11)]
+    assert both == tuple(
+        [*summary_notes.final_naming(li, today)[i], *summary_notes.final_naming(wang, today)[i]]
+        for i in (0, 1))

@@ -4,7 +4,9 @@ The flow is two steps. ``read_table`` + ``parse_rows`` + ``check_rows`` build a
 preview with row-level errors in Chinese and write nothing; ``import_members``
 checks the same rows again against the database of that moment and writes them
 only when not one row is wrong — and, confirmed from a page, only when every member
-of the file is still as that preview showed them (``ImportPreview.shown``). Members are matched by phone number, so
+of the file is still as that preview showed them (``ImportPreview.shown``) and the
+已定稿 月报 and 年度总结 it may change are those the preview named
+(``ImportPreview.signed``, ``promise``). Members are matched by phone number, so
 importing the same file twice updates and never duplicates. New members get no
 password: they are invited by an admin later.
 
