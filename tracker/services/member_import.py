@@ -1192,8 +1192,9 @@ class SignedChangedSincePreview(ServiceError):
 def signed_promise(signed) -> str:
     """The promise of an import's ``signed`` (``roll.Corrected``): a digest of what its
     preview named (``roll.named_key``), "" for nothing signed. A digest, not the list:
-    an import of many units over many months names many."""
-    named = roll.named_key(signed)
+    an import of many units over many months names many. Of the items in one order
+    (their set is the promise, not the order the rows asked them in)."""
+    named = ",".join(sorted(filter(None, roll.named_key(signed).split(","))))
     return hashlib.sha256(named.encode()).hexdigest()[:32] if named else ""
 
 
