@@ -153,17 +153,21 @@ def test_the_service_refuses_a_promise_the_roll_no_longer_keeps(world):
 
 def test_an_import_dated_into_a_signed_month_names_it_after(client, login, world):
     """The member import's 自何日起 into a signed month changes it as the form does: the
-    page after the import names it (its preview does not yet: docs/design.md)."""
+    page after the import names it (its preview names it before:
+    ``tests/imports/test_member_import_signed_preview.py``)."""
     import io
 
     from tests.imports.helpers import HEADER, xlsx_bytes
+    from tests.imports.test_member_import_changed_since_preview import confirm_form
 
     _sign(world, (2022, 10), (2022, 11))
     login(world.admin)
     rows = [("安新人", PHONE, world.unit.name, "", "", "", "", "2022-11-15")]
     upload = client.post("/imports/members", content_type="multipart/form-data", data={
         "file": (io.BytesIO(xlsx_bytes(rows, header=[*HEADER, "自何日起"])), "名单.xlsx")})
-    page = page_of(client.post(upload.headers["Location"], follow_redirects=True))
+    url = upload.headers["Location"]
+    page = page_of(client.post(url, data=confirm_form(page_of(client.get(url)), url),
+                               follow_redirects=True))
     assert "导入完成：新增1人" in page and _added() is not None
     assert f"这次导入涉及已定稿的月报：{world.unit.name}2022年11月。" in page
     assert "2022年10月" not in page

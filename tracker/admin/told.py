@@ -8,8 +8,9 @@ from __future__ import annotations
 from flask import flash
 from flask_babel import gettext as _
 
+from ..models import Member
 from ..reports import annual_final, final
-from ..services import roll, summary_notes
+from ..services import roll
 from ..timeutil import local_today
 
 
@@ -90,39 +91,36 @@ TOLD = {
 def tell_roll_changes(verb: str, changes, renamed=None) -> None:
     """After changes of the roll saved (``roll.Change``s: the member form's, the
     import's, each from its 自何日起), ``tell_signed`` of the 已定稿 months and years they
-    may change — those of their units from the day's month to today
-    (``roll.changed_final_months``, ``roll.changed_final_years``) —, as the pages' own
-    comparisons now find them. Asked once per unit, from its earliest day (an import's
-    thousand rows of one unit are one question, not a thousand); the months and years
-    of the needs they may move (``roll.need_months``, ``roll.need_years``) once for all.
+    may change (``roll.signed_by``: those of their units from the day's month to today,
+    and those the needs they may move count in), as the pages' own comparisons now find
+    them.
 
-    ``renamed``: a member whose 姓名 or 党支部 the change also made other — the months
-    and years whose documents may print them (``summary_notes.final_naming``) are asked
-    too, in the one message."""
-    first: dict[int, object] = {}
-    for change in changes:
-        for unit_id in change.unit_ids:
-            first[unit_id] = min(first.get(unit_id, change.day), change.day)
-    today = local_today()
-    months, years = {}, {}
-    for unit_id, day in first.items():
-        one = roll.Change(day=day, after=None, left_unit_id=unit_id, joined_unit_id=None)
-        months.update(dict.fromkeys(roll.changed_final_months(one, today)))
-        years.update(dict.fromkeys(roll.changed_final_years(one, today)))
-    # and those the needs each member claimed alone count in, whose unit a change may
-    # move — posted in a month before its day too (one question for all the changes)
-    months.update(dict.fromkeys(roll.need_months(changes)))
-    years.update(dict.fromkeys(roll.need_years(changes)))
-    if renamed is not None:
-        named_months, named_years = summary_notes.final_naming(renamed, today)
-        months.update(dict.fromkeys(named_months))
-        years.update(dict.fromkeys(named_years))
-    months = sorted(months, key=lambda m: (m.year, m.month))
-    years = sorted(years, key=lambda y: y.year)
+    ``renamed``: a member whose 姓名 or 党支部 the change also made other (the member
+    form), or a list of them (the import) — the months and years whose documents may
+    print them (``summary_notes.final_naming_many``) are asked too, in the one message."""
+    if isinstance(renamed, Member):
+        renamed = [renamed]
+    foreseen = roll.signed_by(changes, local_today(), renamed or ())
     # a year signed in an earlier wording the change may touch is named apart, as
     # 更正日期 and 合并账号 name theirs (its page says the wording changed, never the data)
-    tell_signed(verb, final.told_changed(months), annual_final.told_changed_years(years),
-                annual_final.reworded_years(years))
+    tell_signed(verb, final.told_changed(foreseen.months),
+                annual_final.told_changed_years(foreseen.years),
+                annual_final.reworded_years(foreseen.years))
+
+
+def foreseen_names(foreseen) -> dict:
+    """What a page names before a change of what was signed (``roll.Corrected``: the
+    import's preview, ``roll.signed_by``): the months and years whose page may then say
+    「定稿后数据有变化」 (``months``, ``years``), and apart those signed in an earlier
+    wording (``reworded``: their page says the wording changed) — as the member page
+    names its own."""
+    if foreseen is None:
+        return {}
+    months = final.reworded_months(foreseen.months)
+    years = annual_final.reworded_years(foreseen.years)
+    return {"months": month_list([m for m in foreseen.months if m not in months]),
+            "years": year_list([y for y in foreseen.years if y not in years]),
+            "reworded": _("、").join(x for x in (month_list(months), year_list(years)) if x)}
 
 
 def tell_signed(verb: str, told: final.Told, years: list, reworded_years: list) -> None:

@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ..admin.told import foreseen_names
 from ..ops.files import CallerPath, file_error
 from ..services import ServiceError, unit_of_work
 from ..services import member_import as service
@@ -54,6 +55,17 @@ def import_members_command(path: Path, dry_run: bool, unit: str):
     if preview.without_liaison:
         click.echo(_("导入后以下社区将没有在用的社区联络员，请为其指定新的联络员：%(communities)s",
                      communities=_("、").join(name for _cid, name in preview.without_liaison)))
+    # the signed 月报 and 年度总结 it may change, as the page's preview names them
+    signed = foreseen_names(preview.signed)
+    if signed.get("months"):
+        click.echo(_("导入可能改变以下已定稿月报的当前数据：%(months)s。定稿文件仍是签署时的内容；"
+                     "导入后数据与定稿时不同的，月报页面会提示“定稿后数据有变化”。", months=signed["months"]))
+    if signed.get("years"):
+        click.echo(_("导入可能改变以下已定稿年度总结的当前数据：%(years)s。定稿文件仍是签署时的内容；"
+                     "导入后数据与定稿时不同的，年度总结页面会提示“定稿后数据有变化”。", years=signed["years"]))
+    if signed.get("reworded"):
+        click.echo(_("导入还可能改变以下已定稿文件的当前数据：%(names)s。这些定稿文件是系统更新前的写法，"
+                     "页面提示的是“写法有变化”，不会另外提示数据有变化。", names=signed["reworded"]))
     if dry_run:
         click.echo(_("检查通过（未写入）：将新增%(created)d人，更新%(updated)d人，%(same)d人无变化。",
                      created=preview.count("create"), updated=preview.count("update"),

@@ -37,6 +37,9 @@ class ConfirmImportForm(Form):
 
 class ConfirmMemberImportForm(ConfirmImportForm):
     """The member import's confirmation: which preview it confirms (the digest of what
-    that page showed of the file's members, kept on the server with the rows)."""
+    that page showed of the file's members, kept on the server with the rows), and what
+    it named of the 已定稿 月报 and 年度总结 the import may change (``promised``:
+    ``member_import.signed_promise``, "" for none), as the member form's."""
 
     shown = VersionField()
+    promised = VersionField()

@@ -27,7 +27,7 @@ from flask_login import current_user
 
 from ..admin import queries as q
 from ..admin.forms import MEMBER_LABELS
-from ..admin.told import tell_roll_changes
+from ..admin.told import foreseen_names, tell_roll_changes
 from ..downloads import offer_download
 from ..permissions import admin_required, staff_required
 from ..services import ServiceError, attach_error
@@ -186,10 +186,14 @@ def preview(token: str):
             if result.without_liaison else "")
     form = ConfirmMemberImportForm(formdata=None)
     form.shown.data = _keep_shown(token, payload, result.shown)
+    # the 已定稿 月报 and 年度总结 the import may change, named before 确认导入, which
+    # posts their key back: the import finds them again, and asks again if they changed
+    form.promised.data = result.promise
     return render_template("imports/preview.html", token=token, preview=result, shown=shown,
                            merged_left_out=service.merged_left_out,
                            filename=payload["filename"], form=form,
-                           ok_rows_cut=PREVIEW_OK_ROWS, notes=notes, bare=bare)
+                           ok_rows_cut=PREVIEW_OK_ROWS, notes=notes, bare=bare,
+                           signed=foreseen_names(result.signed))
 
 
 @bp.post("/members/<token>")
@@ -198,7 +202,9 @@ def confirm(token: str):
     """The import, checked against the preview the page showed (``shown``, the digest
     of what it showed; a post naming none is checked against the last preview read):
     refused whole when a member of the file changed since, on a page that says who and
-    how and offers the preview read again (the file is kept)."""
+    how and offers the preview read again (the file is kept); and refused whole when
+    the 已定稿 月报 and 年度总结 it may change are not those the preview named
+    (``promised``; "" for none), back on the preview, which names them afresh."""
     payload = _load(token)
     form = ConfirmMemberImportForm()
     if not form.validate_on_submit():
@@ -218,7 +224,8 @@ def confirm(token: str):
             raise
 
     done = run_service(None, run, current_user, service.rows_from_raw(payload["rows"]),
-                       shown=kept[digest] if digest else None)
+                       shown=kept[digest] if digest else None,
+                       promised=form.promised.data or "")
     if changed:
         return render_template("imports/changed.html", token=token, changed=changed,
                                lines=_changed_lines(changed), filename=payload["filename"])
@@ -234,8 +241,9 @@ def confirm(token: str):
     if result.without_liaison:  # as when a liaison is switched off on the member form
         flash(_("以下社区已没有在用的社区联络员，请为其指定新的联络员：%(communities)s",
                 communities=q.communities_named_with_waiting(result.without_liaison)), "info")
-    # as after the member form: the signed months and years its 自何日起 changed
-    tell_roll_changes("导入", result.roll_changes)
+    # as after the member form: the signed months and years its 自何日起 changed, and
+    # those that print a 姓名 or 党支部 it changed
+    tell_roll_changes("导入", result.roll_changes, renamed=result.renamed)
     return redirect(url_for(".members"))
 
 

@@ -4,7 +4,9 @@ The flow is two steps. ``read_table`` + ``parse_rows`` + ``check_rows`` build a
 preview with row-level errors in Chinese and write nothing; ``import_members``
 checks the same rows again against the database of that moment and writes them
 only when not one row is wrong — and, confirmed from a page, only when every member
-of the file is still as that preview showed them (``ImportPreview.shown``). Members are matched by phone number, so
+of the file is still as that preview showed them (``ImportPreview.shown``) and the
+已定稿 月报 and 年度总结 it may change are those the preview named
+(``ImportPreview.signed``, ``promise``). Members are matched by phone number, so
 importing the same file twice updates and never duplicates. New members get no
 password: they are invited by an admin later.
 
@@ -20,6 +22,7 @@ reading stops past ``MAX_ROWS``.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import unicodedata
@@ -168,6 +171,14 @@ class ImportPreview:
     # what the check read of each row's member, by 手机号: [id, key] of the member
     # (``PREVIEW_FIELDS``), or None where the row makes a new one (``preview_keys``)
     shown: dict[str, list | None] = field(default_factory=dict)
+    # the 已定稿 月报 and 年度总结 the import may change (``foresee_signed``; None while
+    # a row is wrong): named on the preview, their key posted back by 确认导入
+    signed: object = None
+
+    @property
+    def promise(self) -> str:
+        """The key of ``signed`` (``roll.named_key``): what 确认导入 posts back."""
+        return signed_promise(self.signed)
 
     @property
     def error_rows(self) -> list:
@@ -800,10 +811,19 @@ def _roll(text: str) -> bool | None:
     return ROLL_WORDS.get(text.strip().lower())
 
 
+def _roll_after(existing: Member | None, unit: Unit, role: Role, row: ImportRow) -> int | None:
+    """The unit whose roll the row's member is on after the import (None: off every
+    roll), by what the import writes (``_values``): an existing member's 计入参与统计 as
+    the row gives it or as it is, a new one's as given or the role's default; an
+    account 停用 stays so (an import never switches one back on)."""
+    on_roll = _values(row, unit, role, existing).get(
+        "on_roll", existing.on_roll if existing is not None else None)
+    return roll.roll_unit(existing.active if existing is not None else True, on_roll, unit.id)
+
+
 def _moves(existing: Member, unit: Unit, row: ImportRow) -> bool:
     """Would the row change the existing member's roll (a move, 计入参与统计)?"""
-    on_roll = _roll(row.on_roll) if row.on_roll else existing.on_roll
-    return roll.differs(existing, roll.roll_unit(existing.active, on_roll, unit.id))
+    return roll.differs(existing, _roll_after(existing, unit, existing.role, row))
 
 
 def _day_errors(row: ImportRow, existing: Member | None, unit: Unit | None) -> list[str]:
@@ -897,7 +917,46 @@ def check_rows(rows: list[ImportRow], actor: Member | None = None,
     preview = ImportPreview(rows, shown=preview_keys(rows, lookups))
     if not preview.error_rows:
         preview.without_liaison = _left_without_liaison(rows, lookups)
+        preview.signed = foresee_signed(rows, lookups)
     return preview
+
+
+def planned(rows: list[ImportRow], lookups: _Lookups) -> tuple[list, list[Member]]:
+    """What the import of these checked rows changes of what signed documents count and
+    print, read before it writes: the changes of the roll it makes (``roll.Change``,
+    ``roll.pending_change``: a new member on a unit's roll from 自何日起, else from today
+    or since always while no work is recorded — ``roll.join_day``, which names no month;
+    an existing member moved or 计入参与统计 changed from 自何日起, else from today) and
+    the existing members whose 姓名 or 党支部 it changes. The import writes by the same
+    rule (``_roll_after``, ``_values``); the preview names what this finds and the
+    import, under the members' locks, finds it again (``import_members``' ``promised``)."""
+    changes, renamed = [], []
+    joins = today = None
+    for row in rows:
+        if row.errors or row.action not in ("create", "update"):
+            continue
+        unit, existing = lookups.units[row.unit], lookups.members.get(row.phone)
+        role = _wanted_role(row, existing)
+        day = read_day(row.roll_from)
+        if day is None:
+            if existing is None and joins is None:
+                joins = [roll.join_day()]
+            today = today or local_today()
+            day = joins[0] if existing is None else today
+        change = roll.pending_change(existing, _roll_after(existing, unit, role, row), day)
+        if change is not None:
+            changes.append(change)
+        if existing is not None and (existing.name, existing.branch or "") != (row.name, row.branch):
+            renamed.append(existing)
+    return changes, renamed
+
+
+def foresee_signed(rows: list[ImportRow], lookups: _Lookups) -> roll.Corrected:
+    """The 已定稿 月报 and 年度总结 the import of these rows may change (``planned``,
+    ``roll.signed_by``): what its preview names before 确认导入, keyed (``roll.named_key``)
+    as the promise the confirmation posts back."""
+    changes, renamed = planned(rows, lookups)
+    return roll.signed_by(changes, local_today(), renamed)
 
 
 # What the preview showed of a member: the member form's fields (the import writes
@@ -1053,9 +1112,20 @@ def _values(row: ImportRow, unit: Unit, role: Role, existing: Member | None = No
 
 def _note_namesakes(rows: list[ImportRow], lookups: _Lookups) -> None:
     """A note on each new row whose 姓名, 单位 and 党支部 are an existing account's (not a
-    merged one): likely one person under another number — the duplicate that later needs
-    合并账号. A note, not a refusal: two people of one name in one 党支部 happen."""
+    merged one), or another new row's of the same file: likely one person under another
+    number — the duplicate that later needs 合并账号. A note, not a refusal: two people
+    of one name in one 党支部 happen."""
     new = [row for row in rows if row.action == "create"]
+    in_file: dict[tuple, list[ImportRow]] = {}
+    for row in new:
+        in_file.setdefault((row.name, lookups.units[row.unit].id, row.branch), []).append(row)
+    for same in in_file.values():
+        for row in same if len(same) > 1 else ():
+            unit = lookups.units[row.unit]
+            row.notes.append(str(_l("第%(lines)s行也将新增%(place)s的%(name)s：如为同一人，"
+                                    "请核对手机号，不要重复新增。",
+                                    lines=str(_l("、")).join(str(o.line) for o in same if o is not row),
+                                    place=unit.name + row.branch, name=row.name)))
     names = sorted({row.name for row in new})
     found: dict[tuple, list[Member]] = {}
     for start in range(0, len(names), PHONE_CHUNK):
@@ -1100,10 +1170,37 @@ class ImportResult:
     # and years whose page now says 「定稿后数据有变化」, as the member form's save does
     roll_changes: list = field(default_factory=list)
     merged: int = 0  # rows left out: the number is a merged account's (合并账号)
+    # the members whose 姓名 or 党支部 it changed: the signed documents that may print
+    # them are asked too (``summary_notes.final_naming_many``), as after the member form
+    renamed: list = field(default_factory=list)
+
+
+SIGNED_CHANGED = _l("预览之后，这次导入涉及的已定稿月报或年度总结有了变化，未导入任何数据。"
+                    "请查看预览中重新列出的月报和年度总结，核对后再确认导入。")
+
+
+class SignedChangedSincePreview(ServiceError):
+    """The import is refused whole: the 已定稿 月报 and 年度总结 it may change are not
+    those its preview named (``ImportPreview.signed``) — one 定稿 or reopened since, a
+    first task recorded (new members now join today, not since always), a need moved —:
+    the preview, read again, names them afresh and carries their new promise."""
+
+    def __init__(self):
+        super().__init__(SIGNED_CHANGED)
+
+
+def signed_promise(signed) -> str:
+    """The promise of an import's ``signed`` (``roll.Corrected``): a digest of what its
+    preview named (``roll.named_key``), "" for nothing signed. A digest, not the list:
+    an import of many units over many months names many. Of the items in one order
+    (their set is the promise, not the order the rows asked them in)."""
+    named = ",".join(sorted(filter(None, roll.named_key(signed).split(","))))
+    return hashlib.sha256(named.encode()).hexdigest()[:32] if named else ""
 
 
 def import_members(actor: Member | None, rows: list[ImportRow],
-                   shown: dict[str, list | None] | None = None) -> ImportResult:
+                   shown: dict[str, list | None] | None = None,
+                   promised: str | None = None) -> ImportResult:
     """All or nothing. ``actor`` None means the command line (trusted, audited as system).
 
     ``shown``: what the preview the admin confirms showed of each row's member
@@ -1111,7 +1208,13 @@ def import_members(actor: Member | None, rows: list[ImportRow],
     (``ChangedSincePreview``, nothing written) when any of them changed since — their
     form saved, another import, 停用, a 更正日期 — or a new member's 手机号 was
     registered: the file's values would be written over a change the admin never saw.
-    None (the command line: it checks and imports in one go) asks nothing of the kind."""
+    None (the command line: it checks and imports in one go) asks nothing of the kind.
+
+    ``promised``: what the preview named of the 已定稿 月报 and 年度总结 the import may
+    change (``ImportPreview.promise``; "" for none). Found again by the same rule
+    (``foresee_signed``) under the locks, the import is refused whole
+    (``SignedChangedSincePreview``) when they are others now. None (the command line)
+    asks nothing."""
     if actor is not None and (not actor.is_admin or not actor.active):
         raise PermissionDenied(_l("只有单位管理员可以导入党员。"))
     lookups = _lookups(rows)
@@ -1127,6 +1230,8 @@ def import_members(actor: Member | None, rows: list[ImportRow],
                                          "有%(n)d行存在错误，未导入任何数据。请修改后重新上传。",
                                          len(preview.error_rows) or 1,
                               n=len(preview.error_rows) or 1))
+    if promised is not None and preview.promise != promised:
+        raise SignedChangedSincePreview()
     created, updated = [], []
     chosen = {row.phone for row in preview.rows if row.unit_chosen}
     # A new member joins the roll on 自何日起, else today, or since always while no work
@@ -1136,6 +1241,7 @@ def import_members(actor: Member | None, rows: list[ImportRow],
     days = {}
     left: set[int] = set()  # communities of the liaisons the import changes
     changed, demoted = [], []  # a new role or unit; a staff role lost
+    renamed = []  # a 姓名 or 党支部 that signed documents may print, made other
     for row in preview.rows:
         if row.action in ("same", "merged"):  # nothing to write; a merged account's row is left out
             continue
@@ -1154,9 +1260,12 @@ def import_members(actor: Member | None, rows: list[ImportRow],
             if member.active and member.role == Role.liaison:
                 left.update(c.id for c in member.communities)
             before = member.role, member.unit_id
+            printed = member.name, member.branch or ""
             for key, value in _values(row, unit, role, member).items():
                 setattr(member, key, value)
             updated.append(member)
+            if (member.name, member.branch or "") != printed:
+                renamed.append(member)
             if (member.role, member.unit_id) != before:
                 changed.append(member)
             if member.role != before[0] and before[0] in STAFF_ROLES \
@@ -1192,7 +1301,7 @@ def import_members(actor: Member | None, rows: list[ImportRow],
              if (member in created or member.id in moved_on)
              and (change := roll.last_change(member)) is not None]
     return ImportResult(len(created), len(updated), preview.count("same"),
-                        _without_liaison(left), dated, preview.count("merged"))
+                        _without_liaison(left), dated, preview.count("merged"), renamed)
 
 
 def merged_left_out(n: int):

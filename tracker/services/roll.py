@@ -378,11 +378,19 @@ def corrected_key(corrected: Corrected | None, day: date | None) -> str:
     correction's ``promised``): the day and the signed months and years, "" for none.
     The day is part of it: a date typed anew on the confirming page is another
     correction, named afresh (``promised_day``), not one whose signed items changed."""
+    named = named_key(corrected)
+    return f"{day.isoformat()}:{named}" if named and day is not None else ""
+
+
+def named_key(corrected: Corrected | None) -> str:
+    """The signed months and years of ``corrected``, one string ("" for none): a unit's
+    month 「unit-year-month」, a community's own 「cid-year-month」, a year
+    「yscope-year」."""
     if corrected is None:
         return ""
-    named = ",".join([*(f"{m.unit_id}-{m.year}-{m.month}" for m in corrected.months),
-                      *(f"y{y.scope.key}-{y.year}" for y in corrected.years)])
-    return f"{day.isoformat()}:{named}" if named and day is not None else ""
+    return ",".join([*(f"{m.unit_id}-{m.year}-{m.month}" if isinstance(m, summary_notes.FinalMonth)
+                       else f"c{m.community_id}-{m.year}-{m.month}" for m in corrected.months),
+                     *(f"y{y.scope.key}-{y.year}" for y in corrected.years)])
 
 
 def promised_day(promised: str) -> str:
@@ -499,6 +507,34 @@ def signed_after(change: Change | None, today: date) -> Corrected | None:
     if change is None:
         return None
     return Corrected(changed_final_months(change, today), changed_final_years(change, today))
+
+
+def signed_by(changes, today: date, renamed=()) -> Corrected:
+    """The 已定稿 months and years that changes of the roll (``Change``s, many at once:
+    the member import's, each from its 自何日起) may change — those of their units from
+    the day's month to today (``changed_final_months``, ``changed_final_years``), asked
+    once per unit from its earliest day (an import's thousand rows of one unit are one
+    question, not a thousand), and those the needs they may move count in
+    (``need_months``, ``need_years``, once for all) —, and those whose documents may
+    print the members of ``renamed``, whose 姓名 or 党支部 the change makes other
+    (``summary_notes.final_naming_many``). More than change, never less: what a page
+    names before the change (the import's preview) and asks the pages' own comparisons
+    of after it (``admin.told.tell_roll_changes``)."""
+    changes = list(changes)
+    first: dict[int, date] = {}
+    for change in changes:
+        for unit_id in change.unit_ids:
+            first[unit_id] = min(first.get(unit_id, change.day), change.day)
+    months, years = [], []
+    for unit_id, day in first.items():
+        months.append(summary_notes.final_unit_months([unit_id], day, today))
+        years.append(summary_notes.final_years([unit_id], (), range(day.year, today.year + 1)))
+    if changes:  # one question for all the changes, the months' and the years'
+        moved = _unit_months(moved_needs(changes))
+        months.append(_final_months(moved))
+        years.append(_final_years(moved))
+    named_months, named_years = summary_notes.final_naming_many(renamed, today)
+    return Corrected(_merged(*months, named_months), _merged(*years, named_years))
 
 
 def _month_end(day: date) -> date:

@@ -520,38 +520,76 @@ def final_naming(member: Member, today: date) -> tuple[list, list]:
     ``annual_final.told_changed_years`` say which pages now differ): the months of the
     units whose roll they were on, while on it (未参与名单, and the namesakes' labels of
     that roll); the months of the units and communities of the tasks they took part in,
-    led or reviewed, in the task's month (台账: its 参与人员, 组长 and 审核人); and the years of those units and communities from
-    the first of these days to today's. More than change, never less: a name is printed
+    led or reviewed, in the task's month (台账: its 参与人员, 组长 and 审核人); and the
+    years of those units and communities from the first of these days to today's. More than change, never less: a name is printed
     only where the member is on a roll or in a task."""
-    months: dict = {}
-    units: set[int] = set()
-    first = today
-    for stay in member.roll_periods:
-        since = stay.since or date(1, 1, 1)  # since always
-        units.add(stay.unit_id)
-        # the years from the first signed one, for a stay since always
-        first = min(first, stay.since or date(db.session.scalar(
-            select(func.min(YearNote.year))) or today.year, 1, 1))
-        months.update(dict.fromkeys(final_unit_months(
-            [stay.unit_id], since, min(stay.last_day or today, today))))
-    tasks = db.session.execute(select(Task.unit_id, Task.community_id, Task.service_date).where(
-        or_(Task.leader_id == member.id,
-            Task.id.in_(select(Assignment.task_id).where(Assignment.member_id == member.id)),
-            Task.id.in_(select(TaskReport.task_id).where(TaskReport.reviewed_by_id == member.id))))
-    ).all()
-    if tasks:
-        worked = {(unit, day.year, day.month) for unit, _c, day in tasks}
-        task_units = {unit for unit, _c, _d in tasks}
-        first = min(first, *(day for _u, _c, day in tasks))
-        months.update(dict.fromkeys(
-            m for m in final_unit_months(task_units, min(d for _u, _c, d in tasks), today)
-            if (m.unit_id, m.year, m.month) in worked))
-        months.update(dict.fromkeys(final_community_months(
-            [(community, day) for _unit, community, day in tasks])))
-        units |= task_units
-    years = final_years(units, {community for _u, community, _d in tasks},
-                        range(first.year, today.year + 1))
+    return final_naming_many([member], today)
+
+
+def final_naming_many(members, today: date) -> tuple[list, list]:
+    """``final_naming`` of several members at once (the member import's 「更新 党支部 /
+    姓名」 of many), each by its own stays and tasks, in a few statements whatever their
+    number: the union of what each may print."""
+    members = [m for m in members if m.id is not None]
+    if not members:
+        return [], []
+    ids = sorted(m.id for m in members)
+    tasks: dict[int, set[tuple]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for query in (select(Task.leader_id, Task.unit_id, Task.community_id, Task.service_date)
+                      .where(Task.leader_id.in_(chunk)),
+                      select(Assignment.member_id, Task.unit_id, Task.community_id,
+                             Task.service_date).join(Task, Task.id == Assignment.task_id)
+                      .where(Assignment.member_id.in_(chunk)),
+                      # the 台账 prints each activity's 审核人 (review39 #5)
+                      select(TaskReport.reviewed_by_id, Task.unit_id, Task.community_id,
+                             Task.service_date).join(Task, Task.id == TaskReport.task_id)
+                      .where(TaskReport.reviewed_by_id.in_(chunk))):
+            for member_id, *task in db.session.execute(query):
+                tasks.setdefault(member_id, set()).add(tuple(task))
+    always = None  # the first signed year, for a stay since always (asked once)
+    if any(stay.since is None for m in members for stay in m.roll_periods):
+        always = date(db.session.scalar(select(func.min(YearNote.year))) or today.year, 1, 1)
+    # per member: the stays' (unit, first month, last month), the tasks' (unit, year,
+    # month), the places its years are asked of and the first of its days
+    stays, worked, scopes, firsts = {}, set(), {}, {}
+    for member in members:
+        first, units = today, set()
+        for stay in member.roll_periods:
+            last = min(stay.last_day or today, today)
+            since = stay.since or date(1, 1, 1)
+            if since <= last:
+                stays.setdefault(stay.unit_id, []).append(
+                    ((since.year, since.month), (last.year, last.month)))
+            units.add(stay.unit_id)
+            first = min(first, stay.since or always)
+        own = tasks.get(member.id, set())
+        worked |= {(unit, day.year, day.month) for unit, _c, day in own}
+        units |= {unit for unit, _c, _d in own}
+        first = min([first, *(day for _u, _c, day in own)])
+        scopes[member.id] = units, {community for _u, community, _d in own}
+        firsts[member.id] = first
+    places = {(community, day) for own in tasks.values() for _u, community, day in own}
+    low = min([today, *(d for own in tasks.values() for _u, _c, d in own),
+               *(date(first[0], first[1], 1) for spans in stays.values() for first, _l in spans)])
+    months = [m for m in final_unit_months({*stays, *(u for u, _y, _m in worked)}, low, today)
+              if (m.unit_id, m.year, m.month) in worked
+              or any(first <= (m.year, m.month) <= last for first, last in stays.get(m.unit_id, ()))]
+    months += final_community_months(places)
+    all_units = {u for units, _c in scopes.values() for u in units}
+    all_communities = {c for _u, communities in scopes.values() for c in communities}
+    years = [y for y in final_years(all_units, all_communities,
+                                    range(min(firsts.values()).year, today.year + 1))
+             if any(year_of(y, units, communities) and y.year >= firsts[member_id].year
+                    for member_id, (units, communities) in scopes.items())]
     return sorted(months, key=lambda m: (m.year, m.month)), years
+
+
+def year_of(year: FinalYear, units, communities) -> bool:
+    """Is ``year`` one of these units' (whole, or in one community) or these communities'
+    own (``final_years``' rule)?"""
+    return year.unit_id in units if year.unit_id is not None else year.community_id in communities
 
 
 @dataclass(frozen=True)
