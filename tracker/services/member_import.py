@@ -41,7 +41,7 @@ from ..phones import normalise_phone  # the one reading of a number: the forms' 
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError, roll
 from .audit import record
-from .cell_dates import NotADay, day_or_none, read_day
+from .cell_dates import ROLL_TOO_EARLY, NotADay, day_or_none, early_cell, read_day, too_early
 from .directory import PHONE_RE, SHOWN_FIELDS, changed_since_shown, member_shown_key
 from .invitations import STAFF_ROLES, revoke_links
 
@@ -807,13 +807,16 @@ def _moves(existing: Member, unit: Unit, row: ImportRow) -> bool:
 
 
 def _day_errors(row: ImportRow, existing: Member | None, unit: Unit | None) -> list[str]:
-    """The 自何日起 cell against the form's bounds: a day, not in the future, and for a
+    """The 自何日起 cell against the form's bounds: a day, not before the house's floor
+    (``timeutil.EARLIEST_DAY``, in the form's words), not in the future, and for a
     move or changed 计入参与统计 not before the member's last recorded change (ignored
     for an existing member whose roll the row does not change, as on the form)."""
     try:
         day = read_day(row.roll_from)
     except NotADay as refused:
         return [refused.message(COLUMNS["roll_from"][0])]
+    if too_early(day):  # as the form's field refuses it, typed: moving the roll or not
+        return [early_cell(COLUMNS["roll_from"][0], row.roll_from, ROLL_TOO_EARLY)]
     if day is None or unit is None:
         return []
     try:
