@@ -162,3 +162,5 @@ def test_a_row_that_changes_no_roll_ignores_the_day(world, today):
 def test_the_template_has_the_column_and_says_what_it_does():
     assert mi.TEMPLATE_HEADERS[-1] == "自何日起"
     assert any("自何日起" in note and "不能晚于今天" in note for note in mi.TEMPLATE_NOTES)
+    # and its floor, as the row's refusal says it
+    assert any("自何日起" in note and "不能早于2000-01-01" in note for note in mi.TEMPLATE_NOTES)
