@@ -18,7 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .formatting import hours as fmt_hours
 from .security import record_id_or_none
-from .services.cell_dates import NotADay, read_day
+from .services.cell_dates import TOO_EARLY, NotADay, read_day, too_early
 
 MAX_COUNT = 1_000_000
 MAX_HOURS = Decimal(24)
@@ -295,7 +295,20 @@ class LocalDateField(DateField):
     """A date. What a browser's date picker sends (2026-12-03) first; typed into a text
     box (no picker: an old WeChat/X5 build, JS off) it is read as the imports read a
     date cell (``cell_dates.read_day``: 2026/12/3, 2026年12月3日, full-width digits), so
-    the form takes what the import takes."""
+    the form takes what the import takes.
+
+    A day before the house's floor (``timeutil.EARLIEST_DAY``) is refused with
+    ``early_message`` (default ``cell_dates.TOO_EARLY``), what was typed kept — unless
+    it is the stored day the form was filled with (``object_data``: a row older than
+    the floor is re-saved as it is, not forced to change)."""
+
+    def __init__(self, label=None, validators=None, *, early_message=TOO_EARLY, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.early_message = early_message
+
+    def pre_validate(self, form):
+        if too_early(self.data) and self.data != self.object_data:
+            raise StopValidation(self.early_message)
 
     def process_formdata(self, valuelist):
         if not valuelist or not (valuelist[0] or "").strip():

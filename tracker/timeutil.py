@@ -5,6 +5,13 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+# The earliest day any form or import takes (fuzz38 F3): no page counts anything before
+# it — the 月报, 年度总结 and 进展 pickers, the funds' and the checklists' years all start
+# in its year — so an earlier date changes no figure and is most likely a typo (0224
+# for 2024). One floor for the whole app (``cell_dates.TOO_EARLY`` says it); a field
+# with a tighter one (补录申请's 90 days, a task's start within a year of today) keeps
+# its own. Rows stored before it stay as they are, shown and kept when re-saved.
+EARLIEST_DAY = date(2000, 1, 1)
 
 
 def utcnow() -> datetime:

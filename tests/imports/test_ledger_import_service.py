@@ -258,6 +258,26 @@ def test_a_row_names_every_error_at_once_in_column_order(october, cleanup_catego
     assert counts() == before
 
 
+def test_a_day_before_the_floor_is_refused_on_its_row_in_the_form_s_words(
+        october, cleanup_category):
+    """fuzz38 F3: 0224 typed for 2024 is refused as the 补录 form refuses it (before
+    ``timeutil.EARLIEST_DAY``, 2000-01-01), on its own row, nothing written."""
+    zheng = october.members["郑某某"]
+    data = sheet([row(october, zheng, leader="是", category=cleanup_category),
+                  row(october, zheng, day="0224-10-05", title="年份", leader="是",
+                      category=cleanup_category),
+                  row(october, zheng, day="1999/12/31", title="上世纪", leader="是",
+                      category=cleanup_category)])
+    before = counts()
+    floor = "日期不能早于2000-01-01（本系统不统计更早的工作），请检查年份。"
+    assert errors_by_line(preview(october.liaison, data)) == {
+        3: [f"日期“0224-10-05”：{floor}"], 4: [f"日期“1999/12/31”：{floor}"]}
+    with pytest.raises(ServiceError, match="有2行存在错误"):
+        imported(october.liaison, data)
+    db.session.expire_all()
+    assert counts() == before
+
+
 def test_a_missing_cell_is_named_once_not_as_a_wrong_value(october, cleanup_category):
     """An empty 日期, 单位 or 手机号 says it is missing, not also that it does not read."""
     data = sheet([row(october, october.members["郑某某"], day="", leader="是",

@@ -109,6 +109,32 @@ def test_the_day_is_refused_in_the_future_before_the_last_change_or_unreadable(w
     assert history(m.id) == [("县商务局", None, None)]
 
 
+def test_a_day_before_the_floor_is_refused_on_its_row_in_the_form_s_words(world, today):
+    """fuzz38 F3: 0224 typed for 2024, or a true 1990, is refused as the member form
+    refuses it (2000-01-01, ``timeutil.EARLIEST_DAY``), moving the roll or not; the floor
+    itself is taken."""
+    f.unit("县财政局")
+    db.session.commit()
+    m = world.member
+    said = "日期不能早于2000-01-01（更早的日期不改变任何统计），早于2000-01-01的请填2000-01-01。"
+    rows = [(m.name, m.phone, "县财政局", "", "", "", "", "0224-10-05"),
+            ("新同志", "13712345699", "县商务局", "", "", "", "", "1990-05-01"),
+            ("新同志乙", "13712345698", "县商务局", "", "", "", "", date(1999, 12, 31)),
+            ("新同志丙", "13712345697", "县商务局", "", "", "", "", "2000-01-01")]
+    preview = preview_of(rows, world.admin)
+    assert [(r.line, r.errors) for r in preview.error_rows] == [
+        (2, [f"自何日起“0224-10-05”：{said}"]),
+        (3, [f"自何日起“1990-05-01”：{said}"]),
+        (4, [f"自何日起“1999-12-31”：{said}"])]
+    with pytest.raises(mi.ServiceError):
+        mi.import_members(world.admin, preview.rows)
+    db.session.rollback()
+    assert history(m.id) == [("县商务局", None, None)]
+    imported(world, [("新同志丙", "13712345697", "县商务局", "", "", "", "", "2000-01-01")])
+    new = db.session.scalar(select(Member).where(Member.phone == "13712345697"))
+    assert history(new.id) == [("县商务局", date(2000, 1, 1), None)]
+
+
 def test_a_move_dated_with_two_digits_first_and_last_is_refused(world, today):
     """10/5/25 (5 October 2025 written month first) is no date: read year first it would
     move 张三 from 22 May 2010, and every month since onto the other unit's roll."""
@@ -136,3 +162,5 @@ def test_a_row_that_changes_no_roll_ignores_the_day(world, today):
 def test_the_template_has_the_column_and_says_what_it_does():
     assert mi.TEMPLATE_HEADERS[-1] == "自何日起"
     assert any("自何日起" in note and "不能晚于今天" in note for note in mi.TEMPLATE_NOTES)
+    # and its floor, as the row's refusal says it
+    assert any("自何日起" in note and "不能早于2000-01-01" in note for note in mi.TEMPLATE_NOTES)

@@ -87,6 +87,13 @@ def test_bad_month_on_the_page_and_on_downloads(client, login, october):
     assert "月份格式不正确" in page
     assert client.get("/reports/monthly.docx?month=abc").status_code == 400
     assert client.get("/reports/?unit=abc").status_code == 404
+    # a month before the house's floor says so (fuzz38 F3), not that it is mistyped
+    page = page_of(client, "/reports/?month=1999-12")
+    assert "不能早于2000年（本系统不统计更早的工作），请检查年份。" in page
+    assert 'value="1999-12"' in page and "月份格式不正确" not in page
+    page = page_of(client, "/reports/annual?year=0224")
+    assert "不能早于2000年（本系统不统计更早的工作），请检查年份。" in page
+    assert "年份格式不正确" not in page
 
 
 def test_the_empty_month_page(client, login, october):

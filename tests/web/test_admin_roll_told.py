@@ -62,6 +62,9 @@ def test_taking_a_member_off_the_roll_inside_a_signed_month_names_it(client, log
                                   follow_redirects=True))
     assert f"已保存党员干部：{member.name}" in page
     assert f"{TOLD}{world.unit.name}2022年11月。" in page
+    # the news of the save itself first, then what it touched, as when adding (review
+    # session 38, backdatefix's open row)
+    assert page.index(f"已保存党员干部：{member.name}") < page.index(TOLD)
     assert "定稿后数据有变化" in _report(client, world, "2022-11")
 
 

@@ -27,6 +27,7 @@ from ..phones import mobile_or_typed
 from ..privacy import mask_phone
 from ..services import directory as d
 from ..services import roll
+from ..services.cell_dates import ROLL_TOO_EARLY
 from ..services import shown as shown_module
 from ..fields import (
     CHOOSE,
@@ -458,7 +459,8 @@ class MemberForm(AdminForm):
     on_roll = RollField(MEMBER_LABELS["on_roll"], description=_l(
         "计入本单位在册人数（参与率的分母）和未参与名单。参加志愿服务的联络员、管理员也可计入。"
         "改变角色不会改变此项。"))
-    roll_from = LocalDateField(MEMBER_LABELS["roll_from"], validators=[Optional()], description=_l(
+    roll_from = LocalDateField(MEMBER_LABELS["roll_from"], validators=[Optional()],
+                               early_message=ROLL_TOO_EARLY, description=_l(
         "新增人员或调整单位、计入参与统计时，从哪一天起生效（不填为今天；尚无任何任务时"
         "新增的人员计入以往各月）。这一天所在月份之前各月的在册人数不变；这一天所在的月份起，"
         "各月（按月末那天统计）随之变化，已定稿的月份也不例外：保存前会先列出其中受影响的月报和"
@@ -524,7 +526,8 @@ class RollCorrectionForm(Form):
     another day (``directory.correct_roll_date``). Prefixed: it shares the page with the
     member form."""
 
-    day = LocalDateField(_l("更正为"), validators=[DayRequired(_l("请填写更正后的日期。"))])
+    day = LocalDateField(_l("更正为"), validators=[DayRequired(_l("请填写更正后的日期。"))],
+                         early_message=ROLL_TOO_EARLY)
     reason = StringField(_l("更正的原因"), filters=[strip_line], validators=[
         DataRequired(_l("请填写更正的原因。")), max_len(d.ROLL_REASON_MAX)],
         render_kw={"maxlength": d.ROLL_REASON_MAX})

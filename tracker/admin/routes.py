@@ -450,16 +450,19 @@ def member_edit(record_id: int):
     roll_before = roll.shown_key(roll.last_change(record))
     printed = (record.name, record.branch)  # what signed documents print of them
 
-    def saved(member: Member) -> str:
+    def saved(member: Member) -> None:
+        # the news of the save itself first, then what it implies (a role's roll kept,
+        # the signed months it touches), as ``member_new`` and the member import tell theirs
+        if not kept:
+            flash(_("已保存%(kind)s：%(name)s", kind=MEMBERS.title, name=member), "success")
+        else:
+            flash(_("已保存%(kind)s：%(name)s。同时保留了他人在您打开页面之后所做的修改：%(fields)s。",
+                    kind=MEMBERS.title, name=member,
+                    fields=_("、").join(str(_label(form, name)) for name in kept)), "success")
         note = roll_kept_note(member.name, was, member.role, member.on_roll)
         if note:
             flash(note, "warning")
         _tell_roll_change(member, roll_before, renamed=(member.name, member.branch) != printed)
-        if not kept:
-            return _("已保存%(kind)s：%(name)s", kind=MEMBERS.title, name=member)
-        return _("已保存%(kind)s：%(name)s。同时保留了他人在您打开页面之后所做的修改：%(fields)s。",
-                 kind=MEMBERS.title, name=member,
-                 fields=_("、").join(str(_label(form, name)) for name in kept))
 
     refused: list[d.MemberFormRefused] = []
 

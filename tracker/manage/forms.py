@@ -21,7 +21,7 @@ from ..onsite.forms import ACCEPT
 from ..services import ServiceError
 from ..services.backfill import BackfillData, Participant, parse_findings
 from ..services.claims import span_minutes
-from ..services.cell_dates import NotADay, read_moment
+from ..services.cell_dates import TOO_EARLY, NotADay, read_moment, too_early
 from ..services.photos import MAX_PHOTOS_PER_TASK
 from ..services.residents import category_serves_residents
 from ..services.tasks import (
@@ -77,7 +77,9 @@ def item_choices(items) -> list[tuple[int, str]]:
 
 
 class LocalDateTimeField(DateTimeLocalField):
-    """A datetime-local input read as Asia/Shanghai wall-clock time (naive)."""
+    """A datetime-local input read as Asia/Shanghai wall-clock time (naive). A day before
+    the house's floor is refused as ``LocalDateField`` refuses it (``cell_dates.
+    TOO_EARLY``), unless it is the stored time the form was filled with."""
 
     def __init__(self, label=None, *, required_message, **kwargs):
         super().__init__(label, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S",
@@ -104,6 +106,8 @@ class LocalDateTimeField(DateTimeLocalField):
             raise StopValidation()
         if self.data is None:
             raise StopValidation(self.required_message)
+        if too_early(self.data.date()) and self.data != self.object_data:
+            raise StopValidation(TOO_EARLY)
 
 
 def member_label(member) -> str:

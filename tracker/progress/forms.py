@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..fields import strip_line, strip_text
 from ..models import FindingKind, FindingStatus, ReportStatus
-from ..timeutil import local_today, month_bounds
+from ..timeutil import EARLIEST_DAY, local_today, month_bounds
 from .periods import Period, month_period, quarter_period, range_period, year_period
 
 PERIOD_KINDS = [
@@ -38,7 +38,7 @@ FINDING_STATUS = {
     FindingStatus.handed_over: _l("已移交"),
     FindingStatus.fixed: _l("已整改"),
 }
-MIN_YEAR, MAX_YEAR = 2000, 2100
+MIN_YEAR, MAX_YEAR = EARLIEST_DAY.year, 2100
 MAX_RANGE_DAYS = 3 * 366
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..fields import VersionField, strip_line, strip_text
 from ..services.summary_notes import NOTE_MAX
-from ..timeutil import local_today
+from ..timeutil import EARLIEST_DAY, local_today
 
 MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 
@@ -19,12 +19,22 @@ MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 def parse_month(text: str | None) -> tuple[int, int] | None:
     """'2022-10' → (2022, 10); None when it is not a month."""
     match = MONTH_RE.match((text or "").strip())
-    if not match or not 2000 <= int(match.group(1)) <= 2100:
+    if not match or not EARLIEST_DAY.year <= int(match.group(1)) <= 2100:
         return None
     return int(match.group(1)), int(match.group(2))
 
 
 BAD_MONTH = _l("月份格式不正确，请按“年-月”填写，如 2022-10。")
+# a month or year of the right shape before the house's floor (``timeutil.EARLIEST_DAY``):
+# no figure is of it — said so, not as a wrong format (0224-10 typed for 2024-10)
+TOO_EARLY_YEAR = _l("不能早于%(year)d年（本系统不统计更早的工作），请检查年份。",
+                    year=EARLIEST_DAY.year)
+
+
+def _early(text: str | None) -> bool:
+    """Whether ``text`` is a year, or a year and month, of four digits before the floor."""
+    match = re.match(r"^([0-9]{4})(-[0-9]{1,2})?$", (text or "").strip())
+    return match is not None and int(match.group(1)) < EARLIEST_DAY.year
 FUTURE_MONTH = _l("这个月份还没有到，月报只能生成本月及以前的月份。")
 
 
@@ -46,7 +56,7 @@ class MonthlyForm(Form):
     def validate_month(self, field):
         parsed = parse_month(field.data)
         if parsed is None:
-            raise ValidationError(BAD_MONTH)
+            raise ValidationError(TOO_EARLY_YEAR if _early(field.data) else BAD_MONTH)
         if is_future(*parsed):
             raise ValidationError(FUTURE_MONTH)
 
@@ -59,7 +69,7 @@ FUTURE_YEAR = _l("这一年还没有到，年度总结只能生成今年及以�
 def parse_year(text: str | None) -> int | None:
     """'2026' → 2026; None when it is not a year the app can hold (2000–2100)."""
     text = (text or "").strip()
-    if not YEAR_RE.match(text) or not 2000 <= int(text) <= 2100:
+    if not YEAR_RE.match(text) or not EARLIEST_DAY.year <= int(text) <= 2100:
         return None
     return int(text)
 
@@ -89,7 +99,7 @@ class AnnualForm(Form):
     def validate_year(self, field):
         year = parse_year(field.data)
         if year is None:
-            raise ValidationError(BAD_YEAR)
+            raise ValidationError(TOO_EARLY_YEAR if _early(field.data) else BAD_YEAR)
         if is_future_year(year):
             raise ValidationError(FUTURE_YEAR)
 

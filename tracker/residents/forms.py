@@ -9,7 +9,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 from ..models import ResidentCategory
 from ..names import choices_with_unit
 from ..phones import contact_or_typed
-from ..services.residents import PHONE_RE
+from ..services.residents import CONSENT_TOO_EARLY, PHONE_RE
 from ..fields import LocalDateField, MultiCheckboxField, VersionField, strip_line, strip_text
 from ..security import record_id
 
@@ -48,7 +48,7 @@ class ResidentForm(Form):
         validators=[Optional(), Length(max=2000, message=_l("不能超过%(max)d个字。", max=2000))],
         filters=[strip_text], render_kw={"rows": 3, "maxlength": 2000},
     )
-    consent_date = LocalDateField(_l("本人同意登记的日期"))
+    consent_date = LocalDateField(_l("本人同意登记的日期"), early_message=CONSENT_TOO_EARLY)
     consent_method = _text(
         _l("取得同意的方式"), _l("请填写取得同意的方式。"), 80,
         description=_l("例如：本人书面签字；口头同意（社区工作人员在场）。"),

@@ -51,6 +51,7 @@ from . import PermissionDenied, ServiceError, collect, refuse_all
 from .activity_lock import lock_activity
 from .answered_requests import lock_requests_naming
 from .audit import record
+from .cell_dates import TOO_EARLY, too_early
 from .claims import add_done_participation, check_minutes, held_active, task_span_minutes
 from .findings import MAX_DESCRIPTION, MAX_PLACE, FindingData, record_finding
 from .overlap import overlapping
@@ -351,7 +352,10 @@ def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
     if times_ok:
         starts_at, ends_at = local_to_utc(data.starts_local), local_to_utc(data.ends_local)
         day = data.starts_local.date()
-        if ends_at > utcnow():
+        if too_early(day):  # the house's floor (the ledger import says it on its row)
+            found.append(("starts_at", TOO_EARLY))
+            times_ok = False
+        elif ends_at > utcnow():
             found.append(("ends_at", _l("补录的活动须已经结束：时间不能晚于现在。")))
             times_ok = False
         elif closed := closed_to(actor, item.unit_id, item.community_id, day, lock=lock):

@@ -34,6 +34,7 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 
 from ..i18n import lazy_gettext as _l
+from ..timeutil import EARLIEST_DAY
 
 EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug included)
 SERIAL_FROM, SERIAL_TO = 36526, 73051  # 2000-01-01 … 2099-12-31 (exclusive)
@@ -48,6 +49,25 @@ _EIGHT = re.compile(r"^((?:19|20)\d{2})(\d{2})(\d{2})" + _WEEKDAY + _TIME + "$")
 WEEKDAY_NUMBERS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 WEEKDAY_NAMES = [_l("星期一"), _l("星期二"), _l("星期三"), _l("星期四"), _l("星期五"),
                  _l("星期六"), _l("星期日")]
+
+# A date before ``EARLIEST_DAY``, refused where it is typed (a form's field, a sheet's
+# row), saying the floor and why. A roll's date (自何日起, 更正日期) may truly be earlier
+# (on a bureau's roll since 1990): the floor itself counts the same, so it says so.
+TOO_EARLY = _l("日期不能早于%(day)s（本系统不统计更早的工作），请检查年份。",
+               day=EARLIEST_DAY.isoformat())
+ROLL_TOO_EARLY = _l("日期不能早于%(day)s（更早的日期不改变任何统计），早于%(day)s的请填%(day)s。",
+                    day=EARLIEST_DAY.isoformat())
+
+
+def too_early(day: date | None) -> bool:
+    """Whether ``day`` is before the floor every form and import keeps (``EARLIEST_DAY``)."""
+    return day is not None and day < EARLIEST_DAY
+
+
+def early_cell(column: str, text: str, message=TOO_EARLY) -> str:
+    """An import row's refusal of a date cell before the floor, in the form's words."""
+    return str(_l("%(column)s“%(value)s”：%(message)s", column=column, value=text.strip(),
+                  message=message))
 
 
 class NotADay(ValueError):

@@ -37,7 +37,7 @@ from ..phones import MOBILE_RE, normalise_phone
 from ..privacy import ERASED_PHONE_MARK, mask_phone
 from ..reference import CATEGORIES
 from ..security import record_id_or_none
-from ..timeutil import local_today
+from ..timeutil import EARLIEST_DAY, local_today
 from . import PermissionDenied, ServiceError, collect, refuse_all, required_reason
 from . import roll
 from . import shown as shown_module
@@ -53,7 +53,7 @@ from .tasks import lock_lines, move_onto_year_items
 
 PHONE_RE = MOBILE_RE  # ASCII digits only (``phones``): \d would take ١٣٩…
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
-YEAR_MIN, YEAR_MAX = 2000, 2100
+YEAR_MIN, YEAR_MAX = EARLIEST_DAY.year, 2100
 TARGET_MAX = 100_000_000
 REFERENCE_CODES = frozenset(code for code, *_ in CATEGORIES)
 
@@ -838,6 +838,8 @@ def member_problems(data: MemberData, member: Member | None,
     if member is None:
         if data.roll_from is not None and data.roll_from > local_today():
             found.append((roll.FIELD, _l("生效日期不能晚于今天。")))
+        elif data.roll_from is not None:
+            collect(found, roll.check_floor, data.roll_from)
     else:
         _roll_day_problem(member, data, values, found)
     return found

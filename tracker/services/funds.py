@@ -38,13 +38,13 @@ from ..models import (
 from ..money import MAX_FEN
 from ..permissions import manages_community
 from ..reach import Reach
-from ..timeutil import local_today
+from ..timeutil import EARLIEST_DAY, local_today
 from . import PermissionDenied, ServiceError, refuse_all
 from .audit import record
 from .summary_notes import Closed, closed_in_year, closed_to
 
 PURPOSE_MAX = 200
-FIRST_YEAR = 2000
+FIRST_YEAR = EARLIEST_DAY.year
 
 
 def require_keeper(actor: Member, community_id: int) -> None:

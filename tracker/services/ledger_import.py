@@ -70,7 +70,7 @@ from .backfill import (
     units_working_in,
     why_not_nameable,
 )
-from .cell_dates import NotADay, day_or_none, read_day
+from .cell_dates import NotADay, day_or_none, early_cell, read_day, too_early
 from .claims import held_active
 from .member_import import (
     PHONE_CHUNK,
@@ -401,6 +401,9 @@ def _read_row(actor: Member, row: LedgerRow, look: _Lookups,
             day = read_day(row.day)
         except NotADay as refused:
             error("day", refused.message(dict(COLUMNS)["day"]))
+        if too_early(day):  # the 补录 form's floor, in its words, on the row
+            error("day", early_cell(dict(COLUMNS)["day"], row.day))
+            day = None
     for key, text, value in (("starts", row.starts, starts), ("ends", row.ends, ends)):
         if text and value is None:
             error(key, _l("时间“%(v)s”无法识别，应为如09:00的时间。", v=text))

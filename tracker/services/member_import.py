@@ -44,7 +44,7 @@ from ..phones import normalise_phone  # the one reading of a number: the forms' 
 from ..timeutil import local_today
 from . import PermissionDenied, ServiceError, roll
 from .audit import record
-from .cell_dates import NotADay, day_or_none, read_day
+from .cell_dates import ROLL_TOO_EARLY, NotADay, day_or_none, early_cell, read_day, too_early
 from .directory import PHONE_RE, SHOWN_FIELDS, changed_since_shown, member_shown_key
 from .invitations import STAFF_ROLES, revoke_links
 
@@ -89,6 +89,7 @@ TEMPLATE_NOTES = [
     "7. 新党员自导入之日起计入在册人数（尚无任何任务时导入的名单计入以往各月）；已停用的账号导入后仍为停用。",
     "8. 自何日起（可不填）：新党员从哪一天起计入在册人数，或调整单位、计入参与统计从哪一天起生效，"
     "如2025-10-15；不填为导入当天。不能晚于今天，也不能早于该党员上一次在册变动的日期；"
+    "不能早于2000-01-01（更早的日期不改变任何统计，请填2000-01-01）；"
     "没有调整单位和计入参与统计的已有党员不看此列。",
     "9. 表头可以占两行（如“联系方式”合并在“手机｜办公电话”之上，其余列上下合并）："
     "表头下一行只有列名时作为表头的第二行，不作为党员导入，手机号从“手机”列读取。",
@@ -827,13 +828,16 @@ def _moves(existing: Member, unit: Unit, row: ImportRow) -> bool:
 
 
 def _day_errors(row: ImportRow, existing: Member | None, unit: Unit | None) -> list[str]:
-    """The 自何日起 cell against the form's bounds: a day, not in the future, and for a
+    """The 自何日起 cell against the form's bounds: a day, not before the house's floor
+    (``timeutil.EARLIEST_DAY``, in the form's words), not in the future, and for a
     move or changed 计入参与统计 not before the member's last recorded change (ignored
     for an existing member whose roll the row does not change, as on the form)."""
     try:
         day = read_day(row.roll_from)
     except NotADay as refused:
         return [refused.message(COLUMNS["roll_from"][0])]
+    if too_early(day):  # as the form's field refuses it, typed: moving the roll or not
+        return [early_cell(COLUMNS["roll_from"][0], row.roll_from, ROLL_TOO_EARLY)]
     if day is None or unit is None:
         return []
     try:

@@ -43,7 +43,7 @@ from ..models import (
 from ..models.people import liaison_community
 from ..models.residents import resident_member
 from ..models.waitlist import WaitStatus
-from ..timeutil import local_today, month_bounds
+from ..timeutil import EARLIEST_DAY, local_today, month_bounds
 from . import PermissionDenied, ServiceError, roll, summary_notes
 from .audit import record as audit
 # with the writes that refuse a merged account (``claims``): they cannot import this module
@@ -349,10 +349,11 @@ def _community_taken_over(a: _Kept, community_id: int, year: int, month: int) ->
 def _first_moved(drop: Member, done_days: list[date],
                  led: list[tuple[int, int, date]]) -> date | None:
     """The first day whose figures the merge may move: of B's stays, B's approved work
-    (``done_days``) and the approved activities B led (``led``), not before 2000; None
+    (``done_days``) and the approved activities B led (``led``), not before the
+    house's floor (``EARLIEST_DAY``: no figure before it); None
     when B has none of them."""
     starts = [since for since, _u, _unit in _stays(drop)] + done_days + [day for _u, _c, day in led]
-    return max(min(starts), date(2000, 1, 1)) if starts else None
+    return max(min(starts), EARLIEST_DAY) if starts else None
 
 
 def _roll_units(keep: Member, drop: Member) -> set[int]:

@@ -34,7 +34,7 @@ from ..models import (
 from ..permissions import managed_community_ids, manages_community, may_report
 from ..phones import RESIDENT_PHONE_RE, normalise_contact
 from ..search import matches
-from ..timeutil import iso_local, local_today, utcnow
+from ..timeutil import EARLIEST_DAY, iso_local, local_today, utcnow
 from . import PermissionDenied, ServiceError, collect, refuse_all
 from . import erasure, purging
 from . import shown as shown_module
@@ -60,7 +60,8 @@ OTHER_KIND = {
 # As stored (``phones``): 11 ASCII digits for a mobile, 区号-号码 (0571-88888888) for a landline.
 PHONE_RE = RESIDENT_PHONE_RE
 # The earliest consent date taken: the register is recent; an older date is a typo.
-CONSENT_EARLIEST = date(2000, 1, 1)
+CONSENT_EARLIEST = EARLIEST_DAY
+CONSENT_TOO_EARLY = _l("同意日期不能早于2000年1月1日，请检查。")  # the form's field says it too
 EDITABLE = ("name", "category", "address", "phone", "notes", "consent_date", "consent_method")
 
 
@@ -178,7 +179,7 @@ def resident_problems(data: ResidentData) -> list[tuple[str, object]]:
     elif data.consent_date > local_today():
         found.append(("consent_date", _l("同意日期不能晚于今天。")))
     elif data.consent_date < CONSENT_EARLIEST:
-        found.append(("consent_date", _l("同意日期不能早于2000年1月1日，请检查。")))
+        found.append(("consent_date", CONSENT_TOO_EARLY))
     if not data.consent_method:
         found.append(("consent_method", _l("请填写取得同意的方式。")))
     elif len(data.consent_method) > 80:

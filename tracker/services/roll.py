@@ -51,6 +51,7 @@ from ..models import (
 from ..rollups.needs import claim_day
 from ..timeutil import local_today
 from . import ServiceError, summary_notes
+from .cell_dates import ROLL_TOO_EARLY, too_early
 
 FIELD = "roll_from"
 CORRECTION_FIELD = "day"  # the correction form's date field
@@ -142,8 +143,17 @@ def earliest_change(member: Member) -> date | None:
     return max(days, default=None)
 
 
+def check_floor(day: date, field: str = FIELD) -> None:
+    """Refuse a roll's date before the house's floor (``timeutil.EARLIEST_DAY``): no
+    figure counts a day before it, so a stay since then counts as one since earlier."""
+    if too_early(day):
+        raise ServiceError(ROLL_TOO_EARLY, field=field)
+
+
 def check_day(member: Member, day: date) -> None:
-    """Refuse a 自何日起 in the future or inside the member's recorded history."""
+    """Refuse a 自何日起 in the future, before the floor, or inside the member's
+    recorded history."""
+    check_floor(day)
     if day > local_today():
         raise ServiceError(_l("生效日期不能晚于今天。"), field=FIELD)
     first = earliest_change(member)
@@ -562,12 +572,14 @@ def check_shown(member: Member, shown: str | None) -> None:
 
 
 def check_correction(change: Change, day: date) -> None:
-    """Refuse a corrected day that is the same, in the future, or not after the change
-    before (the stay between the two would be of no day at all, or run backwards)."""
+    """Refuse a corrected day that is the same, in the future, before the floor
+    (``check_floor``), or not after the change before (the stay between the two would
+    be of no day at all, or run backwards)."""
     if day == change.day:
         raise ServiceError(_l("更正后的日期与原日期相同。"), field=CORRECTION_FIELD)
     if day > local_today():
         raise ServiceError(_l("更正后的日期不能晚于今天。"), field=CORRECTION_FIELD)
+    check_floor(day, CORRECTION_FIELD)
     if change.after is not None and day <= change.after:
         raise ServiceError(_l("更正后的日期须晚于%(day)s（此前一次在册变动的日期）。",
                               day=change.after.isoformat()), field=CORRECTION_FIELD)
