@@ -16,7 +16,6 @@ from ..services.reviews import (
     approval_refusals,
     approve_report,
     checked_in_unconfirmed,
-    counted_elsewhere,
     not_counted_words,
     report_version,
     return_report,
@@ -33,34 +32,50 @@ from .forms import ReturnForm
 def queue():
     actor = _actor()
     page = q.pending_reports(actor, page_number(), _per_page())
-    people = q.participants_by_task([r.task_id for r in page.items])
+    # who holds a slot, and whose check-in 通过 would leave out: one statement
+    people, elsewhere = q.participants_for_review([r.task_id for r in page.items])
     names = q.participant_names_by_task([r.task for r in page.items], people)
     # a 已定稿 month the approval would change: said instead of offering 通过, as on the
     # report's page (one statement for the page)
     closed = approval_refusals([r.task for r in page.items], actor)
-    # the queue's 通过 counts check-ins not confirmed (``approve_report``): named
-    checked_in = {task_id: [names[task_id][a.member_id] for a in checked_in_unconfirmed(held)]
-                  for task_id, held in people.items()}
+    # the queue's 通过 counts check-ins not confirmed (``approve_report``): named — and
+    # those it will not count, their time already counted at the same hours, named apart
+    # in the report page's words
+    checked_in, not_counted = {}, {}
+    for task_id, held in people.items():
+        checked_in[task_id], not_counted[task_id] = _check_ins(
+            held, names[task_id], elsewhere.get(task_id, {}))
     return render_template("manage/queue.html", page=page, people=people, names=names,
-                           closed=closed, checked_in=checked_in,
+                           closed=closed, checked_in=checked_in, not_counted=not_counted,
                            stale_days=_stale_days(),
                            overdue_before=utcnow() - timedelta(days=_stale_days()))
 
 
+def _check_ins(held, names: dict, elsewhere: dict) -> tuple[list, list]:
+    """Of a task's participants ``held`` (``names`` as listed), the names of those
+    checked in whom 通过 counts at the activity's length, and the words for each it
+    leaves out: her time already counts on another activity at the same hours
+    (``elsewhere``, from ``queries.participants_for_review``: ``overlap``'s rule, which
+    ``count_checked_in_members`` applies at 通过). 待审核 and the report's page say
+    them alike, before 通过 as it says them after."""
+    counted = [names[a.member_id] for a in checked_in_unconfirmed(held)
+               if a.member_id not in elsewhere]
+    return counted, [not_counted_words(names[member_id], other)
+                     for member_id, other in elsewhere.items()]
+
+
 def _render_report(report, form=None):
-    people = q.participants_by_task([report.task_id])[report.task_id]
+    people, elsewhere = q.participants_for_review([report.task_id])
+    people, elsewhere = people[report.task_id], elsewhere.get(report.task_id, {})
     # Approval is final: whoever has not confirmed by then never counts for this task.
     names = q.participant_names(report.task.unit_id, people)  # namesakes told apart
     # a check-in is evidence of taking part: 通过 counts those at the activity's
     # length unless the reviewer unticks it (``approve_report``); the others are named
-    ids = [a.member_id for a in checked_in_unconfirmed(people)]
-    checked_in = [names[member_id] for member_id in ids]
+    checked_in = [names[a.member_id] for a in checked_in_unconfirmed(people)]
     # …but not one whose time already counts on another activity at the same hours
     # (``count_checked_in_members``): said before 通过 as after it
     submitted = report.status == ReportStatus.submitted
-    elsewhere = counted_elsewhere(report.task, ids) if submitted else {}
-    not_counted = [not_counted_words(names[member_id], other)
-                   for member_id, other in elsewhere.items()]
+    not_counted = _check_ins(people, names, elsewhere)[1] if submitted else []
     unconfirmed = [names[a.member_id] for a in people
                    if a.status not in (AssignmentStatus.done, AssignmentStatus.absent,
                                        AssignmentStatus.checked_in)]

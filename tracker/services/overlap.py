@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import Assignment, AssignmentStatus, Member, Task, TaskStatus
@@ -29,7 +30,7 @@ def overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime,
     the first of two such activities still counts it."""
     held = Assignment.status.not_in((AssignmentStatus.withdrawn, AssignmentStatus.absent))
     if counted:
-        held = Assignment.status == AssignmentStatus.done
+        held = _counts(Assignment)
     elif same_activity is not None:
         held = held | ((Assignment.status == AssignmentStatus.absent)
                        & (Task.community_id == same_activity[0])
@@ -38,11 +39,22 @@ def overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime,
         select(Member, Task, Assignment.status == AssignmentStatus.absent)
         .join(Assignment, Assignment.member_id == Member.id)
         .join(Task, Task.id == Assignment.task_id)
-        .where(Member.id.in_(member_ids), held,
-               Task.status != TaskStatus.cancelled,
-               Task.starts_at < ends_at, Task.ends_at > starts_at)
-        .order_by(Member.name_key, Task.starts_at)
+        .where(Member.id.in_(member_ids), held, *_at_hours(Task, starts_at, ends_at))
+        .order_by(Member.name_key, Task.starts_at, Task.id)
     ).all()
+
+
+def _counts(assignment):
+    """A place whose hours count: done (confirmed or recorded). A check-in or a claim is
+    no time counted yet."""
+    return assignment.status == AssignmentStatus.done
+
+
+def _at_hours(task, starts_at, ends_at):
+    """``task`` is not cancelled and its hours overlap [starts_at, ends_at) (an activity
+    ending at 11:00 and one starting at 11:00 are not the same time)."""
+    return (task.status != TaskStatus.cancelled,
+            task.starts_at < ends_at, task.ends_at > starts_at)
 
 
 def counted_elsewhere(task: Task, member_ids: list[int]) -> dict[int, Task]:
@@ -51,9 +63,28 @@ def counted_elsewhere(task: Task, member_ids: list[int]) -> dict[int, Task]:
     not counted on ``task`` too. Callers that write lock the members' rows first
     (``claims.held_active(..., no_key=True)``); a page asks it unlocked, to say so."""
     found: dict[int, Task] = {}
+    # the first such activity by its start, as ``counted_elsewhere_of`` picks it
     if member_ids:
         for member, other, _absent in overlapping(member_ids, task.starts_at, task.ends_at,
                                                   counted=True):
             if other.id != task.id:
                 found.setdefault(member.id, other)
     return found
+
+
+def counted_elsewhere_of(assignment, task):
+    """``counted_elsewhere`` as a column of a page's participants statement: for the
+    ``assignment`` row on ``task`` (entities or aliases of the enclosing statement), the
+    id of the first other activity, by its start, at hours overlapping ``task``'s where
+    the member's hours already count — NULL if none. The same rule (``_counts``,
+    ``_at_hours``) in the statement a page reads anyway: 待审核 and the report's page
+    say it before 通过 for a whole page in no statement of its own; 通过 asks
+    ``counted_elsewhere`` again under its locks."""
+    held, other = aliased(Assignment), aliased(Task)
+    return (select(other.id)
+            .join(held, held.task_id == other.id)
+            .where(held.member_id == assignment.member_id, _counts(held),
+                   other.id != task.id, *_at_hours(other, task.starts_at, task.ends_at))
+            .order_by(other.starts_at, other.id)
+            .limit(1)
+            .scalar_subquery())
