@@ -49,6 +49,7 @@ from ..rollups.home import open_findings_count
 from ..rollups.stays import unit_then
 from ..services.backfill import nameable, recordable, working_units
 from ..services.overlap import counted_elsewhere_of
+from ..services.photos import report_photo_ids, shown_photos
 from ..timeutil import local_today
 from ..year_checklist import asked_year
 from ..year_checklist import columns as year_checklist_columns
@@ -437,12 +438,24 @@ def load_task(task_id: int) -> Task | None:
     )
 
 
+def _report_loads() -> list:
+    return [joinedload(TaskReport.task).options(*_task_options()),
+            joinedload(TaskReport.submitted_by), joinedload(TaskReport.reviewed_by)]
+
+
 def load_report(report_id: int) -> TaskReport | None:
     return db.session.scalar(
-        select(TaskReport).where(TaskReport.id == report_id)
-        .options(joinedload(TaskReport.task).options(*_task_options()),
-                 joinedload(TaskReport.submitted_by), joinedload(TaskReport.reviewed_by))
-    )
+        select(TaskReport).where(TaskReport.id == report_id).options(*_report_loads()))
+
+
+def load_report_page(report_id: int) -> tuple[TaskReport | None, list]:
+    """``load_report`` with the report's photos (``photos.shown_photos``) read on its
+    row: the report's page, within the page budget."""
+    row = db.session.execute(
+        select(TaskReport, report_photo_ids(TaskReport.task_id))
+        .where(TaskReport.id == report_id).options(*_report_loads())
+    ).first()
+    return (None, []) if row is None else (row[0], shown_photos(row[1]))
 
 
 def load_item(item_id: int) -> ResourceItem | None:

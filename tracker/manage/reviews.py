@@ -12,7 +12,6 @@ from ..paging import page_number
 from ..permissions import staff_required
 from ..services.claims import task_span_minutes
 from ..services.reviews import (
-    approval_refusal,
     approval_refusals,
     approve_report,
     checked_in_unconfirmed,
@@ -23,7 +22,7 @@ from ..services.reviews import (
 from ..timeutil import utcnow
 from ..view_support import run_service, state_refusal
 from . import queries as q
-from .common import _actor, _managed_report, _next_or, _per_page, _stale_days, bp
+from .common import _actor, _managed, _managed_report, _next_or, _per_page, _stale_days, bp
 from .forms import ReturnForm
 
 
@@ -64,7 +63,7 @@ def _check_ins(held, names: dict, elsewhere: dict) -> tuple[list, list]:
                      for member_id, other in elsewhere.items()]
 
 
-def _render_report(report, form=None):
+def _render_report(report, form=None, photos=None):
     people, elsewhere = q.participants_for_review([report.task_id])
     people, elsewhere = people[report.task_id], elsewhere.get(report.task_id, {})
     # Approval is final: whoever has not confirmed by then never counts for this task.
@@ -80,8 +79,9 @@ def _render_report(report, form=None):
                    if a.status not in (AssignmentStatus.done, AssignmentStatus.absent,
                                        AssignmentStatus.checked_in)]
     # a 已定稿 month the approval would change: said instead of offering 通过 (no lock:
-    # the page never waits for a 定稿; 通过 asks again under it)
-    closed = approval_refusal(report.task, _actor(), lock=False) if submitted else None
+    # the page never waits for a 定稿; 通过 asks again under it) — its own month and its
+    # findings' steps in one statement, as 待审核 asks them
+    closed = approval_refusals([report.task], _actor()).get(report.task_id) if submitted else None
     form = form or ReturnForm(formdata=None)
     # the submission this page shows (a refused 退回 shown again: the report as it is
     # now, what was typed kept) — 退回 and 通过 from it act on what was seen
@@ -90,13 +90,15 @@ def _render_report(report, form=None):
                            participants=people, names=names, unconfirmed=unconfirmed,
                            checked_in=checked_in, not_counted=not_counted,
                            span=task_span_minutes(report.task),
-                           closed=closed, form=form)
+                           closed=closed, form=form, report_photos=photos)
 
 
 @bp.get("/reports/<int:report_id>")
 @staff_required
 def report(report_id: int):
-    return _render_report(_managed_report(report_id))
+    # the photos read on the report's row: the page keeps its budget (docs/design.md)
+    report, photos = q.load_report_page(report_id)
+    return _render_report(_managed(report), photos=photos)
 
 
 @bp.post("/reports/<int:report_id>/approve")
