@@ -235,6 +235,8 @@ def test_both_approvals_name_her_check_in_left_uncounted(client, login, world, w
     when = to_local(past.starts_at).strftime("%Y-%m-%d %H:%M")
     words = f"张三 在同一时间已计入“{past.title}”（{when}），本活动不按签到计入。"
     assert words in html.unescape(page)  # said before 通过 (the queue since walk9 #6)
+    # the only one checked in, not counted: no 按签到计入 to choose, nor promised
+    assert 'name="count_checked_in"' not in page and "通过时按活动时长计入" not in page
     url = f"/manage/reports/{report.id}/approve"
     shown = html.unescape(text(client.post(url, data=form_on(page, url),
                                            follow_redirects=True)))
@@ -265,9 +267,13 @@ def test_the_queue_names_before_approval_a_check_in_it_will_not_count(client, lo
     when = to_local(past.starts_at).strftime("%Y-%m-%d %H:%M")
     words = f"张三 在同一时间已计入“{past.title}”（{when}），本活动不按签到计入。"
     assert words in queue
-    assert "李四 已签到，尚未确认服务时长：通过时按活动时长计入。" in queue  # him alone
-    # the report's page says it in the same words
-    assert words in html.unescape(text(client.get(f"/manage/reports/{report.id}")))
+    assert "李四 已签到，尚未确认服务时长：通过时按活动时长计入。" in queue
+    assert "张三、李四" not in queue  # promised to him alone
+    # the report's page says it in the same words, and its 按签到计入 names 李四 alone
+    own = html.unescape(text(client.get(f"/manage/reports/{report.id}")))
+    assert words in own
+    assert "李四 已签到，尚未确认服务时长。审核通过后将不能再确认。" in own
+    assert "张三、李四" not in own
     url = f"/manage/reports/{report.id}/approve"
     assert client.post(url, data=form_on(page, url)).status_code == 302
     assert fresh(Assignment, mine.id).status == AssignmentStatus.checked_in

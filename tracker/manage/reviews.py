@@ -69,12 +69,12 @@ def _render_report(report, form=None, photos=None):
     # Approval is final: whoever has not confirmed by then never counts for this task.
     names = q.participant_names(report.task.unit_id, people)  # namesakes told apart
     # a check-in is evidence of taking part: 通过 counts those at the activity's
-    # length unless the reviewer unticks it (``approve_report``); the others are named
-    checked_in = [names[a.member_id] for a in checked_in_unconfirmed(people)]
-    # …but not one whose time already counts on another activity at the same hours
-    # (``count_checked_in_members``): said before 通过 as after it
+    # length unless the reviewer unticks it (``approve_report``); the others are named.
+    # Not one whose time already counts on another activity at the same hours
+    # (``count_checked_in_members``): named apart, before 通过 as after it, and not
+    # among those the choice 按签到计入 speaks of (walk9 #6)
+    checked_in, not_counted = _check_ins(people, names, elsewhere)
     submitted = report.status == ReportStatus.submitted
-    not_counted = _check_ins(people, names, elsewhere)[1] if submitted else []
     unconfirmed = [names[a.member_id] for a in people
                    if a.status not in (AssignmentStatus.done, AssignmentStatus.absent,
                                        AssignmentStatus.checked_in)]
