@@ -234,8 +234,9 @@ def test_both_approvals_name_her_check_in_left_uncounted(client, login, world, w
                            else "/manage/reviews"))
     when = to_local(past.starts_at).strftime("%Y-%m-%d %H:%M")
     words = f"张三 在同一时间已计入“{past.title}”（{when}），本活动不按签到计入。"
-    if where == "report":  # said before 通过, under 按签到计入
-        assert words in html.unescape(page)
+    assert words in html.unescape(page)  # said before 通过 (the queue since walk9 #6)
+    # the only one checked in, not counted: no 按签到计入 to choose, nor promised
+    assert 'name="count_checked_in"' not in page and "通过时按活动时长计入" not in page
     url = f"/manage/reports/{report.id}/approve"
     shown = html.unescape(text(client.post(url, data=form_on(page, url),
                                            follow_redirects=True)))
@@ -243,6 +244,86 @@ def test_both_approvals_name_her_check_in_left_uncounted(client, login, world, w
     assert words in shown
     assert fresh(Assignment, held.id).status == AssignmentStatus.checked_in
     assert _done_minutes(world.member) == 120
+
+
+def test_the_queue_names_before_approval_a_check_in_it_will_not_count(client, login, world):
+    """walk9 #6: 张三 checked in on two activities at overlapping hours (the second
+    starting an hour before the first), the first approved 按签到计入 — his time counts
+    there. The queue's card for the second does not promise him 「通过时按活动时长计入」:
+    it names him apart before 通过, in the report page's words, and still promises it to
+    李四, checked in with nothing counted elsewhere. 通过 then does what the card said."""
+    past = world.past_task
+    twin = _twin(world, starts_at=past.starts_at - timedelta(hours=1), title="招商引资政策宣讲")
+    _checked_in(past, world.member)
+    mine = _checked_in(twin, world.member)
+    theirs = _checked_in(twin, world.other_member)
+    with unit_of_work():
+        approve_report(submitted_report(past, world.leader), world.liaison,
+                       count_checked_in=True)
+    report = submitted_report(twin, world.leader)
+    login(world.liaison)
+    page = client.get("/manage/reviews").get_data(as_text=True)
+    queue = html.unescape(text(client.get("/manage/reviews")))
+    when = to_local(past.starts_at).strftime("%Y-%m-%d %H:%M")
+    words = f"张三 在同一时间已计入“{past.title}”（{when}），本活动不按签到计入。"
+    assert words in queue
+    assert "李四 已签到，尚未确认服务时长：通过时按活动时长计入。" in queue
+    assert "张三、李四" not in queue  # promised to him alone
+    # the report's page says it in the same words, and its 按签到计入 names 李四 alone
+    own = html.unescape(text(client.get(f"/manage/reports/{report.id}")))
+    assert words in own
+    assert "李四 已签到，尚未确认服务时长。审核通过后将不能再确认。" in own
+    assert "张三、李四" not in own
+    url = f"/manage/reports/{report.id}/approve"
+    assert client.post(url, data=form_on(page, url)).status_code == 302
+    assert fresh(Assignment, mine.id).status == AssignmentStatus.checked_in
+    assert fresh(Assignment, theirs.id).status == AssignmentStatus.done
+
+
+def test_the_queue_counts_a_check_in_when_the_other_activity_counts_nobody_yet(client, login,
+                                                                             world):
+    """Checked in on both, neither approved: nothing of his counts yet (a check-in is no
+    time counted, ``overlap.overlapping``), so each card promises to count him — the
+    first approved counts him, as 通过 does."""
+    past, twin = world.past_task, _twin(world)
+    _checked_in(past, world.member)
+    _checked_in(twin, world.member)
+    submitted_report(past, world.leader)
+    submitted_report(twin, world.leader)
+    login(world.liaison)
+    queue = html.unescape(text(client.get("/manage/reviews")))
+    assert queue.count("张三 已签到，尚未确认服务时长：通过时按活动时长计入。") == 2
+    assert "在同一时间已计入" not in queue
+
+
+def test_the_cards_rule_is_the_approvals(client, login, world):
+    """What the queue says before 通过 follows the rule 通过 applies
+    (``overlap.counted_elsewhere``): of three checked in on the past task, 张三's hours
+    confirmed by himself on an overlapping activity not yet approved count (named apart);
+    李四's on the activity right after (starting at its end) are not the same time, and
+    王组长's on an overlapping activity since voided count nowhere (both promised)."""
+    past = world.past_task
+    confirmed = _twin(world, starts_at=past.starts_at + timedelta(minutes=30), title="自己确认的")
+    after = _twin(world, starts_at=past.ends_at, title="随后的活动")
+    voided = _twin(world, title="已作废的活动")
+    for task, member in ((confirmed, world.member), (after, world.other_member),
+                         (voided, world.leader)):
+        done = assignment(task, member)
+        done.status, done.minutes = AssignmentStatus.done, 60
+    voided.status = TaskStatus.cancelled
+    for member in (world.member, world.other_member, world.leader):
+        _checked_in(past, member)
+    report = submitted_report(past, world.leader)
+    login(world.liaison)
+    queue = html.unescape(text(client.get("/manage/reviews")))
+    when = to_local(confirmed.starts_at).strftime("%Y-%m-%d %H:%M")
+    assert f"张三 在同一时间已计入“自己确认的”（{when}），本活动不按签到计入。" in queue
+    assert "王组长、李四 已签到，尚未确认服务时长：通过时按活动时长计入。" in queue
+    page = queue.split("</h1>", 1)[1]
+    assert "随后的活动" not in page and "已作废的活动" not in page
+    with unit_of_work():
+        left_out = approve_report(report, world.liaison, count_checked_in=True)
+    assert [(a.member_id, other.id) for a, other in left_out] == [(world.member.id, confirmed.id)]
 
 
 def test_her_own_confirm_of_hours_counted_elsewhere_is_refused_naming_them(client, login, world):

@@ -39,7 +39,11 @@ def _managed_task(task_id: int):
 
 
 def _managed_report(report_id: int):
-    report = q.load_report(report_id)
+    return _managed(q.load_report(report_id))
+
+
+def _managed(report):
+    """``report`` if the actor manages its task; 404 otherwise (none included)."""
     if report is None or not manages_task(current_user, report.task):
         abort(404)
     return report

@@ -49,6 +49,8 @@ from ..rollups import Scope
 from ..rollups.home import open_findings_count
 from ..rollups.stays import unit_then
 from ..services.backfill import nameable, recordable, working_units
+from ..services.overlap import counted_elsewhere_of
+from ..services.photos import report_photo_ids, shown_photos
 from ..timeutil import local_today
 from ..year_checklist import asked_year
 from ..year_checklist import columns as year_checklist_columns
@@ -394,6 +396,35 @@ def participants_by_task(task_ids) -> dict[int, list[Assignment]]:
     return grouped
 
 
+def participants_for_review(task_ids) -> tuple[dict[int, list[Assignment]],
+                                                dict[int, dict[int, Task]]]:
+    """``participants_by_task``, and of each task's members checked in and unconfirmed
+    those whose hours already count on another activity at overlapping hours, with that
+    activity ({task id: {member id: task}}): whom 通过's 按签到计入 leaves out
+    (``overlap.counted_elsewhere``), for 待审核 and the report's page to say before
+    通过. One statement for the page (``overlap.counted_elsewhere_of``, asked only of
+    a checked-in row), as many cards as it lists."""
+    grouped: dict[int, list[Assignment]] = defaultdict(list)
+    elsewhere: dict[int, dict[int, Task]] = defaultdict(dict)
+    if not task_ids:
+        return grouped, elsewhere
+    here, other = aliased(Task), aliased(Task)
+    checked_in = Assignment.status == AssignmentStatus.checked_in
+    stmt = (
+        select(Assignment, other)
+        .join(here, here.id == Assignment.task_id)
+        .outerjoin(other, other.id == case((checked_in, counted_elsewhere_of(Assignment, here))))
+        .where(Assignment.task_id.in_(list(task_ids)), Assignment.status.in_(HOLDING))
+        .options(joinedload(Assignment.member))
+        .order_by(Assignment.task_id, Assignment.claimed_at, Assignment.id)
+    )
+    for assignment, counted_on in db.session.execute(stmt):
+        grouped[assignment.task_id].append(assignment)
+        if counted_on is not None:
+            elsewhere[assignment.task_id][assignment.member_id] = counted_on
+    return grouped, elsewhere
+
+
 def participant_names_by_task(tasks, holders: dict[int, list[Assignment]]) -> dict:
     """{task id: {member id: name as listed}}: ``participant_names`` for each of
     ``tasks`` (their participants ``holders``), in one statement."""
@@ -408,12 +439,24 @@ def load_task(task_id: int) -> Task | None:
     )
 
 
+def _report_loads() -> list:
+    return [joinedload(TaskReport.task).options(*_task_options()),
+            joinedload(TaskReport.submitted_by), joinedload(TaskReport.reviewed_by)]
+
+
 def load_report(report_id: int) -> TaskReport | None:
     return db.session.scalar(
-        select(TaskReport).where(TaskReport.id == report_id)
-        .options(joinedload(TaskReport.task).options(*_task_options()),
-                 joinedload(TaskReport.submitted_by), joinedload(TaskReport.reviewed_by))
-    )
+        select(TaskReport).where(TaskReport.id == report_id).options(*_report_loads()))
+
+
+def load_report_page(report_id: int) -> tuple[TaskReport | None, list]:
+    """``load_report`` with the report's photos (``photos.shown_photos``) read on its
+    row: the report's page, within the page budget."""
+    row = db.session.execute(
+        select(TaskReport, report_photo_ids(TaskReport.task_id))
+        .where(TaskReport.id == report_id).options(*_report_loads())
+    ).first()
+    return (None, []) if row is None else (row[0], shown_photos(row[1]))
 
 
 def load_item(item_id: int) -> ResourceItem | None:

@@ -12,11 +12,9 @@ from ..paging import page_number
 from ..permissions import staff_required
 from ..services.claims import task_span_minutes
 from ..services.reviews import (
-    approval_refusal,
     approval_refusals,
     approve_report,
     checked_in_unconfirmed,
-    counted_elsewhere,
     not_counted_words,
     report_version,
     return_report,
@@ -24,7 +22,7 @@ from ..services.reviews import (
 from ..timeutil import utcnow
 from ..view_support import run_service, state_refusal
 from . import queries as q
-from .common import _actor, _managed_report, _next_or, _per_page, _stale_days, bp
+from .common import _actor, _managed, _managed_report, _next_or, _per_page, _stale_days, bp
 from .forms import ReturnForm
 
 
@@ -33,40 +31,57 @@ from .forms import ReturnForm
 def queue():
     actor = _actor()
     page = q.pending_reports(actor, page_number(), _per_page())
-    people = q.participants_by_task([r.task_id for r in page.items])
+    # who holds a slot, and whose check-in 通过 would leave out: one statement
+    people, elsewhere = q.participants_for_review([r.task_id for r in page.items])
     names = q.participant_names_by_task([r.task for r in page.items], people)
     # a 已定稿 month the approval would change: said instead of offering 通过, as on the
     # report's page (one statement for the page)
     closed = approval_refusals([r.task for r in page.items], actor)
-    # the queue's 通过 counts check-ins not confirmed (``approve_report``): named
-    checked_in = {task_id: [names[task_id][a.member_id] for a in checked_in_unconfirmed(held)]
-                  for task_id, held in people.items()}
+    # the queue's 通过 counts check-ins not confirmed (``approve_report``): named — and
+    # those it will not count, their time already counted at the same hours, named apart
+    # in the report page's words
+    checked_in, not_counted = {}, {}
+    for task_id, held in people.items():
+        checked_in[task_id], not_counted[task_id] = _check_ins(
+            held, names[task_id], elsewhere.get(task_id, {}))
     return render_template("manage/queue.html", page=page, people=people, names=names,
-                           closed=closed, checked_in=checked_in,
+                           closed=closed, checked_in=checked_in, not_counted=not_counted,
                            stale_days=_stale_days(),
                            overdue_before=utcnow() - timedelta(days=_stale_days()))
 
 
-def _render_report(report, form=None):
-    people = q.participants_by_task([report.task_id])[report.task_id]
+def _check_ins(held, names: dict, elsewhere: dict) -> tuple[list, list]:
+    """Of a task's participants ``held`` (``names`` as listed), the names of those
+    checked in whom 通过 counts at the activity's length, and the words for each it
+    leaves out: her time already counts on another activity at the same hours
+    (``elsewhere``, from ``queries.participants_for_review``: ``overlap``'s rule, which
+    ``count_checked_in_members`` applies at 通过). 待审核 and the report's page say
+    them alike, before 通过 as it says them after."""
+    counted = [names[a.member_id] for a in checked_in_unconfirmed(held)
+               if a.member_id not in elsewhere]
+    return counted, [not_counted_words(names[member_id], other)
+                     for member_id, other in elsewhere.items()]
+
+
+def _render_report(report, form=None, photos=None):
+    people, elsewhere = q.participants_for_review([report.task_id])
+    people, elsewhere = people[report.task_id], elsewhere.get(report.task_id, {})
     # Approval is final: whoever has not confirmed by then never counts for this task.
     names = q.participant_names(report.task.unit_id, people)  # namesakes told apart
     # a check-in is evidence of taking part: 通过 counts those at the activity's
-    # length unless the reviewer unticks it (``approve_report``); the others are named
-    ids = [a.member_id for a in checked_in_unconfirmed(people)]
-    checked_in = [names[member_id] for member_id in ids]
-    # …but not one whose time already counts on another activity at the same hours
-    # (``count_checked_in_members``): said before 通过 as after it
+    # length unless the reviewer unticks it (``approve_report``); the others are named.
+    # Not one whose time already counts on another activity at the same hours
+    # (``count_checked_in_members``): named apart, before 通过 as after it, and not
+    # among those the choice 按签到计入 speaks of (walk9 #6)
+    checked_in, not_counted = _check_ins(people, names, elsewhere)
     submitted = report.status == ReportStatus.submitted
-    elsewhere = counted_elsewhere(report.task, ids) if submitted else {}
-    not_counted = [not_counted_words(names[member_id], other)
-                   for member_id, other in elsewhere.items()]
     unconfirmed = [names[a.member_id] for a in people
                    if a.status not in (AssignmentStatus.done, AssignmentStatus.absent,
                                        AssignmentStatus.checked_in)]
     # a 已定稿 month the approval would change: said instead of offering 通过 (no lock:
-    # the page never waits for a 定稿; 通过 asks again under it)
-    closed = approval_refusal(report.task, _actor(), lock=False) if submitted else None
+    # the page never waits for a 定稿; 通过 asks again under it) — its own month and its
+    # findings' steps in one statement, as 待审核 asks them
+    closed = approval_refusals([report.task], _actor()).get(report.task_id) if submitted else None
     form = form or ReturnForm(formdata=None)
     # the submission this page shows (a refused 退回 shown again: the report as it is
     # now, what was typed kept) — 退回 and 通过 from it act on what was seen
@@ -75,13 +90,15 @@ def _render_report(report, form=None):
                            participants=people, names=names, unconfirmed=unconfirmed,
                            checked_in=checked_in, not_counted=not_counted,
                            span=task_span_minutes(report.task),
-                           closed=closed, form=form)
+                           closed=closed, form=form, report_photos=photos)
 
 
 @bp.get("/reports/<int:report_id>")
 @staff_required
 def report(report_id: int):
-    return _render_report(_managed_report(report_id))
+    # the photos read on the report's row: the page keeps its budget (docs/design.md)
+    report, photos = q.load_report_page(report_id)
+    return _render_report(_managed(report), photos=photos)
 
 
 @bp.post("/reports/<int:report_id>/approve")

@@ -114,11 +114,13 @@ def task_links(task: Task) -> list[tuple[str, str]]:
     return links
 
 
-def report_photos(task: Task) -> dict:
-    """Thumbnails for a report page, and whether the viewer may add more."""
+def report_photos(task: Task, photos=None) -> dict:
+    """Thumbnails for a report page, and whether the viewer may add more. ``photos``:
+    the task's photos as the page read them already (the liaison's report page reads
+    them with the report, ``manage.queries.load_report_page``); else they are read."""
     if not current_user.is_authenticated or not may_view_photos(current_user, task):
         return {"photos": [], "can_add": False, "url": None}
-    return {"photos": task_photos(task),
+    return {"photos": task_photos(task) if photos is None else photos,
             "can_add": may_add_photos(current_user, task) and task.status != TaskStatus.cancelled,
             "url": url_for("onsite.photos", task_id=task.id)}
 

@@ -22,17 +22,18 @@ from ..models import Assignment, AssignmentStatus, Member, Task, TaskStatus
 
 
 def places_at(starts_at, ends_at, same_activity: tuple[int, int] | None = None, *,
-              counted: bool = False, task=Task) -> list:
-    """WHERE conditions on ``Assignment`` joined to ``task`` (``Task``, or an alias of
-    it): a place on an activity that is not cancelled and overlaps [starts_at, ends_at)
-    — values, or columns of the statement asking it (another task's, for a list of
-    tasks: ``held_elsewhere``). The one rule of ``overlapping``; see there for
-    ``same_activity`` and ``counted``."""
-    held = Assignment.status.not_in((AssignmentStatus.withdrawn, AssignmentStatus.absent))
+              counted: bool = False, task=Task, assignment=Assignment) -> list:
+    """WHERE conditions on ``assignment`` (``Assignment``, or an alias of it) joined to
+    ``task`` (``Task``, or an alias): a place on an activity that is not cancelled and
+    overlaps [starts_at, ends_at) (an activity ending at 11:00 and one starting at 11:00
+    are not the same time) — values, or columns of the statement asking it (another
+    task's, for a list of tasks: ``held_elsewhere``, ``counted_elsewhere_of``). The one
+    rule of ``overlapping``; see there for ``same_activity`` and ``counted``."""
+    held = assignment.status.not_in((AssignmentStatus.withdrawn, AssignmentStatus.absent))
     if counted:
-        held = Assignment.status == AssignmentStatus.done
+        held = assignment.status == AssignmentStatus.done  # a check-in or claim: not yet
     elif same_activity is not None:
-        held = held | ((Assignment.status == AssignmentStatus.absent)
+        held = held | ((assignment.status == AssignmentStatus.absent)
                        & (task.community_id == same_activity[0])
                        & (task.category_id == same_activity[1]))
     return [held, task.status != TaskStatus.cancelled,
@@ -54,7 +55,7 @@ def overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime,
         .join(Task, Task.id == Assignment.task_id)
         .where(Member.id.in_(member_ids),
                *places_at(starts_at, ends_at, same_activity, counted=counted))
-        .order_by(Member.name_key, Task.starts_at)
+        .order_by(Member.name_key, Task.starts_at, Task.id)
     ).all()
 
 
@@ -76,9 +77,29 @@ def counted_elsewhere(task: Task, member_ids: list[int]) -> dict[int, Task]:
     not counted on ``task`` too. Callers that write lock the members' rows first
     (``claims.held_active(..., no_key=True)``); a page asks it unlocked, to say so."""
     found: dict[int, Task] = {}
+    # the first such activity by its start, as ``counted_elsewhere_of`` picks it
     if member_ids:
         for member, other, _absent in overlapping(member_ids, task.starts_at, task.ends_at,
                                                   counted=True):
             if other.id != task.id:
                 found.setdefault(member.id, other)
     return found
+
+
+def counted_elsewhere_of(assignment, task):
+    """``counted_elsewhere`` as a column of a page's participants statement: for the
+    ``assignment`` row on ``task`` (entities or aliases of the enclosing statement), the
+    id of the first other activity, by its start, at hours overlapping ``task``'s where
+    the member's hours already count — NULL if none. The same rule (``places_at``,
+    counted) in the statement a page reads anyway: 待审核 and the report's page say it
+    before 通过 for a whole page in no statement of its own; 通过 asks
+    ``counted_elsewhere`` again under its locks."""
+    held, other = aliased(Assignment), aliased(Task)
+    return (select(other.id)
+            .join(held, held.task_id == other.id)
+            .where(held.member_id == assignment.member_id, other.id != task.id,
+                   *places_at(task.starts_at, task.ends_at, counted=True, task=other,
+                              assignment=held))
+            .order_by(other.starts_at, other.id)
+            .limit(1)
+            .scalar_subquery())

@@ -5,12 +5,14 @@ and the cap keeps the report from turning into a screenshot album.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
 import secrets
 import time
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
@@ -18,12 +20,14 @@ from ..i18n import lazy_gettext as _l
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from ..extensions import db
 from ..images import ImageRejected, process_image
 from ..models import HOLDING, Assignment, Member, Need, Photo, Task, TaskStatus
 from ..models.findings import Finding
 from ..permissions import may_report
+from ..sql_json import json_rows
 from ..timeutil import utcnow
 from . import PermissionDenied, ServiceError
 from .audit import record
@@ -129,12 +133,38 @@ def may_add_photos(member: Member, task: Task) -> bool:
     return may_report(member, task)
 
 
+def _report_photo(task_id):
+    """A live photo of the report of the task ``task_id`` (a value or a column); finding
+    photos are shown with their finding."""
+    return (Photo.task_id == task_id, Photo.active.is_(True), Photo.finding_id.is_(None))
+
+
 def task_photos(task: Task) -> list[Photo]:
-    """The report's live photos (finding photos are shown with their finding)."""
+    """The report's live photos, in the order they were added."""
     return list(db.session.scalars(
-        select(Photo).where(Photo.task_id == task.id, Photo.active.is_(True),
-                            Photo.finding_id.is_(None)).order_by(Photo.id)
+        select(Photo).where(*_report_photo(task.id)).order_by(Photo.id)
     ))
+
+
+@dataclass(frozen=True)
+class ShownPhoto:
+    """A report photo as its thumbnail is shown: its id (``report_photo_ids``)."""
+
+    id: int
+
+
+def report_photo_ids(task_id) -> ScalarSelect:
+    """``task_photos`` of the task ``task_id`` (a column of the enclosing statement) as
+    one value of that statement (``sql_json``): a report's page reads its photos with
+    the report, not in a statement of their own. ``shown_photos`` reads it."""
+    return select(json_rows(Photo.id)).where(*_report_photo(task_id)).scalar_subquery()
+
+
+def shown_photos(value: str | None) -> list[ShownPhoto]:
+    """The photos of a ``report_photo_ids`` value, in the order they were added (by id,
+    as ``task_photos``; the aggregate keeps no order)."""
+    # SQLite's aggregate of no rows is ``[]``, PostgreSQL's NULL
+    return [ShownPhoto(photo_id) for photo_id in sorted(row[0] for row in json.loads(value or "[]"))]
 
 
 def finding_photo(finding: Finding) -> Photo | None:

@@ -420,9 +420,10 @@ def approval_refusal(task: Task, actor: Member, *, lock: bool = True):
     """Why ``actor`` may not approve the task's report now, or None (the report page
     shows it instead of 通过): the activity still runs (``running_refusal``), or a 月报
     it changes is 已定稿 (its own month's, or one its findings were handed over or
-    fixed in). 通过 asks under ``closed_to``'s lock, held to its commit; the report
-    page, which only shows what is offered, passes ``lock=False``: a GET never waits
-    for a 定稿 of the month."""
+    fixed in). 通过 asks under ``closed_to``'s lock, held to its commit; a page that
+    only shows what is offered passes ``lock=False`` (a GET never waits for a 定稿 of
+    the month) — or asks ``approval_refusals``, as 待审核 and the report's page do: the
+    same answer in one statement."""
     running = running_refusal(task)
     if running is not None:
         return running
