@@ -51,20 +51,15 @@ def test_a_folded_filter_shows_that_it_opens(user_page, live_server, world):
     assert summary.evaluate(marker) == '"\u25be"'
 
 
-@pytest.fixture
-def october_people(live_server):
-    return live_server.built("browser-october", _october_people)
-
-
-def test_a_long_english_figure_wraps_inside_its_card(new_context, live_server,
-                                                     october_people):
+def test_a_long_english_figure_wraps_inside_its_card(new_context, live_server):
     """walk10 D7: at 360 px the 社区共建进展 category cards are cards, and a figure cell
     keeps its line (nowrap, for the table on a wide screen): 「6 households (14 household
     visits)」 ran past the card's right edge, cut. In a card it wraps between words."""
+    october = live_server.built("browser-october", _october_people)
     page = new_context().new_page()
     page.set_viewport_size({"width": 360, "height": 640})
-    sign_in(page, live_server, october_people["admin"], PASSWORD)
-    page.goto(live_server.url(f"/progress/community?community={october_people['community']}"
+    sign_in(page, live_server, october["admin"], PASSWORD)
+    page.goto(live_server.url(f"/progress/community?community={october['community']}"
                               "&period=year&year=2022&lang=en"))
     cell = page.locator("table.figures.cards td.num").first
     cell.evaluate("td => { td.textContent = '116 person-times, 14 household visits'; }")
