@@ -293,15 +293,23 @@ def promote_waiting(task: Task, actor: Member) -> None:
         promote(entry, actor, by_hand=False)
 
 
-def assign_member(task: Task, member: Member, actor: Member) -> Assignment:
-    """A liaison puts a member on a task; slots are respected as for a claim."""
+def assign_member(task: Task, member: Member, actor: Member, *,
+                  held: bool = False) -> Assignment:
+    """A liaison puts a member on a task; slots are respected as for a claim. On a task
+    that has ended it is past work: ``assigning.assign_member`` asks 补录's rule first
+    (``backfill.nameable``) and passes ``held`` (as ``_join``'s) — this one, which
+    cannot ask it (``backfill`` imports this module), does not assign to an ended task
+    without it."""
     if not manages_task(actor, task):
         raise PermissionDenied(_l("无权操作。"))
+    if task.ends_at <= utcnow() and not held:
+        raise RuntimeError("指派 to an ended task asks 补录's rule: assigning.assign_member")
     if not member.active:
         raise ServiceError(_l("该党员账号已停用。"))
     if task.report_approved:
         raise ServiceError(_l("该任务的完成情况已审核通过，不能再指派。"))
-    assignment = _join(task, member, AssignmentStatus.assigned, actor, require_future=False)
+    assignment = _join(task, member, AssignmentStatus.assigned, actor, require_future=False,
+                       held=held)
     record(actor, "assign", assignment, task_id=task.id, member_id=member.id)
     return assignment
 
