@@ -60,8 +60,8 @@ from .backfill_requests.queries import requestable_tasks
 from .reference import ensure_categories
 from .participation import refreshed_once
 from .rollups.coverage import on_roll
+from .services.assigning import assign_member
 from .services.claims import (
-    assign_member,
     claim_slot,
     confirm_participation,
     task_span_minutes,

@@ -16,7 +16,8 @@ from tracker.models import Assignment, AssignmentStatus, Outbox, RequestStatus
 from tracker.services import unit_of_work
 from tracker.services.backfill import add_forgotten_participant
 from tracker.services.backfill_requests import adopt_into_task
-from tracker.services.claims import assign_member, confirm_participation
+from tracker.services.assigning import assign_member
+from tracker.services.claims import confirm_participation
 from tracker.services.reviews import ReportData, approve_report, submit_report
 from tracker.timeutil import utcnow
 

@@ -97,7 +97,8 @@ def _writer(url: str, uploads: str, world: dict, plan: dict, stop, results) -> N
         from tracker.extensions import db
         from tracker.models import Assignment, Member, Task
         from tracker.services import ServiceError, unit_of_work
-        from tracker.services.claims import assign_member, claim_slot, confirm_participation
+        from tracker.services.assigning import assign_member
+        from tracker.services.claims import claim_slot, confirm_participation
         from tracker.services.photos import add_task_photo
         from tracker.services.reviews import ReportData, approve_report, submit_report
 

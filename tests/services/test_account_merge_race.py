@@ -24,7 +24,8 @@ MERGED = "该账号已合并到其他账号，不能再合并。"
 
 
 def _world(url):
-    """赵六's two accounts; each took part in one approved activity (A 2 hours, B 1.5)."""
+    """赵六's two accounts; each took part in one approved activity (A 2 hours, B 1.5),
+    on two days (at the same hours the merge would be refused: ``merge.overlaps``)."""
     from tests import factories as f
     from tracker.extensions import db
     from tracker.models import Assignment, AssignmentStatus, Member, ReportStatus, Role, TaskReport
@@ -33,8 +34,8 @@ def _world(url):
     with race_world(url) as (app, unit, item, liaison):
         admin, admin2 = (f.member(unit, Role.admin, name=n) for n in ("管理员甲", "管理员乙"))
         keep, drop = f.member(unit, name="赵六"), f.member(unit, name="赵六")
-        for person, minutes in ((keep, 120), (drop, 90)):
-            task = f.task(item, liaison, starts_in=-timedelta(days=3))
+        for person, minutes, days in ((keep, 120, 3), (drop, 90, 4)):
+            task = f.task(item, liaison, starts_in=-timedelta(days=days))
             db.session.add(Assignment(task_id=task.id, member_id=person.id,
                                       status=AssignmentStatus.done, minutes=minutes))
             task.taken = 1

@@ -3,7 +3,9 @@ activity's day, was in a unit working in the community — whatever their unit t
 switched off since or not (for work before the switch-off); never an account whose data
 the retention period erased. Every way of adding past work asks the one rule
 (``backfill.nameable``): the 补录 form's list and its check, the ledger import, the
-member's 补录申请 (page and check), 添加遗漏的参加人员 (review walk8, #5)."""
+member's 补录申请 (page and check), 添加遗漏的参加人员 (review walk8, #5), and 指派 to an
+activity that has ended with the member's own 确认参与 (its list and its check, review39
+#7)."""
 from __future__ import annotations
 
 import io
@@ -17,10 +19,11 @@ from sqlalchemy import select
 from tests import factories as f
 from tracker.backfill_requests.queries import requestable_tasks, working_communities
 from tracker.extensions import db
-from tracker.manage.queries import backfill_candidates, forgotten_candidates
+from tracker.manage.queries import assign_candidates, backfill_candidates, forgotten_candidates
 from tracker.models import CountedParticipation, RollPeriod
 from tracker.privacy import erased_phone
 from tracker.services import ServiceError, unit_of_work
+from tracker.services.assigning import assign_member
 from tracker.services.backfill import (
     BackfillData,
     Participant,
@@ -28,8 +31,9 @@ from tracker.services.backfill import (
     record_past_activity,
 )
 from tracker.services.backfill_requests import RequestData, request_problems
+from tracker.services.claims import confirm_participation
 from tracker.services.ledger_import import HEADERS, check_ledger, read_ledger
-from tracker.timeutil import local_today
+from tracker.timeutil import local_to_utc, local_today
 
 # days ago: the work before the move (or the switch-off), the move, the work after it
 BEFORE, CHANGE, AFTER = 10, 5, 3
@@ -168,6 +172,25 @@ def by_forgotten(world, member, task) -> bool:
     return True
 
 
+def ended_activity(world, day: date):
+    """An activity of ``day`` (19:00–21:00, apart from the others) that has ended, its
+    report not in: 指派 still puts members on it, who confirm their hours."""
+    return f.task(world.item, world.liaison, starts_at=local_to_utc(at(day, 19)))
+
+
+def by_assign_list(world, member, task) -> bool:
+    return member in assign_candidates(task, member.name)
+
+
+def by_assign(world, member, task) -> bool:
+    try:
+        with unit_of_work():
+            confirm_participation(assign_member(task, member, world.liaison), member, 120)
+    except ServiceError:
+        return False
+    return True
+
+
 @pytest.mark.parametrize("who, when, named", [
     ("moved", BEFORE, True), ("moved", AFTER, False),
     ("off", BEFORE, True), ("off", AFTER, False),
@@ -177,6 +200,8 @@ def test_every_way_of_adding_past_work_gives_the_same_answer(world, people, who,
     member, day = people[who], days_ago(when)
     # an approved activity of that day, 张三 on it, for 添加遗漏的参加人员
     other = recorded(world, past_work(world, world.member, day, hour=14, title="敬老院慰问"))
+    ended = ended_activity(world, day)
+    db.session.commit()
     answers = {
         "补录 form's list": by_form_list(world, member, day),
         "补录申请 page": by_request_page(world, member, day, other),
@@ -185,8 +210,13 @@ def test_every_way_of_adding_past_work_gives_the_same_answer(world, people, who,
         "ledger import": by_ledger(world, member, day),  # a preview: writes nothing
         "补录 form": by_form(world, member, day),  # 17:00, apart from the activity's 14:00
         "添加遗漏的参加人员": by_forgotten(world, member, other),
+        "指派 list": by_assign_list(world, member, ended),
+        "指派 and 确认参与": by_assign(world, member, ended),
     }
-    assert answers == {way: named for way in answers}
+    # 指派 puts on the task an account in use, whose member confirms the hours herself:
+    # one switched off since is named on past work by 补录 and 添加遗漏的参加人员 only
+    assign = named and member.active
+    assert answers == {way: assign if way.startswith("指派") else named for way in answers}
 
 
 # --- the pages -------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ from tracker.models import (
     TaskStatus,
 )
 from tracker.services import PermissionDenied, ServiceError, unit_of_work
+from tracker.services.assigning import assign_member
 from tracker.services.claims import (
-    assign_member,
     check_minutes,
     claim_refusal,
     claim_slot,

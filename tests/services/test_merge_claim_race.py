@@ -100,7 +100,7 @@ def _claim(ids):
 def _assign(ids):
     from tracker.extensions import db
     from tracker.models import Member, Task
-    from tracker.services.claims import assign_member
+    from tracker.services.assigning import assign_member
 
     assign_member(db.session.get(Task, ids["task"]), db.session.get(Member, ids["drop"]),
                   db.session.get(Member, ids["liaison"]))

@@ -20,7 +20,8 @@ from tracker.models import (
     WaitStatus,
 )
 from tracker.services import PermissionDenied, ServiceError, unit_of_work
-from tracker.services.claims import assign_member, claim_slot, withdraw
+from tracker.services.assigning import assign_member
+from tracker.services.claims import claim_slot, withdraw
 from tracker.services.tasks import update_task
 from tracker.services.waitlist import join_waitlist, leave_waitlist, promote_by_hand
 from tracker.tasks import queries as tq

@@ -339,9 +339,12 @@ def test_her_own_confirm_of_hours_counted_elsewhere_is_refused_naming_them(clien
                        count_checked_in=True)
     login(world.member)
     url = f"/tasks/assignments/{on_twin.id}/confirm"
-    page = html.unescape(text(client.post(url, data=form_on(client.get(url).get_data(as_text=True),
-                                                             url, hours="2"))))
     when = to_local(past.starts_at).strftime("%Y-%m-%d %H:%M")
+    # the page says so before anything is typed (review39 #9), and offers no form ...
+    page = html.unescape(client.get(url).get_data(as_text=True))
+    assert f"您在同一时间已计入“{past.title}”（{when}）" in page and 'name="hours"' not in page
+    # ... and hours posted anyway (a page opened before A's 通过) are refused, naming A
+    page = html.unescape(text(client.post(url, data={"hours": "2"})))
     assert f"您在同一时间已计入“{past.title}”（{when}）" in page
     assert fresh(Assignment, on_twin.id).status == AssignmentStatus.checked_in
     with unit_of_work():

@@ -610,6 +610,7 @@ def _merge_page(drop: Member, keep: Member | None, form: MergeForm):
     reworded_years = annual_final.reworded_years(years)
     return render_template("admin/member_merge.html", entity=MEMBERS, drop=drop, keep=keep,
                            pick=pick, preview=preview, refusal=refusal, form=form,
+                           overlap_label=merge.overlap_label,
                            final_months=month_list([m for m in months if m not in reworded]),
                            reworded_months=month_list(reworded),
                            final_years=year_list([y for y in years if y not in reworded_years]),

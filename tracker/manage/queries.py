@@ -51,7 +51,7 @@ from ..rollups.stays import unit_then
 from ..services.backfill import nameable, recordable, working_units
 from ..services.overlap import counted_elsewhere_of
 from ..services.photos import report_photo_ids, shown_photos
-from ..timeutil import local_today
+from ..timeutil import local_today, utcnow
 from ..year_checklist import asked_year
 from ..year_checklist import columns as year_checklist_columns
 
@@ -485,16 +485,30 @@ def member_candidates(unit_ids, query: str | None = None,
     return list(db.session.scalars(stmt.order_by(Member.name_key, Member.id).limit(limit)))
 
 
+def assign_candidates(task: Task, query: str | None = None,
+                      limit: int = MEMBER_CHOICES_MAX) -> list[Member]:
+    """The task page's 指派 list: active members (``member_candidates``); for a task that
+    has ended — past work, which 指派 names only by 补录's rule on its day
+    (``assigning.assign_member``) — those of ``forgotten_candidates`` in use."""
+    if task.ends_at <= utcnow():
+        return forgotten_candidates(task, query, limit, active=True)
+    return member_candidates([task.unit_id], query, limit)
+
+
 def forgotten_candidates(task: Task, query: str | None = None,
-                         limit: int = MEMBER_CHOICES_MAX) -> list[Member]:
+                         limit: int = MEMBER_CHOICES_MAX, *, active: bool = False
+                         ) -> list[Member]:
     """添加遗漏的参加人员's list for an approved activity: whom 补录's rule names on it
     (``backfill.nameable``: their unit on its day works in its community; one switched
     off since, for work before) — the task's unit's members of that day (a member moved
     since included), or, with a search text, anyone the rule names whose name contains
-    it or whose phone starts with it."""
+    it or whose phone starts with it. ``active``: accounts in use only (指派, whose
+    member confirms the hours themselves)."""
     day = task.service_date
-    stmt, limit, query = _searched(
-        select(Member).where(*nameable(working_units([task.community_id]), day)), query, limit)
+    rule = nameable(working_units([task.community_id]), day)
+    if active:
+        rule.append(Member.active.is_(True))
+    stmt, limit, query = _searched(select(Member).where(*rule), query, limit)
     if not query:
         ever_there = select(RollPeriod.member_id).where(RollPeriod.unit_id == task.unit_id)
         stmt = stmt.where(or_(Member.unit_id == task.unit_id, Member.id.in_(ever_there)),

@@ -11,9 +11,9 @@ from flask_login import current_user
 from ..formatting import hours
 from ..models import AssignmentStatus, Role, TaskStatus
 from ..permissions import manages_task, staff_required
+from ..services.assigning import assign_member
 from ..services.backfill import add_forgotten_participant
 from ..services.claims import (
-    assign_member,
     correct_minutes,
     minutes_shown_key,
     task_span_minutes,
@@ -68,7 +68,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     approved = task.report_approved
     # an approved activity takes only a forgotten participant: whom 补录's rule names
     offered = (q.forgotten_candidates(task, search) if approved
-               else q.member_candidates([task.unit_id], search))
+               else q.assign_candidates(task, search))
     candidates = [m for m in offered if m.id not in on_task]
     assign = assign or AssignForm(formdata=None)
     assign.member.choices = [("", _("请选择"))] + [(m.id, member_label(m)) for m in candidates]

@@ -293,15 +293,23 @@ def promote_waiting(task: Task, actor: Member) -> None:
         promote(entry, actor, by_hand=False)
 
 
-def assign_member(task: Task, member: Member, actor: Member) -> Assignment:
-    """A liaison puts a member on a task; slots are respected as for a claim."""
+def assign_member(task: Task, member: Member, actor: Member, *,
+                  held: bool = False) -> Assignment:
+    """A liaison puts a member on a task; slots are respected as for a claim. On a task
+    that has ended it is past work: ``assigning.assign_member`` asks 补录's rule first
+    (``backfill.nameable``) and passes ``held`` (as ``_join``'s) — this one, which
+    cannot ask it (``backfill`` imports this module), does not assign to an ended task
+    without it."""
     if not manages_task(actor, task):
         raise PermissionDenied(_l("无权操作。"))
+    if task.ends_at <= utcnow() and not held:
+        raise RuntimeError("指派 to an ended task asks 补录's rule: assigning.assign_member")
     if not member.active:
         raise ServiceError(_l("该党员账号已停用。"))
     if task.report_approved:
         raise ServiceError(_l("该任务的完成情况已审核通过，不能再指派。"))
-    assignment = _join(task, member, AssignmentStatus.assigned, actor, require_future=False)
+    assignment = _join(task, member, AssignmentStatus.assigned, actor, require_future=False,
+                       held=held)
     record(actor, "assign", assignment, task_id=task.id, member_id=member.id)
     return assignment
 
@@ -429,17 +437,13 @@ def confirm_participation(assignment: Assignment, member: Member, minutes: int) 
         raise PermissionDenied(_l("无权操作。"))
     lock_activity(assignment.task)
     db.session.refresh(assignment)  # marked 缺席 or withdrawn meanwhile: read it afresh
+    # her row before the rule reads where her hours count (``confirm_refusal``)
+    held_active([member.id], no_key=True)
     refusal = confirm_refusal(assignment)
     if refusal is not None:
         raise ServiceError(refusal)
     task = assignment.task
     check_minutes(minutes, task)
-    held_active([member.id], no_key=True)
-    other = counted_elsewhere(task, [member.id]).get(member.id)
-    if other is not None:
-        raise ServiceError(_l("您在同一时间已计入“%(task)s”（%(when)s），同一时间只计一次，"
-                              "不能再确认本活动的服务时长。", task=other.title,
-                              when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M")))
     assignment.minutes = minutes
     assignment.status = AssignmentStatus.done
     assignment.confirmed_at = utcnow()
@@ -448,14 +452,17 @@ def confirm_participation(assignment: Assignment, member: Member, minutes: int) 
     adopt_answered_requests(assignment, member, "confirm")
 
 
-def confirm_refusal(assignment: Assignment, *, why: bool = True):
+def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool = False):
     """Why this participation cannot be confirmed now, or None when it can.
 
-    On an approved task where she was not counted, the repair offered is the one that
-    would be taken: when her hours count on another activity at the same hours
-    (``overlap.counted_elsewhere`` — 添加遗漏的参加人员 refuses her here for it), she is
-    told where, not sent to it. ``why=False``: only whether (a list's 确认 button),
-    without the statement that asks it."""
+    Her hours already counting on another activity at overlapping hours
+    (``overlap.counted_elsewhere``) refuse the confirmation, naming that activity — the
+    page and the list offer no 确认 that ``confirm_participation`` would refuse. On an
+    approved task where she was not counted, the repair offered is the one that would
+    be taken: when her hours count elsewhere (添加遗漏的参加人员 refuses her here for it),
+    she is told where, not sent to it. ``why=False``: only whether (a list's 确认
+    button), without the statement that asks it: ``elsewhere`` is the list's answer of
+    the overlap rule for the row (``overlap.counts_elsewhere``, in its own statement)."""
     task = assignment.task
     if task.status == TaskStatus.cancelled:
         return _l("该任务已取消或作废，服务时长不再计入，不能确认参与。")
@@ -480,6 +487,14 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True):
             return _l("该任务审核通过时，您尚未确认服务时长，本次参与没有计入统计。"
                       "如您参加了，请联系本社区联络员，在任务页“添加遗漏的参加人员”中补上。")
         return _l("该任务已审核通过，服务时长不能再修改。")
+    if not why:
+        return (_l("您在同一时间已在其他活动计入服务时长，同一时间只计一次，不能再确认本活动的服务时长。")
+                if elsewhere else None)
+    other = counted_elsewhere(task, [assignment.member_id]).get(assignment.member_id)
+    if other is not None:
+        return _l("您在同一时间已计入“%(task)s”（%(when)s），同一时间只计一次，"
+                  "不能再确认本活动的服务时长。", task=other.title,
+                  when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
     return None
 
 

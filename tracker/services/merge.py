@@ -43,8 +43,8 @@ from ..models import (
 from ..models.people import liaison_community
 from ..models.residents import resident_member
 from ..models.waitlist import WaitStatus
-from ..timeutil import EARLIEST_DAY, local_today, month_bounds
-from . import PermissionDenied, ServiceError, roll, summary_notes
+from ..timeutil import EARLIEST_DAY, local_today, month_bounds, to_local
+from . import PermissionDenied, ServiceError, overlap, roll, summary_notes
 from .audit import record as audit
 # with the writes that refuse a merged account (``claims``): they cannot import this module
 from .claims import merged_into
@@ -138,6 +138,8 @@ class Preview:
     residents: int = 0
     stays: int = 0
     conflicts: list[Task] = field(default_factory=list)
+    # (A's activity, B's activity) at overlapping hours, both done (``overlaps``)
+    overlaps: list[tuple[Task, Task]] = field(default_factory=list)
     final_months: list[summary_notes.FinalMonth] = field(default_factory=list)
     final_community_months: list[summary_notes.FinalCommunityMonth] = field(
         default_factory=list)
@@ -220,6 +222,32 @@ def conflicts(keep: Member, drop: Member) -> list[Task]:
         return []
     return list(db.session.scalars(select(Task).where(Task.id.in_(ids))
                                    .order_by(Task.starts_at, Task.id)))
+
+
+def overlaps(keep: Member, drop: Member) -> list[tuple[Task, Task]]:
+    """(A's activity, B's activity) at overlapping hours where both accounts' hours count
+    (done): merged, one person's time would count twice, which the one overlap rule
+    (``overlap``) refuses on every other path that writes done hours. Like a task both
+    took part in (``conflicts``), the merge is refused and the page names each pair: the
+    admin corrects one record first (作废 an activity that did not happen, or the wrong
+    account's participation), knowing which was the person's — nothing is dropped or
+    left uncounted unseen. One statement (``overlap.counted_twice``)."""
+    return overlap.counted_twice(keep.id, drop.id)
+
+
+def overlap_label(pair: tuple[Task, Task]) -> str:
+    """One pair of ``overlaps`` in words: each activity's name, day and hours."""
+    first, second = pair
+    return str(_l("“%(task)s”（%(when)s）与“%(other)s”（%(other_when)s）",
+                  task=first.title, when=_hours(first), other=second.title,
+                  other_when=_hours(second)))
+
+
+def _hours(task: Task) -> str:
+    """'2025-10-08 09:00–11:00', Beijing time (the end's day too when it is another)."""
+    start, end = to_local(task.starts_at), to_local(task.ends_at)
+    ends = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+    return f"{start:%Y-%m-%d %H:%M}–{ends}"
 
 
 def _stays(member: Member) -> list[tuple[date, date, int]]:
@@ -433,6 +461,7 @@ def preview(keep: Member, drop: Member) -> Preview:
     shown.residents = _union_count(resident_member, "resident_id", keep, drop)
     shown.stays = len(drop.roll_periods)
     shown.conflicts = conflicts(keep, drop)
+    shown.overlaps = overlaps(keep, drop)
     # what the signed months count: B's approved work and activities (the official
     # figures, ``final.official``); work waiting for review moves outside them
     official = [a for a in done
@@ -612,7 +641,7 @@ def merge_members(keep: Member, drop: Member, actor: Member, *,
                   shown: str | None) -> Preview:
     """Merge ``drop`` (B) into ``keep`` (A), in the caller's transaction: all of it or
     nothing. Refused (nothing written) when the two cannot be merged, when a task has
-    both (``conflicts``), or when what would move is no longer what the page showed
+    both (``conflicts``) or their hours count at overlapping hours (``overlaps``), or when what would move is no longer what the page showed
     (``shown``). Returns what moved, with the 已定稿 months whose official figures it
     changes (``_final_months``; an admin's change: allowed, and named — the page after
     it names those whose 月报 now says so, ``final.told_changed``)."""
@@ -629,6 +658,10 @@ def merge_members(keep: Member, drop: Member, actor: Member, *,
         raise ServiceError(_l("两个账号都参加了以下任务，不能合并：%(tasks)s。请先更正这些任务的参与记录"
                               "（如取消其中一个账号的认领），再合并。",
                               tasks=str(_l("、")).join(task_label(t) for t in moved.conflicts)))
+    if moved.overlaps:
+        raise ServiceError(_l("两个账号在同一时间都计入了服务时长，不能合并：%(pairs)s。同一时间只计一次："
+                              "请先更正其中一项活动的参与记录（如该活动并未开展，将其作废），再合并。",
+                              pairs=str(_l("；")).join(overlap_label(p) for p in moved.overlaps)))
     if shown != moved.key():
         raise ServiceError(_l("打开确认页面之后，两个账号的记录有了变化，请查看更新后的内容再确认合并。"))
     stays_before = [[p.unit_id, _iso(p.since), _iso(p.until)] for p in drop.roll_periods]

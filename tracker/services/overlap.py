@@ -5,9 +5,12 @@ One query for every path that writes a member's hours as done —
 补录 and 添加遗漏的参加人员 refuse a member it finds (``backfill.refuse_overlap``), a
 member's own 确认参与 is refused (``claims.confirm_participation``), 通过's 按签到计入
 and a resubmitted report taking her off the 缺席 list leave her uncounted
-(``reviews.count_checked_in_members``, ``reviews._mark_absences``); a member is not
-offered a 补录申请 naming an activity that 采纳 would refuse by it
-(``held_elsewhere``, ``backfill_requests.place_elsewhere``). Its own module
+(``reviews.count_checked_in_members``, ``reviews._mark_absences``), and 合并账号 is
+refused while the two accounts' hours count at overlapping hours (``merge.conflicts``,
+``counted_twice``); a member is not offered a 补录申请 naming an activity that 采纳
+would refuse by it (``held_elsewhere``, ``backfill_requests.place_elsewhere``), and a
+list offering 确认 asks it for its rows in its own statement (``counts_elsewhere``).
+Its own module
 because ``backfill`` approves through ``reviews`` and ``reviews`` counts through
 ``claims``: all read it here."""
 from __future__ import annotations
@@ -103,3 +106,35 @@ def counted_elsewhere_of(assignment, task):
             .order_by(other.starts_at, other.id)
             .limit(1)
             .scalar_subquery())
+
+
+def counts_elsewhere(member_id, task):
+    """SQL, correlated to a list's row: ``counted_elsewhere`` of one member — their
+    hours already count (done) on another activity at hours overlapping ``task``'s
+    (``Task`` of the row, or an alias of it). A list asks it in its own statement, not
+    once per row (我的任务's 确认, ``claims.confirm_refusal``)."""
+    theirs, other = aliased(Assignment), aliased(Task)
+    return exists().where(theirs.member_id == member_id, theirs.task_id == other.id,
+                          other.id != task.id,
+                          *places_at(task.starts_at, task.ends_at, counted=True, task=other,
+                                     assignment=theirs))
+
+
+def counted_twice(member_id: int, other_id: int) -> list[tuple[Task, Task]]:
+    """(task, other task): the pairs of activities at overlapping hours on which the
+    hours of ``member_id`` count (done) on the first and those of ``other_id`` on the
+    second — one person's time counted twice were the two accounts one (合并账号,
+    ``merge.conflicts``). One activity both are done on is not a pair here (the merge
+    names it apart). One statement, by the first activity's start."""
+    mine, theirs = aliased(Assignment), aliased(Assignment)
+    task, other = aliased(Task), aliased(Task)
+    return [(first, second) for first, second in db.session.execute(
+        select(task, other)
+        .select_from(mine).join(task, task.id == mine.task_id)
+        .join(theirs, theirs.member_id == other_id)
+        .join(other, other.id == theirs.task_id)
+        .where(mine.member_id == member_id, mine.status == AssignmentStatus.done,
+               task.status != TaskStatus.cancelled, other.id != task.id,
+               *places_at(task.starts_at, task.ends_at, counted=True, task=other,
+                          assignment=theirs))
+        .order_by(task.starts_at, task.id, other.starts_at, other.id))]

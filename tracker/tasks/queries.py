@@ -38,6 +38,7 @@ from ..models.waitlist import waiting_before
 from ..names import names_told_apart
 from ..paging import Prepared, limited, paged_with_total, paginate_prepared
 from ..search import matches
+from ..services.overlap import counts_elsewhere
 from ..services.voiding import voided
 from ..sql_json import json_rows
 from ..timeutil import local_date
@@ -403,15 +404,20 @@ class MineAssignment:
     id: int
     status: AssignmentStatus
     minutes: int | None
+    # my hours already count on another activity at overlapping hours: 确认 here would
+    # be refused (``claims.confirm_refusal``'s ``elsewhere``), read in the page's statement
+    counted_elsewhere: bool
     task: MineTask
 
     @classmethod
     def columns(cls) -> list:
-        return [Assignment.id, Assignment.status, Assignment.minutes, *MineTask.columns()]
+        return [Assignment.id, Assignment.status, Assignment.minutes,
+                counts_elsewhere(Assignment.member_id, Task).label("counted_elsewhere"),
+                *MineTask.columns()]
 
     @classmethod
     def of(cls, row) -> MineAssignment:
-        return cls(row[0], row[1], row[2], MineTask.of(row[3:]))
+        return cls(row[0], row[1], row[2], bool(row[3]), MineTask.of(row[4:]))
 
 
 def _with_card_neighbours(stmt):

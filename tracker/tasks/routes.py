@@ -334,7 +334,8 @@ def _rows(tab: str, items, now) -> list[MineRow]:
                 assignment=item,
                 can_withdraw=(item.status in WITHDRAWABLE and task.starts_at > now
                               and task.status != TaskStatus.cancelled),
-                can_confirm=confirm_refusal(item, why=False) is None,
+                can_confirm=confirm_refusal(item, why=False,
+                                            elsewhere=item.counted_elsewhere) is None,
                 phase=task_phase(task, now) if tab == "upcoming" else "",
             ))
         else:
