@@ -232,6 +232,10 @@ class Lines:
     def __str__(self) -> str:
         return "\n".join(part for part in self.parts if part)
 
+    def __html__(self) -> str:
+        """The lines escaped, a ``<br>`` between them (what ``escape`` makes of it)."""
+        return "<br>".join([str(escape(line)) for line in str(self).split("\n")])
+
 
 TYPED = (Hours, Yuan, Rate, Count, Day)
 NUMBERS = (Hours, Yuan, Rate, Count)
@@ -287,9 +291,11 @@ class Table:
         macro, one string per row: a Jinja loop per cell cost more than the rest of
         the 月报 page's tables (a unit's month is hundreds of cells)."""
         attributes = self.cell_attributes()
-        # every cell's text escaped; the attributes are Markup already
-        return [Markup("".join(f"<td{a}>{cell_html(value)}</td>"  # nosec B704
-                               for a, value in zip(attributes, row))) for row in self.rows]
+        # every cell's text escaped (``Lines`` with a <br> between its lines); the
+        # attributes are Markup already
+        return [Markup("".join(
+            f"<td{a}>{escape(value if isinstance(value, Lines) else cell_text(value))}</td>"  # nosec B704
+            for a, value in zip(attributes, row))) for row in self.rows]
 
     def apart(self) -> Table:
         """The table with each ``Lines`` column as the columns of its parts, under
@@ -358,13 +364,6 @@ def cell_text(value) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-
-
-def cell_html(value) -> Markup:
-    """A cell's text escaped for the page, the lines of ``Lines`` on lines of their own."""
-    if isinstance(value, Lines):
-        return Markup("<br>").join(escape(line) for line in str(value).split("\n"))
-    return escape(cell_text(value))
 
 
 LEDGER_ACTIVITY = 3  # the ledger's column 活动（类别）
