@@ -39,14 +39,15 @@ def test_the_word_and_excel_summaries_hold_pasted_text(client, login, october):
     assert response.status_code == 200
     document = Document(io.BytesIO(response.data))
     texts = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
-    assert {NOTE_OUT, "电商\n培训一", "党群服务中心", "社区居民"} <= texts
+    # 活动（类别）: the title (its pasted line break kept) over its category
+    assert {NOTE_OUT, "电商\n培训一\n电子商务培训", "党群服务中心", "社区居民"} <= texts
 
     for url in (f"/reports/monthly.xlsx?{query}",
                 f"/reports/monthly.xlsx?community={october.jiefang.id}&month=2022-10"):
         response = client.get(url)
         assert response.status_code == 200, url
         cells = cells_of(load_workbook(io.BytesIO(response.data)))
-        assert {NOTE_OUT, "电商\n培训一", "党群服务中心", "社区居民"} <= cells, url
+        assert {NOTE_OUT, "电商\n培训一\n电子商务培训", "党群服务中心", "社区居民"} <= cells, url
 
 
 def test_the_csv_summary_writes_pasted_text_as_the_forms_store_it(client, login, october):

@@ -30,7 +30,7 @@ from tracker.reports.docx_export import (
     column_widths,
 )
 from tracker.reports.layout import break_header
-from tracker.reports.tables import ledger_table
+from tracker.reports.tables import Lines, ledger_table
 from tracker.reports.tables import DOCUMENT_LOCALE, Count, Hours, Rate, Table, Yuan, cell_text
 
 ODD_TEXTS = ["制表\t符", "两行\n文字", "回车\r换行\r\n", " 前有空格", "后有空格 ", "   ",
@@ -184,8 +184,8 @@ def test_the_ledger_keeps_its_rows_whole_and_breaks_a_header_before_its_bracket(
     in a narrow column used to break as 「服务时长（小」 over 「时）」."""
     with app.app_context(), force_locale(DOCUMENT_LOCALE):
         ledger = ledger_table([], "本月活动台账")
-        ledger.rows.append([1, date(2022, 10, 8), "解放路社区", "宣讲", "政策宣讲", "活动室",
-                            "居民", "讲解政策。" * 30, "张伟、王芳", 2, Hours(120), "", "",
+        ledger.rows.append([1, date(2022, 10, 8), "解放路社区", Lines(("宣讲", "政策宣讲")),
+                            "活动室", "居民", "讲解政策。" * 30, "张伟、王芳", 2, Hours(120), "", "",
                             "张伟", "社区联络员林芳", "组长提交"])
         document = fresh_document()
         add_table(document, ledger)

@@ -19,7 +19,7 @@ from tracker.reports.csv_export import neutralise, render_csv
 from tracker.reports.docx_export import render_docx
 from tests.plans import ledger_rows
 from tracker.reports.summary import build_summary
-from tracker.reports.xlsx_export import render_xlsx
+from tracker.reports.xlsx_export import CELL_PADDING, render_xlsx
 from tests.plans import paragraph_text
 from tracker.rollups import Scope
 from tracker.rollups.coverage import coverage as unit_coverage
@@ -124,7 +124,7 @@ def test_docx_figures_are_rollup_figures(docx, october, scope):
 
     ledger = docx_table(docx, "本月活动台账")
     assert len(ledger) - 1 == total.activities
-    assert sum(int(r[9]) for r in ledger[1:]) == total.person_times
+    assert sum(int(r[8]) for r in ledger[1:]) == total.person_times
 
     zones = docx_table(docx, "责任区进展")
     double = double_progress(scope, by="zone")
@@ -223,45 +223,49 @@ def test_xlsx_sheets_have_title_rows_print_setup_and_frozen_header(book, summary
 
 
 def test_xlsx_ledger_sheet_is_the_docx_ledger(book, docx, october, scope):
-    header = ["序号", "日期", "社区（责任区）", "活动", "类别", "地点", "服务对象", "活动内容",
+    header = ["序号", "日期", "社区（责任区）", "活动（类别）", "地点", "服务对象", "活动内容",
               "参与人员", "人次", "服务时长（小时）", "完成数量", "受益", "组长", "审核人", "来源"]
     sheet = book["本月活动台账"]
     # a header wider than its column breaks before its bracket
     assert [h.replace("\n", "") for h in sheet_rows(sheet)[HEADER - 1]] == header
     assert "服务时长\n（小时）" in sheet_rows(sheet)[HEADER - 1]
-    widths = {col: sheet.column_dimensions[col].width for col in "ABHJK"}
-    # 活动内容 the widest column (it wraps), numbers narrow
-    assert widths["H"] == max(d.width for d in sheet.column_dimensions.values())
-    assert max(widths["A"], widths["J"], widths["K"]) <= 12
+    widths = {col: sheet.column_dimensions[col].width for col in "ABDGIJ"}
+    # 活动内容 the widest column (it wraps) but for 活动（类别）, which keeps its lines of
+    # up to eight Chinese whole; numbers narrow
+    assert widths["G"] == max(d.width for c, d in sheet.column_dimensions.items() if c != "D")
+    assert widths["D"] >= 16 + CELL_PADDING
+    assert max(widths["A"], widths["I"], widths["J"]) <= 12
     rows = sheet_rows(sheet, first=HEADER + 1)
     # numbered as the .docx's 附表1: 「附表1第5行」 is the same activity in both
     word = docx_table(docx, "本月活动台账")[1:]
     assert [(r[0], r[3]) for r in rows] == [(int(w[0]), w[3]) for w in word]
     total = figures(scope).official
     assert len(rows) == total.activities
-    assert sum(r[9] for r in rows) == total.person_times
-    assert sum(r[10] for r in rows) == sum(Decimal(hours(r.minutes)) for r in
-                                           ledger_rows(scope))
+    assert sum(r[8] for r in rows) == total.person_times
+    assert sum(r[9] for r in rows) == sum(Decimal(hours(r.minutes)) for r in
+                                          ledger_rows(scope))
     assert {type(r[1]) for r in rows} == {datetime}  # real dates, not text
     for c in figures_by_category(scope, include_empty=False):
-        mine = [r for r in rows if r[4] == c.name]
+        # 活动（类别）: the title, then the category on a line of its own
+        mine = [r for r in rows if r[3].split("\n")[1] == c.name]
         assert len(mine) == c.official.activities
         if c.quantity_unit:
-            assert sum(r[11] for r in mine) == c.official.quantity
+            assert sum(r[10] for r in mine) == c.official.quantity
         else:
-            assert {r[11] for r in mine} <= {None, ""}  # no 完成数量 in this category
+            assert {r[10] for r in mine} <= {None, ""}  # no 完成数量 in this category
         if c.beneficiary_unit:
-            assert sum(r[12] for r in mine) == c.official.people_served
-    first = next(r for r in rows if r[3] == "电商培训一")
-    assert first[1:9] == [datetime(2022, 10, 8), "解放路社区", "电商培训一", "电子商务培训",
+            assert sum(r[11] for r in mine) == c.official.people_served
+    first = next(r for r in rows if r[3].startswith("电商培训一\n"))
+    assert first[1:8] == [datetime(2022, 10, 8), "解放路社区", "电商培训一\n电子商务培训",
                           "解放路社区党群服务中心", "社区居民", "讲解网店开设和直播带货。",
                           "张伟、王芳、李娜"]
-    assert first[12:] == [35, "张伟", "钱联络", "组长提交"]  # reported by its leader, nobody checked in
+    assert first[11:] == [35, "张伟", "钱联络", "组长提交"]  # reported by its leader, nobody checked in
     ledger = book["本月活动台账"]
-    at = HEADER + 1 + next(i for i, r in enumerate(rows) if r[3] == "电商培训一")
-    training = ledger.cell(row=at, column=13)
+    at = HEADER + 1 + next(i for i, r in enumerate(rows) if r is first)
+    training = ledger.cell(row=at, column=12)
     assert training.number_format == '0"人次"'  # a number, shown with its unit
-    assert ledger.cell(row=at, column=11).number_format == "0.0"
+    assert ledger.cell(row=at, column=10).number_format == "0.0"
+    assert ledger.cell(row=at, column=4).alignment.wrap_text  # the category on its line
 
 
 def test_xlsx_other_sheets_are_rollup_figures(book, october, scope):
@@ -342,6 +346,6 @@ def test_typed_text_cannot_become_a_formula(october):
     book = load_workbook(io.BytesIO(render_xlsx(summary)))
     sheet = book["本月活动台账"]
     cells = [c for row in sheet.iter_rows(min_row=HEADER + 1) for c in row
-             if c.value == evil_title]
+             if str(c.value).startswith(evil_title)]  # 活动（类别）: over its category
     assert cells and all(c.data_type == "s" for c in cells)  # text, not a formula
     assert all(c.data_type != "f" for ws in book.worksheets for row in ws.iter_rows() for c in row)

@@ -670,3 +670,24 @@ def test_a_month_signed_before_a_change_of_the_years_words_alone_says_its_data_c
         _fund_entry_in_an_earlier_month(october)
     page = client.get(f"/reports/?{query}").get_data(as_text=True)
     assert CHANGED in page and REWORDED not in page
+
+
+def test_a_month_signed_before_the_merged_ledger_column_still_says_its_data_changed(
+        client, login, october):
+    """Wording 10 merged 活动 and 类别 into 「活动（类别）」 in the printed 台账 (.docx,
+    .xlsx, the page); the .csv a signed month is compared by keeps them apart and reads
+    as in 9. A month signed under 9 whose data then change says 「定稿后数据有变化」 — not
+    that the difference may be one of wording — and its downloads stay as signed."""
+    assert 10 in MONTH_UNCHANGED_IN
+    login(october.admin)
+    query = unit_query(october)
+    finalise(client, query)
+    with unit_of_work():
+        copy = db.session.scalar(select(SummaryCopy))
+        copy.wording_version = 9  # signed by the release before the merged column
+        signed = {"docx": copy.docx, "xlsx": copy.xlsx}
+        _fund_entry_in_an_earlier_month(october)
+    page = client.get(f"/reports/?{query}").get_data(as_text=True)
+    assert CHANGED in page and REWORDED not in page
+    for fmt, data in signed.items():
+        assert client.get(f"/reports/monthly.{fmt}?{query}").data == data, fmt

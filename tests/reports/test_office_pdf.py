@@ -240,9 +240,9 @@ def busy(october):
     first = ledger.rows[0]
     for _ in range(24):
         row = list(first)
-        row[5], row[6] = "社区活动中心及周边背街小巷", "辖区居民、困难群众及“空巢”老人"
-        row[7], row[8], row[9] = CONTENT * 2, "、".join(NAMES), len(NAMES)
-        row[14] = "社区联络员林芳"
+        row[4], row[5] = "社区活动中心及周边背街小巷", "辖区居民、困难群众及“空巢”老人"
+        row[6], row[7], row[8] = CONTENT * 2, "、".join(NAMES), len(NAMES)
+        row[13] = "社区联络员林芳"
         ledger.rows.append(row)
     for number, row in enumerate(ledger.rows, 1):
         row[0] = number
@@ -314,15 +314,16 @@ def test_a_full_ledger_prints_dates_and_short_names_on_one_line(app, tmp_path):
     from flask_babel import force_locale
 
     from tracker.reports import docx_export
-    from tracker.reports.tables import DOCUMENT_LOCALE, Day, Hours, ledger_table
+    from tracker.reports.tables import DOCUMENT_LOCALE, Day, Hours, Lines, ledger_table
 
     with force_locale(DOCUMENT_LOCALE):
         table = ledger_table([], "本月活动台账")
         for number, (day, community) in enumerate(
                 [(date(2026, 11, 20), "解放路社区"), (date(2026, 12, 3), "建设路社区")], 1):
-            table.rows.append([number, Day.of(day), community, "困难群众结对帮扶", "结对帮扶",
-                               "解放路沿街", "困难群众", "走访困难群众，送去米面油。" * 8,
-                               "李娜、刘洋", 3, Hours(360), "", "", "李娜", "张伟", "现场签到"])
+            table.rows.append([number, Day.of(day), community,
+                               Lines(("困难群众结对帮扶", "结对帮扶")), "解放路沿街", "困难群众",
+                               "走访困难群众，送去米面油。" * 8, "李娜、刘洋", 3, Hours(360), "",
+                               "", "李娜", "张伟", "现场签到"])
         document = WordDocument()
         docx_export._styles(document)
         docx_export._page(document.sections[0], landscape=True)
@@ -334,3 +335,44 @@ def test_a_full_ledger_prints_dates_and_short_names_on_one_line(app, tmp_path):
     for needle in ("11月20日", "12月3日", "解放路社区", "建设路社区", "解放路沿街", "李娜、刘洋",
                    "困难群众结对帮扶"):
         assert any(needle in line for line in lines), (needle, lines[:12])
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx"])
+def test_the_demo_novembers_ledger_prints_title_and_category_unbroken(app, suffix, tmp_path):
+    """Walk 9 #2: the demo's November 台账, printed at the ledger's size, broke
+    「招商引资政策宣讲」 into 「招商引资政」 over 「策宣讲」 and the category 「困难群众结对帮扶」
+    into 「困难群众」 over 「结对帮扶」 — sixteen columns left no room for both. Now 活动 and
+    类别 share 「活动（类别）」, the title over the category: each keeps its line, on paper,
+    in the .docx and the .xlsx."""
+    from docx import Document as WordDocument
+    from flask_babel import force_locale
+    from openpyxl import Workbook
+
+    from tests.reports.test_ledger_columns import november_ledger
+    from tracker.reports import docx_export, xlsx_export
+    from tracker.reports.tables import DOCUMENT_LOCALE
+
+    with app.app_context(), force_locale(DOCUMENT_LOCALE):
+        ledger = november_ledger()
+        if suffix == ".docx":
+            document = WordDocument()
+            docx_export._styles(document)
+            docx_export._page(document.sections[0], landscape=True)
+            docx_export.add_table(document, ledger)
+            buffer = io.BytesIO()
+            document.save(buffer)
+        else:
+            book = Workbook()
+            xlsx_export.write_table(book.active, ledger)
+            xlsx_export.print_setup(book.active, xlsx_export.TITLE_ROWS)
+            buffer = io.BytesIO()
+            book.save(buffer)
+    pdf = to_pdf(buffer.getvalue(), suffix, tmp_path)
+    # each line of a cell is a word of its own on paper (the columns apart)
+    words = [w.text for page in pdf.words for w in page]
+    # row 1's title and its category; rows 2 and 6's category (under a ten-character
+    # title, which may wrap after its eighth)
+    assert words.count("招商引资政策宣讲") == 2, [w for w in words if "招商" in w]
+    assert words.count("困难群众结对帮扶") >= 2, [w for w in words if "困难" in w]
+    assert not {"招商引资政", "策宣讲", "结对帮扶"} & set(words)
+    assert "活动（类别）" in compact(pdf.text)

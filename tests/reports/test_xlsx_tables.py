@@ -16,6 +16,7 @@ from tracker.reports.tables import (
     Count,
     Day,
     Hours,
+    Lines,
     Rate,
     Table,
     Yuan,
@@ -76,19 +77,19 @@ def test_a_full_ledger_sheet_wraps_the_content_before_an_eight_character_title(a
     """Shrunk in proportion with 活动内容, an eight-character 活动 (16 display columns)
     and the five-character names lost their last characters to a second line; now the
     widest column, 活动内容, gives up the room and wraps (session 37's open D7, the .xlsx
-    shares the .docx's rule)."""
+    shares the .docx's rule). 活动（类别）: the title over its category, each on its line."""
     with app.app_context(), force_locale(DOCUMENT_LOCALE):
         ledger = ledger_table([], "本月活动台账")
         for number in (1, 2):
             ledger.rows.append([number, Day.of(date(2026, 11, 20)), "解放路社区",
-                                "困难群众结对帮扶", "结对帮扶", "解放路沿街", "困难群众",
-                                "走访困难群众，送去米面油。" * 8, "李娜、刘洋", 3, Hours(360),
-                                "", "", "李娜", "张伟", "现场签到"])
+                                Lines(("招商引资政策宣讲", "困难群众结对帮扶")), "解放路沿街",
+                                "困难群众", "走访困难群众，送去米面油。" * 8, "李娜、刘洋", 3,
+                                Hours(360), "", "", "李娜", "张伟", "现场签到"])
         book = Workbook()
         write_table(book.active, ledger)
-    widths = {column: book.active.column_dimensions[column].width for column in "CDFHI"}
+    widths = {column: book.active.column_dimensions[column].width for column in "CDEGH"}
     assert widths["D"] >= 16 + CELL_PADDING  # 困难群众结对帮扶 on one line
-    for column in "CFI":  # 解放路社区, 解放路沿街, 李娜、刘洋
+    for column in "CEH":  # 解放路社区, 解放路沿街, 李娜、刘洋
         assert widths[column] >= 10 + CELL_PADDING, column
-    assert widths["H"] == max(d.width for d in book.active.column_dimensions.values())
-    assert widths["H"] < 44 + CELL_PADDING  # 活动内容 gave up the room: it wraps
+    assert widths["G"] == max(d.width for d in book.active.column_dimensions.values())
+    assert widths["G"] < 44 + CELL_PADDING  # 活动内容 gave up the room: it wraps

@@ -30,6 +30,9 @@ def _cell(value) -> str:
 
 
 def write_table(writer, table: Table) -> None:
+    """``table`` under its title, a column of ``Lines`` as the columns of its parts (the
+    ledger's 活动 and 类别: ``Table.apart``)."""
+    table = table.apart()
     writer.writerow([neutralise(table.title)])
     writer.writerow([neutralise(header) for header in table.headers])
     for row in table.rows:

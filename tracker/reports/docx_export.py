@@ -237,7 +237,9 @@ def column_widths(table: Table, text_width: int, char_width: int) -> list[int]:
         scale = min(room / max(1, sum(fitted)), 1.5)
         return [int(w * char_width * scale) + padding for w in fitted]
     unbroken = table.unbroken
-    floors = [max(MIN_TEXT, header) for header in table.header_widths(set_width)]
+    # an eight-character 活动 or 类别 of 活动（类别） keeps its line (``Table.kept_widths``)
+    floors = [max(MIN_TEXT, header, kept) for header, kept in
+              zip(table.header_widths(set_width), table.kept_widths(set_width))]
     shared = share_columns(fitted, unbroken, room, floors)
     if shared is None:
         short = SHORT_TEXT if sum(w if keep else min(w, SHORT_TEXT)

@@ -9,6 +9,11 @@ has it from the rollups; the narrative is written after the tables, and names th
 Figures of different units are never added: a total row lists them one per unit
 (``formatting.per_unit``). Column widths are fitted to what the columns hold
 (``Table.fitted_widths``): long text wide, numbers narrow.
+
+A cell may hold texts on lines of their own (``Lines``): the ledger's 「活动（类别）」, the
+activity's title over its category — one column fewer, so that an eight-character
+title and category keep their lines when printed (``Table.kept_widths``). The .csv,
+read as data and compared at 定稿, keeps them as columns of their own (``Table.apart``).
 """
 from __future__ import annotations
 
@@ -49,6 +54,7 @@ from .figures import LedgerRow, MonthlyFigures, ParticipationRow
 DOCUMENT_LOCALE = "zh_CN"
 HEADER_WRAP = 10  # a header may wrap onto two lines of (about) five Chinese characters
 MIN_WIDTH = 4
+LINE_KEPT = 16  # display columns (eight Chinese) a line of 活动（类别） keeps whole, printed
 
 
 @dataclass(frozen=True)
@@ -214,6 +220,23 @@ def _literal(text: str) -> str:
     return f'"{text}"' if text else ""
 
 
+@dataclass(frozen=True)
+class Lines:
+    """Texts in one cell, each on a line of its own (the ledger's 活动（类别）: the
+    activity's title over its category): a line break in the .docx and the .xlsx, a
+    ``<br>`` on the page; columns of their own in the .csv (``Table.apart``). An empty
+    part takes no line."""
+
+    parts: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return "\n".join(part for part in self.parts if part)
+
+    def __html__(self) -> str:
+        """The lines escaped, a ``<br>`` between them (what ``escape`` makes of it)."""
+        return "<br>".join([str(escape(line)) for line in str(self).split("\n")])
+
+
 TYPED = (Hours, Yuan, Rate, Count, Day)
 NUMBERS = (Hours, Yuan, Rate, Count)
 
@@ -231,6 +254,11 @@ class Table:
     rows: list[list] = field(default_factory=list)
     widths: list[int] = field(default_factory=list)  # the widest each column may grow (chars)
     total_row: bool = False  # the last row adds up the others
+    # a column of ``Lines``: the headers of its parts, each a column of its own in the .csv
+    apart_headers: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    # a column whose lines of up to this many display columns keep their line when a page's
+    # room is shared out (``kept_widths``)
+    kept_lines: dict[int, int] = field(default_factory=dict)
 
     def _columns_holding(self, kinds: tuple) -> list[bool]:
         return [any(isinstance(row[col], kinds) and not isinstance(row[col], bool)
@@ -263,9 +291,34 @@ class Table:
         macro, one string per row: a Jinja loop per cell cost more than the rest of
         the 月报 page's tables (a unit's month is hundreds of cells)."""
         attributes = self.cell_attributes()
-        # every cell's text escaped; the attributes are Markup already
-        return [Markup("".join(f"<td{a}>{escape(cell_text(value))}</td>"  # nosec B704
-                               for a, value in zip(attributes, row))) for row in self.rows]
+        # every cell's text escaped (``Lines`` with a <br> between its lines); the
+        # attributes are Markup already
+        return [Markup("".join(
+            f"<td{a}>{escape(value if isinstance(value, Lines) else cell_text(value))}</td>"  # nosec B704
+            for a, value in zip(attributes, row))) for row in self.rows]
+
+    def apart(self) -> Table:
+        """The table with each ``Lines`` column as the columns of its parts, under
+        ``apart_headers`` (活动, 类别): what the .csv writes — data to read, and what a
+        signed month is compared by (``final.compare``), where one column holding two
+        facts would be one fact."""
+        if not self.apart_headers:
+            return self
+        split = self.apart_headers
+
+        def cells(row):
+            for col, value in enumerate(row):
+                if col in split:
+                    parts = value.parts if isinstance(value, Lines) else (value,)
+                    yield from (*parts, *[""] * (len(split[col]) - len(parts)))
+                else:
+                    yield value
+
+        headers = [h for col, header in enumerate(self.headers) for h in split.get(col, (header,))]
+        widths = [w for col, width in enumerate(self.widths)
+                  for w in [width] * len(split.get(col, (None,)))]
+        return Table(self.key, self.title, headers, [list(cells(row)) for row in self.rows],
+                     widths, self.total_row)
 
     def fitted_widths(self, measure: Callable[[str], float] = display_width) -> list[float]:
         """Each column as wide as its longest cell (a header may wrap), at most its
@@ -276,7 +329,8 @@ class Table:
         fitted = []
         for col, (header, cap, unbroken) in enumerate(
                 zip(self.header_widths(measure), caps, self.unbroken)):
-            cells = [measure(cell_text(row[col])) for row in self.rows]
+            # a cell of several lines is as wide as its widest
+            cells = [measure(line) for row in self.rows for line in cell_text(row[col]).split("\n")]
             wanted = max([header, *cells])
             # a number or a date is never wrapped: its cap cannot cut it
             fitted.append(max(MIN_WIDTH, wanted if unbroken else min(cap, wanted)))
@@ -289,6 +343,20 @@ class Table:
         gets narrower than its header (``layout.share_columns``)."""
         return [min(measure(header), HEADER_WRAP) for header in self.headers]
 
+    def kept_widths(self, measure: Callable[[str], float] = display_width) -> list[float]:
+        """Each column's width below which a page's room shared out does not cut it (a
+        floor of ``layout.share_columns``): for a column of ``kept_lines``, its widest line
+        of at most that many display columns, which so keeps its line (an eight-character
+        活动 over an eight-character 类别: 「困难群众结对帮扶」); a longer line wraps. 0 for
+        the other columns."""
+        kept = []
+        for col in range(len(self.headers)):
+            limit = self.kept_lines.get(col)
+            lines = ([line for row in self.rows for line in cell_text(row[col]).split("\n")
+                      if display_width(line) <= limit] if limit else [])
+            kept.append(max(map(measure, lines), default=0))
+        return kept
+
 
 def cell_text(value) -> str:
     if value is None:
@@ -298,19 +366,29 @@ def cell_text(value) -> str:
     return str(value)
 
 
+LEDGER_ACTIVITY = 3  # the ledger's column 活动（类别）
+
+
 def ledger_table(rows: list[LedgerRow], title: str, key: str = "ledger") -> Table:
     """One row per approved activity: what an inspection asks to see (台账). 完成数量
-    and 受益 are in their category's units (empty where it has none)."""
+    and 受益 are in their category's units (empty where it has none).
+
+    The activity and its category share a column, 「活动（类别）」, the title over the
+    category (``Lines``): with a column of its own each, an A4 landscape page at a
+    legible size had no room for both to keep an eight-character line (「招商引资政」
+    over 「策宣讲」) beside 活动内容 and 参与人员. The .csv keeps them apart (``apart``)."""
     table = Table(key, title, [
-        _("序号"), _("日期"), _("社区（责任区）"), _("活动"), _("类别"), _("地点"), _("服务对象"),
+        _("序号"), _("日期"), _("社区（责任区）"), _("活动（类别）"), _("地点"), _("服务对象"),
         _("活动内容"), _("参与人员"), _("人次"), _("服务时长（小时）"), _("完成数量"),
         _("受益"), _("组长"), _("审核人"), _("来源"),
-    ], widths=[4, 10, 16, 20, 14, 16, 12, 44, 24, 4, 10, 8, 8, 8, 8, 8])
+    ], widths=[4, 10, 16, 20, 16, 12, 44, 24, 4, 10, 8, 8, 8, 8, 8],
+        apart_headers={LEDGER_ACTIVITY: (_("活动"), _("类别"))},
+        kept_lines={LEDGER_ACTIVITY: LINE_KEPT})
     for number, r in enumerate(rows, 1):
         where = f"{r.community}·{r.zone}" if r.zone else r.community
         table.rows.append([
-            number, Day.of(r.service_date), where, r.title, r.category, r.place, r.beneficiary,
-            r.content, "、".join(r.participants), r.person_times, Hours(r.minutes),
+            number, Day.of(r.service_date), where, Lines((r.title, r.category)), r.place,
+            r.beneficiary, r.content, "、".join(r.participants), r.person_times, Hours(r.minutes),
             Count(r.quantity, r.quantity_unit) if r.quantity_unit else "",
             Count(r.people_served, r.beneficiary_unit) if r.beneficiary_unit else "",
             r.leader, r.reviewer, r.source,

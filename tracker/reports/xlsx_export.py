@@ -182,7 +182,9 @@ def write_table(sheet, table: Table, first_row: int = HEADER_ROW, *, freeze: boo
 
     # the widest column wraps first (a busy sheet, every column full: all in proportion)
     fitted, room = table.fitted_widths(), page_room(len(table.headers))
-    floors = [max(MIN_TEXT, header) for header in table.header_widths()]
+    # an eight-character 活动 or 类别 of 活动（类别） keeps its line (``Table.kept_widths``)
+    floors = [max(MIN_TEXT, header, kept)
+              for header, kept in zip(table.header_widths(), table.kept_widths())]
     widths = (share_columns(fitted, table.unbroken, room, floors)
               or fit_columns(fitted, table.unbroken, room, floors))
     headers = [break_header(h, w) if break_headers else h for h, w in zip(table.headers, widths)]
