@@ -18,18 +18,23 @@ ITEMS = """() => Array.from(document.querySelectorAll('nav.nav .more[open] .more
                       width: innerWidth}; })"""
 
 
-@pytest.mark.parametrize("who, lang, width", [
-    ("member", "zh", 320), ("member", "zh", 360), ("liaison", "en", 390),
-    ("admin", "en", 414), ("admin", "zh", 1280),
+@pytest.mark.parametrize("who, lang, width, text", [
+    ("member", "zh", 320, None), ("member", "zh", 360, None), ("liaison", "en", 390, None),
+    ("admin", "en", 414, None), ("admin", "zh", 1280, None),
+    # enlarged text (a WebView's text zoom: the words grow, the screen's width and px
+    # paddings do not) wraps the row on a wider screen too (review39b #3)
+    ("admin", "en", 641, "32px"), ("admin", "en", 700, "32px"), ("member", "zh", 700, "32px"),
 ])
 def test_every_item_of_the_open_menu_is_on_the_screen(new_context, live_server, world, shot,
-                                                      who, lang, width):
+                                                      who, lang, width, text):
     page = new_context().new_page()
     page.set_viewport_size({"width": width, "height": 800})
     sign_in(page, live_server, getattr(world, who), PASSWORD)
     page.goto(live_server.url(f"/tasks/?lang={lang}"))
+    if text:  # the style sheet's CSP allows no added <style>: the element's own style
+        page.locator("header.topbar").evaluate(f"el => {{ el.style.fontSize = '{text}'; }}")
     page.locator("nav.nav .more summary").click()
-    shot(page, f"more-{who}-{lang}-{width}")
+    shot(page, f"more-{who}-{lang}-{width}-{text or 'normal'}")
     items = page.evaluate(ITEMS)
     assert len(items) >= 3
     off = [i for i in items if i["left"] < 0 or i["right"] > i["width"]]
