@@ -76,15 +76,20 @@ def test_every_date_field_of_every_form_refuses_a_day_before_the_floor(app):
 def test_a_stored_day_before_the_floor_posted_back_unchanged_is_taken(app):
     """A row from before the floor (an old import, an older release) is not forced to
     change when its form is saved for another field: the field takes the day it was
-    filled with, and only that one."""
+    filled with, and only that one. The floor is a day's: a stored time keeps its day
+    with another hour (review39b #2: an old task's 结束时间 moved an hour)."""
     with app.test_request_context():
         for unbound, stored, other in (
                 (LocalDateField("日期"), date(1990, 5, 1), "1990-05-02"),
                 (LocalDateTimeField("开始时间", required_message="请填写开始时间。"),
-                 datetime(1999, 10, 5, 9, 0), "1999-10-05T10:00")):
+                 datetime(1999, 10, 5, 9, 0), "1999-10-06T09:00")):
             typed = stored.isoformat()[:16] if isinstance(stored, datetime) else stored.isoformat()
             kept = _alone(unbound, posted={"field": typed}, data={"field": stored}).field
             assert kept.errors == [] and kept.data == stored
+            if isinstance(stored, datetime):
+                hour = _alone(unbound, posted={"field": "1999-10-05T10:00"},
+                              data={"field": stored}).field
+                assert hour.errors == [] and hour.data == datetime(1999, 10, 5, 10, 0)
             changed = _alone(unbound, posted={"field": other}, data={"field": stored}).field
             assert changed.errors and "不能早于2000-01-01" in str(changed.errors[0])
 

@@ -106,7 +106,10 @@ class LocalDateTimeField(DateTimeLocalField):
             raise StopValidation()
         if self.data is None:
             raise StopValidation(self.required_message)
-        if too_early(self.data.date()) and self.data != self.object_data:
+        # the floor is a day's: a stored time before it keeps its day when only its hour
+        # is changed (an old task's 结束时间 moved an hour is no year to check)
+        stored = self.object_data.date() if isinstance(self.object_data, datetime) else None
+        if too_early(self.data.date()) and self.data.date() != stored:
             raise StopValidation(TOO_EARLY)
 
 
