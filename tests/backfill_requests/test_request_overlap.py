@@ -68,6 +68,29 @@ def test_a_place_withdrawn_or_marked_absent_elsewhere_takes_no_hours(world):
     assert world.past_task in requestable_tasks(world.other_member, [world.community.id])
 
 
+@pytest.mark.parametrize("status, offered", [
+    (AssignmentStatus.claimed, True), (AssignmentStatus.assigned, True),
+    (AssignmentStatus.checked_in, False), (AssignmentStatus.done, False)])
+def test_a_claim_never_confirmed_on_an_approved_activity_takes_no_hours(world, status,
+                                                                        offered):
+    """review39b #1: 通过 is final — a claim (or an assignment) never confirmed on an
+    activity whose report is approved can never count, and she may have been at the
+    other activity instead: the task she asks for is offered, and 采纳's rule takes her.
+    A check-in left uncounted there is evidence she was there: still a place."""
+    from tests.web.manage_support import submitted_report
+    from tracker.models import ReportStatus
+
+    clash = _place_at_the_same_hours(world, status)
+    submitted_report(clash, world.liaison, status=ReportStatus.approved)
+    db.session.commit()
+    listed = world.past_task in requestable_tasks(world.other_member, [world.community.id])
+    assert listed is offered
+    if offered:  # asked for, it is taken (the rule 采纳 asks is the same)
+        service, member, community, data = ask(world, task=world.past_task,
+                                               service_date=None, minutes=60)
+        assert service(member, community, data).task_id == world.past_task.id
+
+
 def test_a_request_for_it_is_refused_naming_the_other_activity(world):
     clash = _place_at_the_same_hours(world)
     refused_nothing_written(*ask(world, task=world.past_task, service_date=None,

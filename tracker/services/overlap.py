@@ -21,7 +21,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import Assignment, AssignmentStatus, Member, Task, TaskStatus
+from ..models import (Assignment, AssignmentStatus, Member, ReportStatus, Task, TaskReport,
+                      TaskStatus)
 
 
 def places_at(starts_at, ends_at, same_activity: tuple[int, int] | None = None, *,
@@ -31,8 +32,16 @@ def places_at(starts_at, ends_at, same_activity: tuple[int, int] | None = None, 
     overlaps [starts_at, ends_at) (an activity ending at 11:00 and one starting at 11:00
     are not the same time) — values, or columns of the statement asking it (another
     task's, for a list of tasks: ``held_elsewhere``, ``counted_elsewhere_of``). The one
-    rule of ``overlapping``; see there for ``same_activity`` and ``counted``."""
-    held = assignment.status.not_in((AssignmentStatus.withdrawn, AssignmentStatus.absent))
+    rule of ``overlapping``; see there for ``same_activity`` and ``counted``.
+
+    A claim or an assignment never confirmed on an activity whose report is approved is
+    no place: 通过 is final, it can never count, and the member may well have been at
+    another activity at those hours (review39b #1). A check-in left uncounted there
+    stays one: it is evidence she was there."""
+    held = assignment.status.not_in((AssignmentStatus.withdrawn, AssignmentStatus.absent)) & ~(
+        assignment.status.in_((AssignmentStatus.claimed, AssignmentStatus.assigned))
+        & exists(select(TaskReport.id).where(TaskReport.task_id == task.id,
+                                             TaskReport.status == ReportStatus.approved)))
     if counted:
         held = assignment.status == AssignmentStatus.done  # a check-in or claim: not yet
     elif same_activity is not None:
