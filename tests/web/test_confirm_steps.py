@@ -40,7 +40,9 @@ def confirm_form(page: str) -> str:
 
 
 def asks(page: str, action: str) -> str:
-    """The data-confirm question of the form posting to ``action`` on ``page``."""
+    """The data-confirm question of the form posting to ``action`` on ``page``, which
+    links the script that asks it."""
+    assert "/static/js/confirm.js" in page
     tag = re.search(r'<form[^>]*action="' + re.escape(action) + r'[^"]*"[^>]*>', page).group(0)
     return re.search(r'data-confirm="([^"]+)"', tag).group(1)
 
@@ -54,6 +56,8 @@ def test_switching_a_member_off_asks_first_naming_what_it_does(client, login, wo
     listing = text(client.get("/admin/members"))
     action = f"/admin/members/{world.member.id}/active"
     assert "名额将释放" in asks(listing, action)
+    edit_page = text(client.get(f"/admin/members/{world.member.id}/edit"))
+    assert "名额将释放" in asks(edit_page, action)
     asked = client.post(action, data={"active": "0"})
     assert asked.status_code == 200
     page = text(asked)
