@@ -351,14 +351,15 @@ def page_scripts(html: str) -> dict[str, bool]:
 
     ``drafts``: a form static/js/drafts.js keeps a draft of — it carries the one-time
     submission token and something to type (a textarea, a text or number input, none of
-    them read-only) and no password or file input — or a [data-no-draft] mark, whose
+    them read-only) and no password input (a file input's form keeps the rest, walk10 D8)
+    — or a [data-no-draft] mark, whose
     draft kept before the mark it removes. ``errors``: a refusal static/js/errors.js
     brings the member to (the form_errors summary, an alert, a red flash). ``tables``:
     a table, styled by static/css/tables.css. ``report``: a report document (月报,
     服务记录: reports/_document.html, reports/record.html), styled by static/css/report.css."""
     drafts = "data-no-draft" in html or any(
         'name="submission_token"' in form and _TYPED.search(form)
-        and 'type="password"' not in form and 'type="file"' not in form
+        and 'type="password"' not in form
         for form in _FORM.findall(html))
     errors = 'id="form-errors"' in html or 'role="alert"' in html or "flash-error" in html
     return {"drafts": drafts, "errors": errors, "tables": "<table" in html,

@@ -1,9 +1,11 @@
 /* Optional: what a member types into a form is kept on this device until the server has
    accepted it, for a weak signal (a basement, a stairwell).
 
-   - Every form with a submission token and something to type (not a password form, not a
-     file upload) keeps a draft in localStorage as it is typed, keyed by the signed-in
-     member's id and the form's address; a reload restores it (「已恢复本机保存的草稿」).
+   - Every form with a submission token and something to type (not a password form) keeps
+     a draft in localStorage as it is typed, keyed by the signed-in member's id and the
+     form's address; a reload restores it (「已恢复本机保存的草稿」). A file chosen (补录's
+     现场照片) cannot be kept: the rest of its form is, and a restored draft typed with
+     a file chosen says to choose it again (the file input's data-draft-file words).
    - The draft keeps only the fields the member changed from what the page was served
      with (and those a restored draft put back): a field the server fills on each load —
      移交日期 or 经费's date, "today" — shows this load's value, not the day the draft
@@ -86,7 +88,7 @@
     // and never personal data.
     return !form.closest("[data-no-draft]") &&
       form.querySelector("input[name=submission_token]") &&
-      !form.querySelector("input[type=password], input[type=file]") &&
+      !form.querySelector("input[type=password]") &&
       form.querySelector("textarea, input:not([type]), input[type=text], input[type=number]");
   }
 
@@ -145,8 +147,12 @@
       values[id] = el.type === "checkbox" || el.type === "radio" ? el.checked : el.value;
     });
     var token = form.querySelector("input[name=submission_token]");
+    // a file chosen is not kept (a browser never gives a page one back): only that it was
+    var files = Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (el) {
+      return el.files && el.files.length > 0;
+    });
     return { at: Date.now(), token: token ? token.value : null, version: version(form),
-             loose: version(form, true), changedOnly: true, values: values };
+             loose: version(form, true), changedOnly: true, values: values, files: files };
   }
 
   // A draft kept by the earlier drafts.js (until a week after the upgrade) holds every
@@ -257,8 +263,10 @@
     if (draft && restore(form, draft) || lost) {
       // (the merge key's own note: a page with none pays nothing for its words)
       var merged = !lost && draft.merged && form.querySelector("[data-draft-note]");
-      notice(form, merged ? merged.getAttribute("data-draft-note") :
-             body.getAttribute(lost ? "data-draft-unsent" : "data-draft-restored"),
+      var file = draft.files && form.querySelector("input[type=file][data-draft-file]");
+      notice(form, (merged ? merged.getAttribute("data-draft-note") :
+             body.getAttribute(lost ? "data-draft-unsent" : "data-draft-restored")) +
+             (file ? " " + file.getAttribute("data-draft-file") : ""),
              lost ? "error" : "info");
     }
     var save = function () { write(key, snapshot(form)); };

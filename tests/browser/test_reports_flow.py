@@ -86,8 +86,11 @@ def test_liaison_keeps_the_funds_ledger(new_context, live_server, shot):
         "金额（元）").input_value() == "1e3"
 
     row = page.locator("tr", has_text="=购买工具")
-    row.get_by_placeholder("冲销原因（可不填）").fill("录入有误")
+    row.get_by_placeholder("冲销原因（必填）").fill("录入有误")
+    asked = []  # confirm.js asks first, naming the amount (walk10 D10)
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     follow(row.get_by_role("button", name="冲销"))
+    assert asked and "冲销不能撤回" in asked[0]
     text = page.inner_text("main")
     assert "已冲销。" in text and "冲销：=购买工具（录入有误）" in text
     assert "已超出年度预算" not in text

@@ -37,8 +37,9 @@ def test_entry_and_reversal_with_tokens(client, world):
     assert client.post(url + "/entries", data=data | {"csrf_token": tokens(page)[0]}).status_code == 302
     entry = db.session.scalar(select(FundEntry))
     page = client.get(url).get_data(as_text=True)
-    reverse = re.search(r'action="(/funds/entries/\d+/reverse)"[^<]*<input type="hidden" name="csrf_token" value="([^"]+)"',
+    reverse = re.search(r'action="(/funds/entries/\d+/reverse)"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"',
                         page)
     assert reverse and reverse.group(1) == f"/funds/entries/{entry.id}/reverse"
-    assert client.post(reverse.group(1), data={"csrf_token": reverse.group(2)}).status_code == 302
+    assert client.post(reverse.group(1), data={"csrf_token": reverse.group(2), "reason": "录错",
+                                               "confirmed": "1"}).status_code == 302
     assert db.session.scalar(select(FundEntry).where(FundEntry.reverses_id == entry.id)) is not None

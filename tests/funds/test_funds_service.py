@@ -82,28 +82,28 @@ def test_reversal_is_negative_points_at_original_and_nets_out(world):
 
 def test_double_reversal_refused(world):
     original = spend(world, 10_000)
-    service.reverse_entry(world.liaison, original)
+    service.reverse_entry(world.liaison, original, "录错")
     db.session.commit()
     with pytest.raises(ServiceError, match="已冲销"):
-        service.reverse_entry(world.admin, original)
+        service.reverse_entry(world.admin, original, "录错")
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(FundEntry)) == 2
 
 
 def test_reversal_of_a_reversal_refused(world):
-    reversal = service.reverse_entry(world.liaison, spend(world, 10_000))
+    reversal = service.reverse_entry(world.liaison, spend(world, 10_000), "录错")
     with pytest.raises(ServiceError, match="不能再冲销"):
-        service.reverse_entry(world.liaison, reversal)
+        service.reverse_entry(world.liaison, reversal, "录错")
 
 
 def test_unique_key_holds_when_the_check_is_raced(world, monkeypatch):
     original = spend(world, 10_000)
-    service.reverse_entry(world.liaison, original)
+    service.reverse_entry(world.liaison, original, "录错")
     db.session.commit()
     # A second request that read "not reversed" before the first one committed.
     monkeypatch.setattr(service, "reversal_of", lambda entry: None)
     with pytest.raises(ServiceError, match="已冲销"):
-        service.reverse_entry(world.liaison, db.session.get(FundEntry, original.id))
+        service.reverse_entry(world.liaison, db.session.get(FundEntry, original.id), "录错")
     assert db.session.scalar(select(func.count()).select_from(FundEntry)) == 2
 
 
@@ -173,7 +173,7 @@ def test_only_keepers(world, actor):
         spend(world, 100, actor=getattr(world, actor))
     entry = spend(world, 100)
     with pytest.raises(PermissionDenied):
-        service.reverse_entry(getattr(world, actor), entry)
+        service.reverse_entry(getattr(world, actor), entry, "录错")
 
 
 def test_ledger_list_in_reach(world):
@@ -231,7 +231,7 @@ def test_a_finalised_month_takes_reversals_from_an_admin_only(world):
 def test_another_month_being_final_does_not_matter(world):
     finalise(world, date(TODAY.year - 1, TODAY.month, 1))
     original = spend(world, 100)
-    service.reverse_entry(world.liaison, original)
+    service.reverse_entry(world.liaison, original, "录错")
     db.session.commit()
     assert year_figures(world).year_to_date_fen == 0
 

@@ -37,12 +37,13 @@ def test_add_entries_exactly_and_reverse(client, login, world):
     assert "0.30" in page and "支出明细" in page
 
     first = db.session.scalar(select(FundEntry).order_by(FundEntry.id))
-    response = client.post(f"/funds/entries/{first.id}/reverse", data={"reason": "重复登记"},
+    response = client.post(f"/funds/entries/{first.id}/reverse", data={"reason": "重复登记", "confirmed": "1"},
                            follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "已冲销。" in page and "冲销：打印（重复登记）" in page and "-0.10" in page
     # A second 冲销 of the same entry is refused on the page, nothing written.
-    response = client.post(f"/funds/entries/{first.id}/reverse", data={})
+    response = client.post(f"/funds/entries/{first.id}/reverse",
+                           data={"reason": "再次", "confirmed": "1"})
     assert response.status_code == 200
     assert "该记录已冲销，不能重复冲销。" in response.get_data(as_text=True)
     assert entry_count() == 3
@@ -56,7 +57,7 @@ def test_a_reversal_made_in_english_is_stored_in_chinese(client, login, world):
     assert client.post(url(world, "/entries"), data={
         "entry_date": TODAY, "amount": "5", "purpose": "打印"}).status_code == 302
     first = db.session.scalar(select(FundEntry))
-    response = client.post(f"/funds/entries/{first.id}/reverse", data={"reason": "dup"})
+    response = client.post(f"/funds/entries/{first.id}/reverse", data={"reason": "dup", "confirmed": "1"})
     assert response.status_code == 302
     reversal = db.session.scalar(select(FundEntry).where(FundEntry.reverses_id == first.id))
     assert reversal.purpose == "冲销：打印（dup）"
@@ -76,7 +77,7 @@ def test_a_reversal_in_a_finalised_month_is_refused_on_the_page(client, login, w
                                finalized_by_id=world.admin.id))
     db.session.commit()
     first = db.session.scalar(select(FundEntry))
-    response = client.post(f"/funds/entries/{first.id}/reverse", data={"reason": "重复"})
+    response = client.post(f"/funds/entries/{first.id}/reverse", data={"reason": "重复", "confirmed": "1"})
     assert response.status_code == 200
     assert f"{today.year}年{today.month}月的月报已定稿" in response.get_data(as_text=True)
     response = client.post(url(world, "/entries"), data={
@@ -201,8 +202,8 @@ def test_a_ledger_or_entry_out_of_reach_answers_as_one_that_does_not_exist(clien
         client.get(url(world)).status_code,
         client.post(url(world, "/entries"), data={
             "entry_date": TODAY, "amount": "5", "purpose": "打印"}).status_code,
-        client.post(f"/funds/entries/{entry.id}/reverse", data={"reason": "录错"}).status_code,
-        client.post("/funds/entries/987654/reverse", data={"reason": "录错"}).status_code,
+        client.post(f"/funds/entries/{entry.id}/reverse", data={"reason": "录错", "confirmed": "1"}).status_code,
+        client.post("/funds/entries/987654/reverse", data={"reason": "录错", "confirmed": "1"}).status_code,
         client.get(f"/funds/{world.unit.id}/987654/{YEAR}").status_code,
     )
     assert answers == (404, 404, 404, 404, 404)

@@ -212,3 +212,19 @@ def test_a_claim_whose_claimer_was_switched_off_is_marked_until_given_back(clien
     db.session.commit()
     page = client.get(f"/needs/{fulfilled.id}").get_data(as_text=True)
     assert world.member.name in page and mark not in page
+
+
+def test_a_quantity_for_a_category_without_a_unit_is_named_in_the_first_round(
+        client, login, world):
+    """Walk10 D2: 需要数量 「一台」 for a category without a unit, with a past date and a
+    wrong 需要人数: the first submit names the category's rule (not only 「请输入整数」, to
+    be followed by the rule once a number is typed) with the other two, all kept."""
+    login(world.liaison)
+    response = client.post("/needs/new", data=_form(
+        wanted_by="2020-01-01", people="-2", quantity="一台"))
+    html = response.get_data(as_text=True)
+    errors = error_texts(html)
+    assert "该类别没有数量单位，请不填数量，或填写需要的人数。" in errors
+    assert "需要完成的日期不能早于今天。" in errors and any("整数" in e for e in errors)
+    assert len(errors) == 3 and 'value="一台"' in html
+    assert db.session.scalar(select(Need)) is None

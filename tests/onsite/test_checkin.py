@@ -195,7 +195,7 @@ def test_rotated_token_page_is_a_clear_404(client, login, world):
     task = _task(world, starts_in=timedelta(minutes=5))
     old = task.checkin_token
     login(world.leader)
-    assert client.post(f"/onsite/tasks/{task.id}/qr/rotate").status_code == 302
+    assert client.post(f"/onsite/tasks/{task.id}/qr/rotate", data={"confirmed": "1"}).status_code == 302
     login(world.member)
     response = client.get(f"/c/{old}")
     assert response.status_code == 404
@@ -224,14 +224,14 @@ def test_who_sees_the_task_but_does_not_lead_or_manage_it_cannot_show_or_rotate_
     login(getattr(world, who))
     assert client.get(f"/tasks/{world.task.id}").status_code == 200
     assert client.get(f"/onsite/tasks/{world.task.id}/qr").status_code == 403
-    assert client.post(f"/onsite/tasks/{world.task.id}/qr/rotate").status_code == 403
+    assert client.post(f"/onsite/tasks/{world.task.id}/qr/rotate", data={"confirmed": "1"}).status_code == 403
     db.session.refresh(world.task)
     assert world.task.checkin_token == token
     world.task.status = TaskStatus.closed
     db.session.commit()
     assert client.get(f"/tasks/{world.task.id}").status_code == 404
     assert client.get(f"/onsite/tasks/{world.task.id}/qr").status_code == 404
-    assert client.post(f"/onsite/tasks/{world.task.id}/qr/rotate").status_code == 404
+    assert client.post(f"/onsite/tasks/{world.task.id}/qr/rotate", data={"confirmed": "1"}).status_code == 404
     db.session.refresh(world.task)
     assert world.task.checkin_token == token
 

@@ -72,7 +72,7 @@ def test_the_running_year_is_refused_on_the_page(client, login, october):
     q = f"unit={october.unit.id}&year={this_year}"
     page = client.get(f"/reports/annual?{q}").get_data(as_text=True)
     assert "年度结束后（次年1月1日起）可以定稿" in page and "/reports/annual/finalize" not in page
-    response = client.post(f"/reports/annual/finalize?{q}", follow_redirects=True)
+    response = client.post(f"/reports/annual/finalize?{q}", data={"confirmed": "1"}, follow_redirects=True)
     assert "年度结束后（次年1月1日起）才能定稿" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(YearCopy)) == 0
 
@@ -94,7 +94,7 @@ def test_the_kept_document_is_dated_the_day_of_its_final(october):
 def test_a_final_year_serves_what_was_signed(client, login, october):
     login(october.admin)
     q = query(october)
-    assert client.post(f"/reports/annual/finalize?{q}").status_code == 302
+    assert client.post(f"/reports/annual/finalize?{q}", data={"confirmed": "1"}).status_code == 302
     signed_page = client.get(f"/reports/annual?{q}").get_data(as_text=True)
     signed = downloads(client, q)
     copy = db.session.scalar(select(YearCopy))

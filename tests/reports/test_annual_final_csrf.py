@@ -19,7 +19,7 @@ def app_config():
 def token_of(page: str, action: str) -> str:
     form = re.search(r'<form method="post" action="' + re.escape(action) + r'".*?</form>',
                      page, re.S).group(0)
-    return re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
 
 
 def test_finalise_and_reopen_the_year_with_their_tokens(client, october):
@@ -32,12 +32,15 @@ def test_finalise_and_reopen_the_year_with_their_tokens(client, october):
     url = f"/reports/annual?unit={october.unit.id}&year=2022"
     page = client.get(url).get_data(as_text=True)
     finalize = f"/reports/annual/finalize?{query}"
-    shown = re.search(r'name="shown" value="([^"]*)"',
-                      page[page.index(f'action="{finalize}"'):]).group(1)
+    notes = f"/reports/annual/notes?{query}"  # 定稿 is the notes form's second button
+    assert f'formaction="{finalize}"' in page
+    shown = re.search(r'name="shown"[^>]*value="([^"]*)"',
+                      page[page.index(f'action="{notes}"'):]).group(1)
     post_url = finalize.replace("&amp;", "&")
-    assert client.post(post_url, data={"shown": shown}).status_code == 400  # no token
+    sent = {"shown": shown, "confirmed": "1"}
+    assert client.post(post_url, data=sent).status_code == 400  # no token
     assert db.session.scalar(select(func.count()).select_from(YearCopy)) == 0
-    assert client.post(post_url, data={"shown": shown, "csrf_token": token_of(page, finalize)}
+    assert client.post(post_url, data={**sent, "csrf_token": token_of(page, notes)}
                        ).status_code == 302
     assert db.session.scalar(select(func.count()).select_from(YearCopy)) == 1
 

@@ -54,8 +54,8 @@ def sign_october_and_approve_the_pending(client, login, october) -> list[str]:
     signed 月报. Gives the annual's October row before the change."""
     login(october.admin)
     before = months_rows(build_annual(2022, unit=october.unit))[9]
-    assert client.post(f"/reports/finalize?unit={october.unit.id}&month=2022-10"
-                       ).status_code == 302
+    assert client.post(f"/reports/finalize?unit={october.unit.id}&month=2022-10",
+                       data={"confirmed": "1"}).status_code == 302
     return before
 
 

@@ -48,7 +48,7 @@ def test_a_month_to_come_has_no_summary_on_the_page_or_in_the_downloads(client, 
         assert response.status_code == 400
         assert "这个月份还没有到" in response.get_data(as_text=True)
     # 定稿 of a month to come is refused the same way
-    response = client.post(f"/reports/finalize?unit={october.unit.id}&month={month}")
+    response = client.post(f"/reports/finalize?unit={october.unit.id}&month={month}", data={"confirmed": "1"})
     assert response.status_code == 400 and "这个月份还没有到" in response.get_data(as_text=True)
 
 

@@ -124,7 +124,7 @@ def test_a_month_signed_before_keeps_its_bytes_and_is_not_called_changed(
     年度总结 name the month — the words and tables are those signed."""
     login(october.admin)
     query = f"unit={october.unit.id}&month=2022-10"
-    assert client.post(f"/reports/finalize?{query}").status_code == 302
+    assert client.post(f"/reports/finalize?{query}", data={"confirmed": "1"}).status_code == 302
     copy = db.session.scalar(select(SummaryCopy))
     old = without_appendix_pages(copy.docx)
     copy.docx = old

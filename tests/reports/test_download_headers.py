@@ -16,7 +16,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _signed_copy(client, october) -> int:
-    assert client.post(f"/reports/finalize?unit={october.unit.id}&{MONTH}").status_code == 302
+    assert client.post(f"/reports/finalize?unit={october.unit.id}&{MONTH}", data={"confirmed": "1"}).status_code == 302
     return db.session.scalar(select(SummaryCopy.id).order_by(SummaryCopy.id.desc()))
 
 

@@ -80,7 +80,7 @@ def csv_lines(data: bytes) -> list[str]:
 
 
 def finalise(client, query: str) -> None:
-    assert client.post(f"/reports/finalize?{query}").status_code == 302
+    assert client.post(f"/reports/finalize?{query}", data={"confirmed": "1"}).status_code == 302
 
 
 # The four kinds of change after 定稿 the reviewers found rewriting a signed 月报.
@@ -416,7 +416,7 @@ def test_a_liaison_who_sees_part_of_the_unit_cannot_finalise_it(client, login, o
     assert "统计范围：建设路社区、解放路社区" in page
     assert "县商务局（建设路社区、解放路社区）2022年10月社区共建工作情况" in page
     assert "标记本月月报已定稿" not in page and "不能为全单位定稿" in page
-    refused = client.post(f"/reports/finalize?{query}", follow_redirects=True)
+    refused = client.post(f"/reports/finalize?{query}", data={"confirmed": "1"}, follow_redirects=True)
     assert "不能为全单位定稿" in refused.get_data(as_text=True)
     assert db.session.scalar(select(SummaryNote.finalized_at)) is None
     part_name = unquote(client.get(f"/reports/monthly.docx?{query}")

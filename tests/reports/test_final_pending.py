@@ -45,7 +45,7 @@ def year_page(client, o) -> str:
 def sign_october(client, o) -> bytes:
     """The admin signs the unit's October; the signed .csv."""
     query = MONTH_QUERY.format(unit=o.unit.id)
-    assert client.post(f"/reports/finalize?{query}").status_code == 302
+    assert client.post(f"/reports/finalize?{query}", data={"confirmed": "1"}).status_code == 302
     return client.get(f"/reports/monthly.csv?{query}").data
 
 
@@ -144,7 +144,7 @@ def test_a_signed_year_is_not_changed_by_a_report_waiting_for_review(client, log
     """The 年度总结 of a signed year compares itself with its kept copy by the same rule."""
     login(october.admin)
     query = YEAR_QUERY.format(unit=october.unit.id)
-    assert client.post(f"/reports/annual/finalize?{query}").status_code == 302
+    assert client.post(f"/reports/annual/finalize?{query}", data={"confirmed": "1"}).status_code == 302
     assert CHANGED not in year_page(client, october)
     with unit_of_work():
         report = late_report(october)

@@ -12,6 +12,7 @@ words as they are now. A page read fresh saves and finalises at once.
 """
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -51,7 +52,15 @@ def save(browser, page_html: str, **typed):
 
 
 def _action(page_html: str, part: str) -> str:
-    return next(a for a in re.findall(r'action="([^"]+)"', page_html) if part in a)
+    return html.unescape(next(a for a in re.findall(r'action="([^"]+)"', page_html)
+                              if part in a))
+
+
+def finalize(browser, page_html: str, **typed):
+    """定稿 pressed, and confirmed: the notes form's second button (walk10 D12), posting
+    what that form holds to its ``formaction``."""
+    return by(browser).post(_action(page_html, "/reports/finalize"), data={
+        **form_on(page_html, "/reports/notes", **typed).to_dict(), "confirmed": "1"})
 
 
 def test_a_save_from_an_older_page_is_refused_where_the_other_wrote(two, october):
@@ -91,8 +100,7 @@ def test_finalise_from_an_older_page_is_refused_and_shows_the_words_now(two, oct
     admin_page = text(by(admin).get(page))  # shows 联络员：井盖待修
     assert save(liaison, text(by(liaison).get(page)), problems="联络员改：本月无问题",
                 plans="").status_code == 302
-    response = by(admin).post(_action(admin_page, "/reports/finalize"),
-                              data=form_on(admin_page, "/reports/finalize"))
+    response = finalize(admin, admin_page)
     assert response.status_code == 302
     assert stored(october)[2] is None
     assert db.session.scalar(select(func.count()).select_from(SummaryCopy)) == 0
@@ -100,8 +108,7 @@ def test_finalise_from_an_older_page_is_refused_and_shows_the_words_now(two, oct
     assert FINAL_STALE in shown
     assert form_on(shown, "/reports/notes")["problems"] == "联络员改：本月无问题"
     # The page read again signs what it shows.
-    response = by(admin).post(_action(shown, "/reports/finalize"),
-                              data=form_on(shown, "/reports/finalize"))
+    response = finalize(admin, shown)
     assert response.status_code == 302
     problems, _plans, finalized_at = stored(october)
     assert problems == "联络员改：本月无问题" and finalized_at is not None
@@ -113,6 +120,57 @@ def test_a_fresh_page_saves_and_finalises_at_once(two, october):
     response = save(admin, text(by(admin).get(page)), problems="问题", plans="打算")
     assert response.status_code == 302
     fresh = text(by(admin).get(page))
-    assert by(admin).post(_action(fresh, "/reports/finalize"),
-                          data=form_on(fresh, "/reports/finalize")).status_code == 302
+    assert finalize(admin, fresh).status_code == 302
     assert stored(october)[:2] == ("问题", "打算") and stored(october)[2] is not None
+
+
+# --- 定稿 asks first and keeps what was typed (walk10 D12) ------------------------------
+
+def test_finalise_asks_first_showing_the_words_typed_and_signs_them(two, october):
+    """Words typed and not saved, then 定稿: nothing is signed on that tap; the question
+    names what 定稿 does and shows the words, and confirmed they are signed with it."""
+    admin, _liaison, page = two
+    typed = {"problems": "部分党员参与不足，需加强动员。", "plans": "下月开展楼道清洁专项行动。"}
+    asked = by(admin).post(_action(text(by(admin).get(page)), "/reports/finalize"),
+                           data=form_on(text(by(admin).get(page)), "/reports/notes", **typed))
+    assert asked.status_code == 200
+    question = text(asked)
+    assert "定稿后存在问题和下步打算不能再修改" in question and "确认定稿" in question
+    assert form_on(question, "/reports/finalize")["problems"] == typed["problems"]
+    assert form_on(question, "/reports/finalize")["plans"] == typed["plans"]
+    assert stored(october) is None or stored(october)[2] is None  # nothing signed yet
+    response = by(admin).post(_action(question, "/reports/finalize"),
+                              data=form_on(question, "/reports/finalize"))
+    assert response.status_code == 302
+    assert stored(october)[0] == typed["problems"] and stored(october)[1] == typed["plans"]
+    assert stored(october)[2] is not None
+    copy = db.session.scalar(select(SummaryCopy))
+    assert typed["problems"] in copy.page and typed["plans"] in copy.page
+
+
+def test_the_question_can_save_the_words_without_signing(two, october):
+    admin, _liaison, page = two
+    shown = text(by(admin).get(page))
+    question = text(by(admin).post(_action(shown, "/reports/finalize"),
+                                   data=form_on(shown, "/reports/notes", problems="井盖待修")))
+    save_only = re.search(r'formaction="([^"]+)"', question).group(1)
+    assert "/reports/notes" in save_only and "只保存，暂不定稿" in question
+    assert by(admin).post(html.unescape(save_only),
+                          data=form_on(question, "/reports/finalize")).status_code == 302
+    assert stored(october) == ("井盖待修", None, None)
+
+
+def test_words_typed_beside_anothers_change_are_saved_and_not_signed(two, october):
+    """The signer typed 下步打算; meanwhile the liaison saved 存在问题, which the signer
+    never read: the typed words are kept (merged, as 保存), nothing is signed, and the
+    page says which field to read first."""
+    admin, liaison, page = two
+    admin_page = text(by(admin).get(page))
+    assert save(liaison, text(by(liaison).get(page)), problems="联络员：井盖待修",
+                plans="").status_code == 302
+    response = finalize(admin, admin_page, plans="管理员：12月完成修补")
+    assert response.status_code == 302
+    assert stored(october) == ("联络员：井盖待修", "管理员：12月完成修补", None)
+    assert db.session.scalar(select(func.count()).select_from(SummaryCopy)) == 0
+    again = text(by(admin).get(response.headers["Location"]))
+    assert "未定稿" in again and "存在问题" in again

@@ -46,8 +46,8 @@ def test_a_signed_months_page_within_the_budget(october, client, login, count_qu
     then counted)."""
     url = f"/reports/?unit={october.unit.id}&month=2022-10"
     login(october.admin)
-    assert client.post(f"/reports/finalize?unit={october.unit.id}&month=2022-10"
-                       ).status_code == 302
+    assert client.post(f"/reports/finalize?unit={october.unit.id}&month=2022-10",
+                       data={"confirmed": "1"}).status_code == 302
     counts, pages = {}, {}
 
     def measure(who, label):

@@ -131,7 +131,7 @@ def test_finalised_on_the_page_then_reopened_by_an_admin(client, login, october)
     login(october.liaison)
     query = f"community={october.jiefang.id}&month={MONTH}"
     client.post(f"/reports/notes?{query}", data={"problems": "问题", "plans": "打算"})
-    assert client.post(f"/reports/finalize?{query}").status_code == 302
+    assert client.post(f"/reports/finalize?{query}", data={"confirmed": "1"}).status_code == 302
     page = client.get(f"/reports/?{query}").get_data(as_text=True)
     assert "本月月报已定稿" in page and 'name="problems"' not in page
     assert "/reports/reopen" not in page  # a liaison cannot re-open

@@ -435,7 +435,8 @@ def test_a_resident_with_visits_is_archived_not_deleted(client, login, world):
     set_task_residents(task, world.liaison, {r.id})
     db.session.commit()
     login(world.liaison)
-    response = client.post(f"/residents/{r.id}/delete", follow_redirects=True)
+    response = client.post(f"/residents/{r.id}/delete", data={"confirmed": "1"},
+                           follow_redirects=True)
     assert "只能归档" in response.get_data(as_text=True)
     assert db.session.get(Resident, r.id) is not None
     assert client.post(f"/residents/{r.id}/archive").status_code == 302

@@ -102,7 +102,7 @@ def written(client, login, world):
     login(world.admin)
     queries = [f"unit={world.unit.id}&month={y}-{m:02d}" for y, m in ((year, month), quiet)]
     for query in queries:
-        assert client.post(f"/reports/finalize?{query}").status_code == 302
+        assert client.post(f"/reports/finalize?{query}", data={"confirmed": "1"}).status_code == 302
     return person, neighbour, again, queries
 
 

@@ -82,7 +82,7 @@ def served(client, login, world):
     db.session.commit()
     login(world.admin)
     query = f"unit={world.unit.id}&month={day.strftime('%Y-%m')}"
-    assert client.post(f"/reports/finalize?{query}").status_code == 302
+    assert client.post(f"/reports/finalize?{query}", data={"confirmed": "1"}).status_code == 302
     return person, past, upcoming, query
 
 
@@ -246,7 +246,7 @@ def test_erasing_li_ming_leaves_li_minghua_whole(client, login, world):
     db.session.commit()
     login(world.admin)
     query = f"unit={world.unit.id}&month={day.strftime('%Y-%m')}"
-    assert client.post(f"/reports/finalize?{query}").status_code == 302
+    assert client.post(f"/reports/finalize?{query}", data={"confirmed": "1"}).status_code == 302
     assert client.post(f"/residents/{person.id}/erase", data={"confirm": "y"}).status_code == 302
     db.session.expire_all()
 

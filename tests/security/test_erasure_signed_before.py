@@ -100,11 +100,11 @@ def _sign_rewrite_sign(client, login, admin, query: str, save, kind: str):
     them without her (``save(*REWRITTEN)``) and signs again."""
     login(admin)
     prefix = "/reports/annual" if kind == "year" else "/reports"
-    assert client.post(f"{prefix}/finalize?{query}").status_code == 302
+    assert client.post(f"{prefix}/finalize?{query}", data={"confirmed": "1"}).status_code == 302
     assert client.post(f"{prefix}/reopen?{query}").status_code == 302
     with unit_of_work():
         save(*REWRITTEN)
-    assert client.post(f"{prefix}/finalize?{query}").status_code == 302
+    assert client.post(f"{prefix}/finalize?{query}", data={"confirmed": "1"}).status_code == 302
 
 
 def _month_signed_naming_her_then_rewritten(client, login, october) -> Resident:
@@ -201,7 +201,7 @@ def moved_visit(client, login, world):
     db.session.commit()
     signed = f"unit={world.unit.id}&month={day.year}-{day.month:02d}"
     login(world.admin)
-    assert client.post(f"/reports/finalize?{signed}").status_code == 302
+    assert client.post(f"/reports/finalize?{signed}", data={"confirmed": "1"}).status_code == 302
     assert client.post(f"/manage/tasks/{task.id}/reopen",
                        data={"reopen-reason": "日期填错"}).status_code == 302
     db.session.expire_all()

@@ -66,7 +66,8 @@ def signed_year(client, login, october):
                                    YEAR)
     login(october.admin)
     for step in ("finalize", "reopen", "finalize"):
-        assert client.post(f"/reports/annual/{step}?{_q(october)}").status_code == 302
+        assert client.post(f"/reports/annual/{step}?{_q(october)}",
+                           data={"confirmed": "1"}).status_code == 302
     return person
 
 
@@ -204,7 +205,7 @@ def test_her_name_broken_over_two_lines_of_the_xlsx_goes_too(client, login, octo
     words = "走访中发现部分独居老人家中电路老化，需尽快排查，其中{}家最为突出。"
     person = _serve_and_write(october, words.format(NAME), "")
     login(october.admin)
-    assert client.post(f"/reports/annual/finalize?{_q(october)}").status_code == 302
+    assert client.post(f"/reports/annual/finalize?{_q(october)}", data={"confirmed": "1"}).status_code == 302
     (copy,) = _copies(october)
     cells = _office_text(copy.xlsx)
     assert NAME not in cells and NAME in cells.replace("\n", "")  # broken as signed

@@ -81,7 +81,7 @@ def test_one_refused_erasure_keeps_that_resident_and_stops_no_other(
     db.session.commit()
     login(world.admin)
     query = f"unit={world.unit.id}&month={day.strftime('%Y-%m')}"
-    assert client.post(f"/reports/finalize?{query}").status_code == 302
+    assert client.post(f"/reports/finalize?{query}", data={"confirmed": "1"}).status_code == 302
     copy = db.session.scalar(select(SummaryCopy))
     _split_name_into_docx(copy, KEPT)
     db.session.commit()

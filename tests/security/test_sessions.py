@@ -195,7 +195,7 @@ def test_an_admins_deactivation_ends_every_session_at_once(app, client, world, h
     desktop = phone_login(app, world.member, user_agent=DESKTOP)
     bystander = phone_login(app, world.other_member)
     http_login(world.admin)
-    response = client.post(f"/admin/members/{world.member.id}/active", data={"active": "0"})
+    response = client.post(f"/admin/members/{world.member.id}/active", data={"active": "0", "confirmed": "1"})
     assert response.status_code == 302
     rows = sessions_of(world.member)
     assert len(rows) == 2 and all(row.ended_at is not None for row in rows)
@@ -210,7 +210,7 @@ def test_the_admin_is_told_a_deactivation_signs_the_member_out(client, world, ht
     http_login(world.admin)
     page = client.get(f"/admin/members/{world.member.id}/edit").get_data(as_text=True)
     assert "停用后，该党员在所有设备上的登录立即退出" in page
-    response = client.post(f"/admin/members/{world.member.id}/active", data={"active": "0"},
+    response = client.post(f"/admin/members/{world.member.id}/active", data={"active": "0", "confirmed": "1"},
                            follow_redirects=True)
     assert "其在所有设备上的登录已退出，日历订阅地址已失效" in response.get_data(as_text=True)
 
@@ -269,7 +269,7 @@ def test_a_member_switched_off_and_on_again_needs_a_new_calendar_address(client,
     http_login(world.admin)
     for active in ("0", "1"):
         response = client.post(f"/admin/members/{world.member.id}/active",
-                               data={"active": active})
+                               data={"active": active, "confirmed": "1"})
         assert response.status_code == 302
     assert db.session.get(type(world.member), world.member.id).active
     assert client.get(address).status_code == 404

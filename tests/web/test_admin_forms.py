@@ -81,7 +81,7 @@ def test_unit_rename_to_existing_name_refused(client, world, admin):
 
 def test_edit_unknown_record_is_404(client, world, admin):
     assert client.get("/admin/units/9999/edit").status_code == 404
-    assert client.post("/admin/members/9999/active", data={"active": "0"}).status_code == 404
+    assert client.post("/admin/members/9999/active", data={"active": "0", "confirmed": "1"}).status_code == 404
 
 
 # --- zones ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from tracker.models import ReportStatus, Role
 
 
 def _switch_off(client, member) -> str:
-    page = client.post(f"/admin/members/{member.id}/active", data={"active": "0"},
+    page = client.post(f"/admin/members/{member.id}/active", data={"active": "0", "confirmed": "1"},
                        follow_redirects=True)
     assert page.status_code == 200
     return html.unescape(page.get_data(as_text=True))

@@ -23,7 +23,7 @@ def test_switching_a_member_off_says_how_many_places_went_back(client, login, wo
         claim_slot(open_one, world.member)
         join_waitlist(full, waiting)
     login(world.admin)
-    page = client.post(f"/admin/members/{world.member.id}/active", data={"active": "0"},
+    page = client.post(f"/admin/members/{world.member.id}/active", data={"active": "0", "confirmed": "1"},
                        follow_redirects=True)
     assert page.status_code == 200
     assert "已释放2个未开始任务的名额。" in html.unescape(page.get_data(as_text=True))
@@ -39,7 +39,7 @@ def test_switching_a_member_off_says_how_many_places_went_back(client, login, wo
 
 def test_a_member_without_places_is_switched_off_without_the_line(client, login, world):
     login(world.admin)
-    page = client.post(f"/admin/members/{world.other_member.id}/active", data={"active": "0"},
+    page = client.post(f"/admin/members/{world.other_member.id}/active", data={"active": "0", "confirmed": "1"},
                        follow_redirects=True)
     assert "个未开始任务的名额" not in html.unescape(page.get_data(as_text=True))
 
@@ -63,7 +63,7 @@ def test_switching_off_a_claimer_names_the_needs_left_claimed(client, login, wor
     db.session.commit()
     login(world.admin)
     page = html.unescape(client.post(f"/admin/members/{world.member.id}/active",
-                                     data={"active": "0"}, follow_redirects=True)
+                                     data={"active": "0", "confirmed": "1"}, follow_redirects=True)
                          .get_data(as_text=True))
     said = (f"{world.member.name} 认领（或作为单位认领的联系人）的以下需求尚未完成，"
             "请社区联络员在需求页面取消认领，以便他人重新认领：")

@@ -181,14 +181,14 @@ def test_toggle_is_post_only(client, world, admin):
 
 
 def test_deactivated_member_cannot_log_in(client, world, admin, login):
-    client.post(f"/admin/members/{world.member.id}/active", data={"active": "0"})
+    client.post(f"/admin/members/{world.member.id}/active", data={"active": "0", "confirmed": "1"})
     client.post("/auth/logout")
     response = client.post("/auth/login", data={"phone": world.member.phone, "password": f.PASSWORD})
     assert response.status_code == 200  # the login form again, not a redirect
 
 
 def test_admin_cannot_deactivate_themselves(client, world, admin):
-    response = client.post(f"/admin/members/{admin.id}/active", data={"active": "0"},
+    response = client.post(f"/admin/members/{admin.id}/active", data={"active": "0", "confirmed": "1"},
                            follow_redirects=True)
     assert "不能停用自己的账号。" in text(response)
     db.session.expire_all()
@@ -224,11 +224,11 @@ def test_history_is_never_deleted(client, world, admin):
 def test_switching_off_a_leader_names_the_tasks_left_without_one(client, world, admin):
     """Nobody reports a task whose leader's account is off: the admin is told which at
     once (the liaison's pages mark it too)."""
-    response = client.post(f"/admin/members/{world.leader.id}/active", data={"active": "0"},
+    response = client.post(f"/admin/members/{world.leader.id}/active", data={"active": "0", "confirmed": "1"},
                            follow_redirects=True)
     page = text(response)
     assert f"{world.leader.name} 是以下任务的组长，请联络员另选组长：" in page
     assert world.task.title in page  # open, led by them, not yet reported
-    response = client.post(f"/admin/members/{world.member.id}/active", data={"active": "0"},
+    response = client.post(f"/admin/members/{world.member.id}/active", data={"active": "0", "confirmed": "1"},
                            follow_redirects=True)
     assert "是以下任务的组长" not in text(response)  # leads nothing

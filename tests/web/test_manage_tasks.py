@@ -534,7 +534,7 @@ def test_remove_a_member_before_start(client, login, world):
     a = assignment(world.task, world.member)
     login(world.liaison)
     assert f"/manage/assignments/{a.id}/remove" in text(client.get(f"/manage/tasks/{world.task.id}"))
-    response = client.post(f"/manage/assignments/{a.id}/remove")
+    response = client.post(f"/manage/assignments/{a.id}/remove", data={"confirmed": "1"})
     assert response.status_code == 302
     assert fresh(Assignment, a.id).status == AssignmentStatus.withdrawn
     assert fresh(Task, world.task.id).taken == 0
@@ -547,7 +547,8 @@ def test_remove_after_start_is_refused(client, login, world):
     login(world.liaison)
     page = text(client.get(f"/manage/tasks/{world.past_task.id}"))
     assert f"/manage/assignments/{a.id}/remove" not in page
-    response = client.post(f"/manage/assignments/{a.id}/remove", follow_redirects=True)
+    response = client.post(f"/manage/assignments/{a.id}/remove", data={"confirmed": "1"},
+                           follow_redirects=True)
     assert "任务已开始，不能取消认领" in text(response)
     assert fresh(Assignment, a.id).status == AssignmentStatus.claimed
 
@@ -660,7 +661,8 @@ def _snapshot(world):
 OTHER_COMMUNITY_POSTS = [
     ("edit", lambda w: f"/manage/tasks/{w.task.id}/edit", lambda w: edit_form(w.task, title="偷改")),
     ("assign", lambda w: f"/manage/tasks/{w.task.id}/assign", lambda w: {"member": w.other_member.id}),
-    ("remove", lambda w: f"/manage/assignments/{assignment(w.task, w.member).id}/remove", lambda w: {}),
+    ("remove", lambda w: f"/manage/assignments/{assignment(w.task, w.member).id}/remove",
+     lambda w: {"confirmed": "1"}),
     ("leader", lambda w: f"/manage/tasks/{w.task.id}/leader", lambda w: {"leader": w.member.id}),
     ("close", lambda w: f"/manage/tasks/{w.task.id}/close", lambda w: {"confirmed": "1"}),
     ("cancel", lambda w: f"/manage/tasks/{w.task.id}/cancel",

@@ -55,10 +55,10 @@ def test_a_refusal_about_a_finalised_month_names_it_in_words(client, login, worl
     entry = db.session.scalar(select(FundEntry))
     reverse = f"/funds/entries/{entry.id}/reverse"
     _fresh(client).get(ledger + "?lang=en")  # the choice is kept for the next pages
-    refused = _fresh(client).post(reverse, data={"reason": "dup"})
+    refused = _fresh(client).post(reverse, data={"reason": "dup", "confirmed": "1"})
     assert refused.status_code == 200
     assert (f"The monthly summary of {MONTHS[today.month - 1]} {today.year} is final"
             in refused.get_data(as_text=True))
     _fresh(client).get(ledger + "?lang=zh_CN")
-    refused = _fresh(client).post(reverse, data={"reason": "重复"})
+    refused = _fresh(client).post(reverse, data={"reason": "重复", "confirmed": "1"})
     assert f"{today.year}年{today.month}月的月报已定稿" in refused.get_data(as_text=True)

@@ -126,7 +126,8 @@ def _rows():
                   data=new_data, setup=setup),
             Route(f"admin.{key}_edit", "GET", edit_url, ADMIN_ONLY, setup=setup),
             Route(f"admin.{key}_edit", "POST", edit_url, ADMIN_ONLY, data=edit_data, setup=setup),
-            Route(f"admin.{key}_toggle", "POST", toggle_url, ADMIN_ONLY, data={"active": "0"},
+            Route(f"admin.{key}_toggle", "POST", toggle_url, ADMIN_ONLY,
+                  data={"active": "0", "confirmed": "1"},
                   setup=setup),
         ]
     return rows

@@ -54,7 +54,7 @@ CASES = [
     Route("residents.restore", "POST", lambda w: f"/residents/{_rid(w)}/restore", CHANGERS,
           default=HIDDEN, id="restore"),
     Route("residents.delete", "POST", lambda w: f"/residents/{_rid(w)}/delete", CHANGERS,
-          default=HIDDEN, id="delete"),
+          default=HIDDEN, id="delete", data={"confirmed": "1"}),
     # PIPL Art. 45/47: everything held about a resident, and erasing it — admins only.
     Route("residents.export", "POST", lambda w: f"/residents/{_rid(w)}/export", ADMIN_ONLY,
           default=HIDDEN, id="export"),

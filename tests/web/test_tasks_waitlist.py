@@ -13,6 +13,8 @@ from tracker.services import unit_of_work
 from tracker.services.claims import claim_slot
 from tracker.tasks import queries as tq
 
+CONFIRMED = {"confirmed": "1"}  # 移出候补 asked once (walk10 D9)
+
 
 @pytest.fixture
 def full(world):
@@ -117,7 +119,7 @@ def test_the_liaison_takes_a_member_off_the_waitlist(client, login, world, full)
     entry = tq.my_wait_entry(task.id, waiter.id)
     login(world.liaison)
     assert f"/manage/waitlist/{entry.id}/remove" in page(client, f"/manage/tasks/{task.id}")
-    response = client.post(f"/manage/waitlist/{entry.id}/remove")
+    response = client.post(f"/manage/waitlist/{entry.id}/remove", data=CONFIRMED)
     assert "已将 赵候补 移出候补名单" in page(client, response.headers["Location"])
     db.session.expire_all()
     assert db.session.get(type(entry), entry.id).status == WaitStatus.left
@@ -125,7 +127,7 @@ def test_the_liaison_takes_a_member_off_the_waitlist(client, login, world, full)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "waitlist_leave",
                                                        AuditEvent.entity_id == entry.id))
     assert event.actor_id == world.liaison.id
-    again = client.post(f"/manage/waitlist/{entry.id}/remove")
+    again = client.post(f"/manage/waitlist/{entry.id}/remove", data=CONFIRMED)
     assert "赵候补 已不在候补名单中" in page(client, again.headers["Location"])
     login(waiter)
     assert "候补第" not in page(client, f"/tasks/{task.id}")

@@ -81,7 +81,9 @@ def test_the_merge_keys_are_marked_as_such_and_only_they(app):
                   "tracker.imports.forms.ConfirmMemberImportForm.shown",
                   "tracker.outbox.forms.WebhookForm.shown"):
         assert plain in versions and plain not in merging
-    assert "tracker.reports.forms.FinalizeForm.shown" not in merging
+    # 定稿 posts the notes form's merge key (walk10 D12); ``summary_notes.typed_key``
+    # checks it as a plain one where nothing was typed, and refuses a merge that kept
+    # another's words
     assert "tracker.admin.forms.MemberForm.roll_shown" not in merging
     assert "tracker.admin.forms.RollCorrectionForm.change" not in merging
 

@@ -10,6 +10,7 @@ from typing import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..extensions import db
@@ -17,7 +18,8 @@ from ..models import Member
 from ..security import safe_next
 from ..services.directory import offered_on_page, set_active
 from ..services import name_problems
-from ..view_support import run_service, stale_aware, stale_page
+from ..services.claims import places_to_release
+from ..view_support import confirmed, run_service, stale_aware, stale_page
 from .forms import ActiveForm, AdminForm
 
 
@@ -136,6 +138,21 @@ def edit_view(entity: Entity, record_id: int):
                      context=lambda: {"stale": stale_page(form, refused)})
 
 
+def _confirm_deactivate(member: Member, back: str):
+    """停用 of a member, asked once (walk10 D3): its effects cannot be taken back by
+    重新启用, so the question names them before anything is done."""
+    places = places_to_release(member)
+    return render_template(
+        "confirm.html", title=_("停用党员账号"), subject=str(member), submit=_("确认停用"),
+        action=request.full_path.rstrip("?"), hidden={"active": "0"}, back=back,
+        explain=ngettext(
+            "停用后：其认领的%(n)d个未开始任务的名额立即释放，候补名单上的第一位自动转正并收到通知；"
+            "其在所有设备上的登录退出，日历订阅地址失效。重新启用不会恢复这些名额和订阅地址。",
+            "停用后：其认领的%(n)d个未开始任务的名额立即释放，候补名单上的第一位自动转正并收到通知；"
+            "其在所有设备上的登录退出，日历订阅地址失效。重新启用不会恢复这些名额和订阅地址。",
+            places, n=places))
+
+
 def toggle_view(entity: Entity, record_id: int, then: Callable | None = None):
     """POST active=0 (停用) or active=1 (重新启用); back to where the button was.
     ``then(record, result)``: the section's own word after a change (``set_active``'s
@@ -146,6 +163,8 @@ def toggle_view(entity: Entity, record_id: int, then: Callable | None = None):
         abort(400)
     active = form.active.data == "1"
     target = safe_next(request.args.get("next"), url_for(entity.list_endpoint))
+    if isinstance(record, Member) and record.active and not active and not confirmed():
+        return _confirm_deactivate(record, target)
     if done := run_service(None, set_active, record, current_user, active):
         if active:
             flash(_("已重新启用：%(name)s", name=record), "success")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..i18n import lazy_gettext as _l
 from ..form import Form
 from wtforms import StringField
-from wtforms.validators import DataRequired, Length, Optional, StopValidation
+from wtforms.validators import DataRequired, Length, StopValidation
 
 from ..fields import CHOOSE, ChoiceField, DayRequired, LocalDateField, strip_line
 from ..money import MoneyError, fen_to_input, parse_yuan
@@ -58,6 +58,8 @@ class EntryForm(Form):
 
 
 class ReverseForm(Form):
+    # required, as 作废's (walk10 D10): a permanent counter-entry says why it was made
     reason = StringField(_l("冲销原因"), filters=[strip_line], validators=[
-        Optional(), Length(max=100, message=_l("冲销原因不能超过%(max)d个字。", max=100)),
+        DataRequired(_l("请填写冲销原因。")),
+        Length(max=100, message=_l("冲销原因不能超过%(max)d个字。", max=100)),
     ])

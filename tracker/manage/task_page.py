@@ -270,12 +270,20 @@ def _hours_text(_name: str, minutes) -> str:
     return _("%(h)s 小时", h=hours(minutes or 0))
 
 
-def _act_on_person(row, service, done):
+def _act_on_person(row, service, done, ask=None):
     """One of the liaison's actions on a person of a task — an assignment or a 候补 entry
-    — then back to the task; ``done(name)`` is what is said when it worked."""
+    — then back to the task; ``done(name)`` is what is said when it worked. ``ask(name)``:
+    the action is asked once (title, button, what happens), as 关闭任务 — in the page by
+    static/js/confirm.js, else by the confirmation page this renders for an unconfirmed
+    POST (walk10 D9)."""
     if row is None or not manages_task(current_user, row.task):
         abort(404)
     task, name = row.task, row.member.name
+    if ask is not None and not confirmed():
+        title, submit, explain = ask(name)
+        return render_template("confirm.html", title=title, task=task, submit=submit,
+                               action=request.path, explain=explain,
+                               back=url_for("manage.task", task_id=task.id))
     if run_service(None, service, row, _actor(), denied=404):
         return _back_to_task(task, done(name))
     return _back_to_task(task)
@@ -285,7 +293,11 @@ def _act_on_person(row, service, done):
 @staff_required
 def remove_assignment(assignment_id: int):
     return _act_on_person(q.load_assignment(assignment_id), withdraw,
-                          lambda name: _("已将 %(name)s 移出该任务。", name=name))
+                          lambda name: _("已将 %(name)s 移出该任务。", name=name),
+                          ask=lambda name: (
+                              _("移出参与党员"), _("确认移出"),
+                              _("移出后%(name)s不再参加该任务，名额空出：如有候补，候补名单上的第一位"
+                                "自动转正并收到通知。再把%(name)s加回来需要有空余名额。", name=name)))
 
 
 @bp.post("/waitlist/<int:entry_id>/promote")
@@ -301,7 +313,11 @@ def promote_waiting(entry_id: int):
 def remove_waiting(entry_id: int):
     """移出候补: the liaison takes a member off the task's 候补名单."""
     return _act_on_person(q.load_wait_entry(entry_id), leave_waitlist,
-                          lambda name: _("已将 %(name)s 移出候补名单。", name=name))
+                          lambda name: _("已将 %(name)s 移出候补名单。", name=name),
+                          ask=lambda name: (
+                              _("移出候补"), _("确认移出候补"),
+                              _("移出后%(name)s不再排在候补名单上，有人取消认领时名额不会转给他；"
+                                "再排候补须本人重新加入，排在最后。", name=name)))
 
 
 @bp.post("/tasks/<int:task_id>/leader")

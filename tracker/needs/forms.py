@@ -16,6 +16,7 @@ from ..services.needs import (
     TEXT_MAX,
     TITLE_MAX,
     NeedData,
+    NO_UNIT,
     need_problems,
 )
 
@@ -87,10 +88,16 @@ class NeedForm(Form):
         if super().validate(extra_validators):
             return True
         if self.community_id is not None:
-            for name, message in need_problems(self.need_data(self.community_id),
-                                               saved_wanted_by=self.saved_wanted_by):
+            data = self.need_data(self.community_id)
+            if self.quantity.errors:
+                # a 需要数量 typed and refused (「一台」, 0): the category's rule is named
+                # in the same round, not after the number is corrected (walk10 D2)
+                data.quantity = 1
+            for name, message in need_problems(data, saved_wanted_by=self.saved_wanted_by):
                 field = getattr(self, name)
-                if not field.errors:
+                if message is NO_UNIT:  # no number is right here: that is what to say
+                    field.errors = [message]
+                elif not field.errors:
                     field.errors = [*field.errors, message]
         return False
 

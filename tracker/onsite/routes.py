@@ -50,7 +50,7 @@ from ..security import public_url_for
 from ..throttle import unknown_link_wait
 from ..services.residents import may_pick_residents
 from ..timeutil import utcnow
-from ..view_support import no_store, run_service
+from ..view_support import confirmed, no_store, run_service
 from .forms import PhotoForm
 from .qr import qr_svg
 
@@ -177,6 +177,12 @@ def qr(task_id: int):
 def rotate(task_id: int):
     task = _task_or_404(task_id)
     _refuse_unless_code_shown(task)
+    if not confirmed():  # asked once (walk10 D13): a code printed or shared stops working
+        return render_template(
+            "confirm.html", title=_("更换签到码"), task=task, submit=_("确认更换"),
+            action=request.path, back=url_for(".qr", task_id=task.id),
+            explain=_("更换后，已打印、张贴或转发到群里的旧二维码和签到链接立即失效，"
+                      "需要重新打印或转发新的签到码。"))
     if run_service(None, rotate_token, task, current_user):
         flash(_("签到码已更换，旧的签到码不能再使用。"), "success")
     return redirect(url_for(".qr", task_id=task.id))

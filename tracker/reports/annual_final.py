@@ -46,6 +46,18 @@ def finalize_year(actor: Member, scope: SummaryScope, year: int, today: date | N
     return note
 
 
+def finalize_year_as_typed(actor: Member, scope: SummaryScope, year: int,
+                           problems: str | None, plans: str | None, *,
+                           shown_words: str | None = None, today: date | None = None):
+    """``finalize_year`` with the words its confirmation posted, as the 月报's
+    (``final.finalize_as_typed``)."""
+    return summary_notes.sign_as_typed(
+        lambda: year_notes.save_year_notes(actor, scope, year, problems, plans,
+                                           shown_words=shown_words),
+        lambda key: finalize_year(actor, scope, year, today, shown_words=key),
+        year_notes.find_year_note(scope, year), problems, plans, shown_words)
+
+
 def signed_year_copy(summary: AnnualSummary, reader: Member | None = None) -> YearCopy | None:
     """``final.signed_copy`` of a year: the kept document to serve for ``summary``, or
     None and the reader is shown the live figures."""

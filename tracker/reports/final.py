@@ -97,6 +97,19 @@ def finalize(actor: Member, scope: SummaryScope, year: int, month: int,
     return note
 
 
+def finalize_as_typed(actor: Member, scope: SummaryScope, year: int, month: int,
+                      problems: str | None, plans: str | None, *,
+                      shown_words: str | None = None, today: date | None = None):
+    """``finalize`` with the 存在问题 and 下步打算 its confirmation posted: saved first
+    when they are not the words stored, one transaction (``summary_notes.sign_as_typed``:
+    the signed note, or the fields whose change by another the save kept, unsigned)."""
+    return summary_notes.sign_as_typed(
+        lambda: summary_notes.save_notes(actor, scope, year, month, problems, plans,
+                                         shown_words=shown_words),
+        lambda key: finalize(actor, scope, year, month, today, shown_words=key),
+        summary_notes.find_note(scope, year, month), problems, plans, shown_words)
+
+
 def places(scope: SummaryScope) -> dict:
     """The unit and the community a summary is about, as its builder takes them."""
     return {"unit": db.session.get(Unit, scope.unit_id) if scope.unit_id is not None else None,

@@ -122,13 +122,6 @@ class ConfirmForm(Form):
     """A one-button POST (定稿, 重新打开): only the CSRF token."""
 
 
-class FinalizeForm(ConfirmForm):
-    """定稿: the button posts the words its page showed (``notes_shown_key``), so the
-    month is never signed with words saved after the signer read the page."""
-
-    shown = VersionField()
-
-
 class AnnualNotesForm(NotesForm):
     """存在问题 and 下步打算 of the 年度总结 (empty: left out); ``shown`` as the 月报's."""
 

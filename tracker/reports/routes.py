@@ -54,7 +54,7 @@ from ..services import summary_notes, year_notes
 from ..services.summary_notes import may_write
 from ..timeutil import local_today, month_bounds
 from ..services.shown import StaleEdit
-from ..view_support import run_service, stale_aware, stale_page
+from ..view_support import confirmed, run_service, stale_aware, stale_page
 from . import annual_final, final
 from .csv_export import render_csv
 from .exports import render_docx, render_participations_xlsx, render_record_xlsx, render_xlsx
@@ -65,7 +65,6 @@ from .forms import (
     AnnualForm,
     AnnualNotesForm,
     ConfirmForm,
-    FinalizeForm,
     MonthlyForm,
     NotesForm,
     default_year,
@@ -244,8 +243,6 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None,
         fund=summary.funds if summary and signed is None else None, notes_form=notes_form,
         writable=writable, communities=communities, signed=signed, changes=changes,
         waiting=waiting, reworded=reworded, stale=stale,
-        # 定稿 signs the words the page's document shows (stored now), whatever is typed
-        finalize_key=summary_notes.notes_shown_key(summary.note) if summary else None,
         current=_current(), outside=selection.outside, history=history,
         annual_due=local_today().month in (12, 1),  # the 年度总结 is handed up then
         month_over=summary is not None and (summary.year, summary.month) < (
@@ -380,8 +377,6 @@ def _annual_page(selection: Selection, notes_form: AnnualNotesForm | None = None
         monthly_query={k: v for k, v in query.items() if k != "year"},
         writable=writable, notes_form=notes_form, stale=stale, signed=signed,
         changes=changes, reworded=reworded, current=_current(), outside=selection.outside,
-        # 定稿 signs the words the page's document shows (stored now), whatever is typed
-        finalize_key=summary_notes.notes_shown_key(summary.note) if summary else None,
         year_over=summary is not None and summary.year < local_today().year)
 
 
@@ -468,9 +463,33 @@ def _mark_year(service, done: str, form: ConfirmForm | None = None, **kwargs):
 @bp.post("/annual/finalize")
 @staff_required
 def finalize_annual():
-    form = FinalizeForm()
-    return _mark_year(annual_final.finalize_year, _("本年度总结已定稿。"), form,
-                      shown_words=form.shown.data)
+    """The year's 定稿, asked once and losing nothing typed, as the 月报's (``finalize``)."""
+    year = _year_of_document()
+    selection = _selection(year=year)
+    form = AnnualNotesForm()
+    if not form.validate_on_submit():
+        return _annual_page(selection, notes_form=form)
+    typed = _typed(form)
+    query = _annual_query(selection, year)
+    if not confirmed():
+        if not may_write(current_user, selection.scope):
+            abort(403)  # the service's answer: no question for one who may not sign
+        return _confirm_final(
+            form, typed, year_notes.find_year_note(selection.scope, year),
+            title=_("定稿本年度总结"), subject=_("%(year)d年度总结", year=year),
+            explain=_("定稿后存在问题和下步打算不能再修改，落款日期为定稿日期（%(today)s）；"
+                      "下面的内容随定稿写入年度总结。如需修改，须管理员重新打开本年度总结。",
+                      today=local_today().isoformat()),
+            action=url_for(".finalize_annual", **query),
+            save=url_for(".save_annual_notes", **query), back=url_for(".annual", **query))
+    refused: list[StaleEdit] = []
+    done = run_service(form, stale_aware(refused, annual_final.finalize_year_as_typed),
+                       current_user, selection.scope, year, *typed,
+                       shown_words=form.shown.data)
+    if done or (not refused and summary_notes.typed_nothing(*typed, form.shown.data)):
+        _said_final(done, form, _("本年度总结已定稿。"))
+        return redirect(url_for(".annual", **query))
+    return _annual_page(selection, notes_form=form, stale=stale_page(form, refused))
 
 
 @bp.post("/annual/reopen")
@@ -520,8 +539,70 @@ def _mark(service, done: str, form: ConfirmForm | None = None, **kwargs):
 @bp.post("/finalize")
 @staff_required
 def finalize():
-    form = FinalizeForm()
-    return _mark(final.finalize, _("本月月报已定稿。"), form, shown_words=form.shown.data)
+    """定稿, asked once and losing nothing typed: the button belongs to the notes form, so
+    its post carries the words as typed; unconfirmed, the confirmation page shows them
+    (to sign, or only to save); confirmed, they are saved with the signature
+    (``final.finalize_as_typed``). Refused: the 月报 again, the words as typed."""
+    year, month = _month_arg()
+    selection = _selection((year, month))
+    form = NotesForm()
+    if not form.validate_on_submit():
+        return _monthly_page(selection, notes_form=form)
+    typed = _typed(form)
+    if not confirmed():
+        if not may_write(current_user, selection.scope):
+            abort(403)  # the service's answer: no question for one who may not sign
+        return _confirm_final(
+            form, typed, summary_notes.find_note(selection.scope, year, month),
+            title=_("定稿本月月报"),
+            subject=_("%(year)d年%(month)d月月报", year=year, month=month),
+            explain=_("定稿后存在问题和下步打算不能再修改，落款日期为定稿日期（%(today)s）；"
+                      "下面的内容随定稿写入月报。如需修改，须管理员重新打开本月月报。",
+                      today=local_today().isoformat()),
+            action=url_for(".finalize", **selection.query(request.args.get("month"))),
+            save=url_for(".save_notes", **selection.query(request.args.get("month"))),
+            back=url_for(".monthly", **selection.query(request.args.get("month"))))
+    refused: list[StaleEdit] = []
+    done = run_service(form, stale_aware(refused, final.finalize_as_typed), current_user,
+                       selection.scope, year, month, *typed, shown_words=form.shown.data)
+    if done or (not refused and summary_notes.typed_nothing(*typed, form.shown.data)):
+        _said_final(done, form, _("本月月报已定稿。"))
+        return _back(selection)  # signed, or nothing typed: the page read again
+    return _monthly_page(selection, notes_form=form, stale=stale_page(form, refused))
+
+
+def _said_final(done, form, signed: str) -> None:
+    """What a 定稿 post says on the page read again: signed; or the words saved and not
+    signed, another's change kept beside them (``sign_as_typed``'s list); or refused."""
+    if done and isinstance(done.value, list):
+        flash(_("已保存存在问题和下步打算，但未定稿：他人在您打开页面之后修改了%(fields)s，"
+                "请核对后再定稿。",
+                fields=_("、").join(str(form[name].label.text) for name in done.value)),
+              "error")
+    elif done:
+        flash(signed, "success")
+    else:
+        for error in form.form_errors:
+            flash(str(error), "error")
+
+
+def _typed(form) -> tuple[str | None, str | None]:
+    """The words a 定稿 post carries (None, None: an older page's bare button)."""
+    if "problems" not in request.form and "plans" not in request.form:
+        return None, None
+    return form.problems.data, form.plans.data
+
+
+def _confirm_final(form, typed, note, **page):
+    """The confirmation page of a 定稿: the words to be signed in the notes form's own
+    fields (``note``'s as stored, when the post carried none), a second button that only
+    saves them (``also``) and a way back."""
+    if typed == (None, None):
+        words = summary_notes.note_words(note)
+        form.problems.data, form.plans.data = words["problems"] or "", words["plans"] or ""
+    return render_template(
+        "confirm.html", form=form, submit=_("确认定稿"),
+        also={"action": page.pop("save"), "label": _("只保存，暂不定稿")}, **page)
 
 
 @bp.post("/reopen")

@@ -59,7 +59,8 @@ from ..services.residents import (
     visible_residents_query,
     visit_history,
 )
-from ..view_support import no_store, run_service, stale_aware, stale_page
+from ..templating import resident_name
+from ..view_support import confirmed, no_store, run_service, stale_aware, stale_page
 from .forms import CATEGORY_LABELS, EraseForm, ResidentEditForm, ResidentForm, TaskResidentsForm
 
 bp = Blueprint("residents", __name__)
@@ -247,6 +248,16 @@ def restore(resident_id: int):
 @bp.post("/<int:resident_id>/delete")
 @login_required
 def delete(resident_id: int):
+    """删除登记信息, asked once (walk10 D13): gone for good, unlike 归档. One with
+    history is refused at once (the service says 只能归档): nothing to ask."""
+    resident = _resident_or_404(resident_id, manage=True)
+    if not confirmed() and not has_history(resident):
+        back = url_for(".detail", resident_id=resident_id)
+        return render_template(
+            "confirm.html", title=_("删除登记信息"), subject=resident_name(resident),
+            submit=_("确认删除"), action=request.path, back=back,
+            explain=_("删除后此人的登记信息（姓名、住址、电话、同意记录等）全部清除，不能恢复；"
+                      "如只是不再服务，请用“归档”，走访记录和信息保留。"))
     return _state_change(resident_id, delete_resident, _("登记信息已删除。"), ".index")
 
 

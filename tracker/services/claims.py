@@ -12,7 +12,7 @@ waits; the waitlist's own services are in waitlist.py.
 from __future__ import annotations
 
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -230,6 +230,14 @@ def _holds_a_place(member: Member) -> tuple:
 def _not_started() -> tuple:
     """Tasks that 停用 gives places back in: not started, not cancelled."""
     return Task.starts_at > utcnow(), Task.status != TaskStatus.cancelled
+
+
+def places_to_release(member: Member) -> int:
+    """How many places 停用 would give back now (``release_places``): what its
+    confirmation names."""
+    return db.session.scalar(
+        select(func.count()).select_from(Assignment).join(Task, Task.id == Assignment.task_id)
+        .where(*_holds_a_place(member), *_not_started())) or 0
 
 
 def release_places(member: Member, actor: Member) -> int:

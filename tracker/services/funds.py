@@ -161,8 +161,9 @@ def add_entry(actor: Member, unit: Unit, community: Community, year: int, *,
     return entry
 
 
-def reverse_entry(actor: Member, entry: FundEntry, reason: str = "") -> FundEntry:
-    """冲销: a negative entry on the original's date, pointing at it; once only."""
+def reverse_entry(actor: Member, entry: FundEntry, reason: str) -> FundEntry:
+    """冲销: a negative entry on the original's date, pointing at it; once only, with a
+    reason (required, as 作废's: it cannot be taken back)."""
     require_keeper(actor, entry.community_id)
     if entry.reverses_id is not None:
         raise ServiceError(_l("冲销记录本身不能再冲销。"))
@@ -171,6 +172,8 @@ def reverse_entry(actor: Member, entry: FundEntry, reason: str = "") -> FundEntr
     if reversal_of(entry) is not None:
         raise ServiceError(_l("该记录已冲销，不能重复冲销。"))
     reason = (reason or "").strip()
+    if not reason:  # a money correction says why, as 作废 does (docs/design.md)
+        raise ServiceError(_l("请填写冲销原因。"), field="reason")
     if len(reason) > 100:
         raise ServiceError(_l("冲销原因不能超过100个字。"), field="reason")
     # The reversal is dated on the original's date: that is the month it changes.

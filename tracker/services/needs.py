@@ -84,6 +84,9 @@ def may_release(member: Member, need: Need) -> bool:
 
 # --- posting and editing ----------------------------------------------------------------
 
+NO_UNIT = _l("该类别没有数量单位，请不填数量，或填写需要的人数。")
+
+
 def need_problems(data: NeedData, *,
                   saved_wanted_by: date | None = None) -> list[tuple[str, object]]:
     """Every field the rules refuse, as (form field, message) in the form's order: a past
@@ -129,7 +132,7 @@ def need_problems(data: NeedData, *,
                                    high=PEOPLE_MAX)))
     if data.quantity is not None:
         if category is not None and not category.quantity_unit:
-            found.append(("quantity", _l("该类别没有数量单位，请不填数量，或填写需要的人数。")))
+            found.append(("quantity", NO_UNIT))
         elif not 1 <= data.quantity <= QUANTITY_MAX:
             found.append(("quantity", _l("请输入%(low)s到%(high)s之间的整数。", low=1,
                                          high=QUANTITY_MAX)))

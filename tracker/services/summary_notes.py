@@ -202,6 +202,33 @@ def write_words(actor: Member, note: SummaryWords, problems: str | None, plans: 
     return [c.field for c in merged.kept]
 
 
+def sign_as_typed(save, sign, note: SummaryWords | None, problems: str | None,
+                  plans: str | None, shown_words: str | None):
+    """定稿 posted with the notes form's words as typed (the button is that form's, so a
+    signer loses nothing typed and not yet saved, walk10 D12). Nothing typed (the words
+    the page showed, or none posted: an older page's bare button) or the words stored:
+    ``sign(shown_words)``, the
+    page's key checked under the lock as ever. Other words: ``save()`` keeps them first,
+    merged as a 保存 is, then ``sign(None)`` in the same transaction — what is signed is
+    what was just written under the lock. A merge that kept another's words the signer
+    never read saves and signs nothing more: returns those fields (a list), the page
+    read again shows them. Else returns the signed note."""
+    typed = {"problems": note_text(problems, "problems"), "plans": note_text(plans, "plans")}
+    if typed_nothing(problems, plans, shown_words) or typed == note_words(note):
+        return sign(shown_words)
+    kept = save()
+    return kept if kept else sign(None)
+
+
+def typed_nothing(problems: str | None, plans: str | None, shown_words: str | None) -> bool:
+    """Whether a 定稿 post carries the words its page showed (nothing typed there):
+    refused, it loses nothing when the page is read again."""
+    then = shown.shown_then(shown_words)
+    return (problems is None and plans is None) or (
+        note_text(problems, "problems") == then.get("problems")
+        and note_text(plans, "plans") == then.get("plans"))
+
+
 def unit_month_community_ids(unit_id: int, year: int, month: int,
                              through: int | None = None):
     """The communities whose figures a unit's 月报 of the month holds, as a select of

@@ -1,0 +1,162 @@
+"""One-tap actions that cannot be taken back ask once first (walk10 D3, D9, D10, D13), the
+house's way (取消任务, 关闭任务): the button's form carries data-confirm for
+static/js/confirm.js, and a POST without ``confirmed=1`` (JavaScript off, or a WeChat
+webview that blocks dialogs) is answered with the confirmation page, which names what will
+happen and changes nothing; the page's button posts ``confirmed=1`` and acts. 冲销's
+reason is required, as 作废's."""
+from __future__ import annotations
+
+import html
+import re
+
+from sqlalchemy import func, select
+
+from tests.residents.support import world_resident
+from tests.web.manage_support import assignment
+from tracker.extensions import db
+from tracker.models import (
+    Assignment,
+    AssignmentStatus,
+    FundEntry,
+    Member,
+    Resident,
+    Task,
+)
+from tracker.timeutil import local_today
+
+CONFIRMED = {"confirmed": "1"}
+
+
+def text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def confirm_form(page: str) -> str:
+    """The confirmation page's form: it posts confirmed=1."""
+    form = re.search(r'<form method="post" action="[^"]*" class="form" novalidate>.*?</form>',
+                     page, re.S).group(0)
+    assert 'name="confirmed" value="1"' in form
+    return form
+
+
+def asks(page: str, action: str) -> str:
+    """The data-confirm question of the form posting to ``action`` on ``page``, which
+    links the script that asks it."""
+    assert "/static/js/confirm.js" in page
+    tag = re.search(r'<form[^>]*action="' + re.escape(action) + r'[^"]*"[^>]*>', page).group(0)
+    return re.search(r'data-confirm="([^"]+)"', tag).group(1)
+
+
+# --- D3: 停用 a member -------------------------------------------------------------------
+
+def test_switching_a_member_off_asks_first_naming_what_it_does(client, login, world):
+    assignment(world.task, world.member)
+    db.session.commit()
+    login(world.admin)
+    listing = text(client.get("/admin/members"))
+    action = f"/admin/members/{world.member.id}/active"
+    assert "名额将释放" in asks(listing, action)
+    edit_page = text(client.get(f"/admin/members/{world.member.id}/edit"))
+    assert "名额将释放" in asks(edit_page, action)
+    asked = client.post(action, data={"active": "0"})
+    assert asked.status_code == 200
+    page = text(asked)
+    assert "确认停用" in page and "1个未开始任务的名额立即释放" in page
+    assert "登录退出" in page and "重新启用不会恢复" in page
+    assert 'name="active" value="0"' in confirm_form(page)
+    db.session.expire_all()
+    assert db.session.get(Member, world.member.id).active
+    assert db.session.scalar(select(Assignment.status).where(
+        Assignment.member_id == world.member.id, Assignment.task_id == world.task.id)
+    ) == AssignmentStatus.claimed
+    assert client.post(action, data={"active": "0", **CONFIRMED}).status_code == 302
+    db.session.expire_all()
+    assert not db.session.get(Member, world.member.id).active
+
+
+def test_switching_a_member_back_on_and_other_records_off_ask_nothing(client, login, world):
+    """重新启用 gives nothing back to lose, a unit's 停用 is undone by 重新启用."""
+    login(world.admin)
+    assert client.post(f"/admin/units/{world.unit.id}/active",
+                       data={"active": "0"}).status_code == 302
+
+
+# --- D9: 移出 and 移出候补 on a task's page -----------------------------------------------
+
+def test_removing_a_participant_asks_first(client, login, world):
+    a = assignment(world.task, world.member)
+    db.session.commit()
+    login(world.liaison)
+    task_page = text(client.get(f"/manage/tasks/{world.task.id}"))
+    action = f"/manage/assignments/{a.id}/remove"
+    assert "候补第一位将自动转正" in asks(task_page, action)
+    asked = client.post(action)
+    assert asked.status_code == 200
+    page = text(asked)
+    assert "确认移出" in page and "候补名单上的第一位" in page and world.task.title in page
+    confirm_form(page)
+    db.session.expire_all()
+    assert db.session.get(Assignment, a.id).status == AssignmentStatus.claimed
+    assert client.post(action, data=CONFIRMED).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Assignment, a.id).status == AssignmentStatus.withdrawn
+
+
+# --- D13: 删除登记信息, 更换签到码 -----------------------------------------------------
+
+def test_deleting_a_residents_registration_asks_first(client, login, world):
+    r = world_resident(world)
+    login(world.liaison)
+    action = f"/residents/{r.id}/delete"
+    assert "不能恢复" in asks(text(client.get(f"/residents/{r.id}")), action)
+    asked = client.post(action)
+    assert asked.status_code == 200 and "确认删除" in text(asked) and "归档" in text(asked)
+    db.session.expire_all()
+    assert db.session.get(Resident, r.id) is not None
+    assert client.post(action, data=CONFIRMED).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Resident, r.id) is None
+
+
+def test_a_new_check_in_code_is_asked_for_first(client, login, world):
+    login(world.liaison)
+    token = world.task.checkin_token
+    action = f"/onsite/tasks/{world.task.id}/qr/rotate"
+    assert "立即失效" in asks(text(client.get(f"/onsite/tasks/{world.task.id}/qr")), action)
+    asked = client.post(action)
+    assert asked.status_code == 200
+    assert "已打印、张贴或转发到群里的旧二维码" in text(asked) and "确认更换" in text(asked)
+    db.session.expire_all()
+    assert db.session.get(Task, world.task.id).checkin_token == token
+    assert client.post(action, data=CONFIRMED).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Task, world.task.id).checkin_token != token
+
+
+# --- D10: 冲销 --------------------------------------------------------------------------
+
+def test_a_reversal_needs_a_reason_and_asks_first_naming_the_amount(client, login, world):
+    year = local_today().year
+    ledger = f"/funds/{world.unit.id}/{world.community.id}/{year}"
+    login(world.liaison)
+    assert client.post(ledger + "/entries", data={
+        "entry_date": local_today().isoformat(), "amount": "1200", "purpose": "值守物资"}
+    ).status_code == 302
+    entry = db.session.scalar(select(FundEntry))
+    action = f"/funds/entries/{entry.id}/reverse"
+    assert "1,200.00元" in asks(text(client.get(ledger)), action)
+
+    def entries() -> int:
+        return db.session.scalar(select(func.count()).select_from(FundEntry))
+
+    refused = client.post(action, data={"reason": " ", **CONFIRMED})
+    assert refused.status_code == 200 and "请填写冲销原因。" in text(refused)
+    assert entries() == 1
+    asked = client.post(action, data={"reason": "重复登记"})
+    page = text(asked)
+    assert asked.status_code == 200 and "确认冲销" in page
+    assert "1,200.00" in page and "冲销不能撤回" in page
+    assert 'value="重复登记"' in confirm_form(page)  # the reason carried to the real post
+    assert entries() == 1
+    assert client.post(action, data={"reason": "重复登记", **CONFIRMED}).status_code == 302
+    assert entries() == 2
