@@ -4,11 +4,11 @@ The “双创”进展 view of the whole county over a year counts the year's �
 (handed over / fixed on a day of it, whenever found: ``rollups.findings.moves_plan``)
 — until now from every handed-over or fixed finding of the county joined with its
 survey's counted row, the one part of that page not read from a kept summary
-(docs/performance.md, "Issue 41"). counted_finding gains the days of a finding's steps
-as the rollups read them (a step written without its day counts from the step
-before, or from the day found: never empty), and counted_finding_step_year keeps per
-year, community and report status the findings with a step in the year (found by
-its end), how many were handed over in it, fixed in it, and found before it.
+(docs/performance.md, "The county's steps kept"). counted_finding gains the days of a
+finding's steps as the rollups read them (a step written without its day counts from
+the step before, or from the day found: never empty), and counted_finding_step_year
+keeps per year, community and report status the findings with a step in the year
+(found by its end), how many were handed over in it, fixed in it, and found before it.
 tracker/participation.py keeps both in the same flush as the other counted rows; this
 migration fills them from the rows already there. The SQL is frozen here on purpose
 (a migration must not change when the application code does); only the year of a

@@ -180,7 +180,7 @@ class CountedFindingStepYear(db.Model):
     and report status, whenever they were found: the “双创”进展 view's 移交 / 整改 of the
     period for the whole county's year (``rollups.kept.double_move_rows``), 200 rows
     instead of every handed-over or fixed finding of the county read with its survey
-    (docs/performance.md, "Issue 41: the county's steps kept").
+    (docs/performance.md, "The county's steps kept").
 
     Counted as ``rollups.findings.moves_plan`` counts a period's steps, the period a
     year: ``findings`` the findings with a step in it (a finding handed over and fixed

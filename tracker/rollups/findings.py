@@ -246,10 +246,10 @@ def moves_by_community_plan(scope: Scope) -> Plan:
     """``moves_plan`` for a view by community (its ``by_zone`` not asked for): for the
     whole county over one calendar year, the kept steps of that year
     (``CountedFindingStepYear``: ~200 rows, where ``moves_plan`` reads every finding
-    handed over or fixed, ~60 ms of CPU at a county's 1M participations — docs/
-    performance.md, "Issue 41"); otherwise ``moves_plan`` itself. The kept rows hold
-    today's statuses, as ``moves_plan`` counts them for any period (a step is taken
-    once its finding's status says so, on the step's day)."""
+    handed over or fixed, ~75 ms of CPU at a county's 1M participations — docs/
+    performance.md, "The county's steps kept"); otherwise ``moves_plan`` itself. The
+    kept rows hold today's statuses, as ``moves_plan`` counts them for any period (a
+    step is taken once its finding's status says so, on the step's day)."""
     year = kept.county_year(scope)
     if year is None:
         return moves_plan(scope)
