@@ -5,7 +5,7 @@ exactly what the models describe (Alembic's autogenerate finds nothing to add).
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import inspect, select, text
@@ -28,6 +28,7 @@ from tracker.models import (
     CountedFinding,
     CountedFindingCommunityYear,
     CountedFindingMonth,
+    CountedFindingStepYear,
     CountedItemYear,
     CountedMemberCategoryYear,
     CountedMemberYear,
@@ -248,7 +249,7 @@ def test_the_finding_summary_migration_fills_them_from_existing_findings(backend
         _surveys_with_findings(url)
         kept = _finding_rows(url)
         findings, months, communities = kept
-        assert sorted((status, kind, state) for _f, _t, status, _d, _c, kind, state
+        assert sorted((status, kind, state) for _f, _t, status, _d, _c, kind, state, *_days
                       in findings) == sorted(
             (status, kind, state) for status in ("approved", "submitted")
             for kind, state in (("road", "fixed"), ("sewer", "handed_over"),
@@ -1464,3 +1465,60 @@ def test_the_resident_name_key_migration_puts_existing_residents_in_pinyin_order
         keyed = _read_after(url, [], "SELECT name, name_key FROM resident ORDER BY name_key")
         assert [name for name, _key in keyed] == ["安阿婆", "陈水生", "黄金花", "万秀珍", "曾阿姨"]
         assert all(key == name_key(name) for name, key in keyed)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_finding_steps_migration_keeps_each_years_steps_from_existing_findings(
+        backend, migrated_database):
+    """0065 (doublekept) gives the kept findings the days of their steps and keeps the
+    county's 移交 / 整改 per year and community, on a database that already holds them:
+    it fills in what the application keeps afterwards, and what the rule says — a
+    finding found on 10 March 2024, handed over on 1 May and fixed on 1 February 2025 is
+    handed over in 2024 and fixed in 2025 (found in an earlier year); one handed over
+    without a day counts from the day found; one only found has no step; a switched-off
+    one counts nowhere, nor do those of the returned survey. A downgrade drops both."""
+    with migrated_database(backend, "findingsteps") as url:
+        with app_on(url):
+            unit, item, liaison = _one_community(SURVEY_CODE)
+            for day, status in ((10, ReportStatus.approved), (11, ReportStatus.submitted),
+                                (12, ReportStatus.returned)):
+                task = f.task(item, liaison,
+                              starts_at=datetime(2024, 3, day, 1, tzinfo=timezone.utc))
+                for state, handed, fixed, active in (
+                        (FindingStatus.fixed, date(2024, 5, 1), date(2025, 2, 1), True),
+                        (FindingStatus.handed_over, None, None, True),
+                        (FindingStatus.found, None, None, True),
+                        (FindingStatus.fixed, date(2025, 1, 5), date(2025, 1, 9), False)):
+                    db.session.add(Finding(
+                        task_id=task.id, unit_id=unit.id, community_id=task.community_id,
+                        found_on=task.service_date, kind=FindingKind.road, place="解放路12号",
+                        status=state, handed_to="县住建局" if handed else None,
+                        handed_over_on=handed, fixed_on=fixed, created_by_id=liaison.id,
+                        active=active))
+                db.session.add(TaskReport(task_id=task.id, quantity=0, people_served=0,
+                                          note="", status=status, submitted_by_id=liaison.id))
+            db.session.commit()
+
+        def kept():
+            with engine_on(url) as engine, engine.connect() as conn:
+                return _sorted_rows(conn, CountedFinding, CountedFindingStepYear)
+
+        findings, steps = before = kept()
+        assert sorted((status, state, days) for _f, _t, status, found, _c, _k, state, *days
+                      in findings if found == date(2024, 3, 10)) == sorted([
+            ("approved", "fixed", [date(2024, 5, 1), date(2025, 2, 1)]),
+            ("approved", "handed_over", [date(2024, 3, 10), date(2024, 3, 10)]),
+            ("approved", "found", [date(2024, 3, 10), date(2024, 3, 10)])])
+        assert sorted((year, status, n, handed, fixed, earlier)
+                      for year, _c, status, n, handed, fixed, earlier in steps) == sorted(
+            row for status in ("approved", "submitted")
+            for row in ((2024, status, 2, 2, 0, 0), (2025, status, 1, 0, 1, 1)))
+
+        down = run_flask(url, "db", "downgrade", "0064_walk6fix2_resident_name_key")
+        assert down.returncode == 0, down.stderr[-3000:]
+        with engine_on(url) as engine, engine.connect() as conn:
+            columns = {c["name"] for c in inspect(conn).get_columns("counted_finding")}
+            assert not {"handed_over_on", "fixed_on"} & columns
+            assert "counted_finding_step_year" not in inspect(conn).get_table_names()
+        _upgrade(url)
+        assert kept() == before

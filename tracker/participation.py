@@ -14,7 +14,7 @@ SELECT, inside the same transaction, so a rollback takes the copies with it).
 Writers that bypass the ORM (``generate-data``, the migrations that created the
 tables) call ``rebuild()``.
 
-The same refresh keeps nine county-wide summaries of those rows — ``CountedMonth``
+The same refresh keeps ten county-wide summaries of those rows — ``CountedMonth``
 (the additive figures per month, category and status), ``CountedItemYear`` (what each
 resource item's tasks did per year and status: the checklist),
 ``CountedDoubleCommunityYear`` (the "双创" work per year, community, category and
@@ -24,7 +24,8 @@ overall, per category, per community and across communities in the "双创"
 categories), and from ``CountedFinding`` (the active findings of counted surveys, a
 third derived table rewritten with the other two) ``CountedFindingMonth`` and
 ``CountedFindingCommunityYear`` (the findings per month, kind and status; per
-community and year) —
+community and year) and ``CountedFindingStepYear`` (the findings handed over or fixed
+in a year, per community: a finding stepped in two years adds to both) —
 by difference: the rewrite's DELETEs and INSERTs return the refreshed tasks' counted
 rows before and after (RETURNING: no statement of its own to read them), what they add
 to each summary is grouped in Python, and when the transaction commits its changes
@@ -84,6 +85,7 @@ from .models import (
     CountedFinding,
     CountedFindingCommunityYear,
     CountedFindingMonth,
+    CountedFindingStepYear,
     CountedItemYear,
     CountedMemberCategoryYear,
     CountedMemberYear,
@@ -91,11 +93,13 @@ from .models import (
     CountedParticipation,
     CountedTask,
     Finding,
+    FindingStatus,
     ReportStatus,
     Task,
     TaskReport,
 )
 from .reference import double_category_ids
+from .rollups.findings import fixed_on, handed_over_on
 
 COUNTED_REPORTS = (ReportStatus.approved, ReportStatus.submitted)
 
@@ -124,14 +128,16 @@ def _was_or_is_done(obj: Assignment, is_new: bool) -> bool:
 # added here, to its map (tests/rollups/test_touched_tasks.py changes each one).
 # The counted rows (this module): a task's dates and place in the catalogue, its done
 # participations, its report's figures; the survey's 完成数量 counts active findings,
-# and the kept finding counts also their day, kind, status (移交, 整改) and community.
+# and the kept finding counts also their day, kind, status (移交, 整改), community and
+# the days of their steps.
 # A new task has no counted rows yet.
 COUNTED_ROWS_READ = {
     Task: Watched(("service_date", "unit_id", "community_id", "zone_id", "category_id",
                    "resource_item_id"), new=False),
     Assignment: Watched(("status", "minutes", "member_id", "task_id"), counts=_was_or_is_done),
     TaskReport: Watched(("status", "quantity", "people_served", "task_id")),
-    Finding: Watched(("active", "task_id", "found_on", "kind", "status", "community_id")),
+    Finding: Watched(("active", "task_id", "found_on", "kind", "status", "community_id",
+                      "handed_over_on", "fixed_on")),
 }
 # Task.report_owed_at (tracker/report_owed.py): the task's status and end, whether it
 # has a report and that report's status.
@@ -187,7 +193,8 @@ def _task_rows(where):
 def _finding_rows(where):
     return (
         select(Finding.id, Finding.task_id, TaskReport.status, Finding.found_on,
-               Finding.community_id, Finding.kind, Finding.status)
+               Finding.community_id, Finding.kind, Finding.status, handed_over_on(),
+               fixed_on())
         .join(TaskReport, TaskReport.task_id == Finding.task_id)
         .where(Finding.active.is_(True), TaskReport.status.in_(COUNTED_REPORTS),
                where(Finding.task_id))
@@ -200,7 +207,7 @@ _TASK_COLUMNS = ["task_id", "report_status", "service_date", "unit_id", "communi
                  "zone_id", "category_id", "resource_item_id", "quantity", "people_served",
                  "person_times", "minutes"]
 _FINDING_COLUMNS = ["finding_id", "task_id", "report_status", "found_on", "community_id",
-                    "kind", "status"]
+                    "kind", "status", "handed_over_on", "fixed_on"]
 
 
 def _rewrite(connection: Connection, where) -> None:
@@ -282,6 +289,49 @@ def _finding_community_sums(where):
     return select(*group, func.count()).where(where(CountedFinding.task_id)).group_by(*group)
 
 
+_HANDED = (FindingStatus.handed_over, FindingStatus.fixed)
+
+
+def _finding_step_sums(where):
+    """The counted findings' steps per year (``CountedFindingStepYear``): each finding
+    once in the year of each step it took — handed over (today 已移交 or 已整改), fixed
+    (today 已整改) — a UNION, so one whose two steps share a year is there once; then,
+    per year, community and report status, those found by the year's end, how many
+    were handed over in it, fixed in it and found before it (``moves_plan``'s counts of
+    a period, the period a year)."""
+    step = CountedFinding
+    years = (
+        select(step.finding_id, year_of_date(step.handed_over_on).label("year"))
+        .where(step.status.in_(_HANDED), where(step.task_id))
+        .union(select(step.finding_id, year_of_date(step.fixed_on))
+               .where(step.status == FindingStatus.fixed, where(step.task_id)))
+        .subquery())
+    year = years.c.year
+    handed = step.status.in_(_HANDED) & (year_of_date(step.handed_over_on) == year)
+    fixed = (step.status == FindingStatus.fixed) & (year_of_date(step.fixed_on) == year)
+    return (select(year, step.community_id, step.report_status, func.count(),
+                   func.count(case((handed, 1))), func.count(case((fixed, 1))),
+                   func.count(case((year_of_date(step.found_on) < year, 1))))
+            .join(step, step.finding_id == years.c.finding_id)
+            .where(year_of_date(step.found_on) <= year)
+            .group_by(year, step.community_id, step.report_status))
+
+
+def _finding_steps(r) -> list:
+    """What one counted finding adds to ``CountedFindingStepYear`` (the rule of
+    ``_finding_step_sums`` in Python): ((year, community, status), (1, handed over in
+    it, fixed in it, found before it)) for each year it took a step in, found by then."""
+    handed = r.status in _HANDED
+    fixed = r.status == FindingStatus.fixed
+    years = {r.handed_over_on.year} if handed else set()
+    if fixed:
+        years.add(r.fixed_on.year)
+    return [((year, r.community_id, r.report_status),
+             (1, int(handed and r.handed_over_on.year == year),
+              int(fixed and r.fixed_on.year == year), int(r.found_on.year < year)))
+            for year in sorted(years) if r.found_on.year <= year]
+
+
 def _is_double(category_id):
     # RETURNING may name only the written table's columns; a subquery may read others
     return category_id.in_(double_category_ids()).label("double")
@@ -300,7 +350,8 @@ _PARTICIPATION_IMAGE = (
 )
 _FINDING_IMAGE = (
     CountedFinding.found_on, CountedFinding.community_id, CountedFinding.report_status,
-    CountedFinding.kind, CountedFinding.status,
+    CountedFinding.kind, CountedFinding.status, CountedFinding.handed_over_on,
+    CountedFinding.fixed_on,
 )
 
 
@@ -314,9 +365,10 @@ class Summary:
     """A kept summary: its key columns, its counted columns (the first is zero exactly
     when no counted row adds to the key), the grouped sums of the counted rows a
     condition picks (SQL, for ``rebuild()``), what one counted row of ``source`` adds
-    to it (``(key, values)`` or None; the same rule in Python, for the refresh — the
-    consistency tests compare the two), and optionally a table counting its rows per
-    key without the member."""
+    to it (``(key, values)`` or None — with ``several``, a list of them: a row adding
+    to more than one key; the same rule in Python, for the refresh — the consistency
+    tests compare the two), and optionally a table counting its rows per key without
+    the member."""
 
     model: type
     keys: tuple[str, ...]
@@ -325,6 +377,7 @@ class Summary:
     source: type
     adds: Callable
     counter: type | None = None
+    several: bool = False
 
 
 SUMMARIES = (
@@ -367,6 +420,9 @@ SUMMARIES = (
     Summary(CountedFindingCommunityYear, ("year", "community_id", "report_status", "status"),
             ("findings",), _finding_community_sums, CountedFinding,
             lambda r: ((r.found_on.year, r.community_id, r.report_status, r.status), (1,))),
+    Summary(CountedFindingStepYear, ("year", "community_id", "report_status"),
+            ("findings", "handed_over", "fixed", "earlier"), _finding_step_sums,
+            CountedFinding, _finding_steps, several=True),
 )
 
 
@@ -408,7 +464,8 @@ def _rewrite_measured(connection: Connection, where, changes: list[dict]) -> Non
                 found = summary.adds(row)
                 if found is None:
                     continue
-                _accumulate(change, *found, sign)
+                for key, values in found if summary.several else (found,):
+                    _accumulate(change, key, values, sign)
 
 
 def _accumulate(change: dict, key: tuple, values: tuple, sign: int = 1) -> None:

@@ -14,6 +14,7 @@ from tracker.models import (
     CountedFinding,
     CountedFindingCommunityYear,
     CountedFindingMonth,
+    CountedFindingStepYear,
     CountedItemYear,
     CountedMemberCategoryYear,
     CountedMemberYear,
@@ -25,7 +26,8 @@ from tracker.models import (
 DERIVED = (CountedTask, CountedParticipation, CountedMonth, CountedMemberYear,
            CountedMemberCategoryYear, CountedCategoryMemberTotal, CountedDoubleMemberYear,
            CountedItemYear, CountedDoubleCommunityYear, CountedDoubleMemberAnyYear,
-           CountedFinding, CountedFindingMonth, CountedFindingCommunityYear)
+           CountedFinding, CountedFindingMonth, CountedFindingCommunityYear,
+           CountedFindingStepYear)
 
 
 def row_of(task):

@@ -30,7 +30,7 @@ SUMMARY_TABLES = ("counted_month", "counted_item_year", "counted_double_communit
                   "counted_member_year", "counted_member_category_year",
                   "counted_category_member_total", "counted_double_member_year",
                   "counted_double_member_any_year", "counted_finding_month",
-                  "counted_finding_community_year")
+                  "counted_finding_community_year", "counted_finding_step_year")
 
 
 def _lock() -> int:
@@ -119,10 +119,11 @@ def test_hours_confirmed_before_any_report_write_no_summary(world, refreshes):
 
 def test_a_finding_handed_over_moves_only_the_finding_summaries(staffed, refreshes):
     """On an approved survey, handing a finding over rewrites the survey's counted rows
-    (the finding's row carries its status) and moves the two finding summaries: its
+    (the finding's row carries its status) and moves the three finding summaries: its
     row under 已移交 gains it in one upsert, its row under 已发现, emptied, goes in one
-    DELETE; the task's and the members' figures are unchanged, so nothing else is
-    written."""
+    DELETE; the year of the step gains a finding handed over (one upsert: its first
+    step, so nothing there empties); the task's and the members' figures are unchanged,
+    so nothing else is written."""
     world, report = _submitted(staffed)
     survey = f.item(world.unit, world.community, SURVEY_CODE)
     with unit_of_work():
@@ -137,6 +138,7 @@ def test_a_finding_handed_over_moves_only_the_finding_summaries(staffed, refresh
     statements = refreshes
     assert _written(statements) == [
         "counted_finding_month", "counted_finding_month",
-        "counted_finding_community_year", "counted_finding_community_year"]
-    assert len(statements) == _lock() + 6 + 4
+        "counted_finding_community_year", "counted_finding_community_year",
+        "counted_finding_step_year"]
+    assert len(statements) == _lock() + 6 + 5
     assert_in_sync()

@@ -119,9 +119,15 @@ class CountedFinding(db.Model):
     Derived like ``CountedTask`` and refreshed with it by ``tracker/participation.py``
     (a finding recorded, edited, handed over, fixed or deactivated refreshes its
     survey), so the refresh's DELETE and INSERT return each finding's before and after
-    image and ``CountedFindingMonth`` / ``CountedFindingCommunityYear`` move by the
-    difference. Findings follow the official-figure rule (docs/design.md): one of a
-    returned or unreported survey has no row here.
+    image and ``CountedFindingMonth`` / ``CountedFindingCommunityYear`` /
+    ``CountedFindingStepYear`` move by the difference. Findings follow the
+    official-figure rule (docs/design.md): one of a returned or unreported survey has
+    no row here.
+
+    ``handed_over_on`` / ``fixed_on`` are the days of its steps as the rollups read them
+    (``rollups.findings.handed_over_on()`` / ``fixed_on()``: a step written without its
+    day counts from the step before, or from the day found), so never empty; whether
+    the step was taken is ``status``.
     """
 
     __table_args__ = (Index("ix_counted_finding_task", "task_id"),)
@@ -133,6 +139,8 @@ class CountedFinding(db.Model):
     community_id: Mapped[int] = mapped_column(Integer)
     kind: Mapped[FindingKind] = mapped_column(_enum(FindingKind))
     status: Mapped[FindingStatus] = mapped_column(_enum(FindingStatus))
+    handed_over_on: Mapped[date] = mapped_column(Date)
+    fixed_on: Mapped[date] = mapped_column(Date)
 
 
 class CountedFindingMonth(db.Model):
@@ -165,3 +173,26 @@ class CountedFindingCommunityYear(db.Model):
     report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
     status: Mapped[FindingStatus] = mapped_column(_enum(FindingStatus), primary_key=True)
     findings: Mapped[int] = mapped_column(Integer)
+
+
+class CountedFindingStepYear(db.Model):
+    """The county's counted findings with a step (移交 or 整改) in a year, per community
+    and report status, whenever they were found: the “双创”进展 view's 移交 / 整改 of the
+    period for the whole county's year (``rollups.kept.double_move_rows``), 200 rows
+    instead of every handed-over or fixed finding of the county read with its survey
+    (docs/performance.md, "The county's steps kept").
+
+    Counted as ``rollups.findings.moves_plan`` counts a period's steps, the period a
+    year: ``findings`` the findings with a step in it (a finding handed over and fixed
+    in it counts once; one handed over in one year and fixed in the next is in both),
+    ``handed_over`` those handed over in it (today 已移交 or 已整改), ``fixed`` those fixed
+    in it (today 已整改), ``earlier`` those of them found in an earlier year. A finding
+    found after the year has no step in it."""
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), primary_key=True)
+    findings: Mapped[int] = mapped_column(Integer)
+    handed_over: Mapped[int] = mapped_column(Integer)
+    fixed: Mapped[int] = mapped_column(Integer)
+    earlier: Mapped[int] = mapped_column(Integer)

@@ -31,7 +31,7 @@ from ..rollups.checklist import resource_progress_by_category_plan, resource_pro
 from ..rollups.double import double_progress_plan
 from ..rollups.figures import figures_by_category_plan, figures_plan, trend_plan
 from ..rollups.double_rows import with_moves
-from ..rollups.findings import findings_counts_plan, moves_plan
+from ..rollups.findings import findings_counts_plan, moves_by_community_plan, moves_plan
 from ..rollups.funds import fund_figures_plan
 from ..rollups.needs import need_counts_plan
 from ..rollups.started import start_plan
@@ -226,6 +226,9 @@ def double_view_plan(scope: Scope, by: str) -> Plan:
     # its end, today's as of today (rollups.findings.reaches_today)
     # with the period's 移交/整改 of findings of any period, from the 月报's own
     # statement (its 「本月移交N处、整改N处」 and 附表“责任区进展”): one question, one number
+    # — by community, the county's whole year from the kept steps counted as it counts
     return built_once(("progress.double", scope, by, local_today()),
-                      lambda: gather(double_progress_plan(scope, by), moves_plan(scope),
+                      lambda: gather(double_progress_plan(scope, by),
+                                     moves_plan(scope) if by == "zone"
+                                     else moves_by_community_plan(scope),
                                      shape=with_moves))
