@@ -21,10 +21,16 @@ so that no two of them read alike (``distinguished``):
 - else the phone as lists mask it (``privacy.mask_phone``: 「赵敏（138****0008）」 and
   「赵敏（139****0008）」, the mistyped duplicate 合并账号 is for) — never more digits
   than that: the middle four are shown nowhere, and a 月报 is handed up;
-- else (no phone: erased by the retention rule; or the same first three and last four)
-  a serial among those nothing else tells apart, in the order the accounts were opened
-  (「陈芳（同名1）」, 「陈芳（同名2）」); one such namesake alone is written as the name is,
-  which reads unlike every other.
+- else (no phone; or the same first three and last four) a serial among those nothing
+  else tells apart, in the order the accounts were opened (「陈芳（同名1）」,
+  「陈芳（同名2）」); one such namesake alone is written as the name is, which reads
+  unlike every other.
+
+A phone the retention period erased still tells its member apart as it did: the mask
+is kept (``Member.phone_mask``, read through ``Member.namesake_phone``), so
+``flask purge-members`` changes no name a signed 月报 or 年度总结 printed, and numbers
+no serial afresh (only an account erased before the mask was kept, session 39, has
+none).
 
 A name nobody else there has is written as it is. For a 月报 (and 参与情况) those people are the unit's roll of the
 month's last day and everyone on its activities (``rollups.coverage.named_people``), one
@@ -84,24 +90,35 @@ COUNTS = ("namesakes", "same_branch", "same_tail", "same_mask", "serial")
 ALONE = (1, 1, 1, 1, 0)
 
 
+def phone_shown(phone: str | None) -> str | None:
+    """``phone`` (``Member.namesake_phone``: a number held, or the mask kept of an
+    erased one) as lists mask it — what a namesake is told apart by, its last four
+    digits included —; None for no number or the erased placeholder."""
+    phone = phone_held(phone)
+    if not phone:
+        return None
+    return phone if "*" in phone else mask_phone(phone)
+
+
 def distinguished(name: str, branch: str | None, phone: str | None, *, namesakes: int,
                   same_branch: int, same_tail: int = 1, same_mask: int = 1,
                   serial: int = 0) -> str:
     """``name`` as listed among its namesakes (``COUNTS``; the module's rule): as it is
     when nobody else in the list has it, else with its 党支部 (none of theirs shared),
     a serial (nothing else tells them apart), the phone's last four digits or the
-    masked phone (the fewest digits that tell them apart)."""
+    masked phone (the fewest digits that tell them apart). ``phone``: the member's
+    ``namesake_phone``."""
     if namesakes <= 1:
         return name
     if branch and same_branch <= 1:
         return name + _("（%(x)s）", x=branch)
     if serial:
         return name + _("（同名%(n)s）", n=serial)
-    phone = phone_held(phone)  # an erased phone tells nobody apart
-    if phone and same_tail <= 1:
-        return name + _("（尾号%(x)s）", x=phone[-PHONE_DIGITS:])
-    if phone and same_mask <= 1:
-        return name + _("（%(x)s）", x=mask_phone(phone))
+    shown = phone_shown(phone)  # an erased phone whose mask was not kept tells nobody apart
+    if shown and same_tail <= 1:
+        return name + _("（尾号%(x)s）", x=shown[-PHONE_DIGITS:])
+    if shown and same_mask <= 1:
+        return name + _("（%(x)s）", x=shown)
     return name  # the one namesake nothing tells apart: the others are written otherwise
 
 
@@ -112,19 +129,20 @@ def listed(name: str, branch: str | None, phone: str | None, counts) -> str:
 
 def namesake_counts(roll: Iterable) -> dict[int, tuple[int, ...]]:
     """{id: ``COUNTS``} for everyone on ``roll`` (people with ``id``, ``name``,
-    ``branch`` and ``phone``: everyone a list is about), counted among them."""
+    ``branch`` and ``phone``, their ``Member.namesake_phone``: everyone a list is
+    about), counted among them."""
     roll = list(roll)
     names = Counter(p.name for p in roll)
     branches = Counter((p.name, p.branch) for p in roll)
     by_phone = sorted((p for p in roll if names[p.name] > 1
                        and not (p.branch and branches[(p.name, p.branch)] <= 1)),
                       key=lambda p: p.id)
-    held = {p.id: phone_held(p.phone) for p in by_phone}
+    held = {p.id: phone_shown(p.phone) for p in by_phone}  # masked: a number or a kept mask
     tails = Counter((p.name, held[p.id][-PHONE_DIGITS:]) for p in by_phone if held[p.id])
-    masks = Counter((p.name, mask_phone(held[p.id])) for p in by_phone if held[p.id])
+    masks = Counter((p.name, held[p.id]) for p in by_phone if held[p.id])
     unnamed: dict[str, list[int]] = defaultdict(list)
     for p in by_phone:  # in id order: the serials' order
-        if not held[p.id] or masks[(p.name, mask_phone(held[p.id]))] > 1:
+        if not held[p.id] or masks[(p.name, held[p.id])] > 1:
             unnamed[p.name].append(p.id)
     serials = {p_id: n for ids in unnamed.values() if len(ids) > 1
                for n, p_id in enumerate(ids, 1)}
@@ -134,7 +152,7 @@ def namesake_counts(roll: Iterable) -> dict[int, tuple[int, ...]]:
         phone = held.get(p.id) if p.id in by_phone_ids else None
         if not phone:
             return 0, 0
-        return tails[(p.name, phone[-PHONE_DIGITS:])], masks[(p.name, mask_phone(phone))]
+        return tails[(p.name, phone[-PHONE_DIGITS:])], masks[(p.name, phone)]
 
     return {p.id: (names[p.name], branches[(p.name, p.branch)], *phone_counts(p),
                    serials.get(p.id, 0)) for p in roll}
@@ -143,7 +161,8 @@ def namesake_counts(roll: Iterable) -> dict[int, tuple[int, ...]]:
 def namesake_columns(people):
     """``namesake_counts`` in SQL, by windows: a subquery of ``member_id`` and the
     ``COUNTS`` columns over ``people`` (a subquery of ``member_id``, ``name``,
-    ``branch`` and ``phone``: everyone a list is about, once each). Three layers, each
+    ``branch`` and ``phone``, their ``Member.namesake_phone``: everyone a list is
+    about, once each). Three layers, each
     counting over the one before: the namesakes and their 党支部; who of them is written
     by the phone, and how many share its last four digits and its masked number; the
     serials of those nothing tells apart."""
@@ -157,7 +176,8 @@ def namesake_columns(people):
     held = and_(n.phone.is_not(None), ~n.phone.startswith(ERASED_PHONE_MARK))
     tail_of = func.substr(n.phone, func.length(n.phone) - (PHONE_DIGITS - 1))
     # equal where ``mask_phone`` writes two numbers alike: a mobile's first three and last
-    # four digits, another number's last four
+    # four digits, another number's last four — read alike from a mask kept at erasure
+    # (138****0001, ****5678: same lengths, same places)
     mask_of = case((func.length(n.phone) == 11, func.substr(n.phone, 1, 3)), else_="").op("||")(tail_of)
     tail = case((and_(by_phone, held), tail_of))
     mask = case((and_(by_phone, held), mask_of))
@@ -178,8 +198,8 @@ def namesake_columns(people):
 
 def distinguished_names(people: Iterable, roll: Iterable) -> dict:
     """{person.id: name as listed} for ``people`` (with ``id``, ``name``, ``branch`` and
-    ``phone``), told apart on ``roll``: everyone the list is about, ``people``
-    included, with the same four attributes."""
+    ``phone``, their ``Member.namesake_phone``), told apart on ``roll``: everyone the
+    list is about, ``people`` included, with the same four attributes."""
     counts = namesake_counts(roll)
     return {p.id: listed(p.name, p.branch, p.phone, counts.get(p.id, ALONE)) for p in people}
 
@@ -193,8 +213,8 @@ def names_told_apart(groups: dict) -> dict[object, dict[int, str]]:
     if not everyone:
         return {}
     roll = db.session.execute(
-        select(Member.id, Member.name, Member.branch, Member.phone, Member.unit_id,
-               Member.active)
+        select(Member.id, Member.name, Member.branch,
+               Member.namesake_phone.label("phone"), Member.unit_id, Member.active)
         .where(Member.name.in_({m.name for m in everyone.values()}),
                or_(and_(Member.unit_id.in_({unit for unit, _members in groups.values()}),
                         Member.active.is_(True)),
@@ -202,7 +222,8 @@ def names_told_apart(groups: dict) -> dict[object, dict[int, str]]:
     named = {}
     for key, (unit_id, members) in groups.items():
         ids = {m.id for m in members}
-        named[key] = distinguished_names(members, [
+        # the members as read here (``namesake_phone``: an erased one's kept mask)
+        named[key] = distinguished_names([row for row in roll if row.id in ids], [
             row for row in roll if row.id in ids or (row.unit_id == unit_id and row.active)])
     return named
 

@@ -193,7 +193,8 @@ def test_a_leader_who_did_not_work_is_told_apart_from_a_participant(october):
 # The rule (tracker/names.py): within one list namesakes never read alike. The phone's
 # last four digits where they tell the namesakes written by the phone apart; else the
 # phone as lists mask it (first three, last four: never more of it); else — no phone
-# (erased by the retention rule), or the same first three and last four — a serial in
+# (erased by the retention rule before its mask was kept, session 39:
+# test_erasure_keeps_signed_names.py), or the same first three and last four — a serial in
 # the order the accounts were opened. Two accounts of one person typed 138…/139… with
 # one 党支部 (the duplicate 合并账号 is for) are the usual case.
 
@@ -266,7 +267,8 @@ def test_three_namesakes_each_read_with_what_tells_them_apart(october, phones, e
 
 
 def test_namesakes_without_a_phone_are_numbered(october):
-    """Phones erased by the retention rule tell nobody apart: two 邹晓敏 without one read
+    """Phones erased with no mask kept (before session 39) tell nobody apart: two
+    邹晓敏 without one read
     「邹晓敏（同名1）」「邹晓敏（同名2）」 (in the order the accounts were opened); beside them a
     邹晓敏 with a phone keeps 「尾号」. One namesake without a phone among others with one
     reads as the name is, as before: nothing else reads so."""

@@ -6,14 +6,15 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import (Boolean, Column, Date, Enum, ForeignKey, Index, String, Table, and_, func,
-                        not_, text)
+from sqlalchemy import (Boolean, Column, Date, Enum, ForeignKey, Index, String, Table, and_, case,
+                        func, not_, text)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..name_order import KEY_MAX, name_key
-from ..privacy import mask_phone, phone_held
+from ..privacy import ERASED_PHONE_MARK, mask_phone, phone_held
 from ..timeutil import utcnow
 from .places import NaturallyNamed
 from .types import UTCDateTime
@@ -68,6 +69,12 @@ class Member(UserMixin, db.Model):
     name_key: Mapped[str] = mapped_column(String(KEY_MAX), default=_default_name_key,
                                           server_default="")
     phone: Mapped[str] = mapped_column(String(11), unique=True)
+    # The phone as lists mask it (138****0001), kept when the retention period erases
+    # the number (``member_retention.erase_contact``): what told this member apart from
+    # a namesake in the 月报 and 年度总结 signed before (names.py), no contact data —
+    # the middle four digits are gone, and the audit trail and the signed copies keep
+    # as much. Read only while ``phone`` is the placeholder (``namesake_phone``).
+    phone_mask: Mapped[str | None] = mapped_column(String(11))
     # Nullable: an account made by an admin or import has no password until the
     # member sets one through an invitation link; there is no default password.
     password_hash: Mapped[str | None] = mapped_column(String(255))
@@ -150,6 +157,18 @@ class Member(UserMixin, db.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    @hybrid_property
+    def namesake_phone(self) -> str | None:
+        """What tells this member apart from a namesake by phone (names.py): the number
+        held, or once erased the mask kept of it (``phone_mask``) — so the retention
+        job's erasure changes no name a signed 月报 printed."""
+        return phone_held(self.phone) or self.phone_mask
+
+    @namesake_phone.inplace.expression
+    @classmethod
+    def _namesake_phone_expression(cls):
+        return case((cls.phone.startswith(ERASED_PHONE_MARK), cls.phone_mask), else_=cls.phone)
 
     @property
     def phone_erased(self) -> bool:

@@ -145,7 +145,8 @@ def _ledger_selects():
         select(CountedTask.task_id, CountedTask.person_times, CountedTask.minutes,
                CountedTask.quantity, CountedTask.people_served)
         .where(CountedTask.report_status == ReportStatus.approved),
-        select(Assignment.task_id, Member.name, Member.branch, Member.phone)
+        select(Assignment.task_id, Member.name, Member.branch,
+               Member.namesake_phone.label("phone"))
         .join(Member, Member.id == Assignment.member_id)
         .join(Task, Task.id == Assignment.task_id)
         .join(TaskReport, TaskReport.task_id == Task.id)
@@ -156,8 +157,9 @@ def _ledger_selects():
 def _told_apart(member):
     """The columns ``names.distinguished`` writes ``member``'s name from (the 组长 and
     审核人 read as the 参与人员 beside them do): id, name, 党支部, phone; their
-    namesake counts come in a part of their own (``ledger_plan``)."""
-    return (member.id, member.name, member.branch, member.phone)
+    namesake counts come in a part of their own (``ledger_plan``). The phone is what
+    tells namesakes apart (``Member.namesake_phone``: an erased one's kept mask)."""
+    return (member.id, member.name, member.branch, member.namesake_phone)
 
 
 def _listed(counts: dict, member_id, name, branch, phone) -> str:

@@ -75,7 +75,8 @@ def named_people(scope: Scope):
                      .where(*on_roll(scope.unit_id, roll_day(scope.date_to))))
     named = union(*parts).subquery("named")
     return namesake_columns(
-        select(Member.id.label("member_id"), Member.name, Member.branch, Member.phone)
+        select(Member.id.label("member_id"), Member.name, Member.branch,
+               Member.namesake_phone.label("phone"))  # an erased phone's kept mask
         .join(named, named.c.member_id == Member.id)
         .subquery("named_people"))
 
@@ -250,8 +251,8 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
     # set the ledger does (``named_people``), in the same statement
     named = named_people(Scope(date_from, date_to, unit_id=unit_id,
                                community_ids=community_ids))
-    roll = (select(Member.id, Member.name, Member.name_key, Member.branch, Member.phone,
-                   *(named.c[column] for column in COUNTS))
+    roll = (select(Member.id, Member.name, Member.name_key, Member.branch,
+                   Member.namesake_phone.label("phone"), *(named.c[column] for column in COUNTS))
             .join(RollPeriod, RollPeriod.member_id == Member.id)
             .join(named, named.c.member_id == Member.id)
             .where(*on_roll(unit_id, day))

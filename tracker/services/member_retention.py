@@ -8,7 +8,11 @@ in 月报 it signed and handed up, and a name is what those records are read by.
 
 The phone is the login key (``member.phone``: unique, NOT NULL), so it is replaced by a
 placeholder no login, import or search can match (``privacy.erased_phone``), shown
-nowhere. Such a member cannot be switched back on as they are (``directory.set_active``
+nowhere. What lists show of it, the mask (138****0001), is kept
+(``Member.phone_mask``): it is what told the member apart from a namesake in the 月报
+and 年度总结 signed and handed up (「陈芳（尾号0063）」, ``tracker/names.py``), which
+must read as signed after this job. It reaches nobody — the middle four digits are
+gone — and is as much as those documents and the audit trail keep anyway. Such a member cannot be switched back on as they are (``directory.set_active``
 refuses): an admin gives a new phone on the member form first, and the member sets a
 password through an invitation link. A roster imported later with the old number makes
 a new member (the number is no longer known).
@@ -32,7 +36,7 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..models import AuditEvent, Member, MemberMerge, MemberNotify
-from ..privacy import ERASED_PHONE_MARK, erased_phone
+from ..privacy import ERASED_PHONE_MARK, erased_phone, mask_phone
 from ..timeutil import utcnow
 from . import ServiceError, purging
 from .audit import record
@@ -72,7 +76,11 @@ def expired_members(retention_days: int, now: datetime | None = None) -> list[Me
 
 
 def erase_contact(member: Member) -> None:
-    """Blank what only served to reach or sign in ``member``; keep the name and records."""
+    """Blank what only served to reach or sign in ``member``; keep the name and records,
+    and the phone as lists mask it (``Member.phone_mask``): the namesake labels of the
+    月报 and 年度总结 signed before read it (names.py), so this job, which nobody is told
+    of, changes no signed document."""
+    member.phone_mask = mask_phone(member.phone) or None
     member.phone = erased_phone(member.id)
     member.password_hash = None
     notify = db.session.get(MemberNotify, member.id)

@@ -676,8 +676,14 @@ def erase_resident(resident: Resident, actor: Member | None, reason: str = "requ
     terms = erasure.terms_of(resident.name, resident.address, resident.phone,
                              resident.community.name)
     keep = erasure.longer_names(terms, resident.id)  # 李明华 stays whole when 李明 goes
+    visits = visit_history(resident)
+    # the visits' rows first (the activity before anything of it, tasks in id order):
+    # ``served_alone`` reads whether their other residents are still held, and an
+    # erasure of one of them at the same moment must be seen — it waits here for this
+    # one, or this one for it — or neither takes the photos, and nothing looks again
+    _hold_tasks(visits)
     made_from_needs = forget_resident_in_needs(resident, actor)
-    tasks = {t.id: t for t in [*visit_history(resident), *made_from_needs]}
+    tasks = {t.id: t for t in [*visits, *made_from_needs]}
     # the report photos of the visits that served them alone show them, their home or
     # their door: removed with their files; a visit of several keeps its photos, named
     # in the export (``_held_in_tasks``) for the admin to judge
@@ -711,11 +717,23 @@ def _task_photos(task_ids) -> list:
         .order_by(Photo.task_id, Photo.id))) if task_ids else []
 
 
+def _hold_tasks(tasks) -> None:
+    """The rows of ``tasks`` locked to the commit (FOR NO KEY UPDATE: no id changes),
+    in id order, the house's order for several activities (PostgreSQL; SQLite's writers
+    take turns anyway)."""
+    ids = sorted(task.id for task in tasks)
+    if ids:
+        db.session.execute(select(Task.id).where(Task.id.in_(ids)).order_by(Task.id)
+                           .with_for_update(key_share=True))
+
+
 def served_alone(resident: Resident, tasks) -> list[Task]:
     """Those of ``tasks`` that served no other resident than ``resident``: no other whose
     data is still held. Erasure keeps a task's link to an erased resident (the history),
     but that person's record no longer holds anything the photos could be kept for, so
-    the last of a visit's residents to be erased takes its photos (review38 #2)."""
+    the last of a visit's residents to be erased takes its photos (review38 #2). Read
+    under the visits' row locks (``erase_resident``): two of a visit's residents erased
+    at once take turns, and the second sees the first erased (review39 #6)."""
     ids = [task.id for task in tasks]
     shared = set(db.session.scalars(
         select(task_resident.c.task_id)
