@@ -150,3 +150,24 @@ def test_a_ledger_over_its_budget_says_so_on_screen_at_360_px(new_context, live_
     _on_screen(page, "tr.over-budget td:nth-child(5)")
     _on_screen(page, "tfoot td:last-child")
     _cards_then_table(page, state)
+
+
+def test_after_assigning_on_a_phone_the_form_and_its_result_are_in_view(new_context, live_server,
+                                                                       world, shot):
+    """walk10 D14: 指派 one member after another at 360 px — each send comes back at the
+    指派 form, its 已指派 on the screen, not at the page's top ~1,000 px above."""
+    page = _phone(new_context, live_server, world.liaison)
+    page.goto(live_server.url(f"/manage/tasks/{world.task_id}"))
+    form = page.locator("#assign form[method=post]")
+    form.locator("select").select_option(index=1)
+    follow(form.locator("button[type=submit]"))
+    shot(page, "assigned")
+    assert page.url.endswith("#assign")
+    note = page.locator("#assign [data-flash-at=assign]")
+    assert "已指派" in note.inner_text()
+    box = note.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= NARROW["height"], box
+    assert page.evaluate("scrollY") > 0
+    # the next member is picked from the same screen
+    button = page.locator("#assign form[method=post] button[type=submit]").bounding_box()
+    assert button["y"] + button["height"] <= NARROW["height"], button
