@@ -114,6 +114,7 @@ def test_no_date_or_number_is_broken_at_360_px(new_context, live_server, october
 CARD_PAGES = [
     ("member", "/auth/sessions"),  # 登录设备
     ("liaison", "/funds/{unit}/{community}/2022"),  # the funds ledger
+    ("liaison", "/funds/?year=2022"),  # the 经费 overview (walk10 D6)
     ("liaison", "/invite/manage"),  # the invitation list
     ("liaison", "/manage/tasks/{task}"),  # a task's participants
     ("liaison", "/progress/community?community={community}&period=year&year=2022"),  # progress tables

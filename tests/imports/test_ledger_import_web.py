@@ -43,7 +43,7 @@ def test_row_errors_are_shown_with_their_row_numbers_and_nothing_can_be_confirme
                                          category=category, title="好的一行"), bad]))
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "有1行存在错误，未导入任何数据" in page
-    assert '<td class="num">3</td>' in page and "手机号13712345678不是本社区可补录的党员。" in page
+    assert '<td class="num" data-label="行号">3</td>' in page and "手机号13712345678不是本社区可补录的党员。" in page
     assert "确认导入" not in page
 
 
@@ -124,7 +124,7 @@ def test_the_preview_shows_dates_and_times_as_read_and_an_end_on_the_next_day(
     data = sheet([row(october, october.members["郑某某"], title="夜间值守", day=44844,
                       starts="22:00", ends="2:00", category=duty, leader="是")])
     page = client.get(upload(client, data).headers["Location"]).get_data(as_text=True)
-    assert "<td>2022-10-10</td><td>22:00–次日02:00</td>" in page
+    assert '<td data-label="日期">2022-10-10</td><td data-label="时间">22:00–次日02:00</td>' in page
 
 
 def test_a_voided_activity_in_the_uploaded_export_is_shown_and_not_recorded_again(

@@ -221,7 +221,7 @@ def test_the_chosen_unit_is_previewed_on_every_row_imported_and_audited(client, 
     page = client.get(preview_url).get_data(as_text=True)
     assert "名单中没有“单位”列，全部计入所选单位：县财政局。" in page
     assert re.search(r"<b>40</b><span>将新增</span>", page)
-    assert page.count("<td>县财政局</td>") == PEOPLE
+    assert page.count('<td data-label="单位">县财政局</td>') == PEOPLE
     before = members_count()
     done = client.post(preview_url, follow_redirects=True).get_data(as_text=True)
     assert "导入完成：新增40人，更新0人，0人无变化。" in done
@@ -244,7 +244,7 @@ def test_the_choice_is_kept_with_the_preview_not_read_again_at_the_confirmation(
     login(world.admin)
     data = sheet_of([["姓名", "手机号"], ["王芳", "13700000001"]])
     preview_url = upload(client, data, unit=world.unit.id).headers["Location"]
-    assert "<td>县商务局</td>" in client.get(preview_url).get_data(as_text=True)
+    assert '<td data-label="单位">县商务局</td>' in client.get(preview_url).get_data(as_text=True)
     client.post(preview_url, data={"unit": str(finance.id)}, follow_redirects=True)
     assert db.session.scalar(select(Member).where(Member.phone == "13700000001")).unit_id == \
         world.unit.id
@@ -272,7 +272,7 @@ def test_a_file_with_a_unit_column_keeps_its_own_and_says_the_choice_was_not_use
     response = upload(client, roster(with_unit=True, two_row_header=False), unit=finance.id)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "名单中有“单位”列，各行按名单中的单位导入，未使用所选单位（县财政局）。" in page
-    assert page.count("<td>县商务局</td>") == PEOPLE and "<td>县财政局</td>" not in page
+    assert page.count('<td data-label="单位">县商务局</td>') == PEOPLE and '<td data-label="单位">县财政局</td>' not in page
     client.post(response.headers["Location"])
     events = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "import_create")).all()

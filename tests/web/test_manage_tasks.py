@@ -480,6 +480,46 @@ def test_assign_a_member(client, login, world):
     assert "已指派 李四" in text(client.get(response.headers["Location"]))
 
 
+def test_after_assigning_the_page_opens_at_the_assign_form_with_the_result_there(
+        client, login, world):
+    """walk10 D14: a liaison assigning one member after another on a phone comes back at
+    the 指派 form (#assign), not at the page's top ~1,000 px above it, and 已指派 is
+    shown where she is, in that section, not at the top she no longer sees."""
+    login(world.liaison)
+    response = client.post(f"/manage/tasks/{world.task.id}/assign",
+                           data={"member": world.other_member.id})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/manage/tasks/{world.task.id}#assign")
+    page = text(client.get(response.headers["Location"]))
+    top, assign = page.split('id="assign"')
+    assign = assign.split("</section>")[0]
+    assert "已指派 李四" in assign and "已指派 李四" not in top
+    # Shown once: the next page has no message left.
+    assert "已指派 李四" not in text(client.get(f"/manage/tasks/{world.task.id}"))
+
+
+def test_a_placed_message_goes_to_the_top_of_a_page_without_its_place(client, login, world):
+    """A message meant for the 指派 form that reaches a page without one (the task was
+    cancelled in between) is still shown, at the top, as any other."""
+    login(world.liaison)
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success@assign", "已指派 李四。")]
+    page = text(client.get("/manage/tasks"))
+    assert page.count("已指派 李四。") == 1 and 'data-flash-at' not in page
+
+
+def test_the_task_details_are_one_list_with_one_label_column(client, login, world):
+    """walk10 D1: 时间…类别 and 服务对象…说明 in one dl.meta, so the labels share one
+    column (two lists each sized their own)."""
+    login(world.liaison)
+    page = text(client.get(f"/manage/tasks/{world.task.id}"))
+    card = page.split('<section class="card">')[1].split("</section>")[0]
+    assert card.count('<dl class="meta">') == 1
+    details = card.split('<dl class="meta">')[1].split("</dl>")[0]
+    for label in ("时间", "地点", "社区", "类别", "服务对象", "名额", "组长", "资源清单"):
+        assert f"<dt>{label}</dt>" in details
+
+
 def test_assign_respects_slots(client, login, world):
     full = f.task(world.item, world.liaison, slots=1, title="只有一个名额")
     db.session.commit()

@@ -144,14 +144,15 @@ def _run_on_task(task, form, context: dict, service, *args):
     return _render_task(context)
 
 
-def _back_to_task(task, message=None, category="success"):
+def _back_to_task(task, message=None, category="success", *, at=None):
     """Back to the task page, flashing ``message`` if given (``run_service`` flashes
-    a refusal itself)."""
+    a refusal itself). ``at``: the section (its id) the page opens at, the message shown
+    there (``placed_flashes``) rather than at the page's top, out of view."""
     if message is not None:
         # str(): a lazy message would reach the session as Markup and skip escaping,
         # and refusals can carry names people typed.
-        flash(str(message), category)
-    return redirect(url_for("manage.task", task_id=task.id))
+        flash(str(message), f"{category}@{at}" if at else category)
+    return redirect(url_for("manage.task", task_id=task.id, _anchor=at))
 
 
 @bp.post("/tasks/<int:task_id>/assign")
@@ -167,7 +168,9 @@ def assign(task_id: int):
     refused = _run_on_task(task, form, context, assign_member, task, member, _actor())
     if refused is not None:
         return refused
-    return _back_to_task(task, _("已指派 %(name)s。", name=member.name))
+    # Back at the 指派 form, the next member picked without scrolling down past the
+    # details, the QR code and the participants again (walk10 D14).
+    return _back_to_task(task, _("已指派 %(name)s。", name=member.name), at="assign")
 
 
 @bp.post("/tasks/<int:task_id>/add-participant")
