@@ -2,7 +2,10 @@
 (修改; 添加 for a member added), 更正日期 (更正), 合并账号 (合并), the member import
 (导入) —, written once: the 已定稿 月报 and 年度总结 whose page now says 「定稿后数据有变化」
 (the pages' own comparisons), and apart those signed in an earlier wording, whose pages
-say the wording changed (docs/design.md, the roll over time)."""
+say the wording changed (docs/design.md, the roll over time). An import touching more
+than ``COMPARED_AT_MOST`` of them names them as what may have changed, uncompared; a
+message names at most ``NAMED_AT_MOST``. ``foreseen_messages`` is the text the command
+prints (``import-members``), the page's flashes its twin."""
 from __future__ import annotations
 
 from flask import flash
@@ -12,6 +15,18 @@ from ..models import Member
 from ..reports import annual_final, final
 from ..services import roll
 from ..timeutil import local_today
+
+
+# The most signed documents whose pages' comparison a change's request runs after it is
+# saved: each rebuilds a 月报 or 年度总结 (50–100 ms on real data, docs/performance.md).
+# An import renaming most of a roster (a 党支部 respelled) names every signed month and
+# year of their units — a county's passed the worker's timeout (deploy/gunicorn.conf.py),
+# a 502 after the import was written. Past this the message names them as 「可能已改变」
+# and each page compares on its own when opened (``tell_foreseen``).
+COMPARED_AT_MOST = 24
+# The most documents one message names, the rest counted (「等N份」): the messages
+# travel in the cookie session with the other flashes, which a browser drops past ~4 KB.
+NAMED_AT_MOST = 10
 
 
 TOLD = {
@@ -87,25 +102,54 @@ TOLD = {
                         "如需按导入后的数据定稿，请重新打开该年度总结后再次定稿。", years=names)),
 }
 
+UNCOMPARED = {
+    # more documents than a request compares (``COMPARED_AT_MOST``): the set the preview
+    # named and 确认导入 confirmed, told as what may have changed, each page to compare
+    "导入": lambda n, names: _(
+        "这次导入涉及的已定稿月报和年度总结较多（%(n)d份），未逐份核对，以下文件的数据可能已改变：%(names)s。"
+        "定稿文件仍是签署时的内容；打开这些月报或年度总结时，页面会各自核对，数据与定稿时不同的会提示"
+        "“定稿后数据有变化”（系统更新前定稿的提示“写法有变化”）。如需按导入后的数据定稿，请重新打开后再次定稿。",
+        n=n, names=names),
+}
+
 
 def tell_roll_changes(verb: str, changes, renamed=None) -> None:
-    """After changes of the roll saved (``roll.Change``s: the member form's, the
-    import's, each from its 自何日起), ``tell_signed`` of the 已定稿 months and years they
-    may change (``roll.signed_by``: those of their units from the day's month to today,
-    and those the needs they may move count in), as the pages' own comparisons now find
-    them.
+    """After changes of the roll saved (``roll.Change``s: the member form's, each from
+    its 自何日起), ``tell_foreseen`` of the 已定稿 months and years they may change
+    (``roll.signed_by``: those of their units from the day's month to today, and those
+    the needs they may move count in), each compared (one member: its units' months).
 
     ``renamed``: a member whose 姓名 or 党支部 the change also made other (the member
-    form), or a list of them (the import) — the months and years whose documents may
-    print them (``summary_notes.final_naming_many``) are asked too, in the one message."""
+    form), or a list of them — the months and years whose documents may print them
+    (``summary_notes.final_naming_many``) are asked too, in the one message."""
     if isinstance(renamed, Member):
         renamed = [renamed]
-    foreseen = roll.signed_by(changes, local_today(), renamed or ())
-    # a year signed in an earlier wording the change may touch is named apart, as
-    # 更正日期 and 合并账号 name theirs (its page says the wording changed, never the data)
-    tell_signed(verb, final.told_changed(foreseen.months),
-                annual_final.told_changed_years(foreseen.years),
-                annual_final.reworded_years(foreseen.years))
+    tell_foreseen(verb, roll.signed_by(changes, local_today(), renamed or ()))
+
+
+def tell_foreseen(verb: str, foreseen, at_most: int | None = None) -> None:
+    """Flash ``foreseen_messages``."""
+    for message in foreseen_messages(verb, foreseen, at_most):
+        flash(message, "info")
+
+
+def foreseen_messages(verb: str, foreseen, at_most: int | None = None) -> list[str]:
+    """What is told after a change of these 已定稿 months and years (``roll.Corrected``,
+    foreseen: more than change, never less): ``signed_messages`` of those whose page now
+    says 「定稿后数据有变化」 as the pages' own comparisons find them, and apart the years
+    signed in an earlier wording (their page says the wording changed) — as 更正日期 and
+    合并账号 name theirs. More than ``at_most`` of them (the import: ``COMPARED_AT_MOST``)
+    are not compared in the request: they are named as what may have changed
+    (``UNCOMPARED``) and each page compares when opened. None: nothing foreseen."""
+    if foreseen is None or not (foreseen.months or foreseen.years):
+        return []
+    count = len(foreseen.months) + len(foreseen.years)
+    if at_most is not None and count > at_most:
+        return [UNCOMPARED[verb](count, capped(
+            month_names(foreseen.months) + year_names(foreseen.years)))]
+    return signed_messages(verb, final.told_changed(foreseen.months),
+                           annual_final.told_changed_years(foreseen.years),
+                           annual_final.reworded_years(foreseen.years))
 
 
 def foreseen_names(foreseen) -> dict:
@@ -124,31 +168,53 @@ def foreseen_names(foreseen) -> dict:
 
 
 def tell_signed(verb: str, told: final.Told, years: list, reworded_years: list) -> None:
+    """Flash ``signed_messages``."""
+    for message in signed_messages(verb, told, years, reworded_years):
+        flash(message, "info")
+
+
+def signed_messages(verb: str, told: final.Told, years: list, reworded_years: list) -> list[str]:
     """After an admin's change of what was signed (``TOLD``'s verbs): the 已定稿 月报
     (``told``: ``final.told_changed``) and 年度总结 (``years``: ``annual_final.
     told_changed_years``) whose page now says 「定稿后数据有变化」, and apart those signed
     in an earlier wording that it may change (``told.reworded``, ``reworded_years``:
-    ``annual_final.reworded_years`` of the years foreseen)."""
+    ``annual_final.reworded_years`` of the years foreseen) — each message naming at
+    most ``NAMED_AT_MOST`` (``capped``)."""
     months_changed, months_reworded, years_changed, years_reworded = TOLD[verb]
-    for message, named in ((months_changed, month_list(told.changed)),
-                           (months_reworded, month_list(told.reworded)),
-                           (years_changed, year_list(years)),
-                           (years_reworded, year_list(reworded_years))):
-        if named:
-            flash(message(named), "info")
+    return [message(capped(named))
+            for message, named in ((months_changed, month_names(told.changed)),
+                                   (months_reworded, month_names(told.reworded)),
+                                   (years_changed, year_names(years)),
+                                   (years_reworded, year_names(reworded_years)))
+            if named]
+
+
+def capped(names: list[str]) -> str:
+    """``names`` joined, at most ``NAMED_AT_MOST`` of them and the count of all after
+    (「…等25份」): a message of hundreds of months would outgrow the cookie session."""
+    if len(names) <= NAMED_AT_MOST:
+        return _("、").join(names)
+    return _("%(names)s等%(n)d份", names=_("、").join(names[:NAMED_AT_MOST]), n=len(names))
 
 
 def month_list(months) -> str:
     """The 已定稿 months named: a unit's 月报 or a community's (``FinalMonth.name``)."""
-    return _("、").join(_("%(unit)s%(year)d年%(month)d月", unit=m.name, year=m.year,
-                         month=m.month) for m in months)
+    return _("、").join(month_names(months))
+
+
+def month_names(months) -> list[str]:
+    return [_("%(unit)s%(year)d年%(month)d月", unit=m.name, year=m.year, month=m.month)
+            for m in months]
 
 
 def year_list(years) -> str:
     """The 已定稿 年度总结 named (``summary_notes.FinalYear``): a unit's, a unit's in one
     community, or a community's own."""
-    return _("、").join(
-        _("%(unit)s在%(community)s%(year)d年", unit=y.unit_name, community=y.community_name,
-          year=y.year) if y.unit_name is not None and y.community_name is not None
-        else _("%(unit)s%(year)d年", unit=y.unit_name or y.community_name, year=y.year)
-        for y in years)
+    return _("、").join(year_names(years))
+
+
+def year_names(years) -> list[str]:
+    return [_("%(unit)s在%(community)s%(year)d年", unit=y.unit_name, community=y.community_name,
+              year=y.year) if y.unit_name is not None and y.community_name is not None
+            else _("%(unit)s%(year)d年", unit=y.unit_name or y.community_name, year=y.year)
+            for y in years]

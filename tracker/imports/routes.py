@@ -27,7 +27,7 @@ from flask_login import current_user
 
 from ..admin import queries as q
 from ..admin.forms import MEMBER_LABELS
-from ..admin.told import foreseen_names, tell_roll_changes
+from ..admin.told import COMPARED_AT_MOST, foreseen_names, tell_foreseen
 from ..downloads import offer_download
 from ..permissions import admin_required, staff_required
 from ..services import ServiceError, attach_error
@@ -242,8 +242,11 @@ def confirm(token: str):
         flash(_("以下社区已没有在用的社区联络员，请为其指定新的联络员：%(communities)s",
                 communities=q.communities_named_with_waiting(result.without_liaison)), "info")
     # as after the member form: the signed months and years its 自何日起 changed, and
-    # those that print a 姓名 or 党支部 it changed
-    tell_roll_changes("导入", result.roll_changes, renamed=result.renamed)
+    # those that print a 姓名 or 党支部 it changed — the set the preview named and this
+    # post confirmed; past ``COMPARED_AT_MOST`` named as "may have changed", uncompared
+    # (a roster renaming most rows names every signed month of their units: compared
+    # here, one rebuild each, a county's import passed the worker's timeout)
+    tell_foreseen("导入", result.signed, at_most=COMPARED_AT_MOST)
     return redirect(url_for(".members"))
 
 

@@ -1177,6 +1177,10 @@ class ImportResult:
     # the members whose 姓名 or 党支部 it changed: the signed documents that may print
     # them are asked too (``summary_notes.final_naming_many``), as after the member form
     renamed: list = field(default_factory=list)
+    # the 已定稿 月报 and 年度总结 it may change (``roll.Corrected``), found under the
+    # members' locks by the preview's rule — the set 确认导入 confirmed (``promised``):
+    # what the message after the import tells of (``admin.told.foreseen_messages``)
+    signed: object = None
 
 
 SIGNED_CHANGED = _l("预览之后，这次导入涉及的已定稿月报或年度总结有了变化，未导入任何数据。"
@@ -1305,7 +1309,8 @@ def import_members(actor: Member | None, rows: list[ImportRow],
              if (member in created or member.id in moved_on)
              and (change := roll.last_change(member)) is not None]
     return ImportResult(len(created), len(updated), preview.count("same"),
-                        _without_liaison(left), dated, preview.count("merged"), renamed)
+                        _without_liaison(left), dated, preview.count("merged"), renamed,
+                        preview.signed)
 
 
 def merged_left_out(n: int):
