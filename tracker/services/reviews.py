@@ -34,11 +34,14 @@ from .claims import held_active, task_span_minutes
 from .overlap import counted_elsewhere
 from .summary_notes import (
     Closed,
+    closed_member_units,
+    closed_participant_units,
     closed_to,
     final_day,
     final_year_day,
     first_closed,
     may_change_final,
+    units_closed_words,
 )
 from .task_needs import fulfil_needs_of, lock_needs_of, reopen_needs_of
 from .tasks import participants
@@ -257,7 +260,7 @@ def approve_report(report: TaskReport, actor: Member, *, shown: str | None = Non
     _require_reviewer(report, actor)
     _resubmitted_since(report, shown)
     task = report.task
-    refusal = approval_refusal(task, actor)
+    refusal = approval_refusal(task, actor, counting=_counting(count_checked_in))
     if refusal is not None:
         raise ServiceError(refusal)
     checked_in = checked_in_unconfirmed(participants(task)) if count_checked_in else []
@@ -416,22 +419,42 @@ def running_refusal(task: Task, now=None):
     return None if until is None else _l("活动进行中，%(time)s 结束后可审核通过。", time=until)
 
 
-def approval_refusal(task: Task, actor: Member, *, lock: bool = True):
+def approval_refusal(task: Task, actor: Member, *, lock: bool = True,
+                     counting: tuple | None = None):
     """Why ``actor`` may not approve the task's report now, or None (the report page
     shows it instead of 通过): the activity still runs (``running_refusal``), or a 月报
     it changes is 已定稿 (its own month's, or one its findings were handed over or
-    fixed in). 通过 asks under ``closed_to``'s lock, held to its commit; the report
-    page, which only shows what is offered, passes ``lock=False``: a GET never waits
-    for a 定稿 of the month."""
+    fixed in, or a participant's unit's: ``closed_member_units``, of the participations
+    it counts, ``counting``, by default ``_counting()``). 通过 asks under ``closed_to``'s
+    lock, held to its commit; the report page, which only shows what is offered, passes
+    ``lock=False``: a GET never waits for a 定稿 of the month."""
     running = running_refusal(task)
     if running is not None:
         return running
+    if may_change_final(actor):
+        return None
+    # the participants' units count their hours too (asked first: every unit's lock
+    # in order, ``closed_member_units``)
+    units = closed_member_units(actor, task.unit_id, task.community_id, task.service_date,
+                                _counted_ids(task, counting or _counting()), lock=lock)
     own = closed_to(actor, task.unit_id, task.community_id, task.service_date, lock=lock)
     if own is not None:
         return _approval_words(own, None)
-    if may_change_final(actor):
-        return None
+    if units:
+        return units_closed_words(units, _l("审核通过该活动"))
     return _approval_words(None, _first_closed_step(task, actor, lock=lock))
+
+
+def _counting(count_checked_in: bool = True) -> tuple[AssignmentStatus, ...]:
+    """The participations 通过 counts: those confirmed (done), and those checked in
+    when it counts them (``count_checked_in``, the review pages' default)."""
+    return ((AssignmentStatus.done, AssignmentStatus.checked_in) if count_checked_in
+            else (AssignmentStatus.done,))
+
+
+def _counted_ids(task: Task, statuses) -> list[int]:
+    return list(db.session.scalars(select(Assignment.member_id).where(
+        Assignment.task_id == task.id, Assignment.status.in_(statuses))))
 
 
 def approval_refusals(tasks, actor: Member) -> dict:
@@ -452,7 +475,7 @@ def approval_refusals(tasks, actor: Member) -> dict:
 def admin_only_approvals(tasks) -> dict:
     """Of ``tasks`` (ended), those whose approval only an admin may make, by task id:
     the refusal anyone else is given (``approval_refusal``'s closed months, in one
-    statement). The 待审核 page asks it through ``approval_refusals``; the reminder job
+    statement, and its participants' units', in one more). The 待审核 page asks it through ``approval_refusals``; the reminder job
     asks it to tell the admin, not the liaison (``reminders.kinds``: 待单位管理员处理)."""
     if not tasks:
         return {}
@@ -472,15 +495,32 @@ def admin_only_approvals(tasks) -> dict:
                        final_year_day(Task.unit_id, Task.community_id, places.c.day)))):
         # the month's own 定稿 named first, as ``closed_to`` does
         closed.setdefault(task_id, []).append(Closed(day, by_year=not by_month))
+    units = closed_participant_units(ids, _counting())
     refusals = {}
     for task in tasks:
         days, own = closed.get(task.id, []), task.service_date
         own_closed = next((c for c in days if (c.year, c.month) == (own.year, own.month)),
                           None)
+        if own_closed is None and task.id in units:  # as ``approval_refusal`` words it
+            refusals[task.id] = units_closed_words(units[task.id], _l("审核通过该活动"))
+            continue
         refusal = _approval_words(own_closed, min(days, key=lambda c: c.day, default=None))
         if refusal is not None:
             refusals[task.id] = refusal
     return refusals
+
+
+def admin_only_units(tasks) -> dict[int, set[int]]:
+    """Of ``tasks`` (ended), those whose approval only an admin may make
+    (``admin_only_approvals``), each with the units whose admins are told
+    (``reminders.kinds``: 待单位管理员处理): the activity's, and each participant's unit
+    whose 已定稿 month the approval would change."""
+    waiting = admin_only_approvals(tasks)
+    if not waiting:
+        return {}
+    units = closed_participant_units(list(waiting), _counting())
+    return {task.id: {task.unit_id, *(unit.unit_id for unit in units.get(task.id, ()))}
+            for task in tasks if task.id in waiting}
 
 
 def _resubmitted_since(report: TaskReport, shown: str | None, field: str | None = None) -> None:
