@@ -351,13 +351,6 @@ class AdminOnly:
     unit_ids: frozenset[int]
 
 
-def admin_only_adoption(request: BackfillRequest) -> Closed | None:
-    """``adopt_closed_month`` for anyone but an admin: the 已定稿 month (or year) that
-    makes 采纳 an admin's, or None (``admin_only_adoptions``)."""
-    waiting = admin_only_adoptions([request]).get(request.id)
-    return None if waiting is None else waiting.closed
-
-
 def admin_only_adoptions(requests) -> dict[int, AdminOnly]:
     """Of ``requests``, those only an admin may 采纳, by request id (``AdminOnly``): a
     月报 (or 年度总结) the adoption changes is 已定稿 — the member's unit's of the day
