@@ -13,6 +13,7 @@ import pytest
 
 from tests import factories as f
 from tests.rollups import builders as b
+from tests.web.manage_support import text
 from tests.services.test_backfill_reach import (  # noqa: F401 (fixture)
     BEFORE, days_ago, past_work, people, refused)
 from tracker.extensions import db
@@ -25,6 +26,7 @@ from tracker.services.backfill import (Participant, add_forgotten_participant,
 from tracker.services.backfill_requests import admin_only_adoptions, adopt_closed_months
 from tracker.services.reviews import approval_refusal, approval_refusals, approve_report
 from tracker.services.summary_notes import final_unit_months
+from tracker.services.voiding import void_activity, void_refusal
 from tracker.timeutil import local_today, utcnow
 
 
@@ -188,3 +190,45 @@ def test_a_request_naming_an_approved_activity_asks_the_members_unit_too(world, 
     closed = admin_only_adoption(request)
     assert closed is not None and (closed.year, closed.month) == (
         finance["day"].year, finance["day"].month)
+
+
+def test_the_review_pages_say_up_front_that_another_units_signed_month_is_an_admins(
+        client, login, world, finance):
+    """The report page and 待审核 ask the rule 通过 refuses by, and say so instead of
+    offering it."""
+    task = b.task_on(world.item, world.liaison, finance["day"])
+    b.join(task, finance["wang"])
+    report = b.report(task, world.liaison, ReportStatus.submitted)
+    db.session.commit()
+    login(world.liaison)
+    words = _signed_words("王五", "县财政局", finance["day"])
+    for page in (f"/manage/reports/{report.id}", "/manage/reviews"):
+        html = text(client.get(page))
+        assert words in html and f"/manage/reports/{report.id}/approve" not in html
+
+
+def test_the_request_pages_ask_the_unit_of_the_requests_day(
+        client, login, world, people):  # noqa: F811 (the fixture)
+    """The 补录申请 queue and the 补录 form opened from a request ask 采纳's rule — the
+    moved member's unit of the day, whose month is signed — and say so up front."""
+    moved, day = people["moved"], days_ago(BEFORE)
+    _sign(world, world.unit, day)
+    request = _request_of(world, moved, day)
+    login(world.liaison)
+    queue = text(client.get("/backfill-requests/"))
+    assert f"{day.year}年{day.month}月的月报已定稿，该申请须由单位管理员采纳" in queue
+    assert f"/manage/backfill?request={request.id}" not in queue
+    form = text(client.get(f"/manage/backfill?request={request.id}"))
+    assert f"{day.year}年{day.month}月的月报已定稿，补录该月的活动须由单位管理员操作" in form
+
+
+def test_voiding_an_activity_another_units_member_is_counted_on_is_an_admins(world, finance):
+    """作废 takes the member's hours out of her unit's signed month as surely as adding
+    them put them in."""
+    task = _approved_activity(world, finance["day"])
+    b.join(task, finance["wang"])
+    db.session.commit()
+    words = _signed_words("王五", "县财政局", finance["day"])
+    assert words in str(void_refusal(task, world.liaison, lock=False))
+    assert words in refused(lambda: void_activity(task, world.liaison, "未开展"))
+    assert void_refusal(task, world.admin, lock=False) is None
