@@ -8,7 +8,7 @@ from datetime import date
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
 
-from sqlalchemy import func, or_, select, union_all
+from sqlalchemy import Integer, String, cast, func, null, or_, select, union_all
 
 from ..extensions import db
 from ..fields import MAX_COUNT
@@ -23,6 +23,7 @@ from ..models import (
     Task,
     TaskReport,
     TaskStatus,
+    Unit,
 )
 from ..permissions import manages_task, may_report
 from ..timeutil import to_local, utcnow
@@ -35,12 +36,13 @@ from .overlap import counted_elsewhere
 from .summary_notes import (
     Closed,
     closed_member_units,
-    closed_participant_units,
     closed_to,
     final_day,
     final_year_day,
     first_closed,
+    fold_units,
     may_change_final,
+    participants_then,
     units_closed_words,
 )
 from .task_needs import fulfil_needs_of, lock_needs_of, reopen_needs_of
@@ -474,40 +476,11 @@ def approval_refusals(tasks, actor: Member) -> dict:
 
 def admin_only_approvals(tasks) -> dict:
     """Of ``tasks`` (ended), those whose approval only an admin may make, by task id:
-    the refusal anyone else is given (``approval_refusal``'s closed months, in one
-    statement, and its participants' units', in one more). The 待审核 page asks it through ``approval_refusals``; the reminder job
-    asks it to tell the admin, not the liaison (``reminders.kinds``: 待单位管理员处理)."""
-    if not tasks:
-        return {}
-    ids = [task.id for task in tasks]
-    steps = _steps_of(ids).subquery()
-    places = union_all(
-        select(Task.id.label("task_id"), Task.service_date.label("day")).where(Task.id.in_(ids)),
-        select(steps.c.task_id, steps.c.handed_over_on),
-        select(steps.c.task_id, steps.c.fixed_on)).subquery()
-    month_final = final_day(Task.unit_id, Task.community_id, places.c.day)
-    closed: dict[int, list[Closed]] = {}
-    for task_id, day, by_month in db.session.execute(
-            select(places.c.task_id, places.c.day, month_final)
-            .join(Task, Task.id == places.c.task_id)
-            .where(places.c.day.is_not(None),
-                   or_(month_final,
-                       final_year_day(Task.unit_id, Task.community_id, places.c.day)))):
-        # the month's own 定稿 named first, as ``closed_to`` does
-        closed.setdefault(task_id, []).append(Closed(day, by_year=not by_month))
-    units = closed_participant_units(ids, _counting())
-    refusals = {}
-    for task in tasks:
-        days, own = closed.get(task.id, []), task.service_date
-        own_closed = next((c for c in days if (c.year, c.month) == (own.year, own.month)),
-                          None)
-        if own_closed is None and task.id in units:  # as ``approval_refusal`` words it
-            refusals[task.id] = units_closed_words(units[task.id], _l("审核通过该活动"))
-            continue
-        refusal = _approval_words(own_closed, min(days, key=lambda c: c.day, default=None))
-        if refusal is not None:
-            refusals[task.id] = refusal
-    return refusals
+    the refusal anyone else is given (``approval_refusal``'s closed months — its own,
+    its findings' steps', its participants' units' — in one statement). The 待审核 page
+    asks it through ``approval_refusals``; the reminder job asks it to tell the admin,
+    not the liaison (``reminders.kinds``: 待单位管理员处理, ``admin_only_units``)."""
+    return {task_id: refusal for task_id, (refusal, _units) in _admin_only(tasks).items()}
 
 
 def admin_only_units(tasks) -> dict[int, set[int]]:
@@ -515,12 +488,58 @@ def admin_only_units(tasks) -> dict[int, set[int]]:
     (``admin_only_approvals``), each with the units whose admins are told
     (``reminders.kinds``: 待单位管理员处理): the activity's, and each participant's unit
     whose 已定稿 month the approval would change."""
-    waiting = admin_only_approvals(tasks)
-    if not waiting:
+    return {task_id: units for task_id, (_refusal, units) in _admin_only(tasks).items()}
+
+
+def _admin_only(tasks) -> dict:
+    """{task id: (refusal, unit ids)} of ``admin_only_approvals`` and
+    ``admin_only_units``, in one statement: the days each approval would change — its
+    own and its findings' steps, for the activity's unit, and its own for each
+    participant's unit of the day (``summary_notes.participants_then``) — that fall in
+    a 已定稿 month (or year)."""
+    if not tasks:
         return {}
-    units = closed_participant_units(list(waiting), _counting())
-    return {task.id: {task.unit_id, *(unit.unit_id for unit in units.get(task.id, ()))}
-            for task in tasks if task.id in waiting}
+    ids = [task.id for task in tasks]
+    steps = _steps_of(ids).subquery()
+    nothing, no_name = cast(null(), Integer), cast(null(), String)
+    places = union_all(
+        select(Task.id.label("task_id"), Task.service_date.label("day"),
+               nothing.label("unit_id"), no_name.label("name"), nothing.label("member_id"))
+        .where(Task.id.in_(ids)),
+        select(steps.c.task_id, steps.c.handed_over_on, nothing, no_name, nothing),
+        select(steps.c.task_id, steps.c.fixed_on, nothing, no_name, nothing),
+        participants_then(ids, _counting())).subquery()
+    unit = func.coalesce(places.c.unit_id, Task.unit_id)  # the activity's, or theirs
+    month_final = final_day(unit, Task.community_id, places.c.day)
+    closed: dict[int, list[Closed]] = {}
+    people: dict[int, list] = {}
+    for task_id, day, name, unit_id, unit_name, by_month in db.session.execute(
+            select(places.c.task_id, places.c.day, places.c.name, places.c.unit_id,
+                   Unit.name, month_final)
+            .join(Task, Task.id == places.c.task_id)
+            .outerjoin(Unit, Unit.id == places.c.unit_id)
+            .where(places.c.day.is_not(None),
+                   or_(month_final, final_year_day(unit, Task.community_id, places.c.day)))
+            .order_by(places.c.task_id, Unit.sort_key, places.c.unit_id,
+                      places.c.member_id)):
+        if name is None:
+            # the month's own 定稿 named first, as ``closed_to`` does
+            closed.setdefault(task_id, []).append(Closed(day, by_year=not by_month))
+        else:
+            people.setdefault(task_id, []).append((day, name, unit_id, unit_name, by_month))
+    found = {}
+    for task in tasks:
+        days, own = closed.get(task.id, []), task.service_date
+        own_closed = next((c for c in days if (c.year, c.month) == (own.year, own.month)),
+                          None)
+        units = fold_units(people.get(task.id, ()))
+        if own_closed is None and units:  # as ``approval_refusal`` words it
+            refusal = units_closed_words(units, _l("审核通过该活动"))
+        else:
+            refusal = _approval_words(own_closed, min(days, key=lambda c: c.day, default=None))
+        if refusal is not None:
+            found[task.id] = (refusal, {task.unit_id, *(u.unit_id for u in units)})
+    return found
 
 
 def _resubmitted_since(report: TaskReport, shown: str | None, field: str | None = None) -> None:

@@ -743,12 +743,7 @@ def closed_member_units(actor: Member, unit_id: int, community_id: int, day: dat
         .join(Unit, Unit.id == people.c.unit_id)
         .where(people.c.unit_id != unit_id, or_(by_month, by_year))
         .order_by(Unit.sort_key, Unit.id, people.c.id)).all()
-    found: dict[int, ClosedUnit] = {}
-    for name, unit, unit_name, month in rows:
-        was = found.get(unit)
-        found[unit] = ClosedUnit(Closed(day, by_year=not month), unit, unit_name,
-                                 (*(was.names if was else ()), name))
-    return list(found.values())
+    return fold_units((day, *row) for row in rows)
 
 
 def units_closed_words(found: list[ClosedUnit], action):
@@ -776,34 +771,30 @@ def _say_units(found, action) -> str:
                    for n, s in enumerate(sentences))
 
 
-def closed_participant_units(task_ids, statuses) -> dict[int, list[ClosedUnit]]:
-    """``closed_member_units`` of many activities at once, for anyone but an admin (a
-    page that shows what is offered, the reminder job): {task id: the participants'
-    units — of those whose participation is in ``statuses``, what an approval would
-    count — whose 月报 of the activity's month (or 年度总结 of its year) is 已定稿,
-    other than the activity's own unit}. One statement, no lock."""
-    if not task_ids:
-        return {}
-    people = (select(Task.id.label("task_id"), Member.id.label("member_id"), Member.name,
-                     Task.community_id, Task.service_date.label("day"),
-                     Task.unit_id.label("own"),
-                     unit_then(Member.id, Task.service_date, Member.unit_id).label("unit_id"))
-              .join(Assignment, Assignment.task_id == Task.id)
-              .join(Member, Member.id == Assignment.member_id)
-              .where(Task.id.in_(sorted(set(task_ids))), Assignment.status.in_(list(statuses)))
-              .subquery())
-    by_month = final_day(people.c.unit_id, people.c.community_id, people.c.day)
-    rows = db.session.execute(
-        select(people.c.task_id, people.c.day, people.c.name, Unit.id, Unit.name, by_month)
-        .join(Unit, Unit.id == people.c.unit_id)
-        .where(people.c.unit_id != people.c.own,
-               or_(by_month, final_year_day(people.c.unit_id, people.c.community_id,
-                                            people.c.day)))
-        .order_by(people.c.task_id, Unit.sort_key, Unit.id, people.c.member_id)).all()
-    found: dict[int, dict[int, ClosedUnit]] = {}
-    for task_id, day, name, unit, unit_name, month in rows:
-        units = found.setdefault(task_id, {})
-        was = units.get(unit)
-        units[unit] = ClosedUnit(Closed(day, by_year=not month), unit, unit_name,
+
+def participants_then(task_ids, statuses):
+    """A select — (task id, the activity's day, unit id, name, member id) — of the
+    participants of these activities whose participation is in ``statuses`` (what an
+    approval counts) and whose unit on its day (``stays.unit_then``) is not the
+    activity's: the units whose 月报 the activity's hours also change
+    (``closed_member_units``' question of many activities, for a statement that asks
+    it of a page at once: ``reviews.admin_only_approvals``)."""
+    unit = unit_then(Member.id, Task.service_date, Member.unit_id)
+    return (select(Task.id.label("task_id"), Task.service_date.label("day"),
+                   unit.label("unit_id"), Member.name.label("name"),
+                   Member.id.label("member_id"))
+            .join(Assignment, Assignment.task_id == Task.id)
+            .join(Member, Member.id == Assignment.member_id)
+            .where(Task.id.in_(sorted(set(task_ids))), Assignment.status.in_(list(statuses)),
+                   unit != Task.unit_id))
+
+
+def fold_units(rows) -> list[ClosedUnit]:
+    """``ClosedUnit`` of each unit of ``rows`` — (day, name, unit id, unit name, closed by
+    the month), by unit — with its participants' names in order."""
+    found: dict[int, ClosedUnit] = {}
+    for day, name, unit, unit_name, month in rows:
+        was = found.get(unit)
+        found[unit] = ClosedUnit(Closed(day, by_year=not month), unit, unit_name,
                                  (*(was.names if was else ()), name))
-    return {task_id: list(units.values()) for task_id, units in found.items()}
+    return list(found.values())
