@@ -15,7 +15,7 @@ from tests import factories as f
 from tests.rollups import builders as b
 from tests.web.manage_support import text
 from tests.services.test_backfill_reach import (  # noqa: F401 (fixture)
-    BEFORE, days_ago, past_work, people, refused)
+    BEFORE, _sheet, days_ago, past_work, people, refused)
 from tracker.extensions import db
 from tracker.models import (AssignmentStatus, BackfillRequest, ReportStatus, RequestStatus,
                             SummaryNote, SummaryScope)
@@ -25,6 +25,7 @@ from tracker.services.backfill import (Participant, add_forgotten_participant,
                                        backfill_problems, record_past_activity)
 from tracker.services.backfill_requests import admin_only_adoptions, adopt_closed_months
 from tracker.services.reviews import approval_refusal, approval_refusals, approve_report
+from tracker.services.ledger_import import check_ledger, read_ledger
 from tracker.services.summary_notes import final_unit_months
 from tracker.services.voiding import void_activity, void_refusal
 from tracker.timeutil import local_today, utcnow
@@ -232,3 +233,14 @@ def test_voiding_an_activity_another_units_member_is_counted_on_is_an_admins(wor
     assert words in str(void_refusal(task, world.liaison, lock=False))
     assert words in refused(lambda: void_activity(task, world.liaison, "未开展"))
     assert void_refusal(task, world.admin, lock=False) is None
+
+
+def test_the_ledger_import_names_another_units_signed_month_on_the_members_row(
+        world, finance):
+    """The ledger import records each activity through 补录 (``record_past_activity``):
+    its preview names the refusal on the row, and nothing is written."""
+    sheet = _sheet(world, finance["wang"], finance["day"])
+    rows = check_ledger(world.liaison, read_ledger("台账.xlsx", sheet).rows).rows
+    said = " ".join(str(error) for row in rows for error in row.errors)
+    assert _signed_words("王五", "县财政局", finance["day"]) in said
+    assert final.told_changed(finance["months"]).changed == []
