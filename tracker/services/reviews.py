@@ -454,9 +454,10 @@ def _counting(count_checked_in: bool = True) -> tuple[AssignmentStatus, ...]:
             else (AssignmentStatus.done,))
 
 
-def _counted_ids(task: Task, statuses) -> list[int]:
-    return list(db.session.scalars(select(Assignment.member_id).where(
-        Assignment.task_id == task.id, Assignment.status.in_(statuses))))
+def _counted_ids(task: Task, statuses):
+    """A select of the members of ``task`` whose participation is in ``statuses``."""
+    return select(Assignment.member_id).where(Assignment.task_id == task.id,
+                                              Assignment.status.in_(statuses))
 
 
 def approval_refusals(tasks, actor: Member) -> dict:

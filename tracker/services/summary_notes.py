@@ -30,6 +30,7 @@ from ..i18n import lazy_gettext as _l
 from sqlalchemy import (Integer, and_, cast, exists, extract, func, literal, or_, select, true,
                         union_all)
 from sqlalchemy.orm import joinedload, undefer
+from sqlalchemy.sql import Select
 
 from ..extensions import db
 from ..models import (
@@ -705,16 +706,18 @@ class ClosedUnit:
 
 
 def _units_then(member_ids, day):
-    """A subquery: each of ``member_ids`` with their unit on ``day``
-    (``stays.unit_then``), their name and their id."""
+    """A subquery: each of ``member_ids`` (ids, or a select of them) with their unit on
+    ``day`` (``stays.unit_then``), their name and their id."""
+    ids = member_ids if isinstance(member_ids, Select) else sorted(set(member_ids))
     return (select(Member.id, Member.name,
                    unit_then(Member.id, day, Member.unit_id).label("unit_id"))
-            .where(Member.id.in_(sorted(set(member_ids)))).subquery())
+            .where(Member.id.in_(ids)).subquery())
 
 
 def closed_member_units(actor: Member, unit_id: int, community_id: int, day: date,
                         member_ids, *, lock: bool = True) -> list[ClosedUnit]:
-    """``closed_to`` of the participants' own units: work written onto a day (done
+    """``closed_to`` of the participants' own units (``member_ids``: ids, or a select of
+    them — an activity's, asked in the same statement): work written onto a day (done
     hours — 补录, 添加遗漏的参加人员, 通过) changes the 月报 of each participant's unit of
     that day (``stays.unit_then``) as well as the activity's (``unit_id``, the caller's
     to ask in its own words), so a 已定稿 month of any of them is an admin's to change
@@ -726,7 +729,7 @@ def closed_member_units(actor: Member, unit_id: int, community_id: int, day: dat
     participants' — ``FOR SHARE`` in id order, then the community's (``lock_scope``'s
     order, units first: asked before ``closed_to``, whose own locks are then held
     already), so a 定稿 of any of them takes turns with the write."""
-    if may_change_final(actor) or not member_ids:
+    if may_change_final(actor) or (not isinstance(member_ids, Select) and not member_ids):
         return []
     people = _units_then(member_ids, day)
     if lock:

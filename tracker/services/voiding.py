@@ -48,8 +48,7 @@ from .activity_lock import lock_activity
 from .audit import record
 from .backfill_requests import reopen_requests_of
 from .reviews import closed_steps_refusal
-from .summary_notes import (closed_member_units, closed_to, may_change_final,
-                            units_closed_words)
+from .summary_notes import closed_member_units, closed_to, units_closed_words
 from .task_needs import undo_needs_of
 from .tasks import has_recorded_work
 
@@ -104,10 +103,10 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True):
     # an approved activity's participants' hours count for their units of the day too:
     # a 作废 takes them out of those units' months (asked first: every unit's lock in
     # order, ``summary_notes.closed_member_units``)
-    units = closed_member_units(actor, task.unit_id, task.community_id, day, list(
-        db.session.scalars(select(Assignment.member_id).where(
-            Assignment.task_id == task.id, Assignment.status == AssignmentStatus.done))),
-        lock=lock) if task.report_approved and not may_change_final(actor) else []
+    units = closed_member_units(actor, task.unit_id, task.community_id, day, select(
+        Assignment.member_id).where(Assignment.task_id == task.id,
+                                    Assignment.status == AssignmentStatus.done),
+        lock=lock) if task.report_approved else []
     closed = closed_to(actor, task.unit_id, task.community_id, day, lock=lock)
     if closed:
         return closed.say(_l("%(month)s的月报已定稿，作废该月的活动须由单位管理员操作。",
