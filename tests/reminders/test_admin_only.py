@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from tests import factories as f
 from tests.reminders.conftest import local
 from tests.reminders.outbox_rows import rows
 from tracker.extensions import db
-from tracker.models import BackfillRequest, Channel, MemberNotify, RequestStatus, Role
+from tracker.models import (Assignment, AssignmentStatus, BackfillRequest, Channel,
+                            MemberNotify, RequestStatus, Role, RollPeriod, SummaryNote)
 from tracker.reminders.job import run
-from tracker.timeutil import to_local
+from tracker.timeutil import to_local, utcnow
 
 MORNING = local(0, 10)
 
@@ -93,3 +96,63 @@ def test_only_admins_are_offered_the_admins_digest(client, login, town):
     assert "待单位管理员处理" not in client.get("/me/settings").get_data(as_text=True)
     login(admin)
     assert "待单位管理员处理" in client.get("/me/settings").get_data(as_text=True)
+
+
+def _finance_admin(town):
+    """县财政局 works in the community too; its admin reads e-mail."""
+    finance = f.unit("县财政局")
+    f.item(finance, town.community, year=to_local(MORNING).year)
+    admin = f.member(finance, Role.admin, "管理员赵敏")
+    db.session.add(MemberNotify(member_id=admin.id, email="finance@example.org",
+                                email_on=True, sms_on=False))
+    db.session.commit()
+    return finance, admin
+
+
+def _sign(unit, day, by):
+    db.session.add(SummaryNote(scope_key=f"unit:{unit.id}", unit_id=unit.id, year=day.year,
+                               month=day.month, finalized_at=utcnow(), finalized_by_id=by.id))
+    db.session.commit()
+
+
+def test_a_report_changing_a_participants_units_signed_month_reaches_that_units_admins(
+        town, smtp, recorder):
+    """review39 #8: 王五 of 县财政局 took part in 县商务局's activity; 县财政局's month is
+    signed, so its approval is an admin's, and 县财政局's admins are told."""
+    finance, admin = _finance_admin(town)
+    wang = f.member(finance, name="王五")
+    task = town.task(local(-40, 9), title="联合清扫")
+    db.session.add(Assignment(task_id=task.id, member_id=wang.id,
+                              status=AssignmentStatus.done, minutes=120))
+    db.session.commit()
+    _waiting(town, task, town.lee)
+    _sign(finance, task.service_date, admin)
+
+    run(MORNING)
+
+    assert rows(kind="review_waiting") == []  # not the liaison's to approve
+    [mail] = [m for m in smtp.mails if m.to == ["finance@example.org"]]
+    assert "联合清扫" in mail.body
+
+
+def test_a_moved_members_request_reaches_the_admins_of_the_unit_of_its_day(
+        town, smtp, recorder):
+    """review39 #3: 周建国 moved from 县商务局 to 县财政局 after the day he asks about;
+    县商务局's month of that day is signed: 县商务局's admins are told, not 县财政局's."""
+    admin = _admin(town)
+    finance, finance_admin = _finance_admin(town)
+    day = to_local(MORNING).date() - timedelta(days=40)
+    moved_on = to_local(MORNING).date() - timedelta(days=20)
+    db.session.scalar(select(RollPeriod).where(RollPeriod.member_id == town.ann.id)).until = \
+        moved_on
+    db.session.add(RollPeriod(member_id=town.ann.id, unit_id=finance.id, since=moved_on))
+    town.ann.unit_id = finance.id
+    db.session.commit()
+    _sign(town.unit, day, admin)
+    _request(town, day)
+
+    run(MORNING)
+
+    [mail] = [m for m in smtp.mails if m.to == ["admin@example.org"]]
+    assert f"{town.ann.name} {day.isoformat()}" in mail.body
+    assert [m for m in smtp.mails if m.to == ["finance@example.org"]] == []

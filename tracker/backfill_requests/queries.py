@@ -25,10 +25,10 @@ from ..models import (
     Zone,
 )
 from ..reach import Reach, reach_of
-from ..rollups.stays import unit_then
 from ..services.backfill import nameable, units_working_in
 from ..services.overlap import held_elsewhere
-from ..services.backfill_requests import REQUEST_DAYS_BACK, place_elsewhere, taken_elsewhere
+from ..services.backfill_requests import (REQUEST_DAYS_BACK, place_elsewhere, request_unit,
+                                          taken_elsewhere)
 from ..timeutil import local_today, utcnow
 
 # The select offers the most recent tasks only: at county scale 60 of them (three months
@@ -143,15 +143,17 @@ def pending_queue(actor) -> list[BackfillRequest]:
     """Pending requests in the actor's communities (admins: all), oldest first."""
     return list(db.session.scalars(_in_reach(actor, select(BackfillRequest).where(
         BackfillRequest.status == RequestStatus.pending))
-        .options(selectinload(BackfillRequest.member), selectinload(BackfillRequest.task),
+        .options(selectinload(BackfillRequest.member),
+                 # whether its activity is approved: 采纳's 已定稿 question (``admin_only_adoptions``)
+                 selectinload(BackfillRequest.task).selectinload(Task.report),
                  selectinload(BackfillRequest.community),
                  selectinload(BackfillRequest.voided_task))
         .order_by(BackfillRequest.created_at, BackfillRequest.id)))
 
 
 def units_of_day(requests) -> dict[int, Unit]:
-    """{request id: the member's unit on the request's day} (``stays.unit_then``): the
-    unit 补录 counts the work for, and the one its rule asks of (``backfill.nameable``)
+    """{request id: the member's unit on the request's day}
+    (``backfill_requests.request_unit``): the unit 补录 counts the work for, and the one its rule asks of (``backfill.nameable``)
     — not the unit the member is in now, which a move since may have made one that
     works nowhere here. One statement for the queue."""
     ids = [row.id for row in requests]
@@ -159,8 +161,7 @@ def units_of_day(requests) -> dict[int, Unit]:
         return {}
     return dict(db.session.execute(
         select(BackfillRequest.id, Unit)
-        .join(Unit, Unit.id == unit_then(BackfillRequest.member_id,
-                                         BackfillRequest.service_date))
+        .join(Unit, Unit.id == request_unit())
         .where(BackfillRequest.id.in_(ids))).tuples().all())
 
 

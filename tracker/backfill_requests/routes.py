@@ -17,7 +17,7 @@ from ..security import record_id
 from ..timeutil import local_today
 from ..services.backfill_requests import (
     REQUEST_DAYS_BACK,
-    adopt_closed_month,
+    adopt_closed_months,
     adopt_into_task,
     ask_backfill,
     decline_request,
@@ -116,10 +116,11 @@ def queue():
     # is named by the unit left)
     units = q.units_of_day(rows)
     names = labels_with_unit((row.id, row.member, units[row.id]) for row in rows)
+    closed = adopt_closed_months(rows, actor)  # one statement for the queue
     return render_template("backfill_requests/queue.html", requests=rows, names=names,
                            needs_form=needs_backfill_form, gone=gone,
                            ended=q.ending_events(gone.values()),
-                           closed={row.id: adopt_closed_month(row, actor) for row in rows})
+                           closed={row.id: closed.get(row.id) for row in rows})
 
 
 @bp.post("/<int:request_id>/adopt")

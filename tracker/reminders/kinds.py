@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from ..i18n import lazy_gettext as _l
 from sqlalchemy import and_, literal, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from .. import owed
 from ..config import ConfigError
@@ -47,7 +48,7 @@ from ..models import (
 )
 from ..formatting import hours
 from ..services import reviews
-from ..services.backfill_requests import admin_only_adoption
+from ..services.backfill_requests import admin_only_adoptions
 from ..services.voiding import void_of_task
 from ..templating import ROLE, time_range
 from ..timeutil import to_local
@@ -603,32 +604,40 @@ def digest_communities(row, now: datetime, config: dict) -> set[int]:
 
 # --- 待单位管理员处理: what only an admin may do, to the unit's admins, daily --------------------
 # A report of a 已定稿 month waits for an admin's 通过, and a 补录申请 dated in one for an
-# admin's 采纳 (``reviews.admin_only_approvals``, ``backfill_requests.admin_only_adoption``:
+# admin's 采纳 (``reviews.admin_only_approvals``, ``backfill_requests.admin_only_adoptions``:
 # the pages' own rules); the liaison's digest leaves them out. Waiting longer than
-# STALE_REVIEW_DAYS, as the liaison's digest; to the active admins of the activity's unit.
+# STALE_REVIEW_DAYS, as the liaison's digest; to the active admins of each unit whose
+# signed month it would change — the activity's, a participant's unit of the day, the
+# unit of the request's day (``backfill_requests.request_unit``).
 
 def _for_admins(now: datetime, days: int, unit_id: int | None = None) -> dict:
     """{unit id: (reports {task id: (title, submitted)}, requests [(name, day, asked)])}
-    of what only an admin may do and has waited longer than ``days``."""
-    reports = db.session.execute(
-        select(Task.id, Task.unit_id, Task.title, TaskReport.submitted_at)
-        .select_from(Task).join(Task.report)
-        .where(*owed.overdue_review(now, days),
-               *([Task.unit_id == unit_id] if unit_id is not None else []))
+    of what only an admin may do and has waited longer than ``days`` (``unit_id``: that
+    unit's alone)."""
+    reports = db.session.scalars(
+        select(Task).join(Task.report).where(*owed.overdue_review(now, days))
+        .options(contains_eager(Task.report))
         .order_by(TaskReport.submitted_at, Task.id)).all()
-    admins = _admin_only({row.id for row in reports})
+    units = reviews.admin_only_units(reports)
     found: dict = defaultdict(lambda: ({}, []))
-    for task_id, unit, title, submitted in reports:
-        if task_id in admins:
-            found[unit][0][task_id] = (title, submitted)
-    for request in db.session.scalars(
-            select(BackfillRequest)
-            .where(BackfillRequest.status == RequestStatus.pending,
-                   BackfillRequest.created_at < now - timedelta(days=days))
-            .order_by(BackfillRequest.created_at, BackfillRequest.id)):
-        unit = request.task.unit_id if request.task is not None else request.member.unit_id
-        if (unit_id is None or unit == unit_id) and admin_only_adoption(request) is not None:
-            found[unit][1].append((request.member.name, request.service_date, request.created_at))
+    for task in reports:
+        for unit in sorted(units.get(task.id, ())):
+            if unit_id is None or unit == unit_id:
+                found[unit][0][task.id] = (task.title, task.report.submitted_at)
+    requests = db.session.scalars(
+        select(BackfillRequest)
+        .where(BackfillRequest.status == RequestStatus.pending,
+               BackfillRequest.created_at < now - timedelta(days=days))
+        .options(selectinload(BackfillRequest.member),
+                 selectinload(BackfillRequest.task).selectinload(Task.report),
+                 selectinload(BackfillRequest.voided_task))
+        .order_by(BackfillRequest.created_at, BackfillRequest.id)).all()
+    waiting = admin_only_adoptions(requests)
+    for request in requests:
+        for unit in sorted(waiting[request.id].unit_ids if request.id in waiting else ()):
+            if unit_id is None or unit == unit_id:
+                found[unit][1].append((request.member.name, request.service_date,
+                                       request.created_at))
     return found
 
 

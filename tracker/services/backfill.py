@@ -57,7 +57,7 @@ from .findings import MAX_DESCRIPTION, MAX_PLACE, FindingData, record_finding
 from .overlap import overlapping
 from .photos import MAX_PHOTOS_PER_TASK, add_task_photo, remove_image
 from .reviews import ReportData, approve_report, report_figures, submit_report
-from .summary_notes import closed_to
+from .summary_notes import closed_member_units, closed_to, units_closed_words
 from .tasks import (
     TaskDetails,
     _clean,
@@ -358,12 +358,21 @@ def backfill_problems(actor: Member, item: ResourceItem, data: BackfillData, *,
         elif ends_at > utcnow():
             found.append(("ends_at", _l("补录的活动须已经结束：时间不能晚于现在。")))
             times_ok = False
-        elif closed := closed_to(actor, item.unit_id, item.community_id, day, lock=lock):
-            found.append(("starts_at", closed.say(
-                _l("%(month)s的月报已定稿，补录该月的活动须由单位管理员操作。",
-                   month=lazy_month_name(day.year, day.month)),
-                _l("%(year)s年度总结已定稿，补录该年的活动须由单位管理员操作。", year=day.year))))
-            times_ok = False
+        else:
+            # the participants' units' months too: their hours count there (asked
+            # first: it takes every unit's lock in order, ``closed_member_units``)
+            units = closed_member_units(actor, item.unit_id, item.community_id, day,
+                                        [p.member.id for p in people], lock=lock)
+            if closed := closed_to(actor, item.unit_id, item.community_id, day, lock=lock):
+                found.append(("starts_at", closed.say(
+                    _l("%(month)s的月报已定稿，补录该月的活动须由单位管理员操作。",
+                       month=lazy_month_name(day.year, day.month)),
+                    _l("%(year)s年度总结已定稿，补录该年的活动须由单位管理员操作。",
+                       year=day.year))))
+                times_ok = False
+            if units:
+                found.append(("participants", units_closed_words(units, _l("补录该活动"))))
+                times_ok = False
     if not (data.note or "").strip():
         found.append(("note", _l("请填写情况说明。")))
     elif len(data.note.strip()) > NOTE_MAX:
@@ -557,6 +566,9 @@ def add_forgotten_participant(actor: Member, task: Task, member: Member,
         raise ServiceError(_l("只有完成情况已审核通过的活动才在这里添加参加人员；"
                               "未审核的任务请用“指派”，由本人确认参与。"))
     day = task.service_date
+    # the member's unit of the day counts their hours too (asked first: it takes every
+    # unit's lock in order, ``closed_member_units``)
+    units = closed_member_units(actor, task.unit_id, task.community_id, day, [member.id])
     closed = closed_to(actor, task.unit_id, task.community_id, day)
     if closed:
         raise ServiceError(closed.say(
@@ -564,6 +576,9 @@ def add_forgotten_participant(actor: Member, task: Task, member: Member,
                month=lazy_month_name(day.year, day.month)),
             _l("%(year)s年度总结已定稿，向该年的活动添加参加人员须由单位管理员操作。",
                year=day.year)))
+    if units:
+        raise ServiceError(units_closed_words(units, _l("向该活动添加参加人员")),
+                           field="member")
     # the member's requests naming the task, which adding them answers
     # (``answered_requests``), locked before the member's row: the house order
     lock_requests_naming(task.id, member.id)

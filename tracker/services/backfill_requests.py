@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select, union_all
 
 from ..extensions import db
 from ..fields import NOTE_MAX
@@ -39,6 +39,7 @@ from ..models import (
     TaskStatus,
 )
 from ..permissions import manages_community
+from ..rollups.stays import unit_then
 from ..timeutil import local_to_utc, local_today, to_local, utcnow
 from . import PermissionDenied, ServiceError, ServiceErrors, required_reason
 from .activity_lock import lock_activity
@@ -61,7 +62,7 @@ from .claims import (
     held_active,
 )
 from .overlap import overlapping
-from .summary_notes import Closed, closed_day, may_change_final
+from .summary_notes import Closed, final_day, final_year_day, may_change_final
 from .tasks import item_of_year
 
 # How far back a member may ask: older work is the liaison's own 补录 or an import.
@@ -319,24 +320,84 @@ def adopt_closed_month(request: BackfillRequest, actor: Member) -> Closed | None
     (``summary_notes.closed_to``). The queue and the 补录 form say so up front
     instead of offering what the service would refuse: a page's question, so it takes
     no lock (never waits for a 定稿 of the month); 采纳 asks again under it."""
+    return adopt_closed_months([request], actor).get(request.id)
+
+
+def adopt_closed_months(requests, actor: Member) -> dict[int, Closed]:
+    """``adopt_closed_month`` of each of ``requests`` (by request id, those open to
+    ``actor`` left out): the queue's question, in one statement."""
     if may_change_final(actor):
-        return None
-    return admin_only_adoption(request)
+        return {}
+    return {request_id: waiting.closed
+            for request_id, waiting in admin_only_adoptions(requests).items()}
 
 
-def admin_only_adoption(request: BackfillRequest) -> Closed | None:
-    """``adopt_closed_month`` for anyone but an admin: the 已定稿 month (or year) that
-    makes 采纳 an admin's, or None. The reminder job asks it to tell the admin of the
-    requests only they can adopt (``reminders.kinds``: 待单位管理员处理)."""
-    if needs_backfill_form(request):
-        gone = gone_task(request)
-        unit_id = gone.unit_id if gone is not None else request.member.unit_id
-        day = request.service_date
-    elif request.task.report_approved:
-        unit_id, day = request.task.unit_id, request.task.service_date
-    else:
-        return None
-    return closed_day(unit_id, request.community_id, day, lock=False)
+def request_unit(member_id=BackfillRequest.member_id, day=BackfillRequest.service_date):
+    """SQL: the unit of a 补录申请 — its member's unit on the day of the work
+    (``stays.unit_then``), the unit 补录 counts it for and whose rule it asks
+    (``backfill.nameable``), not the unit the member is in now (moved since, that is
+    another). The one answer of the queue's label, 采纳's 已定稿 month, the 补录 form
+    opened from the request and the admins' digest (``reminders.kinds``)."""
+    return unit_then(member_id, day)
+
+
+@dataclass(frozen=True)
+class AdminOnly:
+    """Why 采纳 of a request is an admin's (``closed``: the 已定稿 month, or year, it
+    changes) and the units whose signed document it would change (``unit_ids``: whose
+    admins are told, 待单位管理员处理)."""
+
+    closed: Closed
+    unit_ids: frozenset[int]
+
+
+def admin_only_adoptions(requests) -> dict[int, AdminOnly]:
+    """Of ``requests``, those only an admin may 采纳, by request id (``AdminOnly``): a
+    月报 (or 年度总结) the adoption changes is 已定稿 — the member's unit's of the day
+    (``request_unit``), whose figures count her hours, and the activity's: a request
+    through the 补录 form (no task, or one voided or cancelled since) is asked of its
+    day, for the unit of the request and that of the activity it named, if any; one
+    naming an approved activity, of the activity's day, for its unit and the member's
+    of that day (adding her to it changes both: ``backfill.add_forgotten_participant``);
+    one naming an activity not yet approved changes no official figure. The queue, the
+    补录 form and the reminder job (待单位管理员处理) ask it; one statement for them all,
+    no lock (采纳 asks again under it)."""
+    form_ids, gone_ids, approved_ids = [], [], []
+    for request in requests:
+        if needs_backfill_form(request):
+            form_ids.append(request.id)
+            if gone_task(request) is not None:
+                gone_ids.append(request.id)
+        elif request.task.report_approved:
+            approved_ids.append(request.id)
+    if not (form_ids or approved_ids):
+        return {}
+    asked = BackfillRequest
+    gone = Task.id == func.coalesce(asked.voided_task_id, asked.task_id)
+    named = Task.id == asked.task_id
+    places = union_all(
+        select(asked.id.label("request_id"), request_unit().label("unit_id"),
+               asked.community_id.label("community_id"), asked.service_date.label("day"))
+        .where(asked.id.in_(form_ids)),
+        select(asked.id, Task.unit_id, asked.community_id, asked.service_date)
+        .join(Task, gone).where(asked.id.in_(gone_ids)),
+        select(asked.id, Task.unit_id, asked.community_id, Task.service_date)
+        .join(Task, named).where(asked.id.in_(approved_ids)),
+        select(asked.id, request_unit(asked.member_id, Task.service_date), asked.community_id,
+               Task.service_date)
+        .join(Task, named).where(asked.id.in_(approved_ids))).subquery()
+    by_month = final_day(places.c.unit_id, places.c.community_id, places.c.day)
+    found: dict[int, tuple[date, bool, set]] = {}
+    for request_id, unit_id, day, month in db.session.execute(
+            select(places.c.request_id, places.c.unit_id, places.c.day, by_month)
+            .where(or_(by_month, final_year_day(places.c.unit_id, places.c.community_id,
+                                                places.c.day)))):
+        _day, any_month, units = found.setdefault(request_id, (day, False, set()))
+        units.add(unit_id)
+        found[request_id] = (day, any_month or bool(month), units)
+    # the month's own 定稿 named first, as ``closed_to`` does
+    return {request_id: AdminOnly(Closed(day, by_year=not month), frozenset(units))
+            for request_id, (day, month, units) in found.items()}
 
 
 def _refuse_the_gone_activity(request: BackfillRequest, item: ResourceItem,

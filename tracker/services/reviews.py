@@ -8,7 +8,7 @@ from datetime import date
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
 
-from sqlalchemy import func, or_, select, union_all
+from sqlalchemy import Integer, String, cast, func, null, or_, select, union_all
 
 from ..extensions import db
 from ..fields import MAX_COUNT
@@ -23,6 +23,7 @@ from ..models import (
     Task,
     TaskReport,
     TaskStatus,
+    Unit,
 )
 from ..permissions import manages_task, may_report
 from ..timeutil import to_local, utcnow
@@ -34,11 +35,15 @@ from .claims import held_active, task_span_minutes
 from .overlap import counted_elsewhere
 from .summary_notes import (
     Closed,
+    closed_member_units,
     closed_to,
     final_day,
     final_year_day,
     first_closed,
+    fold_units,
     may_change_final,
+    participants_then,
+    units_closed_words,
 )
 from .task_needs import fulfil_needs_of, lock_needs_of, reopen_needs_of
 from .tasks import participants
@@ -257,7 +262,7 @@ def approve_report(report: TaskReport, actor: Member, *, shown: str | None = Non
     _require_reviewer(report, actor)
     _resubmitted_since(report, shown)
     task = report.task
-    refusal = approval_refusal(task, actor)
+    refusal = approval_refusal(task, actor, counting=_counting(count_checked_in))
     if refusal is not None:
         raise ServiceError(refusal)
     checked_in = checked_in_unconfirmed(participants(task)) if count_checked_in else []
@@ -416,23 +421,45 @@ def running_refusal(task: Task, now=None):
     return None if until is None else _l("活动进行中，%(time)s 结束后可审核通过。", time=until)
 
 
-def approval_refusal(task: Task, actor: Member, *, lock: bool = True):
+def approval_refusal(task: Task, actor: Member, *, lock: bool = True,
+                     counting: tuple | None = None):
     """Why ``actor`` may not approve the task's report now, or None (the report page
     shows it instead of 通过): the activity still runs (``running_refusal``), or a 月报
     it changes is 已定稿 (its own month's, or one its findings were handed over or
-    fixed in). 通过 asks under ``closed_to``'s lock, held to its commit; a page that
-    only shows what is offered passes ``lock=False`` (a GET never waits for a 定稿 of
-    the month) — or asks ``approval_refusals``, as 待审核 and the report's page do: the
-    same answer in one statement."""
+    fixed in, or a participant's unit's: ``closed_member_units``, of the participations
+    it counts, ``counting``, by default ``_counting()``). 通过 asks under ``closed_to``'s
+    lock, held to its commit; a page that only shows what is offered passes
+    ``lock=False`` (a GET never waits for a 定稿 of the month) — or asks
+    ``approval_refusals``, as 待审核 and the report's page do: the same answer in one
+    statement."""
     running = running_refusal(task)
     if running is not None:
         return running
+    if may_change_final(actor):
+        return None
+    # the participants' units count their hours too (asked first: every unit's lock
+    # in order, ``closed_member_units``)
+    units = closed_member_units(actor, task.unit_id, task.community_id, task.service_date,
+                                _counted_ids(task, counting or _counting()), lock=lock)
     own = closed_to(actor, task.unit_id, task.community_id, task.service_date, lock=lock)
     if own is not None:
         return _approval_words(own, None)
-    if may_change_final(actor):
-        return None
+    if units:
+        return units_closed_words(units, _l("审核通过该活动"))
     return _approval_words(None, _first_closed_step(task, actor, lock=lock))
+
+
+def _counting(count_checked_in: bool = True) -> tuple[AssignmentStatus, ...]:
+    """The participations 通过 counts: those confirmed (done), and those checked in
+    when it counts them (``count_checked_in``, the review pages' default)."""
+    return ((AssignmentStatus.done, AssignmentStatus.checked_in) if count_checked_in
+            else (AssignmentStatus.done,))
+
+
+def _counted_ids(task: Task, statuses):
+    """A select of the members of ``task`` whose participation is in ``statuses``."""
+    return select(Assignment.member_id).where(Assignment.task_id == task.id,
+                                              Assignment.status.in_(statuses))
 
 
 def approval_refusals(tasks, actor: Member) -> dict:
@@ -452,36 +479,70 @@ def approval_refusals(tasks, actor: Member) -> dict:
 
 def admin_only_approvals(tasks) -> dict:
     """Of ``tasks`` (ended), those whose approval only an admin may make, by task id:
-    the refusal anyone else is given (``approval_refusal``'s closed months, in one
-    statement). The 待审核 page asks it through ``approval_refusals``; the reminder job
-    asks it to tell the admin, not the liaison (``reminders.kinds``: 待单位管理员处理)."""
+    the refusal anyone else is given (``approval_refusal``'s closed months — its own,
+    its findings' steps', its participants' units' — in one statement). The 待审核 page
+    asks it through ``approval_refusals``; the reminder job asks it to tell the admin,
+    not the liaison (``reminders.kinds``: 待单位管理员处理, ``admin_only_units``)."""
+    return {task_id: refusal for task_id, (refusal, _units) in _admin_only(tasks).items()}
+
+
+def admin_only_units(tasks) -> dict[int, set[int]]:
+    """Of ``tasks`` (ended), those whose approval only an admin may make
+    (``admin_only_approvals``), each with the units whose admins are told
+    (``reminders.kinds``: 待单位管理员处理): the activity's, and each participant's unit
+    whose 已定稿 month the approval would change."""
+    return {task_id: units for task_id, (_refusal, units) in _admin_only(tasks).items()}
+
+
+def _admin_only(tasks) -> dict:
+    """{task id: (refusal, unit ids)} of ``admin_only_approvals`` and
+    ``admin_only_units``, in one statement: the days each approval would change — its
+    own and its findings' steps, for the activity's unit, and its own for each
+    participant's unit of the day (``summary_notes.participants_then``) — that fall in
+    a 已定稿 month (or year)."""
     if not tasks:
         return {}
     ids = [task.id for task in tasks]
     steps = _steps_of(ids).subquery()
+    nothing, no_name = cast(null(), Integer), cast(null(), String)
     places = union_all(
-        select(Task.id.label("task_id"), Task.service_date.label("day")).where(Task.id.in_(ids)),
-        select(steps.c.task_id, steps.c.handed_over_on),
-        select(steps.c.task_id, steps.c.fixed_on)).subquery()
-    month_final = final_day(Task.unit_id, Task.community_id, places.c.day)
+        select(Task.id.label("task_id"), Task.service_date.label("day"),
+               nothing.label("unit_id"), no_name.label("name"), nothing.label("member_id"))
+        .where(Task.id.in_(ids)),
+        select(steps.c.task_id, steps.c.handed_over_on, nothing, no_name, nothing),
+        select(steps.c.task_id, steps.c.fixed_on, nothing, no_name, nothing),
+        participants_then(ids, _counting())).subquery()
+    unit = func.coalesce(places.c.unit_id, Task.unit_id)  # the activity's, or theirs
+    month_final = final_day(unit, Task.community_id, places.c.day)
     closed: dict[int, list[Closed]] = {}
-    for task_id, day, by_month in db.session.execute(
-            select(places.c.task_id, places.c.day, month_final)
+    people: dict[int, list] = {}
+    for task_id, day, name, unit_id, unit_name, by_month in db.session.execute(
+            select(places.c.task_id, places.c.day, places.c.name, places.c.unit_id,
+                   Unit.name, month_final)
             .join(Task, Task.id == places.c.task_id)
+            .outerjoin(Unit, Unit.id == places.c.unit_id)
             .where(places.c.day.is_not(None),
-                   or_(month_final,
-                       final_year_day(Task.unit_id, Task.community_id, places.c.day)))):
-        # the month's own 定稿 named first, as ``closed_to`` does
-        closed.setdefault(task_id, []).append(Closed(day, by_year=not by_month))
-    refusals = {}
+                   or_(month_final, final_year_day(unit, Task.community_id, places.c.day)))
+            .order_by(places.c.task_id, Unit.sort_key, places.c.unit_id,
+                      places.c.member_id)):
+        if name is None:
+            # the month's own 定稿 named first, as ``closed_to`` does
+            closed.setdefault(task_id, []).append(Closed(day, by_year=not by_month))
+        else:
+            people.setdefault(task_id, []).append((day, name, unit_id, unit_name, by_month))
+    found = {}
     for task in tasks:
         days, own = closed.get(task.id, []), task.service_date
         own_closed = next((c for c in days if (c.year, c.month) == (own.year, own.month)),
                           None)
-        refusal = _approval_words(own_closed, min(days, key=lambda c: c.day, default=None))
+        units = fold_units(people.get(task.id, ()))
+        if own_closed is None and units:  # as ``approval_refusal`` words it
+            refusal = units_closed_words(units, _l("审核通过该活动"))
+        else:
+            refusal = _approval_words(own_closed, min(days, key=lambda c: c.day, default=None))
         if refusal is not None:
-            refusals[task.id] = refusal
-    return refusals
+            found[task.id] = (refusal, {task.unit_id, *(u.unit_id for u in units)})
+    return found
 
 
 def _resubmitted_since(report: TaskReport, shown: str | None, field: str | None = None) -> None:

@@ -25,10 +25,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from ..i18n import lazy, lazy_month_name
 from ..i18n import lazy_gettext as _l
 from sqlalchemy import (Integer, and_, cast, exists, extract, func, literal, or_, select, true,
                         union_all)
 from sqlalchemy.orm import joinedload, undefer
+from sqlalchemy.sql import Select
 
 from ..extensions import db
 from ..models import (
@@ -54,6 +56,7 @@ from ..permissions import managed_community_ids, manages_every_community, may_se
 from ..rollups.funds import budgets
 from ..rollups.needs import counts_for
 from ..rollups.scope import Scope
+from ..rollups.stays import unit_then
 from ..timeutil import local_today, month_bounds, utcnow
 from . import PermissionDenied, ServiceError, shown
 from .audit import record
@@ -753,3 +756,113 @@ def first_closed(actor: Member, unit_id: int, places, *,
         if closed is not None:
             return closed
     return None
+
+
+@dataclass(frozen=True)
+class ClosedUnit:
+    """A participant's unit whose 月报 (or 年度总结) counting their work on a day is
+    已定稿 (``closed``), with the participants it counts (``names``): their 人次, hours
+    and 未参与名单 are that unit's figures, whoever's activity it is (walk8 #11)."""
+
+    closed: Closed
+    unit_id: int
+    unit_name: str
+    names: tuple[str, ...]
+
+
+def _units_then(member_ids, day):
+    """A subquery: each of ``member_ids`` (ids, or a select of them) with their unit on
+    ``day`` (``stays.unit_then``), their name and their id."""
+    ids = member_ids if isinstance(member_ids, Select) else sorted(set(member_ids))
+    return (select(Member.id, Member.name,
+                   unit_then(Member.id, day, Member.unit_id).label("unit_id"))
+            .where(Member.id.in_(ids)).subquery())
+
+
+def closed_member_units(actor: Member, unit_id: int, community_id: int, day: date,
+                        member_ids, *, lock: bool = True) -> list[ClosedUnit]:
+    """``closed_to`` of the participants' own units (``member_ids``: ids, or a select of
+    them — an activity's, asked in the same statement): work written onto a day (done
+    hours — 补录, 添加遗漏的参加人员, 通过) changes the 月报 of each participant's unit of
+    that day (``stays.unit_then``) as well as the activity's (``unit_id``, the caller's
+    to ask in its own words), so a 已定稿 month of any of them is an admin's to change
+    (docs/design.md: a signed month's figures are changed by an admin only). Each such
+    unit (not ``unit_id``) whose 月报 of the month, or 年度总结 of the year, is 已定稿
+    — the whole unit's or the unit's in this community (``_final_notes_of``) —, with
+    the participants it counts; the month's own 定稿 named first. One statement for
+    the set. ``lock`` as ``closed_to``'s: every unit's row — the activity's and the
+    participants' — ``FOR SHARE`` in id order, then the community's (``lock_scope``'s
+    order, units first: asked before ``closed_to``, whose own locks are then held
+    already), so a 定稿 of any of them takes turns with the write."""
+    if may_change_final(actor) or (not isinstance(member_ids, Select) and not member_ids):
+        return []
+    people = _units_then(member_ids, day)
+    if lock:
+        db.session.execute(select(Unit.id).where(or_(Unit.id == unit_id,
+                                                     Unit.id.in_(select(people.c.unit_id))))
+                           .order_by(Unit.id).with_for_update(read=True, of=Unit))
+        lock_scope(None, community_id, shared=True)
+    by_month = exists(select(SummaryNote.id).where(
+        *_final_notes_of(people.c.unit_id, community_id, day.year, day.month)))
+    by_year = exists(select(YearNote.id).where(
+        *_final_notes_of(people.c.unit_id, community_id, day.year, note=YearNote)))
+    rows = db.session.execute(
+        select(people.c.name, Unit.id, Unit.name, by_month)
+        .join(Unit, Unit.id == people.c.unit_id)
+        .where(people.c.unit_id != unit_id, or_(by_month, by_year))
+        .order_by(Unit.sort_key, Unit.id, people.c.id)).all()
+    return fold_units((day, *row) for row in rows)
+
+
+def units_closed_words(found: list[ClosedUnit], action):
+    """The refusal of ``action`` (「补录该活动」, 「审核通过该活动」 …) for the participants'
+    units ``closed_member_units`` found, every one at once (one sentence a unit, its
+    participants named): 「王五所在单位（县财政局）2026年11月的月报已定稿，…须由单位管理员操作。」
+    Made when shown, in the reader's language (the refusal outlives its rollback)."""
+    return lazy(_say_units, [(unit.closed, unit.unit_name, unit.names) for unit in found],
+                action)
+
+
+def _say_units(found, action) -> str:
+    sentences = []
+    for closed, unit_name, names in found:
+        who = str(_l("、")).join(names)
+        sentences.append(str(closed.say(
+            _l("%(names)s所在单位（%(unit)s）%(month)s的月报已定稿，%(action)s须由单位管理员操作"
+               "（或由单位管理员先重新打开该月的月报）。", names=who, unit=unit_name,
+               month=lazy_month_name(closed.year, closed.month), action=action),
+            _l("%(names)s所在单位（%(unit)s）%(year)s年度总结已定稿，%(action)s须由单位管理员操作"
+               "（或由单位管理员先重新打开该年度总结）。", names=who, unit=unit_name,
+               year=closed.year, action=action))))
+    # a Chinese full stop needs no space after it, an English one does
+    return "".join(s if s.endswith("。") or n == len(sentences) - 1 else s + " "
+                   for n, s in enumerate(sentences))
+
+
+
+def participants_then(task_ids, statuses):
+    """A select — (task id, the activity's day, unit id, name, member id) — of the
+    participants of these activities whose participation is in ``statuses`` (what an
+    approval counts) and whose unit on its day (``stays.unit_then``) is not the
+    activity's: the units whose 月报 the activity's hours also change
+    (``closed_member_units``' question of many activities, for a statement that asks
+    it of a page at once: ``reviews.admin_only_approvals``)."""
+    unit = unit_then(Member.id, Task.service_date, Member.unit_id)
+    return (select(Task.id.label("task_id"), Task.service_date.label("day"),
+                   unit.label("unit_id"), Member.name.label("name"),
+                   Member.id.label("member_id"))
+            .join(Assignment, Assignment.task_id == Task.id)
+            .join(Member, Member.id == Assignment.member_id)
+            .where(Task.id.in_(sorted(set(task_ids))), Assignment.status.in_(list(statuses)),
+                   unit != Task.unit_id))
+
+
+def fold_units(rows) -> list[ClosedUnit]:
+    """``ClosedUnit`` of each unit of ``rows`` — (day, name, unit id, unit name, closed by
+    the month), by unit — with its participants' names in order."""
+    found: dict[int, ClosedUnit] = {}
+    for day, name, unit, unit_name, month in rows:
+        was = found.get(unit)
+        found[unit] = ClosedUnit(Closed(day, by_year=not month), unit, unit_name,
+                                 (*(was.names if was else ()), name))
+    return list(found.values())

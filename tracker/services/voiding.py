@@ -17,7 +17,9 @@ the liaison's queue (``backfill_requests.reopen_requests_of``).
 Who: the community's liaison or an admin — the same people who record a 补录 and add a
 forgotten participant — and in a month whose 月报 is 已定稿 an admin only
 (``summary_notes.closed_to``): the activity's own month, and for an approved one the
-months its findings were handed over or fixed in and its needs fulfilled in. A reason is required. Voiding is final; a second one is
+months its findings were handed over or fixed in and its needs fulfilled in, and the
+months of its participants' units of the day, whose figures count their hours
+(``summary_notes.closed_member_units``). A reason is required. Voiding is final; a second one is
 refused, and a decision racing it (通过, 撤销审核, 添加遗漏的参加人员, another 作废) takes
 turns on the task's row lock (``activity_lock.lock_activity``).
 """
@@ -46,7 +48,7 @@ from .activity_lock import lock_activity
 from .audit import record
 from .backfill_requests import reopen_requests_of
 from .reviews import closed_steps_refusal
-from .summary_notes import closed_to
+from .summary_notes import closed_member_units, closed_to, units_closed_words
 from .task_needs import undo_needs_of
 from .tasks import has_recorded_work
 
@@ -98,6 +100,13 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True):
     if not has_recorded_work(task):
         return _l("该任务还没有完成情况或已确认的服务时长，不需要作废；活动不再进行请取消任务。")
     day = task.service_date
+    # an approved activity's participants' hours count for their units of the day too:
+    # a 作废 takes them out of those units' months (asked first: every unit's lock in
+    # order, ``summary_notes.closed_member_units``)
+    units = closed_member_units(actor, task.unit_id, task.community_id, day, select(
+        Assignment.member_id).where(Assignment.task_id == task.id,
+                                    Assignment.status == AssignmentStatus.done),
+        lock=lock) if task.report_approved else []
     closed = closed_to(actor, task.unit_id, task.community_id, day, lock=lock)
     if closed:
         return closed.say(_l("%(month)s的月报已定稿，作废该月的活动须由单位管理员操作。",
@@ -106,6 +115,8 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True):
                              year=day.year))
     if not task.report_approved:
         return None
+    if units:
+        return units_closed_words(units, _l("作废这次活动"))
     # an approved survey's findings' steps count in their own months, and the needs its
     # approval fulfilled in the month of the approval: a void takes them out of those
     # months' figures too
