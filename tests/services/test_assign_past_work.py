@@ -64,3 +64,22 @@ def test_a_member_the_rule_names_is_assigned_after_the_end_and_confirms(world):
     confirm_participation(assignment, world.other_member, 120)
     db.session.commit()
     assert (assignment.status, assignment.minutes) == (AssignmentStatus.done, 120)
+
+
+def test_a_member_whose_time_counts_elsewhere_is_not_assigned_after_the_end(world):
+    """walk11 #8: 李四 is done on another activity at the same hours; 指派 to the ended
+    one would give her a 确认 she could never make (her time counts once). 指派 after
+    the end refuses her in 补录's words, naming the other activity; before the end (a
+    claim, not yet past work) it is the ordinary 指派."""
+    from tests.rollups import builders as b
+    from tracker.timeutil import to_local
+
+    task = f.task(world.item, world.liaison, starts_in=-timedelta(days=BEFORE))
+    elsewhere = f.task(world.item, world.liaison, title="慰问空巢老人",
+                       starts_at=task.starts_at + timedelta(minutes=30))
+    b.join(elsewhere, world.other_member)
+    db.session.commit()
+    when = to_local(elsewhere.starts_at).strftime("%Y-%m-%d %H:%M")
+    assert refused(lambda: assign_member(task, world.other_member, world.liaison)) == (
+        f"{world.other_member.name} 在同一时间已参加“慰问空巢老人”（{when}），不能重复记录。")
+    assert all(a.member_id != world.other_member.id for a in task.assignments)

@@ -2,7 +2,8 @@
 has ended it is past work — the member then confirms their own hours (确认参与) — so
 补录's rule of who may be named on past work is asked (``backfill.nameable``: their unit
 on the activity's day works in its community), as 补录, 采纳 and 添加遗漏的参加人员 ask it:
-a member who joined the unit since is not put on its earlier work. Its own module
+a member who joined the unit since is not put on its earlier work; and, as they refuse
+it, one who holds a place on another activity at those hours. Its own module
 because ``backfill`` imports ``claims``."""
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ..permissions import manages_task
 from ..timeutil import utcnow
 from . import PermissionDenied, ServiceError, claims
 from .activity_lock import lock_activity
-from .backfill import refuse_unnameable
+from .backfill import refuse_overlap, refuse_unnameable
 
 
 def assign_member(task: Task, member: Member, actor: Member) -> Assignment:
@@ -29,4 +30,8 @@ def assign_member(task: Task, member: Member, actor: Member) -> Assignment:
     if member.id not in claims.held_active([member.id], no_key=True):
         raise ServiceError(_l("该党员账号已停用。"))
     refuse_unnameable(task.community_id, task.service_date, [member], hold=False)
+    # and the same person's time once, as 补录 and 添加遗漏的参加人员 refuse it: one whose
+    # place at those hours is elsewhere would hold a 确认 she could never make (walk11 #8)
+    refuse_overlap([member.id], task.starts_at, task.ends_at, other_than=task.id,
+                   lock=False)  # the member's row is held above
     return claims.assign_member(task, member, actor, held=True)
