@@ -70,3 +70,22 @@ def test_a_long_english_figure_wraps_inside_its_card(new_context, live_server):
     cell.evaluate("td => { td.textContent = '116 person-times, 14 household visits'; }")
     width = cell.evaluate("td => [td.scrollWidth, td.clientWidth]")
     assert width[0] <= width[1], width
+
+
+def test_the_printed_monthly_summary_keeps_every_column_of_its_tables(new_context, live_server):
+    """walk11 #9: 「本页按A4纸排版」, but printed (Chromium's print media, A4 portrait:
+    17.4 cm of text, 658 px) the 台账 kept its screen width (90rem) and its headers their
+    line: 人次 … 来源 were not on the paper. Every table of the report fits the page."""
+    october = live_server.built("browser-october", _october_people)
+    page = new_context().new_page()
+    page.set_viewport_size({"width": 658, "height": 900})
+    sign_in(page, live_server, october["admin"], PASSWORD)
+    page.goto(live_server.url(f"/reports/?unit={october['unit']}&month=2022-10"))
+    page.emulate_media(media="print")
+    assert page.locator("#table-ledger table tbody tr").count() > 0
+    wide = page.evaluate("""() => Array.from(document.querySelectorAll('.report table'))
+      .map(t => ({id: t.closest('[id]') && t.closest('[id]').id, right: t.getBoundingClientRect().right,
+                  last: t.querySelector('th:last-child') && t.querySelector('th:last-child')
+                        .getBoundingClientRect().right}))
+      .filter(t => t.right > 658.5 || (t.last && t.last > 658.5))""")
+    assert wide == [], wide
