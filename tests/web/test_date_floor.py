@@ -27,7 +27,7 @@ from tracker.models import Member, RollPeriod
 from tracker.timeutil import EARLIEST_DAY
 
 FLOOR = "日期不能早于2000-01-01（本系统不统计更早的工作），请检查年份。"
-ROLL_FLOOR = "日期不能早于2000-01-01（更早的日期不改变任何统计），早于2000-01-01的请填2000-01-01。"
+ROLL_FLOOR = "日期不能早于2000-01-01，请检查年份；如确实更早，请填2000-01-01（更早的日期不改变任何统计）。"
 # either of those, or a field's own words for the same floor (同意日期: 「…不能早于2000年1月1日…」)
 EARLY = re.compile("不能早于2000(-01-01|年1月1日)")
 

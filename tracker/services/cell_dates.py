@@ -52,10 +52,11 @@ WEEKDAY_NAMES = [_l("星期一"), _l("星期二"), _l("星期三"), _l("星期�
 
 # A date before ``EARLIEST_DAY``, refused where it is typed (a form's field, a sheet's
 # row), saying the floor and why. A roll's date (自何日起, 更正日期) may truly be earlier
-# (on a bureau's roll since 1990): the floor itself counts the same, so it says so.
+# (on a bureau's roll since 1990): the floor itself counts the same, so it says so —
+# after the year to check first: 0224 is a mistyped 2024, not 2000 (walk11 #4).
 TOO_EARLY = _l("日期不能早于%(day)s（本系统不统计更早的工作），请检查年份。",
                day=EARLIEST_DAY.isoformat())
-ROLL_TOO_EARLY = _l("日期不能早于%(day)s（更早的日期不改变任何统计），早于%(day)s的请填%(day)s。",
+ROLL_TOO_EARLY = _l("日期不能早于%(day)s，请检查年份；如确实更早，请填%(day)s（更早的日期不改变任何统计）。",
                     day=EARLIEST_DAY.isoformat())
 
 
