@@ -158,5 +158,12 @@ def test_a_reversal_needs_a_reason_and_asks_first_naming_the_amount(client, logi
     assert "1,200.00" in page and "冲销不能撤回" in page
     assert 'value="重复登记"' in confirm_form(page)  # the reason carried to the real post
     assert entries() == 1
+    # 返回 without a script (walk11 #1): the ledger again, the reason as typed, nothing done
+    assert 'name="returning" value="1"' in confirm_form(page)
+    back = client.post(action, data={"reason": "重复登记", "returning": "1", **CONFIRMED})
+    assert back.status_code == 200
+    assert f"{action}" in text(back) and 'value="重复登记"' in text(back)
+    assert "请填写冲销原因" not in text(back)
+    assert entries() == 1
     assert client.post(action, data={"reason": "重复登记", **CONFIRMED}).status_code == 302
     assert entries() == 2

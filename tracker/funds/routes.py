@@ -20,7 +20,7 @@ from ..services import funds as service
 from ..services import name_problems
 from ..timeutil import local_today
 from ..formatting import yuan
-from ..view_support import confirmed, run_service
+from ..view_support import confirmed, returning, run_service
 from .forms import EntryForm, ReverseForm
 
 bp = Blueprint("funds", __name__)
@@ -137,10 +137,12 @@ def reverse(entry_id: int):
         abort(404)
     unit, community, year = entry.unit, entry.community, entry.entry_date.year
     form = ReverseForm()
+    if returning():  # the confirmation page's 返回: the ledger, the reason as typed
+        return _render_ledger(unit, community, year, reverse_form=form, reverse_id=entry.id)
     if form.validate_on_submit() and not confirmed():
         # asked once, as 作废 (walk10 D10): a reversal cannot itself be reversed
         return render_template(
-            "confirm.html", title=_("冲销支出"), form=form, submit=_("确认冲销"),
+            "confirm.html", title=_("冲销支出"), form=form, submit=_("确认冲销"), keeps=True,
             subject=_("%(date)s %(amount)s元 %(purpose)s", date=entry.entry_date.isoformat(),
                       amount=yuan(entry.amount_fen), purpose=entry.purpose),
             action=request.path, back=url_for(".ledger", unit_id=unit.id,
