@@ -281,8 +281,10 @@
         return;
       }
       // 查找 (a button marked data-search) sends the form to list choices, not to change
-      // anything: the page that answers with the form again is no lost send.
-      if (event.submitter && event.submitter.hasAttribute("data-search")) {
+      // anything, and 定稿 or a confirmation page's 返回 (data-asks) only to be asked or to
+      // come back: the page that answers with the form again is no lost send (walk11 #6).
+      var submitter = event.submitter;
+      if (submitter && (submitter.hasAttribute("data-search") || submitter.hasAttribute("data-asks"))) {
         write(key, current);
         return;
       }

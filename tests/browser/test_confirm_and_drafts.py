@@ -47,6 +47,35 @@ def test_finalise_asks_first_and_signs_the_words_typed_but_not_saved(
         assert (note.problems, note.plans) == (PROBLEMS, PLANS) and note.finalized_at
 
 
+def test_going_back_from_the_finalise_question_keeps_the_words_and_says_no_failure(
+        live_server, world, user_page, shot):
+    """定稿, then 「返回，不操作」 (walk11 #1, #6): the 月报 again with the words typed,
+    nothing saved, and no 「未提交成功」 alert: going back on purpose is no failed send."""
+    from tracker.models import SummaryNote, Unit
+    from tracker.reports.routes import default_month
+
+    with live_server.db() as session:
+        unit_id = session.scalar(select(Unit.id))
+    admin = user_page(world.admin)
+    admin.goto(live_server.url(f"/reports/?unit={unit_id}&month={default_month()}"))
+    admin.get_by_role("textbox", name="存在问题").fill(PROBLEMS)
+    admin.get_by_role("textbox", name="下步打算").fill(PLANS)
+    follow(admin.get_by_role("button", name="标记本月月报已定稿"))
+    assert admin.locator("h1").inner_text() == "定稿本月月报"
+    follow(admin.get_by_role("button", name="返回，不操作"))
+    assert admin.get_by_role("textbox", name="存在问题").input_value() == PROBLEMS
+    assert admin.get_by_role("textbox", name="下步打算").input_value() == PLANS
+    assert admin.locator(".flash-error").count() == 0
+    assert "未提交成功" not in admin.locator("main").inner_text()
+    shot(admin, "finalise-back")
+    with live_server.db() as session:
+        assert session.scalar(select(SummaryNote)) is None
+    # read again later (a plain reload of the 月报): the device draft, as an info note
+    admin.goto(live_server.url(f"/reports/?unit={unit_id}&month={default_month()}"))
+    assert admin.get_by_role("textbox", name="存在问题").input_value() == PROBLEMS
+    assert admin.locator(".flash-error").count() == 0
+
+
 def test_removing_a_participant_asks_in_the_page_and_cancel_keeps_her(
         live_server, world, user_page, shot):
     from tracker.models import Assignment, AssignmentStatus, Task
