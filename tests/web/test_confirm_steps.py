@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 
+from flask import g
 from sqlalchemy import func, select
 
 from tests.residents.support import world_resident
@@ -21,6 +22,7 @@ from tracker.models import (
     Member,
     Resident,
     Task,
+    WaitlistEntry,
 )
 from tracker.timeutil import local_today
 
@@ -72,6 +74,25 @@ def test_switching_a_member_off_asks_first_naming_what_it_does(client, login, wo
     assert client.post(action, data={"active": "0", **CONFIRMED}).status_code == 302
     db.session.expire_all()
     assert not db.session.get(Member, world.member.id).active
+
+
+def test_switching_off_names_only_what_will_happen(client, login, world):
+    """A member holding no place but waiting on a task's 候补名单 (walk11 #3): the
+    question says no 「0个」 places and no move-up, and names the 候补名单 she leaves."""
+    db.session.add(WaitlistEntry(task_id=world.task.id, member_id=world.member.id))
+    db.session.commit()
+    login(world.admin)
+    page = text(client.post(f"/admin/members/{world.member.id}/active", data={"active": "0"}))
+    question = re.search(r'<p class="notice">(.*?)</p>', page, re.S).group(1)
+    assert "名额" not in question and "转正" not in question
+    assert f"退出“{world.task.title}”的候补名单" in question
+    assert "登录退出" in question and "重新启用不会恢复" in question
+    client.get("/admin/members?lang=en")
+    g.pop("_flask_babel", None)  # a served request starts without the last one's locale
+    english = text(client.post(f"/admin/members/{world.member.id}/active", data={"active": "0"}))
+    question = re.search(r'<p class="notice">(.*?)</p>', english, re.S).group(1)
+    assert "place" not in question and f"“{world.task.title}”" in question
+    assert "waitlist" in question
 
 
 def test_switching_a_member_back_on_and_other_records_off_ask_nothing(client, login, world):
