@@ -110,6 +110,12 @@ def test_removing_a_participant_asks_first(client, login, world):
     login(world.liaison)
     task_page = text(client.get(f"/manage/tasks/{world.task.id}"))
     action = f"/manage/assignments/{a.id}/remove"
+    # no one waits: no move-up promised (walk11 #5) …
+    assert asks(task_page, action) == f"确定将{world.member.name}移出该任务吗？"
+    db.session.add(WaitlistEntry(task_id=world.task.id, member_id=world.other_member.id))
+    db.session.commit()
+    # … someone waits: the first of them moves up
+    task_page = text(client.get(f"/manage/tasks/{world.task.id}"))
     assert "候补第一位将自动转正" in asks(task_page, action)
     asked = client.post(action)
     assert asked.status_code == 200
