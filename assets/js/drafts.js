@@ -264,10 +264,19 @@
       // (the merge key's own note: a page with none pays nothing for its words)
       var merged = !lost && draft.merged && form.querySelector("[data-draft-note]");
       var file = draft.files && form.querySelector("input[type=file][data-draft-file]");
+      // each note a whole sentence; Chinese sentences follow one another with no blank
+      var gap = /^zh/.test(document.documentElement.lang) ? "" : " ";
       notice(form, (merged ? merged.getAttribute("data-draft-note") :
              body.getAttribute(lost ? "data-draft-unsent" : "data-draft-restored")) +
-             (file ? " " + file.getAttribute("data-draft-file") : ""),
+             (file ? gap + file.getAttribute("data-draft-file") : ""),
              lost ? "error" : "info");
+      // and again by the file field, far down a long form on a phone (walk11 #7)
+      if (file && !(file.nextElementSibling && file.nextElementSibling.classList.contains("draft-file-note"))) {
+        var near = document.createElement("p");
+        near.className = "flash flash-warning draft-file-note";
+        near.textContent = file.getAttribute("data-draft-file");
+        file.insertAdjacentElement("afterend", near);
+      }
     }
     var save = function () { write(key, snapshot(form)); };
     form.addEventListener("input", save);
