@@ -183,6 +183,14 @@ def test_a_reversal_needs_a_reason_and_asks_first_naming_the_amount(client, logi
     page = text(asked)
     assert asked.status_code == 200 and "确认冲销" in page
     assert "1,200.00" in page and "冲销不能撤回" in page
+    today = local_today()  # the month as the house names it (walk11 #7), zh and en
+    assert f"{today.year}年{today.month}月的经费数字随之改变" in page
+    client.get(ledger + "?lang=en")
+    g.pop("_flask_babel", None)  # a served request starts without the last one's locale
+    english = text(client.post(action, data={"reason": "重复登记"}))
+    assert f"the figures of {today:%B %Y} change with it" in english
+    client.get(ledger + "?lang=zh_CN")
+    g.pop("_flask_babel", None)
     assert 'value="重复登记"' in confirm_form(page)  # the reason carried to the real post
     assert entries() == 1
     # 返回 without a script (walk11 #1): the ledger again, the reason as typed, nothing done

@@ -20,6 +20,7 @@ from ..services import funds as service
 from ..services import name_problems
 from ..timeutil import local_today
 from ..formatting import yuan
+from ..i18n import month_name
 from ..view_support import confirmed, returning, run_service
 from .forms import EntryForm, ReverseForm
 
@@ -147,8 +148,9 @@ def reverse(entry_id: int):
                       amount=yuan(entry.amount_fen), purpose=entry.purpose),
             action=request.path, back=url_for(".ledger", unit_id=unit.id,
                                               community_id=community.id, year=year),
-            explain=_("冲销后在%(date)s记一笔 -%(amount)s 元，%(month)s月的经费数字随之改变；"
+            explain=_("冲销后在%(date)s记一笔 -%(amount)s 元，%(month)s的经费数字随之改变；"
                       "冲销不能撤回，冲销记录本身也不能再冲销。", date=entry.entry_date.isoformat(),
-                      amount=yuan(entry.amount_fen), month=entry.entry_date.month))
+                      amount=yuan(entry.amount_fen),  # the house's month: not "month 10"
+                      month=month_name(entry.entry_date.year, entry.entry_date.month)))
     return _submit(form, lambda: service.reverse_entry(current_user, entry, form.reason.data),
                    _("已冲销。"), unit, community, year, reverse_form=form, reverse_id=entry.id)
