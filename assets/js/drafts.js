@@ -208,7 +208,7 @@
     return changed;
   }
 
-  function notice(form, text, kind) {
+  function notice(form, text, kind) { // (or above another element: a file field)
     var note = form.previousElementSibling;
     if (!note || !note.classList.contains("draft-note")) {
       note = document.createElement("p");
@@ -265,18 +265,14 @@
       var merged = !lost && draft.merged && form.querySelector("[data-draft-note]");
       var file = draft.files && form.querySelector("input[type=file][data-draft-file]");
       // each note a whole sentence; Chinese sentences follow one another with no blank
-      var gap = /^zh/.test(document.documentElement.lang) ? "" : " ";
+      var again = file ? (body.matches(":lang(zh)") ? "" : " ") +
+        file.getAttribute("data-draft-file") : "";
       notice(form, (merged ? merged.getAttribute("data-draft-note") :
-             body.getAttribute(lost ? "data-draft-unsent" : "data-draft-restored")) +
-             (file ? gap + file.getAttribute("data-draft-file") : ""),
+             body.getAttribute(lost ? "data-draft-unsent" : "data-draft-restored")) + again,
              lost ? "error" : "info");
-      // and again by the file field, far down a long form on a phone (walk11 #7)
-      if (file && !(file.nextElementSibling && file.nextElementSibling.classList.contains("draft-file-note"))) {
-        var near = document.createElement("p");
-        near.className = "flash flash-warning draft-file-note";
-        near.textContent = file.getAttribute("data-draft-file");
-        file.insertAdjacentElement("afterend", near);
-      }
+      // and again by the file field, far down a long form on a phone (walk11 #7; once:
+      // this runs on the page's load only)
+      if (file) notice(file, again.trim(), "warning");
     }
     var save = function () { write(key, snapshot(form)); };
     form.addEventListener("input", save);
@@ -292,8 +288,7 @@
       // 查找 (a button marked data-search) sends the form to list choices, not to change
       // anything, and 定稿 or a confirmation page's 返回 (data-asks) only to be asked or to
       // come back: the page that answers with the form again is no lost send (walk11 #6).
-      var submitter = event.submitter;
-      if (submitter && (submitter.hasAttribute("data-search") || submitter.hasAttribute("data-asks"))) {
+      if (event.submitter && event.submitter.matches("[data-search], [data-asks]")) {
         write(key, current);
         return;
       }

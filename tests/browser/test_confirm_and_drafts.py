@@ -126,11 +126,11 @@ def test_backfill_keeps_its_draft_offline_and_asks_for_the_photo_again(
 
     liaison.context.set_offline(False)
     liaison.goto(url)  # opened again (from 工作台, a reload): the draft comes back
-    said = liaison.locator(".draft-note").inner_text()
+    said = liaison.locator(".draft-note").first.inner_text()  # the form's, at its top
     assert said == "已恢复本机保存的草稿。所选的照片或文件不能保存在本机，请重新选择。"  # walk11 #7
-    # said again by the photo field itself, far down the phone's page
+    # said again at the photo field itself, far down the phone's page
     photo = liaison.locator("input[type=file]").first
-    assert photo.locator("xpath=following-sibling::*[1]").inner_text() == (
+    assert photo.locator("xpath=preceding-sibling::*[1]").inner_text() == (
         "所选的照片或文件不能保存在本机，请重新选择。")
     assert liaison.get_by_label("地点").input_value() == "解放路12号"
     assert liaison.get_by_label("情况说明").input_value() == "清理楼道杂物，张贴文明提示。"
