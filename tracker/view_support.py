@@ -102,6 +102,13 @@ def confirmed() -> bool:
     return request.form.get("confirmed") == "1"
 
 
+def returning() -> bool:
+    """Whether a confirmation page's 「返回，不操作」 posted back the words it carries
+    (templates/confirm.html ``keeps``): the view shows its form again with them and does
+    nothing, whatever else the post says (it carries ``confirmed=1`` too)."""
+    return request.form.get("returning") == "1"
+
+
 def stale_aware(refused: list, service: Callable[..., Any]) -> Callable[..., Any]:
     """``service``, with a refusal over another's change (``shown.StaleEdit``) appended
     to ``refused`` as it passes: the page names what refused the post from the merge

@@ -208,7 +208,7 @@
     return changed;
   }
 
-  function notice(form, text, kind) {
+  function notice(form, text, kind) { // (or above another element: a file field)
     var note = form.previousElementSibling;
     if (!note || !note.classList.contains("draft-note")) {
       note = document.createElement("p");
@@ -264,10 +264,15 @@
       // (the merge key's own note: a page with none pays nothing for its words)
       var merged = !lost && draft.merged && form.querySelector("[data-draft-note]");
       var file = draft.files && form.querySelector("input[type=file][data-draft-file]");
+      // each note a whole sentence; Chinese sentences follow one another with no blank
+      var again = file ? (body.matches(":lang(zh)") ? "" : " ") +
+        file.getAttribute("data-draft-file") : "";
       notice(form, (merged ? merged.getAttribute("data-draft-note") :
-             body.getAttribute(lost ? "data-draft-unsent" : "data-draft-restored")) +
-             (file ? " " + file.getAttribute("data-draft-file") : ""),
+             body.getAttribute(lost ? "data-draft-unsent" : "data-draft-restored")) + again,
              lost ? "error" : "info");
+      // and again by the file field, far down a long form on a phone (walk11 #7; once:
+      // this runs on the page's load only)
+      if (file) notice(file, again.trim(), "warning");
     }
     var save = function () { write(key, snapshot(form)); };
     form.addEventListener("input", save);
@@ -281,8 +286,9 @@
         return;
       }
       // 查找 (a button marked data-search) sends the form to list choices, not to change
-      // anything: the page that answers with the form again is no lost send.
-      if (event.submitter && event.submitter.hasAttribute("data-search")) {
+      // anything, and 定稿 or a confirmation page's 返回 (data-asks) only to be asked or to
+      // come back: the page that answers with the form again is no lost send (walk11 #6).
+      if (event.submitter && event.submitter.matches("[data-search], [data-asks]")) {
         write(key, current);
         return;
       }

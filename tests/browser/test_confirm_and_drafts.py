@@ -47,6 +47,35 @@ def test_finalise_asks_first_and_signs_the_words_typed_but_not_saved(
         assert (note.problems, note.plans) == (PROBLEMS, PLANS) and note.finalized_at
 
 
+def test_going_back_from_the_finalise_question_keeps_the_words_and_says_no_failure(
+        live_server, world, user_page, shot):
+    """定稿, then 「返回，不操作」 (walk11 #1, #6): the 月报 again with the words typed,
+    nothing saved, and no 「未提交成功」 alert: going back on purpose is no failed send."""
+    from tracker.models import SummaryNote, Unit
+    from tracker.reports.routes import default_month
+
+    with live_server.db() as session:
+        unit_id = session.scalar(select(Unit.id))
+    admin = user_page(world.admin)
+    admin.goto(live_server.url(f"/reports/?unit={unit_id}&month={default_month()}"))
+    admin.get_by_role("textbox", name="存在问题").fill(PROBLEMS)
+    admin.get_by_role("textbox", name="下步打算").fill(PLANS)
+    follow(admin.get_by_role("button", name="标记本月月报已定稿"))
+    assert admin.locator("h1").inner_text() == "定稿本月月报"
+    follow(admin.get_by_role("button", name="返回，不操作"))
+    assert admin.get_by_role("textbox", name="存在问题").input_value() == PROBLEMS
+    assert admin.get_by_role("textbox", name="下步打算").input_value() == PLANS
+    assert admin.locator(".flash-error").count() == 0
+    assert "未提交成功" not in admin.locator("main").inner_text()
+    shot(admin, "finalise-back")
+    with live_server.db() as session:
+        assert session.scalar(select(SummaryNote)) is None
+    # read again later (a plain reload of the 月报): the device draft, as an info note
+    admin.goto(live_server.url(f"/reports/?unit={unit_id}&month={default_month()}"))
+    assert admin.get_by_role("textbox", name="存在问题").input_value() == PROBLEMS
+    assert admin.locator(".flash-error").count() == 0
+
+
 def test_removing_a_participant_asks_in_the_page_and_cancel_keeps_her(
         live_server, world, user_page, shot):
     from tracker.models import Assignment, AssignmentStatus, Task
@@ -68,7 +97,7 @@ def test_removing_a_participant_asks_in_the_page_and_cancel_keeps_her(
     liaison.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     liaison.locator("#participants").get_by_role("button", name="移出").click()
     liaison.wait_for_timeout(300)
-    assert asked and "张三" in asked[0] and "候补" in asked[0]
+    assert asked and "张三" in asked[0] and "候补" not in asked[0]  # no one waits (walk11 #5)
     assert status() == AssignmentStatus.claimed  # 取消: nothing sent
     liaison.once("dialog", lambda dialog: dialog.accept())
     follow(liaison.locator("#participants").get_by_role("button", name="移出"))
@@ -97,8 +126,12 @@ def test_backfill_keeps_its_draft_offline_and_asks_for_the_photo_again(
 
     liaison.context.set_offline(False)
     liaison.goto(url)  # opened again (from 工作台, a reload): the draft comes back
-    said = liaison.locator(".draft-note").inner_text()
-    assert "已恢复本机保存的草稿" in said and "请重新选择" in said
+    said = liaison.locator(".draft-note").first.inner_text()  # the form's, at its top
+    assert said == "已恢复本机保存的草稿。所选的照片或文件不能保存在本机，请重新选择。"  # walk11 #7
+    # said again at the photo field itself, far down the phone's page
+    photo = liaison.locator("input[type=file]").first
+    assert photo.locator("xpath=preceding-sibling::*[1]").inner_text() == (
+        "所选的照片或文件不能保存在本机，请重新选择。")
     assert liaison.get_by_label("地点").input_value() == "解放路12号"
     assert liaison.get_by_label("情况说明").input_value() == "清理楼道杂物，张贴文明提示。"
     assert liaison.get_by_label("张三", exact=False).first.is_checked()

@@ -33,7 +33,7 @@ from sqlalchemy import select
 
 from tests.browser.conftest import Person, follow
 
-RESTORED = "已恢复本机保存的草稿"
+RESTORED = "已恢复本机保存的草稿。"
 OUTDATED = "本机草稿填写于该记录被修改之前，已不再恢复；页面显示的是现在的内容，请核对后重新填写。"
 MERGED = "已恢复本机保存的草稿；该记录此后有过修改，保存时会与之核对。"
 UNSENT = "已恢复您上次填写但未提交成功的内容，请核对后重新提交。"

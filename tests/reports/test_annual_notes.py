@@ -155,3 +155,22 @@ def test_the_page_offers_the_words_and_the_years_finalising(client, login, octob
         as_text=True)
     assert 'name="problems"' in page
     assert "/reports/finalize" not in page and "/reports/annual/finalize" in page
+
+
+def test_going_back_from_the_years_question_brings_the_typed_words_back(client, login, october):
+    """The year's 定稿 question, 「返回，不操作」 with no script (walk11 #1): the 年度总结
+    again with the words as typed, nothing saved or signed."""
+    login(october.admin)
+    query = f"unit={october.unit.id}&year=2022"
+    typed = {"problems": "年度新增问题X", "plans": "年度打算Y"}
+    question = client.post(f"/reports/annual/finalize?{query}", data=typed).get_data(
+        as_text=True)
+    assert "确认定稿" in question and 'name="returning" value="1"' in question
+    back = client.post(f"/reports/annual/finalize?{query}",
+                       data={**typed, "confirmed": "1", "returning": "1"})
+    assert back.status_code == 200
+    page = back.get_data(as_text=True)
+    assert re.search(r'name="problems"[^>]*>\s*年度新增问题X</textarea>', page)
+    assert re.search(r'name="plans"[^>]*>\s*年度打算Y</textarea>', page)
+    assert "确认定稿" not in page
+    assert db.session.scalar(select(YearNote)) is None

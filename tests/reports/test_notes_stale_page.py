@@ -148,6 +148,28 @@ def test_finalise_asks_first_showing_the_words_typed_and_signs_them(two, october
     assert typed["problems"] in copy.page and typed["plans"] in copy.page
 
 
+def test_going_back_from_the_question_brings_the_typed_words_back(two, october):
+    """「返回，不操作」 on the 定稿 question, with no script keeping a draft (walk11 #1):
+    the 月报 comes again with the words as typed in its form, nothing saved or signed."""
+    admin, _liaison, page = two
+    shown = text(by(admin).get(page))
+    typed = {"problems": "问题一：测试输入", "plans": "打算一：下月继续"}
+    question = text(by(admin).post(_action(shown, "/reports/finalize"),
+                                   data=form_on(shown, "/reports/notes", **typed)))
+    assert re.search(r'<button type="submit" class="btn" name="returning" value="1"[^>]*>'
+                     r'返回，不操作</button>', question)
+    back = by(admin).post(_action(question, "/reports/finalize"),
+                          data={**form_on(question, "/reports/finalize").to_dict(),
+                                "returning": "1"})
+    assert back.status_code == 200
+    again = text(back)
+    assert form_on(again, "/reports/notes")["problems"] == typed["problems"]
+    assert form_on(again, "/reports/notes")["plans"] == typed["plans"]
+    assert "确认定稿" not in again and "请修改" not in again
+    assert stored(october) is None
+    assert db.session.scalar(select(func.count()).select_from(SummaryCopy)) == 0
+
+
 def test_the_question_can_save_the_words_without_signing(two, october):
     admin, _liaison, page = two
     shown = text(by(admin).get(page))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 
+from flask import g
 from sqlalchemy import func, select
 
 from tests.residents.support import world_resident
@@ -21,6 +22,7 @@ from tracker.models import (
     Member,
     Resident,
     Task,
+    WaitlistEntry,
 )
 from tracker.timeutil import local_today
 
@@ -74,6 +76,25 @@ def test_switching_a_member_off_asks_first_naming_what_it_does(client, login, wo
     assert not db.session.get(Member, world.member.id).active
 
 
+def test_switching_off_names_only_what_will_happen(client, login, world):
+    """A member holding no place but waiting on a task's 候补名单 (walk11 #3): the
+    question says no 「0个」 places and no move-up, and names the 候补名单 she leaves."""
+    db.session.add(WaitlistEntry(task_id=world.task.id, member_id=world.member.id))
+    db.session.commit()
+    login(world.admin)
+    page = text(client.post(f"/admin/members/{world.member.id}/active", data={"active": "0"}))
+    question = re.search(r'<p class="notice">(.*?)</p>', page, re.S).group(1)
+    assert "名额" not in question and "转正" not in question
+    assert f"退出“{world.task.title}”的候补名单" in question
+    assert "登录退出" in question and "重新启用不会恢复" in question
+    client.get("/admin/members?lang=en")
+    g.pop("_flask_babel", None)  # a served request starts without the last one's locale
+    english = text(client.post(f"/admin/members/{world.member.id}/active", data={"active": "0"}))
+    question = re.search(r'<p class="notice">(.*?)</p>', english, re.S).group(1)
+    assert "place" not in question and f"“{world.task.title}”" in question
+    assert "waitlist" in question
+
+
 def test_switching_a_member_back_on_and_other_records_off_ask_nothing(client, login, world):
     """重新启用 gives nothing back to lose, a unit's 停用 is undone by 重新启用."""
     login(world.admin)
@@ -89,6 +110,12 @@ def test_removing_a_participant_asks_first(client, login, world):
     login(world.liaison)
     task_page = text(client.get(f"/manage/tasks/{world.task.id}"))
     action = f"/manage/assignments/{a.id}/remove"
+    # no one waits: no move-up promised (walk11 #5) …
+    assert asks(task_page, action) == f"确定将{world.member.name}移出该任务吗？"
+    db.session.add(WaitlistEntry(task_id=world.task.id, member_id=world.other_member.id))
+    db.session.commit()
+    # … someone waits: the first of them moves up
+    task_page = text(client.get(f"/manage/tasks/{world.task.id}"))
     assert "候补第一位将自动转正" in asks(task_page, action)
     asked = client.post(action)
     assert asked.status_code == 200
@@ -156,7 +183,22 @@ def test_a_reversal_needs_a_reason_and_asks_first_naming_the_amount(client, logi
     page = text(asked)
     assert asked.status_code == 200 and "确认冲销" in page
     assert "1,200.00" in page and "冲销不能撤回" in page
+    today = local_today()  # the month as the house names it (walk11 #7), zh and en
+    assert f"{today.year}年{today.month}月的经费数字随之改变" in page
+    client.get(ledger + "?lang=en")
+    g.pop("_flask_babel", None)  # a served request starts without the last one's locale
+    english = text(client.post(action, data={"reason": "重复登记"}))
+    assert f"the figures of {today:%B %Y} change with it" in english
+    client.get(ledger + "?lang=zh_CN")
+    g.pop("_flask_babel", None)
     assert 'value="重复登记"' in confirm_form(page)  # the reason carried to the real post
+    assert entries() == 1
+    # 返回 without a script (walk11 #1): the ledger again, the reason as typed, nothing done
+    assert 'name="returning" value="1"' in confirm_form(page)
+    back = client.post(action, data={"reason": "重复登记", "returning": "1", **CONFIRMED})
+    assert back.status_code == 200
+    assert f"{action}" in text(back) and 'value="重复登记"' in text(back)
+    assert "请填写冲销原因" not in text(back)
     assert entries() == 1
     assert client.post(action, data={"reason": "重复登记", **CONFIRMED}).status_code == 302
     assert entries() == 2

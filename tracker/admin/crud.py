@@ -18,7 +18,7 @@ from ..models import Member
 from ..security import safe_next
 from ..services.directory import offered_on_page, set_active
 from ..services import name_problems
-from ..services.claims import places_to_release
+from ..services.claims import places_to_release, waitlists_to_leave
 from ..view_support import confirmed, run_service, stale_aware, stale_page
 from .forms import ActiveForm, AdminForm
 
@@ -140,17 +140,24 @@ def edit_view(entity: Entity, record_id: int):
 
 def _confirm_deactivate(member: Member, back: str):
     """停用 of a member, asked once (walk10 D3): its effects cannot be taken back by
-    重新启用, so the question names them before anything is done."""
+    重新启用, so the question names them before anything is done — only those that will
+    happen (walk11 #3): the places held, if any; the 候补名单 left, by task."""
     places = places_to_release(member)
+    waiting = waitlists_to_leave(member)
+    effects = []
+    if places:
+        effects.append(ngettext(
+            "其认领的%(n)d个未开始任务的名额立即释放，如有候补，候补名单上的第一位自动转正并收到通知；",
+            "其认领的%(n)d个未开始任务的名额立即释放，如有候补，候补名单上的第一位自动转正并收到通知；",
+            places, n=places))
+    if waiting:
+        effects.append(_("其退出%(tasks)s的候补名单；",
+                         tasks=_("、").join(_("“%(title)s”", title=t) for t in waiting)))
+    effects.append(_("其在所有设备上的登录退出，日历订阅地址失效。"))
     return render_template(
         "confirm.html", title=_("停用党员账号"), subject=str(member), submit=_("确认停用"),
         action=request.full_path.rstrip("?"), hidden={"active": "0"}, back=back,
-        explain=ngettext(
-            "停用后：其认领的%(n)d个未开始任务的名额立即释放，候补名单上的第一位自动转正并收到通知；"
-            "其在所有设备上的登录退出，日历订阅地址失效。重新启用不会恢复这些名额和订阅地址。",
-            "停用后：其认领的%(n)d个未开始任务的名额立即释放，候补名单上的第一位自动转正并收到通知；"
-            "其在所有设备上的登录退出，日历订阅地址失效。重新启用不会恢复这些名额和订阅地址。",
-            places, n=places))
+        explain=_("停用后：%(effects)s重新启用不会恢复以上任何一项。", effects="".join(effects)))
 
 
 def toggle_view(entity: Entity, record_id: int, then: Callable | None = None):

@@ -20,7 +20,8 @@ from ..services import funds as service
 from ..services import name_problems
 from ..timeutil import local_today
 from ..formatting import yuan
-from ..view_support import confirmed, run_service
+from ..i18n import month_name
+from ..view_support import confirmed, returning, run_service
 from .forms import EntryForm, ReverseForm
 
 bp = Blueprint("funds", __name__)
@@ -137,16 +138,19 @@ def reverse(entry_id: int):
         abort(404)
     unit, community, year = entry.unit, entry.community, entry.entry_date.year
     form = ReverseForm()
+    if returning():  # the confirmation page's 返回: the ledger, the reason as typed
+        return _render_ledger(unit, community, year, reverse_form=form, reverse_id=entry.id)
     if form.validate_on_submit() and not confirmed():
         # asked once, as 作废 (walk10 D10): a reversal cannot itself be reversed
         return render_template(
-            "confirm.html", title=_("冲销支出"), form=form, submit=_("确认冲销"),
+            "confirm.html", title=_("冲销支出"), form=form, submit=_("确认冲销"), keeps=True,
             subject=_("%(date)s %(amount)s元 %(purpose)s", date=entry.entry_date.isoformat(),
                       amount=yuan(entry.amount_fen), purpose=entry.purpose),
             action=request.path, back=url_for(".ledger", unit_id=unit.id,
                                               community_id=community.id, year=year),
-            explain=_("冲销后在%(date)s记一笔 -%(amount)s 元，%(month)s月的经费数字随之改变；"
+            explain=_("冲销后在%(date)s记一笔 -%(amount)s 元，%(month)s的经费数字随之改变；"
                       "冲销不能撤回，冲销记录本身也不能再冲销。", date=entry.entry_date.isoformat(),
-                      amount=yuan(entry.amount_fen), month=entry.entry_date.month))
+                      amount=yuan(entry.amount_fen),  # the house's month: not "month 10"
+                      month=month_name(entry.entry_date.year, entry.entry_date.month)))
     return _submit(form, lambda: service.reverse_entry(current_user, entry, form.reason.data),
                    _("已冲销。"), unit, community, year, reverse_form=form, reverse_id=entry.id)

@@ -54,7 +54,7 @@ from ..services import summary_notes, year_notes
 from ..services.summary_notes import may_write
 from ..timeutil import local_today, month_bounds
 from ..services.shown import StaleEdit
-from ..view_support import confirmed, run_service, stale_aware, stale_page
+from ..view_support import confirmed, returning, run_service, stale_aware, stale_page
 from . import annual_final, final
 from .csv_export import render_csv
 from .exports import render_docx, render_participations_xlsx, render_record_xlsx, render_xlsx
@@ -467,7 +467,7 @@ def finalize_annual():
     year = _year_of_document()
     selection = _selection(year=year)
     form = AnnualNotesForm()
-    if not form.validate_on_submit():
+    if returning() or not form.validate_on_submit():  # 返回: the words back, nothing done
         return _annual_page(selection, notes_form=form)
     typed = _typed(form)
     query = _annual_query(selection, year)
@@ -546,7 +546,7 @@ def finalize():
     year, month = _month_arg()
     selection = _selection((year, month))
     form = NotesForm()
-    if not form.validate_on_submit():
+    if returning() or not form.validate_on_submit():  # 返回: the words back, nothing done
         return _monthly_page(selection, notes_form=form)
     typed = _typed(form)
     if not confirmed():
@@ -596,12 +596,12 @@ def _typed(form) -> tuple[str | None, str | None]:
 def _confirm_final(form, typed, note, **page):
     """The confirmation page of a 定稿: the words to be signed in the notes form's own
     fields (``note``'s as stored, when the post carried none), a second button that only
-    saves them (``also``) and a way back."""
+    saves them (``also``) and a way back that brings them back to the form (``keeps``)."""
     if typed == (None, None):
         words = summary_notes.note_words(note)
         form.problems.data, form.plans.data = words["problems"] or "", words["plans"] or ""
     return render_template(
-        "confirm.html", form=form, submit=_("确认定稿"),
+        "confirm.html", form=form, submit=_("确认定稿"), keeps=True,
         also={"action": page.pop("save"), "label": _("只保存，暂不定稿")}, **page)
 
 

@@ -240,6 +240,16 @@ def places_to_release(member: Member) -> int:
         .where(*_holds_a_place(member), *_not_started())) or 0
 
 
+def waitlists_to_leave(member: Member) -> list[str]:
+    """The tasks on whose 候补名单 the member waits, by title: 停用 takes them off every
+    one (``release_places``), and 重新启用 does not put them back, so its confirmation
+    names them (walk11 #3)."""
+    return list(db.session.scalars(
+        select(Task.title).join(WaitlistEntry, WaitlistEntry.task_id == Task.id)
+        .where(WaitlistEntry.member_id == member.id, WaitlistEntry.status == WaitStatus.waiting)
+        .order_by(Task.id)))
+
+
 def release_places(member: Member, actor: Member) -> int:
     """停用: a switched-off member cannot come, nor log in to 取消认领, so their places
     on tasks not started go back now, each by ``withdraw`` as if they had withdrawn
