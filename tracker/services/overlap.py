@@ -71,16 +71,27 @@ def overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime,
     ).all()
 
 
+def _places_elsewhere(member_id, task, *, counted: bool):
+    """The other activities at hours overlapping ``task``'s where ``member_id`` holds a
+    place (``places_at``; ``counted``: one whose hours count), as a SELECT of their ids
+    correlated to the statement asking it (``member_id`` and ``task``: its columns or an
+    alias of them, or values), with the alias of those activities to order by. The one
+    form of ``held_elsewhere``, ``counted_elsewhere_of`` and ``counts_elsewhere``."""
+    held, other = aliased(Assignment), aliased(Task)
+    return (select(other.id).join(held, held.task_id == other.id)
+            .where(held.member_id == member_id, other.id != task.id,
+                   *places_at(task.starts_at, task.ends_at, counted=counted, task=other,
+                              assignment=held))), other
+
+
 def held_elsewhere(member_id: int):
     """SQL, of each ``Task`` row of a statement: ``member_id`` holds a place on another
     activity at overlapping hours (``overlapping``'s rule, as ``backfill.refuse_overlap``
     asks it when the member is added to the task) — what a 补录申请 naming the task
     could only be refused for, so the member is not offered it
     (``backfill_requests.queries.requestable_tasks``)."""
-    other = aliased(Task, name="other_task")
-    return exists(select(Assignment.id).join(other, other.id == Assignment.task_id).where(
-        Assignment.member_id == member_id, other.id != Task.id,
-        *places_at(Task.starts_at, Task.ends_at, task=other)))
+    places, _other = _places_elsewhere(member_id, Task, counted=False)
+    return exists(places)
 
 
 def counted_elsewhere(task: Task, member_ids: list[int]) -> dict[int, Task]:
@@ -106,15 +117,8 @@ def counted_elsewhere_of(assignment, task):
     counted) in the statement a page reads anyway: 待审核 and the report's page say it
     before 通过 for a whole page in no statement of its own; 通过 asks
     ``counted_elsewhere`` again under its locks."""
-    held, other = aliased(Assignment), aliased(Task)
-    return (select(other.id)
-            .join(held, held.task_id == other.id)
-            .where(held.member_id == assignment.member_id, other.id != task.id,
-                   *places_at(task.starts_at, task.ends_at, counted=True, task=other,
-                              assignment=held))
-            .order_by(other.starts_at, other.id)
-            .limit(1)
-            .scalar_subquery())
+    places, other = _places_elsewhere(assignment.member_id, task, counted=True)
+    return places.order_by(other.starts_at, other.id).limit(1).scalar_subquery()
 
 
 def counts_elsewhere(member_id, task):
@@ -122,11 +126,8 @@ def counts_elsewhere(member_id, task):
     hours already count (done) on another activity at hours overlapping ``task``'s
     (``Task`` of the row, or an alias of it). A list asks it in its own statement, not
     once per row (我的任务's 确认, ``claims.confirm_refusal``)."""
-    theirs, other = aliased(Assignment), aliased(Task)
-    return exists().where(theirs.member_id == member_id, theirs.task_id == other.id,
-                          other.id != task.id,
-                          *places_at(task.starts_at, task.ends_at, counted=True, task=other,
-                                     assignment=theirs))
+    places, _other = _places_elsewhere(member_id, task, counted=True)
+    return exists(places)
 
 
 def counted_twice(member_id: int, other_id: int) -> list[tuple[Task, Task]]:
