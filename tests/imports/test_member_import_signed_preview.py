@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from tests import factories as f
 from tests.imports.helpers import HEADER, xlsx_bytes
 from tests.imports.test_member_import_changed_since_preview import confirm_form
-from tests.web.roll_support import page_of
+from tests.web.roll_support import branch_namesakes_signed, page_of
 from tracker.extensions import db
 from tracker.models import Member, SummaryScope
 from tracker.services import member_import as mi
@@ -195,16 +195,7 @@ def test_a_rename_by_import_names_the_signed_months_that_print_the_name(client, 
 def test_a_branch_change_by_import_is_named_with_the_year(client, login, world):
     # two 李四 of another 党支部 each, told apart by it in the signed 未参与名单 (month and
     # year); the import puts one in the other's 党支部
-    from tracker.reports import annual_final
-
-    li = db.session.get(Member, world.other_member.id)
-    li.branch = "第一党支部"
-    namesake = f.member(world.unit, name=li.name)
-    namesake.branch = "第二党支部"
-    db.session.commit()
-    _sign(world, (2022, 11))
-    annual_final.finalize_year(world.admin, SummaryScope(unit_id=world.unit.id), 2022)
-    db.session.commit()
+    li = branch_namesakes_signed(world)
     login(world.admin)
     unit = world.unit.name
     url = _upload(client, [(li.name, li.phone, unit, "第二党支部", "", "", "", "")])

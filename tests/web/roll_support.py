@@ -79,3 +79,24 @@ def form_confirmed(client, url: str, data: dict, follow_redirects: bool = False)
     if follow_redirects and response.status_code == 302:
         response = client.get(response.headers["Location"])
     return response
+
+
+def branch_namesakes_signed(world) -> Member:
+    """Two 李四 of the world's unit told apart by their 党支部 (第一党支部: the world's
+    ``other_member``, returned; 第二党支部: a namesake) in the unit's signed 未参与名单
+    of November 2022 and of the year 2022 — what a change of 党支部 (the member form's,
+    the import's) makes other."""
+    from tests import factories as f
+    from tracker.models import SummaryScope
+    from tracker.reports import annual_final, final
+
+    li = db.session.get(Member, world.other_member.id)
+    li.branch = "第一党支部"
+    namesake = f.member(world.unit, name=li.name)
+    namesake.branch = "第二党支部"
+    db.session.commit()
+    final.finalize(world.admin, SummaryScope(unit_id=world.unit.id), 2022, 11)
+    db.session.commit()
+    annual_final.finalize_year(world.admin, SummaryScope(unit_id=world.unit.id), 2022)
+    db.session.commit()
+    return li

@@ -6,7 +6,7 @@ does not promise that the month holding the day keeps its 在册人数 (walk6 #2
 them before the save (``test_admin_member_signed_confirm``)."""
 from __future__ import annotations
 
-from tests.web.roll_support import form_confirmed, page_of
+from tests.web.roll_support import branch_namesakes_signed, form_confirmed, page_of
 from tracker.extensions import db
 from tracker.models import Member, SummaryScope
 
@@ -116,17 +116,7 @@ def test_a_branch_change_that_makes_namesakes_alike_names_the_signed_month_and_y
     # walk8 #10 (a): two 李四 of another 党支部 each are told apart by it in the signed
     # 未参与名单 (month and year); one moved to the other's 党支部, they are told apart by
     # their numbers, and both pages differ from what was signed
-    from tests import factories as f
-    from tracker.reports import annual_final
-
-    other = db.session.get(Member, world.other_member.id)
-    other.branch = "第一党支部"
-    namesake = f.member(world.unit, name=other.name)
-    namesake.branch = "第二党支部"
-    db.session.commit()
-    _sign(world, (2022, 11))
-    annual_final.finalize_year(world.admin, SummaryScope(unit_id=world.unit.id), 2022)
-    db.session.commit()
+    other = branch_namesakes_signed(world)
     login(world.admin)
     data = {"name": other.name, "phone": other.phone, "unit_id": other.unit_id,
             "branch": "第二党支部", "role": other.role.value, "on_roll": "1", "roll_from": ""}
