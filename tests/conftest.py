@@ -384,6 +384,21 @@ def count_queries(app):
 
 
 @pytest.fixture
+def builds(monkeypatch):
+    """The 月报 and 年度总结 built from here on (a page's comparison builds one): what a
+    request after a change of signed data costs, counted without a clock."""
+    from tracker.reports import annual_final, final
+
+    built = []
+    summary, annual = final.build_summary, annual_final.build_annual
+    monkeypatch.setattr(final, "build_summary",
+                        lambda *a, **k: built.append("月报") or summary(*a, **k))
+    monkeypatch.setattr(annual_final, "build_annual",
+                        lambda *a, **k: built.append("年度总结") or annual(*a, **k))
+    return built
+
+
+@pytest.fixture
 def both_figures(world):
     """The past task in a category that counts both a 完成数量 (棵) and a 受益 (人), so a
     report asks both (the categories counting one or none are tested where they matter).

@@ -9,8 +9,6 @@ opened), at most ``told.NAMED_AT_MOST`` of them by name; a small set is still
 compared. ``flask import-members`` prints the same message after its write."""
 from __future__ import annotations
 
-import pytest
-
 from tests import factories as f
 from tests.imports.helpers import xlsx_bytes
 from tests.imports.test_member_import_changed_since_preview import confirm_form
@@ -19,7 +17,6 @@ from tests.web.roll_support import page_of
 from tracker.admin import told
 from tracker.extensions import db
 from tracker.models import Member
-from tracker.reports import annual_final, final
 
 MONTHS_2023 = [(2023, month) for month in range(1, 13)]
 UNCOMPARED = "这次导入涉及的已定稿月报和年度总结较多（36份），未逐份核对，以下文件的数据可能已改变："
@@ -41,18 +38,6 @@ def _three_units_signed(world) -> list[Member]:
 def _respelled(members) -> list[tuple]:
     """The roster again, each 党支部 respelled: every member renamed."""
     return [(m.name, m.phone, m.unit.name, "第一党支部", "", "", "", "") for m in members]
-
-
-@pytest.fixture
-def builds(monkeypatch):
-    """The 月报 and 年度总结 built from here on (a page's comparison builds one)."""
-    built = []
-    summary, annual = final.build_summary, annual_final.build_annual
-    monkeypatch.setattr(final, "build_summary",
-                        lambda *a, **k: built.append("月报") or summary(*a, **k))
-    monkeypatch.setattr(annual_final, "build_annual",
-                        lambda *a, **k: built.append("年度总结") or annual(*a, **k))
-    return built
 
 
 def test_a_rename_across_many_signed_months_is_told_as_may_have_changed_uncompared(

@@ -27,7 +27,7 @@ from ..services import directory as d
 from ..services import merge, roll
 from ..view_support import run_service
 from . import queries as q
-from .told import month_list, tell_roll_changes, tell_signed, year_list
+from .told import foreseen_names, month_list, tell_foreseen, year_list
 from .crud import Entity, create_view, edit_form, edit_view, render_page, save_form, toggle_view
 from .forms import (
     CategoryForm,
@@ -374,21 +374,26 @@ def members():
 @admin_required
 def member_new():
     """As ``create_view``; a member added from a day of a 已定稿 month is told as a
-    change of that month's roll (``_tell_roll_change``), in its own verb (添加), after
-    the news of the save itself, as the member import tells its own."""
+    change of that month's roll (``tell_foreseen`` of what the service found), in its
+    own verb (添加), after the news of the save itself, as the member import tells its
+    own."""
+    signed = []
+
     def added(member: Member) -> None:
         flash(_("已添加%(kind)s：%(name)s", kind=MEMBERS.title, name=member), "success")
-        _tell_roll_change(member, None, verb="添加")
+        tell_foreseen("添加", signed[0])
 
     form = MEMBERS.form()
     held: list[d.SignedUnconfirmed] = []
 
     def create(data) -> Member:
         try:
-            return MEMBERS.create(current_user, _from_page(data))
+            done = d.add_member(current_user, _from_page(data))
         except d.SignedUnconfirmed as refusal:
             held.append(refusal)
             raise
+        signed.append(done.signed)
+        return done.member
 
     return save_form(MEMBERS, form, None, [], create, added,
                      context=lambda: _signed_named(form, held))
@@ -418,37 +423,25 @@ def _signed_named(form: MemberForm, held: list) -> dict:
         date_field = form[roll.FIELD]
         date_field.errors = [e for e in date_field.errors if e is not asked.message]
     changed = asked.message if asked.message is d.FORM_PROMISE_STALE else None
-    return _foreseen(asked.signed, "form") | {"form_changed": changed}
-
-
-def _tell_roll_change(member: Member, before: str | None, renamed: bool = False,
-                      verb: str = "修改") -> None:
-    """After the member form saved a change of the roll (``before``: the latest change
-    the member had, as ``roll.shown_key``; None for a member just added): name the
-    已定稿 月报 and 年度总结 whose page now says 「定稿后数据有变化」 — the page's own
-    comparison, as 更正日期 and 合并账号 tell theirs. A month's roll is its last day's,
-    so a 自何日起 inside a signed month changes that month. ``renamed``: the save also
-    changed the member's 姓名 or 党支部, which signed 台账, 未参与名单 and namesakes'
-    labels print — the months and years that may print them are asked too."""
-    change = roll.last_change(member)
-    if change is None or (before is not None and roll.shown_key(change) == before):
-        change = None
-    if change is not None or renamed:
-        tell_roll_changes(verb, [change] if change is not None else [],
-                          renamed=member if renamed else None)
+    return foreseen_names(asked.signed, "form_") | {"form_changed": changed}
 
 
 @bp.route("/members/<int:record_id>/edit", methods=["GET", "POST"])
 @admin_required
 def member_edit(record_id: int):
     """The member form; saved over another admin's change of fields its admin left as
-    the page showed them (``directory.update_member`` keeps those), the flash names them."""
+    the page showed them (``directory.save_member`` keeps those), the flash names them.
+    Saved, the 已定稿 月报 and 年度总结 its change of the roll (a 自何日起 inside a signed
+    month changes that month: a month's roll is its last day's) or of 姓名 / 党支部 (which
+    signed 台账, 未参与名单 and namesakes' labels print) may change — as the service
+    found them under the member's lock — are told as 更正日期 and 合并账号 tell theirs
+    (``tell_foreseen``: compared by their pages, or past ``told.COMPARED_AT_MOST``
+    named as what may have changed)."""
     record = db.get_or_404(Member, record_id)
     form, fixed = edit_form(MEMBERS, record)
     kept: list[str] = []
+    signed = []
     was = record.role
-    roll_before = roll.shown_key(roll.last_change(record))
-    printed = (record.name, record.branch)  # what signed documents print of them
 
     def saved(member: Member) -> None:
         # the news of the save itself first, then what it implies (a role's roll kept,
@@ -462,7 +455,7 @@ def member_edit(record_id: int):
         note = roll_kept_note(member.name, was, member.role, member.on_roll)
         if note:
             flash(note, "warning")
-        _tell_roll_change(member, roll_before, renamed=(member.name, member.branch) != printed)
+        tell_foreseen("修改", signed[0])
 
     refused: list[d.MemberFormRefused] = []
 
@@ -470,13 +463,15 @@ def member_edit(record_id: int):
 
     def update(data) -> None:
         try:
-            kept.extend(d.update_member(record, current_user, _from_page(data)))
+            done = d.save_member(record, current_user, _from_page(data))
         except d.MemberFormRefused as refusal:
             refused.append(refusal)  # the page names what refused it, nothing decided again
             raise
         except d.SignedUnconfirmed as refusal:
             held.append(refusal)  # the signed months and years it touches, named to confirm
             raise
+        kept.extend(done.kept)
+        signed.append(done.signed)
 
     return save_form(MEMBERS, form, record, fixed, update, saved,
                      context=lambda: _signed_named(form, held) | (
@@ -521,32 +516,15 @@ def member_roll_date(record_id: int):
         main, fixed = edit_form(MEMBERS, member, formdata=None)
         return render_page(MEMBERS, main, member, fixed, **_member_page(member, roll_form=form),
                            form_action=url_for("admin.member_edit", record_id=member.id),
-                           **_foreseen(foreseen))
+                           **foreseen_names(foreseen, "roll_"))
     flash(_("已更正%(name)s的在册变动日期：%(before)s改为%(after)s。", name=member.name,
             before=before.day.isoformat(), after=form.day.data.isoformat()), "success")
-    # the months whose page now says so: the promise is the page's own comparison; of
-    # the years, every signed one between the dates, not only those foreseen
-    # (``done.value.years``, audited): the message is the year page's own comparison
-    tell_signed("更正", final.told_changed(done.value.months),
-                 annual_final.told_changed_years(roll.candidate_years(before, form.day.data)),
-                 annual_final.reworded_years(done.value.years))  # foreseen, in earlier words
+    # the months and years the correction may change, found under the member's lock as
+    # the page named them (``done.value``, audited); of the years, every signed one
+    # between the dates is asked too, not only those foreseen: the message is the year
+    # page's own comparison — past ``told.COMPARED_AT_MOST`` all named, uncompared
+    tell_foreseen("更正", done.value, roll.candidate_years(before, form.day.data))
     return redirect(url_for("admin.member_edit", record_id=member.id))
-
-
-def _foreseen(foreseen, prefix: str = "roll") -> dict:
-    """The member page's names for what a change would make of what was signed — a
-    correction's (``directory.foresee_roll_correction``, ``prefix`` "roll") or the
-    member form's (``roll.signed_after``, "form") —: the months and years whose page may
-    say 「定稿后数据有变化」, and apart those signed in an earlier wording (their page
-    says the wording changed)."""
-    if foreseen is None:
-        return {}
-    months = final.reworded_months(foreseen.months)
-    years = annual_final.reworded_years(foreseen.years)
-    return {f"{prefix}_months": month_list([m for m in foreseen.months if m not in months]),
-            f"{prefix}_years": year_list([y for y in foreseen.years if y not in years]),
-            f"{prefix}_reworded": _("、").join(
-                x for x in (month_list(months), year_list(years)) if x)}
 
 
 def _flash_released(member: Member, released: int) -> None:
@@ -644,8 +622,10 @@ def member_merge_confirm(record_id: int, keep_id: int):
             drop=drop.name, phone=drop.masked_phone, keep=keep.name,
             count=ngettext("%(num)d条参与记录", "%(num)d条参与记录", moved.participations),
             hours=hours(moved.minutes)), "success")
-    # as the 月报 and year pages now compare; apart, the years foreseen signed in earlier words
-    tell_signed("合并", final.told_changed(moved.all_final_months),
-                 annual_final.told_changed_years(moved.final_years),
-                 annual_final.reworded_years(moved.years))
+    # as the 月报 and year pages now compare — the months and years found under the
+    # accounts' locks as the confirmation page named them, and every signed year the
+    # merge may touch (``final_years``) —; apart, the years foreseen signed in earlier
+    # words; past ``told.COMPARED_AT_MOST`` all named, uncompared
+    tell_foreseen("合并", roll.Corrected(moved.all_final_months, moved.years),
+                  moved.final_years)
     return redirect(url_for("admin.member_edit", record_id=keep.id))

@@ -2,27 +2,26 @@
 (修改; 添加 for a member added), 更正日期 (更正), 合并账号 (合并), the member import
 (导入) —, written once: the 已定稿 月报 and 年度总结 whose page now says 「定稿后数据有变化」
 (the pages' own comparisons), and apart those signed in an earlier wording, whose pages
-say the wording changed (docs/design.md, the roll over time). An import touching more
-than ``COMPARED_AT_MOST`` of them names them as what may have changed, uncompared; a
-message names at most ``NAMED_AT_MOST``. ``foreseen_messages`` is the text the command
-prints (``import-members``), the page's flashes its twin."""
+say the wording changed (docs/design.md, the roll over time). A change touching more
+than ``COMPARED_AT_MOST`` of them — whichever verb's — names them as what may have
+changed, uncompared; a message names at most ``NAMED_AT_MOST``. ``foreseen_messages``
+is the text the command prints (``import-members``), the page's flashes its twin."""
 from __future__ import annotations
 
 from flask import flash
 from flask_babel import gettext as _
 
-from ..models import Member
 from ..reports import annual_final, final
-from ..services import roll
-from ..timeutil import local_today
 
 
 # The most signed documents whose pages' comparison a change's request runs after it is
 # saved: each rebuilds a 月报 or 年度总结 (50–100 ms on real data, docs/performance.md).
 # An import renaming most of a roster (a 党支部 respelled) names every signed month and
 # year of their units — a county's passed the worker's timeout (deploy/gunicorn.conf.py),
-# a 502 after the import was written. Past this the message names them as 「可能已改变」
-# and each page compares on its own when opened (``tell_foreseen``).
+# a 502 after the import was written; one member renamed on the member form, on a roll
+# since always, names every signed month and year of their unit (ten years: ~11 s).
+# Past this the message names them as 「可能已改变」 and each page compares on its own
+# when opened (``tell_foreseen``), whichever verb's the change.
 COMPARED_AT_MOST = 24
 # The most documents one message names, the rest counted (「等N份」): the messages
 # travel in the cookie session with the other flashes, which a browser drops past ~4 KB.
@@ -103,8 +102,30 @@ TOLD = {
 }
 
 UNCOMPARED = {
-    # more documents than a request compares (``COMPARED_AT_MOST``): the set the preview
-    # named and 确认导入 confirmed, told as what may have changed, each page to compare
+    # more documents than a request compares (``COMPARED_AT_MOST``): the set found under
+    # the locks by the rule the page promised (the import's preview, the member form's
+    # and 更正日期's question, 合并账号's confirmation), told as what may have changed,
+    # each page to compare when opened
+    "修改": lambda n, names: _(
+        "这次修改涉及的已定稿月报和年度总结较多（%(n)d份），未逐份核对，以下文件的数据可能已改变：%(names)s。"
+        "定稿文件仍是签署时的内容；打开这些月报或年度总结时，页面会各自核对，数据与定稿时不同的会提示"
+        "“定稿后数据有变化”（系统更新前定稿的提示“写法有变化”）。如需按修改后的数据定稿，请重新打开后再次定稿。",
+        n=n, names=names),
+    "添加": lambda n, names: _(
+        "这次添加涉及的已定稿月报和年度总结较多（%(n)d份），未逐份核对，以下文件的数据可能已改变：%(names)s。"
+        "定稿文件仍是签署时的内容；打开这些月报或年度总结时，页面会各自核对，数据与定稿时不同的会提示"
+        "“定稿后数据有变化”（系统更新前定稿的提示“写法有变化”）。如需按添加后的数据定稿，请重新打开后再次定稿。",
+        n=n, names=names),
+    "更正": lambda n, names: _(
+        "这次更正涉及的已定稿月报和年度总结较多（%(n)d份），未逐份核对，以下文件的数据可能已改变：%(names)s。"
+        "定稿文件仍是签署时的内容；打开这些月报或年度总结时，页面会各自核对，数据与定稿时不同的会提示"
+        "“定稿后数据有变化”（系统更新前定稿的提示“写法有变化”）。如需按更正后的数据定稿，请重新打开后再次定稿。",
+        n=n, names=names),
+    "合并": lambda n, names: _(
+        "这次合并涉及的已定稿月报和年度总结较多（%(n)d份），未逐份核对，以下文件的数据可能已改变：%(names)s。"
+        "定稿文件仍是签署时的内容；打开这些月报或年度总结时，页面会各自核对，数据与定稿时不同的会提示"
+        "“定稿后数据有变化”（系统更新前定稿的提示“写法有变化”）。如需按合并后的数据定稿，请重新打开后再次定稿。",
+        n=n, names=names),
     "导入": lambda n, names: _(
         "这次导入涉及的已定稿月报和年度总结较多（%(n)d份），未逐份核对，以下文件的数据可能已改变：%(names)s。"
         "定稿文件仍是签署时的内容；打开这些月报或年度总结时，页面会各自核对，数据与定稿时不同的会提示"
@@ -113,64 +134,53 @@ UNCOMPARED = {
 }
 
 
-def tell_roll_changes(verb: str, changes, renamed=None) -> None:
-    """After changes of the roll saved (``roll.Change``s: the member form's, each from
-    its 自何日起), ``tell_foreseen`` of the 已定稿 months and years they may change
-    (``roll.signed_by``: those of their units from the day's month to today, and those
-    the needs they may move count in), each compared (one member: its units' months).
-
-    ``renamed``: a member whose 姓名 or 党支部 the change also made other (the member
-    form), or a list of them — the months and years whose documents may print them
-    (``summary_notes.final_naming_many``) are asked too, in the one message."""
-    if isinstance(renamed, Member):
-        renamed = [renamed]
-    tell_foreseen(verb, roll.signed_by(changes, local_today(), renamed or ()))
-
-
-def tell_foreseen(verb: str, foreseen, at_most: int | None = None) -> None:
+def tell_foreseen(verb: str, foreseen, asked_years=()) -> None:
     """Flash ``foreseen_messages``."""
-    for message in foreseen_messages(verb, foreseen, at_most):
+    for message in foreseen_messages(verb, foreseen, asked_years):
         flash(message, "info")
 
 
-def foreseen_messages(verb: str, foreseen, at_most: int | None = None) -> list[str]:
-    """What is told after a change of these 已定稿 months and years (``roll.Corrected``,
-    foreseen: more than change, never less): ``signed_messages`` of those whose page now
-    says 「定稿后数据有变化」 as the pages' own comparisons find them, and apart the years
-    signed in an earlier wording (their page says the wording changed) — as 更正日期 and
-    合并账号 name theirs. More than ``at_most`` of them (the import: ``COMPARED_AT_MOST``)
-    are not compared in the request: they are named as what may have changed
-    (``UNCOMPARED``) and each page compares when opened. None: nothing foreseen."""
-    if foreseen is None or not (foreseen.months or foreseen.years):
+def foreseen_messages(verb: str, foreseen, asked_years=()) -> list[str]:
+    """What is told after an admin's change of these 已定稿 months and years
+    (``roll.Corrected``: the set the change may touch, found under its locks by the rule
+    its page promised — more than change, never less), one path for every verb of
+    ``TOLD``: ``signed_messages`` of those whose page now says 「定稿后数据有变化」 as the
+    pages' own comparisons find them, and apart the years signed in an earlier wording
+    (their page says the wording changed). ``asked_years``: years compared too, beyond
+    those foreseen (更正日期's and 合并账号's every signed year the change may touch,
+    so that the message is the year page's own comparison whatever the foresight).
+    More than ``COMPARED_AT_MOST`` documents to compare are not compared in the request
+    (one rebuild each): named as what may have changed (``UNCOMPARED``), each page
+    compares when opened. None: nothing foreseen."""
+    if foreseen is None:
         return []
-    count = len(foreseen.months) + len(foreseen.years)
-    if at_most is not None and count > at_most:
+    years = list(dict.fromkeys([*foreseen.years, *asked_years]))
+    count = len(foreseen.months) + len(years)
+    if not count:
+        return []
+    if count > COMPARED_AT_MOST:
+        years.sort(key=lambda y: y.year)
         return [UNCOMPARED[verb](count, capped(
-            month_names(foreseen.months) + year_names(foreseen.years)))]
+            month_names(foreseen.months) + year_names(years)))]
     return signed_messages(verb, final.told_changed(foreseen.months),
-                           annual_final.told_changed_years(foreseen.years),
+                           annual_final.told_changed_years(years),
                            annual_final.reworded_years(foreseen.years))
 
 
-def foreseen_names(foreseen) -> dict:
+def foreseen_names(foreseen, prefix: str = "") -> dict:
     """What a page names before a change of what was signed (``roll.Corrected``: the
-    import's preview, ``roll.signed_by``): the months and years whose page may then say
+    import's preview, ``roll.signed_by``; the member page's 更正日期, ``prefix`` "roll_",
+    and its form, "form_"): the months and years whose page may then say
     「定稿后数据有变化」 (``months``, ``years``), and apart those signed in an earlier
-    wording (``reworded``: their page says the wording changed) — as the member page
-    names its own."""
+    wording (``reworded``: their page says the wording changed)."""
     if foreseen is None:
         return {}
     months = final.reworded_months(foreseen.months)
     years = annual_final.reworded_years(foreseen.years)
-    return {"months": month_list([m for m in foreseen.months if m not in months]),
-            "years": year_list([y for y in foreseen.years if y not in years]),
-            "reworded": _("、").join(x for x in (month_list(months), year_list(years)) if x)}
-
-
-def tell_signed(verb: str, told: final.Told, years: list, reworded_years: list) -> None:
-    """Flash ``signed_messages``."""
-    for message in signed_messages(verb, told, years, reworded_years):
-        flash(message, "info")
+    return {f"{prefix}months": month_list([m for m in foreseen.months if m not in months]),
+            f"{prefix}years": year_list([y for y in foreseen.years if y not in years]),
+            f"{prefix}reworded": _("、").join(
+                x for x in (month_list(months), year_list(years)) if x)}
 
 
 def signed_messages(verb: str, told: final.Told, years: list, reworded_years: list) -> list[str]:

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..admin.told import COMPARED_AT_MOST, foreseen_messages, foreseen_names
+from ..admin.told import foreseen_messages, foreseen_names
 from ..ops.files import CallerPath, file_error
 from ..services import ServiceError, unit_of_work
 from ..services import member_import as service
@@ -84,5 +84,5 @@ def import_members_command(path: Path, dry_run: bool, unit: str):
     # signed documents the pages' own comparisons now find changed — the set printed
     # above could be stale by the write (a 定稿 between); this one was found under the
     # members' locks
-    for message in foreseen_messages("导入", result.signed, at_most=COMPARED_AT_MOST):
+    for message in foreseen_messages("导入", result.signed):
         click.echo(message)

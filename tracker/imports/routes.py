@@ -27,7 +27,7 @@ from flask_login import current_user
 
 from ..admin import queries as q
 from ..admin.forms import MEMBER_LABELS
-from ..admin.told import COMPARED_AT_MOST, foreseen_names, tell_foreseen
+from ..admin.told import foreseen_names, tell_foreseen
 from ..downloads import offer_download
 from ..permissions import admin_required, staff_required
 from ..services import ServiceError, attach_error
@@ -246,7 +246,7 @@ def confirm(token: str):
     # post confirmed; past ``COMPARED_AT_MOST`` named as "may have changed", uncompared
     # (a roster renaming most rows names every signed month of their units: compared
     # here, one rebuild each, a county's import passed the worker's timeout)
-    tell_foreseen("导入", result.signed, at_most=COMPARED_AT_MOST)
+    tell_foreseen("导入", result.signed)
     return redirect(url_for(".members"))
 
 

@@ -944,7 +944,22 @@ def _phone_read(data: MemberData) -> MemberData:
     return dataclasses.replace(data, phone=normalise_phone(phone))
 
 
+@dataclass(frozen=True)
+class MemberAdded:
+    """A member added (``add_member``), and the 已定稿 months and years their joining the
+    roll may change (``roll.Corrected``; None: none dated) — found by the rule the page
+    named them by before the save (``_keep_promise``), for the message after it."""
+
+    member: Member
+    signed: roll.Corrected | None
+
+
 def create_member(actor: Member, data: MemberData) -> Member:
+    """``add_member``'s member."""
+    return add_member(actor, data).member
+
+
+def add_member(actor: Member, data: MemberData) -> MemberAdded:
     """A new account with no password: the member activates it via an invitation link."""
     _require_admin(actor)
     data = _phone_read(data)
@@ -956,14 +971,15 @@ def create_member(actor: Member, data: MemberData) -> Member:
     day = data.roll_from if data.roll_from is not None else roll.join_day()
     member = Member(password_hash=None, active=True, **values)
     member.communities = communities
-    _keep_promise(roll.pending_change(None, roll.wanted_unit(member), day), data.promised)
+    signed = _keep_promise(roll.pending_change(None, roll.wanted_unit(member), day),
+                           data.promised)
     roll.start(member, day)
     db.session.add(member)
     _flush("phone", PHONE_TAKEN)
     audit(actor, "create", member, role=member.role, unit_id=member.unit_id,
           community_ids=[c.id for c in communities], on_roll=member.on_roll,
           roll_from=_roll_since(member))
-    return member
+    return MemberAdded(member, signed)
 
 
 def _roll_since(member: Member) -> str | None:
@@ -1188,15 +1204,34 @@ def _erased_phone_kept(member: Member, data: MemberData, then: dict | None) -> M
     return data
 
 
+@dataclass(frozen=True)
+class MemberSaved:
+    """The member form saved (``save_member``): the fields (``SHOWN_FIELDS`` names, in
+    the form's order) whose change by another was kept, and the 已定稿 months and years
+    the save may change (``roll.Corrected``; None: none) — found under the member's lock
+    by the rule the page named them by before the save (``_keep_promise``: the roll
+    change's), and those that may print a 姓名 or 党支部 it made other
+    (``roll.with_naming``) —, for the message after it (``admin.told.tell_foreseen``)."""
+
+    kept: list[str]
+    signed: roll.Corrected | None
+
+
 def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
+    """``save_member``'s fields kept."""
+    return save_member(member, actor, data).kept
+
+
+def save_member(member: Member, actor: Member, data: MemberData) -> MemberSaved:
     """The member form. Posted from a page (``data.shown``), it is merged field by field
     with the member as stored now (``merge_member_form``): what its admin changed is
     written, what they left as the page showed it keeps another's change made since;
     it is refused whole (``MEMBER_STALE``, nothing written) when another changed a field
     since the page was read to something other than what this post changes it to, or
     (``roll.STALE``) when it changes the roll history over another's change of it —
-    both as ``MemberFormRefused``, carrying the merge that refused it. Returns the fields (``SHOWN_FIELDS`` names, in the form's order) whose change by
-    another was kept so, for the page to say."""
+    both as ``MemberFormRefused``, carrying the merge that refused it. Returns the fields
+    whose change by another was kept so, for the page to say, and the signed months and
+    years it may change (``MemberSaved``)."""
     _require_admin(actor)
     # before anything is read or checked: the member as the last change committed
     # left them (another admin's post waits here for this one, then is merged with
@@ -1228,6 +1263,7 @@ def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
         revoke_links(of=[member])
     if "role" in changes and role_before in STAFF_ROLES and member.role != Role.admin:
         revoke_links(made_by=[member])  # those they made under the role they had
+    signed = None  # the signed months and years the roll change may change
     if roll.changes_roll(member):
         if data.roll_shown is not None:
             # the unit and 计入参与统计 posted were chosen against the history the
@@ -1240,13 +1276,18 @@ def update_member(member: Member, actor: Member, data: MemberData) -> list[str]:
         # a move or 计入参与统计 changed: dated, so the months before keep their roll
         day = data.roll_from or local_today()
         roll.check_day(member, day)
-        _keep_promise(roll.pending_change(member, roll.wanted_unit(member), day), data.promised)
+        signed = _keep_promise(roll.pending_change(member, roll.wanted_unit(member), day),
+                               data.promised)
         roll.settle(member, day)
         changes["roll_from"] = day.isoformat()
     if changes:
         _flush("phone", PHONE_TAKEN)
         audit(actor, "update", member, **_masked(changes))
-    return [c.field for c in merge.kept]
+    # a 姓名 or 党支部 made other: what signed 台账, 未参与名单 and namesakes' labels
+    # print of them (never asked before the save: no confirm step for a name)
+    renamed = [member] if "name" in changes or "branch" in changes else []
+    return MemberSaved([c.field for c in merge.kept],
+                       roll.with_naming(signed, renamed, local_today()))
 
 
 FORM_PROMISE_STALE = _l("打开页面之后，这次保存涉及的已定稿月报或年度总结有了变化，请查看上方的说明后再确认保存。")
@@ -1265,7 +1306,7 @@ class SignedUnconfirmed(ServiceError):
         self.signed, self.key = signed, key
 
 
-def _keep_promise(change: roll.Change | None, promised: str | None) -> None:
+def _keep_promise(change: roll.Change | None, promised: str | None) -> roll.Corrected | None:
     """Refuse a member form's roll ``change`` that touches 已定稿 months or years
     (``roll.signed_after``: those of its units from its day's month to today, and those
     of the needs it moves, ``roll.moved_needs``) other than
@@ -1273,14 +1314,19 @@ def _keep_promise(change: roll.Change | None, promised: str | None) -> None:
     none): named for the first time, named afresh for another date typed, or changed
     since the page (one was 定稿 since, another admin's change moved what this one
     changes) — as 更正日期's ``promised``. A change touching nothing signed is never
-    refused; ``promised`` None (the import, scripts) asks nothing."""
-    if promised is None or change is None:
-        return
+    refused; ``promised`` None (the import, scripts) asks nothing. Returns what it
+    touches (None: no change), found so under the member's lock: what the message after
+    the save tells of, the set the page named and its admin confirmed."""
+    if change is None:
+        return None
     signed = roll.signed_after(change, local_today())
+    if promised is None:
+        return signed
     key = roll.corrected_key(signed, change.day)
     if key and key != promised:
         same_day = roll.promised_day(promised) == change.day.isoformat()
         raise SignedUnconfirmed(FORM_PROMISE_STALE if same_day else FORM_CONFIRM, signed, key)
+    return signed
 
 
 ROLL_REASON_MAX = 200

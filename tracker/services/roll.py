@@ -529,7 +529,7 @@ def signed_by(changes, today: date, renamed=()) -> Corrected:
     print the members of ``renamed``, whose 姓名 or 党支部 the change makes other
     (``summary_notes.final_naming_many``). More than change, never less: what a page
     names before the change (the import's preview) and asks the pages' own comparisons
-    of after it (``admin.told.tell_roll_changes``)."""
+    of after it (``admin.told.tell_foreseen``)."""
     changes = list(changes)
     first: dict[int, date] = {}
     for change in changes:
@@ -543,8 +543,20 @@ def signed_by(changes, today: date, renamed=()) -> Corrected:
         moved = _unit_months(moved_needs(changes))
         months.append(_final_months(moved))
         years.append(_final_years(moved))
+    return with_naming(Corrected(_merged(*months), _merged(*years)), renamed, today)
+
+
+def with_naming(signed: Corrected | None, renamed, today: date) -> Corrected | None:
+    """``signed`` (None: no change of the roll) and the 已定稿 months and years whose
+    documents may print the members of ``renamed``, whose 姓名 or 党支部 the change
+    makes other (``summary_notes.final_naming_many``); None when both are none."""
+    renamed = list(renamed)
+    if not renamed:
+        return signed
     named_months, named_years = summary_notes.final_naming_many(renamed, today)
-    return Corrected(_merged(*months, named_months), _merged(*years, named_years))
+    if signed is None:
+        signed = Corrected([], [])
+    return Corrected(_merged(signed.months, named_months), _merged(signed.years, named_years))
 
 
 def _month_end(day: date) -> date:
