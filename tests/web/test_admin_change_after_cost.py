@@ -103,3 +103,24 @@ def test_a_correction_across_many_signed_months_is_told_uncompared(
     assert "已更正李四的在册变动日期：2025-02-01改为2023-01-01。" in page
     assert _uncompared(page, "更正").endswith(f"等{len(MONTHS)}份")
     assert "这次更正涉及已定稿的月报：" not in page
+
+
+def test_a_merge_across_many_signed_months_is_told_uncompared(client, admin, world, builds):
+    # two accounts of 赵六, both on the unit's roll since always: after the merge the
+    # person is on each month's roll once, not twice — the 25 signed months named
+    from tests import factories as f
+    from tracker.services import merge
+
+    keep, drop = f.member(world.unit, name="赵六"), f.member(world.unit, name="赵六")
+    db.session.commit()
+    _sign(world, MONTHS)
+    shown = merge.preview(db.session.get(Member, keep.id), db.session.get(Member, drop.id))
+    assert len(shown.all_final_months) == len(MONTHS)
+    builds.clear()
+    response = client.post(f"/admin/members/{drop.id}/merge-into/{keep.id}",
+                           data={"shown": shown.key()})
+    assert response.status_code == 302
+    assert builds == []
+    page = page_of(client.get(response.headers["Location"]))
+    assert _uncompared(page, "合并").endswith(f"等{len(MONTHS)}份")
+    assert "这次合并涉及已定稿的月报：" not in page

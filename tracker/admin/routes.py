@@ -377,7 +377,7 @@ def member_new():
     change of that month's roll (``tell_foreseen`` of what the service found), in its
     own verb (添加), after the news of the save itself, as the member import tells its
     own."""
-    signed = []
+    signed: list[roll.Corrected | None] = []  # what the service found (``MemberAdded``)
 
     def added(member: Member) -> None:
         flash(_("已添加%(kind)s：%(name)s", kind=MEMBERS.title, name=member), "success")
@@ -440,7 +440,7 @@ def member_edit(record_id: int):
     record = db.get_or_404(Member, record_id)
     form, fixed = edit_form(MEMBERS, record)
     kept: list[str] = []
-    signed = []
+    signed: list[roll.Corrected | None] = []  # what the service found (``MemberSaved``)
     was = record.role
 
     def saved(member: Member) -> None:
