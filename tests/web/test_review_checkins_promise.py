@@ -24,7 +24,7 @@ from tracker.extensions import db
 from tracker.models import Assignment, AssignmentStatus, AuditEvent, ReportStatus, TaskReport
 from tracker.services import unit_of_work
 from tracker.services.reviews import approve_report
-from tracker.timeutil import to_local
+from tracker.timeutil import to_local, utcnow
 
 pytestmark = pytest.mark.usefixtures("both_figures")
 
@@ -190,3 +190,24 @@ def test_the_home_pages_approve_is_offered_only_with_no_check_in_to_count(app, w
     assert response.status_code == 302
     assert _written(plain, stray)[:2] == (ReportStatus.submitted, [AssignmentStatus.checked_in])
     assert fresh(Assignment, late.id).status == AssignmentStatus.checked_in
+
+
+def test_her_own_confirm_since_the_page_is_seen_before_approval(app, world):
+    """The page said 张三's check-in counts at the activity's length (two hours); he then
+    confirms an hour and a half himself, which 通过 would count instead: refused, naming
+    him, nothing written — the page read again shows his own hours."""
+    held = _checked_in(world.past_task, world.member)
+    report = submitted_report(world.past_task, world.leader)
+    liaison = signed_in(app, world.liaison)
+    page = _page(liaison, "report", report)
+    held = fresh(Assignment, held.id)
+    held.status, held.minutes, held.confirmed_at = AssignmentStatus.done, 90, utcnow()
+    db.session.commit()
+    response = _approve(liaison, page, report)
+    assert fresh(TaskReport, report.id).status == ReportStatus.submitted
+    shown = _words(text(by(liaison).get(response.headers["Location"])))
+    assert ("您打开页面之后，张三 的签到或确认情况有变化。本次未作任何更改，请查看现在的情况后再审核。"
+            in shown)
+    assert 'name="count_checked_in"' not in shown
+    assert _approve(liaison, shown, report).status_code == 302
+    assert fresh(Assignment, held.id).minutes == 90

@@ -317,13 +317,14 @@ class CheckinsChanged(ServiceError):
 
 def _keep_checkins_promise(checked_in: list[Assignment], elsewhere: dict, promised: str) -> None:
     """Refuse 通过 (``CheckinsChanged``) unless what it is about to do to ``checked_in``
-    — those in ``elsewhere`` left out, the others counted — is what its page promised."""
-    counted = [a.member_id for a in checked_in if a.member_id not in elsewhere]
+    — those in ``elsewhere`` left out, the others counted — is what its page promised
+    (an unreadable key promised nobody)."""
     said = shown_module.shown_then(promised)
-    if said == shown_module.shown_then(checkins_promise(counted, elsewhere)):
+    then_counted, then_left = _member_ids(said.get("counted")), _member_ids(said.get("not_counted"))
+    now_left = set(elsewhere)
+    now_counted = {a.member_id for a in checked_in} - now_left
+    if (then_counted, then_left) == (now_counted, now_left):
         return
-    then_counted, then_left = set(said.get("counted") or ()), set(said.get("not_counted") or ())
-    now_counted, now_left = set(counted), set(elsewhere)
     names = {a.member_id: a.member.name for a in checked_in}
     # named on the page, no longer checked in and unconfirmed (she confirmed since)
     gone = sorted((then_counted | then_left) - names.keys())
@@ -333,11 +334,16 @@ def _keep_checkins_promise(checked_in: list[Assignment], elsewhere: dict, promis
     order = [a.member_id for a in checked_in] + gone
 
     def who(ids) -> list[str]:
-        return [names[i] for i in order if i in ids]
+        return [names[i] for i in order if i in ids and i in names]
 
     raise CheckinsChanged(lazy(_say_checkins_changed, who(now_counted & then_left),
                                who(now_left & then_counted),
                                who((then_counted | then_left) ^ (now_counted | now_left))))
+
+
+def _member_ids(value) -> set[int]:
+    """The member ids of a promise's list (``checkins_promise``); none if not one."""
+    return {i for i in value if isinstance(i, int)} if isinstance(value, list) else set()
 
 
 def _say_checkins_changed(counting: list[str], leaving: list[str], other: list[str]) -> str:
