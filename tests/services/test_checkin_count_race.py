@@ -91,3 +91,45 @@ def test_two_approvals_at_once_count_her_time_once(tmp_path):
             assert set(db.session.scalars(select(TaskReport.status))) == {ReportStatus.approved}
             db.session.remove()
             db.engine.dispose()
+
+
+def _approve_second_as_its_page_said(ids):
+    """…from 清除小广告's page read before the first 通过: it said 张三's check-in
+    counts there (nothing of his counted elsewhere yet, review39b #5)."""
+    from sqlalchemy import select
+
+    from tracker.extensions import db
+    from tracker.models import Member, TaskReport
+    from tracker.services.reviews import approve_report, checkins_promise
+
+    report = db.session.scalar(select(TaskReport).where(TaskReport.task_id == ids["tasks"][1]))
+    approve_report(report, db.session.get(Member, ids["liaison"]), count_checked_in=True,
+                   promised=checkins_promise([ids["member"]], []))
+
+
+def test_the_second_approval_from_a_page_promising_her_count_is_refused(tmp_path):
+    """The second 通过 waits for the first, reads that 张三's time now counts there, and
+    — its page having said it counts him — is refused, naming him, nothing written
+    (before review39b #5 it approved, leaving him out, and only said so after)."""
+    from sqlalchemy import select
+
+    from tracker.extensions import db
+    from tracker.models import Assignment, AssignmentStatus, ReportStatus, TaskReport
+
+    with fresh_database("postgresql", tmp_path, "checkinpromise") as url:
+        app, ids = _world(url)
+        got = race_in_order(MODULE, url, ids, "_approve_first", "_approve_second_as_its_page_said")
+        second = got["_approve_second_as_its_page_said"]
+        assert [e for o in got.values() for e in o["errors"]] == []
+        assert got["_approve_first"]["ok"] is True and second["waited"] is True
+        assert "张三 现在在同一时间已计入其他活动，本活动将不按签到计入" in second["refused"]
+        with app.app_context():
+            held = dict(db.session.execute(select(Assignment.task_id, Assignment.status)
+                                           .where(Assignment.member_id == ids["member"])).all())
+            assert held == {ids["tasks"][0]: AssignmentStatus.done,
+                            ids["tasks"][1]: AssignmentStatus.checked_in}
+            statuses = dict(db.session.execute(select(TaskReport.task_id, TaskReport.status)).all())
+            assert statuses == {ids["tasks"][0]: ReportStatus.approved,
+                                ids["tasks"][1]: ReportStatus.submitted}
+            db.session.remove()
+            db.engine.dispose()

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from tests import factories as f
 from tests.audit import work_event_count
 from tracker.extensions import db
 from tracker.models import (
@@ -88,6 +89,27 @@ def assignment(task: Task, member, status=AssignmentStatus.claimed, minutes=None
         task.taken += 1
         db.session.commit()
     return found
+
+
+def checked_in(task: Task, member) -> Assignment:
+    """``member`` checked in on ``task`` (yesterday's), her hours not confirmed."""
+    held = assignment(task, member)
+    held.status, held.checked_in_at = AssignmentStatus.checked_in, utcnow() - timedelta(hours=20)
+    db.session.commit()
+    return held
+
+
+def twin_task(world, *, starts_at=None, title="清除小广告") -> Task:
+    """Another checklist item's activity of the same community and the same 组长, by
+    default at the very hours of the past task (two items of one event): where one
+    person's time may count twice (tests/web/test_review_checkins*.py)."""
+    past = world.past_task
+    item = f.item(world.unit, world.community, "ad_removal")
+    twin = f.task(item, world.liaison, leader=world.leader,
+                  starts_at=starts_at or past.starts_at,
+                  duration=past.ends_at - past.starts_at, title=title)
+    db.session.commit()
+    return twin
 
 
 def fresh(model, record_id):

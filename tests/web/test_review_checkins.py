@@ -15,8 +15,9 @@ from datetime import timedelta
 
 import pytest
 
-from tests import factories as f
 from tests.web.manage_support import assignment, fresh, submitted_report, text
+from tests.web.manage_support import checked_in as _checked_in
+from tests.web.manage_support import twin_task as _twin
 from tests.web.stale_support import form_on
 from tests.plans import ledger_rows
 from tracker.extensions import db
@@ -35,13 +36,6 @@ from tracker.services.reviews import ReportData, approve_report, submit_report
 from tracker.timeutil import to_local, utcnow
 
 pytestmark = pytest.mark.usefixtures("both_figures")
-
-
-def _checked_in(task, member):
-    held = assignment(task, member)
-    held.status, held.checked_in_at = AssignmentStatus.checked_in, utcnow() - timedelta(hours=20)
-    db.session.commit()
-    return held
 
 
 def _ledger_row(task):
@@ -143,18 +137,6 @@ def test_the_service_counts_check_ins_only_when_asked(world):
 # 补录 and 添加遗漏的参加人员 refuse a member already on another activity at the same hours
 # (「在同一时间已参加…不能重复记录」); 按签到计入 keeps the same rule: a check-in at hours
 # already counted elsewhere is not counted a second time, and the reviewer is told whose.
-
-def _twin(world, *, starts_at=None, title="清除小广告"):
-    """Another checklist item's activity of the same community and the same 组长, by
-    default at the very hours of the past task (two items of one event)."""
-    past = world.past_task
-    item = f.item(world.unit, world.community, "ad_removal")
-    twin = f.task(item, world.liaison, leader=world.leader,
-                  starts_at=starts_at or past.starts_at,
-                  duration=past.ends_at - past.starts_at, title=title)
-    db.session.commit()
-    return twin
-
 
 def _done_minutes(member) -> int:
     db.session.expire_all()

@@ -15,6 +15,7 @@ from ..services.reviews import (
     approval_refusals,
     approve_report,
     checked_in_unconfirmed,
+    checkins_promise,
     not_counted_words,
     report_version,
     return_report,
@@ -40,27 +41,31 @@ def queue():
     # the queue's 通过 counts check-ins not confirmed (``approve_report``): named — and
     # those it will not count, their time already counted at the same hours, named apart
     # in the report page's words
-    checked_in, not_counted = {}, {}
-    for task_id, held in people.items():
-        checked_in[task_id], not_counted[task_id] = _check_ins(
-            held, names[task_id], elsewhere.get(task_id, {}))
+    checked_in, not_counted, promised = {}, {}, {}
+    for report in page.items:
+        task_id = report.task_id
+        checked_in[task_id], not_counted[task_id], promised[task_id] = _check_ins(
+            people.get(task_id, []), names.get(task_id, {}), elsewhere.get(task_id, {}))
     return render_template("manage/queue.html", page=page, people=people, names=names,
                            closed=closed, checked_in=checked_in, not_counted=not_counted,
+                           promised=promised,
                            stale_days=_stale_days(),
                            overdue_before=utcnow() - timedelta(days=_stale_days()))
 
 
-def _check_ins(held, names: dict, elsewhere: dict) -> tuple[list, list]:
+def _check_ins(held, names: dict, elsewhere: dict) -> tuple[list, list, str]:
     """Of a task's participants ``held`` (``names`` as listed), the names of those
-    checked in whom 通过 counts at the activity's length, and the words for each it
+    checked in whom 通过 counts at the activity's length, the words for each it
     leaves out: her time already counts on another activity at the same hours
     (``elsewhere``, from ``queries.participants_for_review``: ``overlap``'s rule, which
-    ``count_checked_in_members`` applies at 通过). 待审核 and the report's page say
-    them alike, before 通过 as it says them after."""
-    counted = [names[a.member_id] for a in checked_in_unconfirmed(held)
+    ``count_checked_in_members`` applies at 通过) — 待审核 and the report's page say
+    them alike, before 通过 as it says them after —, and the promise their 通过 posts
+    (``checkins_promise``): what it does otherwise is refused back to the page."""
+    counted = [a.member_id for a in checked_in_unconfirmed(held)
                if a.member_id not in elsewhere]
-    return counted, [not_counted_words(names[member_id], other)
-                     for member_id, other in elsewhere.items()]
+    return ([names[member_id] for member_id in counted],
+            [not_counted_words(names[member_id], other) for member_id, other in elsewhere.items()],
+            checkins_promise(counted, elsewhere))
 
 
 def _render_report(report, form=None, photos=None):
@@ -73,7 +78,7 @@ def _render_report(report, form=None, photos=None):
     # Not one whose time already counts on another activity at the same hours
     # (``count_checked_in_members``): named apart, before 通过 as after it, and not
     # among those the choice 按签到计入 speaks of (walk9 #6)
-    checked_in, not_counted = _check_ins(people, names, elsewhere)
+    checked_in, not_counted, promised = _check_ins(people, names, elsewhere)
     submitted = report.status == ReportStatus.submitted
     unconfirmed = [names[a.member_id] for a in people
                    if a.status not in (AssignmentStatus.done, AssignmentStatus.absent,
@@ -89,7 +94,7 @@ def _render_report(report, form=None, photos=None):
     return render_template("manage/report.html", report=report, task=report.task,
                            participants=people, names=names, unconfirmed=unconfirmed,
                            checked_in=checked_in, not_counted=not_counted,
-                           span=task_span_minutes(report.task),
+                           promised=promised, span=task_span_minutes(report.task),
                            closed=closed, form=form, report_photos=photos)
 
 
@@ -110,8 +115,11 @@ def approve(report_id: int):
     # says it was offered); the queue's 通过 offers no choice and counts them
     offered = "checkins" in request.form
     count = request.form.get("count_checked_in") == "1" if offered else True
+    # whom the page said 通过 counts by check-in and whom it leaves out: done otherwise
+    # (the other activity's count gone since), refused back to the report's page
     done = run_service(None, approve_report, report, _actor(), denied=404,
-                       shown=request.form.get("shown"), count_checked_in=count)
+                       shown=request.form.get("shown"), count_checked_in=count,
+                       promised=request.form.get("promised"))
     if not done:
         return redirect(url_for("manage.report", report_id=report.id))
     flash(_("已通过：%(title)s。", title=report.task.title), "success")

@@ -12,7 +12,7 @@ from flask import render_template
 from ..menu import menu_counts_with
 from ..permissions import staff_required
 from ..rollups.home import home_figures
-from ..services.reviews import approval_refusals
+from ..services.reviews import approval_refusals, checkins_promise
 from ..timeutil import local_date, utcnow
 from ..year_checklist import asked_year, due_from
 from . import backfill, reviews, task_page, tasks  # noqa: F401  (their routes, on bp)
@@ -47,6 +47,11 @@ def home():
         taking_part=lists.taking_part,
         unconfirmed=lists.unconfirmed,
         closed=closed,
+        # its inline 通过 is offered only where nobody is left to confirm — a check-in
+        # not confirmed included (``owed.TO_CONFIRM``): the card sends the reviewer to the
+        # report's page, which offers 按签到计入. So it promises to count no check-in,
+        # and 通过 refuses to count one (``approve_report``'s ``promised``): no statement
+        no_checkins=checkins_promise((), ()),
         uncorrected=lists.uncorrected,
         uncorrected_total=totals["uncorrected"],
         unreported=lists.unreported,

@@ -5,8 +5,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..i18n import lazy, lazy_month_name
 from ..i18n import lazy_gettext as _l
-from ..i18n import lazy_month_name
 
 from sqlalchemy import Integer, String, cast, func, null, or_, select, union_all
 
@@ -245,7 +245,8 @@ def report_version(report: TaskReport) -> str:
 
 
 def approve_report(report: TaskReport, actor: Member, *, shown: str | None = None,
-                   count_checked_in: bool = False) -> list[tuple[Assignment, Task]]:
+                   count_checked_in: bool = False,
+                   promised: str | None = None) -> list[tuple[Assignment, Task]]:
     """通过: the report's figures become official; the task is closed.
 
     Posted from a page (``shown``: its ``report_version``), under the activity's lock:
@@ -258,7 +259,14 @@ def approve_report(report: TaskReport, actor: Member, *, shown: str | None = Non
     a choice on the report's page) every member checked in and not yet confirmed is
     counted first at the activity's length (``count_checked_in_members``) — but for one
     whose hours already count on another activity at the same hours: those are returned
-    (with that activity), for the reviewer to be told."""
+    (with that activity), for the reviewer to be told.
+
+    Posted from a page that said whom 通过 counts so and whom it leaves out
+    (``promised``: its ``checkins_promise``), the same two sets are found again under
+    the locks, or nothing is written: the other activity's count gone since (its
+    撤销审核, a resubmission marking her 缺席 there) would count at the activity's
+    length one the page said it would not, with no choice offered (review39b #5) —
+    ``CheckinsChanged`` says whose treatment changed, for the page shown again."""
     _require_reviewer(report, actor)
     _resubmitted_since(report, shown)
     task = report.task
@@ -270,8 +278,11 @@ def approve_report(report: TaskReport, actor: Member, *, shown: str | None = Non
     # (a need claimed takes its member's row first): two 通过 of two activities at the
     # same hours take turns, and the second reads what the first counted
     held_active([a.member_id for a in checked_in], no_key=True)
+    elsewhere = counted_elsewhere(task, [a.member_id for a in checked_in]) if checked_in else {}
+    if count_checked_in and promised is not None:
+        _keep_checkins_promise(checked_in, elsewhere, promised)
     lock_needs_of(task)  # before any write: see task_needs
-    left_out = count_checked_in_members(task, actor, checked_in)
+    left_out = count_checked_in_members(task, actor, checked_in, elsewhere)
     report.status = ReportStatus.approved
     report.return_reason = None
     report.reviewed_by_id = actor.id
@@ -289,8 +300,70 @@ def checked_in_unconfirmed(participants) -> list:
     return [a for a in participants if a.status == AssignmentStatus.checked_in]
 
 
-def count_checked_in_members(task: Task, actor: Member,
-                             checked_in: list[Assignment]) -> list[tuple[Assignment, Task]]:
+def checkins_promise(counted, not_counted) -> str:
+    """What a review page posts with 通过 (``approve_report``'s ``promised``): the ids
+    of the members checked in and unconfirmed it said 通过 counts at the activity's
+    length (``counted``) and of those it named 「本活动不按签到计入」 (``not_counted``:
+    their time counts elsewhere). Their sets, not the page's order; a plain token, so a
+    refusal can say whose treatment changed."""
+    return shown_module.shown_key({"counted": sorted(set(counted)),
+                                   "not_counted": sorted(set(not_counted))})
+
+
+class CheckinsChanged(ServiceError):
+    """通过 refused: whom it would count by check-in, or leave out, is not what its
+    page said (``approve_report``'s ``promised``); nothing written."""
+
+
+def _keep_checkins_promise(checked_in: list[Assignment], elsewhere: dict, promised: str) -> None:
+    """Refuse 通过 (``CheckinsChanged``) unless what it is about to do to ``checked_in``
+    — those in ``elsewhere`` left out, the others counted — is what its page promised
+    (an unreadable key promised nobody)."""
+    said = shown_module.shown_then(promised)
+    then_counted, then_left = _member_ids(said.get("counted")), _member_ids(said.get("not_counted"))
+    now_left = set(elsewhere)
+    now_counted = {a.member_id for a in checked_in} - now_left
+    if (then_counted, then_left) == (now_counted, now_left):
+        return
+    names = {a.member_id: a.member.name for a in checked_in}
+    # named on the page, no longer checked in and unconfirmed (she confirmed since)
+    gone = sorted((then_counted | then_left) - names.keys())
+    if gone:
+        names |= dict(db.session.execute(
+            select(Member.id, Member.name).where(Member.id.in_(gone))).all())
+    order = [a.member_id for a in checked_in] + gone
+
+    def who(ids) -> list[str]:
+        return [names[i] for i in order if i in ids and i in names]
+
+    raise CheckinsChanged(lazy(_say_checkins_changed, who(now_counted & then_left),
+                               who(now_left & then_counted),
+                               who((then_counted | then_left) ^ (now_counted | now_left))))
+
+
+def _member_ids(value) -> set[int]:
+    """The member ids of a promise's list (``checkins_promise``); none if not one."""
+    return {i for i in value if isinstance(i, int)} if isinstance(value, list) else set()
+
+
+def _say_checkins_changed(counting: list[str], leaving: list[str], other: list[str]) -> str:
+    """``CheckinsChanged``'s words, made when shown (the reader's language)."""
+    join = str(_l("、")).join
+    parts = []
+    if counting:
+        parts.append(_l("%(names)s 在同一时间的其他活动上的服务时长现已不再计入，"
+                        "现在通过将按签到计入其服务时长", names=join(counting)))
+    if leaving:
+        parts.append(_l("%(names)s 现在在同一时间已计入其他活动，本活动将不按签到计入",
+                        names=join(leaving)))
+    if other:
+        parts.append(_l("%(names)s 的签到或确认情况有变化", names=join(other)))
+    return str(_l("您打开页面之后，%(what)s。本次未作任何更改，请查看现在的情况后再审核。",
+                  what=str(_l("；")).join(str(part) for part in parts)))
+
+
+def count_checked_in_members(task: Task, actor: Member, checked_in: list[Assignment],
+                             elsewhere: dict[int, Task]) -> list[tuple[Assignment, Task]]:
     """按签到计入: each member checked in on ``task`` and not yet confirmed
     (``checked_in``, their rows locked by the caller: ``approve_report``) is counted
     done at the activity's length (``claims.task_span_minutes``, what 添加遗漏的参加人员
@@ -300,12 +373,12 @@ def count_checked_in_members(task: Task, actor: Member,
 
     The same person's time is counted once (``overlap.overlapping``, the rule 补录 and
     添加遗漏的参加人员 refuse by): a member whose hours already count on another activity
-    at overlapping hours is not counted here. Returns those left out, each with the
+    at overlapping hours (``elsewhere``: ``overlap.counted_elsewhere``, read by the
+    caller under those locks) is not counted here. Returns those left out, each with the
     activity she is counted on, for the reviewer to be told."""
     if not checked_in:
         return []
     minutes = task_span_minutes(task)
-    elsewhere = counted_elsewhere(task, [a.member_id for a in checked_in])
     for assignment in checked_in:
         if assignment.member_id in elsewhere:
             continue
