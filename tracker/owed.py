@@ -1,9 +1,9 @@
 """What each person owes — one definition, read by the member's 我的待办, the liaison's
 工作台, the menu counts and the reminder job (``tracker/reminders``) alike.
 
-A member owes: hours to confirm (a task that has ended), a report to submit as
-组长 (a task that has started and has none), a returned report to correct, and
-turning up at a task today or tomorrow. A liaison owes, for their communities:
+A member owes: hours to confirm (a task that has ended; not hours the overlap rule
+refuses to count), a report to submit as 组长 (a task that has started and has
+none), a returned report to correct, and turning up at a task today or tomorrow. A liaison owes, for their communities:
 reports to review (待审核), of which those waiting longer than ``stale_days``,
 returned reports not yet corrected (已退回待修改), and ended tasks with no report
 (已结束未提交).
@@ -33,6 +33,7 @@ from .models import (
     TaskStatus,
 )
 from .reach import ALL, NO_REACH, NONE, Reach, in_reach
+from .services.overlap import counts_elsewhere
 from .sql_hints import constants_written_out, not_indexed
 from .timeutil import LOCAL_TZ
 
@@ -52,8 +53,10 @@ def _whose(column, member_id: int | None) -> list:
     return [] if member_id is None else [column == member_id]
 
 
-def to_confirm(member_id: int | None, now: datetime) -> list:
-    """My participations in ended tasks whose hours I have not confirmed."""
+def awaiting_confirmation(member_id: int | None, now: datetime) -> list:
+    """My participations in ended tasks whose hours I have not confirmed: 我的任务's
+    待确认 tab, each card saying whether it can be confirmed (``claims.confirm_refusal``)
+    and, when not, why."""
     return [
         *_whose(Assignment.member_id, member_id),
         Assignment.status.in_(TO_CONFIRM),
@@ -61,6 +64,15 @@ def to_confirm(member_id: int | None, now: datetime) -> list:
         Task.status != TaskStatus.cancelled,
         not_approved(),
     ]
+
+
+def to_confirm(member_id: int | None, now: datetime) -> list:
+    """Of those, the hours I owe a confirmation of: not those whose 确认 the overlap
+    rule refuses (my hours already count on another activity at the same hours,
+    ``overlap.counts_elsewhere``) — a count or a reminder of things owed holds nothing
+    that cannot be done; the tab still shows that card, explained (review39fix)."""
+    return [*awaiting_confirmation(member_id, now),
+            ~counts_elsewhere(Assignment.member_id, Task)]
 
 
 def to_report(member_id: int | None, now: datetime) -> list:

@@ -94,7 +94,7 @@ def test_a_robot_stopped_after_giving_up_is_no_notice(app, client, login, town, 
     _robot_failing(app, town, recorder, attempts=1, failure="http")
     login(town.liaison)
     assert "收不到提醒" in _home(client)
-    client.post(f"/outbox/webhooks/{town.community.id}/stop")
+    client.post(f"/outbox/webhooks/{town.community.id}/stop", data={"confirmed": "1"})
     assert "收不到提醒" not in _home(client)
 
 

@@ -116,7 +116,7 @@ def test_tests_are_limited_per_community_whoever_presses(app, client, login, tow
 def test_a_stopped_robot_sends_no_test(client, login, town, recorder):
     _robot(town, recorder)
     login(town.liaison)
-    client.post(f"/outbox/webhooks/{town.community.id}/stop")
+    client.post(f"/outbox/webhooks/{town.community.id}/stop", data={"confirmed": "1"})
     page = _press(client, town)
     assert "该社区没有在用的工作群机器人。" in page and "发送测试消息" not in page
     assert recorder.to("/wecom") == []

@@ -582,6 +582,33 @@ def test_an_erased_members_name_and_branch_are_corrected_without_a_phone(client,
     assert db.session.get(Member, gone.id).phone == "13712345678"
 
 
+def test_a_new_number_leaves_no_mask_of_the_erased_one(client, login, world):
+    """The mask kept of an erased number (purgelabels) serves the namesake labels of the
+    documents signed while no number is held: kept through a save that leaves the
+    phone erased, cleared once an admin gives the member a new number — a trace of a
+    number gone, kept for nothing (invariant 5, the retention rule)."""
+    from tests.web.roll_support import edit, page_of
+    from tests.web.test_admin_roll_stale_page import form_on
+    from tracker.models import Member
+
+    gone = _erased(world.member)
+
+    def mask():
+        db.session.expire_all()
+        return db.session.scalar(select(Member.phone_mask).where(Member.id == gone.id))
+
+    kept = mask()
+    assert kept and "*" in kept
+    login(world.admin)
+    form = form_on(page_of(client.get(edit(gone.id))), "phone", branch="机关党支部")
+    assert client.post(edit(gone.id), data=form).status_code == 302
+    assert mask() == kept  # still erased: the labels still read it
+    form = form_on(page_of(client.get(edit(gone.id))), "phone", phone="13712345678")
+    assert client.post(edit(gone.id), data=form).status_code == 302
+    assert mask() is None
+    assert db.session.get(Member, gone.id).namesake_phone == "13712345678"
+
+
 def test_a_phone_left_empty_keeps_another_admins_new_number(client, login, world):
     """Page read while the phone was erased; another admin gives a new number; the post
     that left the phone empty (as shown) corrects 党支部 and keeps that number."""

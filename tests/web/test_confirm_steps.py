@@ -3,7 +3,8 @@ house's way (取消任务, 关闭任务): the button's form carries data-confirm
 static/js/confirm.js, and a POST without ``confirmed=1`` (JavaScript off, or a WeChat
 webview that blocks dialogs) is answered with the confirmation page, which names what will
 happen and changes nothing; the page's button posts ``confirmed=1`` and acts. 冲销's
-reason is required, as 作废's."""
+reason is required, as 作废's. 停用机器人 asks too (session 39, confirmfix): a stopped
+robot comes back only with its full address typed again."""
 from __future__ import annotations
 
 import html
@@ -18,6 +19,7 @@ from tracker.extensions import db
 from tracker.models import (
     Assignment,
     AssignmentStatus,
+    CommunityWebhook,
     FundEntry,
     Member,
     Resident,
@@ -202,3 +204,31 @@ def test_a_reversal_needs_a_reason_and_asks_first_naming_the_amount(client, logi
     assert entries() == 1
     assert client.post(action, data={"reason": "重复登记", **CONFIRMED}).status_code == 302
     assert entries() == 2
+
+
+# --- 停用机器人 (session 39, confirmfix) ----------------------------------------------------
+
+def test_stopping_a_work_group_robot_asks_first(client, login, world):
+    """Its page's 停用机器人 carries data-confirm; without JavaScript the POST is answered
+    with the confirmation page (carrying the robot the page showed), nothing stopped."""
+    login(world.liaison)
+    url = f"/outbox/webhooks/{world.community.id}"
+    assert client.post(url, data={
+        "channel": "dingtalk", "url": "https://oapi.dingtalk.com/robot/send?access_token=t1",
+        "secret": "SECxyz"}).status_code == 302
+    robot_page = text(client.get(url))
+    action = f"{url}/stop"
+    assert asks(robot_page, action) == "确定停用这个工作群机器人吗？"
+    shown = re.search(r'<form[^>]*action="' + re.escape(action) + r'".*?name="shown" value="([^"]*)"',
+                      robot_page, re.S).group(1)
+    asked = client.post(action, data={"shown": shown})
+    assert asked.status_code == 200
+    page = text(asked)
+    assert "确认停用" in page and world.community.name in page
+    assert "不再收到提醒" in page and "再次填写机器人的完整地址" in page
+    assert f'name="shown" value="{shown}"' in confirm_form(page)
+    db.session.expire_all()
+    assert db.session.get(CommunityWebhook, world.community.id).active
+    assert client.post(action, data={"shown": shown, **CONFIRMED}).status_code == 302
+    db.session.expire_all()
+    assert not db.session.get(CommunityWebhook, world.community.id).active

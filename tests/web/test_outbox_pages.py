@@ -67,7 +67,7 @@ def test_stopping_a_robot(client, login, world):
     client.post(f"/outbox/webhooks/{world.community.id}", data={
         "channel": "dingtalk", "url": "https://oapi.dingtalk.com/robot/send?access_token=t1",
         "secret": "SECxyz"})
-    client.post(f"/outbox/webhooks/{world.community.id}/stop")
+    client.post(f"/outbox/webhooks/{world.community.id}/stop", data={"confirmed": "1"})
     db.session.expire_all()
     assert db.session.get(CommunityWebhook, world.community.id).active is False
 

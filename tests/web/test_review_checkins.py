@@ -399,3 +399,23 @@ def test_the_member_is_told_where_her_time_counts_not_sent_to_a_refused_repair(w
     assert "添加遗漏的参加人员" not in said, said
     when = to_local(past.starts_at).strftime("%Y-%m-%d %H:%M")
     assert f"您在同一时间已计入“{past.title}”（{when}）" in said, said
+
+
+def test_counting_check_ins_at_approval_rewrites_the_counted_rows_once(
+        client, login, world, count_queries):
+    """The hours counted from check-ins and the approval itself are one change of the
+    activity's counted rows (bench39): 通过 rewrites them once, not first for the hours
+    and again for the approval — the rewrite is six statements."""
+    task = world.past_task
+    member = _checked_in(task, world.member)
+    report = submitted_report(task, world.leader)
+    login(world.liaison)
+    page = client.get(f"/manage/reports/{report.id}").get_data(as_text=True)
+    url = f"/manage/reports/{report.id}/approve"
+    with count_queries() as approval:
+        assert client.post(url, data=form_on(page, url)).status_code == 302
+    assert fresh(Assignment, member.id).status == AssignmentStatus.done
+    rewrites = [s for s in approval.statements
+                if s.lstrip().upper().startswith("DELETE FROM COUNTED_TASK")]
+    assert len(rewrites) == 1, rewrites
+    assert _ledger_row(task).person_times == 1

@@ -117,7 +117,7 @@ def test_a_robot_stopped_since_is_not_switched_back_on_unseen(app, world):
     assert save(liaison, url, text(by(liaison).get(url)), channel="wecom",
                 url=WECOM).status_code == 302
     liaison_page, admin_page = text(by(admin).get(url)), text(by(liaison).get(url))
-    stop = robot_form(liaison_page, f"{url}/stop")
+    stop = robot_form(liaison_page, f"{url}/stop", confirmed="1")
     assert by(admin).post(f"{url}/stop", data=stop).status_code == 302
     assert robot_now(world).active is False
     refused = text(save(liaison, url, admin_page, channel="wecom", url=WECOM_2))
@@ -148,7 +148,7 @@ def test_a_stop_from_an_older_page_does_not_stop_the_others_new_robot(app, world
     admin_page, liaison_page = text(by(admin).get(url)), text(by(liaison).get(url))
     assert save(liaison, url, liaison_page, channel="dingtalk", url=DING).status_code == 302
 
-    response = by(admin).post(f"{url}/stop", data=robot_form(admin_page, f"{url}/stop"))
+    response = by(admin).post(f"{url}/stop", data=robot_form(admin_page, f"{url}/stop", confirmed="1"))
     assert response.status_code == 302 and response.headers["Location"] == url
     page = text(by(admin).get(url))
     assert STOP_REFUSAL in page
@@ -156,7 +156,7 @@ def test_a_stop_from_an_older_page_does_not_stop_the_others_new_robot(app, world
     robot = robot_now(world)
     assert robot.active is True and robot.channel == Channel.dingtalk
 
-    response = by(admin).post(f"{url}/stop", data=robot_form(page, f"{url}/stop"))
+    response = by(admin).post(f"{url}/stop", data=robot_form(page, f"{url}/stop", confirmed="1"))
     assert response.status_code == 302
     assert robot_now(world).active is False
 

@@ -36,7 +36,7 @@ from ..services.notify import (
     webhook_shown_key,
 )
 from ..templating import local_dt
-from ..view_support import run_service, stale_aware
+from ..view_support import confirmed, run_service, stale_aware
 from . import queries as q
 from ..fields import EmptyForm
 from ..paging import page_number
@@ -162,9 +162,22 @@ def stop(community_id: int):
     community = _community(community_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    shown = request.form.get("shown")
+    robot = q.load_webhook(community.id)
+    if robot is not None and robot.active and not confirmed():
+        # asked once, as 停用 of a member: with JavaScript off (or a dialog blocked) the
+        # page's data-confirm asks nothing, and a stopped robot is switched on again only
+        # with its full address typed again — which the page never shows back
+        return render_template(
+            "confirm.html", title=_("停用机器人"), subject=community.name,
+            submit=_("确认停用"), action=request.path,
+            hidden={"shown": shown} if shown is not None else None,
+            back=url_for("outbox.webhook", community_id=community.id),
+            explain=_("停用后，该社区的工作群不再收到提醒。要重新启用，需要再次填写机器人的"
+                      "完整地址（已保存的地址不再显示）。"))
     # the robot the page showed (its ``shown``): another's robot is not stopped unseen
     if run_service(None, stop_webhook, current_user, community, denied=404,
-                   shown=request.form.get("shown")):
+                   shown=shown):
         flash(_("已停用%(name)s的工作群机器人。", name=community.name), "success")
         return redirect(url_for("outbox.webhooks"))
     return redirect(url_for("outbox.webhook", community_id=community.id))

@@ -45,7 +45,7 @@ from .audit import actor_first
 from .claims import places_held, release_places
 from .invitations import STAFF_ROLES, revoke_links
 from .audit import record as audit
-from .member_retention import refuse_if_erased
+from .member_retention import number_given, refuse_if_erased
 from .merge import merged_into
 from .notify import stop_calendar
 from .sessions import end_other_sessions
@@ -1255,6 +1255,8 @@ def save_member(member: Member, actor: Member, data: MemberData) -> MemberSaved:
     role_before = member.role
     changes = _apply(member, values)
     changes.update(_community_change(member, communities))
+    if "phone" in changes:
+        number_given(member)  # the mask of an erased number goes with it
     if "role" in changes or "unit_id" in changes or "phone" in changes:
         # a link made for them before was made for someone they no longer are: a
         # liaison's link for a member made 管理员 would sign its maker in as the admin;

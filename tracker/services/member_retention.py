@@ -92,6 +92,16 @@ def erase_contact(member: Member) -> None:
     record(None, "erase", member, reason="retention")
 
 
+def number_given(member: Member) -> None:
+    """A number written on ``member`` (the member form: an erased member given a new
+    one, the way back to 重新启用): the mask kept of the erased number
+    (``erase_contact``) told them apart only while no number was held
+    (``Member.namesake_phone``); kept beside a new one it would be a trace of a number
+    gone, held for no purpose. Set unread (the column is deferred): no statement."""
+    if not member.phone_erased:
+        member.phone_mask = None
+
+
 def purge_expired_members(retention_days: int, now: datetime | None = None, *,
                           dry_run: bool = False) -> purging.Purge:
     """Erase the contact data of every member past the retention period, each in a

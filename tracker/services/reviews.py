@@ -387,7 +387,8 @@ def count_checked_in_members(task: Task, actor: Member, checked_in: list[Assignm
         assignment.confirmed_at = utcnow()
         record(actor, "count_checked_in", assignment, task_id=task.id,
                member_id=assignment.member_id, minutes=minutes)
-    db.session.flush()
+    # no flush here: the hours counted and the approval that follows are flushed
+    # together, so the activity's counted rows are rewritten once (bench39)
     return [(a, elsewhere[a.member_id]) for a in checked_in if a.member_id in elsewhere]
 
 

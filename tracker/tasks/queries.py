@@ -444,7 +444,9 @@ def _tab_query(tab: str, member_id, now):
         return (_my_assignments(member_id).where(Task.ends_at > now)
                 .order_by(Task.starts_at, Task.id))
     if tab == "confirm":
-        return (_my_assignments(member_id).where(*owed.to_confirm(member_id, now))
+        # every unconfirmed card, those the overlap rule refuses too (shown without
+        # 确认, saying why); the tab's count is what is owed (``owed.to_confirm``)
+        return (_my_assignments(member_id).where(*owed.awaiting_confirmation(member_id, now))
                 .order_by(Task.starts_at.desc(), Task.id.desc()))
     if tab == "history":
         return (

@@ -322,6 +322,9 @@ class MineRow:
     can_confirm: bool = False
     can_report: bool = False
     phase: str = ""  # 未开始 / 进行中 on the 未结束 tab (``templating.task_phase``)
+    # on the 待确认 tab, why a card offers no 确认 (the overlap rule's refusal): the
+    # card stays there, though the tab's count (what is owed) leaves it out
+    why_not: str = ""
 
 
 def _rows(tab: str, items, now) -> list[MineRow]:
@@ -329,14 +332,15 @@ def _rows(tab: str, items, now) -> list[MineRow]:
     for item in items:
         if isinstance(item, q.MineAssignment):
             task = item.task
+            refusal = confirm_refusal(item, why=False, elsewhere=item.counted_elsewhere)
             rows.append(MineRow(
                 task=task,
                 assignment=item,
                 can_withdraw=(item.status in WITHDRAWABLE and task.starts_at > now
                               and task.status != TaskStatus.cancelled),
-                can_confirm=confirm_refusal(item, why=False,
-                                            elsewhere=item.counted_elsewhere) is None,
+                can_confirm=refusal is None,
                 phase=task_phase(task, now) if tab == "upcoming" else "",
+                why_not=str(refusal) if tab == "confirm" and refusal is not None else "",
             ))
         else:
             rows.append(MineRow(task=item, can_report=report_refusal(item) is None))
