@@ -12,11 +12,11 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, exists, func, select, union
+from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..names import ALONE, COUNTS, listed
+from ..names import ALONE, listed
 from ..models import (
     Assignment,
     AssignmentStatus,
@@ -39,9 +39,8 @@ from ..rollups.batch import Plan, built_once, constant, gather, plan
 from ..rollups.coverage import (
     Coverage,
     coverage_plan,
-    leaders_and_reviewers,
-    named_people,
-    told_apart,
+    namesake_counts_of,
+    namesakes_part,
     on_roll_at_end,
     on_roll_during,
     roll_day,
@@ -98,20 +97,19 @@ class LedgerRow:
     source: str = ""  # 来源: 现场签到 / 组长提交 / 补录 (sources.source_label, the one rule)
 
 
-def ledger_plan(scope: Scope) -> Plan:
-    """The approved activities of a scope, oldest first (three statements, run
+def ledger_plan(scope: Scope, namesakes: Select | None = None) -> Plan:
+    """The approved activities of a scope, oldest first (four statements, run
     together). Their figures are the counted ones (``CountedTask``), as every total
-    reads them."""
+    reads them. ``namesakes``: the scope's ``coverage.namesakes_part``, when the page's
+    未参与名单 reads it too — the same object, run once in the batch."""
     (tasks, leader, reviewer), counted, participants = _ledger_selects()
     conditions = [TaskReport.status == ReportStatus.approved, *task_conditions(scope)]
-    # namesakes told apart among the people the 月报 can name, as its 未参与名单 is
-    named = named_people(scope)
-    participants = (participants.outerjoin(named, named.c.member_id == Member.id)
-                    .add_columns(*told_apart(named)))
-    # the 组长's and 审核人's namesake counts, read from the same set in a part of
-    # their own (joined into the activities' statement, PostgreSQL's generic plan
+    # namesakes told apart among the people the 月报 can name, as its 未参与名单 is:
+    # the 参与人员, 组长 and 审核人 looked up by id in one part of the batch, never
+    # joined (joined into the activities' statement, PostgreSQL's generic plan
     # evaluated the set once per activity: 20 ms at 1M)
-    staff = union(*leaders_and_reviewers(scope))
+    if namesakes is None:
+        namesakes = namesakes_part(scope)
     return plan(
         tasks.where(*conditions),
         counted.where(*counted_task_conditions(scope)),
@@ -119,8 +117,7 @@ def ledger_plan(scope: Scope) -> Plan:
         # of the page's batch (sql_json), in the order they joined each task
         json_rows_in_order(participants.where(*conditions),
                            Assignment.task_id, Assignment.claimed_at, Assignment.id),
-        select(named.c.member_id, *(named.c[column] for column in COUNTS))
-        .where(named.c.member_id.in_(staff)),
+        namesakes,
         shape=_ledger)
 
 
@@ -145,7 +142,7 @@ def _ledger_selects():
         select(CountedTask.task_id, CountedTask.person_times, CountedTask.minutes,
                CountedTask.quantity, CountedTask.people_served)
         .where(CountedTask.report_status == ReportStatus.approved),
-        select(Assignment.task_id, Member.name, Member.branch,
+        select(Assignment.task_id, Member.id, Member.name, Member.branch,
                Member.namesake_phone.label("phone"))
         .join(Member, Member.id == Assignment.member_id)
         .join(Task, Task.id == Assignment.task_id)
@@ -157,7 +154,7 @@ def _ledger_selects():
 def _told_apart(member):
     """The columns ``names.distinguished`` writes ``member``'s name from (the 组长 and
     审核人 read as the 参与人员 beside them do): id, name, 党支部, phone; their
-    namesake counts come in a part of their own (``ledger_plan``). The phone is what
+    namesake counts come from the part the 参与人员's do (``ledger_plan``). The phone is what
     tells namesakes apart (``Member.namesake_phone``: an erased one's kept mask)."""
     return (member.id, member.name, member.branch, member.namesake_phone)
 
@@ -168,13 +165,13 @@ def _listed(counts: dict, member_id, name, branch, phone) -> str:
     return listed(name, branch, phone, counts.get(member_id, ALONE))  # named nowhere else: alone
 
 
-def _ledger(tasks, counted, participants, staff) -> list[LedgerRow]:
-    counts = {member_id: tuple(told) for member_id, *told in staff}
+def _ledger(tasks, counted, participants, namesakes) -> list[LedgerRow]:
+    counts = namesake_counts_of(namesakes)
     per_task = {task_id: (int(count), int(minutes), int(quantity), int(people))
                 for task_id, count, minutes, quantity, people in counted}
     names: dict[int, list[str]] = {}
-    for task_id, name, branch, phone, *told in rows_of(participants[0][0]):
-        names.setdefault(task_id, []).append(listed(name, branch, phone, told))
+    for task_id, member_id, name, branch, phone in rows_of(participants[0][0]):
+        names.setdefault(task_id, []).append(_listed(counts, member_id, name, branch, phone))
     rows = []
     for (task_id, day, community, zone, title, place, category, section, quantity_unit,
          beneficiary_unit, beneficiary, note, backfilled, checked_in, *named) in tasks:
@@ -401,7 +398,10 @@ def _period_plan(year: int, month: int | None, bounds: tuple[date, date],
     # grouping come from one read of the month's participations
     per_category = category_task_rows(scope)
     part = participants_part(scope) if part is None else part
-    moves, ledger = moves_plan(scope), ledger_plan(scope)
+    # the namesakes among the people the document can name, read once for its ledger
+    # and its 未参与名单 (one part both plans hold)
+    namesakes = namesakes_part(scope)
+    moves, ledger = moves_plan(scope), ledger_plan(scope, namesakes)
     if month is None:
         # the 年度总结 has neither the 台账 nor the 「本月移交」 sentence and its zones
         # read only their work (``narrative.double_text``): over a year of the county
@@ -420,7 +420,7 @@ def _period_plan(year: int, month: int | None, bounds: tuple[date, date],
         names,
         findings_counts_plan(scope),
         moves,
-        coverage_plan(unit_id, date_from, date_to, ids) if unit_id is not None
+        coverage_plan(unit_id, date_from, date_to, ids, namesakes) if unit_id is not None
         else constant(None),
         ledger_funds_plan(scope, year),
         spent_places_plan(scope),

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import (
     Date,
+    Select,
     and_,
     bindparam,
     case,
@@ -81,10 +82,24 @@ def named_people(scope: Scope):
         .subquery("named_people"))
 
 
-def told_apart(named) -> list:
-    """The ``names.COUNTS`` columns of ``named`` (``named_people``), as one alone in the
-    document where a row has none (outer-joined)."""
-    return [func.coalesce(named.c[column], alone) for column, alone in zip(COUNTS, ALONE)]
+def namesakes_part(scope: Scope) -> Select:
+    """The namesakes among ``named_people``: ``member_id`` and the ``names.COUNTS`` of
+    each person whose name another of them has. One part of a page's batch, which
+    every list of the document reads (``namesake_counts_of``) — the 月报's ledger
+    (参与人员, 组长, 审核人) and its 未参与名单 pass the same object, so the batch runs
+    it once (``batch.fetch``): the windows over the set are evaluated once a page, not
+    once per list (bench39, finding 4). Someone it leaves out is alone in the
+    document, and ``names.distinguished`` writes a name nobody else has as it is,
+    whatever else is counted: ``ALONE`` for them reads as their own counts would."""
+    named = named_people(scope)
+    return (select(named.c.member_id, *(named.c[column] for column in COUNTS))
+            .where(named.c.namesakes > 1))
+
+
+def namesake_counts_of(rows) -> dict[int, tuple[int, ...]]:
+    """{member id: ``names.COUNTS``} of ``namesakes_part``'s rows; a member not in it
+    is ``ALONE`` (``.get(member_id, ALONE)``)."""
+    return {member_id: tuple(int(n) for n in counts) for member_id, *counts in rows}
 
 
 def leaders_and_reviewers(scope: Scope) -> list:
@@ -213,11 +228,14 @@ def _members_of_any_day(unit_id: int):
 
 
 def coverage_plan(unit_id: int, date_from: date, date_to: date,
-                  community_ids: tuple[int, ...] | None = None) -> Plan:
+                  community_ids: tuple[int, ...] | None = None,
+                  namesakes: Select | None = None) -> Plan:
     """Who of a unit took part in a period: on roll, took part, 参与率, and the
-    named list of those who did not (by name). Three statements, run together.
+    named list of those who did not (by name). Four statements, run together.
     ``community_ids`` counts only work in those communities (a 月报 of part of the
     unit: its 参与情况 is about the same communities as the rest of its text).
+    ``namesakes``: the period's ``namesakes_part``, when a page's other plans read it
+    too (the 月报's ledger) — the same object, run once in the batch.
 
     The roll is the roll of the period's last day (today for one still running), with
     the unit each member had on that day (``on_roll``): someone who joined later was
@@ -235,26 +253,26 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
     day = roll_day(date_to)
     status = CountedParticipation.report_status
 
-    def shape(roll_rows, figure_rows, not_yet_rows):
+    def shape(roll_rows, figure_rows, not_yet_rows, namesake_rows):
         (on_roll_count, took_part_own), = roll_rows
         (pt, minutes, pending_pt), = figure_rows
+        counts = namesake_counts_of(namesake_rows)
         not_yet = [NotYet(member_id, name, bool(pending), branch, phone,
-                          tuple(int(n) for n in counts))
-                   for member_id, name, pending, branch, phone, *counts in not_yet_rows]
+                          counts.get(member_id, ALONE))
+                   for member_id, name, pending, branch, phone in not_yet_rows]
         return Coverage(int(on_roll_count), int(on_roll_count) - len(not_yet),
                         int(took_part_own), int(pt), int(minutes), int(pending_pt), not_yet)
 
     stay = and_(RollPeriod.member_id == CountedParticipation.member_id,
                 *covers(CountedParticipation.service_date))
-    # the roll with, for each member, how many of the people the 月报 can name share
-    # the name (and the 党支部): the 未参与名单 tells namesakes apart (names.py) on the
-    # set the ledger does (``named_people``), in the same statement
-    named = named_people(Scope(date_from, date_to, unit_id=unit_id,
-                               community_ids=community_ids))
+    # the 未参与名单 tells namesakes apart (names.py) on the set the ledger does
+    # (``named_people``), from the same part of the batch when the page has a ledger
+    if namesakes is None:
+        namesakes = namesakes_part(Scope(date_from, date_to, unit_id=unit_id,
+                                         community_ids=community_ids))
     roll = (select(Member.id, Member.name, Member.name_key, Member.branch,
-                   Member.namesake_phone.label("phone"), *(named.c[column] for column in COUNTS))
+                   Member.namesake_phone.label("phone"))
             .join(RollPeriod, RollPeriod.member_id == Member.id)
-            .join(named, named.c.member_id == Member.id)
             .where(*on_roll(unit_id, day))
             .subquery("roll"))
     return plan(
@@ -282,11 +300,12 @@ def coverage_plan(unit_id: int, date_from: date, date_to: date,
             roll.c.id,
             roll.c.name,
             _took_part(roll.c.id, date_from, date_to, ReportStatus.submitted, community_ids),
-            roll.c.branch, roll.c.phone, *(roll.c[column] for column in COUNTS),
+            roll.c.branch, roll.c.phone,
         )
         .where(~_took_part(roll.c.id, date_from, date_to, ReportStatus.approved,
                            community_ids))
         .order_by(roll.c.name_key, roll.c.id),
+        namesakes,
         shape=shape)
 
 
