@@ -488,7 +488,7 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
         return _l("任务结束后才能确认参与。")
     if assignment.status == AssignmentStatus.withdrawn:
         return _l("您已取消认领该任务。")
-    if assignment.status == AssignmentStatus.absent:
+    if assignment.status == AssignmentStatus.absent and not task.report_approved:
         return _l("组长已登记您缺席；如有误，请联系组长修改后再确认。")
     if task.report_approved:
         if assignment.status != AssignmentStatus.done:
@@ -502,6 +502,11 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
                           "本活动没有计入统计。如您当时参加的是本活动，请联系本社区联络员"
                           "更正“%(task)s”的记录。", task=other.title,
                           when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
+            if assignment.status == AssignmentStatus.absent:
+                # after 通过 the 组长 can no longer change the report (walk12 #2): the
+                # repair left is her 补录申请 naming this task (``is_requestable``)
+                return _l("组长已登记您缺席，该任务已审核通过，本次参与没有计入统计。"
+                          "如您参加了，请点“我参加了但没有记录”提交补录申请，由本社区联络员核实后补上。")
             return _l("该任务审核通过时，您尚未确认服务时长，本次参与没有计入统计。"
                       "如您参加了，请联系本社区联络员，在任务页“添加遗漏的参加人员”中补上。")
         return _l("该任务已审核通过，服务时长不能再修改。")

@@ -45,7 +45,7 @@ from ..services.claims import (
     task_span_minutes,
     withdraw,
 )
-from ..services.backfill_requests import REQUEST_DAYS_BACK
+from ..services.backfill_requests import REQUEST_DAYS_BACK, place_elsewhere
 from ..services.reviews import (
     ReportData,
     put_back_words,
@@ -209,9 +209,14 @@ def detail(task_id: int):
                             else None),
         "may_report": may_report(current_user, task),
         "can_report": may_report(current_user, task) and report_refusal(task) is None,
-        # 我参加了但没有记录: a recent ended task the member is not on
+        # 我参加了但没有记录: a recent ended task the member is not on — or, once
+        # approved, on but not counted (``backfill_requests.is_requestable``: 缺席 after
+        # 通过, walk12 #2), unless a place at the same hours refuses the request
         "can_ask_backfill": (task.ends_at <= now and task.status != TaskStatus.cancelled
-                             and (mine is None or mine.status == AssignmentStatus.withdrawn)
+                             and (mine is None or mine.status == AssignmentStatus.withdrawn
+                                  or (task.report_approved
+                                      and mine.status != AssignmentStatus.done
+                                      and place_elsewhere(task, current_user) is None))
                              and task.service_date
                              >= local_today() - timedelta(days=REQUEST_DAYS_BACK)),
     }
