@@ -12,6 +12,7 @@ import re
 from flask import g
 from sqlalchemy import func, select
 
+from tests import factories as f
 from tests.residents.support import world_resident
 from tests.web.manage_support import assignment
 from tracker.extensions import db
@@ -24,6 +25,8 @@ from tracker.models import (
     Task,
     WaitlistEntry,
 )
+from tracker.services import unit_of_work
+from tracker.services.claims import claim_slot
 from tracker.timeutil import local_today
 
 CONFIRMED = {"confirmed": "1"}
@@ -202,3 +205,33 @@ def test_a_reversal_needs_a_reason_and_asks_first_naming_the_amount(client, logi
     assert entries() == 1
     assert client.post(action, data={"reason": "重复登记", **CONFIRMED}).status_code == 302
     assert entries() == 2
+
+
+# --- walk12 #3: 退出候补 ------------------------------------------------------------------
+
+def test_leaving_the_waitlist_asks_first_as_the_place_is_not_given_back(client, login, world):
+    """退出候补 loses the place in line for good (joining again queues last): asked once,
+    from the task's page and from 我的任务's card, and without a script by the page."""
+    task = f.task(world.item, world.liaison, slots=1, title="助老理发")
+    db.session.commit()
+    with unit_of_work():
+        claim_slot(task, world.other_member)
+    db.session.add(WaitlistEntry(task_id=task.id, member_id=world.member.id))
+    db.session.commit()
+    login(world.member)
+    action = f"/tasks/{task.id}/waitlist/leave"
+    assert "排在最后" in asks(text(client.get(f"/tasks/{task.id}")), action)
+    assert "排在最后" in asks(text(client.get("/tasks/mine?tab=upcoming")), action)
+    asked = client.post(action + "?next=/tasks/mine")
+    assert asked.status_code == 200
+    page = text(asked)
+    assert "确认退出候补" in page and "位置不再保留" in page
+    assert 'action="/tasks/%d/waitlist/leave?next=/tasks/mine"' % task.id in confirm_form(page)
+    db.session.expire_all()
+    assert db.session.scalar(select(WaitlistEntry.status).where(
+        WaitlistEntry.member_id == world.member.id, WaitlistEntry.task_id == task.id)).value == "waiting"
+    done = client.post(action + "?next=/tasks/mine", data=CONFIRMED)
+    assert done.status_code == 302 and done.headers["Location"] == "/tasks/mine"
+    db.session.expire_all()
+    assert db.session.scalar(select(WaitlistEntry.status).where(
+        WaitlistEntry.member_id == world.member.id, WaitlistEntry.task_id == task.id)).value == "left"

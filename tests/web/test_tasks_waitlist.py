@@ -53,7 +53,8 @@ def test_mine_lists_waiting_places_and_leaving_works(client, login, world, full)
     client.post(f"/tasks/{task.id}/waitlist")
     html = page(client, "/tasks/mine?tab=upcoming")
     assert "助老理发" in html and "候补第2位" in html
-    response = client.post(f"/tasks/{task.id}/waitlist/leave?next=/tasks/mine")
+    response = client.post(f"/tasks/{task.id}/waitlist/leave?next=/tasks/mine",
+                           data=CONFIRMED)
     assert response.headers["Location"] == "/tasks/mine"
     html = page(client, "/tasks/mine?tab=upcoming")
     assert "已退出候补：助老理发" in html and "候补第" not in html

@@ -309,6 +309,11 @@ def waitlist_leave(task_id: int):
     if entry is None or entry.status != WaitStatus.waiting:
         flash(_("您不在该任务的候补名单中。"), "error")
         return redirect(target)
+    if not confirmed():  # asked once (walk12 #3): the place in line is not given back
+        return render_template(
+            "confirm.html", title=_("退出候补"), task=task, submit=_("确认退出候补"),
+            action=request.full_path.rstrip("?"), back=target,
+            explain=_("退出后您在候补名单中的位置不再保留；再次候补时将排在最后。"))
     if run_service(None, leave_waitlist, entry, current_user):
         flash(_("已退出候补：%(title)s。", title=title), "success")
     return redirect(target)
