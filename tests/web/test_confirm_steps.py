@@ -13,6 +13,7 @@ from flask import g
 from sqlalchemy import func, select
 
 from tests import factories as f
+from tests.onsite import samples
 from tests.residents.support import world_resident
 from tests.web.manage_support import assignment
 from tracker.extensions import db
@@ -21,12 +22,15 @@ from tracker.models import (
     AssignmentStatus,
     FundEntry,
     Member,
+    Photo,
     Resident,
     Task,
     WaitlistEntry,
 )
+from tracker.models.findings import Finding, FindingKind
 from tracker.services import unit_of_work
 from tracker.services.claims import claim_slot
+from tracker.services.photos import add_task_photo, photo_path, set_finding_photo
 from tracker.timeutil import local_today
 
 CONFIRMED = {"confirmed": "1"}
@@ -235,3 +239,43 @@ def test_leaving_the_waitlist_asks_first_as_the_place_is_not_given_back(client, 
     db.session.expire_all()
     assert db.session.scalar(select(WaitlistEntry.status).where(
         WaitlistEntry.member_id == world.member.id, WaitlistEntry.task_id == task.id)).value == "left"
+
+
+# --- walk12 #4: 删除 of a 现场照片 ------------------------------------------------------------
+
+def test_removing_a_photo_asks_first_as_its_files_are_deleted(client, login, world):
+    """A removed photo's image files are deleted (design.md), so the only way back is
+    to take it again: 删除 asks once, on the report's photos and on a finding's photo."""
+    photo = add_task_photo(world.past_task, world.leader, samples.small_png())
+    finding = Finding(task_id=world.past_task.id, unit_id=world.past_task.unit_id,
+                      community_id=world.past_task.community_id,
+                      found_on=world.past_task.service_date, kind=FindingKind.sewer,
+                      place="3号楼北侧", created_by_id=world.leader.id)
+    db.session.add(finding)
+    db.session.flush()
+    on_finding = set_finding_photo(finding, world.leader, samples.small_png())
+    db.session.commit()
+    login(world.leader)
+    action = f"/onsite/photos/{photo.id}/remove"
+    photos_page = f"/onsite/tasks/{world.past_task.id}/photos"
+    assert "不能恢复" in asks(text(client.get(photos_page)), action)
+    assert "不能恢复" in asks(text(client.get(f"/onsite/findings/{finding.id}/photo")),
+                              f"/onsite/photos/{on_finding.id}/remove")
+    asked = client.post(action)
+    assert asked.status_code == 200
+    page = text(asked)
+    assert "确认删除" in page and "不能恢复" in page
+    assert f'action="{action}"' in confirm_form(page) and f'href="{photos_page}"' in page
+    db.session.expire_all()
+    assert db.session.get(Photo, photo.id).active and photo_path(photo).is_file()
+    assert client.post(action, data=CONFIRMED).status_code == 302
+    db.session.expire_all()
+    assert not db.session.get(Photo, photo.id).active
+
+
+def test_a_photo_is_not_asked_about_by_one_who_may_not_remove_it(client, login, world):
+    photo = add_task_photo(world.past_task, world.leader, samples.small_png())
+    db.session.commit()
+    login(world.member)  # on the task, not its leader: sees the photos, removes none
+    assert client.post(f"/onsite/photos/{photo.id}/remove").status_code == 403
+
