@@ -13,6 +13,8 @@ from flask import g
 from sqlalchemy import func, select
 
 from tests import factories as f
+from tests.backfill_requests.support import asked_for_past_task
+from tests.needs.support import need
 from tests.onsite import samples
 from tests.residents.support import world_resident
 from tests.web.manage_support import assignment
@@ -20,9 +22,13 @@ from tracker.extensions import db
 from tracker.models import (
     Assignment,
     AssignmentStatus,
+    BackfillRequest,
     FundEntry,
     Member,
+    Need,
+    NeedStatus,
     Photo,
+    RequestStatus,
     Resident,
     Task,
     WaitlistEntry,
@@ -279,3 +285,42 @@ def test_a_photo_is_not_asked_about_by_one_who_may_not_remove_it(client, login, 
     login(world.member)  # on the task, not its leader: sees the photos, removes none
     assert client.post(f"/onsite/photos/{photo.id}/remove").status_code == 403
 
+
+# --- walk12 #5: 撤回 of a 补录申请, 取消认领 of a 需求 ---------------------------------------
+
+def test_withdrawing_a_record_request_asks_first(client, login, world):
+    """撤回 cannot be undone: the request has to be typed again from scratch."""
+    row = asked_for_past_task(world)
+    db.session.commit()
+    login(world.other_member)
+    action = f"/backfill-requests/{row.id}/withdraw"
+    assert "重新填写" in asks(text(client.get("/backfill-requests/mine")), action)
+    asked = client.post(action)
+    assert asked.status_code == 200
+    page = text(asked)
+    assert "确认撤回" in page and "重新填写提交" in page and world.past_task.title in page
+    assert f'action="{action}"' in confirm_form(page)
+    db.session.expire_all()
+    assert db.session.get(BackfillRequest, row.id).status == RequestStatus.pending
+    assert client.post(action, data=CONFIRMED).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(BackfillRequest, row.id).status == RequestStatus.withdrawn
+
+
+def test_giving_back_a_claimed_need_asks_first_as_a_task_does(client, login, world):
+    """A need's 取消认领 asks as a task's does (design.md invariant 4 lists 取消认领)."""
+    wish = need(world.community, world.liaison, status=NeedStatus.claimed, claimer=world.member)
+    db.session.commit()
+    login(world.member)
+    action = f"/needs/{wish.id}/release"
+    assert "取消认领" in asks(text(client.get(f"/needs/{wish.id}")), action)
+    asked = client.post(action)
+    assert asked.status_code == 200
+    page = text(asked)
+    assert "确认取消认领" in page and "重新等待认领" in page
+    assert f'action="{action}"' in confirm_form(page)
+    db.session.expire_all()
+    assert db.session.get(Need, wish.id).status == NeedStatus.claimed
+    assert client.post(action, data=CONFIRMED).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Need, wish.id).status == NeedStatus.open
