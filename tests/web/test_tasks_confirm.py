@@ -165,3 +165,19 @@ def test_absent_before_approval_still_goes_to_the_leader(client, world, login):
     page = client.get(f"/tasks/{world.past_task.id}").get_data(as_text=True)
     assert "联系组长修改" in page
     assert "/backfill-requests/new" not in page
+
+
+def test_an_absent_participation_shows_its_hours_as_not_counted(client, world, login):
+    """walk12 #10: hours confirmed before the 组长 ticked her 缺席 are not counted (the
+    totals leave them out); the task page and 我的任务's card say so, as they do for a
+    cancelled activity, instead of showing them as if they counted."""
+    assignment = own(world)
+    assignment.status, assignment.minutes = AssignmentStatus.absent, 120
+    db.session.add(TaskReport(task_id=world.past_task.id, quantity=1, people_served=1, note="x",
+                              status=ReportStatus.approved, submitted_by_id=world.leader.id))
+    db.session.commit()
+    login(world.member)
+    for page in (f"/tasks/{world.past_task.id}", "/tasks/mine?tab=history"):
+        html = client.get(page).get_data(as_text=True)
+        assert "服务时长 2.0 小时（缺席，不计入）" in html, page
+        assert "服务时长 2.0 小时<" not in html.replace("</span>", "<"), page
