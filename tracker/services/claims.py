@@ -36,7 +36,7 @@ from . import shown as shown_module
 from .activity_lock import lock_activity
 from .answered_requests import adopt_answered_requests
 from .audit import record
-from .overlap import counted_elsewhere
+from .overlap import counted_elsewhere, overlapping
 
 MAX_MINUTES = 24 * 60
 MINUTE_STEP = 30
@@ -519,6 +519,21 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
                   "不能再确认本活动的服务时长。", task=other.title,
                   when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
     return None
+
+
+def claimed_alongside(task_id: int, member_id: int, starts_at, ends_at):
+    """Words for a member who has just claimed ``task_id`` while she holds a place on
+    another activity at overlapping hours (``overlap.overlapping``, the rule that will
+    refuse her second 确认参与), naming the first such activity; None when she holds
+    none. A claim is not refused for it (one may move between two items of one event,
+    design.md, approve / return); she is told only one of the two can count."""
+    other = next((task for _member, task, _absent
+                  in overlapping([member_id], starts_at, ends_at) if task.id != task_id), None)
+    if other is None:
+        return None
+    return _l("注意：您在同一时间还认领了“%(task)s”（%(when)s）。同一时间只计一次，"
+              "两项活动中只有一项能计入服务时长。", task=other.title,
+              when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
 
 
 def task_span_minutes(task: Task) -> int:

@@ -39,6 +39,7 @@ from ..rollups.coverage import member_totals_columns
 from ..security import safe_next
 from ..services.claims import (
     claim_refusal,
+    claimed_alongside,
     claim_slot,
     confirm_participation,
     confirm_refusal,
@@ -260,9 +261,15 @@ def claim(task_id: int):
         flash(str(refusal), "error")
         return redirect(target)
     task = q.load_task(task_id) or abort(404)
-    title = task.title  # read before the service commits (and expires the task)
+    # read before the service commits (and expires the task)
+    title, starts_at, ends_at, me = task.title, task.starts_at, task.ends_at, current_user.id
     if run_service(None, claim_slot, task, current_user):
         flash(_("认领成功：%(title)s。", title=title), "success")
+        # not refused (design.md: check-in and claims do not refuse overlapping
+        # activities), but she is told only one of the two will count (walk12 #6)
+        also = claimed_alongside(task_id, me, starts_at, ends_at)
+        if also is not None:
+            flash(str(also), "warning")
     return redirect(target)
 
 
