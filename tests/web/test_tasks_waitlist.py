@@ -179,3 +179,19 @@ def test_the_open_list_shows_my_claim_and_my_place_from_one_statement(
     # (on PostgreSQL the planner's setting for the list goes with the second,
     # sql_hints.generic_plans)
     assert len(statements.statements) == 2
+
+
+def test_a_leader_waiting_on_her_own_task_is_shown_her_place(client, login, world):
+    """walk12 #8: a 组长 not on her own full task may join its waitlist; her task page
+    says she leads it and also where she stands in line, as 我的任务 does."""
+    task = f.task(world.item, world.liaison, slots=1, leader=world.leader, title="清除牛皮癣")
+    db.session.commit()
+    with unit_of_work():
+        claim_slot(task, world.other_member)
+    login(world.member)
+    client.post(f"/tasks/{task.id}/waitlist")
+    login(world.leader)
+    client.post(f"/tasks/{task.id}/waitlist")
+    html = page(client, f"/tasks/{task.id}")
+    assert "您是本任务的组长" in html and "候补第2位" in html
+    assert "候补第2位" in page(client, "/tasks/mine?tab=upcoming")
