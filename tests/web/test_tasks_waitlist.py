@@ -2,6 +2,8 @@
 lists the places; the liaison's task page lists the queue and promotes by hand."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import g
 
@@ -195,3 +197,17 @@ def test_a_leader_waiting_on_her_own_task_is_shown_her_place(client, login, worl
     html = page(client, f"/tasks/{task.id}")
     assert "您是本任务的组长" in html and "候补第2位" in html
     assert "候补第2位" in page(client, "/tasks/mine?tab=upcoming")
+
+
+def test_the_waitlist_count_in_english_has_english_punctuation(client, login, world, full):
+    """walk12 #9: 「Slots left 0 / 1，1 on the waitlist」 kept the Chinese comma."""
+    task, waiter = full
+    login(waiter)
+    client.post(f"/tasks/{task.id}/waitlist")
+    login(world.member)
+    g.pop("_flask_babel", None)  # a served request starts without the last one's locale
+    html = page(client, f"/tasks/{task.id}?lang=en")
+    slots = re.search(r"<dt>Slots left</dt><dd>(.*?)</dd>", html).group(1)
+    assert slots == "<b>0</b> / 1, 1 on the waitlist"
+    g.pop("_flask_babel", None)
+    assert "<b>0</b> / 1，候补1人" in page(client, f"/tasks/{task.id}?lang=zh")
