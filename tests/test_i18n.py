@@ -65,6 +65,30 @@ def test_every_template_with_text_is_extracted(extracted):
     assert not missing, "templates whose strings were not extracted: " + ", ".join(missing)
 
 
+# a template's text outside its tags, and a quoted string inside them not given to _()
+_TAGS = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
+_CODE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
+_UNTRANSLATED_MARK = re.compile(r"""(?<!_\()(['"])[\u3000-\u303f\uff00-\uffef]+\1""")
+# the language switch names Chinese in Chinese, whatever the page's language
+_NOT_TRANSLATED = ('<a href=" " lang="zh-CN">中文</a>',)
+
+
+def test_templates_write_no_chinese_outside_the_catalog():
+    """Chinese text or punctuation written straight into a template stays Chinese in
+    English: 「Slots left 0 / 3，2 on the waitlist」 (walk12 #9), a list of names joined
+    with 「、」. Each goes through gettext, so each language has its own punctuation."""
+    found = []
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        source = path.read_text(encoding="utf-8")
+        text = _TAGS.sub(" ", source)
+        for allowed in _NOT_TRANSLATED:
+            text = text.replace(allowed, "")
+        found += [f"{path.name}: {m.group(0)!r}" for m in CJK.finditer(text)]
+        found += [f"{path.name}: {m.group(0)}" for tag in _CODE.finditer(source)
+                  for m in _UNTRANSLATED_MARK.finditer(tag.group(0))]
+    assert not found, found
+
+
 def test_extraction_finds_the_app_strings(extracted):
     ids = {_msgid(m) for m in extracted if m.id}
     assert "登录" in ids  # templates

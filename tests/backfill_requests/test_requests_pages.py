@@ -125,7 +125,7 @@ def test_the_member_asks_sees_it_pending_and_withdraws_it(client, login, world):
     page = client.get("/backfill-requests/mine").get_data(as_text=True)
     assert "补录申请已提交，等待社区联络员处理。" in page and "待处理" in page
     assert world.past_task.title in page
-    client.post(f"/backfill-requests/{request.id}/withdraw")
+    client.post(f"/backfill-requests/{request.id}/withdraw", data={"confirmed": "1"})
     db.session.expire_all()
     assert request.status == RequestStatus.withdrawn
     assert "已撤回" in client.get("/backfill-requests/mine").get_data(as_text=True)

@@ -123,7 +123,7 @@ def test_a_member_claims_for_their_unit_and_sees_it_in_mine(client, login, world
     assert "该需求已被认领。" in response.get_data(as_text=True)
     # the claimer gives it back
     login(world.member)
-    client.post(f"/needs/{wish.id}/release")
+    client.post(f"/needs/{wish.id}/release", data={"confirmed": "1"})
     db.session.refresh(wish)
     assert wish.status == NeedStatus.open and "您还没有认领需求" in client.get("/needs/mine").get_data(as_text=True)
 
@@ -205,7 +205,8 @@ def test_a_claim_whose_claimer_was_switched_off_is_marked_until_given_back(clien
     login(world.liaison)
     assert mark in client.get(f"/needs/{claimed.id}").get_data(as_text=True)
     assert mark in client.get("/needs/?status=claimed").get_data(as_text=True)
-    assert client.post(f"/needs/{claimed.id}/release").status_code == 302
+    assert client.post(f"/needs/{claimed.id}/release",
+                       data={"confirmed": "1"}).status_code == 302
     assert mark not in client.get(f"/needs/{claimed.id}").get_data(as_text=True)
     fulfilled = need(world.community, world.liaison, title="修理水管",
                      status=NeedStatus.fulfilled, claimer=world.member)

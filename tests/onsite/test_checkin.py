@@ -258,3 +258,17 @@ def test_a_member_who_withdrew_can_check_in_again_on_a_free_slot(world):
     db.session.commit()
     assert _assignment(task, world.member).status == AssignmentStatus.checked_in
     assert task.taken == 1
+
+
+def test_the_qr_page_and_the_task_page_count_places_alike(client, login, world):
+    """walk12 #7: the 组长 at the gate reads the places on the code's page in the words
+    of the task's page, meaning the same: 剩余名额 is places left, on both."""
+    task = f.task(world.item, world.liaison, slots=3, leader=world.leader, title="三个名额")
+    db.session.commit()
+    login(world.member)
+    client.post(f"/tasks/{task.id}/claim")
+    login(world.leader)
+    task_page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert "剩余名额" in task_page and "<b>2</b> / 3" in task_page
+    qr_page = client.get(f"/onsite/tasks/{task.id}/qr").get_data(as_text=True)
+    assert "剩余名额 2 / 3" in qr_page and "名额 1 / 3" not in qr_page

@@ -462,7 +462,8 @@ def test_anonymous_is_sent_to_login_for_a_photo(client, world, photo):
 
 def test_a_removed_photo_is_no_longer_served(client, login, world, photo):
     login(world.leader)
-    assert client.post(f"/onsite/photos/{photo.id}/remove").status_code == 302
+    assert client.post(f"/onsite/photos/{photo.id}/remove",
+                       data={"confirmed": "1"}).status_code == 302
     login(world.member)
     assert client.get(f"/onsite/photos/{photo.id}").status_code == 404
 
@@ -475,7 +476,8 @@ def test_a_removed_photo_leaves_no_file(client, login, world, photo):
     files = [photo_path(photo), photo_path(photo, thumb=True)]
     assert all(path.is_file() for path in files)
     login(world.leader)
-    assert client.post(f"/onsite/photos/{photo.id}/remove").status_code == 302
+    assert client.post(f"/onsite/photos/{photo.id}/remove",
+                       data={"confirmed": "1"}).status_code == 302
     assert not any(path.is_file() for path in files)
     db.session.expire_all()
     assert db.session.get(Photo, photo.id).active is False

@@ -13,19 +13,32 @@ import re
 from flask import g
 from sqlalchemy import func, select
 
+from tests import factories as f
+from tests.backfill_requests.support import asked_for_past_task
+from tests.needs.support import need
+from tests.onsite import samples
 from tests.residents.support import world_resident
 from tests.web.manage_support import assignment
 from tracker.extensions import db
 from tracker.models import (
     Assignment,
     AssignmentStatus,
+    BackfillRequest,
     CommunityWebhook,
     FundEntry,
     Member,
+    Need,
+    NeedStatus,
+    Photo,
+    RequestStatus,
     Resident,
     Task,
     WaitlistEntry,
 )
+from tracker.models.findings import Finding, FindingKind
+from tracker.services import unit_of_work
+from tracker.services.claims import claim_slot
+from tracker.services.photos import add_task_photo, photo_path, set_finding_photo
 from tracker.timeutil import local_today
 
 CONFIRMED = {"confirmed": "1"}
@@ -232,3 +245,112 @@ def test_stopping_a_work_group_robot_asks_first(client, login, world):
     assert client.post(action, data={"shown": shown, **CONFIRMED}).status_code == 302
     db.session.expire_all()
     assert not db.session.get(CommunityWebhook, world.community.id).active
+
+
+# --- walk12 #3: 退出候补 ------------------------------------------------------------------
+
+def test_leaving_the_waitlist_asks_first_as_the_place_is_not_given_back(client, login, world):
+    """退出候补 loses the place in line for good (joining again queues last): asked once,
+    from the task's page and from 我的任务's card, and without a script by the page."""
+    task = f.task(world.item, world.liaison, slots=1, title="助老理发")
+    db.session.commit()
+    with unit_of_work():
+        claim_slot(task, world.other_member)
+    db.session.add(WaitlistEntry(task_id=task.id, member_id=world.member.id))
+    db.session.commit()
+    login(world.member)
+    action = f"/tasks/{task.id}/waitlist/leave"
+    assert "排在最后" in asks(text(client.get(f"/tasks/{task.id}")), action)
+    assert "排在最后" in asks(text(client.get("/tasks/mine?tab=upcoming")), action)
+    asked = client.post(action + "?next=/tasks/mine")
+    assert asked.status_code == 200
+    page = text(asked)
+    assert "确认退出候补" in page and "位置不再保留" in page
+    assert 'action="/tasks/%d/waitlist/leave?next=/tasks/mine"' % task.id in confirm_form(page)
+    db.session.expire_all()
+    assert db.session.scalar(select(WaitlistEntry.status).where(
+        WaitlistEntry.member_id == world.member.id, WaitlistEntry.task_id == task.id)).value == "waiting"
+    done = client.post(action + "?next=/tasks/mine", data=CONFIRMED)
+    assert done.status_code == 302 and done.headers["Location"] == "/tasks/mine"
+    db.session.expire_all()
+    assert db.session.scalar(select(WaitlistEntry.status).where(
+        WaitlistEntry.member_id == world.member.id, WaitlistEntry.task_id == task.id)).value == "left"
+
+
+# --- walk12 #4: 删除 of a 现场照片 ------------------------------------------------------------
+
+def test_removing_a_photo_asks_first_as_its_files_are_deleted(client, login, world):
+    """A removed photo's image files are deleted (design.md), so the only way back is
+    to take it again: 删除 asks once, on the report's photos and on a finding's photo."""
+    photo = add_task_photo(world.past_task, world.leader, samples.small_png())
+    finding = Finding(task_id=world.past_task.id, unit_id=world.past_task.unit_id,
+                      community_id=world.past_task.community_id,
+                      found_on=world.past_task.service_date, kind=FindingKind.sewer,
+                      place="3号楼北侧", created_by_id=world.leader.id)
+    db.session.add(finding)
+    db.session.flush()
+    on_finding = set_finding_photo(finding, world.leader, samples.small_png())
+    db.session.commit()
+    login(world.leader)
+    action = f"/onsite/photos/{photo.id}/remove"
+    photos_page = f"/onsite/tasks/{world.past_task.id}/photos"
+    assert "不能恢复" in asks(text(client.get(photos_page)), action)
+    assert "不能恢复" in asks(text(client.get(f"/onsite/findings/{finding.id}/photo")),
+                              f"/onsite/photos/{on_finding.id}/remove")
+    asked = client.post(action)
+    assert asked.status_code == 200
+    page = text(asked)
+    assert "确认删除" in page and "不能恢复" in page
+    assert f'action="{action}"' in confirm_form(page) and f'href="{photos_page}"' in page
+    db.session.expire_all()
+    assert db.session.get(Photo, photo.id).active and photo_path(photo).is_file()
+    assert client.post(action, data=CONFIRMED).status_code == 302
+    db.session.expire_all()
+    assert not db.session.get(Photo, photo.id).active
+
+
+def test_a_photo_is_not_asked_about_by_one_who_may_not_remove_it(client, login, world):
+    photo = add_task_photo(world.past_task, world.leader, samples.small_png())
+    db.session.commit()
+    login(world.member)  # on the task, not its leader: sees the photos, removes none
+    assert client.post(f"/onsite/photos/{photo.id}/remove").status_code == 403
+
+
+# --- walk12 #5: 撤回 of a 补录申请, 取消认领 of a 需求 ---------------------------------------
+
+def test_withdrawing_a_record_request_asks_first(client, login, world):
+    """撤回 cannot be undone: the request has to be typed again from scratch."""
+    row = asked_for_past_task(world)
+    db.session.commit()
+    login(world.other_member)
+    action = f"/backfill-requests/{row.id}/withdraw"
+    assert "重新填写" in asks(text(client.get("/backfill-requests/mine")), action)
+    asked = client.post(action)
+    assert asked.status_code == 200
+    page = text(asked)
+    assert "确认撤回" in page and "重新填写提交" in page and world.past_task.title in page
+    assert f'action="{action}"' in confirm_form(page)
+    db.session.expire_all()
+    assert db.session.get(BackfillRequest, row.id).status == RequestStatus.pending
+    assert client.post(action, data=CONFIRMED).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(BackfillRequest, row.id).status == RequestStatus.withdrawn
+
+
+def test_giving_back_a_claimed_need_asks_first_as_a_task_does(client, login, world):
+    """A need's 取消认领 asks as a task's does (design.md invariant 4 lists 取消认领)."""
+    wish = need(world.community, world.liaison, status=NeedStatus.claimed, claimer=world.member)
+    db.session.commit()
+    login(world.member)
+    action = f"/needs/{wish.id}/release"
+    assert "取消认领" in asks(text(client.get(f"/needs/{wish.id}")), action)
+    asked = client.post(action)
+    assert asked.status_code == 200
+    page = text(asked)
+    assert "确认取消认领" in page and "重新等待认领" in page
+    assert f'action="{action}"' in confirm_form(page)
+    db.session.expire_all()
+    assert db.session.get(Need, wish.id).status == NeedStatus.claimed
+    assert client.post(action, data=CONFIRMED).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Need, wish.id).status == NeedStatus.open

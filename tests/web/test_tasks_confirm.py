@@ -136,3 +136,48 @@ def test_confirmed_hours_can_be_corrected_before_approval(client, world, login):
     client.post(url(assignment), data={"hours": "1.5"})
     db.session.expire_all()
     assert assignment.minutes == 90
+
+
+def test_absent_after_approval_is_offered_the_backfill_request(client, world, login):
+    """walk12 #2: after 通过 the 组长 can no longer change the report, so a member marked
+    缺席 is not sent to her; she is told the repair that is left — a 补录申请 naming the
+    task (design.md, approve / return: "who can add it") — and the task page links it."""
+    assignment = own(world)
+    assignment.status = AssignmentStatus.absent
+    db.session.add(TaskReport(task_id=world.past_task.id, quantity=1, people_served=1, note="x",
+                              status=ReportStatus.approved, submitted_by_id=world.leader.id))
+    db.session.commit()
+    login(world.member)
+    request_link = f"/backfill-requests/new?task={world.past_task.id}"
+    page = client.get(f"/tasks/{world.past_task.id}").get_data(as_text=True)
+    assert "联系组长修改" not in page
+    assert "补录申请" in page and f'href="{request_link}"' in page
+    confirm_page = client.get(url(assignment)).get_data(as_text=True)
+    assert "联系组长修改" not in confirm_page and "补录申请" in confirm_page
+    assert "楼道清理" in client.get(request_link).get_data(as_text=True)
+
+
+def test_absent_before_approval_still_goes_to_the_leader(client, world, login):
+    assignment = own(world)
+    assignment.status = AssignmentStatus.absent
+    db.session.commit()
+    login(world.member)
+    page = client.get(f"/tasks/{world.past_task.id}").get_data(as_text=True)
+    assert "联系组长修改" in page
+    assert "/backfill-requests/new" not in page
+
+
+def test_an_absent_participation_shows_its_hours_as_not_counted(client, world, login):
+    """walk12 #10: hours confirmed before the 组长 ticked her 缺席 are not counted (the
+    totals leave them out); the task page and 我的任务's card say so, as they do for a
+    cancelled activity, instead of showing them as if they counted."""
+    assignment = own(world)
+    assignment.status, assignment.minutes = AssignmentStatus.absent, 120
+    db.session.add(TaskReport(task_id=world.past_task.id, quantity=1, people_served=1, note="x",
+                              status=ReportStatus.approved, submitted_by_id=world.leader.id))
+    db.session.commit()
+    login(world.member)
+    for page in (f"/tasks/{world.past_task.id}", "/tasks/mine?tab=history"):
+        html = client.get(page).get_data(as_text=True)
+        assert "服务时长 2.0 小时（缺席，不计入）" in html, page
+        assert "服务时长 2.0 小时<" not in html.replace("</span>", "<"), page

@@ -2,6 +2,8 @@
 lists the places; the liaison's task page lists the queue and promotes by hand."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import g
 
@@ -53,7 +55,8 @@ def test_mine_lists_waiting_places_and_leaving_works(client, login, world, full)
     client.post(f"/tasks/{task.id}/waitlist")
     html = page(client, "/tasks/mine?tab=upcoming")
     assert "助老理发" in html and "候补第2位" in html
-    response = client.post(f"/tasks/{task.id}/waitlist/leave?next=/tasks/mine")
+    response = client.post(f"/tasks/{task.id}/waitlist/leave?next=/tasks/mine",
+                           data=CONFIRMED)
     assert response.headers["Location"] == "/tasks/mine"
     html = page(client, "/tasks/mine?tab=upcoming")
     assert "已退出候补：助老理发" in html and "候补第" not in html
@@ -178,3 +181,33 @@ def test_the_open_list_shows_my_claim_and_my_place_from_one_statement(
     # (on PostgreSQL the planner's setting for the list goes with the second,
     # sql_hints.generic_plans)
     assert len(statements.statements) == 2
+
+
+def test_a_leader_waiting_on_her_own_task_is_shown_her_place(client, login, world):
+    """walk12 #8: a 组长 not on her own full task may join its waitlist; her task page
+    says she leads it and also where she stands in line, as 我的任务 does."""
+    task = f.task(world.item, world.liaison, slots=1, leader=world.leader, title="清除牛皮癣")
+    db.session.commit()
+    with unit_of_work():
+        claim_slot(task, world.other_member)
+    login(world.member)
+    client.post(f"/tasks/{task.id}/waitlist")
+    login(world.leader)
+    client.post(f"/tasks/{task.id}/waitlist")
+    html = page(client, f"/tasks/{task.id}")
+    assert "您是本任务的组长" in html and "候补第2位" in html
+    assert "候补第2位" in page(client, "/tasks/mine?tab=upcoming")
+
+
+def test_the_waitlist_count_in_english_has_english_punctuation(client, login, world, full):
+    """walk12 #9: 「Slots left 0 / 1，1 on the waitlist」 kept the Chinese comma."""
+    task, waiter = full
+    login(waiter)
+    client.post(f"/tasks/{task.id}/waitlist")
+    login(world.member)
+    g.pop("_flask_babel", None)  # a served request starts without the last one's locale
+    html = page(client, f"/tasks/{task.id}?lang=en")
+    slots = re.search(r"<dt>Slots left</dt><dd>(.*?)</dd>", html).group(1)
+    assert slots == "<b>0</b> / 1, 1 on the waitlist"
+    g.pop("_flask_babel", None)
+    assert "<b>0</b> / 1，候补1人" in page(client, f"/tasks/{task.id}?lang=zh")

@@ -25,7 +25,7 @@ from ..services.backfill_requests import (
     needs_backfill_form,
     withdraw_request,
 )
-from ..view_support import run_service
+from ..view_support import confirmed, run_service
 from . import queries as q
 from .forms import DeclineForm, FindTasksForm, RequestForm
 
@@ -99,8 +99,15 @@ def withdraw(request_id: int):
     row = q.load_request(request_id)
     if row is None or row.member_id != current_user.id:
         abort(404)
-    if EmptyForm().validate_on_submit() and run_service(None, withdraw_request, row, _actor(),
-                                                         denied=404):
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for(".mine"))
+    if row.is_pending and not confirmed():  # asked once (walk12 #5): typed again from scratch
+        return render_template(
+            "confirm.html", title=_("撤回补录申请"),
+            subject=row.task.title if row.task else _("补录申请"), submit=_("确认撤回"),
+            action=request.path, back=url_for(".mine"),
+            explain=_("撤回后该申请不再处理；如还需要补录，须重新填写提交。"))
+    if run_service(None, withdraw_request, row, _actor(), denied=404):
         flash(_("已撤回补录申请。"), "success")
     return redirect(url_for(".mine"))
 

@@ -39,7 +39,7 @@ from ..services.needs import (
 )
 from ..services.photos import image_path
 from ..timeutil import local_today
-from ..view_support import no_store, run_service, stale_aware, stale_page
+from ..view_support import confirmed, no_store, run_service, stale_aware, stale_page
 from . import queries as q
 from .forms import KIND_LABELS, ClaimForm, CloseForm, FulfilForm, NeedEditForm, NeedForm
 
@@ -167,6 +167,11 @@ def release(need_id: int):
     # everyone signed in sees the need; giving it back is its claimer's and its liaison's
     if not may_release(current_user, need):
         abort(403)
+    if not confirmed():  # asked once (walk12 #5), as a task's 取消认领 is
+        return render_template(
+            "confirm.html", title=_("取消认领"), subject=need.title, submit=_("确认取消认领"),
+            action=request.path, back=url_for(".detail", need_id=need.id),
+            explain=_("取消后该需求重新等待认领，其他人可以认领。"))
     if run_service(None, release_need, need, _actor(), denied=403):
         flash(_("已取消认领，该需求重新等待认领。"), "success")
     return redirect(url_for(".detail", need_id=need.id))

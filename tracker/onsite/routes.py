@@ -40,6 +40,7 @@ from ..services.photos import (
     finding_photo,
     may_add_finding_photo,
     may_add_photos,
+    may_remove_photo,
     may_view_photos,
     photo_path,
     remove_photo,
@@ -273,8 +274,15 @@ def remove(photo_id: int):
     if photo is None:
         abort(404)
     _refuse_unless_photos_seen(photo.task)
+    back = (url_for(".finding_photo_page", finding_id=photo.finding_id) if photo.finding_id
+            else url_for(".photos", task_id=photo.task_id))
+    if not may_remove_photo(current_user, photo):
+        abort(403)
+    if not confirmed():  # asked once (walk12 #4): the image files are deleted with it
+        return render_template(
+            "confirm.html", title=_("删除照片"), task=photo.task, submit=_("确认删除"),
+            action=request.path, back=back,
+            explain=_("删除后照片文件随即删除，不能恢复；如还需要，只能重新拍摄上传。"))
     if run_service(None, remove_photo, photo, current_user):
         flash(_("照片已删除。"), "success")
-    if photo.finding_id:
-        return redirect(url_for(".finding_photo_page", finding_id=photo.finding_id))
-    return redirect(url_for(".photos", task_id=photo.task_id))
+    return redirect(back)

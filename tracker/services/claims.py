@@ -36,7 +36,7 @@ from . import shown as shown_module
 from .activity_lock import lock_activity
 from .answered_requests import adopt_answered_requests
 from .audit import record
-from .overlap import counted_elsewhere
+from .overlap import counted_elsewhere, overlapping
 
 MAX_MINUTES = 24 * 60
 MINUTE_STEP = 30
@@ -488,7 +488,7 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
         return _l("任务结束后才能确认参与。")
     if assignment.status == AssignmentStatus.withdrawn:
         return _l("您已取消认领该任务。")
-    if assignment.status == AssignmentStatus.absent:
+    if assignment.status == AssignmentStatus.absent and not task.report_approved:
         return _l("组长已登记您缺席；如有误，请联系组长修改后再确认。")
     if task.report_approved:
         if assignment.status != AssignmentStatus.done:
@@ -502,6 +502,11 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
                           "本活动没有计入统计。如您当时参加的是本活动，请联系本社区联络员"
                           "更正“%(task)s”的记录。", task=other.title,
                           when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
+            if assignment.status == AssignmentStatus.absent:
+                # after 通过 the 组长 can no longer change the report (walk12 #2): the
+                # repair left is her 补录申请 naming this task (``is_requestable``)
+                return _l("组长已登记您缺席，该任务已审核通过，本次参与没有计入统计。"
+                          "如您参加了，请点“我参加了但没有记录”提交补录申请，由本社区联络员核实后补上。")
             return _l("该任务审核通过时，您尚未确认服务时长，本次参与没有计入统计。"
                       "如您参加了，请联系本社区联络员，在任务页“添加遗漏的参加人员”中补上。")
         return _l("该任务已审核通过，服务时长不能再修改。")
@@ -514,6 +519,21 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
                   "不能再确认本活动的服务时长。", task=other.title,
                   when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
     return None
+
+
+def claimed_alongside(task_id: int, member_id: int, starts_at, ends_at):
+    """Words for a member who has just claimed ``task_id`` while she holds a place on
+    another activity at overlapping hours (``overlap.overlapping``, the rule that will
+    refuse her second 确认参与), naming the first such activity; None when she holds
+    none. A claim is not refused for it (one may move between two items of one event,
+    design.md, approve / return); she is told only one of the two can count."""
+    other = next((task for _member, task, _absent
+                  in overlapping([member_id], starts_at, ends_at) if task.id != task_id), None)
+    if other is None:
+        return None
+    return _l("注意：您在同一时间还认领了“%(task)s”（%(when)s）。同一时间只计一次，"
+              "两项活动中只有一项能计入服务时长。", task=other.title,
+              when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
 
 
 def task_span_minutes(task: Task) -> int:

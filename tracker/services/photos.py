@@ -229,12 +229,18 @@ def set_finding_photo(finding: Finding, actor: Member, data: bytes) -> Photo:
     return photo
 
 
+def may_remove_photo(actor: Member, photo: Photo) -> bool:
+    """Who may take a photo off: whoever may report the task, or who uploaded it (the
+    view asks it before its confirmation page, so no one else is asked)."""
+    return may_report(actor, photo.task) or photo.uploaded_by_id == actor.id
+
+
 def remove_photo(photo: Photo, actor: Member) -> None:
     """Take a photo off the report: the row stays (who took it, when, who removed it:
     history), its image and thumbnail are deleted once this commits — a removed photo
     may show a person who asked for it to go, and a hidden file is still held."""
     task = photo.task
-    if not (may_report(actor, task) or photo.uploaded_by_id == actor.id):
+    if not may_remove_photo(actor, photo):
         raise PermissionDenied(_l("无权操作。"))
     if not photo.active:
         raise ServiceError(_l("该照片已删除。"))

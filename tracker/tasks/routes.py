@@ -39,13 +39,14 @@ from ..rollups.coverage import member_totals_columns
 from ..security import safe_next
 from ..services.claims import (
     claim_refusal,
+    claimed_alongside,
     claim_slot,
     confirm_participation,
     confirm_refusal,
     task_span_minutes,
     withdraw,
 )
-from ..services.backfill_requests import REQUEST_DAYS_BACK
+from ..services.backfill_requests import REQUEST_DAYS_BACK, place_elsewhere
 from ..services.reviews import (
     ReportData,
     put_back_words,
@@ -209,9 +210,14 @@ def detail(task_id: int):
                             else None),
         "may_report": may_report(current_user, task),
         "can_report": may_report(current_user, task) and report_refusal(task) is None,
-        # 我参加了但没有记录: a recent ended task the member is not on
+        # 我参加了但没有记录: a recent ended task the member is not on — or, once
+        # approved, on but not counted (``backfill_requests.is_requestable``: 缺席 after
+        # 通过, walk12 #2), unless a place at the same hours refuses the request
         "can_ask_backfill": (task.ends_at <= now and task.status != TaskStatus.cancelled
-                             and (mine is None or mine.status == AssignmentStatus.withdrawn)
+                             and (mine is None or mine.status == AssignmentStatus.withdrawn
+                                  or (task.report_approved
+                                      and mine.status != AssignmentStatus.done
+                                      and place_elsewhere(task, current_user) is None))
                              and task.service_date
                              >= local_today() - timedelta(days=REQUEST_DAYS_BACK)),
     }
@@ -255,9 +261,15 @@ def claim(task_id: int):
         flash(str(refusal), "error")
         return redirect(target)
     task = q.load_task(task_id) or abort(404)
-    title = task.title  # read before the service commits (and expires the task)
+    # read before the service commits (and expires the task)
+    title, starts_at, ends_at, me = task.title, task.starts_at, task.ends_at, current_user.id
     if run_service(None, claim_slot, task, current_user):
         flash(_("认领成功：%(title)s。", title=title), "success")
+        # not refused (design.md: check-in and claims do not refuse overlapping
+        # activities), but she is told only one of the two will count (walk12 #6)
+        also = claimed_alongside(task_id, me, starts_at, ends_at)
+        if also is not None:
+            flash(str(also), "warning")
     return redirect(target)
 
 
@@ -304,6 +316,11 @@ def waitlist_leave(task_id: int):
     if entry is None or entry.status != WaitStatus.waiting:
         flash(_("您不在该任务的候补名单中。"), "error")
         return redirect(target)
+    if not confirmed():  # asked once (walk12 #3): the place in line is not given back
+        return render_template(
+            "confirm.html", title=_("退出候补"), task=task, submit=_("确认退出候补"),
+            action=request.full_path.rstrip("?"), back=target,
+            explain=_("退出后您在候补名单中的位置不再保留；再次候补时将排在最后。"))
     if run_service(None, leave_waitlist, entry, current_user):
         flash(_("已退出候补：%(title)s。", title=title), "success")
     return redirect(target)
