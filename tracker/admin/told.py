@@ -8,6 +8,8 @@ message names at most ``NAMED_AT_MOST``. ``foreseen_messages`` is the text the c
 prints (``import-members``), the page's flashes its twin."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import flash
 from flask_babel import gettext as _
 
@@ -165,6 +167,16 @@ def foreseen_names(foreseen) -> dict:
     return {"months": month_list([m for m in foreseen.months if m not in months]),
             "years": year_list([y for y in foreseen.years if y not in years]),
             "reworded": _("、").join(x for x in (month_list(months), year_list(years)) if x)}
+
+
+def signed_names(named) -> dict:
+    """``foreseen_names`` of a (months, years) pair of ``summary_notes.
+    final_naming_places``: what an admin's 通过 or 冲销 will change, named before it
+    (``templates/_macros/signed.html``)."""
+    if not named:
+        return {}
+    months, years = named
+    return foreseen_names(SimpleNamespace(months=months, years=years))
 
 
 def tell_signed(verb: str, told: final.Told, years: list, reworded_years: list) -> None:
