@@ -23,6 +23,7 @@ The command is idempotent: a second run changes nothing.
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -30,11 +31,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from .extensions import db
 from .models import (
     Assignment,
+    AuditEvent,
     Category,
     Community,
     Finding,
@@ -266,6 +268,12 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute))
 
 
+def _evening(day: date) -> datetime:
+    """17:00 of ``day``, Beijing time, in UTC: when the demo's office enters that day's
+    spending (``_dated``)."""
+    return local_to_utc(_at(day, 17))
+
+
 def _what(key) -> tuple[str, str, str]:
     """An activity's title, place and 服务对象 on a checklist line (a zone's named)."""
     community, zone, code = key
@@ -314,8 +322,10 @@ def _activities(world: DemoWorld, today: date, rng: random.Random) -> None:
             crew.append(demo_member)
         task = _new_task(world, key, day, slots=len(crew) + rng.randint(0, 3), leader=leader,
                          start_hour=rng.choice((9, 14)), hours=rng.choice((2, 3)))
-        for m in crew:
-            assign_member(task, m, world.liaison)
+        confirmed, submitted, reviewed = _on_time(task)
+        with _dated(task.starts_at - timedelta(days=1)):
+            for m in crew:
+                assign_member(task, m, world.liaison)
         state = "submitted" if n == overdue_n else _past_state(n, len(days) - n, (today - day).days)
         if state == "cancelled":
             # A called-off activity: nobody took part.
@@ -325,28 +335,32 @@ def _activities(world: DemoWorld, today: date, rng: random.Random) -> None:
             cancel_task(task, world.liaison, "天气原因取消")
             continue
         absent = {crew[-1].id} if n % 5 == 0 else set()
-        for a in task.assignments:
-            if a.member_id in absent or (state == "stale" and rng.random() < 0.5):
-                continue
-            if a.member_id == demo_member.id and state in ("stale", "submitted"):
-                continue  # leaves something for the demo member to confirm
-            span = int((task.ends_at - task.starts_at).total_seconds() // 60)
-            confirm_participation(a, a.member, rng.choice([m for m in (60, 90, 120, 150, 180) if m <= span]))
-        if key[2] == "facility_survey" and state != "stale":
-            _record_findings(task, leader, rng)
+        with _dated(confirmed):
+            for a in task.assignments:
+                if a.member_id in absent or (state == "stale" and rng.random() < 0.5):
+                    continue
+                if a.member_id == demo_member.id and state in ("stale", "submitted"):
+                    continue  # leaves something for the demo member to confirm
+                span = int((task.ends_at - task.starts_at).total_seconds() // 60)
+                confirm_participation(a, a.member, rng.choice([m for m in (60, 90, 120, 150, 180) if m <= span]))
+            if key[2] == "facility_survey" and state != "stale":
+                _record_findings(task, leader, rng)
         if state == "stale":
             continue
         figure = _figure(key, rng)
-        report = submit_report(task, leader, _report(task, figure, _note(task, figure), absent))
-        if state == "approved":
-            approve_report(report, world.liaison)
-        elif state == "returned":
-            return_report(report, world.liaison, "完成数量与现场照片不符，请核实后重新提交。")
-        elif state == "resubmitted_then_approved":
-            return_report(report, world.liaison, "请补充情况说明。")
-            submit_report(task, leader, _report(task, figure,
-                                                _note(task, figure) + "已补充参与人员名单。", absent))
-            approve_report(report, world.liaison)
+        with _dated(submitted):
+            report = submit_report(task, leader, _report(task, figure, _note(task, figure), absent))
+        with _dated(reviewed):
+            if state == "approved":
+                approve_report(report, world.liaison)
+            elif state == "returned":
+                return_report(report, world.liaison, "完成数量与现场照片不符，请核实后重新提交。")
+            elif state == "resubmitted_then_approved":
+                return_report(report, world.liaison, "请补充情况说明。")
+                submit_report(task, leader, _report(task, figure,
+                                                    _note(task, figure) + "已补充参与人员名单。",
+                                                    absent))
+                approve_report(report, world.liaison)
         _as_if_on_time(report, task)
     _upcoming(world, today, rng)
 
@@ -357,13 +371,59 @@ def _first_day(today: date) -> date:
     return date(today.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
 
 
-def _as_if_on_time(report, task) -> None:
-    """Reports are written today but dated as if submitted the day after the activity
-    and reviewed a day later, so waiting times (等待审核超过7天) look as they would."""
+def _on_time(task) -> tuple[datetime, datetime, datetime]:
+    """When an office would have done a past activity's steps (never later than now):
+    its hours confirmed two hours after it ended, its report submitted the day after
+    and reviewed a day later — so waiting times (等待审核超过7天) look as they would, and
+    nothing a month counts is dated after the 5th of the next, when it is signed
+    (review docread40 #1)."""
     now = utcnow()
-    report.submitted_at = min(task.ends_at + timedelta(hours=20), now)
+    submitted = min(task.ends_at + timedelta(hours=20), now)
+    return (min(task.ends_at + timedelta(hours=2), submitted), submitted,
+            min(submitted + timedelta(days=1), now))
+
+
+def _as_if_on_time(report, task) -> None:
+    """Reports are written today but dated as ``_on_time`` says (their audit rows are,
+    as they are written: ``_dated``), and so are the participants' places and hours."""
+    confirmed, report.submitted_at, reviewed = _on_time(task)
     if report.reviewed_at is not None:
-        report.reviewed_at = min(report.submitted_at + timedelta(days=1), now)
+        report.reviewed_at = reviewed
+    for a in db.session.scalars(select(Assignment).where(Assignment.task_id == task.id)):
+        a.claimed_at = min(task.starts_at - timedelta(days=1), utcnow())
+        if a.confirmed_at is not None:
+            a.confirmed_at = confirmed
+
+
+def _entered_at(task: Task, at: datetime) -> None:
+    """A 补录 entered at ``at`` (``_dated``'s): its task, participations, findings,
+    report and review say so (review docread40 #1)."""
+    task.created_at = at
+    for a in db.session.scalars(select(Assignment).where(Assignment.task_id == task.id)):
+        a.claimed_at = a.confirmed_at = at
+    for finding in db.session.scalars(select(Finding).where(Finding.task_id == task.id)):
+        finding.created_at = at
+    task.report.submitted_at = task.report.reviewed_at = at
+
+
+@contextmanager
+def _dated(at: datetime):
+    """The audit rows written inside dated ``at`` (or now, when that is earlier), as
+    the demo dates what they record: the trail is append-only (``services.audit``), so
+    they are dated as they are written, never changed after (review docread40 #1)."""
+    at, session = min(at, utcnow()), db.session()
+
+    def date_them(flushing, _context, _instances):
+        for row in flushing.new:
+            if isinstance(row, AuditEvent) and row.created_at is None:
+                row.created_at = at
+
+    event.listen(session, "before_flush", date_them)
+    try:
+        yield at
+        session.flush()
+    finally:
+        event.remove(session, "before_flush", date_them)
 
 
 def _past_state(n: int, from_last: int, age_days: int) -> str:
@@ -489,11 +549,17 @@ def _more_visits(world: DemoWorld, today: date) -> None:
                 served[code] += 1
                 task = _new_task(world, key, day, slots=2, leader=pair[0],
                                  start_hour=VISIT_HOURS[code], hours=1)
+                confirmed, submitted, reviewed = _on_time(task)
                 for m in pair:
-                    confirm_participation(assign_member(task, m, world.liaison), m, 60)
-                report = submit_report(task, pair[0], _report(task, figure, _note(task, figure),
-                                                              set()))
-                approve_report(report, world.liaison)
+                    with _dated(task.starts_at - timedelta(days=1)):
+                        held = assign_member(task, m, world.liaison)
+                    with _dated(confirmed):
+                        confirm_participation(held, m, 60)
+                with _dated(submitted):
+                    report = submit_report(task, pair[0], _report(task, figure,
+                                                                  _note(task, figure), set()))
+                with _dated(reviewed):
+                    approve_report(report, world.liaison)
                 _as_if_on_time(report, task)
         month = month_bounds(month.year, month.month)[1]
 
@@ -582,15 +648,20 @@ def _funds(world: DemoWorld, today: date, rng: random.Random) -> None:
             spent_on = date(year, month, min(day, 28))
             if spent_on > today:
                 continue
-            entries.append(add_entry(
-                world.liaison, world.unit, paired, year, entry_date=spent_on,
-                amount_fen=rng.choice((80_000, 120_000, 150_000, 96_050)),
-                purpose=rng.choice(purposes)))
+            with _dated(_evening(spent_on)) as at:
+                entries.append(add_entry(
+                    world.liaison, world.unit, paired, year, entry_date=spent_on,
+                    amount_fen=rng.choice((80_000, 120_000, 150_000, 96_050)),
+                    purpose=rng.choice(purposes)))
+                entries[-1].created_at = at
     if entries:  # one mistake put right by a reversing entry, as the ledger shows it
-        wrong = add_entry(world.liaison, world.unit, paired, today.year,
-                          entry_date=entries[-1].entry_date, amount_fen=50_000,
-                          purpose="重复录入的物资费用")
-        reverse_entry(world.liaison, wrong, "重复录入")
+        with _dated(_evening(entries[-1].entry_date)) as at:
+            wrong = add_entry(world.liaison, world.unit, paired, today.year,
+                              entry_date=entries[-1].entry_date, amount_fen=50_000,
+                              purpose="重复录入的物资费用")
+            wrong.created_at = at
+        with _dated(at + timedelta(minutes=30)) as at:
+            reverse_entry(world.liaison, wrong, "重复录入").created_at = at
 
 
 FINDING_KINDS = (FindingKind.sewer, FindingKind.sidewalk, FindingKind.road, FindingKind.other)
@@ -630,9 +701,11 @@ def _findings(world: DemoWorld, today: date) -> None:
         for i, finding in enumerate(task_findings(task)):
             if age > 5 and i % 3 != 2:
                 handed = task.service_date + timedelta(days=2)
-                hand_over(finding, world.liaison, "县城市管理局", handed)
+                with _dated(_evening(handed)):
+                    hand_over(finding, world.liaison, "县城市管理局", handed)
                 if age > 20 and i % 2 == 0:
-                    mark_fixed(finding, world.liaison, handed + timedelta(days=10))
+                    with _dated(_evening(handed + timedelta(days=10))):
+                        mark_fixed(finding, world.liaison, handed + timedelta(days=10))
 
 
 def _backfilled(world: DemoWorld, today: date) -> None:
@@ -640,12 +713,14 @@ def _backfilled(world: DemoWorld, today: date) -> None:
     records it afterwards (补录), with the demo member among the five who came."""
     crew = [world.members[0], *world.members[2:6]]
     day = today - timedelta(days=2)
-    record_past_activity(world.liaison, world.items[(PAIRED, None, "environment_cleanup")],
-                         BackfillData(
-        title="环境整治：晚间清理小广告（补录）", place="解放路社区幸福里",
-        starts_local=_at(day, 19), ends_local=_at(day, 20, 30),
-        participants=[Participant(m) for m in crew], leader=crew[1],
-        beneficiary="社区居民", note="幸福里小区自发组织晚间清理，事后由联络员补录。"))
+    with _dated(local_to_utc(_at(day, 21, 30))) as at:  # entered that evening
+        task = record_past_activity(
+            world.liaison, world.items[(PAIRED, None, "environment_cleanup")], BackfillData(
+                title="环境整治：晚间清理小广告（补录）", place="解放路社区幸福里",
+                starts_local=_at(day, 19), ends_local=_at(day, 20, 30),
+                participants=[Participant(m) for m in crew], leader=crew[1],
+                beneficiary="社区居民", note="幸福里小区自发组织晚间清理，事后由联络员补录。"))
+    _entered_at(task, at)
 
 
 def _backfill_request(world: DemoWorld, today: date) -> None:
@@ -907,8 +982,9 @@ def _last_year(world: DemoWorld, today: date, rng: random.Random) -> None:
     _last_years_findings(world, findings)
     paired = items[(PAIRED, None, "cobuild_funding")].community
     for month, day, fen, purpose in LAST_YEAR_FUNDS:
-        add_entry(world.liaison, world.unit, paired, year, entry_date=date(year, month, day),
-                  amount_fen=fen, purpose=purpose)
+        with _dated(_evening(date(year, month, day))) as at:
+            add_entry(world.liaison, world.unit, paired, year, entry_date=date(year, month, day),
+                      amount_fen=fen, purpose=purpose).created_at = at
     save_year_notes(world.liaison, SummaryScope(unit_id=world.unit.id), year,
                     LAST_YEAR_PROBLEMS, LAST_YEAR_PLANS)
 
@@ -960,15 +1036,19 @@ def _past_activity(world: DemoWorld, item: ResourceItem, key, day: date, crew: l
             found.append(FindingData(kind=kind, place=FINDING_PLACES[n % len(FINDING_PLACES)],
                                      description=FINDING_DESCRIPTIONS[kind]))
     start_hour = 8 if hours > 3 else rng.choice((9, 14))
-    return record_past_activity(world.liaison, item, BackfillData(
-        title=title, place=place, beneficiary=beneficiary,
-        starts_local=_at(day, start_hour), ends_local=_at(day, start_hour + hours),
-        participants=[Participant(m) for m in crew], leader=crew[0],
-        note=_note_text(category, title, figure, len(found)),
-        quantity=figure if category.quantity_unit and not category.is_survey else None,
-        people_served=figure if category.beneficiary_unit else None,
-        description=f"按照单位资源清单，组织党员干部到{key[0]}开展{title}。",
-        findings=found))
+    # entered an hour after it ended, as the unit recorded its year (review docread40 #1)
+    with _dated(local_to_utc(_at(day, start_hour + hours + 1))) as at:
+        task = record_past_activity(world.liaison, item, BackfillData(
+            title=title, place=place, beneficiary=beneficiary,
+            starts_local=_at(day, start_hour), ends_local=_at(day, start_hour + hours),
+            participants=[Participant(m) for m in crew], leader=crew[0],
+            note=_note_text(category, title, figure, len(found)),
+            quantity=figure if category.quantity_unit and not category.is_survey else None,
+            people_served=figure if category.beneficiary_unit else None,
+            description=f"按照单位资源清单，组织党员干部到{key[0]}开展{title}。",
+            findings=found))
+    _entered_at(task, at)
+    return task
 
 
 def _last_years_findings(world: DemoWorld, findings: list) -> None:
@@ -980,6 +1060,8 @@ def _last_years_findings(world: DemoWorld, findings: list) -> None:
         if quarter == 3 and finding is not fourth[0]:
             continue
         handed = finding.found_on + timedelta(days=2)
-        hand_over(finding, world.liaison, "县城市管理局", handed)
+        with _dated(_evening(handed)):  # its audit row dated that day (docread40 #1)
+            hand_over(finding, world.liaison, "县城市管理局", handed)
         if quarter < 2:
-            mark_fixed(finding, world.liaison, handed + timedelta(days=10))
+            with _dated(_evening(handed + timedelta(days=10))):
+                mark_fixed(finding, world.liaison, handed + timedelta(days=10))

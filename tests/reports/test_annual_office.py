@@ -146,6 +146,27 @@ def test_a_copy_of_an_older_wording_is_not_called_changed_data(client, login, oc
     assert 'data-figure="reworded_months"' in page
 
 
+
+def test_a_signed_year_changed_since_claims_no_agreement_with_its_months(client, login,
+                                                                         october):
+    """Review docread40, #2: the year 2022 signed (no month signed), then October's pending
+    report approved. The page serves the signed copy, which no longer adds up with the
+    live 月报 of its months: it names what differs and does not claim that the year's
+    figures are its months'. Asked for the current data, the page shows the live year,
+    which does agree with them."""
+    login(october.admin)
+    q = f"unit={october.unit.id}&year=2022"
+    assert client.post(f"/reports/annual/finalize?{q}", data={"confirmed": "1"}).status_code == 302
+    assert AGREES in page_of(client, f"/reports/annual?{q}")  # signed, nothing changed
+    with unit_of_work():
+        approve_report(october.tasks["待审核整治"].report, october.admin)
+    page = page_of(client, f"/reports/annual?{q}")
+    assert 'data-figure="changed_since_final"' in page
+    assert AGREES not in page
+    assert "只计已审核通过的完成情况。" in page
+    assert AGREES in page_of(client, f"/reports/annual?{q}&current=1")
+
+
 # --- 2: an empty year -----------------------------------------------------------------------
 
 def test_an_empty_year_reads_as_an_empty_month(world):

@@ -85,3 +85,33 @@ def test_the_calendar_file_is_in_the_language_of_who_asks(client, login, world,
     english(client, f"/tasks/{world.task.id}")
     ics = client.get(url).get_data().replace(b"\r\n ", b"").decode()
     assert beneficiary_in_english in ics and "服务对象" not in ics
+
+
+def test_the_changed_since_final_notice_leads_in_once_and_says_summary(client, login,
+                                                                      october):
+    """Review docread40, #3: a signed 月报 and 年度总结 changed since, read in English.
+    The notice says once that the data changed since the summary was finalised, then
+    names the parts — not a second lead-in of its own — and calls the document a
+    summary, as the glossary does (a 月报 is a "monthly summary", not a "report")."""
+    import re
+
+    from tracker.services import unit_of_work
+    from tracker.services.reviews import approve_report
+
+    login(october.admin)
+    month = f"unit={october.unit.id}&month=2022-10"
+    year = f"unit={october.unit.id}&year=2022"
+    assert client.post(f"/reports/finalize?{month}", data={"confirmed": "1"}).status_code == 302
+    assert client.post(f"/reports/annual/finalize?{year}",
+                       data={"confirmed": "1"}).status_code == 302
+    with unit_of_work():
+        approve_report(october.tasks["待审核整治"].report, october.admin)
+    for url in (f"/reports/?{month}", f"/reports/annual?{year}"):
+        fresh_locale()
+        page = client.get(f"{url}&lang=en").get_data(as_text=True)
+        notice = re.search(r'data-figure="changed_since_final">(.*?)</p>', page, re.S).group(1)
+        text = re.sub(r"<[^>]+>", "", notice)
+        assert text.startswith("The data have changed since the summary was finalised: "), text
+        assert text.count("finalised:") == 1 and "Not as finalised" not in text, text
+        assert "report" not in text.lower(), text
+    fresh_locale()

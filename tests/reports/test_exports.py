@@ -349,3 +349,34 @@ def test_typed_text_cannot_become_a_formula(october):
              if str(c.value).startswith(evil_title)]  # 活动（类别）: over its category
     assert cells and all(c.data_type == "s" for c in cells)  # text, not a formula
     assert all(c.data_type != "f" for ws in book.worksheets for row in ws.iter_rows() for c in row)
+
+
+def test_every_tables_title_keeps_one_line_within_the_page(october, summary):
+    """Review docread40, #4: a narrow 附表 (参与情况, 未参与名单, 需求清单和微心愿: two or
+    three columns) wrapped its title inside its own few columns, broken inside a word
+    on paper (「附表5 未参／与名单」). Measured as the exports measure a cell
+    (``layout.wrap`` at the width of the title's merged cells, its 14 pt counted
+    against the 11 pt a width is in): every 附表's title keeps one line, and a narrow
+    table's columns, widened for it, still fit the page at the print scale — month
+    and year alike."""
+    from openpyxl.utils import get_column_letter
+
+    from tracker.reports.annual import build_annual
+    from tracker.reports.layout import wrap
+    from tracker.reports.xlsx_export import PRINT_SCALE, WRAP_SAFETY, page_room
+
+    narrow = set()
+    for document in (summary, build_annual(2022, unit=october.unit)):
+        book = load_workbook(io.BytesIO(render_xlsx(document)))
+        for sheet in book.worksheets[1:]:  # the 附表, after the text's own sheet
+            title = sheet.cell(row=1, column=1).value
+            assert "附表" in title, sheet.title
+            (merged,) = [r for r in sheet.merged_cells.ranges if r.min_row == 1]
+            columns = merged.max_col
+            width = sum(sheet.column_dimensions[get_column_letter(c)].width or 8.43
+                        for c in range(1, columns + 1))
+            assert wrap(title, width * WRAP_SAFETY * 11 / 14) == [title], (sheet.title, width)
+            if columns <= 3:  # widened for its title: still within the page
+                assert width <= page_room(columns, "landscape", PRINT_SCALE), sheet.title
+                narrow.add(sheet.title)
+    assert {"未参与名单", "全年未参与名单"} <= narrow, narrow  # narrow tables among them

@@ -486,8 +486,9 @@ def test_the_changed_parts_are_named_in_the_language_of_the_page(client, login, 
             in page)
     english(client)
     page = client.get(f"/reports/?{query}").get_data(as_text=True)
-    assert ("The data have changed since the report was finalised: </strong>Not as finalised: "
-            "section “一、落实结对共建责任”, the table “共建活动经费”." in page)
+    assert ("The data have changed since the summary was finalised: </strong>in section "
+            "“一、落实结对共建责任”, the table “共建活动经费”, the current data differ from the "
+            "finalised copy." in page)
 
 
 REWORDED = "定稿后系统更新，月报的写法有变化"

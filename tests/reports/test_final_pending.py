@@ -164,7 +164,7 @@ def test_what_waits_is_left_out_whatever_the_language_of_the_page(client, login,
     with unit_of_work():
         report = late_report(october)
     english(client)
-    changed = "The data have changed since the report was finalised"
+    changed = "The data have changed since the summary was finalised"
     assert changed not in month_page(client, october)
     with unit_of_work():
         approve_report(report, october.admin)

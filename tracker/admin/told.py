@@ -8,6 +8,8 @@ changed, uncompared; a message names at most ``NAMED_AT_MOST``. ``foreseen_messa
 is the text the command prints (``import-members``), the page's flashes its twin."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import flash
 from flask_babel import gettext as _
 
@@ -181,6 +183,17 @@ def foreseen_names(foreseen, prefix: str = "") -> dict:
             f"{prefix}years": year_list([y for y in foreseen.years if y not in years]),
             f"{prefix}reworded": _("、").join(
                 x for x in (month_list(months), year_list(years)) if x)}
+
+
+def signed_names(named) -> dict:
+    """``foreseen_names`` of a (months, years) pair of ``summary_notes.
+    final_naming_places``: what an admin's 通过 or 冲销 will change, named before it
+    (``templates/_macros/signed.html``)."""
+    if not named:
+        return {}
+    months, years = named
+    return foreseen_names(SimpleNamespace(months=months, years=years))
+
 
 
 def signed_messages(verb: str, told: final.Told, years: list, reworded_years: list) -> list[str]:

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..admin.told import signed_names
 from ..extensions import db
 from ..models import Community, FundEntry, Task, Unit
 from ..permissions import manages_community, staff_required
@@ -151,6 +152,9 @@ def reverse(entry_id: int):
             explain=_("冲销后在%(date)s记一笔 -%(amount)s 元，%(month)s的经费数字随之改变；"
                       "冲销不能撤回，冲销记录本身也不能再冲销。", date=entry.entry_date.isoformat(),
                       amount=yuan(entry.amount_fen),  # the house's month: not "month 10"
-                      month=month_name(entry.entry_date.year, entry.entry_date.month)))
+                      month=month_name(entry.entry_date.year, entry.entry_date.month)),
+            # an admin's 冲销 in a 已定稿 month or year: the signed documents it changes
+            signed=signed_names(service.reversal_signed(current_user, entry)),
+            signed_action=_("冲销"))
     return _submit(form, lambda: service.reverse_entry(current_user, entry, form.reason.data),
                    _("已冲销。"), unit, community, year, reverse_form=form, reverse_id=entry.id)

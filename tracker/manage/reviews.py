@@ -7,12 +7,14 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..admin.told import signed_names
 from ..models import AssignmentStatus, ReportStatus
 from ..paging import page_number
 from ..permissions import staff_required
 from ..services.claims import task_span_minutes
 from ..services.reviews import (
     approval_refusals,
+    approval_signed,
     approve_report,
     checked_in_unconfirmed,
     checkins_promise,
@@ -38,6 +40,9 @@ def queue():
     # a 已定稿 month the approval would change: said instead of offering 通过, as on the
     # report's page (one statement for the page)
     closed = approval_refusals([r.task for r in page.items], actor)
+    # an admin's 通过 in a 已定稿 month or year: the signed documents it changes, named
+    signed = {task_id: signed_names(named) for task_id, named in
+              approval_signed([r.task for r in page.items], actor).items()}
     # the queue's 通过 counts check-ins not confirmed (``approve_report``): named — and
     # those it will not count, their time already counted at the same hours, named apart
     # in the report page's words
@@ -47,8 +52,8 @@ def queue():
         checked_in[task_id], not_counted[task_id], promised[task_id] = _check_ins(
             people.get(task_id, []), names.get(task_id, {}), elsewhere.get(task_id, {}))
     return render_template("manage/queue.html", page=page, people=people, names=names,
-                           closed=closed, checked_in=checked_in, not_counted=not_counted,
-                           promised=promised,
+                           closed=closed, signed=signed, checked_in=checked_in,
+                           not_counted=not_counted, promised=promised,
                            stale_days=_stale_days(),
                            overdue_before=utcnow() - timedelta(days=_stale_days()))
 
@@ -87,6 +92,9 @@ def _render_report(report, form=None, photos=None):
     # the page never waits for a 定稿; 通过 asks again under it) — its own month and its
     # findings' steps in one statement, as 待审核 asks them
     closed = approval_refusals([report.task], _actor()).get(report.task_id) if submitted else None
+    # … and for an admin, the signed documents it will change, named before 通过
+    signed = signed_names(approval_signed([report.task], _actor()).get(report.task_id)) \
+        if submitted else {}
     form = form or ReturnForm(formdata=None)
     # the submission this page shows (a refused 退回 shown again: the report as it is
     # now, what was typed kept) — 退回 and 通过 from it act on what was seen
@@ -95,7 +103,7 @@ def _render_report(report, form=None, photos=None):
                            participants=people, names=names, unconfirmed=unconfirmed,
                            checked_in=checked_in, not_counted=not_counted,
                            promised=promised, span=task_span_minutes(report.task),
-                           closed=closed, form=form, report_photos=photos)
+                           closed=closed, signed=signed, form=form, report_photos=photos)
 
 
 @bp.get("/reports/<int:report_id>")

@@ -9,10 +9,11 @@ from datetime import timedelta
 
 from flask import render_template
 
+from ..admin.told import signed_names
 from ..menu import menu_counts_with
 from ..permissions import staff_required
 from ..rollups.home import home_figures
-from ..services.reviews import approval_refusals, checkins_promise
+from ..services.reviews import approval_refusals, approval_signed, checkins_promise
 from ..timeutil import local_date, utcnow
 from ..year_checklist import asked_year, due_from
 from . import backfill, reviews, task_page, tasks  # noqa: F401  (their routes, on bp)
@@ -40,6 +41,9 @@ def home():
     # a 已定稿 month an approval would change: said instead of 通过, as on 待审核 (one
     # statement for the list, none for an admin or an empty list)
     closed = approval_refusals([r.task for r in lists.pending], actor)
+    # for an admin, the 已定稿 months and years each 通过 will change, named before it
+    signed = {task_id: signed_names(named) for task_id, named in
+              approval_signed([r.task for r in lists.pending], actor).items()}
     return render_template(
         "manage/home.html",
         counts=counts,
@@ -52,6 +56,7 @@ def home():
         # report's page, which offers 按签到计入. So it promises to count no check-in,
         # and 通过 refuses to count one (``approve_report``'s ``promised``): no statement
         no_checkins=checkins_promise((), ()),
+        signed=signed,
         uncorrected=lists.uncorrected,
         uncorrected_total=totals["uncorrected"],
         unreported=lists.unreported,

@@ -40,7 +40,8 @@ from ..services.ledger_import import SHEET as PARTICIPATION_SHEET
 from .figures import participation_rows
 from .document import Document
 from .layout import MIN_TEXT, break_header, fit_columns, share_columns, wrap
-from .tables import DOCUMENT_LOCALE, TYPED, Table, cell_text, participation_table
+from .tables import (DOCUMENT_LOCALE, TYPED, Table, cell_text, display_width,
+                     participation_table)
 
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -118,13 +119,32 @@ def write_heading(sheet, title: str, subtitle: str, columns: int) -> None:
     sheet.row_dimensions[1].height = 24
 
 
-def fit_heading(sheet, columns: int) -> None:
-    """Rows 1 and 2 as tall as their text wraps across the table's width."""
-    width = sum(sheet.column_dimensions[get_column_letter(c)].width or 8.43
-                for c in range(1, columns + 1))
-    for row, size in ((1, 14), (2, 11)):
-        lines = len(wrap(str(sheet.cell(row=row, column=1).value or ""),
-                         width * WRAP_SAFETY * 11 / size))
+def fit_heading(sheet, columns: int, orientation: str = "landscape") -> None:
+    """Rows 1 and 2 across room enough for their text, and as tall as it wraps there.
+
+    A narrow table (参与情况, 未参与名单, 需求清单和微心愿: two or three columns) would
+    wrap its title inside its own few columns and break it inside a word
+    (「附表5 未参／与名单」: review docread40 #4): its columns are widened alike, as
+    much as it takes for the title to keep one line (and the subtitle as few as the
+    page allows), never wider than the page holds at ``PRINT_SCALE`` — so the sheet
+    still prints one page wide, at the same scale. Wider columns only wrap their cells
+    less: the rows ``write_table`` made tall enough stay so."""
+    letters = [get_column_letter(c) for c in range(1, columns + 1)]
+    widths = [sheet.column_dimensions[letter].width or 8.43 for letter in letters]
+    texts = [(str(sheet.cell(row=row, column=1).value or ""), size)
+             for row, size in ((1, 14), (2, 11))]
+    # the width (characters at 11 pt) each line needs, as ``wrap`` measures it
+    wanted = min(max(display_width(line) * size / 11 / WRAP_SAFETY + CELL_PADDING
+                     for text, size in texts for line in text.split("\n")),
+                 page_room(columns, orientation))
+    if sum(widths) < wanted:
+        extra = (wanted - sum(widths)) / columns
+        widths = [round(width + extra, 2) for width in widths]
+        for letter, width in zip(letters, widths):
+            sheet.column_dimensions[letter].width = width
+    width = sum(widths)
+    for row, (text, size) in zip((1, 2), texts):
+        lines = len(wrap(text, width * WRAP_SAFETY * 11 / size))
         sheet.row_dimensions[row].height = max(24 if row == 1 else LINE,
                                                lines * LINE * size / 11 + ROW_PADDING)
 

@@ -41,6 +41,7 @@ from ..reach import Reach
 from ..timeutil import EARLIEST_DAY, local_today
 from . import PermissionDenied, ServiceError, refuse_all
 from .audit import record
+from . import summary_notes
 from .summary_notes import Closed, closed_in_year, closed_to
 
 PURPOSE_MAX = 200
@@ -193,6 +194,19 @@ def reverse_entry(actor: Member, entry: FundEntry, reason: str) -> FundEntry:
     record(actor, "reverse_fund_entry", reversal, reverses_id=entry.id,
            amount_fen=reversal.amount_fen, reason=reason or None)
     return reversal
+
+
+def reversal_signed(actor: Member, entry: FundEntry) -> tuple[list, list] | None:
+    """For an admin, whom no 定稿 refuses (``check_month_open`` refuses the others): the
+    已定稿 月报 and 年度总结 that 冲销 of ``entry`` will change — those of its date, the
+    reversal's — as (months, years), named on the confirmation before it
+    (``summary_notes.final_naming_places``: review docread40 #5); None for anyone else."""
+    if not summary_notes.may_change_final(actor):
+        return None
+    place = select(FundEntry.id.label("key"), FundEntry.unit_id.label("unit_id"),
+                   FundEntry.community_id.label("community_id"),
+                   FundEntry.entry_date.label("day")).where(FundEntry.id == entry.id).subquery()
+    return summary_notes.final_naming_places(place).get(entry.id)
 
 
 def budget_items(unit_id: int, community_id: int, year: int) -> list[ResourceItem]:

@@ -38,6 +38,7 @@ from .summary_notes import (
     closed_member_units,
     closed_to,
     final_day,
+    final_naming_places,
     final_year_day,
     first_closed,
     fold_units,
@@ -549,6 +550,27 @@ def approval_refusals(tasks, actor: Member) -> dict:
     if may_change_final(actor) or not tasks:
         return running
     return running | admin_only_approvals(tasks)
+
+
+def approval_signed(tasks, actor: Member) -> dict:
+    """For an admin, whom no 定稿 refuses (``approval_refusals`` is the others'): the
+    已定稿 月报 and 年度总结 that 通过 of each of ``tasks`` would change — of its own day
+    and its findings' steps' (the days ``approval_refusal`` asks for the activity's unit)
+    — by task id, as (months, years) (``summary_notes.final_naming_places``): named
+    before 通过 on the report's page and 待审核, as the member form and the import name
+    theirs (review docread40 #5). Nothing for anyone else: they are refused instead."""
+    if not tasks or not may_change_final(actor):
+        return {}
+    ids = [task.id for task in tasks]
+    steps = _steps_of(ids).subquery()
+    days = union_all(
+        select(Task.id.label("task_id"), Task.service_date.label("day")).where(Task.id.in_(ids)),
+        select(steps.c.task_id, steps.c.handed_over_on),
+        select(steps.c.task_id, steps.c.fixed_on)).subquery()
+    return final_naming_places(
+        select(days.c.task_id.label("key"), Task.unit_id.label("unit_id"),
+               Task.community_id.label("community_id"), days.c.day.label("day"))
+        .join(Task, Task.id == days.c.task_id).subquery())
 
 
 def admin_only_approvals(tasks) -> dict:

@@ -27,8 +27,8 @@ from datetime import date, datetime, timedelta
 
 from ..i18n import lazy, lazy_month_name
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import (Integer, and_, cast, exists, extract, func, literal, or_, select, true,
-                        union_all)
+from sqlalchemy import (Integer, and_, cast, exists, extract, func, literal, null, or_, select,
+                        true, union, union_all)
 from sqlalchemy.orm import joinedload, undefer
 from sqlalchemy.sql import Select
 
@@ -614,6 +614,46 @@ def final_naming_many(members, today: date) -> tuple[list, list]:
              if any(year_of(y, units, communities) and y.year >= firsts[member_id].year
                     for member_id, (units, communities) in scopes.items())]
     return sorted(months, key=lambda m: (m.year, m.month)), years
+
+
+def final_naming_places(places) -> dict:
+    """The 已定稿 月报 (``FinalMonth``, ``FinalCommunityMonth``) and 年度总结
+    (``FinalYear``) that count a change of work on each of ``places`` — a subquery of
+    (key, unit_id, community_id, day) rows, ``day`` None for none —, by key, as (months,
+    years): those of ``closed_day``'s scopes (the unit's whole, the unit's in the
+    community, the community's own) of the day's month and year. What an admin, whom no
+    定稿 refuses, is told before a change that would unsettle them (通过, 冲销: review
+    docread40 #5), as the member form names what it may change (``final_naming``). One
+    statement for every key at once: a page keeps its budget."""
+    year = cast(extract("year", places.c.day), Integer)
+    month = cast(extract("month", places.c.day), Integer)
+
+    def named(note, *period):
+        return (select(places.c.key, note.unit_id, note.community_id, note.year,
+                       *(period or [cast(null(), Integer)]))
+                .join(note, and_(*_final_notes_of(places.c.unit_id, places.c.community_id,
+                                                  year, *([month] if period else []),
+                                                  note=note)))
+                .where(places.c.day.is_not(None)))
+
+    rows = union(named(SummaryNote, SummaryNote.month), named(YearNote)).subquery()
+    found: dict = {}
+    for key, unit_id, community_id, y, m, unit, community in db.session.execute(
+            select(rows, Unit.name, Community.name)
+            .outerjoin(Unit, Unit.id == rows.c.unit_id)
+            .outerjoin(Community, Community.id == rows.c.community_id)
+            .order_by(rows.c.key, rows.c.year, rows.c.month, rows.c.unit_id.is_(None),
+                      Unit.sort_key, rows.c.unit_id, Community.sort_key, rows.c.community_id)
+    ).tuples():
+        months, years = found.setdefault(key, ([], []))
+        if m is None:
+            years.append(FinalYear(unit_id, community_id, unit, community, y))
+            continue
+        month_named = FinalMonth(unit_id, unit, y, m) if unit_id is not None else \
+            FinalCommunityMonth(community_id, community, y, m)
+        if month_named not in months:  # the unit's whole and its part: one name
+            months.append(month_named)
+    return found
 
 
 def year_of(year: FinalYear, units, communities) -> bool:
