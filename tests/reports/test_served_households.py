@@ -31,9 +31,9 @@ from tracker.reports.csv_export import render_csv
 from tracker.reports.docx_export import render_docx
 from tracker.reports.summary import build_summary
 from tracker.reports.xlsx_export import render_xlsx
-from tracker.rollups.batch import plan, run, run_together
+from tracker.rollups.batch import run, run_together
 from tracker.rollups.scope import Scope
-from tracker.rollups.served import _named_once_query, _named_query
+from tracker.rollups.served import named_rows
 from tracker.services.residents import erase_resident
 
 NEEDY, ELDERLY = ResidentCategory.needy, ResidentCategory.elderly
@@ -240,26 +240,15 @@ def test_only_the_kind_the_category_serves_is_counted(world):
     assert rows["困难群众结对帮扶"][3] == "6户次"
 
 
-def _answer(query):
-    return plan(query, shape=lambda rows: {c: None if n is None else int(n) for c, n in rows})
-
-
-def _both_forms(scope):
-    """``named_rows``' answer for ``scope`` from each of its two statements (SQLite's
-    and PostgreSQL's: both run on either database)."""
-    return run(_answer(_named_query(scope))), run(_answer(_named_once_query(scope)))
-
-
 @pytest.mark.parametrize("case", ["named", "one unnamed", "one of 受益 1 unnamed",
                                   "one naming fewer", "one naming more",
                                   "another kind named too", "an erased household", "none"])
-def test_both_statements_give_the_rule_s_answer(world, case):
-    """Whichever database runs the page, the same households: SQLite asks each
-    activity's count by a subquery of its own, PostgreSQL gathers the named rows once
-    (``served._named_once_query``); each is checked here against the rule — the
-    distinct 服务对象 of the category's kind when every approved activity names as many
-    as its 受益, else None — for the month, the unit, the community and the year, with
-    approved visits of another month beside them (named, 2 elders)."""
+def test_the_statement_gives_the_rule_s_answer(world, case):
+    """The one statement of the rule (``served.named_rows``, the same on both
+    databases) checked against the rule — the distinct 服务对象 of the category's kind
+    when every approved activity names as many as its 受益, else None — for the month,
+    the unit, the community and the year, with approved visits of another month beside
+    them (named, 2 elders)."""
     four = households(world, n=4)
     elders = households(world, ELDERLY, n=2, start=10)
     second = {"named": (3, four[1:]), "one unnamed": (3, []), "one of 受益 1 unnamed": (1, []),
@@ -287,8 +276,7 @@ def test_both_statements_give_the_rule_s_answer(world, case):
         Scope(date(2025, 7, 1), date(2025, 8, 1)): {elderly: 2},
     }
     for scope, answer in expected.items():
-        assert _both_forms(scope) == (answer, answer), scope
+        assert run(named_rows(scope)) == answer, scope
     # a page's batch may hold several scopes' (the month's and the year's): each its own
-    together = run_together(*(_answer(form(scope)) for scope in expected
-                              for form in (_named_query, _named_once_query)))
-    assert list(together) == [answer for answer in expected.values() for _ in range(2)]
+    together = run_together(*(named_rows(scope) for scope in expected))
+    assert list(together) == list(expected.values())

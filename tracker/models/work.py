@@ -388,6 +388,11 @@ class CountedTask(_CountedRow, db.Model):
         # resource checklist progress: what each item's tasks achieved
         Index("ix_counted_task_item", "resource_item_id", "service_date", "report_status",
               "quantity"),
+        # the visits of a sum of 受益 in 户 or 人 with the 服务对象 they name
+        # (``rollups/served.py``): the county's year reads its two categories' rows, with
+        # the task's key to join the named rows by, from the index alone (0067)
+        Index("ix_counted_task_category", "category_id", "service_date", "report_status",
+              "people_served", "task_id"),
     )
 
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), primary_key=True)
