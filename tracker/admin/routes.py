@@ -25,6 +25,7 @@ from ..security import record_id_or_none
 from ..services import ServiceError
 from ..services import directory as d
 from ..services import merge, roll
+from ..services.summary_notes import printed_of, reprinted
 from ..view_support import run_service
 from . import queries as q
 from .told import month_list, tell_roll_changes, tell_signed, year_list
@@ -428,8 +429,9 @@ def _tell_roll_change(member: Member, before: str | None, renamed: bool = False,
     已定稿 月报 and 年度总结 whose page now says 「定稿后数据有变化」 — the page's own
     comparison, as 更正日期 and 合并账号 tell theirs. A month's roll is its last day's,
     so a 自何日起 inside a signed month changes that month. ``renamed``: the save also
-    changed the member's 姓名 or 党支部, which signed 台账, 未参与名单 and namesakes'
-    labels print — the months and years that may print them are asked too."""
+    changed what signed 台账, 未参与名单 and namesakes' labels print of the member — 姓名,
+    党支部, a namesake's phone (``summary_notes.reprinted``) — the months and years
+    that may print them are asked too."""
     change = roll.last_change(member)
     if change is None or (before is not None and roll.shown_key(change) == before):
         change = None
@@ -448,7 +450,7 @@ def member_edit(record_id: int):
     kept: list[str] = []
     was = record.role
     roll_before = roll.shown_key(roll.last_change(record))
-    printed = (record.name, record.branch)  # what signed documents print of them
+    printed = printed_of(record)  # what signed documents print of them
 
     def saved(member: Member) -> None:
         # the news of the save itself first, then what it implies (a role's roll kept,
@@ -462,7 +464,7 @@ def member_edit(record_id: int):
         note = roll_kept_note(member.name, was, member.role, member.on_roll)
         if note:
             flash(note, "warning")
-        _tell_roll_change(member, roll_before, renamed=(member.name, member.branch) != printed)
+        _tell_roll_change(member, roll_before, renamed=reprinted(printed, member))
 
     refused: list[d.MemberFormRefused] = []
 

@@ -616,6 +616,27 @@ def final_naming_many(members, today: date) -> tuple[list, list]:
     return sorted(months, key=lambda m: (m.year, m.month)), years
 
 
+def printed_of(member: Member) -> tuple:
+    """What signed documents print of a member (names.py): 姓名, 党支部 and the phone
+    that tells them apart from a namesake (its last four, or the mask kept of an erased
+    one: ``Member.namesake_phone``). Read before a save, for ``reprinted``."""
+    return member.name, member.branch, member.namesake_phone
+
+
+def reprinted(before: tuple, member: Member) -> bool:
+    """The save changed what signed documents may print of ``member`` (``before``: its
+    ``printed_of`` then) — the months and years ``final_naming`` finds are to be asked.
+    姓名 or 党支部; or the phone of one who has a namesake — another member of the
+    name, anywhere: the documents whose people hold both (a 台账, a 未参与名单) label
+    them by it, 「陈芳（尾号0063）」 (review40 #3). A phone without a namesake prints
+    nowhere: no statement past the comparison of the values."""
+    name, branch, phone = before
+    if (name, branch) != (member.name, member.branch):
+        return True
+    return phone != member.namesake_phone and bool(db.session.scalar(select(exists().where(
+        Member.name == member.name, Member.id != member.id))))
+
+
 def year_of(year: FinalYear, units, communities) -> bool:
     """Is ``year`` one of these units' (whole, or in one community) or these communities'
     own (``final_years``' rule)?"""
