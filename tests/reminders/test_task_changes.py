@@ -345,3 +345,47 @@ def test_a_task_moved_at_night_away_from_an_early_start_is_told_at_night(app, to
     assert [m.subject for m in smtp.mails] == ["任务时间地点有变：早班卡口值守"]
     run(local(1, 8, 0))
     assert "任务时间地点有变：上午清扫" in [m.subject for m in smtp.mails[1:]]
+
+
+def test_a_task_moved_twice_at_night_away_from_an_early_start_is_told_at_night(
+        app, town, smtp):
+    """review40 #2: ann knows her task as starting at 08:00; the liaison types 19:00 and
+    corrects it to 15:00 a minute later, both before the job runs at 23:00. Ann still
+    knows 08:00 — the start before the oldest move she has not heard of —, so she hears
+    of it tonight, as of a single move 08:00 → 15:00."""
+    early = town.task(local(1, 8), people=(town.ann,), title="早班卡口值守")
+    day = to_local(early.starts_at).replace(tzinfo=None)
+    for hour in (19, 15):
+        start = day.replace(hour=hour)
+        update_task(early, town.liaison, details(early, starts_local=start,
+                                                 ends_local=start + timedelta(hours=2)))
+        db.session.commit()
+
+    night = run(local(0, 23, 0))
+    assert night.quiet
+    assert [m.subject for m in smtp.mails] == ["任务时间地点有变：早班卡口值守"]
+
+
+def test_a_move_after_the_members_were_told_of_the_last_waits_from_the_start_they_know(
+        app, town, smtp):
+    """The start a member knows is the one the last message she was sent gave: told in
+    the evening that her 08:00 task is now at 19:00, a move at night to 15:00 finds her
+    setting out after the quiet hours' margin, and waits for the morning."""
+    early = town.task(local(1, 8), people=(town.ann,), title="早班卡口值守")
+    day = to_local(early.starts_at).replace(tzinfo=None)
+    update_task(early, town.liaison, details(early, starts_local=day.replace(hour=19),
+                                             ends_local=day.replace(hour=21)))
+    db.session.commit()
+    def moves():
+        return [m.subject for m in smtp.mails if m.subject.startswith("任务时间地点有变")]
+
+    run(local(0, 20, 0))
+    assert moves() == ["任务时间地点有变：早班卡口值守"]
+
+    update_task(early, town.liaison, details(early, starts_local=day.replace(hour=15),
+                                             ends_local=day.replace(hour=17)))
+    db.session.commit()
+    night = run(local(0, 23, 0))
+    assert night.quiet and len(moves()) == 1
+    run(local(1, 8, 0))
+    assert moves() == ["任务时间地点有变：早班卡口值守"] * 2

@@ -72,9 +72,12 @@ def test_switching_a_member_off_asks_first_naming_what_it_does(client, login, wo
     login(world.admin)
     listing = text(client.get("/admin/members"))
     action = f"/admin/members/{world.member.id}/active"
-    assert "名额将释放" in asks(listing, action)
+    # the list asks by the confirmation page (a question a row would cost statements)
+    button = re.search(r'<form[^>]*action="' + re.escape(action) + r'[^"]*"[^>]*>',
+                       listing).group(0)
+    assert "data-confirm" not in button
     edit_page = text(client.get(f"/admin/members/{world.member.id}/edit"))
-    assert "名额将释放" in asks(edit_page, action)
+    assert "1个未开始任务的名额立即释放" in asks(edit_page, action)
     asked = client.post(action, data={"active": "0"})
     assert asked.status_code == 200
     page = text(asked)
@@ -108,6 +111,23 @@ def test_switching_off_names_only_what_will_happen(client, login, world):
     question = re.search(r'<p class="notice">(.*?)</p>', english, re.S).group(1)
     assert "place" not in question and f"“{world.task.title}”" in question
     assert "waitlist" in question
+
+
+def test_the_member_pages_switch_off_question_is_the_confirmation_pages(client, login, world):
+    """With scripts on, confirm.js asks the member page's question and posts it confirmed,
+    so the confirmation page is never shown: the question names the same — no places
+    for one who holds none, the 候补名单 she leaves (review40 #4)."""
+    db.session.add(WaitlistEntry(task_id=world.task.id, member_id=world.member.id))
+    db.session.commit()
+    login(world.admin)
+    action = f"/admin/members/{world.member.id}/active"
+    page = text(client.get(f"/admin/members/{world.member.id}/edit"))
+    dialog = asks(page, action)
+    assert "名额" not in dialog and "转正" not in dialog, dialog  # she holds no place
+    assert f"退出“{world.task.title}”的候补名单" in dialog, dialog
+    asked = text(client.post(action, data={"active": "0"}))
+    explain = re.search(r'<p class="notice">(.*?)</p>', asked, re.S).group(1).strip()
+    assert dialog == f"确定停用{world.member}吗？{explain}"
 
 
 def test_switching_a_member_back_on_and_other_records_off_ask_nothing(client, login, world):

@@ -138,10 +138,11 @@ def edit_view(entity: Entity, record_id: int):
                      context=lambda: {"stale": stale_page(form, refused)})
 
 
-def _confirm_deactivate(member: Member, back: str):
-    """停用 of a member, asked once (walk10 D3): its effects cannot be taken back by
-    重新启用, so the question names them before anything is done — only those that will
-    happen (walk11 #3): the places held, if any; the 候补名单 left, by task."""
+def deactivate_effects(member: Member) -> str:
+    """What 停用 of ``member`` will do, naming only what will happen (walk11 #3): the
+    places held, if any; the 候补名单 left, by task; the sign-out. The one wording of
+    the confirmation page (``_confirm_deactivate``) and of the member page's in-page
+    question (``deactivate_question``, review40 #4). Two statements."""
     places = places_to_release(member)
     waiting = waitlists_to_leave(member)
     effects = []
@@ -154,10 +155,28 @@ def _confirm_deactivate(member: Member, back: str):
         effects.append(_("其退出%(tasks)s的候补名单；",
                          tasks=_("、").join(_("“%(title)s”", title=t) for t in waiting)))
     effects.append(_("其在所有设备上的登录退出，日历订阅地址失效。"))
+    return _("停用后：%(effects)s重新启用不会恢复以上任何一项。", effects="".join(effects))
+
+
+def deactivate_question(member: Member) -> str | None:
+    """The member page's 停用 button's in-page question (``data-confirm``, asked by
+    confirm.js, which then posts it confirmed): the confirmation page's words, so a
+    browser with scripts says what one without does. None for a member switched off.
+    The list's buttons carry none — naming each row's places and 候补名单 would cost two
+    statements a row —: their 停用 is asked by the confirmation page, scripts or not."""
+    if not member.active:
+        return None
+    return _("确定停用%(name)s吗？%(effects)s", name=member, effects=deactivate_effects(member))
+
+
+def _confirm_deactivate(member: Member, back: str):
+    """停用 of a member, asked once (walk10 D3): its effects cannot be taken back by
+    重新启用, so the question names them before anything is done — only those that will
+    happen (``deactivate_effects``)."""
     return render_template(
         "confirm.html", title=_("停用党员账号"), subject=str(member), submit=_("确认停用"),
         action=request.full_path.rstrip("?"), hidden={"active": "0"}, back=back,
-        explain=_("停用后：%(effects)s重新启用不会恢复以上任何一项。", effects="".join(effects)))
+        explain=deactivate_effects(member))
 
 
 def toggle_view(entity: Entity, record_id: int, then: Callable | None = None):

@@ -28,7 +28,8 @@ from ..services import merge, roll
 from ..view_support import run_service
 from . import queries as q
 from .told import foreseen_names, month_list, tell_foreseen, year_list
-from .crud import Entity, create_view, edit_form, edit_view, render_page, save_form, toggle_view
+from .crud import (Entity, create_view, deactivate_question, edit_form, edit_view, render_page,
+                   save_form, toggle_view)
 from .forms import (
     CategoryForm,
     CommunityForm,
@@ -86,7 +87,8 @@ def _member_page(record: Member, form=None, *,
     merged_into = merge.merged_into(record)
     return {"roll_change": change, "roll_form": roll_form,
             "roll_units": {p.unit_id: p.unit.name for p in record.roll_periods},
-            "stale": None, "merged_into": merged_into}
+            "stale": None, "merged_into": merged_into,
+            "deactivate_question": deactivate_question(record)}
 
 
 def _stale_fields(form, refusal: d.MemberFormRefused) -> dict:

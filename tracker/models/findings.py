@@ -178,7 +178,7 @@ class CountedFindingCommunityYear(db.Model):
 class CountedFindingStepYear(db.Model):
     """The county's counted findings with a step (移交 or 整改) in a year, per community
     and report status, whenever they were found: the “双创”进展 view's 移交 / 整改 of the
-    period for the whole county's year (``rollups.kept.double_move_rows``), 200 rows
+    period for the whole county's year (``rollups.findings.moves_by_community_plan``), 200 rows
     instead of every handed-over or fixed finding of the county read with its survey
     (docs/performance.md, "The county's steps kept").
 

@@ -107,7 +107,7 @@ summary_copy_community = Table(
 """The communities a kept 月报 covers, fixed at 定稿: a unit's month, every community
 its month touched then (``summary_notes.unit_month_community_ids``); a community's
 summary, or a unit's in one community, that community. A liaison reads the copy only
-when they manage them all (``reports.final.may_read``), whatever the month's data
+when they manage them all (``services.summary_notes.copy_within``), whatever the month's data
 becomes afterwards."""
 
 

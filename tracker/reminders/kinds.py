@@ -36,6 +36,8 @@ from ..models import (
     Invitation,
     InvitationPurpose,
     Member,
+    Outbox,
+    OutboxStatus,
     ReminderNewsStart,
     RequestStatus,
     Role,
@@ -865,6 +867,7 @@ def find_changed(now: datetime, config: dict) -> list[Due]:
     """Everyone on a task not started yet whose start, end or place changed after they
     claimed it: the task as it is now. One message per change (the event is the version)."""
     latest = {}
+    edits: dict[int, list] = defaultdict(list)  # task id: (event id, at, start before), newest first
     for task_id, title, place, starts, ends, event_id, at, detail in _task_events(
             "changed", "update", now, config, Task.status.in_((TaskStatus.open, TaskStatus.closed)),
             Task.starts_at > now):
@@ -873,12 +876,12 @@ def find_changed(now: datetime, config: dict) -> list[Due]:
         detail = detail or {}
         changed = [name for name in TIME_PLACE
                    if name in detail or name in (detail.get("fields") or ())]
-        if changed and task_id not in latest:  # newest first: the latest change of each task
-            # the start the members knew before it: a task moved away from an early start
-            # cannot wait for the morning either (``job.setout_deadline``, review39 #2)
-            was = (detail.get("starts_at") or [None])[0]
-            latest[task_id] = (title, place, starts, ends, event_id, at, changed,
-                               _iso(min(starts, datetime.fromisoformat(was))) if was else None)
+        if not changed:
+            continue
+        was = (detail.get("starts_at") or [None])[0]
+        edits[task_id].append((event_id, at, datetime.fromisoformat(was) if was else None))
+        if task_id not in latest:  # newest first: the latest change of each task
+            latest[task_id] = (title, place, starts, ends, event_id, at, changed)
     if not latest:
         return []
     people = db.session.execute(
@@ -886,17 +889,45 @@ def find_changed(now: datetime, config: dict) -> list[Due]:
         .where(Assignment.task_id.in_(latest), Assignment.status.in_(HOLDING),
                _active(Assignment.member_id))
     ).all()
+    told = _changes_told(latest)
     dues = []
     for task_id, member_id, claimed_at in people:
-        title, place, starts, ends, event_id, at, changed, earlier = latest[task_id]
+        title, place, starts, ends, event_id, at, changed = latest[task_id]
         if claimed_at is not None and claimed_at >= at:
             continue  # claimed after the change: they saw the new time and place
         facts = {"task": _task(title, starts, ends, place), "changed": changed}
-        if earlier:
-            facts["set_out"] = earlier
+        knew = _start_known(edits[task_id], claimed_at, told.get((task_id, member_id), 0))
+        if knew is not None:
+            facts["set_out"] = _iso(min(starts, knew))
         dues.append(_said("changed", f"task:{task_id}:changed:{event_id}", facts,
                           f"/tasks/{task_id}", member_id=member_id, task_id=task_id))
     return dues
+
+
+def _changes_told(task_ids) -> dict[tuple[int, int], int]:
+    """{(task id, member id): the newest edit of the task a 任务时间地点有变 sent to the
+    member was about} — the member knows the task as that message said it (the task
+    as it was when written, which no older edit changed). The edit is the message's
+    ``about``, the last but one part of its ``dedupe_key`` (``job.dedupe_key``)."""
+    told: dict[tuple[int, int], int] = {}
+    for task_id, member_id, key in db.session.execute(
+            select(Outbox.task_id, Outbox.member_id, Outbox.dedupe_key)
+            .where(Outbox.kind == "changed", Outbox.status == OutboxStatus.sent,
+                   Outbox.task_id.in_(list(task_ids)))):
+        event_id = int(key.rsplit(":", 2)[1])
+        told[task_id, member_id] = max(told.get((task_id, member_id), 0), event_id)
+    return told
+
+
+def _start_known(edits, claimed_at, told: int):
+    """The start the member knew before ``edits`` (of one task, newest first): the one
+    before the oldest edit since they last heard of it (``told``, an edit id) and since
+    they claimed — a task typed 08:00 → 19:00 and corrected to 15:00 before the job ran
+    is still 08:00 to them, and cannot wait for the morning (``job.setout_deadline``;
+    review39 #2, review40 #2). None when no edit recorded it."""
+    unknown = [was for event_id, at, was in edits
+               if event_id > told and (claimed_at is None or claimed_at < at)]
+    return unknown[-1] if unknown else None
 
 
 @worded_by("changed")

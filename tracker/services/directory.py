@@ -48,6 +48,7 @@ from .audit import record as audit
 from .member_retention import number_given, refuse_if_erased
 from .merge import merged_into
 from .notify import stop_calendar
+from .summary_notes import printed_of, reprinted
 from .sessions import end_other_sessions
 from .tasks import lock_lines, move_onto_year_items
 
@@ -1253,6 +1254,7 @@ def save_member(member: Member, actor: Member, data: MemberData) -> MemberSaved:
     refuse_all(found)
     communities = values.pop("communities")
     role_before = member.role
+    printed = printed_of(member)  # what signed documents print of them, before
     changes = _apply(member, values)
     changes.update(_community_change(member, communities))
     if "phone" in changes:
@@ -1285,9 +1287,10 @@ def save_member(member: Member, actor: Member, data: MemberData) -> MemberSaved:
     if changes:
         _flush("phone", PHONE_TAKEN)
         audit(actor, "update", member, **_masked(changes))
-    # a 姓名 or 党支部 made other: what signed 台账, 未参与名单 and namesakes' labels
-    # print of them (never asked before the save: no confirm step for a name)
-    renamed = [member] if "name" in changes or "branch" in changes else []
+    # a 姓名, 党支部 or a namesake's phone made other: what signed 台账, 未参与名单 and
+    # namesakes' labels print of them (``summary_notes.reprinted``; never asked before
+    # the save: no confirm step for a name)
+    renamed = [member] if reprinted(printed, member) else []
     return MemberSaved([c.field for c in merge.kept],
                        roll.with_naming(signed, renamed, local_today()))
 

@@ -54,7 +54,7 @@ from ..models import (
 )
 from ..permissions import managed_community_ids, manages_every_community, may_see_unit
 from ..rollups.funds import budgets
-from ..rollups.needs import counts_for
+from ..rollups.needs import counts_for, need_unit
 from ..rollups.scope import Scope
 from ..rollups.stays import unit_then
 from ..timeutil import local_today, month_bounds, utcnow
@@ -656,6 +656,27 @@ def final_naming_places(places) -> dict:
     return found
 
 
+def printed_of(member: Member) -> tuple:
+    """What signed documents print of a member (names.py): 姓名, 党支部 and the phone
+    that tells them apart from a namesake (its last four, or the mask kept of an erased
+    one: ``Member.namesake_phone``). Read before a save, for ``reprinted``."""
+    return member.name, member.branch, member.namesake_phone
+
+
+def reprinted(before: tuple, member: Member) -> bool:
+    """The save changed what signed documents may print of ``member`` (``before``: its
+    ``printed_of`` then) — the months and years ``final_naming`` finds are to be asked.
+    姓名 or 党支部; or the phone of one who has a namesake — another member of the
+    name, anywhere: the documents whose people hold both (a 台账, a 未参与名单) label
+    them by it, 「陈芳（尾号0063）」 (review40 #3). A phone without a namesake prints
+    nowhere: no statement past the comparison of the values."""
+    name, branch, phone = before
+    if (name, branch) != (member.name, member.branch):
+        return True
+    return phone != member.namesake_phone and bool(db.session.scalar(select(exists().where(
+        Member.name == member.name, Member.id != member.id))))
+
+
 def year_of(year: FinalYear, units, communities) -> bool:
     """Is ``year`` one of these units' (whole, or in one community) or these communities'
     own (``final_years``' rule)?"""
@@ -854,18 +875,72 @@ def closed_member_units(actor: Member, unit_id: int, community_id: int, day: dat
     return fold_units((day, *row) for row in rows)
 
 
-def units_closed_words(found: list[ClosedUnit], action):
+def closed_need_units(actor: Member, unit_id: int, need_ids, *,
+                      lock: bool = True) -> list[ClosedUnit]:
+    """``closed_member_units`` for needs: of ``need_ids`` (ids, or a select of them),
+    those fulfilled, each counted in the 月报 of its 完成 day (``fulfilled_on``) of the
+    unit it counts for (``rollups.needs.need_unit``: the unit it was claimed for, else
+    its claimer's of the day — not the activity's), whose 月报 of that month, or
+    年度总结 of its year, is 已定稿 — the whole unit's or the unit's in the need's
+    community. A change that takes the need's 完成 back (作废 of the activity whose
+    approval fulfilled it) changes that unit's month, whoever's activity it was
+    (review40 #1). Each such unit (not ``unit_id``, the activity's, the caller's to ask)
+    and month once, with the needs' titles (``ClosedUnit.names``), earliest month
+    first; one statement. ``lock`` as ``closed_member_units``': those units' rows
+    ``FOR SHARE`` in id order, then the needs' communities'."""
+    if may_change_final(actor):
+        return []
+    ids = need_ids if isinstance(need_ids, Select) else sorted(set(need_ids))
+    counted = (select(Need.id, Need.title.label("name"), need_unit().label("unit_id"),
+                      Need.community_id, Need.fulfilled_on.label("day"))
+               .where(Need.id.in_(ids), Need.fulfilled_on.is_not(None)).subquery())
+    if lock:
+        db.session.execute(select(Unit.id).where(Unit.id.in_(select(counted.c.unit_id)))
+                           .order_by(Unit.id).with_for_update(read=True, of=Unit))
+        db.session.execute(select(Community.id)
+                           .where(Community.id.in_(select(counted.c.community_id)))
+                           .order_by(Community.id).with_for_update(read=True, of=Community))
+    by_month = final_day(counted.c.unit_id, counted.c.community_id, counted.c.day)
+    by_year = final_year_day(counted.c.unit_id, counted.c.community_id, counted.c.day)
+    found: dict[tuple, ClosedUnit] = {}
+    for day, name, unit, unit_name, month in db.session.execute(
+            select(counted.c.day, counted.c.name, Unit.id, Unit.name, by_month)
+            .join(Unit, Unit.id == counted.c.unit_id)
+            .where(counted.c.unit_id != unit_id, or_(by_month, by_year))
+            .order_by(counted.c.day, Unit.sort_key, Unit.id, counted.c.id)):
+        key = (unit, day.year, day.month if month else 0)  # a signed year's months: one
+        was = found.get(key)
+        found[key] = ClosedUnit(was.closed if was else Closed(day, by_year=not month), unit,
+                                unit_name, (*(was.names if was else ()), name))
+    return list(found.values())
+
+
+def units_closed_words(found: list[ClosedUnit], action, *, needs: bool = False):
     """The refusal of ``action`` (「补录该活动」, 「审核通过该活动」 …) for the participants'
     units ``closed_member_units`` found, every one at once (one sentence a unit, its
     participants named): 「王五所在单位（县财政局）2026年11月的月报已定稿，…须由单位管理员操作。」
+    With ``needs`` the units ``closed_need_units`` found, each named by its needs'
+    titles: 「需求“…”计入的单位（县财政局）2025年11月的月报已定稿，…」.
     Made when shown, in the reader's language (the refusal outlives its rollback)."""
     return lazy(_say_units, [(unit.closed, unit.unit_name, unit.names) for unit in found],
-                action)
+                action, needs)
 
 
-def _say_units(found, action) -> str:
+def _say_units(found, action, needs: bool = False) -> str:
     sentences = []
     for closed, unit_name, names in found:
+        if needs:
+            what = str(_l("、")).join(str(_l("“%(title)s”", title=n)) for n in names)
+            said = closed.say(
+                _l("需求%(needs)s计入的单位（%(unit)s）%(month)s的月报已定稿，%(action)s须由单位"
+                   "管理员操作（或由单位管理员先重新打开该月的月报）。", needs=what,
+                   unit=unit_name, month=lazy_month_name(closed.year, closed.month),
+                   action=action),
+                _l("需求%(needs)s计入的单位（%(unit)s）%(year)s年度总结已定稿，%(action)s须由单位"
+                   "管理员操作（或由单位管理员先重新打开该年度总结）。", needs=what,
+                   unit=unit_name, year=closed.year, action=action))
+            sentences.append(str(said))
+            continue
         who = str(_l("、")).join(names)
         sentences.append(str(closed.say(
             _l("%(names)s所在单位（%(unit)s）%(month)s的月报已定稿，%(action)s须由单位管理员操作"

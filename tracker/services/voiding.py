@@ -19,7 +19,8 @@ forgotten participant — and in a month whose 月报 is 已定稿 an admin only
 (``summary_notes.closed_to``): the activity's own month, and for an approved one the
 months its findings were handed over or fixed in and its needs fulfilled in, and the
 months of its participants' units of the day, whose figures count their hours
-(``summary_notes.closed_member_units``). A reason is required. Voiding is final; a second one is
+(``summary_notes.closed_member_units``), and of the units its fulfilled needs count
+for — claimed for a unit or by another unit's member (``summary_notes.closed_need_units``). A reason is required. Voiding is final; a second one is
 refused, and a decision racing it (通过, 撤销审核, 添加遗漏的参加人员, another 作废) takes
 turns on the task's row lock (``activity_lock.lock_activity``).
 """
@@ -48,7 +49,8 @@ from .activity_lock import lock_activity
 from .audit import record
 from .backfill_requests import reopen_requests_of
 from .reviews import closed_steps_refusal
-from .summary_notes import closed_member_units, closed_to, units_closed_words
+from .summary_notes import (closed_member_units, closed_need_units, closed_to,
+                            units_closed_words)
 from .task_needs import undo_needs_of
 from .tasks import has_recorded_work
 
@@ -117,6 +119,14 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True):
         return None
     if units:
         return units_closed_words(units, _l("作废这次活动"))
+    done_needs = select(Need.id).where(Need.task_id == task.id,
+                                       Need.status == NeedStatus.fulfilled)
+    # a need its approval fulfilled counts 完成 for the unit it is claimed for, or its
+    # claimer's (``need_unit``), not always the activity's: a void takes it out of that
+    # unit's month too (review40 #1)
+    needs = closed_need_units(actor, task.unit_id, done_needs, lock=lock)
+    if needs:
+        return units_closed_words(needs, _l("作废这次活动"), needs=True)
     # an approved survey's findings' steps count in their own months, and the needs its
     # approval fulfilled in the month of the approval: a void takes them out of those
     # months' figures too
