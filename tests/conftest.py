@@ -332,15 +332,24 @@ DEMO_MAX_AGE = 15 * 60.0
 
 
 @pytest.fixture
-def seeded_demo(app, _databases, _cached_app):
+def seeded_demo(app, _databases, _cached_app, monkeypatch):
     """seeded_demo(today) → ``tracker.demo.seed_demo(today)``'s DemoWorld, committed —
     seeded the first time; after that (same worker, same local day, up to
     ``DEMO_MAX_AGE``, starting from the bare database) the database is put back to the
     state right after that seeding and the world's objects re-made, expired, in this
-    test's session (``WorkerDatabases.built``)."""
+    test's session (``WorkerDatabases.built``).
+
+    From then on it is 10:00 on ``today`` for the application and the test
+    (``tests.clock.set_app_clock``): the demo is dated from ``today``, and its seeding
+    goes through services that check dates against the clock (a need's 需要完成的日期
+    not before today), as the pages read after it do. A run crossing midnight in
+    Asia/Shanghai once seeded half on one day and half on the next; a test seeding for
+    ``local_today()`` now stays on that day, whatever the hour it runs at."""
+    from tests.clock import set_app_clock
     from tracker.demo import seed_demo
 
     def _seeded(today):
+        set_app_clock(monkeypatch, today)
         def seed_the_demo():
             demo = seed_demo(today)
             db.session.commit()

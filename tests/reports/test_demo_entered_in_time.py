@@ -13,7 +13,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from tests.reports.test_demo_year import set_app_clock
+from tests.clock import set_app_clock
 from tracker import timeutil
 from tracker.extensions import db
 from tracker.models import (

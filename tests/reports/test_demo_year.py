@@ -8,18 +8,14 @@ whose text says what was seeded.
 from __future__ import annotations
 
 import csv
-import functools
-import importlib
-import pkgutil
 import re
-import sys
 from collections import Counter
-from datetime import date, datetime, time, timezone
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-import tracker
+from tests.clock import set_app_clock
 from tracker import timeutil
 from tracker.extensions import db
 from tracker.models import (
@@ -162,28 +158,6 @@ def test_the_signed_year_says_what_was_seeded(mid_year, seeded_demo):
     ):
         assert phrase in text, phrase
     assert "时序进度为" not in text  # a finished year
-
-
-@functools.cache
-def _every_tracker_module() -> None:
-    """Import all of tracker/, once: a module first imported while the clock is set
-    (the demo, its services) would keep that clock for good — ``from .timeutil import
-    utcnow`` binds what it finds, which no monkeypatch undoes — and seed the next
-    test's demo, of another day, at this one's hour."""
-    for found in pkgutil.walk_packages(tracker.__path__, "tracker."):
-        importlib.import_module(found.name)
-
-
-def set_app_clock(monkeypatch, day: date) -> date:
-    """It is 10:00 on ``day``, Beijing time, for the whole application:
-    ``timeutil.utcnow`` and every tracker module's own name for it."""
-    _every_tracker_module()
-    moment = datetime.combine(day, time(10), timeutil.LOCAL_TZ).astimezone(timezone.utc)
-    original = timeutil.utcnow
-    for name, module in list(sys.modules.items()):
-        if name.split(".")[0] == "tracker" and getattr(module, "utcnow", None) is original:
-            monkeypatch.setattr(module, "utcnow", lambda: moment)
-    return day
 
 
 @pytest.fixture(params=[1, 2], ids=["January", "February"])

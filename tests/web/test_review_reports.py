@@ -99,6 +99,30 @@ def test_empty_queue_says_so(client, login, world):
     assert "没有待审核的完成情况" in text(client.get("/manage/reviews"))
 
 
+def test_staff_pages_show_an_absent_participation_as_not_counted(client, login, world):
+    """walk12 #10 on the staff pages: hours a member confirmed before the 组长 ticked her
+    缺席 do not count (the totals leave them out), so the 组长's report form, the liaison's
+    审核 page, the queue and the task page say so in the member's own words rather than
+    listing 「缺席 2.0 小时」 as if counted."""
+    report = submitted_report(world.past_task, world.leader)
+    absent = assignment(world.past_task, world.member)
+    absent.status, absent.minutes = AssignmentStatus.absent, 120
+    done = assignment(world.past_task, world.leader)
+    done.status, done.minutes = AssignmentStatus.done, 60
+    db.session.commit()
+    not_counted = "服务时长 2.0 小时（缺席，不计入）"
+    login(world.liaison)
+    for page in (f"/manage/reports/{report.id}", "/manage/reviews",
+                 f"/manage/tasks/{world.past_task.id}"):
+        html = text(client.get(page))
+        assert not_counted in html, page
+        assert "1.0 小时" in html, page  # the leader's own hours still shown as counted
+    login(world.leader)
+    html = text(client.get(f"/tasks/{world.past_task.id}/report"))
+    assert not_counted in html
+    assert ">2.0 小时<" not in html
+
+
 def test_report_page_shows_the_report_and_review_forms(client, login, world):
     report = submitted_report(world.past_task, world.leader)
     login(world.liaison)

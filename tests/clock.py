@@ -1,0 +1,37 @@
+"""Setting the application's clock in a test: the way the suite sets "now"."""
+from __future__ import annotations
+
+import functools
+import importlib
+import pkgutil
+import sys
+from datetime import date, datetime, time, timezone
+
+import tracker
+from tracker import timeutil
+
+
+@functools.cache
+def _every_tracker_module() -> None:
+    """Import all of tracker/, once: a module first imported while the clock is set
+    (the demo, its services) would keep that clock for good — ``from .timeutil import
+    utcnow`` binds what it finds, which no monkeypatch undoes — and seed the next
+    test's demo, of another day, at this one's hour."""
+    for found in pkgutil.walk_packages(tracker.__path__, "tracker."):
+        importlib.import_module(found.name)
+
+
+def set_app_clock(monkeypatch, day: date) -> date:
+    """It is 10:00 on ``day``, Beijing time, for the whole application —
+    ``timeutil.utcnow`` and every tracker module's own name for it — and for the test
+    modules that import it to ask the application about "now" (``utcnow()`` passed to
+    a query), until the test ends. The clock stands still: a test run across midnight
+    in Asia/Shanghai stays on ``day``."""
+    _every_tracker_module()
+    moment = datetime.combine(day, time(10), timeutil.LOCAL_TZ).astimezone(timezone.utc)
+    original = timeutil.utcnow
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] in ("tracker", "tests") \
+                and getattr(module, "utcnow", None) is original:
+            monkeypatch.setattr(module, "utcnow", lambda: moment)
+    return day
