@@ -21,14 +21,14 @@ def _every_tracker_module() -> None:
         importlib.import_module(found.name)
 
 
-def set_app_clock(monkeypatch, day: date) -> date:
-    """It is 10:00 on ``day``, Beijing time, for the whole application —
+def set_app_clock(monkeypatch, day: date, at: time = time(10)) -> date:
+    """It is 10:00 (``at``) on ``day``, Beijing time, for the whole application —
     ``timeutil.utcnow`` and every tracker module's own name for it — and for the test
     modules that import it to ask the application about "now" (``utcnow()`` passed to
     a query), until the test ends. The clock stands still: a test run across midnight
     in Asia/Shanghai stays on ``day``."""
     _every_tracker_module()
-    moment = datetime.combine(day, time(10), timeutil.LOCAL_TZ).astimezone(timezone.utc)
+    moment = datetime.combine(day, at, timeutil.LOCAL_TZ).astimezone(timezone.utc)
     original = timeutil.utcnow
     for name, module in list(sys.modules.items()):
         if name.split(".")[0] in ("tracker", "tests") \

@@ -332,6 +332,26 @@ DEMO_MAX_AGE = 15 * 60.0
 
 
 @pytest.fixture
+def today_held(request, monkeypatch):
+    """For a test module whose ``TODAY`` (a date, or its ISO text) was read once, when
+    the module was collected: should the local day have changed since — a run crossing
+    midnight in Asia/Shanghai —, the application's clock is held at 23:59 on ``TODAY``,
+    the last minute the module's days were right, so its expected days and the
+    application's agree; on the same day the clock runs as ever. A module opts in with
+    ``pytestmark = pytest.mark.usefixtures("today_held")``."""
+    from datetime import date as _date
+    from datetime import time as _time
+
+    from tests.clock import set_app_clock
+    from tracker.timeutil import local_today
+
+    day = request.module.TODAY
+    day = _date.fromisoformat(day) if isinstance(day, str) else day
+    if local_today() != day:
+        set_app_clock(monkeypatch, day, at=_time(23, 59))
+
+
+@pytest.fixture
 def seeded_demo(app, _databases, _cached_app, monkeypatch):
     """seeded_demo(today) → ``tracker.demo.seed_demo(today)``'s DemoWorld, committed —
     seeded the first time; after that (same worker, same local day, up to

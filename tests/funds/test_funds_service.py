@@ -16,6 +16,7 @@ from tracker.timeutil import local_today, utcnow
 
 YEAR = local_today().year
 TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 
 
 def year_figures(world, year=YEAR):

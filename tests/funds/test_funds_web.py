@@ -1,6 +1,7 @@
 """The ledger pages: forms keep what was typed, amounts are exact, excess is shown."""
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from tests import factories as f
@@ -12,6 +13,7 @@ from tracker.timeutil import local_today
 
 YEAR = local_today().year
 TODAY = local_today().isoformat()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 
 
 def url(world, suffix=""):

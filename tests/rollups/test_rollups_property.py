@@ -31,6 +31,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+import pytest
 
 from tests import factories as f
 from tests.rollups import builders as b
@@ -64,6 +65,7 @@ from tracker.rollups.scope import months_between, year_of
 from tracker.timeutil import local_today
 
 TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 NOW = datetime.now(timezone.utc)
 CODES = ["ecommerce_training", "cobuild_funding", "environment_cleanup", "ad_removal",
          "stairwell_painting", "facility_survey", "bike_tidy"]

@@ -15,6 +15,7 @@ from tracker.services import findings as svc
 from tracker.timeutil import local_today
 
 TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import io
 import re
 from datetime import date, timedelta
 
+import pytest
 from docx import Document
 
 from tests import factories as f
@@ -20,6 +21,7 @@ from tracker.reference import ensure_categories
 from tracker.timeutil import local_today
 
 TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 MONTH = TODAY.replace(day=1)
 
 

@@ -24,6 +24,7 @@ def _other_unit(w):
 
 
 TODAY = local_today().isoformat()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 SURVEY_STAFF_AND_LEADER = {"leader": OK, "liaison": OK, "admin": OK}
 
 CASES = [

@@ -12,6 +12,7 @@ from tracker.models import AuditEvent, Finding, FindingKind, FindingStatus, Repo
 from tracker.timeutil import local_today
 
 TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 TOMORROW = (TODAY + timedelta(days=1)).isoformat()
 
 

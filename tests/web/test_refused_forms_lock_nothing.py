@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,7 @@ from tests.web.progress_setup import build_double
 from tracker.timeutil import local_today
 
 TODAY = local_today().isoformat()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 
 
 @contextmanager

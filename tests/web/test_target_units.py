@@ -23,6 +23,7 @@ from tracker.models import Category, ReportStatus
 from tracker.timeutil import local_today
 
 TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 
 
 def page(client, url: str) -> str:
