@@ -8,7 +8,6 @@ changed, uncompared; a message names at most ``NAMED_AT_MOST``. ``foreseen_messa
 is the text the command prints (``import-members``), the page's flashes its twin."""
 from __future__ import annotations
 
-from types import SimpleNamespace
 
 from flask import flash
 from flask_babel import gettext as _
@@ -186,13 +185,17 @@ def foreseen_names(foreseen, prefix: str = "") -> dict:
 
 
 def signed_names(named) -> dict:
-    """``foreseen_names`` of a (months, years) pair of ``summary_notes.
-    final_naming_places``: what an admin's 通过 or 冲销 will change, named before it
-    (``templates/_macros/signed.html``)."""
+    """A (months, years) pair of ``summary_notes.final_naming_places`` as the names a
+    page shows before an admin's 通过 or 冲销 (``templates/_macros/signed.html``).
+    Unlike ``foreseen_names``, those signed in an earlier wording are not split off:
+    telling them apart reads each document's kept copy, statements per document and
+    per card on 待审核 and the 工作台 (review40b #1), past the page's budget. One
+    sentence per kind names them all and says what each page shows, 「定稿后数据有变化」
+    or, for one signed before a system update of the wording, 「写法有变化」."""
     if not named:
         return {}
     months, years = named
-    return foreseen_names(SimpleNamespace(months=months, years=years))
+    return {"months": month_list(months), "years": year_list(years)}
 
 
 

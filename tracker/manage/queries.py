@@ -398,22 +398,24 @@ def participants_by_task(task_ids) -> dict[int, list[Assignment]]:
 
 def participants_for_review(task_ids) -> tuple[dict[int, list[Assignment]],
                                                 dict[int, dict[int, Task]]]:
-    """``participants_by_task``, and of each task's members checked in and unconfirmed
-    those whose hours already count on another activity at overlapping hours, with that
-    activity ({task id: {member id: task}}): whom 通过's 按签到计入 leaves out
-    (``overlap.counted_elsewhere``), for 待审核 and the report's page to say before
-    通过. One statement for the page (``overlap.counted_elsewhere_of``, asked only of
-    a checked-in row), as many cards as it lists."""
+    """``participants_by_task``, and of each task's members unconfirmed (checked in or
+    not) those whose hours already count on another activity at overlapping hours, with
+    that activity ({task id: {member id: task}}): of the checked in, whom 通过's
+    按签到计入 leaves out (``overlap.counted_elsewhere``); of the others, whose own 确认
+    the same rule refuses (``claims.confirm_participation``: review40b #2), named apart
+    rather than as one to remind. For 待审核 and the report's page to say before 通过.
+    One statement for the page (``overlap.counted_elsewhere_of``, asked only of a row
+    not done nor absent), as many cards as it lists."""
     grouped: dict[int, list[Assignment]] = defaultdict(list)
     elsewhere: dict[int, dict[int, Task]] = defaultdict(dict)
     if not task_ids:
         return grouped, elsewhere
     here, other = aliased(Task), aliased(Task)
-    checked_in = Assignment.status == AssignmentStatus.checked_in
+    unconfirmed = Assignment.status.not_in((AssignmentStatus.done, AssignmentStatus.absent))
     stmt = (
         select(Assignment, other)
         .join(here, here.id == Assignment.task_id)
-        .outerjoin(other, other.id == case((checked_in, counted_elsewhere_of(Assignment, here))))
+        .outerjoin(other, other.id == case((unconfirmed, counted_elsewhere_of(Assignment, here))))
         .where(Assignment.task_id.in_(list(task_ids)), Assignment.status.in_(HOLDING))
         .options(joinedload(Assignment.member))
         .order_by(Assignment.task_id, Assignment.claimed_at, Assignment.id)

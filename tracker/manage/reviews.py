@@ -16,6 +16,7 @@ from ..services.reviews import (
     approval_refusals,
     approval_signed,
     approve_report,
+    cannot_confirm_words,
     checked_in_unconfirmed,
     checkins_promise,
     not_counted_words,
@@ -66,11 +67,14 @@ def _check_ins(held, names: dict, elsewhere: dict) -> tuple[list, list, str]:
     ``count_checked_in_members`` applies at 通过) — 待审核 and the report's page say
     them alike, before 通过 as it says them after —, and the promise their 通过 posts
     (``checkins_promise``): what it does otherwise is refused back to the page."""
-    counted = [a.member_id for a in checked_in_unconfirmed(held)
-               if a.member_id not in elsewhere]
+    checked_in = [a.member_id for a in checked_in_unconfirmed(held)]
+    counted = [member_id for member_id in checked_in if member_id not in elsewhere]
+    # ``elsewhere`` names the unconfirmed not checked in too: not the check-ins' concern
+    left_out = {member_id: elsewhere[member_id] for member_id in checked_in
+                if member_id in elsewhere}
     return ([names[member_id] for member_id in counted],
-            [not_counted_words(names[member_id], other) for member_id, other in elsewhere.items()],
-            checkins_promise(counted, elsewhere))
+            [not_counted_words(names[member_id], other) for member_id, other in left_out.items()],
+            checkins_promise(counted, left_out))
 
 
 def _render_report(report, form=None, photos=None):
@@ -85,9 +89,14 @@ def _render_report(report, form=None, photos=None):
     # among those the choice 按签到计入 speaks of (walk9 #6)
     checked_in, not_counted, promised = _check_ins(people, names, elsewhere)
     submitted = report.status == ReportStatus.submitted
-    unconfirmed = [names[a.member_id] for a in people
-                   if a.status not in (AssignmentStatus.done, AssignmentStatus.absent,
-                                       AssignmentStatus.checked_in)]
+    not_checked_in = [a for a in people
+                      if a.status not in (AssignmentStatus.done, AssignmentStatus.absent,
+                                          AssignmentStatus.checked_in)]
+    # one whose hours count elsewhere at the same hours cannot confirm (nor be added
+    # after 通过): named apart with why, not as one to remind (review40b #2)
+    unconfirmed = [names[a.member_id] for a in not_checked_in if a.member_id not in elsewhere]
+    cannot_confirm = [cannot_confirm_words(names[a.member_id], elsewhere[a.member_id])
+                      for a in not_checked_in if a.member_id in elsewhere]
     # a 已定稿 month the approval would change: said instead of offering 通过 (no lock:
     # the page never waits for a 定稿; 通过 asks again under it) — its own month and its
     # findings' steps in one statement, as 待审核 asks them
@@ -101,6 +110,7 @@ def _render_report(report, form=None, photos=None):
     form.shown.data = report_version(report)
     return render_template("manage/report.html", report=report, task=report.task,
                            participants=people, names=names, unconfirmed=unconfirmed,
+                           cannot_confirm=cannot_confirm,
                            checked_in=checked_in, not_counted=not_counted,
                            promised=promised, span=task_span_minutes(report.task),
                            closed=closed, signed=signed, form=form, report_photos=photos)

@@ -470,7 +470,11 @@ def confirm_participation(assignment: Assignment, member: Member, minutes: int) 
     adopt_answered_requests(assignment, member, "confirm")
 
 
-def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool = False):
+_ASK = object()  # ``confirm_refusal``'s ``counted_on`` not given: asked there
+
+
+def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool = False,
+                    counted_on=_ASK):
     """Why this participation cannot be confirmed now, or None when it can.
 
     Her hours already counting on another activity at overlapping hours
@@ -480,7 +484,10 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
     be taken: when her hours count elsewhere (添加遗漏的参加人员 refuses her here for it),
     she is told where, not sent to it. ``why=False``: only whether (a list's 确认
     button), without the statement that asks it: ``elsewhere`` is the list's answer of
-    the overlap rule for the row (``overlap.counts_elsewhere``, in its own statement)."""
+    the overlap rule for the row (``overlap.counts_elsewhere``, in its own statement).
+    ``counted_on``: on an approved task, the page's own answer of where her hours count
+    (``overlap.places_elsewhere``, asked with its other question in one statement:
+    review40b #3), not asked again here."""
     task = assignment.task
     if task.status == TaskStatus.cancelled:
         return _l("该任务已取消或作废，服务时长不再计入，不能确认参与。")
@@ -495,8 +502,9 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
             # approval is final: say why the check-in (or claim) did not count, and
             # who can still add it (添加遗漏的参加人员) — unless the same hours count
             # elsewhere, which refuses that repair too
-            other = (counted_elsewhere(task, [assignment.member_id]).get(assignment.member_id)
-                     if why else None)
+            other = (counted_on if counted_on is not _ASK else
+                     (counted_elsewhere(task, [assignment.member_id]).get(assignment.member_id)
+                      if why else None))
             if other is not None:
                 return _l("您在同一时间已计入“%(task)s”（%(when)s），同一时间只计一次，"
                           "本活动没有计入统计。如您当时参加的是本活动，请联系本社区联络员"

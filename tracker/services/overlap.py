@@ -121,6 +121,16 @@ def counted_elsewhere_of(assignment, task):
     return places.order_by(other.starts_at, other.id).limit(1).scalar_subquery()
 
 
+def held_elsewhere_of(member_id, task):
+    """``backfill_requests.place_elsewhere`` as a column of a page's statement: the id
+    of the first other activity, by its start, at hours overlapping ``task``'s where
+    ``member_id`` holds a place — NULL if none (``places_at``). The task page of one not
+    counted on an approved task asks it, with ``counted_elsewhere_of``, in the statement
+    reading her own row (review40b #3)."""
+    places, other = _places_elsewhere(member_id, task, counted=False)
+    return places.order_by(other.starts_at, other.id).limit(1).scalar_subquery()
+
+
 def counts_elsewhere(member_id, task):
     """SQL, correlated to a list's row: ``counted_elsewhere`` of one member — their
     hours already count (done) on another activity at hours overlapping ``task``'s

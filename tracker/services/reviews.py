@@ -401,6 +401,17 @@ def not_counted_words(name: str, other: Task):
               when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
 
 
+def cannot_confirm_words(name: str, other: Task):
+    """What the report's page says, instead of advising a reminder, of a participant
+    neither checked in nor confirmed whose hours already count on another activity at
+    the same hours: her own 确认 is refused (``claims.confirm_participation``), and so
+    is 添加遗漏的参加人员 (review40b #2)."""
+    return _l("%(name)s 尚未确认服务时长，但其在同一时间已计入“%(task)s”（%(when)s），"
+              "不能再确认本活动的服务时长，本次参与不计入统计。",
+              name=name, task=other.title,
+              when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
+
+
 def put_back_words(name: str, other: Task):
     """What a resubmitted report says of one taken off the 缺席 list whose hours were
     not put back (``_mark_absences``): whose, and where her time already counts."""

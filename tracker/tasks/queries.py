@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, bindparam, case, func, or_, select, true
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
 from ..models import (
@@ -38,7 +38,7 @@ from ..models.waitlist import waiting_before
 from ..names import names_told_apart
 from ..paging import Prepared, limited, paged_with_total, paginate_prepared
 from ..search import matches
-from ..services.overlap import counts_elsewhere
+from ..services.overlap import counted_elsewhere_of, counts_elsewhere, held_elsewhere_of
 from ..services.voiding import voided
 from ..sql_json import json_rows
 from ..timeutil import local_date
@@ -306,6 +306,26 @@ def my_assignment(task_id: int, member_id: int) -> Assignment | None:
     return db.session.scalar(
         select(Assignment).where(Assignment.task_id == task_id, Assignment.member_id == member_id)
     )
+
+
+def my_assignment_and_places(task: Task, member_id: int, *, elsewhere: bool
+                             ) -> tuple[Assignment | None, Task | None, Task | None]:
+    """``my_assignment``, and with ``elsewhere`` (an approved task that ended, not
+    cancelled) where my hours count at overlapping hours and where I hold a place at
+    them (``overlap.counted_elsewhere_of``, ``overlap.held_elsewhere_of``), each the
+    first other activity by its start, read in the same statement: the task page of one
+    not counted there says why and whether she may send a 补录申请 at no statement of
+    its own (review40b #3)."""
+    if not elsewhere:
+        return my_assignment(task.id, member_id), None, None
+    counted_on, held_on = aliased(Task), aliased(Task)
+    row = db.session.execute(
+        select(Assignment, counted_on, held_on)
+        .select_from(Assignment)
+        .outerjoin(counted_on, counted_on.id == counted_elsewhere_of(Assignment, task))
+        .outerjoin(held_on, held_on.id == held_elsewhere_of(Assignment.member_id, task))
+        .where(Assignment.task_id == task.id, Assignment.member_id == member_id)).first()
+    return (None, None, None) if row is None else tuple(row)
 
 
 def participants(task: Task) -> list[Assignment]:

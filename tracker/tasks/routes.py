@@ -46,7 +46,7 @@ from ..services.claims import (
     task_span_minutes,
     withdraw,
 )
-from ..services.backfill_requests import REQUEST_DAYS_BACK, place_elsewhere
+from ..services.backfill_requests import REQUEST_DAYS_BACK
 from ..services.reviews import (
     ReportData,
     put_back_words,
@@ -182,13 +182,23 @@ def communities():
 @bp.get("/<int:task_id>")
 @login_required
 def detail(task_id: int):
-    task, mine = _visible_task(task_id, for_page=True)
-    people = q.participants(task)
     now = utcnow()
+    task = q.load_task(task_id, for_page=True) or abort(404)
+    # one not counted on an approved task: where her time counts (why she was not
+    # counted) and where she holds a place at those hours (whether 补录申请 is
+    # offered), read with her own row (review40b #3)
+    approved = (task.report_approved and task.status != TaskStatus.cancelled
+                and task.ends_at <= now)
+    mine, counted_on, held_on = q.my_assignment_and_places(task, current_user.id,
+                                                           elsewhere=approved)
+    if not may_see_task(current_user, task, mine.status if mine is not None else None):
+        abort(404)
+    people = q.participants(task)
     holding = mine is not None and mine.status in HOLDING
     future = task.starts_at > now
     is_open = task.status == TaskStatus.open
-    refusal = confirm_refusal(mine) if holding else None
+    # ``counted_on`` is what confirm_refusal's approved branch asks (the same ``approved``)
+    refusal = confirm_refusal(mine, counted_on=counted_on) if holding else None
     queue = q.waitlist(task.id) if is_open and future else []
     place = next((n for n, entry in enumerate(queue, 1) if entry.member_id == current_user.id),
                  None)
@@ -215,9 +225,8 @@ def detail(task_id: int):
         # 通过, walk12 #2), unless a place at the same hours refuses the request
         "can_ask_backfill": (task.ends_at <= now and task.status != TaskStatus.cancelled
                              and (mine is None or mine.status == AssignmentStatus.withdrawn
-                                  or (task.report_approved
-                                      and mine.status != AssignmentStatus.done
-                                      and place_elsewhere(task, current_user) is None))
+                                  or (approved and mine.status != AssignmentStatus.done
+                                      and held_on is None))
                              and task.service_date
                              >= local_today() - timedelta(days=REQUEST_DAYS_BACK)),
     }
