@@ -3,10 +3,10 @@
 
 A member owes: hours to confirm (a task that has ended; not hours the overlap rule
 refuses to count), a report to submit as 组长 (a task that has started and has
-none), a returned report to correct, and turning up at a task today or tomorrow. A liaison owes, for their communities:
-reports to review (待审核), of which those waiting longer than ``stale_days``,
-returned reports not yet corrected (已退回待修改), and ended tasks with no report
-(已结束未提交).
+none), a returned report to correct, and turning up at a task today or tomorrow. A
+liaison owes, for their communities: reports to review (待审核), of which those
+waiting longer than ``stale_days``, returned reports not yet corrected (已退回待修改),
+and ended tasks with no report (已结束未提交).
 
 Each rule is a list of WHERE conditions over ``Assignment ⋈ Task ⟕ TaskReport``
 (member rules) or ``Task ⟕ TaskReport`` (liaison rules), so a list, a count and the
