@@ -17,7 +17,6 @@ from ..extensions import db
 from ..formatting import hours
 from ..models import Category, Community, Member, ResourceItem, Role, Unit, Zone
 from ..permissions import admin_required
-from ..reports import annual_final, final
 from ..reach import reach_of
 from ..timeutil import local_today
 from ..year_checklist import checklist_due
@@ -27,7 +26,7 @@ from ..services import directory as d
 from ..services import merge, roll
 from ..view_support import run_service
 from . import queries as q
-from .told import foreseen_names, month_list, tell_foreseen, year_list
+from .told import foreseen_names, month_list, reworded_apart, tell_foreseen, year_list
 from .crud import (Entity, create_view, deactivate_question, edit_form, edit_view, render_page,
                    save_form, toggle_view)
 from .forms import (
@@ -582,19 +581,16 @@ def _merge_page(drop: Member, keep: Member | None, form: MergeForm):
     pick = MergePickForm(drop)
     if keep is not None:
         pick.keep.data = str(keep.id)
-    months = preview.all_final_months if preview is not None else []
-    # a month signed in an earlier wording: its page says the wording changed, not the data
-    reworded = final.reworded_months(months)
-    years = preview.years if preview is not None else []
-    # nor for a year signed in an earlier wording: named apart, as those months are
-    reworded_years = annual_final.reworded_years(years)
+    # a month or year signed in an earlier wording: its page says the wording changed,
+    # not the data — named apart
+    months, reworded, years, reworded_years = reworded_apart(
+        preview.all_final_months if preview is not None else [],
+        preview.years if preview is not None else [])
     return render_template("admin/member_merge.html", entity=MEMBERS, drop=drop, keep=keep,
                            pick=pick, preview=preview, refusal=refusal, form=form,
                            overlap_label=merge.overlap_label,
-                           final_months=month_list([m for m in months if m not in reworded]),
-                           reworded_months=month_list(reworded),
-                           final_years=year_list([y for y in years if y not in reworded_years]),
-                           reworded_years=year_list(reworded_years))
+                           final_months=month_list(months), reworded_months=month_list(reworded),
+                           final_years=year_list(years), reworded_years=year_list(reworded_years))
 
 
 @bp.get("/members/<int:record_id>/merge")

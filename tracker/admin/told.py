@@ -176,12 +176,21 @@ def foreseen_names(foreseen, prefix: str = "") -> dict:
     wording (``reworded``: their page says the wording changed)."""
     if foreseen is None:
         return {}
-    months = final.reworded_months(foreseen.months)
-    years = annual_final.reworded_years(foreseen.years)
-    return {f"{prefix}months": month_list([m for m in foreseen.months if m not in months]),
-            f"{prefix}years": year_list([y for y in foreseen.years if y not in years]),
+    months, reworded, years, reworded_years = reworded_apart(foreseen.months, foreseen.years)
+    return {f"{prefix}months": month_list(months), f"{prefix}years": year_list(years),
             f"{prefix}reworded": _("、").join(
-                x for x in (month_list(months), year_list(years)) if x)}
+                x for x in (month_list(reworded), year_list(reworded_years)) if x)}
+
+
+def reworded_apart(months, years) -> tuple[list, list, list, list]:
+    """已定稿 ``months`` and ``years`` as (months, reworded months, years, reworded
+    years): apart, those signed in an earlier wording (``final.reworded_months``,
+    ``annual_final.reworded_years``), whose page says the wording changed, never
+    「定稿后数据有变化」 — what a page names before a change of what was signed."""
+    reworded = final.reworded_months(months)
+    reworded_years = annual_final.reworded_years(years)
+    return ([m for m in months if m not in reworded], reworded,
+            [y for y in years if y not in reworded_years], reworded_years)
 
 
 def signed_names(named) -> dict:
@@ -196,7 +205,6 @@ def signed_names(named) -> dict:
         return {}
     months, years = named
     return {"months": month_list(months), "years": year_list(years)}
-
 
 
 def signed_messages(verb: str, told: final.Told, years: list, reworded_years: list) -> list[str]:
