@@ -204,11 +204,17 @@ def _mark_absences(task: Task, holders, absent_ids: set[int]) -> list[tuple[Assi
     (``overlap.counted_elsewhere``, as 通过 decides): hours now overlapping hours that
     count on another activity (counted there while she was marked 缺席 here) are not
     put back; she stays checked in (or claimed) and is returned with that activity.
-    Her row is taken ``FOR NO KEY UPDATE`` after the activity's, as 通过 takes it."""
+    Her row is taken ``FOR NO KEY UPDATE`` after the activity's, as 通过 takes it — and
+    so is the row of one marked 缺席 whose hours counted here: that ends her count,
+    which a 通过 of another activity at the same hours reads under her row's lock
+    (``counted_elsewhere``), so the two take turns and the later reads what the earlier
+    left (approverace). One statement, every row in id order (``held_active``)."""
     restored = [a for member_id, a in holders.items()
                 if member_id not in absent_ids and a.status == AssignmentStatus.absent]
     confirmed = [a.member_id for a in restored if a.minutes]
-    held_active(confirmed, no_key=True)
+    no_longer_counted = [member_id for member_id in absent_ids
+                         if holders[member_id].status == AssignmentStatus.done]
+    held_active(confirmed + no_longer_counted, no_key=True)
     elsewhere = counted_elsewhere(task, confirmed)
     for member_id, assignment in holders.items():
         if member_id in absent_ids:
