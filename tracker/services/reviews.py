@@ -204,11 +204,17 @@ def _mark_absences(task: Task, holders, absent_ids: set[int]) -> list[tuple[Assi
     (``overlap.counted_elsewhere``, as 通过 decides): hours now overlapping hours that
     count on another activity (counted there while she was marked 缺席 here) are not
     put back; she stays checked in (or claimed) and is returned with that activity.
-    Her row is taken ``FOR NO KEY UPDATE`` after the activity's, as 通过 takes it."""
+    Her row is taken ``FOR NO KEY UPDATE`` after the activity's, as 通过 takes it — and
+    so is the row of one marked 缺席 whose hours counted here: that ends her count,
+    which a 通过 of another activity at the same hours reads under her row's lock
+    (``counted_elsewhere``), so the two take turns and the later reads what the earlier
+    left (approverace). One statement, every row in id order (``held_active``)."""
     restored = [a for member_id, a in holders.items()
                 if member_id not in absent_ids and a.status == AssignmentStatus.absent]
     confirmed = [a.member_id for a in restored if a.minutes]
-    held_active(confirmed, no_key=True)
+    no_longer_counted = [member_id for member_id in absent_ids
+                         if holders[member_id].status == AssignmentStatus.done]
+    held_active(confirmed + no_longer_counted, no_key=True)
     elsewhere = counted_elsewhere(task, confirmed)
     for member_id, assignment in holders.items():
         if member_id in absent_ids:
@@ -316,11 +322,19 @@ class CheckinsChanged(ServiceError):
     page said (``approve_report``'s ``promised``); nothing written."""
 
 
+# ``CheckinsChanged``'s words when the page's promise names nobody to speak of
+PROMISE_UNREADABLE = _l("您打开的页面已不是最新的，本次未作任何更改，请查看现在的情况后再审核。")
+
+
 def _keep_checkins_promise(checked_in: list[Assignment], elsewhere: dict, promised: str) -> None:
     """Refuse 通过 (``CheckinsChanged``) unless what it is about to do to ``checked_in``
     — those in ``elsewhere`` left out, the others counted — is what its page promised
-    (an unreadable key promised nobody)."""
+    (an unreadable key promised nobody: refused, it names nobody but says the page was
+    out of date)."""
     said = shown_module.shown_then(promised)
+    # a key this app did not write (cut short, tampered with) is no promise to tell
+    # anyone's change by
+    readable = _member_ids_list(said.get("counted")) and _member_ids_list(said.get("not_counted"))
     then_counted, then_left = _member_ids(said.get("counted")), _member_ids(said.get("not_counted"))
     now_left = set(elsewhere)
     now_counted = {a.member_id for a in checked_in} - now_left
@@ -337,9 +351,16 @@ def _keep_checkins_promise(checked_in: list[Assignment], elsewhere: dict, promis
     def who(ids) -> list[str]:
         return [names[i] for i in order if i in ids and i in names]
 
-    raise CheckinsChanged(lazy(_say_checkins_changed, who(now_counted & then_left),
-                               who(now_left & then_counted),
-                               who((then_counted | then_left) ^ (now_counted | now_left))))
+    changed = (who(now_counted & then_left), who(now_left & then_counted),
+               who((then_counted | then_left) ^ (now_counted | now_left)))
+    if not readable or not any(changed):  # … nor one naming only ids of nobody
+        raise CheckinsChanged(PROMISE_UNREADABLE)
+    raise CheckinsChanged(lazy(_say_checkins_changed, *changed))
+
+
+def _member_ids_list(value) -> bool:
+    """A promise's list as ``checkins_promise`` writes it: a list of ids."""
+    return isinstance(value, list) and all(type(i) is int for i in value)
 
 
 def _member_ids(value) -> set[int]:
