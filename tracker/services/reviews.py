@@ -586,23 +586,44 @@ def approval_refusals(tasks, actor: Member) -> dict:
 
 def approval_signed(tasks, actor: Member) -> dict:
     """For an admin, whom no 定稿 refuses (``approval_refusals`` is the others'): the
-    已定稿 月报 and 年度总结 that 通过 of each of ``tasks`` would change — of its own day
-    and its findings' steps' (the days ``approval_refusal`` asks for the activity's unit)
-    — by task id, as (months, years) (``summary_notes.final_naming_places``): named
-    before 通过 on the report's page and 待审核, as the member form and the import name
-    theirs (review docread40 #5). Nothing for anyone else: they are refused instead."""
+    已定稿 月报 and 年度总结 that 通过 of each of ``tasks`` would change — those of the
+    places ``approval_places`` gives, the set ``approval_refusal`` refuses anyone else
+    by: the activity's unit on its own day and its findings' steps', and each
+    participant's unit of the day on its own (partnames41) — by task id
+    (``summary_notes.final_naming_places``, one statement: the participants are rows of
+    it, not a question each): named before 通过 on the report's page, 待审核 and the
+    工作台, as the member form and the import name theirs (review docread40 #5).
+    Nothing for anyone else: they are refused instead."""
     if not tasks or not may_change_final(actor):
         return {}
-    ids = [task.id for task in tasks]
-    steps = _steps_of(ids).subquery()
-    days = union_all(
-        select(Task.id.label("task_id"), Task.service_date.label("day")).where(Task.id.in_(ids)),
-        select(steps.c.task_id, steps.c.handed_over_on),
-        select(steps.c.task_id, steps.c.fixed_on)).subquery()
+    places = approval_places([task.id for task in tasks]).subquery()
     return final_naming_places(
-        select(days.c.task_id.label("key"), Task.unit_id.label("unit_id"),
-               Task.community_id.label("community_id"), days.c.day.label("day"))
-        .join(Task, Task.id == days.c.task_id).subquery())
+        select(places.c.task_id.label("key"),
+               func.coalesce(places.c.unit_id, Task.unit_id).label("unit_id"),
+               Task.community_id.label("community_id"), places.c.day.label("day"))
+        .join(Task, Task.id == places.c.task_id).subquery())
+
+
+def approval_places(task_ids):
+    """A select — (task id, day, unit id, name, member id) — of every place whose
+    月报 and 年度总结 通过 of these activities changes: the activity's own day and its
+    findings' steps (移交, 整改; unit id, name and member id None: the activity's unit),
+    and each participation it counts (``_counting()``: confirmed, and checked in as
+    the review pages count them by default) of a participant whose unit of the day is
+    another (``summary_notes.participants_then``: that unit, her name and id, on the
+    activity's day) — in the activity's community. The one set both the refusal of
+    anyone but an admin (``admin_only_approvals``) and the naming before an admin's
+    通过 (``approval_signed``) read, each in its own one statement for a page."""
+    ids = sorted(set(task_ids))
+    steps = _steps_of(ids).subquery()
+    nothing, no_name = cast(null(), Integer), cast(null(), String)
+    return union_all(
+        select(Task.id.label("task_id"), Task.service_date.label("day"),
+               nothing.label("unit_id"), no_name.label("name"), nothing.label("member_id"))
+        .where(Task.id.in_(ids)),
+        select(steps.c.task_id, steps.c.handed_over_on, nothing, no_name, nothing),
+        select(steps.c.task_id, steps.c.fixed_on, nothing, no_name, nothing),
+        participants_then(ids, _counting()))
 
 
 def admin_only_approvals(tasks) -> dict:
@@ -630,16 +651,7 @@ def _admin_only(tasks) -> dict:
     a 已定稿 month (or year)."""
     if not tasks:
         return {}
-    ids = [task.id for task in tasks]
-    steps = _steps_of(ids).subquery()
-    nothing, no_name = cast(null(), Integer), cast(null(), String)
-    places = union_all(
-        select(Task.id.label("task_id"), Task.service_date.label("day"),
-               nothing.label("unit_id"), no_name.label("name"), nothing.label("member_id"))
-        .where(Task.id.in_(ids)),
-        select(steps.c.task_id, steps.c.handed_over_on, nothing, no_name, nothing),
-        select(steps.c.task_id, steps.c.fixed_on, nothing, no_name, nothing),
-        participants_then(ids, _counting())).subquery()
+    places = approval_places([task.id for task in tasks]).subquery()
     unit = func.coalesce(places.c.unit_id, Task.unit_id)  # the activity's, or theirs
     month_final = final_day(unit, Task.community_id, places.c.day)
     closed: dict[int, list[Closed]] = {}
