@@ -31,6 +31,7 @@ from ..models import (
     resident_member,
     task_resident,
 )
+from ..participation import tasks_changed
 from ..permissions import managed_community_ids, manages_community, may_report
 from ..phones import RESIDENT_PHONE_RE, normalise_contact
 from ..search import matches
@@ -521,6 +522,10 @@ def set_task_residents(task: Task, actor: Member, resident_ids: set[int], *,
         db.session.execute(task_resident.insert(),
                            [{"task_id": task.id, "resident_id": rid} for rid in sorted(added)])
     db.session.flush()
+    if added or removed:
+        # Core statements the flush hook does not see: the kept households of an
+        # approved activity's year (``CountedServed``) move in this transaction
+        tasks_changed(db.session(), {task.id})
     record(actor, "set_residents", task, added=sorted(added), removed=sorted(removed))
 
 
