@@ -8,7 +8,7 @@ those of several activities can be counted once each: 「结对帮扶困难群�
 When one activity names none, or another number than its 受益, nothing says who it
 served, and the sum stays 户次 / 人次 alone — never a part counted as the whole
 (docs/design.md, "Categories"; written by ``formatting.served``). Only residents of
-the kind the category serves count (``services.residents.VISIT_KINDS``).
+the kind the category serves count (``reference.VISIT_KINDS``).
 
 An erased resident keeps the rows that name it (``Resident.erased_at``), and an
 archived one is still a household served: both are counted, so the count never
@@ -19,6 +19,7 @@ from __future__ import annotations
 from sqlalchemy import and_, case, distinct, false, func, null, or_, select
 
 from ..formatting import REPEATED
+from ..reference import VISIT_KINDS
 from ..models import Category, CountedTask, ReportStatus, Resident, task_resident
 from .batch import Plan, plan
 from .kept import county_year, served_rows
@@ -57,8 +58,6 @@ def of_kind():
     one of another kind named on it — before the pickers offered only the category's
     kind — is not counted, so such an activity names fewer than its 受益. Also the
     condition of the kept rows (``CountedServed``, ``tracker/participation.py``)."""
-    # imported here: services import the rollups (a cycle at import time)
-    from ..services.residents import VISIT_KINDS
     return or_(false(), *(and_(Category.code == code, Resident.category == kind)
                           for code, kind in VISIT_KINDS.items()))
 
