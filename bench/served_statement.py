@@ -27,7 +27,8 @@ from sqlalchemy import func, select, text  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.models import Category, CountedTask, ReportStatus, task_resident  # noqa: E402
 from tracker.rollups.scope import Scope, counted_task_conditions  # noqa: E402
-from tracker.rollups.served import named_rows  # noqa: E402
+from tracker.rollups.kept import served_rows  # noqa: E402
+from tracker.rollups.served import _named_query, named_rows  # noqa: E402
 from tracker.services.residents import VISIT_KINDS  # noqa: E402
 from tracker.timeutil import local_today  # noqa: E402
 
@@ -92,9 +93,43 @@ def main() -> None:
                 plans.append((name, [" ".join(str(c) for c in row) for row in rows]))
                 db.session.rollback()
         print(f"load {os.getloadavg()[0]:.1f}")
+        kept_against_named(runs)
         for name, lines in plans:
             print(f"\n-- {name}")
             print("\n".join(lines))
+
+
+def kept_against_named(runs: int) -> None:
+    """The county's year both ways, in turn: its named rows (``served._named_query``,
+    every scope's statement before the kept rows, 0068) and its kept rows
+    (``kept.served_rows``): wall ms in this process and, on PostgreSQL, the server's
+    own time (EXPLAIN ANALYZE's Execution Time), medians; the answers must agree."""
+    year = scopes()["county, year"]
+    forms = {"named rows (before)": _named_query(year),
+             "kept rows (0068)": served_rows(year.date_from.year, None)}
+    wall: dict[str, list] = {name: [] for name in forms}
+    server: dict[str, list] = {name: [] for name in forms}
+    answers = {}
+    postgres = db.engine.dialect.name == "postgresql"
+    for n in range(runs + 2):
+        for name, statement in (forms.items() if n % 2 else reversed(forms.items())):
+            started = time.perf_counter()
+            answers[name] = sorted(db.session.execute(statement).all())
+            if n >= 2:
+                wall[name].append((time.perf_counter() - started) * 1000)
+                if postgres:
+                    sql = str(statement.compile(dialect=db.engine.dialect,
+                                                compile_kwargs={"literal_binds": True}))
+                    plan = db.session.execute(text("EXPLAIN (ANALYZE) " + sql)).scalars().all()
+                    server[name].append(float(plan[-1].split(":")[1].split()[0]))
+            db.session.rollback()
+    print("\n| county, year | wall median (min) ms | server median ms | answer |")
+    print("|---|---:|---:|---|")
+    for name in forms:
+        served = f"{statistics.median(server[name]):.2f}" if server[name] else "—"
+        print(f"| {name} | {statistics.median(wall[name]):.2f} ({min(wall[name]):.2f}) "
+              f"| {served} | {answers[name]} |")
+    assert len(set(map(str, answers.values()))) == 1, answers
 
 
 if __name__ == "__main__":

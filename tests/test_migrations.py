@@ -34,6 +34,10 @@ from tracker.models import (
     CountedMemberYear,
     CountedMonth,
     CountedParticipation,
+    CountedServed,
+    CountedServedCategoryYear,
+    CountedServedTotal,
+    CountedServedYear,
     CountedTask,
     Finding,
     FindingKind,
@@ -176,6 +180,51 @@ def test_the_month_summaries_migration_fills_them_from_existing_work(backend, mi
         assert prepare_with_flask(url, "db", "downgrade", "0015_admin_home_indexes").returncode == 0
         _upgrade(url)
         assert _summaries(url) == kept
+
+
+def _kept_households(url: str) -> tuple[list, ...]:
+    with engine_on(url) as engine, engine.connect() as conn:
+        return _sorted_rows(conn, CountedServed, CountedServedYear, CountedServedTotal,
+                            CountedServedCategoryYear)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_kept_households_migration_fills_them_from_existing_visits(backend,
+                                                                       migrated_database):
+    """0068 creates the county's kept households on a database that already holds
+    visits: it fills in what the application keeps afterwards, and what the rule says.
+    The approved 结对帮扶 visit (受益 10) names two 困难群众 households and an 空巢老人 (not
+    of its kind: not counted), so the year has one approved activity, one that does not
+    name as many as its 受益, and two households named; the 待审核 and the returned
+    visits name them too and count nowhere."""
+    with migrated_database(backend, "kept_households") as url:  # `flask db upgrade`
+        _work_in_every_report_state(url, "household_assistance")
+        with app_on(url):
+            from tests.residents.support import resident
+            from tracker.models import ResidentCategory, task_resident
+            from tracker.participation import rebuild_served
+
+            community, liaison = db.session.scalars(select(Task)).first().community, \
+                db.session.scalar(select(Member).where(Member.role == Role.liaison))
+            named = [resident(community, liaison, name=f"困难户{n}", phone=f"1380000000{n}",
+                              category=kind)
+                     for n, kind in enumerate([ResidentCategory.needy] * 2
+                                              + [ResidentCategory.elderly])]
+            for task in db.session.scalars(select(Task)):
+                db.session.execute(task_resident.insert(), [
+                    {"task_id": task.id, "resident_id": r.id} for r in named])
+            rebuild_served(db.session.connection())  # written past the ORM, as datagen
+            db.session.commit()
+        kept = _kept_households(url)
+        served, years, totals, categories = kept
+        assert len(served) == len(years) == 2 and [r[-1] for r in years] == [1, 1]
+        assert [r[-1] for r in totals] == [2]
+        assert [r[-2:] for r in categories] == [(1, 1)]
+
+        assert prepare_with_flask(url, "db", "downgrade",
+                                  "0067_pgprogress_served_index").returncode == 0
+        _upgrade(url)
+        assert _kept_households(url) == kept
 
 
 def _second_round(url: str) -> tuple[list, ...]:

@@ -53,6 +53,7 @@ from .models import (
 from .name_order import name_key
 from .natural import sort_key
 from .participation import rebuild as rebuild_counted
+from .participation import rebuild_served
 from .report_owed import rebuild as rebuild_report_owed
 from .reference import ensure_categories
 from .timeutil import LOCAL_TZ, local_today
@@ -407,6 +408,10 @@ def name_served(seed: int = Plan.seed, batch: int = Plan.batch, *, vacuum: bool 
         if visit.status == ReportStatus.approved and served:
             at[key] = (start + served - 1) % len(kind)
     writer.flush(task_resident)
+    # written past the ORM: the kept households (``CountedServed`` and its summaries)
+    # derived once, in bulk
+    rebuild_served(db.session.connection())
+    db.session.commit()
     if vacuum:
         _reset_sequences()
     return writer.counts

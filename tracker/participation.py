@@ -49,13 +49,16 @@ rows until it is approved again, and 作废 (``voiding.void_activity``) marks th
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import (
     Integer,
+    and_,
     TextClause,
     bindparam,
     case,
@@ -66,6 +69,7 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    null,
     select,
     text,
     true,
@@ -91,15 +95,22 @@ from .models import (
     CountedMemberYear,
     CountedMonth,
     CountedParticipation,
+    CountedServed,
+    CountedServedCategoryYear,
+    CountedServedTotal,
+    CountedServedYear,
     CountedTask,
     Finding,
     FindingStatus,
     ReportStatus,
+    Resident,
     Task,
     TaskReport,
+    task_resident,
 )
 from .reference import double_category_ids
 from .rollups.findings import fixed_on, handed_over_on
+from .rollups.served import in_households, of_kind
 
 COUNTED_REPORTS = (ReportStatus.approved, ReportStatus.submitted)
 
@@ -201,6 +212,21 @@ def _finding_rows(where):
     )
 
 
+def _served_rows(where):
+    """The 服务对象 of the kind each approved activity of a category in 户 or 人 names
+    (``rollups.served``'s rule: ``of_kind``, ``in_households``)."""
+    return (
+        select(task_resident.c.task_id, task_resident.c.resident_id, Task.service_date,
+               Task.category_id)
+        .join(Task, Task.id == task_resident.c.task_id)
+        .join(TaskReport, TaskReport.task_id == Task.id)
+        .join(Category, Category.id == Task.category_id)
+        .join(Resident, Resident.id == task_resident.c.resident_id)
+        .where(TaskReport.status == ReportStatus.approved, Task.category_id.in_(in_households()),
+               of_kind(), where(task_resident.c.task_id))
+    )
+
+
 _PARTICIPATION_COLUMNS = ["task_id", "member_id", "report_status", "service_date", "unit_id",
                           "community_id", "zone_id", "category_id", "minutes"]
 _TASK_COLUMNS = ["task_id", "report_status", "service_date", "unit_id", "community_id",
@@ -208,6 +234,7 @@ _TASK_COLUMNS = ["task_id", "report_status", "service_date", "unit_id", "communi
                  "person_times", "minutes"]
 _FINDING_COLUMNS = ["finding_id", "task_id", "report_status", "found_on", "community_id",
                     "kind", "status", "handed_over_on", "fixed_on"]
+_SERVED_COLUMNS = ["task_id", "resident_id", "service_date", "category_id"]
 
 
 def _rewrite(connection: Connection, where) -> None:
@@ -218,6 +245,8 @@ def _rewrite(connection: Connection, where) -> None:
     connection.execute(insert(CountedTask).from_select(_TASK_COLUMNS, _task_rows(where)))
     connection.execute(delete(CountedFinding).where(where(CountedFinding.task_id)))
     connection.execute(insert(CountedFinding).from_select(_FINDING_COLUMNS, _finding_rows(where)))
+    connection.execute(delete(CountedServed).where(where(CountedServed.task_id)))
+    connection.execute(insert(CountedServed).from_select(_SERVED_COLUMNS, _served_rows(where)))
 
 
 # --- the county-wide summaries ----------------------------------------------------
@@ -272,6 +301,29 @@ def _member_sums(*by, double_only: bool = False):
             query = query.where(CountedParticipation.category_id.in_(double_category_ids()))
         return query.group_by(*group)
     return sums
+
+
+def _served_sums(where):
+    group = (year_of_date(CountedServed.service_date), CountedServed.category_id,
+             CountedServed.resident_id)
+    return select(*group, func.count()).where(where(CountedServed.task_id)).group_by(*group)
+
+
+def _served_category_sums(where):
+    """Per year and category in 户 or 人: the approved activities, and those that do not
+    name exactly as many 服务对象 (their ``CountedServed`` rows) as their 受益, or whose
+    受益 is 0 (``rollups.served``'s rule; ``_served_task`` in Python)."""
+    named = (select(CountedServed.task_id, func.count().label("named"))
+             .where(where(CountedServed.task_id)).group_by(CountedServed.task_id).subquery())
+    as_named = and_(CountedTask.people_served > 0,
+                    func.coalesce(named.c.named, 0) == CountedTask.people_served)
+    year = year_of_date(CountedTask.service_date)
+    return (select(year, CountedTask.category_id, func.count(),
+                   func.count(case((as_named, null()), else_=1)))
+            .outerjoin(named, named.c.task_id == CountedTask.task_id)
+            .where(CountedTask.report_status == ReportStatus.approved,
+                   CountedTask.category_id.in_(in_households()), where(CountedTask.task_id))
+            .group_by(year, CountedTask.category_id))
 
 
 # What the rewrite's own statements return of the rows they delete and insert (the
@@ -338,10 +390,11 @@ def _is_double(category_id):
 
 
 _TASK_IMAGE = (
-    CountedTask.service_date, CountedTask.category_id, CountedTask.report_status,
+    CountedTask.task_id, CountedTask.service_date, CountedTask.category_id, CountedTask.report_status,
     CountedTask.quantity, CountedTask.people_served, CountedTask.person_times,
     CountedTask.minutes, CountedTask.resource_item_id, CountedTask.community_id,
     _is_double(CountedTask.category_id),
+    CountedTask.category_id.in_(in_households()).label("in_households"),
 )
 _PARTICIPATION_IMAGE = (
     CountedParticipation.service_date, CountedParticipation.category_id,
@@ -353,6 +406,30 @@ _FINDING_IMAGE = (
     CountedFinding.kind, CountedFinding.status, CountedFinding.handed_over_on,
     CountedFinding.fixed_on,
 )
+_SERVED_IMAGE = (
+    CountedServed.task_id, CountedServed.service_date, CountedServed.category_id,
+    CountedServed.resident_id,
+)
+
+
+class _ServedTask(NamedTuple):
+    """What one approved activity of a category in 户 or 人 adds to
+    ``CountedServedCategoryYear``: not a table — made in Python from the same refresh's
+    images of its counted task and its ``CountedServed`` rows (``_served_tasks``)."""
+    year: int
+    category_id: int
+    as_named: bool
+
+
+def _served_tasks(tasks, served) -> list[_ServedTask]:
+    """The activities of these counted-task rows that count in a category in 户 or 人,
+    each with whether it names exactly as many 服务对象 (its rows among ``served``) as
+    its 受益 (``_served_category_sums``'s rule)."""
+    named = Counter(r.task_id for r in served)
+    return [_ServedTask(r.service_date.year, r.category_id,
+                        r.people_served > 0 and named[r.task_id] == r.people_served)
+            for r in tasks
+            if r.in_households and r.report_status == ReportStatus.approved]
 
 
 def _month_of(day) -> int:
@@ -378,6 +455,7 @@ class Summary:
     adds: Callable
     counter: type | None = None
     several: bool = False
+    counted: str = "members"  # the counter's column
 
 
 SUMMARIES = (
@@ -423,6 +501,13 @@ SUMMARIES = (
     Summary(CountedFindingStepYear, ("year", "community_id", "report_status"),
             ("findings", "handed_over", "fixed", "earlier"), _finding_step_sums,
             CountedFinding, _finding_steps, several=True),
+    Summary(CountedServedYear, ("year", "category_id", "resident_id"), ("activities",),
+            _served_sums, CountedServed,
+            lambda r: ((r.service_date.year, r.category_id, r.resident_id), (1,)),
+            counter=CountedServedTotal, counted="households"),
+    Summary(CountedServedCategoryYear, ("year", "category_id"), ("activities", "others"),
+            _served_category_sums, _ServedTask,
+            lambda r: ((r.year, r.category_id), (1, 0 if r.as_named else 1))),
 )
 
 
@@ -442,7 +527,8 @@ def _rewrite_measured(connection: Connection, where, changes: list[dict]) -> Non
     images = {}
     for model, columns in ((CountedTask, _TASK_IMAGE),
                            (CountedParticipation, _PARTICIPATION_IMAGE),
-                           (CountedFinding, _FINDING_IMAGE)):
+                           (CountedFinding, _FINDING_IMAGE),
+                           (CountedServed, _SERVED_IMAGE)):
         images[model] = [connection.execute(
             delete(model).where(where(model.task_id)).returning(*columns)).all()]
     images[CountedParticipation].append(connection.execute(
@@ -455,6 +541,11 @@ def _rewrite_measured(connection: Connection, where, changes: list[dict]) -> Non
     images[CountedFinding].append(connection.execute(
         insert(CountedFinding).from_select(_FINDING_COLUMNS, _finding_rows(where))
         .returning(*_FINDING_IMAGE)).all())
+    images[CountedServed].append(connection.execute(
+        insert(CountedServed).from_select(_SERVED_COLUMNS, _served_rows(where))
+        .returning(*_SERVED_IMAGE)).all())
+    images[_ServedTask] = [_served_tasks(tasks, served) for tasks, served
+                           in zip(images[CountedTask], images[CountedServed])]
     for summary, change in zip(SUMMARIES, changes):
         before, after = images[summary.source]
         if before == after:  # returned alike, unchanged (else unchanged rows cancel out)
@@ -491,7 +582,8 @@ def _add_changes(connection: Connection, changes: list[dict]) -> None:
                 counts[key[:-1]] = counts.get(key[:-1], 0) + step
             counts = {key: (n,) for key, n in counts.items() if n}
             if counts:
-                _write(connection, summary.counter, summary.keys[:-1], ("members",), counts)
+                _write(connection, summary.counter, summary.keys[:-1], (summary.counted,),
+                       counts)
 
 
 # The two statements below are written out because SQLAlchemy 2.0 never caches its
@@ -618,7 +710,22 @@ def rebuild(connection: Connection) -> int:
     """Rewrite the counted rows and the summaries whole (after bulk writes that bypass
     the ORM), one INSERT … SELECT each; returns the number of counted participations."""
     _rewrite(connection, _everything)
-    for summary in SUMMARIES:
+    _rebuild_summaries(connection, SUMMARIES)
+    return connection.scalar(select(func.count()).select_from(CountedParticipation))
+
+
+def rebuild_served(connection: Connection) -> None:
+    """Rewrite ``CountedServed`` and the kept households whole, after ``task_resident``
+    was written in bulk (``datagen.name_served``)."""
+    connection.execute(delete(CountedServed))
+    connection.execute(insert(CountedServed).from_select(_SERVED_COLUMNS,
+                                                         _served_rows(_everything)))
+    _rebuild_summaries(connection, [s for s in SUMMARIES
+                                    if s.source in (CountedServed, _ServedTask)])
+
+
+def _rebuild_summaries(connection: Connection, summaries) -> None:
+    for summary in summaries:
         keys = summary.keys
         connection.execute(delete(summary.model))
         connection.execute(insert(summary.model).from_select(
@@ -627,8 +734,7 @@ def rebuild(connection: Connection) -> int:
             group = [summary.model.__table__.c[k] for k in keys[:-1]]
             connection.execute(delete(summary.counter))
             connection.execute(insert(summary.counter).from_select(
-                [*keys[:-1], "members"], select(*group, func.count()).group_by(*group)))
-    return connection.scalar(select(func.count()).select_from(CountedParticipation))
+                [*keys[:-1], summary.counted], select(*group, func.count()).group_by(*group)))
 
 
 def changed(obj, names) -> bool:
@@ -691,12 +797,34 @@ def _after_flush(session: Session, _flush_context) -> None:
     them — and takes them all in one order: two transactions moving the same rows in
     opposite orders flush by flush cannot deadlock. Inside ``refreshed_once`` the
     tasks are only noted, for the block's end."""
-    ids = touched_task_ids(session, COUNTED_ROWS_READ)
+    tasks_changed(session, touched_task_ids(session, COUNTED_ROWS_READ)
+                  | _kind_changed_task_ids(session))
+
+
+def tasks_changed(session: Session, task_ids: Iterable[int]) -> None:
+    """Refresh the counted rows of these tasks, as a flush touching them would (inside
+    ``refreshed_once``: noted for the block's end): for writes the flush does not
+    see — ``task_resident``'s Core INSERTs and DELETEs (``CountedServed``), whose
+    writer calls this after them, in the same transaction."""
+    ids = set(task_ids)
     held = session.info.get(_HELD)
     if held is not None:
         held.update(ids)
     elif ids:
         _rewrite_all(session.connection(), ids, _gathered(session))
+
+
+def _kind_changed_task_ids(session: Session) -> set[int]:
+    """The tasks naming a resident whose kind (``Resident.category``) the flush changed:
+    their ``CountedServed`` rows count only residents of the kind their category
+    serves. (A resident is never deleted while a task names it, and an erasure keeps
+    the kind.)"""
+    residents = [obj.id for obj in session.dirty
+                 if isinstance(obj, Resident) and changed(obj, ("category",))]
+    if not residents:
+        return set()
+    return set(session.connection().scalars(
+        select(task_resident.c.task_id).where(task_resident.c.resident_id.in_(residents))))
 
 
 def _refresh_held(session: Session) -> None:

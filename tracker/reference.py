@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from .extensions import db
-from .models import FUNDING_CODE, SURVEY_CODE, Category, Section
+from .models import FUNDING_CODE, SURVEY_CODE, Category, ResidentCategory, Section
 
 # code, name, section, an activity is (场/次), 完成数量's unit, the beneficiaries' unit
 CATEGORIES = [
@@ -42,7 +42,16 @@ def double_category_ids():
     category is "双创" or not for good."""
     return select(Category.id).where(Category.section == Section.double)
 
-__all__ = ["CATEGORIES", "DOUBLE_CODES", "FUNDING_CODE", "REFERENCE_NAMES", "SURVEY_CODE", "double_category_ids",
+# Categories whose tasks can name the residents they served, and the one kind of
+# resident each serves: 走访慰问 the 空巢老人 (a person), 结对帮扶 the 困难群众 (a
+# household). The picker offers, the save accepts and the 户 / 人 count
+# (``rollups.served``, the kept ``CountedServed``) counts only that kind. Here, below
+# the services, so the counted-row refresh (``tracker.participation``) can read it.
+VISIT_KINDS = {"elderly_visit": ResidentCategory.elderly,
+               "household_assistance": ResidentCategory.needy}
+
+__all__ = ["CATEGORIES", "DOUBLE_CODES", "FUNDING_CODE", "REFERENCE_NAMES", "SURVEY_CODE", "VISIT_KINDS",
+           "double_category_ids",
            "ensure_categories"]
 
 

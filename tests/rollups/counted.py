@@ -20,6 +20,10 @@ from tracker.models import (
     CountedMemberYear,
     CountedMonth,
     CountedParticipation,
+    CountedServed,
+    CountedServedCategoryYear,
+    CountedServedTotal,
+    CountedServedYear,
     CountedTask,
 )
 
@@ -27,7 +31,8 @@ DERIVED = (CountedTask, CountedParticipation, CountedMonth, CountedMemberYear,
            CountedMemberCategoryYear, CountedCategoryMemberTotal, CountedDoubleMemberYear,
            CountedItemYear, CountedDoubleCommunityYear, CountedDoubleMemberAnyYear,
            CountedFinding, CountedFindingMonth, CountedFindingCommunityYear,
-           CountedFindingStepYear)
+           CountedFindingStepYear, CountedServed, CountedServedYear, CountedServedTotal,
+           CountedServedCategoryYear)
 
 
 def row_of(task):

@@ -1,6 +1,7 @@
 """What a write pays for the kept summaries, in statements (a count is exact, a time
-is not): the flush that changes a task's counted rows rewrites them with three DELETEs
-and three INSERTs (the task, its participations, its findings) whose RETURNING gives
+is not): the flush that changes a task's counted rows rewrites them with four DELETEs
+and four INSERTs (the task, its participations, its findings, the 服务对象 it names)
+whose RETURNING gives
 the rows before and after — no SELECT of its
 own to measure the change — and the commit writes each summary the transaction's
 changes move in one upsert, plus one DELETE where a row fell to zero. A summary the
@@ -30,7 +31,14 @@ SUMMARY_TABLES = ("counted_month", "counted_item_year", "counted_double_communit
                   "counted_member_year", "counted_member_category_year",
                   "counted_category_member_total", "counted_double_member_year",
                   "counted_double_member_any_year", "counted_finding_month",
-                  "counted_finding_community_year", "counted_finding_step_year")
+                  "counted_finding_community_year", "counted_finding_step_year",
+                  "counted_served_year", "counted_served_total",
+                  "counted_served_category_year")
+
+
+# the rewrite: a DELETE and an INSERT of each derived table (the task, its
+# participations, its findings, the 服务对象 it names)
+REWRITE = 8
 
 
 def _lock() -> int:
@@ -80,14 +88,17 @@ def test_an_approval_writes_each_summary_it_moves_once(staffed, refreshes):
     # to (the month, the resource item's year, each member's year, each member's year
     # in the category and the category's member count) gains its approved row in one
     # upsert and loses its 待审核 row, emptied, in one DELETE. The category is not a
-    # "双创" one: those three summaries are not written; it has no findings.
+    # "双创" one: those three summaries are not written; it has no findings. It counts
+    # its 受益 in 户 or 人 and the activity names no 服务对象: its year's approved
+    # activities gain one that does not name as many as its 受益 (one upsert).
     assert _written(statements) == [
         "counted_month", "counted_month",
         "counted_item_year", "counted_item_year",
         "counted_member_year", "counted_member_year",
         "counted_member_category_year", "counted_member_category_year",
-        "counted_category_member_total", "counted_category_member_total"]
-    assert len(statements) == _lock() + 6 + 10
+        "counted_category_member_total", "counted_category_member_total",
+        "counted_served_category_year"]
+    assert len(statements) == _lock() + REWRITE + 11
     assert_in_sync()
 
 
@@ -101,8 +112,8 @@ def test_a_refresh_that_moves_no_summary_writes_none(staffed, refreshes):
     db.session.commit()
     statements = refreshes
     assert _written(statements) == []
-    # the lock; the rewrite's six statements
-    assert len(statements) == _lock() + 6
+    # the lock; the rewrite's statements
+    assert len(statements) == _lock() + REWRITE
     assert_in_sync()
 
 
@@ -113,7 +124,7 @@ def test_hours_confirmed_before_any_report_write_no_summary(world, refreshes):
     statements = refreshes
     assert _written(statements) == []
     # the lock; the rewrite (nothing counted before or after)
-    assert len(statements) == _lock() + 6
+    assert len(statements) == _lock() + REWRITE
     assert_in_sync()
 
 
@@ -140,5 +151,5 @@ def test_a_finding_handed_over_moves_only_the_finding_summaries(staffed, refresh
         "counted_finding_month", "counted_finding_month",
         "counted_finding_community_year", "counted_finding_community_year",
         "counted_finding_step_year"]
-    assert len(statements) == _lock() + 6 + 5
+    assert len(statements) == _lock() + REWRITE + 5
     assert_in_sync()

@@ -545,3 +545,56 @@ class CountedDoubleMemberAnyYear(_MemberYearRow, db.Model):
     """A member who has counted participations in the "双创" categories anywhere in the
     county in a year, under one report status: the view's distinct members across
     communities (one member of two communities counts once) as a count of rows."""
+
+
+class CountedServed(db.Model):
+    """A 服务对象 an approved activity names, of the kind its category serves, when the
+    category counts 受益 in 户 or 人 (``rollups/served.py``'s rule; ``VISIT_KINDS``):
+    one row per activity and resident, with the activity's year and category.
+
+    Derived like ``CountedTask`` and rewritten with it (``tracker/participation.py``),
+    so its rows before and after a refresh say what the task added to the kept
+    households of its year (``CountedServedYear``, ``CountedServedCategoryYear``).
+    ``task_resident`` is written with Core statements the flush does not see: its one
+    writer (``services.residents.set_task_residents``) asks for the refresh itself, and
+    a resident whose kind changes has the tasks naming it refreshed by the flush hook."""
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), primary_key=True)
+    resident_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service_date: Mapped[date] = mapped_column(Date)
+    category_id: Mapped[int] = mapped_column(Integer)
+
+
+class CountedServedYear(db.Model):
+    """A 服务对象 named (of its kind) by the county's approved activities of one category
+    in 户 or 人 in one year, with by how many: one row per resident, so the county's
+    distinct households / people served of a year are a count of rows, kept in
+    ``CountedServedTotal``."""
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resident_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    activities: Mapped[int] = mapped_column(Integer)
+
+
+class CountedServedTotal(db.Model):
+    """How many rows ``CountedServedYear`` holds per year and category: the distinct
+    服务对象 the county's approved activities of the category named in the year, kept
+    as ``CountedCategoryMemberTotal`` is (one more when a resident's row appears, one
+    less when it is deleted)."""
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    households: Mapped[int] = mapped_column(Integer)
+
+
+class CountedServedCategoryYear(db.Model):
+    """The county's approved activities of one category in 户 or 人 in one year, and how
+    many of them do not name exactly as many 服务对象 (of the kind) as their 受益 (or
+    have a 受益 of 0): with none such, ``CountedServedTotal`` is the households / people
+    served, else the sum stays 户次 / 人次 (``rollups/served.py``)."""
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    activities: Mapped[int] = mapped_column(Integer)
+    others: Mapped[int] = mapped_column(Integer)

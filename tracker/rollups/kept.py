@@ -36,6 +36,8 @@ from ..models import (
     CountedItemYear,
     CountedMemberYear,
     CountedMonth,
+    CountedServedCategoryYear,
+    CountedServedTotal,
     FindingStatus,
     ReportStatus,
     ResourceItem,
@@ -207,3 +209,19 @@ def item_years(year: int) -> tuple[tuple, tuple]:
         joins.append((row, and_(row.year == year, row.resource_item_id == ResourceItem.id,
                                 row.report_status == status)))
     return joins[0], joins[1]
+
+
+def served_rows(year: int, category_id: int | None):
+    """``served.named_rows``'s statement for the whole county in ``year``: (category, the
+    distinct 服务对象 its approved activities named, or NULL when one of them does not
+    name exactly as many as its 受益), one row per category in 户 or 人 with approved
+    activities — read from the kept rows (``CountedServedCategoryYear`` and its
+    ``CountedServedTotal``) instead of every named row of the year."""
+    kept, total = CountedServedCategoryYear, CountedServedTotal
+    query = (select(kept.category_id, case((kept.others == 0, total.households)))
+             .outerjoin(total, and_(total.year == kept.year,
+                                    total.category_id == kept.category_id))
+             .where(kept.year == year))
+    if category_id is not None:
+        query = query.where(kept.category_id == category_id)
+    return query

@@ -8,7 +8,7 @@ those of several activities can be counted once each: 「结对帮扶困难群�
 When one activity names none, or another number than its 受益, nothing says who it
 served, and the sum stays 户次 / 人次 alone — never a part counted as the whole
 (docs/design.md, "Categories"; written by ``formatting.served``). Only residents of
-the kind the category serves count (``services.residents.VISIT_KINDS``).
+the kind the category serves count (``reference.VISIT_KINDS``).
 
 An erased resident keeps the rows that name it (``Resident.erased_at``), and an
 archived one is still a household served: both are counted, so the count never
@@ -19,8 +19,10 @@ from __future__ import annotations
 from sqlalchemy import and_, case, distinct, false, func, null, or_, select
 
 from ..formatting import REPEATED
+from ..reference import VISIT_KINDS
 from ..models import Category, CountedTask, ReportStatus, Resident, task_resident
 from .batch import Plan, plan
+from .kept import county_year, served_rows
 from .scope import ONE, Scope, counted_task_conditions
 
 
@@ -42,19 +44,31 @@ def named_rows(scope: Scope) -> Plan:
     whose 受益 is 0) and the distinct 服务对象, given only when there is no such row.
     It replaced one form per database (a correlated count per activity on
     SQLite, a CTE read twice on PostgreSQL; docs/performance.md, sessions 37 and 40)."""
-    return plan(_named_query(scope), shape=lambda rows: {
+    year = county_year(scope)
+    # the whole county's year: its kept rows (``kept.served_rows``, the same rule kept
+    # by the writes), a few rows instead of every named row of the year
+    query = served_rows(year, scope.category_id) if year is not None else _named_query(scope)
+    return plan(query, shape=lambda rows: {
         category: None if residents is None else int(residents) for category, residents in rows})
 
 
+def of_kind():
+    """The resident (``Resident``) is of the kind the category (``Category``) serves
+    (``VISIT_KINDS``: a 结对帮扶 activity serves 困难群众 households, a 走访慰问 one 空巢老人):
+    one of another kind named on it — before the pickers offered only the category's
+    kind — is not counted, so such an activity names fewer than its 受益. Also the
+    condition of the kept rows (``CountedServed``, ``tracker/participation.py``)."""
+    return or_(false(), *(and_(Category.code == code, Resident.category == kind)
+                          for code, kind in VISIT_KINDS.items()))
+
+
+def in_households():
+    """The ids of the categories whose 受益 is counted in 户 or 人, as a subquery."""
+    return select(Category.id).where(Category.beneficiary_unit.in_(tuple(REPEATED)))
+
+
 def _named_query(scope: Scope):
-    # imported here: services import the rollups (a cycle at import time)
-    from ..services.residents import VISIT_KINDS
-    # the resident is of the kind the activity's category serves (``VISIT_KINDS``: a
-    # 结对帮扶 activity serves 困难群众 households, a 走访慰问 one 空巢老人): one of
-    # another kind named on it — before the pickers offered only the category's kind —
-    # is not counted, so such an activity names fewer than its 受益
-    of_kind = or_(false(), *(and_(Category.code == code, Resident.category == kind)
-                             for code, kind in VISIT_KINDS.items()))
+    of_kind_ = of_kind()
     rows = (
         select(CountedTask.category_id, CountedTask.people_served,
                Resident.id.label("resident_id"),
@@ -63,12 +77,11 @@ def _named_query(scope: Scope):
         .select_from(CountedTask)
         .join(Category, Category.id == CountedTask.category_id)
         .outerjoin(task_resident, task_resident.c.task_id == CountedTask.task_id)
-        .outerjoin(Resident, and_(Resident.id == task_resident.c.resident_id, of_kind))
+        .outerjoin(Resident, and_(Resident.id == task_resident.c.resident_id, of_kind_))
         .where(CountedTask.report_status == ReportStatus.approved,
                # a list of ids, not the joined category's unit: SQLite (no statistics)
                # then reads the index by category instead of scanning the table
-               CountedTask.category_id.in_(select(Category.id).where(
-                   Category.beneficiary_unit.in_(tuple(REPEATED)))),
+               CountedTask.category_id.in_(in_households()),
                *counted_task_conditions(scope))
         .subquery())
     # an activity naming none (受益 0 or not) says nothing of whom it served; one that

@@ -31,8 +31,10 @@ from ..models import (
     resident_member,
     task_resident,
 )
+from ..participation import tasks_changed
 from ..permissions import managed_community_ids, manages_community, may_report
 from ..phones import RESIDENT_PHONE_RE, normalise_contact
+from ..reference import VISIT_KINDS
 from ..search import matches
 from ..timeutil import EARLIEST_DAY, iso_local, local_today, utcnow
 from . import PermissionDenied, ServiceError, collect, refuse_all
@@ -45,12 +47,7 @@ from .photos import erase_photos, remove_image_on_commit
 from .summary_notes import closed_to
 from .task_needs import series_of
 
-# Categories whose tasks can name the residents they served, and the one kind of
-# resident each serves: 走访慰问 the 空巢老人 (a person), 结对帮扶 the 困难群众 (a
-# household). The picker offers, the save accepts and the 户 / 人 count
-# (``rollups.served``) counts only that kind.
-VISIT_KINDS = {"elderly_visit": ResidentCategory.elderly,
-               "household_assistance": ResidentCategory.needy}
+# ``reference.VISIT_KINDS``: the one kind of resident each visit category serves
 VISIT_CATEGORIES = tuple(VISIT_KINDS)
 # A save naming a resident of another kind (a crafted post: the page offers none).
 OTHER_KIND = {
@@ -521,6 +518,10 @@ def set_task_residents(task: Task, actor: Member, resident_ids: set[int], *,
         db.session.execute(task_resident.insert(),
                            [{"task_id": task.id, "resident_id": rid} for rid in sorted(added)])
     db.session.flush()
+    if added or removed:
+        # Core statements the flush hook does not see: the kept households of an
+        # approved activity's year (``CountedServed``) move in this transaction
+        tasks_changed(db.session(), {task.id})
     record(actor, "set_residents", task, added=sorted(added), removed=sorted(removed))
 
 
