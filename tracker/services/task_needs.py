@@ -26,7 +26,8 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Date, literal, select, union_all
 
 from ..extensions import db
-from ..models import LIVE_NEEDS, Member, Need, NeedStatus, Task, TaskStatus
+from ..models import (LIVE_NEEDS, Member, Need, NeedStatus, ReportStatus, Task, TaskReport,
+                      TaskStatus)
 from ..rollups.needs import need_unit
 from ..timeutil import local_date, utcnow
 from .audit import record
@@ -89,6 +90,8 @@ def handed_on_to(task: Task) -> int | None:
     作废): the earliest other task of its series not cancelled, or None — the need then
     loses its task. Read as columns, not the session's copies: a task of the series
     cancelled a moment ago by someone else is seen cancelled."""
+    if task.series_id is None:
+        return None  # a task made alone is its own series
     return db.session.scalar(
         select(Task.id).where(Task.id.in_(_series_ids(task)), Task.id != task.id,
                               Task.status != TaskStatus.cancelled)
@@ -101,9 +104,13 @@ def taken_over_by(task: Task) -> Task | None:
     is approved — it does them, fulfilled on the day (and by whom) its report was
     approved —; None when there is none: they are to do again. One rule:
     ``_unfulfil_needs_of`` moves them by it, ``void_need_places`` foresees it."""
-    approved = [t for t in series_of(task)
-                if t.id != task.id and t.status != TaskStatus.cancelled and t.report_approved]
-    return approved[0] if approved else None
+    if task.series_id is None:
+        return None
+    return db.session.scalar(
+        select(Task).join(TaskReport, TaskReport.task_id == Task.id)
+        .where(Task.series_id == task.series_id, Task.id != task.id,
+               Task.status != TaskStatus.cancelled, TaskReport.status == ReportStatus.approved)
+        .order_by(Task.starts_at, Task.id).limit(1))
 
 
 def give_back_needs_of(task: Task, actor: Member) -> None:

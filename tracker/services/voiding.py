@@ -20,9 +20,14 @@ forgotten participant — and in a month whose 月报 is 已定稿 an admin only
 months its findings were handed over or fixed in and its needs fulfilled in, and the
 months of its participants' units of the day, whose figures count their hours
 (``summary_notes.closed_member_units``), and of the units its fulfilled needs count
-for — claimed for a unit or by another unit's member (``summary_notes.closed_need_units``). A reason is required. Voiding is final; a second one is
-refused, and a decision racing it (通过, 撤销审核, 添加遗漏的参加人员, another 作废) takes
-turns on the task's row lock (``activity_lock.lock_activity``).
+for — claimed for a unit or by another unit's member — in the months they leave and the
+months they move to: another approved week of the series taking one over, its 完成 in the
+month of that week's approval; whose it is changing, its 本月发布 between two units
+(``task_needs.void_need_places``, asked by ``summary_notes.closed_need_units``). An admin
+is told first which 已定稿 月报 and 年度总结 it changes (``void_signed``). A reason is
+required. Voiding is final; a second one is refused, and a decision racing it (通过,
+撤销审核, 添加遗漏的参加人员, another 作废) takes turns on the task's row lock
+(``activity_lock.lock_activity``).
 """
 from __future__ import annotations
 
@@ -102,6 +107,8 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True):
         return _l("该活动已作废。") if is_voided(task) else _l("该任务已取消。")
     if not has_recorded_work(task):
         return _l("该任务还没有完成情况或已确认的服务时长，不需要作废；活动不再进行请取消任务。")
+    if may_change_final(actor):
+        return None  # no 定稿 refuses an admin (``void_signed`` names what it changes)
     day = task.service_date
     # an approved activity's participants' hours count for their units of the day too:
     # a 作废 takes them out of those units' months (asked first: every unit's lock in
