@@ -125,7 +125,7 @@ def test_an_admin_is_told_first_that_the_void_changes_the_month_the_need_arrives
     login(world.admin)
     for url in (f"/manage/tasks/{november_week.id}", f"/manage/tasks/{november_week.id}/void"):
         (words,) = named(client.get(url).get_data(as_text=True))
-        assert "作废会改变以下已定稿月报的当前数据：县财政局2025年12月。" in words, url
+        assert "作废该活动会改变以下已定稿月报的当前数据：县财政局2025年12月。" in words, url
 
     void_activity(november_week, world.admin, "录入错误")
     db.session.commit()
@@ -182,7 +182,7 @@ def test_an_admin_is_told_first_that_the_void_moves_the_needs_posted_month_to_th
     login(world.admin)
     for url in (f"/manage/tasks/{task.id}", f"/manage/tasks/{task.id}/void"):
         (words,) = named(client.get(url).get_data(as_text=True))
-        assert "作废会改变以下已定稿月报的当前数据：县财政局2025年11月。" in words, url
+        assert "作废该活动会改变以下已定稿月报的当前数据：县财政局2025年11月。" in words, url
 
     void_activity(task, world.admin, "录入错误")
     db.session.commit()

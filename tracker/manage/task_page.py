@@ -235,7 +235,7 @@ def void(task_id: int):
                       n=len(people), h=hours(sum(a.minutes or 0 for a in people))),
             back=url_for("manage.task", task_id=task.id),
             # an admin's 作废 of what a 已定稿 month or year counts: the documents it changes
-            signed=signed_names(void_signed(_actor(), task)), signed_action=_("作废"))
+            signed=signed_names(void_signed(_actor(), task)), signed_action=_("作废该活动"))
     form = VoidForm()
     context = _task_page(task, void=form)
     if not form.validate() and context["void_form"] is not None:
