@@ -85,7 +85,7 @@ def claim_day(fulfilled_on=_AS_IT_IS):
     was posted for a claim of no recorded time). Never today: a member moved today (or
     after the claim) leaves the months before where they were. ``fulfilled_on``: the
     day it would be fulfilled on after a change (None: not fulfilled any more) — whose
-    it becomes, asked before the change is made (``task_needs.needs_after``)."""
+    it becomes, asked before the change is made (``task_needs.void_need_places``)."""
     if fulfilled_on is _AS_IT_IS:
         fulfilled_on = Need.fulfilled_on
     return func.coalesce(fulfilled_on, _local_day(Need.claimed_at), Need.posted_on)
@@ -104,7 +104,7 @@ def need_unit(*, fulfilled_on=_AS_IT_IS, task_id=_AS_IT_IS):
 
     ``fulfilled_on`` and ``task_id`` (values or SQL): the need's after a change not yet
     made — the unit it will count for, by the same rule (a 作废 asks it of the needs it
-    moves, ``task_needs.needs_after``)."""
+    moves, ``task_needs.void_need_places``)."""
     if task_id is _AS_IT_IS:
         task_id = Need.task_id
     return case(
