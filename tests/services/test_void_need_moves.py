@@ -202,3 +202,28 @@ def test_nothing_is_named_while_no_month_the_need_touches_is_signed(client, logi
     db.session.commit()
     assert void_signed(world.admin, task) is None
     assert void_refusal(task, world.liaison, lock=False) is None
+
+
+def test_a_need_nobody_claimed_leaves_its_units_signed_posted_month_with_its_only_task(
+        world):
+    """A need nobody claimed is its task's unit's; voided, the only task of it no longer
+    holds it and it is no unit's, so its posted month's 本月发布 leaves that unit — signed,
+    a liaison's 作废 is refused, naming the month."""
+    task = b.task_on(world.item, world.liaison, date(2025, 12, 4))
+    b.join(task, world.member)
+    approved_on(task, world.liaison, date(2025, 12, 5))
+    need(world.community, world.liaison, status=NeedStatus.fulfilled, title="清理楼道杂物",
+         posted_on=date(2025, 11, 3), wanted_by=date(2025, 12, 30), task_id=task.id,
+         fulfilled_on=date(2025, 12, 5))
+    db.session.commit()
+    sign(world.admin, world.unit, 2025, 11)
+    assert counts(world.unit, NOVEMBER) == (1, 0)
+
+    refusal = void_refusal(task, world.liaison, lock=False)
+    assert refusal is not None, "the page offers a liaison 作废"
+    assert f"（{world.unit.name}）2025年11月的月报已定稿" in str(refusal)
+    months, _years = void_signed(world.admin, task)
+    assert [(m.unit_name, m.year, m.month) for m in months] == [(world.unit.name, 2025, 11)]
+    void_activity(task, world.admin, "录入错误")
+    db.session.commit()
+    assert counts(world.unit, NOVEMBER) == (0, 0)
