@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ..admin.told import signed_names
 from ..formatting import hours
 from ..models import AssignmentStatus, Role, TaskStatus
 from ..permissions import manages_task, staff_required
@@ -33,7 +34,7 @@ from ..services.tasks import (
     missing_item,
     off_checklist_note,
 )
-from ..services.voiding import void_activity, void_event, void_refusal
+from ..services.voiding import void_activity, void_event, void_refusal, void_signed
 from ..services.waitlist import leave_waitlist, promote_by_hand
 from ..timeutil import utcnow
 from ..view_support import confirmed, run_service, stale_aware, stale_page, state_refusal
@@ -99,6 +100,8 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                 cancel_refusal=refusal,
                 void_form=(void or VoidForm(formdata=None)) if on_record else None,
                 void_refusal=void_refusal(task, actor, lock=False) if on_record else None,
+                # for an admin, the signed documents 作废 will change, named before it
+                void_signed=signed_names(void_signed(actor, task)) if on_record else {},
                 voided=void_event(task),
                 off_checklist=off_checklist_note([task], actor),
                 off_checklist_line=missing_item([task]))
@@ -230,7 +233,9 @@ def void(task_id: int):
                              "作废后该活动不再计入任何统计（月报、进展、参与情况），%(n)d名党员共%(h)s小时的服务时长"
                              "不再计入，他们会收到通知；记录保留并标为已作废，不能恢复。", len(people),
                       n=len(people), h=hours(sum(a.minutes or 0 for a in people))),
-            back=url_for("manage.task", task_id=task.id))
+            back=url_for("manage.task", task_id=task.id),
+            # an admin's 作废 of what a 已定稿 month or year counts: the documents it changes
+            signed=signed_names(void_signed(_actor(), task)), signed_action=_("作废该活动"))
     form = VoidForm()
     context = _task_page(task, void=form)
     if not form.validate() and context["void_form"] is not None:

@@ -76,15 +76,22 @@ def _local_day_sqlite(element, compiler, **kw):
     return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
 
 
-def claim_day():
+_AS_IT_IS = object()  # ``need_unit``'s and ``claim_day``'s default: the need's own column
+
+
+def claim_day(fulfilled_on=_AS_IT_IS):
     """SQL: the day that decides whose a need claimed by a member alone is: the day it
     was fulfilled, or — not yet — the day it was claimed (its Beijing date; the day it
     was posted for a claim of no recorded time). Never today: a member moved today (or
-    after the claim) leaves the months before where they were."""
-    return func.coalesce(Need.fulfilled_on, _local_day(Need.claimed_at), Need.posted_on)
+    after the claim) leaves the months before where they were. ``fulfilled_on``: the
+    day it would be fulfilled on after a change (None: not fulfilled any more) — whose
+    it becomes, asked before the change is made (``task_needs.void_need_places``)."""
+    if fulfilled_on is _AS_IT_IS:
+        fulfilled_on = Need.fulfilled_on
+    return func.coalesce(fulfilled_on, _local_day(Need.claimed_at), Need.posted_on)
 
 
-def need_unit():
+def need_unit(*, fulfilled_on=_AS_IT_IS, task_id=_AS_IT_IS):
     """SQL: the unit a need counts for — a unit's 月报 and 年度总结 (附表 需求清单和微心愿,
     完成微心愿), its 进展, and the communities its month touches. One rule:
 
@@ -93,11 +100,18 @@ def need_unit():
     - claimed by a member alone: the unit of the member's stay on ``claim_day``
       (``stays.unit_then``);
     - claimed by nobody and turned into a task: the task's unit;
-    - else none."""
+    - else none.
+
+    ``fulfilled_on`` and ``task_id`` (values or SQL): the need's after a change not yet
+    made — the unit it will count for, by the same rule (a 作废 asks it of the needs it
+    moves, ``task_needs.void_need_places``)."""
+    if task_id is _AS_IT_IS:
+        task_id = Need.task_id
     return case(
         (Need.claimed_unit_id.is_not(None), Need.claimed_unit_id),
-        (Need.claimed_by_id.is_not(None), unit_then(Need.claimed_by_id, claim_day())),
-        else_=select(Task.unit_id).where(Task.id == Need.task_id)
+        (Need.claimed_by_id.is_not(None), unit_then(Need.claimed_by_id,
+                                                    claim_day(fulfilled_on))),
+        else_=select(Task.unit_id).where(Task.id == task_id)
         .correlate_except(Task).scalar_subquery())
 
 

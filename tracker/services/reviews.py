@@ -442,7 +442,7 @@ def put_back_words(name: str, other: Task):
               when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
 
 
-def _steps_of(task_ids):
+def steps_of(task_ids):
     """The findings recorded on these tasks (surveys) that count, with the days of their
     steps (移交, 整改; either may be None)."""
     return select(Finding.task_id, Finding.handed_over_on, Finding.fixed_on).where(
@@ -453,7 +453,7 @@ def step_days(task: Task) -> list[date]:
     """The days of the steps (移交, 整改) of the findings recorded on ``task`` (a survey),
     earliest first: each counts in the 月报 of its own month once the survey is
     approved (``rollups.findings.moves_plan``), and stops counting when it is voided."""
-    rows = db.session.execute(_steps_of([task.id]))
+    rows = db.session.execute(steps_of([task.id]))
     return sorted({day for row in rows for day in row[1:] if day is not None})
 
 
@@ -615,7 +615,7 @@ def approval_places(task_ids):
     anyone but an admin (``admin_only_approvals``) and the naming before an admin's
     通过 (``approval_signed``) read, each in its own one statement for a page."""
     ids = sorted(set(task_ids))
-    steps = _steps_of(ids).subquery()
+    steps = steps_of(ids).subquery()
     nothing, no_name = cast(null(), Integer), cast(null(), String)
     return union_all(
         select(Task.id.label("task_id"), Task.service_date.label("day"),

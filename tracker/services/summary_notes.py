@@ -57,7 +57,7 @@ from ..models import (
 )
 from ..permissions import managed_community_ids, manages_every_community, may_see_unit
 from ..rollups.funds import budgets
-from ..rollups.needs import counts_for, need_unit
+from ..rollups.needs import counts_for
 from ..rollups.scope import Scope
 from ..rollups.stays import unit_then
 from ..timeutil import local_today, month_bounds, utcnow
@@ -450,34 +450,41 @@ def unsign(actor: Member, note: SummaryWords, action: str, copy=SummaryCopy,
     return note
 
 
-def _final_notes_of(task_unit_id, community_id, year, month=None, note=SummaryNote) -> list:
+def _final_notes_of(task_unit_id, community_id, year, month=None, note=SummaryNote,
+                    own=True) -> list:
     """The conditions on ``note`` of a 已定稿 月报 that an activity of the unit in the
     community, in that month, counts in: the unit's, the community's or the unit's in
     this community. ``note`` ``YearNote`` (no ``month``): of a 已定稿 年度总结 of the year,
     by the same scopes. The arguments are values, or columns and expressions of a
-    statement that asks it of many activities at once (``final_day``)."""
+    statement that asks it of many activities at once (``final_day``). ``own`` (a value
+    or a column): false for a change the community's own document does not count —
+    whose a need is (``task_needs.void_need_places``) —, the unit's two only."""
     period = [note.year == year] + ([] if month is None else [note.month == month])
+    community = and_(note.unit_id.is_(None), note.community_id == community_id)
+    if own is not True:
+        community = and_(own, community)
     return [*period, note.finalized_at.is_not(None),
             or_(and_(note.unit_id == task_unit_id,
                      or_(note.community_id.is_(None), note.community_id == community_id)),
-                and_(note.unit_id.is_(None), note.community_id == community_id))]
+                community)]
 
 
-def final_day(unit_id, community_id, day):
+def final_day(unit_id, community_id, day, own=True):
     """SQL: a 月报 of the month of ``day`` that an activity counts in is 已定稿 (the
-    unit's, the community's or the unit's in this community: ``_final_notes_of``), for
-    columns of a statement (a unit, a community, a date each row) — a page that shows
-    what is offered on many activities asks it of them all in one statement."""
+    unit's, the community's or the unit's in this community: ``_final_notes_of``, whose
+    ``own`` it passes on), for columns of a statement (a unit, a community, a date each
+    row) — a page that shows what is offered on many activities asks it of them all in
+    one statement."""
     return exists(select(SummaryNote.id).where(*_final_notes_of(
         unit_id, community_id, cast(extract("year", day), Integer),
-        cast(extract("month", day), Integer))))
+        cast(extract("month", day), Integer), own=own)))
 
 
-def final_year_day(unit_id, community_id, day):
+def final_year_day(unit_id, community_id, day, own=True):
     """SQL: a 年度总结 of the year of ``day`` that an activity counts in is 已定稿, by
     ``final_day``'s scopes (re-opened, it is not)."""
     return exists(select(YearNote.id).where(*_final_notes_of(
-        unit_id, community_id, cast(extract("year", day), Integer), note=YearNote)))
+        unit_id, community_id, cast(extract("year", day), Integer), note=YearNote, own=own)))
 
 
 def may_change_final(actor: Member) -> bool:
@@ -639,11 +646,13 @@ def final_naming_places(places) -> dict[object, Naming]:
     ``Naming``: those of ``closed_day``'s scopes (the unit's whole, the unit's in the
     community, the community's own) of the day's month and year, each with the wording
     of its signed copies in force. What an admin, whom no 定稿 refuses, is told before
-    a change that would unsettle them (通过, 冲销: review docread40 #5), as the member
-    form names what it may change (``final_naming``). One statement for every key at
-    once: a page keeps its budget."""
+    a change that would unsettle them (通过, 冲销, 作废: review docread40 #5), as the
+    member form names what it may change (``final_naming``). One statement for every
+    key at once: a page keeps its budget. ``places`` may have an ``own`` column too
+    (``_final_notes_of``'s: false, not the community's own)."""
     year = cast(extract("year", places.c.day), Integer)
     month = cast(extract("month", places.c.day), Integer)
+    own = places.c.own if "own" in places.c else True
 
     def named(note, copy, covers, *period):
         # the copy in force (at most one: ``uq_summary_copy_current``), its wording the
@@ -653,7 +662,7 @@ def final_naming_places(places) -> dict[object, Naming]:
                        copy.wording_version.label("wording"))
                 .join(note, and_(*_final_notes_of(places.c.unit_id, places.c.community_id,
                                                   year, *([month] if period else []),
-                                                  note=note)))
+                                                  note=note, own=own)))
                 .outerjoin(copy, in_force(note.id, None, copy, covers))
                 .where(places.c.day.is_not(None)))
 
@@ -901,41 +910,43 @@ def closed_member_units(actor: Member, unit_id: int, community_id: int, day: dat
     return fold_units((day, *row) for row in rows)
 
 
-def closed_need_units(actor: Member, unit_id: int, need_ids, *,
-                      lock: bool = True) -> list[ClosedUnit]:
-    """``closed_member_units`` for needs: of ``need_ids`` (ids, or a select of them),
-    those fulfilled, each counted in the 月报 of its 完成 day (``fulfilled_on``) of the
-    unit it counts for (``rollups.needs.need_unit``: the unit it was claimed for, else
-    its claimer's of the day — not the activity's), whose 月报 of that month, or
-    年度总结 of its year, is 已定稿 — the whole unit's or the unit's in the need's
-    community. A change that takes the need's 完成 back (作废 of the activity whose
-    approval fulfilled it) changes that unit's month, whoever's activity it was
-    (review40 #1). Each such unit (not ``unit_id``, the activity's, the caller's to ask)
-    and month once, with the needs' titles (``ClosedUnit.names``), earliest month
-    first; one statement. ``lock`` as ``closed_member_units``': those units' rows
-    ``FOR SHARE`` in id order, then the needs' communities'."""
+def closed_need_units(actor: Member, places, *, lock: bool = True) -> list[ClosedUnit]:
+    """``closed_member_units`` for needs: of ``places`` — a select of (need ``id``, its
+    title ``name``, ``unit_id``, ``community_id``, ``day``, ``own``) rows, each a 月报 a
+    change of the needs changes: the unit a need counts for (``rollups.needs.need_unit``:
+    the unit it was claimed for, else its claimer's of the day — not always the
+    activity's) and the month of ``day`` (``task_needs.void_need_places``: a 作废 takes
+    a 完成 out of one month, maybe puts it in another, and may move a 本月发布 between
+    units) —, those whose unit's 月报 of that month, or 年度总结 of its year, is 已定稿:
+    the whole unit's or the unit's in the need's community, or (``own``) the community's
+    own. A liaison's change would unsettle a signed document (review40 #1, review40fix
+    #1a, #1b). Each such unit and month once, with the needs' titles
+    (``ClosedUnit.names``), earliest month first; one statement. ``lock`` as
+    ``closed_member_units``': those units' rows ``FOR SHARE`` in id order, then the
+    needs' communities'."""
     if may_change_final(actor):
         return []
-    ids = need_ids if isinstance(need_ids, Select) else sorted(set(need_ids))
-    counted = (select(Need.id, Need.title.label("name"), need_unit().label("unit_id"),
-                      Need.community_id, Need.fulfilled_on.label("day"))
-               .where(Need.id.in_(ids), Need.fulfilled_on.is_not(None)).subquery())
+    counted = places.subquery()
     if lock:
         db.session.execute(select(Unit.id).where(Unit.id.in_(select(counted.c.unit_id)))
                            .order_by(Unit.id).with_for_update(read=True, of=Unit))
         db.session.execute(select(Community.id)
                            .where(Community.id.in_(select(counted.c.community_id)))
                            .order_by(Community.id).with_for_update(read=True, of=Community))
-    by_month = final_day(counted.c.unit_id, counted.c.community_id, counted.c.day)
-    by_year = final_year_day(counted.c.unit_id, counted.c.community_id, counted.c.day)
+    by_month = final_day(counted.c.unit_id, counted.c.community_id, counted.c.day,
+                         counted.c.own)
+    by_year = final_year_day(counted.c.unit_id, counted.c.community_id, counted.c.day,
+                             counted.c.own)
     found: dict[tuple, ClosedUnit] = {}
     for day, name, unit, unit_name, month in db.session.execute(
             select(counted.c.day, counted.c.name, Unit.id, Unit.name, by_month)
             .join(Unit, Unit.id == counted.c.unit_id)
-            .where(counted.c.unit_id != unit_id, or_(by_month, by_year))
+            .where(counted.c.day.is_not(None), or_(by_month, by_year))
             .order_by(counted.c.day, Unit.sort_key, Unit.id, counted.c.id)):
         key = (unit, day.year, day.month if month else 0)  # a signed year's months: one
         was = found.get(key)
+        if was is not None and name in was.names:
+            continue  # a need named once a month (its 完成 and 本月发布 both moving)
         found[key] = ClosedUnit(was.closed if was else Closed(day, by_year=not month), unit,
                                 unit_name, (*(was.names if was else ()), name))
     return list(found.values())

@@ -23,10 +23,12 @@ imports ``tasks`` to create the task.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Boolean, Date, literal, select, union_all
 
 from ..extensions import db
-from ..models import LIVE_NEEDS, Member, Need, NeedStatus, Task, TaskStatus
+from ..models import (LIVE_NEEDS, Member, Need, NeedStatus, ReportStatus, Task, TaskReport,
+                      TaskStatus)
+from ..rollups.needs import need_unit
 from ..timeutil import local_date, utcnow
 from .audit import record
 
@@ -83,6 +85,34 @@ def fulfil_needs_of(task: Task, actor: Member) -> None:
                unit_id=need.claimed_unit_id, photo=False)
 
 
+def handed_on_to(task: Task) -> int | None:
+    """The task a need of ``task`` goes on with when ``task`` is cancelled (取消任务,
+    作废): the earliest other task of its series not cancelled, or None — the need then
+    loses its task. Read as columns, not the session's copies: a task of the series
+    cancelled a moment ago by someone else is seen cancelled."""
+    if task.series_id is None:
+        return None  # a task made alone is its own series
+    return db.session.scalar(
+        select(Task.id).where(Task.id.in_(_series_ids(task)), Task.id != task.id,
+                              Task.status != TaskStatus.cancelled)
+        .order_by(Task.starts_at, Task.id).limit(1))
+
+
+def taken_over_by(task: Task) -> Task | None:
+    """Where the needs ``task``'s approval fulfilled go when that approval is taken back
+    (撤销审核, 作废): the earliest other week of its series, not cancelled, whose report
+    is approved — it does them, fulfilled on the day (and by whom) its report was
+    approved —; None when there is none: they are to do again. One rule:
+    ``_unfulfil_needs_of`` moves them by it, ``void_need_places`` foresees it."""
+    if task.series_id is None:
+        return None
+    return db.session.scalar(
+        select(Task).join(TaskReport, TaskReport.task_id == Task.id)
+        .where(Task.series_id == task.series_id, Task.id != task.id,
+               Task.status != TaskStatus.cancelled, TaskReport.status == ReportStatus.approved)
+        .order_by(Task.starts_at, Task.id).limit(1))
+
+
 def give_back_needs_of(task: Task, actor: Member) -> None:
     """The task is cancelled: a need whose series has another task not cancelled goes
     on with it (the earliest); one with none left loses the task, and one nobody
@@ -90,17 +120,13 @@ def give_back_needs_of(task: Task, actor: Member) -> None:
     needs = lock_needs_of(task)
     if not needs:
         return
-    # read after the lock, as columns (not the session's copies): a task of the series
-    # cancelled a moment ago by someone else is seen cancelled
-    others = list(db.session.scalars(
-        select(Task.id).where(Task.id.in_(_series_ids(task)), Task.id != task.id,
-                              Task.status != TaskStatus.cancelled)
-        .order_by(Task.starts_at, Task.id)))
+    # read after the lock: a task of the series cancelled a moment ago is seen cancelled
+    goes_on = handed_on_to(task)
     for need in needs:
-        if others:
+        if goes_on is not None:
             if need.task_id == task.id:
-                need.task_id = others[0]
-                record(actor, "need_task_moved", need, task_id=task.id, to_task_id=others[0])
+                need.task_id = goes_on
+                record(actor, "need_task_moved", need, task_id=task.id, to_task_id=goes_on)
             continue
         need.task_id = None
         if need.status == NeedStatus.tasked:
@@ -117,12 +143,10 @@ def _unfulfil_needs_of(task: Task, actor: Member, action: str) -> list[Need]:
     fulfilled = list(db.session.scalars(
         select(Need).where(Need.task_id == task.id, Need.status == NeedStatus.fulfilled)
         .order_by(Need.id).with_for_update().execution_options(populate_existing=True)))
-    approved = [t for t in series_of(task)
-                if t.id != task.id and t.status != TaskStatus.cancelled and t.report_approved]
+    done_by = taken_over_by(task) if fulfilled else None
     undone = []
     for need in fulfilled:
-        if approved:
-            done_by = approved[0]
+        if done_by is not None:
             need.task_id = done_by.id
             need.fulfilled_at = done_by.report.reviewed_at
             need.fulfilled_on = local_date(done_by.report.reviewed_at)
@@ -152,3 +176,44 @@ def undo_needs_of(task: Task, actor: Member) -> None:
     to do is given back as for a cancellation."""
     _unfulfil_needs_of(task, actor, "need_fulfil_voided")
     give_back_needs_of(task, actor)
+
+
+def void_need_places(task: Task):
+    """Where a 作废 of ``task`` (``undo_needs_of``) moves the needs its approval
+    fulfilled, foreseen before it is made, as the 月报 (and 年度总结) it changes: a select
+    of (need ``id``, its title ``name``, ``unit_id``, ``community_id``, ``day``, ``own``)
+    rows — ``own`` false where the community's own 月报, which counts every unit's needs
+    of the community, is not changed. Each need
+
+    - leaves the 本月完成 of its ``fulfilled_on``'s month, for the unit it counts for
+      (``rollups.needs.need_unit``) and its community;
+    - taken over by another approved week of the series (``taken_over_by``, the rule
+      the 作废 moves it by), arrives in the 本月完成 of that week's approval day, for
+      the unit it then counts for — a claimer's of that day, maybe another (review40fix
+      #1a);
+    - when the unit it counts for changes — a claimer's is read on the day of the
+      fulfilment, or of the claim once it is to do again; one nobody claimed goes with
+      its task (``handed_on_to``; none left: no unit) —, leaves its posted month's
+      本月发布 (and the year's 全年发布) for the one unit and joins it for the other
+      (review40fix #1b).
+
+    No row when the task fulfilled no need (a ``unit_id`` may be None: no unit's)."""
+    done_by = taken_over_by(task)
+    arrives = local_date(done_by.report.reviewed_at) if done_by is not None else None
+    before = need_unit()
+    after = need_unit(fulfilled_on=literal(arrives, Date()),
+                      task_id=done_by.id if done_by is not None else handed_on_to(task))
+
+    def rows(unit, day, own: bool, *where):
+        return select(Need.id.label("id"), Need.title.label("name"), unit.label("unit_id"),
+                      Need.community_id.label("community_id"), day.label("day"),
+                      literal(own, Boolean()).label("own")).where(
+            Need.task_id == task.id, Need.status == NeedStatus.fulfilled, *where)
+
+    moved = before.is_distinct_from(after)
+    parts = [rows(before, Need.fulfilled_on, True),
+             rows(before, Need.posted_on, False, moved),
+             rows(after, Need.posted_on, False, moved)]
+    if done_by is not None:
+        parts.append(rows(after, literal(arrives, Date()), True))
+    return union_all(*parts)

@@ -20,15 +20,20 @@ forgotten participant — and in a month whose 月报 is 已定稿 an admin only
 months its findings were handed over or fixed in and its needs fulfilled in, and the
 months of its participants' units of the day, whose figures count their hours
 (``summary_notes.closed_member_units``), and of the units its fulfilled needs count
-for — claimed for a unit or by another unit's member (``summary_notes.closed_need_units``). A reason is required. Voiding is final; a second one is
-refused, and a decision racing it (通过, 撤销审核, 添加遗漏的参加人员, another 作废) takes
-turns on the task's row lock (``activity_lock.lock_activity``).
+for — claimed for a unit or by another unit's member — in the months they leave and the
+months they move to: another approved week of the series taking one over, its 完成 in the
+month of that week's approval; whose it is changing, its 本月发布 between two units
+(``task_needs.void_need_places``, asked by ``summary_notes.closed_need_units``). An admin
+is told first which 已定稿 月报 and 年度总结 it changes (``void_signed``). A reason is
+required. Voiding is final; a second one is refused, and a decision racing it (通过,
+撤销审核, 添加遗漏的参加人员, another 作废) takes turns on the task's row lock
+(``activity_lock.lock_activity``).
 """
 from __future__ import annotations
 
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
-from sqlalchemy import and_, select
+from sqlalchemy import Boolean, and_, literal, select, union_all
 
 from ..extensions import db
 from ..models import (
@@ -48,10 +53,11 @@ from . import PermissionDenied, ServiceError, required_reason
 from .activity_lock import lock_activity
 from .audit import record
 from .backfill_requests import reopen_requests_of
-from .reviews import closed_steps_refusal
+from .reviews import closed_steps_refusal, steps_of
 from .summary_notes import (closed_member_units, closed_need_units, closed_to,
+                            final_naming_places, may_change_final, participants_then,
                             units_closed_words)
-from .task_needs import undo_needs_of
+from .task_needs import undo_needs_of, void_need_places
 from .tasks import has_recorded_work
 
 VOID_REASON_MAX = 500
@@ -101,6 +107,8 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True):
         return _l("该活动已作废。") if is_voided(task) else _l("该任务已取消。")
     if not has_recorded_work(task):
         return _l("该任务还没有完成情况或已确认的服务时长，不需要作废；活动不再进行请取消任务。")
+    if may_change_final(actor):
+        return None  # no 定稿 refuses an admin (``void_signed`` names what it changes)
     day = task.service_date
     # an approved activity's participants' hours count for their units of the day too:
     # a 作废 takes them out of those units' months (asked first: every unit's lock in
@@ -119,21 +127,53 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True):
         return None
     if units:
         return units_closed_words(units, _l("作废这次活动"))
-    done_needs = select(Need.id).where(Need.task_id == task.id,
-                                       Need.status == NeedStatus.fulfilled)
-    # a need its approval fulfilled counts 完成 for the unit it is claimed for, or its
-    # claimer's (``need_unit``), not always the activity's: a void takes it out of that
-    # unit's month too (review40 #1)
-    needs = closed_need_units(actor, task.unit_id, done_needs, lock=lock)
-    if needs:
-        return units_closed_words(needs, _l("作废这次活动"), needs=True)
     # an approved survey's findings' steps count in their own months, and the needs its
     # approval fulfilled in the month of the approval: a void takes them out of those
     # months' figures too
     fulfilled = db.session.execute(select(Need.community_id, Need.fulfilled_on).where(
         Need.task_id == task.id, Need.status == NeedStatus.fulfilled))
-    return closed_steps_refusal(task, actor, _l("作废"), [tuple(row) for row in fulfilled],
-                                lock=lock)
+    steps = closed_steps_refusal(task, actor, _l("作废"), [tuple(row) for row in fulfilled],
+                                 lock=lock)
+    if steps is not None:
+        return steps
+    # and where those needs go (``task_needs.void_need_places``): a need counts for the
+    # unit it is claimed for, or its claimer's of the day, not always the activity's
+    # (review40 #1); another approved week of the series takes it over in the month of
+    # its approval (review40fix #1a); whose it is may change, and its 本月发布 with it
+    # (review40fix #1b) — each that unit's month, signed or not, the activity's too
+    needs = closed_need_units(actor, void_need_places(task), lock=lock)
+    if needs:
+        return units_closed_words(needs, _l("作废这次活动"), needs=True)
+    return None
+
+
+def void_signed(actor: Member, task: Task):
+    """For an admin, whom no 定稿 refuses (``void_refusal`` refuses the others): the
+    已定稿 月报 and 年度总结 a 作废 of ``task`` will change — of the months
+    ``void_refusal`` asks: the activity's own, and for an approved one its participants'
+    units' of the day, its findings' steps' and the needs' (``void_need_places``: the
+    month a 完成 leaves and the one it arrives in, a 本月发布 moved between units, each
+    of the unit it counts for) — as a ``summary_notes.Naming``, named before it
+    (``summary_notes.final_naming_places``), as 通过 and 冲销 name theirs
+    (``reviews.approval_signed``, ``funds.reversal_signed``); None for anyone else."""
+    if not may_change_final(actor):
+        return None
+    parts = [select(Task.id.label("key"), Task.unit_id.label("unit_id"),
+                    Task.community_id.label("community_id"), Task.service_date.label("day"),
+                    literal(True, Boolean()).label("own")).where(Task.id == task.id)]
+    if task.report_approved:
+        people = participants_then([task.id], (AssignmentStatus.done,)).subquery()
+        steps = steps_of([task.id]).subquery()
+        needs = void_need_places(task).subquery()
+        parts += [
+            select(people.c.task_id, people.c.unit_id, literal(task.community_id),
+                   people.c.day, literal(True, Boolean())),
+            *(select(steps.c.task_id, literal(task.unit_id), literal(task.community_id),
+                     day, literal(True, Boolean())) for day in (steps.c.handed_over_on,
+                                                                steps.c.fixed_on)),
+            select(literal(task.id), needs.c.unit_id, needs.c.community_id, needs.c.day,
+                   needs.c.own)]
+    return final_naming_places(union_all(*parts).subquery()).get(task.id)
 
 
 def void_activity(task: Task, actor: Member, reason: str) -> None:
