@@ -122,6 +122,28 @@ def test_database_url_can_select_postgresql(clean_env):
         assert db.engine.url.host == "db.example"
 
 
+@pytest.mark.parametrize("form", ["postgresql", "postgres", "PostgreSQL"])
+def test_postgresqls_own_url_forms_mean_the_driver_the_app_ships(clean_env, form):
+    """psycopg 3 is the one PostgreSQL driver installed (requirements.txt)."""
+    clean_env.setenv("TRACKER_ENV", "development")
+    clean_env.setenv("DATABASE_URL", f"{form}://tracker:pw@db.county.gov.cn:5433/tracker"
+                                     "?sslmode=require")
+    assert load_config()["SQLALCHEMY_DATABASE_URI"] == (
+        "postgresql+psycopg://tracker:pw@db.county.gov.cn:5433/tracker?sslmode=require")
+
+
+@pytest.mark.parametrize("value", ["postgresql+psycopg2://tracker:pw@db/tracker",
+                                   "postgresql+asyncpg://tracker:pw@db/tracker",
+                                   "mysql+pymysql://tracker:pw@db/tracker",
+                                   "instance/tracker.sqlite3"])
+def test_a_database_url_the_app_cannot_serve_stops_start_up_naming_it(clean_env, value):
+    clean_env.setenv("TRACKER_ENV", "development")
+    clean_env.setenv("DATABASE_URL", value)
+    with pytest.raises(ConfigError, match="DATABASE_URL must be") as refused:
+        load_config()
+    assert ":pw@" not in str(refused.value)  # the password is not repeated in a log
+
+
 def test_default_database_is_a_sqlite_file_in_instance(clean_env):
     config = load_config({"ENV_MODE": "development"})
     assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{INSTANCE / 'tracker.sqlite3'}"

@@ -192,6 +192,33 @@ def _hash_method(method: str) -> str:
     return method
 
 
+# The PostgreSQL driver the app ships (requirements.txt: psycopg 3), and the forms of a
+# PostgreSQL address that mean it: PostgreSQL's own (libpq's `postgresql://`, also what
+# its documentation and most hosting panels write) and the older `postgres://`.
+POSTGRESQL_SCHEME = "postgresql+psycopg"
+POSTGRESQL_FORMS = ("postgresql", "postgres")
+DATABASE_SCHEMES = (POSTGRESQL_SCHEME, "sqlite", "sqlite+pysqlite")
+
+
+def _database_url(value: str) -> str:
+    """DATABASE_URL as SQLAlchemy is given it. `postgresql://…` and `postgres://…` are
+    taken as PostgreSQL through psycopg 3: SQLAlchemy read the first as psycopg2 (not
+    installed: "No such command 'db'" after an ImportError's traceback) and did not know
+    the second. Any other scheme (another driver, another database) is refused naming
+    the setting; the message shows the scheme only, never the URL and its password."""
+    scheme, sep, rest = value.partition("://")
+    scheme = scheme.strip().lower()
+    if sep and scheme in POSTGRESQL_FORMS:
+        return f"{POSTGRESQL_SCHEME}://{rest}"
+    if sep and scheme in DATABASE_SCHEMES:
+        return f"{scheme}://{rest}"
+    got = f"{scheme}://…" if sep else "no scheme"
+    raise ConfigError(f"DATABASE_URL must be a PostgreSQL address, "
+                      f"{POSTGRESQL_SCHEME}://user@host/db (postgresql:// and postgres:// "
+                      f"are read as that), or a SQLite file, sqlite:////path/to/file "
+                      f"(got {got}).")
+
+
 def _engine_options(url: str) -> dict:
     # hide_parameters: a database error's message never carries the values of a
     # statement (a resident's phone or address) into a log or an error report.
@@ -324,6 +351,7 @@ def load_config(overrides: dict | None = None) -> dict:
     for name in ("PUBLIC_URL", "REMINDER_BASE_URL"):
         config[name] = _address(config.get(name), name)
     config["PASSWORD_HASH_METHOD"] = _hash_method(config["PASSWORD_HASH_METHOD"])
+    config["SQLALCHEMY_DATABASE_URI"] = _database_url(config["SQLALCHEMY_DATABASE_URI"])
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
                       _engine_options(config["SQLALCHEMY_DATABASE_URI"]))
     storage = (config["RATELIMIT_STORAGE_URI"] or "").strip()
