@@ -234,7 +234,7 @@ def test_with_the_real_app_relative_paths_are_the_admins_folder(tmp_path, migrat
 
     def settings(name: str, url: str) -> Path:
         path = tmp_path / f"{name}.env"
-        path.write_text(f"TRACKER_ENV=production\nSECRET_KEY={'s' * 40}\nDATABASE_URL={url}\n"
+        path.write_text(f"TRACKER_ENV=production\nSECRET_KEY=tracker-flask-test-secret-of-40-characters\nDATABASE_URL={url}\n"
                         "PUBLIC_URL=https://gongjian.county.gov.cn\n"
                         f"UPLOAD_FOLDER={tmp_path / name / 'uploads'}\n", encoding="utf-8")
         (tmp_path / name / "uploads").mkdir(parents=True)
