@@ -3,6 +3,9 @@
 #   make run           venv + dependencies, compile translations, migrate, demo data (and one
 #                      send-reminders run, so 消息 has the demo's reminders),
 #                      serve on http://127.0.0.1:5000 (TRACKER_ENV=development)
+#   make run-empty     the same without demo data: an empty installation of its own
+#                      (instance/empty.sqlite3), as a new bureau starts; its first admin:
+#                      make create-admin PHONE=13900000000 NAME=王管理 UNIT=县商务局
 #   make test          the suite on SQLite, again on a throw-away PostgreSQL 15, then test-deploy
 #   make test-sqlite   the whole suite on SQLite (unit, integration, browser)
 #   make test-pg       the whole suite on PostgreSQL 15 (started and stopped by scripts/pg.sh)
@@ -49,10 +52,10 @@ unexport PYTHONDONTWRITEBYTECODE
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help run test test-sqlite test-pg test-browser test-deploy messages translations static lint clean
+.PHONY: help run run-empty create-admin test test-sqlite test-pg test-browser test-deploy messages translations static lint clean
 
 help:
-	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,19p' Makefile | sed 's/^# \{0,1\}//'
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +74,23 @@ run: $(STAMP) translations
 	TRACKER_ENV=development $(FLASK) send-reminders
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	TRACKER_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
+
+# An empty installation beside the demo's (never mixed with it): what a bureau starting
+# from nothing has after docs/deploy.md's step 6, on SQLite. Its first admin is made by
+# create-admin, in another terminal while it serves or before (the password is asked).
+EMPTY := TRACKER_ENV=development DATABASE_URL=sqlite:///$(CURDIR)/instance/empty.sqlite3
+
+run-empty: $(STAMP) translations
+	mkdir -p instance
+	$(EMPTY) $(FLASK) db upgrade
+	@echo "Serving an empty installation on http://$(HOST):$(PORT)/ (Ctrl-C to stop);"
+	@echo "its first admin: make create-admin PHONE=13900000000 NAME=王管理 UNIT=县商务局"
+	$(EMPTY) $(FLASK) run --host $(HOST) --port $(PORT)
+
+create-admin: $(STAMP)
+	mkdir -p instance
+	$(EMPTY) $(FLASK) db upgrade
+	$(EMPTY) $(FLASK) create-admin --phone "$(PHONE)" --name "$(NAME)" --unit "$(UNIT)"
 
 # ---------------------------------------------------------------- tests
 # Each run writes JUnit XML to $(ARTIFACTS)/ (.ci/run checks that tests really ran);

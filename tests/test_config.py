@@ -2,6 +2,7 @@
 nobody else knows and without being told its database and its public address; a setting
 the app would first fail on later is refused at start, naming it."""
 import re
+import subprocess
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,7 +11,8 @@ import pytest
 from sqlalchemy import text
 
 from tracker import create_app
-from tracker.config import INSTANCE, ConfigError, load_config, require_shared_throttle
+from tracker.config import (INSTANCE, MAKE_SECRET_KEY, ConfigError, load_config,
+                            require_shared_throttle)
 from tracker.extensions import db
 from tracker.reminders.job import in_quiet_hours
 
@@ -55,11 +57,13 @@ def test_production_with_secret_key_starts(clean_env, tmp_path):
     assert not app.debug
 
 
-@pytest.mark.parametrize("key", ["change-me", "x", "a" * 31])
+@pytest.mark.parametrize("key", ["change-me", "x", "a" * 31, "a" * 34,
+                                 "changemechangemechangemechangeme12",
+                                 "abcdefghijklmnop" * 2, "0123456789" * 4])
 def test_production_refuses_a_key_that_is_not_secret(clean_env, tmp_path, key):
-    """The example file's placeholder is known to everyone, and a short key can be
-    guessed: either lets anyone forge the signed cookies. The message says how to make
-    a real one."""
+    """The example file's placeholder is known to everyone, a short key can be guessed,
+    and so can a long one typed by repeating a character or a word (walk13 #4): any
+    lets anyone forge the signed cookies. The message says how to make a real one."""
     clean_env.setenv("SECRET_KEY", key)
     clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
     with pytest.raises(ConfigError, match="SECRET_KEY") as refused:
@@ -68,10 +72,30 @@ def test_production_refuses_a_key_that_is_not_secret(clean_env, tmp_path, key):
 
 
 def test_a_key_of_32_characters_is_enough(clean_env, tmp_path):
-    clean_env.setenv("SECRET_KEY", "k" * 32)
+    key = "q7Vd2mXa9LcT4wRz0bNf8sKj3hPy6gUe"
+    assert len(key) == 32
+    clean_env.setenv("SECRET_KEY", key)
     clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
     clean_env.setenv("PUBLIC_URL", SITE)
-    assert load_config()["SECRET_KEY"] == "k" * 32
+    assert load_config()["SECRET_KEY"] == key
+
+
+@pytest.mark.parametrize("command", [MAKE_SECRET_KEY,
+                                     "python3 -c 'import secrets; print(secrets.token_hex(32))'"])
+def test_a_key_made_as_the_docs_say_is_taken(clean_env, tmp_path, command):
+    """The command README, docs/deploy.md step 5 and tracker.env.example give (and the
+    usual hex one), run for real: what it prints starts production."""
+    key = subprocess.run(command, shell=True, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    clean_env.setenv("SECRET_KEY", key)
+    clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    clean_env.setenv("PUBLIC_URL", SITE)
+    assert load_config()["SECRET_KEY"] == key
+
+
+def test_the_docs_give_the_command_the_refusal_names():
+    for doc in ("README.md", "docs/deploy.md", "deploy/tracker.env.example"):
+        assert MAKE_SECRET_KEY.split("-c ")[1] in (INSTANCE.parent / doc).read_text(), doc
 
 
 def test_the_example_env_file_ships_no_key(clean_env):
@@ -120,6 +144,28 @@ def test_database_url_can_select_postgresql(clean_env):
     with app.app_context():
         assert db.engine.dialect.name == "postgresql"
         assert db.engine.url.host == "db.example"
+
+
+@pytest.mark.parametrize("form", ["postgresql", "postgres", "PostgreSQL"])
+def test_postgresqls_own_url_forms_mean_the_driver_the_app_ships(clean_env, form):
+    """psycopg 3 is the one PostgreSQL driver installed (requirements.txt)."""
+    clean_env.setenv("TRACKER_ENV", "development")
+    clean_env.setenv("DATABASE_URL", f"{form}://tracker:pw@db.county.gov.cn:5433/tracker"
+                                     "?sslmode=require")
+    assert load_config()["SQLALCHEMY_DATABASE_URI"] == (
+        "postgresql+psycopg://tracker:pw@db.county.gov.cn:5433/tracker?sslmode=require")
+
+
+@pytest.mark.parametrize("value", ["postgresql+psycopg2://tracker:pw@db/tracker",
+                                   "postgresql+asyncpg://tracker:pw@db/tracker",
+                                   "mysql+pymysql://tracker:pw@db/tracker",
+                                   "instance/tracker.sqlite3"])
+def test_a_database_url_the_app_cannot_serve_stops_start_up_naming_it(clean_env, value):
+    clean_env.setenv("TRACKER_ENV", "development")
+    clean_env.setenv("DATABASE_URL", value)
+    with pytest.raises(ConfigError, match="DATABASE_URL must be") as refused:
+        load_config()
+    assert ":pw@" not in str(refused.value)  # the password is not repeated in a log
 
 
 def test_default_database_is_a_sqlite_file_in_instance(clean_env):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .config import (INSTANCE, ROOT, load_config, require_shared_throttle, warn_at_start,
-                     web_concurrency)
+from .config import (DEFAULT_DATABASE_URL, INSTANCE, ROOT, load_config,
+                     require_shared_throttle, warn_at_start, web_concurrency)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -21,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
                                 app.config["ENV_MODE"], app.config["RATELIMIT_STORAGE_URI"])
     register_logging(app)
     warn_at_start(app.config)  # after the logging filters are in place
+    make_instance_folder(app.config)
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)
@@ -39,6 +40,16 @@ def check_reminder_kinds(config) -> None:
     from .reminders.kinds import check_setting
 
     check_setting(config)
+
+
+def make_instance_folder(config) -> None:
+    """The default SQLite file (development and testing without DATABASE_URL) lives in
+    instance/, which a fresh clone has not: `flask --app wsgi db upgrade` failed there
+    with "unable to open database file" unless `make run` had made the folder (walk13
+    #3). A DATABASE_URL given is taken as given: a folder missing there is a typo to
+    see, not one to make."""
+    if config["SQLALCHEMY_DATABASE_URI"] == DEFAULT_DATABASE_URL:
+        INSTANCE.mkdir(exist_ok=True)
 
 
 def register_logging(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 Secrets have no fallback outside development and testing: a production process
 without SECRET_KEY, or with a key that is not secret (the example file's placeholder,
-anything shorter than 32 characters), refuses to start instead of running with a
+anything shorter than 32 characters, a character or a word repeated), refuses to start instead of running with a
 guessable key; so does one without DATABASE_URL, instead of quietly writing a SQLite
 file of its own, and one without PUBLIC_URL, which every link and QR code it hands out
 is built on. A setting the app would first fail on later (a hash method at the first
@@ -28,6 +28,14 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE / 'tracker.sqlite3'}"  # development and tests only
 MIN_SECRET_KEY_LENGTH = 32
+# A key nobody typed: at least this many different characters, and this many different
+# runs of 4 in a row (a piece repeated has no more than its own length). "a"*34 has 1
+# and 1, "changeme" repeated 9 and 10, a 16-character piece twice 16 and 16; a key made
+# by MAKE_SECRET_KEY (64 of 64 symbols) about 40 and 61, even secrets.token_hex(16)'s 32
+# hex digits about 14 and 29 (fewer than 8 of the 16 digits about once in 30 million
+# keys; fewer than 24 different runs never: six of its 29 would have to repeat).
+MIN_SECRET_KEY_CHARACTERS = 8
+MIN_SECRET_KEY_RUNS = 24
 # bandit B105: neither is a password; a key equal to the first is refused, the second
 # is the command that makes a key
 PLACEHOLDER_SECRET_KEY = "change-me"  # nosec B105 - what deploy/tracker.env.example used to ship
@@ -192,6 +200,33 @@ def _hash_method(method: str) -> str:
     return method
 
 
+# The PostgreSQL driver the app ships (requirements.txt: psycopg 3), and the forms of a
+# PostgreSQL address that mean it: PostgreSQL's own (libpq's `postgresql://`, also what
+# its documentation and most hosting panels write) and the older `postgres://`.
+POSTGRESQL_SCHEME = "postgresql+psycopg"
+POSTGRESQL_FORMS = ("postgresql", "postgres")
+DATABASE_SCHEMES = (POSTGRESQL_SCHEME, "sqlite", "sqlite+pysqlite")
+
+
+def _database_url(value: str) -> str:
+    """DATABASE_URL as SQLAlchemy is given it. `postgresql://…` and `postgres://…` are
+    taken as PostgreSQL through psycopg 3: SQLAlchemy read the first as psycopg2 (not
+    installed: "No such command 'db'" after an ImportError's traceback) and did not know
+    the second. Any other scheme (another driver, another database) is refused naming
+    the setting; the message shows the scheme only, never the URL and its password."""
+    scheme, sep, rest = value.partition("://")
+    scheme = scheme.strip().lower()
+    if sep and scheme in POSTGRESQL_FORMS:
+        return f"{POSTGRESQL_SCHEME}://{rest}"
+    if sep and scheme in DATABASE_SCHEMES:
+        return f"{scheme}://{rest}"
+    got = f"{scheme}://…" if sep else "no scheme"
+    raise ConfigError(f"DATABASE_URL must be a PostgreSQL address, "
+                      f"{POSTGRESQL_SCHEME}://user@host/db (postgresql:// and postgres:// "
+                      f"are read as that), or a SQLite file, sqlite:////path/to/file "
+                      f"(got {got}).")
+
+
 def _engine_options(url: str) -> dict:
     # hide_parameters: a database error's message never carries the values of a
     # statement (a resident's phone or address) into a log or an error report.
@@ -324,6 +359,7 @@ def load_config(overrides: dict | None = None) -> dict:
     for name in ("PUBLIC_URL", "REMINDER_BASE_URL"):
         config[name] = _address(config.get(name), name)
     config["PASSWORD_HASH_METHOD"] = _hash_method(config["PASSWORD_HASH_METHOD"])
+    config["SQLALCHEMY_DATABASE_URI"] = _database_url(config["SQLALCHEMY_DATABASE_URI"])
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
                       _engine_options(config["SQLALCHEMY_DATABASE_URI"]))
     storage = (config["RATELIMIT_STORAGE_URI"] or "").strip()
@@ -384,10 +420,18 @@ def _require_production_settings(config: dict, env, overrides: dict) -> None:
     """Production runs on a key nobody else knows, on the database it was told, and
     builds its links on the address it was told."""
     key = str(config["SECRET_KEY"])
-    if key.strip() == PLACEHOLDER_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
+    if key.strip() == PLACEHOLDER_SECRET_KEY:
+        why = "the example's placeholder"
+    elif len(key) < MIN_SECRET_KEY_LENGTH:
+        why = f"shorter than {MIN_SECRET_KEY_LENGTH} characters"
+    elif regular_key(key):
+        why = (f"typed, not random: fewer than {MIN_SECRET_KEY_CHARACTERS} different "
+               "characters, or a short piece repeated")
+    else:
+        why = None
+    if why:
         raise ConfigError(
-            f"SECRET_KEY is not secret: it is the example's placeholder or shorter than "
-            f"{MIN_SECRET_KEY_LENGTH} characters, so signed cookies could be forged. "
+            f"SECRET_KEY is not secret: it is {why}, so signed cookies could be forged. "
             f"Make one with: {MAKE_SECRET_KEY}"
         )
     if text_setting(env, "DATABASE_URL") is None and "SQLALCHEMY_DATABASE_URI" not in overrides:
@@ -405,6 +449,16 @@ def _require_production_settings(config: dict, env, overrides: dict) -> None:
         )
     for name in ("PUBLIC_URL", "REMINDER_BASE_URL"):
         _require_own_address(config, name)
+
+
+def regular_key(key: str) -> bool:
+    """A key of 32 characters or more that is still guessable: one character or a word
+    repeated ("a"*34, "changeme" four times and a "12") passed the length check, which
+    is all that stood between it and forged cookies. A random key has many different
+    characters and hardly a run of 4 twice; a repeated piece has no more runs of 4 than
+    its own length."""
+    runs = {key[start:start + 4] for start in range(len(key) - 3)}
+    return len(set(key)) < MIN_SECRET_KEY_CHARACTERS or len(runs) < MIN_SECRET_KEY_RUNS
 
 
 def _require_own_address(config: dict, name: str) -> None:

@@ -234,7 +234,7 @@ def test_with_the_real_app_relative_paths_are_the_admins_folder(tmp_path, migrat
 
     def settings(name: str, url: str) -> Path:
         path = tmp_path / f"{name}.env"
-        path.write_text(f"TRACKER_ENV=production\nSECRET_KEY={'s' * 40}\nDATABASE_URL={url}\n"
+        path.write_text(f"TRACKER_ENV=production\nSECRET_KEY=tracker-flask-test-secret-of-40-characters\nDATABASE_URL={url}\n"
                         "PUBLIC_URL=https://gongjian.county.gov.cn\n"
                         f"UPLOAD_FOLDER={tmp_path / name / 'uploads'}\n", encoding="utf-8")
         (tmp_path / name / "uploads").mkdir(parents=True)
@@ -248,3 +248,19 @@ def test_with_the_real_app_relative_paths_are_the_admins_folder(tmp_path, migrat
     done = run(ROOT, settings("dst", f"sqlite:///{target}"), "restore", "b.tar.gz", cwd=admins)
     assert done.returncode == 0, done.stderr.decode()[-2000:]
     assert "已恢复" in done.stdout.decode()
+
+
+@pytest.mark.skipif(not (ROOT / ".venv" / "bin" / "flask").exists(),
+                    reason="needs the app's own .venv, as on the server")
+def test_with_the_real_app_a_refused_setting_is_one_message(tmp_path):
+    """Step 6 of docs/deploy.md after a step 5 that left SECRET_KEY empty: the one
+    message naming it, as gunicorn gives, not a traceback (walk13 #1)."""
+    env_file = tmp_path / "tracker.env"
+    env_file.write_text("TRACKER_ENV=production\nSECRET_KEY=\n"
+                        f"DATABASE_URL=sqlite:///{tmp_path / 'p.sqlite3'}\n"
+                        "PUBLIC_URL=https://gongjian.county.gov.cn\n", encoding="utf-8")
+    done = run(ROOT, env_file, "db", "upgrade", cwd=tmp_path)
+    assert done.returncode == 1
+    lines = done.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tracker: SECRET_KEY is not set."), lines
+    assert not (tmp_path / "p.sqlite3").exists()
