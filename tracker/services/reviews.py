@@ -25,6 +25,7 @@ from ..models import (
     TaskStatus,
     Unit,
 )
+from ..names import names_told_apart
 from ..permissions import manages_task, may_report
 from ..timeutil import to_local, utcnow
 from . import PermissionDenied, ServiceError, required_reason
@@ -281,7 +282,7 @@ def approve_report(report: TaskReport, actor: Member, *, shown: str | None = Non
     held_active([a.member_id for a in checked_in], no_key=True)
     elsewhere = counted_elsewhere(task, [a.member_id for a in checked_in]) if checked_in else {}
     if count_checked_in and promised is not None:
-        _keep_checkins_promise(checked_in, elsewhere, promised)
+        _keep_checkins_promise(checked_in, elsewhere, promised, task=task)
     lock_needs_of(task)  # before any write: see task_needs
     left_out = count_checked_in_members(task, actor, checked_in, elsewhere)
     report.status = ReportStatus.approved
@@ -316,7 +317,8 @@ class CheckinsChanged(ServiceError):
     page said (``approve_report``'s ``promised``); nothing written."""
 
 
-def _keep_checkins_promise(checked_in: list[Assignment], elsewhere: dict, promised: str) -> None:
+def _keep_checkins_promise(checked_in: list[Assignment], elsewhere: dict, promised: str, *,
+                           task: Task) -> None:
     """Refuse 通过 (``CheckinsChanged``) unless what it is about to do to ``checked_in``
     — those in ``elsewhere`` left out, the others counted — is what its page promised
     (an unreadable key promised nobody)."""
@@ -326,12 +328,9 @@ def _keep_checkins_promise(checked_in: list[Assignment], elsewhere: dict, promis
     now_counted = {a.member_id for a in checked_in} - now_left
     if (then_counted, then_left) == (now_counted, now_left):
         return
-    names = {a.member_id: a.member.name for a in checked_in}
+    names = _listed_names(task)
     # named on the page, no longer checked in and unconfirmed (she confirmed since)
-    gone = sorted((then_counted | then_left) - names.keys())
-    if gone:
-        names |= dict(db.session.execute(
-            select(Member.id, Member.name).where(Member.id.in_(gone))).all())
+    gone = sorted((then_counted | then_left) - {a.member_id for a in checked_in})
     order = [a.member_id for a in checked_in] + gone
 
     def who(ids) -> list[str]:
@@ -340,6 +339,15 @@ def _keep_checkins_promise(checked_in: list[Assignment], elsewhere: dict, promis
     raise CheckinsChanged(lazy(_say_checkins_changed, who(now_counted & then_left),
                                who(now_left & then_counted),
                                who((then_counted | then_left) ^ (now_counted | now_left))))
+
+
+def _listed_names(task: Task) -> dict[int, str]:
+    """{member id: name} of ``task``'s participants as its review pages list them —
+    namesakes told apart (``names.names_told_apart`` on the task's unit, as
+    ``tasks.queries.participant_names``) —, so that a refusal names the 张三 the page
+    named (review41 #5). Read only when refusing: 通过 itself names nobody."""
+    return names_told_apart(
+        {0: (task.unit_id, [a.member for a in participants(task)])}).get(0, {})
 
 
 def _member_ids(value) -> set[int]:
