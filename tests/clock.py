@@ -35,3 +35,13 @@ def set_app_clock(monkeypatch, day: date, at: time = time(10)) -> date:
                 and getattr(module, "utcnow", None) is original:
             monkeypatch.setattr(module, "utcnow", lambda: moment)
     return day
+
+
+def stop_app_clock(monkeypatch) -> datetime:
+    """The application's clock (and the test modules' ``utcnow``) stands still at this
+    moment until the test ends: a test that works out its days in several places — its
+    form data, its expectations, the application checking them — gets the same day from
+    each, even in a run crossing midnight in Asia/Shanghai."""
+    now = timeutil.to_local(timeutil.utcnow())
+    set_app_clock(monkeypatch, now.date(), at=now.time())
+    return now

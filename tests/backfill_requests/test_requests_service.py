@@ -32,6 +32,9 @@ from tracker.services.backfill_requests import (
 from tracker.services.reviews import ReportData, approve_report, submit_report
 from tracker.timeutil import local_today, utcnow
 
+TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
+
 
 def request_count() -> int:
     return db.session.scalar(select(func.count(BackfillRequest.id)))
@@ -65,9 +68,9 @@ def test_a_member_asks_and_the_request_waits_in_the_queue(world):
 
 
 @pytest.mark.parametrize("values, message", [
-    (dict(service_date=local_today() + timedelta(days=1)), "日期不能晚于今天"),
+    (dict(service_date=TODAY + timedelta(days=1)), "日期不能晚于今天"),
     # docs/design.md: a request is for a day in "the last 90 days"
-    (dict(service_date=local_today() - timedelta(days=91)), "只能申请90天以内的补录"),
+    (dict(service_date=TODAY - timedelta(days=91)), "只能申请90天以内的补录"),
     (dict(service_date=None), "请填写参加活动的日期"),
     (dict(description="  "), "请说明参加了什么活动"),
     (dict(minutes=0), "服务时长须为0.5小时的整数倍"),

@@ -9,7 +9,9 @@ from tracker.extensions import db
 from tracker.models import FundEntry
 from tracker.timeutil import local_today
 
-YEAR = local_today().year
+TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
+YEAR = TODAY.year
 
 
 @pytest.fixture

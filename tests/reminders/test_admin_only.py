@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+import pytest
 from tests import factories as f
 from tests.reminders.conftest import local
 from tests.reminders.outbox_rows import rows
@@ -17,8 +18,10 @@ from tracker.extensions import db
 from tracker.models import (Assignment, AssignmentStatus, BackfillRequest, Channel,
                             MemberNotify, RequestStatus, Role, RollPeriod, SummaryNote)
 from tracker.reminders.job import run
-from tracker.timeutil import to_local, utcnow
+from tracker.timeutil import local_today, to_local, utcnow
 
+TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 MORNING = local(0, 10)
 
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from tests.reminders.conftest import local
 from tracker.extensions import db
 from tracker.models import BackfillRequest, RequestStatus
 from tracker.reminders.channels import SMS_PART
 from tracker.reminders.job import run
-from tracker.timeutil import to_local
+from tracker.timeutil import local_today, to_local
 
+TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 MORNING = local(0, 10)
 SHORT = "经核实，当天没有组织清理楼道活动，请确认日期后重新申请。"
 LONG = ("经核实，11月20日建设路社区一区没有组织清理楼道活动，社区当天只组织了政策宣传，"

@@ -18,7 +18,10 @@ from tracker.extensions import db
 from tracker.models import Channel, OutboxStatus, ReportStatus, TaskReport
 from tracker.reminders import channels
 from tracker.reminders.job import run
+from tracker.timeutil import local_today
 
+TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 MORNING = local(0, 10)
 
 

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from tests import factories as f
 from tests.reminders.conftest import local
 from tracker.extensions import db
 from tracker.models import Channel, Outbox, OutboxStatus, ReportStatus, Role, TaskReport
 from tracker.reminders.job import run
 from tracker.services.notify import WebhookData, save_webhook
+from tracker.timeutil import local_today
 
+TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 MORNING = local(0, 10)
 # A 发送测试消息 is noted at the real now, so a digest it is to follow must have failed
 # before it: this morning is still to come between 00:00 and 10:00 Asia/Shanghai.

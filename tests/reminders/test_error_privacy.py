@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from tests.reminders.conftest import local
 from tests.reminders.outbox_rows import rows
 from tests.reminders.servers import SmtpServer
 from tests.reminders.test_channel_answers import Gateway
 from tracker.models import Channel, OutboxStatus
+from tracker.timeutil import local_today
 
+TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 MORNING = local(0, 10)
 
 

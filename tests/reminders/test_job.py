@@ -16,7 +16,10 @@ from tracker.extensions import db
 from tracker.models import Channel, OutboxStatus, ReportStatus, TaskReport
 from tracker.reminders.job import run
 from tracker.services.notify import NotifySettings, WebhookData, save_settings, save_webhook
+from tracker.timeutil import local_today
 
+TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 MORNING = local(0, 10)  # today 10:00 in Shanghai: outside quiet hours
 
 

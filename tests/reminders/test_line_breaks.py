@@ -4,12 +4,16 @@ Subject refused by the mail library, and that ValueError ended ``flask send-remi
 with the row left ``sending``, every later member's SMS unsent, at every run."""
 from __future__ import annotations
 
+import pytest
 from tests.reminders.conftest import local
 from tests.reminders.outbox_rows import rows
 from tracker.models import Channel, OutboxStatus
 from tracker.reminders import channels
 from tracker.reminders.job import run
+from tracker.timeutil import local_today
 
+TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 MORNING = local(0, 10)  # today 10:00 in Shanghai: outside quiet hours
 
 

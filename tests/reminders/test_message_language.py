@@ -37,6 +37,8 @@ from tracker.reminders import kinds
 from tracker.reminders.job import run
 from tracker.timeutil import local_today, to_local
 
+TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 MORNING = local(0, 10)
 # Chinese characters and the full-width punctuation that goes with them (（）：，。“”)
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u201c\u201d]")

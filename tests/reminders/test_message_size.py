@@ -18,7 +18,10 @@ from tracker.reminders.channels import DINGTALK_LIMIT, WECOM_LIMIT, Message, _ma
 from tracker.reminders.job import run
 from tracker.services.notify import WebhookData, retry_message, save_webhook
 from tracker.services.tasks import cancel_task
+from tracker.timeutil import local_today
 
+TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 MORNING = local(0, 10)
 EVENING = local(0, 18, 5)
 BASE = "https://gj.example.gov.cn"

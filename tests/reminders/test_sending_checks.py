@@ -36,7 +36,10 @@ from tracker.reminders.reasons import failure_words
 from tracker.services.claims import confirm_participation, withdraw
 from tracker.services.directory import set_active
 from tracker.services.notify import NotifySettings, WebhookData, save_settings, save_webhook
+from tracker.timeutil import local_today
 
+TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 MORNING = local(0, 10)
 OFFERED = {"tomorrow", "confirm_hours", "submit_report", "returned"}
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from tests import factories as f
 from tests.reminders.conftest import local
 from tests.reminders.outbox_rows import rows
@@ -14,7 +15,10 @@ from tracker.extensions import db
 from tracker.models import Channel, MemberNotify, OutboxStatus, ReportStatus, Role, TaskReport
 from tracker.reminders.job import run
 from tracker.services.notify import WebhookData, save_webhook
+from tracker.timeutil import local_today
 
+TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 MORNING = local(0, 10)  # outside quiet hours
 
 

@@ -18,7 +18,10 @@ from tracker.extensions import db
 from tracker.models import Channel, OutboxStatus, ReportStatus, Role, TaskReport
 from tracker.reminders.job import run
 from tracker.services.notify import WebhookData, save_webhook
+from tracker.timeutil import local_today
 
+TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 MORNING = local(0, 10)  # outside quiet hours
 SUBMITTED_WORDS = "已提交，未收到确认，未自动重发"
 

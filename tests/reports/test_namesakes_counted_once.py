@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests import factories as f
 from tests.page_statements import counted, warm
 from tests.reports.test_participation_story import approved_activity
@@ -71,3 +73,23 @@ def test_the_coverage_page_counts_them_once_too(october, client, login, count_qu
         f"/progress/coverage?unit={october.unit.id}&period=month&month=2022-10")
     assert times == 1
     assert "陈芳（第2党支部）" in html
+
+
+@pytest.mark.parametrize("serves", ["a part", "the whole unit"])
+def test_a_liaisons_page_counts_them_once_for_the_part_and_the_whole(
+        october, client, login, count_queries, serves):
+    """A liaison's page builds their part of the unit together with the whole unit's
+    参与情况, which it shows should the part hold every community of the unit's month
+    (``summary.as_whole``): the part's people are then the whole unit's, so one count
+    serves both (partunit41: counted once for each, twice a page)."""
+    _namesakes_in_every_list(october)
+    if serves == "a part":
+        october.liaison.communities = [october.jiefang]  # 建设路社区 is not theirs
+        db.session.commit()
+    times, page = _counted_on_the_page(client, login, count_queries, october.liaison,
+                                       f"/reports/?unit={october.unit.id}&month=2022-10")
+    assert times == 1
+    assert ("统计范围：解放路社区" in page) == (serves == "a part")
+    for label in ("陈芳（第1党支部）", "陈芳（第2党支部）", "陈芳（机关党支部）",
+                  "李审核（第3党支部）", "李审核（第4党支部）"):
+        assert label in page, label

@@ -233,3 +233,21 @@ def test_a_correction_across_a_finalised_month_names_it(world, moved):
         AuditEvent.action == "correct_roll_date").order_by(AuditEvent.id.desc()).limit(1))
     assert sorted(event.detail["final_months"]) == sorted(
         [[old.id, 2025, 10], [new.id, 2025, 10]])
+
+
+def test_the_correction_finds_every_signed_year_between_the_dates_under_its_lock(world, moved):
+    """The message after 更正日期 compares every signed 年度总结 of the change's units
+    whose year holds a day between the two dates, not only those foreseen: the service
+    finds them with what it may change, under the member's lock (renamebound; before,
+    the page read them after the commit) — not another unit's year, nor a year outside
+    the dates."""
+    from tracker.models import SummaryScope
+    from tracker.reports import annual_final
+
+    old, new, zhang = moved
+    elsewhere = f.unit("县教育局")
+    for unit, year in ((old, 2024), (new, 2024), (new, 2023), (elsewhere, 2024)):
+        annual_final.finalize_year(world.admin, SummaryScope(unit_id=unit.id), year)
+    db.session.commit()
+    done = correct(zhang, world.admin, date(2024, 3, 1), "实为2024年3月调动")
+    assert {(y.unit_id, y.year) for y in done.asked_years} == {(old.id, 2024), (new.id, 2024)}

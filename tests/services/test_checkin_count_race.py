@@ -133,3 +133,64 @@ def test_the_second_approval_from_a_page_promising_her_count_is_refused(tmp_path
                                 ids["tasks"][1]: ReportStatus.submitted}
             db.session.remove()
             db.engine.dispose()
+
+
+def _world_counted_on_the_first(url):
+    """The same two activities, each reported and waiting for review; 张三 confirmed
+    his two hours of 环境整治 and checked in on 清除小广告."""
+    from tracker.extensions import db
+    from tracker.models import Assignment, AssignmentStatus, Task
+
+    app, ids = _world(url)
+    with app.app_context():
+        held = db.session.query(Assignment).filter_by(task_id=ids["tasks"][0],
+                                                      member_id=ids["member"]).one()
+        task = db.session.get(Task, ids["tasks"][0])
+        held.status, held.minutes, held.confirmed_at = \
+            AssignmentStatus.done, 120, task.ends_at
+        ids["leader"] = task.leader_id
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return app, ids
+
+
+def _resubmit_marking_him_absent(ids):
+    """环境整治's 组长 resubmits its report with 张三 缺席: his hours there no longer count."""
+    from tracker.extensions import db
+    from tracker.models import Member, Task
+    from tracker.services.reviews import ReportData, submit_report
+
+    submit_report(db.session.get(Task, ids["tasks"][0]), db.session.get(Member, ids["leader"]),
+                  ReportData(quantity=0, people_served=0, note="说明",
+                             absent_ids={ids["member"]}))
+
+
+def test_a_resubmission_marking_her_absent_and_an_approval_elsewhere_take_turns(tmp_path):
+    """A resubmission of 环境整治 marking 张三 缺席 ends his count there; 清除小广告's
+    通过 (按签到计入), at the same moment, reads whether his time counts elsewhere.
+    The resubmission takes his row's lock, as 通过 does (approverace): the 通过 waits
+    for it and reads that his time counts nowhere now, so his check-in counts on
+    清除小广告. Before, it read the count the resubmission was ending, left him out, and
+    his time counted nowhere."""
+    from sqlalchemy import select
+
+    from tracker.extensions import db
+    from tracker.models import Assignment, AssignmentStatus, ReportStatus, TaskReport
+
+    with fresh_database("postgresql", tmp_path, "absentapprove") as url:
+        app, ids = _world_counted_on_the_first(url)
+        got = race_in_order(MODULE, url, ids, "_resubmit_marking_him_absent", "_approve_second")
+        assert [e for o in got.values() for e in o["errors"]] == []
+        assert got["_resubmit_marking_him_absent"]["ok"] is True
+        assert got["_approve_second"]["ok"] is True and got["_approve_second"]["waited"] is True
+        with app.app_context():
+            held = dict(db.session.execute(select(Assignment.task_id, Assignment.status)
+                                           .where(Assignment.member_id == ids["member"])).all())
+            assert held == {ids["tasks"][0]: AssignmentStatus.absent,
+                            ids["tasks"][1]: AssignmentStatus.done}
+            statuses = dict(db.session.execute(select(TaskReport.task_id, TaskReport.status)).all())
+            assert statuses == {ids["tasks"][0]: ReportStatus.submitted,
+                                ids["tasks"][1]: ReportStatus.approved}
+            db.session.remove()
+            db.engine.dispose()

@@ -36,7 +36,9 @@ from tracker.services.reviews import approval_refusal, approval_refusals, approv
 from tracker.services.voiding import void_activity
 from tracker.timeutil import local_today, utcnow
 
-SIGNED = local_today().year - 1  # a year over, as a 年度总结 is signed after it
+TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
+SIGNED = TODAY.year - 1  # a year over, as a 年度总结 is signed after it
 DAY = date(SIGNED, 6, 15)  # a month of it whose 月报 nobody signed
 
 

@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests import factories as f
 from tests.rollups import builders as b
 from tracker.extensions import db
 from tracker.models import FindingKind, FindingStatus, ReportStatus
 from tracker.timeutil import local_today
 
-MONTH = local_today().replace(day=1)
+TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
+MONTH = TODAY.replace(day=1)
 
 
 def page(client, url: str) -> str:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.clock import stop_app_clock
 from tests.web.manage_support import (
     FMT,
     assignment,
@@ -211,8 +212,10 @@ def test_work_left_on_another_years_item_tells_each_role_its_own_remedy(
 
 
 LONG = "长" * 121
-# Times are lambdas, worked out when the test runs: a value computed at import would be
-# "tomorrow" of the wrong day in a run that crosses midnight Asia/Shanghai.
+# Times are lambdas, worked out when the test runs, on the clock the test stops
+# (stop_app_clock): a value computed at import, or a moment apart from the form's other
+# times or the application's "today", could be of another day in a run that crosses
+# midnight Asia/Shanghai.
 BAD_INPUT = [
     ({"resource_item": ""}, "请选择资源清单项目"),
     ({"resource_item": "abc"}, "请选择资源清单项目"),
@@ -253,7 +256,9 @@ BAD_INPUT = [
 
 @pytest.mark.parametrize("changes, message", BAD_INPUT,
                          ids=[f"{next(iter(c))}-{i}" for i, (c, _m) in enumerate(BAD_INPUT)])
-def test_create_bad_input_is_explained_on_the_same_form(client, login, world, changes, message):
+def test_create_bad_input_is_explained_on_the_same_form(client, login, world, changes, message,
+                                                       monkeypatch):
+    stop_app_clock(monkeypatch)
     login(world.liaison)
     before, events = task_count(), audit_count()
     data = task_form(resource_item=world.item.id, title="我输入的标题", place="我输入的地点",

@@ -18,9 +18,11 @@ from tracker.extensions import db
 from tracker.manage import routes as manage_routes
 from tracker.models import TaskStatus
 
+TODAY = timeutil.local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
 # Years well after the world's own items (of the year the tests run in), so that only
 # this module's items are "this year's" on the days it sets.
-THIS = timeutil.local_today().year + 3
+THIS = TODAY.year + 3
 NEXT = THIS + 1
 
 

@@ -19,7 +19,9 @@ from tracker.extensions import db
 from tracker.services.funds import add_entry
 from tracker.timeutil import local_today
 
-YEAR = local_today().year
+TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
+YEAR = TODAY.year
 
 
 def ledger_url(w, suffix=""):
@@ -43,7 +45,7 @@ def _far_unit(w):
     w.far_entry_id = entry.id
 
 
-ENTRY = {"entry_date": local_today().isoformat(), "amount": "12.50", "purpose": "购买"}
+ENTRY = {"entry_date": TODAY.isoformat(), "amount": "12.50", "purpose": "购买"}
 
 CASES = [
     Route("funds.index", "GET", lambda w: "/funds/", STAFF_ANY),

@@ -211,3 +211,35 @@ def test_her_own_confirm_since_the_page_is_seen_before_approval(app, world):
     assert 'name="count_checked_in"' not in shown
     assert _approve(liaison, shown, report).status_code == 302
     assert fresh(Assignment, held.id).minutes == 90
+
+
+@pytest.mark.parametrize("key, check_in", [
+    # a key naming only an id of nobody, on an activity with nobody checked in: the
+    # refusal once named nobody (「您打开页面之后，。」)
+    ({"counted": [999999], "not_counted": []}, False),
+    # no key this app wrote, 张三 checked in: the refusal once said his check-in had
+    # changed, which nothing on the page could have said
+    ("not-a-key", True),
+], ids=["ids-of-nobody", "unreadable"])
+def test_a_promise_that_names_nobody_says_the_page_was_out_of_date(app, world, key, check_in):
+    """An unreadable or tampered promise (approverace): 通过 is refused, nothing
+    written, in plain words — the page was out of date — with no empty list of names,
+    and the report's page shown again approves."""
+    from tracker.services.shown import shown_key
+
+    held = [_checked_in(world.past_task, world.member)] if check_in else []
+    report = submitted_report(world.past_task, world.leader)
+    liaison = signed_in(app, world.liaison)
+    page = _page(liaison, "report", report)
+    before = _written(report, *held)
+    url = f"/manage/reports/{report.id}/approve"
+    data = form_on(page, url)
+    data["promised"] = key if isinstance(key, str) else shown_key(key)
+    response = by(liaison).post(url, data=data)
+    assert response.headers["Location"].endswith(f"/manage/reports/{report.id}")
+    assert _written(report, *held) == before
+    shown = _words(text(by(liaison).get(response.headers["Location"])))
+    assert "您打开的页面已不是最新的，本次未作任何更改，请查看现在的情况后再审核。" in shown
+    assert "您打开页面之后" not in shown and "张三 的签到" not in shown
+    assert _approve(liaison, shown, report).status_code == 302
+    assert fresh(TaskReport, report.id).status == ReportStatus.approved

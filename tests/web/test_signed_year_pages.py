@@ -16,7 +16,9 @@ from tracker.extensions import db
 from tracker.models import ReportStatus, YearNote
 from tracker.timeutil import local_today, utcnow
 
-SIGNED = local_today().year - 1
+TODAY = local_today()
+pytestmark = pytest.mark.usefixtures("today_held")  # TODAY stays the app's today
+SIGNED = TODAY.year - 1
 DAY = date(SIGNED, 6, 15)
 OWN = f"{SIGNED}年度总结已定稿，审核通过该年的完成情况须由单位管理员操作。"
 

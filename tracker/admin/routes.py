@@ -522,9 +522,10 @@ def member_roll_date(record_id: int):
             before=before.day.isoformat(), after=form.day.data.isoformat()), "success")
     # the months and years the correction may change, found under the member's lock as
     # the page named them (``done.value``, audited); of the years, every signed one
-    # between the dates is asked too, not only those foreseen: the message is the year
-    # page's own comparison — past ``told.COMPARED_AT_MOST`` all named, uncompared
-    tell_foreseen("更正", done.value, roll.candidate_years(before, form.day.data))
+    # between the dates is asked too, not only those foreseen (``asked_years``, found
+    # under the same lock): the message is the year page's own comparison — past
+    # ``told.COMPARED_AT_MOST`` all named, uncompared
+    tell_foreseen("更正", done.value, done.value.asked_years)
     return redirect(url_for("admin.member_edit", record_id=member.id))
 
 

@@ -176,7 +176,13 @@ def foreseen_names(foreseen, prefix: str = "") -> dict:
     wording (``reworded``: their page says the wording changed)."""
     if foreseen is None:
         return {}
-    months, reworded, years, reworded_years = reworded_apart(foreseen.months, foreseen.years)
+    return _names_apart(reworded_apart(foreseen.months, foreseen.years), prefix)
+
+
+def _names_apart(apart, prefix: str = "") -> dict:
+    """``reworded_apart``'s four lists as the names a page shows (``foreseen_names``,
+    ``signed_names``)."""
+    months, reworded, years, reworded_years = apart
     return {f"{prefix}months": month_list(months), f"{prefix}years": year_list(years),
             f"{prefix}reworded": _("、").join(
                 x for x in (month_list(reworded), year_list(reworded_years)) if x)}
@@ -194,17 +200,21 @@ def reworded_apart(months, years) -> tuple[list, list, list, list]:
 
 
 def signed_names(named) -> dict:
-    """A (months, years) pair of ``summary_notes.final_naming_places`` as the names a
-    page shows before an admin's 通过 or 冲销 (``templates/_macros/signed.html``).
-    Unlike ``foreseen_names``, those signed in an earlier wording are not split off:
-    telling them apart reads each document's kept copy, statements per document and
-    per card on 待审核 and the 工作台 (review40b #1), past the page's budget. One
-    sentence per kind names them all and says what each page shows, 「定稿后数据有变化」
-    or, for one signed before a system update of the wording, 「写法有变化」."""
+    """A ``summary_notes.Naming`` (``final_naming_places``) as the names a page shows
+    before an admin's 通过 or 冲销 (``templates/_macros/signed.html``), split as
+    ``foreseen_names`` splits them: apart, those signed in an earlier wording
+    (``final.signed_reworded``), whose page will say 「写法有变化」, not
+    「定稿后数据有变化」. The wordings came with the names, in the page's one statement
+    (``Naming.wordings``): ``reworded_apart`` reads each document's kept copy, statements
+    per document and per card on 待审核 and the 工作台 (review40b #1)."""
     if not named:
         return {}
-    months, years = named
-    return {"months": month_list(months), "years": year_list(years)}
+    months, years, wordings = named
+    reworded = [m for m in months if final.signed_reworded(wordings.get(m, ()))]
+    reworded_years = [y for y in years
+                      if final.signed_reworded(wordings.get(y, ()), year=True)]
+    return _names_apart(([m for m in months if m not in reworded], reworded,
+                         [y for y in years if y not in reworded_years], reworded_years))
 
 
 def signed_messages(verb: str, told: final.Told, years: list, reworded_years: list) -> list[str]:

@@ -391,8 +391,19 @@ def reworded_months(months) -> list:
     in an earlier wording of the 月报 (``reworded``): their page says that the wording
     changed since 定稿 — whatever the data — and never 「定稿后数据有变化」, so an
     admin's change is not promised that notice there."""
-    return [month for month in months
-            if (copies := _copies_in_force(month)) and all(reworded(c) for c, _n in copies)]
+    return [month for month in months if signed_reworded(
+        [copy.wording_version for copy, _note in _copies_in_force(month)])]
+
+
+def signed_reworded(wordings, *, year: bool = False) -> bool:
+    """Whether a 已定稿 month (or, ``year``, 年度总结) whose signed documents in force
+    were rendered in ``wordings`` (their ``wording_version``; none: signed before
+    documents were kept, served live) says that its wording changed since 定稿 and
+    never 「定稿后数据有变化」: each of them is of an earlier wording (``reworded``).
+    ``reworded_months``' rule, and the naming before an admin's 通过 and 冲销's, whose
+    statement reads the versions with the signed notes
+    (``summary_notes.final_naming_places``)."""
+    return bool(wordings) and all(reworded_version(w, year=year) for w in wordings)
 
 
 def told_changed(months) -> Told:
@@ -466,8 +477,14 @@ def reworded(copy: KeptDocument) -> bool:
     the 年度总结 for a ``YearCopy``) than this code's (kept by an earlier release): then
     what ``changes`` names may differ in wording only, and is not evidence that the data
     changed. A version that changed only the other document's words does not count."""
-    unchanged = YEAR_UNCHANGED_IN if isinstance(copy, YearCopy) else MONTH_UNCHANGED_IN
-    return written_as(copy.wording_version, unchanged) != written_as(WORDING_VERSION, unchanged)
+    return reworded_version(copy.wording_version, year=isinstance(copy, YearCopy))
+
+
+def reworded_version(wording: int, *, year: bool = False) -> bool:
+    """``reworded`` of a copy of the 月报 (or, ``year``, the 年度总结) rendered in
+    ``wording``."""
+    unchanged = YEAR_UNCHANGED_IN if year else MONTH_UNCHANGED_IN
+    return written_as(wording, unchanged) != written_as(WORDING_VERSION, unchanged)
 
 
 def _read(data: bytes) -> tuple[list[str], dict[str, list[list[str]]]]:

@@ -75,7 +75,7 @@ from .forms import (
 )
 from .records import may_see_record, service_record, visible_members
 from .queries import active_units_plan, communities_plan, unit_month_communities_plan
-from .summary import as_whole, build_summary, summary_plan, whole_coverage_plan
+from .summary import as_whole, build_summary, part_and_whole_plan, summary_plan
 from .tables import cell_text
 
 bp = Blueprint("reports", __name__)
@@ -197,25 +197,29 @@ def _monthly_page(selection: Selection, notes_form: NotesForm | None = None,
     reach = reach_of(current_user)
     # the pickers' lists and the whole summary in one statement (issue 14); the form
     # checks only the month, so it is validated before its choices are known
-    summary = touched = whole = history = constant(None)
+    summary = touched = history = constant(None)
     month, kept = None, None  # the pickers add what was switched off since but worked that month
     if form.validate():
         year, number = parse_month(form.month.data)
         month = month_bounds(year, number)
         # the month's words with the document kept at its 定稿 for this reader: one statement
         note, kept = final.words_and_signed_copy(selection.scope, year, number, current_user)
-        summary = summary_plan(year, number, unit=selection.unit,
-                               community=selection.community,
-                               community_ids=selection.community_ids, note=note)
         history = final.history_plan(selection.scope, year, number, current_user)
         if selection.community_ids is not None:  # a liaison's unit: all of it, or a part?
             touched = unit_month_communities_plan(selection.unit.id, year, number)
-            whole = whole_coverage_plan(selection.unit, year, number)
-    units, communities, summary, touched, whole, history = run_together(
+            # the part, and the whole unit's 参与情况 should the part be the whole
+            summary = part_and_whole_plan(year, number, unit=selection.unit,
+                                          community_ids=selection.community_ids, note=note)
+        else:
+            summary = summary_plan(year, number, unit=selection.unit,
+                                   community=selection.community,
+                                   community_ids=selection.community_ids, note=note)
+    units, communities, summary, touched, history = run_together(
         active_units_plan(month) if seen_unit_ids(current_user) is None
         else constant([current_user.unit]),
-        communities_plan(reach, month), summary, touched, whole, history)
+        communities_plan(reach, month), summary, touched, history)
     if touched is not None:
+        summary, whole = summary
         selection.outside = summary_notes.outside_of(current_user, touched)
         if not selection.outside:
             selection.community_ids = None

@@ -26,10 +26,11 @@ from flask_babel import gettext as _
 from ..i18n import month_name
 from ..models import Community, SummaryNote, SummaryScope, Unit
 from ..services.summary_notes import find_note
-from ..timeutil import local_today, month_bounds, to_local
+from ..timeutil import local_today, to_local
 from ..rollups.batch import Plan, run
-from ..rollups.coverage import Coverage, coverage_plan
+from ..rollups.coverage import Coverage
 from .figures import MonthlyFigures, monthly_figures_plan
+from .figures import part_and_whole_plan as part_and_whole_figures_plan
 from .narrative import Paragraph, paragraphs
 from .tables import DOCUMENT_LOCALE, Table, summary_tables
 
@@ -89,45 +90,71 @@ def summary_plan(year: int, month: int, *, unit: Unit | None = None,
     The stored words (``SummaryNote``) are read now: they are an entity, not a figure
     (``note``: already read by the caller, or None when there are none; ``READ``: read
     them here)."""
-    scope = SummaryScope(unit.id if unit else None, community.id if community else None,
-                         tuple(sorted(community_ids)) if community_ids is not None
-                         and community is None else None)
-    if note is READ:
-        note = find_note(scope, year, month)
+    scope = _summary_scope(unit, community, community_ids)
+    note = find_note(scope, year, month) if note is READ else note
     monthly = monthly_figures_plan(year, month, unit=unit, community=community,
                                    community_ids=community_ids)
 
     def shape(*rowsets) -> MonthlySummary:
-        # the ledger's 来源 words too are the document's, whoever reads the page
-        with force_locale(DOCUMENT_LOCALE):
-            figures = monthly.shape(*rowsets)
-            tables = summary_tables(figures)
-            signed = to_local(note.finalized_at).date() if note and note.final else (
-                today or local_today())
-            return MonthlySummary(
-                **vars(figures), title=_title(unit, community, year, month, figures.restricted_to),
-                subtitle=_subtitle(figures, today or local_today()),
-                paragraphs=paragraphs(figures, note, tables),
-                signer=(unit or community).name,
-                signed_on=_("%(y)s年%(m)s月%(d)s日", y=signed.year, m=signed.month, d=signed.day),
-                appendix=appendix_line(tables), attached=tables, captions=caption_lines(tables),
-                empty_text=_("（无）"), note=note, summary_scope=scope)
+        with force_locale(DOCUMENT_LOCALE):  # the ledger's 来源 words too (``_written``)
+            return _written(monthly.shape(*rowsets), unit, community, note, scope, today)
 
     return Plan(monthly.parts, shape)
 
 
-def whole_coverage_plan(unit: Unit, year: int, month: int) -> Plan:
-    """The whole unit's 参与情况 of the month (its roll's work in every community), for
-    a page that builds a liaison's part of the unit and learns only from the same
-    statement whether the part is the whole (``as_whole``)."""
-    return coverage_plan(unit.id, *month_bounds(year, month))
+def part_and_whole_plan(year: int, month: int, *, unit: Unit,
+                        community_ids: tuple[int, ...],
+                        note: SummaryNote | None | object = READ) -> Plan:
+    """``summary_plan`` of a liaison's part of a unit, with the whole unit's 参与情况
+    of the month (its roll's work in every community), for a page that learns only
+    from the same statement whether the part is the whole (``as_whole``): its shape
+    gives (``MonthlySummary``, ``Coverage``), the namesakes counted once for both
+    (``figures.part_and_whole_plan``)."""
+    scope = _summary_scope(unit, None, community_ids)
+    note = find_note(scope, year, month) if note is READ else note
+    both = part_and_whole_figures_plan(year, month, unit=unit, community_ids=community_ids)
+
+    def shape(*rowsets) -> tuple[MonthlySummary, Coverage]:
+        with force_locale(DOCUMENT_LOCALE):  # the ledger's 来源 words too (``_written``)
+            figures, whole = both.shape(*rowsets)
+            return _written(figures, unit, None, note, scope, None), whole
+
+    return Plan(both.parts, shape)
+
+
+def _summary_scope(unit: Unit | None, community: Community | None,
+                   community_ids: tuple[int, ...] | None) -> SummaryScope:
+    return SummaryScope(unit.id if unit else None, community.id if community else None,
+                        tuple(sorted(community_ids)) if community_ids is not None
+                        and community is None else None)
+
+
+def _written(figures: MonthlyFigures, unit: Unit | None, community: Community | None,
+             note: SummaryNote | None, scope: SummaryScope,
+             today: date | None) -> MonthlySummary:
+    """The month's figures as the document: its title block, text, 落款 and tables,
+    in the document's language whoever reads the page — and so must the figures'
+    shapes run, which word the ledger's 来源 (the callers' ``force_locale``)."""
+    year, month = figures.year, figures.month
+    with force_locale(DOCUMENT_LOCALE):
+        tables = summary_tables(figures)
+        signed = to_local(note.finalized_at).date() if note and note.final else (
+            today or local_today())
+        return MonthlySummary(
+            **vars(figures), title=_title(unit, community, year, month, figures.restricted_to),
+            subtitle=_subtitle(figures, today or local_today()),
+            paragraphs=paragraphs(figures, note, tables),
+            signer=(unit or community).name,
+            signed_on=_("%(y)s年%(m)s月%(d)s日", y=signed.year, m=signed.month, d=signed.day),
+            appendix=appendix_line(tables), attached=tables, captions=caption_lines(tables),
+            empty_text=_("（无）"), note=note, summary_scope=scope)
 
 
 def as_whole(summary: MonthlySummary, coverage: Coverage) -> MonthlySummary:
     """A liaison's part of a unit that holds every community the unit's month touches
     (``summary_notes.unit_month_community_ids``) has every figure of the whole unit's
     summary but one: its 参与情况 counts the roll's work in those communities only,
-    where the whole unit's counts it anywhere (``whole_coverage_plan``). With that
+    where the whole unit's counts it anywhere (``part_and_whole_plan``). With that
     ``coverage`` it is the whole unit's summary — no 统计范围, the unit's title, the
     text and 附表 written again — so a signed month is compared with the document that
     was signed, not with a part worded as a part (「本月在…参与」)."""

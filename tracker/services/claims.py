@@ -566,6 +566,28 @@ def claimed_alongside(task_id: int, member_id: int, starts_at, ends_at):
               when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
 
 
+# a place whose hours may yet count here: the one of two at the same hours to choose
+NOT_YET_COUNTED = (AssignmentStatus.claimed, AssignmentStatus.assigned,
+                   AssignmentStatus.checked_in)
+
+
+def held_alongside(status: AssignmentStatus, settled: bool, other_title: str | None,
+                   other_starts_at):
+    """Words for a member's place on an activity (its task page, its card of 我的任务)
+    while she holds a place on another at overlapping hours too (``other_title``, its
+    start: ``overlap.held_elsewhere_of``, read in the statement the page runs anyway) —
+    what ``claimed_alongside`` tells her once at the claim, said as long as both places
+    stand (walk12 #6): only one of the two can count. None once her place here can no
+    longer count or already does (done, 缺席, withdrawn; ``settled``: the activity's
+    report approved, or it cancelled — the pages then say where her time counts, or
+    why not), or when she holds no other."""
+    if other_title is None or settled or status not in NOT_YET_COUNTED:
+        return None
+    return _l("您在同一时间还有一项活动：“%(task)s”（%(when)s）。同一时间只计一次，"
+              "两项活动中只有一项能计入服务时长。", task=other_title,
+              when=to_local(other_starts_at).strftime("%Y-%m-%d %H:%M"))
+
+
 def task_span_minutes(task: Task) -> int:
     """The task's length rounded up to the next half hour: the most one can serve."""
     return span_minutes(task.starts_at, task.ends_at)

@@ -1362,8 +1362,9 @@ def correct_roll_date(member: Member, actor: Member, day: date | None,
     months and years already 已定稿 keep their signed document, and those whose official
     figures the correction changes (``roll.corrected_months``, ``roll.corrected_years``:
     named before the change is made) now differ from it: returned (``roll.Corrected``),
-    for the page to say so. Audited with both dates, the reason, and those months and
-    years. ``shown``: the change the page named (``roll.shown_key``): refused
+    for the page to say so, with every signed year between the dates its message
+    compares too (``asked_years``: ``roll.candidate_years``). Audited with both dates,
+    the reason, and those months and years. ``shown``: the change the page named (``roll.shown_key``): refused
     when the latest change is now another (another admin's move, 停用 or correction
     committed since the page was read), never applied to a change the admin did not see.
     ``promised``: the signed months and years the page named (``roll.corrected_key``):
@@ -1385,6 +1386,9 @@ def correct_roll_date(member: Member, actor: Member, day: date | None,
         raise ServiceError(_l("打开页面之后，这次更正涉及的已定稿月报或年度总结有了变化，请查看下方的说明后再确认更正。"))
     roll.move_change(member, change, day)
     db.session.flush()
+    # the years the message after it compares too, beyond those named: read here, under
+    # the member's lock, as what was named (renamebound), not by the page after the commit
+    final = dataclasses.replace(final, asked_years=roll.candidate_years(change, day))
     audit(actor, "correct_roll_date", member, before=change.day.isoformat(),
           after=day.isoformat(), reason=reason, left_unit_id=change.left_unit_id,
           joined_unit_id=change.joined_unit_id,

@@ -196,11 +196,12 @@ def reverse_entry(actor: Member, entry: FundEntry, reason: str) -> FundEntry:
     return reversal
 
 
-def reversal_signed(actor: Member, entry: FundEntry) -> tuple[list, list] | None:
+def reversal_signed(actor: Member, entry: FundEntry) -> summary_notes.Naming | None:
     """For an admin, whom no 定稿 refuses (``check_month_open`` refuses the others): the
     已定稿 月报 and 年度总结 that 冲销 of ``entry`` will change — those of its date, the
-    reversal's — as (months, years), named on the confirmation before it
-    (``summary_notes.final_naming_places``: review docread40 #5); None for anyone else."""
+    reversal's — with the wording of their signed copies, named on the confirmation
+    before it (``summary_notes.final_naming_places``: review docread40 #5); None for
+    anyone else."""
     if not summary_notes.may_change_final(actor):
         return None
     place = select(FundEntry.id.label("key"), FundEntry.unit_id.label("unit_id"),

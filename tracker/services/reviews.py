@@ -205,11 +205,17 @@ def _mark_absences(task: Task, holders, absent_ids: set[int]) -> list[tuple[Assi
     (``overlap.counted_elsewhere``, as 通过 decides): hours now overlapping hours that
     count on another activity (counted there while she was marked 缺席 here) are not
     put back; she stays checked in (or claimed) and is returned with that activity.
-    Her row is taken ``FOR NO KEY UPDATE`` after the activity's, as 通过 takes it."""
+    Her row is taken ``FOR NO KEY UPDATE`` after the activity's, as 通过 takes it — and
+    so is the row of one marked 缺席 whose hours counted here: that ends her count,
+    which a 通过 of another activity at the same hours reads under her row's lock
+    (``counted_elsewhere``), so the two take turns and the later reads what the earlier
+    left (approverace). One statement, every row in id order (``held_active``)."""
     restored = [a for member_id, a in holders.items()
                 if member_id not in absent_ids and a.status == AssignmentStatus.absent]
     confirmed = [a.member_id for a in restored if a.minutes]
-    held_active(confirmed, no_key=True)
+    no_longer_counted = [member_id for member_id in absent_ids
+                         if holders[member_id].status == AssignmentStatus.done]
+    held_active(confirmed + no_longer_counted, no_key=True)
     elsewhere = counted_elsewhere(task, confirmed)
     for member_id, assignment in holders.items():
         if member_id in absent_ids:
@@ -317,12 +323,20 @@ class CheckinsChanged(ServiceError):
     page said (``approve_report``'s ``promised``); nothing written."""
 
 
+# ``CheckinsChanged``'s words when the page's promise names nobody to speak of
+PROMISE_UNREADABLE = _l("您打开的页面已不是最新的，本次未作任何更改，请查看现在的情况后再审核。")
+
+
 def _keep_checkins_promise(checked_in: list[Assignment], elsewhere: dict, promised: str, *,
                            task: Task) -> None:
     """Refuse 通过 (``CheckinsChanged``) unless what it is about to do to ``checked_in``
     — those in ``elsewhere`` left out, the others counted — is what its page promised
-    (an unreadable key promised nobody)."""
+    (an unreadable key promised nobody: refused, it names nobody but says the page was
+    out of date)."""
     said = shown_module.shown_then(promised)
+    # a key this app did not write (cut short, tampered with) is no promise to tell
+    # anyone's change by
+    readable = _member_ids_list(said.get("counted")) and _member_ids_list(said.get("not_counted"))
     then_counted, then_left = _member_ids(said.get("counted")), _member_ids(said.get("not_counted"))
     now_left = set(elsewhere)
     now_counted = {a.member_id for a in checked_in} - now_left
@@ -336,9 +350,16 @@ def _keep_checkins_promise(checked_in: list[Assignment], elsewhere: dict, promis
     def who(ids) -> list[str]:
         return [names[i] for i in order if i in ids and i in names]
 
-    raise CheckinsChanged(lazy(_say_checkins_changed, who(now_counted & then_left),
-                               who(now_left & then_counted),
-                               who((then_counted | then_left) ^ (now_counted | now_left))))
+    changed = (who(now_counted & then_left), who(now_left & then_counted),
+               who((then_counted | then_left) ^ (now_counted | now_left)))
+    if not readable or not any(changed):  # … nor one naming only ids of nobody
+        raise CheckinsChanged(PROMISE_UNREADABLE)
+    raise CheckinsChanged(lazy(_say_checkins_changed, *changed))
+
+
+def _member_ids_list(value) -> bool:
+    """A promise's list as ``checkins_promise`` writes it: a list of ids."""
+    return isinstance(value, list) and all(type(i) is int for i in value)
 
 
 def _listed_names(task: Task) -> dict[int, str]:
@@ -573,23 +594,44 @@ def approval_refusals(tasks, actor: Member) -> dict:
 
 def approval_signed(tasks, actor: Member) -> dict:
     """For an admin, whom no 定稿 refuses (``approval_refusals`` is the others'): the
-    已定稿 月报 and 年度总结 that 通过 of each of ``tasks`` would change — of its own day
-    and its findings' steps' (the days ``approval_refusal`` asks for the activity's unit)
-    — by task id, as (months, years) (``summary_notes.final_naming_places``): named
-    before 通过 on the report's page and 待审核, as the member form and the import name
-    theirs (review docread40 #5). Nothing for anyone else: they are refused instead."""
+    已定稿 月报 and 年度总结 that 通过 of each of ``tasks`` would change — those of the
+    places ``approval_places`` gives, the set ``approval_refusal`` refuses anyone else
+    by: the activity's unit on its own day and its findings' steps', and each
+    participant's unit of the day on its own (partnames41) — by task id
+    (``summary_notes.final_naming_places``, one statement: the participants are rows of
+    it, not a question each): named before 通过 on the report's page, 待审核 and the
+    工作台, as the member form and the import name theirs (review docread40 #5).
+    Nothing for anyone else: they are refused instead."""
     if not tasks or not may_change_final(actor):
         return {}
-    ids = [task.id for task in tasks]
-    steps = _steps_of(ids).subquery()
-    days = union_all(
-        select(Task.id.label("task_id"), Task.service_date.label("day")).where(Task.id.in_(ids)),
-        select(steps.c.task_id, steps.c.handed_over_on),
-        select(steps.c.task_id, steps.c.fixed_on)).subquery()
+    places = approval_places([task.id for task in tasks]).subquery()
     return final_naming_places(
-        select(days.c.task_id.label("key"), Task.unit_id.label("unit_id"),
-               Task.community_id.label("community_id"), days.c.day.label("day"))
-        .join(Task, Task.id == days.c.task_id).subquery())
+        select(places.c.task_id.label("key"),
+               func.coalesce(places.c.unit_id, Task.unit_id).label("unit_id"),
+               Task.community_id.label("community_id"), places.c.day.label("day"))
+        .join(Task, Task.id == places.c.task_id).subquery())
+
+
+def approval_places(task_ids):
+    """A select — (task id, day, unit id, name, member id) — of every place whose
+    月报 and 年度总结 通过 of these activities changes: the activity's own day and its
+    findings' steps (移交, 整改; unit id, name and member id None: the activity's unit),
+    and each participation it counts (``_counting()``: confirmed, and checked in as
+    the review pages count them by default) of a participant whose unit of the day is
+    another (``summary_notes.participants_then``: that unit, her name and id, on the
+    activity's day) — in the activity's community. The one set both the refusal of
+    anyone but an admin (``admin_only_approvals``) and the naming before an admin's
+    通过 (``approval_signed``) read, each in its own one statement for a page."""
+    ids = sorted(set(task_ids))
+    steps = _steps_of(ids).subquery()
+    nothing, no_name = cast(null(), Integer), cast(null(), String)
+    return union_all(
+        select(Task.id.label("task_id"), Task.service_date.label("day"),
+               nothing.label("unit_id"), no_name.label("name"), nothing.label("member_id"))
+        .where(Task.id.in_(ids)),
+        select(steps.c.task_id, steps.c.handed_over_on, nothing, no_name, nothing),
+        select(steps.c.task_id, steps.c.fixed_on, nothing, no_name, nothing),
+        participants_then(ids, _counting()))
 
 
 def admin_only_approvals(tasks) -> dict:
@@ -617,16 +659,7 @@ def _admin_only(tasks) -> dict:
     a 已定稿 month (or year)."""
     if not tasks:
         return {}
-    ids = [task.id for task in tasks]
-    steps = _steps_of(ids).subquery()
-    nothing, no_name = cast(null(), Integer), cast(null(), String)
-    places = union_all(
-        select(Task.id.label("task_id"), Task.service_date.label("day"),
-               nothing.label("unit_id"), no_name.label("name"), nothing.label("member_id"))
-        .where(Task.id.in_(ids)),
-        select(steps.c.task_id, steps.c.handed_over_on, nothing, no_name, nothing),
-        select(steps.c.task_id, steps.c.fixed_on, nothing, no_name, nothing),
-        participants_then(ids, _counting())).subquery()
+    places = approval_places([task.id for task in tasks]).subquery()
     unit = func.coalesce(places.c.unit_id, Task.unit_id)  # the activity's, or theirs
     month_final = final_day(unit, Task.community_id, places.c.day)
     closed: dict[int, list[Closed]] = {}

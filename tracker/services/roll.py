@@ -30,7 +30,7 @@ change it showed (``shown_key``); under ``lock_member`` the service refuses it
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from ..i18n import lazy_gettext as _l
@@ -246,10 +246,14 @@ def last_change(member: Member) -> Change | None:
 class Corrected:
     """What 更正日期 may change of what was signed, named before the change is made
     (``correct_roll_date`` returns it, its audit row records it): the 已定稿 months
-    (``corrected_months``) and the 已定稿 年度总结 (``corrected_years``)."""
+    (``corrected_months``) and the 已定稿 年度总结 (``corrected_years``). ``asked_years``,
+    of 更正日期 done: every signed year between the two dates (``candidate_years``),
+    compared too by the message after it — found by the service under the member's
+    lock, as the rest (renamebound); not part of what was named (``named_key``)."""
 
     months: list
     years: list
+    asked_years: list = field(default_factory=list, compare=False)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from ..i18n import lazy, lazy_month_name
 from ..i18n import lazy_gettext as _l
@@ -49,8 +50,10 @@ from ..models import (
     TaskReport,
     TaskStatus,
     Unit,
+    YearCopy,
     YearNote,
     summary_copy_community,
+    year_copy_community,
 )
 from ..permissions import managed_community_ids, manages_every_community, may_see_unit
 from ..rollups.funds import budgets
@@ -616,43 +619,66 @@ def final_naming_many(members, today: date) -> tuple[list, list]:
     return sorted(months, key=lambda m: (m.year, m.month)), years
 
 
-def final_naming_places(places) -> dict:
+class Naming(NamedTuple):
+    """What ``final_naming_places`` finds for one key: the 已定稿 months
+    (``FinalMonth``, ``FinalCommunityMonth``) and years (``FinalYear``) a change
+    unsettles, and each one's ``wordings`` — the ``wording_version`` of every signed
+    document in force it names (none: 定稿 before documents were kept), read in the
+    same statement — which tell a page that will say 「写法有变化」 from one that will
+    say 「定稿后数据有变化」 (``reports.final.signed_reworded``) at no statement's cost."""
+
+    months: list
+    years: list
+    wordings: dict
+
+
+def final_naming_places(places) -> dict[object, Naming]:
     """The 已定稿 月报 (``FinalMonth``, ``FinalCommunityMonth``) and 年度总结
     (``FinalYear``) that count a change of work on each of ``places`` — a subquery of
-    (key, unit_id, community_id, day) rows, ``day`` None for none —, by key, as (months,
-    years): those of ``closed_day``'s scopes (the unit's whole, the unit's in the
-    community, the community's own) of the day's month and year. What an admin, whom no
-    定稿 refuses, is told before a change that would unsettle them (通过, 冲销: review
-    docread40 #5), as the member form names what it may change (``final_naming``). One
-    statement for every key at once: a page keeps its budget."""
+    (key, unit_id, community_id, day) rows, ``day`` None for none —, by key, as a
+    ``Naming``: those of ``closed_day``'s scopes (the unit's whole, the unit's in the
+    community, the community's own) of the day's month and year, each with the wording
+    of its signed copies in force. What an admin, whom no 定稿 refuses, is told before
+    a change that would unsettle them (通过, 冲销: review docread40 #5), as the member
+    form names what it may change (``final_naming``). One statement for every key at
+    once: a page keeps its budget."""
     year = cast(extract("year", places.c.day), Integer)
     month = cast(extract("month", places.c.day), Integer)
 
-    def named(note, *period):
+    def named(note, copy, covers, *period):
+        # the copy in force (at most one: ``uq_summary_copy_current``), its wording the
+        # page's question of it (``reports.final.reworded``)
         return (select(places.c.key, note.unit_id, note.community_id, note.year,
-                       *(period or [cast(null(), Integer)]))
+                       *(period or [cast(null(), Integer)]),
+                       copy.wording_version.label("wording"))
                 .join(note, and_(*_final_notes_of(places.c.unit_id, places.c.community_id,
                                                   year, *([month] if period else []),
                                                   note=note)))
+                .outerjoin(copy, in_force(note.id, None, copy, covers))
                 .where(places.c.day.is_not(None)))
 
-    rows = union(named(SummaryNote, SummaryNote.month), named(YearNote)).subquery()
+    rows = union(named(SummaryNote, SummaryCopy, summary_copy_community, SummaryNote.month),
+                 named(YearNote, YearCopy, year_copy_community)).subquery()
     found: dict = {}
-    for key, unit_id, community_id, y, m, unit, community in db.session.execute(
+    for key, unit_id, community_id, y, m, wording, unit, community in db.session.execute(
             select(rows, Unit.name, Community.name)
             .outerjoin(Unit, Unit.id == rows.c.unit_id)
             .outerjoin(Community, Community.id == rows.c.community_id)
             .order_by(rows.c.key, rows.c.year, rows.c.month, rows.c.unit_id.is_(None),
                       Unit.sort_key, rows.c.unit_id, Community.sort_key, rows.c.community_id)
     ).tuples():
-        months, years = found.setdefault(key, ([], []))
+        months, years, wordings = found.setdefault(key, Naming([], [], {}))
         if m is None:
-            years.append(FinalYear(unit_id, community_id, unit, community, y))
-            continue
-        month_named = FinalMonth(unit_id, unit, y, m) if unit_id is not None else \
-            FinalCommunityMonth(community_id, community, y, m)
-        if month_named not in months:  # the unit's whole and its part: one name
-            months.append(month_named)
+            document = FinalYear(unit_id, community_id, unit, community, y)
+            years.append(document)
+        else:
+            document = FinalMonth(unit_id, unit, y, m) if unit_id is not None else \
+                FinalCommunityMonth(community_id, community, y, m)
+            if document not in months:  # the unit's whole and its part: one name
+                months.append(document)
+        versions = wordings.setdefault(document, [])
+        if wording is not None:
+            versions.append(wording)
     return found
 
 

@@ -310,22 +310,25 @@ def my_assignment(task_id: int, member_id: int) -> Assignment | None:
 
 def my_assignment_and_places(task: Task, member_id: int, *, elsewhere: bool
                              ) -> tuple[Assignment | None, Task | None, Task | None]:
-    """``my_assignment``, and with ``elsewhere`` (an approved task that ended, not
-    cancelled) where my hours count at overlapping hours and where I hold a place at
-    them (``overlap.counted_elsewhere_of``, ``overlap.held_elsewhere_of``), each the
-    first other activity by its start, read in the same statement: the task page of one
-    not counted there says why and whether she may send a 补录申请 at no statement of
-    its own (review40b #3)."""
-    if not elsewhere:
-        return my_assignment(task.id, member_id), None, None
-    counted_on, held_on = aliased(Task), aliased(Task)
+    """``my_assignment``, where I hold a place at overlapping hours
+    (``overlap.held_elsewhere_of``) and, with ``elsewhere`` (an approved task that
+    ended, not cancelled), where my hours count at them (``overlap.counted_elsewhere_of``),
+    each the first other activity by its start, read in the same statement: the task
+    page says while both places stand that only one can count (walk12 #6), and of one
+    not counted on an approved task why and whether she may send a 补录申请, at no
+    statement of its own (review40b #3)."""
+    held_on = aliased(Task)
+    stmt = (select(Assignment, held_on).select_from(Assignment)
+            .outerjoin(held_on, held_on.id == held_elsewhere_of(Assignment.member_id, task)))
+    if elsewhere:
+        counted_on = aliased(Task)
+        stmt = stmt.add_columns(counted_on).outerjoin(
+            counted_on, counted_on.id == counted_elsewhere_of(Assignment, task))
     row = db.session.execute(
-        select(Assignment, counted_on, held_on)
-        .select_from(Assignment)
-        .outerjoin(counted_on, counted_on.id == counted_elsewhere_of(Assignment, task))
-        .outerjoin(held_on, held_on.id == held_elsewhere_of(Assignment.member_id, task))
-        .where(Assignment.task_id == task.id, Assignment.member_id == member_id)).first()
-    return (None, None, None) if row is None else tuple(row)
+        stmt.where(Assignment.task_id == task.id, Assignment.member_id == member_id)).first()
+    if row is None:
+        return None, None, None
+    return row[0], (row[2] if elsewhere else None), row[1]
 
 
 def participants(task: Task) -> list[Assignment]:
@@ -427,17 +430,28 @@ class MineAssignment:
     # my hours already count on another activity at overlapping hours: 确认 here would
     # be refused (``claims.confirm_refusal``'s ``elsewhere``), read in the page's statement
     counted_elsewhere: bool
+    # the first other activity at overlapping hours where I hold a place too (title,
+    # start; None: none): only one of the two can count (``claims.held_alongside``)
+    alongside_title: str | None
+    alongside_starts_at: datetime | None
     task: MineTask
 
     @classmethod
     def columns(cls) -> list:
         return [Assignment.id, Assignment.status, Assignment.minutes,
                 counts_elsewhere(Assignment.member_id, Task).label("counted_elsewhere"),
+                ALONGSIDE.title.label("alongside_title"),
+                ALONGSIDE.starts_at.label("alongside_starts_at"),
                 *MineTask.columns()]
 
     @classmethod
     def of(cls, row) -> MineAssignment:
-        return cls(row[0], row[1], row[2], bool(row[3]), MineTask.of(row[4:]))
+        return cls(row[0], row[1], row[2], bool(row[3]), row[4], row[5], MineTask.of(row[6:]))
+
+
+# 我的任务's card: the other activity where I hold a place at the same hours, joined
+# to the card's own row in the tab's statement (``overlap.held_elsewhere_of``)
+ALONGSIDE = aliased(Task, name="alongside")
 
 
 def _with_card_neighbours(stmt):
@@ -451,7 +465,8 @@ def _my_assignments(member_id):
     return _with_card_neighbours(
         select(*MineAssignment.columns()).select_from(Assignment)
         .join(Task, Task.id == Assignment.task_id)
-    ).where(Assignment.member_id == member_id, Assignment.status.in_(HOLDING))
+    ).outerjoin(ALONGSIDE, ALONGSIDE.id == held_elsewhere_of(Assignment.member_id, Task)
+                ).where(Assignment.member_id == member_id, Assignment.status.in_(HOLDING))
 
 
 def _my_led_tasks(member_id):

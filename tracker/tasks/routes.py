@@ -43,6 +43,7 @@ from ..services.claims import (
     claim_slot,
     confirm_participation,
     confirm_refusal,
+    held_alongside,
     task_span_minutes,
     withdraw,
 )
@@ -220,6 +221,10 @@ def detail(task_id: int):
         "can_confirm": holding and refusal is None,
         "confirm_refusal": (refusal if holding and task.ends_at <= now and not was_voided
                             else None),
+        # a place held at the same hours on another activity, said while both stand
+        "alongside": held_alongside(
+            mine.status, task.report_approved or task.status == TaskStatus.cancelled,
+            held_on.title, held_on.starts_at) if holding and held_on is not None else None,
         "may_report": may_report(current_user, task),
         "can_report": may_report(current_user, task) and report_refusal(task) is None,
         # 我参加了但没有记录: a recent ended task the member is not on — or, once
@@ -353,6 +358,9 @@ class MineRow:
     # on the 待确认 tab, why a card offers no 确认 (the overlap rule's refusal): the
     # card stays there, though the tab's count (what is owed) leaves it out
     why_not: str = ""
+    # a place held at the same hours on another activity: only one can count
+    # (``claims.held_alongside``), said while both stand
+    alongside: str = ""
 
 
 def _rows(tab: str, items, now) -> list[MineRow]:
@@ -369,6 +377,9 @@ def _rows(tab: str, items, now) -> list[MineRow]:
                 can_confirm=refusal is None,
                 phase=task_phase(task, now) if tab == "upcoming" else "",
                 why_not=str(refusal) if tab == "confirm" and refusal is not None else "",
+                alongside=str(held_alongside(
+                    item.status, task.report_approved or task.status == TaskStatus.cancelled,
+                    item.alongside_title, item.alongside_starts_at) or ""),
             ))
         else:
             rows.append(MineRow(task=item, can_report=report_refusal(item) is None))

@@ -1,0 +1,79 @@
+"""walk12 #6, after the claim (walk12fix left it at the claim's flash): a member who
+holds places on two activities at overlapping hours is told, on each task's page and on
+each one's card of 我的任务, that only one of the two can count — the same person's
+time is counted once (docs/design.md, approve / return), her second 确认参与 would be
+refused — for as long as both places stand; in Chinese and in English. Read in the
+statements the pages run anyway (tests/web/test_mine_queries.py,
+tests/web/test_task_page_not_counted_budget.py pin them)."""
+from __future__ import annotations
+
+import html
+from datetime import timedelta
+
+from flask import g
+
+from tests import factories as f
+from tracker.extensions import db
+from tracker.models import AssignmentStatus
+from tracker.timeutil import to_local
+
+SAID = "您在同一时间还有一项活动：“{title}”（{when}）。同一时间只计一次，两项活动中只有一项能计入服务时长。"
+SAID_EN = "You also hold a place on another activity at the same time: “{title}” ({when})."
+
+
+def _page(client, url: str) -> str:
+    g.pop("_flask_babel", None)  # a served request starts without the last one's locale
+    return html.unescape(client.get(url).get_data(as_text=True))
+
+
+def _when(task) -> str:
+    return to_local(task.starts_at).strftime("%Y-%m-%d %H:%M")
+
+
+def _two_at_once(client, login, world):
+    first = f.task(world.item, world.liaison, title="慰问空巢老人", starts_in=timedelta(days=3))
+    second = f.task(world.item, world.liaison, title="楼前空地清理",
+                    starts_in=timedelta(days=3, minutes=30))
+    apart = f.task(world.item, world.liaison, title="晚间巡逻", starts_in=timedelta(days=4))
+    db.session.commit()
+    login(world.member)
+    for task in (first, second, apart):
+        assert client.post(f"/tasks/{task.id}/claim").status_code == 302
+    return first, second, apart
+
+
+def test_both_pages_and_both_cards_say_only_one_of_the_two_counts(client, login, world):
+    first, second, apart = _two_at_once(client, login, world)
+    for task, other in ((first, second), (second, first)):
+        said = SAID.format(title=other.title, when=_when(other))
+        assert said in _page(client, f"/tasks/{task.id}"), task.title
+    assert "您在同一时间还有一项活动" not in _page(client, f"/tasks/{apart.id}")
+    mine = _page(client, "/tasks/mine?tab=upcoming")
+    assert SAID.format(title=second.title, when=_when(second)) in mine  # first's card
+    assert SAID.format(title=first.title, when=_when(first)) in mine  # second's card
+    assert mine.count("您在同一时间还有一项活动") == 2  # not on 晚间巡逻's
+    english = _page(client, f"/tasks/{first.id}?lang=en")
+    assert SAID_EN.format(title=second.title, when=_when(second)) in english
+    assert SAID_EN.format(title=first.title, when=_when(first)) in _page(
+        client, "/tasks/mine?tab=upcoming&lang=en")
+
+
+def test_once_one_place_is_given_back_neither_says_it(client, login, world):
+    first, second, _apart = _two_at_once(client, login, world)
+    assert client.post(f"/tasks/{second.id}/withdraw", data={"confirmed": "1"}).status_code == 302
+    assert "您在同一时间还有一项活动" not in _page(client, f"/tasks/{first.id}")
+    assert "您在同一时间还有一项活动" not in _page(client, "/tasks/mine?tab=upcoming")
+
+
+def test_a_place_whose_hours_count_is_not_told_to_choose(client, login, world):
+    """Her hours confirmed on one (done): that one counts, and her other card says why
+    she cannot confirm there (the overlap rule's refusal), not that she may choose."""
+    first, second, _apart = _two_at_once(client, login, world)
+    from tracker.models import Assignment
+    held = db.session.query(Assignment).filter_by(task_id=first.id,
+                                                  member_id=world.member.id).one()
+    held.status, held.minutes = AssignmentStatus.done, 60
+    db.session.commit()
+    assert "您在同一时间还有一项活动" not in _page(client, f"/tasks/{first.id}")
+    # the other still holds a place, hers not yet counted: it is the one told
+    assert SAID.format(title=first.title, when=_when(first)) in _page(client, f"/tasks/{second.id}")
