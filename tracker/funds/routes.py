@@ -85,6 +85,7 @@ def _render_ledger(unit, community, year, *, entry_form=None, reverse_form=None,
     return render_template(
         "funds/ledger.html", unit=unit, community=community, year=year, fund=figures,
         entries=entries, closed=closed, entry_closed=entry_closed,
+        named_first=service.reversals_named_first(current_user, unit.id, community.id, year),
         budget_items=service.budget_items(unit.id, community.id, year), entry_form=entry_form,
         reverse_form=reverse_form or ReverseForm(formdata=None), reverse_id=reverse_id,
     )

@@ -865,9 +865,11 @@ def word_cancelled(facts: dict) -> tuple[str, str]:
 
 def find_changed(now: datetime, config: dict) -> list[Due]:
     """Everyone on a task not started yet whose start, end or place changed after they
-    claimed it: the task as it is now. One message per change (the event is the version)."""
+    claimed it: the task as it is now, and every change since they last heard of it.
+    One message per change (the event is the version)."""
     latest = {}
-    edits: dict[int, list] = defaultdict(list)  # task id: (event id, at, start before), newest first
+    # task id: (event id, at, start before, fields changed) of each edit, newest first
+    edits: dict[int, list] = defaultdict(list)
     for task_id, title, place, starts, ends, event_id, at, detail in _task_events(
             "changed", "update", now, config, Task.status.in_((TaskStatus.open, TaskStatus.closed)),
             Task.starts_at > now):
@@ -879,7 +881,8 @@ def find_changed(now: datetime, config: dict) -> list[Due]:
         if not changed:
             continue
         was = (detail.get("starts_at") or [None])[0]
-        edits[task_id].append((event_id, at, datetime.fromisoformat(was) if was else None))
+        edits[task_id].append((event_id, at, datetime.fromisoformat(was) if was else None,
+                               changed))
         if task_id not in latest:  # newest first: the latest change of each task
             latest[task_id] = (title, place, starts, ends, event_id, at, changed)
     if not latest:
@@ -895,8 +898,10 @@ def find_changed(now: datetime, config: dict) -> list[Due]:
         title, place, starts, ends, event_id, at, changed = latest[task_id]
         if claimed_at is not None and claimed_at >= at:
             continue  # claimed after the change: they saw the new time and place
-        facts = {"task": _task(title, starts, ends, place), "changed": changed}
-        knew = _start_known(edits[task_id], claimed_at, told.get((task_id, member_id), 0))
+        unheard = _unheard(edits[task_id], claimed_at, told.get((task_id, member_id), 0))
+        facts = {"task": _task(title, starts, ends, place),
+                 "changed": _fields_changed(unheard) or changed}
+        knew = _start_known(unheard)
         if knew is not None:
             facts["set_out"] = _iso(min(starts, knew))
         dues.append(_said("changed", f"task:{task_id}:changed:{event_id}", facts,
@@ -919,15 +924,30 @@ def _changes_told(task_ids) -> dict[tuple[int, int], int]:
     return told
 
 
-def _start_known(edits, claimed_at, told: int):
-    """The start the member knew before ``edits`` (of one task, newest first): the one
-    before the oldest edit since they last heard of it (``told``, an edit id) and since
-    they claimed — a task typed 08:00 → 19:00 and corrected to 15:00 before the job ran
-    is still 08:00 to them, and cannot wait for the morning (``job.setout_deadline``;
-    review39 #2, review40 #2). None when no edit recorded it."""
-    unknown = [was for event_id, at, was in edits
-               if event_id > told and (claimed_at is None or claimed_at < at)]
-    return unknown[-1] if unknown else None
+def _unheard(edits, claimed_at, told: int) -> list:
+    """The edits of one task (newest first) a member has not heard of: made after the
+    newest edit a message told them of (``told``, an edit id) and after they claimed.
+    The message about the newest edit stands for all of them."""
+    return [edit for edit in edits
+            if edit[0] > told and (claimed_at is None or claimed_at < edit[1])]
+
+
+def _fields_changed(unheard) -> list[str]:
+    """What changed since the member last heard (start, end, place, in TIME_PLACE's
+    order): every unheard edit's fields, not only the newest's — a move followed by a
+    place fix before the job ran is a change of time and place to her (review41 #6)."""
+    return [name for name in TIME_PLACE if any(name in edit[3] for edit in unheard)]
+
+
+def _start_known(unheard):
+    """The start the member knew before the ``unheard`` edits (newest first): the one
+    before the oldest of them that moved the start — a task typed 08:00 → 19:00 and
+    corrected to 15:00 before the job ran is still 08:00 to them, and cannot wait for the
+    morning (``job.setout_deadline``; review39 #2, review40 #2). An edit that left the
+    start alone (a place fix) recorded none and is skipped: a place fix and then a move
+    still leave the start she knew (review41 #2). None when no unheard edit moved it."""
+    moved = [edit[2] for edit in unheard if edit[2] is not None]
+    return moved[-1] if moved else None
 
 
 @worded_by("changed")

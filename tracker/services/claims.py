@@ -474,7 +474,7 @@ _ASK = object()  # ``confirm_refusal``'s ``counted_on`` not given: asked there
 
 
 def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool = False,
-                    counted_on=_ASK):
+                    counted_on=_ASK, held_on=_ASK):
     """Why this participation cannot be confirmed now, or None when it can.
 
     Her hours already counting on another activity at overlapping hours
@@ -487,7 +487,8 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
     the overlap rule for the row (``overlap.counts_elsewhere``, in its own statement).
     ``counted_on``: on an approved task, the page's own answer of where her hours count
     (``overlap.places_elsewhere``, asked with its other question in one statement:
-    review40b #3), not asked again here."""
+    review40b #3), not asked again here; ``held_on`` likewise, where she holds a place
+    at those hours (``overlap.held_elsewhere_of``)."""
     task = assignment.task
     if task.status == TaskStatus.cancelled:
         return _l("该任务已取消或作废，服务时长不再计入，不能确认参与。")
@@ -512,7 +513,18 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
                           when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
             if assignment.status == AssignmentStatus.absent:
                 # after 通过 the 组长 can no longer change the report (walk12 #2): the
-                # repair left is her 补录申请 naming this task (``is_requestable``)
+                # repair left is her 补录申请 naming this task (``is_requestable``) —
+                # unless a place she holds elsewhere at those hours refuses it (and 采纳:
+                # ``backfill_requests.place_elsewhere``), and the page offers no button:
+                # then that record is the one to correct (review41 #4)
+                held = held_on if held_on is not _ASK else (
+                    _place_elsewhere(assignment) if why else None)
+                if held is not None:
+                    return _l("组长已登记您缺席，该任务已审核通过，本次参与没有计入统计。"
+                              "您在同一时间还参加了“%(task)s”（%(when)s），同一时间只计一次，"
+                              "不能为本活动申请补录。如您当时参加的是本活动，请联系本社区"
+                              "联络员更正“%(task)s”的记录。", task=held.title,
+                              when=to_local(held.starts_at).strftime("%Y-%m-%d %H:%M"))
                 return _l("组长已登记您缺席，该任务已审核通过，本次参与没有计入统计。"
                           "如您参加了，请点“我参加了但没有记录”提交补录申请，由本社区联络员核实后补上。")
             return _l("该任务审核通过时，您尚未确认服务时长，本次参与没有计入统计。"
@@ -527,6 +539,16 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
                   "不能再确认本活动的服务时长。", task=other.title,
                   when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
     return None
+
+
+def _place_elsewhere(assignment: Assignment) -> Task | None:
+    """The first other activity at hours overlapping her task's where the member holds
+    a place (``overlap.overlapping``, as ``backfill_requests.place_elsewhere`` asks it
+    for her 补录申请), or None."""
+    task = assignment.task
+    return next((other for _member, other, _absent
+                 in overlapping([assignment.member_id], task.starts_at, task.ends_at)
+                 if other.id != task.id), None)
 
 
 def claimed_alongside(task_id: int, member_id: int, starts_at, ends_at):

@@ -210,6 +210,25 @@ def reversal_signed(actor: Member, entry: FundEntry) -> summary_notes.Naming | N
     return summary_notes.final_naming_places(place).get(entry.id)
 
 
+def reversals_named_first(actor: Member, unit_id: int, community_id: int,
+                          year: int) -> set[int]:
+    """The ids of the ledger's entries whose 冲销 by ``actor`` changes a 已定稿 月报 or
+    年度总结 — the ones ``reversal_signed`` names on the confirmation page. For these the
+    ledger asks no question of its own in the page (``data-confirm``): with scripts on,
+    confirm.js would post ``confirmed`` and the naming page would never come (review41
+    #1). Empty for anyone but an admin (a signed month refuses the others: ``ledger_closed``).
+    One statement for the whole ledger, as ``reversal_signed``'s query for one entry."""
+    if not summary_notes.may_change_final(actor):
+        return set()
+    place = select(FundEntry.id.label("key"), FundEntry.unit_id.label("unit_id"),
+                   FundEntry.community_id.label("community_id"),
+                   FundEntry.entry_date.label("day")).where(
+        FundEntry.unit_id == unit_id, FundEntry.community_id == community_id,
+        FundEntry.entry_date >= date(year, 1, 1), FundEntry.entry_date < date(year + 1, 1, 1),
+    ).subquery()
+    return set(summary_notes.final_naming_places(place))
+
+
 def budget_items(unit_id: int, community_id: int, year: int) -> list[ResourceItem]:
     """The 共建活动经费 items whose money target is this ledger's budget (where an
     admin sets or changes it): the year's items, switched off or not — the budget of a

@@ -25,6 +25,7 @@ from ..models import (
     TaskStatus,
     Unit,
 )
+from ..names import names_told_apart
 from ..permissions import manages_task, may_report
 from ..timeutil import to_local, utcnow
 from . import PermissionDenied, ServiceError, required_reason
@@ -287,7 +288,7 @@ def approve_report(report: TaskReport, actor: Member, *, shown: str | None = Non
     held_active([a.member_id for a in checked_in], no_key=True)
     elsewhere = counted_elsewhere(task, [a.member_id for a in checked_in]) if checked_in else {}
     if count_checked_in and promised is not None:
-        _keep_checkins_promise(checked_in, elsewhere, promised)
+        _keep_checkins_promise(checked_in, elsewhere, promised, task=task)
     lock_needs_of(task)  # before any write: see task_needs
     left_out = count_checked_in_members(task, actor, checked_in, elsewhere)
     report.status = ReportStatus.approved
@@ -326,7 +327,8 @@ class CheckinsChanged(ServiceError):
 PROMISE_UNREADABLE = _l("您打开的页面已不是最新的，本次未作任何更改，请查看现在的情况后再审核。")
 
 
-def _keep_checkins_promise(checked_in: list[Assignment], elsewhere: dict, promised: str) -> None:
+def _keep_checkins_promise(checked_in: list[Assignment], elsewhere: dict, promised: str, *,
+                           task: Task) -> None:
     """Refuse 通过 (``CheckinsChanged``) unless what it is about to do to ``checked_in``
     — those in ``elsewhere`` left out, the others counted — is what its page promised
     (an unreadable key promised nobody: refused, it names nobody but says the page was
@@ -340,12 +342,9 @@ def _keep_checkins_promise(checked_in: list[Assignment], elsewhere: dict, promis
     now_counted = {a.member_id for a in checked_in} - now_left
     if (then_counted, then_left) == (now_counted, now_left):
         return
-    names = {a.member_id: a.member.name for a in checked_in}
+    names = _listed_names(task)
     # named on the page, no longer checked in and unconfirmed (she confirmed since)
-    gone = sorted((then_counted | then_left) - names.keys())
-    if gone:
-        names |= dict(db.session.execute(
-            select(Member.id, Member.name).where(Member.id.in_(gone))).all())
+    gone = sorted((then_counted | then_left) - {a.member_id for a in checked_in})
     order = [a.member_id for a in checked_in] + gone
 
     def who(ids) -> list[str]:
@@ -361,6 +360,15 @@ def _keep_checkins_promise(checked_in: list[Assignment], elsewhere: dict, promis
 def _member_ids_list(value) -> bool:
     """A promise's list as ``checkins_promise`` writes it: a list of ids."""
     return isinstance(value, list) and all(type(i) is int for i in value)
+
+
+def _listed_names(task: Task) -> dict[int, str]:
+    """{member id: name} of ``task``'s participants as its review pages list them —
+    namesakes told apart (``names.names_told_apart`` on the task's unit, as
+    ``tasks.queries.participant_names``) —, so that a refusal names the 张三 the page
+    named (review41 #5). Read only when refusing: 通过 itself names nobody."""
+    return names_told_apart(
+        {0: (task.unit_id, [a.member for a in participants(task)])}).get(0, {})
 
 
 def _member_ids(value) -> set[int]:

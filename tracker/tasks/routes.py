@@ -198,8 +198,10 @@ def detail(task_id: int):
     holding = mine is not None and mine.status in HOLDING
     future = task.starts_at > now
     is_open = task.status == TaskStatus.open
-    # ``counted_on`` is what confirm_refusal's approved branch asks (the same ``approved``)
-    refusal = confirm_refusal(mine, counted_on=counted_on) if holding else None
+    # ``counted_on`` and ``held_on`` are what confirm_refusal's approved branch asks (the
+    # same ``approved``): the place that hides 我参加了但没有记录 is the one it names
+    refusal = (confirm_refusal(mine, counted_on=counted_on, held_on=held_on) if holding
+               else None)
     queue = q.waitlist(task.id) if is_open and future else []
     place = next((n for n, entry in enumerate(queue, 1) if entry.member_id == current_user.id),
                  None)
