@@ -100,8 +100,9 @@ class Count:
 class Limit:
     """One rule an attempt is judged by and counted under: ``strict`` refuses once the
     window holds ``rule.amount`` hits; ``growing`` then makes each further attempt wait
-    1 s, 2 s, 4 s … (at most ``max_seconds``) after the latest hit; ``counted`` only
-    counts (a rule judged elsewhere, or not for this attempt)."""
+    1 s, 2 s, 4 s … (at most ``max_seconds``) after the latest hit — never a lock
+    longer than that, so nobody can shut an account for long by guessing at it;
+    ``counted`` only counts (a rule not judged for this attempt)."""
     key: str
     rule: Rule
     how: str = "strict"  # strict | growing | counted
@@ -437,14 +438,6 @@ def hit(key_: str, limit: Rule, now: datetime | None = None) -> None:
 def clear(key_: str) -> None:
     if enabled():
         counts().clear(key_)
-
-
-def growing_delay(key_: str, limit: Rule, max_seconds: int, now: datetime | None = None) -> int:
-    """Seconds still to wait under a growing delay: free below ``limit.amount`` hits in
-    the window, then 1 s after the latest hit, 2 s, 4 s … up to ``max_seconds`` — never a
-    lock longer than that, so nobody can shut an account for long by guessing at it."""
-    now, seen = _over(key_, limit, now)
-    return 0 if seen is None else _wait_of(Limit(key_, limit, "growing", max_seconds), seen, now)
 
 
 @dataclass(frozen=True)
