@@ -222,8 +222,7 @@ def login(client, app):
                         log_out(current_user, current_session())
                     signed_out()
         with _posted(client, app, "/auth/login") as response:
-            with unit_of_work():
-                started = log_in(login_attempt(member.phone, password, remember=False))
+            started = log_in(login_attempt(member.phone, password, remember=False))
             signed_in(started, False, response)
         return member
 

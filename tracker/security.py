@@ -169,7 +169,9 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 def public_url_for(endpoint: str, **values) -> str:
-    """An absolute URL to show or encode in a QR code (invitation links, check-in codes).
+    """An absolute URL to show or encode in a QR code, or to be used anywhere outside
+    this browser tab (invitation links, check-in codes, a resident's QR, the calendar
+    feed's address, a task's share link and the links in an .ics file).
 
     With ``PUBLIC_URL`` set it is that address plus the path, whatever Host header the
     request came with: a forged Host can never put someone else's site into a link a
@@ -178,3 +180,11 @@ def public_url_for(endpoint: str, **values) -> str:
     if not base:
         return url_for(endpoint, _external=True, **values)
     return base + url_for(endpoint, _external=False, **values)
+
+
+def public_host() -> str:
+    """The host ``public_url_for`` names: ``PUBLIC_URL``'s, else the request's. An .ics
+    event's UID is made on it, so a task is one event in a calendar whatever name the
+    member reached the site by (security review, session 41, finding 2)."""
+    base = current_app.config.get("PUBLIC_URL")
+    return urlsplit(base).netloc if base else request.host

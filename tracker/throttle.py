@@ -14,6 +14,14 @@ Where the counts live (``RATELIMIT_STORAGE_URI``):
 
 Keys are HMACs of what they count (a phone, an address), so the counters hold no
 personal data. Every count is a moving window: the hits of the last ``seconds``.
+
+An attempt is counted *before* what it tries is checked (``reserve``): the limits are
+judged and the attempt's hit written in one step on the storage — under a per-key lock
+in the database's transaction (PostgreSQL's advisory locks; SQLite's writers take turns
+already), one Lua script in Redis, one lock in memory — so attempts sent at once, on as
+many workers as there are, cannot all be judged against the same count and all be let
+through (security review, session 41, finding 1). An attempt that turns out not to be
+one to count (a right password) gives its hit back (``give_back``).
 """
 from __future__ import annotations
 
@@ -28,7 +36,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from .extensions import db
 from .models import ThrottleHit
@@ -88,6 +96,33 @@ class Count:
     last: datetime | None  # newest hit
 
 
+@dataclass(frozen=True)
+class Limit:
+    """One rule an attempt is judged by and counted under: ``strict`` refuses once the
+    window holds ``rule.amount`` hits; ``growing`` then makes each further attempt wait
+    1 s, 2 s, 4 s … (at most ``max_seconds``) after the latest hit — never a lock
+    longer than that, so nobody can shut an account for long by guessing at it;
+    ``counted`` only counts (a rule not judged for this attempt)."""
+    key: str
+    rule: Rule
+    how: str = "strict"  # strict | growing | counted
+    max_seconds: int = 0
+
+
+def _wait_of(limit: Limit, seen: Count, now: datetime) -> int:
+    """Seconds the attempt must wait under ``limit`` given the hits already ``seen`` in
+    its window (0: it may go ahead). The Redis script (``_RESERVE``) says the same."""
+    if limit.how == "counted" or seen.hits < limit.rule.amount:
+        return 0
+    if limit.how == "strict":
+        # The window frees a place when its oldest hit leaves it.
+        return max(1, int((seen.first + timedelta(seconds=limit.rule.seconds) - now)
+                          .total_seconds()) + 1)
+    delay = min(limit.max_seconds, 2 ** min(seen.hits - limit.rule.amount, 16))
+    remaining = (seen.last + timedelta(seconds=delay) - now).total_seconds()
+    return max(0, int(remaining + 0.999))
+
+
 # --- where the counts live --------------------------------------------------------------
 
 class DatabaseCounts:
@@ -107,6 +142,40 @@ class DatabaseCounts:
 
     def clear(self, key: str) -> None:
         db.session.execute(delete(ThrottleHit).where(ThrottleHit.key == key))
+
+    def reserve(self, limits: list[Limit], now: datetime) -> tuple[int, list[int]]:
+        """Judge ``limits`` and, when none refuses, write a hit under each: (0, the
+        rows' ids), else (seconds to wait, []) with nothing written. Under a lock per
+        key held to the end of the caller's transaction, so two attempts on one key are
+        judged one after the other, each seeing the other's hit once committed."""
+        _lock_keys(sorted({limit.key for limit in limits}))
+        wait = max((_wait_of(limit, self.count(limit.key, limit.rule.seconds, now), now)
+                    for limit in limits), default=0)
+        if wait:
+            return wait, []
+        db.session.execute(delete(ThrottleHit).where(ThrottleHit.at < now - _KEEP))
+        rows = [ThrottleHit(key=limit.key, at=now) for limit in limits]
+        db.session.add_all(rows)
+        db.session.flush()
+        return 0, [row.id for row in rows]
+
+    def give_back(self, rows: list[int]) -> None:
+        if rows:
+            db.session.execute(delete(ThrottleHit).where(ThrottleHit.id.in_(rows)))
+
+
+def _lock_keys(keys: list[str]) -> None:
+    """PostgreSQL: a transaction-scoped advisory lock per key, taken in one order (no
+    deadlock between two attempts sharing two keys). The count is a statement after
+    the lock, so under READ COMMITTED (the app's level) it sees every hit committed by
+    the lock's previous holder. SQLite needs none: a writing
+    transaction there begins IMMEDIATE, holding the database's write lock
+    (``db_setup``), so writers take turns already."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for key_ in keys:
+        number = int.from_bytes(hashlib.sha256(key_.encode()).digest()[:8], "big", signed=True)
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:n)"), {"n": number})
 
 
 def _aware(value):
@@ -140,6 +209,27 @@ class MemoryCounts:
     def clear(self, key: str) -> None:
         with self._lock:
             self._hits.pop(key, None)
+
+    def reserve(self, limits: list[Limit], now: datetime) -> tuple[int, list[tuple[str, datetime]]]:
+        with self._lock:  # judged and counted in one step
+            for limit in limits:
+                window = now - timedelta(seconds=limit.rule.seconds)
+                hits = [t for t in self._hits.get(limit.key, []) if t > window]
+                wait = _wait_of(limit, Count(len(hits), hits[0] if hits else None,
+                                             hits[-1] if hits else None), now)
+                if wait:
+                    return wait, []
+            for limit in limits:
+                kept = [t for t in self._hits.get(limit.key, []) if t > now - _KEEP]
+                self._hits[limit.key] = [*kept, now]
+        return 0, [(limit.key, now) for limit in limits]
+
+    def give_back(self, marks: list[tuple[str, datetime]]) -> None:
+        with self._lock:
+            for key_, at in marks:
+                hits = self._hits.get(key_, [])
+                if at in hits:
+                    hits.remove(at)
 
 
 class RedisCounts:
@@ -193,6 +283,44 @@ class RedisCounts:
         self._fallback.clear(key)
         self._call("clear", key)
 
+    def reserve(self, limits: list[Limit], now: datetime) -> tuple[int, tuple]:
+        """Reserved in Redis (one script) and in the database (under its lock); refused
+        when either refuses — Redis may hold hits the database lost, and the database
+        those Redis lost while it was down or restarted — and then nothing is kept in
+        either."""
+        member = uuid.uuid4().hex
+        shared = self._call("reserve", limits, now, member)
+        if shared:
+            return shared, ()
+        keys = [limit.key for limit in limits] if shared == 0 else []
+        wait, rows = self._fallback.reserve(limits, now)
+        if wait:
+            if keys:
+                self._call("give_back", keys, member)
+            return wait, ()
+        return 0, (rows, keys, member)
+
+    def give_back(self, marks: tuple) -> None:
+        if marks:
+            rows, keys, member = marks
+            self._fallback.give_back(rows)
+            if keys:
+                self._call("give_back", keys, member)
+
+    def _reserve(self, limits, now, member) -> int:
+        hows = {"counted": 0, "strict": 1, "growing": 2}
+        args = [now.timestamp(), member, int(_KEEP.total_seconds())]
+        for limit in limits:
+            args += [limit.rule.seconds, limit.rule.amount, hows[limit.how], limit.max_seconds]
+        return int(self._redis.eval(_RESERVE, len(limits), *[limit.key for limit in limits],
+                                    *args))
+
+    def _give_back(self, keys, member) -> None:
+        pipe = self._redis.pipeline()
+        for key_ in keys:
+            pipe.zrem(key_, member)
+        pipe.execute()
+
     def _count(self, key, seconds, now) -> Count:
         since = now.timestamp() - seconds
         pipe = self._redis.pipeline()
@@ -211,6 +339,42 @@ class RedisCounts:
 
     def _clear(self, key) -> None:
         self._redis.delete(key)
+
+
+# Judge every key, then (none refusing) add the hit to each: one script, so Redis runs
+# it with nothing in between. KEYS: the keys; ARGV: now, the hit's member, how long a
+# key lives at least, then per key its window, amount, how (0 counted, 1 strict,
+# 2 growing) and growing's longest wait. Returns the seconds to wait, 0 when counted.
+# The waits are ``_wait_of``'s.
+_RESERVE = """
+local now, member, keep = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
+local wait = 0
+for i, key in ipairs(KEYS) do
+  local at = 3 + (i - 1) * 4
+  local seconds, amount = tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2])
+  local how, longest = tonumber(ARGV[at + 3]), tonumber(ARGV[at + 4])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - seconds)
+  local hits = redis.call('ZCARD', key)
+  if how ~= 0 and hits >= amount then
+    local w
+    if how == 1 then
+      local first = tonumber(redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2])
+      w = math.max(1, math.floor(first + seconds - now) + 1)
+    else
+      local last = tonumber(redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2])
+      local delay = math.min(longest, 2 ^ math.min(hits - amount, 16))
+      w = math.max(0, math.floor(last + delay - now + 0.999))
+    end
+    wait = math.max(wait, w)
+  end
+end
+if wait > 0 then return wait end
+for i, key in ipairs(KEYS) do
+  redis.call('ZADD', key, now, member)
+  redis.call('EXPIRE', key, math.max(tonumber(ARGV[3 + (i - 1) * 4 + 1]), keep))
+end
+return 0
+"""
 
 
 def _stamp(entries):
@@ -260,12 +424,10 @@ def _over(key_: str, limit: Rule, now: datetime | None) -> tuple[datetime, Count
 
 
 def wait_for(key_: str, limit: Rule, now: datetime | None = None) -> int:
-    """Seconds until one more attempt under ``key_`` is allowed (0: now)."""
+    """Seconds until one more attempt under ``key_`` is allowed (0: now). A look only:
+    an attempt is judged and counted by ``reserve``."""
     now, seen = _over(key_, limit, now)
-    if seen is None:
-        return 0
-    # The window frees a place when its oldest hit leaves it.
-    return max(1, int((seen.first + timedelta(seconds=limit.seconds) - now).total_seconds()) + 1)
+    return 0 if seen is None else _wait_of(Limit(key_, limit), seen, now)
 
 
 def hit(key_: str, limit: Rule, now: datetime | None = None) -> None:
@@ -278,16 +440,35 @@ def clear(key_: str) -> None:
         counts().clear(key_)
 
 
-def growing_delay(key_: str, limit: Rule, max_seconds: int, now: datetime | None = None) -> int:
-    """Seconds still to wait under a growing delay: free below ``limit.amount`` hits in
-    the window, then 1 s after the latest hit, 2 s, 4 s … up to ``max_seconds`` — never a
-    lock longer than that, so nobody can shut an account for long by guessing at it."""
-    now, seen = _over(key_, limit, now)
-    if seen is None:
-        return 0
-    delay = min(max_seconds, 2 ** min(seen.hits - limit.amount, 16))
-    remaining = (seen.last + timedelta(seconds=delay) - now).total_seconds()
-    return max(0, int(remaining + 0.999))
+@dataclass(frozen=True)
+class Reserved:
+    """Hits written by ``reserve``, as the storage marks them: for ``give_back``."""
+    marks: object = None
+
+
+def reserve(limits: list[Limit]) -> tuple[int, Reserved]:
+    """Judge an attempt by ``limits`` and count it under each, in one step on the
+    storage and in a commit of its own (whatever the request comes to, and before what
+    the attempt tries is checked, so every other worker's attempt sees it). Returns
+    (seconds to wait, nothing counted) when one of them refuses, else (0, the hits)."""
+    from .services import unit_of_work
+
+    if not enabled():
+        return 0, Reserved()
+    with unit_of_work(once=False):
+        wait, marks = counts().reserve(limits, utcnow())
+    return wait, Reserved(marks)
+
+
+def give_back(reserved: Reserved) -> None:
+    """The reserved attempt was not one to count (a right password): its hits go, in a
+    commit of their own (a change the attempt then makes and that is refused — a new
+    password too weak — does not leave it counted)."""
+    from .services import unit_of_work
+
+    if enabled() and reserved.marks:
+        with unit_of_work(once=False):
+            counts().give_back(reserved.marks)
 
 
 def _wait_else_count(key_: str, limit: Rule) -> int:
@@ -295,14 +476,7 @@ def _wait_else_count(key_: str, limit: Rule) -> int:
     and 0. The hit is written in its own commit, whatever the request comes to: a
     guess answered with a 404, or an export whose download then fails, still counts,
     and a rollback of the request's unit of work cannot take the hit back."""
-    from .services import unit_of_work
-
-    wait = wait_for(key_, limit)
-    if wait:
-        return wait
-    with unit_of_work(once=False):
-        hit(key_, limit)
-    return 0
+    return reserve([Limit(key_, limit)])[0]
 
 
 # --- secret links (/invite/<token>, /c/<token>, /me/feed/<token>.ics) ------------------

@@ -762,6 +762,44 @@ class TestPublicUrl:
         assert "evil.example.com" not in page
 
 
+    # Links used outside the browser (security review, session 41, finding 2): the
+    # calendar feed's secret address, polled for months by a calendar app; the task
+    # page's share link; the links and event ids of a task's .ics and of the feed.
+
+    def test_the_calendar_feed_address_uses_the_public_url(self, client, world, login):
+        login(world.member)
+        _forged_host(client)
+        page = client.post("/me/calendar", environ_overrides=EVIL).get_data(as_text=True)
+        assert re.search(r"https://gongjian\.example\.gov\.cn/me/feed/[\w-]+\.ics", page)
+        assert "evil.example.com" not in page
+
+    def test_a_tasks_share_link_and_ics_use_the_public_url(self, client, world, login):
+        login(world.leader)
+        _forged_host(client)
+        public = f"https://gongjian.example.gov.cn/tasks/{world.task.id}"
+        page = client.get(f"/tasks/{world.task.id}", environ_overrides=EVIL).get_data(as_text=True)
+        assert public in page and "evil.example.com" not in page
+        ics = client.get(f"/tasks/{world.task.id}/calendar.ics", environ_overrides=EVIL)
+        body = ics.get_data(as_text=True).replace("\r\n ", "")  # unfolded
+        assert ics.status_code == 200 and f"URL:{public}" in body
+        assert f"UID:task-{world.task.id}@gongjian.example.gov.cn" in body
+        assert "evil.example.com" not in body
+
+    def test_the_feeds_links_use_the_public_url(self, client, world):
+        from tracker.models import Member
+        from tracker.services.notify import new_calendar_token
+
+        leader = db.session.get(Member, world.task.leader_id)
+        token = new_calendar_token(leader)
+        db.session.commit()
+        feed = client.get(f"/me/feed/{token}.ics", environ_overrides=EVIL)
+        body = feed.get_data(as_text=True).replace("\r\n ", "")
+        assert feed.status_code == 200
+        assert f"URL:https://gongjian.example.gov.cn/tasks/{world.task.id}" in body
+        assert f"UID:task-{world.task.id}@gongjian.example.gov.cn" in body
+        assert "evil.example.com" not in body
+
+
 def test_without_a_public_url_links_follow_the_request(client, world, login):
     login(world.liaison)
     page = client.get(f"/onsite/tasks/{world.task.id}/qr").get_data(as_text=True)

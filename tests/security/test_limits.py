@@ -305,6 +305,18 @@ def test_guessing_the_current_password_is_limited(client, world, http_login):
     assert world.member.check_password(f.PASSWORD)  # unchanged
 
 
+def test_the_right_current_password_counts_nothing_whatever_the_new_one(client, world,
+                                                                          http_login):
+    """Counted before it is checked, a right current password gives its count back,
+    even when the new password is then refused."""
+    http_login(world.member)
+    same = {"current": f.PASSWORD, "new_password": f.PASSWORD, "confirm": f.PASSWORD}
+    for _ in range(6):
+        response = client.post("/auth/password", data=same)
+        assert response.status_code == 200
+        assert "新密码不能与当前密码相同" in response.get_data(as_text=True)
+
+
 def test_guessing_invitation_links_is_limited(client, world):
     link = issue_links(world.admin, [world.member])[0]
     db.session.commit()
@@ -438,37 +450,6 @@ def test_an_unknown_counter_storage_refuses_to_start():
 
 
 # ---------------------------------------------------------------- Redis, and Redis down
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.fail("redis-server is not installed (.ci/run installs it)")
-    port = _free_port()
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("redis-server did not start")
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0", process
-    if process.poll() is None:
-        process.terminate()
-        process.wait(timeout=10)
-
 
 class TestRedis:
     @pytest.fixture

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..security import safe_next
-from ..services import ServiceError, attach_error, unit_of_work
+from ..services import ServiceError, attach_error
 from ..services.accounts import (LoggedIn, LoginAttempt, TooManyAttempts, change_password,
                                  log_in)
 from ..services.sessions import end_own_session, live_sessions, log_out, log_out_everywhere
@@ -39,10 +39,11 @@ def login():
     if form.validate_on_submit():
         target = safe_next(request.args.get("next"), url_for("main.index"))
         attempt = login_attempt(form.phone.data, form.password.data, bool(form.remember.data))
-        # by hand, not run_service: TooManyAttempts is the 429 page with Retry-After
+        # by hand, not run_service: TooManyAttempts is the 429 page with Retry-After;
+        # log_in commits the attempt's count before the password is checked (its own
+        # units of work)
         try:
-            with unit_of_work():
-                started = log_in(attempt)
+            started = log_in(attempt)
         except TooManyAttempts as refusal:
             return _too_many("auth/login.html", form, refusal)
         except ServiceError as error:  # one message whether or not the account exists
@@ -132,10 +133,9 @@ def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         # by hand, not run_service: TooManyAttempts is the 429 page with Retry-After
-        try:
-            with unit_of_work():
-                change_password(current_user, form.current.data, form.new_password.data,
-                                current_session())
+        try:  # its own units of work, as log_in
+            change_password(current_user, form.current.data, form.new_password.data,
+                            current_session())
         except TooManyAttempts as refusal:
             return _too_many("auth/password.html", form, refusal)
         except ServiceError as error:

@@ -30,7 +30,7 @@ from ..models import Role
 from ..permissions import managed_community_ids
 from ..reminders.available import configured, reminder_rules
 from ..reminders.kinds import ASKING, KINDS, words_of
-from ..security import is_safe_next
+from ..security import is_safe_next, public_host, public_url_for
 from ..throttle import export_wait, unknown_link_wait
 from ..services.notify import (
     NotifySettings,
@@ -185,7 +185,7 @@ def calendar():
         else:
             done = run_service(form, new_calendar_token, current_user)
             if done:
-                feed_url = url_for("me.feed", token=done.value, _external=True)
+                feed_url = public_url_for("me.feed", token=done.value)
     active = settings_of(current_user).calendar_token_hash is not None or feed_url is not None
     return no_store(make_response(render_template(  # the address is a secret
         "me/calendar.html", form=form, feed_url=feed_url, active=active)))
@@ -203,8 +203,8 @@ def feed(token: str):
             return too_many_requests(wait)
         abort(404)
     tasks = q.feed_tasks(owner.member_id, utcnow())
-    body = ics(((task, url_for("tasks.detail", task_id=task.id, _external=True)) for task in tasks),
-               request.host, utcnow(), _("我的共建任务"))
+    body = ics(((task, public_url_for("tasks.detail", task_id=task.id)) for task in tasks),
+               public_host(), utcnow(), _("我的共建任务"))
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Cache-Control"] = "private, max-age=900"

@@ -18,8 +18,11 @@ or Redis, so every worker and app server sees them):
   (``LOGIN_LIMIT_PER_ACCOUNT_ADDRESS`` failures per device): the owner's phone logs in
   even while the account is under attack.
 
-Only failures count (the right password of a switched-off account is no guess: it is
-told 「该账号已停用」 and counts nothing); a success clears its account-and-address and device counts.
+Every attempt is counted before its password is checked (``throttle.reserve``: judged
+and counted in one step, so attempts sent at once cannot all slip under a limit), and
+only failures stay counted: a right password gives its count back (a switched-off
+account's too: it is told 「该账号已停用」), and a success also clears its
+account-and-address and device counts.
 Every login and failed login writes an AuditEvent (a masked phone for an unknown
 account, never the password).
 """
@@ -38,7 +41,7 @@ from ..extensions import db
 from ..models import LoginSession, Member
 from ..phones import normalise_phone
 from ..privacy import mask_phone
-from . import ServiceError
+from . import ServiceError, unit_of_work
 from .audit import Target, record
 from .claims import merged_into
 from .passwords import check_policy, needs_rehash
@@ -102,30 +105,23 @@ def _password_matches(member: Member | None, password: str) -> Member | None:
 SWITCHED_OFF = _l("该账号已停用，请联系单位管理员。")
 
 
-def _keys(attempt: LoginAttempt, trusted: bool) -> dict:
+def _limits(attempt: LoginAttempt, trusted: bool) -> dict[str, throttle.Limit]:
     phone = normalise_phone(attempt.phone)  # 「138 0000 0002」 is 13800000002: one account
     address = throttle.address_key(attempt.address)  # an IPv6 client's /64
-    rules = {}
+    strict = throttle.rule("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS")
+    limits = {}
     if trusted:
-        rules["device"] = (throttle.key("login-device", attempt.device_id),
-                           throttle.rule("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"))
+        limits["device"] = throttle.Limit(throttle.key("login-device", attempt.device_id), strict)
     else:
-        rules["account_address"] = (throttle.key("login-acct-addr", phone, address),
-                                    throttle.rule("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"))
-        rules["address"] = (throttle.address_tag(attempt.address),
-                            throttle.rule("LOGIN_LIMIT_PER_ADDRESS"))
+        limits["account_address"] = throttle.Limit(
+            throttle.key("login-acct-addr", phone, address), strict)
+        limits["address"] = throttle.Limit(throttle.address_tag(attempt.address),
+                                           throttle.rule("LOGIN_LIMIT_PER_ADDRESS"))
     # Counted always (a trusted device's failures too), waited on only when untrusted.
-    rules["account"] = (throttle.key("login-acct", phone), throttle.rule("LOGIN_LIMIT_PER_ACCOUNT"))
-    return rules
-
-
-def _wait(rules: dict, trusted: bool) -> int:
-    waits = [throttle.wait_for(k, limit) for name, (k, limit) in rules.items() if name != "account"]
-    if not trusted:
-        k, limit = rules["account"]
-        waits.append(throttle.growing_delay(
-            k, limit, int(current_app.config["LOGIN_DELAY_MAX_SECONDS"])))
-    return max(waits, default=0)
+    limits["account"] = throttle.Limit(
+        throttle.key("login-acct", phone), throttle.rule("LOGIN_LIMIT_PER_ACCOUNT"),
+        "counted" if trusted else "growing", int(current_app.config["LOGIN_DELAY_MAX_SECONDS"]))
+    return limits
 
 
 def _switched_off(member: Member):
@@ -145,7 +141,11 @@ def _switched_off(member: Member):
 
 
 def log_in(attempt: LoginAttempt) -> LoggedIn:
-    """Check the throttle, then the password; begin a session or record the failure.
+    """Count the attempt under the throttle, then check the password; begin a session
+    (the attempt's count given back) or record the failure. Its own units of work: the
+    count is committed before the password is checked, so attempts sent at once on
+    several workers are each judged with the others counted (security review, session
+    41, finding 1) — at most the limit's number of them ever reach the password.
 
     Raises ``TooManyAttempts`` (nothing written) or a ServiceError whose failure record
     (audit row, throttle count) is committed all the same."""
@@ -155,54 +155,60 @@ def log_in(attempt: LoginAttempt) -> LoggedIn:
     found = _by_phone(phone)
     known = None if found is None else found.id
     trusted = bool(attempt.device_id) and known is not None and known in attempt.device_members
-    rules = _keys(attempt, trusted)
-    wait = _wait(rules, trusted)
+    limits = _limits(attempt, trusted)
+    wait, reserved = throttle.reserve(list(limits.values()))
     if wait:
         raise TooManyAttempts(wait, field="password")
     member = _password_matches(found, attempt.password)
-    if member is None:
-        for k, limit in rules.values():
-            throttle.hit(k, limit)
-        record(None, "login_failed", Target("member", known), phone=mask_phone(phone),
-               address=throttle.address_tag(attempt.address), trusted_device=trusted)
-        raise ServiceError(_l("手机号或密码不正确。"), field="password", recorded=True)
-    if not member.active:
-        # The right password of a switched-off (or merged) account: its owner is told
-        # why, and whom to ask, rather than retyping a password that is right until the
-        # lockout. Only the owner learns it (a wrong password gets the message above),
-        # so nothing about the account is given away; not a guess, so nothing counted.
-        record(None, "login_failed", Target("member", known), phone=mask_phone(phone),
-               address=throttle.address_tag(attempt.address), trusted_device=trusted,
-               reason="inactive")
-        raise ServiceError(_switched_off(member), field="password", recorded=True)
-    for name in ("account_address", "device"):
-        if name in rules:
-            throttle.clear(rules[name][0])
-    if needs_rehash(member.password_hash):
-        member.set_password(attempt.password)
-        record(member, "rehash_password", member)
-    token = begin_session(member, device=attempt.device_name, remembered=attempt.remember,
-                          address=attempt.address)
-    return LoggedIn(member, token)
+    if member is None:  # a failure: the reserved count stays
+        with unit_of_work():
+            record(None, "login_failed", Target("member", known), phone=mask_phone(phone),
+                   address=throttle.address_tag(attempt.address), trusted_device=trusted)
+            raise ServiceError(_l("手机号或密码不正确。"), field="password", recorded=True)
+    throttle.give_back(reserved)  # the right password is no guess: it counts nothing
+    with unit_of_work():
+        if not member.active:
+            # The right password of a switched-off (or merged) account: its owner is
+            # told why, and whom to ask, rather than retyping a password that is right
+            # until the lockout. Only the owner learns it (a wrong password gets the
+            # message above), so nothing about the account is given away.
+            record(None, "login_failed", Target("member", known), phone=mask_phone(phone),
+                   address=throttle.address_tag(attempt.address), trusted_device=trusted,
+                   reason="inactive")
+            raise ServiceError(_switched_off(member), field="password", recorded=True)
+        for name in ("account_address", "device"):
+            if name in limits:
+                throttle.clear(limits[name].key)
+        if needs_rehash(member.password_hash):
+            member.set_password(attempt.password)
+            record(member, "rehash_password", member)
+        token = begin_session(member, device=attempt.device_name, remembered=attempt.remember,
+                              address=attempt.address)
+        return LoggedIn(member, token)
 
 
 def change_password(member: Member, current: str, new: str,
                     session: LoginSession | None = None) -> None:
-    """A new password for ``member``; every other session of theirs ends.
+    """A new password for ``member``; every other session of theirs ends. Its own units
+    of work, as ``log_in``'s.
 
-    Guessing the current password is limited per member (``PASSWORD_LIMIT``)."""
-    key, limit = throttle.key("password", str(member.id)), throttle.rule("PASSWORD_LIMIT")
-    wait = throttle.wait_for(key, limit)
+    Guessing the current password is limited per member (``PASSWORD_LIMIT``): the
+    attempt is counted before the current password is checked, and given back when it
+    is right."""
+    limit = throttle.Limit(throttle.key("password", str(member.id)), throttle.rule("PASSWORD_LIMIT"))
+    wait, reserved = throttle.reserve([limit])
     if wait:
         raise TooManyAttempts(wait, field="current")
-    if not member.check_password(current):
-        throttle.hit(key, limit)
-        record(member, "change_password_failed", member)
-        raise ServiceError(_l("当前密码不正确。"), field="current", recorded=True)
-    if current == new:
-        raise ServiceError(_l("新密码不能与当前密码相同。"), field="new_password")
-    set_new_password(member, new, member, keep=session)
-    record(member, "change_password", member)
+    if not member.check_password(current):  # a failure: the reserved count stays
+        with unit_of_work():
+            record(member, "change_password_failed", member)
+            raise ServiceError(_l("当前密码不正确。"), field="current", recorded=True)
+    throttle.give_back(reserved)  # whatever the new password comes to
+    with unit_of_work():
+        if current == new:
+            raise ServiceError(_l("新密码不能与当前密码相同。"), field="new_password")
+        set_new_password(member, new, member, keep=session)
+        record(member, "change_password", member)
 
 
 def set_new_password(member: Member, password: str, actor: Member | None, *,

@@ -36,7 +36,7 @@ from ..models import HOLDING, Assignment, AssignmentStatus, Task, TaskStatus, Wa
 from ..paging import page_number
 from ..permissions import may_report, may_see_task
 from ..rollups.coverage import member_totals_columns
-from ..security import safe_next
+from ..security import public_host, public_url_for, safe_next
 from ..services.claims import (
     claim_refusal,
     claimed_alongside,
@@ -240,7 +240,7 @@ def detail(task_id: int):
     return render_template("tasks/detail.html", task=task, people=people, mine=mine,
                            needs=needs_of(task), voided=voided, is_voided=was_voided,
                            state=state, next_url=request.full_path.rstrip("?"),
-                           share_url=url_for("tasks.detail", task_id=task.id, _external=True))
+                           share_url=public_url_for("tasks.detail", task_id=task.id))
 
 
 @bp.get("/<int:task_id>/calendar.ics")
@@ -251,8 +251,8 @@ def calendar(task_id: int):
     filename = f"task-{task.id}.ics"
 
     def ics_file():
-        body = ics([(task, url_for("tasks.detail", task_id=task.id, _external=True))],
-                   request.host, utcnow(), task.title)
+        body = ics([(task, public_url_for("tasks.detail", task_id=task.id))],
+                   public_host(), utcnow(), task.title)
         response = make_response(body)
         response.headers["Content-Type"] = "text/calendar; charset=utf-8"
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
