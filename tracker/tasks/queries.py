@@ -38,7 +38,8 @@ from ..models.waitlist import waiting_before
 from ..names import names_told_apart
 from ..paging import Prepared, limited, paged_with_total, paginate_prepared
 from ..search import matches
-from ..services.overlap import counted_elsewhere_of, counts_elsewhere, held_elsewhere_of
+from ..services.overlap import (counted_elsewhere_of, counts_elsewhere, held_elsewhere_of,
+                                may_count_alongside_of)
 from ..services.voiding import voided
 from ..sql_json import json_rows
 from ..timeutil import local_date
@@ -309,26 +310,32 @@ def my_assignment(task_id: int, member_id: int) -> Assignment | None:
 
 
 def my_assignment_and_places(task: Task, member_id: int, *, elsewhere: bool
-                             ) -> tuple[Assignment | None, Task | None, Task | None]:
-    """``my_assignment``, where I hold a place at overlapping hours
-    (``overlap.held_elsewhere_of``) and, with ``elsewhere`` (an approved task that
-    ended, not cancelled), where my hours count at them (``overlap.counted_elsewhere_of``),
-    each the first other activity by its start, read in the same statement: the task
-    page says while both places stand that only one can count (walk12 #6), and of one
-    not counted on an approved task why and whether she may send a 补录申请, at no
-    statement of its own (review40b #3)."""
-    held_on = aliased(Task)
-    stmt = (select(Assignment, held_on).select_from(Assignment)
-            .outerjoin(held_on, held_on.id == held_elsewhere_of(Assignment.member_id, task)))
+                             ) -> tuple[Assignment | None, Task | None, Task | None,
+                                        Task | None]:
+    """``my_assignment`` and, each the first other activity by its start, read in the
+    same statement, at no statement of its own: with ``elsewhere`` (an approved task
+    that ended, not cancelled), where my hours count at overlapping hours
+    (``overlap.counted_elsewhere_of``) and where I hold a place at them
+    (``overlap.held_elsewhere_of``) — of one not counted there, why and whether she may
+    send a 补录申请 (review40b #3); without, where 通过 may still count my place at
+    them, none counting yet (``overlap.may_count_alongside_of``) — the page says only
+    one of the two can count (walk12 #6). (mine, counted on, held on, alongside)."""
+    other = aliased(Task)
     if elsewhere:
         counted_on = aliased(Task)
-        stmt = stmt.add_columns(counted_on).outerjoin(
-            counted_on, counted_on.id == counted_elsewhere_of(Assignment, task))
+        stmt = (select(Assignment, counted_on, other).select_from(Assignment)
+                .outerjoin(counted_on, counted_on.id == counted_elsewhere_of(Assignment, task))
+                .outerjoin(other, other.id == held_elsewhere_of(Assignment.member_id, task)))
+    else:
+        stmt = (select(Assignment, other).select_from(Assignment).outerjoin(
+            other, other.id == may_count_alongside_of(Assignment.member_id, task)))
     row = db.session.execute(
         stmt.where(Assignment.task_id == task.id, Assignment.member_id == member_id)).first()
     if row is None:
-        return None, None, None
-    return row[0], (row[2] if elsewhere else None), row[1]
+        return None, None, None, None
+    if elsewhere:
+        return row[0], row[1], row[2], None
+    return row[0], None, None, row[1]
 
 
 def participants(task: Task) -> list[Assignment]:
@@ -430,8 +437,9 @@ class MineAssignment:
     # my hours already count on another activity at overlapping hours: 确认 here would
     # be refused (``claims.confirm_refusal``'s ``elsewhere``), read in the page's statement
     counted_elsewhere: bool
-    # the first other activity at overlapping hours where I hold a place too (title,
-    # start; None: none): only one of the two can count (``claims.held_alongside``)
+    # the first other activity at overlapping hours where 通过 may still count my place
+    # too, none counting yet (title, start; None: none): only one of the two can count
+    # (``overlap.may_count_alongside_of``, ``claims.held_alongside``)
     alongside_title: str | None
     alongside_starts_at: datetime | None
     task: MineTask
@@ -450,7 +458,7 @@ class MineAssignment:
 
 
 # 我的任务's card: the other activity where I hold a place at the same hours, joined
-# to the card's own row in the tab's statement (``overlap.held_elsewhere_of``)
+# to the card's own row in the tab's statement (``overlap.may_count_alongside_of``)
 ALONGSIDE = aliased(Task, name="alongside")
 
 
@@ -465,7 +473,7 @@ def _my_assignments(member_id):
     return _with_card_neighbours(
         select(*MineAssignment.columns()).select_from(Assignment)
         .join(Task, Task.id == Assignment.task_id)
-    ).outerjoin(ALONGSIDE, ALONGSIDE.id == held_elsewhere_of(Assignment.member_id, Task)
+    ).outerjoin(ALONGSIDE, ALONGSIDE.id == may_count_alongside_of(Assignment.member_id, Task)
                 ).where(Assignment.member_id == member_id, Assignment.status.in_(HOLDING))
 
 
