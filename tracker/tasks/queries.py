@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, case, func, or_, select, true
+from sqlalchemy import and_, bindparam, case, func, null, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
@@ -446,19 +446,17 @@ class MineAssignment:
 
     @classmethod
     def columns(cls) -> list:
-        return [Assignment.id, Assignment.status, Assignment.minutes,
-                counts_elsewhere(Assignment.member_id, Task).label("counted_elsewhere"),
-                ALONGSIDE.title.label("alongside_title"),
-                ALONGSIDE.starts_at.label("alongside_starts_at"),
-                *MineTask.columns()]
+        """The card's columns but those asking her other places (``counted_elsewhere``,
+        ``alongside``), which ``_cards_page`` puts in after the page is cut."""
+        return [Assignment.id, Assignment.status, Assignment.minutes, *MineTask.columns()]
 
     @classmethod
     def of(cls, row) -> MineAssignment:
         return cls(row[0], row[1], row[2], bool(row[3]), row[4], row[5], MineTask.of(row[6:]))
 
 
-# 我的任务's card: the other activity where I hold a place at the same hours, joined
-# to the card's own row in the tab's statement (``overlap.may_count_alongside_of``)
+# 我的任务's card: the other activity where 通过 may still count my place at the same
+# hours, joined to the card's own row (``overlap.may_count_alongside_of``)
 ALONGSIDE = aliased(Task, name="alongside")
 
 
@@ -473,8 +471,46 @@ def _my_assignments(member_id):
     return _with_card_neighbours(
         select(*MineAssignment.columns()).select_from(Assignment)
         .join(Task, Task.id == Assignment.task_id)
-    ).outerjoin(ALONGSIDE, ALONGSIDE.id == may_count_alongside_of(Assignment.member_id, Task)
-                ).where(Assignment.member_id == member_id, Assignment.status.in_(HOLDING))
+    ).where(Assignment.member_id == member_id, Assignment.status.in_(HOLDING))
+
+
+_OWN_COLUMNS = 3  # MineAssignment's own columns, before those asking her other places
+
+
+class _CardTask:
+    """The card's task as ``overlap`` reads it (its id and hours), from the columns of
+    the page already cut."""
+
+    def __init__(self, card):
+        columns = list(card.c)[_OWN_COLUMNS:]
+        self.id, self.starts_at, self.ends_at = columns[0], columns[2], columns[3]
+
+
+def _cards_page(stmt, *, descending: bool, alongside: bool) -> Prepared:
+    """A participation tab's page (``stmt``: its cards in order), each row with its
+    total as ``paged_with_total``, and what the cards of the page only ask of her other
+    places: whether her hours count on one at the same hours (``counts_elsewhere``) and,
+    with ``alongside``, the one where 通过 may still count her too
+    (``may_count_alongside_of``). Each reads all of her places, so asked of every card
+    before the page is cut they made a tab's cost grow with the square of her cards
+    (review41b #2); asked of the page's cards, with her places — in the same statement.
+    Without ``alongside`` (历史: every card settled, none says only one of two can
+    count, ``claims.held_alongside``) those columns are NULL."""
+    card = limited(stmt.add_columns(Assignment.member_id.label("card_member"),
+                                    func.count().over().label("card_total"))).subquery("card")
+    columns = list(card.c)
+    task = _CardTask(card)
+    member = card.c.card_member
+    other = [ALONGSIDE.title, ALONGSIDE.starts_at] if alongside else [null(), null()]
+    page = (select(*columns[:_OWN_COLUMNS],
+                   counts_elsewhere(member, task).label("counted_elsewhere"),
+                   other[0].label("alongside_title"), other[1].label("alongside_starts_at"),
+                   *columns[_OWN_COLUMNS:-2], card.c.card_total)
+            .select_from(card))
+    if alongside:
+        page = page.outerjoin(ALONGSIDE, ALONGSIDE.id == may_count_alongside_of(member, task))
+    order = (task.starts_at, task.id)
+    return Prepared(page.order_by(*(c.desc() for c in order) if descending else order))
 
 
 def _my_led_tasks(member_id):
@@ -519,7 +555,10 @@ PARTICIPATION_TABS = ("upcoming", "confirm", "history")
 def _mine_statement(tab: str):
     """A tab's page with its total, built once per process (the member, the time and
     the page as parameters): building the statement cost about as much as running it."""
-    return paged_with_total(_tab_query(tab, bindparam("member_id"), bindparam("now")))
+    stmt = _tab_query(tab, bindparam("member_id"), bindparam("now"))
+    if tab in PARTICIPATION_TABS:
+        return _cards_page(stmt, descending=tab != "upcoming", alongside=tab != "history")
+    return paged_with_total(stmt)
 
 
 def mine_page(tab: str, member_id: int, now: datetime, page: int, per_page: int):
