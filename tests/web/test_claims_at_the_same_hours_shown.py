@@ -122,3 +122,29 @@ def test_a_check_in_whose_approval_is_ahead_is_still_a_choice(client, login, wor
     assert SAID.format(title=first.title, when=_when(first)) in _page(
         client, f"/tasks/{second.id}")
     assert _page(client, "/tasks/mine?tab=confirm").count("您在同一时间还有一项活动") == 2
+
+
+def test_hours_counted_elsewhere_are_hers_at_these_hours_only(client, login, world):
+    """Whether her hours count at the same hours is asked of her and of the card's own
+    hours: another member counted at them, or her own hours counted at other hours
+    (a second pair of her cards), leave the two places that may both count told."""
+    first, second, _apart = _two_at_once(client, login, world)
+    # another member's hours count at the same hours
+    there = f.task(world.item, world.liaison, title="另一活动", starts_in=timedelta(days=3))
+    db.session.add(Assignment(task_id=there.id, member_id=world.other_member.id,
+                              status=AssignmentStatus.done, minutes=60))
+    # her own hours count on one of two activities at other hours
+    counted = f.task(world.item, world.liaison, title="已计入的活动", starts_in=timedelta(days=6))
+    beside = f.task(world.item, world.liaison, title="同时的另一项",
+                    starts_in=timedelta(days=6, minutes=30))
+    db.session.add(Assignment(task_id=counted.id, member_id=world.member.id,
+                              status=AssignmentStatus.done, minutes=60))
+    db.session.add(Assignment(task_id=beside.id, member_id=world.member.id,
+                              status=AssignmentStatus.claimed))
+    db.session.commit()
+    assert SAID.format(title=second.title, when=_when(second)) in _page(
+        client, f"/tasks/{first.id}")
+    mine = _page(client, "/tasks/mine?tab=upcoming")
+    assert SAID.format(title=second.title, when=_when(second)) in mine
+    assert SAID.format(title=first.title, when=_when(first)) in mine
+    assert mine.count("您在同一时间还有一项活动") == 2  # not 同时的另一项's: hers count there

@@ -96,10 +96,14 @@ def _places_elsewhere(member_id, task, *, counted: bool, may_count: bool = False
     alias of them, or values), with the alias of those activities to order by. The one
     form of ``held_elsewhere``, ``counted_elsewhere_of`` and ``counts_elsewhere``."""
     held, other = aliased(Assignment), aliased(Task)
+    # every other table it names is the asking statement's, however deep it is nested
+    # (``may_count_alongside_of`` asks ``counts_elsewhere`` inside one): left to
+    # auto-correlation, a table of a statement two levels up would join in uncorrelated
     return (select(other.id).join(held, held.task_id == other.id)
             .where(held.member_id == member_id, other.id != task.id,
                    *places_at(task.starts_at, task.ends_at, counted=counted,
-                              may_count=may_count, task=other, assignment=held))), other
+                              may_count=may_count, task=other, assignment=held))
+            .correlate_except(held, other)), other
 
 
 def held_elsewhere(member_id: int):
