@@ -36,7 +36,7 @@ from . import shown as shown_module
 from .activity_lock import lock_activity
 from .answered_requests import adopt_answered_requests
 from .audit import record
-from .overlap import counted_elsewhere, overlapping
+from .overlap import NOT_YET_COUNTED, counted_elsewhere, overlapping
 
 MAX_MINUTES = 24 * 60
 MINUTE_STEP = 30
@@ -566,21 +566,18 @@ def claimed_alongside(task_id: int, member_id: int, starts_at, ends_at):
               when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
 
 
-# a place whose hours may yet count here: the one of two at the same hours to choose
-NOT_YET_COUNTED = (AssignmentStatus.claimed, AssignmentStatus.assigned,
-                   AssignmentStatus.checked_in)
-
-
 def held_alongside(status: AssignmentStatus, settled: bool, other_title: str | None,
                    other_starts_at):
     """Words for a member's place on an activity (its task page, its card of 我的任务)
     while she holds a place on another at overlapping hours too (``other_title``, its
-    start: ``overlap.held_elsewhere_of``, read in the statement the page runs anyway) —
-    what ``claimed_alongside`` tells her once at the claim, said as long as both places
-    stand (walk12 #6): only one of the two can count. None once her place here can no
-    longer count or already does (done, 缺席, withdrawn; ``settled``: the activity's
-    report approved, or it cancelled — the pages then say where her time counts, or
-    why not), or when she holds no other."""
+    start) — what ``claimed_alongside`` tells her once at the claim, said as long as both places
+    may still count (walk12 #6): only one of the two can. ``other_title``: the first
+    other activity where 通过 may still count her (``overlap.may_count_alongside_of``,
+    read in the statement the page runs anyway: none once her hours count on one, or
+    where her place can never count — 通过's own rule, review41b #1). None once her
+    place here can no longer count or already does (done, 缺席, withdrawn; ``settled``:
+    the activity's report approved, or it cancelled — the pages then say where her time
+    counts, or why not), or when there is no other."""
     if other_title is None or settled or status not in NOT_YET_COUNTED:
         return None
     return _l("您在同一时间还有一项活动：“%(task)s”（%(when)s）。同一时间只计一次，"

@@ -25,8 +25,20 @@ from ..models import (Assignment, AssignmentStatus, Member, ReportStatus, Task, 
                       TaskStatus)
 
 
+# a place neither counted yet nor ended: 通过 (with 按签到计入, or her 确认) may still count it
+NOT_YET_COUNTED = (AssignmentStatus.claimed, AssignmentStatus.assigned, AssignmentStatus.checked_in)
+
+
+def _approved(task):
+    """SQL: ``task``'s report is approved — 通过 is final, a place not counted by then
+    never counts (``reviews.approve_report``)."""
+    return exists(select(TaskReport.id).where(TaskReport.task_id == task.id,
+                                              TaskReport.status == ReportStatus.approved))
+
+
 def places_at(starts_at, ends_at, same_activity: tuple[int, int] | None = None, *,
-              counted: bool = False, task=Task, assignment=Assignment) -> list:
+              counted: bool = False, may_count: bool = False, task=Task,
+              assignment=Assignment) -> list:
     """WHERE conditions on ``assignment`` (``Assignment``, or an alias of it) joined to
     ``task`` (``Task``, or an alias): a place on an activity that is not cancelled and
     overlaps [starts_at, ends_at) (an activity ending at 11:00 and one starting at 11:00
@@ -37,13 +49,19 @@ def places_at(starts_at, ends_at, same_activity: tuple[int, int] | None = None, 
     A claim or an assignment never confirmed on an activity whose report is approved is
     no place: 通过 is final, it can never count, and the member may well have been at
     another activity at those hours (review39b #1). A check-in left uncounted there
-    stays one: it is evidence she was there."""
+    stays one: it is evidence she was there.
+
+    ``may_count``: only a place not counted yet that 通过 may still count — claimed,
+    assigned or checked in on an activity whose report is not approved (a check-in
+    left uncounted by 通过 never counts: review41b #1)."""
+    approved = _approved(task)
     held = assignment.status.not_in((AssignmentStatus.withdrawn, AssignmentStatus.absent)) & ~(
         assignment.status.in_((AssignmentStatus.claimed, AssignmentStatus.assigned))
-        & exists(select(TaskReport.id).where(TaskReport.task_id == task.id,
-                                             TaskReport.status == ReportStatus.approved)))
+        & approved)
     if counted:
         held = assignment.status == AssignmentStatus.done  # a check-in or claim: not yet
+    elif may_count:
+        held = assignment.status.in_(NOT_YET_COUNTED) & ~approved
     elif same_activity is not None:
         held = held | ((assignment.status == AssignmentStatus.absent)
                        & (task.community_id == same_activity[0])
@@ -71,17 +89,21 @@ def overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime,
     ).all()
 
 
-def _places_elsewhere(member_id, task, *, counted: bool):
+def _places_elsewhere(member_id, task, *, counted: bool, may_count: bool = False):
     """The other activities at hours overlapping ``task``'s where ``member_id`` holds a
     place (``places_at``; ``counted``: one whose hours count), as a SELECT of their ids
     correlated to the statement asking it (``member_id`` and ``task``: its columns or an
     alias of them, or values), with the alias of those activities to order by. The one
     form of ``held_elsewhere``, ``counted_elsewhere_of`` and ``counts_elsewhere``."""
     held, other = aliased(Assignment), aliased(Task)
+    # every other table it names is the asking statement's, however deep it is nested
+    # (``may_count_alongside_of`` asks ``counts_elsewhere`` inside one): left to
+    # auto-correlation, a table of a statement two levels up would join in uncorrelated
     return (select(other.id).join(held, held.task_id == other.id)
             .where(held.member_id == member_id, other.id != task.id,
-                   *places_at(task.starts_at, task.ends_at, counted=counted, task=other,
-                              assignment=held))), other
+                   *places_at(task.starts_at, task.ends_at, counted=counted,
+                              may_count=may_count, task=other, assignment=held))
+            .correlate_except(held, other)), other
 
 
 def held_elsewhere(member_id: int):
@@ -129,6 +151,19 @@ def held_elsewhere_of(member_id, task):
     reading her own row (review40b #3)."""
     places, other = _places_elsewhere(member_id, task, counted=False)
     return places.order_by(other.starts_at, other.id).limit(1).scalar_subquery()
+
+
+def may_count_alongside_of(member_id, task):
+    """The id of the first other activity, by its start, at hours overlapping ``task``'s
+    where ``member_id``'s place is not counted yet and 通过 there may still count it
+    (``places_at``, may_count) — NULL if none, or if her hours already count on one
+    (``counts_elsewhere``: then no 通过 counts her on either, the pages say why). As a
+    column of a page's statement (``member_id``, ``task``: its columns or values): were
+    her place on ``task`` still to count too, only one of the two can — whichever 通过
+    counts first (``counted_elsewhere``), so the pages tell her (``claims.held_alongside``)."""
+    places, other = _places_elsewhere(member_id, task, counted=False, may_count=True)
+    return (places.where(~counts_elsewhere(member_id, task))
+            .order_by(other.starts_at, other.id).limit(1).scalar_subquery())
 
 
 def counts_elsewhere(member_id, task):

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, case, func, or_, select, true
+from sqlalchemy import and_, bindparam, case, func, null, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
@@ -38,7 +38,8 @@ from ..models.waitlist import waiting_before
 from ..names import names_told_apart
 from ..paging import Prepared, limited, paged_with_total, paginate_prepared
 from ..search import matches
-from ..services.overlap import counted_elsewhere_of, counts_elsewhere, held_elsewhere_of
+from ..services.overlap import (counted_elsewhere_of, counts_elsewhere, held_elsewhere_of,
+                                may_count_alongside_of)
 from ..services.voiding import voided
 from ..sql_json import json_rows
 from ..timeutil import local_date
@@ -309,26 +310,32 @@ def my_assignment(task_id: int, member_id: int) -> Assignment | None:
 
 
 def my_assignment_and_places(task: Task, member_id: int, *, elsewhere: bool
-                             ) -> tuple[Assignment | None, Task | None, Task | None]:
-    """``my_assignment``, where I hold a place at overlapping hours
-    (``overlap.held_elsewhere_of``) and, with ``elsewhere`` (an approved task that
-    ended, not cancelled), where my hours count at them (``overlap.counted_elsewhere_of``),
-    each the first other activity by its start, read in the same statement: the task
-    page says while both places stand that only one can count (walk12 #6), and of one
-    not counted on an approved task why and whether she may send a 补录申请, at no
-    statement of its own (review40b #3)."""
-    held_on = aliased(Task)
-    stmt = (select(Assignment, held_on).select_from(Assignment)
-            .outerjoin(held_on, held_on.id == held_elsewhere_of(Assignment.member_id, task)))
+                             ) -> tuple[Assignment | None, Task | None, Task | None,
+                                        Task | None]:
+    """``my_assignment`` and, each the first other activity by its start, read in the
+    same statement, at no statement of its own: with ``elsewhere`` (an approved task
+    that ended, not cancelled), where my hours count at overlapping hours
+    (``overlap.counted_elsewhere_of``) and where I hold a place at them
+    (``overlap.held_elsewhere_of``) — of one not counted there, why and whether she may
+    send a 补录申请 (review40b #3); without, where 通过 may still count my place at
+    them, none counting yet (``overlap.may_count_alongside_of``) — the page says only
+    one of the two can count (walk12 #6). (mine, counted on, held on, alongside)."""
+    other = aliased(Task)
     if elsewhere:
         counted_on = aliased(Task)
-        stmt = stmt.add_columns(counted_on).outerjoin(
-            counted_on, counted_on.id == counted_elsewhere_of(Assignment, task))
+        stmt = (select(Assignment, counted_on, other).select_from(Assignment)
+                .outerjoin(counted_on, counted_on.id == counted_elsewhere_of(Assignment, task))
+                .outerjoin(other, other.id == held_elsewhere_of(Assignment.member_id, task)))
+    else:
+        stmt = (select(Assignment, other).select_from(Assignment).outerjoin(
+            other, other.id == may_count_alongside_of(Assignment.member_id, task)))
     row = db.session.execute(
         stmt.where(Assignment.task_id == task.id, Assignment.member_id == member_id)).first()
     if row is None:
-        return None, None, None
-    return row[0], (row[2] if elsewhere else None), row[1]
+        return None, None, None, None
+    if elsewhere:
+        return row[0], row[1], row[2], None
+    return row[0], None, None, row[1]
 
 
 def participants(task: Task) -> list[Assignment]:
@@ -430,27 +437,26 @@ class MineAssignment:
     # my hours already count on another activity at overlapping hours: 确认 here would
     # be refused (``claims.confirm_refusal``'s ``elsewhere``), read in the page's statement
     counted_elsewhere: bool
-    # the first other activity at overlapping hours where I hold a place too (title,
-    # start; None: none): only one of the two can count (``claims.held_alongside``)
+    # the first other activity at overlapping hours where 通过 may still count my place
+    # too, none counting yet (title, start; None: none): only one of the two can count
+    # (``overlap.may_count_alongside_of``, ``claims.held_alongside``)
     alongside_title: str | None
     alongside_starts_at: datetime | None
     task: MineTask
 
     @classmethod
     def columns(cls) -> list:
-        return [Assignment.id, Assignment.status, Assignment.minutes,
-                counts_elsewhere(Assignment.member_id, Task).label("counted_elsewhere"),
-                ALONGSIDE.title.label("alongside_title"),
-                ALONGSIDE.starts_at.label("alongside_starts_at"),
-                *MineTask.columns()]
+        """The card's columns but those asking her other places (``counted_elsewhere``,
+        ``alongside``), which ``_cards_page`` puts in after the page is cut."""
+        return [Assignment.id, Assignment.status, Assignment.minutes, *MineTask.columns()]
 
     @classmethod
     def of(cls, row) -> MineAssignment:
         return cls(row[0], row[1], row[2], bool(row[3]), row[4], row[5], MineTask.of(row[6:]))
 
 
-# 我的任务's card: the other activity where I hold a place at the same hours, joined
-# to the card's own row in the tab's statement (``overlap.held_elsewhere_of``)
+# 我的任务's card: the other activity where 通过 may still count my place at the same
+# hours, joined to the card's own row (``overlap.may_count_alongside_of``)
 ALONGSIDE = aliased(Task, name="alongside")
 
 
@@ -465,8 +471,46 @@ def _my_assignments(member_id):
     return _with_card_neighbours(
         select(*MineAssignment.columns()).select_from(Assignment)
         .join(Task, Task.id == Assignment.task_id)
-    ).outerjoin(ALONGSIDE, ALONGSIDE.id == held_elsewhere_of(Assignment.member_id, Task)
-                ).where(Assignment.member_id == member_id, Assignment.status.in_(HOLDING))
+    ).where(Assignment.member_id == member_id, Assignment.status.in_(HOLDING))
+
+
+_OWN_COLUMNS = 3  # MineAssignment's own columns, before those asking her other places
+
+
+class _CardTask:
+    """The card's task as ``overlap`` reads it (its id and hours), from the columns of
+    the page already cut."""
+
+    def __init__(self, card):
+        columns = list(card.c)[_OWN_COLUMNS:]
+        self.id, self.starts_at, self.ends_at = columns[0], columns[2], columns[3]
+
+
+def _cards_page(stmt, *, descending: bool, alongside: bool) -> Prepared:
+    """A participation tab's page (``stmt``: its cards in order), each row with its
+    total as ``paged_with_total``, and what the cards of the page only ask of her other
+    places: whether her hours count on one at the same hours (``counts_elsewhere``) and,
+    with ``alongside``, the one where 通过 may still count her too
+    (``may_count_alongside_of``). Each reads all of her places, so asked of every card
+    before the page is cut they made a tab's cost grow with the square of her cards
+    (review41b #2); asked of the page's cards, with her places — in the same statement.
+    Without ``alongside`` (历史: every card settled, none says only one of two can
+    count, ``claims.held_alongside``) those columns are NULL."""
+    card = limited(stmt.add_columns(Assignment.member_id.label("card_member"),
+                                    func.count().over().label("card_total"))).subquery("card")
+    columns = list(card.c)
+    task = _CardTask(card)
+    member = card.c.card_member
+    other = [ALONGSIDE.title, ALONGSIDE.starts_at] if alongside else [null(), null()]
+    page = (select(*columns[:_OWN_COLUMNS],
+                   counts_elsewhere(member, task).label("counted_elsewhere"),
+                   other[0].label("alongside_title"), other[1].label("alongside_starts_at"),
+                   *columns[_OWN_COLUMNS:-2], card.c.card_total)
+            .select_from(card))
+    if alongside:
+        page = page.outerjoin(ALONGSIDE, ALONGSIDE.id == may_count_alongside_of(member, task))
+    order = (task.starts_at, task.id)
+    return Prepared(page.order_by(*(c.desc() for c in order) if descending else order))
 
 
 def _my_led_tasks(member_id):
@@ -511,7 +555,10 @@ PARTICIPATION_TABS = ("upcoming", "confirm", "history")
 def _mine_statement(tab: str):
     """A tab's page with its total, built once per process (the member, the time and
     the page as parameters): building the statement cost about as much as running it."""
-    return paged_with_total(_tab_query(tab, bindparam("member_id"), bindparam("now")))
+    stmt = _tab_query(tab, bindparam("member_id"), bindparam("now"))
+    if tab in PARTICIPATION_TABS:
+        return _cards_page(stmt, descending=tab != "upcoming", alongside=tab != "history")
+    return paged_with_total(stmt)
 
 
 def mine_page(tab: str, member_id: int, now: datetime, page: int, per_page: int):

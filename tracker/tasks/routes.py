@@ -190,8 +190,8 @@ def detail(task_id: int):
     # offered), read with her own row (review40b #3)
     approved = (task.report_approved and task.status != TaskStatus.cancelled
                 and task.ends_at <= now)
-    mine, counted_on, held_on = q.my_assignment_and_places(task, current_user.id,
-                                                           elsewhere=approved)
+    mine, counted_on, held_on, alongside = q.my_assignment_and_places(
+        task, current_user.id, elsewhere=approved)
     if not may_see_task(current_user, task, mine.status if mine is not None else None):
         abort(404)
     people = q.participants(task)
@@ -224,7 +224,7 @@ def detail(task_id: int):
         # a place held at the same hours on another activity, said while both stand
         "alongside": held_alongside(
             mine.status, task.report_approved or task.status == TaskStatus.cancelled,
-            held_on.title, held_on.starts_at) if holding and held_on is not None else None,
+            alongside.title, alongside.starts_at) if holding and alongside is not None else None,
         "may_report": may_report(current_user, task),
         "can_report": may_report(current_user, task) and report_refusal(task) is None,
         # 我参加了但没有记录: a recent ended task the member is not on — or, once
