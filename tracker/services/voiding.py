@@ -54,10 +54,9 @@ from .activity_lock import lock_activity
 from .audit import record
 from .backfill_requests import reopen_requests_of
 from .reviews import closed_steps_refusal, steps_of
-from .summary_notes import (closed_member_units, closed_need_units, closed_to,
-                            final_naming_places, may_change_final, participants_then,
-                            units_closed_words)
-from .task_needs import undo_needs_of, void_need_places
+from .summary_notes import (closed_member_units, closed_to, final_naming_places,
+                            may_change_final, participants_then, units_closed_words)
+from .task_needs import need_move_refusal, undo_needs_of, void_need_places
 from .tasks import has_recorded_work
 
 VOID_REASON_MAX = 500
@@ -124,7 +123,9 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True):
                           _l("%(year)s年度总结已定稿，作废该年的活动须由单位管理员操作。",
                              year=day.year))
     if not task.report_approved:
-        return None
+        # a need it was still to do is given back, and may leave its unit's posted
+        # month (``task_needs.void_need_places``: needseries41 Open)
+        return need_move_refusal(task, actor, _l("作废这次活动"), lock=lock)
     if units:
         return units_closed_words(units, _l("作废这次活动"))
     # an approved survey's findings' steps count in their own months, and the needs its
@@ -141,10 +142,7 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True):
     # (review40 #1); another approved week of the series takes it over in the month of
     # its approval (review40fix #1a); whose it is may change, and its 本月发布 with it
     # (review40fix #1b) — each that unit's month, signed or not, the activity's too
-    needs = closed_need_units(actor, void_need_places(task), lock=lock)
-    if needs:
-        return units_closed_words(needs, _l("作废这次活动"), needs=True)
-    return None
+    return need_move_refusal(task, actor, _l("作废这次活动"), lock=lock)
 
 
 def void_signed(actor: Member, task: Task):
@@ -164,15 +162,16 @@ def void_signed(actor: Member, task: Task):
     if task.report_approved:
         people = participants_then([task.id], (AssignmentStatus.done,)).subquery()
         steps = steps_of([task.id]).subquery()
-        needs = void_need_places(task).subquery()
         parts += [
             select(people.c.task_id, people.c.unit_id, literal(task.community_id),
                    people.c.day, literal(True, Boolean())),
             *(select(steps.c.task_id, literal(task.unit_id), literal(task.community_id),
                      day, literal(True, Boolean())) for day in (steps.c.handed_over_on,
-                                                                steps.c.fixed_on)),
-            select(literal(task.id), needs.c.unit_id, needs.c.community_id, needs.c.day,
-                   needs.c.own)]
+                                                                steps.c.fixed_on))]
+    # the needs it fulfilled, or was still to do (approved or not: void_need_places)
+    needs = void_need_places(task).subquery()
+    parts.append(select(literal(task.id), needs.c.unit_id, needs.c.community_id,
+                        needs.c.day, needs.c.own))
     return final_naming_places(union_all(*parts).subquery()).get(task.id)
 
 
