@@ -34,7 +34,8 @@ from ..services.tasks import (
     missing_item,
     off_checklist_note,
 )
-from ..services.voiding import void_activity, void_event, void_refusal, void_signed
+from ..services.voiding import (uncount_signed, void_activity, void_event, void_refusal,
+                                void_signed)
 from ..services.waitlist import leave_waitlist, promote_by_hand
 from ..timeutil import utcnow
 from ..view_support import confirmed, run_service, stale_aware, stale_page, state_refusal
@@ -92,6 +93,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     cancelled = task.status == TaskStatus.cancelled
     cancel_signed = signed_names(need_move_signed(actor, task)) \
         if not (cancelled or on_record) else {}
+    uncounted = uncount_signed(actor, task) if on_record else (None, None)
     waiting = q.waitlist(task.id)
     return dict(task=task, participants=holders, search=search, assign_form=assign,
                 participant_names=q.participant_names(task.unit_id, holders, waiting),
@@ -104,8 +106,9 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                 cancel_refusal=refusal, cancel_signed=cancel_signed,
                 void_form=(void or VoidForm(formdata=None)) if on_record else None,
                 void_refusal=void_refusal(task, actor, lock=False) if on_record else None,
-                # for an admin, the signed documents 作废 will change, named before it
-                void_signed=signed_names(void_signed(actor, task)) if on_record else {},
+                # for an admin, the signed documents 作废 (and 撤销审核) will change, named
+                # before it
+                void_signed=signed_names(uncounted[0]), reopen_signed=signed_names(uncounted[1]),
                 voided=void_event(task),
                 off_checklist=off_checklist_note([task], actor),
                 off_checklist_line=missing_item([task]))

@@ -180,7 +180,7 @@ def undo_needs_of(task: Task, actor: Member) -> None:
     give_back_needs_of(task, actor)
 
 
-def void_need_places(task: Task):
+def void_need_places(task: Task, *, kept: bool = False):
     """Where a 作废 of ``task`` (``undo_needs_of``) moves the needs its approval
     fulfilled, foreseen before it is made, as the 月报 (and 年度总结) it changes: a select
     of (need ``id``, its title ``name``, ``unit_id``, ``community_id``, ``day``, ``own``)
@@ -204,12 +204,17 @@ def void_need_places(task: Task):
     claimed, whose task was its unit), it leaves its posted month's 本月发布 for the
     one unit and joins it for the other, as above.
 
+    ``kept``: foreseen for 撤销审核 instead, which moves the needs the approval fulfilled
+    by the same rule (``_unfulfil_needs_of``) but leaves them with ``task``.
+
     No row when the task fulfilled no need and was to do none (a ``unit_id`` may be
     None: no unit's). Asked of every change that moves a task's needs, by
     ``need_move_refusal`` and ``need_move_signed``."""
     done_by = taken_over_by(task)
     arrives = local_date(done_by.report.reviewed_at) if done_by is not None else None
-    handed = handed_on_to(task)
+    # ``kept``: 撤销审核 (``reopen_needs_of``) — the task keeps the needs it does not
+    # hand over, and gives none back
+    handed = task.id if kept else handed_on_to(task)
     before = need_unit()
     after = need_unit(fulfilled_on=literal(arrives, Date()),
                       task_id=done_by.id if done_by is not None else handed)
@@ -231,7 +236,7 @@ def void_need_places(task: Task):
     # 本月发布 leaves its unit's posted month (needseries41 Open); a claimed one stays
     given = need_unit(task_id=handed)
     still = before.is_distinct_from(given)
-    for unit in (before, given):
+    for unit in (before, given) if not kept else ():
         parts.append(select(Need.id, Need.title, unit, Need.community_id, Need.posted_on,
                             literal(False, Boolean())).where(
             Need.task_id == task.id, Need.status.in_(LIVE_NEEDS), still))
