@@ -27,9 +27,9 @@ from tests.rollups import builders as b
 from tracker import timeutil
 from tracker.extensions import db
 from tracker.models import Need, NeedStatus, RollPeriod, SummaryScope
-from tracker.reports import final
+from tracker.reports import annual_final, final
 from tracker.rollups import Scope
-from tracker.services import ServiceError
+from tracker.services import ServiceError, summary_notes
 from tracker.services.voiding import void_activity, void_refusal, void_signed
 
 NOVEMBER = (date(2025, 11, 1), date(2025, 12, 1))
@@ -124,7 +124,8 @@ def test_an_admin_is_told_first_that_the_void_changes_the_month_the_need_arrives
     assert [(m.unit_name, m.year, m.month) for m in months] == [("县财政局", 2025, 12)]
     login(world.admin)
     for url in (f"/manage/tasks/{november_week.id}", f"/manage/tasks/{november_week.id}/void"):
-        (words,) = named(client.get(url).get_data(as_text=True))
+        # the task page names 撤销审核's documents too, in a block of its own
+        (words,) = [w for w in named(client.get(url).get_data(as_text=True)) if "作废" in w]
         assert "作废该活动会改变以下已定稿月报的当前数据：县财政局2025年12月。" in words, url
 
     void_activity(november_week, world.admin, "录入错误")
@@ -181,7 +182,8 @@ def test_an_admin_is_told_first_that_the_void_moves_the_needs_posted_month_to_th
     assert [(m.unit_name, m.year, m.month) for m in months] == [("县财政局", 2025, 11)]
     login(world.admin)
     for url in (f"/manage/tasks/{task.id}", f"/manage/tasks/{task.id}/void"):
-        (words,) = named(client.get(url).get_data(as_text=True))
+        # the task page names 撤销审核's documents too, in a block of its own
+        (words,) = [w for w in named(client.get(url).get_data(as_text=True)) if "作废" in w]
         assert "作废该活动会改变以下已定稿月报的当前数据：县财政局2025年11月。" in words, url
 
     void_activity(task, world.admin, "录入错误")
@@ -227,3 +229,70 @@ def test_a_need_nobody_claimed_leaves_its_units_signed_posted_month_with_its_onl
     void_activity(task, world.admin, "录入错误")
     db.session.commit()
     assert counts(world.unit, NOVEMBER) == (0, 0)
+
+
+@pytest.fixture
+def community_signed(world):
+    """The activity of the world unit on 31 October, approved; a 微心愿 of the community
+    claimed by 何静 of 县财政局, fulfilled by that approval on 2 November (review41 #3).
+    Neither 县财政局's nor the activity's unit's November is signed: only the
+    community's own 月报, or 年度总结 (the test signs which)."""
+    finance = f.unit("县财政局")
+    claimer = f.member(finance, name="何静")
+    task = b.task_on(world.item, world.liaison, date(2025, 10, 31))
+    b.join(task, world.member)
+    b.report(task, world.liaison)
+    wish = need(world.community, world.liaison, claimer=claimer, status=NeedStatus.fulfilled,
+                title="给独居老人送年货", posted_on=date(2025, 10, 3), wanted_by=date(2025, 11, 30))
+    wish.task_id, wish.fulfilled_on = task.id, date(2025, 11, 2)
+    db.session.commit()
+    return task
+
+
+def test_a_refusal_for_the_communitys_own_signed_month_names_no_unit(world, community_signed):
+    """review41 #3's case: the need's 完成 leaves the community's own 月报 of November
+    as well as 县财政局's; only the community's is signed, so 县财政局's month, which
+    cannot be re-opened, is not named (the month the activity's data counts in is)."""
+    final.finalize(world.admin, SummaryScope(community_id=world.community.id), 2025, 11)
+    db.session.commit()
+    refusal = void_refusal(community_signed, world.liaison, lock=False)
+    assert refusal is not None, "the page offers a liaison 作废"
+    assert "县财政局" not in str(refusal), str(refusal)
+    assert "2025年11月的月报" in str(refusal), str(refusal)
+
+
+def test_the_month_a_need_arrives_in_names_the_communitys_own_signed_month(world, weekly):
+    """The December week takes the need over (its 完成 arrives on 5 December): with only
+    the community's own December signed — not 县财政局's, whose December the fixture
+    signed, re-opened here — the community's December is named."""
+    finance, november_week = weekly
+    summary_notes.reopen(world.admin, SummaryScope(unit_id=finance.id), 2025, 12)
+    final.finalize(world.admin, SummaryScope(community_id=world.community.id), 2025, 12)
+    db.session.commit()
+    refusal = str(void_refusal(november_week, world.liaison, lock=False))
+    assert "县财政局" not in refusal, refusal
+    assert f"{world.community.name}2025年12月的月报已定稿" in refusal, refusal
+
+
+def test_the_year_a_need_arrives_in_names_the_communitys_own_signed_year(world):
+    """As for the month: a weekly need done on 19 December 2025 by its first week, whose
+    second week (approved on 3 January 2026) takes it over when the first is voided.
+    Only the community's own 2026 年度总结 is signed; it is the one named, not the
+    need's unit's."""
+    weeks = [b.task_on(world.item, world.liaison, day, title="每周代购")
+             for day in (date(2025, 12, 19), date(2026, 1, 2))]
+    for task, day in zip(weeks, (date(2025, 12, 19), date(2026, 1, 3))):
+        task.series_id = "weekly-errand"
+        b.join(task, world.member)
+        approved_on(task, world.liaison, day)
+    wish = need(world.community, world.liaison, claimer=world.member,
+                status=NeedStatus.fulfilled, title="每周代购生活用品",
+                posted_on=date(2025, 12, 3), wanted_by=date(2025, 12, 30))
+    wish.task_id, wish.fulfilled_on = weeks[0].id, date(2025, 12, 19)
+    db.session.commit()
+    annual_final.finalize_year(world.admin, SummaryScope(community_id=world.community.id),
+                               2026, today=date(2027, 1, 10))
+    db.session.commit()
+    refusal = str(void_refusal(weeks[0], world.liaison, lock=False))
+    assert f"（{world.unit.name}）" not in refusal, refusal
+    assert f"{world.community.name}2026年度总结已定稿" in refusal, refusal

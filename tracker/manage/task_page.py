@@ -23,7 +23,7 @@ from ..services.claims import (
 from ..services.reviews import reopen_report
 from ..services.shown import StaleEdit
 from ..services.summary_notes import closed_to
-from ..services.task_needs import needs_of
+from ..services.task_needs import need_move_signed, needs_of
 from ..services.tasks import (
     cancel_refusal,
     cancel_task,
@@ -34,7 +34,8 @@ from ..services.tasks import (
     missing_item,
     off_checklist_note,
 )
-from ..services.voiding import void_activity, void_event, void_refusal, void_signed
+from ..services.voiding import (uncount_signed, void_activity, void_event, void_refusal,
+                                void_signed)
 from ..services.waitlist import leave_waitlist, promote_by_hand
 from ..timeutil import utcnow
 from ..view_support import confirmed, run_service, stale_aware, stale_page, state_refusal
@@ -85,9 +86,14 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     add.member.choices = [("", _("请选择"))] + [(m.id, member_label(m))
                                                  for m in absent + candidates]
     # None: not on record (the page says nothing of a report: it shows the report)
-    refusal = cancel_refusal(task)
+    refusal = cancel_refusal(task, actor, lock=False)
     # on record: 取消任务 no longer applies, 作废 does
     on_record = task.status != TaskStatus.cancelled and has_recorded_work(task)
+    # for an admin, the signed documents 取消任务 changes (a need's 本月发布), named first
+    cancelled = task.status == TaskStatus.cancelled
+    cancel_signed = signed_names(need_move_signed(actor, task)) \
+        if not (cancelled or on_record) else {}
+    uncounted = uncount_signed(actor, task) if on_record else (None, None)
     waiting = q.waitlist(task.id)
     return dict(task=task, participants=holders, search=search, assign_form=assign,
                 participant_names=q.participant_names(task.unit_id, holders, waiting),
@@ -97,11 +103,12 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                                                   task.service_date, lock=False),
                 reopen_form=(reopen or ReopenForm(formdata=None))
                 if approved and actor.role == Role.admin else None,
-                cancel_refusal=refusal,
+                cancel_refusal=refusal, cancel_signed=cancel_signed,
                 void_form=(void or VoidForm(formdata=None)) if on_record else None,
                 void_refusal=void_refusal(task, actor, lock=False) if on_record else None,
-                # for an admin, the signed documents 作废 will change, named before it
-                void_signed=signed_names(void_signed(actor, task)) if on_record else {},
+                # for an admin, the signed documents 作废 (and 撤销审核) will change, named
+                # before it
+                void_signed=signed_names(uncounted[0]), reopen_signed=signed_names(uncounted[1]),
                 voided=void_event(task),
                 off_checklist=off_checklist_note([task], actor),
                 off_checklist_line=missing_item([task]))
@@ -379,7 +386,7 @@ def cancel(task_id: int):
     """取消任务 with a reason, asked once like 关闭任务."""
     task = _managed_task(task_id)
     if request.method == "GET":
-        if (refusal := cancel_refusal(task)) is not None:
+        if (refusal := cancel_refusal(task, _actor(), lock=False)) is not None:
             return _back_to_task(task, refusal, "error")
         form = CancelForm(formdata=None, data={"reason": request.args.get("reason", "")[:500]})
         return render_template(
@@ -389,7 +396,9 @@ def cancel(task_id: int):
                              "取消后不能恢复；已参与的%(n)d名党员会在“我的任务”中看到取消原因。",
                              task.taken,
                       n=task.taken),
-            back=url_for("manage.task", task_id=task.id))
+            back=url_for("manage.task", task_id=task.id),
+            # an admin's 取消任务 that moves a need in a 已定稿 month: the documents named
+            signed=signed_names(need_move_signed(_actor(), task)), signed_action=_("取消任务"))
     form = CancelForm()
     context = _task_page(task, cancel=form)
     if not form.validate():

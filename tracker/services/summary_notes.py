@@ -28,8 +28,8 @@ from typing import NamedTuple
 
 from ..i18n import lazy, lazy_month_name
 from ..i18n import lazy_gettext as _l
-from sqlalchemy import (Integer, and_, cast, exists, extract, func, literal, null, or_, select,
-                        true, union, union_all)
+from sqlalchemy import (Integer, and_, cast, exists, extract, false, func, literal, null, or_,
+                        select, true, union, union_all)
 from sqlalchemy.orm import joinedload, undefer
 from sqlalchemy.sql import Select
 
@@ -861,9 +861,14 @@ class ClosedUnit:
     and 未参与名单 are that unit's figures, whoever's activity it is (walk8 #11)."""
 
     closed: Closed
-    unit_id: int
+    unit_id: int | None
     unit_name: str
     names: tuple[str, ...]
+    # set when the signed document is the community's own 月报 (or 年度总结), not the
+    # unit's: a need's 完成 counts in both (``closed_need_units``), and the refusal
+    # names the one that is signed — its remedy, re-opening it, can then be done
+    # (review41 #3)
+    community_name: str | None = None
 
 
 def _units_then(member_ids, day):
@@ -917,13 +922,14 @@ def closed_need_units(actor: Member, places, *, lock: bool = True) -> list[Close
     the unit it was claimed for, else its claimer's of the day — not always the
     activity's) and the month of ``day`` (``task_needs.void_need_places``: a 作废 takes
     a 完成 out of one month, maybe puts it in another, and may move a 本月发布 between
-    units) —, those whose unit's 月报 of that month, or 年度总结 of its year, is 已定稿:
-    the whole unit's or the unit's in the need's community, or (``own``) the community's
+    units) —, those whose 月报 of that month, or 年度总结 of its year, is 已定稿: the
+    unit's whole or the unit's in the need's community, or (``own``) the community's
     own. A liaison's change would unsettle a signed document (review40 #1, review40fix
-    #1a, #1b). Each such unit and month once, with the needs' titles
-    (``ClosedUnit.names``), earliest month first; one statement. ``lock`` as
-    ``closed_member_units``': those units' rows ``FOR SHARE`` in id order, then the
-    needs' communities'."""
+    #1a, #1b). Each such document once — the unit's, else the community's own
+    (``ClosedUnit.community_name``), the month's before the year's: the one named is
+    the one signed (review41 #3) — with the needs' titles (``ClosedUnit.names``),
+    earliest month first; one statement. ``lock`` as ``closed_member_units``': those
+    units' rows ``FOR SHARE`` in id order, then the needs' communities'."""
     if may_change_final(actor):
         return []
     counted = places.subquery()
@@ -933,23 +939,43 @@ def closed_need_units(actor: Member, places, *, lock: bool = True) -> list[Close
         db.session.execute(select(Community.id)
                            .where(Community.id.in_(select(counted.c.community_id)))
                            .order_by(Community.id).with_for_update(read=True, of=Community))
-    by_month = final_day(counted.c.unit_id, counted.c.community_id, counted.c.day,
-                         counted.c.own)
-    by_year = final_year_day(counted.c.unit_id, counted.c.community_id, counted.c.day,
-                             counted.c.own)
+
+    def signed(final, own):
+        return final(counted.c.unit_id, counted.c.community_id, counted.c.day, own)
+
+    # the unit's documents, and those the row counts in with the community's own
+    unit_month, any_month = signed(final_day, false()), signed(final_day, counted.c.own)
+    unit_year, any_year = signed(final_year_day, false()), signed(final_year_day,
+                                                                   counted.c.own)
     found: dict[tuple, ClosedUnit] = {}
-    for day, name, unit, unit_name, month in db.session.execute(
-            select(counted.c.day, counted.c.name, Unit.id, Unit.name, by_month)
-            .join(Unit, Unit.id == counted.c.unit_id)
-            .where(counted.c.day.is_not(None), or_(by_month, by_year))
+    for day, name, unit, unit_name, community, *hits in db.session.execute(
+            select(counted.c.day, counted.c.name, counted.c.unit_id, Unit.name,
+                   Community.name, unit_month, any_month, unit_year)
+            .outerjoin(Unit, Unit.id == counted.c.unit_id)
+            .join(Community, Community.id == counted.c.community_id)
+            .where(counted.c.day.is_not(None), or_(any_month, any_year))
             .order_by(counted.c.day, Unit.sort_key, Unit.id, counted.c.id)):
-        key = (unit, day.year, day.month if month else 0)  # a signed year's months: one
+        by_unit, by_year = _signed_of(*hits)
+        # a signed year's months: one; the unit's and the community's: each its own
+        key = (unit if by_unit else None, community, day.year, 0 if by_year else day.month)
         was = found.get(key)
         if was is not None and name in was.names:
             continue  # a need named once a month (its 完成 and 本月发布 both moving)
-        found[key] = ClosedUnit(was.closed if was else Closed(day, by_year=not month), unit,
-                                unit_name, (*(was.names if was else ()), name))
+        found[key] = ClosedUnit(was.closed if was else Closed(day, by_year=by_year), unit,
+                                unit_name, (*(was.names if was else ()), name),
+                                None if by_unit else community)
     return list(found.values())
+
+
+def _signed_of(unit_month: bool, any_month: bool, unit_year: bool) -> tuple[bool, bool]:
+    """Which signed document ``closed_need_units`` names for a row: (the unit's, not the
+    community's own; the year's, not the month's). A month before its year, as
+    ``closed_day``; the unit's before the community's, as before review41 #3."""
+    if unit_month:
+        return True, False
+    if any_month:
+        return False, False
+    return unit_year, True
 
 
 def units_closed_words(found: list[ClosedUnit], action, *, needs: bool = False):
@@ -957,15 +983,28 @@ def units_closed_words(found: list[ClosedUnit], action, *, needs: bool = False):
     units ``closed_member_units`` found, every one at once (one sentence a unit, its
     participants named): 「王五所在单位（县财政局）2026年11月的月报已定稿，…须由单位管理员操作。」
     With ``needs`` the units ``closed_need_units`` found, each named by its needs'
-    titles: 「需求“…”计入的单位（县财政局）2025年11月的月报已定稿，…」.
+    titles: 「需求“…”计入的单位（县财政局）2025年11月的月报已定稿，…」, or, when the signed
+    document is the community's own, 「需求“…”计入的解放路社区2025年11月的月报已定稿，…」.
     Made when shown, in the reader's language (the refusal outlives its rollback)."""
-    return lazy(_say_units, [(unit.closed, unit.unit_name, unit.names) for unit in found],
-                action, needs)
+    return lazy(_say_units, [(unit.closed, unit.unit_name, unit.names, unit.community_name)
+                             for unit in found], action, needs)
 
 
 def _say_units(found, action, needs: bool = False) -> str:
     sentences = []
-    for closed, unit_name, names in found:
+    for closed, unit_name, names, community in found:
+        if needs and community is not None:
+            # the community's own document is the signed one (review41 #3)
+            what = str(_l("、")).join(str(_l("“%(title)s”", title=n)) for n in names)
+            sentences.append(str(closed.say(
+                _l("需求%(needs)s计入的%(community)s%(month)s的月报已定稿，%(action)s须由单位"
+                   "管理员操作（或由单位管理员先重新打开该月的月报）。", needs=what,
+                   community=community, month=lazy_month_name(closed.year, closed.month),
+                   action=action),
+                _l("需求%(needs)s计入的%(community)s%(year)s年度总结已定稿，%(action)s须由单位"
+                   "管理员操作（或由单位管理员先重新打开该年度总结）。", needs=what,
+                   community=community, year=closed.year, action=action))))
+            continue
         if needs:
             what = str(_l("、")).join(str(_l("“%(title)s”", title=n)) for n in names)
             said = closed.say(

@@ -31,6 +31,8 @@ from ..models import (LIVE_NEEDS, Member, Need, NeedStatus, ReportStatus, Task, 
 from ..rollups.needs import need_unit
 from ..timeutil import local_date, utcnow
 from .audit import record
+from .summary_notes import (closed_need_units, final_naming_places, may_change_final,
+                            units_closed_words)
 
 
 def series_of(task: Task) -> list[Task]:
@@ -178,7 +180,7 @@ def undo_needs_of(task: Task, actor: Member) -> None:
     give_back_needs_of(task, actor)
 
 
-def void_need_places(task: Task):
+def void_need_places(task: Task, *, kept: bool = False):
     """Where a 作废 of ``task`` (``undo_needs_of``) moves the needs its approval
     fulfilled, foreseen before it is made, as the 月报 (and 年度总结) it changes: a select
     of (need ``id``, its title ``name``, ``unit_id``, ``community_id``, ``day``, ``own``)
@@ -197,12 +199,25 @@ def void_need_places(task: Task):
       本月发布 (and the year's 全年发布) for the one unit and joins it for the other
       (review40fix #1b).
 
-    No row when the task fulfilled no need (a ``unit_id`` may be None: no unit's)."""
+    And a need ``task`` was still to do — of a task not approved, voided or cancelled
+    (取消任务) — given back (``give_back_needs_of``): when its unit changes (one nobody
+    claimed, whose task was its unit), it leaves its posted month's 本月发布 for the
+    one unit and joins it for the other, as above.
+
+    ``kept``: foreseen for 撤销审核 instead, which moves the needs the approval fulfilled
+    by the same rule (``_unfulfil_needs_of``) but leaves them with ``task``.
+
+    No row when the task fulfilled no need and was to do none (a ``unit_id`` may be
+    None: no unit's). Asked of every change that moves a task's needs, by
+    ``need_move_refusal`` and ``need_move_signed``."""
     done_by = taken_over_by(task)
     arrives = local_date(done_by.report.reviewed_at) if done_by is not None else None
+    # ``kept``: 撤销审核 (``reopen_needs_of``) — the task keeps the needs it does not
+    # hand over, and gives none back
+    handed = task.id if kept else handed_on_to(task)
     before = need_unit()
     after = need_unit(fulfilled_on=literal(arrives, Date()),
-                      task_id=done_by.id if done_by is not None else handed_on_to(task))
+                      task_id=done_by.id if done_by is not None else handed)
 
     def rows(unit, day, own: bool, *where):
         return select(Need.id.label("id"), Need.title.label("name"), unit.label("unit_id"),
@@ -216,4 +231,34 @@ def void_need_places(task: Task):
              rows(after, Need.posted_on, False, moved)]
     if done_by is not None:
         parts.append(rows(after, literal(arrives, Date()), True))
+    # the needs it was still to do, given back (``give_back_needs_of``): one nobody
+    # claimed goes with the series' next task, or with none is no unit's — its
+    # 本月发布 leaves its unit's posted month (needseries41 Open); a claimed one stays
+    given = need_unit(task_id=handed)
+    still = before.is_distinct_from(given)
+    for unit in (before, given) if not kept else ():
+        parts.append(select(Need.id, Need.title, unit, Need.community_id, Need.posted_on,
+                            literal(False, Boolean())).where(
+            Need.task_id == task.id, Need.status.in_(LIVE_NEEDS), still))
     return union_all(*parts)
+
+
+def need_move_refusal(task: Task, actor: Member, action, *, lock: bool = True):
+    """Why ``actor`` may not make the change (``action``: 作废这次活动, 取消任务) that
+    moves ``task``'s needs (``void_need_places``) in a 已定稿 month or year — a signed
+    month's figures are changed by an admin only, whatever the change — or None. One
+    rule for 作废 (``voiding.void_refusal``) and 取消任务 (``tasks.cancel_task``)."""
+    needs = closed_need_units(actor, void_need_places(task), lock=lock)
+    return units_closed_words(needs, action, needs=True) if needs else None
+
+
+def need_move_signed(actor: Member, task: Task):
+    """For an admin, whom no 定稿 refuses: the 已定稿 月报 and 年度总结 a move of
+    ``task``'s needs changes (``void_need_places``), as a ``summary_notes.Naming``
+    (named before a 取消任务 as before a 作废); None for anyone else, or when none."""
+    if not may_change_final(actor):
+        return None
+    places = void_need_places(task).subquery()
+    return final_naming_places(select(literal(task.id).label("key"), places.c.unit_id,
+                                      places.c.community_id, places.c.day, places.c.own)
+                               .subquery()).get(task.id)

@@ -33,7 +33,7 @@ from .activity_lock import lock_activity
 from .audit import record
 from .claims import held_active, merged_into, promote_waiting
 from .summary_notes import closed_to
-from .task_needs import give_back_needs_of, lock_needs_of
+from .task_needs import give_back_needs_of, lock_needs_of, need_move_refusal
 
 MAX_SLOTS = 500
 TITLE_MAX = PLACE_MAX = BENEFICIARY_MAX = 120
@@ -639,15 +639,20 @@ def _confirmed_count(task: Task) -> int:
         Assignment.task_id == task.id, Assignment.status == AssignmentStatus.done))
 
 
-def cancel_refusal(task: Task):
+def cancel_refusal(task: Task, actor: Member | None = None, *, lock: bool = True):
     """Why the task cannot be cancelled, or None when it can. One rule: an activity on
     record (``has_recorded_work``) is not cancelled — a cancelled task counts nowhere,
     so its report or its members' confirmed hours (they confirmed them, or a 补录申请
-    was 采纳 into it) would silently stop counting. The message says which it holds."""
+    was 采纳 into it) would silently stop counting. The message says which it holds.
+    Asked for ``actor`` too: a need nobody claimed leaves the task's unit's posted
+    month with it, which in a 已定稿 month or year is an admin's change, as for 作废
+    (``task_needs.need_move_refusal``; ``lock`` as its: a page passes False)."""
     if task.status == TaskStatus.cancelled:
         return _l("该任务已取消。")
     if not has_recorded_work(task):
-        return None
+        if actor is None:
+            return None
+        return need_move_refusal(task, actor, _l("取消任务"), lock=lock)
     if task.report is not None:
         return _l("该任务已提交完成情况，不能取消。")
     return lazy_ngettext("已有%(n)d名党员在该任务中的服务时长已确认，取消任务会使这些时长不再计入，"
@@ -662,7 +667,7 @@ def cancel_task(task: Task, actor: Member, reason: str) -> None:
     # a 确认参与 or 提交完成情况 committed since the page was read is seen here: the
     # cancel is refused, never applied over recorded work
     lock_activity(task)
-    if (refusal := cancel_refusal(task)) is not None:
+    if (refusal := cancel_refusal(task, actor)) is not None:
         raise ServiceError(refusal)
     reason = required_reason(reason, _l("请填写取消原因。"), REASON_MAX)
     lock_needs_of(task)  # before any write: see task_needs

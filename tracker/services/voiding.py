@@ -54,16 +54,16 @@ from .activity_lock import lock_activity
 from .audit import record
 from .backfill_requests import reopen_requests_of
 from .reviews import closed_steps_refusal, steps_of
-from .summary_notes import (closed_member_units, closed_need_units, closed_to,
-                            final_naming_places, may_change_final, participants_then,
-                            units_closed_words)
-from .task_needs import undo_needs_of, void_need_places
+from .summary_notes import (closed_member_units, closed_to, final_naming_places,
+                            may_change_final, participants_then, units_closed_words)
+from .task_needs import need_move_refusal, undo_needs_of, void_need_places
 from .tasks import has_recorded_work
 
 VOID_REASON_MAX = 500
 
 
 VOID = "void"  # the AuditEvent action 作废 writes
+REOPEN = "reopen"  # uncount_signed's key of 撤销审核
 
 
 # 作废 has one definition: the task is cancelled and has a ``void`` AuditEvent. Not the
@@ -124,7 +124,9 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True):
                           _l("%(year)s年度总结已定稿，作废该年的活动须由单位管理员操作。",
                              year=day.year))
     if not task.report_approved:
-        return None
+        # a need it was still to do is given back, and may leave its unit's posted
+        # month (``task_needs.void_need_places``: needseries41 Open)
+        return need_move_refusal(task, actor, _l("作废这次活动"), lock=lock)
     if units:
         return units_closed_words(units, _l("作废这次活动"))
     # an approved survey's findings' steps count in their own months, and the needs its
@@ -141,10 +143,7 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True):
     # (review40 #1); another approved week of the series takes it over in the month of
     # its approval (review40fix #1a); whose it is may change, and its 本月发布 with it
     # (review40fix #1b) — each that unit's month, signed or not, the activity's too
-    needs = closed_need_units(actor, void_need_places(task), lock=lock)
-    if needs:
-        return units_closed_words(needs, _l("作废这次活动"), needs=True)
-    return None
+    return need_move_refusal(task, actor, _l("作废这次活动"), lock=lock)
 
 
 def void_signed(actor: Member, task: Task):
@@ -156,24 +155,39 @@ def void_signed(actor: Member, task: Task):
     of the unit it counts for) — as a ``summary_notes.Naming``, named before it
     (``summary_notes.final_naming_places``), as 通过 and 冲销 name theirs
     (``reviews.approval_signed``, ``funds.reversal_signed``); None for anyone else."""
+    return uncount_signed(actor, task)[0]
+
+
+def uncount_signed(actor: Member, task: Task) -> tuple:
+    """``void_signed`` and, for an approved activity, what its 撤销审核 (an admin's
+    only) will change — the same months, but its needs stay with the task
+    (``void_need_places(kept=True)``) — in one statement, for the task page that offers
+    both (its statement budget): (作废's Naming, 撤销审核's Naming), each None when it
+    names nothing; (None, None) for anyone but an admin."""
     if not may_change_final(actor):
-        return None
-    parts = [select(Task.id.label("key"), Task.unit_id.label("unit_id"),
-                    Task.community_id.label("community_id"), Task.service_date.label("day"),
-                    literal(True, Boolean()).label("own")).where(Task.id == task.id)]
-    if task.report_approved:
-        people = participants_then([task.id], (AssignmentStatus.done,)).subquery()
-        steps = steps_of([task.id]).subquery()
-        needs = void_need_places(task).subquery()
-        parts += [
-            select(people.c.task_id, people.c.unit_id, literal(task.community_id),
-                   people.c.day, literal(True, Boolean())),
-            *(select(steps.c.task_id, literal(task.unit_id), literal(task.community_id),
-                     day, literal(True, Boolean())) for day in (steps.c.handed_over_on,
-                                                                steps.c.fixed_on)),
-            select(literal(task.id), needs.c.unit_id, needs.c.community_id, needs.c.day,
-                   needs.c.own)]
-    return final_naming_places(union_all(*parts).subquery()).get(task.id)
+        return None, None
+    keys = [VOID] + ([REOPEN] if task.report_approved else [])
+    parts = []
+    for key in keys:
+        parts.append(select(literal(key).label("key"), literal(task.unit_id).label("unit_id"),
+                            literal(task.community_id).label("community_id"),
+                            literal(task.service_date).label("day"),
+                            literal(True, Boolean()).label("own")))
+        if task.report_approved:
+            people = participants_then([task.id], (AssignmentStatus.done,)).subquery()
+            steps = steps_of([task.id]).subquery()
+            parts += [
+                select(literal(key), people.c.unit_id, literal(task.community_id),
+                       people.c.day, literal(True, Boolean())),
+                *(select(literal(key), literal(task.unit_id), literal(task.community_id),
+                         day, literal(True, Boolean())) for day in (steps.c.handed_over_on,
+                                                                    steps.c.fixed_on))]
+        # the needs it fulfilled, or was still to do (approved or not: void_need_places)
+        needs = void_need_places(task, kept=key == REOPEN).subquery()
+        parts.append(select(literal(key), needs.c.unit_id, needs.c.community_id,
+                            needs.c.day, needs.c.own))
+    found = final_naming_places(union_all(*parts).subquery())
+    return found.get(VOID), found.get(REOPEN)
 
 
 def void_activity(task: Task, actor: Member, reason: str) -> None:
