@@ -993,9 +993,10 @@ def units_closed_words(found: list[ClosedUnit], action, *, needs: bool = False):
 def _say_units(found, action, needs: bool = False) -> str:
     sentences = []
     for closed, unit_name, names, community in found:
+        if needs:
+            what = str(_l("、")).join(str(_l("“%(title)s”", title=n)) for n in names)
         if needs and community is not None:
             # the community's own document is the signed one (review41 #3)
-            what = str(_l("、")).join(str(_l("“%(title)s”", title=n)) for n in names)
             sentences.append(str(closed.say(
                 _l("需求%(needs)s计入的%(community)s%(month)s的月报已定稿，%(action)s须由单位"
                    "管理员操作（或由单位管理员先重新打开该月的月报）。", needs=what,
@@ -1006,7 +1007,6 @@ def _say_units(found, action, needs: bool = False) -> str:
                    community=community, year=closed.year, action=action))))
             continue
         if needs:
-            what = str(_l("、")).join(str(_l("“%(title)s”", title=n)) for n in names)
             said = closed.say(
                 _l("需求%(needs)s计入的单位（%(unit)s）%(month)s的月报已定稿，%(action)s须由单位"
                    "管理员操作（或由单位管理员先重新打开该月的月报）。", needs=what,
