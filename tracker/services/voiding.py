@@ -123,26 +123,25 @@ def void_refusal(task: Task, actor: Member, *, lock: bool = True):
                              month=lazy_month_name(day.year, day.month)),
                           _l("%(year)s年度总结已定稿，作废该年的活动须由单位管理员操作。",
                              year=day.year))
-    if not task.report_approved:
-        # a need it was still to do is given back, and may leave its unit's posted
-        # month (``task_needs.void_need_places``: needseries41 Open)
-        return need_move_refusal(task, actor, _l("作废这次活动"), lock=lock)
-    if units:
-        return units_closed_words(units, _l("作废这次活动"))
-    # an approved survey's findings' steps count in their own months, and the needs its
-    # approval fulfilled in the month of the approval: a void takes them out of those
-    # months' figures too
-    fulfilled = db.session.execute(select(Need.community_id, Need.fulfilled_on).where(
-        Need.task_id == task.id, Need.status == NeedStatus.fulfilled))
-    steps = closed_steps_refusal(task, actor, _l("作废"), [tuple(row) for row in fulfilled],
-                                 lock=lock)
-    if steps is not None:
-        return steps
-    # and where those needs go (``task_needs.void_need_places``): a need counts for the
-    # unit it is claimed for, or its claimer's of the day, not always the activity's
-    # (review40 #1); another approved week of the series takes it over in the month of
-    # its approval (review40fix #1a); whose it is may change, and its 本月发布 with it
-    # (review40fix #1b) — each that unit's month, signed or not, the activity's too
+    if task.report_approved:
+        if units:
+            return units_closed_words(units, _l("作废这次活动"))
+        # an approved survey's findings' steps count in their own months, and the needs
+        # its approval fulfilled in the month of the approval: a void takes them out of
+        # those months' figures too
+        fulfilled = db.session.execute(select(Need.community_id, Need.fulfilled_on).where(
+            Need.task_id == task.id, Need.status == NeedStatus.fulfilled))
+        steps = closed_steps_refusal(task, actor, _l("作废"),
+                                     [tuple(row) for row in fulfilled], lock=lock)
+        if steps is not None:
+            return steps
+    # and where its needs go (``task_needs.void_need_places``): a need it fulfilled
+    # counts for the unit it is claimed for, or its claimer's of the day, not always the
+    # activity's (review40 #1); another approved week of the series takes it over in the
+    # month of its approval (review40fix #1a); whose it is may change, and its 本月发布
+    # with it (review40fix #1b); a need it was still to do is given back, and may leave
+    # its unit's posted month (needseries41 Open) — each that unit's month, signed or
+    # not, the activity's too
     return need_move_refusal(task, actor, _l("作废这次活动"), lock=lock)
 
 
@@ -167,6 +166,9 @@ def uncount_signed(actor: Member, task: Task) -> tuple:
     if not may_change_final(actor):
         return None, None
     keys = [VOID] + ([REOPEN] if task.report_approved else [])
+    if task.report_approved:
+        people = participants_then([task.id], (AssignmentStatus.done,)).subquery()
+        steps = steps_of([task.id]).subquery()
     parts = []
     for key in keys:
         parts.append(select(literal(key).label("key"), literal(task.unit_id).label("unit_id"),
@@ -174,8 +176,6 @@ def uncount_signed(actor: Member, task: Task) -> tuple:
                             literal(task.service_date).label("day"),
                             literal(True, Boolean()).label("own")))
         if task.report_approved:
-            people = participants_then([task.id], (AssignmentStatus.done,)).subquery()
-            steps = steps_of([task.id]).subquery()
             parts += [
                 select(literal(key), people.c.unit_id, literal(task.community_id),
                        people.c.day, literal(True, Boolean())),
