@@ -61,7 +61,7 @@ from .claims import (
     check_minutes,
     held_active,
 )
-from .overlap import overlapping
+from .overlap import first_place_elsewhere
 from .summary_notes import Closed, final_day, final_year_day, may_change_final
 from .tasks import item_of_year
 
@@ -109,13 +109,10 @@ def is_requestable(task: Task, member: Member) -> bool:
 
 def place_elsewhere(task: Task, member: Member) -> Task | None:
     """The first other activity at hours overlapping ``task``'s where the member holds a
-    place (``overlap.overlapping``: claimed, checked in or done, not cancelled), or
+    place (``overlap.first_place_elsewhere``: claimed, checked in or done, not cancelled), or
     None. 采纳 would refuse to add them to ``task`` (``backfill.refuse_overlap``, the
     same rule): the request is not offered (``queries.requestable_tasks``) nor taken."""
-    for _member, other, _absent in overlapping([member.id], task.starts_at, task.ends_at):
-        if other.id != task.id:
-            return other
-    return None
+    return first_place_elsewhere(member.id, task)
 
 
 def taken_elsewhere(task: Task, other: Task):

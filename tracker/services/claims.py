@@ -36,7 +36,7 @@ from . import shown as shown_module
 from .activity_lock import lock_activity
 from .answered_requests import adopt_answered_requests
 from .audit import record
-from .overlap import NOT_YET_COUNTED, counted_elsewhere, overlapping
+from .overlap import NOT_YET_COUNTED, counted_elsewhere, first_place_elsewhere, overlapping
 
 MAX_MINUTES = 24 * 60
 MINUTE_STEP = 30
@@ -518,7 +518,8 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
                 # ``backfill_requests.place_elsewhere``), and the page offers no button:
                 # then that record is the one to correct (review41 #4)
                 held = held_on if held_on is not _ASK else (
-                    _place_elsewhere(assignment) if why else None)
+                    first_place_elsewhere(assignment.member_id, assignment.task)
+                    if why else None)
                 if held is not None:
                     return _l("组长已登记您缺席，该任务已审核通过，本次参与没有计入统计。"
                               "您在同一时间还参加了“%(task)s”（%(when)s），同一时间只计一次，"
@@ -539,16 +540,6 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
                   "不能再确认本活动的服务时长。", task=other.title,
                   when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
     return None
-
-
-def _place_elsewhere(assignment: Assignment) -> Task | None:
-    """The first other activity at hours overlapping her task's where the member holds
-    a place (``overlap.overlapping``, as ``backfill_requests.place_elsewhere`` asks it
-    for her 补录申请), or None."""
-    task = assignment.task
-    return next((other for _member, other, _absent
-                 in overlapping([assignment.member_id], task.starts_at, task.ends_at)
-                 if other.id != task.id), None)
 
 
 def claimed_alongside(task_id: int, member_id: int, starts_at, ends_at):

@@ -89,6 +89,17 @@ def overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime,
     ).all()
 
 
+def first_place_elsewhere(member_id: int, task: Task) -> Task | None:
+    """The first other activity at hours overlapping ``task``'s where the member holds a
+    place (``overlapping``: claimed, checked in or done, not cancelled), or None — where
+    采纳 of her 补录申请 would refuse her (``backfill_requests.place_elsewhere``), and
+    what her task page names instead of that request (``claims.confirm_refusal``)."""
+    for _member, other, _absent in overlapping([member_id], task.starts_at, task.ends_at):
+        if other.id != task.id:
+            return other
+    return None
+
+
 def _places_elsewhere(member_id, task, *, counted: bool, may_count: bool = False):
     """The other activities at hours overlapping ``task``'s where ``member_id`` holds a
     place (``places_at``; ``counted``: one whose hours count), as a SELECT of their ids
