@@ -36,7 +36,7 @@ from . import shown as shown_module
 from .activity_lock import lock_activity
 from .answered_requests import adopt_answered_requests
 from .audit import record
-from .overlap import NOT_YET_COUNTED, counted_elsewhere, first_place_elsewhere, overlapping
+from .overlap import NOT_YET_COUNTED, counted_elsewhere, first_place_elsewhere
 
 MAX_MINUTES = 24 * 60
 MINUTE_STEP = 30
@@ -518,7 +518,8 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
                 # ``backfill_requests.place_elsewhere``), and the page offers no button:
                 # then that record is the one to correct (review41 #4)
                 held = held_on if held_on is not _ASK else (
-                    first_place_elsewhere(assignment.member_id, assignment.task)
+                    first_place_elsewhere(assignment.member_id, task.id, task.starts_at,
+                                          task.ends_at)
                     if why else None)
                 if held is not None:
                     return _l("组长已登记您缺席，该任务已审核通过，本次参与没有计入统计。"
@@ -544,12 +545,11 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
 
 def claimed_alongside(task_id: int, member_id: int, starts_at, ends_at):
     """Words for a member who has just claimed ``task_id`` while she holds a place on
-    another activity at overlapping hours (``overlap.overlapping``, the rule that will
-    refuse her second 确认参与), naming the first such activity; None when she holds
-    none. A claim is not refused for it (one may move between two items of one event,
-    design.md, approve / return); she is told only one of the two can count."""
-    other = next((task for _member, task, _absent
-                  in overlapping([member_id], starts_at, ends_at) if task.id != task_id), None)
+    another activity at overlapping hours (``overlap.first_place_elsewhere``, the rule
+    that will refuse her second 确认参与), naming the first such activity; None when she
+    holds none. A claim is not refused for it (one may move between two items of one
+    event, design.md, approve / return); she is told only one of the two can count."""
+    other = first_place_elsewhere(member_id, task_id, starts_at, ends_at)
     if other is None:
         return None
     return _l("注意：您在同一时间还认领了“%(task)s”（%(when)s）。同一时间只计一次，"
