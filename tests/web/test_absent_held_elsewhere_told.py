@@ -16,7 +16,7 @@ SENT_TO_IT = "请点“我参加了但没有记录”提交补录申请"
 OFFERED = "/backfill-requests/new"
 
 
-def _held_on_a_visit(world) -> None:
+def held_on_a_visit(world) -> None:
     """张三 holds a claim, not confirmed, on 入户走访 (ended, not approved), an hour into
     楼道清理 — a place at those hours."""
     past = world.past_task
@@ -36,7 +36,7 @@ def _absent_page(client, login, world, count_queries) -> tuple[int, str]:
 
 
 def test_held_elsewhere_she_is_told_why_not_and_whom_to_ask(client, login, world, count_queries):
-    _held_on_a_visit(world)
+    held_on_a_visit(world)
     n, page = _absent_page(client, login, world, count_queries)
     assert OFFERED not in page and SENT_TO_IT not in page
     assert "您在同一时间还参加了“入户走访”" in page
@@ -50,7 +50,7 @@ def test_held_nowhere_else_she_is_sent_to_the_button_it_shows(client, login, wor
 
 
 def test_the_confirm_page_says_the_same(client, login, world):
-    _held_on_a_visit(world)
+    held_on_a_visit(world)
     own(world).status = AssignmentStatus.absent
     db.session.commit()
     f.reported(world.past_task, world.leader, approved=True)

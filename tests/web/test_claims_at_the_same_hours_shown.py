@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from datetime import timedelta
 
+import pytest
 from flask import g
 
 from tests import factories as f
@@ -148,3 +149,43 @@ def test_hours_counted_elsewhere_are_hers_at_these_hours_only(client, login, wor
     assert SAID.format(title=second.title, when=_when(second)) in mine
     assert SAID.format(title=first.title, when=_when(first)) in mine
     assert mine.count("您在同一时间还有一项活动") == 2  # not 同时的另一项's: hers count there
+
+
+FLASHED = "注意：您在同一时间还认领了“{title}”"
+
+
+def _claim(client, task, **next_):
+    """The claim's answer as the member reads it: the page it returns to."""
+    response = client.post(f"/tasks/{task.id}/claim", query_string=next_)
+    assert response.status_code == 302
+    return _page(client, response.headers["Location"])
+
+
+@pytest.mark.parametrize("back", [None, "/tasks/{id}", "/tasks/{id}?lang=zh"],
+                         ids=["no next", "the page's own button", "its page with a query"])
+def test_right_after_the_second_claim_its_page_says_it_once(client, login, world, back):
+    """smallopen41: the claim returning to the task's page, which tells her itself
+    (``held_alongside``), adds no flash saying the same thing again."""
+    first = f.task(world.item, world.liaison, title="慰问空巢老人", starts_in=timedelta(days=3))
+    second = f.task(world.item, world.liaison, title="楼前空地清理",
+                    starts_in=timedelta(days=3, minutes=30))
+    db.session.commit()
+    login(world.member)
+    _claim(client, first)
+    page = _claim(client, second, **({} if back is None else {"next": back.format(id=second.id)}))
+    assert "认领成功：楼前空地清理" in page
+    assert SAID.format(title=first.title, when=_when(first)) in page
+    assert FLASHED.format(title=first.title) not in page
+    assert page.count("同一时间只计一次") == 1
+
+
+def test_a_claim_returning_to_the_list_still_says_it(client, login, world):
+    """The open list has no notice of its own: there the claim's flash says it."""
+    first = f.task(world.item, world.liaison, title="慰问空巢老人", starts_in=timedelta(days=3))
+    second = f.task(world.item, world.liaison, title="楼前空地清理",
+                    starts_in=timedelta(days=3, minutes=30))
+    db.session.commit()
+    login(world.member)
+    _claim(client, first, next="/tasks/")
+    page = _claim(client, second, next="/tasks/")
+    assert "认领成功：楼前空地清理" in page and FLASHED.format(title=first.title) in page

@@ -65,9 +65,12 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     (``voiding.void_refusal``), and a voided one says who voided it, when and why."""
     actor = _actor()
     search = (request.args.get("q") or "").strip()[:40]
-    holders = q.participants_by_task([task.id])[task.id]
-    on_task = {a.member_id for a in holders}
     approved = task.report_approved
+    # of an approved activity's participants not counted, those 添加遗漏的参加人员 would
+    # refuse for a place held elsewhere at those hours: read with the participants
+    holders, held_elsewhere = (q.participants_held_elsewhere(task) if approved
+                               else (q.participants_by_task([task.id])[task.id], {}))
+    on_task = {a.member_id for a in holders}
     # an approved activity takes only a forgotten participant: whom 补录's rule names
     offered = (q.forgotten_candidates(task, search) if approved
                else q.assign_candidates(task, search))
@@ -80,9 +83,11 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     cancel = cancel or CancelForm(formdata=None)
     add = add or AddParticipantForm(formdata=None)
     # those on it and not counted first: marked 缺席 (the leader may have marked them
-    # wrongly), or checked in or claimed and not confirmed when it was approved
-    absent = [a.member for a in holders
-              if a.status != AssignmentStatus.done and a.member.active]
+    # wrongly), or checked in or claimed and not confirmed when it was approved — but
+    # not one holding a place elsewhere at those hours, whom the addition would refuse
+    # (the page names her and that activity instead: ``add_held_elsewhere``)
+    not_counted = [a for a in holders if a.status != AssignmentStatus.done and a.member.active]
+    absent = [a.member for a in not_counted if a.member_id not in held_elsewhere]
     add.member.choices = [("", _("请选择"))] + [(m.id, member_label(m))
                                                  for m in absent + candidates]
     # None: not on record (the page says nothing of a report: it shows the report)
@@ -99,6 +104,8 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                 participant_names=q.participant_names(task.unit_id, holders, waiting),
                 leader_form=leader, cancel_form=cancel, waitlist=waiting,
                 approved=approved, add_form=add,
+                add_held_elsewhere=[(a.member, held_elsewhere[a.member_id])
+                                    for a in not_counted if a.member_id in held_elsewhere],
                 add_closed=approved and closed_to(actor, task.unit_id, task.community_id,
                                                   task.service_date, lock=False),
                 reopen_form=(reopen or ReopenForm(formdata=None))

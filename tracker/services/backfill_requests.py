@@ -112,7 +112,7 @@ def place_elsewhere(task: Task, member: Member) -> Task | None:
     place (``overlap.first_place_elsewhere``: claimed, checked in or done, not cancelled), or
     None. 采纳 would refuse to add them to ``task`` (``backfill.refuse_overlap``, the
     same rule): the request is not offered (``queries.requestable_tasks``) nor taken."""
-    return first_place_elsewhere(member.id, task)
+    return first_place_elsewhere(member.id, task.id, task.starts_at, task.ends_at)
 
 
 def taken_elsewhere(task: Task, other: Task):

@@ -36,7 +36,7 @@ from . import shown as shown_module
 from .activity_lock import lock_activity
 from .answered_requests import adopt_answered_requests
 from .audit import record
-from .overlap import NOT_YET_COUNTED, counted_elsewhere, first_place_elsewhere, overlapping
+from .overlap import NOT_YET_COUNTED, counted_elsewhere, first_place_elsewhere
 
 MAX_MINUTES = 24 * 60
 MINUTE_STEP = 30
@@ -481,8 +481,9 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
     (``overlap.counted_elsewhere``) refuse the confirmation, naming that activity — the
     page and the list offer no 确认 that ``confirm_participation`` would refuse. On an
     approved task where she was not counted, the repair offered is the one that would
-    be taken: when her hours count elsewhere (添加遗漏的参加人员 refuses her here for it),
-    she is told where, not sent to it. ``why=False``: only whether (a list's 确认
+    be taken: when her hours count elsewhere, or she holds a place elsewhere at those
+    hours (添加遗漏的参加人员 and a 补录申请 are refused for it), she is told where, not
+    sent to them. ``why=False``: only whether (a list's 确认
     button), without the statement that asks it: ``elsewhere`` is the list's answer of
     the overlap rule for the row (``overlap.counts_elsewhere``, in its own statement).
     ``counted_on``: on an approved task, the page's own answer of where her hours count
@@ -511,23 +512,32 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
                           "本活动没有计入统计。如您当时参加的是本活动，请联系本社区联络员"
                           "更正“%(task)s”的记录。", task=other.title,
                           when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"))
+            # the repair left — after 通过 the 组长 can no longer change the report
+            # (walk12 #2) — adds her here: 缺席, her 补录申请 naming this task
+            # (``is_requestable``); a claim or 指派 never confirmed, the liaison's
+            # 添加遗漏的参加人员. A place she holds elsewhere at those hours refuses
+            # either (``backfill.refuse_overlap``; the request and its 采纳:
+            # ``backfill_requests.place_elsewhere``), and neither page offers it: then
+            # that record is the one to correct (review41 #4, main41)
+            held = held_on if held_on is not _ASK else (
+                first_place_elsewhere(assignment.member_id, task.id, task.starts_at,
+                                      task.ends_at)
+                if why else None)
+            when = None if held is None else to_local(held.starts_at).strftime(
+                "%Y-%m-%d %H:%M")
             if assignment.status == AssignmentStatus.absent:
-                # after 通过 the 组长 can no longer change the report (walk12 #2): the
-                # repair left is her 补录申请 naming this task (``is_requestable``) —
-                # unless a place she holds elsewhere at those hours refuses it (and 采纳:
-                # ``backfill_requests.place_elsewhere``), and the page offers no button:
-                # then that record is the one to correct (review41 #4)
-                held = held_on if held_on is not _ASK else (
-                    first_place_elsewhere(assignment.member_id, assignment.task)
-                    if why else None)
                 if held is not None:
                     return _l("组长已登记您缺席，该任务已审核通过，本次参与没有计入统计。"
                               "您在同一时间还参加了“%(task)s”（%(when)s），同一时间只计一次，"
                               "不能为本活动申请补录。如您当时参加的是本活动，请联系本社区"
-                              "联络员更正“%(task)s”的记录。", task=held.title,
-                              when=to_local(held.starts_at).strftime("%Y-%m-%d %H:%M"))
+                              "联络员更正“%(task)s”的记录。", task=held.title, when=when)
                 return _l("组长已登记您缺席，该任务已审核通过，本次参与没有计入统计。"
                           "如您参加了，请点“我参加了但没有记录”提交补录申请，由本社区联络员核实后补上。")
+            if held is not None:
+                return _l("该任务审核通过时，您尚未确认服务时长，本次参与没有计入统计。"
+                          "您在同一时间还参加了“%(task)s”（%(when)s），同一时间只计一次，"
+                          "不能再在本活动中补上。如您当时参加的是本活动，请联系本社区"
+                          "联络员更正“%(task)s”的记录。", task=held.title, when=when)
             return _l("该任务审核通过时，您尚未确认服务时长，本次参与没有计入统计。"
                       "如您参加了，请联系本社区联络员，在任务页“添加遗漏的参加人员”中补上。")
         return _l("该任务已审核通过，服务时长不能再修改。")
@@ -544,12 +554,11 @@ def confirm_refusal(assignment: Assignment, *, why: bool = True, elsewhere: bool
 
 def claimed_alongside(task_id: int, member_id: int, starts_at, ends_at):
     """Words for a member who has just claimed ``task_id`` while she holds a place on
-    another activity at overlapping hours (``overlap.overlapping``, the rule that will
-    refuse her second 确认参与), naming the first such activity; None when she holds
-    none. A claim is not refused for it (one may move between two items of one event,
-    design.md, approve / return); she is told only one of the two can count."""
-    other = next((task for _member, task, _absent
-                  in overlapping([member_id], starts_at, ends_at) if task.id != task_id), None)
+    another activity at overlapping hours (``overlap.first_place_elsewhere``, the rule
+    that will refuse her second 确认参与), naming the first such activity; None when she
+    holds none. A claim is not refused for it (one may move between two items of one
+    event, design.md, approve / return); she is told only one of the two can count."""
+    other = first_place_elsewhere(member_id, task_id, starts_at, ends_at)
     if other is None:
         return None
     return _l("注意：您在同一时间还认领了“%(task)s”（%(when)s）。同一时间只计一次，"

@@ -89,13 +89,17 @@ def overlapping(member_ids: list[int], starts_at: datetime, ends_at: datetime,
     ).all()
 
 
-def first_place_elsewhere(member_id: int, task: Task) -> Task | None:
-    """The first other activity at hours overlapping ``task``'s where the member holds a
-    place (``overlapping``: claimed, checked in or done, not cancelled), or None — where
-    采纳 of her 补录申请 would refuse her (``backfill_requests.place_elsewhere``), and
-    what her task page names instead of that request (``claims.confirm_refusal``)."""
-    for _member, other, _absent in overlapping([member_id], task.starts_at, task.ends_at):
-        if other.id != task.id:
+def first_place_elsewhere(member_id: int, task_id: int, starts_at: datetime,
+                          ends_at: datetime) -> Task | None:
+    """The first activity other than ``task_id``, at hours overlapping [starts_at,
+    ends_at), where the member holds a place (``overlapping``: claimed, checked in or
+    done, not cancelled), or None — where 采纳 of her 补录申请 would refuse her
+    (``backfill_requests.place_elsewhere``), what her task page names instead of that
+    request or of 添加遗漏的参加人员 (``claims.confirm_refusal``), and what a claim just
+    taken names (``claims.claimed_alongside``, which has the task's values only: read
+    before the claim's commit expired it)."""
+    for _member, other, _absent in overlapping([member_id], starts_at, ends_at):
+        if other.id != task_id:
             return other
     return None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -282,11 +283,20 @@ def claim(task_id: int):
     if run_service(None, claim_slot, task, current_user):
         flash(_("认领成功：%(title)s。", title=title), "success")
         # not refused (design.md: check-in and claims do not refuse overlapping
-        # activities), but she is told only one of the two will count (walk12 #6)
-        also = claimed_alongside(task_id, me, starts_at, ends_at)
+        # activities), but she is told only one of the two will count (walk12 #6) —
+        # once: the task's own page says it itself (``held_alongside``), so only a
+        # claim returning elsewhere (the open list) says it here (smallopen41)
+        also = (None if _lands_on_task(target, task_id)
+                else claimed_alongside(task_id, me, starts_at, ends_at))
         if also is not None:
             flash(str(also), "warning")
     return redirect(target)
+
+
+def _lands_on_task(target: str, task_id: int) -> bool:
+    """Whether ``target`` (a safe local path, ``safe_next``) is the task's own page,
+    whatever its query (the page's language)."""
+    return urlsplit(target).path == url_for("tasks.detail", task_id=task_id)
 
 
 @bp.route("/<int:task_id>/withdraw", methods=["GET", "POST"], endpoint="withdraw")
