@@ -22,10 +22,11 @@ from openpyxl import load_workbook
 from tests import factories as f
 from tests.reports.test_annual import approved_at
 from tests.reports.test_served_units import category_rows, text_of
-from tests.residents.support import resident
+from tests.residents.support import name_served, resident
 from tests.rollups import builders as b
+from tests.rollups.counted import assert_in_sync
 from tracker.extensions import db
-from tracker.models import Category, ResidentCategory, task_resident
+from tracker.models import Category, ResidentCategory
 from tracker.reports.annual import build_annual
 from tracker.reports.csv_export import render_csv
 from tracker.reports.docx_export import render_docx
@@ -47,10 +48,9 @@ def households(w, category=NEEDY, n=3, start=0):
 
 
 def name(task, residents):
-    """The task names these residents as its 服务对象 (none: it names none)."""
-    if residents:
-        db.session.execute(task_resident.insert(),
-                           [{"task_id": task.id, "resident_id": r.id} for r in residents])
+    """The task names these residents as its 服务对象 (none: it names none), its kept
+    households moved with them (``name_served``)."""
+    name_served(task, residents)
 
 
 def helped(w, code, served_and_named, month=5, year=2025):
@@ -248,7 +248,8 @@ def test_the_statement_gives_the_rule_s_answer(world, case):
     databases) checked against the rule — the distinct 服务对象 of the category's kind
     when every approved activity names as many as its 受益, else None — for the month,
     the unit, the community and the year, with approved visits of another month beside
-    them (named, 2 elders)."""
+    them (named, 2 elders); the county's year, read from the kept rows, too, and those
+    rows equal to what ``rebuild()`` derives."""
     four = households(world, n=4)
     elders = households(world, ELDERLY, n=2, start=10)
     second = {"named": (3, four[1:]), "one unnamed": (3, []), "one of 受益 1 unnamed": (1, []),
@@ -274,9 +275,13 @@ def test_the_statement_gives_the_rule_s_answer(world, case):
         Scope(date(2025, 1, 1), date(2026, 1, 1), unit_id=world.unit.id):
             {elderly: 2} | ({} if second is None else {needy: households_in_may}),
         Scope(date(2025, 7, 1), date(2025, 8, 1)): {elderly: 2},
+        # the whole county's year: its kept rows (``kept.served_rows``)
+        Scope(date(2025, 1, 1), date(2026, 1, 1)):
+            {elderly: 2} | ({} if second is None else {needy: households_in_may}),
     }
     for scope, answer in expected.items():
         assert run(named_rows(scope)) == answer, scope
     # a page's batch may hold several scopes' (the month's and the year's): each its own
     together = run_together(*(named_rows(scope) for scope in expected))
     assert list(together) == list(expected.values())
+    assert_in_sync()

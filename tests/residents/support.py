@@ -6,8 +6,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from tests import factories as f
+from tracker import participation
 from tracker.extensions import db
-from tracker.models import Resident, ResidentCategory, ResourceItem, Task
+from tracker.models import Resident, ResidentCategory, ResourceItem, Task, task_resident
 
 
 def resident(community, creator, *, name="赵奶奶", phone="13800000001", paired=(),
@@ -44,3 +45,15 @@ def visit_task(w) -> Task:
                       title="慰问空巢老人")
         db.session.commit()
     return task
+
+
+def name_served(task: Task, residents) -> None:
+    """The task names these residents as its 服务对象, written as history is (any kind,
+    any month, whoever's: no service's checks), and its kept households move with them
+    in the same transaction, as ``residents.set_task_residents`` moves them: an approved
+    visit's ``CountedServed`` rows and the county's year (``participation.tasks_changed``
+    — a Core INSERT the flush hook does not see)."""
+    rows = [{"task_id": task.id, "resident_id": r.id} for r in residents]
+    if rows:
+        db.session.execute(task_resident.insert(), rows)
+        participation.tasks_changed(db.session(), {task.id})

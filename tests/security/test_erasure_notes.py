@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.residents.support import name_served
 from tests.residents.support import resident as make_resident
 from tests.web.manage_support import backfill_form
 from tracker.extensions import db
@@ -29,7 +30,6 @@ from tracker.models import (
     Task,
     TaskReport,
     YearNote,
-    task_resident,
 )
 from tracker.services import unit_of_work
 from tracker.services.summary_notes import save_notes
@@ -87,9 +87,8 @@ def written(client, login, world):
         member_id=world.member.id, community_id=world.community.id, task_id=past.id,
         service_date=day, description="陪老人聊天", minutes=60, status="declined",
         decline_reason=WORDS["declined"][0]))
-    db.session.execute(task_resident.insert(), [
-        {"task_id": past.id, "resident_id": person.id},
-        {"task_id": again.id, "resident_id": person.id}])
+    name_served(past, [person])
+    name_served(again, [person])
     db.session.commit()
     unit = SummaryScope(unit_id=world.unit.id)
     quiet = _month(50)

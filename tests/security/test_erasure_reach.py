@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.residents.support import name_served
 from tests.residents.support import resident as make_resident
 from tests.web.manage_support import backfill_form
 from tracker.extensions import db
@@ -30,7 +31,6 @@ from tracker.models import (
     Outbox,
     SummaryCopy,
     Task,
-    task_resident,
 )
 from tracker.services.notify import new_calendar_token
 from tracker.timeutil import local_today
@@ -71,9 +71,8 @@ def served(client, login, world):
     db.session.add(BackfillRequest(
         member_id=world.member.id, community_id=world.community.id, task_id=past.id,
         service_date=day, description=f"陪{NAME}聊天", minutes=60, note="忘记认领"))
-    db.session.execute(task_resident.insert(), [
-        {"task_id": past.id, "resident_id": person.id},
-        {"task_id": upcoming.id, "resident_id": person.id}])
+    name_served(past, [person])
+    name_served(upcoming, [person])
     body = f"您认领的任务时间和地点有变，现为：慰问{NAME}（解放路社区{ADDRESS}）。"
     for channel in (Channel.inapp, Channel.sms):
         db.session.add(Outbox(dedupe_key=f"test:changed:{channel.value}", kind="changed",
@@ -234,7 +233,7 @@ def test_erasing_li_ming_leaves_li_minghua_whole(client, login, world):
     ).status_code == 302
     past = db.session.scalar(select(Task).where(Task.title == "慰问空巢老人"))
     other = f.task(visits, world.liaison, title="慰问李明华", starts_in=timedelta(days=3))
-    db.session.execute(task_resident.insert(), [{"task_id": past.id, "resident_id": person.id}])
+    name_served(past, [person])
     about = {"ours": (past.id, "李明华：今天为李明打扫卫生。"),
              "other": (other.id, "李明华：明天去看李明。"),
              "digest": (None, "待审核：慰问李明华（李明提交）")}

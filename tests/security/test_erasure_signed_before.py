@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+from tests.residents.support import name_served
 from tests.residents.support import resident as make_resident
 from tests.web.manage_support import backfill_form
 from tracker.extensions import db
@@ -29,7 +30,6 @@ from tracker.models import (
     SummaryScope,
     Task,
     YearCopy,
-    task_resident,
 )
 from tracker.services import unit_of_work
 from tracker.services.reviews import ReportData, approve_report, submit_report
@@ -197,7 +197,7 @@ def moved_visit(client, login, world):
         starts_at=f"{day.isoformat()}T09:00", ends_at=f"{day.isoformat()}T11:00"),
     ).status_code == 302
     task = db.session.scalar(select(Task).where(Task.title == "慰问空巢老人"))
-    db.session.execute(task_resident.insert(), [{"task_id": task.id, "resident_id": person.id}])
+    name_served(task, [person])
     db.session.commit()
     signed = f"unit={world.unit.id}&month={day.year}-{day.month:02d}"
     login(world.admin)

@@ -19,9 +19,10 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+from tests.residents.support import name_served
 from tests.residents.support import resident as make_resident
 from tracker.extensions import db
-from tracker.models import AuditEvent, SummaryScope, YearCopy, task_resident
+from tracker.models import AuditEvent, SummaryScope, YearCopy
 from tracker.reports import annual_final
 from tracker.services import unit_of_work
 from tracker.services.year_notes import save_year_notes
@@ -45,8 +46,7 @@ def _serve_and_write(october, problems: str, plans: str):
     """赵奶奶 of 解放路社区, served by October's 慰问老人; the unit's 2022 words
     (``problems``, ``plans``) written by the admin."""
     person = make_resident(october.jiefang, october.liaison, name=NAME, phone=PHONE)
-    db.session.execute(task_resident.insert(), [
-        {"task_id": october.tasks["慰问老人"].id, "resident_id": person.id}])
+    name_served(october.tasks["慰问老人"], [person])
     db.session.commit()
     with unit_of_work():
         save_year_notes(october.admin, SummaryScope(unit_id=october.unit.id), YEAR,

@@ -18,10 +18,11 @@ from sqlalchemy import select
 from tests import factories as f
 from tests.needs.support import need
 from tests.onsite import samples
+from tests.residents.support import name_served
 from tests.residents.support import resident as make_resident
 from tests.web.manage_support import backfill_form
 from tracker.extensions import db
-from tracker.models import AuditEvent, Need, NeedStatus, Resident, SummaryCopy, Task, task_resident
+from tracker.models import AuditEvent, Need, NeedStatus, Resident, SummaryCopy, Task
 from tracker.services.photos import image_path, store_image
 from tracker.timeutil import local_today, utcnow
 
@@ -77,7 +78,7 @@ def test_one_refused_erasure_keeps_that_resident_and_stops_no_other(
         starts_at=f"{day.isoformat()}T09:00", ends_at=f"{day.isoformat()}T11:00"))
     assert response.status_code == 302
     visit = db.session.scalar(select(Task).where(Task.title == "慰问空巢老人"))
-    db.session.execute(task_resident.insert().values(task_id=visit.id, resident_id=kept.id))
+    name_served(visit, [kept])
     db.session.commit()
     login(world.admin)
     query = f"unit={world.unit.id}&month={day.strftime('%Y-%m')}"

@@ -546,6 +546,30 @@ def category_frozen_fields(category: Category | None) -> tuple[str, ...]:
     return ("code",)
 
 
+def _hold_category_whole(category: Category) -> None:
+    """Lock the category's row ``FOR UPDATE`` before its section or units are changed:
+    the lock waits for a checklist item being added to it (its insert key-shares the
+    row) and holds the next one back until this commits, so whether the checklist uses
+    it (``category_frozen_fields``, read next) is never read before an item committed
+    meanwhile. Without it an item added at the same moment was written with a target in
+    a measure the category then no longer had, and the units froze one item too late.
+    The item's side (``_item_category``) key-shares the row and reads it again."""
+    db.session.execute(select(Category.id).where(Category.id == category.id)
+                       .with_for_update())
+
+
+def _item_category(category_id, current_id) -> Category:
+    """The item's category (``_ref``), key-shared and read again: an edit of its units
+    under way (``_hold_category_whole``) commits first, and the target's measure is
+    checked against the units it left; one that comes later sees this item and is
+    refused. PostgreSQL; SQLite's writers take turns anyway."""
+    category = _ref(Category, category_id, "category_id", current_id)
+    db.session.execute(select(Category.id).where(Category.id == category.id)
+                       .with_for_update(key_share=True, read=True))
+    db.session.refresh(category)
+    return category
+
+
 def _category_values(data: CategoryData) -> dict:
     name = _text(data.name, "name", 80)
     if not isinstance(data.section, Section):
@@ -594,6 +618,9 @@ def update_category(category: Category, actor: Member, data: CategoryData, *,
     data, kept = _merge_shown(category, actor, data, shown)
     if (data.code or "").strip() != category.code:
         raise ServiceError(_l("类别编码创建后不能修改。"), field="code")
+    if data.section != category.section or any(
+            getattr(data, name) != getattr(category, name) for name in COUNTING):
+        _hold_category_whole(category)
     frozen = category_frozen_fields(category)
     if "activity_unit" in frozen:  # in use: only the name may change
         values = {"name": _text(data.name, "name", 80), "section": data.section}
@@ -641,7 +668,7 @@ def _item_values(data: ResourceItemData, item: ResourceItem | None) -> dict:
         zone = _ref(Zone, data.zone_id, "zone_id", current("zone_id"))
         if zone.community_id != community.id:
             raise ServiceError(_l("该责任区不属于所选社区。"), field="zone_id")
-    category = _ref(Category, data.category_id, "category_id", current("category_id"))
+    category = _item_category(data.category_id, current("category_id"))
     measure = data.target_measure or category.default_measure
     if measure not in category.measures:
         raise ServiceError(_l("“%(category)s”的年度目标不能按这种方式计。", category=category.name),

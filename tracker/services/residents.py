@@ -275,6 +275,7 @@ def update_resident(resident: Resident, actor: Member, data: ResidentData, *,
     otherwise refuses the save (``RESIDENT_STALE``), nothing written."""
     if not may_manage(actor, resident):
         raise PermissionDenied(_l("无权操作。"))
+    _hold_visits_of_kind_change(resident, data)
     db.session.execute(select(Resident.id).where(Resident.id == resident.id)
                        .with_for_update(key_share=True))
     # the resident before its members (the house order); those paired now and those
@@ -302,6 +303,27 @@ def update_resident(resident: Resident, actor: Member, data: ResidentData, *,
     # Which fields changed, never their values: the audit trail holds no personal data.
     record(actor, "update", resident, fields=changed,
            paired_added=sorted(after - before), paired_removed=sorted(before - after))
+
+
+def _hold_visits_of_kind_change(resident: Resident, data: ResidentData) -> None:
+    """A post changing the resident's kind (``Resident.category``) moves the kept
+    households of every task naming her: the flush hook refreshes them
+    (``participation._kind_changed_task_ids``), taking their rows' locks. Those rows are
+    taken here first, in id order, before hers and her members': the activity before
+    anything of it, as 通过 (the activity, then the members it counts) and an erasure
+    (its visits, then the record) take them. Taken at the flush, after her paired
+    members' share locks, a 通过 of a visit naming her — holding the visit, waiting for
+    a member checked in on it whom this edit holds — and this edit, waiting for that
+    visit, deadlocked (tests/rollups/test_served_race.py). The kind as committed now,
+    not as loaded: a kind another changed since is what the merge keeps. A post naming
+    the same kind locks nothing of its visits."""
+    stored = db.session.scalar(select(Resident.category).where(Resident.id == resident.id))
+    if data.category is None or data.category == stored:
+        return
+    db.session.execute(
+        select(Task.id).where(Task.id.in_(select(task_resident.c.task_id).where(
+            task_resident.c.resident_id == resident.id)))
+        .order_by(Task.id).with_for_update(key_share=True))
 
 
 def archive_resident(resident: Resident, actor: Member) -> None:
