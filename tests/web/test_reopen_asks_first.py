@@ -21,6 +21,7 @@ from tests.rollups import builders as b
 from tests.services.test_void_need_moves import (approved_on, at, named,  # noqa: F401
                                                  sign, weekly)
 from tests.web.manage_support import text
+from tests.web.stale_support import form_on
 from tests.web.test_manage_approved_task import _counted, _recorded
 from tracker.extensions import db
 from tracker.models import FindingKind, FindingStatus, ReportStatus, Task
@@ -38,13 +39,13 @@ def _form(page: str, task) -> str:
                      page, re.S).group(0)
 
 
-def _posted(form: str, reason: str) -> dict:
-    """What the form posts with ``reason`` typed — with scripts on, confirm.js sets
+def _posted(page: str, task, reason: str):
+    """What the page's 撤销审核 form posts with ``reason`` typed (its hidden fields: the
+    signed documents it named, ``reopen-named``) — with scripts on, confirm.js sets
     ``confirmed`` to 1 when the form carries a question (``data-confirm``) and it is
     accepted; a form with no question posts what it holds."""
-    data = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
-    data["reopen-reason"] = reason
-    if "data-confirm=" in form.split(">", 1)[0] and "confirmed" in data:
+    data = form_on(page, _action(task), **{"reopen-reason": reason})
+    if "data-confirm=" in _form(page, task).split(">", 1)[0] and "confirmed" in data:
         data["confirmed"] = "1"
     return data
 
@@ -105,18 +106,19 @@ def test_a_signed_month_is_named_on_the_page_its_tap_leads_to(client, login, wor
     db.session.commit()
     sign(world.admin, world.unit, 2025, 11)
     login(world.admin)
-    form = _form(text(client.get(f"/manage/tasks/{task.id}")), task)
-    assert "data-confirm" not in form.split(">", 1)[0]  # no question that skips the page
+    page = text(client.get(f"/manage/tasks/{task.id}"))
+    assert "data-confirm" not in _form(page, task).split(">", 1)[0]  # no question skipping it
 
-    response = client.post(_action(task), data=_posted(form, "人数有误"))
+    response = client.post(_action(task), data=_posted(page, task, "人数有误"))
     assert response.status_code == 200  # the confirmation page, scripts on or off
     (words,) = named(response.get_data(as_text=True))
     assert REOPEN_NAMES.format(months=f"{world.unit.name}2025年11月") in words
     assert "确认撤销审核" in text(response) and "人数有误" in text(response)
     assert _status(task) == ReportStatus.approved
 
-    assert client.post(_action(task), data={"reopen-reason": "人数有误",
-                                            "confirmed": "1"}).status_code == 302
+    confirmation = text(response)
+    assert client.post(_action(task), data=form_on(confirmation, _action(task))
+                       ).status_code == 302
     assert _status(task) == ReportStatus.returned
 
 
@@ -127,7 +129,7 @@ def test_with_nothing_signed_the_question_is_asked_in_the_page(client, login, wo
     assert not named(page)
     form = _form(page, task)
     assert "data-confirm=" in form.split(">", 1)[0] and 'name="confirmed"' in form
-    assert client.post(_action(task), data=_posted(form, "时间填错")).status_code == 302
+    assert client.post(_action(task), data=_posted(page, task, "时间填错")).status_code == 302
     assert _status(task) == ReportStatus.returned
 
 
@@ -165,3 +167,53 @@ def test_the_page_names_a_need_to_do_again_and_a_surveys_findings(client, login,
     assert "该活动完成的1项需求恢复为未完成，重新审核通过后再计为完成。" in page
     assert "登记的2处摸排问题及其移交、整改在重新审核通过前不计入统计，问题记录保留。" in page
     assert _status(survey) == ReportStatus.approved
+
+
+STALE = "打开页面之后，这次撤销审核涉及的已定稿月报或年度总结有了变化，未作任何更改。"
+
+
+def _november(world):
+    task = b.task_on(world.item, world.liaison, date(2025, 11, 20))
+    b.join(task, world.member)
+    approved_on(task, world.liaison, date(2025, 11, 20))
+    db.session.commit()
+    return task
+
+
+def test_a_month_signed_after_the_task_page_was_read_is_named_before_reopen(
+        client, login, world):
+    """The page named nothing, so it asked in the page; November is signed before the
+    tap: the post is answered with the confirmation page naming it, nothing done."""
+    task = _november(world)
+    login(world.admin)
+    page = text(client.get(f"/manage/tasks/{task.id}"))
+    assert "data-confirm=" in _form(page, task).split(">", 1)[0]
+    sign(world.admin, world.unit, 2025, 11)
+
+    response = client.post(_action(task), data=_posted(page, task, "人数有误"))
+    assert response.status_code == 200
+    confirmation = text(response)
+    assert STALE in confirmation and "确认撤销审核" in confirmation
+    (words,) = named(response.get_data(as_text=True))
+    assert REOPEN_NAMES.format(months=f"{world.unit.name}2025年11月") in words
+    assert _status(task) == ReportStatus.approved
+
+    # confirmed on the page that named it: done
+    assert client.post(_action(task), data=form_on(confirmation, _action(task))
+                       ).status_code == 302
+    assert _status(task) == ReportStatus.returned
+
+
+def test_a_month_signed_after_the_confirmation_page_was_read_is_named_again(
+        client, login, world):
+    task = _november(world)
+    login(world.admin)
+    confirmation = text(client.post(_action(task), data={"reopen-reason": "人数有误"}))
+    assert not named(confirmation)
+    sign(world.admin, world.unit, 2025, 11)
+    response = client.post(_action(task), data=form_on(confirmation, _action(task)))
+    assert response.status_code == 200 and STALE in text(response)
+    assert "人数有误" in text(response)  # the reason travels on
+    (words,) = named(response.get_data(as_text=True))
+    assert REOPEN_NAMES.format(months=f"{world.unit.name}2025年11月") in words
+    assert _status(task) == ReportStatus.approved

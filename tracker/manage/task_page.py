@@ -21,6 +21,7 @@ from ..services.claims import (
     withdraw,
 )
 from ..services.reviews import reopen_effects, reopen_report
+from ..services.roll import named_key
 from ..services.shown import StaleEdit
 from ..services.summary_notes import closed_to
 from ..services.task_needs import need_move_signed, needs_of
@@ -95,6 +96,10 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     cancel_signed = signed_names(need_move_signed(actor, task)) \
         if not (cancelled or on_record) else {}
     uncounted = uncount_signed(actor, task) if on_record else (None, None)
+    if approved and actor.role == Role.admin:
+        reopen = reopen or ReopenForm(formdata=None)
+        # what this page names of 撤销审核's signed documents, posted back with it
+        reopen.named.data = named_key(uncounted[1])
     waiting = q.waitlist(task.id)
     return dict(task=task, participants=holders, search=search, assign_form=assign,
                 participant_names=q.participant_names(task.unit_id, holders, waiting),
@@ -102,8 +107,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                 approved=approved, add_form=add,
                 add_closed=approved and closed_to(actor, task.unit_id, task.community_id,
                                                   task.service_date, lock=False),
-                reopen_form=(reopen or ReopenForm(formdata=None))
-                if approved and actor.role == Role.admin else None,
+                reopen_form=reopen if approved and actor.role == Role.admin else None,
                 cancel_refusal=refusal, cancel_signed=cancel_signed,
                 void_form=(void or VoidForm(formdata=None)) if on_record else None,
                 void_refusal=void_refusal(task, actor, lock=False) if on_record else None,
@@ -217,13 +221,20 @@ def reopen(task_id: int):
     if task.report is None:
         return _back_to_task(task, _("只有已审核通过的完成情况可以撤销审核。"), "error")
     form = ReopenForm()
-    context = _task_page(task, reopen=form)
+    # what the page the admin read named (None: a post from no page of ours asks nothing)
+    promised = form.named.data
+    context = _task_page(task, reopen=form)  # ``form.named``: what is signed now
     offered = context["reopen_form"] is not None  # else the service says who may
     if offered and returning():  # the confirmation page's 返回: the reason as typed
         return _render_task(context)
     if offered and not form.validate():
         return _render_task(context)
     if offered and not confirmed():
+        return _confirm_reopen(task, form, context["reopen_signed"])
+    if offered and promised is not None and promised != form.named.data:
+        # a month signed (or reopened) since the page was read: named first, nothing done
+        form.form_errors.append(_("打开页面之后，这次撤销审核涉及的已定稿月报或年度总结有了变化，"
+                                  "未作任何更改。请查看上方的说明后再确认撤销审核。"))
         return _confirm_reopen(task, form, context["reopen_signed"])
     refused = _run_on_task(task, form, context, reopen_report, task.report, _actor(),
                            form.reason.data)
