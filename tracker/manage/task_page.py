@@ -12,6 +12,7 @@ from ..admin.told import signed_names
 from ..formatting import hours
 from ..models import AssignmentStatus, Role, TaskStatus
 from ..permissions import manages_task, staff_required
+from ..privacy import mask_phones
 from ..services.assigning import assign_member
 from ..services.backfill import add_forgotten_participant
 from ..services.claims import (
@@ -257,7 +258,7 @@ def _confirm_reopen(task, form, signed: dict):
         lines.append(ngettext(
             "该活动完成的%(n)d项需求改由同一系列已审核通过的“%(title)s”（%(day)s）完成。",
             "该活动完成的%(n)d项需求改由同一系列已审核通过的“%(title)s”（%(day)s）完成。",
-            effects.needs, n=effects.needs, title=effects.taken_over.title,
+            effects.needs, n=effects.needs, title=mask_phones(effects.taken_over.title),
             day=to_local(effects.taken_over.starts_at).date().isoformat()))
     elif effects.needs:
         lines.append(ngettext(
