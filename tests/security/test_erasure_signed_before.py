@@ -203,7 +203,7 @@ def moved_visit(client, login, world):
     login(world.admin)
     assert client.post(f"/reports/finalize?{signed}", data={"confirmed": "1"}).status_code == 302
     assert client.post(f"/manage/tasks/{task.id}/reopen",
-                       data={"reopen-reason": "日期填错"}).status_code == 302
+                       data={"reopen-reason": "日期填错", "confirmed": "1"}).status_code == 302
     db.session.expire_all()
     task = db.session.get(Task, task.id)
     earlier = day - timedelta(days=31)

@@ -66,7 +66,8 @@ def test_an_admin_reopens_it_with_a_reason_and_it_stops_counting(client, login, 
     assert f"/manage/tasks/{task.id}/reopen" in page
     response = client.post(f"/manage/tasks/{task.id}/reopen", data={"reopen-reason": ""})
     assert response.status_code == 200 and "请填写撤销审核的原因" in text(response)
-    response = client.post(f"/manage/tasks/{task.id}/reopen", data={"reopen-reason": "结束时间填错"})
+    response = client.post(f"/manage/tasks/{task.id}/reopen",
+                           data={"reopen-reason": "结束时间填错", "confirmed": "1"})
     assert response.status_code == 302
     db.session.expire_all()
     task = db.session.get(Task, task.id)
@@ -84,7 +85,8 @@ def test_after_reopening_the_liaison_corrects_a_members_hours_on_a_page(client, 
     page = text(client.get(f"/manage/tasks/{task.id}"))
     assert "改正时长" not in page  # approved: hours are final
     login(world.admin)
-    client.post(f"/manage/tasks/{task.id}/reopen", data={"reopen-reason": "时长填错"})
+    client.post(f"/manage/tasks/{task.id}/reopen",
+                data={"reopen-reason": "时长填错", "confirmed": "1"})
     login(world.liaison)
     page = text(client.get(f"/manage/tasks/{task.id}"))
     [done] = [a for a in task.assignments if a.member_id == world.member.id]

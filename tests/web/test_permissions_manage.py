@@ -112,7 +112,7 @@ CASES = [
           data=lambda w: {"member": w.other_member.id, "hours": "1"}),
     # a liaison reaches the task and is told that only an admin may (a flashed refusal)
     Route("manage.reopen", "POST", lambda w: f"/manage/tasks/{_approved(w).id}/reopen",
-          STAFF_OF_COMMUNITY, data={"reopen-reason": "时间填错"}),
+          STAFF_OF_COMMUNITY, data={"reopen-reason": "时间填错", "confirmed": "1"}),
     # 作废: the community's liaison or an admin (in a 已定稿 month an admin only: a flashed
     # refusal, tests/web/test_manage_void.py); the confirmation page and the POST
     Route("manage.void", "GET", lambda w: f"/manage/tasks/{_approved(w).id}/void?reason=x",

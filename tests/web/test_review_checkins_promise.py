@@ -85,7 +85,8 @@ def test_her_count_elsewhere_gone_since_the_page_refuses_its_approval(app, world
     assert by(admin).post(f"/manage/tasks/{past.id}/reopen",
                           data=form_on(text(by(admin).get(f"/manage/tasks/{past.id}")),
                                        f"/manage/tasks/{past.id}/reopen",
-                                       **{"reopen-reason": "张三当时在清除小广告"})
+                                       **{"reopen-reason": "张三当时在清除小广告",
+                                          "confirmed": "1"})
                           ).status_code == 302
     url = f"/tasks/{past.id}/report"
     data = form_on(text(by(leader).get(url)), url)

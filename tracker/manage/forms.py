@@ -275,6 +275,10 @@ class ReopenForm(Form):
     """撤销审核 (an admin): the approved report goes back to 退回, with this reason."""
 
     reason = _text(_l("撤销审核的原因"), _l("请填写撤销审核的原因。"), REASON_MAX, area=True)
+    # the signed documents the page named (``roll.named_key`` of ``voiding.uncount_signed``'s
+    # Naming): others now — a month signed or reopened since — and the post is asked again
+    # by the confirmation page naming them afresh, nothing done
+    named = VersionField()
 
     def __init__(self, *args, **kwargs):  # prefixed (``reopen-reason``): see VoidForm
         super().__init__(*args, prefix="reopen", **kwargs)

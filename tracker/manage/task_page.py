@@ -12,6 +12,7 @@ from ..admin.told import signed_names
 from ..formatting import hours
 from ..models import AssignmentStatus, Role, TaskStatus
 from ..permissions import manages_task, staff_required
+from ..privacy import mask_phones
 from ..services.assigning import assign_member
 from ..services.backfill import add_forgotten_participant
 from ..services.claims import (
@@ -20,7 +21,8 @@ from ..services.claims import (
     task_span_minutes,
     withdraw,
 )
-from ..services.reviews import reopen_report
+from ..services.reviews import reopen_effects, reopen_report
+from ..services.roll import named_key
 from ..services.shown import StaleEdit
 from ..services.summary_notes import closed_to
 from ..services.task_needs import need_move_signed, needs_of
@@ -37,8 +39,9 @@ from ..services.tasks import (
 from ..services.voiding import (uncount_signed, void_activity, void_event, void_refusal,
                                 void_signed)
 from ..services.waitlist import leave_waitlist, promote_by_hand
-from ..timeutil import utcnow
-from ..view_support import confirmed, run_service, stale_aware, stale_page, state_refusal
+from ..timeutil import to_local, utcnow
+from ..view_support import (confirmed, returning, run_service, stale_aware, stale_page,
+                            state_refusal)
 from . import queries as q
 from .common import _actor, _managed_task, bp
 from .forms import (
@@ -99,6 +102,10 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
     cancel_signed = signed_names(need_move_signed(actor, task)) \
         if not (cancelled or on_record) else {}
     uncounted = uncount_signed(actor, task) if on_record else (None, None)
+    if approved and actor.role == Role.admin:
+        reopen = reopen or ReopenForm(formdata=None)
+        # what this page names of 撤销审核's signed documents, posted back with it
+        reopen.named.data = named_key(uncounted[1])
     waiting = q.waitlist(task.id)
     return dict(task=task, participants=holders, search=search, assign_form=assign,
                 participant_names=q.participant_names(task.unit_id, holders, waiting),
@@ -108,8 +115,7 @@ def _task_page(task, *, assign=None, leader=None, cancel=None, add=None, reopen=
                                     for a in not_counted if a.member_id in held_elsewhere],
                 add_closed=approved and closed_to(actor, task.unit_id, task.community_id,
                                                   task.service_date, lock=False),
-                reopen_form=(reopen or ReopenForm(formdata=None))
-                if approved and actor.role == Role.admin else None,
+                reopen_form=reopen if approved and actor.role == Role.admin else None,
                 cancel_refusal=refusal, cancel_signed=cancel_signed,
                 void_form=(void or VoidForm(formdata=None)) if on_record else None,
                 void_refusal=void_refusal(task, actor, lock=False) if on_record else None,
@@ -212,19 +218,70 @@ def add_participant(task_id: int):
 @bp.post("/tasks/<int:task_id>/reopen")
 @staff_required
 def reopen(task_id: int):
-    """撤销审核 (an admin): the approved report goes back to 退回 with a reason."""
+    """撤销审核 (an admin): the approved report goes back to 退回 with a reason, asked
+    once as 作废 is. A POST without ``confirmed=1`` is answered with the confirmation
+    page, which names what it takes off the figures and the 已定稿 documents it changes
+    (``voiding.uncount_signed``, already read for the task page) and carries the reason
+    typed; its 返回 posts the reason back (``returning``). The task page's in-page
+    question (confirm.js) is offered only when no signed document is changed: with
+    one, the confirmation page alone asks, as for 冲销 (review41 #1)."""
     task = _managed_task(task_id)
     if task.report is None:
         return _back_to_task(task, _("只有已审核通过的完成情况可以撤销审核。"), "error")
     form = ReopenForm()
-    context = _task_page(task, reopen=form)
-    if not form.validate() and context["reopen_form"] is not None:
-        return _render_task(context)  # else the service says who may
+    # what the page the admin read named (None: a post from no page of ours asks nothing)
+    promised = form.named.data
+    context = _task_page(task, reopen=form)  # ``form.named``: what is signed now
+    offered = context["reopen_form"] is not None  # else the service says who may
+    if offered and returning():  # the confirmation page's 返回: the reason as typed
+        return _render_task(context)
+    if offered and not form.validate():
+        return _render_task(context)
+    if offered and not confirmed():
+        return _confirm_reopen(task, form, context["reopen_signed"])
+    if offered and promised is not None and promised != form.named.data:
+        # a month signed (or reopened) since the page was read: named first, nothing done
+        form.form_errors.append(_("打开页面之后，这次撤销审核涉及的已定稿月报或年度总结有了变化，"
+                                  "未作任何更改。请查看上方的说明后再确认撤销审核。"))
+        return _confirm_reopen(task, form, context["reopen_signed"])
     refused = _run_on_task(task, form, context, reopen_report, task.report, _actor(),
                            form.reason.data)
     if refused is not None:
         return refused
     return _back_to_task(task, _("已撤销审核：完成情况已退回，在重新审核通过前不计入统计。"))
+
+
+def _confirm_reopen(task, form, signed: dict):
+    """撤销审核's confirmation page: what it does (``reviews.reopen_effects``), the signed
+    documents it changes (``signed``: the task page's ``reopen_signed``), the reason."""
+    effects = reopen_effects(task)
+    lines = [ngettext(
+        "撤销审核后完成情况退回组长改正，退回原因即您填写的原因；在重新审核通过前该活动不计入任何统计"
+        "（月报、进展、参与情况），%(n)d名党员共%(h)s小时的服务时长暂不计入。",
+        "撤销审核后完成情况退回组长改正，退回原因即您填写的原因；在重新审核通过前该活动不计入任何统计"
+        "（月报、进展、参与情况），%(n)d名党员共%(h)s小时的服务时长暂不计入。",
+        effects.people, n=effects.people, h=hours(effects.minutes))]
+    if effects.taken_over is not None:
+        lines.append(ngettext(
+            "该活动完成的%(n)d项需求改由同一系列已审核通过的“%(title)s”（%(day)s）完成。",
+            "该活动完成的%(n)d项需求改由同一系列已审核通过的“%(title)s”（%(day)s）完成。",
+            effects.needs, n=effects.needs, title=mask_phones(effects.taken_over.title),
+            day=to_local(effects.taken_over.starts_at).date().isoformat()))
+    elif effects.needs:
+        lines.append(ngettext(
+            "该活动完成的%(n)d项需求恢复为未完成，重新审核通过后再计为完成。",
+            "该活动完成的%(n)d项需求恢复为未完成，重新审核通过后再计为完成。",
+            effects.needs, n=effects.needs))
+    if effects.findings:
+        lines.append(ngettext(
+            "登记的%(n)d处摸排问题及其移交、整改在重新审核通过前不计入统计，问题记录保留。",
+            "登记的%(n)d处摸排问题及其移交、整改在重新审核通过前不计入统计，问题记录保留。",
+            effects.findings, n=effects.findings))
+    return render_template(
+        "confirm.html", title=_("撤销审核"), task=task, submit=_("确认撤销审核"),
+        action=url_for("manage.reopen", task_id=task.id), form=form, keeps=True,
+        explain=lines[0], details=lines[1:], back=url_for("manage.task", task_id=task.id),
+        signed=signed, signed_action=_("撤销审核"))
 
 
 @bp.route("/tasks/<int:task_id>/void", methods=["GET", "POST"])

@@ -18,6 +18,8 @@ from ..models import (
     AssignmentStatus,
     Finding,
     Member,
+    Need,
+    NeedStatus,
     ReportStatus,
     Role,
     Task,
@@ -47,7 +49,7 @@ from .summary_notes import (
     participants_then,
     units_closed_words,
 )
-from .task_needs import fulfil_needs_of, lock_needs_of, reopen_needs_of
+from .task_needs import fulfil_needs_of, lock_needs_of, reopen_needs_of, taken_over_by
 from .tasks import participants
 
 
@@ -722,6 +724,39 @@ def return_report(report: TaskReport, actor: Member, reason: str, *,
 
 
 REOPEN_REASON_MAX = 500
+
+
+@dataclass(frozen=True)
+class ReopenEffects:
+    """What 撤销审核 of an approved activity takes off the figures until it is approved
+    again, named on its confirmation page before it is made (docs/design.md, the
+    actions that ask first): the members whose confirmed hours stop counting and their
+    hours, the needs its approval fulfilled — done instead by another approved week of
+    the series (``taken_over``, ``task_needs.taken_over_by``: the rule
+    ``reopen_needs_of`` moves them by), else to do again —, and a survey's findings,
+    which stay on the register but count (and their 移交/整改 with them) only once
+    approved."""
+
+    people: int
+    minutes: int
+    needs: int
+    taken_over: Task | None
+    findings: int
+
+
+def reopen_effects(task: Task) -> ReopenEffects:
+    """``ReopenEffects`` of ``task``, read as the page is shown (nothing locked: the
+    page changes nothing; ``reopen_report`` does the same under the activity's lock)."""
+    people, minutes = db.session.execute(
+        select(func.count(Assignment.id), func.coalesce(func.sum(Assignment.minutes), 0))
+        .where(Assignment.task_id == task.id, Assignment.status == AssignmentStatus.done)).one()
+    needs = db.session.scalar(select(func.count(Need.id)).where(
+        Need.task_id == task.id, Need.status == NeedStatus.fulfilled))
+    findings = db.session.scalar(select(func.count(Finding.id)).where(
+        Finding.task_id == task.id, Finding.active.is_(True)))
+    return ReopenEffects(people=people, minutes=minutes, needs=needs,
+                         taken_over=taken_over_by(task) if needs else None,
+                         findings=findings)
 
 
 def reopen_report(report: TaskReport, actor: Member, reason: str) -> None:
