@@ -174,3 +174,24 @@ def test_the_residents_page_of_an_open_month_names_nothing(client, login, world)
         login(who)
         page = client.get(f"/residents/task/{first.id}").get_data(as_text=True)
         assert "已定稿" not in page and 'name="residents"' in page
+
+
+def test_in_english(client, login, world):
+    """The words of both pages in English: the liaison's refusal of a kind change, the
+    admin's naming before it, and the 服务对象 page's."""
+    import html
+
+    elder, first = _two_visits(world)
+    login(world.liaison)
+    page = html.unescape(client.post(f"/residents/{elder.id}/edit?lang=en",
+                                     data=_form(elder, "needy")).get_data(as_text=True))
+    assert "only a unit administrator can change their category" in page
+    page = html.unescape(client.get(f"/residents/task/{first.id}?lang=en").get_data(as_text=True))
+    assert "only a unit administrator can change the beneficiaries" in page
+    login(world.admin)
+    page = html.unescape(client.post(f"/residents/{elder.id}/edit?lang=en",
+                                     data=_form(elder, "needy")).get_data(as_text=True))
+    assert "“Change category” will change the current data of these finalised monthly" in page
+    assert "Confirm and save" in page
+    page = html.unescape(client.get(f"/residents/task/{first.id}?lang=en").get_data(as_text=True))
+    assert "“Save beneficiaries” will change the current data" in page
