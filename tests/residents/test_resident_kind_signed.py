@@ -83,6 +83,7 @@ def test_a_liaisons_kind_change_is_refused_in_a_signed_month(client, login, worl
     assert refused is not None and after == before, (before, after)
     assert f"{day.year}年{day.month}月的月报已定稿" in refused
     assert "更改其类别须由单位管理员操作" in refused
+    assert f"该服务对象是其中{world.unit.name}已审核活动“" in refused  # the unit and the activity
 
 
 def test_the_liaisons_form_says_so_and_keeps_what_was_typed(client, login, world):
@@ -195,3 +196,18 @@ def test_in_english(client, login, world):
     assert "Confirm and save" in page
     page = html.unescape(client.get(f"/residents/task/{first.id}?lang=en").get_data(as_text=True))
     assert "“Save beneficiaries” will change the current data" in page
+
+
+def test_a_signed_year_closes_the_kind_change_too(world):
+    """A signed 年度总结 closes each month of its year alike: the refusal names the year."""
+    from tracker.models import YearNote
+    from tracker.timeutil import utcnow
+
+    elder, first = _two_visits(world, signed=False)
+    year = first.service_date.year
+    db.session.add(YearNote(scope_key=f"unit:{world.unit.id}", unit_id=world.unit.id,
+                            year=year, finalized_at=utcnow(), finalized_by_id=world.admin.id))
+    db.session.commit()
+    with pytest.raises(ServiceError, match=f"{year}年度总结已定稿，该服务对象是其中"):
+        update_resident(elder, world.liaison, _data(elder, ResidentCategory.needy))
+    db.session.rollback()
