@@ -603,7 +603,6 @@ def test_no_personal_data_in_any_url(client, login, world):
     r = world_resident(world)
     login(world.liaison)
     text = client.get("/residents/").get_data(as_text=True)
-    import re
 
     for href in re.findall(r'href="([^"]+)"', text):
         assert r.name not in href and "138" not in href
@@ -664,8 +663,9 @@ def test_an_approved_visits_residents_in_a_finalised_month_are_changed_by_an_adm
         response = client.post(f"/residents/task/{task.id}", data={"residents": [str(elder.id)]})
         page = response.get_data(as_text=True)
         assert response.status_code == 200 and "月报已定稿" in page
-        ticked = re.search(rf'<input[^>]*value="{elder.id}"[^>]*>', page).group(0)
-        assert "checked" in ticked  # what was ticked is kept
+        # a page posted before the 定稿 comes back saying so, 保存 no longer offered
+        # (what a liaison ticks there could not be saved: figures42 #4)
+        assert 'name="residents"' not in page
         assert db.session.scalar(named) == 0
         set_task_residents(task, world.admin, {elder.id})
     else:

@@ -43,6 +43,7 @@ from ..services.residents import (
     export_resident,
     fixed_residents,
     has_history,
+    kind_change_signed,
     may_manage,
     may_pick_residents,
     may_view,
@@ -54,11 +55,14 @@ from ..services.residents import (
     served_count,
     set_task_residents,
     task_residents,
+    task_residents_closed,
     task_residents_shown_key,
+    task_residents_signed,
     update_resident,
     visible_residents_query,
     visit_history,
 )
+from ..admin.told import signed_names
 from ..templating import resident_name
 from ..view_support import confirmed, no_store, run_service, stale_aware, stale_page
 from .forms import CATEGORY_LABELS, EraseForm, ResidentEditForm, ResidentForm, TaskResidentsForm
@@ -212,6 +216,15 @@ def edit(resident_id: int):
     refused: list = []
     if form.validate_on_submit():
         data = _data(form, resident.community_id)
+        # an admin's change of her kind moves the households / people served of the
+        # approved visits naming her: the signed documents they count in are named
+        # first, the form kept as typed, 确认保存 posting it again (as 冲销's page)
+        signed = None if confirmed() else signed_names(kind_change_signed(
+            current_user, resident, data.category, shown=form.shown.data))
+        if signed:
+            return render_template("residents/form.html", form=form,
+                                   community=resident.community, resident=resident,
+                                   signed=signed, stale=None)
         if run_service(form, stale_aware(refused, update_resident), resident, current_user,
                        data, shown=form.shown.data):
             flash(_("已保存。"), "success")
@@ -313,6 +326,9 @@ def for_task(task_id: int):
     if request.method == "GET":
         form.residents.data = [r.id for r in task_residents(task) if r.id in offered]
         form.shown.data = task_residents_shown_key(form.residents.data)
+    # an approved visit's 服务对象 of a 已定稿 month: an admin is told which signed
+    # documents a save changes, anyone else that only an admin may (no 保存 offered)
+    closed = task_residents_closed(current_user, task)
     if form.validate_on_submit():
         picked = set(form.residents.data or [])
         if run_service(form, set_task_residents, task, current_user, picked,
@@ -323,4 +339,6 @@ def for_task(task_id: int):
     return render_template("residents/task.html", task=task, form=form,
                            served=served, count=served_count(task, served),
                            fixed=fixed_residents(task, current_user),
-                           manages=manages_community(current_user, task.community_id))
+                           manages=manages_community(current_user, task.community_id),
+                           closed=closed,
+                           signed=signed_names(task_residents_signed(current_user, task)))

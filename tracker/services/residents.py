@@ -14,11 +14,12 @@ from datetime import date
 from ..formatting import REPEATED
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
-from sqlalchemy import exists, select
+from sqlalchemy import exists, literal, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import (
+    Category,
     Community,
     Member,
     Need,
@@ -26,8 +27,10 @@ from ..models import (
     Photo,
     Resident,
     ResidentCategory,
+    ReportStatus,
     ResourceItem,
     Task,
+    TaskReport,
     resident_member,
     task_resident,
 )
@@ -44,6 +47,7 @@ from .activity_lock import lock_activity
 from .audit import record
 from .claims import held_active, merged_into
 from .photos import erase_photos, remove_image_on_commit
+from . import summary_notes
 from .summary_notes import closed_to
 from .task_needs import series_of
 
@@ -295,6 +299,8 @@ def update_resident(resident: Resident, actor: Member, data: ResidentData, *,
     if "paired_ids" in keep:
         data.paired_ids = set(keep["paired_ids"])
     changed = [name for name in EDITABLE if getattr(resident, name) != getattr(data, name)]
+    if "category" in changed:
+        _refuse_kind_change_closed(resident, actor)
     for name in changed:
         setattr(resident, name, getattr(data, name))
     before = {m.id for m in resident.paired_members}
@@ -324,6 +330,74 @@ def _hold_visits_of_kind_change(resident: Resident, data: ResidentData) -> None:
         select(Task.id).where(Task.id.in_(select(task_resident.c.task_id).where(
             task_resident.c.resident_id == resident.id)))
         .order_by(Task.id).with_for_update(key_share=True))
+
+
+def _served_visits(resident_id: int):
+    """A select of the approved visits naming the resident (走访慰问, 结对帮扶), whose
+    households / people served her kind moves: each counts only the 服务对象 of the kind
+    its category serves (``rollups.served``, ``ServedCount``), so a change of her kind
+    changes their month's 「3户（6户次）」 as a change of their 服务对象 does
+    (``set_task_residents``). As (key, unit_id, community_id, day) rows, the shape
+    ``summary_notes.final_naming_places`` reads, keyed by the resident."""
+    return (select(literal(resident_id).label("key"), Task.unit_id.label("unit_id"),
+                   Task.community_id.label("community_id"), Task.service_date.label("day"),
+                   Task.id.label("task_id"))
+            .join(task_resident, task_resident.c.task_id == Task.id)
+            .join(TaskReport, TaskReport.task_id == Task.id)
+            .join(Category, Category.id == Task.category_id)
+            .where(task_resident.c.resident_id == resident_id,
+                   TaskReport.status == ReportStatus.approved,
+                   Category.code.in_(VISIT_CATEGORIES)))
+
+
+def _refuse_kind_change_closed(resident: Resident, actor: Member) -> None:
+    """A liaison's change of a resident's kind (空巢老人 ↔ 困难群众) is refused when an
+    approved visit naming her is in a 已定稿 month (or year), as a change of that
+    visit's 服务对象 is (``set_task_residents``; docs/design.md "Refused in a 已定稿
+    month"): it changes the same figure. Asked under the resident's row lock, so a
+    naming committed before it is seen (``set_task_residents`` share-locks the
+    residents it adds), each unit's month once, the earliest first; ``closed_to``'s
+    scope locks make a 定稿 take turns with it. An admin is asked nothing here: the
+    register form names the signed documents first (``kind_change_signed``)."""
+    if summary_notes.may_change_final(actor):
+        return
+    visits = _served_visits(resident.id).subquery()
+    asked = set()
+    for task in db.session.scalars(select(Task).where(Task.id.in_(select(visits.c.task_id)))
+                                   .order_by(Task.service_date, Task.id)):
+        day = task.service_date
+        if (task.unit_id, day.year, day.month) in asked:
+            continue
+        asked.add((task.unit_id, day.year, day.month))
+        closed = closed_to(actor, task.unit_id, task.community_id, day)
+        if closed:
+            raise ServiceError(closed.say(
+                _l("%(month)s的月报已定稿，该服务对象是其中%(unit)s已审核活动“%(task)s”的服务对象，"
+                   "更改其类别须由单位管理员操作（或由单位管理员先重新打开该月的月报）。",
+                   month=lazy_month_name(day.year, day.month), unit=task.unit.name,
+                   task=task.title),
+                _l("%(year)s年度总结已定稿，该服务对象是其中%(unit)s已审核活动“%(task)s”的服务对象，"
+                   "更改其类别须由单位管理员操作（或由单位管理员先重新打开该年度总结）。",
+                   year=day.year, unit=task.unit.name, task=task.title)),
+                field="category")
+
+
+def kind_change_signed(actor: Member, resident: Resident, category: ResidentCategory | None,
+                       *, shown: str | None = None) -> summary_notes.Naming | None:
+    """For an admin, whom no 定稿 refuses (``_refuse_kind_change_closed`` refuses the
+    others): the 已定稿 月报 and 年度总结 that the register form's change of the
+    resident's kind to ``category`` will change — those of the approved visits naming
+    her (``_served_visits``) — named on the form before it is saved, as 冲销 and 作废
+    name theirs (``summary_notes.final_naming_places``). Posted from the edit page
+    (``shown``), a kind left as the page showed it is no change of this post's. None
+    when it changes nothing signed, or for anyone else. Read only, no lock: a page's."""
+    if not summary_notes.may_change_final(actor) or category is None \
+            or category == resident.category:
+        return None
+    if shown is not None and shown_module.shown_then(shown).get("category") == category.value:
+        return None
+    places = _served_visits(resident.id).subquery()
+    return summary_notes.final_naming_places(places).get(resident.id)
 
 
 def archive_resident(resident: Resident, actor: Member) -> None:
@@ -499,6 +573,15 @@ def set_task_residents(task: Task, actor: Member, resident_ids: set[int], *,
     if not serves_residents(task):
         raise ServiceError(_l("只有走访慰问和结对帮扶类任务需要填写服务对象。"))
     lock_activity(task)
+    current = {r.id for r in task_residents(task)}
+    # the residents it may add, share-locked after the activity (the house's order) and
+    # before their kind is read: a change of one's kind in flight (``update_resident``,
+    # which holds her row) commits first, and its refresh of the counted rows sees no
+    # naming of this save's, so this one reads the kind it committed — or this one
+    # commits first and the kind change, waiting for her row, then sees the naming and
+    # refreshes it (review42 #2). No cycle: a kind change takes, after her row, only
+    # the rows of the tasks that name her already, never one that adds her.
+    _hold_residents(resident_ids - current)
     fixed = {r.id for r in fixed_residents(task, actor)} | erased_named(task)
     allowed = {r.id for r in pickable_residents(task, actor)} | fixed
     for picked in db.session.scalars(select(Resident).where(
@@ -513,7 +596,6 @@ def set_task_residents(task: Task, actor: Member, resident_ids: set[int], *,
         if not manages_community(actor, task.community_id):
             raise ServiceError(_l("只能选择与您结对的服务对象。"), field="residents")
         raise ServiceError(_l("所选服务对象不属于该任务的社区。"), field="residents")
-    current = {r.id for r in task_residents(task)}
     then = shown_module.shown_then(shown).get("residents") if shown is not None else None
     if isinstance(then, list):  # from a page: what its user ticked and unticked there
         then = set(then)
@@ -526,13 +608,7 @@ def set_task_residents(task: Task, actor: Member, resident_ids: set[int], *,
     if closed:
         # an approved activity's 服务对象 are in its month's 月报 (「3户（6户次）」): in a
         # 已定稿 month (or year) an admin's to change, as the 组长 (``tasks.change_leader``)
-        raise ServiceError(closed.say(
-            _l("%(month)s的月报已定稿，更改该月已审核活动的服务对象须由单位管理员"
-               "操作（或由单位管理员先重新打开该月的月报）。",
-               month=lazy_month_name(day.year, day.month)),
-            _l("%(year)s年度总结已定稿，更改该年已审核活动的服务对象须由单位管理员"
-               "操作（或由单位管理员先重新打开该年度总结）。", year=day.year)),
-            field="residents")
+        raise ServiceError(_residents_closed_words(closed, day), field="residents")
     if removed:
         db.session.execute(task_resident.delete().where(
             task_resident.c.task_id == task.id, task_resident.c.resident_id.in_(removed)))
@@ -545,6 +621,50 @@ def set_task_residents(task: Task, actor: Member, resident_ids: set[int], *,
         # approved activity's year (``CountedServed``) move in this transaction
         tasks_changed(db.session(), {task.id})
     record(actor, "set_residents", task, added=sorted(added), removed=sorted(removed))
+
+
+def _hold_residents(ids) -> None:
+    """These residents' rows share-locked (FOR SHARE) in id order to the commit: a
+    change of their record (``update_resident``'s FOR NO KEY UPDATE) waits for it, and
+    it for one in flight (PostgreSQL; SQLite's writers take turns anyway)."""
+    if ids:
+        db.session.execute(select(Resident.id).where(Resident.id.in_(sorted(ids)))
+                           .order_by(Resident.id).with_for_update(read=True))
+
+
+def task_residents_signed(actor: Member, task: Task) -> summary_notes.Naming | None:
+    """For an admin, on an approved visit: the 已定稿 月报 and 年度总结 a change of its
+    服务对象 will change — its unit's (whole, and in its community) and its
+    community's own, of its day (``summary_notes.final_naming_places``) — named on
+    the 服务对象 page before 保存, as 通过 names theirs; None when none, or for anyone
+    else (``set_task_residents`` refuses them in such a month: the page says so,
+    ``task_residents_closed``)."""
+    if not summary_notes.may_change_final(actor) or not task.report_approved:
+        return None
+    place = select(literal(task.id).label("key"), literal(task.unit_id).label("unit_id"),
+                   literal(task.community_id).label("community_id"),
+                   literal(task.service_date).label("day")).subquery()
+    return summary_notes.final_naming_places(place).get(task.id)
+
+
+def task_residents_closed(actor: Member, task: Task):
+    """The refusal ``set_task_residents`` would give ``actor`` for any change of an
+    approved visit's 服务对象 in a 已定稿 month or year (its words), or None: what the
+    page says instead of offering 保存 (docs/design.md: "a page that would offer a
+    refused action says so instead"). No lock: a page's."""
+    if not task.report_approved:
+        return None
+    closed = closed_to(actor, task.unit_id, task.community_id, task.service_date, lock=False)
+    return _residents_closed_words(closed, task.service_date) if closed else None
+
+
+def _residents_closed_words(closed, day: date):
+    return closed.say(
+        _l("%(month)s的月报已定稿，更改该月已审核活动的服务对象须由单位管理员"
+           "操作（或由单位管理员先重新打开该月的月报）。",
+           month=lazy_month_name(day.year, day.month)),
+        _l("%(year)s年度总结已定稿，更改该年已审核活动的服务对象须由单位管理员"
+           "操作（或由单位管理员先重新打开该年度总结）。", year=day.year))
 
 
 def visit_history(resident: Resident) -> list[Task]:
