@@ -446,15 +446,26 @@ class Reserved:
     marks: object = None
 
 
-def reserve(limits: list[Limit]) -> tuple[int, Reserved]:
+def reserve(limits: list[Limit], *, alone: bool = True) -> tuple[int, Reserved]:
     """Judge an attempt by ``limits`` and count it under each, in one step on the
-    storage and in a commit of its own (whatever the request comes to, and before what
-    the attempt tries is checked, so every other worker's attempt sees it). Returns
-    (seconds to wait, nothing counted) when one of them refuses, else (0, the hits)."""
+    storage. Returns (seconds to wait, nothing counted) when one of them refuses, else
+    (0, the hits).
+
+    ``alone`` (a login, a current password, a link guess, an export): in a commit of
+    its own, whatever the request comes to, and before what the attempt tries is
+    checked, so every other worker's attempt sees it. Not ``alone`` (发送测试消息): in
+    the caller's unit of work, committed with what the attempt writes (its audit row)
+    or rolled back with it; the per-key lock is held until then, so an attempt on the
+    same key meanwhile waits for that commit and is judged with this one counted.
+    Redis has no transaction to join: a hit it took stays when the caller's unit of
+    work fails (counted rather than lost, as a login's is)."""
     from .services import unit_of_work
 
     if not enabled():
         return 0, Reserved()
+    if not alone:
+        wait, marks = counts().reserve(limits, utcnow())
+        return wait, Reserved(marks)
     with unit_of_work(once=False):
         wait, marks = counts().reserve(limits, utcnow())
     return wait, Reserved(marks)
