@@ -146,9 +146,11 @@ def test_database_url_can_select_postgresql(clean_env):
         assert db.engine.url.host == "db.example"
 
 
-@pytest.mark.parametrize("form", ["postgresql", "postgres", "PostgreSQL"])
+@pytest.mark.parametrize("form", ["postgresql", "postgres", "PostgreSQL", "postgresql+psycopg2"])
 def test_postgresqls_own_url_forms_mean_the_driver_the_app_ships(clean_env, form):
-    """psycopg 3 is the one PostgreSQL driver installed (requirements.txt)."""
+    """psycopg 3 is the one PostgreSQL driver installed (requirements.txt). psycopg2's
+    form, which SQLAlchemy's and many hosting guides' examples write (walk13fix's Open),
+    means the same server and the same libpq parameters: read as psycopg 3 too."""
     clean_env.setenv("TRACKER_ENV", "development")
     clean_env.setenv("DATABASE_URL", f"{form}://tracker:pw@db.county.gov.cn:5433/tracker"
                                      "?sslmode=require")
@@ -156,8 +158,8 @@ def test_postgresqls_own_url_forms_mean_the_driver_the_app_ships(clean_env, form
         "postgresql+psycopg://tracker:pw@db.county.gov.cn:5433/tracker?sslmode=require")
 
 
-@pytest.mark.parametrize("value", ["postgresql+psycopg2://tracker:pw@db/tracker",
-                                   "postgresql+asyncpg://tracker:pw@db/tracker",
+@pytest.mark.parametrize("value", ["postgresql+asyncpg://tracker:pw@db/tracker",
+                                   "postgresql+pg8000://tracker:pw@db/tracker",
                                    "mysql+pymysql://tracker:pw@db/tracker",
                                    "instance/tracker.sqlite3"])
 def test_a_database_url_the_app_cannot_serve_stops_start_up_naming_it(clean_env, value):

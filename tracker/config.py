@@ -202,18 +202,21 @@ def _hash_method(method: str) -> str:
 
 # The PostgreSQL driver the app ships (requirements.txt: psycopg 3), and the forms of a
 # PostgreSQL address that mean it: PostgreSQL's own (libpq's `postgresql://`, also what
-# its documentation and most hosting panels write) and the older `postgres://`.
+# its documentation and most hosting panels write), the older `postgres://`, and
+# psycopg2's (SQLAlchemy's and many guides' examples): psycopg2 and psycopg 3 both speak
+# libpq, so its host, port, user and query parameters (sslmode, …) mean the same.
 POSTGRESQL_SCHEME = "postgresql+psycopg"
-POSTGRESQL_FORMS = ("postgresql", "postgres")
+POSTGRESQL_FORMS = ("postgresql", "postgres", "postgresql+psycopg2")
 DATABASE_SCHEMES = (POSTGRESQL_SCHEME, "sqlite", "sqlite+pysqlite")
 
 
 def _database_url(value: str) -> str:
-    """DATABASE_URL as SQLAlchemy is given it. `postgresql://…` and `postgres://…` are
-    taken as PostgreSQL through psycopg 3: SQLAlchemy read the first as psycopg2 (not
-    installed: "No such command 'db'" after an ImportError's traceback) and did not know
-    the second. Any other scheme (another driver, another database) is refused naming
-    the setting; the message shows the scheme only, never the URL and its password."""
+    """DATABASE_URL as SQLAlchemy is given it. `postgresql://…`, `postgres://…` and
+    `postgresql+psycopg2://…` are taken as PostgreSQL through psycopg 3: SQLAlchemy read
+    the first and the third as psycopg2 (not installed: "No such command 'db'" after an
+    ImportError's traceback) and did not know the second. Any other scheme (another
+    driver, another database) is refused naming the setting; the message shows the
+    scheme only, never the URL and its password."""
     scheme, sep, rest = value.partition("://")
     scheme = scheme.strip().lower()
     if sep and scheme in POSTGRESQL_FORMS:
@@ -222,8 +225,8 @@ def _database_url(value: str) -> str:
         return f"{scheme}://{rest}"
     got = f"{scheme}://…" if sep else "no scheme"
     raise ConfigError(f"DATABASE_URL must be a PostgreSQL address, "
-                      f"{POSTGRESQL_SCHEME}://user@host/db (postgresql:// and postgres:// "
-                      f"are read as that), or a SQLite file, sqlite:////path/to/file "
+                      f"{POSTGRESQL_SCHEME}://user@host/db (postgresql://, postgres:// and "
+                      f"postgresql+psycopg2:// are read as that), or a SQLite file, sqlite:////path/to/file "
                       f"(got {got}).")
 
 
