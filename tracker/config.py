@@ -28,15 +28,18 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE / 'tracker.sqlite3'}"  # development and tests only
 MIN_SECRET_KEY_LENGTH = 32
-# A key nobody typed: at least this share of its runs of 4 characters in a row differ
-# from each other. A short piece repeated has no more different runs than its own length
-# (plus what follows it), so at most about half: "a"*34 has 1 of 31, "changeme" four times
-# and a "12" 10 of 31, a 16-character piece twice 16 of 29. A random key has almost none
-# twice: for 32 random digits (29 runs of 10,000 possible) 12 repeats are needed, a piece
-# of 15 digits found twice or as many smaller ones, about once in 10^12 keys; keys of hex
-# digits or of 64 symbols, or longer ones, less often still. The count of different
-# characters is no measure of a typed key: 32 random digits show fewer than 8 of the 10
-# about once in 800 keys (walk13fix's Open), and no piece repeated is caught by it alone.
+# A key nobody typed: of its runs of 4 characters in a row, at least this many differ
+# from each other, or at least this share of them (the smaller: a short key has fewer
+# runs). A short piece repeated has no more different runs than its own length (plus
+# what follows it), so at most about half: "a"*34 has 1 of 31, "changeme" four times and
+# a "12" 10 of 31, a 16-character piece twice 16 of 29. A random key has almost none
+# twice: 32 random digits (29 runs of 10,000 possible) need 12 repeats, a piece of 15
+# digits found twice or as many smaller ones, about once in 10^12 keys; keys of hex digits
+# or of 64 symbols, or longer ones, less often still. No key the rule took before session
+# 42 is refused now. The count of different characters was no measure of a typed key: 32
+# random digits show fewer than 8 of the 10 about once in 800 keys (walk13fix's Open),
+# and no piece repeated was caught by it alone.
+MIN_SECRET_KEY_RUNS = 24
 MIN_SECRET_KEY_RUNS_SHARE = 0.6
 # bandit B105: neither is a password; a key equal to the first is refused, the second
 # is the command that makes a key
@@ -461,11 +464,12 @@ def secret_key_problem(key: str) -> str | None:
 def regular_key(key: str) -> bool:
     """A key of 32 characters or more that is still guessable: one character or a word
     repeated ("a"*34, "changeme" four times and a "12") passed the length check, which
-    is all that stood between it and forged cookies. Fewer than
-    ``MIN_SECRET_KEY_RUNS_SHARE`` of its runs of 4 differ from each other: a random key
-    has hardly a run twice, a repeated piece no more different runs than its length."""
+    is all that stood between it and forged cookies. Fewer of its runs of 4 differ
+    from each other than ``MIN_SECRET_KEY_RUNS`` or ``MIN_SECRET_KEY_RUNS_SHARE`` of
+    them: a random key has hardly a run twice, a repeated piece no more different runs
+    than its length."""
     runs = [key[start:start + 4] for start in range(len(key) - 3)]
-    return len(set(runs)) < MIN_SECRET_KEY_RUNS_SHARE * len(runs)
+    return len(set(runs)) < min(MIN_SECRET_KEY_RUNS, MIN_SECRET_KEY_RUNS_SHARE * len(runs))
 
 
 def _require_own_address(config: dict, name: str) -> None:
