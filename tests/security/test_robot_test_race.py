@@ -102,13 +102,6 @@ def _audited(url: str) -> int:
         return n
 
 
-@pytest.fixture(params=["database", "redis"])
-def storage(request):
-    if request.param == "database":
-        return "database"
-    return request.getfixturevalue("redis_url")[0]
-
-
 @pytest.fixture
 def robot():
     server = Recorder().start()
