@@ -28,14 +28,19 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE / 'tracker.sqlite3'}"  # development and tests only
 MIN_SECRET_KEY_LENGTH = 32
-# A key nobody typed: at least this many different characters, and this many different
-# runs of 4 in a row (a piece repeated has no more than its own length). "a"*34 has 1
-# and 1, "changeme" repeated 9 and 10, a 16-character piece twice 16 and 16; a key made
-# by MAKE_SECRET_KEY (64 of 64 symbols) about 40 and 61, even secrets.token_hex(16)'s 32
-# hex digits about 14 and 29 (fewer than 8 of the 16 digits about once in 30 million
-# keys; fewer than 24 different runs never: six of its 29 would have to repeat).
-MIN_SECRET_KEY_CHARACTERS = 8
+# A key nobody typed: of its runs of 4 characters in a row, at least this many differ
+# from each other, or at least this share of them (the smaller: a short key has fewer
+# runs). A short piece repeated has no more different runs than its own length (plus
+# what follows it), so at most about half: "a"*34 has 1 of 31, "changeme" four times and
+# a "12" 10 of 31, a 16-character piece twice 16 of 29. A random key has almost none
+# twice: 32 random digits (29 runs of 10,000 possible) need 12 repeats, a piece of 15
+# digits found twice or as many smaller ones, about once in 10^12 keys; keys of hex digits
+# or of 64 symbols, or longer ones, less often still. No key the rule took before session
+# 42 is refused now. The count of different characters was no measure of a typed key: 32
+# random digits show fewer than 8 of the 10 about once in 800 keys (walk13fix's Open),
+# and no piece repeated was caught by it alone.
 MIN_SECRET_KEY_RUNS = 24
+MIN_SECRET_KEY_RUNS_SHARE = 0.6
 # bandit B105: neither is a password; a key equal to the first is refused, the second
 # is the command that makes a key
 PLACEHOLDER_SECRET_KEY = "change-me"  # nosec B105 - what deploy/tracker.env.example used to ship
@@ -202,18 +207,21 @@ def _hash_method(method: str) -> str:
 
 # The PostgreSQL driver the app ships (requirements.txt: psycopg 3), and the forms of a
 # PostgreSQL address that mean it: PostgreSQL's own (libpq's `postgresql://`, also what
-# its documentation and most hosting panels write) and the older `postgres://`.
+# its documentation and most hosting panels write), the older `postgres://`, and
+# psycopg2's (SQLAlchemy's and many guides' examples): psycopg2 and psycopg 3 both speak
+# libpq, so its host, port, user and query parameters (sslmode, …) mean the same.
 POSTGRESQL_SCHEME = "postgresql+psycopg"
-POSTGRESQL_FORMS = ("postgresql", "postgres")
+POSTGRESQL_FORMS = ("postgresql", "postgres", "postgresql+psycopg2")
 DATABASE_SCHEMES = (POSTGRESQL_SCHEME, "sqlite", "sqlite+pysqlite")
 
 
 def _database_url(value: str) -> str:
-    """DATABASE_URL as SQLAlchemy is given it. `postgresql://…` and `postgres://…` are
-    taken as PostgreSQL through psycopg 3: SQLAlchemy read the first as psycopg2 (not
-    installed: "No such command 'db'" after an ImportError's traceback) and did not know
-    the second. Any other scheme (another driver, another database) is refused naming
-    the setting; the message shows the scheme only, never the URL and its password."""
+    """DATABASE_URL as SQLAlchemy is given it. `postgresql://…`, `postgres://…` and
+    `postgresql+psycopg2://…` are taken as PostgreSQL through psycopg 3: SQLAlchemy read
+    the first and the third as psycopg2 (not installed: "No such command 'db'" after an
+    ImportError's traceback) and did not know the second. Any other scheme (another
+    driver, another database) is refused naming the setting; the message shows the
+    scheme only, never the URL and its password."""
     scheme, sep, rest = value.partition("://")
     scheme = scheme.strip().lower()
     if sep and scheme in POSTGRESQL_FORMS:
@@ -222,8 +230,8 @@ def _database_url(value: str) -> str:
         return f"{scheme}://{rest}"
     got = f"{scheme}://…" if sep else "no scheme"
     raise ConfigError(f"DATABASE_URL must be a PostgreSQL address, "
-                      f"{POSTGRESQL_SCHEME}://user@host/db (postgresql:// and postgres:// "
-                      f"are read as that), or a SQLite file, sqlite:////path/to/file "
+                      f"{POSTGRESQL_SCHEME}://user@host/db (postgresql://, postgres:// and "
+                      f"postgresql+psycopg2:// are read as that), or a SQLite file, sqlite:////path/to/file "
                       f"(got {got}).")
 
 
@@ -419,16 +427,7 @@ def mail_from(config: dict) -> str | None:
 def _require_production_settings(config: dict, env, overrides: dict) -> None:
     """Production runs on a key nobody else knows, on the database it was told, and
     builds its links on the address it was told."""
-    key = str(config["SECRET_KEY"])
-    if key.strip() == PLACEHOLDER_SECRET_KEY:
-        why = "the example's placeholder"
-    elif len(key) < MIN_SECRET_KEY_LENGTH:
-        why = f"shorter than {MIN_SECRET_KEY_LENGTH} characters"
-    elif regular_key(key):
-        why = (f"typed, not random: fewer than {MIN_SECRET_KEY_CHARACTERS} different "
-               "characters, or a short piece repeated")
-    else:
-        why = None
+    why = secret_key_problem(str(config["SECRET_KEY"]))
     if why:
         raise ConfigError(
             f"SECRET_KEY is not secret: it is {why}, so signed cookies could be forged. "
@@ -451,14 +450,26 @@ def _require_production_settings(config: dict, env, overrides: dict) -> None:
         _require_own_address(config, name)
 
 
+def secret_key_problem(key: str) -> str | None:
+    """Why ``key`` would let anyone forge the signed cookies (None: it would not)."""
+    if key.strip() == PLACEHOLDER_SECRET_KEY:
+        return "the example's placeholder"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"shorter than {MIN_SECRET_KEY_LENGTH} characters"
+    if regular_key(key):
+        return "typed, not random: a character or a short piece repeated"
+    return None
+
+
 def regular_key(key: str) -> bool:
     """A key of 32 characters or more that is still guessable: one character or a word
     repeated ("a"*34, "changeme" four times and a "12") passed the length check, which
-    is all that stood between it and forged cookies. A random key has many different
-    characters and hardly a run of 4 twice; a repeated piece has no more runs of 4 than
-    its own length."""
-    runs = {key[start:start + 4] for start in range(len(key) - 3)}
-    return len(set(key)) < MIN_SECRET_KEY_CHARACTERS or len(runs) < MIN_SECRET_KEY_RUNS
+    is all that stood between it and forged cookies. Fewer of its runs of 4 differ
+    from each other than ``MIN_SECRET_KEY_RUNS`` or ``MIN_SECRET_KEY_RUNS_SHARE`` of
+    them: a random key has hardly a run twice, a repeated piece no more different runs
+    than its length."""
+    runs = [key[start:start + 4] for start in range(len(key) - 3)]
+    return len(set(runs)) < min(MIN_SECRET_KEY_RUNS, MIN_SECRET_KEY_RUNS_SHARE * len(runs))
 
 
 def _require_own_address(config: dict, name: str) -> None:

@@ -4,7 +4,8 @@ Where the counts live (``RATELIMIT_STORAGE_URI``):
 
 - unset or ``database`` (the default): rows of ``throttle_hit`` in the app's own
   database, so the counts hold for any number of workers and app servers sharing it;
-  a hit is written in the caller's unit of work (with the audit row that goes with it);
+  a hit is written in a commit of its own, or in the caller's unit of work with the
+  audit row that goes with it (``reserve``'s ``alone``);
 - ``redis://…``: sorted sets in Redis. When Redis cannot be reached, the database
   counts instead (a warning is logged, and Redis is tried again after a pause): a
   Redis outage never stops anybody from logging in;
@@ -135,11 +136,6 @@ class DatabaseCounts:
         ).one()
         return Count(hits, _aware(first), _aware(last))
 
-    def add(self, key: str, seconds: int, now: datetime) -> None:
-        db.session.execute(delete(ThrottleHit).where(ThrottleHit.at < now - _KEEP))
-        db.session.add(ThrottleHit(key=key, at=now))
-        db.session.flush()
-
     def clear(self, key: str) -> None:
         db.session.execute(delete(ThrottleHit).where(ThrottleHit.key == key))
 
@@ -196,16 +192,6 @@ class MemoryCounts:
         self._hits: dict[str, list[datetime]] = {}
         self._lock = threading.Lock()
 
-    def count(self, key: str, seconds: int, now: datetime) -> Count:
-        with self._lock:
-            hits = [t for t in self._hits.get(key, []) if t > now - timedelta(seconds=seconds)]
-        return Count(len(hits), hits[0] if hits else None, hits[-1] if hits else None)
-
-    def add(self, key: str, seconds: int, now: datetime) -> None:
-        with self._lock:
-            hits = [t for t in self._hits.get(key, []) if t > now - _KEEP]
-            self._hits[key] = [*hits, now]
-
     def clear(self, key: str) -> None:
         with self._lock:
             self._hits.pop(key, None)
@@ -235,10 +221,11 @@ class MemoryCounts:
 class RedisCounts:
     """A sorted set per key (score = time) in Redis, shared by the app servers — and
     every hit written to the database as well, which counts alone while Redis is down.
-    The count is the larger of the two, so neither an outage (Redis's hits unseen by the
-    database) nor Redis's return or restart (the database's hits unseen by Redis, its
-    keys perhaps gone) gives an account a fresh set of guesses. Hits are failed logins:
-    rare, so the second write costs little."""
+    An attempt is judged by both and refused when either refuses (the larger count), so
+    neither an outage (Redis's hits unseen by the database) nor Redis's return or
+    restart (the database's hits unseen by Redis, its keys perhaps gone) gives an
+    account a fresh set of guesses. Hits are failed logins and the other rare attempts
+    the house limits, so the second write costs little."""
 
     name = "redis"
 
@@ -269,15 +256,6 @@ class RedisCounts:
             log.warning("Redis reachable again: login throttling counts in Redis and the "
                         "database, the larger of the two")
         return answer
-
-    def count(self, key: str, seconds: int, now: datetime) -> Count:
-        stored = self._fallback.count(key, seconds, now)
-        shared = self._call("count", key, seconds, now)
-        return shared if shared is not None and shared.hits > stored.hits else stored
-
-    def add(self, key: str, seconds: int, now: datetime) -> None:
-        self._fallback.add(key, seconds, now)
-        self._call("add", key, seconds, now)
 
     def clear(self, key: str) -> None:
         self._fallback.clear(key)
@@ -321,22 +299,6 @@ class RedisCounts:
             pipe.zrem(key_, member)
         pipe.execute()
 
-    def _count(self, key, seconds, now) -> Count:
-        since = now.timestamp() - seconds
-        pipe = self._redis.pipeline()
-        pipe.zremrangebyscore(key, "-inf", since)
-        pipe.zrange(key, 0, 0, withscores=True)
-        pipe.zrange(key, -1, -1, withscores=True)
-        pipe.zcard(key)
-        _removed, first, last, hits = pipe.execute()
-        return Count(hits, _stamp(first), _stamp(last))
-
-    def _add(self, key, seconds, now) -> None:
-        pipe = self._redis.pipeline()
-        pipe.zadd(key, {uuid.uuid4().hex: now.timestamp()})
-        pipe.expire(key, max(seconds, int(_KEEP.total_seconds())))
-        pipe.execute()
-
     def _clear(self, key) -> None:
         self._redis.delete(key)
 
@@ -377,10 +339,6 @@ return 0
 """
 
 
-def _stamp(entries):
-    return datetime.fromtimestamp(entries[0][1], timezone.utc) if entries else None
-
-
 def storage_kind(uri: str | None) -> str:
     uri = (uri or "").strip()
     if uri in ("", "database"):
@@ -414,27 +372,6 @@ def enabled() -> bool:
     return current_app.config.get("RATELIMIT_ENABLED", True)
 
 
-def _over(key_: str, limit: Rule, now: datetime | None) -> tuple[datetime, Count | None]:
-    """Now, and the count under ``key_`` when it has reached ``limit`` (else None)."""
-    now = now or utcnow()
-    if not enabled():
-        return now, None
-    seen = counts().count(key_, limit.seconds, now)
-    return now, (seen if seen.hits >= limit.amount else None)
-
-
-def wait_for(key_: str, limit: Rule, now: datetime | None = None) -> int:
-    """Seconds until one more attempt under ``key_`` is allowed (0: now). A look only:
-    an attempt is judged and counted by ``reserve``."""
-    now, seen = _over(key_, limit, now)
-    return 0 if seen is None else _wait_of(Limit(key_, limit), seen, now)
-
-
-def hit(key_: str, limit: Rule, now: datetime | None = None) -> None:
-    if enabled():
-        counts().add(key_, limit.seconds, now or utcnow())
-
-
 def clear(key_: str) -> None:
     if enabled():
         counts().clear(key_)
@@ -446,15 +383,26 @@ class Reserved:
     marks: object = None
 
 
-def reserve(limits: list[Limit]) -> tuple[int, Reserved]:
+def reserve(limits: list[Limit], *, alone: bool = True) -> tuple[int, Reserved]:
     """Judge an attempt by ``limits`` and count it under each, in one step on the
-    storage and in a commit of its own (whatever the request comes to, and before what
-    the attempt tries is checked, so every other worker's attempt sees it). Returns
-    (seconds to wait, nothing counted) when one of them refuses, else (0, the hits)."""
+    storage. Returns (seconds to wait, nothing counted) when one of them refuses, else
+    (0, the hits).
+
+    ``alone`` (a login, a current password, a link guess, an export): in a commit of
+    its own, whatever the request comes to, and before what the attempt tries is
+    checked, so every other worker's attempt sees it. Not ``alone`` (发送测试消息): in
+    the caller's unit of work, committed with what the attempt writes (its audit row)
+    or rolled back with it; the per-key lock is held until then, so an attempt on the
+    same key meanwhile waits for that commit and is judged with this one counted.
+    Redis has no transaction to join: a hit it took stays when the caller's unit of
+    work fails (counted rather than lost, as a login's is)."""
     from .services import unit_of_work
 
     if not enabled():
         return 0, Reserved()
+    if not alone:
+        wait, marks = counts().reserve(limits, utcnow())
+        return wait, Reserved(marks)
     with unit_of_work(once=False):
         wait, marks = counts().reserve(limits, utcnow())
     return wait, Reserved(marks)

@@ -1,6 +1,6 @@
 """DATABASE_URL as an admin writes it from PostgreSQL's own documentation works: the
-app ships one PostgreSQL driver (psycopg 3), and `postgresql://…` and `postgres://…`
-mean it, as `postgresql+psycopg://…` does; a scheme the app cannot serve stops every
+app ships one PostgreSQL driver (psycopg 3), and `postgresql://…`, `postgres://…` and
+psycopg2's `postgresql+psycopg2://…` mean it, as `postgresql+psycopg://…` does; a scheme the app cannot serve stops every
 command with one message naming DATABASE_URL (walk13 #2: `tracker-flask db upgrade`
 on `postgresql://` answered "No such command 'db'" after an ImportError's traceback)."""
 from __future__ import annotations
@@ -18,12 +18,13 @@ def test_the_usual_postgresql_url_forms_migrate_and_serve(tmp_path):
         rest = url.removeprefix("postgresql+psycopg://")
         done = run_flask(f"postgresql://{rest}", "db", "upgrade")
         assert done.returncode == 0, done.stderr[-3000:]
-        done = run_flask(f"postgres://{rest}", "db", "current")
-        assert done.returncode == 0, done.stderr[-3000:]
-        assert "(head)" in done.stdout
+        for form in ("postgres", "postgresql+psycopg2"):
+            done = run_flask(f"{form}://{rest}", "db", "current")
+            assert done.returncode == 0, done.stderr[-3000:]
+            assert "(head)" in done.stdout
 
 
-@pytest.mark.parametrize("url", ["postgresql+psycopg2://tracker:pw-secret@db/tracker",
+@pytest.mark.parametrize("url", ["postgresql+asyncpg://tracker:pw-secret@db/tracker",
                                  "mysql://tracker:pw-secret@db/tracker",
                                  "tracker:pw-secret@db/tracker"])
 def test_a_database_url_the_app_cannot_serve_stops_a_command_naming_it(url):

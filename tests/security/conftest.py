@@ -56,3 +56,12 @@ def redis_url(tmp_path):
     if process.poll() is None:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(params=["database", "redis"])
+def storage(request):
+    """Where a race test's counters live (RATELIMIT_STORAGE_URI): the database (the
+    default) or a Redis server of the test's own, as in production."""
+    if request.param == "database":
+        return "database"
+    return request.getfixturevalue("redis_url")[0]

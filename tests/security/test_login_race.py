@@ -102,13 +102,6 @@ def _audited(url: str, action: str) -> int:
         return n
 
 
-@pytest.fixture(params=["database", "redis"])
-def storage(request):
-    if request.param == "database":
-        return "database"
-    return request.getfixturevalue("redis_url")[0]
-
-
 def test_a_burst_of_wrong_passwords_gets_no_more_checks_than_the_login_limit(tmp_path, storage):
     with fresh_database("postgresql", tmp_path, "loginburst") as url:
         member_id = _world(url)

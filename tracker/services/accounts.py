@@ -22,7 +22,10 @@ Every attempt is counted before its password is checked (``throttle.reserve``: j
 and counted in one step, so attempts sent at once cannot all slip under a limit), and
 only failures stay counted: a right password gives its count back (a switched-off
 account's too: it is told 「该账号已停用」), and a success also clears its
-account-and-address and device counts.
+account-and-address and device counts. Nothing else gives a count back: an attempt that
+crashes after its count was taken stays counted (the crash may follow a wrong password's
+check, and its error page tells that as plainly), and a right password sent while a burst
+fills the limit is refused as if sent after it (docs/design.md, invariant 5).
 Every login and failed login writes an AuditEvent (a masked phone for an unknown
 account, never the password).
 """

@@ -277,17 +277,25 @@ def start_robot_test(actor: Member, community: Community) -> CommunityWebhook:
     The try is counted and audited here, whatever the robot answers; nothing goes to
     the outbox (a test is no digest: the status page ignores it). One the robot takes
     is noted on it (``robot_test_passed``): the 工作台's notice of a given-up digest
-    before it ends, since the group hears the robot again."""
+    before it ends, since the group hears the robot again.
+
+    The limit is judged and the try counted in one step (``throttle.reserve``), so
+    presses sent at once on several workers cannot all be judged against the same count
+    and all be sent (security41fix's Open, session 41). The count is written in this
+    unit of work, with the audit row: a press refused, or whose unit of work fails (a
+    resend racing the first ends in ``AlreadySubmitted`` before it is counted), sends
+    nothing and counts nothing — a test is limited for what reaches the group, not as
+    a guess is; one that goes on to the robot counts whatever the robot answers."""
     _may_configure(actor, community)
     robot = db.session.get(CommunityWebhook, community.id)
     if robot is None or not robot.active:
         raise ServiceError(_l("该社区没有在用的工作群机器人。"))
-    key, limit = throttle.key(ROBOT_TEST_TOO_OFTEN, str(community.id)), throttle.rule("ROBOT_TEST_LIMIT")
-    wait = throttle.wait_for(key, limit)
+    limit = throttle.Limit(throttle.key(ROBOT_TEST_TOO_OFTEN, str(community.id)),
+                           throttle.rule("ROBOT_TEST_LIMIT"))
+    wait, _counted = throttle.reserve([limit], alone=False)
     if wait:
         raise ServiceError(_l("测试消息发送过于频繁，请%(minutes)d分钟后再试。",
                               minutes=max(1, -(-wait // 60))))
-    throttle.hit(key, limit)
     record(actor, "webhook_test", community, channel=robot.channel.value)
     return robot
 
