@@ -161,7 +161,8 @@ def uncount_signed(actor: Member, task: Task) -> tuple:
     """``void_signed`` and, for an approved activity, what its 撤销审核 (an admin's
     only) will change — the same months, but its needs stay with the task
     (``void_need_places(kept=True)``) — in one statement, for the task page that offers
-    both (its statement budget): (作废's Naming, 撤销审核's Naming), each None when it
+    both (its statement budget; where a week of a series hands its needs is asked
+    inside it, no statement more): (作废's Naming, 撤销审核's Naming), each None when it
     names nothing; (None, None) for anyone but an admin."""
     if not may_change_final(actor):
         return None, None
