@@ -237,18 +237,6 @@ _FINDING_COLUMNS = ["finding_id", "task_id", "report_status", "found_on", "commu
 _SERVED_COLUMNS = ["task_id", "resident_id", "service_date", "category_id"]
 
 
-def _rewrite(connection: Connection, where) -> None:
-    connection.execute(delete(CountedTask).where(where(CountedTask.task_id)))
-    connection.execute(delete(CountedParticipation).where(where(CountedParticipation.task_id)))
-    connection.execute(insert(CountedParticipation)
-                       .from_select(_PARTICIPATION_COLUMNS, _participation_rows(where)))
-    connection.execute(insert(CountedTask).from_select(_TASK_COLUMNS, _task_rows(where)))
-    connection.execute(delete(CountedFinding).where(where(CountedFinding.task_id)))
-    connection.execute(insert(CountedFinding).from_select(_FINDING_COLUMNS, _finding_rows(where)))
-    connection.execute(delete(CountedServed).where(where(CountedServed.task_id)))
-    connection.execute(insert(CountedServed).from_select(_SERVED_COLUMNS, _served_rows(where)))
-
-
 # --- the county-wide summaries ----------------------------------------------------
 
 
@@ -412,6 +400,50 @@ _SERVED_IMAGE = (
 )
 
 
+class _Counted(NamedTuple):
+    """A counted table: the columns its INSERT … SELECT fills, the select of its rows
+    (of the tasks a condition picks), and what its DELETE and INSERT return for the
+    summaries (``_rewrite_measured``)."""
+    model: type
+    columns: list[str]
+    rows: Callable
+    image: tuple
+
+
+# in the order they are written: a task's 人次 and minutes are counted from its
+# participations' rows (``_task_rows``), so those are inserted first
+_COUNTED = (
+    _Counted(CountedParticipation, _PARTICIPATION_COLUMNS, _participation_rows,
+             _PARTICIPATION_IMAGE),
+    _Counted(CountedTask, _TASK_COLUMNS, _task_rows, _TASK_IMAGE),
+    _Counted(CountedFinding, _FINDING_COLUMNS, _finding_rows, _FINDING_IMAGE),
+    _Counted(CountedServed, _SERVED_COLUMNS, _served_rows, _SERVED_IMAGE),
+)
+
+
+def _rewrite(connection: Connection, where, tables=_COUNTED, *,
+             returning: bool = False) -> dict[type, list] | None:
+    """Delete the counted rows of the tasks ``where`` picks (every task:
+    ``_everything``) from ``tables`` and insert them anew from the live rows: one
+    DELETE and one INSERT … SELECT a table, the one source of the refresh of some tasks
+    (``_rewrite_measured``) and of the rebuilds of all (``rebuild``, ``rebuild_served``).
+    ``returning``: {model: [the rows deleted, the rows inserted]}, each as its image."""
+    images: dict[type, list] = {}
+
+    def run(table: _Counted, statement):
+        if returning:
+            images.setdefault(table.model, []).append(
+                connection.execute(statement.returning(*table.image)).all())
+        else:
+            connection.execute(statement)
+
+    for table in tables:
+        run(table, delete(table.model).where(where(table.model.task_id)))
+    for table in tables:
+        run(table, insert(table.model).from_select(table.columns, table.rows(where)))
+    return images if returning else None
+
+
 class _ServedTask(NamedTuple):
     """What one approved activity of a category in 户 or 人 adds to
     ``CountedServedCategoryYear``: not a table — made in Python from the same refresh's
@@ -524,26 +556,7 @@ def _rewrite_measured(connection: Connection, where, changes: list[dict]) -> Non
     """``_rewrite`` whose DELETEs and INSERTs return the rows they remove and add; what
     those rows add to each summary, after minus before, is added to ``changes`` (one
     {key: differences} per summary)."""
-    images = {}
-    for model, columns in ((CountedTask, _TASK_IMAGE),
-                           (CountedParticipation, _PARTICIPATION_IMAGE),
-                           (CountedFinding, _FINDING_IMAGE),
-                           (CountedServed, _SERVED_IMAGE)):
-        images[model] = [connection.execute(
-            delete(model).where(where(model.task_id)).returning(*columns)).all()]
-    images[CountedParticipation].append(connection.execute(
-        insert(CountedParticipation).from_select(_PARTICIPATION_COLUMNS,
-                                                 _participation_rows(where))
-        .returning(*_PARTICIPATION_IMAGE)).all())
-    images[CountedTask].append(connection.execute(
-        insert(CountedTask).from_select(_TASK_COLUMNS, _task_rows(where))
-        .returning(*_TASK_IMAGE)).all())
-    images[CountedFinding].append(connection.execute(
-        insert(CountedFinding).from_select(_FINDING_COLUMNS, _finding_rows(where))
-        .returning(*_FINDING_IMAGE)).all())
-    images[CountedServed].append(connection.execute(
-        insert(CountedServed).from_select(_SERVED_COLUMNS, _served_rows(where))
-        .returning(*_SERVED_IMAGE)).all())
+    images = _rewrite(connection, where, returning=True)
     images[_ServedTask] = [_served_tasks(tasks, served) for tasks, served
                            in zip(images[CountedTask], images[CountedServed])]
     for summary, change in zip(SUMMARIES, changes):
@@ -717,9 +730,7 @@ def rebuild(connection: Connection) -> int:
 def rebuild_served(connection: Connection) -> None:
     """Rewrite ``CountedServed`` and the kept households whole, after ``task_resident``
     was written in bulk (``datagen.name_served``)."""
-    connection.execute(delete(CountedServed))
-    connection.execute(insert(CountedServed).from_select(_SERVED_COLUMNS,
-                                                         _served_rows(_everything)))
+    _rewrite(connection, _everything, [t for t in _COUNTED if t.model is CountedServed])
     _rebuild_summaries(connection, [s for s in SUMMARIES
                                     if s.source in (CountedServed, _ServedTask)])
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from tests.page_statements import page_statements
@@ -15,7 +16,7 @@ from tests.rollups import builders as b
 from tests.services.test_void_need_moves import (DECEMBER, approved_on, counts, named, sign,
                                                  weekly)  # noqa: F401 (the fixture)
 from tracker.extensions import db
-from tracker.models import Need
+from tracker.models import Need, Task
 from tracker.services.reviews import reopen_report
 
 REOPEN_NAMES = "撤销审核会改变以下已定稿月报的当前数据：{months}。"
@@ -64,3 +65,23 @@ def test_naming_reopens_documents_adds_no_statement(client, login, world, count_
     sign(world.admin, world.unit, 2025, 11)
     after, page = page_statements(client, login, count_queries, world.admin, url)
     assert reopen_words(page) and after == before
+
+
+@pytest.mark.parametrize("who", ["admin", "liaison"])
+def test_a_week_of_a_series_costs_the_task_page_no_statement_more(
+        client, login, world, count_queries, weekly, who):  # noqa: F811 (the fixture)
+    """Where a week's needs go when its approval is taken back (the series' next approved
+    week, ``taken_over_by``) or it is voided (the next week not cancelled,
+    ``handed_on_to``) is asked inside the page's one statement of the names (an
+    admin's 作废 and 撤销审核, ``uncount_signed``) or of the refusal (a liaison's 作废),
+    not once more per action: the page of a week of a weekly series runs as many
+    statements as that of a task made alone (needwords41, main41)."""
+    _finance, november_week = weekly
+    url = f"/manage/tasks/{november_week.id}"
+    actor = getattr(world, who)
+    in_series, _page = page_statements(client, login, count_queries, actor, url)
+    for task in db.session.scalars(select(Task).where(Task.series_id.is_not(None))):
+        task.series_id = None  # each week a task made alone
+    db.session.commit()
+    alone, _page = page_statements(client, login, count_queries, actor, url)
+    assert in_series == alone

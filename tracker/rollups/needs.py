@@ -57,21 +57,21 @@ class NeedCounts:
         return any((self.posted, self.fulfilled, self.live))
 
 
-class _local_day(FunctionElement):  # noqa: N801 — used like a SQL function
+class local_day(FunctionElement):  # noqa: N801 — used like a SQL function
     """The Beijing date of a UTC instant as stored (naive UTC): China keeps UTC+8 all
-    year, so it is the date eight hours later."""
+    year, so it is the date eight hours later (``timeutil.local_date`` in SQL)."""
 
     type = Date()
     inherit_cache = True
     name = "local_day"
 
 
-@compiles(_local_day)
+@compiles(local_day)
 def _local_day_postgresql(element, compiler, **kw):
     return f"CAST(({compiler.process(element.clauses, **kw)} + INTERVAL '8 hours') AS DATE)"
 
 
-@compiles(_local_day, "sqlite")
+@compiles(local_day, "sqlite")
 def _local_day_sqlite(element, compiler, **kw):
     return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
 
@@ -88,7 +88,7 @@ def claim_day(fulfilled_on=_AS_IT_IS):
     it becomes, asked before the change is made (``task_needs.void_need_places``)."""
     if fulfilled_on is _AS_IT_IS:
         fulfilled_on = Need.fulfilled_on
-    return func.coalesce(fulfilled_on, _local_day(Need.claimed_at), Need.posted_on)
+    return func.coalesce(fulfilled_on, local_day(Need.claimed_at), Need.posted_on)
 
 
 def need_unit(*, fulfilled_on=_AS_IT_IS, task_id=_AS_IT_IS):

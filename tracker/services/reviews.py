@@ -614,16 +614,19 @@ def approval_signed(tasks, actor: Member) -> dict:
         .join(Task, Task.id == places.c.task_id).subquery())
 
 
-def approval_places(task_ids):
+def approval_places(task_ids, statuses=None):
     """A select — (task id, day, unit id, name, member id) — of every place whose
     月报 and 年度总结 通过 of these activities changes: the activity's own day and its
     findings' steps (移交, 整改; unit id, name and member id None: the activity's unit),
-    and each participation it counts (``_counting()``: confirmed, and checked in as
-    the review pages count them by default) of a participant whose unit of the day is
-    another (``summary_notes.participants_then``: that unit, her name and id, on the
-    activity's day) — in the activity's community. The one set both the refusal of
-    anyone but an admin (``admin_only_approvals``) and the naming before an admin's
-    通过 (``approval_signed``) read, each in its own one statement for a page."""
+    and each participation it counts (``statuses``; by default ``_counting()``:
+    confirmed, and checked in as the review pages count them by default) of a
+    participant whose unit of the day is another (``summary_notes.participants_then``:
+    that unit, her name and id, on the activity's day) — in the activity's community.
+    The one set both the refusal of anyone but an admin (``admin_only_approvals``) and
+    the naming before an admin's 通过 (``approval_signed``) read, each in its own one
+    statement for a page; and, with ``statuses`` the confirmed only (what an approved
+    activity counts), the places its 作废 and 撤销审核 take it out of
+    (``voiding.uncount_signed``)."""
     ids = sorted(set(task_ids))
     steps = steps_of(ids).subquery()
     nothing, no_name = cast(null(), Integer), cast(null(), String)
@@ -633,7 +636,7 @@ def approval_places(task_ids):
         .where(Task.id.in_(ids)),
         select(steps.c.task_id, steps.c.handed_over_on, nothing, no_name, nothing),
         select(steps.c.task_id, steps.c.fixed_on, nothing, no_name, nothing),
-        participants_then(ids, _counting()))
+        participants_then(ids, _counting() if statuses is None else statuses))
 
 
 def admin_only_approvals(tasks) -> dict:

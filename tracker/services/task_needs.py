@@ -23,12 +23,12 @@ imports ``tasks`` to create the task.
 """
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Date, literal, select, union_all
+from sqlalchemy import Boolean, Date, func, literal, select, union_all
 
 from ..extensions import db
 from ..models import (LIVE_NEEDS, Member, Need, NeedStatus, ReportStatus, Task, TaskReport,
                       TaskStatus)
-from ..rollups.needs import need_unit
+from ..rollups.needs import local_day, need_unit
 from ..timeutil import local_date, utcnow
 from .audit import record
 from .summary_notes import (closed_need_units, final_naming_places, may_change_final,
@@ -87,6 +87,25 @@ def fulfil_needs_of(task: Task, actor: Member) -> None:
                unit_id=need.claimed_unit_id, photo=False)
 
 
+def _handed_on(task: Task):
+    """A select of the task a need of ``task`` (of a series) goes on with: the earliest
+    other task of its series not cancelled (``handed_on_to``'s rule)."""
+    return (select(Task.id).where(Task.series_id == task.series_id, Task.id != task.id,
+                                  Task.status != TaskStatus.cancelled)
+            .order_by(Task.starts_at, Task.id).limit(1))
+
+
+def _taken_over(task: Task, column):
+    """A select of ``column`` of the week taking over the needs ``task``'s (of a series)
+    approval fulfilled: the earliest other week of its series, not cancelled, whose
+    report is approved (``taken_over_by``'s rule)."""
+    return (select(column).select_from(Task).join(TaskReport, TaskReport.task_id == Task.id)
+            .where(Task.series_id == task.series_id, Task.id != task.id,
+                   Task.status != TaskStatus.cancelled,
+                   TaskReport.status == ReportStatus.approved)
+            .order_by(Task.starts_at, Task.id).limit(1))
+
+
 def handed_on_to(task: Task) -> int | None:
     """The task a need of ``task`` goes on with when ``task`` is cancelled (取消任务,
     作废): the earliest other task of its series not cancelled, or None — the need then
@@ -94,10 +113,7 @@ def handed_on_to(task: Task) -> int | None:
     cancelled a moment ago by someone else is seen cancelled."""
     if task.series_id is None:
         return None  # a task made alone is its own series
-    return db.session.scalar(
-        select(Task.id).where(Task.id.in_(_series_ids(task)), Task.id != task.id,
-                              Task.status != TaskStatus.cancelled)
-        .order_by(Task.starts_at, Task.id).limit(1))
+    return db.session.scalar(_handed_on(task))
 
 
 def taken_over_by(task: Task) -> Task | None:
@@ -105,14 +121,11 @@ def taken_over_by(task: Task) -> Task | None:
     (撤销审核, 作废): the earliest other week of its series, not cancelled, whose report
     is approved — it does them, fulfilled on the day (and by whom) its report was
     approved —; None when there is none: they are to do again. One rule:
-    ``_unfulfil_needs_of`` moves them by it, ``void_need_places`` foresees it."""
+    ``_unfulfil_needs_of`` moves them by it, ``void_need_places`` foresees it (asking
+    it inside its own select)."""
     if task.series_id is None:
         return None
-    return db.session.scalar(
-        select(Task).join(TaskReport, TaskReport.task_id == Task.id)
-        .where(Task.series_id == task.series_id, Task.id != task.id,
-               Task.status != TaskStatus.cancelled, TaskReport.status == ReportStatus.approved)
-        .order_by(Task.starts_at, Task.id).limit(1))
+    return db.session.scalar(_taken_over(task, Task))
 
 
 def give_back_needs_of(task: Task, actor: Member) -> None:
@@ -210,14 +223,22 @@ def void_need_places(task: Task, *, kept: bool = False):
     No row when the task fulfilled no need and was to do none (a ``unit_id`` may be
     None: no unit's). Asked of every change that moves a task's needs, by
     ``need_move_refusal`` and ``need_move_signed``."""
-    done_by = taken_over_by(task)
-    arrives = local_date(done_by.report.reviewed_at) if done_by is not None else None
-    # ``kept``: 撤销审核 (``reopen_needs_of``) — the task keeps the needs it does not
-    # hand over, and gives none back
-    handed = task.id if kept else handed_on_to(task)
+    # where they go is asked inside this select, not before it: a page that asks it of
+    # 作废 and of 撤销审核 (``voiding.uncount_signed``) runs no statement more for a
+    # week of a series than for a task made alone (needwords41)
+    if task.series_id is None:  # a task made alone is its own series: no other week
+        done_by = arrives = None
+        handed = task.id if kept else None
+    else:
+        done_by = _taken_over(task, Task.id).correlate(None).scalar_subquery()
+        arrives = local_day(_taken_over(task, TaskReport.reviewed_at)
+                            .correlate(None).scalar_subquery())
+        # ``kept``: 撤销审核 (``reopen_needs_of``) — the task keeps the needs it does not
+        # hand over, and gives none back
+        handed = task.id if kept else _handed_on(task).correlate(None).scalar_subquery()
     before = need_unit()
-    after = need_unit(fulfilled_on=literal(arrives, Date()),
-                      task_id=done_by.id if done_by is not None else handed)
+    after = need_unit(fulfilled_on=literal(None, Date()) if arrives is None else arrives,
+                      task_id=handed if done_by is None else func.coalesce(done_by, handed))
 
     def rows(unit, day, own: bool, *where):
         return select(Need.id.label("id"), Need.title.label("name"), unit.label("unit_id"),
@@ -229,8 +250,8 @@ def void_need_places(task: Task, *, kept: bool = False):
     parts = [rows(before, Need.fulfilled_on, True),
              rows(before, Need.posted_on, False, moved),
              rows(after, Need.posted_on, False, moved)]
-    if done_by is not None:
-        parts.append(rows(after, literal(arrives, Date()), True))
+    if done_by is not None:  # when a week takes them over
+        parts.append(rows(after, arrives, True, done_by.is_not(None)))
     # the needs it was still to do, given back (``give_back_needs_of``): one nobody
     # claimed goes with the series' next task, or with none is no unit's — its
     # 本月发布 leaves its unit's posted month (needseries41 Open); a claimed one stays

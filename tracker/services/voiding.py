@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_month_name
-from sqlalchemy import Boolean, and_, literal, select, union_all
+from sqlalchemy import Boolean, and_, func, literal, select, union_all
 
 from ..extensions import db
 from ..models import (
@@ -53,9 +53,9 @@ from . import PermissionDenied, ServiceError, required_reason
 from .activity_lock import lock_activity
 from .audit import record
 from .backfill_requests import reopen_requests_of
-from .reviews import closed_steps_refusal, steps_of
+from .reviews import approval_places, closed_steps_refusal
 from .summary_notes import (closed_member_units, closed_to, final_naming_places,
-                            may_change_final, participants_then, units_closed_words)
+                            may_change_final, units_closed_words)
 from .task_needs import need_move_refusal, undo_needs_of, void_need_places
 from .tasks import has_recorded_work
 
@@ -161,27 +161,27 @@ def uncount_signed(actor: Member, task: Task) -> tuple:
     """``void_signed`` and, for an approved activity, what its 撤销审核 (an admin's
     only) will change — the same months, but its needs stay with the task
     (``void_need_places(kept=True)``) — in one statement, for the task page that offers
-    both (its statement budget): (作废's Naming, 撤销审核's Naming), each None when it
+    both (its statement budget; where a week of a series hands its needs is asked
+    inside it, no statement more): (作废's Naming, 撤销审核's Naming), each None when it
     names nothing; (None, None) for anyone but an admin."""
     if not may_change_final(actor):
         return None, None
     keys = [VOID] + ([REOPEN] if task.report_approved else [])
     if task.report_approved:
-        people = participants_then([task.id], (AssignmentStatus.done,)).subquery()
-        steps = steps_of([task.id]).subquery()
+        # the places its approval counts in: the rows 通过 names, of the participations
+        # it counts now (confirmed)
+        places = approval_places([task.id], (AssignmentStatus.done,)).subquery()
+        counted = select(func.coalesce(places.c.unit_id, task.unit_id).label("unit_id"),
+                         places.c.day)
+    else:  # not approved: its own month only
+        counted = select(literal(task.unit_id).label("unit_id"),
+                         literal(task.service_date).label("day"))
+    unit, day = counted.subquery().c
     parts = []
     for key in keys:
-        parts.append(select(literal(key).label("key"), literal(task.unit_id).label("unit_id"),
+        parts.append(select(literal(key).label("key"), unit.label("unit_id"),
                             literal(task.community_id).label("community_id"),
-                            literal(task.service_date).label("day"),
-                            literal(True, Boolean()).label("own")))
-        if task.report_approved:
-            parts += [
-                select(literal(key), people.c.unit_id, literal(task.community_id),
-                       people.c.day, literal(True, Boolean())),
-                *(select(literal(key), literal(task.unit_id), literal(task.community_id),
-                         day, literal(True, Boolean())) for day in (steps.c.handed_over_on,
-                                                                    steps.c.fixed_on))]
+                            day.label("day"), literal(True, Boolean()).label("own")))
         # the needs it fulfilled, or was still to do (approved or not: void_need_places)
         needs = void_need_places(task, kept=key == REOPEN).subquery()
         parts.append(select(literal(key), needs.c.unit_id, needs.c.community_id,
