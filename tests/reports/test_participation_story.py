@@ -284,6 +284,31 @@ def test_the_roll_s_person_times_and_hours_are_told_apart_from_the_lead_s(client
     assert "月报导语中的人次和时长是本单位组织的活动的" in html
 
 
+def test_a_part_s_roll_figures_say_the_communities_they_are_counted_in(client, login,
+                                                                      october):
+    """A part of the unit (unit + community, a liaison's) counts its roll's 人次 and
+    hours in its communities, as it counts who took part; the 参与情况 page counts the
+    whole unit. So the part's sentence names its community for the 人次 too, and never
+    reads as the page's figure (figures42 #2: 「本单位党员参与11人次…」 beside the page's
+    13)."""
+    approved_activity(october.other_unit, october.jianshe, october.liaison, 13,
+                      [october.members["王芳"]])
+    db.session.commit()
+    part = build_summary(2022, 10, unit=october.unit, community=october.jianshe)
+    sentence = coverage_sentence(part)
+    said = re.search(r"本单位党员(?:在(.+?))?参与(\d+)人次、服务时长([\d.]+)小时", sentence)
+    assert said, sentence
+    assert said.group(1) == "建设路社区", sentence
+
+    login(october.admin)
+    html = client.get(f"/progress/coverage?unit={october.unit.id}&period=month&month=2022-10"
+                      ).get_data(as_text=True)
+    page = re.search(r'data-figure="person_times">(\d+)</b>', html).group(1)
+    assert page != said.group(2)  # the whole unit's, on the page: a different figure
+    whole = build_summary(2022, 10, unit=october.unit)
+    assert f"本单位党员参与{page}人次" in coverage_sentence(whole)
+
+
 def test_the_roll_s_figures_are_not_repeated_when_they_are_the_lead_s(october):
     summary = build_summary(2022, 10, unit=october.unit)
     assert "本单位党员参与" not in coverage_sentence(summary)

@@ -9,7 +9,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from ..formatting import amount, hours, pending_sentence, target_pace, yuan
+from ..formatting import amount, pending_sentence, target_pace, yuan
 from ..i18n import month_name
 from ..models import FUNDING_CODE, Section, TargetMeasure
 from ..rollups.checklist import CategoryProgress
@@ -27,6 +27,7 @@ from .narrative import (
     note_lines,
     pairing_text,
     places,
+    roll_work_sentence,
     survey_text,
     volunteer_text,
     we,
@@ -154,8 +155,7 @@ def _section_coverage(f: MonthlyFigures, tables) -> str:
     t = f.totals
     if cov.person_times and (cov.person_times, cov.minutes) != (t.person_times, t.minutes):
         # the 参与情况 page's figures where they are not the lead's (the 月报's rule)
-        text += _("本单位党员参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
-                  "含参加其他单位组织的活动）。", pt=cov.person_times, h=hours(cov.minutes))
+        text += roll_work_sentence(cov, where)
     names = [p.listed_name for p in cov.not_yet]
     if names:
         listed = join(names[:MAX_NAMES])

@@ -366,6 +366,19 @@ def coverage_places(summary: MonthlyFigures) -> list[str] | None:
     return summary.restricted_to
 
 
+def roll_work_sentence(cov, where: list[str] | None) -> str:
+    """The roll's 人次 and hours (the 参与情况 page's 「本单位党员参与人次」, in its words).
+    A part counts them in its communities, as it counts who took part, and says so for
+    the 人次 too: the page counts the whole unit, so a bare 「本单位党员参与11人次」
+    beside its 13 would read as the same figure wrongly copied."""
+    if where:
+        return _("本单位党员在%(places)s参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
+                 "含参加其他单位组织的活动）。", places=places(where), pt=cov.person_times,
+                 h=hours(cov.minutes))
+    return _("本单位党员参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
+             "含参加其他单位组织的活动）。", pt=cov.person_times, h=hours(cov.minutes))
+
+
 def _section_coverage(summary: MonthlyFigures, tables=()) -> str:
     """参与情况: the unit's own roll, and who of it took part in the work the summary
     is about (its communities), in any unit's activities — those who took part only
@@ -387,8 +400,7 @@ def _section_coverage(summary: MonthlyFigures, tables=()) -> str:
         # the 参与情况 page's figures, in its words, where they are not the lead's: the
         # unit's members' work in any unit's activities (the lead's are the unit's own
         # activities, whoever came)
-        text += _("本单位党员参与%(pt)s人次、服务时长%(h)s小时（按活动当日所在单位计，"
-                  "含参加其他单位组织的活动）。", pt=cov.person_times, h=hours(cov.minutes))
+        text += roll_work_sentence(cov, where)
     names = [p.listed_name for p in cov.not_yet]  # namesakes told apart
     if names:
         listed = join(names[:MAX_NAMES])
