@@ -76,7 +76,7 @@ def coverage_says(summary) -> tuple[str, int, int, int]:
     """(the communities it names, on roll, took part, of them only in other units'
     activities) as the 参与情况 sentence says them."""
     match = re.search(r"在册党员干部(\d+)人，本月(?:在(.+?))?参与(\d+)人"
-                      r"(?:（(?:其中(\d+)人只参加了其他单位组织的活动|(均为)参加其他单位组织的活动)）)?",
+                      r"(?:（(?:其中(\d+)人只参加了其他单位组织的活动|(均为参加|只参加了)其他单位组织的活动)）)?",
                       coverage_sentence(summary))
     took = int(match.group(3))
     elsewhere = took if match.group(5) else int(match.group(4) or 0)
@@ -181,6 +181,7 @@ def test_members_who_took_part_only_elsewhere_are_named_in_participation(october
 
 
 def test_an_empty_month_in_which_members_took_part_elsewhere_says_so(october):
+    # one person: 「只参加了…」, not 「均为…」 ("all", said of two or more; figures42 #7)
     # August: nothing of 县商务局's own; one of its members in 县财政局's activity.
     approved_activity(october.other_unit, october.jiefang, october.liaison, 9,
                       [october.members["王芳"]], month=8)
@@ -189,7 +190,7 @@ def test_an_empty_month_in_which_members_took_part_elsewhere_says_so(october):
     assert summary.paragraphs[0].text == "本月暂无已审核的共建活动。"
     assert coverage_says(summary) == ("", 15, 1, 1)
     assert coverage_sentence(summary).startswith(
-        "我局在册党员干部15人，本月参与1人（均为参加其他单位组织的活动），参与率6.7%。"
+        "我局在册党员干部15人，本月参与1人（只参加了其他单位组织的活动），参与率6.7%。"
         "本单位党员参与1人次、服务时长2.0小时（按活动当日所在单位计，含参加其他单位组织的活动）。"
         "未参与：")
     assert table_says(summary) == (15, 1)

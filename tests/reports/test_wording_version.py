@@ -79,7 +79,8 @@ WORDINGS[9] = WORDINGS[8]
 # 「活动（类别）」; the .csv keeps them apart, and every month reads there as in 9
 # (``MONTH_UNCHANGED_IN``)
 WORDINGS[10] = WORDINGS[9]
-# 11: a part's roll 人次 name its communities — October 2022 has no part: as in 10
+# 11: a part's roll 人次 name its communities, and 「均」 only of two or more — October
+# 2022 has no part and no 「均」: as in 10
 WORDINGS[11] = WORDINGS[10]
 # The wordings whose change does not show in October 2022's documents (each is worded as
 # the one before it there): October reading as one of these, or as the wording just
@@ -146,7 +147,7 @@ ANNUAL_WORDINGS[8] = ANNUAL_WORDINGS[7]
 ANNUAL_WORDINGS[9] = ANNUAL_WORDINGS[8]
 # 10: the 月报's printed 台账 — the 年度总结 has none: as in 9 (``YEAR_UNCHANGED_IN``)
 ANNUAL_WORDINGS[10] = ANNUAL_WORDINGS[9]
-# 11: the 年度总结 of a part — the 2022 years' are none: as in 10
+# 11: the 年度总结 of a part and 「均」 of one — the 2022 years' have neither: as in 10
 ANNUAL_WORDINGS[11] = ANNUAL_WORDINGS[10]
 
 

@@ -182,7 +182,9 @@ def moves_sentence(summary: MonthlyFigures) -> str:
     else:
         return ""
     if moves.all_earlier:
-        return text + _("（均为以前月份发现的问题）") + "。"
+        # 「均」 ("all") is said of two or more: one finding stepped reads 「（为…）」
+        return text + (_("（均为以前月份发现的问题）") if moves.stepped > 1
+                       else _("（为以前月份发现的问题）")) + "。"
     return text + _("（含以前月份发现的问题）") + "。"
 
 
@@ -366,6 +368,14 @@ def coverage_places(summary: MonthlyFigures) -> list[str] | None:
     return summary.restricted_to
 
 
+def elsewhere_only_all(took_part: int) -> str:
+    """Everyone who took part did so only in other units' activities: 「均」 ("all") for
+    two or more; one person reads 「（只参加了…）」, as 「其中1人只参加了…」 does."""
+    if took_part > 1:
+        return _("（均为参加其他单位组织的活动）")
+    return _("（只参加了其他单位组织的活动）")
+
+
 def roll_work_sentence(cov, where: list[str] | None) -> str:
     """The roll's 人次 and hours (the 参与情况 page's 「本单位党员参与人次」, in its words).
     A part counts them in its communities, as it counts who took part, and says so for
@@ -390,7 +400,7 @@ def _section_coverage(summary: MonthlyFigures, tables=()) -> str:
     took = (_("本月在%(places)s参与%(k)s人", places=places(where), k=cov.took_part) if where
             else _("本月参与%(k)s人", k=cov.took_part))
     if cov.elsewhere_only and cov.elsewhere_only == cov.took_part:
-        took += _("（均为参加其他单位组织的活动）")
+        took += elsewhere_only_all(cov.took_part)
     elif cov.elsewhere_only:
         took += _("（其中%(n)s人只参加了其他单位组织的活动）", n=cov.elsewhere_only)
     text = _("%(we)s在册党员干部%(n)s人，%(took)s，参与率%(rate)s。",

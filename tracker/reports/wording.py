@@ -77,8 +77,11 @@ WORDING_VERSION = 11
 #    .docx and .xlsx print.
 # 11: a part of a unit (unit + community, a liaison's) gives its roll's 人次 and hours
 #    with the communities they are counted in (「本单位党员在解放路社区参与11人次…」), as it
-#    gives who took part: the 参与情况 page counts the whole unit — in both documents.
-#    October 2022 and the 2022 年度总结 read as in 10 (the whole unit's and a community's)
+#    gives who took part: the 参与情况 page counts the whole unit — in both documents;
+#    「均」 ("all") is said of two or more only: one person who took part only in other
+#    units' activities reads 「（只参加了其他单位组织的活动）」, one finding of an earlier
+#    month 「（为以前月份发现的问题）」. October 2022 and the 2022 年度总结 read as in 10
+#    (the whole unit's and a community's, and no 「均」)
 
 # The versions whose change left a document's words as they were (the other document's
 # alone changed, or only what the .csv does not show: 10): tests/reports/
