@@ -137,3 +137,20 @@ def test_the_backfill_requests_to_decide_tell_namesakes_apart(client, login, wor
     page = text(client.get("/backfill-requests/"))
     assert sorted(re.findall(r"<h3>(陈艳[^<]*)</h3>", page)) == [
         FIRST + "（县商务局）", SECOND + "（县商务局）"]
+
+
+def test_the_task_page_tells_its_leader_and_submitter_apart_as_its_participants(
+        client, login, world, chens):
+    """figures42 #6: a namesake 组长 and the report's submitter read as the participants
+    table reads them (「陈艳（机关第二党支部）」), not a bare 「陈艳」 beside it."""
+    _on_past_task(world, chens)
+    world.past_task.leader_id = chens[1].id
+    db.session.commit()
+    submitted_report(world.past_task, chens[1])
+    login(world.liaison)
+    page = text(client.get(f"/manage/tasks/{world.past_task.id}"))
+    leader = re.search(r"<dt>组长</dt><dd>\s*(陈艳(?:（[^）]*）)?)", page)
+    assert leader and leader.group(1) == SECOND, leader
+    submitted = re.search(r"(陈艳(?:（[^）]*）)?) 提交于", page)
+    assert submitted and submitted.group(1) == SECOND, submitted
+    assert "陈艳" not in _chens_on(page)
